@@ -1,0 +1,446 @@
+"""One rollout line to one typed record; cheap on the big lines the reader does not need.
+
+The classifier looks at the first bytes of a line (Codex writes compact JSON with the keys in a
+fixed order) so that tool outputs, reasoning blobs and compaction checkpoints, which make up
+nearly all of a log's bytes, are never JSON-decoded. Anything that does not match the fast
+path is decoded normally. Only ``ParseError`` ever leaves this module.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import orjson
+
+from codex_presence_gui.core.activity import (
+    classify_command,
+    classify_custom_tool_call,
+    classify_tool_call,
+)
+from codex_presence_gui.core.errors import ParseError
+from codex_presence_gui.core.limits import finite_number, normalize_rate_limits
+from codex_presence_gui.core.models import Activity, ActivityKind, LimitSnapshot, TokenUsage
+
+#: Bytes at the start of a line that the classifier looks at.
+PREFIX_BYTES = 512
+#: Lines longer than this are never decoded (they are counted and skipped).
+MAX_DECODE_BYTES = 16 * 1024 * 1024
+
+_ENVELOPE = re.compile(
+    rb'^\{"timestamp":"([^"]{0,64})",(?:"ordinal":(\d{1,19}),)?"type":"([A-Za-z_]{1,64})"'
+    rb'(?:,"payload":\{"type":"([A-Za-z_.]{1,64})")?'
+)
+_ROLE = re.compile(rb'"role":"([a-z]{1,20})"')
+_CALL_ID = re.compile(rb'"call_id":"([^"\\]{1,200})"')
+_PHASE = re.compile(rb'"phase":"([a-z_]{1,32})"')
+
+
+class Signal(enum.Enum):
+    """Activity signals that need no payload."""
+
+    THINKING = "thinking"  # reasoning, a turn or user message began
+    COMMENTARY = "commentary"  # assistant progress message
+    TURN_ENDED = "turn_ended"  # final answer, task_complete, turn_aborted
+    EFFECTIVE = "effective"  # a sign of life (paginated item_completed)
+    OTHER = "other"  # any other line: advances "last event" only
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """Common part of every record: the line's time (Unix seconds) and optional ordinal."""
+
+    ts: float | None
+    ordinal: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class MetaRecord(Record):
+    """``session_meta`` (or a pre-envelope header line)."""
+
+    session_id: str | None
+    started_at: float | None
+    cwd: str | None
+    originator: str | None
+    cli_version: str | None
+    source: str | None
+    git_branch: str | None
+    forked_from_id: str | None
+    parent_thread_id: str | None
+    history_start_ordinal: int | None
+    legacy: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRecord(Record):
+    """``turn_context`` or ``thread_settings_applied``: the model and working directory."""
+
+    model: str | None
+    cwd: str | None
+    settings: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TokenCountRecord(Record):
+    """``event_msg/token_count``: usage info (may be absent) and a rate-limit reading."""
+
+    total: TokenUsage | None
+    last: TokenUsage | None
+    context_window: int | None
+    limits: LimitSnapshot | None
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRecord(Record):
+    """``token_usage_record``: one API response's usage and the thread's running total."""
+
+    usage: TokenUsage | None
+    thread_usage: TokenUsage | None
+
+
+@dataclass(frozen=True, slots=True)
+class TurnStartedRecord(Record):
+    """``task_started`` (a turn began), with the context window when given."""
+
+    context_window: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SignalRecord(Record):
+    """A line whose only meaning is an activity signal."""
+
+    signal: Signal
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallRecord(Record):
+    """A tool call began; pending until an output with the same ``call_id``."""
+
+    call_id: str | None
+    activity: Activity
+
+
+@dataclass(frozen=True, slots=True)
+class ToolOutputRecord(Record):
+    """A tool call finished."""
+
+    call_id: str | None
+
+
+def parse_timestamp(value: Any) -> float | None:
+    """RFC 3339 text (``2026-05-04T09:14:55.902Z``) to Unix seconds; None when unusable."""
+    if not isinstance(value, str) or not 10 <= len(value) <= 64:
+        return None
+    text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    try:
+        return moment.timestamp()
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _int(value: Any) -> int:
+    number = finite_number(value)
+    if number is None or number <= 0:
+        return 0
+    return int(number)
+
+
+def _optional_int(value: Any) -> int | None:
+    number = finite_number(value)
+    if number is None or number <= 0:
+        return None
+    return int(number)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def token_usage(raw: Any) -> TokenUsage | None:
+    """A ``TokenUsage`` object with nulls as 0, cached clamped to input, total = input + output
+    when missing."""
+    if not isinstance(raw, Mapping):
+        return None
+    input_tokens = _int(raw.get("input_tokens"))
+    output_tokens = _int(raw.get("output_tokens"))
+    total = _int(raw.get("total_tokens")) or input_tokens + output_tokens
+    return TokenUsage(
+        input=input_tokens,
+        cached_input=min(_int(raw.get("cached_input_tokens")), input_tokens),
+        output=output_tokens,
+        reasoning_output=min(_int(raw.get("reasoning_output_tokens")), output_tokens),
+        total=total,
+    )
+
+
+def _decode(line: bytes) -> Any:
+    if len(line) > MAX_DECODE_BYTES:
+        raise ParseError(f"line of {len(line)} bytes is longer than the {MAX_DECODE_BYTES} cap")
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError as error:
+        # Codex may rewrite a record after a failed write: a torn line followed by a whole copy.
+        restart = line.rfind(b'{"timestamp":')
+        if restart > 0:
+            try:
+                return orjson.loads(line[restart:])
+            except orjson.JSONDecodeError:
+                pass
+        raise ParseError(f"malformed JSON: {error}") from None
+
+
+def _meta(payload: Mapping[str, Any], ts: float | None, ordinal: int | None) -> MetaRecord:
+    git = payload.get("git")
+    source = payload.get("source")
+    if isinstance(source, Mapping):
+        source_text: str | None = "subagent" if "subagent" in source else next(iter(source), None)
+    else:
+        source_text = _text(source)
+    start = payload.get("subagent_history_start_ordinal")
+    if start is None:
+        start = payload.get("forked_from_ordinal_exclusive")
+    return MetaRecord(
+        ts=ts,
+        ordinal=ordinal,
+        session_id=_text(payload.get("id")),
+        started_at=parse_timestamp(payload.get("timestamp")) or ts,
+        cwd=_text(payload.get("cwd")),
+        originator=_text(payload.get("originator")),
+        cli_version=_text(payload.get("cli_version")),
+        source=source_text,
+        git_branch=_text(git.get("branch")) if isinstance(git, Mapping) else None,
+        forked_from_id=_text(payload.get("forked_from_id")),
+        parent_thread_id=_text(payload.get("parent_thread_id")),
+        history_start_ordinal=_optional_int(start),
+    )
+
+
+def _token_count(payload: Mapping[str, Any], ts: float | None, ordinal: int | None) -> Record:
+    info = payload.get("info")
+    total = last = None
+    window = None
+    if isinstance(info, Mapping):
+        total = token_usage(info.get("total_token_usage"))
+        last = token_usage(info.get("last_token_usage"))
+        window = _optional_int(info.get("model_context_window"))
+    return TokenCountRecord(
+        ts=ts,
+        ordinal=ordinal,
+        total=total,
+        last=last,
+        context_window=window,
+        limits=normalize_rate_limits(payload.get("rate_limits"), ts),
+    )
+
+
+def _event(payload: Mapping[str, Any], ts: float | None, ordinal: int | None) -> Record:
+    kind = payload.get("type")
+    if kind == "token_count":
+        return _token_count(payload, ts, ordinal)
+    if kind in ("task_started", "turn_started"):
+        window = _optional_int(payload.get("model_context_window"))
+        return TurnStartedRecord(ts, ordinal, window)
+    if kind == "thread_settings_applied":
+        settings = payload.get("thread_settings")
+        settings = settings if isinstance(settings, Mapping) else {}
+        return ContextRecord(
+            ts, ordinal, _text(settings.get("model")), _text(settings.get("cwd")), settings=True
+        )
+    signal = _EVENT_SIGNALS.get(kind) if isinstance(kind, str) else None
+    if kind == "agent_message":
+        signal = Signal.COMMENTARY if payload.get("phase") == "commentary" else Signal.TURN_ENDED
+    return SignalRecord(ts, ordinal, signal or Signal.OTHER)
+
+
+_EVENT_SIGNALS = {
+    "agent_reasoning": Signal.THINKING,
+    "agent_reasoning_raw_content": Signal.THINKING,
+    "user_message": Signal.THINKING,
+    "task_complete": Signal.TURN_ENDED,
+    "turn_complete": Signal.TURN_ENDED,
+    "turn_aborted": Signal.TURN_ENDED,
+    "item_completed": Signal.EFFECTIVE,
+}
+
+
+def _response_item(payload: Mapping[str, Any], ts: float | None, ordinal: int | None) -> Record:
+    kind = payload.get("type")
+    call_id = _text(payload.get("call_id"))
+    if kind == "reasoning":
+        return SignalRecord(ts, ordinal, Signal.THINKING)
+    if kind == "message":
+        if payload.get("role") != "assistant":
+            return SignalRecord(ts, ordinal, Signal.OTHER)
+        phase = payload.get("phase")
+        return SignalRecord(
+            ts, ordinal, Signal.COMMENTARY if phase == "commentary" else Signal.TURN_ENDED
+        )
+    if kind == "function_call":
+        name = _text(payload.get("name")) or ""
+        return ToolCallRecord(
+            ts, ordinal, call_id, classify_tool_call(name, payload.get("arguments"))
+        )
+    if kind == "custom_tool_call":
+        name = _text(payload.get("name")) or ""
+        return ToolCallRecord(
+            ts, ordinal, call_id, classify_custom_tool_call(name, payload.get("input"))
+        )
+    if kind == "local_shell_call":
+        action = payload.get("action")
+        command = action.get("command") if isinstance(action, Mapping) else None
+        activity = (
+            classify_command(command)
+            if isinstance(command, (list, str)) and command
+            else Activity(ActivityKind.RUNNING, None)
+        )
+        return ToolCallRecord(ts, ordinal, call_id, activity)
+    if kind == "web_search_call":
+        return ToolCallRecord(ts, ordinal, None, Activity(ActivityKind.RUNNING, "web search"))
+    if kind in ("function_call_output", "custom_tool_call_output", "local_shell_call_output"):
+        return ToolOutputRecord(ts, ordinal, call_id)
+    return SignalRecord(ts, ordinal, Signal.OTHER)
+
+
+def _from_document(document: Any) -> Record:
+    """Interpret a fully decoded line (envelope or pre-envelope)."""
+    if not isinstance(document, Mapping):
+        raise ParseError("a log line must be a JSON object")
+    payload = document.get("payload")
+    kind = document.get("type")
+    ts = parse_timestamp(document.get("timestamp"))
+    ordinal = _optional_int(document.get("ordinal"))
+    if isinstance(payload, Mapping) and isinstance(kind, str):
+        if kind == "session_meta":
+            return _meta(payload, ts, ordinal)
+        if kind == "turn_context":
+            return ContextRecord(
+                ts, ordinal, _text(payload.get("model")), _text(payload.get("cwd"))
+            )
+        if kind == "event_msg":
+            return _event(payload, ts, ordinal)
+        if kind == "response_item":
+            return _response_item(payload, ts, ordinal)
+        if kind == "token_usage_record":
+            return UsageRecord(
+                ts,
+                ordinal,
+                token_usage(payload.get("usage")),
+                token_usage(payload.get("thread_token_usage")),
+            )
+        return SignalRecord(ts, ordinal, Signal.OTHER)
+    if kind is None and "id" in document and "timestamp" in document:
+        # Pre-envelope header (Rust CLI before September 2025): no events, no usage.
+        meta = _meta(document, ts, None)
+        return MetaRecord(**{**_fields(meta), "legacy": True})
+    return SignalRecord(ts, ordinal, Signal.OTHER)
+
+
+def _fields(record: MetaRecord) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in record.__dataclass_fields__}
+
+
+def _cheap(line: bytes, head: re.Match[bytes]) -> Record | None:
+    """Records of big line types built from the line's first and last bytes, or None."""
+    outer, inner = head.group(3), head.group(4)
+    ts = parse_timestamp(head.group(1).decode("ascii", "replace"))
+    ordinal = int(head.group(2)) if head.group(2) else None
+    if outer == b"response_item":
+        if inner == b"reasoning":
+            return SignalRecord(ts, ordinal, Signal.THINKING)
+        if inner in (b"function_call_output", b"custom_tool_call_output"):
+            match = _CALL_ID.search(line, 0, PREFIX_BYTES)
+            return (
+                ToolOutputRecord(ts, ordinal, match.group(1).decode("utf-8", "replace"))
+                if match
+                else None
+            )
+        if inner == b"message":
+            role = _ROLE.search(line, 0, PREFIX_BYTES)
+            if role is None:
+                return None
+            if role.group(1) != b"assistant":
+                return SignalRecord(ts, ordinal, Signal.OTHER)
+            phase = _PHASE.search(line, max(len(line) - 64, 0))
+            commentary = phase is not None and phase.group(1) == b"commentary"
+            return SignalRecord(ts, ordinal, Signal.COMMENTARY if commentary else Signal.TURN_ENDED)
+        if inner in (b"ghost_snapshot", b"compaction", b"image_generation_call"):
+            return SignalRecord(ts, ordinal, Signal.OTHER)
+        return None
+    if outer == b"event_msg":
+        if inner in (b"agent_reasoning", b"agent_reasoning_raw_content", b"user_message"):
+            return SignalRecord(ts, ordinal, Signal.THINKING)
+        if inner == b"item_completed":
+            return SignalRecord(ts, ordinal, Signal.EFFECTIVE)
+        if inner == b"agent_message":
+            phase = _PHASE.search(line, max(len(line) - 64, 0))
+            commentary = phase is not None and phase.group(1) == b"commentary"
+            return SignalRecord(ts, ordinal, Signal.COMMENTARY if commentary else Signal.TURN_ENDED)
+        if inner in _DECODED_EVENTS or inner is None:
+            return None
+        return SignalRecord(ts, ordinal, Signal.OTHER)
+    if outer in _DECODED_TYPES:
+        return None
+    return SignalRecord(ts, ordinal, Signal.OTHER)
+
+
+_DECODED_EVENTS = frozenset(
+    {
+        b"token_count",
+        b"task_started",
+        b"turn_started",
+        b"task_complete",
+        b"turn_complete",
+        b"turn_aborted",
+        b"thread_settings_applied",
+    }
+)
+_DECODED_TYPES = frozenset(
+    {b"session_meta", b"turn_context", b"event_msg", b"response_item", b"token_usage_record"}
+)
+
+
+def parse_line(line: bytes) -> Record:
+    """Parse one complete line (without its LF) into a record.
+
+    Raises:
+        ParseError: the line is not a JSON object, or is longer than the decode cap.
+    """
+    try:
+        head = _ENVELOPE.match(line, 0, PREFIX_BYTES) if line[:1] == b"{" else None
+        if head is not None:
+            record = _cheap(line, head)
+            if record is not None:
+                return record
+        return _from_document(_decode(line))
+    except ParseError:
+        raise
+    except Exception as error:  # a reader must never crash on a hostile line
+        raise ParseError(f"unusable line: {type(error).__name__}: {error}") from None
+
+
+def parse_long_line(prefix: bytes, suffix: bytes, length: int) -> Record:
+    """Interpret a line longer than the cap from its first and last bytes only.
+
+    Args:
+        prefix: the line's first ``PREFIX_BYTES`` bytes.
+        suffix: the line's last bytes (at least 64).
+        length: the line's full length, for the message.
+
+    Raises:
+        ParseError: the line's type needs its whole content, which was not kept.
+    """
+    head = _ENVELOPE.match(prefix, 0, PREFIX_BYTES)
+    record = _cheap(prefix[:PREFIX_BYTES] + suffix, head) if head is not None else None
+    if record is None:
+        raise ParseError(f"line of {length} bytes is longer than the {MAX_DECODE_BYTES} cap")
+    return record

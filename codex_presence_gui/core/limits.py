@@ -1,0 +1,165 @@
+"""Normalise every historical ``rate_limits`` shape (R0 to R6) into one ``LimitSnapshot``."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow, bucket_preference
+
+#: Reset times beyond this are nonsense (year 2400); treat them as unknown.
+_MAX_EPOCH = 13_569_465_600.0
+#: Window lengths beyond ten years are nonsense; treat them as unknown.
+_MAX_WINDOW_MINUTES = 10 * 525_600
+DEFAULT_LIMIT_ID = "codex"
+
+
+def finite_number(value: Any) -> float | None:
+    """Return ``value`` as a finite float, or None for bools, strings, NaN and infinities."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _minutes(value: Any) -> int | None:
+    number = finite_number(value)
+    if number is None or number <= 0 or number > _MAX_WINDOW_MINUTES:
+        return None
+    return round(number)
+
+
+def _epoch(value: Any) -> float | None:
+    number = finite_number(value)
+    if number is None or number <= 0 or number > _MAX_EPOCH:
+        return None
+    return number
+
+
+def _relative_reset(seconds: Any, line_ts: float | None) -> float | None:
+    number = finite_number(seconds)
+    if number is None or line_ts is None or number < 0:
+        return None
+    return _epoch(line_ts + number)
+
+
+def _window(raw: Any, slot: str, line_ts: float | None) -> UsageWindow | None:
+    """One nested window (R2..R6 or a ``windows`` entry); None when it carries no usage."""
+    if not isinstance(raw, Mapping):
+        return None
+    used = finite_number(raw.get("used_percent"))
+    if used is None:
+        # Tolerate a remaining-only window rather than inventing a value.
+        remaining = finite_number(raw.get("remaining_percent"))
+        if remaining is None:
+            return None
+        used = 100.0 - remaining
+    resets_at = _epoch(raw.get("resets_at"))
+    if resets_at is None:
+        resets_at = _epoch(raw.get("reset_at"))
+    if resets_at is None:
+        # R2: relative to the timestamp of the line that carried it.
+        resets_at = _relative_reset(raw.get("resets_in_seconds"), line_ts)
+    minutes = raw.get("window_minutes")
+    if minutes is None:
+        minutes = raw.get("windowDurationMins")
+    return UsageWindow(
+        window_minutes=_minutes(minutes),
+        used_percent=used,
+        resets_at=resets_at,
+        slot=slot,
+    )
+
+
+def _flat_windows(raw: Mapping[str, Any], line_ts: float | None) -> list[UsageWindow]:
+    """R1: ``primary_used_percent`` etc.; early builds said ``weekly_*`` for the secondary."""
+    windows = []
+    for slot, prefixes in (("primary", ("primary",)), ("secondary", ("secondary", "weekly"))):
+        for prefix in prefixes:
+            used = finite_number(raw.get(f"{prefix}_used_percent"))
+            if used is None:
+                continue
+            windows.append(
+                UsageWindow(
+                    window_minutes=_minutes(raw.get(f"{prefix}_window_minutes")),
+                    used_percent=used,
+                    resets_at=_relative_reset(raw.get(f"{prefix}_reset_after_seconds"), line_ts),
+                    slot=slot,
+                )
+            )
+            break
+    return windows
+
+
+def _credits(raw: Any) -> Credits | None:
+    if not isinstance(raw, Mapping):
+        return None
+    balance = raw.get("balance")
+    if isinstance(balance, bool) or not isinstance(balance, (str, int, float)):
+        balance_text = None
+    else:
+        balance_text = str(balance)
+    has_credits = raw.get("has_credits")
+    if not isinstance(has_credits, bool):
+        has_credits = balance_text not in (None, "", "0")
+    return Credits(
+        has_credits=has_credits,
+        unlimited=raw.get("unlimited") is True,
+        balance=balance_text,
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def normalize_rate_limits(raw: Any, line_ts: float | None) -> LimitSnapshot | None:
+    """Turn a ``rate_limits`` object of any era into a snapshot, or None when it has no window.
+
+    A snapshot without a window means "no data" (Codex writes such defaults for local models)
+    and must never replace an earlier good reading, hence None.
+
+    Args:
+        raw: the ``rate_limits`` value of a ``token_count`` payload.
+        line_ts: Unix seconds of the log line; R1/R2 reset times are relative to it.
+    """
+    if not isinstance(raw, Mapping):
+        return None
+    windows: list[UsageWindow] = []
+    listed = raw.get("windows")
+    if isinstance(listed, list):
+        for index, item in enumerate(listed):
+            window = _window(item, "primary" if index == 0 else "secondary", line_ts)
+            if window is not None:
+                windows.append(window)
+    if not windows:
+        for slot in ("primary", "secondary"):
+            window = _window(raw.get(slot), slot, line_ts)
+            if window is not None:
+                windows.append(window)
+    if not windows:
+        windows = _flat_windows(raw, line_ts)
+    if not windows:
+        return None
+    return LimitSnapshot(
+        limit_id=_text(raw.get("limit_id")) or DEFAULT_LIMIT_ID,
+        limit_name=_text(raw.get("limit_name")),
+        plan_type=_text(raw.get("plan_type")),
+        observed_at=line_ts if line_ts is not None else 0.0,
+        windows=tuple(windows),
+        credits=_credits(raw.get("credits")),
+        reached_type=_text(raw.get("rate_limit_reached_type")),
+    )
+
+
+def preferred_bucket(buckets: Iterable[LimitSnapshot]) -> LimitSnapshot | None:
+    """The bucket to show as "the account's limits": account bucket first, then the newest."""
+    best: LimitSnapshot | None = None
+    for bucket in buckets:
+        if best is None or (bucket_preference(bucket.limit_id), bucket.observed_at) > (
+            bucket_preference(best.limit_id),
+            best.observed_at,
+        ):
+            best = bucket
+    return best
