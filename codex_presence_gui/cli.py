@@ -1,0 +1,95 @@
+"""Command line: parse arguments without Qt, run headless commands, or start the window."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from codex_presence_gui import APP_NAME, __version__
+from codex_presence_gui.core.discovery import resolve_codex_homes
+from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
+from codex_presence_gui.core.report import build_report, render_text
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_NO_HOME = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``codex-presence-gui``."""
+    parser = argparse.ArgumentParser(
+        prog="codex-presence-gui",
+        description=(
+            f"{APP_NAME}: watch OpenAI Codex sessions, tokens and remaining rate limits. "
+            "Without a command, opens the window."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--codex-home",
+        dest="codex_homes",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="a Codex home to read (repeatable; default: $CODEX_HOME or ~/.codex)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="log more (repeat for debug)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    status = commands.add_parser(
+        "status",
+        help="print the limits and sessions the window would show, then exit",
+        description="Print the account's remaining limits and the Codex sessions, then exit.",
+    )
+    status.add_argument("--json", action="store_true", help="print one JSON object (schema 1)")
+    status.add_argument(
+        "--all", action="store_true", help="list every session found, not only active ones"
+    )
+    status.add_argument(
+        "--codex-home",
+        dest="status_homes",
+        metavar="DIR",
+        nargs="+",
+        action="extend",
+        default=[],
+        help="Codex home(s) to read",
+    )
+    return parser
+
+
+def run_status(args: argparse.Namespace) -> int:
+    """The ``status`` command: read the homes once and print the report."""
+    homes = resolve_codex_homes([*args.codex_homes, *args.status_homes])
+    reader = CodexReader(homes, max_age=None if args.all else RECENT_FILE_SECONDS)
+    result = reader.refresh()
+    if len(result.missing_homes) == len(homes):
+        where = ", ".join(str(home) for home in homes)
+        print(
+            f"No Codex home found (looked in {where}). Run Codex once, set CODEX_HOME, "
+            "or pass --codex-home DIR.",
+            file=sys.stderr,
+        )
+        return EXIT_NO_HOME
+    if args.json:
+        report = build_report(result, include_all=args.all)
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_text(result, include_all=args.all) + "\n")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``codex-presence-gui`` and ``python -m codex_presence_gui``."""
+    args = build_parser().parse_args(argv)
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "status":
+        return run_status(args)
+    # Only the window needs Qt: import it here so headless commands start fast.
+    from codex_presence_gui.app import run_app
+
+    return run_app(args)

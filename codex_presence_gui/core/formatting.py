@@ -1,0 +1,135 @@
+"""Display text that matches Codex ``/status``: percentages, compact tokens, resets, ages."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timezone, tzinfo
+
+from codex_presence_gui.core.models import TokenUsage, UsageWindow
+
+BAR_CELLS = 20
+
+
+def format_percent_left(remaining: float) -> str:
+    """``77% left``; halves round to even (87.5 → 88, 12.5 → 12), as Codex's ``{:.0}``."""
+    return f"{remaining:.0f}% left"
+
+
+def bar_cells(remaining: float, cells: int = BAR_CELLS) -> int:
+    """Filled cells of a remaining-capacity bar (halves round away from zero)."""
+    return min(max(math.floor(remaining / 100 * cells + 0.5), 0), cells)
+
+
+def text_bar(remaining: float, cells: int = BAR_CELLS) -> str:
+    """``[███████████████░░░░░]`` for the terminal."""
+    filled = bar_cells(remaining, cells)
+    return "[" + "█" * filled + "░" * (cells - filled) + "]"
+
+
+def format_tokens_compact(value: int | None) -> str:
+    """``52.4K``, ``1.18K``, ``258K``, ``999``; Codex's ``format_tokens_compact``."""
+    if value is None:
+        return "–"
+    if value < 1000:
+        return str(max(value, 0))
+    scaled = float(value)
+    suffix = ""
+    for unit in ("K", "M", "B", "T"):
+        if scaled < 1000 and suffix:
+            break
+        scaled /= 1000
+        suffix = unit
+    if scaled < 10:
+        text = f"{scaled:.2f}"
+    elif scaled < 100:
+        text = f"{scaled:.1f}"
+    else:
+        text = f"{scaled:.0f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text + suffix
+
+
+def token_triplet_text(delta: int | None, last: int | None, total: int | None) -> str:
+    """``1.2K | 3.4K | 52.4K`` (this update | last response | session total)."""
+    if delta is None and last is None and total is None:
+        return "unavailable"
+    return " | ".join(format_tokens_compact(v) for v in (delta, last, total))
+
+
+def format_count(value: int) -> str:
+    """An exact count with thousands separators: ``52,414``."""
+    return f"{value:,}"
+
+
+def token_breakdown_text(usage: TokenUsage) -> str:
+    """``51,234 input (40,960 cached) · 1,180 output (640 reasoning)``."""
+    return (
+        f"{format_count(usage.input)} input ({format_count(usage.cached_input)} cached) · "
+        f"{format_count(usage.output)} output ({format_count(usage.reasoning_output)} reasoning)"
+    )
+
+
+def local_time(epoch: float, zone: tzinfo | None = None) -> datetime:
+    """Unix seconds to an aware local (or given-zone) datetime."""
+    moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    return moment.astimezone(zone) if zone is not None else moment.astimezone()
+
+
+def format_reset_time(resets_at: float, captured_at: float, zone: tzinfo | None = None) -> str:
+    """``11:20`` on the reading's day, else ``07:00 on 9 May`` (local time, 24 h)."""
+    reset = local_time(resets_at, zone)
+    captured = local_time(captured_at, zone)
+    clock = reset.strftime("%H:%M")
+    if reset.date() == captured.date():
+        return clock
+    return f"{clock} on {reset.day} {reset.strftime('%b')}"
+
+
+def format_countdown(seconds: float | None) -> str:
+    """``2h 13m``, ``4d 21h``, ``5m 10s``, ``42s``; ``now`` once passed, ``n/a`` when unknown."""
+    if seconds is None or not math.isfinite(seconds):
+        return "n/a"
+    whole = int(seconds)
+    if whole <= 0:
+        return "now"
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes}m"
+    if minutes:
+        return f"{minutes}m {secs}s"
+    return f"{secs}s"
+
+
+def format_age(seconds: float) -> str:
+    """``just now``, ``40 s ago``, ``12 min ago``, ``3 h ago``, ``2 days ago``."""
+    whole = int(max(seconds, 0))
+    if whole < 5:
+        return "just now"
+    if whole < 60:
+        return f"{whole} s ago"
+    if whole < 3600:
+        return f"{whole // 60} min ago"
+    if whole < 86400:
+        return f"{whole // 3600} h ago"
+    days = whole // 86400
+    return f"{days} day{'s' if days != 1 else ''} ago"
+
+
+def reset_phrase(window: UsageWindow, now: float, zone: tzinfo | None = None) -> str:
+    """``resets in 2h 13m (16:40)``, ``reset at 16:40``, or ``reset time unknown``."""
+    if window.resets_at is None:
+        return "reset time unknown"
+    when = format_reset_time(window.resets_at, now, zone)
+    if window.is_past_reset(now):
+        return f"reset at {when}"
+    return f"resets in {format_countdown(window.seconds_until_reset(now))} ({when})"
+
+
+def limit_label(window: UsageWindow) -> str:
+    """``5h limit``, ``Weekly limit``, ``Usage limit``: the row label of Codex ``/status``."""
+    return f"{window.label} limit"

@@ -1,0 +1,64 @@
+"""The checked-out branch of a working directory, read from ``.git/HEAD`` without running git."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+#: A branch looked up is reused for this long (a checkout changes it rarely).
+CACHE_SECONDS = 30.0
+_MAX_PARENTS = 32
+
+
+def _git_dir(start: Path) -> Path | None:
+    """The ``.git`` directory of the repository containing ``start`` (worktrees included)."""
+    current = start
+    for _ in range(_MAX_PARENTS):
+        candidate = current / ".git"
+        if candidate.is_dir():
+            return candidate
+        if candidate.is_file():
+            # A worktree or submodule: ".git" is a file "gitdir: <path>".
+            text = candidate.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                target = Path(text[len("gitdir:") :].strip())
+                return target if target.is_absolute() else (current / target)
+            return None
+        if current.parent == current:
+            return None
+        current = current.parent
+    return None
+
+
+def read_branch(cwd: str) -> str | None:
+    """The branch checked out in ``cwd``'s repository; a short commit id when detached."""
+    try:
+        git_dir = _git_dir(Path(cwd))
+        if git_dir is None:
+            return None
+        head = (git_dir / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return None
+    if head.startswith("ref:"):
+        ref = head[len("ref:") :].strip()
+        return ref.removeprefix("refs/heads/") or None
+    return head[:7] if len(head) >= 7 else None
+
+
+class GitBranchCache:
+    """``read_branch`` with a 30-second memory per directory."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._cache: dict[str, tuple[float, str | None]] = {}
+
+    def branch(self, cwd: str) -> str | None:
+        """The branch of ``cwd``, from the cache when fresh."""
+        now = self._clock()
+        cached = self._cache.get(cwd)
+        if cached is not None and now - cached[0] < CACHE_SECONDS:
+            return cached[1]
+        branch = read_branch(cwd)
+        self._cache[cwd] = (now, branch)
+        return branch

@@ -1,0 +1,303 @@
+"""Keep every relevant rollout file of the Codex homes read, incrementally, and snapshot them.
+
+One ``CodexReader`` serves both the one-shot ``status`` command and the live window's feed:
+each ``refresh`` walks the homes, reads only the bytes appended since the last call, restarts
+files that were truncated or replaced, follows archive renames, and returns fresh snapshots
+evaluated against the clock even when no byte changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from codex_presence_gui.core.discovery import RolloutFile, discover
+from codex_presence_gui.core.errors import ParseError
+from codex_presence_gui.core.gitinfo import GitBranchCache
+from codex_presence_gui.core.jsonl import (
+    ContextRecord,
+    Record,
+    Signal,
+    SignalRecord,
+    TokenCountRecord,
+    TurnStartedRecord,
+    parse_line,
+)
+from codex_presence_gui.core.models import CodexSessionSnapshot
+from codex_presence_gui.core.session import SessionAccumulator
+from codex_presence_gui.core.tail import (
+    Change,
+    FileStat,
+    LineTail,
+    is_compressed,
+    last_line_end,
+    lines_backward,
+    read_head_lines,
+)
+
+log = logging.getLogger(__name__)
+
+#: Files larger than this are not replayed from the start on first sight: their head and a
+#: backward scan from the end give the current state (codex-log-format.md §4.3).
+LARGE_FILE_BYTES = 32 * 1024 * 1024
+#: How far back a backward scan may read.
+BACKWARD_BUDGET_BYTES = 64 * 1024 * 1024
+#: Without --all, files idle for longer than this are not read (the sticky window plus slack).
+RECENT_FILE_SECONDS = 3600 + 600
+#: How many older files may be probed for limits when no recent file has any.
+LIMIT_PROBE_FILES = 40
+
+
+@dataclass(slots=True)
+class _Tracked:
+    tail: LineTail
+    session: SessionAccumulator
+    rollout: RolloutFile
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    """The outcome of one refresh.
+
+    Attributes:
+        snapshots: every session read, unordered (see ``selection`` to rank them).
+        warnings: plain-language problems (unreadable files, skipped lines, missing homes).
+        missing_homes: homes that do not exist.
+    """
+
+    snapshots: tuple[CodexSessionSnapshot, ...]
+    warnings: tuple[str, ...]
+    missing_homes: tuple[Path, ...]
+    homes: tuple[Path, ...]
+    generated_at: float
+
+
+@dataclass(slots=True)
+class _BackwardGoals:
+    """What a backward scan still needs before it may stop."""
+
+    totals: set[int] = field(default_factory=set)
+    model: bool = False
+    account_limits: bool = False
+    turn_boundary: bool = False
+
+    def note(self, record: Record) -> None:
+        if isinstance(record, TokenCountRecord):
+            if record.total is not None:
+                self.totals.add(record.total.total)
+            if record.limits is not None and record.limits.is_account_bucket:
+                self.account_limits = True
+        elif isinstance(record, ContextRecord) and record.model:
+            self.model = True
+        elif isinstance(record, TurnStartedRecord) or (
+            isinstance(record, SignalRecord) and record.signal is Signal.TURN_ENDED
+        ):
+            self.turn_boundary = True
+
+    @property
+    def met(self) -> bool:
+        return len(self.totals) >= 2 and self.model and self.account_limits and self.turn_boundary
+
+
+def load_backward(session: SessionAccumulator, path: Path, size: int) -> int:
+    """Fill ``session`` from the file's header and a bounded backward scan; return the offset
+    from which to tail (the start of the unfinished last line)."""
+    for line in read_head_lines(path, 2):
+        if b'"session_meta"' in line[:200] or not line.startswith(b'{"timestamp"'):
+            session.line(line)
+    end = last_line_end(path, size)
+    goals = _BackwardGoals()
+    records: list[Record] = []
+    for line in lines_backward(path, end, budget=BACKWARD_BUDGET_BYTES):
+        if b'"session_meta"' in line[:200]:
+            continue  # headers were read from the start
+        try:
+            record = parse_line(line)
+        except ParseError:
+            session.bad_lines += 1
+            continue
+        records.append(record)
+        goals.note(record)
+        if goals.met:
+            break
+    for record in reversed(records):
+        session.feed(record)
+    return end
+
+
+class CodexReader:
+    """Reads the rollout files of one or more Codex homes, incrementally.
+
+    Args:
+        homes: Codex home directories (each holding ``sessions/``).
+        max_age: only files modified within this many seconds are read (None: all files);
+            older files are still probed for the account's limits when nothing newer has any.
+        include_archived: also read ``archived_sessions/``.
+        clock: returns the current Unix time (tests inject a fixed clock).
+    """
+
+    def __init__(
+        self,
+        homes: Sequence[Path],
+        *,
+        max_age: float | None = RECENT_FILE_SECONDS,
+        include_archived: bool = True,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.homes = tuple(homes)
+        self.max_age = max_age
+        self.include_archived = include_archived
+        self._clock = clock
+        self._tracked: dict[Path, _Tracked] = {}
+        self._probed: dict[Path, tuple[FileStat, CodexSessionSnapshot | None]] = {}
+        self._branches = GitBranchCache(clock=clock)
+        self._zstd_missing_reported = False
+
+    def refresh(self) -> ReadResult:
+        """Read what changed and return snapshots of every tracked session as of now."""
+        now = self._clock()
+        found = discover(self.homes, include_archived=self.include_archived)
+        warnings = list(found.errors)
+        for home in found.missing_homes:
+            warnings.append(f"Codex home not found: {home}")
+        cutoff = None if self.max_age is None else now - self.max_age
+        wanted = {f.path: f for f in found.files if cutoff is None or f.stat.mtime >= cutoff}
+        self._follow_renames(wanted)
+        for path in list(self._tracked):
+            if path not in wanted:
+                del self._tracked[path]
+        for path, rollout in wanted.items():
+            warning = self._update(path, rollout)
+            if warning:
+                warnings.append(warning)
+        snapshots = [self._snapshot(t, now) for t in self._tracked.values()]
+        if cutoff is not None and not any(s.limits for s in snapshots):
+            probe = self._probe_limits([f for f in found.files if f.path not in wanted], now)
+            if probe is not None:
+                snapshots.append(probe)
+        for tracked in self._tracked.values():
+            warnings.extend(self._line_warnings(tracked))
+        return ReadResult(
+            snapshots=tuple(snapshots),
+            warnings=tuple(warnings),
+            missing_homes=tuple(found.missing_homes),
+            homes=self.homes,
+            generated_at=now,
+        )
+
+    def _snapshot(self, tracked: _Tracked, now: float) -> CodexSessionSnapshot:
+        return tracked.session.snapshot(
+            now, file_mtime=tracked.rollout.stat.mtime, branch_of=self._branches.branch
+        )
+
+    def _follow_renames(self, wanted: dict[Path, RolloutFile]) -> None:
+        """Carry a file's state over when Codex moves it (archive/unarchive keeps the inode)."""
+        vanished = {
+            (t.rollout.stat.dev, t.rollout.stat.ino): path
+            for path, t in self._tracked.items()
+            if path not in wanted and not is_compressed(path)
+        }
+        if not vanished:
+            return
+        for path, rollout in wanted.items():
+            if path in self._tracked or is_compressed(path):
+                continue
+            old_path = vanished.get((rollout.stat.dev, rollout.stat.ino))
+            if old_path is None:
+                continue
+            tracked = self._tracked.pop(old_path)
+            tracked.tail.path = path
+            tracked.session.path = path
+            tracked.rollout = rollout
+            self._tracked[path] = tracked
+
+    def _update(self, path: Path, rollout: RolloutFile) -> str | None:
+        tracked = self._tracked.get(path)
+        if tracked is None:
+            tracked = _Tracked(LineTail(path), SessionAccumulator(path), rollout)
+            self._tracked[path] = tracked
+            change = Change.RESTART
+        else:
+            tracked.rollout = rollout
+            change = tracked.tail.check()
+        if change is Change.UNCHANGED:
+            return None
+        if change is Change.MISSING:
+            self._tracked.pop(path, None)
+            return None
+        if change is Change.ERROR:
+            return tracked.tail.error
+        try:
+            if change is Change.RESTART:
+                self._load(tracked)
+            else:
+                tracked.tail.read(tracked.session)
+        except ImportError:
+            self._tracked.pop(path, None)
+            return self._zstd_missing()
+        except OSError as error:
+            return f"cannot read {path}: {error.strerror or error}"
+        except Exception as error:  # e.g. a corrupt .zst stream: report it, keep running
+            log.exception("reading %s failed", path)
+            self._tracked.pop(path, None)
+            return f"cannot read {path}: {error}"
+        return None
+
+    def _load(self, tracked: _Tracked) -> None:
+        """Read a file from scratch: whole when small, head plus backward scan when large."""
+        path = tracked.tail.path
+        tracked.session = SessionAccumulator(path)
+        size = tracked.rollout.stat.size
+        if size > LARGE_FILE_BYTES and not is_compressed(path):
+            tracked.tail.reset(load_backward(tracked.session, path, size))
+            tracked.tail.stat = FileStat.of(path)
+            tracked.tail.read(tracked.session)
+        else:
+            tracked.tail.read(tracked.session, restart=True)
+
+    def _zstd_missing(self) -> str | None:
+        if self._zstd_missing_reported:
+            return None
+        self._zstd_missing_reported = True
+        return "compressed logs (.jsonl.zst) skipped: the zstandard package is not installed"
+
+    def _probe_limits(self, older: list[RolloutFile], now: float) -> CodexSessionSnapshot | None:
+        """The newest older file that has limits, read by a backward scan (cached by stat)."""
+        for rollout in older[:LIMIT_PROBE_FILES]:
+            cached = self._probed.get(rollout.path)
+            if cached is not None and cached[0] == rollout.stat:
+                snapshot = cached[1]
+            else:
+                snapshot = self._probe(rollout, now)
+                self._probed[rollout.path] = (rollout.stat, snapshot)
+            if snapshot is not None and snapshot.limits is not None:
+                return snapshot
+        return None
+
+    def _probe(self, rollout: RolloutFile, now: float) -> CodexSessionSnapshot | None:
+        session = SessionAccumulator(rollout.path)
+        try:
+            if is_compressed(rollout.path):
+                LineTail(rollout.path).read(session)
+            else:
+                load_backward(session, rollout.path, rollout.stat.size)
+        except Exception as error:  # a probe is best effort; the warning would be noise
+            log.info("probing %s for limits failed: %s", rollout.path, error)
+            return None
+        return session.snapshot(now, file_mtime=rollout.stat.mtime)
+
+    @staticmethod
+    def _line_warnings(tracked: _Tracked) -> list[str]:
+        session = tracked.session
+        name = tracked.rollout.path.name
+        warnings = []
+        if session.bad_lines:
+            warnings.append(
+                f"{session.bad_lines} malformed line(s) skipped in {name} ({session.last_error})"
+            )
+        if session.long_lines:
+            warnings.append(f"{session.long_lines} over-long line(s) skipped in {name}")
+        return warnings

@@ -1,0 +1,228 @@
+"""The ``status`` report: one structure for ``--json`` and the text the window would show."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone, tzinfo
+from typing import Any
+
+from codex_presence_gui.core.formatting import (
+    format_age,
+    format_percent_left,
+    format_tokens_compact,
+    limit_label,
+    reset_phrase,
+    text_bar,
+    token_triplet_text,
+)
+from codex_presence_gui.core.models import CodexSessionSnapshot, LimitSnapshot, TokenUsage
+from codex_presence_gui.core.reader import ReadResult
+from codex_presence_gui.core.selection import (
+    account_buckets,
+    latest_limits_source,
+    select_sessions,
+)
+
+SCHEMA_VERSION = 1
+
+
+def rfc3339(epoch: float | None) -> str | None:
+    """Unix seconds to ``2026-05-04T09:14:55.902Z``; None stays None."""
+    if epoch is None:
+        return None
+    moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _limits_json(
+    limits: LimitSnapshot, now: float, source_session_id: str | None
+) -> dict[str, Any]:
+    credits = limits.credits
+    return {
+        "source_session_id": source_session_id,
+        "observed_at": rfc3339(limits.observed_at),
+        "stale": limits.is_stale(now),
+        "limit_id": limits.limit_id,
+        "limit_name": limits.limit_name,
+        "plan_type": limits.plan_type,
+        "windows": [
+            {
+                "label": window.label,
+                "window_minutes": window.window_minutes,
+                "used_percent": window.used_percent,
+                "remaining_percent": window.remaining_percent,
+                "resets_at": rfc3339(window.resets_at),
+                "past_reset": window.is_past_reset(now),
+            }
+            for window in limits.windows
+        ],
+        "credits": None
+        if credits is None
+        else {
+            "has_credits": credits.has_credits,
+            "unlimited": credits.unlimited,
+            "balance": credits.balance,
+        },
+    }
+
+
+def _tokens_json(usage: TokenUsage | None) -> dict[str, int]:
+    usage = usage or TokenUsage()
+    return {
+        "input": usage.input,
+        "cached_input": usage.cached_input,
+        "output": usage.output,
+        "reasoning_output": usage.reasoning_output,
+    }
+
+
+def _session_json(snapshot: CodexSessionSnapshot, now: float, active: bool) -> dict[str, Any]:
+    context = snapshot.context
+    activity = snapshot.activity
+    return {
+        "session_id": snapshot.session_id,
+        "file": str(snapshot.file),
+        "project": snapshot.project,
+        "cwd": snapshot.cwd,
+        "git_branch": snapshot.git_branch,
+        "model": snapshot.model,
+        "originator": snapshot.originator,
+        "surface": snapshot.surface,
+        "cli_version": snapshot.cli_version,
+        "started_at": rfc3339(snapshot.started_at),
+        "last_activity_at": rfc3339(snapshot.last_activity_at),
+        "last_token_event_at": rfc3339(snapshot.last_token_event_at),
+        "session_total_tokens": snapshot.session_total_tokens,
+        "last_turn_tokens": snapshot.last_turn_tokens,
+        "session_delta_tokens": snapshot.session_delta_tokens,
+        "inherited_tokens": snapshot.inherited_tokens,
+        "tokens": _tokens_json(snapshot.tokens),
+        "context": None
+        if context is None
+        else {
+            "used_tokens": context.used_tokens,
+            "window_tokens": context.window_tokens,
+            "left_percent": context.left_percent,
+        },
+        "activity": None
+        if activity is None
+        else {"kind": activity.kind.value, "target": activity.target, "text": activity.text},
+        "pending_calls": snapshot.pending_calls,
+        "active": active,
+        "limits": None
+        if snapshot.limits is None
+        else _limits_json(snapshot.limits, now, snapshot.session_id),
+    }
+
+
+def build_report(result: ReadResult, *, include_all: bool = False) -> dict[str, Any]:
+    """The ``status --json`` document (schema 1)."""
+    now = result.generated_at
+    listed = select_sessions(result.snapshots, now, include_all=include_all)
+    active_ids = {s.session_id for s in select_sessions(result.snapshots, now)[:1]}
+    source = latest_limits_source(result.snapshots)
+    limits = None
+    other_limits = []
+    if source is not None and source.limits is not None:
+        limits = _limits_json(source.limits, now, source.session_id)
+        for bucket in account_buckets(result.snapshots):
+            if bucket.limit_id != source.limits.limit_id:
+                other_limits.append(_limits_json(bucket, now, None))
+    return {
+        "schema": SCHEMA_VERSION,
+        "generated_at": rfc3339(now),
+        "codex_homes": [str(home) for home in result.homes],
+        "limits": limits,
+        "other_limits": other_limits,
+        "sessions": [_session_json(s, now, s.session_id in active_ids) for s in listed],
+        "warnings": list(result.warnings),
+    }
+
+
+def _limit_lines(limits: LimitSnapshot, now: float, zone: tzinfo | None) -> list[str]:
+    lines = []
+    width = max(len(limit_label(w)) for w in limits.windows)
+    for window in limits.windows:
+        label = limit_label(window).ljust(width)
+        if window.is_past_reset(now):
+            lines.append(
+                f"  {label}  {reset_phrase(window, now, zone)} — new reading on your next turn"
+            )
+            continue
+        remaining = window.remaining_percent
+        lines.append(
+            f"  {label}  {text_bar(remaining)} {format_percent_left(remaining):>9}"
+            f"  {reset_phrase(window, now, zone)}"
+        )
+    credits = limits.credits
+    if credits is not None and credits.has_credits:
+        if credits.unlimited:
+            lines.append("  Credits: unlimited")
+        elif credits.balance not in (None, "", "0"):
+            lines.append(f"  Credits: {credits.balance}")
+    return lines
+
+
+def _session_lines(snapshot: CodexSessionSnapshot, now: float, marker: str) -> list[str]:
+    title = snapshot.project + (f" ({snapshot.git_branch})" if snapshot.git_branch else "")
+    details = [
+        snapshot.activity.text if snapshot.activity else "No activity yet",
+        snapshot.model or "model unknown",
+        snapshot.surface,
+    ]
+    tokens = token_triplet_text(
+        snapshot.session_delta_tokens, snapshot.last_turn_tokens, snapshot.session_total_tokens
+    )
+    lines = [
+        f"{marker} {title} · " + " · ".join(details),
+        f"    Tokens (this update | last response | session total): {tokens}",
+    ]
+    extras = []
+    if snapshot.context is not None:
+        context = snapshot.context
+        extras.append(
+            f"context {context.left_percent}% left ({format_tokens_compact(context.used_tokens)}"
+            f" used / {format_tokens_compact(context.window_tokens)})"
+        )
+    if snapshot.last_activity_at is not None:
+        extras.append(f"last activity {format_age(now - snapshot.last_activity_at)}")
+    if extras:
+        text = " · ".join(extras)
+        lines.append("    " + text[:1].upper() + text[1:])
+    return lines
+
+
+def render_text(
+    result: ReadResult, *, include_all: bool = False, zone: tzinfo | None = None
+) -> str:
+    """What the window would show, as plain text."""
+    now = result.generated_at
+    out: list[str] = []
+    source = latest_limits_source(result.snapshots)
+    if source is None or source.limits is None:
+        out.append("Limits: no reading yet (Codex writes one with every model response).")
+    else:
+        limits = source.limits
+        age = format_age(now - limits.observed_at)
+        stale = "  (may be stale: start a Codex turn to refresh)" if limits.is_stale(now) else ""
+        out.append(f"Limits · updated {age} · from {source.project}{stale}")
+        out.extend(_limit_lines(limits, now, zone))
+        for bucket in account_buckets(result.snapshots):
+            if bucket.limit_id != limits.limit_id:
+                out.append(f"Limits · {bucket.display_name}")
+                out.extend(_limit_lines(bucket, now, zone))
+    out.append("")
+    listed = select_sessions(result.snapshots, now, include_all=include_all)
+    heading = "All sessions" if include_all else "Active sessions"
+    if not listed:
+        out.append(f"{heading}: none. Start `codex` in a terminal to see it here.")
+    else:
+        out.append(f"{heading} ({len(listed)}):")
+        active = select_sessions(result.snapshots, now)[:1]
+        for snapshot in listed:
+            marker = "▶" if active and snapshot.session_id == active[0].session_id else " "
+            out.extend(_session_lines(snapshot, now, marker))
+    if result.warnings:
+        out.append("")
+        out.append("Warnings:")
+        out.extend(f"  - {warning}" for warning in result.warnings)
+    return "\n".join(out)

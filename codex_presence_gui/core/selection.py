@@ -1,0 +1,107 @@
+"""Which sessions are listed, which one is "active", and whose limits the account shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from codex_presence_gui.core.models import (
+    ActivityKind,
+    CodexSessionSnapshot,
+    LimitSnapshot,
+    bucket_preference,
+)
+
+#: A session with a signal this recent is listed whatever it is doing.
+STALE_SECONDS = 90.0
+#: A working or waiting session stays listed this long after its last signal.
+STICKY_SECONDS = 3600.0
+
+
+def rank_key(snapshot: CodexSessionSnapshot) -> tuple[float, int, int, str]:
+    """Sort key, higher first: recency, pending calls, activity priority, session id."""
+    activity = snapshot.activity
+    priority = activity.kind.priority if activity is not None else 0
+    return (snapshot.recency, snapshot.pending_calls, priority, snapshot.session_id)
+
+
+def is_listed(
+    snapshot: CodexSessionSnapshot,
+    now: float,
+    *,
+    stale_seconds: float = STALE_SECONDS,
+    sticky_seconds: float = STICKY_SECONDS,
+) -> bool:
+    """Recent sessions are listed; older ones only while working, waiting or with pending calls."""
+    age = now - snapshot.recency
+    if age <= stale_seconds:
+        return True
+    if age > max(sticky_seconds, 60.0):
+        return False
+    activity = snapshot.activity
+    busy = activity is not None and activity.kind is not ActivityKind.IDLE
+    return snapshot.pending_calls > 0 or busy
+
+
+def dedupe(snapshots: Iterable[CodexSessionSnapshot]) -> list[CodexSessionSnapshot]:
+    """One snapshot per session id (the higher-ranked one), ranked best first."""
+    best: dict[str, CodexSessionSnapshot] = {}
+    for snapshot in snapshots:
+        current = best.get(snapshot.session_id)
+        if current is None or rank_key(snapshot) > rank_key(current):
+            best[snapshot.session_id] = snapshot
+    return sorted(best.values(), key=rank_key, reverse=True)
+
+
+def select_sessions(
+    snapshots: Iterable[CodexSessionSnapshot],
+    now: float,
+    *,
+    include_all: bool = False,
+    stale_seconds: float = STALE_SECONDS,
+    sticky_seconds: float = STICKY_SECONDS,
+) -> list[CodexSessionSnapshot]:
+    """The sessions to show, best first; with ``include_all`` every session, newest first."""
+    ranked = dedupe(snapshots)
+    if include_all:
+        return ranked
+    return [
+        s
+        for s in ranked
+        if is_listed(s, now, stale_seconds=stale_seconds, sticky_seconds=sticky_seconds)
+    ]
+
+
+def _limits_key(snapshot: CodexSessionSnapshot) -> tuple[int, float, float, str]:
+    limits = snapshot.limits
+    assert limits is not None
+    return (
+        bucket_preference(limits.limit_id),
+        limits.observed_at,
+        snapshot.file_mtime,
+        snapshot.session_id,
+    )
+
+
+def latest_limits_source(
+    snapshots: Sequence[CodexSessionSnapshot],
+) -> CodexSessionSnapshot | None:
+    """The session whose limit reading is freshest; the account bucket beats model buckets.
+
+    Ties on the reading's time go to the newer file, then the session id, so the choice is
+    stable. Replayed fork lines never reach ``limits``, so their fresh timestamps cannot win.
+    """
+    candidates = [s for s in snapshots if s.limits is not None]
+    if not candidates:
+        return None
+    return max(candidates, key=_limits_key)
+
+
+def account_buckets(snapshots: Sequence[CodexSessionSnapshot]) -> list[LimitSnapshot]:
+    """The newest reading of every bucket across all sessions, account bucket first."""
+    newest: dict[str, LimitSnapshot] = {}
+    for snapshot in snapshots:
+        for bucket in snapshot.limit_buckets:
+            current = newest.get(bucket.limit_id)
+            if current is None or bucket.observed_at > current.observed_at:
+                newest[bucket.limit_id] = bucket
+    return sorted(newest.values(), key=lambda b: (-bucket_preference(b.limit_id), b.display_name))

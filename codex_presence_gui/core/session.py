@@ -1,0 +1,335 @@
+"""Fold one rollout file's records into a session state and take snapshots of it.
+
+The accounting rules (codex-log-format.md §6.3, §9) live here: duplicate ``token_count``
+re-emissions are ignored, a dropping total starts a new segment, synthetic fills are skipped,
+a fork's replayed prefix sets only the inherited base, and limits are kept per bucket.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from codex_presence_gui.core.activity import ActivityTracker
+from codex_presence_gui.core.errors import ParseError
+from codex_presence_gui.core.jsonl import (
+    ContextRecord,
+    MetaRecord,
+    Record,
+    Signal,
+    SignalRecord,
+    TokenCountRecord,
+    ToolCallRecord,
+    ToolOutputRecord,
+    TurnStartedRecord,
+    UsageRecord,
+    parse_line,
+    parse_long_line,
+)
+from codex_presence_gui.core.limits import preferred_bucket
+from codex_presence_gui.core.models import (
+    Activity,
+    ActivityKind,
+    CodexSessionSnapshot,
+    ContextUsage,
+    LimitSnapshot,
+    TokenUsage,
+    bucket_preference,
+)
+
+#: Without ordinals, a fork's replayed history is the burst written within this many seconds
+#: of the child's own ``session_meta`` line.
+REPLAY_BURST_SECONDS = 1.0
+
+_UUID = re.compile(r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})")
+_SURFACES = {
+    "codex_cli_rs": "CLI",
+    "codex-tui": "CLI",
+    "codex_exec": "Exec",
+    "codex_vscode": "VS Code",
+    "codex desktop": "Desktop app",
+    "codex_desktop": "Desktop app",
+}
+_SOURCE_SURFACES = {"cli": "CLI", "vscode": "VS Code", "exec": "Exec", "mcp": "MCP"}
+
+
+def session_id_from_name(path: Path) -> str:
+    """The thread id in ``rollout-<ts>-<uuid>[_<rollout id>].jsonl[.zst]``; the stem otherwise."""
+    name = path.name
+    for suffix in (".zst", ".jsonl"):
+        name = name.removesuffix(suffix)
+    thread_part = name.split("_", 1)[0]
+    ids = _UUID.findall(thread_part) or _UUID.findall(name)
+    return ids[-1].lower() if ids else name
+
+
+def project_name(cwd: str) -> str:
+    """Last component of a path, splitting on ``/`` and ``\\`` whatever the host."""
+    parts = [part for part in re.split(r"[\\/]", cwd.strip()) if part and part != "."]
+    return parts[-1] if parts else "unknown-project"
+
+
+def surface_of(originator: str | None, source: str | None) -> str:
+    """Where the session runs: CLI, VS Code, Desktop app, Exec, Sub-agent, …"""
+    if source == "subagent":
+        return "Sub-agent"
+    if originator:
+        known = _SURFACES.get(originator.lower())
+        if known:
+            return known
+    if source and source in _SOURCE_SURFACES:
+        return _SOURCE_SURFACES[source]
+    return originator or "unknown"
+
+
+class SessionAccumulator:
+    """The running state of one rollout file; a ``LineSink`` for ``LineTail``.
+
+    Feed lines in file order; ``snapshot(now)`` may be called at any time and is cheap.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.meta: MetaRecord | None = None
+        self.first_ts: float | None = None
+        self.is_fork = False
+        self._replay_until: float | None = None
+        self._seen_content = False
+        self.cwd: str | None = None
+        self._cwd_from_settings = False
+        self.model: str | None = None
+        self.context_window: int | None = None
+        self.context_used: int | None = None
+        self.total: TokenUsage | None = None
+        self.last: TokenUsage | None = None
+        self.delta: int | None = None
+        self.inherited_tokens = 0
+        self.usage_from_records = False
+        self.last_token_event_at: float | None = None
+        self.buckets: dict[str, LimitSnapshot] = {}
+        self.tracker = ActivityTracker()
+        self.bad_lines = 0
+        self.long_lines = 0
+        self.last_error: str | None = None
+
+    # -- LineSink ---------------------------------------------------------------------------
+
+    def line(self, data: bytes) -> None:
+        """Parse and fold one complete line; a bad line is counted, never raised."""
+        try:
+            record = parse_line(data)
+        except ParseError as error:
+            self.bad_lines += 1
+            self.last_error = str(error)
+            return
+        self.feed(record)
+
+    def long_line(self, prefix: bytes, suffix: bytes, length: int) -> None:
+        """Fold a line over the length cap from its ends, or count it as skipped."""
+        try:
+            record = parse_long_line(prefix, suffix, length)
+        except ParseError as error:
+            self.long_lines += 1
+            self.last_error = str(error)
+            return
+        self.feed(record)
+
+    # -- folding ----------------------------------------------------------------------------
+
+    def feed(self, record: Record) -> None:
+        """Fold one record, in file order."""
+        if self.first_ts is None and record.ts is not None:
+            self.first_ts = record.ts
+        if isinstance(record, MetaRecord):
+            self._meta(record)
+            return
+        self._seen_content = True
+        replayed = self._is_replayed(record)
+        if isinstance(record, TokenCountRecord):
+            self._token_count(record, replayed)
+        elif isinstance(record, ContextRecord):
+            self._context(record, replayed)
+        elif isinstance(record, UsageRecord) and not replayed:
+            self._usage_record(record)
+        if replayed:
+            return
+        tracker = self.tracker
+        tracker.saw_line(record.ts)
+        if isinstance(record, SignalRecord):
+            signal = record.signal
+            if signal is Signal.THINKING:
+                tracker.mark(Activity(ActivityKind.THINKING), record.ts)
+            elif signal is Signal.COMMENTARY:
+                tracker.commentary(record.ts)
+            elif signal is Signal.TURN_ENDED:
+                tracker.turn_ended(record.ts)
+            elif signal is Signal.EFFECTIVE:
+                tracker.effective_signal(record.ts)
+        elif isinstance(record, ToolCallRecord):
+            tracker.call_started(record.call_id, record.activity, record.ts)
+        elif isinstance(record, ToolOutputRecord):
+            tracker.call_finished(record.call_id, record.ts)
+        elif isinstance(record, TurnStartedRecord):
+            if record.context_window:
+                self.context_window = record.context_window
+            tracker.mark(Activity(ActivityKind.THINKING), record.ts)
+
+    def _meta(self, record: MetaRecord) -> None:
+        if self.meta is None:
+            # Codex's own loader takes the first session_meta as the file's identity.
+            self.meta = record
+            self.cwd = record.cwd
+            if record.forked_from_id or record.parent_thread_id or record.source == "subagent":
+                self._start_replay(record)
+            return
+        if not self._seen_content and record.session_id != self.meta.session_id:
+            self._start_replay(self.meta)  # a parent's header copied right after ours
+
+    def _start_replay(self, own_meta: MetaRecord) -> None:
+        self.is_fork = True
+        if own_meta.ts is not None:
+            self._replay_until = own_meta.ts + REPLAY_BURST_SECONDS
+
+    def _is_replayed(self, record: Record) -> bool:
+        if not self.is_fork or self.meta is None:
+            return False
+        start = self.meta.history_start_ordinal
+        if start is not None and record.ordinal is not None:
+            return record.ordinal < start
+        if self._replay_until is None or record.ts is None:
+            return False
+        return record.ts <= self._replay_until
+
+    def _context(self, record: ContextRecord, replayed: bool) -> None:
+        if record.model and (not replayed or self.model is None):
+            self.model = record.model
+        if replayed or not record.cwd:
+            return
+        if record.settings:
+            self.cwd = record.cwd
+            self._cwd_from_settings = True
+        elif self.cwd is None:
+            self.cwd = record.cwd
+
+    def _token_count(self, record: TokenCountRecord, replayed: bool) -> None:
+        if record.context_window:
+            self.context_window = record.context_window
+        if record.last is not None and not replayed:
+            self.context_used = record.last.total
+        if record.total is not None and not self.usage_from_records:
+            self._apply_total(record.total, record.last, replayed)
+        if replayed:
+            return
+        self._touch_token_event(record.ts)
+        limits = record.limits
+        if limits is not None:
+            # Newest by file position; a model bucket never overwrites the account bucket.
+            self.buckets[limits.limit_id] = limits
+
+    def _usage_record(self, record: UsageRecord) -> None:
+        total = record.thread_usage
+        if total is None and record.usage is not None:
+            base = self.total or TokenUsage()
+            total = TokenUsage(
+                base.input + record.usage.input,
+                base.cached_input + record.usage.cached_input,
+                base.output + record.usage.output,
+                base.reasoning_output + record.usage.reasoning_output,
+                base.total + record.usage.total,
+            )
+        if total is None:
+            return
+        self.usage_from_records = True
+        self._apply_total(total, record.usage, replayed=False)
+        if record.usage is not None and self.context_used is None:
+            self.context_used = record.usage.total
+        self._touch_token_event(record.ts)
+
+    def _touch_token_event(self, ts: float | None) -> None:
+        if ts is not None and (self.last_token_event_at is None or ts > self.last_token_event_at):
+            self.last_token_event_at = ts
+
+    def _apply_total(self, total: TokenUsage, last: TokenUsage | None, replayed: bool) -> None:
+        if total.total > 0 and total.input == 0 and total.output == 0 and total.cached_input == 0:
+            return  # synthetic fill written on context overflow
+        previous = self.total
+        if previous is not None and total == previous:
+            return  # a re-emission of the same usage with new rate limits
+        self.total = total
+        if replayed:
+            self.inherited_tokens = total.total
+            return
+        self.last = last
+        last_total = last.total if last is not None else None
+        if previous is None or total.total < previous.total:
+            # First usage, or a new segment (resume reset, fork base): the last response.
+            self.delta = last_total if last_total is not None else total.total
+        else:
+            self.delta = total.total - previous.total
+
+    # -- snapshot ---------------------------------------------------------------------------
+
+    @property
+    def session_id(self) -> str:
+        """``session_meta.id``, else the id in the file name."""
+        if self.meta is not None and self.meta.session_id:
+            return self.meta.session_id
+        return session_id_from_name(self.path)
+
+    def snapshot(
+        self,
+        now: float,
+        *,
+        file_mtime: float = 0.0,
+        branch_of: Callable[[str], str | None] | None = None,
+    ) -> CodexSessionSnapshot:
+        """The session as of ``now`` (activity decays to Idle against this clock)."""
+        meta = self.meta
+        cwd = self.cwd or "."
+        branch = meta.git_branch if meta is not None else None
+        if branch is None and branch_of is not None and self.cwd:
+            branch = branch_of(self.cwd)
+        tracker = self.tracker
+        signal_times = [t for t in (tracker.recency(), self.last_token_event_at) if t]
+        last_activity = max(signal_times) if signal_times else None
+        context = None
+        if self.context_used is not None and self.context_window:
+            context = ContextUsage(self.context_used, self.context_window)
+        buckets = tuple(
+            sorted(
+                self.buckets.values(),
+                key=lambda b: (-bucket_preference(b.limit_id), -b.observed_at, b.limit_id),
+            )
+        )
+        total = self.total
+        return CodexSessionSnapshot(
+            session_id=self.session_id,
+            file=self.path,
+            cwd=cwd,
+            project=project_name(cwd),
+            git_branch=branch,
+            model=self.model,
+            originator=meta.originator if meta else None,
+            surface=surface_of(meta.originator if meta else None, meta.source if meta else None),
+            cli_version=meta.cli_version if meta else None,
+            started_at=(meta.started_at if meta else None) or self.first_ts,
+            last_activity_at=last_activity,
+            session_total_tokens=total.total if total is not None else None,
+            last_turn_tokens=self.last.total if self.last is not None else None,
+            session_delta_tokens=self.delta,
+            last_token_event_at=self.last_token_event_at,
+            tokens=total,
+            last_tokens=self.last,
+            context=context,
+            limits=preferred_bucket(buckets),
+            limit_buckets=buckets,
+            activity=tracker.current(now),
+            pending_calls=len(tracker.pending),
+            recency=last_activity if last_activity is not None else file_mtime,
+            file_mtime=file_mtime,
+            inherited_tokens=self.inherited_tokens,
+            parent_session_id=(meta.forked_from_id or meta.parent_thread_id) if meta else None,
+            bad_lines=self.bad_lines,
+            skipped_long_lines=self.long_lines,
+        )
