@@ -634,9 +634,10 @@ class Renderer:
                 elif kind == "user":
                     text = USER_PROMPTS[ev[2]]
                     if ev[3]:
+                        today = time.strftime("%Y-%m-%d", time.gmtime(ms // 1000))
                         env = (
                             f"<environment_context>\n  <cwd>{cwd}</cwd>\n  <shell>bash</shell>"
-                            "\n  <current_date>2026-10-20</current_date>\n"
+                            f"\n  <current_date>{today}</current_date>\n"
                             "</environment_context>"
                         )
                         emit(

@@ -1,0 +1,29 @@
+"""Test configuration: headless Qt, hypothesis profiles, temporary Codex homes."""
+
+from __future__ import annotations
+
+import os
+
+# Qt must run headless; this has to happen before any QApplication exists.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from tests.helpers.rollout import CodexHome
+
+settings.register_profile(
+    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=100
+)
+settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture
+def codex_home(tmp_path: Path) -> CodexHome:
+    """An empty Codex home (``sessions/`` exists) in a temporary directory."""
+    root = tmp_path / "codex-home"
+    (root / "sessions").mkdir(parents=True)
+    return CodexHome(root)

@@ -1,0 +1,60 @@
+"""Golden fixtures: every Codex log era and quirk gives the expected `status --json` values."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codex_presence_gui.core.jsonl import parse_timestamp
+from codex_presence_gui.core.reader import CodexReader
+from codex_presence_gui.core.report import build_report
+
+DATA = Path(__file__).parents[2] / "data" / "eras"
+FIXTURES = sorted(p.name.removesuffix(".jsonl") for p in DATA.glob("*.jsonl"))
+
+
+def _report_for(fixture: str, home: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    expected = json.loads((DATA / f"{fixture}.expected.json").read_text(encoding="utf-8"))
+    now = parse_timestamp(expected["now"])
+    assert now is not None
+    folder = home / "sessions" / "2026" / "01" / "01"
+    folder.mkdir(parents=True)
+    target = folder / f"rollout-2026-01-01T00-00-00-{fixture}.jsonl"
+    shutil.copyfile(DATA / f"{fixture}.jsonl", target)
+    os.utime(target, (now - 100, now - 100))
+    reader = CodexReader([home], max_age=None, clock=lambda: now)
+    return build_report(reader.refresh(), include_all=True), expected
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+def test_fixture_gives_expected_report(fixture: str, tmp_path: Path) -> None:
+    """The session fields, the account limits and the warnings match the golden file."""
+    report, expected = _report_for(fixture, tmp_path)
+    (session,) = report["sessions"]
+    for key, value in expected["session"].items():
+        actual = session[key]
+        if key == "activity" and actual is not None:
+            actual = {"kind": actual["kind"], "target": actual["target"]}
+        assert actual == value, f"{fixture}: {key}"
+    if "limits" in expected:
+        limits = report["limits"]
+        if expected["limits"] is None:
+            assert limits is None
+        else:
+            subset = {key: limits[key] for key in expected["limits"]}
+            assert subset == expected["limits"]
+            for window in limits["windows"]:
+                assert window["remaining_percent"] == max(0.0, min(100.0, 100 - window["used_percent"]))
+    if "other_limits" in expected:
+        others = [{k: o[k] for k in e} for o, e in zip(report["other_limits"], expected["other_limits"])]
+        assert others == expected["other_limits"]
+        assert len(report["other_limits"]) == len(expected["other_limits"])
+    for fragment in expected.get("warnings", []):
+        assert any(fragment in warning for warning in report["warnings"]), report["warnings"]
+    if "warnings" not in expected:
+        assert report["warnings"] == []

@@ -1,0 +1,106 @@
+"""Display helpers match Codex /status."""
+
+from __future__ import annotations
+
+from datetime import timezone
+
+import pytest
+
+from codex_presence_gui.core.formatting import (
+    bar_cells,
+    format_age,
+    format_countdown,
+    format_percent_left,
+    format_reset_time,
+    format_tokens_compact,
+    reset_phrase,
+    text_bar,
+    token_triplet_text,
+)
+from codex_presence_gui.core.models import ContextUsage, UsageWindow
+
+UTC = timezone.utc
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0, "0"),
+        (999, "999"),
+        (1000, "1K"),
+        (1180, "1.18K"),
+        (2250, "2.25K"),
+        (11454, "11.5K"),
+        (52414, "52.4K"),
+        (258400, "258K"),
+        (1_500_000, "1.5M"),
+        (2_000_000_000, "2B"),
+        (None, "–"),
+    ],
+)
+def test_compact_tokens_match_codex(value: int | None, text: str) -> None:
+    """Compact numbers use 2/1/0 decimals by magnitude and strip trailing zeros."""
+    assert format_tokens_compact(value) == text
+
+
+@pytest.mark.parametrize(
+    ("remaining", "text"), [(87.5, "88% left"), (12.5, "12% left"), (77.0, "77% left")]
+)
+def test_percent_left_rounds_half_to_even(remaining: float, text: str) -> None:
+    """Codex prints `{:.0}`, which rounds ties to even."""
+    assert format_percent_left(remaining) == text
+
+
+def test_worked_example_of_the_spec() -> None:
+    """§8.3: bars of 15 and 12 cells, 94% context left, resets 11:20 and 07:00 on 9 May."""
+    five_hour = UsageWindow(300, 23.0, 1777893600)
+    weekly = UsageWindow(10080, 41.0, 1778310000, slot="secondary")
+    captured = 1777888800.0  # 2026-05-04 10:00 UTC
+    assert bar_cells(five_hour.remaining_percent) == 15
+    assert text_bar(weekly.remaining_percent) == "[" + "█" * 12 + "░" * 8 + "]"
+    assert format_reset_time(1777893600, captured, UTC) == "11:20"
+    assert format_reset_time(1778310000, captured, UTC) == "07:00 on 9 May"
+    assert ContextUsage(26412, 258400).left_percent == 94
+    assert format_percent_left(five_hour.remaining_percent) == "77% left"
+
+
+def test_context_baseline() -> None:
+    """The first 12k tokens do not count; tiny windows show 0."""
+    assert ContextUsage(12000, 258400).left_percent == 100
+    assert ContextUsage(5000, 12000).left_percent == 0
+    assert ContextUsage(10**9, 258400).left_percent == 0
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (None, "n/a"),
+        (-5, "now"),
+        (0, "now"),
+        (42, "42s"),
+        (310, "5m 10s"),
+        (2 * 3600 + 13 * 60 + 5, "2h 13m"),
+        (4 * 86400 + 21 * 3600, "4d 21h"),
+    ],
+)
+def test_countdown(seconds: float | None, text: str) -> None:
+    """Countdowns use the two largest units."""
+    assert format_countdown(seconds) == text
+
+
+def test_age_and_reset_phrase() -> None:
+    """Ages read naturally; a passed reset is said, not counted down."""
+    assert format_age(2) == "just now"
+    assert format_age(40) == "40 s ago"
+    assert format_age(12 * 60) == "12 min ago"
+    assert format_age(3 * 86400) == "3 days ago"
+    window = UsageWindow(300, 50.0, 1777893600)
+    assert reset_phrase(window, 1777893600 - 3600, UTC) == "resets in 1h 0m (11:20)"
+    assert reset_phrase(window, 1777893600 + 1, UTC) == "reset at 11:20"
+    assert reset_phrase(UsageWindow(300, 1.0, None), 0, UTC) == "reset time unknown"
+
+
+def test_triplet_text() -> None:
+    """The triplet reads this update | last response | session total."""
+    assert token_triplet_text(1200, 3400, 52414) == "1.2K | 3.4K | 52.4K"
+    assert token_triplet_text(None, None, None) == "unavailable"
