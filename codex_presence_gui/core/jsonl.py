@@ -30,6 +30,10 @@ from codex_presence_gui.core.models import Activity, ActivityKind, LimitSnapshot
 PREFIX_BYTES = 512
 #: Lines longer than this are never decoded (they are counted and skipped).
 MAX_DECODE_BYTES = 16 * 1024 * 1024
+#: Assistant messages up to this size are decoded; the phase of bigger ones is looked up in
+#: their last ``SUFFIX_SEARCH_BYTES`` (it follows the content, possibly before ``metadata``).
+SMALL_MESSAGE_BYTES = 256 * 1024
+SUFFIX_SEARCH_BYTES = 4096
 
 _ENVELOPE = re.compile(
     rb'^\{"timestamp":"([^"]{0,64})",(?:"ordinal":(\d{1,19}),)?"type":"([A-Za-z_]{1,64})"'
@@ -162,6 +166,13 @@ def _optional_int(value: Any) -> int | None:
     return int(number)
 
 
+def _ordinal(value: Any) -> int | None:
+    number = finite_number(value)
+    if number is None or number < 0:
+        return None
+    return int(number)
+
+
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
@@ -206,9 +217,9 @@ def _meta(payload: Mapping[str, Any], ts: float | None, ordinal: int | None) -> 
         source_text: str | None = "subagent" if "subagent" in source else next(iter(source), None)
     else:
         source_text = _text(source)
-    start = payload.get("subagent_history_start_ordinal")
+    start = _ordinal(payload.get("subagent_history_start_ordinal"))
     if start is None:
-        start = payload.get("forked_from_ordinal_exclusive")
+        start = _ordinal(payload.get("forked_from_ordinal_exclusive"))
     return MetaRecord(
         ts=ts,
         ordinal=ordinal,
@@ -221,7 +232,7 @@ def _meta(payload: Mapping[str, Any], ts: float | None, ordinal: int | None) -> 
         git_branch=_text(git.get("branch")) if isinstance(git, Mapping) else None,
         forked_from_id=_text(payload.get("forked_from_id")),
         parent_thread_id=_text(payload.get("parent_thread_id")),
-        history_start_ordinal=_optional_int(start),
+        history_start_ordinal=start,
     )
 
 
@@ -318,7 +329,7 @@ def _from_document(document: Any) -> Record:
     payload = document.get("payload")
     kind = document.get("type")
     ts = parse_timestamp(document.get("timestamp"))
-    ordinal = _optional_int(document.get("ordinal"))
+    ordinal = _ordinal(document.get("ordinal"))
     if isinstance(payload, Mapping) and isinstance(kind, str):
         if kind == "session_meta":
             return _meta(payload, ts, ordinal)
@@ -349,8 +360,22 @@ def _fields(record: MetaRecord) -> dict[str, Any]:
     return {name: getattr(record, name) for name in record.__dataclass_fields__}
 
 
-def _cheap(line: bytes, head: re.Match[bytes]) -> Record | None:
-    """Records of big line types built from the line's first and last bytes, or None."""
+def _assistant_message(
+    line: bytes, ts: float | None, ordinal: int | None, whole: bool
+) -> Record | None:
+    """Commentary or final answer: decode ordinary messages, look at the end of huge ones."""
+    if whole and len(line) <= SMALL_MESSAGE_BYTES:
+        return None
+    phase = _PHASE.search(line, max(len(line) - SUFFIX_SEARCH_BYTES, 0))
+    commentary = phase is not None and phase.group(1) == b"commentary"
+    return SignalRecord(ts, ordinal, Signal.COMMENTARY if commentary else Signal.TURN_ENDED)
+
+
+def _cheap(line: bytes, head: re.Match[bytes], whole: bool = True) -> Record | None:
+    """Records of big line types built from the line's first and last bytes, or None.
+
+    ``whole`` is False when ``line`` is only the start and end of an over-long line.
+    """
     outer, inner = head.group(3), head.group(4)
     ts = parse_timestamp(head.group(1).decode("ascii", "replace"))
     ordinal = int(head.group(2)) if head.group(2) else None
@@ -370,9 +395,7 @@ def _cheap(line: bytes, head: re.Match[bytes]) -> Record | None:
                 return None
             if role.group(1) != b"assistant":
                 return SignalRecord(ts, ordinal, Signal.OTHER)
-            phase = _PHASE.search(line, max(len(line) - 64, 0))
-            commentary = phase is not None and phase.group(1) == b"commentary"
-            return SignalRecord(ts, ordinal, Signal.COMMENTARY if commentary else Signal.TURN_ENDED)
+            return _assistant_message(line, ts, ordinal, whole)
         if inner in (b"ghost_snapshot", b"compaction", b"image_generation_call"):
             return SignalRecord(ts, ordinal, Signal.OTHER)
         return None
@@ -382,9 +405,7 @@ def _cheap(line: bytes, head: re.Match[bytes]) -> Record | None:
         if inner == b"item_completed":
             return SignalRecord(ts, ordinal, Signal.EFFECTIVE)
         if inner == b"agent_message":
-            phase = _PHASE.search(line, max(len(line) - 64, 0))
-            commentary = phase is not None and phase.group(1) == b"commentary"
-            return SignalRecord(ts, ordinal, Signal.COMMENTARY if commentary else Signal.TURN_ENDED)
+            return _assistant_message(line, ts, ordinal, whole)
         if inner in _DECODED_EVENTS or inner is None:
             return None
         return SignalRecord(ts, ordinal, Signal.OTHER)
@@ -440,7 +461,7 @@ def parse_long_line(prefix: bytes, suffix: bytes, length: int) -> Record:
         ParseError: the line's type needs its whole content, which was not kept.
     """
     head = _ENVELOPE.match(prefix, 0, PREFIX_BYTES)
-    record = _cheap(prefix[:PREFIX_BYTES] + suffix, head) if head is not None else None
+    record = _cheap(prefix[:PREFIX_BYTES] + suffix, head, whole=False) if head else None
     if record is None:
         raise ParseError(f"line of {length} bytes is longer than the {MAX_DECODE_BYTES} cap")
     return record

@@ -24,27 +24,26 @@ from codex_presence_gui.core.jsonl import (
     SignalRecord,
     TokenCountRecord,
     TurnStartedRecord,
+    UsageRecord,
     parse_line,
 )
 from codex_presence_gui.core.models import CodexSessionSnapshot
 from codex_presence_gui.core.session import SessionAccumulator
 from codex_presence_gui.core.tail import (
+    BackwardLines,
     Change,
     FileStat,
     LineTail,
     is_compressed,
-    last_line_end,
-    lines_backward,
     read_head_lines,
 )
 
 log = logging.getLogger(__name__)
 
-#: Files larger than this are not replayed from the start on first sight: their head and a
-#: backward scan from the end give the current state (codex-log-format.md §4.3).
-LARGE_FILE_BYTES = 32 * 1024 * 1024
 #: How far back a backward scan may read.
 BACKWARD_BUDGET_BYTES = 64 * 1024 * 1024
+#: Past the other goals, how far a backward scan keeps looking for the account's limits.
+LIMITS_SEARCH_BYTES = 4 * 1024 * 1024
 #: Without --all, files idle for longer than this are not read (the sticky window plus slack).
 RECENT_FILE_SECONDS = 3600 + 600
 #: How many older files may be probed for limits when no recent file has any.
@@ -77,7 +76,7 @@ class ReadResult:
 
 @dataclass(slots=True)
 class _BackwardGoals:
-    """What a backward scan still needs before it may stop."""
+    """What a backward scan must have seen before it may stop early."""
 
     totals: set[int] = field(default_factory=set)
     model: bool = False
@@ -90,6 +89,9 @@ class _BackwardGoals:
                 self.totals.add(record.total.total)
             if record.limits is not None and record.limits.is_account_bucket:
                 self.account_limits = True
+        elif isinstance(record, UsageRecord):
+            if record.thread_usage is not None:
+                self.totals.add(record.thread_usage.total)
         elif isinstance(record, ContextRecord) and record.model:
             self.model = True
         elif isinstance(record, TurnStartedRecord) or (
@@ -97,35 +99,55 @@ class _BackwardGoals:
         ):
             self.turn_boundary = True
 
-    @property
-    def met(self) -> bool:
-        return len(self.totals) >= 2 and self.model and self.account_limits and self.turn_boundary
+    def met(self, bytes_read: int) -> bool:
+        """Two distinct totals (for "this update"), the model, a turn boundary (pending calls
+        are settled), and the account's limits unless they are not near the end at all."""
+        if len(self.totals) < 2 or not self.model or not self.turn_boundary:
+            return False
+        return self.account_limits or bytes_read > LIMITS_SEARCH_BYTES
 
 
-def load_backward(session: SessionAccumulator, path: Path, size: int) -> int:
-    """Fill ``session`` from the file's header and a bounded backward scan; return the offset
-    from which to tail (the start of the unfinished last line)."""
-    for line in read_head_lines(path, 2):
-        if b'"session_meta"' in line[:200] or not line.startswith(b'{"timestamp"'):
-            session.line(line)
-    end = last_line_end(path, size)
+def _header_lines(path: Path) -> list[bytes]:
+    """The file's leading ``session_meta`` lines (a fork copies its parent's as line 2), or a
+    pre-envelope header."""
+    headers = []
+    for index, line in enumerate(read_head_lines(path, 2)):
+        if b'"session_meta"' in line[:200] or (index == 0 and line.startswith(b'{"id"')):
+            headers.append(line)
+        else:
+            break
+    return headers
+
+
+def load_session(session: SessionAccumulator, path: Path, size: int) -> int:
+    """Fill ``session`` with a file's current state; return the offset to tail from.
+
+    The header lines come from the start; the rest from a backward scan that stops once the
+    state is settled (or at the start of the file, which makes it a plain forward parse).
+    Records are folded in file order either way.
+    """
+    headers = _header_lines(path)
+    for line in headers:
+        session.line(line)
     goals = _BackwardGoals()
     records: list[Record] = []
-    for line in lines_backward(path, end, budget=BACKWARD_BUDGET_BYTES):
-        if b'"session_meta"' in line[:200]:
-            continue  # headers were read from the start
+    lines = BackwardLines(path, size, budget=BACKWARD_BUDGET_BYTES)
+    for line in lines:
+        if line in headers:
+            continue  # already folded, first
         try:
             record = parse_line(line)
-        except ParseError:
+        except ParseError as error:
             session.bad_lines += 1
+            session.last_error = str(error)
             continue
         records.append(record)
         goals.note(record)
-        if goals.met:
+        if goals.met(lines.bytes_read):
             break
     for record in reversed(records):
         session.feed(record)
-    return end
+    return lines.line_end
 
 
 class CodexReader:
@@ -247,16 +269,16 @@ class CodexReader:
         return None
 
     def _load(self, tracked: _Tracked) -> None:
-        """Read a file from scratch: whole when small, head plus backward scan when large."""
+        """Read a file from scratch: header plus backward scan, then tail from its last LF."""
         path = tracked.tail.path
         tracked.session = SessionAccumulator(path)
-        size = tracked.rollout.stat.size
-        if size > LARGE_FILE_BYTES and not is_compressed(path):
-            tracked.tail.reset(load_backward(tracked.session, path, size))
-            tracked.tail.stat = FileStat.of(path)
-            tracked.tail.read(tracked.session)
-        else:
+        if is_compressed(path):
             tracked.tail.read(tracked.session, restart=True)
+            return
+        stat = FileStat.of(path)
+        tracked.tail.reset(load_session(tracked.session, path, stat.size))
+        tracked.tail.stat = stat
+        tracked.tail.read(tracked.session)
 
     def _zstd_missing(self) -> str | None:
         if self._zstd_missing_reported:
@@ -283,7 +305,7 @@ class CodexReader:
             if is_compressed(rollout.path):
                 LineTail(rollout.path).read(session)
             else:
-                load_backward(session, rollout.path, rollout.stat.size)
+                load_session(session, rollout.path, rollout.stat.size)
         except Exception as error:  # a probe is best effort; the warning would be noise
             log.info("probing %s for limits failed: %s", rollout.path, error)
             return None

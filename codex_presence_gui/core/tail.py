@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-from codex_presence_gui.core.jsonl import MAX_DECODE_BYTES, PREFIX_BYTES
+from codex_presence_gui.core.jsonl import MAX_DECODE_BYTES, PREFIX_BYTES, SUFFIX_SEARCH_BYTES
 
 CHUNK_BYTES = 1 << 20
-BACKWARD_BLOCK_BYTES = 256 * 1024
+HEAD_CHUNK_BYTES = 64 * 1024
+FIRST_BACKWARD_BLOCK_BYTES = 64 * 1024
+BACKWARD_BLOCK_BYTES = 1 << 20
 #: Bytes of an over-long line's end that are kept (enough for an assistant message's phase).
-SUFFIX_BYTES = 64
+SUFFIX_BYTES = SUFFIX_SEARCH_BYTES
 
 
 class LineSink(Protocol):
@@ -198,8 +200,11 @@ class LineTail:
 
     def _finish_held(self, sink: LineSink) -> None:
         if self._long_prefix is not None:
-            tail = self._long_tail.removesuffix(b"\r")[-SUFFIX_BYTES:]
-            sink.long_line(self._long_prefix, tail, self._long_length)
+            length = self._long_length
+            tail = self._long_tail
+            if tail.endswith(b"\r"):
+                tail, length = tail[:-1], length - 1
+            sink.long_line(self._long_prefix, tail[-SUFFIX_BYTES:], length)
             self._long_prefix = None
             self._long_tail = b""
             self._long_length = 0
@@ -217,49 +222,53 @@ class LineTail:
         sink.long_line(prefix, body[-SUFFIX_BYTES:], len(body))
 
 
-def last_line_end(path: Path, size: int) -> int:
-    """Offset just past the last LF before ``size`` (0 when the file has none)."""
-    with open(path, "rb") as handle:
-        position = size
-        while position > 0:
-            start = max(position - BACKWARD_BLOCK_BYTES, 0)
-            handle.seek(start)
-            block = handle.read(position - start)
-            newline = block.rfind(b"\n")
-            if newline >= 0:
-                return start + newline + 1
-            position = start
-    return 0
+class BackwardLines:
+    """The complete lines of a file from last to first, read in growing blocks from the end.
 
-
-def lines_backward(
-    path: Path, end: int, *, budget: int, max_line_bytes: int = MAX_DECODE_BYTES
-) -> Iterator[bytes]:
-    """Yield the complete lines before offset ``end`` from last to first.
-
-    Stops after about ``budget`` bytes. Lines longer than ``max_line_bytes`` are skipped.
-    ``end`` must be a line start (just past an LF, or 0).
+    The bytes after the last LF (an unfinished line) are not yielded; once iteration has
+    started, ``line_end`` is the offset just past the last LF, where forward tailing resumes.
+    Iteration stops after about ``budget`` bytes; lines over ``max_line_bytes`` are skipped.
     """
-    with open(path, "rb") as handle:
-        position = end
-        carry = b""
-        consumed = 0
-        while position > 0 and consumed < budget:
-            start = max(position - BACKWARD_BLOCK_BYTES, 0)
-            handle.seek(start)
-            block = handle.read(position - start) + carry
-            consumed += position - start
-            position = start
-            lines = block.split(b"\n")
-            # The first piece continues in the previous block unless this is the file's start.
-            carry = lines.pop(0) if position > 0 else b""
-            if len(carry) > max_line_bytes:
-                carry = b""  # skip an over-long line: resume at the LF before it
-                position = _skip_to_previous_newline(handle, position)
-            for line in reversed(lines):
-                line = line.removesuffix(b"\r")
-                if line and len(line) <= max_line_bytes:
-                    yield line
+
+    def __init__(
+        self, path: Path, size: int, *, budget: int, max_line_bytes: int = MAX_DECODE_BYTES
+    ) -> None:
+        self.path = path
+        self.size = size
+        self.budget = budget
+        self.max_line_bytes = max_line_bytes
+        self.line_end = 0
+        self.bytes_read = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        with open(self.path, "rb") as handle:
+            position = self.size
+            carry: bytes | None = None  # None: still looking for the last LF
+            block_size = FIRST_BACKWARD_BLOCK_BYTES
+            while position > 0 and self.bytes_read < self.budget:
+                start = max(position - block_size, 0)
+                block_size = min(block_size * 2, BACKWARD_BLOCK_BYTES)
+                handle.seek(start)
+                data = handle.read(position - start)
+                self.bytes_read += len(data)
+                position = start
+                if carry is None:
+                    newline = data.rfind(b"\n")
+                    if newline < 0:
+                        continue  # all of it belongs to the unfinished last line
+                    self.line_end = start + newline + 1
+                    data = data[: newline + 1]
+                    carry = b""
+                lines = (data + carry).split(b"\n")
+                carry = lines.pop(0) if position > 0 else b""
+                if len(carry) > self.max_line_bytes:
+                    carry = b""  # skip an over-long line: resume at the LF before it
+                    position = _skip_to_previous_newline(handle, position)
+                for line in reversed(lines):
+                    if line.endswith(b"\r"):
+                        line = line[:-1]
+                    if line and len(line) <= self.max_line_bytes:
+                        yield line
 
 
 def _skip_to_previous_newline(handle: IO[bytes], position: int) -> int:
@@ -281,7 +290,7 @@ def read_head_lines(path: Path, count: int, *, max_bytes: int = MAX_DECODE_BYTES
     buffer = b""
     with open(path, "rb") as handle:
         while len(lines) < count:
-            chunk = handle.read(CHUNK_BYTES)
+            chunk = handle.read(HEAD_CHUNK_BYTES)
             if not chunk:
                 break
             buffer += chunk

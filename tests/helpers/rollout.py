@@ -35,7 +35,11 @@ def envelope(ts: float, kind: str, payload: dict[str, Any], ordinal: int | None 
 
 
 def usage(
-    input_tokens: int, cached: int = 0, output: int = 0, reasoning: int = 0, total: int | None = None
+    input_tokens: int,
+    cached: int = 0,
+    output: int = 0,
+    reasoning: int = 0,
+    total: int | None = None,
 ) -> dict[str, int]:
     """A TokenUsage object; ``total`` defaults to input + output."""
     return {

@@ -49,9 +49,13 @@ def test_fixture_gives_expected_report(fixture: str, tmp_path: Path) -> None:
             subset = {key: limits[key] for key in expected["limits"]}
             assert subset == expected["limits"]
             for window in limits["windows"]:
-                assert window["remaining_percent"] == max(0.0, min(100.0, 100 - window["used_percent"]))
+                assert window["remaining_percent"] == max(
+                    0.0, min(100.0, 100 - window["used_percent"])
+                )
     if "other_limits" in expected:
-        others = [{k: o[k] for k in e} for o, e in zip(report["other_limits"], expected["other_limits"])]
+        others = [
+            {k: o[k] for k in e} for o, e in zip(report["other_limits"], expected["other_limits"])
+        ]
         assert others == expected["other_limits"]
         assert len(report["other_limits"]) == len(expected["other_limits"])
     for fragment in expected.get("warnings", []):

@@ -86,9 +86,7 @@ def test_empty_snapshot_means_no_data() -> None:
     assert normalize_rate_limits([], LINE_TS) is None
 
 
-@pytest.mark.parametrize(
-    "used", [None, "12", True, float("nan"), float("inf"), {"x": 1}], ids=repr
-)
+@pytest.mark.parametrize("used", [None, "12", True, float("nan"), float("inf"), {"x": 1}], ids=repr)
 def test_windows_without_a_finite_used_percent_are_dropped(used: object) -> None:
     """Never fabricate 0 % used from a missing or hostile value."""
     snapshot = normalize_rate_limits(
@@ -163,8 +161,9 @@ finite = st.floats(allow_nan=True, allow_infinity=True)
 json_scalars = st.none() | st.booleans() | st.integers() | finite | st.text(max_size=5)
 json_values = st.recursive(
     json_scalars,
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=12,
 )
 window_dicts = st.fixed_dictionaries(

@@ -1,0 +1,187 @@
+"""The tailer: every complete line exactly once, whatever the chunking; restarts; backward scans."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from codex_presence_gui.core import tail as tail_module
+from codex_presence_gui.core.tail import BackwardLines, Change, LineTail, read_head_lines
+
+
+class Collector:
+    """A LineSink that remembers what it was given."""
+
+    def __init__(self) -> None:
+        self.lines: list[bytes] = []
+        self.long: list[tuple[bytes, bytes, int]] = []
+
+    def line(self, data: bytes) -> None:
+        self.lines.append(data)
+
+    def long_line(self, prefix: bytes, suffix: bytes, length: int) -> None:
+        self.long.append((prefix, suffix, length))
+
+
+def complete_lines(data: bytes) -> list[bytes]:
+    """What a correct tailer delivers for ``data``: LF-terminated lines, CR stripped, no empties."""
+    pieces = data.split(b"\n")[:-1]
+    return [p.removesuffix(b"\r") for p in pieces if p.removesuffix(b"\r")]
+
+
+lines_strategy = st.lists(st.binary(max_size=60).map(lambda b: b.replace(b"\n", b"")), max_size=30)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    lines=lines_strategy,
+    crlf=st.booleans(),
+    tail_bytes=st.binary(max_size=20).map(lambda b: b.replace(b"\n", b"")),
+    cuts=st.lists(st.integers(0, 4000), max_size=12),
+)
+def test_any_chunking_delivers_each_line_once(
+    tmp_path: Path, lines: list[bytes], crlf: bool, tail_bytes: bytes, cuts: list[int]
+) -> None:
+    """Appending a file in arbitrary pieces yields exactly the lines of a one-shot read."""
+    newline = b"\r\n" if crlf else b"\n"
+    data = b"".join(line + newline for line in lines) + tail_bytes
+    path = tmp_path / "rollout-chunks.jsonl"
+    path.write_bytes(b"")
+    tail = LineTail(path)
+    sink = Collector()
+    positions = sorted({min(c, len(data)) for c in cuts} | {len(data)})
+    written = 0
+    for position in positions:
+        with open(path, "ab") as handle:
+            handle.write(data[written:position])
+        written = position
+        change = tail.check()
+        if change in (Change.GREW, Change.RESTART):
+            tail.read(sink)
+    assert sink.lines == complete_lines(data)
+    assert tail.pending_bytes == len(tail_bytes)
+    path.unlink()
+
+
+def test_partial_line_waits_for_its_newline(tmp_path: Path) -> None:
+    """Bytes after the last LF are held until the LF arrives."""
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(b'{"a":1}\n{"b":')
+    tail, sink = LineTail(path), Collector()
+    tail.read(sink)
+    assert sink.lines == [b'{"a":1}']
+    with open(path, "ab") as handle:
+        handle.write(b"2}\r\n")
+    assert tail.check() is Change.GREW
+    tail.read(sink)
+    assert sink.lines == [b'{"a":1}', b'{"b":2}']
+    assert tail.check() is Change.UNCHANGED
+
+
+def test_truncation_replacement_and_mtime_going_back_restart(tmp_path: Path) -> None:
+    """Size below the offset, a new inode, or an older mtime mean: read from the start."""
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(b"one\ntwo\n")
+    tail, sink = LineTail(path), Collector()
+    tail.read(sink)
+    path.write_bytes(b"x\n")  # truncated and rewritten
+    assert tail.check() is Change.RESTART
+    tail.read(sink, restart=True)
+    assert sink.lines[-1] == b"x"
+    replacement = tmp_path / "new.jsonl"
+    replacement.write_bytes(b"x\nlonger content\n")
+    os.replace(replacement, path)  # same path, new inode
+    assert tail.check() is Change.RESTART
+    tail.read(sink, restart=True)
+    assert sink.lines[-2:] == [b"x", b"longer content"]
+    stat = path.stat()
+    os.utime(path, (stat.st_atime, stat.st_mtime - 100))
+    assert tail.check() is Change.RESTART
+
+
+def test_missing_and_unreadable(tmp_path: Path) -> None:
+    """A vanished file says MISSING; reading a directory raises OSError, not something else."""
+    path = tmp_path / "gone.jsonl"
+    assert LineTail(path).check() is Change.MISSING
+    with pytest.raises(OSError):
+        LineTail(tmp_path).read(Collector())
+
+
+def test_over_long_lines_keep_only_their_ends(tmp_path: Path) -> None:
+    """A line over the cap is never buffered whole, even across many chunks."""
+    long_line = b"P" * 600 + b"M" * 5000 + b"S" * 100
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(b"short\n" + long_line[:3000])
+    tail, sink = LineTail(path, max_line_bytes=1000), Collector()
+    tail.read(sink)
+    assert tail.pending_bytes == 3000
+    with open(path, "ab") as handle:
+        handle.write(long_line[3000:] + b"\r\nafter\n" + long_line + b"\n")
+    tail.read(sink)
+    assert sink.lines == [b"short", b"after"]
+    assert len(sink.long) == 2
+    for prefix, suffix, length in sink.long:
+        assert prefix == long_line[:512]
+        assert suffix == long_line[-4096:]
+        assert length == len(long_line)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    lines=lines_strategy,
+    first=st.integers(1, 40),
+    block=st.integers(1, 50),
+    tail_bytes=st.binary(max_size=10),
+)
+def test_backward_scan_is_the_forward_lines_reversed(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lines: list[bytes],
+    first: int,
+    block: int,
+    tail_bytes: bytes,
+) -> None:
+    """Reading backwards gives the complete lines in reverse at any block size, and the
+    offset after the last LF."""
+    monkeypatch.setattr(tail_module, "FIRST_BACKWARD_BLOCK_BYTES", first)
+    monkeypatch.setattr(tail_module, "BACKWARD_BLOCK_BYTES", block)
+    tail_bytes = tail_bytes.replace(b"\n", b"")
+    data = b"".join(line + b"\n" for line in lines) + tail_bytes
+    path = tmp_path / "back.jsonl"
+    path.write_bytes(data)
+    scan = BackwardLines(path, len(data), budget=10**9)
+    assert list(scan) == list(reversed(complete_lines(data)))
+    assert scan.line_end == (len(data) - len(tail_bytes) if b"\n" in data else 0)
+    assert read_head_lines(path, 3) == complete_lines(data)[:3]
+
+
+def test_backward_scan_skips_over_long_lines_and_respects_the_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over-long lines are skipped; the budget bounds the bytes read."""
+    monkeypatch.setattr(tail_module, "FIRST_BACKWARD_BLOCK_BYTES", 8)
+    monkeypatch.setattr(tail_module, "BACKWARD_BLOCK_BYTES", 16)
+    data = b"first\n" + b"L" * 200 + b"\nlast\npart"
+    path = tmp_path / "back.jsonl"
+    path.write_bytes(data)
+    scan = BackwardLines(path, len(data), budget=10**6, max_line_bytes=100)
+    assert list(scan) == [b"last", b"first"]
+    assert scan.line_end == len(data) - 4
+    assert list(BackwardLines(path, len(data), budget=8)) == []  # "last" spans two blocks
+    assert list(BackwardLines(path, len(data), budget=12)) == [b"last"]
+
+
+def test_zstd_files_are_read_whole(tmp_path: Path) -> None:
+    """A .jsonl.zst rollout is decompressed once; nothing more is read until it changes."""
+    zstandard = pytest.importorskip("zstandard")
+    path = tmp_path / "rollout-x.jsonl.zst"
+    path.write_bytes(zstandard.ZstdCompressor(level=3).compress(b"a\nb\npartial"))
+    tail, sink = LineTail(path), Collector()
+    assert tail.check() is Change.RESTART
+    tail.read(sink)
+    assert sink.lines == [b"a", b"b"]
+    assert tail.check() is Change.UNCHANGED
