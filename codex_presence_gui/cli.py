@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
+
+import orjson
 
 from codex_presence_gui import APP_NAME, __version__
 from codex_presence_gui.core.discovery import resolve_codex_homes
@@ -76,7 +77,8 @@ def run_status(args: argparse.Namespace) -> int:
         return EXIT_NO_HOME
     if args.json:
         report = build_report(result, include_all=args.all)
-        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.buffer.write(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.flush()
     else:
         sys.stdout.write(render_text(result, include_all=args.all) + "\n")
     return EXIT_OK

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -42,6 +42,10 @@ _ENVELOPE = re.compile(
 _ROLE = re.compile(rb'"role":"([a-z]{1,20})"')
 _CALL_ID = re.compile(rb'"call_id":"([^"\\]{1,200})"')
 _PHASE = re.compile(rb'"phase":"([a-z_]{1,32})"')
+
+
+#: Python 3.11 reads a "Z" suffix itself; 3.10 needs an explicit offset.
+_ISO_NEEDS_OFFSET = sys.version_info < (3, 11)
 
 
 class Signal(enum.Enum):
@@ -139,9 +143,10 @@ def parse_timestamp(value: Any) -> float | None:
     """RFC 3339 text (``2026-05-04T09:14:55.902Z``) to Unix seconds; None when unusable."""
     if not isinstance(value, str) or not 10 <= len(value) <= 64:
         return None
-    text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+    if _ISO_NEEDS_OFFSET and value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
     try:
-        moment = datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         return None
     if moment.tzinfo is None:
@@ -153,6 +158,8 @@ def parse_timestamp(value: Any) -> float | None:
 
 
 def _int(value: Any) -> int:
+    if type(value) is int:  # the common case, without a float round trip
+        return value if value > 0 else 0
     number = finite_number(value)
     if number is None or number <= 0:
         return 0
@@ -180,7 +187,7 @@ def _text(value: Any) -> str | None:
 def token_usage(raw: Any) -> TokenUsage | None:
     """A ``TokenUsage`` object with nulls as 0, cached clamped to input, total = input + output
     when missing."""
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, dict):
         return None
     input_tokens = _int(raw.get("input_tokens"))
     output_tokens = _int(raw.get("output_tokens"))
@@ -210,10 +217,10 @@ def _decode(line: bytes) -> Any:
         raise ParseError(f"malformed JSON: {error}") from None
 
 
-def _meta(payload: Mapping[str, Any], ts: float | None, ordinal: int | None) -> MetaRecord:
+def _meta(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> MetaRecord:
     git = payload.get("git")
     source = payload.get("source")
-    if isinstance(source, Mapping):
+    if isinstance(source, dict):
         source_text: str | None = "subagent" if "subagent" in source else next(iter(source), None)
     else:
         source_text = _text(source)
@@ -229,18 +236,18 @@ def _meta(payload: Mapping[str, Any], ts: float | None, ordinal: int | None) -> 
         originator=_text(payload.get("originator")),
         cli_version=_text(payload.get("cli_version")),
         source=source_text,
-        git_branch=_text(git.get("branch")) if isinstance(git, Mapping) else None,
+        git_branch=_text(git.get("branch")) if isinstance(git, dict) else None,
         forked_from_id=_text(payload.get("forked_from_id")),
         parent_thread_id=_text(payload.get("parent_thread_id")),
         history_start_ordinal=start,
     )
 
 
-def _token_count(payload: Mapping[str, Any], ts: float | None, ordinal: int | None) -> Record:
+def _token_count(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> Record:
     info = payload.get("info")
     total = last = None
     window = None
-    if isinstance(info, Mapping):
+    if isinstance(info, dict):
         total = token_usage(info.get("total_token_usage"))
         last = token_usage(info.get("last_token_usage"))
         window = _optional_int(info.get("model_context_window"))
@@ -254,7 +261,7 @@ def _token_count(payload: Mapping[str, Any], ts: float | None, ordinal: int | No
     )
 
 
-def _event(payload: Mapping[str, Any], ts: float | None, ordinal: int | None) -> Record:
+def _event(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> Record:
     kind = payload.get("type")
     if kind == "token_count":
         return _token_count(payload, ts, ordinal)
@@ -263,7 +270,7 @@ def _event(payload: Mapping[str, Any], ts: float | None, ordinal: int | None) ->
         return TurnStartedRecord(ts, ordinal, window)
     if kind == "thread_settings_applied":
         settings = payload.get("thread_settings")
-        settings = settings if isinstance(settings, Mapping) else {}
+        settings = settings if isinstance(settings, dict) else {}
         return ContextRecord(
             ts, ordinal, _text(settings.get("model")), _text(settings.get("cwd")), settings=True
         )
@@ -284,7 +291,7 @@ _EVENT_SIGNALS = {
 }
 
 
-def _response_item(payload: Mapping[str, Any], ts: float | None, ordinal: int | None) -> Record:
+def _response_item(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> Record:
     kind = payload.get("type")
     call_id = _text(payload.get("call_id"))
     if kind == "reasoning":
@@ -308,7 +315,7 @@ def _response_item(payload: Mapping[str, Any], ts: float | None, ordinal: int | 
         )
     if kind == "local_shell_call":
         action = payload.get("action")
-        command = action.get("command") if isinstance(action, Mapping) else None
+        command = action.get("command") if isinstance(action, dict) else None
         activity = (
             classify_command(command)
             if isinstance(command, (list, str)) and command
@@ -324,13 +331,13 @@ def _response_item(payload: Mapping[str, Any], ts: float | None, ordinal: int | 
 
 def _from_document(document: Any) -> Record:
     """Interpret a fully decoded line (envelope or pre-envelope)."""
-    if not isinstance(document, Mapping):
+    if not isinstance(document, dict):
         raise ParseError("a log line must be a JSON object")
     payload = document.get("payload")
     kind = document.get("type")
     ts = parse_timestamp(document.get("timestamp"))
     ordinal = _ordinal(document.get("ordinal"))
-    if isinstance(payload, Mapping) and isinstance(kind, str):
+    if isinstance(payload, dict) and isinstance(kind, str):
         if kind == "session_meta":
             return _meta(payload, ts, ordinal)
         if kind == "turn_context":

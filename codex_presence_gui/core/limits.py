@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow, bucket_preference
@@ -17,10 +17,15 @@ DEFAULT_LIMIT_ID = "codex"
 
 def finite_number(value: Any) -> float | None:
     """Return ``value`` as a finite float, or None for bools, strings, NaN and infinities."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
+    kind = type(value)  # exact types: bool is not a number here
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is int:
+        try:
+            return float(value)
+        except OverflowError:
+            return None
+    return None
 
 
 def _minutes(value: Any) -> int | None:
@@ -46,7 +51,7 @@ def _relative_reset(seconds: Any, line_ts: float | None) -> float | None:
 
 def _window(raw: Any, slot: str, line_ts: float | None) -> UsageWindow | None:
     """One nested window (R2..R6 or a ``windows`` entry); None when it carries no usage."""
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, dict):
         return None
     used = finite_number(raw.get("used_percent"))
     if used is None:
@@ -72,7 +77,7 @@ def _window(raw: Any, slot: str, line_ts: float | None) -> UsageWindow | None:
     )
 
 
-def _flat_windows(raw: Mapping[str, Any], line_ts: float | None) -> list[UsageWindow]:
+def _flat_windows(raw: dict[str, Any], line_ts: float | None) -> list[UsageWindow]:
     """R1: ``primary_used_percent`` etc.; early builds said ``weekly_*`` for the secondary."""
     windows = []
     for slot, prefixes in (("primary", ("primary",)), ("secondary", ("secondary", "weekly"))):
@@ -93,7 +98,7 @@ def _flat_windows(raw: Mapping[str, Any], line_ts: float | None) -> list[UsageWi
 
 
 def _credits(raw: Any) -> Credits | None:
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, dict):
         return None
     balance = raw.get("balance")
     if isinstance(balance, bool) or not isinstance(balance, (str, int, float)):
@@ -124,7 +129,7 @@ def normalize_rate_limits(raw: Any, line_ts: float | None) -> LimitSnapshot | No
         raw: the ``rate_limits`` value of a ``token_count`` payload.
         line_ts: Unix seconds of the log line; R1/R2 reset times are relative to it.
     """
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, dict):
         return None
     windows: list[UsageWindow] = []
     listed = raw.get("windows")

@@ -9,6 +9,7 @@ evaluated against the clock even when no byte changed.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from codex_presence_gui.core.discovery import RolloutFile, discover
 from codex_presence_gui.core.errors import ParseError
 from codex_presence_gui.core.gitinfo import GitBranchCache
 from codex_presence_gui.core.jsonl import (
+    MAX_DECODE_BYTES,
     ContextRecord,
     Record,
     Signal,
@@ -26,6 +28,7 @@ from codex_presence_gui.core.jsonl import (
     TurnStartedRecord,
     UsageRecord,
     parse_line,
+    parse_long_line,
 )
 from codex_presence_gui.core.models import CodexSessionSnapshot
 from codex_presence_gui.core.session import SessionAccumulator
@@ -34,11 +37,14 @@ from codex_presence_gui.core.tail import (
     Change,
     FileStat,
     LineTail,
+    LongLine,
     is_compressed,
     read_head_lines,
 )
 
 log = logging.getLogger(__name__)
+
+_LIMIT_ID = re.compile(rb'"limit_id":"([^"\\]{0,100})"')
 
 #: How far back a backward scan may read.
 BACKWARD_BUDGET_BYTES = 64 * 1024 * 1024
@@ -82,9 +88,35 @@ class _BackwardGoals:
     model: bool = False
     account_limits: bool = False
     turn_boundary: bool = False
+    counts_seen: set[tuple[bytes, bytes]] = field(default_factory=set)
+    _count_key: tuple[bytes, bytes] | None = None
+
+    def superseded(self, line: bytes | LongLine) -> bool:
+        """True for an older line that a later one already made irrelevant, so it need not be
+        decoded: a ``token_count`` re-emission of the same usage for a bucket whose newer
+        reading is known, or a ``turn_context`` once the latest model is known."""
+        self._count_key = None
+        if isinstance(line, LongLine):
+            return False
+        head = line[:160]
+        if b'"type":"token_count"' in head:
+            info = line.find(b'"info":')
+            limits = line.find(b',"rate_limits":', info)
+            if info < 0 or limits < 0:
+                return False
+            bucket = _LIMIT_ID.search(line, limits)
+            key = (line[info:limits], bucket.group(1) if bucket else b"")
+            if key in self.counts_seen:
+                return True
+            self._count_key = key
+            return False
+        return self.model and b'"type":"turn_context"' in head
 
     def note(self, record: Record) -> None:
+        """Account for a record the scan decoded (the one ``superseded`` last looked at)."""
         if isinstance(record, TokenCountRecord):
+            if record.limits is not None and self._count_key is not None:
+                self.counts_seen.add(self._count_key)
             if record.total is not None:
                 self.totals.add(record.total.total)
             if record.limits is not None and record.limits.is_account_bucket:
@@ -119,6 +151,17 @@ def _header_lines(path: Path) -> list[bytes]:
     return headers
 
 
+def _parse_backward_line(line: bytes | LongLine, path: Path) -> Record:
+    if isinstance(line, bytes):
+        return parse_line(line)
+    try:
+        return parse_long_line(line.prefix, line.suffix, line.length)
+    except ParseError:
+        if line.length > MAX_DECODE_BYTES:
+            raise
+        return parse_line(line.read(path))  # a long line that must be decoded: read it whole
+
+
 def load_session(session: SessionAccumulator, path: Path, size: int) -> int:
     """Fill ``session`` with a file's current state; return the offset to tail from.
 
@@ -127,18 +170,21 @@ def load_session(session: SessionAccumulator, path: Path, size: int) -> int:
     Records are folded in file order either way.
     """
     headers = _header_lines(path)
-    for line in headers:
-        session.line(line)
+    for header in headers:
+        session.line(header)
     goals = _BackwardGoals()
     records: list[Record] = []
     lines = BackwardLines(path, size, budget=BACKWARD_BUDGET_BYTES)
-    for line in lines:
-        if line in headers:
-            continue  # already folded, first
+    for item in lines:
+        if item in headers or goals.superseded(item):
+            continue  # headers were folded first; superseded lines change nothing
         try:
-            record = parse_line(line)
+            record = _parse_backward_line(item, path)
         except ParseError as error:
-            session.bad_lines += 1
+            if isinstance(item, LongLine) and item.length > MAX_DECODE_BYTES:
+                session.long_lines += 1
+            else:
+                session.bad_lines += 1
             session.last_error = str(error)
             continue
         records.append(record)
@@ -269,16 +315,16 @@ class CodexReader:
         return None
 
     def _load(self, tracked: _Tracked) -> None:
-        """Read a file from scratch: header plus backward scan, then tail from its last LF."""
+        """Read a file from scratch: header plus backward scan; tailing resumes at its last LF
+        (an unfinished last line is read on the next refresh, once it may be complete)."""
         path = tracked.tail.path
         tracked.session = SessionAccumulator(path)
         if is_compressed(path):
             tracked.tail.read(tracked.session, restart=True)
             return
-        stat = FileStat.of(path)
+        stat = tracked.rollout.stat
         tracked.tail.reset(load_session(tracked.session, path, stat.size))
         tracked.tail.stat = stat
-        tracked.tail.read(tracked.session)
 
     def _zstd_missing(self) -> str | None:
         if self._zstd_missing_reported:

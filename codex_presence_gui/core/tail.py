@@ -12,9 +12,11 @@ from typing import IO, Protocol
 from codex_presence_gui.core.jsonl import MAX_DECODE_BYTES, PREFIX_BYTES, SUFFIX_SEARCH_BYTES
 
 CHUNK_BYTES = 1 << 20
-HEAD_CHUNK_BYTES = 64 * 1024
+HEAD_CHUNK_BYTES = 32 * 1024
 FIRST_BACKWARD_BLOCK_BYTES = 64 * 1024
 BACKWARD_BLOCK_BYTES = 1 << 20
+#: The backward scan hands lines longer than this over as their two ends only.
+LONG_LINE_BYTES = 64 * 1024
 #: Bytes of an over-long line's end that are kept (enough for an assistant message's phase).
 SUFFIX_BYTES = SUFFIX_SEARCH_BYTES
 
@@ -222,28 +224,48 @@ class LineTail:
         sink.long_line(prefix, body[-SUFFIX_BYTES:], len(body))
 
 
+@dataclass(frozen=True, slots=True)
+class LongLine:
+    """A line the backward scan did not copy whole: its offset, length and both ends."""
+
+    start: int
+    length: int
+    prefix: bytes
+    suffix: bytes
+
+    def read(self, path: Path) -> bytes:
+        """The whole line, read from ``path``."""
+        with open(path, "rb") as handle:
+            handle.seek(self.start)
+            return handle.read(self.length)
+
+
 class BackwardLines:
     """The complete lines of a file from last to first, read in growing blocks from the end.
 
     The bytes after the last LF (an unfinished line) are not yielded; once iteration has
     started, ``line_end`` is the offset just past the last LF, where forward tailing resumes.
-    Iteration stops after about ``budget`` bytes; lines over ``max_line_bytes`` are skipped.
+    Lines longer than ``long_line_bytes`` are yielded as ``LongLine`` (ends only) so that big
+    tool outputs are never copied. Iteration stops after about ``budget`` bytes.
     """
 
     def __init__(
-        self, path: Path, size: int, *, budget: int, max_line_bytes: int = MAX_DECODE_BYTES
+        self, path: Path, size: int, *, budget: int, long_line_bytes: int = LONG_LINE_BYTES
     ) -> None:
         self.path = path
         self.size = size
         self.budget = budget
-        self.max_line_bytes = max_line_bytes
+        self.long_line_bytes = long_line_bytes
         self.line_end = 0
         self.bytes_read = 0
 
-    def __iter__(self) -> Iterator[bytes]:
+    def __iter__(self) -> Iterator[bytes | LongLine]:
+        threshold = self.long_line_bytes
         with open(self.path, "rb") as handle:
             position = self.size
-            carry: bytes | None = None  # None: still looking for the last LF
+            line_stop: int | None = None  # offset of the LF ending the line being assembled
+            carry = b""  # that line's bytes beyond the current block, while short
+            carry_long = False
             block_size = FIRST_BACKWARD_BLOCK_BYTES
             while position > 0 and self.bytes_read < self.budget:
                 start = max(position - block_size, 0)
@@ -252,36 +274,52 @@ class BackwardLines:
                 data = handle.read(position - start)
                 self.bytes_read += len(data)
                 position = start
-                if carry is None:
-                    newline = data.rfind(b"\n")
+                index = len(data)
+                while True:
+                    newline = data.rfind(b"\n", 0, index)
                     if newline < 0:
-                        continue  # all of it belongs to the unfinished last line
-                    self.line_end = start + newline + 1
-                    data = data[: newline + 1]
+                        break
+                    if line_stop is not None:
+                        line_start = start + newline + 1
+                        if carry_long or line_stop - line_start > threshold:
+                            yield _long_line(handle, line_start, line_stop - line_start)
+                        else:
+                            line = data[newline + 1 : index] + carry
+                            if line.endswith(b"\r"):
+                                line = line[:-1]
+                            if line:
+                                yield line
+                    else:
+                        self.line_end = start + newline + 1
+                    line_stop = start + newline
+                    index = newline
                     carry = b""
-                lines = (data + carry).split(b"\n")
-                carry = lines.pop(0) if position > 0 else b""
-                if len(carry) > self.max_line_bytes:
-                    carry = b""  # skip an over-long line: resume at the LF before it
-                    position = _skip_to_previous_newline(handle, position)
-                for line in reversed(lines):
-                    if line.endswith(b"\r"):
-                        line = line[:-1]
-                    if line and len(line) <= self.max_line_bytes:
+                    carry_long = False
+                if line_stop is not None and not carry_long:
+                    if index + len(carry) > threshold:
+                        carry, carry_long = b"", True
+                    else:
+                        carry = data[:index] + carry
+            if position == 0 and line_stop is not None and line_stop > 0:
+                if carry_long or line_stop > threshold:
+                    yield _long_line(handle, 0, line_stop)
+                else:
+                    line = carry.removesuffix(b"\r")
+                    if line:
                         yield line
 
 
-def _skip_to_previous_newline(handle: IO[bytes], position: int) -> int:
-    """Move ``position`` back to just after the previous LF (or 0)."""
-    while position > 0:
-        start = max(position - BACKWARD_BLOCK_BYTES, 0)
-        handle.seek(start)
-        block = handle.read(position - start)
-        newline = block.rfind(b"\n")
-        if newline >= 0:
-            return start + newline + 1
-        position = start
-    return 0
+def _long_line(handle: IO[bytes], start: int, length: int) -> LongLine:
+    """Read the two ends of a long line (a trailing CR is not part of it)."""
+    handle.seek(start + length - 1)
+    if handle.read(1) == b"\r":
+        length -= 1
+    handle.seek(start)
+    prefix = handle.read(min(PREFIX_BYTES, length))
+    suffix_start = max(start + length - SUFFIX_BYTES, start)
+    handle.seek(suffix_start)
+    suffix = handle.read(start + length - suffix_start)
+    return LongLine(start, length, prefix, suffix)
 
 
 def read_head_lines(path: Path, count: int, *, max_bytes: int = MAX_DECODE_BYTES) -> list[bytes]:

@@ -10,7 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codex_presence_gui.core import tail as tail_module
-from codex_presence_gui.core.tail import BackwardLines, Change, LineTail, read_head_lines
+from codex_presence_gui.core.tail import (
+    BackwardLines,
+    Change,
+    LineTail,
+    LongLine,
+    read_head_lines,
+)
 
 
 class Collector:
@@ -159,17 +165,25 @@ def test_backward_scan_is_the_forward_lines_reversed(
     assert read_head_lines(path, 3) == complete_lines(data)[:3]
 
 
-def test_backward_scan_skips_over_long_lines_and_respects_the_budget(
+def test_backward_scan_hands_long_lines_over_by_their_ends(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Over-long lines are skipped; the budget bounds the bytes read."""
+    """Long lines come as offset, length and both ends; the budget bounds the bytes read."""
     monkeypatch.setattr(tail_module, "FIRST_BACKWARD_BLOCK_BYTES", 8)
     monkeypatch.setattr(tail_module, "BACKWARD_BLOCK_BYTES", 16)
-    data = b"first\n" + b"L" * 200 + b"\nlast\npart"
+    long_line = b"P" * 600 + b"L" * 5000 + b"S" * 100
+    data = long_line + b"\r\nfirst\n" + long_line + b"\nlast\npart"
     path = tmp_path / "back.jsonl"
     path.write_bytes(data)
-    scan = BackwardLines(path, len(data), budget=10**6, max_line_bytes=100)
-    assert list(scan) == [b"last", b"first"]
+    scan = BackwardLines(path, len(data), budget=10**6, long_line_bytes=1000)
+    items = list(scan)
+    assert items[0] == b"last" and items[2] == b"first"
+    for item, start in ((items[1], len(long_line) + 8), (items[3], 0)):
+        assert isinstance(item, LongLine)
+        assert (item.start, item.length) == (start, len(long_line))
+        assert item.prefix == long_line[:512]
+        assert item.suffix == long_line[-4096:]
+        assert item.read(path) == long_line
     assert scan.line_end == len(data) - 4
     assert list(BackwardLines(path, len(data), budget=8)) == []  # "last" spans two blocks
     assert list(BackwardLines(path, len(data), budget=12)) == [b"last"]
