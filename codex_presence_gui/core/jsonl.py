@@ -11,9 +11,8 @@ from __future__ import annotations
 import enum
 import re
 import sys
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -58,18 +57,15 @@ class Signal(enum.Enum):
     OTHER = "other"  # any other line: advances "last event" only
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
-    """Common part of every record: the line's time (Unix seconds) and optional ordinal."""
+# Records are NamedTuples: cheap to create by the thousand, immutable, compared by value.
+# Every record starts with ``ts`` (the line's Unix seconds, or None) and ``ordinal``.
+
+
+class MetaRecord(NamedTuple):
+    """``session_meta`` (or a pre-envelope header line)."""
 
     ts: float | None
     ordinal: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class MetaRecord(Record):
-    """``session_meta`` (or a pre-envelope header line)."""
-
     session_id: str | None
     started_at: float | None
     cwd: str | None
@@ -83,60 +79,79 @@ class MetaRecord(Record):
     legacy: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class ContextRecord(Record):
+class ContextRecord(NamedTuple):
     """``turn_context`` or ``thread_settings_applied``: the model and working directory."""
 
+    ts: float | None
+    ordinal: int | None
     model: str | None
     cwd: str | None
     settings: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class TokenCountRecord(Record):
+class TokenCountRecord(NamedTuple):
     """``event_msg/token_count``: usage info (may be absent) and a rate-limit reading."""
 
+    ts: float | None
+    ordinal: int | None
     total: TokenUsage | None
     last: TokenUsage | None
     context_window: int | None
     limits: LimitSnapshot | None
 
 
-@dataclass(frozen=True, slots=True)
-class UsageRecord(Record):
+class UsageRecord(NamedTuple):
     """``token_usage_record``: one API response's usage and the thread's running total."""
 
+    ts: float | None
+    ordinal: int | None
     usage: TokenUsage | None
     thread_usage: TokenUsage | None
 
 
-@dataclass(frozen=True, slots=True)
-class TurnStartedRecord(Record):
+class TurnStartedRecord(NamedTuple):
     """``task_started`` (a turn began), with the context window when given."""
 
+    ts: float | None
+    ordinal: int | None
     context_window: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class SignalRecord(Record):
+class SignalRecord(NamedTuple):
     """A line whose only meaning is an activity signal."""
 
+    ts: float | None
+    ordinal: int | None
     signal: Signal
 
 
-@dataclass(frozen=True, slots=True)
-class ToolCallRecord(Record):
+class ToolCallRecord(NamedTuple):
     """A tool call began; pending until an output with the same ``call_id``."""
 
+    ts: float | None
+    ordinal: int | None
     call_id: str | None
     activity: Activity
 
 
-@dataclass(frozen=True, slots=True)
-class ToolOutputRecord(Record):
+class ToolOutputRecord(NamedTuple):
     """A tool call finished."""
 
+    ts: float | None
+    ordinal: int | None
     call_id: str | None
+
+
+Record = (
+    MetaRecord
+    | ContextRecord
+    | TokenCountRecord
+    | UsageRecord
+    | TurnStartedRecord
+    | SignalRecord
+    | ToolCallRecord
+    | ToolOutputRecord
+)
 
 
 def parse_timestamp(value: Any) -> float | None:
@@ -358,13 +373,8 @@ def _from_document(document: Any) -> Record:
         return SignalRecord(ts, ordinal, Signal.OTHER)
     if kind is None and "id" in document and "timestamp" in document:
         # Pre-envelope header (Rust CLI before September 2025): no events, no usage.
-        meta = _meta(document, ts, None)
-        return MetaRecord(**{**_fields(meta), "legacy": True})
+        return _meta(document, ts, None)._replace(legacy=True)
     return SignalRecord(ts, ordinal, Signal.OTHER)
-
-
-def _fields(record: MetaRecord) -> dict[str, Any]:
-    return {name: getattr(record, name) for name in record.__dataclass_fields__}
 
 
 def _assistant_message(

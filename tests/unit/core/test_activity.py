@@ -101,7 +101,8 @@ def test_any_command_gives_a_safe_activity(command: str) -> None:
     if activity.target is not None:
         assert len(activity.target) <= MAX_TARGET_CHARS
         if activity.kind in (R, E):
-            assert "/" not in activity.target and "\\" not in activity.target
+            assert "/" not in activity.target
+            assert "\\" not in activity.target
         else:
             assert activity.target == "command" or activity.target.split()[0].isascii()
 

@@ -54,7 +54,8 @@ def test_fixture_gives_expected_report(fixture: str, tmp_path: Path) -> None:
                 )
     if "other_limits" in expected:
         others = [
-            {k: o[k] for k in e} for o, e in zip(report["other_limits"], expected["other_limits"])
+            {k: o[k] for k in e}
+            for o, e in zip(report["other_limits"], expected["other_limits"], strict=False)
         ]
         assert others == expected["other_limits"]
         assert len(report["other_limits"]) == len(expected["other_limits"])

@@ -76,7 +76,8 @@ def test_r5_r6_fields_and_weekly_only_account() -> None:
     (window,) = snapshot.windows
     assert (window.label, window.short_label, window.remaining_percent) == ("Weekly", "7d", 88.0)
     assert snapshot.plan_type == "pro"
-    assert snapshot.credits is not None and snapshot.credits.balance == "0"
+    assert snapshot.credits is not None
+    assert snapshot.credits.balance == "0"
 
 
 def test_empty_snapshot_means_no_data() -> None:
@@ -139,7 +140,8 @@ def test_model_bucket_never_wins_over_the_account_bucket() -> None:
     model = normalize_rate_limits(
         {"limit_id": "codex_bengalfox", "primary": {"used_percent": 50.0}}, 200.0
     )
-    assert account is not None and model is not None
+    assert account is not None
+    assert model is not None
     assert preferred_bucket([model, account]) is account
     assert preferred_bucket([model]) is model
 
