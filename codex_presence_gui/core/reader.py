@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from codex_presence_gui.core.discovery import RolloutFile, discover
 from codex_presence_gui.core.errors import ParseError
@@ -139,11 +140,11 @@ class _BackwardGoals:
         return self.account_limits or bytes_read > LIMITS_SEARCH_BYTES
 
 
-def _header_lines(path: Path) -> list[bytes]:
+def _header_lines(handle: IO[bytes]) -> list[bytes]:
     """The file's leading ``session_meta`` lines (a fork copies its parent's as line 2), or a
     pre-envelope header."""
     headers = []
-    for index, line in enumerate(read_head_lines(path, 2)):
+    for index, line in enumerate(read_head_lines(handle, 2)):
         if b'"session_meta"' in line[:200] or (index == 0 and line.startswith(b'{"id"')):
             headers.append(line)
         else:
@@ -169,28 +170,29 @@ def load_session(session: SessionAccumulator, path: Path, size: int) -> int:
     state is settled (or at the start of the file, which makes it a plain forward parse).
     Records are folded in file order either way.
     """
-    headers = _header_lines(path)
-    for header in headers:
-        session.line(header)
-    goals = _BackwardGoals()
-    records: list[Record] = []
-    lines = BackwardLines(path, size, budget=BACKWARD_BUDGET_BYTES)
-    for item in lines:
-        if item in headers or goals.superseded(item):
-            continue  # headers were folded first; superseded lines change nothing
-        try:
-            record = _parse_backward_line(item, path)
-        except ParseError as error:
-            if isinstance(item, LongLine) and item.length > MAX_DECODE_BYTES:
-                session.long_lines += 1
-            else:
-                session.bad_lines += 1
-            session.last_error = str(error)
-            continue
-        records.append(record)
-        goals.note(record)
-        if goals.met(lines.bytes_read):
-            break
+    with open(path, "rb") as handle:
+        headers = _header_lines(handle)
+        for header in headers:
+            session.line(header)
+        goals = _BackwardGoals()
+        records: list[Record] = []
+        lines = BackwardLines(handle, size, budget=BACKWARD_BUDGET_BYTES)
+        for item in lines:
+            if item in headers or goals.superseded(item):
+                continue  # headers were folded first; superseded lines change nothing
+            try:
+                record = _parse_backward_line(item, path)
+            except ParseError as error:
+                if isinstance(item, LongLine) and item.length > MAX_DECODE_BYTES:
+                    session.long_lines += 1
+                else:
+                    session.bad_lines += 1
+                session.last_error = str(error)
+                continue
+            records.append(record)
+            goals.note(record)
+            if goals.met(lines.bytes_read):
+                break
     for record in reversed(records):
         session.feed(record)
     return lines.line_end

@@ -243,16 +243,22 @@ class LongLine:
 class BackwardLines:
     """The complete lines of a file from last to first, read in growing blocks from the end.
 
-    The bytes after the last LF (an unfinished line) are not yielded; once iteration has
+    ``handle`` is an open binary file; the caller closes it. The bytes after the last LF (an
+    unfinished line) are not yielded; once iteration has
     started, ``line_end`` is the offset just past the last LF, where forward tailing resumes.
     Lines longer than ``long_line_bytes`` are yielded as ``LongLine`` (ends only) so that big
     tool outputs are never copied. Iteration stops after about ``budget`` bytes.
     """
 
     def __init__(
-        self, path: Path, size: int, *, budget: int, long_line_bytes: int = LONG_LINE_BYTES
+        self,
+        handle: IO[bytes],
+        size: int,
+        *,
+        budget: int,
+        long_line_bytes: int = LONG_LINE_BYTES,
     ) -> None:
-        self.path = path
+        self.handle = handle
         self.size = size
         self.budget = budget
         self.long_line_bytes = long_line_bytes
@@ -261,52 +267,52 @@ class BackwardLines:
 
     def __iter__(self) -> Iterator[bytes | LongLine]:
         threshold = self.long_line_bytes
-        with open(self.path, "rb") as handle:
-            position = self.size
-            line_stop: int | None = None  # offset of the LF ending the line being assembled
-            carry = b""  # that line's bytes beyond the current block, while short
-            carry_long = False
-            block_size = FIRST_BACKWARD_BLOCK_BYTES
-            while position > 0 and self.bytes_read < self.budget:
-                start = max(position - block_size, 0)
-                block_size = min(block_size * 2, BACKWARD_BLOCK_BYTES)
-                handle.seek(start)
-                data = handle.read(position - start)
-                self.bytes_read += len(data)
-                position = start
-                index = len(data)
-                while True:
-                    newline = data.rfind(b"\n", 0, index)
-                    if newline < 0:
-                        break
-                    if line_stop is not None:
-                        line_start = start + newline + 1
-                        if carry_long or line_stop - line_start > threshold:
-                            yield _long_line(handle, line_start, line_stop - line_start)
-                        else:
-                            line = data[newline + 1 : index] + carry
-                            if line.endswith(b"\r"):
-                                line = line[:-1]
-                            if line:
-                                yield line
+        handle = self.handle
+        position = self.size
+        line_stop: int | None = None  # offset of the LF ending the line being assembled
+        carry = b""  # that line's bytes beyond the current block, while short
+        carry_long = False
+        block_size = FIRST_BACKWARD_BLOCK_BYTES
+        while position > 0 and self.bytes_read < self.budget:
+            start = max(position - block_size, 0)
+            block_size = min(block_size * 2, BACKWARD_BLOCK_BYTES)
+            handle.seek(start)
+            data = handle.read(position - start)
+            self.bytes_read += len(data)
+            position = start
+            index = len(data)
+            while True:
+                newline = data.rfind(b"\n", 0, index)
+                if newline < 0:
+                    break
+                if line_stop is not None:
+                    line_start = start + newline + 1
+                    if carry_long or line_stop - line_start > threshold:
+                        yield _long_line(handle, line_start, line_stop - line_start)
                     else:
-                        self.line_end = start + newline + 1
-                    line_stop = start + newline
-                    index = newline
-                    carry = b""
-                    carry_long = False
-                if line_stop is not None and not carry_long:
-                    if index + len(carry) > threshold:
-                        carry, carry_long = b"", True
-                    else:
-                        carry = data[:index] + carry
-            if position == 0 and line_stop is not None and line_stop > 0:
-                if carry_long or line_stop > threshold:
-                    yield _long_line(handle, 0, line_stop)
+                        line = data[newline + 1 : index] + carry
+                        if line.endswith(b"\r"):
+                            line = line[:-1]
+                        if line:
+                            yield line
                 else:
-                    line = carry.removesuffix(b"\r")
-                    if line:
-                        yield line
+                    self.line_end = start + newline + 1
+                line_stop = start + newline
+                index = newline
+                carry = b""
+                carry_long = False
+            if line_stop is not None and not carry_long:
+                if index + len(carry) > threshold:
+                    carry, carry_long = b"", True
+                else:
+                    carry = data[:index] + carry
+        if position == 0 and line_stop is not None and line_stop > 0:
+            if carry_long or line_stop > threshold:
+                yield _long_line(handle, 0, line_stop)
+            else:
+                line = carry.removesuffix(b"\r")
+                if line:
+                    yield line
 
 
 def _long_line(handle: IO[bytes], start: int, length: int) -> LongLine:
@@ -322,24 +328,26 @@ def _long_line(handle: IO[bytes], start: int, length: int) -> LongLine:
     return LongLine(start, length, prefix, suffix)
 
 
-def read_head_lines(path: Path, count: int, *, max_bytes: int = MAX_DECODE_BYTES) -> list[bytes]:
-    """The first ``count`` complete lines of a file (stopping early at ``max_bytes``)."""
+def read_head_lines(
+    handle: IO[bytes], count: int, *, max_bytes: int = MAX_DECODE_BYTES
+) -> list[bytes]:
+    """The first ``count`` complete lines of an open file (stopping early at ``max_bytes``)."""
     lines: list[bytes] = []
     buffer = b""
-    with open(path, "rb") as handle:
+    handle.seek(0)
+    while len(lines) < count:
+        chunk = handle.read(HEAD_CHUNK_BYTES)
+        if not chunk:
+            break
+        buffer += chunk
         while len(lines) < count:
-            chunk = handle.read(HEAD_CHUNK_BYTES)
-            if not chunk:
+            newline = buffer.find(b"\n")
+            if newline < 0:
                 break
-            buffer += chunk
-            while len(lines) < count:
-                newline = buffer.find(b"\n")
-                if newline < 0:
-                    break
-                line = buffer[:newline].removesuffix(b"\r")
-                buffer = buffer[newline + 1 :]
-                if line:
-                    lines.append(line)
-            if len(buffer) > max_bytes:
-                break
+            line = buffer[:newline].removesuffix(b"\r")
+            buffer = buffer[newline + 1 :]
+            if line:
+                lines.append(line)
+        if len(buffer) > max_bytes:
+            break
     return lines

@@ -159,10 +159,12 @@ def test_backward_scan_is_the_forward_lines_reversed(
     data = b"".join(line + b"\n" for line in lines) + tail_bytes
     path = tmp_path / "back.jsonl"
     path.write_bytes(data)
-    scan = BackwardLines(path, len(data), budget=10**9)
-    assert list(scan) == list(reversed(complete_lines(data)))
+    with open(path, "rb") as handle:
+        scan = BackwardLines(handle, len(data), budget=10**9)
+        assert list(scan) == list(reversed(complete_lines(data)))
     assert scan.line_end == (len(data) - len(tail_bytes) if b"\n" in data else 0)
-    assert read_head_lines(path, 3) == complete_lines(data)[:3]
+    with open(path, "rb") as handle:
+        assert read_head_lines(handle, 3) == complete_lines(data)[:3]
 
 
 def test_backward_scan_hands_long_lines_over_by_their_ends(
@@ -175,7 +177,8 @@ def test_backward_scan_hands_long_lines_over_by_their_ends(
     data = long_line + b"\r\nfirst\n" + long_line + b"\nlast\npart"
     path = tmp_path / "back.jsonl"
     path.write_bytes(data)
-    scan = BackwardLines(path, len(data), budget=10**6, long_line_bytes=1000)
+    handle = open(path, "rb")  # noqa: SIM115 - closed at the end of the test
+    scan = BackwardLines(handle, len(data), budget=10**6, long_line_bytes=1000)
     items = list(scan)
     assert items[0] == b"last"
     assert items[2] == b"first"
@@ -186,8 +189,9 @@ def test_backward_scan_hands_long_lines_over_by_their_ends(
         assert item.suffix == long_line[-4096:]
         assert item.read(path) == long_line
     assert scan.line_end == len(data) - 4
-    assert list(BackwardLines(path, len(data), budget=8)) == []  # "last" spans two blocks
-    assert list(BackwardLines(path, len(data), budget=12)) == [b"last"]
+    assert list(BackwardLines(handle, len(data), budget=8)) == []  # "last" spans two blocks
+    assert list(BackwardLines(handle, len(data), budget=12)) == [b"last"]
+    handle.close()
 
 
 def test_zstd_files_are_read_whole(tmp_path: Path) -> None:
