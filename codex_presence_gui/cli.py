@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 
@@ -84,11 +83,18 @@ def run_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _configure_logging(verbosity: int) -> None:
+    import logging  # not at the top: headless commands that log nothing skip its import
+
+    level = logging.WARNING - 10 * min(verbosity, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``codex-presence-gui`` and ``python -m codex_presence_gui``."""
     args = build_parser().parse_args(argv)
-    level = logging.WARNING - 10 * min(args.verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if args.verbose or args.command is None:
+        _configure_logging(args.verbose)
     if args.command == "status":
         return run_status(args)
     # Only the window needs Qt: import it here so headless commands start fast.

@@ -421,6 +421,8 @@ def _cheap(line: bytes, head: re.Match[bytes], whole: bool = True) -> Record | N
             return SignalRecord(ts, ordinal, Signal.THINKING)
         if inner == b"item_completed":
             return SignalRecord(ts, ordinal, Signal.EFFECTIVE)
+        if inner in (b"task_complete", b"turn_complete", b"turn_aborted"):
+            return SignalRecord(ts, ordinal, Signal.TURN_ENDED)
         if inner == b"agent_message":
             return _assistant_message(line, ts, ordinal, whole)
         if inner in _DECODED_EVENTS or inner is None:
@@ -436,9 +438,6 @@ _DECODED_EVENTS = frozenset(
         b"token_count",
         b"task_started",
         b"turn_started",
-        b"task_complete",
-        b"turn_complete",
-        b"turn_aborted",
         b"thread_settings_applied",
     }
 )

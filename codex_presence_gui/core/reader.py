@@ -8,13 +8,12 @@ evaluated against the clock even when no byte changed.
 
 from __future__ import annotations
 
-import logging
 import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from codex_presence_gui.core.discovery import RolloutFile, discover
 from codex_presence_gui.core.errors import ParseError
@@ -43,7 +42,16 @@ from codex_presence_gui.core.tail import (
     read_head_lines,
 )
 
-log = logging.getLogger(__name__)
+
+def _log() -> logging.Logger:
+    # Imported on first use: `status` must start fast and logs nothing when all goes well.
+    import logging
+
+    return logging.getLogger(__name__)
+
+
+if TYPE_CHECKING:
+    import logging
 
 _LIMIT_ID = re.compile(rb'"limit_id":"([^"\\]{0,100})"')
 
@@ -311,7 +319,7 @@ class CodexReader:
         except OSError as error:
             return f"cannot read {path}: {error.strerror or error}"
         except Exception as error:  # e.g. a corrupt .zst stream: report it, keep running
-            log.exception("reading %s failed", path)
+            _log().exception("reading %s failed", path)
             self._tracked.pop(path, None)
             return f"cannot read {path}: {error}"
         return None
@@ -355,7 +363,7 @@ class CodexReader:
             else:
                 load_session(session, rollout.path, rollout.stat.size)
         except Exception as error:  # a probe is best effort; the warning would be noise
-            log.info("probing %s for limits failed: %s", rollout.path, error)
+            _log().info("probing %s for limits failed: %s", rollout.path, error)
             return None
         return session.snapshot(now, file_mtime=rollout.stat.mtime)
 
