@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -90,14 +91,33 @@ def _configure_logging(verbosity: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``codex-presence-gui`` and ``python -m codex_presence_gui``."""
+def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
+    """Run the command line; return the exit status and whether it was a headless command."""
     args = build_parser().parse_args(argv)
     if args.verbose or args.command is None:
         _configure_logging(args.verbose)
     if args.command == "status":
-        return run_status(args)
+        return run_status(args), True
     # Only the window needs Qt: import it here so headless commands start fast.
     from codex_presence_gui.app import run_app
 
-    return run_app(args)
+    return run_app(args), False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``codex-presence-gui`` with ``argv`` (default: the process's) and return its status."""
+    return _dispatch(argv)[0]
+
+
+def entry() -> None:
+    """Console entry point (``codex-presence-gui``, ``python -m codex_presence_gui``).
+
+    After a headless command has flushed its output the process ends at once: tearing the
+    interpreter down (freeing every parsed object) would only add to the command's run time.
+    """
+    code, headless = _dispatch(None)
+    if headless:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

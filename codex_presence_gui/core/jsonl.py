@@ -378,13 +378,18 @@ def _from_document(document: Any) -> Record:
 
 
 def _assistant_message(
-    line: bytes, ts: float | None, ordinal: int | None, whole: bool
+    line: bytes, ts: float | None, ordinal: int | None, decode_small: bool
 ) -> Record | None:
-    """Commentary or final answer: decode ordinary messages, look at the end of huge ones."""
-    if whole and len(line) <= SMALL_MESSAGE_BYTES:
+    """Commentary or final answer, from the ``phase`` at the end of the line.
+
+    ``event_msg/agent_message`` holds only strings besides its phase, so the phase found
+    there is exact. A ``response_item/message`` has nested content: decode it when small.
+    """
+    if decode_small and len(line) <= SMALL_MESSAGE_BYTES:
         return None
-    phase = _PHASE.search(line, max(len(line) - SUFFIX_SEARCH_BYTES, 0))
-    commentary = phase is not None and phase.group(1) == b"commentary"
+    # The payload's own phase is its last key, so the last match is the one.
+    phases = _PHASE.findall(line, max(len(line) - SUFFIX_SEARCH_BYTES, 0))
+    commentary = bool(phases) and phases[-1] == b"commentary"
     return SignalRecord(ts, ordinal, Signal.COMMENTARY if commentary else Signal.TURN_ENDED)
 
 
@@ -412,7 +417,7 @@ def _cheap(line: bytes, head: re.Match[bytes], whole: bool = True) -> Record | N
                 return None
             if role.group(1) != b"assistant":
                 return SignalRecord(ts, ordinal, Signal.OTHER)
-            return _assistant_message(line, ts, ordinal, whole)
+            return _assistant_message(line, ts, ordinal, decode_small=whole)
         if inner in (b"ghost_snapshot", b"compaction", b"image_generation_call"):
             return SignalRecord(ts, ordinal, Signal.OTHER)
         return None
@@ -424,7 +429,7 @@ def _cheap(line: bytes, head: re.Match[bytes], whole: bool = True) -> Record | N
         if inner in (b"task_complete", b"turn_complete", b"turn_aborted"):
             return SignalRecord(ts, ordinal, Signal.TURN_ENDED)
         if inner == b"agent_message":
-            return _assistant_message(line, ts, ordinal, whole)
+            return _assistant_message(line, ts, ordinal, decode_small=False)
         if inner in _DECODED_EVENTS or inner is None:
             return None
         return SignalRecord(ts, ordinal, Signal.OTHER)
