@@ -115,9 +115,14 @@ def entry() -> None:
     After a headless command has flushed its output the process ends at once: tearing the
     interpreter down (freeing every parsed object) would only add to the command's run time.
     """
-    code, headless = _dispatch(None)
+    try:
+        code, headless = _dispatch(None)
+        if headless:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`status | head`): stop quietly, as command-line tools do.
+        os._exit(1)
     if headless:
-        sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
     sys.exit(code)

@@ -70,6 +70,7 @@ class _Tracked:
     tail: LineTail
     session: SessionAccumulator
     rollout: RolloutFile
+    loaded: bool = False  # False until a first read succeeded (then it is retried each time)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +252,7 @@ class CodexReader:
             warning = self._update(path, rollout)
             if warning:
                 warnings.append(warning)
-        snapshots = [self._snapshot(t, now) for t in self._tracked.values()]
+        snapshots = [self._snapshot(t, now) for t in self._tracked.values() if t.loaded]
         if cutoff is not None and not any(s.limits for s in snapshots):
             probe = self._probe_limits([f for f in found.files if f.path not in wanted], now)
             if probe is not None:
@@ -310,7 +311,9 @@ class CodexReader:
             return tracked.tail.error
         try:
             if change is Change.RESTART:
+                tracked.loaded = False
                 self._load(tracked)
+                tracked.loaded = True
             else:
                 tracked.tail.read(tracked.session)
         except ImportError:

@@ -1,0 +1,321 @@
+"""The multi-file reader: discovery, incremental reads, restarts, renames, probes, big files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from codex_presence_gui.core import reader as reader_module
+from codex_presence_gui.core.discovery import discover, resolve_codex_homes
+from codex_presence_gui.core.jsonl import parse_timestamp
+from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
+from codex_presence_gui.core.reader import CodexReader
+from codex_presence_gui.core.session import SessionAccumulator
+from tests.helpers import rollout as r
+from tests.helpers.rollout import BASE, CodexHome
+
+ERAS = Path(__file__).parents[2] / "data" / "eras"
+SID = "019de1a2-0000-7000-8000-0000000000d1"
+
+
+class Clock:
+    """A settable clock for the reader."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def simple_session(session_id: str = SID, start: float = BASE) -> list[str]:
+    """A short, complete session: one response, limits, a final answer."""
+    return [
+        r.session_meta(start, session_id),
+        r.turn_context(start + 1),
+        r.exec_call(start + 2, "c1", "cargo test"),
+        r.token_count(start + 3, r.usage(1000, 0, 100), None, r.limits()),
+        r.call_output(start + 4, "c1"),
+        r.assistant(start + 5, "done"),
+    ]
+
+
+def only(snapshots: tuple[CodexSessionSnapshot, ...]) -> CodexSessionSnapshot:
+    (snapshot,) = snapshots
+    return snapshot
+
+
+def test_homes_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Command line beats settings beats $CODEX_HOME beats ~/.codex; duplicates collapse."""
+    monkeypatch.setenv("CODEX_HOME", str(tmp_path / "env"))
+    assert resolve_codex_homes() == (tmp_path / "env",)
+    assert resolve_codex_homes(settings_homes=["/s"]) == (Path("/s"),)
+    assert resolve_codex_homes(["/a", "/b", "/a"], ["/s"]) == (Path("/a"), Path("/b"))
+    monkeypatch.delenv("CODEX_HOME")
+    assert resolve_codex_homes() == (Path.home() / ".codex",)
+
+
+def test_discovery_walks_sessions_and_archive(codex_home: CodexHome) -> None:
+    """Nested date folders and the flat archive are found; a plain file hides its .zst twin."""
+    old = codex_home.write(
+        "019d0000-0000-7000-8000-000000000001", ["{}"], started=BASE - 86400 * 40
+    )
+    archived = codex_home.write("019d0000-0000-7000-8000-000000000002", ["{}"], archived=True)
+    twin = archived.with_name(archived.name + ".zst")
+    twin.write_bytes(b"compressed")
+    lonely_zst = archived.with_name("rollout-2026-05-04T09-00-00-lonely.jsonl.zst")
+    lonely_zst.write_bytes(b"compressed")
+    (codex_home.root / "sessions" / "history.jsonl").write_text("{}\n")
+    (codex_home.root / "sessions" / "rollout-old.json").write_text("{}")
+    found = discover([codex_home.root, codex_home.root / "missing"])
+    assert {f.path for f in found.files} == {old, archived, lonely_zst}
+    assert found.missing_homes == [codex_home.root / "missing"]
+    assert {f.archived for f in found.files if f.path == archived} == {True}
+
+
+def test_appends_are_read_incrementally_and_time_is_re_evaluated(codex_home: CodexHome) -> None:
+    """New lines update the snapshot; with no new bytes the activity still decays to Idle."""
+    path = codex_home.write(SID, simple_session()[:3])
+    clock = Clock(BASE + 10)
+    reader = CodexReader([codex_home.root], max_age=None, clock=clock)
+    first = only(reader.refresh().snapshots)
+    assert first.activity is not None
+    assert first.activity.text == "Running cargo test"
+    assert first.session_total_tokens is None
+    CodexHome.append(path, simple_session()[3:5])
+    clock.now = BASE + 20
+    second = only(reader.refresh().snapshots)
+    assert second.session_total_tokens == 1100
+    assert second.activity is not None
+    assert second.activity.kind is ActivityKind.RUNNING
+    clock.now = BASE + 4 + 45  # 45 s after the output, nothing new written
+    third = only(reader.refresh().snapshots)
+    assert third.activity is not None
+    assert third.activity.kind is ActivityKind.IDLE
+
+
+def test_partial_last_line_is_read_once_complete(codex_home: CodexHome) -> None:
+    """A line without its LF is not parsed until the LF arrives."""
+    lines = simple_session()
+    path = codex_home.write(SID, lines[:3])
+    count = r.token_count(BASE + 3, r.usage(5000, 0, 10))
+    with open(path, "ab") as handle:
+        handle.write(count[:40].encode())
+    reader = CodexReader([codex_home.root], max_age=None, clock=Clock(BASE + 10))
+    assert only(reader.refresh().snapshots).session_total_tokens is None
+    with open(path, "ab") as handle:
+        handle.write(count[40:].encode() + b"\n")
+    assert only(reader.refresh().snapshots).session_total_tokens == 5010
+
+
+def test_truncated_or_replaced_file_is_read_again(codex_home: CodexHome) -> None:
+    """A rewrite (migration, truncation) restarts the file: no stale totals survive."""
+    path = codex_home.write(SID, simple_session())
+    reader = CodexReader([codex_home.root], max_age=None, clock=Clock(BASE + 10))
+    assert only(reader.refresh().snapshots).session_total_tokens == 1100
+    replacement = path.with_suffix(".tmp")
+    replacement.write_text(
+        "\n".join([r.session_meta(BASE, SID), r.token_count(BASE + 1, r.usage(7, 0, 3))]) + "\n"
+    )
+    os.replace(replacement, path)
+    assert only(reader.refresh().snapshots).session_total_tokens == 10
+    path.write_text(r.session_meta(BASE, SID) + "\n")  # truncated in place
+    assert only(reader.refresh().snapshots).session_total_tokens is None
+
+
+def test_archive_rename_keeps_the_state(
+    codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Archiving moves the file: the reader follows it instead of reading it again."""
+    path = codex_home.write(SID, simple_session())
+    reader = CodexReader([codex_home.root], max_age=None, clock=Clock(BASE + 10))
+    reader.refresh()
+    loads = []
+    original = reader_module.load_session
+    monkeypatch.setattr(
+        reader_module,
+        "load_session",
+        lambda *args: loads.append(args[1]) or original(*args),
+    )
+    archive = codex_home.root / "archived_sessions"
+    archive.mkdir()
+    moved = archive / path.name
+    os.rename(path, moved)
+    snapshot = only(reader.refresh().snapshots)
+    assert snapshot.file == moved
+    assert snapshot.session_total_tokens == 1100
+    assert loads == []
+
+
+def test_missing_home_and_unreadable_file_are_warnings(
+    codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Problems become plain-language warnings; the other files are still read."""
+    good = codex_home.write(SID, simple_session())
+    bad = codex_home.write(
+        "019de1a2-0000-7000-8000-0000000000d2", simple_session(), started=BASE + 1
+    )
+    original = reader_module.load_session
+
+    def refuse(session: SessionAccumulator, path: Path, size: int) -> int:
+        if path == bad:
+            raise PermissionError(13, "Permission denied")
+        return original(session, path, size)
+
+    monkeypatch.setattr(reader_module, "load_session", refuse)
+    result = CodexReader(
+        [codex_home.root, codex_home.root / "nope"], max_age=None, clock=Clock(BASE + 10)
+    ).refresh()
+    assert [s.file for s in result.snapshots] == [good]
+    assert f"cannot read {bad}: Permission denied" in result.warnings
+    assert f"Codex home not found: {codex_home.root / 'nope'}" in result.warnings
+
+
+def test_old_files_are_skipped_but_probed_for_limits(codex_home: CodexHome) -> None:
+    """Without --all only recent files are read, yet limits come from the newest old file."""
+    day = 86400
+    for session_id, age in (
+        ("019d0000-0000-7000-8000-0000000000a1", 3 * day),
+        ("019d0000-0000-7000-8000-0000000000a2", 5 * day),
+    ):
+        start = BASE - age
+        codex_home.write(session_id, simple_session(session_id, start), started=start, mtime=start)
+    recent = [r.session_meta(BASE - 10, SID), r.turn_context(BASE - 9)]
+    codex_home.write(SID, recent, mtime=BASE - 9)
+    result = CodexReader([codex_home.root], clock=Clock(BASE)).refresh()
+    ids = {s.session_id for s in result.snapshots}
+    assert ids == {SID, "019d0000-0000-7000-8000-0000000000a1"}
+    probe = next(s for s in result.snapshots if s.session_id != SID)
+    assert probe.limits is not None
+
+
+def test_resumed_session_in_an_old_date_folder_is_recent(codex_home: CodexHome) -> None:
+    """Resume appends to the original file in its old folder: mtime, not the folder, counts."""
+    old_start = BASE - 30 * 86400
+    path = codex_home.write(SID, simple_session(SID, old_start), started=old_start)
+    CodexHome.append(path, [r.event(BASE - 5, "user_message", message="again")], mtime=BASE - 5)
+    result = CodexReader([codex_home.root], clock=Clock(BASE)).refresh()
+    snapshot = only(result.snapshots)
+    assert snapshot.activity is not None
+    assert snapshot.activity.kind is ActivityKind.THINKING
+
+
+def test_compressed_archive_is_read(codex_home: CodexHome) -> None:
+    """A .jsonl.zst rollout gives the same snapshot as its plain form."""
+    zstandard = pytest.importorskip("zstandard")
+    path = codex_home.write(SID, simple_session(), archived=True)
+    compressed = path.with_name(path.name + ".zst")
+    compressed.write_bytes(zstandard.ZstdCompressor(level=3).compress(path.read_bytes()))
+    path.unlink()
+    snapshot = only(
+        CodexReader([codex_home.root], max_age=None, clock=Clock(BASE + 9)).refresh().snapshots
+    )
+    assert snapshot.file == compressed
+    assert snapshot.session_total_tokens == 1100
+
+
+def test_corrupt_compressed_file_is_a_warning(codex_home: CodexHome) -> None:
+    """A damaged .zst is reported, not fatal."""
+    pytest.importorskip("zstandard")
+    archive = codex_home.root / "archived_sessions"
+    archive.mkdir()
+    broken = archive / f"rollout-2026-05-04T09-00-00-{SID}.jsonl.zst"
+    broken.write_bytes(b"not zstd at all")
+    result = CodexReader([codex_home.root], max_age=None, clock=Clock(BASE)).refresh()
+    assert result.snapshots == ()
+    assert any(w.startswith(f"cannot read {broken}") for w in result.warnings)
+
+
+def test_huge_lines_are_skipped_without_loading_them(codex_home: CodexHome) -> None:
+    """A 17 MB tool output (over the decode cap) is classified from its ends; totals hold."""
+    lines = simple_session()
+    big_output = r.call_output(BASE + 4, "c1", "x" * (17 * 1024 * 1024))
+    codex_home.write(SID, [*lines[:4], big_output, lines[5]])
+    reader = CodexReader([codex_home.root], max_age=None, clock=Clock(BASE + 10))
+    snapshot = only(reader.refresh().snapshots)
+    assert snapshot.session_total_tokens == 1100
+    assert snapshot.pending_calls == 0
+    assert (snapshot.bad_lines, snapshot.skipped_long_lines) == (0, 0)
+
+
+def fields(snapshot: CodexSessionSnapshot) -> dict[str, object]:
+    """What a backward load must get exactly right."""
+    return {
+        "total": snapshot.session_total_tokens,
+        "last": snapshot.last_turn_tokens,
+        "delta": snapshot.session_delta_tokens,
+        "tokens": snapshot.tokens,
+        "model": snapshot.model,
+        "limits": snapshot.limits,
+        "activity": snapshot.activity,
+        "pending": snapshot.pending_calls,
+        "context": snapshot.context,
+        "started": snapshot.started_at,
+        "id": snapshot.session_id,
+        "last_token_event_at": snapshot.last_token_event_at,
+    }
+
+
+def forward_snapshot(path: Path, now: float) -> CodexSessionSnapshot:
+    """A plain forward parse of every complete line."""
+    session = SessionAccumulator(path)
+    data = path.read_bytes()
+    for line in data.split(b"\n")[:-1]:
+        line = line.removesuffix(b"\r")
+        if line:
+            session.line(line)
+    return session.snapshot(now)
+
+
+@pytest.mark.parametrize("fixture", sorted(p.stem for p in ERAS.glob("*.jsonl")))
+def test_backward_load_equals_a_forward_parse(fixture: str, tmp_path: Path) -> None:
+    """With big filler history in front, the bounded backward scan still gets the state right."""
+    lines = (ERAS / f"{fixture}.jsonl").read_bytes().split(b"\n")
+    headers = 2 if b'"session_meta"' in lines[1][:200] else 1
+    filler = [r.call_output(1e9, f"old{i}", "z" * 200_000).encode() for i in range(3)] + [
+        r.token_count(1e9, r.usage(10, 0, 1)).encode()
+    ]
+    body = [*lines[:headers], *filler, *lines[headers:]]
+    path = tmp_path / "sessions" / f"rollout-2026-05-04T09-00-00-{SID}.jsonl"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\n".join(body))
+    now = parse_timestamp(json.loads((ERAS / f"{fixture}.expected.json").read_text())["now"])
+    assert now is not None
+    backward = only(CodexReader([tmp_path], max_age=None, clock=lambda: now).refresh().snapshots)
+    expected = forward_snapshot(path, now)
+    assert fields(backward) == fields(expected)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
+@given(
+    fixture=st.sampled_from(sorted(p.stem for p in ERAS.glob("*.jsonl"))),
+    cuts=st.lists(st.integers(0, 20_000), max_size=8),
+)
+def test_appending_in_any_chunks_equals_a_one_shot_read(
+    tmp_path: Path, fixture: str, cuts: list[int]
+) -> None:
+    """Writing a log in random pieces, refreshing after each, ends where a single read does."""
+    data = (ERAS / f"{fixture}.jsonl").read_bytes()
+    home = tmp_path / f"home-{fixture}-{len(cuts)}-{sum(cuts)}"
+    folder = home / "sessions" / "2026" / "05" / "04"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"rollout-2026-05-04T09-00-00-{SID}.jsonl"
+    path.write_bytes(b"")
+    now = BASE + 10**7
+    incremental = CodexReader([home], max_age=None, clock=lambda: now)
+    written = 0
+    for cut in [*sorted(min(c, len(data)) for c in cuts), len(data)]:
+        with open(path, "ab") as handle:
+            handle.write(data[written:cut])
+        written = max(written, cut)
+        incremental.refresh()
+    final = only(incremental.refresh().snapshots)
+    assert fields(final) == fields(forward_snapshot(path, now))
+    assert final.bad_lines == forward_snapshot(path, now).bad_lines
+    shutil.rmtree(home)
