@@ -1,0 +1,157 @@
+"""The command line: `status` text and JSON, exit codes, and no Qt on the headless path."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from codex_presence_gui import __version__
+from codex_presence_gui.cli import EXIT_NO_HOME, main
+from tests.helpers import rollout as r
+from tests.helpers.rollout import CodexHome
+
+SID = "019de1a2-0000-7000-8000-0000000000c1"
+
+
+def live_session(home: CodexHome, session_id: str = SID, age: float = 5.0) -> Path:
+    """A session whose last line was written ``age`` seconds ago, with fresh limits."""
+    now = time.time()
+    start = now - age - 60
+    resets = int(now + 3600)
+    return home.write(
+        session_id,
+        [
+            r.session_meta(start, session_id, cwd="/home/dev/shop"),
+            r.turn_context(start + 1, model="gpt-5.3-codex"),
+            r.token_count(
+                now - age - 1,
+                r.usage(51234, 40960, 1180, 640),
+                r.usage(26010, 24576, 402, 256),
+                r.limits((23.0, 300, resets), (41.0, 10080, resets + 86400 * 3)),
+            ),
+            r.exec_call(now - age, "c1", "cargo test --all"),
+        ],
+        started=start,
+        mtime=now - age,
+    )
+
+
+def test_status_json(codex_home: CodexHome, capsys: pytest.CaptureFixture[str]) -> None:
+    """`status --json` prints one schema-1 document with limits and the active session."""
+    live_session(codex_home)
+    assert main(["status", "--json", "--codex-home", str(codex_home.root)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["schema"] == 1
+    assert report["codex_homes"] == [str(codex_home.root)]
+    limits = report["limits"]
+    assert limits["source_session_id"] == SID
+    assert [w["label"] for w in limits["windows"]] == ["5h", "Weekly"]
+    assert [w["remaining_percent"] for w in limits["windows"]] == [77.0, 59.0]
+    assert limits["stale"] is False
+    (session,) = report["sessions"]
+    assert session["activity"] == {
+        "kind": "running",
+        "target": "cargo test",
+        "text": "Running cargo test",
+    }
+    assert (session["session_total_tokens"], session["last_turn_tokens"]) == (52414, 26412)
+    assert session["context"] == {"used_tokens": 26412, "window_tokens": 258400, "left_percent": 94}
+    assert session["active"] is True
+    assert report["warnings"] == []
+
+
+def test_status_lists_only_active_sessions_unless_all(
+    codex_home: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An idle session from yesterday is listed only with --all."""
+    live_session(codex_home)
+    live_session(codex_home, "019de1a2-0000-7000-8000-0000000000c2", age=86400)
+    main(["--codex-home", str(codex_home.root), "status", "--json"])
+    assert len(json.loads(capsys.readouterr().out)["sessions"]) == 1
+    main(["status", "--json", "--all", "--codex-home", str(codex_home.root)])
+    assert len(json.loads(capsys.readouterr().out)["sessions"]) == 2
+
+
+def test_status_text(codex_home: CodexHome, capsys: pytest.CaptureFixture[str]) -> None:
+    """Text mode shows bars of what is left, resets, and the token triplet."""
+    live_session(codex_home)
+    assert main(["status", "--codex-home", str(codex_home.root)]) == 0
+    out = capsys.readouterr().out
+    assert "5h limit      [███████████████░░░░░]  77% left  resets in " in out
+    assert "Weekly limit  [████████████░░░░░░░░]  59% left" in out
+    assert "▶ shop (main) · Running cargo test · gpt-5.3-codex · CLI" in out
+    assert "Tokens (this update | last response | session total): 26.4K | 26.4K | 52.4K" in out
+
+
+def test_empty_home_and_missing_home(
+    codex_home: CodexHome, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty home says how to start; a missing one is a clear error with exit code 2."""
+    assert main(["status", "--codex-home", str(codex_home.root)]) == 0
+    out = capsys.readouterr().out
+    assert "Limits: no reading yet" in out
+    assert "Start `codex` in a terminal" in out
+    missing = tmp_path / "nowhere"
+    assert main(["status", "--json", "--codex-home", str(missing)]) == EXIT_NO_HOME
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"No Codex home found (looked in {missing})" in captured.err
+
+
+def test_bad_lines_become_warnings(
+    codex_home: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Malformed lines are reported in `warnings`, never a crash."""
+    path = live_session(codex_home)
+    CodexHome.append(path, ["{not json", "[1]"])
+    main(["status", "--json", "--codex-home", str(codex_home.root)])
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"2 malformed line(s) skipped in {path.name}")
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """--version prints the package version."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"codex-presence-gui {__version__}"
+
+
+def test_status_process_never_imports_qt(codex_home: CodexHome) -> None:
+    """The real entry point runs `status` without loading Qt or pypresence."""
+    live_session(codex_home)
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['codex-presence-gui', 'status', '--json', '--codex-home', sys.argv[1]]\n"
+        "from codex_presence_gui import cli\n"
+        "code, headless = cli._dispatch(None)\n"
+        "assert headless and code == 0\n"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'pypresence'))]\n"
+        "assert not bad, bad\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(codex_home.root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["sessions"][0]["session_id"] == SID
+
+
+def test_module_entry_point_exits_with_status(tmp_path: Path) -> None:
+    """`python -m codex_presence_gui status` ends with the command's exit code."""
+    result = subprocess.run(
+        [sys.executable, "-m", "codex_presence_gui", "status", "--codex-home", str(tmp_path / "x")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == EXIT_NO_HOME
+    assert "No Codex home found" in result.stderr
