@@ -292,6 +292,17 @@ class ContentPool:
         return self.big[start : start + size]
 
 
+def emit_assistant(emit: Any, ms: int, text: str, phase: str) -> None:
+    """An assistant message as Codex persists it: the response item, then the event."""
+    content = [{"type": "output_text", "text": text}]
+    emit(
+        ms,
+        "response_item",
+        {"type": "message", "role": "assistant", "content": content, "phase": phase},
+    )
+    emit(ms, "event_msg", {"type": "agent_message", "message": text, "phase": phase})
+
+
 def final_text(idx: int) -> str:
     rng = random.Random(f"final:{idx}")
     opener = FINAL_OPENERS[idx % len(FINAL_OPENERS)]
@@ -713,22 +724,7 @@ class Renderer:
                         },
                     )
                 elif kind == "commentary":
-                    text = COMMENTARY[ev[2]]
-                    emit(
-                        ms,
-                        "response_item",
-                        {
-                            "type": "message",
-                            "role": "assistant",
-                            "content": [{"type": "output_text", "text": text}],
-                            "phase": "commentary",
-                        },
-                    )
-                    emit(
-                        ms,
-                        "event_msg",
-                        {"type": "agent_message", "message": text, "phase": "commentary"},
-                    )
+                    emit_assistant(emit, ms, COMMENTARY[ev[2]], "commentary")
                 elif kind == "exec_call":
                     args = _encode(
                         {"cmd": EXEC_COMMANDS[ev[3]][0], "workdir": cwd, "yield_time_ms": 10_000}
@@ -808,22 +804,7 @@ class Renderer:
                     )
                     tc_lines += 1
                 elif kind == "final":
-                    text = final_text(ev[2])
-                    emit(
-                        ms,
-                        "response_item",
-                        {
-                            "type": "message",
-                            "role": "assistant",
-                            "content": [{"type": "output_text", "text": text}],
-                            "phase": "final_answer",
-                        },
-                    )
-                    emit(
-                        ms,
-                        "event_msg",
-                        {"type": "agent_message", "message": text, "phase": "final_answer"},
-                    )
+                    emit_assistant(emit, ms, final_text(ev[2]), "final_answer")
                 elif kind == "task_complete":
                     emit(
                         ms,

@@ -26,6 +26,7 @@ from codex_presence_gui.core.jsonl import (
 )
 from codex_presence_gui.core.models import Activity, ActivityKind, TokenUsage
 from tests.helpers import rollout as r
+from tests.helpers.strategies import json_values
 
 TS = r.BASE
 
@@ -122,20 +123,8 @@ def test_any_bytes_raise_only_parse_error(data: bytes) -> None:
         parse_line(data)
 
 
-json_leaf = (
-    st.none()
-    | st.booleans()
-    | st.integers(-(2**63), 2**63 - 1)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=20)
-)
-json_any = st.recursive(
-    json_leaf,
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=5)
-    ),
-    max_leaves=20,
-)
+json_any = json_values(finite_only=True)
+json_leaf = st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=20)
 kinds = st.sampled_from(
     [
         "session_meta",

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from codex_presence_gui.core.limits import normalize_rate_limits, preferred_bucket
 from codex_presence_gui.core.models import UsageWindow, window_name
+from tests.helpers.strategies import json_values as any_json
 
 LINE_TS = 1_759_940_411.532  # 2025-10-08T16:20:11.532Z
 
@@ -159,15 +160,7 @@ def test_stale_and_reset_flags() -> None:
     assert window.is_past_reset(2000.5)
 
 
-finite = st.floats(allow_nan=True, allow_infinity=True)
-json_scalars = st.none() | st.booleans() | st.integers() | finite | st.text(max_size=5)
-json_values = st.recursive(
-    json_scalars,
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=12), children, max_size=4)
-    ),
-    max_leaves=12,
-)
+json_values = any_json(finite_only=False, max_text=5, max_leaves=12)
 window_dicts = st.fixed_dictionaries(
     {},
     optional={
