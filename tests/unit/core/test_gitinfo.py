@@ -1,0 +1,42 @@
+"""Branch lookup from .git/HEAD, without running git."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from codex_presence_gui.core.gitinfo import GitBranchCache, read_branch
+
+
+def test_branch_from_head_in_a_parent_folder(tmp_path: Path) -> None:
+    """A session's cwd may be a subfolder of the repository."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("ref: refs/heads/feature/cart\n")
+    (tmp_path / "src" / "pkg").mkdir(parents=True)
+    assert read_branch(str(tmp_path / "src" / "pkg")) == "feature/cart"
+
+
+def test_detached_head_and_worktree(tmp_path: Path) -> None:
+    """Detached HEAD gives a short commit; a worktree's .git file points to its git dir."""
+    git_dir = tmp_path / "main.git"
+    git_dir.mkdir()
+    (git_dir / "HEAD").write_text("3f2a9d0c5b1e7a4d8c6f2e0b9a7d5c3e1f0a2b4c\n")
+    worktree = tmp_path / "wt"
+    worktree.mkdir()
+    (worktree / ".git").write_text(f"gitdir: {git_dir}\n")
+    assert read_branch(str(worktree)) == "3f2a9d0"
+    assert read_branch(str(tmp_path / "does-not-exist")) is None
+
+
+def test_cache_keeps_a_lookup_for_30_seconds(tmp_path: Path) -> None:
+    """A checkout is noticed after the cache expires, not on every refresh."""
+    (tmp_path / ".git").mkdir()
+    head = tmp_path / ".git" / "HEAD"
+    head.write_text("ref: refs/heads/main\n")
+    now = [1000.0]
+    cache = GitBranchCache(clock=lambda: now[0])
+    assert cache.branch(str(tmp_path)) == "main"
+    head.write_text("ref: refs/heads/dev\n")
+    now[0] += 29
+    assert cache.branch(str(tmp_path)) == "main"
+    now[0] += 2
+    assert cache.branch(str(tmp_path)) == "dev"
