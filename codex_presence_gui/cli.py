@@ -52,7 +52,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.add_argument(
         "--codex-home",
-        dest="status_homes",
+        dest="command_homes",
+        metavar="DIR",
+        nargs="+",
+        action="extend",
+        default=[],
+        help="Codex home(s) to read",
+    )
+    shot = commands.add_parser(
+        "screenshot",
+        help="render the window offscreen with the current data into a PNG, then exit",
+        description="Render the window offscreen (no display needed) and save it as a PNG.",
+    )
+    shot.add_argument("out", metavar="OUT.png", help="where to write the image")
+    shot.add_argument(
+        "--size",
+        metavar="WxH",
+        type=parse_size,
+        help="window size (default 820x580, compact 340x380)",
+    )
+    shot.add_argument("--compact", action="store_true", help="the compact layout")
+    shot.add_argument(
+        "--codex-home",
+        dest="command_homes",
         metavar="DIR",
         nargs="+",
         action="extend",
@@ -62,9 +84,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_size(text: str) -> tuple[int, int]:
+    """``760x560`` to ``(760, 560)``."""
+    width, _, height = text.lower().partition("x")
+    try:
+        size = (int(width), int(height))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 760x560, not {text!r}") from None
+    if not (200 <= size[0] <= 4000 and 150 <= size[1] <= 4000):
+        raise argparse.ArgumentTypeError("size must be between 200x150 and 4000x4000")
+    return size
+
+
 def run_status(args: argparse.Namespace) -> int:
     """The ``status`` command: read the homes once and print the report."""
-    homes = resolve_codex_homes([*args.codex_homes, *args.status_homes])
+    homes = resolve_codex_homes([*args.codex_homes, *args.command_homes])
     reader = CodexReader(homes, max_age=None if args.all else RECENT_FILE_SECONDS)
     result = reader.refresh()
     if len(result.missing_homes) == len(homes):
@@ -99,9 +133,11 @@ def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
     if args.command == "status":
         return run_status(args), True
     # Only the window needs Qt: import it here so headless commands start fast.
-    from codex_presence_gui.app import run_app
+    from codex_presence_gui import app
 
-    return run_app(args), False
+    if args.command == "screenshot":
+        return app.render_screenshot(args), True
+    return app.run_app(args), False
 
 
 def main(argv: Sequence[str] | None = None) -> int:

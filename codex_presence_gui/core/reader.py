@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from codex_presence_gui.core.discovery import RolloutFile, discover
+from codex_presence_gui.core.discovery import Discovery, RolloutFile, discover
 from codex_presence_gui.core.errors import ParseError
 from codex_presence_gui.core.gitinfo import GitBranchCache
 from codex_presence_gui.core.jsonl import (
@@ -233,28 +233,41 @@ class CodexReader:
         self._tracked: dict[Path, _Tracked] = {}
         self._probed: dict[Path, tuple[FileStat, CodexSessionSnapshot | None]] = {}
         self._branches = GitBranchCache(clock=clock)
+        self._found: Discovery | None = None
+        self._older: list[RolloutFile] = []
         self._zstd_missing_reported = False
 
-    def refresh(self) -> ReadResult:
-        """Read what changed and return snapshots of every tracked session as of now."""
+    def refresh(self, *, discover_files: bool = True) -> ReadResult:
+        """Read what changed and return snapshots of every tracked session as of now.
+
+        Args:
+            discover_files: walk the homes for new, moved and removed files. Without it only
+                the files already followed are checked (cheap: one ``stat`` each), which is
+                what a file-change notification needs.
+        """
         now = self._clock()
-        found = discover(self.homes, include_archived=self.include_archived)
-        warnings = list(found.errors)
-        for home in found.missing_homes:
-            warnings.append(f"Codex home not found: {home}")
-        cutoff = None if self.max_age is None else now - self.max_age
-        wanted = {f.path: f for f in found.files if cutoff is None or f.stat.mtime >= cutoff}
-        self._follow_renames(wanted)
-        for path in list(self._tracked):
-            if path not in wanted:
-                del self._tracked[path]
+        warnings: list[str] = []
+        if discover_files or self._found is None:
+            self._found = found = discover(self.homes, include_archived=self.include_archived)
+            cutoff = None if self.max_age is None else now - self.max_age
+            wanted = {f.path: f for f in found.files if cutoff is None or f.stat.mtime >= cutoff}
+            self._follow_renames(wanted)
+            for path in list(self._tracked):
+                if path not in wanted:
+                    del self._tracked[path]
+            self._older = [f for f in found.files if f.path not in wanted]
+        else:
+            found = self._found
+            wanted = {path: tracked.rollout for path, tracked in self._tracked.items()}
+        warnings.extend(found.errors)
+        warnings.extend(f"Codex home not found: {home}" for home in found.missing_homes)
         for path, rollout in wanted.items():
             warning = self._update(path, rollout)
             if warning:
                 warnings.append(warning)
         snapshots = [self._snapshot(t, now) for t in self._tracked.values() if t.loaded]
-        if cutoff is not None and not any(s.limits for s in snapshots):
-            probe = self._probe_limits([f for f in found.files if f.path not in wanted], now)
+        if self.max_age is not None and not any(s.limits for s in snapshots):
+            probe = self._probe_limits(self._older, now)
             if probe is not None:
                 snapshots.append(probe)
         for tracked in self._tracked.values():
@@ -267,10 +280,14 @@ class CodexReader:
             generated_at=now,
         )
 
+    @property
+    def followed_files(self) -> tuple[Path, ...]:
+        """The files read and followed (the recent ones), for change notifications."""
+        return tuple(self._tracked)
+
     def _snapshot(self, tracked: _Tracked, now: float) -> CodexSessionSnapshot:
-        return tracked.session.snapshot(
-            now, file_mtime=tracked.rollout.stat.mtime, branch_of=self._branches.branch
-        )
+        stat = tracked.tail.stat or tracked.rollout.stat
+        return tracked.session.snapshot(now, file_mtime=stat.mtime, branch_of=self._branches.branch)
 
     def _follow_renames(self, wanted: dict[Path, RolloutFile]) -> None:
         """Carry a file's state over when Codex moves it (archive/unarchive keeps the inode)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone, tzinfo
 from typing import Any
 
+from codex_presence_gui.core.dashboard import build_dashboard, credits_text
 from codex_presence_gui.core.formatting import (
     format_age,
     format_percent_left,
@@ -16,11 +17,6 @@ from codex_presence_gui.core.formatting import (
 )
 from codex_presence_gui.core.models import CodexSessionSnapshot, LimitSnapshot, TokenUsage
 from codex_presence_gui.core.reader import ReadResult
-from codex_presence_gui.core.selection import (
-    account_buckets,
-    latest_limits_source,
-    select_sessions,
-)
 
 SCHEMA_VERSION = 1
 
@@ -116,25 +112,20 @@ def _session_json(snapshot: CodexSessionSnapshot, now: float, active: bool) -> d
 
 def build_report(result: ReadResult, *, include_all: bool = False) -> dict[str, Any]:
     """The ``status --json`` document (schema 1)."""
-    now = result.generated_at
-    listed = select_sessions(result.snapshots, now, include_all=include_all)
-    active_ids = {s.session_id for s in select_sessions(result.snapshots, now)[:1]}
-    source = latest_limits_source(result.snapshots)
-    limits = None
-    other_limits = []
-    if source is not None and source.limits is not None:
-        limits = _limits_json(source.limits, now, source.session_id)
-        for bucket in account_buckets(result.snapshots):
-            if bucket.limit_id != source.limits.limit_id:
-                other_limits.append(_limits_json(bucket, now, None))
+    board = build_dashboard(result, include_all=include_all)
+    now = board.generated_at
+    source = board.limits_source
+    active_id = board.active.session_id if board.active is not None else None
     return {
         "schema": SCHEMA_VERSION,
         "generated_at": rfc3339(now),
-        "codex_homes": [str(home) for home in result.homes],
-        "limits": limits,
-        "other_limits": other_limits,
-        "sessions": [_session_json(s, now, s.session_id in active_ids) for s in listed],
-        "warnings": list(result.warnings),
+        "codex_homes": [str(home) for home in board.homes],
+        "limits": None
+        if board.limits is None or source is None
+        else _limits_json(board.limits, now, source.session_id),
+        "other_limits": [_limits_json(bucket, now, None) for bucket in board.other_limits],
+        "sessions": [_session_json(s, now, s.session_id == active_id) for s in board.sessions],
+        "warnings": list(board.warnings),
     }
 
 
@@ -153,12 +144,9 @@ def _limit_lines(limits: LimitSnapshot, now: float, zone: tzinfo | None) -> list
             f"  {label}  {text_bar(remaining)} {format_percent_left(remaining):>9}"
             f"  {reset_phrase(window, now, zone)}"
         )
-    credits = limits.credits
-    if credits is not None and credits.has_credits:
-        if credits.unlimited:
-            lines.append("  Credits: unlimited")
-        elif credits.balance not in (None, "", "0"):
-            lines.append(f"  Credits: {credits.balance}")
+    credits = credits_text(limits)
+    if credits is not None:
+        lines.append(f"  {credits}")
     return lines
 
 
@@ -195,34 +183,32 @@ def render_text(
     result: ReadResult, *, include_all: bool = False, zone: tzinfo | None = None
 ) -> str:
     """What the window would show, as plain text."""
-    now = result.generated_at
+    board = build_dashboard(result, include_all=include_all)
+    now = board.generated_at
     out: list[str] = []
-    source = latest_limits_source(result.snapshots)
-    if source is None or source.limits is None:
+    if board.limits is None or board.limits_source is None:
         out.append("Limits: no reading yet (Codex writes one with every model response).")
     else:
-        limits = source.limits
+        limits = board.limits
         age = format_age(now - limits.observed_at)
         stale = "  (may be stale: start a Codex turn to refresh)" if limits.is_stale(now) else ""
-        out.append(f"Limits · updated {age} · from {source.project}{stale}")
+        out.append(f"Limits · updated {age} · from {board.limits_source.project}{stale}")
         out.extend(_limit_lines(limits, now, zone))
-        for bucket in account_buckets(result.snapshots):
-            if bucket.limit_id != limits.limit_id:
-                out.append(f"Limits · {bucket.display_name}")
-                out.extend(_limit_lines(bucket, now, zone))
+        for bucket in board.other_limits:
+            out.append(f"Limits · {bucket.display_name}")
+            out.extend(_limit_lines(bucket, now, zone))
     out.append("")
-    listed = select_sessions(result.snapshots, now, include_all=include_all)
     heading = "All sessions" if include_all else "Active sessions"
-    if not listed:
+    if not board.sessions:
         out.append(f"{heading}: none. Start `codex` in a terminal to see it here.")
     else:
-        out.append(f"{heading} ({len(listed)}):")
-        active = select_sessions(result.snapshots, now)[:1]
-        for snapshot in listed:
-            marker = "▶" if active and snapshot.session_id == active[0].session_id else " "
+        out.append(f"{heading} ({len(board.sessions)}):")
+        active_id = board.active.session_id if board.active is not None else None
+        for snapshot in board.sessions:
+            marker = "▶" if snapshot.session_id == active_id else " "
             out.extend(_session_lines(snapshot, now, marker))
-    if result.warnings:
+    if board.warnings:
         out.append("")
         out.append("Warnings:")
-        out.extend(f"  - {warning}" for warning in result.warnings)
+        out.extend(f"  - {warning}" for warning in board.warnings)
     return "\n".join(out)

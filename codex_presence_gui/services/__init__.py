@@ -1,0 +1,1 @@
+"""Qt services (QtCore and QtNetwork only): the session feed, later the Discord worker."""

@@ -1,0 +1,247 @@
+"""Watch the Codex homes; deliver a fresh ``Dashboard`` when Codex writes or the clock moves.
+
+All file reading happens in a worker thread: a ``QFileSystemWatcher`` on the session folders and
+the followed files triggers a quick debounced refresh, a ``QTimer`` poll is the safety net that
+also re-evaluates activity and staleness against the clock, and the GUI thread only receives
+immutable ``Dashboard`` values through a queued signal.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QThread, QTimer, Signal, Slot
+
+from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
+from codex_presence_gui.core.discovery import ARCHIVED_DIR, SESSIONS_DIR
+from codex_presence_gui.core.reader import CodexReader
+
+#: Default safety poll; also how often ages and idle states move on screen.
+POLL_INTERVAL_MS = 2000
+#: File events arrive in bursts (one per write); they are coalesced for this long.
+DEBOUNCE_MS = 15
+#: Every this many polls, the homes are walked for new or moved files even without events.
+FULL_SCAN_EVERY_POLLS = 5
+#: Directory events trigger a walk of the homes at most this often.
+MIN_DISCOVERY_INTERVAL_S = 0.25
+
+
+def nearest_existing(path: Path) -> Path | None:
+    """``path`` or its closest existing ancestor (to notice a folder being created)."""
+    for candidate in (path, *path.parents):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def watch_targets(homes: Sequence[Path], files: Sequence[Path], now: float) -> set[str]:
+    """The directories and files worth a notification.
+
+    Each home's ``sessions/`` tree down to today's and yesterday's day folder (new folders and
+    files appear there), ``archived_sessions/``, the folders of the followed files (resume
+    appends to old folders), and the followed files themselves. A missing folder is replaced by
+    its nearest existing parent, so its creation is noticed.
+    """
+    targets: set[str] = set()
+
+    def add_dir(path: Path) -> None:
+        existing = nearest_existing(path)
+        if existing is not None:
+            targets.add(str(existing))
+
+    for home in homes:
+        sessions = home / SESSIONS_DIR
+        add_dir(home)
+        add_dir(sessions)
+        add_dir(home / ARCHIVED_DIR)
+        for moment in (now, now - 86400):
+            day = time.localtime(moment)
+            add_dir(sessions / f"{day.tm_year:04d}")
+            add_dir(sessions / f"{day.tm_year:04d}" / f"{day.tm_mon:02d}")
+            add_dir(sessions / f"{day.tm_year:04d}" / f"{day.tm_mon:02d}" / f"{day.tm_mday:02d}")
+    for path in files:
+        targets.add(str(path.parent))
+        targets.add(str(path))
+    return targets
+
+
+class FeedWorker(QObject):
+    """Lives in the feed's thread: owns the reader, the watcher and the timers.
+
+    Signals:
+        dashboard_ready(Dashboard): a new view of the homes (emitted after every refresh).
+    """
+
+    dashboard_ready = Signal(object)
+
+    def __init__(self, homes: Sequence[Path], poll_interval_ms: int) -> None:
+        super().__init__()
+        self._homes = tuple(homes)
+        self._poll_interval_ms = poll_interval_ms
+        self._reader: CodexReader | None = None
+        self._watcher: QFileSystemWatcher | None = None
+        self._debounce: QTimer | None = None
+        self._poll: QTimer | None = None
+        self._polls = 0
+        self._discovery_due = False
+        self._last_discovery = 0.0
+
+    @Slot()
+    def start(self) -> None:
+        """Create the thread-bound objects and do the first full read."""
+        self._reader = CodexReader(self._homes)
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.fileChanged.connect(self._file_changed)
+        self._watcher.directoryChanged.connect(self._directory_changed)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._debounced_refresh)
+        self._poll = QTimer(self)
+        self._poll.setInterval(self._poll_interval_ms)
+        self._poll.timeout.connect(self._poll_tick)
+        self._refresh(discover_files=True)
+        self._poll.start()
+
+    @Slot()
+    def refresh_now(self) -> None:
+        """Walk the homes and refresh at once (the user pressed Refresh)."""
+        if self._reader is not None:
+            self._refresh(discover_files=True)
+
+    @Slot()
+    def stop(self) -> None:
+        """Stop timers and watching, then end the thread's event loop."""
+        for timer in (self._debounce, self._poll):
+            if timer is not None:
+                timer.stop()
+        if self._watcher is not None:
+            watched = self._watcher.files() + self._watcher.directories()
+            if watched:
+                self._watcher.removePaths(watched)
+        thread = QThread.currentThread()
+        if thread is not None:
+            thread.quit()
+
+    @Slot(str)
+    def _file_changed(self, path: str) -> None:
+        assert self._debounce is not None
+        self._debounce.start()
+
+    @Slot(str)
+    def _directory_changed(self, path: str) -> None:
+        assert self._debounce is not None
+        self._discovery_due = True
+        self._debounce.start()
+
+    @Slot()
+    def _debounced_refresh(self) -> None:
+        discover = False
+        if self._discovery_due:
+            wait = MIN_DISCOVERY_INTERVAL_S - (time.monotonic() - self._last_discovery)
+            if wait > 0:
+                # A burst of folder events: walk the homes once it has settled.
+                assert self._debounce is not None
+                self._debounce.start(max(int(wait * 1000), DEBOUNCE_MS))
+            else:
+                discover = True
+        self._refresh(discover_files=discover)
+
+    @Slot()
+    def _poll_tick(self) -> None:
+        self._polls += 1
+        self._refresh(discover_files=self._polls % FULL_SCAN_EVERY_POLLS == 0)
+
+    def _refresh(self, *, discover_files: bool) -> None:
+        assert self._reader is not None
+        if discover_files:
+            self._discovery_due = False
+            self._last_discovery = time.monotonic()
+        result = self._reader.refresh(discover_files=discover_files)
+        self._sync_watches(result.generated_at)
+        self.dashboard_ready.emit(build_dashboard(result))
+
+    def _sync_watches(self, now: float) -> None:
+        """Re-add what the watcher dropped (renamed or replaced files) and drop what is old."""
+        assert self._watcher is not None
+        assert self._reader is not None
+        wanted = watch_targets(self._homes, self._reader.followed_files, now)
+        current = set(self._watcher.files()) | set(self._watcher.directories())
+        stale = sorted(current - wanted)
+        if stale:
+            self._watcher.removePaths(stale)
+        missing = sorted(wanted - current)
+        if missing:
+            self._watcher.addPaths(missing)
+
+
+class SessionFeed(QObject):
+    """The GUI thread's handle on the feed: start it, ask for refreshes, stop it.
+
+    Signals:
+        dashboard_changed(Dashboard): a new view; only ever emitted in the GUI thread.
+    """
+
+    dashboard_changed = Signal(object)
+    _refresh_requested = Signal()
+    _stop_requested = Signal()
+
+    def __init__(
+        self,
+        homes: Sequence[Path],
+        *,
+        poll_interval_ms: int = POLL_INTERVAL_MS,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.homes = tuple(homes)
+        self._poll_interval_ms = poll_interval_ms
+        self._thread: QThread | None = None
+        self._worker: FeedWorker | None = None
+        self.dashboard: Dashboard | None = None
+
+    @property
+    def running(self) -> bool:
+        """True between ``start`` and ``stop``."""
+        return self._thread is not None
+
+    def start(self) -> None:
+        """Start the worker thread; the first full read happens there."""
+        if self._thread is not None:
+            return
+        thread = QThread()
+        thread.setObjectName("session-feed")
+        worker = FeedWorker(self.homes, self._poll_interval_ms)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.start)
+        worker.dashboard_ready.connect(self._deliver)
+        self._refresh_requested.connect(worker.refresh_now)
+        self._stop_requested.connect(worker.stop)
+        thread.finished.connect(worker.deleteLater)
+        self._thread, self._worker = thread, worker
+        thread.start()
+
+    def refresh_now(self) -> None:
+        """Ask for an immediate full refresh."""
+        self._refresh_requested.emit()
+
+    def stop(self, timeout_ms: int = 3000) -> bool:
+        """Stop the worker and wait for its thread; True when it ended in time."""
+        thread = self._thread
+        if thread is None:
+            return True
+        self._stop_requested.emit()
+        finished = thread.wait(timeout_ms)
+        if not finished:
+            thread.quit()
+            finished = thread.wait(1000)
+        self._thread = None
+        self._worker = None
+        return bool(finished)
+
+    @Slot(object)
+    def _deliver(self, dashboard: Dashboard) -> None:
+        self.dashboard = dashboard
+        self.dashboard_changed.emit(dashboard)

@@ -1,0 +1,1 @@
+"""Widgets: the only layer that imports QtWidgets (besides the composition root)."""

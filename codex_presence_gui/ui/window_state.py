@@ -1,0 +1,62 @@
+"""Window preferences kept between runs: geometry, always on top, layout (a QSettings INI file)."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QWidget
+
+
+class LayoutMode(enum.Enum):
+    """Full layout, compact layout, or chosen from the window's size."""
+
+    AUTO = "auto"
+    COMPACT = "compact"
+    FULL = "full"
+
+
+class WindowState:
+    """Reads and writes ``ui.ini``; unreadable values fall back to defaults."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._settings = QSettings(str(path), QSettings.Format.IniFormat)
+
+    @property
+    def always_on_top(self) -> bool:
+        """Whether the window stays above others."""
+        value = self._settings.value("window/always_on_top", False)
+        return value in (True, "true", "1", 1)
+
+    @always_on_top.setter
+    def always_on_top(self, value: bool) -> None:
+        self._settings.setValue("window/always_on_top", bool(value))
+        self._settings.sync()
+
+    @property
+    def layout_mode(self) -> LayoutMode:
+        """The layout choice (automatic by default)."""
+        try:
+            return LayoutMode(str(self._settings.value("window/layout", LayoutMode.AUTO.value)))
+        except ValueError:
+            return LayoutMode.AUTO
+
+    @layout_mode.setter
+    def layout_mode(self, mode: LayoutMode) -> None:
+        self._settings.setValue("window/layout", mode.value)
+        self._settings.sync()
+
+    def save_geometry(self, window: QWidget) -> None:
+        """Remember the window's size and position."""
+        self._settings.setValue("window/geometry", window.saveGeometry())
+        self._settings.sync()
+
+    def restore_geometry(self, window: QWidget) -> bool:
+        """Put the window back where it was (Qt clamps it to the screens); False if unknown."""
+        value = self._settings.value("window/geometry")
+        if not isinstance(value, QByteArray) or value.isEmpty():
+            return False
+        return bool(window.restoreGeometry(value))

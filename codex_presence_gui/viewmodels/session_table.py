@@ -1,0 +1,270 @@
+"""The sessions table model: one row per session, updated in place by session id."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from codex_presence_gui.core.formatting import (
+    format_age,
+    format_count,
+    local_time,
+    token_triplet_text,
+)
+from codex_presence_gui.core.models import CodexSessionSnapshot
+from codex_presence_gui.viewmodels.icons import activity_icon
+
+SortRole = Qt.ItemDataRole.UserRole + 1
+SessionRole = Qt.ItemDataRole.UserRole + 2
+ActiveRole = Qt.ItemDataRole.UserRole + 3
+
+_ROLES_CHANGED = [
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.BackgroundRole,
+    SortRole,
+    SessionRole,
+    ActiveRole,
+]
+_HIGHLIGHT = QColor(59, 130, 246, 38)  # a light tint that reads on light and dark palettes
+_DASH = "–"
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class Column(enum.IntEnum):
+    """The table's columns, in order."""
+
+    PROJECT = 0
+    ACTIVITY = 1
+    MODEL = 2
+    TOKENS = 3
+    CONTEXT = 4
+    LAST_ACTIVITY = 5
+
+
+HEADERS = {
+    Column.PROJECT: "Project",
+    Column.ACTIVITY: "Activity",
+    Column.MODEL: "Model",
+    Column.TOKENS: "Tokens: update | last | total",
+    Column.CONTEXT: "Context",
+    Column.LAST_ACTIVITY: "Last activity",
+}
+HEADER_TIPS = {
+    Column.TOKENS: (
+        "This update: tokens since Codex's previous usage report.\n"
+        "Last response: tokens of the model's last response.\n"
+        "Total: everything this session has used so far."
+    ),
+    Column.CONTEXT: "How much of the model's context window is still free.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RowView:
+    """Everything one row shows, computed once per refresh."""
+
+    snapshot: CodexSessionSnapshot
+    active: bool
+    display: tuple[str, ...]
+    tooltip: tuple[str, ...]
+    sort: tuple[Any, ...]
+
+
+def _project_tooltip(s: CodexSessionSnapshot) -> str:
+    lines = [f"Folder: {s.cwd}"]
+    if s.git_branch:
+        lines.append(f"Branch: {s.git_branch}")
+    lines.append(f"Runs in: {s.surface}" + (f" (Codex {s.cli_version})" if s.cli_version else ""))
+    if s.started_at is not None:
+        lines.append(f"Started: {local_time(s.started_at).strftime('%Y-%m-%d %H:%M')}")
+    lines.append(f"Session: {s.session_id}")
+    lines.append(f"Log file: {s.file}")
+    return "\n".join(lines)
+
+
+def _tokens_tooltip(s: CodexSessionSnapshot) -> str:
+    def exact(value: int | None) -> str:
+        return f"{format_count(value)} tokens" if value is not None else "not reported yet"
+
+    lines = [
+        f"This update: {exact(s.session_delta_tokens)}",
+        f"Last response: {exact(s.last_turn_tokens)}",
+        f"Session total: {exact(s.session_total_tokens)}",
+    ]
+    if s.tokens is not None:
+        t = s.tokens
+        lines.append(
+            f"Input {format_count(t.input)} ({format_count(t.cached_input)} from cache) · "
+            f"output {format_count(t.output)} ({format_count(t.reasoning_output)} reasoning)"
+        )
+    if s.inherited_tokens:
+        lines.append(
+            f"Of the total, {format_count(s.inherited_tokens)} came with the parent session."
+        )
+    return "\n".join(lines)
+
+
+def row_view(snapshot: CodexSessionSnapshot, active: bool, now: float) -> RowView:
+    """The row of one session as of ``now``."""
+    s = snapshot
+    activity = s.activity
+    project = s.project + (f" ({s.git_branch})" if s.git_branch else "")
+    activity_text = activity.text if activity else "No activity yet"
+    if s.pending_calls > 1:
+        activity_text += f" (+{s.pending_calls - 1} more)"
+    context = s.context
+    context_text = f"{context.left_percent}% left" if context else _DASH
+    context_tip = (
+        f"{format_count(context.used_tokens)} of {format_count(context.window_tokens)} tokens "
+        "in use (Codex keeps 12,000 for itself)"
+        if context
+        else "Not reported yet"
+    )
+    last = s.last_activity_at
+    last_text = format_age(now - last) if last is not None else _DASH
+    last_tip = (
+        local_time(last).strftime("Last sign of life at %H:%M:%S on %Y-%m-%d") if last else ""
+    )
+    display = (
+        project,
+        activity_text,
+        s.model or "unknown",
+        token_triplet_text(s.session_delta_tokens, s.last_turn_tokens, s.session_total_tokens),
+        context_text,
+        last_text,
+    )
+    tooltip = (
+        _project_tooltip(s),
+        activity_text
+        + ("" if not s.pending_calls else f"\n{s.pending_calls} tool call(s) running"),
+        f"Model: {s.model}" if s.model else "Model not reported yet",
+        _tokens_tooltip(s),
+        context_tip,
+        last_tip,
+    )
+    sort = (
+        project.casefold(),
+        (activity.kind.priority if activity else 0, activity_text.casefold()),
+        (s.model or "").casefold(),
+        s.session_total_tokens if s.session_total_tokens is not None else -1,
+        context.left_percent if context else -1,
+        s.recency,
+    )
+    return RowView(s, active, display, tooltip, sort)
+
+
+class SessionTableModel(QAbstractTableModel):
+    """Sessions as rows; ``update`` diffs by session id so views keep selection and scroll.
+
+    Rows stay in arrival order (new sessions are appended); sort through a proxy on
+    ``SortRole``, which carries raw values (numbers, times).
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[RowView] = []
+
+    # -- Qt model API -------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        column = Column(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(column)
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.display[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.tooltip[column]
+        if role == SortRole:
+            return row.sort[column]
+        if role == SessionRole:
+            return row.snapshot
+        if role == ActiveRole:
+            return row.active
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.ACTIVITY:
+            activity = row.snapshot.activity
+            return activity_icon(activity.kind) if activity else None
+        if role == Qt.ItemDataRole.FontRole and row.active:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and row.active:
+            return _HIGHLIGHT
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            Column.TOKENS,
+            Column.CONTEXT,
+            Column.LAST_ACTIVITY,
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    # -- updates ------------------------------------------------------------------------
+
+    def session_ids(self) -> list[str]:
+        """The session ids, in row order."""
+        return [row.snapshot.session_id for row in self._rows]
+
+    def update(
+        self, sessions: Sequence[CodexSessionSnapshot], active_id: str | None, now: float
+    ) -> None:
+        """Show ``sessions``: changed rows in place, gone rows removed, new rows appended."""
+        wanted = {s.session_id: s for s in sessions}
+        for index in range(len(self._rows) - 1, -1, -1):
+            if self._rows[index].snapshot.session_id not in wanted:
+                self.beginRemoveRows(QModelIndex(), index, index)
+                del self._rows[index]
+                self.endRemoveRows()
+        present = set()
+        for index, old in enumerate(self._rows):
+            session_id = old.snapshot.session_id
+            present.add(session_id)
+            new = row_view(wanted[session_id], session_id == active_id, now)
+            if new == old:
+                continue
+            self._rows[index] = new
+            changed = [
+                c
+                for c in range(len(Column))
+                if new.display[c] != old.display[c]
+                or new.tooltip[c] != old.tooltip[c]
+                or new.sort[c] != old.sort[c]
+            ]
+            if new.active != old.active or (new.snapshot != old.snapshot and not changed):
+                changed = list(range(len(Column)))
+            if changed:
+                self.dataChanged.emit(
+                    self.index(index, min(changed)), self.index(index, max(changed)), _ROLES_CHANGED
+                )
+        added = [s for s in sessions if s.session_id not in present]
+        if added:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(added) - 1)
+            self._rows.extend(row_view(s, s.session_id == active_id, now) for s in added)
+            self.endInsertRows()
