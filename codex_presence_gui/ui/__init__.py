@@ -1,1 +1,1 @@
-"""Widgets: the only layer that imports QtWidgets (besides the composition root)."""
+"""Widgets: with the composition root, the only layer that may build widgets."""

@@ -1,1 +1,1 @@
-"""Item models and view state for the widgets (QtCore and QtGui, never QtWidgets)."""
+"""Item models and view state for the widgets (QtCore and QtGui only, no widgets)."""
