@@ -1,0 +1,160 @@
+"""The session feed: file events reach the GUI thread as dashboards, without polling."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from codex_presence_gui.core.dashboard import Dashboard
+from codex_presence_gui.services.session_feed import SessionFeed, watch_targets
+from tests.helpers import rollout as r
+from tests.helpers.rollout import CodexHome
+
+SID = "019de1a2-0000-7000-8000-0000000000a1"
+#: Long enough that only file events can explain an update within a test's wait.
+NO_POLL_MS = 60_000
+
+
+def live_lines(session_id: str = SID, total: int = 1000) -> list[str]:
+    now = time.time()
+    return [
+        r.session_meta(now - 30, session_id, cwd=f"/w/{session_id[-4:]}"),
+        r.turn_context(now - 29),
+        r.token_count(now - 1, r.usage(total, 0, 0), None, r.limits()),
+    ]
+
+
+def total_of(board: Dashboard | None, session_id: str = SID) -> int | None:
+    if board is None:
+        return None
+    for snapshot in board.sessions:
+        if snapshot.session_id == session_id:
+            return snapshot.session_total_tokens
+    return None
+
+
+@pytest.fixture
+def feed(codex_home: CodexHome, qtbot: QtBot) -> Iterator[SessionFeed]:
+    feed = SessionFeed([codex_home.root], poll_interval_ms=NO_POLL_MS)
+    with qtbot.waitSignal(feed.dashboard_changed, timeout=5000):
+        feed.start()
+    yield feed
+    assert feed.stop()
+
+
+def test_dashboards_arrive_in_the_gui_thread(codex_home: CodexHome, qtbot: QtBot) -> None:
+    """The first read runs in the worker thread; results are delivered in the GUI thread."""
+    codex_home.write(SID, live_lines())
+    feed = SessionFeed([codex_home.root], poll_interval_ms=NO_POLL_MS)
+    threads: list[threading.Thread] = []
+    feed.dashboard_changed.connect(lambda _board: threads.append(threading.current_thread()))
+    with qtbot.waitSignal(feed.dashboard_changed, timeout=5000) as blocker:
+        feed.start()
+    assert total_of(blocker.args[0]) == 1000
+    assert threads == [threading.main_thread()]
+    assert feed.stop()
+    assert not feed.running
+
+
+def test_new_file_appended_line_and_half_lines(
+    feed: SessionFeed, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """A new file in today's folder shows up; an append updates it; half a line waits."""
+    path = codex_home.write(SID, live_lines(), started=time.time())
+    qtbot.waitUntil(lambda: total_of(feed.dashboard) == 1000, timeout=5000)
+    CodexHome.append(path, [r.token_count(time.time(), r.usage(1500, 0, 0))])
+    qtbot.waitUntil(lambda: total_of(feed.dashboard) == 1500, timeout=5000)
+    line = r.token_count(time.time(), r.usage(2000, 0, 0))
+    with open(path, "ab") as handle:
+        handle.write(line[:50].encode())
+    with qtbot.waitSignal(feed.dashboard_changed, timeout=5000):
+        pass  # the half line wakes the feed, which must keep the old total
+    assert total_of(feed.dashboard) == 1500
+    with open(path, "ab") as handle:
+        handle.write(line[50:].encode() + b"\n")
+    qtbot.waitUntil(lambda: total_of(feed.dashboard) == 2000, timeout=5000)
+
+
+def test_truncated_and_deleted_files(
+    feed: SessionFeed, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """A rewritten file is read again from the start; a deleted one leaves the list."""
+    path = codex_home.write(SID, live_lines(total=5000), started=time.time())
+    qtbot.waitUntil(lambda: total_of(feed.dashboard) == 5000, timeout=5000)
+    path.write_text("\n".join(live_lines(total=300)) + "\n")
+    qtbot.waitUntil(lambda: total_of(feed.dashboard) == 300, timeout=5000)
+    path.unlink()
+    qtbot.waitUntil(
+        lambda: feed.dashboard is not None and not feed.dashboard.sessions, timeout=5000
+    )
+
+
+def test_new_day_folder_and_a_home_created_later(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Folders that do not exist yet are noticed when Codex creates them."""
+    late_home = tmp_path / "later" / ".codex"
+    feed = SessionFeed([late_home], poll_interval_ms=NO_POLL_MS)
+    with qtbot.waitSignal(feed.dashboard_changed, timeout=5000) as first:
+        feed.start()
+    assert first.args[0].no_home
+    try:
+        day = time.strftime("%Y/%m/%d")
+        folder = late_home / "sessions" / day
+        folder.mkdir(parents=True)
+        qtbot.waitUntil(
+            lambda: feed.dashboard is not None and not feed.dashboard.no_home, timeout=5000
+        )
+        (folder / f"rollout-2026-01-01T00-00-00-{SID}.jsonl").write_text(
+            "\n".join(live_lines()) + "\n"
+        )
+        qtbot.waitUntil(lambda: total_of(feed.dashboard) == 1000, timeout=5000)
+    finally:
+        assert feed.stop()
+
+
+def test_replaced_file_is_watched_again(
+    feed: SessionFeed, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """An atomic replace drops the watch on the file; the feed re-adds it."""
+    path = codex_home.write(SID, live_lines(total=100), started=time.time())
+    qtbot.waitUntil(lambda: total_of(feed.dashboard) == 100, timeout=5000)
+    temp = path.with_suffix(".tmp")
+    temp.write_text("\n".join(live_lines(total=200)) + "\n")
+    os.replace(temp, path)
+    qtbot.waitUntil(lambda: total_of(feed.dashboard) == 200, timeout=5000)
+    CodexHome.append(path, [r.token_count(time.time(), r.usage(250, 0, 0))])
+    qtbot.waitUntil(lambda: total_of(feed.dashboard) == 250, timeout=5000)
+
+
+def test_poll_re_evaluates_the_clock(codex_home: CodexHome, qtbot: QtBot) -> None:
+    """With no file event at all, the poll still delivers fresh dashboards."""
+    codex_home.write(SID, live_lines())
+    feed = SessionFeed([codex_home.root], poll_interval_ms=50)
+    feed.start()
+    try:
+        boards: list[Dashboard] = []
+        feed.dashboard_changed.connect(boards.append)
+        qtbot.waitUntil(lambda: len(boards) >= 3, timeout=5000)
+        assert boards[-1].generated_at > boards[0].generated_at
+    finally:
+        assert feed.stop()
+
+
+def test_watch_targets(tmp_path: Path) -> None:
+    """Today's folders (or their nearest existing parents), the archive and followed files."""
+    home = tmp_path / ".codex"
+    (home / "sessions").mkdir(parents=True)
+    followed = home / "sessions" / "2020" / "01" / "02" / "rollout-x.jsonl"
+    targets = watch_targets([home], [followed], time.time())
+    assert str(home / "sessions") in targets
+    assert str(home) in targets  # archived_sessions/ does not exist yet
+    assert str(followed) in targets
+    assert str(followed.parent) in targets
+    assert watch_targets([tmp_path / "none" / ".codex"], [], time.time()) == {str(tmp_path)}

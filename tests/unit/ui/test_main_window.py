@@ -1,0 +1,169 @@
+"""The main window: empty states, limits text, compact switch, always on top that persists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from codex_presence_gui.cli import main
+from codex_presence_gui.ui.main_window import MainWindow
+from codex_presence_gui.ui.window_state import LayoutMode, WindowState
+from codex_presence_gui.viewmodels.session_table import Column
+from tests.helpers import rollout as r
+from tests.helpers.rollout import CodexHome
+from tests.helpers.snapshots import NOW, dashboard, limits, session
+
+
+def make_window(qtbot: QtBot, state: WindowState | None = None) -> MainWindow:
+    window = MainWindow(state)
+    qtbot.addWidget(window)
+    return window
+
+
+def test_loading_state_before_the_first_read(qtbot: QtBot) -> None:
+    """The window appears at once and says it is reading."""
+    window = make_window(qtbot)
+    window.show()
+    assert window.limits.message.text() == "Reading your Codex logs…"
+    assert window.card.message.text() == "Reading your Codex logs…"
+    assert window.feed_status.text() == "Loading…"
+    assert window.discord_status.text() == "Discord: off"
+
+
+def test_empty_states(qtbot: QtBot) -> None:
+    """No Codex folder, no session, and unreadable files are each said in plain words."""
+    window = make_window(qtbot)
+    home = Path("/home/dev/.codex")
+    window.show_dashboard(dashboard(homes=(home,), missing=(home,)))
+    assert "Codex's folder was not found (looked in /home/dev/.codex)" in window.card.message.text()
+    assert "--codex-home DIR" in window.card.message.text()
+    assert "not found" in window.limits.message.text()
+    window.show_dashboard(
+        dashboard(warnings=("cannot read /x/rollout-a.jsonl: Permission denied",))
+    )
+    assert "Start `codex` in a terminal" in window.card.message.text()
+    assert "No limit reading yet" in window.limits.message.text()
+    assert window.problems.isVisibleTo(window)
+    assert window.problems.text() == "⚠ 1 problem reading logs"
+    assert "Permission denied" in window.problems.toolTip()
+
+
+def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
+    """Fresh bars count down; stale readings say so; a passed reset is not shown as current."""
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop"),), limit=limits()))
+    five, weekly = window.limits.bars
+    assert (five.label.text(), five.percent.text()) == ("5h", "64% left")
+    assert five.reset.text().startswith("resets in 2h 13m · ")
+    assert five.bar.value() == 640
+    assert weekly.percent.text() == "18% left"
+    assert window.limits.age.text() == "updated 40 s ago"
+    assert "Reading from session shop" in window.limits.toolTip()
+    window.show_dashboard(dashboard((session("shop"),), limit=limits(observed=NOW - 1200)))
+    assert window.limits.age.text().endswith("may be out of date until your next Codex turn")
+    assert window.limits.bars[0].row is not None
+    assert window.limits.bars[0].row.stale
+    window.show_dashboard(dashboard((session("shop"),), limit=limits(resets_in=-60)))
+    five = window.limits.bars[0]
+    assert five.percent.text() == "reset"
+    assert five.reset.text().endswith("— new reading on your next Codex turn")
+    assert five.bar.value() == 0
+
+
+def test_active_session_card_and_table(qtbot: QtBot) -> None:
+    """The card shows the top session in large type; the table lists all of them."""
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop"), session("docs", age=60)), limit=limits()))
+    assert window.card.title.text() == "shop"
+    assert [label.text() for label in window.card.numbers] == ["26.4K", "26.4K", "52.4K"]
+    assert window.model.rowCount() == 2
+    assert window.feed_status.text() == "2 active sessions"
+    top = window.proxy.index(0, Column.PROJECT).data()
+    assert top == "shop (main)"
+
+
+def test_compact_layout_follows_the_window_size(qtbot: QtBot) -> None:
+    """Narrow or short: limits and the top session only; the menu can force either layout."""
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop"),), limit=limits()))
+    window.show()
+    window.resize(900, 700)
+    qtbot.waitUntil(lambda: not window.compact)
+    assert window.table.isVisible()
+    window.resize(340, 600)
+    qtbot.waitUntil(lambda: window.compact)
+    assert not window.table.isVisible()
+    assert window.card.compact_tokens.isVisible()
+    assert window.card.compact_tokens.text() == "26.4K | 26.4K | 52.4K tokens"
+    window.set_layout_mode(LayoutMode.FULL)
+    assert not window.compact
+    window.resize(900, 700)
+    window.layout_actions[LayoutMode.COMPACT].trigger()
+    assert window.compact
+    assert window.layout_mode is LayoutMode.COMPACT
+
+
+def test_always_on_top_is_remembered(qtbot: QtBot, tmp_path: Path) -> None:
+    """Pinning uses the native window's flag and comes back after a restart."""
+    state = WindowState(tmp_path / "ui.ini")
+    window = make_window(qtbot, state)
+    window.show()
+    qtbot.waitExposed(window)
+    winid = window.winId()
+    window.on_top_action.trigger()
+    assert window.always_on_top
+    assert window.windowHandle().flags() & Qt.WindowType.WindowStaysOnTopHint
+    assert window.winId() == winid  # the native window was not recreated: no flicker
+    window.resize(500, 420)
+    window.close()
+    again = make_window(qtbot, WindowState(tmp_path / "ui.ini"))
+    assert again.always_on_top
+    assert again.on_top_action.isChecked()
+    assert again.size().width() == 500
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.windowHandle().flags() & Qt.WindowType.WindowStaysOnTopHint
+    again.set_always_on_top(False)
+    assert not WindowState(tmp_path / "ui.ini").always_on_top
+
+
+def test_corrupt_window_state_falls_back_to_defaults(qtbot: QtBot, tmp_path: Path) -> None:
+    """A damaged ui.ini gives a default window, not an error."""
+    path = tmp_path / "ui.ini"
+    path.write_bytes(b"\x00\xff garbage [window\ngeometry=@ByteArray(zzz)\nlayout=sideways\n")
+    window = make_window(qtbot, WindowState(path))
+    assert window.layout_mode is LayoutMode.AUTO
+    assert not window.always_on_top
+
+
+def test_screenshot_command(codex_home: CodexHome, tmp_path: Path, qtbot: QtBot) -> None:
+    """`screenshot` renders the window with real data into a PNG of the asked size."""
+    import time
+
+    now = time.time()
+    codex_home.write(
+        "019de1a2-0000-7000-8000-0000000000f1",
+        [
+            r.session_meta(now - 60, "019de1a2-0000-7000-8000-0000000000f1", cwd="/w/shop"),
+            r.token_count(
+                now - 5, r.usage(1000, 0, 10), None, r.limits((10.0, 300, int(now) + 600), None)
+            ),
+        ],
+        started=now - 60,
+        mtime=now - 5,
+    )
+    out = tmp_path / "shots" / "full.png"
+    assert (
+        main(["screenshot", str(out), "--size", "640x480", "--codex-home", str(codex_home.root)])
+        == 0
+    )
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (640, 480)
+    compact = tmp_path / "compact.png"
+    assert (
+        main(["screenshot", str(compact), "--compact", "--codex-home", str(codex_home.root)]) == 0
+    )
+    assert QImage(str(compact)).width() == 340
