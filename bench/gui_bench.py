@@ -1,0 +1,292 @@
+"""Benchmarks of the live window (offscreen): update latency, first-scan stalls, idle cost.
+
+Usage::
+
+    uv run python bench/gui_bench.py latency    [--appends 200]
+    uv run python bench/gui_bench.py first-scan [--corpus bench/.work/live400] [--size-mb 400]
+    uv run python bench/gui_bench.py idle       [--seconds 60] [--sessions 10]
+    uv run python bench/gui_bench.py all
+
+latency: ten live sessions; a ``token_count`` line is appended to one of them at random
+intervals (40-160 ms) and the time until the sessions table model holds the new total is
+measured (file write → watcher → worker read → queued signal → model update).
+
+first-scan: a generated corpus whose newest sessions end now (``make_corpus.py --now``); the
+app is started in a child process and reports when the window was first painted (from the
+moment the child was launched) and the longest gap between the ticks of a 5 ms GUI timer
+until the first dashboard was shown (the GUI thread's longest stall).
+
+idle: ten sessions that finished recently stay listed; the app runs for ``--seconds`` with its
+default 2 s poll; the child reports its CPU time (user + system) and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tests.helpers import rollout as r  # noqa: E402
+from tests.helpers.rollout import CodexHome  # noqa: E402
+
+
+def live_home(root: Path, sessions: int, *, finished: bool) -> list[Path]:
+    """A Codex home with ``sessions`` sessions whose last line was written seconds ago."""
+    home = CodexHome(root)
+    (root / "sessions").mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    paths = []
+    for index in range(sessions):
+        session_id = f"019de1a2-0000-7000-8000-{index:012d}"
+        lines = [
+            r.session_meta(now - 300, session_id, cwd=f"/home/dev/project-{index}"),
+            r.turn_context(now - 299),
+            r.exec_call(now - 20, f"call-{index}", "cargo test"),
+            r.token_count(now - 10, r.usage(10_000 + index, 0, 100), None, r.limits()),
+        ]
+        if finished:
+            lines += [r.call_output(now - 9, f"call-{index}"), r.assistant(now - 8, "done")]
+        paths.append(home.write(session_id, lines, started=now - 300, mtime=now - 8))
+    return paths
+
+
+def _spin(app: object, predicate: object, timeout: float) -> bool:
+    """Run the event loop until ``predicate()`` holds (checked every millisecond)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(1)
+    deadline = time.perf_counter() + timeout
+    result = [False]
+
+    def check() -> None:
+        if predicate():  # type: ignore[operator]
+            result[0] = True
+            loop.quit()
+        elif time.perf_counter() >= deadline:
+            loop.quit()
+
+    timer.timeout.connect(check)
+    timer.start()
+    loop.exec()
+    timer.stop()
+    return result[0]
+
+
+def bench_latency(appends: int) -> dict[str, float]:
+    """Median and p95 of append → model, in milliseconds."""
+    from codex_presence_gui.app import application
+    from codex_presence_gui.services.session_feed import SessionFeed
+    from codex_presence_gui.ui.main_window import MainWindow
+    from codex_presence_gui.viewmodels.session_table import SessionRole
+
+    app = application()
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = live_home(Path(tmp), 10, finished=False)
+        window = MainWindow()
+        feed = SessionFeed([Path(tmp)])
+        feed.dashboard_changed.connect(window.show_dashboard)
+        window.show()
+        feed.start()
+        model = window.model
+        assert _spin(app, lambda: model.rowCount() == 10, 10)
+
+        def total_in_model(session_id: str) -> int | None:
+            for row in range(model.rowCount()):
+                snapshot = model.data(model.index(row, 0), SessionRole)
+                if snapshot.session_id == session_id:
+                    return snapshot.session_total_tokens
+            return None
+
+        samples = []
+        rng = random.Random(1)
+        for step in range(appends):
+            path = rng.choice(paths)
+            session_id = path.stem.split("-", 6)[-1]
+            total = 1_000_000 + step
+            line = r.token_count(time.time(), r.usage(total, 0, 0), r.usage(step + 1, 0, 0))
+            start = time.perf_counter()
+            with open(path, "ab") as handle:
+                handle.write(line.encode() + b"\n")
+            if not _spin(app, lambda sid=session_id, t=total: total_in_model(sid) == t, 5):
+                raise SystemExit(f"append {step} never reached the model")
+            samples.append((time.perf_counter() - start) * 1000)
+            _spin(app, lambda: False, rng.uniform(0.04, 0.16))
+        feed.stop()
+        window.close()
+    samples.sort()
+    return {
+        "appends": appends,
+        "median_ms": statistics.median(samples),
+        "p95_ms": samples[int(len(samples) * 0.95) - 1],
+        "max_ms": samples[-1],
+    }
+
+
+def child_first_scan(home: str, launched: float) -> None:
+    """In a child process: start the app, report first paint and the longest GUI stall."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    from codex_presence_gui.app import application
+    from codex_presence_gui.services.session_feed import SessionFeed
+    from codex_presence_gui.ui.main_window import MainWindow
+
+    app = application()
+    window = MainWindow()
+    painted: list[float] = []
+
+    class PaintSpy(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint and not painted:
+                painted.append(time.time())
+            return False
+
+    spy = PaintSpy()
+    window.installEventFilter(spy)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    shown: list[float] = []
+    feed = SessionFeed([Path(home)])
+
+    def on_dashboard(board: object) -> None:
+        window.show_dashboard(board)  # type: ignore[arg-type]
+        if not shown:
+            shown.append(time.perf_counter())
+
+    feed.dashboard_changed.connect(on_dashboard)
+    timer.start()
+    window.show()
+    feed.start()
+    assert _spin(app, lambda: bool(shown) and bool(painted), 60)
+    _spin(app, lambda: False, 0.2)
+    feed.stop()
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    print(
+        json.dumps(
+            {
+                "first_paint_ms": (painted[0] - launched) * 1000,
+                "first_dashboard_ms": (shown[0] - ticks[0]) * 1000 if ticks else None,
+                "longest_stall_ms": max(gaps) * 1000 if gaps else None,
+                "sessions_listed": window.model.rowCount(),
+            }
+        )
+    )
+
+
+def bench_first_scan(corpus: Path, size_mb: int) -> dict[str, float]:
+    """Run the first-scan child on a corpus whose newest sessions end now."""
+    import make_corpus
+
+    make_corpus.main([str(corpus), "--size-mb", str(size_mb), "--now", "--force"])
+    runs = []
+    for _ in range(3):
+        launched = time.time()
+        out = subprocess.run(
+            [sys.executable, __file__, "_child-first-scan", str(corpus), str(launched)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+    return {
+        "first_paint_ms_median": statistics.median(run["first_paint_ms"] for run in runs),
+        "longest_stall_ms_max": max(run["longest_stall_ms"] for run in runs),
+        "first_dashboard_ms_median": statistics.median(run["first_dashboard_ms"] for run in runs),
+        "sessions_listed": runs[0]["sessions_listed"],
+        "runs": runs,
+    }
+
+
+def child_idle(home: str, seconds: float) -> None:
+    """In a child process: run the app on a home for ``seconds``, report CPU and RSS."""
+    from codex_presence_gui.app import application
+    from codex_presence_gui.services.session_feed import SessionFeed
+    from codex_presence_gui.ui.main_window import MainWindow
+
+    app = application()
+    window = MainWindow()
+    feed = SessionFeed([Path(home)])
+    feed.dashboard_changed.connect(window.show_dashboard)
+    window.show()
+    feed.start()
+    assert _spin(app, lambda: window.model.rowCount() > 0, 10)
+    _spin(app, lambda: False, 2)  # let start-up settle before measuring
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    _spin(app, lambda: False, seconds)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    feed.stop()
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(
+        json.dumps(
+            {
+                "seconds": elapsed,
+                "cpu_seconds": cpu,
+                "cpu_percent_of_one_core": cpu / elapsed * 100,
+                "peak_rss_mb": after.ru_maxrss / 1024,
+                "sessions_listed": window.model.rowCount(),
+            }
+        )
+    )
+
+
+def bench_idle(seconds: float, sessions: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        live_home(Path(tmp), sessions, finished=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "_child-idle", tmp, str(seconds)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "what", choices=["latency", "first-scan", "idle", "all", "_child-first-scan", "_child-idle"]
+    )
+    parser.add_argument("args", nargs="*")
+    parser.add_argument("--appends", type=int, default=200)
+    parser.add_argument("--corpus", type=Path, default=ROOT / "bench" / ".work" / "live400")
+    parser.add_argument("--size-mb", type=int, default=400)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--sessions", type=int, default=10)
+    options = parser.parse_args()
+    if options.what == "_child-first-scan":
+        child_first_scan(options.args[0], float(options.args[1]))
+        return
+    if options.what == "_child-idle":
+        child_idle(options.args[0], float(options.args[1]))
+        return
+    results = {}
+    if options.what in ("latency", "all"):
+        results["latency"] = bench_latency(options.appends)
+    if options.what in ("first-scan", "all"):
+        results["first_scan"] = bench_first_scan(options.corpus, options.size_mb)
+    if options.what in ("idle", "all"):
+        results["idle"] = bench_idle(options.seconds, options.sessions)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
