@@ -442,8 +442,15 @@ class ActivityTracker:
         if not self.pending and self.kind is not None and self.kind.is_working:
             self.idle_candidate_at = ts
 
+    def turn_started(self, ts: float | None) -> None:
+        """A new turn began: calls of an earlier turn (killed mid-call) are over."""
+        self.pending.clear()
+        self.mark(Activity(ActivityKind.THINKING), ts)
+
     def commentary(self, ts: float | None) -> None:
         """An assistant progress message: Codex is still working."""
+        if ts is not None and self.current(ts) == Activity(ActivityKind.IDLE):
+            self.kind = ActivityKind.IDLE  # it had gone quiet: this is a fresh start
         if self.kind is None or not self.kind.is_working:
             self.mark(Activity(ActivityKind.THINKING), ts)
             return

@@ -4,6 +4,7 @@ the plain-words rows of the limits panel. Shared by the window and the ``status`
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
@@ -159,16 +160,16 @@ def reading_age_text(limits: LimitSnapshot, now: float) -> str:
 
 
 def credits_text(limits: LimitSnapshot) -> str | None:
-    """``Credits: unlimited`` or ``Credits: 12 left``; None when there is nothing to show."""
+    """``Credits: unlimited`` or ``Credits: 12 left``; None unless there is a positive balance."""
     credits = limits.credits
     if credits is None or not credits.has_credits:
         return None
     if credits.unlimited:
         return "Credits: unlimited"
-    if credits.balance in (None, "", "0"):
-        return None
     try:
-        amount = f"{round(float(credits.balance)):,}"
+        amount = float(credits.balance or "")
     except ValueError:
-        amount = credits.balance or ""
-    return f"Credits: {amount} left"
+        return None
+    if not math.isfinite(amount) or amount <= 0:
+        return None
+    return f"Credits: {round(amount):,} left"

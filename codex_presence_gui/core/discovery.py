@@ -91,7 +91,12 @@ def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discove
     """Walk every home; a plain ``.jsonl`` hides a ``.jsonl.zst`` of the same name."""
     found = Discovery()
     for home in homes:
-        if not home.is_dir():
+        try:
+            exists = home.is_dir()
+        except OSError as error:  # e.g. a name too long, or a folder we may not enter
+            found.errors.append(f"cannot open the Codex home {home}: {error.strerror or error}")
+            exists = False
+        if not exists:
             found.missing_homes.append(home)
             continue
         places = [(home / SESSIONS_DIR, True, False)]

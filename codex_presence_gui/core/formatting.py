@@ -120,11 +120,17 @@ def format_age(seconds: float) -> str:
     return f"{days} day{'s' if days != 1 else ''} ago"
 
 
-def reset_phrase(window: UsageWindow, now: float, zone: tzinfo | None = None) -> str:
-    """``resets in 2h 13m (16:40)``, ``reset at 16:40``, or ``reset time unknown``."""
+def reset_phrase(
+    window: UsageWindow, now: float, captured_at: float, zone: tzinfo | None = None
+) -> str:
+    """``resets in 2h 13m (16:40)``, ``reset at 16:40``, or ``reset time unknown``.
+
+    As in Codex ``/status``, the clock gains a date when the reset falls on another day than
+    the reading was taken.
+    """
     if window.resets_at is None:
         return "reset time unknown"
-    when = format_reset_time(window.resets_at, now, zone)
+    when = format_reset_time(window.resets_at, captured_at, zone)
     if window.is_past_reset(now):
         return f"reset at {when}"
     return f"resets in {format_countdown(window.seconds_until_reset(now))} ({when})"

@@ -459,7 +459,9 @@ def parse_line(line: bytes) -> Record:
     """
     try:
         head = _ENVELOPE.match(line, 0, PREFIX_BYTES) if line[:1] == b"{" else None
-        if head is not None:
+        # A second envelope start means a torn write followed by a whole record: decode it
+        # (JSON strings cannot hold this text unescaped, so tool outputs never trigger it).
+        if head is not None and line.find(b'{"timestamp":', 1) < 0:
             record = _cheap(line, head)
             if record is not None:
                 return record

@@ -31,13 +31,14 @@ from codex_presence_gui.core.jsonl import (
     parse_long_line,
 )
 from codex_presence_gui.core.models import CodexSessionSnapshot
-from codex_presence_gui.core.session import SessionAccumulator
+from codex_presence_gui.core.session import SessionAccumulator, is_synthetic
 from codex_presence_gui.core.tail import (
     BackwardLines,
     Change,
     FileStat,
     LineTail,
     LongLine,
+    forward_lines,
     is_compressed,
     read_head_lines,
 )
@@ -57,8 +58,10 @@ _LIMIT_ID = re.compile(rb'"limit_id":"([^"\\]{0,100})"')
 
 #: How far back a backward scan may read.
 BACKWARD_BUDGET_BYTES = 64 * 1024 * 1024
-#: Past the other goals, how far a backward scan keeps looking for the account's limits.
+#: Past the other goals, how far a backward scan keeps looking for any limits at all.
 LIMITS_SEARCH_BYTES = 4 * 1024 * 1024
+#: How much of a fork's replayed start is read for the inherited total.
+REPLAY_SCAN_BYTES = 16 * 1024 * 1024
 #: Without --all, files idle for longer than this are not read (the sticky window plus slack).
 RECENT_FILE_SECONDS = 3600 + 600
 #: How many older files may be probed for limits when no recent file has any.
@@ -94,9 +97,11 @@ class ReadResult:
 class _BackwardGoals:
     """What a backward scan must have seen before it may stop early."""
 
+    skip_duplicates: bool = True  # off for forks: a re-emission may be in the replayed part
     totals: set[int] = field(default_factory=set)
     model: bool = False
     account_limits: bool = False
+    other_limits: bool = False
     turn_boundary: bool = False
     counts_seen: set[tuple[bytes, bytes]] = field(default_factory=set)
     _count_key: tuple[bytes, bytes] | None = None
@@ -110,6 +115,8 @@ class _BackwardGoals:
             return False
         head = line[:160]
         if b'"type":"token_count"' in head:
+            if not self.skip_duplicates:
+                return False
             info = line.find(b'"info":')
             limits = line.find(b',"rate_limits":', info)
             if info < 0 or limits < 0:
@@ -127,12 +134,15 @@ class _BackwardGoals:
         if isinstance(record, TokenCountRecord):
             if record.limits is not None and self._count_key is not None:
                 self.counts_seen.add(self._count_key)
-            if record.total is not None:
+            if record.total is not None and not is_synthetic(record.total):
                 self.totals.add(record.total.total)
-            if record.limits is not None and record.limits.is_account_bucket:
-                self.account_limits = True
+            if record.limits is not None:
+                if record.limits.is_account_bucket:
+                    self.account_limits = True
+                else:
+                    self.other_limits = True
         elif isinstance(record, UsageRecord):
-            if record.thread_usage is not None:
+            if record.thread_usage is not None and not is_synthetic(record.thread_usage):
                 self.totals.add(record.thread_usage.total)
         elif isinstance(record, ContextRecord) and record.model:
             self.model = True
@@ -143,10 +153,14 @@ class _BackwardGoals:
 
     def met(self, bytes_read: int) -> bool:
         """Two distinct totals (for "this update"), the model, a turn boundary (pending calls
-        are settled), and the account's limits unless they are not near the end at all."""
+        are settled), and the account's limits. When no limits at all appear near the end
+        (API key, local model) the search for them gives up early; when only a model bucket
+        was seen, it goes on to the budget, lest a model bucket stand for the account."""
         if len(self.totals) < 2 or not self.model or not self.turn_boundary:
             return False
-        return self.account_limits or bytes_read > LIMITS_SEARCH_BYTES
+        if self.account_limits:
+            return True
+        return not self.other_limits and bytes_read > LIMITS_SEARCH_BYTES
 
 
 def _header_lines(handle: IO[bytes]) -> list[bytes]:
@@ -183,7 +197,7 @@ def load_session(session: SessionAccumulator, path: Path, size: int) -> int:
         headers = _header_lines(handle)
         for header in headers:
             session.line(header)
-        goals = _BackwardGoals()
+        goals = _BackwardGoals(skip_duplicates=not session.is_fork)
         records: list[Record] = []
         lines = BackwardLines(handle, size, budget=BACKWARD_BUDGET_BYTES)
         for item in lines:
@@ -202,9 +216,30 @@ def load_session(session: SessionAccumulator, path: Path, size: int) -> int:
             goals.note(record)
             if goals.met(lines.bytes_read):
                 break
+        if session.is_fork and lines.position > 0:
+            _read_inherited_base(session, handle, headers)
     for record in reversed(records):
         session.feed(record)
     return lines.line_end
+
+
+def _read_inherited_base(
+    session: SessionAccumulator, handle: IO[bytes], headers: list[bytes]
+) -> None:
+    """A fork's total copied from its parent, read from the replayed part after the headers
+    (the backward scan stopped before reaching it)."""
+    for line in forward_lines(handle, 0, budget=REPLAY_SCAN_BYTES):
+        if line in headers:
+            continue
+        try:
+            record = parse_line(line)
+        except ParseError:
+            continue
+        if not session.is_replayed(record):
+            return
+        total = record.total if isinstance(record, TokenCountRecord) else None
+        if total is not None and not is_synthetic(total):
+            session.inherited_tokens = total.total
 
 
 class CodexReader:

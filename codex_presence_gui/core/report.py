@@ -135,14 +135,13 @@ def _limit_lines(limits: LimitSnapshot, now: float, zone: tzinfo | None) -> list
     for window in limits.windows:
         label = limit_label(window).ljust(width)
         if window.is_past_reset(now):
-            lines.append(
-                f"  {label}  {reset_phrase(window, now, zone)} — new reading on your next turn"
-            )
+            phrase = reset_phrase(window, now, limits.observed_at, zone)
+            lines.append(f"  {label}  {phrase} — new reading on your next turn")
             continue
         remaining = window.remaining_percent
         lines.append(
             f"  {label}  {text_bar(remaining)} {format_percent_left(remaining):>9}"
-            f"  {reset_phrase(window, now, zone)}"
+            f"  {reset_phrase(window, now, limits.observed_at, zone)}"
         )
     credits = credits_text(limits)
     if credits is not None:

@@ -54,6 +54,11 @@ _SURFACES = {
 _SOURCE_SURFACES = {"cli": "CLI", "vscode": "VS Code", "exec": "Exec", "mcp": "MCP"}
 
 
+def is_synthetic(total: TokenUsage) -> bool:
+    """A total Codex writes on context overflow: all of it in ``total_tokens``, nothing else."""
+    return total.total > 0 and total.input == 0 and total.output == 0 and total.cached_input == 0
+
+
 def session_id_from_name(path: Path) -> str:
     """The thread id in ``rollout-<ts>-<uuid>[_<rollout id>].jsonl[.zst]``; the stem otherwise."""
     name = path.name
@@ -105,7 +110,7 @@ class SessionAccumulator:
         self.last: TokenUsage | None = None
         self.delta: int | None = None
         self.inherited_tokens = 0
-        self.usage_from_records = False
+        self._context_from_counts = False
         self.last_token_event_at: float | None = None
         self.buckets: dict[str, LimitSnapshot] = {}
         self.tracker = ActivityTracker()
@@ -145,7 +150,7 @@ class SessionAccumulator:
             self._meta(record)
             return
         self._seen_content = True
-        replayed = self._is_replayed(record)
+        replayed = self.is_replayed(record)
         if isinstance(record, TokenCountRecord):
             self._token_count(record, replayed)
         elif isinstance(record, ContextRecord):
@@ -173,14 +178,14 @@ class SessionAccumulator:
         elif isinstance(record, TurnStartedRecord):
             if record.context_window:
                 self.context_window = record.context_window
-            tracker.mark(Activity(ActivityKind.THINKING), record.ts)
+            tracker.turn_started(record.ts)
 
     def _meta(self, record: MetaRecord) -> None:
         if self.meta is None:
             # Codex's own loader takes the first session_meta as the file's identity.
             self.meta = record
             self.cwd = record.cwd
-            if record.forked_from_id or record.parent_thread_id or record.source == "subagent":
+            if record.forked_from_id or record.parent_thread_id:
                 self._start_replay(record)
             return
         if not self._seen_content and record.session_id != self.meta.session_id:
@@ -191,7 +196,8 @@ class SessionAccumulator:
         if own_meta.ts is not None:
             self._replay_until = own_meta.ts + REPLAY_BURST_SECONDS
 
-    def _is_replayed(self, record: Record) -> bool:
+    def is_replayed(self, record: Record) -> bool:
+        """True for a line of a fork's copied parent history."""
         if not self.is_fork or self.meta is None:
             return False
         start = self.meta.history_start_ordinal
@@ -217,7 +223,8 @@ class SessionAccumulator:
             self.context_window = record.context_window
         if record.last is not None and not replayed:
             self.context_used = record.last.total
-        if record.total is not None and not self.usage_from_records:
+            self._context_from_counts = True
+        if record.total is not None:
             self._apply_total(record.total, record.last, replayed)
         if replayed:
             return
@@ -240,9 +247,8 @@ class SessionAccumulator:
             )
         if total is None:
             return
-        self.usage_from_records = True
         self._apply_total(total, record.usage, replayed=False)
-        if record.usage is not None and self.context_used is None:
+        if record.usage is not None and not self._context_from_counts:
             self.context_used = record.usage.total
         self._touch_token_event(record.ts)
 
@@ -251,11 +257,14 @@ class SessionAccumulator:
             self.last_token_event_at = ts
 
     def _apply_total(self, total: TokenUsage, last: TokenUsage | None, replayed: bool) -> None:
-        if total.total > 0 and total.input == 0 and total.output == 0 and total.cached_input == 0:
-            return  # synthetic fill written on context overflow
+        """Fold a running thread total (from ``token_count`` or ``token_usage_record``)."""
+        if is_synthetic(total):
+            return  # a fill written on context overflow, not usage
         previous = self.total
-        if previous is not None and total == previous:
-            return  # a re-emission of the same usage with new rate limits
+        if previous is not None and total.total == previous.total:
+            # The same usage again: a re-emission with new rate limits, or the other source
+            # reporting the same response. A new response always adds tokens.
+            return
         self.total = total
         if replayed:
             self.inherited_tokens = total.total

@@ -264,6 +264,7 @@ class BackwardLines:
         self.long_line_bytes = long_line_bytes
         self.line_end = 0
         self.bytes_read = 0
+        self.position = size  # how far back the scan has read (0: the whole file)
 
     def __iter__(self) -> Iterator[bytes | LongLine]:
         threshold = self.long_line_bytes
@@ -279,7 +280,7 @@ class BackwardLines:
             handle.seek(start)
             data = handle.read(position - start)
             self.bytes_read += len(data)
-            position = start
+            position = self.position = start
             index = len(data)
             while True:
                 newline = data.rfind(b"\n", 0, index)
@@ -326,6 +327,29 @@ def _long_line(handle: IO[bytes], start: int, length: int) -> LongLine:
     handle.seek(suffix_start)
     suffix = handle.read(start + length - suffix_start)
     return LongLine(start, length, prefix, suffix)
+
+
+def forward_lines(handle: IO[bytes], start: int, *, budget: int) -> Iterator[bytes]:
+    """Complete lines from ``start`` on, for at most about ``budget`` bytes."""
+    handle.seek(start)
+    buffer = b""
+    consumed = 0
+    while consumed < budget:
+        chunk = handle.read(CHUNK_BYTES)
+        if not chunk:
+            return
+        consumed += len(chunk)
+        buffer += chunk
+        begin = 0
+        while True:
+            newline = buffer.find(b"\n", begin)
+            if newline < 0:
+                break
+            line = buffer[begin:newline].removesuffix(b"\r")
+            begin = newline + 1
+            if line:
+                yield line
+        buffer = buffer[begin:]
 
 
 def read_head_lines(

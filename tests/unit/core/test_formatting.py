@@ -94,10 +94,14 @@ def test_age_and_reset_phrase() -> None:
     assert format_age(40) == "40 s ago"
     assert format_age(12 * 60) == "12 min ago"
     assert format_age(3 * 86400) == "3 days ago"
-    window = UsageWindow(300, 50.0, 1777893600)
-    assert reset_phrase(window, 1777893600 - 3600, UTC) == "resets in 1h 0m (11:20)"
-    assert reset_phrase(window, 1777893600 + 1, UTC) == "reset at 11:20"
-    assert reset_phrase(UsageWindow(300, 1.0, None), 0, UTC) == "reset time unknown"
+    window = UsageWindow(300, 50.0, 1777893600)  # 2026-05-04 11:20 UTC
+    captured = 1777893600 - 3600
+    assert reset_phrase(window, captured, captured, UTC) == "resets in 1h 0m (11:20)"
+    assert reset_phrase(window, 1777893600 + 1, captured, UTC) == "reset at 11:20"
+    assert reset_phrase(UsageWindow(300, 1.0, None), 0, 0, UTC) == "reset time unknown"
+    # The date is added relative to when the reading was taken, as Codex does.
+    late = 1777852800 - 3600  # 2026-05-03 23:00 UTC
+    assert reset_phrase(window, late + 7200, late, UTC) == "resets in 10h 20m (11:20 on 4 May)"
 
 
 def test_triplet_text() -> None:
