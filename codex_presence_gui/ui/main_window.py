@@ -76,9 +76,13 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.setAccessibleName("Codex sessions")
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized to the contents when rows come or go, not on every refresh: measuring every
+        # cell each time the ages tick would cost more than everything else together.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.ACTIVITY, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
+        self.model.rowsInserted.connect(self._fit_columns)
+        self.model.rowsRemoved.connect(self._fit_columns)
         header.setHighlightSections(False)
 
         body = QWidget()
@@ -172,6 +176,11 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.refresh_action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
+
+    def _fit_columns(self) -> None:
+        for column in Column:
+            if column is not Column.ACTIVITY:
+                self.table.resizeColumnToContents(column)
 
     def _about(self) -> None:
         QMessageBox.about(
