@@ -72,6 +72,7 @@ def render_screenshot(args: argparse.Namespace) -> int:
     window.resize(*size)
     window.show_dashboard(dashboard)
     window.show()
+    window.setFocus()  # no keyboard-focus frame on the table in the picture
     app.processEvents()
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -54,9 +54,9 @@ HEADERS = {
     Column.PROJECT: "Project",
     Column.ACTIVITY: "Activity",
     Column.MODEL: "Model",
-    Column.TOKENS: "Tokens: update | last | total",
+    Column.TOKENS: "Tokens\nupdate | last | total",
     Column.CONTEXT: "Context",
-    Column.LAST_ACTIVITY: "Last activity",
+    Column.LAST_ACTIVITY: "Last\nactivity",
 }
 HEADER_TIPS = {
     Column.TOKENS: (

@@ -63,7 +63,7 @@ def test_rows_show_the_triplet_and_plain_words() -> None:
     assert model.data(model.index(0, Column.ACTIVITY), Qt.ItemDataRole.DecorationRole) is not None
     assert (
         model.headerData(Column.TOKENS, Qt.Orientation.Horizontal)
-        == "Tokens: update | last | total"
+        == "Tokens\nupdate | last | total"
     )
 
 
