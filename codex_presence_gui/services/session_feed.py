@@ -16,7 +16,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QThread, QTimer, Signal,
 
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
 from codex_presence_gui.core.discovery import ARCHIVED_DIR, SESSIONS_DIR
-from codex_presence_gui.core.reader import CodexReader
+from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
 
 #: Default safety poll; also how often ages and idle states move on screen.
 POLL_INTERVAL_MS = 2000
@@ -76,10 +76,16 @@ class FeedWorker(QObject):
 
     dashboard_ready = Signal(object)
 
-    def __init__(self, homes: Sequence[Path], poll_interval_ms: int) -> None:
+    def __init__(
+        self,
+        homes: Sequence[Path],
+        poll_interval_ms: int,
+        max_age: float | None = RECENT_FILE_SECONDS,
+    ) -> None:
         super().__init__()
         self._homes = tuple(homes)
         self._poll_interval_ms = poll_interval_ms
+        self._max_age = max_age
         self._reader: CodexReader | None = None
         self._watcher: QFileSystemWatcher | None = None
         self._debounce: QTimer | None = None
@@ -91,7 +97,7 @@ class FeedWorker(QObject):
     @Slot()
     def start(self) -> None:
         """Create the thread-bound objects and do the first full read."""
-        self._reader = CodexReader(self._homes)
+        self._reader = CodexReader(self._homes, max_age=self._max_age)
         self._watcher = QFileSystemWatcher(self)
         self._watcher.fileChanged.connect(self._file_changed)
         self._watcher.directoryChanged.connect(self._directory_changed)
@@ -180,6 +186,11 @@ class FeedWorker(QObject):
 class SessionFeed(QObject):
     """The GUI thread's handle on the feed: start it, ask for refreshes, stop it.
 
+    Args:
+        homes: the Codex homes to follow.
+        poll_interval_ms: the safety poll (also how often ages move on screen).
+        max_age: files idle for longer are not read (None: read every file).
+
     Signals:
         dashboard_changed(Dashboard): a new view; only ever emitted in the GUI thread.
     """
@@ -193,11 +204,13 @@ class SessionFeed(QObject):
         homes: Sequence[Path],
         *,
         poll_interval_ms: int = POLL_INTERVAL_MS,
+        max_age: float | None = RECENT_FILE_SECONDS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.homes = tuple(homes)
         self._poll_interval_ms = poll_interval_ms
+        self._max_age = max_age
         self._thread: QThread | None = None
         self._worker: FeedWorker | None = None
         self.dashboard: Dashboard | None = None
@@ -213,7 +226,7 @@ class SessionFeed(QObject):
             return
         thread = QThread()
         thread.setObjectName("session-feed")
-        worker = FeedWorker(self.homes, self._poll_interval_ms)
+        worker = FeedWorker(self.homes, self._poll_interval_ms, self._max_age)
         worker.moveToThread(thread)
         thread.started.connect(worker.start)
         worker.dashboard_ready.connect(self._deliver)
