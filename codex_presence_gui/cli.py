@@ -84,6 +84,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_homes_option(command: argparse.ArgumentParser) -> None:
+    """``--codex-home DIR ...`` after a command, as well as before it."""
+    command.add_argument(
+        "--codex-home",
+        dest="command_homes",
+        metavar="DIR",
+        nargs="+",
+        action="extend",
+        default=[],
+        help="Codex home(s) to read",
+    )
+
+
 def parse_size(text: str) -> tuple[int, int]:
     """``760x560`` to ``(760, 560)``."""
     width, _, height = text.lower().partition("x")
