@@ -50,15 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument(
         "--all", action="store_true", help="list every session found, not only active ones"
     )
-    status.add_argument(
-        "--codex-home",
-        dest="command_homes",
-        metavar="DIR",
-        nargs="+",
-        action="extend",
-        default=[],
-        help="Codex home(s) to read",
-    )
+    _add_homes_option(status)
     shot = commands.add_parser(
         "screenshot",
         help="render the window offscreen with the current data into a PNG, then exit",
@@ -72,15 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="window size (default 820x580, compact 340x380)",
     )
     shot.add_argument("--compact", action="store_true", help="the compact layout")
-    shot.add_argument(
-        "--codex-home",
-        dest="command_homes",
-        metavar="DIR",
-        nargs="+",
-        action="extend",
-        default=[],
-        help="Codex home(s) to read",
-    )
+    _add_homes_option(shot)
     return parser
 
 
