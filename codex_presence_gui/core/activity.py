@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -180,6 +179,8 @@ def patch_target(patch_text: str) -> str | None:
 
 def _split_words(statement: str) -> list[str]:
     # Backslashes are path separators on Windows, not escapes: lex those lines non-POSIX.
+    import shlex  # only needed once a command is seen; keeps start-up light
+
     posix = "\\" not in statement
     try:
         lexer = shlex.shlex(statement, posix=posix, punctuation_chars=True)
@@ -205,6 +206,12 @@ def _statements(script: str) -> list[list[str]]:
         if current:
             statements.append(current)
     return statements
+
+
+def _quote(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)
 
 
 def _command_name(word: str) -> str:
@@ -326,7 +333,7 @@ def classify_command(command: str | Sequence[str]) -> Activity:
         script = command
     else:
         words = [str(word) for word in command]
-        script = _shell_script(words) or shlex.join(words)
+        script = _shell_script(words) or " ".join(_quote(word) for word in words)
     for _depth in range(3):
         statements = [words for words in map(_meaningful, _statements(script)) if words]
         if not statements:

@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
+from typing import NamedTuple
 
 from codex_presence_gui.core.formatting import (
     format_age,
@@ -105,8 +106,7 @@ def format_reset_clock(resets_at: float, now: float, zone: tzinfo | None = None)
     return f"{reset.day} {reset.strftime('%b')} {clock}"
 
 
-@dataclass(frozen=True, slots=True)
-class LimitRow:
+class LimitRow(NamedTuple):
     """One row of the limits panel, in plain words."""
 
     label: str

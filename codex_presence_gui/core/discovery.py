@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from codex_presence_gui.core.tail import FileStat
 
@@ -41,8 +42,7 @@ def resolve_codex_homes(
     return tuple(unique)
 
 
-@dataclass(frozen=True, slots=True)
-class RolloutFile:
+class RolloutFile(NamedTuple):
     """One rollout file found on disk."""
 
     path: Path

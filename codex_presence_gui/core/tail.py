@@ -5,15 +5,14 @@ from __future__ import annotations
 import enum
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, NamedTuple, Protocol
 
 from codex_presence_gui.core.jsonl import MAX_DECODE_BYTES, PREFIX_BYTES, SUFFIX_SEARCH_BYTES
 
 CHUNK_BYTES = 1 << 20
 HEAD_CHUNK_BYTES = 32 * 1024
-FIRST_BACKWARD_BLOCK_BYTES = 64 * 1024
+FIRST_BACKWARD_BLOCK_BYTES = 32 * 1024
 BACKWARD_BLOCK_BYTES = 1 << 20
 #: The backward scan hands lines longer than this over as their two ends only.
 LONG_LINE_BYTES = 64 * 1024
@@ -41,8 +40,7 @@ class Change(enum.Enum):
     ERROR = "error"
 
 
-@dataclass(frozen=True, slots=True)
-class FileStat:
+class FileStat(NamedTuple):
     """The parts of ``os.stat`` that detect appends, truncation and replacement."""
 
     dev: int
@@ -224,8 +222,7 @@ class LineTail:
         sink.long_line(prefix, body[-SUFFIX_BYTES:], len(body))
 
 
-@dataclass(frozen=True, slots=True)
-class LongLine:
+class LongLine(NamedTuple):
     """A line the backward scan did not copy whole: its offset, length and both ends."""
 
     start: int
