@@ -7,6 +7,7 @@ import os
 # Qt must run headless; this has to happen before any QApplication exists.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,20 @@ def codex_home(tmp_path: Path) -> CodexHome:
     root = tmp_path / "codex-home"
     (root / "sessions").mkdir(parents=True)
     return CodexHome(root)
+
+
+@pytest.fixture
+def discord_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private runtime folder that is the only place Discord sockets are looked for."""
+    import shutil
+    import tempfile
+
+    from tests.helpers.fake_discord import private_runtime_dir
+
+    path = private_runtime_dir()
+    for name in ("XDG_RUNTIME_DIR", "TMPDIR", "TMP", "TEMP"):
+        monkeypatch.setenv(name, str(path))
+    monkeypatch.setattr(tempfile, "tempdir", str(path))
+    monkeypatch.setattr("os.getuid", lambda: 2_000_000_000, raising=False)  # no /run/user/<uid>
+    yield path
+    shutil.rmtree(path, ignore_errors=True)

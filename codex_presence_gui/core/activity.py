@@ -156,17 +156,25 @@ _RG_VALUE_FLAGS = frozenset(
         "-r",
     ]
 )
+#: File names that say what they hold: never shown as a target.
+_SENSITIVE_NAME = re.compile(
+    r"^\.env|secret|credential|passw|(^|[._-])tokens?([._-]|$)"
+    r"|^id_(rsa|dsa|ecdsa|ed25519)|\.(pem|key|p12|pfx|kdbx)$"
+    r"|^\.(netrc|npmrc|pypirc|pgpass)$|kubeconfig",
+    re.IGNORECASE,
+)
 _PATCH_PATH = re.compile(r"^\*\*\* (?:Update File|Add File|Delete File|Move to): (.+)$", re.M)
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def sanitize_file_target(path: str) -> str | None:
-    """Reduce a path to its basename (``/`` and ``\\`` on every host), at most 72 characters."""
+    """Reduce a path to its basename (``/`` and ``\\`` on every host), at most 72 characters;
+    None for names that look like they hold secrets (``.env``, keys, credentials)."""
     text = path.strip().strip("\"'`")
     if not text or "://" in text or text.startswith("-"):
         return None
     base = re.split(r"[\\/]", text.rstrip("/\\"))[-1].strip()
-    if not base or base in (".", ".."):
+    if not base or base in (".", "..") or _SENSITIVE_NAME.search(base):
         return None
     return base[:MAX_TARGET_CHARS]
 

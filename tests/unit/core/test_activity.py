@@ -137,3 +137,22 @@ def test_waiting_never_decays_and_commentary_keeps_working_kind() -> None:
     tracker.commentary(240.0)
     assert tracker.current(280.0) == Activity(R, "a.py")
     assert tracker.current(285.0) == Activity(ActivityKind.IDLE)
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("project/.env", None),
+        (".env.local", None),
+        ("config/credentials.json", None),
+        ("~/.ssh/id_ed25519", None),
+        ("certs/server.key", None),
+        ("github-token.txt", None),
+        ("docs/my-secret-plan.md", None),
+        ("src/tokenizer.py", "tokenizer.py"),
+        ("src/app.py", "app.py"),
+    ],
+)
+def test_files_that_hold_secrets_are_not_named(name: str, shown: str | None) -> None:
+    """Reading .env or a key file shows only "Reading"."""
+    assert sanitize_file_target(name) == shown

@@ -1,0 +1,350 @@
+"""Talk to Discord's local IPC socket: the only module that imports pypresence.
+
+pypresence 4.6.2 builds the activity frames and opens the socket; this module adds what it
+lacks (see docs: discord-ipc): a handshake that cannot hang, replies read exactly (also when
+Discord pings first or splits a frame), discovery that skips stale socket files, a close that
+leaks neither socket nor event loop, and exceptions that say what happened in plain words.
+Every method blocks: call them from the Discord worker's thread only (``abort`` excepted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import struct
+import sys
+import tempfile
+from collections.abc import Coroutine, Iterator
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from codex_presence_gui.core.presence import PresenceCard
+
+T = TypeVar("T")
+
+HANDSHAKE_TIMEOUT_S = 3.0
+RESPONSE_TIMEOUT_S = 3.0
+PROBE_TIMEOUT_S = 0.5
+_OP_HANDSHAKE, _OP_FRAME, _OP_CLOSE, _OP_PING, _OP_PONG = 0, 1, 2, 3, 4
+_MAX_FRAME_BYTES = 1 << 20
+_SUBDIRS = (
+    "",
+    "snap.discord",
+    "app/com.discordapp.Discord",
+    "app/com.discordapp.DiscordPTB",
+    "app/com.discordapp.DiscordCanary",
+    ".flatpak/dev.vencord.Vesktop/xdg-run",
+)
+
+
+class DiscordIPCError(Exception):
+    """Base of what talking to Discord can end in; ``str()`` is a plain-language message."""
+
+
+class DiscordNotRunningError(DiscordIPCError):
+    """No Discord (or compatible) client is listening."""
+
+
+class InvalidClientIdError(DiscordIPCError):
+    """Discord refused the application (client) id: retrying will not help."""
+
+
+class ActivityRejectedError(DiscordIPCError):
+    """Discord refused the activity itself; the connection is still fine."""
+
+
+class ConnectionLostError(DiscordIPCError):
+    """The connection broke or Discord stopped answering; reconnect."""
+
+
+class AbortedError(DiscordIPCError):
+    """The app is quitting: the call was cancelled."""
+
+
+class PresenceClient(Protocol):
+    """What the worker needs from a Discord connection (tests use fakes of this)."""
+
+    def connect(self) -> None:
+        """Open the connection and complete the handshake."""
+
+    def update(self, card: PresenceCard) -> dict[str, Any]:
+        """Set the activity; returns Discord's reply."""
+
+    def clear(self, timeout: float | None = None) -> dict[str, Any]:
+        """Remove the activity (also after ``abort``, for quitting); returns Discord's reply."""
+
+    def is_alive(self) -> bool:
+        """Check, without sending anything, that Discord is still there."""
+
+    def close(self) -> None:
+        """Close quietly; never raises."""
+
+    def abort(self) -> None:
+        """Cancel a call in progress from another thread (the app is quitting)."""
+
+
+def _runtime_dirs() -> Iterator[Path]:
+    seen: set[str] = set()
+    candidates = [os.environ.get(name) for name in ("XDG_RUNTIME_DIR", "TMPDIR", "TMP", "TEMP")]
+    if hasattr(os, "getuid"):
+        candidates.append(f"/run/user/{os.getuid()}")
+    candidates.append(tempfile.gettempdir())
+    for value in candidates:
+        if value and value not in seen:
+            seen.add(value)
+            yield Path(value)
+
+
+def socket_candidates() -> Iterator[Path]:
+    """Every place Discord (stable, PTB, Canary, Flatpak, Snap, Vesktop) may listen, in order:
+    each runtime folder, each packaging sub-folder, ``discord-ipc-0`` to ``9``."""
+    for base in _runtime_dirs():
+        for sub in _SUBDIRS:
+            folder = base / sub if sub else base
+            if not folder.is_dir():
+                continue
+            for index in range(10):
+                yield folder / f"discord-ipc-{index}"
+
+
+def _accepts(path: Path) -> bool:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(PROBE_TIMEOUT_S)
+        try:
+            probe.connect(str(path))
+        except OSError:
+            return False  # stale file of a crashed Discord, another user's socket, …
+    return True
+
+
+def find_ipc_path() -> str | None:
+    """The first Discord socket that accepts a connection; stale files are skipped."""
+    if sys.platform == "win32":
+        from pypresence.utils import get_ipc_path
+
+        path: str | None = get_ipc_path()
+        return path
+    for candidate in socket_candidates():
+        if candidate.exists() and _accepts(candidate):
+            return str(candidate)
+    return None
+
+
+def activity_kwargs(card: PresenceCard) -> dict[str, Any]:
+    """The card as keyword arguments of pypresence's activity builder."""
+    return {
+        "details": card.details,
+        "state": card.state,
+        "start": card.start,
+        "large_image": card.large_image,
+        "large_text": card.large_text,
+        "small_image": card.small_image,
+        "small_text": card.small_text,
+    }
+
+
+class PypresenceClient:
+    """A ``PresenceClient`` over pypresence, made safe (see the module docstring).
+
+    Args:
+        client_id: the Discord application id.
+        handshake_timeout: seconds to wait for the handshake to complete.
+        response_timeout: seconds to wait for the reply to a command.
+    """
+
+    def __init__(
+        self,
+        client_id: str,
+        *,
+        handshake_timeout: float = HANDSHAKE_TIMEOUT_S,
+        response_timeout: float = RESPONSE_TIMEOUT_S,
+    ) -> None:
+        self.client_id = client_id
+        self.handshake_timeout = handshake_timeout
+        self.response_timeout = response_timeout
+        self.ipc_path: str | None = None
+        self.ready: dict[str, Any] | None = None
+        self._rpc: Any = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Future[Any] | None = None
+        self._aborted = False
+
+    # -- running coroutines, abortably ------------------------------------------------
+
+    def _run(self, coroutine: Coroutine[Any, Any, T], timeout: float, *, final: bool = False) -> T:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            coroutine.close()
+            raise ConnectionLostError("not connected to Discord")
+        if self._aborted and not final:
+            coroutine.close()
+            raise AbortedError("stopped")
+        task = loop.create_task(asyncio.wait_for(coroutine, timeout))
+        self._task = task
+        try:
+            return loop.run_until_complete(task)
+        except asyncio.CancelledError:
+            raise AbortedError("stopped") from None
+        finally:
+            self._task = None
+
+    def abort(self) -> None:
+        """Cancel the call in progress (thread-safe); later calls fail fast, except the final
+        ``clear`` that quitting sends."""
+        self._aborted = True
+        loop, task = self._loop, self._task
+        if loop is not None and task is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop may have closed meanwhile
+                loop.call_soon_threadsafe(task.cancel)
+
+    # -- protocol -------------------------------------------------------------------------
+
+    def connect(self) -> None:
+        """Find Discord, open the socket, complete the handshake (bounded in time)."""
+        from pypresence.presence import Presence
+
+        self.close()
+        self._aborted = False
+        path = find_ipc_path()
+        if path is None:
+            raise DiscordNotRunningError("Discord is not running")
+        self.ipc_path = path
+        # The constructor creates the event loop of this thread; it is ours to close.
+        presence: Any = Presence  # pypresence's constructor is untyped
+        self._rpc = presence(
+            self.client_id,
+            connection_timeout=self.handshake_timeout,
+            response_timeout=self.response_timeout,
+        )
+        self._loop = self._rpc.loop
+        try:
+            self.ready = self._run(self._handshake(path), self.handshake_timeout)
+        except DiscordIPCError:
+            self.close()
+            raise
+        except asyncio.TimeoutError:
+            self.close()
+            raise ConnectionLostError("Discord did not answer the handshake") from None
+        except OSError as error:
+            self.close()
+            raise DiscordNotRunningError(
+                f"Discord is not reachable ({error.strerror or error})"
+            ) from None
+
+    async def _handshake(self, path: str) -> dict[str, Any]:
+        from pypresence.exceptions import ConnectionTimeout, InvalidPipe
+
+        try:
+            await self._rpc.create_reader_writer(path)
+        except (InvalidPipe, ConnectionTimeout, FileNotFoundError, ConnectionRefusedError):
+            raise DiscordNotRunningError("Discord is not running") from None
+        self._rpc.send_data(_OP_HANDSHAKE, {"v": 1, "client_id": self.client_id})
+        op, data = await self._read_frame()
+        if op == _OP_CLOSE or ("code" in data and "evt" not in data):
+            code = data.get("code")
+            message = str(data.get("message") or "")
+            if code in (4000, 4003) or message == "Invalid Client ID":
+                raise InvalidClientIdError("Discord rejected the client id")
+            raise ConnectionLostError(f"Discord closed the connection ({code}: {message})".strip())
+        return data
+
+    async def _read_frame(self) -> tuple[int, dict[str, Any]]:
+        """One frame, read exactly; PINGs are answered and skipped."""
+        reader = self._rpc.sock_reader
+        while True:
+            try:
+                header = await reader.readexactly(8)
+                op, length = struct.unpack("<II", header)
+                if length > _MAX_FRAME_BYTES:
+                    raise ConnectionLostError("Discord sent an oversized frame")
+                body = await reader.readexactly(length)
+            except (asyncio.IncompleteReadError, ConnectionError) as error:
+                raise ConnectionLostError("Discord closed the connection") from error
+            try:
+                data = json.loads(body.decode("utf-8")) if body else {}
+            except ValueError:
+                raise ConnectionLostError("Discord sent a frame that is not JSON") from None
+            if not isinstance(data, dict):
+                raise ConnectionLostError("Discord sent an unexpected frame")
+            if op == _OP_PING:
+                self._rpc.send_data(_OP_PONG, data)
+                continue
+            return op, data
+
+    async def _command(self, payload: dict[str, Any]) -> dict[str, Any]:
+        self._rpc.send_data(_OP_FRAME, payload)
+        while True:
+            op, data = await self._read_frame()
+            if op == _OP_CLOSE:
+                raise ConnectionLostError(f"Discord closed the connection ({data.get('code')})")
+            if data.get("nonce") not in (None, payload["nonce"]):
+                continue  # a late reply to an earlier command
+            if data.get("evt") == "ERROR":
+                detail = data.get("data")
+                error: dict[str, Any] = detail if isinstance(detail, dict) else {}
+                raise ActivityRejectedError(
+                    str(error.get("message") or "Discord refused the activity")
+                )
+            return data
+
+    def _send(
+        self, payload: dict[str, Any], timeout: float | None = None, *, final: bool = False
+    ) -> dict[str, Any]:
+        if self._rpc is None:
+            raise ConnectionLostError("not connected to Discord")
+        try:
+            return self._run(self._command(payload), timeout or self.response_timeout, final=final)
+        except asyncio.TimeoutError:
+            raise ConnectionLostError("Discord stopped answering") from None
+        except (OSError, RuntimeError) as error:
+            raise ConnectionLostError(f"connection to Discord failed ({error})") from None
+
+    def update(self, card: PresenceCard) -> dict[str, Any]:
+        """Send SET_ACTIVITY with the card; returns Discord's reply."""
+        from pypresence.payloads import Payload
+
+        payload = Payload.set_activity(pid=os.getpid(), **activity_kwargs(card)).data
+        return self._send(payload)
+
+    def clear(self, timeout: float | None = None) -> dict[str, Any]:
+        """Send SET_ACTIVITY without an activity (Discord's "clear"); allowed after ``abort``
+        so that quitting still removes the card."""
+        from pypresence.payloads import Payload
+
+        payload = Payload.set_activity(pid=os.getpid(), activity=None).data
+        return self._send(payload, timeout, final=True)
+
+    def is_alive(self) -> bool:
+        """Let the event loop notice an end of file or reset that arrived while idle."""
+        rpc, loop = self._rpc, self._loop
+        if rpc is None or loop is None or loop.is_closed() or rpc.sock_reader is None:
+            return False
+        try:
+            self._run(asyncio.sleep(0.05), 1.0)
+        except DiscordIPCError:
+            return False
+        reader = rpc.sock_reader
+        return not reader.at_eof() and reader.exception() is None
+
+    def close(self) -> None:
+        """Say goodbye, close the socket and the event loop; never raises."""
+        rpc, loop = self._rpc, self._loop
+        self._rpc = None
+        self._loop = None
+        if rpc is None or loop is None or loop.is_closed():
+            return
+        writer = rpc.sock_writer
+        try:
+            if writer is not None and not writer.is_closing():
+                rpc.send_data(_OP_CLOSE, {"v": 1, "client_id": self.client_id})
+                writer.close()
+                loop.run_until_complete(asyncio.wait_for(writer.wait_closed(), 0.5))
+        except Exception:  # closing is best effort: the peer may already be gone
+            pass
+        finally:
+            with contextlib.suppress(Exception):
+                loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()

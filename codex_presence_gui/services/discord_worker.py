@@ -1,0 +1,387 @@
+"""Publish the Discord card from a worker thread: polite to Discord, never silent about errors.
+
+The GUI thread only says which card it wants (or none) and when to stop; the worker owns the
+connection, sends at most one activity every 4 s (the newest wins), never repeats a card
+Discord already shows, reconnects with a growing, jittered delay, and reports every state in
+plain words.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from codex_presence_gui.core.presence import PresenceCard
+from codex_presence_gui.services.discord_client import (
+    AbortedError,
+    ActivityRejectedError,
+    DiscordIPCError,
+    DiscordNotRunningError,
+    InvalidClientIdError,
+    PresenceClient,
+    PypresenceClient,
+)
+
+#: Discord accepts about 5 activity updates per 20 s; one per 4 s stays within it.
+MIN_SEND_INTERVAL_S = 4.0
+FIRST_RETRY_S = 1.0
+MAX_RETRY_S = 30.0
+#: While connected, check this often that Discord is still there (nothing else is read).
+LIVENESS_INTERVAL_MS = 15_000
+#: Quitting may wait this long for Discord to confirm the card is gone.
+FINAL_CLEAR_TIMEOUT_S = 0.5
+
+ClientFactory = Callable[[str], PresenceClient]
+
+
+class DiscordState(enum.Enum):
+    """Where the connection stands."""
+
+    OFF = "off"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    NOT_RUNNING = "discord not running"
+    INVALID_ID = "invalid client id"
+    REJECTED = "rejected"
+    LOST = "connection lost"
+    PAUSED = "paused"
+
+
+@dataclass(frozen=True, slots=True)
+class DiscordStatus:
+    """A state and the sentence the window shows for it."""
+
+    state: DiscordState
+    message: str
+    retry_in: float | None = None
+
+
+def retry_delay(attempt: int, rng: random.Random) -> float:
+    """1 s, 2 s, 4 s … up to 30 s, each ±20 % so that many clients do not retry in step."""
+    base: float = min(FIRST_RETRY_S * 2.0 ** min(attempt, 16), MAX_RETRY_S)
+    return min(base * rng.uniform(0.8, 1.2), MAX_RETRY_S)
+
+
+class DiscordWorker(QObject):
+    """Owns the Discord connection; lives in its own thread (created there by ``start``).
+
+    Signals:
+        status_changed(DiscordStatus): every change of state, in plain words.
+        finished(): the worker stopped (the card was cleared, the connection closed).
+    """
+
+    status_changed = Signal(object)
+    finished = Signal()
+
+    def __init__(
+        self,
+        client_id: str,
+        client_factory: ClientFactory | None = None,
+        *,
+        enabled: bool = True,
+        min_interval_s: float = MIN_SEND_INTERVAL_S,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__()
+        self._client_id = client_id
+        self._factory: ClientFactory = client_factory or (lambda cid: PypresenceClient(cid))
+        self._enabled = enabled
+        self._min_interval = min_interval_s
+        self._rng = random.Random(seed)
+        self._client: PresenceClient | None = None
+        self._desired: PresenceCard | None = None
+        self._shown: PresenceCard | None = None  # what Discord shows now (None: nothing)
+        self._last_send = -1e9
+        self._attempt = 0
+        self._invalid_id = False
+        self._send_timer: QTimer | None = None
+        self._retry_timer: QTimer | None = None
+        self._alive_timer: QTimer | None = None
+        self.status = DiscordStatus(DiscordState.OFF, "Discord: off")
+
+    # -- slots (queued from the GUI thread) --------------------------------------------
+
+    @Slot()
+    def start(self) -> None:
+        """Create the thread's timers and connect (unless paused)."""
+        self._send_timer = self._timer(self._flush, single=True)
+        self._retry_timer = self._timer(self._connect, single=True)
+        self._alive_timer = self._timer(self._check_alive, single=False)
+        self._alive_timer.setInterval(LIVENESS_INTERVAL_MS)
+        if self._enabled:
+            self._connect()
+        else:
+            self._set_status(DiscordState.PAUSED, "Discord: paused")
+
+    @Slot(object)
+    def set_card(self, card: PresenceCard | None) -> None:
+        """The card friends should see now (None: nothing); sent when allowed."""
+        self._desired = card
+        self._schedule()
+
+    @Slot(bool)
+    def set_enabled(self, enabled: bool) -> None:
+        """Pause (clear once, disconnect) or resume publishing."""
+        if enabled == self._enabled:
+            return
+        self._enabled = enabled
+        if enabled:
+            self._attempt = 0
+            self._connect()
+        else:
+            self._shutdown_connection()
+            self._set_status(DiscordState.PAUSED, "Discord: paused")
+
+    @Slot(str)
+    def set_client_id(self, client_id: str) -> None:
+        """Use another Discord application (a new id is tried even after a refusal)."""
+        if client_id == self._client_id and not self._invalid_id:
+            return
+        self._client_id = client_id
+        self._invalid_id = False
+        self._attempt = 0
+        self._shutdown_connection()
+        if self._enabled:
+            self._connect()
+
+    @Slot()
+    def stop(self) -> None:
+        """Clear the card, close, and end the thread's event loop."""
+        for timer in (self._send_timer, self._retry_timer, self._alive_timer):
+            if timer is not None:
+                timer.stop()
+        self._shutdown_connection()
+        self._set_status(DiscordState.OFF, "Discord: off")
+        self.finished.emit()
+        thread = QThread.currentThread()
+        if thread is not None:
+            thread.quit()
+
+    def abort(self) -> None:
+        """Thread-safe: cancel a blocking call in progress (the app is quitting)."""
+        client = self._client
+        if client is not None:
+            client.abort()
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _timer(self, slot: Callable[[], None], *, single: bool) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(single)
+        timer.timeout.connect(slot)
+        return timer
+
+    def _set_status(self, state: DiscordState, message: str, retry_in: float | None = None) -> None:
+        status = DiscordStatus(state, message, retry_in)
+        if status != self.status:
+            self.status = status
+            self.status_changed.emit(status)
+
+    def _connect(self) -> None:
+        if not self._enabled or self._invalid_id or self._client is not None:
+            return
+        self._set_status(DiscordState.CONNECTING, "Discord: connecting…")
+        client = self._factory(self._client_id)
+        self._client = client  # reachable by abort() while connecting
+        try:
+            client.connect()
+        except InvalidClientIdError:
+            self._client = None
+            self._invalid_id = True
+            self._set_status(
+                DiscordState.INVALID_ID,
+                "Discord: it rejected the client id (check the Discord application id)",
+            )
+            return
+        except AbortedError:
+            self._client = None
+            return
+        except DiscordNotRunningError:
+            self._client = None
+            self._retry(DiscordState.NOT_RUNNING, "Discord not running")
+            return
+        except DiscordIPCError as error:
+            self._client = None
+            self._retry(DiscordState.LOST, f"Discord connection failed ({error})")
+            return
+        self._attempt = 0
+        self._shown = None  # a new connection shows nothing until we send
+        self._set_connected()
+        assert self._alive_timer is not None
+        self._alive_timer.start()
+        self._schedule()
+
+    def _set_connected(self) -> None:
+        if self._desired is None:
+            self._set_status(DiscordState.CONNECTED, "Discord: connected (nothing shown)")
+        else:
+            self._set_status(DiscordState.CONNECTED, "Discord: connected")
+
+    def _retry(self, state: DiscordState, what: str) -> None:
+        delay = retry_delay(self._attempt, self._rng)
+        self._attempt += 1
+        self._set_status(state, f"{what}, retrying in {round(delay)} s", retry_in=delay)
+        assert self._retry_timer is not None
+        self._retry_timer.start(int(delay * 1000))
+
+    def _schedule(self) -> None:
+        """Send the desired card now if allowed, else when the 4 s interval has passed."""
+        if not self._enabled or self._send_timer is None:
+            return
+        if self._client is None:
+            return  # sent once connected
+        if self._desired == self._shown:
+            self._send_timer.stop()
+            return
+        wait = self._last_send + self._min_interval - time.monotonic()
+        if wait > 0:
+            if not self._send_timer.isActive():
+                self._send_timer.start(int(wait * 1000) + 1)
+            return
+        self._flush()
+
+    def _flush(self) -> None:
+        client = self._client
+        if client is None or not self._enabled or self._desired == self._shown:
+            return
+        wait = self._last_send + self._min_interval - time.monotonic()
+        if wait > 0:
+            assert self._send_timer is not None
+            self._send_timer.start(int(wait * 1000) + 1)
+            return
+        card = self._desired
+        self._last_send = time.monotonic()
+        try:
+            if card is None:
+                client.clear()
+            else:
+                client.update(card)
+        except ActivityRejectedError as error:
+            self._shown = card  # do not repeat a refused card; a new one is tried again
+            self._set_status(DiscordState.REJECTED, f"Discord: rejected the card: {error}")
+            return
+        except AbortedError:
+            return
+        except DiscordIPCError:
+            self._lost()
+            return
+        self._shown = card
+        self._set_connected()
+
+    def _check_alive(self) -> None:
+        client = self._client
+        if client is not None and not client.is_alive():
+            self._lost()
+
+    def _lost(self) -> None:
+        client = self._client
+        self._client = None
+        self._shown = None
+        if self._alive_timer is not None:
+            self._alive_timer.stop()
+        if client is not None:
+            client.close()
+        self._retry(DiscordState.LOST, "Discord connection lost")
+
+    def _shutdown_connection(self) -> None:
+        """Clear what is shown (best effort) and close."""
+        client = self._client
+        self._client = None
+        if self._alive_timer is not None:
+            self._alive_timer.stop()
+        if self._retry_timer is not None:
+            self._retry_timer.stop()
+        if client is None:
+            return
+        if self._shown is not None:
+            # If Discord is gone already, it dropped the card with the connection anyway.
+            with contextlib.suppress(DiscordIPCError):
+                client.clear(timeout=FINAL_CLEAR_TIMEOUT_S)
+        self._shown = None
+        client.close()
+
+
+class DiscordPresence(QObject):
+    """The GUI thread's handle on the worker: start, desired card, pause, stop.
+
+    Signals:
+        status_changed(DiscordStatus): forwarded from the worker, in the GUI thread.
+    """
+
+    status_changed = Signal(object)
+    _card_wanted = Signal(object)
+    _enabled_wanted = Signal(bool)
+    _client_id_wanted = Signal(str)
+    _stop_wanted = Signal()
+
+    def __init__(
+        self,
+        client_id: str,
+        client_factory: ClientFactory | None = None,
+        *,
+        enabled: bool = True,
+        min_interval_s: float = MIN_SEND_INTERVAL_S,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        worker = DiscordWorker(
+            client_id, client_factory, enabled=enabled, min_interval_s=min_interval_s
+        )
+        thread = QThread()
+        thread.setObjectName("discord")
+        worker.moveToThread(thread)
+        thread.started.connect(worker.start)
+        worker.status_changed.connect(self._forward)
+        # Connected now, so that wishes made before start() are delivered once it runs.
+        self._card_wanted.connect(worker.set_card)
+        self._enabled_wanted.connect(worker.set_enabled)
+        self._client_id_wanted.connect(worker.set_client_id)
+        self._stop_wanted.connect(worker.stop)
+        self._worker = worker
+        self._thread: QThread | None = thread
+        self._started = False
+        self.status = worker.status
+
+    def start(self) -> None:
+        """Start the worker's thread (it connects there)."""
+        if self._thread is not None and not self._started:
+            self._started = True
+            self._thread.start()
+
+    def set_card(self, card: PresenceCard | None) -> None:
+        """Ask for this card (None: nothing shown)."""
+        self._card_wanted.emit(card)
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Pause or resume publishing."""
+        self._enabled_wanted.emit(enabled)
+
+    def set_client_id(self, client_id: str) -> None:
+        """Switch to another Discord application id."""
+        self._client_id_wanted.emit(client_id)
+
+    def stop(self, timeout_ms: int = 1500) -> bool:
+        """Clear the card and close, waiting at most ``timeout_ms``; True when it finished."""
+        thread = self._thread
+        if thread is None or not self._started:
+            return True
+        self._worker.abort()  # a handshake in progress must not hold up quitting
+        self._stop_wanted.emit()
+        finished = bool(thread.wait(timeout_ms))
+        if finished:
+            self._thread = None
+            # The worker's last status ("off") may still be queued: take it directly.
+            self._forward(self._worker.status)
+        return finished
+
+    @Slot(object)
+    def _forward(self, status: DiscordStatus) -> None:
+        if status != self.status:
+            self.status = status
+            self.status_changed.emit(status)

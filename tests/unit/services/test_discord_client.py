@@ -1,0 +1,228 @@
+"""The Discord connection against a fake peer: handshake, replies, errors, stale sockets."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from codex_presence_gui.core.presence import PresenceCard
+from codex_presence_gui.services.discord_client import (
+    AbortedError,
+    ActivityRejectedError,
+    ConnectionLostError,
+    DiscordNotRunningError,
+    InvalidClientIdError,
+    PypresenceClient,
+    find_ipc_path,
+)
+from tests.helpers.fake_discord import FakeDiscord, Mode, stale_socket
+
+pytestmark = pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), reason="Unix sockets")
+
+CARD = PresenceCard(
+    details="Editing app.py · shop",
+    state="GPT-5.5 · 1.2K | 3.4K | 52.4K tokens",
+    large_image="codex-logo",
+    large_text="Codex CLI",
+    small_image="openai",
+    small_text="Editing",
+    start=1_777_885_200,
+)
+
+
+def client(**kwargs: float) -> PypresenceClient:
+    return PypresenceClient(
+        "1234567890123456789", handshake_timeout=1.0, response_timeout=1.0, **kwargs
+    )
+
+
+def test_connect_update_clear_close(discord_dir: Path) -> None:
+    """A whole cycle: the peer sees the handshake, the card, the clear and a goodbye."""
+    peer = FakeDiscord(discord_dir).start()
+    try:
+        rpc = client()
+        rpc.connect()
+        reply = rpc.update(CARD)
+        assert reply["data"]["details"] == "Editing app.py · shop"
+        assert rpc.is_alive()
+        rpc.clear()
+        rpc.close()
+        time.sleep(0.1)
+        handshake = peer.frames[0]
+        assert (handshake.op, handshake.data) == (0, {"v": 1, "client_id": "1234567890123456789"})
+        activity, cleared = peer.activities()
+        assert activity["assets"] == {
+            "large_image": "codex-logo",
+            "large_text": "Codex CLI",
+            "small_image": "openai",
+            "small_text": "Editing",
+        }
+        assert activity["timestamps"] == {"start": 1_777_885_200}
+        assert cleared is None
+        assert peer.frames[-1].op == 2
+    finally:
+        peer.stop()
+
+
+def test_discord_not_running(discord_dir: Path) -> None:
+    """No socket at all: a plain 'not running'."""
+    with pytest.raises(DiscordNotRunningError, match="Discord is not running"):
+        client().connect()
+
+
+def test_stale_socket_does_not_hide_a_live_one(discord_dir: Path) -> None:
+    """A crashed Discord's socket file (no listener) is skipped; the live one is found."""
+    stale_socket(discord_dir / "discord-ipc-0")
+    peer = FakeDiscord(discord_dir, index=3).start()
+    try:
+        assert find_ipc_path() == str(discord_dir / "discord-ipc-3")
+        rpc = client()
+        rpc.connect()
+        rpc.update(CARD)
+        rpc.close()
+    finally:
+        peer.stop()
+
+
+def test_stale_socket_alone_means_not_running(discord_dir: Path) -> None:
+    """Only a stale file: 'not running', not a connection error."""
+    stale_socket(discord_dir / "discord-ipc-0")
+    with pytest.raises(DiscordNotRunningError):
+        client().connect()
+
+
+def test_flatpak_location_is_searched(discord_dir: Path) -> None:
+    """Discord's Flatpak puts its socket under app/com.discordapp.Discord."""
+    folder = discord_dir / "app" / "com.discordapp.Discord"
+    folder.mkdir(parents=True)
+    peer = FakeDiscord(folder).start()
+    try:
+        assert find_ipc_path() == str(folder / "discord-ipc-0")
+    finally:
+        peer.stop()
+
+
+def test_invalid_client_id(discord_dir: Path) -> None:
+    """Discord's close frame for a bad id becomes a clear, final error."""
+    peer = FakeDiscord(discord_dir, mode=Mode.INVALID_ID).start()
+    try:
+        with pytest.raises(InvalidClientIdError, match="rejected the client id"):
+            client().connect()
+    finally:
+        peer.stop()
+
+
+def test_handshake_that_never_answers_is_bounded(discord_dir: Path) -> None:
+    """pypresence would wait forever; we give up after the handshake timeout."""
+    peer = FakeDiscord(discord_dir, mode=Mode.HANG_HANDSHAKE).start()
+    try:
+        start = time.monotonic()
+        with pytest.raises(ConnectionLostError, match="did not answer"):
+            client().connect()
+        assert time.monotonic() - start < 2.5
+    finally:
+        peer.stop()
+
+
+def test_rejected_activity_keeps_the_connection(discord_dir: Path) -> None:
+    """A validation error names the reason; the same connection can still clear."""
+    peer = FakeDiscord(discord_dir, mode=Mode.VALIDATION).start()
+    try:
+        rpc = client()
+        rpc.connect()
+        with pytest.raises(ActivityRejectedError, match="too long"):
+            rpc.update(CARD)
+        rpc.clear()
+        rpc.close()
+    finally:
+        peer.stop()
+
+
+def test_dropped_connection(discord_dir: Path) -> None:
+    """The peer resets the socket: connection lost, and is_alive says so."""
+    peer = FakeDiscord(discord_dir, mode=Mode.DROP_ON_UPDATE).start()
+    try:
+        rpc = client()
+        rpc.connect()
+        with pytest.raises(ConnectionLostError):
+            rpc.update(CARD)
+        rpc.close()
+    finally:
+        peer.stop()
+
+
+def test_discord_quitting_while_idle_is_noticed(discord_dir: Path) -> None:
+    """Nothing is sent while idle, yet a closed peer is seen by the liveness check."""
+    peer = FakeDiscord(discord_dir).start()
+    rpc = client()
+    rpc.connect()
+    assert rpc.is_alive()
+    peer.stop()
+    assert not rpc.is_alive()
+    rpc.close()
+
+
+@pytest.mark.parametrize("mode", [Mode.PING_FIRST, Mode.SPLIT_REPLY])
+def test_pings_and_split_replies_do_not_desynchronise(discord_dir: Path, mode: str) -> None:
+    """A PING is answered and skipped; a reply in two pieces is read whole."""
+    peer = FakeDiscord(discord_dir, mode=mode).start()
+    try:
+        rpc = client()
+        rpc.connect()
+        for _ in range(3):
+            assert rpc.update(CARD)["data"]["state"] == CARD.state
+        rpc.close()
+        if mode == Mode.PING_FIRST:
+            deadline = time.monotonic() + 2
+            while peer.pongs < 3 and time.monotonic() < deadline:
+                time.sleep(0.01)  # the peer reads our last answer in its own thread
+            assert peer.pongs == 3
+    finally:
+        peer.stop()
+
+
+def test_abort_cancels_a_waiting_call(discord_dir: Path) -> None:
+    """Quitting must not wait for a handshake that hangs."""
+    peer = FakeDiscord(discord_dir, mode=Mode.HANG_HANDSHAKE).start()
+    rpc = PypresenceClient("1", handshake_timeout=30.0, response_timeout=30.0)
+    errors: list[Exception] = []
+
+    def connect() -> None:
+        try:
+            rpc.connect()
+        except Exception as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=connect)
+    start = time.monotonic()
+    thread.start()
+    time.sleep(0.3)
+    rpc.abort()
+    thread.join(2)
+    assert not thread.is_alive()
+    assert time.monotonic() - start < 1.5
+    assert isinstance(errors[0], AbortedError)
+    peer.stop()
+
+
+def test_no_warnings_about_leaked_loops_or_sockets(
+    discord_dir: Path, recwarn: pytest.WarningsRecorder
+) -> None:
+    """Reconnecting many times leaks no event loop or transport."""
+    import gc
+
+    peer = FakeDiscord(discord_dir).start()
+    try:
+        for _ in range(5):
+            rpc = client()
+            rpc.connect()
+            rpc.update(CARD)
+            rpc.close()
+        gc.collect()
+    finally:
+        peer.stop()
+    leaks = [w for w in recwarn if issubclass(w.category, ResourceWarning)]
+    assert leaks == []

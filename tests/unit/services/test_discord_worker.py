@@ -1,0 +1,200 @@
+"""The Discord worker: throttled, coalesced, reconnecting, honest about its state."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from codex_presence_gui.core.presence import PresenceCard
+from codex_presence_gui.services.discord_client import (
+    ActivityRejectedError,
+    ConnectionLostError,
+    DiscordNotRunningError,
+    InvalidClientIdError,
+)
+from codex_presence_gui.services.discord_worker import (
+    DiscordPresence,
+    DiscordState,
+    DiscordStatus,
+    retry_delay,
+)
+from tests.helpers.fake_presence import FakeDiscordSide
+
+INTERVAL = 0.3  # seconds between frames in these tests (the app uses 4 s)
+
+
+def card(details: str) -> PresenceCard:
+    return PresenceCard(details, "GPT-5.5", "codex-logo", "Codex CLI", None, None, 1_777_885_200)
+
+
+@pytest.fixture
+def side() -> FakeDiscordSide:
+    return FakeDiscordSide()
+
+
+@pytest.fixture
+def presence(side: FakeDiscordSide, qtbot: QtBot) -> Iterator[DiscordPresence]:
+    handle = DiscordPresence("111", side.factory, min_interval_s=INTERVAL)
+    statuses: list[DiscordStatus] = []
+    handle.status_changed.connect(statuses.append)
+    handle.statuses = statuses  # type: ignore[attr-defined]
+    with qtbot.waitSignal(handle.status_changed, timeout=3000):
+        handle.start()
+    yield handle
+    assert handle.stop()
+
+
+def states(handle: DiscordPresence) -> list[DiscordState]:
+    return [s.state for s in handle.statuses]  # type: ignore[attr-defined]
+
+
+def test_connects_and_sends_the_card(
+    presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """The first card goes out at once; the status says connected."""
+    presence.set_card(card("Editing app.py · shop"))
+    qtbot.waitUntil(lambda: side.sent() == [card("Editing app.py · shop")], timeout=3000)
+    qtbot.waitUntil(lambda: presence.status.message == "Discord: connected", timeout=3000)
+    assert DiscordState.CONNECTING in states(presence)
+
+
+def test_bursts_are_coalesced_and_spaced(
+    presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """Ten cards in a burst: the first at once, then only the newest after the interval."""
+    for index in range(10):
+        presence.set_card(card(f"Step {index}"))
+    qtbot.waitUntil(lambda: side.sent()[-1:] == [card("Step 9")], timeout=3000)
+    qtbot.wait(int(INTERVAL * 2000))
+    sent = side.sent()
+    assert sent[0] == card("Step 0")
+    assert sent[-1] == card("Step 9")
+    assert len(sent) == 2
+    times = side.send_times()
+    assert all(b - a >= INTERVAL - 0.01 for a, b in itertools.pairwise(times))
+
+
+def test_identical_cards_and_repeated_idle_are_not_resent(
+    presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """The same card again sends nothing; no session clears once, not every refresh."""
+    presence.set_card(card("A"))
+    qtbot.waitUntil(lambda: len(side.sent()) == 1, timeout=3000)
+    for _ in range(5):
+        presence.set_card(card("A"))
+    presence.set_card(None)
+    qtbot.waitUntil(lambda: side.sent() == [card("A"), None], timeout=3000)
+    for _ in range(5):
+        presence.set_card(None)
+    qtbot.wait(int(INTERVAL * 3000))
+    assert side.sent() == [card("A"), None]
+    assert presence.status.message == "Discord: connected (nothing shown)"
+
+
+def test_not_running_retries_with_backoff_then_resends(side: FakeDiscordSide, qtbot: QtBot) -> None:
+    """Discord absent: 'not running, retrying in N s'; once it is back the card is sent."""
+    side.connect_errors = [DiscordNotRunningError("Discord is not running")] * 2
+    handle = DiscordPresence("111", side.factory, min_interval_s=INTERVAL)
+    seen: list[DiscordStatus] = []
+    handle.status_changed.connect(seen.append)
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: card("A") in side.sent(), timeout=8000)
+        retries = [s for s in seen if s.state is DiscordState.NOT_RUNNING]
+        assert retries
+        assert retries[0].message.startswith("Discord not running, retrying in ")
+        assert retries[0].retry_in is not None
+        assert side.names().count("connect") == 3
+    finally:
+        assert handle.stop()
+
+
+def test_connection_lost_reconnects_and_resends(
+    presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """A broken pipe while sending: reconnect, then the current card is sent again."""
+    presence.set_card(card("A"))
+    qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+    side.update_errors = [ConnectionLostError("Discord closed the connection")]
+    presence.set_card(card("B"))
+    qtbot.waitUntil(lambda: DiscordState.LOST in states(presence), timeout=3000)
+    qtbot.waitUntil(lambda: side.sent()[-1:] == [card("B")], timeout=8000)
+    assert side.names().count("connect") == 2
+
+
+def test_invalid_id_stops_retrying_until_the_id_changes(
+    side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """A refused id is final; a new id is tried at once."""
+    side.connect_errors = [InvalidClientIdError("Discord rejected the client id")]
+    handle = DiscordPresence("bad", side.factory, min_interval_s=INTERVAL)
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.INVALID_ID, timeout=3000)
+        assert "rejected the client id" in handle.status.message
+        qtbot.wait(1500)
+        assert side.names().count("connect") == 1
+        handle.set_client_id("good")
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTED, timeout=3000)
+        assert side.client_ids == ["bad", "good"]
+    finally:
+        assert handle.stop()
+
+
+def test_rejected_card_is_reported_and_not_repeated(
+    presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """Discord refusing the activity is shown with its reason; the same card is not resent."""
+    side.update_errors = [ActivityRejectedError('"details" length must be at least 2')]
+    presence.set_card(card("A"))
+    qtbot.waitUntil(lambda: presence.status.state is DiscordState.REJECTED, timeout=3000)
+    assert presence.status.message.startswith("Discord: rejected the card: ")
+    presence.set_card(card("A"))
+    qtbot.wait(int(INTERVAL * 2000))
+    assert side.names().count("update-failed") == 1
+    presence.set_card(card("B"))
+    qtbot.waitUntil(lambda: side.sent() == [card("B")], timeout=3000)
+
+
+def test_pause_clears_once_and_resume_sends_again(
+    presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """Pausing removes the card and disconnects; resuming publishes the current card."""
+    presence.set_card(card("A"))
+    qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+    presence.set_enabled(False)
+    qtbot.waitUntil(lambda: presence.status.state is DiscordState.PAUSED, timeout=3000)
+    assert side.sent() == [card("A"), None]
+    presence.set_enabled(True)
+    qtbot.waitUntil(lambda: side.sent()[-1:] == [card("A")], timeout=3000)
+
+
+def test_stop_clears_and_finishes_quickly(side: FakeDiscordSide, qtbot: QtBot) -> None:
+    """Quitting clears the card and the thread ends within a second."""
+    import time
+
+    handle = DiscordPresence("111", side.factory, min_interval_s=INTERVAL)
+    handle.start()
+    handle.set_card(card("A"))
+    qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+    start = time.monotonic()
+    assert handle.stop()
+    assert time.monotonic() - start < 1.0
+    assert side.sent() == [card("A"), None]
+    assert side.names()[-1] == "close"
+    assert handle.status.state is DiscordState.OFF
+
+
+def test_backoff_grows_to_thirty_seconds_with_jitter() -> None:
+    """1 s, 2 s, 4 s … capped at 30 s, each within ±20 %."""
+    rng = random.Random(4)
+    delays = [retry_delay(attempt, rng) for attempt in range(8)]
+    for attempt, delay in enumerate(delays):
+        base = min(2**attempt, 30)
+        assert base * 0.8 <= delay <= min(base * 1.2, 30)
+    assert delays[-1] <= 30
