@@ -8,6 +8,7 @@ before the window state is saved.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
@@ -15,12 +16,16 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from codex_presence_gui import APP_ID, APP_NAME, __version__, paths
-from codex_presence_gui.core.dashboard import build_dashboard
+from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
 from codex_presence_gui.core.discovery import resolve_codex_homes
+from codex_presence_gui.core.presence import PresenceSettings, compose_card, preview_lines
 from codex_presence_gui.core.reader import CodexReader
+from codex_presence_gui.services.discord_worker import DiscordPresence
 from codex_presence_gui.services.session_feed import SessionFeed
 from codex_presence_gui.ui.main_window import MainWindow
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
+
+log = logging.getLogger(__name__)
 
 SCREENSHOT_FULL_SIZE = (820, 580)
 SCREENSHOT_COMPACT_SIZE = (340, 380)
@@ -47,17 +52,50 @@ def build_main_window(state: WindowState | None = None) -> MainWindow:
     return MainWindow(state)
 
 
+def connect_discord(
+    feed: SessionFeed, window: MainWindow, presence: DiscordPresence, settings: PresenceSettings
+) -> None:
+    """Each dashboard becomes the desired card; the worker's status shows in the window."""
+
+    def publish(board: Dashboard) -> None:
+        card = compose_card(board.active, board.limits, settings, board.generated_at)
+        presence.set_card(card)
+        window.set_discord_preview(preview_lines(card))
+
+    feed.dashboard_changed.connect(publish)
+    presence.status_changed.connect(lambda status: window.set_discord_status(status.message))
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Show the window, follow the Codex homes live, and run until the user quits."""
+    from codex_presence_gui.discord_commands import resolve_client_id
+
     app = application()
     state = WindowState(paths.config_dir() / "ui.ini")
     window = build_main_window(state)
     feed = SessionFeed(homes_from(args))
     feed.dashboard_changed.connect(window.show_dashboard)
     window.refresh_requested.connect(feed.refresh_now)
-    app.aboutToQuit.connect(feed.stop)
+    presence: DiscordPresence | None = None
+    if args.no_discord:
+        window.set_discord_status("Discord: off (started with --no-discord)")
+    else:
+        client_id, warning = resolve_client_id()
+        if warning:
+            log.warning(warning)
+        presence = DiscordPresence(client_id)
+        connect_discord(feed, window, presence, PresenceSettings())
+
+    def shut_down() -> None:
+        feed.stop()
+        if presence is not None:
+            presence.stop()  # clears the card; bounded to well under 2 s
+
+    app.aboutToQuit.connect(shut_down)
     window.show()
     feed.start()
+    if presence is not None:
+        presence.start()
     return int(app.exec())
 
 

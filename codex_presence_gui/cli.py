@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-v", "--verbose", action="count", default=0, help="log more (repeat for debug)"
     )
+    parser.add_argument(
+        "--no-discord", action="store_true", help="do not publish a Discord status this time"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     status = commands.add_parser(
         "status",
@@ -65,6 +68,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     shot.add_argument("--compact", action="store_true", help="the compact layout")
     _add_homes_option(shot)
+    preview = commands.add_parser(
+        "preview",
+        help="print the Discord card friends would see, without connecting",
+        description="Print the Discord Rich Presence card for the current session.",
+    )
+    preview.add_argument("--json", action="store_true", help="print the activity as JSON")
+    _add_homes_option(preview)
+    check = commands.add_parser(
+        "discord-check",
+        help="send the current card to Discord, wait for its answer, clear it, and report",
+        description=(
+            "Connect to the local Discord client, send the current card, wait for Discord's "
+            "acknowledgement, clear it again and report. Exit codes: 0 success, 2 no Codex home, "
+            "3 Discord not running, 4 client id rejected, 5 card rejected, 6 other failure."
+        ),
+    )
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    _add_homes_option(check)
     return parser
 
 
@@ -129,6 +150,12 @@ def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
         _configure_logging(args.verbose)
     if args.command == "status":
         return run_status(args), True
+    if args.command in ("preview", "discord-check"):
+        from codex_presence_gui import discord_commands
+
+        run = discord_commands.run_preview if args.command == "preview" else None
+        run = run or discord_commands.run_discord_check
+        return run(args), True
     # Only the window needs Qt: import it here so headless commands start fast.
     from codex_presence_gui import app
 

@@ -34,14 +34,11 @@ def codex_home(tmp_path: Path) -> CodexHome:
 def discord_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private runtime folder that is the only place Discord sockets are looked for."""
     import shutil
-    import tempfile
 
+    from codex_presence_gui.services.discord_client import IPC_DIR_ENV
     from tests.helpers.fake_discord import private_runtime_dir
 
     path = private_runtime_dir()
-    for name in ("XDG_RUNTIME_DIR", "TMPDIR", "TMP", "TEMP"):
-        monkeypatch.setenv(name, str(path))
-    monkeypatch.setattr(tempfile, "tempdir", str(path))
-    monkeypatch.setattr("os.getuid", lambda: 2_000_000_000, raising=False)  # no /run/user/<uid>
+    monkeypatch.setenv(IPC_DIR_ENV, str(path))
     yield path
     shutil.rmtree(path, ignore_errors=True)

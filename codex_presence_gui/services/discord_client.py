@@ -86,7 +86,15 @@ class PresenceClient(Protocol):
         """Cancel a call in progress from another thread (the app is quitting)."""
 
 
+#: Look for Discord's socket only in this folder (an unusual setup, or a test's private peer).
+IPC_DIR_ENV = "CODEX_DISCORD_IPC_DIR"
+
+
 def _runtime_dirs() -> Iterator[Path]:
+    only = os.environ.get(IPC_DIR_ENV, "").strip()
+    if only:
+        yield Path(only)
+        return
     seen: set[str] = set()
     candidates = [os.environ.get(name) for name in ("XDG_RUNTIME_DIR", "TMPDIR", "TMP", "TEMP")]
     if hasattr(os, "getuid"):

@@ -259,6 +259,10 @@ class MainWindow(QMainWindow):
         self.discord_status.setText(text)
         self.discord_status.setAccessibleName(text)
 
+    def set_discord_preview(self, lines: list[str]) -> None:
+        """What friends see on Discord, in the Discord line's tooltip."""
+        self.discord_status.setToolTip("Friends on Discord see:\n" + "\n".join(lines))
+
     def show_dashboard(self, dashboard: Dashboard) -> None:
         """Show one refresh of the feed."""
         self.dashboard = dashboard

@@ -226,3 +226,23 @@ def test_no_warnings_about_leaked_loops_or_sockets(
         peer.stop()
     leaks = [w for w in recwarn if issubclass(w.category, ResourceWarning)]
     assert leaks == []
+
+
+def test_standard_locations_are_searched(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Without an override: XDG_RUNTIME_DIR, TMPDIR, … each with Flatpak, Snap and Vesktop."""
+    from codex_presence_gui.services import discord_client
+
+    monkeypatch.delenv(discord_client.IPC_DIR_ENV, raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    for folder in ("run", "run/snap.discord", "run/.flatpak/dev.vencord.Vesktop/xdg-run", "tmp"):
+        (tmp_path / folder).mkdir(parents=True)
+    candidates = [
+        str(p.relative_to(tmp_path))
+        for p in discord_client.socket_candidates()
+        if tmp_path in p.parents
+    ]
+    assert candidates[0] == "run/discord-ipc-0"
+    assert "run/snap.discord/discord-ipc-9" in candidates
+    assert "run/.flatpak/dev.vencord.Vesktop/xdg-run/discord-ipc-0" in candidates
+    assert "tmp/discord-ipc-0" in candidates

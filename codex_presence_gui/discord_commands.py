@@ -1,0 +1,157 @@
+"""The ``preview`` and ``discord-check`` commands: what friends would see, and a real round trip.
+
+NOTE: Qt-free, so that both start fast and run where no display exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
+from codex_presence_gui.core.discovery import resolve_codex_homes
+from codex_presence_gui.core.presence import (
+    CLIENT_ID_ENV,
+    DEFAULT_CLIENT_ID,
+    PresenceCard,
+    PresenceSettings,
+    compose_card,
+    preview_lines,
+)
+from codex_presence_gui.core.reader import CodexReader
+
+EXIT_OK = 0
+EXIT_NO_HOME = 2
+EXIT_NOT_RUNNING = 3
+EXIT_INVALID_ID = 4
+EXIT_REJECTED = 5
+EXIT_FAILED = 6
+
+
+def resolve_client_id(environ: Mapping[str, str] | None = None) -> tuple[str, str | None]:
+    """The Discord application id to use, and a warning when the environment's was unusable."""
+    env = os.environ if environ is None else environ
+    value = env.get(CLIENT_ID_ENV, "").strip()
+    if not value:
+        return DEFAULT_CLIENT_ID, None
+    if value.isdigit():
+        return value, None
+    return DEFAULT_CLIENT_ID, f"{CLIENT_ID_ENV}={value!r} is not a number; using the default id"
+
+
+def _dashboard(args: argparse.Namespace) -> Dashboard | None:
+    homes = resolve_codex_homes([*args.codex_homes, *args.command_homes])
+    board = build_dashboard(CodexReader(homes).refresh())
+    if board.no_home:
+        where = ", ".join(str(home) for home in homes)
+        print(f"No Codex home found (looked in {where}).", file=sys.stderr)
+        return None
+    return board
+
+
+def current_card(board: Dashboard, settings: PresenceSettings) -> PresenceCard | None:
+    """The card for the dashboard's active session and the account's limits."""
+    return compose_card(board.active, board.limits, settings, board.generated_at)
+
+
+def run_preview(args: argparse.Namespace) -> int:
+    """Print the card friends would see now, without connecting to Discord."""
+    board = _dashboard(args)
+    if board is None:
+        return EXIT_NO_HOME
+    card = current_card(board, PresenceSettings())
+    client_id, warning = resolve_client_id()
+    if args.json:
+        document = {
+            "client_id": client_id,
+            "activity": card.to_activity() if card is not None else None,
+            "lines": preview_lines(card),
+            "session_id": board.active.session_id if board.active else None,
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        print("Friends on Discord would see:")
+        for line in preview_lines(card):
+            print(f"  {line}")
+    if warning:
+        print(warning, file=sys.stderr)
+    return EXIT_OK
+
+
+def run_discord_check(args: argparse.Namespace) -> int:
+    """Connect to Discord, send the current card, read the answer, clear, and report."""
+    from codex_presence_gui.services.discord_client import (
+        ActivityRejectedError,
+        DiscordIPCError,
+        DiscordNotRunningError,
+        InvalidClientIdError,
+        PypresenceClient,
+    )
+
+    board = _dashboard(args)
+    if board is None:
+        return EXIT_NO_HOME
+    card = current_card(board, PresenceSettings())
+    client_id, warning = resolve_client_id()
+    report: dict[str, Any] = {
+        "client_id": client_id,
+        "socket": None,
+        "user": None,
+        "sent": card.to_activity() if card is not None else None,
+        "reply": None,
+        "cleared": False,
+        "ok": False,
+        "error": None,
+    }
+    client = PypresenceClient(client_id)
+    code = EXIT_OK
+    try:
+        client.connect()
+        report["socket"] = client.ipc_path
+        user = (client.ready or {}).get("data", {}).get("user") or {}
+        report["user"] = user.get("global_name") or user.get("username")
+        if card is not None:
+            reply = client.update(card)
+            report["reply"] = reply.get("data")
+        client.clear()
+        report["cleared"] = True
+        report["ok"] = True
+    except DiscordNotRunningError:
+        code, report["error"] = EXIT_NOT_RUNNING, "Discord is not running"
+    except InvalidClientIdError:
+        code, report["error"] = EXIT_INVALID_ID, f"Discord rejected the client id {client_id}"
+    except ActivityRejectedError as error:
+        code, report["error"] = EXIT_REJECTED, f"Discord rejected the card: {error}"
+    except DiscordIPCError as error:
+        code, report["error"] = EXIT_FAILED, f"Talking to Discord failed: {error}"
+    finally:
+        client.close()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _print_check(report, card)
+    if warning:
+        print(warning, file=sys.stderr)
+    return code
+
+
+def _print_check(report: dict[str, Any], card: PresenceCard | None) -> None:
+    if not report["ok"]:
+        print(report["error"] + ".", file=sys.stderr)
+        return
+    who = f" as {report['user']}" if report["user"] else ""
+    print(f"Connected to Discord at {report['socket']}{who} (application {report['client_id']}).")
+    if card is None:
+        print("Nothing to show right now; sent a clear.")
+    else:
+        print("Sent:")
+        for line in preview_lines(card):
+            print(f"  {line}")
+        reply = report["reply"] or {}
+        name = reply.get("name") if isinstance(reply, dict) else None
+        print("Discord accepted it" + (f" and shows it under {name!r}." if name else "."))
+    print("Cleared the card again.")

@@ -1,0 +1,223 @@
+"""Against a real Discord IPC peer (arRPC): the card arrives, survives restarts, is spaced
+politely, is cleared on quit, and never carries secrets from the logs."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from codex_presence_gui.cli import main
+from codex_presence_gui.core.dashboard import build_dashboard
+from codex_presence_gui.core.presence import (
+    DEFAULT_CLIENT_ID,
+    PresenceCard,
+    PresenceSettings,
+    compose_card,
+)
+from codex_presence_gui.core.reader import CodexReader
+from codex_presence_gui.services.discord_client import PypresenceClient
+from codex_presence_gui.services.discord_worker import DiscordPresence, DiscordState
+from tests.helpers import rollout as r
+from tests.helpers.arrpc import ArRPC, missing_reason
+from tests.helpers.rollout import CodexHome
+
+pytestmark = [
+    pytest.mark.skipif(missing_reason() is not None, reason=missing_reason() or ""),
+    pytest.mark.slow,
+]
+
+
+def card(details: str) -> PresenceCard:
+    return PresenceCard(
+        details,
+        "GPT-5.5 · 1.2K | 3.4K | 52.4K tokens",
+        "codex-logo",
+        "Codex CLI",
+        "openai",
+        "Editing",
+        1_777_885_200,
+    )
+
+
+@pytest.fixture
+def arrpc(discord_dir: Path) -> Iterator[ArRPC]:
+    peer = ArRPC(discord_dir, DEFAULT_CLIENT_ID).start()
+    yield peer
+    peer.stop()
+
+
+def test_the_card_arrives_with_its_fields(arrpc: ArRPC) -> None:
+    """What we send is what arRPC received, field by field; then a clear."""
+    client = PypresenceClient(DEFAULT_CLIENT_ID)
+    client.connect()
+    reply = client.update(card("Editing app.py · shop"))
+    client.clear()
+    client.close()
+    assert reply["data"]["name"] == "Codex"
+    deadline = time.monotonic() + 3
+    while len(arrpc.set_activities()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (_, sent), (_, cleared) = arrpc.set_activities()
+    assert sent is not None
+    assert sent["details"] == "Editing app.py · shop"
+    assert sent["state"] == "GPT-5.5 · 1.2K | 3.4K | 52.4K tokens"
+    assert sent["timestamps"] == {"start": 1_777_885_200}
+    assert sent["assets"] == {
+        "large_image": "codex-logo",
+        "large_text": "Codex CLI",
+        "small_image": "openai",
+        "small_text": "Editing",
+    }
+    assert cleared is None
+
+
+def test_killed_and_restarted_peer_gets_the_card_back(arrpc: ArRPC, qtbot: QtBot) -> None:
+    """Discord quits: the status says so and retries; it returns: the card is sent again."""
+    presence = DiscordPresence(DEFAULT_CLIENT_ID)
+    messages: list[str] = []
+    presence.status_changed.connect(lambda status: messages.append(status.message))
+    presence.set_card(card("Editing app.py · shop"))
+    presence.start()
+    try:
+        qtbot.waitUntil(lambda: len(arrpc.set_activities()) == 1, timeout=5000)
+        arrpc.stop(signal.SIGKILL)
+        presence.set_card(card("Running cargo test · shop"))  # the send finds the pipe broken
+        qtbot.waitUntil(
+            lambda: any(
+                m.startswith(
+                    ("Discord connection lost, retrying in", "Discord not running, retrying in")
+                )
+                for m in messages
+            ),
+            timeout=8000,
+        )
+        assert presence.status.state in (DiscordState.LOST, DiscordState.NOT_RUNNING)
+        arrpc.start()
+        qtbot.waitUntil(
+            lambda: any(
+                a and a["details"] == "Running cargo test · shop" for _, a in arrpc.set_activities()
+            ),
+            timeout=40000,
+        )
+        qtbot.waitUntil(lambda: presence.status.state is DiscordState.CONNECTED, timeout=3000)
+    finally:
+        assert presence.stop()
+
+
+def test_rapid_updates_are_spaced_four_seconds_apart(arrpc: ArRPC, qtbot: QtBot) -> None:
+    """Ten cards in a burst: one frame at once, then only the newest, at least 4 s later."""
+    presence = DiscordPresence(DEFAULT_CLIENT_ID)
+    presence.start()
+    try:
+        for index in range(10):
+            presence.set_card(card(f"Step {index} · shop"))
+        qtbot.waitUntil(
+            lambda: any(a and a["details"] == "Step 9 · shop" for _, a in arrpc.set_activities()),
+            timeout=9000,
+        )
+        qtbot.wait(1000)
+        frames = arrpc.set_activities()
+        assert [a["details"] for _, a in frames if a] == ["Step 0 · shop", "Step 9 · shop"]
+        times = [at for at, _ in frames]
+        assert all(b - a >= 3.8 for a, b in itertools.pairwise(times))
+    finally:
+        assert presence.stop()
+
+
+def test_quit_clears_the_card(arrpc: ArRPC, qtbot: QtBot) -> None:
+    """Stopping sends a clear (and finishes within a second)."""
+    presence = DiscordPresence(DEFAULT_CLIENT_ID)
+    presence.set_card(card("Editing app.py · shop"))
+    presence.start()
+    qtbot.waitUntil(lambda: len(arrpc.set_activities()) == 1, timeout=5000)
+    start = time.monotonic()
+    assert presence.stop()
+    assert time.monotonic() - start < 1.0
+    deadline = time.monotonic() + 3
+    while len(arrpc.set_activities()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert arrpc.set_activities()[-1][1] is None
+
+
+def test_secrets_in_the_logs_never_reach_discord(
+    arrpc: ArRPC, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """Commands with tokens, URLs with credentials and private paths stay on this computer."""
+    now = time.time()
+    session_id = "019de1a2-0000-7000-8000-00000000beef"
+    codex_home.write(
+        session_id,
+        [
+            r.session_meta(now - 100, session_id, cwd="/home/alice/acme-secret-merger"),
+            r.turn_context(now - 99, cwd="/home/alice/acme-secret-merger"),
+            r.token_count(now - 50, r.usage(1000, 0, 10), None, r.limits()),
+            r.exec_call(
+                now - 40,
+                "c1",
+                "curl -H 'Authorization: Bearer sk-live-SECRET123' https://user:pw@internal.example.com/api",
+            ),
+            r.call_output(now - 39, "c1", "TOKEN=SECRET123"),
+            r.exec_call(now - 5, "c2", "cat /home/alice/acme-secret-merger/.env"),
+        ],
+        started=now - 100,
+        mtime=now - 5,
+    )
+    board = build_dashboard(CodexReader([codex_home.root]).refresh())
+    settings = PresenceSettings(show_project=False)
+    composed = compose_card(board.active, board.limits, settings, board.generated_at)
+    presence = DiscordPresence(DEFAULT_CLIENT_ID)
+    presence.set_card(composed)
+    presence.start()
+    try:
+        qtbot.waitUntil(lambda: len(arrpc.set_activities()) == 1, timeout=5000)
+    finally:
+        assert presence.stop()
+    received = json.dumps([m for _, m in arrpc.poll()])
+    assert "Reading" in received
+    for secret in (
+        "SECRET123",
+        "sk-live",
+        "internal.example.com",
+        "alice",
+        "acme-secret",
+        ".env",
+        "pw@",
+    ):
+        assert secret not in received
+
+
+def test_discord_check_round_trip(
+    arrpc: ArRPC, codex_home: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`discord-check` sends the current card, reads Discord's answer, clears, exits 0."""
+    now = time.time()
+    session_id = "019de1a2-0000-7000-8000-00000000c0de"
+    codex_home.write(
+        session_id,
+        [
+            r.session_meta(now - 100, session_id, cwd="/w/shop"),
+            r.turn_context(now - 99),
+            r.token_count(now - 5, r.usage(1000, 0, 10), None, r.limits()),
+            r.exec_call(now - 2, "c1", "cargo test"),
+        ],
+        started=now - 100,
+        mtime=now - 2,
+    )
+    code = main(["discord-check", "--json", "--codex-home", str(codex_home.root)])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert report["ok"] is True
+    assert report["sent"]["details"] == "Running cargo test · shop (main)"
+    assert report["reply"]["name"] == "Codex"
+    assert report["cleared"] is True
+    deadline = time.monotonic() + 3
+    while len(arrpc.set_activities()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [a is None for _, a in arrpc.set_activities()] == [False, True]
