@@ -86,9 +86,11 @@ class DiscordWorker(QObject):
         *,
         enabled: bool = True,
         min_interval_s: float = MIN_SEND_INTERVAL_S,
+        liveness_interval_ms: int = LIVENESS_INTERVAL_MS,
         seed: int | None = None,
     ) -> None:
         super().__init__()
+        self._liveness_interval_ms = liveness_interval_ms
         self._client_id = client_id
         self._factory: ClientFactory = client_factory or (lambda cid: PypresenceClient(cid))
         self._enabled = enabled
@@ -113,7 +115,7 @@ class DiscordWorker(QObject):
         self._send_timer = self._timer(self._flush, single=True)
         self._retry_timer = self._timer(self._connect, single=True)
         self._alive_timer = self._timer(self._check_alive, single=False)
-        self._alive_timer.setInterval(LIVENESS_INTERVAL_MS)
+        self._alive_timer.setInterval(self._liveness_interval_ms)
         if self._enabled:
             self._connect()
         else:
@@ -327,11 +329,16 @@ class DiscordPresence(QObject):
         *,
         enabled: bool = True,
         min_interval_s: float = MIN_SEND_INTERVAL_S,
+        liveness_interval_ms: int = LIVENESS_INTERVAL_MS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         worker = DiscordWorker(
-            client_id, client_factory, enabled=enabled, min_interval_s=min_interval_s
+            client_id,
+            client_factory,
+            enabled=enabled,
+            min_interval_s=min_interval_s,
+            liveness_interval_ms=liveness_interval_ms,
         )
         thread = QThread()
         thread.setObjectName("discord")

@@ -221,3 +221,55 @@ def test_discord_check_round_trip(
     while len(arrpc.set_activities()) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert [a is None for _, a in arrpc.set_activities()] == [False, True]
+
+
+def test_the_app_publishes_the_active_session(
+    arrpc: ArRPC, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """Window, feed and presence wired as the app does: the card follows the session."""
+    from codex_presence_gui.app import connect_discord
+    from codex_presence_gui.services.session_feed import SessionFeed
+    from codex_presence_gui.ui.main_window import MainWindow
+
+    now = time.time()
+    session_id = "019de1a2-0000-7000-8000-00000000feed"
+    path = codex_home.write(
+        session_id,
+        [
+            r.session_meta(now - 100, session_id, cwd="/w/shop"),
+            r.turn_context(now - 99),
+            r.token_count(now - 5, r.usage(1000, 0, 10), None, r.limits()),
+            r.exec_call(now - 2, "c1", "cargo test"),
+        ],
+        started=now - 100,
+        mtime=now - 2,
+    )
+    window = MainWindow()
+    qtbot.addWidget(window)
+    feed = SessionFeed([codex_home.root])
+    presence = DiscordPresence(DEFAULT_CLIENT_ID)
+    feed.dashboard_changed.connect(window.show_dashboard)
+    connect_discord(feed, window, presence, PresenceSettings())
+    feed.start()
+    presence.start()
+    try:
+        qtbot.waitUntil(
+            lambda: any(
+                a and a["details"] == "Running cargo test · shop (main)"
+                for _, a in arrpc.set_activities()
+            ),
+            timeout=8000,
+        )
+        qtbot.waitUntil(lambda: window.discord_status.text() == "Discord: connected", timeout=3000)
+        assert "Running cargo test · shop (main)" in window.discord_status.toolTip()
+        CodexHome.append(path, [r.call_output(time.time(), "c1"), r.assistant(time.time(), "done")])
+        qtbot.waitUntil(
+            lambda: any(
+                a and a["details"] == "Waiting for input · shop (main)"
+                for _, a in arrpc.set_activities()
+            ),
+            timeout=10000,
+        )
+    finally:
+        feed.stop()
+        assert presence.stop()

@@ -198,3 +198,21 @@ def test_backoff_grows_to_thirty_seconds_with_jitter() -> None:
         base = min(2**attempt, 30)
         assert base * 0.8 <= delay <= min(base * 1.2, 30)
     assert delays[-1] <= 30
+
+
+def test_discord_quitting_while_idle_is_noticed(side: FakeDiscordSide, qtbot: QtBot) -> None:
+    """Nothing to send, yet the periodic check sees Discord gone and starts reconnecting."""
+    handle = DiscordPresence("111", side.factory, min_interval_s=INTERVAL, liveness_interval_ms=100)
+    handle.start()
+    try:
+        handle.set_card(card("A"))
+        qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+        side.alive = False
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.LOST, timeout=3000)
+        assert handle.status.message.startswith("Discord connection lost, retrying in ")
+        side.alive = True
+        qtbot.waitUntil(
+            lambda: side.sent()[-1:] == [card("A")] and len(side.sent()) == 2, timeout=5000
+        )
+    finally:
+        assert handle.stop()
