@@ -159,6 +159,13 @@ def _small_image(settings: PresenceSettings, kind: ActivityKind) -> str:
     return dict(settings.small_images).get(kind, DEFAULT_SMALL_IMAGE)
 
 
+def _plain_card(
+    details: str, state: str | None, settings: PresenceSettings, start: int | None
+) -> PresenceCard:
+    """A card with the Codex picture only (no session details)."""
+    return PresenceCard(details, state, settings.large_image, "Codex", None, None, start)
+
+
 def compose_card(
     active: CodexSessionSnapshot | None,
     limits: LimitSnapshot | None,
@@ -174,27 +181,11 @@ def compose_card(
         state = None
         if settings.show_limits and not settings.privacy_mode:
             state = join_parts(limits_parts(limits, now))
-        return PresenceCard(
-            details=IDLE_DETAILS,
-            state=state,
-            large_image=settings.large_image,
-            large_text="Codex",
-            small_image=None,
-            small_text=None,
-            start=None,
-        )
+        return _plain_card(IDLE_DETAILS, state, settings, None)
     start = int(active.started_at) if active.started_at and active.started_at >= 1 else None
     activity = active.activity
     if settings.privacy_mode:
-        return PresenceCard(
-            details=PRIVATE_DETAILS,
-            state=PRIVATE_STATE,
-            large_image=settings.large_image,
-            large_text="Codex",
-            small_image=None,
-            small_text=None,
-            start=start,
-        )
+        return _plain_card(PRIVATE_DETAILS, PRIVATE_STATE, settings, start)
     if activity is not None:
         label = activity.kind.label
         if settings.show_activity_target and activity.target:

@@ -14,6 +14,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
@@ -327,19 +328,12 @@ class DiscordPresence(QObject):
         client_id: str,
         client_factory: ClientFactory | None = None,
         *,
-        enabled: bool = True,
-        min_interval_s: float = MIN_SEND_INTERVAL_S,
-        liveness_interval_ms: int = LIVENESS_INTERVAL_MS,
         parent: QObject | None = None,
+        **options: Any,
     ) -> None:
+        """``options`` go to ``DiscordWorker`` (``enabled``, ``min_interval_s``, …)."""
         super().__init__(parent)
-        worker = DiscordWorker(
-            client_id,
-            client_factory,
-            enabled=enabled,
-            min_interval_s=min_interval_s,
-            liveness_interval_ms=liveness_interval_ms,
-        )
+        worker = DiscordWorker(client_id, client_factory, **options)
         thread = QThread()
         thread.setObjectName("discord")
         worker.moveToThread(thread)
