@@ -68,7 +68,7 @@ def connect_discord(
 
 def run_app(args: argparse.Namespace) -> int:
     """Show the window, follow the Codex homes live, and run until the user quits."""
-    from codex_presence_gui.discord_commands import resolve_client_id
+    from codex_presence_gui.discord_commands import resolve_client_id, settings_from
 
     app = application()
     state = WindowState(paths.config_dir() / "ui.ini")
@@ -84,7 +84,7 @@ def run_app(args: argparse.Namespace) -> int:
         if warning:
             log.warning(warning)
         presence = DiscordPresence(client_id)
-        connect_discord(feed, window, presence, PresenceSettings())
+        connect_discord(feed, window, presence, settings_from(args))
 
     def shut_down() -> None:
         feed.stop()

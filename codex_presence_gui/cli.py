@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-discord", action="store_true", help="do not publish a Discord status this time"
     )
+    parser.add_argument(
+        "--private",
+        action="store_true",
+        help='Discord shows only "Using Codex / In a coding session", nothing about the work',
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     status = commands.add_parser(
         "status",

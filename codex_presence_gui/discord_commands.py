@@ -53,6 +53,11 @@ def _dashboard(args: argparse.Namespace) -> Dashboard | None:
     return board
 
 
+def settings_from(args: argparse.Namespace) -> PresenceSettings:
+    """The card settings asked for on the command line."""
+    return PresenceSettings(privacy_mode=bool(getattr(args, "private", False)))
+
+
 def current_card(board: Dashboard, settings: PresenceSettings) -> PresenceCard | None:
     """The card for the dashboard's active session and the account's limits."""
     return compose_card(board.active, board.limits, settings, board.generated_at)
@@ -63,7 +68,7 @@ def run_preview(args: argparse.Namespace) -> int:
     board = _dashboard(args)
     if board is None:
         return EXIT_NO_HOME
-    card = current_card(board, PresenceSettings())
+    card = current_card(board, settings_from(args))
     client_id, warning = resolve_client_id()
     if args.json:
         document = {
@@ -95,7 +100,7 @@ def run_discord_check(args: argparse.Namespace) -> int:
     board = _dashboard(args)
     if board is None:
         return EXIT_NO_HOME
-    card = current_card(board, PresenceSettings())
+    card = current_card(board, settings_from(args))
     client_id, warning = resolve_client_id()
     report: dict[str, Any] = {
         "client_id": client_id,

@@ -155,3 +155,35 @@ def test_module_entry_point_exits_with_status(tmp_path: Path) -> None:
     )
     assert result.returncode == EXIT_NO_HOME
     assert "No Codex home found" in result.stderr
+
+
+def test_preview_prints_the_card(codex_home: CodexHome, capsys: pytest.CaptureFixture[str]) -> None:
+    """`preview` shows what friends would see; `--private` hides the work."""
+    live_session(codex_home)
+    assert main(["preview", "--codex-home", str(codex_home.root)]) == 0
+    out = capsys.readouterr().out
+    assert "Running cargo test · shop (main)" in out
+    assert "GPT-5.3-Codex · 26.4K | 26.4K | 52.4K tokens · 5h 77% left · weekly 59% left" in out
+    assert main(["--private", "preview", "--json", "--codex-home", str(codex_home.root)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["activity"]["details"] == "Using Codex"
+    assert document["activity"]["state"] == "In a coding session"
+    assert document["client_id"] == "1470480085453770854"
+
+
+def test_discord_check_without_discord(
+    codex_home: CodexHome,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """No Discord: a plain message and exit code 3; a bad id in the environment is reported."""
+    from codex_presence_gui.services.discord_client import IPC_DIR_ENV
+
+    live_session(codex_home)
+    monkeypatch.setenv(IPC_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv("CODEX_DISCORD_CLIENT_ID", "not-a-number")
+    assert main(["discord-check", "--codex-home", str(codex_home.root)]) == 3
+    err = capsys.readouterr().err
+    assert "Discord is not running." in err
+    assert "CODEX_DISCORD_CLIENT_ID='not-a-number' is not a number" in err
