@@ -1,8 +1,9 @@
-"""Composition root: the Qt application, the session feed and the main window, wired together.
+"""Composition root: one instance, settings, window, session feed, Discord and tray, wired.
 
-Start-up order: application object, window state, window (shown at once, in its loading
-state), then the feed, whose first read runs in its own thread. On quit the feed is stopped
-before the window state is saved.
+Start-up order: logging; the QApplication; Qt messages and uncaught exceptions routed to the
+log; the single-instance check (a second launch hands over and exits here); settings; the
+window (shown at once, in its loading state); the feed, whose first read runs in its own
+thread; the Discord worker; the tray. On quit everything stops in reverse, within 2 s.
 """
 
 from __future__ import annotations
@@ -11,24 +12,44 @@ import argparse
 import logging
 import os
 import sys
+import time
+import traceback
+from dataclasses import replace
 from pathlib import Path
+from types import TracebackType
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from codex_presence_gui import APP_ID, APP_NAME, __version__, paths
+from codex_presence_gui import APP_ID, APP_NAME, __version__, logging_setup, paths
+from codex_presence_gui.core.autostart import set_launch_at_login
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
 from codex_presence_gui.core.discovery import resolve_codex_homes
-from codex_presence_gui.core.presence import PresenceSettings, compose_card, preview_lines
+from codex_presence_gui.core.presence import (
+    CLIENT_ID_ENV,
+    PresenceSettings,
+    compose_card,
+    preview_lines,
+)
 from codex_presence_gui.core.reader import CodexReader
+from codex_presence_gui.core.settings import SETTINGS_FILE, Settings
+from codex_presence_gui.services import qt_logging
 from codex_presence_gui.services.discord_worker import DiscordPresence
 from codex_presence_gui.services.session_feed import SessionFeed
+from codex_presence_gui.services.settings_store import SettingsStore
+from codex_presence_gui.services.single_instance import Outcome, SingleInstance, server_name
 from codex_presence_gui.ui.main_window import MainWindow
+from codex_presence_gui.ui.settings_dialog import SettingsDialog
+from codex_presence_gui.ui.theme import apply_theme
+from codex_presence_gui.ui.tray import Tray, tray_available
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
 
 log = logging.getLogger(__name__)
 
 SCREENSHOT_FULL_SIZE = (820, 580)
 SCREENSHOT_COMPACT_SIZE = (340, 380)
+#: Each of the feed and the Discord worker gets this long to stop on quit.
+STOP_TIMEOUT_MS = 900
 
 
 def application() -> QApplication:
@@ -41,10 +62,11 @@ def application() -> QApplication:
     return app
 
 
-def homes_from(args: argparse.Namespace) -> tuple[Path, ...]:
-    """The Codex homes asked for on the command line, else the default."""
+def homes_from(args: argparse.Namespace, settings: Settings | None = None) -> tuple[Path, ...]:
+    """The Codex homes: the command line's, else the settings', else the default."""
     extra = getattr(args, "command_homes", None) or []
-    return resolve_codex_homes([*args.codex_homes, *extra])
+    configured = settings.codex_homes if settings is not None else ()
+    return resolve_codex_homes([*args.codex_homes, *extra], configured)
 
 
 def build_main_window(state: WindowState | None = None) -> MainWindow:
@@ -52,50 +74,256 @@ def build_main_window(state: WindowState | None = None) -> MainWindow:
     return MainWindow(state)
 
 
-def connect_discord(
-    feed: SessionFeed, window: MainWindow, presence: DiscordPresence, settings: PresenceSettings
-) -> None:
-    """Each dashboard becomes the desired card; the worker's status shows in the window."""
+def offscreen() -> bool:
+    """True under the offscreen platform (tests, screenshots): no dialogs then."""
+    app = QApplication.instance()
+    name = app.platformName() if isinstance(app, QApplication) else ""
+    return name == "offscreen" or os.environ.get("QT_QPA_PLATFORM") == "offscreen"
 
-    def publish(board: Dashboard) -> None:
-        card = compose_card(board.active, board.limits, settings, board.generated_at)
-        presence.set_card(card)
-        window.set_discord_preview(preview_lines(card))
 
-    feed.dashboard_changed.connect(publish)
-    presence.status_changed.connect(lambda status: window.set_discord_status(status.message))
+class ErrorReporter:
+    """``sys.excepthook``: log the traceback, tell the user briefly, keep running."""
+
+    def __init__(self, log_path: Path | None) -> None:
+        self.log_path = log_path
+        self._last_dialog = 0.0
+
+    def __call__(
+        self,
+        kind: type[BaseException],
+        error: BaseException,
+        trace: TracebackType | None,
+    ) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, trace)
+            return
+        text = "".join(traceback.format_exception(kind, error, trace))
+        log.error("unexpected error:\n%s", text)
+        if offscreen() or time.monotonic() - self._last_dialog < 10:
+            return
+        self._last_dialog = time.monotonic()
+        where = f"\n\nDetails are in {self.log_path}." if self.log_path else ""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            APP_NAME,
+            f"Something went wrong: {error}{where}\n\nThe app keeps running.",
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+
+class AppShell(QObject):
+    """The running app: owns the pieces and applies settings to them live."""
+
+    def __init__(
+        self,
+        app: QApplication,
+        args: argparse.Namespace,
+        instance: SingleInstance,
+        log_path: Path | None,
+    ) -> None:
+        super().__init__()
+        self.app = app
+        self.args = args
+        self.instance = instance
+        self.store = SettingsStore(paths.config_dir() / SETTINGS_FILE)
+        settings = self.store.settings
+        apply_theme(app, settings.theme)
+        self.window = MainWindow(
+            WindowState(paths.config_dir() / "ui.ini"), always_on_top=settings.always_on_top
+        )
+        self.window.log_folder = log_path.parent if log_path else paths.log_dir()
+        self.dashboard: Dashboard | None = None
+        self.feed = self._new_feed(settings)
+        self.presence = self._new_presence(settings)
+        self.tray: Tray | None = None
+        if tray_available():
+            self.tray = Tray(
+                self.window,
+                on_top=self.window.on_top_action,
+                pause_discord=self.window.pause_discord_action,
+                open_settings=self.open_settings,
+                quit_app=self.quit,
+            )
+        self.window.close_to_tray = settings.close_to_tray and self.tray is not None
+        self.window.refresh_requested.connect(lambda: self.feed.refresh_now())
+        self.window.settings_requested.connect(self.open_settings)
+        self.window.quit_requested.connect(self.quit)
+        self.window.always_on_top_changed.connect(self._remember_on_top)
+        self.window.discord_paused_changed.connect(self._pause_discord)
+        self.instance.activate_requested.connect(self.window.bring_to_front)
+        self.instance.replace_requested.connect(self.quit)
+        self.store.changed.connect(self.apply_settings)
+        self._applied = settings
+        app.aboutToQuit.connect(self.shutdown)
+        self._stopped = False
+
+    # -- start and stop -----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Show the window (or keep it minimized), start reading and publishing."""
+        settings = self.store.settings
+        minimized = bool(self.args.minimized) or settings.start_minimized
+        if self.tray is not None:
+            self.tray.show()
+        if minimized and self.window.close_to_tray:
+            pass  # only the tray icon: the window opens from there
+        elif minimized:
+            self.window.showMinimized()
+        else:
+            self.window.show()
+        self.feed.start()
+        if self.presence is not None:
+            self.presence.start()
+        if self.store.load_message:
+            self._tell(self.store.load_message)
+        log.info("%s %s started (primary instance)", APP_NAME, __version__)
+
+    def quit(self) -> None:
+        """Quit from anywhere (menu, tray, another launch with --replace)."""
+        self.app.quit()
+
+    def shutdown(self) -> None:
+        """Stop the feed and the Discord worker (card cleared), save, release the instance."""
+        if self._stopped:
+            return
+        self._stopped = True
+        started = time.monotonic()
+        if self.window.state is not None:
+            self.window.state.save_geometry(self.window)
+        self.feed.stop(STOP_TIMEOUT_MS)
+        if self.presence is not None:
+            self.presence.stop(STOP_TIMEOUT_MS)
+        if self.tray is not None:
+            self.tray.hide()
+        self.instance.release()
+        log.info("stopped in %.0f ms", (time.monotonic() - started) * 1000)
+
+    # -- settings -----------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        """The settings dialog; applied settings take effect at once."""
+
+        def preview(presence: PresenceSettings) -> list[str]:
+            board = self.dashboard
+            if board is None:
+                return ["(waiting for the first read of your Codex logs)"]
+            card = compose_card(board.active, board.limits, presence, board.generated_at)
+            return preview_lines(card)
+
+        dialog = SettingsDialog(
+            self.store.settings, preview, tray_available=self.tray is not None, parent=self.window
+        )
+        dialog.applied.connect(self._save_settings)
+        dialog.open()
+
+    def _save_settings(self, settings: Settings) -> None:
+        error = self.store.update(settings)
+        if error:
+            self._tell(error)
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Apply new settings live, without a restart."""
+        apply_theme(self.app, settings.theme)
+        if self.window.always_on_top != settings.always_on_top:
+            self.window.set_always_on_top(settings.always_on_top)
+        self.window.close_to_tray = settings.close_to_tray and self.tray is not None
+        homes = homes_from(self.args, settings)
+        interval = int(settings.refresh_interval_s * 1000)
+        if homes != self.feed.homes or interval != self.feed.poll_interval_ms:
+            self.feed.stop(STOP_TIMEOUT_MS)
+            self.feed = self._new_feed(settings)
+            self.feed.start()
+        if self.presence is not None:
+            self.presence.set_client_id(settings.discord_client_id)
+            self.presence.set_enabled(
+                settings.discord_enabled and not self.window.pause_discord_action.isChecked()
+            )
+            if self.dashboard is not None:
+                self._publish(self.dashboard)
+        if settings.launch_at_login != self._applied.launch_at_login:
+            problem = set_launch_at_login(settings.launch_at_login)
+            if problem:
+                self._tell(problem)
+        self._applied = settings
+
+    def _remember_on_top(self, on: bool) -> None:
+        if self.store.settings.always_on_top != on:
+            self._save_settings(replace(self.store.settings, always_on_top=on))
+
+    def _pause_discord(self, paused: bool) -> None:
+        if self.presence is not None:
+            self.presence.set_enabled(self.store.settings.discord_enabled and not paused)
+
+    # -- pieces -------------------------------------------------------------------------
+
+    def _new_feed(self, settings: Settings) -> SessionFeed:
+        feed = SessionFeed(
+            homes_from(self.args, settings),
+            poll_interval_ms=int(settings.refresh_interval_s * 1000),
+            parent=self,
+        )
+        feed.dashboard_changed.connect(self._show)
+        return feed
+
+    def _new_presence(self, settings: Settings) -> DiscordPresence | None:
+        if self.args.no_discord:
+            self.window.set_discord_status("Discord: off (started with --no-discord)")
+            self.window.pause_discord_action.setEnabled(False)
+            return None
+        client_id = os.environ.get(CLIENT_ID_ENV, "").strip() or settings.discord_client_id
+        if not client_id.isdigit():
+            log.warning("%s=%r is not a number; using the settings' id", CLIENT_ID_ENV, client_id)
+            client_id = settings.discord_client_id
+        presence = DiscordPresence(client_id, enabled=settings.discord_enabled, parent=self)
+        presence.status_changed.connect(
+            lambda status: self.window.set_discord_status(status.message)
+        )
+        return presence
+
+    def _show(self, board: Dashboard) -> None:
+        self.dashboard = board
+        self.window.show_dashboard(board)
+        if self.tray is not None:
+            self.tray.show_dashboard(board)
+        self._publish(board)
+
+    def _publish(self, board: Dashboard) -> None:
+        presence_settings = self.store.settings.presence()
+        if getattr(self.args, "private", False):
+            presence_settings = replace(presence_settings, privacy_mode=True)
+        card = compose_card(board.active, board.limits, presence_settings, board.generated_at)
+        self.window.set_discord_preview(preview_lines(card))
+        if self.presence is not None:
+            self.presence.set_card(card)
+
+    def _tell(self, message: str) -> None:
+        """Say something once, without blocking."""
+        self.window.statusBar().showMessage(message, 30_000)
+        if not offscreen():
+            QMessageBox.information(self.window, APP_NAME, message)
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """Show the window, follow the Codex homes live, and run until the user quits."""
-    from codex_presence_gui.discord_commands import resolve_client_id, settings_from
-
+    """Run the window until the user quits; a second launch hands over and returns at once."""
+    log_path = logging_setup.configure(paths.log_dir(), args.verbose)
     app = application()
-    state = WindowState(paths.config_dir() / "ui.ini")
-    window = build_main_window(state)
-    feed = SessionFeed(homes_from(args))
-    feed.dashboard_changed.connect(window.show_dashboard)
-    window.refresh_requested.connect(feed.refresh_now)
-    presence: DiscordPresence | None = None
-    if args.no_discord:
-        window.set_discord_status("Discord: off (started with --no-discord)")
-    else:
-        client_id, warning = resolve_client_id()
-        if warning:
-            log.warning(warning)
-        presence = DiscordPresence(client_id)
-        connect_discord(feed, window, presence, settings_from(args))
-
-    def shut_down() -> None:
-        feed.stop()
-        if presence is not None:
-            presence.stop()  # clears the card; bounded to well under 2 s
-
-    app.aboutToQuit.connect(shut_down)
-    window.show()
-    feed.start()
-    if presence is not None:
-        presence.start()
+    qt_logging.install()
+    sys.excepthook = ErrorReporter(log_path)
+    instance = SingleInstance(paths.state_dir() / "instance.lock", server_name(paths.config_dir()))
+    started = instance.start(replace=bool(args.replace))
+    if started.outcome is Outcome.ACTIVATED:
+        print(started.message)
+        log.info(started.message)
+        return 0
+    if started.outcome is not Outcome.PRIMARY:
+        print(started.message, file=sys.stderr)
+        log.warning(started.message)
+        if not offscreen():
+            QMessageBox.warning(None, APP_NAME, started.message)
+        return 1
+    shell = AppShell(app, args, instance, log_path)
+    QTimer.singleShot(0, shell.start)
     return int(app.exec())
 
 

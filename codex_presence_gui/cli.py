@@ -44,6 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-discord", action="store_true", help="do not publish a Discord status this time"
     )
     parser.add_argument(
+        "--minimized", action="store_true", help="start minimized (or in the tray only)"
+    )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="quit the running instance and take its place (instead of showing it)",
+    )
+    parser.add_argument(
         "--private",
         action="store_true",
         help='Discord shows only "Using Codex / In a coding session", nothing about the work',

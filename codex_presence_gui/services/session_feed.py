@@ -216,6 +216,11 @@ class SessionFeed(QObject):
         self.dashboard: Dashboard | None = None
 
     @property
+    def poll_interval_ms(self) -> int:
+        """The safety poll's interval."""
+        return self._poll_interval_ms
+
+    @property
     def running(self) -> bool:
         """True between ``start`` and ``stop``."""
         return self._thread is not None

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent, QWindow
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QKeySequence,
+    QResizeEvent,
+    QWindow,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -45,13 +53,31 @@ class MainWindow(QMainWindow):
 
     Signals:
         refresh_requested(): the user asked to re-read the logs now.
+        always_on_top_changed(bool): the user pinned or unpinned the window.
+        discord_paused_changed(bool): the user paused or resumed the Discord status.
+        settings_requested(): the user asked for the settings dialog.
+        quit_requested(): the user asked to quit the app (not just to close the window).
     """
 
     refresh_requested = Signal()
+    always_on_top_changed = Signal(bool)
+    discord_paused_changed = Signal(bool)
+    settings_requested = Signal()
+    quit_requested = Signal()
 
-    def __init__(self, state: WindowState | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        state: WindowState | None = None,
+        parent: QWidget | None = None,
+        *,
+        always_on_top: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.state = state
+        #: Closing hides the window instead (set when the user chose it and a tray exists).
+        self.close_to_tray = False
+        #: Where the log file lives, for Help → Open log folder.
+        self.log_folder: Path | None = None
         self.dashboard: Dashboard | None = None
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(300, 220)
@@ -109,7 +135,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._compact: bool | None = None
         self._layout_mode = state.layout_mode if state is not None else LayoutMode.AUTO
-        self._always_on_top = state.always_on_top if state is not None else False
+        self._always_on_top = always_on_top
         self.layout_actions[self._layout_mode].setChecked(True)
         self.on_top_action.setChecked(self._always_on_top)
         if self._always_on_top:
@@ -133,7 +159,17 @@ class MainWindow(QMainWindow):
         self.refresh_action.triggered.connect(self.refresh_requested)
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.close)
+        self.quit_action.triggered.connect(self._quit)
+        self.settings_action = QAction("&Settings…", self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.settings_requested)
+        self.pause_discord_action = QAction("&Pause Discord status", self)
+        self.pause_discord_action.setCheckable(True)
+        self.pause_discord_action.setToolTip("Stop showing your Codex work on Discord for now")
+        self.pause_discord_action.toggled.connect(self.discord_paused_changed)
+        self.log_folder_action = QAction("Open &log folder", self)
+        self.log_folder_action.triggered.connect(self._open_log_folder)
         group = QActionGroup(self)
         self.layout_actions: dict[LayoutMode, QAction] = {}
         for mode, text, key in (
@@ -156,6 +192,8 @@ class MainWindow(QMainWindow):
 
         menu = self.menuBar().addMenu("&File")
         menu.addAction(self.refresh_action)
+        menu.addAction(self.pause_discord_action)
+        menu.addAction(self.settings_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
         view = self.menuBar().addMenu("&View")
@@ -164,6 +202,7 @@ class MainWindow(QMainWindow):
         for action in self.layout_actions.values():
             view.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.log_folder_action)
         about = help_menu.addAction(f"&About {APP_NAME}")
         about.triggered.connect(self._about)
 
@@ -176,6 +215,25 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.refresh_action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
+
+    def _quit(self) -> None:
+        if self.receivers(self.quit_requested) > 0:  # type: ignore[arg-type]
+            self.quit_requested.emit()
+        else:
+            self.close()
+
+    def _open_log_folder(self) -> None:
+        if self.log_folder is None:
+            return
+        self.log_folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_folder)))
+
+    def bring_to_front(self) -> None:
+        """Show the window, restored from minimized or hidden, raised and focused."""
+        if self.isMinimized() or not self.isVisible():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
 
     def _fit_columns(self) -> None:
         for column in Column:
@@ -207,8 +265,7 @@ class MainWindow(QMainWindow):
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, on)
         if self.on_top_action.isChecked() != on:
             self.on_top_action.setChecked(on)
-        if self.state is not None:
-            self.state.always_on_top = on
+        self.always_on_top_changed.emit(on)
 
     @property
     def layout_mode(self) -> LayoutMode:
@@ -250,6 +307,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.state is not None:
             self.state.save_geometry(self)
+        if self.close_to_tray:
+            event.ignore()
+            self.hide()
+            return
         super().closeEvent(event)
 
     # -- content ------------------------------------------------------------------------

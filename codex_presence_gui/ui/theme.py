@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from codex_presence_gui.core.dashboard import Level
 
@@ -66,3 +67,58 @@ def set_muted(widget: QWidget, muted: bool = True) -> None:
     color = muted_color(source) if muted else source.color(QPalette.ColorRole.WindowText)
     palette.setColor(QPalette.ColorRole.WindowText, color)
     widget.setPalette(palette)
+
+
+def _palette(dark: bool) -> QPalette:
+    palette = QPalette()
+    colors = (
+        {
+            QPalette.ColorRole.Window: "#202124",
+            QPalette.ColorRole.WindowText: "#e8eaed",
+            QPalette.ColorRole.Base: "#17181a",
+            QPalette.ColorRole.AlternateBase: "#26272a",
+            QPalette.ColorRole.Text: "#e8eaed",
+            QPalette.ColorRole.Button: "#2b2c2f",
+            QPalette.ColorRole.ButtonText: "#e8eaed",
+            QPalette.ColorRole.ToolTipBase: "#2b2c2f",
+            QPalette.ColorRole.ToolTipText: "#e8eaed",
+            QPalette.ColorRole.PlaceholderText: "#9aa0a6",
+            QPalette.ColorRole.Highlight: "#3b82f6",
+            QPalette.ColorRole.HighlightedText: "#ffffff",
+            QPalette.ColorRole.Link: "#8ab4f8",
+        }
+        if dark
+        else {
+            QPalette.ColorRole.Window: "#f3f3f3",
+            QPalette.ColorRole.WindowText: "#1f2328",
+            QPalette.ColorRole.Base: "#ffffff",
+            QPalette.ColorRole.AlternateBase: "#f6f8fa",
+            QPalette.ColorRole.Text: "#1f2328",
+            QPalette.ColorRole.Button: "#eaeef2",
+            QPalette.ColorRole.ButtonText: "#1f2328",
+            QPalette.ColorRole.ToolTipBase: "#ffffff",
+            QPalette.ColorRole.ToolTipText: "#1f2328",
+            QPalette.ColorRole.PlaceholderText: "#6e7781",
+            QPalette.ColorRole.Highlight: "#2563eb",
+            QPalette.ColorRole.HighlightedText: "#ffffff",
+            QPalette.ColorRole.Link: "#0969da",
+        }
+    )
+    for role, value in colors.items():
+        palette.setColor(role, QColor(value))
+    return palette
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    """``system`` follows the desktop; ``light`` and ``dark`` force that palette."""
+    hints = app.styleHints()
+    scheme = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(
+        theme, Qt.ColorScheme.Unknown
+    )
+    if hasattr(hints, "setColorScheme"):
+        hints.setColorScheme(scheme)  # Qt 6.8+: native widgets follow too where supported
+    style = app.style()
+    if theme in ("light", "dark"):
+        app.setPalette(_palette(theme == "dark"))
+    elif style is not None:
+        app.setPalette(style.standardPalette())

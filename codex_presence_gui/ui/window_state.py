@@ -1,4 +1,4 @@
-"""Window preferences kept between runs: geometry, always on top, layout (a QSettings INI file)."""
+"""Window state kept between runs: geometry and layout (a QSettings INI file)."""
 
 from __future__ import annotations
 
@@ -24,17 +24,6 @@ class WindowState:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._settings = QSettings(str(path), QSettings.Format.IniFormat)
-
-    @property
-    def always_on_top(self) -> bool:
-        """Whether the window stays above others."""
-        value = self._settings.value("window/always_on_top", False)
-        return value in (True, "true", "1", 1)
-
-    @always_on_top.setter
-    def always_on_top(self, value: bool) -> None:
-        self._settings.setValue("window/always_on_top", bool(value))
-        self._settings.sync()
 
     @property
     def layout_mode(self) -> LayoutMode:

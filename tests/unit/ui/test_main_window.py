@@ -106,28 +106,27 @@ def test_compact_layout_follows_the_window_size(qtbot: QtBot) -> None:
     assert window.layout_mode is LayoutMode.COMPACT
 
 
-def test_always_on_top_is_remembered(qtbot: QtBot, tmp_path: Path) -> None:
-    """Pinning uses the native window's flag and comes back after a restart."""
-    state = WindowState(tmp_path / "ui.ini")
-    window = make_window(qtbot, state)
+def test_always_on_top_without_flicker(qtbot: QtBot, tmp_path: Path) -> None:
+    """Pinning sets the native window's flag (no new native window) and announces it."""
+    window = make_window(qtbot, WindowState(tmp_path / "ui.ini"))
     window.show()
     qtbot.waitExposed(window)
     winid = window.winId()
-    window.on_top_action.trigger()
+    with qtbot.waitSignal(window.always_on_top_changed) as changed:
+        window.on_top_action.trigger()
+    assert changed.args == [True]
     assert window.always_on_top
     assert window.windowHandle().flags() & Qt.WindowType.WindowStaysOnTopHint
     assert window.winId() == winid  # the native window was not recreated: no flicker
     window.resize(500, 420)
     window.close()
-    again = make_window(qtbot, WindowState(tmp_path / "ui.ini"))
-    assert again.always_on_top
+    again = MainWindow(WindowState(tmp_path / "ui.ini"), always_on_top=True)
+    qtbot.addWidget(again)
     assert again.on_top_action.isChecked()
-    assert again.size().width() == 500
+    assert again.size().width() == 500  # geometry came back
     again.show()
     qtbot.waitExposed(again)
     assert again.windowHandle().flags() & Qt.WindowType.WindowStaysOnTopHint
-    again.set_always_on_top(False)
-    assert not WindowState(tmp_path / "ui.ini").always_on_top
 
 
 def test_corrupt_window_state_falls_back_to_defaults(qtbot: QtBot, tmp_path: Path) -> None:

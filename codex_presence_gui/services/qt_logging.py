@@ -1,0 +1,33 @@
+"""Route Qt's own warnings and messages into Python logging."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+
+log = logging.getLogger("qt")
+
+#: Messages Qt prints in normal operation that say nothing useful to a user.
+HARMLESS = ("This plugin does not support propagateSizeHints()",)
+
+_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    level = _LEVELS.get(kind, logging.WARNING)
+    if level == logging.WARNING and message.startswith(HARMLESS):
+        level = logging.DEBUG
+    category = context.category or "default"
+    log.log(level, "%s: %s", category, message)
+
+
+def install() -> None:
+    """Send Qt's messages to the ``qt`` logger from now on."""
+    qInstallMessageHandler(_handler)

@@ -1,0 +1,47 @@
+"""The settings as a live value: loaded once, saved atomically, announced when they change."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from codex_presence_gui.core.settings import Settings, load_settings, save_settings
+
+log = logging.getLogger(__name__)
+
+
+class SettingsStore(QObject):
+    """Holds the current ``Settings``.
+
+    Signals:
+        changed(Settings): new settings were saved; apply them now.
+    """
+
+    changed = Signal(object)
+
+    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        result = load_settings(path)
+        self.settings: Settings = result.settings
+        #: Said once to the user: why the defaults are in use (a backup was made, …).
+        self.load_message = result.message
+        if result.message:
+            log.warning(result.message)
+
+    def update(self, settings: Settings) -> str | None:
+        """Save and apply ``settings``; returns a message if they could not be saved (they
+        still apply for this run)."""
+        if settings == self.settings and settings.extra == self.settings.extra:
+            return None
+        self.settings = settings
+        error = None
+        try:
+            save_settings(self.path, settings)
+        except OSError as problem:
+            error = f"Could not save your settings to {self.path}: {problem.strerror or problem}"
+            log.warning(error)
+        self.changed.emit(settings)
+        return error

@@ -1,0 +1,187 @@
+"""One running instance per user: a lock file decides, a local socket carries "activate"/"replace".
+
+The first launch takes a ``QLockFile`` (whose stale-lock detection recognises a crashed or
+killed owner) and listens on a per-user ``QLocalServer``. A later launch asks it to show its
+window and exits, or, with ``--replace``, asks it to quit and takes over once the lock is free.
+An owner that does not answer within a few seconds is reported as hung instead of waited on.
+"""
+
+from __future__ import annotations
+
+import enum
+import getpass
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile, QObject, Signal, Slot
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+log = logging.getLogger(__name__)
+
+ACTIVATE = b"activate"
+REPLACE = b"replace"
+#: How long a new launch keeps trying to reach an owner that is still starting up.
+CONNECT_PATIENCE_S = 5.0
+#: How long an owner may take to answer before it is called hung.
+ANSWER_TIMEOUT_MS = 3000
+#: How long ``--replace`` waits for the old instance to finish quitting.
+HANDOVER_TIMEOUT_S = 8.0
+
+
+def server_name(config_dir: Path) -> str:
+    """A local-socket name unique to this user and configuration folder."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name (some containers): the folder alone still separates
+        user = "user"
+    digest = hashlib.sha256(f"{user}\0{config_dir}".encode()).hexdigest()[:16]
+    return f"codex-presence-{digest}"
+
+
+class Outcome(enum.Enum):
+    """What starting found."""
+
+    PRIMARY = "primary"  # this process runs the app
+    ACTIVATED = "activated"  # the running instance was asked to show itself
+    NO_ANSWER = "no answer"  # an instance holds the lock but does not answer
+    LOCK_ERROR = "lock error"  # the lock file cannot be created
+
+
+@dataclass(frozen=True, slots=True)
+class StartResult:
+    """The outcome, with a sentence for the user when this process should not run."""
+
+    outcome: Outcome
+    message: str = ""
+
+
+class SingleInstance(QObject):
+    """The instance lock and the channel to the running instance.
+
+    Signals:
+        activate_requested(): another launch wants the window shown.
+        replace_requested(): another launch (``--replace``) wants this instance to quit.
+    """
+
+    activate_requested = Signal()
+    replace_requested = Signal()
+
+    def __init__(self, lock_path: Path, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock_path = lock_path
+        self.name = name
+        self._lock = QLockFile(str(lock_path))
+        # A lock is stale only when its owner is gone (Qt checks the process); never by age.
+        self._lock.setStaleLockTime(0)
+        self._server: QLocalServer | None = None
+
+    def start(self, *, replace: bool = False) -> StartResult:
+        """Become the primary instance, or hand the launch over to the running one."""
+        if self._lock.tryLock(100):
+            return self._become_primary()
+        if self._lock.error() == QLockFile.LockError.PermissionError:
+            return StartResult(Outcome.LOCK_ERROR, f"Cannot create the lock file {self.lock_path}.")
+        pid = self._owner_pid()
+        reply = self._send(REPLACE if replace else ACTIVATE)
+        if reply is None:
+            return StartResult(
+                Outcome.NO_ANSWER,
+                f"Codex Presence is already running{pid} but does not answer; it may be hung. "
+                "Close it (or end it in your task manager) and start again.",
+            )
+        if not replace:
+            message = "Codex Presence is already running: showed its window."
+            return StartResult(Outcome.ACTIVATED, message)
+        if self._lock.tryLock(int(HANDOVER_TIMEOUT_S * 1000)):
+            return self._become_primary()
+        return StartResult(
+            Outcome.NO_ANSWER,
+            f"The running Codex Presence{pid} agreed to quit but has not finished after "
+            f"{HANDOVER_TIMEOUT_S:g} s; it may be hung.",
+        )
+
+    def release(self) -> None:
+        """Stop listening and free the lock (on quit)."""
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        if self._lock.isLocked():
+            self._lock.unlock()
+
+    # -- primary ------------------------------------------------------------------------
+
+    def _become_primary(self) -> StartResult:
+        server = QLocalServer(self)
+        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        # Only the lock holder may remove a socket file left by a crashed instance.
+        QLocalServer.removeServer(self.name)
+        if not server.listen(self.name):
+            log.warning("cannot listen on %s: %s", self.name, server.errorString())
+        server.newConnection.connect(self._accept)
+        self._server = server
+        return StartResult(Outcome.PRIMARY)
+
+    @Slot()
+    def _accept(self) -> None:
+        assert self._server is not None
+        while self._server.hasPendingConnections():
+            connection = self._server.nextPendingConnection()
+            connection.readyRead.connect(lambda c=connection: self._read(c))
+            connection.disconnected.connect(connection.deleteLater)
+            if connection.canReadLine():
+                self._read(connection)
+
+    def _read(self, connection: QLocalSocket) -> None:
+        if not connection.canReadLine():
+            return
+        command = bytes(connection.readLine().data()).strip()
+        if command == ACTIVATE:
+            connection.write(b"ok\n")
+            connection.flush()
+            log.info("another launch asked to show the window")
+            self.activate_requested.emit()
+        elif command == REPLACE:
+            connection.write(b"bye\n")
+            connection.flush()
+            log.info("another launch replaces this instance")
+            self.replace_requested.emit()
+        else:
+            connection.write(b"?\n")
+            connection.flush()
+
+    # -- secondary ----------------------------------------------------------------------
+
+    def _owner_pid(self) -> str:
+        info = self._lock.getLockInfo()  # PySide: (pid, hostname, appname); pid 0 if unknown
+        pid = info[0] if isinstance(info, tuple) and info else 0
+        return f" (process {pid})" if pid else ""
+
+    def _send(self, command: bytes) -> bytes | None:
+        """Send a command to the running instance; its one-line answer, or None."""
+        deadline = time.monotonic() + CONNECT_PATIENCE_S
+        while True:
+            socket = QLocalSocket()
+            socket.connectToServer(self.name)
+            if socket.waitForConnected(500):
+                break
+            socket.abort()
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.05)  # the owner may still be starting: it listens within moments
+        socket.write(command + b"\n")
+        socket.flush()
+        if not socket.waitForBytesWritten(ANSWER_TIMEOUT_MS):
+            return None
+        answer = b""
+        end = time.monotonic() + ANSWER_TIMEOUT_MS / 1000
+        while b"\n" not in answer and time.monotonic() < end:
+            if socket.waitForReadyRead(100):
+                answer += bytes(socket.readAll().data())
+            elif socket.state() != QLocalSocket.LocalSocketState.ConnectedState:
+                break
+        socket.disconnectFromServer()
+        return answer.strip() if b"\n" in answer else None

@@ -1,0 +1,243 @@
+"""The settings dialog: every choice in plain words, checked as you type, with the Discord card
+previewed live."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from codex_presence_gui.core.dashboard import Level
+from codex_presence_gui.core.presence import IdleAction, PresenceSettings
+from codex_presence_gui.core.settings import MAX_REFRESH_S, MIN_REFRESH_S, Settings, validate
+from codex_presence_gui.ui.theme import level_color
+
+PreviewSource = Callable[[PresenceSettings], list[str]]
+
+_THEMES = (("system", "Like the system"), ("light", "Light"), ("dark", "Dark"))
+_IDLE = (
+    (IdleAction.CARD.value, 'Show "Codex is open, no session running"'),
+    (IdleAction.CLEAR.value, "Show nothing"),
+)
+_TOGGLES = (
+    ("show_project", "Project name"),
+    ("show_branch", "Git branch"),
+    ("show_activity_target", "File or command being worked on"),
+    ("show_model", "Model"),
+    ("show_tokens", "Tokens"),
+    ("show_limits", "Limits left"),
+)
+
+
+class SettingsDialog(QDialog):
+    """Edits a ``Settings`` value; nothing changes until Apply or OK.
+
+    Signals:
+        applied(Settings): the user applied valid settings.
+    """
+
+    applied = Signal(object)
+
+    def __init__(
+        self,
+        settings: Settings,
+        preview: PreviewSource | None = None,
+        *,
+        tray_available: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Codex Presence settings")
+        self._original = settings
+        self._preview_source = preview
+
+        self.homes = QPlainTextEdit("\n".join(settings.codex_homes))
+        self.homes.setPlaceholderText("Empty: $CODEX_HOME, else ~/.codex")
+        self.homes.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.homes.setAccessibleName("Codex folders, one per line")
+        browse = QPushButton("Add folder…")
+        browse.clicked.connect(self._add_folder)
+        homes_row = QHBoxLayout()
+        homes_row.addWidget(self.homes, 1)
+        homes_row.addWidget(browse, 0, Qt.AlignmentFlag.AlignTop)
+        self.refresh = QDoubleSpinBox()
+        self.refresh.setRange(MIN_REFRESH_S, MAX_REFRESH_S)
+        self.refresh.setDecimals(1)
+        self.refresh.setSingleStep(0.5)
+        self.refresh.setSuffix(" s")
+        self.refresh.setValue(settings.refresh_interval_s)
+        codex = QGroupBox("Codex")
+        codex_form = QFormLayout(codex)
+        codex_form.addRow("Codex folders (one per line):", homes_row)
+        codex_form.addRow("Check for changes at least every:", self.refresh)
+
+        self.discord_enabled = QCheckBox("Show what I am doing in my Discord status")
+        self.discord_enabled.setChecked(settings.discord_enabled)
+        self.client_id = QLineEdit(settings.discord_client_id)
+        self.client_id.setAccessibleName("Discord application id")
+        self.privacy = QCheckBox('Private: only "Using Codex · In a coding session"')
+        self.privacy.setChecked(settings.privacy_mode)
+        self.toggles: dict[str, QCheckBox] = {}
+        toggles_box = QWidget()
+        toggles_layout = QVBoxLayout(toggles_box)
+        toggles_layout.setContentsMargins(0, 0, 0, 0)
+        for key, text in _TOGGLES:
+            box = QCheckBox(text)
+            box.setChecked(getattr(settings, key))
+            toggles_layout.addWidget(box)
+            self.toggles[key] = box
+        self.idle = QComboBox()
+        for value, text in _IDLE:
+            self.idle.addItem(text, value)
+        self.idle.setCurrentIndex(max(self.idle.findData(settings.idle_action), 0))
+        self.preview = QLabel()
+        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.preview.setFrameShape(QLabel.Shape.StyledPanel)
+        self.preview.setWordWrap(True)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        discord = QGroupBox("Discord")
+        discord_form = QFormLayout(discord)
+        discord_form.addRow(self.discord_enabled)
+        discord_form.addRow("Discord application id:", self.client_id)
+        discord_form.addRow(self.privacy)
+        discord_form.addRow("Show:", toggles_box)
+        discord_form.addRow("When no session runs:", self.idle)
+        discord_form.addRow("Friends see:", self.preview)
+
+        self.on_top = QCheckBox("Keep the window above other windows")
+        self.on_top.setChecked(settings.always_on_top)
+        self.start_minimized = QCheckBox("Start minimized")
+        self.start_minimized.setChecked(settings.start_minimized)
+        self.close_to_tray = QCheckBox("Closing the window keeps the app in the tray")
+        self.close_to_tray.setChecked(settings.close_to_tray and tray_available)
+        self.close_to_tray.setEnabled(tray_available)
+        if not tray_available:
+            self.close_to_tray.setToolTip("This desktop has no system tray.")
+        self.launch_at_login = QCheckBox("Start when I log in")
+        self.launch_at_login.setChecked(settings.launch_at_login)
+        self.theme = QComboBox()
+        for value, text in _THEMES:
+            self.theme.addItem(text, value)
+        self.theme.setCurrentIndex(max(self.theme.findData(settings.theme), 0))
+        window = QGroupBox("Window")
+        window_form = QFormLayout(window)
+        for box in (self.on_top, self.start_minimized, self.close_to_tray, self.launch_at_login):
+            window_form.addRow(box)
+        window_form.addRow("Colours:", self.theme)
+
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.Apply
+        )
+        self.buttons.accepted.connect(self._ok)
+        self.buttons.rejected.connect(self.reject)
+        apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        apply_button.clicked.connect(self.apply)
+
+        layout = QVBoxLayout(self)
+        for widget in (codex, discord, window, self.problems, self.buttons):
+            layout.addWidget(widget)
+
+        for signal in (
+            self.homes.textChanged,
+            self.client_id.textChanged,
+            self.refresh.valueChanged,
+            self.idle.currentIndexChanged,
+            self.discord_enabled.toggled,
+            self.privacy.toggled,
+            *(box.toggled for box in self.toggles.values()),
+        ):
+            signal.connect(self._refresh_state)
+        self._refresh_state()
+
+    # -- values -------------------------------------------------------------------------
+
+    def value(self) -> Settings:
+        """The settings as edited (not yet validated)."""
+        homes = tuple(
+            line.strip() for line in self.homes.toPlainText().splitlines() if line.strip()
+        )
+        toggles: dict[str, Any] = {key: box.isChecked() for key, box in self.toggles.items()}
+        return replace(
+            self._original,
+            codex_homes=homes,
+            refresh_interval_s=round(self.refresh.value(), 1),
+            discord_enabled=self.discord_enabled.isChecked(),
+            discord_client_id=self.client_id.text().strip(),
+            privacy_mode=self.privacy.isChecked(),
+            idle_action=str(self.idle.currentData()),
+            always_on_top=self.on_top.isChecked(),
+            start_minimized=self.start_minimized.isChecked(),
+            close_to_tray=self.close_to_tray.isChecked(),
+            launch_at_login=self.launch_at_login.isChecked(),
+            theme=str(self.theme.currentData()),
+            **toggles,
+        )
+
+    def apply(self) -> bool:
+        """Emit ``applied`` when the settings are valid; False when something blocks."""
+        settings = self.value()
+        if any(problem.blocking for problem in validate(settings)):
+            self._refresh_state()
+            return False
+        self.applied.emit(settings)
+        return True
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _ok(self) -> None:
+        if self.apply():
+            self.accept()
+
+    def _add_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a Codex folder")
+        if folder:
+            text = self.homes.toPlainText().rstrip()
+            self.homes.setPlainText(f"{text}\n{folder}" if text else folder)
+
+    def _refresh_state(self) -> None:
+        settings = self.value()
+        private = settings.privacy_mode
+        enabled = settings.discord_enabled
+        for box in self.toggles.values():
+            box.setEnabled(enabled and not private)
+        for widget in (self.client_id, self.privacy, self.idle):
+            widget.setEnabled(enabled)
+        problems = validate(settings)
+        lines = []
+        for problem in problems:
+            level = Level.LOW if problem.blocking else Level.WARN
+            color = level_color(level, self.palette()).name()
+            lines.append(f'<span style="color:{color}">{problem.message}</span>')
+        self.problems.setText("<br>".join(lines))
+        self.problems.setVisible(bool(lines))
+        blocking = any(problem.blocking for problem in problems)
+        for button in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Apply):
+            self.buttons.button(button).setEnabled(not blocking)
+        if self._preview_source is not None:
+            self.preview.setText("\n".join(self._preview_source(settings.presence())))
+        else:
+            self.preview.setText("(no Codex data yet)")

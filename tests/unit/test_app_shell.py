@@ -1,0 +1,144 @@
+"""The running app: settings applied live and remembered, a broken settings file kept, the
+window pinned across restarts, and a quit that stops everything quickly."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from codex_presence_gui import paths
+from codex_presence_gui.app import AppShell, application
+from codex_presence_gui.cli import build_parser
+from codex_presence_gui.core.settings import Settings, load_settings
+from codex_presence_gui.services.discord_client import IPC_DIR_ENV
+from codex_presence_gui.services.discord_worker import DiscordState
+from codex_presence_gui.services.single_instance import SingleInstance
+from tests.helpers.rollout import CodexHome
+
+
+@pytest.fixture
+def base_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Config, state and logs in a temporary folder; no real Discord is found."""
+    base = tmp_path / "app"
+    paths.override_base_dir(base)
+    (tmp_path / "ipc").mkdir()
+    monkeypatch.setenv(IPC_DIR_ENV, str(tmp_path / "ipc"))
+    yield base
+    paths.override_base_dir(None)
+
+
+def make_shell(qtbot: QtBot, home: CodexHome, *argv: str) -> AppShell:
+    args = build_parser().parse_args(["--codex-home", str(home.root), *argv])
+    instance = SingleInstance(paths.state_dir() / "instance.lock", f"test-{time.monotonic_ns()}")
+    shell = AppShell(application(), args, instance, None)
+    qtbot.addWidget(shell.window)
+    shell.start()
+    return shell
+
+
+def stop(shell: AppShell) -> None:
+    shell.shutdown()
+
+
+def test_always_on_top_survives_a_restart(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """Pinned in one run, pinned in the next: the choice lives in the settings file."""
+    shell = make_shell(qtbot, codex_home)
+    shell.window.on_top_action.trigger()
+    stop(shell)
+    assert load_settings(paths.config_dir() / "settings.json").settings.always_on_top
+    again = make_shell(qtbot, codex_home)
+    try:
+        assert again.window.always_on_top
+        assert again.window.on_top_action.isChecked()
+    finally:
+        stop(again)
+
+
+def test_corrupt_settings_are_kept_and_said(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """A broken settings file: defaults, a backup, and a message in the window."""
+    config = paths.config_dir()
+    config.mkdir(parents=True)
+    (config / "settings.json").write_text("{ this is not json")
+    shell = make_shell(qtbot, codex_home)
+    try:
+        backups = list(config.glob("settings.json.corrupt-*"))
+        assert len(backups) == 1
+        assert backups[0].read_text() == "{ this is not json"
+        assert str(backups[0]) in shell.window.statusBar().currentMessage()
+        assert shell.store.settings == Settings()
+    finally:
+        stop(shell)
+
+
+def test_settings_apply_live(
+    base_dir: Path, codex_home: CodexHome, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Homes, refresh interval, Discord on/off, pinning: all take effect without a restart."""
+    args = build_parser().parse_args([])  # no --codex-home: the settings decide
+    instance = SingleInstance(paths.state_dir() / "instance.lock", f"test-{time.monotonic_ns()}")
+    shell = AppShell(application(), args, instance, None)
+    qtbot.addWidget(shell.window)
+    shell.start()
+    try:
+        other = tmp_path / "other-home"
+        (other / "sessions").mkdir(parents=True)
+        new = Settings(codex_homes=(str(other),), refresh_interval_s=5.0, discord_enabled=False)
+        assert shell.store.update(new) is None
+        assert shell.feed.homes == (other,)
+        assert shell.feed.poll_interval_ms == 5000
+        assert shell.presence is not None
+        qtbot.waitUntil(lambda: shell.presence.status.state is DiscordState.PAUSED, timeout=3000)
+        assert shell.window.discord_status.text() == "Discord: paused"
+        shell.store.update(Settings(codex_homes=(str(other),), always_on_top=True))
+        assert shell.window.always_on_top
+        saved = json.loads((paths.config_dir() / "settings.json").read_text())
+        assert saved["always_on_top"] is True
+    finally:
+        stop(shell)
+
+
+def test_no_tray_means_the_window_does_it_all(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """Offscreen has no tray: close-to-tray cannot hide the window away."""
+    shell = make_shell(qtbot, codex_home)
+    try:
+        assert shell.tray is None
+        shell.store.update(Settings(close_to_tray=True))
+        assert shell.window.close_to_tray is False
+    finally:
+        stop(shell)
+
+
+def test_quit_stops_everything_within_two_seconds(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """With the feed and the Discord worker running (and retrying), quitting is quick."""
+    shell = make_shell(qtbot, codex_home)
+    assert shell.presence is not None
+    qtbot.waitUntil(lambda: shell.presence.status.state is DiscordState.NOT_RUNNING, timeout=5000)
+    qtbot.waitUntil(lambda: shell.dashboard is not None, timeout=5000)
+    started = time.monotonic()
+    stop(shell)
+    assert time.monotonic() - started < 2.0
+    assert not shell.feed.running
+    assert shell.presence.status.state is DiscordState.OFF
+
+
+def test_no_discord_flag(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
+    """--no-discord: no worker at all, and the status bar says why."""
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        assert shell.presence is None
+        assert shell.window.discord_status.text() == "Discord: off (started with --no-discord)"
+    finally:
+        stop(shell)
