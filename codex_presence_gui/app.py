@@ -177,7 +177,7 @@ class AppShell(QObject):
             self.presence.start()
         if self.store.load_message:
             self._tell(self.store.load_message)
-        log.info("%s %s started (primary instance)", APP_NAME, __version__)
+        log.info("%s %s started (primary instance, pid %d)", APP_NAME, __version__, os.getpid())
 
     def quit(self) -> None:
         """Quit from anywhere (menu, tray, another launch with --replace)."""

@@ -173,9 +173,8 @@ class SingleInstance(QObject):
                 return None
             time.sleep(0.05)  # the owner may still be starting: it listens within moments
         socket.write(command + b"\n")
-        socket.flush()
-        if not socket.waitForBytesWritten(ANSWER_TIMEOUT_MS):
-            return None
+        # The bytes may already be out (then this returns False at once): not an error.
+        socket.waitForBytesWritten(ANSWER_TIMEOUT_MS)
         answer = b""
         end = time.monotonic() + ANSWER_TIMEOUT_MS / 1000
         while b"\n" not in answer and time.monotonic() < end:

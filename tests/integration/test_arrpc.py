@@ -224,12 +224,13 @@ def test_discord_check_round_trip(
 
 
 def test_the_app_publishes_the_active_session(
-    arrpc: ArRPC, codex_home: CodexHome, qtbot: QtBot
+    arrpc: ArRPC, codex_home: CodexHome, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    """Window, feed and presence wired as the app does: the card follows the session."""
-    from codex_presence_gui.app import connect_discord
-    from codex_presence_gui.services.session_feed import SessionFeed
-    from codex_presence_gui.ui.main_window import MainWindow
+    """The whole app as it runs: the card follows the session; quitting clears it."""
+    from codex_presence_gui import paths
+    from codex_presence_gui.app import AppShell, application
+    from codex_presence_gui.cli import build_parser
+    from codex_presence_gui.services.single_instance import SingleInstance
 
     now = time.time()
     session_id = "019de1a2-0000-7000-8000-00000000feed"
@@ -244,32 +245,42 @@ def test_the_app_publishes_the_active_session(
         started=now - 100,
         mtime=now - 2,
     )
-    window = MainWindow()
-    qtbot.addWidget(window)
-    feed = SessionFeed([codex_home.root])
-    presence = DiscordPresence(DEFAULT_CLIENT_ID)
-    feed.dashboard_changed.connect(window.show_dashboard)
-    connect_discord(feed, window, presence, PresenceSettings())
-    feed.start()
-    presence.start()
+    paths.override_base_dir(tmp_path / "app")
     try:
-        qtbot.waitUntil(
-            lambda: any(
-                a and a["details"] == "Running cargo test · shop (main)"
-                for _, a in arrpc.set_activities()
-            ),
-            timeout=8000,
+        args = build_parser().parse_args(["--codex-home", str(codex_home.root)])
+        instance = SingleInstance(
+            paths.state_dir() / "instance.lock", f"arrpc-{time.monotonic_ns()}"
         )
-        qtbot.waitUntil(lambda: window.discord_status.text() == "Discord: connected", timeout=3000)
-        assert "Running cargo test · shop (main)" in window.discord_status.toolTip()
-        CodexHome.append(path, [r.call_output(time.time(), "c1"), r.assistant(time.time(), "done")])
-        qtbot.waitUntil(
-            lambda: any(
-                a and a["details"] == "Waiting for input · shop (main)"
-                for _, a in arrpc.set_activities()
-            ),
-            timeout=10000,
-        )
+        shell = AppShell(application(), args, instance, None)
+        qtbot.addWidget(shell.window)
+        shell.start()
+        try:
+            qtbot.waitUntil(
+                lambda: any(
+                    a and a["details"] == "Running cargo test · shop (main)"
+                    for _, a in arrpc.set_activities()
+                ),
+                timeout=8000,
+            )
+            qtbot.waitUntil(
+                lambda: shell.window.discord_status.text() == "Discord: connected", timeout=3000
+            )
+            assert "Running cargo test · shop (main)" in shell.window.discord_status.toolTip()
+            CodexHome.append(
+                path, [r.call_output(time.time(), "c1"), r.assistant(time.time(), "done")]
+            )
+            qtbot.waitUntil(
+                lambda: any(
+                    a and a["details"] == "Waiting for input · shop (main)"
+                    for _, a in arrpc.set_activities()
+                ),
+                timeout=10000,
+            )
+        finally:
+            shell.shutdown()
+        deadline = time.monotonic() + 3
+        while arrpc.set_activities()[-1][1] is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert arrpc.set_activities()[-1][1] is None
     finally:
-        feed.stop()
-        assert presence.stop()
+        paths.override_base_dir(None)

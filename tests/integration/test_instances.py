@@ -1,0 +1,162 @@
+"""Real processes (offscreen): one instance per user, activation, takeover, crash recovery."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.rollout import CodexHome
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX signals"),
+]
+
+
+class Launcher:
+    """Starts app processes that share one private configuration (hence one instance lock)."""
+
+    def __init__(self, base: Path, home: Path) -> None:
+        self.base = base
+        self.home = home
+        self.processes: list[subprocess.Popen[str]] = []
+
+    @property
+    def log(self) -> Path:
+        return self.base / "log" / "codex-presence.log"
+
+    def launch(self, *extra: str) -> subprocess.Popen[str]:
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "CODEX_PRESENCE_BASE_DIR": str(self.base),
+        }
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "codex_presence_gui",
+                "--no-discord",
+                "--codex-home",
+                str(self.home),
+                *extra,
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.processes.append(process)
+        return process
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+
+    def wait_primary(self, process: subprocess.Popen[str], timeout: float = 15.0) -> float:
+        """Seconds until ``process`` logged that it runs as the primary instance."""
+        start = time.monotonic()
+        needle = f"(primary instance, pid {process.pid})"
+        while time.monotonic() - start < timeout:
+            if needle in self.log_text():
+                return time.monotonic() - start
+            if process.poll() is not None:
+                raise AssertionError(
+                    f"exited early ({process.returncode}): {process.communicate()}"
+                )
+            time.sleep(0.02)
+        raise AssertionError(f"not primary after {timeout} s:\n{self.log_text()[-3000:]}")
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.kill(process.pid, signal.SIGCONT)
+                process.terminate()
+            try:
+                process.communicate(timeout=10)  # also closes the pipes
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+
+
+@pytest.fixture
+def launcher(tmp_path: Path, codex_home: CodexHome) -> Iterator[Launcher]:
+    instance = Launcher(tmp_path / "base", codex_home.root)
+    yield instance
+    instance.stop_all()
+
+
+def test_second_launch_shows_the_first_and_exits(launcher: Launcher) -> None:
+    """The second launch asks the first to show its window, then exits 0."""
+    first = launcher.launch()
+    launcher.wait_primary(first)
+    second = launcher.launch()
+    out, err = second.communicate(timeout=20)
+    assert second.returncode == 0, err
+    assert "already running" in out
+    deadline = time.monotonic() + 5
+    while "another launch asked to show the window" not in launcher.log_text():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert first.poll() is None
+
+
+def test_a_killed_instance_does_not_block_the_next(launcher: Launcher) -> None:
+    """kill -9 leaves a stale lock and socket; the next launch starts within 2 s."""
+    first = launcher.launch()
+    launcher.wait_primary(first)
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(5)
+    second = launcher.launch()
+    assert launcher.wait_primary(second, timeout=5) < 2.0
+
+
+def test_replace_hands_over(launcher: Launcher) -> None:
+    """--replace: the old instance quits gracefully and the new one takes over."""
+    first = launcher.launch()
+    launcher.wait_primary(first)
+    second = launcher.launch("--replace")
+    launcher.wait_primary(second)
+    assert first.wait(10) == 0
+    assert "another launch replaces this instance" in launcher.log_text()
+    assert second.poll() is None
+
+
+def test_a_hung_instance_is_reported_not_waited_on(launcher: Launcher) -> None:
+    """An owner that does not answer: the new launch says so and gives up."""
+    first = launcher.launch()
+    launcher.wait_primary(first)
+    os.kill(first.pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        second = launcher.launch("--replace")
+        _out, err = second.communicate(timeout=30)
+        assert second.returncode == 1
+        assert "does not answer" in err
+        assert time.monotonic() - started < 15
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
+
+
+def test_ten_launches_at_once_leave_one_instance(launcher: Launcher) -> None:
+    """A burst of launches: exactly one keeps running; the others exit 0 quietly."""
+    processes = [launcher.launch() for _ in range(10)]
+    deadline = time.monotonic() + 40
+    while sum(p.poll() is None for p in processes) > 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)
+    running = [p for p in processes if p.poll() is None]
+    assert len(running) == 1
+    for process in processes:
+        if process is running[0]:
+            continue
+        _out, err = process.communicate(timeout=5)
+        assert process.returncode == 0, err
+        assert "Traceback" not in err
+    launcher.wait_primary(running[0])
