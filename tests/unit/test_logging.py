@@ -1,0 +1,82 @@
+"""Logs: a size-capped file, Qt's messages in it, and errors reported without dying."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import qWarning
+from pytestqt.qtbot import QtBot
+
+from codex_presence_gui import logging_setup
+from codex_presence_gui.app import ErrorReporter
+from codex_presence_gui.services import qt_logging
+
+
+@pytest.fixture
+def restore_logging() -> object:
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield None
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(level)
+
+
+def test_rotating_log_file(tmp_path: Path, restore_logging: object) -> None:
+    """The log goes to a file in the log folder and rotates before growing large."""
+    path = logging_setup.configure(tmp_path / "log")
+    assert path == tmp_path / "log" / "codex-presence.log"
+    logger = logging.getLogger("codex_presence_gui.test")
+    for _ in range(3000):
+        logger.info("x" * 500)
+    files = sorted(p.name for p in (tmp_path / "log").iterdir())
+    assert files[:2] == ["codex-presence.log", "codex-presence.log.1"]
+    assert len(files) <= 1 + logging_setup.BACKUPS
+    assert all(
+        (tmp_path / "log" / f).stat().st_size <= logging_setup.MAX_BYTES + 1000 for f in files
+    )
+
+
+def test_unwritable_log_folder_is_not_fatal(tmp_path: Path, restore_logging: object) -> None:
+    """A log folder that cannot be created: no file, no crash."""
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert logging_setup.configure(blocker / "log") is None
+
+
+@pytest.mark.qt_no_exception_capture
+def test_qt_messages_reach_the_log(qtbot: QtBot, caplog: pytest.LogCaptureFixture) -> None:
+    """Qt's warnings arrive in Python logging, harmless offscreen notes quietly."""
+    qt_logging.install()
+    try:
+        with caplog.at_level(logging.DEBUG, logger="qt"):
+            qWarning("something odd in Qt")
+            qWarning("This plugin does not support raise()")
+    finally:
+        from PySide6.QtCore import qInstallMessageHandler
+
+        qInstallMessageHandler(None)
+    records = {
+        (r.levelno, r.getMessage().split(": ", 1)[1]) for r in caplog.records if r.name == "qt"
+    }
+    assert (logging.WARNING, "something odd in Qt") in records
+    assert (logging.DEBUG, "This plugin does not support raise()") in records
+
+
+def test_uncaught_errors_are_logged_and_survived(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """The excepthook writes the traceback to the log and returns (the app keeps running)."""
+    reporter = ErrorReporter(tmp_path / "codex-presence.log")
+    try:
+        raise ValueError("boom")
+    except ValueError as error:
+        with caplog.at_level(logging.ERROR):
+            reporter(ValueError, error, error.__traceback__)
+    assert "unexpected error" in caplog.text
+    assert "ValueError: boom" in caplog.text
