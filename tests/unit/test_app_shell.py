@@ -142,3 +142,37 @@ def test_no_discord_flag(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) ->
         assert shell.window.discord_status.text() == "Discord: off (started with --no-discord)"
     finally:
         stop(shell)
+
+
+def test_card_settings_apply_live(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
+    """Switching privacy on changes the card at once (the preview in the status bar shows it)."""
+    from tests.helpers import rollout as r
+
+    now = time.time()
+    codex_home.write(
+        "019de1a2-0000-7000-8000-0000000000aa",
+        [
+            r.session_meta(now - 60, "019de1a2-0000-7000-8000-0000000000aa", cwd="/w/shop"),
+            r.exec_call(now - 2, "c1", "cargo test"),
+        ],
+        started=now - 60,
+        mtime=now - 2,
+    )
+    shell = make_shell(qtbot, codex_home)
+    try:
+        qtbot.waitUntil(
+            lambda: "Running cargo test · shop (main)" in shell.window.discord_status.toolTip(),
+            timeout=5000,
+        )
+        shell.store.update(Settings(privacy_mode=True))
+        assert "Using Codex" in shell.window.discord_status.toolTip()
+        assert "cargo" not in shell.window.discord_status.toolTip()
+        shell.store.update(Settings(theme="dark"))
+        from codex_presence_gui.ui.theme import is_dark
+
+        assert is_dark(shell.app.palette())
+    finally:
+        stop(shell)
+        from codex_presence_gui.ui.theme import apply_theme
+
+        apply_theme(shell.app, "system")
