@@ -9,6 +9,7 @@ thread; the Discord worker; the tray. On quit everything stops in reverse, withi
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -18,7 +19,8 @@ from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from codex_presence_gui import APP_ID, APP_NAME, __version__, logging_setup, paths
@@ -50,6 +52,9 @@ SCREENSHOT_FULL_SIZE = (820, 580)
 SCREENSHOT_COMPACT_SIZE = (340, 380)
 #: Each of the feed and the Discord worker gets this long to stop on quit.
 STOP_TIMEOUT_MS = 900
+#: ``--startup-check`` gives up (and fails) when the window has not painted and read by then.
+STARTUP_CHECK_TIMEOUT_MS = 30_000
+APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
 
 def application() -> QApplication:
@@ -59,7 +64,20 @@ def application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
     return app
+
+
+def app_icon() -> QIcon:
+    """The app's icon at every size we ship (an empty icon if the resources are missing)."""
+    icon = QIcon()
+    for size in APP_ICON_SIZES:
+        path = paths.resource_path(f"icons/icon-{size}.png")
+        if path.is_file():
+            icon.addFile(str(path))
+    if icon.isNull():
+        log.warning("app icon not found under %s", paths.resource_path("icons"))
+    return icon
 
 
 def homes_from(args: argparse.Namespace, settings: Settings | None = None) -> tuple[Path, ...]:
@@ -304,6 +322,52 @@ class AppShell(QObject):
             QMessageBox.information(self.window, APP_NAME, message)
 
 
+class StartupCheck(QObject):
+    """``--startup-check``: note when the window first paints and first shows data, then quit.
+
+    Prints one JSON line of wall-clock times (seconds since the epoch), so whoever launched the
+    process (the packaging smoke test) can measure from its own launch time.
+    """
+
+    def __init__(self, shell: AppShell) -> None:
+        super().__init__(shell)
+        self.shell = shell
+        self.first_paint: float | None = None
+        self.first_data: float | None = None
+        shell.window.installEventFilter(self)
+        shell.feed.dashboard_changed.connect(self._data)
+        QTimer.singleShot(STARTUP_CHECK_TIMEOUT_MS, self._finish)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint and self.first_paint is None:
+            self.first_paint = time.time()
+            self._maybe_finish()
+        return False
+
+    def _data(self, _board: Dashboard) -> None:
+        if self.first_data is None:
+            self.first_data = time.time()
+            self.shell.window.repaint()  # the data must be drawn, not only received
+            self._maybe_finish()
+
+    def _maybe_finish(self) -> None:
+        if self.first_paint is not None and self.first_data is not None:
+            QTimer.singleShot(0, self._finish)
+
+    def _finish(self) -> None:
+        board = self.shell.dashboard
+        report = {
+            "first_paint": self.first_paint,
+            "first_data": self.first_data,
+            "sessions": len(board.sessions) if board is not None else None,
+            "platform": self.shell.app.platformName(),
+            "icon": not self.shell.app.windowIcon().isNull(),  # resources/ made it into the app
+        }
+        print(json.dumps(report), flush=True)
+        ok = self.first_paint is not None and self.first_data is not None
+        self.shell.app.exit(0 if ok else 1)
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Run the window until the user quits; a second launch hands over and returns at once."""
     log_path = logging_setup.configure(paths.log_dir(), args.verbose)
@@ -323,8 +387,12 @@ def run_app(args: argparse.Namespace) -> int:
             QMessageBox.warning(None, APP_NAME, started.message)
         return 1
     shell = AppShell(app, args, instance, log_path)
+    if getattr(args, "startup_check", False):
+        StartupCheck(shell)
     QTimer.singleShot(0, shell.start)
-    return int(app.exec())
+    code = int(app.exec())
+    shell.shutdown()  # aboutToQuit already did this unless exit() came before the loop ran
+    return code
 
 
 def render_screenshot(args: argparse.Namespace) -> int:

@@ -56,6 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help='Discord shows only "Using Codex / In a coding session", nothing about the work',
     )
+    parser.add_argument(
+        "--startup-check",
+        action="store_true",
+        help=(
+            "open the window, wait until it has painted and read the logs, print the times "
+            "as JSON and quit (exit status 1 if either did not happen within 30 s)"
+        ),
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     status = commands.add_parser(
         "status",
@@ -182,12 +190,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _dispatch(argv)[0]
 
 
+def ensure_stdio() -> None:
+    """Give a windowed build somewhere to print.
+
+    The Windows app is built without a console, so Python starts with no stdout or stderr.
+    Started from a terminal (``codex-presence-gui.exe status``), it attaches to that console so
+    the output is seen; started by a double-click, output goes nowhere instead of failing.
+    """
+    if sys.stdout is not None and sys.stderr is not None:
+        return
+    target = os.devnull
+    if sys.platform == "win32":
+        import ctypes
+
+        attach_parent_process = -1
+        if ctypes.windll.kernel32.AttachConsole(attach_parent_process):
+            target = "CONOUT$"
+    # Left open for the life of the process, as the standard streams are.
+    if sys.stdout is None:
+        sys.stdout = open(target, "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = open(target, "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+
+
 def entry() -> None:
-    """Console entry point (``codex-presence-gui``, ``python -m codex_presence_gui``).
+    """Console entry point (``codex-presence-gui``, ``python -m codex_presence_gui``, the app).
 
     After a headless command has flushed its output the process ends at once: tearing the
     interpreter down (freeing every parsed object) would only add to the command's run time.
     """
+    ensure_stdio()
     try:
         code, headless = _dispatch(None)
         if headless:

@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self.model.rowsInserted.connect(self._fit_columns)
         self.model.rowsRemoved.connect(self._fit_columns)
         header.setHighlightSections(False)
+        self._fit_columns()  # no rows yet: at least every title fits
 
         body = QWidget()
         layout = QVBoxLayout(body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import rollout as r
 from tests.helpers.rollout import CodexHome
 
 pytestmark = [
@@ -160,3 +162,30 @@ def test_ten_launches_at_once_leave_one_instance(launcher: Launcher) -> None:
         assert process.returncode == 0, err
         assert "Traceback" not in err
     launcher.wait_primary(running[0])
+
+
+def test_startup_check_paints_reads_and_quits(launcher: Launcher) -> None:
+    """``--startup-check`` opens the real window, reports paint and data times, exits 0."""
+    now = time.time()
+    session_id = "019de1a2-0000-7000-8000-0000000000c5"
+    CodexHome(launcher.home).write(
+        session_id,
+        [
+            r.session_meta(now - 60, session_id),
+            r.turn_context(now - 59),
+            r.token_count(now - 5, r.usage(1000, 0, 10), None, r.limits()),
+        ],
+        started=now - 60,
+        mtime=now - 5,
+    )
+    launched = time.time()
+    process = launcher.launch("--startup-check")
+    out, err = process.communicate(timeout=40)
+    assert process.returncode == 0, err
+    report = json.loads(out.strip().splitlines()[-1])
+    assert launched < report["first_paint"] < launched + 30
+    assert launched < report["first_data"] < launched + 30
+    assert report["sessions"] == 1
+    assert report["platform"] == "offscreen"
+    assert report["icon"] is True
+    assert "stopped in" in launcher.log_text()  # the normal, clean shutdown ran

@@ -176,3 +176,39 @@ def test_card_settings_apply_live(base_dir: Path, codex_home: CodexHome, qtbot: 
         from codex_presence_gui.ui.theme import apply_theme
 
         apply_theme(shell.app, "system")
+
+
+def test_startup_check_fails_when_the_window_never_gets_data(
+    base_dir: Path,
+    codex_home: CodexHome,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No data before the deadline: the check says so in its JSON and exits with 1."""
+    from codex_presence_gui import app as app_module
+
+    monkeypatch.setattr(app_module, "STARTUP_CHECK_TIMEOUT_MS", 50)
+    args = build_parser().parse_args(["--codex-home", str(codex_home.root), "--startup-check"])
+    instance = SingleInstance(paths.state_dir() / "instance.lock", f"test-{time.monotonic_ns()}")
+    shell = AppShell(application(), args, instance, None)
+    qtbot.addWidget(shell.window)
+    codes: list[int] = []
+    monkeypatch.setattr(shell.app, "exit", codes.append)
+    app_module.StartupCheck(shell)  # the shell is never started: no paint, no data
+    try:
+        qtbot.waitUntil(lambda: bool(codes), timeout=5000)
+        assert codes == [1]
+        report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+        assert report["first_data"] is None
+        assert report["sessions"] is None
+    finally:
+        stop(shell)
+
+
+def test_the_app_has_its_icon(qtbot: QtBot) -> None:
+    """The window icon comes from resources/ at every shipped size."""
+    icon = application().windowIcon()
+    assert not icon.isNull()
+    sizes = {size.width() for size in icon.availableSizes()}
+    assert {16, 32, 256} <= sizes

@@ -157,6 +157,18 @@ def test_module_entry_point_exits_with_status(tmp_path: Path) -> None:
     assert "No Codex home found" in result.stderr
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="closes descriptors with a POSIX shell")
+def test_no_standard_streams_is_not_a_crash(tmp_path: Path) -> None:
+    """Like the windowed Windows app: no stdout/stderr at all, and the command still ends
+    with its own exit status instead of an AttributeError."""
+    command = (
+        f'exec "{sys.executable}" -m codex_presence_gui status --codex-home "{tmp_path / "x"}"'
+        " 1>&- 2>&-"
+    )
+    result = subprocess.run(["sh", "-c", command], check=False)
+    assert result.returncode == EXIT_NO_HOME
+
+
 def test_preview_prints_the_card(codex_home: CodexHome, capsys: pytest.CaptureFixture[str]) -> None:
     """`preview` shows what friends would see; `--private` hides the work."""
     live_session(codex_home)

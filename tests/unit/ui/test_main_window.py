@@ -51,6 +51,18 @@ def test_empty_states(qtbot: QtBot) -> None:
     assert "Permission denied" in window.problems.toolTip()
 
 
+def test_column_titles_fit_before_any_row(qtbot: QtBot) -> None:
+    """An empty table still shows every column title whole (none cut to "pdate | last")."""
+    window = make_window(qtbot)
+    window.resize(820, 580)
+    window.show_dashboard(dashboard())
+    window.show()
+    header = window.table.horizontalHeader()
+    for column in Column:
+        if column is not Column.ACTIVITY:
+            assert header.sectionSize(column) >= header.sectionSizeHint(column), column.name
+
+
 def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
     """Fresh bars count down; stale readings say so; a passed reset is not shown as current."""
     window = make_window(qtbot)
