@@ -163,7 +163,7 @@ class _BackwardGoals:
         return not self.other_limits and bytes_read > LIMITS_SEARCH_BYTES
 
 
-def _header_lines(handle: IO[bytes]) -> list[bytes]:
+def header_lines(handle: IO[bytes]) -> list[bytes]:
     """The file's leading ``session_meta`` lines (a fork copies its parent's as line 2), or a
     pre-envelope header."""
     headers = []
@@ -194,7 +194,7 @@ def load_session(session: SessionAccumulator, path: Path, size: int) -> int:
     Records are folded in file order either way.
     """
     with open(path, "rb") as handle:
-        headers = _header_lines(handle)
+        headers = header_lines(handle)
         for header in headers:
             session.line(header)
         goals = _BackwardGoals(skip_duplicates=not session.is_fork)
@@ -314,6 +314,11 @@ class CodexReader:
             homes=self.homes,
             generated_at=now,
         )
+
+    @property
+    def discovery(self) -> Discovery | None:
+        """What the last walk of the homes found (every rollout file, newest first)."""
+        return self._found
 
     @property
     def followed_files(self) -> tuple[Path, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from codex_presence_gui.core.activity import ActivityTracker
 from codex_presence_gui.core.errors import ParseError
@@ -52,6 +53,17 @@ _SURFACES = {
     "codex_desktop": "Desktop app",
 }
 _SOURCE_SURFACES = {"cli": "CLI", "vscode": "VS Code", "exec": "Exec", "mcp": "MCP"}
+
+
+class HistoryRecorder(Protocol):
+    """Receives a session's own usage and limit readings as they are folded (never replayed
+    fork history, never duplicates); ``core.history`` keeps them for the limit timeline."""
+
+    def usage(self, ts: float | None, tokens: int) -> None:
+        """New usage: ``tokens`` as Codex's ``/status`` counts them (non-cached input + output)."""
+
+    def reading(self, ts: float | None, limits: LimitSnapshot) -> None:
+        """A rate-limit reading of one bucket."""
 
 
 def is_synthetic(total: TokenUsage) -> bool:
@@ -117,6 +129,7 @@ class SessionAccumulator:
         self.bad_lines = 0
         self.long_lines = 0
         self.last_error: str | None = None
+        self.recorder: HistoryRecorder | None = None
 
     # -- LineSink ---------------------------------------------------------------------------
 
@@ -224,8 +237,9 @@ class SessionAccumulator:
         if record.last is not None and not replayed:
             self.context_used = record.last.total
             self._context_from_counts = True
+        added = None
         if record.total is not None:
-            self._apply_total(record.total, record.last, replayed)
+            added = self._apply_total(record.total, record.last, replayed)
         if replayed:
             return
         self._touch_token_event(record.ts)
@@ -233,6 +247,11 @@ class SessionAccumulator:
         if limits is not None:
             # Newest by file position; a model bucket never overwrites the account bucket.
             self.buckets[limits.limit_id] = limits
+        if self.recorder is not None:
+            if added:
+                self.recorder.usage(record.ts, added)
+            if limits is not None:
+                self.recorder.reading(record.ts, limits)
 
     def _usage_record(self, record: UsageRecord) -> None:
         total = record.thread_usage
@@ -247,35 +266,44 @@ class SessionAccumulator:
             )
         if total is None:
             return
-        self._apply_total(total, record.usage, replayed=False)
+        added = self._apply_total(total, record.usage, replayed=False)
         if record.usage is not None and not self._context_from_counts:
             self.context_used = record.usage.total
         self._touch_token_event(record.ts)
+        if added and self.recorder is not None:
+            self.recorder.usage(record.ts, added)
 
     def _touch_token_event(self, ts: float | None) -> None:
         if ts is not None and (self.last_token_event_at is None or ts > self.last_token_event_at):
             self.last_token_event_at = ts
 
-    def _apply_total(self, total: TokenUsage, last: TokenUsage | None, replayed: bool) -> None:
-        """Fold a running thread total (from ``token_count`` or ``token_usage_record``)."""
+    def _apply_total(
+        self, total: TokenUsage, last: TokenUsage | None, replayed: bool
+    ) -> int | None:
+        """Fold a running thread total (from ``token_count`` or ``token_usage_record``).
+
+        Returns the new usage it adds, counted as ``/status`` counts (non-cached input plus
+        output), or None when it adds none (a duplicate, a synthetic fill, replayed history).
+        """
         if is_synthetic(total):
-            return  # a fill written on context overflow, not usage
+            return None  # a fill written on context overflow, not usage
         previous = self.total
         if previous is not None and total.total == previous.total:
             # The same usage again: a re-emission with new rate limits, or the other source
             # reporting the same response. A new response always adds tokens.
-            return
+            return None
         self.total = total
         if replayed:
             self.inherited_tokens = total.total
-            return
+            return None
         self.last = last
         last_total = last.total if last is not None else None
         if previous is None or total.total < previous.total:
             # First usage, or a new segment (resume reset, fork base): the last response.
             self.delta = last_total if last_total is not None else total.total
-        else:
-            self.delta = total.total - previous.total
+            return (last or total).blended_total
+        self.delta = total.total - previous.total
+        return max(total.blended_total - previous.blended_total, 0)
 
     # -- snapshot ---------------------------------------------------------------------------
 

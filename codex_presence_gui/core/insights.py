@@ -1,0 +1,356 @@
+"""What the history says about each limit window: its timeline, its pace, when it would run
+out, which sessions used it, and rises that no local session explains.
+
+Pure functions of a ``UsageHistory`` and the clock; every estimate says when it has too little
+data instead of guessing. The README's "How the estimates are made" explains each rule.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from codex_presence_gui.core.history import Reading, Usage, UsageHistory
+from codex_presence_gui.core.models import (
+    LimitSnapshot,
+    UsageWindow,
+    canonical_window_minutes,
+    clamp_percent,
+)
+
+#: Readings of one window whose reset times differ by up to this much are the same window
+#: (Codex's ``resets_at`` jitters by 1-3 s; the server may also move a reset a little).
+RESET_TOLERANCE_S = 120
+#: A fall of ``used_percent`` by at least this much, reset time unchanged, is a reset (an early
+#: weekly reset); smaller falls are two sessions' readings arriving out of order.
+RESET_DROP_POINTS = 5.0
+#: The pace is measured over the last fifth of the window (1 h of a 5 h window).
+PACE_SPAN_FRACTION = 1 / 5
+#: A pace needs at least this fraction of the window observed (5 min of a 5 h window).
+MIN_PACE_FRACTION = 1 / 60
+#: Without a known length, the window is taken as 5 h for the spans above.
+DEFAULT_WINDOW_S = 5 * 3600
+#: A rise after this long without any local usage is counted as usage from elsewhere.
+IDLE_GAP_S = 600
+#: A session "burns much faster" with at least this share, and this many times the next one.
+FAST_MIN_POINTS = 5.0
+FAST_FACTOR = 2.0
+
+
+class WindowKey(NamedTuple):
+    """Which window of which bucket: by canonical length (``slot`` only when it is unknown)."""
+
+    limit_id: str
+    minutes: int | None
+    slot: str
+
+
+def window_key(limit_id: str, window: UsageWindow) -> WindowKey:
+    """The key of ``window`` in bucket ``limit_id`` (299 and 300 minutes are the same window)."""
+    minutes = canonical_window_minutes(window.window_minutes)
+    return WindowKey(limit_id, minutes, "" if minutes is not None else window.slot)
+
+
+class Point(NamedTuple):
+    """A reading where the window's use rose (or its first one)."""
+
+    at: float
+    used: float
+    session_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One window between two resets, as the readings saw it.
+
+    Attributes:
+        start: when the window began (reset time minus its length), if known.
+        resets_at: the newest reset time reported for it, if any.
+        points: the first reading and every rise, oldest first (falls are ignored).
+        seen: the times of every reading, duplicates included, oldest first.
+        sessions: the sessions that reported this window.
+    """
+
+    start: float | None
+    resets_at: float | None
+    points: tuple[Point, ...]
+    seen: tuple[float, ...]
+    sessions: frozenset[str]
+
+    @property
+    def used(self) -> float:
+        """The highest use seen."""
+        return self.points[-1].used
+
+    @property
+    def last_seen(self) -> float:
+        """When the newest reading was logged."""
+        return self.seen[-1]
+
+
+def _period(
+    resets_at: float | None,
+    length_s: float | None,
+    points: list[Point],
+    seen: list[float],
+    sessions: set[str],
+) -> Period:
+    start = resets_at - length_s if resets_at is not None and length_s is not None else None
+    return Period(start, resets_at, tuple(points), tuple(seen), frozenset(sessions))
+
+
+def timeline(
+    readings: Sequence[Reading], key: WindowKey, length_s: float | None
+) -> tuple[Period, ...]:
+    """The periods of one window, oldest first, from readings sorted by time."""
+    periods: list[Period] = []
+    points: list[Point] = []
+    seen: list[float] = []
+    sessions: set[str] = set()
+    resets_at: float | None = None
+    new_window_after = max((length_s or DEFAULT_WINDOW_S) / 2, RESET_TOLERANCE_S)
+    for reading in readings:
+        if reading.limits.limit_id != key.limit_id:
+            continue
+        window = _matching(reading.limits, key)
+        if window is None:
+            continue
+        used = clamp_percent(window.used_percent)
+        reset = window.resets_at
+        if reset is not None and reset < reading.at - RESET_TOLERANCE_S:
+            # A window that had already ended when the line was written: Codex repeats the
+            # last known limits with new usage, so this is an old reading, not a new one.
+            continue
+        if points:
+            ended = resets_at is not None and reading.at > resets_at + RESET_TOLERANCE_S
+            moved_on = (
+                reset is not None and resets_at is not None and reset - resets_at > new_window_after
+            )
+            dropped = used <= points[-1].used - RESET_DROP_POINTS
+            if reset is not None and resets_at is not None and resets_at - reset > new_window_after:
+                continue  # a late reading of the previous window, logged out of order
+            if ended or moved_on or dropped:
+                periods.append(_period(resets_at, length_s, points, seen, sessions))
+                points, seen, sessions = [], [], set()
+        seen.append(reading.at)
+        sessions.add(reading.session_id)
+        if reset is not None:
+            resets_at = reset  # the newest report wins: the server may move a reset
+        elif not points:
+            resets_at = None
+        if not points or used > points[-1].used:
+            points.append(Point(reading.at, used, reading.session_id))
+    if points:
+        periods.append(_period(resets_at, length_s, points, seen, sessions))
+    return tuple(periods)
+
+
+def _matching(limits: LimitSnapshot, key: WindowKey) -> UsageWindow | None:
+    for window in limits.windows:
+        if window_key(limits.limit_id, window) == key:
+            return window
+    return None
+
+
+class PaceState(enum.Enum):
+    """What the pace estimate could say."""
+
+    NOT_ENOUGH_DATA = "not_enough_data"
+    LASTS = "lasts_until_reset"  # at this pace the window lasts until it resets
+    RUNS_OUT = "runs_out_before_reset"
+    REACHED = "limit_reached"
+    RESET = "reset"  # the reset time has passed: no reading of the new window yet
+
+
+@dataclass(frozen=True, slots=True)
+class Pace:
+    """The rate of use and the projected run-out time of the current window."""
+
+    state: PaceState
+    rate_per_hour: float | None = None
+    runs_out_at: float | None = None
+    measured_from: float | None = None  # the start of the span the rate was measured over
+
+
+def pace(period: Period | None, length_s: float | None, now: float) -> Pace:
+    """How fast the window is being used, measured up to now over its recent span.
+
+    The rate is the rise in use from the start of the span (the last fifth of the window, or
+    since the window began if that is later) to now, per hour; hours without readings count,
+    so a pause slows the pace. The run-out time assumes that rate continues from now.
+    """
+    if period is None or not period.points:
+        return Pace(PaceState.NOT_ENOUGH_DATA)
+    if period.resets_at is not None and now >= period.resets_at:
+        return Pace(PaceState.RESET)
+    used = period.used
+    if used >= 100:
+        return Pace(PaceState.REACHED, runs_out_at=_reached_at(period))
+    window_s = length_s or DEFAULT_WINDOW_S
+    span_start = now - window_s * PACE_SPAN_FRACTION
+    times = [point.at for point in period.points]
+    index = bisect.bisect_right(times, span_start) - 1
+    if index >= 0:
+        anchor_at, anchor_used = span_start, period.points[index].used
+    elif period.start is not None:
+        # No reading before the span: measure from the window's start, where use was 0 %.
+        anchor_at, anchor_used = period.start, 0.0
+    else:
+        anchor_at, anchor_used = period.points[0].at, period.points[0].used
+        if period.last_seen - anchor_at < window_s * MIN_PACE_FRACTION:
+            return Pace(PaceState.NOT_ENOUGH_DATA)
+    elapsed = now - anchor_at
+    if elapsed < window_s * MIN_PACE_FRACTION:
+        return Pace(PaceState.NOT_ENOUGH_DATA, measured_from=anchor_at)
+    rate = max(used - anchor_used, 0.0) / (elapsed / 3600)
+    if rate <= 0:
+        return Pace(PaceState.LASTS, 0.0, None, anchor_at)
+    runs_out = now + (100 - used) / rate * 3600
+    if period.resets_at is not None and runs_out >= period.resets_at:
+        return Pace(PaceState.LASTS, rate, runs_out, anchor_at)
+    return Pace(PaceState.RUNS_OUT, rate, runs_out, anchor_at)
+
+
+def _reached_at(period: Period) -> float:
+    return next(point.at for point in period.points if point.used >= 100)
+
+
+@dataclass(frozen=True, slots=True)
+class Unexplained:
+    """A rise with no local usage behind it (another device, the web, Codex Cloud)."""
+
+    rise: float
+    since: float  # the last reading before it
+    at: float  # the reading that showed it
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who used the current window: percentage points per session, and what is unexplained."""
+
+    shares: tuple[tuple[str, float], ...]  # (session id, points), largest first
+    unexplained: tuple[Unexplained, ...]
+    fastest: str | None  # the session that burns much faster than the others, if one does
+
+    def share_of(self, session_id: str) -> float | None:
+        """The points ``session_id`` used, or None if it used none."""
+        for session, points in self.shares:
+            if session == session_id:
+                return points
+        return None
+
+
+class UsageIndex:
+    """The history's usage events, searchable by time."""
+
+    def __init__(self, usage: Sequence[Usage]) -> None:
+        self.usage = usage
+        self.times = [event.at for event in usage]
+
+    def between(self, start: float, end: float) -> Sequence[Usage]:
+        """Events with ``start < at <= end``."""
+        low = bisect.bisect_right(self.times, start)
+        high = bisect.bisect_right(self.times, end)
+        return self.usage[low:high]
+
+
+def attribute(period: Period, index: UsageIndex, *, account_bucket: bool) -> Attribution:
+    """Share each rise of the window among the sessions that used tokens since the previous
+    rise, in proportion to their tokens.
+
+    A rise that follows ten minutes or more without any local usage is unexplained: it came
+    from somewhere else. Model-specific buckets count only the sessions that reported them.
+    """
+    shares: dict[str, float] = {}
+    unexplained: list[Unexplained] = []
+    if period.start is not None:
+        previous_used, previous_rise_at = 0.0, period.start
+        first = 0
+    else:
+        previous_used, previous_rise_at = period.points[0].used, period.points[0].at
+        first = 1
+    for point in period.points[first:]:
+        rise = point.used - previous_used
+        seen_before = bisect.bisect_left(period.seen, point.at) - 1
+        last_seen = period.seen[seen_before] if seen_before >= 0 else previous_rise_at
+        quiet = not index.between(last_seen, point.at) and point.at - last_seen >= IDLE_GAP_S
+        events = [] if quiet else index.between(previous_rise_at, point.at)
+        if not account_bucket:
+            events = [event for event in events if event.session_id in period.sessions]
+        tokens = sum(event.tokens for event in events)
+        if tokens <= 0:
+            if rise > 0:
+                unexplained.append(Unexplained(rise, last_seen, point.at))
+        else:
+            for event in events:
+                shares[event.session_id] = (
+                    shares.get(event.session_id, 0.0) + rise * event.tokens / tokens
+                )
+        previous_used, previous_rise_at = point.used, point.at
+    ranked = tuple(sorted(shares.items(), key=lambda item: (-item[1], item[0])))
+    fastest = None
+    if (
+        len(ranked) >= 2
+        and ranked[0][1] >= FAST_MIN_POINTS
+        and ranked[0][1] >= FAST_FACTOR * ranked[1][1]
+    ):
+        fastest = ranked[0][0]
+    return Attribution(ranked, tuple(unexplained), fastest)
+
+
+@dataclass(frozen=True, slots=True)
+class WindowInsight:
+    """Everything the history says about one window of one bucket."""
+
+    key: WindowKey
+    length_s: float | None
+    periods: tuple[Period, ...]  # within the history span, oldest first
+    current: Period | None  # the period the latest reading belongs to
+    pace: Pace
+    attribution: Attribution | None
+
+
+@dataclass(frozen=True, slots=True)
+class Insights:
+    """The insights of every window the dashboard shows."""
+
+    generated_at: float
+    windows: tuple[WindowInsight, ...]
+    history_files: int
+
+    def for_window(self, limit_id: str, window: UsageWindow) -> WindowInsight | None:
+        """The insight of one displayed window, if the history has it."""
+        key = window_key(limit_id, window)
+        return next((insight for insight in self.windows if insight.key == key), None)
+
+
+def build_insights(history: UsageHistory, buckets: Sequence[LimitSnapshot], now: float) -> Insights:
+    """Insights for every window of ``buckets`` (the limits the dashboard shows)."""
+    index = UsageIndex(history.usage)
+    windows = []
+    for bucket in buckets:
+        for window in bucket.windows:
+            key = window_key(bucket.limit_id, window)
+            minutes = key.minutes
+            length_s = minutes * 60.0 if minutes else None
+            periods = timeline(history.readings, key, length_s)
+            current = periods[-1] if periods else None
+            attribution = (
+                attribute(current, index, account_bucket=bucket.is_account_bucket)
+                if current is not None
+                else None
+            )
+            windows.append(
+                WindowInsight(
+                    key=key,
+                    length_s=length_s,
+                    periods=periods,
+                    current=current,
+                    pace=pace(current, length_s, now),
+                    attribution=attribution,
+                )
+            )
+    return Insights(now, tuple(windows), history.files)

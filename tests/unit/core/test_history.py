@@ -1,0 +1,103 @@
+"""The seven-day history: what is read, what is not counted, and how it stays current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from codex_presence_gui.core.discovery import discover
+from codex_presence_gui.core.history import HistoryReader, UsageHistory
+from tests.helpers import rollout as r
+from tests.helpers.quota import FIVE_HOURS, Turn, steady_turns, write_session
+from tests.helpers.rollout import BASE, CodexHome
+
+NOW = BASE + 10 * 86400
+
+
+def read(home: CodexHome, now: float = NOW, reader: HistoryReader | None = None) -> UsageHistory:
+    reader = reader or HistoryReader(clock=lambda: now)
+    return reader.refresh(discover([home.root]).files)
+
+
+def test_usage_and_readings_without_duplicates(codex_home: CodexHome) -> None:
+    """Each turn is one usage event and one new reading; Codex's re-emissions add nothing."""
+    turns = steady_turns(NOW - 3600, NOW - 600, 300, 1000, 10, 2)
+    write_session(codex_home, "019d0000-0000-7000-8000-000000000001", turns, resets_at=NOW + 3600)
+    history = read(codex_home)
+    assert [event.tokens for event in history.usage] == [1000] * len(turns)
+    assert [event.at for event in history.usage] == [turn.at for turn in turns]
+    # Re-emissions are readings too (they may carry new limits), at their own time.
+    assert len(history.readings) == 2 * len(turns)
+    assert history.files == 1
+
+
+def test_only_the_last_seven_days(codex_home: CodexHome) -> None:
+    """Old files are not read; a long session contributes only its last seven days."""
+    old = [Turn(NOW - 9 * 86400, 500, 5.0)]
+    write_session(codex_home, "019d0000-0000-7000-8000-00000000000a", old, resets_at=NOW)
+    turns = [Turn(NOW - 8 * 86400 + i * 3600, 100 * (i + 1), 1.0) for i in range(3)]
+    turns += [Turn(NOW - 3600, 7000, 2.0)]
+    write_session(codex_home, "019d0000-0000-7000-8000-00000000000b", turns, resets_at=NOW)
+    history = read(codex_home)
+    assert history.files == 1
+    assert [(event.tokens, event.at) for event in history.usage] == [(7000, NOW - 3600)]
+    assert history.since == NOW - 7 * 86400
+
+
+def test_appended_lines_are_read_incrementally(codex_home: CodexHome) -> None:
+    session_id = "019d0000-0000-7000-8000-00000000000c"
+    turns = steady_turns(NOW - 1800, NOW - 900, 300, 1000, 10, 1)
+    path = write_session(codex_home, session_id, turns, resets_at=NOW + 3600)
+    reader = HistoryReader(clock=lambda: NOW)
+    first = read(codex_home, reader=reader)
+    CodexHome.append(
+        path,
+        [r.token_count(NOW - 60, r.usage(6500, 0, 0), r.usage(2500, 0, 0), r.limits())],
+    )
+    again = reader.refresh()  # no walk of the homes: the followed files are checked
+    assert len(again.usage) == len(first.usage) + 1
+    assert again.usage[-1].tokens == 2500
+    assert reader.refresh() is again  # nothing new: the same value, not rebuilt
+
+
+def test_a_fork_does_not_count_its_parents_history(codex_home: CodexHome) -> None:
+    """The replayed start of a fork is the parent's usage; only the fork's own turns count."""
+    parent = "019d0000-0000-7000-8000-0000000000aa"
+    child = "019d0000-0000-7000-8000-0000000000bb"
+    start = NOW - 3600
+    lines = [r.session_meta(start, child, forked_from_id=parent)]
+    # Codex copies the parent's lines with fresh times, within a second of the fork's header.
+    for index in range(1, 5):
+        total, last = r.usage(900 * index), r.usage(900)
+        lines.append(
+            r.token_count(start + 0.1 * index, total, last, r.limits((float(index), 300, NOW)))
+        )
+    lines.append(
+        r.token_count(start + 120, r.usage(4600), r.usage(1000), r.limits((5.0, 300, NOW)))
+    )
+    codex_home.write(child, lines, started=start, mtime=start + 121)
+    history = read(codex_home)
+    assert [(event.session_id, event.tokens) for event in history.usage] == [(child, 1000)]
+    assert [reading.at for reading in history.readings] == [start + 120]
+
+
+def test_a_missing_file_is_dropped(codex_home: CodexHome, tmp_path: Path) -> None:
+    turns = [Turn(NOW - 600, 1000, 4.0)]
+    path = write_session(
+        codex_home, "019d0000-0000-7000-8000-00000000000d", turns, resets_at=NOW + 3600
+    )
+    reader = HistoryReader(clock=lambda: NOW)
+    assert read(codex_home, reader=reader).files == 1
+    path.unlink()
+    assert reader.refresh().files == 0
+
+
+def test_events_leave_the_span_as_the_clock_moves(codex_home: CodexHome) -> None:
+    turns = [Turn(NOW - 6 * 86400, 1000, 4.0), Turn(NOW - 3600, 2000, 5.0)]
+    write_session(
+        codex_home, "019d0000-0000-7000-8000-00000000000e", turns, resets_at=NOW + FIVE_HOURS
+    )
+    clock = [NOW]
+    reader = HistoryReader(clock=lambda: clock[0])
+    assert len(reader.refresh(discover([codex_home.root]).files).usage) == 2
+    clock[0] = NOW + 2 * 86400
+    assert [event.tokens for event in reader.refresh().usage] == [2000]

@@ -1,0 +1,207 @@
+"""Timelines, resets, pace, run-out and shares on logs whose answers are known."""
+
+from __future__ import annotations
+
+import pytest
+
+from codex_presence_gui.core.discovery import discover
+from codex_presence_gui.core.history import HistoryReader, UsageHistory
+from codex_presence_gui.core.insights import (
+    Insights,
+    PaceState,
+    WindowInsight,
+    build_insights,
+)
+from codex_presence_gui.core.models import LimitSnapshot
+from tests.helpers.quota import FIVE_HOURS, WEEK, Turn, steady_turns, write_session
+from tests.helpers.rollout import BASE, CodexHome
+
+T0 = BASE + 3 * 86400  # the current 5h window starts here
+RESETS = T0 + FIVE_HOURS
+A = "019d0000-0000-7000-8000-00000000000a"
+B = "019d0000-0000-7000-8000-00000000000b"
+
+
+def history_of(home: CodexHome, now: float) -> UsageHistory:
+    return HistoryReader(clock=lambda: now).refresh(discover([home.root]).files)
+
+
+def latest_buckets(history: UsageHistory) -> list[LimitSnapshot]:
+    newest: dict[str, LimitSnapshot] = {}
+    for reading in history.readings:
+        newest[reading.limits.limit_id] = reading.limits
+    return list(newest.values())
+
+
+def insights_of(home: CodexHome, now: float) -> Insights:
+    history = history_of(home, now)
+    return build_insights(history, latest_buckets(history), now)
+
+
+def five_hour(insights: Insights, limit_id: str = "codex") -> WindowInsight:
+    return next(w for w in insights.windows if w.key.limit_id == limit_id and w.key.minutes == 300)
+
+
+def test_a_known_rate_runs_out_before_the_reset(codex_home: CodexHome) -> None:
+    """2 % every 5 minutes is 24 %/h; at 48 % used two hours in, 52 % lasts 2 h 10 min."""
+    turns = steady_turns(T0 + 300, T0 + 7200, 300, 1000, 2, 2)
+    write_session(codex_home, A, turns, resets_at=RESETS)
+    now = T0 + 7202  # the newest reading was logged at T0 + 7201
+    window = five_hour(insights_of(codex_home, now))
+    assert window.pace.state is PaceState.RUNS_OUT
+    assert window.pace.rate_per_hour == pytest.approx(24.0)
+    assert window.pace.runs_out_at == pytest.approx(now + 52 / 24 * 3600)
+    assert len(window.periods) == 1  # duplicates and ±3 s jitter did not split the window
+    assert window.current is not None
+    assert window.current.start == pytest.approx(T0, abs=3)
+
+
+def test_a_slower_rate_lasts_until_the_reset(codex_home: CodexHome) -> None:
+    turns = steady_turns(T0 + 300, T0 + 7200, 300, 1000, 1, 1)
+    write_session(codex_home, A, turns, resets_at=RESETS)
+    window = five_hour(insights_of(codex_home, T0 + 7202))
+    assert window.pace.state is PaceState.LASTS
+    assert window.pace.rate_per_hour == pytest.approx(12.0)
+
+
+def test_a_pause_slows_the_pace(codex_home: CodexHome) -> None:
+    """Measured up to now: an idle half hour halves the pace of the hour before it."""
+    turns = steady_turns(T0 + 300, T0 + 5400, 300, 1000, 2, 2)
+    write_session(codex_home, A, turns, resets_at=RESETS)
+    window = five_hour(insights_of(codex_home, T0 + 7202))
+    # used 36 at T0+1h30 (the newest); 1 h ago (T0+1h) it was 24: 12 points in an hour.
+    assert window.pace.rate_per_hour == pytest.approx(12.0)
+
+
+def test_too_little_data_says_so(codex_home: CodexHome) -> None:
+    write_session(codex_home, A, [Turn(T0 + 60, 1000, 3.0)], resets_at=RESETS)
+    window = five_hour(insights_of(codex_home, T0 + 120))
+    assert window.pace.state is PaceState.NOT_ENOUGH_DATA
+    assert window.pace.rate_per_hour is None
+
+
+def test_without_a_reset_time_two_readings_far_enough_apart_are_needed(
+    codex_home: CodexHome,
+) -> None:
+    turns = [Turn(T0 + 60, 1000, 3.0, resets_at=None), Turn(T0 + 180, 1000, 4.0, resets_at=None)]
+    write_session(codex_home, A, turns, resets_at=None, jitter=False)
+    window = five_hour(insights_of(codex_home, T0 + 240))
+    assert window.pace.state is PaceState.NOT_ENOUGH_DATA
+
+
+def test_a_reset_in_the_middle_starts_a_new_period(codex_home: CodexHome) -> None:
+    """The previous window ran to 80 %; the new one is measured on its own."""
+    before = steady_turns(T0 - 3600, T0 - 600, 300, 1000, 60, 2)
+    before = [Turn(t.at, t.tokens, t.used, resets_at=T0) for t in before]
+    after = steady_turns(T0 + 300, T0 + 7200, 300, 1000, 2, 2)
+    write_session(codex_home, A, before + after, resets_at=RESETS)
+    window = five_hour(insights_of(codex_home, T0 + 7202))
+    assert len(window.periods) == 2
+    assert window.periods[0].used == pytest.approx(80.0)
+    assert window.pace.rate_per_hour == pytest.approx(24.0)
+    assert window.attribution is not None
+    assert window.attribution.share_of(A) == pytest.approx(48.0)
+
+
+def test_an_early_reset_and_out_of_order_readings(codex_home: CodexHome) -> None:
+    """A fall from 60 % to 2 % is a reset; 42 then 41 is two sessions racing, not a reset."""
+    turns = [
+        Turn(T0 + 300, 1000, 40.0),
+        Turn(T0 + 600, 1000, 42.0),
+        Turn(T0 + 900, 1000, 41.0),
+        Turn(T0 + 1200, 1000, 60.0),
+        Turn(T0 + 1500, 1000, 2.0),
+    ]
+    write_session(codex_home, A, turns, resets_at=RESETS)
+    window = five_hour(insights_of(codex_home, T0 + 1600))
+    assert [period.used for period in window.periods] == [60.0, 2.0]
+    assert [point.used for point in window.periods[0].points] == [40.0, 42.0, 60.0]
+
+
+def test_a_reading_of_an_ended_window_is_ignored(codex_home: CodexHome) -> None:
+    """Codex repeats the last known limits with new usage; after the reset they are old."""
+    turns = [
+        Turn(T0 - 600, 1000, 70.0, resets_at=T0),
+        Turn(T0 + 600, 1000, 70.0, resets_at=T0),  # written after T0: the old window's reading
+        Turn(T0 + 900, 1000, 3.0),
+    ]
+    write_session(codex_home, A, turns, resets_at=RESETS)
+    window = five_hour(insights_of(codex_home, T0 + 1000))
+    assert window.current is not None
+    assert [point.used for point in window.current.points] == [3.0]
+
+
+def test_shares_follow_the_tokens(codex_home: CodexHome) -> None:
+    """Two sessions over the same hour, B with three times A's tokens: 25 % and 75 % of each
+    rise; B burns much faster."""
+    a = steady_turns(T0 + 300, T0 + 3600, 300, 1000, 4, 4)
+    b = [Turn(t.at + 30, 3000, t.used + 0) for t in a]
+    # Both report the same readings; B's come 30 s later and show the same use.
+    write_session(codex_home, A, a, resets_at=RESETS)
+    write_session(codex_home, B, b, resets_at=RESETS)
+    window = five_hour(insights_of(codex_home, T0 + 3700))
+    assert window.attribution is not None
+    shares = dict(window.attribution.shares)
+    assert sum(shares.values()) == pytest.approx(48.0)
+    # The first rise (0 -> 4 at T0+300) happened before B's first tokens: all A's.
+    assert shares[A] == pytest.approx(4 + 44 * 0.25)
+    assert shares[B] == pytest.approx(44 * 0.75)
+    assert window.attribution.fastest == B
+
+
+def test_a_rise_without_local_usage_is_pointed_out(codex_home: CodexHome) -> None:
+    """Idle here from T0+10 min; at T0+45 min the first new request finds 6 % more used."""
+    turns = [
+        Turn(T0 + 300, 1000, 10.0),
+        Turn(T0 + 600, 1000, 12.0),
+        Turn(T0 + 2700, 0, 18.0),  # the reading of the next request, before its response
+        Turn(T0 + 2730, 1000, 18.0),
+    ]
+    write_session(codex_home, A, turns, resets_at=RESETS)
+    window = five_hour(insights_of(codex_home, T0 + 2800))
+    assert window.attribution is not None
+    (unexplained,) = window.attribution.unexplained
+    assert unexplained.rise == pytest.approx(6.0)
+    assert unexplained.since == pytest.approx(T0 + 601)
+    assert unexplained.at == pytest.approx(T0 + 2701)
+    assert window.attribution.share_of(A) == pytest.approx(12.0)
+
+
+def test_buckets_are_kept_apart(codex_home: CodexHome) -> None:
+    """A model bucket counts only the sessions that reported it."""
+    a = steady_turns(T0 + 300, T0 + 1800, 300, 1000, 2, 2)
+    b = [Turn(t.at + 30, 1000, t.used * 3, limit_id="codex_bengalfox") for t in a]
+    write_session(codex_home, A, a, resets_at=RESETS)
+    write_session(codex_home, B, b, resets_at=RESETS)
+    insights = insights_of(codex_home, T0 + 1900)
+    main, model = five_hour(insights), five_hour(insights, "codex_bengalfox")
+    assert main.current is not None
+    assert main.current.used == pytest.approx(12.0)
+    assert model.current is not None
+    assert model.current.used == pytest.approx(36.0)
+    assert model.attribution is not None
+    assert [session for session, _ in model.attribution.shares] == [B]
+    assert main.attribution is not None
+    assert {session for session, _ in main.attribution.shares} == {A, B}
+
+
+def test_weekly_only_accounts(codex_home: CodexHome) -> None:
+    """A weekly window sent as the primary one is keyed and paced as weekly."""
+    week_resets = T0 + 3 * 86400
+    week_resets = T0 + 3 * 86400
+    turns = [
+        Turn(T0 - 86400 + i * 3600, 1000, None, weekly=30.0 + i, weekly_resets_at=week_resets)
+        for i in range(25)
+    ]
+    write_session(codex_home, A, turns, resets_at=None, weekly_resets_at=week_resets)
+    now = T0 + 2
+    insights = insights_of(codex_home, now)
+    (weekly,) = insights.windows
+    assert weekly.key.minutes == 10080
+    assert weekly.length_s == WEEK
+    # The span (a fifth of a week, 33.6 h) reaches back before the first reading, so the pace
+    # is measured from the window's start, four days ago, where it stood at 0 %.
+    assert weekly.pace.state is PaceState.LASTS
+    assert weekly.pace.rate_per_hour == pytest.approx(
+        54.0 / ((now - (week_resets - WEEK)) / 3600), rel=1e-4
+    )
