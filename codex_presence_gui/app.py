@@ -182,6 +182,8 @@ class AppShell(QObject):
         """Show the window (or keep it minimized), start reading and publishing."""
         settings = self.store.settings
         minimized = bool(self.args.minimized) or settings.start_minimized
+        if getattr(self.args, "startup_check", False):
+            minimized = False  # the check is about the window being drawn
         if self.tray is not None:
             self.tray.show()
         if minimized and self.window.close_to_tray:
@@ -334,6 +336,7 @@ class StartupCheck(QObject):
         self.shell = shell
         self.first_paint: float | None = None
         self.first_data: float | None = None
+        self._done = False
         shell.window.installEventFilter(self)
         shell.feed.dashboard_changed.connect(self._data)
         QTimer.singleShot(STARTUP_CHECK_TIMEOUT_MS, self._finish)
@@ -355,6 +358,9 @@ class StartupCheck(QObject):
             QTimer.singleShot(0, self._finish)
 
     def _finish(self) -> None:
+        if self._done:
+            return
+        self._done = True
         board = self.shell.dashboard
         report = {
             "first_paint": self.first_paint,
@@ -379,7 +385,8 @@ def run_app(args: argparse.Namespace) -> int:
     if started.outcome is Outcome.ACTIVATED:
         print(started.message)
         log.info(started.message)
-        return 0
+        # A startup check that only woke another instance checked nothing.
+        return 1 if getattr(args, "startup_check", False) else 0
     if started.outcome is not Outcome.PRIMARY:
         print(started.message, file=sys.stderr)
         log.warning(started.message)

@@ -182,6 +182,8 @@ def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
 
     if args.command == "screenshot":
         return app.render_screenshot(args), True
+    if not args.startup_check:
+        release_console()
     return app.run_app(args), False
 
 
@@ -190,13 +192,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _dispatch(argv)[0]
 
 
+_console_attached = False
+
+
 def ensure_stdio() -> None:
     """Give a windowed build somewhere to print.
 
     The Windows app is built without a console, so Python starts with no stdout or stderr.
-    Started from a terminal (``codex-presence-gui.exe status``), it attaches to that console so
-    the output is seen; started by a double-click, output goes nowhere instead of failing.
+    Started from a terminal (``codex-presence-gui.exe status``), it borrows that console so the
+    output is seen (``codex-presence-gui-cli.exe`` is the proper console twin); started by a
+    double-click, output goes nowhere instead of failing.
     """
+    global _console_attached
     if sys.stdout is not None and sys.stderr is not None:
         return
     target = os.devnull
@@ -206,11 +213,27 @@ def ensure_stdio() -> None:
         attach_parent_process = -1
         if ctypes.windll.kernel32.AttachConsole(attach_parent_process):
             target = "CONOUT$"
+            _console_attached = True
     # Left open for the life of the process, as the standard streams are.
     if sys.stdout is None:
         sys.stdout = open(target, "w", encoding="utf-8", errors="replace")  # noqa: SIM115
     if sys.stderr is None:
         sys.stderr = open(target, "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+
+
+def release_console() -> None:
+    """Let go of a borrowed console before the window opens: closing that terminal (or Ctrl+C
+    in it) must not kill the app without its orderly shutdown."""
+    global _console_attached
+    if not _console_attached:
+        return
+    if sys.platform == "win32":
+        import ctypes
+
+        ctypes.windll.kernel32.FreeConsole()
+    _console_attached = False
+    sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
 
 
 def entry() -> None:

@@ -189,3 +189,13 @@ def test_startup_check_paints_reads_and_quits(launcher: Launcher) -> None:
     assert report["platform"] == "offscreen"
     assert report["icon"] is True
     assert "stopped in" in launcher.log_text()  # the normal, clean shutdown ran
+
+
+def test_startup_check_fails_when_it_only_woke_another_instance(launcher: Launcher) -> None:
+    """With an instance already running, nothing was checked: exit 1, not a false pass."""
+    first = launcher.launch()
+    launcher.wait_primary(first)
+    check = launcher.launch("--startup-check")
+    out, err = check.communicate(timeout=20)
+    assert check.returncode == 1, (out, err)
+    assert "already running" in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -83,6 +84,7 @@ def test_atomic_write_survives_a_crash_before_the_rename(
     assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]  # no temporary left
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
 def test_unwritable_folder_raises_and_keeps_the_file(tmp_path: Path) -> None:
     """Saving into a folder that cannot be written raises OSError; nothing is lost."""
     if os.geteuid() == 0:

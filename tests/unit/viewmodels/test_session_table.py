@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -54,7 +55,7 @@ def test_rows_show_the_triplet_and_plain_words() -> None:
     tip = model.data(model.index(0, Column.TOKENS), Qt.ItemDataRole.ToolTipRole)
     assert "Session total: 52,414 tokens" in tip
     assert "Input 51,234 (40,960 from cache) · output 1,180 (640 reasoning)" in tip
-    assert "/home/dev/.codex/sessions" in model.data(
+    assert str(Path("/home/dev/.codex/sessions")) in model.data(
         model.index(0, Column.PROJECT), Qt.ItemDataRole.ToolTipRole
     )
     assert model.data(model.index(0, 0), ActiveRole) is True
