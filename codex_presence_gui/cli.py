@@ -11,6 +11,7 @@ import orjson
 
 from codex_presence_gui import APP_NAME, __version__
 from codex_presence_gui.core.discovery import resolve_codex_homes
+from codex_presence_gui.core.history import HistoryReader
 from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
 from codex_presence_gui.core.report import build_report, render_text
 
@@ -148,12 +149,14 @@ def run_status(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_NO_HOME
+    found = reader.discovery
+    history = HistoryReader().refresh(found.files if found is not None else ())
     if args.json:
-        report = build_report(result, include_all=args.all)
+        report = build_report(result, include_all=args.all, history=history)
         sys.stdout.buffer.write(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
         sys.stdout.flush()
     else:
-        sys.stdout.write(render_text(result, include_all=args.all) + "\n")
+        sys.stdout.write(render_text(result, include_all=args.all, history=history) + "\n")
     return EXIT_OK
 
 

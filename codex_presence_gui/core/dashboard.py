@@ -16,6 +16,8 @@ from codex_presence_gui.core.formatting import (
     format_percent_left,
     local_time,
 )
+from codex_presence_gui.core.history import UsageHistory
+from codex_presence_gui.core.insights import Insights, PaceState, WindowInsight, build_insights
 from codex_presence_gui.core.models import CodexSessionSnapshot, LimitSnapshot, UsageWindow
 from codex_presence_gui.core.reader import ReadResult
 from codex_presence_gui.core.selection import account_buckets, latest_limits_source, select_sessions
@@ -30,6 +32,7 @@ class Dashboard:
         active: the top-ranked active session, if any.
         limits: the account's freshest limit reading; ``limits_source`` is its session.
         other_limits: newest readings of the other buckets (model-specific limits).
+        insights: what the seven-day history says about each window (None until it is read).
     """
 
     generated_at: float
@@ -42,15 +45,30 @@ class Dashboard:
     other_limits: tuple[LimitSnapshot, ...]
     warnings: tuple[str, ...]
     sessions_read: int
+    insights: Insights | None = None
 
     @property
     def no_home(self) -> bool:
         """True when none of the Codex homes exists."""
         return bool(self.homes) and len(self.missing_homes) == len(self.homes)
 
+    @property
+    def buckets(self) -> tuple[LimitSnapshot, ...]:
+        """Every bucket shown: the account's first, then the model-specific ones."""
+        return ((self.limits,) if self.limits is not None else ()) + self.other_limits
 
-def build_dashboard(result: ReadResult, *, include_all: bool = False) -> Dashboard:
-    """Rank the sessions and pick the limits of one reader refresh."""
+    def insight(self, bucket: LimitSnapshot, window: UsageWindow) -> WindowInsight | None:
+        """What the history says about one shown window."""
+        if self.insights is None:
+            return None
+        return self.insights.for_window(bucket.limit_id, window)
+
+
+def build_dashboard(
+    result: ReadResult, *, include_all: bool = False, history: UsageHistory | None = None
+) -> Dashboard:
+    """Rank the sessions and pick the limits of one reader refresh; with ``history``, add what
+    it says about each window (pace, run-out, shares)."""
     now = result.generated_at
     active = select_sessions(result.snapshots, now)
     listed = select_sessions(result.snapshots, now, include_all=True) if include_all else active
@@ -72,6 +90,9 @@ def build_dashboard(result: ReadResult, *, include_all: bool = False) -> Dashboa
         other_limits=others,
         warnings=result.warnings,
         sessions_read=len(result.snapshots),
+        insights=None
+        if history is None
+        else build_insights(history, ((limits,) if limits else ()) + others, now),
     )
 
 
@@ -116,12 +137,19 @@ class LimitRow(NamedTuple):
     reset_text: str
     stale: bool
     past_reset: bool
+    pace_text: str = ""
+    runs_out: bool = False  # the pace says the window runs out before it resets
 
 
 def limit_row(
-    window: UsageWindow, limits: LimitSnapshot, now: float, zone: tzinfo | None = None
+    window: UsageWindow,
+    limits: LimitSnapshot,
+    now: float,
+    zone: tzinfo | None = None,
+    insight: WindowInsight | None = None,
 ) -> LimitRow:
-    """The panel row of one window: ``64% left``, ``resets in 2h 13m · 16:40``."""
+    """The panel row of one window: ``64% left``, ``resets in 2h 13m · 16:40``, and the pace
+    when the history gives one."""
     stale = limits.is_stale(now)
     if window.resets_at is not None and window.is_past_reset(now):
         when = format_reset_clock(window.resets_at, now, zone)
@@ -130,7 +158,7 @@ def limit_row(
             remaining=None,
             percent_text="reset",
             level=Level.UNKNOWN,
-            reset_text=f"reset at {when} — new reading on your next Codex turn",
+            reset_text=f"reset at {when} — likely full, confirmed on your next turn",
             stale=stale,
             past_reset=True,
         )
@@ -148,7 +176,90 @@ def limit_row(
         reset_text=reset_text,
         stale=stale,
         past_reset=False,
+        pace_text=pace_text(insight, now, zone) if insight is not None else "",
+        runs_out=insight is not None and insight.pace.state is PaceState.RUNS_OUT,
     )
+
+
+def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) -> str:
+    """``at this pace: runs out ~15:20 (resets 16:40)``, ``on pace to last until reset``, …"""
+    pace = insight.pace
+    current = insight.current
+    resets_at = current.resets_at if current is not None else None
+    resets = f"resets {format_reset_clock(resets_at, now, zone)}" if resets_at else ""
+    if pace.state is PaceState.RUNS_OUT and pace.runs_out_at is not None:
+        when = format_reset_clock(pace.runs_out_at, now, zone)
+        return f"at this pace: runs out ~{when}" + (f" ({resets})" if resets else "")
+    if pace.state is PaceState.LASTS:
+        return "on pace to last until reset"
+    if pace.state is PaceState.REACHED:
+        return "limit reached" + (f" · {resets}" if resets else "")
+    if pace.state is PaceState.NOT_ENOUGH_DATA:
+        return "pace: not enough readings yet"
+    return ""
+
+
+def insight_notes(dashboard: Dashboard, zone: tzinfo | None = None) -> tuple[str, ...]:
+    """Plain-words notes on the readings: use that rose with no local activity behind it."""
+    notes = []
+    now = dashboard.generated_at
+    for bucket in dashboard.buckets:
+        for window in bucket.windows:
+            insight = dashboard.insight(bucket, window)
+            if insight is None or insight.attribution is None:
+                continue
+            if not insight.attribution.unexplained:
+                continue
+            latest = insight.attribution.unexplained[-1]
+            prefix = (
+                window.label
+                if bucket.is_account_bucket
+                else f"{bucket.display_name} {window.label}"
+            )
+            since = format_reset_clock(latest.since, now, zone)
+            notes.append(
+                f"{prefix}: used rose {latest.rise:.0f} % without local activity since {since}"
+                " (another device, the web or Codex Cloud)"
+            )
+    return tuple(notes)
+
+
+class SessionShare(NamedTuple):
+    """A session's part of one window's use in its current period."""
+
+    label: str  # the window: 5h, Weekly, or "<bucket> 5h"
+    percent: float  # percentage points of the window
+    fastest: bool  # it burns much faster than the other sessions
+
+
+def session_shares(dashboard: Dashboard, session_id: str) -> tuple[SessionShare, ...]:
+    """What ``session_id`` used of each shown window, shortest window first."""
+    shares = []
+    for bucket in dashboard.buckets:
+        for window in bucket.windows:
+            insight = dashboard.insight(bucket, window)
+            if insight is None or insight.attribution is None:
+                continue
+            if window.resets_at is not None and window.is_past_reset(dashboard.generated_at):
+                continue
+            points = insight.attribution.share_of(session_id)
+            if points is None or points < 0.05:
+                continue
+            label = (
+                window.label
+                if bucket.is_account_bucket
+                else f"{bucket.display_name} {window.label}"
+            )
+            fastest = insight.attribution.fastest == session_id
+            shares.append((insight.length_s or float("inf"), SessionShare(label, points, fastest)))
+    shares.sort(key=lambda item: item[0])
+    return tuple(share for _, share in shares)
+
+
+def share_text(share: SessionShare) -> str:
+    """``≈ 12 % of the 5h window`` (``< 1 %`` for a sliver)."""
+    amount = "< 1" if share.percent < 1 else f"{share.percent:.0f}"
+    return f"≈ {amount} % of the {share.label} window"
 
 
 def reading_age_text(limits: LimitSnapshot, now: float) -> str:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timezone, tzinfo
 from typing import Any
 
-from codex_presence_gui.core.dashboard import build_dashboard, credits_text
+from codex_presence_gui.core.dashboard import (
+    Dashboard,
+    build_dashboard,
+    credits_text,
+    insight_notes,
+    pace_text,
+    session_shares,
+    share_text,
+)
 from codex_presence_gui.core.formatting import (
     format_age,
     format_percent_left,
@@ -15,7 +23,14 @@ from codex_presence_gui.core.formatting import (
     text_bar,
     token_triplet_text,
 )
-from codex_presence_gui.core.models import CodexSessionSnapshot, LimitSnapshot, TokenUsage
+from codex_presence_gui.core.history import UsageHistory
+from codex_presence_gui.core.insights import PaceState, WindowInsight
+from codex_presence_gui.core.models import (
+    CodexSessionSnapshot,
+    LimitSnapshot,
+    TokenUsage,
+    UsageWindow,
+)
 from codex_presence_gui.core.reader import ReadResult
 
 SCHEMA_VERSION = 1
@@ -29,8 +44,35 @@ def rfc3339(epoch: float | None) -> str | None:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _pace_json(
+    board: Dashboard | None, limits: LimitSnapshot, window: UsageWindow, now: float
+) -> dict[str, Any]:
+    insight: WindowInsight | None = board.insight(limits, window) if board is not None else None
+    if insight is None:
+        return {
+            "burn_rate_percent_per_hour": None,
+            "runs_out_at": None,
+            "pace": None,
+            "pace_text": None,
+        }
+    pace = insight.pace
+    rate = pace.rate_per_hour
+    return {
+        "burn_rate_percent_per_hour": None if rate is None else round(rate, 3),
+        # Only when it comes before the reset (or has come: the limit was reached).
+        "runs_out_at": rfc3339(pace.runs_out_at)
+        if pace.state in (PaceState.RUNS_OUT, PaceState.REACHED)
+        else None,
+        "pace": pace.state.value,
+        "pace_text": pace_text(insight, now),
+    }
+
+
 def _limits_json(
-    limits: LimitSnapshot, now: float, source_session_id: str | None
+    limits: LimitSnapshot,
+    now: float,
+    source_session_id: str | None,
+    board: Dashboard | None = None,
 ) -> dict[str, Any]:
     credits = limits.credits
     return {
@@ -48,6 +90,7 @@ def _limits_json(
                 "remaining_percent": window.remaining_percent,
                 "resets_at": rfc3339(window.resets_at),
                 "past_reset": window.is_past_reset(now),
+                **_pace_json(board, limits, window, now),
             }
             for window in limits.windows
         ],
@@ -71,8 +114,11 @@ def _tokens_json(usage: TokenUsage | None) -> dict[str, int]:
     }
 
 
-def _session_json(snapshot: CodexSessionSnapshot, now: float, active: bool) -> dict[str, Any]:
+def _session_json(
+    snapshot: CodexSessionSnapshot, now: float, active: bool, board: Dashboard
+) -> dict[str, Any]:
     context = snapshot.context
+    shares = session_shares(board, snapshot.session_id)
     activity = snapshot.activity
     return {
         "session_id": snapshot.session_id,
@@ -107,12 +153,17 @@ def _session_json(snapshot: CodexSessionSnapshot, now: float, active: bool) -> d
         "limits": None
         if snapshot.limits is None
         else _limits_json(snapshot.limits, now, snapshot.session_id),
+        # Percentage points of each window's current period this session used, by window.
+        "share_percent": {share.label: round(share.percent, 2) for share in shares},
+        "burns_fastest": [share.label for share in shares if share.fastest],
     }
 
 
-def build_report(result: ReadResult, *, include_all: bool = False) -> dict[str, Any]:
-    """The ``status --json`` document (schema 1)."""
-    board = build_dashboard(result, include_all=include_all)
+def build_report(
+    result: ReadResult, *, include_all: bool = False, history: UsageHistory | None = None
+) -> dict[str, Any]:
+    """The ``status --json`` document (schema 1; pace, shares and notes need ``history``)."""
+    board = build_dashboard(result, include_all=include_all, history=history)
     now = board.generated_at
     source = board.limits_source
     active_id = board.active.session_id if board.active is not None else None
@@ -122,34 +173,45 @@ def build_report(result: ReadResult, *, include_all: bool = False) -> dict[str, 
         "codex_homes": [str(home) for home in board.homes],
         "limits": None
         if board.limits is None or source is None
-        else _limits_json(board.limits, now, source.session_id),
-        "other_limits": [_limits_json(bucket, now, None) for bucket in board.other_limits],
-        "sessions": [_session_json(s, now, s.session_id == active_id) for s in board.sessions],
+        else _limits_json(board.limits, now, source.session_id, board),
+        "other_limits": [_limits_json(bucket, now, None, board) for bucket in board.other_limits],
+        "sessions": [
+            _session_json(s, now, s.session_id == active_id, board) for s in board.sessions
+        ],
+        "notes": list(insight_notes(board)),
         "warnings": list(board.warnings),
     }
 
 
-def _limit_lines(limits: LimitSnapshot, now: float, zone: tzinfo | None) -> list[str]:
+def _limit_lines(
+    limits: LimitSnapshot, now: float, zone: tzinfo | None, board: Dashboard
+) -> list[str]:
     lines = []
     width = max(len(limit_label(w)) for w in limits.windows)
     for window in limits.windows:
         label = limit_label(window).ljust(width)
         if window.is_past_reset(now):
             phrase = reset_phrase(window, now, limits.observed_at, zone)
-            lines.append(f"  {label}  {phrase} — new reading on your next turn")
+            lines.append(f"  {label}  {phrase} — likely full, confirmed on your next turn")
             continue
         remaining = window.remaining_percent
         lines.append(
             f"  {label}  {text_bar(remaining)} {format_percent_left(remaining):>9}"
             f"  {reset_phrase(window, now, limits.observed_at, zone)}"
         )
+        insight = board.insight(limits, window)
+        pace = pace_text(insight, now, zone) if insight is not None else ""
+        if pace:
+            lines.append(f"  {' ' * width}  {pace}")
     credits = credits_text(limits)
     if credits is not None:
         lines.append(f"  {credits}")
     return lines
 
 
-def _session_lines(snapshot: CodexSessionSnapshot, now: float, marker: str) -> list[str]:
+def _session_lines(
+    snapshot: CodexSessionSnapshot, now: float, marker: str, board: Dashboard
+) -> list[str]:
     title = snapshot.project + (f" ({snapshot.git_branch})" if snapshot.git_branch else "")
     details = [
         snapshot.activity.text if snapshot.activity else "No activity yet",
@@ -172,6 +234,8 @@ def _session_lines(snapshot: CodexSessionSnapshot, now: float, marker: str) -> l
         )
     if snapshot.last_activity_at is not None:
         extras.append(f"last activity {format_age(now - snapshot.last_activity_at)}")
+    for share in session_shares(board, snapshot.session_id):
+        extras.append(share_text(share) + (" (burns fastest)" if share.fastest else ""))
     if extras:
         text = " · ".join(extras)
         lines.append("    " + text[:1].upper() + text[1:])
@@ -179,10 +243,14 @@ def _session_lines(snapshot: CodexSessionSnapshot, now: float, marker: str) -> l
 
 
 def render_text(
-    result: ReadResult, *, include_all: bool = False, zone: tzinfo | None = None
+    result: ReadResult,
+    *,
+    include_all: bool = False,
+    zone: tzinfo | None = None,
+    history: UsageHistory | None = None,
 ) -> str:
     """What the window would show, as plain text."""
-    board = build_dashboard(result, include_all=include_all)
+    board = build_dashboard(result, include_all=include_all, history=history)
     now = board.generated_at
     out: list[str] = []
     if board.limits is None or board.limits_source is None:
@@ -192,10 +260,11 @@ def render_text(
         age = format_age(now - limits.observed_at)
         stale = "  (may be stale: start a Codex turn to refresh)" if limits.is_stale(now) else ""
         out.append(f"Limits · updated {age} · from {board.limits_source.project}{stale}")
-        out.extend(_limit_lines(limits, now, zone))
+        out.extend(_limit_lines(limits, now, zone, board))
         for bucket in board.other_limits:
             out.append(f"Limits · {bucket.display_name}")
-            out.extend(_limit_lines(bucket, now, zone))
+            out.extend(_limit_lines(bucket, now, zone, board))
+        out.extend(f"  Note: {note}" for note in insight_notes(board, zone))
     out.append("")
     heading = "All sessions" if include_all else "Active sessions"
     if not board.sessions:
@@ -205,7 +274,7 @@ def render_text(
         active_id = board.active.session_id if board.active is not None else None
         for snapshot in board.sessions:
             marker = "▶" if snapshot.session_id == active_id else " "
-            out.extend(_session_lines(snapshot, now, marker))
+            out.extend(_session_lines(snapshot, now, marker, board))
     if board.warnings:
         out.append("")
         out.append("Warnings:")

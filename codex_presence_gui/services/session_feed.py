@@ -16,6 +16,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QThread, QTimer, Signal,
 
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
 from codex_presence_gui.core.discovery import ARCHIVED_DIR, SESSIONS_DIR
+from codex_presence_gui.core.history import HistoryReader, UsageHistory
 from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
 
 #: Default safety poll; also how often ages and idle states move on screen.
@@ -87,6 +88,7 @@ class FeedWorker(QObject):
         self._poll_interval_ms = poll_interval_ms
         self._max_age = max_age
         self._reader: CodexReader | None = None
+        self._history: HistoryReader | None = None
         self._watcher: QFileSystemWatcher | None = None
         self._debounce: QTimer | None = None
         self._poll: QTimer | None = None
@@ -110,6 +112,15 @@ class FeedWorker(QObject):
         self._poll.timeout.connect(self._poll_tick)
         self._refresh(discover_files=True)
         self._poll.start()
+        # The seven-day history (pace, shares) comes right after the first view is out.
+        QTimer.singleShot(0, self._start_history)
+
+    @Slot()
+    def _start_history(self) -> None:
+        if self._reader is None or self._history is not None:
+            return
+        self._history = HistoryReader()
+        self._refresh(discover_files=False, walk_history=True)
 
     @Slot()
     def refresh_now(self) -> None:
@@ -160,14 +171,18 @@ class FeedWorker(QObject):
         self._polls += 1
         self._refresh(discover_files=self._polls % FULL_SCAN_EVERY_POLLS == 0)
 
-    def _refresh(self, *, discover_files: bool) -> None:
+    def _refresh(self, *, discover_files: bool, walk_history: bool = False) -> None:
         assert self._reader is not None
         if discover_files:
             self._discovery_due = False
             self._last_discovery = time.monotonic()
         result = self._reader.refresh(discover_files=discover_files)
         self._sync_watches(result.generated_at)
-        self.dashboard_ready.emit(build_dashboard(result))
+        history: UsageHistory | None = None
+        if self._history is not None:
+            found = self._reader.discovery if discover_files or walk_history else None
+            history = self._history.refresh(found.files if found is not None else None)
+        self.dashboard_ready.emit(build_dashboard(result, history=history))
 
     def _sync_watches(self, now: float) -> None:
         """Re-add what the watcher dropped (renamed or replaced files) and drop what is old."""

@@ -12,10 +12,14 @@ import pytest
 
 from codex_presence_gui import __version__
 from codex_presence_gui.cli import EXIT_NO_HOME, main
+from codex_presence_gui.core.jsonl import parse_timestamp
 from tests.helpers import rollout as r
+from tests.helpers.quota import FIVE_HOURS, Turn, steady_turns, write_session
 from tests.helpers.rollout import CodexHome
 
 SID = "019de1a2-0000-7000-8000-0000000000c1"
+QUOTA_A = "019de1a2-0000-7000-8000-00000000000a"
+QUOTA_B = "019de1a2-0000-7000-8000-00000000000b"
 
 
 def live_session(home: CodexHome, session_id: str = SID, age: float = 5.0) -> Path:
@@ -39,6 +43,70 @@ def live_session(home: CodexHome, session_id: str = SID, age: float = 5.0) -> Pa
         started=start,
         mtime=now - age,
     )
+
+
+def quota_story(home: CodexHome) -> tuple[float, float]:
+    """Two live sessions over two hours of a 5h window, 2 % every 5 minutes (24 %/h); B uses
+    three times A's tokens. Returns the window's start and reset time."""
+    now = time.time()
+    start = now - 7200 - 2
+    resets = start + FIVE_HOURS
+    a = steady_turns(start + 300, start + 7200, 300, 1000, 2, 2)
+    # B starts with A's second turn, 30 s before it, reporting the use A last saw.
+    b = [Turn(turn.at - 30, 3000, turn.used - 2) for turn in a[1:]]
+    write_session(home, QUOTA_A, a, resets_at=resets, jitter=False)
+    write_session(home, QUOTA_B, b, resets_at=resets, jitter=False)
+    return start, resets
+
+
+def test_status_json_pace_and_shares(
+    codex_home: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A known rate gives the burn rate, the run-out time and each session's share."""
+    _start, resets = quota_story(codex_home)
+    assert main(["status", "--json", "--codex-home", str(codex_home.root)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    five = report["limits"]["windows"][0]
+    assert five["used_percent"] == 48.0
+    assert five["burn_rate_percent_per_hour"] == pytest.approx(24.0)
+    runs_out = parse_timestamp(five["runs_out_at"])
+    assert runs_out is not None
+    assert runs_out == pytest.approx(time.time() + 52 / 24 * 3600, abs=5)
+    assert runs_out < resets
+    assert five["pace"] == "runs_out_before_reset"
+    assert five["pace_text"].startswith("at this pace: runs out ~")
+    shares = {s["session_id"]: s["share_percent"] for s in report["sessions"]}
+    # The first rise (0 -> 2 %) came before B's first tokens; the other 23 split 1:3.
+    assert shares[QUOTA_A]["5h"] == pytest.approx(2 + 46 * 0.25)
+    assert shares[QUOTA_B]["5h"] == pytest.approx(46 * 0.75)
+    fastest = {s["session_id"]: s["burns_fastest"] for s in report["sessions"]}
+    assert fastest == {QUOTA_A: [], QUOTA_B: ["5h"]}
+    assert report["notes"] == []
+
+
+def test_status_text_says_the_pace_and_shares(
+    codex_home: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    quota_story(codex_home)
+    assert main(["status", "--codex-home", str(codex_home.root)]) == 0
+    out = capsys.readouterr().out
+    assert "at this pace: runs out ~" in out
+    assert "≈ 34 % of the 5h window (burns fastest)" in out  # 34.5
+    assert "≈ 14 % of the 5h window" in out  # 13.5
+
+
+def test_status_notes_a_rise_from_elsewhere(
+    codex_home: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    now = time.time()
+    turns = [
+        Turn(now - 3000, 1000, 10.0),
+        Turn(now - 600, 0, 16.0),  # after 40 idle minutes here, 6 % more is used
+    ]
+    write_session(codex_home, QUOTA_A, turns, resets_at=now + 3600)
+    assert main(["status", "--json", "--codex-home", str(codex_home.root)]) == 0
+    (note,) = json.loads(capsys.readouterr().out)["notes"]
+    assert note.startswith("5h: used rose 6 % without local activity since ")
 
 
 def test_status_json(codex_home: CodexHome, capsys: pytest.CaptureFixture[str]) -> None:

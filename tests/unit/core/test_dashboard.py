@@ -78,7 +78,7 @@ def test_past_reset_row() -> None:
     assert row.past_reset
     assert row.remaining is None
     assert row.percent_text == "reset"
-    assert row.reset_text == "reset at 14:26 — new reading on your next Codex turn"
+    assert row.reset_text == "reset at 14:26 — likely full, confirmed on your next turn"
 
 
 def test_credits() -> None:

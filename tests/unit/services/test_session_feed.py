@@ -57,7 +57,10 @@ def test_dashboards_arrive_in_the_gui_thread(codex_home: CodexHome, qtbot: QtBot
     with qtbot.waitSignal(feed.dashboard_changed, timeout=5000) as blocker:
         feed.start()
     assert total_of(blocker.args[0]) == 1000
-    assert threads == [threading.main_thread()]
+    assert blocker.args[0].insights is None  # the first view does not wait for the history
+    # Then the seven-day history is read, and the next view carries what it says.
+    qtbot.waitUntil(lambda: feed.dashboard is not None and feed.dashboard.insights is not None)
+    assert set(threads) == {threading.main_thread()}
     assert feed.stop()
     assert not feed.running
 

@@ -81,7 +81,7 @@ def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
     window.show_dashboard(dashboard((session("shop"),), limit=limits(resets_in=-60)))
     five = window.limits.bars[0]
     assert five.percent.text() == "reset"
-    assert five.reset.text().endswith("— new reading on your next Codex turn")
+    assert five.reset.text().endswith("— likely full, confirmed on your next turn")
     assert five.bar.value() == 0
 
 
