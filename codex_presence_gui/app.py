@@ -27,6 +27,7 @@ from codex_presence_gui import APP_ID, APP_NAME, __version__, logging_setup, pat
 from codex_presence_gui.core.autostart import set_launch_at_login
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
 from codex_presence_gui.core.discovery import resolve_codex_homes
+from codex_presence_gui.core.history import HistoryReader
 from codex_presence_gui.core.presence import (
     CLIENT_ID_ENV,
     PresenceSettings,
@@ -406,7 +407,11 @@ def render_screenshot(args: argparse.Namespace) -> int:
     """Render the window offscreen with the homes' current data and save it as a PNG."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
-    dashboard = build_dashboard(CodexReader(homes_from(args)).refresh())
+    reader = CodexReader(homes_from(args))
+    result = reader.refresh()
+    found = reader.discovery
+    history = HistoryReader().refresh(found.files if found is not None else ())
+    dashboard = build_dashboard(result, history=history)
     window = build_main_window()  # no saved state: a screenshot must not touch the user's
     size = args.size or (SCREENSHOT_COMPACT_SIZE if args.compact else SCREENSHOT_FULL_SIZE)
     window.set_layout_mode(LayoutMode.COMPACT if args.compact else LayoutMode.AUTO)

@@ -199,6 +199,50 @@ def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) ->
     return ""
 
 
+class Spark(NamedTuple):
+    """A window's use over its span, for the small chart beside its bar.
+
+    ``steps`` go from the first reading through every rise to now; ``origin`` is the window's
+    start (0 % used) when known, joined to the first reading by a straight line because what
+    happened between them was not seen. ``projection`` continues at the current pace to the
+    reset or to 100 %, whichever comes first.
+    """
+
+    start: float
+    end: float  # the reset (or now, when the reset time is unknown)
+    now: float
+    origin: tuple[float, float] | None
+    steps: tuple[tuple[float, float], ...]
+    projection: tuple[tuple[float, float], ...]
+
+
+def spark(insight: WindowInsight, now: float) -> Spark | None:
+    """The chart of one window's current period, or None without readings."""
+    current = insight.current
+    if current is None:
+        return None
+    length = insight.length_s
+    end = current.resets_at if current.resets_at is not None else now
+    start = current.start
+    if start is None:
+        start = end - length if length else current.points[0].at
+    if end <= start:
+        return None
+    clock = min(now, end)
+    steps = [(point.at, point.used) for point in current.points if start <= point.at <= clock]
+    if not steps:
+        return None
+    steps.append((clock, steps[-1][1]))
+    origin = (start, 0.0) if current.start is not None else None
+    projection: tuple[tuple[float, float], ...] = ()
+    rate = insight.pace.rate_per_hour
+    if rate and clock < end:
+        used = steps[-1][1]
+        stop = min(end, clock + (100 - used) / rate * 3600)
+        projection = ((clock, used), (stop, min(100.0, used + rate * (stop - clock) / 3600)))
+    return Spark(start, end, clock, origin, tuple(steps), projection)
+
+
 def insight_notes(dashboard: Dashboard, zone: tzinfo | None = None) -> tuple[str, ...]:
     """Plain-words notes on the readings: use that rose with no local activity behind it."""
     notes = []

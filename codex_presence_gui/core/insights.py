@@ -112,6 +112,7 @@ def timeline(
     sessions: set[str] = set()
     resets_at: float | None = None
     new_window_after = max((length_s or DEFAULT_WINDOW_S) / 2, RESET_TOLERANCE_S)
+    last_said: dict[str, tuple[float, float | None]] = {}
     for reading in readings:
         if reading.limits.limit_id != key.limit_id:
             continue
@@ -123,6 +124,12 @@ def timeline(
         if reset is not None and reset < reading.at - RESET_TOLERANCE_S:
             # A window that had already ended when the line was written: Codex repeats the
             # last known limits with new usage, so this is an old reading, not a new one.
+            continue
+        said = last_said.get(reading.session_id)
+        last_said[reading.session_id] = (used, reset)
+        if said is not None and said[0] == used and _same_reset(said[1], reset):
+            # The session repeating what it last said (a usage line carries the limits known
+            # before it): no news, and its time is not when the value was read.
             continue
         if points:
             ended = resets_at is not None and reading.at > resets_at + RESET_TOLERANCE_S
@@ -146,6 +153,12 @@ def timeline(
     if points:
         periods.append(_period(resets_at, length_s, points, seen, sessions))
     return tuple(periods)
+
+
+def _same_reset(first: float | None, second: float | None) -> bool:
+    if first is None or second is None:
+        return first is second
+    return abs(first - second) <= RESET_TOLERANCE_S
 
 
 def _matching(limits: LimitSnapshot, key: WindowKey) -> UsageWindow | None:
@@ -257,22 +270,28 @@ class UsageIndex:
         return self.usage[low:high]
 
 
-def attribute(period: Period, index: UsageIndex, *, account_bucket: bool) -> Attribution:
+def attribute(
+    period: Period, index: UsageIndex, *, account_bucket: bool, known_since: float
+) -> Attribution:
     """Share each rise of the window among the sessions that used tokens since the previous
     rise, in proportion to their tokens.
 
     A rise that follows ten minutes or more without any local usage is unexplained: it came
     from somewhere else. Model-specific buckets count only the sessions that reported them.
+    The use before the first reading (from 0 % at the window's start) is shared out only when
+    the window began within the history (after ``known_since``) and local sessions used tokens
+    before that reading; otherwise where it came from is not known, and it is left out.
     """
     shares: dict[str, float] = {}
     unexplained: list[Unexplained] = []
-    if period.start is not None:
+    from_start = period.start is not None and period.start >= known_since
+    if from_start and period.start is not None:
         previous_used, previous_rise_at = 0.0, period.start
-        first = 0
+        points = period.points
     else:
         previous_used, previous_rise_at = period.points[0].used, period.points[0].at
-        first = 1
-    for point in period.points[first:]:
+        points = period.points[1:]
+    for position, point in enumerate(points):
         rise = point.used - previous_used
         seen_before = bisect.bisect_left(period.seen, point.at) - 1
         last_seen = period.seen[seen_before] if seen_before >= 0 else previous_rise_at
@@ -281,14 +300,13 @@ def attribute(period: Period, index: UsageIndex, *, account_bucket: bool) -> Att
         if not account_bucket:
             events = [event for event in events if event.session_id in period.sessions]
         tokens = sum(event.tokens for event in events)
-        if tokens <= 0:
-            if rise > 0:
-                unexplained.append(Unexplained(rise, last_seen, point.at))
-        else:
+        if tokens > 0:
             for event in events:
                 shares[event.session_id] = (
                     shares.get(event.session_id, 0.0) + rise * event.tokens / tokens
                 )
+        elif rise > 0 and not (from_start and position == 0):
+            unexplained.append(Unexplained(rise, last_seen, point.at))
         previous_used, previous_rise_at = point.used, point.at
     ranked = tuple(sorted(shares.items(), key=lambda item: (-item[1], item[0])))
     fastest = None
@@ -339,7 +357,12 @@ def build_insights(history: UsageHistory, buckets: Sequence[LimitSnapshot], now:
             periods = timeline(history.readings, key, length_s)
             current = periods[-1] if periods else None
             attribution = (
-                attribute(current, index, account_bucket=bucket.is_account_bucket)
+                attribute(
+                    current,
+                    index,
+                    account_bucket=bucket.is_account_bucket,
+                    known_since=history.since,
+                )
                 if current is not None
                 else None
             )

@@ -177,15 +177,19 @@ class FeedWorker(QObject):
             self._discovery_due = False
             self._last_discovery = time.monotonic()
         result = self._reader.refresh(discover_files=discover_files)
-        self._sync_watches(result.generated_at)
+        self._sync_watches(result.generated_at, discovered=discover_files)
         history: UsageHistory | None = None
         if self._history is not None:
             found = self._reader.discovery if discover_files or walk_history else None
             history = self._history.refresh(found.files if found is not None else None)
         self.dashboard_ready.emit(build_dashboard(result, history=history))
 
-    def _sync_watches(self, now: float) -> None:
-        """Re-add what the watcher dropped (renamed or replaced files) and drop what is old."""
+    def _sync_watches(self, now: float, *, discovered: bool) -> None:
+        """Re-add what the watcher dropped (renamed or replaced files) and drop what is old.
+
+        A folder that appeared since the last walk (a home or day folder created) may have
+        taken the place of a watched parent whose event has not arrived yet: walk again.
+        """
         assert self._watcher is not None
         assert self._reader is not None
         wanted = watch_targets(self._homes, self._reader.followed_files, now)
@@ -196,6 +200,10 @@ class FeedWorker(QObject):
         missing = sorted(wanted - current)
         if missing:
             self._watcher.addPaths(missing)
+            if not discovered and any(Path(path).is_dir() for path in missing):
+                assert self._debounce is not None
+                self._discovery_due = True
+                self._debounce.start()
 
 
 class SessionFeed(QObject):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -15,18 +16,24 @@ from PySide6.QtWidgets import (
 
 from codex_presence_gui.core.dashboard import (
     Dashboard,
+    Level,
     LimitRow,
+    Spark,
     credits_text,
+    insight_notes,
     limit_row,
     reading_age_text,
+    spark,
 )
 from codex_presence_gui.core.formatting import local_time
 from codex_presence_gui.core.models import LimitSnapshot
+from codex_presence_gui.ui.sparkline import Sparkline
 from codex_presence_gui.ui.theme import blend, level_color, scaled_font, set_muted, track_color
 
 
 class LimitBar(QWidget):
-    """One window: label, bar of what is left, ``64% left``, and the reset underneath."""
+    """One window: label, bar of what is left, ``64% left``, the reset and the pace
+    underneath, and a small chart of the window's use beside them."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +53,14 @@ class LimitBar(QWidget):
         self.reset = QLabel()
         self.reset.setWordWrap(True)
         self.reset.setFont(scaled_font(self, 0.9))
+        self.pace = QLabel()
+        self.pace.setWordWrap(True)
+        self.pace.setFont(scaled_font(self, 0.9))
+        self.chart = Sparkline(self)
+        self.chart.setToolTip(
+            "Use of this window since it began (left) to its reset (right edge);\n"
+            "the dashed line continues at the current pace, the thin line is now."
+        )
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 2, 0, 2)
         grid.setHorizontalSpacing(10)
@@ -54,13 +69,20 @@ class LimitBar(QWidget):
         grid.addWidget(self.bar, 0, 1)
         grid.addWidget(self.percent, 0, 2)
         grid.addWidget(self.reset, 1, 1, 1, 2)
+        grid.addWidget(self.pace, 2, 1, 1, 2)
+        grid.addWidget(self.chart, 0, 3, 3, 1, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(1, 1)
+        self.pace.hide()
 
-    def show_row(self, row: LimitRow) -> None:
-        """Show one window's row (cheap when nothing changed)."""
+    def show_row(self, row: LimitRow, chart: Spark | None = None) -> None:
+        """Show one window's row and chart (cheap when nothing changed)."""
+        self.chart.set_data(chart, row.level)
         if row == self.row:
             return
         self.row = row
+        self.pace.setText(row.pace_text)
+        self.pace.setVisible(bool(row.pace_text))
+        self._style_pace()
         self.label.setText(row.label)
         self.bar.setValue(round((row.remaining or 0.0) * 10))
         self.percent.setText(row.percent_text)
@@ -71,8 +93,21 @@ class LimitBar(QWidget):
         set_muted(self.label, quiet)
         self._style_bar()
         spoken = f"{row.label} limit: {row.percent_text}, {row.reset_text}"
+        if row.pace_text:
+            spoken += f", {row.pace_text}"
         self.setAccessibleName(spoken)
         self.bar.setAccessibleName(spoken)
+
+    def _style_pace(self) -> None:
+        if self.row is None:
+            return
+        if self.row.runs_out:
+            # Runs out before the reset: said in the warning colour, not only in words.
+            palette = self.pace.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, level_color(Level.WARN, self.palette()))
+            self.pace.setPalette(palette)
+        else:
+            set_muted(self.pace)
 
     def _style_bar(self) -> None:
         if self.row is None:
@@ -91,6 +126,7 @@ class LimitBar(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self._style_bar()
+            self._style_pace()
         super().changeEvent(event)
 
 
@@ -114,6 +150,10 @@ class LimitsPanel(QWidget):
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(2)
         self.credits = QLabel()
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setFont(scaled_font(self, 0.9))
+        self.notes.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -121,7 +161,9 @@ class LimitsPanel(QWidget):
         layout.addWidget(self.message)
         layout.addLayout(self.rows_box)
         layout.addWidget(self.credits)
+        layout.addWidget(self.notes)
         self.bars: list[LimitBar] = []
+        self.compact = False
         self._headings: list[QLabel] = []
         self.show_message("Reading your Codex logs…")
 
@@ -131,6 +173,7 @@ class LimitsPanel(QWidget):
         self.message.setText(text)
         self.message.show()
         self.credits.hide()
+        self.notes.hide()
         self.age.clear()
         self.setToolTip("")
 
@@ -149,11 +192,17 @@ class LimitsPanel(QWidget):
         now = dashboard.generated_at
         groups: list[tuple[str | None, LimitSnapshot]] = [(None, limits)]
         groups += [(bucket.display_name, bucket) for bucket in dashboard.other_limits]
-        rows: list[tuple[str | None, LimitRow]] = []
+        rows: list[tuple[str | None, LimitRow, Spark | None]] = []
         for heading, bucket in groups:
             for index, window in enumerate(bucket.windows):
-                rows.append((heading if index == 0 else None, limit_row(window, bucket, now)))
+                insight = dashboard.insight(bucket, window)
+                row = limit_row(window, bucket, now, insight=insight)
+                chart = spark(insight, now) if insight is not None else None
+                rows.append((heading if index == 0 else None, row, chart))
         self._set_rows(rows)
+        notes = insight_notes(dashboard)
+        self.notes.setText("\n".join(f"⚠ {note}" for note in notes))
+        self.notes.setVisible(bool(notes))
         self.message.hide()
         self.age.setText(reading_age_text(limits, now))
         set_muted(self.age)
@@ -169,14 +218,20 @@ class LimitsPanel(QWidget):
                 f"taken at {when}{plan}"
             )
 
-    def _set_rows(self, rows: list[tuple[str | None, LimitRow]]) -> None:
-        headings = [heading for heading, _ in rows]
+    def set_compact(self, compact: bool) -> None:
+        """The compact layout keeps the bars and drops the charts."""
+        self.compact = compact
+        for bar in self.bars:
+            bar.chart.setVisible(not compact)
+
+    def _set_rows(self, rows: list[tuple[str | None, LimitRow, Spark | None]]) -> None:
+        headings = [heading for heading, _, _ in rows]
         if len(self.bars) != len(rows) or [h.text() or None for h in self._headings] != [
             h for h in headings if h
         ]:
             self._rebuild(headings)
-        for bar, (_, row) in zip(self.bars, rows, strict=True):
-            bar.show_row(row)
+        for bar, (_, row, chart) in zip(self.bars, rows, strict=True):
+            bar.show_row(row, chart)
 
     def _rebuild(self, headings: list[str | None]) -> None:
         while self.rows_box.count():
@@ -193,5 +248,6 @@ class LimitsPanel(QWidget):
                 self.rows_box.addWidget(label)
                 self._headings.append(label)
             bar = LimitBar(self)
+            bar.chart.setVisible(not self.compact)
             self.rows_box.addWidget(bar)
             self.bars.append(bar)

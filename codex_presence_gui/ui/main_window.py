@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui import APP_NAME, __version__
-from codex_presence_gui.core.dashboard import Dashboard
+from codex_presence_gui.core.dashboard import Dashboard, session_shares
 from codex_presence_gui.ui.limits_panel import LimitsPanel
 from codex_presence_gui.ui.session_card import SessionCard
 from codex_presence_gui.ui.theme import scaled_font, set_muted
@@ -296,6 +296,7 @@ class MainWindow(QMainWindow):
             return
         self._compact = compact
         self.card.set_compact(compact)
+        self.limits.set_compact(compact)
         self.sessions_title.setVisible(not compact)
         self.table.setVisible(not compact)
         self.spacer.setVisible(compact)
@@ -341,9 +342,12 @@ class MainWindow(QMainWindow):
                 "your editor) and it shows up here."
             )
         else:
-            self.card.show_session(dashboard.active)
+            self.card.show_session(
+                dashboard.active, session_shares(dashboard, dashboard.active.session_id)
+            )
         active_id = dashboard.active.session_id if dashboard.active is not None else None
-        self.model.update(dashboard.sessions, active_id, dashboard.generated_at)
+        shares = {s.session_id: session_shares(dashboard, s.session_id) for s in dashboard.sessions}
+        self.model.update(dashboard.sessions, active_id, dashboard.generated_at, shares)
         count = len(dashboard.sessions)
         if dashboard.no_home:
             self.feed_status.setText(f"Waiting for {homes} to appear")

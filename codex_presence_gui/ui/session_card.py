@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from codex_presence_gui.core.dashboard import SessionShare, share_text
 from codex_presence_gui.core.formatting import format_count, format_tokens_compact
 from codex_presence_gui.core.models import CodexSessionSnapshot
 from codex_presence_gui.ui.theme import scaled_font, set_muted
@@ -85,7 +88,9 @@ class SessionCard(QFrame):
         self.message.setText(text)
         self._apply_visibility()
 
-    def show_session(self, snapshot: CodexSessionSnapshot) -> None:
+    def show_session(
+        self, snapshot: CodexSessionSnapshot, shares: Sequence[SessionShare] = ()
+    ) -> None:
         """Show one session."""
         self.snapshot = snapshot
         activity = snapshot.activity
@@ -103,6 +108,8 @@ class SessionCard(QFrame):
         parts.append(snapshot.surface)
         if snapshot.context is not None:
             parts.append(f"context {snapshot.context.left_percent}% left")
+        if shares:
+            parts.append(share_text(shares[0]))
         self.details.setText(" · ".join(parts))
         values = [getattr(snapshot, field) for _caption, field in _TRIPLET]
         for label, value in zip(self.numbers, values, strict=True):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from codex_presence_gui.core.dashboard import SessionShare, share_text
 from codex_presence_gui.core.formatting import (
     format_age,
     format_count,
@@ -29,11 +30,13 @@ _ROLES_CHANGED = [
     Qt.ItemDataRole.DecorationRole,
     Qt.ItemDataRole.FontRole,
     Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.ForegroundRole,
     SortRole,
     SessionRole,
     ActiveRole,
 ]
 _HIGHLIGHT = QColor(59, 130, 246, 38)  # a light tint that reads on light and dark palettes
+_FASTEST = QColor(217, 119, 6)  # amber: readable on light and dark rows
 _DASH = "–"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -47,7 +50,8 @@ class Column(enum.IntEnum):
     MODEL = 2
     TOKENS = 3
     CONTEXT = 4
-    LAST_ACTIVITY = 5
+    SHARE = 5
+    LAST_ACTIVITY = 6
 
 
 HEADERS = {
@@ -56,6 +60,7 @@ HEADERS = {
     Column.MODEL: "Model",
     Column.TOKENS: "Tokens\nupdate | last | total",
     Column.CONTEXT: "Context",
+    Column.SHARE: "Share of\nlimits",
     Column.LAST_ACTIVITY: "Last\nactivity",
 }
 HEADER_TIPS = {
@@ -65,6 +70,11 @@ HEADER_TIPS = {
         "Total: everything this session has used so far."
     ),
     Column.CONTEXT: "How much of the model's context window is still free.",
+    Column.SHARE: (
+        "How much of each limit window's use since its last reset came from this session:\n"
+        "each rise of the reading is shared among the sessions that used tokens just before\n"
+        "it, in proportion to their tokens."
+    ),
 }
 
 
@@ -77,6 +87,7 @@ class RowView:
     display: tuple[str, ...]
     tooltip: tuple[str, ...]
     sort: tuple[Any, ...]
+    fastest: bool = False  # burns its shortest window much faster than the other sessions
 
 
 def _project_tooltip(s: CodexSessionSnapshot) -> str:
@@ -113,7 +124,28 @@ def _tokens_tooltip(s: CodexSessionSnapshot) -> str:
     return "\n".join(lines)
 
 
-def row_view(snapshot: CodexSessionSnapshot, active: bool, now: float) -> RowView:
+def _share_texts(shares: Sequence[SessionShare]) -> tuple[str, str]:
+    """The cell (the shortest window's share) and its tooltip (every window's)."""
+    if not shares:
+        return _DASH, "No share of a limit window measured for this session yet."
+    first = shares[0]
+    amount = "< 1" if first.percent < 1 else f"{first.percent:.0f}"
+    cell = ("▲ " if first.fastest else "") + f"≈ {amount} % of {first.label}"
+    lines = [f"{share_text(share)} ({share.percent:.1f} points)" for share in shares]
+    lines += [
+        f"Burns the {share.label} window much faster than the other sessions."
+        for share in shares
+        if share.fastest
+    ]
+    return cell, "\n".join(lines)
+
+
+def row_view(
+    snapshot: CodexSessionSnapshot,
+    active: bool,
+    now: float,
+    shares: Sequence[SessionShare] = (),
+) -> RowView:
     """The row of one session as of ``now``."""
     s = snapshot
     activity = s.activity
@@ -134,12 +166,14 @@ def row_view(snapshot: CodexSessionSnapshot, active: bool, now: float) -> RowVie
     last_tip = (
         local_time(last).strftime("Last sign of life at %H:%M:%S on %Y-%m-%d") if last else ""
     )
+    share_cell, share_tip = _share_texts(shares)
     display = (
         project,
         activity_text,
         s.model or "unknown",
         token_triplet_text(s.session_delta_tokens, s.last_turn_tokens, s.session_total_tokens),
         context_text,
+        share_cell,
         last_text,
     )
     tooltip = (
@@ -149,6 +183,7 @@ def row_view(snapshot: CodexSessionSnapshot, active: bool, now: float) -> RowVie
         f"Model: {s.model}" if s.model else "Model not reported yet",
         _tokens_tooltip(s),
         context_tip,
+        share_tip,
         last_tip,
     )
     sort = (
@@ -157,9 +192,10 @@ def row_view(snapshot: CodexSessionSnapshot, active: bool, now: float) -> RowVie
         (s.model or "").casefold(),
         s.session_total_tokens if s.session_total_tokens is not None else -1,
         context.left_percent if context else -1,
+        shares[0].percent if shares else -1.0,
         s.recency,
     )
-    return RowView(s, active, display, tooltip, sort)
+    return RowView(s, active, display, tooltip, sort, bool(shares) and shares[0].fastest)
 
 
 class SessionTableModel(QAbstractTableModel):
@@ -217,9 +253,12 @@ class SessionTableModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.BackgroundRole and row.active:
             return _HIGHLIGHT
+        if role == Qt.ItemDataRole.ForegroundRole and column == Column.SHARE and row.fastest:
+            return _FASTEST
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
             Column.TOKENS,
             Column.CONTEXT,
+            Column.SHARE,
             Column.LAST_ACTIVITY,
         ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -232,9 +271,17 @@ class SessionTableModel(QAbstractTableModel):
         return [row.snapshot.session_id for row in self._rows]
 
     def update(
-        self, sessions: Sequence[CodexSessionSnapshot], active_id: str | None, now: float
+        self,
+        sessions: Sequence[CodexSessionSnapshot],
+        active_id: str | None,
+        now: float,
+        shares: Mapping[str, Sequence[SessionShare]] | None = None,
     ) -> None:
-        """Show ``sessions``: changed rows in place, gone rows removed, new rows appended."""
+        """Show ``sessions``: changed rows in place, gone rows removed, new rows appended.
+
+        ``shares``: each session's part of the limit windows, by session id.
+        """
+        shares = shares or {}
         wanted = {s.session_id: s for s in sessions}
         for index in range(len(self._rows) - 1, -1, -1):
             if self._rows[index].snapshot.session_id not in wanted:
@@ -245,7 +292,9 @@ class SessionTableModel(QAbstractTableModel):
         for index, old in enumerate(self._rows):
             session_id = old.snapshot.session_id
             present.add(session_id)
-            new = row_view(wanted[session_id], session_id == active_id, now)
+            new = row_view(
+                wanted[session_id], session_id == active_id, now, shares.get(session_id, ())
+            )
             if new == old:
                 continue
             self._rows[index] = new
@@ -266,5 +315,8 @@ class SessionTableModel(QAbstractTableModel):
         if added:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(added) - 1)
-            self._rows.extend(row_view(s, s.session_id == active_id, now) for s in added)
+            self._rows.extend(
+                row_view(s, s.session_id == active_id, now, shares.get(s.session_id, ()))
+                for s in added
+            )
             self.endInsertRows()

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tests.helpers import rollout as r
 from tests.helpers.rollout import CodexHome
+
+if TYPE_CHECKING:
+    from codex_presence_gui.core.dashboard import Dashboard
 
 FIVE_HOURS = 5 * 3600
 WEEK = 7 * 86400
@@ -104,3 +108,32 @@ def steady_turns(
         at += step
         used += used_step
     return turns
+
+
+def quota_dashboard(home: CodexHome, now: float) -> Dashboard:
+    """The dashboard the window would get for ``home`` at ``now``, history included."""
+    from codex_presence_gui.core.dashboard import build_dashboard
+    from codex_presence_gui.core.history import HistoryReader
+    from codex_presence_gui.core.reader import CodexReader
+
+    reader = CodexReader([home.root], clock=lambda: now)
+    result = reader.refresh()
+    assert reader.discovery is not None
+    history = HistoryReader(clock=lambda: now).refresh(reader.discovery.files)
+    return build_dashboard(result, history=history)
+
+
+def two_sessions(home: CodexHome, now: float, a: str, b: str) -> float:
+    """Two hours of a 5h window at 3 % per 5 minutes (runs out before the reset); B uses
+    three times A's tokens, and the newest rise came after 40 quiet minutes (from elsewhere),
+    just before B's newest turn.
+    Returns the reset time."""
+    start = now - 7200 - 2
+    resets = start + FIVE_HOURS
+    turns = steady_turns(start + 300, start + 4800, 300, 1000, 3, 3)
+    b_turns = [Turn(turn.at - 30, 3000, turn.used - 3) for turn in turns[1:]]
+    turns.append(Turn(now - 60, 0, turns[-1].used + 6))
+    b_turns.append(Turn(now - 30, 3000, turns[-1].used))  # B is back at work after it
+    write_session(home, a, turns, resets_at=resets, jitter=False)
+    write_session(home, b, b_turns, resets_at=resets, jitter=False)
+    return resets

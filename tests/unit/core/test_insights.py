@@ -205,3 +205,27 @@ def test_weekly_only_accounts(codex_home: CodexHome) -> None:
     assert weekly.pace.rate_per_hour == pytest.approx(
         54.0 / ((now - (week_resets - WEEK)) / 3600), rel=1e-4
     )
+
+
+def test_a_sessions_stale_limits_are_not_a_reset(codex_home: CodexHome) -> None:
+    """B, idle for half an hour, logs new usage with the limits it last knew (16 points below A's
+    newest reading): no reset, and B's old value is not read as new."""
+    a = steady_turns(T0 + 300, T0 + 2700, 300, 1000, 2, 2)  # up to 18 %
+    b = [Turn(T0 + 330, 1000, 2.0), Turn(T0 + 2730, 1000, 20.0)]
+    write_session(codex_home, A, a, resets_at=RESETS)
+    write_session(codex_home, B, b, resets_at=RESETS)
+    window = five_hour(insights_of(codex_home, T0 + 2800))
+    assert len(window.periods) == 1
+    assert window.current is not None
+    assert window.current.used == pytest.approx(20.0)
+
+
+def test_use_before_the_first_reading_is_only_shared_when_seen(codex_home: CodexHome) -> None:
+    """The window began an hour before the first reading with no local usage: its 30 % are
+    neither given to a session nor called use from elsewhere; later rises are shared."""
+    turns = [Turn(T0 + 3600, 0, 30.0), Turn(T0 + 3900, 1000, 32.0), Turn(T0 + 4200, 1000, 34.0)]
+    write_session(codex_home, A, turns, resets_at=RESETS)
+    window = five_hour(insights_of(codex_home, T0 + 4300))
+    assert window.attribution is not None
+    assert window.attribution.unexplained == ()
+    assert window.attribution.share_of(A) == pytest.approx(4.0)

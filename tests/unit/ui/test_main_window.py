@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -11,8 +12,9 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui.cli import main
 from codex_presence_gui.ui.main_window import MainWindow
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
-from codex_presence_gui.viewmodels.session_table import Column
+from codex_presence_gui.viewmodels.session_table import Column, SessionRole
 from tests.helpers import rollout as r
+from tests.helpers.quota import quota_dashboard, two_sessions
 from tests.helpers.rollout import CodexHome
 from tests.helpers.snapshots import NOW, dashboard, limits, session
 
@@ -178,3 +180,40 @@ def test_screenshot_command(codex_home: CodexHome, tmp_path: Path, qtbot: QtBot)
         main(["screenshot", str(compact), "--compact", "--codex-home", str(codex_home.root)]) == 0
     )
     assert QImage(str(compact)).width() == 340
+
+
+def test_pace_chart_shares_and_notes(codex_home: CodexHome, qtbot: QtBot) -> None:
+    """The window says the pace under the bar, draws the window's use beside it, puts each
+    session's share in the table and the card, and points out use from elsewhere."""
+    now = time.time()
+    a, b = "019d0000-0000-7000-8000-0000000000a1", "019d0000-0000-7000-8000-0000000000b2"
+    two_sessions(codex_home, now, a, b)
+    board = quota_dashboard(codex_home, now)
+    window = make_window(qtbot)
+    window.resize(820, 580)
+    window.show_dashboard(board)
+    window.show()
+    five = window.limits.bars[0]
+    assert five.pace.isVisibleTo(window)
+    assert five.pace.text().startswith("at this pace: runs out ~")
+    assert five.chart.data is not None
+    assert five.chart.data.projection  # the pace ahead is drawn
+    image = five.chart.grab().toImage()
+    # Two hours into five: the used area is filled at a third of the width, not at the end.
+    assert image.pixelColor(image.width() // 3, image.height() - 4) != image.pixelColor(2, 2)
+    assert image.pixelColor(image.width() - 8, image.height() - 4) == image.pixelColor(2, 2)
+    assert window.limits.notes.isVisibleTo(window)
+    assert "used rose 6 % without local activity since" in window.limits.notes.text()
+    cells = {
+        window.model.data(window.model.index(row, Column.PROJECT), SessionRole).session_id: (
+            window.model.data(window.model.index(row, Column.SHARE))
+        )
+        for row in range(window.model.rowCount())
+    }
+    assert cells[b].startswith("▲ ≈ ")
+    assert cells[b].endswith(" % of 5h")
+    assert cells[a].startswith("≈ ")
+    assert "of the 5h window" in window.card.details.text()
+    window.set_layout_mode(LayoutMode.COMPACT)
+    assert not five.chart.isVisibleTo(window)
+    assert five.pace.isVisibleTo(window)

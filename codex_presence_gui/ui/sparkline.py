@@ -1,0 +1,97 @@
+"""A small chart of one limit window's use since it began, with the pace ahead and its reset."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from codex_presence_gui.core.dashboard import Level, Spark
+from codex_presence_gui.ui.theme import blend, level_color, muted_color, track_color
+
+
+class Sparkline(QWidget):
+    """Used % (up) over the window's span (left: its start, right: its reset).
+
+    The filled steps are what was used, the dashed line the pace ahead, the thin line now, and
+    the right edge the reset. Painted by hand: no chart module is shipped.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data: Spark | None = None
+        self.level = Level.UNKNOWN
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
+
+    def sizeHint(self) -> QSize:
+        return QSize(112, 34)
+
+    def set_data(self, data: Spark | None, level: Level) -> None:
+        """Show ``data`` (None: an empty frame) in the colour of ``level``."""
+        if data == self.data and level == self.level:
+            return
+        self.data, self.level = data, level
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        box = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(track_color(palette))
+        painter.drawRoundedRect(box, 4, 4)
+        data = self.data
+        if data is None:
+            painter.end()
+            return
+        inner = box.adjusted(2, 3, -3, -2)
+        span = data.end - data.start
+
+        def at(time: float, used: float) -> QPointF:
+            x = inner.left() + (time - data.start) / span * inner.width()
+            y = inner.bottom() - max(0.0, min(used, 100.0)) / 100 * inner.height()
+            return QPointF(x, y)
+
+        color = level_color(self.level, palette)
+        first = data.steps[0]
+        area = QPainterPath(at(first[0], 0.0))
+        if data.origin is not None:
+            # Unseen: from 0 % at the window's start to the first reading, a straight guess.
+            area = QPainterPath(at(*data.origin))
+            guess = QColor(color)
+            guess.setAlpha(120)
+            painter.setPen(QPen(guess, 1.0, Qt.PenStyle.DotLine))
+            painter.drawLine(at(*data.origin), at(*first))
+        line = QPainterPath(at(*first))
+        area.lineTo(at(*first))
+        previous = first[1]
+        for time, used in data.steps[1:]:
+            for path in (area, line):
+                path.lineTo(at(time, previous))
+                path.lineTo(at(time, used))
+            previous = used
+        area.lineTo(at(data.steps[-1][0], 0.0))
+        area.lineTo(at(data.origin[0] if data.origin else first[0], 0.0))
+        area.closeSubpath()
+        fill = QColor(color)
+        fill.setAlpha(70)
+        painter.fillPath(area, fill)
+        painter.setPen(QPen(color, 1.6))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(line)
+        if data.projection:
+            pen = QPen(blend(color, muted_color(palette), 0.35), 1.3, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.drawLine(at(*data.projection[0]), at(*data.projection[1]))
+        # Now, and the reset at the right edge.
+        muted = muted_color(palette)
+        painter.setPen(QPen(muted, 1.0))
+        now_x = at(data.now, 0.0).x()
+        painter.drawLine(QPointF(now_x, inner.top()), QPointF(now_x, inner.bottom()))
+        painter.setPen(QPen(muted, 1.0, Qt.PenStyle.DotLine))
+        painter.drawLine(
+            QPointF(inner.right(), box.top() + 1), QPointF(inner.right(), box.bottom() - 1)
+        )
+        painter.end()
