@@ -28,6 +28,7 @@ from codex_presence_gui.core.autostart import set_launch_at_login
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
 from codex_presence_gui.core.discovery import resolve_codex_homes
 from codex_presence_gui.core.history import HistoryReader
+from codex_presence_gui.core.notifications import NOTIFICATIONS_FILE, NotificationLog, due_notices
 from codex_presence_gui.core.presence import (
     CLIENT_ID_ENV,
     PresenceSettings,
@@ -42,6 +43,7 @@ from codex_presence_gui.services.session_feed import SessionFeed
 from codex_presence_gui.services.settings_store import SettingsStore
 from codex_presence_gui.services.single_instance import Outcome, SingleInstance, server_name
 from codex_presence_gui.ui.main_window import MainWindow
+from codex_presence_gui.ui.notifier import Notifier
 from codex_presence_gui.ui.settings_dialog import SettingsDialog
 from codex_presence_gui.ui.theme import apply_theme
 from codex_presence_gui.ui.tray import Tray, tray_available
@@ -165,6 +167,10 @@ class AppShell(QObject):
                 quit_app=self.quit,
             )
         self.window.close_to_tray = settings.close_to_tray and self.tray is not None
+        self.notifications = NotificationLog(paths.state_dir() / NOTIFICATIONS_FILE)
+        self.notifier = Notifier(
+            self.window, self.tray.icon if self.tray is not None else None, parent=self
+        )
         self.window.refresh_requested.connect(lambda: self.feed.refresh_now())
         self.window.settings_requested.connect(self.open_settings)
         self.window.quit_requested.connect(self.quit)
@@ -308,6 +314,24 @@ class AppShell(QObject):
         if self.tray is not None:
             self.tray.show_dashboard(board)
         self._publish(board)
+        self._notify(board)
+
+    def _notify(self, board: Dashboard) -> None:
+        """Threshold crossings and resets, each said once (remembered across restarts)."""
+        settings = self.store.settings
+        if not settings.notifications_enabled:
+            return
+        due = due_notices(
+            board,
+            settings.notify_thresholds,
+            notify_resets=settings.notify_resets,
+            notes=self.notifications,
+        )
+        for notice in due.notices:
+            channel = self.notifier.notify(notice.title, notice.body)
+            log.info("notified (%s): %s", channel.value, notice.title)
+        if due.said:
+            self.notifications.record(due.said, board.generated_at)
 
     def _publish(self, board: Dashboard) -> None:
         presence_settings = self.store.settings.presence()

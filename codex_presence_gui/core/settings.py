@@ -22,6 +22,8 @@ SETTINGS_FILE = "settings.json"
 THEMES = ("system", "light", "dark")
 MIN_REFRESH_S = 0.5
 MAX_REFRESH_S = 60.0
+#: Codex warns at these percentages used; so do we, by default.
+DEFAULT_THRESHOLDS = (75, 90, 95)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,9 @@ class Settings:
     close_to_tray: bool = False
     launch_at_login: bool = False
     theme: str = "system"
+    notifications_enabled: bool = True
+    notify_thresholds: tuple[int, ...] = DEFAULT_THRESHOLDS  # percent used
+    notify_resets: bool = True
     #: Keys this version does not know (from a newer version): written back untouched.
     extra: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
 
@@ -98,6 +103,15 @@ def validate(settings: Settings) -> list[Problem]:
                 blocking=True,
             )
         )
+    if any(not 1 <= value <= 100 for value in settings.notify_thresholds):
+        problems.append(
+            Problem(
+                "notify_thresholds",
+                "Notification thresholds are percentages used, from 1 to 100 "
+                "(for example 75, 90, 95).",
+                blocking=True,
+            )
+        )
     if not MIN_REFRESH_S <= settings.refresh_interval_s <= MAX_REFRESH_S:
         problems.append(
             Problem(
@@ -115,6 +129,7 @@ def to_document(settings: Settings) -> dict[str, Any]:
     values = asdict(settings)
     values.pop("extra")
     values["codex_homes"] = list(settings.codex_homes)
+    values["notify_thresholds"] = list(settings.notify_thresholds)
     document.update(values)
     document["schema"] = SCHEMA_VERSION
     return document
@@ -155,6 +170,12 @@ def from_document(document: Any) -> Settings:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise SettingsError("codex_homes must be a list of folders")
             values[name] = tuple(v for v in value if v.strip())
+        elif name == "notify_thresholds":
+            if not isinstance(value, list) or not all(
+                type(v) is int and 1 <= v <= 100 for v in value
+            ):
+                raise SettingsError("notify_thresholds must be a list of percentages (1-100)")
+            values[name] = tuple(sorted(set(value)))
         elif isinstance(default, bool):
             if not isinstance(value, bool):
                 raise SettingsError(f"{name} must be true or false")

@@ -145,6 +145,22 @@ class SettingsDialog(QDialog):
             window_form.addRow(box)
         window_form.addRow("Colours:", self.theme)
 
+        self.notify = QCheckBox("Tell me when a limit window runs low")
+        self.notify.setChecked(settings.notifications_enabled)
+        self.thresholds = QLineEdit(", ".join(str(v) for v in settings.notify_thresholds))
+        self.thresholds.setPlaceholderText("75, 90, 95")
+        self.thresholds.setToolTip(
+            "Percentages used, separated by commas. Each is announced once per window,\n"
+            "like Codex's own warnings at 75, 90 and 95 % used."
+        )
+        self.notify_resets = QCheckBox("…and when such a window resets")
+        self.notify_resets.setChecked(settings.notify_resets)
+        notifications = QGroupBox("Notifications")
+        notifications_form = QFormLayout(notifications)
+        notifications_form.addRow(self.notify)
+        notifications_form.addRow("At (% used):", self.thresholds)
+        notifications_form.addRow(self.notify_resets)
+
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         self.buttons = QDialogButtonBox(
@@ -158,7 +174,7 @@ class SettingsDialog(QDialog):
         apply_button.clicked.connect(self.apply)
 
         layout = QVBoxLayout(self)
-        for widget in (codex, discord, window, self.problems, self.buttons):
+        for widget in (codex, discord, window, notifications, self.problems, self.buttons):
             layout.addWidget(widget)
 
         for signal in (
@@ -168,6 +184,8 @@ class SettingsDialog(QDialog):
             self.idle.currentIndexChanged,
             self.discord_enabled.toggled,
             self.privacy.toggled,
+            self.notify.toggled,
+            self.thresholds.textChanged,
             *(box.toggled for box in self.toggles.values()),
         ):
             signal.connect(self._refresh_state)
@@ -194,8 +212,19 @@ class SettingsDialog(QDialog):
             close_to_tray=self.close_to_tray.isChecked(),
             launch_at_login=self.launch_at_login.isChecked(),
             theme=str(self.theme.currentData()),
+            notifications_enabled=self.notify.isChecked(),
+            notify_thresholds=self._thresholds(),
+            notify_resets=self.notify_resets.isChecked(),
             **toggles,
         )
+
+    def _thresholds(self) -> tuple[int, ...]:
+        """The thresholds typed; a word that is not a whole number reads as 0, which
+        validation then refuses with its message."""
+        values = set()
+        for word in self.thresholds.text().replace(",", " ").split():
+            values.add(int(word) if word.isdigit() else 0)
+        return tuple(sorted(values))
 
     def apply(self) -> bool:
         """Emit ``applied`` when the settings are valid; False when something blocks."""
@@ -226,6 +255,8 @@ class SettingsDialog(QDialog):
             box.setEnabled(enabled and not private)
         for widget in (self.client_id, self.privacy, self.idle):
             widget.setEnabled(enabled)
+        self.thresholds.setEnabled(settings.notifications_enabled)
+        self.notify_resets.setEnabled(settings.notifications_enabled)
         problems = validate(settings)
         lines = []
         for problem in problems:

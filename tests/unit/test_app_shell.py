@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from codex_presence_gui.core.settings import Settings, load_settings
 from codex_presence_gui.services.discord_client import IPC_DIR_ENV
 from codex_presence_gui.services.discord_worker import DiscordState
 from codex_presence_gui.services.single_instance import SingleInstance
+from codex_presence_gui.ui.notifier import Channel
 from tests.helpers.rollout import CodexHome
 
 
@@ -212,3 +214,57 @@ def test_the_app_has_its_icon(qtbot: QtBot) -> None:
     assert not icon.isNull()
     sizes = {size.width() for size in icon.availableSizes()}
     assert {16, 32, 256} <= sizes
+
+
+def recorder(said: list[str]) -> Callable[[str, str], Channel]:
+    """Stands in for ``Notifier.notify``: notes the title."""
+
+    def notify(title: str, body: str) -> Channel:
+        said.append(title)
+        return Channel.TRAY
+
+    return notify
+
+
+def test_notifications_once_across_restarts(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """A crossing is announced once; after a restart the app remembers it."""
+    from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+    from tests.helpers.snapshots import NOW, dashboard
+
+    limits = LimitSnapshot("codex", None, None, NOW - 30, (UsageWindow(300, 91.0, NOW + 600),))
+    board = dashboard(limit=limits)
+    said: list[str] = []
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    shell.notifier.notify = recorder(said)  # type: ignore[method-assign]
+    try:
+        shell._show(board)
+        shell._show(board)
+    finally:
+        stop(shell)
+    again = make_shell(qtbot, codex_home, "--no-discord")
+    again.notifier.notify = recorder(said)  # type: ignore[method-assign]
+    try:
+        again._show(board)
+    finally:
+        stop(again)
+    assert said == ["Codex: less than 10 % of your 5h limit left"]
+
+
+def test_notifications_can_be_turned_off(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+    from tests.helpers.snapshots import NOW, dashboard
+
+    limits = LimitSnapshot("codex", None, None, NOW - 30, (UsageWindow(300, 91.0, NOW + 600),))
+    said: list[str] = []
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    shell.notifier.notify = recorder(said)  # type: ignore[method-assign]
+    try:
+        shell.store.update(replace(shell.store.settings, notifications_enabled=False))
+        shell._show(dashboard(limit=limits))
+    finally:
+        stop(shell)
+    assert said == []

@@ -27,6 +27,16 @@ def test_missing_file_gives_defaults(tmp_path: Path) -> None:
     assert result.message is None
 
 
+def test_notification_settings_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    save_settings(path, Settings(notify_thresholds=(50, 80), notify_resets=False))
+    assert json.loads(path.read_text())["notify_thresholds"] == [50, 80]
+    loaded = load_settings(path).settings
+    assert loaded.notify_thresholds == (50, 80)
+    assert loaded.notify_resets is False
+    assert Settings().notify_thresholds == (75, 90, 95)
+
+
 def test_round_trip_keeps_unknown_keys(tmp_path: Path) -> None:
     """Keys from a newer version survive a save by this one."""
     path = tmp_path / "settings.json"
@@ -50,6 +60,8 @@ def test_round_trip_keeps_unknown_keys(tmp_path: Path) -> None:
         b"[1, 2]",
         b'{"privacy_mode": "yes"}',
         b'{"codex_homes": "~/.codex"}',
+        b'{"notify_thresholds": [75, "ninety"]}',
+        b'{"notify_thresholds": [0, 150]}',
         b"\xff\xfe\x00",
     ],
 )

@@ -71,3 +71,18 @@ def test_close_to_tray_needs_a_tray(qtbot: QtBot) -> None:
     dialog = make(qtbot, Settings(close_to_tray=True), tray=False)
     assert not dialog.close_to_tray.isEnabled()
     assert dialog.value().close_to_tray is False
+
+
+def test_notification_thresholds(qtbot: QtBot) -> None:
+    """Typed as a list of percentages; anything else blocks saving with a reason."""
+    dialog = make(qtbot, Settings())
+    assert dialog.thresholds.text() == "75, 90, 95"
+    dialog.thresholds.setText("50 80, 80")
+    assert dialog.value().notify_thresholds == (50, 80)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    dialog.thresholds.setText("75, ninety")
+    assert not ok.isEnabled()
+    assert "percentages used, from 1 to 100" in dialog.problems.text()
+    dialog.notify.setChecked(False)
+    assert not dialog.thresholds.isEnabled()
+    assert dialog.value().notifications_enabled is False

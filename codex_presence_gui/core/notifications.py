@@ -1,0 +1,210 @@
+"""Which desktop notifications are due: a limit window crossing a threshold, or resetting.
+
+Each is said once per window period (a window is known by its bucket, its length and its
+reset time, compared with tolerance for Codex's jitter), and what was said is kept in a small
+file so that a restart never repeats it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from codex_presence_gui.core.dashboard import Dashboard, format_reset_clock, pace_text
+from codex_presence_gui.core.formatting import format_countdown
+from codex_presence_gui.core.insights import RESET_TOLERANCE_S, PaceState, window_key
+from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+
+log = logging.getLogger(__name__)
+
+NOTIFICATIONS_FILE = "notifications.json"
+#: Entries about windows that reset longer ago than this are forgotten.
+KEEP_SECONDS = 8 * 86400
+#: A reset is announced only this soon after it happened (not days later, on a restart).
+RESET_NEWS_SECONDS = 3600
+RESET = "reset"
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """One notification already given."""
+
+    limit_id: str
+    minutes: int | None
+    slot: str
+    resets_at: float
+    event: str  # "used_75", "used_90", ... or "reset"
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A notification to show."""
+
+    title: str
+    body: str
+    said: Said
+
+
+class NotificationLog:
+    """What was said, read from and written to ``path`` (atomically).
+
+    A file that cannot be read is moved aside (``.corrupt-<time>``) and logging starts afresh:
+    at worst one notification is repeated, and nothing the user wrote is lost.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: list[Said] = []
+        self.problem: str | None = None
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            self.problem = f"cannot read {self.path}: {error.strerror or error}"
+            return
+        try:
+            document = json.loads(data.decode("utf-8"))
+            self.entries = [Said(**entry) for entry in document["said"]]
+        except (ValueError, TypeError, KeyError) as error:
+            backup = self.path.with_name(
+                f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}"
+            )
+            try:
+                os.replace(self.path, backup)
+            except OSError:
+                backup = self.path
+            self.problem = f"the notification history could not be read ({error}); kept as {backup}"
+            log.warning("%s", self.problem)
+            self.entries = []
+
+    def has(self, said: Said) -> bool:
+        """True when the same event of the same window period was said already."""
+        return any(
+            entry.event == said.event
+            and (entry.limit_id, entry.minutes, entry.slot)
+            == (said.limit_id, said.minutes, said.slot)
+            and abs(entry.resets_at - said.resets_at) <= RESET_TOLERANCE_S
+            for entry in self.entries
+        )
+
+    def record(self, said: Sequence[Said], now: float) -> None:
+        """Remember ``said`` (and forget entries about long-gone windows), then save."""
+        self.entries = [e for e in self.entries if e.resets_at >= now - KEEP_SECONDS]
+        self.entries.extend(said)
+        self._save()
+
+    def _save(self) -> None:
+        document: dict[str, Any] = {"schema": 1, "said": [asdict(e) for e in self.entries]}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(
+                prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+            )
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                json.dump(document, file, indent=1)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, self.path)
+        except OSError as error:
+            # Not fatal: the notices were shown; a restart may repeat one.
+            self.problem = f"cannot save {self.path}: {error.strerror or error}"
+            log.warning("%s", self.problem)
+
+
+def _name(bucket: LimitSnapshot, window: UsageWindow) -> str:
+    """``5h``, ``weekly``, or ``<model bucket> 5h``: as in "your weekly limit"."""
+    return window.name if bucket.is_account_bucket else f"{bucket.display_name} {window.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """The notices to show now, and everything to record as said (with lower thresholds that
+    the same look passed)."""
+
+    notices: tuple[Notice, ...]
+    said: tuple[Said, ...]
+
+
+def due_notices(
+    board: Dashboard,
+    thresholds: Sequence[int],
+    *,
+    notify_resets: bool,
+    notes: NotificationLog,
+) -> Due:
+    """The notifications ``board`` calls for that were not given yet.
+
+    A window that crossed several thresholds since the last look gets one notice, for the
+    highest; the lower ones count as said. A reset is announced when the window had reached
+    the lowest threshold, so that a quiet window's routine resets stay quiet.
+    """
+    now = board.generated_at
+    notices: list[Notice] = []
+    said_too: list[Said] = []
+    levels = sorted(set(thresholds))
+    for bucket in board.buckets:
+        for window in bucket.windows:
+            if window.resets_at is None:
+                continue  # no way to tell one period from the next
+            key = window_key(bucket.limit_id, window)
+            name = _name(bucket, window)
+
+            def said(event: str, key: Any = key, window: UsageWindow = window) -> Said:
+                assert window.resets_at is not None
+                return Said(key.limit_id, key.minutes, key.slot, window.resets_at, event, now)
+
+            used = window.used_percent
+            if window.is_past_reset(now):
+                event = said(RESET)
+                if not notify_resets or not levels or used < levels[0] or notes.has(event):
+                    continue
+                if now - window.resets_at > RESET_NEWS_SECONDS:
+                    said_too.append(event)  # old news: remember it, do not announce it
+                else:
+                    notices.append(
+                        Notice(
+                            f"Codex: your {name} limit has reset",
+                            f"It was {used:.0f} % used. It should be full again; your next "
+                            "Codex turn confirms it.",
+                            event,
+                        )
+                    )
+                continue
+            crossed = [level for level in levels if used >= level]
+            if not crossed:
+                continue
+            highest = said(f"used_{crossed[-1]}")
+            if notes.has(highest):
+                continue
+            left = max(100 - used, 0)
+            when = format_reset_clock(window.resets_at, now)
+            body = (
+                f"You have used {used:.0f} % of your {name} limit ({left:.0f} % left). "
+                f"It resets at {when}, in {format_countdown(window.resets_at - now)}."
+            )
+            insight = board.insight(bucket, window)
+            if insight is not None and insight.pace.state is PaceState.RUNS_OUT:
+                body += f" {pace_text(insight, now).capitalize()}."
+            notices.append(
+                Notice(
+                    f"Codex: less than {100 - crossed[-1]} % of your {name} limit left",
+                    body,
+                    highest,
+                )
+            )
+            # The lower thresholds of the same period count as said with it.
+            said_too.extend(said(f"used_{level}") for level in crossed[:-1])
+    everything = [notice.said for notice in notices] + [s for s in said_too if not notes.has(s)]
+    return Due(tuple(notices), tuple(everything))

@@ -1,0 +1,86 @@
+"""Shows desktop notifications: as a tray message, else through the system's notifier, else in
+the window's status bar (always somewhere the user can see)."""
+
+from __future__ import annotations
+
+import enum
+import shutil
+import sys
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QProcess
+from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon
+
+from codex_presence_gui import APP_NAME, paths
+
+
+class Channel(enum.Enum):
+    """Where a notification went."""
+
+    TRAY = "tray"
+    SYSTEM = "system"
+    WINDOW = "window"
+
+
+def _applescript_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def system_command(
+    title: str,
+    body: str,
+    platform: str = sys.platform,
+    which: Callable[[str], str | None] = shutil.which,
+) -> list[str] | None:
+    """The command that shows a notification without a tray, or None where there is none."""
+    if platform.startswith("linux") or "bsd" in platform:
+        program = which("notify-send")
+        if program is None:
+            return None
+        icon = paths.resource_path("icons/icon-256.png")
+        return [program, f"--app-name={APP_NAME}", f"--icon={icon}", title, body]
+    if platform == "darwin":
+        program = which("osascript")
+        if program is None:
+            return None
+        script = (
+            f"display notification {_applescript_text(body)} with title {_applescript_text(title)}"
+        )
+        return [program, "-e", script]
+    return None
+
+
+class Notifier(QObject):
+    """Delivers notifications; ``tray`` is the app's tray icon when the desktop has one."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        tray: QSystemTrayIcon | None = None,
+        *,
+        command: Callable[[str, str], list[str] | None] = system_command,
+        start: Callable[[str, list[str]], bool] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.window = window
+        self.tray = tray
+        self._command = command
+        self._start = start or _start_detached
+
+    def notify(self, title: str, body: str) -> Channel:
+        """Show one notification; returns where it went."""
+        if self.tray is not None and self.tray.isVisible():
+            self.tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 15_000)
+            return Channel.TRAY
+        command = self._command(title, body)
+        if command is not None and self._start(command[0], command[1:]):
+            return Channel.SYSTEM
+        self.window.statusBar().showMessage(f"{title}: {body}", 120_000)
+        QApplication.alert(self.window)
+        return Channel.WINDOW
+
+
+def _start_detached(program: str, arguments: list[str]) -> bool:
+    started, _pid = QProcess.startDetached(program, arguments)
+    return bool(started)

@@ -1,0 +1,72 @@
+"""Where notifications go: the tray, else the system's notifier, else the window."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon
+from pytestqt.qtbot import QtBot
+
+from codex_presence_gui.ui.notifier import Channel, Notifier, system_command
+
+
+def test_system_commands() -> None:
+    found = {"notify-send": "/usr/bin/notify-send", "osascript": "/usr/bin/osascript"}
+    linux = system_command("Title", "Body", "linux", found.get)
+    assert linux is not None
+    assert linux[0] == "/usr/bin/notify-send"
+    assert linux[-2:] == ["Title", "Body"]
+    assert "--app-name=Codex Presence" in linux
+    mac = system_command('Say "hi"', "a\\b", "darwin", found.get)
+    assert mac == [
+        "/usr/bin/osascript",
+        "-e",
+        'display notification "a\\\\b" with title "Say \\"hi\\""',
+    ]
+    assert system_command("T", "B", "linux", {}.get) is None
+    assert system_command("T", "B", "win32", found.get) is None
+
+
+class VisibleTray(QSystemTrayIcon):
+    """A tray icon that says it is shown (the offscreen platform has no tray)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[tuple[str, str]] = []
+
+    def isVisible(self) -> bool:
+        return True
+
+    def showMessage(self, title: str, body: str, *args: object) -> None:  # type: ignore[override]
+        self.messages.append((title, body))
+
+
+def test_the_tray_first(qtbot: QtBot) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    tray = VisibleTray()
+    started: list[list[str]] = []
+    notifier = Notifier(window, tray, start=lambda p, a: started.append([p, *a]) or True)
+    assert notifier.notify("T", "B") is Channel.TRAY
+    assert tray.messages == [("T", "B")]
+    assert started == []
+
+
+def test_the_system_notifier_without_a_tray(qtbot: QtBot) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    started: list[list[str]] = []
+    notifier = Notifier(
+        window,
+        None,
+        command=lambda title, body: ["notify-send", title, body],
+        start=lambda program, args: started.append([program, *args]) is None,
+    )
+    assert notifier.notify("T", "B") is Channel.SYSTEM
+    assert started == [["notify-send", "T", "B"]]
+
+
+def test_the_window_when_nothing_else_works(qtbot: QtBot) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    notifier = Notifier(window, None, command=lambda title, body: None)
+    assert notifier.notify("Codex: less than 10 %", "Body") is Channel.WINDOW
+    assert window.statusBar().currentMessage() == "Codex: less than 10 %: Body"
