@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import orjson
 
 from codex_presence_gui import APP_NAME, __version__
+from codex_presence_gui.core.dashboard import history_since
 from codex_presence_gui.core.discovery import resolve_codex_homes
 from codex_presence_gui.core.history import HistoryReader
 from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
@@ -150,7 +151,9 @@ def run_status(args: argparse.Namespace) -> int:
         )
         return EXIT_NO_HOME
     found = reader.discovery
-    history = HistoryReader().refresh(found.files if found is not None else ())
+    history = HistoryReader().refresh(
+        found.files if found is not None else (), since=history_since(result)
+    )
     if args.json:
         report = build_report(result, include_all=args.all, history=history)
         sys.stdout.buffer.write(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")

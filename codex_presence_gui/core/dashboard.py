@@ -17,7 +17,13 @@ from codex_presence_gui.core.formatting import (
     local_time,
 )
 from codex_presence_gui.core.history import UsageHistory
-from codex_presence_gui.core.insights import Insights, PaceState, WindowInsight, build_insights
+from codex_presence_gui.core.insights import (
+    Insights,
+    PaceState,
+    WindowInsight,
+    build_insights,
+    needed_since,
+)
 from codex_presence_gui.core.models import CodexSessionSnapshot, LimitSnapshot, UsageWindow
 from codex_presence_gui.core.reader import ReadResult
 from codex_presence_gui.core.selection import account_buckets, latest_limits_source, select_sessions
@@ -72,13 +78,7 @@ def build_dashboard(
     now = result.generated_at
     active = select_sessions(result.snapshots, now)
     listed = select_sessions(result.snapshots, now, include_all=True) if include_all else active
-    source = latest_limits_source(result.snapshots)
-    limits = source.limits if source is not None else None
-    others = tuple(
-        bucket
-        for bucket in account_buckets(result.snapshots)
-        if limits is None or bucket.limit_id != limits.limit_id
-    )
+    source, limits, others = _shown_limits(result)
     return Dashboard(
         generated_at=now,
         homes=result.homes,
@@ -94,6 +94,26 @@ def build_dashboard(
         if history is None
         else build_insights(history, ((limits,) if limits else ()) + others, now),
     )
+
+
+def _shown_limits(
+    result: ReadResult,
+) -> tuple[CodexSessionSnapshot | None, LimitSnapshot | None, tuple[LimitSnapshot, ...]]:
+    """The session the account's limits come from, those limits, and the other buckets."""
+    source = latest_limits_source(result.snapshots)
+    limits = source.limits if source is not None else None
+    others = tuple(
+        bucket
+        for bucket in account_buckets(result.snapshots)
+        if limits is None or bucket.limit_id != limits.limit_id
+    )
+    return source, limits, others
+
+
+def history_since(result: ReadResult) -> float:
+    """How far back the history must be read for the windows this refresh shows."""
+    _source, limits, others = _shown_limits(result)
+    return needed_since(((limits,) if limits else ()) + others, result.generated_at)
 
 
 class Level(enum.Enum):

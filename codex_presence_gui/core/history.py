@@ -1,14 +1,18 @@
 """The last seven days of rate-limit readings and usage from every rollout file, kept current.
 
-Each file modified within the history span is read once from its end backwards, decoding only
-``token_count`` and ``token_usage_record`` lines, until a line older than the span; after that
-only appended bytes are read. The accounting rules of ``SessionAccumulator`` apply unchanged
-(duplicates, synthetic fills and a fork's replayed history add nothing), so every usage event
-is real usage and every reading is the session's own.
+Each file modified within the history span is read once: entered where its lines reach the
+span (found by halving on line times), its usage lines found by a byte search and only they
+decoded; after that only appended bytes are read. The accounting rules of
+``SessionAccumulator`` apply unchanged (duplicates, synthetic fills and a fork's replayed
+history add nothing), so every usage event is real usage and every reading the session's own.
 """
 
 from __future__ import annotations
 
+import gc
+import mmap
+import os
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,18 +20,26 @@ from pathlib import Path
 from typing import NamedTuple
 
 from codex_presence_gui.core.discovery import RolloutFile
-from codex_presence_gui.core.errors import ParseError
-from codex_presence_gui.core.jsonl import Record, TokenCountRecord, parse_line
+from codex_presence_gui.core.jsonl import parse_timestamp
 from codex_presence_gui.core.models import LimitSnapshot
 from codex_presence_gui.core.reader import header_lines
 from codex_presence_gui.core.session import SessionAccumulator
-from codex_presence_gui.core.tail import BackwardLines, Change, LineTail, LongLine, is_compressed
+from codex_presence_gui.core.tail import Change, LineTail, is_compressed
 
 HISTORY_DAYS = 7
 HISTORY_SECONDS = HISTORY_DAYS * 86400
 #: How far back one file is read for its history (a session of a week is far smaller).
 HISTORY_BUDGET_BYTES = 256 * 1024 * 1024
 _WANTED = (b'"token_count"', b'"token_usage_record"')
+_NEEDLE = b'"token_'  # what both start with: one pass over the bytes finds either
+_TIMESTAMP = re.compile(rb'\{"timestamp":"([^"]{10,64})"')
+#: The search for a file's first line in the span stops within this many bytes of it.
+_CUT_PRECISION = 64 * 1024
+#: How many usage lines before the span are tried for a base with a total.
+_BASE_TRIES = 20
+#: The needed span may reach back this much further than what is kept before it is read again
+#: (reset times jitter by seconds; a margin of this size is part of ``needed_since``).
+RESCAN_SLACK_S = 600
 
 
 class Reading(NamedTuple):
@@ -103,39 +115,97 @@ def _new_session(path: Path) -> tuple[SessionAccumulator, _Recorder]:
     return session, recorder
 
 
+def _first_content(headers: list[bytes]) -> int:
+    """The offset just after the header lines (each ended by LF, maybe CR LF)."""
+    return sum(len(header) + 1 for header in headers)
+
+
+def _line_time(view: mmap.mmap, offset: int, end: int) -> tuple[float | None, int]:
+    """The time of the first line starting at or after ``offset``, and where that line starts."""
+    start = offset if offset == 0 else view.find(b"\n", offset, end) + 1
+    if start <= 0 or start >= end:
+        return None, end
+    match = _TIMESTAMP.match(view, start, min(start + 100, end))
+    return (parse_timestamp(match.group(1).decode("ascii")) if match else None), start
+
+
+def _cut(view: mmap.mmap, first: int, end: int, since: float) -> int:
+    """The start of the first line from ``since`` on, searched by halving (a log is written in
+    time order); lines without a readable time count as recent, which only reads more."""
+    low, high = first, end
+    while high - low > _CUT_PRECISION:
+        middle = (low + high) // 2
+        moment, line_start = _line_time(view, middle, end)
+        if moment is not None and moment < since:
+            low = line_start
+        else:
+            high = middle
+    return low
+
+
+def _usage_lines(view: mmap.mmap, start: int, end: int) -> list[tuple[int, int]]:
+    """Where the usage lines between ``start`` and ``end`` are, in file order. Found with a
+    byte search, so that the lines in between (nearly all of a log's bytes) are never
+    touched by Python; a hit counts only in the first bytes of its line (the envelope's type),
+    not inside a tool's output."""
+    spans = []
+    position = view.find(_NEEDLE, start, end)
+    while position >= 0:
+        line_start = view.rfind(b"\n", start, position) + 1 or start
+        line_end = view.find(b"\n", position, end)
+        if line_end < 0:
+            break
+        if position - line_start < 160 and view[position : position + 20].startswith(_WANTED):
+            spans.append((line_start, line_end))
+        position = view.find(_NEEDLE, line_end, end)
+    return spans
+
+
+def _base_line(view: mmap.mmap, first: int, cut: int) -> tuple[int, int] | None:
+    """The last usage total before the cut: the base the first one after it grows from."""
+    end = cut
+    for _ in range(_BASE_TRIES):
+        position = view.rfind(_WANTED[0], first, end)
+        if position < 0:
+            return None
+        line_start = view.rfind(b"\n", first, position) + 1 or first
+        line_end = view.find(b"\n", position, cut)
+        if position - line_start < 160 and line_end > 0 and b'"info":{' in view[position:line_end]:
+            return line_start, line_end
+        end = line_start
+    return None
+
+
 def scan_history(session: SessionAccumulator, path: Path, size: int, since: float) -> int:
-    """Fold a file's usage and readings back to ``since`` into ``session``; return the offset
-    to tail from. Only usage lines are decoded; the scan stops at the first usage line older
-    than ``since`` (kept as the base the next one's growth is measured from)."""
+    """Fold a file's usage and readings from ``since`` on into ``session``; return the offset
+    to tail from (just past the last complete line).
+
+    Only usage lines are decoded. A file that began before ``since`` is entered where its
+    lines reach ``since`` (plus the usage line just before, as the base of the next).
+    """
     with open(path, "rb") as handle:
         headers = header_lines(handle)
         for header in headers:
             session.line(header)
-        records: list[Record] = []
-        lines = BackwardLines(handle, size, budget=HISTORY_BUDGET_BYTES)
-        for item in lines:
-            if isinstance(item, LongLine) or item in headers:
-                continue  # usage lines are small; a long line is a tool output or a blob
-            head = item[:160]
-            if _WANTED[0] not in head and _WANTED[1] not in head:
-                continue
-            try:
-                record = parse_line(item)
-            except ParseError as error:
-                session.bad_lines += 1
-                session.last_error = str(error)
-                continue
-            records.append(record)
-            if (
-                isinstance(record, TokenCountRecord)
-                and record.total is not None
-                and record.ts is not None
-                and record.ts < since
-            ):
-                break
-    for record in reversed(records):
-        session.feed(record)
-    return lines.line_end
+        size = min(size, os.fstat(handle.fileno()).st_size)
+        if size == 0:
+            return 0
+        with mmap.mmap(handle.fileno(), size, access=mmap.ACCESS_READ) as view:
+            end = view.rfind(b"\n") + 1
+            first = min(_first_content(headers), end)
+            start = max(first, end - HISTORY_BUDGET_BYTES)
+            moment, _ = _line_time(view, start, end)
+            spans = []
+            if moment is not None and moment < since:
+                start = _cut(view, start, end, since)
+                base = _base_line(view, first, start)
+                if base is not None:
+                    spans.append(base)
+            spans += _usage_lines(view, start, end)
+            for line_start, line_end in spans:
+                line = view[line_start:line_end]
+                session.line(line[:-1] if line.endswith(b"\r") else line)
+    return end
 
 
 class HistoryReader:
@@ -151,19 +221,49 @@ class HistoryReader:
         self._clock = clock
         self._files: dict[Path, _File] = {}
         self._cache: UsageHistory | None = None
+        self._scanned_from: float | None = None
         self.warnings: list[str] = []
 
-    def refresh(self, files: Sequence[RolloutFile] | None = None) -> UsageHistory:
+    def refresh(
+        self, files: Sequence[RolloutFile] | None = None, *, since: float | None = None
+    ) -> UsageHistory:
         """Read what changed and return the history as of now.
 
         Args:
             files: a fresh walk of the homes (newest first); files modified within the span
                 are followed, the others dropped. None: only check the files followed.
+            since: only this much is needed (see ``needed_since``); never more than ``days``.
         """
         now = self._clock()
-        since = now - self.span
+        floor = now - self.span
+        since = floor if since is None else min(max(since, floor), now)
+        if self._scanned_from is not None and since < self._scanned_from - RESCAN_SLACK_S:
+            # More is needed than was kept (a new window reaching further back): read again.
+            self._files.clear()
+            self._cache = None
+            self._scanned_from = None
+        # What the followed files hold is complete from here on (older events are dropped).
+        self._scanned_from = since if self._scanned_from is None else max(self._scanned_from, since)
         changed = False
         self.warnings = []
+        # The scan makes tens of thousands of small objects and no reference cycles: pausing
+        # the cycle collector spares it walking them again and again (a third of the time).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            changed = self._update_all(files, since)
+            cache = self._cache
+            # Rebuilt when something was read, when the span moved back, and at least hourly
+            # so that old events leave it.
+            if changed or cache is None or not 0 <= since - cache.since <= 3600:
+                self._cache = cache = self._build(since)
+        finally:
+            if collecting:
+                gc.enable()
+        return cache
+
+    def _update_all(self, files: Sequence[RolloutFile] | None, since: float) -> bool:
+        changed = False
         if files is not None:
             wanted = {f.path: f for f in files if f.stat.mtime >= since}
             for path in [p for p in self._files if p not in wanted]:
@@ -174,11 +274,7 @@ class HistoryReader:
         else:
             for path, tracked in list(self._files.items()):
                 changed |= self._update(path, tracked.rollout, since)
-        cache = self._cache
-        # Rebuilt when something was read, and hourly so that old events leave the span.
-        if changed or cache is None or since - cache.since > 3600:
-            self._cache = cache = self._build(since)
-        return cache
+        return changed
 
     def _update(self, path: Path, rollout: RolloutFile, since: float) -> bool:
         """Bring one file up to date; True when it produced anything new."""

@@ -13,7 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from codex_presence_gui.core.history import Reading, Usage, UsageHistory
+from codex_presence_gui.core.history import (
+    HISTORY_SECONDS,
+    RESCAN_SLACK_S,
+    Reading,
+    Usage,
+    UsageHistory,
+)
 from codex_presence_gui.core.models import (
     LimitSnapshot,
     UsageWindow,
@@ -38,6 +44,21 @@ IDLE_GAP_S = 600
 #: A session "burns much faster" with at least this share, and this many times the next one.
 FAST_MIN_POINTS = 5.0
 FAST_FACTOR = 2.0
+
+
+def needed_since(buckets: Sequence[LimitSnapshot], now: float) -> float:
+    """How far back the history must reach for these windows: to the start of the earliest
+    current one (with a margin), or seven days when a window's start is not known."""
+    starts = []
+    for bucket in buckets:
+        for window in bucket.windows:
+            if window.resets_at is not None and window.is_past_reset(now):
+                continue  # over: nothing to estimate until the next reading
+            minutes = canonical_window_minutes(window.window_minutes)
+            if window.resets_at is None or not minutes:
+                return now - HISTORY_SECONDS
+            starts.append(window.resets_at - minutes * 60 - RESCAN_SLACK_S)
+    return max(min(starts), now - HISTORY_SECONDS) if starts else now
 
 
 class WindowKey(NamedTuple):
@@ -102,10 +123,27 @@ def _period(
     return Period(start, resets_at, tuple(points), tuple(seen), frozenset(sessions))
 
 
-def timeline(
-    readings: Sequence[Reading], key: WindowKey, length_s: float | None
-) -> tuple[Period, ...]:
-    """The periods of one window, oldest first, from readings sorted by time."""
+class Sample(NamedTuple):
+    """One window of one reading."""
+
+    at: float
+    session_id: str
+    window: UsageWindow
+
+
+def samples_by_window(readings: Sequence[Reading]) -> dict[WindowKey, list[Sample]]:
+    """Every reading's windows, grouped by window and kept in time order (one pass)."""
+    grouped: dict[WindowKey, list[Sample]] = {}
+    for reading in readings:
+        limit_id = reading.limits.limit_id
+        for window in reading.limits.windows:
+            sample = Sample(reading.at, reading.session_id, window)
+            grouped.setdefault(window_key(limit_id, window), []).append(sample)
+    return grouped
+
+
+def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period, ...]:
+    """The periods of one window, oldest first, from its samples in time order."""
     periods: list[Period] = []
     points: list[Point] = []
     seen: list[float] = []
@@ -113,12 +151,8 @@ def timeline(
     resets_at: float | None = None
     new_window_after = max((length_s or DEFAULT_WINDOW_S) / 2, RESET_TOLERANCE_S)
     last_said: dict[str, tuple[float, float | None]] = {}
-    for reading in readings:
-        if reading.limits.limit_id != key.limit_id:
-            continue
-        window = _matching(reading.limits, key)
-        if window is None:
-            continue
+    for reading in samples:
+        window = reading.window
         used = clamp_percent(window.used_percent)
         reset = window.resets_at
         if reset is not None and reset < reading.at - RESET_TOLERANCE_S:
@@ -159,13 +193,6 @@ def _same_reset(first: float | None, second: float | None) -> bool:
     if first is None or second is None:
         return first is second
     return abs(first - second) <= RESET_TOLERANCE_S
-
-
-def _matching(limits: LimitSnapshot, key: WindowKey) -> UsageWindow | None:
-    for window in limits.windows:
-        if window_key(limits.limit_id, window) == key:
-            return window
-    return None
 
 
 class PaceState(enum.Enum):
@@ -348,13 +375,14 @@ class Insights:
 def build_insights(history: UsageHistory, buckets: Sequence[LimitSnapshot], now: float) -> Insights:
     """Insights for every window of ``buckets`` (the limits the dashboard shows)."""
     index = UsageIndex(history.usage)
+    grouped = samples_by_window(history.readings)
     windows = []
     for bucket in buckets:
         for window in bucket.windows:
             key = window_key(bucket.limit_id, window)
             minutes = key.minutes
             length_s = minutes * 60.0 if minutes else None
-            periods = timeline(history.readings, key, length_s)
+            periods = timeline(grouped.get(key, ()), length_s)
             current = periods[-1] if periods else None
             attribution = (
                 attribute(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import re
 import sys
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
@@ -204,6 +205,28 @@ def token_usage(raw: Any) -> TokenUsage | None:
     when missing."""
     if not isinstance(raw, dict):
         return None
+    values = (
+        raw.get("input_tokens"),
+        raw.get("cached_input_tokens"),
+        raw.get("output_tokens"),
+        raw.get("reasoning_output_tokens"),
+        raw.get("total_tokens"),
+    )
+    i, c, o, r, t = values
+    if (
+        type(i) is int
+        and type(c) is int
+        and type(o) is int
+        and type(r) is int
+        and type(t) is int
+        and i >= 0
+        and c >= 0
+        and o >= 0
+        and r >= 0
+        and t >= 0
+    ):
+        # Every current line: whole numbers. Only the clamps remain to apply.
+        return TokenUsage(i, min(c, i), o, min(r, o), t or i + o)
     input_tokens = _int(raw.get("input_tokens"))
     output_tokens = _int(raw.get("output_tokens"))
     total = _int(raw.get("total_tokens")) or input_tokens + output_tokens
@@ -258,14 +281,22 @@ def _meta(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> Met
     )
 
 
+_Info = tuple[TokenUsage | None, TokenUsage | None, int | None]
+
+
+def _info_parts(info: Any) -> _Info:
+    """The total, the last response and the context window of a ``token_count`` info."""
+    if not isinstance(info, dict):
+        return None, None, None
+    return (
+        token_usage(info.get("total_token_usage")),
+        token_usage(info.get("last_token_usage")),
+        _optional_int(info.get("model_context_window")),
+    )
+
+
 def _token_count(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> Record:
-    info = payload.get("info")
-    total = last = None
-    window = None
-    if isinstance(info, dict):
-        total = token_usage(info.get("total_token_usage"))
-        last = token_usage(info.get("last_token_usage"))
-        window = _optional_int(info.get("model_context_window"))
+    total, last, window = _info_parts(payload.get("info"))
     return TokenCountRecord(
         ts=ts,
         ordinal=ordinal,
@@ -274,6 +305,48 @@ def _token_count(payload: dict[str, Any], ts: float | None, ordinal: int | None)
         context_window=window,
         limits=normalize_rate_limits(payload.get("rate_limits"), ts),
     )
+
+
+# Token counts come in pairs that share a part: Codex logs new usage with the limits it knew,
+# then a reading with the same usage. Each part is decoded once and remembered (by its bytes).
+_MEMO_SIZE = 512
+_info_memo: dict[bytes, _Info] = {}
+_limits_memo: dict[bytes, LimitSnapshot | None] = {}
+
+
+def _remember(memo: dict[bytes, Any], key: bytes, value: Any) -> None:
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+
+
+def _token_count_line(line: bytes, ts: float | None, ordinal: int | None) -> Record | None:
+    """A ``token_count`` line in Codex's usual layout, decoded part by part; None for any other
+    layout (the caller then decodes the line whole)."""
+    info_at = line.find(b',"info":', 0, PREFIX_BYTES)
+    limits_at = line.rfind(b',"rate_limits":')
+    if info_at < 0 or limits_at < info_at or not line.endswith(b"}}"):
+        return None
+    info_raw = line[info_at + 8 : limits_at]
+    limits_raw = line[limits_at + 15 : -2]
+    try:
+        info = _info_memo.get(info_raw)
+        if info is None:
+            info = _info_parts(orjson.loads(info_raw))
+            _remember(_info_memo, info_raw, info)
+        if b'_seconds"' in limits_raw:
+            limits = normalize_rate_limits(orjson.loads(limits_raw), ts)  # relative: not shared
+        elif limits_raw in _limits_memo:
+            limits = _limits_memo[limits_raw]
+            if limits is not None and limits.observed_at != (ts or 0.0):
+                limits = replace(limits, observed_at=ts if ts is not None else 0.0)
+        else:
+            limits = normalize_rate_limits(orjson.loads(limits_raw), ts)
+            _remember(_limits_memo, limits_raw, limits)
+    except orjson.JSONDecodeError:
+        return None
+    total, last, window = info
+    return TokenCountRecord(ts, ordinal, total, last, window, limits)
 
 
 def _event(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> Record:
@@ -462,7 +535,12 @@ def parse_line(line: bytes) -> Record:
         # A second envelope start means a torn write followed by a whole record: decode it
         # (JSON strings cannot hold this text unescaped, so tool outputs never trigger it).
         if head is not None and line.find(b'{"timestamp":', 1) < 0:
-            record = _cheap(line, head)
+            if head.group(4) == b"token_count" and head.group(3) == b"event_msg":
+                ts = parse_timestamp(head.group(1).decode("ascii", "replace"))
+                ordinal = int(head.group(2)) if head.group(2) else None
+                record = _token_count_line(line, ts, ordinal)
+            else:
+                record = _cheap(line, head)
             if record is not None:
                 return record
         return _from_document(_decode(line))

@@ -53,6 +53,17 @@ def _window(raw: Any, slot: str, line_ts: float | None) -> UsageWindow | None:
     """One nested window (R2..R6 or a ``windows`` entry); None when it carries no usage."""
     if not isinstance(raw, dict):
         return None
+    # The shape of every current line, checked in one go (the general path below is slower).
+    used, resets, minutes = raw.get("used_percent"), raw.get("resets_at"), raw.get("window_minutes")
+    if (
+        (type(used) is float or type(used) is int)
+        and -1e12 < used < 1e12  # finite (NaN fails every comparison)
+        and type(resets) is int
+        and 0 < resets <= _MAX_EPOCH
+        and type(minutes) is int
+        and 0 < minutes <= _MAX_WINDOW_MINUTES
+    ):
+        return UsageWindow(minutes, float(used), float(resets), slot)
     used = finite_number(raw.get("used_percent"))
     if used is None:
         # Tolerate a remaining-only window rather than inventing a value.

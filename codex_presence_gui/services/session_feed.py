@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QThread, QTimer, Signal, Slot
 
-from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
+from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, history_since
 from codex_presence_gui.core.discovery import ARCHIVED_DIR, SESSIONS_DIR
 from codex_presence_gui.core.history import HistoryReader, UsageHistory
 from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
@@ -181,7 +181,9 @@ class FeedWorker(QObject):
         history: UsageHistory | None = None
         if self._history is not None:
             found = self._reader.discovery if discover_files or walk_history else None
-            history = self._history.refresh(found.files if found is not None else None)
+            history = self._history.refresh(
+                found.files if found is not None else None, since=history_since(result)
+            )
         self.dashboard_ready.emit(build_dashboard(result, history=history))
 
     def _sync_watches(self, now: float, *, discovered: bool) -> None:
