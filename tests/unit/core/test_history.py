@@ -101,3 +101,17 @@ def test_events_leave_the_span_as_the_clock_moves(codex_home: CodexHome) -> None
     assert len(reader.refresh(discover([codex_home.root]).files).usage) == 2
     clock[0] = NOW + 2 * 86400
     assert [event.tokens for event in reader.refresh().usage] == [2000]
+
+
+def test_only_as_far_back_as_needed_and_again_when_more_is(codex_home: CodexHome) -> None:
+    turns = [Turn(NOW - 3 * 86400, 1000, 4.0), Turn(NOW - 600, 2000, 5.0)]
+    write_session(
+        codex_home, "019d0000-0000-7000-8000-00000000000f", turns, resets_at=NOW + FIVE_HOURS
+    )
+    reader = HistoryReader(clock=lambda: NOW)
+    files = discover([codex_home.root]).files
+    assert [e.tokens for e in reader.refresh(files, since=NOW - 3600).usage] == [2000]
+    # A window reaching further back: the files are read again from there.
+    assert [e.tokens for e in reader.refresh(files, since=NOW - 4 * 86400).usage] == [1000, 2000]
+    # Never more than the seven days.
+    assert reader.refresh(files, since=NOW - 30 * 86400).since == NOW - 7 * 86400

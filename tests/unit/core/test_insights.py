@@ -229,3 +229,21 @@ def test_use_before_the_first_reading_is_only_shared_when_seen(codex_home: Codex
     assert window.attribution is not None
     assert window.attribution.unexplained == ()
     assert window.attribution.share_of(A) == pytest.approx(4.0)
+
+
+def test_needed_since_reaches_the_earliest_current_window() -> None:
+    from codex_presence_gui.core.insights import needed_since
+    from codex_presence_gui.core.models import UsageWindow
+
+    now = T0
+    five = UsageWindow(300, 10.0, now + 3600)  # began 4 h ago
+    week = UsageWindow(10080, 10.0, now + 2 * 86400, slot="secondary")  # began 5 days ago
+    gone = UsageWindow(300, 10.0, now - 60)  # reset already: needs nothing
+    bucket = LimitSnapshot("codex", None, None, now, (five, week))
+    slack = 600
+    assert needed_since([bucket], now) == pytest.approx(now - 5 * 86400 - slack)
+    only_five = LimitSnapshot("codex", None, None, now, (five, gone))
+    assert needed_since([only_five], now) == pytest.approx(now - 4 * 3600 - slack)
+    unknown = LimitSnapshot("codex", None, None, now, (UsageWindow(None, 5.0, None),))
+    assert needed_since([unknown], now) == pytest.approx(now - 7 * 86400)
+    assert needed_since([], now) == now
