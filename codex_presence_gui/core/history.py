@@ -1,8 +1,8 @@
 """The last seven days of rate-limit readings and usage from every rollout file, kept current.
 
 Each file modified within the history span is read once: entered where its lines reach the
-span (found by halving on line times), its usage lines found by a byte search and only they
-decoded; after that only appended bytes are read. The accounting rules of
+span (found by halving on line times), its usage lines found by a byte search in large
+blocks and only they decoded; after that only appended bytes are read. The accounting rules of
 ``SessionAccumulator`` apply unchanged (duplicates, synthetic fills and a fork's replayed
 history add nothing), so every usage event is real usage and every reading the session's own.
 """
@@ -10,21 +10,20 @@ history add nothing), so every usage event is real usage and every reading the s
 from __future__ import annotations
 
 import gc
-import mmap
 import os
 import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from codex_presence_gui.core.discovery import RolloutFile
 from codex_presence_gui.core.jsonl import parse_timestamp
 from codex_presence_gui.core.models import LimitSnapshot
 from codex_presence_gui.core.reader import header_lines
 from codex_presence_gui.core.session import SessionAccumulator
-from codex_presence_gui.core.tail import Change, LineTail, is_compressed
+from codex_presence_gui.core.tail import Change, FileStat, LineTail, is_compressed
 
 HISTORY_DAYS = 7
 HISTORY_SECONDS = HISTORY_DAYS * 86400
@@ -35,8 +34,14 @@ _NEEDLE = b'"token_'  # what both start with: one pass over the bytes finds eith
 _TIMESTAMP = re.compile(rb'\{"timestamp":"([^"]{10,64})"')
 #: The search for a file's first line in the span stops within this many bytes of it.
 _CUT_PRECISION = 64 * 1024
-#: How many usage lines before the span are tried for a base with a total.
-_BASE_TRIES = 20
+#: How far to read for one line's start or time while searching.
+_PROBE_BYTES = 1024 * 1024
+#: The base line is looked for this far before the cut.
+_BASE_SEARCH_BYTES = 4 * 1024 * 1024
+#: Blocks of the scan for usage lines.
+_SCAN_BLOCK_BYTES = 8 * 1024 * 1024
+#: No usage line is longer (they are 1-3 KB): a longer partial line is a tool's output.
+_LONGEST_USAGE_LINE = 64 * 1024
 #: The needed span may reach back this much further than what is kept before it is read again
 #: (reset times jitter by seconds; a margin of this size is part of ``needed_since``).
 RESCAN_SLACK_S = 600
@@ -115,97 +120,150 @@ def _new_session(path: Path) -> tuple[SessionAccumulator, _Recorder]:
     return session, recorder
 
 
-def _first_content(headers: list[bytes]) -> int:
-    """The offset just after the header lines (each ended by LF, maybe CR LF)."""
-    return sum(len(header) + 1 for header in headers)
+def _read(handle: IO[bytes], offset: int, size: int) -> bytes:
+    handle.seek(offset)
+    return handle.read(size)
 
 
-def _line_time(view: mmap.mmap, offset: int, end: int) -> tuple[float | None, int]:
-    """The time of the first line starting at or after ``offset``, and where that line starts."""
-    start = offset if offset == 0 else view.find(b"\n", offset, end) + 1
-    if start <= 0 or start >= end:
-        return None, end
-    match = _TIMESTAMP.match(view, start, min(start + 100, end))
+def _after_headers(handle: IO[bytes], count: int, end: int) -> int:
+    """The offset just after the first ``count`` lines."""
+    offset = 0
+    for _ in range(count):
+        block = _read(handle, offset, min(_PROBE_BYTES, end - offset))
+        newline = block.find(b"\n")
+        if newline < 0:
+            return end
+        offset += newline + 1
+    return offset
+
+
+def _line_time(handle: IO[bytes], offset: int, end: int) -> tuple[float | None, int]:
+    """The time of the first line starting at or after ``offset``, and where that line starts
+    (``end`` when none starts within a probe's reach: treated as recent, which reads more)."""
+    start = offset
+    if offset > 0:
+        block = _read(handle, offset - 1, min(_PROBE_BYTES, end - offset + 1))
+        newline = block.find(b"\n")
+        if newline < 0:
+            return None, end
+        start = offset + newline
+    head = _read(handle, start, min(100, end - start))
+    match = _TIMESTAMP.match(head)
     return (parse_timestamp(match.group(1).decode("ascii")) if match else None), start
 
 
-def _cut(view: mmap.mmap, first: int, end: int, since: float) -> int:
+def _cut(handle: IO[bytes], first: int, end: int, since: float) -> int:
     """The start of the first line from ``since`` on, searched by halving (a log is written in
     time order); lines without a readable time count as recent, which only reads more."""
     low, high = first, end
     while high - low > _CUT_PRECISION:
         middle = (low + high) // 2
-        moment, line_start = _line_time(view, middle, end)
-        if moment is not None and moment < since:
+        moment, line_start = _line_time(handle, middle, end)
+        if moment is not None and moment < since and line_start < high:
             low = line_start
         else:
             high = middle
     return low
 
 
-def _usage_lines(view: mmap.mmap, start: int, end: int) -> list[tuple[int, int]]:
-    """Where the usage lines between ``start`` and ``end`` are, in file order. Found with a
-    byte search, so that the lines in between (nearly all of a log's bytes) are never
-    touched by Python; a hit counts only in the first bytes of its line (the envelope's type),
-    not inside a tool's output."""
-    spans = []
-    position = view.find(_NEEDLE, start, end)
-    while position >= 0:
-        line_start = view.rfind(b"\n", start, position) + 1 or start
-        line_end = view.find(b"\n", position, end)
-        if line_end < 0:
-            break
-        if position - line_start < 160 and view[position : position + 20].startswith(_WANTED):
-            spans.append((line_start, line_end))
-        position = view.find(_NEEDLE, line_end, end)
-    return spans
+def _is_usage_line(data: bytes, position: int, line_start: int) -> bool:
+    """A hit of the needle that is the envelope's own type, not text inside a tool's output."""
+    return position - line_start < 160 and data.startswith(_WANTED, position)
 
 
-def _base_line(view: mmap.mmap, first: int, cut: int) -> tuple[int, int] | None:
-    """The last usage total before the cut: the base the first one after it grows from."""
-    end = cut
-    for _ in range(_BASE_TRIES):
-        position = view.rfind(_WANTED[0], first, end)
+def _base_line(handle: IO[bytes], first: int, cut: int) -> bytes | None:
+    """The last usage total shortly before the cut: the base the first one after it grows
+    from (looked for in the few megabytes before it only)."""
+    start = max(first, cut - _BASE_SEARCH_BYTES)
+    data = _read(handle, start, cut - start)
+    stop = len(data)
+    while True:
+        position = data.rfind(_WANTED[0], 0, stop)
         if position < 0:
             return None
-        line_start = view.rfind(b"\n", first, position) + 1 or first
-        line_end = view.find(b"\n", position, cut)
-        if position - line_start < 160 and line_end > 0 and b'"info":{' in view[position:line_end]:
-            return line_start, line_end
-        end = line_start
-    return None
+        line_start = data.rfind(b"\n", 0, position) + 1
+        line_end = data.find(b"\n", position)
+        if line_start == 0 and start > first:
+            return None  # the line began before what was read: too far back
+        if line_end > 0 and _is_usage_line(data, position, line_start):
+            line = data[line_start:line_end]
+            if b'"info":{' in line:
+                return line.removesuffix(b"\r")
+        stop = line_start
 
 
-def scan_history(session: SessionAccumulator, path: Path, size: int, since: float) -> int:
-    """Fold a file's usage and readings from ``since`` on into ``session``; return the offset
-    to tail from (just past the last complete line).
+def _usage_lines(handle: IO[bytes], start: int, end: int) -> tuple[list[bytes], int]:
+    """The usage lines from ``start`` (a line start) to ``end``, in file order, and the offset
+    just past the last complete line.
 
-    Only usage lines are decoded. A file that began before ``since`` is entered where its
-    lines reach ``since`` (plus the usage line just before, as the base of the next).
+    Read in blocks and searched with ``bytes.find``, so that the lines in between (nearly all
+    of a log's bytes) are never split into lines by Python. A line longer than any usage line
+    is not kept across blocks: its hits can only be inside a tool's output.
+    """
+    found: list[bytes] = []
+    carry = b""
+    skipping = False  # inside an over-long line: drop bytes up to its end
+    offset = start
+    complete = start
+    while offset < end:
+        block = _read(handle, offset, min(_SCAN_BLOCK_BYTES, end - offset))
+        if not block:
+            break  # the file shrank meanwhile: what was read stands
+        offset += len(block)
+        data = carry + block
+        carry_start = offset - len(data)
+        begin = 0
+        if skipping:
+            newline = data.find(b"\n")
+            if newline < 0:
+                continue
+            begin, skipping = newline + 1, False
+        last = data.rfind(b"\n")
+        if last < begin:
+            carry = data[begin:]
+        else:
+            complete = carry_start + last + 1
+            position = data.find(_NEEDLE, begin, last)
+            while position >= 0:
+                line_start = data.rfind(b"\n", begin, position) + 1 or begin
+                line_end = data.find(b"\n", position, last + 1)
+                if _is_usage_line(data, position, line_start):
+                    found.append(data[line_start:line_end].removesuffix(b"\r"))
+                position = data.find(_NEEDLE, line_end, last)
+            carry = data[last + 1 :]
+        if len(carry) > _LONGEST_USAGE_LINE:
+            carry, skipping = b"", True
+    return found, complete
+
+
+def scan_history(session: SessionAccumulator, path: Path, since: float) -> tuple[int, FileStat]:
+    """Fold a file's usage and readings from ``since`` on into ``session``.
+
+    Returns the offset to tail from (just past the last complete line) and the identity and
+    size of the file as it was read. Only usage lines are decoded. A file that began before
+    ``since`` is entered where its lines reach ``since`` (plus the usage line just before, as
+    the base of the next). Plain reads only: a file cut short meanwhile ends the scan early.
     """
     with open(path, "rb") as handle:
+        opened = os.fstat(handle.fileno())
+        stat = FileStat(opened.st_dev, opened.st_ino, opened.st_size, opened.st_mtime)
+        end = opened.st_size
         headers = header_lines(handle)
         for header in headers:
             session.line(header)
-        size = min(size, os.fstat(handle.fileno()).st_size)
-        if size == 0:
-            return 0
-        with mmap.mmap(handle.fileno(), size, access=mmap.ACCESS_READ) as view:
-            end = view.rfind(b"\n") + 1
-            first = min(_first_content(headers), end)
-            start = max(first, end - HISTORY_BUDGET_BYTES)
-            moment, _ = _line_time(view, start, end)
-            spans = []
-            if moment is not None and moment < since:
-                start = _cut(view, start, end, since)
-                base = _base_line(view, first, start)
-                if base is not None:
-                    spans.append(base)
-            spans += _usage_lines(view, start, end)
-            for line_start, line_end in spans:
-                line = view[line_start:line_end]
-                session.line(line[:-1] if line.endswith(b"\r") else line)
-    return end
+        first = _after_headers(handle, len(headers), end)
+        start = max(first, end - HISTORY_BUDGET_BYTES)
+        lines = []
+        moment, _ = _line_time(handle, start, end)
+        if moment is not None and moment < since:
+            start = _cut(handle, start, end, since)
+            base = _base_line(handle, first, start)
+            if base is not None:
+                lines.append(base)
+        found, complete = _usage_lines(handle, start, end)
+        for line in lines + found:
+            session.line(line)
+    return complete, stat
 
 
 class HistoryReader:
@@ -301,8 +359,9 @@ class HistoryReader:
                 if is_compressed(path):
                     tracked.tail.read(tracked.session, restart=True)
                 else:
-                    stat = rollout.stat
-                    tracked.tail.reset(scan_history(tracked.session, path, stat.size, since))
+                    offset, stat = scan_history(tracked.session, path, since)
+                    tracked.tail.reset(offset)
+                    # What was read, not what the last walk saw: the file may have changed.
                     tracked.tail.stat = stat
                 before = (0, 0)
             else:

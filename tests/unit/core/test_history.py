@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from codex_presence_gui.core.discovery import discover
@@ -115,3 +116,19 @@ def test_only_as_far_back_as_needed_and_again_when_more_is(codex_home: CodexHome
     assert [e.tokens for e in reader.refresh(files, since=NOW - 4 * 86400).usage] == [1000, 2000]
     # Never more than the seven days.
     assert reader.refresh(files, since=NOW - 30 * 86400).since == NOW - 7 * 86400
+
+
+def test_a_replaced_file_is_read_once_again_and_then_followed(codex_home: CodexHome) -> None:
+    """Replaced between two walks: read again from its new content, once, then followed."""
+    session_id = "019d0000-0000-7000-8000-000000000010"
+    turns = steady_turns(NOW - 1800, NOW - 1200, 300, 1000, 10, 1)
+    path = write_session(codex_home, session_id, turns, resets_at=NOW + 3600)
+    reader = HistoryReader(clock=lambda: NOW)
+    assert len(read(codex_home, reader=reader).usage) == 3
+    longer = steady_turns(NOW - 1800, NOW - 300, 300, 1000, 10, 1)
+    elsewhere = CodexHome(codex_home.root.parent / "elsewhere")
+    written = write_session(elsewhere, session_id, longer, resets_at=NOW + 3600)
+    os.replace(written, path)  # a new file (inode) under the same name
+    history = reader.refresh()  # no walk: the followed file is checked
+    assert len(history.usage) == 6
+    assert reader.refresh() is history  # followed now: nothing is read again

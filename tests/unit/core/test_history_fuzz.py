@@ -68,7 +68,39 @@ def test_the_scan_finds_what_reading_every_line_finds(lines: list[str], crlf: bo
             plain.line(line.removesuffix(b"\r"))
         scanned, scanned_recorder = SessionAccumulator(path), _Recorder()
         scanned.recorder = scanned_recorder
-        offset = scan_history(scanned, path, len(data), since=0.0)
-    assert offset == len(data)
+        offset, stat = scan_history(scanned, path, since=0.0)
+    assert offset == len(data) == stat.size
     assert events(scanned_recorder) == events(plain_recorder)
     assert scanned.total == plain.total
+
+
+@given(logs(), st.booleans(), st.floats(0, 1), st.sampled_from([64, 300, 4096]))
+def test_entering_a_file_mid_way_finds_the_same(
+    lines: list[str], crlf: bool, fraction: float, block: int
+) -> None:
+    """With the span starting inside the file (found by halving) and small blocks (lines cut
+    across them), the events from ``since`` on are those of reading every line."""
+    from codex_presence_gui.core import history
+
+    data = ("\r\n" if crlf else "\n").join(lines).encode() + (b"\r\n" if crlf else b"\n")
+    since = BASE + fraction * 40 * 900
+    saved = history._CUT_PRECISION, history._SCAN_BLOCK_BYTES, history._LONGEST_USAGE_LINE
+    history._CUT_PRECISION, history._SCAN_BLOCK_BYTES = 64, block
+    history._LONGEST_USAGE_LINE = max(block, 4096)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"rollout-2026-05-04T09-00-00-{SID}.jsonl"
+            path.write_bytes(data)
+            plain, plain_recorder = SessionAccumulator(path), _Recorder()
+            plain.recorder = plain_recorder
+            for line in data.split(b"\n")[:-1]:
+                plain.line(line.removesuffix(b"\r"))
+            scanned, scanned_recorder = SessionAccumulator(path), _Recorder()
+            scanned.recorder = scanned_recorder
+            offset, _ = scan_history(scanned, path, since)
+    finally:
+        history._CUT_PRECISION, history._SCAN_BLOCK_BYTES, history._LONGEST_USAGE_LINE = saved
+    assert offset == len(data)
+    for recorder in (plain_recorder, scanned_recorder):
+        recorder.prune(since)
+    assert events(scanned_recorder) == events(plain_recorder)
