@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 from codex_presence_gui.core.discovery import RolloutFile
-from codex_presence_gui.core.jsonl import parse_timestamp
+from codex_presence_gui.core.errors import ParseError
+from codex_presence_gui.core.jsonl import TokenCountRecord, parse_line, parse_timestamp
 from codex_presence_gui.core.models import LimitSnapshot
 from codex_presence_gui.core.reader import header_lines
-from codex_presence_gui.core.session import SessionAccumulator
+from codex_presence_gui.core.session import SessionAccumulator, is_synthetic
 from codex_presence_gui.core.tail import Change, FileStat, LineTail, is_compressed
 
 HISTORY_DAYS = 7
@@ -171,6 +172,16 @@ def _is_usage_line(data: bytes, position: int, line_start: int) -> bool:
     return position - line_start < 160 and data.startswith(_WANTED, position)
 
 
+def _has_real_total(line: bytes) -> bool:
+    """A total the accounting keeps (not a fill Codex writes on context overflow)."""
+    try:
+        record = parse_line(line)
+    except ParseError:
+        return False
+    total = record.total if isinstance(record, TokenCountRecord) else None
+    return total is not None and not is_synthetic(total)
+
+
 def _base_line(handle: IO[bytes], first: int, cut: int) -> bytes | None:
     """The last usage total shortly before the cut: the base the first one after it grows
     from (looked for in the few megabytes before it only)."""
@@ -186,9 +197,9 @@ def _base_line(handle: IO[bytes], first: int, cut: int) -> bytes | None:
         if line_start == 0 and start > first:
             return None  # the line began before what was read: too far back
         if line_end > 0 and _is_usage_line(data, position, line_start):
-            line = data[line_start:line_end]
-            if b'"info":{' in line:
-                return line.removesuffix(b"\r")
+            line = data[line_start:line_end].removesuffix(b"\r")
+            if b'"info":{' in line and _has_real_total(line):
+                return line
         stop = line_start
 
 
