@@ -218,9 +218,10 @@ class Pace:
 def pace(period: Period | None, length_s: float | None, now: float) -> Pace:
     """How fast the window is being used, measured up to now over its recent span.
 
-    The rate is the rise in use from the start of the span (the last fifth of the window, or
-    since the window began if that is later) to now, per hour; hours without readings count,
-    so a pause slows the pace. The run-out time assumes that rate continues from now.
+    The rate is the rise in use from the start of the span (the last fifth of the window; or
+    from 0 % at the window's start when it began within the span; or, with no older reading,
+    from the first reading) to now, per hour; hours without readings count, so a pause slows
+    the pace. The run-out time assumes that rate continues from now.
     """
     if period is None or not period.points:
         return Pace(PaceState.NOT_ENOUGH_DATA)
@@ -235,10 +236,11 @@ def pace(period: Period | None, length_s: float | None, now: float) -> Pace:
     index = bisect.bisect_right(times, span_start) - 1
     if index >= 0:
         anchor_at, anchor_used = span_start, period.points[index].used
-    elif period.start is not None:
-        # No reading before the span: measure from the window's start, where use was 0 %.
+    elif period.start is not None and period.start >= span_start:
+        # The window began within the span, at 0 % used: measure from there.
         anchor_at, anchor_used = period.start, 0.0
     else:
+        # No reading before the span and the window began earlier: from the first reading.
         anchor_at, anchor_used = period.points[0].at, period.points[0].used
         if period.last_seen - anchor_at < window_s * MIN_PACE_FRACTION:
             return Pace(PaceState.NOT_ENOUGH_DATA)
@@ -249,7 +251,10 @@ def pace(period: Period | None, length_s: float | None, now: float) -> Pace:
     if rate <= 0:
         return Pace(PaceState.LASTS, 0.0, None, anchor_at)
     runs_out = now + (100 - used) / rate * 3600
-    if period.resets_at is not None and runs_out >= period.resets_at:
+    # Without a reset time, a run-out beyond one window's length is not a run-out: the window
+    # will have reset long before.
+    last_moment = period.resets_at if period.resets_at is not None else now + window_s
+    if runs_out >= last_moment:
         return Pace(PaceState.LASTS, rate, runs_out, anchor_at)
     return Pace(PaceState.RUNS_OUT, rate, runs_out, anchor_at)
 

@@ -199,12 +199,13 @@ def test_weekly_only_accounts(codex_home: CodexHome) -> None:
     (weekly,) = insights.windows
     assert weekly.key.minutes == 10080
     assert weekly.length_s == WEEK
-    # The span (a fifth of a week, 33.6 h) reaches back before the first reading, so the pace
-    # is measured from the window's start, four days ago, where it stood at 0 %.
-    assert weekly.pace.state is PaceState.LASTS
-    assert weekly.pace.rate_per_hour == pytest.approx(
-        54.0 / ((now - (week_resets - WEEK)) / 3600), rel=1e-4
-    )
+    # The span (a fifth of a week, 33.6 h) reaches back before the first reading, and the
+    # window began four days ago: the pace is measured from the first reading (30 % a day
+    # ago), not from 0 % four days ago, which would hide today's 1 %/h.
+    first_at = T0 - 86400  # the first usage line carries the reading
+    assert weekly.pace.state is PaceState.RUNS_OUT
+    assert weekly.pace.rate_per_hour == pytest.approx(24 / ((now - first_at) / 3600))
+    assert weekly.pace.measured_from == pytest.approx(first_at)
 
 
 def test_a_sessions_stale_limits_are_not_a_reset(codex_home: CodexHome) -> None:
@@ -247,3 +248,11 @@ def test_needed_since_reaches_the_earliest_current_window() -> None:
     unknown = LimitSnapshot("codex", None, None, now, (UsageWindow(None, 5.0, None),))
     assert needed_since([unknown], now) == pytest.approx(now - 7 * 86400)
     assert needed_since([], now) == now
+
+
+def test_without_a_reset_time_a_far_run_out_is_no_run_out(codex_home: CodexHome) -> None:
+    """1 %/h with 60 % left would run out in 60 h: beyond a 5h window, so it lasts."""
+    turns = [Turn(T0 + i * 600, 1000, 40.0 - 6 + i * 0.1667, resets_at=None) for i in range(7)]
+    write_session(codex_home, A, turns, resets_at=None, jitter=False)
+    window = five_hour(insights_of(codex_home, T0 + 3602))
+    assert window.pace.state is PaceState.LASTS
