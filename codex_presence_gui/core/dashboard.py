@@ -19,6 +19,7 @@ from codex_presence_gui.core.formatting import (
 from codex_presence_gui.core.history import UsageHistory
 from codex_presence_gui.core.insights import (
     Insights,
+    InsightsCache,
     PaceState,
     WindowInsight,
     build_insights,
@@ -71,7 +72,11 @@ class Dashboard:
 
 
 def build_dashboard(
-    result: ReadResult, *, include_all: bool = False, history: UsageHistory | None = None
+    result: ReadResult,
+    *,
+    include_all: bool = False,
+    history: UsageHistory | None = None,
+    insights_cache: InsightsCache | None = None,
 ) -> Dashboard:
     """Rank the sessions and pick the limits of one reader refresh; with ``history``, add what
     it says about each window (pace, run-out, shares)."""
@@ -92,7 +97,7 @@ def build_dashboard(
         sessions_read=len(result.snapshots),
         insights=None
         if history is None
-        else build_insights(history, ((limits,) if limits else ()) + others, now),
+        else build_insights(history, ((limits,) if limits else ()) + others, now, insights_cache),
     )
 
 

@@ -9,6 +9,7 @@ history add nothing), so every usage event is real usage and every reading the s
 
 from __future__ import annotations
 
+import bisect
 import gc
 import os
 import re
@@ -16,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from codex_presence_gui.core.discovery import RolloutFile
 from codex_presence_gui.core.errors import ParseError
@@ -85,14 +86,19 @@ class _Recorder:
     def __init__(self) -> None:
         self.usage_events: list[tuple[float, int]] = []
         self.readings: list[tuple[float, LimitSnapshot]] = []
+        # What came since the history was last put together (merged into it, not rebuilt).
+        self.new_usage: list[tuple[float, int]] = []
+        self.new_readings: list[tuple[float, LimitSnapshot]] = []
 
     def usage(self, ts: float | None, tokens: int) -> None:
         if ts is not None:
             self.usage_events.append((ts, tokens))
+            self.new_usage.append((ts, tokens))
 
     def reading(self, ts: float | None, limits: LimitSnapshot) -> None:
         if ts is not None:
             self.readings.append((ts, limits))
+            self.new_readings.append((ts, limits))
 
     @property
     def size(self) -> tuple[int, int]:
@@ -291,6 +297,7 @@ class HistoryReader:
         self._files: dict[Path, _File] = {}
         self._cache: UsageHistory | None = None
         self._scanned_from: float | None = None
+        self._rebuild = True  # a file was dropped or read afresh: put it all together again
         self.warnings: list[str] = []
 
     def refresh(
@@ -310,6 +317,7 @@ class HistoryReader:
             # More is needed than was kept (a new window reaching further back): read again.
             self._files.clear()
             self._cache = None
+            self._rebuild = True
             self._scanned_from = None
         # What the followed files hold is complete from here on (older events are dropped).
         self._scanned_from = since if self._scanned_from is None else max(self._scanned_from, since)
@@ -325,7 +333,10 @@ class HistoryReader:
             # Rebuilt when something was read, when the span moved back, and at least hourly
             # so that old events leave it.
             if changed or cache is None or not 0 <= since - cache.since <= 3600:
-                self._cache = cache = self._build(since)
+                if self._rebuild or cache is None or since < cache.since:
+                    self._cache = cache = self._build(since)
+                else:
+                    self._cache = cache = self._merge(cache, since)
         finally:
             if collecting:
                 gc.enable()
@@ -336,7 +347,7 @@ class HistoryReader:
         if files is not None:
             wanted = {f.path: f for f in files if f.stat.mtime >= since}
             for path in [p for p in self._files if p not in wanted]:
-                del self._files[path]
+                self._drop(path)
                 changed = True
             for path, rollout in wanted.items():
                 changed |= self._update(path, rollout, since)
@@ -344,6 +355,10 @@ class HistoryReader:
             for path, tracked in list(self._files.items()):
                 changed |= self._update(path, tracked.rollout, since)
         return changed
+
+    def _drop(self, path: Path) -> None:
+        del self._files[path]
+        self._rebuild = True
 
     def _update(self, path: Path, rollout: RolloutFile, since: float) -> bool:
         """Bring one file up to date; True when it produced anything new."""
@@ -361,11 +376,12 @@ class HistoryReader:
         if change in (Change.MISSING, Change.ERROR):
             if change is Change.ERROR and tracked.tail.error:
                 self.warnings.append(tracked.tail.error)
-            del self._files[path]
+            self._drop(path)
             return True
         before = tracked.recorder.size
         try:
             if change is Change.RESTART:
+                self._rebuild = True  # what the file gave before is dropped with it
                 tracked.session, tracked.recorder = _new_session(path)
                 if is_compressed(path):
                     tracked.tail.read(tracked.session, restart=True)
@@ -378,22 +394,26 @@ class HistoryReader:
             else:
                 tracked.tail.read(tracked.session)
         except ImportError:
-            del self._files[path]  # .zst without zstandard: the reader already says so
+            self._drop(path)  # .zst without zstandard: the reader already says so
             return False
         except OSError as error:
             self.warnings.append(f"cannot read {path}: {error.strerror or error}")
             return False
         except Exception as error:  # a corrupt .zst stream: drop the file, keep running
             self.warnings.append(f"cannot read {path}: {error}")
-            del self._files[path]
+            self._drop(path)
             return True
         tracked.recorder.prune(since)
         return tracked.recorder.size != before
 
     def _build(self, since: float) -> UsageHistory:
+        """Everything the followed files hold, sorted."""
         readings: list[Reading] = []
         usage: list[Usage] = []
+        self._rebuild = False
         for tracked in self._files.values():
+            tracked.recorder.new_usage.clear()
+            tracked.recorder.new_readings.clear()
             session_id = tracked.session.session_id
             for at, tokens in tracked.recorder.usage_events:
                 if at >= since:
@@ -404,3 +424,38 @@ class HistoryReader:
         readings.sort(key=lambda reading: reading.at)
         usage.sort(key=lambda event: event.at)
         return UsageHistory(since, tuple(readings), tuple(usage), len(self._files))
+
+    def _merge(self, previous: UsageHistory, since: float) -> UsageHistory:
+        """The previous history, less what left the span, plus what came since (appended lines
+        are nearly always the newest, so this is a cheap concatenation)."""
+        readings: list[Reading] = []
+        usage: list[Usage] = []
+        for tracked in self._files.values():
+            session_id = tracked.session.session_id
+            recorder = tracked.recorder
+            usage += [Usage(at, session_id, n) for at, n in recorder.new_usage if at >= since]
+            readings += [
+                Reading(at, session_id, limits)
+                for at, limits in recorder.new_readings
+                if at >= since
+            ]
+            recorder.new_usage.clear()
+            recorder.new_readings.clear()
+        return UsageHistory(
+            since,
+            _joined(previous.readings, readings, since),
+            _joined(previous.usage, usage, since),
+            len(self._files),
+        )
+
+
+def _joined(old: tuple[Any, ...], new: list[Any], since: float) -> tuple[Any, ...]:
+    """``old`` from ``since`` on and ``new``, sorted by time (both carry ``at`` first)."""
+    first = bisect.bisect_left(old, since, key=lambda item: item[0])
+    kept = old[first:]
+    if not new:
+        return kept
+    new.sort(key=lambda item: item[0])
+    if not kept or new[0][0] >= kept[-1][0]:
+        return kept + tuple(new)
+    return tuple(sorted(kept + tuple(new), key=lambda item: item[0]))

@@ -377,28 +377,56 @@ class Insights:
         return next((insight for insight in self.windows if insight.key == key), None)
 
 
-def build_insights(history: UsageHistory, buckets: Sequence[LimitSnapshot], now: float) -> Insights:
-    """Insights for every window of ``buckets`` (the limits the dashboard shows)."""
-    index = UsageIndex(history.usage)
-    grouped = samples_by_window(history.readings)
+class InsightsCache:
+    """Keeps what depends on the history alone (timelines and shares) while the history is
+    the same object, so that a refresh with nothing new recomputes only the pace."""
+
+    def __init__(self) -> None:
+        self._history: UsageHistory | None = None
+        self._grouped: dict[WindowKey, list[Sample]] = {}
+        self._index: UsageIndex | None = None
+        self._parts: dict[
+            tuple[WindowKey, bool], tuple[tuple[Period, ...], Attribution | None]
+        ] = {}
+
+    def parts(
+        self, history: UsageHistory, key: WindowKey, length_s: float | None, account: bool
+    ) -> tuple[tuple[Period, ...], Attribution | None]:
+        """The periods and the attribution of one window."""
+        if history is not self._history or self._index is None:
+            self._history = history
+            self._grouped = samples_by_window(history.readings)
+            self._index = UsageIndex(history.usage)
+            self._parts = {}
+        found = self._parts.get((key, account))
+        if found is None:
+            periods = timeline(self._grouped.get(key, ()), length_s)
+            current = periods[-1] if periods else None
+            attribution = (
+                attribute(current, self._index, account_bucket=account, known_since=history.since)
+                if current is not None
+                else None
+            )
+            found = self._parts[(key, account)] = (periods, attribution)
+        return found
+
+
+def build_insights(
+    history: UsageHistory,
+    buckets: Sequence[LimitSnapshot],
+    now: float,
+    cache: InsightsCache | None = None,
+) -> Insights:
+    """Insights for every window of ``buckets`` (the limits the dashboard shows); ``cache``
+    carries the history-only parts from one refresh to the next."""
+    cache = cache or InsightsCache()
     windows = []
     for bucket in buckets:
         for window in bucket.windows:
             key = window_key(bucket.limit_id, window)
-            minutes = key.minutes
-            length_s = minutes * 60.0 if minutes else None
-            periods = timeline(grouped.get(key, ()), length_s)
+            length_s = key.minutes * 60.0 if key.minutes else None
+            periods, attribution = cache.parts(history, key, length_s, bucket.is_account_bucket)
             current = periods[-1] if periods else None
-            attribution = (
-                attribute(
-                    current,
-                    index,
-                    account_bucket=bucket.is_account_bucket,
-                    known_since=history.since,
-                )
-                if current is not None
-                else None
-            )
             windows.append(
                 WindowInsight(
                     key=key,

@@ -17,6 +17,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QThread, QTimer, Signal,
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, history_since
 from codex_presence_gui.core.discovery import ARCHIVED_DIR, SESSIONS_DIR
 from codex_presence_gui.core.history import HistoryReader, UsageHistory
+from codex_presence_gui.core.insights import InsightsCache
 from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
 
 #: Default safety poll; also how often ages and idle states move on screen.
@@ -89,6 +90,7 @@ class FeedWorker(QObject):
         self._max_age = max_age
         self._reader: CodexReader | None = None
         self._history: HistoryReader | None = None
+        self._insights = InsightsCache()
         self._watcher: QFileSystemWatcher | None = None
         self._debounce: QTimer | None = None
         self._poll: QTimer | None = None
@@ -184,7 +186,8 @@ class FeedWorker(QObject):
             history = self._history.refresh(
                 found.files if found is not None else None, since=history_since(result)
             )
-        self.dashboard_ready.emit(build_dashboard(result, history=history))
+        board = build_dashboard(result, history=history, insights_cache=self._insights)
+        self.dashboard_ready.emit(board)
 
     def _sync_watches(self, now: float, *, discovered: bool) -> None:
         """Re-add what the watcher dropped (renamed or replaced files) and drop what is old.

@@ -132,3 +132,29 @@ def test_a_replaced_file_is_read_once_again_and_then_followed(codex_home: CodexH
     history = reader.refresh()  # no walk: the followed file is checked
     assert len(history.usage) == 6
     assert reader.refresh() is history  # followed now: nothing is read again
+
+
+def test_what_comes_later_is_merged_as_a_fresh_read_would_have_it(codex_home: CodexHome) -> None:
+    """New lines in two files, one of them older than the newest event so far: the merged
+    history equals what a new reader builds from scratch."""
+    a = write_session(
+        codex_home,
+        "019d0000-0000-7000-8000-000000000011",
+        steady_turns(NOW - 3000, NOW - 1200, 300, 1000, 10, 1),
+        resets_at=NOW + 3600,
+    )
+    b = write_session(
+        codex_home,
+        "019d0000-0000-7000-8000-000000000012",
+        steady_turns(NOW - 2900, NOW - 900, 300, 500, 10, 1),
+        resets_at=NOW + 3600,
+    )
+    reader = HistoryReader(clock=lambda: NOW)
+    read(codex_home, reader=reader)
+    late = r.limits((40.0, 300, int(NOW + 3600)))
+    CodexHome.append(a, [r.token_count(NOW - 100, r.usage(99_000), r.usage(90_000), late)])
+    CodexHome.append(b, [r.token_count(NOW - 1000, r.usage(88_000), r.usage(80_000), late)])
+    merged = reader.refresh()
+    fresh = HistoryReader(clock=lambda: NOW).refresh(discover([codex_home.root]).files)
+    assert merged.usage == fresh.usage
+    assert merged.readings == fresh.readings

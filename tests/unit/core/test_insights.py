@@ -256,3 +256,18 @@ def test_without_a_reset_time_a_far_run_out_is_no_run_out(codex_home: CodexHome)
     write_session(codex_home, A, turns, resets_at=None, jitter=False)
     window = five_hour(insights_of(codex_home, T0 + 3602))
     assert window.pace.state is PaceState.LASTS
+
+
+def test_the_cache_keeps_the_history_parts_and_recomputes_the_pace(codex_home: CodexHome) -> None:
+    from codex_presence_gui.core.insights import InsightsCache
+
+    write_session(
+        codex_home, A, steady_turns(T0 + 300, T0 + 7200, 300, 1000, 2, 2), resets_at=RESETS
+    )
+    history = history_of(codex_home, T0 + 7202)
+    cache = InsightsCache()
+    first = build_insights(history, latest_buckets(history), T0 + 7202, cache)
+    later = build_insights(history, latest_buckets(history), T0 + 9000, cache)
+    assert later.windows[0].periods is first.windows[0].periods  # not recomputed
+    assert later.windows[0].pace.rate_per_hour is not None
+    assert later.windows[0].pace.rate_per_hour < first.windows[0].pace.rate_per_hour  # a pause
