@@ -319,8 +319,8 @@ class AppShell(QObject):
     def _notify(self, board: Dashboard) -> None:
         """Threshold crossings and resets, each said once (remembered across restarts)."""
         settings = self.store.settings
-        if not settings.notifications_enabled:
-            return
+        if not settings.notifications_enabled or board.insights is None:
+            return  # the first view comes before the history, which tells resets apart
         due = due_notices(
             board,
             settings.notify_thresholds,

@@ -277,7 +277,7 @@ def insight_notes(dashboard: Dashboard, zone: tzinfo | None = None) -> tuple[str
             insight = dashboard.insight(bucket, window)
             if insight is None or insight.attribution is None:
                 continue
-            if not insight.attribution.unexplained:
+            if not insight.attribution.unexplained or window.is_past_reset(now):
                 continue
             latest = insight.attribution.unexplained[-1]
             prefix = (

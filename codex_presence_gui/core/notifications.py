@@ -76,7 +76,7 @@ class NotificationLog:
             return
         try:
             document = json.loads(data.decode("utf-8"))
-            self.entries = [Said(**entry) for entry in document["said"]]
+            self.entries = [_said(entry) for entry in document["said"]]
         except (ValueError, TypeError, KeyError) as error:
             backup = self.path.with_name(
                 f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}"
@@ -89,13 +89,15 @@ class NotificationLog:
             log.warning("%s", self.problem)
             self.entries = []
 
-    def has(self, said: Said) -> bool:
-        """True when the same event of the same window period was said already."""
+    def has(self, said: Said, *, since: float | None = None) -> bool:
+        """True when the same event of the same window period was said already (and, with
+        ``since``, said from then on)."""
         return any(
             entry.event == said.event
             and (entry.limit_id, entry.minutes, entry.slot)
             == (said.limit_id, said.minutes, said.slot)
             and abs(entry.resets_at - said.resets_at) <= RESET_TOLERANCE_S
+            and (since is None or entry.at >= since)
             for entry in self.entries
         )
 
@@ -123,6 +125,21 @@ class NotificationLog:
             log.warning("%s", self.problem)
 
 
+def _said(entry: Any) -> Said:
+    """One entry of the file, checked field by field (a bad one makes the file unreadable)."""
+    if not isinstance(entry, dict):
+        raise TypeError("an entry is not an object")
+    said = Said(**entry)
+    numbers = (said.resets_at, said.at)
+    if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers):
+        raise TypeError("a time is not a number")
+    if not (isinstance(said.limit_id, str) and isinstance(said.slot, str)):
+        raise TypeError("a window is not named")
+    if not (said.minutes is None or type(said.minutes) is int) or not isinstance(said.event, str):
+        raise TypeError("an entry has the wrong types")
+    return said
+
+
 def _name(bucket: LimitSnapshot, window: UsageWindow) -> str:
     """``5h``, ``weekly``, or ``<model bucket> 5h``: as in "your weekly limit"."""
     return window.name if bucket.is_account_bucket else f"{bucket.display_name} {window.name}"
@@ -148,7 +165,10 @@ def due_notices(
 
     A window that crossed several thresholds since the last look gets one notice, for the
     highest; the lower ones count as said. A reset is announced when the window had reached
-    the lowest threshold, so that a quiet window's routine resets stay quiet.
+    the lowest threshold, so that a quiet window's routine resets stay quiet: seen as the
+    shown reading passing its reset time, or (with the history) as a new window beginning,
+    also when the next reading came before a refresh could see the old one expire, and for an
+    early reset that keeps the reset time.
     """
     now = board.generated_at
     notices: list[Notice] = []
@@ -160,51 +180,87 @@ def due_notices(
                 continue  # no way to tell one period from the next
             key = window_key(bucket.limit_id, window)
             name = _name(bucket, window)
+            insight = board.insight(bucket, window)
+            periods = insight.periods if insight is not None else ()
 
-            def said(event: str, key: Any = key, window: UsageWindow = window) -> Said:
-                assert window.resets_at is not None
-                return Said(key.limit_id, key.minutes, key.slot, window.resets_at, event, now)
+            def said(event: str, resets_at: float, key: Any = key) -> Said:
+                return Said(key.limit_id, key.minutes, key.slot, resets_at, event, now)
 
-            used = window.used_percent
+            # A reset: the reading itself expired, or the history saw a new window begin.
+            ended: tuple[float, float] | None = None  # (when it reset, how much was used)
             if window.is_past_reset(now):
-                event = said(RESET)
-                if not notify_resets or not levels or used < levels[0] or notes.has(event):
-                    continue
-                if now - window.resets_at > RESET_NEWS_SECONDS:
+                ended = (window.resets_at, window.used_percent)
+            elif len(periods) >= 2:
+                previous, current = periods[-2], periods[-1]
+                began = current.points[0].at
+                moment = previous.resets_at
+                if moment is None or moment > began + RESET_TOLERANCE_S:
+                    moment = began  # an early reset: the reset time stayed, the use fell
+                ended = (moment, previous.used)
+            if ended is not None and notify_resets and levels and ended[1] >= levels[0]:
+                event = said(RESET, ended[0])
+                if notes.has(event):
+                    pass
+                elif now - ended[0] > RESET_NEWS_SECONDS:
                     said_too.append(event)  # old news: remember it, do not announce it
                 else:
                     notices.append(
                         Notice(
                             f"Codex: your {name} limit has reset",
-                            f"It was {used:.0f} % used. It should be full again; your next "
-                            "Codex turn confirms it.",
+                            f"It was {ended[1]:.0f} % used. It should be full again; your "
+                            "next Codex turn confirms it.",
                             event,
                         )
                     )
+            if window.is_past_reset(now):
                 continue
+            used = window.used_percent
             crossed = [level for level in levels if used >= level]
             if not crossed:
                 continue
-            highest = said(f"used_{crossed[-1]}")
-            if notes.has(highest):
+            # After an early reset the reset time is the old one: only what was said since
+            # the new window began counts.
+            since = None
+            if len(periods) >= 2 and _same_window(periods[-2].resets_at, periods[-1].resets_at):
+                since = periods[-1].points[0].at
+            highest = said(f"used_{crossed[-1]}", window.resets_at)
+            if notes.has(highest, since=since):
                 continue
-            left = max(100 - used, 0)
-            when = format_reset_clock(window.resets_at, now)
-            body = (
-                f"You have used {used:.0f} % of your {name} limit ({left:.0f} % left). "
-                f"It resets at {when}, in {format_countdown(window.resets_at - now)}."
-            )
-            insight = board.insight(bucket, window)
-            if insight is not None and insight.pace.state is PaceState.RUNS_OUT:
-                body += f" {pace_text(insight, now).capitalize()}."
-            notices.append(
-                Notice(
-                    f"Codex: less than {100 - crossed[-1]} % of your {name} limit left",
-                    body,
-                    highest,
-                )
-            )
+            notices.append(_threshold_notice(board, bucket, window, name, crossed[-1], highest))
             # The lower thresholds of the same period count as said with it.
-            said_too.extend(said(f"used_{level}") for level in crossed[:-1])
+            said_too.extend(said(f"used_{level}", window.resets_at) for level in crossed[:-1])
     everything = [notice.said for notice in notices] + [s for s in said_too if not notes.has(s)]
     return Due(tuple(notices), tuple(everything))
+
+
+def _same_window(first: float | None, second: float | None) -> bool:
+    return first is not None and second is not None and abs(first - second) <= RESET_TOLERANCE_S
+
+
+def _threshold_notice(
+    board: Dashboard,
+    bucket: LimitSnapshot,
+    window: UsageWindow,
+    name: str,
+    level: int,
+    said: Said,
+) -> Notice:
+    now = board.generated_at
+    assert window.resets_at is not None
+    used = window.used_percent
+    when = f"It resets at {format_reset_clock(window.resets_at, now)}, in " + format_countdown(
+        window.resets_at - now
+    )
+    if level >= 100:
+        return Notice(
+            f"Codex: your {name} limit is reached",
+            f"You have used all of your {name} limit. {when}.",
+            said,
+        )
+    left = max(100 - used, 0)
+    body = f"You have used {used:.0f} % of your {name} limit ({left:.0f} % left). {when}."
+    insight = board.insight(bucket, window)
+    if insight is not None and insight.pace.state is PaceState.RUNS_OUT:
+        pace = pace_text(insight, now)
+        body += f" {pace[:1].upper()}{pace[1:]}."
+    return Notice(f"Codex: less than {100 - level} % of your {name} limit left", body, said)

@@ -223,7 +223,7 @@ class SettingsDialog(QDialog):
         validation then refuses with its message."""
         values = set()
         for word in self.thresholds.text().replace(",", " ").split():
-            values.add(int(word) if word.isdigit() else 0)
+            values.add(int(word) if word.isascii() and word.isdigit() else 0)
         return tuple(sorted(values))
 
     def apply(self) -> bool:

@@ -230,11 +230,14 @@ def test_notifications_once_across_restarts(
     base_dir: Path, codex_home: CodexHome, qtbot: QtBot
 ) -> None:
     """A crossing is announced once; after a restart the app remembers it."""
+    from codex_presence_gui.core.insights import Insights
     from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
     from tests.helpers.snapshots import NOW, dashboard
 
     limits = LimitSnapshot("codex", None, None, NOW - 30, (UsageWindow(300, 91.0, NOW + 600),))
-    board = dashboard(limit=limits)
+    # Notifications wait for the history (an empty one here).
+    board = replace(dashboard(limit=limits), insights=Insights(NOW, (), 0))
+    assert dashboard(limit=limits).insights is None
     said: list[str] = []
     shell = make_shell(qtbot, codex_home, "--no-discord")
     shell.notifier.notify = recorder(said)  # type: ignore[method-assign]
@@ -255,6 +258,7 @@ def test_notifications_once_across_restarts(
 def test_notifications_can_be_turned_off(
     base_dir: Path, codex_home: CodexHome, qtbot: QtBot
 ) -> None:
+    from codex_presence_gui.core.insights import Insights
     from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
     from tests.helpers.snapshots import NOW, dashboard
 
@@ -264,7 +268,7 @@ def test_notifications_can_be_turned_off(
     shell.notifier.notify = recorder(said)  # type: ignore[method-assign]
     try:
         shell.store.update(replace(shell.store.settings, notifications_enabled=False))
-        shell._show(dashboard(limit=limits))
+        shell._show(replace(dashboard(limit=limits), insights=Insights(NOW, (), 0)))
     finally:
         stop(shell)
     assert said == []

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.core.notifications import NotificationLog, due_notices
+from tests.helpers.quota import FIVE_HOURS, Turn, quota_dashboard, write_session
+from tests.helpers.rollout import BASE, CodexHome
 from tests.helpers.snapshots import NOW, dashboard
+
+SID = "019d0000-0000-7000-8000-0000000000e1"
 
 RESETS = NOW + 3600
 
@@ -90,3 +95,84 @@ def test_a_broken_history_file_is_kept_aside(tmp_path: Path) -> None:
     (backup,) = tmp_path.glob("notifications.json.corrupt-*")
     assert backup.read_text() == "{ not json"
     assert look(path, board(80)) != []  # and it works from scratch
+
+
+def history_board(home: CodexHome, now: float) -> Dashboard:
+    return quota_dashboard(home, now)
+
+
+def test_a_reset_seen_only_through_the_next_window(codex_home: CodexHome, tmp_path: Path) -> None:
+    """92 % used; the window resets and the next request comes 7 s later, before any refresh
+    saw the old reading expire: the history still tells of the reset, once."""
+    start = BASE
+    old_reset = start + 3600
+    turns = [
+        Turn(start + 600, 1000, 80.0, resets_at=old_reset),
+        Turn(start + 3000, 1000, 92.0, resets_at=old_reset),
+        Turn(old_reset + 7, 1000, 1.0, resets_at=old_reset + FIVE_HOURS),
+    ]
+    write_session(codex_home, SID, turns, resets_at=old_reset, jitter=False)
+    path = tmp_path / "notifications.json"
+    shown = history_board(codex_home, old_reset + 20)
+    assert look(path, shown) == ["Codex: your 5h limit has reset"]
+    assert look(path, history_board(codex_home, old_reset + 40)) == []
+
+
+def test_an_early_reset_starts_the_thresholds_again(codex_home: CodexHome, tmp_path: Path) -> None:
+    """A weekly window falls from 80 % to 2 % with its reset time unchanged (an early reset),
+    then climbs back past 75 %: the reset and the new crossing are both announced."""
+    week_reset = BASE + 3 * 86400
+    path = tmp_path / "notifications.json"
+    first = [Turn(BASE + 600, 1000, None, weekly=80.0, weekly_resets_at=week_reset)]
+    write_session(codex_home, SID, first, resets_at=None, jitter=False)
+    assert look(path, history_board(codex_home, BASE + 700)) == [
+        "Codex: less than 25 % of your weekly limit left"
+    ]
+    dropped = [*first, Turn(BASE + 3600, 1000, None, weekly=2.0, weekly_resets_at=week_reset)]
+    write_session(codex_home, SID, dropped, resets_at=None, jitter=False)
+    assert look(path, history_board(codex_home, BASE + 3700)) == [
+        "Codex: your weekly limit has reset"
+    ]
+    climbed = [*dropped, Turn(BASE + 7200, 1000, None, weekly=78.0, weekly_resets_at=week_reset)]
+    write_session(codex_home, SID, climbed, resets_at=None, jitter=False)
+    assert look(path, history_board(codex_home, BASE + 7300)) == [
+        "Codex: less than 25 % of your weekly limit left"
+    ]
+    assert look(path, history_board(codex_home, BASE + 7400)) == []
+
+
+def test_wording(codex_home: CodexHome, tmp_path: Path) -> None:
+    """Day names keep their capitals; 100 % reads as reached, not "less than 0 % left"."""
+    reached = due_notices(
+        board(100), (100,), notify_resets=True, notes=NotificationLog(tmp_path / "a.json")
+    )
+    assert [n.title for n in reached.notices] == ["Codex: your 5h limit is reached"]
+    week_reset = BASE + 3 * 86400
+    turns = [
+        Turn(BASE + i * 3600, 1000, None, weekly=60.0 + 4 * i, weekly_resets_at=week_reset)
+        for i in range(6)
+    ]
+    write_session(codex_home, SID, turns, resets_at=None, jitter=False)
+    notes = NotificationLog(tmp_path / "b.json")
+    shown = history_board(codex_home, BASE + 5 * 3600 + 60)
+    (notice,) = due_notices(shown, (75, 90, 95), notify_resets=True, notes=notes).notices
+    assert "At this pace: runs out ~" in notice.body
+    day = notice.body.split("runs out ~", 1)[1][:3]
+    assert day[:1].isupper() or day[:1].isdigit(), notice.body
+
+
+def test_entries_of_the_wrong_type_make_the_file_unreadable(tmp_path: Path) -> None:
+    path = tmp_path / "notifications.json"
+    entry = {
+        "limit_id": "codex",
+        "minutes": 300,
+        "slot": "",
+        "resets_at": None,
+        "event": "used_75",
+        "at": 1.0,
+    }
+    path.write_text(json.dumps({"schema": 1, "said": [entry]}))
+    notes = NotificationLog(path)
+    assert notes.entries == []
+    assert notes.problem is not None
+    assert look(path, board(80)) != []

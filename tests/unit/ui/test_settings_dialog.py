@@ -82,6 +82,8 @@ def test_notification_thresholds(qtbot: QtBot) -> None:
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     dialog.thresholds.setText("75, ninety")
     assert not ok.isEnabled()
+    dialog.thresholds.setText("75, ²")  # a digit to Python, not a number to int()
+    assert not ok.isEnabled()
     assert "percentages used, from 1 to 100" in dialog.problems.text()
     dialog.notify.setChecked(False)
     assert not dialog.thresholds.isEnabled()
