@@ -56,8 +56,11 @@ def events(recorder: _Recorder) -> tuple[object, ...]:
     return tuple(recorder.usage_events), readings
 
 
-@given(logs(), st.booleans())
-def test_the_scan_finds_what_reading_every_line_finds(lines: list[str], crlf: bool) -> None:
+def both_ways(
+    lines: list[str], crlf: bool, since: float
+) -> tuple[SessionAccumulator, _Recorder, SessionAccumulator, _Recorder, int, int]:
+    """The log read line by line, and scanned from ``since``: both sessions and recorders,
+    the scan's offset and the file's size."""
     data = ("\r\n" if crlf else "\n").join(lines).encode() + (b"\r\n" if crlf else b"\n")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"rollout-2026-05-04T09-00-00-{SID}.jsonl"
@@ -68,8 +71,15 @@ def test_the_scan_finds_what_reading_every_line_finds(lines: list[str], crlf: bo
             plain.line(line.removesuffix(b"\r"))
         scanned, scanned_recorder = SessionAccumulator(path), _Recorder()
         scanned.recorder = scanned_recorder
-        offset, stat = scan_history(scanned, path, since=0.0)
-    assert offset == len(data) == stat.size
+        offset, stat = scan_history(scanned, path, since)
+    assert stat.size == len(data)
+    return plain, plain_recorder, scanned, scanned_recorder, offset, len(data)
+
+
+@given(logs(), st.booleans())
+def test_the_scan_finds_what_reading_every_line_finds(lines: list[str], crlf: bool) -> None:
+    plain, plain_recorder, scanned, scanned_recorder, offset, size = both_ways(lines, crlf, 0.0)
+    assert offset == size
     assert events(scanned_recorder) == events(plain_recorder)
     assert scanned.total == plain.total
 
@@ -82,25 +92,15 @@ def test_entering_a_file_mid_way_finds_the_same(
     across them), the events from ``since`` on are those of reading every line."""
     from codex_presence_gui.core import history
 
-    data = ("\r\n" if crlf else "\n").join(lines).encode() + (b"\r\n" if crlf else b"\n")
     since = BASE + fraction * 40 * 900
     saved = history._CUT_PRECISION, history._SCAN_BLOCK_BYTES, history._LONGEST_USAGE_LINE
     history._CUT_PRECISION, history._SCAN_BLOCK_BYTES = 64, block
     history._LONGEST_USAGE_LINE = max(block, 4096)
     try:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"rollout-2026-05-04T09-00-00-{SID}.jsonl"
-            path.write_bytes(data)
-            plain, plain_recorder = SessionAccumulator(path), _Recorder()
-            plain.recorder = plain_recorder
-            for line in data.split(b"\n")[:-1]:
-                plain.line(line.removesuffix(b"\r"))
-            scanned, scanned_recorder = SessionAccumulator(path), _Recorder()
-            scanned.recorder = scanned_recorder
-            offset, _ = scan_history(scanned, path, since)
+        _, plain_recorder, _, scanned_recorder, offset, size = both_ways(lines, crlf, since)
     finally:
         history._CUT_PRECISION, history._SCAN_BLOCK_BYTES, history._LONGEST_USAGE_LINE = saved
-    assert offset == len(data)
+    assert offset == size
     for recorder in (plain_recorder, scanned_recorder):
         recorder.prune(since)
     assert events(scanned_recorder) == events(plain_recorder)
