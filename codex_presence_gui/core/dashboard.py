@@ -3,18 +3,18 @@ the plain-words rows of the limits panel. Shared by the window and the ``status`
 
 from __future__ import annotations
 
-import enum
-import math
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 from typing import NamedTuple
 
 from codex_presence_gui.core.formatting import (
-    format_age,
+    Level,
     format_countdown,
     format_percent_left,
-    local_time,
+    format_reset_clock,
+    level_of,
+    pace_text,
 )
 from codex_presence_gui.core.history import UsageHistory
 from codex_presence_gui.core.insights import (
@@ -121,37 +121,6 @@ def history_since(result: ReadResult) -> float:
     return needed_since(((limits,) if limits else ()) + others, result.generated_at)
 
 
-class Level(enum.Enum):
-    """How much of a window is left, for colour (always shown with the number too)."""
-
-    GOOD = "good"  # 60 % or more left
-    WARN = "warn"  # 30 % or more
-    LOW = "low"  # below 30 %
-    UNKNOWN = "unknown"  # reset passed: the reading no longer says
-
-
-def level_of(remaining: float) -> Level:
-    """Green from 60 % left, amber from 30 %, red below."""
-    if remaining >= 60:
-        return Level.GOOD
-    if remaining >= 30:
-        return Level.WARN
-    return Level.LOW
-
-
-def format_reset_clock(resets_at: float, now: float, zone: tzinfo | None = None) -> str:
-    """``16:40`` today, ``Thu 09:00`` within the week, ``28 Nov 09:00`` further away."""
-    reset = local_time(resets_at, zone)
-    today = local_time(now, zone)
-    clock = reset.strftime("%H:%M")
-    days = (reset.date() - today.date()).days
-    if days == 0:
-        return clock
-    if 0 < days < 7:
-        return f"{reset.strftime('%a')} {clock}"
-    return f"{reset.day} {reset.strftime('%b')} {clock}"
-
-
 class LimitRow(NamedTuple):
     """One row of the limits panel, in plain words."""
 
@@ -204,24 +173,6 @@ def limit_row(
         pace_text=pace_text(insight, now, zone) if insight is not None else "",
         runs_out=insight is not None and insight.pace.state is PaceState.RUNS_OUT,
     )
-
-
-def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) -> str:
-    """``at this pace: runs out ~15:20 (resets 16:40)``, ``on pace to last until reset``, …"""
-    pace = insight.pace
-    current = insight.current
-    resets_at = current.resets_at if current is not None else None
-    resets = f"resets {format_reset_clock(resets_at, now, zone)}" if resets_at else ""
-    if pace.state is PaceState.RUNS_OUT and pace.runs_out_at is not None:
-        when = format_reset_clock(pace.runs_out_at, now, zone)
-        return f"at this pace: runs out ~{when}" + (f" ({resets})" if resets else "")
-    if pace.state is PaceState.LASTS:
-        return "on pace to last until reset"
-    if pace.state is PaceState.REACHED:
-        return "limit reached" + (f" · {resets}" if resets else "")
-    if pace.state is PaceState.NOT_ENOUGH_DATA:
-        return "pace: not enough readings yet"
-    return ""
 
 
 class Spark(NamedTuple):
@@ -323,33 +274,3 @@ def session_shares(dashboard: Dashboard, session_id: str) -> tuple[SessionShare,
             shares.append((insight.length_s or float("inf"), SessionShare(label, points, fastest)))
     shares.sort(key=lambda item: item[0])
     return tuple(share for _, share in shares)
-
-
-def share_text(share: SessionShare) -> str:
-    """``≈ 12 % of the 5h window`` (``< 1 %`` for a sliver)."""
-    amount = "< 1" if share.percent < 1 else f"{share.percent:.0f}"
-    return f"≈ {amount} % of the {share.label} window"
-
-
-def reading_age_text(limits: LimitSnapshot, now: float) -> str:
-    """``updated 40 s ago``, with a hint once the reading is stale."""
-    text = f"updated {format_age(now - limits.observed_at)}"
-    if limits.is_stale(now):
-        text += " · may be out of date until your next Codex turn"
-    return text
-
-
-def credits_text(limits: LimitSnapshot) -> str | None:
-    """``Credits: unlimited`` or ``Credits: 12 left``; None unless there is a positive balance."""
-    credits = limits.credits
-    if credits is None or not credits.has_credits:
-        return None
-    if credits.unlimited:
-        return "Credits: unlimited"
-    try:
-        amount = float(credits.balance or "")
-    except ValueError:
-        return None
-    if not math.isfinite(amount) or amount <= 0:
-        return None
-    return f"Credits: {round(amount):,} left"

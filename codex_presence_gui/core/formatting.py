@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import enum
 import math
 from datetime import datetime, timezone, tzinfo
+from typing import TYPE_CHECKING
 
-from codex_presence_gui.core.models import TokenUsage, UsageWindow
+from codex_presence_gui.core.insights import PaceState
+from codex_presence_gui.core.models import LimitSnapshot, TokenUsage, UsageWindow
+
+if TYPE_CHECKING:
+    from codex_presence_gui.core.dashboard import SessionShare
+    from codex_presence_gui.core.insights import WindowInsight
 
 BAR_CELLS = 20
 
@@ -139,3 +146,89 @@ def reset_phrase(
 def limit_label(window: UsageWindow) -> str:
     """``5h limit``, ``Weekly limit``, ``Usage limit``: the row label of Codex ``/status``."""
     return f"{window.label} limit"
+
+
+class Level(enum.Enum):
+    """How much of a window is left, for colour (always shown with the number too)."""
+
+    GOOD = "good"  # 60 % or more left
+    WARN = "warn"  # 30 % or more
+    LOW = "low"  # below 30 %
+    UNKNOWN = "unknown"  # reset passed: the reading no longer says
+
+
+def level_of(remaining: float) -> Level:
+    """Green from 60 % left, amber from 30 %, red below."""
+    if remaining >= 60:
+        return Level.GOOD
+    if remaining >= 30:
+        return Level.WARN
+    return Level.LOW
+
+
+def format_reset_clock(resets_at: float, now: float, zone: tzinfo | None = None) -> str:
+    """``16:40`` today, ``Thu 09:00`` within the week, ``28 Nov 09:00`` further away."""
+    reset = local_time(resets_at, zone)
+    today = local_time(now, zone)
+    clock = reset.strftime("%H:%M")
+    days = (reset.date() - today.date()).days
+    if days == 0:
+        return clock
+    if 0 < days < 7:
+        return f"{reset.strftime('%a')} {clock}"
+    return f"{reset.day} {reset.strftime('%b')} {clock}"
+
+
+def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) -> str:
+    """``at this pace: runs out ~15:20 (resets 16:40)``, ``on pace to last until reset``, …"""
+    pace = insight.pace
+    current = insight.current
+    resets_at = current.resets_at if current is not None else None
+    resets = f"resets {format_reset_clock(resets_at, now, zone)}" if resets_at else ""
+    if pace.state is PaceState.RUNS_OUT and pace.runs_out_at is not None:
+        when = format_reset_clock(pace.runs_out_at, now, zone)
+        return f"at this pace: runs out ~{when}" + (f" ({resets})" if resets else "")
+    if pace.state is PaceState.LASTS:
+        return "on pace to last until reset"
+    if pace.state is PaceState.REACHED:
+        return "limit reached" + (f" · {resets}" if resets else "")
+    if pace.state is PaceState.NOT_ENOUGH_DATA:
+        return "pace: not enough readings yet"
+    return ""
+
+
+def share_text(share: SessionShare) -> str:
+    """``≈ 12 % of the 5h window`` (``< 1 %`` for a sliver)."""
+    amount = "< 1" if share.percent < 1 else f"{share.percent:.0f}"
+    return f"≈ {amount} % of the {share.label} window"
+
+
+def reading_age_text(limits: LimitSnapshot, now: float) -> str:
+    """``updated 40 s ago``, with a hint once the reading is stale."""
+    text = f"updated {format_age(now - limits.observed_at)}"
+    if limits.is_stale(now):
+        text += " · may be out of date until your next Codex turn"
+    return text
+
+
+def credits_text(limits: LimitSnapshot) -> str | None:
+    """``12.25 credits`` (the exact balance, with thousands separators) or ``unlimited
+    credits``; None unless there is a positive balance."""
+    credits = limits.credits
+    if credits is None or not credits.has_credits:
+        return None
+    if credits.unlimited:
+        return "unlimited credits"
+    text = (credits.balance or "").strip()
+    try:
+        amount = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(amount) or amount <= 0:
+        return None
+    whole, dot, fraction = text.partition(".")
+    if not whole.isdigit() or (dot and not fraction.isdigit()):
+        # Exponents or signs: say the number as Python reads it, not the raw text.
+        whole, dot, fraction = f"{amount:.2f}".partition(".")
+    fraction = fraction.rstrip("0")
+    return f"{int(whole):,}" + (f".{fraction}" if fraction else "") + " credits"

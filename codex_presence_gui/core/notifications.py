@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from codex_presence_gui.core.dashboard import Dashboard, format_reset_clock, pace_text
-from codex_presence_gui.core.formatting import format_countdown
+from codex_presence_gui.core.dashboard import Dashboard
+from codex_presence_gui.core.formatting import format_countdown, format_reset_clock, pace_text
 from codex_presence_gui.core.insights import RESET_TOLERANCE_S, PaceState, window_key
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 

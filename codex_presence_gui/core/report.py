@@ -8,18 +8,18 @@ from typing import Any
 from codex_presence_gui.core.dashboard import (
     Dashboard,
     build_dashboard,
-    credits_text,
     insight_notes,
-    pace_text,
     session_shares,
-    share_text,
 )
 from codex_presence_gui.core.formatting import (
+    credits_text,
     format_age,
     format_percent_left,
     format_tokens_compact,
     limit_label,
+    pace_text,
     reset_phrase,
+    share_text,
     text_bar,
     token_triplet_text,
 )

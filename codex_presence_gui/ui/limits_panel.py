@@ -16,16 +16,13 @@ from PySide6.QtWidgets import (
 
 from codex_presence_gui.core.dashboard import (
     Dashboard,
-    Level,
     LimitRow,
     Spark,
-    credits_text,
     insight_notes,
     limit_row,
-    reading_age_text,
     spark,
 )
-from codex_presence_gui.core.formatting import local_time
+from codex_presence_gui.core.formatting import Level, credits_text, local_time, reading_age_text
 from codex_presence_gui.core.models import LimitSnapshot
 from codex_presence_gui.ui.sparkline import Sparkline
 from codex_presence_gui.ui.theme import blend, level_color, scaled_font, set_muted, track_color

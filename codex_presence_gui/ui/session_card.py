@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from codex_presence_gui.core.dashboard import SessionShare, share_text
-from codex_presence_gui.core.formatting import format_count, format_tokens_compact
+from codex_presence_gui.core.dashboard import SessionShare
+from codex_presence_gui.core.formatting import format_count, format_tokens_compact, share_text
 from codex_presence_gui.core.models import CodexSessionSnapshot
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.viewmodels.icons import activity_icon

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from codex_presence_gui.core.dashboard import Level
+from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.presence import IdleAction, PresenceSettings
 from codex_presence_gui.core.settings import MAX_REFRESH_S, MIN_REFRESH_S, Settings, validate
 from codex_presence_gui.ui.theme import level_color

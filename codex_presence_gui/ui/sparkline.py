@@ -6,7 +6,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from codex_presence_gui.core.dashboard import Level, Spark
+from codex_presence_gui.core.dashboard import Spark
+from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.ui.theme import blend, level_color, muted_color, track_color
 
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from codex_presence_gui.core.dashboard import Level
+from codex_presence_gui.core.formatting import Level
 
 # (light palette, dark palette): each readable on its background, green/amber/red by level.
 _LEVEL_COLORS: dict[Level, tuple[str, str]] = {

@@ -10,7 +10,8 @@ from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPalette, QPi
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from codex_presence_gui import APP_NAME
-from codex_presence_gui.core.dashboard import Dashboard, Level, format_reset_clock, level_of
+from codex_presence_gui.core.dashboard import Dashboard
+from codex_presence_gui.core.formatting import Level, format_reset_clock, level_of
 from codex_presence_gui.core.models import UsageWindow
 from codex_presence_gui.ui.theme import level_color
 

@@ -10,11 +10,12 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from codex_presence_gui.core.dashboard import SessionShare, share_text
+from codex_presence_gui.core.dashboard import SessionShare
 from codex_presence_gui.core.formatting import (
     format_age,
     format_count,
     local_time,
+    share_text,
     token_triplet_text,
 )
 from codex_presence_gui.core.models import CodexSessionSnapshot

@@ -6,12 +6,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from codex_presence_gui.core.dashboard import (
+from codex_presence_gui.core.dashboard import limit_row
+from codex_presence_gui.core.formatting import (
     Level,
     credits_text,
     format_reset_clock,
     level_of,
-    limit_row,
     reading_age_text,
 )
 from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow
@@ -85,13 +85,32 @@ def test_credits() -> None:
     """Credits show when there are some; nothing otherwise."""
     window = UsageWindow(300, 1.0, None)
     assert (
-        credits_text(reading(NOW, window, credits=Credits(True, True, None)))
-        == "Credits: unlimited"
+        credits_text(reading(NOW, window, credits=Credits(True, True, None))) == "unlimited credits"
     )
     assert (
         credits_text(reading(NOW, window, credits=Credits(True, False, "1234.6")))
-        == "Credits: 1,235 left"
+        == "1,234.6 credits"
     )
     assert credits_text(reading(NOW, window, credits=Credits(False, False, "0"))) is None
     assert credits_text(reading(NOW, window)) is None
     assert limit_row(window, reading(NOW, window), NOW, UTC).reset_text == "reset time not reported"
+
+
+@pytest.mark.parametrize(
+    ("balance", "expected"),
+    [
+        ("12.25", "12.25 credits"),
+        ("12.50", "12.5 credits"),
+        ("12", "12 credits"),
+        ("1e3", "1,000 credits"),
+        ("0.01", "0.01 credits"),
+        ("-3", None),
+        ("nan", None),
+        ("lots", None),
+    ],
+)
+def test_credits_keep_the_exact_balance(balance: str, expected: str | None) -> None:
+    """The balance is said as Codex logged it, not rounded to a whole number."""
+    window = UsageWindow(300, 1.0, None)
+    limits = reading(NOW, window, credits=Credits(True, False, balance))
+    assert credits_text(limits) == expected

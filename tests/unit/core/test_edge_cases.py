@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from codex_presence_gui.core.dashboard import credits_text
+from codex_presence_gui.core.formatting import credits_text
 from codex_presence_gui.core.jsonl import ContextRecord, TokenCountRecord, parse_line
 from codex_presence_gui.core.models import (
     Activity,

@@ -6,7 +6,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from codex_presence_gui.core.dashboard import Level
+from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.ui.theme import apply_theme, is_dark, level_color, muted_color
 
 
