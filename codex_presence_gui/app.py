@@ -174,6 +174,7 @@ class AppShell(QObject):
         self.window.refresh_requested.connect(lambda: self.feed.refresh_now())
         self.window.settings_requested.connect(self.open_settings)
         self.window.quit_requested.connect(self.quit)
+        self.window.codex_folder_chosen.connect(self.use_codex_folder)
         self.window.always_on_top_changed.connect(self._remember_on_top)
         self.window.discord_paused_changed.connect(self._pause_discord)
         self.instance.activate_requested.connect(self.window.bring_to_front)
@@ -274,6 +275,12 @@ class AppShell(QObject):
                 self._tell(problem)
         self._applied = settings
 
+    def use_codex_folder(self, folder: str) -> None:
+        """The folder chosen on the first-run panel becomes the settings' Codex folder."""
+        settings = self.store.settings
+        homes = (folder, *(home for home in settings.codex_homes if home != folder))
+        self._save_settings(replace(settings, codex_homes=homes))
+
     def _remember_on_top(self, on: bool) -> None:
         if self.store.settings.always_on_top != on:
             self._save_settings(replace(self.store.settings, always_on_top=on))
@@ -344,9 +351,7 @@ class AppShell(QObject):
 
     def _tell(self, message: str) -> None:
         """Say something once, without blocking."""
-        self.window.statusBar().showMessage(message, 30_000)
-        if not offscreen():
-            QMessageBox.information(self.window, APP_NAME, message)
+        self.window.show_notice(message)
 
 
 class StartupCheck(QObject):

@@ -9,18 +9,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from codex_presence_gui.core.formatting import (
-    Level,
-    format_countdown,
-    format_percent_left,
     format_reset_clock,
-    level_of,
-    pace_text,
 )
 from codex_presence_gui.core.history import UsageHistory
 from codex_presence_gui.core.insights import (
     Insights,
     InsightsCache,
-    PaceState,
     WindowInsight,
     build_insights,
     needed_since,
@@ -119,104 +113,6 @@ def history_since(result: ReadResult) -> float:
     """How far back the history must be read for the windows this refresh shows."""
     _source, limits, others = _shown_limits(result)
     return needed_since(((limits,) if limits else ()) + others, result.generated_at)
-
-
-class LimitRow(NamedTuple):
-    """One row of the limits panel, in plain words."""
-
-    label: str
-    remaining: float | None  # None once the reset has passed
-    percent_text: str
-    level: Level
-    reset_text: str
-    stale: bool
-    past_reset: bool
-    pace_text: str = ""
-    runs_out: bool = False  # the pace says the window runs out before it resets
-
-
-def limit_row(
-    window: UsageWindow,
-    limits: LimitSnapshot,
-    now: float,
-    zone: tzinfo | None = None,
-    insight: WindowInsight | None = None,
-) -> LimitRow:
-    """The panel row of one window: ``64% left``, ``resets in 2h 13m · 16:40``, and the pace
-    when the history gives one."""
-    stale = limits.is_stale(now)
-    if window.resets_at is not None and window.is_past_reset(now):
-        when = format_reset_clock(window.resets_at, now, zone)
-        return LimitRow(
-            label=window.label,
-            remaining=None,
-            percent_text="reset",
-            level=Level.UNKNOWN,
-            reset_text=f"reset at {when} — likely full, confirmed on your next turn",
-            stale=stale,
-            past_reset=True,
-        )
-    remaining = window.remaining_percent
-    if window.resets_at is None:
-        reset_text = "reset time not reported"
-    else:
-        countdown = format_countdown(window.seconds_until_reset(now))
-        reset_text = f"resets in {countdown} · {format_reset_clock(window.resets_at, now, zone)}"
-    return LimitRow(
-        label=window.label,
-        remaining=remaining,
-        percent_text=format_percent_left(remaining),
-        level=level_of(remaining),
-        reset_text=reset_text,
-        stale=stale,
-        past_reset=False,
-        pace_text=pace_text(insight, now, zone) if insight is not None else "",
-        runs_out=insight is not None and insight.pace.state is PaceState.RUNS_OUT,
-    )
-
-
-class Spark(NamedTuple):
-    """A window's use over its span, for the small chart beside its bar.
-
-    ``steps`` go from the first reading through every rise to now; ``origin`` is the window's
-    start (0 % used) when known, joined to the first reading by a straight line because what
-    happened between them was not seen. ``projection`` continues at the current pace to the
-    reset or to 100 %, whichever comes first.
-    """
-
-    start: float
-    end: float  # the reset (or now, when the reset time is unknown)
-    now: float
-    origin: tuple[float, float] | None
-    steps: tuple[tuple[float, float], ...]
-    projection: tuple[tuple[float, float], ...]
-
-
-def spark(insight: WindowInsight, now: float) -> Spark | None:
-    """The chart of one window's current period, or None without readings."""
-    current = insight.current
-    if current is None:
-        return None
-    length = insight.length_s
-    end = current.resets_at if current.resets_at is not None else now
-    start = current.start
-    if start is None:
-        start = end - length if length else current.points[0].at
-    if end <= start:
-        return None
-    clock = min(now, end)
-    steps = [(point.at, point.used) for point in current.points if start <= point.at <= clock]
-    if not steps:
-        return None
-    steps.append((clock, steps[-1][1]))
-    origin = (start, 0.0) if current.start is not None else None
-    projection: tuple[tuple[float, float], ...] = ()
-    rate = insight.pace.rate_per_hour
-    if rate and clock < end:
-        used = steps[-1][1]
-        stop = min(end, clock + (100 - used) / rate * 3600)
-        projection = ((clock, used), (stop, min(100.0, used + rate * (stop - clock) / 3600)))
-    return Spark(start, end, clock, origin, tuple(steps), projection)
 
 
 def insight_notes(dashboard: Dashboard, zone: tzinfo | None = None) -> tuple[str, ...]:

@@ -204,11 +204,18 @@ def share_text(share: SessionShare) -> str:
 
 
 def reading_age_text(limits: LimitSnapshot, now: float) -> str:
-    """``updated 40 s ago``, with a hint once the reading is stale."""
-    text = f"updated {format_age(now - limits.observed_at)}"
-    if limits.is_stale(now):
-        text += " · may be out of date until your next Codex turn"
-    return text
+    """``updated 40 s ago``."""
+    return f"updated {format_age(now - limits.observed_at)}"
+
+
+def stale_text(limits: LimitSnapshot, now: float) -> str:
+    """A stale reading's own line: how old, and when it will be fresh again ("" when fresh)."""
+    if not limits.is_stale(now):
+        return ""
+    return (
+        f"From {format_age(now - limits.observed_at)}: may be out of date until "
+        "your next Codex turn."
+    )
 
 
 def credits_text(limits: LimitSnapshot) -> str | None:

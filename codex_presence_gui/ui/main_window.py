@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -16,10 +16,14 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
+    QFrame,
     QHeaderView,
     QLabel,
+    QLayout,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -28,28 +32,67 @@ from PySide6.QtWidgets import (
 
 from codex_presence_gui import APP_NAME, __version__
 from codex_presence_gui.core.dashboard import Dashboard, session_shares
+from codex_presence_gui.core.formatting import Level
+from codex_presence_gui.ui.info_bar import InfoBar
+from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
 from codex_presence_gui.ui.limits_panel import LimitsPanel
 from codex_presence_gui.ui.session_card import SessionCard
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
+from codex_presence_gui.viewmodels.card import dashboard_card, home_text
+from codex_presence_gui.viewmodels.limits import limits_view
 from codex_presence_gui.viewmodels.session_table import Column, SessionTableModel, SortRole
 
-#: Below this width or height the automatic layout turns compact.
-COMPACT_BELOW_WIDTH = 560
-COMPACT_BELOW_HEIGHT = 400
 DEFAULT_SIZE = (820, 580)
 
 
-def home_text(path: Path) -> str:
-    """A home folder as people write it (``~/.codex``)."""
-    try:
-        return "~/" + path.relative_to(Path.home()).as_posix()
-    except ValueError:
-        return str(path)
+class SetupPanel(QFrame):
+    """First run without Codex's folder: what is missing, and a button to choose it.
+
+    Signals:
+        folder_chosen(str): the user picked a folder.
+    """
+
+    folder_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("setupPanel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.heading = wrapped_label(1.15)
+        self.heading.setFont(scaled_font(self.heading, 1.15, bold=True))
+        self.heading.setText("Codex's folder was not found")
+        self.body = wrapped_label(1.0)
+        self.choose = QPushButton("Choose Codex folder…")
+        self.choose.clicked.connect(self._choose)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setSpacing(8)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.body)
+        layout.addWidget(self.choose, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def show_homes(self, homes: str) -> None:
+        """Say where Codex's logs were looked for."""
+        self.body.setText(
+            f"{APP_NAME} shows what Codex writes in its folder on this computer, and it "
+            f"looked in {homes}. If Codex keeps its folder somewhere else, choose it. If "
+            "you have not used Codex on this computer yet, run it once: this window fills "
+            "in by itself."
+        )
+
+    def _choose(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose Codex's folder")
+        if folder:
+            self.folder_chosen.emit(folder)
 
 
 class MainWindow(QMainWindow):
     """The window; it shows what it is given and asks for nothing but refreshes.
+
+    Its minimum size and the automatic switch to the compact layout are measured from what
+    the layouts need for the data shown, never fixed numbers: a stale reading with two-line
+    notes needs more room than a fresh one, and a larger font more than a smaller one.
 
     Signals:
         refresh_requested(): the user asked to re-read the logs now.
@@ -57,6 +100,7 @@ class MainWindow(QMainWindow):
         discord_paused_changed(bool): the user paused or resumed the Discord status.
         settings_requested(): the user asked for the settings dialog.
         quit_requested(): the user asked to quit the app (not just to close the window).
+        codex_folder_chosen(str): the user chose Codex's folder on the first-run panel.
     """
 
     refresh_requested = Signal()
@@ -64,6 +108,7 @@ class MainWindow(QMainWindow):
     discord_paused_changed = Signal(bool)
     settings_requested = Signal()
     quit_requested = Signal()
+    codex_folder_chosen = Signal(str)
 
     def __init__(
         self,
@@ -80,53 +125,37 @@ class MainWindow(QMainWindow):
         self.log_folder: Path | None = None
         self.dashboard: Dashboard | None = None
         self.setWindowTitle(APP_NAME)
-        self.setMinimumSize(300, 220)
 
+        self.info_bar = InfoBar()
+        self.setup_panel = SetupPanel()
+        self.setup_panel.folder_chosen.connect(self.codex_folder_chosen)
+        self.setup_panel.hide()
         self.limits = LimitsPanel()
         self.card = SessionCard()
         self.sessions_title = QLabel("Sessions")
         self.sessions_title.setFont(scaled_font(self, 1.1, bold=True))
         self.model = SessionTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SortRole)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Column.LAST_ACTIVITY, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.setAccessibleName("Codex sessions")
-        header = self.table.horizontalHeader()
-        # Sized to the contents when rows come or go, not on every refresh: measuring every
-        # cell each time the ages tick would cost more than everything else together.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.ACTIVITY, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
-        self.model.rowsInserted.connect(self._fit_columns)
-        self.model.rowsRemoved.connect(self._fit_columns)
-        header.setHighlightSections(False)
+        self.table = self._build_table()
         self._fit_columns()  # no rows yet: at least every title fits
 
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(14, 12, 14, 8)
         layout.setSpacing(10)
+        layout.addWidget(self.info_bar)
+        layout.addWidget(self.setup_panel)
         layout.addWidget(self.limits)
         layout.addWidget(self.card)
         layout.addWidget(self.sessions_title)
         layout.addWidget(self.table, 1)
         self.spacer = QWidget()
         layout.addWidget(self.spacer, 1)
+        self.body_layout = layout
         self.setCentralWidget(body)
 
-        self.feed_status = QLabel("Loading…")
-        self.problems = QLabel()
-        self.discord_status = QLabel()
+        self.feed_status = ElidedLabel("Loading…", min_chars=4)
+        self.problems = ElidedLabel(min_chars=4)
+        self.discord_status = ElidedLabel(min_chars=4)
         self.statusBar().addWidget(self.feed_status, 1)
         self.statusBar().addPermanentWidget(self.problems)
         self.statusBar().addPermanentWidget(self.discord_status)
@@ -135,6 +164,8 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._compact: bool | None = None
+        self._needs: dict[tuple[bool, int], QSize] = {}
+        self._has_rows = False
         self._layout_mode = state.layout_mode if state is not None else LayoutMode.AUTO
         self._always_on_top = always_on_top
         self.layout_actions[self._layout_mode].setChecked(True)
@@ -142,9 +173,41 @@ class MainWindow(QMainWindow):
         if self._always_on_top:
             # Before the first show the widget flag is the only one there is.
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        self._update_layout()
         if state is None or not state.restore_geometry(self):
             self.resize(*DEFAULT_SIZE)
         self._update_layout()
+
+    def _build_table(self) -> QTableView:
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SortRole)
+        table = QTableView()
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(Column.LAST_ACTIVITY, Qt.SortOrder.DescendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        table.setAccessibleName("Codex sessions")
+        header = table.horizontalHeader()
+        # Sized to the contents when rows come or go, not on every refresh: measuring every
+        # cell each time the ages tick would cost more than everything else together.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.ACTIVITY, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        header.setHighlightSections(False)
+        self.model.rowsInserted.connect(self._fit_columns)
+        self.model.rowsRemoved.connect(self._fit_columns)
+        return table
+
+    def _fit_columns(self) -> None:
+        for column in Column:
+            if column is not Column.ACTIVITY:
+                self.table.resizeColumnToContents(column)
 
     # -- actions ------------------------------------------------------------------------
 
@@ -236,11 +299,6 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    def _fit_columns(self) -> None:
-        for column in Column:
-            if column is not Column.ACTIVITY:
-                self.table.resizeColumnToContents(column)
-
     def _about(self) -> None:
         QMessageBox.about(
             self,
@@ -286,25 +344,95 @@ class MainWindow(QMainWindow):
             self.state.layout_mode = mode
         self._update_layout()
 
+    # -- measuring ----------------------------------------------------------------------
+
+    def _mode_widgets(self, compact: bool) -> dict[QWidget, bool]:
+        """Which of the widgets that differ between the layouts each layout shows."""
+        has_home = not (self.dashboard is not None and self.dashboard.no_home)
+        listed = has_home and self._has_rows and not compact
+        return {
+            self.sessions_title: listed,
+            self.table: listed,
+            self.spacer: not listed,
+            self.toolbar: not compact,
+        }
+
+    def _apply_mode(self, compact: bool) -> None:
+        for widget, visible in self._mode_widgets(compact).items():
+            widget.setVisible(visible)
+        self.card.set_compact(compact)
+        self.limits.set_compact(compact)
+
+    def _chrome_height(self, compact: bool, width: int) -> int:
+        """Menu bar, tool bar and status bar: what the window needs besides its body."""
+        menu = self.menuBar()
+        height = menu.heightForWidth(width) if menu.hasHeightForWidth() else 0
+        height = max(height, menu.sizeHint().height())
+        if not compact:
+            height += self.toolbar.sizeHint().height()
+        return height + self.statusBar().sizeHint().height()
+
+    def needed_size(self, compact: bool, width: int | None = None) -> QSize:
+        """The least width a layout needs, and the height it needs at ``width`` (default: that
+        least width). Measured by laying the body out in that layout, then put back."""
+        key = (compact, -1 if width is None else width)
+        cached = self._needs.get(key)
+        if cached is not None:
+            return cached
+        shown = self._compact if self._compact is not None else compact
+        body = self.centralWidget()
+        assert body is not None  # set in __init__
+        self.setUpdatesEnabled(False)
+        try:
+            if shown != compact:
+                self._apply_mode(compact)
+            # Every layout below, not only the body's: their cached heights-for-width may
+            # predate the texts just set (they are renewed only when the event loop runs).
+            for layout in body.findChildren(QLayout):
+                layout.invalidate()
+                container = layout.parentWidget()
+                if container is not None:
+                    container.updateGeometry()  # drops the size its parent layout cached
+            self.body_layout.invalidate()
+            least = self.body_layout.minimumSize()
+            least_width = max(least.width(), self.menuBar().minimumSizeHint().width())
+            at = max(width if width is not None else least_width, least_width)
+            body_height = max(self.body_layout.totalMinimumHeightForWidth(at), least.height())
+            if shown != compact:
+                self._apply_mode(shown)
+                self.body_layout.invalidate()
+        finally:
+            self.setUpdatesEnabled(True)
+        size = QSize(least_width, body_height + self._chrome_height(compact, at))
+        self._needs[key] = size
+        return size
+
     def _update_layout(self) -> None:
+        """Pick the layout for the window's size and mode, and the least size it needs."""
         if self._layout_mode is LayoutMode.AUTO:
-            compact = self.width() < COMPACT_BELOW_WIDTH or self.height() < COMPACT_BELOW_HEIGHT
+            full = self.needed_size(False, self.width())
+            compact = self.width() < full.width() or self.height() < full.height()
         else:
             compact = self._layout_mode is LayoutMode.COMPACT
         self.compact_action.setChecked(compact)
-        if compact == self._compact:
-            return
-        self._compact = compact
-        self.card.set_compact(compact)
-        self.limits.set_compact(compact)
-        self.sessions_title.setVisible(not compact)
-        self.table.setVisible(not compact)
-        self.spacer.setVisible(compact)
-        self.toolbar.setVisible(not compact)
+        if compact != self._compact:
+            self._compact = compact
+            self._apply_mode(compact)
+        # The automatic layout may always shrink to the compact one: its least size is the
+        # window's; a chosen layout keeps its own.
+        least = self.needed_size(self._layout_mode is not LayoutMode.FULL)
+        if self._layout_mode is LayoutMode.COMPACT:
+            # Pinned and compact: exactly as tall as its contents at the width it has.
+            height = self.needed_size(True, max(self.width(), least.width())).height()
+            self.setMinimumSize(least.width(), height)
+            self.setMaximumHeight(height)
+        else:
+            self.setMaximumHeight(16_777_215)
+            self.setMinimumSize(least)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._update_layout()
+        self._update_layout()  # cheap: the needs are measured once per width and content
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.state is not None:
@@ -319,49 +447,59 @@ class MainWindow(QMainWindow):
 
     def set_discord_status(self, text: str) -> None:
         """The Discord line in the status bar (the Discord worker emits it)."""
-        self.discord_status.setText(text)
+        self.discord_status.set_full_text(text, self._discord_preview)
         self.discord_status.setAccessibleName(text)
+
+    _discord_preview = ""
 
     def set_discord_preview(self, lines: list[str]) -> None:
         """What friends see on Discord, in the Discord line's tooltip."""
-        self.discord_status.setToolTip("Friends on Discord see:\n" + "\n".join(lines))
+        self._discord_preview = "Friends on Discord see:\n" + "\n".join(lines)
+        self.discord_status.set_full_text(self.discord_status.full_text, self._discord_preview)
+
+    def show_notice(self, text: str, level: Level = Level.WARN, key: str | None = None) -> None:
+        """A notice inside the window that stays until the user dismisses it."""
+        self.info_bar.add_notice(text, level, key)
+        self._content_changed()
 
     def show_dashboard(self, dashboard: Dashboard) -> None:
         """Show one refresh of the feed."""
         self.dashboard = dashboard
-        self.limits.show_dashboard(dashboard)
         homes = ", ".join(home_text(home) for home in dashboard.homes)
-        if dashboard.no_home:
-            self.card.show_message(
-                f"Codex's folder was not found (looked in {homes}). Run Codex once, set the "
-                "CODEX_HOME environment variable, or start this app with --codex-home DIR."
-            )
-        elif dashboard.active is None:
-            self.card.show_message(
-                "No Codex session is running right now. Start `codex` in a terminal (or in "
-                "your editor) and it shows up here."
-            )
-        else:
-            self.card.show_session(
-                dashboard.active, session_shares(dashboard, dashboard.active.session_id)
-            )
+        self.setup_panel.setVisible(dashboard.no_home)
+        self.setup_panel.show_homes(homes)
+        self.limits.setVisible(not dashboard.no_home)
+        self.card.setVisible(not dashboard.no_home)
+        self.limits.show_view(limits_view(dashboard))
+        self.card.show_view(dashboard_card(dashboard))
         active_id = dashboard.active.session_id if dashboard.active is not None else None
         shares = {s.session_id: session_shares(dashboard, s.session_id) for s in dashboard.sessions}
         self.model.update(dashboard.sessions, active_id, dashboard.generated_at, shares)
+        self._has_rows = self.model.rowCount() > 0
         count = len(dashboard.sessions)
         if dashboard.no_home:
-            self.feed_status.setText(f"Waiting for {homes} to appear")
+            status = f"Waiting for {homes}"
         else:
             noun = "session" if count == 1 else "sessions"
-            self.feed_status.setText(f"{count} active {noun}")
-        self.feed_status.setToolTip(f"Reading Codex logs in {homes}")
+            status = f"{count} active {noun}"
+        self.feed_status.set_full_text(status, f"Reading Codex logs in {homes}")
         self._show_problems(dashboard.warnings)
+        self._content_changed()
+
+    def _content_changed(self) -> None:
+        """What the window shows changed: measure the layouts again."""
+        self._needs.clear()
+        if self._compact is not None:
+            for widget, visible in self._mode_widgets(self._compact).items():
+                widget.setVisible(visible)
+        self._update_layout()
 
     def _show_problems(self, warnings: tuple[str, ...]) -> None:
         problems = [w for w in warnings if not w.startswith("Codex home not found")]
         self.problems.setVisible(bool(problems))
         if problems:
             noun = "problem" if len(problems) == 1 else "problems"
-            self.problems.setText(f"⚠ {len(problems)} {noun} reading logs")
-            self.problems.setToolTip("\n".join(problems))
+            self.problems.set_full_text(
+                f"⚠ {len(problems)} {noun} reading logs", "\n".join(problems)
+            )
             set_muted(self.problems, False)

@@ -1,5 +1,5 @@
-"""Shows desktop notifications: as a tray message, else through the system's notifier, else in
-the window's status bar (always somewhere the user can see)."""
+"""Shows desktop notifications: as a tray message, else through the system's notifier, else as
+a notice inside the window (always somewhere the user can see)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QProcess
-from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from codex_presence_gui import APP_NAME, paths
+from codex_presence_gui.ui.main_window import MainWindow
 
 
 class Channel(enum.Enum):
@@ -55,7 +56,7 @@ class Notifier(QObject):
 
     def __init__(
         self,
-        window: QMainWindow,
+        window: MainWindow,
         tray: QSystemTrayIcon | None = None,
         *,
         command: Callable[[str, str], list[str] | None] = system_command,
@@ -76,7 +77,7 @@ class Notifier(QObject):
         command = self._command(title, body)
         if command is not None and self._start(command[0], command[1:]):
             return Channel.SYSTEM
-        self.window.statusBar().showMessage(f"{title}: {body}", 120_000)
+        self.window.show_notice(f"{title}: {body}", key=title)
         QApplication.alert(self.window)
         return Channel.WINDOW
 

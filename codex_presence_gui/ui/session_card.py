@@ -1,23 +1,28 @@
-"""The active session card: project, branch, activity, model and the token triplet in large type."""
+"""The active session card: project, branch, activity, model, and the session's tokens with the
+total in large type."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from codex_presence_gui.core.dashboard import SessionShare
-from codex_presence_gui.core.formatting import format_count, format_tokens_compact, share_text
-from codex_presence_gui.core.models import CodexSessionSnapshot
+from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
 from codex_presence_gui.ui.theme import scaled_font, set_muted
+from codex_presence_gui.viewmodels.card import CardView
 from codex_presence_gui.viewmodels.icons import activity_icon
 
-_TRIPLET = (
-    ("this update", "session_delta_tokens"),
-    ("last response", "last_turn_tokens"),
-    ("session total", "session_total_tokens"),
-)
+#: Words longer than this get break chances, so that a wrapped line never runs off the card.
+LONG_WORD = 24
+
+
+def breakable(text: str) -> str:
+    """``text`` with zero-width spaces inside very long words (a model id, a path)."""
+    words = []
+    for word in text.split(" "):
+        if len(word) > LONG_WORD:
+            word = "\u200b".join(word[i : i + LONG_WORD] for i in range(0, len(word), LONG_WORD))
+        words.append(word)
+    return " ".join(words)
 
 
 class SessionCard(QFrame):
@@ -29,114 +34,115 @@ class SessionCard(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.icon = QLabel()
         self.icon.setFixedSize(QSize(22, 22))
-        self.title = QLabel()
+        self.title = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
         self.title.setFont(scaled_font(self, 1.2, bold=True))
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.branch = QLabel()
+        self.branch = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
         head = QHBoxLayout()
         head.setSpacing(8)
         head.addWidget(self.icon)
-        head.addWidget(self.title)
-        head.addWidget(self.branch)
-        head.addStretch(1)
-        self.details = QLabel()
-        self.details.setWordWrap(True)
-        self.numbers: list[QLabel] = []
-        self.captions: list[QLabel] = []
-        triplet = QGridLayout()
-        triplet.setHorizontalSpacing(18)
-        triplet.setVerticalSpacing(0)
-        for column, (caption, _field) in enumerate(_TRIPLET):
-            number = QLabel("–")
-            number.setFont(scaled_font(self, 1.9, bold=True))
-            label = QLabel(caption)
-            label.setFont(scaled_font(self, 0.85))
-            triplet.addWidget(number, 0, column)
-            triplet.addWidget(label, 1, column)
-            self.numbers.append(number)
-            self.captions.append(label)
-        triplet.setColumnStretch(len(_TRIPLET), 1)
-        self.triplet_box = QWidget()
-        self.triplet_box.setLayout(triplet)
-        self.compact_tokens = QLabel()
-        self.compact_tokens.setFont(scaled_font(self, 1.15, bold=True))
-        self.compact_caption = QLabel("this update | last response | session total")
-        self.compact_caption.setFont(scaled_font(self, 0.85))
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        head.addWidget(self.title, 0)
+        head.addWidget(self.branch, 1)
+        self.activity = ElidedLabel()
+        self.details = wrapped_label()
+        self.total = QLabel()
+        self.total.setFont(scaled_font(self, 1.9, bold=True))
+        self.total_caption = QLabel("session total")
+        self.total_caption.setFont(scaled_font(self, 0.85))
+        self.figures: list[tuple[QLabel, QLabel]] = []
+        self.others = QGridLayout()
+        self.others.setHorizontalSpacing(8)
+        self.others.setVerticalSpacing(0)
+        for row in range(2):
+            number = QLabel()
+            number.setFont(scaled_font(self, 1.05, bold=True))
+            number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            caption = wrapped_label(0.85)
+            self.others.addWidget(number, row, 0)
+            self.others.addWidget(caption, row, 1)
+            self.figures.append((number, caption))
+        self.others.setColumnStretch(1, 1)
+        big = QVBoxLayout()
+        big.setSpacing(0)
+        big.addWidget(self.total)
+        big.addWidget(self.total_caption)
+        tokens = QHBoxLayout()
+        tokens.setSpacing(18)
+        tokens.addLayout(big)
+        tokens.addLayout(self.others, 1)
+        self.tokens_box = QWidget()
+        self.tokens_box.setLayout(tokens)
+        tokens.setContentsMargins(0, 4, 0, 0)
+        self.compact_total = ElidedLabel()
+        self.compact_total.setFont(scaled_font(self, 1.15, bold=True))
+        self.compact_others = wrapped_label(0.85)
+        self.message = wrapped_label(1.0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
-        layout.setSpacing(4)
+        layout.setSpacing(3)
         layout.addLayout(head)
+        layout.addWidget(self.activity)
         layout.addWidget(self.details)
-        layout.addWidget(self.triplet_box)
-        layout.addWidget(self.compact_tokens)
-        layout.addWidget(self.compact_caption)
+        layout.addWidget(self.tokens_box)
+        layout.addWidget(self.compact_total)
+        layout.addWidget(self.compact_others)
         layout.addWidget(self.message)
         self.compact = False
-        self.snapshot: CodexSessionSnapshot | None = None
-        self.show_message("Reading your Codex logs…")
+        self.view = CardView(message="Reading your Codex logs…")
+        self._render()
 
     def set_compact(self, compact: bool) -> None:
-        """One line of tokens instead of the large triplet."""
+        """One line of tokens instead of the large total."""
         self.compact = compact
         self._apply_visibility()
 
-    def show_message(self, text: str) -> None:
-        """No session to show: say why and what to do."""
-        self.snapshot = None
-        self.message.setText(text)
-        self._apply_visibility()
+    def show_view(self, view: CardView) -> None:
+        """Show one session, or the sentence of a card without one."""
+        if view == self.view:
+            return
+        self.view = view
+        self._render()
 
-    def show_session(
-        self, snapshot: CodexSessionSnapshot, shares: Sequence[SessionShare] = ()
-    ) -> None:
-        """Show one session."""
-        self.snapshot = snapshot
-        activity = snapshot.activity
-        if activity is not None:
-            self.icon.setPixmap(activity_icon(activity.kind).pixmap(QSize(22, 22)))
+    def _render(self) -> None:
+        view = self.view
+        if view.activity_kind is not None:
+            self.icon.setPixmap(activity_icon(view.activity_kind).pixmap(QSize(22, 22)))
         else:
             self.icon.clear()
-        self.title.setText(snapshot.project)
-        self.branch.setText(f"on {snapshot.git_branch}" if snapshot.git_branch else "")
+        self.title.set_full_text(view.project)
+        self.branch.set_full_text(view.branch)
         set_muted(self.branch)
-        parts = [
-            activity.text if activity else "No activity yet",
-            snapshot.model or "model unknown",
-        ]
-        parts.append(snapshot.surface)
-        if snapshot.context is not None:
-            parts.append(f"context {snapshot.context.left_percent}% left")
-        if shares:
-            parts.append(share_text(shares[0]))
-        self.details.setText(" · ".join(parts))
-        values = [getattr(snapshot, field) for _caption, field in _TRIPLET]
-        for label, value in zip(self.numbers, values, strict=True):
-            label.setText(format_tokens_compact(value))
-            label.setToolTip(
-                f"{format_count(value)} tokens" if value is not None else "not reported yet"
-            )
-        for caption in self.captions:
-            set_muted(caption)
-        self.compact_tokens.setText(
-            " | ".join(format_tokens_compact(v) for v in values) + " tokens"
+        self.activity.set_full_text(view.activity_text)
+        self.details.setText(breakable(view.details))
+        set_muted(self.details)
+        if view.total is not None:
+            self.total.setText(view.total.text)
+            self.total.setToolTip(view.total.tooltip)
+            self.compact_total.set_full_text(f"{view.total.text} tokens in this session")
+        set_muted(self.total_caption)
+        for index, (number, caption) in enumerate(self.figures):
+            figure = view.others[index] if index < len(view.others) else None
+            number.setVisible(figure is not None)
+            caption.setVisible(figure is not None)
+            if figure is not None:
+                number.setText(figure.text)
+                number.setToolTip(figure.tooltip)
+                caption.setText(figure.caption)
+                caption.setToolTip(figure.tooltip)
+                set_muted(caption)
+        self.compact_others.setText(
+            " · ".join(f"{figure.caption} {figure.text}" for figure in view.others)
         )
-        set_muted(self.compact_caption)
-        self.setAccessibleName(
-            f"Active session {snapshot.project}: {self.details.text()}. Tokens: "
-            + ", ".join(
-                f"{c} {format_tokens_compact(v)}"
-                for (c, _f), v in zip(_TRIPLET, values, strict=True)
-            )
-        )
+        set_muted(self.compact_others)
+        self.message.setText(view.message or "")
+        self.setAccessibleName(view.spoken or view.message or "")
         self._apply_visibility()
 
     def _apply_visibility(self) -> None:
-        has_session = self.snapshot is not None
-        for widget in (self.icon, self.title, self.branch, self.details):
+        has_session = self.view.message is None
+        for widget in (self.icon, self.title, self.branch, self.activity, self.details):
             widget.setVisible(has_session)
-        self.triplet_box.setVisible(has_session and not self.compact)
-        self.compact_tokens.setVisible(has_session and self.compact)
-        self.compact_caption.setVisible(has_session and self.compact)
+        self.branch.setVisible(has_session and bool(self.view.branch))
+        self.tokens_box.setVisible(has_session and not self.compact)
+        self.compact_total.setVisible(has_session and self.compact)
+        self.compact_others.setVisible(has_session and self.compact)
         self.message.setVisible(not has_session)

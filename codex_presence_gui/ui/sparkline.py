@@ -1,4 +1,5 @@
-"""A small chart of one limit window's use since it began, with the pace ahead and its reset."""
+"""A small chart of what was left of one limit window since it began, the pace ahead, and its
+reset."""
 
 from __future__ import annotations
 
@@ -6,33 +7,37 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from codex_presence_gui.core.dashboard import Spark
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.ui.theme import blend, level_color, muted_color, track_color
+from codex_presence_gui.viewmodels.limits import Spark
 
 
 class Sparkline(QWidget):
-    """Used % (up) over the window's span (left: its start, right: its reset).
+    """Percent *left* (up: full) over the window's span (left edge: its start, right edge:
+    its reset), as the bar beside it shows.
 
-    The filled steps are what was used, the dashed line the pace ahead, the thin line now, and
-    the right edge the reset. Painted by hand: no chart module is shipped.
+    The filled steps are what was left, the dashed line the pace ahead, the thin line now, and
+    the right edge the reset. A window not yet seen (just past its reset) is a dotted line at
+    full. Painted by hand: no chart module is shipped.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data: Spark | None = None
         self.level = Level.UNKNOWN
+        self.dimmed = False
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
 
     def sizeHint(self) -> QSize:
         return QSize(112, 34)
 
-    def set_data(self, data: Spark | None, level: Level) -> None:
-        """Show ``data`` (None: an empty frame) in the colour of ``level``."""
-        if data == self.data and level == self.level:
+    def set_data(self, data: Spark | None, level: Level, *, dimmed: bool = False) -> None:
+        """Show ``data`` (None: an empty frame) in the colour of ``level``, quieter when
+        ``dimmed``."""
+        if data == self.data and level == self.level and dimmed == self.dimmed:
             return
-        self.data, self.level = data, level
+        self.data, self.level, self.dimmed = data, level, dimmed
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -52,15 +57,23 @@ class Sparkline(QWidget):
 
         def at(time: float, used: float) -> QPointF:
             x = inner.left() + (time - data.start) / span * inner.width()
-            y = inner.bottom() - max(0.0, min(used, 100.0)) / 100 * inner.height()
+            left = 100.0 - max(0.0, min(used, 100.0))
+            y = inner.bottom() - left / 100 * inner.height()
             return QPointF(x, y)
 
         color = level_color(self.level, palette)
+        if self.dimmed:
+            color = blend(color, track_color(palette), 0.5)
+        if data.assumed:
+            self._paint_assumed(painter, data, inner, color)
+            painter.end()
+            return
         first = data.steps[0]
-        area = QPainterPath(at(first[0], 0.0))
+        area = QPainterPath(at(first[0], 100.0))
         if data.origin is not None:
             # Unseen: from 0 % at the window's start to the first reading, a straight guess.
-            area = QPainterPath(at(*data.origin))
+            area = QPainterPath(at(data.origin[0], 100.0))
+            area.lineTo(at(*data.origin))
             guess = QColor(color)
             guess.setAlpha(120)
             painter.setPen(QPen(guess, 1.0, Qt.PenStyle.DotLine))
@@ -73,8 +86,8 @@ class Sparkline(QWidget):
                 path.lineTo(at(time, previous))
                 path.lineTo(at(time, used))
             previous = used
-        area.lineTo(at(data.steps[-1][0], 0.0))
-        area.lineTo(at(data.origin[0] if data.origin else first[0], 0.0))
+        area.lineTo(at(data.steps[-1][0], 100.0))
+        area.lineTo(at(data.origin[0] if data.origin else first[0], 100.0))
         area.closeSubpath()
         fill = QColor(color)
         fill.setAlpha(70)
@@ -96,3 +109,12 @@ class Sparkline(QWidget):
             QPointF(inner.right(), box.top() + 1), QPointF(inner.right(), box.bottom() - 1)
         )
         painter.end()
+
+    def _paint_assumed(self, painter: QPainter, data: Spark, inner: QRectF, color: QColor) -> None:
+        """A window that began after the reading: full, as far as anyone knows, until now."""
+        span = data.end - data.start
+        now_x = inner.left() + (data.now - data.start) / span * inner.width()
+        painter.setPen(QPen(color, 1.6, Qt.PenStyle.DotLine))
+        painter.drawLine(QPointF(inner.left(), inner.top()), QPointF(now_x, inner.top()))
+        painter.setPen(QPen(muted_color(self.palette()), 1.0))
+        painter.drawLine(QPointF(now_x, inner.top()), QPointF(now_x, inner.bottom()))

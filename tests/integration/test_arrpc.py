@@ -263,7 +263,7 @@ def test_the_app_publishes_the_active_session(
                 timeout=8000,
             )
             qtbot.waitUntil(
-                lambda: shell.window.discord_status.text() == "Discord: connected", timeout=3000
+                lambda: shell.window.discord_status.full_text == "Discord: connected", timeout=3000
             )
             assert "Running cargo test · shop (main)" in shell.window.discord_status.toolTip()
             CodexHome.append(

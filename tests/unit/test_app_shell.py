@@ -75,7 +75,7 @@ def test_corrupt_settings_are_kept_and_said(
         backups = list(config.glob("settings.json.corrupt-*"))
         assert len(backups) == 1
         assert backups[0].read_text() == "{ this is not json"
-        assert str(backups[0]) in shell.window.statusBar().currentMessage()
+        assert any(str(backups[0]) in text for text in shell.window.info_bar.texts())
         assert shell.store.settings == Settings()
     finally:
         stop(shell)
@@ -99,7 +99,7 @@ def test_settings_apply_live(
         assert shell.feed.poll_interval_ms == 5000
         assert shell.presence is not None
         qtbot.waitUntil(lambda: shell.presence.status.state is DiscordState.PAUSED, timeout=3000)
-        assert shell.window.discord_status.text() == "Discord: paused"
+        assert shell.window.discord_status.full_text == "Discord: paused"
         shell.store.update(Settings(codex_homes=(str(other),), always_on_top=True))
         assert shell.window.always_on_top
         saved = json.loads((paths.config_dir() / "settings.json").read_text())
@@ -141,7 +141,7 @@ def test_no_discord_flag(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) ->
     shell = make_shell(qtbot, codex_home, "--no-discord")
     try:
         assert shell.presence is None
-        assert shell.window.discord_status.text() == "Discord: off (started with --no-discord)"
+        assert shell.window.discord_status.full_text == "Discord: off (started with --no-discord)"
     finally:
         stop(shell)
 
@@ -272,3 +272,22 @@ def test_notifications_can_be_turned_off(
     finally:
         stop(shell)
     assert said == []
+
+
+def test_choosing_the_codex_folder_saves_it(
+    base_dir: Path, tmp_path: Path, qtbot: QtBot, codex_home: CodexHome
+) -> None:
+    """The first-run panel's folder goes into the settings file and is read at once."""
+    args = build_parser().parse_args([])
+    instance = SingleInstance(paths.state_dir() / "instance.lock", f"test-{time.monotonic_ns()}")
+    shell = AppShell(application(), args, instance, None)
+    qtbot.addWidget(shell.window)
+    shell.start()
+    try:
+        shell.window.setup_panel.folder_chosen.emit(str(codex_home.root))
+        assert shell.store.settings.codex_homes == (str(codex_home.root),)
+        saved = load_settings(paths.config_dir() / "settings.json")
+        assert saved.settings.codex_homes == (str(codex_home.root),)
+        qtbot.waitUntil(lambda: shell.feed.homes == (codex_home.root,), timeout=3000)
+    finally:
+        stop(shell)

@@ -6,13 +6,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from codex_presence_gui.core.dashboard import limit_row
 from codex_presence_gui.core.formatting import (
     Level,
     credits_text,
     format_reset_clock,
     level_of,
-    reading_age_text,
 )
 from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow
 
@@ -49,38 +47,6 @@ def test_reset_clock_today_this_week_and_later() -> None:
     assert format_reset_clock(NOW + 12 * 86400, NOW, UTC) == "8 Dec 14:27"
 
 
-def test_fresh_row() -> None:
-    """A fresh reading shows what is left, the countdown and the local clock."""
-    window = UsageWindow(300, 36.0, NOW + 2 * 3600 + 13 * 60)
-    row = limit_row(window, reading(NOW - 40, window), NOW, UTC)
-    assert (row.label, row.percent_text, row.level) == ("5h", "64% left", Level.GOOD)
-    assert row.reset_text == "resets in 2h 13m · 16:40"
-    assert not row.stale
-    assert reading_age_text(reading(NOW - 40, window), NOW) == "updated 40 s ago"
-
-
-def test_stale_row() -> None:
-    """After 15 minutes the reading is stale and says so."""
-    window = UsageWindow(10080, 82.0, NOW + 3 * 86400)
-    limits = reading(NOW - 20 * 60, window)
-    row = limit_row(window, limits, NOW, UTC)
-    assert row.stale
-    assert (row.label, row.percent_text, row.level) == ("Weekly", "18% left", Level.LOW)
-    assert reading_age_text(limits, NOW) == (
-        "updated 20 min ago · may be out of date until your next Codex turn"
-    )
-
-
-def test_past_reset_row() -> None:
-    """Once the reset time passes, the old percentage is not shown as current."""
-    window = UsageWindow(300, 90.0, NOW - 60)
-    row = limit_row(window, reading(NOW - 3 * 3600, window), NOW, UTC)
-    assert row.past_reset
-    assert row.remaining is None
-    assert row.percent_text == "reset"
-    assert row.reset_text == "reset at 14:26 — likely full, confirmed on your next turn"
-
-
 def test_credits() -> None:
     """Credits show when there are some; nothing otherwise."""
     window = UsageWindow(300, 1.0, None)
@@ -93,7 +59,6 @@ def test_credits() -> None:
     )
     assert credits_text(reading(NOW, window, credits=Credits(False, False, "0"))) is None
     assert credits_text(reading(NOW, window)) is None
-    assert limit_row(window, reading(NOW, window), NOW, UTC).reset_text == "reset time not reported"
 
 
 @pytest.mark.parametrize(

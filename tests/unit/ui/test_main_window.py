@@ -31,8 +31,8 @@ def test_loading_state_before_the_first_read(qtbot: QtBot) -> None:
     window.show()
     assert window.limits.message.text() == "Reading your Codex logs…"
     assert window.card.message.text() == "Reading your Codex logs…"
-    assert window.feed_status.text() == "Loading…"
-    assert window.discord_status.text() == "Discord: off"
+    assert window.feed_status.full_text == "Loading…"
+    assert window.discord_status.full_text == "Discord: off"
 
 
 def test_empty_states(qtbot: QtBot) -> None:
@@ -40,16 +40,23 @@ def test_empty_states(qtbot: QtBot) -> None:
     window = make_window(qtbot)
     home = Path("/home/dev/.codex")
     window.show_dashboard(dashboard(homes=(home,), missing=(home,)))
-    assert "Codex's folder was not found (looked in /home/dev/.codex)" in window.card.message.text()
-    assert "--codex-home DIR" in window.card.message.text()
-    assert "not found" in window.limits.message.text()
+    # One panel, for people who double-clicked the app: no command-line advice, no backticks.
+    assert window.setup_panel.isVisibleTo(window)
+    assert "looked in /home/dev/.codex" in window.setup_panel.body.text()
+    assert window.setup_panel.choose.text() == "Choose Codex folder…"
+    for widget in (window.limits, window.card, window.table):
+        assert not widget.isVisibleTo(window)
+    assert "--codex-home" not in window.setup_panel.body.text()
+    assert "`" not in window.setup_panel.body.text()
     window.show_dashboard(
         dashboard(warnings=("cannot read /x/rollout-a.jsonl: Permission denied",))
     )
-    assert "Start `codex` in a terminal" in window.card.message.text()
+    assert not window.setup_panel.isVisibleTo(window)
+    assert "Start Codex in a terminal" in window.card.message.text()
+    assert not window.table.isVisibleTo(window)  # nothing to list: no empty table
     assert "No limit reading yet" in window.limits.message.text()
     assert window.problems.isVisibleTo(window)
-    assert window.problems.text() == "⚠ 1 problem reading logs"
+    assert window.problems.full_text == "⚠ 1 problem reading logs"
     assert "Permission denied" in window.problems.toolTip()
 
 
@@ -71,20 +78,27 @@ def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
     window.show_dashboard(dashboard((session("shop"),), limit=limits()))
     five, weekly = window.limits.bars
     assert (five.label.text(), five.percent.text()) == ("5h", "64% left")
-    assert five.reset.text().startswith("resets in 2h 13m · ")
+    assert five.status.text().startswith("resets in 2h 13m (")
     assert five.bar.value() == 640
     assert weekly.percent.text() == "18% left"
+    # The percentage is coloured by its level, not the plain text colour.
+    assert five.percent.palette().color(
+        five.percent.foregroundRole()
+    ) != weekly.percent.palette().color(weekly.percent.foregroundRole())
     assert window.limits.age.text() == "updated 40 s ago"
+    assert not window.limits.stale.isVisibleTo(window)
     assert "Reading from session shop" in window.limits.toolTip()
     window.show_dashboard(dashboard((session("shop"),), limit=limits(observed=NOW - 1200)))
-    assert window.limits.age.text().endswith("may be out of date until your next Codex turn")
+    assert window.limits.stale.isVisibleTo(window)
+    assert window.limits.stale.text().endswith("may be out of date until your next Codex turn.")
     assert window.limits.bars[0].row is not None
-    assert window.limits.bars[0].row.stale
+    assert window.limits.bars[0].row.dimmed
+    assert window.limits.bars[0].percent.text() == "64% left"  # the value is kept
     window.show_dashboard(dashboard((session("shop"),), limit=limits(resets_in=-60)))
     five = window.limits.bars[0]
-    assert five.percent.text() == "reset"
-    assert five.reset.text().endswith("— likely full, confirmed on your next turn")
-    assert five.bar.value() == 0
+    assert five.percent.text() == "~100% left"
+    assert five.status.text().endswith("confirmed on your next turn")
+    assert five.bar.value() == 1000  # full, dimmed: not an empty bar
 
 
 def test_active_session_card_and_table(qtbot: QtBot) -> None:
@@ -92,9 +106,13 @@ def test_active_session_card_and_table(qtbot: QtBot) -> None:
     window = make_window(qtbot)
     window.show_dashboard(dashboard((session("shop"), session("docs", age=60)), limit=limits()))
     assert window.card.title.text() == "shop"
-    assert [label.text() for label in window.card.numbers] == ["26.4K", "26.4K", "52.4K"]
+    assert window.card.total.text() == "52.4K"  # the session total in large type
+    # This update and last response are equal here: said once, smaller.
+    number, caption = window.card.figures[0]
+    assert (number.text(), caption.text()) == ("26.4K", "this update = last response")
+    assert not window.card.figures[1][0].isVisibleTo(window)
     assert window.model.rowCount() == 2
-    assert window.feed_status.text() == "2 active sessions"
+    assert window.feed_status.full_text == "2 active sessions"
     top = window.proxy.index(0, Column.PROJECT).data()
     assert top == "shop (main)"
 
@@ -107,11 +125,12 @@ def test_compact_layout_follows_the_window_size(qtbot: QtBot) -> None:
     window.resize(900, 700)
     qtbot.waitUntil(lambda: not window.compact)
     assert window.table.isVisible()
-    window.resize(340, 600)
+    window.resize(260, 600)
     qtbot.waitUntil(lambda: window.compact)
     assert not window.table.isVisible()
-    assert window.card.compact_tokens.isVisible()
-    assert window.card.compact_tokens.text() == "26.4K | 26.4K | 52.4K tokens"
+    assert window.card.compact_total.isVisible()
+    assert window.card.compact_total.full_text == "52.4K tokens in this session"
+    assert window.card.compact_others.text() == "this update = last response 26.4K"
     window.set_layout_mode(LayoutMode.FULL)
     assert not window.compact
     window.resize(900, 700)
@@ -199,9 +218,11 @@ def test_pace_chart_shares_and_notes(codex_home: CodexHome, qtbot: QtBot) -> Non
     assert five.chart.data is not None
     assert five.chart.data.projection  # the pace ahead is drawn
     image = five.chart.grab().toImage()
-    # Two hours into five: the used area is filled at a third of the width, not at the end.
-    assert image.pixelColor(image.width() // 3, image.height() - 4) != image.pixelColor(2, 2)
-    assert image.pixelColor(image.width() - 8, image.height() - 4) == image.pixelColor(2, 2)
+    # Two hours into five: what was left is filled up to a third of the width, nothing after
+    # now (the track shows through).
+    track = image.pixelColor(image.width() - 8, 5)
+    assert image.pixelColor(image.width() // 3, image.height() - 4) != track
+    assert image.pixelColor(image.width() - 8, image.height() - 4) == track
     assert window.limits.notes.isVisibleTo(window)
     assert "used rose 6 % without local activity since" in window.limits.notes.text()
     cells = {

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon
+from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
+from codex_presence_gui.ui.main_window import MainWindow
 from codex_presence_gui.ui.notifier import Channel, Notifier, system_command
 
 
@@ -40,7 +41,7 @@ class VisibleTray(QSystemTrayIcon):
 
 
 def test_the_tray_first(qtbot: QtBot) -> None:
-    window = QMainWindow()
+    window = MainWindow()
     qtbot.addWidget(window)
     tray = VisibleTray()
     started: list[list[str]] = []
@@ -51,7 +52,7 @@ def test_the_tray_first(qtbot: QtBot) -> None:
 
 
 def test_the_system_notifier_without_a_tray(qtbot: QtBot) -> None:
-    window = QMainWindow()
+    window = MainWindow()
     qtbot.addWidget(window)
     started: list[list[str]] = []
     notifier = Notifier(
@@ -65,8 +66,15 @@ def test_the_system_notifier_without_a_tray(qtbot: QtBot) -> None:
 
 
 def test_the_window_when_nothing_else_works(qtbot: QtBot) -> None:
-    window = QMainWindow()
+    window = MainWindow()
     qtbot.addWidget(window)
     notifier = Notifier(window, None, command=lambda title, body: None)
     assert notifier.notify("Codex: less than 10 %", "Body") is Channel.WINDOW
-    assert window.statusBar().currentMessage() == "Codex: less than 10 %: Body"
+    # A notice in the window, whole, until dismissed (a status-bar message was cut and went).
+    assert window.info_bar.texts() == ["Codex: less than 10 %: Body"]
+    assert window.info_bar.isVisibleTo(window)
+    notifier.notify("Codex: less than 10 %", "Body again")
+    assert window.info_bar.texts() == ["Codex: less than 10 %: Body again"]
+    window.info_bar.notices[0].close_button.click()
+    assert window.info_bar.texts() == []
+    assert not window.info_bar.isVisibleTo(window)

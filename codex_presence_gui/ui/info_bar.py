@@ -1,0 +1,109 @@
+"""Notices inside the window (a threshold crossed, a problem, a settings file kept aside): they
+stay, in full, until the user dismisses them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QToolButton, QVBoxLayout, QWidget
+
+from codex_presence_gui.core.formatting import Level
+from codex_presence_gui.ui.labels import wrapped_label
+from codex_presence_gui.ui.theme import blend, level_color
+
+#: More notices than this and the oldest goes: the window must keep room for the numbers.
+MAX_NOTICES = 3
+
+
+class Notice(QFrame):
+    """One notice: a coloured strip, its text, and a dismiss button."""
+
+    dismissed = Signal(str)
+
+    def __init__(self, key: str, text: str, level: Level, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.level = level
+        self.setObjectName("notice")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAutoFillBackground(True)
+        self.label = wrapped_label(0.95)
+        self.label.setText(text)
+        self.close_button = QToolButton()
+        self.close_button.setText("✕")
+        self.close_button.setToolTip("Dismiss")
+        self.close_button.setAccessibleName("Dismiss this notice")
+        self.close_button.setAutoRaise(True)
+        self.close_button.clicked.connect(lambda: self.dismissed.emit(self.key))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 4, 4, 4)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.close_button)
+        self.setAccessibleName(text)
+        self._style()
+
+    @property
+    def text(self) -> str:
+        """What the notice says."""
+        return self.label.text()
+
+    def set_text(self, text: str) -> None:
+        """Say something new under the same key."""
+        self.label.setText(text)
+        self.setAccessibleName(text)
+
+    def _style(self) -> None:
+        palette = self.palette()
+        parent = self.parentWidget()
+        window = parent.palette() if parent is not None else palette
+        background = window.color(palette.ColorRole.Window)
+        palette.setColor(
+            palette.ColorRole.Window,
+            blend(background, level_color(self.level, window), 0.18),
+        )
+        self.setPalette(palette)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._style()
+        super().changeEvent(event)
+
+
+class InfoBar(QWidget):
+    """A stack of notices at the top of the window; hidden when there are none."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(4)
+        self.notices: list[Notice] = []
+        self.hide()
+
+    def add_notice(self, text: str, level: Level = Level.WARN, key: str | None = None) -> None:
+        """Show ``text`` until dismissed; a notice with the same key is updated in place."""
+        key = key or text
+        for notice in self.notices:
+            if notice.key == key:
+                notice.set_text(text)
+                return
+        notice = Notice(key, text, level, self)
+        notice.dismissed.connect(self.dismiss)
+        self.notices.append(notice)
+        self._layout.addWidget(notice)
+        while len(self.notices) > MAX_NOTICES:
+            self.dismiss(self.notices[0].key)
+        self.show()
+
+    def dismiss(self, key: str) -> None:
+        """Remove the notice with ``key`` (nothing if there is none)."""
+        for notice in list(self.notices):
+            if notice.key == key:
+                self.notices.remove(notice)
+                self._layout.removeWidget(notice)
+                notice.hide()
+                notice.deleteLater()
+        self.setVisible(bool(self.notices))
+
+    def texts(self) -> list[str]:
+        """What the notices say, oldest first."""
+        return [notice.text for notice in self.notices]

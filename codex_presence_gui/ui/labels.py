@@ -1,0 +1,90 @@
+"""Labels that never cut their text: one line elided with "…" (the whole text in the tooltip),
+or wrapped lines."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from codex_presence_gui.ui.theme import scaled_font
+
+#: How many average characters an elided label still asks for at least.
+MIN_CHARS = 6
+
+
+class ElidedLabel(QLabel):
+    """Plain text on one line, elided (at the end or in the middle) when it does not fit.
+
+    ``text()`` is what is drawn; ``full_text`` is the whole text. When the drawn text is
+    shortened, the tooltip holds the whole text (followed by ``extra_tooltip`` if any).
+    """
+
+    def __init__(
+        self,
+        text: str = "",
+        parent: QWidget | None = None,
+        *,
+        mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
+        min_chars: int = MIN_CHARS,
+    ) -> None:
+        super().__init__(parent)
+        self.full_text = ""
+        self.extra_tooltip = ""
+        self._mode = mode
+        self._min_chars = min_chars
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(False)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.set_full_text(text)
+
+    def set_full_text(self, text: str, tooltip: str = "") -> None:
+        """Show ``text`` (elided to fit); ``tooltip`` is added below the whole text."""
+        # One line: a newline in a log field must not make a second, unplanned row.
+        text = " ".join(text.split("\n"))
+        if text == self.full_text and tooltip == self.extra_tooltip:
+            return
+        self.full_text = text
+        self.extra_tooltip = tooltip
+        self.updateGeometry()
+        self._elide()
+
+    def sizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        margin = 2 * self.margin() + self.contentsMargins().left() + self.contentsMargins().right()
+        return QSize(
+            metrics.horizontalAdvance(self.full_text) + margin + 2,
+            super().sizeHint().height(),
+        )
+
+    def minimumSizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        margin = 2 * self.margin() + self.contentsMargins().left() + self.contentsMargins().right()
+        width = min(
+            metrics.horizontalAdvance(self.full_text) + 2,
+            metrics.averageCharWidth() * self._min_chars,
+        )
+        return QSize(width + margin, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width() - 2 * self.margin()
+        shown = self.fontMetrics().elidedText(self.full_text, self._mode, max(width, 0))
+        if shown != self.text():
+            super().setText(shown)
+        tips = [self.full_text] if shown != self.full_text else []
+        if self.extra_tooltip:
+            tips.append(self.extra_tooltip)
+        self.setToolTip("\n".join(tips))
+
+
+def wrapped_label(factor: float = 0.9) -> QLabel:
+    """A plain-text line that wraps instead of being cut (``factor``: its font size)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setFont(scaled_font(label, factor))
+    return label

@@ -1,0 +1,99 @@
+"""What the active-session card shows, as plain frozen data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from codex_presence_gui.core.dashboard import Dashboard, SessionShare, session_shares
+from codex_presence_gui.core.formatting import format_count, format_tokens_compact, share_text
+from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
+
+NO_SESSION_MESSAGE = (
+    "No Codex session is running right now. Start Codex in a terminal or in your editor "
+    "and it shows up here."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenFigure:
+    """One token number with its caption and its exact value for the tooltip."""
+
+    caption: str
+    text: str
+    tooltip: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """The card: a session, or a sentence (``message``) when there is none to show."""
+
+    message: str | None = None
+    project: str = ""
+    branch: str = ""  # ``on main``
+    activity_kind: ActivityKind | None = None
+    activity_text: str = ""
+    details: str = ""  # model · surface · context · share
+    total: TokenFigure | None = None  # in large type
+    others: tuple[TokenFigure, ...] = ()  # this update and last response, folded when equal
+    compact_tokens: str = ""  # one line for the compact layout
+    spoken: str = ""
+
+
+def _figure(caption: str, value: int | None) -> TokenFigure:
+    exact = f"{format_count(value)} tokens" if value is not None else "not reported yet"
+    return TokenFigure(caption, format_tokens_compact(value), f"{caption}: {exact}")
+
+
+def card_view(snapshot: CodexSessionSnapshot, shares: Sequence[SessionShare] = ()) -> CardView:
+    """The card of one session."""
+    activity = snapshot.activity
+    activity_text = activity.text if activity else "No activity yet"
+    if snapshot.pending_calls > 1:
+        activity_text += f" (+{snapshot.pending_calls - 1} more)"
+    parts = [snapshot.model or "model unknown", snapshot.surface]
+    if snapshot.context is not None:
+        parts.append(f"context {snapshot.context.left_percent}% left")
+    if shares:
+        parts.append(share_text(shares[0]))
+    delta, last = snapshot.session_delta_tokens, snapshot.last_turn_tokens
+    total = _figure("session total", snapshot.session_total_tokens)
+    if delta == last:
+        # Most updates are one response: say the number once.
+        others: tuple[TokenFigure, ...] = (_figure("this update = last response", last),)
+    else:
+        others = (_figure("this update", delta), _figure("last response", last))
+    compact = f"{total.text} tokens in this session · " + " · ".join(
+        f"{figure.caption} {figure.text}" for figure in others
+    )
+    spoken = (
+        f"Active session {snapshot.project}: {activity_text}, {' · '.join(parts)}. Tokens: "
+        + ", ".join(f"{f.caption} {f.text}" for f in (total, *others))
+    )
+    return CardView(
+        project=snapshot.project,
+        branch=f"on {snapshot.git_branch}" if snapshot.git_branch else "",
+        activity_kind=activity.kind if activity else None,
+        activity_text=activity_text,
+        details=" · ".join(parts),
+        total=total,
+        others=others,
+        compact_tokens=compact,
+        spoken=spoken,
+    )
+
+
+def home_text(path: Path) -> str:
+    """A home folder as people write it (``~/.codex``)."""
+    try:
+        return "~/" + path.relative_to(Path.home()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def dashboard_card(dashboard: Dashboard) -> CardView:
+    """The card for one refresh: the active session, or why there is none."""
+    if dashboard.active is None:
+        return CardView(message=NO_SESSION_MESSAGE)
+    return card_view(dashboard.active, session_shares(dashboard, dashboard.active.session_id))

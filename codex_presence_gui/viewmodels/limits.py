@@ -1,0 +1,233 @@
+"""What the limits panel shows, as plain frozen data: one row per window, in every state."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import NamedTuple
+
+from codex_presence_gui.core.dashboard import Dashboard, insight_notes
+from codex_presence_gui.core.formatting import (
+    Level,
+    credits_text,
+    format_age,
+    format_countdown,
+    format_percent_left,
+    format_reset_clock,
+    level_of,
+    local_time,
+    pace_text,
+    reading_age_text,
+    stale_text,
+)
+from codex_presence_gui.core.insights import PaceState, WindowInsight
+from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+
+
+class RowState(enum.Enum):
+    """What a window's reading means now."""
+
+    CURRENT = "current"  # a reading of the window in force
+    REACHED = "reached"  # nothing left until the reset
+    PAST_RESET = "past_reset"  # the reset time passed since the reading: most likely full again
+
+
+class Spark(NamedTuple):
+    """A window's use over its span, for the small chart beside its bar.
+
+    ``steps`` go from the first reading through every rise to now, as percent *used*; the
+    chart draws what is left (100 − used), as the bar does. ``origin`` is the window's start
+    (0 % used) when known, joined to the first reading by a straight line because what
+    happened between them was not seen. ``projection`` continues at the current pace to the
+    reset or to 100 % used, whichever comes first. ``assumed`` marks a window that began after
+    the reading (past its reset): nothing of it was seen yet.
+    """
+
+    start: float
+    end: float  # the reset (or now, when the reset time is unknown)
+    now: float
+    origin: tuple[float, float] | None
+    steps: tuple[tuple[float, float], ...]
+    projection: tuple[tuple[float, float], ...]
+    assumed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LimitRowView:
+    """One window's row: the bar, the number, the status line and the pace line."""
+
+    label: str  # ``5h``, ``Weekly``
+    state: RowState
+    percent_text: str  # ``64% left``, ``~100% left``
+    level: Level
+    left_fraction: float  # of the bar, 0..1
+    dimmed: bool  # stale or past its reset: the value is kept, quieter
+    status_text: str  # the reset, or ``Limit reached — …``, or the new window's note
+    emphasis: bool  # the status line is the main news (limit reached): bold, coloured
+    pace_text: str
+    pace_warning: bool  # the pace runs out before the reset
+    spoken: str  # for screen readers
+    chart: Spark | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LimitGroupView:
+    """A bucket's rows under its heading (None for the account's own limits)."""
+
+    heading: str | None
+    rows: tuple[LimitRowView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LimitsView:
+    """Everything the limits panel shows for one refresh."""
+
+    message: str | None = None  # instead of bars: why there are none
+    age_text: str = ""
+    stale_text: str = ""  # a stale reading says so on its own line
+    groups: tuple[LimitGroupView, ...] = ()
+    credits_text: str = ""
+    notes: tuple[str, ...] = ()
+    tooltip: str = ""
+
+
+NO_READING_MESSAGE = (
+    "No limit reading yet. Codex records your limits with every reply: "
+    "start a turn in Codex and they appear here."
+)
+LOADING_MESSAGE = "Reading your Codex logs…"
+
+
+def limit_row(
+    window: UsageWindow,
+    limits: LimitSnapshot,
+    now: float,
+    zone: tzinfo | None = None,
+    insight: WindowInsight | None = None,
+) -> LimitRowView:
+    """The row of one window as of ``now``."""
+    stale = limits.is_stale(now)
+    chart = spark(insight, now) if insight is not None else None
+    if window.resets_at is not None and window.is_past_reset(now):
+        since = format_reset_clock(window.resets_at, now, zone)
+        status = f"new window since {since}, confirmed on your next turn"
+        return LimitRowView(
+            label=window.label,
+            state=RowState.PAST_RESET,
+            percent_text="~100% left",
+            level=Level.GOOD,
+            left_fraction=1.0,
+            dimmed=True,
+            status_text=status,
+            emphasis=False,
+            pace_text="",
+            pace_warning=False,
+            spoken=f"{window.label} limit: most likely full again, {status}",
+            chart=new_window_spark(window, now),
+        )
+    remaining = window.remaining_percent
+    percent = format_percent_left(remaining)
+    reached = percent == "0% left"
+    if window.resets_at is None:
+        reset = "reset time not reported"
+    else:
+        countdown = format_countdown(window.seconds_until_reset(now))
+        reset = f"resets in {countdown} ({format_reset_clock(window.resets_at, now, zone)})"
+    status = f"Limit reached — {reset}" if reached else reset
+    pace = pace_text(insight, now, zone) if insight is not None else ""
+    if reached or insight is None or insight.pace.state is PaceState.REACHED:
+        pace = ""  # the status line says it already
+    spoken = f"{window.label} limit: {percent}, {status}" + (f", {pace}" if pace else "")
+    if stale:
+        spoken += f", reading from {format_age(now - limits.observed_at)}"
+    return LimitRowView(
+        label=window.label,
+        state=RowState.REACHED if reached else RowState.CURRENT,
+        percent_text=percent,
+        level=level_of(remaining),
+        left_fraction=remaining / 100,
+        dimmed=stale,
+        status_text=status,
+        emphasis=reached,
+        pace_text=pace,
+        pace_warning=insight is not None and insight.pace.state is PaceState.RUNS_OUT,
+        spoken=spoken,
+        chart=chart,
+    )
+
+
+def spark(insight: WindowInsight, now: float) -> Spark | None:
+    """The chart of one window's current period, or None without readings."""
+    current = insight.current
+    if current is None:
+        return None
+    length = insight.length_s
+    end = current.resets_at if current.resets_at is not None else now
+    start = current.start
+    if start is None:
+        start = end - length if length else current.points[0].at
+    if end <= start:
+        return None
+    clock = min(now, end)
+    steps = [(point.at, point.used) for point in current.points if start <= point.at <= clock]
+    if not steps:
+        return None
+    steps.append((clock, steps[-1][1]))
+    origin = (start, 0.0) if current.start is not None else None
+    projection: tuple[tuple[float, float], ...] = ()
+    rate = insight.pace.rate_per_hour
+    if rate and clock < end:
+        used = steps[-1][1]
+        stop = min(end, clock + (100 - used) / rate * 3600)
+        projection = ((clock, used), (stop, min(100.0, used + rate * (stop - clock) / 3600)))
+    return Spark(start, end, clock, origin, tuple(steps), projection)
+
+
+def new_window_spark(window: UsageWindow, now: float) -> Spark | None:
+    """The chart of the window that began at the old reading's reset: full, nothing seen yet."""
+    if window.resets_at is None or not window.window_minutes or window.window_minutes <= 0:
+        return None
+    start = window.resets_at
+    length = window.window_minutes * 60.0
+    # Windows that passed several resets since: start at the latest reset before now.
+    if now - start >= length:
+        start += (now - start) // length * length
+    end = start + length
+    return Spark(start, end, now, None, ((start, 0.0), (now, 0.0)), (), assumed=True)
+
+
+def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> LimitsView:
+    """The panel for one refresh: the bars, or a sentence saying why there are none."""
+    if dashboard is None:
+        return LimitsView(message=LOADING_MESSAGE)
+    limits = dashboard.limits
+    if dashboard.no_home:
+        return LimitsView(message="No limits to show: Codex's folder was not found.")
+    if limits is None:
+        return LimitsView(message=NO_READING_MESSAGE)
+    now = dashboard.generated_at
+    groups = []
+    for bucket in dashboard.buckets:
+        rows = tuple(
+            limit_row(window, bucket, now, zone, dashboard.insight(bucket, window))
+            for window in bucket.windows
+        )
+        heading = None if bucket is limits else f"{bucket.display_name} limits"
+        groups.append(LimitGroupView(heading, rows))
+    tooltip = ""
+    source = dashboard.limits_source
+    if source is not None:
+        when = local_time(limits.observed_at, zone).strftime("%H:%M:%S on %Y-%m-%d")
+        plan = f" · plan: {limits.plan_type}" if limits.plan_type else ""
+        tooltip = (
+            f"Reading from session {source.project} ({source.session_id})\ntaken at {when}{plan}"
+        )
+    return LimitsView(
+        age_text=reading_age_text(limits, now),
+        stale_text=stale_text(limits, now),
+        groups=tuple(groups),
+        credits_text=credits_text(limits) or "",
+        notes=insight_notes(dashboard, zone),
+        tooltip=tooltip,
+    )

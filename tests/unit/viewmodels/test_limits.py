@@ -1,0 +1,163 @@
+"""The limits panel's rows in every state, as plain data (no widgets needed)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from codex_presence_gui.core.dashboard import Dashboard
+from codex_presence_gui.core.formatting import Level, reading_age_text, stale_text
+from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow
+from codex_presence_gui.viewmodels.limits import (
+    NO_READING_MESSAGE,
+    RowState,
+    limit_row,
+    limits_view,
+    new_window_spark,
+)
+
+UTC = timezone.utc
+NOW = datetime(2026, 11, 26, 14, 27, tzinfo=UTC).timestamp()  # a Thursday
+
+
+def reading(
+    observed: float, *windows: UsageWindow, credits: Credits | None = None, limit_id: str = "codex"
+) -> LimitSnapshot:
+    return LimitSnapshot(limit_id, None, "plus", observed, windows, credits)
+
+
+def board(*buckets: LimitSnapshot, homes: tuple[Path, ...] = (Path("/h"),)) -> Dashboard:
+    return Dashboard(
+        generated_at=NOW,
+        homes=homes,
+        missing_homes=(),
+        sessions=(),
+        active=None,
+        limits=buckets[0] if buckets else None,
+        limits_source=None,
+        other_limits=buckets[1:],
+        warnings=(),
+        sessions_read=0,
+    )
+
+
+def test_fresh_row() -> None:
+    """A fresh reading shows what is left, coloured by level, the countdown and the clock."""
+    window = UsageWindow(300, 36.0, NOW + 2 * 3600 + 13 * 60)
+    row = limit_row(window, reading(NOW - 40, window), NOW, UTC)
+    assert (row.label, row.percent_text, row.level) == ("5h", "64% left", Level.GOOD)
+    assert row.state is RowState.CURRENT
+    assert row.status_text == "resets in 2h 13m (16:40)"
+    assert not row.dimmed
+    assert not row.emphasis
+    assert row.left_fraction == 0.64
+    assert reading_age_text(reading(NOW - 40, window), NOW) == "updated 40 s ago"
+
+
+def test_stale_row_keeps_its_value_dimmed() -> None:
+    """After 15 minutes the value stays, quieter, and the panel says how old it is."""
+    window = UsageWindow(10080, 82.0, NOW + 3 * 86400)
+    limits = reading(NOW - 35 * 60, window)
+    row = limit_row(window, limits, NOW, UTC)
+    assert row.dimmed
+    assert (row.label, row.percent_text, row.level) == ("Weekly", "18% left", Level.LOW)
+    assert "35 min ago" in row.spoken
+    assert stale_text(limits, NOW) == (
+        "From 35 min ago: may be out of date until your next Codex turn."
+    )
+    assert limits_view(board(limits)).stale_text == stale_text(limits, NOW)
+
+
+def test_limit_reached_is_the_loudest_row() -> None:
+    """Nothing left: the status line is the news, bold and coloured, with the reset."""
+    window = UsageWindow(300, 100.0, NOW + 3600 + 59 * 60)
+    row = limit_row(window, reading(NOW - 60, window), NOW, UTC)
+    assert row.state is RowState.REACHED
+    assert row.percent_text == "0% left"
+    assert row.level is Level.LOW
+    assert row.emphasis
+    assert row.status_text == "Limit reached — resets in 1h 59m (16:26)"
+
+
+def test_below_ten_percent_is_low() -> None:
+    """A nearly used-up window is red and still says its reset."""
+    window = UsageWindow(300, 93.0, NOW + 600)
+    row = limit_row(window, reading(NOW - 60, window), NOW, UTC)
+    assert (row.percent_text, row.level, row.emphasis) == ("7% left", Level.LOW, False)
+
+
+def test_past_reset_reads_as_full_not_empty() -> None:
+    """Past its reset the window is most likely full: a dimmed full bar, and a chart that
+    starts the new window."""
+    window = UsageWindow(300, 90.0, NOW - 60)
+    row = limit_row(window, reading(NOW - 3 * 3600, window), NOW, UTC)
+    assert row.state is RowState.PAST_RESET
+    assert row.percent_text == "~100% left"
+    assert row.left_fraction == 1.0
+    assert row.dimmed
+    assert row.status_text == "new window since 14:26, confirmed on your next turn"
+    assert row.chart is not None
+    assert row.chart.assumed
+    assert row.chart.start == NOW - 60
+    assert row.chart.end == NOW - 60 + 5 * 3600
+
+
+def test_new_window_after_several_resets() -> None:
+    """A reading days old: the chart starts at the latest reset before now."""
+    window = UsageWindow(300, 50.0, NOW - 12 * 3600)
+    chart = new_window_spark(window, NOW)
+    assert chart is not None
+    assert chart.start <= NOW < chart.end
+    assert chart.end - chart.start == 5 * 3600
+
+
+def test_unknown_reset() -> None:
+    """A window without a reset time says so."""
+    window = UsageWindow(300, 10.0, None)
+    row = limit_row(window, reading(NOW, window), NOW, UTC)
+    assert row.status_text == "reset time not reported"
+
+
+def test_panel_with_a_model_bucket_and_credits() -> None:
+    """The account's rows first, then each model bucket under its heading; credits with the
+    account, exact."""
+    account = reading(
+        NOW - 30,
+        UsageWindow(300, 10.0, NOW + 3600),
+        UsageWindow(10080, 20.0, NOW + 86400),
+        credits=Credits(True, False, "12.25"),
+    )
+    model = LimitSnapshot(
+        "codex_other", "GPT-5.3-Codex-Spark", None, NOW - 30, (UsageWindow(300, 50, NOW + 60),)
+    )
+    view = limits_view(board(account, model))
+    assert [g.heading for g in view.groups] == [None, "GPT-5.3-Codex-Spark limits"]
+    assert [len(g.rows) for g in view.groups] == [2, 1]
+    assert view.credits_text == "12.25 credits"
+    assert view.message is None
+
+
+def test_weekly_only_account() -> None:
+    """An account with only the weekly window shows one row."""
+    limits = reading(NOW - 30, UsageWindow(10080, 40.0, NOW + 86400, slot="primary"))
+    view = limits_view(board(limits))
+    assert [row.label for row in view.groups[0].rows] == ["Weekly"]
+
+
+def test_no_reading_and_no_folder_say_why() -> None:
+    """Without a reading the panel is a sentence; without Codex's folder too."""
+    assert limits_view(board()).message == NO_READING_MESSAGE
+    missing = Dashboard(
+        generated_at=NOW,
+        homes=(Path("/nowhere"),),
+        missing_homes=(Path("/nowhere"),),
+        sessions=(),
+        active=None,
+        limits=None,
+        limits_source=None,
+        other_limits=(),
+        warnings=(),
+        sessions_read=0,
+    )
+    assert "not found" in (limits_view(missing).message or "")
+    assert limits_view(None).message is not None
