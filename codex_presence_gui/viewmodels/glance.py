@@ -60,6 +60,8 @@ class Glance:
         limiting: the window with the least left (None without a reading).
         stale: the reading is older than 15 minutes.
         age: ``35 min ago``: how old the reading is (empty without one).
+        waiting: ``No limit reading yet`` (or that the logs are being read) without a reading;
+            empty with one.
     """
 
     windows: tuple[WindowGlance, ...]
@@ -68,6 +70,7 @@ class Glance:
     age: str
     tooltip: str
     title: str
+    waiting: str = ""
 
 
 def window_mark(window: UsageWindow) -> str:
@@ -146,8 +149,8 @@ def glance(
     """The glance of a dashboard's account limits at ``now`` (default: when it was built)."""
     limits = dashboard.limits if dashboard is not None else None
     if dashboard is None or limits is None or not limits.windows:
-        waiting = "reading Codex logs…" if dashboard is None else "no limit reading yet"
-        return Glance((), None, False, "", f"{APP_NAME}: {waiting}", APP_NAME)
+        waiting = "Reading Codex logs…" if dashboard is None else "No limit reading yet"
+        return Glance((), None, False, "", f"{APP_NAME}: {waiting}", APP_NAME, waiting)
     at = dashboard.generated_at if now is None else now
     windows = tuple(window_glance(w, limits, at, zone) for w in limits.windows)
     stale = limits.is_stale(at)

@@ -31,7 +31,7 @@ def test_fresh_reading() -> None:
     assert week.line == "Weekly: 29 % left · resets Mon 08:00"
     assert (five.stale, five.past_reset, five.reached, five.tentative) == (False,) * 4
     assert view.limiting == week
-    assert not view.stale
+    assert (view.stale, view.waiting) == (False, "")
     assert view.tooltip.splitlines() == [
         "Codex Presence",
         "5h: 64 % left · resets 10:13",
@@ -129,14 +129,15 @@ def test_ties_go_to_the_first_window() -> None:
 
 def test_no_reading() -> None:
     """Before the first refresh, and without any limit reading: the app's name alone."""
-    for board, tip in (
-        (None, "Codex Presence: reading Codex logs…"),
-        (dashboard((session("a"),)), "Codex Presence: no limit reading yet"),
-        (dashboard((session("a"),), limit=bucket()), "Codex Presence: no limit reading yet"),
+    for board, waiting in (
+        (None, "Reading Codex logs…"),
+        (dashboard((session("a"),)), "No limit reading yet"),
+        (dashboard((session("a"),), limit=bucket()), "No limit reading yet"),
     ):
         view = glance(board)
         assert (view.windows, view.limiting, view.stale, view.age) == ((), None, False, "")
-        assert view.tooltip == tip
+        assert view.waiting == waiting
+        assert view.tooltip == f"Codex Presence: {waiting}"
         assert view.title == "Codex Presence"
         assert window_title(board) == "Codex Presence"
 
