@@ -28,8 +28,8 @@ from codex_presence_gui.viewmodels.glance import Glance, glance
 
 _SIZES = (16, 20, 22, 24, 32, 40, 48, 64)
 
-#: Below this size the mark is left out: at 16–20 px it would be 5 px tall and unreadable, and
-#: the number is what matters most (the tooltip and the menu name the window).
+#: Below this size the mark is left out: at 16–20 px it would be about 4 px tall and unreadable,
+#: and the number matters most (the tooltip and the menu name the window). From 22 px it reads.
 MARK_MIN_SIZE = 22
 
 
@@ -66,7 +66,7 @@ def _color(level: Level) -> QColor:
 
 def _fitted_font(text: str, box: QRectF, *, bold: bool) -> QFont:
     """The largest whole pixel size at which ``text`` fits ``box``: its ink across, a digit's
-    height (or its own, if taller) up, so a dash or a one-digit number is no bigger than 64."""
+    height (or its own, if taller) up, so a dash or a ``0`` stands as tall as ``64``, no taller."""
     font = QFont()
     font.setBold(bold)
     # Slightly tighter than the font's own spacing, so 100 gets a larger size at 16 px.
