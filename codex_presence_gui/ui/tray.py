@@ -1,21 +1,48 @@
-"""The tray icon: the most limiting window's remaining percent at a glance, and a small menu."""
+"""The tray icon: the most limiting window's percent left and mark, and a menu with both windows."""
 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
+from typing import NamedTuple
 
-from PySide6.QtCore import QObject, QRectF, Qt
-from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QIcon,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
-from codex_presence_gui import APP_NAME
 from codex_presence_gui.core.dashboard import Dashboard
-from codex_presence_gui.core.formatting import Level, format_reset_clock, level_of
-from codex_presence_gui.core.models import UsageWindow
+from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.ui.theme import level_color
+from codex_presence_gui.viewmodels.glance import Glance, glance
 
-_SIZES = (16, 22, 24, 32, 48, 64)
+_SIZES = (16, 20, 22, 24, 32, 40, 48, 64)
+
+#: Below this size the mark is left out: at 16–20 px it would be about 4 px tall and unreadable,
+#: and the number matters most (the tooltip and the menu name the window). From 22 px it reads.
+MARK_MIN_SIZE = 22
+
+
+class TrayFace(NamedTuple):
+    """What the icon shows: the number (or a dash), the window's mark, colour and style."""
+
+    text: str
+    mark: str
+    level: Level
+    hollow: bool  # the number is not a fresh reading (stale, or a reset has passed)
+
+
+NO_READING = TrayFace("–", "", Level.UNKNOWN, hollow=False)
 
 
 def tray_available() -> bool:
@@ -23,70 +50,116 @@ def tray_available() -> bool:
     return bool(QSystemTrayIcon.isSystemTrayAvailable())
 
 
-def most_limiting(dashboard: Dashboard | None) -> UsageWindow | None:
-    """The current window with the least capacity left (stale or reset readings excluded)."""
-    if dashboard is None or dashboard.limits is None:
-        return None
-    now = dashboard.generated_at
-    if dashboard.limits.is_stale(now):
-        return None
-    current = [w for w in dashboard.limits.windows if not w.is_past_reset(now)]
-    return min(current, key=lambda w: w.remaining_percent, default=None)
+def tray_face(view: Glance) -> TrayFace:
+    """The face of the most limiting window, or the neutral dash without a reading."""
+    window = view.limiting
+    if window is None:
+        return NO_READING
+    return TrayFace(str(window.percent), window.mark, window.level, window.tentative)
 
 
-def tray_pixmap(size: int, remaining: float | None) -> QPixmap:
-    """A rounded square in the level's colour with the percent left (or a dash)."""
+def _color(level: Level) -> QColor:
+    # The darker (light-theme) variants: white reads on them, and they read on light and dark
+    # task bars alike when drawn as the outline and text of a hollow icon.
+    return level_color(level, QPalette(QColor("white")))
+
+
+def _fitted_font(text: str, box: QRectF, *, bold: bool) -> QFont:
+    """The largest whole pixel size at which ``text`` fits ``box``: its ink across, a digit's
+    height (or its own, if taller) up, so a dash or a ``0`` stands as tall as ``64``, no taller."""
+    font = QFont()
+    font.setBold(bold)
+    # Slightly tighter than the font's own spacing, so 100 gets a larger size at 16 px.
+    font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 94)
+    size = max(int(box.height() * 1.6), 4)
+    while size > 4:
+        font.setPixelSize(size)
+        metrics = QFontMetricsF(font)
+        ink = metrics.tightBoundingRect(text)
+        height = max(ink.height(), metrics.tightBoundingRect("0").height())
+        if ink.width() <= box.width() and height <= box.height():
+            break
+        size -= 1
+    font.setPixelSize(size)
+    return font
+
+
+def _draw_centered(painter: QPainter, text: str, box: QRectF, *, bold: bool) -> QRectF:
+    """Draw ``text`` as large as fits, its ink centred in ``box``; returns where the ink is."""
+    font = _fitted_font(text, box, bold=bold)
+    ink = QFontMetricsF(font).tightBoundingRect(text)
+    # Whole-pixel origins keep the glyph stems on the pixel grid, so small sizes stay crisp.
+    x = round(box.center().x() - ink.center().x())
+    y = round(box.center().y() - ink.center().y())
+    painter.setFont(font)
+    painter.drawText(QPointF(x, y), text)
+    return ink.translated(x, y)
+
+
+def _outline_width(size: int) -> int:
+    # Whole pixels, drawn on the pixel grid: a crisp 1 px line reads better than a blurred 1.5.
+    return max(1, size // 16)
+
+
+def face_layout(size: int, face: TrayFace) -> tuple[QRectF, QRectF | None]:
+    """The boxes of the number and of the mark (None when the mark is left out) in a square of
+    ``size`` pixels."""
+    # Text may come close to a filled edge, but must keep clear of a hollow icon's outline.
+    pad = _outline_width(size) + 1.0 if face.hollow else max(1.0, size * 0.06)
+    inner = QRectF(pad, pad, size - 2 * pad, size - 2 * pad)
+    if not face.mark or size < MARK_MIN_SIZE:
+        return inner, None
+    gap = max(1.0, size * 0.04)
+    number_h = round(inner.height() * 0.58)
+    number = QRectF(inner.left(), inner.top(), inner.width(), number_h)
+    mark_top = inner.top() + number_h + gap
+    mark = QRectF(inner.left(), mark_top, inner.width(), inner.bottom() - mark_top)
+    return number, mark
+
+
+def paint_face(painter: QPainter, size: int, face: TrayFace) -> QRectF:
+    """Paint ``face`` into a ``size`` square; returns where the number's ink is."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    color = _color(face.level)
+    radius = size * 0.22
+    if face.hollow:
+        width = _outline_width(size)
+        painter.setPen(QPen(color, width))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        half = width / 2
+        painter.drawRoundedRect(QRectF(half, half, size - width, size - width), radius, radius)
+        ink_color = color
+    else:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawRoundedRect(QRectF(0, 0, size, size), radius, radius)
+        ink_color = QColor("white")
+    painter.setPen(ink_color)
+    number_box, mark_box = face_layout(size, face)
+    # A bold dash fitted to the width turns into a block; a regular one still reads as a dash.
+    ink = _draw_centered(painter, face.text, number_box, bold=face != NO_READING)
+    if mark_box is not None:
+        _draw_centered(painter, face.mark, mark_box, bold=True)
+    return ink
+
+
+def tray_pixmap(size: int, face: TrayFace) -> QPixmap:
+    """The icon at one size."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    level = Level.UNKNOWN if remaining is None else level_of(remaining)
-    # The darker variants stay readable on light and dark task bars alike.
-    painter.setBrush(level_color(level, QPalette()))
-    painter.setPen(Qt.PenStyle.NoPen)
-    radius = size * 0.22
-    painter.drawRoundedRect(QRectF(0, 0, size, size), radius, radius)
-    text = "–" if remaining is None else f"{min(round(remaining), 99)}"
-    font = QFont()
-    font.setBold(True)
-    font.setPixelSize(int(size * (0.62 if len(text) < 2 else 0.56)))
-    painter.setFont(font)
-    painter.setPen(QColor("white"))
-    painter.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, text)
+    paint_face(painter, size, face)
     painter.end()
     return pixmap
 
 
-def tray_icon(remaining: float | None) -> QIcon:
-    """The tray icon at every common size."""
+def tray_icon(face: TrayFace) -> QIcon:
+    """The icon at every common size, each drawn for its size rather than scaled."""
     icon = QIcon()
     for size in _SIZES:
-        icon.addPixmap(tray_pixmap(size, remaining))
+        icon.addPixmap(tray_pixmap(size, face))
     return icon
-
-
-def tray_tooltip(dashboard: Dashboard | None) -> str:
-    """Both windows, what is left and when they reset."""
-    if dashboard is None:
-        return f"{APP_NAME}: reading Codex logs…"
-    limits = dashboard.limits
-    if limits is None:
-        return f"{APP_NAME}: no limit reading yet"
-    now = dashboard.generated_at
-    lines = [APP_NAME]
-    for window in limits.windows:
-        if window.resets_at is not None and window.is_past_reset(now):
-            lines.append(f"{window.label}: reset at {format_reset_clock(window.resets_at, now)}")
-            continue
-        when = (
-            f", resets {format_reset_clock(window.resets_at, now)}"
-            if window.resets_at is not None
-            else ""
-        )
-        lines.append(f"{window.label}: {window.remaining_percent:.0f}% left{when}")
-    if limits.is_stale(now):
-        lines.append("(reading older than 15 minutes)")
-    return "\n".join(lines)
 
 
 class Tray(QObject):
@@ -104,8 +177,11 @@ class Tray(QObject):
     ) -> None:
         super().__init__(parent)
         self.window = window
-        self.icon = QSystemTrayIcon(tray_icon(None), self)
-        self.icon.setToolTip(tray_tooltip(None))
+        #: The wall clock, read when the menu opens so its ages and resets are current.
+        self.clock: Callable[[], float] = time.time
+        self._dashboard: Dashboard | None = None
+        self._face = NO_READING
+        self.icon = QSystemTrayIcon(tray_icon(NO_READING), self)
         self.menu = QMenu()
         self.toggle_action = QAction("Show window", self.menu)
         self.toggle_action.triggered.connect(self.toggle_window)
@@ -117,10 +193,18 @@ class Tray(QObject):
             self.menu.addAction(action)
         self.menu.addSeparator()
         self.menu.addAction(quit_action)
+        #: The window lines go above this separator.
+        self._lines_end = self.menu.insertSeparator(self.toggle_action)
+        self.line_actions: list[QAction] = []
         self.menu.aboutToShow.connect(self._refresh_menu)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
-        self._remaining: float | None = -1.0
+        self._show(glance(None))
+
+    @property
+    def face(self) -> TrayFace:
+        """What the icon shows now."""
+        return self._face
 
     def show(self) -> None:
         self.icon.show()
@@ -129,13 +213,9 @@ class Tray(QObject):
         self.icon.hide()
 
     def show_dashboard(self, dashboard: Dashboard) -> None:
-        """Redraw the icon when the most limiting percent changes; refresh the tooltip."""
-        window = most_limiting(dashboard)
-        remaining = None if window is None else round(window.remaining_percent)
-        if remaining != self._remaining:
-            self._remaining = remaining
-            self.icon.setIcon(tray_icon(remaining))
-        self.icon.setToolTip(tray_tooltip(dashboard))
+        """Show a new refresh: icon (redrawn only when its face changes), tooltip, menu lines."""
+        self._dashboard = dashboard
+        self._show(glance(dashboard))
 
     def toggle_window(self) -> None:
         """Show (restored, raised) or hide the window."""
@@ -146,9 +226,36 @@ class Tray(QObject):
         self.window.raise_()
         self.window.activateWindow()
 
+    def _show(self, view: Glance) -> None:
+        face = tray_face(view)
+        if face != self._face:
+            self._face = face
+            self.icon.setIcon(tray_icon(face))
+        self.icon.setToolTip(view.tooltip)
+        self._set_lines(tuple(w.line for w in view.windows) or (view.waiting,))
+
+    def _set_lines(self, lines: tuple[str, ...]) -> None:
+        """One disabled action per line, above the window actions; reused when the count holds."""
+        while len(self.line_actions) > len(lines):
+            action = self.line_actions.pop()
+            self.menu.removeAction(action)
+            action.deleteLater()
+        while len(self.line_actions) < len(lines):
+            action = QAction(self.menu)
+            action.setEnabled(False)
+            self.menu.insertAction(self._lines_end, action)
+            self.line_actions.append(action)
+        for action, text in zip(self.line_actions, lines, strict=True):
+            action.setText(text)
+
     def _refresh_menu(self) -> None:
         visible = self.window.isVisible() and not self.window.isMinimized()
         self.toggle_action.setText("Hide window" if visible else "Show window")
+        if self._dashboard is not None:
+            # The last refresh may be seconds old: ages and passed resets are taken at the
+            # moment the menu opens (never before the refresh itself).
+            now = max(self.clock(), self._dashboard.generated_at)
+            self._show(glance(self._dashboard, now=now))
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         # On macOS a click opens the menu, as people expect there.

@@ -1,57 +1,211 @@
-"""The tray: icon shows the most limiting window; tooltip lists them; click toggles."""
+"""The tray: the icon shows the most limiting window, the menu lists every window."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction
+import pytest
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QAction, QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from codex_presence_gui.ui.tray import Tray, most_limiting, tray_pixmap, tray_tooltip
+from codex_presence_gui.core.formatting import Level
+from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+from codex_presence_gui.ui.tray import (
+    MARK_MIN_SIZE,
+    NO_READING,
+    Tray,
+    TrayFace,
+    face_layout,
+    paint_face,
+    tray_face,
+    tray_pixmap,
+)
+from codex_presence_gui.viewmodels.glance import glance
 from tests.helpers.snapshots import NOW, dashboard, limits, session
 
+pytestmark = pytest.mark.usefixtures("qapp")
 
-def test_most_limiting_window() -> None:
-    """The window with the least left; nothing when stale or no reading."""
-    board = dashboard((session("a"),), limit=limits((36.0, 82.0)))
-    window = most_limiting(board)
-    assert window is not None
-    assert window.label == "Weekly"
-    assert most_limiting(dashboard((session("a"),), limit=limits(observed=NOW - 3600))) is None
-    assert most_limiting(None) is None
+SIZES = (16, 20, 22, 24, 32, 48, 64)
+FRESH = TrayFace("29", "W", Level.LOW, hollow=False)
+STALE = TrayFace("29", "W", Level.LOW, hollow=True)
+FULL = TrayFace("100", "5h", Level.GOOD, hollow=False)
 
 
-def test_tooltip_lists_windows_and_resets(qtbot: QtBot) -> None:
-    """Both windows with what is left and when they reset."""
-    text = tray_tooltip(dashboard((session("a"),), limit=limits((36.0, 82.0))))
-    lines = text.splitlines()
-    assert lines[0] == "Codex Presence"
-    assert lines[1].startswith("5h: 64% left, resets ")
-    assert lines[2].startswith("Weekly: 18% left, resets ")
-    assert tray_tooltip(None).endswith("reading Codex logs…")
-
-
-def test_icon_is_drawn(qtbot: QtBot) -> None:
-    """A coloured square with the percent, at any size."""
-    for size in (16, 32, 64):
-        pixmap = tray_pixmap(size, 18.0)
-        assert (pixmap.width(), pixmap.height()) == (size, size)
-        assert not pixmap.toImage().isNull()
-
-
-def test_click_toggles_the_window(qtbot: QtBot) -> None:
-    """Show when hidden, hide when shown; the icon follows the dashboard."""
+def make_tray(qtbot: QtBot) -> Tray:
     window = QWidget()
     qtbot.addWidget(window)
-    tray = Tray(
+    return Tray(
         window,
         on_top=QAction("on top"),
         pause_discord=QAction("pause"),
         open_settings=lambda: None,
         quit_app=lambda: None,
     )
+
+
+def ink_of(size: int, face: TrayFace) -> QRectF:
+    pixmap = QPixmap(size, size)
+    painter = QPainter(pixmap)
+    ink = paint_face(painter, size, face)
+    painter.end()
+    return ink
+
+
+def test_face_of_the_most_limiting_window() -> None:
+    """Its percent and mark; hollow when stale or past reset; a dash without a reading."""
+    fresh = glance(dashboard(limit=limits((36.0, 71.0))))
+    assert tray_face(fresh) == TrayFace("29", "W", Level.LOW, hollow=False)
+    stale = glance(dashboard(limit=limits((36.0, 71.0), observed=NOW - 3600)))
+    assert tray_face(stale) == TrayFace("29", "W", Level.LOW, hollow=True)
+    reset = LimitSnapshot("codex", None, None, NOW - 9000, (UsageWindow(300, 80.0, NOW - 60),))
+    assert tray_face(glance(dashboard(limit=reset))) == TrayFace("100", "5h", Level.GOOD, True)
+    assert tray_face(glance(dashboard(limit=limits((0.0, 0.0))))).text == "100"
+    assert tray_face(glance(None)) == NO_READING
+    assert NO_READING.text == "–"
+
+
+def test_icon_is_square_at_every_size() -> None:
+    """Drawn at each size, not scaled."""
+    for size in SIZES:
+        for face in (FRESH, STALE, FULL, NO_READING):
+            pixmap = tray_pixmap(size, face)
+            assert (pixmap.width(), pixmap.height()) == (size, size)
+
+
+def test_stale_icon_is_hollow() -> None:
+    """Inside a stale icon the task bar shows through; a fresh one is filled; both outlined."""
+    for size in (MARK_MIN_SIZE, 32, 48, 64):
+        _number, mark = face_layout(size, FRESH)
+        assert mark is not None
+        # Beside the narrow mark, clear of its ink.
+        x, y = round(size * 0.2), round(mark.center().y())
+        fresh = tray_pixmap(size, FRESH).toImage()
+        stale = tray_pixmap(size, STALE).toImage()
+        assert fresh.pixelColor(x, y).alpha() == 255
+        assert stale.pixelColor(x, y).alpha() == 0
+        assert stale.pixelColor(size // 2, 0).alpha() > 0  # the outline
+    # Without a mark (small sizes), the gap beside the number's ink is transparent too.
+    small = tray_pixmap(16, TrayFace("1", "W", Level.GOOD, hollow=True)).toImage()
+    assert small.pixelColor(3, 8).alpha() == 0
+
+
+def test_the_mark_is_left_out_only_when_too_small() -> None:
+    """Below ``MARK_MIN_SIZE`` the number has the whole icon; from it on, the mark is under it."""
+    assert face_layout(16, FRESH)[1] is None
+    number, mark = face_layout(32, FRESH)
+    assert mark is not None
+    assert number.bottom() < mark.top()
+    assert number.height() > mark.height()
+    assert face_layout(64, NO_READING)[1] is None
+
+
+def white_columns(size: int, face: TrayFace) -> list[int]:
+    image = tray_pixmap(size, face).toImage()
+    return [
+        x
+        for x in range(size)
+        for y in range(size)
+        if (c := image.pixelColor(x, y)).alpha() == 255 and min(c.red(), c.green(), c.blue()) > 200
+    ]
+
+
+def test_100_fits_without_clipping() -> None:
+    """The three digits' ink lies inside the icon, clear of the edges (and of the outline of a
+    hollow icon), and still spans most of its width."""
+    for size in SIZES:
+        ink = ink_of(size, FULL)
+        assert ink.left() >= 1
+        assert ink.right() <= size - 1
+        assert ink.top() >= 1
+        assert ink.bottom() <= size - 1
+        assert ink.width() >= size * 0.6
+        hollow = ink_of(size, FULL._replace(hollow=True))
+        outline = max(1, size // 16)
+        assert hollow.left() >= outline
+        assert hollow.right() <= size - outline
+        # The painted white pixels agree: none at the edge columns.
+        columns = white_columns(size, FULL)
+        assert min(columns) >= 1
+        assert max(columns) <= size - 2
+
+
+def test_menu_starts_with_the_window_lines(qtbot: QtBot) -> None:
+    """One disabled line per window, a separator, then the actions."""
+    tray = make_tray(qtbot)
+    actions = tray.menu.actions()
+    assert actions[0].text() == "Reading Codex logs…"
+    assert not actions[0].isEnabled()
+    assert actions[1].isSeparator()
+    assert actions[2] is tray.toggle_action
+    tray.show_dashboard(dashboard((session("a"),), limit=limits((36.0, 71.0))))
+    actions = tray.menu.actions()
+    assert actions[0].text().startswith("5h: 64 % left · resets ")
+    assert actions[1].text().startswith("Weekly: 29 % left · resets ")
+    assert not actions[0].isEnabled()
+    assert not actions[1].isEnabled()
+    assert actions[2].isSeparator()
+    assert actions[3] is tray.toggle_action
+    weekly = LimitSnapshot("codex", None, None, NOW, (UsageWindow(10080, 12.0, NOW + 3600),))
+    tray.show_dashboard(dashboard(limit=weekly))
+    actions = tray.menu.actions()
+    assert actions[0].text().startswith("Weekly: 88 % left")
+    assert actions[1].isSeparator()
+    assert tray.line_actions == [actions[0]]
+    tray.show_dashboard(dashboard())
+    assert tray.menu.actions()[0].text() == "No limit reading yet"
+
+
+def test_opening_the_menu_brings_the_lines_up_to_date(qtbot: QtBot) -> None:
+    """Ages and passed resets are taken when the menu opens; the icon follows."""
+    tray = make_tray(qtbot)
+    tray.show_dashboard(dashboard(limit=limits((36.0, 71.0))))
+    assert not tray.face.hollow
+    tray.clock = lambda: NOW + 20 * 60
+    tray.menu.aboutToShow.emit()
+    assert tray.line_actions[0].text().endswith(" · as of 20 min ago")
+    assert tray.face == TrayFace("29", "W", Level.LOW, hollow=True)
+    tray.clock = lambda: NOW - 600  # a clock behind the refresh never turns time back
+    tray.menu.aboutToShow.emit()
+    assert not tray.face.hollow
+
+
+def test_icon_is_redrawn_only_when_its_face_changes(qtbot: QtBot) -> None:
+    """The same face keeps the same icon; a new percent draws a new one."""
+    tray = make_tray(qtbot)
+    tray.show_dashboard(dashboard(limit=limits((36.0, 71.0))))
+    key = tray.icon.icon().cacheKey()
+    tray.show_dashboard(dashboard(limit=limits((37.0, 71.2)), now=NOW + 5))
+    assert tray.icon.icon().cacheKey() == key
+    tray.show_dashboard(dashboard(limit=limits((37.0, 72.0)), now=NOW + 10))
+    assert tray.icon.icon().cacheKey() != key
+    assert tray.face.text == "28"
+
+
+def test_tooltip_follows_the_dashboard(qtbot: QtBot) -> None:
+    """The glance's tooltip: every window, and the age when stale."""
+    tray = make_tray(qtbot)
+    assert tray.icon.toolTip() == "Codex Presence: Reading Codex logs…"
+    tray.show_dashboard(dashboard(limit=limits((36.0, 71.0), observed=NOW - 3600)))
+    lines = tray.icon.toolTip().splitlines()
+    assert lines[0] == "Codex Presence"
+    assert lines[2].startswith("Weekly: 29 % left")
+    assert lines[3] == "reading from 1 h ago"
+
+
+def test_click_toggles_the_window(qtbot: QtBot) -> None:
+    """Show when hidden, hide when shown; the menu's action says which."""
+    tray = make_tray(qtbot)
     tray.toggle_window()
-    assert window.isVisible()
+    assert tray.window.isVisible()
+    tray.menu.aboutToShow.emit()
+    assert tray.toggle_action.text() == "Hide window"
     tray.toggle_window()
-    assert not window.isVisible()
-    tray.show_dashboard(dashboard((session("a"),), limit=limits((36.0, 82.0))))
-    assert "Weekly: 18% left" in tray.icon.toolTip()
+    assert not tray.window.isVisible()
+    tray.menu.aboutToShow.emit()
+    assert tray.toggle_action.text() == "Show window"
+
+
+def test_white_scan_sees_the_text() -> None:
+    """The scan used above finds the white digits, and not the coloured body."""
+    assert white_columns(32, FULL)
+    assert not white_columns(32, FULL._replace(text="", mark=""))

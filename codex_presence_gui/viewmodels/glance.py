@@ -1,0 +1,170 @@
+"""What the tray icon, its menu, its tooltip and the window title say about the limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from codex_presence_gui import APP_NAME
+from codex_presence_gui.core.dashboard import Dashboard
+from codex_presence_gui.core.formatting import Level, format_age, format_reset_clock, level_of
+from codex_presence_gui.core.models import LimitSnapshot, UsageWindow, duration_label
+
+#: Marks of the named windows; one or two characters so they fit under the icon's number.
+_MARKS = {"5h": "5h", "daily": "D", "weekly": "W", "monthly": "M", "annual": "Y"}
+
+
+@dataclass(frozen=True, slots=True)
+class WindowGlance:
+    """One window of the account's limits, as the small surfaces show it.
+
+    Attributes:
+        mark: ``5h``, ``W`` (weekly) or another short form, for the icon.
+        label: ``5h``, ``Weekly``: the window's display label.
+        percent: percent left as Codex rounds it; 100 once the reset has passed.
+        level: the colour of ``percent``.
+        stale: the reading is older than 15 minutes (its value is kept).
+        past_reset: the reset time has passed, so the window is most likely full again.
+        reached: nothing is left until the reset.
+        text: ``5h: 64 % left · resets 10:53``.
+        line: ``text``, with the reading's age when it is stale (the menu line).
+    """
+
+    mark: str
+    label: str
+    percent: int
+    level: Level
+    stale: bool
+    past_reset: bool
+    reached: bool
+    text: str
+    line: str
+
+    @property
+    def percent_text(self) -> str:
+        """``64 %``, or ``~100 %`` once the reset has passed (a guess until the next turn)."""
+        return f"~{self.percent} %" if self.past_reset else f"{self.percent} %"
+
+    @property
+    def tentative(self) -> bool:
+        """The number is not a fresh reading: stale, or inferred from a passed reset."""
+        return self.stale or self.past_reset
+
+
+@dataclass(frozen=True, slots=True)
+class Glance:
+    """Every window of the account's limits, the most limiting one, and the texts around them.
+
+    Attributes:
+        windows: the account's windows, in the order Codex listed them.
+        limiting: the window with the least left (None without a reading).
+        stale: the reading is older than 15 minutes.
+        age: ``35 min ago``: how old the reading is (empty without one).
+        waiting: ``No limit reading yet`` (or that the logs are being read) without a reading;
+            empty with one.
+    """
+
+    windows: tuple[WindowGlance, ...]
+    limiting: WindowGlance | None
+    stale: bool
+    age: str
+    tooltip: str
+    title: str
+    waiting: str = ""
+
+
+def window_mark(window: UsageWindow) -> str:
+    """``5h``, ``W`` for weekly, ``D``/``M``/``Y``, the length (``90m``) or the label's initial."""
+    mark = _MARKS.get(window.name)
+    if mark is not None:
+        return mark
+    if window.window_minutes is not None and window.window_minutes > 0:
+        return duration_label(window.window_minutes)
+    return window.label[:1]
+
+
+def percent_left(window: UsageWindow) -> int:
+    """Percent left rounded as Codex's ``{:.0}`` (halves to even); 100 stays 100."""
+    return int(f"{window.remaining_percent:.0f}")
+
+
+def window_glance(
+    window: UsageWindow, limits: LimitSnapshot, now: float, zone: tzinfo | None = None
+) -> WindowGlance:
+    """How one window reads at ``now``."""
+    stale = limits.is_stale(now)
+    past_reset = window.resets_at is not None and window.is_past_reset(now)
+    if window.resets_at is not None and past_reset:
+        # A passed reset means a new window has started, most likely unused: say ~100 rather
+        # than repeat the old reading, which no longer describes anything.
+        since = format_reset_clock(window.resets_at, now, zone)
+        text = f"{window.label}: ~100 % left · new window since {since}"
+        return WindowGlance(
+            mark=window_mark(window),
+            label=window.label,
+            percent=100,
+            level=level_of(100),
+            stale=stale,
+            past_reset=True,
+            reached=False,
+            # The age is left out: ~100 is inferred from the clock, not from the old reading.
+            text=text,
+            line=text,
+        )
+    percent = percent_left(window)
+    reached = window.remaining_percent <= 0
+    amount = "limit reached" if reached else f"{percent} % left"
+    resets = (
+        f" · resets {format_reset_clock(window.resets_at, now, zone)}"
+        if window.resets_at is not None
+        else ""
+    )
+    text = f"{window.label}: {amount}{resets}"
+    age = f" · as of {format_age(now - limits.observed_at)}" if stale else ""
+    return WindowGlance(
+        mark=window_mark(window),
+        label=window.label,
+        percent=percent,
+        level=level_of(window.remaining_percent),
+        stale=stale,
+        past_reset=False,
+        reached=reached,
+        text=text,
+        line=text + age,
+    )
+
+
+def most_limiting(windows: tuple[WindowGlance, ...]) -> WindowGlance | None:
+    """The window with the least left among those not past their reset (stale ones count with
+    their value); the first when every reset has passed; the earlier one on a tie."""
+    current = [w for w in windows if not w.past_reset]
+    if current:
+        return min(current, key=lambda w: w.percent)
+    return windows[0] if windows else None
+
+
+def glance(
+    dashboard: Dashboard | None, *, now: float | None = None, zone: tzinfo | None = None
+) -> Glance:
+    """The glance of a dashboard's account limits at ``now`` (default: when it was built)."""
+    limits = dashboard.limits if dashboard is not None else None
+    if dashboard is None or limits is None or not limits.windows:
+        waiting = "Reading Codex logs…" if dashboard is None else "No limit reading yet"
+        return Glance((), None, False, "", f"{APP_NAME}: {waiting}", APP_NAME, waiting)
+    at = dashboard.generated_at if now is None else now
+    windows = tuple(window_glance(w, limits, at, zone) for w in limits.windows)
+    stale = limits.is_stale(at)
+    age = format_age(at - limits.observed_at)
+    # The tooltip says the age once rather than on every line: Windows cuts tray tooltips at
+    # 127 characters.
+    lines = [APP_NAME, *(w.text for w in windows)]
+    if stale:
+        lines.append(f"reading from {age}")
+    title = " · ".join(w.percent_text for w in windows) + f" — {APP_NAME}"
+    return Glance(windows, most_limiting(windows), stale, age, "\n".join(lines), title)
+
+
+def window_title(dashboard: Dashboard | None) -> str:
+    """``64 % · 29 % — Codex Presence`` (each window's percent left, in order), or just the app's
+    name without a reading; short, as a minimized window shows it in the task bar."""
+    return glance(dashboard).title

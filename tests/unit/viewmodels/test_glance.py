@@ -1,0 +1,173 @@
+"""The glance: each window's mark, percent and menu line, the most limiting one, the title."""
+
+from __future__ import annotations
+
+from datetime import timezone
+
+from codex_presence_gui.core.formatting import Level
+from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+from codex_presence_gui.viewmodels.glance import Glance, glance, window_mark, window_title
+from tests.helpers.snapshots import NOW, dashboard, limits, session
+
+UTC = timezone.utc
+HOUR = 3600.0
+
+
+def look(limit: LimitSnapshot | None, *, now: float = NOW) -> Glance:
+    return glance(dashboard((session("a"),), limit=limit, now=now), zone=UTC)
+
+
+def bucket(*windows: UsageWindow, observed: float = NOW - 40) -> LimitSnapshot:
+    return LimitSnapshot("codex", None, "plus", observed, windows)
+
+
+def test_fresh_reading() -> None:
+    """Marks, percents, levels and lines of both windows; the weekly one limits most."""
+    view = look(limits((36.0, 71.0)))  # resets: 5h 10:13 today, weekly Mon 08:00
+    five, week = view.windows
+    assert (five.mark, five.percent, five.level) == ("5h", 64, Level.GOOD)
+    assert (week.mark, week.percent, week.level) == ("W", 29, Level.LOW)
+    assert five.line == "5h: 64 % left · resets 10:13"
+    assert week.line == "Weekly: 29 % left · resets Mon 08:00"
+    assert (five.stale, five.past_reset, five.reached, five.tentative) == (False,) * 4
+    assert view.limiting == week
+    assert (view.stale, view.waiting) == (False, "")
+    assert view.tooltip.splitlines() == [
+        "Codex Presence",
+        "5h: 64 % left · resets 10:13",
+        "Weekly: 29 % left · resets Mon 08:00",
+    ]
+    assert view.title == "64 % · 29 % — Codex Presence"
+
+
+def test_stale_reading_keeps_its_value() -> None:
+    """Older than 15 minutes: the numbers stay, flagged, and the lines say how old they are."""
+    view = look(limits((36.0, 71.0), observed=NOW - 35 * 60))
+    five, week = view.windows
+    assert (five.percent, week.percent) == (64, 29)
+    assert (five.stale, week.stale, five.tentative) == (True, True, True)
+    assert view.limiting == week
+    assert five.line == "5h: 64 % left · resets 10:13 · as of 35 min ago"
+    assert week.line == "Weekly: 29 % left · resets Mon 08:00 · as of 35 min ago"
+    assert (view.stale, view.age) == (True, "35 min ago")
+    # The tooltip says the age once, to stay within what Windows shows.
+    assert view.tooltip.splitlines()[1:] == [
+        "5h: 64 % left · resets 10:13",
+        "Weekly: 29 % left · resets Mon 08:00",
+        "reading from 35 min ago",
+    ]
+    assert len(view.tooltip) < 128
+    assert view.title == "64 % · 29 % — Codex Presence"
+
+
+def test_one_window_past_its_reset() -> None:
+    """A passed reset reads ~100 and flagged; the other window limits most."""
+    limit = bucket(
+        UsageWindow(300, 90.0, NOW - 19 * 60),  # reset at 07:41
+        UsageWindow(10080, 40.0, NOW + 3 * 86400, slot="secondary"),
+        observed=NOW - 2 * HOUR,
+    )
+    view = look(limit)
+    five, week = view.windows
+    assert (five.percent, five.past_reset, five.tentative) == (100, True, True)
+    assert five.percent_text == "~100 %"
+    assert five.line == "5h: ~100 % left · new window since 07:41"
+    assert week.line == "Weekly: 60 % left · resets Mon 08:00 · as of 2 h ago"
+    assert view.limiting == week
+    assert view.title == "~100 % · 60 % — Codex Presence"
+
+
+def test_both_windows_past_their_reset() -> None:
+    """Every reset passed: the first window stands for both, at ~100."""
+    limit = bucket(
+        UsageWindow(300, 90.0, NOW - 8 * 86400),
+        UsageWindow(10080, 95.0, NOW - 60, slot="secondary"),
+        observed=NOW - 9 * 86400,
+    )
+    view = look(limit)
+    assert view.limiting == view.windows[0]
+    assert all(w.past_reset and w.percent == 100 for w in view.windows)
+    assert view.windows[1].line == "Weekly: ~100 % left · new window since 07:59"
+    assert view.title == "~100 % · ~100 % — Codex Presence"
+    assert view.tooltip.splitlines()[-1] == "reading from 9 days ago"
+
+
+def test_limit_reached() -> None:
+    """Nothing left: said in words, red, and it limits most."""
+    view = look(limits((100.0, 50.0)))
+    five = view.windows[0]
+    assert (five.percent, five.reached, five.level) == (0, True, Level.LOW)
+    assert five.line == "5h: limit reached · resets 10:13"
+    assert view.limiting == five
+    assert view.title == "0 % · 50 % — Codex Presence"
+
+
+def test_weekly_only_account() -> None:
+    """A single weekly window (sent as primary) is named and marked as weekly."""
+    view = look(bucket(UsageWindow(10080, 12.0, NOW + 2 * 86400)))
+    (week,) = view.windows
+    assert (week.label, week.mark, week.percent) == ("Weekly", "W", 88)
+    assert week.line == "Weekly: 88 % left · resets Sun 08:00"
+    assert view.limiting == week
+    assert view.title == "88 % — Codex Presence"
+
+
+def test_full_window_reads_100() -> None:
+    """100 % left stays 100 (not 99); halves round to even as in Codex (99.5 → 100), 99.4 → 99."""
+    view = look(limits((0.0, 0.5)))
+    assert [w.percent for w in view.windows] == [100, 100]
+    assert view.windows[0].line == "5h: 100 % left · resets 10:13"
+    assert view.title == "100 % · 100 % — Codex Presence"
+    assert [w.percent for w in look(limits((0.4, 0.6))).windows] == [100, 99]
+
+
+def test_ties_go_to_the_first_window() -> None:
+    """Equal percents: the shorter (first) window is the one shown."""
+    view = look(limits((50.0, 50.0)))
+    assert view.limiting == view.windows[0]
+
+
+def test_no_reading() -> None:
+    """Before the first refresh, and without any limit reading: the app's name alone."""
+    for board, waiting in (
+        (None, "Reading Codex logs…"),
+        (dashboard((session("a"),)), "No limit reading yet"),
+        (dashboard((session("a"),), limit=bucket()), "No limit reading yet"),
+    ):
+        view = glance(board)
+        assert (view.windows, view.limiting, view.stale, view.age) == ((), None, False, "")
+        assert view.waiting == waiting
+        assert view.tooltip == f"Codex Presence: {waiting}"
+        assert view.title == "Codex Presence"
+        assert window_title(board) == "Codex Presence"
+
+
+def test_window_title_follows_the_dashboard() -> None:
+    """The function the window calls gives the glance's title."""
+    assert window_title(dashboard(limit=limits((36.0, 71.0)))) == "64 % · 29 % — Codex Presence"
+
+
+def test_now_moves_the_glance_on() -> None:
+    """At a later ``now`` the same reading turns stale, then its 5h window resets."""
+    board = dashboard(limit=limits((36.0, 71.0)))
+    later = glance(board, now=NOW + 20 * 60, zone=UTC)
+    assert (later.stale, later.windows[0].percent) == (True, 64)
+    assert later.windows[0].line.endswith(" · as of 20 min ago")
+    reset = glance(board, now=NOW + 3 * HOUR, zone=UTC)
+    assert reset.windows[0].past_reset
+
+
+def test_marks() -> None:
+    """Named windows get a letter; other lengths their duration; unknown ones an initial."""
+    assert window_mark(UsageWindow(300, 0, None)) == "5h"
+    assert window_mark(UsageWindow(10080, 0, None)) == "W"
+    assert window_mark(UsageWindow(1440, 0, None)) == "D"
+    assert window_mark(UsageWindow(43200, 0, None)) == "M"
+    assert window_mark(UsageWindow(90, 0, None)) == "90m"
+    assert window_mark(UsageWindow(None, 0, None)) == "U"
+
+
+def test_unknown_reset_time() -> None:
+    """No reset time: the line says only what is left."""
+    view = look(bucket(UsageWindow(300, 20.0, None)))
+    assert view.windows[0].line == "5h: 80 % left"
