@@ -40,6 +40,7 @@ from codex_presence_gui.ui.session_card import SessionCard
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
 from codex_presence_gui.viewmodels.card import dashboard_card, home_text
+from codex_presence_gui.viewmodels.glance import window_title
 from codex_presence_gui.viewmodels.limits import limits_view
 from codex_presence_gui.viewmodels.session_table import Column, SessionTableModel, SortRole
 
@@ -465,6 +466,8 @@ class MainWindow(QMainWindow):
     def show_dashboard(self, dashboard: Dashboard) -> None:
         """Show one refresh of the feed."""
         self.dashboard = dashboard
+        # The numbers in the title: what the taskbar shows while the window is minimized.
+        self.setWindowTitle(window_title(dashboard))
         homes = ", ".join(home_text(home) for home in dashboard.homes)
         self.setup_panel.setVisible(dashboard.no_home)
         self.setup_panel.show_homes(homes)

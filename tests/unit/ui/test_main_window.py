@@ -86,6 +86,7 @@ def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
         five.percent.foregroundRole()
     ) != weekly.percent.palette().color(weekly.percent.foregroundRole())
     assert window.limits.age.text() == "updated 40 s ago"
+    assert window.windowTitle() == "64 % · 18 % — Codex Presence"
     assert not window.limits.stale.isVisibleTo(window)
     assert "Reading from session shop" in window.limits.toolTip()
     window.show_dashboard(dashboard((session("shop"),), limit=limits(observed=NOW - 1200)))
@@ -99,6 +100,7 @@ def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
     assert five.percent.text() == "~100% left"
     assert five.status.text().endswith("confirmed on your next turn")
     assert five.bar.value() == 1000  # full, dimmed: not an empty bar
+    assert window.windowTitle() == "~100 % · 18 % — Codex Presence"
 
 
 def test_active_session_card_and_table(qtbot: QtBot) -> None:
