@@ -266,15 +266,11 @@ class SessionsTable(QTableView):
                     break
                 fixed.remove(column)
             rest = available - sum(self._natural[c] for c in fixed)
-            wanted = max(self._natural[Column.PROJECT], project_min)
-            # Up to its share of the rest, or more when Activity's text needs less than that.
+            # Never more than its share, even when today's activities are short: Activity's
+            # text changes every refresh, but is measured only when rows come or go.
             project = min(
-                wanted,
-                max(
-                    project_min,
-                    int(rest * PROJECT_MAX_SHARE),
-                    rest - self._natural[Column.ACTIVITY],
-                ),
+                max(self._natural[Column.PROJECT], project_min),
+                max(project_min, int(rest * PROJECT_MAX_SHARE)),
             )
             # Narrower than the minimum size: Activity keeps its minimum as long as it can.
             project = max(min(project, rest - activity_min), min(project_min, rest // 3))
@@ -287,5 +283,7 @@ class SessionsTable(QTableView):
                 header.resizeSection(column, self._natural[column])
             header.resizeSection(Column.PROJECT, max(project, 1))
             header.resizeSection(Column.ACTIVITY, max(rest - project, 1))
+            # The scroll range follows the sections only later otherwise; keep it at zero now.
+            self.updateGeometries()
         finally:
             self._fitting = False
