@@ -21,7 +21,12 @@ from codex_presence_gui.core.insights import (
 )
 from codex_presence_gui.core.models import CodexSessionSnapshot, LimitSnapshot, UsageWindow
 from codex_presence_gui.core.reader import ReadResult
-from codex_presence_gui.core.selection import account_buckets, latest_limits_source, select_sessions
+from codex_presence_gui.core.selection import (
+    account_buckets,
+    latest_limits_source,
+    select_ended,
+    select_sessions,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +39,9 @@ class Dashboard:
         limits: the account's freshest limit reading; ``limits_source`` is its session.
         other_limits: newest readings of the other buckets (model-specific limits).
         insights: what the seven-day history says about each window (None until it is read).
+        ended: sessions no longer active that showed life today (since ``ended_since``),
+            newest first; the window lists them after ``sessions``, muted. ``status`` ignores
+            them, and with ``include_all`` they are in ``sessions`` as well.
     """
 
     generated_at: float
@@ -47,6 +55,7 @@ class Dashboard:
     warnings: tuple[str, ...]
     sessions_read: int
     insights: Insights | None = None
+    ended: tuple[CodexSessionSnapshot, ...] = ()
 
     @property
     def no_home(self) -> bool:
@@ -71,9 +80,11 @@ def build_dashboard(
     include_all: bool = False,
     history: UsageHistory | None = None,
     insights_cache: InsightsCache | None = None,
+    zone: tzinfo | None = None,
 ) -> Dashboard:
     """Rank the sessions and pick the limits of one reader refresh; with ``history``, add what
-    it says about each window (pace, run-out, shares)."""
+    it says about each window (pace, run-out, shares). ``zone`` decides when "today" began
+    (local time when None)."""
     now = result.generated_at
     active = select_sessions(result.snapshots, now)
     listed = select_sessions(result.snapshots, now, include_all=True) if include_all else active
@@ -92,6 +103,7 @@ def build_dashboard(
         insights=None
         if history is None
         else build_insights(history, ((limits,) if limits else ()) + others, now, insights_cache),
+        ended=tuple(select_ended(result.snapshots, now, zone)),
     )
 
 

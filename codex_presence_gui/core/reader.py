@@ -62,8 +62,10 @@ BACKWARD_BUDGET_BYTES = 64 * 1024 * 1024
 LIMITS_SEARCH_BYTES = 4 * 1024 * 1024
 #: How much of a fork's replayed start is read for the inherited total.
 REPLAY_SCAN_BYTES = 16 * 1024 * 1024
-#: Without --all, files idle for longer than this are not read (the sticky window plus slack).
-RECENT_FILE_SECONDS = 3600 + 600
+#: Without --all, files idle for longer than this are not read: the window lists the sessions
+#: that ended today (``selection.ended_since`` reaches back at most a day, 25 h on the day the
+#: clocks go back), plus slack. Idle followed files cost one ``stat`` per refresh.
+RECENT_FILE_SECONDS = 25 * 3600 + 600
 #: How many older files may be probed for limits when no recent file has any.
 LIMIT_PROBE_FILES = 40
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime, tzinfo
 
 from codex_presence_gui.core.models import (
     ActivityKind,
@@ -15,6 +16,9 @@ from codex_presence_gui.core.models import (
 STALE_SECONDS = 90.0
 #: A working or waiting session stays listed this long after its last signal.
 STICKY_SECONDS = 3600.0
+#: An ended session stays in the window's list at least this long, and all day (see
+#: ``ended_since``): what ran this morning and its totals stay in view until midnight.
+ENDED_KEEP_SECONDS = 12 * 3600.0
 
 
 def rank_key(snapshot: CodexSessionSnapshot) -> tuple[float, int, int, str]:
@@ -69,6 +73,41 @@ def select_sessions(
         for s in ranked
         if is_listed(s, now, stale_seconds=stale_seconds, sticky_seconds=sticky_seconds)
     ]
+
+
+def ended_since(now: float, zone: tzinfo | None = None) -> float:
+    """The oldest last activity an ended session may have and still be listed: local midnight
+    today, or ``ENDED_KEEP_SECONDS`` ago while the day is younger than that (the earlier of the
+    two), so a session that ended at 23:50 does not vanish at midnight."""
+    if zone is None:
+        # Naive local time: ``timestamp()`` then resolves midnight with the offset in force at
+        # midnight, which differs from now's on a daylight-saving day.
+        midnight = datetime.fromtimestamp(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    else:
+        midnight = datetime.fromtimestamp(now, zone).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+    return min(midnight.timestamp(), now - ENDED_KEEP_SECONDS)
+
+
+def select_ended(
+    snapshots: Iterable[CodexSessionSnapshot],
+    now: float,
+    zone: tzinfo | None = None,
+    *,
+    stale_seconds: float = STALE_SECONDS,
+    sticky_seconds: float = STICKY_SECONDS,
+) -> list[CodexSessionSnapshot]:
+    """The sessions that are no longer listed as active but showed life since ``ended_since``,
+    newest first: the window keeps them, muted, with their totals."""
+    since = ended_since(now, zone)
+    ended = [
+        s
+        for s in dedupe(snapshots)
+        if s.recency >= since
+        and not is_listed(s, now, stale_seconds=stale_seconds, sticky_seconds=sticky_seconds)
+    ]
+    return sorted(ended, key=lambda s: (s.recency, s.session_id), reverse=True)
 
 
 def _limits_key(snapshot: CodexSessionSnapshot) -> tuple[int, float, float, str]:

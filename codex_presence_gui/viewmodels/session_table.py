@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from codex_presence_gui.core.dashboard import SessionShare
+from codex_presence_gui.core.dashboard import Dashboard, SessionShare, session_shares
 from codex_presence_gui.core.formatting import (
     format_age,
     format_count,
@@ -18,12 +19,13 @@ from codex_presence_gui.core.formatting import (
     share_text,
     token_triplet_text,
 )
-from codex_presence_gui.core.models import CodexSessionSnapshot
+from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
 from codex_presence_gui.viewmodels.icons import activity_icon
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 SessionRole = Qt.ItemDataRole.UserRole + 2
 ActiveRole = Qt.ItemDataRole.UserRole + 3
+EndedRole = Qt.ItemDataRole.UserRole + 4
 
 _ROLES_CHANGED = [
     Qt.ItemDataRole.DisplayRole,
@@ -35,10 +37,15 @@ _ROLES_CHANGED = [
     SortRole,
     SessionRole,
     ActiveRole,
+    EndedRole,
 ]
 _HIGHLIGHT = QColor(59, 130, 246, 38)  # a light tint that reads on light and dark palettes
 _FASTEST = QColor(217, 119, 6)  # amber: readable on light and dark rows
+_MUTED = QColor(128, 128, 128)  # mid grey: dimmer than the text on light and dark rows alike
 _DASH = "–"
+# A plain number sorts reliably in the proxy (a tuple of bool and float did not): ended rows'
+# last-activity key is pushed below every live one by an offset far beyond any real age.
+_ENDED_SORT_OFFSET = 1e10
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -89,10 +96,11 @@ class RowView:
     tooltip: tuple[str, ...]
     sort: tuple[Any, ...]
     fastest: bool = False  # burns its shortest window much faster than the other sessions
+    ended: bool = False  # no longer active, listed for today's totals
 
 
-def _project_tooltip(s: CodexSessionSnapshot) -> str:
-    lines = [f"Folder: {s.cwd}"]
+def _project_tooltip(s: CodexSessionSnapshot, project: str) -> str:
+    lines = [project, f"Folder: {s.cwd}"]
     if s.git_branch:
         lines.append(f"Branch: {s.git_branch}")
     lines.append(f"Runs in: {s.surface}" + (f" (Codex {s.cli_version})" if s.cli_version else ""))
@@ -141,19 +149,46 @@ def _share_texts(shares: Sequence[SessionShare]) -> tuple[str, str]:
     return cell, "\n".join(lines)
 
 
+def _ended_text(when: float, now: float, zone: tzinfo | None) -> str:
+    """``Ended 14:05`` today, ``Ended Thu 23:10`` on an earlier day (local time)."""
+    end = local_time(when, zone)
+    same_day = end.date() == local_time(now, zone).date()
+    return "Ended " + end.strftime("%H:%M" if same_day else "%a %H:%M")
+
+
+def _with_display(display: str, tip: str) -> str:
+    """The tooltip, led by the full cell text unless it already holds it (an elided cell is
+    read in full there)."""
+    if not tip:
+        return display
+    return tip if display in tip else f"{display}\n{tip}"
+
+
 def row_view(
     snapshot: CodexSessionSnapshot,
     active: bool,
     now: float,
     shares: Sequence[SessionShare] = (),
+    *,
+    ended: bool = False,
+    zone: tzinfo | None = None,
 ) -> RowView:
-    """The row of one session as of ``now``."""
+    """The row of one session as of ``now``; an ``ended`` one reads ``Ended 14:05``."""
     s = snapshot
     activity = s.activity
     project = s.project + (f" ({s.git_branch})" if s.git_branch else "")
-    activity_text = activity.text if activity else "No activity yet"
+    last_doing = activity.text if activity else "No activity yet"
     if s.pending_calls > 1:
-        activity_text += f" (+{s.pending_calls - 1} more)"
+        last_doing += f" (+{s.pending_calls - 1} more)"
+    last = s.last_activity_at
+    if ended:
+        activity_text = _ended_text(last if last is not None else s.recency, now, zone)
+        activity_tip = f"{activity_text}; it was last: {last_doing}"
+    else:
+        activity_text = last_doing
+        activity_tip = activity_text + (
+            "" if not s.pending_calls else f"\n{s.pending_calls} tool call(s) running"
+        )
     context = s.context
     context_text = f"{context.left_percent}% left" if context else _DASH
     context_tip = (
@@ -162,10 +197,9 @@ def row_view(
         if context
         else "Not reported yet"
     )
-    last = s.last_activity_at
     last_text = format_age(now - last) if last is not None else _DASH
     last_tip = (
-        local_time(last).strftime("Last sign of life at %H:%M:%S on %Y-%m-%d") if last else ""
+        local_time(last, zone).strftime("Last sign of life at %H:%M:%S on %Y-%m-%d") if last else ""
     )
     share_cell, share_tip = _share_texts(shares)
     display = (
@@ -177,26 +211,29 @@ def row_view(
         share_cell,
         last_text,
     )
-    tooltip = (
-        _project_tooltip(s),
-        activity_text
-        + ("" if not s.pending_calls else f"\n{s.pending_calls} tool call(s) running"),
+    tips = (
+        _project_tooltip(s, project),
+        activity_tip,
         f"Model: {s.model}" if s.model else "Model not reported yet",
         _tokens_tooltip(s),
         context_tip,
         share_tip,
         last_tip,
     )
+    tooltip = tuple(_with_display(text, tip) for text, tip in zip(display, tips, strict=True))
+    # Ended rows sort below every activity, and below live rows by last activity (the default
+    # sort, descending), so the live sessions lead the list.
     sort = (
         project.casefold(),
-        (activity.kind.priority if activity else 0, activity_text.casefold()),
+        (-1 if ended else activity.kind.priority if activity else 0, activity_text.casefold()),
         (s.model or "").casefold(),
         s.session_total_tokens if s.session_total_tokens is not None else -1,
         context.left_percent if context else -1,
         shares[0].percent if shares else -1.0,
-        s.recency,
+        s.recency - (_ENDED_SORT_OFFSET if ended else 0.0),
     )
-    return RowView(s, active, display, tooltip, sort, bool(shares) and shares[0].fastest)
+    fastest = bool(shares) and shares[0].fastest
+    return RowView(s, active, display, tooltip, sort, fastest, ended)
 
 
 class SessionTableModel(QAbstractTableModel):
@@ -245,8 +282,12 @@ class SessionTableModel(QAbstractTableModel):
             return row.snapshot
         if role == ActiveRole:
             return row.active
+        if role == EndedRole:
+            return row.ended
         if role == Qt.ItemDataRole.DecorationRole and column == Column.ACTIVITY:
             activity = row.snapshot.activity
+            if row.ended:
+                return activity_icon(ActivityKind.IDLE)  # its last activity is over
             return activity_icon(activity.kind) if activity else None
         if role == Qt.ItemDataRole.FontRole and row.active:
             font = QFont()
@@ -254,6 +295,8 @@ class SessionTableModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.BackgroundRole and row.active:
             return _HIGHLIGHT
+        if role == Qt.ItemDataRole.ForegroundRole and row.ended:
+            return _MUTED
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.SHARE and row.fastest:
             return _FASTEST
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
@@ -277,12 +320,27 @@ class SessionTableModel(QAbstractTableModel):
         active_id: str | None,
         now: float,
         shares: Mapping[str, Sequence[SessionShare]] | None = None,
+        *,
+        ended: Collection[str] = (),
+        zone: tzinfo | None = None,
     ) -> None:
         """Show ``sessions``: changed rows in place, gone rows removed, new rows appended.
 
-        ``shares``: each session's part of the limit windows, by session id.
+        ``shares``: each session's part of the limit windows, by session id. ``ended``: the
+        ids of sessions shown as ended (muted, ``Ended 14:05``).
         """
         shares = shares or {}
+
+        def view(s: CodexSessionSnapshot) -> RowView:
+            return row_view(
+                s,
+                s.session_id == active_id,
+                now,
+                shares.get(s.session_id, ()),
+                ended=s.session_id in ended,
+                zone=zone,
+            )
+
         wanted = {s.session_id: s for s in sessions}
         for index in range(len(self._rows) - 1, -1, -1):
             if self._rows[index].snapshot.session_id not in wanted:
@@ -293,9 +351,7 @@ class SessionTableModel(QAbstractTableModel):
         for index, old in enumerate(self._rows):
             session_id = old.snapshot.session_id
             present.add(session_id)
-            new = row_view(
-                wanted[session_id], session_id == active_id, now, shares.get(session_id, ())
-            )
+            new = view(wanted[session_id])
             if new == old:
                 continue
             self._rows[index] = new
@@ -306,7 +362,8 @@ class SessionTableModel(QAbstractTableModel):
                 or new.tooltip[c] != old.tooltip[c]
                 or new.sort[c] != old.sort[c]
             ]
-            if new.active != old.active or (new.snapshot != old.snapshot and not changed):
+            restyled = new.active != old.active or new.ended != old.ended
+            if restyled or (new.snapshot != old.snapshot and not changed):
                 changed = list(range(len(Column)))
             if changed:
                 self.dataChanged.emit(
@@ -316,8 +373,15 @@ class SessionTableModel(QAbstractTableModel):
         if added:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(added) - 1)
-            self._rows.extend(
-                row_view(s, s.session_id == active_id, now, shares.get(s.session_id, ()))
-                for s in added
-            )
+            self._rows.extend(view(s) for s in added)
             self.endInsertRows()
+
+    def show_dashboard(self, dashboard: Dashboard, zone: tzinfo | None = None) -> None:
+        """Show one refresh: the listed sessions, then the ones that ended today."""
+        listed = list(dashboard.sessions)
+        ids = {s.session_id for s in listed}
+        listed += [s for s in dashboard.ended if s.session_id not in ids]
+        active_id = dashboard.active.session_id if dashboard.active is not None else None
+        shares = {s.session_id: session_shares(dashboard, s.session_id) for s in listed}
+        ended = {s.session_id for s in dashboard.ended}
+        self.update(listed, active_id, dashboard.generated_at, shares, ended=ended, zone=zone)

@@ -34,7 +34,7 @@ def snap(
         recency=NOW - age,
         activity=Activity(kind) if kind else None,
     )
-    return replace(base, **extra)  # type: ignore[arg-type]
+    return replace(base, **extra)
 
 
 def limits(observed: float, limit_id: str = "codex") -> LimitSnapshot:
@@ -83,3 +83,60 @@ def test_account_buckets_are_newest_per_id() -> None:
     one = snap("a", 1, limit_buckets=(old, spark))
     two = snap("b", 1, limit_buckets=(new,))
     assert account_buckets([one, two]) == [new, spark]
+
+
+def test_ended_sessions_are_kept_since_midnight_or_twelve_hours() -> None:
+    """Ended today (or in the last 12 h while the day is young): kept, newest first; active
+    ones are not "ended"; older ones are gone."""
+    from datetime import datetime, timedelta, timezone
+
+    from codex_presence_gui.core.selection import ended_since, select_ended
+
+    zone = timezone(timedelta(hours=2))
+    evening = datetime(2027, 1, 15, 20, 0, tzinfo=zone).timestamp()
+    midnight = datetime(2027, 1, 15, 0, 0, tzinfo=zone).timestamp()
+    assert ended_since(evening, zone) == midnight
+    early = datetime(2027, 1, 16, 1, 0, tzinfo=zone).timestamp()
+    assert ended_since(early, zone) == early - 12 * 3600  # 13:00 the day before
+
+    def at(
+        session_id: str, when: float, kind: ActivityKind = ActivityKind.IDLE
+    ) -> CodexSessionSnapshot:
+        return replace(snap(session_id, 0, kind), recency=when)
+
+    snapshots = [
+        at("now", evening - 10),  # recent: active, not ended
+        at("busy", evening - 1800, ActivityKind.RUNNING),  # sticky: active, not ended
+        at("afternoon", midnight + 13 * 3600),
+        at("dawn", midnight + 60),
+        at("yesterday", midnight - 60),
+    ]
+    ended = select_ended(snapshots, evening, zone)
+    assert [s.session_id for s in ended] == ["afternoon", "dawn"]
+    # Just after midnight the last 12 hours (from 12:05) still count: the afternoon stays.
+    after = midnight + 86400 + 300
+    ended = select_ended(snapshots, after, zone)
+    assert [s.session_id for s in ended] == ["now", "busy", "afternoon"]
+    # The active choice is untouched.
+    assert [s.session_id for s in select_sessions(snapshots, evening)] == ["now", "busy"]
+
+
+def test_dashboard_lists_ended_sessions_apart_from_the_active_ones() -> None:
+    """``sessions`` (what ``status`` prints) and ``active`` are as before; ``ended`` adds
+    today's finished sessions."""
+    from datetime import timezone
+
+    from codex_presence_gui.core.dashboard import build_dashboard
+    from codex_presence_gui.core.reader import ReadResult
+
+    snapshots = (snap("live", 10, ActivityKind.IDLE), snap("done", 4000, ActivityKind.IDLE))
+    result = ReadResult(
+        snapshots=snapshots, warnings=(), missing_homes=(), homes=(), generated_at=NOW
+    )
+    board = build_dashboard(result, zone=timezone.utc)
+    assert [s.session_id for s in board.sessions] == ["live"]
+    assert board.active is not None
+    assert board.active.session_id == "live"
+    assert [s.session_id for s in board.ended] == ["done"]
+    everything = build_dashboard(result, include_all=True, zone=timezone.utc)
+    assert [s.session_id for s in everything.sessions] == ["live", "done"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,12 @@ from codex_presence_gui.core.models import Activity, ActivityKind
 from codex_presence_gui.viewmodels.session_table import (
     ActiveRole,
     Column,
+    EndedRole,
     SessionRole,
     SessionTableModel,
     SortRole,
 )
-from tests.helpers.snapshots import NOW, session
+from tests.helpers.snapshots import NOW, dashboard, session
 
 # Icons are pixmaps: they need the (offscreen) application.
 pytestmark = pytest.mark.usefixtures("qapp")
@@ -131,3 +133,73 @@ def test_ages_move_with_the_clock() -> None:
     model.update([snap], "a", NOW)
     model.update([replace(snap)], "a", NOW + 60)
     assert text(model, 0, Column.LAST_ACTIVITY) == "1 min ago"
+
+
+def test_every_tooltip_holds_the_full_cell_text() -> None:
+    """An elided cell can always be read in full: its tooltip holds its display text; the
+    project's starts with ``project (branch)``."""
+    long_name = "p" * 150
+    model = SessionTableModel()
+    model.update(
+        [
+            session("a", project=long_name, git_branch="feature/" + "b" * 42),
+            session("b", model=None, last_activity_at=None, context=None),
+        ],
+        "a",
+        NOW,
+    )
+    for row in range(model.rowCount()):
+        for column in Column:
+            index = model.index(row, column)
+            shown = index.data()
+            assert shown in index.data(Qt.ItemDataRole.ToolTipRole), (row, column)
+    tip = model.index(0, Column.PROJECT).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith(f"{long_name} (feature/{'b' * 42})\n")
+
+
+def test_an_ended_row_is_muted_and_keeps_its_totals(qtmodeltester: ModelTester) -> None:
+    """Marked ended: ``Ended 14:05`` (local time of its last activity), a muted colour, the
+    same tokens; it turns live again in place."""
+    zone = timezone(timedelta(hours=2))
+    model = SessionTableModel()
+    qtmodeltester.check(model, force_py=True)
+    last = datetime(2027, 1, 15, 14, 5, tzinfo=zone).timestamp()
+    now = last + 3 * 3600
+    done = session("done", age=NOW - last)
+    model.update([done], None, now, ended={"done"}, zone=zone)
+    index = model.index(0, Column.ACTIVITY)
+    assert index.data() == "Ended 14:05"
+    assert "Running cargo test" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(0, 0).data(EndedRole) is True
+    assert text(model, 0, Column.TOKENS) == "26.4K | 26.4K | 52.4K"
+    for column in Column:
+        color = model.index(0, column).data(Qt.ItemDataRole.ForegroundRole)
+        assert color is not None
+        assert 96 <= color.lightness() <= 160  # mid grey: readable on light and dark rows
+    next_day = datetime(2027, 1, 16, 1, 0, tzinfo=zone).timestamp()
+    model.update([done], None, next_day, ended={"done"}, zone=zone)
+    assert model.index(0, Column.ACTIVITY).data() == "Ended Fri 14:05"
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.update([done], "done", next_day, zone=zone)
+    assert model.index(0, Column.ACTIVITY).data() == "Running cargo test"
+    assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert resets == []
+
+
+def test_show_dashboard_lists_live_sessions_then_ended_ones() -> None:
+    """The dashboard's sessions and then its ended ones; the latter marked; the live ones
+    sort first by last activity (the table's default sort)."""
+    live = session("live", age=30)
+    done = session("done", age=5 * 3600, activity=Activity(ActivityKind.IDLE))
+    board = replace(dashboard((live,)), ended=(done,))
+    model = SessionTableModel()
+    model.show_dashboard(board, zone=timezone.utc)
+    assert model.session_ids() == ["live", "done"]
+    assert model.index(1, 0).data(EndedRole) is True
+    assert model.index(0, 0).data(EndedRole) is False
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SortRole)
+    proxy.sort(Column.LAST_ACTIVITY, Qt.SortOrder.DescendingOrder)
+    assert proxy.index(0, Column.PROJECT).data() == "live (main)"

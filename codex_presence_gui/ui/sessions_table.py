@@ -1,0 +1,289 @@
+"""The sessions table widget: sorted, elided per column, and fitted to its width with no scroll."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from codex_presence_gui.core.formatting import format_age, token_triplet_text
+from codex_presence_gui.viewmodels.session_table import (
+    HEADERS,
+    Column,
+    SessionRole,
+    SessionTableModel,
+    SortRole,
+)
+
+#: Secondary columns, hidden in this order as the table narrows; Project and Activity stay.
+HIDE_ORDER = (Column.CONTEXT, Column.MODEL, Column.SHARE, Column.LAST_ACTIVITY, Column.TOKENS)
+#: Minimum widths in average characters (the text; icon and margins come on top).
+ACTIVITY_MIN_CHARS = 18
+PROJECT_MIN_CHARS = 10
+#: A secondary column shows only while Project and Activity keep this much (or all their text
+#: needs): at their bare minimum ``sho…in)`` next to a token column reads worse than no tokens.
+ACTIVITY_COMFORT_CHARS = 28
+PROJECT_COMFORT_CHARS = 16
+#: The Project column takes at most this part of what the fixed columns leave, so Activity,
+#: the column that changes while you watch, always has the most room.
+PROJECT_MAX_SHARE = 0.4
+#: The widest texts a few columns show once their numbers grow; measured so a cell does not
+#: get elided between two measurements (cells are measured only when rows come or go).
+_TEMPLATES = {
+    Column.TOKENS: token_triplet_text(88_800, 88_800, 8_880_000),
+    Column.CONTEXT: "100% left",
+    Column.LAST_ACTIVITY: format_age(59 * 60),
+}
+_ELIDE = {
+    Column.PROJECT: Qt.TextElideMode.ElideMiddle,  # the branch at the end is as telling
+    Column.MODEL: Qt.TextElideMode.ElideMiddle,
+    Column.ACTIVITY: Qt.TextElideMode.ElideRight,  # "Editing che…": the verb leads
+}
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class ElideDelegate(QStyledItemDelegate):
+    """Draws a column's cells elided with ``mode`` (the view has one mode for all columns)."""
+
+    def __init__(self, mode: Qt.TextElideMode, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.mode = mode
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = self.mode
+
+
+class SessionsTable(QTableView):
+    """The sessions of a ``SessionTableModel``, sorted by a proxy of its own (on ``SortRole``,
+    last activity first), with no horizontal scroll bar: the columns always share out the
+    viewport's width, secondary columns hide as it narrows (``HIDE_ORDER``), and Activity gets
+    the most room.
+
+    Column widths come from the contents (header and cells) measured when rows come or go or
+    the font changes, never on a plain refresh: the ages tick every refresh, and measuring
+    every cell each time cost more than everything else together.
+    """
+
+    def __init__(self, model: SessionTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source_model = model
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SortRole)
+        self.setModel(self.proxy)
+        self.setSortingEnabled(True)
+        self.sortByColumn(Column.LAST_ACTIVITY, Qt.SortOrder.DescendingOrder)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalHeader().hide()
+        self.setAccessibleName("Codex sessions")
+        self._delegates = {column: ElideDelegate(mode, self) for column, mode in _ELIDE.items()}
+        for column, delegate in self._delegates.items():
+            self.setItemDelegateForColumn(column, delegate)
+        header = self.horizontalHeader()
+        # The widths are ours (see _fit): dragging a section would only push another one out.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(False)
+        header.setHighlightSections(False)
+        header.setMinimumSectionSize(1)
+        self._cells: dict[Column, int] = {}
+        self._natural: dict[Column, int] = {}
+        self._fitting = False
+        # Only the sorted section draws the arrow, so only its title needs room for one.
+        header.sortIndicatorChanged.connect(self._update_widths)
+        model.rowsInserted.connect(self._measure)
+        model.rowsRemoved.connect(self._measure)
+        model.modelReset.connect(self._measure)
+        self._measure()
+
+    # -- public -------------------------------------------------------------------------
+
+    def hidden_columns(self) -> list[Column]:
+        """The columns hidden for lack of width, in ``HIDE_ORDER``."""
+        return [column for column in HIDE_ORDER if self.isColumnHidden(column)]
+
+    def selected_session(self) -> Any:
+        """The snapshot of the selected row, or None."""
+        rows = self.selectionModel().selectedRows()
+        return rows[0].data(SessionRole) if rows else None
+
+    def minimum_column_width(self, column: Column) -> int:
+        """Activity's and Project's least width; the other columns' measured width."""
+        metrics = self.fontMetrics()
+        if column is Column.ACTIVITY:
+            return metrics.averageCharWidth() * ACTIVITY_MIN_CHARS + self._padding() + self._icon()
+        if column is Column.PROJECT:
+            return metrics.averageCharWidth() * PROJECT_MIN_CHARS + self._padding()
+        return self._natural.get(column, 0)
+
+    def natural_column_width(self, column: Column) -> int:
+        """A column's width from its contents (header and cells) at the last measurement."""
+        return self._natural.get(column, 0)
+
+    # -- Qt overrides -------------------------------------------------------------------
+
+    def minimumSizeHint(self) -> QSize:
+        frame = 2 * self.frameWidth()
+        width = (
+            self.minimum_column_width(Column.PROJECT)
+            + self.minimum_column_width(Column.ACTIVITY)
+            + frame
+            + self.verticalScrollBar().sizeHint().width()
+        )
+        row = self.verticalHeader().defaultSectionSize()
+        height = self.horizontalHeader().sizeHint().height() + 2 * row + frame
+        return QSize(width, height)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        frame = 2 * self.frameWidth()
+        width = (
+            sum(max(self._natural.get(c, 0), self.minimum_column_width(c)) for c in Column)
+            + frame
+            + self.verticalScrollBar().sizeHint().width()
+        )
+        return QSize(max(width, self.minimumSizeHint().width()), hint.height())
+
+    def sizeHintForColumn(self, column: int) -> int:
+        # What resizeColumnToContents would use: the measured width (see _measure).
+        if 0 <= column < len(Column):
+            return max(
+                self._natural.get(Column(column), 0), self.minimum_column_width(Column(column))
+            )
+        return super().sizeHintForColumn(column)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Also called when the viewport alone resizes (the vertical scroll bar came or went).
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._measure()
+
+    # -- measuring and fitting ----------------------------------------------------------
+
+    def _padding(self) -> int:
+        # A cell's text margins as QStyledItemDelegate draws them (focus frame margin + 1).
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self)
+        return 2 * (margin + 1)
+
+    def _icon(self) -> int:
+        size = self.iconSize().width()
+        if size <= 0:
+            size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
+        return size + self._padding() // 2
+
+    def _header_width(self, column: Column) -> int:
+        """The width the title needs, with room for the sort arrow on the sorted column."""
+        header = self.horizontalHeader()
+        metrics = header.fontMetrics()
+        lines = HEADERS[column].split("\n")
+        text = max(metrics.horizontalAdvance(line) for line in lines)
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        width = text + 4 * margin
+        if header.sortIndicatorSection() == column:
+            # As QHeaderView makes room for the arrow: the section's height plus a margin.
+            width += metrics.height() * len(lines) + 3 * margin
+        return width
+
+    def _template_width(self, column: Column) -> int:
+        template = _TEMPLATES.get(column)
+        if template is None:
+            return 0
+        bold = QFont(self.font())
+        bold.setBold(True)  # the active row is bold
+        return QFontMetrics(bold).horizontalAdvance(template) + self._padding() + 2
+
+    def _measure(self) -> None:
+        """Measure every column's cells (the costly part), then fit the columns."""
+        rows = self.proxy.rowCount()
+        self._cells = {
+            column: max(
+                QTableView.sizeHintForColumn(self, column) if rows else 0,
+                self._template_width(column),
+            )
+            for column in Column
+        }
+        self._update_widths()
+
+    def _update_widths(self) -> None:
+        """Combine the cells' widths with the titles' (cheap), then fit the columns."""
+        self._natural = {
+            column: max(self._header_width(column), self._cells.get(column, 0)) for column in Column
+        }
+        self.updateGeometry()
+        self._fit()
+
+    def _comfortable(self, column: Column) -> int:
+        """What Project or Activity should keep before a secondary column may show."""
+        chars = PROJECT_COMFORT_CHARS if column is Column.PROJECT else ACTIVITY_COMFORT_CHARS
+        least = self.minimum_column_width(column)
+        minimum_chars = PROJECT_MIN_CHARS if column is Column.PROJECT else ACTIVITY_MIN_CHARS
+        roomy = least + self.fontMetrics().averageCharWidth() * (chars - minimum_chars)
+        return max(least, min(self._natural[column], roomy))
+
+    def _fit(self) -> None:
+        """Share the viewport's width out: hide what does not fit, in ``HIDE_ORDER``; fixed
+        columns at their measured width; Project up to its share; Activity the rest."""
+        if self._fitting or not self._natural:
+            return
+        self._fitting = True
+        try:
+            available = self.viewport().width()
+            project_min = self.minimum_column_width(Column.PROJECT)
+            activity_min = self.minimum_column_width(Column.ACTIVITY)
+            fixed: list[Column] = [c for c in Column if c not in (Column.PROJECT, Column.ACTIVITY)]
+            comfort = self._comfortable(Column.PROJECT) + self._comfortable(Column.ACTIVITY)
+            for column in HIDE_ORDER:
+                needed = sum(self._natural[c] for c in fixed) + comfort
+                if needed <= available:
+                    break
+                fixed.remove(column)
+            rest = available - sum(self._natural[c] for c in fixed)
+            # Never more than its share, even when today's activities are short: Activity's
+            # text changes every refresh, but is measured only when rows come or go.
+            project = min(
+                max(self._natural[Column.PROJECT], project_min),
+                max(project_min, int(rest * PROJECT_MAX_SHARE)),
+            )
+            # Narrower than the minimum size: Activity keeps its minimum as long as it can.
+            project = max(min(project, rest - activity_min), min(project_min, rest // 3))
+            header = self.horizontalHeader()
+            for column in Column:
+                self.setColumnHidden(
+                    column, column not in fixed and column not in (Column.PROJECT, Column.ACTIVITY)
+                )
+            for column in fixed:
+                header.resizeSection(column, self._natural[column])
+            header.resizeSection(Column.PROJECT, max(project, 1))
+            header.resizeSection(Column.ACTIVITY, max(rest - project, 1))
+            # The scroll range follows the sections only later otherwise; keep it at zero now.
+            self.updateGeometries()
+        finally:
+            self._fitting = False

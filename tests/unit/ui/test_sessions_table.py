@@ -1,0 +1,191 @@
+"""The sessions table fits any width: no horizontal scroll, columns hidden by priority."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from codex_presence_gui.core.models import Activity, ActivityKind
+from codex_presence_gui.ui.sessions_table import HIDE_ORDER, SessionsTable
+from codex_presence_gui.viewmodels.session_table import HEADERS, Column, SessionTableModel
+from tests.helpers.snapshots import NOW, session
+
+WIDTHS = (300, 420, 560, 820, 1600)
+LONG_PROJECT = "a-very-long-project-name-" * 5  # 125 characters
+LONG_BRANCH = "feature/" + "x" * 64  # with " (" and ")": a 200-character cell
+
+
+def filled_model() -> SessionTableModel:
+    model = SessionTableModel()
+    model.update(
+        [
+            session("shop", activity=Activity(ActivityKind.EDITING, "checkout/payments.py")),
+            session("long", project=LONG_PROJECT, git_branch=LONG_BRANCH, age=40),
+            session("docs", age=5000, activity=Activity(ActivityKind.IDLE)),
+        ],
+        "shop",
+        NOW,
+        ended={"docs"},
+    )
+    return model
+
+
+def shown_table(qtbot: QtBot, width: int, model: SessionTableModel | None = None) -> SessionsTable:
+    table = SessionsTable(model if model is not None else filled_model())
+    qtbot.addWidget(table)
+    table.resize(width, 260)
+    table.show()
+    qtbot.waitExposed(table)
+    return table
+
+
+def visible(table: SessionsTable) -> list[Column]:
+    return [c for c in Column if not table.isColumnHidden(c)]
+
+
+def assert_fits(table: SessionsTable) -> None:
+    """No horizontal scrolling, the visible columns fill the viewport, titles fit."""
+    assert table.horizontalScrollBarPolicy() is Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    assert table.horizontalScrollBar().maximum() == 0
+    header = table.horizontalHeader()
+    assert header.length() == table.viewport().width()
+    metrics = header.fontMetrics()
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    for column in visible(table):
+        title = max(metrics.horizontalAdvance(line) for line in HEADERS[column].split("\n"))
+        assert title + 2 * margin <= header.sectionSize(column), column
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_width_fits_without_horizontal_scrolling(qtbot: QtBot, width: int) -> None:
+    """At every width: no scroll bar, Project and Activity shown, Activity at least its
+    minimum, and the hidden columns are the first ones of the priority."""
+    table = shown_table(qtbot, width)
+    assert_fits(table)
+    assert Column.PROJECT in visible(table)
+    assert Column.ACTIVITY in visible(table)
+    assert table.columnWidth(Column.ACTIVITY) >= table.minimum_column_width(Column.ACTIVITY)
+    hidden = table.hidden_columns()
+    assert hidden == list(HIDE_ORDER[: len(hidden)])
+    if width >= 1600:
+        assert hidden == []
+    if width <= 300:
+        assert hidden == list(HIDE_ORDER)
+
+
+def test_columns_hide_in_priority_as_the_table_narrows(qtbot: QtBot) -> None:
+    """Narrowing hides more and more columns, never showing one that a wider table hid."""
+    table = shown_table(qtbot, 1600)
+    previous: list[Column] = []
+    for width in range(1600, 280, -20):
+        table.resize(width, 260)
+        hidden = table.hidden_columns()
+        assert hidden[: len(previous)] == previous, width
+        assert table.horizontalHeader().length() == table.viewport().width()
+        assert table.columnWidth(Column.ACTIVITY) >= table.minimum_column_width(Column.ACTIVITY)
+        previous = hidden
+    assert previous == list(HIDE_ORDER)
+
+
+def test_activity_has_the_most_room_and_fixed_columns_their_own(qtbot: QtBot) -> None:
+    """Wide: Activity is the widest column; tokens keep their measured width."""
+    table = shown_table(qtbot, 1100)
+    widths = {c: table.columnWidth(c) for c in visible(table)}
+    assert max(widths, key=lambda c: widths[c]) is Column.ACTIVITY
+    assert widths[Column.TOKENS] == table.natural_column_width(Column.TOKENS)
+    assert table.natural_column_width(Column.TOKENS) >= table.fontMetrics().horizontalAdvance(
+        "26.4K | 26.4K | 52.4K"
+    )
+
+
+def test_a_long_project_is_elided_in_the_middle_with_the_full_name_in_its_tooltip(
+    qtbot: QtBot,
+) -> None:
+    """The 200-character project (branch) gets no more than its share and is drawn elided
+    in the middle; Activity at the end; the tooltip holds the whole name."""
+    table = shown_table(qtbot, 820)
+    full = f"{LONG_PROJECT} ({LONG_BRANCH})"
+    assert len(full) == 200
+    index = next(
+        table.model().index(r, Column.PROJECT)
+        for r in range(table.model().rowCount())
+        if table.model().index(r, Column.PROJECT).data() == full
+    )
+    assert table.columnWidth(Column.PROJECT) < table.fontMetrics().horizontalAdvance(full)
+    assert index.data(Qt.ItemDataRole.ToolTipRole).startswith(full)
+    option = QStyleOptionViewItem()
+    table.itemDelegateForColumn(Column.PROJECT).initStyleOption(option, index)
+    assert option.textElideMode is Qt.TextElideMode.ElideMiddle
+    activity = index.siblingAtColumn(Column.ACTIVITY)
+    table.itemDelegateForColumn(Column.ACTIVITY).initStyleOption(option, activity)
+    assert option.textElideMode is Qt.TextElideMode.ElideRight
+    assert table.columnWidth(Column.ACTIVITY) > table.columnWidth(Column.PROJECT)
+
+
+def test_minimum_size_hint_is_what_project_and_activity_need(qtbot: QtBot) -> None:
+    """Project's and Activity's minimum, the frame and the vertical scroll bar; two rows."""
+    table = shown_table(qtbot, 600)
+    hint = table.minimumSizeHint()
+    assert hint.width() == (
+        table.minimum_column_width(Column.PROJECT)
+        + table.minimum_column_width(Column.ACTIVITY)
+        + 2 * table.frameWidth()
+        + table.verticalScrollBar().sizeHint().width()
+    )
+    average = table.fontMetrics().averageCharWidth()
+    assert table.minimum_column_width(Column.ACTIVITY) >= 18 * average
+    assert table.minimum_column_width(Column.PROJECT) >= 10 * average
+    rows = 2 * table.verticalHeader().defaultSectionSize()
+    assert hint.height() >= table.horizontalHeader().sizeHint().height() + rows
+    table.resize(hint.width(), 260)
+    assert_fits(table)
+    assert table.columnWidth(Column.ACTIVITY) >= table.minimum_column_width(Column.ACTIVITY)
+
+
+def test_a_larger_font_scales_the_widths(qtbot: QtBot) -> None:
+    """Twice the font: twice the minimums, and still no horizontal scrolling."""
+    table = shown_table(qtbot, 820)
+    before = table.minimum_column_width(Column.ACTIVITY)
+    natural = table.natural_column_width(Column.TOKENS)
+    font = QFont(table.font())
+    font.setPointSizeF(font.pointSizeF() * 2)
+    table.setFont(font)
+    assert table.minimum_column_width(Column.ACTIVITY) > 1.6 * before
+    assert table.natural_column_width(Column.TOKENS) > 1.6 * natural
+    assert_fits(table)
+    assert table.columnWidth(Column.ACTIVITY) >= table.minimum_column_width(Column.ACTIVITY)
+
+
+def test_cells_are_measured_when_rows_come_and_go_not_on_every_refresh(qtbot: QtBot) -> None:
+    """A refresh that only changes texts keeps the measurement; a new row measures again."""
+    model = filled_model()
+    table = shown_table(qtbot, 820, model)
+    measured = table._cells
+    model.update([session("shop", age=9), session("long", age=41)], "shop", NOW + 60)
+    assert table._cells is not measured  # a row went away
+    measured = table._cells
+    model.update([session("shop", age=9), session("long", age=42)], "shop", NOW + 62)
+    assert table._cells is measured
+    model.update([session("shop"), session("long"), session("wide-" * 20)], "shop", NOW + 64)
+    assert table._cells is not measured
+    assert_fits(table)
+
+
+def test_sorting_is_by_last_activity_first_and_the_model_stays_valid(
+    qtbot: QtBot, qtmodeltester: ModelTester
+) -> None:
+    """Newest first by default, ended sessions after the live ones; the proxy stays valid."""
+    table = shown_table(qtbot, 820)
+    qtmodeltester.check(table.source_model, force_py=True)
+    header = table.horizontalHeader()
+    assert header.sortIndicatorSection() == Column.LAST_ACTIVITY
+    assert header.sortIndicatorOrder() is Qt.SortOrder.DescendingOrder
+    projects = [table.model().index(r, Column.PROJECT).data() for r in range(3)]
+    assert projects[0] == "shop (main)"
+    assert projects[-1] == "docs (main)"
+    table.sortByColumn(Column.SHARE, Qt.SortOrder.AscendingOrder)
+    assert_fits(table)
