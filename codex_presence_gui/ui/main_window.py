@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -15,34 +15,32 @@ from PySide6.QtGui import (
     QWindow,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QFrame,
-    QHeaderView,
     QLabel,
     QLayout,
     QMainWindow,
     QMessageBox,
     QPushButton,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from codex_presence_gui import APP_NAME, __version__
-from codex_presence_gui.core.dashboard import Dashboard, session_shares
+from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.ui.info_bar import InfoBar
 from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
 from codex_presence_gui.ui.limits_panel import LimitsPanel
 from codex_presence_gui.ui.session_card import SessionCard
+from codex_presence_gui.ui.sessions_table import SessionsTable
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
 from codex_presence_gui.viewmodels.card import dashboard_card, home_text
 from codex_presence_gui.viewmodels.glance import window_title
 from codex_presence_gui.viewmodels.limits import limits_view
-from codex_presence_gui.viewmodels.session_table import Column, SessionTableModel, SortRole
+from codex_presence_gui.viewmodels.session_table import SessionTableModel
 
 DEFAULT_SIZE = (820, 580)
 
@@ -136,8 +134,9 @@ class MainWindow(QMainWindow):
         self.sessions_title = QLabel("Sessions")
         self.sessions_title.setFont(scaled_font(self, 1.1, bold=True))
         self.model = SessionTableModel(self)
-        self.table = self._build_table()
-        self._fit_columns()  # no rows yet: at least every title fits
+        self.table = SessionsTable(self.model)
+        self.table.setAccessibleName("Codex sessions")
+        self.proxy = self.table.proxy
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -178,37 +177,6 @@ class MainWindow(QMainWindow):
         if state is None or not state.restore_geometry(self):
             self.resize(*DEFAULT_SIZE)
         self._update_layout()
-
-    def _build_table(self) -> QTableView:
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SortRole)
-        table = QTableView()
-        table.setModel(self.proxy)
-        table.setSortingEnabled(True)
-        table.sortByColumn(Column.LAST_ACTIVITY, Qt.SortOrder.DescendingOrder)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setAlternatingRowColors(True)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        table.setAccessibleName("Codex sessions")
-        header = table.horizontalHeader()
-        # Sized to the contents when rows come or go, not on every refresh: measuring every
-        # cell each time the ages tick would cost more than everything else together.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.ACTIVITY, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
-        header.setHighlightSections(False)
-        self.model.rowsInserted.connect(self._fit_columns)
-        self.model.rowsRemoved.connect(self._fit_columns)
-        return table
-
-    def _fit_columns(self) -> None:
-        for column in Column:
-            if column is not Column.ACTIVITY:
-                self.table.resizeColumnToContents(column)
 
     # -- actions ------------------------------------------------------------------------
 
@@ -475,9 +443,7 @@ class MainWindow(QMainWindow):
         self.card.setVisible(not dashboard.no_home)
         self.limits.show_view(limits_view(dashboard))
         self.card.show_view(dashboard_card(dashboard))
-        active_id = dashboard.active.session_id if dashboard.active is not None else None
-        shares = {s.session_id: session_shares(dashboard, s.session_id) for s in dashboard.sessions}
-        self.model.update(dashboard.sessions, active_id, dashboard.generated_at, shares)
+        self.model.show_dashboard(dashboard)
         self._has_rows = self.model.rowCount() > 0
         count = len(dashboard.sessions)
         if dashboard.no_home:
