@@ -509,7 +509,10 @@ def _header_problems(
             metrics.height() + (len(lines) - 1) * metrics.lineSpacing(),
         )
         wide = needs.width() > room.width() + TOLERANCE
-        tall = needs.height() > room.height() + TOLERANCE
+        # The title is centred on the section and painted over its margins when need be, so
+        # its height is held against the whole section.
+        height = header.height() if horizontal else size
+        tall = needs.height() > height + TOLERANCE
         if not (wide or tall):
             continue
         tip = model.headerData(logical, orientation, Qt.ItemDataRole.ToolTipRole)
