@@ -1,6 +1,10 @@
-"""The layout check on small widget trees built for each rule."""
+"""The layout check on small widget trees built for each rule, and ``screenshot --check-layout``."""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize, Qt
@@ -15,7 +19,11 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from codex_presence_gui import APP_NAME
+from codex_presence_gui.cli import main
 from codex_presence_gui.ui.layout_check import LayoutProblem, check_layout, layout_report
+from codex_presence_gui.ui.theme import apply_theme
+from tests.helpers.layout_states import write_state
 
 LONG = "A sentence that is far too long for a narrow label"
 
@@ -228,3 +236,79 @@ def test_report(qtbot: QtBot) -> None:
     assert isinstance(problems, list)
     assert problems[0]["kind"] == "clipped"
     assert problems[0]["text"] == LONG
+
+
+@pytest.fixture
+def system_theme() -> Iterator[None]:
+    """``--theme`` changes the application's palette: back to the system's afterwards."""
+    yield
+    from codex_presence_gui.app import application
+
+    apply_theme(application(), "system")
+
+
+@pytest.mark.usefixtures("system_theme")
+@pytest.mark.parametrize(
+    ("options", "layout"),
+    [
+        (["--size", "820x580"], "full"),
+        (["--size", "480x420"], "compact"),  # automatic: small is compact
+        (["--size", "480x420", "--full"], "full"),
+        (["--size", "1024x700", "--compact", "--theme", "dark"], "compact"),
+    ],
+)
+def test_screenshot_checks_the_layout(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    qtbot: QtBot,
+    options: list[str],
+    layout: str,
+) -> None:
+    """``--check-layout`` saves the picture, prints the report as JSON and fails on problems."""
+    home = write_state("fresh", tmp_path / "home")
+    out = tmp_path / "shot.png"
+    code = main(["screenshot", str(out), *options, "--check-layout", "--codex-home", str(home)])
+    report = json.loads(capsys.readouterr().out)
+    assert out.is_file()
+    assert report["size"] == options[1]
+    assert report["layout"] == layout
+    assert report["title"] == APP_NAME
+    assert code == (1 if report["problems"] else 0)
+    for problem in report["problems"]:
+        assert problem["kind"] in ("clipped", "overlap", "offscreen")
+        assert problem["widget"].startswith("MainWindow")
+
+
+def test_screenshot_reports_a_window_larger_than_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], qtbot: QtBot
+) -> None:
+    """Below the window's minimum the window is larger than the picture asked for."""
+    home = write_state("empty-folder", tmp_path / "home")
+    out = tmp_path / "shot.png"
+    options = ["--size", "200x150", "--check-layout", "--codex-home", str(home)]
+    code = main(["screenshot", str(out), *options])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert report["size"] != "200x150"
+    assert any(
+        problem["kind"] == "offscreen" and "asked for 200x150" in problem["detail"]
+        for problem in report["problems"]
+    )
+
+
+def test_screenshot_layouts_exclude_each_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["screenshot", str(tmp_path / "x.png"), "--compact", "--full"])
+    assert exit_.value.code == 2
+    assert "not allowed with" in capsys.readouterr().err
+
+
+def test_screenshot_without_the_check_says_where_it_saved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], qtbot: QtBot
+) -> None:
+    home = write_state("empty-folder", tmp_path / "home")
+    out = tmp_path / "shot.png"
+    assert main(["screenshot", str(out), "--full", "--codex-home", str(home)]) == 0
+    assert capsys.readouterr().out.startswith(f"Saved {out}")
