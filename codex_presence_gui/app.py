@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -42,6 +42,7 @@ from codex_presence_gui.services.discord_worker import DiscordPresence
 from codex_presence_gui.services.session_feed import SessionFeed
 from codex_presence_gui.services.settings_store import SettingsStore
 from codex_presence_gui.services.single_instance import Outcome, SingleInstance, server_name
+from codex_presence_gui.ui.layout_check import layout_report
 from codex_presence_gui.ui.main_window import MainWindow
 from codex_presence_gui.ui.notifier import Notifier
 from codex_presence_gui.ui.settings_dialog import SettingsDialog
@@ -433,9 +434,13 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def render_screenshot(args: argparse.Namespace) -> int:
-    """Render the window offscreen with the homes' current data and save it as a PNG."""
+    """Render the window offscreen with the homes' current data and save it as a PNG; with
+    ``--check-layout`` also print the layout report and fail when it finds problems."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
+    theme = getattr(args, "theme", None)
+    if theme is not None:
+        apply_theme(app, theme)
     reader = CodexReader(homes_from(args))
     result = reader.refresh()
     found = reader.discovery
@@ -445,17 +450,42 @@ def render_screenshot(args: argparse.Namespace) -> int:
     dashboard = build_dashboard(result, history=history)
     window = build_main_window()  # no saved state: a screenshot must not touch the user's
     size = args.size or (SCREENSHOT_COMPACT_SIZE if args.compact else SCREENSHOT_FULL_SIZE)
-    window.set_layout_mode(LayoutMode.COMPACT if args.compact else LayoutMode.AUTO)
+    mode = LayoutMode.AUTO
+    if args.compact:
+        mode = LayoutMode.COMPACT
+    elif getattr(args, "full", False):
+        mode = LayoutMode.FULL
+    window.set_layout_mode(mode)
     window.resize(*size)
     window.show_dashboard(dashboard)
     window.show()
     window.setFocus()  # no keyboard-focus frame on the table in the picture
-    app.processEvents()
+    settle()
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(out), "PNG"):
         print(f"Could not write {out}.", file=sys.stderr)
         return 1
+    checking = getattr(args, "check_layout", False)
+    # With the report, stdout carries only its JSON, for whatever reads it.
+    print(f"Saved {out} ({size[0]}x{size[1]}).", file=sys.stderr if checking else sys.stdout)
+    code = 0
+    if checking:
+        layout = "compact" if window.compact else "full"
+        report = layout_report(window, layout, QSize(*size))
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        code = 1 if report["problems"] else 0
     window.close()
-    print(f"Saved {out} ({size[0]}x{size[1]}).")
-    return 0
+    return code
+
+
+def settle() -> None:
+    """Let pending layout, resize and deferred deletions happen, as they would before a paint:
+    rows a refresh replaced must be gone, not lingering under their successors."""
+    app = QApplication.instance()
+    if app is None:
+        return
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()

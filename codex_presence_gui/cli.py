@@ -89,7 +89,22 @@ def build_parser() -> argparse.ArgumentParser:
         type=parse_size,
         help="window size (default 820x580, compact 340x380)",
     )
-    shot.add_argument("--compact", action="store_true", help="the compact layout")
+    layouts = shot.add_mutually_exclusive_group()
+    layouts.add_argument("--compact", action="store_true", help="the compact layout")
+    layouts.add_argument("--full", action="store_true", help="the full layout, at any size")
+    shot.add_argument(
+        "--theme",
+        choices=("system", "light", "dark"),
+        help="colours to render with (default: as the app starts, following the system)",
+    )
+    shot.add_argument(
+        "--check-layout",
+        action="store_true",
+        help=(
+            "also print a JSON report of clipped texts, overlapping and offscreen widgets "
+            "(exit status 1 when there are any)"
+        ),
+    )
     _add_homes_option(shot)
     preview = commands.add_parser(
         "preview",

@@ -1,0 +1,240 @@
+"""The layout matrix: every state at every size, layout and theme, checked by the layout check.
+
+Run in-process by the matrix test, and as ``python -m tests.helpers.layout_matrix_run FOLDER``
+(with ``QT_SCALE_FACTOR=2``) for the scale-2 pass, which prints its results as one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication
+
+from codex_presence_gui.ui import main_window as main_window_module
+from codex_presence_gui.ui.layout_check import LayoutProblem, check_layout
+from codex_presence_gui.ui.window_state import LayoutMode
+
+LAYOUTS = ("compact", "full")
+THEMES = ("light", "dark")
+
+
+def matrix_sizes() -> list[tuple[int, int]]:
+    """A spread of sizes up to 1600x1000, with both sides of the automatic compact switch
+    (read from the window's module, whatever it is now); the window's own minimum is added
+    per window, as it may depend on what it shows."""
+    width = getattr(main_window_module, "COMPACT_BELOW_WIDTH", 560)
+    height = getattr(main_window_module, "COMPACT_BELOW_HEIGHT", 400)
+    sizes = [
+        (360, 300),
+        (420, 420),
+        (480, 360),
+        (width - 1, height + 20),
+        (width, height + 20),
+        (width + 40, height - 1),
+        (width + 40, height),
+        (640, 480),
+        (820, 580),
+        (1024, 700),
+        (1280, 800),
+        (1600, 1000),
+    ]
+    return list(dict.fromkeys(sizes))
+
+
+@dataclass(frozen=True)
+class Found:
+    """One problem in one combination."""
+
+    state: str
+    size: str
+    layout: str
+    theme: str
+    scale: int
+    widget: str
+    text: str
+    kind: str
+    detail: str
+
+
+@dataclass
+class MatrixResult:
+    """What a run checked and found."""
+
+    combinations: int
+    found: list[Found]
+
+
+def _window_for(home: Path) -> object:
+    """The main window showing ``home``'s data, built as ``screenshot`` builds it."""
+    from codex_presence_gui.core.dashboard import build_dashboard, history_since
+    from codex_presence_gui.core.history import HistoryReader
+    from codex_presence_gui.core.reader import CodexReader
+    from codex_presence_gui.ui.main_window import MainWindow
+
+    reader = CodexReader([home])
+    result = reader.refresh()
+    found = reader.discovery
+    history = HistoryReader().refresh(
+        found.files if found is not None else (), since=history_since(result)
+    )
+    window = MainWindow()
+    window.show_dashboard(build_dashboard(result, history=history))
+    return window
+
+
+def run_matrix(
+    homes: dict[str, Path],
+    *,
+    sizes: Sequence[tuple[int, int]] | None = None,
+    layouts: Iterable[str] = LAYOUTS,
+    themes: Iterable[str] = THEMES,
+) -> MatrixResult:
+    """Check every state at every size, layout and theme; one window per state."""
+    from codex_presence_gui.app import application, settle
+    from codex_presence_gui.ui.main_window import MainWindow
+    from codex_presence_gui.ui.theme import apply_theme
+
+    app = application()
+    scale = round(float(os.environ.get("QT_SCALE_FACTOR", "1") or 1))
+    spread = list(sizes if sizes is not None else matrix_sizes())
+    layouts, themes = list(layouts), list(themes)
+    found: list[Found] = []
+    combinations = 0
+    for state, home in homes.items():
+        window = _window_for(home)
+        assert isinstance(window, MainWindow)
+        window.show()
+        settle()
+        minimum = window.minimumSize()
+        state_sizes = list(dict.fromkeys([(minimum.width(), minimum.height()), *spread]))
+        for theme in themes:
+            apply_theme(app, theme)
+            for layout in layouts:
+                mode = LayoutMode.COMPACT if layout == "compact" else LayoutMode.FULL
+                window.set_layout_mode(mode)
+                for width, height in state_sizes:
+                    window.resize(width, height)
+                    settle()
+                    combinations += 1
+                    problems: list[LayoutProblem] = check_layout(window, QSize(width, height))
+                    found += [
+                        Found(
+                            state,
+                            f"{width}x{height}",
+                            layout,
+                            theme,
+                            scale,
+                            problem.widget,
+                            problem.text,
+                            problem.kind,
+                            problem.detail,
+                        )
+                        for problem in problems
+                    ]
+        window.close()
+        window.deleteLater()
+        settle()
+    apply_theme(app, "system")
+    return MatrixResult(combinations, found)
+
+
+def _short(widget: str) -> str:
+    """The path without the window and its central widget, nor the text snippet (the text
+    is said beside it)."""
+    parts = []
+    for part in widget.split(" × "):
+        part = re.sub(r' "[^"]*"$', "", part)
+        parts.append(part.removeprefix("MainWindow/").removeprefix("QWidget/"))
+    return " × ".join(parts)
+
+
+def _snip(text: str, length: int = 48) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _places(wheres: set[tuple[str, str, int]]) -> str:
+    """``full`` for every theme and scale, ``compact/dark`` or ``full/x2`` when only some."""
+    layouts = sorted({w[0] for w in wheres})
+    themes = sorted({w[1] for w in wheres})
+    scales = sorted({w[2] for w in wheres})
+    if len(wheres) != len(layouts) * len(themes) * len(scales):  # not a product: say each
+        return ",".join(f"{a}/{b}/x{c}" for a, b, c in sorted(wheres))
+    text = ",".join(layouts)
+    if themes != sorted(THEMES):
+        text += "/" + ",".join(themes)
+    if scales != [1, 2]:
+        text += "/" + ",".join(f"x{scale}" for scale in scales)
+    return text
+
+
+def summary(found: Sequence[Found], limit: int = 2000) -> str:
+    """Problems grouped by state, kind and widget, each with the sizes it happens at (per
+    layout, and per theme and scale when it happens in only some): a to-do list, one line per
+    widget and text."""
+    groups: dict[tuple[str, str, str, str], dict[tuple[str, str, int], list[str]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for item in found:
+        key = (item.state, item.kind, _short(item.widget), _snip(item.text))
+        groups[key][(item.layout, item.theme, item.scale)].append(item.size)
+    lines: list[str] = []
+    state = None
+    for (name, kind, widget, text), places in sorted(groups.items()):
+        if name != state:
+            lines.append(f"{name}:")
+            state = name
+        by_sizes: dict[tuple[str, ...], set[tuple[str, str, int]]] = defaultdict(set)
+        for where, sizes in places.items():
+            by_sizes[tuple(dict.fromkeys(sizes))].add(where)
+        at = "; ".join(
+            f"{_places(wheres)} @ {' '.join(sizes)}" for sizes, wheres in sorted(by_sizes.items())
+        )
+        lines.append(f'  [{kind}] {widget} "{text}" — {at}')
+        if len(lines) >= limit:
+            lines.append(f"  … (cut at {limit} lines)")
+            break
+    return "\n".join(lines)
+
+
+def counts(found: Sequence[Found]) -> dict[str, dict[str, int]]:
+    """Problems by kind and by state."""
+    by_kind: dict[str, int] = defaultdict(int)
+    by_state: dict[str, int] = defaultdict(int)
+    for item in found:
+        by_kind[item.kind] += 1
+        by_state[item.state] += 1
+    return {"by_kind": dict(by_kind), "by_state": dict(by_state)}
+
+
+def main(argv: Sequence[str]) -> int:
+    """``FOLDER [STATE ...]``: check the states' homes under FOLDER, print the results."""
+    folder = Path(argv[0])
+    names = list(argv[1:]) or sorted(path.name for path in folder.iterdir())
+    QApplication.instance() or QApplication([])
+    result = run_matrix({name: folder / name for name in names})
+    print(
+        json.dumps(
+            {
+                "combinations": result.combinations,
+                "device_pixel_ratio": QApplication.instance().devicePixelRatio(),
+                "found": [asdict(f) for f in result.found],
+            },
+            ensure_ascii=False,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,314 @@
+"""The layout check on small widget trees built for each rule, and ``screenshot --check-layout``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from codex_presence_gui import APP_NAME
+from codex_presence_gui.cli import main
+from codex_presence_gui.ui.layout_check import LayoutProblem, check_layout, layout_report
+from codex_presence_gui.ui.theme import apply_theme
+from tests.helpers.layout_states import write_state
+
+LONG = "A sentence that is far too long for a narrow label"
+
+
+def window_with(qtbot: QtBot, *children: QWidget, size: tuple[int, int] = (400, 300)) -> QWidget:
+    """A top-level widget holding ``children`` at the places they were given."""
+    window = QWidget()
+    window.setObjectName("win")
+    qtbot.addWidget(window)
+    for child in children:
+        child.setParent(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def placed(widget: QWidget, x: int, y: int, width: int, height: int) -> QWidget:
+    widget.setGeometry(x, y, width, height)
+    return widget
+
+
+def kinds(problems: list[LayoutProblem]) -> list[str]:
+    return [problem.kind for problem in problems]
+
+
+def label(text: str, width: int, height: int = 30, **options: object) -> QLabel:
+    widget = QLabel(text)
+    widget.setWordWrap(bool(options.get("wrap", False)))
+    if "tip" in options:
+        widget.setToolTip(str(options["tip"]))
+    placed(widget, 10, 10, width, height)
+    return widget
+
+
+def test_a_label_too_narrow_is_clipped(qtbot: QtBot) -> None:
+    window = window_with(qtbot, label(LONG, 80))
+    problems = check_layout(window)
+    assert kinds(problems) == ["clipped"]
+    assert problems[0].text == LONG
+    assert problems[0].widget.startswith('QWidget#win/QLabel "A sentence')
+
+
+def test_a_fitting_label_is_fine(qtbot: QtBot) -> None:
+    window = window_with(qtbot, label("Limits left", 200))
+    assert check_layout(window) == []
+
+
+def test_elided_with_the_whole_text_in_the_tooltip_is_fine(qtbot: QtBot) -> None:
+    shown = QLabel().fontMetrics().elidedText(LONG, Qt.TextElideMode.ElideRight, 100)
+    assert shown.endswith("…")
+    window = window_with(qtbot, label(shown, 104, tip=LONG))
+    assert check_layout(window) == []
+
+
+def test_elided_to_more_room_than_it_has_is_clipped(qtbot: QtBot) -> None:
+    """Qt does not elide labels: a text elided for a wider label is cut off anyway."""
+    shown = QLabel().fontMetrics().elidedText(LONG, Qt.TextElideMode.ElideRight, 160)
+    window = window_with(qtbot, label(shown, 90))
+    problems = check_layout(window)
+    assert kinds(problems) == ["clipped"]
+    assert problems[0].text == shown
+
+
+def test_a_word_wrapped_label_too_short_is_clipped(qtbot: QtBot) -> None:
+    window = window_with(qtbot, label(LONG + " " + LONG, 120, 20, wrap=True))
+    assert kinds(check_layout(window)) == ["clipped"]
+    roomy = window_with(qtbot, label(LONG, 120, 120, wrap=True))
+    assert check_layout(roomy) == []
+
+
+def test_an_unbreakable_word_in_a_wrapped_label_is_clipped(qtbot: QtBot) -> None:
+    window = window_with(qtbot, label("x" * 200, 300, 200, wrap=True), size=(400, 300))
+    assert kinds(check_layout(window)) == ["clipped"]
+
+
+def test_rich_text(qtbot: QtBot) -> None:
+    window = window_with(qtbot, label(f"<b>{LONG}</b>", 80))
+    assert kinds(check_layout(window)) == ["clipped"]
+    fits = window_with(qtbot, label("<b>5h</b> <i>left</i>", 200))
+    assert check_layout(fits) == []
+
+
+def test_a_pixmap_label_and_an_empty_label_are_skipped(qtbot: QtBot) -> None:
+    window = window_with(qtbot, label("", 2, 2))
+    assert check_layout(window) == []
+
+
+def test_overlapping_siblings(qtbot: QtBot) -> None:
+    window = window_with(
+        qtbot, placed(QLabel("one"), 10, 10, 100, 20), placed(QLabel("two"), 60, 15, 100, 20)
+    )
+    problems = check_layout(window)
+    assert kinds(problems) == ["overlap"]
+    assert "one" in problems[0].widget
+    assert "two" in problems[0].widget
+    touching = window_with(
+        qtbot, placed(QLabel("one"), 10, 10, 50, 20), placed(QLabel("two"), 59, 10, 50, 20)
+    )
+    assert check_layout(touching) == []  # one pixel in common is rounding, not overlap
+
+
+def test_hidden_siblings_do_not_overlap(qtbot: QtBot) -> None:
+    hidden = placed(QLabel("two"), 10, 10, 100, 20)
+    window = window_with(qtbot, placed(QLabel("one"), 10, 10, 100, 20), hidden)
+    hidden.hide()
+    assert check_layout(window) == []
+
+
+def test_a_child_outside_its_parent_is_offscreen(qtbot: QtBot) -> None:
+    window = window_with(qtbot, placed(QLabel("far"), 380, 10, 60, 20))
+    problems = check_layout(window)
+    assert kinds(problems) == ["offscreen"]
+    assert problems[0].text == "far"
+
+
+def test_the_window_larger_than_asked_is_offscreen(qtbot: QtBot) -> None:
+    window = window_with(qtbot)
+    window.setMinimumSize(400, 300)
+    assert kinds(check_layout(window, QSize(300, 200))) == ["offscreen"]
+    assert check_layout(window, QSize(400, 300)) == []
+
+
+def table(rows: list[list[tuple[str, str | None]]], width: int, column: int) -> QTableView:
+    model = QStandardItemModel(len(rows), len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, (text, tip) in enumerate(row):
+            item = QStandardItem(text)
+            if tip is not None:
+                item.setToolTip(tip)
+            model.setItem(r, c, item)
+    view = QTableView()
+    view.setModel(model)
+    model.setParent(view)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.setGeometry(10, 10, width, 200)
+    for c in range(model.columnCount()):
+        view.setColumnWidth(c, column)
+    return view
+
+
+def test_a_table_needing_a_horizontal_scroll_bar(qtbot: QtBot) -> None:
+    view = table([[("a", None)] * 6], 300, 80)
+    window = window_with(qtbot, view)
+    problems = check_layout(window)
+    assert "offscreen" in kinds(problems)
+    assert any(problem.text == "needs a horizontal scroll bar" for problem in problems)
+
+
+def test_a_clipped_cell_needs_its_text_in_the_tooltip(qtbot: QtBot) -> None:
+    bare = window_with(qtbot, table([[(LONG, None), ("ok", None)]], 380, 120))
+    problems = check_layout(bare)
+    assert kinds(problems) == ["clipped"]
+    assert problems[0].text == LONG
+    assert "[column 0]" in problems[0].widget
+    tipped = window_with(qtbot, table([[(LONG, f"{LONG}\nmore"), ("ok", None)]], 380, 120))
+    assert check_layout(tipped) == []
+
+
+def test_a_clipped_header_title(qtbot: QtBot) -> None:
+    view = table([[("a", None), ("b", None)]], 380, 70)
+    model = view.model()
+    assert isinstance(model, QStandardItemModel)
+    model.setHorizontalHeaderLabels(["Share of limits left", "Age"])
+    window = window_with(qtbot, view)
+    problems = check_layout(window)
+    assert [(p.kind, p.text) for p in problems] == [("clipped", "Share of limits left")]
+    model.setHorizontalHeaderLabels(["Share of\nlimits", "Age"])
+    window.resize(401, 300)  # the header takes its new height
+    qtbot.wait(10)
+    assert check_layout(window) == []
+
+
+@pytest.mark.parametrize("kind", [QPushButton, QCheckBox])
+def test_a_too_narrow_button_is_clipped(qtbot: QtBot, kind: type[QPushButton]) -> None:
+    narrow = window_with(qtbot, placed(kind("Pause Discord status"), 10, 10, 60, 30))
+    problems = check_layout(narrow)
+    assert kinds(problems) == ["clipped"]
+    assert problems[0].text == "Pause Discord status"
+    wide = window_with(qtbot, placed(kind("Pause Discord status"), 10, 10, 240, 30))
+    assert check_layout(wide) == []
+
+
+def test_widgets_in_a_layout_that_fits(qtbot: QtBot) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    row = QHBoxLayout(window)
+    row.addWidget(QLabel("Limits left"))
+    row.addStretch(1)
+    row.addWidget(QLabel("updated 5 s ago"))
+    window.resize(400, 60)
+    window.show()
+    qtbot.waitExposed(window)
+    assert check_layout(window) == []
+    window.setMinimumSize(10, 10)  # as the main window does: it may be smaller than its layout
+    window.resize(90, 60)  # the labels are squeezed below their text
+    qtbot.wait(10)
+    assert "clipped" in kinds(check_layout(window))
+
+
+def test_report(qtbot: QtBot) -> None:
+    window = window_with(qtbot, label(LONG, 80))
+    window.setWindowTitle("Codex Presence")
+    report = layout_report(window, "compact")
+    assert report["size"] == "400x300"
+    assert report["layout"] == "compact"
+    assert report["title"] == "Codex Presence"
+    problems = report["problems"]
+    assert isinstance(problems, list)
+    assert problems[0]["kind"] == "clipped"
+    assert problems[0]["text"] == LONG
+
+
+@pytest.fixture
+def system_theme() -> Iterator[None]:
+    """``--theme`` changes the application's palette: back to the system's afterwards."""
+    yield
+    from codex_presence_gui.app import application
+
+    apply_theme(application(), "system")
+
+
+@pytest.mark.usefixtures("system_theme")
+@pytest.mark.parametrize(
+    ("options", "layout"),
+    [
+        (["--size", "820x580"], "full"),
+        (["--size", "480x420"], "compact"),  # automatic: small is compact
+        (["--size", "480x420", "--full"], "full"),
+        (["--size", "1024x700", "--compact", "--theme", "dark"], "compact"),
+    ],
+)
+def test_screenshot_checks_the_layout(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    qtbot: QtBot,
+    options: list[str],
+    layout: str,
+) -> None:
+    """``--check-layout`` saves the picture, prints the report as JSON and fails on problems."""
+    home = write_state("fresh", tmp_path / "home")
+    out = tmp_path / "shot.png"
+    code = main(["screenshot", str(out), *options, "--check-layout", "--codex-home", str(home)])
+    report = json.loads(capsys.readouterr().out)
+    assert out.is_file()
+    assert report["size"] == options[1]
+    assert report["layout"] == layout
+    assert report["title"] == APP_NAME
+    assert code == (1 if report["problems"] else 0)
+    for problem in report["problems"]:
+        assert problem["kind"] in ("clipped", "overlap", "offscreen")
+        assert problem["widget"].startswith("MainWindow")
+
+
+def test_screenshot_reports_a_window_larger_than_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], qtbot: QtBot
+) -> None:
+    """Below the window's minimum the window is larger than the picture asked for."""
+    home = write_state("empty-folder", tmp_path / "home")
+    out = tmp_path / "shot.png"
+    options = ["--size", "200x150", "--check-layout", "--codex-home", str(home)]
+    code = main(["screenshot", str(out), *options])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert report["size"] != "200x150"
+    assert any(
+        problem["kind"] == "offscreen" and "asked for 200x150" in problem["detail"]
+        for problem in report["problems"]
+    )
+
+
+def test_screenshot_layouts_exclude_each_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["screenshot", str(tmp_path / "x.png"), "--compact", "--full"])
+    assert exit_.value.code == 2
+    assert "not allowed with" in capsys.readouterr().err
+
+
+def test_screenshot_without_the_check_says_where_it_saved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], qtbot: QtBot
+) -> None:
+    home = write_state("empty-folder", tmp_path / "home")
+    out = tmp_path / "shot.png"
+    assert main(["screenshot", str(out), "--full", "--codex-home", str(home)]) == 0
+    assert capsys.readouterr().out.startswith(f"Saved {out}")

@@ -1,0 +1,59 @@
+"""Every state at every size, in both layouts and themes, at scale 1 and 2: nothing clipped,
+nothing overlapping, nothing offscreen, no horizontal scroll bar in the table."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tests.helpers.layout_matrix_run import Found, counts, run_matrix, summary
+from tests.helpers.layout_states import STATES, write_states
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def scale_two(folder: Path) -> subprocess.Popen[str]:
+    """The same matrix in a process of its own at QT_SCALE_FACTOR=2 (Qt reads the factor once,
+    when the application starts)."""
+    env = {**os.environ, "QT_SCALE_FACTOR": "2", "QT_QPA_PLATFORM": "offscreen"}
+    command = [sys.executable, "-m", "tests.helpers.layout_matrix_run", str(folder), *STATES]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+@pytest.mark.slow
+def test_every_state_lays_out_at_every_size(
+    tmp_path: Path, qtbot: QtBot, capsys: pytest.CaptureFixture[str]
+) -> None:
+    started = time.monotonic()
+    homes = write_states(tmp_path / "homes")
+    other = scale_two(tmp_path / "homes")  # runs beside this process's pass (two cores)
+    try:
+        here = run_matrix(homes)
+        out, err = other.communicate(timeout=300)
+    finally:
+        if other.poll() is None:
+            other.kill()
+    assert other.returncode == 0, err
+    there = json.loads(out.strip().splitlines()[-1])
+    assert there["device_pixel_ratio"] == 2  # the factor took
+    found = here.found + [Found(**item) for item in there["found"]]
+    combinations = here.combinations + there["combinations"]
+    with capsys.disabled():
+        print(
+            f"\nlayout matrix: {combinations} combinations ({len(STATES)} states, "
+            f"scale 1 and 2) in {time.monotonic() - started:.1f} s; "
+            f"{len(found)} problems {json.dumps(counts(found))}"
+        )
+    assert not found, (
+        f"{len(found)} layout problems in {combinations} combinations "
+        f'(state: [kind] widget "text" — layout/theme/scale @ sizes):\n{summary(found)}'
+    )
