@@ -365,6 +365,8 @@ class MainWindow(QMainWindow):
             self.body_layout.invalidate()
             least = self.body_layout.minimumSize()
             least_width = max(least.width(), self.menuBar().minimumSizeHint().width())
+            if not compact:
+                least_width = max(least_width, self.toolbar.sizeHint().width())
             at = max(width if width is not None else least_width, least_width)
             body_height = max(self.body_layout.totalMinimumHeightForWidth(at), least.height())
             if shown != compact:

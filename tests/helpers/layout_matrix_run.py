@@ -20,20 +20,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
-from codex_presence_gui.ui import main_window as main_window_module
 from codex_presence_gui.ui.layout_check import LayoutProblem, check_layout
 from codex_presence_gui.ui.window_state import LayoutMode
 
-LAYOUTS = ("compact", "full")
+LAYOUTS = ("auto", "compact", "full")
 THEMES = ("light", "dark")
 
 
-def matrix_sizes() -> list[tuple[int, int]]:
+def matrix_sizes(switch: tuple[int, int] = (560, 400)) -> list[tuple[int, int]]:
     """A spread of sizes up to 1600x1000, with both sides of the automatic compact switch
-    (read from the window's module, whatever it is now); the window's own minimum is added
-    per window, as it may depend on what it shows."""
-    width = getattr(main_window_module, "COMPACT_BELOW_WIDTH", 560)
-    height = getattr(main_window_module, "COMPACT_BELOW_HEIGHT", 400)
+    (``switch``: the least size of the full layout, measured per window since it depends on
+    what the window shows)."""
+    width, height = switch
     sizes = [
         (360, 300),
         (420, 420),
@@ -106,7 +104,6 @@ def run_matrix(
 
     app = application()
     scale = round(float(os.environ.get("QT_SCALE_FACTOR", "1") or 1))
-    spread = list(sizes if sizes is not None else matrix_sizes())
     layouts, themes = list(layouts), list(themes)
     found: list[Found] = []
     combinations = 0
@@ -115,23 +112,33 @@ def run_matrix(
         assert isinstance(window, MainWindow)
         window.show()
         settle()
-        minimum = window.minimumSize()
-        state_sizes = list(dict.fromkeys([(minimum.width(), minimum.height()), *spread]))
+        full = window.needed_size(False)
+        spread = list(sizes if sizes is not None else matrix_sizes((full.width(), full.height())))
         for theme in themes:
             apply_theme(app, theme)
             for layout in layouts:
-                mode = LayoutMode.COMPACT if layout == "compact" else LayoutMode.FULL
-                window.set_layout_mode(mode)
-                for width, height in state_sizes:
+                window.set_layout_mode(LayoutMode(layout))
+                settle()
+                # From the layout's own minimum up: a smaller size cannot be had (the window
+                # manager keeps to the minimum), and a pinned compact window is as tall as
+                # its contents whatever height is asked.
+                least, most = window.minimumSize(), window.maximumSize()
+                state_sizes = [(least.width(), least.height())]
+                for size in spread:
+                    fitted = QSize(*size).expandedTo(least).boundedTo(most)
+                    state_sizes.append((fitted.width(), fitted.height()))
+                for width, height in dict.fromkeys(state_sizes):
                     window.resize(width, height)
                     settle()
                     combinations += 1
                     problems: list[LayoutProblem] = check_layout(window, QSize(width, height))
+                    shown = "compact" if window.compact else "full"
+                    chosen = shown if layout == shown else f"{layout}:{shown}"
                     found += [
                         Found(
                             state,
                             f"{width}x{height}",
-                            layout,
+                            chosen,
                             theme,
                             scale,
                             problem.widget,
