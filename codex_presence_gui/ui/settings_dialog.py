@@ -147,18 +147,19 @@ class SettingsDialog(QDialog):
 
         self.notify = QCheckBox("Tell me when a limit window runs low")
         self.notify.setChecked(settings.notifications_enabled)
-        self.thresholds = QLineEdit(", ".join(str(v) for v in settings.notify_thresholds))
-        self.thresholds.setPlaceholderText("75, 90, 95")
+        self.thresholds = QLineEdit(", ".join(str(v) for v in settings.notify_left_thresholds))
+        self.thresholds.setPlaceholderText("25, 10, 5")
+        self.thresholds.setAccessibleName("Notify when a window has this much left, in percent")
         self.thresholds.setToolTip(
-            "Percentages used, separated by commas. Each is announced once per window,\n"
-            "like Codex's own warnings at 75, 90 and 95 % used."
+            "Percentages left, separated by commas. Each is announced once per window,\n"
+            "like Codex's own warnings at 25, 10 and 5 % left. 0 means the limit is reached."
         )
         self.notify_resets = QCheckBox("…and when such a window resets")
         self.notify_resets.setChecked(settings.notify_resets)
         notifications = QGroupBox("Notifications")
         notifications_form = QFormLayout(notifications)
         notifications_form.addRow(self.notify)
-        notifications_form.addRow("At (% used):", self.thresholds)
+        notifications_form.addRow("Notify when a window has this much left (%):", self.thresholds)
         notifications_form.addRow(self.notify_resets)
 
         self.problems = QLabel()
@@ -213,18 +214,18 @@ class SettingsDialog(QDialog):
             launch_at_login=self.launch_at_login.isChecked(),
             theme=str(self.theme.currentData()),
             notifications_enabled=self.notify.isChecked(),
-            notify_thresholds=self._thresholds(),
+            notify_left_thresholds=self._thresholds(),
             notify_resets=self.notify_resets.isChecked(),
             **toggles,
         )
 
     def _thresholds(self) -> tuple[int, ...]:
-        """The thresholds typed; a word that is not a whole number reads as 0, which
-        validation then refuses with its message."""
+        """The thresholds typed (% left), highest first; a word that is not a whole number
+        reads as -1, which validation then refuses with its message."""
         values = set()
-        for word in self.thresholds.text().replace(",", " ").split():
-            values.add(int(word) if word.isascii() and word.isdigit() else 0)
-        return tuple(sorted(values))
+        for word in self.thresholds.text().replace(",", " ").replace("%", " ").split():
+            values.add(int(word) if word.isascii() and word.isdigit() else -1)
+        return tuple(sorted(values, reverse=True))
 
     def apply(self) -> bool:
         """Emit ``applied`` when the settings are valid; False when something blocks."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.presence import PresenceSettings
@@ -74,17 +74,29 @@ def test_close_to_tray_needs_a_tray(qtbot: QtBot) -> None:
 
 
 def test_notification_thresholds(qtbot: QtBot) -> None:
-    """Typed as a list of percentages; anything else blocks saving with a reason."""
+    """Typed as percentages left; anything else blocks saving with a reason."""
     dialog = make(qtbot, Settings())
-    assert dialog.thresholds.text() == "75, 90, 95"
-    dialog.thresholds.setText("50 80, 80")
-    assert dialog.value().notify_thresholds == (50, 80)
+    assert dialog.thresholds.text() == "25, 10, 5"
+    assert dialog.thresholds.placeholderText() == "25, 10, 5"
+    form_labels = [label.text() for label in dialog.findChildren(QLabel)]
+    assert "Notify when a window has this much left (%):" in form_labels
+    dialog.thresholds.setText("20 50, 20 %, 0")
+    value = dialog.value()
+    assert value.notify_left_thresholds == (50, 20, 0)
+    assert value.notify_used_thresholds == (50, 80, 100)
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
-    dialog.thresholds.setText("75, ninety")
-    assert not ok.isEnabled()
-    dialog.thresholds.setText("75, ²")  # a digit to Python, not a number to int()
-    assert not ok.isEnabled()
-    assert "percentages used, from 1 to 100" in dialog.problems.text()
+    assert ok.isEnabled()
+    for bad in ("25, ten", "25, ²", "100", "25, -5"):  # ² is a digit to Python, not to int()
+        dialog.thresholds.setText(bad)
+        assert not ok.isEnabled(), bad
+    assert "percentages left, from 0 to 99" in dialog.problems.text()
     dialog.notify.setChecked(False)
     assert not dialog.thresholds.isEnabled()
     assert dialog.value().notifications_enabled is False
+
+
+def test_saved_thresholds_show_as_left(qtbot: QtBot) -> None:
+    """Settings holding 30 and 0 % left show them as typed, highest first."""
+    dialog = make(qtbot, Settings(notify_left_thresholds=(30, 0)))
+    assert dialog.thresholds.text() == "30, 0"
+    assert dialog.value() == Settings(notify_left_thresholds=(30, 0))
