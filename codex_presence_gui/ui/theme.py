@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QProxyStyle,
     QStyle,
     QStyleOption,
+    QStyleOptionButton,
     QStyleOptionComplex,
     QStyleOptionFrame,
     QWidget,
@@ -143,6 +144,7 @@ _OUTLINED_PRIMITIVES = {
     _Primitive.PE_IndicatorCheckBox: "box",
     _Primitive.PE_IndicatorRadioButton: "circle",
     _Primitive.PE_FrameLineEdit: "field",
+    _Primitive.PE_PanelButtonCommand: "field",
     _Primitive.PE_Frame: "box",
 }
 _OUTLINED_CONTROLS = (QStyle.ComplexControl.CC_SpinBox, QStyle.ComplexControl.CC_ComboBox)
@@ -171,6 +173,11 @@ class _OutlinedStyle(QProxyStyle):
             not isinstance(option, QStyleOptionFrame) or option.lineWidth <= 0
         ):
             return  # a frameless scroll area or label draws no border; neither do we
+        if (
+            isinstance(option, QStyleOptionButton)
+            and option.features & QStyleOptionButton.ButtonFeature.DefaultButton
+        ):
+            return  # the default button keeps its highlighted outline
         _stroke(painter, option, shape)
 
     def drawComplexControl(

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QLineEdit,
+    QPushButton,
     QStyle,
     QStyleFactory,
     QStyleOptionButton,
@@ -118,10 +119,11 @@ def test_the_light_theme_is_drawn_as_fusion_draws_it(qtbot: QtBot, qapp: QApplic
     """The dark-palette borders leave the light theme pixel for pixel as it was."""
     try:
         apply_theme(qapp, "light")
-        ours = QCheckBox("Same")
-        plain = QCheckBox("Same")
-        fusion = QStyleFactory.create("fusion")
-        plain.setStyle(fusion)
-        assert grab(qtbot, ours)[1] == grab(qtbot, plain)[1]
+        for kind in (QCheckBox, QLineEdit, QPushButton):
+            ours, plain = kind("Same"), kind("Same")
+            plain.setStyle(QStyleFactory.create("fusion"))  # the widget takes it over
+            for widget in (ours, plain):
+                widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            assert grab(qtbot, ours)[1] == grab(qtbot, plain)[1], kind.__name__
     finally:
         apply_theme(qapp, "system")
