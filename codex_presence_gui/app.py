@@ -331,7 +331,7 @@ class AppShell(QObject):
             return  # the first view comes before the history, which tells resets apart
         due = due_notices(
             board,
-            settings.notify_thresholds,
+            settings.notify_used_thresholds,
             notify_resets=settings.notify_resets,
             notes=self.notifications,
         )

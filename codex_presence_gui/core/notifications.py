@@ -156,12 +156,15 @@ class Due:
 
 def due_notices(
     board: Dashboard,
-    thresholds: Sequence[int],
+    used_thresholds: Sequence[int],
     *,
     notify_resets: bool,
     notes: NotificationLog,
 ) -> Due:
     """The notifications ``board`` calls for that were not given yet.
+
+    ``used_thresholds`` are in percent used (``Settings.notify_used_thresholds`` turns the
+    user's "% left" into these), so the events recorded stay comparable across versions.
 
     A window that crossed several thresholds since the last look gets one notice, for the
     highest; the lower ones count as said. A reset is announced when the window had reached
@@ -173,7 +176,7 @@ def due_notices(
     now = board.generated_at
     notices: list[Notice] = []
     said_too: list[Said] = []
-    levels = sorted(set(thresholds))
+    levels = sorted(set(used_thresholds))
     for bucket in board.buckets:
         for window in bucket.windows:
             if window.resets_at is None:

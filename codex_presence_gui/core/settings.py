@@ -17,13 +17,15 @@ from typing import Any
 
 from codex_presence_gui.core.presence import DEFAULT_CLIENT_ID, IdleAction, PresenceSettings
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SETTINGS_FILE = "settings.json"
 THEMES = ("system", "light", "dark")
 MIN_REFRESH_S = 0.5
 MAX_REFRESH_S = 60.0
-#: Codex warns at these percentages used; so do we, by default.
-DEFAULT_THRESHOLDS = (75, 90, 95)
+#: Codex warns at 75, 90 and 95 % used; so do we by default, said as what is left.
+DEFAULT_LEFT_THRESHOLDS = (25, 10, 5)
+#: A threshold is a percentage left: 0 (all used) up to 99 (barely started).
+MAX_LEFT_THRESHOLD = 99
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +50,7 @@ class Settings:
     launch_at_login: bool = False
     theme: str = "system"
     notifications_enabled: bool = True
-    notify_thresholds: tuple[int, ...] = DEFAULT_THRESHOLDS  # percent used
+    notify_left_thresholds: tuple[int, ...] = DEFAULT_LEFT_THRESHOLDS  # percent left, high first
     notify_resets: bool = True
     #: Keys this version does not know (from a newer version): written back untouched.
     extra: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
@@ -66,6 +68,11 @@ class Settings:
             show_limits=self.show_limits,
             idle_action=IdleAction(self.idle_action),
         )
+
+    @property
+    def notify_used_thresholds(self) -> tuple[int, ...]:
+        """The thresholds in percent used, lowest first, as the notification logic counts."""
+        return tuple(sorted(100 - left for left in self.notify_left_thresholds))
 
 
 _KNOWN = {f.name for f in fields(Settings)} - {"extra"}
@@ -103,12 +110,12 @@ def validate(settings: Settings) -> list[Problem]:
                 blocking=True,
             )
         )
-    if any(not 1 <= value <= 100 for value in settings.notify_thresholds):
+    if any(not _is_left_threshold(value) for value in settings.notify_left_thresholds):
         problems.append(
             Problem(
-                "notify_thresholds",
-                "Notification thresholds are percentages used, from 1 to 100 "
-                "(for example 75, 90, 95).",
+                "notify_left_thresholds",
+                f"Notification thresholds are percentages left, from 0 to {MAX_LEFT_THRESHOLD} "
+                "(for example 25, 10, 5).",
                 blocking=True,
             )
         )
@@ -123,13 +130,17 @@ def validate(settings: Settings) -> list[Problem]:
     return problems
 
 
+def _is_left_threshold(value: object) -> bool:
+    return type(value) is int and 0 <= value <= MAX_LEFT_THRESHOLD
+
+
 def to_document(settings: Settings) -> dict[str, Any]:
     """The JSON document of the settings (with the schema version and unknown keys)."""
     document: dict[str, Any] = dict(settings.extra)
     values = asdict(settings)
     values.pop("extra")
     values["codex_homes"] = list(settings.codex_homes)
-    values["notify_thresholds"] = list(settings.notify_thresholds)
+    values["notify_left_thresholds"] = list(settings.notify_left_thresholds)
     document.update(values)
     document["schema"] = SCHEMA_VERSION
     return document
@@ -140,13 +151,20 @@ class SettingsError(ValueError):
 
 
 def _migrate(document: dict[str, Any]) -> dict[str, Any]:
-    """Bring an older document up to ``SCHEMA_VERSION`` (version 0 had no schema key)."""
+    """Bring an older document up to ``SCHEMA_VERSION`` one step at a time (version 0 had no
+    schema key); a newer document is read as it is."""
     version = document.get("schema", 0)
     if not isinstance(version, int) or version < 0:
         raise SettingsError("the schema version is not a number")
-    if version == 0 and "codex_home" in document:  # before lists of homes
+    if version < 1 and "codex_home" in document:  # before lists of homes
         home = document.pop("codex_home")
         document.setdefault("codex_homes", [home] if home else [])
+    if version < 2 and "notify_thresholds" in document:  # thresholds were in percent used
+        used = document.pop("notify_thresholds")
+        if not isinstance(used, list) or not all(type(v) is int and 1 <= v <= 100 for v in used):
+            raise SettingsError("notify_thresholds must be a list of percentages used (1-100)")
+        # The version-1 app wrote this last, so it wins over a copy a newer app left behind.
+        document["notify_left_thresholds"] = [100 - value for value in used]
     return document
 
 
@@ -170,12 +188,12 @@ def from_document(document: Any) -> Settings:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise SettingsError("codex_homes must be a list of folders")
             values[name] = tuple(v for v in value if v.strip())
-        elif name == "notify_thresholds":
-            if not isinstance(value, list) or not all(
-                type(v) is int and 1 <= v <= 100 for v in value
-            ):
-                raise SettingsError("notify_thresholds must be a list of percentages (1-100)")
-            values[name] = tuple(sorted(set(value)))
+        elif name == "notify_left_thresholds":
+            if not isinstance(value, list) or not all(_is_left_threshold(v) for v in value):
+                raise SettingsError(
+                    f"{name} must be a list of percentages left (0-{MAX_LEFT_THRESHOLD})"
+                )
+            values[name] = tuple(sorted(set(value), reverse=True))
         elif isinstance(default, bool):
             if not isinstance(value, bool):
                 raise SettingsError(f"{name} must be true or false")

@@ -1,8 +1,8 @@
-"""The settings dialog: every choice in plain words, checked as you type, with the Discord card
-previewed live."""
+"""The settings dialog: plain-worded choices in tabs, checked as you type, the Discord card live."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -17,20 +17,29 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.core.presence import IdleAction, PresenceSettings
+from codex_presence_gui.core.presence import (
+    CLIENT_ID_ENV,
+    DEFAULT_CLIENT_ID,
+    IdleAction,
+    PresenceSettings,
+)
 from codex_presence_gui.core.settings import MAX_REFRESH_S, MIN_REFRESH_S, Settings, validate
-from codex_presence_gui.ui.theme import level_color
+from codex_presence_gui.ui.theme import level_color, set_muted
 
 PreviewSource = Callable[[PresenceSettings], list[str]]
 
@@ -71,15 +80,67 @@ class SettingsDialog(QDialog):
         self._original = settings
         self._preview_source = preview
 
+        general = _page(*self._general(settings, tray_available))
+        discord = _page(*self._discord(settings))
+        notifications = _page(*self._notifications(settings))
+        advanced = _page(*self._advanced(settings))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(general, "General")
+        self.tabs.addTab(discord, "Discord")
+        self.tabs.addTab(notifications, "Notifications")
+        self.tabs.addTab(advanced, "Advanced")
+        #: The page of each setting a problem can be about.
+        self._page_of: dict[str, QWidget] = {
+            "codex_homes": general,
+            "refresh_interval_s": general,
+            "notify_left_thresholds": notifications,
+            "discord_client_id": advanced,
+        }
+
+        # Below the tabs, so that problems and the buttons are always in view.
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.Apply
+        )
+        self.buttons.accepted.connect(self._ok)
+        self.buttons.rejected.connect(self.reject)
+        apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        apply_button.clicked.connect(self.apply)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.problems)
+        layout.addWidget(self.buttons)
+
+        for signal in (
+            self.homes.textChanged,
+            self.client_id.textChanged,
+            self.refresh.valueChanged,
+            self.idle.currentIndexChanged,
+            self.discord_enabled.toggled,
+            self.privacy.toggled,
+            self.notify.toggled,
+            self.thresholds.textChanged,
+            *(box.toggled for box in self.toggles.values()),
+        ):
+            signal.connect(self._refresh_state)
+        self._refresh_state()
+
+    # -- pages --------------------------------------------------------------------------
+
+    def _general(self, settings: Settings, tray_available: bool) -> tuple[QWidget, ...]:
         self.homes = QPlainTextEdit("\n".join(settings.codex_homes))
         self.homes.setPlaceholderText("Empty: $CODEX_HOME, else ~/.codex")
-        self.homes.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.homes.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
         self.homes.setAccessibleName("Codex folders, one per line")
-        browse = QPushButton("Add folder…")
-        browse.clicked.connect(self._add_folder)
+        self.add_folder = QPushButton("Add folder…")
+        self.add_folder.clicked.connect(self._add_folder)
         homes_row = QHBoxLayout()
         homes_row.addWidget(self.homes, 1)
-        homes_row.addWidget(browse, 0, Qt.AlignmentFlag.AlignTop)
+        homes_row.addWidget(self.add_folder, 0, Qt.AlignmentFlag.AlignTop)
         self.refresh = QDoubleSpinBox()
         self.refresh.setRange(MIN_REFRESH_S, MAX_REFRESH_S)
         self.refresh.setDecimals(1)
@@ -87,42 +148,10 @@ class SettingsDialog(QDialog):
         self.refresh.setSuffix(" s")
         self.refresh.setValue(settings.refresh_interval_s)
         codex = QGroupBox("Codex")
-        codex_form = QFormLayout(codex)
-        codex_form.addRow("Codex folders (one per line):", homes_row)
+        codex_form = _form(codex)
+        codex_form.addRow(QLabel("Codex folders (one per line):"))
+        codex_form.addRow(homes_row)
         codex_form.addRow("Check for changes at least every:", self.refresh)
-
-        self.discord_enabled = QCheckBox("Show what I am doing in my Discord status")
-        self.discord_enabled.setChecked(settings.discord_enabled)
-        self.client_id = QLineEdit(settings.discord_client_id)
-        self.client_id.setAccessibleName("Discord application id")
-        self.privacy = QCheckBox('Private: only "Using Codex · In a coding session"')
-        self.privacy.setChecked(settings.privacy_mode)
-        self.toggles: dict[str, QCheckBox] = {}
-        toggles_box = QWidget()
-        toggles_layout = QVBoxLayout(toggles_box)
-        toggles_layout.setContentsMargins(0, 0, 0, 0)
-        for key, text in _TOGGLES:
-            box = QCheckBox(text)
-            box.setChecked(getattr(settings, key))
-            toggles_layout.addWidget(box)
-            self.toggles[key] = box
-        self.idle = QComboBox()
-        for value, text in _IDLE:
-            self.idle.addItem(text, value)
-        self.idle.setCurrentIndex(max(self.idle.findData(settings.idle_action), 0))
-        self.preview = QLabel()
-        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.preview.setFrameShape(QLabel.Shape.StyledPanel)
-        self.preview.setWordWrap(True)
-        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        discord = QGroupBox("Discord")
-        discord_form = QFormLayout(discord)
-        discord_form.addRow(self.discord_enabled)
-        discord_form.addRow("Discord application id:", self.client_id)
-        discord_form.addRow(self.privacy)
-        discord_form.addRow("Show:", toggles_box)
-        discord_form.addRow("When no session runs:", self.idle)
-        discord_form.addRow("Friends see:", self.preview)
 
         self.on_top = QCheckBox("Keep the window above other windows")
         self.on_top.setChecked(settings.always_on_top)
@@ -140,56 +169,88 @@ class SettingsDialog(QDialog):
             self.theme.addItem(text, value)
         self.theme.setCurrentIndex(max(self.theme.findData(settings.theme), 0))
         window = QGroupBox("Window")
-        window_form = QFormLayout(window)
+        window_form = _form(window)
         for box in (self.on_top, self.start_minimized, self.close_to_tray, self.launch_at_login):
             window_form.addRow(box)
         window_form.addRow("Colours:", self.theme)
+        return codex, window
 
+    def _discord(self, settings: Settings) -> tuple[QWidget, ...]:
+        self.discord_enabled = QCheckBox("Show what I am doing in my Discord status")
+        self.discord_enabled.setChecked(settings.discord_enabled)
+        self.privacy = QCheckBox('Private: only "Using Codex · In a coding session"')
+        self.privacy.setChecked(settings.privacy_mode)
+        self.toggles: dict[str, QCheckBox] = {}
+        toggles_box = QWidget()
+        toggles_layout = QGridLayout(toggles_box)
+        toggles_layout.setContentsMargins(0, 0, 0, 0)
+        for index, (key, text) in enumerate(_TOGGLES):
+            box = QCheckBox(text)
+            box.setChecked(getattr(settings, key))
+            toggles_layout.addWidget(box, index // 2, index % 2)
+            self.toggles[key] = box
+        self.idle = QComboBox()
+        for value, text in _IDLE:
+            self.idle.addItem(text, value)
+        self.idle.setCurrentIndex(max(self.idle.findData(settings.idle_action), 0))
+        self.preview = QLabel()
+        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.preview.setFrameShape(QLabel.Shape.StyledPanel)
+        self.preview.setMargin(6)
+        self.preview.setWordWrap(True)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.preview.setAccessibleName("What your Discord friends see")
+        status = QGroupBox("Discord status")
+        status_form = _form(status)
+        status_form.addRow(self.discord_enabled)
+        status_form.addRow(self.privacy)
+        status_form.addRow("Show:", toggles_box)
+        status_form.addRow("When no session runs:", self.idle)
+        friends = QGroupBox("Friends see")
+        friends_layout = QVBoxLayout(friends)
+        friends_layout.addWidget(self.preview)
+        return status, friends
+
+    def _notifications(self, settings: Settings) -> tuple[QWidget, ...]:
         self.notify = QCheckBox("Tell me when a limit window runs low")
         self.notify.setChecked(settings.notifications_enabled)
-        self.thresholds = QLineEdit(", ".join(str(v) for v in settings.notify_thresholds))
-        self.thresholds.setPlaceholderText("75, 90, 95")
+        self.thresholds = QLineEdit(", ".join(str(v) for v in settings.notify_left_thresholds))
+        self.thresholds.setPlaceholderText("25, 10, 5")
+        self.thresholds.setAccessibleName("Notify when a window has this much left, in percent")
         self.thresholds.setToolTip(
-            "Percentages used, separated by commas. Each is announced once per window,\n"
-            "like Codex's own warnings at 75, 90 and 95 % used."
+            "Percentages left, separated by commas. Each is announced once per window,\n"
+            "like Codex's own warnings at 25, 10 and 5 % left. 0 means the limit is reached."
         )
         self.notify_resets = QCheckBox("…and when such a window resets")
         self.notify_resets.setChecked(settings.notify_resets)
-        notifications = QGroupBox("Notifications")
-        notifications_form = QFormLayout(notifications)
-        notifications_form.addRow(self.notify)
-        notifications_form.addRow("At (% used):", self.thresholds)
-        notifications_form.addRow(self.notify_resets)
+        box = QGroupBox("Notifications")
+        form = _form(box)
+        form.addRow(self.notify)
+        form.addRow("Notify when a window has this much left (%):", self.thresholds)
+        form.addRow(_note("Separated by commas; each is said once per window. 0 means all used."))
+        form.addRow(self.notify_resets)
+        return (box,)
 
-        self.problems = QLabel()
-        self.problems.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok
-            | QDialogButtonBox.StandardButton.Cancel
-            | QDialogButtonBox.StandardButton.Apply
+    def _advanced(self, settings: Settings) -> tuple[QWidget, ...]:
+        self.client_id = QLineEdit(settings.discord_client_id)
+        self.client_id.setAccessibleName("Discord application id")
+        self.default_client_id = QPushButton("Use the default")
+        self.default_client_id.clicked.connect(self._use_default_client_id)
+        id_row = QHBoxLayout()
+        id_row.addWidget(self.client_id, 1)
+        id_row.addWidget(self.default_client_id)
+        box = QGroupBox("Discord application")
+        form = _form(box)
+        form.addRow("Discord application id:", id_row)
+        form.addRow(
+            _note(
+                "Discord shows the status under the name and picture of this application. "
+                "Change it only to use an application of your own from the Discord Developer "
+                "Portal (its Application ID), for example for another name or picture. "
+                f"The environment variable {CLIENT_ID_ENV} overrides it."
+            )
         )
-        self.buttons.accepted.connect(self._ok)
-        self.buttons.rejected.connect(self.reject)
-        apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
-        apply_button.clicked.connect(self.apply)
-
-        layout = QVBoxLayout(self)
-        for widget in (codex, discord, window, notifications, self.problems, self.buttons):
-            layout.addWidget(widget)
-
-        for signal in (
-            self.homes.textChanged,
-            self.client_id.textChanged,
-            self.refresh.valueChanged,
-            self.idle.currentIndexChanged,
-            self.discord_enabled.toggled,
-            self.privacy.toggled,
-            self.notify.toggled,
-            self.thresholds.textChanged,
-            *(box.toggled for box in self.toggles.values()),
-        ):
-            signal.connect(self._refresh_state)
-        self._refresh_state()
+        return (box,)
 
     # -- values -------------------------------------------------------------------------
 
@@ -213,18 +274,18 @@ class SettingsDialog(QDialog):
             launch_at_login=self.launch_at_login.isChecked(),
             theme=str(self.theme.currentData()),
             notifications_enabled=self.notify.isChecked(),
-            notify_thresholds=self._thresholds(),
+            notify_left_thresholds=self._thresholds(),
             notify_resets=self.notify_resets.isChecked(),
             **toggles,
         )
 
     def _thresholds(self) -> tuple[int, ...]:
-        """The thresholds typed; a word that is not a whole number reads as 0, which
-        validation then refuses with its message."""
+        """The thresholds typed (% left), highest first; a word that is not a whole number
+        reads as -1, which validation then refuses with its message."""
         values = set()
-        for word in self.thresholds.text().replace(",", " ").split():
-            values.add(int(word) if word.isascii() and word.isdigit() else 0)
-        return tuple(sorted(values))
+        for word in self.thresholds.text().replace(",", " ").replace("%", " ").split():
+            values.add(int(word) if word.isascii() and word.isdigit() else -1)
+        return tuple(sorted(values, reverse=True))
 
     def apply(self) -> bool:
         """Emit ``applied`` when the settings are valid; False when something blocks."""
@@ -240,6 +301,10 @@ class SettingsDialog(QDialog):
     def _ok(self) -> None:
         if self.apply():
             self.accept()
+
+    def _use_default_client_id(self) -> None:
+        # A method, not a lambda: a lambda holding the dialog upsets PySide at teardown.
+        self.client_id.setText(DEFAULT_CLIENT_ID)
 
     def _add_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Choose a Codex folder")
@@ -262,7 +327,11 @@ class SettingsDialog(QDialog):
         for problem in problems:
             level = Level.LOW if problem.blocking else Level.WARN
             color = level_color(level, self.palette()).name()
-            lines.append(f'<span style="color:{color}">{problem.message}</span>')
+            # Name the tab: the field may be on another one than the user is looking at.
+            page = self._page_of.get(problem.key, self.tabs.currentWidget())
+            where = self.tabs.tabText(self.tabs.indexOf(page))
+            text = html.escape(f"{where}: {problem.message}")
+            lines.append(f'<span style="color:{color}">{text}</span>')
         self.problems.setText("<br>".join(lines))
         self.problems.setVisible(bool(lines))
         blocking = any(problem.blocking for problem in problems)
@@ -272,3 +341,33 @@ class SettingsDialog(QDialog):
             self.preview.setText("\n".join(self._preview_source(settings.presence())))
         else:
             self.preview.setText("(no Codex data yet)")
+
+
+def _form(box: QGroupBox) -> QFormLayout:
+    """A form whose text fields grow and whose long labels wrap, the same on every platform."""
+    form = QFormLayout(box)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    return form
+
+
+def _note(text: str) -> QLabel:
+    """A quieter explanation under a setting."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    set_muted(label)
+    return label
+
+
+def _page(*sections: QWidget) -> QScrollArea:
+    """A tab's sections, scrolling when the screen is too small to show them all."""
+    content = QWidget()
+    layout = QVBoxLayout(content)
+    for section in sections:
+        layout.addWidget(section)
+    layout.addStretch(1)
+    scroll = QScrollArea()
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(content)
+    return scroll

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QStyleOptionButton,
+    QStyleOptionComplex,
+    QStyleOptionFrame,
+    QWidget,
+)
 
 from codex_presence_gui.core.formatting import Level
 
@@ -86,6 +95,12 @@ def _palette(dark: bool) -> QPalette:
             QPalette.ColorRole.Highlight: "#3b82f6",
             QPalette.ColorRole.HighlightedText: "#ffffff",
             QPalette.ColorRole.Link: "#8ab4f8",
+            # The bevel shades, dark too (the defaults are the light palette's).
+            QPalette.ColorRole.Light: "#3c4043",
+            QPalette.ColorRole.Midlight: "#303134",
+            QPalette.ColorRole.Mid: "#5f6368",
+            QPalette.ColorRole.Dark: "#101113",
+            QPalette.ColorRole.Shadow: "#000000",
         }
         if dark
         else {
@@ -106,11 +121,110 @@ def _palette(dark: bool) -> QPalette:
     )
     for role, value in colors.items():
         palette.setColor(role, QColor(value))
+    # Greyed-out text for disabled controls (setColor above set every group alike).
+    disabled = QColor("#6f757b" if dark else "#8c959f")
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     return palette
+
+
+def outline_color(palette: QPalette, *, enabled: bool = True) -> QColor:
+    """The border of a check box, radio button or input field on a dark palette: at least
+    3:1 against the window and the field (the disabled one is fainter, as it should be)."""
+    text = palette.color(QPalette.ColorRole.WindowText)
+    return blend(text, palette.color(QPalette.ColorRole.Window), 0.5 if enabled else 0.66)
+
+
+_Primitive = QStyle.PrimitiveElement
+_OUTLINED_PRIMITIVES = {
+    _Primitive.PE_IndicatorCheckBox: "box",
+    _Primitive.PE_IndicatorRadioButton: "circle",
+    _Primitive.PE_FrameLineEdit: "field",
+    _Primitive.PE_PanelButtonCommand: "field",
+    _Primitive.PE_Frame: "box",
+}
+_OUTLINED_CONTROLS = (QStyle.ComplexControl.CC_SpinBox, QStyle.ComplexControl.CC_ComboBox)
+
+
+class _OutlinedStyle(QProxyStyle):
+    """Fusion with borders that show on a dark palette.
+
+    Fusion draws every outline as the window colour darkened, which on a dark window is all but
+    black on black, and no palette role changes it: so on a dark palette this draws a lighter
+    outline over the one Fusion drew. Light palettes are left exactly as Fusion draws them.
+    """
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        shape = _OUTLINED_PRIMITIVES.get(element)
+        if shape is None or not is_dark(option.palette):
+            return
+        if element == _Primitive.PE_Frame and (
+            not isinstance(option, QStyleOptionFrame) or option.lineWidth <= 0
+        ):
+            return  # a frameless scroll area or label draws no border; neither do we
+        if (
+            isinstance(option, QStyleOptionButton)
+            and option.features & QStyleOptionButton.ButtonFeature.DefaultButton
+        ):
+            return  # the default button keeps its highlighted outline
+        _stroke(painter, option, shape)
+
+    def drawComplexControl(
+        self,
+        control: QStyle.ComplexControl,
+        option: QStyleOptionComplex,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawComplexControl(control, option, painter, widget)
+        framed = getattr(option, "frame", True)  # a frameless spin box or combo box stays so
+        if control in _OUTLINED_CONTROLS and framed and is_dark(option.palette):
+            _stroke(painter, option, "field")
+
+
+def _stroke(painter: QPainter, option: QStyleOption, shape: str) -> None:
+    state = option.state
+    if shape == "field" and state & QStyle.StateFlag.State_HasFocus:
+        return  # keep the style's focus ring
+    enabled = bool(state & QStyle.StateFlag.State_Enabled)
+    rect = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(QPen(outline_color(option.palette, enabled=enabled), 1.0))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    if shape == "circle":
+        painter.drawEllipse(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+    elif shape == "field":
+        painter.drawRoundedRect(rect, 2.0, 2.0)
+    else:
+        painter.drawRect(rect)
+    painter.restore()
+
+
+def _install_outlines(app: QApplication) -> None:
+    """Wrap Fusion (once) so that a dark palette gets visible borders; other styles draw
+    their own, so they are left alone."""
+    style = app.style()
+    if style is None or isinstance(style, _OutlinedStyle):
+        return
+    if style.name().lower() == "fusion":
+        app.setStyle(_OutlinedStyle("fusion"))
 
 
 def apply_theme(app: QApplication, theme: str) -> None:
     """``system`` follows the desktop; ``light`` and ``dark`` force that palette."""
+    _install_outlines(app)
     hints = app.styleHints()
     scheme = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(
         theme, Qt.ColorScheme.Unknown

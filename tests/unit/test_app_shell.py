@@ -291,3 +291,23 @@ def test_choosing_the_codex_folder_saves_it(
         qtbot.waitUntil(lambda: shell.feed.homes == (codex_home.root,), timeout=3000)
     finally:
         stop(shell)
+
+
+def test_notifications_use_the_users_percent_left(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """Thresholds set in % left reach the notification logic as the matching % used."""
+    from codex_presence_gui.core.insights import Insights
+    from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+    from tests.helpers.snapshots import NOW, dashboard
+
+    limits = LimitSnapshot("codex", None, None, NOW - 30, (UsageWindow(300, 62.0, NOW + 600),))
+    said: list[str] = []
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    shell.notifier.notify = recorder(said)  # type: ignore[method-assign]
+    try:
+        shell.store.update(replace(shell.store.settings, notify_left_thresholds=(40,)))
+        shell._show(replace(dashboard(limit=limits), insights=Insights(NOW, (), 0)))
+    finally:
+        stop(shell)
+    assert said == ["Codex: less than 40 % of your 5h limit left"]

@@ -8,6 +8,7 @@ from pathlib import Path
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.core.notifications import NotificationLog, due_notices
+from codex_presence_gui.core.settings import Settings
 from tests.helpers.quota import FIVE_HOURS, Turn, quota_dashboard, write_session
 from tests.helpers.rollout import BASE, CodexHome
 from tests.helpers.snapshots import NOW, dashboard
@@ -77,6 +78,16 @@ def test_an_old_reset_is_not_news(tmp_path: Path) -> None:
 def test_thresholds_are_the_users(tmp_path: Path) -> None:
     path = tmp_path / "notifications.json"
     assert look(path, board(55), (50,)) == ["Codex: less than 50 % of your 5h limit left"]
+
+
+def test_the_users_percent_left_is_what_the_notice_says(tmp_path: Path) -> None:
+    """A threshold set as 30 % left is announced as "less than 30 % left", and 0 % left is
+    "reached"."""
+    thresholds = Settings(notify_left_thresholds=(30, 0)).notify_used_thresholds
+    path = tmp_path / "notifications.json"
+    assert look(path, board(69), thresholds) == []
+    assert look(path, board(71), thresholds) == ["Codex: less than 30 % of your 5h limit left"]
+    assert look(path, board(100), thresholds) == ["Codex: your 5h limit is reached"]
 
 
 def test_the_body_says_what_is_left_and_when_it_resets(tmp_path: Path) -> None:

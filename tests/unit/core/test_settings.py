@@ -13,6 +13,7 @@ import pytest
 from codex_presence_gui.core import settings as settings_module
 from codex_presence_gui.core.presence import IdleAction
 from codex_presence_gui.core.settings import (
+    SCHEMA_VERSION,
     Settings,
     load_settings,
     save_settings,
@@ -28,13 +29,64 @@ def test_missing_file_gives_defaults(tmp_path: Path) -> None:
 
 
 def test_notification_settings_round_trip(tmp_path: Path) -> None:
+    """Thresholds are kept in percent left; the notification logic gets them in percent used."""
     path = tmp_path / "settings.json"
-    save_settings(path, Settings(notify_thresholds=(50, 80), notify_resets=False))
-    assert json.loads(path.read_text())["notify_thresholds"] == [50, 80]
+    save_settings(path, Settings(notify_left_thresholds=(50, 20, 0), notify_resets=False))
+    document = json.loads(path.read_text())
+    assert document["notify_left_thresholds"] == [50, 20, 0]
+    assert "notify_thresholds" not in document
+    assert document["schema"] == SCHEMA_VERSION == 2
     loaded = load_settings(path).settings
-    assert loaded.notify_thresholds == (50, 80)
+    assert loaded.notify_left_thresholds == (50, 20, 0)
+    assert loaded.notify_used_thresholds == (50, 80, 100)
     assert loaded.notify_resets is False
-    assert Settings().notify_thresholds == (75, 90, 95)
+    assert Settings().notify_left_thresholds == (25, 10, 5)
+    assert Settings().notify_used_thresholds == (75, 90, 95)
+
+
+def test_migration_of_used_thresholds_to_left(tmp_path: Path) -> None:
+    """A version-1 file said 75, 90, 95 % used: that is 25, 10, 5 % left; nothing else moves."""
+    path = tmp_path / "settings.json"
+    path.write_text(
+        json.dumps(
+            {
+                "schema": 1,
+                "notify_thresholds": [75, 90, 95],
+                "theme": "dark",
+                "future_feature": [1],
+            }
+        )
+    )
+    result = load_settings(path)
+    assert result.message is None
+    loaded = result.settings
+    assert loaded.notify_left_thresholds == (25, 10, 5)
+    assert loaded.notify_used_thresholds == (75, 90, 95)
+    assert loaded.theme == "dark"
+    save_settings(path, loaded)
+    document = json.loads(path.read_text())
+    assert document["notify_left_thresholds"] == [25, 10, 5]
+    assert "notify_thresholds" not in document
+    assert document["future_feature"] == [1]
+    assert document["schema"] == 2
+    assert load_settings(path).settings == loaded
+
+
+def test_migration_chains_from_version_0() -> None:
+    """A file without a schema key goes through both steps."""
+    loaded = settings_module.from_document({"codex_home": "/srv/codex", "notify_thresholds": [80]})
+    assert loaded.codex_homes == ("/srv/codex",)
+    assert loaded.notify_left_thresholds == (20,)
+
+
+def test_thresholds_outside_0_to_99_left_are_refused() -> None:
+    """0 % left (all used) is a threshold; 100 % left is not; neither is a fraction."""
+    assert validate(Settings(notify_left_thresholds=(99, 0))) == []
+    for bad in ((100,), (-1,), (25, 150)):
+        (problem,) = validate(Settings(notify_left_thresholds=bad))
+        assert problem.key == "notify_left_thresholds"
+        assert problem.blocking
+        assert "percentages left, from 0 to 99" in problem.message
 
 
 def test_round_trip_keeps_unknown_keys(tmp_path: Path) -> None:
@@ -49,7 +101,7 @@ def test_round_trip_keeps_unknown_keys(tmp_path: Path) -> None:
     document = json.loads(path.read_text())
     assert document["future_feature"] == {"x": [1, 2]}
     assert document["theme"] == "dark"
-    assert document["schema"] == 1
+    assert document["schema"] == SCHEMA_VERSION
     assert load_settings(path).settings == replace(loaded, theme="dark")
 
 
@@ -62,6 +114,9 @@ def test_round_trip_keeps_unknown_keys(tmp_path: Path) -> None:
         b'{"codex_homes": "~/.codex"}',
         b'{"notify_thresholds": [75, "ninety"]}',
         b'{"notify_thresholds": [0, 150]}',
+        b'{"schema": 1, "notify_thresholds": [75, 0]}',
+        b'{"schema": 2, "notify_left_thresholds": [25, 100]}',
+        b'{"schema": 2, "notify_left_thresholds": [25.5]}',
         b"\xff\xfe\x00",
     ],
 )

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QStyleFactory,
+    QStyleOptionButton,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.formatting import Level
@@ -22,5 +33,97 @@ def test_forced_themes_and_back(qtbot: QtBot, qapp: QApplication) -> None:
         muted = muted_color(qapp.palette())
         text = qapp.palette().color(QPalette.ColorRole.WindowText)
         assert muted != text
+    finally:
+        apply_theme(qapp, "system")
+
+
+def luminance(color: QColor) -> float:
+    """WCAG relative luminance."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(color.red())
+        + 0.7152 * channel(color.green())
+        + 0.0722 * channel(color.blue())
+    )
+
+
+def contrast(first: QColor, second: QColor) -> float:
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def grab(qtbot: QtBot, widget: QWidget) -> tuple[QWidget, QImage]:
+    """``widget`` drawn in a window of its own (so the window colour is behind it)."""
+    host = QWidget()
+    layout = QVBoxLayout(host)
+    layout.addWidget(widget)
+    qtbot.addWidget(host)
+    host.resize(host.sizeHint())
+    host.show()
+    QApplication.processEvents()
+    return host, host.grab().toImage()
+
+
+def best_edge(image: QImage, points: list[QPoint], against: QColor) -> float:
+    """The highest contrast of the pixels at ``points`` against ``against``."""
+    return max(contrast(QColor(image.pixel(p)), against) for p in points)
+
+
+def indicator_rect(box: QCheckBox) -> QRect:
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    return box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+
+
+def test_dark_borders_are_visible(qtbot: QtBot, qapp: QApplication) -> None:
+    """An unchecked check box and a line edit have borders of at least 3:1 against both the
+    window and the field; a checked box still looks different from an unchecked one."""
+    try:
+        apply_theme(qapp, "dark")
+        palette = qapp.palette()
+        window = palette.color(QPalette.ColorRole.Window)
+        base = palette.color(QPalette.ColorRole.Base)
+
+        box = QCheckBox("Unchecked")
+        host, image = grab(qtbot, box)
+        rect = indicator_rect(box).translated(box.mapTo(host, QPoint(0, 0)))
+        middle = rect.center().y()
+        left_edge = [QPoint(x, middle) for x in range(rect.left(), rect.left() + 2)]
+        top_edge = [QPoint(rect.center().x(), y) for y in range(rect.top(), rect.top() + 2)]
+        for edge in (left_edge, top_edge):
+            assert best_edge(image, edge, window) >= 3
+            assert best_edge(image, edge, base) >= 3
+        unchecked = image.copy(rect)
+        box.setChecked(True)
+        QApplication.processEvents()
+        assert host.grab().toImage().copy(rect) != unchecked
+
+        field = QLineEdit("text")
+        field.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the focus ring is another colour
+        host, image = grab(qtbot, field)
+        origin = field.mapTo(host, QPoint(0, 0))
+        middle = origin.y() + field.height() // 2
+        edge = [QPoint(origin.x() + dx, middle) for dx in range(2)]
+        assert not field.hasFocus()
+        assert best_edge(image, edge, window) >= 3
+        assert best_edge(image, edge, base) >= 3
+    finally:
+        apply_theme(qapp, "system")
+
+
+def test_the_light_theme_is_drawn_as_fusion_draws_it(qtbot: QtBot, qapp: QApplication) -> None:
+    """The dark-palette borders leave the light theme pixel for pixel as it was."""
+    try:
+        apply_theme(qapp, "light")
+        for kind in (QCheckBox, QLineEdit, QPushButton):
+            ours, plain = kind("Same"), kind("Same")
+            plain.setStyle(QStyleFactory.create("fusion"))  # the widget takes it over
+            for widget in (ours, plain):
+                widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            assert grab(qtbot, ours)[1] == grab(qtbot, plain)[1], kind.__name__
     finally:
         apply_theme(qapp, "system")
