@@ -98,8 +98,9 @@ def xcb_problem(desktop: XDesktop) -> str | None:
     except subprocess.TimeoutExpired:
         return "Qt's xcb platform plugin did not start within 30 s"
     if result.returncode != 0 or "ok" not in result.stdout:
-        lines = result.stderr.strip().splitlines()[-3:]
-        return "Qt's xcb platform plugin cannot start: " + " / ".join(lines)
+        lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+        telling = [line for line in lines if "xcb" in line or "display" in line] or lines[-3:]
+        return "Qt's xcb platform plugin cannot start: " + " / ".join(telling[:4])
     return None
 
 
