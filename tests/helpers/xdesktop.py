@@ -367,7 +367,11 @@ def x_desktop(
         DBUS_SESSION_BUS_ADDRESS=f"unix:path={home}/no-session-bus",
         LC_ALL="C.UTF-8",
     )
-    xvfb, display = _start_xvfb(home, screen, env)
+    try:
+        xvfb, display = _start_xvfb(home, screen, env)
+    except BaseException:
+        shutil.rmtree(home, ignore_errors=True)
+        raise
     env["DISPLAY"] = display
     desktop = XDesktop(display=display, env=env, home=home)
     try:
