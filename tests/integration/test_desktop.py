@@ -1,0 +1,288 @@
+"""The real app on a real (virtual) X11 desktop: Xvfb, the openbox window manager, trayer.
+
+One app process, started like a user would (``python -m codex_presence_gui``, xcb platform),
+serves every test of the module: its tray icon, the always-on-top shortcut, minimizing and
+restoring through the window manager, the title and quitting. The checks are independent, so
+one failing says nothing about the others. A failing test leaves a screenshot of the screen
+in its tmp_path.
+
+Skips (saying why) when the X tools are not installed (``.ci/run`` installs them on Debian)
+or when Qt's xcb platform plugin cannot start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from codex_presence_gui.paths import BASE_DIR_ENV
+from tests.helpers import rollout as r
+from tests.helpers.rollout import CodexHome
+from tests.helpers.xdesktop import (
+    REQUIRED_TOOLS,
+    DesktopError,
+    XDesktop,
+    missing_tools,
+    wait_until,
+    x_desktop,
+)
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.desktop,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs an X11 desktop"),
+]
+
+#: Matches the main window's title with or without the limits in front.
+WINDOW_NAME = "Codex Presence$"
+#: 5h: 36 % used, weekly: 71 % used, so 64 % and 29 % are left.
+EXPECTED_TITLE = "64 % · 29 % — Codex Presence"
+#: What the app, started on an idle computer, may take at most to show its window.
+START_TIMEOUT = 30.0
+#: Quitting stops the feed and the Discord worker within 2 s; the rest is slack.
+QUIT_TIMEOUT = 5.0
+
+
+def write_codex_home(root: Path) -> None:
+    """One live session whose latest reading says: 5h 36 % used, resets in ~2 h; weekly
+    71 % used, resets in ~2 days."""
+    (root / "sessions").mkdir(parents=True)
+    now = time.time()
+    limits = r.limits(
+        (36.0, 300, int(now + 2 * 3600 + 13 * 60)),
+        (71.0, 10080, int(now + 2 * 86400 + 19 * 3600)),
+        plan_type="plus",
+    )
+    session_id = "019ac0de-0000-7000-8000-00000000d35c"
+    started = now - 600
+    CodexHome(root).write(
+        session_id,
+        [
+            r.session_meta(started, session_id, cwd="/home/dev/shop", branch="main"),
+            r.turn_context(started + 1, model="gpt-5.3-codex", cwd="/home/dev/shop"),
+            r.token_count(now - 30, r.usage(40_000, 32_000, 900, 300), None, limits),
+            r.token_count(
+                now - 5, r.usage(51_234, 40_960, 1180, 640), r.usage(11_234, 8960, 280, 340), limits
+            ),
+            r.assistant(now - 2, "Updated the cart."),
+        ],
+        started=started,
+        mtime=now - 2,
+    )
+
+
+def start_app(desktop: XDesktop, base: Path, home: Path, name: str) -> subprocess.Popen[bytes]:
+    """The app as a user starts it, on ``desktop``, keeping its files under ``base``."""
+    env = {**desktop.env, "QT_QPA_PLATFORM": "xcb", BASE_DIR_ENV: str(base)}
+    command = [sys.executable, "-m", "codex_presence_gui", "--no-discord", "--codex-home"]
+    return desktop.spawn(name, [*command, str(home)], env=env, log=base.parent / f"{name}.log")
+
+
+def xcb_problem(desktop: XDesktop) -> str | None:
+    """Why Qt's xcb platform plugin cannot open this display (None when it can)."""
+    probe = "from PySide6.QtGui import QGuiApplication; QGuiApplication([]); print('ok')"
+    env = {**desktop.env, "QT_QPA_PLATFORM": "xcb"}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=30
+        )
+    except subprocess.TimeoutExpired:
+        return "Qt's xcb platform plugin did not start within 30 s"
+    if result.returncode != 0 or "ok" not in result.stdout:
+        lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+        telling = [line for line in lines if "xcb" in line or "display" in line] or lines[-3:]
+        return "Qt's xcb platform plugin cannot start: " + " / ".join(telling[:4])
+    return None
+
+
+@dataclass
+class RunningApp:
+    desktop: XDesktop
+    process: subprocess.Popen[bytes]
+    window: int
+    base: Path
+    home: Path
+
+    def log_text(self) -> str:
+        path = self.base / "log" / "codex-presence.log"
+        return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+
+
+@pytest.fixture(scope="module")
+def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XDesktop]:
+    absent = missing_tools(REQUIRED_TOOLS)
+    if absent:
+        pytest.skip(f"not installed: {', '.join(absent)} (Debian: .ci/run installs them)")
+    with x_desktop() as running:
+        problem = xcb_problem(running)
+        if problem:
+            pytest.skip(problem)
+        yield running
+
+
+@pytest.fixture(scope="module")
+def app(desktop: XDesktop, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    folder = tmp_path_factory.mktemp("desktop-app")
+    home = folder / "codex-home"
+    write_codex_home(home)
+    process = start_app(desktop, folder / "base", home, "app")
+    try:
+        window = desktop.find_window(process.pid, WINDOW_NAME, timeout=START_TIMEOUT)
+    except DesktopError:
+        _screenshot(desktop, folder / "failed-start.png")
+        raise
+    yield RunningApp(desktop, process, window, folder / "base", home)
+    desktop.stop("app")
+
+
+@pytest.fixture(autouse=True)
+def screenshot_on_failure(
+    request: pytest.FixtureRequest, desktop: XDesktop, tmp_path: Path
+) -> Iterator[None]:
+    """A picture of the whole screen in tmp_path when the test failed."""
+    failed_before = request.session.testsfailed
+    yield
+    if request.session.testsfailed > failed_before:
+        _screenshot(desktop, tmp_path / "screen.png")
+
+
+def _screenshot(desktop: XDesktop, path: Path) -> None:
+    if missing_tools(["import"]):
+        return
+    try:
+        desktop.screenshot(path)
+    except DesktopError as error:
+        print(f"no screenshot: {error}", file=sys.stderr)
+    else:
+        print(f"screenshot of the desktop: {path}", file=sys.stderr)
+
+
+def _state(app: RunningApp) -> str:
+    window = app.window
+    return (
+        f"WM_STATE={app.desktop.wm_state(window)} "
+        f"_NET_WM_STATE={sorted(app.desktop.net_wm_state(window))}"
+    )
+
+
+# -- the tests, in the order they run (quitting last) ---------------------------------------
+
+
+def test_tray_icon_is_embedded_in_the_tray(app: RunningApp) -> None:
+    """trayer (a freedesktop system tray host) embeds the app's icon and shows it."""
+    try:
+        icons = wait_until(
+            lambda: app.desktop.tray_icons_of(app.process.pid), 15, "the tray icon to be embedded"
+        )
+    except DesktopError as error:
+        pytest.fail(f"{error}; app log:\n{app.log_text()}")
+    assert len(icons) == 1
+
+
+def test_ctrl_t_toggles_always_on_top(app: RunningApp) -> None:
+    """View → Always on top (Ctrl+T) asks the window manager for _NET_WM_STATE_ABOVE; a
+    second Ctrl+T takes it back."""
+    desktop, window = app.desktop, app.window
+    assert "_NET_WM_STATE_ABOVE" not in desktop.net_wm_state(window)
+    desktop.key(window, "ctrl+t")
+    try:
+        wait_until(lambda: "_NET_WM_STATE_ABOVE" in desktop.net_wm_state(window), 5, "ABOVE")
+    except DesktopError as error:
+        pytest.fail(f"{error}: {_state(app)}")
+    desktop.key(window, "ctrl+t")
+    try:
+        wait_until(
+            lambda: "_NET_WM_STATE_ABOVE" not in desktop.net_wm_state(window), 5, "not ABOVE"
+        )
+    except DesktopError as error:
+        pytest.fail(f"{error}: {_state(app)}")
+
+
+def test_minimize_and_restore_through_the_window_manager(app: RunningApp) -> None:
+    """Minimized by the window manager the window is iconic and hidden; activated again it
+    is a normal, visible window."""
+    desktop, window = app.desktop, app.window
+    desktop.run("xdotool", "windowminimize", "--sync", str(window))
+
+    def iconic() -> bool:
+        return (
+            desktop.wm_state(window) == "Iconic"
+            and "_NET_WM_STATE_HIDDEN" in desktop.net_wm_state(window)
+            and not desktop.is_viewable(window)
+        )
+
+    try:
+        wait_until(iconic, 5, "the window to be iconic")
+    except DesktopError as error:
+        pytest.fail(f"{error}: {_state(app)}")
+    desktop.activate(window)
+
+    def normal() -> bool:
+        return (
+            desktop.wm_state(window) == "Normal"
+            and "_NET_WM_STATE_HIDDEN" not in desktop.net_wm_state(window)
+            and desktop.is_viewable(window)
+        )
+
+    try:
+        wait_until(normal, 5, "the window to be normal again")
+    except DesktopError as error:
+        pytest.fail(f"{error}: {_state(app)}")
+
+
+def test_title_shows_what_is_left(app: RunningApp) -> None:
+    """The title starts with what is left of the 5h window and of the week."""
+    desktop, window = app.desktop, app.window
+    with contextlib.suppress(DesktopError):  # the data may still be on its way
+        wait_until(lambda: desktop.net_wm_name(window) == EXPECTED_TITLE, 8, "the title")
+    assert desktop.net_wm_name(window) == EXPECTED_TITLE
+
+
+def test_ctrl_q_quits(app: RunningApp) -> None:
+    """File → Quit (Ctrl+Q) ends the app within a few seconds, with status 0 and nothing
+    left behind: no process in its group, no window of it on the screen."""
+    desktop, process = app.desktop, app.process
+    desktop.key(app.window, "ctrl+q")
+    try:
+        code = process.wait(QUIT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running {QUIT_TIMEOUT:g} s after Ctrl+Q; app log:\n{app.log_text()}")
+    assert code == 0, app.log_text()
+    _assert_gone(desktop, process.pid)
+
+
+def test_sigterm_ends_a_second_app(desktop: XDesktop, tmp_path: Path) -> None:
+    """SIGTERM (what a session logout or ``kill`` sends) ends the app at once, leaving no
+    process and no window (another instance: its own files, so its own instance lock)."""
+    home = tmp_path / "codex-home"
+    write_codex_home(home)
+    process = start_app(desktop, tmp_path / "base", home, "second-app")
+    try:
+        desktop.find_window(process.pid, WINDOW_NAME, timeout=START_TIMEOUT)
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(QUIT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"still running {QUIT_TIMEOUT:g} s after SIGTERM")
+        _assert_gone(desktop, process.pid)
+    finally:
+        desktop.stop("second-app")
+
+
+def _assert_gone(desktop: XDesktop, pid: int) -> None:
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        pass
+    else:
+        pytest.fail(f"processes of the app's group {pid} are still running")
+    assert desktop.windows_of(pid, visible=True) == []
