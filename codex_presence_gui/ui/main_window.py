@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import SIGNAL, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -250,7 +250,9 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
 
     def _quit(self) -> None:
-        if self.receivers(self.quit_requested) > 0:  # type: ignore[arg-type]
+        # PySide6 counts receivers only by the signal's signature string (a bound signal
+        # raises TypeError, which left File → Quit doing nothing).
+        if self.receivers(SIGNAL("quit_requested()")) > 0:
             self.quit_requested.emit()
         else:
             self.close()

@@ -60,18 +60,6 @@ def test_empty_states(qtbot: QtBot) -> None:
     assert "Permission denied" in window.problems.toolTip()
 
 
-def test_column_titles_fit_before_any_row(qtbot: QtBot) -> None:
-    """An empty table still shows every column title whole (none cut to "pdate | last")."""
-    window = make_window(qtbot)
-    window.resize(820, 580)
-    window.show_dashboard(dashboard())
-    window.show()
-    header = window.table.horizontalHeader()
-    for column in Column:
-        if column is not Column.ACTIVITY:
-            assert header.sectionSize(column) >= header.sectionSizeHint(column), column.name
-
-
 def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
     """Fresh bars count down; stale readings say so; a passed reset is not shown as current."""
     window = make_window(qtbot)
@@ -240,3 +228,15 @@ def test_pace_chart_shares_and_notes(codex_home: CodexHome, qtbot: QtBot) -> Non
     window.set_layout_mode(LayoutMode.COMPACT)
     assert not five.chart.isVisibleTo(window)
     assert five.pace.isVisibleTo(window)
+
+
+def test_file_quit_asks_the_app_to_quit(qtbot: QtBot) -> None:
+    """File → Quit (Ctrl+Q) reaches whoever listens, and closes a window nobody listens to."""
+    window = make_window(qtbot)
+    window.show()
+    with qtbot.waitSignal(window.quit_requested):
+        window.quit_action.trigger()
+    alone = make_window(qtbot)
+    alone.show()
+    alone.quit_action.trigger()
+    assert not alone.isVisible()
