@@ -43,6 +43,7 @@ from codex_presence_gui.viewmodels.limits import limits_view
 from codex_presence_gui.viewmodels.session_table import SessionTableModel
 
 DEFAULT_SIZE = (820, 580)
+QWIDGETSIZE_MAX = 16_777_215  # Qt's "no maximum"
 
 
 class SetupPanel(QFrame):
@@ -397,10 +398,15 @@ class MainWindow(QMainWindow):
         if self._layout_mode is LayoutMode.COMPACT:
             # Pinned and compact: exactly as tall as its contents at the width it has.
             height = self.needed_size(True, max(self.width(), least.width())).height()
-            self.setMinimumSize(least.width(), height)
-            self.setMaximumHeight(height)
+            self._set_limits(QSize(least.width(), height), height)
         else:
-            self.setMaximumHeight(16_777_215)
+            self._set_limits(least, QWIDGETSIZE_MAX)
+
+    def _set_limits(self, least: QSize, most_height: int) -> None:
+        # Only on change: every call goes to the window system (and the refresh runs often).
+        if self.maximumHeight() != most_height:
+            self.setMaximumHeight(most_height)
+        if self.minimumSize() != least:
             self.setMinimumSize(least)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

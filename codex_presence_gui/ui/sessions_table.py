@@ -287,3 +287,7 @@ class SessionsTable(QTableView):
             self.updateGeometries()
         finally:
             self._fitting = False
+        if self.viewport().width() != available:
+            # Fitting made the vertical scroll bar come or go (rows no longer fit, or now do):
+            # the viewport's new width was not seen while fitting, so fit once more.
+            self._fit()

@@ -120,16 +120,22 @@ def run_matrix(
                 window.set_layout_mode(LayoutMode(layout))
                 settle()
                 # From the layout's own minimum up: a smaller size cannot be had (the window
-                # manager keeps to the minimum), and a pinned compact window is as tall as
-                # its contents whatever height is asked.
-                least, most = window.minimumSize(), window.maximumSize()
-                state_sizes = [(least.width(), least.height())]
-                for size in spread:
-                    fitted = QSize(*size).expandedTo(least).boundedTo(most)
-                    state_sizes.append((fitted.width(), fitted.height()))
-                for width, height in dict.fromkeys(state_sizes):
-                    window.resize(width, height)
+                # manager keeps to the minimum), and a pinned compact window is as tall as its
+                # contents at its width, whatever height is asked: both are read after resizing.
+                least = window.minimumSize()
+                checked: set[tuple[int, int]] = set()
+                for asked in [(least.width(), least.height()), *spread]:
+                    window.resize(*asked)
                     settle()
+                    fitted = QSize(*asked).expandedTo(window.minimumSize())
+                    fitted = fitted.boundedTo(window.maximumSize())
+                    if fitted != window.size():
+                        window.resize(fitted)
+                        settle()
+                    width, height = fitted.width(), fitted.height()
+                    if (width, height) in checked:
+                        continue
+                    checked.add((width, height))
                     combinations += 1
                     problems: list[LayoutProblem] = check_layout(window, QSize(width, height))
                     shown = "compact" if window.compact else "full"
