@@ -213,7 +213,7 @@ def stale_text(limits: LimitSnapshot, now: float) -> str:
     if not limits.is_stale(now):
         return ""
     return (
-        f"From {format_age(now - limits.observed_at)}: may be out of date until "
+        f"Reading from {format_age(now - limits.observed_at)}: may be out of date until "
         "your next Codex turn."
     )
 

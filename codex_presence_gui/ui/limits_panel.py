@@ -20,6 +20,7 @@ from codex_presence_gui.ui.sparkline import Sparkline
 from codex_presence_gui.ui.theme import blend, level_color, scaled_font, set_muted, track_color
 from codex_presence_gui.viewmodels.limits import LimitGroupView, LimitRowView, LimitsView
 
+CREDITS_TIP = "Your Codex credits balance, as Codex last reported it."
 CHART_TIP = (
     "What was left of this window, from its start (left edge) to its reset (right edge);\n"
     "the dashed line goes on at the current pace, the thin line is now."
@@ -103,6 +104,9 @@ class LimitBar(QWidget):
         palette = self.palette()
         track = track_color(palette)
         color = level_color(row.level, palette)
+        if row.emphasis:
+            # Nothing left: the empty bar itself says so, not a quiet grey track.
+            track = blend(track, color, 0.35)
         set_muted(self.label, row.dimmed)
         if row.dimmed:
             color = blend(color, track, 0.55)
@@ -150,8 +154,6 @@ class LimitsPanel(QWidget):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(2)
-        self.credits = QLabel()
-        self.credits.setTextFormat(Qt.TextFormat.PlainText)
         self.notes = wrapped_label()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -160,11 +162,11 @@ class LimitsPanel(QWidget):
         layout.addWidget(self.stale)
         layout.addWidget(self.message)
         layout.addLayout(self.rows_box)
-        layout.addWidget(self.credits)
         layout.addWidget(self.notes)
         self.bars: list[LimitBar] = []
         self.compact = False
         self._headings: list[QLabel] = []
+        self.footers: list[ElidedLabel] = []
         self._shape: list[str | None] = []
         self.view: LimitsView | None = None
         self.show_view(LimitsView(message="Reading your Codex logs…"))
@@ -182,8 +184,6 @@ class LimitsPanel(QWidget):
         self.stale.setText(view.stale_text)
         self.stale.setVisible(bool(view.stale_text))
         set_muted(self.stale)
-        self.credits.setText(f"Credits: {view.credits_text}" if view.credits_text else "")
-        self.credits.setVisible(bool(view.credits_text))
         self.notes.setText("\n".join(f"⚠ {note}" for note in view.notes))
         self.notes.setVisible(bool(view.notes))
         self.setToolTip(view.tooltip)
@@ -199,12 +199,16 @@ class LimitsPanel(QWidget):
         for group in groups:
             shape.append(group.heading)
             shape.extend("" for _ in group.rows)
+            shape.append("footer" if group.footer else None)
         if shape != self._shape:
             self._rebuild(groups)
             self._shape = shape
         rows = [row for group in groups for row in group.rows]
         for bar, row in zip(self.bars, rows, strict=True):
             bar.show_row(row)
+        footers = [group.footer for group in groups if group.footer]
+        for label, text in zip(self.footers, footers, strict=True):
+            label.set_full_text(text, CREDITS_TIP)
         width = max((bar.label_width() for bar in self.bars), default=0)
         for bar in self.bars:
             bar.set_label_width(width)
@@ -218,6 +222,7 @@ class LimitsPanel(QWidget):
                 widget.deleteLater()
         self.bars = []
         self._headings = []
+        self.footers = []
         for group in groups:
             if group.heading:
                 label = ElidedLabel(group.heading)
@@ -229,3 +234,7 @@ class LimitsPanel(QWidget):
                 bar.chart.setVisible(not self.compact)
                 self.rows_box.addWidget(bar)
                 self.bars.append(bar)
+            if group.footer:
+                footer = ElidedLabel()
+                self.rows_box.addWidget(footer)
+                self.footers.append(footer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import SIGNAL, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import SIGNAL, QEvent, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -75,10 +75,10 @@ class SetupPanel(QFrame):
     def show_homes(self, homes: str) -> None:
         """Say where Codex's logs were looked for."""
         self.body.setText(
-            f"{APP_NAME} shows what Codex writes in its folder on this computer, and it "
-            f"looked in {homes}. If Codex keeps its folder somewhere else, choose it. If "
-            "you have not used Codex on this computer yet, run it once: this window fills "
-            "in by itself."
+            f"{APP_NAME} reads the logs that Codex keeps in its folder on this computer, and "
+            f"found none in {homes}. If Codex keeps its folder somewhere else, choose that "
+            "folder. If you have not used Codex on this computer yet, run it once: this "
+            "window fills in by itself."
         )
 
     def _choose(self) -> None:
@@ -335,6 +335,20 @@ class MainWindow(QMainWindow):
         self.card.set_compact(compact)
         self.limits.set_compact(compact)
 
+    def _invalidate_layouts(self) -> None:
+        """Every layout of the body, not only its own: their cached heights-for-width may
+        predate the texts just set or the rows just shown (they are renewed only when the
+        event loop runs, and a layout whose size does not change is not asked again)."""
+        body = self.centralWidget()
+        if body is None:
+            return
+        for layout in body.findChildren(QLayout):
+            layout.invalidate()
+            container = layout.parentWidget()
+            if container is not None:
+                container.updateGeometry()  # drops the size its parent layout cached
+        self.body_layout.invalidate()
+
     def _chrome_height(self, compact: bool, width: int) -> int:
         """Menu bar, tool bar and status bar: what the window needs besides its body."""
         menu = self.menuBar()
@@ -352,20 +366,11 @@ class MainWindow(QMainWindow):
         if cached is not None:
             return cached
         shown = self._compact if self._compact is not None else compact
-        body = self.centralWidget()
-        assert body is not None  # set in __init__
         self.setUpdatesEnabled(False)
         try:
             if shown != compact:
                 self._apply_mode(compact)
-            # Every layout below, not only the body's: their cached heights-for-width may
-            # predate the texts just set (they are renewed only when the event loop runs).
-            for layout in body.findChildren(QLayout):
-                layout.invalidate()
-                container = layout.parentWidget()
-                if container is not None:
-                    container.updateGeometry()  # drops the size its parent layout cached
-            self.body_layout.invalidate()
+            self._invalidate_layouts()
             least = self.body_layout.minimumSize()
             least_width = max(least.width(), self.menuBar().minimumSizeHint().width())
             if not compact:
@@ -374,7 +379,7 @@ class MainWindow(QMainWindow):
             body_height = max(self.body_layout.totalMinimumHeightForWidth(at), least.height())
             if shown != compact:
                 self._apply_mode(shown)
-                self.body_layout.invalidate()
+                self._invalidate_layouts()
         finally:
             self.setUpdatesEnabled(True)
         size = QSize(least_width, body_height + self._chrome_height(compact, at))
@@ -392,6 +397,7 @@ class MainWindow(QMainWindow):
         if compact != self._compact:
             self._compact = compact
             self._apply_mode(compact)
+            self._invalidate_layouts()
         # The automatic layout may always shrink to the compact one: its least size is the
         # window's; a chosen layout keeps its own.
         least = self.needed_size(self._layout_mode is not LayoutMode.FULL)
@@ -412,6 +418,15 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._update_layout()  # cheap: the needs are measured once per width and content
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (
+            QEvent.Type.StyleChange,
+            QEvent.Type.FontChange,
+            QEvent.Type.ApplicationFontChange,
+        ) and hasattr(self, "toolbar"):
+            self._content_changed()  # another style or font: other sizes
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.state is not None:

@@ -36,7 +36,7 @@ class SessionCard(QFrame):
         self.icon.setFixedSize(QSize(22, 22))
         self.title = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
         self.title.setFont(scaled_font(self, 1.2, bold=True))
-        self.branch = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
+        self.branch = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle, min_chars=12)
         head = QHBoxLayout()
         head.setSpacing(8)
         head.addWidget(self.icon)

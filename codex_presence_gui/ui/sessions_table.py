@@ -41,9 +41,6 @@ PROJECT_MIN_CHARS = 10
 #: needs): at their bare minimum ``sho…in)`` next to a token column reads worse than no tokens.
 ACTIVITY_COMFORT_CHARS = 28
 PROJECT_COMFORT_CHARS = 16
-#: The Project column takes at most this part of what the fixed columns leave, so Activity,
-#: the column that changes while you watch, always has the most room.
-PROJECT_MAX_SHARE = 0.4
 #: The widest texts a few columns show once their numbers grow; measured so a cell does not
 #: get elided between two measurements (cells are measured only when rows come or go).
 _TEMPLATES = {
@@ -266,14 +263,19 @@ class SessionsTable(QTableView):
                     break
                 fixed.remove(column)
             rest = available - sum(self._natural[c] for c in fixed)
-            # Never more than its share, even when today's activities are short: Activity's
-            # text changes every refresh, but is measured only when rows come or go.
+            # Project gets its whole name as long as Activity keeps a comfortable width (its
+            # text changes every refresh but is measured only when rows come or go, so it is
+            # not sized to today's text); below that both shrink towards their minimums.
+            activity_keeps = max(activity_min, self._comfortable(Column.ACTIVITY))
             project = min(
                 max(self._natural[Column.PROJECT], project_min),
-                max(project_min, int(rest * PROJECT_MAX_SHARE)),
+                rest - activity_keeps,
+                rest // 2,  # a very long name never takes more room than the live Activity
             )
             # Narrower than the minimum size: Activity keeps its minimum as long as it can.
-            project = max(min(project, rest - activity_min), min(project_min, rest // 3))
+            project = max(
+                project, min(project_min, rest - activity_min), min(project_min, rest // 3)
+            )
             header = self.horizontalHeader()
             for column in Column:
                 self.setColumnHidden(

@@ -77,6 +77,7 @@ class LimitGroupView:
 
     heading: str | None
     rows: tuple[LimitRowView, ...]
+    footer: str = ""  # the account's credits, said with its own limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +88,6 @@ class LimitsView:
     age_text: str = ""
     stale_text: str = ""  # a stale reading says so on its own line
     groups: tuple[LimitGroupView, ...] = ()
-    credits_text: str = ""
     notes: tuple[str, ...] = ()
     tooltip: str = ""
 
@@ -213,8 +213,11 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
             limit_row(window, bucket, now, zone, dashboard.insight(bucket, window))
             for window in bucket.windows
         )
-        heading = None if bucket is limits else f"{bucket.display_name} limits"
-        groups.append(LimitGroupView(heading, rows))
+        if bucket is limits:
+            credits = credits_text(limits) or ""
+            groups.append(LimitGroupView(None, rows, credits[:1].upper() + credits[1:]))
+        else:
+            groups.append(LimitGroupView(f"{bucket.display_name} limits", rows))
     tooltip = ""
     source = dashboard.limits_source
     if source is not None:
@@ -227,7 +230,6 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
         age_text=reading_age_text(limits, now),
         stale_text=stale_text(limits, now),
         groups=tuple(groups),
-        credits_text=credits_text(limits) or "",
         notes=insight_notes(dashboard, zone),
         tooltip=tooltip,
     )

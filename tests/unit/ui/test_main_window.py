@@ -42,7 +42,7 @@ def test_empty_states(qtbot: QtBot) -> None:
     window.show_dashboard(dashboard(homes=(home,), missing=(home,)))
     # One panel, for people who double-clicked the app: no command-line advice, no backticks.
     assert window.setup_panel.isVisibleTo(window)
-    assert "looked in /home/dev/.codex" in window.setup_panel.body.text()
+    assert "found none in /home/dev/.codex" in window.setup_panel.body.text()
     assert window.setup_panel.choose.text() == "Choose Codex folder…"
     for widget in (window.limits, window.card, window.table):
         assert not widget.isVisibleTo(window)

@@ -63,7 +63,7 @@ def test_stale_row_keeps_its_value_dimmed() -> None:
     assert (row.label, row.percent_text, row.level) == ("Weekly", "18% left", Level.LOW)
     assert "35 min ago" in row.spoken
     assert stale_text(limits, NOW) == (
-        "From 35 min ago: may be out of date until your next Codex turn."
+        "Reading from 35 min ago: may be out of date until your next Codex turn."
     )
     assert limits_view(board(limits)).stale_text == stale_text(limits, NOW)
 
@@ -133,7 +133,9 @@ def test_panel_with_a_model_bucket_and_credits() -> None:
     view = limits_view(board(account, model))
     assert [g.heading for g in view.groups] == [None, "GPT-5.3-Codex-Spark limits"]
     assert [len(g.rows) for g in view.groups] == [2, 1]
-    assert view.credits_text == "12.25 credits"
+    # With the account's own limits, not after the model's; the exact balance.
+    assert view.groups[0].footer == "12.25 credits"
+    assert view.groups[1].footer == ""
     assert view.message is None
 
 
