@@ -40,7 +40,7 @@ PROJECT_MIN_CHARS = 10
 #: A secondary column shows only while Project and Activity keep this much (or all their text
 #: needs): at their bare minimum ``sho…in)`` next to a token column reads worse than no tokens.
 ACTIVITY_COMFORT_CHARS = 28
-PROJECT_COMFORT_CHARS = 16
+PROJECT_COMFORT_CHARS = 24
 #: The widest texts a few columns show once their numbers grow; measured so a cell does not
 #: get elided between two measurements (cells are measured only when rows come or go).
 _TEMPLATES = {
