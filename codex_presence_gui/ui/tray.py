@@ -222,6 +222,10 @@ class Tray(QObject):
         if self.window.isVisible() and not self.window.isMinimized():
             self.window.hide()
             return
+        self.show_window()
+
+    def show_window(self) -> None:
+        """Show the window, restored, raised and focused."""
         self.window.showNormal()
         self.window.raise_()
         self.window.activateWindow()
@@ -235,14 +239,18 @@ class Tray(QObject):
         self._set_lines(tuple(w.line for w in view.windows) or (view.waiting,))
 
     def _set_lines(self, lines: tuple[str, ...]) -> None:
-        """One disabled action per line, above the window actions; reused when the count holds."""
+        """One action per line, above the window actions; reused when the count holds.
+
+        The lines are enabled (greyed text is hard to read, and the numbers are the point of
+        the menu): choosing one opens the window, where the whole story is.
+        """
         while len(self.line_actions) > len(lines):
             action = self.line_actions.pop()
             self.menu.removeAction(action)
             action.deleteLater()
         while len(self.line_actions) < len(lines):
             action = QAction(self.menu)
-            action.setEnabled(False)
+            action.triggered.connect(self.show_window)
             self.menu.insertAction(self._lines_end, action)
             self.line_actions.append(action)
         for action, text in zip(self.line_actions, lines, strict=True):

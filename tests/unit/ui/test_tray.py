@@ -130,21 +130,21 @@ def test_100_fits_without_clipping() -> None:
 
 
 def test_menu_starts_with_the_window_lines(qtbot: QtBot) -> None:
-    """One disabled line per window, a separator, then the actions."""
+    """One line per window, a separator, then the actions; a line opens the window."""
     tray = make_tray(qtbot)
     actions = tray.menu.actions()
     assert actions[0].text() == "Reading Codex logs…"
-    assert not actions[0].isEnabled()
     assert actions[1].isSeparator()
     assert actions[2] is tray.toggle_action
     tray.show_dashboard(dashboard((session("a"),), limit=limits((36.0, 71.0))))
     actions = tray.menu.actions()
     assert actions[0].text().startswith("5h: 64 % left · resets ")
     assert actions[1].text().startswith("Weekly: 29 % left · resets ")
-    assert not actions[0].isEnabled()
-    assert not actions[1].isEnabled()
+    assert actions[0].isEnabled()  # readable, not greyed
     assert actions[2].isSeparator()
     assert actions[3] is tray.toggle_action
+    actions[0].trigger()
+    assert tray.window.isVisible()
     weekly = LimitSnapshot("codex", None, None, NOW, (UsageWindow(10080, 12.0, NOW + 3600),))
     tray.show_dashboard(dashboard(limit=weekly))
     actions = tray.menu.actions()
