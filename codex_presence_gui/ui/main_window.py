@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import SIGNAL, QEvent, QSize, Qt, QUrl, Signal
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
         self._compact: bool | None = None
         self._needs: dict[tuple[bool, int], QSize] = {}
         self._has_rows = False
+        self._shape: tuple[object, ...] = ()
         self._layout_mode = state.layout_mode if state is not None else LayoutMode.AUTO
         self._always_on_top = always_on_top
         self.layout_actions[self._layout_mode].setChecked(True)
@@ -466,10 +468,13 @@ class MainWindow(QMainWindow):
         self.setup_panel.show_homes(homes)
         self.limits.setVisible(not dashboard.no_home)
         self.card.setVisible(not dashboard.no_home)
-        self.limits.show_view(limits_view(dashboard))
-        self.card.show_view(dashboard_card(dashboard))
+        limits, card = limits_view(dashboard), dashboard_card(dashboard)
+        self.limits.show_view(limits)
+        self.card.show_view(card)
         self.model.show_dashboard(dashboard)
         self._has_rows = self.model.rowCount() > 0
+        # What decides the sizes; the age ticks every refresh but sits on one elided line.
+        shape = (replace(limits, age_text=""), card, self._has_rows, dashboard.no_home, homes)
         count = len(dashboard.sessions)
         if dashboard.no_home:
             status = f"Waiting for {homes}"
@@ -478,7 +483,11 @@ class MainWindow(QMainWindow):
             status = f"{count} active {noun}"
         self.feed_status.set_full_text(status, f"Reading Codex logs in {homes}")
         self._show_problems(dashboard.warnings)
-        self._content_changed()
+        if shape != self._shape:
+            # Measuring (both layouts, for the automatic switch) only when something that
+            # takes room changed: the feed refreshes every few seconds.
+            self._shape = shape
+            self._content_changed()
 
     def _content_changed(self) -> None:
         """What the window shows changed: measure the layouts again."""
