@@ -12,6 +12,7 @@ from codex_presence_gui.core.models import (
     ActivityKind,
     CodexSessionSnapshot,
     ContextUsage,
+    Credits,
     LimitSnapshot,
     TokenUsage,
     UsageWindow,
@@ -81,3 +82,13 @@ def dashboard(
         warnings=warnings,
         sessions_read=len(sessions),
     )
+
+
+def reading(
+    observed: float,
+    *windows: UsageWindow,
+    credits: Credits | None = None,
+    limit_id: str = "codex",
+) -> LimitSnapshot:
+    """A limit reading of ``windows`` taken at ``observed`` (plan ``plus``)."""
+    return LimitSnapshot(limit_id, None, "plus", observed, windows, credits)

@@ -15,15 +15,10 @@ from codex_presence_gui.viewmodels.limits import (
     limits_view,
     new_window_spark,
 )
+from tests.helpers.snapshots import reading
 
 UTC = timezone.utc
 NOW = datetime(2026, 11, 26, 14, 27, tzinfo=UTC).timestamp()  # a Thursday
-
-
-def reading(
-    observed: float, *windows: UsageWindow, credits: Credits | None = None, limit_id: str = "codex"
-) -> LimitSnapshot:
-    return LimitSnapshot(limit_id, None, "plus", observed, windows, credits)
 
 
 def board(*buckets: LimitSnapshot, homes: tuple[Path, ...] = (Path("/h"),)) -> Dashboard:
