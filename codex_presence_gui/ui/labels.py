@@ -3,6 +3,8 @@ or wrapped lines."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
@@ -40,8 +42,9 @@ class ElidedLabel(QLabel):
 
     def set_full_text(self, text: str, tooltip: str = "") -> None:
         """Show ``text`` (elided to fit); ``tooltip`` is added below the whole text."""
-        # One line: a newline in a log field must not make a second, unplanned row.
-        text = " ".join(text.split("\n"))
+        # One line: a newline (or any control character) in a log field must not make a
+        # second, unplanned row or draw a box.
+        text = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
         if text == self.full_text and tooltip == self.extra_tooltip:
             return
         self.full_text = text

@@ -1,0 +1,59 @@
+"""Labels that never cut their text: elided with the whole text in the tooltip, or wrapped."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
+
+
+def test_elided_when_narrow_whole_when_wide(qtbot: QtBot) -> None:
+    """Too narrow: "…" and the whole text in the tooltip; wide enough: all of it, no tooltip."""
+    label = ElidedLabel("a-project-with-a-rather-long-name", mode=Qt.TextElideMode.ElideMiddle)
+    qtbot.addWidget(label)
+    label.show()
+    label.resize(80, 20)
+    assert "…" in label.text()
+    assert label.text() != label.full_text
+    assert label.toolTip() == "a-project-with-a-rather-long-name"
+    label.resize(label.sizeHint().width() + 10, 20)
+    assert label.text() == label.full_text
+    assert label.toolTip() == ""
+
+
+def test_extra_tooltip_follows_the_text(qtbot: QtBot) -> None:
+    """A tooltip of its own stays, below the whole text when that is elided."""
+    label = ElidedLabel()
+    qtbot.addWidget(label)
+    label.show()
+    label.set_full_text("Discord: connected", "Friends on Discord see: …")
+    label.resize(40, 20)
+    assert label.toolTip() == "Discord: connected\nFriends on Discord see: …"
+    label.resize(400, 20)
+    assert label.toolTip() == "Friends on Discord see: …"
+
+
+def test_control_characters_never_make_a_second_line(qtbot: QtBot) -> None:
+    """A branch with a newline, a tab or an escape is one line of plain text."""
+    label = ElidedLabel()
+    qtbot.addWidget(label)
+    label.set_full_text("main\n0% left\t\x1b[2J")
+    assert label.full_text == "main 0% left  [2J"
+    assert label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_asks_for_little_room(qtbot: QtBot) -> None:
+    """Its minimum is a few characters, whatever the text: it never widens the window."""
+    label = ElidedLabel("x" * 300)
+    qtbot.addWidget(label)
+    assert label.minimumSizeHint().width() < label.fontMetrics().averageCharWidth() * 10
+    assert label.sizeHint().width() > label.fontMetrics().averageCharWidth() * 200
+
+
+def test_wrapped_label_is_plain_text(qtbot: QtBot) -> None:
+    """Log text is never read as HTML."""
+    label = wrapped_label()
+    qtbot.addWidget(label)
+    assert label.wordWrap()
+    assert label.textFormat() == Qt.TextFormat.PlainText
