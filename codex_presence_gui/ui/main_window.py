@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         self.feed_status = ElidedLabel("Loading…", min_chars=4)
         self.problems = ElidedLabel(min_chars=4)
         self.discord_status = ElidedLabel(min_chars=4)
+        self._discord_preview = ""  # what friends see, in the Discord item's tooltip
         self.statusBar().addWidget(self.feed_status, 1)
         self.statusBar().addPermanentWidget(self.problems)
         self.statusBar().addPermanentWidget(self.discord_status)
@@ -445,8 +446,6 @@ class MainWindow(QMainWindow):
         """The Discord line in the status bar (the Discord worker emits it)."""
         self.discord_status.set_full_text(text, self._discord_preview)
         self.discord_status.setAccessibleName(text)
-
-    _discord_preview = ""
 
     def set_discord_preview(self, lines: list[str]) -> None:
         """What friends see on Discord, in the Discord line's tooltip."""

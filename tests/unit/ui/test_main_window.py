@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QFont, QImage
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.cli import main
@@ -240,3 +240,42 @@ def test_file_quit_asks_the_app_to_quit(qtbot: QtBot) -> None:
     alone.show()
     alone.quit_action.trigger()
     assert not alone.isVisible()
+
+
+def test_sizes_come_from_what_the_layouts_need(qtbot: QtBot) -> None:
+    """The minimum size and the switch to compact are measured, not fixed: the full layout
+    shows from exactly the width and height it needs, and more text needs more room."""
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop"),), limit=limits()))
+    window.show()
+    full = window.needed_size(False)
+    at = full.width() + 100
+    window.resize(at, window.needed_size(False, at).height())
+    qtbot.waitUntil(lambda: not window.compact)
+    window.resize(full.width() - 1, 2000)
+    qtbot.waitUntil(lambda: window.compact)
+    window.resize(at, window.needed_size(False, at).height() - 1)
+    qtbot.waitUntil(lambda: window.compact)
+    # The automatic layout may always shrink to the compact one.
+    assert window.minimumSize() == window.needed_size(True)
+    fresh = window.needed_size(True, 260).height()
+    window.show_dashboard(dashboard((session("shop"),), limit=limits(observed=NOW - 1200)))
+    assert window.needed_size(True, 260).height() > fresh  # the stale line takes room
+    bigger = QFont(window.font())
+    bigger.setPointSizeF(bigger.pointSizeF() * 1.5)
+    before = window.needed_size(True)
+    window.setFont(bigger)
+    assert window.needed_size(True).height() > before.height()
+
+
+def test_pinned_compact_window_is_as_tall_as_its_contents(qtbot: QtBot) -> None:
+    """Chosen compact: the height is what the contents need at the window's width."""
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop"),), limit=limits()))
+    window.set_layout_mode(LayoutMode.COMPACT)
+    window.show()
+    window.resize(400, 900)
+    qtbot.waitUntil(lambda: window.height() == window.needed_size(True, 400).height())
+    assert window.maximumHeight() == window.height()
+    window.set_layout_mode(LayoutMode.AUTO)
+    assert window.maximumHeight() > 10_000
