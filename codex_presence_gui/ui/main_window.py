@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,13 +39,36 @@ from codex_presence_gui.ui.session_card import SessionCard
 from codex_presence_gui.ui.sessions_table import SessionsTable
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
-from codex_presence_gui.viewmodels.card import dashboard_card, home_text
+from codex_presence_gui.viewmodels.card import CardView, dashboard_card, home_text
 from codex_presence_gui.viewmodels.glance import window_title
-from codex_presence_gui.viewmodels.limits import limits_view
+from codex_presence_gui.viewmodels.limits import LimitsView, limits_view
 from codex_presence_gui.viewmodels.session_table import SessionTableModel
 
 DEFAULT_SIZE = (820, 580)
+DIGIT = re.compile(r"\d")
 QWIDGETSIZE_MAX = 16_777_215  # Qt's "no maximum"
+
+
+def room_key(limits: LimitsView, card: CardView) -> tuple[object, ...]:
+    """What decides how much room the panel and the card take.
+
+    Left out: what never changes a size (the charts, which carry the clock; the age, on one
+    elided line), and the digits' values: a countdown ticks every refresh, and measuring the
+    layouts each time cost more than the rest of an idle window (digits are equally wide).
+    """
+    rows = tuple(
+        (
+            group.heading,
+            group.footer,
+            *(
+                (r.label, r.percent_text, r.status_text, r.pace_text, r.emphasis)
+                for r in group.rows
+            ),
+        )
+        for group in limits.groups
+    )
+    texts = (limits.message, limits.stale_text, rows, limits.notes, replace(card, spoken=""))
+    return (DIGIT.sub("0", repr(texts)),)
 
 
 class SetupPanel(QFrame):
@@ -472,8 +496,7 @@ class MainWindow(QMainWindow):
         self.card.show_view(card)
         self.model.show_dashboard(dashboard)
         self._has_rows = self.model.rowCount() > 0
-        # What decides the sizes; the age ticks every refresh but sits on one elided line.
-        shape = (replace(limits, age_text=""), card, self._has_rows, dashboard.no_home, homes)
+        shape = (room_key(limits, card), self._has_rows, dashboard.no_home, homes)
         count = len(dashboard.sessions)
         if dashboard.no_home:
             status = f"Waiting for {homes}"

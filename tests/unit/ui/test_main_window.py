@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QImage
 from pytestqt.qtbot import QtBot
@@ -279,3 +281,26 @@ def test_pinned_compact_window_is_as_tall_as_its_contents(qtbot: QtBot) -> None:
     assert window.maximumHeight() == window.height()
     window.set_layout_mode(LayoutMode.AUTO)
     assert window.maximumHeight() > 10_000
+
+
+def test_an_idle_refresh_does_not_measure_again(
+    qtbot: QtBot, codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refresh where only the clock moved (countdown seconds, the chart's now, the age)
+    leaves the measured sizes alone: measuring every 2 s was most of an idle window's CPU."""
+    now = time.time()
+    a, b = "019d0000-0000-7000-8000-0000000000a1", "019d0000-0000-7000-8000-0000000000b2"
+    two_sessions(codex_home, now, a, b)
+    board = quota_dashboard(codex_home, now)
+    window = make_window(qtbot)
+    window.show_dashboard(board)
+    window.show()
+    measured: list[int] = []
+    monkeypatch.setattr(window, "_content_changed", lambda: measured.append(1))
+    for step in (2, 4, 6):
+        window.show_dashboard(replace(board, generated_at=board.generated_at + step))
+    assert measured == []
+    window.show_notice("Something to say")  # takes room: measured
+    assert measured == [1]
+    window.show_dashboard(replace(board, sessions=(), active=None))  # the card changed
+    assert measured == [1, 1]
