@@ -20,6 +20,7 @@ from codex_presence_gui.core.insights import (
     needed_since,
 )
 from codex_presence_gui.core.models import CodexSessionSnapshot, LimitSnapshot, UsageWindow
+from codex_presence_gui.core.problems import Problem
 from codex_presence_gui.core.reader import ReadResult
 from codex_presence_gui.core.selection import (
     account_buckets,
@@ -52,7 +53,7 @@ class Dashboard:
     limits: LimitSnapshot | None
     limits_source: CodexSessionSnapshot | None
     other_limits: tuple[LimitSnapshot, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[Problem, ...]
     sessions_read: int
     insights: Insights | None = None
     ended: tuple[CodexSessionSnapshot, ...] = ()

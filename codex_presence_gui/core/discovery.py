@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import stat as stat_module
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.core.tail import FileStat
 
 SESSIONS_DIR = "sessions"
@@ -57,32 +59,69 @@ class Discovery:
 
     files: list[RolloutFile] = field(default_factory=list)
     missing_homes: list[Path] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
 
 
 def _is_rollout(name: str) -> bool:
     return name.startswith(_PREFIX) and (name.endswith(_PLAIN) or name.endswith(_COMPRESSED))
 
 
-def _walk(directory: Path, recursive: bool, errors: list[str]) -> Iterable[tuple[Path, FileStat]]:
+def _walk(
+    directory: Path,
+    recursive: bool,
+    errors: list[Problem],
+    seen: set[tuple[int, int]] | None = None,
+) -> Iterable[tuple[Path, FileStat]]:
+    """The rollout files below ``directory``; folders reached through symbolic links are
+    followed (a ``sessions/2026`` moved to another disk), each real folder once (no loops)."""
+    seen = set() if seen is None else seen
+    try:
+        here = os.stat(directory)
+    except OSError:
+        return  # gone, or never there: the home itself is checked by the caller
+    if (here.st_dev, here.st_ino) in seen:
+        return
+    seen.add((here.st_dev, here.st_ino))
     try:
         entries = list(os.scandir(directory))
     except FileNotFoundError:
         return
     except OSError as error:
-        errors.append(f"cannot list {directory}: {error.strerror or error}")
+        errors.append(
+            Problem(
+                ProblemKind.UNREADABLE,
+                f"cannot list {directory}: {error.strerror or error}",
+                directory,
+            )
+        )
         return
     for entry in entries:
         try:
-            if entry.is_dir(follow_symlinks=False):
+            if entry.is_dir(follow_symlinks=True):
                 if recursive:
-                    yield from _walk(Path(entry.path), recursive, errors)
+                    yield from _walk(Path(entry.path), recursive, errors, seen)
                 continue
             if not _is_rollout(entry.name):
                 continue
             st = entry.stat()
         except OSError as error:
-            errors.append(f"cannot read {entry.path}: {error.strerror or error}")
+            errors.append(
+                Problem(
+                    ProblemKind.UNREADABLE,
+                    f"cannot read {entry.path}: {error.strerror or error}",
+                    Path(entry.path),
+                )
+            )
+            continue
+        if not stat_module.S_ISREG(st.st_mode):
+            # A FIFO would block the first read for ever; a device or socket is no log.
+            errors.append(
+                Problem(
+                    ProblemKind.NOT_A_FILE,
+                    f"skipped {entry.path}: not a regular file",
+                    Path(entry.path),
+                )
+            )
             continue
         yield Path(entry.path), FileStat(st.st_dev, st.st_ino, st.st_size, st.st_mtime)
 
@@ -94,7 +133,13 @@ def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discove
         try:
             exists = home.is_dir()
         except OSError as error:  # e.g. a name too long, or a folder we may not enter
-            found.errors.append(f"cannot open the Codex home {home}: {error.strerror or error}")
+            found.errors.append(
+                Problem(
+                    ProblemKind.UNREADABLE,
+                    f"cannot open the Codex home {home}: {error.strerror or error}",
+                    home,
+                )
+            )
             exists = False
         if not exists:
             found.missing_homes.append(home)

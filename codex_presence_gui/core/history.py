@@ -23,6 +23,7 @@ from codex_presence_gui.core.discovery import RolloutFile
 from codex_presence_gui.core.errors import ParseError
 from codex_presence_gui.core.jsonl import TokenCountRecord, parse_line, parse_timestamp
 from codex_presence_gui.core.models import LimitSnapshot
+from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.core.reader import header_lines
 from codex_presence_gui.core.session import SessionAccumulator, is_synthetic
 from codex_presence_gui.core.tail import Change, FileStat, LineTail, is_compressed
@@ -298,7 +299,7 @@ class HistoryReader:
         self._cache: UsageHistory | None = None
         self._scanned_from: float | None = None
         self._rebuild = True  # a file was dropped or read afresh: put it all together again
-        self.warnings: list[str] = []
+        self.warnings: list[Problem] = []
 
     def refresh(
         self, files: Sequence[RolloutFile] | None = None, *, since: float | None = None
@@ -375,7 +376,11 @@ class HistoryReader:
             return False
         if change in (Change.MISSING, Change.ERROR):
             if change is Change.ERROR and tracked.tail.error:
-                self.warnings.append(tracked.tail.error)
+                self.warnings.append(
+                    Problem(
+                        ProblemKind.UNREADABLE, tracked.tail.error or f"cannot read {path}", path
+                    )
+                )
             self._drop(path)
             return True
         before = tracked.recorder.size
@@ -397,10 +402,16 @@ class HistoryReader:
             self._drop(path)  # .zst without zstandard: the reader already says so
             return False
         except OSError as error:
-            self.warnings.append(f"cannot read {path}: {error.strerror or error}")
+            self.warnings.append(
+                Problem(
+                    ProblemKind.UNREADABLE, f"cannot read {path}: {error.strerror or error}", path
+                )
+            )
             return False
         except Exception as error:  # a corrupt .zst stream: drop the file, keep running
-            self.warnings.append(f"cannot read {path}: {error}")
+            self.warnings.append(
+                Problem(ProblemKind.UNREADABLE, f"cannot read {path}: {error}", path)
+            )
             self._drop(path)
             return True
         tracked.recorder.prune(since)

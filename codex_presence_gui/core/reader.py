@@ -31,6 +31,7 @@ from codex_presence_gui.core.jsonl import (
     parse_long_line,
 )
 from codex_presence_gui.core.models import CodexSessionSnapshot
+from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.core.session import SessionAccumulator, is_synthetic
 from codex_presence_gui.core.tail import (
     BackwardLines,
@@ -89,7 +90,7 @@ class ReadResult:
     """
 
     snapshots: tuple[CodexSessionSnapshot, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[Problem, ...]
     missing_homes: tuple[Path, ...]
     homes: tuple[Path, ...]
     generated_at: float
@@ -283,7 +284,7 @@ class CodexReader:
                 what a file-change notification needs.
         """
         now = self._clock()
-        warnings: list[str] = []
+        warnings: list[Problem] = []
         if discover_files or self._found is None:
             self._found = found = discover(self.homes, include_archived=self.include_archived)
             cutoff = None if self.max_age is None else now - self.max_age
@@ -297,7 +298,10 @@ class CodexReader:
             found = self._found
             wanted = {path: tracked.rollout for path, tracked in self._tracked.items()}
         warnings.extend(found.errors)
-        warnings.extend(f"Codex home not found: {home}" for home in found.missing_homes)
+        warnings.extend(
+            Problem(ProblemKind.HOME_MISSING, f"Codex home not found: {home}", home)
+            for home in found.missing_homes
+        )
         for path, rollout in wanted.items():
             warning = self._update(path, rollout)
             if warning:
@@ -352,7 +356,7 @@ class CodexReader:
             tracked.rollout = rollout
             self._tracked[path] = tracked
 
-    def _update(self, path: Path, rollout: RolloutFile) -> str | None:
+    def _update(self, path: Path, rollout: RolloutFile) -> Problem | None:
         tracked = self._tracked.get(path)
         if tracked is None:
             tracked = _Tracked(LineTail(path), SessionAccumulator(path), rollout)
@@ -367,7 +371,7 @@ class CodexReader:
             self._tracked.pop(path, None)
             return None
         if change is Change.ERROR:
-            return tracked.tail.error
+            return _unreadable(path, tracked.tail.error)
         try:
             if change is Change.RESTART:
                 tracked.loaded = False
@@ -377,13 +381,13 @@ class CodexReader:
                 tracked.tail.read(tracked.session)
         except ImportError:
             self._tracked.pop(path, None)
-            return self._zstd_missing()
+            return self._zstd_missing(path)
         except OSError as error:
-            return f"cannot read {path}: {error.strerror or error}"
+            return _unreadable(path, f"cannot read {path}: {error.strerror or error}")
         except Exception as error:  # e.g. a corrupt .zst stream: report it, keep running
             _log().exception("reading %s failed", path)
             self._tracked.pop(path, None)
-            return f"cannot read {path}: {error}"
+            return _unreadable(path, f"cannot read {path}: {error}")
         return None
 
     def _load(self, tracked: _Tracked) -> None:
@@ -398,11 +402,13 @@ class CodexReader:
         tracked.tail.reset(load_session(tracked.session, path, stat.size))
         tracked.tail.stat = stat
 
-    def _zstd_missing(self) -> str | None:
+    def _zstd_missing(self, path: Path) -> Problem | None:
         if self._zstd_missing_reported:
             return None
         self._zstd_missing_reported = True
-        return "compressed logs (.jsonl.zst) skipped: the zstandard package is not installed"
+        return _unreadable(
+            path, "compressed logs (.jsonl.zst) skipped: the zstandard package is not installed"
+        )
 
     def _probe_limits(self, older: list[RolloutFile], now: float) -> CodexSessionSnapshot | None:
         """The newest older file that has limits, read by a backward scan (cached by stat)."""
@@ -430,14 +436,29 @@ class CodexReader:
         return session.snapshot(now, file_mtime=rollout.stat.mtime)
 
     @staticmethod
-    def _line_warnings(tracked: _Tracked) -> list[str]:
+    def _line_warnings(tracked: _Tracked) -> list[Problem]:
         session = tracked.session
-        name = tracked.rollout.path.name
+        path = tracked.rollout.path
         warnings = []
         if session.bad_lines:
             warnings.append(
-                f"{session.bad_lines} malformed line(s) skipped in {name} ({session.last_error})"
+                Problem(
+                    ProblemKind.MALFORMED_LINES,
+                    f"{session.bad_lines} malformed line(s) skipped in {path.name} "
+                    f"({session.last_error})",
+                    path,
+                )
             )
         if session.long_lines:
-            warnings.append(f"{session.long_lines} over-long line(s) skipped in {name}")
+            warnings.append(
+                Problem(
+                    ProblemKind.LONG_LINES,
+                    f"{session.long_lines} over-long line(s) skipped in {path.name}",
+                    path,
+                )
+            )
         return warnings
+
+
+def _unreadable(path: Path, detail: str | None) -> Problem:
+    return Problem(ProblemKind.UNREADABLE, detail or f"cannot read {path}", path)

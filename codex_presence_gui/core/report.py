@@ -31,9 +31,11 @@ from codex_presence_gui.core.models import (
     TokenUsage,
     UsageWindow,
 )
+from codex_presence_gui.core.problems import path_text
 from codex_presence_gui.core.reader import ReadResult
 
-SCHEMA_VERSION = 1
+#: 2: warnings are objects (text, kind, path) instead of strings.
+SCHEMA_VERSION = 2
 
 
 def rfc3339(epoch: float | None) -> str | None:
@@ -122,7 +124,7 @@ def _session_json(
     activity = snapshot.activity
     return {
         "session_id": snapshot.session_id,
-        "file": str(snapshot.file),
+        "file": path_text(snapshot.file),
         "project": snapshot.project,
         "cwd": snapshot.cwd,
         "git_branch": snapshot.git_branch,
@@ -162,7 +164,7 @@ def _session_json(
 def build_report(
     result: ReadResult, *, include_all: bool = False, history: UsageHistory | None = None
 ) -> dict[str, Any]:
-    """The ``status --json`` document (schema 1; pace, shares and notes need ``history``)."""
+    """The ``status --json`` document (schema 2; pace, shares and notes need ``history``)."""
     board = build_dashboard(result, include_all=include_all, history=history)
     now = board.generated_at
     source = board.limits_source
@@ -170,7 +172,7 @@ def build_report(
     return {
         "schema": SCHEMA_VERSION,
         "generated_at": rfc3339(now),
-        "codex_homes": [str(home) for home in board.homes],
+        "codex_homes": [path_text(home) for home in board.homes],
         "limits": None
         if board.limits is None or source is None
         else _limits_json(board.limits, now, source.session_id, board),
@@ -179,7 +181,7 @@ def build_report(
             _session_json(s, now, s.session_id == active_id, board) for s in board.sessions
         ],
         "notes": list(insight_notes(board)),
-        "warnings": list(board.warnings),
+        "warnings": [warning.to_json() for warning in board.warnings],
     }
 
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from codex_presence_gui import APP_NAME, __version__
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level
+from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.ui.info_bar import InfoBar
 from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
 from codex_presence_gui.ui.limits_panel import LimitsPanel
@@ -519,8 +520,9 @@ class MainWindow(QMainWindow):
                 widget.setVisible(visible)
         self._update_layout()
 
-    def _show_problems(self, warnings: tuple[str, ...]) -> None:
-        problems = [w for w in warnings if not w.startswith("Codex home not found")]
+    def _show_problems(self, warnings: tuple[Problem, ...]) -> None:
+        # A missing home has its own panel (or is one of several homes, waiting to appear).
+        problems = [str(w) for w in warnings if w.kind is not ProblemKind.HOME_MISSING]
         self.problems.setVisible(bool(problems))
         if problems:
             noun = "problem" if len(problems) == 1 else "problems"

@@ -17,6 +17,7 @@ from codex_presence_gui.core.models import (
     TokenUsage,
     UsageWindow,
 )
+from codex_presence_gui.core.problems import Problem
 
 NOW = 1_800_000_000.0
 
@@ -66,7 +67,7 @@ def dashboard(
     limit: LimitSnapshot | None = None,
     homes: tuple[Path, ...] = (Path("/home/dev/.codex"),),
     missing: tuple[Path, ...] = (),
-    warnings: tuple[str, ...] = (),
+    warnings: tuple[Problem, ...] = (),
     now: float = NOW,
 ) -> Dashboard:
     """A dashboard as the feed delivers it."""

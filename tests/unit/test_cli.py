@@ -110,11 +110,11 @@ def test_status_notes_a_rise_from_elsewhere(
 
 
 def test_status_json(codex_home: CodexHome, capsys: pytest.CaptureFixture[str]) -> None:
-    """`status --json` prints one schema-1 document with limits and the active session."""
+    """`status --json` prints one schema-2 document with limits and the active session."""
     live_session(codex_home)
     assert main(["status", "--json", "--codex-home", str(codex_home.root)]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["schema"] == 1
+    assert report["schema"] == 2
     assert report["codex_homes"] == [str(codex_home.root)]
     limits = report["limits"]
     assert limits["source_session_id"] == SID
@@ -180,7 +180,9 @@ def test_bad_lines_become_warnings(
     main(["status", "--json", "--codex-home", str(codex_home.root)])
     warnings = json.loads(capsys.readouterr().out)["warnings"]
     assert len(warnings) == 1
-    assert warnings[0].startswith(f"2 malformed line(s) skipped in {path.name}")
+    assert warnings[0]["text"].startswith(f"2 malformed line(s) skipped in {path.name}")
+    assert warnings[0]["kind"] == "malformed_lines"
+    assert warnings[0]["path"] == str(path)
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

@@ -69,6 +69,8 @@ def test_fixture_gives_expected_report(fixture: str, tmp_path: Path) -> None:
     if "other_limits" in expected:
         assert _within(report["other_limits"], expected["other_limits"])
     for fragment in expected.get("warnings", []):
-        assert any(fragment in warning for warning in report["warnings"]), report["warnings"]
+        assert any(fragment in warning["text"] for warning in report["warnings"]), report[
+            "warnings"
+        ]
     if "warnings" not in expected:
         assert report["warnings"] == []

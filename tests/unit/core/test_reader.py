@@ -173,8 +173,9 @@ def test_missing_home_and_unreadable_file_are_warnings(
         [codex_home.root, codex_home.root / "nope"], max_age=None, clock=Clock(BASE + 10)
     ).refresh()
     assert [s.file for s in result.snapshots] == [good]
-    assert f"cannot read {bad}: Permission denied" in result.warnings
-    assert f"Codex home not found: {codex_home.root / 'nope'}" in result.warnings
+    texts = [str(w) for w in result.warnings]
+    assert f"cannot read {bad}: Permission denied" in texts
+    assert f"Codex home not found: {codex_home.root / 'nope'}" in texts
 
 
 def test_old_files_are_skipped_but_probed_for_limits(codex_home: CodexHome) -> None:
@@ -229,7 +230,7 @@ def test_corrupt_compressed_file_is_a_warning(codex_home: CodexHome) -> None:
     broken.write_bytes(b"not zstd at all")
     result = CodexReader([codex_home.root], max_age=None, clock=Clock(BASE)).refresh()
     assert result.snapshots == ()
-    assert any(w.startswith(f"cannot read {broken}") for w in result.warnings)
+    assert any(str(w).startswith(f"cannot read {broken}") for w in result.warnings)
 
 
 def test_huge_lines_are_skipped_without_loading_them(codex_home: CodexHome) -> None:

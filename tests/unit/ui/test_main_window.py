@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont, QImage
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.cli import main
+from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.ui.main_window import MainWindow
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
 from codex_presence_gui.viewmodels.session_table import Column, SessionRole
@@ -51,7 +52,15 @@ def test_empty_states(qtbot: QtBot) -> None:
     assert "--codex-home" not in window.setup_panel.body.text()
     assert "`" not in window.setup_panel.body.text()
     window.show_dashboard(
-        dashboard(warnings=("cannot read /x/rollout-a.jsonl: Permission denied",))
+        dashboard(
+            warnings=(
+                Problem(
+                    ProblemKind.UNREADABLE,
+                    "cannot read /x/rollout-a.jsonl: Permission denied",
+                    Path("/x/rollout-a.jsonl"),
+                ),
+            )
+        )
     )
     assert not window.setup_panel.isVisibleTo(window)
     assert "Start Codex in a terminal" in window.card.message.text()

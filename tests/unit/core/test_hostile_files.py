@@ -1,0 +1,78 @@
+"""Hostile or unlucky file systems: FIFOs, symlinked folders and loops, names that are not
+UTF-8. The reader skips what is no log, says so, and never hangs."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from codex_presence_gui.cli import main
+from codex_presence_gui.core.discovery import discover
+from codex_presence_gui.core.problems import ProblemKind
+from codex_presence_gui.core.reader import CodexReader
+from tests.helpers import rollout as r
+from tests.helpers.rollout import CodexHome
+
+SESSION = "019d0000-0000-7000-8000-00000000f1f0"
+
+
+def write_session(home: CodexHome, session_id: str = SESSION) -> Path:
+    now = time.time()
+    return home.write(
+        session_id,
+        [
+            r.session_meta(now - 60, session_id, cwd="/w/shop"),
+            r.token_count(now - 5, r.usage(1000, 0, 10), None, None),
+        ],
+        started=now - 60,
+        mtime=now - 5,
+    )
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.zst"])
+def test_a_fifo_named_like_a_log_is_skipped_not_opened(codex_home: CodexHome, suffix: str) -> None:
+    """A FIFO would block the first read for ever: it is never opened, and it is named."""
+    real = write_session(codex_home)
+    fifo = real.parent / f"rollout-2026-05-04T09-00-00-019d0000-0000-7000-8000-00000000ff1f{suffix}"
+    os.mkfifo(fifo)
+    result = CodexReader([codex_home.root]).refresh()
+    assert [s.session_id for s in result.snapshots] == [SESSION]
+    problems = [w for w in result.warnings if w.kind is ProblemKind.NOT_A_FILE]
+    assert [w.path for w in problems] == [fifo]
+    assert "not a regular file" in str(problems[0])
+
+
+def test_a_symlinked_year_folder_is_read(codex_home: CodexHome, tmp_path: Path) -> None:
+    """``sessions/2026`` moved elsewhere and linked back: its sessions are still found."""
+    path = write_session(codex_home)
+    year = path.parents[2]
+    moved = tmp_path / "elsewhere" / year.name
+    moved.parent.mkdir()
+    year.rename(moved)
+    year.symlink_to(moved, target_is_directory=True)
+    assert [f.path.name for f in discover([codex_home.root]).files] == [path.name]
+
+
+def test_a_folder_loop_ends(codex_home: CodexHome) -> None:
+    """A link from a folder back to its parent is walked once, not for ever."""
+    path = write_session(codex_home)
+    (path.parent / "loop").symlink_to(codex_home.root / "sessions", target_is_directory=True)
+    assert [f.path.name for f in discover([codex_home.root]).files] == [path.name]
+
+
+def test_names_that_are_not_utf8_reach_the_json(
+    codex_home: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file name with a byte that is not UTF-8 is printed (as \\xNN), not a traceback."""
+    path = write_session(codex_home)
+    odd = path.parent / os.fsdecode(
+        b"rollout-2026-05-04T09-00-00-\xff" + SESSION.encode() + b".jsonl"
+    )
+    path.rename(odd)
+    assert main(["status", "--json", "--codex-home", str(codex_home.root)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["sessions"][0]["file"].endswith("\\xff" + SESSION + ".jsonl")
