@@ -1,6 +1,11 @@
 """Launch at login, the way each system expects it: an XDG autostart entry on Linux, a
 LaunchAgent on macOS, a ``Run`` registry value on Windows.
 
+The entry names what to start, and that can go stale: the app is moved or updated, macOS ran
+it from a translocated copy, or it was started through the Windows console twin. So the entry
+is derived from the install, not from whatever ``sys.executable`` happens to be, and
+``ensure_launch_at_login`` checks it at every start and rewrites it when it differs.
+
 NOTE: Qt-free. Each function takes the folder (or registry) it writes to, so tests can point
 them anywhere.
 """
@@ -12,7 +17,7 @@ import plistlib
 import shlex
 import sys
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Protocol
 
 from codex_presence_gui import APP_ID, APP_NAME
@@ -20,13 +25,53 @@ from codex_presence_gui import APP_ID, APP_NAME
 BUNDLE_ID = "io.github.codex-presence.gui"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 RUN_VALUE = "CodexPresence"
+# The Windows build ships a windowed program and a console twin for the commands
+# (pyinstaller.spec); only the windowed one may start at login, or a console window opens.
+WINDOWED_EXE = f"{APP_ID}.exe"
+CONSOLE_TWIN_EXE = f"{APP_ID}-cli.exe"
+# Gatekeeper runs a quarantined app opened from Downloads from a random read-only copy under
+# this folder; the copy is gone after the next reboot, so its path must never be stored.
+TRANSLOCATION_MARK = "/AppTranslocation/"
 
 
-def launch_command() -> list[str]:
-    """How to start this app minimized: the frozen executable, or this Python with ``-m``."""
-    if getattr(sys, "frozen", False):
-        return [sys.executable, "--minimized"]
-    return [sys.executable, "-m", "codex_presence_gui", "--minimized"]
+def windowed_executable(executable: str) -> str:
+    """The windowed program for ``executable``: the console twin maps to its sibling."""
+    path = PureWindowsPath(executable)
+    if path.name.lower() == CONSOLE_TWIN_EXE:
+        return str(path.with_name(WINDOWED_EXE))
+    return executable
+
+
+def is_translocated(path: str) -> bool:
+    """Whether ``path`` lies in a Gatekeeper translocation (``.../AppTranslocation/...``)."""
+    return TRANSLOCATION_MARK in path
+
+
+def macos_open_command() -> list[str]:
+    """Start the bundle by its identifier: Launch Services finds wherever it is installed now,
+    so neither moving the app nor a translocated first start leaves a dead path behind."""
+    return ["/usr/bin/open", "-b", BUNDLE_ID, "--args", "--minimized"]
+
+
+def launch_command(
+    executable: str | None = None, *, frozen: bool | None = None, platform: str | None = None
+) -> list[str]:
+    """How to start this app minimized at login.
+
+    Frozen: the windowed executable on Windows (never the console twin), the bundle by its id
+    on macOS, the executable on Linux. From source: this Python with ``-m``. The arguments
+    default to this process; tests pass them.
+    """
+    executable = executable if executable is not None else sys.executable
+    frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
+    platform = platform or sys.platform
+    if not frozen:
+        return [executable, "-m", "codex_presence_gui", "--minimized"]
+    if platform == "win32":
+        return [windowed_executable(executable), "--minimized"]
+    if platform == "darwin":
+        return macos_open_command()
+    return [executable, "--minimized"]
 
 
 def xdg_autostart_dir() -> Path:
@@ -48,9 +93,13 @@ def desktop_entry(command: Sequence[str]) -> str:
     )
 
 
+def linux_entry_path(folder: Path | None = None) -> Path:
+    return (folder or xdg_autostart_dir()) / f"{APP_ID}.desktop"
+
+
 def set_linux(enabled: bool, command: Sequence[str], folder: Path | None = None) -> Path:
     """Create or remove ``codex-presence-gui.desktop`` in the autostart folder."""
-    path = (folder or xdg_autostart_dir()) / f"{APP_ID}.desktop"
+    path = linux_entry_path(folder)
     if enabled:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(desktop_entry(command), encoding="utf-8")
@@ -59,13 +108,24 @@ def set_linux(enabled: bool, command: Sequence[str], folder: Path | None = None)
     return path
 
 
+def macos_agent_path(folder: Path | None = None) -> Path:
+    return (folder or Path.home() / "Library" / "LaunchAgents") / f"{BUNDLE_ID}.plist"
+
+
+def launch_agent(command: Sequence[str]) -> dict[str, object]:
+    """The LaunchAgent for ``command``; a translocated path is replaced by the bundle id."""
+    arguments = list(command)
+    if any(is_translocated(part) for part in arguments):
+        arguments = macos_open_command()
+    return {"Label": BUNDLE_ID, "ProgramArguments": arguments, "RunAtLoad": True}
+
+
 def set_macos(enabled: bool, command: Sequence[str], folder: Path | None = None) -> Path:
     """Create or remove the LaunchAgent plist in ``~/Library/LaunchAgents``."""
-    path = (folder or Path.home() / "Library" / "LaunchAgents") / f"{BUNDLE_ID}.plist"
+    path = macos_agent_path(folder)
     if enabled:
         path.parent.mkdir(parents=True, exist_ok=True)
-        agent = {"Label": BUNDLE_ID, "ProgramArguments": list(command), "RunAtLoad": True}
-        path.write_bytes(plistlib.dumps(agent))
+        path.write_bytes(plistlib.dumps(launch_agent(command)))
     else:
         path.unlink(missing_ok=True)
     return path
@@ -74,6 +134,8 @@ def set_macos(enabled: bool, command: Sequence[str], folder: Path | None = None)
 class Registry(Protocol):
     """The part of ``winreg`` used here (a fake in tests)."""
 
+    def get_run_value(self, name: str) -> str | None: ...
+
     def set_run_value(self, name: str, command: str) -> None: ...
 
     def delete_run_value(self, name: str) -> None: ...
@@ -81,6 +143,16 @@ class Registry(Protocol):
 
 class _WinRegistry:
     """``HKEY_CURRENT_USER\\...\\Run`` through ``winreg`` (Windows only)."""
+
+    def get_run_value(self, name: str) -> str | None:
+        import winreg  # type: ignore[import-not-found,unused-ignore]
+
+        try:
+            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY) as key:  # type: ignore[attr-defined,unused-ignore]
+                value, _kind = winreg.QueryValueEx(key, name)  # type: ignore[attr-defined,unused-ignore]
+        except FileNotFoundError:
+            return None
+        return value if isinstance(value, str) else None
 
     def set_run_value(self, name: str, command: str) -> None:
         import winreg  # type: ignore[import-not-found,unused-ignore]
@@ -125,4 +197,62 @@ def set_launch_at_login(enabled: bool, command: Sequence[str] | None = None) -> 
             set_linux(enabled, command)
     except OSError as error:
         return f"Could not change launching at login: {error.strerror or error}"
+    return None
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _linux_current(command: Sequence[str], folder: Path | None) -> bool:
+    return _read_bytes(linux_entry_path(folder)) == desktop_entry(command).encode("utf-8")
+
+
+def _macos_current(command: Sequence[str], folder: Path | None) -> bool:
+    data = _read_bytes(macos_agent_path(folder))
+    if data is None:
+        return False
+    try:
+        agent = plistlib.loads(data)
+    except (plistlib.InvalidFileException, ValueError, TypeError, OverflowError):
+        return False  # damaged: rewritten
+    # Compared as data, not bytes: an agent another tool re-serialized still counts.
+    return bool(agent == launch_agent(command))
+
+
+def ensure_launch_at_login(
+    enabled: bool,
+    command: Sequence[str] | None = None,
+    *,
+    platform: str | None = None,
+    folder: Path | None = None,
+    registry: Registry | None = None,
+) -> str | None:
+    """At start, while the setting is on: rewrite the entry when it is missing or differs.
+
+    Returns a plain message when it could not be done, None otherwise. With the setting off
+    it does nothing: removing is the settings change's job (``set_launch_at_login``), and a
+    second copy of the app (a test build, a source checkout with its own settings) must not
+    delete the entry the installed one keeps. ``platform``, ``folder`` and ``registry``
+    default to this system; tests pass fakes.
+    """
+    if not enabled:
+        return None
+    command = list(command or launch_command(platform=platform))
+    platform = platform or sys.platform
+    try:
+        if platform == "win32":
+            registry = registry or _WinRegistry()
+            if registry.get_run_value(RUN_VALUE) != windows_command(command):
+                set_windows(True, command, registry)
+        elif platform == "darwin":
+            if not _macos_current(command, folder):
+                set_macos(True, command, folder)
+        elif not _linux_current(command, folder):
+            set_linux(True, command, folder)
+    except OSError as error:
+        return f"Could not update launching at login: {error.strerror or error}"
     return None
