@@ -57,6 +57,14 @@ def executable(distpath: Path | None = None) -> Path:
     return app / (f"{EXECUTABLE}.exe" if target_os() == "windows" else EXECUTABLE)
 
 
+def console_executable(distpath: Path | None = None) -> Path | None:
+    """The Windows console twin beside the windowed program (the README sends terminal users
+    to it); None on the other systems, where the one executable serves both."""
+    if target_os() != "windows":
+        return None
+    return app_path(distpath) / f"{EXECUTABLE}-cli.exe"
+
+
 def package_version() -> str:
     """The version in codex_presence_gui/__init__.py (read, not imported: no Qt needed)."""
     import re

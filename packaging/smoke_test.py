@@ -1,5 +1,9 @@
 """Smoke test of the frozen app: version, status, Discord, window start; size and first paint.
 
+On Windows the console twin (``codex-presence-gui-cli.exe``) is run too: it is what the README
+gives terminal users, so its ``--version`` and ``status --json`` are checked like the windowed
+program's, and the two are checked to be built for the console and for the GUI respectively.
+
 Run from the repository after building (``uv run pyinstaller --noconfirm pyinstaller.spec``)::
 
     uv run python packaging/smoke_test.py            # the build in dist/<os>/<arch>/
@@ -29,7 +33,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "packaging"))
 
-from layout import app_path, executable, package_version, target_os  # noqa: E402
+from layout import (  # noqa: E402
+    app_path,
+    console_executable,
+    executable,
+    package_version,
+    target_os,
+)
 
 from codex_presence_gui.core.presence import DEFAULT_CLIENT_ID  # noqa: E402
 from tests.helpers import rollout as r  # noqa: E402
@@ -43,6 +53,21 @@ LAST = r.usage(1_200, 800, 30)
 
 class CheckError(Exception):
     """A check that did not hold."""
+
+
+# IMAGE_OPTIONAL_HEADER.Subsystem values: what Windows gives the program at start.
+PE_SUBSYSTEM = {2: "GUI", 3: "console"}
+
+
+def pe_subsystem(path: Path) -> str:
+    """GUI or console, read from a Windows executable's PE header (same offset in PE32 and
+    PE32+: the COFF header is 20 bytes, Subsystem sits 68 bytes into the optional header)."""
+    data = path.read_bytes()[:4096]
+    pe = int.from_bytes(data[0x3C:0x40], "little")
+    if data[:2] != b"MZ" or data[pe : pe + 4] != b"PE\0\0":
+        raise CheckError(f"{path.name} is not a PE executable")
+    value = int.from_bytes(data[pe + 24 + 68 : pe + 24 + 70], "little")
+    return PE_SUBSYSTEM.get(value, f"subsystem {value}")
 
 
 def folder_bytes(path: Path) -> int:
@@ -91,9 +116,11 @@ class Smoke:
             "CODEX_DISCORD_IPC_DIR": str(self.ipc),
         }
 
-    def run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, timeout: float = 60, program: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [str(self.program), *args],
+            [str(program or self.program), *args],
             env=self.env(self.work / "base"),
             capture_output=True,
             text=True,
@@ -101,15 +128,15 @@ class Smoke:
             check=False,
         )
 
-    def version(self) -> str:
-        result = self.run("--version")
+    def version(self, program: Path | None = None) -> str:
+        result = self.run("--version", program=program)
         expected = f"codex-presence-gui {package_version()}"
         if result.returncode != 0 or result.stdout.strip() != expected:
             raise CheckError(f"--version: {result.returncode} {result.stdout!r} {result.stderr!r}")
         return result.stdout.strip()
 
-    def status(self) -> str:
-        result = self.run("status", "--json", "--codex-home", str(self.home))
+    def status(self, program: Path | None = None) -> str:
+        result = self.run("status", "--json", "--codex-home", str(self.home), program=program)
         if result.returncode != 0:
             raise CheckError(f"status --json exited {result.returncode}: {result.stderr}")
         report = json.loads(result.stdout)
@@ -135,14 +162,26 @@ class Smoke:
             raise CheckError(f"screenshot: not an 820x580 PNG ({width}x{height})")
         return f"{width}x{height} PNG, {out.stat().st_size} bytes"
 
-    def discord(self) -> str:
-        """`discord-check` against arRPC, a real Discord IPC peer, when it is installed."""
+    def console_twin(self, twin: Path) -> str:
+        """The Windows console twin: built for the console, answers like the windowed one."""
+        kinds = pe_subsystem(self.program), pe_subsystem(twin)
+        if kinds != ("GUI", "console"):
+            raise CheckError(f"{self.program.name} is {kinds[0]}, {twin.name} is {kinds[1]}")
+        return f"{twin.name} (console): {self.version(twin)}; {self.status(twin)}"
+
+    def discord(self, require: bool = False) -> str:
+        """`discord-check` against arRPC, a real Discord IPC peer, when it is installed
+        (``require``: a missing arRPC fails, for CI that installed it)."""
         if target_os() == "windows":
+            # tests/helpers/arrpc.py points arRPC at a private folder of Unix sockets; on
+            # Windows it would take the machine's global discord-ipc pipes instead.
             return "skipped (arRPC is started here on Unix sockets only)"
         from tests.helpers.arrpc import ArRPC, missing_reason
         from tests.helpers.fake_discord import private_runtime_dir
 
         reason = missing_reason()
+        if reason and require:
+            raise CheckError(f"arRPC is required here: {reason}")
         if reason:
             return f"skipped ({reason})"
         runtime = private_runtime_dir()
@@ -207,7 +246,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--max-size-mb", type=float, default=120.0, help="size budget in MB of 10^6 bytes"
     )
+    parser.add_argument(
+        "--require-arrpc",
+        action="store_true",
+        help="fail when arRPC is not installed, instead of skipping discord-check (not on Windows)",
+    )
     args = parser.parse_args(argv)
+    debug_build = os.environ.get("CODEX_PRESENCE_DEBUG_BUILD", "").strip() not in ("", "0")
     program = executable(args.dist)
     if not program.is_file():
         print(f"No build at {program}: run `uv run pyinstaller --noconfirm pyinstaller.spec`.")
@@ -224,8 +269,15 @@ def main(argv: list[str] | None = None) -> int:
             ("--version", smoke.version),
             ("status --json", smoke.status),
             ("screenshot", smoke.screenshot),
-            ("discord-check", smoke.discord),
+            ("discord-check", lambda: smoke.discord(args.require_arrpc)),
         ]
+        twin = console_executable(args.dist)
+        if twin is not None and twin.is_file():
+            checks.insert(2, ("console twin", lambda: smoke.console_twin(twin)))
+        elif twin is not None and not debug_build:
+            # Only the debug build (a console program itself) is made without the twin.
+            print(f"FAIL console twin: {twin} is missing")
+            failures += 1
         for name, check in checks:
             try:
                 print(f"ok   {name}: {check()}")
