@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import struct
+import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from pathlib import Path
@@ -110,7 +111,7 @@ def socket_candidates() -> Iterator[Path]:
     for base in _runtime_dirs():
         for sub in _SUBDIRS:
             folder = base / sub if sub else base
-            if not folder.is_dir():
+            if not os.path.isdir(folder):  # False, not PermissionError, for a closed folder
                 continue
             for index in range(10):
                 yield folder / f"discord-ipc-{index}"
@@ -137,8 +138,17 @@ StreamPair = tuple[asyncio.StreamReader, asyncio.StreamWriter]
 Opener = Callable[[str], Awaitable[StreamPair]]
 
 
-def ipc_candidates() -> Iterator[str]:
-    """The sockets a connect attempt tries, in order (only files that exist)."""
+#: Discord's named pipes on Windows: ``\\.\pipe\discord-ipc-0`` to ``9``.
+WINDOWS_PIPE_PREFIX = r"\\.\pipe\discord-ipc-"
+
+
+def ipc_candidates(platform: str = sys.platform) -> Iterator[str]:
+    """The sockets a connect attempt tries, in order: on Windows every pipe name (opening
+    one is the only way to learn whether it is there), elsewhere the files that exist."""
+    if platform == "win32":
+        for index in range(10):
+            yield f"{WINDOWS_PIPE_PREFIX}{index}"
+        return
     for candidate in socket_candidates():
         if os.path.exists(candidate):
             yield str(candidate)
@@ -147,6 +157,26 @@ def ipc_candidates() -> Iterator[str]:
 async def open_unix_socket(path: str) -> StreamPair:
     """The Linux and macOS opener."""
     return await asyncio.open_unix_connection(path)
+
+
+async def open_windows_pipe(path: str) -> StreamPair:
+    r"""The Windows opener. Our own rather than pypresence's pipe test, which listed
+    ``\\?\pipe\`` and let a ``PermissionError`` (Discord running elevated) escape: here
+    every ``OSError`` reaches the caller, which reads it as "not running there"."""
+    loop = asyncio.get_running_loop()
+    # Only the proactor loop (Windows' default) has it; a selector loop cannot open pipes.
+    create_pipe_connection = getattr(loop, "create_pipe_connection", None)
+    if create_pipe_connection is None:
+        raise OSError("this event loop cannot open named pipes")
+    reader = asyncio.StreamReader()
+    protocol = asyncio.StreamReaderProtocol(reader)
+    transport, _ = await create_pipe_connection(lambda: protocol, path)
+    return reader, asyncio.StreamWriter(transport, protocol, reader, loop)
+
+
+def default_opener(platform: str = sys.platform) -> Opener:
+    """How to open a candidate socket on this platform."""
+    return open_windows_pipe if platform == "win32" else open_unix_socket
 
 
 def activity_kwargs(card: PresenceCard) -> dict[str, Any]:
@@ -169,7 +199,8 @@ class PypresenceClient:
         client_id: the Discord application id.
         handshake_timeout: seconds each socket gets to open and complete the handshake.
         response_timeout: seconds to wait for the reply to a command.
-        opener: opens one socket path (default: Unix sockets).
+        opener: opens one socket path (default: ``default_opener(platform)``).
+        platform: ``sys.platform`` to find sockets for (tests pretend to be Windows).
 
     After ``connect()``, ``tried`` lists every socket that attempt tried, in order, with its
     outcome (``SocketTry``), and ``ipc_path`` is the one in use (None when none answered).
@@ -182,6 +213,7 @@ class PypresenceClient:
         handshake_timeout: float = HANDSHAKE_TIMEOUT_S,
         response_timeout: float = RESPONSE_TIMEOUT_S,
         opener: Opener | None = None,
+        platform: str = sys.platform,
     ) -> None:
         self.client_id = client_id
         self.handshake_timeout = handshake_timeout
@@ -189,7 +221,8 @@ class PypresenceClient:
         self.ipc_path: str | None = None
         self.tried: list[SocketTry] = []
         self.ready: dict[str, Any] | None = None
-        self._opener: Opener = opener or open_unix_socket
+        self._platform = platform
+        self._opener: Opener = opener or default_opener(platform)
         self._rpc: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Future[Any] | None = None
@@ -230,13 +263,31 @@ class PypresenceClient:
         bounded in time; a socket that is stale, forbidden or silent is skipped for the next
         one. A later ``connect()`` starts again from the first (a silent Discord may have
         recovered by then)."""
-        from pypresence.presence import Presence
-
         self.close()
         self._aborted = False
         self.tried = []
         self.ipc_path = None
         self.ready = None
+        # Whatever goes wrong, nothing half-open stays behind, so that the next attempt
+        # really starts afresh; and only DiscordIPCError leaves, which the worker handles
+        # (anything else used to escape it and leave its status at "connecting…" for good).
+        try:
+            self._connect_first()
+        except DiscordIPCError:
+            self.close()
+            raise
+        except Exception as error:
+            self.close()
+            raise ConnectionLostError(
+                f"connecting to Discord failed ({type(error).__name__}: {error})"
+            ) from error
+        except BaseException:
+            self.close()
+            raise
+
+    def _connect_first(self) -> None:
+        from pypresence.presence import Presence
+
         # The constructor creates the event loop of this thread; it is ours to close.
         presence: Any = Presence  # pypresence's constructor is untyped
         self._rpc = presence(
@@ -245,23 +296,17 @@ class PypresenceClient:
             response_timeout=self.response_timeout,
         )
         self._loop = self._rpc.loop
-        try:
-            self._connect_first()
-        except BaseException:
-            self.close()
-            raise
-
-    def _connect_first(self) -> None:
         failure: DiscordIPCError = DiscordNotRunningError("Discord is not running")
-        for path in ipc_candidates():
+        for path in ipc_candidates(self._platform):
             try:
                 self.ready = self._run(self._handshake(path), self.handshake_timeout)
             except (asyncio.TimeoutError, TimeoutError):  # distinct types before Python 3.11
                 outcome = NO_ANSWER
                 failure = ConnectionLostError("Discord did not answer the handshake")
             except FileNotFoundError:
+                # No such pipe (Windows), or a file gone since it was listed: nobody there.
                 self._drop_socket()
-                continue  # gone since it was listed: as if it had never been there
+                continue
             except PermissionError:
                 outcome = PERMISSION_DENIED
                 if isinstance(failure, DiscordNotRunningError):
