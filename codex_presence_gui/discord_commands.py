@@ -104,7 +104,8 @@ def run_discord_check(args: argparse.Namespace) -> int:
     client_id, warning = resolve_client_id()
     report: dict[str, Any] = {
         "client_id": client_id,
-        "socket": None,
+        "socket": None,  # the one used
+        "tried": [],  # every socket tried, in order, with what came of it
         "user": None,
         "sent": card.to_activity() if card is not None else None,
         "reply": None,
@@ -135,6 +136,7 @@ def run_discord_check(args: argparse.Namespace) -> int:
         code, report["error"] = EXIT_FAILED, f"Talking to Discord failed: {error}"
     finally:
         client.close()
+        report["tried"] = [{"socket": t.path, "outcome": t.outcome} for t in client.tried]
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -145,11 +147,16 @@ def run_discord_check(args: argparse.Namespace) -> int:
 
 
 def _print_check(report: dict[str, Any], card: PresenceCard | None) -> None:
+    skipped = [t for t in report["tried"] if t["socket"] != report["socket"]]
     if not report["ok"]:
         print(report["error"] + ".", file=sys.stderr)
+        for tried in skipped:
+            print(f"  {tried['socket']}: {tried['outcome']}", file=sys.stderr)
         return
     who = f" as {report['user']}" if report["user"] else ""
     print(f"Connected to Discord at {report['socket']}{who} (application {report['client_id']}).")
+    for tried in skipped:
+        print(f"  (skipped {tried['socket']}: {tried['outcome']})")
     if card is None:
         print("Nothing to show right now; sent a clear.")
     else:

@@ -1,9 +1,10 @@
 """Talk to Discord's local IPC socket: the only module that imports pypresence.
 
-pypresence 4.6.2 builds the activity frames and opens the socket; this module adds what it
-lacks (see docs: discord-ipc): a handshake that cannot hang, replies read exactly (also when
-Discord pings first or splits a frame), discovery that skips stale socket files, a close that
-leaks neither socket nor event loop, and exceptions that say what happened in plain words.
+pypresence 4.6.2 builds the activity frames; this module opens the socket itself and adds
+what pypresence lacks (see docs: discord-ipc): discovery that tries every candidate socket in
+order and skips the ones that are stale, forbidden or silent, a handshake that cannot hang,
+replies read exactly (also when Discord pings first or splits a frame), a close that leaks
+neither socket nor event loop, and exceptions that say what happened in plain words.
 Every method blocks: call them from the Discord worker's thread only (``abort`` excepted).
 """
 
@@ -13,13 +14,12 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
 import struct
 import sys
 import tempfile
-from collections.abc import Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from codex_presence_gui.core.presence import PresenceCard
 
@@ -27,7 +27,6 @@ T = TypeVar("T")
 
 HANDSHAKE_TIMEOUT_S = 3.0
 RESPONSE_TIMEOUT_S = 3.0
-PROBE_TIMEOUT_S = 0.5
 _OP_HANDSHAKE, _OP_FRAME, _OP_CLOSE, _OP_PING, _OP_PONG = 0, 1, 2, 3, 4
 _MAX_FRAME_BYTES = 1 << 20
 _SUBDIRS = (
@@ -112,33 +111,72 @@ def socket_candidates() -> Iterator[Path]:
     for base in _runtime_dirs():
         for sub in _SUBDIRS:
             folder = base / sub if sub else base
-            if not folder.is_dir():
+            if not os.path.isdir(folder):  # False, not PermissionError, for a closed folder
                 continue
             for index in range(10):
                 yield folder / f"discord-ipc-{index}"
 
 
-def _accepts(path: Path) -> bool:
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-        probe.settimeout(PROBE_TIMEOUT_S)
-        try:
-            probe.connect(str(path))
-        except OSError:
-            return False  # stale file of a crashed Discord, another user's socket, …
-    return True
+# What happened at each socket a connect attempt tried (``PypresenceClient.tried``).
+CONNECTED = "connected"
+STALE = "stale socket"  # a file left by a Discord that quit or crashed: nobody listens
+PERMISSION_DENIED = "permission denied"  # another user's Discord (on Windows: an elevated one)
+REFUSED = "refused"  # could not be opened, or closed / garbled before READY
+NO_ANSWER = "no answer to the handshake"  # accepted, then silent until the timeout
+INVALID_ID = "invalid client id"
 
 
-def find_ipc_path() -> str | None:
-    """The first Discord socket that accepts a connection; stale files are skipped."""
-    if sys.platform == "win32":
-        from pypresence.utils import get_ipc_path
+class SocketTry(NamedTuple):
+    """One socket a connect attempt tried, and what came of it."""
 
-        path: str | None = get_ipc_path()
-        return path
+    path: str
+    outcome: str
+
+
+StreamPair = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+#: Opens a connection to one socket path (tests inject fakes, e.g. for Windows pipes).
+Opener = Callable[[str], Awaitable[StreamPair]]
+
+
+#: Discord's named pipes on Windows: ``\\.\pipe\discord-ipc-0`` to ``9``.
+WINDOWS_PIPE_PREFIX = r"\\.\pipe\discord-ipc-"
+
+
+def ipc_candidates(platform: str = sys.platform) -> Iterator[str]:
+    """The sockets a connect attempt tries, in order: on Windows every pipe name (opening
+    one is the only way to learn whether it is there), elsewhere the files that exist."""
+    if platform == "win32":
+        for index in range(10):
+            yield f"{WINDOWS_PIPE_PREFIX}{index}"
+        return
     for candidate in socket_candidates():
-        if candidate.exists() and _accepts(candidate):
-            return str(candidate)
-    return None
+        if os.path.exists(candidate):
+            yield str(candidate)
+
+
+async def open_unix_socket(path: str) -> StreamPair:
+    """The Linux and macOS opener."""
+    return await asyncio.open_unix_connection(path)
+
+
+async def open_windows_pipe(path: str) -> StreamPair:
+    r"""The Windows opener. Our own rather than pypresence's pipe test, which listed
+    ``\\?\pipe\`` and let a ``PermissionError`` (Discord running elevated) escape: here
+    every ``OSError`` reaches the caller, which reads it as "not running there"."""
+    loop = asyncio.get_running_loop()
+    # Only the proactor loop (Windows' default) has it; a selector loop cannot open pipes.
+    create_pipe_connection = getattr(loop, "create_pipe_connection", None)
+    if create_pipe_connection is None:
+        raise OSError("this event loop cannot open named pipes")
+    reader = asyncio.StreamReader()
+    protocol = asyncio.StreamReaderProtocol(reader)
+    transport, _ = await create_pipe_connection(lambda: protocol, path)
+    return reader, asyncio.StreamWriter(transport, protocol, reader, loop)
+
+
+def default_opener(platform: str = sys.platform) -> Opener:
+    """How to open a candidate socket on this platform."""
+    return open_windows_pipe if platform == "win32" else open_unix_socket
 
 
 def activity_kwargs(card: PresenceCard) -> dict[str, Any]:
@@ -159,8 +197,13 @@ class PypresenceClient:
 
     Args:
         client_id: the Discord application id.
-        handshake_timeout: seconds to wait for the handshake to complete.
+        handshake_timeout: seconds each socket gets to open and complete the handshake.
         response_timeout: seconds to wait for the reply to a command.
+        opener: opens one socket path (default: ``default_opener(platform)``).
+        platform: ``sys.platform`` to find sockets for (tests pretend to be Windows).
+
+    After ``connect()``, ``tried`` lists every socket that attempt tried, in order, with its
+    outcome (``SocketTry``), and ``ipc_path`` is the one in use (None when none answered).
     """
 
     def __init__(
@@ -169,12 +212,17 @@ class PypresenceClient:
         *,
         handshake_timeout: float = HANDSHAKE_TIMEOUT_S,
         response_timeout: float = RESPONSE_TIMEOUT_S,
+        opener: Opener | None = None,
+        platform: str = sys.platform,
     ) -> None:
         self.client_id = client_id
         self.handshake_timeout = handshake_timeout
         self.response_timeout = response_timeout
         self.ipc_path: str | None = None
+        self.tried: list[SocketTry] = []
         self.ready: dict[str, Any] | None = None
+        self._platform = platform
+        self._opener: Opener = opener or default_opener(platform)
         self._rpc: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Future[Any] | None = None
@@ -211,15 +259,35 @@ class PypresenceClient:
     # -- protocol -------------------------------------------------------------------------
 
     def connect(self) -> None:
-        """Find Discord, open the socket, complete the handshake (bounded in time)."""
-        from pypresence.presence import Presence
-
+        """Find Discord and complete the handshake: each candidate socket in order, each
+        bounded in time; a socket that is stale, forbidden or silent is skipped for the next
+        one. A later ``connect()`` starts again from the first (a silent Discord may have
+        recovered by then)."""
         self.close()
         self._aborted = False
-        path = find_ipc_path()
-        if path is None:
-            raise DiscordNotRunningError("Discord is not running")
-        self.ipc_path = path
+        self.tried = []
+        self.ipc_path = None
+        self.ready = None
+        # Whatever goes wrong, nothing half-open stays behind, so that the next attempt
+        # really starts afresh; and only DiscordIPCError leaves, which the worker handles
+        # (anything else used to escape it and leave its status at "connecting…" for good).
+        try:
+            self._connect_first()
+        except DiscordIPCError:
+            self.close()
+            raise
+        except Exception as error:
+            self.close()
+            raise ConnectionLostError(
+                f"connecting to Discord failed ({type(error).__name__}: {error})"
+            ) from error
+        except BaseException:
+            self.close()
+            raise
+
+    def _connect_first(self) -> None:
+        from pypresence.presence import Presence
+
         # The constructor creates the event loop of this thread; it is ours to close.
         presence: Any = Presence  # pypresence's constructor is untyped
         self._rpc = presence(
@@ -228,27 +296,44 @@ class PypresenceClient:
             response_timeout=self.response_timeout,
         )
         self._loop = self._rpc.loop
-        try:
-            self.ready = self._run(self._handshake(path), self.handshake_timeout)
-        except DiscordIPCError:
-            self.close()
-            raise
-        except asyncio.TimeoutError:
-            self.close()
-            raise ConnectionLostError("Discord did not answer the handshake") from None
-        except OSError as error:
-            self.close()
-            raise DiscordNotRunningError(
-                f"Discord is not reachable ({error.strerror or error})"
-            ) from None
+        failure: DiscordIPCError = DiscordNotRunningError("Discord is not running")
+        for path in ipc_candidates(self._platform):
+            try:
+                self.ready = self._run(self._handshake(path), self.handshake_timeout)
+            except (asyncio.TimeoutError, TimeoutError):  # distinct types before Python 3.11
+                outcome = NO_ANSWER
+                failure = ConnectionLostError("Discord did not answer the handshake")
+            except FileNotFoundError:
+                # No such pipe (Windows), or a file gone since it was listed: nobody there.
+                self._drop_socket()
+                continue
+            except PermissionError:
+                outcome = PERMISSION_DENIED
+                if isinstance(failure, DiscordNotRunningError):
+                    failure = DiscordNotRunningError("Discord is not reachable (permission denied)")
+            except ConnectionRefusedError:
+                outcome = STALE
+            except OSError:
+                outcome = REFUSED
+            except InvalidClientIdError:
+                # Discord judged the id itself: every other socket would say the same.
+                self.tried.append(SocketTry(path, INVALID_ID))
+                raise
+            except ConnectionLostError as error:
+                outcome = REFUSED
+                if not isinstance(failure, ConnectionLostError):
+                    failure = error
+            else:
+                self.tried.append(SocketTry(path, CONNECTED))
+                self.ipc_path = path
+                return
+            self.tried.append(SocketTry(path, outcome))
+            self._drop_socket()
+        raise failure
 
     async def _handshake(self, path: str) -> dict[str, Any]:
-        from pypresence.exceptions import ConnectionTimeout, InvalidPipe
-
-        try:
-            await self._rpc.create_reader_writer(path)
-        except (InvalidPipe, ConnectionTimeout, FileNotFoundError, ConnectionRefusedError):
-            raise DiscordNotRunningError("Discord is not running") from None
+        reader, writer = await self._opener(path)
+        self._rpc.sock_reader, self._rpc.sock_writer = reader, writer
         self._rpc.send_data(_OP_HANDSHAKE, {"v": 1, "client_id": self.client_id})
         op, data = await self._read_frame()
         if op == _OP_CLOSE or ("code" in data and "evt" not in data):
@@ -258,6 +343,18 @@ class PypresenceClient:
                 raise InvalidClientIdError("Discord rejected the client id")
             raise ConnectionLostError(f"Discord closed the connection ({code}: {message})".strip())
         return data
+
+    def _drop_socket(self) -> None:
+        """Close the socket of a failed candidate, keeping the loop for the next one."""
+        rpc, loop = self._rpc, self._loop
+        writer = rpc.sock_writer if rpc is not None else None
+        if rpc is not None:
+            rpc.sock_reader = rpc.sock_writer = None
+        if writer is None or loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(Exception):  # best effort: the peer may be gone already
+            writer.close()
+            loop.run_until_complete(asyncio.wait_for(writer.wait_closed(), 0.5))
 
     async def _read_frame(self) -> tuple[int, dict[str, Any]]:
         """One frame, read exactly; PINGs are answered and skipped."""

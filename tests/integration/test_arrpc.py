@@ -284,3 +284,61 @@ def test_the_app_publishes_the_active_session(
         assert arrpc.set_activities()[-1][1] is None
     finally:
         paths.override_base_dir(None)
+
+
+def test_a_silent_socket_does_not_hide_arrpc(
+    discord_dir: Path,
+    codex_home: CodexHome,
+    capsys: pytest.CaptureFixture[str],
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """discord-ipc-0 accepts and never answers; arRPC (which skips it too: its own PING goes
+    unanswered) listens on -1. `discord-check` and the app both reach arRPC there."""
+    from tests.helpers.fake_discord import FakeDiscord, Mode
+
+    # Both wait out the silent socket with the default handshake timeout (3 s): shorten it.
+    monkeypatch.setitem(PypresenceClient.__init__.__kwdefaults__, "handshake_timeout", 1.0)
+    silent = FakeDiscord(discord_dir, index=0, mode=Mode.HANG_HANDSHAKE).start()
+    peer = ArRPC(discord_dir, DEFAULT_CLIENT_ID)
+    try:
+        peer.start()
+        live = str(discord_dir / "discord-ipc-1")
+        assert f"listening at {live}" in peer.raw_log()
+        now = time.time()
+        session_id = "019de1a2-0000-7000-8000-00000000d1ce"
+        codex_home.write(
+            session_id,
+            [
+                r.session_meta(now - 100, session_id, cwd="/w/shop"),
+                r.turn_context(now - 99),
+                r.exec_call(now - 2, "c1", "cargo test"),
+            ],
+            started=now - 100,
+            mtime=now - 2,
+        )
+        code = main(["discord-check", "--json", "--codex-home", str(codex_home.root)])
+        report = json.loads(capsys.readouterr().out)
+        assert code == 0
+        assert report["socket"] == live
+        assert report["tried"] == [
+            {"socket": str(silent.path), "outcome": "no answer to the handshake"},
+            {"socket": live, "outcome": "connected"},
+        ]
+        assert report["reply"]["name"] == "Codex"
+
+        presence = DiscordPresence(DEFAULT_CLIENT_ID)
+        presence.set_card(card("Editing app.py · shop"))
+        presence.start()
+        try:
+            qtbot.waitUntil(
+                lambda: any(
+                    a and a["details"] == "Editing app.py · shop" for _, a in peer.set_activities()
+                ),
+                timeout=8000,
+            )
+        finally:
+            assert presence.stop()
+    finally:
+        peer.stop()
+        silent.stop()

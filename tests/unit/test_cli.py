@@ -269,3 +269,40 @@ def test_discord_check_without_discord(
     err = capsys.readouterr().err
     assert "Discord is not running." in err
     assert "CODEX_DISCORD_CLIENT_ID='not-a-number' is not a number" in err
+
+
+@pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), reason="Unix sockets")
+def test_discord_check_skips_a_silent_socket_and_lists_what_it_tried(
+    codex_home: CodexHome,
+    capsys: pytest.CaptureFixture[str],
+    discord_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A hung discord-ipc-0 beside a live -1: exit 0 (it used to be 6), and the report says
+    what happened at each socket and which one was used."""
+    from codex_presence_gui.services.discord_client import PypresenceClient
+    from tests.helpers.fake_discord import FakeDiscord, Mode
+
+    # The command uses the default handshake timeout (3 s); a shorter one keeps this quick.
+    monkeypatch.setitem(PypresenceClient.__init__.__kwdefaults__, "handshake_timeout", 0.5)
+    live_session(codex_home)
+    silent = FakeDiscord(discord_dir, index=0, mode=Mode.HANG_HANDSHAKE).start()
+    live = FakeDiscord(discord_dir, index=1).start()
+    try:
+        code = main(["discord-check", "--json", "--codex-home", str(codex_home.root)])
+        report = json.loads(capsys.readouterr().out)
+        assert code == 0
+        assert report["socket"] == str(live.path)
+        assert report["tried"] == [
+            {"socket": str(silent.path), "outcome": "no answer to the handshake"},
+            {"socket": str(live.path), "outcome": "connected"},
+        ]
+        assert report["ok"] is True
+        assert [a is None for a in live.activities()] == [False, True]  # the card, then a clear
+        assert main(["discord-check", "--codex-home", str(codex_home.root)]) == 0
+        out = capsys.readouterr().out
+        assert f"Connected to Discord at {live.path}" in out
+        assert f"(skipped {silent.path}: no answer to the handshake)" in out
+    finally:
+        silent.stop()
+        live.stop()

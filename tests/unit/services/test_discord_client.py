@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from codex_presence_gui.services.discord_client import (
     DiscordNotRunningError,
     InvalidClientIdError,
     PypresenceClient,
-    find_ipc_path,
+    SocketTry,
 )
 from tests.helpers.fake_discord import FakeDiscord, Mode, stale_socket
 
@@ -33,9 +34,9 @@ CARD = PresenceCard(
 )
 
 
-def client(**kwargs: float) -> PypresenceClient:
+def client(handshake_timeout: float = 1.0, **kwargs: Any) -> PypresenceClient:
     return PypresenceClient(
-        "1234567890123456789", handshake_timeout=1.0, response_timeout=1.0, **kwargs
+        "1234567890123456789", handshake_timeout=handshake_timeout, response_timeout=1.0, **kwargs
     )
 
 
@@ -78,9 +79,13 @@ def test_stale_socket_does_not_hide_a_live_one(discord_dir: Path) -> None:
     stale_socket(discord_dir / "discord-ipc-0")
     peer = FakeDiscord(discord_dir, index=3).start()
     try:
-        assert find_ipc_path() == str(discord_dir / "discord-ipc-3")
         rpc = client()
         rpc.connect()
+        assert rpc.ipc_path == str(discord_dir / "discord-ipc-3")
+        assert rpc.tried == [
+            SocketTry(str(discord_dir / "discord-ipc-0"), "stale socket"),
+            SocketTry(str(discord_dir / "discord-ipc-3"), "connected"),
+        ]
         rpc.update(CARD)
         rpc.close()
     finally:
@@ -100,7 +105,10 @@ def test_flatpak_location_is_searched(discord_dir: Path) -> None:
     folder.mkdir(parents=True)
     peer = FakeDiscord(folder).start()
     try:
-        assert find_ipc_path() == str(folder / "discord-ipc-0")
+        rpc = client()
+        rpc.connect()
+        assert rpc.ipc_path == str(folder / "discord-ipc-0")
+        rpc.close()
     finally:
         peer.stop()
 
@@ -246,3 +254,87 @@ def test_standard_locations_are_searched(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert "run/snap.discord/discord-ipc-9" in candidates
     assert "run/.flatpak/dev.vencord.Vesktop/xdg-run/discord-ipc-0" in candidates
     assert "tmp/discord-ipc-0" in candidates
+
+
+def test_a_silent_socket_does_not_hide_a_live_one(discord_dir: Path) -> None:
+    """discord-ipc-0 accepts and never answers, Discord listens on -1: after the handshake
+    timeout the same attempt moves on to -1 and connects there."""
+    silent = FakeDiscord(discord_dir, index=0, mode=Mode.HANG_HANDSHAKE).start()
+    live = FakeDiscord(discord_dir, index=1).start()
+    try:
+        rpc = client(handshake_timeout=0.5)
+        start = time.monotonic()
+        rpc.connect()
+        assert time.monotonic() - start < 1.5  # one handshake timeout, not forever
+        assert rpc.ipc_path == str(live.path)
+        assert rpc.tried == [
+            SocketTry(str(silent.path), "no answer to the handshake"),
+            SocketTry(str(live.path), "connected"),
+        ]
+        assert rpc.update(CARD)["data"]["details"] == CARD.details
+        rpc.close()
+    finally:
+        silent.stop()
+        live.stop()
+
+
+def test_a_silent_socket_is_tried_again_on_the_next_attempt(discord_dir: Path) -> None:
+    """Skipping is for one attempt only: a Discord that was slow may answer the next time."""
+    silent = FakeDiscord(discord_dir, index=0, mode=Mode.HANG_HANDSHAKE).start()
+    live = FakeDiscord(discord_dir, index=1).start()
+    try:
+        rpc = client(handshake_timeout=0.5)
+        for _ in range(2):
+            rpc.connect()
+            assert [t.outcome for t in rpc.tried] == ["no answer to the handshake", "connected"]
+        rpc.close()
+        assert [f.op for f in silent.frames] == [0, 0]  # a handshake each time
+    finally:
+        silent.stop()
+        live.stop()
+
+
+def test_only_silent_sockets_mean_no_answer(discord_dir: Path) -> None:
+    """Every socket silent: 'did not answer', after trying each of them once."""
+    peers = [FakeDiscord(discord_dir, index=i, mode=Mode.HANG_HANDSHAKE).start() for i in (0, 1)]
+    try:
+        rpc = client(handshake_timeout=0.3)
+        with pytest.raises(ConnectionLostError, match="did not answer"):
+            rpc.connect()
+        assert [t.outcome for t in rpc.tried] == ["no answer to the handshake"] * 2
+        assert rpc.ipc_path is None
+    finally:
+        for peer in peers:
+            peer.stop()
+
+
+def test_an_invalid_id_ends_the_attempt(discord_dir: Path) -> None:
+    """Discord judged the id: another socket would not judge it differently."""
+    refusing = FakeDiscord(discord_dir, index=0, mode=Mode.INVALID_ID).start()
+    live = FakeDiscord(discord_dir, index=1).start()
+    try:
+        rpc = client()
+        with pytest.raises(InvalidClientIdError):
+            rpc.connect()
+        assert rpc.tried == [SocketTry(str(refusing.path), "invalid client id")]
+        assert live.frames == []
+    finally:
+        refusing.stop()
+        live.stop()
+
+
+def test_abort_while_skipping_stops_the_whole_attempt(discord_dir: Path) -> None:
+    """Quitting during a silent socket's handshake must not go on to the next socket."""
+    silent = FakeDiscord(discord_dir, index=0, mode=Mode.HANG_HANDSHAKE).start()
+    live = FakeDiscord(discord_dir, index=1).start()
+    rpc = client(handshake_timeout=30.0)
+    timer = threading.Timer(0.3, rpc.abort)
+    timer.start()
+    try:
+        with pytest.raises(AbortedError):
+            rpc.connect()
+        assert live.frames == []
+    finally:
+        timer.join()
+        silent.stop()
+        live.stop()
