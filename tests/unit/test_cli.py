@@ -269,3 +269,50 @@ def test_discord_check_without_discord(
     err = capsys.readouterr().err
     assert "Discord is not running." in err
     assert "CODEX_DISCORD_CLIENT_ID='not-a-number' is not a number" in err
+
+
+def test_status_json_survives_values_orjson_refuses(
+    codex_home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An integer beyond 64 bits or a lone surrogate in the report: still one valid JSON
+    document, the odd values null or escaped, each said in a warning; exit status 0."""
+    from codex_presence_gui import cli
+
+    live_session(codex_home)
+    real = cli.build_report
+
+    def odd_report(*args: object, **kwargs: object) -> dict[str, object]:
+        report = real(*args, **kwargs)  # type: ignore[arg-type]
+        report["sessions"][0]["session_total_tokens"] = 2**64
+        report["sessions"][0]["tokens"]["input"] = -(10**400)
+        report["sessions"][0]["cwd"] = "/home/dev/caf\udce9"
+        return report
+
+    monkeypatch.setattr(cli, "build_report", odd_report)
+    assert main(["status", "--json", "--codex-home", str(codex_home.root)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    (session,) = report["sessions"]
+    assert session["session_total_tokens"] is None
+    assert session["tokens"]["input"] is None
+    assert session["cwd"] == "/home/dev/caf\\xe9"
+    assert session["last_turn_tokens"] == 26412  # the rest is untouched
+    places = [w["text"].split(":")[0] for w in report["warnings"] if w["kind"] == "bad_values"]
+    assert places == [
+        "sessions[0].cwd",
+        "sessions[0].session_total_tokens",
+        "sessions[0].tokens.input",
+    ]
+
+
+def test_status_json_that_cannot_be_written_is_a_message(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should even the fallback fail, a one-line message and exit status 1, no traceback."""
+    from codex_presence_gui import cli
+
+    def refuse(*args: object, **kwargs: object) -> bytes:
+        raise cli.orjson.JSONEncodeError("simulated")
+
+    monkeypatch.setattr(cli.orjson, "dumps", refuse)
+    assert cli.report_json({"schema": 2}) is None
+    assert "could not be written as JSON (simulated)" in capsys.readouterr().err
