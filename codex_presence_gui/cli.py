@@ -173,15 +173,27 @@ def run_status(args: argparse.Namespace) -> int:
     history = HistoryReader().refresh(
         found.files if found is not None else (), since=history_since(result)
     )
+    try:
+        if args.json:
+            data = report_json(build_report(result, include_all=args.all, history=history))
+        else:
+            text = render_text(result, include_all=args.all, history=history) + "\n"
+    except (ArithmeticError, ValueError) as error:
+        # A number the reader let through that the report cannot compute with (the reader
+        # validates values; this is the output layer's own guard): one line, no traceback.
+        print(
+            f"status: a value in the Codex logs is out of range and the report could not be "
+            f"made ({type(error).__name__}: {error}). Run with -v for details.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     if args.json:
-        report = build_report(result, include_all=args.all, history=history)
-        data = report_json(report)
         if data is None:
             return EXIT_FAILED
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        sys.stdout.write(render_text(result, include_all=args.all, history=history) + "\n")
+        sys.stdout.write(text)
     return EXIT_OK
 
 

@@ -316,3 +316,46 @@ def test_status_json_that_cannot_be_written_is_a_message(
     monkeypatch.setattr(cli.orjson, "dumps", refuse)
     assert cli.report_json({"schema": 2}) is None
     assert "could not be written as JSON (simulated)" in capsys.readouterr().err
+
+
+def test_status_text_survives_numbers_beyond_any_session(
+    codex_home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Token counts of 2**64 or 10**400 (which no float holds) print as a bound, not a
+    traceback; a report that cannot be computed at all is one line on stderr, exit 1."""
+    from dataclasses import replace
+
+    from codex_presence_gui import cli
+    from codex_presence_gui.core.models import TokenUsage
+
+    live_session(codex_home)
+    real = cli.CodexReader.refresh
+
+    for value in (2**64, 10**400):
+
+        def odd(self: object, value: int = value) -> object:
+            result = real(self)  # type: ignore[arg-type]
+            huge = tuple(
+                replace(
+                    s,
+                    session_total_tokens=value,
+                    last_turn_tokens=value,
+                    session_delta_tokens=value,
+                    tokens=TokenUsage(value, value, value, value, value),
+                )
+                for s in result.snapshots
+            )
+            return replace(result, snapshots=huge)
+
+        monkeypatch.setattr(cli.CodexReader, "refresh", odd)
+        assert main(["status", "--codex-home", str(codex_home.root)]) == 0
+        assert ">999T | >999T | >999T" in capsys.readouterr().out
+
+    def impossible(*args: object, **kwargs: object) -> str:
+        raise OverflowError("integer division result too large for a float")
+
+    monkeypatch.setattr(cli, "render_text", impossible)
+    assert main(["status", "--codex-home", str(codex_home.root)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("status: a value in the Codex logs is out of range")
+    assert "Traceback" not in err
