@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import orjson
 
@@ -13,12 +14,15 @@ from codex_presence_gui import APP_NAME, __version__
 from codex_presence_gui.core.dashboard import history_since
 from codex_presence_gui.core.discovery import resolve_codex_homes
 from codex_presence_gui.core.history import HistoryReader
+from codex_presence_gui.core.problems import ProblemKind
 from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
 from codex_presence_gui.core.report import build_report, render_text
+from codex_presence_gui.core.sanitize import json_safe, terminal_safe_json
 
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_NO_HOME = 2
+EXIT_FAILED = 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -169,13 +173,65 @@ def run_status(args: argparse.Namespace) -> int:
     history = HistoryReader().refresh(
         found.files if found is not None else (), since=history_since(result)
     )
+    try:
+        if args.json:
+            data = report_json(build_report(result, include_all=args.all, history=history))
+        else:
+            text = render_text(result, include_all=args.all, history=history) + "\n"
+    except (ArithmeticError, ValueError) as error:
+        # A number the reader let through that the report cannot compute with (the reader
+        # validates values; this is the output layer's own guard): one line, no traceback.
+        print(
+            f"status: a value in the Codex logs is out of range and the report could not be "
+            f"made ({type(error).__name__}: {error}). Run with -v for details.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     if args.json:
-        report = build_report(result, include_all=args.all, history=history)
-        sys.stdout.buffer.write(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
+        if data is None:
+            return EXIT_FAILED
+        sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        sys.stdout.write(render_text(result, include_all=args.all, history=history) + "\n")
+        sys.stdout.write(text)
     return EXIT_OK
+
+
+def report_json(report: dict[str, Any]) -> bytes | None:
+    """The ``status --json`` document as UTF-8, ending in a newline; None (with a message on
+    stderr) only if it cannot be encoded at all.
+
+    Values should be valid by now (the reader checks them), but one odd number must not cost
+    the whole report: when orjson refuses the document (an integer beyond 64 bits, a lone
+    surrogate), the values it refused become null or escaped text, each with a warning.
+    Characters a terminal could act on are written as ``\\uXXXX`` (the same string to a JSON
+    reader).
+    """
+    try:
+        data = orjson.dumps(report, option=orjson.OPT_INDENT_2)
+    except orjson.JSONEncodeError:
+        safe, changed = json_safe(report)
+        assert isinstance(safe, dict)
+        safe.setdefault("warnings", [])
+        if isinstance(safe["warnings"], list):
+            safe["warnings"].extend(
+                {
+                    "text": f"{where}: the value could not be written as JSON; shown as null "
+                    "or as escaped text",
+                    "kind": ProblemKind.BAD_VALUES.value,
+                    "path": None,
+                }
+                for where in changed
+            )
+        try:
+            data = orjson.dumps(safe, option=orjson.OPT_INDENT_2)
+        except orjson.JSONEncodeError as error:
+            print(
+                f"status --json: the report could not be written as JSON ({error}).",
+                file=sys.stderr,
+            )
+            return None
+    return terminal_safe_json(data.decode("utf-8")).encode("utf-8") + b"\n"
 
 
 def _configure_logging(verbosity: int) -> None:

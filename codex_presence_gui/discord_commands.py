@@ -23,6 +23,7 @@ from codex_presence_gui.core.presence import (
     preview_lines,
 )
 from codex_presence_gui.core.reader import CodexReader
+from codex_presence_gui.core.sanitize import clean_text, terminal_safe_json
 
 EXIT_OK = 0
 EXIT_NO_HOME = 2
@@ -77,7 +78,7 @@ def run_preview(args: argparse.Namespace) -> int:
             "lines": preview_lines(card),
             "session_id": board.active.session_id if board.active else None,
         }
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        print(_json_text(document))
     else:
         print("Friends on Discord would see:")
         for line in preview_lines(card):
@@ -138,12 +139,18 @@ def run_discord_check(args: argparse.Namespace) -> int:
         client.close()
         report["tried"] = [{"socket": t.path, "outcome": t.outcome} for t in client.tried]
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(_json_text(report))
     else:
         _print_check(report, card)
     if warning:
         print(warning, file=sys.stderr)
     return code
+
+
+def _json_text(document: dict[str, Any]) -> str:
+    """JSON for the terminal: values exact (a session id is printed as the log has it), but
+    characters a terminal could act on are written as escapes."""
+    return terminal_safe_json(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 def _print_check(report: dict[str, Any], card: PresenceCard | None) -> None:
@@ -153,7 +160,8 @@ def _print_check(report: dict[str, Any], card: PresenceCard | None) -> None:
         for tried in skipped:
             print(f"  {tried['socket']}: {tried['outcome']}", file=sys.stderr)
         return
-    who = f" as {report['user']}" if report["user"] else ""
+    # The user name comes from Discord: shown, but never as terminal controls.
+    who = f" as {clean_text(str(report['user']))}" if report["user"] else ""
     print(f"Connected to Discord at {report['socket']}{who} (application {report['client_id']}).")
     for tried in skipped:
         print(f"  (skipped {tried['socket']}: {tried['outcome']})")
@@ -165,5 +173,6 @@ def _print_check(report: dict[str, Any], card: PresenceCard | None) -> None:
             print(f"  {line}")
         reply = report["reply"] or {}
         name = reply.get("name") if isinstance(reply, dict) else None
-        print("Discord accepted it" + (f" and shows it under {name!r}." if name else "."))
+        shown = f" and shows it under {clean_text(repr(name))}." if isinstance(name, str) else "."
+        print("Discord accepted it" + shown)
     print("Cleared the card again.")

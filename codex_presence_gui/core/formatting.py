@@ -23,7 +23,10 @@ def format_percent_left(remaining: float) -> str:
 
 
 def bar_cells(remaining: float, cells: int = BAR_CELLS) -> int:
-    """Filled cells of a remaining-capacity bar (halves round away from zero)."""
+    """Filled cells of a remaining-capacity bar (halves round away from zero); an empty bar
+    for a value that is not a number (``math.floor`` raises on NaN and infinities)."""
+    if not math.isfinite(remaining):
+        return 0
     return min(max(math.floor(remaining / 100 * cells + 0.5), 0), cells)
 
 
@@ -39,6 +42,10 @@ def format_tokens_compact(value: int | None) -> str:
         return "–"
     if value < 1000:
         return str(max(value, 0))
+    if value >= 999_500_000_000_000:
+        # Past what any session can use, and past what a float holds for the largest ints:
+        # said as a bound rather than raising OverflowError in the middle of the output.
+        return ">999T"
     scaled = float(value)
     suffix = ""
     for unit in ("K", "M", "B", "T"):

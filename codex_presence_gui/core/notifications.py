@@ -21,6 +21,7 @@ from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import format_countdown, format_reset_clock, pace_text
 from codex_presence_gui.core.insights import RESET_TOLERANCE_S, PaceState, window_key
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+from codex_presence_gui.core.settings import decode_json
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +76,10 @@ class NotificationLog:
             self.problem = f"cannot read {self.path}: {error.strerror or error}"
             return
         try:
-            document = json.loads(data.decode("utf-8"))
+            # Shared with the settings: a BOM is skipped; deep nesting is refused, not a crash.
+            document = decode_json(data)
             self.entries = [_said(entry) for entry in document["said"]]
-        except (ValueError, TypeError, KeyError) as error:
+        except (ValueError, TypeError, KeyError) as error:  # SettingsError is a ValueError
             backup = self.path.with_name(
                 f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}"
             )

@@ -13,6 +13,7 @@ from typing import Any
 
 from codex_presence_gui.core.formatting import format_percent_left, format_tokens_compact
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot, LimitSnapshot
+from codex_presence_gui.core.sanitize import clean_text
 
 #: Discord's limits for details, state and the image texts.
 MIN_FIELD = 2
@@ -97,7 +98,9 @@ def fit(text: str | None, limit: int = MAX_FIELD) -> str | None:
     empty or shorter than Discord's minimum of 2 characters."""
     if text is None:
         return None
-    text = " ".join(text.split())  # no newlines or runs of spaces in a one-line field
+    # Cleaned first: no escape or bidi characters reach friends, and a lone surrogate would
+    # make ``discord_length`` fail.
+    text = " ".join(clean_text(text).split())  # no newlines or runs of spaces in a field
     if discord_length(text) > limit:
         budget = limit - discord_length(ELLIPSIS)
         kept: list[str] = []
@@ -116,7 +119,9 @@ def join_parts(parts: list[str], limit: int = MAX_FIELD) -> str | None:
     """Join parts in priority order, keeping each one that still fits; the first part alone is
     cut to fit rather than dropped."""
     chosen: list[str] = []
-    for part in (p for p in parts if p):
+    # Measured as they will be sent: cleaned, and on one line.
+    cleaned = (" ".join(clean_text(p).split()) for p in parts)
+    for part in (p for p in cleaned if p):
         candidate = SEPARATOR.join([*chosen, part])
         if discord_length(candidate) <= limit:
             chosen.append(part)
@@ -221,8 +226,9 @@ def preview_lines(card: PresenceCard | None) -> list[str]:
     """The card as friends would read it, line by line (for ``preview`` and the window)."""
     if card is None:
         return ["(nothing: your Discord status is cleared)"]
-    lines = [value for value in (card.details, card.state) if value]
-    pictures = [text for text in (card.large_text, card.small_text) if text]
+    # ``compose_card`` cleans its texts already; a card built elsewhere is cleaned here.
+    lines = [clean_text(value) for value in (card.details, card.state) if value]
+    pictures = [clean_text(text) for text in (card.large_text, card.small_text) if text]
     if pictures:
         lines.append("Pictures: " + ", ".join(pictures))
     if card.start is not None:

@@ -33,6 +33,7 @@ from codex_presence_gui.core.models import (
 )
 from codex_presence_gui.core.problems import path_text
 from codex_presence_gui.core.reader import ReadResult
+from codex_presence_gui.core.sanitize import clean_text
 
 #: 2: warnings are objects (text, kind, path) instead of strings.
 SCHEMA_VERSION = 2
@@ -251,7 +252,11 @@ def render_text(
     zone: tzinfo | None = None,
     history: UsageHistory | None = None,
 ) -> str:
-    """What the window would show, as plain text."""
+    """What the window would show, as plain text, safe to print to a terminal.
+
+    Every element of ``out`` is one line; each is cleaned as a whole (``clean_text``), so no
+    field from the logs can add a line or reach the terminal as an escape sequence.
+    """
     board = build_dashboard(result, include_all=include_all, history=history)
     now = board.generated_at
     out: list[str] = []
@@ -281,4 +286,4 @@ def render_text(
         out.append("")
         out.append("Warnings:")
         out.extend(f"  - {warning}" for warning in board.warnings)
-    return "\n".join(out)
+    return "\n".join(clean_text(line) for line in out)

@@ -1,13 +1,23 @@
 """The user's settings: a validated value, kept in a JSON file that is never lost.
 
-Writes are atomic (a temporary file, flushed, then renamed over the old one). A file that cannot
-be read or understood is moved aside as a timestamped backup and the app starts on defaults,
-saying once where the backup is. Keys written by newer versions are kept when saving.
+Writes are atomic (a temporary file, flushed, then renamed over the old one). Keys written by
+newer versions are kept when saving.
+
+Nothing in the file can stop the app:
+
+- A file that cannot be read as a JSON object (not JSON, not UTF-8, over ``MAX_FILE_BYTES``,
+  nested deeper than ``MAX_DEPTH``) is moved aside as a timestamped backup and the app starts
+  on defaults, saying once where the backup is.
+- A readable file with a bad value (the wrong type, a number that is not finite or out of
+  range, a folder that cannot be a path) uses the default for that key only, with one message
+  per key. The file is left as it is: it changes only when the user saves.
+- A UTF-8 byte order mark is skipped; ``"schema": "1"`` is read as 1.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 import time
@@ -26,6 +36,12 @@ MAX_REFRESH_S = 60.0
 DEFAULT_LEFT_THRESHOLDS = (25, 10, 5)
 #: A threshold is a percentage left: 0 (all used) up to 99 (barely started).
 MAX_LEFT_THRESHOLD = 99
+#: A settings file is a few hundred bytes; anything far larger is not one (and is not read
+#: whole into memory).
+MAX_FILE_BYTES = 1 << 20
+#: Deeper documents are refused: Python's json recurses (a RecursionError past ~1000 levels),
+#: and so would saving the unknown keys back.
+MAX_DEPTH = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +107,10 @@ def validate(settings: Settings) -> list[Problem]:
     """Plain-language problems; a missing Codex folder is flagged, not refused."""
     problems = []
     for home in settings.codex_homes:
+        unusable = _unusable_home(home)
+        if unusable is not None:
+            problems.append(Problem("codex_homes", unusable, blocking=True))
+            continue
         path = Path(home).expanduser()
         if not path.is_dir():
             problems.append(
@@ -119,7 +139,7 @@ def validate(settings: Settings) -> list[Problem]:
                 blocking=True,
             )
         )
-    if not MIN_REFRESH_S <= settings.refresh_interval_s <= MAX_REFRESH_S:
+    if not _is_refresh_interval(settings.refresh_interval_s):
         problems.append(
             Problem(
                 "refresh_interval_s",
@@ -132,6 +152,29 @@ def validate(settings: Settings) -> list[Problem]:
 
 def _is_left_threshold(value: object) -> bool:
     return type(value) is int and 0 <= value <= MAX_LEFT_THRESHOLD
+
+
+def _is_refresh_interval(value: object) -> bool:
+    # NaN compares False both ways, so the range test alone refuses it; 0 or below would
+    # make the refresh timer spin a core.
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and MIN_REFRESH_S <= value <= MAX_REFRESH_S
+    )
+
+
+def _unusable_home(home: str) -> str | None:
+    """Why ``home`` cannot be a folder at all (None when it can): Python refuses a NUL in a
+    path, and ``~name`` of an unknown user cannot be expanded; either would raise where the
+    homes are resolved."""
+    if "\x00" in home:
+        return f"{home!r} cannot be a folder (it holds a NUL character)."
+    try:
+        Path(home).expanduser()
+    except (RuntimeError, ValueError):
+        return f"{home} cannot be a folder here: no such user's home to expand ~ with."
+    return None
 
 
 def to_document(settings: Settings) -> dict[str, Any]:
@@ -147,71 +190,167 @@ def to_document(settings: Settings) -> dict[str, Any]:
 
 
 class SettingsError(ValueError):
-    """A settings document that cannot be used."""
+    """A settings document that cannot be used at all (not a JSON object, too deep, ...)."""
 
 
-def _migrate(document: dict[str, Any]) -> dict[str, Any]:
+def _schema_version(value: object) -> int | None:
+    """The schema as a whole number: 1, 1.0 and "1" alike; None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isdecimal() and len(value) < 10:
+        return int(value.strip())
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    if isinstance(value, int) and value >= 0:
+        return value
+    return None
+
+
+def _migrate(document: dict[str, Any], messages: list[str]) -> dict[str, Any]:
     """Bring an older document up to ``SCHEMA_VERSION`` one step at a time (version 0 had no
-    schema key); a newer document is read as it is."""
-    version = document.get("schema", 0)
-    if not isinstance(version, int) or version < 0:
-        raise SettingsError("the schema version is not a number")
+    schema key); a newer document is read as it is. Problems are added to ``messages``."""
+    raw = document.get("schema", 0)
+    version = _schema_version(raw)
+    if version is None:
+        # Read as the oldest: each step below only moves keys that only old files have.
+        messages.append(f"schema: {_shown(raw)} is not a version number; read as an old file.")
+        version = 0
     if version < 1 and "codex_home" in document:  # before lists of homes
         home = document.pop("codex_home")
         document.setdefault("codex_homes", [home] if home else [])
     if version < 2 and "notify_thresholds" in document:  # thresholds were in percent used
         used = document.pop("notify_thresholds")
-        if not isinstance(used, list) or not all(type(v) is int and 1 <= v <= 100 for v in used):
-            raise SettingsError("notify_thresholds must be a list of percentages used (1-100)")
-        # The version-1 app wrote this last, so it wins over a copy a newer app left behind.
-        document["notify_left_thresholds"] = [100 - value for value in used]
+        if isinstance(used, list) and all(type(v) is int and 1 <= v <= 100 for v in used):
+            # The version-1 app wrote this last, so it wins over a copy a newer app left.
+            document["notify_left_thresholds"] = [100 - value for value in used]
+        else:
+            messages.append(
+                f"notify_thresholds: {_shown(used)} is not a list of percentages used "
+                "(1-100); using the default thresholds."
+            )
+            document.pop("notify_left_thresholds", None)
     return document
 
 
-def from_document(document: Any) -> Settings:
-    """Settings from a decoded JSON document.
+def _shown(value: object) -> str:
+    """A bad value as the message quotes it: JSON-like, and short."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (ValueError, TypeError, RecursionError):
+        text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _value(name: str, value: Any, default: Any) -> tuple[Any, str | None]:
+    """The setting ``name`` read from ``value``: (the value, None), or (None, why not)."""
+    if name == "codex_homes":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return None, "must be a list of folders"
+        for home in value:
+            unusable = _unusable_home(home)
+            if unusable is not None:
+                return None, unusable
+        return tuple(v for v in value if v.strip()), None
+    if name == "notify_left_thresholds":
+        if not isinstance(value, list) or not all(_is_left_threshold(v) for v in value):
+            return None, f"must be a list of percentages left (0-{MAX_LEFT_THRESHOLD})"
+        return tuple(sorted(set(value), reverse=True)), None
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            return None, "must be true or false"
+        return value, None
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None, "must be a number"
+        if not math.isfinite(value):
+            return None, "must be a finite number"
+        if name == "refresh_interval_s" and not _is_refresh_interval(value):
+            return None, f"must be from {MIN_REFRESH_S:g} to {MAX_REFRESH_S:g} seconds"
+        return float(value), None
+    if not isinstance(value, str):
+        return None, "must be text"
+    return value, None
+
+
+def read_document(document: Any) -> tuple[Settings, tuple[str, ...]]:
+    """Settings from a decoded JSON document, and one message per key that fell back.
 
     Raises:
-        SettingsError: the document is not an object, or a known key has the wrong type.
+        SettingsError: the document is not an object, or is nested too deeply.
     """
     if not isinstance(document, dict):
         raise SettingsError("the file does not hold a JSON object")
-    document = _migrate(dict(document))
+    if _depth(document) > MAX_DEPTH:
+        raise SettingsError(f"the file is nested more than {MAX_DEPTH} levels deep")
+    messages: list[str] = []
+    document = _migrate(dict(document), messages)
     defaults = Settings()
     values: dict[str, Any] = {}
-    for name in _KNOWN:
+    for name in sorted(_KNOWN):
         if name not in document:
             continue
-        value = document[name]
         default = getattr(defaults, name)
-        if name == "codex_homes":
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise SettingsError("codex_homes must be a list of folders")
-            values[name] = tuple(v for v in value if v.strip())
-        elif name == "notify_left_thresholds":
-            if not isinstance(value, list) or not all(_is_left_threshold(v) for v in value):
-                raise SettingsError(
-                    f"{name} must be a list of percentages left (0-{MAX_LEFT_THRESHOLD})"
-                )
-            values[name] = tuple(sorted(set(value), reverse=True))
-        elif isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise SettingsError(f"{name} must be true or false")
-            values[name] = value
-        elif isinstance(default, float):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise SettingsError(f"{name} must be a number")
-            values[name] = float(value)
-        else:
-            if not isinstance(value, str):
-                raise SettingsError(f"{name} must be text")
-            values[name] = value
+        value, why = _value(name, document[name], default)
+        if why is not None:
+            messages.append(
+                f"{name}: {_shown(document[name])} {why}; using {_shown_default(default)}."
+            )
+            continue
+        values[name] = value
+    # Unknown choices may come from a newer version: the default, quietly.
     if values.get("theme", "system") not in THEMES:
         values["theme"] = "system"
     if values.get("idle_action", IdleAction.CARD.value) not in {a.value for a in IdleAction}:
         values["idle_action"] = IdleAction.CARD.value
     extra = tuple((k, v) for k, v in document.items() if k not in _KNOWN and k != "schema")
-    return replace(defaults, **values, extra=extra)
+    return replace(defaults, **values, extra=extra), tuple(messages)
+
+
+def _shown_default(default: Any) -> str:
+    if isinstance(default, tuple):
+        return f"the default ({', '.join(map(str, default)) or 'none'})"
+    return f"the default ({_shown(default)})"
+
+
+def from_document(document: Any) -> Settings:
+    """Settings from a decoded JSON document (keys with bad values take their defaults).
+
+    Raises:
+        SettingsError: the document is not an object, or is nested too deeply.
+    """
+    return read_document(document)[0]
+
+
+def _depth(document: Any) -> int:
+    """How deeply ``document`` nests (without recursion, which is what it guards against)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_DEPTH:
+                break
+        if isinstance(item, dict):
+            stack.extend((inner, depth + 1) for inner in item.values())
+        elif isinstance(item, list):
+            stack.extend((inner, depth + 1) for inner in item)
+    return deepest
+
+
+def decode_json(data: bytes) -> Any:
+    """A state file's bytes as JSON: a UTF-8 byte order mark is skipped (Windows editors
+    write one).
+
+    Raises:
+        SettingsError: not UTF-8 JSON, or nested too deeply for Python's parser.
+    """
+    try:
+        return json.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
+    except RecursionError:
+        raise SettingsError("the file is nested too deeply") from None
+    except ValueError as error:  # UnicodeDecodeError and JSONDecodeError among them
+        raise SettingsError(str(error)) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,12 +360,15 @@ class LoadResult:
     settings: Settings
     message: str | None = None
     backup: Path | None = None
+    #: One line per key that took its default (the file itself was kept in place).
+    problems: tuple[str, ...] = ()
 
 
 def load_settings(path: Path) -> LoadResult:
     """Read the settings; a broken file is kept as a backup and defaults are used."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         return LoadResult(Settings())
     except OSError as error:
@@ -236,8 +378,10 @@ def load_settings(path: Path) -> LoadResult:
             "using the defaults for now and leaving the file as it is.",
         )
     try:
-        return LoadResult(from_document(json.loads(data.decode("utf-8"))))
-    except (ValueError, SettingsError) as error:
+        if len(data) > MAX_FILE_BYTES:
+            raise SettingsError(f"the file is larger than {MAX_FILE_BYTES // 1024} KiB")
+        settings, problems = read_document(decode_json(data))
+    except SettingsError as error:
         backup = _keep_aside(path)
         where = f"It was kept as {backup}." if backup else "It could not be moved aside."
         return LoadResult(
@@ -246,6 +390,14 @@ def load_settings(path: Path) -> LoadResult:
             "The app started with the default settings.",
             backup,
         )
+    if not problems:
+        return LoadResult(settings)
+    return LoadResult(
+        settings,
+        f"Some of your settings ({path}) could not be used; the defaults stand in for them "
+        "until you change them (the file stays as it is until you save): " + " ".join(problems),
+        problems=problems,
+    )
 
 
 def _keep_aside(path: Path) -> Path | None:

@@ -7,7 +7,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from codex_presence_gui.core.settings import Settings, load_settings, save_settings
+from codex_presence_gui.core.settings import (
+    LoadResult,
+    Settings,
+    load_settings,
+    save_settings,
+)
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +29,17 @@ class SettingsStore(QObject):
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.path = path
-        result = load_settings(path)
+        try:
+            result = load_settings(path)
+        except Exception as error:  # the settings must never stop the app
+            # load_settings handles every fault it knows; this is the last line of defence
+            # for one it does not, and leaves the file alone.
+            log.exception("reading the settings failed")
+            result = LoadResult(
+                Settings(),
+                f"Could not read your settings ({path}: {error!r}); using the defaults for "
+                "now and leaving the file as it is.",
+            )
         self.settings: Settings = result.settings
         #: Said once to the user: why the defaults are in use (a backup was made, …).
         self.load_message = result.message

@@ -38,6 +38,7 @@ from codex_presence_gui.core.presence import (
     IdleAction,
     PresenceSettings,
 )
+from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.core.settings import MAX_REFRESH_S, MIN_REFRESH_S, Settings, validate
 from codex_presence_gui.ui.theme import level_color, set_muted
 
@@ -99,6 +100,8 @@ class SettingsDialog(QDialog):
 
         # Below the tabs, so that problems and the buttons are always in view.
         self.problems = QLabel()
+        # Rich text on purpose (the colours), so every message is escaped where it is built.
+        self.problems.setTextFormat(Qt.TextFormat.RichText)
         self.problems.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
@@ -330,7 +333,8 @@ class SettingsDialog(QDialog):
             # Name the tab: the field may be on another one than the user is looking at.
             page = self._page_of.get(problem.key, self.tabs.currentWidget())
             where = self.tabs.tabText(self.tabs.indexOf(page))
-            text = html.escape(f"{where}: {problem.message}")
+            # Messages quote what the user typed (folders): escaped, never markup or controls.
+            text = html.escape(clean_text(f"{where}: {problem.message}"))
             lines.append(f'<span style="color:{color}">{text}</span>')
         self.problems.setText("<br>".join(lines))
         self.problems.setVisible(bool(lines))

@@ -306,3 +306,93 @@ def test_discord_check_skips_a_silent_socket_and_lists_what_it_tried(
     finally:
         silent.stop()
         live.stop()
+
+
+def test_status_json_survives_values_orjson_refuses(
+    codex_home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An integer beyond 64 bits or a lone surrogate in the report: still one valid JSON
+    document, the odd values null or escaped, each said in a warning; exit status 0."""
+    from codex_presence_gui import cli
+
+    live_session(codex_home)
+    real = cli.build_report
+
+    def odd_report(*args: object, **kwargs: object) -> dict[str, object]:
+        report = real(*args, **kwargs)  # type: ignore[arg-type]
+        report["sessions"][0]["session_total_tokens"] = 2**64
+        report["sessions"][0]["tokens"]["input"] = -(10**400)
+        report["sessions"][0]["cwd"] = "/home/dev/caf\udce9"
+        return report
+
+    monkeypatch.setattr(cli, "build_report", odd_report)
+    assert main(["status", "--json", "--codex-home", str(codex_home.root)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    (session,) = report["sessions"]
+    assert session["session_total_tokens"] is None
+    assert session["tokens"]["input"] is None
+    assert session["cwd"] == "/home/dev/caf\\xe9"
+    assert session["last_turn_tokens"] == 26412  # the rest is untouched
+    places = [w["text"].split(":")[0] for w in report["warnings"] if w["kind"] == "bad_values"]
+    assert places == [
+        "sessions[0].cwd",
+        "sessions[0].session_total_tokens",
+        "sessions[0].tokens.input",
+    ]
+
+
+def test_status_json_that_cannot_be_written_is_a_message(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should even the fallback fail, a one-line message and exit status 1, no traceback."""
+    from codex_presence_gui import cli
+
+    def refuse(*args: object, **kwargs: object) -> bytes:
+        raise cli.orjson.JSONEncodeError("simulated")
+
+    monkeypatch.setattr(cli.orjson, "dumps", refuse)
+    assert cli.report_json({"schema": 2}) is None
+    assert "could not be written as JSON (simulated)" in capsys.readouterr().err
+
+
+def test_status_text_survives_numbers_beyond_any_session(
+    codex_home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Token counts of 2**64 or 10**400 (which no float holds) print as a bound, not a
+    traceback; a report that cannot be computed at all is one line on stderr, exit 1."""
+    from dataclasses import replace
+
+    from codex_presence_gui import cli
+    from codex_presence_gui.core.models import TokenUsage
+
+    live_session(codex_home)
+    real = cli.CodexReader.refresh
+
+    for value in (2**64, 10**400):
+
+        def odd(self: object, value: int = value) -> object:
+            result = real(self)  # type: ignore[arg-type]
+            huge = tuple(
+                replace(
+                    s,
+                    session_total_tokens=value,
+                    last_turn_tokens=value,
+                    session_delta_tokens=value,
+                    tokens=TokenUsage(value, value, value, value, value),
+                )
+                for s in result.snapshots
+            )
+            return replace(result, snapshots=huge)
+
+        monkeypatch.setattr(cli.CodexReader, "refresh", odd)
+        assert main(["status", "--codex-home", str(codex_home.root)]) == 0
+        assert ">999T | >999T | >999T" in capsys.readouterr().out
+
+    def impossible(*args: object, **kwargs: object) -> str:
+        raise OverflowError("integer division result too large for a float")
+
+    monkeypatch.setattr(cli, "render_text", impossible)
+    assert main(["status", "--codex-home", str(codex_home.root)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("status: a value in the Codex logs is out of range")
+    assert "Traceback" not in err

@@ -174,3 +174,16 @@ def test_credits_keep_the_exact_balance(balance: str, expected: str | None) -> N
     window = UsageWindow(300, 1.0, None)
     limits = reading(THURSDAY, window, credits=Credits(True, False, balance))
     assert credits_text(limits) == expected
+
+
+def test_odd_numbers_never_raise() -> None:
+    """Values no real session has still format: a bound for huge counts, an empty bar for a
+    percentage that is not a number."""
+    from codex_presence_gui.core.formatting import bar_cells, format_tokens_compact, text_bar
+
+    assert format_tokens_compact(999_499_999_999_999) == "999T"
+    assert format_tokens_compact(2**64) == ">999T"
+    assert format_tokens_compact(10**400) == ">999T"
+    for value in (float("nan"), float("inf"), float("-inf")):
+        assert bar_cells(value) == 0
+        assert text_bar(value) == "[" + "░" * 20 + "]"

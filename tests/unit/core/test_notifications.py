@@ -187,3 +187,32 @@ def test_entries_of_the_wrong_type_make_the_file_unreadable(tmp_path: Path) -> N
     assert notes.entries == []
     assert notes.problem is not None
     assert look(path, board(80)) != []
+
+
+def test_a_deeply_nested_history_file_is_kept_aside(tmp_path: Path) -> None:
+    """100,000 nested arrays make Python's json raise RecursionError: refused like any other
+    broken file, never a crash at start."""
+    path = tmp_path / "notifications.json"
+    data = b"[" * 100_000 + b"]" * 100_000
+    path.write_bytes(data)
+    notes = NotificationLog(path)
+    assert notes.entries == []
+    assert notes.problem is not None
+    (backup,) = tmp_path.glob("notifications.json.corrupt-*")
+    assert backup.read_bytes() == data
+
+
+def test_a_history_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "notifications.json"
+    entry = {
+        "limit_id": "codex",
+        "minutes": 300,
+        "slot": "primary",
+        "resets_at": NOW + 3600,
+        "event": "used_75",
+        "at": NOW,
+    }
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"schema": 1, "said": [entry]}).encode())
+    notes = NotificationLog(path)
+    assert notes.problem is None
+    assert [said.event for said in notes.entries] == ["used_75"]

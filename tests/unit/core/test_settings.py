@@ -9,6 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from codex_presence_gui.core import settings as settings_module
 from codex_presence_gui.core.presence import IdleAction
@@ -110,15 +112,12 @@ def test_round_trip_keeps_unknown_keys(tmp_path: Path) -> None:
     [
         b"{not json",
         b"[1, 2]",
-        b'{"privacy_mode": "yes"}',
-        b'{"codex_homes": "~/.codex"}',
-        b'{"notify_thresholds": [75, "ninety"]}',
-        b'{"notify_thresholds": [0, 150]}',
-        b'{"schema": 1, "notify_thresholds": [75, 0]}',
-        b'{"schema": 2, "notify_left_thresholds": [25, 100]}',
-        b'{"schema": 2, "notify_left_thresholds": [25.5]}',
         b"\xff\xfe\x00",
+        b"[" * 100_000 + b"]" * 100_000,  # Python's json raises RecursionError
+        b'{"a": ' + b"[" * 100 + b"]" * 100 + b"}",  # parses, but deeper than MAX_DEPTH
+        b'{"a": "' + b"x" * (1 << 20) + b'"}',  # over MAX_FILE_BYTES
     ],
+    ids=["not json", "not an object", "not utf-8", "deep", "deeper than allowed", "huge"],
 )
 def test_corrupt_file_is_kept_as_a_backup(tmp_path: Path, content: bytes) -> None:
     """A broken file is moved aside (never overwritten); defaults and one clear message."""
@@ -197,3 +196,136 @@ def test_presence_settings() -> None:
     assert presence.privacy_mode
     assert presence.idle_action is IdleAction.CLEAR
     assert not presence.show_tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('{"privacy_mode": "yes"}', "privacy_mode"),
+        ('{"codex_homes": "~/.codex"}', "codex_homes"),
+        ('{"codex_homes": ["/a\\u0000b"]}', "codex_homes"),
+        ('{"codex_homes": ["~no-such-user-xq/codex"]}', "codex_homes"),
+        ('{"notify_thresholds": [75, "ninety"]}', "notify_thresholds"),
+        ('{"notify_thresholds": [0, 150]}', "notify_thresholds"),
+        ('{"schema": 1, "notify_thresholds": [75, 0]}', "notify_thresholds"),
+        ('{"schema": 2, "notify_left_thresholds": [25, 100]}', "notify_left_thresholds"),
+        ('{"schema": 2, "notify_left_thresholds": [25.5]}', "notify_left_thresholds"),
+        ('{"refresh_interval_s": NaN}', "refresh_interval_s"),
+        ('{"refresh_interval_s": Infinity}', "refresh_interval_s"),
+        ('{"refresh_interval_s": -Infinity}', "refresh_interval_s"),
+        ('{"refresh_interval_s": 1e12}', "refresh_interval_s"),
+        ('{"refresh_interval_s": 1e400}', "refresh_interval_s"),
+        ('{"refresh_interval_s": 0}', "refresh_interval_s"),
+        ('{"refresh_interval_s": -2}', "refresh_interval_s"),
+        ('{"refresh_interval_s": "2"}', "refresh_interval_s"),
+        ('{"refresh_interval_s": true}', "refresh_interval_s"),
+        ('{"theme": 3}', "theme"),
+        ('{"discord_client_id": null}', "discord_client_id"),
+        ('{"schema": "two"}', "schema"),
+        ('{"schema": -1}', "schema"),
+    ],
+)
+def test_a_bad_value_takes_its_default_and_keeps_the_file(
+    tmp_path: Path, text: str, key: str
+) -> None:
+    """One bad key: its default and one message naming it; the other keys are read, and the
+    file stays where it is, unchanged, until the user saves."""
+    path = tmp_path / "settings.json"
+    document = text[:-1] + ', "theme": "dark", "future_feature": [1]}'
+    if key == "theme":
+        document = text[:-1] + ', "future_feature": [1]}'
+    path.write_text(document)
+    result = load_settings(path)
+    assert result.backup is None
+    assert path.read_text() == document
+    assert len(result.problems) == 1
+    assert result.problems[0].startswith(f"{key}: ")
+    assert result.message is not None
+    assert str(path) in result.message
+    assert dict(result.settings.extra) == {"future_feature": [1]}
+    assert result.settings.theme == ("system" if key == "theme" else "dark")
+    assert validate(replace(result.settings, codex_homes=())) == []
+    if key == "refresh_interval_s":
+        assert result.settings.refresh_interval_s == Settings().refresh_interval_s
+
+
+@pytest.mark.parametrize("schema", ['"1"', '" 1 "', "1.0"])
+def test_a_numeric_schema_is_a_version(tmp_path: Path, schema: str) -> None:
+    """``"schema": "1"`` is version 1: its thresholds are migrated, with no message."""
+    path = tmp_path / "settings.json"
+    path.write_text(f'{{"schema": {schema}, "notify_thresholds": [80]}}')
+    result = load_settings(path)
+    assert result.message is None
+    assert result.settings.notify_left_thresholds == (20,)
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    """Windows editors write a UTF-8 BOM: the file is read, not set aside."""
+    path = tmp_path / "settings.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"schema": 2, "theme": "dark"}).encode())
+    result = load_settings(path)
+    assert result.message is None
+    assert result.settings.theme == "dark"
+
+
+def test_validate_refuses_homes_that_cannot_be_paths() -> None:
+    """The dialog blocks a home that would raise where homes are resolved."""
+    for home in ("~no-such-user-xq/codex", "/a\x00b"):
+        (problem,) = validate(Settings(codex_homes=(home,)))
+        assert problem.blocking
+    for value in (float("nan"), float("inf"), 0.0, -1.0, 1e12):
+        (problem,) = validate(Settings(refresh_interval_s=value))
+        assert problem.key == "refresh_interval_s"
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+KEYS = st.sampled_from(
+    [*settings_module._KNOWN, "schema", "codex_home", "notify_thresholds", "future"]
+)
+
+
+def _check_load(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+    result = load_settings(path)
+    settings = result.settings
+    assert isinstance(settings, Settings)
+    # Valid: what the dialog would accept (a missing folder is only a warning), and usable.
+    assert [p for p in validate(replace(settings, codex_homes=())) if p.blocking] == []
+    assert settings.presence() is not None
+    if result.backup is not None:
+        assert result.backup.read_bytes() == data  # anything unreadable is kept
+        result.backup.unlink()
+    else:
+        assert path.read_bytes() == data  # a readable file is never rewritten by loading
+    save_settings(path, settings)  # and what was loaded can be saved
+    assert load_settings(path).settings == settings
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.dictionaries(KEYS, JSON, max_size=6))
+def test_fuzz_any_json_object_gives_valid_settings(tmp_path: Path, document: dict) -> None:
+    _check_load(tmp_path / "settings.json", json.dumps(document).encode())
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(JSON)
+def test_fuzz_any_json_value_gives_valid_settings(tmp_path: Path, document: object) -> None:
+    _check_load(tmp_path / "settings.json", json.dumps(document).encode())
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.binary(max_size=200))
+def test_fuzz_any_bytes_give_valid_settings(tmp_path: Path, data: bytes) -> None:
+    _check_load(tmp_path / "settings.json", data)

@@ -168,3 +168,16 @@ def test_the_default_application_id_is_one_click_away(qtbot: QtBot) -> None:
     dialog = make(qtbot, Settings(discord_client_id="123456789012345678"))
     dialog.default_client_id.click()
     assert dialog.value().discord_client_id == DEFAULT_CLIENT_ID
+
+
+def test_problems_show_user_paths_as_text(qtbot: QtBot, tmp_path: Path) -> None:
+    """A folder named like markup or with control characters is shown, not rendered."""
+    dialog = make(qtbot, Settings())
+    hostile = tmp_path / '<a href="https://evil.example">x</a>\x1b[2J\u202e'
+    dialog.homes.setPlainText(str(hostile))
+    text = dialog.problems.text()
+    assert "does not exist yet" in text
+    assert "<a href" not in text
+    assert "&lt;a href=&quot;https:/evil.example&quot;&gt;x&lt;/a&gt;" in text
+    assert "\x1b" not in text
+    assert "\u202e" not in text

@@ -1,0 +1,145 @@
+"""Text from Codex's logs made safe to show: in a terminal, in the window, on Discord.
+
+Log fields (a cwd, a branch, a model name, a command) are written by whatever ran in the
+session, so they can hold anything: escape sequences that clear the screen, retitle the
+terminal, write the clipboard (OSC 52) or hide a link (OSC 8); bidi overrides that make text
+read backwards; newlines that forge a line of output. ``clean_text`` is the one place that
+decides what may pass.
+
+Rules, in order:
+
+1. Whole escape sequences are removed, payload included (an OSC 52 clipboard payload is not
+   text anyone should see): CSI (``ESC [`` or U+009B, up to the final byte), the string
+   sequences OSC, DCS, SOS, PM and APC (``ESC ]``, ``ESC P``, ``ESC X``, ``ESC ^``, ``ESC _``
+   or their C1 forms, up to BEL or ST), and the short ``ESC`` + one character forms.
+2. Line breaks of any kind (CR, LF, VT, FF, NEL, the file/group/record separators that Python
+   splits lines on, U+2028 and U+2029) and tabs become one space each: a field never adds a
+   line, and words stay apart.
+3. Every other control character (C0, DEL, C1, and an ``ESC`` left over from an unfinished
+   sequence) and the bidi controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C)
+   are removed.
+4. Lone surrogates (undecodable bytes kept by ``surrogateescape``) become U+FFFD, so that
+   writing the text to a UTF-8 stream or to Discord cannot fail.
+
+Everything else is kept as it is, emoji and zero-width joiners included.
+"""
+
+# NOTE: Qt-free, like the rest of core/.
+
+from __future__ import annotations
+
+import re
+
+_CSI = r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"
+# OSC, DCS, SOS, PM, APC: a payload up to BEL (xterm's OSC ending) or ST (ESC \ or U+009C).
+_STRING = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+# nF (intermediates then a final byte), Fp, Fe and Fs: ESC ( B, ESC 7, ESC c, ...
+_SHORT = r"\x1b[\x20-\x2f]*[\x30-\x7e]"
+_ESCAPES = re.compile(f"{_CSI}|{_STRING}|{_SHORT}")
+
+#: Characters that break a line, and the tab: each becomes a space.
+LINE_BREAKS = "\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"
+#: The bidi controls: embeddings, overrides, isolates and the implicit marks.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+_TABLE: dict[int, str | None] = {}
+for _code in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)):
+    _TABLE[_code] = None
+for _char in BIDI_CONTROLS:
+    _TABLE[ord(_char)] = None
+for _char in LINE_BREAKS:
+    _TABLE[ord(_char)] = " "
+for _code in range(0xD800, 0xE000):
+    _TABLE[_code] = "\ufffd"
+
+
+def clean_text(text: str) -> str:
+    """``text`` without escape sequences, control or bidi characters, on one line."""
+    # Almost every field is plain: ``isprintable`` is False for every character the rules
+    # touch (Cc, Cf, Cs, Zl, Zp), so plain text costs one C-level scan.
+    if text.isprintable():
+        return text
+    return _ESCAPES.sub("", text).translate(_TABLE)
+
+
+def is_clean(text: str) -> bool:
+    """True when ``clean_text`` would leave ``text`` as it is."""
+    return clean_text(text) == text
+
+
+#: Characters a JSON document may carry raw that a terminal may still act on or that some
+#: JSON readers refuse: C1 controls, bidi controls, line and paragraph separators, and lone
+#: surrogates. JSON escapes C0 itself.
+_JSON_UNSAFE = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def terminal_safe_json(document: str) -> str:
+    """A JSON text with the characters above written as ``\\uXXXX`` escapes.
+
+    Lossless and still valid: outside strings a JSON text is ASCII, so these characters can
+    only stand inside strings, where the escape means the same character.
+    """
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", document)
+
+
+#: The integers orjson (and most JSON readers) can hold: signed and unsigned 64-bit.
+_JSON_INT_MIN = -(2**63)
+_JSON_INT_MAX = 2**64 - 1
+
+
+def json_safe(value: object, where: str = "") -> tuple[object, list[str]]:
+    """``value`` made encodable by any JSON encoder, and where it had to change.
+
+    The last resort of ``status --json`` when the document cannot be encoded as it is: an
+    integer beyond 64 bits or a float that is not finite becomes null, a string holding lone
+    surrogates has them written as ``\\xNN`` (as ``path_text`` does), a value of another type
+    becomes its text. Returns the copy and the places (``sessions[0].tokens.input``) changed.
+    """
+    changed: list[str] = []
+
+    def walk(item: object, at: str) -> object:
+        if item is None or isinstance(item, bool):
+            return item
+        if isinstance(item, int):
+            if _JSON_INT_MIN <= item <= _JSON_INT_MAX:
+                return item
+            changed.append(at)
+            return None
+        if isinstance(item, float):
+            if item == item and item not in (float("inf"), float("-inf")):
+                return item
+            changed.append(at)
+            return None
+        if isinstance(item, str):
+            text = _no_surrogates(item)
+            if text != item:
+                changed.append(at)
+            return text
+        if isinstance(item, dict):
+            return {
+                name: walk(inner, f"{at}.{name}" if at else name)
+                for name, inner in ((_no_surrogates(str(k)), v) for k, v in item.items())
+            }
+        if isinstance(item, (list, tuple)):
+            return [walk(inner, f"{at}[{index}]") for index, inner in enumerate(item)]
+        changed.append(at)
+        return str(item)
+
+    return walk(value, where), changed
+
+
+def _no_surrogates(text: str) -> str:
+    """Lone surrogates as text: ``\\xNN`` for a byte kept by ``surrogateescape``, else
+    ``\\uXXXX``."""
+    if text.isprintable() or not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    return "".join(
+        f"\\x{ord(c) - 0xDC00:02x}"
+        if "\udc80" <= c <= "\udcff"
+        else f"\\u{ord(c):04x}"
+        if "\ud800" <= c <= "\udfff"
+        else c
+        for c in text
+    )

@@ -1,0 +1,43 @@
+"""The settings store: whatever the file holds, the app starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codex_presence_gui.core.settings import Settings
+from codex_presence_gui.services import settings_store
+from codex_presence_gui.services.settings_store import SettingsStore
+
+
+def test_bad_values_start_on_defaults_without_touching_the_file(tmp_path: Path) -> None:
+    """refresh_interval_s NaN would make the refresh timer raise (or 0 spin a core): the
+    default stands in, the user is told once, and the file is rewritten only on a save."""
+    path = tmp_path / "settings.json"
+    text = '{"schema": 2, "refresh_interval_s": NaN, "theme": "dark"}'
+    path.write_text(text)
+    store = SettingsStore(path)
+    assert store.settings.refresh_interval_s == Settings().refresh_interval_s
+    assert store.settings.theme == "dark"
+    assert store.load_message is not None
+    assert "refresh_interval_s" in store.load_message
+    assert path.read_text() == text
+    store.update(Settings(theme="light"))
+    assert '"theme": "light"' in path.read_text()
+
+
+def test_an_unexpected_fault_in_loading_is_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(path: Path) -> None:
+        raise MemoryError("simulated")
+
+    monkeypatch.setattr(settings_store, "load_settings", broken)
+    path = tmp_path / "settings.json"
+    path.write_text("{}")
+    store = SettingsStore(path)
+    assert store.settings == Settings()
+    assert store.load_message is not None
+    assert "using the defaults" in store.load_message
+    assert path.read_text() == "{}"
