@@ -166,6 +166,15 @@ class WorkerThread:
         _park(self)
         return False
 
+    def __del__(self) -> None:
+        # An owner let go without stop() (its parent object was deleted, a test failed): ask
+        # the worker to end and keep the thread, instead of destroying it while it runs.
+        try:
+            if self.running:
+                self.stop(0)
+        except Exception:  # interpreter shutdown: the exit hook has waited already
+            pass
+
     def wait(self, timeout_ms: int) -> bool:
         """Wait for the thread to end (after ``stop``); True when it has."""
         if not self._started or _ended(self._thread):

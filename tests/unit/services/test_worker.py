@@ -137,3 +137,16 @@ def test_exit_waits_for_parked_threads(
     worker_module._join_parked_at_exit()  # returns (no os._exit) once the thread has ended
     assert not owner.running
     assert worker.cleanup_thread is not None  # the finish queued by stop still ran
+
+
+def test_an_owner_let_go_without_stop_parks_its_thread(qtbot: QtBot) -> None:
+    """Dropping a running owner asks its worker to stop and keeps the thread until it ends."""
+    worker = Recorder(busy_s=10.0)
+    owner = WorkerThread(worker, "forgotten")
+    owner.start()
+    qtbot.waitUntil(lambda: worker.work_thread is not None, timeout=3000)
+    del owner
+    gc.collect()
+    assert worker.abort_requested
+    assert join_parked(5.0)
+    assert worker.aborted_early
