@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from codex_presence_gui.core.presence import PresenceCard
 from codex_presence_gui.services.discord_client import (
@@ -28,6 +28,7 @@ from codex_presence_gui.services.discord_client import (
     PresenceClient,
     PypresenceClient,
 )
+from codex_presence_gui.services.worker import Worker, WorkerThread
 
 #: Discord accepts about 5 activity updates per 20 s; one per 4 s stays within it.
 MIN_SEND_INTERVAL_S = 4.0
@@ -69,8 +70,10 @@ def retry_delay(attempt: int, rng: random.Random) -> float:
     return min(base * rng.uniform(0.8, 1.2), MAX_RETRY_S)
 
 
-class DiscordWorker(QObject):
-    """Owns the Discord connection; lives in its own thread (created there by ``start``).
+class DiscordWorker(Worker):
+    """Owns the Discord connection; lives in its own thread (its timers are created there by
+    ``work``). A stop request cancels a handshake or send in progress (``on_abort``) and is
+    checked before each connect and send; ``cleanup`` then clears the card and closes.
 
     Signals:
         status_changed(DiscordStatus): every change of state, in plain words.
@@ -78,7 +81,6 @@ class DiscordWorker(QObject):
     """
 
     status_changed = Signal(object)
-    finished = Signal()
 
     def __init__(
         self,
@@ -110,8 +112,7 @@ class DiscordWorker(QObject):
 
     # -- slots (queued from the GUI thread) --------------------------------------------
 
-    @Slot()
-    def start(self) -> None:
+    def work(self) -> None:
         """Create the thread's timers and connect (unless paused)."""
         self._send_timer = self._timer(self._flush, single=True)
         self._retry_timer = self._timer(self._connect, single=True)
@@ -153,20 +154,15 @@ class DiscordWorker(QObject):
         if self._enabled:
             self._connect()
 
-    @Slot()
-    def stop(self) -> None:
-        """Clear the card, close, and end the thread's event loop."""
+    def cleanup(self) -> None:
+        """Clear the card and close (the recipe then ends the thread's event loop)."""
         for timer in (self._send_timer, self._retry_timer, self._alive_timer):
             if timer is not None:
                 timer.stop()
         self._shutdown_connection()
         self._set_status(DiscordState.OFF, "Discord: off")
-        self.finished.emit()
-        thread = QThread.currentThread()
-        if thread is not None:
-            thread.quit()
 
-    def abort(self) -> None:
+    def on_abort(self) -> None:
         """Thread-safe: cancel a blocking call in progress (the app is quitting)."""
         client = self._client
         if client is not None:
@@ -187,6 +183,8 @@ class DiscordWorker(QObject):
             self.status_changed.emit(status)
 
     def _connect(self) -> None:
+        if self.should_stop():
+            return  # a retry or resume queued before the stop request
         if not self._enabled or self._invalid_id or self._client is not None:
             return
         self._set_status(DiscordState.CONNECTING, "Discord: connecting…")
@@ -251,6 +249,8 @@ class DiscordWorker(QObject):
 
     def _flush(self) -> None:
         client = self._client
+        if self.should_stop():
+            return  # quitting: cleanup() clears the card, nothing else goes out
         if client is None or not self._enabled or self._desired == self._shown:
             return
         wait = self._last_send + self._min_interval - time.monotonic()
@@ -279,7 +279,7 @@ class DiscordWorker(QObject):
 
     def _check_alive(self) -> None:
         client = self._client
-        if client is not None and not client.is_alive():
+        if not self.should_stop() and client is not None and not client.is_alive():
             self._lost()
 
     def _lost(self) -> None:
@@ -321,7 +321,6 @@ class DiscordPresence(QObject):
     _card_wanted = Signal(object)
     _enabled_wanted = Signal(bool)
     _client_id_wanted = Signal(str)
-    _stop_wanted = Signal()
 
     def __init__(
         self,
@@ -334,26 +333,18 @@ class DiscordPresence(QObject):
         """``options`` go to ``DiscordWorker`` (``enabled``, ``min_interval_s``, …)."""
         super().__init__(parent)
         worker = DiscordWorker(client_id, client_factory, **options)
-        thread = QThread()
-        thread.setObjectName("discord")
-        worker.moveToThread(thread)
-        thread.started.connect(worker.start)
         worker.status_changed.connect(self._forward)
         # Connected now, so that wishes made before start() are delivered once it runs.
         self._card_wanted.connect(worker.set_card)
         self._enabled_wanted.connect(worker.set_enabled)
         self._client_id_wanted.connect(worker.set_client_id)
-        self._stop_wanted.connect(worker.stop)
         self._worker = worker
-        self._thread: QThread | None = thread
-        self._started = False
+        self._owner = WorkerThread(worker, "discord")
         self.status = worker.status
 
     def start(self) -> None:
         """Start the worker's thread (it connects there)."""
-        if self._thread is not None and not self._started:
-            self._started = True
-            self._thread.start()
+        self._owner.start()
 
     def set_card(self, card: PresenceCard | None) -> None:
         """Ask for this card (None: nothing shown)."""
@@ -368,15 +359,14 @@ class DiscordPresence(QObject):
         self._client_id_wanted.emit(client_id)
 
     def stop(self, timeout_ms: int = 1500) -> bool:
-        """Clear the card and close, waiting at most ``timeout_ms``; True when it finished."""
-        thread = self._thread
-        if thread is None or not self._started:
-            return True
-        self._worker.abort()  # a handshake in progress must not hold up quitting
-        self._stop_wanted.emit()
-        finished = bool(thread.wait(timeout_ms))
+        """Clear the card and close, waiting at most ``timeout_ms``; True when it finished.
+
+        The abort cancels a handshake or send in progress, so that it does not hold up
+        quitting; a call that ignores it leaves the thread running, kept by the recipe
+        (``WorkerThread.stop``) until it returns.
+        """
+        finished = self._owner.stop(timeout_ms)
         if finished:
-            self._thread = None
             # The worker's last status ("off") may still be queued: take it directly.
             self._forward(self._worker.status)
         return finished

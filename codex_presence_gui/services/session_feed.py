@@ -8,17 +8,20 @@ immutable ``Dashboard`` values through a queued signal.
 
 from __future__ import annotations
 
+import inspect
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, history_since
 from codex_presence_gui.core.discovery import ARCHIVED_DIR, SESSIONS_DIR
 from codex_presence_gui.core.history import HistoryReader, UsageHistory
 from codex_presence_gui.core.insights import InsightsCache
 from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
+from codex_presence_gui.services.worker import Worker, WorkerThread
 
 #: Default safety poll; also how often ages and idle states move on screen.
 POLL_INTERVAL_MS = 2000
@@ -28,6 +31,21 @@ DEBOUNCE_MS = 15
 FULL_SCAN_EVERY_POLLS = 5
 #: Directory events trigger a walk of the homes at most this often.
 MIN_DISCOVERY_INTERVAL_S = 0.25
+
+
+def accepts_should_stop(method: Callable[..., Any]) -> bool:
+    """Whether a reader's ``refresh`` takes ``should_stop`` (checked between files).
+
+    The readers gain that argument in a parallel change; until then a read cannot be cut
+    short and ``stop`` may have to leave the thread to finish it (see ``WorkerThread``).
+    """
+    try:
+        parameters = inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
+    return "should_stop" in parameters or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
+    )
 
 
 def nearest_existing(path: Path) -> Path | None:
@@ -69,8 +87,11 @@ def watch_targets(homes: Sequence[Path], files: Sequence[Path], now: float) -> s
     return targets
 
 
-class FeedWorker(QObject):
+class FeedWorker(Worker):
     """Lives in the feed's thread: owns the reader, the watcher and the timers.
+
+    A stop request is checked before each refresh and, through ``should_stop``, between the
+    files of a read (where the readers accept it); an aborted read delivers nothing.
 
     Signals:
         dashboard_ready(Dashboard): a new view of the homes (emitted after every refresh).
@@ -97,11 +118,13 @@ class FeedWorker(QObject):
         self._polls = 0
         self._discovery_due = False
         self._last_discovery = 0.0
+        self._reader_stops = False
+        self._history_stops = False
 
-    @Slot()
-    def start(self) -> None:
+    def work(self) -> None:
         """Create the thread-bound objects and do the first full read."""
         self._reader = CodexReader(self._homes, max_age=self._max_age)
+        self._reader_stops = accepts_should_stop(self._reader.refresh)
         self._watcher = QFileSystemWatcher(self)
         self._watcher.fileChanged.connect(self._file_changed)
         self._watcher.directoryChanged.connect(self._directory_changed)
@@ -122,6 +145,7 @@ class FeedWorker(QObject):
         if self._reader is None or self._history is not None:
             return
         self._history = HistoryReader()
+        self._history_stops = accepts_should_stop(self._history.refresh)
         self._refresh(discover_files=False, walk_history=True)
 
     @Slot()
@@ -130,9 +154,8 @@ class FeedWorker(QObject):
         if self._reader is not None:
             self._refresh(discover_files=True)
 
-    @Slot()
-    def stop(self) -> None:
-        """Stop timers and watching, then end the thread's event loop."""
+    def cleanup(self) -> None:
+        """Stop timers and watching (the recipe then ends the thread's loop)."""
         for timer in (self._debounce, self._poll):
             if timer is not None:
                 timer.stop()
@@ -140,9 +163,6 @@ class FeedWorker(QObject):
             watched = self._watcher.files() + self._watcher.directories()
             if watched:
                 self._watcher.removePaths(watched)
-        thread = QThread.currentThread()
-        if thread is not None:
-            thread.quit()
 
     @Slot(str)
     def _file_changed(self, path: str) -> None:
@@ -175,17 +195,28 @@ class FeedWorker(QObject):
 
     def _refresh(self, *, discover_files: bool, walk_history: bool = False) -> None:
         assert self._reader is not None
+        if self.should_stop():
+            return  # a timer or file event that was queued before the stop request
         if discover_files:
             self._discovery_due = False
             self._last_discovery = time.monotonic()
-        result = self._reader.refresh(discover_files=discover_files)
+        stop: dict[str, Callable[[], bool]] = {"should_stop": self.should_stop}
+        result = self._reader.refresh(
+            discover_files=discover_files, **(stop if self._reader_stops else {})
+        )
+        if self.should_stop():
+            return  # the read may have been cut short: nothing half-read goes out
         self._sync_watches(result.generated_at, discovered=discover_files)
         history: UsageHistory | None = None
         if self._history is not None:
             found = self._reader.discovery if discover_files or walk_history else None
             history = self._history.refresh(
-                found.files if found is not None else None, since=history_since(result)
+                found.files if found is not None else None,
+                since=history_since(result),
+                **(stop if self._history_stops else {}),
             )
+            if self.should_stop():
+                return
         board = build_dashboard(result, history=history, insights_cache=self._insights)
         self.dashboard_ready.emit(board)
 
@@ -225,7 +256,6 @@ class SessionFeed(QObject):
 
     dashboard_changed = Signal(object)
     _refresh_requested = Signal()
-    _stop_requested = Signal()
 
     def __init__(
         self,
@@ -239,8 +269,7 @@ class SessionFeed(QObject):
         self.homes = tuple(homes)
         self._poll_interval_ms = poll_interval_ms
         self._max_age = max_age
-        self._thread: QThread | None = None
-        self._worker: FeedWorker | None = None
+        self._owner: WorkerThread | None = None
         self.dashboard: Dashboard | None = None
 
     @property
@@ -251,43 +280,37 @@ class SessionFeed(QObject):
     @property
     def running(self) -> bool:
         """True between ``start`` and ``stop``."""
-        return self._thread is not None
+        return self._owner is not None
 
     def start(self) -> None:
         """Start the worker thread; the first full read happens there."""
-        if self._thread is not None:
+        if self._owner is not None:
             return
-        thread = QThread()
-        thread.setObjectName("session-feed")
         worker = FeedWorker(self.homes, self._poll_interval_ms, self._max_age)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.start)
         worker.dashboard_ready.connect(self._deliver)
         self._refresh_requested.connect(worker.refresh_now)
-        self._stop_requested.connect(worker.stop)
-        thread.finished.connect(worker.deleteLater)
-        self._thread, self._worker = thread, worker
-        thread.start()
+        self._owner = WorkerThread(worker, "session-feed")
+        self._owner.start()
 
     def refresh_now(self) -> None:
         """Ask for an immediate full refresh."""
         self._refresh_requested.emit()
 
     def stop(self, timeout_ms: int = 3000) -> bool:
-        """Stop the worker and wait for its thread; True when it ended in time."""
-        thread = self._thread
-        if thread is None:
+        """Stop the worker and wait for its thread; True when it ended in time.
+
+        When a read outlasts ``timeout_ms`` the thread is kept running until the read ends
+        (``WorkerThread.stop``), and nothing it reads is delivered any more.
+        """
+        owner = self._owner
+        if owner is None:
             return True
-        self._stop_requested.emit()
-        finished = thread.wait(timeout_ms)
-        if not finished:
-            thread.quit()
-            finished = thread.wait(1000)
-        self._thread = None
-        self._worker = None
-        return bool(finished)
+        self._owner = None
+        return owner.stop(timeout_ms)
 
     @Slot(object)
     def _deliver(self, dashboard: Dashboard) -> None:
+        if self._owner is None:
+            return  # queued before stop; a stopped feed (maybe of other homes) says nothing
         self.dashboard = dashboard
         self.dashboard_changed.emit(dashboard)

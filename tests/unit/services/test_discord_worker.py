@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import random
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -22,7 +24,8 @@ from codex_presence_gui.services.discord_worker import (
     DiscordStatus,
     retry_delay,
 )
-from tests.helpers.fake_presence import FakeDiscordSide
+from codex_presence_gui.services.worker import join_parked, parked_threads
+from tests.helpers.fake_presence import FakeClient, FakeDiscordSide
 
 INTERVAL = 0.3  # seconds between frames in these tests (the app uses 4 s)
 
@@ -216,3 +219,55 @@ def test_discord_quitting_while_idle_is_noticed(side: FakeDiscordSide, qtbot: Qt
         )
     finally:
         assert handle.stop()
+
+
+def test_quitting_during_a_hung_handshake(discord_dir: Path, qtbot: QtBot) -> None:
+    """Discord accepts and never answers: stop cancels the handshake and returns in time."""
+    import time
+
+    from codex_presence_gui.services.discord_client import PypresenceClient
+    from tests.helpers.fake_discord import FakeDiscord, Mode
+
+    peer = FakeDiscord(discord_dir, mode=Mode.HANG_HANDSHAKE).start()
+    try:
+        handle = DiscordPresence("111", lambda cid: PypresenceClient(cid, handshake_timeout=30.0))
+        handle.start()
+        qtbot.waitUntil(lambda: any(f.op == 0 for f in peer.frames), timeout=3000)
+        started = time.monotonic()
+        assert handle.stop(1000)
+        assert time.monotonic() - started < 1.0
+        assert handle.status.state is DiscordState.OFF
+        assert parked_threads() == []
+    finally:
+        peer.stop()
+
+
+class StubbornClient(FakeClient):
+    """A connect that ignores the abort and blocks for 0.8 s (a call that cannot be
+    cancelled)."""
+
+    def connect(self) -> None:
+        self.side.record("connect-started")
+        time.sleep(0.8)
+        super().connect()
+
+
+def test_a_connect_that_ignores_the_abort_keeps_its_thread(qtbot: QtBot) -> None:
+    """stop gives up at its timeout and the thread is kept until the call returns; then the
+    worker still clears and closes, and nothing else is sent."""
+    import gc
+
+    side = FakeDiscordSide()
+    handle = DiscordPresence("111", lambda _cid: StubbornClient(side), min_interval_s=INTERVAL)
+    handle.set_card(card("A"))
+    handle.start()
+    qtbot.waitUntil(lambda: "connect-started" in side.names(), timeout=3000)
+    started = time.monotonic()
+    assert not handle.stop(100)
+    assert time.monotonic() - started < 0.5
+    assert parked_threads() == ["discord"]
+    del handle
+    gc.collect()  # the old handle's thread would now be destroyed while running: SIGABRT
+    assert join_parked(5.0)
+    assert side.sent() == []  # the abort came first: the card never went out
+    assert side.names()[-1] == "close"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -161,3 +161,75 @@ def test_watch_targets(tmp_path: Path) -> None:
     assert str(followed) in targets
     assert str(followed.parent) in targets
     assert watch_targets([tmp_path / "none" / ".codex"], [], time.time()) == {str(tmp_path)}
+
+
+class SlowRead:
+    """Stands in for ``CodexReader.refresh``: the first read is quick, the next takes up to
+    ``seconds`` in small steps, ending early once ``should_stop`` says so."""
+
+    def __init__(self, seconds: float) -> None:
+        from codex_presence_gui.core.reader import CodexReader
+
+        self.seconds = seconds
+        self.original = CodexReader.refresh
+        self.calls = 0
+        self.slow_started = threading.Event()
+        self.cut_short = threading.Event()
+
+    def method(self) -> Callable[..., object]:
+        """A function, so that it binds as a method of the reader."""
+
+        def refresh(
+            reader: object, *, discover_files: bool = True, should_stop: object = None
+        ) -> object:
+            self.calls += 1
+            if self.calls >= 2:
+                self.slow_started.set()
+                deadline = time.monotonic() + self.seconds
+                while time.monotonic() < deadline:
+                    if callable(should_stop) and should_stop():
+                        self.cut_short.set()
+                        break
+                    time.sleep(0.01)
+            return self.original(reader, discover_files=discover_files)  # type: ignore[arg-type]
+
+        return refresh
+
+
+def test_quitting_during_a_long_read_cuts_it_short(
+    codex_home: CodexHome, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stop while a read is busy: the read sees the abort between files, stop returns at once
+    and nothing more is delivered (the old feed waited, then dropped the running thread:
+    "QThread: Destroyed while thread 'session-feed' is still running", SIGABRT)."""
+    from codex_presence_gui.core.reader import CodexReader
+
+    codex_home.write(SID, live_lines())
+    slow = SlowRead(seconds=20.0)
+    monkeypatch.setattr(CodexReader, "refresh", slow.method())
+    feed = SessionFeed([codex_home.root], poll_interval_ms=NO_POLL_MS)
+    with qtbot.waitSignal(feed.dashboard_changed, timeout=5000):
+        feed.start()
+    assert slow.slow_started.wait(5)  # the history read that follows the first view
+    boards: list[Dashboard] = []
+    feed.dashboard_changed.connect(boards.append)
+    started = time.monotonic()
+    assert feed.stop(2000)
+    assert time.monotonic() - started < 1.0
+    assert slow.cut_short.is_set()
+    assert not feed.running
+    qtbot.wait(50)
+    assert boards == []  # the cut-short read delivers no half view
+
+
+def test_accepts_should_stop() -> None:
+    """Readers are given ``should_stop`` only when their ``refresh`` takes it."""
+    from codex_presence_gui.services.session_feed import accepts_should_stop
+
+    def old(*, discover_files: bool = True) -> None: ...
+    def new(*, discover_files: bool = True, should_stop: object = None) -> None: ...
+    def loose(**options: object) -> None: ...
+
+    assert not accepts_should_stop(old)
+    assert accepts_should_stop(new)
+    assert accepts_should_stop(loose)

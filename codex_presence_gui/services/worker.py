@@ -1,0 +1,246 @@
+"""One recipe for a QObject worker in its own QThread, with a cooperative abort and an owner
+that never drops a running thread.
+
+The wiring is superqt's ``new_worker_qthread`` (``superqt/utils/_qthreading.py``): the worker
+is moved to the thread before it starts, ``thread.started`` → ``worker.work`` (through
+``run``), ``worker.finished`` → ``thread.quit`` and ``worker.deleteLater``, ``thread.finished``
+→ ``thread.deleteLater``.
+Everything that belongs to the thread (timers, watchers, readers, sockets) is created by
+``work()``, which runs in the thread; a worker's ``__init__`` only stores plain values.
+
+Stopping is cooperative: ``request_abort()`` sets a flag that long jobs poll through
+``should_stop()`` between files or sends (and may cancel a blocking call through ``on_abort``),
+then the worker tidies up in its own thread (``cleanup``) and emits ``finished``. When that does
+not happen in time the owner keeps the thread (it is *parked* here) until it ends: destroying a
+``QThread`` that still runs is a ``qFatal`` in Qt 6 (SIGABRT, "QThread: Destroyed while thread
+… is still running"). The process waits for parked threads when it exits.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+import time
+
+import shiboken6
+from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+#: At exit, a parked thread is waited for this long (one log line per step) before the process
+#: leaves without it; leaving normally would destroy it while it runs (an abort).
+EXIT_WAIT_S = 10.0
+EXIT_LOG_EVERY_S = 2.0
+
+_parked: list[WorkerThread] = []
+_parked_lock = threading.Lock()
+
+
+class Worker(QObject):
+    """Base of the objects that live in a ``WorkerThread``.
+
+    Subclasses implement ``work`` (set up in the thread; may be long), check ``should_stop()``
+    between units of work, and put their tidying up in ``cleanup``.
+
+    Signals:
+        finished(): the worker is done; its thread's loop quits and the worker is deleted.
+    """
+
+    finished = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        # An Event, not a bool: set from the GUI thread, read from the worker's thread.
+        self._abort = threading.Event()
+        self._done = False
+
+    @property
+    def abort_requested(self) -> bool:
+        """True once ``request_abort`` was called (from any thread)."""
+        return self._abort.is_set()
+
+    def should_stop(self) -> bool:
+        """What long jobs ask between files or sends; cheap and thread-safe."""
+        return self._abort.is_set()
+
+    def request_abort(self) -> None:
+        """Thread-safe: ask the worker to stop what it is doing as soon as it can."""
+        self._abort.set()
+        self.on_abort()
+
+    def on_abort(self) -> None:
+        """Runs in the caller's thread right after the flag is set: cancel a blocking call in
+        progress (a handshake, say). Must be thread-safe; the default does nothing."""
+
+    @Slot()
+    def run(self) -> None:
+        """Connected to ``thread.started``: calls ``work`` in the worker's thread."""
+        self.work()
+
+    def work(self) -> None:
+        """Runs in the thread when it starts: create the thread's objects, do the first job.
+
+        An event-driven worker returns and keeps serving its event loop until ``finish``; a
+        one-shot job may call ``finish`` itself when it is done.
+        """
+        raise NotImplementedError
+
+    def cleanup(self) -> None:
+        """Runs in the worker's thread just before ``finished``: stop timers, close, clear."""
+
+    @Slot()
+    def finish(self) -> None:
+        """Tidy up and emit ``finished`` (once); runs in the worker's thread."""
+        if self._done:
+            return
+        self._done = True
+        try:
+            self.cleanup()
+        finally:
+            self.finished.emit()
+
+
+class WorkerThread:
+    """Owns one ``Worker`` and its ``QThread``; lives with its owner in the GUI thread.
+
+    Args:
+        worker: a fresh worker (it is moved to the new thread here, before the thread starts).
+        name: the thread's name (shown in debuggers and in Qt's messages).
+    """
+
+    def __init__(self, worker: Worker, name: str) -> None:
+        thread = QThread()
+        thread.setObjectName(name)
+        worker.moveToThread(thread)
+        # To a slot of the base class: a subclass's ``work`` without ``@Slot`` would be called
+        # as a plain callable in the GUI thread instead of in the worker's thread.
+        thread.started.connect(worker.run)
+        # Direct: the QThread object lives in the GUI thread, so an automatic connection would
+        # queue quit() there, and the GUI thread is the one blocked in stop()'s wait.
+        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        worker.finished.connect(worker.deleteLater)
+        thread.finished.connect(thread.deleteLater)
+        self.name = name
+        self.worker = worker
+        # Strong references until the thread has ended: Python owns both objects, and letting
+        # go of them would delete them under the running thread.
+        self._thread = thread
+        self._started = False
+        self._stopped = False
+
+    @property
+    def running(self) -> bool:
+        """True from ``start`` until the thread has ended."""
+        return self._started and not _ended(self._thread)
+
+    def start(self) -> None:
+        """Start the thread (once); ``worker.work`` runs there."""
+        if not self._started:
+            self._started = True
+            self._thread.start()
+
+    def stop(self, timeout_ms: int) -> bool:
+        """Ask the worker to abort and finish, and wait up to ``timeout_ms``.
+
+        Returns True when the thread ended in time. Otherwise the thread is parked: it is kept
+        (with its worker) until it ends, and the process waits for it when it exits. It is never
+        dropped while it runs.
+        """
+        if not self._started or _ended(self._thread):
+            return True
+        worker = self.worker
+        worker.request_abort()
+        if not self._stopped:
+            self._stopped = True
+            # Queued into the worker's thread: runs as soon as the current job returns, which
+            # the abort flag makes quick. cleanup() then runs in the thread that owns the objects.
+            QMetaObject.invokeMethod(worker, "finish", Qt.ConnectionType.QueuedConnection)
+        if self._thread.wait(timeout_ms):
+            _prune_parked()
+            return True
+        log.warning(
+            "thread %r did not stop within %d ms; kept until it ends", self.name, timeout_ms
+        )
+        _park(self)
+        return False
+
+    def __del__(self) -> None:
+        # An owner let go without stop() (its parent object was deleted, a test failed): ask
+        # the worker to end and keep the thread, instead of destroying it while it runs.
+        try:
+            if self.running:
+                self.stop(0)
+        except Exception:  # interpreter shutdown: the exit hook has waited already
+            pass
+
+    def wait(self, timeout_ms: int) -> bool:
+        """Wait for the thread to end (after ``stop``); True when it has."""
+        if not self._started or _ended(self._thread):
+            return True
+        return bool(self._thread.wait(timeout_ms))
+
+
+def _ended(thread: QThread) -> bool:
+    # thread.finished → thread.deleteLater may already have deleted the C++ object.
+    return not shiboken6.isValid(thread) or thread.isFinished()
+
+
+def _park(owner: WorkerThread) -> None:
+    with _parked_lock:
+        if owner not in _parked:
+            _parked.append(owner)
+    _prune_parked()
+
+
+def _prune_parked() -> None:
+    """Let go of parked threads that have ended (in the GUI thread, never in their own)."""
+    with _parked_lock:
+        ended = [owner for owner in _parked if owner.wait(0)]
+        for owner in ended:
+            _parked.remove(owner)
+
+
+def parked_threads() -> list[str]:
+    """Names of threads that did not stop in time and are still running."""
+    _prune_parked()
+    with _parked_lock:
+        return [owner.name for owner in _parked]
+
+
+def join_parked(limit_s: float = EXIT_WAIT_S) -> bool:
+    """Wait for every parked thread to end, logging each one still running every few seconds;
+    True when all ended within ``limit_s``."""
+    deadline = time.monotonic() + limit_s
+    while True:
+        _prune_parked()
+        with _parked_lock:
+            pending = list(_parked)
+        if not pending:
+            return True
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        names = ", ".join(repr(owner.name) for owner in pending)
+        log.warning("waiting for thread %s to end before exiting", names)
+        step_ms = int(min(EXIT_LOG_EVERY_S, left) * 1000) + 1
+        pending[0].wait(step_ms)
+
+
+@atexit.register
+def _join_parked_at_exit() -> None:
+    """The last chance: wait for parked threads, and never let Python destroy a running one.
+
+    Registered after PySide6 was imported, so it runs before PySide6's own clean-up.
+    """
+    if join_parked():
+        return
+    log.error(
+        "threads %s still running %.0f s after quitting; exiting without them",
+        ", ".join(parked_threads()),
+        EXIT_WAIT_S,
+    )
+    logging.shutdown()
+    # A normal exit would now destroy the running QThread objects: an abort (SIGABRT).
+    os._exit(1)

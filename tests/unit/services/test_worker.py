@@ -1,0 +1,152 @@
+"""The worker recipe: work runs in the thread, the abort is cooperative, finished deletes the
+worker, and a thread that does not stop in time is kept, never destroyed while it runs."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QThread, QTimer
+from pytestqt.qtbot import QtBot
+
+from codex_presence_gui.services import worker as worker_module
+from codex_presence_gui.services.worker import Worker, WorkerThread, join_parked, parked_threads
+
+
+class Recorder(Worker):
+    """Records where things happen; ``busy_s`` makes ``work`` a long job."""
+
+    def __init__(self, busy_s: float = 0.0, *, cooperative: bool = True) -> None:
+        super().__init__()
+        self.busy_s = busy_s
+        self.cooperative = cooperative
+        self.work_thread: threading.Thread | None = None
+        self.cleanup_thread: threading.Thread | None = None
+        self.timer_thread: QThread | None = None
+        self.aborted_early = False
+        self.aborts_seen = 0
+
+    def work(self) -> None:
+        self.work_thread = threading.current_thread()
+        timer = QTimer(self)  # a thread-bound object, created where it will live
+        self.timer_thread = timer.thread()
+        deadline = time.monotonic() + self.busy_s
+        while time.monotonic() < deadline:
+            if self.cooperative and self.should_stop():
+                self.aborted_early = True
+                return
+            time.sleep(0.01)
+
+    def on_abort(self) -> None:
+        self.aborts_seen += 1
+
+    def cleanup(self) -> None:
+        self.cleanup_thread = threading.current_thread()
+
+
+@pytest.fixture
+def owned() -> Iterator[Callable[[Worker, str], WorkerThread]]:
+    """Make owners; whatever a test leaves running is stopped before it is let go."""
+    owners: list[WorkerThread] = []
+
+    def make(worker: Worker, name: str) -> WorkerThread:
+        owners.append(WorkerThread(worker, name))
+        return owners[-1]
+
+    yield make
+    for owner in owners:
+        owner.stop(5000)
+    assert join_parked(5.0)
+
+
+def test_work_and_cleanup_run_in_the_thread_and_finished_deletes_the_worker(
+    qtbot: QtBot, owned: Callable[[Worker, str], WorkerThread]
+) -> None:
+    """The worker's objects belong to its thread; stopping deletes the worker there."""
+    worker = Recorder()
+    owner = owned(worker, "recipe-test")
+    assert not owner.running
+    owner.start()
+    qtbot.waitUntil(lambda: worker.work_thread is not None, timeout=3000)
+    assert owner.running
+    assert worker.work_thread is not threading.main_thread()
+    assert worker.timer_thread is not QThread.currentThread()
+    assert owner.stop(3000)
+    assert not owner.running
+    assert worker.cleanup_thread is worker.work_thread
+    assert worker.abort_requested
+    assert worker.aborts_seen == 1
+    assert not shiboken6.isValid(worker)  # finished → deleteLater, processed as the thread ended
+    assert owner.stop(3000)  # a second stop is harmless
+
+
+def test_stop_before_start_is_immediate(owned: Callable[[Worker, str], WorkerThread]) -> None:
+    """A worker that never started has nothing to wait for."""
+    owner = owned(Recorder(), "never-started")
+    assert owner.stop(10)
+
+
+def test_a_long_job_that_checks_the_flag_stops_at_once(
+    qtbot: QtBot, owned: Callable[[Worker, str], WorkerThread]
+) -> None:
+    """Stopping during a 10 s job: the job sees the flag and the thread ends quickly."""
+    worker = Recorder(busy_s=10.0)
+    owner = owned(worker, "cooperative")
+    owner.start()
+    qtbot.waitUntil(lambda: worker.work_thread is not None, timeout=3000)
+    started = time.monotonic()
+    assert owner.stop(3000)
+    assert time.monotonic() - started < 1.0
+    assert worker.aborted_early
+    assert worker.cleanup_thread is not None
+
+
+def test_a_thread_that_does_not_stop_in_time_is_kept_until_it_ends(qtbot: QtBot) -> None:
+    """The wait times out: stop says so, and the thread outlives its dropped owner.
+
+    The old feed let go of such a thread, and Qt aborted the process ("QThread: Destroyed
+    while thread … is still running").
+    """
+    worker = Recorder(busy_s=0.8, cooperative=False)
+    owner = WorkerThread(worker, "stubborn")  # no other reference to it is kept
+    owner.start()
+    qtbot.waitUntil(lambda: worker.work_thread is not None, timeout=3000)
+    started = time.monotonic()
+    assert not owner.stop(100)
+    assert time.monotonic() - started < 0.5
+    assert parked_threads() == ["stubborn"]
+    del owner
+    gc.collect()  # the caller lets go; the park keeps the thread alive
+    assert join_parked(5.0)
+    assert parked_threads() == []
+
+
+def test_exit_waits_for_parked_threads(
+    qtbot: QtBot, owned: Callable[[Worker, str], WorkerThread]
+) -> None:
+    """The exit hook waits for a parked thread instead of destroying it."""
+    worker = Recorder(busy_s=0.5, cooperative=False)
+    owner = owned(worker, "at-exit")
+    owner.start()
+    qtbot.waitUntil(lambda: worker.work_thread is not None, timeout=3000)
+    assert not owner.stop(50)
+    worker_module._join_parked_at_exit()  # returns (no os._exit) once the thread has ended
+    assert not owner.running
+    assert worker.cleanup_thread is not None  # the finish queued by stop still ran
+
+
+def test_an_owner_let_go_without_stop_parks_its_thread(qtbot: QtBot) -> None:
+    """Dropping a running owner asks its worker to stop and keeps the thread until it ends."""
+    worker = Recorder(busy_s=10.0)
+    owner = WorkerThread(worker, "forgotten")
+    owner.start()
+    qtbot.waitUntil(lambda: worker.work_thread is not None, timeout=3000)
+    del owner
+    gc.collect()
+    assert worker.abort_requested
+    assert join_parked(5.0)
+    assert worker.aborted_early
