@@ -289,9 +289,9 @@ class FollowedFile:
     def problems(self) -> list[Problem]:
         """What the reading left out: a compressed file cut at the cap, an unfinished line
         over the budget."""
-        found = []
         if self.problem is not None and self.problem.kind is ProblemKind.TOO_LARGE:
-            found.append(self.problem)
+            return [self.problem]  # a line the cap cut is not "unfinished"
+        found = []
         pending = self.pending_bytes
         if pending >= self.unfinished_budget:
             found.append(
