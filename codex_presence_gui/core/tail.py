@@ -397,8 +397,13 @@ class FollowedFile:
                 self.offset += read
                 # The size is what was read, not what fstat says: bytes appended during the
                 # read (or left by a stop) make the next check say GREW.
-                identity = identity_of(handle)
-                identity = identity._replace(stat=identity.stat._replace(size=self.offset))
+                stat = FileStat.from_stat(os.fstat(handle.fileno()))._replace(size=self.offset)
+                known = self.identity
+                if known is not None and known.length == FINGERPRINT_BYTES and not restart:
+                    # ``check`` has just compared these first bytes: no need to read them again.
+                    identity = known._replace(stat=stat)
+                else:
+                    identity = identity_of(handle)._replace(stat=stat)
         self.identity = identity
         return read
 
