@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import bisect
 import gc
-import os
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,20 +19,35 @@ from typing import IO, Any, NamedTuple
 
 from codex_presence_gui.core.discovery import RolloutFile
 from codex_presence_gui.core.errors import ParseError
-from codex_presence_gui.core.jsonl import TokenCountRecord, parse_line, parse_timestamp
+from codex_presence_gui.core.jsonl import (
+    TIMESTAMP_PROBE_BYTES,
+    USAGE_NEEDLE,
+    TokenCountRecord,
+    has_token_info,
+    is_usage_hit,
+    line_timestamp,
+    parse_line,
+)
 from codex_presence_gui.core.models import LimitSnapshot
 from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.core.reader import header_lines
 from codex_presence_gui.core.session import SessionAccumulator, is_synthetic
-from codex_presence_gui.core.tail import Change, FileStat, LineTail, is_compressed
+from codex_presence_gui.core.tail import (
+    Change,
+    FollowedFile,
+    Identity,
+    NotARegularFileError,
+    Stopped,
+    describe,
+    identity_of,
+    is_compressed,
+    open_regular,
+)
 
 HISTORY_DAYS = 7
 HISTORY_SECONDS = HISTORY_DAYS * 86400
 #: How far back one file is read for its history (a session of a week is far smaller).
 HISTORY_BUDGET_BYTES = 256 * 1024 * 1024
-_WANTED = (b'"token_count"', b'"token_usage_record"')
-_NEEDLE = b'"token_'  # what both start with: one pass over the bytes finds either
-_TIMESTAMP = re.compile(rb'\{"timestamp":"([^"]{10,64})"')
 #: The search for a file's first line in the span stops within this many bytes of it.
 _CUT_PRECISION = 64 * 1024
 #: How far to read for one line's start or time while searching.
@@ -115,7 +128,7 @@ class _Recorder:
 
 @dataclass(slots=True)
 class _File:
-    tail: LineTail
+    tail: FollowedFile
     session: SessionAccumulator
     recorder: _Recorder
     rollout: RolloutFile
@@ -155,9 +168,7 @@ def _line_time(handle: IO[bytes], offset: int, end: int) -> tuple[float | None, 
         if newline < 0:
             return None, end
         start = offset + newline
-    head = _read(handle, start, min(100, end - start))
-    match = _TIMESTAMP.match(head)
-    return (parse_timestamp(match.group(1).decode("ascii")) if match else None), start
+    return line_timestamp(_read(handle, start, min(TIMESTAMP_PROBE_BYTES, end - start))), start
 
 
 def _cut(handle: IO[bytes], first: int, end: int, since: float) -> int:
@@ -172,11 +183,6 @@ def _cut(handle: IO[bytes], first: int, end: int, since: float) -> int:
         else:
             high = middle
     return low
-
-
-def _is_usage_line(data: bytes, position: int, line_start: int) -> bool:
-    """A hit of the needle that is the envelope's own type, not text inside a tool's output."""
-    return position - line_start < 160 and data.startswith(_WANTED, position)
 
 
 def _has_real_total(line: bytes) -> bool:
@@ -196,27 +202,32 @@ def _base_line(handle: IO[bytes], first: int, cut: int) -> bytes | None:
     data = _read(handle, start, cut - start)
     stop = len(data)
     while True:
-        position = data.rfind(_WANTED[0], 0, stop)
+        position = data.rfind(USAGE_NEEDLE, 0, stop)
         if position < 0:
             return None
         line_start = data.rfind(b"\n", 0, position) + 1
         line_end = data.find(b"\n", position)
         if line_start == 0 and start > first:
             return None  # the line began before what was read: too far back
-        if line_end > 0 and _is_usage_line(data, position, line_start):
+        if line_end > 0 and is_usage_hit(data, position, line_start):
             line = data[line_start:line_end].removesuffix(b"\r")
-            if b'"info":{' in line and _has_real_total(line):
+            if has_token_info(line) and _has_real_total(line):
                 return line
         stop = line_start
 
 
-def _usage_lines(handle: IO[bytes], start: int, end: int) -> tuple[list[bytes], int]:
+def _usage_lines(
+    handle: IO[bytes], start: int, end: int, should_stop: Callable[[], bool] | None = None
+) -> tuple[list[bytes], int]:
     """The usage lines from ``start`` (a line start) to ``end``, in file order, and the offset
     just past the last complete line.
 
     Read in blocks and searched with ``bytes.find``, so that the lines in between (nearly all
     of a log's bytes) are never split into lines by Python. A line longer than any usage line
     is not kept across blocks: its hits can only be inside a tool's output.
+
+    Raises:
+        Stopped: ``should_stop`` (asked between blocks) said so.
     """
     found: list[bytes] = []
     carry = b""
@@ -224,6 +235,8 @@ def _usage_lines(handle: IO[bytes], start: int, end: int) -> tuple[list[bytes], 
     offset = start
     complete = start
     while offset < end:
+        if should_stop is not None and should_stop():
+            raise Stopped
         block = _read(handle, offset, min(_SCAN_BLOCK_BYTES, end - offset))
         if not block:
             break  # the file shrank meanwhile: what was read stands
@@ -241,31 +254,40 @@ def _usage_lines(handle: IO[bytes], start: int, end: int) -> tuple[list[bytes], 
             carry = data[begin:]
         else:
             complete = carry_start + last + 1
-            position = data.find(_NEEDLE, begin, last)
+            position = data.find(USAGE_NEEDLE, begin, last)
             while position >= 0:
                 line_start = data.rfind(b"\n", begin, position) + 1 or begin
                 line_end = data.find(b"\n", position, last + 1)
-                if _is_usage_line(data, position, line_start):
+                if is_usage_hit(data, position, line_start):
                     found.append(data[line_start:line_end].removesuffix(b"\r"))
-                position = data.find(_NEEDLE, line_end, last)
+                position = data.find(USAGE_NEEDLE, line_end, last)
             carry = data[last + 1 :]
         if len(carry) > _LONGEST_USAGE_LINE:
             carry, skipping = b"", True
     return found, complete
 
 
-def scan_history(session: SessionAccumulator, path: Path, since: float) -> tuple[int, FileStat]:
+def scan_history(
+    session: SessionAccumulator,
+    path: Path,
+    since: float,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[int, Identity]:
     """Fold a file's usage and readings from ``since`` on into ``session``.
 
-    Returns the offset to tail from (just past the last complete line) and the identity and
-    size of the file as it was read. Only usage lines are decoded. A file that began before
+    Returns the offset to tail from (just past the last complete line) and the identity of
+    the file as it was read. Only usage lines are decoded. A file that began before
     ``since`` is entered where its lines reach ``since`` (plus the usage line just before, as
     the base of the next). Plain reads only: a file cut short meanwhile ends the scan early.
+
+    Raises:
+        OSError: not a regular file (``NotARegularFileError``), or it cannot be read.
+        Stopped: ``should_stop`` said so; ``session`` is then incomplete.
     """
-    with open(path, "rb") as handle:
-        opened = os.fstat(handle.fileno())
-        stat = FileStat(opened.st_dev, opened.st_ino, opened.st_size, opened.st_mtime)
-        end = opened.st_size
+    with open_regular(path) as handle:
+        identity = identity_of(handle)
+        end = identity.stat.size
         headers = header_lines(handle)
         for header in headers:
             session.line(header)
@@ -278,10 +300,10 @@ def scan_history(session: SessionAccumulator, path: Path, since: float) -> tuple
             base = _base_line(handle, first, start)
             if base is not None:
                 lines.append(base)
-        found, complete = _usage_lines(handle, start, end)
+        found, complete = _usage_lines(handle, start, end, should_stop)
         for line in lines + found:
             session.line(line)
-    return complete, stat
+    return complete, identity
 
 
 class HistoryReader:
@@ -302,7 +324,11 @@ class HistoryReader:
         self.warnings: list[Problem] = []
 
     def refresh(
-        self, files: Sequence[RolloutFile] | None = None, *, since: float | None = None
+        self,
+        files: Sequence[RolloutFile] | None = None,
+        *,
+        since: float | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> UsageHistory:
         """Read what changed and return the history as of now.
 
@@ -310,6 +336,9 @@ class HistoryReader:
             files: a fresh walk of the homes (newest first); files modified within the span
                 are followed, the others dropped. None: only check the files followed.
             since: only this much is needed (see ``needed_since``); never more than ``days``.
+            should_stop: asked between files and between big blocks of one file; once it
+                says True the history of what was read so far is returned (a file whose
+                first read was cut short is left out, and read again next time).
         """
         now = self._clock()
         floor = now - self.span
@@ -329,7 +358,7 @@ class HistoryReader:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            changed = self._update_all(files, since)
+            changed = self._update_all(files, since, should_stop)
             cache = self._cache
             # Rebuilt when something was read, when the span moved back, and at least hourly
             # so that old events leave it.
@@ -343,30 +372,43 @@ class HistoryReader:
                 gc.enable()
         return cache
 
-    def _update_all(self, files: Sequence[RolloutFile] | None, since: float) -> bool:
+    def _update_all(
+        self,
+        files: Sequence[RolloutFile] | None,
+        since: float,
+        should_stop: Callable[[], bool] | None,
+    ) -> bool:
         changed = False
         if files is not None:
             wanted = {f.path: f for f in files if f.stat.mtime >= since}
             for path in [p for p in self._files if p not in wanted]:
                 self._drop(path)
                 changed = True
-            for path, rollout in wanted.items():
-                changed |= self._update(path, rollout, since)
+            todo = list(wanted.items())
         else:
-            for path, tracked in list(self._files.items()):
-                changed |= self._update(path, tracked.rollout, since)
+            todo = [(path, tracked.rollout) for path, tracked in self._files.items()]
+        for path, rollout in todo:
+            if should_stop is not None and should_stop():
+                break
+            changed |= self._update(path, rollout, since, should_stop)
         return changed
 
     def _drop(self, path: Path) -> None:
         del self._files[path]
         self._rebuild = True
 
-    def _update(self, path: Path, rollout: RolloutFile, since: float) -> bool:
+    def _update(
+        self,
+        path: Path,
+        rollout: RolloutFile,
+        since: float,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> bool:
         """Bring one file up to date; True when it produced anything new."""
         tracked = self._files.get(path)
         if tracked is None:
             session, recorder = _new_session(path)
-            tracked = _File(LineTail(path), session, recorder, rollout)
+            tracked = _File(FollowedFile(path), session, recorder, rollout)
             self._files[path] = tracked
             change = Change.RESTART
         else:
@@ -375,12 +417,8 @@ class HistoryReader:
         if change is Change.UNCHANGED:
             return False
         if change in (Change.MISSING, Change.ERROR):
-            if change is Change.ERROR and tracked.tail.error:
-                self.warnings.append(
-                    Problem(
-                        ProblemKind.UNREADABLE, tracked.tail.error or f"cannot read {path}", path
-                    )
-                )
+            if change is Change.ERROR and tracked.tail.problem is not None:
+                self.warnings.append(tracked.tail.problem)
             self._drop(path)
             return True
         before = tracked.recorder.size
@@ -389,24 +427,30 @@ class HistoryReader:
                 self._rebuild = True  # what the file gave before is dropped with it
                 tracked.session, tracked.recorder = _new_session(path)
                 if is_compressed(path):
-                    tracked.tail.read(tracked.session, restart=True)
+                    tracked.tail.read(tracked.session, restart=True, should_stop=should_stop)
+                    if should_stop is not None and should_stop():
+                        raise Stopped
                 else:
-                    offset, stat = scan_history(tracked.session, path, since)
-                    tracked.tail.reset(offset)
                     # What was read, not what the last walk saw: the file may have changed.
-                    tracked.tail.stat = stat
+                    offset, identity = scan_history(
+                        tracked.session, path, since, should_stop=should_stop
+                    )
+                    tracked.tail.resume(offset, identity)
                 before = (0, 0)
             else:
-                tracked.tail.read(tracked.session)
+                tracked.tail.read(tracked.session, should_stop=should_stop)
+        except Stopped:
+            self._drop(path)  # half read: read afresh next time
+            return True
         except ImportError:
             self._drop(path)  # .zst without zstandard: the reader already says so
             return False
+        except NotARegularFileError as error:
+            self.warnings.append(describe(path, error))
+            self._drop(path)
+            return True
         except OSError as error:
-            self.warnings.append(
-                Problem(
-                    ProblemKind.UNREADABLE, f"cannot read {path}: {error.strerror or error}", path
-                )
-            )
+            self.warnings.append(describe(path, error))
             return False
         except Exception as error:  # a corrupt .zst stream: drop the file, keep running
             self.warnings.append(

@@ -566,3 +566,72 @@ def parse_long_line(prefix: bytes, suffix: bytes, length: int) -> Record:
     if record is None:
         raise ParseError(f"line of {length} bytes is longer than the {MAX_DECODE_BYTES} cap")
     return record
+
+
+# --- Byte-level predicates -------------------------------------------------------------------
+# The readers search raw bytes to avoid splitting and decoding the lines they do not need. What
+# those bytes look like is the format's business, so the needles live here, behind names.
+
+#: A line's envelope type is within this many bytes of its start (Codex's key order).
+_TYPE_WINDOW = 160
+#: What the two usage envelope types start with: one pass over the bytes finds either.
+USAGE_NEEDLE = b'"token_'
+_USAGE_TYPES = (b'"token_count"', b'"token_usage_record"')
+_LINE_TIMESTAMP = re.compile(rb'\{"timestamp":"([^"]{10,64})"')
+#: Bytes at a line's start that hold its timestamp.
+TIMESTAMP_PROBE_BYTES = 100
+_LIMIT_ID = re.compile(rb'"limit_id":"([^"\\]{0,100})"')
+
+
+def is_header_line(line: bytes, index: int) -> bool:
+    """A leading ``session_meta`` line (a fork copies its parent's as line 2), or a
+    pre-envelope header as the first line."""
+    return b'"session_meta"' in line[:200] or (index == 0 and line.startswith(b'{"id"'))
+
+
+def is_usage_hit(data: bytes, position: int, line_start: int) -> bool:
+    """A hit of ``USAGE_NEEDLE`` at ``position`` that is the envelope's own type (a
+    ``token_count`` or ``token_usage_record`` line), not text inside a tool's output."""
+    return position - line_start < _TYPE_WINDOW and data.startswith(_USAGE_TYPES, position)
+
+
+def might_be_usage_line(line: bytes) -> bool:
+    """A whole line that may carry usage or limits (decode it to know)."""
+    position = line.find(USAGE_NEEDLE, 0, _TYPE_WINDOW)
+    while position >= 0:
+        if is_usage_hit(line, position, 0):
+            return True
+        position = line.find(USAGE_NEEDLE, position + 1, _TYPE_WINDOW)
+    return False
+
+
+def is_token_count_line(line: bytes) -> bool:
+    """An ``event_msg`` of type ``token_count``."""
+    return b'"type":"token_count"' in line[:_TYPE_WINDOW]
+
+
+def is_turn_context_line(line: bytes) -> bool:
+    """A ``turn_context`` line (it names the model)."""
+    return b'"type":"turn_context"' in line[:_TYPE_WINDOW]
+
+
+def has_token_info(line: bytes) -> bool:
+    """A usage line with its ``info`` object (not a limits-only line)."""
+    return b'"info":{' in line
+
+
+def token_count_key(line: bytes) -> tuple[bytes, bytes] | None:
+    """For a ``token_count`` line in the usual layout: its usage bytes and limit bucket, which
+    a re-emission of the same reading repeats; None otherwise."""
+    info = line.find(b'"info":')
+    limits = line.find(b',"rate_limits":', info)
+    if info < 0 or limits < 0:
+        return None
+    bucket = _LIMIT_ID.search(line, limits)
+    return line[info:limits], bucket.group(1) if bucket else b""
+
+
+def line_timestamp(head: bytes) -> float | None:
+    """The time of a line from its first ``TIMESTAMP_PROBE_BYTES`` bytes (None: none there)."""
+    match = _LINE_TIMESTAMP.match(head)
+    return parse_timestamp(match.group(1).decode("ascii")) if match else None

@@ -8,7 +8,6 @@ evaluated against the clock even when no byte changed.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,8 +26,12 @@ from codex_presence_gui.core.jsonl import (
     TokenCountRecord,
     TurnStartedRecord,
     UsageRecord,
+    is_header_line,
+    is_token_count_line,
+    is_turn_context_line,
     parse_line,
     parse_long_line,
+    token_count_key,
 )
 from codex_presence_gui.core.models import CodexSessionSnapshot
 from codex_presence_gui.core.problems import Problem, ProblemKind
@@ -37,10 +40,16 @@ from codex_presence_gui.core.tail import (
     BackwardLines,
     Change,
     FileStat,
-    LineTail,
+    FollowedFile,
+    Identity,
     LongLine,
+    NotARegularFileError,
+    Stopped,
+    describe,
     forward_lines,
+    identity_of,
     is_compressed,
+    open_regular,
     read_head_lines,
 )
 
@@ -54,8 +63,6 @@ def _log() -> logging.Logger:
 
 if TYPE_CHECKING:
     import logging
-
-_LIMIT_ID = re.compile(rb'"limit_id":"([^"\\]{0,100})"')
 
 #: How far back a backward scan may read.
 BACKWARD_BUDGET_BYTES = 64 * 1024 * 1024
@@ -73,7 +80,7 @@ LIMIT_PROBE_FILES = 40
 
 @dataclass(slots=True)
 class _Tracked:
-    tail: LineTail
+    tail: FollowedFile
     session: SessionAccumulator
     rollout: RolloutFile
     loaded: bool = False  # False until a first read succeeded (then it is retried each time)
@@ -116,21 +123,17 @@ class _BackwardGoals:
         self._count_key = None
         if isinstance(line, LongLine):
             return False
-        head = line[:160]
-        if b'"type":"token_count"' in head:
+        if is_token_count_line(line):
             if not self.skip_duplicates:
                 return False
-            info = line.find(b'"info":')
-            limits = line.find(b',"rate_limits":', info)
-            if info < 0 or limits < 0:
+            key = token_count_key(line)
+            if key is None:
                 return False
-            bucket = _LIMIT_ID.search(line, limits)
-            key = (line[info:limits], bucket.group(1) if bucket else b"")
             if key in self.counts_seen:
                 return True
             self._count_key = key
             return False
-        return self.model and b'"type":"turn_context"' in head
+        return self.model and is_turn_context_line(line)
 
     def note(self, record: Record) -> None:
         """Account for a record the scan decoded (the one ``superseded`` last looked at)."""
@@ -171,7 +174,7 @@ def header_lines(handle: IO[bytes]) -> list[bytes]:
     pre-envelope header."""
     headers = []
     for index, line in enumerate(read_head_lines(handle, 2)):
-        if b'"session_meta"' in line[:200] or (index == 0 and line.startswith(b'{"id"')):
+        if is_header_line(line, index):
             headers.append(line)
         else:
             break
@@ -189,20 +192,35 @@ def _parse_backward_line(line: bytes | LongLine, path: Path) -> Record:
         return parse_line(line.read(path))  # a long line that must be decoded: read it whole
 
 
-def load_session(session: SessionAccumulator, path: Path, size: int) -> int:
-    """Fill ``session`` with a file's current state; return the offset to tail from.
+def load_session(
+    session: SessionAccumulator,
+    path: Path,
+    size: int,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[int, Identity]:
+    """Fill ``session`` with a file's current state; return the offset to tail from and the
+    identity of the file read.
 
     The header lines come from the start; the rest from a backward scan that stops once the
     state is settled (or at the start of the file, which makes it a plain forward parse).
-    Records are folded in file order either way.
+    Records are folded in file order either way. An unfinished last line is not read (nor
+    counted against the scan's budget): tailing resumes before it.
+
+    Raises:
+        OSError: not a regular file (``NotARegularFileError``), or it cannot be read.
+        Stopped: ``should_stop`` said so; ``session`` is then incomplete.
     """
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
+        identity = identity_of(handle)
+        size = min(size, identity.stat.size)
+        identity = identity._replace(stat=identity.stat._replace(size=size))
         headers = header_lines(handle)
         for header in headers:
             session.line(header)
         goals = _BackwardGoals(skip_duplicates=not session.is_fork)
         records: list[Record] = []
-        lines = BackwardLines(handle, size, budget=BACKWARD_BUDGET_BYTES)
+        lines = BackwardLines(handle, size, budget=BACKWARD_BUDGET_BYTES, should_stop=should_stop)
         for item in lines:
             if item in headers or goals.superseded(item):
                 continue  # headers were folded first; superseded lines change nothing
@@ -219,11 +237,13 @@ def load_session(session: SessionAccumulator, path: Path, size: int) -> int:
             goals.note(record)
             if goals.met(lines.bytes_read):
                 break
+        if lines.stopped:
+            raise Stopped
         if session.is_fork and lines.position > 0:
             _read_inherited_base(session, handle, headers)
     for record in reversed(records):
         session.feed(record)
-    return lines.line_end
+    return lines.line_end, identity
 
 
 def _read_inherited_base(
@@ -275,13 +295,21 @@ class CodexReader:
         self._older: list[RolloutFile] = []
         self._zstd_missing_reported = False
 
-    def refresh(self, *, discover_files: bool = True) -> ReadResult:
+    def refresh(
+        self,
+        *,
+        discover_files: bool = True,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> ReadResult:
         """Read what changed and return snapshots of every tracked session as of now.
 
         Args:
             discover_files: walk the homes for new, moved and removed files. Without it only
                 the files already followed are checked (cheap: one ``stat`` each), which is
                 what a file-change notification needs.
+            should_stop: asked between files and between big blocks of one file; once it
+                says True the refresh returns what was read so far (a file whose first read
+                was cut short is left out, and read again next time).
         """
         now = self._clock()
         warnings: list[Problem] = []
@@ -303,7 +331,9 @@ class CodexReader:
             for home in found.missing_homes
         )
         for path, rollout in wanted.items():
-            warning = self._update(path, rollout)
+            if should_stop is not None and should_stop():
+                break
+            warning = self._update(path, rollout, should_stop)
             if warning:
                 warnings.append(warning)
         snapshots = [self._snapshot(t, now) for t in self._tracked.values() if t.loaded]
@@ -356,10 +386,12 @@ class CodexReader:
             tracked.rollout = rollout
             self._tracked[path] = tracked
 
-    def _update(self, path: Path, rollout: RolloutFile) -> Problem | None:
+    def _update(
+        self, path: Path, rollout: RolloutFile, should_stop: Callable[[], bool] | None = None
+    ) -> Problem | None:
         tracked = self._tracked.get(path)
         if tracked is None:
-            tracked = _Tracked(LineTail(path), SessionAccumulator(path), rollout)
+            tracked = _Tracked(FollowedFile(path), SessionAccumulator(path), rollout)
             self._tracked[path] = tracked
             change = Change.RESTART
         else:
@@ -371,36 +403,49 @@ class CodexReader:
             self._tracked.pop(path, None)
             return None
         if change is Change.ERROR:
-            return _unreadable(path, tracked.tail.error)
+            if tracked.tail.problem is not None and tracked.tail.problem.kind is (
+                ProblemKind.NOT_A_FILE
+            ):
+                self._tracked.pop(path, None)  # swapped for a FIFO or the like: no log now
+            return tracked.tail.problem or _unreadable(path, None)
         try:
             if change is Change.RESTART:
                 tracked.loaded = False
-                self._load(tracked)
+                self._load(tracked, should_stop)
                 tracked.loaded = True
             else:
-                tracked.tail.read(tracked.session)
+                tracked.tail.read(tracked.session, should_stop=should_stop)
+        except Stopped:
+            self._tracked.pop(path, None)  # half loaded: read it afresh next time
+            return None
         except ImportError:
             self._tracked.pop(path, None)
             return self._zstd_missing(path)
+        except NotARegularFileError as error:
+            self._tracked.pop(path, None)
+            return describe(path, error)
         except OSError as error:
-            return _unreadable(path, f"cannot read {path}: {error.strerror or error}")
+            return describe(path, error)
         except Exception as error:  # e.g. a corrupt .zst stream: report it, keep running
             _log().exception("reading %s failed", path)
             self._tracked.pop(path, None)
             return _unreadable(path, f"cannot read {path}: {error}")
         return None
 
-    def _load(self, tracked: _Tracked) -> None:
+    def _load(self, tracked: _Tracked, should_stop: Callable[[], bool] | None = None) -> None:
         """Read a file from scratch: header plus backward scan; tailing resumes at its last LF
         (an unfinished last line is read on the next refresh, once it may be complete)."""
         path = tracked.tail.path
         tracked.session = SessionAccumulator(path)
         if is_compressed(path):
-            tracked.tail.read(tracked.session, restart=True)
+            tracked.tail.read(tracked.session, restart=True, should_stop=should_stop)
+            if should_stop is not None and should_stop():
+                raise Stopped
             return
-        stat = tracked.rollout.stat
-        tracked.tail.reset(load_session(tracked.session, path, stat.size))
-        tracked.tail.stat = stat
+        offset, identity = load_session(
+            tracked.session, path, tracked.rollout.stat.size, should_stop=should_stop
+        )
+        tracked.tail.resume(offset, identity)
 
     def _zstd_missing(self, path: Path) -> Problem | None:
         if self._zstd_missing_reported:
@@ -427,7 +472,7 @@ class CodexReader:
         session = SessionAccumulator(rollout.path)
         try:
             if is_compressed(rollout.path):
-                LineTail(rollout.path).read(session)
+                FollowedFile(rollout.path).read(session)
             else:
                 load_session(session, rollout.path, rollout.stat.size)
         except Exception as error:  # a probe is best effort; the warning would be noise
@@ -457,6 +502,7 @@ class CodexReader:
                     path,
                 )
             )
+        warnings.extend(tracked.tail.problems())
         return warnings
 
 

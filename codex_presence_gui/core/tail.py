@@ -1,14 +1,18 @@
-"""Incremental, crash-proof reading of one log file: byte offsets, partial lines, backward scans."""
+"""One followed log file: regular files only, known by stat and first bytes; one line splitter."""
 
 from __future__ import annotations
 
 import enum
+import hashlib
 import os
-from collections.abc import Iterator
+import stat as stat_module
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, NamedTuple, Protocol
 
 from codex_presence_gui.core.jsonl import MAX_DECODE_BYTES, PREFIX_BYTES, SUFFIX_SEARCH_BYTES
+from codex_presence_gui.core.problems import Problem, ProblemKind
 
 CHUNK_BYTES = 1 << 20
 HEAD_CHUNK_BYTES = 32 * 1024
@@ -18,6 +22,18 @@ BACKWARD_BLOCK_BYTES = 1 << 20
 LONG_LINE_BYTES = 64 * 1024
 #: Bytes of an over-long line's end that are kept (enough for an assistant message's phase).
 SUFFIX_BYTES = SUFFIX_SEARCH_BYTES
+#: How many leading bytes identify a file's content: a file rewritten in place, or a new file
+#: that got the old one's inode, starts differently (Codex's first line holds a session id).
+FINGERPRINT_BYTES = 4096
+#: Decompressed bytes read from one ``.jsonl.zst`` at most (a real rollout is far smaller; a
+#: "zip bomb" would otherwise cost minutes). What came before the cap is kept.
+MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024
+#: An unfinished last line this long is reported: it is either a stuck write or no log.
+UNFINISHED_LINE_BYTES = 64 * 1024 * 1024
+
+_MIB = 1024 * 1024
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # Windows has none, and no FIFOs in the tree either
+_BINARY = getattr(os, "O_BINARY", 0)
 
 
 class LineSink(Protocol):
@@ -35,7 +51,7 @@ class Change(enum.Enum):
 
     UNCHANGED = "unchanged"
     GREW = "grew"
-    RESTART = "restart"  # new file, truncated, replaced or mtime went backwards: read from 0
+    RESTART = "restart"  # new file, rewritten, replaced or mtime went backwards: read from 0
     MISSING = "missing"
     ERROR = "error"
 
@@ -51,8 +67,28 @@ class FileStat(NamedTuple):
     @classmethod
     def of(cls, path: Path) -> FileStat:
         """Stat ``path``; raises ``OSError`` as ``os.stat`` does."""
-        st = os.stat(path)
+        return cls.from_stat(os.stat(path))
+
+    @classmethod
+    def from_stat(cls, st: os.stat_result) -> FileStat:
+        """The parts of an ``os.stat_result``."""
         return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime)
+
+
+class Identity(NamedTuple):
+    """What was read: the file's stat and a digest of its first ``length`` bytes."""
+
+    stat: FileStat
+    length: int
+    digest: bytes
+
+
+class NotARegularFileError(OSError):
+    """A FIFO, device, socket or folder where a log was expected."""
+
+
+class Stopped(Exception):  # noqa: N818 - a signal, not an error
+    """A scan ended early because ``should_stop`` said so; nothing it read may be kept."""
 
 
 def is_compressed(path: Path) -> bool:
@@ -60,27 +96,63 @@ def is_compressed(path: Path) -> bool:
     return path.name.endswith(".zst")
 
 
-def _open_zstd(handle: IO[bytes]) -> IO[bytes]:
-    import zstandard  # optional dependency; imported lazily, a missing module is reported
+def describe(path: Path, error: OSError) -> Problem:
+    """The problem for an ``OSError`` met while reading ``path``."""
+    if isinstance(error, NotARegularFileError):
+        return Problem(ProblemKind.NOT_A_FILE, f"skipped {path}: not a regular file", path)
+    return Problem(ProblemKind.UNREADABLE, f"cannot read {path}: {error.strerror or error}", path)
 
-    reader: IO[bytes] = zstandard.ZstdDecompressor().stream_reader(handle, closefd=False)
-    return reader
+
+@contextmanager
+def open_regular(path: Path) -> Iterator[IO[bytes]]:
+    """Open ``path`` for reading if it is a regular file (else raise ``NotARegularFileError``).
+
+    O_NONBLOCK makes opening a FIFO return at once instead of waiting for a writer; ``fstat``
+    of the open descriptor then refuses it (a path checked before opening may be swapped).
+    """
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
+    try:
+        if not stat_module.S_ISREG(os.fstat(fd).st_mode):
+            raise NotARegularFileError(f"{path}: not a regular file")
+        if _NONBLOCK:
+            os.set_blocking(fd, True)  # a regular file never blocks; plain reads from here on
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        yield handle
 
 
-class LineTail:
-    """Follows one file by byte offset and hands each complete line to a sink exactly once.
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
-    Only LF ends a line (a trailing CR is dropped); bytes after the last LF wait in a buffer
-    until their LF arrives. A line longer than ``max_line_bytes`` is not buffered: only its
-    first and last bytes are kept. ``.jsonl.zst`` files are decompressed whole, once.
+
+def _head(handle: IO[bytes], length: int) -> bytes:
+    """The first ``length`` bytes; the position stays (``os.pread`` is not on Windows)."""
+    position = handle.tell()
+    handle.seek(0)
+    data = handle.read(length)
+    handle.seek(position)
+    return data
+
+
+def identity_of(handle: IO[bytes]) -> Identity:
+    """The identity of an open file."""
+    stat = FileStat.from_stat(os.fstat(handle.fileno()))
+    head = _head(handle, FINGERPRINT_BYTES)
+    return Identity(stat, len(head), _digest(head))
+
+
+class LineSplitter:
+    """The one line splitter: LF ends a line, a CR before it is dropped, empty lines are
+    skipped, and bytes after the last LF are held until their LF arrives.
+
+    Work is linear in the bytes fed: only new bytes are searched. A line over
+    ``max_line_bytes`` is not held whole: only its first and last bytes are kept.
     """
 
-    def __init__(self, path: Path, *, max_line_bytes: int = MAX_DECODE_BYTES) -> None:
-        self.path = path
+    def __init__(self, max_line_bytes: int = MAX_DECODE_BYTES) -> None:
         self.max_line_bytes = max_line_bytes
-        self.offset = 0
-        self.stat: FileStat | None = None
-        self.error: str | None = None
         self._partial = bytearray()
         self._long_prefix: bytes | None = None
         self._long_tail = b""
@@ -91,76 +163,15 @@ class LineTail:
         """Bytes of an unfinished last line held back."""
         return self._long_length if self._long_prefix is not None else len(self._partial)
 
-    def reset(self, offset: int = 0) -> None:
-        """Forget everything read and continue from ``offset`` (a line start)."""
-        self.offset = offset
+    def clear(self) -> None:
+        """Forget a held line."""
         self._partial.clear()
         self._long_prefix = None
         self._long_tail = b""
         self._long_length = 0
 
-    def check(self) -> Change:
-        """Compare the file with what was read, without reading it."""
-        try:
-            current = FileStat.of(self.path)
-        except FileNotFoundError:
-            return Change.MISSING
-        except OSError as error:
-            self.error = f"cannot read {self.path}: {error.strerror or error}"
-            return Change.ERROR
-        previous = self.stat
-        if previous is None:
-            return Change.RESTART
-        if (
-            (current.dev, current.ino) != (previous.dev, previous.ino)
-            or current.size < self.offset
-            or current.mtime < previous.mtime
-        ):
-            return Change.RESTART
-        if current.size > self.offset and not is_compressed(self.path):
-            return Change.GREW
-        return Change.UNCHANGED
-
-    def read(self, sink: LineSink, *, restart: bool = False) -> int:
-        """Hand every new complete line to ``sink``; return the number of bytes read.
-
-        Args:
-            restart: read from the start (after ``check`` said RESTART).
-
-        Raises:
-            OSError: the file could not be opened or read; the offset stays where it was.
-        """
-        if restart:
-            self.reset(0)
-        with open(self.path, "rb") as handle:
-            # fstat of the open handle: the identity of the bytes we actually read, even if
-            # the path is replaced meanwhile.
-            opened = os.fstat(handle.fileno())
-            stat = FileStat(opened.st_dev, opened.st_ino, opened.st_size, opened.st_mtime)
-            if is_compressed(self.path):
-                if self.offset:
-                    return 0
-                read = self._pump(_open_zstd(handle), sink)
-                self.offset = stat.size
-            else:
-                handle.seek(self.offset)
-                read = self._pump(handle, sink)
-                self.offset += read
-                stat = FileStat(stat.dev, stat.ino, max(stat.size, self.offset), stat.mtime)
-        self.stat = stat
-        self.error = None
-        return read
-
-    def _pump(self, stream: IO[bytes], sink: LineSink) -> int:
-        total = 0
-        while True:
-            chunk = stream.read(CHUNK_BYTES)
-            if not chunk:
-                return total
-            total += len(chunk)
-            self._consume(chunk, sink)
-
-    def _consume(self, chunk: bytes, sink: LineSink) -> None:
+    def feed(self, chunk: bytes, sink: LineSink) -> None:
+        """Split ``chunk`` (the next bytes of the file) and hand each complete line on."""
         start = 0
         if self._partial or self._long_prefix is not None:
             newline = chunk.find(b"\n")
@@ -177,7 +188,8 @@ class LineTail:
             if newline < 0:
                 break
             if newline - start > cap:
-                self._emit_long(chunk[start : start + PREFIX_BYTES], chunk[start:newline], sink)
+                body = chunk[start:newline].removesuffix(b"\r")
+                sink.long_line(body[:PREFIX_BYTES], body[-SUFFIX_BYTES:], len(body))
             elif newline > start:
                 end = newline - 1 if chunk[newline - 1] == 0x0D else newline
                 if end > start:
@@ -189,7 +201,7 @@ class LineTail:
     def _hold(self, data: bytes) -> None:
         if self._long_prefix is not None:
             self._long_length += len(data)
-            self._long_tail = (self._long_tail + data)[-SUFFIX_BYTES - 1 :]
+            self._long_tail = (self._long_tail + data[-SUFFIX_BYTES - 1 :])[-SUFFIX_BYTES - 1 :]
             return
         self._partial += data
         if len(self._partial) > self.max_line_bytes:
@@ -205,9 +217,7 @@ class LineTail:
             if tail.endswith(b"\r"):
                 tail, length = tail[:-1], length - 1
             sink.long_line(self._long_prefix, tail[-SUFFIX_BYTES:], length)
-            self._long_prefix = None
-            self._long_tail = b""
-            self._long_length = 0
+            self.clear()
             return
         line = bytes(self._partial)
         self._partial.clear()
@@ -216,10 +226,227 @@ class LineTail:
         if line:
             sink.line(line)
 
-    @staticmethod
-    def _emit_long(prefix: bytes, line: bytes, sink: LineSink) -> None:
-        body = line.removesuffix(b"\r")
-        sink.long_line(prefix, body[-SUFFIX_BYTES:], len(body))
+
+class _Lines:
+    """A ``LineSink`` that collects the short lines (and counts the long ones)."""
+
+    def __init__(self) -> None:
+        self.lines: list[bytes] = []
+        self.long = 0
+
+    def line(self, data: bytes) -> None:
+        self.lines.append(data)
+
+    def long_line(self, prefix: bytes, suffix: bytes, length: int) -> None:
+        self.long += 1
+
+
+class FollowedFile:
+    """Follows one regular file by byte offset; hands each complete line to a sink once.
+
+    ``check`` compares the file with what was read: a new device or inode, a size below the
+    offset, an older mtime, or different first bytes (a rewrite in place, or a new file that
+    reused the inode) mean RESTART. When size and mtime are unchanged nothing is opened, so an
+    idle file costs one ``stat``. ``.jsonl.zst`` files are decompressed as a stream, once,
+    up to ``max_decompressed`` bytes (then ``problem`` says TOO_LARGE and what was read stays).
+
+    Args:
+        max_line_bytes: longer lines reach the sink by their ends only (``long_line``).
+        max_decompressed: the cap on a compressed file's decompressed bytes.
+        unfinished_budget: an unfinished last line this long is reported (``problems``).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        max_line_bytes: int = MAX_DECODE_BYTES,
+        max_decompressed: int = MAX_DECOMPRESSED_BYTES,
+        unfinished_budget: int = UNFINISHED_LINE_BYTES,
+    ) -> None:
+        self.path = path
+        self.max_decompressed = max_decompressed
+        self.unfinished_budget = unfinished_budget
+        self.offset = 0
+        self.identity: Identity | None = None
+        #: Why the last ``check`` said ERROR, or why a compressed file was not read to its end.
+        self.problem: Problem | None = None
+        self._splitter = LineSplitter(max_line_bytes)
+
+    @property
+    def stat(self) -> FileStat | None:
+        """The file as it was last read (None before the first read)."""
+        return self.identity.stat if self.identity is not None else None
+
+    @property
+    def pending_bytes(self) -> int:
+        """Bytes of an unfinished last line: held back, or not read yet (after ``resume``)."""
+        unread = self.identity.stat.size - self.offset if self.identity is not None else 0
+        if is_compressed(self.path):
+            unread = 0
+        return self._splitter.pending_bytes + max(unread, 0)
+
+    def problems(self) -> list[Problem]:
+        """What the reading left out: a compressed file cut at the cap, an unfinished line
+        over the budget."""
+        if self.problem is not None and self.problem.kind is ProblemKind.TOO_LARGE:
+            return [self.problem]  # a line the cap cut is not "unfinished"
+        found = []
+        pending = self.pending_bytes
+        if pending >= self.unfinished_budget:
+            found.append(
+                Problem(
+                    ProblemKind.UNFINISHED_LINE,
+                    f"unfinished last line of {pending // _MIB} MiB in {self.path.name} "
+                    "not read (the lines before it were)",
+                    self.path,
+                )
+            )
+        return found
+
+    def resume(self, offset: int, identity: Identity) -> None:
+        """Continue from ``offset`` (a line start) of the file ``identity`` describes: what
+        another scan of it (a backward one) has read."""
+        self._splitter.clear()
+        self.offset = offset
+        self.identity = identity
+        self.problem = None
+
+    @contextmanager
+    def open(self) -> Iterator[IO[bytes]]:
+        """The file, opened if it is a regular file (raises ``OSError`` otherwise)."""
+        with open_regular(self.path) as handle:
+            yield handle
+
+    def check(self) -> Change:
+        """Compare the file with what was read (opening it only when size or mtime moved)."""
+        try:
+            current = os.stat(self.path)
+        except FileNotFoundError:
+            return Change.MISSING
+        except OSError as error:
+            self.problem = describe(self.path, error)
+            return Change.ERROR
+        if not stat_module.S_ISREG(current.st_mode):
+            self.problem = describe(self.path, NotARegularFileError(str(self.path)))
+            return Change.ERROR
+        identity = self.identity
+        if identity is None:
+            return Change.RESTART
+        previous = identity.stat
+        now = FileStat.from_stat(current)
+        if (
+            (now.dev, now.ino) != (previous.dev, previous.ino)
+            or now.size < self.offset
+            or now.mtime < previous.mtime
+        ):
+            return Change.RESTART
+        if (now.size, now.mtime) == (previous.size, previous.mtime):
+            return Change.UNCHANGED
+        try:
+            with open_regular(self.path) as handle:
+                head = _head(handle, identity.length)
+        except FileNotFoundError:
+            return Change.MISSING
+        except OSError as error:
+            self.problem = describe(self.path, error)
+            return Change.ERROR
+        if len(head) < identity.length or _digest(head) != identity.digest:
+            return Change.RESTART
+        if is_compressed(self.path):
+            return Change.RESTART  # written once by Codex: any change is a new file
+        if now.size > self.offset:
+            return Change.GREW
+        # Touched, or rewritten alike: remember the new mtime so that the next check is cheap.
+        self.identity = identity._replace(stat=now._replace(size=previous.size))
+        return Change.UNCHANGED
+
+    def read(
+        self,
+        sink: LineSink,
+        *,
+        restart: bool = False,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> int:
+        """Hand every new complete line to ``sink``; return the number of bytes read.
+
+        Args:
+            restart: read from the start (after ``check`` said RESTART).
+            should_stop: asked between blocks; True ends the read where it is (a plain file
+                continues from there next time).
+
+        Raises:
+            OSError: the file could not be opened or read (``NotARegularFileError`` for a FIFO
+                and the like); the offset stays where it was.
+        """
+        if restart:
+            self._splitter.clear()
+            self.offset = 0
+        with self.open() as handle:
+            if is_compressed(self.path):
+                if self.offset:
+                    return 0
+                self.problem = None
+                identity = identity_of(handle)
+                read = self._pump_compressed(handle, sink, should_stop)
+                self.offset = identity.stat.size
+            else:
+                self.problem = None
+                handle.seek(self.offset)
+                read = self._pump(handle, sink, should_stop)
+                self.offset += read
+                # The size is what was read, not what fstat says: bytes appended during the
+                # read (or left by a stop) make the next check say GREW.
+                stat = FileStat.from_stat(os.fstat(handle.fileno()))._replace(size=self.offset)
+                known = self.identity
+                if known is not None and known.length == FINGERPRINT_BYTES and not restart:
+                    # ``check`` has just compared these first bytes: no need to read them again.
+                    identity = known._replace(stat=stat)
+                else:
+                    identity = identity_of(handle)._replace(stat=stat)
+        self.identity = identity
+        return read
+
+    def _pump(
+        self, stream: IO[bytes], sink: LineSink, should_stop: Callable[[], bool] | None
+    ) -> int:
+        total = 0
+        feed = self._splitter.feed
+        while True:
+            chunk = stream.read(CHUNK_BYTES)
+            if not chunk:
+                return total
+            total += len(chunk)
+            feed(chunk, sink)
+            if should_stop is not None and should_stop():
+                return total
+
+    def _pump_compressed(
+        self, handle: IO[bytes], sink: LineSink, should_stop: Callable[[], bool] | None
+    ) -> int:
+        import zstandard  # optional dependency; imported lazily, a missing module is reported
+
+        reader = zstandard.ZstdDecompressor().stream_reader(handle, closefd=False)
+        total = 0
+        cap = self.max_decompressed
+        feed = self._splitter.feed
+        while True:
+            chunk = reader.read(min(CHUNK_BYTES, cap + 1 - total))
+            if not chunk:
+                return total
+            if total + len(chunk) > cap:
+                feed(chunk[: cap - total], sink)
+                self.problem = Problem(
+                    ProblemKind.TOO_LARGE,
+                    f"cannot read {self.path}: it expands to more than {cap // _MIB} MiB; "
+                    f"the first {cap // _MIB} MiB were read",
+                    self.path,
+                )
+                return cap
+            total += len(chunk)
+            feed(chunk, sink)
+            if should_stop is not None and should_stop():
+                return total
 
 
 class LongLine(NamedTuple):
@@ -232,19 +459,37 @@ class LongLine(NamedTuple):
 
     def read(self, path: Path) -> bytes:
         """The whole line, read from ``path``."""
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             handle.seek(self.start)
             return handle.read(self.length)
+
+
+def last_line_end(handle: IO[bytes], size: int) -> int:
+    """The offset just past the last LF before ``size`` (0 when there is none), found by
+    reading backwards: an unfinished last line costs one linear pass, never a budget."""
+    position = size
+    block = FIRST_BACKWARD_BLOCK_BYTES
+    while position > 0:
+        start = max(position - block, 0)
+        block = min(block * 2, BACKWARD_BLOCK_BYTES)
+        handle.seek(start)
+        data = handle.read(position - start)
+        newline = data.rfind(b"\n")
+        if newline >= 0:
+            return start + newline + 1
+        position = start
+    return 0
 
 
 class BackwardLines:
     """The complete lines of a file from last to first, read in growing blocks from the end.
 
     ``handle`` is an open binary file; the caller closes it. The bytes after the last LF (an
-    unfinished line) are not yielded; once iteration has
+    unfinished line) are not yielded, nor counted against the budget; once iteration has
     started, ``line_end`` is the offset just past the last LF, where forward tailing resumes.
     Lines longer than ``long_line_bytes`` are yielded as ``LongLine`` (ends only) so that big
-    tool outputs are never copied. Iteration stops after about ``budget`` bytes.
+    tool outputs are never copied. Iteration stops after about ``budget`` bytes, or when
+    ``should_stop`` (asked between blocks) says so; ``stopped`` then is True.
     """
 
     def __init__(
@@ -254,11 +499,14 @@ class BackwardLines:
         *,
         budget: int,
         long_line_bytes: int = LONG_LINE_BYTES,
+        should_stop: Callable[[], bool] | None = None,
     ) -> None:
         self.handle = handle
         self.size = size
         self.budget = budget
         self.long_line_bytes = long_line_bytes
+        self.should_stop = should_stop
+        self.stopped = False
         self.line_end = 0
         self.bytes_read = 0
         self.position = size  # how far back the scan has read (0: the whole file)
@@ -266,12 +514,16 @@ class BackwardLines:
     def __iter__(self) -> Iterator[bytes | LongLine]:
         threshold = self.long_line_bytes
         handle = self.handle
-        position = self.size
+        position = self.line_end = last_line_end(handle, self.size)
+        self.position = position
         line_stop: int | None = None  # offset of the LF ending the line being assembled
         carry = b""  # that line's bytes beyond the current block, while short
         carry_long = False
         block_size = FIRST_BACKWARD_BLOCK_BYTES
         while position > 0 and self.bytes_read < self.budget:
+            if self.should_stop is not None and self.should_stop():
+                self.stopped = True
+                return
             start = max(position - block_size, 0)
             block_size = min(block_size * 2, BACKWARD_BLOCK_BYTES)
             handle.seek(start)
@@ -293,8 +545,6 @@ class BackwardLines:
                             line = line[:-1]
                         if line:
                             yield line
-                else:
-                    self.line_end = start + newline + 1
                 line_stop = start + newline
                 index = newline
                 carry = b""
@@ -327,48 +577,36 @@ def _long_line(handle: IO[bytes], start: int, length: int) -> LongLine:
 
 
 def forward_lines(handle: IO[bytes], start: int, *, budget: int) -> Iterator[bytes]:
-    """Complete lines from ``start`` on, for at most about ``budget`` bytes."""
+    """Complete lines from ``start`` on, for at most about ``budget`` bytes (lines over the
+    decode cap are left out)."""
     handle.seek(start)
-    buffer = b""
+    splitter = LineSplitter()
+    lines = _Lines()
     consumed = 0
     while consumed < budget:
         chunk = handle.read(CHUNK_BYTES)
         if not chunk:
             return
         consumed += len(chunk)
-        buffer += chunk
-        begin = 0
-        while True:
-            newline = buffer.find(b"\n", begin)
-            if newline < 0:
-                break
-            line = buffer[begin:newline].removesuffix(b"\r")
-            begin = newline + 1
-            if line:
-                yield line
-        buffer = buffer[begin:]
+        splitter.feed(chunk, lines)
+        yield from lines.lines
+        lines.lines.clear()
 
 
 def read_head_lines(
     handle: IO[bytes], count: int, *, max_bytes: int = MAX_DECODE_BYTES
 ) -> list[bytes]:
-    """The first ``count`` complete lines of an open file (stopping early at ``max_bytes``)."""
-    lines: list[bytes] = []
-    buffer = b""
+    """The first ``count`` complete lines of an open file, stopping at a line longer than
+    ``max_bytes``: linear in the bytes read, which are at most about ``max_bytes`` past the
+    last line returned."""
+    splitter = LineSplitter(max_bytes)
+    lines = _Lines()
     handle.seek(0)
-    while len(lines) < count:
+    while len(lines.lines) < count and not lines.long:
         chunk = handle.read(HEAD_CHUNK_BYTES)
         if not chunk:
             break
-        buffer += chunk
-        while len(lines) < count:
-            newline = buffer.find(b"\n")
-            if newline < 0:
-                break
-            line = buffer[:newline].removesuffix(b"\r")
-            buffer = buffer[newline + 1 :]
-            if line:
-                lines.append(line)
-        if len(buffer) > max_bytes:
+        splitter.feed(chunk, lines)
+        if splitter.pending_bytes > max_bytes:
             break
-    return lines
+    return lines.lines[:count]

@@ -19,7 +19,7 @@ from codex_presence_gui.core.models import (
 )
 from codex_presence_gui.core.reader import CodexReader, load_session
 from codex_presence_gui.core.session import SessionAccumulator
-from codex_presence_gui.core.tail import LineTail
+from codex_presence_gui.core.tail import FollowedFile
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE
 
@@ -48,7 +48,7 @@ def write(tmp_path: Path, lines: list[str]) -> Path:
 def both(path: Path, now: float) -> tuple[dict[str, object], dict[str, object]]:
     """(forward parse, backward load) of the same file, as comparable dicts."""
     forward = SessionAccumulator(path)
-    LineTail(path).read(forward, restart=True)
+    FollowedFile(path).read(forward, restart=True)
     backward = SessionAccumulator(path)
     load_session(backward, path, path.stat().st_size)
     pick = lambda s: {f: getattr(s, f) for f in FIELDS}  # noqa: E731

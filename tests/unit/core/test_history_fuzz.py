@@ -71,8 +71,8 @@ def both_ways(
             plain.line(line.removesuffix(b"\r"))
         scanned, scanned_recorder = SessionAccumulator(path), _Recorder()
         scanned.recorder = scanned_recorder
-        offset, stat = scan_history(scanned, path, since)
-    assert stat.size == len(data)
+        offset, identity = scan_history(scanned, path, since)
+    assert identity.stat.size == len(data)
     return plain, plain_recorder, scanned, scanned_recorder, offset, len(data)
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +18,7 @@ from codex_presence_gui.core.jsonl import parse_timestamp
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.session import SessionAccumulator
+from codex_presence_gui.core.tail import Identity
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
 
@@ -141,7 +143,7 @@ def test_archive_rename_keeps_the_state(
     monkeypatch.setattr(
         reader_module,
         "load_session",
-        lambda *args: loads.append(args[1]) or original(*args),
+        lambda *args, **options: loads.append(args[1]) or original(*args, **options),
     )
     archive = codex_home.root / "archived_sessions"
     archive.mkdir()
@@ -163,10 +165,12 @@ def test_missing_home_and_unreadable_file_are_warnings(
     )
     original = reader_module.load_session
 
-    def refuse(session: SessionAccumulator, path: Path, size: int) -> int:
+    def refuse(
+        session: SessionAccumulator, path: Path, size: int, **options: Any
+    ) -> tuple[int, Identity]:
         if path == bad:
             raise PermissionError(13, "Permission denied")
-        return original(session, path, size)
+        return original(session, path, size, **options)
 
     monkeypatch.setattr(reader_module, "load_session", refuse)
     result = CodexReader(

@@ -13,8 +13,9 @@ from codex_presence_gui.core import tail as tail_module
 from codex_presence_gui.core.tail import (
     BackwardLines,
     Change,
-    LineTail,
+    FollowedFile,
     LongLine,
+    NotARegularFileError,
     read_head_lines,
 )
 
@@ -57,7 +58,7 @@ def test_any_chunking_delivers_each_line_once(
     data = b"".join(line + newline for line in lines) + tail_bytes
     path = tmp_path / "rollout-chunks.jsonl"
     path.write_bytes(b"")
-    tail = LineTail(path)
+    tail = FollowedFile(path)
     sink = Collector()
     positions = sorted({min(c, len(data)) for c in cuts} | {len(data)})
     written = 0
@@ -77,7 +78,7 @@ def test_partial_line_waits_for_its_newline(tmp_path: Path) -> None:
     """Bytes after the last LF are held until the LF arrives."""
     path = tmp_path / "f.jsonl"
     path.write_bytes(b'{"a":1}\n{"b":')
-    tail, sink = LineTail(path), Collector()
+    tail, sink = FollowedFile(path), Collector()
     tail.read(sink)
     assert sink.lines == [b'{"a":1}']
     with open(path, "ab") as handle:
@@ -92,7 +93,7 @@ def test_truncation_replacement_and_mtime_going_back_restart(tmp_path: Path) -> 
     """Size below the offset, a new inode, or an older mtime mean: read from the start."""
     path = tmp_path / "f.jsonl"
     path.write_bytes(b"one\ntwo\n")
-    tail, sink = LineTail(path), Collector()
+    tail, sink = FollowedFile(path), Collector()
     tail.read(sink)
     path.write_bytes(b"x\n")  # truncated and rewritten
     assert tail.check() is Change.RESTART
@@ -110,11 +111,12 @@ def test_truncation_replacement_and_mtime_going_back_restart(tmp_path: Path) -> 
 
 
 def test_missing_and_unreadable(tmp_path: Path) -> None:
-    """A vanished file says MISSING; reading a directory raises OSError, not something else."""
+    """A vanished file says MISSING; reading a directory raises OSError (a NotARegularFileError
+    where the OS lets a folder be opened), not something else."""
     path = tmp_path / "gone.jsonl"
-    assert LineTail(path).check() is Change.MISSING
-    with pytest.raises((IsADirectoryError, PermissionError)):  # Windows says the latter
-        LineTail(tmp_path).read(Collector())
+    assert FollowedFile(path).check() is Change.MISSING
+    with pytest.raises((NotARegularFileError, IsADirectoryError, PermissionError)):
+        FollowedFile(tmp_path).read(Collector())
 
 
 def test_over_long_lines_keep_only_their_ends(tmp_path: Path) -> None:
@@ -122,7 +124,7 @@ def test_over_long_lines_keep_only_their_ends(tmp_path: Path) -> None:
     long_line = b"P" * 600 + b"M" * 5000 + b"S" * 100
     path = tmp_path / "f.jsonl"
     path.write_bytes(b"short\n" + long_line[:3000])
-    tail, sink = LineTail(path, max_line_bytes=1000), Collector()
+    tail, sink = FollowedFile(path, max_line_bytes=1000), Collector()
     tail.read(sink)
     assert tail.pending_bytes == 3000
     with open(path, "ab") as handle:
@@ -189,8 +191,10 @@ def test_backward_scan_hands_long_lines_over_by_their_ends(
         assert item.suffix == long_line[-4096:]
         assert item.read(path) == long_line
     assert scan.line_end == len(data) - 4
-    assert list(BackwardLines(handle, len(data), budget=8)) == []  # "last" spans two blocks
-    assert list(BackwardLines(handle, len(data), budget=12)) == [b"last"]
+    # The budget bounds the bytes read; the unfinished "part" is not counted against it.
+    bounded = BackwardLines(handle, len(data), budget=8)
+    assert list(bounded) == [b"last"]
+    assert bounded.bytes_read == 8
     handle.close()
 
 
@@ -199,7 +203,7 @@ def test_zstd_files_are_read_whole(tmp_path: Path) -> None:
     zstandard = pytest.importorskip("zstandard")
     path = tmp_path / "rollout-x.jsonl.zst"
     path.write_bytes(zstandard.ZstdCompressor(level=3).compress(b"a\nb\npartial"))
-    tail, sink = LineTail(path), Collector()
+    tail, sink = FollowedFile(path), Collector()
     assert tail.check() is Change.RESTART
     tail.read(sink)
     assert sink.lines == [b"a", b"b"]
