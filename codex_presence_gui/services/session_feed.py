@@ -8,11 +8,9 @@ immutable ``Dashboard`` values through a queued signal.
 
 from __future__ import annotations
 
-import inspect
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
@@ -31,21 +29,6 @@ DEBOUNCE_MS = 15
 FULL_SCAN_EVERY_POLLS = 5
 #: Directory events trigger a walk of the homes at most this often.
 MIN_DISCOVERY_INTERVAL_S = 0.25
-
-
-def accepts_should_stop(method: Callable[..., Any]) -> bool:
-    """Whether a reader's ``refresh`` takes ``should_stop`` (checked between files).
-
-    The readers gain that argument in a parallel change; until then a read cannot be cut
-    short and ``stop`` may have to leave the thread to finish it (see ``WorkerThread``).
-    """
-    try:
-        parameters = inspect.signature(method).parameters
-    except (TypeError, ValueError):
-        return False
-    return "should_stop" in parameters or any(
-        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
-    )
 
 
 def nearest_existing(path: Path) -> Path | None:
@@ -118,13 +101,10 @@ class FeedWorker(Worker):
         self._polls = 0
         self._discovery_due = False
         self._last_discovery = 0.0
-        self._reader_stops = False
-        self._history_stops = False
 
     def work(self) -> None:
         """Create the thread-bound objects and do the first full read."""
         self._reader = CodexReader(self._homes, max_age=self._max_age)
-        self._reader_stops = accepts_should_stop(self._reader.refresh)
         self._watcher = QFileSystemWatcher(self)
         self._watcher.fileChanged.connect(self._file_changed)
         self._watcher.directoryChanged.connect(self._directory_changed)
@@ -145,7 +125,6 @@ class FeedWorker(Worker):
         if self._reader is None or self._history is not None:
             return
         self._history = HistoryReader()
-        self._history_stops = accepts_should_stop(self._history.refresh)
         self._refresh(discover_files=False, walk_history=True)
 
     @Slot()
@@ -200,10 +179,7 @@ class FeedWorker(Worker):
         if discover_files:
             self._discovery_due = False
             self._last_discovery = time.monotonic()
-        stop: dict[str, Callable[[], bool]] = {"should_stop": self.should_stop}
-        result = self._reader.refresh(
-            discover_files=discover_files, **(stop if self._reader_stops else {})
-        )
+        result = self._reader.refresh(discover_files=discover_files, should_stop=self.should_stop)
         if self.should_stop():
             return  # the read may have been cut short: nothing half-read goes out
         self._sync_watches(result.generated_at, discovered=discover_files)
@@ -213,7 +189,7 @@ class FeedWorker(Worker):
             history = self._history.refresh(
                 found.files if found is not None else None,
                 since=history_since(result),
-                **(stop if self._history_stops else {}),
+                should_stop=self.should_stop,
             )
             if self.should_stop():
                 return

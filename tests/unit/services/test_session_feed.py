@@ -220,16 +220,3 @@ def test_quitting_during_a_long_read_cuts_it_short(
     assert not feed.running
     qtbot.wait(50)
     assert boards == []  # the cut-short read delivers no half view
-
-
-def test_accepts_should_stop() -> None:
-    """Readers are given ``should_stop`` only when their ``refresh`` takes it."""
-    from codex_presence_gui.services.session_feed import accepts_should_stop
-
-    def old(*, discover_files: bool = True) -> None: ...
-    def new(*, discover_files: bool = True, should_stop: object = None) -> None: ...
-    def loose(**options: object) -> None: ...
-
-    assert not accepts_should_stop(old)
-    assert accepts_should_stop(new)
-    assert accepts_should_stop(loose)
