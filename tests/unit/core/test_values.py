@@ -241,3 +241,26 @@ def test_readings_say_what_their_line_said_about_usage() -> None:
     # Limit-only lines add no usage: only the response did.
     assert [event for event in seen if event[0] == "usage"] == [("usage", BASE + 2, 4400)]
     assert session.snapshot(NOW).session_total_tokens == 5400
+
+
+def test_other_limits_name_their_session_and_past_resets_are_null(tmp_path: Path) -> None:
+    """Each bucket names the session it came from; a window past its reset has no remaining
+    figure a script could misread (null), and says ``past_reset``."""
+    home = CodexHome(tmp_path)
+    home.write(
+        SID,
+        [r.session_meta(NOW - 60, SID), r.token_count(NOW - 50, GOOD, rate_limits=r.limits())],
+    )
+    model = r.limits((5.0, 300, int(NOW - 10)), None, limit_id="codex_bengalfox")
+    home.write(
+        OTHER,
+        [r.session_meta(NOW - 40, OTHER), r.token_count(NOW - 30, GOOD, rate_limits=model)],
+    )
+    report = build_report(_read(tmp_path, NOW), include_all=True)
+    assert report["limits"]["source_session_id"] == SID
+    (other,) = report["other_limits"]
+    assert other["source_session_id"] == OTHER
+    (window,) = other["windows"]
+    assert window["past_reset"] is True
+    assert window["remaining_percent"] is None
+    assert window["used_percent"] == 5.0
