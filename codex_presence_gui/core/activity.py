@@ -156,13 +156,60 @@ _RG_VALUE_FLAGS = frozenset(
         "-r",
     ]
 )
-#: File names that say what they hold: never shown as a target.
-_SENSITIVE_NAME = re.compile(
-    r"^\.env|secret|credential|passw|(^|[._-])tokens?([._-]|$)"
-    r"|^id_(rsa|dsa|ecdsa|ed25519)|\.(pem|key|p12|pfx|kdbx)$"
-    r"|^\.(netrc|npmrc|pypirc|pgpass)$|kubeconfig",
+#: File names that say what they hold are never shown as a target. A name is cut into words at
+#: dots, dashes, underscores and spaces, so that the tell-tale word counts wherever it stands:
+#: "production.env", ".env.local" and "env.production" alike, "server.key" and "key.pem.bak".
+_SECRET_WORDS = frozenset(
+    {
+        "env",
+        "envrc",
+        "dotenv",
+        "pem",
+        "key",
+        "keys",
+        "privkey",
+        "privatekey",
+        "apikey",
+        "apikeys",
+        "p12",
+        "pfx",
+        "jks",
+        "keystore",
+        "kdbx",
+        "gpg",
+        "asc",
+        "ppk",
+        "token",
+        "tokens",
+        "netrc",
+        "npmrc",
+        "pypirc",
+        "pgpass",
+        "htpasswd",
+        "passwd",
+        "shadow",
+        "kubeconfig",
+        "tfvars",
+        "tfstate",
+    }
+)
+#: Parts of words that give a secret away inside longer words ("my-secrets", "apikey.txt",
+#: "db_password", "gcp-credentials"), and the names of SSH keys ("id_rsa", "id_ed25519.pub").
+_SECRET_PARTS = re.compile(
+    r"secret|credential|passw|apikey|api_key|api-key|access_key|private_key|auth_token"
+    r"|^id_(rsa|dsa|ecdsa|ed25519)|^auth\.json$|^\.git-credentials$|service[-_]?account",
     re.IGNORECASE,
 )
+_NAME_WORDS = re.compile(r"[._\-\s]+")
+
+
+def is_secret_name(name: str) -> bool:
+    """True for a file name that looks like it holds secrets (keys, tokens, ``.env`` files)."""
+    if _SECRET_PARTS.search(name):
+        return True
+    return any(word in _SECRET_WORDS for word in _NAME_WORDS.split(name.lower()) if word)
+
+
 _PATCH_PATH = re.compile(r"^\*\*\* (?:Update File|Add File|Delete File|Move to): (.+)$", re.M)
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
@@ -174,7 +221,7 @@ def sanitize_file_target(path: str) -> str | None:
     if not text or "://" in text or text.startswith("-"):
         return None
     base = re.split(r"[\\/]", text.rstrip("/\\"))[-1].strip()
-    if not base or base in (".", "..") or _SENSITIVE_NAME.search(base):
+    if not base or base in (".", "..") or is_secret_name(base):
         return None
     return base[:MAX_TARGET_CHARS]
 

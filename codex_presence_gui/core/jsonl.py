@@ -173,18 +173,42 @@ def parse_timestamp(value: Any) -> float | None:
         return None
 
 
-def _int(value: Any) -> int:
-    if type(value) is int:  # the common case, without a float round trip
-        return value if value > 0 else 0
-    number = finite_number(value)
-    if number is None or number <= 0:
+#: Token counts at or above this are impossible (and not exact in a float, nor in JavaScript).
+MAX_TOKENS = 2**53
+
+_TOKEN_FIELDS = (
+    "input_tokens",
+    "cached_input_tokens",
+    "output_tokens",
+    "reasoning_output_tokens",
+    "total_tokens",
+)
+
+
+class BadValuesError(ParseError):
+    """A line whose token counts are impossible (negative, not whole, not numbers, huge): the
+    line is skipped whole, so it can neither reset nor lower a session's total."""
+
+
+def _count(value: Any) -> int:
+    """A token count: a whole number in 0..2**53, or null/missing (0: early files had nulls).
+
+    Raises:
+        BadValuesError: anything else (a string, a bool, a negative, a fraction, NaN, 1e300).
+    """
+    if value is None:
         return 0
-    return int(number)
+    kind = type(value)  # exact types: bool is not a number here
+    if kind is int and 0 <= value < MAX_TOKENS:
+        return int(value)
+    if kind is float and value.is_integer() and 0 <= value < MAX_TOKENS:
+        return int(value)  # a writer that prints 1000.0; NaN and infinities fail is_integer
+    raise BadValuesError(f"impossible token count {str(value)[:40]!r}")
 
 
 def _optional_int(value: Any) -> int | None:
     number = finite_number(value)
-    if number is None or number <= 0:
+    if number is None or number <= 0 or number >= MAX_TOKENS:
         return None
     return int(number)
 
@@ -202,39 +226,43 @@ def _text(value: Any) -> str | None:
 
 def token_usage(raw: Any) -> TokenUsage | None:
     """A ``TokenUsage`` object with nulls as 0, cached clamped to input, total = input + output
-    when missing."""
-    if not isinstance(raw, dict):
+    when missing; None when ``raw`` is null or absent (no usage known).
+
+    Raises:
+        BadValuesError: a count is impossible, or the object names no count at all (``{}``).
+    """
+    if raw is None:
         return None
-    values = (
-        raw.get("input_tokens"),
-        raw.get("cached_input_tokens"),
-        raw.get("output_tokens"),
-        raw.get("reasoning_output_tokens"),
-        raw.get("total_tokens"),
-    )
-    i, c, o, r, t = values
+    if not isinstance(raw, dict):
+        raise BadValuesError("token usage is not an object")
+    i, c, o, r, t = (raw.get(name) for name in _TOKEN_FIELDS)
     if (
         type(i) is int
         and type(c) is int
         and type(o) is int
         and type(r) is int
         and type(t) is int
-        and i >= 0
-        and c >= 0
-        and o >= 0
-        and r >= 0
-        and t >= 0
+        and 0 <= i < MAX_TOKENS
+        and 0 <= c < MAX_TOKENS
+        and 0 <= o < MAX_TOKENS
+        and 0 <= r < MAX_TOKENS
+        and 0 <= t < MAX_TOKENS
     ):
-        # Every current line: whole numbers. Only the clamps remain to apply.
+        # Every current line: whole numbers in range. Only the clamps remain to apply.
         return TokenUsage(i, min(c, i), o, min(r, o), t or i + o)
-    input_tokens = _int(raw.get("input_tokens"))
-    output_tokens = _int(raw.get("output_tokens"))
-    total = _int(raw.get("total_tokens")) or input_tokens + output_tokens
+    if not any(name in raw for name in _TOKEN_FIELDS):
+        # ``{}`` would read as a total of 0 and start a new segment: it is no reading at all.
+        raise BadValuesError("token usage without any count")
+    input_tokens = _count(i)
+    output_tokens = _count(o)
+    total = _count(t) or input_tokens + output_tokens
+    if total >= MAX_TOKENS:
+        raise BadValuesError("impossible token total")
     return TokenUsage(
         input=input_tokens,
-        cached_input=min(_int(raw.get("cached_input_tokens")), input_tokens),
+        cached_input=min(_count(c), input_tokens),
         output=output_tokens,
-        reasoning_output=min(_int(raw.get("reasoning_output_tokens")), output_tokens),
+        reasoning_output=min(_count(r), output_tokens),
         total=total,
     )
 

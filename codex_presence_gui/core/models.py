@@ -157,13 +157,28 @@ def bucket_preference(limit_id: str) -> int:
     return 1
 
 
+class ReadingKind(enum.Enum):
+    """What else the ``token_count`` line that carried a reading said about usage.
+
+    A rise of the limits next to ``LIMIT_ONLY`` or ``REPEAT`` readings is still local activity:
+    a request was made (its headers carried the reading), it just reported no new tokens.
+    """
+
+    USAGE = "usage"  # the line also added new usage (a response completed)
+    REPEAT = "repeat"  # the same running total again: a request's headers, between responses
+    LIMIT_ONLY = "limit_only"  # no usage info at all: a failed call, a compaction, a first request
+
+
 @dataclass(frozen=True, slots=True)
 class LimitSnapshot:
     """The newest non-empty rate-limit reading of one bucket (``limit_id``).
 
     Attributes:
-        observed_at: Unix seconds of the log line that carried the reading.
+        observed_at: Unix seconds of the log line that carried the reading (a time in the
+            future is not trusted: it is replaced by the last trusted time of that file).
         windows: the bucket's windows, in the order Codex listed them.
+        reading: what the carrying line said about usage (None until a session folds it).
+        source_session_id: the session whose log carried the reading (None until folded).
     """
 
     limit_id: str
@@ -173,6 +188,10 @@ class LimitSnapshot:
     windows: tuple[UsageWindow, ...]
     credits: Credits | None = None
     reached_type: str | None = None
+    # Set when a session folds the reading (not part of the reading's value, hence no compare):
+    # which kind of line carried it, and the session whose log it came from.
+    reading: ReadingKind | None = field(default=None, compare=False)
+    source_session_id: str | None = field(default=None, compare=False)
 
     def is_stale(self, now: float) -> bool:
         """True when the reading is older than 15 minutes."""

@@ -229,9 +229,9 @@ def load_session(
             except ParseError as error:
                 if isinstance(item, LongLine) and item.length > MAX_DECODE_BYTES:
                     session.long_lines += 1
+                    session.last_error = str(error)
                 else:
-                    session.bad_lines += 1
-                session.last_error = str(error)
+                    session.skipped(error)
                 continue
             records.append(record)
             goals.note(record)
@@ -249,8 +249,13 @@ def load_session(
 def _read_inherited_base(
     session: SessionAccumulator, handle: IO[bytes], headers: list[bytes]
 ) -> None:
-    """A fork's total copied from its parent, read from the replayed part after the headers
-    (the backward scan stopped before reaching it)."""
+    """A fork's total taken from its parent, read from the head of the file (the backward scan
+    stopped before reaching it): the last total of the replayed part, or, for a fork that
+    copied nothing, what its first total says (the session's own rule decides, on a scratch
+    accumulator fed the head in order)."""
+    head = SessionAccumulator(session.path, session.clock)
+    for header in headers:
+        head.line(header)
     for line in forward_lines(handle, 0, budget=REPLAY_SCAN_BYTES):
         if line in headers:
             continue
@@ -258,11 +263,10 @@ def _read_inherited_base(
             record = parse_line(line)
         except ParseError:
             continue
-        if not session.is_replayed(record):
-            return
-        total = record.total if isinstance(record, TokenCountRecord) else None
-        if total is not None and not is_synthetic(total):
-            session.inherited_tokens = total.total
+        head.feed(record)
+        if not head.is_replayed(record) and (head.inherited_tokens or head.total is not None):
+            break
+    session.settle_base(head.inherited_tokens)
 
 
 class CodexReader:
@@ -391,7 +395,7 @@ class CodexReader:
     ) -> Problem | None:
         tracked = self._tracked.get(path)
         if tracked is None:
-            tracked = _Tracked(FollowedFile(path), SessionAccumulator(path), rollout)
+            tracked = _Tracked(FollowedFile(path), SessionAccumulator(path, self._clock), rollout)
             self._tracked[path] = tracked
             change = Change.RESTART
         else:
@@ -436,7 +440,7 @@ class CodexReader:
         """Read a file from scratch: header plus backward scan; tailing resumes at its last LF
         (an unfinished last line is read on the next refresh, once it may be complete)."""
         path = tracked.tail.path
-        tracked.session = SessionAccumulator(path)
+        tracked.session = SessionAccumulator(path, self._clock)
         if is_compressed(path):
             tracked.tail.read(tracked.session, restart=True, should_stop=should_stop)
             if should_stop is not None and should_stop():
@@ -469,7 +473,7 @@ class CodexReader:
         return None
 
     def _probe(self, rollout: RolloutFile, now: float) -> CodexSessionSnapshot | None:
-        session = SessionAccumulator(rollout.path)
+        session = SessionAccumulator(rollout.path, self._clock)
         try:
             if is_compressed(rollout.path):
                 FollowedFile(rollout.path).read(session)
@@ -491,6 +495,24 @@ class CodexReader:
                     ProblemKind.MALFORMED_LINES,
                     f"{session.bad_lines} malformed line(s) skipped in {path.name} "
                     f"({session.last_error})",
+                    path,
+                )
+            )
+        if session.bad_value_lines:
+            warnings.append(
+                Problem(
+                    ProblemKind.BAD_VALUES,
+                    f"{session.bad_value_lines} line(s) with impossible token counts skipped "
+                    f"in {path.name}",
+                    path,
+                )
+            )
+        if session.future_lines:
+            warnings.append(
+                Problem(
+                    ProblemKind.FUTURE_TIME,
+                    f"{session.future_lines} line(s) stamped in the future in {path.name}; "
+                    "their time is not trusted",
                     path,
                 )
             )

@@ -90,7 +90,11 @@ def _limits_json(
                 "label": window.label,
                 "window_minutes": window.window_minutes,
                 "used_percent": window.used_percent,
-                "remaining_percent": window.remaining_percent,
+                # Past its reset the reading no longer says what is left: null, never a
+                # number a script could take for the current figure (docs/development.md).
+                "remaining_percent": None
+                if window.is_past_reset(now)
+                else window.remaining_percent,
                 "resets_at": rfc3339(window.resets_at),
                 "past_reset": window.is_past_reset(now),
                 **_pace_json(board, limits, window, now),
@@ -177,7 +181,10 @@ def build_report(
         "limits": None
         if board.limits is None or source is None
         else _limits_json(board.limits, now, source.session_id, board),
-        "other_limits": [_limits_json(bucket, now, None, board) for bucket in board.other_limits],
+        "other_limits": [
+            _limits_json(bucket, now, bucket.source_session_id, board)
+            for bucket in board.other_limits
+        ],
         "sessions": [
             _session_json(s, now, s.session_id == active_id, board) for s in board.sessions
         ],

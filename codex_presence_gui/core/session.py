@@ -1,20 +1,25 @@
 """Fold one rollout file's records into a session state and take snapshots of it.
 
-The accounting rules (codex-log-format.md §6.3, §9) live here: duplicate ``token_count``
-re-emissions are ignored, a dropping total starts a new segment, synthetic fills are skipped,
-a fork's replayed prefix sets only the inherited base, and limits are kept per bucket.
+The accounting rules (docs/codex-log-format.md, "Rules that make the numbers right") live
+here: duplicate ``token_count`` re-emissions are ignored, a dropping total starts a new segment,
+synthetic fills are skipped, a fork's replayed prefix (or, for 0.169+ forks that copy nothing,
+its first total) sets only the inherited base, lines stamped in the future are not trusted for
+time, and limits are kept per bucket.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 from codex_presence_gui.core.activity import ActivityTracker
 from codex_presence_gui.core.errors import ParseError
 from codex_presence_gui.core.jsonl import (
+    BadValuesError,
     ContextRecord,
     MetaRecord,
     Record,
@@ -35,6 +40,7 @@ from codex_presence_gui.core.models import (
     CodexSessionSnapshot,
     ContextUsage,
     LimitSnapshot,
+    ReadingKind,
     TokenUsage,
     bucket_preference,
 )
@@ -42,6 +48,9 @@ from codex_presence_gui.core.models import (
 #: Without ordinals, a fork's replayed history is the burst written within this many seconds
 #: of the child's own ``session_meta`` line.
 REPLAY_BURST_SECONDS = 1.0
+#: A line stamped further than this ahead of the clock is not trusted for its time: one line
+#: from the year 9999 must not make an old session look active or its limits "just updated".
+FUTURE_SLACK_SECONDS = 300.0
 
 _UUID = re.compile(r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})")
 _SURFACES = {
@@ -104,10 +113,16 @@ class SessionAccumulator:
     """The running state of one rollout file; a ``LineSink`` for ``LineTail``.
 
     Feed lines in file order; ``snapshot(now)`` may be called at any time and is cheap.
+
+    Args:
+        path: the rollout file.
+        clock: the current Unix time, to tell lines stamped in the future (the reader passes
+            its own clock, so that tests reading old fixtures are judged at their time).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
         self.path = path
+        self.clock = clock
         self.meta: MetaRecord | None = None
         self.first_ts: float | None = None
         self.is_fork = False
@@ -127,6 +142,11 @@ class SessionAccumulator:
         self.buckets: dict[str, LimitSnapshot] = {}
         self.tracker = ActivityTracker()
         self.bad_lines = 0
+        self.bad_value_lines = 0
+        self.future_lines = 0
+        self._trusted_ts: float | None = None
+        self._base_settled = False
+        self._model_output_seen = False
         self.long_lines = 0
         self.last_error: str | None = None
         self.recorder: HistoryRecorder | None = None
@@ -138,10 +158,17 @@ class SessionAccumulator:
         try:
             record = parse_line(data)
         except ParseError as error:
-            self.bad_lines += 1
-            self.last_error = str(error)
+            self.skipped(error)
             return
         self.feed(record)
+
+    def skipped(self, error: ParseError) -> None:
+        """Count a line that could not be used: impossible numbers apart from malformed text."""
+        if isinstance(error, BadValuesError):
+            self.bad_value_lines += 1
+        else:
+            self.bad_lines += 1
+            self.last_error = str(error)
 
     def long_line(self, prefix: bytes, suffix: bytes, length: int) -> None:
         """Fold a line over the length cap from its ends, or count it as skipped."""
@@ -157,6 +184,11 @@ class SessionAccumulator:
 
     def feed(self, record: Record) -> None:
         """Fold one record, in file order."""
+        if record.ts is not None:
+            if record.ts > self.clock() + FUTURE_SLACK_SECONDS:
+                record = self._untimed(record)
+            else:
+                self._trusted_ts = record.ts
         if self.first_ts is None and record.ts is not None:
             self.first_ts = record.ts
         if isinstance(record, MetaRecord):
@@ -176,6 +208,8 @@ class SessionAccumulator:
         tracker.saw_line(record.ts)
         if isinstance(record, SignalRecord):
             signal = record.signal
+            if signal is Signal.COMMENTARY or signal is Signal.TURN_ENDED:
+                self._model_output_seen = True
             if signal is Signal.THINKING:
                 tracker.mark(Activity(ActivityKind.THINKING), record.ts)
             elif signal is Signal.COMMENTARY:
@@ -185,6 +219,7 @@ class SessionAccumulator:
             elif signal is Signal.EFFECTIVE:
                 tracker.effective_signal(record.ts)
         elif isinstance(record, ToolCallRecord):
+            self._model_output_seen = True
             tracker.call_started(record.call_id, record.activity, record.ts)
         elif isinstance(record, ToolOutputRecord):
             tracker.call_finished(record.call_id, record.ts)
@@ -192,6 +227,17 @@ class SessionAccumulator:
             if record.context_window:
                 self.context_window = record.context_window
             tracker.turn_started(record.ts)
+
+    def _untimed(self, record: Record) -> Record:
+        """A record stamped in the future, with its time dropped: it still counts (tokens,
+        model, activity), but cannot make the session recent. A reading it carries is dated
+        to the last trusted line before it, so it stays the newest of this file without
+        outranking readings that other sessions took later."""
+        self.future_lines += 1
+        if isinstance(record, TokenCountRecord) and record.limits is not None:
+            dated = replace(record.limits, observed_at=self._trusted_ts or 0.0)
+            return record._replace(ts=None, limits=dated)
+        return record._replace(ts=None)
 
     def _meta(self, record: MetaRecord) -> None:
         if self.meta is None:
@@ -245,6 +291,15 @@ class SessionAccumulator:
         self._touch_token_event(record.ts)
         limits = record.limits
         if limits is not None:
+            # What the line said about usage, for the attribution of limit rises: a reading
+            # without new tokens is still a local request (a failed call, a compaction).
+            if added:
+                kind = ReadingKind.USAGE
+            elif record.total is None:
+                kind = ReadingKind.LIMIT_ONLY
+            else:
+                kind = ReadingKind.REPEAT
+            limits = replace(limits, reading=kind, source_session_id=self.session_id)
             # Newest by file position; a model bucket never overwrites the account bucket.
             self.buckets[limits.limit_id] = limits
         if self.recorder is not None:
@@ -295,15 +350,34 @@ class SessionAccumulator:
         self.total = total
         if replayed:
             self.inherited_tokens = total.total
+            self._base_settled = True
             return None
         self.last = last
         last_total = last.total if last is not None else None
+        if previous is None and self.is_fork and not self._base_settled:
+            # A fork that copied no parent lines (0.169+ ``exec fork``): its first total
+            # already holds the parent's. Before any model output of the fork, the line is the
+            # first request's reading carrying the restored total, all of it inherited; after
+            # it, the line is the fork's first response, on top of the parent's total.
+            self._base_settled = True
+            if not self._model_output_seen or last_total is None:
+                self.inherited_tokens = total.total
+                self.delta = None
+                return None
+            self.inherited_tokens = max(total.total - last_total, 0)
+        self._base_settled = True
         if previous is None or total.total < previous.total:
             # First usage, or a new segment (resume reset, fork base): the last response.
             self.delta = last_total if last_total is not None else total.total
             return (last or total).blended_total
         self.delta = total.total - previous.total
         return max(total.blended_total - previous.blended_total, 0)
+
+    def settle_base(self, inherited_tokens: int) -> None:
+        """Take a fork's inherited total found elsewhere (the reader reads a big fork's head
+        apart from its tail); the first total folded afterwards is then the fork's own use."""
+        self.inherited_tokens = inherited_tokens
+        self._base_settled = True
 
     # -- snapshot ---------------------------------------------------------------------------
 

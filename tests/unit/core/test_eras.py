@@ -63,11 +63,18 @@ def test_fixture_gives_expected_report(fixture: str, tmp_path: Path) -> None:
         else:
             assert _within(limits, expected["limits"])
             for window in limits["windows"]:
-                assert window["remaining_percent"] == max(
-                    0.0, min(100.0, 100 - window["used_percent"])
+                # Past its reset, what is left is unknown: null, never a stale number.
+                assert window["remaining_percent"] == (
+                    None
+                    if window["past_reset"]
+                    else max(0.0, min(100.0, 100 - window["used_percent"]))
                 )
     if "other_limits" in expected:
         assert _within(report["other_limits"], expected["other_limits"])
+    # Every reading names the session whose log carried it (one session per fixture).
+    for bucket in [report["limits"], *report["other_limits"]]:
+        if bucket is not None:
+            assert bucket["source_session_id"] == session["session_id"]
     for fragment in expected.get("warnings", []):
         assert any(fragment in warning["text"] for warning in report["warnings"]), report[
             "warnings"

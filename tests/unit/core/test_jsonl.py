@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from codex_presence_gui.core import jsonl
 from codex_presence_gui.core.errors import ParseError
 from codex_presence_gui.core.jsonl import (
+    BadValuesError,
     MetaRecord,
     Signal,
     SignalRecord,
@@ -237,9 +238,14 @@ def test_any_json_document_parses_or_raises_parse_error(document: object) -> Non
     )
 )
 def test_token_usage_invariants(raw: dict) -> None:
-    """Nulls and junk count as 0; cached ⊂ input; reasoning ⊂ output; nothing negative."""
-    usage = token_usage(raw)
+    """Nulls count as 0; junk is refused as a whole; cached ⊂ input; reasoning ⊂ output;
+    nothing negative, nothing at or above 2**53."""
+    try:
+        usage = token_usage(raw)
+    except BadValuesError:
+        return
     assert usage is not None
+    assert usage.total < 2**53
     assert 0 <= usage.cached_input <= usage.input
     assert 0 <= usage.reasoning_output <= usage.output
     assert usage.total >= 0
