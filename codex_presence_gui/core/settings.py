@@ -120,8 +120,7 @@ def validate(settings: Settings) -> list[Problem]:
                     blocking=False,
                 )
             )
-    client_id = settings.discord_client_id.strip()
-    if not client_id.isdigit() or not 15 <= len(client_id) <= 21:
+    if not _is_client_id(settings.discord_client_id):
         problems.append(
             Problem(
                 "discord_client_id",
@@ -241,6 +240,12 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
+def _is_client_id(value: str) -> bool:
+    """17 to 20 digits as Discord gives them (15 to 21 allowed: ids grow over time)."""
+    text = value.strip()
+    return text.isascii() and text.isdigit() and 15 <= len(text) <= 21
+
+
 def _value(name: str, value: Any, default: Any) -> tuple[Any, str | None]:
     """The setting ``name`` read from ``value``: (the value, None), or (None, why not)."""
     if name == "codex_homes":
@@ -269,6 +274,8 @@ def _value(name: str, value: Any, default: Any) -> tuple[Any, str | None]:
         return float(value), None
     if not isinstance(value, str):
         return None, "must be text"
+    if name == "discord_client_id" and not _is_client_id(value):
+        return None, "is not a Discord application id (17 to 20 digits)"
     return value, None
 
 
