@@ -4,6 +4,11 @@ Start-up order: logging; the QApplication; Qt messages and uncaught exceptions r
 log; the single-instance check (a second launch hands over and exits here); settings; the
 window (shown at once, in its loading state); the feed, whose first read runs in its own
 thread; the Discord worker; the tray. On quit everything stops in reverse, within 2 s.
+
+Every way out takes one path, ``AppShell.request_exit``: File → Quit, the tray, a takeover by
+``--replace``, SIGINT/SIGTERM/SIGHUP, the end of the desktop session, and on Windows the
+console's close and log-off events. It stops everything (the Discord card cleared, the window
+state saved, "stopped in N ms" logged) and then leaves the event loop with the exit code.
 """
 
 from __future__ import annotations
@@ -19,8 +24,8 @@ from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QIcon, QSessionManager
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from codex_presence_gui import APP_ID, APP_NAME, __version__, logging_setup, paths
@@ -41,6 +46,7 @@ from codex_presence_gui.services import qt_logging
 from codex_presence_gui.services.discord_worker import DiscordPresence
 from codex_presence_gui.services.session_feed import SessionFeed
 from codex_presence_gui.services.settings_store import SettingsStore
+from codex_presence_gui.services.signals import ConsoleEvents, ExitSignals
 from codex_presence_gui.services.single_instance import Outcome, SingleInstance, server_name
 from codex_presence_gui.ui.layout_check import layout_report
 from codex_presence_gui.ui.main_window import MainWindow
@@ -135,7 +141,13 @@ class ErrorReporter:
 
 
 class AppShell(QObject):
-    """The running app: owns the pieces and applies settings to them live."""
+    """The running app: owns the pieces and applies settings to them live.
+
+    Signals:
+        stopped(): everything has stopped (the card is cleared, the state saved).
+    """
+
+    stopped = Signal()
 
     def __init__(
         self,
@@ -179,11 +191,15 @@ class AppShell(QObject):
         self.window.always_on_top_changed.connect(self._remember_on_top)
         self.window.discord_paused_changed.connect(self._pause_discord)
         self.instance.activate_requested.connect(self.window.bring_to_front)
-        self.instance.replace_requested.connect(self.quit)
+        self.instance.replace_requested.connect(lambda: self.request_exit("replaced", 0))
         self.store.changed.connect(self.apply_settings)
         self._applied = settings
         app.aboutToQuit.connect(self.shutdown)
+        # The desktop session ends (log-out, shut-down): Qt asks us to save, and the session
+        # manager may kill the process right after, so stop now rather than later.
+        app.commitDataRequest.connect(self._session_ending)
         self._stopped = False
+        self._exit_code: int | None = None
 
     # -- start and stop -----------------------------------------------------------------
 
@@ -209,8 +225,29 @@ class AppShell(QObject):
         log.info("%s %s started (primary instance, pid %d)", APP_NAME, __version__, os.getpid())
 
     def quit(self) -> None:
-        """Quit from anywhere (menu, tray, another launch with --replace)."""
-        self.app.quit()
+        """Quit from the menu or the tray."""
+        self.request_exit("quit", 0)
+
+    @Slot(str, int)
+    def request_exit(self, reason: str, code: int = 0) -> None:
+        """The one way out: stop everything now, then leave the event loop with ``code``.
+
+        ``app.exit`` rather than ``app.quit``: Qt 6 lets a window veto ``quit()`` by ignoring
+        its close event, which the window does when it closes to the tray.
+        """
+        if self._exit_code is None:
+            self._exit_code = code
+            log.info("quitting: %s", reason)
+        else:
+            log.info("quitting already; %s ignored", reason)
+        self.shutdown()
+        # Ends every loop running (a modal dialog's too) once control returns to it.
+        self.app.exit(self.exit_code)
+
+    @property
+    def exit_code(self) -> int:
+        """The code the first exit request asked for (0 when none did)."""
+        return self._exit_code or 0
 
     def shutdown(self) -> None:
         """Stop the feed and the Discord worker (card cleared), save, release the instance."""
@@ -227,6 +264,10 @@ class AppShell(QObject):
             self.tray.hide()
         self.instance.release()
         log.info("stopped in %.0f ms", (time.monotonic() - started) * 1000)
+        self.stopped.emit()
+
+    def _session_ending(self, manager: QSessionManager) -> None:
+        self.request_exit("the desktop session ends", 0)
 
     # -- settings -----------------------------------------------------------------------
 
@@ -411,6 +452,9 @@ def run_app(args: argparse.Namespace) -> int:
     app = application()
     qt_logging.install()
     sys.excepthook = ErrorReporter(log_path)
+    # Early, so that a signal during start-up is held until the event loop can act on it.
+    exits = ExitSignals(parent=app)
+    exits.install()
     instance = SingleInstance(paths.state_dir() / "instance.lock", server_name(paths.config_dir()))
     started = instance.start(replace=bool(args.replace))
     if started.outcome is Outcome.ACTIVATED:
@@ -425,6 +469,10 @@ def run_app(args: argparse.Namespace) -> int:
             QMessageBox.warning(None, APP_NAME, started.message)
         return 1
     shell = AppShell(app, args, instance, log_path)
+    exits.exit_requested.connect(shell.request_exit)
+    console = ConsoleEvents(exits.post)
+    console.install()  # Windows only; it waits for the stop before Windows ends the process
+    shell.stopped.connect(console.stopped)
     if getattr(args, "startup_check", False):
         StartupCheck(shell)
     QTimer.singleShot(0, shell.start)

@@ -4,6 +4,7 @@ window pinned across restarts, and a quit that stops everything quickly."""
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -311,3 +312,58 @@ def test_notifications_use_the_users_percent_left(
     finally:
         stop(shell)
     assert said == ["Codex: less than 40 % of your 5h limit left"]
+
+
+class ExitRecorder:
+    """Stands in for ``QApplication.exit`` (a real one would end the test's own loops)."""
+
+    def __init__(self) -> None:
+        self.codes: list[int] = []
+
+    def exit(self, code: int = 0) -> None:
+        self.codes.append(code)
+
+
+@pytest.mark.parametrize(
+    ("how", "code"),
+    [
+        (lambda shell: shell.window.quit_action.trigger(), 0),
+        (lambda shell: shell.request_exit("SIGINT", 130), 130),
+        (lambda shell: shell.request_exit("SIGTERM", 0), 0),
+        (lambda shell: shell._session_ending(None), 0),  # commitDataRequest
+    ],
+    ids=["file-quit", "sigint", "sigterm", "session-end"],
+)
+def test_every_way_out_stops_everything_first(
+    how: Callable[[AppShell], None],
+    code: int,
+    base_dir: Path,
+    codex_home: CodexHome,
+    qtbot: QtBot,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """File → Quit, a signal and the session's end: stopped and saved, then the exit code."""
+    shell = make_shell(qtbot, codex_home)
+    assert shell.presence is not None
+    qtbot.waitUntil(lambda: shell.dashboard is not None, timeout=5000)
+    exits = ExitRecorder()
+    shell.app = exits  # type: ignore[assignment]
+    with caplog.at_level(logging.INFO), qtbot.waitSignal(shell.stopped, timeout=3000):
+        how(shell)
+    assert exits.codes == [code]
+    assert not shell.feed.running
+    assert shell.presence.status.state is DiscordState.OFF
+    assert (paths.config_dir() / "ui.ini").is_file()
+    assert "stopped in" in caplog.text
+    shell.request_exit("SIGTERM", 0)  # a second request changes nothing
+    assert exits.codes == [code, code]
+    assert caplog.text.count("stopped in") == 1
+
+
+def test_the_session_end_is_wired(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        signature = "2commitDataRequest(QSessionManager&)"
+        assert shell.app.receivers(signature) >= 1
+    finally:
+        stop(shell)
