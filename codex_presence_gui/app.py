@@ -18,13 +18,14 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 import traceback
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QIcon, QSessionManager
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -109,12 +110,26 @@ def offscreen() -> bool:
     return name == "offscreen" or os.environ.get("QT_QPA_PLATFORM") == "offscreen"
 
 
-class ErrorReporter:
-    """``sys.excepthook``: log the traceback, tell the user briefly, keep running."""
+class ErrorReporter(QObject):
+    """``sys.excepthook`` and ``threading.excepthook``: log the traceback, tell the user
+    briefly, keep running.
 
-    def __init__(self, log_path: Path | None) -> None:
+    Widgets may only be built on the GUI thread. An error on any other thread (a worker, a
+    Python thread) is logged there and handed to the GUI thread through a queued signal, which
+    shows the message.
+
+    Signals:
+        reported(str): on the GUI thread, for each error the user is told about.
+    """
+
+    reported = Signal(str)
+    _report_wanted = Signal(str)
+
+    def __init__(self, log_path: Path | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.log_path = log_path
         self._last_dialog = 0.0
+        self._report_wanted.connect(self._report, Qt.ConnectionType.QueuedConnection)
 
     def __call__(
         self,
@@ -126,7 +141,22 @@ class ErrorReporter:
             sys.__excepthook__(kind, error, trace)
             return
         text = "".join(traceback.format_exception(kind, error, trace))
-        log.error("unexpected error:\n%s", text)
+        log.error("unexpected error (thread %s):\n%s", threading.current_thread().name, text)
+        if on_gui_thread():
+            self._report(str(error))
+        else:
+            self._report_wanted.emit(str(error))
+
+    def thread_hook(self, args: threading.ExceptHookArgs) -> None:
+        """``threading.excepthook``: the same, for an error that ended a Python thread."""
+        if args.exc_type is SystemExit:
+            return  # a thread that exits on purpose, as threading's own hook treats it
+        error = args.exc_value if args.exc_value is not None else args.exc_type()
+        self(args.exc_type, error, args.exc_traceback)
+
+    @Slot(str)
+    def _report(self, message: str) -> None:
+        self.reported.emit(message)
         if offscreen() or time.monotonic() - self._last_dialog < 10:
             return
         self._last_dialog = time.monotonic()
@@ -134,10 +164,16 @@ class ErrorReporter:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             APP_NAME,
-            f"Something went wrong: {error}{where}\n\nThe app keeps running.",
+            f"Something went wrong: {message}{where}\n\nThe app keeps running.",
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+
+
+def on_gui_thread() -> bool:
+    """True on the thread that runs the QApplication (or when there is none yet)."""
+    app = QApplication.instance()
+    return app is None or QThread.currentThread() is app.thread()
 
 
 class AppShell(QObject):
@@ -451,7 +487,9 @@ def run_app(args: argparse.Namespace) -> int:
     log_path = logging_setup.configure(paths.log_dir(), args.verbose)
     app = application()
     qt_logging.install()
-    sys.excepthook = ErrorReporter(log_path)
+    reporter = ErrorReporter(log_path, parent=app)
+    sys.excepthook = reporter
+    threading.excepthook = reporter.thread_hook
     # Early, so that a signal during start-up is held until the event loop can act on it.
     exits = ExitSignals(parent=app)
     exits.install()
