@@ -66,6 +66,8 @@ STOP_TIMEOUT_MS = 900
 #: ``--startup-check`` gives up (and fails) when the window has not painted and read by then.
 STARTUP_CHECK_TIMEOUT_MS = 30_000
 APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+#: macOS activates an app that starts hidden to the tray; that is not the user asking for it.
+LAUNCH_ACTIVATION_S = 2.0
 
 
 def application() -> QApplication:
@@ -191,9 +193,13 @@ class AppShell(QObject):
         args: argparse.Namespace,
         instance: SingleInstance,
         log_path: Path | None,
+        *,
+        platform: str | None = None,
     ) -> None:
+        """``platform`` is ``sys.platform`` unless a test says otherwise."""
         super().__init__()
         self.app = app
+        self.platform = sys.platform if platform is None else platform
         self.args = args
         self.instance = instance
         self.store = SettingsStore(paths.config_dir() / SETTINGS_FILE)
@@ -234,6 +240,12 @@ class AppShell(QObject):
         # The desktop session ends (log-out, shut-down): Qt asks us to save, and the session
         # manager may kill the process right after, so stop now rather than later.
         app.commitDataRequest.connect(self._session_ending)
+        # Not QEvent.ApplicationActivate as well: Qt 6 sends it only when a window becomes
+        # active, never for a window hidden to the tray, and catching it would need an event
+        # filter on the application, run in Python for every event of every object.
+        app.applicationStateChanged.connect(self._application_state)
+        self._started_at = time.monotonic()
+        self._started_hidden = False
         self._stopped = False
         self._exit_code: int | None = None
 
@@ -253,6 +265,8 @@ class AppShell(QObject):
             self.window.showMinimized()
         else:
             self.window.show()
+        self._started_at = time.monotonic()
+        self._started_hidden = not self.window.isVisible()
         self.feed.start()
         if self.presence is not None:
             self.presence.start()
@@ -304,6 +318,20 @@ class AppShell(QObject):
 
     def _session_ending(self, manager: QSessionManager) -> None:
         self.request_exit("the desktop session ends", 0)
+
+    # -- macOS: re-open from Finder, the Dock or Spotlight --------------------------------
+
+    def _application_state(self, state: Qt.ApplicationState) -> None:
+        """macOS activates the running app instead of starting a second one (so the
+        single-instance hand-over never happens): a window hidden to the tray comes back."""
+        if self.platform != "darwin" or state != Qt.ApplicationState.ApplicationActive:
+            return
+        if self._stopped or self.window.isVisible():
+            return
+        if self._started_hidden and time.monotonic() - self._started_at < LAUNCH_ACTIVATION_S:
+            return  # the launch's own activation, not a re-open
+        log.info("re-opened: showing the window")
+        self.window.bring_to_front()
 
     # -- settings -----------------------------------------------------------------------
 

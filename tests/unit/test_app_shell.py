@@ -11,10 +11,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui import paths
-from codex_presence_gui.app import AppShell, application
+from codex_presence_gui.app import LAUNCH_ACTIVATION_S, AppShell, application
 from codex_presence_gui.cli import build_parser
 from codex_presence_gui.core.settings import Settings, load_settings
 from codex_presence_gui.services.discord_client import IPC_DIR_ENV
@@ -365,5 +366,63 @@ def test_the_session_end_is_wired(base_dir: Path, codex_home: CodexHome, qtbot: 
     try:
         signature = "2commitDataRequest(QSessionManager&)"
         assert shell.app.receivers(signature) >= 1
+    finally:
+        stop(shell)
+
+
+def mac_shell(qtbot: QtBot, home: CodexHome, platform: str) -> AppShell:
+    args = build_parser().parse_args(["--codex-home", str(home.root), "--no-discord"])
+    instance = SingleInstance(paths.state_dir() / "instance.lock", f"test-{time.monotonic_ns()}")
+    shell = AppShell(application(), args, instance, None, platform=platform)
+    qtbot.addWidget(shell.window)
+    shell.start()
+    return shell
+
+
+def activate(shell: AppShell) -> None:
+    """What macOS does when the app is opened again from Finder, the Dock or Spotlight."""
+    shell.app.applicationStateChanged.emit(Qt.ApplicationState.ApplicationInactive)
+    shell.app.applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
+
+
+def test_macos_reopen_shows_a_window_hidden_to_the_tray(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    shell = mac_shell(qtbot, codex_home, "darwin")
+    try:
+        shell.window.hide()  # closed to the tray
+        activate(shell)
+        assert shell.window.isVisible()
+    finally:
+        stop(shell)
+
+
+def test_reopen_is_left_alone_elsewhere(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """Other systems start a second process, which hands over to this one instead."""
+    shell = mac_shell(qtbot, codex_home, "linux")
+    try:
+        shell.window.hide()
+        activate(shell)
+        assert not shell.window.isVisible()
+    finally:
+        stop(shell)
+
+
+def test_macos_launch_activation_keeps_a_tray_only_start_hidden(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """Started in the tray only (no tray offscreen, so played here): macOS activates the new
+    app, which is not a re-open; a later activation is."""
+    shell = mac_shell(qtbot, codex_home, "darwin")
+    try:
+        shell.window.hide()
+        shell._started_hidden = True
+        activate(shell)
+        assert not shell.window.isVisible()
+        shell._started_at -= LAUNCH_ACTIVATION_S
+        activate(shell)
+        assert shell.window.isVisible()
     finally:
         stop(shell)
