@@ -173,6 +173,7 @@ def test_the_card_is_cleared_on_a_signal(
             assert time.monotonic() < deadline, peer.raw_log()[-3000:]
             time.sleep(0.05)
         code, took, err = app.signal_and_wait(sig)
+        print(f"{signal.Signals(sig).name} with arRPC: exited in {took:.3f} s")
         assert code == EXPECTED_CODES[sig], err
         assert took < QUIT_LIMIT_S
         assert "Traceback" not in err
