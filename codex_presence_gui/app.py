@@ -4,6 +4,11 @@ Start-up order: logging; the QApplication; Qt messages and uncaught exceptions r
 log; the single-instance check (a second launch hands over and exits here); settings; the
 window (shown at once, in its loading state); the feed, whose first read runs in its own
 thread; the Discord worker; the tray. On quit everything stops in reverse, within 2 s.
+
+Every way out takes one path, ``AppShell.request_exit``: File → Quit, the tray, a takeover by
+``--replace``, SIGINT/SIGTERM/SIGHUP, the end of the desktop session, and on Windows the
+console's close and log-off events. It stops everything (the Discord card cleared, the window
+state saved, "stopped in N ms" logged) and then leaves the event loop with the exit code.
 """
 
 from __future__ import annotations
@@ -13,14 +18,15 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 import traceback
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtGui import QIcon, QSessionManager
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from codex_presence_gui import APP_ID, APP_NAME, __version__, logging_setup, paths
@@ -41,6 +47,7 @@ from codex_presence_gui.services import qt_logging
 from codex_presence_gui.services.discord_worker import DiscordPresence
 from codex_presence_gui.services.session_feed import SessionFeed
 from codex_presence_gui.services.settings_store import SettingsStore
+from codex_presence_gui.services.signals import ConsoleEvents, ExitSignals
 from codex_presence_gui.services.single_instance import Outcome, SingleInstance, server_name
 from codex_presence_gui.ui.layout_check import layout_report
 from codex_presence_gui.ui.main_window import MainWindow
@@ -59,6 +66,8 @@ STOP_TIMEOUT_MS = 900
 #: ``--startup-check`` gives up (and fails) when the window has not painted and read by then.
 STARTUP_CHECK_TIMEOUT_MS = 30_000
 APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+#: macOS activates an app that starts hidden to the tray; that is not the user asking for it.
+LAUNCH_ACTIVATION_S = 2.0
 
 
 def application() -> QApplication:
@@ -103,12 +112,26 @@ def offscreen() -> bool:
     return name == "offscreen" or os.environ.get("QT_QPA_PLATFORM") == "offscreen"
 
 
-class ErrorReporter:
-    """``sys.excepthook``: log the traceback, tell the user briefly, keep running."""
+class ErrorReporter(QObject):
+    """``sys.excepthook`` and ``threading.excepthook``: log the traceback, tell the user
+    briefly, keep running.
 
-    def __init__(self, log_path: Path | None) -> None:
+    Widgets may only be built on the GUI thread. An error on any other thread (a worker, a
+    Python thread) is logged there and handed to the GUI thread through a queued signal, which
+    shows the message.
+
+    Signals:
+        reported(str): on the GUI thread, for each error the user is told about.
+    """
+
+    reported = Signal(str)
+    _report_wanted = Signal(str)
+
+    def __init__(self, log_path: Path | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.log_path = log_path
         self._last_dialog = 0.0
+        self._report_wanted.connect(self._report, Qt.ConnectionType.QueuedConnection)
 
     def __call__(
         self,
@@ -120,7 +143,22 @@ class ErrorReporter:
             sys.__excepthook__(kind, error, trace)
             return
         text = "".join(traceback.format_exception(kind, error, trace))
-        log.error("unexpected error:\n%s", text)
+        log.error("unexpected error (thread %s):\n%s", threading.current_thread().name, text)
+        if on_gui_thread():
+            self._report(str(error))
+        else:
+            self._report_wanted.emit(str(error))
+
+    def thread_hook(self, args: threading.ExceptHookArgs) -> None:
+        """``threading.excepthook``: the same, for an error that ended a Python thread."""
+        if args.exc_type is SystemExit:
+            return  # a thread that exits on purpose, as threading's own hook treats it
+        error = args.exc_value if args.exc_value is not None else args.exc_type()
+        self(args.exc_type, error, args.exc_traceback)
+
+    @Slot(str)
+    def _report(self, message: str) -> None:
+        self.reported.emit(message)
         if offscreen() or time.monotonic() - self._last_dialog < 10:
             return
         self._last_dialog = time.monotonic()
@@ -128,14 +166,26 @@ class ErrorReporter:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             APP_NAME,
-            f"Something went wrong: {error}{where}\n\nThe app keeps running.",
+            f"Something went wrong: {message}{where}\n\nThe app keeps running.",
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
 
+def on_gui_thread() -> bool:
+    """True on the thread that runs the QApplication (or when there is none yet)."""
+    app = QApplication.instance()
+    return app is None or QThread.currentThread() is app.thread()
+
+
 class AppShell(QObject):
-    """The running app: owns the pieces and applies settings to them live."""
+    """The running app: owns the pieces and applies settings to them live.
+
+    Signals:
+        stopped(): everything has stopped (the card is cleared, the state saved).
+    """
+
+    stopped = Signal()
 
     def __init__(
         self,
@@ -143,9 +193,13 @@ class AppShell(QObject):
         args: argparse.Namespace,
         instance: SingleInstance,
         log_path: Path | None,
+        *,
+        platform: str | None = None,
     ) -> None:
+        """``platform`` is ``sys.platform`` unless a test says otherwise."""
         super().__init__()
         self.app = app
+        self.platform = sys.platform if platform is None else platform
         self.args = args
         self.instance = instance
         self.store = SettingsStore(paths.config_dir() / SETTINGS_FILE)
@@ -179,11 +233,21 @@ class AppShell(QObject):
         self.window.always_on_top_changed.connect(self._remember_on_top)
         self.window.discord_paused_changed.connect(self._pause_discord)
         self.instance.activate_requested.connect(self.window.bring_to_front)
-        self.instance.replace_requested.connect(self.quit)
+        self.instance.replace_requested.connect(lambda: self.request_exit("replaced", 0))
         self.store.changed.connect(self.apply_settings)
         self._applied = settings
         app.aboutToQuit.connect(self.shutdown)
+        # The desktop session ends (log-out, shut-down): Qt asks us to save, and the session
+        # manager may kill the process right after, so stop now rather than later.
+        app.commitDataRequest.connect(self._session_ending)
+        # Not QEvent.ApplicationActivate as well: Qt 6 sends it only when a window becomes
+        # active, never for a window hidden to the tray, and catching it would need an event
+        # filter on the application, run in Python for every event of every object.
+        app.applicationStateChanged.connect(self._application_state)
+        self._started_at = time.monotonic()
+        self._started_hidden = False
         self._stopped = False
+        self._exit_code: int | None = None
 
     # -- start and stop -----------------------------------------------------------------
 
@@ -201,6 +265,8 @@ class AppShell(QObject):
             self.window.showMinimized()
         else:
             self.window.show()
+        self._started_at = time.monotonic()
+        self._started_hidden = not self.window.isVisible()
         self.feed.start()
         if self.presence is not None:
             self.presence.start()
@@ -209,8 +275,29 @@ class AppShell(QObject):
         log.info("%s %s started (primary instance, pid %d)", APP_NAME, __version__, os.getpid())
 
     def quit(self) -> None:
-        """Quit from anywhere (menu, tray, another launch with --replace)."""
-        self.app.quit()
+        """Quit from the menu or the tray."""
+        self.request_exit("quit", 0)
+
+    @Slot(str, int)
+    def request_exit(self, reason: str, code: int = 0) -> None:
+        """The one way out: stop everything now, then leave the event loop with ``code``.
+
+        ``app.exit`` rather than ``app.quit``: Qt 6 lets a window veto ``quit()`` by ignoring
+        its close event, which the window does when it closes to the tray.
+        """
+        if self._exit_code is None:
+            self._exit_code = code
+            log.info("quitting: %s", reason)
+        else:
+            log.info("quitting already; %s ignored", reason)
+        self.shutdown()
+        # Ends every loop running (a modal dialog's too) once control returns to it.
+        self.app.exit(self.exit_code)
+
+    @property
+    def exit_code(self) -> int:
+        """The code the first exit request asked for (0 when none did)."""
+        return self._exit_code or 0
 
     def shutdown(self) -> None:
         """Stop the feed and the Discord worker (card cleared), save, release the instance."""
@@ -227,6 +314,24 @@ class AppShell(QObject):
             self.tray.hide()
         self.instance.release()
         log.info("stopped in %.0f ms", (time.monotonic() - started) * 1000)
+        self.stopped.emit()
+
+    def _session_ending(self, manager: QSessionManager) -> None:
+        self.request_exit("the desktop session ends", 0)
+
+    # -- macOS: re-open from Finder, the Dock or Spotlight --------------------------------
+
+    def _application_state(self, state: Qt.ApplicationState) -> None:
+        """macOS activates the running app instead of starting a second one (so the
+        single-instance hand-over never happens): a window hidden to the tray comes back."""
+        if self.platform != "darwin" or state != Qt.ApplicationState.ApplicationActive:
+            return
+        if self._stopped or self.window.isVisible():
+            return
+        if self._started_hidden and time.monotonic() - self._started_at < LAUNCH_ACTIVATION_S:
+            return  # the launch's own activation, not a re-open
+        log.info("re-opened: showing the window")
+        self.window.bring_to_front()
 
     # -- settings -----------------------------------------------------------------------
 
@@ -410,7 +515,12 @@ def run_app(args: argparse.Namespace) -> int:
     log_path = logging_setup.configure(paths.log_dir(), args.verbose)
     app = application()
     qt_logging.install()
-    sys.excepthook = ErrorReporter(log_path)
+    reporter = ErrorReporter(log_path, parent=app)
+    sys.excepthook = reporter
+    threading.excepthook = reporter.thread_hook
+    # Early, so that a signal during start-up is held until the event loop can act on it.
+    exits = ExitSignals(parent=app)
+    exits.install()
     instance = SingleInstance(paths.state_dir() / "instance.lock", server_name(paths.config_dir()))
     started = instance.start(replace=bool(args.replace))
     if started.outcome is Outcome.ACTIVATED:
@@ -425,6 +535,10 @@ def run_app(args: argparse.Namespace) -> int:
             QMessageBox.warning(None, APP_NAME, started.message)
         return 1
     shell = AppShell(app, args, instance, log_path)
+    exits.exit_requested.connect(shell.request_exit)
+    console = ConsoleEvents(exits.post)
+    console.install()  # Windows only; it waits for the stop before Windows ends the process
+    shell.stopped.connect(console.stopped)
     if getattr(args, "startup_check", False):
         StartupCheck(shell)
     QTimer.singleShot(0, shell.start)

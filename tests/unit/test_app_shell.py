@@ -4,16 +4,18 @@ window pinned across restarts, and a quit that stops everything quickly."""
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui import paths
-from codex_presence_gui.app import AppShell, application
+from codex_presence_gui.app import LAUNCH_ACTIVATION_S, AppShell, application
 from codex_presence_gui.cli import build_parser
 from codex_presence_gui.core.settings import Settings, load_settings
 from codex_presence_gui.services.discord_client import IPC_DIR_ENV
@@ -311,3 +313,116 @@ def test_notifications_use_the_users_percent_left(
     finally:
         stop(shell)
     assert said == ["Codex: less than 40 % of your 5h limit left"]
+
+
+class ExitRecorder:
+    """Stands in for ``QApplication.exit`` (a real one would end the test's own loops)."""
+
+    def __init__(self) -> None:
+        self.codes: list[int] = []
+
+    def exit(self, code: int = 0) -> None:
+        self.codes.append(code)
+
+
+@pytest.mark.parametrize(
+    ("how", "code"),
+    [
+        (lambda shell: shell.window.quit_action.trigger(), 0),
+        (lambda shell: shell.request_exit("SIGINT", 130), 130),
+        (lambda shell: shell.request_exit("SIGTERM", 0), 0),
+        (lambda shell: shell._session_ending(None), 0),  # commitDataRequest
+    ],
+    ids=["file-quit", "sigint", "sigterm", "session-end"],
+)
+def test_every_way_out_stops_everything_first(
+    how: Callable[[AppShell], None],
+    code: int,
+    base_dir: Path,
+    codex_home: CodexHome,
+    qtbot: QtBot,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """File → Quit, a signal and the session's end: stopped and saved, then the exit code."""
+    shell = make_shell(qtbot, codex_home)
+    assert shell.presence is not None
+    qtbot.waitUntil(lambda: shell.dashboard is not None, timeout=5000)
+    exits = ExitRecorder()
+    shell.app = exits  # type: ignore[assignment]
+    with caplog.at_level(logging.INFO), qtbot.waitSignal(shell.stopped, timeout=3000):
+        how(shell)
+    assert exits.codes == [code]
+    assert not shell.feed.running
+    assert shell.presence.status.state is DiscordState.OFF
+    assert (paths.config_dir() / "ui.ini").is_file()
+    assert "stopped in" in caplog.text
+    shell.request_exit("SIGTERM", 0)  # a second request changes nothing
+    assert exits.codes == [code, code]
+    assert caplog.text.count("stopped in") == 1
+
+
+def test_the_session_end_is_wired(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        signature = "2commitDataRequest(QSessionManager&)"
+        assert shell.app.receivers(signature) >= 1
+    finally:
+        stop(shell)
+
+
+def mac_shell(qtbot: QtBot, home: CodexHome, platform: str) -> AppShell:
+    args = build_parser().parse_args(["--codex-home", str(home.root), "--no-discord"])
+    instance = SingleInstance(paths.state_dir() / "instance.lock", f"test-{time.monotonic_ns()}")
+    shell = AppShell(application(), args, instance, None, platform=platform)
+    qtbot.addWidget(shell.window)
+    shell.start()
+    return shell
+
+
+def activate(shell: AppShell) -> None:
+    """What macOS does when the app is opened again from Finder, the Dock or Spotlight."""
+    shell.app.applicationStateChanged.emit(Qt.ApplicationState.ApplicationInactive)
+    shell.app.applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
+
+
+def test_macos_reopen_shows_a_window_hidden_to_the_tray(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    shell = mac_shell(qtbot, codex_home, "darwin")
+    try:
+        shell.window.hide()  # closed to the tray
+        activate(shell)
+        assert shell.window.isVisible()
+    finally:
+        stop(shell)
+
+
+def test_reopen_is_left_alone_elsewhere(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """Other systems start a second process, which hands over to this one instead."""
+    shell = mac_shell(qtbot, codex_home, "linux")
+    try:
+        shell.window.hide()
+        activate(shell)
+        assert not shell.window.isVisible()
+    finally:
+        stop(shell)
+
+
+def test_macos_launch_activation_keeps_a_tray_only_start_hidden(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """Started in the tray only (no tray offscreen, so played here): macOS activates the new
+    app, which is not a re-open; a later activation is."""
+    shell = mac_shell(qtbot, codex_home, "darwin")
+    try:
+        shell.window.hide()
+        shell._started_hidden = True
+        activate(shell)
+        assert not shell.window.isVisible()
+        shell._started_at -= LAUNCH_ACTIVATION_S
+        activate(shell)
+        assert shell.window.isVisible()
+    finally:
+        stop(shell)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from PySide6.QtCore import qWarning
@@ -80,3 +82,71 @@ def test_uncaught_errors_are_logged_and_survived(
             reporter(ValueError, error, error.__traceback__)
     assert "unexpected error" in caplog.text
     assert "ValueError: boom" in caplog.text
+
+
+class FakeBox:
+    """Records where a message box would have been built."""
+
+    built_on: ClassVar[list[bool]] = []
+
+    class Icon:
+        Warning = 0
+
+    def __init__(self, *_args: object) -> None:
+        FakeBox.built_on.append(threading.current_thread() is threading.main_thread())
+
+    def setAttribute(self, *_args: object) -> None:
+        pass
+
+    def open(self) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_box(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Dialogs as on a desktop (not offscreen), but recorded instead of shown."""
+    from codex_presence_gui import app
+
+    FakeBox.built_on = []
+    monkeypatch.setattr(app, "QMessageBox", FakeBox)
+    monkeypatch.setattr(app, "offscreen", lambda: False)
+    return FakeBox.built_on
+
+
+@pytest.mark.parametrize("hook", ["sys.excepthook", "threading.excepthook"])
+def test_errors_on_other_threads_are_told_on_the_gui_thread(
+    hook: str, fake_box: list[bool], qtbot: QtBot, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """A worker's error is logged there; the message box is built on the GUI thread only."""
+    reporter = ErrorReporter(tmp_path / "codex-presence.log")
+
+    def fail() -> None:
+        try:
+            raise OSError("pipe refused")
+        except OSError as error:
+            if hook == "sys.excepthook":
+                reporter(OSError, error, error.__traceback__)
+            else:
+                reporter.thread_hook(
+                    threading.ExceptHookArgs([OSError, error, error.__traceback__, None])
+                )
+
+    with caplog.at_level(logging.ERROR), qtbot.waitSignal(reporter.reported) as told:
+        worker = threading.Thread(target=fail, name="discord")
+        worker.start()
+        worker.join()
+        assert fake_box == []  # nothing built on the worker
+    assert told.args == ["pipe refused"]
+    assert fake_box == [True]
+    assert "thread discord" in caplog.text
+    assert "OSError: pipe refused" in caplog.text
+
+
+def test_a_thread_that_exits_on_purpose_is_not_an_error(
+    fake_box: list[bool], caplog: pytest.LogCaptureFixture
+) -> None:
+    reporter = ErrorReporter(None)
+    with caplog.at_level(logging.ERROR):
+        reporter.thread_hook(threading.ExceptHookArgs([SystemExit, SystemExit(0), None, None]))
+    assert caplog.text == ""
+    assert fake_box == []
