@@ -30,7 +30,7 @@ from PySide6.QtGui import QIcon, QSessionManager
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from codex_presence_gui import APP_ID, APP_NAME, __version__, logging_setup, paths
-from codex_presence_gui.core.autostart import set_launch_at_login
+from codex_presence_gui.core.autostart import ensure_launch_at_login, set_launch_at_login
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, history_since
 from codex_presence_gui.core.discovery import resolve_codex_homes
 from codex_presence_gui.core.history import HistoryReader
@@ -272,6 +272,11 @@ class AppShell(QObject):
             self.presence.start()
         if self.store.load_message:
             self._tell(self.store.load_message)
+        if settings.launch_at_login:
+            # The app may have moved or been updated since the entry was written.
+            problem = ensure_launch_at_login(True)
+            if problem:
+                self._tell(problem)
         log.info("%s %s started (primary instance, pid %d)", APP_NAME, __version__, os.getpid())
 
     def quit(self) -> None:

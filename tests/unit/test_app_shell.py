@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui import paths
 from codex_presence_gui.app import LAUNCH_ACTIVATION_S, AppShell, application
 from codex_presence_gui.cli import build_parser
-from codex_presence_gui.core.settings import Settings, load_settings
+from codex_presence_gui.core.settings import Settings, load_settings, save_settings
 from codex_presence_gui.services.discord_client import IPC_DIR_ENV
 from codex_presence_gui.services.discord_worker import DiscordState
 from codex_presence_gui.services.single_instance import SingleInstance
@@ -424,5 +424,25 @@ def test_macos_launch_activation_keeps_a_tray_only_start_hidden(
         shell._started_at -= LAUNCH_ACTIVATION_S
         activate(shell)
         assert shell.window.isVisible()
+    finally:
+        stop(shell)
+
+
+def test_launch_at_login_is_checked_at_every_start(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the setting is on, each start makes sure the entry points at this app."""
+    from codex_presence_gui import app as app_module
+
+    calls: list[bool] = []
+    monkeypatch.setattr(
+        app_module, "ensure_launch_at_login", lambda enabled: calls.append(enabled) or None
+    )
+    config = paths.config_dir()
+    config.mkdir(parents=True)
+    save_settings(config / "settings.json", replace(Settings(), launch_at_login=True))
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        assert calls == [True]
     finally:
         stop(shell)
