@@ -54,8 +54,9 @@ def slow_read(self, *, discover_files=True, **options):
     return original(self, discover_files=discover_files)
 
 if kind == "read-plain":
-    # Today's readers: no should_stop, so a read cannot be cut short.
-    def plain(self, *, discover_files=True):
+    # A read that ignores should_stop (a blocking call deep in the file system, say): it
+    # cannot be cut short, and the quit must still end cleanly once it returns.
+    def plain(self, *, discover_files=True, should_stop=None):
         return slow_read(self, discover_files=discover_files)
     reader.CodexReader.refresh = plain
 else:
@@ -121,7 +122,7 @@ def log_text(tmp_path: Path) -> str:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX exit statuses")
 def test_quit_during_a_read_that_cannot_be_cut_short(tmp_path: Path, codex_home: CodexHome) -> None:
-    """A 3 s read that ignores the abort (today's readers): stop gives up after its timeout,
+    """A 3 s read that ignores the abort: stop gives up after its timeout,
     the thread is kept, and the process waits for it at exit, then exits 0."""
     write_session(codex_home)
     code, stderr, elapsed = run_app(tmp_path, codex_home, 3.0, "read-plain")
