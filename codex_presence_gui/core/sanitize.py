@@ -28,6 +28,7 @@ Everything else is kept as it is, emoji and zero-width joiners included.
 
 from __future__ import annotations
 
+import html
 import re
 
 _CSI = r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"
@@ -143,3 +144,15 @@ def _no_surrogates(text: str) -> str:
         else c
         for c in text
     )
+
+
+def tooltip_html(text: str) -> str:
+    """A tooltip that shows ``text`` as written.
+
+    Qt renders a tooltip that merely looks like HTML as HTML, so a branch named
+    ``<a href=…>`` would become a link. This one is always HTML, with the text escaped and
+    its line breaks kept.
+    """
+    if not text:
+        return ""
+    return '<p style="white-space:pre-wrap">' + html.escape(text, quote=False) + "</p>"

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.ui.theme import scaled_font
 
 #: How many average characters an elided label still asks for at least.
@@ -81,7 +82,7 @@ class ElidedLabel(QLabel):
         tips = [self.full_text] if shown != self.full_text else []
         if self.extra_tooltip:
             tips.append(self.extra_tooltip)
-        self.setToolTip("\n".join(tips))
+        self.setToolTip(tooltip_html("\n".join(tips)))
 
 
 def wrapped_label(factor: float = 0.9) -> QLabel:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level
+from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
 from codex_presence_gui.ui.sparkline import Sparkline
 from codex_presence_gui.ui.theme import blend, level_color, scaled_font, set_muted, track_color
@@ -186,7 +187,7 @@ class LimitsPanel(QWidget):
         set_muted(self.stale)
         self.notes.setText("\n".join(f"⚠ {note}" for note in view.notes))
         self.notes.setVisible(bool(view.notes))
-        self.setToolTip(view.tooltip)
+        self.setToolTip(tooltip_html(view.tooltip))
 
     def set_compact(self, compact: bool) -> None:
         """The compact layout keeps the bars and drops the charts."""

@@ -20,6 +20,7 @@ from codex_presence_gui.core.formatting import (
     token_triplet_text,
 )
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
+from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.viewmodels.icons import activity_icon
 
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -275,7 +276,7 @@ class SessionTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row.display[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.tooltip[column]
+            return tooltip_html(row.tooltip[column])
         if role == SortRole:
             return row.sort[column]
         if role == SessionRole:

@@ -93,3 +93,12 @@ def reading(
 ) -> LimitSnapshot:
     """A limit reading of ``windows`` taken at ``observed`` (plan ``plus``)."""
     return LimitSnapshot(limit_id, None, "plus", observed, windows, credits)
+
+
+def tooltip_text(tooltip: str) -> str:
+    """What a (rich-text) tooltip shows, as plain text."""
+    from PySide6.QtGui import QTextDocument
+
+    document = QTextDocument()
+    document.setHtml(tooltip)
+    return document.toPlainText()

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
+
+
+def plain(tooltip: str) -> str:
+    """What a rich-text tooltip shows."""
+    document = QTextDocument()
+    document.setHtml(tooltip)
+    return document.toPlainText()
 
 
 def test_elided_when_narrow_whole_when_wide(qtbot: QtBot) -> None:
@@ -16,7 +24,7 @@ def test_elided_when_narrow_whole_when_wide(qtbot: QtBot) -> None:
     label.resize(80, 20)
     assert "…" in label.text()
     assert label.text() != label.full_text
-    assert label.toolTip() == "a-project-with-a-rather-long-name"
+    assert plain(label.toolTip()) == "a-project-with-a-rather-long-name"
     label.resize(label.sizeHint().width() + 10, 20)
     assert label.text() == label.full_text
     assert label.toolTip() == ""
@@ -29,9 +37,20 @@ def test_extra_tooltip_follows_the_text(qtbot: QtBot) -> None:
     label.show()
     label.set_full_text("Discord: connected", "Friends on Discord see: …")
     label.resize(40, 20)
-    assert label.toolTip() == "Discord: connected\nFriends on Discord see: …"
+    assert plain(label.toolTip()) == "Discord: connected\nFriends on Discord see: …"
     label.resize(400, 20)
-    assert label.toolTip() == "Friends on Discord see: …"
+    assert plain(label.toolTip()) == "Friends on Discord see: …"
+
+
+def test_a_tooltip_never_renders_html_from_logs(qtbot: QtBot) -> None:
+    """A branch named like a link stays text in the tooltip too (Qt would render it)."""
+    label = ElidedLabel()
+    qtbot.addWidget(label)
+    label.show()
+    label.set_full_text('<a href="https://example.com">main</a> & more')
+    label.resize(30, 20)
+    assert plain(label.toolTip()) == '<a href="https://example.com">main</a> & more'
+    assert "<a href" not in label.toolTip()
 
 
 def test_control_characters_never_make_a_second_line(qtbot: QtBot) -> None:

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui.core.models import Activity, ActivityKind
 from codex_presence_gui.ui.sessions_table import HIDE_ORDER, SessionsTable
 from codex_presence_gui.viewmodels.session_table import HEADERS, Column, SessionTableModel
-from tests.helpers.snapshots import NOW, session
+from tests.helpers.snapshots import NOW, session, tooltip_text
 
 WIDTHS = (300, 420, 560, 820, 1600)
 LONG_PROJECT = "a-very-long-project-name-" * 5  # 125 characters
@@ -116,7 +116,7 @@ def test_a_long_project_is_elided_in_the_middle_with_the_full_name_in_its_toolti
         if table.model().index(r, Column.PROJECT).data() == full
     )
     assert table.columnWidth(Column.PROJECT) < table.fontMetrics().horizontalAdvance(full)
-    assert index.data(Qt.ItemDataRole.ToolTipRole).startswith(full)
+    assert tooltip_text(index.data(Qt.ItemDataRole.ToolTipRole)).startswith(full)
     option = QStyleOptionViewItem()
     table.itemDelegateForColumn(Column.PROJECT).initStyleOption(option, index)
     assert option.textElideMode is Qt.TextElideMode.ElideMiddle

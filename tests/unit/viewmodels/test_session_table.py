@@ -20,7 +20,7 @@ from codex_presence_gui.viewmodels.session_table import (
     SessionTableModel,
     SortRole,
 )
-from tests.helpers.snapshots import NOW, dashboard, session
+from tests.helpers.snapshots import NOW, dashboard, session, tooltip_text
 
 # Icons are pixmaps: they need the (offscreen) application.
 pytestmark = pytest.mark.usefixtures("qapp")
@@ -54,7 +54,7 @@ def test_rows_show_the_triplet_and_plain_words() -> None:
     assert text(model, 0, Column.CONTEXT) == "94% left"
     assert text(model, 0, Column.LAST_ACTIVITY) == "5 s ago"
     assert text(model, 1, Column.LAST_ACTIVITY) == "10 min ago"
-    tip = model.data(model.index(0, Column.TOKENS), Qt.ItemDataRole.ToolTipRole)
+    tip = tooltip_text(model.data(model.index(0, Column.TOKENS), Qt.ItemDataRole.ToolTipRole))
     assert "Session total: 52,414 tokens" in tip
     assert "Input 51,234 (40,960 from cache) · output 1,180 (640 reasoning)" in tip
     assert str(Path("/home/dev/.codex/sessions")) in model.data(
@@ -152,8 +152,8 @@ def test_every_tooltip_holds_the_full_cell_text() -> None:
         for column in Column:
             index = model.index(row, column)
             shown = index.data()
-            assert shown in index.data(Qt.ItemDataRole.ToolTipRole), (row, column)
-    tip = model.index(0, Column.PROJECT).data(Qt.ItemDataRole.ToolTipRole)
+            assert shown in tooltip_text(index.data(Qt.ItemDataRole.ToolTipRole)), (row, column)
+    tip = tooltip_text(model.index(0, Column.PROJECT).data(Qt.ItemDataRole.ToolTipRole))
     assert tip.startswith(f"{long_name} (feature/{'b' * 42})\n")
 
 
@@ -169,7 +169,7 @@ def test_an_ended_row_is_muted_and_keeps_its_totals(qtmodeltester: ModelTester) 
     model.update([done], None, now, ended={"done"}, zone=zone)
     index = model.index(0, Column.ACTIVITY)
     assert index.data() == "Ended 14:05"
-    assert "Running cargo test" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Running cargo test" in tooltip_text(index.data(Qt.ItemDataRole.ToolTipRole))
     assert model.index(0, 0).data(EndedRole) is True
     assert text(model, 0, Column.TOKENS) == "26.4K | 26.4K | 52.4K"
     for column in Column:
