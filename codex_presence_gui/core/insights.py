@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import bisect
 import enum
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from codex_presence_gui.core.history import (
@@ -279,13 +279,16 @@ class Attribution:
     shares: tuple[tuple[str, float], ...]  # (session id, points), largest first
     unexplained: tuple[Unexplained, ...]
     fastest: str | None  # the session that burns much faster than the others, if one does
+    # The same shares by session, made once: callers ask for every listed session in turn,
+    # and a scan of ``shares`` per question made a refresh quadratic in the sessions.
+    by_session: Mapping[str, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_session", dict(self.shares))
 
     def share_of(self, session_id: str) -> float | None:
         """The points ``session_id`` used, or None if it used none."""
-        for session, points in self.shares:
-            if session == session_id:
-                return points
-        return None
+        return self.by_session.get(session_id)
 
 
 class UsageIndex:
