@@ -304,6 +304,12 @@ class UsageIndex:
         high = bisect.bisect_right(self.times, end)
         return self.usage[low:high]
 
+    def from_until(self, start: float, end: float) -> Sequence[Usage]:
+        """Events with ``start <= at <= end``."""
+        low = bisect.bisect_left(self.times, start)
+        high = bisect.bisect_right(self.times, end)
+        return self.usage[low:high]
+
 
 def attribute(
     period: Period, index: UsageIndex, *, account_bucket: bool, known_since: float
@@ -312,7 +318,10 @@ def attribute(
     rise, in proportion to their tokens.
 
     A rise that follows ten minutes or more without any local usage is unexplained: it came
-    from somewhere else. Model-specific buckets count only the sessions that reported them.
+    from somewhere else. Model-specific buckets count only the sessions that reported them. A
+    request whose tokens were not logged (the limit-only line of a failed call or a
+    compaction) is local activity: a rise after it with no tokens behind it goes to the
+    sessions that made such requests, in equal parts.
     The use before the first reading (from 0 % at the window's start) is shared out only when
     the window began within the history (after ``known_since``) and local sessions used tokens
     before that reading; otherwise where it came from is not known, and it is left out.
@@ -330,8 +339,9 @@ def attribute(
         rise = point.used - previous_used
         seen_before = bisect.bisect_left(period.seen, point.at) - 1
         last_seen = period.seen[seen_before] if seen_before >= 0 else previous_rise_at
-        quiet = not index.between(last_seen, point.at) and point.at - last_seen >= IDLE_GAP_S
-        events = [] if quiet else index.between(previous_rise_at, point.at)
+        recent = _local(index, last_seen, point.at)
+        quiet = not recent and point.at - last_seen >= IDLE_GAP_S
+        events = [] if quiet else _local(index, previous_rise_at, point.at)
         if not account_bucket:
             events = [event for event in events if event.session_id in period.sessions]
         tokens = sum(event.tokens for event in events)
@@ -340,6 +350,13 @@ def attribute(
                 shares[event.session_id] = (
                     shares.get(event.session_id, 0.0) + rise * event.tokens / tokens
                 )
+        elif events and rise > 0:
+            # Only requests whose tokens were not logged (limit-only lines: failed calls,
+            # compactions) came before this rise: it is their sessions' use, in equal parts,
+            # as nothing says how much each spent.
+            requesters = sorted({event.session_id for event in events})
+            for session_id in requesters:
+                shares[session_id] = shares.get(session_id, 0.0) + rise / len(requesters)
         elif rise > 0 and not (from_start and position == 0):
             unexplained.append(Unexplained(rise, last_seen, point.at))
         previous_used, previous_rise_at = point.used, point.at
@@ -352,6 +369,21 @@ def attribute(
     ):
         fastest = ranked[0][0]
     return Attribution(ranked, tuple(unexplained), fastest)
+
+
+def _local(index: UsageIndex, start: float, end: float) -> Sequence[Usage]:
+    """The local activity a reading at ``end`` can show since a reading at ``start``: usage
+    logged after ``start`` up to ``end``, and requests whose tokens were not logged (0-token
+    events) made from ``start`` on and before ``end``. A limit-only line's reading was taken
+    as its request began, so that request's use shows only in later readings."""
+    events = index.from_until(start, end)
+    if all(event.tokens and event.at > start for event in events):
+        return events
+    return [
+        event
+        for event in events
+        if (event.tokens and event.at > start) or (not event.tokens and event.at < end)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
