@@ -134,11 +134,18 @@ class Sample(NamedTuple):
 def samples_by_window(readings: Sequence[Reading]) -> dict[WindowKey, list[Sample]]:
     """Every reading's windows, grouped by window and kept in time order (one pass)."""
     grouped: dict[WindowKey, list[Sample]] = {}
+    # Readings name a handful of windows, hundreds of thousands of times over a week of many
+    # sessions: each distinct window's key is worked out once.
+    keys: dict[tuple[str, int | None, str], WindowKey] = {}
     for reading in readings:
         limit_id = reading.limits.limit_id
         for window in reading.limits.windows:
             sample = Sample(reading.at, reading.session_id, window)
-            grouped.setdefault(window_key(limit_id, window), []).append(sample)
+            raw = (limit_id, window.window_minutes, window.slot)
+            key = keys.get(raw)
+            if key is None:
+                key = keys[raw] = window_key(limit_id, window)
+            grouped.setdefault(key, []).append(sample)
     return grouped
 
 
