@@ -3,6 +3,7 @@ the plain-words rows of the limits panel. Shared by the window and the ``status`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
@@ -163,7 +164,20 @@ class SessionShare(NamedTuple):
 
 def session_shares(dashboard: Dashboard, session_id: str) -> tuple[SessionShare, ...]:
     """What ``session_id`` used of each shown window, shortest window first."""
-    shares = []
+    return shares_by_session(dashboard, (session_id,)).get(session_id, ())
+
+
+def shares_by_session(
+    dashboard: Dashboard, session_ids: Iterable[str] | None = None
+) -> dict[str, tuple[SessionShare, ...]]:
+    """What each session used of each shown window, shortest window first; only sessions
+    with a share are keys. ``session_ids``: only these (default: every session with a share).
+
+    One pass over each window's shares, so that listing n sessions costs O(n) in all, not n
+    searches of every window's n shares.
+    """
+    wanted = None if session_ids is None else set(session_ids)
+    found: dict[str, list[tuple[float, SessionShare]]] = {}
     for bucket in dashboard.buckets:
         for window in bucket.windows:
             insight = dashboard.insight(bucket, window)
@@ -171,15 +185,26 @@ def session_shares(dashboard: Dashboard, session_id: str) -> tuple[SessionShare,
                 continue
             if window.resets_at is not None and window.is_past_reset(dashboard.generated_at):
                 continue
-            points = insight.attribution.share_of(session_id)
-            if points is None or points < 0.05:
-                continue
             label = (
                 window.label
                 if bucket.is_account_bucket
                 else f"{bucket.display_name} {window.label}"
             )
-            fastest = insight.attribution.fastest == session_id
-            shares.append((insight.length_s or float("inf"), SessionShare(label, points, fastest)))
-    shares.sort(key=lambda item: item[0])
-    return tuple(share for _, share in shares)
+            length = insight.length_s or float("inf")
+            fastest = insight.attribution.fastest
+            if wanted is not None and len(wanted) < len(insight.attribution.shares):
+                # A few sessions asked for (a card, one row): look them up, not every share.
+                by_session = insight.attribution.by_session
+                pairs = [(s, by_session[s]) for s in wanted if s in by_session]
+            else:
+                pairs = list(insight.attribution.shares)
+            for session_id, points in pairs:
+                if points < 0.05 or (wanted is not None and session_id not in wanted):
+                    continue
+                share = SessionShare(label, points, fastest == session_id)
+                found.setdefault(session_id, []).append((length, share))
+    # Stable sort by window length: windows of equal length keep the buckets' order.
+    return {
+        session_id: tuple(share for _, share in sorted(shares, key=lambda item: item[0]))
+        for session_id, shares in found.items()
+    }

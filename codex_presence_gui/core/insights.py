@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import bisect
 import enum
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from codex_presence_gui.core.history import (
@@ -134,11 +134,18 @@ class Sample(NamedTuple):
 def samples_by_window(readings: Sequence[Reading]) -> dict[WindowKey, list[Sample]]:
     """Every reading's windows, grouped by window and kept in time order (one pass)."""
     grouped: dict[WindowKey, list[Sample]] = {}
+    # Readings name a handful of windows, hundreds of thousands of times over a week of many
+    # sessions: each distinct window's key is worked out once.
+    keys: dict[tuple[str, int | None, str], WindowKey] = {}
     for reading in readings:
         limit_id = reading.limits.limit_id
         for window in reading.limits.windows:
             sample = Sample(reading.at, reading.session_id, window)
-            grouped.setdefault(window_key(limit_id, window), []).append(sample)
+            raw = (limit_id, window.window_minutes, window.slot)
+            key = keys.get(raw)
+            if key is None:
+                key = keys[raw] = window_key(limit_id, window)
+            grouped.setdefault(key, []).append(sample)
     return grouped
 
 
@@ -279,13 +286,16 @@ class Attribution:
     shares: tuple[tuple[str, float], ...]  # (session id, points), largest first
     unexplained: tuple[Unexplained, ...]
     fastest: str | None  # the session that burns much faster than the others, if one does
+    # The same shares by session, made once: callers ask for every listed session in turn,
+    # and a scan of ``shares`` per question made a refresh quadratic in the sessions.
+    by_session: Mapping[str, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_session", dict(self.shares))
 
     def share_of(self, session_id: str) -> float | None:
         """The points ``session_id`` used, or None if it used none."""
-        for session, points in self.shares:
-            if session == session_id:
-                return points
-        return None
+        return self.by_session.get(session_id)
 
 
 class UsageIndex:
@@ -301,6 +311,12 @@ class UsageIndex:
         high = bisect.bisect_right(self.times, end)
         return self.usage[low:high]
 
+    def from_until(self, start: float, end: float) -> Sequence[Usage]:
+        """Events with ``start <= at <= end``."""
+        low = bisect.bisect_left(self.times, start)
+        high = bisect.bisect_right(self.times, end)
+        return self.usage[low:high]
+
 
 def attribute(
     period: Period, index: UsageIndex, *, account_bucket: bool, known_since: float
@@ -309,7 +325,10 @@ def attribute(
     rise, in proportion to their tokens.
 
     A rise that follows ten minutes or more without any local usage is unexplained: it came
-    from somewhere else. Model-specific buckets count only the sessions that reported them.
+    from somewhere else. Model-specific buckets count only the sessions that reported them. A
+    request whose tokens were not logged (the limit-only line of a failed call or a
+    compaction) is local activity: a rise after it with no tokens behind it goes to the
+    sessions that made such requests, in equal parts.
     The use before the first reading (from 0 % at the window's start) is shared out only when
     the window began within the history (after ``known_since``) and local sessions used tokens
     before that reading; otherwise where it came from is not known, and it is left out.
@@ -327,8 +346,9 @@ def attribute(
         rise = point.used - previous_used
         seen_before = bisect.bisect_left(period.seen, point.at) - 1
         last_seen = period.seen[seen_before] if seen_before >= 0 else previous_rise_at
-        quiet = not index.between(last_seen, point.at) and point.at - last_seen >= IDLE_GAP_S
-        events = [] if quiet else index.between(previous_rise_at, point.at)
+        recent = _local(index, last_seen, point.at)
+        quiet = not recent and point.at - last_seen >= IDLE_GAP_S
+        events = [] if quiet else _local(index, previous_rise_at, point.at)
         if not account_bucket:
             events = [event for event in events if event.session_id in period.sessions]
         tokens = sum(event.tokens for event in events)
@@ -337,6 +357,13 @@ def attribute(
                 shares[event.session_id] = (
                     shares.get(event.session_id, 0.0) + rise * event.tokens / tokens
                 )
+        elif events and rise > 0:
+            # Only requests whose tokens were not logged (limit-only lines: failed calls,
+            # compactions) came before this rise: it is their sessions' use, in equal parts,
+            # as nothing says how much each spent.
+            requesters = sorted({event.session_id for event in events})
+            for session_id in requesters:
+                shares[session_id] = shares.get(session_id, 0.0) + rise / len(requesters)
         elif rise > 0 and not (from_start and position == 0):
             unexplained.append(Unexplained(rise, last_seen, point.at))
         previous_used, previous_rise_at = point.used, point.at
@@ -349,6 +376,21 @@ def attribute(
     ):
         fastest = ranked[0][0]
     return Attribution(ranked, tuple(unexplained), fastest)
+
+
+def _local(index: UsageIndex, start: float, end: float) -> Sequence[Usage]:
+    """The local activity a reading at ``end`` can show since a reading at ``start``: usage
+    logged after ``start`` up to ``end``, and requests whose tokens were not logged (0-token
+    events) made from ``start`` on and before ``end``. A limit-only line's reading was taken
+    as its request began, so that request's use shows only in later readings."""
+    events = index.from_until(start, end)
+    if all(event.tokens and event.at > start for event in events):
+        return events
+    return [
+        event
+        for event in events
+        if (event.tokens and event.at > start) or (not event.tokens and event.at < end)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,10 @@ from typing import Any
 
 from codex_presence_gui.core.dashboard import (
     Dashboard,
+    SessionShare,
     build_dashboard,
     insight_notes,
-    session_shares,
+    shares_by_session,
 )
 from codex_presence_gui.core.formatting import (
     credits_text,
@@ -122,10 +123,9 @@ def _tokens_json(usage: TokenUsage | None) -> dict[str, int]:
 
 
 def _session_json(
-    snapshot: CodexSessionSnapshot, now: float, active: bool, board: Dashboard
+    snapshot: CodexSessionSnapshot, now: float, active: bool, shares: tuple[SessionShare, ...]
 ) -> dict[str, Any]:
     context = snapshot.context
-    shares = session_shares(board, snapshot.session_id)
     activity = snapshot.activity
     return {
         "session_id": snapshot.session_id,
@@ -174,6 +174,9 @@ def build_report(
     now = board.generated_at
     source = board.limits_source
     active_id = board.active.session_id if board.active is not None else None
+    # Every session's shares in one pass over the windows (one search per session was
+    # quadratic: 150 s for 50,000 sessions).
+    shares = shares_by_session(board)
     return {
         "schema": SCHEMA_VERSION,
         "generated_at": rfc3339(now),
@@ -186,7 +189,8 @@ def build_report(
             for bucket in board.other_limits
         ],
         "sessions": [
-            _session_json(s, now, s.session_id == active_id, board) for s in board.sessions
+            _session_json(s, now, s.session_id == active_id, shares.get(s.session_id, ()))
+            for s in board.sessions
         ],
         "notes": list(insight_notes(board)),
         "warnings": [warning.to_json() for warning in board.warnings],
@@ -220,7 +224,7 @@ def _limit_lines(
 
 
 def _session_lines(
-    snapshot: CodexSessionSnapshot, now: float, marker: str, board: Dashboard
+    snapshot: CodexSessionSnapshot, now: float, marker: str, shares: tuple[SessionShare, ...]
 ) -> list[str]:
     title = snapshot.project + (f" ({snapshot.git_branch})" if snapshot.git_branch else "")
     details = [
@@ -244,7 +248,7 @@ def _session_lines(
         )
     if snapshot.last_activity_at is not None:
         extras.append(f"last activity {format_age(now - snapshot.last_activity_at)}")
-    for share in session_shares(board, snapshot.session_id):
+    for share in shares:
         extras.append(share_text(share) + (" (burns fastest)" if share.fastest else ""))
     if extras:
         text = " · ".join(extras)
@@ -286,9 +290,11 @@ def render_text(
     else:
         out.append(f"{heading} ({len(board.sessions)}):")
         active_id = board.active.session_id if board.active is not None else None
+        shares = shares_by_session(board)
         for snapshot in board.sessions:
             marker = "▶" if snapshot.session_id == active_id else " "
-            out.extend(_session_lines(snapshot, now, marker, board))
+            shown = shares.get(snapshot.session_id, ())
+            out.extend(_session_lines(snapshot, now, marker, shown))
     if board.warnings:
         out.append("")
         out.append("Warnings:")

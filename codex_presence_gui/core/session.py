@@ -69,7 +69,8 @@ class HistoryRecorder(Protocol):
     fork history, never duplicates); ``core.history`` keeps them for the limit timeline."""
 
     def usage(self, ts: float | None, tokens: int) -> None:
-        """New usage: ``tokens`` as Codex's ``/status`` counts them (non-cached input + output)."""
+        """New usage: ``tokens`` as Codex's ``/status`` counts them (non-cached input + output);
+        0 for a request whose tokens were not logged (a limit-only ``token_count`` line)."""
 
     def reading(self, ts: float | None, limits: LimitSnapshot) -> None:
         """A rate-limit reading of one bucket."""
@@ -305,6 +306,13 @@ class SessionAccumulator:
         if self.recorder is not None:
             if added:
                 self.recorder.usage(record.ts, added)
+            elif record.total is None and limits is not None:
+                # A limit-only line (``info: null``): a request whose tokens Codex did not log
+                # (a failed call, an HTTP 429, a cut stream, a compaction, a session's first
+                # request). Recorded as usage of 0 tokens so that the limit timeline knows
+                # this session was at work, and a rise after it is not called use from
+                # elsewhere.
+                self.recorder.usage(record.ts, 0)
             if limits is not None:
                 self.recorder.reading(record.ts, limits)
 

@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from codex_presence_gui.core.dashboard import Dashboard, SessionShare, session_shares
+from codex_presence_gui.core.dashboard import Dashboard, SessionShare, shares_by_session
 from codex_presence_gui.core.formatting import (
     format_age,
     format_count,
@@ -383,6 +383,7 @@ class SessionTableModel(QAbstractTableModel):
         ids = {s.session_id for s in listed}
         listed += [s for s in dashboard.ended if s.session_id not in ids]
         active_id = dashboard.active.session_id if dashboard.active is not None else None
-        shares = {s.session_id: session_shares(dashboard, s.session_id) for s in listed}
+        # One pass over the windows' shares for every row (a search per row was quadratic).
+        shares = shares_by_session(dashboard)
         ended = {s.session_id for s in dashboard.ended}
         self.update(listed, active_id, dashboard.generated_at, shares, ended=ended, zone=zone)

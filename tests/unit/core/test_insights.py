@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from codex_presence_gui.core.dashboard import insight_notes
 from codex_presence_gui.core.discovery import discover
 from codex_presence_gui.core.history import HistoryReader, UsageHistory
 from codex_presence_gui.core.insights import (
@@ -13,7 +14,16 @@ from codex_presence_gui.core.insights import (
     build_insights,
 )
 from codex_presence_gui.core.models import LimitSnapshot
-from tests.helpers.quota import FIVE_HOURS, WEEK, Turn, steady_turns, write_session
+from tests.helpers import rollout as r
+from tests.helpers.quota import (
+    FIVE_HOURS,
+    WEEK,
+    Turn,
+    quota_dashboard,
+    session_lines,
+    steady_turns,
+    write_session,
+)
 from tests.helpers.rollout import BASE, CodexHome
 
 T0 = BASE + 3 * 86400  # the current 5h window starts here
@@ -271,3 +281,51 @@ def test_the_cache_keeps_the_history_parts_and_recomputes_the_pace(codex_home: C
     assert later.windows[0].periods is first.windows[0].periods  # not recomputed
     assert later.windows[0].pace.rate_per_hour is not None
     assert later.windows[0].pace.rate_per_hour < first.windows[0].pace.rate_per_hour  # a pause
+
+
+def _story_with_a_limit_only_line(home: CodexHome, at: float, used: float, rise_at: float) -> None:
+    """A at work until T0+10 min (12 % used), then a limit-only line at ``at`` showing
+    ``used`` (what a failed call or a compaction writes: the limits and ``info: null``), then
+    at ``rise_at`` the next request's reading shows 16 %, and its response's usage follows."""
+    turns = [Turn(T0 + 300, 1000, 10.0), Turn(T0 + 600, 1000, 12.0)]
+    lines = session_lines(A, T0 + 240, turns, resets_at=RESETS, jitter=False)
+
+    def limits(percent: float) -> dict[str, object]:
+        return r.limits((percent, 300, int(RESETS)), None)
+
+    lines += [
+        r.token_count(at, None, None, limits(used)),
+        r.token_count(rise_at, r.usage(2000), r.usage(1000), limits(16.0)),
+        r.token_count(rise_at + 30, r.usage(3000), r.usage(1000), limits(16.0)),
+    ]
+    home.write(A, lines, started=T0 + 240, mtime=rise_at + 30)
+
+
+def test_a_rise_after_a_limit_only_line_is_local_use(codex_home: CodexHome) -> None:
+    """Issue 11: the 4 points that rose in the half hour after a compaction (logged with no
+    tokens) are A's, not "used rose 4 % without local activity"."""
+    _story_with_a_limit_only_line(codex_home, T0 + 900, 12.0, T0 + 2400)
+    now = T0 + 2500
+    window = five_hour(insights_of(codex_home, now))
+    assert window.attribution is not None
+    assert window.attribution.unexplained == ()
+    assert window.attribution.share_of(A) == pytest.approx(16.0)
+    assert insight_notes(quota_dashboard(codex_home, now)) == ()
+
+
+def test_a_rise_shown_by_a_limit_only_line_after_a_quiet_half_hour_is_from_elsewhere(
+    codex_home: CodexHome,
+) -> None:
+    """A limit-only line's reading was taken as its request began: the rise it shows after
+    30 quiet minutes came from elsewhere; the rise after it (that request's use) is A's."""
+    _story_with_a_limit_only_line(codex_home, T0 + 2400, 14.0, T0 + 2700)
+    now = T0 + 2800
+    window = five_hour(insights_of(codex_home, now))
+    assert window.attribution is not None
+    (unexplained,) = window.attribution.unexplained
+    assert unexplained.rise == pytest.approx(2.0)
+    assert unexplained.since == pytest.approx(T0 + 601)
+    assert unexplained.at == pytest.approx(T0 + 2400)
+    assert window.attribution.share_of(A) == pytest.approx(14.0)
+    (note,) = insight_notes(quota_dashboard(codex_home, now))
+    assert "used rose 2 % without local activity" in note
