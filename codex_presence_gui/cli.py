@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -158,6 +159,18 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def run_status(args: argparse.Namespace) -> int:
     """The ``status`` command: read the homes once and print the report."""
+    # One short pass that makes millions of small, acyclic objects: the cycle collector
+    # only costs time here (half of the report's time with 50,000 sessions).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _status(args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _status(args: argparse.Namespace) -> int:
     homes = resolve_codex_homes([*args.codex_homes, *args.command_homes])
     reader = CodexReader(homes, max_age=None if args.all else RECENT_FILE_SECONDS)
     result = reader.refresh()
@@ -191,6 +204,7 @@ def run_status(args: argparse.Namespace) -> int:
         if data is None:
             return EXIT_FAILED
         sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(b"\n")  # apart: adding it to the document would copy it
         sys.stdout.flush()
     else:
         sys.stdout.write(text)
@@ -198,8 +212,8 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def report_json(report: dict[str, Any]) -> bytes | None:
-    """The ``status --json`` document as UTF-8, ending in a newline; None (with a message on
-    stderr) only if it cannot be encoded at all.
+    """The ``status --json`` document as UTF-8 (without the final newline); None (with a
+    message on stderr) only if it cannot be encoded at all.
 
     Values should be valid by now (the reader checks them), but one odd number must not cost
     the whole report: when orjson refuses the document (an integer beyond 64 bits, a lone
@@ -231,7 +245,11 @@ def report_json(report: dict[str, Any]) -> bytes | None:
                 file=sys.stderr,
             )
             return None
-    return terminal_safe_json(data.decode("utf-8")).encode("utf-8") + b"\n"
+    if not data.isascii():
+        # Only non-ASCII characters can need an escape; most reports are ASCII and skip
+        # the decode, the search and the re-encode (copies of a document that can be 100 MB).
+        data = terminal_safe_json(data.decode("utf-8")).encode("utf-8")
+    return data
 
 
 def _configure_logging(verbosity: int) -> None:
