@@ -245,9 +245,10 @@ def report_json(report: dict[str, Any]) -> bytes | None:
                 file=sys.stderr,
             )
             return None
-    if not data.isascii():
-        # Only non-ASCII characters can need an escape; most reports are ASCII and skip
-        # the decode, the search and the re-encode (copies of a document that can be 100 MB).
+    if not data.isascii() or b"\x7f" in data:
+        # Only DEL and non-ASCII characters can need an escape (orjson escapes C0 itself):
+        # most reports skip the decode, the search and the re-encode (copies of a document
+        # that can be 100 MB).
         data = terminal_safe_json(data.decode("utf-8")).encode("utf-8")
     return data
 

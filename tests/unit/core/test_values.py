@@ -238,8 +238,13 @@ def test_readings_say_what_their_line_said_about_usage() -> None:
         ReadingKind.LIMIT_ONLY,
     ]
     assert {event[3] for event in readings} == {SID}
-    # Limit-only lines add no usage: only the response did.
-    assert [event for event in seen if event[0] == "usage"] == [("usage", BASE + 2, 4400)]
+    # Limit-only lines add no tokens: only the response did. They are recorded as requests
+    # of 0 tokens, so that a rise after them is not taken for use from elsewhere.
+    assert [event for event in seen if event[0] == "usage"] == [
+        ("usage", BASE + 1, 0),
+        ("usage", BASE + 2, 4400),
+        ("usage", BASE + 4, 0),
+    ]
     assert session.snapshot(NOW).session_total_tokens == 5400
 
 
