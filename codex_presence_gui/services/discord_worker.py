@@ -34,6 +34,10 @@ from codex_presence_gui.services.worker import Worker, WorkerThread
 MIN_SEND_INTERVAL_S = 4.0
 FIRST_RETRY_S = 1.0
 MAX_RETRY_S = 30.0
+#: The backoff starts over only after a connection stayed healthy this long: its card was
+#: acknowledged and nothing failed since. A handshake alone proves little: a Discord that
+#: answers READY and then stalls would otherwise be reconnected to every few seconds forever.
+HEALTHY_AFTER_S = 60.0
 #: While connected, check this often that Discord is still there (nothing else is read).
 LIVENESS_INTERVAL_MS = 15_000
 #: Quitting may wait this long for Discord to confirm the card is gone.
@@ -64,10 +68,12 @@ class DiscordStatus:
     retry_in: float | None = None
 
 
-def retry_delay(attempt: int, rng: random.Random) -> float:
+def retry_delay(
+    attempt: int, rng: random.Random, first: float = FIRST_RETRY_S, cap: float = MAX_RETRY_S
+) -> float:
     """1 s, 2 s, 4 s … up to 30 s, each ±20 % so that many clients do not retry in step."""
-    base: float = min(FIRST_RETRY_S * 2.0 ** min(attempt, 16), MAX_RETRY_S)
-    return min(base * rng.uniform(0.8, 1.2), MAX_RETRY_S)
+    base: float = min(first * 2.0 ** min(attempt, 16), cap)
+    return min(base * rng.uniform(0.8, 1.2), cap)
 
 
 class DiscordWorker(Worker):
@@ -91,8 +97,14 @@ class DiscordWorker(Worker):
         min_interval_s: float = MIN_SEND_INTERVAL_S,
         liveness_interval_ms: int = LIVENESS_INTERVAL_MS,
         seed: int | None = None,
+        first_retry_s: float = FIRST_RETRY_S,
+        max_retry_s: float = MAX_RETRY_S,
+        healthy_after_s: float = HEALTHY_AFTER_S,
     ) -> None:
         super().__init__()
+        self._first_retry = first_retry_s
+        self._max_retry = max_retry_s
+        self._healthy_after_ms = int(healthy_after_s * 1000)
         self._liveness_interval_ms = liveness_interval_ms
         self._client_id = client_id
         self._factory: ClientFactory = client_factory or (lambda cid: PypresenceClient(cid))
@@ -108,6 +120,7 @@ class DiscordWorker(Worker):
         self._send_timer: QTimer | None = None
         self._retry_timer: QTimer | None = None
         self._alive_timer: QTimer | None = None
+        self._healthy_timer: QTimer | None = None
         self.status = DiscordStatus(DiscordState.OFF, "Discord: off")
 
     # -- slots (queued from the GUI thread) --------------------------------------------
@@ -118,6 +131,7 @@ class DiscordWorker(Worker):
         self._retry_timer = self._timer(self._connect, single=True)
         self._alive_timer = self._timer(self._check_alive, single=False)
         self._alive_timer.setInterval(self._liveness_interval_ms)
+        self._healthy_timer = self._timer(self._healthy, single=True)
         if self._enabled:
             self._connect()
         else:
@@ -156,7 +170,7 @@ class DiscordWorker(Worker):
 
     def cleanup(self) -> None:
         """Clear the card and close (the recipe then ends the thread's event loop)."""
-        for timer in (self._send_timer, self._retry_timer, self._alive_timer):
+        for timer in (self._send_timer, self._retry_timer, self._alive_timer, self._healthy_timer):
             if timer is not None:
                 timer.stop()
         self._shutdown_connection()
@@ -211,7 +225,7 @@ class DiscordWorker(Worker):
             self._client = None
             self._retry(DiscordState.LOST, f"Discord connection failed ({error})")
             return
-        self._attempt = 0
+        # Not a reason to start the backoff over: see HEALTHY_AFTER_S and _settled().
         self._shown = None  # a new connection shows nothing until we send
         self._set_connected()
         assert self._alive_timer is not None
@@ -224,8 +238,24 @@ class DiscordWorker(Worker):
         else:
             self._set_status(DiscordState.CONNECTED, "Discord: connected")
 
+    def _settled(self) -> None:
+        """Discord shows what we want (acknowledged, or nothing was to be shown): if nothing
+        fails before the healthy period ends, the backoff starts over."""
+        timer = self._healthy_timer
+        if timer is not None and not timer.isActive() and self._client is not None:
+            timer.start(self._healthy_after_ms)
+
+    def _unsettled(self) -> None:
+        if self._healthy_timer is not None:
+            self._healthy_timer.stop()
+
+    def _healthy(self) -> None:
+        if self._client is not None:
+            self._attempt = 0
+
     def _retry(self, state: DiscordState, what: str) -> None:
-        delay = retry_delay(self._attempt, self._rng)
+        self._unsettled()
+        delay = retry_delay(self._attempt, self._rng, self._first_retry, self._max_retry)
         self._attempt += 1
         self._set_status(state, f"{what}, retrying in {round(delay)} s", retry_in=delay)
         assert self._retry_timer is not None
@@ -239,6 +269,7 @@ class DiscordWorker(Worker):
             return  # sent once connected
         if self._desired == self._shown:
             self._send_timer.stop()
+            self._settled()
             return
         wait = self._last_send + self._min_interval - time.monotonic()
         if wait > 0:
@@ -267,6 +298,7 @@ class DiscordWorker(Worker):
                 client.update(card)
         except ActivityRejectedError as error:
             self._shown = card  # do not repeat a refused card; a new one is tried again
+            self._unsettled()  # not acknowledged: the period starts at the next success
             self._set_status(DiscordState.REJECTED, f"Discord: rejected the card: {error}")
             return
         except AbortedError:
@@ -276,6 +308,7 @@ class DiscordWorker(Worker):
             return
         self._shown = card
         self._set_connected()
+        self._settled()
 
     def _check_alive(self) -> None:
         client = self._client
@@ -300,6 +333,7 @@ class DiscordWorker(Worker):
             self._alive_timer.stop()
         if self._retry_timer is not None:
             self._retry_timer.stop()
+        self._unsettled()
         if client is None:
             return
         if self._shown is not None:

@@ -271,3 +271,112 @@ def test_a_connect_that_ignores_the_abort_keeps_its_thread(qtbot: QtBot) -> None
     assert join_parked(5.0)
     assert side.sent() == []  # the abort came first: the card never went out
     assert side.names()[-1] == "close"
+
+
+# -- backoff: it starts over only after a healthy period -------------------------------------
+
+FIRST = 0.2  # the first retry delay in these tests (the app waits 1 s)
+CAP = 1.6  # the longest (the app: 30 s)
+
+
+def base_delay(attempt: int) -> float:
+    return min(FIRST * 2**attempt, CAP)
+
+
+def retries(seen: list[DiscordStatus]) -> list[float]:
+    return [s.retry_in for s in seen if s.retry_in is not None]
+
+
+def test_a_handshake_alone_does_not_reset_the_backoff(side: FakeDiscordSide, qtbot: QtBot) -> None:
+    """Every connect works but every send fails: the delays grow as if nothing connected."""
+    side.update_errors = [ConnectionLostError("Discord stopped answering")] * 4
+    handle = DiscordPresence(
+        "111", side.factory, min_interval_s=0.05, first_retry_s=FIRST, max_retry_s=CAP
+    )
+    seen: list[DiscordStatus] = []
+    handle.status_changed.connect(seen.append)
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=10_000)
+        delays = retries(seen)
+        assert len(delays) == 4
+        for attempt, delay in enumerate(delays):
+            assert base_delay(attempt) * 0.8 <= delay <= base_delay(attempt) * 1.2
+    finally:
+        assert handle.stop()
+
+
+def test_the_backoff_starts_over_after_a_healthy_period(
+    side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """A failure soon after recovering keeps growing the delay; one after the card was
+    acknowledged and nothing failed for the healthy period starts again from the first."""
+    lost = ConnectionLostError("Discord stopped answering")
+    side.update_errors = [lost] * 3
+    handle = DiscordPresence(
+        "111",
+        side.factory,
+        min_interval_s=0.05,
+        first_retry_s=FIRST,
+        max_retry_s=CAP,
+        healthy_after_s=1.0,
+    )
+    seen: list[DiscordStatus] = []
+    handle.status_changed.connect(seen.append)
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=10_000)
+        assert len(retries(seen)) == 3
+        # At once, well within the healthy period: the fourth delay, not the first.
+        side.update_errors = [lost]
+        handle.set_card(card("B"))
+        qtbot.waitUntil(lambda: side.sent()[-1:] == [card("B")], timeout=10_000)
+        assert base_delay(3) * 0.8 <= retries(seen)[-1] <= base_delay(3) * 1.2
+        qtbot.wait(1300)  # healthy for longer than the period
+        side.update_errors = [lost]
+        handle.set_card(card("C"))
+        qtbot.waitUntil(lambda: side.sent()[-1:] == [card("C")], timeout=10_000)
+        assert FIRST * 0.8 <= retries(seen)[-1] <= FIRST * 1.2
+    finally:
+        assert handle.stop()
+
+
+@pytest.mark.parametrize("mode", ["stall_after_ready", "cut_reply"])
+def test_attempts_against_a_peer_that_fails_after_ready_get_further_apart(
+    discord_dir: Path, qtbot: QtBot, mode: str
+) -> None:
+    """A peer that answers READY, then stalls (or cuts its reply): the spacing of connection
+    attempts doubles up to the cap instead of staying constant (it used to be about 4 s
+    forever, 24 connections in 95 s)."""
+    from codex_presence_gui.services.discord_client import PypresenceClient
+    from tests.helpers.fake_discord import FakeDiscord
+
+    response_timeout = 0.1
+    peer = FakeDiscord(discord_dir, mode=mode).start()
+    handle = DiscordPresence(
+        "111",
+        lambda cid: PypresenceClient(cid, handshake_timeout=1.0, response_timeout=response_timeout),
+        min_interval_s=0.05,
+        first_retry_s=FIRST,
+        max_retry_s=CAP,
+    )
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: len(peer.handshake_times()) >= 7, timeout=20_000)
+    finally:
+        assert handle.stop()
+        peer.stop()
+    times = peer.handshake_times()
+    gaps = [b - a for a, b in itertools.pairwise(times)][:6]
+    print(f"{mode}: gaps between connection attempts {[round(g, 3) for g in gaps]}")
+    # Each gap is the retry delay (±20 %; Qt's coarse timers may fire up to 5 % early) plus
+    # the failed exchange: the reply's timeout when the peer stalls, next to nothing otherwise.
+    for attempt, gap in enumerate(gaps):
+        assert base_delay(attempt) * 0.8 * 0.95 <= gap
+        assert gap <= base_delay(attempt) * 1.2 + response_timeout + 0.3
+    uncapped = [gap for attempt, gap in enumerate(gaps) if base_delay(attempt) < CAP]
+    assert all(b > a for a, b in itertools.pairwise(uncapped)), gaps
+    assert gaps[3] >= 3 * gaps[0], gaps
