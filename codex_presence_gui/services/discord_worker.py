@@ -302,6 +302,9 @@ class DiscordWorker(Worker):
             self._set_status(DiscordState.REJECTED, f"Discord: rejected the card: {error}")
             return
         except AbortedError:
+            # Quitting cancelled the wait for Discord's reply, not the frame: the card may be
+            # shown already, so cleanup() must still clear it.
+            self._shown = card
             return
         except DiscordIPCError:
             self._lost()

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import itertools
 import random
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.presence import PresenceCard
 from codex_presence_gui.services.discord_client import (
+    AbortedError,
     ActivityRejectedError,
     ConnectionLostError,
     DiscordNotRunningError,
@@ -380,3 +383,31 @@ def test_attempts_against_a_peer_that_fails_after_ready_get_further_apart(
     uncapped = [gap for attempt, gap in enumerate(gaps) if base_delay(attempt) < CAP]
     assert all(b > a for a, b in itertools.pairwise(uncapped)), gaps
     assert gaps[3] >= 3 * gaps[0], gaps
+
+
+class SlowReplyClient(FakeClient):
+    """Discord receives the card but its reply is slow: quitting cancels the wait."""
+
+    def __init__(self, side: FakeDiscordSide) -> None:
+        super().__init__(side)
+        self.aborted = threading.Event()
+
+    def update(self, card: PresenceCard) -> dict[str, Any]:
+        self.side.record("update", card)
+        self.aborted.wait(5)
+        raise AbortedError("stopped")
+
+    def abort(self) -> None:
+        super().abort()
+        self.aborted.set()
+
+
+def test_quitting_while_waiting_for_the_reply_still_clears(qtbot: QtBot) -> None:
+    """The frame went out before the stop: the card may be shown, so it is cleared."""
+    side = FakeDiscordSide()
+    handle = DiscordPresence("111", lambda _cid: SlowReplyClient(side), min_interval_s=INTERVAL)
+    handle.set_card(card("A"))
+    handle.start()
+    qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+    assert handle.stop()
+    assert side.sent() == [card("A"), None]
