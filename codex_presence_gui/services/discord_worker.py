@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from codex_presence_gui.core.presence import PresenceCard
 from codex_presence_gui.services.discord_client import (
+    CONNECTED,
     AbortedError,
     ActivityRejectedError,
     DiscordIPCError,
@@ -27,8 +29,11 @@ from codex_presence_gui.services.discord_client import (
     InvalidClientIdError,
     PresenceClient,
     PypresenceClient,
+    SocketTry,
 )
 from codex_presence_gui.services.worker import Worker, WorkerThread
+
+log = logging.getLogger(__name__)
 
 #: Discord accepts about 5 activity updates per 20 s; one per 4 s stays within it.
 MIN_SEND_INTERVAL_S = 4.0
@@ -66,6 +71,21 @@ class DiscordStatus:
     state: DiscordState
     message: str
     retry_in: float | None = None
+
+
+def socket_name(path: str) -> str:
+    """``discord-ipc-0`` from a socket path or a Windows pipe name."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def describe_tries(tried: list[SocketTry]) -> str:
+    """The sockets that did not work, e.g. ``discord-ipc-0: no answer to the handshake``."""
+    return ", ".join(f"{socket_name(t.path)}: {t.outcome}" for t in tried if t.outcome != CONNECTED)
+
+
+def seconds(delay: float) -> str:
+    """A delay as the window and the log say it: whole seconds, tenths below one."""
+    return f"{round(delay)} s" if delay >= 1 else f"{delay:.1f} s"
 
 
 def retry_delay(
@@ -121,6 +141,7 @@ class DiscordWorker(Worker):
         self._retry_timer: QTimer | None = None
         self._alive_timer: QTimer | None = None
         self._healthy_timer: QTimer | None = None
+        self._logged: tuple[DiscordState, str, str | None] | None = None
         self.status = DiscordStatus(DiscordState.OFF, "Discord: off")
 
     # -- slots (queued from the GUI thread) --------------------------------------------
@@ -136,6 +157,7 @@ class DiscordWorker(Worker):
             self._connect()
         else:
             self._set_status(DiscordState.PAUSED, "Discord: paused")
+            self._log_change(DiscordState.PAUSED, "Discord: paused")
 
     @Slot(object)
     def set_card(self, card: PresenceCard | None) -> None:
@@ -155,6 +177,7 @@ class DiscordWorker(Worker):
         else:
             self._shutdown_connection()
             self._set_status(DiscordState.PAUSED, "Discord: paused")
+            self._log_change(DiscordState.PAUSED, "Discord: paused")
 
     @Slot(str)
     def set_client_id(self, client_id: str) -> None:
@@ -175,6 +198,7 @@ class DiscordWorker(Worker):
                 timer.stop()
         self._shutdown_connection()
         self._set_status(DiscordState.OFF, "Discord: off")
+        self._log_change(DiscordState.OFF, "Discord: off")
 
     def on_abort(self) -> None:
         """Thread-safe: cancel a blocking call in progress (the app is quitting)."""
@@ -196,12 +220,24 @@ class DiscordWorker(Worker):
             self.status = status
             self.status_changed.emit(status)
 
+    def _log_change(
+        self, state: DiscordState, line: str, reason: str = "", path: str | None = None
+    ) -> None:
+        """Log a change of the connection's state at INFO, once: the same state for the same
+        reason at the same socket again (each retry while Discord stays away) goes to DEBUG,
+        so that a day without Discord does not fill the log."""
+        key = (state, reason, path)
+        level = logging.DEBUG if key == self._logged else logging.INFO
+        self._logged = key
+        log.log(level, "%s", line)
+
     def _connect(self) -> None:
         if self.should_stop():
             return  # a retry or resume queued before the stop request
         if not self._enabled or self._invalid_id or self._client is not None:
             return
         self._set_status(DiscordState.CONNECTING, "Discord: connecting…")
+        log.debug("Discord: connecting (attempt %d)", self._attempt + 1)
         client = self._factory(self._client_id)
         self._client = client  # reachable by abort() while connecting
         try:
@@ -213,21 +249,46 @@ class DiscordWorker(Worker):
                 DiscordState.INVALID_ID,
                 "Discord: it rejected the client id (check the Discord application id)",
             )
+            where = client.tried[-1].path if client.tried else None
+            line = "Discord: client id rejected" + (f" at {where}" if where else "")
+            self._log_change(DiscordState.INVALID_ID, line, self._client_id, where)
             return
         except AbortedError:
             self._client = None
             return
         except DiscordNotRunningError:
             self._client = None
-            self._retry(DiscordState.NOT_RUNNING, "Discord not running")
+            tries = describe_tries(client.tried)
+            reason = f"no socket answered: {tries}" if tries else "no socket found"
+            delay = self._retry(DiscordState.NOT_RUNNING, "Discord not running")
+            self._log_change(
+                DiscordState.NOT_RUNNING,
+                f"Discord: not running ({reason}), retrying in {seconds(delay)}",
+                reason,
+            )
             return
         except DiscordIPCError as error:
             self._client = None
-            self._retry(DiscordState.LOST, f"Discord connection failed ({error})")
+            tries = describe_tries(client.tried)
+            reason = f"{error}; tried {tries}" if tries else str(error)
+            delay = self._retry(DiscordState.LOST, f"Discord connection failed ({error})")
+            self._log_change(
+                DiscordState.LOST,
+                f"Discord: connection failed ({reason}), retrying in {seconds(delay)}",
+                reason,
+            )
             return
         # Not a reason to start the backoff over: see HEALTHY_AFTER_S and _settled().
         self._shown = None  # a new connection shows nothing until we send
         self._set_connected()
+        skipped = describe_tries(client.tried)
+        line = f"Discord: connected at {client.ipc_path}"
+        self._log_change(
+            DiscordState.CONNECTED,
+            line + (f" (skipped {skipped})" if skipped else ""),
+            skipped,
+            client.ipc_path,
+        )
         assert self._alive_timer is not None
         self._alive_timer.start()
         self._schedule()
@@ -250,16 +311,19 @@ class DiscordWorker(Worker):
             self._healthy_timer.stop()
 
     def _healthy(self) -> None:
-        if self._client is not None:
+        if self._client is not None and self._attempt:
+            log.debug("Discord: healthy for %d ms, the backoff starts over", self._healthy_after_ms)
             self._attempt = 0
 
-    def _retry(self, state: DiscordState, what: str) -> None:
+    def _retry(self, state: DiscordState, what: str) -> float:
+        """Try again after the next backoff delay, which is returned."""
         self._unsettled()
         delay = retry_delay(self._attempt, self._rng, self._first_retry, self._max_retry)
         self._attempt += 1
-        self._set_status(state, f"{what}, retrying in {round(delay)} s", retry_in=delay)
+        self._set_status(state, f"{what}, retrying in {seconds(delay)}", retry_in=delay)
         assert self._retry_timer is not None
         self._retry_timer.start(int(delay * 1000))
+        return delay
 
     def _schedule(self) -> None:
         """Send the desired card now if allowed, else when the 4 s interval has passed."""
@@ -300,33 +364,48 @@ class DiscordWorker(Worker):
             self._shown = card  # do not repeat a refused card; a new one is tried again
             self._unsettled()  # not acknowledged: the period starts at the next success
             self._set_status(DiscordState.REJECTED, f"Discord: rejected the card: {error}")
+            self._log_change(
+                DiscordState.REJECTED,
+                f"Discord: the card was rejected at {client.ipc_path}: {error}",
+                str(error),
+                client.ipc_path,
+            )
             return
         except AbortedError:
             # Quitting cancelled the wait for Discord's reply, not the frame: the card may be
             # shown already, so cleanup() must still clear it.
             self._shown = card
             return
-        except DiscordIPCError:
-            self._lost()
+        except DiscordIPCError as error:
+            self._lost(str(error))
             return
         self._shown = card
+        if self.status.state is DiscordState.REJECTED:
+            self._log_change(DiscordState.CONNECTED, f"Discord: card accepted at {client.ipc_path}")
         self._set_connected()
         self._settled()
 
     def _check_alive(self) -> None:
         client = self._client
         if not self.should_stop() and client is not None and not client.is_alive():
-            self._lost()
+            self._lost("Discord closed the connection while idle")
 
-    def _lost(self) -> None:
+    def _lost(self, reason: str) -> None:
         client = self._client
+        path = client.ipc_path if client is not None else None
         self._client = None
         self._shown = None
         if self._alive_timer is not None:
             self._alive_timer.stop()
         if client is not None:
             client.close()
-        self._retry(DiscordState.LOST, "Discord connection lost")
+        delay = self._retry(DiscordState.LOST, "Discord connection lost")
+        self._log_change(
+            DiscordState.LOST,
+            f"Discord: connection lost at {path} ({reason}), retrying in {seconds(delay)}",
+            reason,
+            path,
+        )
 
     def _shutdown_connection(self) -> None:
         """Clear what is shown (best effort) and close."""

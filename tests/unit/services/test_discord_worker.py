@@ -411,3 +411,117 @@ def test_quitting_while_waiting_for_the_reply_still_clears(qtbot: QtBot) -> None
     qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
     assert handle.stop()
     assert side.sent() == [card("A"), None]
+
+
+# -- what the log says -----------------------------------------------------------------------
+
+WORKER_LOG = "codex_presence_gui.services.discord_worker"
+
+
+def info_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        r.getMessage() for r in caplog.records if r.name == WORKER_LOG and r.levelname == "INFO"
+    ]
+
+
+def test_each_change_of_the_connection_is_logged_once_with_socket_and_reason(
+    discord_dir: Path, qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A silent discord-ipc-0 beside a discord-ipc-1 that answers READY and then stalls:
+    connected and lost alternate, each said once, with the socket, what was skipped, and
+    why the connection was lost."""
+    from codex_presence_gui.services.discord_client import PypresenceClient
+    from tests.helpers.fake_discord import FakeDiscord, Mode
+
+    caplog.set_level("DEBUG", logger=WORKER_LOG)
+    silent = FakeDiscord(discord_dir, 0, mode=Mode.HANG_HANDSHAKE).start()
+    stalling = FakeDiscord(discord_dir, 1, mode=Mode.STALL_AFTER_READY).start()
+    handle = DiscordPresence(
+        "111",
+        lambda cid: PypresenceClient(cid, handshake_timeout=0.3, response_timeout=0.1),
+        min_interval_s=0.05,
+        first_retry_s=FIRST,
+        max_retry_s=CAP,
+    )
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: len(stalling.handshake_times()) >= 3, timeout=10_000)
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.LOST, timeout=3000)
+    finally:
+        assert handle.stop()
+        stalling.stop()
+        silent.stop()
+    lines = info_lines(caplog)
+    print("\n".join(lines))
+    assert lines[-1] == "Discord: off"
+    changes = lines[:-1]
+    connects = len(stalling.handshake_times())
+    connected = (
+        f"Discord: connected at {stalling.path} (skipped discord-ipc-0: no answer to the handshake)"
+    )
+    lost = (
+        f"Discord: connection lost at {stalling.path} (reading the reply timed out), retrying in "
+    )
+    assert changes[0::2] == [connected] * connects
+    assert len(changes[1::2]) == connects
+    assert all(line.startswith(lost) for line in changes[1::2])
+
+
+def test_retries_while_discord_stays_away_are_not_repeated_at_info(
+    discord_dir: Path, qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Only a stale socket: "not running" once at INFO (the retries at DEBUG); then Discord
+    starts on the next index and the connection says which socket it skipped."""
+    from codex_presence_gui.services.discord_client import PypresenceClient
+    from tests.helpers.fake_discord import FakeDiscord, stale_socket
+
+    caplog.set_level("DEBUG", logger=WORKER_LOG)
+    stale_socket(discord_dir / "discord-ipc-0")
+    handle = DiscordPresence(
+        "111",
+        lambda cid: PypresenceClient(cid, handshake_timeout=0.3),
+        min_interval_s=0.05,
+        first_retry_s=0.05,
+        max_retry_s=0.1,
+    )
+    seen: list[DiscordStatus] = []
+    handle.status_changed.connect(seen.append)
+    handle.start()
+    peer = None
+    try:
+        qtbot.waitUntil(
+            lambda: len([s for s in seen if s.state is DiscordState.NOT_RUNNING]) >= 4,
+            timeout=5000,
+        )
+        peer = FakeDiscord(discord_dir, 1).start()
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTED, timeout=3000)
+    finally:
+        assert handle.stop()
+        if peer is not None:
+            peer.stop()
+    not_running = "Discord: not running (no socket answered: discord-ipc-0: stale socket)"
+    lines = info_lines(caplog)
+    assert len(lines) == 3, lines
+    assert lines[0].startswith(not_running + ", retrying in ")
+    assert lines[1] == f"Discord: connected at {peer.path} (skipped discord-ipc-0: stale socket)"
+    assert lines[2] == "Discord: off"
+    debug = [r.getMessage() for r in caplog.records if r.levelname == "DEBUG"]
+    assert sum(line.startswith(not_running) for line in debug) >= 3
+
+
+def test_a_rejected_client_id_is_logged(
+    side: FakeDiscordSide, caplog: pytest.LogCaptureFixture, qtbot: QtBot
+) -> None:
+    caplog.set_level("INFO", logger=WORKER_LOG)
+    side.connect_errors = [InvalidClientIdError("Discord rejected the client id")]
+    handle = DiscordPresence("bad", side.factory, min_interval_s=INTERVAL)
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.INVALID_ID, timeout=3000)
+    finally:
+        assert handle.stop()
+    assert info_lines(caplog) == [
+        "Discord: client id rejected at /fake/discord-ipc-0",
+        "Discord: off",
+    ]
