@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import logging
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -71,6 +72,26 @@ class DiscordStatus:
     state: DiscordState
     message: str
     retry_in: float | None = None
+
+
+P = ParamSpec("P")
+W = TypeVar("W", bound="DiscordWorker")
+
+
+def reported(method: Callable[Concatenate[W, P], None]) -> Callable[Concatenate[W, P], None]:
+    """For everything the event loop calls on the worker (slots, timers): an unexpected
+    exception is logged here, on the worker's thread, and reported through ``status_changed``.
+    Left alone it would reach ``sys.excepthook`` on this thread, where no widget may be built,
+    and leave the status at whatever it said last ("connecting…", for good)."""
+
+    @functools.wraps(method)
+    def guarded(self: W, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            method(self, *args, **kwargs)
+        except Exception as error:
+            self._unexpected(error)
+
+    return guarded
 
 
 def socket_name(path: str) -> str:
@@ -146,6 +167,7 @@ class DiscordWorker(Worker):
 
     # -- slots (queued from the GUI thread) --------------------------------------------
 
+    @reported
     def work(self) -> None:
         """Create the thread's timers and connect (unless paused)."""
         self._send_timer = self._timer(self._flush, single=True)
@@ -160,12 +182,14 @@ class DiscordWorker(Worker):
             self._log_change(DiscordState.PAUSED, "Discord: paused")
 
     @Slot(object)
+    @reported
     def set_card(self, card: PresenceCard | None) -> None:
         """The card friends should see now (None: nothing); sent when allowed."""
         self._desired = card
         self._schedule()
 
     @Slot(bool)
+    @reported
     def set_enabled(self, enabled: bool) -> None:
         """Pause (clear once, disconnect) or resume publishing."""
         if enabled == self._enabled:
@@ -180,6 +204,7 @@ class DiscordWorker(Worker):
             self._log_change(DiscordState.PAUSED, "Discord: paused")
 
     @Slot(str)
+    @reported
     def set_client_id(self, client_id: str) -> None:
         """Use another Discord application (a new id is tried even after a refusal)."""
         if client_id == self._client_id and not self._invalid_id:
@@ -191,6 +216,7 @@ class DiscordWorker(Worker):
         if self._enabled:
             self._connect()
 
+    @reported
     def cleanup(self) -> None:
         """Clear the card and close (the recipe then ends the thread's event loop)."""
         for timer in (self._send_timer, self._retry_timer, self._alive_timer, self._healthy_timer):
@@ -231,6 +257,7 @@ class DiscordWorker(Worker):
         self._logged = key
         log.log(level, "%s", line)
 
+    @reported
     def _connect(self) -> None:
         if self.should_stop():
             return  # a retry or resume queued before the stop request
@@ -310,6 +337,7 @@ class DiscordWorker(Worker):
         if self._healthy_timer is not None:
             self._healthy_timer.stop()
 
+    @reported
     def _healthy(self) -> None:
         if self._client is not None and self._attempt:
             log.debug("Discord: healthy for %d ms, the backoff starts over", self._healthy_after_ms)
@@ -342,6 +370,7 @@ class DiscordWorker(Worker):
             return
         self._flush()
 
+    @reported
     def _flush(self) -> None:
         client = self._client
         if self.should_stop():
@@ -385,10 +414,38 @@ class DiscordWorker(Worker):
         self._set_connected()
         self._settled()
 
+    @reported
     def _check_alive(self) -> None:
         client = self._client
         if not self.should_stop() and client is not None and not client.is_alive():
             self._lost("Discord closed the connection while idle")
+
+    def _unexpected(self, error: Exception) -> None:
+        """A bug or a surprise from a library: log it with its traceback, drop the connection
+        and, unless quitting or paused, reconnect after the next backoff delay."""
+        log.exception("Discord: unexpected error on the worker thread")
+        what = f"unexpected error ({type(error).__name__}: {error})"
+        client = self._client
+        path = client.ipc_path if client is not None else None
+        self._client = None
+        self._shown = None
+        for timer in (self._send_timer, self._alive_timer, self._healthy_timer):
+            if timer is not None:
+                timer.stop()
+        if client is not None:
+            with contextlib.suppress(Exception):  # close() never raises, but this is a surprise
+                client.close()
+        if self.should_stop() or not self._enabled or self._retry_timer is None:
+            self._set_status(DiscordState.LOST, f"Discord: {what}")
+            return
+        delay = self._retry(DiscordState.LOST, f"Discord: {what}")
+        where = f" at {path}" if path else ""
+        self._log_change(
+            DiscordState.LOST,
+            f"Discord: connection dropped{where} ({what}), retrying in {seconds(delay)}",
+            what,
+            path,
+        )
 
     def _lost(self, reason: str) -> None:
         client = self._client

@@ -525,3 +525,48 @@ def test_a_rejected_client_id_is_logged(
         "Discord: client id rejected at /fake/discord-ipc-0",
         "Discord: off",
     ]
+
+
+class SurprisingClient(FakeClient):
+    """An update that fails in a way no one planned for (not a DiscordIPCError), once."""
+
+    def update(self, card: PresenceCard) -> dict[str, Any]:
+        if "surprise" not in self.side.names():
+            self.side.record("surprise")
+            raise ValueError("boom")
+        return super().update(card)
+
+
+def test_an_unexpected_error_is_logged_on_the_worker_thread_and_reported(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not left to sys.excepthook on the worker's thread (the app's hook would build a dialog
+    there): logged with its traceback, reported as a status, then the worker reconnects."""
+    import sys
+
+    hooked: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda _kind, error, _trace: hooked.append(error))
+    caplog.set_level("INFO", logger=WORKER_LOG)
+    side = FakeDiscordSide()
+    handle = DiscordPresence(
+        "111", lambda _cid: SurprisingClient(side), min_interval_s=0.05, first_retry_s=0.05
+    )
+    seen: list[DiscordStatus] = []
+    handle.status_changed.connect(seen.append)
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+    finally:
+        assert handle.stop()
+    assert hooked == []
+    assert any(
+        s.state is DiscordState.LOST
+        and s.message.startswith("Discord: unexpected error (ValueError: boom), retrying in ")
+        for s in seen
+    )
+    (record,) = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert record.exc_info is not None
+    assert isinstance(record.exc_info[1], ValueError)
+    assert record.thread != threading.get_ident()  # logged where it happened
+    assert side.names().count("connect") == 2
