@@ -64,7 +64,14 @@ class AbortedError(DiscordIPCError):
 
 
 class PresenceClient(Protocol):
-    """What the worker needs from a Discord connection (tests use fakes of this)."""
+    """What the worker needs from a Discord connection (tests use fakes of this).
+
+    After ``connect()``, ``ipc_path`` is the socket in use (None when none answered) and
+    ``tried`` every socket that attempt tried, in order, with its outcome.
+    """
+
+    ipc_path: str | None
+    tried: list[SocketTry]
 
     def connect(self) -> None:
         """Open the connection and complete the handshake."""
@@ -403,7 +410,7 @@ class PypresenceClient:
         try:
             return self._run(self._command(payload), timeout or self.response_timeout, final=final)
         except asyncio.TimeoutError:
-            raise ConnectionLostError("Discord stopped answering") from None
+            raise ConnectionLostError("reading the reply timed out") from None
         except (OSError, RuntimeError) as error:
             raise ConnectionLostError(f"connection to Discord failed ({error})") from None
 

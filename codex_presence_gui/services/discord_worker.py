@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
+import logging
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from codex_presence_gui.core.presence import PresenceCard
 from codex_presence_gui.services.discord_client import (
+    CONNECTED,
     AbortedError,
     ActivityRejectedError,
     DiscordIPCError,
@@ -27,13 +30,20 @@ from codex_presence_gui.services.discord_client import (
     InvalidClientIdError,
     PresenceClient,
     PypresenceClient,
+    SocketTry,
 )
 from codex_presence_gui.services.worker import Worker, WorkerThread
+
+log = logging.getLogger(__name__)
 
 #: Discord accepts about 5 activity updates per 20 s; one per 4 s stays within it.
 MIN_SEND_INTERVAL_S = 4.0
 FIRST_RETRY_S = 1.0
 MAX_RETRY_S = 30.0
+#: The backoff starts over only after a connection stayed healthy this long: its card was
+#: acknowledged and nothing failed since. A handshake alone proves little: a Discord that
+#: answers READY and then stalls would otherwise be reconnected to every few seconds forever.
+HEALTHY_AFTER_S = 60.0
 #: While connected, check this often that Discord is still there (nothing else is read).
 LIVENESS_INTERVAL_MS = 15_000
 #: Quitting may wait this long for Discord to confirm the card is gone.
@@ -64,10 +74,47 @@ class DiscordStatus:
     retry_in: float | None = None
 
 
-def retry_delay(attempt: int, rng: random.Random) -> float:
+P = ParamSpec("P")
+W = TypeVar("W", bound="DiscordWorker")
+
+
+def reported(method: Callable[Concatenate[W, P], None]) -> Callable[Concatenate[W, P], None]:
+    """For everything the event loop calls on the worker (slots, timers): an unexpected
+    exception is logged here, on the worker's thread, and reported through ``status_changed``.
+    Left alone it would reach ``sys.excepthook`` on this thread, where no widget may be built,
+    and leave the status at whatever it said last ("connecting…", for good)."""
+
+    @functools.wraps(method)
+    def guarded(self: W, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            method(self, *args, **kwargs)
+        except Exception as error:
+            self._unexpected(error)
+
+    return guarded
+
+
+def socket_name(path: str) -> str:
+    """``discord-ipc-0`` from a socket path or a Windows pipe name."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def describe_tries(tried: list[SocketTry]) -> str:
+    """The sockets that did not work, e.g. ``discord-ipc-0: no answer to the handshake``."""
+    return ", ".join(f"{socket_name(t.path)}: {t.outcome}" for t in tried if t.outcome != CONNECTED)
+
+
+def seconds(delay: float) -> str:
+    """A delay as the window and the log say it: whole seconds, tenths below one."""
+    return f"{round(delay)} s" if delay >= 1 else f"{delay:.1f} s"
+
+
+def retry_delay(
+    attempt: int, rng: random.Random, first: float = FIRST_RETRY_S, cap: float = MAX_RETRY_S
+) -> float:
     """1 s, 2 s, 4 s … up to 30 s, each ±20 % so that many clients do not retry in step."""
-    base: float = min(FIRST_RETRY_S * 2.0 ** min(attempt, 16), MAX_RETRY_S)
-    return min(base * rng.uniform(0.8, 1.2), MAX_RETRY_S)
+    base: float = min(first * 2.0 ** min(attempt, 16), cap)
+    return min(base * rng.uniform(0.8, 1.2), cap)
 
 
 class DiscordWorker(Worker):
@@ -91,8 +138,14 @@ class DiscordWorker(Worker):
         min_interval_s: float = MIN_SEND_INTERVAL_S,
         liveness_interval_ms: int = LIVENESS_INTERVAL_MS,
         seed: int | None = None,
+        first_retry_s: float = FIRST_RETRY_S,
+        max_retry_s: float = MAX_RETRY_S,
+        healthy_after_s: float = HEALTHY_AFTER_S,
     ) -> None:
         super().__init__()
+        self._first_retry = first_retry_s
+        self._max_retry = max_retry_s
+        self._healthy_after_ms = int(healthy_after_s * 1000)
         self._liveness_interval_ms = liveness_interval_ms
         self._client_id = client_id
         self._factory: ClientFactory = client_factory or (lambda cid: PypresenceClient(cid))
@@ -108,28 +161,35 @@ class DiscordWorker(Worker):
         self._send_timer: QTimer | None = None
         self._retry_timer: QTimer | None = None
         self._alive_timer: QTimer | None = None
+        self._healthy_timer: QTimer | None = None
+        self._logged: tuple[DiscordState, str, str | None] | None = None
         self.status = DiscordStatus(DiscordState.OFF, "Discord: off")
 
     # -- slots (queued from the GUI thread) --------------------------------------------
 
+    @reported
     def work(self) -> None:
         """Create the thread's timers and connect (unless paused)."""
         self._send_timer = self._timer(self._flush, single=True)
         self._retry_timer = self._timer(self._connect, single=True)
         self._alive_timer = self._timer(self._check_alive, single=False)
         self._alive_timer.setInterval(self._liveness_interval_ms)
+        self._healthy_timer = self._timer(self._healthy, single=True)
         if self._enabled:
             self._connect()
         else:
             self._set_status(DiscordState.PAUSED, "Discord: paused")
+            self._log_change(DiscordState.PAUSED, "Discord: paused")
 
     @Slot(object)
+    @reported
     def set_card(self, card: PresenceCard | None) -> None:
         """The card friends should see now (None: nothing); sent when allowed."""
         self._desired = card
         self._schedule()
 
     @Slot(bool)
+    @reported
     def set_enabled(self, enabled: bool) -> None:
         """Pause (clear once, disconnect) or resume publishing."""
         if enabled == self._enabled:
@@ -141,8 +201,10 @@ class DiscordWorker(Worker):
         else:
             self._shutdown_connection()
             self._set_status(DiscordState.PAUSED, "Discord: paused")
+            self._log_change(DiscordState.PAUSED, "Discord: paused")
 
     @Slot(str)
+    @reported
     def set_client_id(self, client_id: str) -> None:
         """Use another Discord application (a new id is tried even after a refusal)."""
         if client_id == self._client_id and not self._invalid_id:
@@ -154,13 +216,15 @@ class DiscordWorker(Worker):
         if self._enabled:
             self._connect()
 
+    @reported
     def cleanup(self) -> None:
         """Clear the card and close (the recipe then ends the thread's event loop)."""
-        for timer in (self._send_timer, self._retry_timer, self._alive_timer):
+        for timer in (self._send_timer, self._retry_timer, self._alive_timer, self._healthy_timer):
             if timer is not None:
                 timer.stop()
         self._shutdown_connection()
         self._set_status(DiscordState.OFF, "Discord: off")
+        self._log_change(DiscordState.OFF, "Discord: off")
 
     def on_abort(self) -> None:
         """Thread-safe: cancel a blocking call in progress (the app is quitting)."""
@@ -182,12 +246,25 @@ class DiscordWorker(Worker):
             self.status = status
             self.status_changed.emit(status)
 
+    def _log_change(
+        self, state: DiscordState, line: str, reason: str = "", path: str | None = None
+    ) -> None:
+        """Log a change of the connection's state at INFO, once: the same state for the same
+        reason at the same socket again (each retry while Discord stays away) goes to DEBUG,
+        so that a day without Discord does not fill the log."""
+        key = (state, reason, path)
+        level = logging.DEBUG if key == self._logged else logging.INFO
+        self._logged = key
+        log.log(level, "%s", line)
+
+    @reported
     def _connect(self) -> None:
         if self.should_stop():
             return  # a retry or resume queued before the stop request
         if not self._enabled or self._invalid_id or self._client is not None:
             return
         self._set_status(DiscordState.CONNECTING, "Discord: connecting…")
+        log.debug("Discord: connecting (attempt %d)", self._attempt + 1)
         client = self._factory(self._client_id)
         self._client = client  # reachable by abort() while connecting
         try:
@@ -199,21 +276,46 @@ class DiscordWorker(Worker):
                 DiscordState.INVALID_ID,
                 "Discord: it rejected the client id (check the Discord application id)",
             )
+            where = client.tried[-1].path if client.tried else None
+            line = "Discord: client id rejected" + (f" at {where}" if where else "")
+            self._log_change(DiscordState.INVALID_ID, line, self._client_id, where)
             return
         except AbortedError:
             self._client = None
             return
         except DiscordNotRunningError:
             self._client = None
-            self._retry(DiscordState.NOT_RUNNING, "Discord not running")
+            tries = describe_tries(client.tried)
+            reason = f"no socket answered: {tries}" if tries else "no socket found"
+            delay = self._retry(DiscordState.NOT_RUNNING, "Discord not running")
+            self._log_change(
+                DiscordState.NOT_RUNNING,
+                f"Discord: not running ({reason}), retrying in {seconds(delay)}",
+                reason,
+            )
             return
         except DiscordIPCError as error:
             self._client = None
-            self._retry(DiscordState.LOST, f"Discord connection failed ({error})")
+            tries = describe_tries(client.tried)
+            reason = f"{error}; tried {tries}" if tries else str(error)
+            delay = self._retry(DiscordState.LOST, f"Discord connection failed ({error})")
+            self._log_change(
+                DiscordState.LOST,
+                f"Discord: connection failed ({reason}), retrying in {seconds(delay)}",
+                reason,
+            )
             return
-        self._attempt = 0
+        # Not a reason to start the backoff over: see HEALTHY_AFTER_S and _settled().
         self._shown = None  # a new connection shows nothing until we send
         self._set_connected()
+        skipped = describe_tries(client.tried)
+        line = f"Discord: connected at {client.ipc_path}"
+        self._log_change(
+            DiscordState.CONNECTED,
+            line + (f" (skipped {skipped})" if skipped else ""),
+            skipped,
+            client.ipc_path,
+        )
         assert self._alive_timer is not None
         self._alive_timer.start()
         self._schedule()
@@ -224,12 +326,32 @@ class DiscordWorker(Worker):
         else:
             self._set_status(DiscordState.CONNECTED, "Discord: connected")
 
-    def _retry(self, state: DiscordState, what: str) -> None:
-        delay = retry_delay(self._attempt, self._rng)
+    def _settled(self) -> None:
+        """Discord shows what we want (acknowledged, or nothing was to be shown): if nothing
+        fails before the healthy period ends, the backoff starts over."""
+        timer = self._healthy_timer
+        if timer is not None and not timer.isActive() and self._client is not None:
+            timer.start(self._healthy_after_ms)
+
+    def _unsettled(self) -> None:
+        if self._healthy_timer is not None:
+            self._healthy_timer.stop()
+
+    @reported
+    def _healthy(self) -> None:
+        if self._client is not None and self._attempt:
+            log.debug("Discord: healthy for %d ms, the backoff starts over", self._healthy_after_ms)
+            self._attempt = 0
+
+    def _retry(self, state: DiscordState, what: str) -> float:
+        """Try again after the next backoff delay, which is returned."""
+        self._unsettled()
+        delay = retry_delay(self._attempt, self._rng, self._first_retry, self._max_retry)
         self._attempt += 1
-        self._set_status(state, f"{what}, retrying in {round(delay)} s", retry_in=delay)
+        self._set_status(state, f"{what}, retrying in {seconds(delay)}", retry_in=delay)
         assert self._retry_timer is not None
         self._retry_timer.start(int(delay * 1000))
+        return delay
 
     def _schedule(self) -> None:
         """Send the desired card now if allowed, else when the 4 s interval has passed."""
@@ -239,6 +361,7 @@ class DiscordWorker(Worker):
             return  # sent once connected
         if self._desired == self._shown:
             self._send_timer.stop()
+            self._settled()
             return
         wait = self._last_send + self._min_interval - time.monotonic()
         if wait > 0:
@@ -247,6 +370,7 @@ class DiscordWorker(Worker):
             return
         self._flush()
 
+    @reported
     def _flush(self) -> None:
         client = self._client
         if self.should_stop():
@@ -267,30 +391,78 @@ class DiscordWorker(Worker):
                 client.update(card)
         except ActivityRejectedError as error:
             self._shown = card  # do not repeat a refused card; a new one is tried again
+            self._unsettled()  # not acknowledged: the period starts at the next success
             self._set_status(DiscordState.REJECTED, f"Discord: rejected the card: {error}")
+            self._log_change(
+                DiscordState.REJECTED,
+                f"Discord: the card was rejected at {client.ipc_path}: {error}",
+                str(error),
+                client.ipc_path,
+            )
             return
         except AbortedError:
+            # Quitting cancelled the wait for Discord's reply, not the frame: the card may be
+            # shown already, so cleanup() must still clear it.
+            self._shown = card
             return
-        except DiscordIPCError:
-            self._lost()
+        except DiscordIPCError as error:
+            self._lost(str(error))
             return
         self._shown = card
+        if self.status.state is DiscordState.REJECTED:
+            self._log_change(DiscordState.CONNECTED, f"Discord: card accepted at {client.ipc_path}")
         self._set_connected()
+        self._settled()
 
+    @reported
     def _check_alive(self) -> None:
         client = self._client
         if not self.should_stop() and client is not None and not client.is_alive():
-            self._lost()
+            self._lost("Discord closed the connection while idle")
 
-    def _lost(self) -> None:
+    def _unexpected(self, error: Exception) -> None:
+        """A bug or a surprise from a library: log it with its traceback, drop the connection
+        and, unless quitting or paused, reconnect after the next backoff delay."""
+        log.exception("Discord: unexpected error on the worker thread")
+        what = f"unexpected error ({type(error).__name__}: {error})"
         client = self._client
+        path = client.ipc_path if client is not None else None
+        self._client = None
+        self._shown = None
+        for timer in (self._send_timer, self._alive_timer, self._healthy_timer):
+            if timer is not None:
+                timer.stop()
+        if client is not None:
+            with contextlib.suppress(Exception):  # close() never raises, but this is a surprise
+                client.close()
+        if self.should_stop() or not self._enabled or self._retry_timer is None:
+            self._set_status(DiscordState.LOST, f"Discord: {what}")
+            return
+        delay = self._retry(DiscordState.LOST, f"Discord: {what}")
+        where = f" at {path}" if path else ""
+        self._log_change(
+            DiscordState.LOST,
+            f"Discord: connection dropped{where} ({what}), retrying in {seconds(delay)}",
+            what,
+            path,
+        )
+
+    def _lost(self, reason: str) -> None:
+        client = self._client
+        path = client.ipc_path if client is not None else None
         self._client = None
         self._shown = None
         if self._alive_timer is not None:
             self._alive_timer.stop()
         if client is not None:
             client.close()
-        self._retry(DiscordState.LOST, "Discord connection lost")
+        delay = self._retry(DiscordState.LOST, "Discord connection lost")
+        self._log_change(
+            DiscordState.LOST,
+            f"Discord: connection lost at {path} ({reason}), retrying in {seconds(delay)}",
+            reason,
+            path,
+        )
 
     def _shutdown_connection(self) -> None:
         """Clear what is shown (best effort) and close."""
@@ -300,6 +472,7 @@ class DiscordWorker(Worker):
             self._alive_timer.stop()
         if self._retry_timer is not None:
             self._retry_timer.stop()
+        self._unsettled()
         if client is None:
             return
         if self._shown is not None:

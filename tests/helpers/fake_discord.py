@@ -41,6 +41,10 @@ class Mode:
     DROP_ON_UPDATE = "drop_on_update"  # close the socket when a command arrives
     PING_FIRST = "ping_first"  # send a PING before each reply
     SPLIT_REPLY = "split_reply"  # send each reply in two chunks, 100 ms apart
+    # READY at the handshake, then nothing: every SET_ACTIVITY waits for a reply in vain.
+    STALL_AFTER_READY = "stall_after_ready"
+    # READY at the handshake, then half of each reply and the socket closes.
+    CUT_REPLY = "cut_reply"
 
 
 @dataclass
@@ -125,6 +129,12 @@ class FakeDiscord:
         """The activity of each SET_ACTIVITY (None for a clear)."""
         return [c["args"].get("activity") for c in self.commands()]
 
+    def handshake_times(self) -> list[float]:
+        """When each handshake arrived: one per connection attempt (our client opens no
+        probe connection, unlike pypresence's own discovery)."""
+        with self._lock:
+            return [f.at for f in self.frames if f.op == 0]
+
     def command_times(self) -> list[float]:
         with self._lock:
             return [f.at for f in self.frames if f.op == 1 and f.data.get("cmd") == "SET_ACTIVITY"]
@@ -172,6 +182,8 @@ class FakeDiscord:
         if self.mode == Mode.DROP_ON_UPDATE:
             writer.transport.abort()
             raise ConnectionResetError
+        if self.mode == Mode.STALL_AFTER_READY:
+            return  # keep reading, never answer
         activity = data.get("args", {}).get("activity")
         if self.mode == Mode.VALIDATION and activity is not None:
             reply = {
@@ -193,6 +205,10 @@ class FakeDiscord:
         if self.mode == Mode.PING_FIRST:
             writer.write(self._pack(3, {"ping": 1}))
         packed = self._pack(1, reply)
+        if self.mode == Mode.CUT_REPLY:
+            writer.write(packed[: len(packed) // 2])
+            await writer.drain()
+            raise ConnectionResetError  # _serve closes the socket
         if self.mode == Mode.SPLIT_REPLY:
             writer.write(packed[:5])
             await writer.drain()

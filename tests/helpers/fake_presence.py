@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from codex_presence_gui.core.presence import PresenceCard
-from codex_presence_gui.services.discord_client import DiscordIPCError
+from codex_presence_gui.services.discord_client import (
+    CONNECTED,
+    DiscordIPCError,
+    DiscordNotRunningError,
+    SocketTry,
+)
+
+FAKE_SOCKET = "/fake/discord-ipc-0"
 
 
 @dataclass
@@ -49,11 +56,18 @@ class FakeClient:
 
     def __init__(self, side: FakeDiscordSide) -> None:
         self.side = side
+        self.ipc_path: str | None = None
+        self.tried: list[SocketTry] = []
 
     def connect(self) -> None:
         self.side.record("connect")
         if self.side.connect_errors:
-            raise self.side.connect_errors.pop(0)
+            error = self.side.connect_errors.pop(0)
+            if not isinstance(error, DiscordNotRunningError):
+                self.tried = [SocketTry(FAKE_SOCKET, str(error))]
+            raise error
+        self.ipc_path = FAKE_SOCKET
+        self.tried = [SocketTry(FAKE_SOCKET, CONNECTED)]
 
     def update(self, card: PresenceCard) -> dict[str, Any]:
         if self.side.update_errors:

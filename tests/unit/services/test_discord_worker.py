@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import itertools
 import random
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.presence import PresenceCard
 from codex_presence_gui.services.discord_client import (
+    AbortedError,
     ActivityRejectedError,
     ConnectionLostError,
     DiscordNotRunningError,
@@ -271,3 +274,299 @@ def test_a_connect_that_ignores_the_abort_keeps_its_thread(qtbot: QtBot) -> None
     assert join_parked(5.0)
     assert side.sent() == []  # the abort came first: the card never went out
     assert side.names()[-1] == "close"
+
+
+# -- backoff: it starts over only after a healthy period -------------------------------------
+
+FIRST = 0.2  # the first retry delay in these tests (the app waits 1 s)
+CAP = 1.6  # the longest (the app: 30 s)
+
+
+def base_delay(attempt: int) -> float:
+    return min(FIRST * 2**attempt, CAP)
+
+
+def retries(seen: list[DiscordStatus]) -> list[float]:
+    return [s.retry_in for s in seen if s.retry_in is not None]
+
+
+def test_a_handshake_alone_does_not_reset_the_backoff(side: FakeDiscordSide, qtbot: QtBot) -> None:
+    """Every connect works but every send fails: the delays grow as if nothing connected."""
+    side.update_errors = [ConnectionLostError("Discord stopped answering")] * 4
+    handle = DiscordPresence(
+        "111", side.factory, min_interval_s=0.05, first_retry_s=FIRST, max_retry_s=CAP
+    )
+    seen: list[DiscordStatus] = []
+    handle.status_changed.connect(seen.append)
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=10_000)
+        delays = retries(seen)
+        assert len(delays) == 4
+        for attempt, delay in enumerate(delays):
+            assert base_delay(attempt) * 0.8 <= delay <= base_delay(attempt) * 1.2
+    finally:
+        assert handle.stop()
+
+
+def test_the_backoff_starts_over_after_a_healthy_period(
+    side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """A failure soon after recovering keeps growing the delay; one after the card was
+    acknowledged and nothing failed for the healthy period starts again from the first."""
+    lost = ConnectionLostError("Discord stopped answering")
+    side.update_errors = [lost] * 3
+    handle = DiscordPresence(
+        "111",
+        side.factory,
+        min_interval_s=0.05,
+        first_retry_s=FIRST,
+        max_retry_s=CAP,
+        healthy_after_s=1.0,
+    )
+    seen: list[DiscordStatus] = []
+    handle.status_changed.connect(seen.append)
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=10_000)
+        assert len(retries(seen)) == 3
+        # At once, well within the healthy period: the fourth delay, not the first.
+        side.update_errors = [lost]
+        handle.set_card(card("B"))
+        qtbot.waitUntil(lambda: side.sent()[-1:] == [card("B")], timeout=10_000)
+        assert base_delay(3) * 0.8 <= retries(seen)[-1] <= base_delay(3) * 1.2
+        qtbot.wait(1300)  # healthy for longer than the period
+        side.update_errors = [lost]
+        handle.set_card(card("C"))
+        qtbot.waitUntil(lambda: side.sent()[-1:] == [card("C")], timeout=10_000)
+        assert FIRST * 0.8 <= retries(seen)[-1] <= FIRST * 1.2
+    finally:
+        assert handle.stop()
+
+
+@pytest.mark.parametrize("mode", ["stall_after_ready", "cut_reply"])
+def test_attempts_against_a_peer_that_fails_after_ready_get_further_apart(
+    discord_dir: Path, qtbot: QtBot, mode: str
+) -> None:
+    """A peer that answers READY, then stalls (or cuts its reply): the spacing of connection
+    attempts doubles up to the cap instead of staying constant (it used to be about 4 s
+    forever, 24 connections in 95 s)."""
+    from codex_presence_gui.services.discord_client import PypresenceClient
+    from tests.helpers.fake_discord import FakeDiscord
+
+    response_timeout = 0.1
+    peer = FakeDiscord(discord_dir, mode=mode).start()
+    handle = DiscordPresence(
+        "111",
+        lambda cid: PypresenceClient(cid, handshake_timeout=1.0, response_timeout=response_timeout),
+        min_interval_s=0.05,
+        first_retry_s=FIRST,
+        max_retry_s=CAP,
+    )
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: len(peer.handshake_times()) >= 7, timeout=20_000)
+    finally:
+        assert handle.stop()
+        peer.stop()
+    times = peer.handshake_times()
+    gaps = [b - a for a, b in itertools.pairwise(times)][:6]
+    print(f"{mode}: gaps between connection attempts {[round(g, 3) for g in gaps]}")
+    # Each gap is the retry delay (±20 %; Qt's coarse timers may fire up to 5 % early) plus
+    # the failed exchange: the reply's timeout when the peer stalls, next to nothing otherwise.
+    for attempt, gap in enumerate(gaps):
+        assert base_delay(attempt) * 0.8 * 0.95 <= gap
+        assert gap <= base_delay(attempt) * 1.2 + response_timeout + 0.3
+    uncapped = [gap for attempt, gap in enumerate(gaps) if base_delay(attempt) < CAP]
+    assert all(b > a for a, b in itertools.pairwise(uncapped)), gaps
+    assert gaps[3] >= 3 * gaps[0], gaps
+
+
+class SlowReplyClient(FakeClient):
+    """Discord receives the card but its reply is slow: quitting cancels the wait."""
+
+    def __init__(self, side: FakeDiscordSide) -> None:
+        super().__init__(side)
+        self.aborted = threading.Event()
+
+    def update(self, card: PresenceCard) -> dict[str, Any]:
+        self.side.record("update", card)
+        self.aborted.wait(5)
+        raise AbortedError("stopped")
+
+    def abort(self) -> None:
+        super().abort()
+        self.aborted.set()
+
+
+def test_quitting_while_waiting_for_the_reply_still_clears(qtbot: QtBot) -> None:
+    """The frame went out before the stop: the card may be shown, so it is cleared."""
+    side = FakeDiscordSide()
+    handle = DiscordPresence("111", lambda _cid: SlowReplyClient(side), min_interval_s=INTERVAL)
+    handle.set_card(card("A"))
+    handle.start()
+    qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+    assert handle.stop()
+    assert side.sent() == [card("A"), None]
+
+
+# -- what the log says -----------------------------------------------------------------------
+
+WORKER_LOG = "codex_presence_gui.services.discord_worker"
+
+
+def info_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        r.getMessage() for r in caplog.records if r.name == WORKER_LOG and r.levelname == "INFO"
+    ]
+
+
+def test_each_change_of_the_connection_is_logged_once_with_socket_and_reason(
+    discord_dir: Path, qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A silent discord-ipc-0 beside a discord-ipc-1 that answers READY and then stalls:
+    connected and lost alternate, each said once, with the socket, what was skipped, and
+    why the connection was lost."""
+    from codex_presence_gui.services.discord_client import PypresenceClient
+    from tests.helpers.fake_discord import FakeDiscord, Mode
+
+    caplog.set_level("DEBUG", logger=WORKER_LOG)
+    silent = FakeDiscord(discord_dir, 0, mode=Mode.HANG_HANDSHAKE).start()
+    stalling = FakeDiscord(discord_dir, 1, mode=Mode.STALL_AFTER_READY).start()
+    handle = DiscordPresence(
+        "111",
+        lambda cid: PypresenceClient(cid, handshake_timeout=0.3, response_timeout=0.1),
+        min_interval_s=0.05,
+        first_retry_s=FIRST,
+        max_retry_s=CAP,
+    )
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: len(stalling.handshake_times()) >= 3, timeout=10_000)
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.LOST, timeout=3000)
+    finally:
+        assert handle.stop()
+        stalling.stop()
+        silent.stop()
+    lines = info_lines(caplog)
+    print("\n".join(lines))
+    assert lines[-1] == "Discord: off"
+    changes = lines[:-1]
+    connects = len(stalling.handshake_times())
+    connected = (
+        f"Discord: connected at {stalling.path} (skipped discord-ipc-0: no answer to the handshake)"
+    )
+    lost = (
+        f"Discord: connection lost at {stalling.path} (reading the reply timed out), retrying in "
+    )
+    assert changes[0::2] == [connected] * connects
+    assert len(changes[1::2]) == connects
+    assert all(line.startswith(lost) for line in changes[1::2])
+
+
+def test_retries_while_discord_stays_away_are_not_repeated_at_info(
+    discord_dir: Path, qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Only a stale socket: "not running" once at INFO (the retries at DEBUG); then Discord
+    starts on the next index and the connection says which socket it skipped."""
+    from codex_presence_gui.services.discord_client import PypresenceClient
+    from tests.helpers.fake_discord import FakeDiscord, stale_socket
+
+    caplog.set_level("DEBUG", logger=WORKER_LOG)
+    stale_socket(discord_dir / "discord-ipc-0")
+    handle = DiscordPresence(
+        "111",
+        lambda cid: PypresenceClient(cid, handshake_timeout=0.3),
+        min_interval_s=0.05,
+        first_retry_s=0.05,
+        max_retry_s=0.1,
+    )
+    seen: list[DiscordStatus] = []
+    handle.status_changed.connect(seen.append)
+    handle.start()
+    peer = None
+    try:
+        qtbot.waitUntil(
+            lambda: len([s for s in seen if s.state is DiscordState.NOT_RUNNING]) >= 4,
+            timeout=5000,
+        )
+        peer = FakeDiscord(discord_dir, 1).start()
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTED, timeout=3000)
+    finally:
+        assert handle.stop()
+        if peer is not None:
+            peer.stop()
+    not_running = "Discord: not running (no socket answered: discord-ipc-0: stale socket)"
+    lines = info_lines(caplog)
+    assert len(lines) == 3, lines
+    assert lines[0].startswith(not_running + ", retrying in ")
+    assert lines[1] == f"Discord: connected at {peer.path} (skipped discord-ipc-0: stale socket)"
+    assert lines[2] == "Discord: off"
+    debug = [r.getMessage() for r in caplog.records if r.levelname == "DEBUG"]
+    assert sum(line.startswith(not_running) for line in debug) >= 3
+
+
+def test_a_rejected_client_id_is_logged(
+    side: FakeDiscordSide, caplog: pytest.LogCaptureFixture, qtbot: QtBot
+) -> None:
+    caplog.set_level("INFO", logger=WORKER_LOG)
+    side.connect_errors = [InvalidClientIdError("Discord rejected the client id")]
+    handle = DiscordPresence("bad", side.factory, min_interval_s=INTERVAL)
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.INVALID_ID, timeout=3000)
+    finally:
+        assert handle.stop()
+    assert info_lines(caplog) == [
+        "Discord: client id rejected at /fake/discord-ipc-0",
+        "Discord: off",
+    ]
+
+
+class SurprisingClient(FakeClient):
+    """An update that fails in a way no one planned for (not a DiscordIPCError), once."""
+
+    def update(self, card: PresenceCard) -> dict[str, Any]:
+        if "surprise" not in self.side.names():
+            self.side.record("surprise")
+            raise ValueError("boom")
+        return super().update(card)
+
+
+def test_an_unexpected_error_is_logged_on_the_worker_thread_and_reported(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not left to sys.excepthook on the worker's thread (the app's hook would build a dialog
+    there): logged with its traceback, reported as a status, then the worker reconnects."""
+    import sys
+
+    hooked: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda _kind, error, _trace: hooked.append(error))
+    caplog.set_level("INFO", logger=WORKER_LOG)
+    side = FakeDiscordSide()
+    handle = DiscordPresence(
+        "111", lambda _cid: SurprisingClient(side), min_interval_s=0.05, first_retry_s=0.05
+    )
+    seen: list[DiscordStatus] = []
+    handle.status_changed.connect(seen.append)
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+    finally:
+        assert handle.stop()
+    assert hooked == []
+    assert any(
+        s.state is DiscordState.LOST
+        and s.message.startswith("Discord: unexpected error (ValueError: boom), retrying in ")
+        for s in seen
+    )
+    (record,) = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert record.exc_info is not None
+    assert isinstance(record.exc_info[1], ValueError)
+    assert record.thread != threading.get_ident()  # logged where it happened
+    assert side.names().count("connect") == 2
