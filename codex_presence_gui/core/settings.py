@@ -537,6 +537,25 @@ def load_settings(path: Path) -> LoadResult:
     )
 
 
+def peek_settings(path: Path) -> LoadResult:
+    """Read the settings without touching the file (for the headless commands, which must
+    not move a user's file aside): defaults and a message when it cannot be used."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise SettingsError(f"the file is larger than {MAX_FILE_BYTES // 1024} KiB")
+        settings, problems = read_document(decode_json(data))
+    except FileNotFoundError:
+        return LoadResult(Settings())
+    except (OSError, SettingsError) as error:
+        return LoadResult(
+            Settings(), f"Could not use your settings ({path}: {error}); using the defaults."
+        )
+    message = f"Some of your settings ({path}) use their defaults: " + " ".join(problems)
+    return LoadResult(settings, message if problems else None, problems=problems)
+
+
 def _keep_aside(path: Path) -> Path | None:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     backup = path.with_name(f"{path.name}.corrupt-{stamp}")
