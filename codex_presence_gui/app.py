@@ -37,14 +37,17 @@ from codex_presence_gui.core.history import HistoryReader
 from codex_presence_gui.core.notifications import NOTIFICATIONS_FILE, NotificationLog, due_notices
 from codex_presence_gui.core.presence import (
     CLIENT_ID_ENV,
+    PAUSED_UNTIL_RESUMED,
     PresenceSettings,
+    card_note,
     compose_card,
+    is_paused,
     preview_lines,
 )
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.settings import SETTINGS_FILE, Settings
 from codex_presence_gui.services import qt_logging
-from codex_presence_gui.services.discord_worker import DiscordPresence
+from codex_presence_gui.services.discord_worker import DiscordPresence, DiscordState, DiscordStatus
 from codex_presence_gui.services.session_feed import SessionFeed
 from codex_presence_gui.services.settings_store import SettingsStore
 from codex_presence_gui.services.signals import ConsoleEvents, ExitSignals
@@ -68,6 +71,8 @@ STARTUP_CHECK_TIMEOUT_MS = 30_000
 APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 #: macOS activates an app that starts hidden to the tray; that is not the user asking for it.
 LAUNCH_ACTIVATION_S = 2.0
+#: A pause's end is checked at least this often (a timer can oversleep a suspended machine).
+PAUSE_CHECK_MAX_MS = 60_000
 
 
 def application() -> QApplication:
@@ -210,6 +215,13 @@ class AppShell(QObject):
         )
         self.window.log_folder = log_path.parent if log_path else paths.log_dir()
         self.dashboard: Dashboard | None = None
+        #: The wall clock (tests replace it): pauses end and cards clear by it.
+        self.clock = time.time
+        #: Ends a timed pause when its time comes (restarted by ``_apply_pause``).
+        self._pause_timer = QTimer(self)
+        self._pause_timer.setSingleShot(True)
+        self._pause_timer.timeout.connect(self._apply_pause)
+        self._discord_message = "Discord: off"
         self.feed = self._new_feed(settings)
         self.presence = self._new_presence(settings)
         self.tray: Tray | None = None
@@ -217,7 +229,7 @@ class AppShell(QObject):
             self.tray = Tray(
                 self.window,
                 on_top=self.window.on_top_action,
-                pause_discord=self.window.pause_discord_action,
+                pause_discord=self.window.pause_menu.menuAction(),
                 open_settings=self.open_settings,
                 quit_app=self.quit,
             )
@@ -232,6 +244,7 @@ class AppShell(QObject):
         self.window.codex_folder_chosen.connect(self.use_codex_folder)
         self.window.always_on_top_changed.connect(self._remember_on_top)
         self.window.discord_paused_changed.connect(self._pause_discord)
+        self.window.discord_pause_requested.connect(self.pause_discord)
         self.instance.activate_requested.connect(self.window.bring_to_front)
         self.instance.replace_requested.connect(lambda: self.request_exit("replaced", 0))
         self.store.changed.connect(self.apply_settings)
@@ -268,6 +281,7 @@ class AppShell(QObject):
         self._started_at = time.monotonic()
         self._started_hidden = not self.window.isVisible()
         self.feed.start()
+        self._apply_pause()  # a pause kept from the last run goes on, or ended meanwhile
         if self.presence is not None:
             self.presence.start()
         if self.store.load_message:
@@ -312,6 +326,7 @@ class AppShell(QObject):
         started = time.monotonic()
         if self.window.state is not None:
             self.window.state.save_geometry(self.window)
+        self._pause_timer.stop()
         self.feed.stop(STOP_TIMEOUT_MS)
         if self.presence is not None:
             self.presence.stop(STOP_TIMEOUT_MS)
@@ -347,8 +362,11 @@ class AppShell(QObject):
             board = self.dashboard
             if board is None:
                 return ["(waiting for the first read of your Codex logs)"]
-            card = compose_card(board.active, board.limits, presence, board.generated_at)
-            return preview_lines(card)
+            if getattr(self.args, "private", False):
+                presence = replace(presence, privacy_mode=True)
+            now = max(self.clock(), board.generated_at)
+            card = compose_card(board.active, board.limits, presence, now)
+            return preview_lines(card, card_note(board.active, presence, now))
 
         dialog = SettingsDialog(
             self.store.settings, preview, tray_available=self.tray is not None, parent=self.window
@@ -375,11 +393,9 @@ class AppShell(QObject):
             self.feed.start()
         if self.presence is not None:
             self.presence.set_client_id(settings.discord_client_id)
-            self.presence.set_enabled(
-                settings.discord_enabled and not self.window.pause_discord_action.isChecked()
-            )
-            if self.dashboard is not None:
-                self._publish(self.dashboard)
+        self._apply_pause(settings)
+        if self.presence is not None and self.dashboard is not None:
+            self._publish(self.dashboard)
         if settings.launch_at_login != self._applied.launch_at_login:
             problem = set_launch_at_login(settings.launch_at_login)
             if problem:
@@ -397,8 +413,48 @@ class AppShell(QObject):
             self._save_settings(replace(self.store.settings, always_on_top=on))
 
     def _pause_discord(self, paused: bool) -> None:
+        """ "Until I resume" checked or unchecked."""
+        self.pause_discord(PAUSED_UNTIL_RESUMED if paused else 0.0)
+
+    def pause_discord(self, until: float) -> None:
+        """Pause until ``until`` (epoch seconds; ``PAUSED_UNTIL_RESUMED``), or resume (0).
+        Kept in the settings, so that a pause survives a restart."""
+        settings = self.store.settings
+        if settings.discord_paused_until != until:
+            self._save_settings(replace(settings, discord_paused_until=until))
+        log.info("Discord %s", _pause_text(until, self.clock()) or "resumed")
+
+    def _apply_pause(self, settings: Settings | None = None) -> None:
+        """Publish or not as the pause says; a pause whose time has come ends here (and is
+        saved as ended), checked again at its end and at least every minute."""
+        settings = self.store.settings if settings is None else settings
+        now = self.clock()
+        until = settings.discord_paused_until
+        if until > 0 and until <= now:
+            # Ended by itself: saved so that the next start does not see it either. The
+            # store's change comes back here through apply_settings.
+            log.info("the Discord pause has ended")
+            self._save_settings(replace(settings, discord_paused_until=0.0))
+            return
+        paused = is_paused(until, now)
+        self._pause_timer.stop()
+        if until > 0:
+            self._pause_timer.start(max(0, min(int((until - now) * 1000) + 50, PAUSE_CHECK_MAX_MS)))
+        self.window.set_discord_pause(_pause_text(until, now))
         if self.presence is not None:
-            self.presence.set_enabled(self.store.settings.discord_enabled and not paused)
+            self.presence.set_enabled(settings.discord_enabled and not paused)
+            self._show_discord_status()
+
+    def _discord_status(self, status: DiscordStatus) -> None:
+        self._discord_message = status.message
+        self._show_discord_status(status.state)
+
+    def _show_discord_status(self, state: DiscordState | None = None) -> None:
+        message = self._discord_message
+        paused = _pause_text(self.store.settings.discord_paused_until, self.clock())
+        if paused and (state is DiscordState.PAUSED or message == "Discord: paused"):
+            message = f"Discord: paused {paused}"
+        self.window.set_discord_status(message)
 
     # -- pieces -------------------------------------------------------------------------
 
@@ -414,16 +470,17 @@ class AppShell(QObject):
     def _new_presence(self, settings: Settings) -> DiscordPresence | None:
         if self.args.no_discord:
             self.window.set_discord_status("Discord: off (started with --no-discord)")
-            self.window.pause_discord_action.setEnabled(False)
+            self.window.pause_menu.menuAction().setEnabled(False)
             return None
         client_id = os.environ.get(CLIENT_ID_ENV, "").strip() or settings.discord_client_id
         if not client_id.isdigit():
             log.warning("%s=%r is not a number; using the settings' id", CLIENT_ID_ENV, client_id)
             client_id = settings.discord_client_id
-        presence = DiscordPresence(client_id, enabled=settings.discord_enabled, parent=self)
-        presence.status_changed.connect(
-            lambda status: self.window.set_discord_status(status.message)
+        paused = is_paused(settings.discord_paused_until, self.clock())
+        presence = DiscordPresence(
+            client_id, enabled=settings.discord_enabled and not paused, parent=self
         )
+        presence.status_changed.connect(self._discord_status)
         return presence
 
     def _show(self, board: Dashboard) -> None:
@@ -455,14 +512,33 @@ class AppShell(QObject):
         presence_settings = self.store.settings.presence()
         if getattr(self.args, "private", False):
             presence_settings = replace(presence_settings, privacy_mode=True)
-        card = compose_card(board.active, board.limits, presence_settings, board.generated_at)
-        self.window.set_discord_preview(preview_lines(card))
+        # The clock, not only the read's time: the idle clear and a pause's end move on
+        # between refreshes too (every refresh composes again, so the card comes back with
+        # the session's next activity).
+        now = max(self.clock(), board.generated_at)
+        if 0 < presence_settings.paused_until <= now:
+            self._apply_pause()  # ended since the last check (a machine back from sleep)
+        card = compose_card(board.active, board.limits, presence_settings, now)
+        note = card_note(board.active, presence_settings, now)
+        self.window.set_discord_preview(preview_lines(card, note))
         if self.presence is not None:
             self.presence.set_card(card)
 
     def _tell(self, message: str) -> None:
         """Say something once, without blocking."""
         self.window.show_notice(message)
+
+
+def _pause_text(until: float, now: float) -> str | None:
+    """How long Discord is paused, as the menu and the status bar say it (None: it is not)."""
+    if until == PAUSED_UNTIL_RESUMED:
+        return "until you resume"
+    if not is_paused(until, now):
+        return None
+    moment = time.localtime(until)
+    if time.strftime("%Y-%m-%d", moment) == time.strftime("%Y-%m-%d", time.localtime(now)):
+        return time.strftime("until %H:%M", moment)
+    return time.strftime("until %a %H:%M", moment)
 
 
 class StartupCheck(QObject):

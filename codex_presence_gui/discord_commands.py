@@ -10,8 +10,10 @@ import json
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
+from codex_presence_gui import paths
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
 from codex_presence_gui.core.discovery import resolve_codex_homes
 from codex_presence_gui.core.presence import (
@@ -19,11 +21,13 @@ from codex_presence_gui.core.presence import (
     DEFAULT_CLIENT_ID,
     PresenceCard,
     PresenceSettings,
+    card_note,
     compose_card,
     preview_lines,
 )
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.sanitize import clean_text, terminal_safe_json
+from codex_presence_gui.core.settings import SETTINGS_FILE, peek_settings
 
 EXIT_OK = 0
 EXIT_NO_HOME = 2
@@ -55,8 +59,17 @@ def _dashboard(args: argparse.Namespace) -> Dashboard | None:
 
 
 def settings_from(args: argparse.Namespace) -> PresenceSettings:
-    """The card settings asked for on the command line."""
-    return PresenceSettings(privacy_mode=bool(getattr(args, "private", False)))
+    """The card settings the app would use (its settings file: toggles, project rules, idle
+    clear, a pause), made private by ``--private``. Both commands show or send exactly what
+    the app would, so a project the rules hide is hidden here too."""
+    loaded = peek_settings(paths.config_dir() / SETTINGS_FILE)
+    if loaded.message:
+        print(loaded.message, file=sys.stderr)
+    presence = loaded.settings.presence()
+    if getattr(args, "private", False):
+        presence = replace(presence, privacy_mode=True)
+    # The card itself, not whether the app may publish: these commands are asked for.
+    return replace(presence, enabled=True)
 
 
 def current_card(board: Dashboard, settings: PresenceSettings) -> PresenceCard | None:
@@ -69,19 +82,22 @@ def run_preview(args: argparse.Namespace) -> int:
     board = _dashboard(args)
     if board is None:
         return EXIT_NO_HOME
-    card = current_card(board, settings_from(args))
+    settings = settings_from(args)
+    card = current_card(board, settings)
+    note = card_note(board.active, settings, board.generated_at)
     client_id, warning = resolve_client_id()
     if args.json:
         document = {
             "client_id": client_id,
             "activity": card.to_activity() if card is not None else None,
-            "lines": preview_lines(card),
+            "lines": preview_lines(card, note),
             "session_id": board.active.session_id if board.active else None,
+            "note": note,
         }
         print(_json_text(document))
     else:
         print("Friends on Discord would see:")
-        for line in preview_lines(card):
+        for line in preview_lines(card, note):
             print(f"  {line}")
     if warning:
         print(warning, file=sys.stderr)

@@ -42,3 +42,31 @@ def discord_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv(IPC_DIR_ENV, str(path))
     yield path
     shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _app_dirs_kept_apart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Config, state and logs of every test under a temporary folder, never the user's:
+    `preview` and `discord-check` read the settings file. Session-scoped (and set without
+    monkeypatch) because hypothesis refuses function-scoped fixtures on its tests; a test
+    that writes settings points ``paths.override_base_dir`` at its own folder."""
+    from codex_presence_gui.paths import BASE_DIR_ENV
+
+    before = os.environ.get(BASE_DIR_ENV)
+    os.environ[BASE_DIR_ENV] = str(tmp_path_factory.mktemp("app-dirs"))
+    yield
+    if before is None:
+        os.environ.pop(BASE_DIR_ENV, None)
+    else:
+        os.environ[BASE_DIR_ENV] = before
+
+
+@pytest.fixture
+def settings_base(tmp_path: Path) -> Iterator[Path]:
+    """The app's folders for this test alone (write settings under ``config/``)."""
+    from codex_presence_gui import paths
+
+    base = tmp_path / "app"
+    paths.override_base_dir(base)
+    yield base
+    paths.override_base_dir(None)

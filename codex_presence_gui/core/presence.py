@@ -7,8 +7,12 @@ Pure and deterministic: the same snapshot, limits and settings always give the s
 from __future__ import annotations
 
 import enum
+import fnmatch
 import math
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from codex_presence_gui.core.formatting import format_percent_left, format_tokens_compact
@@ -30,6 +34,141 @@ CLIENT_ID_ENV = "CODEX_DISCORD_CLIENT_ID"
 PRIVATE_DETAILS = "Using Codex"
 PRIVATE_STATE = "In a coding session"
 IDLE_DETAILS = "Codex is open, no session running"
+
+
+#: Friends' cards clear after this long without a sign of life from the session (0: never).
+DEFAULT_IDLE_CLEAR_MINUTES = 30
+MAX_IDLE_CLEAR_MINUTES = 24 * 60
+#: ``paused_until`` for "until I resume" (0 means not paused; a time means until then).
+PAUSED_UNTIL_RESUMED = -1.0
+#: "Until tomorrow" ends at this local hour (the next one at least an hour away).
+TOMORROW_HOUR = 6
+
+
+class RuleAction(enum.Enum):
+    """What a project rule does to the card of a matching session."""
+
+    HIDE = "hide"  # no card at all
+    NAME_ONLY = "name_only"  # the project's name, never its branch or the file or command
+    ALIAS = "alias"  # as NAME_ONLY, with the alias in place of the name
+    NORMAL = "normal"  # as the toggles say (an exception above a broader rule)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRule:
+    """A glob on the project's name or folder, and what to do with a matching session.
+
+    Matching is case-insensitive on every platform and ``\\`` counts as ``/``: a rule
+    written for ``~/Clients/*`` must not miss ``~/clients/acme`` and leak it (a rule that
+    hides too much is seen at once in the preview; one that hides too little is not).
+    A pattern matches the project's name, the session's folder, or any folder above it,
+    so ``~/clients/acme`` also covers ``~/clients/acme/src``. ``~`` is the home folder.
+    """
+
+    pattern: str
+    action: RuleAction = RuleAction.HIDE
+    alias: str = ""
+
+    def problem(self) -> str | None:
+        """Why the rule cannot be used as it is (None when it can)."""
+        if not self.pattern.strip():
+            return "A project rule needs a pattern (for example ~/clients/* or acme-*)."
+        if self.action is RuleAction.ALIAS and not self.alias.strip():
+            return f"The rule for {self.pattern.strip()} needs the name to show instead."
+        return None
+
+    def matches(self, cwd: str, project: str) -> bool:
+        """True when the pattern matches ``project`` or ``cwd`` or a folder above it."""
+        pattern = self.pattern.strip()
+        if not pattern:
+            return False
+        if pattern.startswith("~"):
+            pattern = os.path.expanduser(pattern)
+        folded = _fold(pattern)
+        if len(folded) > 1:
+            folded = folded.rstrip("/")  # "~/clients/acme/" is the folder too
+        return any(fnmatch.fnmatchcase(name, folded) for name in _candidates(cwd, project))
+
+
+def _fold(text: str) -> str:
+    return text.replace("\\", "/").casefold()
+
+
+def _candidates(cwd: str, project: str) -> list[str]:
+    """The project's name, the folder and every folder above it (not the root alone)."""
+    names = [_fold(project)] if project else []
+    path = _fold(cwd).rstrip("/")
+    while path:
+        names.append(path)
+        cut = path.rfind("/")
+        if cut <= 0:
+            break
+        path = path[:cut]
+    return names
+
+
+def matching_rule(
+    rules: Sequence[ProjectRule], session: CodexSessionSnapshot
+) -> ProjectRule | None:
+    """The first rule that matches the session (the order is the user's)."""
+    for rule in rules:
+        if rule.matches(session.cwd, session.project):
+            return rule
+    return None
+
+
+#: The per-field toggles each preset sets.
+TOGGLE_FIELDS = (
+    "show_project",
+    "show_branch",
+    "show_activity_target",
+    "show_model",
+    "show_tokens",
+    "show_limits",
+)
+PRESETS: dict[str, dict[str, bool]] = {
+    # "Using Codex" and what kind of work only ("Editing", "Running a command").
+    "minimal": dict.fromkeys(TOGGLE_FIELDS, False),
+    "standard": {
+        "show_project": True,
+        "show_branch": False,
+        "show_activity_target": True,
+        "show_model": True,
+        "show_tokens": False,
+        "show_limits": False,
+    },
+    "full": dict.fromkeys(TOGGLE_FIELDS, True),
+}
+
+
+def preset_of(toggles: Mapping[str, bool]) -> str | None:
+    """The preset the toggles amount to (None: a choice of one's own)."""
+    for name, values in PRESETS.items():
+        if all(toggles.get(key) == value for key, value in values.items()):
+            return name
+    return None
+
+
+def is_paused(paused_until: float, now: float) -> bool:
+    """True while a pause lasts: until resumed, or until its time."""
+    return paused_until == PAUSED_UNTIL_RESUMED or paused_until > now
+
+
+def tomorrow_morning(now: float) -> float:
+    """The next ``TOMORROW_HOUR`` o'clock local time at least an hour away (at 02:00 that is
+    the same morning: the night is the user's "today"); correct across a DST change."""
+    local = datetime.fromtimestamp(now).replace(
+        hour=TOMORROW_HOUR, minute=0, second=0, microsecond=0
+    )
+    while local.timestamp() < now + 3600:
+        local += timedelta(days=1)  # naive local time: .timestamp() applies that day's offset
+    return local.timestamp()
+
+
+def idle_for(session: CodexSessionSnapshot, now: float) -> float | None:
+    """Seconds since the session's last sign of life (None when it is not known)."""
+    last = session.last_activity_at or session.recency
+    return now - last if last and last > 0 else None
 
 
 class IdleAction(enum.Enum):
@@ -55,6 +194,12 @@ class PresenceSettings:
     large_image: str = DEFAULT_LARGE_IMAGE
     #: Image key per activity; activities not listed use ``DEFAULT_SMALL_IMAGE``.
     small_images: tuple[tuple[ActivityKind, str], ...] = field(default=())
+    #: Tried in order; the first that matches the active session decides.
+    rules: tuple[ProjectRule, ...] = ()
+    #: Clear the card when the session has been quiet this long (0: never).
+    idle_clear_minutes: int = DEFAULT_IDLE_CLEAR_MINUTES
+    #: 0: not paused; ``PAUSED_UNTIL_RESUMED``; else the time (epoch seconds) it ends.
+    paused_until: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +323,7 @@ def compose_card(
     now: float,
 ) -> PresenceCard | None:
     """The card for the active session (or for no session); None means: clear the presence."""
-    if not settings.enabled:
+    if not settings.enabled or is_paused(settings.paused_until, now):
         return None
     if active is None:
         if settings.idle_action is IdleAction.CLEAR:
@@ -187,13 +332,21 @@ def compose_card(
         if settings.show_limits and not settings.privacy_mode:
             state = join_parts(limits_parts(limits, now))
         return _plain_card(IDLE_DETAILS, state, settings, None)
+    rule = matching_rule(settings.rules, active)
+    if rule is not None and rule.action is RuleAction.HIDE:
+        return None
+    if _idle_cleared(active, settings, now):
+        return None  # it comes back with the session's next sign of life
     start = int(active.started_at) if active.started_at and active.started_at >= 1 else None
     activity = active.activity
     if settings.privacy_mode:
         return _plain_card(PRIVATE_DETAILS, PRIVATE_STATE, settings, start)
+    # A rule can only take away: the name (or alias) shows only where the toggle allows it,
+    # and the branch, file or command would give the real project away.
+    narrowed = rule is not None and rule.action in (RuleAction.NAME_ONLY, RuleAction.ALIAS)
     if activity is not None:
         label = activity.kind.label
-        if settings.show_activity_target and activity.target:
+        if settings.show_activity_target and activity.target and not narrowed:
             label = activity.text
         activity_part = label
     else:
@@ -201,7 +354,9 @@ def compose_card(
     project = ""
     if settings.show_project:
         project = active.project
-        if settings.show_branch and active.git_branch:
+        if rule is not None and rule.action is RuleAction.ALIAS:
+            project = rule.alias.strip()
+        elif settings.show_branch and active.git_branch and not narrowed:
             project = f"{project} ({active.git_branch})"
     state_parts = []
     if settings.show_model and active.model:
@@ -222,10 +377,49 @@ def compose_card(
     )
 
 
-def preview_lines(card: PresenceCard | None) -> list[str]:
-    """The card as friends would read it, line by line (for ``preview`` and the window)."""
+def _idle_cleared(active: CodexSessionSnapshot, settings: PresenceSettings, now: float) -> bool:
+    idle = idle_for(active, now)
+    minutes = settings.idle_clear_minutes
+    return minutes > 0 and idle is not None and idle >= minutes * 60
+
+
+def _clock(when: float, now: float) -> str:
+    moment = datetime.fromtimestamp(when)
+    if moment.date() == datetime.fromtimestamp(now).date():
+        return moment.strftime("%H:%M")
+    return moment.strftime("%a %H:%M")
+
+
+def card_note(
+    active: CodexSessionSnapshot | None, settings: PresenceSettings, now: float
+) -> str | None:
+    """Why the card is cleared or changed, for the user's own preview (never sent)."""
+    if not settings.enabled:
+        return "Discord status is off."
+    if settings.paused_until == PAUSED_UNTIL_RESUMED:
+        return "Paused until you resume."
+    if is_paused(settings.paused_until, now):
+        return f"Paused until {_clock(settings.paused_until, now)}."
+    if active is None:
+        return None
+    rule = matching_rule(settings.rules, active)
+    if rule is not None and rule.action is RuleAction.HIDE:
+        return f"Hidden by the rule {rule.pattern.strip()}."
+    if _idle_cleared(active, settings, now):
+        return f"Cleared: no activity for {settings.idle_clear_minutes} min."
+    if settings.privacy_mode or rule is None or rule.action is RuleAction.NORMAL:
+        return None
+    if rule.action is RuleAction.ALIAS:
+        return f"Shown as {rule.alias.strip()} by the rule {rule.pattern.strip()}."
+    return f"Name only, by the rule {rule.pattern.strip()}."
+
+
+def preview_lines(card: PresenceCard | None, note: str | None = None) -> list[str]:
+    """The card as friends would read it, line by line (for ``preview`` and the window),
+    and after it, in brackets, why it is cleared or changed (``card_note``)."""
+    after = [f"({clean_text(note)})"] if note else []
     if card is None:
-        return ["(nothing: your Discord status is cleared)"]
+        return ["(nothing: your Discord status is cleared)", *after]
     # ``compose_card`` cleans its texts already; a card built elsewhere is cleaned here.
     lines = [clean_text(value) for value in (card.details, card.state) if value]
     pictures = [clean_text(text) for text in (card.large_text, card.small_text) if text]
@@ -233,4 +427,4 @@ def preview_lines(card: PresenceCard | None) -> list[str]:
         lines.append("Pictures: " + ", ".join(pictures))
     if card.start is not None:
         lines.append("Shows the time since the session started")
-    return lines
+    return [*lines, *after]

@@ -12,6 +12,10 @@ Nothing in the file can stop the app:
   range, a folder that cannot be a path) uses the default for that key only, with one message
   per key. The file is left as it is: it changes only when the user saves.
 - A UTF-8 byte order mark is skipped; ``"schema": "1"`` is read as 1.
+- Project rules are read one by one and fail safe: a rule without a pattern is dropped, and
+  one whose action is unknown (a newer version's) or an alias rule without its alias hides
+  the project, each with a message. The rest of the list is kept: dropping every rule for
+  one bad entry would publish the projects the others hide.
 """
 
 from __future__ import annotations
@@ -25,9 +29,18 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from codex_presence_gui.core.presence import DEFAULT_CLIENT_ID, IdleAction, PresenceSettings
+from codex_presence_gui.core.presence import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_IDLE_CLEAR_MINUTES,
+    MAX_IDLE_CLEAR_MINUTES,
+    PAUSED_UNTIL_RESUMED,
+    IdleAction,
+    PresenceSettings,
+    ProjectRule,
+    RuleAction,
+)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SETTINGS_FILE = "settings.json"
 THEMES = ("system", "light", "dark")
 MIN_REFRESH_S = 0.5
@@ -42,6 +55,10 @@ MAX_FILE_BYTES = 1 << 20
 #: Deeper documents are refused: Python's json recurses (a RecursionError past ~1000 levels),
 #: and so would saving the unknown keys back.
 MAX_DEPTH = 64
+#: A pause ends before the year 10000 (later times cannot be shown as dates).
+MAX_PAUSE_UNTIL = 253_402_300_799.0
+ACTIONS = {action.value: action for action in RuleAction}
+MAX_RULE_TEXT = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +85,13 @@ class Settings:
     notifications_enabled: bool = True
     notify_left_thresholds: tuple[int, ...] = DEFAULT_LEFT_THRESHOLDS  # percent left, high first
     notify_resets: bool = True
+    #: Tried in order by the card; the first that matches the active session decides.
+    project_rules: tuple[ProjectRule, ...] = ()
+    #: Clear the card after this many minutes without session activity (0: never).
+    idle_clear_minutes: int = DEFAULT_IDLE_CLEAR_MINUTES
+    #: 0: publishing; ``PAUSED_UNTIL_RESUMED``; else when the pause ends (epoch seconds). Kept
+    #: here so that a pause survives a restart.
+    discord_paused_until: float = 0.0
     #: Keys this version does not know (from a newer version): written back untouched.
     extra: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
 
@@ -83,6 +107,9 @@ class Settings:
             show_tokens=self.show_tokens,
             show_limits=self.show_limits,
             idle_action=IdleAction(self.idle_action),
+            rules=self.project_rules,
+            idle_clear_minutes=self.idle_clear_minutes,
+            paused_until=self.discord_paused_until,
         )
 
     @property
@@ -146,7 +173,54 @@ def validate(settings: Settings) -> list[Problem]:
                 blocking=True,
             )
         )
+    for rule in settings.project_rules:
+        why = rule.problem() or _rule_text_problem(rule)
+        if why is not None:
+            problems.append(Problem("project_rules", why, blocking=True))
+    if not _is_idle_minutes(settings.idle_clear_minutes):
+        problems.append(
+            Problem(
+                "idle_clear_minutes",
+                f"Clear the card after 0 (never) to {MAX_IDLE_CLEAR_MINUTES} minutes.",
+                blocking=True,
+            )
+        )
+    if not _is_pause_until(settings.discord_paused_until):
+        problems.append(
+            Problem("discord_paused_until", "The pause does not end at a usable time.", True)
+        )
     return problems
+
+
+def _rule_text_problem(rule: ProjectRule) -> str | None:
+    for text in (rule.pattern, rule.alias):
+        if len(text) > MAX_RULE_TEXT:
+            return f"A project rule's pattern or name is longer than {MAX_RULE_TEXT} characters."
+        if not _encodable(text):
+            return "A project rule holds a character that cannot be saved."
+    return None
+
+
+def _encodable(text: str) -> bool:
+    # A lone surrogate (JSON can carry one as an escape) could not be written back as UTF-8.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _is_idle_minutes(value: object) -> bool:
+    return type(value) is int and 0 <= value <= MAX_IDLE_CLEAR_MINUTES
+
+
+def _is_pause_until(value: object) -> bool:
+    # NaN fails both comparisons; only -1 below zero means anything.
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and (value == PAUSED_UNTIL_RESUMED or 0 <= value <= MAX_PAUSE_UNTIL)
+    )
 
 
 def _is_left_threshold(value: object) -> bool:
@@ -183,6 +257,10 @@ def to_document(settings: Settings) -> dict[str, Any]:
     values.pop("extra")
     values["codex_homes"] = list(settings.codex_homes)
     values["notify_left_thresholds"] = list(settings.notify_left_thresholds)
+    values["project_rules"] = [
+        {"pattern": rule.pattern, "action": rule.action.value, "alias": rule.alias}
+        for rule in settings.project_rules
+    ]
     document.update(values)
     document["schema"] = SCHEMA_VERSION
     return document
@@ -228,6 +306,8 @@ def _migrate(document: dict[str, Any], messages: list[str]) -> dict[str, Any]:
                 "(1-100); using the default thresholds."
             )
             document.pop("notify_left_thresholds", None)
+    # Version 3 added the project rules, the idle clear and a pause kept across restarts:
+    # new keys only, which take their defaults (nothing of version 2 moves or changes).
     return document
 
 
@@ -260,6 +340,16 @@ def _value(name: str, value: Any, default: Any) -> tuple[Any, str | None]:
         if not isinstance(value, list) or not all(_is_left_threshold(v) for v in value):
             return None, f"must be a list of percentages left (0-{MAX_LEFT_THRESHOLD})"
         return tuple(sorted(set(value), reverse=True)), None
+    if name == "idle_clear_minutes":
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not _is_idle_minutes(value):
+            return None, f"must be a whole number of minutes from 0 to {MAX_IDLE_CLEAR_MINUTES}"
+        return value, None
+    if name == "discord_paused_until":
+        if not _is_pause_until(value):
+            return None, "must be 0 (not paused), -1 (until resumed) or a time"
+        return float(value), None
     if isinstance(default, bool):
         if not isinstance(value, bool):
             return None, "must be true or false"
@@ -277,6 +367,37 @@ def _value(name: str, value: Any, default: Any) -> tuple[Any, str | None]:
     if name == "discord_client_id" and not _is_client_id(value):
         return None, "is not a Discord application id (17 to 20 digits)"
     return value, None
+
+
+def _rules(value: Any, messages: list[str]) -> tuple[ProjectRule, ...] | None:
+    """The project rules in ``value``, read one by one and failing safe (see the module's
+    notes); None when ``value`` is not a list of them at all."""
+    if not isinstance(value, list):
+        return None
+    rules = []
+    for index, item in enumerate(value, 1):
+        where = f"project_rules: rule {index}"
+        pattern = item.get("pattern") if isinstance(item, dict) else None
+        if not isinstance(pattern, str) or not pattern.strip() or len(pattern) > MAX_RULE_TEXT:
+            messages.append(f"{where} ({_shown(item)}) has no usable pattern; left out.")
+            continue
+        if not _encodable(pattern):
+            messages.append(f"{where} has a pattern that cannot be saved; left out.")
+            continue
+        raw = item.get("action")
+        action = ACTIONS.get(raw) if isinstance(raw, str) else None
+        alias = item.get("alias", "")
+        if not isinstance(alias, str) or len(alias) > MAX_RULE_TEXT or not _encodable(alias):
+            alias = ""
+        rule = ProjectRule(pattern, action or RuleAction.HIDE, alias)
+        if action is None or rule.problem() is not None:
+            messages.append(
+                f"{where} ({_shown(pattern)}): {_shown(item.get('action'))} with alias "
+                f"{_shown(item.get('alias'))} cannot be used; the project is hidden instead."
+            )
+            rule = ProjectRule(pattern, RuleAction.HIDE, alias)
+        rules.append(rule)
+    return tuple(rules)
 
 
 def read_document(document: Any) -> tuple[Settings, tuple[str, ...]]:
@@ -297,6 +418,15 @@ def read_document(document: Any) -> tuple[Settings, tuple[str, ...]]:
         if name not in document:
             continue
         default = getattr(defaults, name)
+        if name == "project_rules":
+            rules = _rules(document[name], messages)
+            if rules is None:
+                messages.append(
+                    f"project_rules: {_shown(document[name])} is not a list of rules; using none."
+                )
+            else:
+                values[name] = rules
+            continue
         value, why = _value(name, document[name], default)
         if why is not None:
             messages.append(
@@ -405,6 +535,25 @@ def load_settings(path: Path) -> LoadResult:
         "until you change them (the file stays as it is until you save): " + " ".join(problems),
         problems=problems,
     )
+
+
+def peek_settings(path: Path) -> LoadResult:
+    """Read the settings without touching the file (for the headless commands, which must
+    not move a user's file aside): defaults and a message when it cannot be used."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise SettingsError(f"the file is larger than {MAX_FILE_BYTES // 1024} KiB")
+        settings, problems = read_document(decode_json(data))
+    except FileNotFoundError:
+        return LoadResult(Settings())
+    except (OSError, SettingsError) as error:
+        return LoadResult(
+            Settings(), f"Could not use your settings ({path}: {error}); using the defaults."
+        )
+    message = f"Some of your settings ({path}) use their defaults: " + " ".join(problems)
+    return LoadResult(settings, message if problems else None, problems=problems)
 
 
 def _keep_aside(path: Path) -> Path | None:

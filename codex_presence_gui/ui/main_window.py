@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QToolBar,
@@ -32,6 +35,7 @@ from PySide6.QtWidgets import (
 from codex_presence_gui import APP_NAME, __version__
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level
+from codex_presence_gui.core.presence import TOMORROW_HOUR, tomorrow_morning
 from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.ui.info_bar import InfoBar
 from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
@@ -123,7 +127,10 @@ class MainWindow(QMainWindow):
     Signals:
         refresh_requested(): the user asked to re-read the logs now.
         always_on_top_changed(bool): the user pinned or unpinned the window.
-        discord_paused_changed(bool): the user paused or resumed the Discord status.
+        discord_paused_changed(bool): the user paused the Discord status until resumed, or
+            resumed it ("Until I resume" checked or unchecked).
+        discord_pause_requested(float): the user paused until a time (epoch seconds), or
+            resumed (0.0), from the pause menu.
         settings_requested(): the user asked for the settings dialog.
         quit_requested(): the user asked to quit the app (not just to close the window).
         codex_folder_chosen(str): the user chose Codex's folder on the first-run panel.
@@ -132,6 +139,7 @@ class MainWindow(QMainWindow):
     refresh_requested = Signal()
     always_on_top_changed = Signal(bool)
     discord_paused_changed = Signal(bool)
+    discord_pause_requested = Signal(float)
     settings_requested = Signal()
     quit_requested = Signal()
     codex_folder_chosen = Signal(str)
@@ -149,6 +157,8 @@ class MainWindow(QMainWindow):
         self.close_to_tray = False
         #: Where the log file lives, for Help → Open log folder.
         self.log_folder: Path | None = None
+        #: The wall clock the pause menu counts from (tests replace it).
+        self.clock: Callable[[], float] = time.time
         self.dashboard: Dashboard | None = None
         self.setWindowTitle(APP_NAME)
 
@@ -226,10 +236,25 @@ class MainWindow(QMainWindow):
         self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.settings_requested)
-        self.pause_discord_action = QAction("&Pause Discord status", self)
+        # One submenu, shared by the File menu and the tray (a QMenu may sit in both).
+        self.pause_menu = QMenu("&Pause Discord status", self)
+        self.pause_menu.setToolTipsVisible(True)
+        self.pause_hour_action = self.pause_menu.addAction("For 1 &hour")
+        self.pause_hour_action.triggered.connect(self._pause_for_an_hour)
+        self.pause_tomorrow_action = self.pause_menu.addAction(
+            f"Until &tomorrow morning ({TOMORROW_HOUR:02d}:00)"
+        )
+        self.pause_tomorrow_action.triggered.connect(self._pause_until_tomorrow)
+        self.pause_discord_action = QAction("Until I &resume", self)
         self.pause_discord_action.setCheckable(True)
         self.pause_discord_action.setToolTip("Stop showing your Codex work on Discord for now")
-        self.pause_discord_action.toggled.connect(self.discord_paused_changed)
+        # triggered, not toggled: only the user's choice counts, never set_discord_pause.
+        self.pause_discord_action.triggered.connect(self.discord_paused_changed)
+        self.pause_menu.addAction(self.pause_discord_action)
+        self.pause_menu.addSeparator()
+        self.resume_discord_action = self.pause_menu.addAction("Resume &now")
+        self.resume_discord_action.triggered.connect(self._resume)
+        self.set_discord_pause(None)
         self.log_folder_action = QAction("Open &log folder", self)
         self.log_folder_action.triggered.connect(self._open_log_folder)
         group = QActionGroup(self)
@@ -254,7 +279,7 @@ class MainWindow(QMainWindow):
 
         menu = self.menuBar().addMenu("&File")
         menu.addAction(self.refresh_action)
-        menu.addAction(self.pause_discord_action)
+        menu.addMenu(self.pause_menu)
         menu.addAction(self.settings_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
@@ -277,6 +302,23 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.refresh_action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
+
+    def _pause_for_an_hour(self) -> None:
+        self.discord_pause_requested.emit(self.clock() + 3600.0)
+
+    def _pause_until_tomorrow(self) -> None:
+        self.discord_pause_requested.emit(tomorrow_morning(self.clock()))
+
+    def _resume(self) -> None:
+        self.discord_pause_requested.emit(0.0)
+
+    def set_discord_pause(self, paused: str | None) -> None:
+        """Show the pause in the menu: None when publishing, else how long (for example
+        "until 14:05"); the menu's own changes are not announced again."""
+        self.pause_discord_action.setChecked(paused == "until you resume")
+        self.resume_discord_action.setEnabled(paused is not None)
+        title = "&Pause Discord status"
+        self.pause_menu.setTitle(f"{title} (paused {paused})" if paused else title)
 
     def _quit(self) -> None:
         # PySide6 counts receivers only by the signal's signature string (a bound signal

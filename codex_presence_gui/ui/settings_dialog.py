@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -35,8 +37,13 @@ from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.presence import (
     CLIENT_ID_ENV,
     DEFAULT_CLIENT_ID,
+    MAX_IDLE_CLEAR_MINUTES,
+    PRESETS,
     IdleAction,
     PresenceSettings,
+    ProjectRule,
+    RuleAction,
+    preset_of,
 )
 from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.core.settings import MAX_REFRESH_S, MIN_REFRESH_S, Settings, validate
@@ -57,6 +64,19 @@ _TOGGLES = (
     ("show_tokens", "Tokens"),
     ("show_limits", "Limits left"),
 )
+_PRESETS = (
+    ("minimal", 'Minimal: only "Using Codex" and the kind of work'),
+    ("standard", "Standard: project, activity and model"),
+    ("full", "Full: everything"),
+)
+_CUSTOM = "Your own choice"
+_ACTIONS = (
+    (RuleAction.HIDE, "Hide the card"),
+    (RuleAction.NAME_ONLY, "Name only"),
+    (RuleAction.ALIAS, "Show as alias"),
+    (RuleAction.NORMAL, "Normal"),
+)
+_ACTION_TEXT = dict(_ACTIONS)
 
 
 class SettingsDialog(QDialog):
@@ -96,6 +116,8 @@ class SettingsDialog(QDialog):
             "refresh_interval_s": general,
             "notify_left_thresholds": notifications,
             "discord_client_id": advanced,
+            "project_rules": discord,
+            "idle_clear_minutes": discord,
         }
 
         # Below the tabs, so that problems and the buttons are always in view.
@@ -127,6 +149,7 @@ class SettingsDialog(QDialog):
             self.privacy.toggled,
             self.notify.toggled,
             self.thresholds.textChanged,
+            self.idle_clear.valueChanged,
             *(box.toggled for box in self.toggles.values()),
         ):
             signal.connect(self._refresh_state)
@@ -192,10 +215,26 @@ class SettingsDialog(QDialog):
             box.setChecked(getattr(settings, key))
             toggles_layout.addWidget(box, index // 2, index % 2)
             self.toggles[key] = box
+        # Sets the boxes at once; it follows them back ("Your own choice" when none fits).
+        self.preset = QComboBox()
+        for value, text in _PRESETS:
+            self.preset.addItem(text, value)
+        self.preset.addItem(_CUSTOM, "")
+        self.preset.setAccessibleName("Preset for what the card shows")
+        self.preset.activated.connect(self._apply_preset)
+        for box in self.toggles.values():
+            box.toggled.connect(self._follow_preset)
+        self._follow_preset()
         self.idle = QComboBox()
         for value, text in _IDLE:
             self.idle.addItem(text, value)
         self.idle.setCurrentIndex(max(self.idle.findData(settings.idle_action), 0))
+        self.idle_clear = QSpinBox()
+        self.idle_clear.setRange(0, MAX_IDLE_CLEAR_MINUTES)
+        self.idle_clear.setSuffix(" min")
+        self.idle_clear.setSpecialValueText("Never")  # shown for 0
+        self.idle_clear.setValue(settings.idle_clear_minutes)
+        self.idle_clear.setAccessibleName("Clear the card after this many quiet minutes")
         self.preview = QLabel()
         self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.preview.setFrameShape(QLabel.Shape.StyledPanel)
@@ -207,12 +246,72 @@ class SettingsDialog(QDialog):
         status_form = _form(status)
         status_form.addRow(self.discord_enabled)
         status_form.addRow(self.privacy)
+        status_form.addRow("Preset:", self.preset)
         status_form.addRow("Show:", toggles_box)
         status_form.addRow("When no session runs:", self.idle)
+        status_form.addRow("Clear it when the session is quiet for:", self.idle_clear)
         friends = QGroupBox("Friends see")
         friends_layout = QVBoxLayout(friends)
         friends_layout.addWidget(self.preview)
-        return status, friends
+        return status, self._rules_box(settings), friends
+
+    def _rules_box(self, settings: Settings) -> QGroupBox:
+        """The project rules: a list in order, and the selected rule's fields below it.
+
+        A list with fields rather than an editable table: every part is one Tab away, with
+        its own label, which table cells are not.
+        """
+        self._rules: list[ProjectRule] = list(settings.project_rules)
+        self.rules_list = QListWidget()
+        self.rules_list.setAccessibleName("Project rules, the first that matches decides")
+        self.rules_list.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.rules_list.currentRowChanged.connect(self._show_rule)
+        self.add_rule = QPushButton("&Add")
+        self.remove_rule = QPushButton("Remo&ve")
+        self.rule_up = QPushButton("Move &up")
+        self.rule_down = QPushButton("Move do&wn")
+        self.add_rule.clicked.connect(self._add_rule)
+        self.remove_rule.clicked.connect(self._remove_rule)
+        self.rule_up.clicked.connect(self._rule_up)
+        self.rule_down.clicked.connect(self._rule_down)
+        buttons = QVBoxLayout()
+        for button in (self.add_rule, self.remove_rule, self.rule_up, self.rule_down):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.rules_list, 1)
+        row.addLayout(buttons)
+        self.rule_pattern = QLineEdit()
+        self.rule_pattern.setPlaceholderText("~/clients/*  or  acme-*")
+        self.rule_pattern.setAccessibleName("Project folder or name (a pattern)")
+        self.rule_action = QComboBox()
+        for action, text in _ACTIONS:
+            self.rule_action.addItem(text, action.value)
+        self.rule_action.setAccessibleName("What the card shows for it")
+        self.rule_alias = QLineEdit()
+        self.rule_alias.setPlaceholderText("Client work")
+        self.rule_alias.setAccessibleName("The name to show instead")
+        self.rule_pattern.textEdited.connect(self._edit_rule)
+        self.rule_alias.textEdited.connect(self._edit_rule)
+        self.rule_action.activated.connect(self._edit_rule)
+        box = QGroupBox("Project rules")
+        form = _form(box)
+        form.addRow(row)
+        form.addRow("Folder or name:", self.rule_pattern)
+        form.addRow("Then:", self.rule_action)
+        form.addRow("Alias:", self.rule_alias)
+        form.addRow(
+            _note(
+                "The first rule that matches the project's folder (or a folder above it) or its "
+                "name decides. * and ? are wildcards; upper and lower case are alike. Rules "
+                "never show more than the boxes above allow."
+            )
+        )
+        for index in range(len(self._rules)):
+            self.rules_list.addItem(_rule_text(self._rules[index]))
+        self.rules_list.setCurrentRow(0 if self._rules else -1)
+        self._show_rule(self.rules_list.currentRow())
+        return box
 
     def _notifications(self, settings: Settings) -> tuple[QWidget, ...]:
         self.notify = QCheckBox("Tell me when a limit window runs low")
@@ -279,6 +378,8 @@ class SettingsDialog(QDialog):
             notifications_enabled=self.notify.isChecked(),
             notify_left_thresholds=self._thresholds(),
             notify_resets=self.notify_resets.isChecked(),
+            project_rules=tuple(self._rules),
+            idle_clear_minutes=self.idle_clear.value(),
             **toggles,
         )
 
@@ -305,6 +406,77 @@ class SettingsDialog(QDialog):
         if self.apply():
             self.accept()
 
+    def _apply_preset(self, index: int) -> None:
+        values = PRESETS.get(str(self.preset.itemData(index)))
+        if values is None:
+            return  # "Your own choice" leaves the boxes as they are
+        for key, checked in values.items():
+            self.toggles[key].setChecked(checked)
+
+    def _follow_preset(self) -> None:
+        name = preset_of({key: box.isChecked() for key, box in self.toggles.items()})
+        self.preset.setCurrentIndex(self.preset.findData(name or ""))
+
+    # -- project rules ------------------------------------------------------------------
+
+    def _show_rule(self, row: int) -> None:
+        """Load the selected rule into the fields (all off when none is selected)."""
+        selected = 0 <= row < len(self._rules)
+        rule = self._rules[row] if selected else ProjectRule("")
+        self.rule_pattern.setText(rule.pattern)
+        self.rule_action.setCurrentIndex(self.rule_action.findData(rule.action.value))
+        self.rule_alias.setText(rule.alias)
+        for widget in (self.rule_pattern, self.rule_action, self.remove_rule):
+            widget.setEnabled(selected)
+        self.rule_alias.setEnabled(selected and rule.action is RuleAction.ALIAS)
+        self.rule_up.setEnabled(selected and row > 0)
+        self.rule_down.setEnabled(selected and row < len(self._rules) - 1)
+
+    def _edit_rule(self) -> None:
+        row = self.rules_list.currentRow()
+        if not 0 <= row < len(self._rules):
+            return
+        action = RuleAction(self.rule_action.currentData())
+        rule = ProjectRule(self.rule_pattern.text(), action, self.rule_alias.text())
+        self._rules[row] = rule
+        self.rules_list.item(row).setText(_rule_text(rule))
+        self.rule_alias.setEnabled(action is RuleAction.ALIAS)
+        self._refresh_state()
+
+    def _add_rule(self) -> None:
+        # Hide by default: a rule added and left half-done errs on the private side.
+        self._rules.append(ProjectRule("", RuleAction.HIDE))
+        self.rules_list.addItem(_rule_text(self._rules[-1]))
+        self.rules_list.setCurrentRow(len(self._rules) - 1)
+        self.rule_pattern.setFocus()
+        self._refresh_state()
+
+    def _remove_rule(self) -> None:
+        row = self.rules_list.currentRow()
+        if not 0 <= row < len(self._rules):
+            return
+        del self._rules[row]
+        self.rules_list.takeItem(row)
+        self._show_rule(self.rules_list.currentRow())
+        self._refresh_state()
+
+    def _rule_up(self) -> None:
+        self._move_rule(-1)
+
+    def _rule_down(self) -> None:
+        self._move_rule(1)
+
+    def _move_rule(self, step: int) -> None:
+        row = self.rules_list.currentRow()
+        other = row + step
+        if not (0 <= row < len(self._rules) and 0 <= other < len(self._rules)):
+            return
+        self._rules[row], self._rules[other] = self._rules[other], self._rules[row]
+        for index in (row, other):
+            self.rules_list.item(index).setText(_rule_text(self._rules[index]))
+        self.rules_list.setCurrentRow(other)
+        self._refresh_state()
+
     def _use_default_client_id(self) -> None:
         # A method, not a lambda: a lambda holding the dialog upsets PySide at teardown.
         self.client_id.setText(DEFAULT_CLIENT_ID)
@@ -321,8 +493,9 @@ class SettingsDialog(QDialog):
         enabled = settings.discord_enabled
         for box in self.toggles.values():
             box.setEnabled(enabled and not private)
-        for widget in (self.client_id, self.privacy, self.idle):
+        for widget in (self.client_id, self.privacy, self.idle, self.preset, self.idle_clear):
             widget.setEnabled(enabled)
+        self.preset.setEnabled(enabled and not private)
         self.thresholds.setEnabled(settings.notifications_enabled)
         self.notify_resets.setEnabled(settings.notifications_enabled)
         problems = validate(settings)
@@ -345,6 +518,14 @@ class SettingsDialog(QDialog):
             self.preview.setText("\n".join(self._preview_source(settings.presence())))
         else:
             self.preview.setText("(no Codex data yet)")
+
+
+def _rule_text(rule: ProjectRule) -> str:
+    """One line of the rules list: ``~/clients/* → Show as "Client work"``."""
+    pattern = clean_text(rule.pattern.strip()) or "(no pattern yet)"
+    if rule.action is RuleAction.ALIAS:
+        return f'{pattern} → show as "{clean_text(rule.alias.strip())}"'
+    return f"{pattern} → {_ACTION_TEXT[rule.action].lower()}"
 
 
 def _form(box: QGroupBox) -> QFormLayout:

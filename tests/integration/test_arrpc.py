@@ -19,9 +19,12 @@ from codex_presence_gui.core.presence import (
     DEFAULT_CLIENT_ID,
     PresenceCard,
     PresenceSettings,
+    ProjectRule,
+    RuleAction,
     compose_card,
 )
 from codex_presence_gui.core.reader import CodexReader
+from codex_presence_gui.core.settings import Settings, save_settings
 from codex_presence_gui.services.discord_client import PypresenceClient
 from codex_presence_gui.services.discord_worker import DiscordPresence, DiscordState
 from tests.helpers import rollout as r
@@ -346,3 +349,91 @@ def test_a_silent_socket_does_not_hide_arrpc(
     finally:
         peer.stop()
         silent.stop()
+
+
+def _private_session(codex_home: CodexHome, session_id: str) -> None:
+    now = time.time()
+    codex_home.write(
+        session_id,
+        [
+            r.session_meta(now - 100, session_id, cwd="/w/clients/acme-secret-merger"),
+            r.turn_context(now - 99, cwd="/w/clients/acme-secret-merger"),
+            r.token_count(now - 5, r.usage(1000, 0, 10), None, r.limits()),
+            r.exec_call(now - 2, "c1", "cargo test"),
+        ],
+        started=now - 100,
+        mtime=now - 2,
+    )
+
+
+def _save_rules(base: Path, *rules: ProjectRule) -> None:
+    save_settings(base / "config" / "settings.json", Settings(project_rules=rules))
+
+
+def test_discord_check_never_sends_a_hidden_project(
+    arrpc: ArRPC,
+    codex_home: CodexHome,
+    settings_base: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A rule hides the project: `discord-check` sends only a clear, and nothing arRPC
+    received names the project; an alias rule sends the alias in its place."""
+    _private_session(codex_home, "019de1a2-0000-7000-8000-0000000c1a55")
+    _save_rules(settings_base, ProjectRule("/W/Clients/*", RuleAction.HIDE))
+    code = main(["discord-check", "--json", "--codex-home", str(codex_home.root)])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert report["sent"] is None
+    assert report["cleared"] is True
+    time.sleep(0.5)  # arRPC logs what it received a moment later
+    assert "acme" not in arrpc.raw_log().lower()
+
+    _save_rules(settings_base, ProjectRule("acme-*", RuleAction.ALIAS, "Client work"))
+    assert main(["discord-check", "--json", "--codex-home", str(codex_home.root)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["sent"]["details"] == "Running command · Client work"
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and not any(
+        a and a["details"] == "Running command · Client work" for _, a in arrpc.set_activities()
+    ):
+        time.sleep(0.05)
+    assert any(
+        a and a["details"] == "Running command · Client work" for _, a in arrpc.set_activities()
+    )
+    assert "acme" not in arrpc.raw_log().lower()
+
+
+def test_the_app_never_publishes_a_hidden_project(
+    arrpc: ArRPC, codex_home: CodexHome, qtbot: QtBot, settings_base: Path
+) -> None:
+    """The whole app with a rule that hides the project: arRPC gets a clear, never the name,
+    and the window's preview says why."""
+    from codex_presence_gui import paths
+    from codex_presence_gui.app import AppShell, application
+    from codex_presence_gui.cli import build_parser
+    from codex_presence_gui.services.single_instance import SingleInstance
+
+    _private_session(codex_home, "019de1a2-0000-7000-8000-0000000c1a56")
+    _save_rules(settings_base, ProjectRule("acme-secret-*", RuleAction.HIDE))
+    args = build_parser().parse_args(["--codex-home", str(codex_home.root)])
+    instance = SingleInstance(paths.state_dir() / "instance.lock", f"arrpc-{time.monotonic_ns()}")
+    shell = AppShell(application(), args, instance, None)
+    qtbot.addWidget(shell.window)
+    shell.start()
+    try:
+        qtbot.waitUntil(
+            lambda: shell.window.discord_status.full_text == "Discord: connected (nothing shown)",
+            timeout=8000,
+        )
+        qtbot.waitUntil(lambda: shell.dashboard is not None, timeout=5000)
+        assert shell.dashboard is not None
+        assert shell.dashboard.active is not None
+        assert "Hidden by the rule acme-secret-*" in shell.window.discord_status.toolTip()
+        qtbot.wait(1000)  # several refreshes, each composing the card again
+    finally:
+        shell.shutdown()
+    time.sleep(0.5)  # arRPC logs the close a moment later
+    log = arrpc.raw_log()
+    assert "handshake" in log  # the app did connect, and sent nothing (or only a clear)
+    assert all(activity is None for _, activity in arrpc.set_activities())
+    assert "acme" not in log.lower()

@@ -446,3 +446,78 @@ def test_launch_at_login_is_checked_at_every_start(
         assert calls == [True]
     finally:
         stop(shell)
+
+
+def test_a_timed_pause_survives_a_restart_and_ends_by_itself(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """File → Pause Discord status → For 1 hour: kept in the settings, so the next start is
+    paused too; once the time has come the pause ends on its own and is saved as ended."""
+    shell = make_shell(qtbot, codex_home)
+    try:
+        start = time.time()
+        shell.window.clock = lambda: start
+        shell.window.pause_hour_action.trigger()
+        assert shell.store.settings.discord_paused_until == start + 3600
+        assert shell.window.resume_discord_action.isEnabled()
+        assert "(paused until " in shell.window.pause_menu.title()
+        assert not shell.window.pause_discord_action.isChecked()
+        qtbot.waitUntil(
+            lambda: shell.window.discord_status.full_text.startswith("Discord: paused until "),
+            timeout=3000,
+        )
+    finally:
+        stop(shell)
+    saved = load_settings(paths.config_dir() / "settings.json").settings
+    assert saved.discord_paused_until == start + 3600
+    # The next run: paused at once; a pause ending in a moment ends by itself.
+    save_settings(
+        paths.config_dir() / "settings.json", replace(saved, discord_paused_until=time.time() + 1.0)
+    )
+    again = make_shell(qtbot, codex_home)
+    try:
+        assert again.presence is not None
+        qtbot.waitUntil(
+            lambda: again.window.discord_status.full_text.startswith("Discord: paused until "),
+            timeout=3000,
+        )
+        qtbot.waitUntil(lambda: again.store.settings.discord_paused_until == 0.0, timeout=4000)
+        assert not again.window.resume_discord_action.isEnabled()
+        assert again.window.pause_menu.title() == "&Pause Discord status"
+        qtbot.waitUntil(
+            lambda: not again.window.discord_status.full_text.startswith("Discord: paused"),
+            timeout=3000,
+        )
+    finally:
+        stop(again)
+    assert load_settings(paths.config_dir() / "settings.json").settings.discord_paused_until == 0
+
+
+def test_pause_until_resumed_and_resume_now(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """ "Until I resume" is checked and kept; Resume now ends any pause; the card preview
+    says the pause."""
+    shell = make_shell(qtbot, codex_home)
+    try:
+        shell.window.pause_discord_action.trigger()
+        assert shell.store.settings.discord_paused_until == -1.0
+        assert shell.window.pause_discord_action.isChecked()
+        assert shell.window.pause_menu.title() == "&Pause Discord status (paused until you resume)"
+        qtbot.waitUntil(
+            lambda: shell.window.discord_status.full_text == "Discord: paused until you resume",
+            timeout=3000,
+        )
+        qtbot.waitUntil(lambda: shell.dashboard is not None, timeout=5000)
+        qtbot.waitUntil(
+            lambda: "(Paused until you resume.)" in shell.window.discord_status.toolTip(),
+            timeout=5000,
+        )
+        shell.window.pause_tomorrow_action.trigger()  # from one pause to another
+        assert shell.store.settings.discord_paused_until > time.time() + 3000
+        assert not shell.window.pause_discord_action.isChecked()
+        shell.window.resume_discord_action.trigger()
+        assert shell.store.settings.discord_paused_until == 0.0
+        assert not shell.window.resume_discord_action.isEnabled()
+    finally:
+        stop(shell)

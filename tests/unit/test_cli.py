@@ -253,6 +253,33 @@ def test_preview_prints_the_card(codex_home: CodexHome, capsys: pytest.CaptureFi
     assert document["client_id"] == "1470480085453770854"
 
 
+def test_preview_follows_the_settings_rules_and_pause(
+    codex_home: CodexHome, capsys: pytest.CaptureFixture[str], settings_base: Path
+) -> None:
+    """`preview` composes as the app does: a rule's alias, a hidden project, a pause."""
+    from codex_presence_gui.core.presence import ProjectRule, RuleAction
+    from codex_presence_gui.core.settings import Settings, save_settings
+
+    live_session(codex_home)
+    path = settings_base / "config" / "settings.json"
+    save_settings(path, Settings(project_rules=(ProjectRule("sh*", RuleAction.ALIAS, "Side"),)))
+    assert main(["preview", "--json", "--codex-home", str(codex_home.root)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["activity"]["details"] == "Running command · Side"  # no command either
+    assert document["note"] == "Shown as Side by the rule sh*."
+    save_settings(path, Settings(project_rules=(ProjectRule("/home/dev/*"),)))
+    assert main(["preview", "--codex-home", str(codex_home.root)]) == 0
+    out = capsys.readouterr().out
+    assert "shop" not in out
+    assert "(nothing: your Discord status is cleared)" in out
+    assert "(Hidden by the rule /home/dev/*.)" in out
+    save_settings(path, Settings(discord_paused_until=time.time() + 600))
+    assert main(["preview", "--json", "--codex-home", str(codex_home.root)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["activity"] is None
+    assert document["note"].startswith("Paused until ")
+
+
 def test_discord_check_without_discord(
     codex_home: CodexHome,
     capsys: pytest.CaptureFixture[str],

@@ -16,15 +16,24 @@ from codex_presence_gui.core.models import (
 )
 from codex_presence_gui.core.presence import (
     MAX_FIELD,
+    PAUSED_UNTIL_RESUMED,
+    PRESETS,
+    TOGGLE_FIELDS,
     IdleAction,
     PresenceCard,
     PresenceSettings,
+    ProjectRule,
+    RuleAction,
+    card_note,
     compose_card,
     discord_length,
     fit,
     join_parts,
+    matching_rule,
+    preset_of,
     pretty_model,
     preview_lines,
+    tomorrow_morning,
 )
 from tests.helpers.snapshots import NOW, limits, session
 
@@ -223,3 +232,158 @@ def test_secrets_in_commands_never_reach_the_card(command: str) -> None:
         "sk-",
     ):
         assert secret not in text
+
+
+# -- privacy rules, presets, idle clear, pauses ---------------------------------------------
+
+
+def rules(*specs: tuple[str, RuleAction, str]) -> PresenceSettings:
+    return replace(ON, rules=tuple(ProjectRule(p, a, alias) for p, a, alias in specs))
+
+
+def test_the_first_matching_rule_wins() -> None:
+    """Rules are tried in order: a narrow exception above a broad rule decides for its own."""
+    acme = shop(project="acme", cwd="/home/dev/clients/acme")
+    beta = shop(project="beta", cwd="/home/dev/clients/beta")
+    settings = rules(
+        ("/home/dev/clients/beta", RuleAction.NORMAL, ""),
+        ("/home/dev/clients/*", RuleAction.HIDE, ""),
+        ("acme", RuleAction.ALIAS, "Never reached"),
+    )
+    assert compose_card(acme, None, settings, NOW) is None
+    card = compose_card(beta, None, settings, NOW)
+    assert card is not None
+    assert card.details == "Editing app.py · beta (main)"
+    assert matching_rule(settings.rules, acme) == settings.rules[1]
+
+
+def test_hide_name_only_alias_and_normal() -> None:
+    """Hide: no card. Name only: the name, no branch, file or command. Alias: the alias in
+    place of the name, nothing else of the project. Normal: as the toggles say."""
+    session_ = shop(project="acme-merger", cwd="/w/acme-merger")
+    hidden = compose_card(session_, limits(), rules(("acme-*", RuleAction.HIDE, "")), NOW)
+    assert hidden is None
+    name_only = compose_card(session_, None, rules(("acme-*", RuleAction.NAME_ONLY, "")), NOW)
+    assert name_only is not None
+    assert name_only.details == "Editing · acme-merger"
+    aliased = compose_card(session_, None, rules(("acme-*", RuleAction.ALIAS, "Client work")), NOW)
+    assert aliased is not None
+    assert aliased.details == "Editing · Client work"
+    sent = str(aliased.to_activity())
+    assert "acme" not in sent
+    assert "main" not in sent
+    assert "app.py" not in sent
+    normal = compose_card(session_, None, rules(("acme-*", RuleAction.NORMAL, "")), NOW)
+    assert normal == compose_card(session_, None, ON, NOW)
+    assert normal is not None
+    assert normal.details == "Editing app.py · acme-merger (main)"
+
+
+def test_rules_only_take_away() -> None:
+    """With the project toggle off or privacy mode on, a rule shows no name or alias."""
+    session_ = shop(project="acme", cwd="/w/acme")
+    settings = replace(rules(("acme", RuleAction.ALIAS, "Client")), show_project=False)
+    card = compose_card(session_, None, settings, NOW)
+    assert card is not None
+    assert card.details == "Editing"
+    private = compose_card(session_, None, replace(settings, privacy_mode=True), NOW)
+    assert private is not None
+    assert private.details == "Using Codex"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "cwd", "project", "expected"),
+    [
+        ("acme*", "/w/acme-api", "acme-api", True),  # the name
+        ("ACME*", "/w/acme-api", "acme-api", True),  # any case
+        ("/w/clients/*", "/w/clients/acme", "acme", True),  # the folder
+        ("/w/clients/acme", "/w/clients/acme/src", "src", True),  # a folder above it
+        ("/w/clients/acme/", "/w/clients/acme", "acme", True),  # a trailing slash
+        ("C:/Users/Dev/Clients/*", "c:\\users\\dev\\clients\\acme", "acme", True),  # Windows
+        ("*\\secret\\*", "/w/secret/x", "x", True),
+        ("~/clients/*", "~/clients/acme", "acme", True),  # ~ on both sides
+        ("acme", "/w/acme-api", "acme-api", False),  # a whole name, not a part
+        ("/w/client", "/w/clients/acme", "acme", False),
+        ("/", "/w/acme", "acme", False),  # the root alone is no project's folder
+        ("  ", "/w/acme", "acme", False),
+    ],
+)
+def test_rule_patterns(pattern: str, cwd: str, project: str, expected: bool) -> None:
+    """fnmatch globs, case-insensitive everywhere (a miss would leak), on / or \\ paths."""
+    if cwd.startswith("~"):
+        import os.path
+
+        cwd = os.path.expanduser(cwd)
+    assert ProjectRule(pattern).matches(cwd, project) is expected
+
+
+def test_a_rule_needs_a_pattern_and_an_alias_its_alias() -> None:
+    assert ProjectRule("acme").problem() is None
+    assert "needs a pattern" in (ProjectRule(" ").problem() or "")
+    assert "needs the name" in (ProjectRule("acme", RuleAction.ALIAS, " ").problem() or "")
+    assert ProjectRule("acme", RuleAction.ALIAS, "Client").problem() is None
+
+
+def test_the_card_clears_after_the_idle_time_and_comes_back() -> None:
+    """A session quiet for longer than the configured minutes: no card; a new sign of life
+    brings it back; 0 never clears."""
+    settings = replace(ON, idle_clear_minutes=2)
+    assert compose_card(shop(age=119), None, settings, NOW) is not None
+    assert compose_card(shop(age=121), None, settings, NOW) is None
+    assert compose_card(shop(age=121), None, replace(settings, idle_clear_minutes=0), NOW)
+    assert compose_card(shop(age=5), None, settings, NOW + 0.0) is not None
+    assert ON.idle_clear_minutes == 30
+    assert compose_card(shop(age=29 * 60), None, ON, NOW) is not None
+    assert compose_card(shop(age=31 * 60), None, ON, NOW) is None
+    note = card_note(shop(age=121), settings, NOW)
+    assert note == "Cleared: no activity for 2 min."
+
+
+def test_presets_set_the_toggles() -> None:
+    """Minimal says only the kind of work; Standard adds project, file and model; Full all."""
+    minimal = replace(ON, **PRESETS["minimal"])
+    card = compose_card(shop(), limits(), minimal, NOW)
+    assert card is not None
+    assert (card.details, card.state) == ("Editing", None)
+    standard = compose_card(shop(), limits(), replace(ON, **PRESETS["standard"]), NOW)
+    assert standard is not None
+    assert (standard.details, standard.state) == ("Editing app.py · shop", "GPT-5.5")
+    assert compose_card(shop(), limits(), replace(ON, **PRESETS["full"]), NOW) == compose_card(
+        shop(), limits(), ON, NOW
+    )
+    assert preset_of({key: getattr(ON, key) for key in TOGGLE_FIELDS}) == "full"
+    assert preset_of({**PRESETS["standard"], "show_tokens": True}) is None
+
+
+def test_a_pause_until_a_time_ends_by_itself() -> None:
+    """Paused until a time: nothing, then the card again once the time has passed."""
+    paused = replace(ON, paused_until=NOW + 60)
+    assert compose_card(shop(), None, paused, NOW) is None
+    assert compose_card(None, None, paused, NOW) is None
+    assert compose_card(shop(age=0), None, paused, NOW + 61) is not None
+    forever = replace(ON, paused_until=PAUSED_UNTIL_RESUMED)
+    assert compose_card(shop(), None, forever, NOW + 10**6) is None
+    assert card_note(shop(), forever, NOW) == "Paused until you resume."
+    assert (card_note(shop(), paused, NOW) or "").startswith("Paused until ")
+
+
+def test_tomorrow_morning_is_the_next_six_oclock_at_least_an_hour_away() -> None:
+    from datetime import datetime
+
+    evening = datetime(2027, 3, 27, 22, 30).timestamp()
+    assert datetime.fromtimestamp(tomorrow_morning(evening)) == datetime(2027, 3, 28, 6, 0)
+    night = datetime(2027, 3, 28, 2, 0).timestamp()
+    assert datetime.fromtimestamp(tomorrow_morning(night)) == datetime(2027, 3, 28, 6, 0)
+    dawn = datetime(2027, 3, 28, 5, 30).timestamp()
+    assert datetime.fromtimestamp(tomorrow_morning(dawn)) == datetime(2027, 3, 29, 6, 0)
+
+
+def test_the_preview_says_why() -> None:
+    """Rules and pauses show in the preview, after the card (or its absence)."""
+    settings = rules(("shop", RuleAction.HIDE, ""))
+    lines = preview_lines(None, card_note(shop(), settings, NOW))
+    assert lines == ["(nothing: your Discord status is cleared)", "(Hidden by the rule shop.)"]
+    aliased = rules(("shop", RuleAction.ALIAS, "Side project"))
+    note = card_note(shop(), aliased, NOW)
+    assert note == "Shown as Side project by the rule shop."
+    assert card_note(shop(), ON, NOW) is None

@@ -13,7 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codex_presence_gui.core import settings as settings_module
-from codex_presence_gui.core.presence import IdleAction
+from codex_presence_gui.core.presence import (
+    PAUSED_UNTIL_RESUMED,
+    IdleAction,
+    ProjectRule,
+    RuleAction,
+)
 from codex_presence_gui.core.settings import (
     SCHEMA_VERSION,
     Settings,
@@ -37,7 +42,7 @@ def test_notification_settings_round_trip(tmp_path: Path) -> None:
     document = json.loads(path.read_text())
     assert document["notify_left_thresholds"] == [50, 20, 0]
     assert "notify_thresholds" not in document
-    assert document["schema"] == SCHEMA_VERSION == 2
+    assert document["schema"] == SCHEMA_VERSION == 3
     loaded = load_settings(path).settings
     assert loaded.notify_left_thresholds == (50, 20, 0)
     assert loaded.notify_used_thresholds == (50, 80, 100)
@@ -70,7 +75,7 @@ def test_migration_of_used_thresholds_to_left(tmp_path: Path) -> None:
     assert document["notify_left_thresholds"] == [25, 10, 5]
     assert "notify_thresholds" not in document
     assert document["future_feature"] == [1]
-    assert document["schema"] == 2
+    assert document["schema"] == SCHEMA_VERSION
     assert load_settings(path).settings == loaded
 
 
@@ -222,6 +227,14 @@ def test_presence_settings() -> None:
         ('{"theme": 3}', "theme"),
         ('{"discord_client_id": null}', "discord_client_id"),
         ('{"schema": "two"}', "schema"),
+        ('{"idle_clear_minutes": -5}', "idle_clear_minutes"),
+        ('{"idle_clear_minutes": 2.5}', "idle_clear_minutes"),
+        ('{"idle_clear_minutes": "30"}', "idle_clear_minutes"),
+        ('{"discord_paused_until": -3}', "discord_paused_until"),
+        ('{"discord_paused_until": 1e300}', "discord_paused_until"),
+        ('{"discord_paused_until": true}', "discord_paused_until"),
+        ('{"project_rules": "acme"}', "project_rules"),
+        ('{"project_rules": [{"action": "hide"}]}', "project_rules"),
         ('{"schema": -1}', "schema"),
     ],
 )
@@ -276,6 +289,121 @@ def test_validate_refuses_homes_that_cannot_be_paths() -> None:
     for value in (float("nan"), float("inf"), 0.0, -1.0, 1e12):
         (problem,) = validate(Settings(refresh_interval_s=value))
         assert problem.key == "refresh_interval_s"
+
+
+RULES = (
+    ProjectRule("~/clients/*", RuleAction.HIDE),
+    ProjectRule("acme-*", RuleAction.ALIAS, "Client work"),
+    ProjectRule("/w/open-*", RuleAction.NAME_ONLY),
+    ProjectRule("*", RuleAction.NORMAL),
+)
+
+
+def test_privacy_settings_round_trip(tmp_path: Path) -> None:
+    """Rules (in order), the idle minutes and a pause are saved and read back as they were."""
+    path = tmp_path / "settings.json"
+    for paused in (1_900_000_000.0, PAUSED_UNTIL_RESUMED, 0.0):
+        settings = Settings(project_rules=RULES, idle_clear_minutes=0, discord_paused_until=paused)
+        save_settings(path, settings)
+        document = json.loads(path.read_text())
+        assert document["project_rules"][1] == {
+            "pattern": "acme-*",
+            "action": "alias",
+            "alias": "Client work",
+        }
+        result = load_settings(path)
+        assert result.message is None
+        assert result.settings == settings
+        presence = result.settings.presence()
+        assert (presence.rules, presence.idle_clear_minutes, presence.paused_until) == (
+            RULES,
+            0,
+            paused,
+        )
+    assert Settings().idle_clear_minutes == 30
+    assert Settings().discord_paused_until == 0.0
+
+
+def test_migration_from_2_to_3(tmp_path: Path) -> None:
+    """A version-2 file: every value kept, the new keys at their defaults, unknown keys
+    kept, saved as version 3."""
+    path = tmp_path / "settings.json"
+    old = {
+        "schema": 2,
+        "privacy_mode": False,
+        "show_tokens": False,
+        "notify_left_thresholds": [30, 5],
+        "idle_action": "clear",
+        "future_feature": {"x": 1},
+    }
+    path.write_text(json.dumps(old))
+    result = load_settings(path)
+    assert result.message is None
+    loaded = result.settings
+    assert (loaded.show_tokens, loaded.notify_left_thresholds, loaded.idle_action) == (
+        False,
+        (30, 5),
+        "clear",
+    )
+    assert (loaded.project_rules, loaded.idle_clear_minutes, loaded.discord_paused_until) == (
+        (),
+        30,
+        0.0,
+    )
+    save_settings(path, loaded)
+    document = json.loads(path.read_text())
+    assert document["schema"] == 3
+    assert document["future_feature"] == {"x": 1}
+    assert document["project_rules"] == []
+    assert load_settings(path).settings == loaded
+
+
+def test_bad_rules_fail_safe_one_by_one() -> None:
+    """A rule without a pattern is left out; an unknown action (a newer version's) or an
+    alias rule without its alias hides the project; the other rules stay as they are."""
+    document = {
+        "schema": 3,
+        "project_rules": [
+            {"pattern": "keep-*", "action": "normal"},
+            {"pattern": "  ", "action": "hide"},
+            "acme",
+            {"pattern": "blur-*", "action": "blur"},
+            {"pattern": "acme", "action": "alias", "alias": ""},
+            {"pattern": "acme", "action": ["x"]},
+            {"pattern": "tail", "action": "name_only", "alias": 3},
+        ],
+    }
+    loaded, messages = settings_module.read_document(document)
+    assert loaded.project_rules == (
+        ProjectRule("keep-*", RuleAction.NORMAL),
+        ProjectRule("blur-*", RuleAction.HIDE),
+        ProjectRule("acme", RuleAction.HIDE),
+        ProjectRule("acme", RuleAction.HIDE),
+        ProjectRule("tail", RuleAction.NAME_ONLY),
+    )
+    assert len(messages) == 5
+    assert all(m.startswith("project_rules: rule ") for m in messages)
+    assert "hidden instead" in messages[2]
+    assert validate(loaded) == []
+    not_a_list, (message,) = settings_module.read_document({"project_rules": {"a": 1}})
+    assert not_a_list.project_rules == ()
+    assert message.startswith("project_rules: ")
+
+
+def test_validation_of_the_privacy_settings() -> None:
+    """The dialog refuses an empty pattern, an alias rule without its name, idle minutes out
+    of range and a pause that ends at no usable time."""
+    assert validate(Settings(project_rules=RULES)) == []
+    for rule in (ProjectRule(""), ProjectRule("acme", RuleAction.ALIAS, "  ")):
+        (problem,) = validate(Settings(project_rules=(rule,)))
+        assert problem.key == "project_rules"
+        assert problem.blocking
+    for minutes in (-1, 24 * 60 + 1):
+        (problem,) = validate(Settings(idle_clear_minutes=minutes))
+        assert problem.key == "idle_clear_minutes"
+    for until in (-2.0, float("nan"), float("inf"), 1e15):
+        (problem,) = validate(Settings(discord_paused_until=until))
+        assert problem.key == "discord_paused_until"
 
 
 JSON = st.recursive(

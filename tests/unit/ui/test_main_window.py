@@ -313,3 +313,32 @@ def test_an_idle_refresh_does_not_measure_again(
     assert measured == [1]
     window.show_dashboard(replace(board, sessions=(), active=None))  # the card changed
     assert measured == [1, 1]
+
+
+def test_the_pause_menu(qtbot: QtBot) -> None:
+    """File → Pause Discord status: for an hour, until tomorrow morning, until I resume,
+    resume now; each asks the app, which keeps the pause in the settings."""
+    from codex_presence_gui.core.presence import tomorrow_morning
+
+    window = make_window(qtbot)
+    window.clock = lambda: 1_800_000_000.0
+    texts = [a.text() for a in window.pause_menu.actions() if not a.isSeparator()]
+    assert texts == [
+        "For 1 &hour",
+        "Until &tomorrow morning (06:00)",
+        "Until I &resume",
+        "Resume &now",
+    ]
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.pause_menu.menuAction() in file_menu.actions()
+    asked: list[float] = []
+    window.discord_pause_requested.connect(asked.append)
+    paused: list[bool] = []
+    window.discord_paused_changed.connect(paused.append)
+    window.pause_hour_action.trigger()
+    window.pause_tomorrow_action.trigger()
+    window.pause_discord_action.trigger()
+    window.set_discord_pause("until you resume")  # the app's echo is not a new request
+    window.resume_discord_action.trigger()
+    assert asked == [1_800_003_600.0, tomorrow_morning(1_800_000_000.0), 0.0]
+    assert paused == [True]

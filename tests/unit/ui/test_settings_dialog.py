@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFrame, QLabel, QScrollArea
 from pytestqt.qtbot import QtBot
 
@@ -181,3 +182,92 @@ def test_problems_show_user_paths_as_text(qtbot: QtBot, tmp_path: Path) -> None:
     assert "&lt;a href=&quot;https:/evil.example&quot;&gt;x&lt;/a&gt;" in text
     assert "\x1b" not in text
     assert "\u202e" not in text
+
+
+def rule_preview(settings: PresenceSettings) -> list[str]:
+    """The real composer on a session in ~/clients/acme, as the app's preview does."""
+    from codex_presence_gui.core.presence import card_note, compose_card, preview_lines
+    from tests.helpers.snapshots import NOW, session
+
+    active = session("acme", cwd="/home/dev/clients/acme")
+    card = compose_card(active, None, settings, NOW)
+    return preview_lines(card, card_note(active, settings, NOW))
+
+
+def test_the_dialog_edits_project_rules(qtbot: QtBot) -> None:
+    """Add, fill in, reorder and remove rules from the keyboard's reach; an empty pattern or
+    a missing alias blocks OK; the preview follows each edit."""
+    from codex_presence_gui.core.presence import ProjectRule, RuleAction
+
+    dialog = SettingsDialog(Settings(), rule_preview)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert dialog.rules_list.count() == 0
+    assert not dialog.rule_pattern.isEnabled()
+    assert dialog.preview.text().startswith("Running cargo test · acme (main)")
+
+    qtbot.mouseClick(dialog.add_rule, Qt.MouseButton.LeftButton)
+    assert dialog.rule_pattern.isEnabled()
+    assert not ok.isEnabled()  # a new rule has no pattern yet
+    assert "Discord: A project rule needs a pattern" in dialog.problems.text()
+    qtbot.keyClicks(dialog.rule_pattern, "~/CLIENTS/*")
+    assert ok.isEnabled()
+    assert dialog.rules_list.item(0).text() == "~/CLIENTS/* → hide the card"
+    assert dialog.value().project_rules == (ProjectRule("~/CLIENTS/*", RuleAction.HIDE),)
+    dialog.rule_pattern.clear()
+    qtbot.keyClicks(dialog.rule_pattern, "/home/dev/clients/*")
+    assert dialog.preview.text() == (
+        "(nothing: your Discord status is cleared)\n(Hidden by the rule /home/dev/clients/*.)"
+    )
+
+    qtbot.mouseClick(dialog.add_rule, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.rule_pattern, "acme")
+    dialog.rule_action.setCurrentIndex(dialog.rule_action.findData("alias"))
+    dialog.rule_action.activated.emit(dialog.rule_action.currentIndex())
+    assert dialog.rule_alias.isEnabled()
+    assert not ok.isEnabled()
+    assert "needs the name to show instead" in dialog.problems.text()
+    qtbot.keyClicks(dialog.rule_alias, "Client work")
+    assert ok.isEnabled()
+    # Moved first, the alias rule decides for acme.
+    qtbot.mouseClick(dialog.rule_up, Qt.MouseButton.LeftButton)
+    assert dialog.rules_list.currentRow() == 0
+    assert [dialog.rules_list.item(i).text() for i in range(2)] == [
+        'acme → show as "Client work"',
+        "/home/dev/clients/* → hide the card",
+    ]
+    assert dialog.preview.text().startswith("Running command · Client work")
+    assert "(Shown as Client work by the rule acme.)" in dialog.preview.text()
+    qtbot.mouseClick(dialog.rule_down, Qt.MouseButton.LeftButton)
+    assert dialog.value().project_rules[1].alias == "Client work"
+    qtbot.mouseClick(dialog.remove_rule, Qt.MouseButton.LeftButton)
+    assert dialog.value().project_rules == (ProjectRule("/home/dev/clients/*", RuleAction.HIDE),)
+    with qtbot.waitSignal(dialog.applied) as applied:
+        assert dialog.apply()
+    assert applied.args[0].project_rules == dialog.value().project_rules
+
+
+def test_presets_set_the_boxes_and_follow_them(qtbot: QtBot) -> None:
+    """Choosing a preset sets the boxes; changing a box shows "Your own choice"."""
+    dialog = make(qtbot, Settings())
+    assert dialog.preset.currentData() == "full"
+    dialog.preset.setCurrentIndex(dialog.preset.findData("minimal"))
+    dialog.preset.activated.emit(dialog.preset.currentIndex())
+    assert not any(box.isChecked() for box in dialog.toggles.values())
+    dialog.preset.setCurrentIndex(dialog.preset.findData("standard"))
+    dialog.preset.activated.emit(dialog.preset.currentIndex())
+    checked = {key for key, box in dialog.toggles.items() if box.isChecked()}
+    assert checked == {"show_project", "show_activity_target", "show_model"}
+    dialog.toggles["show_tokens"].setChecked(True)
+    assert dialog.preset.currentText() == "Your own choice"
+    dialog.toggles["show_tokens"].setChecked(False)
+    assert dialog.preset.currentData() == "standard"
+
+
+def test_the_idle_clear_minutes(qtbot: QtBot) -> None:
+    """0 reads "Never"; the value round-trips."""
+    dialog = make(qtbot, Settings(idle_clear_minutes=0))
+    assert dialog.idle_clear.text() == "Never"
+    assert dialog.value().idle_clear_minutes == 0
+    dialog.idle_clear.setValue(5)
+    assert dialog.value().idle_clear_minutes == 5
