@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import time
@@ -36,10 +37,17 @@ def arrpc_dir() -> Path:
     return Path(os.environ.get(ARRPC_DIR_ENV) or DEFAULT_ARRPC_DIR)
 
 
+def bun_path(root: Path) -> Path:
+    """Bun as npm installed it: ``.bin/bun`` here, ``bun.exe``/``bun.cmd`` on Windows."""
+    bin_dir = root / "node_modules" / ".bin"
+    found = shutil.which("bun", path=str(bin_dir))
+    return Path(found) if found else bin_dir / "bun"
+
+
 def missing_reason() -> str | None:
     """Why arRPC cannot run here, or None when it can."""
     root = arrpc_dir()
-    if not (root / "node_modules" / ".bin" / "bun").exists():
+    if not bun_path(root).exists():
         return f"arRPC is not installed in {root} (.ci/run installs it with npm)"
     if not (root / "node_modules" / "arrpc-bun" / "src" / "index.ts").exists():
         return f"arrpc-bun is missing in {root}"
@@ -78,15 +86,20 @@ class ArRPC:
         }
         start_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child process
+        # Its own process group, so that stopping it stops Bun's children too. On Windows
+        # arRPC listens on the machine's \\.\pipe\discord-ipc-N (no folder to point it at):
+        # fine on a CI runner, where no Discord runs.
+        group: dict[str, Any] = (
+            {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}  # type: ignore[attr-defined]
+            if os.name == "nt"
+            else {"start_new_session": True}
+        )
         self.process = subprocess.Popen(
-            [
-                str(root / "node_modules" / ".bin" / "bun"),
-                str(root / "node_modules" / "arrpc-bun" / "src" / "index.ts"),
-            ],
+            [str(bun_path(root)), str(root / "node_modules" / "arrpc-bun" / "src" / "index.ts")],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
+            **group,
         )
         log.close()
         deadline = time.monotonic() + timeout
@@ -101,7 +114,10 @@ class ArRPC:
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
+            if os.name == "nt":
+                self.process.terminate()
+            else:
+                os.killpg(self.process.pid, sig)
             self.process.wait(5)
         self.process = None
 
