@@ -183,8 +183,12 @@ class WorkerThread:
 
 
 def _ended(thread: QThread) -> bool:
-    # thread.finished → thread.deleteLater may already have deleted the C++ object.
-    return not shiboken6.isValid(thread) or thread.isFinished()
+    # thread.finished → thread.deleteLater may already have deleted the C++ object. Not
+    # isFinished(): it is already true while the thread still runs its last steps (the
+    # ``finished`` slots, the worker's deleteLater), and letting go of the objects then made
+    # Python delete them under that thread (a crash seen in about one run in ten under load).
+    # wait(0) is true only once the thread has really ended.
+    return not shiboken6.isValid(thread) or bool(thread.wait(0))
 
 
 def _park(owner: WorkerThread) -> None:
