@@ -219,3 +219,23 @@ class CodexHome:
                 handle.write(line.encode() + b"\n")
         if mtime is not None:
             os.utime(path, (mtime, mtime))
+
+
+def running_session(
+    home: CodexHome,
+    session_id: str,
+    *,
+    cwd: str = "/w/shop",
+    tokens: bool = True,
+    now: float | None = None,
+) -> Path:
+    """A live session in ``cwd`` running ``cargo test`` now, with fresh limits (``tokens``:
+    with one usage report; the Discord card then reads "Running cargo test · shop (main)")."""
+    import time
+
+    now = time.time() if now is None else now
+    lines = [session_meta(now - 100, session_id, cwd=cwd), turn_context(now - 99, cwd=cwd)]
+    if tokens:
+        lines.append(token_count(now - 5, usage(1000, 0, 10), None, limits()))
+    lines.append(exec_call(now - 2, "c1", "cargo test"))
+    return home.write(session_id, lines, started=now - 100, mtime=now - 2)

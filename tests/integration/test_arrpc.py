@@ -201,19 +201,7 @@ def test_discord_check_round_trip(
     arrpc: ArRPC, codex_home: CodexHome, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`discord-check` sends the current card, reads Discord's answer, clears, exits 0."""
-    now = time.time()
-    session_id = "019de1a2-0000-7000-8000-00000000c0de"
-    codex_home.write(
-        session_id,
-        [
-            r.session_meta(now - 100, session_id, cwd="/w/shop"),
-            r.turn_context(now - 99),
-            r.token_count(now - 5, r.usage(1000, 0, 10), None, r.limits()),
-            r.exec_call(now - 2, "c1", "cargo test"),
-        ],
-        started=now - 100,
-        mtime=now - 2,
-    )
+    r.running_session(codex_home, "019de1a2-0000-7000-8000-00000000c0de")
     code = main(["discord-check", "--json", "--codex-home", str(codex_home.root)])
     report = json.loads(capsys.readouterr().out)
     assert code == 0
@@ -239,19 +227,8 @@ def test_the_app_publishes_the_active_session(
     from codex_presence_gui.cli import build_parser
     from codex_presence_gui.services.single_instance import SingleInstance
 
-    now = time.time()
     session_id = "019de1a2-0000-7000-8000-00000000feed"
-    path = codex_home.write(
-        session_id,
-        [
-            r.session_meta(now - 100, session_id, cwd="/w/shop"),
-            r.turn_context(now - 99),
-            r.token_count(now - 5, r.usage(1000, 0, 10), None, r.limits()),
-            r.exec_call(now - 2, "c1", "cargo test"),
-        ],
-        started=now - 100,
-        mtime=now - 2,
-    )
+    path = r.running_session(codex_home, session_id)
     paths.override_base_dir(tmp_path / "app")
     try:
         args = build_parser().parse_args(["--codex-home", str(codex_home.root)])
@@ -312,18 +289,7 @@ def test_a_silent_socket_does_not_hide_arrpc(
         peer.start()
         live = str(discord_dir / "discord-ipc-1")
         assert f"listening at {live}" in peer.raw_log()
-        now = time.time()
-        session_id = "019de1a2-0000-7000-8000-00000000d1ce"
-        codex_home.write(
-            session_id,
-            [
-                r.session_meta(now - 100, session_id, cwd="/w/shop"),
-                r.turn_context(now - 99),
-                r.exec_call(now - 2, "c1", "cargo test"),
-            ],
-            started=now - 100,
-            mtime=now - 2,
-        )
+        r.running_session(codex_home, "019de1a2-0000-7000-8000-00000000d1ce", tokens=False)
         code = main(["discord-check", "--json", "--codex-home", str(codex_home.root)])
         report = json.loads(capsys.readouterr().out)
         assert code == 0
@@ -352,18 +318,7 @@ def test_a_silent_socket_does_not_hide_arrpc(
 
 
 def _private_session(codex_home: CodexHome, session_id: str) -> None:
-    now = time.time()
-    codex_home.write(
-        session_id,
-        [
-            r.session_meta(now - 100, session_id, cwd="/w/clients/acme-secret-merger"),
-            r.turn_context(now - 99, cwd="/w/clients/acme-secret-merger"),
-            r.token_count(now - 5, r.usage(1000, 0, 10), None, r.limits()),
-            r.exec_call(now - 2, "c1", "cargo test"),
-        ],
-        started=now - 100,
-        mtime=now - 2,
-    )
+    r.running_session(codex_home, session_id, cwd="/w/clients/acme-secret-merger")
 
 
 def _save_rules(base: Path, *rules: ProjectRule) -> None:

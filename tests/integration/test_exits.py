@@ -100,19 +100,7 @@ def apps() -> Iterator[list[App]]:
 
 
 def active_session(home: CodexHome) -> None:
-    now = time.time()
-    session_id = "019de1a2-0000-7000-8000-0000000e0175"
-    home.write(
-        session_id,
-        [
-            r.session_meta(now - 100, session_id, cwd="/w/shop"),
-            r.turn_context(now - 99),
-            r.token_count(now - 5, r.usage(1000, 0, 10), None, r.limits()),
-            r.exec_call(now - 2, "c1", "cargo test"),
-        ],
-        started=now - 100,
-        mtime=now - 2,
-    )
+    r.running_session(home, "019de1a2-0000-7000-8000-0000000e0175")
 
 
 @pytest.mark.parametrize("sig", list(EXPECTED_CODES), ids=lambda s: signal.Signals(s).name)
