@@ -89,7 +89,7 @@ class SetupPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("setupPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.heading = wrapped_label(1.15)
+        self.heading = wrapped_label(1.0)
         self.heading.setFont(scaled_font(self.heading, 1.15, bold=True))
         self.heading.setText("Codex's folder was not found")
         self.body = wrapped_label(1.0)
