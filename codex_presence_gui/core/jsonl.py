@@ -623,16 +623,6 @@ def is_usage_hit(data: bytes, position: int, line_start: int) -> bool:
     return position - line_start < _TYPE_WINDOW and data.startswith(_USAGE_TYPES, position)
 
 
-def might_be_usage_line(line: bytes) -> bool:
-    """A whole line that may carry usage or limits (decode it to know)."""
-    position = line.find(USAGE_NEEDLE, 0, _TYPE_WINDOW)
-    while position >= 0:
-        if is_usage_hit(line, position, 0):
-            return True
-        position = line.find(USAGE_NEEDLE, position + 1, _TYPE_WINDOW)
-    return False
-
-
 def is_token_count_line(line: bytes) -> bool:
     """An ``event_msg`` of type ``token_count``."""
     return b'"type":"token_count"' in line[:_TYPE_WINDOW]

@@ -63,11 +63,6 @@ def clean_text(text: str) -> str:
     return _ESCAPES.sub("", text).translate(_TABLE)
 
 
-def is_clean(text: str) -> bool:
-    """True when ``clean_text`` would leave ``text`` as it is."""
-    return clean_text(text) == text
-
-
 #: Characters a JSON document may carry raw that a terminal may still act on or that some
 #: JSON readers refuse: C1 controls, bidi controls, line and paragraph separators, and lone
 #: surrogates. JSON escapes C0 itself.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import (
     QEvent,
     QModelIndex,
@@ -27,7 +25,6 @@ from codex_presence_gui.core.formatting import format_age, token_triplet_text
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
     Column,
-    SessionRole,
     SessionTableModel,
     SortRole,
 )
@@ -122,11 +119,6 @@ class SessionsTable(QTableView):
     def hidden_columns(self) -> list[Column]:
         """The columns hidden for lack of width, in ``HIDE_ORDER``."""
         return [column for column in HIDE_ORDER if self.isColumnHidden(column)]
-
-    def selected_session(self) -> Any:
-        """The snapshot of the selected row, or None."""
-        rows = self.selectionModel().selectedRows()
-        return rows[0].data(SessionRole) if rows else None
 
     def minimum_column_width(self, column: Column) -> int:
         """Activity's and Project's least width; the other columns' measured width."""

@@ -37,7 +37,6 @@ class CardView:
     details: str = ""  # model · surface · context · share
     total: TokenFigure | None = None  # in large type
     others: tuple[TokenFigure, ...] = ()  # this update and last response, folded when equal
-    compact_tokens: str = ""  # one line for the compact layout
     spoken: str = ""
 
 
@@ -64,9 +63,6 @@ def card_view(snapshot: CodexSessionSnapshot, shares: Sequence[SessionShare] = (
         others: tuple[TokenFigure, ...] = (_figure("this update = last response", last),)
     else:
         others = (_figure("this update", delta), _figure("last response", last))
-    compact = f"{total.text} tokens in this session · " + " · ".join(
-        f"{figure.caption} {figure.text}" for figure in others
-    )
     spoken = (
         f"Active session {snapshot.project}: {activity_text}, {' · '.join(parts)}. Tokens: "
         + ", ".join(f"{f.caption} {f.text}" for f in (total, *others))
@@ -79,7 +75,6 @@ def card_view(snapshot: CodexSessionSnapshot, shares: Sequence[SessionShare] = (
         details=" · ".join(parts),
         total=total,
         others=others,
-        compact_tokens=compact,
         spoken=spoken,
     )
 
