@@ -282,6 +282,23 @@ FIRST = 0.2  # the first retry delay in these tests (the app waits 1 s)
 CAP = 1.6  # the longest (the app: 30 s)
 
 
+def real_presence(
+    handshake_s: float, response_s: float = 3.0, first: float = FIRST, cap: float = CAP
+) -> DiscordPresence:
+    """The worker with the real IPC client and short timings (sends 50 ms apart)."""
+    from codex_presence_gui.services.discord_client import PypresenceClient
+
+    return DiscordPresence(
+        "111",
+        lambda cid: PypresenceClient(
+            cid, handshake_timeout=handshake_s, response_timeout=response_s
+        ),
+        min_interval_s=0.05,
+        first_retry_s=first,
+        max_retry_s=cap,
+    )
+
+
 def base_delay(attempt: int) -> float:
     return min(FIRST * 2**attempt, CAP)
 
@@ -353,18 +370,11 @@ def test_attempts_against_a_peer_that_fails_after_ready_get_further_apart(
     """A peer that answers READY, then stalls (or cuts its reply): the spacing of connection
     attempts doubles up to the cap instead of staying constant (it used to be about 4 s
     forever, 24 connections in 95 s)."""
-    from codex_presence_gui.services.discord_client import PypresenceClient
     from tests.helpers.fake_discord import FakeDiscord
 
     response_timeout = 0.1
     peer = FakeDiscord(discord_dir, mode=mode).start()
-    handle = DiscordPresence(
-        "111",
-        lambda cid: PypresenceClient(cid, handshake_timeout=1.0, response_timeout=response_timeout),
-        min_interval_s=0.05,
-        first_retry_s=FIRST,
-        max_retry_s=CAP,
-    )
+    handle = real_presence(1.0, response_timeout)
     handle.set_card(card("A"))
     handle.start()
     try:
@@ -430,19 +440,12 @@ def test_each_change_of_the_connection_is_logged_once_with_socket_and_reason(
     """A silent discord-ipc-0 beside a discord-ipc-1 that answers READY and then stalls:
     connected and lost alternate, each said once, with the socket, what was skipped, and
     why the connection was lost."""
-    from codex_presence_gui.services.discord_client import PypresenceClient
     from tests.helpers.fake_discord import FakeDiscord, Mode
 
     caplog.set_level("DEBUG", logger=WORKER_LOG)
     silent = FakeDiscord(discord_dir, 0, mode=Mode.HANG_HANDSHAKE).start()
     stalling = FakeDiscord(discord_dir, 1, mode=Mode.STALL_AFTER_READY).start()
-    handle = DiscordPresence(
-        "111",
-        lambda cid: PypresenceClient(cid, handshake_timeout=0.3, response_timeout=0.1),
-        min_interval_s=0.05,
-        first_retry_s=FIRST,
-        max_retry_s=CAP,
-    )
+    handle = real_presence(0.3, 0.1)
     handle.set_card(card("A"))
     handle.start()
     try:
@@ -473,18 +476,11 @@ def test_retries_while_discord_stays_away_are_not_repeated_at_info(
 ) -> None:
     """Only a stale socket: "not running" once at INFO (the retries at DEBUG); then Discord
     starts on the next index and the connection says which socket it skipped."""
-    from codex_presence_gui.services.discord_client import PypresenceClient
     from tests.helpers.fake_discord import FakeDiscord, stale_socket
 
     caplog.set_level("DEBUG", logger=WORKER_LOG)
     stale_socket(discord_dir / "discord-ipc-0")
-    handle = DiscordPresence(
-        "111",
-        lambda cid: PypresenceClient(cid, handshake_timeout=0.3),
-        min_interval_s=0.05,
-        first_retry_s=0.05,
-        max_retry_s=0.1,
-    )
+    handle = real_presence(0.3, first=0.05, cap=0.1)
     seen: list[DiscordStatus] = []
     handle.status_changed.connect(seen.append)
     handle.start()
