@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import gc
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -31,7 +31,7 @@ from codex_presence_gui.core.jsonl import (
 from codex_presence_gui.core.models import LimitSnapshot
 from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.core.reader import header_lines
-from codex_presence_gui.core.session import SessionAccumulator, is_synthetic
+from codex_presence_gui.core.session import EventRecorder, SessionAccumulator, is_synthetic
 from codex_presence_gui.core.tail import (
     Change,
     FollowedFile,
@@ -94,49 +94,17 @@ class UsageHistory:
         return cls(since, (), (), 0)
 
 
-class _Recorder:
-    """The ``HistoryRecorder`` of one file: its events in file order (nearly sorted by time)."""
-
-    def __init__(self) -> None:
-        self.usage_events: list[tuple[float, int]] = []
-        self.readings: list[tuple[float, LimitSnapshot]] = []
-        # What came since the history was last put together (merged into it, not rebuilt).
-        self.new_usage: list[tuple[float, int]] = []
-        self.new_readings: list[tuple[float, LimitSnapshot]] = []
-
-    def usage(self, ts: float | None, tokens: int) -> None:
-        if ts is not None:
-            self.usage_events.append((ts, tokens))
-            self.new_usage.append((ts, tokens))
-
-    def reading(self, ts: float | None, limits: LimitSnapshot) -> None:
-        if ts is not None:
-            self.readings.append((ts, limits))
-            self.new_readings.append((ts, limits))
-
-    @property
-    def size(self) -> tuple[int, int]:
-        return len(self.usage_events), len(self.readings)
-
-    def prune(self, since: float) -> None:
-        """Forget events before ``since``."""
-        if self.usage_events and self.usage_events[0][0] < since:
-            self.usage_events = [event for event in self.usage_events if event[0] >= since]
-        if self.readings and self.readings[0][0] < since:
-            self.readings = [event for event in self.readings if event[0] >= since]
-
-
 @dataclass(slots=True)
 class _File:
     tail: FollowedFile
     session: SessionAccumulator
-    recorder: _Recorder
+    recorder: EventRecorder
     rollout: RolloutFile
 
 
-def _new_session(path: Path) -> tuple[SessionAccumulator, _Recorder]:
+def _new_session(path: Path) -> tuple[SessionAccumulator, EventRecorder]:
     session = SessionAccumulator(path)
-    recorder = _Recorder()
+    recorder = EventRecorder()
     session.recorder = recorder
     return session, recorder
 
@@ -318,6 +286,8 @@ class HistoryReader:
         self.span = days * 86400
         self._clock = clock
         self._files: dict[Path, _File] = {}
+        # Files the reader recorded whole (see ``CodexReader.record_days``): not read here.
+        self._adopted: dict[Path, tuple[str, EventRecorder]] = {}
         self._cache: UsageHistory | None = None
         self._scanned_from: float | None = None
         self._rebuild = True  # a file was dropped or read afresh: put it all together again
@@ -329,6 +299,7 @@ class HistoryReader:
         *,
         since: float | None = None,
         should_stop: Callable[[], bool] | None = None,
+        shared: Mapping[Path, tuple[str, EventRecorder]] | None = None,
     ) -> UsageHistory:
         """Read what changed and return the history as of now.
 
@@ -339,6 +310,9 @@ class HistoryReader:
             should_stop: asked between files and between big blocks of one file; once it
                 says True the history of what was read so far is returned (a file whose
                 first read was cut short is left out, and read again next time).
+            shared: files another reader already holds every event of (``CodexReader.
+                recorded``), by path: their session id and recorder. They are taken as they
+                are, not read again.
         """
         now = self._clock()
         floor = now - self.span
@@ -358,7 +332,8 @@ class HistoryReader:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            changed = self._update_all(files, since, should_stop)
+            changed = self._adopt(shared or {}, files, since)
+            changed |= self._update_all(files, since, should_stop, shared or {})
             cache = self._cache
             # Rebuilt when something was read, when the span moved back, and at least hourly
             # so that old events leave it.
@@ -377,21 +352,55 @@ class HistoryReader:
         files: Sequence[RolloutFile] | None,
         since: float,
         should_stop: Callable[[], bool] | None,
+        shared: Mapping[Path, object],
     ) -> bool:
         changed = False
         if files is not None:
             wanted = {f.path: f for f in files if f.stat.mtime >= since}
-            for path in [p for p in self._files if p not in wanted]:
+            for path in [p for p in self._files if p not in wanted or p in shared]:
                 self._drop(path)
                 changed = True
-            todo = list(wanted.items())
+            todo = [(path, rollout) for path, rollout in wanted.items() if path not in shared]
         else:
+            for path in [p for p in self._files if p in shared]:
+                self._drop(path)
+                changed = True
             todo = [(path, tracked.rollout) for path, tracked in self._files.items()]
         for path, rollout in todo:
             if should_stop is not None and should_stop():
                 break
             changed |= self._update(path, rollout, since, should_stop)
         return changed
+
+    def _adopt(
+        self,
+        shared: Mapping[Path, tuple[str, EventRecorder]],
+        files: Sequence[RolloutFile] | None,
+        since: float,
+    ) -> bool:
+        """Take over the shared recorders of files within the span; True when that changed
+        anything (a file taken, let go or replaced, or new events in one)."""
+        if files is not None:
+            recent = {f.path for f in files if f.stat.mtime >= since}
+            shared = {path: value for path, value in shared.items() if path in recent}
+        changed = False
+        for path in [p for p in self._adopted if p not in shared]:
+            del self._adopted[path]
+            self._rebuild = changed = True
+        for path, (session_id, recorder) in shared.items():
+            previous = self._adopted.get(path)
+            if previous is None or previous[1] is not recorder:
+                self._adopted[path] = (session_id, recorder)
+                self._rebuild = changed = True
+            elif recorder.new_usage or recorder.new_readings:
+                changed = True
+            recorder.prune(since)
+        return changed
+
+    def _sources(self) -> list[tuple[str, EventRecorder]]:
+        """Every file's session id and events: those read here and those taken over."""
+        own = [(tracked.session.session_id, tracked.recorder) for tracked in self._files.values()]
+        return own + list(self._adopted.values())
 
     def _drop(self, path: Path) -> None:
         del self._files[path]
@@ -466,41 +475,36 @@ class HistoryReader:
         readings: list[Reading] = []
         usage: list[Usage] = []
         self._rebuild = False
-        for tracked in self._files.values():
-            tracked.recorder.new_usage.clear()
-            tracked.recorder.new_readings.clear()
-            session_id = tracked.session.session_id
-            for at, tokens in tracked.recorder.usage_events:
+        sources = self._sources()
+        for session_id, recorder in sources:
+            recorder.take_new()
+            for at, tokens in recorder.usage_events:
                 if at >= since:
                     usage.append(Usage(at, session_id, tokens))
-            for at, limits in tracked.recorder.readings:
+            for at, limits in recorder.readings:
                 if at >= since:
                     readings.append(Reading(at, session_id, limits))
         readings.sort(key=lambda reading: reading.at)
         usage.sort(key=lambda event: event.at)
-        return UsageHistory(since, tuple(readings), tuple(usage), len(self._files))
+        return UsageHistory(since, tuple(readings), tuple(usage), len(sources))
 
     def _merge(self, previous: UsageHistory, since: float) -> UsageHistory:
         """The previous history, less what left the span, plus what came since (appended lines
         are nearly always the newest, so this is a cheap concatenation)."""
         readings: list[Reading] = []
         usage: list[Usage] = []
-        for tracked in self._files.values():
-            session_id = tracked.session.session_id
-            recorder = tracked.recorder
-            usage += [Usage(at, session_id, n) for at, n in recorder.new_usage if at >= since]
+        sources = self._sources()
+        for session_id, recorder in sources:
+            new_usage, new_readings = recorder.take_new()
+            usage += [Usage(at, session_id, n) for at, n in new_usage if at >= since]
             readings += [
-                Reading(at, session_id, limits)
-                for at, limits in recorder.new_readings
-                if at >= since
+                Reading(at, session_id, limits) for at, limits in new_readings if at >= since
             ]
-            recorder.new_usage.clear()
-            recorder.new_readings.clear()
         return UsageHistory(
             since,
             _joined(previous.readings, readings, since),
             _joined(previous.usage, usage, since),
-            len(self._files),
+            len(sources),
         )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import enum
 import re
 import sys
-from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
@@ -367,7 +366,7 @@ def _token_count_line(line: bytes, ts: float | None, ordinal: int | None) -> Rec
         elif limits_raw in _limits_memo:
             limits = _limits_memo[limits_raw]
             if limits is not None and limits.observed_at != (ts or 0.0):
-                limits = replace(limits, observed_at=ts if ts is not None else 0.0)
+                limits = limits.observed(ts if ts is not None else 0.0)
         else:
             limits = normalize_rate_limits(orjson.loads(limits_raw), ts)
             _remember(_limits_memo, limits_raw, limits)

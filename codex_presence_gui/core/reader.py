@@ -35,7 +35,7 @@ from codex_presence_gui.core.jsonl import (
 )
 from codex_presence_gui.core.models import CodexSessionSnapshot
 from codex_presence_gui.core.problems import Problem, ProblemKind
-from codex_presence_gui.core.session import SessionAccumulator, is_synthetic
+from codex_presence_gui.core.session import EventRecorder, SessionAccumulator, is_synthetic
 from codex_presence_gui.core.tail import (
     BackwardLines,
     Change,
@@ -76,6 +76,9 @@ REPLAY_SCAN_BYTES = 16 * 1024 * 1024
 RECENT_FILE_SECONDS = 25 * 3600 + 600
 #: How many older files may be probed for limits when no recent file has any.
 LIMIT_PROBE_FILES = 40
+#: A file recorded for the history is read whole up to this size (its events then need no
+#: second read); past it, the backward scan stops as usual and the history scans the file.
+RECORD_WHOLE_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -108,6 +111,7 @@ class _BackwardGoals:
     """What a backward scan must have seen before it may stop early."""
 
     skip_duplicates: bool = True  # off for forks: a re-emission may be in the replayed part
+    whole_bytes: int = 0  # read at least this far (the whole file, when it is this small)
     totals: set[int] = field(default_factory=set)
     model: bool = False
     account_limits: bool = False
@@ -162,6 +166,8 @@ class _BackwardGoals:
         are settled), and the account's limits. When no limits at all appear near the end
         (API key, local model) the search for them gives up early; when only a model bucket
         was seen, it goes on to the budget, lest a model bucket stand for the account."""
+        if bytes_read <= self.whole_bytes:
+            return False
         if len(self.totals) < 2 or not self.model or not self.turn_boundary:
             return False
         if self.account_limits:
@@ -205,7 +211,9 @@ def load_session(
     The header lines come from the start; the rest from a backward scan that stops once the
     state is settled (or at the start of the file, which makes it a plain forward parse).
     Records are folded in file order either way. An unfinished last line is not read (nor
-    counted against the scan's budget): tailing resumes before it.
+    counted against the scan's budget): tailing resumes before it. A session with a recorder
+    is read whole when the file is small enough (``RECORD_WHOLE_BYTES``), so that its
+    recorder holds every event and is marked ``whole``.
 
     Raises:
         OSError: not a regular file (``NotARegularFileError``), or it cannot be read.
@@ -218,7 +226,12 @@ def load_session(
         headers = header_lines(handle)
         for header in headers:
             session.line(header)
-        goals = _BackwardGoals(skip_duplicates=not session.is_fork)
+        recorder = session.recorder
+        goals = _BackwardGoals(
+            # An older re-emission of the same usage is still a reading for the history.
+            skip_duplicates=not session.is_fork and recorder is None,
+            whole_bytes=RECORD_WHOLE_BYTES if recorder is not None else 0,
+        )
         records: list[Record] = []
         lines = BackwardLines(handle, size, budget=BACKWARD_BUDGET_BYTES, should_stop=should_stop)
         for item in lines:
@@ -243,6 +256,8 @@ def load_session(
             _read_inherited_base(session, handle, headers)
     for record in reversed(records):
         session.feed(record)
+    if recorder is not None:
+        recorder.whole = lines.position == 0
     return lines.line_end, identity
 
 
@@ -278,6 +293,9 @@ class CodexReader:
             older files are still probed for the account's limits when nothing newer has any.
         include_archived: also read ``archived_sessions/``.
         clock: returns the current Unix time (tests inject a fixed clock).
+        record_days: give each session an ``EventRecorder`` of its usage and readings of the
+            last this many days, for ``HistoryReader`` to take over (see ``recorded``), so
+            that the files both need are read once. None: no recording.
     """
 
     def __init__(
@@ -287,10 +305,12 @@ class CodexReader:
         max_age: float | None = RECENT_FILE_SECONDS,
         include_archived: bool = True,
         clock: Callable[[], float] = time.time,
+        record_days: float | None = None,
     ) -> None:
         self.homes = tuple(homes)
         self.max_age = max_age
         self.include_archived = include_archived
+        self.record_days = record_days
         self._clock = clock
         self._tracked: dict[Path, _Tracked] = {}
         self._probed: dict[Path, tuple[FileStat, CodexSessionSnapshot | None]] = {}
@@ -359,6 +379,16 @@ class CodexReader:
     def discovery(self) -> Discovery | None:
         """What the last walk of the homes found (every rollout file, newest first)."""
         return self._found
+
+    def recorded(self) -> dict[Path, tuple[str, EventRecorder]]:
+        """The files whose recorder holds every event since the file's start (see
+        ``record_days``): their session id and recorder, for the history to take over."""
+        shared = {}
+        for path, tracked in self._tracked.items():
+            recorder = tracked.session.recorder
+            if tracked.loaded and recorder is not None and recorder.whole:
+                shared[path] = (tracked.session.session_id, recorder)
+        return shared
 
     @property
     def followed_files(self) -> tuple[Path, ...]:
@@ -440,11 +470,15 @@ class CodexReader:
         """Read a file from scratch: header plus backward scan; tailing resumes at its last LF
         (an unfinished last line is read on the next refresh, once it may be complete)."""
         path = tracked.tail.path
-        tracked.session = SessionAccumulator(path, self._clock)
+        tracked.session = session = SessionAccumulator(path, self._clock)
+        if self.record_days is not None:
+            session.recorder = EventRecorder(self._clock() - self.record_days * 86400)
         if is_compressed(path):
-            tracked.tail.read(tracked.session, restart=True, should_stop=should_stop)
+            tracked.tail.read(session, restart=True, should_stop=should_stop)
             if should_stop is not None and should_stop():
                 raise Stopped
+            if session.recorder is not None:
+                session.recorder.whole = True
             return
         offset, identity = load_session(
             tracked.session, path, tracked.rollout.stat.size, should_stop=should_stop

@@ -167,9 +167,17 @@ def _session_json(
 
 
 def build_report(
-    result: ReadResult, *, include_all: bool = False, history: UsageHistory | None = None
+    result: ReadResult,
+    *,
+    include_all: bool = False,
+    history: UsageHistory | None = None,
+    lazy: bool = False,
 ) -> dict[str, Any]:
-    """The ``status --json`` document (schema 2; pace, shares and notes need ``history``)."""
+    """The ``status --json`` document (schema 2; pace, shares and notes need ``history``).
+
+    With ``lazy``, ``sessions`` is an iterator that makes each session's part as it is asked
+    for (see ``cli.write_report_json``), not a list.
+    """
     board = build_dashboard(result, include_all=include_all, history=history)
     now = board.generated_at
     source = board.limits_source
@@ -177,6 +185,10 @@ def build_report(
     # Every session's shares in one pass over the windows (one search per session was
     # quadratic: 150 s for 50,000 sessions).
     shares = shares_by_session(board)
+    sessions = (
+        _session_json(s, now, s.session_id == active_id, shares.get(s.session_id, ()))
+        for s in board.sessions
+    )
     return {
         "schema": SCHEMA_VERSION,
         "generated_at": rfc3339(now),
@@ -188,10 +200,7 @@ def build_report(
             _limits_json(bucket, now, bucket.source_session_id, board)
             for bucket in board.other_limits
         ],
-        "sessions": [
-            _session_json(s, now, s.session_id == active_id, shares.get(s.session_id, ()))
-            for s in board.sessions
-        ],
+        "sessions": (sessions if lazy else list(sessions)),
         "notes": list(insight_notes(board)),
         "warnings": [warning.to_json() for warning in board.warnings],
     }

@@ -12,9 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
 
 from codex_presence_gui.core.activity import ActivityTracker
 from codex_presence_gui.core.errors import ParseError
@@ -64,16 +62,63 @@ _SURFACES = {
 _SOURCE_SURFACES = {"cli": "CLI", "vscode": "VS Code", "exec": "Exec", "mcp": "MCP"}
 
 
-class HistoryRecorder(Protocol):
-    """Receives a session's own usage and limit readings as they are folded (never replayed
-    fork history, never duplicates); ``core.history`` keeps them for the limit timeline."""
+class EventRecorder:
+    """A session's own usage and limit readings as they are folded (never replayed fork
+    history, never duplicates), in file order (nearly sorted by time); ``core.history`` keeps
+    them for the limit timeline.
+
+    Args:
+        floor: events before this Unix time are not kept (older than any history needs).
+
+    Attributes:
+        whole: True once the events cover the file from its start (a forward read, or a
+            backward scan that reached the start): the history may then take them as they
+            are instead of scanning the file again.
+    """
+
+    __slots__ = ("floor", "new_readings", "new_usage", "readings", "usage_events", "whole")
+
+    def __init__(self, floor: float = float("-inf")) -> None:
+        self.floor = floor
+        self.whole = False
+        self.usage_events: list[tuple[float, int]] = []
+        self.readings: list[tuple[float, LimitSnapshot]] = []
+        # What came since the history was last put together (merged into it, not rebuilt).
+        self.new_usage: list[tuple[float, int]] = []
+        self.new_readings: list[tuple[float, LimitSnapshot]] = []
 
     def usage(self, ts: float | None, tokens: int) -> None:
         """New usage: ``tokens`` as Codex's ``/status`` counts them (non-cached input + output);
         0 for a request whose tokens were not logged (a limit-only ``token_count`` line)."""
+        if ts is not None and ts >= self.floor:
+            event = (ts, tokens)
+            self.usage_events.append(event)
+            self.new_usage.append(event)
 
     def reading(self, ts: float | None, limits: LimitSnapshot) -> None:
         """A rate-limit reading of one bucket."""
+        if ts is not None and ts >= self.floor:
+            event = (ts, limits)
+            self.readings.append(event)
+            self.new_readings.append(event)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """How many usage events and readings are kept."""
+        return len(self.usage_events), len(self.readings)
+
+    def prune(self, since: float) -> None:
+        """Forget events before ``since``."""
+        if self.usage_events and self.usage_events[0][0] < since:
+            self.usage_events = [event for event in self.usage_events if event[0] >= since]
+        if self.readings and self.readings[0][0] < since:
+            self.readings = [event for event in self.readings if event[0] >= since]
+
+    def take_new(self) -> tuple[list[tuple[float, int]], list[tuple[float, LimitSnapshot]]]:
+        """The events since the last call (for a merge into the history), forgotten here."""
+        usage, readings = self.new_usage, self.new_readings
+        self.new_usage, self.new_readings = [], []
+        return usage, readings
 
 
 def is_synthetic(total: TokenUsage) -> bool:
@@ -150,7 +195,7 @@ class SessionAccumulator:
         self._model_output_seen = False
         self.long_lines = 0
         self.last_error: str | None = None
-        self.recorder: HistoryRecorder | None = None
+        self.recorder: EventRecorder | None = None
 
     # -- LineSink ---------------------------------------------------------------------------
 
@@ -236,7 +281,7 @@ class SessionAccumulator:
         outranking readings that other sessions took later."""
         self.future_lines += 1
         if isinstance(record, TokenCountRecord) and record.limits is not None:
-            dated = replace(record.limits, observed_at=self._trusted_ts or 0.0)
+            dated = record.limits.observed(self._trusted_ts or 0.0)
             return record._replace(ts=None, limits=dated)
         return record._replace(ts=None)
 
@@ -300,7 +345,7 @@ class SessionAccumulator:
                 kind = ReadingKind.LIMIT_ONLY
             else:
                 kind = ReadingKind.REPEAT
-            limits = replace(limits, reading=kind, source_session_id=self.session_id)
+            limits = limits.folded(kind, self.session_id)
             # Newest by file position; a model bucket never overwrites the account bucket.
             self.buckets[limits.limit_id] = limits
         if self.recorder is not None:

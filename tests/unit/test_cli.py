@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -347,6 +348,7 @@ def test_status_json_survives_values_orjson_refuses(
 
     def odd_report(*args: object, **kwargs: object) -> dict[str, object]:
         report = real(*args, **kwargs)  # type: ignore[arg-type]
+        report["sessions"] = list(report["sessions"])
         report["sessions"][0]["session_total_tokens"] = 2**64
         report["sessions"][0]["tokens"]["input"] = -(10**400)
         report["sessions"][0]["cwd"] = "/home/dev/caf\udce9"
@@ -378,7 +380,7 @@ def test_status_json_that_cannot_be_written_is_a_message(
         raise cli.orjson.JSONEncodeError("simulated")
 
     monkeypatch.setattr(cli.orjson, "dumps", refuse)
-    assert cli.report_json({"schema": 2}) is None
+    assert not cli.write_report_json({"schema": 2}, io.BytesIO())
     assert "could not be written as JSON (simulated)" in capsys.readouterr().err
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from codex_presence_gui.core.history import _Recorder, scan_history
-from codex_presence_gui.core.session import SessionAccumulator
+from codex_presence_gui.core.history import scan_history
+from codex_presence_gui.core.session import EventRecorder, SessionAccumulator
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE
 
@@ -51,25 +51,25 @@ def logs(draw: st.DrawFn) -> list[str]:
     return lines
 
 
-def events(recorder: _Recorder) -> tuple[object, ...]:
+def events(recorder: EventRecorder) -> tuple[object, ...]:
     readings = tuple((at, limits.windows) for at, limits in recorder.readings)
     return tuple(recorder.usage_events), readings
 
 
 def both_ways(
     lines: list[str], crlf: bool, since: float
-) -> tuple[SessionAccumulator, _Recorder, SessionAccumulator, _Recorder, int, int]:
+) -> tuple[SessionAccumulator, EventRecorder, SessionAccumulator, EventRecorder, int, int]:
     """The log read line by line, and scanned from ``since``: both sessions and recorders,
     the scan's offset and the file's size."""
     data = ("\r\n" if crlf else "\n").join(lines).encode() + (b"\r\n" if crlf else b"\n")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"rollout-2026-05-04T09-00-00-{SID}.jsonl"
         path.write_bytes(data)
-        plain, plain_recorder = SessionAccumulator(path), _Recorder()
+        plain, plain_recorder = SessionAccumulator(path), EventRecorder()
         plain.recorder = plain_recorder
         for line in data.split(b"\n")[:-1]:
             plain.line(line.removesuffix(b"\r"))
-        scanned, scanned_recorder = SessionAccumulator(path), _Recorder()
+        scanned, scanned_recorder = SessionAccumulator(path), EventRecorder()
         scanned.recorder = scanned_recorder
         offset, identity = scan_history(scanned, path, since)
     assert identity.stat.size == len(data)

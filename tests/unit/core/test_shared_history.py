@@ -1,0 +1,134 @@
+"""The history taken from the reader's recorders equals the history read on its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from codex_presence_gui.core import history as history_module
+from codex_presence_gui.core import reader as reader_module
+from codex_presence_gui.core.history import HISTORY_DAYS, HistoryReader, UsageHistory
+from codex_presence_gui.core.jsonl import parse_timestamp
+from codex_presence_gui.core.reader import CodexReader
+from tests.helpers import rollout as r
+from tests.helpers.rollout import BASE, CodexHome
+
+SID = "019d0000-0000-7000-8000-0000000000ab"
+ERAS = Path(__file__).parents[2] / "data" / "eras"
+FIXTURES = sorted(p.name.removesuffix(".jsonl") for p in ERAS.glob("*.jsonl"))
+
+
+def _home_with(fixture: str, root: Path) -> tuple[Path, float]:
+    expected = json.loads((ERAS / f"{fixture}.expected.json").read_text(encoding="utf-8"))
+    now = parse_timestamp(expected["now"])
+    assert now is not None
+    folder = root / "sessions" / "2026" / "01" / "01"
+    folder.mkdir(parents=True)
+    target = folder / f"rollout-2026-01-01T00-00-00-{fixture}.jsonl"
+    shutil.copyfile(ERAS / f"{fixture}.jsonl", target)
+    os.utime(target, (now - 100, now - 100))
+    return target, now
+
+
+def _plain(history: UsageHistory) -> tuple[object, ...]:
+    readings = tuple(
+        (r.at, r.session_id, r.limits.limit_id, r.limits.windows) for r in history.readings
+    )
+    return history.usage, readings, history.files
+
+
+def _both(root: Path, now: float) -> tuple[UsageHistory, UsageHistory]:
+    clock = lambda: now  # noqa: E731
+    alone_reader = CodexReader([root], max_age=None, clock=clock)
+    alone_reader.refresh()
+    found = alone_reader.discovery
+    assert found is not None
+    since = now - HISTORY_DAYS * 86400
+    alone = HistoryReader(clock=clock).refresh(found.files, since=since)
+    sharing = CodexReader([root], max_age=None, clock=clock, record_days=HISTORY_DAYS)
+    sharing.refresh()
+    shared = HistoryReader(clock=clock).refresh(found.files, since=since, shared=sharing.recorded())
+    return alone, shared
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+def test_every_era_gives_the_same_history_read_once(
+    fixture: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, now = _home_with(fixture, tmp_path)
+    alone, shared = _both(tmp_path, now)
+    assert _plain(shared) == _plain(alone)
+    if not fixture.startswith("legacy"):  # the legacy era logged no usage
+        assert alone.usage or alone.readings
+
+
+def _long_session(root: Path, turns: int = 300) -> float:
+    """A session of ``turns`` turns (about 300 KB), each with its model, a usage report and a
+    long answer; returns a time just after it."""
+    lines = [r.session_meta(BASE, SID)]
+    at, total = BASE, 0
+    for turn in range(turns):
+        at += 60
+        total += 1000 + turn
+        lines.append(r.turn_context(at))
+        lines.append(
+            r.token_count(
+                at + 1,
+                r.usage(total, 0, 10),
+                r.usage(1000 + turn, 0, 10),
+                r.limits((turn / 10, 300, int(at + 3600))),
+            )
+        )
+        lines.append(r.assistant(at + 2, "done " * 150))
+    CodexHome(root).write(SID, lines, mtime=at + 2)
+    return at + 10
+
+
+def test_shared_files_are_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is read once, by the reader; one past the whole-read size is scanned by the
+    history as before (the reader's backward scan stopped short of its start)."""
+    now = _long_session(tmp_path)
+    scans: list[Path] = []
+    original = history_module.scan_history
+    monkeypatch.setattr(
+        history_module,
+        "scan_history",
+        lambda session, path, since, **kw: (
+            scans.append(path) or original(session, path, since, **kw)
+        ),
+    )
+    alone, shared = _both(tmp_path, now)
+    assert len(scans) == 1  # the history read alone; not when sharing
+    assert _plain(shared) == _plain(alone)
+    assert len(alone.usage) == 300
+    scans.clear()
+    monkeypatch.setattr(reader_module, "RECORD_WHOLE_BYTES", 64 * 1024)
+    alone, shared = _both(tmp_path, now)
+    assert len(scans) == 2  # too big to be read whole: scanned by the history as before
+    assert _plain(shared) == _plain(alone)
+
+
+def test_appended_lines_reach_the_shared_history(tmp_path: Path) -> None:
+    """The live case: lines appended after the first read come through the reader's tail."""
+    now = _long_session(tmp_path, turns=5)
+    clock = lambda: now  # noqa: E731
+    reader = CodexReader([tmp_path], max_age=None, clock=clock, record_days=HISTORY_DAYS)
+    reader.refresh()
+    found = reader.discovery
+    assert found is not None
+    history = HistoryReader(clock=clock)
+    before = history.refresh(found.files, since=now - 86400, shared=reader.recorded())
+    limits = r.limits((50.0, 300, int(now + 3600)))
+    CodexHome.append(
+        found.files[0].path,
+        [r.token_count(now - 1, r.usage(99_999, 0, 10), r.usage(5, 0, 5), limits)],
+    )
+    reader.refresh()
+    after = history.refresh(found.files, since=now - 86400, shared=reader.recorded())
+    assert len(after.usage) == len(before.usage) + 1
+    assert len(after.readings) == len(before.readings) + 1
+    assert after.readings[-1].limits.windows[0].used_percent == 50.0
