@@ -19,6 +19,7 @@ from codex_presence_gui.core.problems import ProblemKind
 from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
 from codex_presence_gui.core.report import build_report, render_text
 from codex_presence_gui.core.sanitize import json_safe, terminal_safe_json
+from codex_presence_gui.usage_commands import add_report_command, run_report
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -129,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     _add_homes_option(check)
+    _add_homes_option(add_report_command(commands))
     return parser
 
 
@@ -313,6 +315,8 @@ def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
         _configure_logging(args.verbose)
     if args.command == "status":
         return run_status(args), True
+    if args.command == "report":
+        return run_report(args, [*args.codex_homes, *args.command_homes]), True
     if args.command in ("preview", "discord-check"):
         from codex_presence_gui import discord_commands
 

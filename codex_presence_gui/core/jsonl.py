@@ -347,9 +347,12 @@ def _remember(memo: dict[bytes, Any], key: bytes, value: Any) -> None:
     memo[key] = value
 
 
-def _token_count_line(line: bytes, ts: float | None, ordinal: int | None) -> Record | None:
+def _token_count_line(
+    line: bytes, ts: float | None, ordinal: int | None, with_limits: bool = True
+) -> Record | None:
     """A ``token_count`` line in Codex's usual layout, decoded part by part; None for any other
-    layout (the caller then decodes the line whole)."""
+    layout (the caller then decodes the line whole). Without ``with_limits`` the rate limits
+    are left out (not decoded)."""
     info_at = line.find(b',"info":', 0, PREFIX_BYTES)
     limits_at = line.rfind(b',"rate_limits":')
     if info_at < 0 or limits_at < info_at or not line.endswith(b"}}"):
@@ -361,7 +364,9 @@ def _token_count_line(line: bytes, ts: float | None, ordinal: int | None) -> Rec
         if info is None:
             info = _info_parts(orjson.loads(info_raw))
             _remember(_info_memo, info_raw, info)
-        if b'_seconds"' in limits_raw:
+        if not with_limits:
+            limits = None
+        elif b'_seconds"' in limits_raw:
             limits = normalize_rate_limits(orjson.loads(limits_raw), ts)  # relative: not shared
         elif limits_raw in _limits_memo:
             limits = _limits_memo[limits_raw]
@@ -551,8 +556,10 @@ _DECODED_TYPES = frozenset(
 )
 
 
-def parse_line(line: bytes) -> Record:
-    """Parse one complete line (without its LF) into a record.
+def parse_line(line: bytes, *, limits: bool = True) -> Record:
+    """Parse one complete line (without its LF) into a record (without ``limits``, a
+    ``token_count`` line in the usual layout comes without its rate limits: faster, for
+    readers that count tokens only).
 
     Raises:
         ParseError: the line is not a JSON object, or is longer than the decode cap.
@@ -565,7 +572,7 @@ def parse_line(line: bytes) -> Record:
             if head.group(4) == b"token_count" and head.group(3) == b"event_msg":
                 ts = parse_timestamp(head.group(1).decode("ascii", "replace"))
                 ordinal = int(head.group(2)) if head.group(2) else None
-                record = _token_count_line(line, ts, ordinal)
+                record = _token_count_line(line, ts, ordinal, limits)
             else:
                 record = _cheap(line, head)
             if record is not None:
@@ -608,6 +615,20 @@ _LINE_TIMESTAMP = re.compile(rb'\{"timestamp":"([^"]{10,64})"')
 #: Bytes at a line's start that hold its timestamp.
 TIMESTAMP_PROBE_BYTES = 100
 _LIMIT_ID = re.compile(rb'"limit_id":"([^"\\]{0,100})"')
+
+
+_USAGE_LEDGER_TYPES = re.compile(
+    rb'"type":"(?:token_count|token_usage_record|turn_context|thread_settings_applied'
+    rb'|session_meta)"'
+)
+
+
+def matters_for_usage(line: bytes) -> bool:
+    """A line the usage ledger must decode: usage, the model (turn context, thread settings)
+    or the header; or a line not in the envelope layout (decoded to be safe)."""
+    if not line.startswith(b'{"timestamp":'):
+        return True
+    return _USAGE_LEDGER_TYPES.search(line, 0, _TYPE_WINDOW) is not None
 
 
 def is_header_line(line: bytes, index: int) -> bool:

@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from codex_presence_gui.core.activity import ActivityTracker
 from codex_presence_gui.core.errors import ParseError
@@ -76,11 +77,21 @@ class EventRecorder:
             are instead of scanning the file again.
     """
 
-    __slots__ = ("floor", "new_readings", "new_usage", "readings", "usage_events", "whole")
+    __slots__ = (
+        "calls",
+        "floor",
+        "new_readings",
+        "new_usage",
+        "readings",
+        "usage_events",
+        "whole",
+    )
 
-    def __init__(self, floor: float = float("-inf")) -> None:
+    def __init__(self, floor: float = float("-inf"), *, calls: bool = False) -> None:
         self.floor = floor
         self.whole = False
+        #: With ``calls``: each model call's own tokens, for the usage index (see ``call``).
+        self.calls: list[tuple[float, str | None, TokenUsage]] | None = [] if calls else None
         self.usage_events: list[tuple[float, int]] = []
         self.readings: list[tuple[float, LimitSnapshot]] = []
         # What came since the history was last put together (merged into it, not rebuilt).
@@ -94,6 +105,12 @@ class EventRecorder:
             event = (ts, tokens)
             self.usage_events.append(event)
             self.new_usage.append(event)
+
+    def call(self, ts: float | None, model: str | None, usage: TokenUsage) -> None:
+        """One model call's own tokens (its ``last_token_usage``, or what the running total
+        grew by), with the model the session was on; kept only when asked for."""
+        if self.calls is not None and ts is not None and ts >= self.floor:
+            self.calls.append((ts, model, usage))
 
     def reading(self, ts: float | None, limits: LimitSnapshot) -> None:
         """A rate-limit reading of one bucket."""
@@ -119,6 +136,16 @@ class EventRecorder:
         usage, readings = self.new_usage, self.new_readings
         self.new_usage, self.new_readings = [], []
         return usage, readings
+
+
+def _grown(total: TokenUsage, previous: TokenUsage) -> TokenUsage:
+    return TokenUsage(
+        max(total.input - previous.input, 0),
+        max(total.cached_input - previous.cached_input, 0),
+        max(total.output - previous.output, 0),
+        max(total.reasoning_output - previous.reasoning_output, 0),
+        max(total.total - previous.total, 0),
+    )
 
 
 def is_synthetic(total: TokenUsage) -> bool:
@@ -196,13 +223,15 @@ class SessionAccumulator:
         self.long_lines = 0
         self.last_error: str | None = None
         self.recorder: EventRecorder | None = None
+        self._call: TokenUsage | None = None  # the tokens of the call the last total added
 
     # -- LineSink ---------------------------------------------------------------------------
 
-    def line(self, data: bytes) -> None:
-        """Parse and fold one complete line; a bad line is counted, never raised."""
+    def line(self, data: bytes, *, limits: bool = True) -> None:
+        """Parse and fold one complete line; a bad line is counted, never raised. Without
+        ``limits``, rate limits are not read (see ``parse_line``)."""
         try:
-            record = parse_line(data)
+            record = parse_line(data, limits=limits)
         except ParseError as error:
             self.skipped(error)
             return
@@ -349,6 +378,8 @@ class SessionAccumulator:
             # Newest by file position; a model bucket never overwrites the account bucket.
             self.buckets[limits.limit_id] = limits
         if self.recorder is not None:
+            if added is not None and self._call is not None:
+                self.recorder.call(record.ts, self.model, self._call)
             if added:
                 self.recorder.usage(record.ts, added)
             elif record.total is None and limits is not None:
@@ -378,8 +409,11 @@ class SessionAccumulator:
         if record.usage is not None and not self._context_from_counts:
             self.context_used = record.usage.total
         self._touch_token_event(record.ts)
-        if added and self.recorder is not None:
-            self.recorder.usage(record.ts, added)
+        if self.recorder is not None:
+            if added is not None and self._call is not None:
+                self.recorder.call(record.ts, self.model, self._call)
+            if added:
+                self.recorder.usage(record.ts, added)
 
     def _touch_token_event(self, ts: float | None) -> None:
         if ts is not None and (self.last_token_event_at is None or ts > self.last_token_event_at):
@@ -393,6 +427,7 @@ class SessionAccumulator:
         Returns the new usage it adds, counted as ``/status`` counts (non-cached input plus
         output), or None when it adds none (a duplicate, a synthetic fill, replayed history).
         """
+        self._call = None
         if is_synthetic(total):
             return None  # a fill written on context overflow, not usage
         previous = self.total
@@ -422,9 +457,35 @@ class SessionAccumulator:
         if previous is None or total.total < previous.total:
             # First usage, or a new segment (resume reset, fork base): the last response.
             self.delta = last_total if last_total is not None else total.total
+            self._call = last or total
             return (last or total).blended_total
         self.delta = total.total - previous.total
+        # The call's own tokens: what Codex logged as the last call, else what the total grew
+        # by (each field alone, never below 0).
+        self._call = last if last is not None else _grown(total, previous)
         return max(total.blended_total - previous.blended_total, 0)
+
+    def continuation(self) -> dict[str, Any]:
+        """The accounting state beyond the totals, model and cwd, as plain values (see
+        ``resume``): what the usage index keeps to go on reading a file where it stopped."""
+        return {
+            "seen_content": self._seen_content,
+            "base_settled": self._base_settled,
+            "model_output_seen": self._model_output_seen,
+            "trusted_ts": self._trusted_ts,
+            "first_ts": self.first_ts,
+            "cwd_from_settings": self._cwd_from_settings,
+        }
+
+    def resume(self, state: dict[str, Any]) -> None:
+        """Take back the state ``continuation`` gave (after the header lines were folded)."""
+        self._seen_content = bool(state.get("seen_content"))
+        self._base_settled = bool(state.get("base_settled"))
+        self._model_output_seen = bool(state.get("model_output_seen"))
+        trusted, first = state.get("trusted_ts"), state.get("first_ts")
+        self._trusted_ts = float(trusted) if isinstance(trusted, (int, float)) else None
+        self.first_ts = float(first) if isinstance(first, (int, float)) else self.first_ts
+        self._cwd_from_settings = bool(state.get("cwd_from_settings"))
 
     def settle_base(self, inherited_tokens: int) -> None:
         """Take a fork's inherited total found elsewhere (the reader reads a big fork's head

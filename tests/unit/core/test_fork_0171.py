@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from codex_presence_gui.core.reader import CodexReader
-from codex_presence_gui.core.session import SessionAccumulator
+from codex_presence_gui.core.session import EventRecorder, SessionAccumulator
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
 
@@ -52,7 +52,7 @@ def fold(lines: list[str]) -> tuple[SessionAccumulator, list[Any]]:
     session = SessionAccumulator(Path("fork.jsonl"), clock=lambda: NOW)
     used: list[Any] = []
 
-    class Recorder:
+    class Recorder(EventRecorder):
         def usage(self, ts: float | None, tokens: int) -> None:
             used.append(tokens)
 

@@ -17,7 +17,7 @@ from codex_presence_gui.core.problems import ProblemKind
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.report import build_report
 from codex_presence_gui.core.selection import latest_limits_source, select_sessions
-from codex_presence_gui.core.session import SessionAccumulator
+from codex_presence_gui.core.session import EventRecorder, SessionAccumulator
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
 
@@ -214,7 +214,7 @@ def test_readings_say_what_their_line_said_about_usage() -> None:
     session = SessionAccumulator(Path("x.jsonl"), clock=lambda: NOW)
     seen = []
 
-    class Recorder:
+    class Recorder(EventRecorder):
         def usage(self, ts: float | None, tokens: int) -> None:
             seen.append(("usage", ts, tokens))
 

@@ -1,0 +1,110 @@
+"""API-equivalent cost of token usage, from pydantic's ``genai-prices`` library (imported lazily).
+
+Subscription users do not pay per token: every cost shown is an estimate of what the same
+calls would have cost on the API, and is labelled so. Prices come from the library's own
+data, never from a table of ours. A model's price is linear in tokens within a context tier,
+so each model's unit prices (per tier) are found once by pricing three probe calls, and a sum
+of calls of one tier is priced exactly from its token sums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from codex_presence_gui.core.models import TokenUsage
+
+#: Probe call sizes: below and above the long-context threshold (272,000 input tokens).
+_SHORT_PROBE = 100_000
+_LONG_PROBE = 300_000
+_OUTPUT_PROBE = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class UnitPrices:
+    """US dollars per token of one model in one context tier."""
+
+    input: Decimal
+    cached_input: Decimal
+    output: Decimal
+
+
+class Pricer:
+    """Prices calls by model with the price library, remembering each model's unit prices.
+
+    Args:
+        provider: the library's provider id (Codex's models are OpenAI's).
+    """
+
+    def __init__(self, provider: str = "openai") -> None:
+        self.provider = provider
+        self._units: dict[tuple[str, bool], UnitPrices | None] = {}
+        self._library: Any = None
+        self._unavailable: str | None = None
+
+    @property
+    def source(self) -> str:
+        """Where prices come from, for reports: the library and its version."""
+        if self._load() is None:
+            return f"unavailable ({self._unavailable})"
+        from importlib.metadata import version
+
+        return f"genai-prices {version('genai-prices')}"
+
+    def _load(self) -> Any:
+        if self._library is None and self._unavailable is None:
+            try:
+                import genai_prices  # about 0.25 s: only when a cost is asked for
+            except ImportError as error:
+                self._unavailable = f"the genai-prices package cannot be imported: {error}"
+            else:
+                self._library = genai_prices
+        return self._library
+
+    def units(self, model: str, long_context: bool = False) -> UnitPrices | None:
+        """The model's prices per token in that tier; None when the library does not know it."""
+        key = (model, long_context)
+        if key not in self._units:
+            self._units[key] = self._probe(model, long_context)
+        return self._units[key]
+
+    def _probe(self, model: str, long_context: bool) -> UnitPrices | None:
+        library = self._load()
+        if library is None:
+            return None
+        size = _LONG_PROBE if long_context else _SHORT_PROBE
+
+        def price(**tokens: int) -> Decimal:
+            result = library.calc_price(library.Usage(**tokens), model, provider_id=self.provider)
+            return Decimal(result.total_price)
+
+        try:
+            plain = price(input_tokens=size)
+            cached = price(input_tokens=size, cache_read_tokens=size)
+            with_output = price(input_tokens=size, output_tokens=_OUTPUT_PROBE)
+        except LookupError:
+            return None
+        return UnitPrices(plain / size, cached / size, (with_output - plain) / _OUTPUT_PROBE)
+
+    def cost(self, model: str, long_context: bool, tokens: TokenUsage) -> float | None:
+        """What calls of one tier with these token sums cost on the API, in US dollars
+        (reasoning is part of output); None for a model without a known price."""
+        units = self.units(model, long_context)
+        if units is None:
+            return None
+        cached = min(tokens.cached_input, tokens.input)
+        value = (
+            (tokens.input - cached) * units.input
+            + cached * units.cached_input
+            + tokens.output * units.output
+        )
+        return float(value)
+
+    def cache_savings(self, model: str, long_context: bool, tokens: TokenUsage) -> float | None:
+        """What the cached input saved against paying full input price for it."""
+        units = self.units(model, long_context)
+        if units is None:
+            return None
+        cached = min(tokens.cached_input, tokens.input)
+        return float(cached * (units.input - units.cached_input))

@@ -1,0 +1,602 @@
+"""The usage index: every rollout file's model calls summed by quarter hour and model, in SQLite.
+
+One row per (file, quarter hour, model, context tier) holds the calls' input, cached input,
+output, reasoning and total tokens. Each file's identity and how far it was read are kept
+beside, with the accounting state at that point, so that an update reads only the bytes
+appended since; a file that was truncated, replaced or rewritten is read again from its start.
+The rules of ``SessionAccumulator`` decide what a call is (duplicates, synthetic fills and a
+fork's inherited history add nothing). WAL mode and one write transaction per update make the
+file safe for the window and the command line at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from codex_presence_gui.core.discovery import RolloutFile, discover
+from codex_presence_gui.core.jsonl import (
+    is_token_count_line,
+    matters_for_usage,
+    token_count_key,
+)
+from codex_presence_gui.core.models import TokenUsage
+from codex_presence_gui.core.problems import Problem, ProblemKind
+from codex_presence_gui.core.reader import header_lines
+from codex_presence_gui.core.session import EventRecorder, SessionAccumulator, project_name
+from codex_presence_gui.core.tail import (
+    Change,
+    FileStat,
+    FollowedFile,
+    Identity,
+    describe,
+    is_compressed,
+    open_regular,
+)
+
+#: Bump when the tables or what they mean change: an index of another version is rebuilt.
+SCHEMA_VERSION = 1
+#: Calls are summed by quarter hour (UTC), so that days of any time zone (some are offset by
+#: 30 or 45 minutes) are sums of whole slots.
+SLOT_SECONDS = 900
+#: A call whose input (cached included) is above this is priced at the long-context rates by
+#: the models that have them (OpenAI's published threshold, which the price data uses).
+LONG_CONTEXT_TOKENS = 272_000
+#: How long a writer waits for another one (the window and the command line at once).
+BUSY_TIMEOUT_S = 60.0
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    path BLOB NOT NULL UNIQUE,
+    home BLOB NOT NULL,
+    dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL,
+    head_length INTEGER NOT NULL, head_digest BLOB NOT NULL,
+    read_to INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    project TEXT NOT NULL,
+    cwd TEXT,
+    started_at REAL,
+    last_at REAL,
+    is_fork INTEGER NOT NULL
+);
+CREATE TABLE usage (
+    file_id INTEGER NOT NULL REFERENCES files (id) ON DELETE CASCADE,
+    slot INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    long_context INTEGER NOT NULL,
+    calls INTEGER NOT NULL,
+    input INTEGER NOT NULL,
+    cached_input INTEGER NOT NULL,
+    output INTEGER NOT NULL,
+    reasoning_output INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    PRIMARY KEY (file_id, slot, model, long_context)
+) WITHOUT ROWID;
+CREATE INDEX usage_by_slot ON usage (slot);
+"""
+
+_ADD_USAGE = """
+INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (file_id, slot, model, long_context) DO UPDATE SET
+    calls = calls + excluded.calls,
+    input = input + excluded.input,
+    cached_input = cached_input + excluded.cached_input,
+    output = output + excluded.output,
+    reasoning_output = reasoning_output + excluded.reasoning_output,
+    total = total + excluded.total
+"""
+
+#: The model of calls made before any line named one.
+UNKNOWN_MODEL = "unknown"
+
+
+@dataclass(slots=True)
+class UpdateResult:
+    """What one update did."""
+
+    files: int = 0  # files in the homes
+    read: int = 0  # files read (from the start or from where the last update stopped)
+    bytes_read: int = 0
+    removed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SlotUsage:
+    """The calls of one session in one quarter hour with one model and context tier."""
+
+    slot: int
+    session_id: str
+    project: str
+    model: str
+    long_context: bool
+    calls: int
+    tokens: TokenUsage
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """One indexed session: its id, project, first and last call."""
+
+    session_id: str
+    project: str
+    cwd: str | None
+    started_at: float | None
+    last_at: float | None
+    is_fork: bool
+
+
+class _IndexSink:
+    """Hands the lines that matter for usage to the session (every line of a fork, whose
+    replay rules look at model output too), so that most of a log is never decoded."""
+
+    def __init__(self, session: SessionAccumulator) -> None:
+        self.session = session
+        self._last_info: bytes | None = None
+
+    def line(self, data: bytes) -> None:
+        if not self.session.is_fork:
+            if not matters_for_usage(data):
+                return
+            if is_token_count_line(data):
+                key = token_count_key(data)
+                if key is not None:
+                    if key[0] == self._last_info:
+                        return  # the same usage again, with fresher limits: adds no call
+                    self._last_info = key[0]
+        self.session.line(data, limits=False)
+
+    def long_line(self, prefix: bytes, suffix: bytes, length: int) -> None:
+        self.session.long_line(prefix, suffix, length)
+
+
+def _blob(path: Path) -> bytes:
+    """A path as the index keeps it: its bytes (a path need not be valid UTF-8)."""
+    return os.fsencode(path)
+
+
+def _marks(homes: Sequence[Path]) -> str:
+    """``(?, ?, …)``: one parameter per home."""
+    return "(" + ",".join("?" * len(homes)) + ")"
+
+
+class UsageIndex:
+    """The index file at ``path``; ``update`` brings it up to date with the homes.
+
+    Args:
+        path: the SQLite file (created with its folder when missing).
+        clock: the current Unix time (tests inject a fixed clock).
+
+    Attributes:
+        notice: a plain-words message when the file had to be rebuilt (corrupt, or written
+            by another version), else None.
+    """
+
+    def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
+        self.path = path
+        self._clock = clock
+        self.notice: str | None = None
+        self._db = self._open()
+
+    # -- the file ---------------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db = self._connect()
+            version = self._version(db)
+            if version == SCHEMA_VERSION:
+                return db
+            db.close()
+            if version is not None:
+                self.notice = (
+                    f"The usage index was written by another version (schema {version}); "
+                    "it is being rebuilt from the logs."
+                )
+        except sqlite3.DatabaseError as error:
+            self.notice = (
+                f"The usage index could not be read ({error}); it is being rebuilt from the logs."
+            )
+        self._remove_files()
+        db = self._connect()
+        with db:
+            db.executescript(_SCHEMA)
+            db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        return db
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        return db
+
+    @staticmethod
+    def _version(db: sqlite3.Connection) -> int | None:
+        """The schema version written in the file; None for a new, empty file."""
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        if not tables:
+            return None
+        if "meta" not in tables:
+            return 0
+        row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        try:
+            return int(row[0]) if row else 0
+        except ValueError:
+            return 0
+
+    def _remove_files(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            with suppress(FileNotFoundError):
+                Path(f"{self.path}{suffix}").unlink()
+
+    def close(self) -> None:
+        """Close the file (the index cannot be used afterwards)."""
+        self._db.close()
+
+    def __enter__(self) -> UsageIndex:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- updating ---------------------------------------------------------------------------
+
+    def update(
+        self,
+        homes: Sequence[Path],
+        *,
+        files: Sequence[RolloutFile] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        workers: int = 1,
+    ) -> UpdateResult:
+        """Read what changed in the homes' rollout files since the last update.
+
+        Args:
+            homes: the Codex homes to index (files of other homes in the index are kept).
+            files: a walk of those homes already made (``discover``); None walks them here.
+            should_stop: asked between files; True ends the update with what was read so far
+                (committed: the next update goes on from there).
+            workers: processes to read files with when there is much to read (a first build);
+                1 reads in this process (the window's worker thread does: no fork there).
+        """
+        started = time.perf_counter()
+        result = UpdateResult()
+        if files is None:
+            found = discover(homes)
+            files = found.files
+            result.problems.extend(found.errors)
+        result.files = len(files)
+        db = self._db
+        # One writer at a time: what a file was read to is read and advanced in one
+        # transaction, so that two processes never add the same bytes twice.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            known = {
+                row[1]: row
+                for row in db.execute(
+                    "SELECT id, path, dev, ino, size, mtime, head_length, head_digest, read_to, "
+                    "state FROM files WHERE home IN " + _marks(homes),
+                    [_blob(home) for home in homes],
+                )
+            }
+            todo: list[tuple[RolloutFile, tuple[Any, ...] | None]] = []
+            for rollout in files:
+                row = known.get(_blob(rollout.path))
+                stat = rollout.stat
+                if row is None or (row[2], row[3], row[4], row[5]) != (
+                    stat.dev,
+                    stat.ino,
+                    stat.size,
+                    stat.mtime,
+                ):
+                    todo.append((rollout, row))  # else unchanged since read: not even opened
+            complete = True
+            for read in _read_all(todo, self._clock(), workers, should_stop):
+                if read is None:
+                    complete = False
+                    break
+                self._store(read, result)
+            if complete:
+                seen = {_blob(rollout.path) for rollout in files}
+                gone = [row[0] for key, row in known.items() if key not in seen]
+                for file_id in gone:
+                    db.execute("DELETE FROM files WHERE id = ?", (file_id,))
+                result.removed = len(gone)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _store(self, read: _FileRead, result: UpdateResult) -> None:
+        """Write what one file's read gave (nothing for a file that could not be read)."""
+        result.problems.extend(read.problems)
+        if read.fields is None:
+            return
+        result.read += 1
+        result.bytes_read += read.bytes_read
+        db = self._db
+        row = read.row
+        fields = read.fields
+        if row is None:
+            file_id = db.execute(
+                "INSERT INTO files (path, home, dev, ino, size, mtime, head_length, head_digest,"
+                " read_to, state, session_id, project, cwd, started_at, last_at, is_fork)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (_blob(read.rollout.path), _blob(read.rollout.home), *fields),
+            ).lastrowid
+        else:
+            file_id = row[0]
+            if read.restarted:
+                db.execute("DELETE FROM usage WHERE file_id = ?", (file_id,))
+            else:
+                # Appended calls: the last call is the later of the old one and the new ones.
+                (last_at,) = db.execute(
+                    "SELECT last_at FROM files WHERE id = ?", (file_id,)
+                ).fetchone()
+                if last_at is not None and (fields[-2] is None or fields[-2] < last_at):
+                    fields = (*fields[:-2], last_at, fields[-1])
+            db.execute(
+                "UPDATE files SET dev = ?, ino = ?, size = ?, mtime = ?, head_length = ?,"
+                " head_digest = ?, read_to = ?, state = ?, session_id = ?, project = ?, cwd = ?,"
+                " started_at = ?, last_at = ?, is_fork = ? WHERE id = ?",
+                (*fields, file_id),
+            )
+        db.executemany(_ADD_USAGE, [(file_id, *key, *sums) for key, sums in read.sums.items()])
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def slots(
+        self, homes: Sequence[Path], since: float | None = None, until: float | None = None
+    ) -> Iterator[SlotUsage]:
+        """Every (session, quarter hour, model, tier) of the homes' files from ``since`` (Unix
+        time, inclusive) to ``until`` (exclusive), by time."""
+        query = (
+            "SELECT u.slot, f.session_id, f.project, u.model, u.long_context, u.calls, u.input,"
+            " u.cached_input, u.output, u.reasoning_output, u.total"
+            " FROM usage u JOIN files f ON f.id = u.file_id"
+            " WHERE f.home IN " + _marks(homes)
+        )
+        parameters: list[Any] = [_blob(home) for home in homes]
+        if since is not None:
+            query += " AND u.slot >= ?"
+            parameters.append(int(since // SLOT_SECONDS) * SLOT_SECONDS)
+        if until is not None:
+            query += " AND u.slot < ?"
+            parameters.append(until)
+        query += " ORDER BY u.slot"
+        with closing(self._db.execute(query, parameters)) as cursor:
+            for row in cursor:
+                yield SlotUsage(
+                    row[0],
+                    row[1],
+                    row[2],
+                    row[3],
+                    bool(row[4]),
+                    row[5],
+                    TokenUsage(row[6], row[7], row[8], row[9], row[10]),
+                )
+
+    def sessions(self, homes: Sequence[Path]) -> dict[str, SessionInfo]:
+        """The indexed sessions of the homes, by session id."""
+        query = (
+            "SELECT session_id, project, cwd, started_at, last_at, is_fork FROM files"
+            " WHERE home IN " + _marks(homes)
+        )
+        found: dict[str, SessionInfo] = {}
+        for row in self._db.execute(query, [_blob(home) for home in homes]):
+            found[row[0]] = SessionInfo(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+        return found
+
+
+# -- reading one file (in this process or in a worker) ---------------------------------------
+
+#: A first build reads in worker processes when it has at least this much to read.
+POOL_MIN_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class _FileRead:
+    """What reading one file gave: its new row values and call sums, or its problems."""
+
+    rollout: RolloutFile
+    row: tuple[Any, ...] | None
+    restarted: bool = True
+    fields: tuple[Any, ...] | None = None  # the files row, in the UPDATE's order
+    sums: dict[tuple[int, str, int], list[int]] = field(default_factory=dict)
+    bytes_read: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _read_all(
+    todo: list[tuple[RolloutFile, tuple[Any, ...] | None]],
+    now: float,
+    workers: int,
+    should_stop: Callable[[], bool] | None,
+) -> Iterator[_FileRead | None]:
+    """Each file's read, in this process or in a pool; None once ``should_stop`` said so."""
+    clock = _FixedClock(now)
+    pending = sum(rollout.stat.size - (row[8] if row else 0) for rollout, row in todo)
+    if workers > 1 and len(todo) > 1 and pending >= POOL_MIN_BYTES:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        context = multiprocessing.get_context(method)
+        # Biggest first, so that no worker is left with a big file at the end.
+        todo = sorted(todo, key=lambda item: -item[0].stat.size)
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            chunk = max(1, len(todo) // (workers * 16))
+            for read in pool.map(_read_file, todo, [clock] * len(todo), chunksize=chunk):
+                if should_stop is not None and should_stop():
+                    yield None
+                    return
+                yield read
+        return
+    for rollout, row in todo:
+        if should_stop is not None and should_stop():
+            yield None
+            return
+        yield _read_file((rollout, row), clock)
+
+
+class _FixedClock:
+    """The update's clock, picklable for the workers (future lines are judged against it)."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _FixedClock) -> _FileRead:
+    """Read one file from where it was read to (or from its start when it changed otherwise)."""
+    rollout, row = item
+    path = rollout.path
+    read = _FileRead(rollout, row)
+    tail = FollowedFile(path)
+    session = SessionAccumulator(path, clock)
+    recorder = EventRecorder(calls=True)
+    change = Change.RESTART
+    if row is not None and not is_compressed(path):
+        tail.resume(
+            row[8], Identity(FileStat(row[2], row[3], row[8], row[5]), row[6], bytes(row[7]))
+        )
+        change = tail.check()
+    if change is Change.UNCHANGED:
+        return read  # touched, or an unfinished last line still unfinished
+    if change in (Change.MISSING, Change.ERROR):
+        if tail.problem is not None:
+            read.problems.append(tail.problem)
+        return read
+    read.restarted = change is not Change.GREW
+    try:
+        if change is Change.GREW:
+            assert row is not None
+            _restore(session, path, json.loads(row[9]))
+        session.recorder = recorder
+        read.bytes_read = tail.read(_IndexSink(session), restart=read.restarted)
+    except ImportError:
+        read.problems.append(
+            Problem(
+                ProblemKind.UNREADABLE,
+                f"{path.name}: compressed logs need the zstandard package; not counted",
+                path,
+            )
+        )
+        return read
+    except OSError as error:
+        read.problems.append(describe(path, error))
+        return read
+    except Exception as error:  # a corrupt .zst stream: say so, keep the rest
+        read.problems.append(Problem(ProblemKind.UNREADABLE, f"cannot read {path}: {error}", path))
+        return read
+    if tail.problem is not None:
+        read.problems.append(tail.problem)
+    identity = tail.identity
+    assert identity is not None
+    calls = recorder.calls or []
+    started_at = session.meta.started_at if session.meta is not None else None
+    read.fields = (
+        identity.stat.dev,
+        identity.stat.ino,
+        identity.stat.size,
+        identity.stat.mtime,
+        identity.length,
+        identity.digest,
+        tail.offset,
+        json.dumps(_state(session)),
+        session.session_id,
+        project_name(session.cwd or "."),
+        session.cwd,
+        started_at if started_at is not None else session.first_ts,
+        max((at for at, _, _ in calls), default=None),
+        int(session.is_fork),
+    )
+    read.sums = _sums(calls)
+    return read
+
+
+def _sums(
+    calls: list[tuple[float, str | None, TokenUsage]],
+) -> dict[tuple[int, str, int], list[int]]:
+    """Calls summed by (quarter hour, model, long context): calls, then the five counts."""
+    sums: dict[tuple[int, str, int], list[int]] = {}
+    for at, model, usage in calls:
+        slot = int(at // SLOT_SECONDS) * SLOT_SECONDS
+        key = (slot, model or UNKNOWN_MODEL, int(usage.input > LONG_CONTEXT_TOKENS))
+        totals = sums.get(key)
+        if totals is None:
+            sums[key] = [
+                1,
+                usage.input,
+                usage.cached_input,
+                usage.output,
+                usage.reasoning_output,
+                usage.total,
+            ]
+        else:
+            totals[0] += 1
+            totals[1] += usage.input
+            totals[2] += usage.cached_input
+            totals[3] += usage.output
+            totals[4] += usage.reasoning_output
+            totals[5] += usage.total
+    return sums
+
+
+# -- the accounting state kept between updates --------------------------------------------
+
+
+def _usage_list(usage: TokenUsage | None) -> list[int] | None:
+    if usage is None:
+        return None
+    return [usage.input, usage.cached_input, usage.output, usage.reasoning_output, usage.total]
+
+
+def _state(session: SessionAccumulator) -> dict[str, Any]:
+    """What the accounting needs to go on from where the file was read to (the header lines
+    are read again from the file, whose first bytes are checked unchanged)."""
+    return {
+        "total": _usage_list(session.total),
+        "last": _usage_list(session.last),
+        "model": session.model,
+        "cwd": session.cwd,
+        "inherited": session.inherited_tokens,
+        **session.continuation(),
+    }
+
+
+def _restore(session: SessionAccumulator, path: Path, state: dict[str, Any]) -> None:
+    with open_regular(path) as handle:
+        for line in header_lines(handle):
+            session.line(line)
+    total, last = state.get("total"), state.get("last")
+    session.total = TokenUsage(*total) if total else None
+    session.last = TokenUsage(*last) if last else None
+    session.model = state.get("model")
+    session.cwd = state.get("cwd") or session.cwd
+    session.inherited_tokens = int(state.get("inherited") or 0)
+    session.resume(state)
+
+
+def default_index_path() -> Path:
+    """Where the window and the command line keep the index: the user cache folder."""
+    from codex_presence_gui.paths import cache_dir
+
+    return cache_dir() / "usage-index.sqlite3"

@@ -1,0 +1,356 @@
+"""Usage and API-equivalent cost by day, week, month, session, project or model, from the index.
+
+Rows are built from the index's quarter-hour sums: a day (or week, month) is the local date of
+each quarter hour in the report's time zone. Token fields keep Codex's meanings: input
+includes cached input, output includes reasoning. A cost is an estimate (what the calls would
+cost on the API) and is None where no model of the row has a known price.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import Any
+
+from codex_presence_gui.core.formatting import format_tokens_compact
+from codex_presence_gui.core.models import TokenUsage
+from codex_presence_gui.core.pricing import Pricer
+from codex_presence_gui.core.sanitize import clean_text
+from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage
+
+REPORT_KINDS = ("daily", "weekly", "monthly", "session", "project", "model")
+JSON_SCHEMA = 1
+#: What every cost is, wherever it is shown.
+COST_LABEL = "API-equivalent cost (estimate)"
+_FIELDS = ("input", "cached_input", "output", "reasoning_output", "total")
+
+
+@dataclass(slots=True)
+class Tally:
+    """Token sums, calls and cost of a group of calls (mutable while a report is built)."""
+
+    input: int = 0
+    cached_input: int = 0
+    output: int = 0
+    reasoning_output: int = 0
+    total: int = 0
+    calls: int = 0
+    cost_usd: float | None = None
+    savings_usd: float | None = None
+
+    def add(self, tokens: TokenUsage, calls: int, cost: float | None, saved: float | None) -> None:
+        """Count calls with these token sums and, when known, their cost and cache savings."""
+        self.input += tokens.input
+        self.cached_input += tokens.cached_input
+        self.output += tokens.output
+        self.reasoning_output += tokens.reasoning_output
+        self.total += tokens.total
+        self.calls += calls
+        if cost is not None:
+            self.cost_usd = (self.cost_usd or 0.0) + cost
+        if saved is not None:
+            self.savings_usd = (self.savings_usd or 0.0) + saved
+
+    def merge(self, other: Tally) -> None:
+        """Add another tally."""
+        self.add(
+            TokenUsage(
+                other.input,
+                other.cached_input,
+                other.output,
+                other.reasoning_output,
+                other.total,
+            ),
+            other.calls,
+            other.cost_usd,
+            other.savings_usd,
+        )
+
+    @property
+    def cache_hit_ratio(self) -> float | None:
+        """The share of input served from the cache (None without input)."""
+        return self.cached_input / self.input if self.input else None
+
+
+@dataclass(slots=True)
+class UsageRow:
+    """One row: a day, week start, month, session, project or model."""
+
+    key: str
+    tally: Tally = field(default_factory=Tally)
+    models: dict[str, Tally] = field(default_factory=dict)
+    sessions: set[str] = field(default_factory=set)
+    project: str | None = None
+    started_at: float | None = None
+    last_at: float | None = None
+
+
+@dataclass(slots=True)
+class UsageReport:
+    """A report's rows (in key order; sessions by their last call), totals and price facts."""
+
+    kind: str
+    timezone: str
+    rows: list[UsageRow]
+    totals: UsageRow
+    price_source: str
+    unpriced_models: list[str]
+
+
+def _zone_name(zone: tzinfo) -> str:
+    key = getattr(zone, "key", None)
+    return str(key) if key else (datetime.now(zone).tzname() or "local")
+
+
+def local_zone() -> tzinfo:
+    """The machine's time zone."""
+    zone = datetime.now().astimezone().tzinfo
+    return zone if zone is not None else timezone.utc
+
+
+def build_usage_report(
+    kind: str,
+    slots: Iterable[SlotUsage],
+    sessions: dict[str, SessionInfo],
+    *,
+    zone: tzinfo,
+    since: date | None = None,
+    until: date | None = None,
+    pricer: Pricer | None = None,
+) -> UsageReport:
+    """Group the index's sums into the rows of ``kind`` (one of ``REPORT_KINDS``).
+
+    Args:
+        slots: the index's quarter-hour sums (``UsageIndex.slots``).
+        sessions: the indexed sessions (``UsageIndex.sessions``), for session rows.
+        zone: the time zone of days, weeks and months.
+        since, until: the first and last local dates to count (inclusive).
+        pricer: prices calls; None leaves every cost out.
+    """
+    if kind not in REPORT_KINDS:
+        raise ValueError(f"unknown report {kind!r}; choose one of {', '.join(REPORT_KINDS)}")
+    rows: dict[str, UsageRow] = {}
+    totals = UsageRow("total")
+    unpriced: set[str] = set()
+    days: dict[int, date] = {}
+    for item in slots:
+        day = days.get(item.slot)
+        if day is None:
+            day = days[item.slot] = datetime.fromtimestamp(item.slot, zone).date()
+        if (since is not None and day < since) or (until is not None and day > until):
+            continue
+        key = _row_key(kind, item, day)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = UsageRow(key)
+            if kind == "session":
+                info = sessions.get(item.session_id)
+                row.project = item.project
+                if info is not None:
+                    row.started_at, row.last_at = info.started_at, info.last_at
+        cost = saved = None
+        if pricer is not None:
+            cost = pricer.cost(item.model, item.long_context, item.tokens)
+            saved = pricer.cache_savings(item.model, item.long_context, item.tokens)
+            if cost is None:
+                unpriced.add(item.model)
+        for target in (row, totals):
+            target.tally.add(item.tokens, item.calls, cost, saved)
+            target.models.setdefault(item.model, Tally()).add(item.tokens, item.calls, cost, saved)
+            target.sessions.add(item.session_id)
+    ordered = sorted(rows.values(), key=lambda row: row.key)
+    if kind == "session":
+        ordered.sort(key=lambda row: row.last_at or 0.0)
+    elif kind in ("project", "model"):
+        ordered.sort(key=lambda row: -row.tally.total)
+    return UsageReport(
+        kind,
+        _zone_name(zone),
+        ordered,
+        totals,
+        pricer.source if pricer is not None else "not priced",
+        sorted(unpriced),
+    )
+
+
+def _row_key(kind: str, item: SlotUsage, day: date) -> str:
+    if kind == "daily":
+        return day.isoformat()
+    if kind == "weekly":
+        return (day - timedelta(days=day.weekday())).isoformat()  # weeks start on Monday
+    if kind == "monthly":
+        return day.strftime("%Y-%m")
+    if kind == "session":
+        return item.session_id
+    if kind == "project":
+        return item.project
+    return item.model
+
+
+# -- output -------------------------------------------------------------------------------
+
+
+def _tally_json(tally: Tally) -> dict[str, Any]:
+    return {
+        "input_tokens": tally.input,
+        "cached_input_tokens": tally.cached_input,
+        "output_tokens": tally.output,
+        "reasoning_output_tokens": tally.reasoning_output,
+        "total_tokens": tally.total,
+        "calls": tally.calls,
+        "cost_usd": None if tally.cost_usd is None else round(tally.cost_usd, 6),
+    }
+
+
+def _when(moment: float | None, zone: tzinfo) -> str | None:
+    if moment is None:
+        return None
+    return datetime.fromtimestamp(moment, zone).isoformat(timespec="seconds")
+
+
+def _row_json(row: UsageRow, zone: tzinfo, kind: str) -> dict[str, Any]:
+    data = {"key": row.key, **_tally_json(row.tally), "sessions": len(row.sessions)}
+    if kind == "session":
+        data["project"] = row.project
+        data["started_at"] = _when(row.started_at, zone)
+        data["last_at"] = _when(row.last_at, zone)
+    data["models"] = {model: _tally_json(tally) for model, tally in sorted(row.models.items())}
+    return data
+
+
+def report_json(report: UsageReport, zone: tzinfo) -> dict[str, Any]:
+    """The ``report --json`` document (schema 1)."""
+    totals = {
+        **_tally_json(report.totals.tally),
+        "sessions": len(report.totals.sessions),
+        "cache_hit_ratio": report.totals.tally.cache_hit_ratio,
+        "cache_savings_usd": None
+        if report.totals.tally.savings_usd is None
+        else round(report.totals.tally.savings_usd, 6),
+    }
+    return {
+        "schema": JSON_SCHEMA,
+        "report": report.kind,
+        "timezone": report.timezone,
+        "rows": [_row_json(row, zone, report.kind) for row in report.rows],
+        "totals": totals,
+        "prices": {
+            "source": report.price_source,
+            "cost": COST_LABEL,
+            "unpriced_models": report.unpriced_models,
+        },
+    }
+
+
+def report_csv(report: UsageReport, zone: tzinfo) -> str:
+    """One line per row and model (model ``*`` is the row's total), with a header line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    extra = ["project", "started_at", "last_at"] if report.kind == "session" else []
+    writer.writerow(
+        [
+            report.kind,
+            "model",
+            *[f"{name}_tokens" for name in _FIELDS],
+            "calls",
+            "cost_usd_api_equivalent",
+            "sessions",
+            *extra,
+        ]
+    )
+    for row in report.rows:
+        parts = [("*", row.tally), *sorted(row.models.items())]
+        for model, tally in parts:
+            writer.writerow(
+                [clean_text(row.key), clean_text(model)]
+                + [getattr(tally, name) for name in _FIELDS]
+                + [tally.calls, "" if tally.cost_usd is None else f"{tally.cost_usd:.6f}"]
+                + [len(row.sessions)]
+                + (
+                    [
+                        clean_text(row.project or ""),
+                        _when(row.started_at, zone) or "",
+                        _when(row.last_at, zone) or "",
+                    ]
+                    if extra
+                    else []
+                )
+            )
+    return out.getvalue()
+
+
+def money(value: float | None) -> str:
+    """``$3.40``; ``—`` when unknown; ``<$0.01`` for a cost that rounds to nothing."""
+    if value is None:
+        return "—"
+    if 0 < value < 0.005:
+        return "<$0.01"
+    return f"${value:,.2f}"
+
+
+_KEY_TITLES = {
+    "daily": "Date",
+    "weekly": "Week of",
+    "monthly": "Month",
+    "session": "Session",
+    "project": "Project",
+    "model": "Model",
+}
+
+
+def report_text(report: UsageReport, width: int = 80) -> str:
+    """A table for the terminal, ``width`` columns wide at most (80 by default)."""
+    numbers = [("Input", 8), ("Cached", 8), ("Output", 8), ("Total", 8), ("Cost*", 9)]
+    key_width = max(10, width - sum(w + 1 for _, w in numbers) - 1)
+    header = (
+        _KEY_TITLES[report.kind].ljust(key_width)
+        + " "
+        + " ".join(title.rjust(w) for title, w in numbers)
+    )
+    lines = [header, "─" * min(width, len(header))]
+
+    def line(label: str, tally: Tally) -> str:
+        cells = [
+            format_tokens_compact(tally.input),
+            format_tokens_compact(tally.cached_input),
+            format_tokens_compact(tally.output),
+            format_tokens_compact(tally.total),
+            money(tally.cost_usd),
+        ]
+        label = clean_text(label)
+        if len(label) > key_width:
+            half = (key_width - 1) // 2
+            label = label[:half] + "…" + label[len(label) - (key_width - 1 - half) :]
+        return (
+            label.ljust(key_width)
+            + " "
+            + " ".join(cell.rjust(w) for cell, (_, w) in zip(cells, numbers, strict=True))
+        )
+
+    for row in report.rows:
+        label = row.key
+        if report.kind == "session" and row.project:
+            label = f"{row.project} {row.key[:8]}"
+        lines.append(line(label, row.tally))
+    lines.append("─" * min(width, len(header)))
+    lines.append(line("Total", report.totals.tally))
+    ratio = report.totals.tally.cache_hit_ratio
+    notes = []
+    if ratio is not None:
+        saved = report.totals.tally.savings_usd
+        notes.append(
+            f"Cache hits: {ratio:.0%} of input"
+            + (f", saving {money(saved)}" if saved is not None else "")
+        )
+    notes.append(f"* {COST_LABEL}; prices: {report.price_source}")
+    if report.unpriced_models:
+        notes.append(
+            "No price known for: " + ", ".join(clean_text(m) for m in report.unpriced_models)
+        )
+    for note in notes:
+        lines.extend(textwrap.wrap(note, width, subsequent_indent="  "))
+    return "\n".join(lines)
