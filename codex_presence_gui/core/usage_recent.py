@@ -1,0 +1,75 @@
+"""The usage of the last 30 local days, as the window shows it: the daily, project and model
+reports, read from the usage index in one pass."""
+
+# NOTE: Qt-free, like the rest of core/.
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+
+from codex_presence_gui.core.pricing import Pricer
+from codex_presence_gui.core.usage_index import UsageIndex
+from codex_presence_gui.core.usage_report import UsageReport, build_usage_report
+
+#: How many local days, today included.
+RECENT_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class RecentUsage:
+    """What the index says about the last ``RECENT_DAYS`` days, or why it says nothing yet.
+
+    The reports are built once and never changed afterwards (they cross to the GUI thread).
+    """
+
+    today: date
+    zone: tzinfo
+    daily: UsageReport | None = None
+    projects: UsageReport | None = None
+    models: UsageReport | None = None
+    recorded: bool = False  # the index holds sessions of these homes (older ones included)
+    building: bool = False  # the index is being filled from every log for the first time
+    error: str | None = None  # the index could not be opened or read
+    notice: str | None = None  # the index had to be rebuilt (corrupt, another version)
+    generated_at: float = 0.0
+
+
+def first_day(today: date, days: int = RECENT_DAYS) -> date:
+    """The first of the ``days`` local days that end with ``today``."""
+    return today - timedelta(days=days - 1)
+
+
+def read_recent(
+    index: UsageIndex,
+    homes: Sequence[Path],
+    *,
+    now: float,
+    zone: tzinfo,
+    pricer: Pricer | None,
+    notice: str | None = None,
+) -> RecentUsage:
+    """The reports of the last ``RECENT_DAYS`` local days (in ``zone``) up to ``now``."""
+    today = datetime.fromtimestamp(now, zone).date()
+    start = first_day(today)
+    since = datetime(start.year, start.month, start.day, tzinfo=zone).timestamp()
+    slots = list(index.slots(homes, since=since))
+    sessions = index.sessions(homes)
+    daily, projects, models = (
+        build_usage_report(
+            kind, slots, sessions, zone=zone, since=start, until=today, pricer=pricer
+        )
+        for kind in ("daily", "project", "model")
+    )
+    return RecentUsage(
+        today,
+        zone,
+        daily,
+        projects,
+        models,
+        recorded=bool(sessions),
+        notice=notice,
+        generated_at=now,
+    )

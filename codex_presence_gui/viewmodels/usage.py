@@ -1,0 +1,384 @@
+"""What the Usage view shows, as plain frozen data: totals, the daily chart, the tables, the cache.
+
+Built from the usage reports (``core.usage_report``) of the last 30 local days. Every cost is an
+estimate of what the same calls would cost on the API; the view says so wherever a cost shows.
+"""
+
+# NOTE: Qt-free: tested as data, and built in the usage feed's thread.
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from codex_presence_gui.core.formatting import format_count, format_tokens_compact
+from codex_presence_gui.core.sanitize import clean_text
+from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, first_day
+from codex_presence_gui.core.usage_report import (
+    COST_LABEL,
+    Tally,
+    UsageRow,
+    money,
+    report_csv,
+)
+
+#: Days in the chart and the longest total.
+DAYS = RECENT_DAYS
+#: Periods of the totals: (label, days ending today).
+PERIODS = (("Today", 1), ("7 days", 7), ("30 days", DAYS))
+#: The chart gives this many models a colour of their own; the rest share "Other models".
+CHART_MODELS = 6
+OTHER_MODELS = "Other models"
+
+LOADING_MESSAGE = "Reading your Codex logs…"
+BUILDING_MESSAGE = (
+    "Reading your Codex logs for the first time… This happens once: afterwards only what "
+    "Codex writes is read."
+)
+EMPTY_MESSAGE = "No usage recorded yet. Each Codex reply is counted here as it is written."
+QUIET_MESSAGE = "No Codex usage in the last 30 days."
+FAILED_MESSAGE = "The usage history cannot be read: {error}"
+COMPACT_TIP = (
+    "Tokens Codex used today, and their API-equivalent cost: an estimate of what the same "
+    "calls would cost on OpenAI's API (a ChatGPT plan does not charge per token)."
+)
+ESTIMATE_NOTE = (
+    "Costs are API-equivalent estimates: what the same calls would cost on OpenAI's API. "
+    "A ChatGPT plan does not charge per token."
+)
+
+
+class UsageState(enum.Enum):
+    """What the Usage view can show."""
+
+    LOADING = "loading"  # nothing read yet
+    BUILDING = "building"  # the first read of every log into the index
+    EMPTY = "empty"  # read: no usage in the last 30 days
+    READY = "ready"
+    FAILED = "failed"  # the index could not be opened or read
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodTotal:
+    """Today's, the last 7 days' or the last 30 days' tokens and cost."""
+
+    label: str
+    tokens: int
+    tokens_text: str  # ``1.2M tokens``
+    cost_usd: float | None
+    cost_text: str  # ``~$3.40``, or ``cost unknown``
+    tooltip: str
+
+
+@dataclass(frozen=True, slots=True)
+class BarSegment:
+    """One model's part of a day's bar."""
+
+    series: int  # index into ``ChartView.series`` (its colour)
+    tokens: int
+    cost_usd: float  # 0.0 when no price is known
+
+
+@dataclass(frozen=True, slots=True)
+class DayBar:
+    """One day of the chart: its parts by model (in series order) and the hover text."""
+
+    day: date
+    label: str  # ``Sat 29 Nov``
+    segments: tuple[BarSegment, ...]
+    tokens: int
+    cost_usd: float | None
+    tooltip: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartView:
+    """The last 30 days, oldest first, stacked by model."""
+
+    days: tuple[DayBar, ...]
+    series: tuple[str, ...]  # the models, most used first (the last may be "Other models")
+    max_tokens: int
+    max_cost: float
+    priced: bool  # some cost is known (else the cost chart has nothing to show)
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """A project or model over the last 30 days."""
+
+    name: str
+    tokens: int
+    tokens_text: str
+    cost_usd: float | None
+    cost_text: str
+    share: float  # of the 30 days' tokens, 0..1
+    share_text: str
+    tooltip: str
+
+
+@dataclass(frozen=True, slots=True)
+class UsageView:
+    """Everything the Usage view (and the compact line under the limits) shows."""
+
+    state: UsageState
+    message: str = ""  # instead of the numbers: why there are none
+    compact_line: str = ""  # ``today: 1.2M tokens · ~$3.40`` (empty: no line)
+    compact_tooltip: str = ""
+    totals: tuple[PeriodTotal, ...] = ()
+    chart: ChartView | None = None
+    projects: tuple[TableRow, ...] = ()
+    models: tuple[TableRow, ...] = ()
+    cache_text: str = ""
+    cache_tooltip: str = ""
+    cost_note: str = ""  # the estimate's caption, with where prices come from
+    unpriced_text: str = ""  # models without a known price, in plain words
+    notice: str = ""  # the index had to be rebuilt
+    csv_text: str = ""  # the daily report, for Export CSV…
+    generated_at: float = 0.0
+
+    @property
+    def ready(self) -> bool:
+        """True when there are numbers to show."""
+        return self.state is UsageState.READY
+
+
+def approx_money(value: float | None) -> str:
+    """``~$3.40`` (an estimate); ``<$0.01``; ``cost unknown`` without a price."""
+    if value is None:
+        return "cost unknown"
+    text = money(value)
+    return text if text.startswith("<") else f"~{text}"
+
+
+def tokens_text(value: int) -> str:
+    """``1.2M tokens``, ``1 token``."""
+    return f"{format_tokens_compact(value)} {'token' if value == 1 else 'tokens'}"
+
+
+def compact_line(today: Tally | None) -> str:
+    """``today: 1.2M tokens · ~$3.40`` (the cost left out when no price is known)."""
+    if today is None or today.total == 0:
+        return "today: 0 tokens"
+    line = f"today: {tokens_text(today.total)}"
+    if today.cost_usd is not None:
+        line += f" · {approx_money(today.cost_usd)}"
+    return line
+
+
+def loading_view() -> UsageView:
+    """Before the first read."""
+    return UsageView(UsageState.LOADING, LOADING_MESSAGE)
+
+
+def usage_view(recent: RecentUsage) -> UsageView:
+    """The view of the last 30 days (``recent.today`` and the 29 days before it), or of why
+    there is nothing to show yet."""
+    notice = recent.notice or ""
+    if recent.error is not None:
+        message = FAILED_MESSAGE.format(error=recent.error)
+        return UsageView(UsageState.FAILED, message, notice=notice)
+    daily, projects, models = recent.daily, recent.projects, recent.models
+    if recent.building or daily is None or projects is None or models is None:
+        return UsageView(UsageState.BUILDING, BUILDING_MESSAGE, notice=notice)
+    today = recent.today
+    rows = {row.key: row for row in daily.rows}
+    totals = daily.totals.tally
+    if totals.total == 0 and totals.calls == 0:
+        return UsageView(
+            UsageState.EMPTY,
+            QUIET_MESSAGE if recent.recorded else EMPTY_MESSAGE,
+            compact_line=compact_line(None),
+            compact_tooltip=COMPACT_TIP,
+            notice=notice,
+            generated_at=recent.generated_at,
+        )
+    periods = tuple(
+        _period(label, [rows.get((today - timedelta(days=back)).isoformat()) for back in range(n)])
+        for label, n in PERIODS
+    )
+    return UsageView(
+        UsageState.READY,
+        compact_line=compact_line(_sum_tallies([rows.get(today.isoformat())])),
+        compact_tooltip=COMPACT_TIP,
+        totals=periods,
+        chart=_chart(rows, first_day(today), daily.totals),
+        projects=_table(projects.rows, totals),
+        models=_table(models.rows, totals),
+        cache_text=_cache_text(totals),
+        cache_tooltip=_cache_tooltip(totals),
+        cost_note=f"{ESTIMATE_NOTE} Prices: {daily.price_source}.",
+        unpriced_text=_unpriced_text(daily.unpriced_models),
+        notice=notice,
+        csv_text=report_csv(daily, recent.zone),
+        generated_at=recent.generated_at,
+    )
+
+
+# -- pieces -------------------------------------------------------------------------------
+
+
+def _sum_tallies(rows: Iterable[UsageRow | None]) -> Tally:
+    total = Tally()
+    for row in rows:
+        if row is not None:
+            total.merge(row.tally)
+    return total
+
+
+def _period(label: str, rows: list[UsageRow | None]) -> PeriodTotal:
+    tally = _sum_tallies(rows)
+    tip = [
+        f"{label}: {format_count(tally.total)} tokens in {format_count(tally.calls)} "
+        f"model {'call' if tally.calls == 1 else 'calls'}",
+        f"Input {format_count(tally.input)} (cached {format_count(tally.cached_input)}), "
+        f"output {format_count(tally.output)} (reasoning {format_count(tally.reasoning_output)})",
+        f"{COST_LABEL}: {money(tally.cost_usd)}",
+    ]
+    return PeriodTotal(
+        label,
+        tally.total,
+        tokens_text(tally.total),
+        tally.cost_usd,
+        approx_money(tally.cost_usd),
+        "\n".join(tip),
+    )
+
+
+def _series(totals: UsageRow) -> tuple[tuple[str, ...], dict[str, int]]:
+    """The chart's models, most used first, and each model's series (the rest: "Other")."""
+    ranked = sorted(totals.models.items(), key=lambda item: (-item[1].total, item[0]))
+    names = [model for model, _ in ranked]
+    if len(names) > CHART_MODELS:
+        shown = names[: CHART_MODELS - 1]
+        series = (*(clean_text(name) for name in shown), OTHER_MODELS)
+        index = {name: min(i, CHART_MODELS - 1) for i, name in enumerate(names)}
+        return series, index
+    return tuple(clean_text(name) for name in names), {name: i for i, name in enumerate(names)}
+
+
+def _day_label(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def _chart(rows: dict[str, UsageRow], first: date, totals: UsageRow) -> ChartView:
+    series, index = _series(totals)
+    bars = []
+    for offset in range(DAYS):
+        day = first + timedelta(days=offset)
+        row = rows.get(day.isoformat())
+        sums: dict[int, list[float]] = {}
+        if row is not None:
+            for model, tally in row.models.items():
+                part = sums.setdefault(index[model], [0, 0.0])
+                part[0] += tally.total
+                part[1] += tally.cost_usd or 0.0
+        segments = tuple(
+            BarSegment(i, int(part[0]), part[1]) for i, part in sorted(sums.items()) if part[0]
+        )
+        tally = row.tally if row is not None else Tally()
+        bars.append(
+            DayBar(
+                day,
+                _day_label(day),
+                segments,
+                tally.total,
+                tally.cost_usd,
+                _day_tooltip(day, row, series, index),
+            )
+        )
+    return ChartView(
+        tuple(bars),
+        series,
+        max((bar.tokens for bar in bars), default=0),
+        max((bar.cost_usd or 0.0 for bar in bars), default=0.0),
+        any(bar.cost_usd is not None for bar in bars),
+    )
+
+
+def _value_text(tally: Tally) -> str:
+    text = tokens_text(tally.total)
+    if tally.cost_usd is not None:
+        text += f" · {approx_money(tally.cost_usd)}"
+    return text
+
+
+def _day_tooltip(
+    day: date, row: UsageRow | None, series: tuple[str, ...], index: dict[str, int]
+) -> str:
+    heading = f"{day:%A} {day.day} {day:%B %Y}"
+    if row is None or row.tally.total == 0:
+        return f"{heading}\nNo usage"
+    lines = [heading]
+    models = sorted(row.models.items(), key=lambda item: (index[item[0]], -item[1].total, item[0]))
+    for model, tally in models:
+        lines.append(f"{clean_text(model)}: {_value_text(tally)}")
+    if len(models) > 1:
+        lines.append(f"Total: {_value_text(row.tally)}")
+    return "\n".join(lines)
+
+
+def _share_text(share: float) -> str:
+    if share <= 0:
+        return "0%"
+    if share < 0.01:
+        return "<1%"
+    return f"{share:.0%}"
+
+
+def _table(rows: list[UsageRow], totals: Tally) -> tuple[TableRow, ...]:
+    result = []
+    for row in rows:
+        tally = row.tally
+        share = tally.total / totals.total if totals.total else 0.0
+        name = clean_text(row.key) or "(none)"
+        tip = [
+            name,
+            f"{format_count(tally.total)} tokens ({_share_text(share)} of the last 30 days)",
+            f"{COST_LABEL}: {money(tally.cost_usd)}",
+        ]
+        if len(row.models) > 1 or (row.models and next(iter(row.models)) != row.key):
+            for model, part in sorted(row.models.items(), key=lambda item: -item[1].total):
+                tip.append(f"  {clean_text(model)}: {_value_text(part)}")
+        result.append(
+            TableRow(
+                name,
+                tally.total,
+                format_tokens_compact(tally.total),
+                tally.cost_usd,
+                approx_money(tally.cost_usd) if tally.cost_usd is not None else "—",
+                share,
+                _share_text(share),
+                "\n".join(tip),
+            )
+        )
+    return tuple(result)
+
+
+def _cache_text(totals: Tally) -> str:
+    ratio = totals.cache_hit_ratio
+    if ratio is None:
+        return "No input in the last 30 days, so no cache hits."
+    text = f"Cache hits: {ratio:.0%} of input over 30 days"
+    if totals.savings_usd is not None and totals.savings_usd > 0:
+        text += f", which saved {approx_money(totals.savings_usd)}"
+    return text + "."
+
+
+def _cache_tooltip(totals: Tally) -> str:
+    return (
+        f"{format_count(totals.cached_input)} of {format_count(totals.input)} input tokens "
+        "were served from OpenAI's prompt cache, which the API bills at a lower price.\n"
+        f"Saved: what those tokens would have cost at the full input price ({COST_LABEL})."
+    )
+
+
+def _unpriced_text(models: list[str]) -> str:
+    if not models:
+        return ""
+    names = [clean_text(model) for model in models]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return f"No API price is known for {listed}: its tokens are counted, but not in the costs."
+    return f"No API price is known for {listed}: their tokens are counted, but not in the costs."

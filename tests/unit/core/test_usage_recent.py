@@ -1,0 +1,58 @@
+"""The last 30 local days read from the usage index: the three reports the window shows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from codex_presence_gui.core.usage_index import UsageIndex
+from codex_presence_gui.core.usage_recent import RECENT_DAYS, first_day, read_recent
+from tests.helpers.rollout import CodexHome
+from tests.helpers.usage import write_usage_session
+
+UTC = timezone.utc
+NOW = datetime(2026, 5, 20, 15, 0, tzinfo=UTC).timestamp()
+DAY = 86400
+
+
+def test_the_thirty_days_by_day_project_and_model(codex_home: CodexHome, tmp_path: Path) -> None:
+    """Days of the zone up to today; the 31st day back is left out; no prices: no costs."""
+    write_usage_session(codex_home, 1, [(NOW - 60, 1000, 100, 10), (NOW - 2 * DAY, 2000, 0, 20)])
+    write_usage_session(codex_home, 2, [(NOW - 29 * DAY, 500, 0, 5)], cwd="/w/api", model="gpt-5.5")
+    write_usage_session(codex_home, 3, [(NOW - 30 * DAY, 7000, 0, 0)], cwd="/w/old")
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        recent = read_recent(index, [codex_home.root], now=NOW, zone=UTC, pricer=None)
+    assert recent.today == date(2026, 5, 20)
+    assert recent.recorded
+    assert not recent.building
+    assert recent.daily is not None
+    assert recent.projects is not None
+    assert recent.models is not None
+    assert [row.key for row in recent.daily.rows] == ["2026-04-21", "2026-05-18", "2026-05-20"]
+    assert recent.daily.totals.tally.total == 1010 + 2020 + 505
+    assert recent.daily.totals.tally.cost_usd is None
+    assert [row.key for row in recent.projects.rows] == ["shop", "api"]
+    assert [row.key for row in recent.models.rows] == ["gpt-5.3-codex", "gpt-5.5"]
+    assert recent.generated_at == NOW
+
+
+def test_days_are_the_zones() -> None:
+    """Thirty days, today included."""
+    assert first_day(date(2026, 5, 20)) == date(2026, 5, 20) - timedelta(days=RECENT_DAYS - 1)
+
+
+def test_a_call_late_in_the_evening_counts_on_that_local_day(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """23:30 UTC is already tomorrow two hours east."""
+    east = timezone(timedelta(hours=2))
+    write_usage_session(codex_home, 1, [(NOW + 8.5 * 3600, 1000, 0, 0)])
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        utc = read_recent(index, [codex_home.root], now=NOW + DAY, zone=UTC, pricer=None)
+        local = read_recent(index, [codex_home.root], now=NOW + DAY, zone=east, pricer=None)
+    assert utc.daily is not None
+    assert local.daily is not None
+    assert [row.key for row in utc.daily.rows] == ["2026-05-20"]
+    assert [row.key for row in local.daily.rows] == ["2026-05-21"]

@@ -1,0 +1,286 @@
+"""The Usage view as data: totals, the chart, the tables, the cache and every state."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from codex_presence_gui.core.models import TokenUsage
+from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage
+from codex_presence_gui.core.usage_recent import RecentUsage
+from codex_presence_gui.core.usage_report import build_usage_report, report_csv
+from codex_presence_gui.viewmodels.usage import (
+    BUILDING_MESSAGE,
+    CHART_MODELS,
+    EMPTY_MESSAGE,
+    OTHER_MODELS,
+    QUIET_MESSAGE,
+    UsageState,
+    approx_money,
+    compact_line,
+    loading_view,
+    usage_view,
+)
+
+UTC = timezone.utc
+TODAY = date(2026, 5, 20)
+#: Dollars per token: input, cached input, output (a made-up, round price list).
+PRICES = {"gpt-a": (2e-6, 0.5e-6, 10e-6), "gpt-b": (1e-6, 0.1e-6, 4e-6)}
+
+
+class FakePricer:
+    """The ``Pricer`` interface with round prices; models not listed have none."""
+
+    source = "test prices"
+
+    def cost(self, model: str, long_context: bool, tokens: TokenUsage) -> float | None:
+        prices = PRICES.get(model)
+        if prices is None:
+            return None
+        fresh = tokens.input - tokens.cached_input
+        return fresh * prices[0] + tokens.cached_input * prices[1] + tokens.output * prices[2]
+
+    def cache_savings(self, model: str, long_context: bool, tokens: TokenUsage) -> float | None:
+        prices = PRICES.get(model)
+        if prices is None:
+            return None
+        return tokens.cached_input * (prices[0] - prices[1])
+
+
+def slot(
+    day: date,
+    tokens_in: int,
+    out: int = 0,
+    *,
+    cached: int = 0,
+    model: str = "gpt-a",
+    project: str = "shop",
+    session: str = "s1",
+    hour: int = 10,
+) -> SlotUsage:
+    moment = datetime(day.year, day.month, day.day, hour, tzinfo=UTC).timestamp()
+    tokens = TokenUsage(tokens_in, cached, out, 0, tokens_in + out)
+    return SlotUsage(int(moment), session, project, model, False, 1, tokens)
+
+
+def recent(slots: list[SlotUsage], *, today: date = TODAY, **extra: object) -> RecentUsage:
+    sessions = {
+        item.session_id: SessionInfo(item.session_id, item.project, None, None, None, False)
+        for item in slots
+    }
+    start = today - timedelta(days=29)
+    reports = [
+        build_usage_report(
+            kind, slots, sessions, zone=UTC, since=start, until=today, pricer=FakePricer()
+        )
+        for kind in ("daily", "project", "model")
+    ]
+    options: dict[str, object] = {"recorded": bool(slots), "generated_at": 1.0, **extra}
+    return RecentUsage(today, UTC, *reports, **options)  # type: ignore[arg-type]
+
+
+def test_the_compact_line_says_today_in_tokens_and_estimated_dollars() -> None:
+    """1.2M tokens costing $3.40 read "today: 1.2M tokens · ~$3.40"."""
+    # 1,075,000 input at $2/M is $2.15, and 125,000 output at $10/M is $1.25.
+    view = usage_view(recent([slot(TODAY, 1_075_000, 125_000)]))
+    assert view.compact_line == "today: 1.2M tokens · ~$3.40"
+    assert "estimate" in view.compact_tooltip
+    assert "API" in view.compact_tooltip
+
+
+def test_compact_line_without_use_today_or_without_a_price() -> None:
+    """Nothing today says 0 tokens; a day of unpriced models leaves the cost out."""
+    yesterday = TODAY - timedelta(days=1)
+    assert usage_view(recent([slot(yesterday, 5000)])).compact_line == "today: 0 tokens"
+    assert usage_view(recent([slot(TODAY, 5000, model="mystery")])).compact_line == (
+        "today: 5K tokens"
+    )
+    assert compact_line(None) == "today: 0 tokens"
+
+
+def test_today_seven_and_thirty_day_totals() -> None:
+    """Each period sums the days that end today; older days fall outside the 30."""
+    slots = [
+        slot(TODAY, 1000),
+        slot(TODAY - timedelta(days=6), 2000),
+        slot(TODAY - timedelta(days=7), 4000),
+        slot(TODAY - timedelta(days=29), 8000),
+        slot(TODAY - timedelta(days=30), 16_000),  # the 31st day back: not counted
+    ]
+    view = usage_view(recent(slots))
+    assert view.state is UsageState.READY
+    assert [(t.label, t.tokens) for t in view.totals] == [
+        ("Today", 1000),
+        ("7 days", 3000),
+        ("30 days", 15_000),
+    ]
+    assert [t.tokens_text for t in view.totals] == ["1K tokens", "3K tokens", "15K tokens"]
+    assert [t.cost_text for t in view.totals] == ["<$0.01", "~$0.01", "~$0.03"]
+    assert "API-equivalent cost (estimate)" in view.totals[0].tooltip
+
+
+def test_the_chart_has_thirty_days_stacked_by_model() -> None:
+    """Oldest first, today last, every day present; each bar's parts follow the series,
+    the most used model first."""
+    slots = [
+        slot(TODAY, 1000, model="gpt-b"),
+        slot(TODAY, 3000, model="gpt-a"),
+        slot(TODAY - timedelta(days=2), 500_000, model="gpt-b"),
+        slot(TODAY - timedelta(days=29), 200, model="gpt-a"),
+    ]
+    chart = usage_view(recent(slots)).chart
+    assert chart is not None
+    assert len(chart.days) == 30
+    assert chart.days[0].day == TODAY - timedelta(days=29)
+    assert chart.days[-1].day == TODAY
+    assert chart.series == ("gpt-b", "gpt-a")
+    today = chart.days[-1]
+    assert [(s.series, s.tokens) for s in today.segments] == [(0, 1000), (1, 3000)]
+    assert today.tokens == 4000
+    assert chart.days[-2].segments == ()
+    assert chart.max_tokens == 500_000
+    assert chart.max_cost == pytest.approx(0.5)
+    assert chart.priced
+
+
+def test_each_day_says_its_models_and_total_on_hover() -> None:
+    """The date, each model's tokens and estimated cost, and the total."""
+    slots = [slot(TODAY, 1_000_000, model="gpt-a"), slot(TODAY, 250_000, model="gpt-b")]
+    chart = usage_view(recent(slots)).chart
+    assert chart is not None
+    assert chart.days[-1].tooltip == (
+        "Wednesday 20 May 2026\n"
+        "gpt-a: 1M tokens · ~$2.00\n"
+        "gpt-b: 250K tokens · ~$0.25\n"
+        "Total: 1.25M tokens · ~$2.25"
+    )
+    assert chart.days[-1].label == "Wed 20 May"
+    assert chart.days[-3].tooltip == "Monday 18 May 2026\nNo usage"
+
+
+def test_many_models_share_one_other_colour() -> None:
+    """Beyond the chart's colours, the least used models are one "Other models" part."""
+    slots = [slot(TODAY, 1000 * (index + 1), model=f"m{index}") for index in range(8)]
+    chart = usage_view(recent(slots)).chart
+    assert chart is not None
+    assert len(chart.series) == CHART_MODELS
+    assert chart.series[-1] == OTHER_MODELS
+    assert chart.series[0] == "m7"
+    other = [s for s in chart.days[-1].segments if s.series == CHART_MODELS - 1]
+    assert other[0].tokens == 1000 + 2000 + 3000  # m0, m1 and m2 together
+    assert "m0: 1K tokens" in chart.days[-1].tooltip  # the tooltip still names each one
+
+
+def test_tables_by_project_and_model_with_shares() -> None:
+    """Most tokens first; a share of the 30 days' tokens; the cost an estimate."""
+    slots = [
+        slot(TODAY, 600_000, project="shop"),
+        slot(TODAY, 300_000, project="api", model="gpt-b"),
+        slot(TODAY - timedelta(days=3), 100_000, project="api"),
+        slot(TODAY, 10, project="tiny", model="mystery"),
+    ]
+    view = usage_view(recent(slots))
+    assert [(r.name, r.tokens, r.share_text) for r in view.projects] == [
+        ("shop", 600_000, "60%"),
+        ("api", 400_000, "40%"),
+        ("tiny", 10, "<1%"),
+    ]
+    assert [r.cost_text for r in view.projects] == ["~$1.20", "~$0.50", "—"]
+    assert [r.name for r in view.models] == ["gpt-a", "gpt-b", "mystery"]
+    assert view.models[0].tokens_text == "700K"
+    api = view.projects[1]
+    assert "gpt-a: 100K tokens · ~$0.20" in api.tooltip
+    assert "gpt-b: 300K tokens · ~$0.30" in api.tooltip
+    assert "API-equivalent cost (estimate): $0.50" in api.tooltip
+
+
+def test_cache_hits_and_what_they_saved() -> None:
+    """The share of input served from the cache, and the saving at full input price."""
+    view = usage_view(recent([slot(TODAY, 1_000_000, cached=800_000)]))
+    # 800,000 cached tokens at $2/M instead of $0.5/M: $1.20 saved.
+    assert view.cache_text == "Cache hits: 80% of input over 30 days, which saved ~$1.20."
+    assert "800,000 of 1,000,000 input tokens" in view.cache_tooltip
+
+
+def test_costs_are_labelled_estimates_and_unpriced_models_named() -> None:
+    """The caption says API-equivalent and where prices come from; unknown prices are said
+    in plain words."""
+    view = usage_view(recent([slot(TODAY, 1000, model="mystery"), slot(TODAY, 10, model="o9")]))
+    assert "API-equivalent estimates" in view.cost_note
+    assert "test prices" in view.cost_note
+    assert view.unpriced_text == (
+        "No API price is known for mystery and o9: their tokens are counted, but not in the costs."
+    )
+    one = usage_view(recent([slot(TODAY, 1000, model="mystery")]))
+    assert one.unpriced_text.startswith("No API price is known for mystery: its tokens")
+    assert one.totals[0].cost_text == "cost unknown"
+    assert one.chart is not None
+    assert not one.chart.priced
+    assert usage_view(recent([slot(TODAY, 1000)])).unpriced_text == ""
+
+
+def test_the_csv_is_the_daily_report() -> None:
+    """Export writes exactly what ``report daily --csv`` prints for those days."""
+    slots = [slot(TODAY, 1000), slot(TODAY - timedelta(days=1), 2000, model="gpt-b")]
+    data = recent(slots)
+    assert data.daily is not None
+    view = usage_view(data)
+    assert view.csv_text == report_csv(data.daily, UTC)
+    assert view.csv_text.splitlines()[0].startswith("daily,model,input_tokens")
+    assert "cost_usd_api_equivalent" in view.csv_text.splitlines()[0]
+
+
+def test_states_before_and_without_numbers() -> None:
+    """Loading, the first build, a failure, and nothing recorded (at all, or lately)."""
+    assert loading_view().state is UsageState.LOADING
+    assert loading_view().compact_line == ""
+    building = usage_view(RecentUsage(TODAY, UTC, building=True, notice="rebuilt"))
+    assert building.state is UsageState.BUILDING
+    assert building.message == BUILDING_MESSAGE
+    assert building.message.startswith("Reading your Codex logs for the first time…")
+    assert building.notice == "rebuilt"
+    assert building.compact_line == ""
+    failed = usage_view(RecentUsage(TODAY, UTC, error="disk I/O error"))
+    assert failed.state is UsageState.FAILED
+    assert "disk I/O error" in failed.message
+    empty = usage_view(recent([]))
+    assert empty.state is UsageState.EMPTY
+    assert empty.message == EMPTY_MESSAGE
+    assert empty.message.startswith("No usage recorded yet")
+    assert empty.compact_line == "today: 0 tokens"
+    assert not empty.ready
+    quiet = usage_view(recent([], recorded=True))
+    assert quiet.message == QUIET_MESSAGE
+
+
+def test_money_is_approximate() -> None:
+    assert approx_money(3.4) == "~$3.40"
+    assert approx_money(0.001) == "<$0.01"
+    assert approx_money(None) == "cost unknown"
+    assert approx_money(1234.5) == "~$1,234.50"
+
+
+def test_log_text_in_names_is_made_safe() -> None:
+    """A project or model name from a log cannot add lines or escape sequences."""
+    view = usage_view(recent([slot(TODAY, 1000, project="evil\n\x1b[31mred", model="m\tx")]))
+    assert view.projects[0].name == "evil red"
+    assert view.models[0].name == "m x"
+    assert view.chart is not None
+    assert view.chart.series == ("m x",)
+
+
+def test_the_view_model_imports_no_qt() -> None:
+    """Built in the feed's thread and tested as data: ``viewmodels.usage`` is Qt-free."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import codex_presence_gui.viewmodels.usage\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
