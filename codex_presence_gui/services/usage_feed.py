@@ -1,0 +1,288 @@
+"""Keep the usage index current and deliver the last 30 days' usage, from a worker thread.
+
+The worker owns the index (an SQLite connection belongs to the thread that opened it) and the
+price library (imported on first use, about 0.25 s): the GUI thread only asks for updates and
+receives what the injected ``build`` makes of each ``RecentUsage`` (the composition root passes
+``viewmodels.usage.usage_view``, so a frozen view arrives ready to show). An update reads only
+what Codex appended since the last one, in this process (no worker processes from the
+window), and builds the reports again only when something was read or the day changed.
+
+Updates come when the session feed sees tokens move (at most one per ``MIN_GAP_MS``), and
+every ``REFRESH_INTERVAL_MS`` as a safety net that also turns the day over at midnight.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from codex_presence_gui.core.dashboard import Dashboard
+from codex_presence_gui.core.discovery import discover
+from codex_presence_gui.core.pricing import Pricer
+from codex_presence_gui.core.usage_index import UsageIndex, default_index_path
+from codex_presence_gui.core.usage_recent import RecentUsage, read_recent
+from codex_presence_gui.core.usage_report import local_zone
+from codex_presence_gui.services.worker import Worker, WorkerThread
+
+log = logging.getLogger(__name__)
+
+#: The safety net: an update this often even when the session feed saw nothing.
+REFRESH_INTERVAL_MS = 60_000
+#: Updates asked for by the session feed are at least this far apart.
+MIN_GAP_MS = 5_000
+
+Build = Callable[[RecentUsage], object]
+
+
+def usage_key(board: Dashboard) -> tuple[tuple[str, int | None], ...]:
+    """What changes when a session used tokens: each listed session's running total."""
+    return tuple(
+        sorted((s.session_id, s.session_total_tokens) for s in (*board.sessions, *board.ended))
+    )
+
+
+def _unchanged(recent: RecentUsage) -> RecentUsage:
+    return recent
+
+
+class UsageWorker(Worker):
+    """Lives in the usage feed's thread: owns the index, the pricer and the timers.
+
+    Signals:
+        usage_ready(object): what ``build`` made of a ``RecentUsage`` (after each update that
+            found something new, when the day changed, and before a first build).
+    """
+
+    usage_ready = Signal(object)
+
+    def __init__(
+        self,
+        homes: Sequence[Path],
+        index_path: Path,
+        build: Build,
+        *,
+        interval_ms: int,
+        min_gap_ms: int,
+        clock: Callable[[], float],
+        zone: Callable[[], tzinfo],
+    ) -> None:
+        super().__init__()
+        self._homes = tuple(homes)
+        self._index_path = index_path
+        self._build = build
+        self._interval_ms = interval_ms
+        self._min_gap_ms = min_gap_ms
+        self._clock = clock
+        self._zone = zone
+        self._index: UsageIndex | None = None
+        self._pricer: Pricer | None = None
+        self._notice: str | None = None
+        self._timer: QTimer | None = None
+        self._poll: QTimer | None = None
+        self._last_update = 0.0
+        self._shown: tuple[date, str] | None = None  # the day and zone of the last delivery
+        self.updates = 0  # updates run (for tests)
+
+    def work(self) -> None:
+        """Create the timers and update at once."""
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._update)
+        self._poll = QTimer(self)
+        self._poll.setInterval(self._interval_ms)
+        self._poll.timeout.connect(self.request_update)
+        self._poll.start()
+        self._timer.start(0)
+
+    @Slot()
+    def request_update(self) -> None:
+        """Update as soon as the last update is ``min_gap_ms`` old (bursts make one)."""
+        if self._timer is None or self.should_stop() or self._timer.isActive():
+            return
+        since_ms = (time.monotonic() - self._last_update) * 1000
+        self._timer.start(max(0, int(self._min_gap_ms - since_ms)))
+
+    def cleanup(self) -> None:
+        """Stop the timers and close the index (in the thread that opened it)."""
+        for timer in (self._timer, self._poll):
+            if timer is not None:
+                timer.stop()
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+
+    @Slot()
+    def _update(self) -> None:
+        if self.should_stop():
+            return  # a timer that fired before the stop request
+        self._last_update = time.monotonic()
+        self.updates += 1
+        zone = self._zone()
+        try:
+            recent = self._read(zone)
+        except Exception as error:  # an index that cannot be opened, written or read
+            log.warning("the usage index could not be updated: %s", error, exc_info=True)
+            if self._index is not None:
+                self._index.close()
+                self._index = None  # opened afresh (and checked) by the next update
+            today = datetime.fromtimestamp(self._clock(), zone).date()
+            recent = RecentUsage(today, zone, error=str(error) or type(error).__name__)
+            self._shown = None
+        if recent is None or self.should_stop():
+            return  # nothing new, or cut short: nothing half-read goes out
+        self.usage_ready.emit(self._build(recent))
+
+    def _read(self, zone: tzinfo) -> RecentUsage | None:
+        """Update the index; the reports when something changed, else None."""
+        if self._index is None:
+            self._index = UsageIndex(self._index_path)
+            self._notice = self._index.notice
+            if self._notice:
+                log.info("%s", self._notice)
+        index = self._index
+        found = discover(self._homes)
+        now = self._clock()
+        today = datetime.fromtimestamp(now, zone).date()
+        if found.files and not index.sessions(self._homes):
+            # Nothing of these homes in the index yet: reading every log takes a while.
+            self.usage_ready.emit(
+                self._build(RecentUsage(today, zone, building=True, notice=self._notice))
+            )
+        result = index.update(
+            self._homes, files=found.files, should_stop=self.should_stop, workers=1
+        )
+        if self.should_stop():
+            return None
+        log.debug(
+            "usage index: %d of %d files read (%d bytes) in %.3f s",
+            result.read,
+            result.files,
+            result.bytes_read,
+            result.seconds,
+        )
+        shown = (today, repr(zone))
+        if not result.read and not result.removed and shown == self._shown:
+            return None
+        if self._pricer is None:
+            self._pricer = Pricer()
+        recent = read_recent(
+            index, self._homes, now=now, zone=zone, pricer=self._pricer, notice=self._notice
+        )
+        self._shown = shown
+        return recent
+
+
+class UsageFeed(QObject):
+    """The GUI thread's handle on the usage worker: start it, ask for updates, stop it.
+
+    Args:
+        homes: the Codex homes whose usage is counted.
+        index_path: the index file (default: the user cache folder's, shared with ``report``).
+        build: what to make of each ``RecentUsage`` in the worker's thread (default: nothing,
+            the ``RecentUsage`` itself is delivered).
+        interval_ms: the safety net's interval.
+        min_gap_ms: the least time between two updates asked for by ``note_dashboard``.
+        clock, zone: the wall clock and the local time zone (tests fix them).
+
+    Signals:
+        usage_changed(object): what ``build`` made; only ever emitted in the GUI thread.
+    """
+
+    usage_changed = Signal(object)
+    _update_requested = Signal()
+
+    def __init__(
+        self,
+        homes: Sequence[Path],
+        *,
+        index_path: Path | None = None,
+        build: Build = _unchanged,
+        interval_ms: int = REFRESH_INTERVAL_MS,
+        min_gap_ms: int = MIN_GAP_MS,
+        clock: Callable[[], float] = time.time,
+        zone: Callable[[], tzinfo] = local_zone,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.homes = tuple(homes)
+        self.index_path = index_path if index_path is not None else default_index_path()
+        self._build = build
+        self._interval_ms = interval_ms
+        self._min_gap_ms = min_gap_ms
+        self._clock = clock
+        self._zone = zone
+        self._owner: WorkerThread | None = None
+        self._key: tuple[tuple[str, int | None], ...] | None = None
+        self.latest: object | None = None
+
+    @property
+    def running(self) -> bool:
+        """True between ``start`` and ``stop``."""
+        return self._owner is not None
+
+    @property
+    def worker(self) -> UsageWorker | None:
+        """The worker while the feed runs (tests read its counters)."""
+        if self._owner is None:
+            return None
+        worker = self._owner.worker
+        return worker if isinstance(worker, UsageWorker) else None
+
+    def start(self) -> None:
+        """Start the worker thread; its first update runs there at once."""
+        if self._owner is not None:
+            return
+        worker = UsageWorker(
+            self.homes,
+            self.index_path,
+            self._build,
+            interval_ms=self._interval_ms,
+            min_gap_ms=self._min_gap_ms,
+            clock=self._clock,
+            zone=self._zone,
+        )
+        worker.usage_ready.connect(self._deliver)
+        self._update_requested.connect(worker.request_update)
+        self._owner = WorkerThread(worker, "usage-feed")
+        self._owner.start()
+
+    def request_update(self) -> None:
+        """Ask for an update (it comes at most once per ``min_gap_ms``)."""
+        self._update_requested.emit()
+
+    @Slot(object)
+    def note_dashboard(self, board: Dashboard) -> None:
+        """The session feed's new view: an update when a session's tokens moved."""
+        key = usage_key(board)
+        if key != self._key:
+            self._key = key
+            self.request_update()
+
+    def abort(self) -> None:
+        """Ask a running update to end soon, without waiting (``stop`` follows)."""
+        if self._owner is not None:
+            self._owner.worker.request_abort()
+
+    def stop(self, timeout_ms: int = 3000) -> bool:
+        """Stop the worker and wait for its thread; True when it ended in time.
+
+        An update outlasting ``timeout_ms`` keeps its thread until it ends
+        (``WorkerThread.stop``); nothing it reads is delivered any more.
+        """
+        owner = self._owner
+        if owner is None:
+            return True
+        self._owner = None
+        return owner.stop(timeout_ms)
+
+    @Slot(object)
+    def _deliver(self, view: object) -> None:
+        if self._owner is None:
+            return  # queued before stop
+        self.latest = view
+        self.usage_changed.emit(view)

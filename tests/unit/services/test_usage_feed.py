@@ -1,0 +1,280 @@
+"""The usage feed: the index is updated and the reports built in a worker thread; the GUI
+thread receives finished views, stays free meanwhile, and can stop the feed at any moment."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import timezone
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
+
+from codex_presence_gui.core.usage_index import UsageIndex
+from codex_presence_gui.core.usage_recent import RecentUsage
+from codex_presence_gui.services.usage_feed import UsageFeed, usage_key
+from codex_presence_gui.viewmodels.usage import UsageState, UsageView, usage_view
+from tests.helpers.rollout import CodexHome
+from tests.helpers.usage import call_lines, summed, write_usage_session
+
+UTC = timezone.utc
+#: Long enough that only a request (or the first update) explains an update within a test.
+NO_POLL_MS = 60_000
+
+
+def utc() -> timezone:
+    return UTC
+
+
+def make_feed(home: CodexHome, tmp_path: Path, **options: Any) -> UsageFeed:
+    settings: dict[str, Any] = {
+        "index_path": tmp_path / "index" / "usage.sqlite3",
+        "build": usage_view,
+        "interval_ms": NO_POLL_MS,
+        "min_gap_ms": 10,
+        "zone": utc,
+    }
+    settings.update(options)
+    return UsageFeed([home.root], **settings)
+
+
+@pytest.fixture
+def stopper() -> Iterator[list[UsageFeed]]:
+    """Feeds a test started; stopped (and checked stopped in time) at its end."""
+    feeds: list[UsageFeed] = []
+    yield feeds
+    for feed in feeds:
+        assert feed.stop(5000)
+
+
+def views(feed: UsageFeed) -> list[UsageView]:
+    seen: list[UsageView] = []
+    feed.usage_changed.connect(seen.append)
+    return seen
+
+
+def ready(seen: list[UsageView]) -> UsageView | None:
+    return next((view for view in reversed(seen) if view.state is UsageState.READY), None)
+
+
+def test_first_build_then_the_numbers(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """A new index says it is being built, then the view arrives, in the GUI thread; the
+    reading and the building happened in the worker's thread."""
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
+    built_in: list[threading.Thread] = []
+
+    def build(recent: RecentUsage) -> UsageView:
+        built_in.append(threading.current_thread())
+        return usage_view(recent)
+
+    feed = make_feed(codex_home, tmp_path, build=build)
+    stopper.append(feed)
+    seen = views(feed)
+    delivered_in: list[threading.Thread] = []
+    feed.usage_changed.connect(lambda _view: delivered_in.append(threading.current_thread()))
+    feed.start()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    assert [view.state for view in seen] == [UsageState.BUILDING, UsageState.READY]
+    view = ready(seen)
+    assert view is not None
+    assert view.compact_line.startswith("today: 1.2M tokens")
+    assert feed.latest is view
+    assert set(delivered_in) == {threading.main_thread()}
+    assert built_in
+    assert threading.main_thread() not in built_in
+
+
+def test_appended_calls_are_read_and_nothing_new_says_nothing(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """Asked again after Codex wrote, the view has the new calls; asked with nothing new,
+    the index is checked and nothing is sent."""
+    now = time.time()
+    first = [(now - 120, 10_000, 0, 100)]
+    path = write_usage_session(codex_home, 1, first)
+    feed = make_feed(codex_home, tmp_path)
+    stopper.append(feed)
+    seen = views(feed)
+    feed.start()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    assert seen[-1].totals[0].tokens == 10_100
+    CodexHome.append(path, call_lines([(now - 5, 5000, 0, 50)], before=summed(first)))
+    with qtbot.waitSignal(feed.usage_changed, timeout=5000) as blocker:
+        feed.request_update()
+    assert blocker.args[0].totals[0].tokens == 15_150
+    worker = feed.worker
+    assert worker is not None
+    updates = worker.updates
+    with qtbot.assertNotEmitted(feed.usage_changed, wait=300):
+        feed.request_update()
+    assert worker.updates == updates + 1
+
+
+def test_a_new_day_is_shown_without_new_calls(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """At midnight today's total starts again from zero, though nothing was written."""
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
+    clock = [now]
+    feed = make_feed(codex_home, tmp_path, clock=lambda: clock[0])
+    stopper.append(feed)
+    seen = views(feed)
+    feed.start()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    assert seen[-1].compact_line.startswith("today: 10K tokens")
+    clock[0] = now + 86400
+    with qtbot.waitSignal(feed.usage_changed, timeout=5000) as blocker:
+        feed.request_update()
+    assert blocker.args[0].compact_line == "today: 0 tokens"
+    assert blocker.args[0].totals[1].tokens == 10_000  # still within the 7 days
+
+
+def test_tokens_moving_in_the_live_view_ask_for_an_update(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """The session feed's refreshes come every few seconds; only a change of a session's
+    tokens asks the usage feed for an update."""
+    feed = make_feed(codex_home, tmp_path)
+    stopper.append(feed)
+    with qtbot.waitSignal(feed.usage_changed, timeout=10_000):
+        feed.start()  # an empty home: nothing recorded yet
+    worker = feed.worker
+    assert worker is not None
+
+    def board(total: int) -> Any:
+        session = SimpleNamespace(session_id="s1", session_total_tokens=total)
+        return SimpleNamespace(sessions=(session,), ended=())
+
+    qtbot.waitUntil(lambda: worker.updates == 1)
+    feed.note_dashboard(board(100))
+    qtbot.waitUntil(lambda: worker.updates == 2)
+    feed.note_dashboard(board(100))  # the same tokens: an idle refresh
+    qtbot.wait(100)
+    assert worker.updates == 2
+    feed.note_dashboard(board(250))
+    qtbot.waitUntil(lambda: worker.updates == 3)
+    assert usage_key(board(250)) == (("s1", 250),)
+
+
+def test_requests_in_a_burst_make_one_update(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """Within the least gap between updates, many requests are one update."""
+    feed = make_feed(codex_home, tmp_path, min_gap_ms=400)
+    stopper.append(feed)
+    with qtbot.waitSignal(feed.usage_changed, timeout=10_000):
+        feed.start()
+    worker = feed.worker
+    assert worker is not None
+    for _ in range(20):
+        feed.request_update()
+    qtbot.waitUntil(lambda: worker.updates == 2, timeout=3000)
+    qtbot.wait(600)
+    assert worker.updates == 2
+
+
+def test_the_gui_thread_runs_while_an_update_is_slow(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """A second-long build in the worker leaves the GUI thread's timers running."""
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
+
+    def slow(recent: RecentUsage) -> UsageView:
+        if not recent.building:
+            time.sleep(1.0)
+        return usage_view(recent)
+
+    feed = make_feed(codex_home, tmp_path, build=slow)
+    stopper.append(feed)
+    seen = views(feed)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    started = time.monotonic()
+    feed.start()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    timer.stop()
+    assert time.monotonic() - started >= 1.0
+    assert len(ticks) >= 20  # about 50 were due; a blocked GUI thread would have none
+    gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
+    assert max(gaps) < 0.5
+
+
+def slow_update(seconds: float) -> Callable[..., Any]:
+    """``UsageIndex.update`` made slow; it ends early when asked to stop."""
+    original = UsageIndex.update
+
+    def update(self: UsageIndex, homes: Any, **options: Any) -> Any:
+        should_stop = options.get("should_stop")
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not (should_stop and should_stop()):
+            time.sleep(0.01)
+        return original(self, homes, **options)
+
+    return update
+
+
+def test_stop_during_an_update(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop while the index is being read ends the read at once, and nothing half-read is
+    delivered."""
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
+    monkeypatch.setattr(UsageIndex, "update", slow_update(30.0))
+    feed = make_feed(codex_home, tmp_path)
+    seen = views(feed)
+    with qtbot.waitSignal(feed.usage_changed, timeout=10_000):
+        feed.start()  # "being built": the slow update has begun
+    assert seen[-1].state is UsageState.BUILDING
+    started = time.monotonic()
+    assert feed.stop(3000)
+    assert time.monotonic() - started < 2.0
+    assert not feed.running
+    qtbot.wait(100)
+    assert [view.state for view in seen] == [UsageState.BUILDING]
+
+
+def test_an_index_that_cannot_be_opened_is_said(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """A cache folder that is a file: the view says why there are no numbers."""
+    blocker_file = tmp_path / "not-a-folder"
+    blocker_file.write_text("")
+    feed = make_feed(codex_home, tmp_path, index_path=blocker_file / "usage.sqlite3")
+    stopper.append(feed)
+    with qtbot.waitSignal(feed.usage_changed, timeout=10_000) as blocker:
+        feed.start()
+    view = blocker.args[0]
+    assert view.state is UsageState.FAILED
+    assert view.message.startswith("The usage history cannot be read:")
+
+
+def test_without_a_builder_the_reports_themselves_arrive(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """The feed is usable alone: it delivers ``RecentUsage``."""
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
+    feed = UsageFeed([codex_home.root], index_path=tmp_path / "usage.sqlite3", zone=utc)
+    stopper.append(feed)
+    seen: list[RecentUsage] = []
+    feed.usage_changed.connect(seen.append)
+    feed.start()
+    qtbot.waitUntil(lambda: any(not r.building for r in seen), timeout=10_000)
+    recent = seen[-1]
+    assert recent.daily is not None
+    assert recent.daily.totals.tally.total == 10_000
