@@ -131,7 +131,8 @@ class UsageWorker(Worker):
                 self._index.close()
                 self._index = None  # opened afresh (and checked) by the next update
             today = datetime.fromtimestamp(self._clock(), zone).date()
-            recent = RecentUsage(today, zone, error=str(error) or type(error).__name__)
+            reason = str(error) or type(error).__name__
+            recent = RecentUsage(today, zone, error=f"{reason} ({self._index_path})")
             self._shown = None
         if recent is None or self.should_stop():
             return  # nothing new, or cut short: nothing half-read goes out

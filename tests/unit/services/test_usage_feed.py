@@ -261,6 +261,7 @@ def test_an_index_that_cannot_be_opened_is_said(
     view = blocker.args[0]
     assert view.state is UsageState.FAILED
     assert view.message.startswith("The usage history cannot be read:")
+    assert str(blocker_file) in view.message
 
 
 def test_without_a_builder_the_reports_themselves_arrive(
