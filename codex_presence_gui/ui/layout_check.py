@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStyle,
     QStyleOptionComboBox,
     QStyleOptionHeader,
@@ -71,6 +72,8 @@ def check_layout(window: QWidget, requested: QSize | None = None) -> list[Layout
         problems += _overlaps(window, widget)
         if widget is not window:
             problems += _offscreen(window, widget)
+        if isinstance(widget, QScrollArea):
+            problems += _sideways(window, widget)
     return problems
 
 
@@ -554,6 +557,21 @@ def _overlaps(window: QWidget, parent: QWidget) -> list[LayoutProblem]:
                     )
                 )
     return problems
+
+
+def _sideways(window: QWidget, area: QScrollArea) -> list[LayoutProblem]:
+    """A scroll area that does not scroll sideways, with content wider than its view: the
+    right of the content is cut off, though nothing inside it is out of its own parent."""
+    content = area.widget()
+    if content is None or area.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+        return []
+    more = content.width() - area.viewport().width()
+    if more <= TOLERANCE:
+        return []
+    where = f"content {content.width()} px wide in a view of {area.viewport().width()} px"
+    return [
+        LayoutProblem(widget_path(area, window), "content wider than the view", OFFSCREEN, where)
+    ]
 
 
 def _offscreen(window: QWidget, widget: QWidget) -> list[LayoutProblem]:

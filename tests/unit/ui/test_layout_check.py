@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableView,
     QWidget,
 )
@@ -172,6 +173,24 @@ def test_a_table_needing_a_horizontal_scroll_bar(qtbot: QtBot) -> None:
     problems = check_layout(window)
     assert "offscreen" in kinds(problems)
     assert any(problem.text == "needs a horizontal scroll bar" for problem in problems)
+
+
+def test_a_scroll_area_that_does_not_scroll_sideways(qtbot: QtBot) -> None:
+    """Content wider than the view, with the horizontal scroll bar off, is cut off."""
+    content = QWidget()
+    content.setMinimumWidth(500)
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(content)
+    placed(area, 10, 10, 300, 200)
+    window = window_with(qtbot, area)
+    assert check_layout(window) == []  # it scrolls: fine
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    qtbot.wait(10)
+    problems = check_layout(window)
+    assert [(p.kind, p.text) for p in problems] == [("offscreen", "content wider than the view")]
+    content.setMinimumWidth(100)
+    qtbot.waitUntil(lambda: check_layout(window) == [])
 
 
 def test_a_clipped_cell_needs_its_text_in_the_tooltip(qtbot: QtBot) -> None:
