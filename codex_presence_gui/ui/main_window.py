@@ -1,4 +1,5 @@
-"""The main window: limits on top, the active session, the sessions table, and a status bar."""
+"""The main window: limits on top, the active session, the sessions table, and a status bar;
+the Usage page beside them."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -43,13 +45,18 @@ from codex_presence_gui.ui.limits_panel import LimitsPanel
 from codex_presence_gui.ui.session_card import SessionCard
 from codex_presence_gui.ui.sessions_table import SessionsTable
 from codex_presence_gui.ui.theme import scaled_font, set_muted
+from codex_presence_gui.ui.usage_view import UsagePage
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
 from codex_presence_gui.viewmodels.card import CardView, dashboard_card, home_text
 from codex_presence_gui.viewmodels.glance import window_title
 from codex_presence_gui.viewmodels.limits import LimitsView, limits_view
 from codex_presence_gui.viewmodels.session_table import SessionTableModel
+from codex_presence_gui.viewmodels.usage import UsageView
 
 DEFAULT_SIZE = (820, 580)
+#: The pages of the full layout (the compact layout shows only the live one).
+LIVE_PAGE = "live"
+USAGE_PAGE = "usage"
 DIGIT = re.compile(r"\d")
 QWIDGETSIZE_MAX = 16_777_215  # Qt's "no maximum"
 
@@ -167,6 +174,11 @@ class MainWindow(QMainWindow):
         self.setup_panel.folder_chosen.connect(self.codex_folder_chosen)
         self.setup_panel.hide()
         self.limits = LimitsPanel()
+        # Compact only: today's tokens and estimated cost, under the limits.
+        self.usage_line = ElidedLabel(min_chars=4)
+        self.usage_line.setObjectName("usageLine")
+        self.usage_line.hide()
+        self.usage_view: UsageView | None = None
         self.card = SessionCard()
         self.sessions_title = QLabel("Sessions")
         self.sessions_title.setFont(scaled_font(self, 1.1, bold=True))
@@ -182,13 +194,20 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.info_bar)
         layout.addWidget(self.setup_panel)
         layout.addWidget(self.limits)
+        layout.addWidget(self.usage_line)
         layout.addWidget(self.card)
         layout.addWidget(self.sessions_title)
         layout.addWidget(self.table, 1)
         self.spacer = QWidget()
         layout.addWidget(self.spacer, 1)
         self.body_layout = layout
-        self.setCentralWidget(body)
+        self.body = body
+        self.usage_page = UsagePage()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(body)
+        self.pages.addWidget(self.usage_page)
+        self._page = LIVE_PAGE
+        self.setCentralWidget(self.pages)
 
         self.feed_status = ElidedLabel("Loading…", min_chars=4)
         self.problems = ElidedLabel(min_chars=4)
@@ -276,6 +295,20 @@ class MainWindow(QMainWindow):
         self.compact_action.triggered.connect(
             lambda checked: self.set_layout_mode(LayoutMode.COMPACT if checked else LayoutMode.AUTO)
         )
+        pages = QActionGroup(self)
+        self.live_action = QAction("&Live", self)
+        self.live_action.setToolTip("Limits and sessions as they are now (Ctrl+L)")
+        self.live_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.usage_action = QAction("&Usage", self)
+        self.usage_action.setToolTip(
+            "Tokens and API-equivalent cost of the last 30 days, by day, project and model (Ctrl+U)"
+        )
+        self.usage_action.setShortcut(QKeySequence("Ctrl+U"))
+        for action, page in ((self.live_action, LIVE_PAGE), (self.usage_action, USAGE_PAGE)):
+            action.setCheckable(True)
+            action.setActionGroup(pages)
+            action.triggered.connect(lambda _checked=False, p=page: self.set_page(p))
+        self.live_action.setChecked(True)
 
         menu = self.menuBar().addMenu("&File")
         menu.addAction(self.refresh_action)
@@ -284,6 +317,9 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.quit_action)
         view = self.menuBar().addMenu("&View")
+        view.addAction(self.live_action)
+        view.addAction(self.usage_action)
+        view.addSeparator()
         view.addAction(self.on_top_action)
         view.addSeparator()
         for action in self.layout_actions.values():
@@ -297,6 +333,9 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.live_action)
+        toolbar.addAction(self.usage_action)
+        toolbar.addSeparator()
         toolbar.addAction(self.on_top_action)
         toolbar.addAction(self.compact_action)
         toolbar.addAction(self.refresh_action)
@@ -386,17 +425,39 @@ class MainWindow(QMainWindow):
             self.state.layout_mode = mode
         self._update_layout()
 
+    @property
+    def page(self) -> str:
+        """The page chosen for the full layout: ``LIVE_PAGE`` or ``USAGE_PAGE``."""
+        return self._page
+
+    def set_page(self, page: str) -> None:
+        """Show the live view or the Usage page (the compact layout shows the live view, and
+        the chosen page comes back with the full layout)."""
+        if page not in (LIVE_PAGE, USAGE_PAGE):
+            raise ValueError(f"no page {page!r}")
+        self._page = page
+        action = self.usage_action if page == USAGE_PAGE else self.live_action
+        if not action.isChecked():
+            action.setChecked(True)
+        self._show_page()
+
+    def _show_page(self) -> None:
+        usage = self._page == USAGE_PAGE and not self._compact
+        self.pages.setCurrentWidget(self.usage_page if usage else self.body)
+
     # -- measuring ----------------------------------------------------------------------
 
     def _mode_widgets(self, compact: bool) -> dict[QWidget, bool]:
         """Which of the widgets that differ between the layouts each layout shows."""
         has_home = not (self.dashboard is not None and self.dashboard.no_home)
         listed = has_home and self._has_rows and not compact
+        line = self.usage_view is not None and bool(self.usage_view.compact_line)
         return {
             self.sessions_title: listed,
             self.table: listed,
             self.spacer: not listed,
             self.toolbar: not compact,
+            self.usage_line: compact and has_home and line,
         }
 
     def _apply_mode(self, compact: bool) -> None:
@@ -409,10 +470,7 @@ class MainWindow(QMainWindow):
         """Every layout of the body, not only its own: their cached heights-for-width may
         predate the texts just set or the rows just shown (they are renewed only when the
         event loop runs, and a layout whose size does not change is not asked again)."""
-        body = self.centralWidget()
-        if body is None:
-            return
-        for layout in body.findChildren(QLayout):
+        for layout in self.body.findChildren(QLayout):
             layout.invalidate()
             container = layout.parentWidget()
             if container is not None:
@@ -445,6 +503,8 @@ class MainWindow(QMainWindow):
             least_width = max(least.width(), self.menuBar().minimumSizeHint().width())
             if not compact:
                 least_width = max(least_width, self.toolbar.sizeHint().width())
+                # The Usage page shares the full layout's width (it scrolls only downwards).
+                least_width = max(least_width, self.usage_page.minimumSizeHint().width())
             at = max(width if width is not None else least_width, least_width)
             body_height = max(self.body_layout.totalMinimumHeightForWidth(at), least.height())
             if shown != compact:
@@ -468,6 +528,7 @@ class MainWindow(QMainWindow):
             self._compact = compact
             self._apply_mode(compact)
             self._invalidate_layouts()
+            self._show_page()
         # The automatic layout may always shrink to the compact one: its least size is the
         # window's; a chosen layout keeps its own.
         least = self.needed_size(self._layout_mode is not LayoutMode.FULL)
@@ -552,6 +613,23 @@ class MainWindow(QMainWindow):
             # Measuring (both layouts, for the automatic switch) only when something that
             # takes room changed: the feed refreshes every few seconds.
             self._shape = shape
+            self._content_changed()
+
+    def show_usage(self, view: UsageView) -> None:
+        """Show one update of the usage feed: the Usage page, and the compact line."""
+        had_line = self.usage_view is not None and bool(self.usage_view.compact_line)
+        page_width = self.usage_page.minimumSizeHint().width()
+        self.usage_view = view
+        self.usage_page.show_view(view)
+        self.usage_line.set_full_text(view.compact_line, view.compact_tooltip)
+        self.usage_line.setAccessibleName(view.compact_line)
+        set_muted(self.usage_line)
+        if (
+            bool(view.compact_line) != had_line
+            or self.usage_page.minimumSizeHint().width() != page_width
+        ):
+            # The line came or went (the compact layout's height), or the page needs another
+            # width (the full layout's): measure again.
             self._content_changed()
 
     def _content_changed(self) -> None:

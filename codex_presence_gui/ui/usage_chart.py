@@ -1,0 +1,309 @@
+"""The daily bar chart of the last 30 days, stacked by model, in tokens or in estimated cost."""
+
+from __future__ import annotations
+
+import enum
+import html
+import math
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QWidget
+
+from codex_presence_gui.core.formatting import format_tokens_compact
+from codex_presence_gui.core.sanitize import tooltip_html
+from codex_presence_gui.core.usage_report import money
+from codex_presence_gui.ui.theme import blend, is_dark, muted_color, track_color
+from codex_presence_gui.viewmodels.usage import ChartView, DayBar
+
+#: (light palette, dark palette) per series, in order; distinct in hue and readable on both.
+SERIES_COLORS: tuple[tuple[str, str], ...] = (
+    ("#2563eb", "#60a5fa"),  # blue
+    ("#d97706", "#fbbf24"),  # amber
+    ("#0d9488", "#2dd4bf"),  # teal
+    ("#9333ea", "#c084fc"),  # violet
+    ("#db2777", "#f472b6"),  # pink
+    ("#6b7280", "#9ca3af"),  # grey: "Other models" when there are many
+)
+EMPTY_TEXT = "No usage in the last 30 days"
+
+
+class ChartMode(enum.Enum):
+    """What the bars measure."""
+
+    TOKENS = "tokens"
+    COST = "cost"
+
+
+def series_color(series: int, palette: QPalette) -> QColor:
+    """The colour of a model's part of the bars (and of its legend entry)."""
+    light, dark = SERIES_COLORS[series % len(SERIES_COLORS)]
+    return QColor(dark if is_dark(palette) else light)
+
+
+def nice_ceiling(value: float) -> float:
+    """The least of 1, 2, 2.5 or 5 times a power of ten that is at least ``value`` (> 0)."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if value <= step * power * (1 + 1e-9):
+            return float(step * power)
+    return float(10 * power)
+
+
+class UsageChart(QWidget):
+    """One bar per day, oldest left, today right; each bar's parts are its models, bottom up
+    in series order. Hovering a day highlights it and shows its values in a tooltip.
+
+    Painted by hand: no chart module is shipped.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chart: ChartView | None = None
+        self.mode = ChartMode.TOKENS
+        self.hovered: int | None = None
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAccessibleName("Daily usage, last 30 days")
+
+    def sizeHint(self) -> QSize:
+        return QSize(480, 130)
+
+    def minimumSizeHint(self) -> QSize:
+        height = self.fontMetrics().height()
+        return QSize(self._axis_width() + 30 * 4 + 8, 5 * height + 10)
+
+    # -- data -----------------------------------------------------------------------------
+
+    def set_chart(self, chart: ChartView | None) -> None:
+        """Show ``chart`` (None: an empty frame)."""
+        if chart == self.chart:
+            return
+        self.chart = chart
+        if chart is None or (self.hovered is not None and self.hovered >= len(chart.days)):
+            self.hovered = None
+        self.setAccessibleDescription(self._summary())
+        self.update()
+
+    def set_mode(self, mode: ChartMode) -> None:
+        """Bars of tokens or of estimated cost."""
+        if mode is not self.mode:
+            self.mode = mode
+            self.setAccessibleDescription(self._summary())
+            self.update()
+
+    def _summary(self) -> str:
+        chart = self.chart
+        if chart is None:
+            return EMPTY_TEXT
+        used = [bar for bar in chart.days if bar.tokens]
+        if not used:
+            return EMPTY_TEXT
+        top = max(used, key=self._value)
+        return (
+            f"{len(used)} of {len(chart.days)} days with usage; the most on {top.label}: "
+            + top.tooltip.split("\n")[-1]
+        )
+
+    def _value(self, bar: DayBar) -> float:
+        if self.mode is ChartMode.COST:
+            return bar.cost_usd or 0.0
+        return float(bar.tokens)
+
+    def _top(self) -> float:
+        chart = self.chart
+        if chart is None:
+            return 1.0
+        return nice_ceiling(chart.max_cost if self.mode is ChartMode.COST else chart.max_tokens)
+
+    def _axis_text(self, value: float) -> str:
+        if self.mode is ChartMode.COST:
+            return "$0" if value == 0 else money(value).replace(".00", "")
+        return format_tokens_compact(round(value))
+
+    # -- geometry -------------------------------------------------------------------------
+
+    def _axis_width(self) -> int:
+        metrics = self.fontMetrics()
+        texts = ["8.88M", "$88.8", self._axis_text(self._top()), self._axis_text(self._top() / 2)]
+        return max(metrics.horizontalAdvance(text) for text in texts) + 8
+
+    def plot_rect(self) -> QRectF:
+        """Where the bars stand (the axis labels are left of it, the dates under it)."""
+        metrics = self.fontMetrics()
+        top = metrics.height() // 2 + 2
+        bottom = metrics.height() + 6
+        return QRectF(self.rect()).adjusted(self._axis_width(), top, -4, -bottom)
+
+    def _slot(self, plot: QRectF) -> float:
+        count = len(self.chart.days) if self.chart is not None else 30
+        return plot.width() / max(count, 1)
+
+    def bar_rect(self, index: int) -> QRectF:
+        """Day ``index``'s whole column (what hovering it covers)."""
+        plot = self.plot_rect()
+        slot = self._slot(plot)
+        return QRectF(plot.left() + index * slot, plot.top(), slot, plot.height())
+
+    def bar_at(self, position: QPoint | QPointF) -> int | None:
+        """The day under ``position`` (widget coordinates), or None."""
+        chart = self.chart
+        if chart is None or not chart.days:
+            return None
+        plot = self.plot_rect()
+        x, y = position.x(), position.y()
+        if not (plot.left() <= x < plot.right() and 0 <= y < self.height()):
+            return None
+        index = int((x - plot.left()) // self._slot(plot))
+        return index if 0 <= index < len(chart.days) else None
+
+    def hover_text(self, index: int) -> str:
+        """The tooltip of day ``index``: the date, each model's values and the total."""
+        if self.chart is None or not 0 <= index < len(self.chart.days):
+            return ""
+        return self.chart.days[index].tooltip
+
+    def text_at(self, position: QPoint | QPointF) -> str:
+        """The tooltip shown at ``position`` ("" outside the bars)."""
+        index = self.bar_at(position)
+        return self.hover_text(index) if index is not None else ""
+
+    # -- events ---------------------------------------------------------------------------
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._hover(self.bar_at(event.position()))
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._hover(None)
+        super().leaveEvent(event)
+
+    def _hover(self, index: int | None) -> None:
+        if index != self.hovered:
+            self.hovered = index
+            self.update()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            index = self.bar_at(event.pos())
+            if index is None:
+                QToolTip.hideText()
+                event.ignore()
+                return True
+            self._hover(index)
+            area = self.bar_rect(index).toAlignedRect()
+            QToolTip.showText(event.globalPos(), tooltip_html(self.hover_text(index)), self, area)
+            return True
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.update()
+        return super().event(event)
+
+    # -- painting -------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        plot = self.plot_rect()
+        muted = muted_color(palette)
+        grid = blend(track_color(palette), muted, 0.25)
+        top = self._top()
+        metrics = self.fontMetrics()
+        # The scale: 0, half and the top, each a faint line with its value left of it.
+        for fraction in (0.0, 0.5, 1.0):
+            y = plot.bottom() - fraction * plot.height()
+            painter.setPen(QPen(grid if fraction else muted, 1.0))
+            painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+            painter.setPen(muted)
+            label = QRectF(0, y - metrics.height() / 2, self._axis_width() - 6, metrics.height())
+            painter.drawText(
+                label,
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                self._axis_text(top * fraction),
+            )
+        chart = self.chart
+        if chart is None or not chart.days:
+            painter.end()
+            return
+        slot = self._slot(plot)
+        width = max(1.0, min(slot * 0.72, slot - 1.0))
+        if self.hovered is not None:
+            highlight = QColor(palette.color(QPalette.ColorRole.Highlight))
+            highlight.setAlpha(40)
+            painter.fillRect(self.bar_rect(self.hovered), highlight)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for index, bar in enumerate(chart.days):
+            x = plot.left() + index * slot + (slot - width) / 2
+            base = plot.bottom()
+            for segment in bar.segments:
+                value = segment.cost_usd if self.mode is ChartMode.COST else segment.tokens
+                height = value / top * plot.height() if top else 0.0
+                if height <= 0:
+                    continue
+                painter.setBrush(series_color(segment.series, palette))
+                painter.drawRect(QRectF(x, base - height, width, height))
+                base -= height
+        self._paint_dates(painter, plot, slot, muted)
+        painter.end()
+
+    def _paint_dates(self, painter: QPainter, plot: QRectF, slot: float, color: QColor) -> None:
+        """The first day under the first bar, "Today" under the last, the middle one between
+        them when there is room."""
+        chart = self.chart
+        assert chart is not None
+        metrics = self.fontMetrics()
+        y = int(plot.bottom()) + 3
+        height = metrics.height()
+        painter.setPen(color)
+        first = chart.days[0].label
+        last = "Today"
+        left = QRect(int(plot.left()), y, metrics.horizontalAdvance(first) + 2, height)
+        right_width = metrics.horizontalAdvance(last) + 2
+        right = QRect(int(plot.right()) - right_width, y, right_width, height)
+        align_left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if left.right() + 8 < right.left():
+            painter.drawText(left, align_left, first)
+        painter.drawText(
+            right, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), last
+        )
+        middle_index = len(chart.days) // 2
+        middle = chart.days[middle_index].label
+        middle_width = metrics.horizontalAdvance(middle) + 2
+        centre = plot.left() + (middle_index + 0.5) * slot
+        box = QRect(int(centre - middle_width / 2), y, middle_width, height)
+        if box.left() > left.right() + 12 and box.right() < right.left() - 12:
+            painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), middle)
+
+
+def legend_html(chart: ChartView | None, palette: QPalette) -> str:
+    """The models' colours and names, as rich text for a wrapping label."""
+    if chart is None or not chart.series:
+        return ""
+    entries = []
+    for index, name in enumerate(chart.series):
+        color = series_color(index, palette).name()
+        # A no-break space keeps each swatch with its name; the lines break between entries.
+        entries.append(f'<span style="color:{color}">&#9632;</span>&nbsp;{html.escape(name)}')
+    return "&nbsp;&nbsp; ".join(entries)
+
+
+class ChartLegend(QLabel):
+    """The chart's legend: a coloured square and each model's name, wrapped as room allows."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chart: ChartView | None = None
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setWordWrap(True)
+
+    def set_chart(self, chart: ChartView | None) -> None:
+        """Show the models of ``chart``."""
+        self.chart = chart
+        self.setText(legend_html(chart, self.palette()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.setText(legend_html(self.chart, self.palette()))

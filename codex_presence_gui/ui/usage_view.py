@@ -1,0 +1,426 @@
+"""The Usage page: totals, the daily chart, the tables by project and by model, the cache, and
+an export of the daily numbers to CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QBoxLayout,
+    QButtonGroup,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from codex_presence_gui.core.sanitize import tooltip_html
+from codex_presence_gui.core.usage_report import COST_LABEL
+from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
+from codex_presence_gui.ui.theme import scaled_font, set_muted
+from codex_presence_gui.ui.usage_chart import ChartLegend, ChartMode, UsageChart
+from codex_presence_gui.viewmodels.usage import PeriodTotal, UsageView, loading_view
+from codex_presence_gui.viewmodels.usage_table import SortRole, UsageColumn, UsageTableModel
+
+NUMBER_COLUMNS = (UsageColumn.TOKENS, UsageColumn.COST, UsageColumn.SHARE)
+#: A table shows this many rows before it scrolls.
+TABLE_ROWS = 8
+#: The name column keeps at least this many characters.
+NAME_MIN_CHARS = 10
+#: Side by side, each table's names get their whole width, up to this many characters.
+NAME_COMFORT_CHARS = 26
+DEFAULT_CSV_NAME = "codex-usage-daily.csv"
+
+
+class UsageTable(QTableView):
+    """A usage table: sorted by a proxy (most tokens first), the numbers' columns as wide as
+    their widest text (every row measured, so the width does not depend on what is scrolled
+    into view), the name taking the rest and elided in the middle (the whole name is in the
+    tooltip); never a horizontal scroll bar, and as tall as its rows (up to ``TABLE_ROWS``)."""
+
+    def __init__(self, model: UsageTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source_model = model
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SortRole)
+        self.setModel(self.proxy)
+        self.setSortingEnabled(True)
+        self.sortByColumn(UsageColumn.TOKENS, Qt.SortOrder.DescendingOrder)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(UsageColumn.NAME, QHeaderView.ResizeMode.Stretch)
+        for column in NUMBER_COLUMNS:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._widths: dict[UsageColumn, int] = {}
+        model.modelReset.connect(self._measure)
+        model.dataChanged.connect(self._measure)
+        header.sortIndicatorChanged.connect(self._measure)
+        self._measure()
+
+    def _measure(self) -> None:
+        """Size the numbers' columns to their widest cell or title (the sort arrow too)."""
+        header = self.horizontalHeader()
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        delegate = self.itemDelegate()
+        widths = {}
+        for column in NUMBER_COLUMNS:
+            cells = [
+                delegate.sizeHint(option, self.proxy.index(row, column)).width()
+                for row in range(self.proxy.rowCount())
+            ]
+            widths[column] = max([header.sectionSizeFromContents(column).width(), *cells]) + 2
+        self._widths = widths
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+        self.updateGeometry()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._measure()
+
+    def _numbers_width(self) -> int:
+        return sum(self._widths.values())
+
+    def _height(self, rows: int) -> int:
+        row = self.verticalHeader().defaultSectionSize()
+        return self.horizontalHeader().sizeHint().height() + row * rows + 2 * self.frameWidth() + 2
+
+    def minimumSizeHint(self) -> QSize:
+        name = self.fontMetrics().averageCharWidth() * NAME_MIN_CHARS + 8
+        scroll = self.verticalScrollBar().sizeHint().width()
+        width = self._numbers_width() + name + 2 * self.frameWidth() + scroll
+        return QSize(width, self.sizeHint().height())
+
+    def comfortable_width(self) -> int:
+        """The width at which the names show whole (the longest ones elided at
+        ``NAME_COMFORT_CHARS`` characters)."""
+        roomy = self.minimumSizeHint().width() + self.fontMetrics().averageCharWidth() * (
+            NAME_COMFORT_CHARS - NAME_MIN_CHARS
+        )
+        return min(self.sizeHint().width(), roomy)
+
+    def sizeHint(self) -> QSize:
+        rows = max(1, min(self.source_model.rowCount(), TABLE_ROWS))
+        name = self.horizontalHeader().sectionSizeFromContents(UsageColumn.NAME).width()
+        metrics = self.fontMetrics()
+        for row in self.source_model.rows:
+            name = max(name, metrics.horizontalAdvance(row.name) + 12)
+        scroll = self.verticalScrollBar().sizeHint().width()
+        width = self._numbers_width() + name + 2 * self.frameWidth() + scroll
+        return QSize(width, self._height(rows))
+
+
+class PeriodBox(QFrame):
+    """One period's total: ``Today``, the tokens in large type, the estimated cost under it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.caption = ElidedLabel(min_chars=4)
+        self.caption.setFont(scaled_font(self, 0.9))
+        self.tokens = ElidedLabel(min_chars=5)
+        self.tokens.setFont(scaled_font(self, 1.2, bold=True))
+        self.cost = ElidedLabel(min_chars=5)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(1)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.tokens)
+        layout.addWidget(self.cost)
+
+    def show_total(self, total: PeriodTotal) -> None:
+        """Show one period."""
+        tip = tooltip_html(total.tooltip)
+        self.caption.set_full_text(total.label)
+        self.tokens.set_full_text(total.tokens_text)
+        self.cost.set_full_text(total.cost_text)
+        set_muted(self.caption)
+        set_muted(self.cost)
+        self.setToolTip(tip)
+        self.setAccessibleName(f"{total.label}: {total.tokens_text}, {total.cost_text}")
+
+
+class TablesBox(QWidget):
+    """Holds the two tables, side by side or one under the other (``UsagePage`` decides).
+
+    Its least width is the one of the tables one under the other, whichever way they stand:
+    the page puts them side by side only when both fit.
+    """
+
+    def __init__(self, *tables: UsageTable) -> None:
+        super().__init__()
+        self.tables = tables
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        width = max(table.minimumSizeHint().width() for table in self.tables)
+        return QSize(width, hint.height())
+
+
+class UsagePage(QScrollArea):
+    """Where the usage went in the last 30 days, and what it would have cost on the API.
+
+    Signals:
+        export_done(str): a CSV file was written (its path), or could not be (the reason).
+    """
+
+    export_done = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("usagePage")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view: UsageView | None = None
+
+        content = QWidget()
+        content.setObjectName("usageContent")
+        self.title = QLabel("Usage in the last 30 days")
+        self.title.setFont(scaled_font(self, 1.1, bold=True))
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setToolTip(
+            "Save each day's tokens and API-equivalent cost (by model) as a CSV file"
+        )
+        self.export_button.clicked.connect(self._choose_export)
+        header = QHBoxLayout()
+        header.setSpacing(8)
+        header.addWidget(self.title)
+        header.addStretch(1)
+        header.addWidget(self.export_button)
+
+        self.message = wrapped_label(1.0)
+        self.notice = wrapped_label()
+        self.export_status = ElidedLabel(min_chars=4)
+        self.export_status.setFont(scaled_font(self, 0.9))
+
+        self.periods = [PeriodBox() for _ in range(3)]
+        totals = QGridLayout()
+        totals.setHorizontalSpacing(8)
+        for column, box in enumerate(self.periods):
+            totals.addWidget(box, 0, column)
+            totals.setColumnStretch(column, 1)
+        self.totals_box = QWidget()
+        self.totals_box.setLayout(totals)
+        totals.setContentsMargins(0, 0, 0, 0)
+
+        self.chart_title = QLabel("By day")
+        self.chart_title.setFont(scaled_font(self, 1.0, bold=True))
+        self.tokens_button = QToolButton()
+        self.tokens_button.setText("Tokens")
+        self.cost_button = QToolButton()
+        self.cost_button.setText("Cost (est.)")
+        self.cost_button.setToolTip(f"Bars of {COST_LABEL}")
+        self.tokens_button.setToolTip("Bars of tokens")
+        self.mode_group = QButtonGroup(self)
+        for button in (self.tokens_button, self.cost_button):
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            self.mode_group.addButton(button)
+        self.tokens_button.setChecked(True)
+        self.mode_group.buttonToggled.connect(self._mode_toggled)
+        chart_header = QHBoxLayout()
+        chart_header.setSpacing(4)
+        chart_header.addWidget(self.chart_title)
+        chart_header.addStretch(1)
+        chart_header.addWidget(self.tokens_button)
+        chart_header.addWidget(self.cost_button)
+        self.chart_header = QWidget()
+        self.chart_header.setLayout(chart_header)
+        chart_header.setContentsMargins(0, 0, 0, 0)
+        self.chart = UsageChart()
+        self.legend = ChartLegend()
+        self.legend.setFont(scaled_font(self, 0.9))
+        self.cache = wrapped_label(1.0)
+
+        self.project_model = UsageTableModel("Project", self)
+        self.model_model = UsageTableModel("Model", self)
+        self.project_table = UsageTable(self.project_model)
+        self.project_table.setAccessibleName("Usage by project")
+        self.model_table = UsageTable(self.model_model)
+        self.model_table.setAccessibleName("Usage by model")
+        self.project_title = QLabel("By project")
+        self.model_title = QLabel("By model")
+        self.tables = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.tables.setSpacing(12)
+        for title, table in (
+            (self.project_title, self.project_table),
+            (self.model_title, self.model_table),
+        ):
+            title.setFont(scaled_font(self, 1.0, bold=True))
+            stack = QVBoxLayout()
+            stack.setSpacing(4)
+            stack.addWidget(title)
+            stack.addWidget(table)
+            stack.addStretch(1)
+            self.tables.addLayout(stack, 1)
+        self.tables_box = TablesBox(self.project_table, self.model_table)
+        self.tables_box.setLayout(self.tables)
+        self.tables.setContentsMargins(0, 0, 0, 0)
+        self.footnote = wrapped_label()
+
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        layout.addWidget(self.export_status)
+        layout.addWidget(self.message)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.totals_box)
+        layout.addWidget(self.chart_header)
+        layout.addWidget(self.chart, 1)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.cache)
+        layout.addWidget(self.tables_box)
+        layout.addWidget(self.footnote)
+        self.spacer = QWidget()
+        layout.addWidget(self.spacer, 1)
+        self.setWidget(content)
+        self.content = content
+        self.content_layout = layout
+        self._numbers = [
+            self.totals_box,
+            self.chart_header,
+            self.chart,
+            self.legend,
+            self.cache,
+            self.tables_box,
+            self.footnote,
+        ]
+        self.export_status.hide()
+        self.show_view(loading_view())
+
+    # -- content --------------------------------------------------------------------------
+
+    def show_view(self, view: UsageView) -> None:
+        """Show one update (cheap when nothing changed)."""
+        if view == self.view:
+            return
+        self.view = view
+        ready = view.ready
+        self.message.setText(view.message)
+        self.message.setVisible(bool(view.message))
+        self.notice.setText(view.notice)
+        self.notice.setVisible(bool(view.notice))
+        set_muted(self.notice)
+        for widget in self._numbers:
+            widget.setVisible(ready)
+        self.spacer.setVisible(not ready)
+        self.export_button.setEnabled(ready and bool(view.csv_text))
+        if not ready:
+            return
+        for box, total in zip(self.periods, view.totals, strict=True):
+            box.show_total(total)
+        chart = view.chart
+        self.chart.set_chart(chart)
+        self.legend.set_chart(chart)
+        priced = chart is not None and chart.priced
+        self.cost_button.setEnabled(priced)
+        if not priced:
+            self.tokens_button.setChecked(True)
+        self.cache.setText(view.cache_text)
+        self.cache.setToolTip(tooltip_html(view.cache_tooltip))
+        self.project_model.show_rows(view.projects)
+        self.model_model.show_rows(view.models)
+        self._arrange()
+        notes = [view.cost_note] + ([view.unpriced_text] if view.unpriced_text else [])
+        self.footnote.setText("\n".join(notes))
+        set_muted(self.footnote)
+
+    def set_mode(self, mode: ChartMode) -> None:
+        """Bars of tokens or of estimated cost (as the buttons do)."""
+        button = self.cost_button if mode is ChartMode.COST else self.tokens_button
+        if button.isEnabled():
+            button.setChecked(True)
+
+    def _mode_toggled(self, button: QToolButton, checked: bool) -> None:
+        if checked:
+            self.chart.set_mode(ChartMode.COST if button is self.cost_button else ChartMode.TOKENS)
+
+    # -- export ---------------------------------------------------------------------------
+
+    def _choose_export(self) -> None:
+        start = str(Path.home() / DEFAULT_CSV_NAME)
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Export daily usage", start, "CSV files (*.csv);;All files (*)"
+        )
+        if path:
+            self.export_csv(Path(path))
+
+    def export_csv(self, path: Path) -> bool:
+        """Write the daily report's CSV (each day, each model) to ``path``; True when written.
+
+        What happened is said under the title (and in ``export_done``).
+        """
+        view = self.view
+        if view is None or not view.csv_text:
+            message = "Nothing to export yet."
+            ok = False
+        else:
+            try:
+                path.write_text(view.csv_text, encoding="utf-8", newline="")
+            except OSError as error:
+                message = f"Could not write {path}: {error.strerror or error}"
+                ok = False
+            else:
+                message = f"Saved {path}"
+                ok = True
+        self.export_status.set_full_text(message)
+        set_muted(self.export_status, ok)
+        self.export_status.show()
+        self.export_done.emit(message)
+        return ok
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def minimumSizeHint(self) -> QSize:
+        # As wide as the content needs (it never scrolls sideways), as tall as a few lines:
+        # the page scrolls up and down.
+        width = self.content.minimumSizeHint().width()
+        width += self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+        return QSize(width, 6 * self.fontMetrics().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """The tables side by side when the page is wide enough for both (and roomy), else
+        one under the other."""
+        margins = self.content_layout.contentsMargins()
+        room = self.viewport().width() - margins.left() - margins.right()
+        # Each of the two halves must hold the wider of the two tables (the layout shares
+        # the room out equally).
+        half = max(table.comfortable_width() for table in (self.project_table, self.model_table))
+        wide = room >= 2 * half + self.tables.spacing()
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.tables.direction() != direction:
+            self.tables.setDirection(direction)
+            self.tables_box.updateGeometry()

@@ -1,0 +1,124 @@
+"""The Usage view's tables: tokens, cost and share by project or by model over 30 days."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from codex_presence_gui.core.sanitize import tooltip_html
+from codex_presence_gui.core.usage_report import COST_LABEL
+from codex_presence_gui.viewmodels.usage import TableRow
+
+SortRole = Qt.ItemDataRole.UserRole + 1
+RowRole = Qt.ItemDataRole.UserRole + 2
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ROLES_CHANGED = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SortRole, RowRole]
+
+
+class UsageColumn(enum.IntEnum):
+    """The columns, in order."""
+
+    NAME = 0
+    TOKENS = 1
+    COST = 2
+    SHARE = 3
+
+
+COST_HEADER = "Cost (est.)"
+HEADER_TIPS = {
+    UsageColumn.TOKENS: "Tokens used in the last 30 days (input, cached input included, "
+    "and output).",
+    UsageColumn.COST: f"{COST_LABEL}: what these calls would cost on OpenAI's API.\n"
+    "A ChatGPT plan does not charge per token.",
+    UsageColumn.SHARE: "Share of all tokens used in the last 30 days.",
+}
+
+
+class UsageTableModel(QAbstractTableModel):
+    """Rows of ``TableRow``; ``show_rows`` updates in place when the names stay the same.
+
+    Args:
+        title: the first column's title (``Project`` or ``Model``).
+    """
+
+    def __init__(self, title: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self._rows: tuple[TableRow, ...] = ()
+
+    # -- Qt model API -------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(UsageColumn)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(UsageColumn):
+            return None
+        column = UsageColumn(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {
+                UsageColumn.NAME: self.title,
+                UsageColumn.TOKENS: "Tokens",
+                UsageColumn.COST: COST_HEADER,
+                UsageColumn.SHARE: "Share",
+            }[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(column)
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.name, row.tokens_text, row.cost_text, row.share_text)[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip_html(row.tooltip)
+        if role == SortRole:
+            return (
+                row.name.casefold(),
+                row.tokens,
+                row.cost_usd if row.cost_usd is not None else -1.0,
+                row.share,
+            )[column]
+        if role == RowRole:
+            return row
+        if role == Qt.ItemDataRole.TextAlignmentRole and column != UsageColumn.NAME:
+            return _RIGHT
+        return None
+
+    # -- updates ------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> tuple[TableRow, ...]:
+        """The rows shown, in model order."""
+        return self._rows
+
+    def show_rows(self, rows: Sequence[TableRow]) -> None:
+        """Show ``rows``: changed cells in place when the names are the same, else afresh."""
+        rows = tuple(rows)
+        if rows == self._rows:
+            return
+        if [row.name for row in rows] != [row.name for row in self._rows]:
+            self.beginResetModel()
+            self._rows = rows
+            self.endResetModel()
+            return
+        old, self._rows = self._rows, rows
+        for number, (before, after) in enumerate(zip(old, rows, strict=True)):
+            if before != after:
+                self.dataChanged.emit(
+                    self.index(number, 0), self.index(number, len(UsageColumn) - 1), _ROLES_CHANGED
+                )

@@ -1,0 +1,337 @@
+"""The Usage page: its tables (checked by Qt's model tester), the chart's hover values and
+modes, the export to CSV, its states, and its place in the main window."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta, timezone
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QFileDialog, QToolTip
+from pytestqt.qtbot import QtBot
+
+from codex_presence_gui.app import settle
+from codex_presence_gui.ui.layout_check import check_layout
+from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE, MainWindow
+from codex_presence_gui.ui.usage_chart import ChartMode, UsageChart, legend_html, nice_ceiling
+from codex_presence_gui.ui.usage_view import UsagePage
+from codex_presence_gui.ui.window_state import LayoutMode
+from codex_presence_gui.viewmodels.usage import (
+    BUILDING_MESSAGE,
+    EMPTY_MESSAGE,
+    UsageState,
+    UsageView,
+    loading_view,
+    usage_view,
+)
+from codex_presence_gui.viewmodels.usage_table import (
+    COST_HEADER,
+    RowRole,
+    SortRole,
+    UsageColumn,
+    UsageTableModel,
+)
+from tests.unit.viewmodels.test_usage import TODAY, recent, slot
+
+UTC = timezone.utc
+
+
+def full_view() -> UsageView:
+    slots = [
+        slot(TODAY, 1_075_000, 125_000, project="shop"),
+        slot(TODAY, 200_000, 1000, project="api", model="gpt-b"),
+        slot(TODAY - timedelta(days=3), 500_000, 2000, cached=400_000, project="api"),
+        slot(TODAY - timedelta(days=20), 90_000, project="docs", model="mystery"),
+    ]
+    return usage_view(recent(slots))
+
+
+# -- the tables ---------------------------------------------------------------------------
+
+
+def test_table_model_passes_the_model_tester(qtmodeltester: object) -> None:
+    """Filled, checked by Qt's tester, then changed in place and replaced under its eyes."""
+    view = full_view()
+    model = UsageTableModel("Project")
+    model.show_rows(view.projects)
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    changed = (replace(view.projects[0], tokens_text="9.99M", tokens=9_990_000), *view.projects[1:])
+    model.show_rows(changed)
+    assert model.index(0, UsageColumn.TOKENS).data() == "9.99M"
+    model.show_rows(view.projects[1:])
+    assert model.rowCount() == len(view.projects) - 1
+    model.show_rows(())
+    assert model.rowCount() == 0
+
+
+def test_table_model_roles(qtbot: QtBot) -> None:
+    """Text, raw values to sort on, the row itself, the tooltip, and the cost's header tip."""
+    view = full_view()
+    model = UsageTableModel("Model")
+    model.show_rows(view.models)
+    first = view.models[0]
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Model"
+    assert model.headerData(UsageColumn.COST, Qt.Orientation.Horizontal) == COST_HEADER
+    tip = model.headerData(UsageColumn.COST, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "API-equivalent cost (estimate)" in tip
+    assert model.index(0, UsageColumn.NAME).data() == first.name
+    assert model.index(0, UsageColumn.COST).data() == first.cost_text
+    assert model.index(0, UsageColumn.TOKENS).data(SortRole) == first.tokens
+    assert model.index(0, UsageColumn.SHARE).data(SortRole) == first.share
+    assert model.index(0, 0).data(RowRole) == first
+    assert first.name in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    unpriced = next(i for i, row in enumerate(view.models) if row.cost_usd is None)
+    assert model.index(unpriced, UsageColumn.COST).data(SortRole) == -1.0
+
+
+def test_tables_sort_by_tokens_and_never_scroll_sideways(qtbot: QtBot) -> None:
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    page.resize(560, 700)
+    page.show()
+    settle()
+    table = page.project_table
+    names = [table.model().index(row, 0).data() for row in range(table.model().rowCount())]
+    assert names == ["shop", "api", "docs"]
+    assert table.horizontalScrollBar().maximum() == 0
+
+
+# -- the chart ----------------------------------------------------------------------------
+
+
+def shown_chart(qtbot: QtBot) -> UsageChart:
+    chart = UsageChart()
+    qtbot.addWidget(chart)
+    chart.set_chart(full_view().chart)
+    chart.resize(600, 200)
+    chart.show()
+    settle()
+    return chart
+
+
+def test_hovering_a_day_tells_its_values(qtbot: QtBot) -> None:
+    """Over today's bar: the date, each model, the total; between bars of the plot's edge,
+    nothing."""
+    chart = shown_chart(qtbot)
+    assert chart.chart is not None
+    today = chart.bar_rect(29).center().toPoint()
+    assert chart.bar_at(today) == 29
+    assert chart.text_at(today) == chart.chart.days[-1].tooltip
+    assert chart.text_at(today).splitlines() == [
+        "Wednesday 20 May 2026",
+        "gpt-a: 1.2M tokens · ~$3.40",
+        "gpt-b: 201K tokens · ~$0.20",
+        "Total: 1.4M tokens · ~$3.60",
+    ]
+    assert chart.text_at(QPoint(2, 100)) == ""  # over the scale, left of the bars
+    qtbot.mouseMove(chart, today)
+    qtbot.waitUntil(lambda: chart.hovered == 29)
+    empty = chart.bar_rect(10).center().toPoint()
+    qtbot.mouseMove(chart, empty)
+    qtbot.waitUntil(lambda: chart.hovered == 10)
+    assert chart.text_at(empty).endswith("No usage")
+
+
+def test_the_tooltip_event_shows_the_days_values(qtbot: QtBot) -> None:
+    chart = shown_chart(qtbot)
+    assert chart.chart is not None
+    where = chart.bar_rect(26).center().toPoint()
+    event = QHelpEvent(QEvent.Type.ToolTip, where, chart.mapToGlobal(where))
+    QApplication.sendEvent(chart, event)
+    qtbot.waitUntil(lambda: "Sunday 17 May 2026" in QToolTip.text())
+    assert "gpt-a: 502K tokens" in QToolTip.text()
+    assert chart.hovered == 26
+    QToolTip.hideText()
+
+
+def test_tokens_or_cost(qtbot: QtBot) -> None:
+    """The page's buttons switch the bars; without any price the cost is not offered."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    assert page.chart.mode is ChartMode.TOKENS
+    page.cost_button.click()
+    assert page.chart.mode is ChartMode.COST
+    assert page.chart._top() == nice_ceiling(3.604)
+    page.tokens_button.click()
+    assert page.chart.mode is ChartMode.TOKENS
+    page.set_mode(ChartMode.COST)
+    assert page.chart.mode is ChartMode.COST
+    unpriced = usage_view(recent([slot(TODAY, 1000, model="mystery")]))
+    page.show_view(unpriced)
+    assert not page.cost_button.isEnabled()
+    assert page.chart.mode is ChartMode.TOKENS
+
+
+def test_scale_and_legend() -> None:
+    assert [nice_ceiling(v) for v in (0.004, 0.7, 1.0, 3.61, 22e6, 4e6)] == [
+        0.005,
+        1.0,
+        1.0,
+        5.0,
+        25e6,
+        5e6,
+    ]
+    view = full_view()
+    page_palette = QApplication.palette()
+    legend = legend_html(view.chart, page_palette)
+    assert "gpt-a" in legend
+    assert "mystery" in legend
+    assert legend_html(None, page_palette) == ""
+
+
+# -- export -------------------------------------------------------------------------------
+
+
+def test_export_writes_the_daily_csv(qtbot: QtBot, tmp_path: Path) -> None:
+    page = UsagePage()
+    qtbot.addWidget(page)
+    view = full_view()
+    page.show_view(view)
+    target = tmp_path / "usage.csv"
+    with qtbot.waitSignal(page.export_done) as blocker:
+        assert page.export_csv(target)
+    assert target.read_text(encoding="utf-8") == view.csv_text
+    assert blocker.args == [f"Saved {target}"]
+    assert page.export_status.full_text == f"Saved {target}"
+
+
+def test_export_into_a_missing_folder_says_why(qtbot: QtBot, tmp_path: Path) -> None:
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    assert not page.export_csv(tmp_path / "missing" / "usage.csv")
+    assert page.export_status.full_text.startswith("Could not write")
+
+
+def test_export_button_asks_where(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The button opens a save dialog (stubbed here) and writes where it says."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    target = tmp_path / "chosen.csv"
+    asked: list[str] = []
+
+    def ask(*args: object) -> tuple[str, str]:
+        asked.append(str(args[1]))
+        return str(target), "CSV files (*.csv)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    assert asked == ["Export daily usage"]
+    assert target.read_text(encoding="utf-8").startswith("daily,model,")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: ("", ""))
+    target.unlink()
+    page.export_button.click()  # cancelled: nothing written
+    assert not target.exists()
+
+
+# -- states -------------------------------------------------------------------------------
+
+
+def test_states_without_numbers(qtbot: QtBot) -> None:
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show()
+    assert page.view == loading_view()
+    assert page.message.isVisible()
+    assert not page.chart.isVisible()
+    assert not page.export_button.isEnabled()
+    page.show_view(usage_view(recent([], building=True)))
+    assert page.message.text() == BUILDING_MESSAGE
+    page.show_view(usage_view(recent([])))
+    assert page.view is not None
+    assert page.view.state is UsageState.EMPTY
+    assert page.message.text() == EMPTY_MESSAGE
+    assert not page.project_table.isVisible()
+    page.show_view(full_view())
+    assert not page.message.isVisible()
+    assert page.chart.isVisible()
+    assert page.project_table.isVisible()
+    assert page.export_button.isEnabled()
+    assert "API-equivalent" in page.footnote.text()
+    assert "No API price is known for mystery" in page.footnote.text()
+
+
+# -- in the window ------------------------------------------------------------------------
+
+
+def test_the_usage_page_beside_the_live_view(qtbot: QtBot) -> None:
+    """Live by default; Usage from the toolbar; the compact layout shows the live view with
+    the day's line under the limits, and the Usage page comes back with the full layout."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.set_layout_mode(LayoutMode.FULL)
+    window.resize(820, 580)
+    window.show()
+    window.show_usage(full_view())
+    settle()
+    assert window.page == LIVE_PAGE
+    assert window.pages.currentWidget() is window.body
+    assert not window.usage_line.isVisible()
+    window.usage_action.trigger()
+    assert window.page == USAGE_PAGE
+    assert window.pages.currentWidget() is window.usage_page
+    assert window.usage_page.isVisible()
+    window.set_layout_mode(LayoutMode.COMPACT)
+    settle()
+    assert window.pages.currentWidget() is window.body
+    assert window.usage_line.isVisible()
+    assert window.usage_line.full_text == "today: 1.4M tokens · ~$3.60"
+    assert "estimate" in window.usage_line.toolTip()
+    window.set_layout_mode(LayoutMode.FULL)
+    settle()
+    assert window.pages.currentWidget() is window.usage_page
+    window.live_action.trigger()
+    assert window.pages.currentWidget() is window.body
+    with pytest.raises(ValueError, match="no page"):
+        window.set_page("elsewhere")
+
+
+def test_compact_line_waits_for_the_numbers(qtbot: QtBot) -> None:
+    """Before the first view, while building and on failure: no line; the line takes its
+    room in the compact layout when it comes."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.set_layout_mode(LayoutMode.COMPACT)
+    window.show()
+    window.show_usage(usage_view(recent([], building=True)))
+    settle()
+    assert not window.usage_line.isVisible()
+    before = window.needed_size(True, 340).height()
+    window.show_usage(full_view())
+    settle()
+    assert window.usage_line.isVisible()
+    assert window.needed_size(True, 340).height() > before
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_usage_page_lays_out(qtbot: QtBot, theme: str) -> None:
+    """No clipped text, overlap or cut-off content, from the full layout's least size up."""
+    from codex_presence_gui.app import application
+    from codex_presence_gui.ui.theme import apply_theme
+
+    apply_theme(application(), theme)
+    try:
+        window = MainWindow()
+        qtbot.addWidget(window)
+        window.set_layout_mode(LayoutMode.FULL)
+        window.show_usage(full_view())
+        window.set_page(USAGE_PAGE)
+        window.show()
+        settle()
+        least = window.minimumSize()
+        for size in [(least.width(), least.height()), (640, 480), (820, 580), (1280, 800)]:
+            window.resize(*size)
+            settle()
+            assert check_layout(window) == [], size
+            content = window.usage_page.widget()
+            assert content.width() <= window.usage_page.viewport().width()
+    finally:
+        apply_theme(application(), "system")
