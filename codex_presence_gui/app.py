@@ -1,9 +1,12 @@
-"""Composition root: one instance, settings, window, session feed, Discord and tray, wired.
+"""Composition root: one instance, settings, window, session feed, usage feed, Discord and tray,
+wired.
 
 Start-up order: logging; the QApplication; Qt messages and uncaught exceptions routed to the
 log; the single-instance check (a second launch hands over and exits here); settings; the
 window (shown at once, in its loading state); the feed, whose first read runs in its own
-thread; the Discord worker; the tray. On quit everything stops in reverse, within 2 s.
+thread; the Discord worker; the tray. The usage feed starts once the first view is out (its
+index update would only compete with that read) and updates when sessions use tokens. On quit
+everything stops in reverse, within 2 s.
 
 Every way out takes one path, ``AppShell.request_exit``: File → Quit, the tray, a takeover by
 ``--replace``, SIGINT/SIGTERM/SIGHUP, the end of the desktop session, and on Windows the
@@ -18,9 +21,11 @@ import json
 import logging
 import os
 import sys
+import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -46,19 +51,24 @@ from codex_presence_gui.core.presence import (
 )
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.settings import SETTINGS_FILE, Settings
+from codex_presence_gui.core.usage_index import UsageIndex
+from codex_presence_gui.core.usage_recent import read_recent
+from codex_presence_gui.core.usage_report import local_zone
 from codex_presence_gui.services import qt_logging
 from codex_presence_gui.services.discord_worker import DiscordPresence, DiscordState, DiscordStatus
 from codex_presence_gui.services.session_feed import SessionFeed
 from codex_presence_gui.services.settings_store import SettingsStore
 from codex_presence_gui.services.signals import ConsoleEvents, ExitSignals
 from codex_presence_gui.services.single_instance import Outcome, SingleInstance, server_name
+from codex_presence_gui.services.usage_feed import UsageFeed
 from codex_presence_gui.ui.layout_check import layout_report
-from codex_presence_gui.ui.main_window import MainWindow
+from codex_presence_gui.ui.main_window import LIVE_PAGE, MainWindow
 from codex_presence_gui.ui.notifier import Notifier
 from codex_presence_gui.ui.settings_dialog import SettingsDialog
 from codex_presence_gui.ui.theme import apply_theme
 from codex_presence_gui.ui.tray import Tray, tray_available
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
+from codex_presence_gui.viewmodels.usage import UsageView, usage_view
 
 log = logging.getLogger(__name__)
 
@@ -223,6 +233,7 @@ class AppShell(QObject):
         self._pause_timer.timeout.connect(self._apply_pause)
         self._discord_message = "Discord: off"
         self.feed = self._new_feed(settings)
+        self.usage = self._new_usage(settings)
         self.presence = self._new_presence(settings)
         self.tray: Tray | None = None
         if tray_available():
@@ -327,9 +338,11 @@ class AppShell(QObject):
         if self.window.state is not None:
             self.window.state.save_geometry(self.window)
         self._pause_timer.stop()
+        self.usage.abort()  # an index update ends while the others stop
         self.feed.stop(STOP_TIMEOUT_MS)
         if self.presence is not None:
             self.presence.stop(STOP_TIMEOUT_MS)
+        self.usage.stop(STOP_TIMEOUT_MS)
         if self.tray is not None:
             self.tray.hide()
         self.instance.release()
@@ -391,6 +404,12 @@ class AppShell(QObject):
             self.feed.stop(STOP_TIMEOUT_MS)
             self.feed = self._new_feed(settings)
             self.feed.start()
+        if homes != self.usage.homes:
+            started = self.usage.running
+            self.usage.stop(STOP_TIMEOUT_MS)
+            self.usage = self._new_usage(settings)
+            if started:
+                self.usage.start()
         if self.presence is not None:
             self.presence.set_client_id(settings.discord_client_id)
         self._apply_pause(settings)
@@ -467,6 +486,15 @@ class AppShell(QObject):
         feed.dashboard_changed.connect(self._show)
         return feed
 
+    def _new_usage(self, settings: Settings) -> UsageFeed:
+        usage = UsageFeed(homes_from(self.args, settings), build=usage_view, parent=self)
+        usage.usage_changed.connect(self._show_usage)
+        return usage
+
+    def _show_usage(self, view: object) -> None:
+        if isinstance(view, UsageView):
+            self.window.show_usage(view)
+
     def _new_presence(self, settings: Settings) -> DiscordPresence | None:
         if self.args.no_discord:
             self.window.set_discord_status("Discord: off (started with --no-discord)")
@@ -485,6 +513,9 @@ class AppShell(QObject):
 
     def _show(self, board: Dashboard) -> None:
         self.dashboard = board
+        if not self.usage.running and not self._stopped:
+            self.usage.start()  # after the first view: its first update reads every log
+        self.usage.note_dashboard(board)
         self.window.show_dashboard(board)
         if self.tray is not None:
             self.tray.show_dashboard(board)
@@ -643,6 +674,7 @@ def render_screenshot(args: argparse.Namespace) -> int:
         found.files if found is not None else (), since=history_since(result)
     )
     dashboard = build_dashboard(result, history=history)
+    usage = read_usage_view(homes_from(args))
     window = build_main_window()  # no saved state: a screenshot must not touch the user's
     size = args.size or (SCREENSHOT_COMPACT_SIZE if args.compact else SCREENSHOT_FULL_SIZE)
     mode = LayoutMode.AUTO
@@ -653,6 +685,8 @@ def render_screenshot(args: argparse.Namespace) -> int:
     window.set_layout_mode(mode)
     window.resize(*size)
     window.show_dashboard(dashboard)
+    window.show_usage(usage)
+    window.set_page(getattr(args, "tab", None) or LIVE_PAGE)
     window.show()
     window.setFocus()  # no keyboard-focus frame on the table in the picture
     settle()
@@ -672,6 +706,26 @@ def render_screenshot(args: argparse.Namespace) -> int:
         code = 1 if report["problems"] else 0
     window.close()
     return code
+
+
+def read_usage_view(homes: Sequence[Path], now: float | None = None) -> UsageView:
+    """The Usage view of ``homes`` as the usage feed would deliver it, read at once into an
+    index of its own (a screenshot leaves the user's cache alone)."""
+    from codex_presence_gui.core.pricing import Pricer
+
+    with (
+        tempfile.TemporaryDirectory(prefix="codex-presence-usage-") as folder,
+        UsageIndex(Path(folder) / "usage.sqlite3") as index,
+    ):
+        index.update(homes, workers=1)
+        recent = read_recent(
+            index,
+            homes,
+            now=time.time() if now is None else now,
+            zone=local_zone(),
+            pricer=Pricer(),
+        )
+    return usage_view(recent)
 
 
 def settle() -> None:

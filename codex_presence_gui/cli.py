@@ -99,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     layouts.add_argument("--compact", action="store_true", help="the compact layout")
     layouts.add_argument("--full", action="store_true", help="the full layout, at any size")
     shot.add_argument(
+        "--tab",
+        choices=("live", "usage"),
+        default="live",
+        help="the page to show in the full layout (default: live)",
+    )
+    shot.add_argument(
         "--theme",
         choices=("system", "light", "dark"),
         help="colours to render with (default: as the app starts, following the system)",

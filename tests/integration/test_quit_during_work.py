@@ -22,7 +22,9 @@ SID = "019de1a2-0000-7000-8000-0000000000b7"
 
 #: Runs the app (``cli.main``) with the second read of the feed made slow: that read starts
 #: right after the first view is out, and asks the app to quit as it begins, as a user
-#: choosing Quit while the reader is busy. argv: home, seconds, "cooperative" or "plain".
+#: choosing Quit while the reader is busy. argv: home, seconds, and what is slow: the read
+#: ("read-cooperative", "read-plain"), the usage index's update ("usage-cooperative",
+#: "usage-plain") or the Discord handshake ("discord-hung", "discord-stubborn").
 APP_QUITTING_DURING_A_READ = r"""
 import sys, time
 from codex_presence_gui.core import reader
@@ -61,6 +63,23 @@ if kind == "read-plain":
     reader.CodexReader.refresh = plain
 else:
     reader.CodexReader.refresh = slow_read
+
+from codex_presence_gui.core import usage_index
+
+original_update = usage_index.UsageIndex.update
+
+def slow_update(self, homes, **options):
+    if kind.startswith("usage"):
+        quit_soon("slow usage update")
+        # "usage-plain": an update that cannot be cut short (a long write, say).
+        should_stop = options.get("should_stop") if kind == "usage-cooperative" else None
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not (should_stop and should_stop()):
+            time.sleep(0.01)
+        print("slow usage update ended", file=sys.stderr, flush=True)
+    return original_update(self, homes, **options)
+
+usage_index.UsageIndex.update = slow_update
 
 real_connect = discord_client.PypresenceClient.connect
 
@@ -193,3 +212,37 @@ def test_quit_during_a_handshake_that_ignores_the_abort(
     logged = log_text(tmp_path)
     assert "thread 'discord' did not stop within" in logged
     assert "waiting for thread 'discord' to end before exiting" in logged
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX exit statuses")
+def test_quit_during_a_usage_update(tmp_path: Path, codex_home: CodexHome) -> None:
+    """The usage index is being updated (a first build of a big home, say) when the user
+    quits: the update ends at the abort, everything stops within 2 s, exit 0."""
+    write_session(codex_home)
+    code, stderr, elapsed = run_app(tmp_path, codex_home, 30.0, "usage-cooperative")
+    assert code == 0, stderr
+    assert "slow usage update started" in stderr
+    assert "slow usage update ended" in stderr
+    assert "Destroyed while thread" not in stderr
+    assert elapsed < 15.0  # far below the 30 s update
+    assert stop_time_ms(tmp_path) < 2000
+    assert "did not stop within" not in log_text(tmp_path)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX exit statuses")
+def test_quit_during_a_usage_update_that_cannot_be_cut_short(
+    tmp_path: Path, codex_home: CodexHome
+) -> None:
+    """A 3 s update that ignores the abort: the usage thread is kept until it ends, the
+    process waits for it and exits 0 (never SIGABRT)."""
+    write_session(codex_home)
+    code, stderr, elapsed = run_app(tmp_path, codex_home, 3.0, "usage-plain")
+    assert code != -signal.SIGABRT, stderr
+    assert "Destroyed while thread" not in stderr
+    assert code == 0, stderr
+    assert "slow usage update ended" in stderr
+    assert elapsed >= 3.0
+    assert stop_time_ms(tmp_path) < 2000
+    logged = log_text(tmp_path)
+    assert "thread 'usage-feed' did not stop within" in logged
+    assert "waiting for thread 'usage-feed' to end before exiting" in logged

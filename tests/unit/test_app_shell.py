@@ -22,7 +22,9 @@ from codex_presence_gui.services.discord_client import IPC_DIR_ENV
 from codex_presence_gui.services.discord_worker import DiscordState
 from codex_presence_gui.services.single_instance import SingleInstance
 from codex_presence_gui.ui.notifier import Channel
+from codex_presence_gui.viewmodels.usage import UsageState
 from tests.helpers.rollout import CodexHome
+from tests.helpers.usage import write_usage_session
 
 
 @pytest.fixture
@@ -135,7 +137,48 @@ def test_quit_stops_everything_within_two_seconds(
     stop(shell)
     assert time.monotonic() - started < 2.0
     assert not shell.feed.running
+    assert not shell.usage.running
     assert shell.presence.status.state is DiscordState.OFF
+
+
+def test_usage_view_follows_the_live_view(
+    base_dir: Path, codex_home: CodexHome, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """The usage feed starts after the first live view, fills the Usage page and the compact
+    line, follows the Codex homes of the settings, and stops with the app."""
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 120, 1_000_000, 0, 200_000)])
+    # The homes come from the settings (the command line's would win over them).
+    save_settings(
+        paths.config_dir() / "settings.json", Settings(codex_homes=(str(codex_home.root),))
+    )
+    args = build_parser().parse_args(["--no-discord"])
+    instance = SingleInstance(paths.state_dir() / "instance.lock", f"test-{time.monotonic_ns()}")
+    shell = AppShell(application(), args, instance, None)
+    qtbot.addWidget(shell.window)
+    shell.start()
+    try:
+        assert not shell.usage.running  # waits for the first live view
+        qtbot.waitUntil(lambda: shell.dashboard is not None, timeout=5000)
+        assert shell.usage.running
+        page = shell.window.usage_page
+        qtbot.waitUntil(
+            lambda: page.view is not None and page.view.state is UsageState.READY, timeout=10_000
+        )
+        assert page.view is not None
+        assert page.view.compact_line.startswith("today: 1.2M tokens")
+        assert shell.window.usage_line.full_text == page.view.compact_line
+        other = tmp_path / "other-home"
+        (other / "sessions").mkdir(parents=True)
+        shell.store.update(Settings(codex_homes=(str(other),)))
+        assert shell.usage.homes == (other,)
+        assert shell.usage.running
+        qtbot.waitUntil(
+            lambda: page.view is not None and page.view.state is UsageState.EMPTY, timeout=10_000
+        )
+    finally:
+        stop(shell)
+    assert not shell.usage.running
 
 
 def test_no_discord_flag(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
