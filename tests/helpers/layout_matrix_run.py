@@ -21,7 +21,9 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
 from codex_presence_gui.ui.layout_check import LayoutProblem, check_layout
+from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE
 from codex_presence_gui.ui.window_state import LayoutMode
+from tests.helpers.layout_states import USAGE_STATES
 
 LAYOUTS = ("auto", "compact", "full")
 THEMES = ("light", "dark")
@@ -74,6 +76,7 @@ class MatrixResult:
 
 def _window_for(home: Path) -> object:
     """The main window showing ``home``'s data, built as ``screenshot`` builds it."""
+    from codex_presence_gui.app import read_usage_view
     from codex_presence_gui.core.dashboard import build_dashboard, history_since
     from codex_presence_gui.core.history import HistoryReader
     from codex_presence_gui.core.reader import CodexReader
@@ -87,6 +90,7 @@ def _window_for(home: Path) -> object:
     )
     window = MainWindow()
     window.show_dashboard(build_dashboard(result, history=history))
+    window.show_usage(read_usage_view([home]))
     return window
 
 
@@ -97,7 +101,8 @@ def run_matrix(
     layouts: Iterable[str] = LAYOUTS,
     themes: Iterable[str] = THEMES,
 ) -> MatrixResult:
-    """Check every state at every size, layout and theme; one window per state."""
+    """Check every state at every size, layout and theme; one window per state. The Usage
+    page is checked in the full layout of the ``USAGE_STATES``."""
     from codex_presence_gui.app import application, settle
     from codex_presence_gui.ui.main_window import MainWindow
     from codex_presence_gui.ui.theme import apply_theme
@@ -116,8 +121,12 @@ def run_matrix(
         spread = list(sizes if sizes is not None else matrix_sizes((full.width(), full.height())))
         for theme in themes:
             apply_theme(app, theme)
-            for layout in layouts:
+            pages = [(layout, LIVE_PAGE) for layout in layouts]
+            if state in USAGE_STATES and "full" in layouts:
+                pages.append(("full", USAGE_PAGE))
+            for layout, page in pages:
                 window.set_layout_mode(LayoutMode(layout))
+                window.set_page(page)
                 settle()
                 # From the layout's own minimum up: a smaller size cannot be had (the window
                 # manager keeps to the minimum), and a pinned compact window is as tall as its
@@ -140,6 +149,8 @@ def run_matrix(
                     problems: list[LayoutProblem] = check_layout(window, QSize(width, height))
                     shown = "compact" if window.compact else "full"
                     chosen = shown if layout == shown else f"{layout}:{shown}"
+                    if page != LIVE_PAGE:
+                        chosen += f"/{page}"
                     found += [
                         Found(
                             state,
@@ -154,6 +165,7 @@ def run_matrix(
                         )
                         for problem in problems
                     ]
+        window.set_page(LIVE_PAGE)
         window.close()
         window.deleteLater()
         settle()

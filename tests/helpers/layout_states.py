@@ -11,6 +11,7 @@ from typing import Any
 
 from tests.helpers import rollout as r
 from tests.helpers.rollout import CodexHome
+from tests.helpers.usage import write_usage_session
 
 HOUR = 3600
 DAY = 86400
@@ -163,6 +164,37 @@ def _many(count: int) -> tuple[Session, ...]:
 
 
 _LONG_PROJECT = "p" + "roject-with-a-very-long-name-" * 7
+
+
+def _usage_month(root: Path, now: float) -> None:
+    """Thirty days of use: many projects (one with a very long name), seven models (two
+    without a known price), big and small days; and two live sessions today."""
+    _standard(sessions=_many(2))(root, now)
+    home = CodexHome(root)
+    models = (
+        "gpt-5.3-codex",
+        "gpt-5.5",
+        "gpt-5.4",
+        "o4-mini",
+        "gpt-5.2-codex",
+        "codex-experimental-9",
+        "gpt-5-codex-mini",
+    )
+    projects = (*(f"/home/dev/service-{n:02d}" for n in range(11)), "/home/dev/" + _LONG_PROJECT)
+    for day in range(30):
+        if day % 5 == 4:
+            continue  # a day off now and then
+        at = now - day * DAY - 2 * HOUR
+        size = 40_000 * (1 + (day * 7) % 11) ** 2
+        calls = [(at + step * 60, size, size * 8 // 10, size // 40) for step in range(3)]
+        cwd = projects[(day * 5) % len(projects)]
+        write_usage_session(home, 100 + day, calls, cwd=cwd, model=models[day % len(models)])
+        if day % 3 == 0:  # a second model that day, in a project of its own
+            small = [(at + HOUR, size // 3, size // 4, size // 100)]
+            other = models[(day + 3) % len(models)]
+            write_usage_session(home, 200 + day, small, cwd=projects[day % 5], model=other)
+
+
 _LONG_BRANCH = "feature/" + "branch-name-that-goes-on-" * 8
 
 STATES: dict[str, Callable[[Path, float], None]] = {
@@ -181,6 +213,7 @@ STATES: dict[str, Callable[[Path, float], None]] = {
     "sessions-1": _standard(sessions=_many(1)),
     "sessions-3": _standard(sessions=_many(3)),
     "sessions-40": _standard(sessions=_many(40)),
+    "usage-month": _usage_month,
     "long-names": _standard(
         sessions=(
             Session(
@@ -203,6 +236,18 @@ STATES: dict[str, Callable[[Path, float], None]] = {
         )
     ),
 }
+
+
+#: The states whose Usage page the layout matrix checks too (the others show the same page).
+USAGE_STATES = (
+    "usage-month",
+    "fresh",
+    "empty-folder",
+    "no-codex-folder",
+    "long-names",
+    "right-to-left",
+    "sessions-40",
+)
 
 
 def write_state(name: str, root: Path, now: float | None = None) -> Path:
