@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         # Compact only: today's tokens and estimated cost, under the limits.
         self.usage_line = ElidedLabel(min_chars=4)
         self.usage_line.setObjectName("usageLine")
+        self.usage_line.setFont(scaled_font(self.usage_line, 0.9))
         self.usage_line.hide()
         self.usage_view: UsageView | None = None
         self.card = SessionCard()
@@ -193,8 +194,12 @@ class MainWindow(QMainWindow):
         layout.setSpacing(10)
         layout.addWidget(self.info_bar)
         layout.addWidget(self.setup_panel)
-        layout.addWidget(self.limits)
-        layout.addWidget(self.usage_line)
+        # The day's line sits close under the limits it belongs with.
+        limits_box = QVBoxLayout()
+        limits_box.setSpacing(2)
+        limits_box.addWidget(self.limits)
+        limits_box.addWidget(self.usage_line)
+        layout.addLayout(limits_box)
         layout.addWidget(self.card)
         layout.addWidget(self.sessions_title)
         layout.addWidget(self.table, 1)
