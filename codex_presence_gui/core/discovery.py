@@ -123,7 +123,7 @@ def _walk(
                 )
             )
             continue
-        yield Path(entry.path), FileStat(st.st_dev, st.st_ino, st.st_size, st.st_mtime)
+        yield Path(entry.path), FileStat.from_stat(st)
 
 
 def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discovery:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, suppress
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from codex_presence_gui.core.jsonl import (
     token_count_key,
 )
 from codex_presence_gui.core.models import TokenUsage
+from codex_presence_gui.core.pricing import UnitPrices
 from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.core.reader import header_lines
 from codex_presence_gui.core.session import EventRecorder, SessionAccumulator, project_name
@@ -60,6 +62,7 @@ CREATE TABLE files (
     path BLOB NOT NULL UNIQUE,
     home BLOB NOT NULL,
     dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL,
+    ctime REAL NOT NULL,
     head_length INTEGER NOT NULL, head_digest BLOB NOT NULL,
     read_to INTEGER NOT NULL,
     state TEXT NOT NULL,
@@ -84,6 +87,13 @@ CREATE TABLE usage (
     PRIMARY KEY (file_id, slot, model, long_context)
 ) WITHOUT ROWID;
 CREATE INDEX usage_by_slot ON usage (slot);
+CREATE TABLE prices (
+    library TEXT NOT NULL,
+    model TEXT NOT NULL,
+    long_context INTEGER NOT NULL,
+    input TEXT, cached_input TEXT, output TEXT,
+    PRIMARY KEY (library, model, long_context)
+);
 """
 
 _ADD_USAGE = """
@@ -288,7 +298,7 @@ class UsageIndex:
                 row[1]: row
                 for row in db.execute(
                     "SELECT id, path, dev, ino, size, mtime, head_length, head_digest, read_to, "
-                    "state FROM files WHERE home IN " + _marks(homes),
+                    "state, ctime FROM files WHERE home IN " + _marks(homes),
                     [_blob(home) for home in homes],
                 )
             }
@@ -296,11 +306,12 @@ class UsageIndex:
             for rollout in files:
                 row = known.get(_blob(rollout.path))
                 stat = rollout.stat
-                if row is None or (row[2], row[3], row[4], row[5]) != (
+                if row is None or (row[2], row[3], row[4], row[5], row[10]) != (
                     stat.dev,
                     stat.ino,
                     stat.size,
                     stat.mtime,
+                    stat.ctime,
                 ):
                     todo.append((rollout, row))  # else unchanged since read: not even opened
             complete = True
@@ -334,9 +345,9 @@ class UsageIndex:
         fields = read.fields
         if row is None:
             file_id = db.execute(
-                "INSERT INTO files (path, home, dev, ino, size, mtime, head_length, head_digest,"
-                " read_to, state, session_id, project, cwd, started_at, last_at, is_fork)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO files (path, home, dev, ino, size, mtime, ctime, head_length,"
+                " head_digest, read_to, state, session_id, project, cwd, started_at, last_at,"
+                " is_fork) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (_blob(read.rollout.path), _blob(read.rollout.home), *fields),
             ).lastrowid
         else:
@@ -351,12 +362,49 @@ class UsageIndex:
                 if last_at is not None and (fields[-2] is None or fields[-2] < last_at):
                     fields = (*fields[:-2], last_at, fields[-1])
             db.execute(
-                "UPDATE files SET dev = ?, ino = ?, size = ?, mtime = ?, head_length = ?,"
-                " head_digest = ?, read_to = ?, state = ?, session_id = ?, project = ?, cwd = ?,"
+                "UPDATE files SET dev = ?, ino = ?, size = ?, mtime = ?, ctime = ?,"
+                " head_length = ?, head_digest = ?, read_to = ?, state = ?, session_id = ?,"
+                " project = ?, cwd = ?,"
                 " started_at = ?, last_at = ?, is_fork = ? WHERE id = ?",
                 (*fields, file_id),
             )
         db.executemany(_ADD_USAGE, [(file_id, *key, *sums) for key, sums in read.sums.items()])
+
+    # -- prices (see ``pricing.PriceStore``) -------------------------------------------------
+
+    def load_prices(self, library: str) -> dict[tuple[str, bool], UnitPrices | None]:
+        """The unit prices kept for this version of the price library."""
+        found: dict[tuple[str, bool], UnitPrices | None] = {}
+        for model, long_context, *values in self._db.execute(
+            "SELECT model, long_context, input, cached_input, output FROM prices WHERE library = ?",
+            (library,),
+        ):
+            try:
+                units = UnitPrices(*(Decimal(v) for v in values)) if values[0] else None
+            except (ArithmeticError, TypeError):
+                continue  # unreadable: asked of the library again
+            found[(model, bool(long_context))] = units
+        return found
+
+    def save_price(
+        self, library: str, model: str, long_context: bool, units: UnitPrices | None
+    ) -> None:
+        """Keep one model's unit prices (None: unknown to the library)."""
+        values = (
+            (None, None, None)
+            if units is None
+            else (
+                str(units.input),
+                str(units.cached_input),
+                str(units.output),
+            )
+        )
+        # Busy or read-only: the price is simply asked of the library again next time.
+        with suppress(sqlite3.OperationalError):
+            self._db.execute(
+                "INSERT OR REPLACE INTO prices VALUES (?, ?, ?, ?, ?, ?)",
+                (library, model, int(long_context), *values),
+            )
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -475,7 +523,8 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _FixedCl
     change = Change.RESTART
     if row is not None and not is_compressed(path):
         tail.resume(
-            row[8], Identity(FileStat(row[2], row[3], row[8], row[5]), row[6], bytes(row[7]))
+            row[8],
+            Identity(FileStat(row[2], row[3], row[8], row[5], row[10]), row[6], bytes(row[7])),
         )
         change = tail.check()
     if change is Change.UNCHANGED:
@@ -515,11 +564,13 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _FixedCl
     read.fields = (
         identity.stat.dev,
         identity.stat.ino,
-        identity.stat.size,
+        # Up to the last complete line only: an unfinished one is read again next time.
+        tail.line_end,
         identity.stat.mtime,
+        identity.stat.ctime,
         identity.length,
         identity.digest,
-        tail.offset,
+        tail.line_end,
         json.dumps(_state(session)),
         session.session_id,
         project_name(session.cwd or "."),
