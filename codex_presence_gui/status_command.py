@@ -14,7 +14,7 @@ from typing import IO, Any
 import orjson
 
 from codex_presence_gui.core.dashboard import history_since
-from codex_presence_gui.core.discovery import resolve_codex_homes
+from codex_presence_gui.core.discovery import no_home_message, resolve_codex_homes
 from codex_presence_gui.core.history import HISTORY_DAYS, HistoryReader
 from codex_presence_gui.core.problems import ProblemKind
 from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
@@ -47,12 +47,7 @@ def _status(args: argparse.Namespace) -> int:
     )
     result = reader.refresh()
     if len(result.missing_homes) == len(homes):
-        where = ", ".join(str(home) for home in homes)
-        print(
-            f"No Codex home found (looked in {where}). Run Codex once, set CODEX_HOME, "
-            "or pass --codex-home DIR.",
-            file=sys.stderr,
-        )
+        print(no_home_message(homes), file=sys.stderr)
         return EXIT_NO_HOME
     found = reader.discovery
     history = HistoryReader().refresh(

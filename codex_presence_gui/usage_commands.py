@@ -75,7 +75,7 @@ def run_report(args: argparse.Namespace, homes_given: list[str]) -> int:
         print("report: --since is after --until", file=sys.stderr)
         return EXIT_USAGE
     # Imported here: the parser above is built for every command, this only for reports.
-    from codex_presence_gui.core.discovery import resolve_codex_homes
+    from codex_presence_gui.core.discovery import no_home_message, resolve_codex_homes
     from codex_presence_gui.core.pricing import Pricer
     from codex_presence_gui.core.sanitize import terminal_safe_json
     from codex_presence_gui.core.usage_index import UsageIndex, default_index_path
@@ -89,12 +89,7 @@ def run_report(args: argparse.Namespace, homes_given: list[str]) -> int:
     homes = resolve_codex_homes(homes_given)
     existing = [home for home in homes if home.is_dir()]
     if not existing:
-        where = ", ".join(str(home) for home in homes)
-        print(
-            f"No Codex home found (looked in {where}). Run Codex once, set CODEX_HOME, "
-            "or pass --codex-home DIR.",
-            file=sys.stderr,
-        )
+        print(no_home_message(homes), file=sys.stderr)
         return EXIT_NO_HOME
     try:
         index = UsageIndex(default_index_path())

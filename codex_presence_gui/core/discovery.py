@@ -26,6 +26,15 @@ def default_codex_home(environ: Mapping[str, str] | None = None) -> Path:
     return Path(value).expanduser() if value else Path.home() / ".codex"
 
 
+def no_home_message(homes: Sequence[Path]) -> str:
+    """What a command says when none of the homes exists: where it looked, what to do."""
+    where = ", ".join(str(home) for home in homes)
+    return (
+        f"No Codex home found (looked in {where}). Run Codex once, set CODEX_HOME, "
+        "or pass --codex-home DIR."
+    )
+
+
 def resolve_codex_homes(
     cli_homes: Sequence[str | Path] = (),
     settings_homes: Sequence[str | Path] = (),

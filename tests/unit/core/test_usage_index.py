@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -14,15 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codex_presence_gui.core.jsonl import parse_timestamp
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.usage_index import SCHEMA_VERSION, SLOT_SECONDS, UsageIndex
 from tests.helpers import rollout as r
+from tests.helpers.eras import FIXTURES, install_era
 from tests.helpers.rollout import BASE, CodexHome
 
 SID = "019d0000-0000-7000-8000-00000000a001"
 OTHER = "019d0000-0000-7000-8000-00000000a002"
-ERAS = Path(__file__).parents[2] / "data" / "eras"
 
 
 def _turn(at: float, total: int, step: int, model_line: bool = True) -> list[str]:
@@ -196,20 +193,11 @@ def test_any_sequence_of_changes_gives_what_a_fresh_build_gives(
                 )
 
 
-@pytest.mark.parametrize(
-    "fixture", sorted(p.name.removesuffix(".jsonl") for p in ERAS.glob("*.jsonl"))
-)
+@pytest.mark.parametrize("fixture", FIXTURES)
 def test_each_session_counts_its_own_use(fixture: str, tmp_path: Path) -> None:
     """On every era fixture: the calls add up to the session's own use, as the reader finds
     it (its total less what a fork inherited), unless the session was reset and resumed."""
-    expected = json.loads((ERAS / f"{fixture}.expected.json").read_text(encoding="utf-8"))
-    now = parse_timestamp(expected["now"])
-    assert now is not None
-    folder = tmp_path / "home" / "sessions" / "2026" / "01" / "01"
-    folder.mkdir(parents=True)
-    target = folder / f"rollout-2026-01-01T00-00-00-{fixture}.jsonl"
-    shutil.copyfile(ERAS / f"{fixture}.jsonl", target)
-    os.utime(target, (now - 100, now - 100))
+    _, now, _ = install_era(fixture, tmp_path / "home")
     (snapshot,) = (
         CodexReader([tmp_path / "home"], max_age=None, clock=lambda: now).refresh().snapshots
     )
