@@ -33,6 +33,7 @@ from codex_presence_gui.core.models import TokenUsage
 from codex_presence_gui.core.pricing import UnitPrices
 from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.core.reader import header_lines
+from codex_presence_gui.core.sanitize import no_surrogates
 from codex_presence_gui.core.session import EventRecorder, SessionAccumulator, project_name
 from codex_presence_gui.core.tail import (
     Change,
@@ -319,7 +320,25 @@ class UsageIndex:
                 if read is None:
                     complete = False
                     break
-                self._store(read, result)
+                # Each file apart: one that cannot be written (sums beyond SQLite's 64-bit
+                # integers) is left out with a problem, the others are kept.
+                db.execute("SAVEPOINT one_file")
+                try:
+                    self._store(read, result)
+                except (sqlite3.IntegrityError, sqlite3.OperationalError, OverflowError) as error:
+                    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+                        raise
+                    db.execute("ROLLBACK TO one_file")
+                    path = read.rollout.path
+                    result.problems.append(
+                        Problem(
+                            ProblemKind.BAD_VALUES,
+                            f"{path.name}: its token counts cannot be added up ({error}); "
+                            "not counted",
+                            path,
+                        )
+                    )
+                db.execute("RELEASE one_file")
             if complete:
                 seen = {_blob(rollout.path) for rollout in files}
                 gone = [row[0] for key, row in known.items() if key not in seen]
@@ -572,9 +591,10 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _FixedCl
         identity.digest,
         tail.line_end,
         json.dumps(_state(session)),
-        session.session_id,
-        project_name(session.cwd or "."),
-        session.cwd,
+        # A session id taken from a file name may hold bytes that are not UTF-8.
+        no_surrogates(session.session_id),
+        no_surrogates(project_name(session.cwd or ".")),
+        None if session.cwd is None else no_surrogates(session.cwd),
         started_at if started_at is not None else session.first_ts,
         max((at for at, _, _ in calls), default=None),
         int(session.is_fork),

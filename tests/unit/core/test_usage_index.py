@@ -288,3 +288,34 @@ def test_lines_without_a_model_count_as_unknown(codex_home: CodexHome, tmp_path:
     with UsageIndex(tmp_path / "index.sqlite3") as index:
         index.update([codex_home.root])
         assert {item.model for item in index.slots([codex_home.root])} == {"unknown"}
+
+
+def test_a_file_name_that_is_not_utf8_is_indexed(codex_home: CodexHome, tmp_path: Path) -> None:
+    """A session id taken from such a name is kept with its odd bytes written out."""
+    folder = codex_home.root / "sessions" / "2026" / "01" / "01"
+    folder.mkdir(parents=True)
+    path = Path(os.fsdecode(os.fsencode(folder) + b"/rollout-caf\xe9.jsonl"))
+    meta = r.session_meta(BASE, "x").replace('"id":"x",', "")
+    path.write_text("\n".join([meta, *_turn(BASE + 60, 1010, 1000)]) + "\n")
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        assert index.update([codex_home.root]).read == 1
+        assert [item.session_id for item in index.slots([codex_home.root])] == ["rollout-caf\\xe9"]
+
+
+def test_sums_beyond_64_bits_leave_that_file_out_not_the_others(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    huge = 2**53 - 1  # the most a token field may hold; 1,025 in one quarter hour overflow
+    lines = [r.session_meta(BASE, OTHER), r.turn_context(BASE + 1)]
+    for turn in range(2100):  # within 105 s: at least 1,050 of them share a quarter hour
+        lines.append(
+            r.token_count(
+                BASE + 2 + turn / 20, r.usage(huge, 0, 0, total=huge - turn), r.usage(huge, 0, 0)
+            )
+        )
+    codex_home.write(OTHER, lines, started=BASE + 5)
+    codex_home.write(SID, _session(2))
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        result = index.update([codex_home.root])
+        assert [p.kind.value for p in result.problems] == ["bad_values"]
+        assert {item.session_id for item in index.slots([codex_home.root])} == {SID}
