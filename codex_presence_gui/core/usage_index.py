@@ -506,19 +506,30 @@ def _read_all(
         context = multiprocessing.get_context(method)
         # Biggest first, so that no worker is left with a big file at the end.
         todo = sorted(todo, key=lambda item: -item[0].stat.size)
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_started)
+        try:
             chunk = max(1, len(todo) // (workers * 16))
             for read in pool.map(_read_file, todo, [clock] * len(todo), chunksize=chunk):
                 if should_stop is not None and should_stop():
                     yield None
                     return
                 yield read
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # what was not started is dropped
         return
     for rollout, row in todo:
         if should_stop is not None and should_stop():
             yield None
             return
         yield _read_file((rollout, row), clock)
+
+
+def _worker_started() -> None:
+    """In each worker: Ctrl+C is the parent's to handle (it stops the pool), not a traceback
+    from every worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class _FixedClock:

@@ -319,3 +319,19 @@ def test_sums_beyond_64_bits_leave_that_file_out_not_the_others(
         result = index.update([codex_home.root])
         assert [p.kind.value for p in result.problems] == ["bad_values"]
         assert {item.session_id for item in index.slots([codex_home.root])} == {SID}
+
+
+def test_a_pool_of_workers_gives_what_one_process_gives(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codex_presence_gui.core import usage_index
+
+    for number in range(6):
+        session_id = f"019d0000-0000-7000-8000-0000000{number:05d}"
+        codex_home.write(
+            session_id, [r.session_meta(BASE, session_id), *_session(20)[1:]], started=BASE + number
+        )
+    monkeypatch.setattr(usage_index, "POOL_MIN_BYTES", 0)
+    with UsageIndex(tmp_path / "pool.sqlite3") as index:
+        assert index.update([codex_home.root], workers=2).read == 6
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
