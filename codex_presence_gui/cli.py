@@ -240,6 +240,12 @@ def entry() -> None:
     After a headless command has flushed its output the process ends at once: tearing the
     interpreter down (freeing every parsed object) would only add to the command's run time.
     """
+    if getattr(sys, "frozen", False):
+        # The packaged app starts its own executable for ``report``'s worker processes on
+        # Windows and macOS: those children must run the worker, not the app.
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     ensure_stdio()
     try:
         code, headless = _dispatch(None)
@@ -248,6 +254,10 @@ def entry() -> None:
     except BrokenPipeError:
         # The reader went away (`status | head`): stop quietly, as command-line tools do.
         os._exit(1)
+    except KeyboardInterrupt:
+        # Ctrl+C during a headless command: what was written stays valid (the usage index
+        # commits whole updates only), so end quietly with the usual status.
+        os._exit(130)
     if headless:
         sys.stderr.flush()
         os._exit(code)
