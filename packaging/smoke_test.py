@@ -12,7 +12,8 @@ Run from the repository after building (``uv run pyinstaller --noconfirm pyinsta
 Every check runs the built executable as a user would, against a Codex home written here, with
 its settings and logs in a temporary folder. The folder size is held to ``--max-size-mb``; the
 time to first paint is measured from launch (wall clock) and reported against its 1.5 s target
-(not enforced: timings belong to benchmarks, and CI machines vary).
+(not enforced: timings belong to benchmarks, and CI machines vary). genai-prices, which the app
+imports only when it prices tokens, is checked to be in the build by reading the bundle.
 """
 
 from __future__ import annotations
@@ -204,6 +205,27 @@ class Smoke:
             raise CheckError(f"discord-check: unexpected report {report!r}")
         return f"card sent to arRPC and cleared ({report['sent']['details']!r})"
 
+    def prices(self, app: Path) -> str:
+        """genai-prices is in the build, whole: the app imports it only when it prices tokens,
+        and no command of the frozen program runs that, so the bundle is read instead. Its
+        modules with the price table must be in the PYZ archive inside the executable, next to
+        pydantic; pydantic-core's extension and genai_prices' metadata (read at import) in the
+        folder; and the runtime hook that stands in for the left-out httpx2 in the executable."""
+        from PyInstaller.archive.readers import CArchiveReader  # type: ignore[import-untyped]
+
+        package = CArchiveReader(str(self.program))
+        modules = set(package.open_embedded_archive("PYZ.pyz").toc)
+        wanted = ["genai_prices", "genai_prices.data", "genai_prices.types", "pydantic"]
+        missing = [name for name in wanted if name not in modules]
+        if "rthook_no_httpx2" not in package.toc:
+            missing.append("the httpx2 stand-in (packaging/rthook_no_httpx2.py)")
+        for pattern in ("_pydantic_core.*", "genai_prices-*.dist-info/METADATA"):
+            if next(app.rglob(pattern), None) is None:
+                missing.append(pattern)
+        if missing:
+            raise CheckError(f"not in the build: {', '.join(missing)}")
+        return f"genai_prices, its price table and pydantic in the build ({len(modules)} modules)"
+
     def start_window(self, number: int) -> dict[str, float]:
         """One `--startup-check` launch; seconds from launch to first paint and first data."""
         base = self.work / f"start-{number}"
@@ -274,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             ("status --json", smoke.status),
             ("screenshot", smoke.screenshot),
             ("discord-check", lambda: smoke.discord(args.require_arrpc)),
+            ("genai-prices", lambda: smoke.prices(app_path(args.dist))),
         ]
         twin = console_executable(args.dist)
         if twin is not None and twin.is_file():
