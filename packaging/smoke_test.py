@@ -12,8 +12,7 @@ Run from the repository after building (``uv run pyinstaller --noconfirm pyinsta
 Every check runs the built executable as a user would, against a Codex home written here, with
 its settings and logs in a temporary folder. The folder size is held to ``--max-size-mb``; the
 time to first paint is measured from launch (wall clock) and reported against its 1.5 s target
-(not enforced: timings belong to benchmarks, and CI machines vary). genai-prices, which the app
-imports only when it prices tokens, is checked to be in the build by reading the bundle.
+(not enforced: timings belong to benchmarks, and CI machines vary).
 """
 
 from __future__ import annotations
@@ -205,26 +204,31 @@ class Smoke:
             raise CheckError(f"discord-check: unexpected report {report!r}")
         return f"card sent to arRPC and cleared ({report['sent']['details']!r})"
 
-    def prices(self, app: Path) -> str:
-        """genai-prices is in the build, whole: the app imports it only when it prices tokens,
-        and no command of the frozen program runs that, so the bundle is read instead. Its
-        modules with the price table must be in the PYZ archive inside the executable, next to
-        pydantic; pydantic-core's extension and genai_prices' metadata (read at import) in the
-        folder; and the runtime hook that stands in for the left-out httpx2 in the executable."""
-        from PyInstaller.archive.readers import CArchiveReader  # type: ignore[import-untyped]
+    def prices(self) -> str:
+        """`report model --json`: the session's call priced in the frozen app as genai-prices
+        prices it here (the app imports the library only when it computes a cost, and the build
+        leaves httpx2 out for a stand-in: packaging/rthook_no_httpx2.py)."""
+        from genai_prices import Usage, calc_price
 
-        package = CArchiveReader(str(self.program))
-        modules = set(package.open_embedded_archive("PYZ.pyz").toc)
-        wanted = ["genai_prices", "genai_prices.data", "genai_prices.types", "pydantic"]
-        missing = [name for name in wanted if name not in modules]
-        if "rthook_no_httpx2" not in package.toc:
-            missing.append("the httpx2 stand-in (packaging/rthook_no_httpx2.py)")
-        for pattern in ("_pydantic_core.*", "genai_prices-*.dist-info/METADATA"):
-            if next(app.rglob(pattern), None) is None:
-                missing.append(pattern)
-        if missing:
-            raise CheckError(f"not in the build: {', '.join(missing)}")
-        return f"genai_prices, its price table and pydantic in the build ({len(modules)} modules)"
+        result = self.run("report", "model", "--json", "--codex-home", str(self.home))
+        if result.returncode != 0:
+            raise CheckError(f"report exited {result.returncode}: {result.stderr}")
+        report = json.loads(result.stdout)
+        prices, totals = report["prices"], report["totals"]
+        if not prices["source"].startswith("genai-prices ") or prices["unpriced_models"]:
+            raise CheckError(f"report: prices {prices!r}; stderr {result.stderr!r}")
+        model = report["rows"][0]["key"]
+        usage = Usage(
+            input_tokens=LAST["input_tokens"],
+            cache_read_tokens=LAST["cached_input_tokens"],
+            output_tokens=LAST["output_tokens"],
+        )
+        expected = float(calc_price(usage, model, provider_id="openai").total_price)
+        if totals["calls"] != 1 or totals["cost_usd"] is None:
+            raise CheckError(f"report: totals {totals!r}")
+        if abs(totals["cost_usd"] - expected) > 1e-12:
+            raise CheckError(f"report: {model} costs {totals['cost_usd']}, genai-prices {expected}")
+        return f"{model}, 1 call: ${totals['cost_usd']:.5f} ({prices['source']})"
 
     def start_window(self, number: int) -> dict[str, float]:
         """One `--startup-check` launch; seconds from launch to first paint and first data."""
@@ -296,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
             ("status --json", smoke.status),
             ("screenshot", smoke.screenshot),
             ("discord-check", lambda: smoke.discord(args.require_arrpc)),
-            ("genai-prices", lambda: smoke.prices(app_path(args.dist))),
+            ("report --json (genai-prices)", smoke.prices),
         ]
         twin = console_executable(args.dist)
         if twin is not None and twin.is_file():
