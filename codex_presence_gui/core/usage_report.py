@@ -13,7 +13,7 @@ import io
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from codex_presence_gui.core.models import TokenUsage
@@ -110,7 +110,7 @@ def _zone_name(zone: tzinfo) -> str:
 def local_zone() -> tzinfo:
     """The machine's time zone."""
     zone = datetime.now().astimezone().tzinfo
-    return zone if zone is not None else timezone.utc
+    return zone if zone is not None else UTC
 
 
 def build_usage_report(
