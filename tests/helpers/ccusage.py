@@ -1,8 +1,8 @@
 """Run ccusage 20.0.24 (``ccusage codex ...``), the usage reporter we cross-check against.
 
-`.ci/run` installs it with npm into a cache folder (``packaging/install_ccusage.sh``); tests
-find it through ``CODEX_PRESENCE_CCUSAGE_DIR`` (default ``~/.cache/codex-presence-ci/ccusage``)
-and skip, saying why, when it is not there. The npm package ``ccusage`` is a small Node.js
+`.ci/run` installs it with npm into a cache folder; tests find it through
+``CODEX_PRESENCE_CCUSAGE_DIR`` (default ``~/.cache/codex-presence-ci/ccusage``) and skip,
+saying why, when it is not there. The npm package ``ccusage`` is a small Node.js
 wrapper around a native binary in ``@ccusage/ccusage-<os>-<arch>``; the binary is run
 directly (same output, no Node.js start-up).
 """
