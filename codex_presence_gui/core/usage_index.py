@@ -479,7 +479,7 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _FixedCl
         )
         change = tail.check()
     if change is Change.UNCHANGED:
-        return read  # touched, or an unfinished last line still unfinished
+        return read  # touched only
     if change in (Change.MISSING, Change.ERROR):
         if tail.problem is not None:
             read.problems.append(tail.problem)
@@ -510,16 +510,21 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _FixedCl
         read.problems.append(tail.problem)
     identity = tail.identity
     assert identity is not None
+    # An unfinished last line (Codex is still writing it) is held by the tail, not read: the
+    # index keeps the offset of its start, and that as the size read, so that the next update
+    # sees the file longer than what was read and reads the line whole once it is finished.
+    # (Kept past it, the next update would start in the middle of the line and lose it.)
+    held = 0 if is_compressed(path) else tail.pending_bytes
     calls = recorder.calls or []
     started_at = session.meta.started_at if session.meta is not None else None
     read.fields = (
         identity.stat.dev,
         identity.stat.ino,
-        identity.stat.size,
+        identity.stat.size - held,
         identity.stat.mtime,
         identity.length,
         identity.digest,
-        tail.offset,
+        tail.offset - held,
         json.dumps(_state(session)),
         session.session_id,
         project_name(session.cwd or "."),
