@@ -558,7 +558,7 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _FixedCl
         )
         change = tail.check()
     if change is Change.UNCHANGED:
-        return read  # touched, or an unfinished last line still unfinished
+        return read  # touched only
     if change in (Change.MISSING, Change.ERROR):
         if tail.problem is not None:
             read.problems.append(tail.problem)
