@@ -335,3 +335,23 @@ def test_a_pool_of_workers_gives_what_one_process_gives(
     with UsageIndex(tmp_path / "pool.sqlite3") as index:
         assert index.update([codex_home.root], workers=2).read == 6
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
+
+
+def test_a_sub_agent_named_only_in_its_source_counts_only_its_own_calls(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """Codex names a sub-agent's parent under ``source.subagent.thread_spawn``; the lines it
+    copied from the parent (ordinals below its start) are not its use, even without the
+    parent's header copied in."""
+    source = {"subagent": {"thread_spawn": {"parent_thread_id": OTHER, "depth": 1}}}
+    lines = [
+        r.session_meta(BASE, SID, source=source, subagent_history_start_ordinal=10),
+        r.turn_context(BASE),
+        r.token_count(BASE + 0.1, r.usage(50_000, 0, 500), r.usage(50_000, 0, 500), ordinal=8),
+        r.token_count(BASE + 0.2, r.usage(90_000, 0, 900), r.usage(40_000, 0, 400), ordinal=9),
+        r.token_count(BASE + 30, r.usage(91_000, 0, 910), r.usage(1_000, 0, 10), ordinal=10),
+    ]
+    codex_home.write(SID, lines)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        assert sum(item.tokens.total for item in index.slots([codex_home.root])) == 1_010
