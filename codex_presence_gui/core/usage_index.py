@@ -46,7 +46,7 @@ from codex_presence_gui.core.tail import (
 )
 
 #: Bump when the tables or what they mean change: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Calls are summed by quarter hour (UTC), so that days of any time zone (some are offset by
 #: 30 or 45 minutes) are sums of whole slots.
 SLOT_SECONDS = 900
@@ -266,6 +266,30 @@ class UsageIndex:
     # -- updating ---------------------------------------------------------------------------
 
     def update(
+        self,
+        homes: Sequence[Path],
+        *,
+        files: Sequence[RolloutFile] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        workers: int = 1,
+    ) -> UpdateResult:
+        """Read what changed in the homes' rollout files since the last update (see
+        ``_update``). A file that turns out damaged on the way (SQLite says so only when a
+        damaged page is read) is rebuilt, with ``notice`` saying so, and the update done again."""
+        try:
+            return self._update(homes, files=files, should_stop=should_stop, workers=workers)
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+                raise  # another writer held it past the timeout: not damage
+            self._db.close()
+            self.notice = (
+                f"The usage index could not be read ({error}); it is being rebuilt from the logs."
+            )
+            self._remove_files()
+            self._db = self._open()
+            return self._update(homes, files=files, should_stop=should_stop, workers=workers)
+
+    def _update(
         self,
         homes: Sequence[Path],
         *,

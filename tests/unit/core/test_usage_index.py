@@ -355,3 +355,20 @@ def test_a_sub_agent_named_only_in_its_source_counts_only_its_own_calls(
     with UsageIndex(tmp_path / "index.sqlite3") as index:
         index.update([codex_home.root])
         assert sum(item.tokens.total for item in index.slots([codex_home.root])) == 1_010
+
+
+def test_a_damaged_table_found_during_an_update_rebuilds_the_index(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    with sqlite3.connect(path) as db:
+        db.execute("ALTER TABLE files DROP COLUMN ctime")  # as a damaged or foreign file
+    with UsageIndex(path) as index:
+        assert index.notice is None  # the version looked right
+        assert index.update([codex_home.root]).read == 1
+        assert index.notice is not None
+        assert "rebuilt" in index.notice
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
