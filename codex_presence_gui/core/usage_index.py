@@ -21,7 +21,7 @@ from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codex_presence_gui.core.discovery import RolloutFile, discover
 from codex_presence_gui.core.jsonl import (
@@ -32,9 +32,7 @@ from codex_presence_gui.core.jsonl import (
 from codex_presence_gui.core.models import TokenUsage
 from codex_presence_gui.core.pricing import UnitPrices
 from codex_presence_gui.core.problems import Problem, ProblemKind
-from codex_presence_gui.core.reader import header_lines
 from codex_presence_gui.core.sanitize import no_surrogates
-from codex_presence_gui.core.session import EventRecorder, SessionAccumulator, project_name
 from codex_presence_gui.core.tail import (
     Change,
     FileStat,
@@ -44,6 +42,9 @@ from codex_presence_gui.core.tail import (
     is_compressed,
     open_regular,
 )
+
+if TYPE_CHECKING:
+    from codex_presence_gui.core.session import SessionAccumulator
 
 #: Bump when the tables or what they mean change: an index of another version is rebuilt.
 SCHEMA_VERSION = 2
@@ -572,6 +573,9 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _FixedCl
     path = rollout.path
     read = _FileRead(rollout, row)
     tail = FollowedFile(path)
+    # Imported here: a report with nothing new to read never needs the accounting.
+    from codex_presence_gui.core.session import EventRecorder, SessionAccumulator, project_name
+
     session = SessionAccumulator(path, clock)
     recorder = EventRecorder(calls=True)
     change = Change.RESTART
@@ -689,6 +693,8 @@ def _state(session: SessionAccumulator) -> dict[str, Any]:
 
 
 def _restore(session: SessionAccumulator, path: Path, state: dict[str, Any]) -> None:
+    from codex_presence_gui.core.reader import header_lines
+
     with open_regular(path) as handle:
         for line in header_lines(handle):
             session.line(line)
