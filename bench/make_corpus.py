@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-BASE_DATE = dt.datetime(2026, 10, 20, 8, 0, tzinfo=dt.timezone.utc)
+BASE_DATE = dt.datetime(2026, 10, 20, 8, 0, tzinfo=dt.UTC)
 CONTEXT_WINDOW = 258_400
 KB = 1024
 MB = 1024 * 1024
@@ -959,7 +959,7 @@ def parse_now(value: str) -> int:
         return int(time.time() * 1000)
     stamp = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=dt.timezone.utc)
+        stamp = stamp.replace(tzinfo=dt.UTC)
     return int(stamp.timestamp() * 1000)
 
 

@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +95,7 @@ def build_home(home: Path, sessions: int, days: float) -> float:
         started = oldest + (now - 120 - oldest) * index / max(sessions - 1, 1)
         span = 60.0
         lines = _session_lines(index, started, span, week_start, week_reset, now)
-        moment = datetime.fromtimestamp(started, tz=timezone.utc)
+        moment = datetime.fromtimestamp(started, tz=UTC)
         folder = home / "sessions" / moment.strftime("%Y/%m/%d")
         if folder not in folders:
             folder.mkdir(parents=True, exist_ok=True)

@@ -11,17 +11,7 @@ import os
 import sys
 from datetime import date, tzinfo
 
-from codex_presence_gui.core.discovery import resolve_codex_homes
-from codex_presence_gui.core.sanitize import terminal_safe_json
-from codex_presence_gui.core.usage_index import UsageIndex, default_index_path
-from codex_presence_gui.core.usage_report import (
-    REPORT_KINDS,
-    build_usage_report,
-    local_zone,
-    report_csv,
-    report_json,
-    report_text,
-)
+from codex_presence_gui.core.usage_report import REPORT_KINDS, local_zone
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -84,18 +74,23 @@ def run_report(args: argparse.Namespace, homes_given: list[str]) -> int:
     if args.since and args.until and args.since > args.until:
         print("report: --since is after --until", file=sys.stderr)
         return EXIT_USAGE
+    # Imported here: the parser above is built for every command, this only for reports.
+    from codex_presence_gui.core.discovery import no_home_message, resolve_codex_homes
+    from codex_presence_gui.core.pricing import Pricer
+    from codex_presence_gui.core.sanitize import terminal_safe_json
+    from codex_presence_gui.core.usage_index import UsageIndex, default_index_path
+    from codex_presence_gui.core.usage_report import (
+        build_usage_report,
+        report_csv,
+        report_json,
+        report_text,
+    )
+
     homes = resolve_codex_homes(homes_given)
     existing = [home for home in homes if home.is_dir()]
     if not existing:
-        where = ", ".join(str(home) for home in homes)
-        print(
-            f"No Codex home found (looked in {where}). Run Codex once, set CODEX_HOME, "
-            "or pass --codex-home DIR.",
-            file=sys.stderr,
-        )
+        print(no_home_message(homes), file=sys.stderr)
         return EXIT_NO_HOME
-    from codex_presence_gui.core.pricing import Pricer
-
     try:
         index = UsageIndex(default_index_path())
     except (OSError, Exception) as error:  # a cache folder that cannot be written
@@ -114,7 +109,7 @@ def run_report(args: argparse.Namespace, homes_given: list[str]) -> int:
             zone=zone,
             since=args.since,
             until=args.until,
-            pricer=Pricer(),
+            pricer=Pricer(store=index),
         )
     if args.json:
         import orjson

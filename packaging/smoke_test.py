@@ -204,6 +204,32 @@ class Smoke:
             raise CheckError(f"discord-check: unexpected report {report!r}")
         return f"card sent to arRPC and cleared ({report['sent']['details']!r})"
 
+    def prices(self) -> str:
+        """`report model --json`: the session's call priced in the frozen app as genai-prices
+        prices it here (the app imports the library only when it computes a cost, and the build
+        leaves httpx2 out for a stand-in: packaging/rthook_no_httpx2.py)."""
+        from genai_prices import Usage, calc_price
+
+        result = self.run("report", "model", "--json", "--codex-home", str(self.home))
+        if result.returncode != 0:
+            raise CheckError(f"report exited {result.returncode}: {result.stderr}")
+        report = json.loads(result.stdout)
+        prices, totals = report["prices"], report["totals"]
+        if not prices["source"].startswith("genai-prices ") or prices["unpriced_models"]:
+            raise CheckError(f"report: prices {prices!r}; stderr {result.stderr!r}")
+        model = report["rows"][0]["key"]
+        usage = Usage(
+            input_tokens=LAST["input_tokens"],
+            cache_read_tokens=LAST["cached_input_tokens"],
+            output_tokens=LAST["output_tokens"],
+        )
+        expected = float(calc_price(usage, model, provider_id="openai").total_price)
+        if totals["calls"] != 1 or totals["cost_usd"] is None:
+            raise CheckError(f"report: totals {totals!r}")
+        if abs(totals["cost_usd"] - expected) > 1e-12:
+            raise CheckError(f"report: {model} costs {totals['cost_usd']}, genai-prices {expected}")
+        return f"{model}, 1 call: ${totals['cost_usd']:.5f} ({prices['source']})"
+
     def start_window(self, number: int) -> dict[str, float]:
         """One `--startup-check` launch; seconds from launch to first paint and first data."""
         base = self.work / f"start-{number}"
@@ -274,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
             ("status --json", smoke.status),
             ("screenshot", smoke.screenshot),
             ("discord-check", lambda: smoke.discord(args.require_arrpc)),
+            ("report --json (genai-prices)", smoke.prices),
         ]
         twin = console_executable(args.dist)
         if twin is not None and twin.is_file():

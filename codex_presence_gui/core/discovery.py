@@ -26,6 +26,15 @@ def default_codex_home(environ: Mapping[str, str] | None = None) -> Path:
     return Path(value).expanduser() if value else Path.home() / ".codex"
 
 
+def no_home_message(homes: Sequence[Path]) -> str:
+    """What a command says when none of the homes exists: where it looked, what to do."""
+    where = ", ".join(str(home) for home in homes)
+    return (
+        f"No Codex home found (looked in {where}). Run Codex once, set CODEX_HOME, "
+        "or pass --codex-home DIR."
+    )
+
+
 def resolve_codex_homes(
     cli_homes: Sequence[str | Path] = (),
     settings_homes: Sequence[str | Path] = (),
@@ -123,7 +132,7 @@ def _walk(
                 )
             )
             continue
-        yield Path(entry.path), FileStat(st.st_dev, st.st_ino, st.st_size, st.st_mtime)
+        yield Path(entry.path), FileStat.from_stat(st)
 
 
 def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discovery:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from codex_presence_gui.core.insights import PaceState
@@ -86,7 +86,7 @@ def token_breakdown_text(usage: TokenUsage) -> str:
 
 def local_time(epoch: float, zone: tzinfo | None = None) -> datetime:
     """Unix seconds to an aware local (or given-zone) datetime."""
-    moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    moment = datetime.fromtimestamp(epoch, tz=UTC)
     return moment.astimezone(zone) if zone is not None else moment.astimezone()
 
 

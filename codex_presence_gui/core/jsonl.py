@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import orjson
@@ -165,7 +165,7 @@ def parse_timestamp(value: Any) -> float | None:
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     try:
         return moment.timestamp()
     except (OverflowError, ValueError, OSError):
@@ -303,9 +303,17 @@ def _meta(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> Met
         source=source_text,
         git_branch=_text(git.get("branch")) if isinstance(git, dict) else None,
         forked_from_id=_text(payload.get("forked_from_id")),
-        parent_thread_id=_text(payload.get("parent_thread_id")),
+        parent_thread_id=_text(payload.get("parent_thread_id")) or _spawn_parent(source),
         history_start_ordinal=start,
     )
+
+
+def _spawn_parent(source: Any) -> str | None:
+    """The parent thread of a sub-agent, where Codex writes it:
+    ``source.subagent.thread_spawn.parent_thread_id``."""
+    subagent = source.get("subagent") if isinstance(source, dict) else None
+    spawn = subagent.get("thread_spawn") if isinstance(subagent, dict) else None
+    return _text(spawn.get("parent_thread_id")) if isinstance(spawn, dict) else None
 
 
 _Info = tuple[TokenUsage | None, TokenUsage | None, int | None]

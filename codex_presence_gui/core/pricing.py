@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from codex_presence_gui.core.models import TokenUsage
 
@@ -30,27 +30,72 @@ class UnitPrices:
     output: Decimal
 
 
+class PriceStore(Protocol):
+    """Keeps unit prices found with one version of the library (the usage index does), so
+    that a repeat report need not import the library at all."""
+
+    def load_prices(self, library: str) -> dict[tuple[str, bool], UnitPrices | None]:
+        """Every (model, long context) price kept for this library version (None: unknown)."""
+
+    def save_price(
+        self, library: str, model: str, long_context: bool, units: UnitPrices | None
+    ) -> None:
+        """Keep one model's price (None: the library does not know the model)."""
+
+
+def library_version() -> str | None:
+    """The installed genai-prices version, without importing the library (a repeat report
+    with its prices kept in the index never does)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("genai_prices")
+    if spec is None:
+        return None
+    if spec.origin:
+        # Beside the package, pip and uv leave ``genai_prices-<version>.dist-info``: its
+        # name is the version, read in a directory listing (importlib.metadata takes 30 ms).
+        from pathlib import Path
+
+        for entry in Path(spec.origin).parent.parent.glob("genai_prices-*.dist-info"):
+            return entry.name.removeprefix("genai_prices-").removesuffix(".dist-info")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("genai-prices")
+    except PackageNotFoundError:
+        return None
+
+
 class Pricer:
     """Prices calls by model with the price library, remembering each model's unit prices.
 
     Args:
         provider: the library's provider id (Codex's models are OpenAI's).
+        store: where unit prices are kept between runs (None: this run only).
     """
 
-    def __init__(self, provider: str = "openai") -> None:
+    def __init__(self, provider: str = "openai", store: PriceStore | None = None) -> None:
         self.provider = provider
-        self._units: dict[tuple[str, bool], UnitPrices | None] = {}
+        self._store = store
+        self._version = library_version()
         self._library: Any = None
-        self._unavailable: str | None = None
+        self._unavailable: str | None = (
+            None if self._version else "the genai-prices package is not installed"
+        )
+        self._units: dict[tuple[str, bool], UnitPrices | None] = {}
+        if store is not None and self._version:
+            self._units.update(store.load_prices(self._library_key))
+
+    @property
+    def _library_key(self) -> str:
+        return f"genai-prices {self._version}"
 
     @property
     def source(self) -> str:
         """Where prices come from, for reports: the library and its version."""
-        if self._load() is None:
+        if self._unavailable is not None:
             return f"unavailable ({self._unavailable})"
-        from importlib.metadata import version
-
-        return f"genai-prices {version('genai-prices')}"
+        return self._library_key
 
     def _load(self) -> Any:
         if self._library is None and self._unavailable is None:
@@ -66,7 +111,9 @@ class Pricer:
         """The model's prices per token in that tier; None when the library does not know it."""
         key = (model, long_context)
         if key not in self._units:
-            self._units[key] = self._probe(model, long_context)
+            units = self._units[key] = self._probe(model, long_context)
+            if self._store is not None and self._unavailable is None:
+                self._store.save_price(self._library_key, model, long_context, units)
         return self._units[key]
 
     def _probe(self, model: str, long_context: bool) -> UnitPrices | None:

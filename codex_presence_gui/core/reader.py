@@ -415,6 +415,12 @@ class CodexReader:
             if old_path is None:
                 continue
             tracked = self._tracked.pop(old_path)
+            identity = tracked.tail.identity
+            if identity is not None:
+                # A rename moves the inode's change time, not its content: keep it followed
+                # (a later write shows in its size and mtime as usual).
+                moved = identity.stat._replace(ctime=rollout.stat.ctime)
+                tracked.tail.identity = identity._replace(stat=moved)
             tracked.tail.path = path
             tracked.session.path = path
             tracked.rollout = rollout

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from codex_presence_gui.core.dashboard import (
@@ -44,7 +44,7 @@ def rfc3339(epoch: float | None) -> str | None:
     """Unix seconds to ``2026-05-04T09:14:55.902Z``; None stays None."""
     if epoch is None:
         return None
-    moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    moment = datetime.fromtimestamp(epoch, tz=UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 

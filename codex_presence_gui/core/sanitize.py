@@ -109,14 +109,14 @@ def json_safe(value: object, where: str = "") -> tuple[object, list[str]]:
             changed.append(at)
             return None
         if isinstance(item, str):
-            text = _no_surrogates(item)
+            text = no_surrogates(item)
             if text != item:
                 changed.append(at)
             return text
         if isinstance(item, dict):
             return {
                 name: walk(inner, f"{at}.{name}" if at else name)
-                for name, inner in ((_no_surrogates(str(k)), v) for k, v in item.items())
+                for name, inner in ((no_surrogates(str(k)), v) for k, v in item.items())
             }
         if isinstance(item, (list, tuple)):
             return [walk(inner, f"{at}[{index}]") for index, inner in enumerate(item)]
@@ -126,9 +126,9 @@ def json_safe(value: object, where: str = "") -> tuple[object, list[str]]:
     return walk(value, where), changed
 
 
-def _no_surrogates(text: str) -> str:
-    """Lone surrogates as text: ``\\xNN`` for a byte kept by ``surrogateescape``, else
-    ``\\uXXXX``."""
+def no_surrogates(text: str) -> str:
+    """``text`` that any encoder accepts: its lone surrogates written out, as ``\\xNN`` for a
+    byte kept by ``surrogateescape``, else as ``\\uXXXX``."""
     if text.isprintable() or not any("\ud800" <= c <= "\udfff" for c in text):
         return text
     return "".join(

@@ -327,6 +327,11 @@ class SessionAccumulator:
 
     def _start_replay(self, own_meta: MetaRecord) -> None:
         self.is_fork = True
+        if own_meta.source == "subagent":
+            # A sub-agent's copied history, if any, comes as replayed lines, which give the
+            # inherited base; it never carries its parent's total in its own first one (that
+            # is ``exec fork``), so a first call before any output is its own.
+            self._base_settled = True
         if own_meta.ts is not None:
             self._replay_until = own_meta.ts + REPLAY_BURST_SECONDS
 

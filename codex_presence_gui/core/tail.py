@@ -63,6 +63,9 @@ class FileStat(NamedTuple):
     ino: int
     size: int
     mtime: float
+    #: The status change time: every write and every replacement moves it, and ``os.utime``
+    #: cannot set it back, so a rewrite of the same size and mtime still shows (0: unknown).
+    ctime: float = 0.0
 
     @classmethod
     def of(cls, path: Path) -> FileStat:
@@ -72,7 +75,7 @@ class FileStat(NamedTuple):
     @classmethod
     def from_stat(cls, st: os.stat_result) -> FileStat:
         """The parts of an ``os.stat_result``."""
-        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime)
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime, st.st_ctime)
 
 
 class Identity(NamedTuple):
@@ -286,6 +289,12 @@ class FollowedFile:
             unread = 0
         return self._splitter.pending_bytes + max(unread, 0)
 
+    @property
+    def line_end(self) -> int:
+        """The offset just past the last complete line handed on: where a reader that keeps
+        no held bytes between runs (the usage index) goes on from."""
+        return self.offset - self._splitter.pending_bytes
+
     def problems(self) -> list[Problem]:
         """What the reading left out: a compressed file cut at the cap, an unfinished line
         over the budget."""
@@ -342,6 +351,10 @@ class FollowedFile:
         ):
             return Change.RESTART
         if (now.size, now.mtime) == (previous.size, previous.mtime):
+            if previous.ctime and now.ctime != previous.ctime:
+                # Written or replaced with its size and mtime kept (a rewrite in place, a copy
+                # with times preserved): what it holds now is unknown, so read it again.
+                return Change.RESTART
             return Change.UNCHANGED
         try:
             with open_regular(self.path) as handle:

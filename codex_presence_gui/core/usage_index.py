@@ -19,8 +19,9 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, suppress
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codex_presence_gui.core.discovery import RolloutFile, discover
 from codex_presence_gui.core.jsonl import (
@@ -29,9 +30,9 @@ from codex_presence_gui.core.jsonl import (
     token_count_key,
 )
 from codex_presence_gui.core.models import TokenUsage
+from codex_presence_gui.core.pricing import UnitPrices
 from codex_presence_gui.core.problems import Problem, ProblemKind
-from codex_presence_gui.core.reader import header_lines
-from codex_presence_gui.core.session import EventRecorder, SessionAccumulator, project_name
+from codex_presence_gui.core.sanitize import no_surrogates
 from codex_presence_gui.core.tail import (
     Change,
     FileStat,
@@ -42,8 +43,11 @@ from codex_presence_gui.core.tail import (
     open_regular,
 )
 
+if TYPE_CHECKING:
+    from codex_presence_gui.core.session import SessionAccumulator
+
 #: Bump when the tables or what they mean change: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Calls are summed by quarter hour (UTC), so that days of any time zone (some are offset by
 #: 30 or 45 minutes) are sums of whole slots.
 SLOT_SECONDS = 900
@@ -60,6 +64,7 @@ CREATE TABLE files (
     path BLOB NOT NULL UNIQUE,
     home BLOB NOT NULL,
     dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL,
+    ctime REAL NOT NULL,
     head_length INTEGER NOT NULL, head_digest BLOB NOT NULL,
     read_to INTEGER NOT NULL,
     state TEXT NOT NULL,
@@ -84,6 +89,13 @@ CREATE TABLE usage (
     PRIMARY KEY (file_id, slot, model, long_context)
 ) WITHOUT ROWID;
 CREATE INDEX usage_by_slot ON usage (slot);
+CREATE TABLE prices (
+    library TEXT NOT NULL,
+    model TEXT NOT NULL,
+    long_context INTEGER NOT NULL,
+    input TEXT, cached_input TEXT, output TEXT,
+    PRIMARY KEY (library, model, long_context)
+);
 """
 
 _ADD_USAGE = """
@@ -262,6 +274,30 @@ class UsageIndex:
         should_stop: Callable[[], bool] | None = None,
         workers: int = 1,
     ) -> UpdateResult:
+        """Read what changed in the homes' rollout files since the last update (see
+        ``_update``). A file that turns out damaged on the way (SQLite says so only when a
+        damaged page is read) is rebuilt, with ``notice`` saying so, and the update done again."""
+        try:
+            return self._update(homes, files=files, should_stop=should_stop, workers=workers)
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+                raise  # another writer held it past the timeout: not damage
+            self._db.close()
+            self.notice = (
+                f"The usage index could not be read ({error}); it is being rebuilt from the logs."
+            )
+            self._remove_files()
+            self._db = self._open()
+            return self._update(homes, files=files, should_stop=should_stop, workers=workers)
+
+    def _update(
+        self,
+        homes: Sequence[Path],
+        *,
+        files: Sequence[RolloutFile] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        workers: int = 1,
+    ) -> UpdateResult:
         """Read what changed in the homes' rollout files since the last update.
 
         Args:
@@ -288,7 +324,7 @@ class UsageIndex:
                 row[1]: row
                 for row in db.execute(
                     "SELECT id, path, dev, ino, size, mtime, head_length, head_digest, read_to, "
-                    "state FROM files WHERE home IN " + _marks(homes),
+                    "state, ctime FROM files WHERE home IN " + _marks(homes),
                     [_blob(home) for home in homes],
                 )
             }
@@ -296,11 +332,12 @@ class UsageIndex:
             for rollout in files:
                 row = known.get(_blob(rollout.path))
                 stat = rollout.stat
-                if row is None or (row[2], row[3], row[4], row[5]) != (
+                if row is None or (row[2], row[3], row[4], row[5], row[10]) != (
                     stat.dev,
                     stat.ino,
                     stat.size,
                     stat.mtime,
+                    stat.ctime,
                 ):
                     todo.append((rollout, row))  # else unchanged since read: not even opened
             complete = True
@@ -308,7 +345,25 @@ class UsageIndex:
                 if read is None:
                     complete = False
                     break
-                self._store(read, result)
+                # Each file apart: one that cannot be written (sums beyond SQLite's 64-bit
+                # integers) is left out with a problem, the others are kept.
+                db.execute("SAVEPOINT one_file")
+                try:
+                    self._store(read, result)
+                except (sqlite3.IntegrityError, sqlite3.OperationalError, OverflowError) as error:
+                    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+                        raise
+                    db.execute("ROLLBACK TO one_file")
+                    path = read.rollout.path
+                    result.problems.append(
+                        Problem(
+                            ProblemKind.BAD_VALUES,
+                            f"{path.name}: its token counts cannot be added up ({error}); "
+                            "not counted",
+                            path,
+                        )
+                    )
+                db.execute("RELEASE one_file")
             if complete:
                 seen = {_blob(rollout.path) for rollout in files}
                 gone = [row[0] for key, row in known.items() if key not in seen]
@@ -334,9 +389,9 @@ class UsageIndex:
         fields = read.fields
         if row is None:
             file_id = db.execute(
-                "INSERT INTO files (path, home, dev, ino, size, mtime, head_length, head_digest,"
-                " read_to, state, session_id, project, cwd, started_at, last_at, is_fork)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO files (path, home, dev, ino, size, mtime, ctime, head_length,"
+                " head_digest, read_to, state, session_id, project, cwd, started_at, last_at,"
+                " is_fork) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (_blob(read.rollout.path), _blob(read.rollout.home), *fields),
             ).lastrowid
         else:
@@ -351,12 +406,49 @@ class UsageIndex:
                 if last_at is not None and (fields[-2] is None or fields[-2] < last_at):
                     fields = (*fields[:-2], last_at, fields[-1])
             db.execute(
-                "UPDATE files SET dev = ?, ino = ?, size = ?, mtime = ?, head_length = ?,"
-                " head_digest = ?, read_to = ?, state = ?, session_id = ?, project = ?, cwd = ?,"
+                "UPDATE files SET dev = ?, ino = ?, size = ?, mtime = ?, ctime = ?,"
+                " head_length = ?, head_digest = ?, read_to = ?, state = ?, session_id = ?,"
+                " project = ?, cwd = ?,"
                 " started_at = ?, last_at = ?, is_fork = ? WHERE id = ?",
                 (*fields, file_id),
             )
         db.executemany(_ADD_USAGE, [(file_id, *key, *sums) for key, sums in read.sums.items()])
+
+    # -- prices (see ``pricing.PriceStore``) -------------------------------------------------
+
+    def load_prices(self, library: str) -> dict[tuple[str, bool], UnitPrices | None]:
+        """The unit prices kept for this version of the price library."""
+        found: dict[tuple[str, bool], UnitPrices | None] = {}
+        for model, long_context, *values in self._db.execute(
+            "SELECT model, long_context, input, cached_input, output FROM prices WHERE library = ?",
+            (library,),
+        ):
+            try:
+                units = UnitPrices(*(Decimal(v) for v in values)) if values[0] else None
+            except (ArithmeticError, TypeError):
+                continue  # unreadable: asked of the library again
+            found[(model, bool(long_context))] = units
+        return found
+
+    def save_price(
+        self, library: str, model: str, long_context: bool, units: UnitPrices | None
+    ) -> None:
+        """Keep one model's unit prices (None: unknown to the library)."""
+        values = (
+            (None, None, None)
+            if units is None
+            else (
+                str(units.input),
+                str(units.cached_input),
+                str(units.output),
+            )
+        )
+        # Busy or read-only: the price is simply asked of the library again next time.
+        with suppress(sqlite3.OperationalError):
+            self._db.execute(
+                "INSERT OR REPLACE INTO prices VALUES (?, ?, ?, ?, ?, ?)",
+                (library, model, int(long_context), *values),
+            )
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -439,19 +531,30 @@ def _read_all(
         context = multiprocessing.get_context(method)
         # Biggest first, so that no worker is left with a big file at the end.
         todo = sorted(todo, key=lambda item: -item[0].stat.size)
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_started)
+        try:
             chunk = max(1, len(todo) // (workers * 16))
             for read in pool.map(_read_file, todo, [clock] * len(todo), chunksize=chunk):
                 if should_stop is not None and should_stop():
                     yield None
                     return
                 yield read
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # what was not started is dropped
         return
     for rollout, row in todo:
         if should_stop is not None and should_stop():
             yield None
             return
         yield _read_file((rollout, row), clock)
+
+
+def _worker_started() -> None:
+    """In each worker: Ctrl+C is the parent's to handle (it stops the pool), not a traceback
+    from every worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class _FixedClock:
@@ -470,16 +573,20 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _FixedCl
     path = rollout.path
     read = _FileRead(rollout, row)
     tail = FollowedFile(path)
+    # Imported here: a report with nothing new to read never needs the accounting.
+    from codex_presence_gui.core.session import EventRecorder, SessionAccumulator, project_name
+
     session = SessionAccumulator(path, clock)
     recorder = EventRecorder(calls=True)
     change = Change.RESTART
     if row is not None and not is_compressed(path):
         tail.resume(
-            row[8], Identity(FileStat(row[2], row[3], row[8], row[5]), row[6], bytes(row[7]))
+            row[8],
+            Identity(FileStat(row[2], row[3], row[8], row[5], row[10]), row[6], bytes(row[7])),
         )
         change = tail.check()
     if change is Change.UNCHANGED:
-        return read  # touched, or an unfinished last line still unfinished
+        return read  # touched only
     if change in (Change.MISSING, Change.ERROR):
         if tail.problem is not None:
             read.problems.append(tail.problem)
@@ -515,15 +622,18 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _FixedCl
     read.fields = (
         identity.stat.dev,
         identity.stat.ino,
-        identity.stat.size,
+        # Up to the last complete line only: an unfinished one is read again next time.
+        tail.line_end,
         identity.stat.mtime,
+        identity.stat.ctime,
         identity.length,
         identity.digest,
-        tail.offset,
+        tail.line_end,
         json.dumps(_state(session)),
-        session.session_id,
-        project_name(session.cwd or "."),
-        session.cwd,
+        # A session id taken from a file name may hold bytes that are not UTF-8.
+        no_surrogates(session.session_id),
+        no_surrogates(project_name(session.cwd or ".")),
+        None if session.cwd is None else no_surrogates(session.cwd),
         started_at if started_at is not None else session.first_ts,
         max((at for at, _, _ in calls), default=None),
         int(session.is_fork),
@@ -583,6 +693,8 @@ def _state(session: SessionAccumulator) -> dict[str, Any]:
 
 
 def _restore(session: SessionAccumulator, path: Path, state: dict[str, Any]) -> None:
+    from codex_presence_gui.core.reader import header_lines
+
     with open_regular(path) as handle:
         for line in header_lines(handle):
             session.line(line)

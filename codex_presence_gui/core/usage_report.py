@@ -13,14 +13,15 @@ import io
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import Any
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
 
-from codex_presence_gui.core.formatting import format_tokens_compact
 from codex_presence_gui.core.models import TokenUsage
 from codex_presence_gui.core.pricing import Pricer
 from codex_presence_gui.core.sanitize import clean_text
-from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage
+
+if TYPE_CHECKING:
+    from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage
 
 REPORT_KINDS = ("daily", "weekly", "monthly", "session", "project", "model")
 JSON_SCHEMA = 1
@@ -109,7 +110,7 @@ def _zone_name(zone: tzinfo) -> str:
 def local_zone() -> tzinfo:
     """The machine's time zone."""
     zone = datetime.now().astimezone().tzinfo
-    return zone if zone is not None else timezone.utc
+    return zone if zone is not None else UTC
 
 
 def build_usage_report(
@@ -304,6 +305,8 @@ _KEY_TITLES = {
 
 def report_text(report: UsageReport, width: int = 80) -> str:
     """A table for the terminal, ``width`` columns wide at most (80 by default)."""
+    from codex_presence_gui.core.formatting import format_tokens_compact  # not for --json
+
     numbers = [("Input", 8), ("Cached", 8), ("Output", 8), ("Total", 8), ("Cost*", 9)]
     key_width = max(10, width - sum(w + 1 for _, w in numbers) - 1)
     header = (

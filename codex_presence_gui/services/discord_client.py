@@ -307,7 +307,7 @@ class PypresenceClient:
         for path in ipc_candidates(self._platform):
             try:
                 self.ready = self._run(self._handshake(path), self.handshake_timeout)
-            except (asyncio.TimeoutError, TimeoutError):  # distinct types before Python 3.11
+            except TimeoutError:  # distinct types before Python 3.11
                 outcome = NO_ANSWER
                 failure = ConnectionLostError("Discord did not answer the handshake")
             except FileNotFoundError:
@@ -409,7 +409,7 @@ class PypresenceClient:
             raise ConnectionLostError("not connected to Discord")
         try:
             return self._run(self._command(payload), timeout or self.response_timeout, final=final)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise ConnectionLostError("reading the reply timed out") from None
         except (OSError, RuntimeError) as error:
             raise ConnectionLostError(f"connection to Discord failed ({error})") from None

@@ -6,16 +6,16 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-BASE = datetime(2026, 5, 4, 9, 0, 0, tzinfo=timezone.utc).timestamp()
+BASE = datetime(2026, 5, 4, 9, 0, 0, tzinfo=UTC).timestamp()
 
 
 def iso(epoch: float) -> str:
     """Unix seconds to Codex's timestamp text (3 fractional digits, Z)."""
-    moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    moment = datetime.fromtimestamp(epoch, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
@@ -171,7 +171,7 @@ def assistant(ts: float, text: str, phase: str | None = "final_answer") -> str:
 
 def rollout_name(ts: float, session_id: str) -> str:
     """``rollout-YYYY-MM-DDThh-mm-ss-<uuid>.jsonl`` (local time in real life; UTC here)."""
-    moment = datetime.fromtimestamp(ts, tz=timezone.utc)
+    moment = datetime.fromtimestamp(ts, tz=UTC)
     return f"rollout-{moment.strftime('%Y-%m-%dT%H-%M-%S')}-{session_id}.jsonl"
 
 
@@ -194,7 +194,7 @@ class CodexHome:
         trailing_newline: bool = True,
     ) -> Path:
         """Write a rollout file in the date folder of ``started`` and return its path."""
-        moment = datetime.fromtimestamp(started, tz=timezone.utc)
+        moment = datetime.fromtimestamp(started, tz=UTC)
         if archived:
             folder = self.root / "archived_sessions"
         else:

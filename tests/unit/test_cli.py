@@ -341,10 +341,10 @@ def test_status_json_survives_values_orjson_refuses(
 ) -> None:
     """An integer beyond 64 bits or a lone surrogate in the report: still one valid JSON
     document, the odd values null or escaped, each said in a warning; exit status 0."""
-    from codex_presence_gui import cli
+    from codex_presence_gui import status_command
 
     live_session(codex_home)
-    real = cli.build_report
+    real = status_command.build_report
 
     def odd_report(*args: object, **kwargs: object) -> dict[str, object]:
         report = real(*args, **kwargs)  # type: ignore[arg-type]
@@ -354,7 +354,7 @@ def test_status_json_survives_values_orjson_refuses(
         report["sessions"][0]["cwd"] = "/home/dev/caf\udce9"
         return report
 
-    monkeypatch.setattr(cli, "build_report", odd_report)
+    monkeypatch.setattr(status_command, "build_report", odd_report)
     assert main(["status", "--json", "--codex-home", str(codex_home.root)]) == 0
     report = json.loads(capsys.readouterr().out)
     (session,) = report["sessions"]
@@ -374,13 +374,13 @@ def test_status_json_that_cannot_be_written_is_a_message(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Should even the fallback fail, a one-line message and exit status 1, no traceback."""
-    from codex_presence_gui import cli
+    from codex_presence_gui import status_command
 
     def refuse(*args: object, **kwargs: object) -> bytes:
-        raise cli.orjson.JSONEncodeError("simulated")
+        raise status_command.orjson.JSONEncodeError("simulated")
 
-    monkeypatch.setattr(cli.orjson, "dumps", refuse)
-    assert not cli.write_report_json({"schema": 2}, io.BytesIO())
+    monkeypatch.setattr(status_command.orjson, "dumps", refuse)
+    assert not status_command.write_report_json({"schema": 2}, io.BytesIO())
     assert "could not be written as JSON (simulated)" in capsys.readouterr().err
 
 
@@ -391,11 +391,11 @@ def test_status_text_survives_numbers_beyond_any_session(
     traceback; a report that cannot be computed at all is one line on stderr, exit 1."""
     from dataclasses import replace
 
-    from codex_presence_gui import cli
+    from codex_presence_gui import status_command
     from codex_presence_gui.core.models import TokenUsage
 
     live_session(codex_home)
-    real = cli.CodexReader.refresh
+    real = status_command.CodexReader.refresh
 
     for value in (2**64, 10**400):
 
@@ -413,14 +413,14 @@ def test_status_text_survives_numbers_beyond_any_session(
             )
             return replace(result, snapshots=huge)
 
-        monkeypatch.setattr(cli.CodexReader, "refresh", odd)
+        monkeypatch.setattr(status_command.CodexReader, "refresh", odd)
         assert main(["status", "--codex-home", str(codex_home.root)]) == 0
         assert ">999T | >999T | >999T" in capsys.readouterr().out
 
     def impossible(*args: object, **kwargs: object) -> str:
         raise OverflowError("integer division result too large for a float")
 
-    monkeypatch.setattr(cli, "render_text", impossible)
+    monkeypatch.setattr(status_command, "render_text", impossible)
     assert main(["status", "--codex-home", str(codex_home.root)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("status: a value in the Codex logs is out of range")

@@ -10,7 +10,7 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from codex_presence_gui.cli import write_report_json
+from codex_presence_gui.status_command import write_report_json
 
 _leaf = st.one_of(st.none(), st.booleans(), st.integers(-(2**63), 2**63 - 1), st.text(max_size=8))
 _value = st.recursive(

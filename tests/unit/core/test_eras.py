@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from codex_presence_gui.core.jsonl import parse_timestamp
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.report import build_report
-
-DATA = Path(__file__).parents[2] / "data" / "eras"
-FIXTURES = sorted(p.name.removesuffix(".jsonl") for p in DATA.glob("*.jsonl"))
+from tests.helpers.eras import FIXTURES, install_era
 
 
 def _report_for(fixture: str, home: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    expected = json.loads((DATA / f"{fixture}.expected.json").read_text(encoding="utf-8"))
-    now = parse_timestamp(expected["now"])
-    assert now is not None
-    folder = home / "sessions" / "2026" / "01" / "01"
-    folder.mkdir(parents=True)
-    target = folder / f"rollout-2026-01-01T00-00-00-{fixture}.jsonl"
-    shutil.copyfile(DATA / f"{fixture}.jsonl", target)
-    os.utime(target, (now - 100, now - 100))
+    _, now, expected = install_era(fixture, home)
     reader = CodexReader([home], max_age=None, clock=lambda: now)
     return build_report(reader.refresh(), include_all=True), expected
 

@@ -103,6 +103,29 @@ def test_a_rewrite_to_the_same_size_with_other_first_bytes_restarts(tmp_path: Pa
     assert follower.check() is Change.RESTART
 
 
+def test_a_rewrite_keeping_size_mtime_and_first_bytes_restarts(tmp_path: Path) -> None:
+    """Same inode, size, mtime (set back) and first 4 KiB, other bytes after them: the
+    change time gives it away, so the file is read again."""
+    path = tmp_path / "rollout-same-head.jsonl"
+    head = b"x" * 5000 + b"\n"
+    path.write_bytes(head + b"first\n")
+    follower = FollowedFile(path)
+    follower.read(Collector())
+    before = path.stat()
+    time.sleep(0.01)  # a change time the file system can tell apart
+    with open(path, "r+b") as handle:
+        handle.seek(len(head))
+        handle.write(b"other\n")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
+        before.st_ino,
+        before.st_size,
+        before.st_mtime_ns,
+    )
+    assert follower.check() is Change.RESTART
+
+
 def test_a_touched_file_is_unchanged_and_cheap_again(tmp_path: Path) -> None:
     """A newer mtime with the same bytes is no change; the new mtime is remembered."""
     path = tmp_path / "rollout-touch.jsonl"

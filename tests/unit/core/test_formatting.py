@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -24,7 +24,7 @@ from codex_presence_gui.core.formatting import (
 from codex_presence_gui.core.models import ContextUsage, Credits, UsageWindow
 from tests.helpers.snapshots import reading
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.mark.parametrize(
@@ -115,7 +115,7 @@ def test_triplet_text() -> None:
     assert token_triplet_text(None, None, None) == "unavailable"
 
 
-THURSDAY = datetime(2026, 11, 26, 14, 27, tzinfo=timezone.utc).timestamp()
+THURSDAY = datetime(2026, 11, 26, 14, 27, tzinfo=UTC).timestamp()
 
 
 @pytest.mark.parametrize(

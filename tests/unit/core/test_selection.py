@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC
 from pathlib import Path
 
 from codex_presence_gui.core.models import (
@@ -124,7 +125,6 @@ def test_ended_sessions_are_kept_since_midnight_or_twelve_hours() -> None:
 def test_dashboard_lists_ended_sessions_apart_from_the_active_ones() -> None:
     """``sessions`` (what ``status`` prints) and ``active`` are as before; ``ended`` adds
     today's finished sessions."""
-    from datetime import timezone
 
     from codex_presence_gui.core.dashboard import build_dashboard
     from codex_presence_gui.core.reader import ReadResult
@@ -133,10 +133,10 @@ def test_dashboard_lists_ended_sessions_apart_from_the_active_ones() -> None:
     result = ReadResult(
         snapshots=snapshots, warnings=(), missing_homes=(), homes=(), generated_at=NOW
     )
-    board = build_dashboard(result, zone=timezone.utc)
+    board = build_dashboard(result, zone=UTC)
     assert [s.session_id for s in board.sessions] == ["live"]
     assert board.active is not None
     assert board.active.session_id == "live"
     assert [s.session_id for s in board.ended] == ["done"]
-    everything = build_dashboard(result, include_all=True, zone=timezone.utc)
+    everything = build_dashboard(result, include_all=True, zone=UTC)
     assert [s.session_id for s in everything.sessions] == ["live", "done"]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,25 +9,16 @@ import pytest
 from codex_presence_gui.core import history as history_module
 from codex_presence_gui.core import reader as reader_module
 from codex_presence_gui.core.history import HISTORY_DAYS, HistoryReader, UsageHistory
-from codex_presence_gui.core.jsonl import parse_timestamp
 from codex_presence_gui.core.reader import CodexReader
 from tests.helpers import rollout as r
+from tests.helpers.eras import FIXTURES, install_era
 from tests.helpers.rollout import BASE, CodexHome
 
 SID = "019d0000-0000-7000-8000-0000000000ab"
-ERAS = Path(__file__).parents[2] / "data" / "eras"
-FIXTURES = sorted(p.name.removesuffix(".jsonl") for p in ERAS.glob("*.jsonl"))
 
 
 def _home_with(fixture: str, root: Path) -> tuple[Path, float]:
-    expected = json.loads((ERAS / f"{fixture}.expected.json").read_text(encoding="utf-8"))
-    now = parse_timestamp(expected["now"])
-    assert now is not None
-    folder = root / "sessions" / "2026" / "01" / "01"
-    folder.mkdir(parents=True)
-    target = folder / f"rollout-2026-01-01T00-00-00-{fixture}.jsonl"
-    shutil.copyfile(ERAS / f"{fixture}.jsonl", target)
-    os.utime(target, (now - 100, now - 100))
+    target, now, _ = install_era(fixture, root)
     return target, now
 
 

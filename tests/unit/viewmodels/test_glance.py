@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.viewmodels.glance import Glance, glance, window_mark, window_title
 from tests.helpers.snapshots import NOW, dashboard, limits, session
 
-UTC = timezone.utc
+UTC = UTC
 HOUR = 3600.0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from codex_presence_gui.core.dashboard import Dashboard
@@ -17,7 +17,7 @@ from codex_presence_gui.viewmodels.limits import (
 )
 from tests.helpers.snapshots import reading
 
-UTC = timezone.utc
+UTC = UTC
 NOW = datetime(2026, 11, 26, 14, 27, tzinfo=UTC).timestamp()  # a Thursday
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -194,7 +194,7 @@ def test_show_dashboard_lists_live_sessions_then_ended_ones() -> None:
     done = session("done", age=5 * 3600, activity=Activity(ActivityKind.IDLE))
     board = replace(dashboard((live,)), ended=(done,))
     model = SessionTableModel()
-    model.show_dashboard(board, zone=timezone.utc)
+    model.show_dashboard(board, zone=UTC)
     assert model.session_ids() == ["live", "done"]
     assert model.index(1, 0).data(EndedRole) is True
     assert model.index(0, 0).data(EndedRole) is False

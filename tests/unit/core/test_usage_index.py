@@ -1,0 +1,374 @@
+"""The usage index: incremental reads equal a fresh build, whatever happens to the files."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from codex_presence_gui.core.reader import CodexReader
+from codex_presence_gui.core.usage_index import SCHEMA_VERSION, SLOT_SECONDS, UsageIndex
+from tests.helpers import rollout as r
+from tests.helpers.eras import FIXTURES, install_era
+from tests.helpers.rollout import BASE, CodexHome
+
+SID = "019d0000-0000-7000-8000-00000000a001"
+OTHER = "019d0000-0000-7000-8000-00000000a002"
+
+
+def _turn(at: float, total: int, step: int, model_line: bool = True) -> list[str]:
+    lines = [r.turn_context(at)] if model_line else []
+    lines.append(
+        r.token_count(at + 1, r.usage(total, total // 2, 10), r.usage(step, step // 2, 10))
+    )
+    lines.append(
+        r.token_count(at + 2, r.usage(total, total // 2, 10), r.usage(step, step // 2, 10))
+    )
+    lines.append(r.assistant(at + 3, "done"))
+    return lines
+
+
+def _session(turns: int, start: float = BASE, first_total: int = 0) -> list[str]:
+    lines = [r.session_meta(start, SID)]
+    total = first_total
+    for turn in range(turns):
+        step = 1000 * (turn + 1)
+        total += step + 10
+        lines += _turn(start + 60 * (turn + 1), total, step)
+    return lines
+
+
+def _state(index: UsageIndex, home: Path) -> dict[tuple[int, str, str], tuple[int, ...]]:
+    """The index's sums, by (slot, session, model)."""
+    found: dict[tuple[int, str, str], tuple[int, ...]] = {}
+    for item in index.slots([home]):
+        tokens = item.tokens
+        key = (item.slot, item.session_id, item.model)
+        old = found.get(key, (0, 0, 0, 0, 0, 0))
+        new = (
+            item.calls,
+            tokens.input,
+            tokens.cached_input,
+            tokens.output,
+            tokens.reasoning_output,
+            tokens.total,
+        )
+        found[key] = tuple(a + b for a, b in zip(old, new, strict=True))
+    return found
+
+
+def _fresh(home: Path, tmp: Path) -> dict[tuple[int, str, str], tuple[int, ...]]:
+    with UsageIndex(tmp / "fresh.sqlite3") as index:
+        index.update([home])
+        return _state(index, home)
+
+
+def test_calls_are_summed_by_quarter_hour_and_model(codex_home: CodexHome, tmp_path: Path) -> None:
+    codex_home.write(SID, _session(3))
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        result = index.update([codex_home.root])
+        assert (result.files, result.read) == (1, 1)
+        sums = _state(index, codex_home.root)
+    # Three calls (the repeated token_count lines add none), all in the first quarter hour.
+    assert sums == {
+        (int(BASE // SLOT_SECONDS) * SLOT_SECONDS, SID, "gpt-5.3-codex"): (
+            3,
+            6000,
+            3000,
+            30,
+            0,
+            6030,
+        )
+    }
+
+
+def test_appended_lines_are_read_alone_and_counted_once(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    path = codex_home.write(SID, _session(2))
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        size = path.stat().st_size
+        CodexHome.append(path, _turn(BASE + 3600, 3000 + 20 + 3010, 3000))
+        result = index.update([codex_home.root])
+        assert result.read == 1
+        assert result.bytes_read == path.stat().st_size - size  # only what was appended
+        assert index.update([codex_home.root]).read == 0  # nothing new: not even opened
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
+
+
+def test_an_unfinished_last_line_counts_once_complete(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    path = codex_home.write(SID, _session(1))
+    line = r.token_count(BASE + 500, r.usage(5000, 0, 10), r.usage(3990, 0, 0))
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        with path.open("ab") as handle:
+            handle.write(line[:40].encode())
+        index.update([codex_home.root])
+        before = sum(v[0] for v in _state(index, codex_home.root).values())
+        with path.open("ab") as handle:
+            handle.write(line[40:].encode() + b"\n")
+        index.update([codex_home.root])
+        after = sum(v[0] for v in _state(index, codex_home.root).values())
+    assert (before, after) == (1, 2)
+
+
+def test_truncated_replaced_and_removed_files(codex_home: CodexHome, tmp_path: Path) -> None:
+    path = codex_home.write(SID, _session(4))
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        # Rewritten shorter (truncate and regrow with other content): read again from the start.
+        path.write_text("\n".join(_session(2, first_total=50)) + "\n")
+        index.update([codex_home.root])
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "a")
+        # Replaced by a file of the same size and time but other first bytes.
+        stat = path.stat()
+        data = path.read_bytes().replace(b"/home/dev/proj", b"/home/dev/jorp")
+        path.unlink()
+        path.write_bytes(data)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        index.update([codex_home.root])
+        assert {item.project for item in index.slots([codex_home.root])} == {"jorp"}
+        path.unlink()
+        assert index.update([codex_home.root]).removed == 1
+        assert _state(index, codex_home.root) == {}
+
+
+@st.composite
+def _histories(draw: st.DrawFn) -> list[tuple[str, int]]:
+    """What happens to a file between updates: appends, rewrites, truncations."""
+    return draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["append", "partial", "rewrite", "truncate"]), st.integers(1, 4)
+            ),
+            min_size=1,
+            max_size=6,
+        )
+    )
+
+
+@settings(max_examples=30)
+@given(_histories())
+def test_any_sequence_of_changes_gives_what_a_fresh_build_gives(
+    steps: list[tuple[str, int]],
+) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        home = CodexHome(root / "home")
+        lines = _session(2)
+        path = home.write(SID, lines)
+        with UsageIndex(root / "index.sqlite3") as index:
+            index.update([home.root])
+            total, at = 3020, BASE + 1000
+            for kind, count in steps:
+                if kind in ("append", "partial"):
+                    for _ in range(count):
+                        total += 510
+                        at += 60
+                        lines += _turn(at, total, 500)
+                    data = "\n".join(lines) + "\n"
+                    if kind == "partial":
+                        data = data[:-25]  # a line still being written
+                    path.write_bytes(data.encode())
+                elif kind == "rewrite":
+                    lines = _session(count, start=BASE + 7, first_total=count)
+                    path.write_bytes(("\n".join(lines) + "\n").encode())
+                else:
+                    lines = lines[: max(1, len(lines) - 4 * count)]
+                    path.write_bytes(("\n".join(lines) + "\n").encode())
+                index.update([home.root])
+                assert _state(index, home.root) == _fresh(
+                    home.root, root / f"f{kind}{count}{total}"
+                )
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+def test_each_session_counts_its_own_use(fixture: str, tmp_path: Path) -> None:
+    """On every era fixture: the calls add up to the session's own use, as the reader finds
+    it (its total less what a fork inherited), unless the session was reset and resumed."""
+    _, now, _ = install_era(fixture, tmp_path / "home")
+    (snapshot,) = (
+        CodexReader([tmp_path / "home"], max_age=None, clock=lambda: now).refresh().snapshots
+    )
+    with UsageIndex(tmp_path / "index.sqlite3", clock=lambda: now) as index:
+        index.update([tmp_path / "home"])
+        calls_total = sum(item.tokens.total for item in index.slots([tmp_path / "home"]))
+    own = (snapshot.session_total_tokens or 0) - snapshot.inherited_tokens
+    if "resume" in fixture:
+        assert calls_total >= own  # each segment's calls count; the total restarts
+    else:
+        assert calls_total == own
+
+
+def test_a_corrupt_index_is_rebuilt_with_one_message(codex_home: CodexHome, tmp_path: Path) -> None:
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with UsageIndex(path) as index:
+        assert index.notice is not None
+        assert "could not be read" in index.notice
+        index.update([codex_home.root])
+        assert _state(index, codex_home.root)
+    with UsageIndex(path) as index:
+        assert index.notice is None
+
+
+def test_an_index_of_another_version_is_rebuilt(codex_home: CodexHome, tmp_path: Path) -> None:
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION + 1),))
+    with UsageIndex(path) as index:
+        assert index.notice is not None
+        assert "another version" in index.notice
+        assert _state(index, codex_home.root) == {}  # rebuilt: empty until updated
+        index.update([codex_home.root])
+        assert _state(index, codex_home.root)
+
+
+_UPDATER = """
+import sys
+from pathlib import Path
+from codex_presence_gui.core.usage_index import UsageIndex
+with UsageIndex(Path(sys.argv[1])) as index:
+    index.update([Path(sys.argv[2])])
+"""
+
+
+def test_two_processes_updating_at_once_count_each_call_once(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """The window and the command line at once: one waits for the other, nothing is added
+    twice."""
+    for number in range(12):
+        session_id = f"019d0000-0000-7000-8000-0000000{number:05d}"
+        lines = [r.session_meta(BASE, session_id), *_session(30)[1:]]
+        codex_home.write(session_id, lines, started=BASE + number)
+    path = tmp_path / "index.sqlite3"
+    UsageIndex(path).close()
+    runs = [
+        subprocess.Popen([sys.executable, "-c", _UPDATER, str(path), str(codex_home.root)])
+        for _ in range(3)
+    ]
+    assert [run.wait(timeout=60) for run in runs] == [0, 0, 0]
+    with UsageIndex(path) as index:
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "x")
+        assert sum(item.calls for item in index.slots([codex_home.root])) == 12 * 30
+
+
+def test_files_that_cannot_be_read_are_problems_not_failures(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    codex_home.write(SID, _session(1))
+    fifo = codex_home.root / "sessions" / "2026" / f"rollout-2026-01-01T00-00-00-{OTHER}.jsonl"
+    fifo.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(fifo)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        result = index.update([codex_home.root])
+        assert result.read == 1
+        assert {item.session_id for item in index.slots([codex_home.root])} == {SID}
+
+
+def test_lines_without_a_model_count_as_unknown(codex_home: CodexHome, tmp_path: Path) -> None:
+    lines = [r.session_meta(BASE, SID), *_turn(BASE + 60, 1010, 1000, model_line=False)]
+    codex_home.write(SID, lines)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        assert {item.model for item in index.slots([codex_home.root])} == {"unknown"}
+
+
+def test_a_file_name_that_is_not_utf8_is_indexed(codex_home: CodexHome, tmp_path: Path) -> None:
+    """A session id taken from such a name is kept with its odd bytes written out."""
+    folder = codex_home.root / "sessions" / "2026" / "01" / "01"
+    folder.mkdir(parents=True)
+    path = Path(os.fsdecode(os.fsencode(folder) + b"/rollout-caf\xe9.jsonl"))
+    meta = r.session_meta(BASE, "x").replace('"id":"x",', "")
+    path.write_text("\n".join([meta, *_turn(BASE + 60, 1010, 1000)]) + "\n")
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        assert index.update([codex_home.root]).read == 1
+        assert [item.session_id for item in index.slots([codex_home.root])] == ["rollout-caf\\xe9"]
+
+
+def test_sums_beyond_64_bits_leave_that_file_out_not_the_others(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    huge = 2**53 - 1  # the most a token field may hold; 1,025 in one quarter hour overflow
+    lines = [r.session_meta(BASE, OTHER), r.turn_context(BASE + 1)]
+    for turn in range(2100):  # within 105 s: at least 1,050 of them share a quarter hour
+        lines.append(
+            r.token_count(
+                BASE + 2 + turn / 20, r.usage(huge, 0, 0, total=huge - turn), r.usage(huge, 0, 0)
+            )
+        )
+    codex_home.write(OTHER, lines, started=BASE + 5)
+    codex_home.write(SID, _session(2))
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        result = index.update([codex_home.root])
+        assert [p.kind.value for p in result.problems] == ["bad_values"]
+        assert {item.session_id for item in index.slots([codex_home.root])} == {SID}
+
+
+def test_a_pool_of_workers_gives_what_one_process_gives(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codex_presence_gui.core import usage_index
+
+    for number in range(6):
+        session_id = f"019d0000-0000-7000-8000-0000000{number:05d}"
+        codex_home.write(
+            session_id, [r.session_meta(BASE, session_id), *_session(20)[1:]], started=BASE + number
+        )
+    monkeypatch.setattr(usage_index, "POOL_MIN_BYTES", 0)
+    with UsageIndex(tmp_path / "pool.sqlite3") as index:
+        assert index.update([codex_home.root], workers=2).read == 6
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
+
+
+def test_a_sub_agent_named_only_in_its_source_counts_only_its_own_calls(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """Codex names a sub-agent's parent under ``source.subagent.thread_spawn``; the lines it
+    copied from the parent (ordinals below its start) are not its use, even without the
+    parent's header copied in."""
+    source = {"subagent": {"thread_spawn": {"parent_thread_id": OTHER, "depth": 1}}}
+    lines = [
+        r.session_meta(BASE, SID, source=source, subagent_history_start_ordinal=10),
+        r.turn_context(BASE),
+        r.token_count(BASE + 0.1, r.usage(50_000, 0, 500), r.usage(50_000, 0, 500), ordinal=8),
+        r.token_count(BASE + 0.2, r.usage(90_000, 0, 900), r.usage(40_000, 0, 400), ordinal=9),
+        r.token_count(BASE + 30, r.usage(91_000, 0, 910), r.usage(1_000, 0, 10), ordinal=10),
+    ]
+    codex_home.write(SID, lines)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        assert sum(item.tokens.total for item in index.slots([codex_home.root])) == 1_010
+
+
+def test_a_damaged_table_found_during_an_update_rebuilds_the_index(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    with sqlite3.connect(path) as db:
+        db.execute("ALTER TABLE files DROP COLUMN ctime")  # as a damaged or foreign file
+    with UsageIndex(path) as index:
+        assert index.notice is None  # the version looked right
+        assert index.update([codex_home.root]).read == 1
+        assert index.notice is not None
+        assert "rebuilt" in index.notice
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")

@@ -1,0 +1,208 @@
+"""Usage reports: rows by day, week, month, session, project and model; prices; output forms."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from codex_presence_gui.core.models import TokenUsage
+from codex_presence_gui.core.pricing import Pricer, UnitPrices
+from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage, UsageIndex
+from codex_presence_gui.core.usage_report import (
+    COST_LABEL,
+    build_usage_report,
+    money,
+    report_csv,
+    report_json,
+    report_text,
+)
+
+UTC = UTC
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _at(text: str) -> int:
+    return int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp())
+
+
+def _slot(
+    when: str, session: str, model: str, tokens: int, *, long: bool = False, project: str = "shop"
+) -> SlotUsage:
+    usage = TokenUsage(tokens, tokens // 2, tokens // 10, tokens // 20, tokens + tokens // 10)
+    return SlotUsage(_at(when), session, project, model, long, 1, usage)
+
+
+SLOTS = [
+    _slot("2026-11-23T10:00", "s1", "gpt-5.3-codex", 1000),  # a Monday
+    _slot("2026-11-23T23:30", "s1", "gpt-5.3-codex", 2000),  # Tuesday 00:30 in Paris
+    _slot("2026-11-29T12:00", "s2", "gpt-5.5", 4000, project="docs"),  # a Sunday
+    _slot("2026-11-30T08:00", "s2", "mystery-model", 8000, project="docs"),  # next Monday
+]
+SESSIONS = {
+    "s1": SessionInfo(
+        "s1", "shop", "/w/shop", _at("2026-11-23T09:59"), _at("2026-11-23T23:31"), False
+    ),
+    "s2": SessionInfo(
+        "s2", "docs", "/w/docs", _at("2026-11-29T11:00"), _at("2026-11-30T08:01"), False
+    ),
+}
+
+
+class FixedPrices:
+    """A price store that already knows every price (the library is never asked)."""
+
+    def __init__(self) -> None:
+        self.saved: list[tuple[str, bool]] = []
+
+    def load_prices(self, library: str) -> dict[tuple[str, bool], UnitPrices | None]:
+        one = UnitPrices(Decimal("0.000001"), Decimal("0.0000001"), Decimal("0.00001"))
+        return {
+            ("gpt-5.3-codex", False): one,
+            ("gpt-5.5", False): one,
+            ("mystery-model", False): None,
+        }
+
+    def save_price(
+        self, library: str, model: str, long_context: bool, units: UnitPrices | None
+    ) -> None:
+        self.saved.append((model, long_context))
+
+
+def _report(kind: str, zone=UTC, **options: object):  # type: ignore[no-untyped-def]
+    return build_usage_report(
+        kind, SLOTS, SESSIONS, zone=zone, pricer=Pricer(store=FixedPrices()), **options
+    )  # type: ignore[arg-type]
+
+
+def test_days_follow_the_time_zone() -> None:
+    assert [row.key for row in _report("daily").rows] == ["2026-11-23", "2026-11-29", "2026-11-30"]
+    paris = _report("daily", PARIS)
+    assert [row.key for row in paris.rows] == [
+        "2026-11-23",
+        "2026-11-24",
+        "2026-11-29",
+        "2026-11-30",
+    ]
+    assert paris.timezone == "Europe/Paris"
+
+
+def test_weeks_start_on_monday_and_months_are_calendar_months() -> None:
+    assert [row.key for row in _report("weekly").rows] == ["2026-11-23", "2026-11-30"]
+    assert [row.key for row in _report("monthly").rows] == ["2026-11"]
+
+
+def test_since_and_until_are_inclusive_local_dates() -> None:
+    rows = _report("daily", since=date(2026, 11, 29), until=date(2026, 11, 29)).rows
+    assert [row.key for row in rows] == ["2026-11-29"]
+
+
+def test_session_project_and_model_rows() -> None:
+    sessions = _report("session").rows
+    assert [(row.key, row.project) for row in sessions] == [("s1", "shop"), ("s2", "docs")]
+    assert sessions[0].started_at == SESSIONS["s1"].started_at
+    projects = _report("project").rows
+    assert [row.key for row in projects] == ["docs", "shop"]  # most tokens first
+    models = {row.key: row for row in _report("model").rows}
+    assert set(models) == {"gpt-5.3-codex", "gpt-5.5", "mystery-model"}
+
+
+def test_costs_and_unpriced_models() -> None:
+    report = _report("daily")
+    first = report.rows[0].tally
+    # 3000 input of which 1500 cached, 300 output: 1500 * 1e-6 + 1500 * 1e-7 + 300 * 1e-5.
+    assert first.cost_usd == pytest.approx(0.0015 + 0.00015 + 0.003)
+    assert first.savings_usd == pytest.approx(1500 * (1e-6 - 1e-7))
+    assert report.rows[-1].tally.cost_usd is None  # only an unpriced model that day
+    assert report.unpriced_models == ["mystery-model"]
+    assert report.totals.tally.calls == 4
+
+
+def test_json_document() -> None:
+    data = report_json(_report("session"), UTC)
+    assert data["schema"] == 1
+    assert data["report"] == "session"
+    assert data["prices"]["unpriced_models"] == ["mystery-model"]
+    assert data["prices"]["cost"] == COST_LABEL
+    row = data["rows"][0]
+    for key in (
+        "key",
+        "input_tokens",
+        "cached_input_tokens",
+        "output_tokens",
+        "reasoning_output_tokens",
+        "total_tokens",
+        "cost_usd",
+        "sessions",
+        "models",
+        "project",
+        "started_at",
+        "last_at",
+    ):
+        assert key in row
+    assert row["input_tokens"] == 3000
+    assert row["cached_input_tokens"] == 1500
+    assert row["started_at"] == "2026-11-23T09:59:00+00:00"
+    assert json.loads(json.dumps(data)) == data
+
+
+def test_csv_has_a_line_per_row_and_model() -> None:
+    rows = list(csv.reader(io.StringIO(report_csv(_report("daily"), UTC))))
+    assert rows[0][:2] == ["daily", "model"]
+    assert "cost_usd_api_equivalent" in rows[0]
+    assert [row[:2] for row in rows[1:3]] == [["2026-11-23", "*"], ["2026-11-23", "gpt-5.3-codex"]]
+
+
+@pytest.mark.parametrize("kind", ["daily", "session", "project", "model"])
+def test_text_fits_80_columns(kind: str) -> None:
+    long_slots = [
+        *SLOTS,
+        _slot("2026-11-23T10:00", "s3", "a-model-name-" + "x" * 90, 10**10, project="p" * 120),
+    ]
+    report = build_usage_report(
+        kind, long_slots, SESSIONS, zone=UTC, pricer=Pricer(store=FixedPrices())
+    )
+    text = report_text(report)
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "API-equivalent" in text
+
+
+def test_money() -> None:
+    assert (money(None), money(0.001), money(3.4), money(2718.87)) == (
+        "—",
+        "<$0.01",
+        "$3.40",
+        "$2,718.87",
+    )
+
+
+def test_real_prices_from_the_library_and_the_long_context_tier(tmp_path: Path) -> None:
+    """genai-prices' own prices: gpt-5.4 costs more per token above 272,000 input tokens; the
+    prices found are kept in the index and read back without the library."""
+    pytest.importorskip("genai_prices")
+    from genai_prices import Usage, calc_price
+
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        pricer = Pricer(store=index)
+        call = TokenUsage(300_000, 100_000, 2_000, 500, 302_000)
+        expected = calc_price(
+            Usage(input_tokens=300_000, cache_read_tokens=100_000, output_tokens=2_000),
+            "gpt-5.4",
+            provider_id="openai",
+        ).total_price
+        assert pricer.cost("gpt-5.4", True, call) == pytest.approx(float(expected))
+        short = pricer.units("gpt-5.4", False)
+        long = pricer.units("gpt-5.4", True)
+        assert short is not None
+        assert long is not None
+        assert long.input > short.input
+        assert pricer.cost("no-such-model-anywhere", False, call) is None
+        kept = index.load_prices(pricer.source)
+    assert kept[("gpt-5.4", True)] == long
+    assert kept[("no-such-model-anywhere", False)] is None

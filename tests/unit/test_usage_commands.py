@@ -1,0 +1,108 @@
+"""The ``report`` command end to end: a temporary home and cache folder, every output form."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from codex_presence_gui.cli import main
+from codex_presence_gui.paths import BASE_DIR_ENV
+from tests.helpers import rollout as r
+from tests.helpers.rollout import BASE, CodexHome
+
+SID = "019d0000-0000-7000-8000-00000000b001"
+
+
+@pytest.fixture
+def home(codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CodexHome:
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    lines = [r.session_meta(BASE, SID, cwd="/w/shop"), r.turn_context(BASE + 1, cwd="/w/shop")]
+    total = 0
+    for turn in range(3):
+        total += 10_000
+        lines.append(
+            r.token_count(
+                BASE + 10 + turn, r.usage(total, total // 2, 0), r.usage(10_000, 5_000, 0)
+            )
+        )
+    codex_home.write(SID, lines)
+    return codex_home
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def test_daily_json_then_a_repeat_from_the_index(
+    home: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("report", "daily", "--json", "--timezone", "UTC", "--codex-home", str(home.root))
+    status, out, err = _run(capsys, *args)
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["report"] == "daily"
+    assert data["timezone"] == "UTC"
+    assert data["totals"]["total_tokens"] == 30_000
+    assert data["totals"]["cached_input_tokens"] == 15_000
+    assert data["rows"][0]["key"] == "2026-05-04"
+    again = _run(capsys, *args)
+    assert json.loads(again[1]) == data
+
+
+def test_text_and_csv(home: CodexHome, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _run(capsys, "report", "project", "--codex-home", str(home.root))
+    assert status == 0
+    assert "shop" in out
+    assert "API-equivalent" in out
+    status, out, _ = _run(capsys, "report", "model", "--csv", "--codex-home", str(home.root))
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[1][:2] == ["gpt-5.3-codex", "*"]
+
+
+def test_bad_input_is_a_message(
+    home: CodexHome, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err = _run(
+        capsys, "report", "daily", "--timezone", "Mars/Olympus", "--codex-home", str(home.root)
+    )
+    assert status == 64
+    assert "unknown time zone" in err
+    status, _, err = _run(
+        capsys,
+        "report",
+        "daily",
+        "--since",
+        "2026-12-01",
+        "--until",
+        "2026-11-01",
+        "--codex-home",
+        str(home.root),
+    )
+    assert status == 64
+    status, _, err = _run(capsys, "report", "daily", "--codex-home", str(tmp_path / "nowhere"))
+    assert status == 2
+    assert "No Codex home found" in err
+    with pytest.raises(SystemExit):
+        main(["report", "daily", "--since", "yesterday"])
+
+
+def test_a_corrupt_index_is_said_once_and_rebuilt(
+    home: CodexHome, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from codex_presence_gui.core.usage_index import default_index_path
+
+    path = default_index_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\0garbage" * 64)
+    status, out, err = _run(capsys, "report", "daily", "--json", "--codex-home", str(home.root))
+    assert status == 0
+    assert "rebuilt" in err
+    assert json.loads(out)["totals"]["total_tokens"] == 30_000
+    status, _, err = _run(capsys, "report", "daily", "--json", "--codex-home", str(home.root))
+    assert "rebuilt" not in err
