@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 from codex_presence_gui.core.usage_index import UsageIndex
@@ -10,7 +10,7 @@ from codex_presence_gui.core.usage_recent import RECENT_DAYS, first_day, read_re
 from tests.helpers.rollout import CodexHome
 from tests.helpers.usage import write_usage_session
 
-UTC = timezone.utc
+UTC = UTC
 NOW = datetime(2026, 5, 20, 15, 0, tzinfo=UTC).timestamp()
 DAY = 86400
 

@@ -7,7 +7,7 @@ import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import timezone
+from datetime import UTC, timezone
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -23,7 +23,7 @@ from codex_presence_gui.viewmodels.usage import UsageState, UsageView, usage_vie
 from tests.helpers.rollout import CodexHome
 from tests.helpers.usage import call_lines, summed, write_usage_session
 
-UTC = timezone.utc
+UTC = UTC
 #: Long enough that only a request (or the first update) explains an update within a test.
 NO_POLL_MS = 60_000
 

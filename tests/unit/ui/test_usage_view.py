@@ -4,7 +4,7 @@ modes, the export to CSV, its states, and its place in the main window."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -36,7 +36,7 @@ from codex_presence_gui.viewmodels.usage_table import (
 )
 from tests.unit.viewmodels.test_usage import TODAY, recent, slot
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def full_view() -> UsageView:

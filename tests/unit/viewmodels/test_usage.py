@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -23,7 +23,7 @@ from codex_presence_gui.viewmodels.usage import (
     usage_view,
 )
 
-UTC = timezone.utc
+UTC = UTC
 TODAY = date(2026, 5, 20)
 #: Dollars per token: input, cached input, output (a made-up, round price list).
 PRICES = {"gpt-a": (2e-6, 0.5e-6, 10e-6), "gpt-b": (1e-6, 0.1e-6, 4e-6)}
