@@ -1,7 +1,8 @@
 """Keep the usage index current and deliver the last 30 days' usage, from a worker thread.
 
 The worker owns the index (an SQLite connection belongs to the thread that opened it) and the
-price library (imported on first use, about 0.25 s): the GUI thread only asks for updates and
+prices (kept in the index; the price library is imported, about 0.4 s, only for a model or a
+library version the index has no price of): the GUI thread only asks for updates and
 receives what the injected ``build`` makes of each ``RecentUsage`` (the composition root passes
 ``viewmodels.usage.usage_view``, so a frozen view arrives ready to show). An update reads only
 what Codex appended since the last one, in this process (no worker processes from the
@@ -115,6 +116,7 @@ class UsageWorker(Worker):
         if self._index is not None:
             self._index.close()
             self._index = None
+            self._pricer = None
 
     @Slot()
     def _update(self) -> None:
@@ -130,6 +132,7 @@ class UsageWorker(Worker):
             if self._index is not None:
                 self._index.close()
                 self._index = None  # opened afresh (and checked) by the next update
+                self._pricer = None
             today = datetime.fromtimestamp(self._clock(), zone).date()
             reason = str(error) or type(error).__name__
             recent = RecentUsage(today, zone, error=f"{reason} ({self._index_path})")
@@ -142,6 +145,8 @@ class UsageWorker(Worker):
         """Update the index; the reports when something changed, else None."""
         if self._index is None:
             self._index = UsageIndex(self._index_path)
+            # Prices found once are kept in the index: most runs never import the library.
+            self._pricer = Pricer(store=self._index)
             self._notice = self._index.notice
             if self._notice:
                 log.info("%s", self._notice)
@@ -169,8 +174,6 @@ class UsageWorker(Worker):
         shown = (today, repr(zone))
         if not result.read and not result.removed and shown == self._shown:
             return None
-        if self._pricer is None:
-            self._pricer = Pricer()
         recent = read_recent(
             index, self._homes, now=now, zone=zone, pricer=self._pricer, notice=self._notice
         )
