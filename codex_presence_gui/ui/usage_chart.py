@@ -284,8 +284,10 @@ def legend_html(chart: ChartView | None, palette: QPalette) -> str:
     entries = []
     for index, name in enumerate(chart.series):
         color = series_color(index, palette).name()
-        # A no-break space keeps each swatch with its name; the lines break between entries.
-        entries.append(f'<span style="color:{color}">&#9632;</span>&nbsp;{html.escape(name)}')
+        # No-break spaces keep each swatch with its whole name ("Other models" too); the lines
+        # break between entries.
+        text = html.escape(name).replace(" ", "&nbsp;")
+        entries.append(f'<span style="color:{color}">&#9632;</span>&nbsp;{text}')
     return "&nbsp;&nbsp; ".join(entries)
 
 

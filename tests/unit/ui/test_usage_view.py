@@ -182,6 +182,8 @@ def test_scale_and_legend() -> None:
     assert "gpt-a" in legend
     assert "mystery" in legend
     assert legend_html(None, page_palette) == ""
+    many = usage_view(recent([slot(TODAY, 1000 * (n + 1), model=f"m{n}") for n in range(8)]))
+    assert "Other&nbsp;models" in legend_html(many.chart, page_palette)
 
 
 # -- export -------------------------------------------------------------------------------
