@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -66,6 +67,29 @@ class ElideDelegate(QStyledItemDelegate):
         option.textElideMode = self.mode
 
 
+def sorted_rows_view(
+    view: QTableView, model: QAbstractItemModel, sort_role: int, sort_column: int
+) -> QSortFilterProxyModel:
+    """Set ``view`` up as the app's tables are: rows of ``model`` sorted by ``sort_role``
+    (newest or largest first in ``sort_column``), whole rows selected one at a time, plain
+    alternating rows without grid or wrapping, never a horizontal scroll bar, no row header.
+    Returns the sorting proxy between them."""
+    proxy = QSortFilterProxyModel(view)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(sort_role)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(sort_column, Qt.SortOrder.DescendingOrder)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.verticalHeader().hide()
+    return proxy
+
+
 class SessionsTable(QTableView):
     """The sessions of a ``SessionTableModel``, sorted by a proxy of its own (on ``SortRole``,
     last activity first), with no horizontal scroll bar: the columns always share out the
@@ -80,20 +104,8 @@ class SessionsTable(QTableView):
     def __init__(self, model: SessionTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source_model = model
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(model)
-        self.proxy.setSortRole(SortRole)
-        self.setModel(self.proxy)
-        self.setSortingEnabled(True)
-        self.sortByColumn(Column.LAST_ACTIVITY, Qt.SortOrder.DescendingOrder)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setAlternatingRowColors(True)
-        self.setShowGrid(False)
-        self.setWordWrap(False)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.proxy = sorted_rows_view(self, model, SortRole, Column.LAST_ACTIVITY)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.verticalHeader().hide()
         self.setAccessibleName("Codex sessions")
         self._delegates = {column: ElideDelegate(mode, self) for column, mode in _ELIDE.items()}
         for column, delegate in self._delegates.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.core.usage_report import COST_LABEL
 from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
+from codex_presence_gui.ui.sessions_table import sorted_rows_view
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.ui.usage_chart import ChartLegend, ChartMode, UsageChart
 from codex_presence_gui.viewmodels.usage import PeriodTotal, UsageView, loading_view
@@ -54,21 +55,9 @@ class UsageTable(QTableView):
     def __init__(self, model: UsageTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source_model = model
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(model)
-        self.proxy.setSortRole(SortRole)
-        self.setModel(self.proxy)
-        self.setSortingEnabled(True)
-        self.sortByColumn(UsageColumn.TOKENS, Qt.SortOrder.DescendingOrder)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setAlternatingRowColors(True)
-        self.setShowGrid(False)
-        self.setWordWrap(False)
+        self.proxy = sorted_rows_view(self, model, SortRole, UsageColumn.TOKENS)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.verticalHeader().hide()
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
