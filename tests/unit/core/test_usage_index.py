@@ -372,3 +372,58 @@ def test_a_damaged_table_found_during_an_update_rebuilds_the_index(
         assert index.notice is not None
         assert "rebuilt" in index.notice
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
+def _hostile_line(draw: st.DrawFn, at: float) -> str:
+    """A line a broken or hostile writer could leave: token counts of any JSON value (NaN as
+    text, huge, negative, strings), deep nesting, control characters, torn envelopes."""
+    from tests.helpers.strategies import json_values
+
+    kind = draw(st.sampled_from(["usage", "odd-usage", "deep", "garbage", "torn", "context"]))
+    if kind == "usage":
+        total = draw(st.integers(0, 10**7))
+        return r.token_count(at, r.usage(total, total // 3, 7), r.usage(total // 2, 0, 7))
+    if kind == "odd-usage":
+        odd = draw(json_values(finite_only=True, max_leaves=4))
+        payload = {
+            "type": "token_count",
+            "info": {"total_token_usage": {"input_tokens": odd}, "last_token_usage": odd},
+        }
+        return r.envelope(at, "event_msg", payload)
+    if kind == "deep":
+        return (
+            '{"timestamp":"'
+            + r.iso(at)
+            + '","type":"event_msg","payload":'
+            + "[" * 5000
+            + "]" * 5000
+            + "}"
+        )
+    if kind == "garbage":
+        return draw(st.text(alphabet=st.characters(blacklist_characters="\n"), max_size=60))
+    if kind == "torn":
+        return r.token_count(at, r.usage(5, 0, 0))[: draw(st.integers(1, 60))]
+    return r.turn_context(at, model=draw(st.text(max_size=12)) + "\x1b[2J\u202e")
+
+
+@settings(max_examples=40)
+@given(st.data())
+def test_hostile_lines_never_stop_an_update_and_appends_equal_a_fresh_build(
+    data: st.DataObject,
+) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        home = CodexHome(root / "home")
+        path = home.write(SID, [r.session_meta(BASE, SID)])
+        with UsageIndex(root / "index.sqlite3") as index:
+            for step in range(data.draw(st.integers(1, 4))):
+                lines = [
+                    _hostile_line(data.draw, BASE + 10 * step + n)
+                    for n in range(data.draw(st.integers(1, 6)))
+                ]
+                with path.open("a", encoding="utf-8", errors="surrogateescape") as handle:
+                    handle.write("\n".join(lines) + "\n")
+                index.update([home.root])
+            assert _state(index, home.root) == _fresh(home.root, root / "fresh")
