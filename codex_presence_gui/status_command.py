@@ -41,9 +41,13 @@ def run_status(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     homes = resolve_codex_homes([*args.codex_homes, *args.command_homes])
-    # The reader records each file's history as it goes, so that no file is read twice.
+    # The reader records each file's history as it goes, so that no file is read twice, and
+    # keeps nothing else of a file once its snapshot is taken (one refresh only).
     reader = CodexReader(
-        homes, max_age=None if args.all else RECENT_FILE_SECONDS, record_days=HISTORY_DAYS
+        homes,
+        max_age=None if args.all else RECENT_FILE_SECONDS,
+        record_days=HISTORY_DAYS,
+        one_shot=True,
     )
     result = reader.refresh()
     if len(result.missing_homes) == len(homes):
@@ -55,6 +59,7 @@ def _status(args: argparse.Namespace) -> int:
         since=history_since(result),
         shared=reader.recorded(),
     )
+    del reader, found  # the walk and the recorders: all the report needs is in the history
     try:
         if args.json:
             report = build_report(result, include_all=args.all, history=history, lazy=True)

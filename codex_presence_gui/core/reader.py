@@ -296,6 +296,10 @@ class CodexReader:
         record_days: give each session an ``EventRecorder`` of its usage and readings of the
             last this many days, for ``HistoryReader`` to take over (see ``recorded``), so
             that the files both need are read once. None: no recording.
+        one_shot: for a single refresh (the ``status`` command): each file's state is let go
+            as soon as its snapshot is taken (only its recorder is kept), so that 50,000 files
+            do not hold 50,000 followers and accumulators at once. A later refresh would read
+            every file again.
     """
 
     def __init__(
@@ -306,8 +310,11 @@ class CodexReader:
         include_archived: bool = True,
         clock: Callable[[], float] = time.time,
         record_days: float | None = None,
+        one_shot: bool = False,
     ) -> None:
         self.homes = tuple(homes)
+        self.one_shot = one_shot
+        self._recorded: dict[Path, tuple[str, EventRecorder]] = {}
         self.max_age = max_age
         self.include_archived = include_archived
         self.record_days = record_days
@@ -354,13 +361,16 @@ class CodexReader:
             Problem(ProblemKind.HOME_MISSING, f"Codex home not found: {home}", home)
             for home in found.missing_homes
         )
+        snapshots: list[CodexSessionSnapshot] = []
         for path, rollout in wanted.items():
             if should_stop is not None and should_stop():
                 break
             warning = self._update(path, rollout, should_stop)
             if warning:
                 warnings.append(warning)
-        snapshots = [self._snapshot(t, now) for t in self._tracked.values() if t.loaded]
+            if self.one_shot:
+                self._let_go(path, now, snapshots, warnings)
+        snapshots += [self._snapshot(t, now) for t in self._tracked.values() if t.loaded]
         if self.max_age is not None and not any(s.limits for s in snapshots):
             probe = self._probe_limits(self._older, now)
             if probe is not None:
@@ -380,10 +390,24 @@ class CodexReader:
         """What the last walk of the homes found (every rollout file, newest first)."""
         return self._found
 
+    def _let_go(
+        self, path: Path, now: float, snapshots: list[CodexSessionSnapshot], warnings: list[Problem]
+    ) -> None:
+        """``one_shot``: a file's snapshot and warnings taken now, its recorder kept, the rest
+        dropped."""
+        tracked = self._tracked.pop(path, None)
+        if tracked is None or not tracked.loaded:
+            return
+        snapshots.append(self._snapshot(tracked, now))
+        warnings.extend(self._line_warnings(tracked))
+        recorder = tracked.session.recorder
+        if recorder is not None and recorder.whole:
+            self._recorded[path] = (tracked.session.session_id, recorder)
+
     def recorded(self) -> dict[Path, tuple[str, EventRecorder]]:
         """The files whose recorder holds every event since the file's start (see
         ``record_days``): their session id and recorder, for the history to take over."""
-        shared = {}
+        shared = dict(self._recorded)
         for path, tracked in self._tracked.items():
             recorder = tracked.session.recorder
             if tracked.loaded and recorder is not None and recorder.whole:

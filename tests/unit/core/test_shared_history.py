@@ -120,3 +120,25 @@ def test_appended_lines_reach_the_shared_history(tmp_path: Path) -> None:
     assert len(after.usage) == len(before.usage) + 1
     assert len(after.readings) == len(before.readings) + 1
     assert after.readings[-1].limits.windows[0].used_percent == 50.0
+
+
+def test_a_one_shot_reader_gives_the_same_snapshots_and_history(tmp_path: Path) -> None:
+    """``one_shot`` lets each file go once read: the snapshots, warnings and the history
+    taken from its recorders are those of a reader that keeps everything."""
+    now = _long_session(tmp_path, turns=40)
+    clock = lambda: now  # noqa: E731
+    results = []
+    for one_shot in (False, True):
+        reader = CodexReader(
+            [tmp_path], max_age=None, clock=clock, record_days=HISTORY_DAYS, one_shot=one_shot
+        )
+        result = reader.refresh()
+        found = reader.discovery
+        assert found is not None
+        history = HistoryReader(clock=clock).refresh(
+            found.files, since=now - 86400, shared=reader.recorded()
+        )
+        results.append((result.snapshots, result.warnings, _plain(history)))
+        if one_shot:
+            assert reader.followed_files == ()  # nothing kept but the recorders
+    assert results[0] == results[1]
