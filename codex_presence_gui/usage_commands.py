@@ -119,7 +119,7 @@ def run_report(args: argparse.Namespace, homes_given: list[str]) -> int:
     elif args.csv:
         sys.stdout.write(report_csv(report, zone))
     else:
-        sys.stdout.write(report_text(report) + "\n")
+        sys.stdout.write(report_text(report, zone=zone) + "\n")
     return EXIT_OK
 
 

@@ -303,11 +303,12 @@ _KEY_TITLES = {
 }
 
 
-def report_text(report: UsageReport, width: int = 80) -> str:
-    """A table for the terminal, ``width`` columns wide at most (80 by default)."""
+def report_text(report: UsageReport, width: int = 80, zone: tzinfo | None = None) -> str:
+    """A table for the terminal, ``width`` columns wide at most (80 by default); sessions are
+    named by their last call's time in ``zone``, their project and the start of their id."""
     from codex_presence_gui.core.formatting import format_tokens_compact  # not for --json
 
-    numbers = [("Input", 8), ("Cached", 8), ("Output", 8), ("Total", 8), ("Cost*", 9)]
+    numbers = [("Input", 7), ("Cached", 7), ("Output", 7), ("Total", 7), ("Cost*", 9)]
     key_width = max(10, width - sum(w + 1 for _, w in numbers) - 1)
     header = (
         _KEY_TITLES[report.kind].ljust(key_width)
@@ -336,8 +337,17 @@ def report_text(report: UsageReport, width: int = 80) -> str:
 
     for row in report.rows:
         label = row.key
-        if report.kind == "session" and row.project:
-            label = f"{row.project} {row.key[:8]}"
+        if report.kind == "session":
+            when = ""
+            if row.last_at is not None:
+                when = datetime.fromtimestamp(row.last_at, zone or local_zone()).strftime(
+                    "%d %b %H:%M "
+                )
+            project = row.project or ""
+            room = key_width - len(when) - 9  # the id's first 8 characters and a space
+            if len(project) > room:
+                project = project[: max(room - 1, 0)] + "…"
+            label = f"{when}{project} {row.key[:8]}"
         lines.append(line(label, row.tally))
     lines.append("─" * min(width, len(header)))
     lines.append(line("Total", report.totals.tally))
