@@ -656,6 +656,11 @@ def is_token_count_line(line: bytes) -> bool:
     return b'"type":"token_count"' in line[:_TYPE_WINDOW]
 
 
+def is_usage_record_line(line: bytes) -> bool:
+    """An ``event_msg`` of type ``token_usage_record`` (0.169+)."""
+    return b'"type":"token_usage_record"' in line[:_TYPE_WINDOW]
+
+
 def is_turn_context_line(line: bytes) -> bool:
     """A ``turn_context`` line (it names the model)."""
     return b'"type":"turn_context"' in line[:_TYPE_WINDOW]

@@ -10,6 +10,7 @@ of calls of one tier is priced exactly from its token sums.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -34,13 +35,14 @@ class PriceStore(Protocol):
     """Keeps unit prices found with one version of the library (the usage index does), so
     that a repeat report need not import the library at all."""
 
-    def load_prices(self, library: str) -> dict[tuple[str, bool], UnitPrices | None]:
-        """Every (model, long context) price kept for this library version (None: unknown)."""
+    def load_prices(self, library: str) -> dict[tuple[str, bool, str], UnitPrices | None]:
+        """Every (model, long context, day) price kept for this library version (None:
+        unknown)."""
 
     def save_price(
-        self, library: str, model: str, long_context: bool, units: UnitPrices | None
+        self, library: str, model: str, long_context: bool, day: str, units: UnitPrices | None
     ) -> None:
-        """Keep one model's price (None: the library does not know the model)."""
+        """Keep one model's price on one day (None: the library does not know the model)."""
 
 
 def library_version() -> str | None:
@@ -82,7 +84,7 @@ class Pricer:
         self._unavailable: str | None = (
             None if self._version else "the genai-prices package is not installed"
         )
-        self._units: dict[tuple[str, bool], UnitPrices | None] = {}
+        self._units: dict[tuple[str, bool, str], UnitPrices | None] = {}
         if store is not None and self._version:
             self._units.update(store.load_prices(self._library_key))
 
@@ -107,23 +109,33 @@ class Pricer:
                 self._library = genai_prices
         return self._library
 
-    def units(self, model: str, long_context: bool = False) -> UnitPrices | None:
-        """The model's prices per token in that tier; None when the library does not know it."""
-        key = (model, long_context)
+    def units(
+        self, model: str, long_context: bool = False, on: date | None = None
+    ) -> UnitPrices | None:
+        """The model's prices per token in that tier on day ``on`` (UTC; None: today), as the
+        library has them (its prices change over time); None when it does not know the model."""
+        day = (on or datetime.now(UTC).date()).isoformat()
+        key = (model, long_context, day)
         if key not in self._units:
-            units = self._units[key] = self._probe(model, long_context)
+            units = self._units[key] = self._probe(model, long_context, day)
             if self._store is not None and self._unavailable is None:
-                self._store.save_price(self._library_key, model, long_context, units)
+                self._store.save_price(self._library_key, model, long_context, day, units)
         return self._units[key]
 
-    def _probe(self, model: str, long_context: bool) -> UnitPrices | None:
+    def _probe(self, model: str, long_context: bool, day: str) -> UnitPrices | None:
         library = self._load()
         if library is None:
             return None
         size = _LONG_PROBE if long_context else _SHORT_PROBE
+        when = datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
 
         def price(**tokens: int) -> Decimal:
-            result = library.calc_price(library.Usage(**tokens), model, provider_id=self.provider)
+            result = library.calc_price(
+                library.Usage(**tokens),
+                model,
+                provider_id=self.provider,
+                genai_request_timestamp=when,
+            )
             return Decimal(result.total_price)
 
         try:
@@ -134,10 +146,12 @@ class Pricer:
             return None
         return UnitPrices(plain / size, cached / size, (with_output - plain) / _OUTPUT_PROBE)
 
-    def cost(self, model: str, long_context: bool, tokens: TokenUsage) -> float | None:
-        """What calls of one tier with these token sums cost on the API, in US dollars
-        (reasoning is part of output); None for a model without a known price."""
-        units = self.units(model, long_context)
+    def cost(
+        self, model: str, long_context: bool, tokens: TokenUsage, on: date | None = None
+    ) -> float | None:
+        """What calls of one tier made on day ``on`` with these token sums cost on the API, in
+        US dollars (reasoning is part of output); None for a model without a known price."""
+        units = self.units(model, long_context, on)
         if units is None:
             return None
         cached = min(tokens.cached_input, tokens.input)
@@ -148,9 +162,11 @@ class Pricer:
         )
         return float(value)
 
-    def cache_savings(self, model: str, long_context: bool, tokens: TokenUsage) -> float | None:
+    def cache_savings(
+        self, model: str, long_context: bool, tokens: TokenUsage, on: date | None = None
+    ) -> float | None:
         """What the cached input saved against paying full input price for it."""
-        units = self.units(model, long_context)
+        units = self.units(model, long_context, on)
         if units is None:
             return None
         cached = min(tokens.cached_input, tokens.input)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from codex_presence_gui.core.discovery import RolloutFile, discover
 from codex_presence_gui.core.jsonl import (
     is_token_count_line,
+    is_usage_record_line,
     matters_for_usage,
     token_count_key,
 )
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from codex_presence_gui.core.session import SessionAccumulator
 
 #: Bump when the tables or what they mean change: an index of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Calls are summed by quarter hour (UTC), so that days of any time zone (some are offset by
 #: 30 or 45 minutes) are sums of whole slots.
 SLOT_SECONDS = 900
@@ -93,8 +94,9 @@ CREATE TABLE prices (
     library TEXT NOT NULL,
     model TEXT NOT NULL,
     long_context INTEGER NOT NULL,
+    day TEXT NOT NULL,
     input TEXT, cached_input TEXT, output TEXT,
-    PRIMARY KEY (library, model, long_context)
+    PRIMARY KEY (library, model, long_context, day)
 );
 """
 
@@ -164,10 +166,12 @@ class _IndexSink:
                 return
             if is_token_count_line(data):
                 key = token_count_key(data)
-                if key is not None:
-                    if key[0] == self._last_info:
-                        return  # the same usage again, with fresher limits: adds no call
-                    self._last_info = key[0]
+                info = key[0] if key is not None else None
+                if info is not None and info == self._last_info:
+                    return  # the same usage again, with fresher limits: adds no call
+                self._last_info = info  # any other usage line breaks the run of repeats
+            elif is_usage_record_line(data):
+                self._last_info = None
         self.session.line(data, limits=False)
 
     def long_line(self, prefix: bytes, suffix: bytes, length: int) -> None:
@@ -416,24 +420,26 @@ class UsageIndex:
 
     # -- prices (see ``pricing.PriceStore``) -------------------------------------------------
 
-    def load_prices(self, library: str) -> dict[tuple[str, bool], UnitPrices | None]:
-        """The unit prices kept for this version of the price library."""
-        found: dict[tuple[str, bool], UnitPrices | None] = {}
-        for model, long_context, *values in self._db.execute(
-            "SELECT model, long_context, input, cached_input, output FROM prices WHERE library = ?",
+    def load_prices(self, library: str) -> dict[tuple[str, bool, str], UnitPrices | None]:
+        """The unit prices kept for this version of the price library, by model, context
+        tier and day."""
+        found: dict[tuple[str, bool, str], UnitPrices | None] = {}
+        for model, long_context, day, *values in self._db.execute(
+            "SELECT model, long_context, day, input, cached_input, output FROM prices"
+            " WHERE library = ?",
             (library,),
         ):
             try:
                 units = UnitPrices(*(Decimal(v) for v in values)) if values[0] else None
             except (ArithmeticError, TypeError):
                 continue  # unreadable: asked of the library again
-            found[(model, bool(long_context))] = units
+            found[(model, bool(long_context), day)] = units
         return found
 
     def save_price(
-        self, library: str, model: str, long_context: bool, units: UnitPrices | None
+        self, library: str, model: str, long_context: bool, day: str, units: UnitPrices | None
     ) -> None:
-        """Keep one model's unit prices (None: unknown to the library)."""
+        """Keep one model's unit prices on one day (None: unknown to the library)."""
         values = (
             (None, None, None)
             if units is None
@@ -446,8 +452,8 @@ class UsageIndex:
         # Busy or read-only: the price is simply asked of the library again next time.
         with suppress(sqlite3.OperationalError):
             self._db.execute(
-                "INSERT OR REPLACE INTO prices VALUES (?, ?, ?, ?, ?, ?)",
-                (library, model, int(long_context), *values),
+                "INSERT OR REPLACE INTO prices VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (library, model, int(long_context), day, *values),
             )
 
     # -- reading ----------------------------------------------------------------------------

@@ -138,6 +138,7 @@ def build_usage_report(
     totals = UsageRow("total")
     unpriced: set[str] = set()
     days: dict[int, date] = {}
+    utc_days: dict[int, date] = {}
     for item in slots:
         day = days.get(item.slot)
         if day is None:
@@ -155,8 +156,12 @@ def build_usage_report(
                     row.started_at, row.last_at = info.started_at, info.last_at
         cost = saved = None
         if pricer is not None:
-            cost = pricer.cost(item.model, item.long_context, item.tokens)
-            saved = pricer.cache_savings(item.model, item.long_context, item.tokens)
+            # Priced as on the call's (UTC) day: the library's prices change over time.
+            on = utc_days.get(item.slot)
+            if on is None:
+                on = utc_days[item.slot] = datetime.fromtimestamp(item.slot, UTC).date()
+            cost = pricer.cost(item.model, item.long_context, item.tokens, on)
+            saved = pricer.cache_savings(item.model, item.long_context, item.tokens, on)
             if cost is None:
                 unpriced.add(item.model)
         for target in (row, totals):

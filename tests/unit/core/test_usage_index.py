@@ -427,3 +427,23 @@ def test_hostile_lines_never_stop_an_update_and_appends_equal_a_fresh_build(
                     handle.write("\n".join(lines) + "\n")
                 index.update([home.root])
             assert _state(index, home.root) == _fresh(home.root, root / "fresh")
+
+
+def test_a_repeat_skipped_undecoded_only_right_after_its_first(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """The same usage again after another usage line (here a total reset in between) is a
+    new call, not a re-emission: it must be decoded and counted (hypothesis found this)."""
+    same = r.token_count(BASE + 1, r.usage(0, 0, 7), r.usage(0, 0, 7))
+    reset = r.envelope(
+        BASE + 2,
+        "event_msg",
+        {"type": "token_count", "info": {"total_token_usage": {"input_tokens": None}}},
+    )
+    codex_home.write(
+        SID,
+        [r.session_meta(BASE, SID), same, reset, same.replace(r.iso(BASE + 1), r.iso(BASE + 3))],
+    )
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        assert sum(item.tokens.output for item in index.slots([codex_home.root])) == 14

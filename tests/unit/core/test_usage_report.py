@@ -56,23 +56,26 @@ SESSIONS = {
 
 
 class FixedPrices:
-    """A price store that already knows every price (the library is never asked)."""
+    """A price store that already knows every price of the days the slots fall on (the
+    library is never asked)."""
 
-    def __init__(self) -> None:
-        self.saved: list[tuple[str, bool]] = []
+    def __init__(self, slots: list[SlotUsage] = SLOTS) -> None:
+        self.saved: list[tuple[str, bool, str]] = []
+        self.days = {datetime.fromtimestamp(slot.slot, UTC).date().isoformat() for slot in slots}
 
-    def load_prices(self, library: str) -> dict[tuple[str, bool], UnitPrices | None]:
+    def load_prices(self, library: str) -> dict[tuple[str, bool, str], UnitPrices | None]:
         one = UnitPrices(Decimal("0.000001"), Decimal("0.0000001"), Decimal("0.00001"))
-        return {
-            ("gpt-5.3-codex", False): one,
-            ("gpt-5.5", False): one,
-            ("mystery-model", False): None,
-        }
+        known: dict[tuple[str, bool, str], UnitPrices | None] = {}
+        for day in self.days:
+            known[("gpt-5.3-codex", False, day)] = one
+            known[("gpt-5.5", False, day)] = one
+            known[("mystery-model", False, day)] = None
+        return known
 
     def save_price(
-        self, library: str, model: str, long_context: bool, units: UnitPrices | None
+        self, library: str, model: str, long_context: bool, day: str, units: UnitPrices | None
     ) -> None:
-        self.saved.append((model, long_context))
+        self.saved.append((model, long_context, day))
 
 
 def _report(kind: str, zone=UTC, **options: object):  # type: ignore[no-untyped-def]
@@ -166,7 +169,7 @@ def test_text_fits_80_columns(kind: str) -> None:
         _slot("2026-11-23T10:00", "s3", "a-model-name-" + "x" * 90, 10**10, project="p" * 120),
     ]
     report = build_usage_report(
-        kind, long_slots, SESSIONS, zone=UTC, pricer=Pricer(store=FixedPrices())
+        kind, long_slots, SESSIONS, zone=UTC, pricer=Pricer(store=FixedPrices(long_slots))
     )
     text = report_text(report)
     assert max(len(line) for line in text.splitlines()) <= 80
@@ -204,5 +207,21 @@ def test_real_prices_from_the_library_and_the_long_context_tier(tmp_path: Path) 
         assert long.input > short.input
         assert pricer.cost("no-such-model-anywhere", False, call) is None
         kept = index.load_prices(pricer.source)
-    assert kept[("gpt-5.4", True)] == long
-    assert kept[("no-such-model-anywhere", False)] is None
+    today = datetime.now(UTC).date().isoformat()
+    assert kept[("gpt-5.4", True, today)] == long
+    assert kept[("no-such-model-anywhere", False, today)] is None
+
+
+def test_calls_are_priced_at_the_price_of_their_day() -> None:
+    """The library's prices change over time (o3 cost five times less from mid-2025): each
+    call is priced as on its own day."""
+    pytest.importorskip("genai_prices")
+    slots = [
+        _slot("2025-05-01T10:00", "s1", "o3", 100_000),
+        _slot("2026-11-23T10:00", "s1", "o3", 100_000),
+    ]
+    report = build_usage_report("daily", slots, SESSIONS, zone=UTC, pricer=Pricer())
+    early, late = (row.tally.cost_usd for row in report.rows)
+    assert early is not None
+    assert late is not None
+    assert early > 2 * late

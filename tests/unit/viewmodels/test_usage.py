@@ -34,14 +34,18 @@ class FakePricer:
 
     source = "test prices"
 
-    def cost(self, model: str, long_context: bool, tokens: TokenUsage) -> float | None:
+    def cost(
+        self, model: str, long_context: bool, tokens: TokenUsage, on: date | None = None
+    ) -> float | None:
         prices = PRICES.get(model)
         if prices is None:
             return None
         fresh = tokens.input - tokens.cached_input
         return fresh * prices[0] + tokens.cached_input * prices[1] + tokens.output * prices[2]
 
-    def cache_savings(self, model: str, long_context: bool, tokens: TokenUsage) -> float | None:
+    def cache_savings(
+        self, model: str, long_context: bool, tokens: TokenUsage, on: date | None = None
+    ) -> float | None:
         prices = PRICES.get(model)
         if prices is None:
             return None
