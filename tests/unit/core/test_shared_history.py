@@ -43,7 +43,25 @@ def _both(root: Path, now: float) -> tuple[UsageHistory, UsageHistory]:
     return alone, shared
 
 
-@pytest.mark.parametrize("fixture", FIXTURES)
+#: KNOWN BUG, to be fixed in the reader (then drop these marks): read alone, the history
+#: (``scan_history`` decodes usage lines only) never sees a fork's model output, so the
+#: ``exec fork`` rule in ``SessionAccumulator._apply_total`` takes a real 0.171 fork's first
+#: response, written after its output, for the inherited base and drops it from the history.
+HISTORY_ALONE_LOSES_FORK_RESPONSE = pytest.mark.xfail(
+    strict=True,
+    reason="BUG: HistoryReader alone drops the first response of a real 0.171 exec fork",
+)
+FORK_0171 = "real0171_exec_fork"
+FORK_0171_ID = "01a22779-1232-7f13-b35c-53fb01f900a2"
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        pytest.param(f, marks=HISTORY_ALONE_LOSES_FORK_RESPONSE) if f == FORK_0171 else f
+        for f in FIXTURES
+    ],
+)
 def test_every_era_gives_the_same_history_read_once(
     fixture: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -52,6 +70,27 @@ def test_every_era_gives_the_same_history_read_once(
     assert _plain(shared) == _plain(alone)
     if not fixture.startswith("legacy"):  # the legacy era logged no usage
         assert alone.usage or alone.readings
+
+
+def _fork_usage(history: UsageHistory) -> list[tuple[str, int]]:
+    return [(event.session_id, event.tokens) for event in history.usage]
+
+
+def test_the_reader_records_a_real_exec_fork_s_own_response(tmp_path: Path) -> None:
+    """The real 0.171 fork writes its first total after its first response: the parent's
+    41,411 plus that response's 10,662. Its own use is the response alone, as ``/status``
+    counts it: 10,599 input - 7,936 cached + 63 output = 2,726."""
+    _, now = _home_with(FORK_0171, tmp_path)
+    _, shared = _both(tmp_path, now)
+    assert _fork_usage(shared) == [(FORK_0171_ID, 2726)]
+
+
+@HISTORY_ALONE_LOSES_FORK_RESPONSE
+def test_the_history_alone_records_a_real_exec_fork_s_own_response(tmp_path: Path) -> None:
+    """The same fork read by ``HistoryReader`` alone must give the same usage (today: none)."""
+    _, now = _home_with(FORK_0171, tmp_path)
+    alone, _ = _both(tmp_path, now)
+    assert _fork_usage(alone) == [(FORK_0171_ID, 2726)]
 
 
 def _long_session(root: Path, turns: int = 300) -> float:
