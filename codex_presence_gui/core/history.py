@@ -245,7 +245,8 @@ def scan_history(
     """Fold a file's usage and readings from ``since`` on into ``session``.
 
     Returns the offset to tail from (just past the last complete line) and the identity of
-    the file as it was read. Only usage lines are decoded. A file that began before
+    the file as it was read. Only usage lines are decoded, except in a fork (every line: its
+    rules look at its output too). A file that began before
     ``since`` is entered where its lines reach ``since`` (plus the usage line just before, as
     the base of the next). Plain reads only: a file cut short meanwhile ends the scan early.
 
@@ -260,6 +261,17 @@ def scan_history(
         for header in headers:
             session.line(header)
         first = _after_headers(handle, len(headers), end)
+        if session.is_fork and end - first <= HISTORY_BUDGET_BYTES:
+            # A fork's rules look at its output too (an ``exec fork``'s first total is its
+            # parent's plus its first response only once that response's output was seen):
+            # every line, from the start, with the one file follower.
+            follower = FollowedFile(path)
+            follower.resume(first, identity)
+            follower.read(session, should_stop=should_stop)
+            if should_stop is not None and should_stop():
+                raise Stopped
+            assert follower.identity is not None
+            return follower.line_end, follower.identity
         start = max(first, end - HISTORY_BUDGET_BYTES)
         lines = []
         moment, _ = _line_time(handle, start, end)

@@ -43,25 +43,11 @@ def _both(root: Path, now: float) -> tuple[UsageHistory, UsageHistory]:
     return alone, shared
 
 
-#: KNOWN BUG, to be fixed in the reader (then drop these marks): read alone, the history
-#: (``scan_history`` decodes usage lines only) never sees a fork's model output, so the
-#: ``exec fork`` rule in ``SessionAccumulator._apply_total`` takes a real 0.171 fork's first
-#: response, written after its output, for the inherited base and drops it from the history.
-HISTORY_ALONE_LOSES_FORK_RESPONSE = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: HistoryReader alone drops the first response of a real 0.171 exec fork",
-)
 FORK_0171 = "real0171_exec_fork"
 FORK_0171_ID = "01a22779-1232-7f13-b35c-53fb01f900a2"
 
 
-@pytest.mark.parametrize(
-    "fixture",
-    [
-        pytest.param(f, marks=HISTORY_ALONE_LOSES_FORK_RESPONSE) if f == FORK_0171 else f
-        for f in FIXTURES
-    ],
-)
+@pytest.mark.parametrize("fixture", FIXTURES)
 def test_every_era_gives_the_same_history_read_once(
     fixture: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -85,9 +71,9 @@ def test_the_reader_records_a_real_exec_fork_s_own_response(tmp_path: Path) -> N
     assert _fork_usage(shared) == [(FORK_0171_ID, 2726)]
 
 
-@HISTORY_ALONE_LOSES_FORK_RESPONSE
 def test_the_history_alone_records_a_real_exec_fork_s_own_response(tmp_path: Path) -> None:
-    """The same fork read by ``HistoryReader`` alone must give the same usage (today: none)."""
+    """The same fork read by ``HistoryReader`` alone gives the same usage (it once gave none:
+    its scan decoded usage lines only, so the fork rule never saw the response's output)."""
     _, now = _home_with(FORK_0171, tmp_path)
     alone, _ = _both(tmp_path, now)
     assert _fork_usage(alone) == [(FORK_0171_ID, 2726)]

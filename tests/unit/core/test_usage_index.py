@@ -400,7 +400,12 @@ def _hostile_line(draw: st.DrawFn, at: float) -> str:
             + "}"
         )
     if kind == "garbage":
-        return draw(st.text(alphabet=st.characters(blacklist_characters="\n"), max_size=60))
+        return draw(
+            st.text(
+                alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"),
+                max_size=60,
+            )
+        )
     if kind == "torn":
         return r.token_count(at, r.usage(5, 0, 0))[: draw(st.integers(1, 60))]
     return r.turn_context(at, model=draw(st.text(max_size=12)) + "\x1b[2J\u202e")
