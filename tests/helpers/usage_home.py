@@ -1,9 +1,11 @@
 """A Codex home for cross-checking the usage report against ccusage (``test_ccusage_parity``).
 
 Eighteen rollout files over four UTC days (2026-05-04 to 2026-05-07), written the way Codex
-writes them: every request starts with a *reading* (a ``token_count`` that repeats the running
-total with fresh rate limits, or ``info: null`` before the first response), then the response
-and its ``token_count``. Each session exercises one rule:
+before 0.171 writes them (0.171 writes one reading per response: see the real
+``tests/data/eras/real0171_*`` files): every request starts with a *reading* (a
+``token_count`` that repeats the running total with fresh rate limits, or ``info: null``
+before the first response), then the response and its ``token_count``. Each session
+exercises one rule:
 
 =================  ===========================================================================
 ``duplicates``     gpt-5.3-codex; every response has its repeated reading (same totals)
