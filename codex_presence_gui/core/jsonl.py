@@ -80,13 +80,15 @@ class MetaRecord(NamedTuple):
 
 
 class ContextRecord(NamedTuple):
-    """``turn_context`` or ``thread_settings_applied``: the model and working directory."""
+    """``turn_context`` or ``thread_settings_applied``: the model and working directory, and
+    for the latter the service tier when it names one (see ``service_tier``)."""
 
     ts: float | None
     ordinal: int | None
     model: str | None
     cwd: str | None
     settings: bool = False
+    service_tier: str | None = None
 
 
 class TokenCountRecord(NamedTuple):
@@ -308,6 +310,18 @@ def _meta(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> Met
     )
 
 
+#: Codex's service tiers as the API prices them: "fast" is Codex's name for priority.
+_SERVICE_TIERS = {"priority": "priority", "fast": "priority", "flex": "flex"}
+
+
+def service_tier(value: Any) -> str | None:
+    """A service tier as the API prices it: ``priority``, ``flex``, or ``""`` (standard, and
+    any name not known); None when no tier is named (the tier then stays as it was)."""
+    if not isinstance(value, str):
+        return None
+    return _SERVICE_TIERS.get(value.strip().lower(), "")
+
+
 def _spawn_parent(source: Any) -> str | None:
     """The parent thread of a sub-agent, where Codex writes it:
     ``source.subagent.thread_spawn.parent_thread_id``."""
@@ -400,7 +414,12 @@ def _event(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> Re
         settings = payload.get("thread_settings")
         settings = settings if isinstance(settings, dict) else {}
         return ContextRecord(
-            ts, ordinal, _text(settings.get("model")), _text(settings.get("cwd")), settings=True
+            ts,
+            ordinal,
+            _text(settings.get("model")),
+            _text(settings.get("cwd")),
+            settings=True,
+            service_tier=service_tier(settings.get("service_tier")),
         )
     signal = _EVENT_SIGNALS.get(kind) if isinstance(kind, str) else None
     if kind == "agent_message":

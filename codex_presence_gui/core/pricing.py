@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from codex_presence_gui.core.models import TokenUsage
 
@@ -20,6 +20,16 @@ from codex_presence_gui.core.models import TokenUsage
 _SHORT_PROBE = 100_000
 _LONG_PROBE = 300_000
 _OUTPUT_PROBE = 100_000
+
+
+class PriceKey(NamedTuple):
+    """What a unit price depends on: the model, its context tier, the (UTC) day and the
+    service tier (``priority``, ``flex``; ``""``: standard)."""
+
+    model: str
+    long_context: bool
+    day: str
+    service_tier: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +45,11 @@ class PriceStore(Protocol):
     """Keeps unit prices found with one version of the library (the usage index does), so
     that a repeat report need not import the library at all."""
 
-    def load_prices(self, library: str) -> dict[tuple[str, bool, str], UnitPrices | None]:
-        """Every (model, long context, day) price kept for this library version (None:
-        unknown)."""
+    def load_prices(self, library: str) -> dict[PriceKey, UnitPrices | None]:
+        """Every price kept for this library version (None: unknown)."""
 
-    def save_price(
-        self, library: str, model: str, long_context: bool, day: str, units: UnitPrices | None
-    ) -> None:
-        """Keep one model's price on one day (None: the library does not know the model)."""
+    def save_price(self, library: str, key: PriceKey, units: UnitPrices | None) -> None:
+        """Keep one price (None: the library does not know the model)."""
 
 
 def library_version() -> str | None:
@@ -84,7 +91,7 @@ class Pricer:
         self._unavailable: str | None = (
             None if self._version else "the genai-prices package is not installed"
         )
-        self._units: dict[tuple[str, bool, str], UnitPrices | None] = {}
+        self._units: dict[PriceKey, UnitPrices | None] = {}
         if store is not None and self._version:
             self._units.update(store.load_prices(self._library_key))
 
@@ -110,24 +117,32 @@ class Pricer:
         return self._library
 
     def units(
-        self, model: str, long_context: bool = False, on: date | None = None
+        self,
+        model: str,
+        long_context: bool = False,
+        on: date | None = None,
+        service_tier: str = "",
     ) -> UnitPrices | None:
-        """The model's prices per token in that tier on day ``on`` (UTC; None: today), as the
-        library has them (its prices change over time); None when it does not know the model."""
-        day = (on or datetime.now(UTC).date()).isoformat()
-        key = (model, long_context, day)
+        """The model's prices per token in that context tier on day ``on`` (UTC; None: today)
+        in that service tier, as the library has them (its prices change over time, and the
+        priority tier costs more); None when it does not know the model."""
+        key = PriceKey(
+            model, long_context, (on or datetime.now(UTC).date()).isoformat(), service_tier
+        )
         if key not in self._units:
-            units = self._units[key] = self._probe(model, long_context, day)
+            units = self._units[key] = self._probe(key)
             if self._store is not None and self._unavailable is None:
-                self._store.save_price(self._library_key, model, long_context, day, units)
+                self._store.save_price(self._library_key, key, units)
         return self._units[key]
 
-    def _probe(self, model: str, long_context: bool, day: str) -> UnitPrices | None:
+    def _probe(self, key: PriceKey) -> UnitPrices | None:
         library = self._load()
         if library is None:
             return None
-        size = _LONG_PROBE if long_context else _SHORT_PROBE
-        when = datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
+        model = key.model
+        size = _LONG_PROBE if key.long_context else _SHORT_PROBE
+        when = datetime.fromisoformat(key.day).replace(hour=12, tzinfo=UTC)
+        context = {"service_tier": key.service_tier} if key.service_tier else None
 
         def price(**tokens: int) -> Decimal:
             result = library.calc_price(
@@ -135,6 +150,7 @@ class Pricer:
                 model,
                 provider_id=self.provider,
                 genai_request_timestamp=when,
+                price_context=context,
             )
             return Decimal(result.total_price)
 
@@ -147,11 +163,16 @@ class Pricer:
         return UnitPrices(plain / size, cached / size, (with_output - plain) / _OUTPUT_PROBE)
 
     def cost(
-        self, model: str, long_context: bool, tokens: TokenUsage, on: date | None = None
+        self,
+        model: str,
+        long_context: bool,
+        tokens: TokenUsage,
+        on: date | None = None,
+        service_tier: str = "",
     ) -> float | None:
         """What calls of one tier made on day ``on`` with these token sums cost on the API, in
         US dollars (reasoning is part of output); None for a model without a known price."""
-        units = self.units(model, long_context, on)
+        units = self.units(model, long_context, on, service_tier)
         if units is None:
             return None
         cached = min(tokens.cached_input, tokens.input)
@@ -163,10 +184,15 @@ class Pricer:
         return float(value)
 
     def cache_savings(
-        self, model: str, long_context: bool, tokens: TokenUsage, on: date | None = None
+        self,
+        model: str,
+        long_context: bool,
+        tokens: TokenUsage,
+        on: date | None = None,
+        service_tier: str = "",
     ) -> float | None:
         """What the cached input saved against paying full input price for it."""
-        units = self.units(model, long_context, on)
+        units = self.units(model, long_context, on, service_tier)
         if units is None:
             return None
         cached = min(tokens.cached_input, tokens.input)

@@ -91,7 +91,7 @@ class EventRecorder:
         self.floor = floor
         self.whole = False
         #: With ``calls``: each model call's own tokens, for the usage index (see ``call``).
-        self.calls: list[tuple[float, str | None, TokenUsage]] | None = [] if calls else None
+        self.calls: list[tuple[float, str | None, TokenUsage, str]] | None = [] if calls else None
         self.usage_events: list[tuple[float, int]] = []
         self.readings: list[tuple[float, LimitSnapshot]] = []
         # What came since the history was last put together (merged into it, not rebuilt).
@@ -106,11 +106,14 @@ class EventRecorder:
             self.usage_events.append(event)
             self.new_usage.append(event)
 
-    def call(self, ts: float | None, model: str | None, usage: TokenUsage) -> None:
+    def call(
+        self, ts: float | None, model: str | None, usage: TokenUsage, service_tier: str = ""
+    ) -> None:
         """One model call's own tokens (its ``last_token_usage``, or what the running total
-        grew by), with the model the session was on; kept only when asked for."""
+        grew by), with the model and service tier the session was on; kept only when asked
+        for."""
         if self.calls is not None and ts is not None and ts >= self.floor:
-            self.calls.append((ts, model, usage))
+            self.calls.append((ts, model, usage, service_tier))
 
     def reading(self, ts: float | None, limits: LimitSnapshot) -> None:
         """A rate-limit reading of one bucket."""
@@ -224,6 +227,9 @@ class SessionAccumulator:
         self.last_error: str | None = None
         self.recorder: EventRecorder | None = None
         self._call: TokenUsage | None = None  # the tokens of the call the last total added
+        #: The API service tier of the calls (``priority``, ``flex``; ``""``: standard), as the
+        #: last thread settings said, else as the caller knows it (Codex's config.toml).
+        self.service_tier = ""
 
     # -- LineSink ---------------------------------------------------------------------------
 
@@ -349,6 +355,8 @@ class SessionAccumulator:
     def _context(self, record: ContextRecord, replayed: bool) -> None:
         if record.model and (not replayed or self.model is None):
             self.model = record.model
+        if record.service_tier is not None and not replayed:
+            self.service_tier = record.service_tier
         if replayed or not record.cwd:
             return
         if record.settings:
@@ -384,7 +392,7 @@ class SessionAccumulator:
             self.buckets[limits.limit_id] = limits
         if self.recorder is not None:
             if added is not None and self._call is not None:
-                self.recorder.call(record.ts, self.model, self._call)
+                self.recorder.call(record.ts, self.model, self._call, self.service_tier)
             if added:
                 self.recorder.usage(record.ts, added)
             elif record.total is None and limits is not None:
@@ -416,7 +424,7 @@ class SessionAccumulator:
         self._touch_token_event(record.ts)
         if self.recorder is not None:
             if added is not None and self._call is not None:
-                self.recorder.call(record.ts, self.model, self._call)
+                self.recorder.call(record.ts, self.model, self._call, self.service_tier)
             if added:
                 self.recorder.usage(record.ts, added)
 
@@ -480,6 +488,7 @@ class SessionAccumulator:
             "trusted_ts": self._trusted_ts,
             "first_ts": self.first_ts,
             "cwd_from_settings": self._cwd_from_settings,
+            "service_tier": self.service_tier,
         }
 
     def resume(self, state: dict[str, Any]) -> None:
@@ -491,6 +500,9 @@ class SessionAccumulator:
         self._trusted_ts = float(trusted) if isinstance(trusted, (int, float)) else None
         self.first_ts = float(first) if isinstance(first, (int, float)) else self.first_ts
         self._cwd_from_settings = bool(state.get("cwd_from_settings"))
+        tier = state.get("service_tier")
+        if isinstance(tier, str):
+            self.service_tier = tier
 
     def settle_base(self, inherited_tokens: int) -> None:
         """Take a fork's inherited total found elsewhere (the reader reads a big fork's head

@@ -31,7 +31,7 @@ from codex_presence_gui.core.jsonl import (
     token_count_key,
 )
 from codex_presence_gui.core.models import TokenUsage
-from codex_presence_gui.core.pricing import UnitPrices
+from codex_presence_gui.core.pricing import PriceKey, UnitPrices
 from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.core.sanitize import no_surrogates
 from codex_presence_gui.core.tail import (
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from codex_presence_gui.core.session import SessionAccumulator
 
 #: Bump when the tables or what they mean change: an index of another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Calls are summed by quarter hour (UTC), so that days of any time zone (some are offset by
 #: 30 or 45 minutes) are sums of whole slots.
 SLOT_SECONDS = 900
@@ -81,13 +81,14 @@ CREATE TABLE usage (
     slot INTEGER NOT NULL,
     model TEXT NOT NULL,
     long_context INTEGER NOT NULL,
+    service_tier TEXT NOT NULL,
     calls INTEGER NOT NULL,
     input INTEGER NOT NULL,
     cached_input INTEGER NOT NULL,
     output INTEGER NOT NULL,
     reasoning_output INTEGER NOT NULL,
     total INTEGER NOT NULL,
-    PRIMARY KEY (file_id, slot, model, long_context)
+    PRIMARY KEY (file_id, slot, model, long_context, service_tier)
 ) WITHOUT ROWID;
 CREATE INDEX usage_by_slot ON usage (slot);
 CREATE TABLE prices (
@@ -95,14 +96,15 @@ CREATE TABLE prices (
     model TEXT NOT NULL,
     long_context INTEGER NOT NULL,
     day TEXT NOT NULL,
+    service_tier TEXT NOT NULL,
     input TEXT, cached_input TEXT, output TEXT,
-    PRIMARY KEY (library, model, long_context, day)
+    PRIMARY KEY (library, model, long_context, day, service_tier)
 );
 """
 
 _ADD_USAGE = """
-INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (file_id, slot, model, long_context) DO UPDATE SET
+INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (file_id, slot, model, long_context, service_tier) DO UPDATE SET
     calls = calls + excluded.calls,
     input = input + excluded.input,
     cached_input = cached_input + excluded.cached_input,
@@ -129,7 +131,8 @@ class UpdateResult:
 
 @dataclass(frozen=True, slots=True)
 class SlotUsage:
-    """The calls of one session in one quarter hour with one model and context tier."""
+    """The calls of one session in one quarter hour with one model, context tier and service
+    tier (``priority``, ``flex``; ``""``: standard)."""
 
     slot: int
     session_id: str
@@ -138,6 +141,7 @@ class SlotUsage:
     long_context: bool
     calls: int
     tokens: TokenUsage
+    service_tier: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,25 +424,23 @@ class UsageIndex:
 
     # -- prices (see ``pricing.PriceStore``) -------------------------------------------------
 
-    def load_prices(self, library: str) -> dict[tuple[str, bool, str], UnitPrices | None]:
+    def load_prices(self, library: str) -> dict[PriceKey, UnitPrices | None]:
         """The unit prices kept for this version of the price library, by model, context
-        tier and day."""
-        found: dict[tuple[str, bool, str], UnitPrices | None] = {}
-        for model, long_context, day, *values in self._db.execute(
-            "SELECT model, long_context, day, input, cached_input, output FROM prices"
-            " WHERE library = ?",
+        tier, day and service tier."""
+        found: dict[PriceKey, UnitPrices | None] = {}
+        for model, long_context, day, tier, *values in self._db.execute(
+            "SELECT model, long_context, day, service_tier, input, cached_input, output"
+            " FROM prices WHERE library = ?",
             (library,),
         ):
             try:
                 units = UnitPrices(*(Decimal(v) for v in values)) if values[0] else None
             except (ArithmeticError, TypeError):
                 continue  # unreadable: asked of the library again
-            found[(model, bool(long_context), day)] = units
+            found[PriceKey(model, bool(long_context), day, tier)] = units
         return found
 
-    def save_price(
-        self, library: str, model: str, long_context: bool, day: str, units: UnitPrices | None
-    ) -> None:
+    def save_price(self, library: str, key: PriceKey, units: UnitPrices | None) -> None:
         """Keep one model's unit prices on one day (None: unknown to the library)."""
         values = (
             (None, None, None)
@@ -452,8 +454,8 @@ class UsageIndex:
         # Busy or read-only: the price is simply asked of the library again next time.
         with suppress(sqlite3.OperationalError):
             self._db.execute(
-                "INSERT OR REPLACE INTO prices VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (library, model, int(long_context), day, *values),
+                "INSERT OR REPLACE INTO prices VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (library, key.model, int(key.long_context), key.day, key.service_tier, *values),
             )
 
     # -- reading ----------------------------------------------------------------------------
@@ -465,7 +467,7 @@ class UsageIndex:
         time, inclusive) to ``until`` (exclusive), by time."""
         query = (
             "SELECT u.slot, f.session_id, f.project, u.model, u.long_context, u.calls, u.input,"
-            " u.cached_input, u.output, u.reasoning_output, u.total"
+            " u.cached_input, u.output, u.reasoning_output, u.total, u.service_tier"
             " FROM usage u JOIN files f ON f.id = u.file_id"
             " WHERE f.home IN " + _marks(homes)
         )
@@ -487,6 +489,7 @@ class UsageIndex:
                     bool(row[4]),
                     row[5],
                     TokenUsage(row[6], row[7], row[8], row[9], row[10]),
+                    row[11],
                 )
 
     def sessions(self, homes: Sequence[Path]) -> dict[str, SessionInfo]:
@@ -515,7 +518,7 @@ class _FileRead:
     row: tuple[Any, ...] | None
     restarted: bool = True
     fields: tuple[Any, ...] | None = None  # the files row, in the UPDATE's order
-    sums: dict[tuple[int, str, int], list[int]] = field(default_factory=dict)
+    sums: dict[tuple[int, str, int, str], list[int]] = field(default_factory=dict)
     bytes_read: int = 0
     problems: list[Problem] = field(default_factory=list)
 
@@ -527,7 +530,9 @@ def _read_all(
     should_stop: Callable[[], bool] | None,
 ) -> Iterator[_FileRead | None]:
     """Each file's read, in this process or in a pool; None once ``should_stop`` said so."""
-    clock = _FixedClock(now)
+    clock = _ReadContext(now, {rollout.home: "" for rollout, _ in todo})
+    for home in clock.tiers:
+        clock.tiers[home] = configured_service_tier(home)
     pending = sum(rollout.stat.size - (row[8] if row else 0) for rollout, row in todo)
     if workers > 1 and len(todo) > 1 and pending >= POOL_MIN_BYTES:
         import multiprocessing
@@ -563,17 +568,35 @@ def _worker_started() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-class _FixedClock:
-    """The update's clock, picklable for the workers (future lines are judged against it)."""
+class _ReadContext:
+    """What every file's read shares, picklable for the workers: the update's clock (future
+    lines are judged against it) and each home's configured service tier."""
 
-    def __init__(self, now: float) -> None:
+    def __init__(self, now: float, tiers: dict[Path, str]) -> None:
         self.now = now
+        self.tiers = tiers
 
     def __call__(self) -> float:
         return self.now
 
 
-def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _FixedClock) -> _FileRead:
+def configured_service_tier(home: Path) -> str:
+    """The service tier a home's ``config.toml`` asks for (``service_tier = "fast"``), which
+    sessions use until their thread settings name one; ``""`` (standard) when none, or when
+    the file cannot be read (a report must not fail on it)."""
+    import tomllib
+
+    from codex_presence_gui.core.jsonl import service_tier
+
+    try:
+        with open(home / "config.toml", "rb") as handle:
+            config = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+        return ""
+    return service_tier(config.get("service_tier")) or ""
+
+
+def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadContext) -> _FileRead:
     """Read one file from where it was read to (or from its start when it changed otherwise)."""
     rollout, row = item
     path = rollout.path
@@ -583,6 +606,7 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _FixedCl
     from codex_presence_gui.core.session import EventRecorder, SessionAccumulator, project_name
 
     session = SessionAccumulator(path, clock)
+    session.service_tier = clock.tiers.get(rollout.home, "")
     recorder = EventRecorder(calls=True)
     change = Change.RESTART
     if row is not None and not is_compressed(path):
@@ -641,7 +665,7 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _FixedCl
         no_surrogates(project_name(session.cwd or ".")),
         None if session.cwd is None else no_surrogates(session.cwd),
         started_at if started_at is not None else session.first_ts,
-        max((at for at, _, _ in calls), default=None),
+        max((call[0] for call in calls), default=None),
         int(session.is_fork),
     )
     read.sums = _sums(calls)
@@ -649,13 +673,14 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _FixedCl
 
 
 def _sums(
-    calls: list[tuple[float, str | None, TokenUsage]],
-) -> dict[tuple[int, str, int], list[int]]:
-    """Calls summed by (quarter hour, model, long context): calls, then the five counts."""
-    sums: dict[tuple[int, str, int], list[int]] = {}
-    for at, model, usage in calls:
+    calls: list[tuple[float, str | None, TokenUsage, str]],
+) -> dict[tuple[int, str, int, str], list[int]]:
+    """Calls summed by (quarter hour, model, long context, service tier): calls, then the five
+    counts."""
+    sums: dict[tuple[int, str, int, str], list[int]] = {}
+    for at, model, usage, tier in calls:
         slot = int(at // SLOT_SECONDS) * SLOT_SECONDS
-        key = (slot, model or UNKNOWN_MODEL, int(usage.input > LONG_CONTEXT_TOKENS))
+        key = (slot, model or UNKNOWN_MODEL, int(usage.input > LONG_CONTEXT_TOKENS), tier)
         totals = sums.get(key)
         if totals is None:
             sums[key] = [

@@ -160,8 +160,9 @@ def build_usage_report(
             on = utc_days.get(item.slot)
             if on is None:
                 on = utc_days[item.slot] = datetime.fromtimestamp(item.slot, UTC).date()
-            cost = pricer.cost(item.model, item.long_context, item.tokens, on)
-            saved = pricer.cache_savings(item.model, item.long_context, item.tokens, on)
+            tier = item.service_tier
+            cost = pricer.cost(item.model, item.long_context, item.tokens, on, tier)
+            saved = pricer.cache_savings(item.model, item.long_context, item.tokens, on, tier)
             if cost is None:
                 unpriced.add(item.model)
         for target in (row, totals):

@@ -452,3 +452,24 @@ def test_a_repeat_skipped_undecoded_only_right_after_its_first(
     with UsageIndex(tmp_path / "index.sqlite3") as index:
         index.update([codex_home.root])
         assert sum(item.tokens.output for item in index.slots([codex_home.root])) == 14
+
+
+def test_the_service_tier_comes_from_thread_settings_else_from_config(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """``service_tier = "fast"`` in the home's config.toml is the priority tier until a
+    session's thread settings name another; each call keeps the tier it was made in."""
+    (codex_home.root / "config.toml").write_text('model = "gpt-5.4"\nservice_tier = "fast"\n')
+    standard = r.event(
+        BASE + 100, "thread_settings_applied", thread_settings={"service_tier": "default"}
+    )
+    lines = [*_session(1), standard, *_turn(BASE + 200, 2020 + 2010, 2000)]
+    codex_home.write(SID, lines)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        tiers = sorted((item.service_tier, item.calls) for item in index.slots([codex_home.root]))
+    assert tiers == [("", 1), ("priority", 1)]
+    (codex_home.root / "config.toml").write_text("service_tier = [broken")
+    from codex_presence_gui.core.usage_index import configured_service_tier
+
+    assert configured_service_tier(codex_home.root) == ""

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from codex_presence_gui.core.models import TokenUsage
-from codex_presence_gui.core.pricing import Pricer, UnitPrices
+from codex_presence_gui.core.pricing import PriceKey, Pricer, UnitPrices
 from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage, UsageIndex
 from codex_presence_gui.core.usage_report import (
     COST_LABEL,
@@ -60,22 +60,20 @@ class FixedPrices:
     library is never asked)."""
 
     def __init__(self, slots: list[SlotUsage] = SLOTS) -> None:
-        self.saved: list[tuple[str, bool, str]] = []
+        self.saved: list[PriceKey] = []
         self.days = {datetime.fromtimestamp(slot.slot, UTC).date().isoformat() for slot in slots}
 
-    def load_prices(self, library: str) -> dict[tuple[str, bool, str], UnitPrices | None]:
+    def load_prices(self, library: str) -> dict[PriceKey, UnitPrices | None]:
         one = UnitPrices(Decimal("0.000001"), Decimal("0.0000001"), Decimal("0.00001"))
-        known: dict[tuple[str, bool, str], UnitPrices | None] = {}
+        known: dict[PriceKey, UnitPrices | None] = {}
         for day in self.days:
-            known[("gpt-5.3-codex", False, day)] = one
-            known[("gpt-5.5", False, day)] = one
-            known[("mystery-model", False, day)] = None
+            known[PriceKey("gpt-5.3-codex", False, day, "")] = one
+            known[PriceKey("gpt-5.5", False, day, "")] = one
+            known[PriceKey("mystery-model", False, day, "")] = None
         return known
 
-    def save_price(
-        self, library: str, model: str, long_context: bool, day: str, units: UnitPrices | None
-    ) -> None:
-        self.saved.append((model, long_context, day))
+    def save_price(self, library: str, key: PriceKey, units: UnitPrices | None) -> None:
+        self.saved.append(key)
 
 
 def _report(kind: str, zone=UTC, **options: object):  # type: ignore[no-untyped-def]
@@ -208,8 +206,8 @@ def test_real_prices_from_the_library_and_the_long_context_tier(tmp_path: Path) 
         assert pricer.cost("no-such-model-anywhere", False, call) is None
         kept = index.load_prices(pricer.source)
     today = datetime.now(UTC).date().isoformat()
-    assert kept[("gpt-5.4", True, today)] == long
-    assert kept[("no-such-model-anywhere", False, today)] is None
+    assert kept[PriceKey("gpt-5.4", True, today, "")] == long
+    assert kept[PriceKey("no-such-model-anywhere", False, today, "")] is None
 
 
 def test_calls_are_priced_at_the_price_of_their_day() -> None:
@@ -225,3 +223,19 @@ def test_calls_are_priced_at_the_price_of_their_day() -> None:
     assert early is not None
     assert late is not None
     assert early > 2 * late
+
+
+def test_the_priority_tier_is_priced_as_the_library_prices_it() -> None:
+    """Codex's "fast" tier is the API's priority processing: gpt-5.3-codex costs twice as
+    much there, per genai-prices' own variants."""
+    pytest.importorskip("genai_prices")
+    usage = TokenUsage(100_000, 50_000, 1_000, 0, 101_000)
+    standard = SlotUsage(_at("2026-11-23T10:00"), "s1", "shop", "gpt-5.3-codex", False, 1, usage)
+    priority = SlotUsage(
+        _at("2026-11-23T10:00"), "s2", "shop", "gpt-5.3-codex", False, 1, usage, "priority"
+    )
+    rows = build_usage_report(
+        "session", [standard, priority], SESSIONS, zone=UTC, pricer=Pricer()
+    ).rows
+    costs = {row.key: row.tally.cost_usd for row in rows}
+    assert costs["s2"] == pytest.approx(2 * costs["s1"])

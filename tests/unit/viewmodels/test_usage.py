@@ -35,7 +35,12 @@ class FakePricer:
     source = "test prices"
 
     def cost(
-        self, model: str, long_context: bool, tokens: TokenUsage, on: date | None = None
+        self,
+        model: str,
+        long_context: bool,
+        tokens: TokenUsage,
+        on: date | None = None,
+        service_tier: str = "",
     ) -> float | None:
         prices = PRICES.get(model)
         if prices is None:
@@ -44,7 +49,12 @@ class FakePricer:
         return fresh * prices[0] + tokens.cached_input * prices[1] + tokens.output * prices[2]
 
     def cache_savings(
-        self, model: str, long_context: bool, tokens: TokenUsage, on: date | None = None
+        self,
+        model: str,
+        long_context: bool,
+        tokens: TokenUsage,
+        on: date | None = None,
+        service_tier: str = "",
     ) -> float | None:
         prices = PRICES.get(model)
         if prices is None:
