@@ -172,6 +172,19 @@ class Pricer:
     ) -> float | None:
         """What calls of one tier made on day ``on`` with these token sums cost on the API, in
         US dollars (reasoning is part of output); None for a model without a known price."""
+        priced = self.cost_and_savings(model, long_context, tokens, on, service_tier)
+        return None if priced is None else priced[0]
+
+    def cost_and_savings(
+        self,
+        model: str,
+        long_context: bool,
+        tokens: TokenUsage,
+        on: date | None = None,
+        service_tier: str = "",
+    ) -> tuple[float, float] | None:
+        """The cost (see ``cost``) and what the cached input saved against paying the full
+        input price for it; None for a model without a known price."""
         units = self.units(model, long_context, on, service_tier)
         if units is None:
             return None
@@ -181,19 +194,4 @@ class Pricer:
             + cached * units.cached_input
             + tokens.output * units.output
         )
-        return float(value)
-
-    def cache_savings(
-        self,
-        model: str,
-        long_context: bool,
-        tokens: TokenUsage,
-        on: date | None = None,
-        service_tier: str = "",
-    ) -> float | None:
-        """What the cached input saved against paying full input price for it."""
-        units = self.units(model, long_context, on, service_tier)
-        if units is None:
-            return None
-        cached = min(tokens.cached_input, tokens.input)
-        return float(cached * (units.input - units.cached_input))
+        return float(value), float(cached * (units.input - units.cached_input))

@@ -160,9 +160,10 @@ def build_usage_report(
             on = utc_days.get(item.slot)
             if on is None:
                 on = utc_days[item.slot] = datetime.fromtimestamp(item.slot, UTC).date()
-            tier = item.service_tier
-            cost = pricer.cost(item.model, item.long_context, item.tokens, on, tier)
-            saved = pricer.cache_savings(item.model, item.long_context, item.tokens, on, tier)
+            priced = pricer.cost_and_savings(
+                item.model, item.long_context, item.tokens, on, item.service_tier
+            )
+            cost, saved = priced if priced is not None else (None, None)
             if cost is None:
                 unpriced.add(item.model)
         for target in (row, totals):

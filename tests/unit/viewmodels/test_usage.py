@@ -34,32 +34,20 @@ class FakePricer:
 
     source = "test prices"
 
-    def cost(
+    def cost_and_savings(
         self,
         model: str,
         long_context: bool,
         tokens: TokenUsage,
         on: date | None = None,
         service_tier: str = "",
-    ) -> float | None:
+    ) -> tuple[float, float] | None:
         prices = PRICES.get(model)
         if prices is None:
             return None
         fresh = tokens.input - tokens.cached_input
-        return fresh * prices[0] + tokens.cached_input * prices[1] + tokens.output * prices[2]
-
-    def cache_savings(
-        self,
-        model: str,
-        long_context: bool,
-        tokens: TokenUsage,
-        on: date | None = None,
-        service_tier: str = "",
-    ) -> float | None:
-        prices = PRICES.get(model)
-        if prices is None:
-            return None
-        return tokens.cached_input * (prices[0] - prices[1])
+        cost = fresh * prices[0] + tokens.cached_input * prices[1] + tokens.output * prices[2]
+        return cost, tokens.cached_input * (prices[0] - prices[1])
 
 
 def slot(
