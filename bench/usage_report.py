@@ -52,6 +52,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.many_sessions import cpu_model  # noqa: E402
 from tests.helpers import rollout as r  # noqa: E402
 
 DEFAULT_CORPUS = ROOT / "bench" / "corpus" / "590mb"
@@ -357,16 +358,6 @@ def warm(corpus: Path) -> tuple[int, int]:
                 size += len(chunk)
         files += 1
     return files, size
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def bench(args: argparse.Namespace) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from codex_presence_gui.core.discovery import ARCHIVED_DIR, SESSIONS_DIR
 from codex_presence_gui.core.history import HistoryReader, UsageHistory
 from codex_presence_gui.core.insights import InsightsCache
 from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
-from codex_presence_gui.services.worker import Worker, WorkerThread
+from codex_presence_gui.services.worker import Worker, WorkerHandle
 
 #: Default safety poll; also how often ages and idle states move on screen.
 POLL_INTERVAL_MS = 2000
@@ -218,7 +218,7 @@ class FeedWorker(Worker):
                 self._debounce.start()
 
 
-class SessionFeed(QObject):
+class SessionFeed(WorkerHandle):
     """The GUI thread's handle on the feed: start it, ask for refreshes, stop it.
 
     Args:
@@ -245,18 +245,12 @@ class SessionFeed(QObject):
         self.homes = tuple(homes)
         self._poll_interval_ms = poll_interval_ms
         self._max_age = max_age
-        self._owner: WorkerThread | None = None
         self.dashboard: Dashboard | None = None
 
     @property
     def poll_interval_ms(self) -> int:
         """The safety poll's interval."""
         return self._poll_interval_ms
-
-    @property
-    def running(self) -> bool:
-        """True between ``start`` and ``stop``."""
-        return self._owner is not None
 
     def start(self) -> None:
         """Start the worker thread; the first full read happens there."""
@@ -265,24 +259,11 @@ class SessionFeed(QObject):
         worker = FeedWorker(self.homes, self._poll_interval_ms, self._max_age)
         worker.dashboard_ready.connect(self._deliver)
         self._refresh_requested.connect(worker.refresh_now)
-        self._owner = WorkerThread(worker, "session-feed")
-        self._owner.start()
+        self._launch(worker, "session-feed")
 
     def refresh_now(self) -> None:
         """Ask for an immediate full refresh."""
         self._refresh_requested.emit()
-
-    def stop(self, timeout_ms: int = 3000) -> bool:
-        """Stop the worker and wait for its thread; True when it ended in time.
-
-        When a read outlasts ``timeout_ms`` the thread is kept running until the read ends
-        (``WorkerThread.stop``), and nothing it reads is delivered any more.
-        """
-        owner = self._owner
-        if owner is None:
-            return True
-        self._owner = None
-        return owner.stop(timeout_ms)
 
     @Slot(object)
     def _deliver(self, dashboard: Dashboard) -> None:

@@ -28,7 +28,7 @@ from codex_presence_gui.core.pricing import Pricer
 from codex_presence_gui.core.usage_index import UsageIndex, default_index_path
 from codex_presence_gui.core.usage_recent import RecentUsage, read_recent
 from codex_presence_gui.core.usage_report import local_zone
-from codex_presence_gui.services.worker import Worker, WorkerThread
+from codex_presence_gui.services.worker import Worker, WorkerHandle
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +181,7 @@ class UsageWorker(Worker):
         return recent
 
 
-class UsageFeed(QObject):
+class UsageFeed(WorkerHandle):
     """The GUI thread's handle on the usage worker: start it, ask for updates, stop it.
 
     Args:
@@ -220,14 +220,8 @@ class UsageFeed(QObject):
         self._min_gap_ms = min_gap_ms
         self._clock = clock
         self._zone = zone
-        self._owner: WorkerThread | None = None
         self._key: tuple[tuple[str, int | None], ...] | None = None
         self.latest: object | None = None
-
-    @property
-    def running(self) -> bool:
-        """True between ``start`` and ``stop``."""
-        return self._owner is not None
 
     @property
     def worker(self) -> UsageWorker | None:
@@ -252,8 +246,7 @@ class UsageFeed(QObject):
         )
         worker.usage_ready.connect(self._deliver)
         self._update_requested.connect(worker.request_update)
-        self._owner = WorkerThread(worker, "usage-feed")
-        self._owner.start()
+        self._launch(worker, "usage-feed")
 
     def request_update(self) -> None:
         """Ask for an update (it comes at most once per ``min_gap_ms``)."""
@@ -271,18 +264,6 @@ class UsageFeed(QObject):
         """Ask a running update to end soon, without waiting (``stop`` follows)."""
         if self._owner is not None:
             self._owner.worker.request_abort()
-
-    def stop(self, timeout_ms: int = 3000) -> bool:
-        """Stop the worker and wait for its thread; True when it ended in time.
-
-        An update outlasting ``timeout_ms`` keeps its thread until it ends
-        (``WorkerThread.stop``); nothing it reads is delivered any more.
-        """
-        owner = self._owner
-        if owner is None:
-            return True
-        self._owner = None
-        return owner.stop(timeout_ms)
 
     @Slot(object)
     def _deliver(self, view: object) -> None:

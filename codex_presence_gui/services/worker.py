@@ -248,3 +248,34 @@ def _join_parked_at_exit() -> None:
     logging.shutdown()
     # A normal exit would now destroy the running QThread objects: an abort (SIGABRT).
     os._exit(1)
+
+
+class WorkerHandle(QObject):
+    """The GUI thread's side of one worker: a service (the session feed, the usage feed)
+    starts its worker with ``_launch`` and stops it with ``stop``; results queued from a
+    stopped worker are dropped by the service's slots (``running`` is False by then)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._owner: WorkerThread | None = None
+
+    @property
+    def running(self) -> bool:
+        """True between ``start`` and ``stop``."""
+        return self._owner is not None
+
+    def _launch(self, worker: Worker, name: str) -> None:
+        self._owner = WorkerThread(worker, name)
+        self._owner.start()
+
+    def stop(self, timeout_ms: int = 3000) -> bool:
+        """Stop the worker and wait for its thread; True when it ended in time.
+
+        Work outlasting ``timeout_ms`` keeps its thread until it ends (``WorkerThread.stop``);
+        nothing it produces is delivered any more.
+        """
+        owner = self._owner
+        if owner is None:
+            return True
+        self._owner = None
+        return owner.stop(timeout_ms)
