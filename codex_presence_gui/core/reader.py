@@ -8,6 +8,7 @@ evaluated against the clock even when no byte changed.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,15 +38,18 @@ from codex_presence_gui.core.models import CodexSessionSnapshot
 from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.core.session import EventRecorder, SessionAccumulator, is_synthetic
 from codex_presence_gui.core.tail import (
+    FINGERPRINT_BYTES,
     BackwardLines,
     Change,
     FileStat,
     FollowedFile,
     Identity,
+    LineSplitter,
     LongLine,
     NotARegularFileError,
     Stopped,
     describe,
+    fingerprint,
     forward_lines,
     identity_of,
     is_compressed,
@@ -79,6 +83,9 @@ LIMIT_PROBE_FILES = 40
 #: A file recorded for the history is read whole up to this size (its events then need no
 #: second read); past it, the backward scan stops as usual and the history scans the file.
 RECORD_WHOLE_BYTES = 4 * 1024 * 1024
+#: A file read without a recorder is read whole, forward, up to this size: about what the
+#: backward scan reads first anyway.
+SMALL_FILE_BYTES = 32 * 1024
 
 
 @dataclass(slots=True)
@@ -220,9 +227,13 @@ def load_session(
         Stopped: ``should_stop`` said so; ``session`` is then incomplete.
     """
     with open_regular(path) as handle:
+        stat = FileStat.from_stat(os.fstat(handle.fileno()))
+        size = min(size, stat.size)
+        whole_limit = RECORD_WHOLE_BYTES if session.recorder is not None else SMALL_FILE_BYTES
+        if size <= whole_limit:
+            return _load_whole(session, handle, stat._replace(size=size), should_stop)
         identity = identity_of(handle)
-        size = min(size, identity.stat.size)
-        identity = identity._replace(stat=identity.stat._replace(size=size))
+        identity = identity._replace(stat=stat._replace(size=size))
         headers = header_lines(handle)
         for header in headers:
             session.line(header)
@@ -259,6 +270,55 @@ def load_session(
     if recorder is not None:
         recorder.whole = lines.position == 0
     return lines.line_end, identity
+
+
+class _WholeFileFold:
+    """A ``LineSink`` folding a file read forward from its start: the header lines as
+    ``header_lines`` finds them, then every other line (a copy of a header is not folded
+    twice, as in the backward scan)."""
+
+    def __init__(self, session: SessionAccumulator) -> None:
+        self.session = session
+        self.headers: list[bytes] = []
+        self._in_headers = True
+
+    def line(self, data: bytes) -> None:
+        if self._in_headers:
+            if len(self.headers) < 2 and is_header_line(data, len(self.headers)):
+                self.headers.append(data)
+                self.session.line(data)
+                return
+            self._in_headers = False
+        if data not in self.headers:
+            self.session.line(data)
+
+    def long_line(self, prefix: bytes, suffix: bytes, length: int) -> None:
+        self._in_headers = False
+        self.session.long_line(prefix, suffix, length)
+
+
+def _load_whole(
+    session: SessionAccumulator,
+    handle: IO[bytes],
+    stat: FileStat,
+    should_stop: Callable[[], bool] | None,
+) -> tuple[int, Identity]:
+    """``load_session`` for a file read whole: one read and a forward fold, which gives the
+    same state as the backward scan reaching the start, for a fraction of the work (most
+    sessions are small, and ``status --all`` may read tens of thousands of them)."""
+    # At least the fingerprint's bytes, as ``identity_of`` reads them (the file may have
+    # grown since it was listed: only ``stat.size`` bytes are folded).
+    data = handle.read(max(stat.size, FINGERPRINT_BYTES))
+    if should_stop is not None and should_stop():
+        raise Stopped
+    head = data[:FINGERPRINT_BYTES]
+    identity = Identity(stat, len(head), fingerprint(head))
+    data = data[: stat.size]
+    line_end = data.rfind(b"\n") + 1  # an unfinished last line waits for its LF
+    LineSplitter().feed(data[:line_end], _WholeFileFold(session))
+    if session.recorder is not None:
+        session.recorder.whole = True
+    return line_end, identity
 
 
 def _read_inherited_base(

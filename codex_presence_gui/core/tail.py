@@ -126,7 +126,8 @@ def open_regular(path: Path) -> Iterator[IO[bytes]]:
         yield handle
 
 
-def _digest(data: bytes) -> bytes:
+def fingerprint(data: bytes) -> bytes:
+    """The digest of a file's first bytes that its ``Identity`` keeps."""
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
@@ -143,7 +144,7 @@ def identity_of(handle: IO[bytes]) -> Identity:
     """The identity of an open file."""
     stat = FileStat.from_stat(os.fstat(handle.fileno()))
     head = _head(handle, FINGERPRINT_BYTES)
-    return Identity(stat, len(head), _digest(head))
+    return Identity(stat, len(head), fingerprint(head))
 
 
 class LineSplitter:
@@ -364,7 +365,7 @@ class FollowedFile:
         except OSError as error:
             self.problem = describe(self.path, error)
             return Change.ERROR
-        if len(head) < identity.length or _digest(head) != identity.digest:
+        if len(head) < identity.length or fingerprint(head) != identity.digest:
             return Change.RESTART
         if is_compressed(self.path):
             return Change.RESTART  # written once by Codex: any change is a new file

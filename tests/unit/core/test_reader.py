@@ -297,6 +297,37 @@ def test_backward_load_equals_a_forward_parse(fixture: str, tmp_path: Path) -> N
     assert fields(backward) == fields(expected)
 
 
+@pytest.mark.parametrize("fixture", sorted(p.stem for p in ERAS.glob("*.jsonl")))
+@pytest.mark.parametrize("recording", [False, True])
+def test_a_small_file_read_whole_equals_the_backward_scan(
+    fixture: str, recording: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small files are read forward in one go; the backward scan (forced by a whole-read size
+    of 0) gives the same snapshot, the same tail position and the same identity, and the
+    file then follows appends the same way."""
+    source = ERAS / f"{fixture}.jsonl"
+    path = tmp_path / "sessions" / f"rollout-2026-05-04T09-00-00-{SID}.jsonl"
+    path.parent.mkdir(parents=True)
+    # An unfinished last line, to be read once its LF comes.
+    path.write_bytes(source.read_bytes() + b'{"timestamp":"2026-05-04T09:')
+    now = parse_timestamp(json.loads((ERAS / f"{fixture}.expected.json").read_text())["now"])
+    assert now is not None
+    days = 3650.0 if recording else None
+
+    def read(whole: bool) -> tuple[dict[str, object], int, Identity | None]:
+        if not whole:
+            monkeypatch.setattr(reader_module, "RECORD_WHOLE_BYTES", 0)
+            monkeypatch.setattr(reader_module, "SMALL_FILE_BYTES", 0)
+        reader = CodexReader([tmp_path], max_age=None, clock=lambda: now, record_days=days)
+        snapshot = only(reader.refresh().snapshots)
+        (tracked,) = reader._tracked.values()
+        monkeypatch.undo()
+        return fields(snapshot), tracked.tail.offset, tracked.tail.identity
+
+    assert read(whole=True) == read(whole=False)
+    assert read(whole=True)[1] == source.read_bytes().rfind(b"\n") + 1
+
+
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
 @given(
     fixture=st.sampled_from(sorted(p.stem for p in ERAS.glob("*.jsonl"))),
