@@ -8,7 +8,6 @@ evaluated against the clock even when no byte changed.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +54,7 @@ from codex_presence_gui.core.tail import (
     is_compressed,
     open_regular,
     read_head_lines,
+    read_start,
 )
 
 
@@ -226,14 +226,13 @@ def load_session(
         OSError: not a regular file (``NotARegularFileError``), or it cannot be read.
         Stopped: ``should_stop`` said so; ``session`` is then incomplete.
     """
+    whole_limit = RECORD_WHOLE_BYTES if session.recorder is not None else SMALL_FILE_BYTES
+    if size <= whole_limit:
+        return _load_whole(session, path, size, should_stop)
     with open_regular(path) as handle:
-        stat = FileStat.from_stat(os.fstat(handle.fileno()))
-        size = min(size, stat.size)
-        whole_limit = RECORD_WHOLE_BYTES if session.recorder is not None else SMALL_FILE_BYTES
-        if size <= whole_limit:
-            return _load_whole(session, handle, stat._replace(size=size), should_stop)
         identity = identity_of(handle)
-        identity = identity._replace(stat=stat._replace(size=size))
+        size = min(size, identity.stat.size)
+        identity = identity._replace(stat=identity.stat._replace(size=size))
         headers = header_lines(handle)
         for header in headers:
             session.line(header)
@@ -299,18 +298,20 @@ class _WholeFileFold:
 
 def _load_whole(
     session: SessionAccumulator,
-    handle: IO[bytes],
-    stat: FileStat,
+    path: Path,
+    size: int,
     should_stop: Callable[[], bool] | None,
 ) -> tuple[int, Identity]:
-    """``load_session`` for a file read whole: one read and a forward fold, which gives the
-    same state as the backward scan reaching the start, for a fraction of the work (most
-    sessions are small, and ``status --all`` may read tens of thousands of them)."""
-    # At least the fingerprint's bytes, as ``identity_of`` reads them (the file may have
-    # grown since it was listed: only ``stat.size`` bytes are folded).
-    data = handle.read(max(stat.size, FINGERPRINT_BYTES))
+    """``load_session`` for a file of ``size`` bytes as listed, read whole: one read and a
+    forward fold, which gives the same state as the backward scan reaching the start, for a
+    fraction of the work (most sessions are small, and ``status --all`` may read tens of
+    thousands of them)."""
+    # At least the fingerprint's bytes, as ``identity_of`` reads them; bytes written since
+    # the file was listed are left for the next refresh, as the backward scan leaves them.
+    stat, data = read_start(path, max(size, FINGERPRINT_BYTES))
     if should_stop is not None and should_stop():
         raise Stopped
+    stat = stat._replace(size=min(size, stat.size))
     head = data[:FINGERPRINT_BYTES]
     identity = Identity(stat, len(head), fingerprint(head))
     data = data[: stat.size]

@@ -78,6 +78,7 @@ class EventRecorder:
     """
 
     __slots__ = (
+        "_in_order",
         "calls",
         "floor",
         "new_readings",
@@ -97,6 +98,7 @@ class EventRecorder:
         # What came since the history was last put together (merged into it, not rebuilt).
         self.new_usage: list[tuple[float, int]] = []
         self.new_readings: list[tuple[float, LimitSnapshot]] = []
+        self._in_order = True  # every reading kept so far came no earlier than the one before
 
     def usage(self, ts: float | None, tokens: int) -> None:
         """New usage: ``tokens`` as Codex's ``/status`` counts them (non-cached input + output);
@@ -116,11 +118,25 @@ class EventRecorder:
             self.calls.append((ts, model, usage, service_tier))
 
     def reading(self, ts: float | None, limits: LimitSnapshot) -> None:
-        """A rate-limit reading of one bucket."""
-        if ts is not None and ts >= self.floor:
-            event = (ts, limits)
-            self.readings.append(event)
-            self.new_readings.append(event)
+        """A rate-limit reading of one bucket. One that says again what this session's last
+        reading said (same bucket, same windows, no earlier) is not kept: the limit timeline
+        skips such a repeat (``insights.timeline``), and most readings are repeats (a session
+        reads the limits on every request; whole percents seldom move between two)."""
+        if ts is None or ts < self.floor:
+            return
+        if self.readings:
+            last_at, last = self.readings[-1]
+            if ts < last_at:
+                self._in_order = False  # then the last kept is not the last said in time
+            elif (
+                self._in_order
+                and last.limit_id == limits.limit_id
+                and last.windows == limits.windows
+            ):
+                return
+        event = (ts, limits)
+        self.readings.append(event)
+        self.new_readings.append(event)
 
     @property
     def size(self) -> tuple[int, int]:

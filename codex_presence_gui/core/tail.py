@@ -126,6 +126,33 @@ def open_regular(path: Path) -> Iterator[IO[bytes]]:
         yield handle
 
 
+def read_start(path: Path, length: int) -> tuple[FileStat, bytes]:
+    """The stat of a regular file and its first ``length`` bytes (fewer at its end), in one
+    read with no buffered file object: the cheapest way to read a small file whole (the
+    reader meets tens of thousands of them). A FIFO is refused as by ``open_regular``.
+
+    Raises:
+        OSError: ``NotARegularFileError``, or the file cannot be opened or read.
+    """
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
+    try:
+        info = os.fstat(fd)
+        if not stat_module.S_ISREG(info.st_mode):
+            raise NotARegularFileError(f"{path}: not a regular file")
+        if _NONBLOCK:
+            os.set_blocking(fd, True)
+        chunks = []
+        while length > 0:
+            chunk = os.read(fd, length)  # a short read is allowed: go on to the end
+            if not chunk:
+                break
+            chunks.append(chunk)
+            length -= len(chunk)
+    finally:
+        os.close(fd)
+    return FileStat.from_stat(info), chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
 def fingerprint(data: bytes) -> bytes:
     """The digest of a file's first bytes that its ``Identity`` keeps."""
     return hashlib.blake2b(data, digest_size=16).digest()

@@ -1,0 +1,78 @@
+"""A session's repeated readings are not kept, and the limit timeline is the same without them."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from codex_presence_gui.core.history import Reading
+from codex_presence_gui.core.insights import samples_by_window, timeline
+from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+from codex_presence_gui.core.session import EventRecorder
+
+START = 1_800_000_000.0
+SESSIONS = ("019d0000-0000-7000-8000-00000000000a", "019d0000-0000-7000-8000-00000000000b")
+
+#: One line's reading: session, seconds since its previous line (negative: logged out of
+#: order), bucket, 5h use and reset, weekly use (None: no weekly window).
+_event = st.tuples(
+    st.sampled_from(range(len(SESSIONS))),
+    st.sampled_from([-400.0, 0.0, 1.0, 30.0, 900.0, 9000.0, 20000.0]),
+    st.sampled_from(["codex", "codex_other"]),
+    st.sampled_from([0.0, 10.0, 11.0, 40.0, 100.0]),
+    st.sampled_from([None, START + 18000, START + 18001, START + 36000]),
+    st.sampled_from([None, 5.0, 6.0]),
+)
+
+
+def _limits(limit_id: str, used: float, reset: float | None, weekly: float | None, at: float):
+    windows = [UsageWindow(300, used, reset, "primary")]
+    if weekly is not None:
+        windows.append(UsageWindow(10080, weekly, START + 7 * 86400, "secondary"))
+    return LimitSnapshot(limit_id, None, None, at, tuple(windows))
+
+
+@settings(max_examples=300, deadline=None)
+@given(events=st.lists(_event, max_size=40))
+def test_the_timeline_is_the_same_without_repeats(
+    events: list[tuple[int, float, str, float, float | None, float | None]],
+) -> None:
+    """Every period (points, reading times, sessions, reset) of every window is the same
+    whether the timeline sees every reading or only those a recorder keeps."""
+    recorders = [EventRecorder() for _ in SESSIONS]
+    clocks = [START] * len(SESSIONS)
+    every: list[list[Reading]] = [[] for _ in SESSIONS]
+    for session, step, limit_id, used, reset, weekly in events:
+        clocks[session] += step
+        at = clocks[session]
+        limits = _limits(limit_id, used, reset, weekly, at)
+        recorders[session].reading(at, limits)
+        every[session].append(Reading(at, SESSIONS[session], limits))
+    kept = [
+        [Reading(at, SESSIONS[index], limits) for at, limits in recorder.readings]
+        for index, recorder in enumerate(recorders)
+    ]
+    # As the history orders them: file by file, then by time (a stable sort).
+    all_readings = sorted((r for file in every for r in file), key=lambda r: r.at)
+    kept_readings = sorted((r for file in kept for r in file), key=lambda r: r.at)
+    grouped_all = samples_by_window(all_readings)
+    grouped_kept = samples_by_window(kept_readings)
+    assert grouped_all.keys() == grouped_kept.keys()
+    for key, samples in grouped_all.items():
+        length = key.minutes * 60.0 if key.minutes else None
+        assert timeline(grouped_kept[key], length) == timeline(samples, length)
+
+
+def test_repeats_are_dropped_and_changes_kept() -> None:
+    recorder = EventRecorder()
+    same = _limits("codex", 10.0, START + 18000, None, START)
+    recorder.reading(START, same)
+    recorder.reading(START + 1, _limits("codex", 10.0, START + 18000, None, START + 1))
+    recorder.reading(START + 2, _limits("codex", 11.0, START + 18000, None, START + 2))
+    recorder.reading(START + 3, _limits("codex_other", 11.0, START + 18000, None, START + 3))
+    recorder.reading(START + 4, _limits("codex", 11.0, START + 18000, None, START + 4))
+    assert [at - START for at, _ in recorder.readings] == [0, 2, 3, 4]
+    # Once a reading came earlier than the one before it, none is dropped any more.
+    recorder.reading(START - 100, _limits("codex", 11.0, START + 18000, None, START - 100))
+    recorder.reading(START + 5, _limits("codex", 11.0, START + 18000, None, START + 5))
+    assert [at - START for at, _ in recorder.readings] == [0, 2, 3, 4, -100, 5]
