@@ -108,7 +108,7 @@ def _walk(
         try:
             if entry.is_dir(follow_symlinks=True):
                 if recursive:
-                    yield from _walk(Path(entry.path), recursive, errors, seen)
+                    yield from _walk(directory / entry.name, recursive, errors, seen)
                 continue
             if not _is_rollout(entry.name):
                 continue
@@ -132,7 +132,8 @@ def _walk(
                 )
             )
             continue
-        yield Path(entry.path), FileStat.from_stat(st)
+        # Joined to the folder's path: cheaper than parsing the entry's whole path again.
+        yield directory / entry.name, FileStat.from_stat(st)
 
 
 def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discovery:
@@ -159,8 +160,7 @@ def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discove
         for directory, recursive, archived in places:
             by_name: dict[str, RolloutFile] = {}
             for path, stat in _walk(directory, recursive, found.errors):
-                plain_name = path.name.removesuffix(".zst")
-                key = str(path.parent / plain_name)
+                key = str(path).removesuffix(".zst")
                 existing = by_name.get(key)
                 if existing is not None and existing.path.name.endswith(_PLAIN):
                     continue  # the plain file wins over its compressed twin
