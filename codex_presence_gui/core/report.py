@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import math
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from codex_presence_gui.core.dashboard import (
@@ -41,40 +40,12 @@ from codex_presence_gui.core.sanitize import clean_text
 SCHEMA_VERSION = 2
 
 
-#: Unix seconds of 10000-01-01: up to there a stamp is put together from its parts.
-_YEAR_10000 = 253_402_300_800
-#: ``2026-05-04`` by days since 1970: a report names few days, and many stamps.
-_DAY_TEXT: dict[int, str] = {}
-
-
 def rfc3339(epoch: float | None) -> str | None:
-    """Unix seconds to ``2026-05-04T09:14:55.902Z``; None stays None.
-
-    The same text as ``datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")``
-    (microseconds rounded half to even, then cut to milliseconds), built from its parts: a
-    50,000-session report writes 300,000 of them.
-    """
+    """Unix seconds to ``2026-05-04T09:14:55.902Z``; None stays None."""
     if epoch is None:
         return None
-    if not 0 <= epoch < _YEAR_10000 - 1:
-        moment = datetime.fromtimestamp(epoch, tz=UTC)
-        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    fraction, whole = math.modf(epoch)
-    micro = round(fraction * 1e6)
-    seconds = int(whole)
-    if micro >= 1_000_000:
-        micro -= 1_000_000
-        seconds += 1
-    days, seconds = divmod(seconds, 86400)
-    day = _DAY_TEXT.get(days)
-    if day is None:
-        day = _DAY_TEXT[days] = (_EPOCH_DAY + timedelta(days=days)).isoformat()
-    hours, seconds = divmod(seconds, 3600)
-    minutes, seconds = divmod(seconds, 60)
-    return f"{day}T{hours:02d}:{minutes:02d}:{seconds:02d}.{micro // 1000:03d}Z"
-
-
-_EPOCH_DAY = date(1970, 1, 1)
+    moment = datetime.fromtimestamp(epoch, tz=UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _pace_json(
