@@ -48,6 +48,7 @@ def _status(args: argparse.Namespace) -> int:
         max_age=None if args.all else RECENT_FILE_SECONDS,
         record_days=HISTORY_DAYS,
         one_shot=True,
+        processes=2,
     )
     result = reader.refresh()
     if len(result.missing_homes) == len(homes):

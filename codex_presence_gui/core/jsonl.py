@@ -225,6 +225,18 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _shared_text(value: Any) -> str | None:
+    """``_text`` for values many sessions repeat (model, folder, version, branch): one copy
+    for all (50,000 sessions would otherwise hold 50,000 copies of each)."""
+    if isinstance(value, str) and value:
+        return sys.intern(value) if len(value) <= _SHARED_TEXT_CHARS else value
+    return None
+
+
+#: Longer texts are not shared (a hostile log could name a huge folder).
+_SHARED_TEXT_CHARS = 1024
+
+
 def token_usage(raw: Any) -> TokenUsage | None:
     """A ``TokenUsage`` object with nulls as 0, cached clamped to input, total = input + output
     when missing; None when ``raw`` is null or absent (no usage known).
@@ -299,11 +311,11 @@ def _meta(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> Met
         ordinal=ordinal,
         session_id=_text(payload.get("id")),
         started_at=parse_timestamp(payload.get("timestamp")) or ts,
-        cwd=_text(payload.get("cwd")),
-        originator=_text(payload.get("originator")),
-        cli_version=_text(payload.get("cli_version")),
+        cwd=_shared_text(payload.get("cwd")),
+        originator=_shared_text(payload.get("originator")),
+        cli_version=_shared_text(payload.get("cli_version")),
         source=source_text,
-        git_branch=_text(git.get("branch")) if isinstance(git, dict) else None,
+        git_branch=_shared_text(git.get("branch")) if isinstance(git, dict) else None,
         forked_from_id=_text(payload.get("forked_from_id")),
         parent_thread_id=_text(payload.get("parent_thread_id")) or _spawn_parent(source),
         history_start_ordinal=start,
@@ -489,7 +501,7 @@ def _from_document(document: Any) -> Record:
             return _meta(payload, ts, ordinal)
         if kind == "turn_context":
             return ContextRecord(
-                ts, ordinal, _text(payload.get("model")), _text(payload.get("cwd"))
+                ts, ordinal, _shared_text(payload.get("model")), _shared_text(payload.get("cwd"))
             )
         if kind == "event_msg":
             return _event(payload, ts, ordinal)

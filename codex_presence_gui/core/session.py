@@ -41,6 +41,7 @@ from codex_presence_gui.core.models import (
     LimitSnapshot,
     ReadingKind,
     TokenUsage,
+    UsageWindow,
     bucket_preference,
 )
 
@@ -78,9 +79,9 @@ class EventRecorder:
     """
 
     __slots__ = (
-        "_in_order",
         "calls",
         "floor",
+        "merges",
         "new_readings",
         "new_usage",
         "readings",
@@ -88,17 +89,20 @@ class EventRecorder:
         "whole",
     )
 
-    def __init__(self, floor: float = float("-inf"), *, calls: bool = False) -> None:
+    def __init__(
+        self, floor: float = float("-inf"), *, calls: bool = False, merges: bool = True
+    ) -> None:
         self.floor = floor
+        self.merges = merges
         self.whole = False
         #: With ``calls``: each model call's own tokens, for the usage index (see ``call``).
         self.calls: list[tuple[float, str | None, TokenUsage, str]] | None = [] if calls else None
         self.usage_events: list[tuple[float, int]] = []
         self.readings: list[tuple[float, LimitSnapshot]] = []
-        # What came since the history was last put together (merged into it, not rebuilt).
+        # What came since the history was last put together (merged into it, not rebuilt);
+        # without ``merges`` (a history built once, from the lists above) not kept.
         self.new_usage: list[tuple[float, int]] = []
         self.new_readings: list[tuple[float, LimitSnapshot]] = []
-        self._in_order = True  # every reading kept so far came no earlier than the one before
 
     def usage(self, ts: float | None, tokens: int) -> None:
         """New usage: ``tokens`` as Codex's ``/status`` counts them (non-cached input + output);
@@ -106,7 +110,8 @@ class EventRecorder:
         if ts is not None and ts >= self.floor:
             event = (ts, tokens)
             self.usage_events.append(event)
-            self.new_usage.append(event)
+            if self.merges:
+                self.new_usage.append(event)
 
     def call(
         self, ts: float | None, model: str | None, usage: TokenUsage, service_tier: str = ""
@@ -118,25 +123,29 @@ class EventRecorder:
             self.calls.append((ts, model, usage, service_tier))
 
     def reading(self, ts: float | None, limits: LimitSnapshot) -> None:
-        """A rate-limit reading of one bucket. One that says again what this session's last
-        reading said (same bucket, same windows, no earlier) is not kept: the limit timeline
-        skips such a repeat (``insights.timeline``), and most readings are repeats (a session
-        reads the limits on every request; whole percents seldom move between two)."""
-        if ts is None or ts < self.floor:
-            return
-        if self.readings:
-            last_at, last = self.readings[-1]
-            if ts < last_at:
-                self._in_order = False  # then the last kept is not the last said in time
-            elif (
-                self._in_order
-                and last.limit_id == limits.limit_id
-                and last.windows == limits.windows
-            ):
-                return
-        event = (ts, limits)
-        self.readings.append(event)
-        self.new_readings.append(event)
+        """A rate-limit reading of one bucket."""
+        if ts is not None and ts >= self.floor:
+            event = (ts, limits)
+            self.readings.append(event)
+            if self.merges:
+                self.new_readings.append(event)
+
+    def compact(self) -> None:
+        """Forget the readings that say again what the session's previous reading of the same
+        bucket said (in time order; file order among equal times, as the history sorts):
+        the limit timeline skips such repeats (``insights.timeline``), and most readings are
+        repeats (a session reads the limits on every request; whole percents seldom move).
+        For a recorder read once (``merges`` off): the readings end up in time order."""
+        if self.merges:
+            raise ValueError("only a recorder without merges may be compacted")
+        kept: list[tuple[float, LimitSnapshot]] = []
+        last: dict[str, tuple[UsageWindow, ...]] = {}
+        for event in sorted(self.readings, key=_event_time):
+            limits = event[1]
+            if last.get(limits.limit_id) != limits.windows:
+                last[limits.limit_id] = limits.windows
+                kept.append(event)
+        self.readings = kept
 
     @property
     def size(self) -> tuple[int, int]:
@@ -155,6 +164,10 @@ class EventRecorder:
         usage, readings = self.new_usage, self.new_readings
         self.new_usage, self.new_readings = [], []
         return usage, readings
+
+
+def _event_time(event: tuple[float, Any]) -> float:
+    return event[0]
 
 
 def _grown(total: TokenUsage, previous: TokenUsage) -> TokenUsage:

@@ -1,4 +1,4 @@
-"""A session's repeated readings are not kept, and the limit timeline is the same without them."""
+"""A recorder read once drops its repeated readings, and the limit timeline stays the same."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def test_the_timeline_is_the_same_without_repeats(
 ) -> None:
     """Every period (points, reading times, sessions, reset) of every window is the same
     whether the timeline sees every reading or only those a recorder keeps."""
-    recorders = [EventRecorder() for _ in SESSIONS]
+    recorders = [EventRecorder(merges=False) for _ in SESSIONS]
     clocks = [START] * len(SESSIONS)
     every: list[list[Reading]] = [[] for _ in SESSIONS]
     for session, step, limit_id, used, reset, weekly in events:
@@ -48,6 +48,8 @@ def test_the_timeline_is_the_same_without_repeats(
         limits = _limits(limit_id, used, reset, weekly, at)
         recorders[session].reading(at, limits)
         every[session].append(Reading(at, SESSIONS[session], limits))
+    for recorder in recorders:
+        recorder.compact()
     kept = [
         [Reading(at, SESSIONS[index], limits) for at, limits in recorder.readings]
         for index, recorder in enumerate(recorders)
@@ -64,15 +66,21 @@ def test_the_timeline_is_the_same_without_repeats(
 
 
 def test_repeats_are_dropped_and_changes_kept() -> None:
-    recorder = EventRecorder()
-    same = _limits("codex", 10.0, START + 18000, None, START)
-    recorder.reading(START, same)
-    recorder.reading(START + 1, _limits("codex", 10.0, START + 18000, None, START + 1))
-    recorder.reading(START + 2, _limits("codex", 11.0, START + 18000, None, START + 2))
-    recorder.reading(START + 3, _limits("codex_other", 11.0, START + 18000, None, START + 3))
-    recorder.reading(START + 4, _limits("codex", 11.0, START + 18000, None, START + 4))
-    assert [at - START for at, _ in recorder.readings] == [0, 2, 3, 4]
-    # Once a reading came earlier than the one before it, none is dropped any more.
-    recorder.reading(START - 100, _limits("codex", 11.0, START + 18000, None, START - 100))
-    recorder.reading(START + 5, _limits("codex", 11.0, START + 18000, None, START + 5))
-    assert [at - START for at, _ in recorder.readings] == [0, 2, 3, 4, -100, 5]
+    recorder = EventRecorder(merges=False)
+    for offset, limit_id, used in [
+        (0.0, "codex", 10.0),
+        (1.0, "codex", 10.0),  # a repeat
+        (2.0, "codex", 11.0),
+        (3.0, "codex_other", 11.0),
+        (4.0, "codex", 11.0),  # a repeat of the codex bucket (another bucket came between)
+        (-100.0, "codex", 11.0),  # logged out of order: first in time, so kept
+    ]:
+        at = START + offset
+        recorder.reading(at, _limits(limit_id, used, START + 18000, None, at))
+    recorder.compact()
+    assert [(at - START, limits.limit_id) for at, limits in recorder.readings] == [
+        (-100.0, "codex"),
+        (0.0, "codex"),
+        (2.0, "codex"),
+        (3.0, "codex_other"),
+    ]
