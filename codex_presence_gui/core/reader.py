@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -351,45 +353,33 @@ def _read_inherited_base(
     session.settle_base(head.inherited_tokens)
 
 
-#: Sessions pickled at a time between the reading processes: pickle remembers every object
-#: of one ``dump`` (to keep shared ones shared), which for 25,000 sessions costs more memory
-#: than the sessions themselves.
-_BATCH_SESSIONS = 500
+#: Files read between two messages from the second reading process: it sends each batch as
+#: soon as it is read, and lets it go, so that it never holds much (pickle also remembers
+#: every object of one ``dump``, to keep shared ones shared).
+_BATCH_FILES = 500
+
+_Batch = tuple[list[CodexSessionSnapshot], list[Problem], dict[Path, tuple[str, "EventRecorder"]]]
 
 
-def _send(
-    out: IO[bytes],
-    snapshots: list[CodexSessionSnapshot],
-    warnings: list[Problem],
-    recorded: dict[Path, tuple[str, EventRecorder]],
-) -> None:
-    """Pickle a reading process's results to ``out`` in batches (see ``_receive``), emptying
-    ``snapshots`` and ``recorded`` as it goes."""
-    pickle.dump(warnings, out, pickle.HIGHEST_PROTOCOL)
-    records = list(recorded.items())
-    recorded.clear()
-    while snapshots or records:
-        # Each batch is let go once sent, so that this process shrinks as the other grows.
-        batch, snapshots[:_BATCH_SESSIONS] = snapshots[:_BATCH_SESSIONS], []
-        some, records[:_BATCH_SESSIONS] = records[:_BATCH_SESSIONS], []
-        pickle.dump((batch, some), out, pickle.HIGHEST_PROTOCOL)
-        del batch, some
+class _Receiver(threading.Thread):
+    """Unpickles the second reading process's batches as they come, while this process reads
+    its own half (the pipe never fills, so the other process never waits to let go)."""
 
+    def __init__(self, pipe: IO[bytes]) -> None:
+        super().__init__(name="reader-receiver", daemon=True)
+        self.pipe = pipe
+        self.batches: list[_Batch] = []
+        self.error: BaseException | None = None
 
-def _receive(
-    pipe: IO[bytes],
-) -> tuple[list[CodexSessionSnapshot], list[Problem], dict[Path, tuple[str, EventRecorder]]]:
-    """What ``_send`` wrote, read as it comes (never held whole)."""
-    warnings: list[Problem] = pickle.load(pipe)
-    snapshots: list[CodexSessionSnapshot] = []
-    recorded: dict[Path, tuple[str, EventRecorder]] = {}
-    while True:
+    def run(self) -> None:
         try:
-            batch, records = pickle.load(pipe)
-        except EOFError:
-            return snapshots, warnings, recorded
-        snapshots += batch
-        recorded.update(records)
+            while True:
+                try:
+                    self.batches.append(pickle.load(self.pipe))
+                except EOFError:
+                    return
+        except BaseException as error:  # a torn message: the half is read again
+            self.error = error
 
 
 class CodexReader:
@@ -523,9 +513,10 @@ class CodexReader:
         warnings: list[Problem],
     ) -> None:
         """``one_shot`` over many files: a forked copy of this reader reads the second half
-        while this one reads the first, and sends back its snapshots, warnings and recorders
-        (pickled through a pipe). The result is the same as reading them all here, in the same
-        order; should the copy fail, its half is read here after all."""
+        while this one reads the first. The copy sends its snapshots, warnings and recorders
+        through a pipe, a batch of files at a time, pickled; a thread here unpickles them as
+        they come. The result is the same as reading every file here, in the same order;
+        should the copy fail, its half is read here after all."""
         half = len(items) // 2
         ours, theirs = items[:half], items[half:]
         receive, send = os.pipe()
@@ -534,11 +525,8 @@ class CodexReader:
             code = 1
             try:
                 os.close(receive)
-                their_snapshots: list[CodexSessionSnapshot] = []
-                their_warnings: list[Problem] = []
-                self._read_files(theirs, now, None, their_snapshots, their_warnings)
                 with os.fdopen(send, "wb") as out:
-                    _send(out, their_snapshots, their_warnings, self._recorded)
+                    self._send_batches(theirs, now, out)
                 code = 0
             finally:
                 # Never back into the caller's code: no atexit handlers, no flushing of the
@@ -546,26 +534,45 @@ class CodexReader:
                 os._exit(code)
         os.close(send)
         pipe = os.fdopen(receive, "rb")
-        received = None
+        receiver = _Receiver(pipe)
+        receiver.start()
         try:
             self._read_files(ours, now, should_stop, snapshots, warnings)
-            if should_stop is None or not should_stop():
-                received = _receive(pipe)
-        except Exception as error:  # a copy killed or out of memory: its half is read here
-            _log().warning("reading in a second process failed (%s); reading here", error)
+            if should_stop is not None and should_stop():
+                os.kill(child, signal.SIGKILL)  # its half is not wanted any more
+        except BaseException:  # Ctrl+C, or a fault here: the copy's work is not wanted
+            os.kill(child, signal.SIGKILL)
+            raise
         finally:
-            pipe.close()  # a copy still writing gets EPIPE, and ends
+            receiver.join()  # ends at the end of the stream: the copy is done, or gone
+            pipe.close()
             _, status = os.waitpid(child, 0)
         if should_stop is not None and should_stop():
             return
-        if received is None or status != 0:
+        if receiver.error is not None or status != 0:
+            _log().warning(
+                "reading in a second process failed (%s); reading its files here",
+                receiver.error or f"exit status {status}",
+            )
             self._read_files(theirs, now, should_stop, snapshots, warnings)
             return
-        their_snapshots, their_warnings, recorded = received
-        snapshots += their_snapshots
         known = set(warnings)
-        warnings += [warning for warning in their_warnings if warning not in known]
-        self._recorded.update(recorded)
+        for their_snapshots, their_warnings, recorded in receiver.batches:
+            snapshots += their_snapshots
+            warnings += [warning for warning in their_warnings if warning not in known]
+            self._recorded.update(recorded)
+
+    def _send_batches(
+        self, items: list[tuple[Path, RolloutFile]], now: float, out: IO[bytes]
+    ) -> None:
+        """In the forked copy: read ``items`` a batch at a time, pickling each batch's
+        results to ``out`` and letting them go."""
+        for start in range(0, len(items), _BATCH_FILES):
+            snapshots: list[CodexSessionSnapshot] = []
+            warnings: list[Problem] = []
+            self._read_files(items[start : start + _BATCH_FILES], now, None, snapshots, warnings)
+            pickle.dump((snapshots, warnings, self._recorded), out, pickle.HIGHEST_PROTOCOL)
+            self._recorded = {}
 
     @property
     def discovery(self) -> Discovery | None:

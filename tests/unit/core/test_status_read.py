@@ -93,7 +93,8 @@ def test_a_failed_second_process_leaves_its_half_to_the_first(
     def broken(*_args: object) -> None:
         raise MemoryError("as if the copy ran out of memory")
 
-    monkeypatch.setattr(reader_module, "_send", broken)  # the forked copy inherits it
+    # The forked copy inherits the fault.
+    monkeypatch.setattr(reader_module.CodexReader, "_send_batches", broken)
     forks = _count_forks(monkeypatch)
     with caplog.at_level(logging.WARNING):
         assert _report(tmp_path, one_shot=True, processes=2) == kept
