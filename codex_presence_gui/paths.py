@@ -29,7 +29,39 @@ def _base() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+#: Linux's XDG base folders (variable, default under the home) of each kind, as platformdirs
+#: has them; the log folder is ``log`` in the state folder.
+_XDG = {
+    "config": ("XDG_CONFIG_HOME", ".config"),
+    "state": ("XDG_STATE_HOME", ".local/state"),
+    "cache": ("XDG_CACHE_HOME", ".cache"),
+    "log": ("XDG_STATE_HOME", ".local/state"),
+}
+
+
+def _xdg_dir(kind: str) -> str | None:
+    """The folder platformdirs gives on Linux, worked out without importing it (which takes
+    longer than a repeat ``report`` itself); None where its answer is not this plain rule:
+    other systems, Android, no absolute ``$HOME``."""
+    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel"):
+        return None
+    if os.environ.get("ANDROID_DATA") == "/data" and os.environ.get("ANDROID_ROOT") == "/system":
+        return None
+    variable, default = _XDG[kind]
+    base = os.environ.get(variable, "")
+    if not base.startswith("/"):  # unset, empty or relative: platformdirs ignores it
+        home = os.environ.get("HOME", "")
+        if not home.startswith("/"):
+            return None
+        base = os.path.join(home.rstrip("/") or "/", default)
+    path = os.path.join(base, APP_ID)
+    return os.path.join(path, "log") if kind == "log" else path
+
+
 def _platform_dir(kind: str) -> Path:
+    path = _xdg_dir(kind)
+    if path is not None:
+        return Path(path)
     import platformdirs  # imported on demand: the headless `status` path never needs it
 
     dirs = platformdirs.PlatformDirs(APP_ID, appauthor=False)
