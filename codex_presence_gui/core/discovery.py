@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import stat as stat_module
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from codex_presence_gui.core.problems import Problem, ProblemKind
-from codex_presence_gui.core.tail import FileStat
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping, Sequence
+
+    from codex_presence_gui.core.problems import Problem
 
 SESSIONS_DIR = "sessions"
 ARCHIVED_DIR = "archived_sessions"
@@ -53,6 +53,28 @@ def resolve_codex_homes(
     return tuple(unique)
 
 
+class FileStat(NamedTuple):
+    """The parts of ``os.stat`` that detect appends, truncation and replacement."""
+
+    dev: int
+    ino: int
+    size: int
+    mtime: float
+    #: The status change time: every write and every replacement moves it, and ``os.utime``
+    #: cannot set it back, so a rewrite of the same size and mtime still shows (0: unknown).
+    ctime: float = 0.0
+
+    @classmethod
+    def of(cls, path: Path) -> FileStat:
+        """Stat ``path``; raises ``OSError`` as ``os.stat`` does."""
+        return cls.from_stat(os.stat(path))
+
+    @classmethod
+    def from_stat(cls, st: os.stat_result) -> FileStat:
+        """The parts of an ``os.stat_result``."""
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime, st.st_ctime)
+
+
 class RolloutFile(NamedTuple):
     """One rollout file found on disk."""
 
@@ -62,13 +84,34 @@ class RolloutFile(NamedTuple):
     archived: bool
 
 
-@dataclass(slots=True)
 class Discovery:
     """What a walk of the homes found."""
 
-    files: list[RolloutFile] = field(default_factory=list)
-    missing_homes: list[Path] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
+    # A plain class: a repeat ``report`` walks the homes without importing dataclasses.
+    __slots__ = ("errors", "files", "missing_homes")
+
+    def __init__(
+        self,
+        files: list[RolloutFile] | None = None,
+        missing_homes: list[Path] | None = None,
+        errors: list[Problem] | None = None,
+    ) -> None:
+        self.files: list[RolloutFile] = [] if files is None else files
+        self.missing_homes: list[Path] = [] if missing_homes is None else missing_homes
+        self.errors: list[Problem] = [] if errors is None else errors
+
+    def __repr__(self) -> str:
+        return (
+            f"Discovery(files={self.files!r}, missing_homes={self.missing_homes!r}, "
+            f"errors={self.errors!r})"
+        )
+
+
+def _problem(kind: str, detail: str, path: Path) -> Problem:
+    """A problem met on the walk (imported here: a walk that meets none never needs them)."""
+    from codex_presence_gui.core.problems import Problem, ProblemKind
+
+    return Problem(ProblemKind(kind), detail, path)
 
 
 def _is_rollout(name: str) -> bool:
@@ -80,9 +123,10 @@ def _walk(
     recursive: bool,
     errors: list[Problem],
     seen: set[tuple[int, int]] | None = None,
-) -> Iterable[tuple[Path, FileStat]]:
-    """The rollout files below ``directory``; folders reached through symbolic links are
-    followed (a ``sessions/2026`` moved to another disk), each real folder once (no loops)."""
+) -> Iterator[tuple[str, os.stat_result]]:
+    """The rollout files below ``directory`` (their paths as text, and stats); folders reached
+    through symbolic links are followed (a ``sessions/2026`` moved to another disk), each real
+    folder once (no loops)."""
     seen = set() if seen is None else seen
     try:
         here = os.stat(directory)
@@ -97,11 +141,7 @@ def _walk(
         return
     except OSError as error:
         errors.append(
-            Problem(
-                ProblemKind.UNREADABLE,
-                f"cannot list {directory}: {error.strerror or error}",
-                directory,
-            )
+            _problem("unreadable", f"cannot list {directory}: {error.strerror or error}", directory)
         )
         return
     for entry in entries:
@@ -115,8 +155,8 @@ def _walk(
             st = entry.stat()
         except OSError as error:
             errors.append(
-                Problem(
-                    ProblemKind.UNREADABLE,
+                _problem(
+                    "unreadable",
                     f"cannot read {entry.path}: {error.strerror or error}",
                     Path(entry.path),
                 )
@@ -125,14 +165,12 @@ def _walk(
         if not stat_module.S_ISREG(st.st_mode):
             # A FIFO would block the first read for ever; a device or socket is no log.
             errors.append(
-                Problem(
-                    ProblemKind.NOT_A_FILE,
-                    f"skipped {entry.path}: not a regular file",
-                    Path(entry.path),
+                _problem(
+                    "not_a_file", f"skipped {entry.path}: not a regular file", Path(entry.path)
                 )
             )
             continue
-        yield Path(entry.path), FileStat.from_stat(st)
+        yield entry.path, st
 
 
 def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discovery:
@@ -143,8 +181,8 @@ def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discove
             exists = home.is_dir()
         except OSError as error:  # e.g. a name too long, or a folder we may not enter
             found.errors.append(
-                Problem(
-                    ProblemKind.UNREADABLE,
+                _problem(
+                    "unreadable",
                     f"cannot open the Codex home {home}: {error.strerror or error}",
                     home,
                 )
@@ -158,13 +196,12 @@ def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discove
             places.append((home / ARCHIVED_DIR, False, True))
         for directory, recursive, archived in places:
             by_name: dict[str, RolloutFile] = {}
-            for path, stat in _walk(directory, recursive, found.errors):
-                plain_name = path.name.removesuffix(".zst")
-                key = str(path.parent / plain_name)
+            for path, st in _walk(directory, recursive, found.errors):
+                key = path.removesuffix(".zst")  # the plain name in the same folder
                 existing = by_name.get(key)
                 if existing is not None and existing.path.name.endswith(_PLAIN):
                     continue  # the plain file wins over its compressed twin
-                by_name[key] = RolloutFile(path, stat, home, archived)
+                by_name[key] = RolloutFile(Path(path), FileStat.from_stat(st), home, archived)
             found.files.extend(by_name.values())
     found.files.sort(key=lambda f: f.stat.mtime, reverse=True)
     return found
