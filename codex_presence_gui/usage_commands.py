@@ -77,11 +77,10 @@ def run_report(args: argparse.Namespace, homes_given: list[str]) -> int:
     # Imported here: the parser above is built for every command, this only for reports.
     from codex_presence_gui.core.discovery import no_home_message, resolve_codex_homes
     from codex_presence_gui.core.pricing import Pricer
-    from codex_presence_gui.core.sanitize import terminal_safe_json
     from codex_presence_gui.core.usage_index import UsageIndex, default_index_path
     from codex_presence_gui.core.usage_report import (
-        build_usage_report,
         report_csv,
+        report_from_rows,
         report_json,
         report_text,
     )
@@ -102,10 +101,10 @@ def run_report(args: argparse.Namespace, homes_given: list[str]) -> int:
         result = index.update(existing, workers=min(os.cpu_count() or 1, 4))
         for problem in result.problems:
             print(f"warning: {problem}", file=sys.stderr)
-        report = build_usage_report(
+        report = report_from_rows(
             args.kind,
-            index.slots(existing),
-            index.sessions(existing),
+            index.slot_rows(existing),
+            index.sessions(existing) if args.kind == "session" else {},  # only sessions use it
             zone=zone,
             since=args.since,
             until=args.until,
@@ -113,6 +112,8 @@ def run_report(args: argparse.Namespace, homes_given: list[str]) -> int:
         )
     if args.json:
         import orjson
+
+        from codex_presence_gui.core.sanitize import terminal_safe_json
 
         data = orjson.dumps(report_json(report, zone), option=orjson.OPT_INDENT_2)
         sys.stdout.write(terminal_safe_json(data.decode("utf-8")) + "\n")

@@ -9,12 +9,12 @@ of calls of one tier is priced exactly from its token sums.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from codex_presence_gui.core.models import TokenUsage
+if TYPE_CHECKING:
+    from codex_presence_gui.core.models import TokenUsage
 
 #: Probe call sizes: below and above the long-context threshold (272,000 input tokens).
 _SHORT_PROBE = 100_000
@@ -32,8 +32,7 @@ class PriceKey(NamedTuple):
     service_tier: str
 
 
-@dataclass(frozen=True, slots=True)
-class UnitPrices:
+class UnitPrices(NamedTuple):
     """US dollars per token of one model in one context tier."""
 
     input: Decimal
@@ -63,10 +62,16 @@ def library_version() -> str | None:
     if spec.origin:
         # Beside the package, pip and uv leave ``genai_prices-<version>.dist-info``: its
         # name is the version, read in a directory listing (importlib.metadata takes 30 ms).
-        from pathlib import Path
+        import os
 
-        for entry in Path(spec.origin).parent.parent.glob("genai_prices-*.dist-info"):
-            return entry.name.removeprefix("genai_prices-").removesuffix(".dist-info")
+        site = os.path.dirname(os.path.dirname(spec.origin))
+        try:
+            names = os.listdir(site)
+        except OSError:
+            names = []
+        for name in names:
+            if name.startswith("genai_prices-") and name.endswith(".dist-info"):
+                return name.removeprefix("genai_prices-").removesuffix(".dist-info")
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -188,10 +193,16 @@ class Pricer:
         units = self.units(model, long_context, on, service_tier)
         if units is None:
             return None
-        cached = min(tokens.cached_input, tokens.input)
-        value = (
-            (tokens.input - cached) * units.input
-            + cached * units.cached_input
-            + tokens.output * units.output
-        )
-        return float(value), float(cached * (units.input - units.cached_input))
+        return price_tokens(units, tokens.input, tokens.cached_input, tokens.output)
+
+
+def price_tokens(
+    units: UnitPrices, input_tokens: int, cached_input: int, output: int
+) -> tuple[float, float]:
+    """What calls with these token sums cost at these unit prices, in US dollars, and what the
+    cached input saved against paying the full input price for it."""
+    cached = min(cached_input, input_tokens)
+    value = (
+        (input_tokens - cached) * units.input + cached * units.cached_input + output * units.output
+    )
+    return float(value), float(cached * (units.input - units.cached_input))
