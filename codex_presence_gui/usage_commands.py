@@ -111,12 +111,10 @@ def run_report(args: argparse.Namespace, homes_given: list[str]) -> int:
             pricer=Pricer(store=index),
         )
     if args.json:
-        import orjson
-
+        from codex_presence_gui.core.jsontext import indented_json
         from codex_presence_gui.core.sanitize import terminal_safe_json
 
-        data = orjson.dumps(report_json(report, zone), option=orjson.OPT_INDENT_2)
-        sys.stdout.write(terminal_safe_json(data.decode("utf-8")) + "\n")
+        sys.stdout.write(terminal_safe_json(indented_json(report_json(report, zone))) + "\n")
     elif args.csv:
         sys.stdout.write(report_csv(report, zone))
     else:
