@@ -28,7 +28,6 @@ Everything else is kept as it is, emoji and zero-width joiners included.
 
 from __future__ import annotations
 
-import html
 import re
 
 _CSI = r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"
@@ -43,15 +42,11 @@ LINE_BREAKS = "\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"
 #: The bidi controls: embeddings, overrides, isolates and the implicit marks.
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 
-_TABLE: dict[int, str | None] = {}
-for _code in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)):
-    _TABLE[_code] = None
-for _char in BIDI_CONTROLS:
-    _TABLE[ord(_char)] = None
-for _char in LINE_BREAKS:
-    _TABLE[ord(_char)] = " "
-for _code in range(0xD800, 0xE000):
-    _TABLE[_code] = "\ufffd"
+# Built with dict.fromkeys (in C): every command imports this module.
+_TABLE: dict[int, str | None] = dict.fromkeys((*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)))
+_TABLE.update(dict.fromkeys(map(ord, BIDI_CONTROLS)))
+_TABLE.update(dict.fromkeys(map(ord, LINE_BREAKS), " "))
+_TABLE.update(dict.fromkeys(range(0xD800, 0xE000), "\ufffd"))
 
 
 def clean_text(text: str) -> str:
@@ -150,4 +145,6 @@ def tooltip_html(text: str) -> str:
     """
     if not text:
         return ""
+    import html  # only the window shows tooltips
+
     return '<p style="white-space:pre-wrap">' + html.escape(text, quote=False) + "</p>"
