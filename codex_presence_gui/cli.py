@@ -6,10 +6,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 from codex_presence_gui import APP_NAME, __version__
 from codex_presence_gui.usage_commands import add_report_command
+
+TYPE_CHECKING = False  # typing (and re) are not imported: see core.records
+if TYPE_CHECKING:
+    from typing import Any
 
 EXIT_OK = 0
 EXIT_USAGE = 2

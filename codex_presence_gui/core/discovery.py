@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import stat as stat_module
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
 
+from codex_presence_gui.core.records import NamedTuple
+
+TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
 

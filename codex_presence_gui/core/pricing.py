@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from codex_presence_gui.core.records import NamedTuple
+
+TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
-    from codex_presence_gui.core.models import TokenUsage
+    from typing import Any, Protocol
 
+    from codex_presence_gui.core.models import TokenUsage
 #: Probe call sizes: below and above the long-context threshold (272,000 input tokens).
 _SHORT_PROBE = 100_000
 _LONG_PROBE = 300_000
@@ -40,15 +43,17 @@ class UnitPrices(NamedTuple):
     output: Decimal
 
 
-class PriceStore(Protocol):
-    """Keeps unit prices found with one version of the library (the usage index does), so
-    that a repeat report need not import the library at all."""
+if TYPE_CHECKING:  # a protocol for the type checker only
 
-    def load_prices(self, library: str) -> dict[PriceKey, UnitPrices | None]:
-        """Every price kept for this library version (None: unknown)."""
+    class PriceStore(Protocol):
+        """Keeps unit prices found with one version of the library (the usage index does), so
+        that a repeat report need not import the library at all."""
 
-    def save_price(self, library: str, key: PriceKey, units: UnitPrices | None) -> None:
-        """Keep one price (None: the library does not know the model)."""
+        def load_prices(self, library: str) -> dict[PriceKey, UnitPrices | None]:
+            """Every price kept for this library version (None: unknown)."""
+
+        def save_price(self, library: str, key: PriceKey, units: UnitPrices | None) -> None:
+            """Keep one price (None: the library does not know the model)."""
 
 
 def library_version() -> str | None:

@@ -17,13 +17,15 @@ import time
 from contextlib import closing, suppress
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codex_presence_gui.core.discovery import discover
 from codex_presence_gui.core.pricing import PriceKey, UnitPrices
+from codex_presence_gui.core.records import NamedTuple
 
+TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
+    from typing import Any
 
     from codex_presence_gui.core.discovery import RolloutFile
     from codex_presence_gui.core.models import TokenUsage

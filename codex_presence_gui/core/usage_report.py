@@ -9,12 +9,13 @@ cost on the API) and is None where no model of the row has a known price.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
 
 from codex_presence_gui.core.pricing import price_tokens
 
+TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import Any
 
     from codex_presence_gui.core.models import TokenUsage
     from codex_presence_gui.core.pricing import Pricer, UnitPrices
