@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import os
 import stat as stat_module
-from pathlib import Path
 
 from codex_presence_gui.core.records import NamedTuple
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
+    from pathlib import Path
+    from typing import TypeVar
 
     from codex_presence_gui.core.problems import Problem
+
+    #: A home as a path, or as the text of one (``str(path)``).
+    Home = TypeVar("Home", bound=str | Path)
 
 SESSIONS_DIR = "sessions"
 ARCHIVED_DIR = "archived_sessions"
@@ -23,12 +27,14 @@ _COMPRESSED = ".jsonl.zst"
 
 def default_codex_home(environ: Mapping[str, str] | None = None) -> Path:
     """``$CODEX_HOME``, else ``~/.codex`` (Codex does not follow XDG)."""
+    from pathlib import Path  # imported on demand: see home_texts
+
     env = os.environ if environ is None else environ
     value = env.get("CODEX_HOME", "").strip()
     return Path(value).expanduser() if value else Path.home() / ".codex"
 
 
-def no_home_message(homes: Sequence[Path]) -> str:
+def no_home_message(homes: Sequence[str | Path]) -> str:
     """What a command says when none of the homes exists: where it looked, what to do."""
     where = ", ".join(str(home) for home in homes)
     return (
@@ -46,6 +52,8 @@ def resolve_codex_homes(
 
     Duplicates (after resolving ``~``) are dropped, order is kept.
     """
+    from pathlib import Path
+
     chosen = cli_homes or settings_homes
     homes = [Path(home).expanduser() for home in chosen] or [default_codex_home(environ)]
     unique: list[Path] = []
@@ -53,6 +61,56 @@ def resolve_codex_homes(
         if home not in unique:
             unique.append(home)
     return tuple(unique)
+
+
+def home_texts(
+    cli_homes: Sequence[str] = (), environ: Mapping[str, str] | None = None
+) -> list[str]:
+    """The homes of ``resolve_codex_homes(cli_homes, environ=environ)`` as text: on POSIX
+    worked out without pathlib, whose import (with the re it imports) costs a repeat report
+    more than its walk of the homes."""
+    if os.name != "posix":
+        return [str(home) for home in resolve_codex_homes(cli_homes, environ=environ)]
+    env = os.environ if environ is None else environ
+    value = env.get("CODEX_HOME", "").strip()
+    if cli_homes:
+        homes = [_expanded(home) for home in cli_homes]
+    elif value:
+        homes = [_expanded(value)]
+    else:
+        homes = [_joined(_expanded("~"), ".codex")]
+    unique: list[str] = []
+    for home in homes:
+        if home not in unique:
+            unique.append(home)
+    return unique
+
+
+def _normal(text: str) -> str:
+    """``str(PurePosixPath(text))``: no empty or ``.`` parts, one root slash (two kept)."""
+    stripped = text.lstrip("/")
+    slashes = len(text) - len(stripped)
+    root = "" if not slashes else "//" if slashes == 2 else "/"
+    return root + "/".join(part for part in stripped.split("/") if part and part != ".") or "."
+
+
+def _joined(base: str, relative: str) -> str:
+    """``str(PurePosixPath(base) / relative)`` for normal texts (``relative`` not absolute)."""
+    if base == ".":
+        return relative
+    return base + relative if base.endswith("/") else f"{base}/{relative}"
+
+
+def _expanded(text: str) -> str:
+    """``str(Path(text).expanduser())`` on POSIX."""
+    normal = _normal(text)
+    if not normal.startswith("~"):
+        return normal
+    first, _, rest = normal.partition("/")
+    home = os.path.expanduser(first)
+    if home.startswith("~"):
+        raise RuntimeError("Could not determine home directory.")
+    return _joined(_normal(home), rest) if rest else _normal(home)
 
 
 class FileStat(NamedTuple):
@@ -109,11 +167,13 @@ class Discovery:
         )
 
 
-def _problem(kind: str, detail: str, path: Path) -> Problem:
+def _problem(kind: str, detail: str, path: str | Path) -> Problem:
     """A problem met on the walk (imported here: a walk that meets none never needs them)."""
+    from pathlib import Path
+
     from codex_presence_gui.core.problems import Problem, ProblemKind
 
-    return Problem(ProblemKind(kind), detail, path)
+    return Problem(ProblemKind(kind), detail, Path(path))
 
 
 def _is_rollout(name: str) -> bool:
@@ -121,7 +181,7 @@ def _is_rollout(name: str) -> bool:
 
 
 def _walk(
-    directory: Path,
+    directory: str,
     recursive: bool,
     errors: list[Problem],
     seen: set[tuple[int, int]] | None = None,
@@ -150,7 +210,7 @@ def _walk(
         try:
             if entry.is_dir(follow_symlinks=True):
                 if recursive:
-                    yield from _walk(Path(entry.path), recursive, errors, seen)
+                    yield from _walk(entry.path, recursive, errors, seen)
                 continue
             if not _is_rollout(entry.name):
                 continue
@@ -158,18 +218,14 @@ def _walk(
         except OSError as error:
             errors.append(
                 _problem(
-                    "unreadable",
-                    f"cannot read {entry.path}: {error.strerror or error}",
-                    Path(entry.path),
+                    "unreadable", f"cannot read {entry.path}: {error.strerror or error}", entry.path
                 )
             )
             continue
         if not stat_module.S_ISREG(st.st_mode):
             # A FIFO would block the first read for ever; a device or socket is no log.
             errors.append(
-                _problem(
-                    "not_a_file", f"skipped {entry.path}: not a regular file", Path(entry.path)
-                )
+                _problem("not_a_file", f"skipped {entry.path}: not a regular file", entry.path)
             )
             continue
         yield entry.path, st
@@ -177,12 +233,32 @@ def _walk(
 
 def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discovery:
     """Walk every home; a plain ``.jsonl`` hides a ``.jsonl.zst`` of the same name."""
+    from pathlib import Path
+
     found = Discovery()
+    walked = walk_homes(homes, found.missing_homes, found.errors, include_archived=include_archived)
+    for path, stat, home, archived in walked:
+        found.files.append(RolloutFile(Path(path), stat, home, archived))
+    return found
+
+
+def walk_homes(
+    homes: Sequence[Home],
+    missing: list[Home],
+    errors: list[Problem],
+    *,
+    include_archived: bool = True,
+) -> list[tuple[str, FileStat, Home, bool]]:
+    """``discover``'s files, newest first, as (path text, stat, home, archived): no path object
+    is made (see ``home_texts``). The homes that do not exist go to ``missing``, the problems
+    met to ``errors``."""
+    files: list[tuple[str, FileStat, Home, bool]] = []
     for home in homes:
         try:
-            exists = home.is_dir()
+            # A path's own test (before Python 3.13 it raises on some errors), else os.path's.
+            exists = os.path.isdir(home) if isinstance(home, str) else home.is_dir()
         except OSError as error:  # e.g. a name too long, or a folder we may not enter
-            found.errors.append(
+            errors.append(
                 _problem(
                     "unreadable",
                     f"cannot open the Codex home {home}: {error.strerror or error}",
@@ -191,19 +267,25 @@ def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discove
             )
             exists = False
         if not exists:
-            found.missing_homes.append(home)
+            missing.append(home)
             continue
-        places = [(home / SESSIONS_DIR, True, False)]
+        base = str(home)
+        places = [(_child(base, SESSIONS_DIR), True, False)]
         if include_archived:
-            places.append((home / ARCHIVED_DIR, False, True))
+            places.append((_child(base, ARCHIVED_DIR), False, True))
         for directory, recursive, archived in places:
-            by_name: dict[str, RolloutFile] = {}
-            for path, st in _walk(directory, recursive, found.errors):
+            by_name: dict[str, tuple[str, FileStat, Home, bool]] = {}
+            for path, st in _walk(directory, recursive, errors):
                 key = path.removesuffix(".zst")  # the plain name in the same folder
                 existing = by_name.get(key)
-                if existing is not None and existing.path.name.endswith(_PLAIN):
+                if existing is not None and existing[0].endswith(_PLAIN):
                     continue  # the plain file wins over its compressed twin
-                by_name[key] = RolloutFile(Path(path), FileStat.from_stat(st), home, archived)
-            found.files.extend(by_name.values())
-    found.files.sort(key=lambda f: f.stat.mtime, reverse=True)
-    return found
+                by_name[key] = (path, FileStat.from_stat(st), home, archived)
+            files.extend(by_name.values())
+    files.sort(key=lambda item: item[1].mtime, reverse=True)
+    return files
+
+
+def _child(folder: str, name: str) -> str:
+    """``str(Path(folder) / name)`` for a folder's text (``.`` is left out, as pathlib does)."""
+    return name if folder == "." else os.path.join(folder, name)
