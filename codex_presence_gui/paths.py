@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path, PurePosixPath
 
 from codex_presence_gui import APP_ID
+
+TYPE_CHECKING = False  # typing (and re) are not imported: see core.records
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BASE_DIR_ENV = "CODEX_PRESENCE_BASE_DIR"
 _base_override: Path | None = None
@@ -22,11 +25,15 @@ def override_base_dir(path: Path | None) -> None:
     _base_override = path
 
 
-def _base() -> Path | None:
+def _base() -> str | None:
     if _base_override is not None:
-        return _base_override
+        return os.fspath(_base_override)
     value = os.environ.get(BASE_DIR_ENV, "").strip()
-    return Path(value).expanduser() if value else None
+    if value.startswith("~"):
+        from pathlib import Path  # raises, as it always did, when there is no home to expand
+
+        return str(Path(value).expanduser())
+    return value or None
 
 
 #: Linux's XDG base folders (variable, default under the home) of each kind, as platformdirs
@@ -58,19 +65,27 @@ def _xdg_dir(kind: str) -> str | None:
     return os.path.join(path, "log") if kind == "log" else path
 
 
-def _platform_dir(kind: str) -> Path:
+def _platform_dir(kind: str) -> str:
     path = _xdg_dir(kind)
     if path is not None:
-        return Path(path)
+        return path
     import platformdirs  # imported on demand: the headless `status` path never needs it
 
     dirs = platformdirs.PlatformDirs(APP_ID, appauthor=False)
-    return Path(getattr(dirs, f"user_{kind}_dir"))
+    return str(getattr(dirs, f"user_{kind}_dir"))
+
+
+def folder(kind: str) -> str:
+    """The folder of ``kind`` (``config``, ``state``, ``log`` or ``cache``) as text: for a
+    repeat ``report``, which makes no path object (see ``core.discovery.home_texts``)."""
+    base = _base()
+    return os.path.join(base, kind) if base is not None else _platform_dir(kind)
 
 
 def _dir(kind: str) -> Path:
-    base = _base()
-    return base / kind if base is not None else _platform_dir(kind)
+    from pathlib import Path
+
+    return Path(folder(kind))
 
 
 def config_dir() -> Path:
@@ -99,6 +114,8 @@ def resource_path(relative: str) -> Path:
     Raises:
         ValueError: ``relative`` is absolute or climbs out with ``..``.
     """
+    from pathlib import Path, PurePosixPath
+
     parts = PurePosixPath(relative.replace("\\", "/"))
     if parts.is_absolute() or ".." in parts.parts or not parts.parts:
         raise ValueError(f"not a resource name: {relative!r}")
