@@ -16,18 +16,17 @@ import sqlite3
 import time
 from contextlib import closing, suppress
 from decimal import Decimal
-from pathlib import Path
 
-from codex_presence_gui.core.discovery import discover
+from codex_presence_gui.core.discovery import FileStat, RolloutFile, walk_homes
 from codex_presence_gui.core.pricing import PriceKey, UnitPrices
 from codex_presence_gui.core.records import NamedTuple
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
+    from pathlib import Path
     from typing import Any
 
-    from codex_presence_gui.core.discovery import RolloutFile
     from codex_presence_gui.core.models import TokenUsage
     from codex_presence_gui.core.problems import Problem
     from codex_presence_gui.core.usage_read import FileRead
@@ -154,12 +153,12 @@ class SessionInfo(NamedTuple):
     is_fork: bool
 
 
-def _blob(path: Path) -> bytes:
+def _blob(path: str | Path) -> bytes:
     """A path as the index keeps it: its bytes (a path need not be valid UTF-8)."""
     return os.fsencode(path)
 
 
-def _marks(homes: Sequence[Path]) -> str:
+def _marks(homes: Sequence[str | Path]) -> str:
     """``(?, ?, …)``: one parameter per home."""
     return "(" + ",".join("?" * len(homes)) + ")"
 
@@ -176,7 +175,7 @@ class UsageIndex:
             by another version), else None.
     """
 
-    def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
         self.path = path
         self._clock = clock
         self.notice: str | None = None
@@ -185,7 +184,7 @@ class UsageIndex:
     # -- the file ---------------------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(self.path) or os.curdir, exist_ok=True)
         try:
             db = self._connect()
             version = self._version(db)
@@ -232,7 +231,7 @@ class UsageIndex:
     def _remove_files(self) -> None:
         for suffix in ("", "-wal", "-shm"):
             with suppress(FileNotFoundError):
-                Path(f"{self.path}{suffix}").unlink()
+                os.remove(f"{self.path}{suffix}")
 
     def close(self) -> None:
         """Close the file (the index cannot be used afterwards)."""
@@ -248,7 +247,7 @@ class UsageIndex:
 
     def update(
         self,
-        homes: Sequence[Path],
+        homes: Sequence[str | Path],
         *,
         files: Sequence[RolloutFile] | None = None,
         should_stop: Callable[[], bool] | None = None,
@@ -272,7 +271,7 @@ class UsageIndex:
 
     def _update(
         self,
-        homes: Sequence[Path],
+        homes: Sequence[str | Path],
         *,
         files: Sequence[RolloutFile] | None = None,
         should_stop: Callable[[], bool] | None = None,
@@ -281,7 +280,8 @@ class UsageIndex:
         """Read what changed in the homes' rollout files since the last update.
 
         Args:
-            homes: the Codex homes to index (files of other homes in the index are kept).
+            homes: the Codex homes to index (files of other homes in the index are kept), as
+                paths or as their text (``str(path)``: the index knows a home by it).
             files: a walk of those homes already made (``discover``); None walks them here.
             should_stop: asked between files; True ends the update with what was read so far
                 (committed: the next update goes on from there).
@@ -290,11 +290,11 @@ class UsageIndex:
         """
         started = time.perf_counter()
         result = UpdateResult()
-        if files is None:
-            found = discover(homes)
-            files = found.files
-            result.problems.extend(found.errors)
-        result.files = len(files)
+        # A rollout file is (path, stat, home, archived) too.
+        walked: Sequence[tuple[str | Path, FileStat, str | Path, bool]] = (
+            walk_homes(homes, [], result.problems) if files is None else files
+        )
+        result.files = len(walked)
         db = self._db
         # One writer at a time: what a file was read to is read and advanced in one
         # transaction, so that two processes never add the same bytes twice.
@@ -309,9 +309,8 @@ class UsageIndex:
                 )
             }
             todo: list[tuple[RolloutFile, tuple[Any, ...] | None]] = []
-            for rollout in files:
-                row = known.get(_blob(rollout.path))
-                stat = rollout.stat
+            for file, stat, home, archived in walked:
+                row = known.get(_blob(file))
                 if row is None or (row[2], row[3], row[4], row[5], row[10]) != (
                     stat.dev,
                     stat.ino,
@@ -319,7 +318,8 @@ class UsageIndex:
                     stat.mtime,
                     stat.ctime,
                 ):
-                    todo.append((rollout, row))  # else unchanged since read: not even opened
+                    # Else unchanged since read: not even opened (nor made a path of).
+                    todo.append((_rollout(file, stat, home, archived), row))
             complete = True
             reads: Iterable[FileRead | None] = ()
             if todo:
@@ -353,7 +353,7 @@ class UsageIndex:
                     )
                 db.execute("RELEASE one_file")
             if complete:
-                seen = {_blob(rollout.path) for rollout in files}
+                seen = {_blob(item[0]) for item in walked}
                 gone = [row[0] for key, row in known.items() if key not in seen]
                 for file_id in gone:
                     db.execute("DELETE FROM files WHERE id = ?", (file_id,))
@@ -441,7 +441,7 @@ class UsageIndex:
     # -- reading ----------------------------------------------------------------------------
 
     def slots(
-        self, homes: Sequence[Path], since: float | None = None, until: float | None = None
+        self, homes: Sequence[str | Path], since: float | None = None, until: float | None = None
     ) -> Iterator[SlotUsage]:
         """Every (session, quarter hour, model, tier) of the homes' files from ``since`` (Unix
         time, inclusive) to ``until`` (exclusive), by time."""
@@ -460,7 +460,7 @@ class UsageIndex:
             )
 
     def slot_rows(
-        self, homes: Sequence[Path], since: float | None = None, until: float | None = None
+        self, homes: Sequence[str | Path], since: float | None = None, until: float | None = None
     ) -> Iterator[SlotRow]:
         """``slots`` as flat tuples (see ``SlotRow``), in the same order: what a report reads,
         without building two objects per row."""
@@ -481,7 +481,7 @@ class UsageIndex:
         with closing(self._db.execute(query, parameters)) as cursor:
             yield from cursor
 
-    def sessions(self, homes: Sequence[Path]) -> dict[str, SessionInfo]:
+    def sessions(self, homes: Sequence[str | Path]) -> dict[str, SessionInfo]:
         """The indexed sessions of the homes, by session id."""
         query = (
             "SELECT session_id, project, cwd, started_at, last_at, is_fork FROM files"
@@ -493,8 +493,18 @@ class UsageIndex:
         return found
 
 
+def _rollout(path: str | Path, stat: FileStat, home: str | Path, archived: bool) -> RolloutFile:
+    from pathlib import Path  # only for a file to read: see discovery.home_texts
+
+    return RolloutFile(Path(path), stat, Path(home), archived)
+
+
+#: The index's file name in the user cache folder.
+INDEX_NAME = "usage-index.sqlite3"
+
+
 def default_index_path() -> Path:
     """Where the window and the command line keep the index: the user cache folder."""
     from codex_presence_gui.paths import cache_dir
 
-    return cache_dir() / "usage-index.sqlite3"
+    return cache_dir() / INDEX_NAME
