@@ -133,9 +133,10 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
         print("report: --since is after --until", file=sys.stderr)
         return EXIT_USAGE
     # Imported here: the parser above is built for every command, this only for reports.
-    from codex_presence_gui.core.discovery import no_home_message, resolve_codex_homes
+    from codex_presence_gui import paths
+    from codex_presence_gui.core.discovery import home_texts, no_home_message
     from codex_presence_gui.core.pricing import Pricer
-    from codex_presence_gui.core.usage_index import UsageIndex, default_index_path
+    from codex_presence_gui.core.usage_index import INDEX_NAME, UsageIndex
     from codex_presence_gui.core.usage_report import (
         report_csv,
         report_from_rows,
@@ -143,13 +144,14 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
         report_text,
     )
 
-    homes = resolve_codex_homes(homes_given)
-    existing = [home for home in homes if home.is_dir()]
+    # Homes and the index's file as text: a repeat makes no path object (see home_texts).
+    homes = home_texts(homes_given)
+    existing = [home for home in homes if os.path.isdir(home)]
     if not existing:
         print(no_home_message(homes), file=sys.stderr)
         return EXIT_NO_HOME
     try:
-        index = UsageIndex(default_index_path())
+        index = UsageIndex(os.path.join(paths.folder("cache"), INDEX_NAME))
     except (OSError, Exception) as error:  # a cache folder that cannot be written
         print(f"report: the usage index cannot be opened ({error}).", file=sys.stderr)
         return EXIT_FAILED

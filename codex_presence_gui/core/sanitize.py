@@ -28,8 +28,6 @@ Everything else is kept as it is, emoji and zero-width joiners included.
 
 from __future__ import annotations
 
-import re
-
 _CSI = r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"
 # OSC, DCS, SOS, PM, APC: a payload up to BEL (xterm's OSC ending) or ST (ESC \ or U+009C).
 _STRING = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
@@ -57,6 +55,8 @@ def clean_text(text: str) -> str:
     # touch (Cc, Cf, Cs, Zl, Zp), so plain text costs one C-level scan.
     if text.isprintable():
         return text
+    import re  # imported on demand, as the patterns are compiled (a report needs neither)
+
     return re.sub(_ESCAPES, "", text).translate(_TABLE)
 
 
@@ -74,6 +74,8 @@ def terminal_safe_json(document: str) -> str:
     """
     if document.isascii() and "\x7f" not in document:
         return document  # nothing to escape (DEL is the one ASCII character above)
+    import re
+
     return re.sub(_JSON_UNSAFE, lambda match: f"\\u{ord(match.group()):04x}", document)
 
 
