@@ -118,6 +118,15 @@ class Tally(_Fields):
         if saved is not None:
             self.savings_usd = (self.savings_usd or 0.0) + saved
 
+    def count_calls(self, other: Tally) -> None:
+        """Add another tally's token sums and calls (not its cost)."""
+        self.input += other.input
+        self.cached_input += other.cached_input
+        self.output += other.output
+        self.reasoning_output += other.reasoning_output
+        self.total += other.total
+        self.calls += other.calls
+
     def merge(self, other: Tally) -> None:
         """Add another tally."""
         self.count(
@@ -305,6 +314,15 @@ def report_from_rows(
                 row.project = project
                 if info is not None:
                     row.started_at, row.last_at = info.started_at, info.last_at
+        # The row's tally of this model counts the call; the row's, the totals' and the totals'
+        # tally of this model are summed from those at the end, but for the cost: a sum of
+        # floats depends on its order, so each tally adds the calls' costs one by one.
+        cell = row.models.get(model)
+        if cell is None:
+            cell = row.models[model] = Tally()
+        whole = totals.models.get(model)
+        if whole is None:
+            whole = totals.models[model] = Tally()
         cost = saved = None
         if pricer is not None:
             # Priced as on the call's (UTC) day: the library's prices change over time.
@@ -319,14 +337,18 @@ def report_from_rows(
                 unpriced.add(model)
             else:
                 cost, saved = price_tokens(units, input_tokens, cached_input, output)
-        sums = (input_tokens, cached_input, output, reasoning_output, total, calls, cost, saved)
-        for target in (row, totals):
-            target.tally.count(*sums)
-            tally = target.models.get(model)
-            if tally is None:
-                tally = target.models[model] = Tally()
-            tally.count(*sums)
-            target.sessions.add(session_id)
+                for tally in (row.tally, totals.tally, whole):
+                    tally.cost_usd = (tally.cost_usd or 0.0) + cost
+                    tally.savings_usd = (tally.savings_usd or 0.0) + saved
+        cell.count(input_tokens, cached_input, output, reasoning_output, total, calls, cost, saved)
+        row.sessions.add(session_id)
+        totals.sessions.add(session_id)
+    for row in by_key.values():
+        for model, cell in row.models.items():
+            row.tally.count_calls(cell)
+            totals.models[model].count_calls(cell)
+    for whole in totals.models.values():
+        totals.tally.count_calls(whole)
     ordered = sorted(by_key.values(), key=lambda row: row.key)
     if kind == "session":
         ordered.sort(key=lambda row: row.last_at or 0.0)
