@@ -9,7 +9,7 @@ from codex_presence_gui.core.records import NamedTuple
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
     from typing import TypeVar
 
@@ -184,12 +184,13 @@ def _walk(
     directory: str,
     recursive: bool,
     errors: list[Problem],
-    seen: set[tuple[int, int]] | None = None,
-) -> Iterator[tuple[str, os.stat_result]]:
-    """The rollout files below ``directory`` (their paths as text, and stats); folders reached
-    through symbolic links are followed (a ``sessions/2026`` moved to another disk), each real
-    folder once (no loops)."""
-    seen = set() if seen is None else seen
+    found: list[tuple[str, os.stat_result]],
+    seen: set[tuple[int, int]],
+) -> None:
+    """Add the rollout files below ``directory`` to ``found`` (their paths as text, and stats);
+    folders reached through symbolic links are followed (a ``sessions/2026`` moved to another
+    disk), each real folder once (no loops). A list, not a generator: every file would pass
+    through one generator per folder level."""
     try:
         here = os.stat(directory)
     except OSError:
@@ -210,7 +211,7 @@ def _walk(
         try:
             if entry.is_dir(follow_symlinks=True):
                 if recursive:
-                    yield from _walk(entry.path, recursive, errors, seen)
+                    _walk(entry.path, recursive, errors, found, seen)
                 continue
             if not _is_rollout(entry.name):
                 continue
@@ -228,7 +229,7 @@ def _walk(
                 _problem("not_a_file", f"skipped {entry.path}: not a regular file", entry.path)
             )
             continue
-        yield entry.path, st
+        found.append((entry.path, st))
 
 
 def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discovery:
@@ -275,7 +276,9 @@ def walk_homes(
             places.append((_child(base, ARCHIVED_DIR), False, True))
         for directory, recursive, archived in places:
             by_name: dict[str, tuple[str, FileStat, Home, bool]] = {}
-            for path, st in _walk(directory, recursive, errors):
+            walked: list[tuple[str, os.stat_result]] = []
+            _walk(directory, recursive, errors, walked, set())
+            for path, st in walked:
                 key = path.removesuffix(".zst")  # the plain name in the same folder
                 existing = by_name.get(key)
                 if existing is not None and existing[0].endswith(_PLAIN):
