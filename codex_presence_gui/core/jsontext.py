@@ -45,6 +45,8 @@ def indented_json(value: object) -> str:
 
 
 def _string(text: str) -> str:
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return '"' + text + '"'  # nothing to escape: the keys and most values
     if not text.isascii():
         try:
             text.encode("utf-8")
@@ -53,37 +55,46 @@ def _string(text: str) -> str:
     return '"' + text.translate(_ESCAPES) + '"'
 
 
-def _write(value: object, indent: str, out: list[str]) -> None:
+def _scalar(value: object) -> str:
+    """A value that is no container, as orjson writes it."""
     # Exact types only: orjson decides about subclasses (an enum, a named tuple).
-    if type(value) is str:
-        out.append(_string(value))
-    elif type(value) is int:
-        if not _INT_MIN <= value <= _INT_MAX:
+    kind = type(value)
+    if kind is int:
+        if not _INT_MIN <= value <= _INT_MAX:  # type: ignore[operator]
             raise _Unsure
-        out.append(str(value))
-    elif type(value) is float:
+        return str(value)
+    if kind is str:
+        return _string(value)  # type: ignore[arg-type]
+    if kind is float:
         text = repr(value)
         if "e" in text or "n" in text:  # 1e-05, 1e+16, inf, nan: orjson writes them otherwise
             raise _Unsure
-        out.append(text)
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif type(value) is dict:
+        return text
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    raise _Unsure
+
+
+def _write(value: object, indent: str, out: list[str]) -> None:
+    if type(value) is dict:
         if not value:
             out.append("{}")
             return
         inner = _deeper(indent)
-        separator = "{\n"
+        separator = "{\n" + inner
         for key, item in value.items():
             if type(key) is not str:
                 raise _Unsure
-            out.append(separator + inner + _string(key) + ": ")
-            _write(item, inner, out)
-            separator = ",\n"
+            if type(item) in _CONTAINERS:
+                out.append(separator + _string(key) + ": ")
+                _write(item, inner, out)
+            else:
+                out.append(separator + _string(key) + ": " + _scalar(item))
+            separator = ",\n" + inner
         out.append("\n" + indent + "}")
     elif type(value) is list or type(value) is tuple:
         assert isinstance(value, list | tuple)
@@ -91,14 +102,20 @@ def _write(value: object, indent: str, out: list[str]) -> None:
             out.append("[]")
             return
         inner = _deeper(indent)
-        separator = "[\n"
+        separator = "[\n" + inner
         for item in value:
-            out.append(separator + inner)
-            _write(item, inner, out)
-            separator = ",\n"
+            if type(item) in _CONTAINERS:
+                out.append(separator)
+                _write(item, inner, out)
+            else:
+                out.append(separator + _scalar(item))
+            separator = ",\n" + inner
         out.append("\n" + indent + "]")
     else:
-        raise _Unsure
+        out.append(_scalar(value))
+
+
+_CONTAINERS = frozenset((dict, list, tuple))
 
 
 def _deeper(indent: str) -> str:
