@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import partial
 
 from codex_presence_gui.core.records import NamedTuple
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, Protocol
 
     from codex_presence_gui.core.models import TokenUsage
@@ -211,3 +213,44 @@ def price_tokens(
         (input_tokens - cached) * units.input + cached * units.cached_input + output * units.output
     )
     return float(value), float(cached * (units.input - units.cached_input))
+
+
+def token_pricer(units: UnitPrices) -> Callable[[int, int, int], tuple[float, float]]:
+    """``price_tokens`` for these unit prices, the same to the last bit, faster: in whole
+    numbers while the decimal arithmetic is exact.
+
+    With every term positive, the decimal products and sums are exact when the cost in whole
+    units of the smallest exponent has no more digits than the context's precision (nor the
+    saving); the float of an exact decimal and Python's division of whole numbers are both
+    correctly rounded. Anything else (a negative or special price, a sum too long) is priced
+    by ``price_tokens`` itself.
+    """
+    import decimal
+
+    precision = decimal.getcontext().prec
+    try:
+        saving = units.input - units.cached_input
+    except ArithmeticError:  # infinities: price_tokens says so, call by call
+        return partial(price_tokens, units)
+    parts: list[tuple[int, int]] = []  # each price and the saving: (coefficient, exponent)
+    for value in (*units, saving):
+        sign, digits, exponent = value.as_tuple()
+        if sign or not isinstance(exponent, int) or not -60 <= exponent <= 0:
+            return partial(price_tokens, units)
+        parts.append((int("".join(map(str, digits))), exponent))
+    low = min(exponent for _, exponent in parts[:3])
+    rates = [count * 10 ** (exponent - low) for count, exponent in parts[:3]]
+    divisor, saving_divisor = 10**-low, 10 ** -parts[3][1]
+    saving_rate = parts[3][0]
+    limit = 10**precision
+
+    def price(input_tokens: int, cached_input: int, output: int) -> tuple[float, float]:
+        cached = min(cached_input, input_tokens)
+        if cached >= 0 and output >= 0 and decimal.getcontext().prec == precision:
+            cost = (input_tokens - cached) * rates[0] + cached * rates[1] + output * rates[2]
+            saved = cached * saving_rate
+            if cost < limit and saved < limit:
+                return cost / divisor, saved / saving_divisor
+        return price_tokens(units, input_tokens, cached_input, output)
+
+    return price

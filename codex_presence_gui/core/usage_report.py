@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from codex_presence_gui.core.pricing import price_tokens
+from codex_presence_gui.core.pricing import token_pricer
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from typing import Any
 
     from codex_presence_gui.core.models import TokenUsage
-    from codex_presence_gui.core.pricing import Pricer, UnitPrices
+    from codex_presence_gui.core.pricing import Pricer
     from codex_presence_gui.core.usage_index import SessionInfo, SlotRow, SlotUsage
 
 REPORT_KINDS = ("daily", "weekly", "monthly", "session", "project", "model")
@@ -279,7 +279,8 @@ def report_from_rows(
     # Per quarter hour: its row key for a report by time (None: outside since..until; "" for
     # other reports) and its UTC day (the price library's prices change over time).
     slot_facts: dict[int, tuple[str | None, date]] = {}
-    prices: dict[tuple[str, int, date, str], UnitPrices | None] = {}
+    prices: dict[tuple[str, int, date, str], Callable[[int, int, int], tuple[float, float]] | None]
+    prices = {}
     for (
         slot,
         session_id,
@@ -328,15 +329,14 @@ def report_from_rows(
             # Priced as on the call's (UTC) day: the library's prices change over time.
             price_key = (model, long_context, facts[1], service_tier)
             if price_key in prices:
-                units = prices[price_key]
+                price = prices[price_key]
             else:
-                units = prices[price_key] = pricer.units(
-                    model, bool(long_context), facts[1], service_tier
-                )
-            if units is None:
+                units = pricer.units(model, bool(long_context), facts[1], service_tier)
+                price = prices[price_key] = None if units is None else token_pricer(units)
+            if price is None:
                 unpriced.add(model)
             else:
-                cost, saved = price_tokens(units, input_tokens, cached_input, output)
+                cost, saved = price(input_tokens, cached_input, output)
                 for tally in (row.tally, totals.tally, whole):
                     tally.cost_usd = (tally.cost_usd or 0.0) + cost
                     tally.savings_usd = (tally.savings_usd or 0.0) + saved
