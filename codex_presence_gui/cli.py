@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
+from types import SimpleNamespace
 
 from codex_presence_gui import APP_NAME, __version__
-from codex_presence_gui.usage_commands import add_report_command
+
+TYPE_CHECKING = False  # typing (and re) are not imported: see core.records
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -16,9 +20,52 @@ EXIT_NO_HOME = 2
 EXIT_FAILED = 1
 
 
+def terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``, which argparse asks for each argument added,
+    without importing shutil (2 ms of a command's start)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+def _parser_type() -> type[argparse.ArgumentParser]:
+    """An ``ArgumentParser`` whose help is as wide as argparse makes it (the terminal's width
+    less 2), as its commands' parsers are. Made when first asked for: a plain report command
+    line is read without importing argparse (see ``_plain_report``)."""
+    import argparse
+
+    class Formatter(argparse.HelpFormatter):
+        def __init__(
+            self,
+            prog: str,
+            indent_increment: int = 2,
+            max_help_position: int = 24,
+            width: int | None = None,
+            **kwargs: Any,
+        ) -> None:
+            width = terminal_columns() - 2 if width is None else width
+            super().__init__(prog, indent_increment, max_help_position, width, **kwargs)
+
+    class Parser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("formatter_class", Formatter)
+            super().__init__(*args, **kwargs)
+
+    return Parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``codex-presence-gui``."""
-    parser = argparse.ArgumentParser(
+    from codex_presence_gui.usage_commands import add_report_command
+
+    parser = _parser_type()(
         prog="codex-presence-gui",
         description=(
             f"{APP_NAME}: watch OpenAI Codex sessions, tokens and remaining rate limits. "
@@ -148,8 +195,12 @@ def parse_size(text: str) -> tuple[int, int]:
     try:
         size = (int(width), int(height))
     except ValueError:
+        import argparse
+
         raise argparse.ArgumentTypeError(f"size must look like 760x560, not {text!r}") from None
     if not (200 <= size[0] <= 4000 and 150 <= size[1] <= 4000):
+        import argparse
+
         raise argparse.ArgumentTypeError("size must be between 200x150 and 4000x4000")
     return size
 
@@ -161,8 +212,46 @@ def _configure_logging(verbosity: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
+def _plain_report(argv: Sequence[str]) -> SimpleNamespace | None:
+    """What argparse makes of a ``report`` command line with ``--codex-home DIR`` before the
+    command and the report's own options after it, each spelled out in full
+    (``usage_commands.read_report_options``); None for any other command line, which argparse
+    reads. Importing argparse (and the re it imports) and building its parser take longer
+    than a repeat report's own work; a test compares the two readings."""
+    homes: list[str] = []
+    index = 0
+    while index < len(argv) and argv[index] == "--codex-home":
+        if index + 1 == len(argv) or argv[index + 1].startswith("-"):
+            return None
+        homes.append(argv[index + 1])
+        index += 2
+    if index == len(argv) or argv[index] != "report":
+        return None
+    from codex_presence_gui.usage_commands import read_report_options
+
+    options = read_report_options(argv[index + 1 :])
+    if options is None:
+        return None
+    return SimpleNamespace(
+        codex_homes=homes,
+        verbose=0,
+        no_discord=False,
+        minimized=False,
+        replace=False,
+        private=False,
+        startup_check=False,
+        command="report",
+        **options,
+    )
+
+
 def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
     """Run the command line; return the exit status and whether it was a headless command."""
+    plain = _plain_report(sys.argv[1:] if argv is None else list(argv))
+    if plain is not None:
+        from codex_presence_gui.usage_commands import run_report
+
+        return run_report(plain, [*plain.codex_homes, *plain.command_homes]), True
     args = build_parser().parse_args(argv)
     if args.verbose or args.command is None:
         _configure_logging(args.verbose)

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path, PurePosixPath
 
 from codex_presence_gui import APP_ID
+
+TYPE_CHECKING = False  # typing (and re) are not imported: see core.records
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BASE_DIR_ENV = "CODEX_PRESENCE_BASE_DIR"
 _base_override: Path | None = None
@@ -22,23 +25,67 @@ def override_base_dir(path: Path | None) -> None:
     _base_override = path
 
 
-def _base() -> Path | None:
+def _base() -> str | None:
     if _base_override is not None:
-        return _base_override
+        return os.fspath(_base_override)
     value = os.environ.get(BASE_DIR_ENV, "").strip()
-    return Path(value).expanduser() if value else None
+    if value.startswith("~"):
+        from pathlib import Path  # raises, as it always did, when there is no home to expand
+
+        return str(Path(value).expanduser())
+    return value or None
 
 
-def _platform_dir(kind: str) -> Path:
+#: Linux's XDG base folders (variable, default under the home) of each kind, as platformdirs
+#: has them; the log folder is ``log`` in the state folder.
+_XDG = {
+    "config": ("XDG_CONFIG_HOME", ".config"),
+    "state": ("XDG_STATE_HOME", ".local/state"),
+    "cache": ("XDG_CACHE_HOME", ".cache"),
+    "log": ("XDG_STATE_HOME", ".local/state"),
+}
+
+
+def _xdg_dir(kind: str) -> str | None:
+    """The folder platformdirs gives on Linux, worked out without importing it (which takes
+    longer than a repeat ``report`` itself); None where its answer is not this plain rule:
+    other systems, Android, no absolute ``$HOME``."""
+    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel"):
+        return None
+    if os.environ.get("ANDROID_DATA") == "/data" and os.environ.get("ANDROID_ROOT") == "/system":
+        return None
+    variable, default = _XDG[kind]
+    base = os.environ.get(variable, "")
+    if not base.startswith("/"):  # unset, empty or relative: platformdirs ignores it
+        home = os.environ.get("HOME", "")
+        if not home.startswith("/"):
+            return None
+        base = os.path.join(home.rstrip("/") or "/", default)
+    path = os.path.join(base, APP_ID)
+    return os.path.join(path, "log") if kind == "log" else path
+
+
+def _platform_dir(kind: str) -> str:
+    path = _xdg_dir(kind)
+    if path is not None:
+        return path
     import platformdirs  # imported on demand: the headless `status` path never needs it
 
     dirs = platformdirs.PlatformDirs(APP_ID, appauthor=False)
-    return Path(getattr(dirs, f"user_{kind}_dir"))
+    return str(getattr(dirs, f"user_{kind}_dir"))
+
+
+def folder(kind: str) -> str:
+    """The folder of ``kind`` (``config``, ``state``, ``log`` or ``cache``) as text: for a
+    repeat ``report``, which makes no path object (see ``core.discovery.home_texts``)."""
+    base = _base()
+    return os.path.join(base, kind) if base is not None else _platform_dir(kind)
 
 
 def _dir(kind: str) -> Path:
-    base = _base()
-    return base / kind if base is not None else _platform_dir(kind)
+    from pathlib import Path
+
+    return Path(folder(kind))
 
 
 def config_dir() -> Path:
@@ -67,6 +114,8 @@ def resource_path(relative: str) -> Path:
     Raises:
         ValueError: ``relative`` is absolute or climbs out with ``..``.
     """
+    from pathlib import Path, PurePosixPath
+
     parts = PurePosixPath(relative.replace("\\", "/"))
     if parts.is_absolute() or ".." in parts.parts or not parts.parts:
         raise ValueError(f"not a resource name: {relative!r}")

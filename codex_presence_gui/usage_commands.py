@@ -6,12 +6,18 @@ NOTE: Qt-free; the price library is imported only when a cost is computed.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from datetime import date, tzinfo
 
 from codex_presence_gui.core.usage_report import REPORT_KINDS, local_zone
+
+TYPE_CHECKING = False  # typing (and re) are not imported: see core.records
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from types import SimpleNamespace
+    from typing import Any
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -50,7 +56,59 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
+        import argparse
+
         raise argparse.ArgumentTypeError(f"a date looks like 2026-11-29, not {text!r}") from None
+
+
+#: The report's options that take one value, and where argparse keeps it.
+_VALUE_OPTIONS = {"--since": "since", "--until": "until", "--timezone": "timezone"}
+
+
+def read_report_options(argv: Sequence[str]) -> dict[str, Any] | None:
+    """What argparse makes of the arguments after ``report`` (see ``add_report_command``)
+    when they are the kind, then options spelled out in full with values that do not start
+    with ``-``; None for anything else (help, abbreviations, errors), which argparse reads."""
+    if not argv or argv[0] not in REPORT_KINDS:
+        return None
+    options: dict[str, Any] = {
+        "kind": argv[0],
+        "json": False,
+        "csv": False,
+        "since": None,
+        "until": None,
+        "timezone": None,
+        "command_homes": [],
+    }
+    index = 1
+    while index < len(argv):
+        name = argv[index]
+        index += 1
+        if name in ("--json", "--csv"):
+            options[name.removeprefix("--")] = True
+            continue
+        if name != "--codex-home" and name not in _VALUE_OPTIONS:
+            return None
+        values: list[str] = []
+        while index < len(argv) and not argv[index].startswith("-"):
+            values.append(argv[index])
+            index += 1
+            if name != "--codex-home":
+                break  # one value; the codex homes take every one up to the next option
+        if not values:
+            return None
+        if name == "--codex-home":
+            options["command_homes"].extend(values)
+        elif name == "--timezone":
+            options["timezone"] = values[0]
+        else:
+            try:
+                options[_VALUE_OPTIONS[name]] = date.fromisoformat(values[0])
+            except ValueError:
+                return None  # argparse says what is wrong
+    if options["json"] and options["csv"]:
+        return None
+    return options
 
 
 def _zone(name: str | None) -> tzinfo:
@@ -64,7 +122,7 @@ def _zone(name: str | None) -> tzinfo:
         raise ValueError(f"unknown time zone {name!r} ({error})") from None
 
 
-def run_report(args: argparse.Namespace, homes_given: list[str]) -> int:
+def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str]) -> int:
     """Update the index, then print the report."""
     try:
         zone = _zone(args.timezone)
@@ -75,24 +133,25 @@ def run_report(args: argparse.Namespace, homes_given: list[str]) -> int:
         print("report: --since is after --until", file=sys.stderr)
         return EXIT_USAGE
     # Imported here: the parser above is built for every command, this only for reports.
-    from codex_presence_gui.core.discovery import no_home_message, resolve_codex_homes
+    from codex_presence_gui import paths
+    from codex_presence_gui.core.discovery import home_texts, no_home_message
     from codex_presence_gui.core.pricing import Pricer
-    from codex_presence_gui.core.sanitize import terminal_safe_json
-    from codex_presence_gui.core.usage_index import UsageIndex, default_index_path
+    from codex_presence_gui.core.usage_index import INDEX_NAME, UsageIndex
     from codex_presence_gui.core.usage_report import (
-        build_usage_report,
         report_csv,
+        report_from_rows,
         report_json,
         report_text,
     )
 
-    homes = resolve_codex_homes(homes_given)
-    existing = [home for home in homes if home.is_dir()]
+    # Homes and the index's file as text: a repeat makes no path object (see home_texts).
+    homes = home_texts(homes_given)
+    existing = [home for home in homes if os.path.isdir(home)]
     if not existing:
         print(no_home_message(homes), file=sys.stderr)
         return EXIT_NO_HOME
     try:
-        index = UsageIndex(default_index_path())
+        index = UsageIndex(os.path.join(paths.folder("cache"), INDEX_NAME))
     except (OSError, Exception) as error:  # a cache folder that cannot be written
         print(f"report: the usage index cannot be opened ({error}).", file=sys.stderr)
         return EXIT_FAILED
@@ -102,20 +161,20 @@ def run_report(args: argparse.Namespace, homes_given: list[str]) -> int:
         result = index.update(existing, workers=min(os.cpu_count() or 1, 4))
         for problem in result.problems:
             print(f"warning: {problem}", file=sys.stderr)
-        report = build_usage_report(
+        report = report_from_rows(
             args.kind,
-            index.slots(existing),
-            index.sessions(existing),
+            index.slot_rows(existing),
+            index.sessions(existing) if args.kind == "session" else {},  # only sessions use it
             zone=zone,
             since=args.since,
             until=args.until,
             pricer=Pricer(store=index),
         )
     if args.json:
-        import orjson
+        from codex_presence_gui.core.jsontext import indented_json
+        from codex_presence_gui.core.sanitize import terminal_safe_json
 
-        data = orjson.dumps(report_json(report, zone), option=orjson.OPT_INDENT_2)
-        sys.stdout.write(terminal_safe_json(data.decode("utf-8")) + "\n")
+        sys.stdout.write(terminal_safe_json(indented_json(report_json(report, zone))) + "\n")
     elif args.csv:
         sys.stdout.write(report_csv(report, zone))
     else:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import os
 import stat as stat_module
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import NamedTuple
 
-from codex_presence_gui.core.problems import Problem, ProblemKind
-from codex_presence_gui.core.tail import FileStat
+from codex_presence_gui.core.records import NamedTuple
+
+TYPE_CHECKING = False  # typing (and re) are not imported: see records
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from pathlib import Path
+    from typing import TypeVar
+
+    from codex_presence_gui.core.problems import Problem
+
+    #: A home as a path, or as the text of one (``str(path)``).
+    Home = TypeVar("Home", bound=str | Path)
 
 SESSIONS_DIR = "sessions"
 ARCHIVED_DIR = "archived_sessions"
@@ -21,12 +27,14 @@ _COMPRESSED = ".jsonl.zst"
 
 def default_codex_home(environ: Mapping[str, str] | None = None) -> Path:
     """``$CODEX_HOME``, else ``~/.codex`` (Codex does not follow XDG)."""
+    from pathlib import Path  # imported on demand: see home_texts
+
     env = os.environ if environ is None else environ
     value = env.get("CODEX_HOME", "").strip()
     return Path(value).expanduser() if value else Path.home() / ".codex"
 
 
-def no_home_message(homes: Sequence[Path]) -> str:
+def no_home_message(homes: Sequence[str | Path]) -> str:
     """What a command says when none of the homes exists: where it looked, what to do."""
     where = ", ".join(str(home) for home in homes)
     return (
@@ -44,6 +52,8 @@ def resolve_codex_homes(
 
     Duplicates (after resolving ``~``) are dropped, order is kept.
     """
+    from pathlib import Path
+
     chosen = cli_homes or settings_homes
     homes = [Path(home).expanduser() for home in chosen] or [default_codex_home(environ)]
     unique: list[Path] = []
@@ -51,6 +61,78 @@ def resolve_codex_homes(
         if home not in unique:
             unique.append(home)
     return tuple(unique)
+
+
+def home_texts(
+    cli_homes: Sequence[str] = (), environ: Mapping[str, str] | None = None
+) -> list[str]:
+    """The homes of ``resolve_codex_homes(cli_homes, environ=environ)`` as text: on POSIX
+    worked out without pathlib, whose import (with the re it imports) costs a repeat report
+    more than its walk of the homes."""
+    if os.name != "posix":
+        return [str(home) for home in resolve_codex_homes(cli_homes, environ=environ)]
+    env = os.environ if environ is None else environ
+    value = env.get("CODEX_HOME", "").strip()
+    if cli_homes:
+        homes = [_expanded(home) for home in cli_homes]
+    elif value:
+        homes = [_expanded(value)]
+    else:
+        homes = [_joined(_expanded("~"), ".codex")]
+    unique: list[str] = []
+    for home in homes:
+        if home not in unique:
+            unique.append(home)
+    return unique
+
+
+def _normal(text: str) -> str:
+    """``str(PurePosixPath(text))``: no empty or ``.`` parts, one root slash (two kept)."""
+    stripped = text.lstrip("/")
+    slashes = len(text) - len(stripped)
+    root = "" if not slashes else "//" if slashes == 2 else "/"
+    return root + "/".join(part for part in stripped.split("/") if part and part != ".") or "."
+
+
+def _joined(base: str, relative: str) -> str:
+    """``str(PurePosixPath(base) / relative)`` for normal texts (``relative`` not absolute)."""
+    if base == ".":
+        return relative
+    return base + relative if base.endswith("/") else f"{base}/{relative}"
+
+
+def _expanded(text: str) -> str:
+    """``str(Path(text).expanduser())`` on POSIX."""
+    normal = _normal(text)
+    if not normal.startswith("~"):
+        return normal
+    first, _, rest = normal.partition("/")
+    home = os.path.expanduser(first)
+    if home.startswith("~"):
+        raise RuntimeError("Could not determine home directory.")
+    return _joined(_normal(home), rest) if rest else _normal(home)
+
+
+class FileStat(NamedTuple):
+    """The parts of ``os.stat`` that detect appends, truncation and replacement."""
+
+    dev: int
+    ino: int
+    size: int
+    mtime: float
+    #: The status change time: every write and every replacement moves it, and ``os.utime``
+    #: cannot set it back, so a rewrite of the same size and mtime still shows (0: unknown).
+    ctime: float = 0.0
+
+    @classmethod
+    def of(cls, path: Path) -> FileStat:
+        """Stat ``path``; raises ``OSError`` as ``os.stat`` does."""
+        return cls.from_stat(os.stat(path))
+
+    @classmethod
+    def from_stat(cls, st: os.stat_result) -> FileStat:
+        """The parts of an ``os.stat_result``."""
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime, st.st_ctime)
 
 
 class RolloutFile(NamedTuple):
@@ -62,13 +144,36 @@ class RolloutFile(NamedTuple):
     archived: bool
 
 
-@dataclass(slots=True)
 class Discovery:
     """What a walk of the homes found."""
 
-    files: list[RolloutFile] = field(default_factory=list)
-    missing_homes: list[Path] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
+    # A plain class: a repeat ``report`` walks the homes without importing dataclasses.
+    __slots__ = ("errors", "files", "missing_homes")
+
+    def __init__(
+        self,
+        files: list[RolloutFile] | None = None,
+        missing_homes: list[Path] | None = None,
+        errors: list[Problem] | None = None,
+    ) -> None:
+        self.files: list[RolloutFile] = [] if files is None else files
+        self.missing_homes: list[Path] = [] if missing_homes is None else missing_homes
+        self.errors: list[Problem] = [] if errors is None else errors
+
+    def __repr__(self) -> str:
+        return (
+            f"Discovery(files={self.files!r}, missing_homes={self.missing_homes!r}, "
+            f"errors={self.errors!r})"
+        )
+
+
+def _problem(kind: str, detail: str, path: str | Path) -> Problem:
+    """A problem met on the walk (imported here: a walk that meets none never needs them)."""
+    from pathlib import Path
+
+    from codex_presence_gui.core.problems import Problem, ProblemKind
+
+    return Problem(ProblemKind(kind), detail, Path(path))
 
 
 def _is_rollout(name: str) -> bool:
@@ -76,14 +181,16 @@ def _is_rollout(name: str) -> bool:
 
 
 def _walk(
-    directory: Path,
+    directory: str,
     recursive: bool,
     errors: list[Problem],
-    seen: set[tuple[int, int]] | None = None,
-) -> Iterable[tuple[Path, FileStat]]:
-    """The rollout files below ``directory``; folders reached through symbolic links are
-    followed (a ``sessions/2026`` moved to another disk), each real folder once (no loops)."""
-    seen = set() if seen is None else seen
+    found: list[tuple[str, os.stat_result]],
+    seen: set[tuple[int, int]],
+) -> None:
+    """Add the rollout files below ``directory`` to ``found`` (their paths as text, and stats);
+    folders reached through symbolic links are followed (a ``sessions/2026`` moved to another
+    disk), each real folder once (no loops). A list, not a generator: every file would pass
+    through one generator per folder level."""
     try:
         here = os.stat(directory)
     except OSError:
@@ -97,74 +204,91 @@ def _walk(
         return
     except OSError as error:
         errors.append(
-            Problem(
-                ProblemKind.UNREADABLE,
-                f"cannot list {directory}: {error.strerror or error}",
-                directory,
-            )
+            _problem("unreadable", f"cannot list {directory}: {error.strerror or error}", directory)
         )
         return
     for entry in entries:
         try:
             if entry.is_dir(follow_symlinks=True):
                 if recursive:
-                    yield from _walk(directory / entry.name, recursive, errors, seen)
+                    _walk(entry.path, recursive, errors, found, seen)
                 continue
             if not _is_rollout(entry.name):
                 continue
             st = entry.stat()
         except OSError as error:
             errors.append(
-                Problem(
-                    ProblemKind.UNREADABLE,
-                    f"cannot read {entry.path}: {error.strerror or error}",
-                    Path(entry.path),
+                _problem(
+                    "unreadable", f"cannot read {entry.path}: {error.strerror or error}", entry.path
                 )
             )
             continue
         if not stat_module.S_ISREG(st.st_mode):
             # A FIFO would block the first read for ever; a device or socket is no log.
             errors.append(
-                Problem(
-                    ProblemKind.NOT_A_FILE,
-                    f"skipped {entry.path}: not a regular file",
-                    Path(entry.path),
-                )
+                _problem("not_a_file", f"skipped {entry.path}: not a regular file", entry.path)
             )
             continue
-        # Joined to the folder's path: cheaper than parsing the entry's whole path again.
-        yield directory / entry.name, FileStat.from_stat(st)
+        found.append((entry.path, st))
 
 
 def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discovery:
     """Walk every home; a plain ``.jsonl`` hides a ``.jsonl.zst`` of the same name."""
+    from pathlib import Path
+
     found = Discovery()
+    walked = walk_homes(homes, found.missing_homes, found.errors, include_archived=include_archived)
+    for path, stat, home, archived in walked:
+        found.files.append(RolloutFile(Path(path), stat, home, archived))
+    return found
+
+
+def walk_homes(
+    homes: Sequence[Home],
+    missing: list[Home],
+    errors: list[Problem],
+    *,
+    include_archived: bool = True,
+) -> list[tuple[str, FileStat, Home, bool]]:
+    """``discover``'s files, newest first, as (path text, stat, home, archived): no path object
+    is made (see ``home_texts``). The homes that do not exist go to ``missing``, the problems
+    met to ``errors``."""
+    files: list[tuple[str, FileStat, Home, bool]] = []
     for home in homes:
         try:
-            exists = home.is_dir()
+            # A path's own test (before Python 3.13 it raises on some errors), else os.path's.
+            exists = os.path.isdir(home) if isinstance(home, str) else home.is_dir()
         except OSError as error:  # e.g. a name too long, or a folder we may not enter
-            found.errors.append(
-                Problem(
-                    ProblemKind.UNREADABLE,
+            errors.append(
+                _problem(
+                    "unreadable",
                     f"cannot open the Codex home {home}: {error.strerror or error}",
                     home,
                 )
             )
             exists = False
         if not exists:
-            found.missing_homes.append(home)
+            missing.append(home)
             continue
-        places = [(home / SESSIONS_DIR, True, False)]
+        base = str(home)
+        places = [(_child(base, SESSIONS_DIR), True, False)]
         if include_archived:
-            places.append((home / ARCHIVED_DIR, False, True))
+            places.append((_child(base, ARCHIVED_DIR), False, True))
         for directory, recursive, archived in places:
-            by_name: dict[str, RolloutFile] = {}
-            for path, stat in _walk(directory, recursive, found.errors):
-                key = str(path).removesuffix(".zst")
+            by_name: dict[str, tuple[str, FileStat, Home, bool]] = {}
+            walked: list[tuple[str, os.stat_result]] = []
+            _walk(directory, recursive, errors, walked, set())
+            for path, st in walked:
+                key = path.removesuffix(".zst")  # the plain name in the same folder
                 existing = by_name.get(key)
-                if existing is not None and existing.path.name.endswith(_PLAIN):
+                if existing is not None and existing[0].endswith(_PLAIN):
                     continue  # the plain file wins over its compressed twin
-                by_name[key] = RolloutFile(path, stat, home, archived)
-            found.files.extend(by_name.values())
-    found.files.sort(key=lambda f: f.stat.mtime, reverse=True)
-    return found
+                by_name[key] = (path, FileStat.from_stat(st), home, archived)
+            files.extend(by_name.values())
+    files.sort(key=lambda item: item[1].mtime, reverse=True)
+    return files
+
+
+def _child(folder: str, name: str) -> str:
+    """``str(Path(folder) / name)`` for a folder's text (``.`` is left out, as pathlib does)."""
+    return name if folder == "." else os.path.join(folder, name)

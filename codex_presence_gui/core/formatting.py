@@ -7,12 +7,10 @@ import math
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from codex_presence_gui.core.insights import PaceState
-from codex_presence_gui.core.models import LimitSnapshot, TokenUsage, UsageWindow
-
 if TYPE_CHECKING:
     from codex_presence_gui.core.dashboard import SessionShare
     from codex_presence_gui.core.insights import WindowInsight
+    from codex_presence_gui.core.models import LimitSnapshot, TokenUsage, UsageWindow
 
 BAR_CELLS = 20
 
@@ -188,6 +186,10 @@ def format_reset_clock(resets_at: float, now: float, zone: tzinfo | None = None)
 
 def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) -> str:
     """``at this pace: runs out ~15:20 (resets 16:40)``, ``on pace to last until reset``, …"""
+    # Imported here: the report's text table formats tokens with this module, without the
+    # history and its log parser.
+    from codex_presence_gui.core.insights import PaceState
+
     pace = insight.pace
     current = insight.current
     resets_at = current.resets_at if current is not None else None

@@ -28,30 +28,25 @@ Everything else is kept as it is, emoji and zero-width joiners included.
 
 from __future__ import annotations
 
-import html
-import re
-
 _CSI = r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"
 # OSC, DCS, SOS, PM, APC: a payload up to BEL (xterm's OSC ending) or ST (ESC \ or U+009C).
 _STRING = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
 # nF (intermediates then a final byte), Fp, Fe and Fs: ESC ( B, ESC 7, ESC c, ...
 _SHORT = r"\x1b[\x20-\x2f]*[\x30-\x7e]"
-_ESCAPES = re.compile(f"{_CSI}|{_STRING}|{_SHORT}")
+# Patterns as text, compiled by ``re`` (and kept in its cache) on first use: most commands
+# never meet a control character, and compiling costs more than they take otherwise.
+_ESCAPES = f"{_CSI}|{_STRING}|{_SHORT}"
 
 #: Characters that break a line, and the tab: each becomes a space.
 LINE_BREAKS = "\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"
 #: The bidi controls: embeddings, overrides, isolates and the implicit marks.
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 
-_TABLE: dict[int, str | None] = {}
-for _code in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)):
-    _TABLE[_code] = None
-for _char in BIDI_CONTROLS:
-    _TABLE[ord(_char)] = None
-for _char in LINE_BREAKS:
-    _TABLE[ord(_char)] = " "
-for _code in range(0xD800, 0xE000):
-    _TABLE[_code] = "\ufffd"
+# Built with dict.fromkeys (in C): every command imports this module.
+_TABLE: dict[int, str | None] = dict.fromkeys((*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)))
+_TABLE.update(dict.fromkeys(map(ord, BIDI_CONTROLS)))
+_TABLE.update(dict.fromkeys(map(ord, LINE_BREAKS), " "))
+_TABLE.update(dict.fromkeys(range(0xD800, 0xE000), "\ufffd"))
 
 
 def clean_text(text: str) -> str:
@@ -60,15 +55,15 @@ def clean_text(text: str) -> str:
     # touch (Cc, Cf, Cs, Zl, Zp), so plain text costs one C-level scan.
     if text.isprintable():
         return text
-    return _ESCAPES.sub("", text).translate(_TABLE)
+    import re  # imported on demand, as the patterns are compiled (a report needs neither)
+
+    return re.sub(_ESCAPES, "", text).translate(_TABLE)
 
 
 #: Characters a JSON document may carry raw that a terminal may still act on or that some
 #: JSON readers refuse: C1 controls, bidi controls, line and paragraph separators, and lone
 #: surrogates. JSON escapes C0 itself.
-_JSON_UNSAFE = re.compile(
-    "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+_JSON_UNSAFE = "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 
 
 def terminal_safe_json(document: str) -> str:
@@ -77,7 +72,11 @@ def terminal_safe_json(document: str) -> str:
     Lossless and still valid: outside strings a JSON text is ASCII, so these characters can
     only stand inside strings, where the escape means the same character.
     """
-    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", document)
+    if document.isascii() and "\x7f" not in document:
+        return document  # nothing to escape (DEL is the one ASCII character above)
+    import re
+
+    return re.sub(_JSON_UNSAFE, lambda match: f"\\u{ord(match.group()):04x}", document)
 
 
 #: The integers orjson (and most JSON readers) can hold: signed and unsigned 64-bit.
@@ -150,4 +149,6 @@ def tooltip_html(text: str) -> str:
     """
     if not text:
         return ""
+    import html  # only the window shows tooltips
+
     return '<p style="white-space:pre-wrap">' + html.escape(text, quote=False) + "</p>"

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, NamedTuple, Protocol
 
+from codex_presence_gui.core.discovery import FileStat as FileStat  # importable from here too
 from codex_presence_gui.core.jsonl import MAX_DECODE_BYTES, PREFIX_BYTES, SUFFIX_SEARCH_BYTES
 from codex_presence_gui.core.problems import Problem, ProblemKind
 
@@ -54,28 +55,6 @@ class Change(enum.Enum):
     RESTART = "restart"  # new file, rewritten, replaced or mtime went backwards: read from 0
     MISSING = "missing"
     ERROR = "error"
-
-
-class FileStat(NamedTuple):
-    """The parts of ``os.stat`` that detect appends, truncation and replacement."""
-
-    dev: int
-    ino: int
-    size: int
-    mtime: float
-    #: The status change time: every write and every replacement moves it, and ``os.utime``
-    #: cannot set it back, so a rewrite of the same size and mtime still shows (0: unknown).
-    ctime: float = 0.0
-
-    @classmethod
-    def of(cls, path: Path) -> FileStat:
-        """Stat ``path``; raises ``OSError`` as ``os.stat`` does."""
-        return cls.from_stat(os.stat(path))
-
-    @classmethod
-    def from_stat(cls, st: os.stat_result) -> FileStat:
-        """The parts of an ``os.stat_result``."""
-        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime, st.st_ctime)
 
 
 class Identity(NamedTuple):

@@ -11,41 +11,25 @@ file safe for the window and the command line at once.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
-import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, suppress
-from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from codex_presence_gui.core.discovery import RolloutFile, discover
-from codex_presence_gui.core.jsonl import (
-    is_token_count_line,
-    is_usage_record_line,
-    matters_for_usage,
-    token_count_key,
-)
-from codex_presence_gui.core.models import TokenUsage
+from codex_presence_gui.core.discovery import FileStat, RolloutFile, walk_homes
 from codex_presence_gui.core.pricing import PriceKey, UnitPrices
-from codex_presence_gui.core.problems import Problem, ProblemKind
-from codex_presence_gui.core.sanitize import no_surrogates
-from codex_presence_gui.core.tail import (
-    Change,
-    FileStat,
-    FollowedFile,
-    Identity,
-    describe,
-    is_compressed,
-    open_regular,
-)
+from codex_presence_gui.core.records import NamedTuple
 
+TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
-    from codex_presence_gui.core.session import SessionAccumulator
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from pathlib import Path
+    from typing import Any
+
+    from codex_presence_gui.core.models import TokenUsage
+    from codex_presence_gui.core.problems import Problem
+    from codex_presence_gui.core.usage_read import FileRead
 
 #: Bump when the tables or what they mean change: an index of another version is rebuilt.
 SCHEMA_VERSION = 4
@@ -117,20 +101,34 @@ ON CONFLICT (file_id, slot, model, long_context, service_tier) DO UPDATE SET
 UNKNOWN_MODEL = "unknown"
 
 
-@dataclass(slots=True)
 class UpdateResult:
     """What one update did."""
 
-    files: int = 0  # files in the homes
-    read: int = 0  # files read (from the start or from where the last update stopped)
-    bytes_read: int = 0
-    removed: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    seconds: float = 0.0
+    # Plain classes and named tuples here: a repeat ``report`` never imports dataclasses.
+    __slots__ = ("bytes_read", "files", "problems", "read", "removed", "seconds")
+
+    def __init__(self) -> None:
+        self.files = 0  # files in the homes
+        self.read = 0  # files read (from the start or from where the last update stopped)
+        self.bytes_read = 0
+        self.removed = 0
+        self.problems: list[Problem] = []
+        self.seconds = 0.0
+
+    def __repr__(self) -> str:
+        return (
+            f"UpdateResult(files={self.files}, read={self.read}, bytes_read={self.bytes_read}, "
+            f"removed={self.removed}, problems={self.problems!r}, seconds={self.seconds})"
+        )
 
 
-@dataclass(frozen=True, slots=True)
-class SlotUsage:
+#: What ``UsageIndex.slot_rows`` gives: a ``SlotUsage`` as one flat tuple (slot, session id,
+#: project, model, long context (0 or 1), calls, input, cached input, output, reasoning
+#: output, total, service tier).
+SlotRow = tuple[int, str, str, str, int, int, int, int, int, int, int, str]
+
+
+class SlotUsage(NamedTuple):
     """The calls of one session in one quarter hour with one model, context tier and service
     tier (``priority``, ``flex``; ``""``: standard)."""
 
@@ -144,8 +142,7 @@ class SlotUsage:
     service_tier: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class SessionInfo:
+class SessionInfo(NamedTuple):
     """One indexed session: its id, project, first and last call."""
 
     session_id: str
@@ -156,38 +153,12 @@ class SessionInfo:
     is_fork: bool
 
 
-class _IndexSink:
-    """Hands the lines that matter for usage to the session (every line of a fork, whose
-    replay rules look at model output too), so that most of a log is never decoded."""
-
-    def __init__(self, session: SessionAccumulator) -> None:
-        self.session = session
-        self._last_info: bytes | None = None
-
-    def line(self, data: bytes) -> None:
-        if not self.session.is_fork:
-            if not matters_for_usage(data):
-                return
-            if is_token_count_line(data):
-                key = token_count_key(data)
-                info = key[0] if key is not None else None
-                if info is not None and info == self._last_info:
-                    return  # the same usage again, with fresher limits: adds no call
-                self._last_info = info  # any other usage line breaks the run of repeats
-            elif is_usage_record_line(data):
-                self._last_info = None
-        self.session.line(data, limits=False)
-
-    def long_line(self, prefix: bytes, suffix: bytes, length: int) -> None:
-        self.session.long_line(prefix, suffix, length)
-
-
-def _blob(path: Path) -> bytes:
+def _blob(path: str | Path) -> bytes:
     """A path as the index keeps it: its bytes (a path need not be valid UTF-8)."""
     return os.fsencode(path)
 
 
-def _marks(homes: Sequence[Path]) -> str:
+def _marks(homes: Sequence[str | Path]) -> str:
     """``(?, ?, …)``: one parameter per home."""
     return "(" + ",".join("?" * len(homes)) + ")"
 
@@ -204,7 +175,7 @@ class UsageIndex:
             by another version), else None.
     """
 
-    def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
         self.path = path
         self._clock = clock
         self.notice: str | None = None
@@ -213,7 +184,7 @@ class UsageIndex:
     # -- the file ---------------------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(self.path) or os.curdir, exist_ok=True)
         try:
             db = self._connect()
             version = self._version(db)
@@ -260,7 +231,7 @@ class UsageIndex:
     def _remove_files(self) -> None:
         for suffix in ("", "-wal", "-shm"):
             with suppress(FileNotFoundError):
-                Path(f"{self.path}{suffix}").unlink()
+                os.remove(f"{self.path}{suffix}")
 
     def close(self) -> None:
         """Close the file (the index cannot be used afterwards)."""
@@ -276,7 +247,7 @@ class UsageIndex:
 
     def update(
         self,
-        homes: Sequence[Path],
+        homes: Sequence[str | Path],
         *,
         files: Sequence[RolloutFile] | None = None,
         should_stop: Callable[[], bool] | None = None,
@@ -300,7 +271,7 @@ class UsageIndex:
 
     def _update(
         self,
-        homes: Sequence[Path],
+        homes: Sequence[str | Path],
         *,
         files: Sequence[RolloutFile] | None = None,
         should_stop: Callable[[], bool] | None = None,
@@ -309,7 +280,8 @@ class UsageIndex:
         """Read what changed in the homes' rollout files since the last update.
 
         Args:
-            homes: the Codex homes to index (files of other homes in the index are kept).
+            homes: the Codex homes to index (files of other homes in the index are kept), as
+                paths or as their text (``str(path)``: the index knows a home by it).
             files: a walk of those homes already made (``discover``); None walks them here.
             should_stop: asked between files; True ends the update with what was read so far
                 (committed: the next update goes on from there).
@@ -318,11 +290,11 @@ class UsageIndex:
         """
         started = time.perf_counter()
         result = UpdateResult()
-        if files is None:
-            found = discover(homes)
-            files = found.files
-            result.problems.extend(found.errors)
-        result.files = len(files)
+        # A rollout file is (path, stat, home, archived) too.
+        walked: Sequence[tuple[str | Path, FileStat, str | Path, bool]] = (
+            walk_homes(homes, [], result.problems) if files is None else files
+        )
+        result.files = len(walked)
         db = self._db
         # One writer at a time: what a file was read to is read and advanced in one
         # transaction, so that two processes never add the same bytes twice.
@@ -337,9 +309,8 @@ class UsageIndex:
                 )
             }
             todo: list[tuple[RolloutFile, tuple[Any, ...] | None]] = []
-            for rollout in files:
-                row = known.get(_blob(rollout.path))
-                stat = rollout.stat
+            for file, stat, home, archived in walked:
+                row = known.get(_blob(file))
                 if row is None or (row[2], row[3], row[4], row[5], row[10]) != (
                     stat.dev,
                     stat.ino,
@@ -347,9 +318,16 @@ class UsageIndex:
                     stat.mtime,
                     stat.ctime,
                 ):
-                    todo.append((rollout, row))  # else unchanged since read: not even opened
+                    # Else unchanged since read: not even opened (nor made a path of).
+                    todo.append((_rollout(file, stat, home, archived), row))
             complete = True
-            for read in _read_all(todo, self._clock(), workers, should_stop):
+            reads: Iterable[FileRead | None] = ()
+            if todo:
+                # Imported here: a repeat with nothing new needs no parser nor accounting.
+                from codex_presence_gui.core.usage_read import read_all
+
+                reads = read_all(todo, self._clock(), workers, should_stop)
+            for read in reads:
                 if read is None:
                     complete = False
                     break
@@ -363,6 +341,8 @@ class UsageIndex:
                         raise
                     db.execute("ROLLBACK TO one_file")
                     path = read.rollout.path
+                    from codex_presence_gui.core.problems import Problem, ProblemKind
+
                     result.problems.append(
                         Problem(
                             ProblemKind.BAD_VALUES,
@@ -373,7 +353,7 @@ class UsageIndex:
                     )
                 db.execute("RELEASE one_file")
             if complete:
-                seen = {_blob(rollout.path) for rollout in files}
+                seen = {_blob(item[0]) for item in walked}
                 gone = [row[0] for key, row in known.items() if key not in seen]
                 for file_id in gone:
                     db.execute("DELETE FROM files WHERE id = ?", (file_id,))
@@ -385,7 +365,7 @@ class UsageIndex:
         result.seconds = time.perf_counter() - started
         return result
 
-    def _store(self, read: _FileRead, result: UpdateResult) -> None:
+    def _store(self, read: FileRead, result: UpdateResult) -> None:
         """Write what one file's read gave (nothing for a file that could not be read)."""
         result.problems.extend(read.problems)
         if read.fields is None:
@@ -461,10 +441,29 @@ class UsageIndex:
     # -- reading ----------------------------------------------------------------------------
 
     def slots(
-        self, homes: Sequence[Path], since: float | None = None, until: float | None = None
+        self, homes: Sequence[str | Path], since: float | None = None, until: float | None = None
     ) -> Iterator[SlotUsage]:
         """Every (session, quarter hour, model, tier) of the homes' files from ``since`` (Unix
         time, inclusive) to ``until`` (exclusive), by time."""
+        from codex_presence_gui.core.models import TokenUsage
+
+        for row in self.slot_rows(homes, since, until):
+            yield SlotUsage(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                bool(row[4]),
+                row[5],
+                TokenUsage(row[6], row[7], row[8], row[9], row[10]),
+                row[11],
+            )
+
+    def slot_rows(
+        self, homes: Sequence[str | Path], since: float | None = None, until: float | None = None
+    ) -> Iterator[SlotRow]:
+        """``slots`` as flat tuples (see ``SlotRow``), in the same order: what a report reads,
+        without building two objects per row."""
         query = (
             "SELECT u.slot, f.session_id, f.project, u.model, u.long_context, u.calls, u.input,"
             " u.cached_input, u.output, u.reasoning_output, u.total, u.service_tier"
@@ -480,19 +479,9 @@ class UsageIndex:
             parameters.append(until)
         query += " ORDER BY u.slot"
         with closing(self._db.execute(query, parameters)) as cursor:
-            for row in cursor:
-                yield SlotUsage(
-                    row[0],
-                    row[1],
-                    row[2],
-                    row[3],
-                    bool(row[4]),
-                    row[5],
-                    TokenUsage(row[6], row[7], row[8], row[9], row[10]),
-                    row[11],
-                )
+            yield from cursor
 
-    def sessions(self, homes: Sequence[Path]) -> dict[str, SessionInfo]:
+    def sessions(self, homes: Sequence[str | Path]) -> dict[str, SessionInfo]:
         """The indexed sessions of the homes, by session id."""
         query = (
             "SELECT session_id, project, cwd, started_at, last_at, is_fork FROM files"
@@ -504,242 +493,18 @@ class UsageIndex:
         return found
 
 
-# -- reading one file (in this process or in a worker) ---------------------------------------
+def _rollout(path: str | Path, stat: FileStat, home: str | Path, archived: bool) -> RolloutFile:
+    from pathlib import Path  # only for a file to read: see discovery.home_texts
 
-#: A first build reads in worker processes when it has at least this much to read.
-POOL_MIN_BYTES = 64 * 1024 * 1024
-
-
-@dataclass(slots=True)
-class _FileRead:
-    """What reading one file gave: its new row values and call sums, or its problems."""
-
-    rollout: RolloutFile
-    row: tuple[Any, ...] | None
-    restarted: bool = True
-    fields: tuple[Any, ...] | None = None  # the files row, in the UPDATE's order
-    sums: dict[tuple[int, str, int, str], list[int]] = field(default_factory=dict)
-    bytes_read: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    return RolloutFile(Path(path), stat, Path(home), archived)
 
 
-def _read_all(
-    todo: list[tuple[RolloutFile, tuple[Any, ...] | None]],
-    now: float,
-    workers: int,
-    should_stop: Callable[[], bool] | None,
-) -> Iterator[_FileRead | None]:
-    """Each file's read, in this process or in a pool; None once ``should_stop`` said so."""
-    clock = _ReadContext(now, {rollout.home: "" for rollout, _ in todo})
-    for home in clock.tiers:
-        clock.tiers[home] = configured_service_tier(home)
-    pending = sum(rollout.stat.size - (row[8] if row else 0) for rollout, row in todo)
-    if workers > 1 and len(todo) > 1 and pending >= POOL_MIN_BYTES:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
-        context = multiprocessing.get_context(method)
-        # Biggest first, so that no worker is left with a big file at the end.
-        todo = sorted(todo, key=lambda item: -item[0].stat.size)
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_started)
-        try:
-            chunk = max(1, len(todo) // (workers * 16))
-            for read in pool.map(_read_file, todo, [clock] * len(todo), chunksize=chunk):
-                if should_stop is not None and should_stop():
-                    yield None
-                    return
-                yield read
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)  # what was not started is dropped
-        return
-    for rollout, row in todo:
-        if should_stop is not None and should_stop():
-            yield None
-            return
-        yield _read_file((rollout, row), clock)
-
-
-def _worker_started() -> None:
-    """In each worker: Ctrl+C is the parent's to handle (it stops the pool), not a traceback
-    from every worker."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-class _ReadContext:
-    """What every file's read shares, picklable for the workers: the update's clock (future
-    lines are judged against it) and each home's configured service tier."""
-
-    def __init__(self, now: float, tiers: dict[Path, str]) -> None:
-        self.now = now
-        self.tiers = tiers
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def configured_service_tier(home: Path) -> str:
-    """The service tier a home's ``config.toml`` asks for (``service_tier = "fast"``), which
-    sessions use until their thread settings name one; ``""`` (standard) when none, or when
-    the file cannot be read (a report must not fail on it)."""
-    import tomllib
-
-    from codex_presence_gui.core.jsonl import service_tier
-
-    try:
-        with open(home / "config.toml", "rb") as handle:
-            config = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
-        return ""
-    return service_tier(config.get("service_tier")) or ""
-
-
-def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadContext) -> _FileRead:
-    """Read one file from where it was read to (or from its start when it changed otherwise)."""
-    rollout, row = item
-    path = rollout.path
-    read = _FileRead(rollout, row)
-    tail = FollowedFile(path)
-    # Imported here: a report with nothing new to read never needs the accounting.
-    from codex_presence_gui.core.session import EventRecorder, SessionAccumulator, project_name
-
-    session = SessionAccumulator(path, clock)
-    session.service_tier = clock.tiers.get(rollout.home, "")
-    recorder = EventRecorder(calls=True)
-    change = Change.RESTART
-    if row is not None and not is_compressed(path):
-        tail.resume(
-            row[8],
-            Identity(FileStat(row[2], row[3], row[8], row[5], row[10]), row[6], bytes(row[7])),
-        )
-        change = tail.check()
-    if change is Change.UNCHANGED:
-        return read  # touched only
-    if change in (Change.MISSING, Change.ERROR):
-        if tail.problem is not None:
-            read.problems.append(tail.problem)
-        return read
-    read.restarted = change is not Change.GREW
-    try:
-        if change is Change.GREW:
-            assert row is not None
-            _restore(session, path, json.loads(row[9]))
-        session.recorder = recorder
-        read.bytes_read = tail.read(_IndexSink(session), restart=read.restarted)
-    except ImportError:
-        read.problems.append(
-            Problem(
-                ProblemKind.UNREADABLE,
-                f"{path.name}: compressed logs need the zstandard package; not counted",
-                path,
-            )
-        )
-        return read
-    except OSError as error:
-        read.problems.append(describe(path, error))
-        return read
-    except Exception as error:  # a corrupt .zst stream: say so, keep the rest
-        read.problems.append(Problem(ProblemKind.UNREADABLE, f"cannot read {path}: {error}", path))
-        return read
-    if tail.problem is not None:
-        read.problems.append(tail.problem)
-    identity = tail.identity
-    assert identity is not None
-    calls = recorder.calls or []
-    started_at = session.meta.started_at if session.meta is not None else None
-    read.fields = (
-        identity.stat.dev,
-        identity.stat.ino,
-        # Up to the last complete line only: an unfinished one is read again next time.
-        tail.line_end,
-        identity.stat.mtime,
-        identity.stat.ctime,
-        identity.length,
-        identity.digest,
-        tail.line_end,
-        json.dumps(_state(session)),
-        # A session id taken from a file name may hold bytes that are not UTF-8.
-        no_surrogates(session.session_id),
-        no_surrogates(project_name(session.cwd or ".")),
-        None if session.cwd is None else no_surrogates(session.cwd),
-        started_at if started_at is not None else session.first_ts,
-        max((call[0] for call in calls), default=None),
-        int(session.is_fork),
-    )
-    read.sums = _sums(calls)
-    return read
-
-
-def _sums(
-    calls: list[tuple[float, str | None, TokenUsage, str]],
-) -> dict[tuple[int, str, int, str], list[int]]:
-    """Calls summed by (quarter hour, model, long context, service tier): calls, then the five
-    counts."""
-    sums: dict[tuple[int, str, int, str], list[int]] = {}
-    for at, model, usage, tier in calls:
-        slot = int(at // SLOT_SECONDS) * SLOT_SECONDS
-        key = (slot, model or UNKNOWN_MODEL, int(usage.input > LONG_CONTEXT_TOKENS), tier)
-        totals = sums.get(key)
-        if totals is None:
-            sums[key] = [
-                1,
-                usage.input,
-                usage.cached_input,
-                usage.output,
-                usage.reasoning_output,
-                usage.total,
-            ]
-        else:
-            totals[0] += 1
-            totals[1] += usage.input
-            totals[2] += usage.cached_input
-            totals[3] += usage.output
-            totals[4] += usage.reasoning_output
-            totals[5] += usage.total
-    return sums
-
-
-# -- the accounting state kept between updates --------------------------------------------
-
-
-def _usage_list(usage: TokenUsage | None) -> list[int] | None:
-    if usage is None:
-        return None
-    return [usage.input, usage.cached_input, usage.output, usage.reasoning_output, usage.total]
-
-
-def _state(session: SessionAccumulator) -> dict[str, Any]:
-    """What the accounting needs to go on from where the file was read to (the header lines
-    are read again from the file, whose first bytes are checked unchanged)."""
-    return {
-        "total": _usage_list(session.total),
-        "last": _usage_list(session.last),
-        "model": session.model,
-        "cwd": session.cwd,
-        "inherited": session.inherited_tokens,
-        **session.continuation(),
-    }
-
-
-def _restore(session: SessionAccumulator, path: Path, state: dict[str, Any]) -> None:
-    from codex_presence_gui.core.reader import header_lines
-
-    with open_regular(path) as handle:
-        for line in header_lines(handle):
-            session.line(line)
-    total, last = state.get("total"), state.get("last")
-    session.total = TokenUsage(*total) if total else None
-    session.last = TokenUsage(*last) if last else None
-    session.model = state.get("model")
-    session.cwd = state.get("cwd") or session.cwd
-    session.inherited_tokens = int(state.get("inherited") or 0)
-    session.resume(state)
+#: The index's file name in the user cache folder.
+INDEX_NAME = "usage-index.sqlite3"
 
 
 def default_index_path() -> Path:
     """Where the window and the command line keep the index: the user cache folder."""
     from codex_presence_gui.paths import cache_dir
 
-    return cache_dir() / "usage-index.sqlite3"
+    return cache_dir() / INDEX_NAME

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from codex_presence_gui.core.pricing import Pricer
 from codex_presence_gui.core.usage_index import UsageIndex
-from codex_presence_gui.core.usage_report import UsageReport, build_usage_report
+from codex_presence_gui.core.usage_report import UsageReport, report_from_rows
 
 #: How many local days, today included.
 RECENT_DAYS = 30
@@ -55,12 +55,10 @@ def read_recent(
     today = datetime.fromtimestamp(now, zone).date()
     start = first_day(today)
     since = datetime(start.year, start.month, start.day, tzinfo=zone).timestamp()
-    slots = list(index.slots(homes, since=since))
+    rows = list(index.slot_rows(homes, since=since))
     sessions = index.sessions(homes)
     daily, projects, models = (
-        build_usage_report(
-            kind, slots, sessions, zone=zone, since=start, until=today, pricer=pricer
-        )
+        report_from_rows(kind, rows, sessions, zone=zone, since=start, until=today, pricer=pricer)
         for kind in ("daily", "project", "model")
     )
     return RecentUsage(

@@ -8,20 +8,18 @@ cost on the API) and is None where no model of the row has a known price.
 
 from __future__ import annotations
 
-import csv
-import io
-import textwrap
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
 
-from codex_presence_gui.core.models import TokenUsage
-from codex_presence_gui.core.pricing import Pricer
-from codex_presence_gui.core.sanitize import clean_text
+from codex_presence_gui.core.pricing import token_pricer
 
+TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
-    from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage
+    from collections.abc import Callable, Iterable
+    from typing import Any
+
+    from codex_presence_gui.core.models import TokenUsage
+    from codex_presence_gui.core.pricing import Pricer
+    from codex_presence_gui.core.usage_index import SessionInfo, SlotRow, SlotUsage
 
 REPORT_KINDS = ("daily", "weekly", "monthly", "session", "project", "model")
 JSON_SCHEMA = 1
@@ -30,42 +28,113 @@ COST_LABEL = "API-equivalent cost (estimate)"
 _FIELDS = ("input", "cached_input", "output", "reasoning_output", "total")
 
 
-@dataclass(slots=True)
-class Tally:
+class _Fields:
+    """Equality and a readable repr over ``__slots__``, as dataclasses give: the classes here
+    are plain so that a repeat ``report`` never imports dataclasses (and inspect)."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Fields)
+        return self._values() == other._values()
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({fields})"
+
+
+class Tally(_Fields):
     """Token sums, calls and cost of a group of calls (mutable while a report is built)."""
 
-    input: int = 0
-    cached_input: int = 0
-    output: int = 0
-    reasoning_output: int = 0
-    total: int = 0
-    calls: int = 0
-    cost_usd: float | None = None
-    savings_usd: float | None = None
+    __slots__ = (  # noqa: RUF023 - in the order of the fields
+        "input",
+        "cached_input",
+        "output",
+        "reasoning_output",
+        "total",
+        "calls",
+        "cost_usd",
+        "savings_usd",
+    )
+
+    def __init__(
+        self,
+        input: int = 0,
+        cached_input: int = 0,
+        output: int = 0,
+        reasoning_output: int = 0,
+        total: int = 0,
+        calls: int = 0,
+        cost_usd: float | None = None,
+        savings_usd: float | None = None,
+    ) -> None:
+        self.input = input
+        self.cached_input = cached_input
+        self.output = output
+        self.reasoning_output = reasoning_output
+        self.total = total
+        self.calls = calls
+        self.cost_usd = cost_usd
+        self.savings_usd = savings_usd
 
     def add(self, tokens: TokenUsage, calls: int, cost: float | None, saved: float | None) -> None:
         """Count calls with these token sums and, when known, their cost and cache savings."""
-        self.input += tokens.input
-        self.cached_input += tokens.cached_input
-        self.output += tokens.output
-        self.reasoning_output += tokens.reasoning_output
-        self.total += tokens.total
+        self.count(
+            tokens.input,
+            tokens.cached_input,
+            tokens.output,
+            tokens.reasoning_output,
+            tokens.total,
+            calls,
+            cost,
+            saved,
+        )
+
+    def count(
+        self,
+        input_tokens: int,
+        cached_input: int,
+        output: int,
+        reasoning_output: int,
+        total: int,
+        calls: int,
+        cost: float | None,
+        saved: float | None,
+    ) -> None:
+        """``add`` with the token sums one by one."""
+        self.input += input_tokens
+        self.cached_input += cached_input
+        self.output += output
+        self.reasoning_output += reasoning_output
+        self.total += total
         self.calls += calls
         if cost is not None:
             self.cost_usd = (self.cost_usd or 0.0) + cost
         if saved is not None:
             self.savings_usd = (self.savings_usd or 0.0) + saved
 
+    def count_calls(self, other: Tally) -> None:
+        """Add another tally's token sums and calls (not its cost)."""
+        self.input += other.input
+        self.cached_input += other.cached_input
+        self.output += other.output
+        self.reasoning_output += other.reasoning_output
+        self.total += other.total
+        self.calls += other.calls
+
     def merge(self, other: Tally) -> None:
         """Add another tally."""
-        self.add(
-            TokenUsage(
-                other.input,
-                other.cached_input,
-                other.output,
-                other.reasoning_output,
-                other.total,
-            ),
+        self.count(
+            other.input,
+            other.cached_input,
+            other.output,
+            other.reasoning_output,
+            other.total,
             other.calls,
             other.cost_usd,
             other.savings_usd,
@@ -77,29 +146,65 @@ class Tally:
         return self.cached_input / self.input if self.input else None
 
 
-@dataclass(slots=True)
-class UsageRow:
+class UsageRow(_Fields):
     """One row: a day, week start, month, session, project or model."""
 
-    key: str
-    tally: Tally = field(default_factory=Tally)
-    models: dict[str, Tally] = field(default_factory=dict)
-    sessions: set[str] = field(default_factory=set)
-    project: str | None = None
-    started_at: float | None = None
-    last_at: float | None = None
+    __slots__ = (  # noqa: RUF023 - in the order of the fields
+        "key",
+        "tally",
+        "models",
+        "sessions",
+        "project",
+        "started_at",
+        "last_at",
+    )
+
+    def __init__(
+        self,
+        key: str,
+        tally: Tally | None = None,
+        models: dict[str, Tally] | None = None,
+        sessions: set[str] | None = None,
+        project: str | None = None,
+        started_at: float | None = None,
+        last_at: float | None = None,
+    ) -> None:
+        self.key = key
+        self.tally = Tally() if tally is None else tally
+        self.models: dict[str, Tally] = {} if models is None else models
+        self.sessions: set[str] = set() if sessions is None else sessions
+        self.project = project
+        self.started_at = started_at
+        self.last_at = last_at
 
 
-@dataclass(slots=True)
-class UsageReport:
+class UsageReport(_Fields):
     """A report's rows (in key order; sessions by their last call), totals and price facts."""
 
-    kind: str
-    timezone: str
-    rows: list[UsageRow]
-    totals: UsageRow
-    price_source: str
-    unpriced_models: list[str]
+    __slots__ = (  # noqa: RUF023 - in the order of the fields
+        "kind",
+        "timezone",
+        "rows",
+        "totals",
+        "price_source",
+        "unpriced_models",
+    )
+
+    def __init__(
+        self,
+        kind: str,
+        timezone: str,
+        rows: list[UsageRow],
+        totals: UsageRow,
+        price_source: str,
+        unpriced_models: list[str],
+    ) -> None:
+        self.kind = kind
+        self.timezone = timezone
+        self.rows = rows
+        self.totals = totals
+        self.price_source = price_source
+        self.unpriced_models = unpriced_models
 
 
 def _zone_name(zone: tzinfo) -> str:
@@ -132,45 +237,119 @@ def build_usage_report(
         since, until: the first and last local dates to count (inclusive).
         pricer: prices calls; None leaves every cost out.
     """
+    rows = (
+        (
+            item.slot,
+            item.session_id,
+            item.project,
+            item.model,
+            int(item.long_context),
+            item.calls,
+            item.tokens.input,
+            item.tokens.cached_input,
+            item.tokens.output,
+            item.tokens.reasoning_output,
+            item.tokens.total,
+            item.service_tier,
+        )
+        for item in slots
+    )
+    return report_from_rows(
+        kind, rows, sessions, zone=zone, since=since, until=until, pricer=pricer
+    )
+
+
+def report_from_rows(
+    kind: str,
+    rows: Iterable[SlotRow],
+    sessions: dict[str, SessionInfo],
+    *,
+    zone: tzinfo,
+    since: date | None = None,
+    until: date | None = None,
+    pricer: Pricer | None = None,
+) -> UsageReport:
+    """``build_usage_report`` from the index's rows as ``UsageIndex.slot_rows`` gives them."""
     if kind not in REPORT_KINDS:
         raise ValueError(f"unknown report {kind!r}; choose one of {', '.join(REPORT_KINDS)}")
-    rows: dict[str, UsageRow] = {}
+    by_key: dict[str, UsageRow] = {}
     totals = UsageRow("total")
     unpriced: set[str] = set()
-    days: dict[int, date] = {}
-    utc_days: dict[int, date] = {}
-    for item in slots:
-        day = days.get(item.slot)
-        if day is None:
-            day = days[item.slot] = datetime.fromtimestamp(item.slot, zone).date()
-        if (since is not None and day < since) or (until is not None and day > until):
+    by_time = kind in ("daily", "weekly", "monthly")
+    # Per quarter hour: its row key for a report by time (None: outside since..until; "" for
+    # other reports) and its UTC day (the price library's prices change over time).
+    slot_facts: dict[int, tuple[str | None, date]] = {}
+    prices: dict[tuple[str, int, date, str], Callable[[int, int, int], tuple[float, float]] | None]
+    prices = {}
+    for (
+        slot,
+        session_id,
+        project,
+        model,
+        long_context,
+        calls,
+        input_tokens,
+        cached_input,
+        output,
+        reasoning_output,
+        total,
+        service_tier,
+    ) in rows:
+        facts = slot_facts.get(slot)
+        if facts is None:
+            day = datetime.fromtimestamp(slot, zone).date()
+            key_of_slot: str | None = _time_key(kind, day) if by_time else ""
+            if (since is not None and day < since) or (until is not None and day > until):
+                key_of_slot = None
+            facts = slot_facts[slot] = (key_of_slot, datetime.fromtimestamp(slot, UTC).date())
+        key = facts[0]
+        if key is None:
             continue
-        key = _row_key(kind, item, day)
-        row = rows.get(key)
+        if not by_time:
+            key = session_id if kind == "session" else project if kind == "project" else model
+        row = by_key.get(key)
         if row is None:
-            row = rows[key] = UsageRow(key)
+            row = by_key[key] = UsageRow(key)
             if kind == "session":
-                info = sessions.get(item.session_id)
-                row.project = item.project
+                info = sessions.get(session_id)
+                row.project = project
                 if info is not None:
                     row.started_at, row.last_at = info.started_at, info.last_at
+        # The row's tally of this model counts the call; the row's, the totals' and the totals'
+        # tally of this model are summed from those at the end, but for the cost: a sum of
+        # floats depends on its order, so each tally adds the calls' costs one by one.
+        cell = row.models.get(model)
+        if cell is None:
+            cell = row.models[model] = Tally()
+        whole = totals.models.get(model)
+        if whole is None:
+            whole = totals.models[model] = Tally()
         cost = saved = None
         if pricer is not None:
             # Priced as on the call's (UTC) day: the library's prices change over time.
-            on = utc_days.get(item.slot)
-            if on is None:
-                on = utc_days[item.slot] = datetime.fromtimestamp(item.slot, UTC).date()
-            priced = pricer.cost_and_savings(
-                item.model, item.long_context, item.tokens, on, item.service_tier
-            )
-            cost, saved = priced if priced is not None else (None, None)
-            if cost is None:
-                unpriced.add(item.model)
-        for target in (row, totals):
-            target.tally.add(item.tokens, item.calls, cost, saved)
-            target.models.setdefault(item.model, Tally()).add(item.tokens, item.calls, cost, saved)
-            target.sessions.add(item.session_id)
-    ordered = sorted(rows.values(), key=lambda row: row.key)
+            price_key = (model, long_context, facts[1], service_tier)
+            if price_key in prices:
+                price = prices[price_key]
+            else:
+                units = pricer.units(model, bool(long_context), facts[1], service_tier)
+                price = prices[price_key] = None if units is None else token_pricer(units)
+            if price is None:
+                unpriced.add(model)
+            else:
+                cost, saved = price(input_tokens, cached_input, output)
+                for tally in (row.tally, totals.tally, whole):
+                    tally.cost_usd = (tally.cost_usd or 0.0) + cost
+                    tally.savings_usd = (tally.savings_usd or 0.0) + saved
+        cell.count(input_tokens, cached_input, output, reasoning_output, total, calls, cost, saved)
+        row.sessions.add(session_id)
+        totals.sessions.add(session_id)
+    for row in by_key.values():
+        for model, cell in row.models.items():
+            row.tally.count_calls(cell)
+            totals.models[model].count_calls(cell)
+    for whole in totals.models.values():
+        totals.tally.count_calls(whole)
+    ordered = sorted(by_key.values(), key=lambda row: row.key)
     if kind == "session":
         ordered.sort(key=lambda row: row.last_at or 0.0)
     elif kind in ("project", "model"):
@@ -185,18 +364,12 @@ def build_usage_report(
     )
 
 
-def _row_key(kind: str, item: SlotUsage, day: date) -> str:
+def _time_key(kind: str, day: date) -> str:
     if kind == "daily":
         return day.isoformat()
     if kind == "weekly":
         return (day - timedelta(days=day.weekday())).isoformat()  # weeks start on Monday
-    if kind == "monthly":
-        return day.strftime("%Y-%m")
-    if kind == "session":
-        return item.session_id
-    if kind == "project":
-        return item.project
-    return item.model
+    return day.strftime("%Y-%m")
 
 
 # -- output -------------------------------------------------------------------------------
@@ -256,6 +429,11 @@ def report_json(report: UsageReport, zone: tzinfo) -> dict[str, Any]:
 
 def report_csv(report: UsageReport, zone: tzinfo) -> str:
     """One line per row and model (model ``*`` is the row's total), with a header line."""
+    import csv  # not for --json
+    import io
+
+    from codex_presence_gui.core.sanitize import clean_text
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     extra = ["project", "started_at", "last_at"] if report.kind == "session" else []
@@ -313,7 +491,10 @@ _KEY_TITLES = {
 def report_text(report: UsageReport, width: int = 80, zone: tzinfo | None = None) -> str:
     """A table for the terminal, ``width`` columns wide at most (80 by default); sessions are
     named by their last call's time in ``zone``, their project and the start of their id."""
-    from codex_presence_gui.core.formatting import format_tokens_compact  # not for --json
+    import textwrap  # not for --json
+
+    from codex_presence_gui.core.formatting import format_tokens_compact
+    from codex_presence_gui.core.sanitize import clean_text
 
     numbers = [("Input", 7), ("Cached", 7), ("Output", 7), ("Total", 7), ("Cost*", 9)]
     key_width = max(10, width - sum(w + 1 for _, w in numbers) - 1)

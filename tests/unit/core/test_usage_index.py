@@ -324,14 +324,14 @@ def test_sums_beyond_64_bits_leave_that_file_out_not_the_others(
 def test_a_pool_of_workers_gives_what_one_process_gives(
     codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from codex_presence_gui.core import usage_index
+    from codex_presence_gui.core import usage_read
 
     for number in range(6):
         session_id = f"019d0000-0000-7000-8000-0000000{number:05d}"
         codex_home.write(
             session_id, [r.session_meta(BASE, session_id), *_session(20)[1:]], started=BASE + number
         )
-    monkeypatch.setattr(usage_index, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(usage_read, "POOL_MIN_BYTES", 0)
     with UsageIndex(tmp_path / "pool.sqlite3") as index:
         assert index.update([codex_home.root], workers=2).read == 6
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
@@ -470,6 +470,6 @@ def test_the_service_tier_comes_from_thread_settings_else_from_config(
         tiers = sorted((item.service_tier, item.calls) for item in index.slots([codex_home.root]))
     assert tiers == [("", 1), ("priority", 1)]
     (codex_home.root / "config.toml").write_text("service_tier = [broken")
-    from codex_presence_gui.core.usage_index import configured_service_tier
+    from codex_presence_gui.core.usage_read import configured_service_tier
 
     assert configured_service_tier(codex_home.root) == ""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
 from codex_presence_gui.core.models import TokenUsage
+from codex_presence_gui.core.pricing import UnitPrices
 from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage
 from codex_presence_gui.core.usage_recent import RecentUsage
 from codex_presence_gui.core.usage_report import build_usage_report, report_csv
@@ -34,20 +36,11 @@ class FakePricer:
 
     source = "test prices"
 
-    def cost_and_savings(
-        self,
-        model: str,
-        long_context: bool,
-        tokens: TokenUsage,
-        on: date | None = None,
-        service_tier: str = "",
-    ) -> tuple[float, float] | None:
+    def units(
+        self, model: str, long_context: bool, on: date | None = None, service_tier: str = ""
+    ) -> UnitPrices | None:
         prices = PRICES.get(model)
-        if prices is None:
-            return None
-        fresh = tokens.input - tokens.cached_input
-        cost = fresh * prices[0] + tokens.cached_input * prices[1] + tokens.output * prices[2]
-        return cost, tokens.cached_input * (prices[0] - prices[1])
+        return None if prices is None else UnitPrices(*(Decimal(str(p)) for p in prices))
 
 
 def slot(

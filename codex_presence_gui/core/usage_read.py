@@ -1,0 +1,298 @@
+"""Reading rollout files for the usage index: each file from where the last update stopped
+(or from its start), in this process or in worker processes, with the accounting state kept
+between updates.
+
+Imported by ``UsageIndex.update`` only when a file changed: a repeat with nothing new never
+needs the line parser or the accounting.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codex_presence_gui.core.discovery import RolloutFile
+from codex_presence_gui.core.jsonl import (
+    is_token_count_line,
+    is_usage_record_line,
+    matters_for_usage,
+    token_count_key,
+)
+from codex_presence_gui.core.models import TokenUsage
+from codex_presence_gui.core.problems import Problem, ProblemKind
+from codex_presence_gui.core.sanitize import no_surrogates
+from codex_presence_gui.core.tail import (
+    Change,
+    FileStat,
+    FollowedFile,
+    Identity,
+    describe,
+    is_compressed,
+    open_regular,
+)
+from codex_presence_gui.core.usage_index import LONG_CONTEXT_TOKENS, SLOT_SECONDS, UNKNOWN_MODEL
+
+if TYPE_CHECKING:
+    from codex_presence_gui.core.session import SessionAccumulator
+
+
+class _IndexSink:
+    """Hands the lines that matter for usage to the session (every line of a fork, whose
+    replay rules look at model output too), so that most of a log is never decoded."""
+
+    def __init__(self, session: SessionAccumulator) -> None:
+        self.session = session
+        self._last_info: bytes | None = None
+
+    def line(self, data: bytes) -> None:
+        if not self.session.is_fork:
+            if not matters_for_usage(data):
+                return
+            if is_token_count_line(data):
+                key = token_count_key(data)
+                info = key[0] if key is not None else None
+                if info is not None and info == self._last_info:
+                    return  # the same usage again, with fresher limits: adds no call
+                self._last_info = info  # any other usage line breaks the run of repeats
+            elif is_usage_record_line(data):
+                self._last_info = None
+        self.session.line(data, limits=False)
+
+    def long_line(self, prefix: bytes, suffix: bytes, length: int) -> None:
+        self.session.long_line(prefix, suffix, length)
+
+
+#: A first build reads in worker processes when it has at least this much to read.
+POOL_MIN_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class FileRead:
+    """What reading one file gave: its new row values and call sums, or its problems."""
+
+    rollout: RolloutFile
+    row: tuple[Any, ...] | None
+    restarted: bool = True
+    fields: tuple[Any, ...] | None = None  # the files row, in the UPDATE's order
+    sums: dict[tuple[int, str, int, str], list[int]] = field(default_factory=dict)
+    bytes_read: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_all(
+    todo: list[tuple[RolloutFile, tuple[Any, ...] | None]],
+    now: float,
+    workers: int,
+    should_stop: Callable[[], bool] | None,
+) -> Iterator[FileRead | None]:
+    """Each file's read, in this process or in a pool; None once ``should_stop`` said so."""
+    clock = _ReadContext(now, {rollout.home: "" for rollout, _ in todo})
+    for home in clock.tiers:
+        clock.tiers[home] = configured_service_tier(home)
+    pending = sum(rollout.stat.size - (row[8] if row else 0) for rollout, row in todo)
+    if workers > 1 and len(todo) > 1 and pending >= POOL_MIN_BYTES:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        context = multiprocessing.get_context(method)
+        # Biggest first, so that no worker is left with a big file at the end.
+        todo = sorted(todo, key=lambda item: -item[0].stat.size)
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_started)
+        try:
+            chunk = max(1, len(todo) // (workers * 16))
+            for read in pool.map(_read_file, todo, [clock] * len(todo), chunksize=chunk):
+                if should_stop is not None and should_stop():
+                    yield None
+                    return
+                yield read
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # what was not started is dropped
+        return
+    for rollout, row in todo:
+        if should_stop is not None and should_stop():
+            yield None
+            return
+        yield _read_file((rollout, row), clock)
+
+
+def _worker_started() -> None:
+    """In each worker: Ctrl+C is the parent's to handle (it stops the pool), not a traceback
+    from every worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _ReadContext:
+    """What every file's read shares, picklable for the workers: the update's clock (future
+    lines are judged against it) and each home's configured service tier."""
+
+    def __init__(self, now: float, tiers: dict[Path, str]) -> None:
+        self.now = now
+        self.tiers = tiers
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def configured_service_tier(home: Path) -> str:
+    """The service tier a home's ``config.toml`` asks for (``service_tier = "fast"``), which
+    sessions use until their thread settings name one; ``""`` (standard) when none, or when
+    the file cannot be read (a report must not fail on it)."""
+    import tomllib
+
+    from codex_presence_gui.core.jsonl import service_tier
+
+    try:
+        with open(home / "config.toml", "rb") as handle:
+            config = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+        return ""
+    return service_tier(config.get("service_tier")) or ""
+
+
+def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadContext) -> FileRead:
+    """Read one file from where it was read to (or from its start when it changed otherwise)."""
+    rollout, row = item
+    path = rollout.path
+    read = FileRead(rollout, row)
+    tail = FollowedFile(path)
+    # Imported here: a report with nothing new to read never needs the accounting.
+    from codex_presence_gui.core.session import EventRecorder, SessionAccumulator, project_name
+
+    session = SessionAccumulator(path, clock)
+    session.service_tier = clock.tiers.get(rollout.home, "")
+    recorder = EventRecorder(calls=True)
+    change = Change.RESTART
+    if row is not None and not is_compressed(path):
+        tail.resume(
+            row[8],
+            Identity(FileStat(row[2], row[3], row[8], row[5], row[10]), row[6], bytes(row[7])),
+        )
+        change = tail.check()
+    if change is Change.UNCHANGED:
+        return read  # touched only
+    if change in (Change.MISSING, Change.ERROR):
+        if tail.problem is not None:
+            read.problems.append(tail.problem)
+        return read
+    read.restarted = change is not Change.GREW
+    try:
+        if change is Change.GREW:
+            assert row is not None
+            _restore(session, path, json.loads(row[9]))
+        session.recorder = recorder
+        read.bytes_read = tail.read(_IndexSink(session), restart=read.restarted)
+    except ImportError:
+        read.problems.append(
+            Problem(
+                ProblemKind.UNREADABLE,
+                f"{path.name}: compressed logs need the zstandard package; not counted",
+                path,
+            )
+        )
+        return read
+    except OSError as error:
+        read.problems.append(describe(path, error))
+        return read
+    except Exception as error:  # a corrupt .zst stream: say so, keep the rest
+        read.problems.append(Problem(ProblemKind.UNREADABLE, f"cannot read {path}: {error}", path))
+        return read
+    if tail.problem is not None:
+        read.problems.append(tail.problem)
+    identity = tail.identity
+    assert identity is not None
+    calls = recorder.calls or []
+    started_at = session.meta.started_at if session.meta is not None else None
+    read.fields = (
+        identity.stat.dev,
+        identity.stat.ino,
+        # Up to the last complete line only: an unfinished one is read again next time.
+        tail.line_end,
+        identity.stat.mtime,
+        identity.stat.ctime,
+        identity.length,
+        identity.digest,
+        tail.line_end,
+        json.dumps(_state(session)),
+        # A session id taken from a file name may hold bytes that are not UTF-8.
+        no_surrogates(session.session_id),
+        no_surrogates(project_name(session.cwd or ".")),
+        None if session.cwd is None else no_surrogates(session.cwd),
+        started_at if started_at is not None else session.first_ts,
+        max((call[0] for call in calls), default=None),
+        int(session.is_fork),
+    )
+    read.sums = _sums(calls)
+    return read
+
+
+def _sums(
+    calls: list[tuple[float, str | None, TokenUsage, str]],
+) -> dict[tuple[int, str, int, str], list[int]]:
+    """Calls summed by (quarter hour, model, long context, service tier): calls, then the five
+    counts."""
+    sums: dict[tuple[int, str, int, str], list[int]] = {}
+    for at, model, usage, tier in calls:
+        slot = int(at // SLOT_SECONDS) * SLOT_SECONDS
+        key = (slot, model or UNKNOWN_MODEL, int(usage.input > LONG_CONTEXT_TOKENS), tier)
+        totals = sums.get(key)
+        if totals is None:
+            sums[key] = [
+                1,
+                usage.input,
+                usage.cached_input,
+                usage.output,
+                usage.reasoning_output,
+                usage.total,
+            ]
+        else:
+            totals[0] += 1
+            totals[1] += usage.input
+            totals[2] += usage.cached_input
+            totals[3] += usage.output
+            totals[4] += usage.reasoning_output
+            totals[5] += usage.total
+    return sums
+
+
+# -- the accounting state kept between updates --------------------------------------------
+
+
+def _usage_list(usage: TokenUsage | None) -> list[int] | None:
+    if usage is None:
+        return None
+    return [usage.input, usage.cached_input, usage.output, usage.reasoning_output, usage.total]
+
+
+def _state(session: SessionAccumulator) -> dict[str, Any]:
+    """What the accounting needs to go on from where the file was read to (the header lines
+    are read again from the file, whose first bytes are checked unchanged)."""
+    return {
+        "total": _usage_list(session.total),
+        "last": _usage_list(session.last),
+        "model": session.model,
+        "cwd": session.cwd,
+        "inherited": session.inherited_tokens,
+        **session.continuation(),
+    }
+
+
+def _restore(session: SessionAccumulator, path: Path, state: dict[str, Any]) -> None:
+    from codex_presence_gui.core.reader import header_lines
+
+    with open_regular(path) as handle:
+        for line in header_lines(handle):
+            session.line(line)
+    total, last = state.get("total"), state.get("last")
+    session.total = TokenUsage(*total) if total else None
+    session.last = TokenUsage(*last) if last else None
+    session.model = state.get("model")
+    session.cwd = state.get("cwd") or session.cwd
+    session.inherited_tokens = int(state.get("inherited") or 0)
+    session.resume(state)

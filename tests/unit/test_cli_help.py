@@ -1,0 +1,37 @@
+"""The command line's help is as wide as argparse's own, which asks shutil for the width."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+
+import pytest
+
+from codex_presence_gui.cli import build_parser, terminal_columns
+
+
+@pytest.mark.parametrize("columns", [None, "", "0", "-3", "abc", "57", "203"])
+def test_the_width_is_shutils(columns: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.delenv("LINES", raising=False)
+    assert terminal_columns() == shutil.get_terminal_size().columns
+
+
+@pytest.mark.parametrize("command", [[], ["status"], ["screenshot"], ["report"]])
+@pytest.mark.parametrize("columns", ["40", "120"])
+def test_help_as_argparse_writes_it(
+    command: list[str], columns: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    parser = build_parser()
+    if command:
+        subcommands = next(
+            action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+        )
+        parser = subcommands.choices[command[0]]
+    ours = parser.format_help()
+    parser.formatter_class = argparse.HelpFormatter
+    assert ours == parser.format_help()

@@ -1,0 +1,81 @@
+"""A repeat ``report`` with nothing new imports only what it needs (what makes it start fast).
+
+Each command runs in a new interpreter with ``-X importtime``, which names every module as it is
+imported; modules the interpreter itself imported before our code (``python -c pass``) are not
+held against the report.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from codex_presence_gui.paths import BASE_DIR_ENV
+from tests.helpers import rollout as r
+from tests.helpers.rollout import BASE, CodexHome
+
+#: What a repeat must not import: the price library, Qt, the log parser and accounting, and
+#: the standard modules that together cost more than its own work.
+NOT_ON_A_REPEAT = {
+    "genai_prices",
+    "pydantic",
+    "PySide6",
+    "orjson",
+    "platformdirs",
+    "codex_presence_gui.core.session",
+    "codex_presence_gui.core.jsonl",
+    "codex_presence_gui.core.tail",
+    "codex_presence_gui.core.models",
+    "codex_presence_gui.core.usage_read",
+    "argparse",
+    "typing",
+    "re",
+    "pathlib",
+    "dataclasses",
+    "shutil",
+    "codex_presence_gui.core.insights",
+    "codex_presence_gui.core.history",
+}
+#: What the text and CSV forms may import besides: textwrap and csv import re, the text's
+#: number formatting typing.
+FORM_NEEDS = {"--json": set(), "--csv": {"re"}, "": {"re", "typing"}}
+SID = "019d0000-0000-7000-8000-00000000c001"
+
+
+def _imported(argv: list[str], environment: dict[str, str]) -> tuple[set[str], bytes]:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", *argv], env=environment, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    names = {
+        line.rpartition("|")[2].strip()
+        for line in done.stderr.decode(errors="replace").splitlines()
+        if line.startswith("import time:")
+    }
+    return names, done.stdout
+
+
+@pytest.mark.parametrize(
+    ("kind", "form"),
+    [("daily", "--json"), ("session", "--json"), ("monthly", "--csv"), ("daily", "")],
+)
+def test_a_repeat_report_imports_only_what_it_needs(
+    kind: str, form: str, codex_home: CodexHome, tmp_path: Path
+) -> None:
+    lines = [r.session_meta(BASE, SID, cwd="/w/shop"), r.turn_context(BASE + 1, cwd="/w/shop")]
+    lines.append(r.token_count(BASE + 10, r.usage(10_000, 5_000, 100), r.usage(10_000, 5_000, 100)))
+    codex_home.write(SID, lines)
+    environment = dict(os.environ, **{BASE_DIR_ENV: str(tmp_path / "app")})
+    environment.pop("PYTHONPROFILEIMPORTTIME", None)
+    command = ["-m", "codex_presence_gui", "report", kind, *([form] if form else [])]
+    command += ["--codex-home", str(codex_home.root)]
+    first, built = _imported(command, environment)
+    assert "genai_prices" in first  # the first run prices the calls with the library
+    again, repeated = _imported(command, environment)
+    assert repeated == built
+    before_us, _ = _imported(["-c", "pass"], environment)
+    assert (again - before_us) & (NOT_ON_A_REPEAT - FORM_NEEDS[form]) == set()
