@@ -30,7 +30,6 @@ from codex_presence_gui.core.jsonl import (
 )
 from codex_presence_gui.core.models import LimitSnapshot
 from codex_presence_gui.core.problems import Problem, ProblemKind
-from codex_presence_gui.core.reader import header_lines
 from codex_presence_gui.core.session import EventRecorder, SessionAccumulator, is_synthetic
 from codex_presence_gui.core.tail import (
     Change,
@@ -39,6 +38,7 @@ from codex_presence_gui.core.tail import (
     NotARegularFileError,
     Stopped,
     describe,
+    header_lines,
     identity_of,
     is_compressed,
     open_regular,

@@ -16,11 +16,6 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from codex_presence_gui.core.activity import (
-    classify_command,
-    classify_custom_tool_call,
-    classify_tool_call,
-)
 from codex_presence_gui.core.errors import ParseError
 from codex_presence_gui.core.limits import finite_number, normalize_rate_limits
 from codex_presence_gui.core.models import Activity, ActivityKind, LimitSnapshot, TokenUsage
@@ -451,6 +446,14 @@ _EVENT_SIGNALS = {
 
 
 def _response_item(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> Record:
+    # Imported here: the usage index decodes no tool call (a report need not load the
+    # classifier's tables), the window's reader only its first time.
+    from codex_presence_gui.core.activity import (
+        classify_command,
+        classify_custom_tool_call,
+        classify_tool_call,
+    )
+
     kind = payload.get("type")
     call_id = _text(payload.get("call_id"))
     if kind == "reasoning":

@@ -55,10 +55,10 @@ from codex_presence_gui.core.tail import (
     describe,
     fingerprint,
     forward_lines,
+    header_lines,
     identity_of,
     is_compressed,
     open_regular,
-    read_head_lines,
     read_start,
 )
 
@@ -188,18 +188,6 @@ class _BackwardGoals:
         if self.account_limits:
             return True
         return not self.other_limits and bytes_read > LIMITS_SEARCH_BYTES
-
-
-def header_lines(handle: IO[bytes]) -> list[bytes]:
-    """The file's leading ``session_meta`` lines (a fork copies its parent's as line 2), or a
-    pre-envelope header."""
-    headers = []
-    for index, line in enumerate(read_head_lines(handle, 2)):
-        if is_header_line(line, index):
-            headers.append(line)
-        else:
-            break
-    return headers
 
 
 def _parse_backward_line(line: bytes | LongLine, path: Path) -> Record:

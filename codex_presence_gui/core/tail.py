@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import IO, NamedTuple, Protocol
 
 from codex_presence_gui.core.discovery import FileStat as FileStat  # importable from here too
-from codex_presence_gui.core.jsonl import MAX_DECODE_BYTES, PREFIX_BYTES, SUFFIX_SEARCH_BYTES
+from codex_presence_gui.core.jsonl import (
+    MAX_DECODE_BYTES,
+    PREFIX_BYTES,
+    SUFFIX_SEARCH_BYTES,
+    is_header_line,
+)
 from codex_presence_gui.core.problems import Problem, ProblemKind
 
 CHUNK_BYTES = 1 << 20
@@ -630,3 +635,15 @@ def read_head_lines(
         if splitter.pending_bytes > max_bytes:
             break
     return lines.lines[:count]
+
+
+def header_lines(handle: IO[bytes]) -> list[bytes]:
+    """The file's leading ``session_meta`` lines (a fork copies its parent's as line 2), or a
+    pre-envelope header."""
+    headers = []
+    for index, line in enumerate(read_head_lines(handle, 2)):
+        if is_header_line(line, index):
+            headers.append(line)
+        else:
+            break
+    return headers

@@ -284,7 +284,7 @@ def _state(session: SessionAccumulator) -> dict[str, Any]:
 
 
 def _restore(session: SessionAccumulator, path: Path, state: dict[str, Any]) -> None:
-    from codex_presence_gui.core.reader import header_lines
+    from codex_presence_gui.core.tail import header_lines
 
     with open_regular(path) as handle:
         for line in header_lines(handle):

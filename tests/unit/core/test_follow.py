@@ -19,8 +19,8 @@ from codex_presence_gui.core import reader as reader_module
 from codex_presence_gui.core.discovery import discover
 from codex_presence_gui.core.history import HistoryReader
 from codex_presence_gui.core.problems import ProblemKind
-from codex_presence_gui.core.reader import CodexReader, header_lines
-from codex_presence_gui.core.tail import Change, FollowedFile, read_head_lines
+from codex_presence_gui.core.reader import CodexReader
+from codex_presence_gui.core.tail import Change, FollowedFile, header_lines, read_head_lines
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
 from tests.unit.core.test_tail import Collector, complete_lines
