@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from pathlib import Path
+
+TYPE_CHECKING = False  # pathlib is not imported at run time: see records
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class ProblemKind(enum.Enum):

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 from codex_presence_gui.core.activity import ActivityTracker
 from codex_presence_gui.core.errors import ParseError
@@ -44,6 +41,12 @@ from codex_presence_gui.core.models import (
     UsageWindow,
     bucket_preference,
 )
+
+TYPE_CHECKING = False  # typing and pathlib are not imported at run time: see records
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+    from typing import Any
 
 #: Without ordinals, a fork's replayed history is the burst written within this many seconds
 #: of the child's own ``session_meta`` line.

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 import os
 import stat as stat_module
-from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import IO, NamedTuple, Protocol
 
 from codex_presence_gui.core.discovery import FileStat as FileStat  # importable from here too
 from codex_presence_gui.core.jsonl import (
@@ -19,6 +15,20 @@ from codex_presence_gui.core.jsonl import (
     is_header_line,
 )
 from codex_presence_gui.core.problems import Problem, ProblemKind
+from codex_presence_gui.core.records import NamedTuple
+
+TYPE_CHECKING = False  # typing and pathlib are not imported at run time: see records
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+    from typing import IO, Protocol
+else:
+    Protocol = object  # a protocol for the type checker only
+
+try:  # blake2b without hashlib, which loads OpenSSL first (the same digests)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - an interpreter built without it
+    from hashlib import blake2b as _blake2b
 
 CHUNK_BYTES = 1 << 20
 HEAD_CHUNK_BYTES = 32 * 1024
@@ -139,7 +149,7 @@ def read_start(path: Path, length: int) -> tuple[FileStat, bytes]:
 
 def fingerprint(data: bytes) -> bytes:
     """The digest of a file's first bytes that its ``Identity`` keeps."""
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return _blake2b(data, digest_size=16).digest()
 
 
 def _head(handle: IO[bytes], length: int) -> bytes:

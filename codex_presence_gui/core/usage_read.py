@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from codex_presence_gui.core.discovery import RolloutFile
 from codex_presence_gui.core.jsonl import (
@@ -36,7 +33,12 @@ from codex_presence_gui.core.tail import (
 )
 from codex_presence_gui.core.usage_index import LONG_CONTEXT_TOKENS, SLOT_SECONDS, UNKNOWN_MODEL
 
+TYPE_CHECKING = False  # typing and pathlib are not imported at run time: see records
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+    from typing import Any
+
     from codex_presence_gui.core.session import SessionAccumulator
 
 
@@ -144,14 +146,20 @@ def configured_service_tier(home: Path) -> str:
     """The service tier a home's ``config.toml`` asks for (``service_tier = "fast"``), which
     sessions use until their thread settings name one; ``""`` (standard) when none, or when
     the file cannot be read (a report must not fail on it)."""
-    import tomllib
-
     from codex_presence_gui.core.jsonl import service_tier
 
     try:
         with open(home / "config.toml", "rb") as handle:
-            config = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+            data = handle.read()
+    except OSError:
+        return ""
+    # Imported only when there is a file to parse (most homes have none); ``tomllib.load``
+    # is this same decode and parse.
+    import tomllib
+
+    try:
+        config = tomllib.loads(data.decode())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
         return ""
     return service_tier(config.get("service_tier")) or ""
 
