@@ -46,6 +46,14 @@ class Problem:
         }
 
 
+def as_path(path: str | Path) -> Path:
+    """``Path(path)``: a reader handed a path as text (the usage index's, which never imports
+    pathlib unless it meets a problem) still gives every problem a ``Path``."""
+    from pathlib import Path
+
+    return Path(path)
+
+
 def path_text(path: Path) -> str:
     """A path as text that any JSON encoder accepts: bytes that are not UTF-8 (kept by Python
     as lone surrogates) are written as ``\\xNN``, so nothing is lost and nothing fails."""

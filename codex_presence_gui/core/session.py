@@ -9,6 +9,7 @@ time, and limits are kept per bucket.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 
@@ -188,9 +189,9 @@ def is_synthetic(total: TokenUsage) -> bool:
     return total.total > 0 and total.input == 0 and total.output == 0 and total.cached_input == 0
 
 
-def session_id_from_name(path: Path) -> str:
+def session_id_from_name(path: str | Path) -> str:
     """The thread id in ``rollout-<ts>-<uuid>[_<rollout id>].jsonl[.zst]``; the stem otherwise."""
-    name = path.name
+    name = os.path.basename(path)  # Path.name, for a path as text too
     for suffix in (".zst", ".jsonl"):
         name = name.removesuffix(suffix)
     thread_part = name.split("_", 1)[0]
@@ -223,7 +224,7 @@ class SessionAccumulator:
     Feed lines in file order; ``snapshot(now)`` may be called at any time and is cheap.
 
     Args:
-        path: the rollout file.
+        path: the rollout file (or its text: the usage index's reader passes texts).
         clock: the current Unix time, to tell lines stamped in the future (the reader passes
             its own clock, so that tests reading old fixtures are judged at their time).
     """

@@ -14,7 +14,7 @@ from codex_presence_gui.core.jsonl import (
     SUFFIX_SEARCH_BYTES,
     is_header_line,
 )
-from codex_presence_gui.core.problems import Problem, ProblemKind
+from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
 from codex_presence_gui.core.records import NamedTuple
 
 TYPE_CHECKING = False  # typing and pathlib are not imported at run time: see records
@@ -88,20 +88,21 @@ class Stopped(Exception):  # noqa: N818 - a signal, not an error
     """A scan ended early because ``should_stop`` said so; nothing it read may be kept."""
 
 
-def is_compressed(path: Path) -> bool:
+def is_compressed(path: str | Path) -> bool:
     """True for ``.jsonl.zst`` rollouts."""
-    return path.name.endswith(".zst")
+    return os.fspath(path).endswith(".zst")
 
 
-def describe(path: Path, error: OSError) -> Problem:
+def describe(path: str | Path, error: OSError) -> Problem:
     """The problem for an ``OSError`` met while reading ``path``."""
     if isinstance(error, NotARegularFileError):
-        return Problem(ProblemKind.NOT_A_FILE, f"skipped {path}: not a regular file", path)
-    return Problem(ProblemKind.UNREADABLE, f"cannot read {path}: {error.strerror or error}", path)
+        return Problem(ProblemKind.NOT_A_FILE, f"skipped {path}: not a regular file", as_path(path))
+    detail = f"cannot read {path}: {error.strerror or error}"
+    return Problem(ProblemKind.UNREADABLE, detail, as_path(path))
 
 
 @contextmanager
-def open_regular(path: Path) -> Iterator[IO[bytes]]:
+def open_regular(path: str | Path) -> Iterator[IO[bytes]]:
     """Open ``path`` for reading if it is a regular file (else raise ``NotARegularFileError``).
 
     O_NONBLOCK makes opening a FIFO return at once instead of waiting for a writer; ``fstat``
@@ -120,7 +121,7 @@ def open_regular(path: Path) -> Iterator[IO[bytes]]:
         yield handle
 
 
-def read_start(path: Path, length: int) -> tuple[FileStat, bytes]:
+def read_start(path: str | Path, length: int) -> tuple[FileStat, bytes]:
     """The stat of a regular file and its first ``length`` bytes (fewer at its end), in one
     read with no buffered file object: the cheapest way to read a small file whole (the
     reader meets tens of thousands of them). A FIFO is refused as by ``open_regular``.
@@ -283,7 +284,7 @@ class FollowedFile:
 
     def __init__(
         self,
-        path: Path,
+        path: Path,  # or its text: the usage index's reader passes texts
         *,
         max_line_bytes: int = MAX_DECODE_BYTES,
         max_decompressed: int = MAX_DECOMPRESSED_BYTES,
@@ -328,9 +329,9 @@ class FollowedFile:
             found.append(
                 Problem(
                     ProblemKind.UNFINISHED_LINE,
-                    f"unfinished last line of {pending // _MIB} MiB in {self.path.name} "
-                    "not read (the lines before it were)",
-                    self.path,
+                    f"unfinished last line of {pending // _MIB} MiB in "
+                    f"{os.path.basename(self.path)} not read (the lines before it were)",
+                    as_path(self.path),
                 )
             )
         return found
@@ -475,7 +476,7 @@ class FollowedFile:
                     ProblemKind.TOO_LARGE,
                     f"cannot read {self.path}: it expands to more than {cap // _MIB} MiB; "
                     f"the first {cap // _MIB} MiB were read",
-                    self.path,
+                    as_path(self.path),
                 )
                 return cap
             total += len(chunk)

@@ -9,6 +9,7 @@ needs the line parser or the accounting.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 
@@ -20,7 +21,7 @@ from codex_presence_gui.core.jsonl import (
     token_count_key,
 )
 from codex_presence_gui.core.models import TokenUsage
-from codex_presence_gui.core.problems import Problem, ProblemKind
+from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
 from codex_presence_gui.core.sanitize import no_surrogates
 from codex_presence_gui.core.tail import (
     Change,
@@ -134,7 +135,7 @@ class _ReadContext:
     """What every file's read shares, picklable for the workers: the update's clock (future
     lines are judged against it) and each home's configured service tier."""
 
-    def __init__(self, now: float, tiers: dict[Path, str]) -> None:
+    def __init__(self, now: float, tiers: dict[str | Path, str]) -> None:
         self.now = now
         self.tiers = tiers
 
@@ -142,14 +143,14 @@ class _ReadContext:
         return self.now
 
 
-def configured_service_tier(home: Path) -> str:
+def configured_service_tier(home: str | Path) -> str:
     """The service tier a home's ``config.toml`` asks for (``service_tier = "fast"``), which
     sessions use until their thread settings name one; ``""`` (standard) when none, or when
     the file cannot be read (a report must not fail on it)."""
     from codex_presence_gui.core.jsonl import service_tier
 
     try:
-        with open(home / "config.toml", "rb") as handle:
+        with open(os.path.join(home, "config.toml"), "rb") as handle:
             data = handle.read()
     except OSError:
         return ""
@@ -200,8 +201,9 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         read.problems.append(
             Problem(
                 ProblemKind.UNREADABLE,
-                f"{path.name}: compressed logs need the zstandard package; not counted",
-                path,
+                f"{os.path.basename(path)}: compressed logs need the zstandard package; "
+                "not counted",
+                as_path(path),
             )
         )
         return read
@@ -209,7 +211,9 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         read.problems.append(describe(path, error))
         return read
     except Exception as error:  # a corrupt .zst stream: say so, keep the rest
-        read.problems.append(Problem(ProblemKind.UNREADABLE, f"cannot read {path}: {error}", path))
+        read.problems.append(
+            Problem(ProblemKind.UNREADABLE, f"cannot read {path}: {error}", as_path(path))
+        )
         return read
     if tail.problem is not None:
         read.problems.append(tail.problem)
@@ -291,7 +295,7 @@ def _state(session: SessionAccumulator) -> dict[str, Any]:
     }
 
 
-def _restore(session: SessionAccumulator, path: Path, state: dict[str, Any]) -> None:
+def _restore(session: SessionAccumulator, path: str | Path, state: dict[str, Any]) -> None:
     from codex_presence_gui.core.tail import header_lines
 
     with open_regular(path) as handle:
