@@ -14,7 +14,6 @@ from codex_presence_gui.core.jsonl import (
     SUFFIX_SEARCH_BYTES,
     is_header_line,
 )
-from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
 from codex_presence_gui.core.records import NamedTuple
 
 TYPE_CHECKING = False  # typing and pathlib are not imported at run time: see records
@@ -22,6 +21,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
     from typing import IO, Protocol
+
+    from codex_presence_gui.core.problems import Problem
 else:
     Protocol = object  # a protocol for the type checker only
 
@@ -95,6 +96,9 @@ def is_compressed(path: str | Path) -> bool:
 
 def describe(path: str | Path, error: OSError) -> Problem:
     """The problem for an ``OSError`` met while reading ``path``."""
+    # Imported here: reading that meets no problem never needs them.
+    from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
+
     if isinstance(error, NotARegularFileError):
         return Problem(ProblemKind.NOT_A_FILE, f"skipped {path}: not a regular file", as_path(path))
     detail = f"cannot read {path}: {error.strerror or error}"
@@ -321,11 +325,16 @@ class FollowedFile:
     def problems(self) -> list[Problem]:
         """What the reading left out: a compressed file cut at the cap, an unfinished line
         over the budget."""
-        if self.problem is not None and self.problem.kind is ProblemKind.TOO_LARGE:
-            return [self.problem]  # a line the cap cut is not "unfinished"
-        found = []
+        if self.problem is not None:
+            from codex_presence_gui.core.problems import ProblemKind
+
+            if self.problem.kind is ProblemKind.TOO_LARGE:
+                return [self.problem]  # a line the cap cut is not "unfinished"
+        found: list[Problem] = []
         pending = self.pending_bytes
         if pending >= self.unfinished_budget:
+            from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
+
             found.append(
                 Problem(
                     ProblemKind.UNFINISHED_LINE,
@@ -472,6 +481,8 @@ class FollowedFile:
                 return total
             if total + len(chunk) > cap:
                 feed(chunk[: cap - total], sink)
+                from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
+
                 self.problem = Problem(
                     ProblemKind.TOO_LARGE,
                     f"cannot read {self.path}: it expands to more than {cap // _MIB} MiB; "

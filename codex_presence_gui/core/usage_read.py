@@ -21,7 +21,6 @@ from codex_presence_gui.core.jsonl import (
     token_count_key,
 )
 from codex_presence_gui.core.models import TokenUsage
-from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
 from codex_presence_gui.core.sanitize import no_surrogates
 from codex_presence_gui.core.tail import (
     Change,
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+    from codex_presence_gui.core.problems import Problem
     from codex_presence_gui.core.session import SessionAccumulator
 
 
@@ -198,6 +198,8 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         session.recorder = recorder
         read.bytes_read = tail.read(_IndexSink(session), restart=read.restarted)
     except ImportError:
+        from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
+
         read.problems.append(
             Problem(
                 ProblemKind.UNREADABLE,
@@ -211,6 +213,8 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         read.problems.append(describe(path, error))
         return read
     except Exception as error:  # a corrupt .zst stream: say so, keep the rest
+        from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
+
         read.problems.append(
             Problem(ProblemKind.UNREADABLE, f"cannot read {path}: {error}", as_path(path))
         )

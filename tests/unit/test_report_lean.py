@@ -83,13 +83,15 @@ def test_a_repeat_report_imports_only_what_it_needs(
 
 #: What a report must not import when a file grew since the last update (it reads the new
 #: lines): Qt, the GUI's reader and history, and the standard modules the reader's own modules
-#: need only for their annotations, a config.toml or a problem (hashlib loads OpenSSL).
+#: need only for their annotations, a config.toml or a problem (hashlib loads OpenSSL), and
+#: the problems themselves.
 NOT_ON_AN_APPEND = {
     "PySide6",
     "platformdirs",
     "codex_presence_gui.core.insights",
     "codex_presence_gui.core.history",
     "codex_presence_gui.core.reader",
+    "codex_presence_gui.core.problems",
     "argparse",
     "typing",
     "pathlib",
