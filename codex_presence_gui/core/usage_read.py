@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass, field
 
 from codex_presence_gui.core.discovery import RolloutFile
 from codex_presence_gui.core.jsonl import (
@@ -73,17 +72,30 @@ class _IndexSink:
 POOL_MIN_BYTES = 64 * 1024 * 1024
 
 
-@dataclass(slots=True)
 class FileRead:
-    """What reading one file gave: its new row values and call sums, or its problems."""
+    """What reading one file gave: its new row values and call sums, or its problems.
 
-    rollout: RolloutFile
-    row: tuple[Any, ...] | None
-    restarted: bool = True
-    fields: tuple[Any, ...] | None = None  # the files row, in the UPDATE's order
-    sums: dict[tuple[int, str, int, str], list[int]] = field(default_factory=dict)
-    bytes_read: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    A plain class with slots (no dataclass to make on each run that reads something)."""
+
+    __slots__ = ("bytes_read", "fields", "problems", "restarted", "rollout", "row", "sums")
+
+    def __init__(
+        self,
+        rollout: RolloutFile,
+        row: tuple[Any, ...] | None,
+        restarted: bool = True,
+        fields: tuple[Any, ...] | None = None,  # the files row, in the UPDATE's order
+        sums: dict[tuple[int, str, int, str], list[int]] | None = None,
+        bytes_read: int = 0,
+        problems: list[Problem] | None = None,
+    ) -> None:
+        self.rollout = rollout
+        self.row = row
+        self.restarted = restarted
+        self.fields = fields
+        self.sums: dict[tuple[int, str, int, str], list[int]] = {} if sums is None else sums
+        self.bytes_read = bytes_read
+        self.problems: list[Problem] = [] if problems is None else problems
 
 
 def read_all(
