@@ -10,9 +10,12 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from codex_presence_gui.core.models import Activity, ActivityKind
+
+TYPE_CHECKING = False  # typing is not imported at run time: see records
+if TYPE_CHECKING:
+    from typing import Any
 
 #: A working session with no new signal for this long is shown as Idle.
 IDLE_AFTER_SECONDS = 45.0

@@ -12,13 +12,17 @@ import enum
 import re
 import sys
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
 
 import orjson
 
 from codex_presence_gui.core.errors import ParseError
 from codex_presence_gui.core.limits import finite_number, normalize_rate_limits
 from codex_presence_gui.core.models import Activity, ActivityKind, LimitSnapshot, TokenUsage
+from codex_presence_gui.core.records import NamedTuple
+
+TYPE_CHECKING = False  # typing is not imported at run time: see records
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Bytes at the start of a line that the classifier looks at.
 PREFIX_BYTES = 512

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Any
 
 from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow, bucket_preference
+
+TYPE_CHECKING = False  # typing is not imported at run time: see records
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
 
 #: Reset times beyond this are nonsense (year 2400); treat them as unknown.
 _MAX_EPOCH = 13_569_465_600.0

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from pathlib import Path
+
+TYPE_CHECKING = False  # pathlib is not imported at run time: see records
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: A rate-limit reading older than this is "stale" (Codex `/status` uses the same 15 minutes).
 STALE_AFTER_SECONDS = 15 * 60

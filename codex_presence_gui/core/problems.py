@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from pathlib import Path
+
+TYPE_CHECKING = False  # pathlib is not imported at run time: see records
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class ProblemKind(enum.Enum):
@@ -41,6 +44,14 @@ class Problem:
             "kind": self.kind.value,
             "path": path_text(self.path) if self.path is not None else None,
         }
+
+
+def as_path(path: str | Path) -> Path:
+    """``Path(path)``: a reader handed a path as text (the usage index's, which never imports
+    pathlib unless it meets a problem) still gives every problem a ``Path``."""
+    from pathlib import Path
+
+    return Path(path)
 
 
 def path_text(path: Path) -> str:

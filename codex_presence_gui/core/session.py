@@ -9,11 +9,9 @@ time, and limits are kept per bucket.
 
 from __future__ import annotations
 
+import os
 import re
 import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 from codex_presence_gui.core.activity import ActivityTracker
 from codex_presence_gui.core.errors import ParseError
@@ -44,6 +42,12 @@ from codex_presence_gui.core.models import (
     UsageWindow,
     bucket_preference,
 )
+
+TYPE_CHECKING = False  # typing and pathlib are not imported at run time: see records
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+    from typing import Any
 
 #: Without ordinals, a fork's replayed history is the burst written within this many seconds
 #: of the child's own ``session_meta`` line.
@@ -185,9 +189,9 @@ def is_synthetic(total: TokenUsage) -> bool:
     return total.total > 0 and total.input == 0 and total.output == 0 and total.cached_input == 0
 
 
-def session_id_from_name(path: Path) -> str:
+def session_id_from_name(path: str | Path) -> str:
     """The thread id in ``rollout-<ts>-<uuid>[_<rollout id>].jsonl[.zst]``; the stem otherwise."""
-    name = path.name
+    name = os.path.basename(path)  # Path.name, for a path as text too
     for suffix in (".zst", ".jsonl"):
         name = name.removesuffix(suffix)
     thread_part = name.split("_", 1)[0]
@@ -220,7 +224,7 @@ class SessionAccumulator:
     Feed lines in file order; ``snapshot(now)`` may be called at any time and is cheap.
 
     Args:
-        path: the rollout file.
+        path: the rollout file (or its text: the usage index's reader passes texts).
         clock: the current Unix time, to tell lines stamped in the future (the reader passes
             its own clock, so that tests reading old fixtures are judged at their time).
     """

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 import os
 import stat as stat_module
-from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import IO, NamedTuple, Protocol
 
 from codex_presence_gui.core.discovery import FileStat as FileStat  # importable from here too
 from codex_presence_gui.core.jsonl import (
@@ -18,7 +14,22 @@ from codex_presence_gui.core.jsonl import (
     SUFFIX_SEARCH_BYTES,
     is_header_line,
 )
-from codex_presence_gui.core.problems import Problem, ProblemKind
+from codex_presence_gui.core.records import NamedTuple
+
+TYPE_CHECKING = False  # typing and pathlib are not imported at run time: see records
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+    from typing import IO, Protocol
+
+    from codex_presence_gui.core.problems import Problem
+else:
+    Protocol = object  # a protocol for the type checker only
+
+try:  # blake2b without hashlib, which loads OpenSSL first (the same digests)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - an interpreter built without it
+    from hashlib import blake2b as _blake2b
 
 CHUNK_BYTES = 1 << 20
 HEAD_CHUNK_BYTES = 32 * 1024
@@ -78,20 +89,24 @@ class Stopped(Exception):  # noqa: N818 - a signal, not an error
     """A scan ended early because ``should_stop`` said so; nothing it read may be kept."""
 
 
-def is_compressed(path: Path) -> bool:
+def is_compressed(path: str | Path) -> bool:
     """True for ``.jsonl.zst`` rollouts."""
-    return path.name.endswith(".zst")
+    return os.fspath(path).endswith(".zst")
 
 
-def describe(path: Path, error: OSError) -> Problem:
+def describe(path: str | Path, error: OSError) -> Problem:
     """The problem for an ``OSError`` met while reading ``path``."""
+    # Imported here: reading that meets no problem never needs them.
+    from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
+
     if isinstance(error, NotARegularFileError):
-        return Problem(ProblemKind.NOT_A_FILE, f"skipped {path}: not a regular file", path)
-    return Problem(ProblemKind.UNREADABLE, f"cannot read {path}: {error.strerror or error}", path)
+        return Problem(ProblemKind.NOT_A_FILE, f"skipped {path}: not a regular file", as_path(path))
+    detail = f"cannot read {path}: {error.strerror or error}"
+    return Problem(ProblemKind.UNREADABLE, detail, as_path(path))
 
 
 @contextmanager
-def open_regular(path: Path) -> Iterator[IO[bytes]]:
+def open_regular(path: str | Path) -> Iterator[IO[bytes]]:
     """Open ``path`` for reading if it is a regular file (else raise ``NotARegularFileError``).
 
     O_NONBLOCK makes opening a FIFO return at once instead of waiting for a writer; ``fstat``
@@ -110,7 +125,7 @@ def open_regular(path: Path) -> Iterator[IO[bytes]]:
         yield handle
 
 
-def read_start(path: Path, length: int) -> tuple[FileStat, bytes]:
+def read_start(path: str | Path, length: int) -> tuple[FileStat, bytes]:
     """The stat of a regular file and its first ``length`` bytes (fewer at its end), in one
     read with no buffered file object: the cheapest way to read a small file whole (the
     reader meets tens of thousands of them). A FIFO is refused as by ``open_regular``.
@@ -139,7 +154,7 @@ def read_start(path: Path, length: int) -> tuple[FileStat, bytes]:
 
 def fingerprint(data: bytes) -> bytes:
     """The digest of a file's first bytes that its ``Identity`` keeps."""
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return _blake2b(data, digest_size=16).digest()
 
 
 def _head(handle: IO[bytes], length: int) -> bytes:
@@ -273,7 +288,7 @@ class FollowedFile:
 
     def __init__(
         self,
-        path: Path,
+        path: Path,  # or its text: the usage index's reader passes texts
         *,
         max_line_bytes: int = MAX_DECODE_BYTES,
         max_decompressed: int = MAX_DECOMPRESSED_BYTES,
@@ -310,17 +325,22 @@ class FollowedFile:
     def problems(self) -> list[Problem]:
         """What the reading left out: a compressed file cut at the cap, an unfinished line
         over the budget."""
-        if self.problem is not None and self.problem.kind is ProblemKind.TOO_LARGE:
-            return [self.problem]  # a line the cap cut is not "unfinished"
-        found = []
+        if self.problem is not None:
+            from codex_presence_gui.core.problems import ProblemKind
+
+            if self.problem.kind is ProblemKind.TOO_LARGE:
+                return [self.problem]  # a line the cap cut is not "unfinished"
+        found: list[Problem] = []
         pending = self.pending_bytes
         if pending >= self.unfinished_budget:
+            from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
+
             found.append(
                 Problem(
                     ProblemKind.UNFINISHED_LINE,
-                    f"unfinished last line of {pending // _MIB} MiB in {self.path.name} "
-                    "not read (the lines before it were)",
-                    self.path,
+                    f"unfinished last line of {pending // _MIB} MiB in "
+                    f"{os.path.basename(self.path)} not read (the lines before it were)",
+                    as_path(self.path),
                 )
             )
         return found
@@ -461,11 +481,13 @@ class FollowedFile:
                 return total
             if total + len(chunk) > cap:
                 feed(chunk[: cap - total], sink)
+                from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
+
                 self.problem = Problem(
                     ProblemKind.TOO_LARGE,
                     f"cannot read {self.path}: it expands to more than {cap // _MIB} MiB; "
                     f"the first {cap // _MIB} MiB were read",
-                    self.path,
+                    as_path(self.path),
                 )
                 return cap
             total += len(chunk)

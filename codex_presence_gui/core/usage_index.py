@@ -341,14 +341,14 @@ class UsageIndex:
                         raise
                     db.execute("ROLLBACK TO one_file")
                     path = read.rollout.path
-                    from codex_presence_gui.core.problems import Problem, ProblemKind
+                    from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
 
                     result.problems.append(
                         Problem(
                             ProblemKind.BAD_VALUES,
-                            f"{path.name}: its token counts cannot be added up ({error}); "
-                            "not counted",
-                            path,
+                            f"{os.path.basename(path)}: its token counts cannot be added up "
+                            f"({error}); not counted",
+                            as_path(path),
                         )
                     )
                 db.execute("RELEASE one_file")
@@ -494,9 +494,10 @@ class UsageIndex:
 
 
 def _rollout(path: str | Path, stat: FileStat, home: str | Path, archived: bool) -> RolloutFile:
-    from pathlib import Path  # only for a file to read: see discovery.home_texts
-
-    return RolloutFile(Path(path), stat, Path(home), archived)
+    """A file to read, its path and home kept as the texts the walk gave (see
+    ``discovery.home_texts``): the reader takes texts as well as paths, so that reading what
+    was added to a file never imports pathlib (problems still name ``Path`` objects)."""
+    return RolloutFile(path, stat, home, archived)  # type: ignore[arg-type]
 
 
 #: The index's file name in the user cache folder.

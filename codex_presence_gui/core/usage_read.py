@@ -9,11 +9,8 @@ needs the line parser or the accounting.
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from codex_presence_gui.core.discovery import RolloutFile
 from codex_presence_gui.core.jsonl import (
@@ -23,7 +20,6 @@ from codex_presence_gui.core.jsonl import (
     token_count_key,
 )
 from codex_presence_gui.core.models import TokenUsage
-from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.core.sanitize import no_surrogates
 from codex_presence_gui.core.tail import (
     Change,
@@ -36,7 +32,13 @@ from codex_presence_gui.core.tail import (
 )
 from codex_presence_gui.core.usage_index import LONG_CONTEXT_TOKENS, SLOT_SECONDS, UNKNOWN_MODEL
 
+TYPE_CHECKING = False  # typing and pathlib are not imported at run time: see records
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+    from typing import Any
+
+    from codex_presence_gui.core.problems import Problem
     from codex_presence_gui.core.session import SessionAccumulator
 
 
@@ -70,17 +72,30 @@ class _IndexSink:
 POOL_MIN_BYTES = 64 * 1024 * 1024
 
 
-@dataclass(slots=True)
 class FileRead:
-    """What reading one file gave: its new row values and call sums, or its problems."""
+    """What reading one file gave: its new row values and call sums, or its problems.
 
-    rollout: RolloutFile
-    row: tuple[Any, ...] | None
-    restarted: bool = True
-    fields: tuple[Any, ...] | None = None  # the files row, in the UPDATE's order
-    sums: dict[tuple[int, str, int, str], list[int]] = field(default_factory=dict)
-    bytes_read: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    A plain class with slots (no dataclass to make on each run that reads something)."""
+
+    __slots__ = ("bytes_read", "fields", "problems", "restarted", "rollout", "row", "sums")
+
+    def __init__(
+        self,
+        rollout: RolloutFile,
+        row: tuple[Any, ...] | None,
+        restarted: bool = True,
+        fields: tuple[Any, ...] | None = None,  # the files row, in the UPDATE's order
+        sums: dict[tuple[int, str, int, str], list[int]] | None = None,
+        bytes_read: int = 0,
+        problems: list[Problem] | None = None,
+    ) -> None:
+        self.rollout = rollout
+        self.row = row
+        self.restarted = restarted
+        self.fields = fields
+        self.sums: dict[tuple[int, str, int, str], list[int]] = {} if sums is None else sums
+        self.bytes_read = bytes_read
+        self.problems: list[Problem] = [] if problems is None else problems
 
 
 def read_all(
@@ -132,7 +147,7 @@ class _ReadContext:
     """What every file's read shares, picklable for the workers: the update's clock (future
     lines are judged against it) and each home's configured service tier."""
 
-    def __init__(self, now: float, tiers: dict[Path, str]) -> None:
+    def __init__(self, now: float, tiers: dict[str | Path, str]) -> None:
         self.now = now
         self.tiers = tiers
 
@@ -140,18 +155,24 @@ class _ReadContext:
         return self.now
 
 
-def configured_service_tier(home: Path) -> str:
+def configured_service_tier(home: str | Path) -> str:
     """The service tier a home's ``config.toml`` asks for (``service_tier = "fast"``), which
     sessions use until their thread settings name one; ``""`` (standard) when none, or when
     the file cannot be read (a report must not fail on it)."""
-    import tomllib
-
     from codex_presence_gui.core.jsonl import service_tier
 
     try:
-        with open(home / "config.toml", "rb") as handle:
-            config = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+        with open(os.path.join(home, "config.toml"), "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return ""
+    # Imported only when there is a file to parse (most homes have none); ``tomllib.load``
+    # is this same decode and parse.
+    import tomllib
+
+    try:
+        config = tomllib.loads(data.decode())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
         return ""
     return service_tier(config.get("service_tier")) or ""
 
@@ -189,11 +210,14 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         session.recorder = recorder
         read.bytes_read = tail.read(_IndexSink(session), restart=read.restarted)
     except ImportError:
+        from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
+
         read.problems.append(
             Problem(
                 ProblemKind.UNREADABLE,
-                f"{path.name}: compressed logs need the zstandard package; not counted",
-                path,
+                f"{os.path.basename(path)}: compressed logs need the zstandard package; "
+                "not counted",
+                as_path(path),
             )
         )
         return read
@@ -201,7 +225,11 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         read.problems.append(describe(path, error))
         return read
     except Exception as error:  # a corrupt .zst stream: say so, keep the rest
-        read.problems.append(Problem(ProblemKind.UNREADABLE, f"cannot read {path}: {error}", path))
+        from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
+
+        read.problems.append(
+            Problem(ProblemKind.UNREADABLE, f"cannot read {path}: {error}", as_path(path))
+        )
         return read
     if tail.problem is not None:
         read.problems.append(tail.problem)
@@ -283,7 +311,7 @@ def _state(session: SessionAccumulator) -> dict[str, Any]:
     }
 
 
-def _restore(session: SessionAccumulator, path: Path, state: dict[str, Any]) -> None:
+def _restore(session: SessionAccumulator, path: str | Path, state: dict[str, Any]) -> None:
     from codex_presence_gui.core.tail import header_lines
 
     with open_regular(path) as handle:

@@ -79,3 +79,45 @@ def test_a_repeat_report_imports_only_what_it_needs(
     assert repeated == built
     before_us, _ = _imported(["-c", "pass"], environment)
     assert (again - before_us) & (NOT_ON_A_REPEAT - FORM_NEEDS[form]) == set()
+
+
+#: What a report must not import when a file grew since the last update (it reads the new
+#: lines): Qt, the GUI's reader and history, and the standard modules the reader's own modules
+#: need only for their annotations, a config.toml or a problem (hashlib loads OpenSSL), and
+#: the problems themselves.
+NOT_ON_AN_APPEND = {
+    "PySide6",
+    "platformdirs",
+    "codex_presence_gui.core.insights",
+    "codex_presence_gui.core.history",
+    "codex_presence_gui.core.reader",
+    "codex_presence_gui.core.problems",
+    "argparse",
+    "typing",
+    "pathlib",
+    "tomllib",
+    "hashlib",
+    "_hashlib",
+    "shutil",
+}
+
+
+def test_a_report_after_a_file_grew_imports_only_what_it_needs(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    lines = [r.session_meta(BASE, SID, cwd="/w/shop"), r.turn_context(BASE + 1, cwd="/w/shop")]
+    lines.append(r.token_count(BASE + 10, r.usage(10_000, 5_000, 100), r.usage(10_000, 5_000, 100)))
+    path = codex_home.write(SID, lines)
+    environment = dict(os.environ, **{BASE_DIR_ENV: str(tmp_path / "app")})
+    environment.pop("PYTHONPROFILEIMPORTTIME", None)
+    command = ["-m", "codex_presence_gui", "report", "daily", "--json"]
+    command += ["--codex-home", str(codex_home.root)]
+    _, before = _imported(command, environment)
+    more = r.token_count(BASE + 20, r.usage(20_000, 9_000, 200), r.usage(10_000, 4_000, 100))
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(more + "\n")
+    grown, report = _imported(command, environment)
+    assert "codex_presence_gui.core.usage_read" in grown  # the new line was read
+    assert report != before  # and counted
+    before_us, _ = _imported(["-c", "pass"], environment)
+    assert (grown - before_us) & NOT_ON_AN_APPEND == set()

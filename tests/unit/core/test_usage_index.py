@@ -282,6 +282,25 @@ def test_files_that_cannot_be_read_are_problems_not_failures(
         assert {item.session_id for item in index.slots([codex_home.root])} == {SID}
 
 
+def test_the_reader_takes_paths_as_texts_and_names_path_objects_in_problems(
+    codex_home: CodexHome,
+) -> None:
+    """The index hands the reader texts (no pathlib to import); its problems name Paths."""
+    from codex_presence_gui.core.discovery import FileStat
+    from codex_presence_gui.core.usage_index import _rollout
+    from codex_presence_gui.core.usage_read import read_all
+
+    codex_home.write(SID, _session(1))
+    fifo = codex_home.root / "sessions" / f"rollout-2026-01-01T00-00-00-{OTHER}.jsonl"
+    os.mkfifo(fifo)
+    todo = [(_rollout(str(fifo), FileStat.of(fifo), str(codex_home.root), False), None)]
+    reads = list(read_all(todo, BASE, 1, None))
+    assert [type(problem.path) for read in reads if read for problem in read.problems] == [
+        type(fifo)
+    ]
+    assert [problem.path for read in reads if read for problem in read.problems] == [fifo]
+
+
 def test_lines_without_a_model_count_as_unknown(codex_home: CodexHome, tmp_path: Path) -> None:
     lines = [r.session_meta(BASE, SID), *_turn(BASE + 60, 1010, 1000, model_line=False)]
     codex_home.write(SID, lines)
