@@ -8,9 +8,10 @@ needs the line parser or the accounting.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
+
+import orjson
 
 from codex_presence_gui.core.discovery import RolloutFile
 from codex_presence_gui.core.jsonl import (
@@ -206,7 +207,7 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
     try:
         if change is Change.GREW:
             assert row is not None
-            _restore(session, path, json.loads(row[9]))
+            _restore(session, path, orjson.loads(row[9]))
         session.recorder = recorder
         read.bytes_read = tail.read(_IndexSink(session), restart=read.restarted)
     except ImportError:
@@ -247,7 +248,7 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         identity.length,
         identity.digest,
         tail.line_end,
-        json.dumps(_state(session)),
+        _state_text(_state(session)),
         # A session id taken from a file name may hold bytes that are not UTF-8.
         no_surrogates(session.session_id),
         no_surrogates(project_name(session.cwd or ".")),
@@ -309,6 +310,18 @@ def _state(session: SessionAccumulator) -> dict[str, Any]:
         "inherited": session.inherited_tokens,
         **session.continuation(),
     }
+
+
+def _state_text(state: dict[str, Any]) -> str:
+    """The accounting state as JSON text, by orjson (the parser has imported it: the json
+    module would cost an append run 2 ms more); a text orjson refuses (lone surrogates in a
+    folder name) by the json module."""
+    try:
+        return orjson.dumps(state).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        import json
+
+        return json.dumps(state)
 
 
 def _restore(session: SessionAccumulator, path: str | Path, state: dict[str, Any]) -> None:

@@ -492,3 +492,16 @@ def test_the_service_tier_comes_from_thread_settings_else_from_config(
     from codex_presence_gui.core.usage_read import configured_service_tier
 
     assert configured_service_tier(codex_home.root) == ""
+
+
+def test_the_state_text_survives_any_folder_name() -> None:
+    """The accounting state is stored as JSON by orjson, and by the json module where orjson
+    refuses the text (a lone surrogate); either reads back the same."""
+    import json
+
+    from codex_presence_gui.core.usage_read import _state_text
+
+    plain = {"cwd": "/home/dev/proj", "total": [10, 5, 2, 0, 12], "trusted_ts": 1.5}
+    odd = {"cwd": "/home/dev/\ud800", "total": None}
+    assert json.loads(_state_text(plain)) == plain
+    assert json.loads(_state_text(odd)) == odd
