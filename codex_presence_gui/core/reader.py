@@ -94,6 +94,10 @@ PARALLEL_MIN_FILES = 2000
 #: A file read without a recorder is read whole, forward, up to this size: about what the
 #: backward scan reads first anyway.
 SMALL_FILE_BYTES = 32 * 1024
+#: A file read whole for its recorder is read in one go up to this size; a bigger one goes
+#: through the backward scan's blocks (to the whole-read size), between which the window's
+#: thread gets its turn: one read and fold of a 4 MiB file made its longest stall longer.
+ONE_READ_BYTES = 256 * 1024
 
 
 @dataclass(slots=True)
@@ -222,7 +226,7 @@ def load_session(
         OSError: not a regular file (``NotARegularFileError``), or it cannot be read.
         Stopped: ``should_stop`` said so; ``session`` is then incomplete.
     """
-    whole_limit = RECORD_WHOLE_BYTES if session.recorder is not None else SMALL_FILE_BYTES
+    whole_limit = ONE_READ_BYTES if session.recorder is not None else SMALL_FILE_BYTES
     if size <= whole_limit:
         return _load_whole(session, path, size, should_stop)
     with open_regular(path) as handle:

@@ -316,7 +316,7 @@ def test_a_small_file_read_whole_equals_the_backward_scan(
 
     def read(whole: bool) -> tuple[dict[str, object], int, Identity | None]:
         if not whole:
-            monkeypatch.setattr(reader_module, "RECORD_WHOLE_BYTES", 0)
+            monkeypatch.setattr(reader_module, "ONE_READ_BYTES", 0)
             monkeypatch.setattr(reader_module, "SMALL_FILE_BYTES", 0)
         reader = CodexReader([tmp_path], max_age=None, clock=lambda: now, record_days=days)
         snapshot = only(reader.refresh().snapshots)
