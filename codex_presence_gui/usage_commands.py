@@ -158,7 +158,10 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     with index:
         if index.notice:
             print(index.notice, file=sys.stderr)
-        result = index.update(existing, workers=min(os.cpu_count() or 1, 4))
+        pricer = Pricer(store=index)
+        result = index.update(
+            existing, workers=min(os.cpu_count() or 1, 4), while_reading=pricer.warm_up
+        )
         for problem in result.problems:
             print(f"warning: {problem}", file=sys.stderr)
         report = report_from_rows(
@@ -168,7 +171,7 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
             zone=zone,
             since=args.since,
             until=args.until,
-            pricer=Pricer(store=index),
+            pricer=pricer,
         )
     if args.json:
         from codex_presence_gui.core.jsontext import indented_json

@@ -41,7 +41,6 @@ _ROLE = re.compile(rb'"role":"([a-z]{1,20})"')
 _CALL_ID = re.compile(rb'"call_id":"([^"\\]{1,200})"')
 _PHASE = re.compile(rb'"phase":"([a-z_]{1,32})"')
 
-
 #: Python 3.11 reads a "Z" suffix itself; 3.10 needs an explicit offset.
 _ISO_NEEDS_OFFSET = sys.version_info < (3, 11)
 
@@ -247,7 +246,12 @@ def token_usage(raw: Any) -> TokenUsage | None:
         return None
     if not isinstance(raw, dict):
         raise BadValuesError("token usage is not an object")
-    i, c, o, r, t = (raw.get(name) for name in _TOKEN_FIELDS)
+    get = raw.get  # each by name: a generator over the names costs a tenth of the call
+    i = get("input_tokens")
+    c = get("cached_input_tokens")
+    o = get("output_tokens")
+    r = get("reasoning_output_tokens")
+    t = get("total_tokens")
     if (
         type(i) is int
         and type(c) is int
@@ -662,19 +666,26 @@ _LINE_TIMESTAMP = re.compile(rb'\{"timestamp":"([^"]{10,64})"')
 TIMESTAMP_PROBE_BYTES = 100
 _LIMIT_ID = re.compile(rb'"limit_id":"([^"\\]{0,100})"')
 
-
-_USAGE_LEDGER_TYPES = re.compile(
-    rb'"type":"(?:token_count|token_usage_record|turn_context|thread_settings_applied'
-    rb'|session_meta)"'
+_USAGE_LEDGER_TYPES = (
+    rb"(?:token_count|token_usage_record|turn_context|thread_settings_applied|session_meta)\""
 )
+#: An envelope line the usage ledger never decodes, known from its first bytes: any type but
+#: usage, the model (turn context, thread settings) and the header, at the top or inside an
+#: ``event_msg``. A line in another layout does not match (it is decoded, to be safe).
+_NOT_FOR_USAGE = re.compile(
+    rb'\{"timestamp":"[^"]{0,64}",(?:"ordinal":\d{1,19},)?"type":"'
+    rb'(?:event_msg","payload":\{"type":"(?!' + _USAGE_LEDGER_TYPES + rb")"
+    rb'|(?!event_msg"|' + _USAGE_LEDGER_TYPES + rb')[A-Za-z_]{1,64}")'
+)
+#: ``not_for_usage(data, start, end)`` is not None for such a line in ``data[start:end]``
+#: (a pattern's ``match``: the line splitter asks it before copying a line out of its block).
+not_for_usage = _NOT_FOR_USAGE.match
 
 
 def matters_for_usage(line: bytes) -> bool:
     """A line the usage ledger must decode: usage, the model (turn context, thread settings)
     or the header; or a line not in the envelope layout (decoded to be safe)."""
-    if not line.startswith(b'{"timestamp":'):
-        return True
-    return _USAGE_LEDGER_TYPES.search(line, 0, _TYPE_WINDOW) is not None
+    return _NOT_FOR_USAGE.match(line) is None
 
 
 def is_header_line(line: bytes, index: int) -> bool:
@@ -691,17 +702,33 @@ def is_usage_hit(data: bytes, position: int, line_start: int) -> bool:
 
 def is_token_count_line(line: bytes) -> bool:
     """An ``event_msg`` of type ``token_count``."""
-    return b'"type":"token_count"' in line[:_TYPE_WINDOW]
-
-
-def is_usage_record_line(line: bytes) -> bool:
-    """An ``event_msg`` of type ``token_usage_record`` (0.169+)."""
-    return b'"type":"token_usage_record"' in line[:_TYPE_WINDOW]
+    return line.find(b'"type":"token_count"', 0, _TYPE_WINDOW) >= 0
 
 
 def is_turn_context_line(line: bytes) -> bool:
     """A ``turn_context`` line (it names the model)."""
-    return b'"type":"turn_context"' in line[:_TYPE_WINDOW]
+    return line.find(b'"type":"turn_context"', 0, _TYPE_WINDOW) >= 0
+
+
+def turn_context_key(line: bytes) -> bytes | None:
+    """For a ``turn_context`` line in the usual layout: its bytes without the timestamp and
+    the turn id, which the next turn's line repeats when no setting changed; None otherwise."""
+    kind = line.find(b'","type":"turn_context","payload":{', 0, _TYPE_WINDOW)
+    if kind < 0 or not line.startswith(b'{"timestamp":"'):
+        return None
+    turn = line.find(b'"turn_id":"', kind, kind + _TYPE_WINDOW)
+    if turn < 0:
+        return line[kind:]
+    value_end = line.find(b'"', turn + 11)
+    return line[kind:turn] + line[value_end:] if value_end >= 0 else None
+
+
+def token_info_bytes(line: bytes) -> bytes | None:
+    """For a ``token_count`` line in the usual layout: its usage bytes, which a re-emission of
+    the same usage with fresher limits repeats; None otherwise."""
+    info = line.find(b'"info":')
+    limits = line.find(b',"rate_limits":', info)
+    return line[info:limits] if info >= 0 and limits >= 0 else None
 
 
 def has_token_info(line: bytes) -> bool:

@@ -118,6 +118,13 @@ class Pricer:
             return f"unavailable ({self._unavailable})"
         return self._library_key
 
+    def warm_up(self) -> None:
+        """Import the library now if no price is kept yet (a first build calls this while its
+        worker processes read, so that the import overlaps the reading instead of following
+        it); with prices kept, a report may need none of it, and nothing is imported."""
+        if not self._units:
+            self._load()
+
     def _load(self) -> Any:
         if self._library is None and self._unavailable is None:
             try:

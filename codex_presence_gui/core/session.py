@@ -276,6 +276,16 @@ class SessionAccumulator:
             return
         self.feed(record)
 
+    def passed_over(self) -> None:
+        """A line was seen but not decoded (a reader that needs only some kinds): the file has
+        content past its header, so a header after it is no fork's copy of its parent's."""
+        self._seen_content = True
+
+    @property
+    def seen_content(self) -> bool:
+        """True once a line other than a header was seen."""
+        return self._seen_content
+
     def skipped(self, error: ParseError) -> None:
         """Count a line that could not be used: impossible numbers apart from malformed text."""
         if isinstance(error, BadValuesError):

@@ -54,7 +54,13 @@ _BINARY = getattr(os, "O_BINARY", 0)
 
 
 class LineSink(Protocol):
-    """Receives the complete lines of a file, in order."""
+    """Receives the complete lines of a file, in order.
+
+    A sink may also have a ``skip`` attribute: None, or a function (a compiled pattern's
+    ``match``) that, given a block of bytes and a line's bounds in it, is not None for a line
+    the sink does not need. The splitter then passes such a line over without copying it out,
+    and reads ``skip`` again after each line it hands on (a line may change what is needed).
+    """
 
     def line(self, data: bytes) -> None:
         """A complete line, without LF or CR, at most the cap long."""
@@ -213,17 +219,22 @@ class LineSplitter:
             start = newline + 1
         cap = self.max_line_bytes
         find = chunk.find
+        skip = getattr(sink, "skip", None)
         while True:
             newline = find(b"\n", start)
             if newline < 0:
                 break
-            if newline - start > cap:
+            if skip is not None and skip(chunk, start, newline) is not None:
+                pass  # not needed: not even copied
+            elif newline - start > cap:
                 body = chunk[start:newline].removesuffix(b"\r")
                 sink.long_line(body[:PREFIX_BYTES], body[-SUFFIX_BYTES:], len(body))
             elif newline > start:
                 end = newline - 1 if chunk[newline - 1] == 0x0D else newline
                 if end > start:
                     sink.line(chunk[start:end])
+                    if skip is not None:
+                        skip = sink.skip  # type: ignore[attr-defined]
             start = newline + 1
         if start < len(chunk):
             self._hold(chunk[start:])

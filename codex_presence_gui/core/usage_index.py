@@ -252,12 +252,19 @@ class UsageIndex:
         files: Sequence[RolloutFile] | None = None,
         should_stop: Callable[[], bool] | None = None,
         workers: int = 1,
+        while_reading: Callable[[], None] | None = None,
     ) -> UpdateResult:
         """Read what changed in the homes' rollout files since the last update (see
         ``_update``). A file that turns out damaged on the way (SQLite says so only when a
         damaged page is read) is rebuilt, with ``notice`` saying so, and the update done again."""
         try:
-            return self._update(homes, files=files, should_stop=should_stop, workers=workers)
+            return self._update(
+                homes,
+                files=files,
+                should_stop=should_stop,
+                workers=workers,
+                while_reading=while_reading,
+            )
         except sqlite3.DatabaseError as error:
             if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
                 raise  # another writer held it past the timeout: not damage
@@ -267,7 +274,13 @@ class UsageIndex:
             )
             self._remove_files()
             self._db = self._open()
-            return self._update(homes, files=files, should_stop=should_stop, workers=workers)
+            return self._update(
+                homes,
+                files=files,
+                should_stop=should_stop,
+                workers=workers,
+                while_reading=while_reading,
+            )
 
     def _update(
         self,
@@ -276,6 +289,7 @@ class UsageIndex:
         files: Sequence[RolloutFile] | None = None,
         should_stop: Callable[[], bool] | None = None,
         workers: int = 1,
+        while_reading: Callable[[], None] | None = None,
     ) -> UpdateResult:
         """Read what changed in the homes' rollout files since the last update.
 
@@ -287,6 +301,7 @@ class UsageIndex:
                 (committed: the next update goes on from there).
             workers: processes to read files with when there is much to read (a first build);
                 1 reads in this process (the window's worker thread does: no fork there).
+            while_reading: called while worker processes read (see ``read_all``).
         """
         started = time.perf_counter()
         result = UpdateResult()
@@ -326,7 +341,7 @@ class UsageIndex:
                 # Imported here: a repeat with nothing new needs no parser nor accounting.
                 from codex_presence_gui.core.usage_read import read_all
 
-                reads = read_all(todo, self._clock(), workers, should_stop)
+                reads = read_all(todo, self._clock(), workers, should_stop, while_reading)
             for read in reads:
                 if read is None:
                     complete = False

@@ -16,9 +16,11 @@ import orjson
 from codex_presence_gui.core.discovery import RolloutFile
 from codex_presence_gui.core.jsonl import (
     is_token_count_line,
-    is_usage_record_line,
+    is_turn_context_line,
     matters_for_usage,
-    token_count_key,
+    not_for_usage,
+    token_info_bytes,
+    turn_context_key,
 )
 from codex_presence_gui.core.models import TokenUsage
 from codex_presence_gui.core.sanitize import no_surrogates
@@ -45,27 +47,49 @@ if TYPE_CHECKING:
 
 class _IndexSink:
     """Hands the lines that matter for usage to the session (every line of a fork, whose
-    replay rules look at model output too), so that most of a log is never decoded."""
+    replay rules look at model output too), so that most of a log is never decoded; and of
+    those, not a line that repeats the last one of its kind with nothing between that could
+    change what it says."""
 
     def __init__(self, session: SessionAccumulator) -> None:
         self.session = session
         self._last_info: bytes | None = None
+        self._last_context: bytes | None = None
+
+    @property
+    def skip(self) -> Callable[[bytes, int, int], object] | None:
+        """What lines the splitter may pass over (see ``LineSink``): none of a fork's, nor
+        before the session has seen its first line past the header (see ``line``)."""
+        session = self.session
+        return not_for_usage if session.seen_content and not session.is_fork else None
 
     def line(self, data: bytes) -> None:
-        if not self.session.is_fork:
+        session = self.session
+        if not session.is_fork:
             if not matters_for_usage(data):
+                # Seen, though not decoded: a header after it is no fork's copied one.
+                session.passed_over()
                 return
             if is_token_count_line(data):
-                key = token_count_key(data)
-                info = key[0] if key is not None else None
+                info = token_info_bytes(data)
                 if info is not None and info == self._last_info:
                     return  # the same usage again, with fresher limits: adds no call
-                self._last_info = info  # any other usage line breaks the run of repeats
-            elif is_usage_record_line(data):
-                self._last_info = None
-        self.session.line(data, limits=False)
+                self._last_info = info
+            elif is_turn_context_line(data):
+                context = turn_context_key(data)
+                if context is not None and context == self._last_context:
+                    # The same settings for the next turn, with only usage lines between:
+                    # the model, tier and folder it names are the ones already in force.
+                    return
+                self._last_context = context
+            else:
+                # A header, thread settings or usage record: the next line of either kind
+                # is decoded again.
+                self._last_info = self._last_context = None
+        session.line(data, limits=False)
 
     def long_line(self, prefix: bytes, suffix: bytes, length: int) -> None:
+        self._last_info = self._last_context = None
         self.session.long_line(prefix, suffix, length)
 
 
@@ -104,8 +128,11 @@ def read_all(
     now: float,
     workers: int,
     should_stop: Callable[[], bool] | None,
+    while_reading: Callable[[], None] | None = None,
 ) -> Iterator[FileRead | None]:
-    """Each file's read, in this process or in a pool; None once ``should_stop`` said so."""
+    """Each file's read, in this process or in a pool; None once ``should_stop`` said so.
+    ``while_reading`` is called once the pool's processes read (never in a one-process
+    read), for other work to overlap theirs."""
     clock = _ReadContext(now, {rollout.home: "" for rollout, _ in todo})
     for home in clock.tiers:
         clock.tiers[home] = configured_service_tier(home)
@@ -121,7 +148,12 @@ def read_all(
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_started)
         try:
             chunk = max(1, len(todo) // (workers * 16))
-            for read in pool.map(_read_file, todo, [clock] * len(todo), chunksize=chunk):
+            # ``map`` submits every file at once: the workers are forked before it returns,
+            # so nothing ``while_reading`` starts (an import, a thread) is copied into them.
+            reads = pool.map(_read_file, todo, [clock] * len(todo), chunksize=chunk)
+            if while_reading is not None:
+                while_reading()
+            for read in reads:
                 if should_stop is not None and should_stop():
                     yield None
                     return
