@@ -257,7 +257,8 @@ class UsageIndex:
         """Read what changed in the homes' rollout files since the last update (see
         ``_update``). A file that turns out damaged on the way (SQLite says so only when a
         damaged page is read) is rebuilt, with ``notice`` saying so, and the update done again."""
-        try:
+
+        def update_once() -> UpdateResult:
             return self._update(
                 homes,
                 files=files,
@@ -265,6 +266,9 @@ class UsageIndex:
                 workers=workers,
                 while_reading=while_reading,
             )
+
+        try:
+            return update_once()
         except sqlite3.DatabaseError as error:
             if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
                 raise  # another writer held it past the timeout: not damage
@@ -274,13 +278,7 @@ class UsageIndex:
             )
             self._remove_files()
             self._db = self._open()
-            return self._update(
-                homes,
-                files=files,
-                should_stop=should_stop,
-                workers=workers,
-                while_reading=while_reading,
-            )
+            return update_once()
 
     def _update(
         self,

@@ -351,9 +351,18 @@ def test_a_pool_of_workers_gives_what_one_process_gives(
             session_id, [r.session_meta(BASE, session_id), *_session(20)[1:]], started=BASE + number
         )
     monkeypatch.setattr(usage_read, "POOL_MIN_BYTES", 0)
+    overlapped: list[int] = []  # the process each call came from
     with UsageIndex(tmp_path / "pool.sqlite3") as index:
-        assert index.update([codex_home.root], workers=2).read == 6
+        result = index.update(
+            [codex_home.root], workers=2, while_reading=lambda: overlapped.append(os.getpid())
+        )
+        assert result.read == 6
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
+        # Called once, in this process, while the pool read; never for a one-process read.
+        assert overlapped == [os.getpid()]
+        codex_home.write(OTHER, _session(1))
+        index.update([codex_home.root], workers=1, while_reading=lambda: overlapped.append(0))
+        assert overlapped == [os.getpid()]
 
 
 def test_a_sub_agent_named_only_in_its_source_counts_only_its_own_calls(

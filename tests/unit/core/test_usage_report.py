@@ -210,6 +210,23 @@ def test_real_prices_from_the_library_and_the_long_context_tier(tmp_path: Path) 
     assert kept[PriceKey("no-such-model-anywhere", False, today, "")] is None
 
 
+def test_warm_up_imports_the_library_only_while_no_price_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first build imports the library while its workers read; a report whose prices are
+    all kept in the index may need none of it, and must not pay for the import."""
+    loads: list[Pricer] = []
+    monkeypatch.setattr(Pricer, "_load", lambda self: loads.append(self))
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        empty = Pricer(store=index)
+        empty.warm_up()
+        assert loads == [empty]
+        key = PriceKey("gpt-5.4", False, "2026-05-04", "")
+        index.save_price(empty.source, key, UnitPrices(Decimal(1), Decimal(0), Decimal(2)))
+        Pricer(store=index).warm_up()
+    assert loads == [empty]
+
+
 def test_calls_are_priced_at_the_price_of_their_day() -> None:
     """The library's prices change over time (o3 cost five times less from mid-2025): each
     call is priced as on its own day."""
