@@ -283,11 +283,16 @@ class SessionAccumulator:
 
     @property
     def seen_content(self) -> bool:
-        """True once a line other than a header was seen."""
+        """True once a line other than a header was seen, usable or not: Codex copies a
+        fork's parent header right after the fork's own, so a header after any other line
+        (even a torn one) is not that copy. Readers that pass lines over undecoded, and the
+        window's reader that decodes them all, agree on this."""
         return self._seen_content
 
     def skipped(self, error: ParseError) -> None:
-        """Count a line that could not be used: impossible numbers apart from malformed text."""
+        """Count a line that could not be used: impossible numbers apart from malformed text.
+        It is content all the same (see ``seen_content``)."""
+        self._seen_content = True
         if isinstance(error, BadValuesError):
             self.bad_value_lines += 1
         else:
@@ -299,6 +304,7 @@ class SessionAccumulator:
         try:
             record = parse_long_line(prefix, suffix, length)
         except ParseError as error:
+            self._seen_content = True
             self.long_lines += 1
             self.last_error = str(error)
             return

@@ -38,7 +38,8 @@ def _turn_context(at: float, turn: int, model: str, cwd: str) -> str:
 @st.composite
 def _logs(draw: st.DrawFn) -> list[str]:
     """A session (or a fork of one) whose turns repeat or change their settings, with thread
-    settings, usage records, re-emitted and reset token counts and ordinary lines between."""
+    settings, usage records, re-emitted and reset token counts, ordinary and torn lines
+    between."""
     fork = draw(st.sampled_from(["none", "copied", "forked-from"]))
     extra: dict[str, Any] = {"forked_from_id": PARENT} if fork == "forked-from" else {}
     lines = [r.session_meta(BASE, SID, **extra)]
@@ -51,7 +52,7 @@ def _logs(draw: st.DrawFn) -> list[str]:
             st.sampled_from(
                 [
                     *("context", "same-context", "same-context", "settings", "usage", "usage"),
-                    *("again", "reset", "record", "other", "meta"),
+                    *("again", "reset", "record", "other", "meta", "torn"),
                 ]
             ),
             max_size=40,
@@ -101,6 +102,9 @@ def _logs(draw: st.DrawFn) -> list[str]:
             )
         elif kind == "meta":
             lines.append(r.session_meta(at, PARENT))
+        elif kind == "torn":  # a line cut short by a crash, of any kind
+            whole = draw(st.sampled_from([*_other(draw, at, turn), lines[-1]]))
+            lines.append(whole[: draw(st.integers(0, max(len(whole) - 1, 0)))])
         else:
             lines += _other(draw, at, turn)
     return lines
@@ -220,3 +224,30 @@ def test_a_repeated_turn_context_after_other_settings_is_decoded(tmp_path: Path)
     read = _read_file((rollout, None), _ReadContext(NOW, {str(tmp_path): ""}))
     assert read.sums == _every_line_sums(path, data)
     assert sorted(key[1] for key in read.sums) == ["gpt-5.4", "o3"]
+
+
+@pytest.mark.parametrize(
+    "torn",
+    [
+        r.assistant(BASE + 1, "done")[:120],
+        r.call_output(BASE + 1, "c1", "xx")[:90],
+        '{"timestamp":"2026-05-04T09:00:01.000Z","type":"response_item","payload":{"type":"mess',
+        '{"timestamp":"2026-05-04T09:00:01.000Z","type":"event_msg","payload":{"type":"token_co',
+    ],
+)
+def test_a_header_after_a_torn_line_is_no_copied_parent_header(torn: str, tmp_path: Path) -> None:
+    """A line cut short is still a line past the header, whether it was decoded (and failed)
+    or passed over: the other session's header after it does not make the file a fork."""
+    lines = [
+        r.session_meta(BASE, SID),
+        torn,
+        r.session_meta(BASE + 2, PARENT),
+        r.token_count(BASE + 3, r.usage(5, 0, 9)),
+    ]
+    path = tmp_path / r.rollout_name(BASE, SID)
+    data = ("\n".join(lines) + "\n").encode()
+    path.write_bytes(data)
+    rollout = _rollout(str(path), FileStat.from_stat(os.stat(path)), str(tmp_path), False)
+    read = _read_file((rollout, None), _ReadContext(NOW, {str(tmp_path): ""}))
+    assert read.sums == _every_line_sums(path, data)
+    assert [totals[0] for totals in read.sums.values()] == [1]  # the call counts
