@@ -41,6 +41,7 @@ _ROLE = re.compile(rb'"role":"([a-z]{1,20})"')
 _CALL_ID = re.compile(rb'"call_id":"([^"\\]{1,200})"')
 _PHASE = re.compile(rb'"phase":"([a-z_]{1,32})"')
 
+
 #: Python 3.11 reads a "Z" suffix itself; 3.10 needs an explicit offset.
 _ISO_NEEDS_OFFSET = sys.version_info < (3, 11)
 
@@ -665,6 +666,7 @@ _LINE_TIMESTAMP = re.compile(rb'\{"timestamp":"([^"]{10,64})"')
 #: Bytes at a line's start that hold its timestamp.
 TIMESTAMP_PROBE_BYTES = 100
 _LIMIT_ID = re.compile(rb'"limit_id":"([^"\\]{0,100})"')
+
 
 _USAGE_LEDGER_TYPES = (
     rb"(?:token_count|token_usage_record|turn_context|thread_settings_applied|session_meta)\""

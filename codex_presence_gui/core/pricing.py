@@ -123,7 +123,10 @@ class Pricer:
         worker processes read, so that the import overlaps the reading instead of following
         it); with prices kept, a report may need none of it, and nothing is imported."""
         if not self._units:
-            self._load()
+            try:
+                self._load()
+            except Exception:  # met again, and reported, when a price is asked for
+                return
 
     def _load(self) -> Any:
         if self._library is None and self._unavailable is None:

@@ -227,6 +227,20 @@ def test_warm_up_imports_the_library_only_while_no_price_is_kept(
     assert loads == [empty]
 
 
+def test_a_library_that_fails_to_load_fails_no_first_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Warming up is done while the index is being written: a broken library must not undo
+    the reading. The failure is met again, and reported, when a price is asked for."""
+
+    def broken(self: Pricer) -> None:
+        raise RuntimeError("a broken price library")
+
+    monkeypatch.setattr(Pricer, "_load", broken)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        Pricer(store=index).warm_up()
+
+
 def test_calls_are_priced_at_the_price_of_their_day() -> None:
     """The library's prices change over time (o3 cost five times less from mid-2025): each
     call is priced as on its own day."""
