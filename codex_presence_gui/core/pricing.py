@@ -3,7 +3,7 @@
 Subscription users do not pay per token: every cost shown is an estimate of what the same
 calls would have cost on the API, and is labelled so. Prices come from the library's own
 data, never from a table of ours. A model's price is linear in tokens within a context tier,
-so each model's unit prices (per tier) are found once by pricing three probe calls, and a sum
+so each model's unit prices (per tier) are found once by pricing two probe calls, and a sum
 of calls of one tier is priced exactly from its token sums.
 """
 
@@ -119,14 +119,20 @@ class Pricer:
         return self._library_key
 
     def warm_up(self) -> None:
-        """Import the library now if no price is kept yet (a first build calls this while its
-        worker processes read, so that the import overlaps the reading instead of following
-        it); with prices kept, a report may need none of it, and nothing is imported."""
-        if not self._units:
-            try:
-                self._load()
-            except Exception:  # met again, and reported, when a price is asked for
-                return
+        """Import the library and load its price data now if no price is kept yet (a first
+        build calls this while its worker processes read, so that the 0.2 s this takes
+        overlaps the reading instead of following it); with prices kept, a report may need
+        none of it, and nothing is imported."""
+        if self._units:
+            return
+        try:
+            library = self._load()
+            if library is not None:
+                # The first price asked for loads the library's whole price data (17 ms);
+                # the model does not matter, nor whether the library knows it.
+                library.calc_price(library.Usage(input_tokens=1), "gpt-5", provider_id="openai")
+        except Exception:  # met again, and reported, when a price is asked for
+            return
 
     def _load(self) -> Any:
         if self._library is None and self._unavailable is None:
@@ -166,7 +172,8 @@ class Pricer:
         when = datetime.fromisoformat(key.day).replace(hour=12, tzinfo=UTC)
         context = {"service_tier": key.service_tier} if key.service_tier else None
 
-        def price(**tokens: int) -> Decimal:
+        def price(**tokens: int) -> tuple[Decimal, Decimal]:
+            """The call's total price, and the part of it its output costs."""
             result = library.calc_price(
                 library.Usage(**tokens),
                 model,
@@ -174,15 +181,16 @@ class Pricer:
                 genai_request_timestamp=when,
                 price_context=context,
             )
-            return Decimal(result.total_price)
+            return Decimal(result.total_price), Decimal(result.output_price)
 
         try:
-            plain = price(input_tokens=size)
-            cached = price(input_tokens=size, cache_read_tokens=size)
-            with_output = price(input_tokens=size, output_tokens=_OUTPUT_PROBE)
+            # Two calls, not three: the library sums a price from parts by direction, so a
+            # call's total less its output part is what the same call without output costs.
+            total, output = price(input_tokens=size, output_tokens=_OUTPUT_PROBE)
+            cached, _ = price(input_tokens=size, cache_read_tokens=size)
         except LookupError:
             return None
-        return UnitPrices(plain / size, cached / size, (with_output - plain) / _OUTPUT_PROBE)
+        return UnitPrices((total - output) / size, cached / size, output / _OUTPUT_PROBE)
 
     def cost(
         self,

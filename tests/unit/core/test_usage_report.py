@@ -210,6 +210,37 @@ def test_real_prices_from_the_library_and_the_long_context_tier(tmp_path: Path) 
     assert kept[PriceKey("no-such-model-anywhere", False, today, "")] is None
 
 
+@pytest.mark.parametrize("model", ["gpt-5.3-codex", "gpt-5.4", "o3", "gpt-4.1"])
+@pytest.mark.parametrize("service_tier", ["", "priority", "flex"])
+def test_two_probe_calls_give_the_prices_the_library_gives_call_by_call(
+    model: str, service_tier: str
+) -> None:
+    """A model's unit prices come from two probe calls (a total less its output part is the
+    call without output); priced one part at a time, the library must agree to the digit."""
+    genai_prices = pytest.importorskip("genai_prices")
+    when = datetime(2026, 11, 2, 12, tzinfo=UTC)
+    context = {"service_tier": service_tier} if service_tier else None
+
+    def total(**tokens: int) -> Decimal:
+        result = genai_prices.calc_price(
+            genai_prices.Usage(**tokens),
+            model,
+            provider_id="openai",
+            genai_request_timestamp=when,
+            price_context=context,
+        )
+        return Decimal(result.total_price)
+
+    for long_context, size in ((False, 100_000), (True, 300_000)):
+        units = Pricer().units(model, long_context, when.date(), service_tier)
+        assert units is not None
+        plain = total(input_tokens=size)
+        assert units.input == plain / size
+        assert units.cached_input == total(input_tokens=size, cache_read_tokens=size) / size
+        with_output = total(input_tokens=size, output_tokens=100_000)
+        assert units.output == (with_output - plain) / 100_000
+
+
 def test_warm_up_imports_the_library_only_while_no_price_is_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
