@@ -5,6 +5,7 @@ Usage::
     uv run python bench/gui_bench.py latency    [--appends 200]
     uv run python bench/gui_bench.py first-scan [--corpus bench/.work/live400] [--size-mb 400]
     uv run python bench/gui_bench.py idle       [--seconds 60] [--sessions 10]
+    uv run python bench/gui_bench.py usage-build [--usage-corpus bench/corpus/590mb] [--runs 3]
     uv run python bench/gui_bench.py all
 
 latency: ten live sessions; a ``token_count`` line is appended to one of them at random
@@ -16,6 +17,11 @@ app is started in a child process and reports when the window was first painted 
 moment the child was launched), when the first dashboard and the one with the seven-day
 history were shown, and the longest gap between the ticks of a 5 ms GUI timer until then
 (the GUI thread's longest stall, history scan included).
+
+usage-build: the Usage page shown, the usage feed (as the app starts it) builds its index from
+nothing on a home (default: the 590 MB corpus of ``bench/usage_report.py``), in its worker
+thread and in this process; the child reports the time until the built view was shown, and
+the longest gap between the ticks of a 5 ms GUI timer until then (``all`` leaves it out).
 
 idle: ten sessions that finished recently stay listed; the app runs for ``--seconds`` with its
 default 2 s poll; the child reports its CPU time (user + system) and peak RSS.
@@ -229,6 +235,82 @@ def bench_first_scan(corpus: Path, size_mb: int) -> dict[str, float]:
     return results
 
 
+def child_usage_build(home: str, index: str) -> None:
+    """In a child process: the usage feed's first build, the Usage page shown."""
+    from PySide6.QtCore import QTimer
+
+    from codex_presence_gui.app import application
+    from codex_presence_gui.services.usage_feed import UsageFeed
+    from codex_presence_gui.ui.main_window import USAGE_PAGE, MainWindow
+    from codex_presence_gui.viewmodels.usage import UsageState, UsageView, usage_view
+
+    app = application()
+    window = MainWindow()
+    window.set_page(USAGE_PAGE)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    built: list[float] = []
+    states: list[str] = []
+
+    def on_usage(view: object) -> None:
+        assert isinstance(view, UsageView)
+        window.show_usage(view)
+        if view.state not in (UsageState.LOADING, UsageState.BUILDING):
+            built.append(time.perf_counter())
+            states.append(view.state.value)
+
+    feed = UsageFeed([Path(home)], index_path=Path(index), build=usage_view)
+    feed.usage_changed.connect(on_usage)
+    window.show()
+    timer.start()
+    _spin(app, lambda: len(ticks) > 20, 5)  # the window up and idle: the clock starts here
+    started = time.perf_counter()
+    feed.start()
+    assert _spin(app, lambda: bool(built), 300)
+    _spin(app, lambda: False, 0.2)
+    feed.stop(5000)
+    gaps = [b - a for a, b in itertools.pairwise(t for t in ticks if t >= started)]
+    print(
+        json.dumps(
+            {
+                "built_shown_s": built[0] - started,
+                "state": states[0],
+                "longest_stall_ms": max(gaps) * 1000 if gaps else None,
+                "stalls_over_50ms": sum(gap > 0.05 for gap in gaps),
+            }
+        )
+    )
+
+
+def bench_usage_build(corpus: Path, runs: int) -> dict[str, object]:
+    """The usage feed's first build, ``runs`` times, each from an empty index."""
+    results = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as scratch:
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "_child-usage-build",
+                    str(corpus),
+                    str(Path(scratch) / "usage-index.sqlite3"),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "CODEX_PRESENCE_BASE_DIR": scratch},
+            ).stdout
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return {
+        "runs": results,
+        "built_shown_s_median": statistics.median(run["built_shown_s"] for run in results),
+        "longest_stall_ms_max": max(run["longest_stall_ms"] for run in results),
+        "longest_stall_ms_median": statistics.median(run["longest_stall_ms"] for run in results),
+    }
+
+
 def child_idle(home: str, seconds: float) -> None:
     """In a child process: run the app on a home for ``seconds``, report CPU and RSS."""
     from codex_presence_gui.app import application
@@ -295,7 +377,11 @@ def bench_idle(seconds: float, sessions: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "what", choices=["latency", "first-scan", "idle", "all", "_child-first-scan", "_child-idle"]
+        "what",
+        choices=[
+            *("latency", "first-scan", "idle", "usage-build", "all"),
+            *("_child-first-scan", "_child-idle", "_child-usage-build"),
+        ],
     )
     parser.add_argument("args", nargs="*")
     parser.add_argument("--appends", type=int, default=200)
@@ -303,12 +389,17 @@ def main() -> None:
     parser.add_argument("--size-mb", type=int, default=400)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--usage-corpus", type=Path, default=ROOT / "bench" / "corpus" / "590mb")
+    parser.add_argument("--runs", type=int, default=3)
     options = parser.parse_args()
     if options.what == "_child-first-scan":
         child_first_scan(options.args[0], float(options.args[1]), len(options.args) > 2)
         return
     if options.what == "_child-idle":
         child_idle(options.args[0], float(options.args[1]))
+        return
+    if options.what == "_child-usage-build":
+        child_usage_build(options.args[0], options.args[1])
         return
     results = {}
     if options.what in ("latency", "all"):
@@ -317,6 +408,8 @@ def main() -> None:
         results["first_scan"] = bench_first_scan(options.corpus, options.size_mb)
     if options.what in ("idle", "all"):
         results["idle"] = bench_idle(options.seconds, options.sessions)
+    if options.what == "usage-build":
+        results["usage_build"] = bench_usage_build(options.usage_corpus, options.runs)
     print(json.dumps(results, indent=2))
 
 
