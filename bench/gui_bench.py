@@ -41,6 +41,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -48,6 +49,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tests.helpers import rollout as r  # noqa: E402
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTimer
 from tests.helpers.rollout import CodexHome  # noqa: E402
 
 
@@ -145,9 +149,20 @@ def bench_latency(appends: int) -> dict[str, float]:
     }
 
 
+def _ticking_timer() -> tuple[QTimer, list[float]]:
+    """A 5 ms GUI timer (not started) and the times it ticked at: the gaps are the stalls."""
+    from PySide6.QtCore import QTimer
+
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    return timer, ticks
+
+
 def child_first_scan(home: str, launched: float, every_file: bool) -> None:
     """In a child process: start the app, report first paint and the longest GUI stall."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtCore import QEvent, QObject
 
     from codex_presence_gui.app import application
     from codex_presence_gui.services.session_feed import SessionFeed
@@ -165,10 +180,7 @@ def child_first_scan(home: str, launched: float, every_file: bool) -> None:
 
     spy = PaintSpy()
     window.installEventFilter(spy)
-    ticks: list[float] = []
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer, ticks = _ticking_timer()
     shown: list[float] = []
     # every_file: the worst case, as if all sessions were recent (each file is read).
     feed = SessionFeed([Path(home)], max_age=None) if every_file else SessionFeed([Path(home)])
@@ -237,7 +249,6 @@ def bench_first_scan(corpus: Path, size_mb: int) -> dict[str, float]:
 
 def child_usage_build(home: str, index: str) -> None:
     """In a child process: the usage feed's first build, the Usage page shown."""
-    from PySide6.QtCore import QTimer
 
     from codex_presence_gui.app import application
     from codex_presence_gui.services.usage_feed import UsageFeed
@@ -247,10 +258,7 @@ def child_usage_build(home: str, index: str) -> None:
     app = application()
     window = MainWindow()
     window.set_page(USAGE_PAGE)
-    ticks: list[float] = []
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer, ticks = _ticking_timer()
     built: list[float] = []
     states: list[str] = []
 
@@ -401,7 +409,7 @@ def main() -> None:
     if options.what == "_child-usage-build":
         child_usage_build(options.args[0], options.args[1])
         return
-    results = {}
+    results: dict[str, object] = {}
     if options.what in ("latency", "all"):
         results["latency"] = bench_latency(options.appends)
     if options.what in ("first-scan", "all"):

@@ -148,25 +148,30 @@ def _every_line_sums(path: Path, data: bytes) -> dict[Any, list[int]]:
     return _sums(recorder.calls or [])
 
 
+def _both_ways(folder: Path, lines: list[str]) -> tuple[dict[Any, list[int]], dict[Any, list[int]]]:
+    """The sums the index reads from these lines, and those of a session fed every line."""
+    path = folder / r.rollout_name(BASE, SID)
+    data = ("\n".join(lines) + "\n").encode()
+    path.write_bytes(data)
+    rollout = _rollout(str(path), FileStat.from_stat(os.stat(path)), str(folder), False)
+    read = _read_file((rollout, None), _ReadContext(NOW, {str(folder): ""}))
+    assert not read.problems
+    return read.sums, _every_line_sums(path, data)
+
+
 @settings(max_examples=300, deadline=None)
 @given(lines=_logs(), block=st.integers(16, 600))
 def test_the_shortcuts_give_the_sums_of_every_line(
     lines: list[str], block: int, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    folder = tmp_path_factory.mktemp("home")
-    path = folder / r.rollout_name(BASE, SID)
-    data = ("\n".join(lines) + "\n").encode()
-    path.write_bytes(data)
-    rollout = _rollout(str(path), FileStat.from_stat(os.stat(path)), str(folder), False)
     # Small blocks: lines that cross blocks are held and handed on whole, not passed over.
     patch = pytest.MonkeyPatch()
     patch.setattr(tail, "CHUNK_BYTES", block)
     try:
-        read = _read_file((rollout, None), _ReadContext(NOW, {str(folder): ""}))
+        index_sums, every_line = _both_ways(tmp_path_factory.mktemp("home"), lines)
     finally:
         patch.undo()
-    assert not read.problems
-    assert read.sums == _every_line_sums(path, data)
+    assert index_sums == every_line
 
 
 def test_the_lines_passed_over_are_the_ones_the_ledger_never_decodes() -> None:
@@ -217,13 +222,9 @@ def test_a_repeated_turn_context_after_other_settings_is_decoded(tmp_path: Path)
         _turn_context(BASE + 5, 2, "o3", "/a"),
         r.token_count(BASE + 6, r.usage(5, 0, 9)),
     ]
-    path = tmp_path / r.rollout_name(BASE, SID)
-    data = ("\n".join(lines) + "\n").encode()
-    path.write_bytes(data)
-    rollout = _rollout(str(path), FileStat.from_stat(os.stat(path)), str(tmp_path), False)
-    read = _read_file((rollout, None), _ReadContext(NOW, {str(tmp_path): ""}))
-    assert read.sums == _every_line_sums(path, data)
-    assert sorted(key[1] for key in read.sums) == ["gpt-5.4", "o3"]
+    index_sums, every_line = _both_ways(tmp_path, lines)
+    assert index_sums == every_line
+    assert sorted(key[1] for key in index_sums) == ["gpt-5.4", "o3"]
 
 
 @pytest.mark.parametrize(
@@ -244,10 +245,6 @@ def test_a_header_after_a_torn_line_is_no_copied_parent_header(torn: str, tmp_pa
         r.session_meta(BASE + 2, PARENT),
         r.token_count(BASE + 3, r.usage(5, 0, 9)),
     ]
-    path = tmp_path / r.rollout_name(BASE, SID)
-    data = ("\n".join(lines) + "\n").encode()
-    path.write_bytes(data)
-    rollout = _rollout(str(path), FileStat.from_stat(os.stat(path)), str(tmp_path), False)
-    read = _read_file((rollout, None), _ReadContext(NOW, {str(tmp_path): ""}))
-    assert read.sums == _every_line_sums(path, data)
-    assert [totals[0] for totals in read.sums.values()] == [1]  # the call counts
+    index_sums, every_line = _both_ways(tmp_path, lines)
+    assert index_sums == every_line
+    assert [totals[0] for totals in index_sums.values()] == [1]  # the call counts
