@@ -219,7 +219,8 @@ class LineSplitter:
             start = newline + 1
         cap = self.max_line_bytes
         find = chunk.find
-        skip = getattr(sink, "skip", None)
+        asks = hasattr(sink, "skip")  # what it may pass over can change with each line handed
+        skip = sink.skip if asks else None  # type: ignore[attr-defined]
         while True:
             newline = find(b"\n", start)
             if newline < 0:
@@ -229,11 +230,13 @@ class LineSplitter:
             elif newline - start > cap:
                 body = chunk[start:newline].removesuffix(b"\r")
                 sink.long_line(body[:PREFIX_BYTES], body[-SUFFIX_BYTES:], len(body))
+                if asks:
+                    skip = sink.skip  # type: ignore[attr-defined]
             elif newline > start:
                 end = newline - 1 if chunk[newline - 1] == 0x0D else newline
                 if end > start:
                     sink.line(chunk[start:end])
-                    if skip is not None:
+                    if asks:
                         skip = sink.skip  # type: ignore[attr-defined]
             start = newline + 1
         if start < len(chunk):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from codex_presence_gui.core.tail import (
     BackwardLines,
     Change,
     FollowedFile,
+    LineSplitter,
     LongLine,
     NotARegularFileError,
     read_head_lines,
@@ -72,6 +75,48 @@ def test_any_chunking_delivers_each_line_once(
     assert sink.lines == complete_lines(data)
     assert tail.pending_bytes == len(tail_bytes)
     path.unlink()
+
+
+class SkipsAfterItsFirstLine(Collector):
+    """A sink that may pass over lines starting with ``x``, but only once it has a line (as
+    the usage index's sink, which needs a file's header lines before it skips any)."""
+
+    _pattern = re.compile(rb"x")
+
+    @property
+    def skip(self) -> Callable[[bytes, int, int], object] | None:
+        return self._pattern.match if self.lines else None
+
+
+@given(
+    lines=st.lists(st.sampled_from([b"x1", b"x22", b"keep", b"k", b"x"]), max_size=30),
+    cuts=st.lists(st.integers(0, 200), max_size=6),
+)
+def test_lines_a_sink_may_skip_are_passed_over_from_the_moment_it_may(
+    lines: list[bytes], cuts: list[int]
+) -> None:
+    """A sink's ``skip`` is asked again after each line it is handed, even when it had none at
+    the start of the block: every line it keeps comes, in order, and a line it may skip comes
+    only when it was held across two blocks (the sink then checks it itself)."""
+    data = b"".join(line + b"\n" for line in lines)
+    splitter = LineSplitter()
+    sink = SkipsAfterItsFirstLine()
+    positions = sorted({min(c, len(data)) for c in cuts} | {len(data)})
+    held: set[int] = set()  # the lines that spanned a block's end, by their start
+    written = 0
+    for position in positions:
+        splitter.feed(data[written:position], sink)
+        line_start = data.rfind(b"\n", 0, position) + 1
+        if line_start < position:
+            held.add(line_start)
+        written = position
+    starts = [sum(len(line) + 1 for line in lines[:i]) for i in range(len(lines))]
+    expected = [
+        line
+        for number, (line, start) in enumerate(zip(lines, starts, strict=True))
+        if number == 0 or not line.startswith(b"x") or start in held
+    ]
+    assert sink.lines == expected
 
 
 def test_partial_line_waits_for_its_newline(tmp_path: Path) -> None:
