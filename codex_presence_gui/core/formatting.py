@@ -35,7 +35,8 @@ def text_bar(remaining: float, cells: int = BAR_CELLS) -> str:
 
 
 def format_tokens_compact(value: int | None) -> str:
-    """``52.4K``, ``1.18K``, ``258K``, ``999``; Codex's ``format_tokens_compact``."""
+    """``52.4K``, ``1.18K``, ``258K``, ``999``: Codex's ``format_tokens_compact``, but never
+    ``1000K``."""
     if value is None:
         return "–"
     if value < 1000:
@@ -47,7 +48,9 @@ def format_tokens_compact(value: int | None) -> str:
     scaled = float(value)
     suffix = ""
     for unit in ("K", "M", "B", "T"):
-        if scaled < 1000 and suffix:
+        # 999.5 and up would round to "1000": said in the next unit ("1M", not "1000K", where
+        # Codex's own function stops at the unit's bound).
+        if scaled < 999.5 and suffix:
             break
         scaled /= 1000
         suffix = unit

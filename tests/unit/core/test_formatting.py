@@ -38,13 +38,20 @@ UTC = UTC
         (11454, "11.5K"),
         (52414, "52.4K"),
         (258400, "258K"),
+        (999_499, "999K"),
+        (999_500, "1M"),
+        (999_999, "1M"),
+        (999_500_000, "1B"),
+        (999_499_999_999, "999B"),
+        (999_500_000_000, "1T"),
         (1_500_000, "1.5M"),
         (2_000_000_000, "2B"),
         (None, "–"),
     ],
 )
 def test_compact_tokens_match_codex(value: int | None, text: str) -> None:
-    """Compact numbers use 2/1/0 decimals by magnitude and strip trailing zeros."""
+    """Compact numbers use 2/1/0 decimals by magnitude and strip trailing zeros; a value that
+    would round to 1000 of a unit is said in the next one."""
     assert format_tokens_compact(value) == text
 
 
