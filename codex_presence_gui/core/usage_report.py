@@ -469,6 +469,13 @@ def report_csv(report: UsageReport, zone: tzinfo) -> str:
     return out.getvalue()
 
 
+def unpriced_tokens(row: UsageRow | None) -> int:
+    """The tokens of a row's models that have no known price: not in its cost."""
+    if row is None:
+        return 0
+    return sum(tally.total for tally in row.models.values() if tally.cost_usd is None)
+
+
 def money(value: float | None) -> str:
     """``$3.40``; ``—`` when unknown; ``<$0.01`` for a cost that rounds to nothing."""
     if value is None:
@@ -497,7 +504,8 @@ def report_text(report: UsageReport, width: int = 80, zone: tzinfo | None = None
     from codex_presence_gui.core.sanitize import clean_text
 
     numbers = [("Input", 7), ("Cached", 7), ("Output", 7), ("Total", 7), ("Cost*", 9)]
-    key_width = max(10, width - sum(w + 1 for _, w in numbers) - 1)
+    # The last column is the ``+`` of a cost that leaves unpriced tokens out.
+    key_width = max(10, width - sum(w + 1 for _, w in numbers) - 2)
     header = (
         _KEY_TITLES[report.kind].ljust(key_width)
         + " "
@@ -505,7 +513,15 @@ def report_text(report: UsageReport, width: int = 80, zone: tzinfo | None = None
     )
     lines = [header, "─" * min(width, len(header))]
 
-    def line(label: str, tally: Tally) -> str:
+    partial = False  # a cost leaves out the tokens of a model without a price
+
+    def line(label: str, row: UsageRow) -> str:
+        nonlocal partial
+        tally = row.tally
+        mark = ""
+        if tally.cost_usd is not None and unpriced_tokens(row):
+            mark = "+"
+            partial = True
         cells = [
             format_tokens_compact(tally.input),
             format_tokens_compact(tally.cached_input),
@@ -521,6 +537,7 @@ def report_text(report: UsageReport, width: int = 80, zone: tzinfo | None = None
             label.ljust(key_width)
             + " "
             + " ".join(cell.rjust(w) for cell, (_, w) in zip(cells, numbers, strict=True))
+            + mark
         )
 
     for row in report.rows:
@@ -536,9 +553,9 @@ def report_text(report: UsageReport, width: int = 80, zone: tzinfo | None = None
             if len(project) > room:
                 project = project[: max(room - 1, 0)] + "…"
             label = f"{when}{project} {row.key[:8]}"
-        lines.append(line(label, row.tally))
+        lines.append(line(label, row))
     lines.append("─" * min(width, len(header)))
-    lines.append(line("Total", report.totals.tally))
+    lines.append(line("Total", report.totals))
     ratio = report.totals.tally.cache_hit_ratio
     notes = []
     if ratio is not None:
@@ -550,7 +567,9 @@ def report_text(report: UsageReport, width: int = 80, zone: tzinfo | None = None
     notes.append(f"* {COST_LABEL}; prices: {report.price_source}")
     if report.unpriced_models:
         notes.append(
-            "No price known for: " + ", ".join(clean_text(m) for m in report.unpriced_models)
+            "No price known for: "
+            + ", ".join(clean_text(m) for m in report.unpriced_models)
+            + ("; a cost marked + leaves their tokens out" if partial else "")
         )
     for note in notes:
         lines.extend(textwrap.wrap(note, width, subsequent_indent="  "))

@@ -22,6 +22,7 @@ from codex_presence_gui.core.usage_report import (
     UsageRow,
     money,
     report_csv,
+    unpriced_tokens,
 )
 
 #: Days in the chart and the longest total.
@@ -144,12 +145,25 @@ class UsageView:
         return self.state is UsageState.READY
 
 
-def approx_money(value: float | None) -> str:
-    """``~$3.40`` (an estimate); ``<$0.01``; ``cost unknown`` without a price."""
+def approx_money(value: float | None, partial: bool = False) -> str:
+    """``~$3.40`` (an estimate); ``<$0.01``; ``cost unknown`` without a price; ``~$3.40+``
+    when ``partial``: some of the tokens have no known price and are not in it."""
     if value is None:
         return "cost unknown"
     text = money(value)
-    return text if text.startswith("<") else f"~{text}"
+    text = text if text.startswith("<") else f"~{text}"
+    return f"{text}+" if partial else text
+
+
+def _unpriced_line(unpriced: int, total: int) -> str:
+    """The tooltip line that says what a cost leaves out (empty when nothing)."""
+    if not unpriced or unpriced >= total:
+        return ""
+    share = _share_text(unpriced / total)
+    return (
+        f"Not in the cost: {format_count(unpriced)} tokens ({share}) of models with no known "
+        "API price"
+    )
 
 
 def tokens_text(value: int) -> str:
@@ -157,13 +171,14 @@ def tokens_text(value: int) -> str:
     return f"{format_tokens_compact(value)} {'token' if value == 1 else 'tokens'}"
 
 
-def compact_line(today: Tally | None) -> str:
-    """``today: 1.2M tokens · ~$3.40`` (the cost left out when no price is known)."""
+def compact_line(today: Tally | None, unpriced: int = 0) -> str:
+    """``today: 1.2M tokens · ~$3.40`` (the cost left out when no price is known, ``~$3.40+``
+    when ``unpriced`` of the tokens have none)."""
     if today is None or today.total == 0:
         return "today: 0 tokens"
     line = f"today: {tokens_text(today.total)}"
     if today.cost_usd is not None:
-        line += f" · {approx_money(today.cost_usd)}"
+        line += f" · {approx_money(today.cost_usd, unpriced > 0)}"
     return line
 
 
@@ -198,9 +213,10 @@ def usage_view(recent: RecentUsage) -> UsageView:
         _period(label, [rows.get((today - timedelta(days=back)).isoformat()) for back in range(n)])
         for label, n in PERIODS
     )
+    today_row = rows.get(today.isoformat())
     return UsageView(
         UsageState.READY,
-        compact_line=compact_line(_sum_tallies([rows.get(today.isoformat())])),
+        compact_line=compact_line(_sum_tallies([today_row]), unpriced_tokens(today_row)),
         compact_tooltip=COMPACT_TIP,
         totals=periods,
         chart=_chart(rows, first_day(today), daily.totals),
@@ -229,6 +245,7 @@ def _sum_tallies(rows: Iterable[UsageRow | None]) -> Tally:
 
 def _period(label: str, rows: list[UsageRow | None]) -> PeriodTotal:
     tally = _sum_tallies(rows)
+    unpriced = sum(unpriced_tokens(row) for row in rows)
     tip = [
         f"{label}: {format_count(tally.total)} tokens in {format_count(tally.calls)} "
         f"model {'call' if tally.calls == 1 else 'calls'}",
@@ -236,12 +253,14 @@ def _period(label: str, rows: list[UsageRow | None]) -> PeriodTotal:
         f"output {format_count(tally.output)} (reasoning {format_count(tally.reasoning_output)})",
         f"{COST_LABEL}: {money(tally.cost_usd)}",
     ]
+    if tally.cost_usd is not None and (left_out := _unpriced_line(unpriced, tally.total)):
+        tip.append(left_out)
     return PeriodTotal(
         label,
         tally.total,
         tokens_text(tally.total),
         tally.cost_usd,
-        approx_money(tally.cost_usd),
+        approx_money(tally.cost_usd, unpriced > 0),
         "\n".join(tip),
     )
 
@@ -297,11 +316,19 @@ def _chart(rows: dict[str, UsageRow], first: date, totals: UsageRow) -> ChartVie
     )
 
 
-def _value_text(tally: Tally) -> str:
+def _value_text(tally: Tally, unpriced: int = 0) -> str:
+    """``1M tokens · ~$2.00`` (``~$2.00+`` when ``unpriced`` tokens are not in it)."""
     text = tokens_text(tally.total)
     if tally.cost_usd is not None:
-        text += f" · {approx_money(tally.cost_usd)}"
+        text += f" · {approx_money(tally.cost_usd, unpriced > 0)}"
     return text
+
+
+def _model_text(tally: Tally, priced: bool) -> str:
+    """A model's line in a tooltip: says so when its price is not known (while others' are)."""
+    if tally.cost_usd is None and priced:
+        return f"{tokens_text(tally.total)} · no known price"
+    return _value_text(tally)
 
 
 def _day_tooltip(
@@ -312,10 +339,11 @@ def _day_tooltip(
         return f"{heading}\nNo usage"
     lines = [heading]
     models = sorted(row.models.items(), key=lambda item: (index[item[0]], -item[1].total, item[0]))
+    priced = row.tally.cost_usd is not None
     for model, tally in models:
-        lines.append(f"{clean_text(model)}: {_value_text(tally)}")
+        lines.append(f"{clean_text(model)}: {_model_text(tally, priced)}")
     if len(models) > 1:
-        lines.append(f"Total: {_value_text(row.tally)}")
+        lines.append(f"Total: {_value_text(row.tally, unpriced_tokens(row))}")
     return "\n".join(lines)
 
 
@@ -333,21 +361,25 @@ def _table(rows: list[UsageRow], totals: Tally) -> tuple[TableRow, ...]:
         tally = row.tally
         share = tally.total / totals.total if totals.total else 0.0
         name = clean_text(row.key) or "(none)"
+        unpriced = unpriced_tokens(row)
         tip = [
             name,
             f"{format_count(tally.total)} tokens ({_share_text(share)} of the last 30 days)",
             f"{COST_LABEL}: {money(tally.cost_usd)}",
         ]
+        if tally.cost_usd is not None and (left_out := _unpriced_line(unpriced, tally.total)):
+            tip.append(left_out)
         if len(row.models) > 1 or (row.models and next(iter(row.models)) != row.key):
+            priced = tally.cost_usd is not None
             for model, part in sorted(row.models.items(), key=lambda item: -item[1].total):
-                tip.append(f"  {clean_text(model)}: {_value_text(part)}")
+                tip.append(f"  {clean_text(model)}: {_model_text(part, priced)}")
         result.append(
             TableRow(
                 name,
                 tally.total,
                 format_tokens_compact(tally.total),
                 tally.cost_usd,
-                approx_money(tally.cost_usd) if tally.cost_usd is not None else "—",
+                approx_money(tally.cost_usd, unpriced > 0) if tally.cost_usd is not None else "—",
                 share,
                 _share_text(share),
                 "\n".join(tip),
@@ -379,6 +411,8 @@ def _unpriced_text(models: list[str]) -> str:
         return ""
     names = [clean_text(model) for model in models]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    if len(names) == 1:
-        return f"No API price is known for {listed}: its tokens are counted, but not in the costs."
-    return f"No API price is known for {listed}: their tokens are counted, but not in the costs."
+    which = "its" if len(names) == 1 else "their"
+    return (
+        f"No API price is known for {listed}: {which} tokens are counted, but not in the "
+        "costs (a cost marked + leaves them out)."
+    )

@@ -174,6 +174,20 @@ def test_text_fits_80_columns(kind: str) -> None:
     assert "API-equivalent" in text
 
 
+def test_text_marks_a_cost_that_leaves_unpriced_tokens_out() -> None:
+    """The totals hold a model without a price beside priced ones: their cost gets a ``+``,
+    and the note says what it means; a day of that model alone has no cost at all."""
+    text = report_text(_report("daily"))
+    total = next(line for line in text.splitlines() if line.startswith("Total"))
+    assert total.endswith("+")
+    assert text.splitlines()[4].endswith("—")  # 2026-11-30, the unpriced model alone
+    assert "No price known for: mystery-model; a cost marked + leaves their tokens out" in (
+        " ".join(text.split())
+    )
+    whole = report_text(_report("daily", since=date(2026, 11, 23), until=date(2026, 11, 23)))
+    assert "+" not in whole  # every model of that day is priced
+
+
 def test_money() -> None:
     assert (money(None), money(0.001), money(3.4), money(2718.87)) == (
         "—",

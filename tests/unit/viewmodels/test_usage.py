@@ -205,7 +205,8 @@ def test_costs_are_labelled_estimates_and_unpriced_models_named() -> None:
     assert "API-equivalent estimates" in view.cost_note
     assert "test prices" in view.cost_note
     assert view.unpriced_text == (
-        "No API price is known for mystery and o9: their tokens are counted, but not in the costs."
+        "No API price is known for mystery and o9: their tokens are counted, but not in the "
+        "costs (a cost marked + leaves them out)."
     )
     one = usage_view(recent([slot(TODAY, 1000, model="mystery")]))
     assert one.unpriced_text.startswith("No API price is known for mystery: its tokens")
@@ -213,6 +214,34 @@ def test_costs_are_labelled_estimates_and_unpriced_models_named() -> None:
     assert one.chart is not None
     assert not one.chart.priced
     assert usage_view(recent([slot(TODAY, 1000)])).unpriced_text == ""
+
+
+def test_a_cost_that_leaves_unpriced_tokens_out_says_so() -> None:
+    """A few priced tokens beside many unpriced ones make no cost that looks complete: it is
+    marked ``+``, and its tooltip says what it leaves out."""
+    slots = [
+        slot(TODAY, 1_000_000, model="gpt-a", project="shop"),
+        slot(TODAY, 29_000_000, model="mystery", project="shop"),
+        slot(TODAY, 500_000, model="gpt-b", project="api"),
+    ]
+    view = usage_view(recent(slots))
+    today = view.totals[0]
+    assert today.cost_text == "~$2.50+"
+    assert "Not in the cost: 29,000,000 tokens (95%) of models with no known API price" in (
+        today.tooltip
+    )
+    assert view.compact_line == "today: 30.5M tokens · ~$2.50+"
+    shop, api = view.projects
+    assert (shop.name, shop.cost_text) == ("shop", "~$2.00+")
+    assert "mystery: 29M tokens · no known price" in shop.tooltip
+    assert (api.name, api.cost_text) == ("api", "~$0.50")  # all of it priced
+    assert [row.cost_text for row in view.models] == ["—", "~$2.00", "~$0.50"]
+    chart = view.chart
+    assert chart is not None
+    assert "mystery: 29M tokens · no known price" in chart.days[-1].tooltip
+    assert "Total: 30.5M tokens · ~$2.50+" in chart.days[-1].tooltip
+    assert approx_money(0.001, partial=True) == "<$0.01+"
+    assert approx_money(None, partial=True) == "cost unknown"
 
 
 def test_the_csv_is_the_daily_report() -> None:
