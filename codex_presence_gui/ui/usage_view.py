@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -44,6 +43,8 @@ NAME_MIN_CHARS = 10
 #: Side by side, each table's names get their whole width, up to this many characters.
 NAME_COMFORT_CHARS = 26
 DEFAULT_CSV_NAME = "codex-usage-daily.csv"
+#: Between the period boxes, and between a flat box's texts.
+PERIOD_GAP = 8
 
 
 class UsageTable(QTableView):
@@ -127,7 +128,8 @@ class UsageTable(QTableView):
 
 
 class PeriodBox(QFrame):
-    """One period's total: ``Today``, the tokens in large type, the estimated cost under it."""
+    """One period's total: ``Today``, the tokens in large type, the estimated cost under it;
+    or, flat (``set_flat``), the three on one line, the cost at the right end."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,12 +139,37 @@ class PeriodBox(QFrame):
         self.tokens = ElidedLabel(min_chars=5)
         self.tokens.setFont(scaled_font(self, 1.2, bold=True))
         self.cost = ElidedLabel(min_chars=5)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.setSpacing(1)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.tokens)
-        layout.addWidget(self.cost)
+        self.box_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self.box_layout.setContentsMargins(10, 6, 10, 6)
+        self.box_layout.setSpacing(1)
+        self.box_layout.addWidget(self.caption)
+        self.box_layout.addWidget(self.tokens)
+        self.box_layout.addWidget(self.cost)
+        self.flat = False
+
+    def set_flat(self, flat: bool) -> None:
+        """The three texts one under the other, or on one line."""
+        if flat == self.flat:
+            return
+        self.flat = flat
+        layout = self.box_layout
+        if flat:
+            layout.setDirection(QBoxLayout.Direction.LeftToRight)
+            layout.setSpacing(PERIOD_GAP)
+            layout.insertStretch(2, 1)  # between the tokens and the cost
+            self.cost.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        else:
+            layout.takeAt(2)
+            layout.setDirection(QBoxLayout.Direction.TopToBottom)
+            layout.setSpacing(1)
+            self.cost.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+    def whole_width(self, flat: bool) -> int:
+        """The width at which every text shows whole, standing up or flat."""
+        widths = [label.sizeHint().width() for label in (self.caption, self.tokens, self.cost)]
+        margins = self.box_layout.contentsMargins()
+        inner = sum(widths) + 2 * PERIOD_GAP if flat else max(widths)
+        return inner + margins.left() + margins.right() + 2 * self.frameWidth()
 
     def show_total(self, total: PeriodTotal) -> None:
         """Show one period."""
@@ -211,14 +238,13 @@ class UsagePage(QScrollArea):
         self.export_status.setFont(scaled_font(self, 0.9))
 
         self.periods = [PeriodBox() for _ in range(3)]
-        totals = QGridLayout()
-        totals.setHorizontalSpacing(8)
-        for column, box in enumerate(self.periods):
-            totals.addWidget(box, 0, column)
-            totals.setColumnStretch(column, 1)
+        self.totals = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.totals.setSpacing(PERIOD_GAP)
+        for box in self.periods:
+            self.totals.addWidget(box, 1)
         self.totals_box = QWidget()
-        self.totals_box.setLayout(totals)
-        totals.setContentsMargins(0, 0, 0, 0)
+        self.totals_box.setLayout(self.totals)
+        self.totals.setContentsMargins(0, 0, 0, 0)
 
         self.chart_title = QLabel("By day")
         self.chart_title.setFont(scaled_font(self, 1.0, bold=True))
@@ -401,10 +427,24 @@ class UsagePage(QScrollArea):
         self._arrange()
 
     def _arrange(self) -> None:
-        """The tables side by side when the page is wide enough for both (and roomy), else
-        one under the other."""
+        """The period boxes side by side when each shows its numbers whole, else one under the
+        other and flat; the tables side by side when the page is wide enough for both (and
+        roomy), else one under the other."""
         margins = self.content_layout.contentsMargins()
         room = self.viewport().width() - margins.left() - margins.right()
+        boxes = self.periods
+        side_by_side = room >= len(boxes) * max(box.whole_width(False) for box in boxes) + (
+            len(boxes) - 1
+        ) * self.totals.spacing()
+        for box in boxes:
+            box.set_flat(not side_by_side)
+        totals = (
+            QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
+        )
+        if self.totals.direction() != totals:
+            self.totals.setDirection(totals)
+            self.totals.setSpacing(PERIOD_GAP if side_by_side else 4)
+            self.totals_box.updateGeometry()
         # Each of the two halves must hold the wider of the two tables (the layout shares
         # the room out equally).
         half = max(table.comfortable_width() for table in (self.project_table, self.model_table))

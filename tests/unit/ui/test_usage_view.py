@@ -100,6 +100,29 @@ def test_tables_sort_by_tokens_and_never_scroll_sideways(qtbot: QtBot) -> None:
     assert table.horizontalScrollBar().maximum() == 0
 
 
+def test_the_period_totals_show_whole_at_any_width(qtbot: QtBot) -> None:
+    """Side by side while each box shows its numbers whole; one under the other, each on one
+    line, when the page is narrower: a cost is never cut to "~$9,300,00…"."""
+    huge = [
+        slot(TODAY - timedelta(days=back), 4_000_000_000_000, 290_000_000_000)
+        for back in range(30)
+    ]
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(usage_view(recent(huge)))
+    page.show()
+    for width, flat in ((1280, False), (360, True)):
+        page.resize(width, 700)
+        settle()
+        for box in page.periods:
+            assert box.flat is flat, width
+            for label in (box.caption, box.tokens, box.cost):
+                assert label.text() == label.full_text, (width, label.full_text)
+    assert page.periods[2].cost.full_text.startswith("~$")
+    tops = [box.geometry().top() for box in page.periods]
+    assert tops == sorted(tops) and len(set(tops)) == 3  # one under the other
+
+
 # -- the chart ----------------------------------------------------------------------------
 
 
