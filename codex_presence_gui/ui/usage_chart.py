@@ -234,15 +234,16 @@ class UsageChart(QWidget):
             highlight.setAlpha(40)
             painter.fillRect(self.bar_rect(self.hovered), highlight)
         painter.setPen(Qt.PenStyle.NoPen)
+        cost = self.mode is ChartMode.COST
         for index, bar in enumerate(chart.days):
             x = plot.left() + index * slot + (slot - width) / 2
             base = plot.bottom()
-            for segment in bar.segments:
-                value = segment.cost_usd if self.mode is ChartMode.COST else segment.tokens
+            for segment in bar.cost_segments if cost else bar.segments:
+                value = segment.cost_usd if cost else segment.tokens
                 height = value / top * plot.height() if top else 0.0
                 if height <= 0:
                     continue
-                painter.setBrush(series_color(segment.series, palette))
+                painter.setBrush(series_color(segment.color, palette))
                 painter.drawRect(QRectF(x, base - height, width, height))
                 base -= height
         self._paint_dates(painter, plot, slot, muted)
@@ -277,13 +278,17 @@ class UsageChart(QWidget):
             painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), middle)
 
 
-def legend_html(chart: ChartView | None, palette: QPalette) -> str:
-    """The models' colours and names, as rich text for a wrapping label."""
-    if chart is None or not chart.series:
+def legend_html(
+    chart: ChartView | None, palette: QPalette, mode: ChartMode = ChartMode.TOKENS
+) -> str:
+    """The models' colours and names of the token bars or the cost bars, as rich text for a
+    wrapping label."""
+    if chart is None:
         return ""
+    series, colors = chart.stacking(mode is ChartMode.COST)
     entries = []
-    for index, name in enumerate(chart.series):
-        color = series_color(index, palette).name()
+    for name, slot in zip(series, colors, strict=True):
+        color = series_color(slot, palette).name()
         # No-break spaces keep each swatch with its whole name ("Other models" too); the lines
         # break between entries.
         text = html.escape(name).replace(" ", "&nbsp;")
@@ -297,15 +302,24 @@ class ChartLegend(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.chart: ChartView | None = None
+        self.mode = ChartMode.TOKENS
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setWordWrap(True)
 
     def set_chart(self, chart: ChartView | None) -> None:
         """Show the models of ``chart``."""
         self.chart = chart
-        self.setText(legend_html(chart, self.palette()))
+        self._show()
+
+    def set_mode(self, mode: ChartMode) -> None:
+        """The models of the token bars or of the cost bars."""
+        self.mode = mode
+        self._show()
+
+    def _show(self) -> None:
+        self.setText(legend_html(self.chart, self.palette(), self.mode))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
-            self.setText(legend_html(self.chart, self.palette()))
+            self._show()

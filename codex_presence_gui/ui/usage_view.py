@@ -378,7 +378,9 @@ class UsagePage(QScrollArea):
 
     def _mode_toggled(self, button: QToolButton, checked: bool) -> None:
         if checked:
-            self.chart.set_mode(ChartMode.COST if button is self.cost_button else ChartMode.TOKENS)
+            mode = ChartMode.COST if button is self.cost_button else ChartMode.TOKENS
+            self.chart.set_mode(mode)
+            self.legend.set_mode(mode)
 
     # -- export ---------------------------------------------------------------------------
 
@@ -434,9 +436,11 @@ class UsagePage(QScrollArea):
         margins = self.content_layout.contentsMargins()
         room = self.viewport().width() - margins.left() - margins.right()
         boxes = self.periods
-        side_by_side = room >= len(boxes) * max(box.whole_width(False) for box in boxes) + (
-            len(boxes) - 1
-        ) * self.totals.spacing()
+        side_by_side = (
+            room
+            >= len(boxes) * max(box.whole_width(False) for box in boxes)
+            + (len(boxes) - 1) * self.totals.spacing()
+        )
         for box in boxes:
             box.set_flat(not side_by_side)
         totals = (

@@ -77,9 +77,10 @@ class PeriodTotal:
 class BarSegment:
     """One model's part of a day's bar."""
 
-    series: int  # index into ``ChartView.series`` (its colour)
+    series: int  # index into the mode's series (``ChartView.series`` or ``cost_series``)
     tokens: int
     cost_usd: float  # 0.0 when no price is known
+    color: int = 0  # the model's colour: the same in both modes
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ class DayBar:
     tokens: int
     cost_usd: float | None
     tooltip: str
+    cost_segments: tuple[BarSegment, ...] = ()  # the parts of the cost bar
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,15 @@ class ChartView:
     max_tokens: int
     max_cost: float
     priced: bool  # some cost is known (else the cost chart has nothing to show)
+    colors: tuple[int, ...] = ()  # each series' colour
+    #: The cost bars' models, the costliest first: the ones with a cost only, each in the
+    #: colour it has in the token bars where it has its own there.
+    cost_series: tuple[str, ...] = ()
+    cost_colors: tuple[int, ...] = ()
+
+    def stacking(self, cost: bool) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """The series and their colours of the token bars, or of the cost bars."""
+        return (self.cost_series, self.cost_colors) if cost else (self.series, self.colors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,16 +276,64 @@ def _period(label: str, rows: list[UsageRow | None]) -> PeriodTotal:
     )
 
 
-def _series(totals: UsageRow) -> tuple[tuple[str, ...], dict[str, int]]:
-    """The chart's models, most used first, and each model's series (the rest: "Other")."""
-    ranked = sorted(totals.models.items(), key=lambda item: (-item[1].total, item[0]))
-    names = [model for model, _ in ranked]
-    if len(names) > CHART_MODELS:
-        shown = names[: CHART_MODELS - 1]
-        series = (*(clean_text(name) for name in shown), OTHER_MODELS)
-        index = {name: min(i, CHART_MODELS - 1) for i, name in enumerate(names)}
-        return series, index
-    return tuple(clean_text(name) for name in names), {name: i for i, name in enumerate(names)}
+#: The colour of "Other models" (and of a sixth model when there are six).
+OTHER_COLOR = CHART_MODELS - 1
+
+
+class _Stacking:
+    """One mode's series: their labels, each model's series and each series' colour."""
+
+    __slots__ = ("colors", "index", "labels", "shown")
+
+    def __init__(self, names: list[str], own_colors: dict[str, int] | None = None) -> None:
+        """``names`` ranked; ``own_colors``: the colours the token bars gave their models, kept
+        for the cost bars (None: the token bars themselves, coloured in rank order)."""
+        if len(names) > CHART_MODELS:
+            shown = names[: CHART_MODELS - 1]
+            self.labels = (*(clean_text(name) for name in shown), OTHER_MODELS)
+            self.index = {name: min(i, CHART_MODELS - 1) for i, name in enumerate(names)}
+        else:
+            shown = names
+            self.labels = tuple(clean_text(name) for name in names)
+            self.index = {name: i for i, name in enumerate(names)}
+        self.shown = shown
+        if own_colors is None:
+            colors = list(range(len(shown)))
+        else:
+            kept = {name: own_colors[name] for name in shown if own_colors.get(name, -1) >= 0}
+            free = iter(c for c in range(OTHER_COLOR) if c not in kept.values())
+            colors = [kept[name] if name in kept else next(free, OTHER_COLOR) for name in shown]
+        self.colors = tuple(colors) + ((OTHER_COLOR,) if len(names) > CHART_MODELS else ())
+
+    def own_colors(self) -> dict[str, int]:
+        """The colour of each model that has one of its own (not "Other models")."""
+        return {name: self.colors[i] for i, name in enumerate(self.shown)}
+
+    def segments(self, models: dict[str, Tally]) -> tuple[BarSegment, ...]:
+        """A day's parts in this mode (the models it has no series for are left out)."""
+        sums: dict[int, list[float]] = {}
+        for model, tally in models.items():
+            series = self.index.get(model)
+            if series is not None:
+                part = sums.setdefault(series, [0, 0.0])
+                part[0] += tally.total
+                part[1] += tally.cost_usd or 0.0
+        return tuple(
+            BarSegment(i, int(part[0]), part[1], self.colors[i])
+            for i, part in sorted(sums.items())
+            if part[0]
+        )
+
+
+def _series(totals: UsageRow) -> tuple[_Stacking, _Stacking]:
+    """The token bars' models, most used first, and the cost bars' (those with a cost), the
+    costliest first; past the chart's colours, the rest are "Other models"."""
+    models = totals.models
+    by_tokens = sorted(models, key=lambda name: (-models[name].total, name))
+    tokens = _Stacking(by_tokens)
+    priced = [name for name in by_tokens if (models[name].cost_usd or 0.0) > 0]
+    by_cost = sorted(priced, key=lambda name: (-(models[name].cost_usd or 0.0), name))
+    return tokens, _Stacking(by_cost, tokens.own_colors())
 
 
 def _day_label(day: date) -> str:
@@ -282,37 +341,33 @@ def _day_label(day: date) -> str:
 
 
 def _chart(rows: dict[str, UsageRow], first: date, totals: UsageRow) -> ChartView:
-    series, index = _series(totals)
+    tokens, cost = _series(totals)
     bars = []
     for offset in range(DAYS):
         day = first + timedelta(days=offset)
         row = rows.get(day.isoformat())
-        sums: dict[int, list[float]] = {}
-        if row is not None:
-            for model, tally in row.models.items():
-                part = sums.setdefault(index[model], [0, 0.0])
-                part[0] += tally.total
-                part[1] += tally.cost_usd or 0.0
-        segments = tuple(
-            BarSegment(i, int(part[0]), part[1]) for i, part in sorted(sums.items()) if part[0]
-        )
+        models = row.models if row is not None else {}
         tally = row.tally if row is not None else Tally()
         bars.append(
             DayBar(
                 day,
                 _day_label(day),
-                segments,
+                tokens.segments(models),
                 tally.total,
                 tally.cost_usd,
-                _day_tooltip(day, row, series, index),
+                _day_tooltip(day, row, tokens.index),
+                cost.segments(models),
             )
         )
     return ChartView(
         tuple(bars),
-        series,
+        tokens.labels,
         max((bar.tokens for bar in bars), default=0),
         max((bar.cost_usd or 0.0 for bar in bars), default=0.0),
         any(bar.cost_usd is not None for bar in bars),
+        tokens.colors,
+        cost.labels,
+        cost.colors,
     )
 
 
@@ -331,9 +386,7 @@ def _model_text(tally: Tally, priced: bool) -> str:
     return _value_text(tally)
 
 
-def _day_tooltip(
-    day: date, row: UsageRow | None, series: tuple[str, ...], index: dict[str, int]
-) -> str:
+def _day_tooltip(day: date, row: UsageRow | None, index: dict[str, int]) -> str:
     heading = f"{day:%A} {day.day} {day:%B %Y}"
     if row is None or row.tally.total == 0:
         return f"{heading}\nNo usage"

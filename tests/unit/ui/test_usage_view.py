@@ -104,8 +104,7 @@ def test_the_period_totals_show_whole_at_any_width(qtbot: QtBot) -> None:
     """Side by side while each box shows its numbers whole; one under the other, each on one
     line, when the page is narrower: a cost is never cut to "~$9,300,00…"."""
     huge = [
-        slot(TODAY - timedelta(days=back), 4_000_000_000_000, 290_000_000_000)
-        for back in range(30)
+        slot(TODAY - timedelta(days=back), 4_000_000_000_000, 290_000_000_000) for back in range(30)
     ]
     page = UsagePage()
     qtbot.addWidget(page)
@@ -120,7 +119,7 @@ def test_the_period_totals_show_whole_at_any_width(qtbot: QtBot) -> None:
                 assert label.text() == label.full_text, (width, label.full_text)
     assert page.periods[2].cost.full_text.startswith("~$")
     tops = [box.geometry().top() for box in page.periods]
-    assert tops == sorted(tops) and len(set(tops)) == 3  # one under the other
+    assert tops == sorted(set(tops))  # one under the other
 
 
 # -- the chart ----------------------------------------------------------------------------
@@ -207,6 +206,21 @@ def test_scale_and_legend() -> None:
     assert legend_html(None, page_palette) == ""
     many = usage_view(recent([slot(TODAY, 1000 * (n + 1), model=f"m{n}") for n in range(8)]))
     assert "Other&nbsp;models" in legend_html(many.chart, page_palette)
+    # The cost bars' legend names only the models with a cost.
+    assert "mystery" not in legend_html(view.chart, page_palette, ChartMode.COST)
+    assert "gpt-a" in legend_html(view.chart, page_palette, ChartMode.COST)
+
+
+def test_the_legend_follows_the_bars_mode(qtbot: QtBot) -> None:
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    assert "mystery" in page.legend.text()
+    page.cost_button.click()
+    assert page.chart.mode is ChartMode.COST
+    assert "mystery" not in page.legend.text()
+    page.tokens_button.click()
+    assert "mystery" in page.legend.text()
 
 
 # -- export -------------------------------------------------------------------------------

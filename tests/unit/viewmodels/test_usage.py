@@ -167,6 +167,49 @@ def test_many_models_share_one_other_colour() -> None:
     assert "m0: 1K tokens" in chart.days[-1].tooltip  # the tooltip still names each one
 
 
+def test_the_cost_bars_stack_the_priced_models_costliest_first_in_their_colours() -> None:
+    """The cost bars name the models with a cost, the costliest first; each keeps the colour
+    the token bars give it, so that switching modes never recolours a model."""
+    slots = [
+        slot(TODAY, 10_000_000, model="mystery"),  # most tokens, no price
+        slot(TODAY, 3_000_000, model="gpt-b"),  # $3.00
+        slot(TODAY, 2_000_000, model="gpt-a"),  # $4.00
+    ]
+    chart = usage_view(recent(slots)).chart
+    assert chart is not None
+    assert chart.stacking(cost=False) == (("mystery", "gpt-b", "gpt-a"), (0, 1, 2))
+    assert chart.stacking(cost=True) == (("gpt-a", "gpt-b"), (2, 1))
+    today = chart.days[-1]
+    assert [(s.series, s.color, s.cost_usd) for s in today.cost_segments] == [
+        (0, 2, pytest.approx(4.0)),
+        (1, 1, pytest.approx(3.0)),
+    ]
+    assert [(s.series, s.color) for s in today.segments] == [(0, 0), (1, 1), (2, 2)]
+
+
+def test_past_the_colours_the_cost_bars_have_their_own_other_models(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Seven priced models: the token bars name the five with the most tokens, the cost bars
+    the five costliest; a model named only in the cost bars takes a colour no model named in
+    both uses."""
+    prices = {f"p{i}": (10.0 ** (i - 6), 0.0, 0.0) for i in range(7)}  # p6 the dearest
+    monkeypatch.setattr("tests.unit.viewmodels.test_usage.PRICES", prices)
+    slots = [slot(TODAY, 1000 * (7 - i), model=f"p{i}") for i in range(7)]  # p0 the most
+    chart = usage_view(recent(slots)).chart
+    assert chart is not None
+    assert chart.stacking(cost=False) == (
+        ("p0", "p1", "p2", "p3", "p4", OTHER_MODELS),
+        (0, 1, 2, 3, 4, 5),
+    )
+    assert chart.stacking(cost=True) == (
+        ("p6", "p5", "p4", "p3", "p2", OTHER_MODELS),
+        (0, 1, 4, 3, 2, 5),
+    )
+    other = [s for s in chart.days[-1].cost_segments if s.series == CHART_MODELS - 1]
+    assert other[0].tokens == 7000 + 6000  # p0 and p1
+
+
 def test_tables_by_project_and_model_with_shares() -> None:
     """Most tokens first; a share of the 30 days' tokens; the cost an estimate."""
     slots = [
