@@ -1,15 +1,19 @@
-"""Write a small, lifelike Codex home whose sessions are live now (for README screenshots).
+"""Write a small, lifelike Codex home whose sessions are live now, with a month of earlier
+sessions behind them (for README screenshots).
 
 Usage::
 
     uv run python bench/demo_home.py DIR
     uv run codex-presence-gui screenshot resources/screenshot-full.png --codex-home DIR
     uv run codex-presence-gui screenshot resources/screenshot-compact.png --compact --codex-home DIR
+    uv run codex-presence-gui screenshot resources/screenshot-usage.png --tab usage \
+        --size 860x720 --codex-home DIR
 """
 
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import sys
 import time
@@ -46,13 +50,56 @@ def _history(
     lines = [r.token_count(started, None, None, reading(started))]
     count = max(int((until - started) // step), 1)
     known = reading(started)
+    before = (0,) * len(total)
     for k in range(1, count + 1):
         at = started + k * step
-        usage = r.usage(*(int(t * k / count) for t in total))
-        lines.append(r.token_count(at, usage, None, known))
+        sums = tuple(int(t * k / count) for t in total)
+        # The response's own tokens are what the total grew by (the usage view adds these).
+        usage, last = r.usage(*sums), r.usage(*(s - b for s, b in zip(sums, before, strict=True)))
+        before = sums
+        lines.append(r.token_count(at, usage, last, known))
         known = reading(at + 1)
-        lines.append(r.token_count(at + 1, usage, None, known))
+        lines.append(r.token_count(at + 1, usage, last, known))
     return lines
+
+
+#: The earlier sessions' folders and models, the more used first.
+PAST_PROJECTS = (
+    "/home/dev/shop",
+    "/home/dev/api-gateway",
+    "/home/dev/docs-site",
+    "/home/dev/tokenizer",
+    "/home/dev/infra",
+)
+PAST_MODELS = ("gpt-5.3-codex", "gpt-5.5", "gpt-5.4", "gpt-5.2-codex")
+
+
+def _past_sessions(home: CodexHome, now: float) -> int:
+    """Sessions of the 29 days before today (none on some days, more on workdays), each a
+    run of turns whose own tokens add up to its total: what the Usage page and ``report``
+    show. Seeded, so that the same picture comes out each time (apart from the dates)."""
+    rng = random.Random(29)
+    day = 86400.0
+    written = 0
+    for back in range(29, 0, -1):
+        morning = (now // day - back) * day + 9 * 3600
+        for n in range(rng.choice((0, 1, 1, 2, 2, 3))):
+            session_id = f"019ab{back:03d}-0000-7000-8000-{n:012d}"
+            cwd = PAST_PROJECTS[min(int(rng.expovariate(0.7)), len(PAST_PROJECTS) - 1)]
+            model = PAST_MODELS[min(int(rng.expovariate(0.9)), len(PAST_MODELS) - 1)]
+            at = morning + n * 3 * 3600 + rng.uniform(0, 3600)
+            lines = [r.session_meta(at, session_id, cwd=cwd), r.turn_context(at + 1, model, cwd)]
+            sums = [0, 0, 0, 0]
+            for _turn in range(rng.randint(4, 30)):
+                at += rng.uniform(40, 400)
+                context = 20_000 + sums[0] // 40 + rng.randint(0, 30_000)
+                own = [context, int(context * rng.uniform(0.75, 0.95)), rng.randint(300, 4000)]
+                own.append(own[2] // 2)
+                sums = [a + b for a, b in zip(sums, own, strict=True)]
+                lines.append(r.token_count(at, r.usage(*sums), r.usage(*own)))
+            home.write(session_id, lines, started=morning + n * 3 * 3600, mtime=at)
+            written += 1
+    return written
 
 
 def write_demo(root: Path) -> None:
@@ -130,7 +177,8 @@ def write_demo(root: Path) -> None:
             last_line,
         ]
         home.write(session_id, lines, started=started, mtime=now - 4)
-    print(json.dumps({"home": str(root), "sessions": len(sessions)}))
+    past = _past_sessions(home, now)
+    print(json.dumps({"home": str(root), "sessions": len(sessions), "earlier_sessions": past}))
 
 
 if __name__ == "__main__":
