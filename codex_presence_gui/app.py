@@ -697,7 +697,11 @@ def render_screenshot(args: argparse.Namespace) -> int:
         return 1
     checking = getattr(args, "check_layout", False)
     # With the report, stdout carries only its JSON, for whatever reads it.
-    print(f"Saved {out} ({size[0]}x{size[1]}).", file=sys.stderr if checking else sys.stdout)
+    shot = f"{window.width()}x{window.height()}"
+    if (window.width(), window.height()) != tuple(size):
+        # The window would not go below its least size (or the mode's): say what was drawn.
+        shot += f"; asked for {size[0]}x{size[1]}, below the window's least size"
+    print(f"Saved {out} ({shot}).", file=sys.stderr if checking else sys.stdout)
     code = 0
     if checking:
         layout = "compact" if window.compact else "full"

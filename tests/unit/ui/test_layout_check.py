@@ -308,9 +308,12 @@ def test_screenshot_reports_a_window_larger_than_asked(
     out = tmp_path / "shot.png"
     options = ["--size", "200x150", "--check-layout", "--codex-home", str(home)]
     code = main(["screenshot", str(out), *options])
-    report = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
     assert code == 1
     assert report["size"] != "200x150"
+    # The message names the size drawn, and the one asked for.
+    assert f"Saved {out} ({report['size']}; asked for 200x150" in captured.err
     assert any(
         problem["kind"] == "offscreen" and "asked for 200x150" in problem["detail"]
         for problem in report["problems"]
