@@ -155,8 +155,13 @@ Record = (
 )
 
 
+#: Line times before 2000 are unusable (see ``parse_timestamp``).
+EARLIEST_TIME = 946_684_800.0
+
+
 def parse_timestamp(value: Any) -> float | None:
-    """RFC 3339 text (``2026-05-04T09:14:55.902Z``) to Unix seconds; None when unusable."""
+    """RFC 3339 text (``2026-05-04T09:14:55.902Z``) to Unix seconds; None when unusable
+    (malformed, or before 2000)."""
     if not isinstance(value, str) or not 10 <= len(value) <= 64:
         return None
     if _ISO_NEEDS_OFFSET and value.endswith(("Z", "z")):
@@ -168,9 +173,13 @@ def parse_timestamp(value: Any) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     try:
-        return moment.timestamp()
+        seconds = moment.timestamp()
     except (OverflowError, ValueError, OSError):
         return None
+    # Codex did not exist before 2000, and a time near year 1 cannot even be turned into a
+    # local date west of UTC: such a time is unusable, not a date to report. (Times in the
+    # future are the reader's to judge against its clock.)
+    return seconds if seconds >= EARLIEST_TIME else None
 
 
 #: Token counts at or above this are impossible (and not exact in a float, nor in JavaScript).

@@ -441,7 +441,9 @@ class SessionAccumulator:
             self.buckets[limits.limit_id] = limits
         if self.recorder is not None:
             if added is not None and self._call is not None:
-                self.recorder.call(record.ts, self.model, self._call, self.service_tier)
+                self.recorder.call(
+                    self._call_time(record.ts), self.model, self._call, self.service_tier
+                )
             if added:
                 self.recorder.usage(record.ts, added)
             elif record.total is None and limits is not None:
@@ -473,9 +475,25 @@ class SessionAccumulator:
         self._touch_token_event(record.ts)
         if self.recorder is not None:
             if added is not None and self._call is not None:
-                self.recorder.call(record.ts, self.model, self._call, self.service_tier)
+                self.recorder.call(
+                    self._call_time(record.ts), self.model, self._call, self.service_tier
+                )
             if added:
                 self.recorder.usage(record.ts, added)
+
+    def _call_time(self, ts: float | None) -> float:
+        """When a call happened: its line's time; for a line whose time is unusable (stamped
+        in the future, malformed or missing), the last trusted line's, else the session's
+        start, else now. Its tokens count all the same (the total has moved past them)."""
+        if ts is not None:
+            return ts
+        if self._trusted_ts is not None:
+            return self._trusted_ts
+        now = self.clock()
+        started = self.meta.started_at if self.meta is not None else None
+        if started is not None and started <= now + FUTURE_SLACK_SECONDS:
+            return started
+        return now
 
     def _touch_token_event(self, ts: float | None) -> None:
         if ts is not None and (self.last_token_event_at is None or ts > self.last_token_event_at):

@@ -297,11 +297,17 @@ def report_from_rows(
     ) in rows:
         facts = slot_facts.get(slot)
         if facts is None:
-            day = datetime.fromtimestamp(slot, zone).date()
-            key_of_slot: str | None = _time_key(kind, day) if by_time else ""
-            if (since is not None and day < since) or (until is not None and day > until):
-                key_of_slot = None
-            facts = slot_facts[slot] = (key_of_slot, datetime.fromtimestamp(slot, UTC).date())
+            local, utc = _moment(slot, zone), _moment(slot, UTC)
+            if local is None or utc is None:
+                # A time no date can be made of (an index written before such times were
+                # refused): nothing to count it in.
+                facts = slot_facts[slot] = (None, date.min)
+            else:
+                day = local.date()
+                key_of_slot: str | None = _time_key(kind, day) if by_time else ""
+                if (since is not None and day < since) or (until is not None and day > until):
+                    key_of_slot = None
+                facts = slot_facts[slot] = (key_of_slot, utc.date())
         key = facts[0]
         if key is None:
             continue
@@ -387,10 +393,18 @@ def _tally_json(tally: Tally) -> dict[str, Any]:
     }
 
 
-def _when(moment: float | None, zone: tzinfo) -> str | None:
-    if moment is None:
+def _moment(seconds: float, zone: tzinfo) -> datetime | None:
+    """Unix seconds as a time in ``zone``; None for one out of the calendar's range there
+    (year 1 west of UTC, year 9999 east of it)."""
+    try:
+        return datetime.fromtimestamp(seconds, zone)
+    except (OverflowError, ValueError, OSError):
         return None
-    return datetime.fromtimestamp(moment, zone).isoformat(timespec="seconds")
+
+
+def _when(moment: float | None, zone: tzinfo) -> str | None:
+    local = None if moment is None else _moment(moment, zone)
+    return None if local is None else local.isoformat(timespec="seconds")
 
 
 def _row_json(row: UsageRow, zone: tzinfo, kind: str) -> dict[str, Any]:
@@ -544,10 +558,9 @@ def report_text(report: UsageReport, width: int = 80, zone: tzinfo | None = None
         label = row.key
         if report.kind == "session":
             when = ""
-            if row.last_at is not None:
-                when = datetime.fromtimestamp(row.last_at, zone or local_zone()).strftime(
-                    "%d %b %H:%M "
-                )
+            last = None if row.last_at is None else _moment(row.last_at, zone or local_zone())
+            if last is not None:
+                when = last.strftime("%d %b %H:%M ")
             project = row.project or ""
             room = key_width - len(when) - 9  # the id's first 8 characters and a space
             if len(project) > room:

@@ -39,6 +39,10 @@ def test_timestamps() -> None:
     assert parse_timestamp("2026-05-04T09:00:00") == TS
     for junk in (None, 5, "", "yesterday", "2026-13-45T99:00:00Z", "9" * 80):
         assert parse_timestamp(junk) is None
+    # Before Codex could exist (and, near year 1, before any local date west of UTC).
+    assert parse_timestamp("0001-01-01T00:00:00Z") is None
+    assert parse_timestamp("1999-12-31T23:59:59Z") is None
+    assert parse_timestamp("2000-01-01T00:00:00Z") == 946_684_800.0
 
 
 def test_records_of_common_lines() -> None:

@@ -514,3 +514,30 @@ def test_the_state_text_survives_any_folder_name() -> None:
     odd = {"cwd": "/home/dev/\ud800", "total": None}
     assert json.loads(_state_text(plain)) == plain
     assert json.loads(_state_text(odd)) == odd
+
+
+@pytest.mark.parametrize("stamp", ["future", "malformed", "missing", "year 1"])
+def test_calls_on_lines_with_an_unusable_time_still_count(
+    stamp: str, codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """A clock that runs behind Codex's (lines stamped past the index's now), or a time that
+    cannot be read: the call counts, at the last trusted line's time (its total moved on, so
+    leaving it out would lose its tokens for good)."""
+    lines = _session(1)
+    odd = r.token_count(BASE + 500, r.usage(9000, 0, 20), r.usage(7990, 0, 10))
+    if stamp == "future":
+        odd = odd.replace(r.iso(BASE + 500), r.iso(BASE + 86400))
+    elif stamp == "malformed":
+        odd = odd.replace(r.iso(BASE + 500), "yesterday at noon")
+    elif stamp == "missing":
+        odd = odd.replace(f'"timestamp":"{r.iso(BASE + 500)}",', "")
+    else:
+        odd = odd.replace(r.iso(BASE + 500), "0001-01-01T00:00:00Z")
+    lines.append(odd)
+    codex_home.write(SID, lines)
+    with UsageIndex(tmp_path / "index.sqlite3", clock=lambda: BASE + 600) as index:
+        index.update([codex_home.root])
+        slots = list(index.slots([codex_home.root]))
+    assert sum(item.calls for item in slots) == 2
+    assert sum(item.tokens.input for item in slots) == 1000 + 7990
+    assert {item.slot for item in slots} == {int(BASE // SLOT_SECONDS) * SLOT_SECONDS}

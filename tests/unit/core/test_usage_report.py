@@ -315,3 +315,27 @@ def test_the_priority_tier_is_priced_as_the_library_prices_it() -> None:
     ).rows
     costs = {row.key: row.tally.cost_usd for row in rows}
     assert costs["s2"] == pytest.approx(2 * costs["s1"])
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo"])
+def test_times_at_the_ends_of_the_calendar_are_left_out_not_a_crash(zone: str) -> None:
+    """An index written before such times were refused may hold a quarter hour in year 1, and
+    a session may say it started in year 9999: no local date exists for either in some zones.
+    The report leaves the first out and shows no time for the second."""
+    year_one = -62_135_596_800  # 0001-01-01T00:00Z: before year 1 in New York
+    late = 253_402_300_000  # 9999-12-31T23:46:40Z: past year 9999 in Tokyo
+    slots = [*SLOTS, SlotUsage(year_one, "s1", "shop", "gpt-5.3-codex", False, 1, TokenUsage(5))]
+    sessions = {**SESSIONS, "s1": SESSIONS["s1"]._replace(started_at=late)}
+    where = ZoneInfo(zone)
+    for kind in ("daily", "session"):
+        report = build_usage_report(kind, slots, sessions, zone=where)
+        assert report.totals.tally.calls in (4, 5)  # year 1 is a date in Tokyo
+        json.dumps(report_json(report, where))
+        report_csv(report, where)
+        report_text(report, zone=where)
+    session = build_usage_report("session", slots, sessions, zone=where)
+    started = report_json(session, where)["rows"]
+    assert {row["key"]: row["started_at"] for row in started}["s1"] in (
+        None,
+        "9999-12-31T18:46:40-05:00",
+    )
