@@ -155,24 +155,34 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     except (OSError, Exception) as error:  # a cache folder that cannot be written
         print(f"report: the usage index cannot be opened ({error}).", file=sys.stderr)
         return EXIT_FAILED
+    import sqlite3
+
     with index:
         if index.notice:
             print(index.notice, file=sys.stderr)
         pricer = Pricer(store=index)
-        result = index.update(
-            existing, workers=min(os.cpu_count() or 1, 4), while_reading=pricer.warm_up
-        )
-        for problem in result.problems:
-            print(f"warning: {problem}", file=sys.stderr)
-        report = report_from_rows(
-            args.kind,
-            index.slot_rows(existing),
-            index.sessions(existing) if args.kind == "session" else {},  # only sessions use it
-            zone=zone,
-            since=args.since,
-            until=args.until,
-            pricer=pricer,
-        )
+        try:
+            result = index.update(
+                existing, workers=min(os.cpu_count() or 1, 4), while_reading=pricer.warm_up
+            )
+            for problem in result.problems:
+                print(f"warning: {problem}", file=sys.stderr)
+            report = report_from_rows(
+                args.kind,
+                index.slot_rows(existing),
+                index.sessions(existing) if args.kind == "session" else {},  # sessions only
+                zone=zone,
+                since=args.since,
+                until=args.until,
+                pricer=pricer,
+            )
+        except sqlite3.Error as error:
+            # Busy past the timeout, read-only, a full or failing disk: damage is rebuilt.
+            print(
+                f"report: the usage index cannot be used ({error}): {index.path}",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
     if args.json:
         from codex_presence_gui.core.jsontext import indented_json
         from codex_presence_gui.core.sanitize import terminal_safe_json

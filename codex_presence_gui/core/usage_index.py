@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import time
-from contextlib import closing, suppress
+from contextlib import closing, contextmanager, suppress
 from decimal import Decimal
 
 from codex_presence_gui.core.discovery import FileStat, RolloutFile, walk_homes
@@ -185,6 +186,12 @@ class UsageIndex:
 
     def _open(self) -> sqlite3.Connection:
         os.makedirs(os.path.dirname(self.path) or os.curdir, exist_ok=True)
+        # One process at a time checks, makes or rebuilds the file: two first runs at once
+        # would otherwise both make its tables, or one remove what the other is making.
+        with _exclusive(f"{self.path}.lock"):
+            return self._open_alone()
+
+    def _open_alone(self) -> sqlite3.Connection:
         try:
             db = self._connect()
             version = self._version(db)
@@ -216,11 +223,12 @@ class UsageIndex:
 
     @staticmethod
     def _version(db: sqlite3.Connection) -> int | None:
-        """The schema version written in the file; None for a new, empty file."""
+        """The schema version written in the file; None for a new, empty file; 0 for one
+        that is not an index of any version, or has lost a table."""
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
         if not tables:
             return None
-        if "meta" not in tables:
+        if not _TABLES.issubset(tables):
             return 0
         row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         try:
@@ -270,14 +278,15 @@ class UsageIndex:
         try:
             return update_once()
         except sqlite3.DatabaseError as error:
-            if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
-                raise  # another writer held it past the timeout: not damage
+            if not is_damage(error):
+                raise  # busy past the timeout, read-only, full, failing disk: not damage
             self._db.close()
             self.notice = (
                 f"The usage index could not be read ({error}); it is being rebuilt from the logs."
             )
-            self._remove_files()
-            self._db = self._open()
+            with _exclusive(f"{self.path}.lock"):
+                self._remove_files()
+                self._db = self._open_alone()
             return update_once()
 
     def _update(
@@ -350,8 +359,8 @@ class UsageIndex:
                 try:
                     self._store(read, result)
                 except (sqlite3.IntegrityError, sqlite3.OperationalError, OverflowError) as error:
-                    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
-                        raise
+                    if isinstance(error, sqlite3.OperationalError) and not _is_overflow(error):
+                        raise  # the file cannot be written at all (locked, read-only, full)
                     db.execute("ROLLBACK TO one_file")
                     path = read.rollout.path
                     from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
@@ -504,6 +513,51 @@ class UsageIndex:
         for row in self._db.execute(query, [_blob(home) for home in homes]):
             found[row[0]] = SessionInfo(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
         return found
+
+
+#: The tables of an index (a file that lacks one is rebuilt).
+_TABLES = frozenset({"meta", "files", "usage", "prices"})
+#: What SQLite says of a file that is not, or no longer, a usable index: rebuilt from the
+#: logs. Anything else (busy, read-only, full, an I/O error) is the machine's to fix.
+_DAMAGE = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_ERROR", "SQLITE_MISMATCH"})
+
+
+def is_damage(error: sqlite3.DatabaseError) -> bool:
+    """True when ``error`` says the file is damaged or not an index (see ``_DAMAGE``)."""
+    name = getattr(error, "sqlite_errorname", None)
+    if name is None:  # before Python 3.11: by the class (an OperationalError is not damage)
+        return not isinstance(error, sqlite3.OperationalError)
+    return name in _DAMAGE
+
+
+def _is_overflow(error: sqlite3.OperationalError) -> bool:
+    """SQLite's own complaint about a sum past its 64-bit integers."""
+    return "overflow" in str(error).lower()
+
+
+@contextmanager
+def _exclusive(lock_path: str) -> Iterator[None]:
+    """Hold an advisory lock on ``lock_path`` (made when missing) against other processes;
+    it goes when the file is closed, also when the process dies."""
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            # LK_LOCK tries for about 10 s, then raises OSError.
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                os.lseek(fd, 0, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+    finally:
+        os.close(fd)
 
 
 def _rollout(path: str | Path, stat: FileStat, home: str | Path, archived: bool) -> RolloutFile:

@@ -269,6 +269,63 @@ def test_two_processes_updating_at_once_count_each_call_once(
         assert sum(item.calls for item in index.slots([codex_home.root])) == 12 * 30
 
 
+@pytest.mark.parametrize("start", ["none", "garbage", "other version", "a lost table"])
+def test_first_runs_at_once_make_or_rebuild_the_file_once(
+    start: str, codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """Several processes opening an index that must be made or rebuilt: one does it while
+    the others wait, and every one of them counts the same."""
+    codex_home.write(SID, _session(3))
+    path = tmp_path / "index.sqlite3"
+    if start == "garbage":
+        path.write_bytes(b"not a database" * 500)
+    elif start != "none":
+        UsageIndex(path).close()
+        with sqlite3.connect(path) as db:
+            if start == "other version":
+                db.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
+            else:
+                db.execute("DROP TABLE usage")
+    for _round in range(3):
+        for suffix in ("", "-wal", "-shm"):
+            if start == "none" and os.path.exists(f"{path}{suffix}"):
+                os.remove(f"{path}{suffix}")
+        runs = [
+            subprocess.Popen(
+                [sys.executable, "-c", _UPDATER, str(path), str(codex_home.root)],
+                stderr=subprocess.PIPE,
+            )
+            for _ in range(5)
+        ]
+        outcomes = [(run.communicate(timeout=60)[1], run.returncode) for run in runs]
+        assert [code for _, code in outcomes] == [0] * 5, outcomes
+    with UsageIndex(path) as index:
+        assert index.notice is None
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "x")
+
+
+def test_a_read_only_index_is_said_so_not_rebuilt_nor_blamed_on_the_logs(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index SQLite cannot write (read-only, full disk) fails the update with SQLite's
+    reason; it is neither removed nor does it make a file's tokens look uncountable."""
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    UsageIndex(path).close()
+    with UsageIndex(path) as index:
+        monkeypatch.setattr(
+            index,
+            "_store",
+            lambda *_: (_ for _ in ()).throw(
+                sqlite3.OperationalError("attempt to write a readonly database")
+            ),
+        )
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            index.update([codex_home.root])
+        assert index.notice is None
+    assert path.exists()
+
+
 def test_files_that_cannot_be_read_are_problems_not_failures(
     codex_home: CodexHome, tmp_path: Path
 ) -> None:
