@@ -313,7 +313,7 @@ class UsageIndex:
         started = time.perf_counter()
         result = UpdateResult()
         # A rollout file is (path, stat, home, archived) too.
-        walked: Sequence[tuple[str | Path, FileStat, str | Path, bool]] = (
+        walked: Sequence[tuple[str | Path, FileStat, str | Path, bool]] = _once_each(
             walk_homes(homes, [], result.problems) if files is None else files
         )
         result.files = len(walked)
@@ -513,6 +513,25 @@ class UsageIndex:
         for row in self._db.execute(query, [_blob(home) for home in homes]):
             found[row[0]] = SessionInfo(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
         return found
+
+
+def _once_each(
+    walked: Sequence[tuple[str | Path, FileStat, str | Path, bool]],
+) -> Sequence[tuple[str | Path, FileStat, str | Path, bool]]:
+    """The walk without a file reached again by another path (a home given as itself and as
+    a symlink to it, a symlinked or hard-linked log): its calls count once, under the first
+    path. Files are told apart by device and inode (0 where the system gives none)."""
+    seen: set[tuple[int, int]] = set()
+    kept = []
+    for item in walked:
+        stat = item[1]
+        if stat.ino:
+            key = (stat.dev, stat.ino)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(item)
+    return kept if len(kept) < len(walked) else walked
 
 
 #: The tables of an index (a file that lacks one is rebuilt).

@@ -598,3 +598,18 @@ def test_calls_on_lines_with_an_unusable_time_still_count(
     assert sum(item.calls for item in slots) == 2
     assert sum(item.tokens.input for item in slots) == 1000 + 7990
     assert {item.slot for item in slots} == {int(BASE // SLOT_SECONDS) * SLOT_SECONDS}
+
+
+def test_a_log_reached_by_two_paths_counts_once(codex_home: CodexHome, tmp_path: Path) -> None:
+    """A home given as itself and through a symlink, and a hard link to one of its logs in
+    the archive: every call once."""
+    path = codex_home.write(SID, _session(3))
+    archive = codex_home.root / "archived_sessions"
+    archive.mkdir()
+    os.link(path, archive / path.name)
+    alias = tmp_path / "alias"
+    alias.symlink_to(codex_home.root, target_is_directory=True)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        result = index.update([codex_home.root, alias])
+        assert result.files == 1
+        assert sum(item.calls for item in index.slots([codex_home.root, alias])) == 3
