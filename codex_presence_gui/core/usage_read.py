@@ -145,7 +145,9 @@ def read_all(
         context = multiprocessing.get_context(method)
         # Biggest first, so that no worker is left with a big file at the end.
         todo = sorted(todo, key=lambda item: -item[0].stat.size)
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_started)
+        pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_worker_started, initargs=(os.getpid(),)
+        )
         try:
             chunk = max(1, len(todo) // (workers * 16))
             # ``map`` submits every file at once: the workers are forked before it returns,
@@ -168,12 +170,29 @@ def read_all(
         yield _read_file((rollout, row), clock)
 
 
-def _worker_started() -> None:
+def _worker_started(parent: int) -> None:
     """In each worker: Ctrl+C is the parent's to handle (it stops the pool), not a traceback
-    from every worker."""
+    from every worker; and the worker ends when the parent is gone (killed, or its terminal
+    closed), instead of waiting forever for files to read."""
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+#: How often a worker looks whether its parent is still there.
+ORPHAN_CHECK_S = 0.5
+
+
+def _end_with(parent: int) -> None:
+    """End this process once ``parent`` is no longer its parent: POSIX hands an orphan to
+    another process. (Windows keeps the number, so there this never fires.)"""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_S)
+    os._exit(1)
 
 
 class _ReadContext:

@@ -613,3 +613,48 @@ def test_a_log_reached_by_two_paths_counts_once(codex_home: CodexHome, tmp_path:
         result = index.update([codex_home.root, alias])
         assert result.files == 1
         assert sum(item.calls for item in index.slots([codex_home.root, alias])) == 3
+
+
+_ORPHANED_WORKER = """
+import os, sys, time
+from codex_presence_gui.core import usage_read
+usage_read.ORPHAN_CHECK_S = 0.05
+parent = os.getpid()
+child = os.fork()
+if child == 0:
+    usage_read._worker_started(parent)
+    time.sleep(60)
+    os._exit(0)
+print(child, flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the pool forks only where it can")
+def test_a_worker_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
+    """A first build killed (SIGKILL, a closed terminal) leaves no worker behind waiting for
+    files to read."""
+    import signal
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", _ORPHANED_WORKER], stdout=subprocess.PIPE)
+    assert parent.stdout is not None
+    worker = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait(timeout=10)
+    parent.stdout.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break  # gone (and reaped by whoever adopted it)
+        if (
+            Path(f"/proc/{worker}/stat").exists()
+            and " Z " in Path(f"/proc/{worker}/stat").read_text()
+        ):
+            break  # ended, waiting to be reaped
+        time.sleep(0.05)
+    else:
+        os.kill(worker, signal.SIGKILL)
+        pytest.fail("the worker outlived its parent")
