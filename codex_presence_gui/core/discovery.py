@@ -180,6 +180,13 @@ def _is_rollout(name: str) -> bool:
     return name.startswith(_PREFIX) and (name.endswith(_PLAIN) or name.endswith(_COMPRESSED))
 
 
+#: How deep below ``sessions`` folders are searched (Codex writes ``YYYY/MM/DD``), and how
+#: many folders one walk enters at most: a symlink to ``/`` or a tree thousands of levels
+#: deep must not make the walk endless (nor overflow Python's stack).
+MAX_DEPTH = 8
+MAX_FOLDERS = 50_000
+
+
 def _walk(
     directory: str,
     recursive: bool,
@@ -189,47 +196,80 @@ def _walk(
 ) -> None:
     """Add the rollout files below ``directory`` to ``found`` (their paths as text, and stats);
     folders reached through symbolic links are followed (a ``sessions/2026`` moved to another
-    disk), each real folder once (no loops). A list, not a generator: every file would pass
-    through one generator per folder level."""
-    try:
-        here = os.stat(directory)
-    except OSError:
-        return  # gone, or never there: the home itself is checked by the caller
-    if (here.st_dev, here.st_ino) in seen:
-        return
-    seen.add((here.st_dev, here.st_ino))
-    try:
-        entries = list(os.scandir(directory))
-    except FileNotFoundError:
-        return
-    except OSError as error:
-        errors.append(
-            _problem("unreadable", f"cannot list {directory}: {error.strerror or error}", directory)
-        )
-        return
-    for entry in entries:
+    disk), each real folder once (no loops), down to ``MAX_DEPTH`` levels and ``MAX_FOLDERS``
+    folders (past either, one problem says what was not searched). A loop over a stack, not
+    recursion nor generators: every file would pass through one generator per level."""
+    pending = [(directory, 0)]
+    entered = 0
+    while pending:
+        folder, depth = pending.pop()
         try:
-            if entry.is_dir(follow_symlinks=True):
-                if recursive:
-                    _walk(entry.path, recursive, errors, found, seen)
-                continue
-            if not _is_rollout(entry.name):
-                continue
-            st = entry.stat()
-        except OSError as error:
+            here = os.stat(folder)
+        except OSError:
+            continue  # gone, or never there: the home itself is checked by the caller
+        if (here.st_dev, here.st_ino) in seen:
+            continue
+        if entered >= MAX_FOLDERS:
             errors.append(
                 _problem(
-                    "unreadable", f"cannot read {entry.path}: {error.strerror or error}", entry.path
+                    "too_large",
+                    f"stopped searching {directory} after {MAX_FOLDERS:,} folders; "
+                    f"{folder} and what remains were not searched",
+                    folder,
+                )
+            )
+            return
+        seen.add((here.st_dev, here.st_ino))
+        entered += 1
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            errors.append(
+                _problem("unreadable", f"cannot list {folder}: {error.strerror or error}", folder)
+            )
+            continue
+        deeper = []
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=True):
+                    if recursive:
+                        deeper.append((entry.is_symlink(), entry.path))
+                    continue
+                if not _is_rollout(entry.name):
+                    continue
+                st = entry.stat()
+            except OSError as error:
+                errors.append(
+                    _problem(
+                        "unreadable",
+                        f"cannot read {entry.path}: {error.strerror or error}",
+                        entry.path,
+                    )
+                )
+                continue
+            if not stat_module.S_ISREG(st.st_mode):
+                # A FIFO would block the first read for ever; a device or socket is no log.
+                errors.append(
+                    _problem("not_a_file", f"skipped {entry.path}: not a regular file", entry.path)
+                )
+                continue
+            found.append((entry.path, st))
+        if deeper and depth >= MAX_DEPTH:
+            errors.append(
+                _problem(
+                    "too_large",
+                    f"not searched: the folders in {folder}, more than {MAX_DEPTH} levels "
+                    f"below {directory}",
+                    folder,
                 )
             )
             continue
-        if not stat_module.S_ISREG(st.st_mode):
-            # A FIFO would block the first read for ever; a device or socket is no log.
-            errors.append(
-                _problem("not_a_file", f"skipped {entry.path}: not a regular file", entry.path)
-            )
-            continue
-        found.append((entry.path, st))
+        # Onto the stack so that a folder's own subfolders are entered before those reached
+        # through links (the budget goes to Codex's own tree first), each in listed order.
+        deeper.sort(key=lambda item: item[0])  # stable: the listed order within each kind
+        pending.extend((path, depth + 1) for _link, path in reversed(deeper))
 
 
 def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discovery:

@@ -76,3 +76,41 @@ def test_names_that_are_not_utf8_reach_the_json(
     assert main(["status", "--json", "--codex-home", str(codex_home.root)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["sessions"][0]["file"].endswith("\\xff" + SESSION + ".jsonl")
+
+
+def test_a_tree_thousands_of_folders_deep_is_searched_to_a_depth(codex_home: CodexHome) -> None:
+    """1,200 nested folders (deeper than Python's stack would go in a recursive walk): the
+    logs in Codex's own layout are found, and one problem says what was not searched."""
+    write_session(codex_home)
+    folder = codex_home.root / "sessions"
+    for _level in range(1200):
+        folder = folder / "d"
+        folder.mkdir()
+    (folder / "rollout-2026-05-04T09-00-00-deep.jsonl").write_text("{}\n")
+    found = discover([codex_home.root])
+    assert len(found.files) == 1
+    (problem,) = found.errors
+    assert problem.kind is ProblemKind.TOO_LARGE
+    assert "more than 8 levels" in problem.detail
+
+
+def test_a_symlink_to_a_huge_tree_stops_at_the_folder_budget(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link to ``/`` (here: a wide tree, with a budget of 50 folders) is not walked to its
+    end: the walk stops, says so, and keeps what it found."""
+    from codex_presence_gui.core import discovery
+
+    monkeypatch.setattr(discovery, "MAX_FOLDERS", 50)
+    write_session(codex_home)
+    wide = tmp_path / "wide"
+    for number in range(200):
+        (wide / f"f{number}").mkdir(parents=True)
+    (codex_home.root / "sessions" / "root").symlink_to(wide, target_is_directory=True)
+    (codex_home.root / "sessions" / "loop").symlink_to(
+        codex_home.root / "sessions", target_is_directory=True
+    )
+    found = discover([codex_home.root])
+    assert len(found.files) == 1
+    assert [p.kind for p in found.errors] == [ProblemKind.TOO_LARGE]
+    assert "after 50 folders" in found.errors[0].detail
