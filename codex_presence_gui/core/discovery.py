@@ -36,7 +36,9 @@ def default_codex_home(environ: Mapping[str, str] | None = None) -> Path:
 
 def no_home_message(homes: Sequence[str | Path]) -> str:
     """What a command says when none of the homes exists: where it looked, what to do."""
-    where = ", ".join(str(home) for home in homes)
+    from codex_presence_gui.core.sanitize import clean_text
+
+    where = ", ".join(clean_text(str(home)) for home in homes)
     return (
         f"No Codex home found (looked in {where}). Run Codex once, set CODEX_HOME, "
         "or pass --codex-home DIR."
@@ -222,7 +224,8 @@ def _walk(
         seen.add((here.st_dev, here.st_ino))
         entered += 1
         try:
-            entries = list(os.scandir(folder))
+            with os.scandir(folder) as listing:  # closed also when listing fails midway
+                entries = list(listing)
         except FileNotFoundError:
             continue
         except OSError as error:

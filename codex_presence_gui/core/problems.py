@@ -35,7 +35,11 @@ class Problem:
     path: Path | None = None
 
     def __str__(self) -> str:
-        return self.detail
+        # Details name files and folders, whose names may hold escape sequences or line
+        # breaks: printed, they must neither act on a terminal nor forge another line.
+        from codex_presence_gui.core.sanitize import clean_text
+
+        return clean_text(self.detail)
 
     def to_json(self) -> dict[str, str | None]:
         """For ``status --json``: the text, the kind, and the path (see ``path_text``)."""

@@ -78,12 +78,13 @@ def test_names_that_are_not_utf8_reach_the_json(
     assert report["sessions"][0]["file"].endswith("\\xff" + SESSION + ".jsonl")
 
 
-def test_a_tree_thousands_of_folders_deep_is_searched_to_a_depth(codex_home: CodexHome) -> None:
-    """1,200 nested folders (deeper than Python's stack would go in a recursive walk): the
-    logs in Codex's own layout are found, and one problem says what was not searched."""
+def test_a_tree_hundreds_of_folders_deep_is_searched_to_a_depth(codex_home: CodexHome) -> None:
+    """300 nested folders (a walk that recursed would take one stack frame each; at 1,200
+    it ended in RecursionError): the logs in Codex's own layout are found, and one problem
+    says what was not searched."""
     write_session(codex_home)
     folder = codex_home.root / "sessions"
-    for _level in range(1200):
+    for _level in range(300):
         folder = folder / "d"
         folder.mkdir()
     (folder / "rollout-2026-05-04T09-00-00-deep.jsonl").write_text("{}\n")
@@ -114,3 +115,30 @@ def test_a_symlink_to_a_huge_tree_stops_at_the_folder_budget(
     assert len(found.files) == 1
     assert [p.kind for p in found.errors] == [ProblemKind.TOO_LARGE]
     assert "after 50 folders" in found.errors[0].detail
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX thing")
+def test_a_file_name_cannot_act_on_the_terminal_nor_forge_a_warning(
+    codex_home: CodexHome,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """The warnings name files: an escape sequence, a bidi override or a line break in a name
+    is printed harmless, on the warning's own line."""
+    from codex_presence_gui.paths import BASE_DIR_ENV
+
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "base"))
+    path = write_session(codex_home)
+    hostile = "rollout-\x1b]0;PWNED\x07\x1b[2J\u202e\nwarning: forged.jsonl"
+    os.mkfifo(path.parent / hostile)
+    assert main(["report", "daily", "--codex-home", str(codex_home.root)]) == 0
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "\u202e" not in err
+    assert "\x07" not in err
+    assert not any(line.startswith("warning: forged") for line in err.splitlines())
+    assert "not a regular file" in err
+    missing = str(tmp_path / "gone\x1b[2Jhome")
+    assert main(["report", "daily", "--codex-home", missing]) != 0
+    assert "\x1b" not in capsys.readouterr().err
