@@ -40,7 +40,12 @@ from codex_presence_gui.core.jsonl import (
 )
 from codex_presence_gui.core.models import CodexSessionSnapshot
 from codex_presence_gui.core.problems import Problem, ProblemKind
-from codex_presence_gui.core.session import EventRecorder, SessionAccumulator, is_synthetic
+from codex_presence_gui.core.session import (
+    EventRecorder,
+    SessionAccumulator,
+    is_synthetic,
+    line_problems,
+)
 from codex_presence_gui.core.tail import (
     FINGERPRINT_BYTES,
     BackwardLines,
@@ -734,44 +739,7 @@ class CodexReader:
 
     @staticmethod
     def _line_warnings(tracked: _Tracked) -> list[Problem]:
-        session = tracked.session
-        path = tracked.rollout.path
-        warnings = []
-        if session.bad_lines:
-            warnings.append(
-                Problem(
-                    ProblemKind.MALFORMED_LINES,
-                    f"{session.bad_lines} malformed line(s) skipped in {path.name} "
-                    f"({session.last_error})",
-                    path,
-                )
-            )
-        if session.bad_value_lines:
-            warnings.append(
-                Problem(
-                    ProblemKind.BAD_VALUES,
-                    f"{session.bad_value_lines} line(s) with impossible token counts skipped "
-                    f"in {path.name}",
-                    path,
-                )
-            )
-        if session.future_lines:
-            warnings.append(
-                Problem(
-                    ProblemKind.FUTURE_TIME,
-                    f"{session.future_lines} line(s) stamped in the future in {path.name}; "
-                    "their time is not trusted",
-                    path,
-                )
-            )
-        if session.long_lines:
-            warnings.append(
-                Problem(
-                    ProblemKind.LONG_LINES,
-                    f"{session.long_lines} over-long line(s) skipped in {path.name}",
-                    path,
-                )
-            )
+        warnings = line_problems(tracked.session, tracked.rollout.path)
         warnings.extend(tracked.tail.problems())
         return warnings
 

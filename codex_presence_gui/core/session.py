@@ -49,6 +49,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+    from codex_presence_gui.core.problems import Problem
+
 #: Without ordinals, a fork's replayed history is the burst written within this many seconds
 #: of the child's own ``session_meta`` line.
 REPLAY_BURST_SECONDS = 1.0
@@ -197,6 +199,49 @@ def session_id_from_name(path: str | Path) -> str:
     thread_part = name.split("_", 1)[0]
     ids = _UUID.findall(thread_part) or _UUID.findall(name)
     return ids[-1].lower() if ids else name
+
+
+def line_problems(session: SessionAccumulator, path: str | Path) -> list[Problem]:
+    """What a read of ``path`` into ``session`` skipped or did not trust, in plain words."""
+    from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
+
+    name = os.path.basename(path)
+    where = as_path(path)
+    found = []
+    if session.bad_lines:
+        found.append(
+            Problem(
+                ProblemKind.MALFORMED_LINES,
+                f"{session.bad_lines} malformed line(s) skipped in {name} ({session.last_error})",
+                where,
+            )
+        )
+    if session.bad_value_lines:
+        found.append(
+            Problem(
+                ProblemKind.BAD_VALUES,
+                f"{session.bad_value_lines} line(s) with impossible token counts skipped in {name}",
+                where,
+            )
+        )
+    if session.future_lines:
+        found.append(
+            Problem(
+                ProblemKind.FUTURE_TIME,
+                f"{session.future_lines} line(s) stamped in the future in {name}; "
+                "their time is not trusted",
+                where,
+            )
+        )
+    if session.long_lines:
+        found.append(
+            Problem(
+                ProblemKind.LONG_LINES,
+                f"{session.long_lines} over-long line(s) skipped in {name}",
+                where,
+            )
+        )
+    return found
 
 
 def project_name(cwd: str) -> str:

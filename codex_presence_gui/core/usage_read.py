@@ -236,7 +236,12 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
     read = FileRead(rollout, row)
     tail = FollowedFile(path)
     # Imported here: a report with nothing new to read never needs the accounting.
-    from codex_presence_gui.core.session import EventRecorder, SessionAccumulator, project_name
+    from codex_presence_gui.core.session import (
+        EventRecorder,
+        SessionAccumulator,
+        line_problems,
+        project_name,
+    )
 
     session = SessionAccumulator(path, clock)
     session.service_tier = clock.tiers.get(rollout.home, "")
@@ -285,6 +290,8 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         return read
     if tail.problem is not None:
         read.problems.append(tail.problem)
+    # What this read skipped (said once: the next update reads on from past those lines).
+    read.problems.extend(line_problems(session, path))
     identity = tail.identity
     assert identity is not None
     calls = recorder.calls or []

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from codex_presence_gui.core.problems import ProblemKind
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.usage_index import SCHEMA_VERSION, SLOT_SECONDS, UsageIndex
 from tests.helpers import rollout as r
@@ -658,3 +659,21 @@ def test_a_worker_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
     else:
         os.kill(worker, signal.SIGKILL)
         pytest.fail("the worker outlived its parent")
+
+
+def test_an_update_says_which_lines_it_skipped(codex_home: CodexHome, tmp_path: Path) -> None:
+    """Lines that could not be counted are said once, when read (as the window says them)."""
+    lines = _session(2)
+    lines.insert(2, r.token_count(BASE + 61, r.usage(-5, 0, 10)))  # an impossible count
+    lines.insert(3, '{"timestamp":"2026-05-04T09:01:02.000Z","type":"event_msg","payload":{')
+    path = codex_home.write(SID, lines)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        first = index.update([codex_home.root])
+        again = index.update([codex_home.root])
+    said = {problem.kind: str(problem) for problem in first.problems}
+    assert said[ProblemKind.BAD_VALUES] == (
+        f"1 line(s) with impossible token counts skipped in {path.name}"
+    )
+    malformed = said[ProblemKind.MALFORMED_LINES]
+    assert malformed.startswith(f"1 malformed line(s) skipped in {path.name}")
+    assert again.problems == []
