@@ -40,7 +40,16 @@ def indented_json(value: object) -> str:
     except _Unsure:
         import orjson
 
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
+        try:
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
+        except TypeError as error:
+            if "64-bit" not in str(error):
+                raise
+        # Sums past 64 bits (only hostile logs get there): the json module writes any
+        # integer, in the same layout.
+        import json
+
+        return json.dumps(value, indent=2, ensure_ascii=False)
     return "".join(out)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 import math
 from typing import Any
 
@@ -15,9 +16,12 @@ from codex_presence_gui.core.jsontext import indented_json
 
 
 def _orjson(value: Any) -> str | type[Exception]:
+    """orjson's text; for an integer orjson finds past 64 bits, the json module's."""
     try:
         return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
-    except orjson.JSONEncodeError:
+    except orjson.JSONEncodeError as error:
+        if "64-bit" in str(error):
+            return json.dumps(value, indent=2, ensure_ascii=False)
         return orjson.JSONEncodeError
 
 
@@ -79,9 +83,17 @@ class Count(int):
         {"enum": Colour.RED, "subclass": Count(3)},
         {"text": 'quote " back \\ nul \x00 esc \x1b del \x7f sep \u2028 emoji 🙂'},
         {"surrogate": "\udcff"},
-        {"too big": 2**64, "just fits": 2**64 - 1, "lowest": -(2**63), "below": -(2**63) - 1},
+        {"just fits": 2**64 - 1, "lowest": -(2**63)},
         {"empty": {}, "none": [], "nested": {"a": [{}, []]}},
     ],
 )
 def test_what_orjson_decides(value: Any) -> None:
     assert _ours(value) == _orjson(value)
+
+
+def test_integers_past_64_bits_are_written_whole() -> None:
+    """orjson refuses them; sums of hostile logs can get there, and the report still prints
+    them, in the same layout."""
+    value = {"too big": 2**64, "below": -(2**63) - 1, "rows": [{"total": 10**30}]}
+    assert json.loads(indented_json(value)) == value
+    assert indented_json({"a": 2**64}) == '{\n  "a": 18446744073709551616\n}'
