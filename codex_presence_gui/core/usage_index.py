@@ -98,6 +98,14 @@ ON CONFLICT (file_id, slot, model, long_context, service_tier) DO UPDATE SET
     total = total + excluded.total
 """
 
+_INEXACT_SUMS = """
+SELECT count(*) FROM usage WHERE file_id = ? AND (
+    typeof(calls) != 'integer' OR typeof(input) != 'integer'
+    OR typeof(cached_input) != 'integer' OR typeof(output) != 'integer'
+    OR typeof(reasoning_output) != 'integer' OR typeof(total) != 'integer'
+)
+"""
+
 #: The model of calls made before any line named one.
 UNKNOWN_MODEL = "unknown"
 
@@ -423,6 +431,12 @@ class UsageIndex:
                 (*fields, file_id),
             )
         db.executemany(_ADD_USAGE, [(file_id, *key, *sums) for key, sums in read.sums.items()])
+        if row is not None and not read.restarted:
+            # Added to sums already there: SQLite turns a sum past 64 bits into a float
+            # without a word. Refused here, as a fresh read of the file refuses it.
+            (inexact,) = db.execute(_INEXACT_SUMS, (file_id,)).fetchone()
+            if inexact:
+                raise OverflowError("a sum is past 64-bit integers")
 
     # -- prices (see ``pricing.PriceStore``) -------------------------------------------------
 

@@ -398,6 +398,30 @@ def test_sums_beyond_64_bits_leave_that_file_out_not_the_others(
         assert {item.session_id for item in index.slots([codex_home.root])} == {SID}
 
 
+def test_sums_that_pass_64_bits_only_after_an_append_are_refused_too(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """Each part fits, their sum in one quarter hour does not: the append is refused with a
+    problem (as a fresh read of the whole file is), never stored as an inexact float."""
+    huge = 2**53 - 1
+    lines = [r.session_meta(BASE, OTHER), r.turn_context(BASE + 1)]
+    for turn in range(1200):  # all within one quarter hour
+        lines.append(
+            r.token_count(
+                BASE + 2 + turn / 2, r.usage(huge, 0, 0, total=huge - turn), r.usage(huge, 0, 0)
+            )
+        )
+    path = codex_home.write(OTHER, lines[:602], started=BASE + 5)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        assert index.update([codex_home.root]).problems == []
+        codex_home.append(path, lines[602:])
+        result = index.update([codex_home.root])
+        assert [p.kind.value for p in result.problems] == ["bad_values"]
+        for item in index.slots([codex_home.root]):
+            assert type(item.tokens.input) is int
+            assert item.tokens.input < 2**63
+
+
 def test_a_pool_of_workers_gives_what_one_process_gives(
     codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
