@@ -163,6 +163,13 @@ def fingerprint(data: bytes) -> bytes:
     return _blake2b(data, digest_size=16).digest()
 
 
+def _before(handle: IO[bytes], end: int) -> bytes:
+    """The (up to) ``FINGERPRINT_BYTES`` bytes before offset ``end``."""
+    start = max(end - FINGERPRINT_BYTES, 0)
+    handle.seek(start)
+    return handle.read(end - start)
+
+
 def _head(handle: IO[bytes], length: int) -> bytes:
     """The first ``length`` bytes; the position stays (``os.pread`` is not on Windows)."""
     position = handle.tell()
@@ -315,6 +322,9 @@ class FollowedFile:
         self.identity: Identity | None = None
         #: Why the last ``check`` said ERROR, or why a compressed file was not read to its end.
         self.problem: Problem | None = None
+        #: The fingerprint of the last ``FINGERPRINT_BYTES`` before ``line_end`` as read: an
+        #: append never changes them, a rewrite in place past the first bytes does.
+        self.tail_digest: bytes | None = None
         self._splitter = LineSplitter(max_line_bytes)
 
     @property
@@ -359,12 +369,14 @@ class FollowedFile:
             )
         return found
 
-    def resume(self, offset: int, identity: Identity) -> None:
+    def resume(self, offset: int, identity: Identity, tail_digest: bytes | None = None) -> None:
         """Continue from ``offset`` (a line start) of the file ``identity`` describes: what
-        another scan of it (a backward one) has read."""
+        another scan of it (a backward one, an earlier run) has read; ``tail_digest`` is its
+        ``tail_digest`` then, when known."""
         self._splitter.clear()
         self.offset = offset
         self.identity = identity
+        self.tail_digest = tail_digest
         self.problem = None
 
     @contextmanager
@@ -405,6 +417,9 @@ class FollowedFile:
         try:
             with open_regular(self.path) as handle:
                 head = _head(handle, identity.length)
+                tail = None
+                if self.tail_digest is not None and now.size > self.offset:
+                    tail = _before(handle, self.line_end)
         except FileNotFoundError:
             return Change.MISSING
         except OSError as error:
@@ -415,6 +430,8 @@ class FollowedFile:
         if is_compressed(self.path):
             return Change.RESTART  # written once by Codex: any change is a new file
         if now.size > self.offset:
+            if tail is not None and fingerprint(tail) != self.tail_digest:
+                return Change.RESTART  # longer, but rewritten before where it was read to
             return Change.GREW
         # Touched, or rewritten alike: remember the new mtime so that the next check is cheap.
         self.identity = identity._replace(stat=now._replace(size=previous.size))
@@ -457,6 +474,8 @@ class FollowedFile:
                 # The size is what was read, not what fstat says: bytes appended during the
                 # read (or left by a stop) make the next check say GREW.
                 stat = FileStat.from_stat(os.fstat(handle.fileno()))._replace(size=self.offset)
+                end = self.line_end
+                self.tail_digest = fingerprint(_before(handle, end)) if end else None
                 known = self.identity
                 if known is not None and known.length == FINGERPRINT_BYTES and not restart:
                     # ``check`` has just compared these first bytes: no need to read them again.

@@ -247,10 +247,14 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
     session.service_tier = clock.tiers.get(rollout.home, "")
     recorder = EventRecorder(calls=True)
     change = Change.RESTART
+    state: dict[str, Any] = {}
     if row is not None and not is_compressed(path):
+        state = orjson.loads(row[9])
+        read_to = state.get("read_to")  # what the digest below is of (older rows have none)
         tail.resume(
             row[8],
             Identity(FileStat(row[2], row[3], row[8], row[5], row[10]), row[6], bytes(row[7])),
+            _digest(state.get("tail")) if read_to == row[8] else None,
         )
         change = tail.check()
     if change is Change.UNCHANGED:
@@ -263,7 +267,7 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
     try:
         if change is Change.GREW:
             assert row is not None
-            _restore(session, path, orjson.loads(row[9]))
+            _restore(session, path, state)
         session.recorder = recorder
         read.bytes_read = tail.read(_IndexSink(session), restart=read.restarted)
     except ImportError:
@@ -306,7 +310,7 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         identity.length,
         identity.digest,
         tail.line_end,
-        _state_text(_state(session)),
+        _state_text(_state(session, tail)),
         # A session id taken from a file name may hold bytes that are not UTF-8.
         no_surrogates(session.session_id),
         no_surrogates(project_name(session.cwd or ".")),
@@ -357,10 +361,23 @@ def _usage_list(usage: TokenUsage | None) -> list[int] | None:
     return [usage.input, usage.cached_input, usage.output, usage.reasoning_output, usage.total]
 
 
-def _state(session: SessionAccumulator) -> dict[str, Any]:
+def _digest(text: Any) -> bytes | None:
+    """A tail digest kept as hex text; None for anything else."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        return None
+
+
+def _state(session: SessionAccumulator, tail: FollowedFile) -> dict[str, Any]:
     """What the accounting needs to go on from where the file was read to (the header lines
-    are read again from the file, whose first bytes are checked unchanged)."""
+    are read again from the file, whose first bytes are checked unchanged), and the digest
+    of the bytes before that point (checked unchanged before an append is read)."""
     return {
+        "read_to": tail.line_end,
+        "tail": None if tail.tail_digest is None else tail.tail_digest.hex(),
         "total": _usage_list(session.total),
         "last": _usage_list(session.last),
         "model": session.model,

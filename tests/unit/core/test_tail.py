@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -262,3 +263,29 @@ def test_the_fingerprint_is_hashlibs_blake2b(data: bytes) -> None:
     import hashlib
 
     assert tail_module.fingerprint(data) == hashlib.blake2b(data, digest_size=16).digest()
+
+
+def test_a_rewrite_past_the_first_bytes_that_leaves_it_longer_is_no_append(
+    tmp_path: Path,
+) -> None:
+    """The same first 4 KiB, then other lines, the whole longer than what was read (a backup
+    copied over the file): read again from the start, not taken for new lines."""
+    path = tmp_path / "rollout-rewritten.jsonl"
+    head = b"h" * 5000 + b"\n"
+    path.write_bytes(head + b"old one\nold two\n")
+    tail = FollowedFile(path)
+    tail.check()
+    first = Collector()
+    tail.read(first)
+    assert first.lines == [b"h" * 5000, b"old one", b"old two"]
+    with open(path, "r+b") as handle:  # in place: same inode, same first bytes
+        handle.write(head + b"new one\nnew two\nnew three\n")
+    os.utime(path, (time.time() + 5, time.time() + 5))
+    assert tail.check() is Change.RESTART
+    again = Collector()
+    tail.read(again, restart=True)
+    assert again.lines == [b"h" * 5000, b"new one", b"new two", b"new three"]
+    with open(path, "ab") as handle:  # a real append after it is one
+        handle.write(b"four\n")
+    os.utime(path, (time.time() + 10, time.time() + 10))
+    assert tail.check() is Change.GREW

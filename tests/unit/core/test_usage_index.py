@@ -701,3 +701,28 @@ def test_an_update_says_which_lines_it_skipped(codex_home: CodexHome, tmp_path: 
     malformed = said[ProblemKind.MALFORMED_LINES]
     assert malformed.startswith(f"1 malformed line(s) skipped in {path.name}")
     assert again.problems == []
+
+
+def test_a_copy_over_the_log_that_keeps_its_start_is_read_again(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """A backup copied over the log on the same inode: the same first bytes (a long header),
+    other turns after them, longer than what was indexed. Counted as a fresh build counts it,
+    not as an append to what was there."""
+    header = r.session_meta(BASE, SID, cwd="/w/" + "x" * 5000)  # longer than the fingerprint
+    path = codex_home.write(SID, [header, *_session(2)[1:]])
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        rewritten = [
+            header,
+            *_turn(BASE + 60, 5010, 5000),
+            *_turn(BASE + 120, 12020, 7000),
+            *_turn(BASE + 180, 20030, 8000),
+        ]
+        data = ("\n".join(rewritten) + "\n").encode()
+        with open(path, "r+b") as handle:
+            handle.write(data)
+        later = os.stat(path).st_mtime + 100  # a copy that keeps times would be caught by ctime
+        os.utime(path, (later, later))
+        index.update([codex_home.root])
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "x")
