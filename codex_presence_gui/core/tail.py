@@ -349,11 +349,12 @@ class FollowedFile:
     def problems(self) -> list[Problem]:
         """What the reading left out: a compressed file cut at the cap, an unfinished line
         over the budget."""
-        if self.problem is not None:
+        if self.problem is not None and is_compressed(self.path):
             from codex_presence_gui.core.problems import ProblemKind
 
-            if self.problem.kind is ProblemKind.TOO_LARGE:
-                return [self.problem]  # a line the cap cut is not "unfinished"
+            if self.problem.kind in (ProblemKind.TOO_LARGE, ProblemKind.UNREADABLE):
+                # Cut at the cap or cut short: the line it ends in is not "unfinished".
+                return [self.problem]
         found: list[Problem] = []
         pending = self.pending_bytes
         if pending >= self.unfinished_budget:
@@ -508,10 +509,23 @@ class FollowedFile:
         total = 0
         cap = self.max_decompressed
         feed = self._splitter.feed
+        last = b"\n"
         while True:
             chunk = reader.read(min(CHUNK_BYTES, cap + 1 - total))
             if not chunk:
+                if last != b"\n" or (total == 0 and os.fstat(handle.fileno()).st_size):
+                    # The stream ended early without an error (a file cut short): Codex
+                    # compresses whole logs, which end with a line feed.
+                    from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
+
+                    self.problem = Problem(
+                        ProblemKind.UNREADABLE,
+                        f"{os.path.basename(self.path)} ends early (cut short?): only the "
+                        "whole lines before its end were read",
+                        as_path(self.path),
+                    )
                 return total
+            last = chunk[-1:]
             if total + len(chunk) > cap:
                 feed(chunk[: cap - total], sink)
                 from codex_presence_gui.core.problems import Problem, ProblemKind, as_path

@@ -254,6 +254,20 @@ def test_zstd_files_are_read_whole(tmp_path: Path) -> None:
     tail.read(sink)
     assert sink.lines == [b"a", b"b"]
     assert tail.check() is Change.UNCHANGED
+    # Codex compresses whole logs: one that ends inside a line was cut short, and says so.
+    assert tail.problem is not None
+    assert "ends early" in tail.problem.detail
+    assert tail.problems() == [tail.problem]  # the window says it too
+    whole = tmp_path / "rollout-whole.jsonl.zst"
+    compressed = zstandard.ZstdCompressor(level=3).compress(b"a\nb\n" * 500)
+    whole.write_bytes(compressed)
+    tail = FollowedFile(whole)
+    tail.read(Collector())
+    assert tail.problem is None
+    whole.write_bytes(compressed[: len(compressed) // 2])  # nothing decodes from half of it
+    tail = FollowedFile(whole)
+    tail.read(Collector())
+    assert tail.problem is not None
 
 
 @given(st.binary(max_size=5000))
