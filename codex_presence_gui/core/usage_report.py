@@ -441,12 +441,19 @@ def report_json(report: UsageReport, zone: tzinfo) -> dict[str, Any]:
     }
 
 
+def _cell(text: str) -> str:
+    """A name from the logs as a CSV cell: clean (see ``clean_text``), and never a formula
+    to a spreadsheet (one starting with ``=``, ``+``, ``-`` or ``@`` gets a ``'`` first)."""
+    from codex_presence_gui.core.sanitize import clean_text
+
+    text = clean_text(text)
+    return "'" + text if text.startswith(("=", "+", "-", "@")) else text
+
+
 def report_csv(report: UsageReport, zone: tzinfo) -> str:
     """One line per row and model (model ``*`` is the row's total), with a header line."""
     import csv  # not for --json
     import io
-
-    from codex_presence_gui.core.sanitize import clean_text
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -466,13 +473,13 @@ def report_csv(report: UsageReport, zone: tzinfo) -> str:
         parts = [("*", row.tally), *sorted(row.models.items())]
         for model, tally in parts:
             writer.writerow(
-                [clean_text(row.key), clean_text(model)]
+                [_cell(row.key), _cell(model)]
                 + [getattr(tally, name) for name in _FIELDS]
                 + [tally.calls, "" if tally.cost_usd is None else f"{tally.cost_usd:.6f}"]
                 + [len(row.sessions)]
                 + (
                     [
-                        clean_text(row.project or ""),
+                        _cell(row.project or ""),
                         _when(row.started_at, zone) or "",
                         _when(row.last_at, zone) or "",
                     ]

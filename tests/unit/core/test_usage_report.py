@@ -160,6 +160,20 @@ def test_csv_has_a_line_per_row_and_model() -> None:
     assert [row[:2] for row in rows[1:3]] == [["2026-11-23", "*"], ["2026-11-23", "gpt-5.3-codex"]]
 
 
+def test_csv_names_are_never_spreadsheet_formulas() -> None:
+    """A model or folder named like a formula is written as text (a ``'`` first)."""
+    slots = [
+        _slot("2026-11-23T10:00", "s1", '=HYPERLINK("http://x","y")', 1000, project="@SUM(A1)"),
+        _slot("2026-11-23T11:00", "s1", "-2+3", 1000, project="+cmd"),
+    ]
+    rows = list(
+        csv.reader(io.StringIO(report_csv(build_usage_report("project", slots, {}, zone=UTC), UTC)))
+    )
+    cells = {cell for row in rows[1:] for cell in row[:2]}
+    assert {"'@SUM(A1)", "'+cmd", "'-2+3", '\'=HYPERLINK("http://x","y")'} <= cells
+    assert not any(cell[:1] in "=+-@" for cell in cells if cell)
+
+
 @pytest.mark.parametrize("kind", ["daily", "session", "project", "model"])
 def test_text_fits_80_columns(kind: str) -> None:
     long_slots = [
