@@ -109,10 +109,13 @@ def app_icon() -> QIcon:
 
 
 def homes_from(args: argparse.Namespace, settings: Settings | None = None) -> tuple[Path, ...]:
-    """The Codex homes: the command line's, else the settings', else the default."""
-    extra = getattr(args, "command_homes", None) or []
-    configured = settings.codex_homes if settings is not None else ()
-    return resolve_codex_homes([*args.codex_homes, *extra], configured)
+    """The Codex homes: the command line's, else the settings' (``settings``, else the file's
+    for a command that loads none), else the default."""
+    given = [*args.codex_homes, *(getattr(args, "command_homes", None) or [])]
+    if given:
+        return resolve_codex_homes(given)
+    configured = settings.codex_homes if settings is not None else paths.configured_homes()
+    return resolve_codex_homes([], configured)
 
 
 def build_main_window(state: WindowState | None = None) -> MainWindow:

@@ -122,3 +122,32 @@ def resource_path(relative: str) -> Path:
     frozen_root = getattr(sys, "_MEIPASS", None)
     root = Path(frozen_root) if frozen_root else Path(__file__).resolve().parents[1]
     return root / "resources" / Path(*parts.parts)
+
+
+#: The settings file in the config folder (``core.settings.SETTINGS_FILE``; a test keeps the
+#: two the same).
+SETTINGS_FILE = "settings.json"
+#: How much of the settings file the quick look below reads (the file is a few KiB).
+_SETTINGS_PEEK_BYTES = 1024 * 1024
+
+
+def configured_homes() -> list[str]:
+    """The Codex folders chosen in Settings → General, for a command run without
+    ``--codex-home``; empty when none are chosen or the file cannot be used. The file is
+    only read, never moved aside (``core.settings.peek_settings``), and parsed only when it
+    names folders: a plain ``report`` then stays as quick as before."""
+    path = os.path.join(folder("config"), SETTINGS_FILE)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(_SETTINGS_PEEK_BYTES)
+    except OSError:
+        return []
+    key = data.find(b'"codex_homes"')
+    start = data.find(b"[", key) if key >= 0 else -1
+    if start < 0 or data[start + 1 :].lstrip().startswith(b"]"):
+        return []
+    from pathlib import Path
+
+    from codex_presence_gui.core.settings import peek_settings
+
+    return list(peek_settings(Path(path)).settings.codex_homes)

@@ -20,6 +20,7 @@ from codex_presence_gui.core.problems import ProblemKind
 from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
 from codex_presence_gui.core.report import build_report, render_text
 from codex_presence_gui.core.sanitize import json_safe, terminal_safe_json
+from codex_presence_gui.paths import configured_homes
 
 EXIT_OK = 0
 EXIT_NO_HOME = 2
@@ -40,7 +41,8 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    homes = resolve_codex_homes([*args.codex_homes, *args.command_homes])
+    given = [*args.codex_homes, *args.command_homes]
+    homes = resolve_codex_homes(given, () if given else configured_homes())
     # The reader records each file's history as it goes, so that no file is read twice, and
     # keeps nothing else of a file once its snapshot is taken (one refresh only).
     reader = CodexReader(

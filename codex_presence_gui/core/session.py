@@ -203,9 +203,9 @@ def session_id_from_name(path: str | Path) -> str:
 
 def line_problems(session: SessionAccumulator, path: str | Path) -> list[Problem]:
     """What a read of ``path`` into ``session`` skipped or did not trust, in plain words."""
-    if not (session.bad_lines or session.bad_value_lines or session.future_lines):
-        if not session.long_lines:
-            return []  # the usual case: nothing to import (an append stays lean)
+    skipped = session.bad_lines + session.bad_value_lines + session.long_lines
+    if not skipped and not session.future_lines:
+        return []  # the usual case: nothing to import (an append stays lean)
     from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
 
     name = os.path.basename(path)

@@ -1,0 +1,77 @@
+"""Commands run without ``--codex-home`` read the folders chosen in the settings, as the
+window does (before ``$CODEX_HOME`` and ``~/.codex``), and never change the settings file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from codex_presence_gui import paths
+from codex_presence_gui.app import homes_from
+from codex_presence_gui.cli import build_parser, main
+from codex_presence_gui.core import settings as settings_module
+from codex_presence_gui.core.settings import Settings, save_settings
+from tests.helpers import rollout as r
+from tests.helpers.rollout import CodexHome
+
+SID = "019d0000-0000-7000-8000-00000000d001"
+
+
+@pytest.fixture
+def chosen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CodexHome:
+    """A home chosen in the settings; ``CODEX_HOME`` points somewhere else."""
+    import time
+
+    monkeypatch.setenv(paths.BASE_DIR_ENV, str(tmp_path / "app"))
+    monkeypatch.setenv("CODEX_HOME", str(tmp_path / "elsewhere"))
+    home = CodexHome(tmp_path / "chosen")
+    home.root.mkdir()
+    now = time.time()
+    home.write(
+        SID,
+        [
+            r.session_meta(now - 60, SID, cwd="/w/chosen-project"),
+            r.token_count(now - 5, r.usage(4000, 0, 100), r.usage(4000, 0, 100), r.limits()),
+        ],
+        started=now - 60,
+        mtime=now - 5,
+    )
+    config = Path(paths.folder("config"))
+    config.mkdir(parents=True)
+    save_settings(config / paths.SETTINGS_FILE, Settings(codex_homes=(str(home.root),)))
+    return home
+
+
+def test_the_settings_file_has_one_name() -> None:
+    assert paths.SETTINGS_FILE == settings_module.SETTINGS_FILE
+
+
+def test_status_and_report_read_the_chosen_folder(
+    chosen: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings_file = Path(paths.folder("config")) / paths.SETTINGS_FILE
+    before = settings_file.read_bytes()
+    assert main(["status", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["codex_homes"] == [str(chosen.root)]
+    assert main(["report", "daily", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["totals"]["input_tokens"] == 4000
+    assert settings_file.read_bytes() == before  # only read
+
+
+def test_the_command_line_comes_first_and_no_choice_means_the_default(
+    chosen: CodexHome, tmp_path: Path
+) -> None:
+    other = tmp_path / "given"
+    args = build_parser().parse_args(["status", "--codex-home", str(other)])
+    assert homes_from(args) == (other,)
+    assert homes_from(build_parser().parse_args(["status"])) == (chosen.root,)
+    config = Path(paths.folder("config")) / paths.SETTINGS_FILE
+    save_settings(config, Settings())
+    assert paths.configured_homes() == []
+    assert homes_from(build_parser().parse_args(["status"])) == (tmp_path / "elsewhere",)
+    config.write_text("{ not json", encoding="utf-8")
+    assert paths.configured_homes() == []  # a broken file: the defaults, and left alone
+    assert config.read_text(encoding="utf-8") == "{ not json"
