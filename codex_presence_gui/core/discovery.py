@@ -237,8 +237,21 @@ def _walk(
         for entry in entries:
             try:
                 if entry.is_dir(follow_symlinks=True):
-                    if recursive:
-                        deeper.append((entry.is_symlink(), entry.path))
+                    if not recursive:
+                        continue
+                    link = entry.is_symlink()
+                    if link and _holds(os.path.realpath(entry.path), folder):
+                        # A link to ``/``, the home or a folder above it: it would walk
+                        # the whole machine (or the home again), not a moved log folder.
+                        errors.append(
+                            _problem(
+                                "unreadable",
+                                f"not followed: {entry.path} links to a folder that holds it",
+                                entry.path,
+                            )
+                        )
+                        continue
+                    deeper.append((link, entry.path))
                     continue
                 if not _is_rollout(entry.name):
                     continue
@@ -273,6 +286,12 @@ def _walk(
         # through links (the budget goes to Codex's own tree first), each in listed order.
         deeper.sort(key=lambda item: item[0])  # stable: the listed order within each kind
         pending.extend((path, depth + 1) for _link, path in reversed(deeper))
+
+
+def _holds(outer: str, folder: str) -> bool:
+    """True when the real folder ``outer`` is ``folder``'s real folder or one above it."""
+    inner = os.path.realpath(folder)
+    return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
 
 
 def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discovery:

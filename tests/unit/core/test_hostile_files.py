@@ -113,8 +113,10 @@ def test_a_symlink_to_a_huge_tree_stops_at_the_folder_budget(
     )
     found = discover([codex_home.root])
     assert len(found.files) == 1
-    assert [p.kind for p in found.errors] == [ProblemKind.TOO_LARGE]
-    assert "after 50 folders" in found.errors[0].detail
+    kinds = {p.kind: p.detail for p in found.errors}
+    assert set(kinds) == {ProblemKind.TOO_LARGE, ProblemKind.UNREADABLE}
+    assert "after 50 folders" in kinds[ProblemKind.TOO_LARGE]
+    assert "links to a folder that holds it" in kinds[ProblemKind.UNREADABLE]  # the loop
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX thing")
@@ -142,3 +144,24 @@ def test_a_file_name_cannot_act_on_the_terminal_nor_forge_a_warning(
     missing = str(tmp_path / "gone\x1b[2Jhome")
     assert main(["report", "daily", "--codex-home", missing]) != 0
     assert "\x1b" not in capsys.readouterr().err
+
+
+def test_a_link_to_a_folder_above_is_not_followed(codex_home: CodexHome, tmp_path: Path) -> None:
+    """A link to ``/``, to the home or to a folder above it would walk the whole machine or the
+    home again: it is not followed, and a problem says so. A link elsewhere (logs moved to
+    another disk) still is."""
+    write_session(codex_home)
+    sessions = codex_home.root / "sessions"
+    (sessions / "root").symlink_to("/", target_is_directory=True)
+    (sessions / "up").symlink_to(tmp_path, target_is_directory=True)
+    moved = tmp_path / "other-disk" / "2026"
+    (moved / "01" / "02").mkdir(parents=True)
+    (moved / "01" / "02" / "rollout-2026-01-02T09-00-00-moved.jsonl").write_text("{}\n")
+    (sessions / "2025").symlink_to(moved, target_is_directory=True)
+    found = discover([codex_home.root])
+    assert sorted(f.path.name for f in found.files) == sorted(
+        ["rollout-2026-01-02T09-00-00-moved.jsonl", write_session(codex_home).name]
+    )
+    details = sorted(problem.detail for problem in found.errors)
+    assert len(details) == 2
+    assert all("links to a folder that holds it" in detail for detail in details)
