@@ -678,7 +678,8 @@ class CodexReader:
         except OSError as error:
             return describe(path, error)
         except Exception as error:  # e.g. a corrupt .zst stream: report it, keep running
-            _log().exception("reading %s failed", path)
+            # The problem says it in plain words; the traceback is for -v (debug) only.
+            _log().debug("reading %s failed", path, exc_info=True)
             self._tracked.pop(path, None)
             return _unreadable(path, f"cannot read {path}: {error}")
         return None

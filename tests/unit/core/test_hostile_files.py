@@ -165,3 +165,17 @@ def test_a_link_to_a_folder_above_is_not_followed(codex_home: CodexHome, tmp_pat
     details = sorted(problem.detail for problem in found.errors)
     assert len(details) == 2
     assert all("links to a folder that holds it" in detail for detail in details)
+
+
+def test_a_corrupt_compressed_log_is_one_plain_warning(
+    codex_home: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No traceback on stderr for a damaged ``.jsonl.zst``: the warning says what is wrong."""
+    pytest.importorskip("zstandard")
+    path = write_session(codex_home)
+    damaged = path.with_name(path.name.replace(SESSION, SESSION[:-4] + "dead") + ".zst")
+    damaged.write_bytes(b"\x28\xb5\x2f\xfd" + b"\x00garbage" * 200)
+    assert main(["status", "--codex-home", str(codex_home.root)]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert "cannot read" in captured.out + captured.err
