@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -341,10 +343,20 @@ def entry() -> None:
         import multiprocessing
 
         multiprocessing.freeze_support()
+    closed = sys.stdout is None and sys.platform != "win32"  # `status >&-`
     ensure_stdio()
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal or file that is not UTF-8 (PYTHONIOENCODING=ascii, a cp1252 console)
+        # gets "?" for what it cannot show, not a failed command.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     try:
         code, headless = _dispatch(None)
         if headless:
+            if closed and code == EXIT_OK:
+                # Its output went nowhere: not a success. (A failure keeps its own status.)
+                raise OSError(errno.EBADF, "standard output is closed")
             sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (`status | head`): stop quietly, as command-line tools do.
@@ -353,7 +365,21 @@ def entry() -> None:
         # Ctrl+C during a headless command: what was written stays valid (the usage index
         # commits whole updates only), so end quietly with the usual status.
         os._exit(130)
+    except OSError as error:
+        if error.errno not in _OUTPUT_ERRORS:
+            raise
+        # A full disk (`> /dev/full`), a closed output: said, not a traceback.
+        with contextlib.suppress(OSError, ValueError):
+            print(f"codex-presence-gui: cannot write the output: {error.strerror}", file=sys.stderr)
+            sys.stderr.flush()
+        os._exit(1)
     if headless:
         sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
+
+
+#: Errors of writing the output (not of reading logs, which commands report themselves).
+_OUTPUT_ERRORS = {
+    getattr(errno, name, None) for name in ("ENOSPC", "EBADF", "EIO", "EDQUOT", "EFBIG")
+} - {None}

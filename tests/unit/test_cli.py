@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -425,3 +427,51 @@ def test_status_text_survives_numbers_beyond_any_session(
     err = capsys.readouterr().err
     assert err.startswith("status: a value in the Codex logs is out of range")
     assert "Traceback" not in err
+
+
+def _headless(
+    args: list[str], tmp_path: Path, **options: Any
+) -> subprocess.CompletedProcess[bytes]:
+    from codex_presence_gui.paths import BASE_DIR_ENV
+
+    environment = dict(os.environ, **{BASE_DIR_ENV: str(tmp_path / "app")})
+    environment.update(options.pop("env", {}))
+    home = tmp_path / "home"
+    (home / "sessions").mkdir(parents=True, exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "-m", "codex_presence_gui", *args, "--codex-home", str(home)],
+        env=environment,
+        stderr=subprocess.PIPE,
+        timeout=60,
+        **options,
+    )
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("command", [["status"], ["status", "--json"], ["report", "daily"]])
+def test_output_that_cannot_be_written_is_said_not_a_traceback(
+    command: list[str], tmp_path: Path
+) -> None:
+    with open("/dev/full", "wb") as full:
+        done = _headless(command, tmp_path, stdout=full)
+    assert done.returncode == 1
+    assert b"cannot write the output: No space left on device" in done.stderr
+    assert b"Traceback" not in done.stderr
+
+
+def test_an_output_that_is_not_utf8_still_gets_the_report(tmp_path: Path) -> None:
+    done = _headless(
+        ["status"], tmp_path, stdout=subprocess.PIPE, env={"PYTHONIOENCODING": "ascii"}
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"Limits" in done.stdout or b"No" in done.stdout
+
+
+def test_a_closed_output_is_no_success(tmp_path: Path) -> None:
+    """`status >&-`: the report went nowhere, so the command says so and fails."""
+    home = tmp_path / "home"
+    (home / "sessions").mkdir(parents=True)
+    command = f'exec "{sys.executable}" -m codex_presence_gui status --codex-home "{home}" 1>&-'
+    result = subprocess.run(["sh", "-c", command], stderr=subprocess.PIPE, check=False)
+    assert result.returncode == 1
+    assert b"cannot write the output: standard output is closed" in result.stderr
