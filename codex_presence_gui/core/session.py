@@ -367,6 +367,14 @@ class SessionAccumulator:
                 record = self._untimed(record)
             else:
                 self._trusted_ts = record.ts
+        elif (
+            self._trusted_ts is not None
+            and isinstance(record, TokenCountRecord)
+            and record.limits is not None
+        ):
+            # No usable time of its own (malformed, missing, before 2000): its reading is
+            # dated as a future line's is, not to 1970 ("updated 20,000 days ago").
+            record = record._replace(limits=record.limits.observed(self._trusted_ts))
         if self.first_ts is None and record.ts is not None:
             self.first_ts = record.ts
         if isinstance(record, MetaRecord):

@@ -195,6 +195,27 @@ def test_year_9999_does_not_keep_an_old_session_active(tmp_path: Path) -> None:
     assert snapshot.session_total_tokens == 6500  # its usage still counts
 
 
+@pytest.mark.parametrize("stamp", ["yesterday at noon", "0001-01-01T00:00:00Z", None])
+def test_a_reading_without_a_usable_time_is_dated_to_the_last_trusted_line(
+    stamp: str | None,
+) -> None:
+    """Not to 1970 ("updated 20,786 days ago"): to the line before it, as a future line's."""
+    session = SessionAccumulator(Path("x.jsonl"), clock=lambda: NOW)
+    session.line(r.session_meta(NOW - 60, SID).encode())
+    session.line(r.token_count(NOW - 30, GOOD, rate_limits=r.limits((30.0, 300, None))).encode())
+    odd = r.token_count(NOW - 20, GOOD, rate_limits=r.limits((45.0, 300, None)))
+    odd = (
+        odd.replace(r.iso(NOW - 20), stamp)
+        if stamp
+        else odd.replace(f'"timestamp":"{r.iso(NOW - 20)}",', "")
+    )
+    session.line(odd.encode())
+    limits = session.snapshot(NOW).limits
+    assert limits is not None
+    assert limits.windows[0].used_percent == 45.0
+    assert limits.observed_at == NOW - 30
+
+
 def test_a_few_seconds_ahead_is_trusted(tmp_path: Path) -> None:
     """Clocks drift: a line a minute ahead is still believed."""
     home = CodexHome(tmp_path)
