@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from codex_presence_gui import APP_ID, APP_NAME, __version__, logging_setup, paths
 from codex_presence_gui.core.autostart import ensure_launch_at_login, set_launch_at_login
-from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, history_since
+from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, for_display, history_since
 from codex_presence_gui.core.discovery import resolve_codex_homes
 from codex_presence_gui.core.history import HistoryReader
 from codex_presence_gui.core.notifications import NOTIFICATIONS_FILE, NotificationLog, due_notices
@@ -676,7 +676,7 @@ def render_screenshot(args: argparse.Namespace) -> int:
     history = HistoryReader().refresh(
         found.files if found is not None else (), since=history_since(result)
     )
-    dashboard = build_dashboard(result, history=history)
+    dashboard = for_display(build_dashboard(result, history=history))
     usage = read_usage_view(homes_from(args))
     window = build_main_window()  # no saved state: a screenshot must not touch the user's
     size = args.size or (SCREENSHOT_COMPACT_SIZE if args.compact else SCREENSHOT_FULL_SIZE)

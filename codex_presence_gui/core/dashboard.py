@@ -4,7 +4,7 @@ the plain-words rows of the limits panel. Shared by the window and the ``status`
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from pathlib import Path
 from typing import NamedTuple
@@ -23,6 +23,7 @@ from codex_presence_gui.core.insights import (
 from codex_presence_gui.core.models import CodexSessionSnapshot, LimitSnapshot, UsageWindow
 from codex_presence_gui.core.problems import Problem
 from codex_presence_gui.core.reader import ReadResult
+from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.core.selection import (
     account_buckets,
     latest_limits_source,
@@ -107,6 +108,37 @@ def build_dashboard(
         else build_insights(history, ((limits,) if limits else ()) + others, now, insights_cache),
         ended=tuple(select_ended(result.snapshots, now, zone)),
     )
+
+
+#: The snapshot's texts that come from the logs and are shown (the session id is left as it
+#: is: it is the session's key, and the window shows it only in a tooltip, cleaned there).
+_LOG_TEXTS = ("cwd", "project", "git_branch", "model", "originator", "surface", "cli_version")
+
+
+def for_display(board: Dashboard) -> Dashboard:
+    """``board`` with every text from the logs made safe to draw (``clean_text``): a bidi
+    override in a folder name must not read "invoiceexe.jpg", nor a line separator in a
+    model name add a line to the card. The window's view of a dashboard; ``status`` writes
+    the raw values, escaped, and cleans its own text."""
+    return replace(
+        board,
+        sessions=tuple(_displayable(s) for s in board.sessions),
+        active=None if board.active is None else _displayable(board.active),
+        limits_source=None if board.limits_source is None else _displayable(board.limits_source),
+        ended=tuple(_displayable(s) for s in board.ended),
+    )
+
+
+def _displayable(snapshot: CodexSessionSnapshot) -> CodexSessionSnapshot:
+    changes: dict[str, object] = {}
+    for name in _LOG_TEXTS:
+        value = getattr(snapshot, name)
+        if value is not None and not value.isprintable():  # the usual case costs one scan
+            changes[name] = clean_text(value)
+    activity = snapshot.activity
+    if activity is not None and activity.target and not activity.target.isprintable():
+        changes["activity"] = replace(activity, target=clean_text(activity.target))
+    return replace(snapshot, **changes) if changes else snapshot  # type: ignore[arg-type]
 
 
 def _shown_limits(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
-from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, history_since
+from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, for_display, history_since
 from codex_presence_gui.core.discovery import ARCHIVED_DIR, SESSIONS_DIR
 from codex_presence_gui.core.history import HistoryReader, UsageHistory
 from codex_presence_gui.core.insights import InsightsCache
@@ -193,7 +193,7 @@ class FeedWorker(Worker):
             )
             if self.should_stop():
                 return
-        board = build_dashboard(result, history=history, insights_cache=self._insights)
+        board = for_display(build_dashboard(result, history=history, insights_cache=self._insights))
         self.dashboard_ready.emit(board)
 
     def _sync_watches(self, now: float, *, discovered: bool) -> None:
