@@ -35,7 +35,11 @@ def is_listed(
     stale_seconds: float = STALE_SECONDS,
     sticky_seconds: float = STICKY_SECONDS,
 ) -> bool:
-    """Recent sessions are listed; older ones only while working, waiting or with pending calls."""
+    """Recent sessions are listed; older ones only while working, waiting or with pending calls.
+    A file with no usable line at all (empty, or junk named like a log) is not a session to
+    list, however fresh its mtime: nothing in it says when it started or did anything."""
+    if snapshot.started_at is None and snapshot.last_activity_at is None:
+        return False
     age = now - snapshot.recency
     if age <= stale_seconds:
         return True

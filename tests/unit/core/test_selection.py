@@ -33,6 +33,7 @@ def snap(
         cwd="/p",
         project="p",
         recency=NOW - age,
+        started_at=NOW - age - 60,
         activity=Activity(kind) if kind else None,
     )
     return replace(base, **extra)
@@ -50,6 +51,16 @@ def test_listing_rules() -> None:
     assert is_listed(snap("a", 1800, ActivityKind.WAITING), NOW)
     assert is_listed(snap("a", 1800, ActivityKind.IDLE, pending_calls=1), NOW)
     assert not is_listed(snap("a", 3601, ActivityKind.RUNNING), NOW)
+
+
+def test_a_file_with_nothing_usable_is_no_session_to_list() -> None:
+    """An empty or junk file named like a log, just written: no start, no activity known."""
+    junk = snap("junk", 1, started_at=None, last_activity_at=None)
+    assert not is_listed(junk, NOW)
+    assert select_sessions([junk, snap("real", 30, ActivityKind.RUNNING)], NOW)[0].session_id == (
+        "real"
+    )
+    assert is_listed(snap("new", 1, started_at=NOW - 1), NOW)  # a header is enough
 
 
 def test_ranking_and_dedupe() -> None:
