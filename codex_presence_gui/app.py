@@ -694,7 +694,11 @@ def render_screenshot(args: argparse.Namespace) -> int:
     window.setFocus()  # no keyboard-focus frame on the table in the picture
     settle()
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a file where its folder should be, a read-only place
+        print(f"Could not write {out}: {error.strerror or error}.", file=sys.stderr)
+        return 1
     if not window.grab().save(str(out), "PNG"):
         print(f"Could not write {out}.", file=sys.stderr)
         return 1
@@ -702,8 +706,9 @@ def render_screenshot(args: argparse.Namespace) -> int:
     # With the report, stdout carries only its JSON, for whatever reads it.
     shot = f"{window.width()}x{window.height()}"
     if (window.width(), window.height()) != tuple(size):
-        # The window would not go below its least size (or the mode's): say what was drawn.
-        shot += f"; asked for {size[0]}x{size[1]}, below the window's least size"
+        # The window keeps to the sizes its layout allows (at least its least size; the
+        # compact one no taller than its content): say what was drawn.
+        shot += f"; asked for {size[0]}x{size[1]}, which its layout does not allow"
     print(f"Saved {out} ({shot}).", file=sys.stderr if checking else sys.stdout)
     code = 0
     if checking:

@@ -251,3 +251,12 @@ def credits_text(limits: LimitSnapshot) -> str | None:
         whole, dot, fraction = f"{amount:.2f}".partition(".")
     fraction = fraction.rstrip("0")
     return f"{int(whole):,}" + (f".{fraction}" if fraction else "") + " credits"
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text``, or its start and end around an ellipsis when it is longer than ``limit``
+    characters (for a name from the logs where a widget cannot elide it by width)."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 2
+    return text[:head] + "…" + text[len(text) - (limit - 1 - head) :]

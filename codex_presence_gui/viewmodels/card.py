@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codex_presence_gui.core.dashboard import Dashboard, SessionShare, session_shares
-from codex_presence_gui.core.formatting import format_count, format_tokens_compact, share_text
+from codex_presence_gui.core.formatting import (
+    format_count,
+    format_tokens_compact,
+    share_text,
+    shortened,
+)
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
 
 NO_SESSION_MESSAGE = (
@@ -45,13 +50,21 @@ def _figure(caption: str, value: int | None) -> TokenFigure:
     return TokenFigure(caption, format_tokens_compact(value), f"{caption}: {exact}")
 
 
+#: The details line wraps: a name from the log longer than this is cut in its middle, so
+#: that a 10,000-character model name cannot make the card thousands of pixels tall.
+DETAIL_NAME_CHARS = 60
+
+
 def card_view(snapshot: CodexSessionSnapshot, shares: Sequence[SessionShare] = ()) -> CardView:
     """The card of one session."""
     activity = snapshot.activity
     activity_text = activity.text if activity else "No activity yet"
     if snapshot.pending_calls > 1:
         activity_text += f" (+{snapshot.pending_calls - 1} more)"
-    parts = [snapshot.model or "model unknown", snapshot.surface]
+    parts = [
+        shortened(snapshot.model or "model unknown", DETAIL_NAME_CHARS),
+        shortened(snapshot.surface, DETAIL_NAME_CHARS),
+    ]
     if snapshot.context is not None:
         parts.append(f"context {snapshot.context.left_percent}% left")
     if shares:

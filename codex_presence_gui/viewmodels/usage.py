@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from codex_presence_gui.core.formatting import format_count, format_tokens_compact
+from codex_presence_gui.core.formatting import format_count, format_tokens_compact, shortened
 from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, first_day
 from codex_presence_gui.core.usage_report import (
@@ -290,11 +290,11 @@ class _Stacking:
         for the cost bars (None: the token bars themselves, coloured in rank order)."""
         if len(names) > CHART_MODELS:
             shown = names[: CHART_MODELS - 1]
-            self.labels = (*(clean_text(name) for name in shown), OTHER_MODELS)
+            self.labels = (*(_legend_name(name) for name in shown), OTHER_MODELS)
             self.index = {name: min(i, CHART_MODELS - 1) for i, name in enumerate(names)}
         else:
             shown = names
-            self.labels = tuple(clean_text(name) for name in names)
+            self.labels = tuple(_legend_name(name) for name in names)
             self.index = {name: i for i, name in enumerate(names)}
         self.shown = shown
         if own_colors is None:
@@ -323,6 +323,15 @@ class _Stacking:
             for i, part in sorted(sums.items())
             if part[0]
         )
+
+
+#: A legend entry never breaks inside its name: a longer name is cut in its middle, so that
+#: one 10,000-character model name cannot make the page (and the window) 65,000 px wide.
+LEGEND_NAME_CHARS = 48
+
+
+def _legend_name(model: str) -> str:
+    return shortened(clean_text(model), LEGEND_NAME_CHARS)
 
 
 def _series(totals: UsageRow) -> tuple[_Stacking, _Stacking]:
@@ -462,7 +471,7 @@ def _cache_tooltip(totals: Tally) -> str:
 def _unpriced_text(models: list[str]) -> str:
     if not models:
         return ""
-    names = [clean_text(model) for model in models]
+    names = [_legend_name(model) for model in models]  # in a wrapped line: never unbroken
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     which = "its" if len(names) == 1 else "their"
     return (

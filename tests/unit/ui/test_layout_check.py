@@ -313,7 +313,7 @@ def test_screenshot_reports_a_window_larger_than_asked(
     assert code == 1
     assert report["size"] != "200x150"
     # The message names the size drawn, and the one asked for.
-    assert f"Saved {out} ({report['size']}; asked for 200x150" in captured.err
+    assert f"Saved {out} ({report['size']}; asked for 200x150, which its layout" in captured.err
     assert any(
         problem["kind"] == "offscreen" and "asked for 200x150" in problem["detail"]
         for problem in report["problems"]
@@ -336,3 +336,14 @@ def test_screenshot_without_the_check_says_where_it_saved(
     out = tmp_path / "shot.png"
     assert main(["screenshot", str(out), "--full", "--codex-home", str(home)]) == 0
     assert capsys.readouterr().out.startswith(f"Saved {out}")
+
+
+def test_screenshot_into_a_place_it_cannot_write_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], qtbot: QtBot
+) -> None:
+    home = write_state("empty-folder", tmp_path / "home")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    out = blocker / "shot.png"  # its folder would be a file
+    assert main(["screenshot", str(out), "--codex-home", str(home)]) == 1
+    assert f"Could not write {out}" in capsys.readouterr().err

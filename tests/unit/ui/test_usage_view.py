@@ -374,3 +374,16 @@ def test_the_usage_page_lays_out(qtbot: QtBot, theme: str) -> None:
             assert content.width() <= window.usage_page.viewport().width()
     finally:
         apply_theme(application(), "system")
+
+
+def test_a_huge_model_name_keeps_the_page_narrow(qtbot: QtBot) -> None:
+    """The legend and the note of unpriced models never hold a name unbroken: one
+    10,000-character model name made the page (and so the window) 65,000 px wide."""
+    name = "m" + "x" * 10_000
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(usage_view(recent([slot(TODAY, 1000, model=name), slot(TODAY, 10)])))
+    page.show()
+    settle()
+    assert page.minimumSizeHint().width() < 1000
+    assert page.content.minimumSizeHint().width() < 1000
