@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--codex-home",
         dest="codex_homes",
         metavar="DIR",
+        type=codex_home_text,
         action="append",
         default=[],
         help="a Codex home to read (repeatable; default: $CODEX_HOME or ~/.codex)",
@@ -184,11 +185,22 @@ def _add_homes_option(command: argparse.ArgumentParser) -> None:
         "--codex-home",
         dest="command_homes",
         metavar="DIR",
+        type=codex_home_text,
         nargs="+",
         action="extend",
         default=[],
         help="Codex home(s) to read",
     )
+
+
+def codex_home_text(text: str) -> str:
+    """A ``--codex-home`` value: an empty one (``--codex-home "$UNSET"``) is refused, not
+    read as the current folder."""
+    if not text.strip():
+        import argparse
+
+        raise argparse.ArgumentTypeError("needs a folder, not an empty text")
+    return text
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -225,6 +237,8 @@ def _plain_report(argv: Sequence[str]) -> SimpleNamespace | None:
     while index < len(argv) and argv[index] == "--codex-home":
         if index + 1 == len(argv) or argv[index + 1].startswith("-"):
             return None
+        if not argv[index + 1].strip():
+            return None  # argparse says what is wrong with an empty folder
         homes.append(argv[index + 1])
         index += 2
     if index == len(argv) or argv[index] != "report":

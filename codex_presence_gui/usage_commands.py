@@ -98,6 +98,8 @@ def read_report_options(argv: Sequence[str]) -> dict[str, Any] | None:
         if not values:
             return None
         if name == "--codex-home":
+            if not all(value.strip() for value in values):
+                return None  # argparse says what is wrong with an empty folder
             options["command_homes"].extend(values)
         elif name == "--timezone":
             options["timezone"] = values[0]

@@ -475,3 +475,22 @@ def test_a_closed_output_is_no_success(tmp_path: Path) -> None:
     result = subprocess.run(["sh", "-c", command], stderr=subprocess.PIPE, check=False)
     assert result.returncode == 1
     assert b"cannot write the output: standard output is closed" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["status", "--codex-home", ""],
+        ["--codex-home", " ", "status"],
+        ["report", "daily", "--codex-home", ""],
+        ["--codex-home", "", "report", "daily"],
+    ],
+)
+def test_an_empty_codex_home_is_refused_not_read_as_here(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--codex-home "$UNSET"` would otherwise read the current folder as a home."""
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert "needs a folder" in capsys.readouterr().err
