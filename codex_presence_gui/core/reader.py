@@ -267,6 +267,11 @@ def load_session(
                 break
         if lines.stopped:
             raise Stopped
+        if lines.position > 0 and not goals.totals:
+            # The budget ran out before any usage (tens of MB of tool output since the last
+            # reply): the session's usage, model and limits are further back. Read it
+            # forward instead, once, as a stream (big lines are told from their first bytes).
+            return _load_forward(session, path, should_stop)
         if session.is_fork and lines.position > 0:
             _read_inherited_base(session, handle, headers)
     for record in reversed(records):
@@ -274,6 +279,25 @@ def load_session(
     if recorder is not None:
         recorder.whole = lines.position == 0
     return lines.line_end, identity
+
+
+def _load_forward(
+    session: SessionAccumulator, path: Path, should_stop: Callable[[], bool] | None
+) -> tuple[int, Identity]:
+    """``load_session`` by a forward read of the whole file, from a fresh state (the headers
+    the backward scan folded are read again; its other lines were not folded yet, so the
+    recorder has nothing of them)."""
+    recorder, tier = session.recorder, session.service_tier
+    session.__init__(session.path, session.clock)  # type: ignore[misc]
+    session.recorder, session.service_tier = recorder, tier
+    follower = FollowedFile(path)
+    follower.read(_WholeFileFold(session), should_stop=should_stop)
+    if should_stop is not None and should_stop():
+        raise Stopped
+    if recorder is not None:
+        recorder.whole = True
+    assert follower.identity is not None
+    return follower.line_end, follower.identity
 
 
 class _WholeFileFold:

@@ -359,3 +359,24 @@ def test_appending_in_any_chunks_equals_a_one_shot_read(
     assert fields(final) == fields(forward_snapshot(path, now))
     assert final.bad_lines == forward_snapshot(path, now).bad_lines
     shutil.rmtree(home)
+
+
+def test_usage_further_back_than_the_scan_budget_is_still_found(
+    codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More tool output after the last reply than the backward scan may read (64 MB; here
+    64 KiB): the file is read forward instead, and its usage, model and limits are there."""
+    monkeypatch.setattr(reader_module, "BACKWARD_BUDGET_BYTES", 64 * 1024)
+    lines = [
+        r.session_meta(BASE, "019d0000-0000-7000-8000-00000000f001"),
+        r.turn_context(BASE + 1, model="gpt-5.5"),
+        r.token_count(BASE + 2, r.usage(5000, 1000, 50), r.usage(5000, 1000, 50), r.limits()),
+    ]
+    lines += [r.call_output(BASE + 3 + n, f"c{n}", "y" * 40_000) for n in range(4)]
+    codex_home.write("019d0000-0000-7000-8000-00000000f001", lines)
+    (snapshot,) = (
+        CodexReader([codex_home.root], max_age=None, clock=lambda: BASE + 60).refresh().snapshots
+    )
+    assert snapshot.session_total_tokens == 5050
+    assert snapshot.model == "gpt-5.5"
+    assert snapshot.limits is not None
