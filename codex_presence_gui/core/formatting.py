@@ -230,6 +230,10 @@ def stale_text(limits: LimitSnapshot, now: float) -> str:
     )
 
 
+#: A credit balance at or above this is written in short scientific form.
+HUGE_CREDITS = 1e15
+
+
 def credits_text(limits: LimitSnapshot) -> str | None:
     """``12.25 credits`` (the exact balance, with thousands separators) or ``unlimited
     credits``; None unless there is a positive balance."""
@@ -245,6 +249,9 @@ def credits_text(limits: LimitSnapshot) -> str | None:
         return None
     if not math.isfinite(amount) or amount <= 0:
         return None
+    if amount >= HUGE_CREDITS:
+        # No account holds this: said short ("1e+308 credits"), not as a 300-digit line.
+        return f"{amount:.3g} credits"
     whole, dot, fraction = text.partition(".")
     if not whole.isdigit() or (dot and not fraction.isdigit()):
         # Exponents or signs: say the number as Python reads it, not the raw text.

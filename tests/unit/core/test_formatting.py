@@ -170,6 +170,8 @@ def test_credits() -> None:
         ("12.50", "12.5 credits"),
         ("12", "12 credits"),
         ("1e3", "1,000 credits"),
+        ("1e308", "1e+308 credits"),
+        ("9" * 300, "1e+300 credits"),
         ("0.01", "0.01 credits"),
         ("-3", None),
         ("nan", None),
