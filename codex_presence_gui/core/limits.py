@@ -35,7 +35,7 @@ def _minutes(value: Any) -> int | None:
     number = finite_number(value)
     if number is None or number <= 0 or number > _MAX_WINDOW_MINUTES:
         return None
-    return round(number)
+    return round(number) or None  # under half a minute is no window either (as 0 is)
 
 
 def _epoch(value: Any) -> float | None:

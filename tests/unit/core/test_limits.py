@@ -200,3 +200,12 @@ def test_any_input_gives_valid_windows_or_none(raw: object, line_ts: float | Non
         assert 0.0 <= window.remaining_percent <= 100.0
         assert window.resets_at is None or math.isfinite(window.resets_at)
         assert window.label
+
+
+@pytest.mark.parametrize("minutes", [0, 0.4, 0.5, -300, float("nan")])
+def test_a_window_under_a_minute_long_has_no_length(minutes: float) -> None:
+    """0.5 minutes rounds to 0: no length, as 0 itself (not a window "0 minutes" long)."""
+    raw = {"primary": {"used_percent": 10.0, "window_minutes": minutes, "resets_at": 1.9e9}}
+    limits = normalize_rate_limits(raw, LINE_TS)
+    assert limits is not None
+    assert limits.windows[0].window_minutes is None
