@@ -693,7 +693,15 @@ def render_screenshot(args: argparse.Namespace) -> int:
     window.show()
     window.setFocus()  # no keyboard-focus frame on the table in the picture
     settle()
-    out = Path(args.out)
+    try:
+        return _save_screenshot(window, Path(args.out), size, getattr(args, "check_layout", False))
+    finally:
+        window.close()  # also on a failure: a window left open would sit over later ones
+
+
+def _save_screenshot(window: MainWindow, out: Path, size: tuple[int, int], checking: bool) -> int:
+    """Save the rendered window as ``out``, say so, and with ``checking`` print the layout
+    report; the exit status."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:  # a file where its folder should be, a read-only place
@@ -702,22 +710,19 @@ def render_screenshot(args: argparse.Namespace) -> int:
     if not window.grab().save(str(out), "PNG"):
         print(f"Could not write {out}.", file=sys.stderr)
         return 1
-    checking = getattr(args, "check_layout", False)
-    # With the report, stdout carries only its JSON, for whatever reads it.
     shot = f"{window.width()}x{window.height()}"
     if (window.width(), window.height()) != tuple(size):
         # The window keeps to the sizes its layout allows (at least its least size; the
         # compact one no taller than its content): say what was drawn.
         shot += f"; asked for {size[0]}x{size[1]}, which its layout does not allow"
+    # With the report, stdout carries only its JSON, for whatever reads it.
     print(f"Saved {out} ({shot}).", file=sys.stderr if checking else sys.stdout)
-    code = 0
-    if checking:
-        layout = "compact" if window.compact else "full"
-        report = layout_report(window, layout, QSize(*size))
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-        code = 1 if report["problems"] else 0
-    window.close()
-    return code
+    if not checking:
+        return 0
+    layout = "compact" if window.compact else "full"
+    report = layout_report(window, layout, QSize(*size))
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 1 if report["problems"] else 0
 
 
 def read_usage_view(homes: Sequence[Path], now: float | None = None) -> UsageView:
