@@ -419,7 +419,7 @@ class FollowedFile:
             with open_regular(self.path) as handle:
                 head = _head(handle, identity.length)
                 tail = None
-                if self.tail_digest is not None and now.size > self.offset:
+                if self.tail_digest is not None:
                     tail = _before(handle, self.line_end)
         except FileNotFoundError:
             return Change.MISSING
@@ -430,9 +430,10 @@ class FollowedFile:
             return Change.RESTART
         if is_compressed(self.path):
             return Change.RESTART  # written once by Codex: any change is a new file
+        if tail is not None and fingerprint(tail) != self.tail_digest:
+            # Rewritten before where it was read to (a copy over it), longer or not.
+            return Change.RESTART
         if now.size > self.offset:
-            if tail is not None and fingerprint(tail) != self.tail_digest:
-                return Change.RESTART  # longer, but rewritten before where it was read to
             return Change.GREW
         # Touched, or rewritten alike: remember the new mtime so that the next check is cheap.
         self.identity = identity._replace(stat=now._replace(size=previous.size))

@@ -303,3 +303,11 @@ def test_a_rewrite_past_the_first_bytes_that_leaves_it_longer_is_no_append(
         handle.write(b"four\n")
     os.utime(path, (time.time() + 10, time.time() + 10))
     assert tail.check() is Change.GREW
+    tail.read(Collector())
+    size = path.stat().st_size
+    with open(path, "r+b") as handle:  # the same size, the last line changed: no touch
+        handle.seek(size - 5)
+        handle.write(b"FOUR\n")
+    os.utime(path, (time.time() + 20, time.time() + 20))
+    assert path.stat().st_size == size
+    assert tail.check() is Change.RESTART
