@@ -188,6 +188,7 @@ class UsageIndex:
         self.path = path
         self._clock = clock
         self.notice: str | None = None
+        self._file: tuple[int, int] | None = None  # the (device, inode) the connection is on
         self._db = self._open()
 
     # -- the file ---------------------------------------------------------------------------
@@ -200,10 +201,12 @@ class UsageIndex:
             return self._open_alone()
 
     def _open_alone(self) -> sqlite3.Connection:
+        """``_open`` once the lock is held."""
         try:
             db = self._connect()
             version = self._version(db)
             if version == SCHEMA_VERSION:
+                self._file = _file_key(self.path)
                 return db
             db.close()
             if version is not None:
@@ -212,6 +215,8 @@ class UsageIndex:
                     "it is being rebuilt from the logs."
                 )
         except sqlite3.DatabaseError as error:
+            if not is_damage(error):
+                raise  # busy, read-only, a full or failing disk: not the file's fault
             self.notice = (
                 f"The usage index could not be read ({error}); it is being rebuilt from the logs."
             )
@@ -220,7 +225,21 @@ class UsageIndex:
         with db:
             db.executescript(_SCHEMA)
             db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        self._file = _file_key(self.path)
         return db
+
+    def _rebuild(self, error: sqlite3.DatabaseError) -> None:
+        """Replace a file found damaged during an update, unless another process has done so
+        since this one connected (its new file is then used, not removed)."""
+        self._db.close()
+        with _exclusive(f"{self.path}.lock"):
+            if _file_key(self.path) == self._file:
+                self.notice = (
+                    f"The usage index could not be read ({error}); it is being rebuilt from "
+                    "the logs."
+                )
+                self._remove_files()
+            self._db = self._open_alone()
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
@@ -246,8 +265,14 @@ class UsageIndex:
 
     def _remove_files(self) -> None:
         for suffix in ("", "-wal", "-shm"):
-            with suppress(FileNotFoundError):
+            try:
                 os.remove(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                pass
+            except OSError as error:  # Windows: another process has it open
+                raise sqlite3.OperationalError(
+                    f"the damaged index cannot be removed ({error.strerror or error})"
+                ) from error
 
     def close(self) -> None:
         """Close the file (the index cannot be used afterwards)."""
@@ -288,13 +313,7 @@ class UsageIndex:
         except sqlite3.DatabaseError as error:
             if not is_damage(error):
                 raise  # busy past the timeout, read-only, full, failing disk: not damage
-            self._db.close()
-            self.notice = (
-                f"The usage index could not be read ({error}); it is being rebuilt from the logs."
-            )
-            with _exclusive(f"{self.path}.lock"):
-                self._remove_files()
-                self._db = self._open_alone()
+            self._rebuild(error)
             return update_once()
 
     def _update(
@@ -571,26 +590,65 @@ def _is_overflow(error: sqlite3.OperationalError) -> bool:
 @contextmanager
 def _exclusive(lock_path: str) -> Iterator[None]:
     """Hold an advisory lock on ``lock_path`` (made when missing) against other processes;
-    it goes when the file is closed, also when the process dies."""
+    it goes when the file is closed, also when the process dies. Waits as long as SQLite
+    waits for a writer (``BUSY_TIMEOUT_S``) on every system, then raises
+    ``sqlite3.OperationalError``."""
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            # LK_LOCK tries for about 10 s, then raises OSError.
-            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
-            try:
-                yield
-            finally:
-                os.lseek(fd, 0, os.SEEK_SET)
-                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while not _try_lock(fd):
+            if time.monotonic() > deadline:
+                raise sqlite3.OperationalError(
+                    f"another process has held {lock_path} for {BUSY_TIMEOUT_S:.0f} s"
+                )
+            time.sleep(0.02)
+        try:
             yield
+        finally:
+            _unlock(fd)
     finally:
         os.close(fd)
+
+
+def _try_lock(fd: int) -> bool:
+    """Take the lock on ``fd`` if no other process holds it."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _unlock(fd: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _file_key(path: str | Path) -> tuple[int, int] | None:
+    """The (device, inode) of the file at ``path`` now; None when there is none."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 def _rollout(path: str | Path, stat: FileStat, home: str | Path, archived: bool) -> RolloutFile:

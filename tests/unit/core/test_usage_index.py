@@ -726,3 +726,30 @@ def test_a_copy_over_the_log_that_keeps_its_start_is_read_again(
         os.utime(path, (later, later))
         index.update([codex_home.root])
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "x")
+
+
+def test_two_users_of_a_damaged_index_rebuild_it_once(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """The window and a report both find the damage: the first rebuilds the file, the second
+    takes the new file instead of removing it (and with it what the first wrote)."""
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    first, second = UsageIndex(path), UsageIndex(path)
+    try:
+        with sqlite3.connect(path) as db:
+            db.execute("ALTER TABLE files DROP COLUMN ctime")  # damage both will meet
+        first.update([codex_home.root])
+        rebuilt = os.stat(path).st_ino
+        assert first.notice is not None
+        second.update([codex_home.root])
+        assert second.notice is None  # it found the file already rebuilt
+        assert os.stat(path).st_ino == rebuilt
+        fresh = _fresh(codex_home.root, tmp_path / "f")
+        assert _state(first, codex_home.root) == fresh
+        assert _state(second, codex_home.root) == fresh
+    finally:
+        first.close()
+        second.close()
