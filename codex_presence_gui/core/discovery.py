@@ -316,6 +316,7 @@ def walk_homes(
     is made (see ``home_texts``). The homes that do not exist go to ``missing``, the problems
     met to ``errors``."""
     files: list[tuple[str, FileStat, Home, bool]] = []
+    real_homes: set[str] = set()
     for home in homes:
         try:
             # A path's own test (before Python 3.13 it raises on some errors), else os.path's.
@@ -333,6 +334,10 @@ def walk_homes(
             missing.append(home)
             continue
         base = str(home)
+        real = os.path.normcase(os.path.realpath(base))
+        if real in real_homes:
+            continue  # the same folder given again, or through a link: its logs once
+        real_homes.add(real)
         places = [(_child(base, SESSIONS_DIR), True, False)]
         if include_archived:
             places.append((_child(base, ARCHIVED_DIR), False, True))

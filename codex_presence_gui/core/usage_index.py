@@ -360,12 +360,11 @@ class UsageIndex:
             todo: list[tuple[RolloutFile, tuple[Any, ...] | None]] = []
             for file, stat, home, archived in walked:
                 row = known.get(_blob(file))
-                if row is None or (row[2], row[3], row[4], row[5], row[10]) != (
-                    stat.dev,
-                    stat.ino,
-                    stat.size,
-                    stat.mtime,
-                    stat.ctime,
+                if row is None or (
+                    # Windows' folder listing gives no device nor inode (0): its size and
+                    # times tell a change; the read's own check compares the rest.
+                    ((row[2], row[3]) != (stat.dev, stat.ino) and stat.ino)
+                    or (row[4], row[5], row[10]) != (stat.size, stat.mtime, stat.ctime)
                 ):
                     # Else unchanged since read: not even opened (nor made a path of).
                     todo.append((_rollout(file, stat, home, archived), row))

@@ -753,3 +753,22 @@ def test_two_users_of_a_damaged_index_rebuild_it_once(
     finally:
         first.close()
         second.close()
+
+
+def test_a_listing_without_inodes_still_leaves_unchanged_files_unopened(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """Windows lists files with device and inode 0: a repeat must not read every log again."""
+    from codex_presence_gui.core.discovery import walk_homes
+
+    codex_home.write(SID, _session(3))
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        before = _state(index, codex_home.root)
+        listed = [
+            (path, stat._replace(dev=0, ino=0), home, archived)
+            for path, stat, home, archived in walk_homes([codex_home.root], [], [])
+        ]
+        result = index.update([codex_home.root], files=listed)  # type: ignore[arg-type]
+        assert (result.files, result.read) == (1, 0)
+        assert _state(index, codex_home.root) == before
