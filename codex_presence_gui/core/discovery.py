@@ -203,6 +203,8 @@ def _walk(
     recursion nor generators: every file would pass through one generator per level."""
     pending = [(directory, 0)]
     entered = 0
+    too_deep = 0  # folders left for being too deep: said once, after the walk
+    first_too_deep = ""
     while pending:
         folder, depth = pending.pop()
         try:
@@ -273,19 +275,22 @@ def _walk(
                 continue
             found.append((entry.path, st))
         if deeper and depth >= MAX_DEPTH:
-            errors.append(
-                _problem(
-                    "too_large",
-                    f"not searched: the folders in {folder}, more than {MAX_DEPTH} levels "
-                    f"below {directory}",
-                    folder,
-                )
-            )
+            too_deep += len(deeper)
+            first_too_deep = first_too_deep or folder
             continue
         # Onto the stack so that a folder's own subfolders are entered before those reached
         # through links (the budget goes to Codex's own tree first), each in listed order.
         deeper.sort(key=lambda item: item[0])  # stable: the listed order within each kind
         pending.extend((path, depth + 1) for _link, path in reversed(deeper))
+    if too_deep:
+        errors.append(
+            _problem(
+                "too_large",
+                f"not searched: {too_deep:,} folder(s) more than {MAX_DEPTH} levels below "
+                f"{directory} (the first in {first_too_deep})",
+                first_too_deep,
+            )
+        )
 
 
 def _holds(outer: str, folder: str) -> bool:

@@ -182,3 +182,18 @@ def test_a_corrupt_compressed_log_is_one_plain_warning(
     # The log (on stderr in a terminal) has the traceback only at debug level (-v).
     loud = [rec for rec in caplog.records if rec.exc_info and rec.levelno > logging.DEBUG]
     assert loud == []
+
+
+def test_a_wide_deep_tree_is_one_problem(codex_home: CodexHome) -> None:
+    """A binary tree ten levels deep: the folders left for their depth are counted in one
+    problem, not one per folder."""
+    write_session(codex_home)
+    level = [codex_home.root / "sessions" / "tree"]
+    for _depth in range(10):
+        level = [folder / side for folder in level for side in ("a", "b")]
+    for folder in level:
+        folder.mkdir(parents=True)
+    found = discover([codex_home.root])
+    (problem,) = found.errors
+    assert problem.kind is ProblemKind.TOO_LARGE
+    assert problem.detail.startswith("not searched: 256 folder(s) more than 8 levels below")
