@@ -20,7 +20,7 @@ TYPE_CHECKING = False  # typing and pathlib are not imported at run time: see re
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
-    from typing import IO, Protocol
+    from typing import IO, Any, Protocol
 
     from codex_presence_gui.core.problems import Problem
 else:
@@ -514,7 +514,7 @@ class FollowedFile:
         while True:
             chunk = reader.read(min(CHUNK_BYTES, cap + 1 - total))
             if not chunk:
-                if last != b"\n" or (total == 0 and os.fstat(handle.fileno()).st_size):
+                if last != b"\n" or (total == 0 and not _empty_frame(handle, zstandard)):
                     # The stream ended early without an error (a file cut short): Codex
                     # compresses whole logs, which end with a line feed.
                     from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
@@ -542,6 +542,19 @@ class FollowedFile:
             feed(chunk, sink)
             if should_stop is not None and should_stop():
                 return total
+
+
+def _empty_frame(handle: IO[bytes], zstandard: Any) -> bool:
+    """True for a compressed file of nothing: no bytes at all, or a frame that says its
+    content is 0 bytes long (what compressing an empty log gives)."""
+    handle.seek(0)
+    head = handle.read(32)
+    if not head:
+        return True
+    try:
+        return bool(zstandard.frame_content_size(head) == 0)
+    except zstandard.ZstdError:
+        return False
 
 
 class LongLine(NamedTuple):
