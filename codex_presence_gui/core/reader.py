@@ -728,6 +728,8 @@ class CodexReader:
             tracked.session, path, tracked.rollout.stat.size, should_stop=should_stop
         )
         tracked.tail.resume(offset, identity)
+        if not self.one_shot:
+            tracked.tail.note_tail()  # a file followed: its first append is checked too
 
     def _zstd_missing(self, path: Path) -> Problem | None:
         if self._zstd_missing_reported:

@@ -380,6 +380,17 @@ class FollowedFile:
         self.tail_digest = tail_digest
         self.problem = None
 
+    def note_tail(self) -> None:
+        """Take ``tail_digest`` from the file as it is now, for a follower ``resume``d from
+        another scan (which did not keep it); without it, the first append goes unchecked."""
+        self.tail_digest = None
+        if self.line_end:
+            try:
+                with open_regular(self.path) as handle:
+                    self.tail_digest = fingerprint(_before(handle, self.line_end))
+            except OSError:
+                pass  # the next check meets the same error, and says it
+
     @contextmanager
     def open(self) -> Iterator[IO[bytes]]:
         """The file, opened if it is a regular file (raises ``OSError`` otherwise)."""

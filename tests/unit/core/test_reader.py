@@ -380,3 +380,36 @@ def test_usage_further_back_than_the_scan_budget_is_still_found(
     assert snapshot.session_total_tokens == 5050
     assert snapshot.model == "gpt-5.5"
     assert snapshot.limits is not None
+
+
+def test_a_copy_over_a_followed_log_is_read_again_from_the_first_change(
+    codex_home: CodexHome,
+) -> None:
+    """The window loaded the file, then a copy that keeps its first 4 KiB and is longer
+    replaced its content in place: read again, not taken for an append."""
+    sid = "019d0000-0000-7000-8000-00000000f002"
+    header = r.session_meta(BASE, sid, cwd="/w/" + "x" * 5000)
+    first = [
+        header,
+        r.turn_context(BASE + 1, model="gpt-5.4"),
+        r.token_count(BASE + 2, r.usage(5000, 0, 50), r.usage(5000, 0, 50)),
+        r.call_output(BASE + 3, "c1", "y" * 40_000),  # past the whole-file read
+    ]
+    path = codex_home.write(sid, first)
+    reader = CodexReader([codex_home.root], max_age=None, clock=lambda: BASE + 60)
+    (before,) = reader.refresh().snapshots
+    assert before.session_total_tokens == 5050
+    other = [
+        header,
+        r.turn_context(BASE + 1, model="gpt-5.5"),  # the same length: only the model differs
+        r.token_count(BASE + 2, r.usage(7000, 0, 70), r.usage(7000, 0, 70)),
+        r.call_output(BASE + 3, "c1", "z" * 40_000),
+        r.token_count(BASE + 4, r.usage(9000, 0, 90), r.usage(2000, 0, 20)),
+    ]
+    with open(path, "r+b") as handle:
+        handle.write(("\n".join(other) + "\n").encode())
+    later = os.stat(path).st_mtime + 100
+    os.utime(path, (later, later))
+    (after,) = reader.refresh().snapshots
+    assert after.session_total_tokens == 9090
+    assert after.model == "gpt-5.5"  # an append would have kept the old model
