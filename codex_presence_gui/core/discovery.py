@@ -241,8 +241,9 @@ def _walk(
                 if entry.is_dir(follow_symlinks=True):
                     if not recursive:
                         continue
-                    link = entry.is_symlink()
-                    if link and _holds(os.path.realpath(entry.path), folder):
+                    junction = getattr(entry, "is_junction", None)  # Python 3.12+
+                    link = entry.is_symlink() or (junction is not None and junction())
+                    if link and _holds(os.stat(entry.path), folder):
                         # A link to ``/``, the home or a folder above it: it would walk
                         # the whole machine (or the home again), not a moved log folder.
                         errors.append(
@@ -293,10 +294,21 @@ def _walk(
         )
 
 
-def _holds(outer: str, folder: str) -> bool:
-    """True when the real folder ``outer`` is ``folder``'s real folder or one above it."""
-    inner = os.path.realpath(folder)
-    return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
+def _holds(target: os.stat_result, folder: str) -> bool:
+    """True when the folder ``target`` (a link's) is ``folder`` or a folder above it, told by
+    device and inode: no spelling of a path (case, a junction) can hide it."""
+    here = os.path.realpath(folder)
+    while True:
+        try:
+            stat = os.stat(here)
+        except OSError:
+            return False
+        if (stat.st_dev, stat.st_ino) == (target.st_dev, target.st_ino):
+            return True
+        parent = os.path.dirname(here)
+        if parent == here:
+            return False
+        here = parent
 
 
 def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discovery:
