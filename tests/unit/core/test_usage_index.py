@@ -772,3 +772,23 @@ def test_a_listing_without_inodes_still_leaves_unchanged_files_unopened(
         result = index.update([codex_home.root], files=listed)  # type: ignore[arg-type]
         assert (result.files, result.read) == (1, 0)
         assert _state(index, codex_home.root) == before
+
+
+def test_an_index_busy_at_opening_is_kept_not_rebuilt(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only damage rebuilds: an index another program holds locked past the timeout fails
+    the opening with SQLite's reason, and keeps every byte."""
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    before = path.read_bytes()
+
+    def busy(self: UsageIndex) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(UsageIndex, "_connect", busy)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        UsageIndex(path)
+    assert path.read_bytes() == before
