@@ -231,8 +231,8 @@ class UsageIndex:
     def _rebuild(self, error: sqlite3.DatabaseError) -> None:
         """Replace a file found damaged during an update, unless another process has done so
         since this one connected (its new file is then used, not removed)."""
-        self._db.close()
-        with _exclusive(f"{self.path}.lock"):
+        with _exclusive(f"{self.path}.lock"):  # if it cannot be had, the old file stays open
+            self._db.close()
             if _file_key(self.path) == self._file:
                 self.notice = (
                     f"The usage index could not be read ({error}); it is being rebuilt from "
