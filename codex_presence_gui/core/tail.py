@@ -555,15 +555,25 @@ class FollowedFile:
                 return total
 
 
+#: A compressed file this small may be decoded whole to tell whether it holds nothing.
+_SMALL_FRAME_BYTES = 4096
+
+
 def _empty_frame(handle: IO[bytes], zstandard: Any) -> bool:
     """True for a compressed file of nothing: no bytes at all, or a frame that says its
     content is 0 bytes long (what compressing an empty log gives)."""
     handle.seek(0)
-    head = handle.read(32)
-    if not head:
+    data = handle.read(_SMALL_FRAME_BYTES + 1)
+    if not data:
         return True
     try:
-        return bool(zstandard.frame_content_size(head) == 0)
+        size = zstandard.frame_content_size(data)
+        if size != -1 or len(data) > _SMALL_FRAME_BYTES:
+            return bool(size == 0)
+        # A frame that does not say its size (a streamed compression): a small one is
+        # decoded whole, and is empty when it ends cleanly with nothing in it.
+        decoder = zstandard.ZstdDecompressor().decompressobj()
+        return not decoder.decompress(data) and bool(decoder.eof)
     except zstandard.ZstdError:
         return False
 

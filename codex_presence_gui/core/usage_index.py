@@ -233,13 +233,27 @@ class UsageIndex:
         since this one connected (its new file is then used, not removed)."""
         with _exclusive(f"{self.path}.lock"):  # if it cannot be had, the old file stays open
             self._db.close()
-            if _file_key(self.path) == self._file:
-                self.notice = (
-                    f"The usage index could not be read ({error}); it is being rebuilt from "
-                    "the logs."
-                )
-                self._remove_files()
-            self._db = self._open_alone()
+            try:
+                if _file_key(self.path) == self._file:
+                    self.notice = (
+                        f"The usage index could not be read ({error}); it is being rebuilt "
+                        "from the logs."
+                    )
+                    self._remove_files()
+                self._db = self._open_alone()
+            except BaseException:
+                # Never left without a connection: the next update says what is wrong again
+                # instead of "Cannot operate on a closed database".
+                with suppress(sqlite3.Error):
+                    self._db = self._connect()
+                raise
+
+    def _follow_rebuild(self) -> None:
+        """Take the new file when another process has rebuilt the index since this one
+        connected (what would be written to the old one, deleted, would be lost)."""
+        if self._file is not None and _file_key(self.path) not in (self._file, None):
+            self._db.close()
+            self._db = self._open()
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
@@ -308,6 +322,7 @@ class UsageIndex:
                 while_reading=while_reading,
             )
 
+        self._follow_rebuild()
         try:
             return update_once()
         except sqlite3.DatabaseError as error:
@@ -360,6 +375,11 @@ class UsageIndex:
             todo: list[tuple[RolloutFile, tuple[Any, ...] | None]] = []
             for file, stat, home, archived in walked:
                 row = known.get(_blob(file))
+                if row is not None and not stat.ino:
+                    # Windows lists a file with no device nor inode, and with the size and
+                    # times of its last close: Codex keeps its log open while it appends.
+                    with suppress(OSError):
+                        stat = FileStat.from_stat(os.stat(file))
                 if row is None or (
                     # Windows' folder listing gives no device nor inode (0): its size and
                     # times tell a change; the read's own check compares the rest.
@@ -417,6 +437,11 @@ class UsageIndex:
         """Write what one file's read gave (nothing for a file that could not be read)."""
         result.problems.extend(read.problems)
         if read.fields is None:
+            if read.touched is not None and read.row is not None:
+                self._db.execute(
+                    "UPDATE files SET mtime = ?, ctime = ? WHERE id = ?",
+                    (*read.touched, read.row[0]),
+                )
             return
         result.read += 1
         result.bytes_read += read.bytes_read
@@ -574,11 +599,10 @@ _DAMAGE = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_ERROR", "SQLITE_
 
 
 def is_damage(error: sqlite3.DatabaseError) -> bool:
-    """True when ``error`` says the file is damaged or not an index (see ``_DAMAGE``)."""
-    name = getattr(error, "sqlite_errorname", None)
-    if name is None:  # before Python 3.11: by the class (an OperationalError is not damage)
-        return not isinstance(error, sqlite3.OperationalError)
-    return name in _DAMAGE
+    """True when ``error`` says the file is damaged or not an index (see ``_DAMAGE``). An
+    error SQLite did not raise (a closed connection, a wrong parameter) is never damage."""
+    # Python 3.11 on (the project's least) names every error SQLite raises.
+    return getattr(error, "sqlite_errorname", None) in _DAMAGE
 
 
 def _is_overflow(error: sqlite3.OperationalError) -> bool:

@@ -102,7 +102,16 @@ class FileRead:
 
     A plain class with slots (no dataclass to make on each run that reads something)."""
 
-    __slots__ = ("bytes_read", "fields", "problems", "restarted", "rollout", "row", "sums")
+    __slots__ = (
+        "bytes_read",
+        "fields",
+        "problems",
+        "restarted",
+        "rollout",
+        "row",
+        "sums",
+        "touched",
+    )
 
     def __init__(
         self,
@@ -121,6 +130,9 @@ class FileRead:
         self.sums: dict[tuple[int, str, int, str], list[int]] = {} if sums is None else sums
         self.bytes_read = bytes_read
         self.problems: list[Problem] = [] if problems is None else problems
+        #: For a file only touched (its bytes as read): its new mtime and ctime, so that the
+        #: next update leaves it unopened again.
+        self.touched: tuple[float, float] | None = None
 
 
 def read_all(
@@ -258,7 +270,9 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         )
         change = tail.check()
     if change is Change.UNCHANGED:
-        return read  # touched only
+        if tail.identity is not None:  # touched only: remember its new times
+            read.touched = (tail.identity.stat.mtime, tail.identity.stat.ctime)
+        return read
     if change in (Change.MISSING, Change.ERROR):
         if tail.problem is not None:
             read.problems.append(tail.problem)

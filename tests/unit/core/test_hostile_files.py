@@ -151,7 +151,7 @@ def test_a_link_to_a_folder_above_is_not_followed(codex_home: CodexHome, tmp_pat
     """A link to ``/``, to the home or to a folder above it would walk the whole machine or the
     home again: it is not followed, and a problem says so. A link elsewhere (logs moved to
     another disk) still is."""
-    write_session(codex_home)
+    own = write_session(codex_home)
     sessions = codex_home.root / "sessions"
     (sessions / "root").symlink_to("/", target_is_directory=True)
     (sessions / "up").symlink_to(tmp_path, target_is_directory=True)
@@ -161,10 +161,10 @@ def test_a_link_to_a_folder_above_is_not_followed(codex_home: CodexHome, tmp_pat
     (sessions / "2025").symlink_to(moved, target_is_directory=True)
     found = discover([codex_home.root])
     assert sorted(f.path.name for f in found.files) == sorted(
-        ["rollout-2026-01-02T09-00-00-moved.jsonl", write_session(codex_home).name]
+        ["rollout-2026-01-02T09-00-00-moved.jsonl", own.name]
     )
     details = sorted(problem.detail for problem in found.errors)
-    assert len(details) == 2
+    assert len(details) == 2, details
     assert all("links to a folder that holds it" in detail for detail in details)
 
 

@@ -792,3 +792,63 @@ def test_an_index_busy_at_opening_is_kept_not_rebuilt(
     with pytest.raises(sqlite3.OperationalError, match="locked"):
         UsageIndex(path)
     assert path.read_bytes() == before
+
+
+def test_a_listing_that_lags_behind_an_open_log_still_sees_the_append(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """Windows lists a file Codex holds open with the size and times of its last close (and
+    inode 0): the index asks the file itself, so the append is read."""
+    from codex_presence_gui.core.discovery import walk_homes
+
+    path = codex_home.write(SID, _session(2))
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        stale = [
+            (file, stat._replace(dev=0, ino=0), home, archived)
+            for file, stat, home, archived in walk_homes([codex_home.root], [], [])
+        ]
+        codex_home.append(path, _turn(BASE + 500, 99_000, 5000))
+        assert index.update([codex_home.root], files=stale).read == 1  # type: ignore[arg-type]
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
+def test_a_touched_log_is_left_unopened_from_the_next_update_on(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codex_presence_gui.core import usage_read
+
+    path = codex_home.write(SID, _session(2))
+    opened: list[object] = []
+    original = usage_read._read_file
+    monkeypatch.setattr(
+        usage_read, "_read_file", lambda item, clock: opened.append(item) or original(item, clock)
+    )
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        later = os.stat(path).st_mtime + 60
+        os.utime(path, (later, later))  # touched: the same bytes
+        index.update([codex_home.root])
+        index.update([codex_home.root])
+    assert len(opened) == 2  # the first read, and the check after the touch: no more
+
+
+def test_an_index_rebuilt_by_another_process_is_followed(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """What this process writes after another rebuilt the file goes to the new file, not to
+    the old one, deleted, where nobody would see it."""
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    window = UsageIndex(path)
+    try:
+        window.update([codex_home.root])
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(f"{path}{suffix}"):
+                os.remove(f"{path}{suffix}")
+        UsageIndex(path).close()  # a report made a new, empty one
+        window.update([codex_home.root])
+        with UsageIndex(path) as other:
+            assert _state(other, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+    finally:
+        window.close()
