@@ -11,6 +11,7 @@ file safe for the window and the command line at once.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import sys
@@ -641,8 +642,11 @@ def _try_lock(fd: int) -> bool:
         os.lseek(fd, 0, os.SEEK_SET)
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
+        except OSError as error:
+            # Held by another process: Windows says "resource deadlock" or "access denied".
+            if error.errno in _HELD_ERRNOS:
+                return False
+            raise
         return True
     import fcntl
 
@@ -651,6 +655,11 @@ def _try_lock(fd: int) -> bool:
     except BlockingIOError:
         return False
     return True
+
+
+_HELD_ERRNOS = {
+    getattr(errno, name, None) for name in ("EDEADLOCK", "EDEADLK", "EACCES", "EAGAIN")
+} - {None}
 
 
 def _unlock(fd: int) -> None:
