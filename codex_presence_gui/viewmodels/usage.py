@@ -236,7 +236,10 @@ def usage_view(recent: RecentUsage) -> UsageView:
         cache_text=_cache_text(totals),
         cache_tooltip=_cache_tooltip(totals),
         cost_note=f"{ESTIMATE_NOTE} Prices: {daily.price_source}.",
-        unpriced_text=_unpriced_text(daily.unpriced_models),
+        unpriced_text=_unpriced_text(
+            daily.unpriced_models,
+            totals.cost_usd is not None and unpriced_tokens(daily.totals) > 0,
+        ),
         notice=notice,
         csv_text=report_csv(daily, recent.zone),
         generated_at=recent.generated_at,
@@ -468,13 +471,16 @@ def _cache_tooltip(totals: Tally) -> str:
     )
 
 
-def _unpriced_text(models: list[str]) -> str:
+def _unpriced_text(models: list[str], partial: bool) -> str:
+    """The note on models without a price; ``partial`` when some cost shown leaves their
+    tokens out (and so carries a ``+``)."""
     if not models:
         return ""
     names = [_legend_name(model) for model in models]  # in a wrapped line: never unbroken
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     which = "its" if len(names) == 1 else "their"
+    marked = " (a cost marked + leaves them out)" if partial else ""
     return (
         f"No API price is known for {listed}: {which} tokens are counted, but not in the "
-        "costs (a cost marked + leaves them out)."
+        f"costs{marked}."
     )

@@ -249,7 +249,7 @@ def test_costs_are_labelled_estimates_and_unpriced_models_named() -> None:
     assert "test prices" in view.cost_note
     assert view.unpriced_text == (
         "No API price is known for mystery and o9: their tokens are counted, but not in the "
-        "costs (a cost marked + leaves them out)."
+        "costs."  # no cost is shown at all, so none is marked +
     )
     one = usage_view(recent([slot(TODAY, 1000, model="mystery")]))
     assert one.unpriced_text.startswith("No API price is known for mystery: its tokens")
@@ -283,6 +283,7 @@ def test_a_cost_that_leaves_unpriced_tokens_out_says_so() -> None:
     assert chart is not None
     assert "mystery: 29M tokens · no known price" in chart.days[-1].tooltip
     assert "Total: 30.5M tokens · ~$2.50+" in chart.days[-1].tooltip
+    assert view.unpriced_text.endswith("(a cost marked + leaves them out).")
     assert approx_money(0.001, partial=True) == "<$0.01+"
     assert approx_money(None, partial=True) == "cost unknown"
 
