@@ -222,7 +222,7 @@ def _walk(
                     folder,
                 )
             )
-            return
+            break  # what was left for its depth is still said, below
         seen.add((here.st_dev, here.st_ino))
         entered += 1
         try:
