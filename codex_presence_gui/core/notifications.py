@@ -20,7 +20,7 @@ from typing import Any
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import format_countdown, format_reset_clock, pace_text
 from codex_presence_gui.core.insights import RESET_TOLERANCE_S, PaceState, window_key
-from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+from codex_presence_gui.core.models import LimitSnapshot, UsageWindow, clamp_percent
 from codex_presence_gui.core.settings import decode_json
 
 log = logging.getLogger(__name__)
@@ -194,14 +194,14 @@ def due_notices(
             # A reset: the reading itself expired, or the history saw a new window begin.
             ended: tuple[float, float] | None = None  # (when it reset, how much was used)
             if window.is_past_reset(now):
-                ended = (window.resets_at, window.used_percent)
+                ended = (window.resets_at, clamp_percent(window.used_percent))
             elif len(periods) >= 2:
                 previous, current = periods[-2], periods[-1]
                 began = current.points[0].at
                 moment = previous.resets_at
                 if moment is None or moment > began + RESET_TOLERANCE_S:
                     moment = began  # an early reset: the reset time stayed, the use fell
-                ended = (moment, previous.used)
+                ended = (moment, clamp_percent(previous.used))
             if ended is not None and notify_resets and levels and ended[1] >= levels[0]:
                 event = said(RESET, ended[0])
                 if notes.has(event):
@@ -219,7 +219,7 @@ def due_notices(
                     )
             if window.is_past_reset(now):
                 continue
-            used = window.used_percent
+            used = clamp_percent(window.used_percent)  # hostile readings: 0..100, as shown
             crossed = [level for level in levels if used >= level]
             if not crossed:
                 continue
@@ -252,7 +252,7 @@ def _threshold_notice(
 ) -> Notice:
     now = board.generated_at
     assert window.resets_at is not None
-    used = window.used_percent
+    used = clamp_percent(window.used_percent)
     when = f"It resets at {format_reset_clock(window.resets_at, now)}, in " + format_countdown(
         window.resets_at - now
     )

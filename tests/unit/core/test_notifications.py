@@ -216,3 +216,16 @@ def test_a_history_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     notes = NotificationLog(path)
     assert notes.problem is None
     assert [said.event for said in notes.entries] == ["used_75"]
+
+
+def test_a_hostile_reading_is_told_as_a_percent(tmp_path: Path) -> None:
+    """A used share far past 100 (or below 0) is told as Codex shows it, clamped: never a
+    300-digit number in a notification."""
+    notes = NotificationLog(tmp_path / "n.json")
+    (notice,) = due_notices(board(1e308), (75, 90, 95), notify_resets=True, notes=notes).notices
+    assert notice.body.startswith("You have used 100 % of your 5h limit (0 % left).")
+    reset = due_notices(
+        board(1e308, now=RESETS + 30), (75,), notify_resets=True, notes=notes
+    ).notices
+    assert [n.body[:22] for n in reset] == ["It was 100 % used. It "]
+    assert due_notices(board(-5), (75,), notify_resets=True, notes=notes).notices == ()
