@@ -49,7 +49,8 @@ class _Fields:
 
 
 class Tally(_Fields):
-    """Token sums, calls and cost of a group of calls (mutable while a report is built)."""
+    """Token sums, calls, cost and sessions of a group of calls (mutable while a report is
+    built)."""
 
     __slots__ = (  # noqa: RUF023 - in the order of the fields
         "input",
@@ -60,6 +61,7 @@ class Tally(_Fields):
         "calls",
         "cost_usd",
         "savings_usd",
+        "sessions",
     )
 
     def __init__(
@@ -72,6 +74,7 @@ class Tally(_Fields):
         calls: int = 0,
         cost_usd: float | None = None,
         savings_usd: float | None = None,
+        sessions: set[str] | None = None,
     ) -> None:
         self.input = input
         self.cached_input = cached_input
@@ -81,6 +84,8 @@ class Tally(_Fields):
         self.calls = calls
         self.cost_usd = cost_usd
         self.savings_usd = savings_usd
+        #: The sessions whose calls these are.
+        self.sessions: set[str] = set() if sessions is None else sessions
 
     def add(self, tokens: TokenUsage, calls: int, cost: float | None, saved: float | None) -> None:
         """Count calls with these token sums and, when known, their cost and cache savings."""
@@ -119,7 +124,8 @@ class Tally(_Fields):
             self.savings_usd = (self.savings_usd or 0.0) + saved
 
     def count_calls(self, other: Tally) -> None:
-        """Add another tally's token sums and calls (not its cost)."""
+        """Add another tally's token sums, calls and sessions (not its cost)."""
+        self.sessions |= other.sessions
         self.input += other.input
         self.cached_input += other.cached_input
         self.output += other.output
@@ -129,6 +135,7 @@ class Tally(_Fields):
 
     def merge(self, other: Tally) -> None:
         """Add another tally."""
+        self.sessions |= other.sessions
         self.count(
             other.input,
             other.cached_input,
@@ -153,7 +160,6 @@ class UsageRow(_Fields):
         "key",
         "tally",
         "models",
-        "sessions",
         "project",
         "started_at",
         "last_at",
@@ -164,7 +170,6 @@ class UsageRow(_Fields):
         key: str,
         tally: Tally | None = None,
         models: dict[str, Tally] | None = None,
-        sessions: set[str] | None = None,
         project: str | None = None,
         started_at: float | None = None,
         last_at: float | None = None,
@@ -172,10 +177,14 @@ class UsageRow(_Fields):
         self.key = key
         self.tally = Tally() if tally is None else tally
         self.models: dict[str, Tally] = {} if models is None else models
-        self.sessions: set[str] = set() if sessions is None else sessions
         self.project = project
         self.started_at = started_at
         self.last_at = last_at
+
+    @property
+    def sessions(self) -> set[str]:
+        """The sessions of the row's calls."""
+        return self.tally.sessions
 
 
 class UsageReport(_Fields):
@@ -347,8 +356,7 @@ def report_from_rows(
                     tally.cost_usd = (tally.cost_usd or 0.0) + cost
                     tally.savings_usd = (tally.savings_usd or 0.0) + saved
         cell.count(input_tokens, cached_input, output, reasoning_output, total, calls, cost, saved)
-        row.sessions.add(session_id)
-        totals.sessions.add(session_id)
+        cell.sessions.add(session_id)
     for row in by_key.values():
         for model, cell in row.models.items():
             row.tally.count_calls(cell)
@@ -390,6 +398,7 @@ def _tally_json(tally: Tally) -> dict[str, Any]:
         "total_tokens": tally.total,
         "calls": tally.calls,
         "cost_usd": None if tally.cost_usd is None else round(tally.cost_usd, 6),
+        "sessions": len(tally.sessions),
     }
 
 
@@ -408,7 +417,7 @@ def _when(moment: float | None, zone: tzinfo) -> str | None:
 
 
 def _row_json(row: UsageRow, zone: tzinfo, kind: str) -> dict[str, Any]:
-    data = {"key": row.key, **_tally_json(row.tally), "sessions": len(row.sessions)}
+    data = {"key": row.key, **_tally_json(row.tally)}
     if kind == "session":
         data["project"] = row.project
         data["started_at"] = _when(row.started_at, zone)
@@ -421,7 +430,6 @@ def report_json(report: UsageReport, zone: tzinfo) -> dict[str, Any]:
     """The ``report --json`` document (schema 1)."""
     totals = {
         **_tally_json(report.totals.tally),
-        "sessions": len(report.totals.sessions),
         "cache_hit_ratio": report.totals.tally.cache_hit_ratio,
         "cache_savings_usd": None
         if report.totals.tally.savings_usd is None
@@ -450,18 +458,31 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(("=", "+", "-", "@")) else text
 
 
+#: The first CSV column's name in each report.
+_CSV_KEYS = {
+    "daily": "date",
+    "weekly": "week_start",
+    "monthly": "month",
+    "session": "session_id",
+    "project": "project",
+    "model": "model",
+}
+
+
 def report_csv(report: UsageReport, zone: tzinfo) -> str:
-    """One line per row and model (model ``*`` is the row's total), with a header line."""
+    """One line per row and model (model ``*`` is the row's total; a model report has a line
+    per model only), with a header line. ``sessions`` counts the sessions of each line."""
     import csv  # not for --json
     import io
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    by_model = report.kind != "model"  # a model row is one model: no lines to split it in
     extra = ["project", "started_at", "last_at"] if report.kind == "session" else []
     writer.writerow(
         [
-            report.kind,
-            "model",
+            _CSV_KEYS[report.kind],
+            *(["model"] if by_model else []),
             *[f"{name}_tokens" for name in _FIELDS],
             "calls",
             "cost_usd_api_equivalent",
@@ -470,13 +491,13 @@ def report_csv(report: UsageReport, zone: tzinfo) -> str:
         ]
     )
     for row in report.rows:
-        parts = [("*", row.tally), *sorted(row.models.items())]
+        parts = [("*", row.tally), *sorted(row.models.items())] if by_model else [("", row.tally)]
         for model, tally in parts:
             writer.writerow(
-                [_cell(row.key), _cell(model)]
+                [_cell(row.key), *([_cell(model)] if by_model else [])]
                 + [getattr(tally, name) for name in _FIELDS]
                 + [tally.calls, "" if tally.cost_usd is None else f"{tally.cost_usd:.6f}"]
-                + [len(row.sessions)]
+                + [len(tally.sessions)]
                 + (
                     [
                         _cell(row.project or ""),

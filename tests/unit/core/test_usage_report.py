@@ -155,9 +155,38 @@ def test_json_document() -> None:
 
 def test_csv_has_a_line_per_row_and_model() -> None:
     rows = list(csv.reader(io.StringIO(report_csv(_report("daily"), UTC))))
-    assert rows[0][:2] == ["daily", "model"]
+    assert rows[0][:2] == ["date", "model"]
     assert "cost_usd_api_equivalent" in rows[0]
     assert [row[:2] for row in rows[1:3]] == [["2026-11-23", "*"], ["2026-11-23", "gpt-5.3-codex"]]
+
+
+def test_csv_counts_the_sessions_of_each_line() -> None:
+    """A model's line counts the sessions that used that model, not all of the row's."""
+    slots = [
+        _slot("2026-11-23T10:00", "s1", "gpt-5.3-codex", 1000),
+        _slot("2026-11-23T11:00", "s2", "gpt-5.3-codex", 1000),
+        _slot("2026-11-23T12:00", "s3", "gpt-5.5", 1000),
+    ]
+    report = build_usage_report("daily", slots, {}, zone=UTC)
+    lines = list(csv.DictReader(io.StringIO(report_csv(report, UTC))))
+    assert {line["model"]: line["sessions"] for line in lines} == {
+        "*": "3",
+        "gpt-5.3-codex": "2",
+        "gpt-5.5": "1",
+    }
+    models = report_json(report, UTC)["rows"][0]["models"]
+    assert {model: part["sessions"] for model, part in models.items()} == {
+        "gpt-5.3-codex": 2,
+        "gpt-5.5": 1,
+    }
+
+
+def test_a_model_csv_has_a_line_per_model_and_no_second_model_column() -> None:
+    rows = list(csv.reader(io.StringIO(report_csv(_report("model"), UTC))))
+    assert rows[0][:2] == ["model", "input_tokens"]
+    assert sorted(row[0] for row in rows[1:]) == ["gpt-5.3-codex", "gpt-5.5", "mystery-model"]
+    header = next(csv.reader(io.StringIO(report_csv(_report("session"), UTC))))
+    assert header[:2] == ["session_id", "model"]
 
 
 def test_csv_names_are_never_spreadsheet_formulas() -> None:

@@ -72,7 +72,7 @@ def _reference(kind: str, rows: list[tuple], since: date | None) -> dict[str, Us
         for target in (row, totals):
             for tally in (target.tally, target.models.setdefault(model, Tally())):
                 tally.count(i, c, o, r, t, calls, cost, saved)
-            target.sessions.add(session)
+                tally.sessions.add(session)
     found["total"] = totals
     return found
 

@@ -264,7 +264,7 @@ def test_export_button_asks_where(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     assert asked == ["Export daily usage"]
-    assert target.read_text(encoding="utf-8").startswith("daily,model,")
+    assert target.read_text(encoding="utf-8").startswith("date,model,")
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: ("", ""))
     target.unlink()
     page.export_button.click()  # cancelled: nothing written

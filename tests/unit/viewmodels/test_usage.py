@@ -295,7 +295,7 @@ def test_the_csv_is_the_daily_report() -> None:
     assert data.daily is not None
     view = usage_view(data)
     assert view.csv_text == report_csv(data.daily, UTC)
-    assert view.csv_text.splitlines()[0].startswith("daily,model,input_tokens")
+    assert view.csv_text.splitlines()[0].startswith("date,model,input_tokens")
     assert "cost_usd_api_equivalent" in view.csv_text.splitlines()[0]
 
 
