@@ -28,6 +28,7 @@ from codex_presence_gui.viewmodels.session_table import (
     Column,
     SessionTableModel,
     SortRole,
+    share_cell,
 )
 
 #: Secondary columns, hidden in this order as the table narrows; Project and Activity stay.
@@ -45,6 +46,9 @@ _TEMPLATES = {
     Column.TOKENS: token_triplet_text(88_800, 88_800, 8_880_000),
     Column.CONTEXT: "100% left",
     Column.LAST_ACTIVITY: format_age(59 * 60),
+    # Shares come in after the rows, on a refresh that does not measure: room for the usual
+    # widest (a model's own window, named longer, may still be cut; its tooltip says it all).
+    Column.SHARE: share_cell(100, "Monthly", fastest=True),
 }
 _ELIDE = {
     Column.PROJECT: Qt.TextElideMode.ElideMiddle,  # the branch at the end is as telling

@@ -134,13 +134,18 @@ def _tokens_tooltip(s: CodexSessionSnapshot) -> str:
     return "\n".join(lines)
 
 
+def share_cell(percent: float, label: str, *, fastest: bool = False) -> str:
+    """A Share cell: ``≈ 12 % of 5h``, with ``▲`` first for the session that burns fastest."""
+    amount = "< 1" if percent < 1 else f"{percent:.0f}"
+    return ("▲ " if fastest else "") + f"≈ {amount} % of {label}"
+
+
 def _share_texts(shares: Sequence[SessionShare]) -> tuple[str, str]:
     """The cell (the shortest window's share) and its tooltip (every window's)."""
     if not shares:
         return _DASH, "No share of a limit window measured for this session yet."
     first = shares[0]
-    amount = "< 1" if first.percent < 1 else f"{first.percent:.0f}"
-    cell = ("▲ " if first.fastest else "") + f"≈ {amount} % of {first.label}"
+    cell = share_cell(first.percent, first.label, fastest=first.fastest)
     lines = [f"{share_text(share)} ({share.percent:.1f} points)" for share in shares]
     lines += [
         f"Burns the {share.label} window much faster than the other sessions."

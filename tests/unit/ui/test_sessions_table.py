@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from codex_presence_gui.core.dashboard import SessionShare
 from codex_presence_gui.core.models import Activity, ActivityKind
 from codex_presence_gui.ui.sessions_table import HIDE_ORDER, SessionsTable
 from codex_presence_gui.viewmodels.session_table import HEADERS, Column, SessionTableModel
@@ -173,6 +174,25 @@ def test_cells_are_measured_when_rows_come_and_go_not_on_every_refresh(qtbot: Qt
     model.update([session("shop"), session("long"), session("wide-" * 20)], "shop", NOW + 64)
     assert table._cells is not measured
     assert_fits(table)
+
+
+def test_a_share_that_comes_after_its_row_is_not_cut(qtbot: QtBot) -> None:
+    """Shares arrive on a later refresh, which does not measure: the column has room for the
+    widest usual share all along (in the real app it had been cut to "≈ 10 …")."""
+    model = filled_model()
+    table = shown_table(qtbot, 1600, model)
+    sessions = [session("shop", age=9), session("long", age=41), session("docs", age=5001)]
+    shares = {
+        "shop": (SessionShare("Weekly", 100.0, True),),
+        "long": (SessionShare("Monthly", 99.6, True),),
+    }
+    model.update(sessions, "shop", NOW + 60, shares, ended={"docs"})
+    bold = QFont(table.font())
+    bold.setBold(True)
+    for row in range(model.rowCount()):
+        text = model.index(row, Column.SHARE).data()
+        needed = QFontMetrics(bold).horizontalAdvance(text)
+        assert needed < table.horizontalHeader().sectionSize(Column.SHARE), text
 
 
 def test_sorting_is_by_last_activity_first_and_the_model_stays_valid(
