@@ -23,6 +23,22 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_NO_HOME = 2
 EXIT_USAGE = 64
+#: The text report's width bounds: narrower is unreadable, wider only spreads the numbers.
+TEXT_WIDTHS = (56, 120)
+
+
+def _text_width() -> int:
+    """The text report's width: ``COLUMNS``, else the terminal's, else 80 (a pipe, a file),
+    within ``TEXT_WIDTHS``."""
+    text = os.environ.get("COLUMNS", "")
+    if text.isdigit() and int(text) > 0:
+        width = int(text)
+    else:
+        try:
+            width = os.get_terminal_size(sys.stdout.fileno()).columns
+        except (AttributeError, OSError, ValueError):  # not a terminal, or no stdout at all
+            width = 80
+    return min(max(width, TEXT_WIDTHS[0]), TEXT_WIDTHS[1])
 
 
 def add_report_command(
@@ -193,7 +209,7 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     elif args.csv:
         sys.stdout.write(report_csv(report, zone))
     else:
-        sys.stdout.write(report_text(report, zone=zone) + "\n")
+        sys.stdout.write(report_text(report, _text_width(), zone=zone) + "\n")
     return EXIT_OK
 
 

@@ -531,7 +531,7 @@ _KEY_TITLES = {
     "daily": "Date",
     "weekly": "Week of",
     "monthly": "Month",
-    "session": "Session",
+    "session": "Last call · project · id",
     "project": "Project",
     "model": "Model",
 }
@@ -539,20 +539,22 @@ _KEY_TITLES = {
 
 def report_text(report: UsageReport, width: int = 80, zone: tzinfo | None = None) -> str:
     """A table for the terminal, ``width`` columns wide at most (80 by default); sessions are
-    named by their last call's time in ``zone``, their project and the start of their id."""
+    named by their last call's time in ``zone``, their project and the end of their id."""
     import textwrap  # not for --json
 
     from codex_presence_gui.core.formatting import format_tokens_compact
     from codex_presence_gui.core.sanitize import clean_text
 
-    numbers = [("Input", 7), ("Cached", 7), ("Output", 7), ("Total", 7), ("Cost*", 9)]
-    # The last column is the ``+`` of a cost that leaves unpriced tokens out.
+    # The cost column is as wide as its widest amount (a month of heavy use runs to 7
+    # figures); the last column is the ``+`` of a cost that leaves unpriced tokens out.
+    costs = [money(row.tally.cost_usd) for row in (*report.rows, report.totals)]
+    cost_width = max(9, *(len(cost) for cost in costs))
+    numbers = [("Input", 7), ("Cached", 7), ("Output", 7), ("Total", 7), ("Cost*", cost_width)]
     key_width = max(10, width - sum(w + 1 for _, w in numbers) - 2)
-    header = (
-        _KEY_TITLES[report.kind].ljust(key_width)
-        + " "
-        + " ".join(title.rjust(w) for title, w in numbers)
-    )
+    title = _KEY_TITLES[report.kind]
+    if len(title) > key_width:
+        title = report.kind.capitalize()  # "Session": the long title needs a wider table
+    header = title.ljust(key_width) + " " + " ".join(title.rjust(w) for title, w in numbers)
     lines = [header, "─" * min(width, len(header))]
 
     partial = False  # a cost leaves out the tokens of a model without a price
@@ -590,10 +592,12 @@ def report_text(report: UsageReport, width: int = 80, zone: tzinfo | None = None
             if last is not None:
                 when = last.strftime("%d %b %H:%M ")
             project = row.project or ""
-            room = key_width - len(when) - 9  # the id's first 8 characters and a space
+            room = key_width - len(when) - 9  # the id's end and a space
             if len(project) > room:
                 project = project[: max(room - 1, 0)] + "…"
-            label = f"{when}{project} {row.key[:8]}"
+            # The end of the id: a UUIDv7 starts with its time, the same for sessions begun
+            # within a minute or so of each other.
+            label = f"{when}{project} {row.key[-8:]}"
         lines.append(line(label, row))
     lines.append("─" * min(width, len(header)))
     lines.append(line("Total", report.totals))

@@ -66,6 +66,23 @@ def test_text_and_csv(home: CodexHome, capsys: pytest.CaptureFixture[str]) -> No
     assert rows[1][0] == "gpt-5.3-codex"
 
 
+@pytest.mark.parametrize(("columns", "width"), [("", 80), ("100", 100), ("30", 56), ("999", 120)])
+def test_text_takes_the_terminal_width_within_bounds(
+    home: CodexHome,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    columns: str,
+    width: int,
+) -> None:
+    """``COLUMNS`` (or the terminal; 80 for a pipe) sets the table's width, from 56 to 120."""
+    monkeypatch.setenv("COLUMNS", columns)
+    status, out, _ = _run(capsys, "report", "daily", "--codex-home", str(home.root))
+    assert status == 0
+    rule = out.splitlines()[1]
+    assert set(rule) == {"─"}
+    assert len(rule) == width - 2
+
+
 def test_bad_input_is_a_message(
     home: CodexHome, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -217,6 +217,34 @@ def test_text_fits_80_columns(kind: str) -> None:
     assert "API-equivalent" in text
 
 
+@pytest.mark.parametrize("width", [56, 80, 120])
+def test_text_widens_the_cost_column_for_a_big_amount(width: int) -> None:
+    """Millions of dollars stay in their column, every line within the width."""
+    slots = [_slot("2026-11-23T10:00", "s1", "gpt-5.5", 10**12, project="p" * 200)]
+    report = build_usage_report(
+        "project", slots, SESSIONS, zone=UTC, pricer=Pricer(store=FixedPrices(slots))
+    )
+    assert (report.totals.tally.cost_usd or 0) > 1_000_000
+    lines = report_text(report, width).splitlines()
+    assert max(len(line) for line in lines) <= width
+    table = [lines[0], lines[2], lines[4]]  # the header, the row and the totals
+    assert len({len(line) for line in table}) == 1, table  # the amounts end in one column
+    assert lines[2].endswith(" $1,550,000.00")
+
+
+def test_text_names_sessions_by_the_end_of_their_id() -> None:
+    """UUIDv7 ids begun in the same minute share their start: the end tells them apart."""
+    first, second = "019ac0de-1111-7000-8000-00000000aaaa", "019ac0de-2222-7000-8000-00000000bbbb"
+    slots = [
+        _slot("2026-11-23T10:00", first, "gpt-5.5", 1000),
+        _slot("2026-11-23T10:00", second, "gpt-5.5", 1000),
+    ]
+    text = report_text(build_usage_report("session", slots, {}, zone=UTC))
+    assert "0000aaaa" in text
+    assert "0000bbbb" in text
+    assert text.startswith("Last call · project · id")
+
+
 def test_text_marks_a_cost_that_leaves_unpriced_tokens_out() -> None:
     """The totals hold a model without a price beside priced ones: their cost gets a ``+``,
     and the note says what it means; a day of that model alone has no cost at all."""
