@@ -221,10 +221,61 @@ def _zone_name(zone: tzinfo) -> str:
     return str(key) if key else (datetime.now(zone).tzname() or "local")
 
 
+_EPOCH = datetime(1970, 1, 1)
+
+
+class SystemZone(tzinfo):
+    """The machine's time zone with its rules for every moment, summer time included, from
+    the C library as ``datetime.astimezone()`` uses them. (The offset in force now would put
+    last summer's late calls on the wrong day.) ``key`` is its IANA name where the system
+    tells it (``TZ``, or the link ``/etc/localtime``), else None."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key = _system_zone_key()
+
+    def fromutc(self, dt: datetime) -> datetime:
+        seconds = (dt.replace(tzinfo=None) - _EPOCH).total_seconds()
+        # Local wall time, with ``fold`` set in the hour a clock going back repeats.
+        return datetime.fromtimestamp(seconds).replace(tzinfo=self)
+
+    def _fixed(self, dt: datetime | None) -> datetime:
+        wall = datetime.now() if dt is None else dt.replace(tzinfo=None)
+        return wall.astimezone()  # the wall time as local time (its fold heeded)
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return self._fixed(dt).utcoffset()
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return None  # not known apart from the offset (no rule of ours needs it)
+
+    def tzname(self, dt: datetime | None) -> str | None:
+        return self._fixed(dt).tzname()
+
+    def __repr__(self) -> str:
+        return f"SystemZone({self.key!r})"
+
+
+def _system_zone_key() -> str | None:
+    import os
+
+    name = os.environ.get("TZ", "").removeprefix(":")
+    if not name:
+        try:
+            target = os.path.realpath("/etc/localtime")  # Linux and macOS: a link into zoneinfo
+        except (OSError, ValueError):
+            return None
+        _, marker, name = target.replace(os.sep, "/").rpartition("/zoneinfo/")
+        if not marker:
+            return None
+    if not name or name.startswith("/") or ".." in name:
+        return None
+    return name
+
+
 def local_zone() -> tzinfo:
-    """The machine's time zone."""
-    zone = datetime.now().astimezone().tzinfo
-    return zone if zone is not None else UTC
+    """The machine's time zone (see ``SystemZone``)."""
+    return SystemZone()
 
 
 def build_usage_report(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +19,9 @@ from codex_presence_gui.core.pricing import PriceKey, Pricer, UnitPrices
 from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage, UsageIndex
 from codex_presence_gui.core.usage_report import (
     COST_LABEL,
+    _zone_name,
     build_usage_report,
+    local_zone,
     money,
     report_csv,
     report_json,
@@ -409,4 +413,41 @@ def test_times_at_the_ends_of_the_calendar_are_left_out_not_a_crash(zone: str) -
     assert {row["key"]: row["started_at"] for row in started}["s1"] in (
         None,
         "9999-12-31T18:46:40-05:00",
+    )
+
+
+@pytest.fixture
+def paris_machine(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's own zone is Paris (``TZ``, as POSIX systems take it)."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset is POSIX only")
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("paris_machine")
+def test_local_days_follow_summer_time_of_their_own_date() -> None:
+    """A call at 22:30 UTC in October is 00:30 the next day in Paris (summer time, +2), even
+    when the report runs in winter (+1): each moment has the offset of its own date."""
+    zone = local_zone()
+    assert _zone_name(zone) == "Europe/Paris"
+    slots = [
+        _slot("2026-10-20T22:30", "s1", "gpt-5.5", 1000),  # summer: 21 Oct, 00:30
+        _slot("2026-11-20T22:30", "s1", "gpt-5.5", 1000),  # winter: 20 Nov, 23:30
+    ]
+    rows = build_usage_report("daily", slots, {}, zone=zone).rows
+    assert [row.key for row in rows] == ["2026-10-21", "2026-11-20"]
+    # The hour the clock goes back is told apart by its offset.
+    back = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    first, second = (datetime.fromtimestamp(back.timestamp() + s, zone) for s in (0, 3600))
+    assert (first.isoformat(), second.isoformat()) == (
+        "2026-10-25T02:30:00+02:00",
+        "2026-10-25T02:30:00+01:00",
+    )
+    assert second.timestamp() - first.timestamp() == 3600
+    assert report_json(build_usage_report("daily", slots, {}, zone=zone), zone)["timezone"] == (
+        "Europe/Paris"
     )
