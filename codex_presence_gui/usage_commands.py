@@ -209,7 +209,7 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     elif args.csv:
         sys.stdout.write(report_csv(report, zone))
     else:
-        sys.stdout.write(report_text(report, _text_width(), zone=zone) + "\n")
+        sys.stdout.write(report_text(report, _text_width(), zone, (args.since, args.until)) + "\n")
     return EXIT_OK
 
 

@@ -588,10 +588,29 @@ _KEY_TITLES = {
 }
 
 
-def report_text(report: UsageReport, width: int = 80, zone: tzinfo | None = None) -> str:
+def report_text(
+    report: UsageReport,
+    width: int = 80,
+    zone: tzinfo | None = None,
+    dates: tuple[date | None, date | None] = (None, None),
+) -> str:
     """A table for the terminal, ``width`` columns wide at most (80 by default); sessions are
-    named by their last call's time in ``zone``, their project and the end of their id."""
+    named by their last call's time in ``zone``, their project and the end of their id. A
+    report without rows is one line that says so, with the ``dates`` (since, until) asked."""
     import textwrap  # not for --json
+
+    if not report.rows:
+        since, until = dates
+        scope = (
+            f" from {since} to {until}"
+            if since and until
+            else f" from {since} on"
+            if since
+            else f" up to {until}"
+            if until
+            else " in these Codex logs"
+        )
+        return f"No token usage recorded{scope}."
 
     from codex_presence_gui.core.formatting import format_tokens_compact
     from codex_presence_gui.core.sanitize import clean_text

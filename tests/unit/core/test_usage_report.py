@@ -236,6 +236,18 @@ def test_text_widens_the_cost_column_for_a_big_amount(width: int) -> None:
     assert lines[2].endswith(" $1,550,000.00")
 
 
+def test_text_of_an_empty_report_says_so() -> None:
+    empty = build_usage_report("daily", [], {}, zone=UTC)
+    assert report_text(empty) == "No token usage recorded in these Codex logs."
+    assert report_text(empty, dates=(date(2030, 1, 1), None)) == (
+        "No token usage recorded from 2030-01-01 on."
+    )
+    assert report_text(empty, dates=(date(2030, 1, 1), date(2030, 2, 1))).endswith(
+        "from 2030-01-01 to 2030-02-01."
+    )
+    assert report_text(empty, dates=(None, date(2030, 2, 1))).endswith("up to 2030-02-01.")
+
+
 def test_text_names_sessions_by_the_end_of_their_id() -> None:
     """UUIDv7 ids begun in the same minute share their start: the end tells them apart."""
     first, second = "019ac0de-1111-7000-8000-00000000aaaa", "019ac0de-2222-7000-8000-00000000bbbb"
