@@ -41,12 +41,19 @@ def series_color(series: int, palette: QPalette) -> QColor:
     return QColor(dark if is_dark(palette) else light)
 
 
+#: The scale's tops, times a power of ten: each with a round half (the scale's middle line),
+#: and none more than a third above the one before (the tallest bar fills most of the height).
+NICE_TOPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+#: A day with any use is drawn at least this tall (a sliver beside a huge day is still seen).
+MIN_BAR_PX = 2.0
+
+
 def nice_ceiling(value: float) -> float:
-    """The least of 1, 2, 2.5 or 5 times a power of ten that is at least ``value`` (> 0)."""
+    """The least of ``NICE_TOPS`` times a power of ten that is at least ``value`` (> 0)."""
     if value <= 0:
         return 1.0
     power = 10 ** math.floor(math.log10(value))
-    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+    for step in NICE_TOPS:
         if value <= step * power * (1 + 1e-9):
             return float(step * power)
     return float(10 * power)
@@ -237,9 +244,24 @@ class UsageChart(QWidget):
         cost = self.mode is ChartMode.COST
         for index, bar in enumerate(chart.days):
             x = plot.left() + index * slot + (slot - width) / 2
+            segments = bar.cost_segments if cost else bar.segments
+            values = [segment.cost_usd if cost else segment.tokens for segment in segments]
+            whole = sum(values) / top * plot.height() if top else 0.0
+            if 0 < whole < MIN_BAR_PX:
+                # Too small to see beside the tallest day: a sliver in its biggest part's colour.
+                biggest = segments[values.index(max(values))]
+                painter.setBrush(series_color(biggest.color, palette))
+                painter.drawRect(QRectF(x, plot.bottom() - MIN_BAR_PX, width, MIN_BAR_PX))
+                continue
+            if cost and whole <= 0 and bar.tokens > 0:
+                # Used only models without a price: an outline says the day was not idle.
+                painter.setPen(QPen(muted, 1.0))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(QRectF(x + 0.5, plot.bottom() - 4.5, width - 1, 4))
+                painter.setPen(Qt.PenStyle.NoPen)
+                continue
             base = plot.bottom()
-            for segment in bar.cost_segments if cost else bar.segments:
-                value = segment.cost_usd if cost else segment.tokens
+            for segment, value in zip(segments, values, strict=True):
                 height = value / top * plot.height() if top else 0.0
                 if height <= 0:
                     continue

@@ -43,6 +43,10 @@ TABLE_ROWS = 20
 NAME_MIN_CHARS = 10
 #: Side by side, each table's names get their whole width, up to this many characters.
 NAME_COMFORT_CHARS = 26
+#: The Share column (which the tokens' column says too) hides when it would leave the names
+#: fewer characters than this, or than the longest name needs: "gpt-5.3-codex" and
+#: "gpt-5.2-codex" must not both read "gpt-…odex".
+NAME_ROOMY_CHARS = 16
 DEFAULT_CSV_NAME = "codex-usage-daily.csv"
 #: Between the period boxes, and between a flat box's texts.
 PERIOD_GAP = 8
@@ -52,7 +56,8 @@ class UsageTable(QTableView):
     """A usage table: sorted by a proxy (most tokens first), the numbers' columns as wide as
     their widest text (every row measured, so the width does not depend on what is scrolled
     into view), the name taking the rest and elided in the middle (the whole name is in the
-    tooltip); never a horizontal scroll bar, and as tall as its rows (up to ``TABLE_ROWS``)."""
+    tooltip); never a horizontal scroll bar, and as tall as its rows (up to ``TABLE_ROWS``).
+    When narrow, Share hides before the names get short (``NAME_ROOMY_CHARS``)."""
 
     def __init__(self, model: UsageTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +95,23 @@ class UsageTable(QTableView):
         for column, width in widths.items():
             header.resizeSection(column, width)
         self.updateGeometry()
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Hide Share when the names would be cut short with it shown."""
+        if not self._widths:
+            return
+        metrics = self.fontMetrics()
+        longest = max(
+            (metrics.horizontalAdvance(row.name) for row in self.source_model.rows), default=0
+        )
+        wanted = min(longest + 12, metrics.averageCharWidth() * NAME_ROOMY_CHARS)
+        room = self.viewport().width() - self._numbers_width()
+        self.setColumnHidden(UsageColumn.SHARE, room < wanted)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -106,7 +128,8 @@ class UsageTable(QTableView):
     def minimumSizeHint(self) -> QSize:
         name = self.fontMetrics().averageCharWidth() * NAME_MIN_CHARS + 8
         scroll = self.verticalScrollBar().sizeHint().width()
-        width = self._numbers_width() + name + 2 * self.frameWidth() + scroll
+        numbers = self._numbers_width() - self._widths.get(UsageColumn.SHARE, 0)  # it can hide
+        width = numbers + name + 2 * self.frameWidth() + scroll
         return QSize(width, self.sizeHint().height())
 
     def comfortable_width(self) -> int:

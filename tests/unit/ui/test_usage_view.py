@@ -190,14 +190,18 @@ def test_tokens_or_cost(qtbot: QtBot) -> None:
 
 
 def test_scale_and_legend() -> None:
-    assert [nice_ceiling(v) for v in (0.004, 0.7, 1.0, 3.61, 22e6, 4e6)] == [
-        0.005,
+    assert [nice_ceiling(v) for v in (0.004, 0.7, 1.0, 3.61, 22e6, 4e6, 2.9e6, 5.42e9)] == [
+        0.004,
+        0.8,
         1.0,
-        1.0,
-        5.0,
+        4.0,
         25e6,
-        5e6,
+        4e6,
+        3e6,
+        6e9,
     ]
+    for value in (0.0123, 1.01, 2.9e6, 7.7e8):  # the tallest bar fills at least 3/4 of it
+        assert value <= nice_ceiling(value) <= value * 4 / 3 + 1e-9
     view = full_view()
     page_palette = QApplication.palette()
     legend = legend_html(view.chart, page_palette)
@@ -387,3 +391,54 @@ def test_a_huge_model_name_keeps_the_page_narrow(qtbot: QtBot) -> None:
     settle()
     assert page.minimumSizeHint().width() < 1000
     assert page.content.minimumSizeHint().width() < 1000
+
+
+def _column_colours(chart: UsageChart, index: int) -> set[int]:
+    """The colours drawn in day ``index``'s column, in the bottom 6 px of the plot."""
+    image = chart.grab().toImage()
+    plot, rect = chart.plot_rect(), chart.bar_rect(index)
+    x = int(rect.center().x())
+    bottom = int(plot.bottom())
+    return {image.pixel(x, y) for y in range(bottom - 6, bottom - 1)}
+
+
+def test_a_tiny_day_beside_a_huge_one_is_still_seen(qtbot: QtBot) -> None:
+    """830 tokens beside 5 billion draw a sliver, not nothing; in cost mode a day of unpriced
+    models alone is outlined."""
+    slots = [
+        slot(TODAY, 5_000_000_000, project="shop"),
+        slot(TODAY - timedelta(days=2), 830, project="shop"),
+        slot(TODAY - timedelta(days=4), 50_000, project="shop", model="mystery"),
+    ]
+    chart = UsageChart()
+    qtbot.addWidget(chart)
+    chart.resize(600, 200)
+    chart.set_chart(usage_view(recent(slots)).chart)
+    days = len(chart.chart.days) if chart.chart is not None else 0
+    idle = _column_colours(chart, days - 2)  # a day without use
+    assert len(idle) == 1
+    assert _column_colours(chart, days - 3) != idle  # the 830 tokens
+    chart.set_mode(ChartMode.COST)
+    assert _column_colours(chart, days - 5) != idle  # the unpriced model's day
+    assert _column_colours(chart, days - 3) != idle  # a cost of a thousandth of a cent
+
+
+def test_share_hides_before_the_names_get_cut(qtbot: QtBot) -> None:
+    """Narrow, the model table drops Share so that "gpt-5.3-codex" and "gpt-5.2-codex" read
+    whole; wide, Share is back."""
+    slots = [
+        slot(TODAY, 2_000_000, project="shop", model="gpt-5.3-codex"),
+        slot(TODAY, 1_000_000, project="shop", model="gpt-5.2-codex"),
+    ]
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(usage_view(recent(slots)))
+    page.resize(360, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    table = page.model_table
+    assert table.isColumnHidden(UsageColumn.SHARE)
+    name_width = table.horizontalHeader().sectionSize(UsageColumn.NAME)
+    assert table.fontMetrics().horizontalAdvance("gpt-5.3-codex") + 8 <= name_width
+    page.resize(1400, 700)
+    qtbot.waitUntil(lambda: not table.isColumnHidden(UsageColumn.SHARE))
