@@ -44,6 +44,8 @@ def series_color(series: int, palette: QPalette) -> QColor:
 #: The scale's tops, times a power of ten: each with a round half (the scale's middle line),
 #: and none more than a third above the one before (the tallest bar fills most of the height).
 NICE_TOPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+#: The chart's least height, in lines of text.
+CHART_MIN_LINES = 13
 #: A day with any use is drawn at least this tall (a sliver beside a huge day is still seen).
 MIN_BAR_PX = 2.0
 
@@ -76,11 +78,13 @@ class UsageChart(QWidget):
         self.setAccessibleName("Daily usage, last 30 days")
 
     def sizeHint(self) -> QSize:
-        return QSize(480, 130)
+        return QSize(480, self.minimumSizeHint().height())
 
     def minimumSizeHint(self) -> QSize:
+        # Tall enough to compare days by eye, however long the tables under it: the page
+        # scrolls rather than squeeze the chart to a strip.
         height = self.fontMetrics().height()
-        return QSize(self._axis_width() + 30 * 4 + 8, 5 * height + 10)
+        return QSize(self._axis_width() + 30 * 4 + 8, CHART_MIN_LINES * height + 10)
 
     # -- data -----------------------------------------------------------------------------
 

@@ -442,3 +442,17 @@ def test_share_hides_before_the_names_get_cut(qtbot: QtBot) -> None:
     assert table.fontMetrics().horizontalAdvance("gpt-5.3-codex") + 8 <= name_width
     page.resize(1400, 700)
     qtbot.waitUntil(lambda: not table.isColumnHidden(UsageColumn.SHARE))
+
+
+def test_many_projects_do_not_squeeze_the_chart(qtbot: QtBot) -> None:
+    """Twenty projects make the page scroll; the chart keeps a height to read days by."""
+    slots = [slot(TODAY, 1000 * (n + 1), project=f"svc-{n:02}") for n in range(20)]
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(usage_view(recent(slots)))
+    page.resize(1400, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    table = page.project_table
+    qtbot.waitUntil(lambda: table.height() >= table.sizeHint().height())  # laid out, 20 rows
+    assert page.chart.height() >= 13 * page.chart.fontMetrics().height(), page.chart.height()
