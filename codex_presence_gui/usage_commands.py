@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from types import SimpleNamespace
     from typing import Any
 
+    from codex_presence_gui.core.usage_index import UpdateResult
+    from codex_presence_gui.core.usage_report import UsageReport
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_NO_HOME = 2
@@ -175,32 +178,39 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
         return EXIT_FAILED
     import sqlite3
 
+    def build() -> tuple[UpdateResult, UsageReport]:
+        pricer = Pricer(store=index)  # reads the prices kept in the index
+        result = index.update(
+            existing, workers=min(os.cpu_count() or 1, 4), while_reading=pricer.warm_up
+        )
+        report = report_from_rows(
+            args.kind,
+            index.slot_rows(existing),
+            index.sessions(existing) if args.kind == "session" else {},  # sessions only
+            zone=zone,
+            since=args.since,
+            until=args.until,
+            pricer=pricer,
+        )
+        return result, report
+
     with index:
-        if index.notice:
-            print(index.notice, file=sys.stderr)
-        pricer = Pricer(store=index)
         try:
-            result = index.update(
-                existing, workers=min(os.cpu_count() or 1, 4), while_reading=pricer.warm_up
-            )
-            for problem in result.problems:
-                print(f"warning: {problem}", file=sys.stderr)
-            report = report_from_rows(
-                args.kind,
-                index.slot_rows(existing),
-                index.sessions(existing) if args.kind == "session" else {},  # sessions only
-                zone=zone,
-                since=args.since,
-                until=args.until,
-                pricer=pricer,
-            )
+            # Damage met on the way (SQLite finds it page by page) is rebuilt, and read again.
+            result, report = index.repaired(build)
         except sqlite3.Error as error:
-            # Busy past the timeout, read-only, a full or failing disk: damage is rebuilt.
+            # Busy past the timeout, read-only, a full or failing disk.
+            if index.notice:
+                print(index.notice, file=sys.stderr)
             print(
                 f"report: the usage index cannot be used ({error}): {index.path}",
                 file=sys.stderr,
             )
             return EXIT_FAILED
+        if index.notice:  # found on opening the file, or on the way
+            print(index.notice, file=sys.stderr)
+        for problem in result.problems:
+            print(f"warning: {problem}", file=sys.stderr)
     if args.json:
         from codex_presence_gui.core.jsontext import indented_json
         from codex_presence_gui.core.sanitize import terminal_safe_json

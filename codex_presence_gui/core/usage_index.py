@@ -27,11 +27,13 @@ TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
     from pathlib import Path
-    from typing import Any
+    from typing import Any, TypeVar
 
     from codex_presence_gui.core.models import TokenUsage
     from codex_presence_gui.core.problems import Problem
     from codex_presence_gui.core.usage_read import FileRead
+
+    _T = TypeVar("_T")
 
 #: Bump when the tables or what they mean change: an index of another version is rebuilt.
 SCHEMA_VERSION = 4
@@ -324,13 +326,7 @@ class UsageIndex:
             )
 
         self._follow_rebuild()
-        try:
-            return update_once()
-        except sqlite3.DatabaseError as error:
-            if not is_damage(error):
-                raise  # busy past the timeout, read-only, full, failing disk: not damage
-            self._rebuild(error)
-            return update_once()
+        return self.repaired(update_once)
 
     def _update(
         self,
@@ -361,34 +357,23 @@ class UsageIndex:
         )
         result.files = len(walked)
         db = self._db
+        # First a look without the write lock (WAL lets it read while another process
+        # writes): with nothing new, nothing is written and no writer is waited for.
+        db.execute("BEGIN")
+        try:
+            known, todo = self._plan(homes, walked)
+        finally:
+            _roll_back(db)
+        seen = {_blob(item[0]) for item in walked}
+        if not todo and all(key in seen for key in known):
+            result.seconds = time.perf_counter() - started
+            return result
         # One writer at a time: what a file was read to is read and advanced in one
-        # transaction, so that two processes never add the same bytes twice.
+        # transaction, so that two processes never add the same bytes twice (the look is
+        # made again: another process may have read those files since).
         db.execute("BEGIN IMMEDIATE")
         try:
-            known = {
-                row[1]: row
-                for row in db.execute(
-                    "SELECT id, path, dev, ino, size, mtime, head_length, head_digest, read_to, "
-                    "state, ctime FROM files WHERE home IN " + _marks(homes),
-                    [_blob(home) for home in homes],
-                )
-            }
-            todo: list[tuple[RolloutFile, tuple[Any, ...] | None]] = []
-            for file, stat, home, archived in walked:
-                row = known.get(_blob(file))
-                if row is not None and not stat.ino:
-                    # Windows lists a file with no device nor inode, and with the size and
-                    # times of its last close: Codex keeps its log open while it appends.
-                    with suppress(OSError):
-                        stat = FileStat.from_stat(os.stat(file))
-                if row is None or (
-                    # Windows' folder listing gives no device nor inode (0): its size and
-                    # times tell a change; the read's own check compares the rest.
-                    ((row[2], row[3]) != (stat.dev, stat.ino) and stat.ino)
-                    or (row[4], row[5], row[10]) != (stat.size, stat.mtime, stat.ctime)
-                ):
-                    # Else unchanged since read: not even opened (nor made a path of).
-                    todo.append((_rollout(file, stat, home, archived), row))
+            known, todo = self._plan(homes, walked)
             complete = True
             reads: Iterable[FileRead | None] = ()
             if todo:
@@ -422,17 +407,62 @@ class UsageIndex:
                     )
                 db.execute("RELEASE one_file")
             if complete:
-                seen = {_blob(item[0]) for item in walked}
                 gone = [row[0] for key, row in known.items() if key not in seen]
                 for file_id in gone:
                     db.execute("DELETE FROM files WHERE id = ?", (file_id,))
                 result.removed = len(gone)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _roll_back(db)
             raise
         result.seconds = time.perf_counter() - started
         return result
+
+    def _plan(
+        self,
+        homes: Sequence[str | Path],
+        walked: Sequence[tuple[str | Path, FileStat, str | Path, bool]],
+    ) -> tuple[dict[bytes, tuple[Any, ...]], list[tuple[RolloutFile, tuple[Any, ...] | None]]]:
+        """The index's rows of the homes' files, by path, and the walked files that changed
+        since they were read (with their rows)."""
+        db = self._db
+        known = {
+            row[1]: row
+            for row in db.execute(
+                "SELECT id, path, dev, ino, size, mtime, head_length, head_digest, read_to, "
+                "state, ctime FROM files WHERE home IN " + _marks(homes),
+                [_blob(home) for home in homes],
+            )
+        }
+        todo: list[tuple[RolloutFile, tuple[Any, ...] | None]] = []
+        for file, stat, home, archived in walked:
+            row = known.get(_blob(file))
+            if row is not None and not stat.ino:
+                # Windows lists a file with no device nor inode, and with the size and
+                # times of its last close: Codex keeps its log open while it appends.
+                with suppress(OSError):
+                    stat = FileStat.from_stat(os.stat(file))
+            if row is None or (
+                # Windows' folder listing gives no device nor inode (0): its size and
+                # times tell a change; the read's own check compares the rest.
+                ((row[2], row[3]) != (stat.dev, stat.ino) and stat.ino)
+                or (row[4], row[5], row[10]) != (stat.size, stat.mtime, stat.ctime)
+            ):
+                # Else unchanged since read: not even opened (nor made a path of).
+                todo.append((_rollout(file, stat, home, archived), row))
+        return known, todo
+
+    def repaired(self, work: Callable[[], _T]) -> _T:
+        """Run ``work`` (an update and reads of this index); should it meet a damaged file
+        (SQLite tells only when it reads a damaged page), rebuild the file, with ``notice``
+        saying so, and run it once more."""
+        try:
+            return work()
+        except sqlite3.DatabaseError as error:
+            if not is_damage(error):
+                raise  # busy past the timeout, read-only, full, failing disk: not damage
+            self._rebuild(error)
+            return work()
 
     def _store(self, read: FileRead, result: UpdateResult) -> None:
         """Write what one file's read gave (nothing for a file that could not be read)."""
@@ -604,6 +634,15 @@ def is_damage(error: sqlite3.DatabaseError) -> bool:
     error SQLite did not raise (a closed connection, a wrong parameter) is never damage."""
     # Python 3.11 on (the project's least) names every error SQLite raises.
     return getattr(error, "sqlite_errorname", None) in _DAMAGE
+
+
+def _roll_back(db: sqlite3.Connection) -> None:
+    """End the open transaction, if SQLite has not already ended it (as it does on a full
+    disk or an I/O error): the error that ended it is the one to tell, not a failed ROLLBACK
+    (which would also pass for damage and get the file removed)."""
+    if db.in_transaction:
+        with suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
 
 
 def _is_overflow(error: sqlite3.OperationalError) -> bool:

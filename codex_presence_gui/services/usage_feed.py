@@ -154,31 +154,40 @@ class UsageWorker(Worker):
         found = discover(self._homes)
         now = self._clock()
         today = datetime.fromtimestamp(now, zone).date()
-        if found.files and not index.sessions(self._homes):
-            # Nothing of these homes in the index yet: reading every log takes a while.
-            self.usage_ready.emit(
-                self._build(RecentUsage(today, zone, building=True, notice=self._notice))
+
+        def update_and_read() -> RecentUsage | None:
+            if found.files and not index.sessions(self._homes):
+                # Nothing of these homes in the index yet: reading every log takes a while.
+                self.usage_ready.emit(
+                    self._build(RecentUsage(today, zone, building=True, notice=self._notice))
+                )
+            result = index.update(
+                self._homes, files=found.files, should_stop=self.should_stop, workers=1
             )
-        result = index.update(
-            self._homes, files=found.files, should_stop=self.should_stop, workers=1
-        )
-        if self.should_stop():
-            return None
-        log.debug(
-            "usage index: %d of %d files read (%d bytes) in %.3f s",
-            result.read,
-            result.files,
-            result.bytes_read,
-            result.seconds,
-        )
-        shown = (today, repr(zone))
-        if not result.read and not result.removed and shown == self._shown:
-            return None
-        recent = read_recent(
-            index, self._homes, now=now, zone=zone, pricer=self._pricer, notice=self._notice
-        )
-        self._shown = shown
-        return recent
+            if self.should_stop():
+                return None
+            log.debug(
+                "usage index: %d of %d files read (%d bytes) in %.3f s",
+                result.read,
+                result.files,
+                result.bytes_read,
+                result.seconds,
+            )
+            if index.notice != self._notice:  # rebuilt on the way: said once, on the page
+                self._notice = index.notice
+                self._shown = None
+                log.info("%s", self._notice)
+            shown = (today, repr(zone))
+            if not result.read and not result.removed and shown == self._shown:
+                return None
+            recent = read_recent(
+                index, self._homes, now=now, zone=zone, pricer=self._pricer, notice=self._notice
+            )
+            self._shown = shown
+            return recent
+
+        # Damage met on the way (SQLite finds it page by page) is rebuilt, and read again.
+        return index.repaired(update_and_read)
 
 
 class UsageFeed(WorkerHandle):

@@ -124,3 +124,24 @@ def test_a_corrupt_index_is_said_once_and_rebuilt(
     assert json.loads(out)["totals"]["total_tokens"] == 30_000
     status, _, err = _run(capsys, "report", "daily", "--json", "--codex-home", str(home.root))
     assert "rebuilt" not in err
+
+
+@pytest.mark.parametrize("table", ["usage", "prices"])
+def test_damage_found_after_opening_is_rebuilt_with_one_message(
+    home: CodexHome, tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str
+) -> None:
+    """A damaged table that the opening check does not read (the sums, the prices) is found
+    on the way: the report rebuilds the index, says so once, and prints the right numbers."""
+    from codex_presence_gui.core.usage_index import INDEX_NAME
+    from tests.unit.core.test_usage_index import _damage_table
+
+    args = ("report", "daily", "--json", "--timezone", "UTC", "--codex-home", str(home.root))
+    status, out, _ = _run(capsys, *args)
+    assert status == 0
+    expected = json.loads(out)
+    _damage_table(tmp_path / "app" / "cache" / INDEX_NAME, table)
+    status, out, err = _run(capsys, *args)
+    assert status == 0, err
+    assert json.loads(out) == expected
+    assert err.count("rebuilt") == 1
+    assert "Traceback" not in err

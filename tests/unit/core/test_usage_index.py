@@ -852,3 +852,88 @@ def test_an_index_rebuilt_by_another_process_is_followed(
             assert _state(other, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
     finally:
         window.close()
+
+
+def _damage_table(path: Path, table: str) -> None:
+    """Overwrite the root page of ``table`` with garbage (the WAL checkpointed first)."""
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = db.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)
+        ).fetchone()
+    db.close()
+    with open(path, "r+b") as handle:
+        handle.seek((root - 1) * size)
+        handle.write(b"\xa5" * size)
+
+
+def test_damage_met_while_reading_the_sums_is_rebuilt_once(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """The usage table is damaged, the files table whole: the update passes, the read of the
+    sums meets the damage; the index is rebuilt (one notice) and read again."""
+    codex_home.write(SID, _session(3))
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    _damage_table(path, "usage")
+    with UsageIndex(path) as index:
+
+        def work() -> dict[tuple[int, str, str], tuple[int, ...]]:
+            index.update([codex_home.root])
+            return _state(index, codex_home.root)
+
+        assert index.repaired(work) == _fresh(codex_home.root, tmp_path / "f")
+        assert index.notice is not None
+        assert "rebuilt" in index.notice
+
+
+def test_an_error_after_which_sqlite_rolled_back_is_told_and_the_index_kept(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk fails the write and SQLite ends the transaction itself: that error is the
+    one told, and the file is kept (a failed ROLLBACK had passed for damage)."""
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+        before = _state(index, codex_home.root)
+    inode = path.stat().st_ino
+    codex_home.write(OTHER, _session(1))
+
+    def disk_full(self: UsageIndex, read: object, result: object) -> None:
+        self._db.execute("ROLLBACK")  # what SQLite does on SQLITE_FULL
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with UsageIndex(path) as index:
+        monkeypatch.setattr(UsageIndex, "_store", disk_full)
+        with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+            index.update([codex_home.root])
+        monkeypatch.undo()
+        assert index.notice is None
+        assert path.stat().st_ino == inode
+        assert _state(index, codex_home.root) == before
+
+
+def test_a_repeat_with_nothing_new_reads_while_another_process_writes(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer holds the lock (the window updating): a report with nothing new reads the
+    index as it is instead of waiting for the lock, or failing when the wait runs out."""
+    import codex_presence_gui.core.usage_index as usage_index
+
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    monkeypatch.setattr(usage_index, "BUSY_TIMEOUT_S", 0.2)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with UsageIndex(path) as index:
+            assert index.update([codex_home.root]).read == 0
+            assert _state(index, codex_home.root)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

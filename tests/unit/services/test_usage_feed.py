@@ -279,3 +279,29 @@ def test_without_a_builder_the_reports_themselves_arrive(
     recent = seen[-1]
     assert recent.daily is not None
     assert recent.daily.totals.tally.total == 10_000
+
+
+def test_damage_found_while_reading_is_rebuilt_and_shown_once(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """The sums' table is damaged under a window that opened the index fine: the next update
+    rebuilds it, the page says so, and the numbers come back (not an error for good)."""
+    from tests.unit.core.test_usage_index import _damage_table
+
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
+    path = tmp_path / "index" / "usage.sqlite3"
+    path.parent.mkdir()
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    _damage_table(path, "usage")
+    feed = make_feed(codex_home, tmp_path)
+    stopper.append(feed)
+    seen = views(feed)
+    feed.start()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    view = ready(seen)
+    assert view is not None
+    assert view.compact_line.startswith("today: 1.2M tokens")
+    assert "rebuilt" in view.notice
+    assert all(view.state is not UsageState.FAILED for view in seen)
