@@ -259,9 +259,9 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
     session.service_tier = clock.tiers.get(rollout.home, "")
     recorder = EventRecorder(calls=True)
     change = Change.RESTART
-    state: dict[str, Any] = {}
-    if row is not None and not is_compressed(path):
-        state = orjson.loads(row[9])
+    saved = _saved_state(row[9]) if row is not None and not is_compressed(path) else None
+    state: dict[str, Any] = saved or {}
+    if row is not None and saved is not None:
         read_to = state.get("read_to")  # what the digest below is of (older rows have none)
         tail.resume(
             row[8],
@@ -308,6 +308,9 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         return read
     if tail.problem is not None:
         read.problems.append(tail.problem)
+    # An unfinished last line past the budget (said once: the file is not read again until
+    # it changes).
+    read.problems.extend(problem for problem in tail.problems() if problem is not tail.problem)
     # What this read skipped (said once: the next update reads on from past those lines).
     read.problems.extend(line_problems(session, path))
     identity = tail.identity
@@ -317,8 +320,9 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
     read.fields = (
         identity.stat.dev,
         identity.stat.ino,
-        # Up to the last complete line only: an unfinished one is read again next time.
-        tail.line_end,
+        # The size as found: a file that keeps an unfinished last line is not opened again
+        # until it changes (``read_to`` below is where the next read starts: that line).
+        identity.stat.size,
         identity.stat.mtime,
         identity.stat.ctime,
         identity.length,
@@ -373,6 +377,16 @@ def _usage_list(usage: TokenUsage | None) -> list[int] | None:
     if usage is None:
         return None
     return [usage.input, usage.cached_input, usage.output, usage.reasoning_output, usage.total]
+
+
+def _saved_state(text: Any) -> dict[str, Any] | None:
+    """The accounting state kept in the index; None when it is unusable (a damaged or
+    foreign row): the file is then read again from its start."""
+    try:
+        state = orjson.loads(text)
+    except (orjson.JSONDecodeError, TypeError):
+        return None
+    return state if isinstance(state, dict) else None
 
 
 def _digest(text: Any) -> bytes | None:

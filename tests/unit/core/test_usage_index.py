@@ -937,3 +937,43 @@ def test_a_repeat_with_nothing_new_reads_while_another_process_writes(
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_a_big_unfinished_last_line_is_said_once_and_not_read_again(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """64 MiB with no line end (a sparse file here): said once, then the file is left
+    unopened until it changes; the line counts once it is finished."""
+    path = codex_home.write(SID, _session(1))
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        with path.open("ab") as handle:
+            handle.truncate(path.stat().st_size + 64 * 1024 * 1024)
+        first = index.update([codex_home.root])
+        assert [p.kind for p in first.problems] == [ProblemKind.UNFINISHED_LINE]
+        again = index.update([codex_home.root])
+        assert (again.read, again.bytes_read, again.problems) == (0, 0, [])
+        with path.open("ab") as handle:
+            line = r.token_count(BASE + 500, r.usage(5000, 0, 10), r.usage(3990, 0, 0))
+            handle.write(b"\n" + line.encode() + b"\n")
+        index.update([codex_home.root])
+        assert sum(v[0] for v in _state(index, codex_home.root).values()) == 2
+
+
+def test_an_unusable_saved_state_reads_the_file_again(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """A damaged state text in a file's row: that file is read again from its start (it had
+    given a traceback on every update)."""
+    path = codex_home.write(SID, _session(2))
+    index_path = tmp_path / "index.sqlite3"
+    with UsageIndex(index_path) as index:
+        index.update([codex_home.root])
+    with sqlite3.connect(index_path) as db:
+        db.execute("UPDATE files SET state = '{garbage'")
+    db.close()
+    with path.open("a") as handle:
+        handle.write("\n".join(_turn(BASE + 900, 99_999, 500)) + "\n")
+    with UsageIndex(index_path) as index:
+        assert index.update([codex_home.root]).read == 1
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
