@@ -167,7 +167,8 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
 
     # Homes and the index's file as text: a repeat makes no path object (see home_texts).
     homes = home_texts(homes_given or paths.configured_homes())
-    existing = [home for home in homes if os.path.isdir(home)]
+    # Absolute: the index knows a home by its text, and "home" is another folder elsewhere.
+    existing = [os.path.abspath(home) for home in homes if os.path.isdir(home)]
     if not existing:
         print(no_home_message(homes), file=sys.stderr)
         return EXIT_NO_HOME

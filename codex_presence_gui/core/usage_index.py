@@ -394,6 +394,10 @@ class UsageIndex:
                     if isinstance(error, sqlite3.OperationalError) and not _is_overflow(error):
                         raise  # the file cannot be written at all (locked, read-only, full)
                     db.execute("ROLLBACK TO one_file")
+                    if read.row is not None:
+                        # An append past 64 bits: the file is left out whole, as a fresh
+                        # build leaves it out (its old sums would stay counted otherwise).
+                        db.execute("DELETE FROM files WHERE id = ?", (read.row[0],))
                     path = read.rollout.path
                     from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
 
@@ -480,6 +484,9 @@ class UsageIndex:
         row = read.row
         fields = read.fields
         if row is None:
+            # The same file indexed under another home (one home inside another, given in
+            # turn): it moves to this one, its old sums with it out of the index.
+            db.execute("DELETE FROM files WHERE path = ?", (_blob(read.rollout.path),))
             file_id = db.execute(
                 "INSERT INTO files (path, home, dev, ino, size, mtime, ctime, head_length,"
                 " head_digest, read_to, state, session_id, project, cwd, started_at, last_at,"

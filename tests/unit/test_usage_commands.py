@@ -145,3 +145,25 @@ def test_damage_found_after_opening_is_rebuilt_with_one_message(
     assert json.loads(out) == expected
     assert err.count("rebuilt") == 1
     assert "Traceback" not in err
+
+
+def test_a_relative_home_is_known_by_its_whole_path(
+    home: CodexHome,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``--codex-home codex`` from two folders names two homes: the index keeps both (they
+    had replaced each other's files, each report reading everything again)."""
+    from codex_presence_gui.core.usage_index import INDEX_NAME, UsageIndex
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "codex").symlink_to(home.root, target_is_directory=True)
+        monkeypatch.chdir(folder)
+        status, _, err = _run(capsys, "report", "daily", "--json", "--codex-home", "codex")
+        assert status == 0, err
+    with UsageIndex(tmp_path / "app" / "cache" / INDEX_NAME) as index:
+        assert index.sessions([str(first / "codex")])
+        assert index.sessions([str(second / "codex")])

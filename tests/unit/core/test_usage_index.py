@@ -420,6 +420,24 @@ def test_sums_that_pass_64_bits_only_after_an_append_are_refused_too(
         for item in index.slots([codex_home.root]):
             assert type(item.tokens.input) is int
             assert item.tokens.input < 2**63
+        # Left out whole, as a fresh build leaves it out: not its first half still counted.
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f") == {}
+
+
+def test_a_home_inside_another_home_takes_its_files_over(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """Reports of a home and of a folder inside it, in turn: each counts the files (the
+    index's rows are by path; a file moves to the home it is asked for)."""
+    written = codex_home.write(SID, _session(2))
+    inner = codex_home.root / "sessions" / "sub"  # a home, whose logs the outer one walks too
+    (inner / "sessions").mkdir(parents=True)
+    written.rename(inner / "sessions" / written.name)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        for home in (codex_home.root, inner, codex_home.root, inner):
+            result = index.update([home])
+            assert result.problems == [], home
+            assert _state(index, home) == _fresh(home, tmp_path / str(len(home.parts))), home
 
 
 def test_a_pool_of_workers_gives_what_one_process_gives(
