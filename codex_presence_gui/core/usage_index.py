@@ -212,7 +212,12 @@ class UsageIndex:
                 self._file = _file_key(self.path)
                 return db
             db.close()
-            if version is not None:
+            if version == 0:
+                self.notice = (
+                    "The usage index is incomplete (a table or its version is missing); it is "
+                    "being rebuilt from the logs."
+                )
+            elif version is not None:
                 self.notice = (
                     f"The usage index was written by another version (schema {version}); "
                     "it is being rebuilt from the logs."

@@ -241,6 +241,21 @@ def test_an_index_of_another_version_is_rebuilt(codex_home: CodexHome, tmp_path:
         assert _state(index, codex_home.root)
 
 
+def test_an_index_that_lost_a_table_is_said_incomplete(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE prices")
+    db.close()
+    with UsageIndex(path) as index:
+        assert index.notice is not None
+        assert "incomplete" in index.notice
+        assert "schema 0" not in index.notice
+
+
 _UPDATER = """
 import sys
 from pathlib import Path
