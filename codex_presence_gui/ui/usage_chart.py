@@ -24,6 +24,12 @@ SERIES_COLORS: tuple[tuple[str, str], ...] = (
     ("#9333ea", "#c084fc"),  # violet
     ("#db2777", "#f472b6"),  # pink
     ("#6b7280", "#9ca3af"),  # grey: "Other models" when there are many
+    # The cost bars' models that the token bars do not name (viewmodels' COST_COLORS).
+    ("#16a34a", "#4ade80"),  # green
+    ("#dc2626", "#f87171"),  # red
+    ("#0891b2", "#22d3ee"),  # cyan
+    ("#65a30d", "#a3e635"),  # lime
+    ("#a16207", "#facc15"),  # ochre
 )
 EMPTY_TEXT = "No usage in the last 30 days"
 

@@ -281,6 +281,8 @@ def _period(label: str, rows: list[UsageRow | None]) -> PeriodTotal:
 
 #: The colour of "Other models" (and of a sixth model when there are six).
 OTHER_COLOR = CHART_MODELS - 1
+#: Colours for the cost bars' models that the token bars do not name (after the chart's).
+COST_COLORS = tuple(range(CHART_MODELS, CHART_MODELS + CHART_MODELS - 1))
 
 
 class _Stacking:
@@ -290,7 +292,9 @@ class _Stacking:
 
     def __init__(self, names: list[str], own_colors: dict[str, int] | None = None) -> None:
         """``names`` ranked; ``own_colors``: the colours the token bars gave their models, kept
-        for the cost bars (None: the token bars themselves, coloured in rank order)."""
+        for the cost bars (None: the token bars themselves, coloured in rank order). A cost
+        bar's model without one takes a colour the token bars do not use (``COST_COLORS``
+        first): a colour never names two models between the modes."""
         if len(names) > CHART_MODELS:
             shown = names[: CHART_MODELS - 1]
             self.labels = (*(_legend_name(name) for name in shown), OTHER_MODELS)
@@ -303,9 +307,9 @@ class _Stacking:
         if own_colors is None:
             colors = list(range(len(shown)))
         else:
-            kept = {name: own_colors[name] for name in shown if own_colors.get(name, -1) >= 0}
-            free = iter(c for c in range(OTHER_COLOR) if c not in kept.values())
-            colors = [kept[name] if name in kept else next(free, OTHER_COLOR) for name in shown]
+            used = set(own_colors.values())
+            free = iter([c for c in (*COST_COLORS, *range(OTHER_COLOR)) if c not in used])
+            colors = [own_colors.get(name, next(free, OTHER_COLOR)) for name in shown]
         self.colors = tuple(colors) + ((OTHER_COLOR,) if len(names) > CHART_MODELS else ())
 
     def own_colors(self) -> dict[str, int]:

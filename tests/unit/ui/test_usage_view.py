@@ -456,3 +456,14 @@ def test_many_projects_do_not_squeeze_the_chart(qtbot: QtBot) -> None:
     table = page.project_table
     qtbot.waitUntil(lambda: table.height() >= table.sizeHint().height())  # laid out, 20 rows
     assert page.chart.height() >= 13 * page.chart.fontMetrics().height(), page.chart.height()
+
+
+def test_every_colour_the_chart_can_be_given_is_its_own() -> None:
+    """The chart's colours, the grey of "Other models" and the cost bars' own: no index
+    wraps around onto another model's colour."""
+    from codex_presence_gui.ui.usage_chart import SERIES_COLORS
+    from codex_presence_gui.viewmodels.usage import CHART_MODELS, COST_COLORS, OTHER_COLOR
+
+    indices = {*range(CHART_MODELS), OTHER_COLOR, *COST_COLORS}
+    assert max(indices) < len(SERIES_COLORS)
+    assert len({light for light, _ in SERIES_COLORS}) == len(SERIES_COLORS)

@@ -191,8 +191,8 @@ def test_past_the_colours_the_cost_bars_have_their_own_other_models(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Seven priced models: the token bars name the five with the most tokens, the cost bars
-    the five costliest; a model named only in the cost bars takes a colour no model named in
-    both uses."""
+    the five costliest; a model named only in the cost bars takes a colour the token bars do
+    not use (a colour never stands for two models between the modes)."""
     prices = {f"p{i}": (10.0 ** (i - 6), 0.0, 0.0) for i in range(7)}  # p6 the dearest
     monkeypatch.setattr("tests.unit.viewmodels.test_usage.PRICES", prices)
     slots = [slot(TODAY, 1000 * (7 - i), model=f"p{i}") for i in range(7)]  # p0 the most
@@ -204,7 +204,7 @@ def test_past_the_colours_the_cost_bars_have_their_own_other_models(
     )
     assert chart.stacking(cost=True) == (
         ("p6", "p5", "p4", "p3", "p2", OTHER_MODELS),
-        (0, 1, 4, 3, 2, 5),
+        (6, 7, 4, 3, 2, 5),
     )
     other = [s for s in chart.days[-1].cost_segments if s.series == CHART_MODELS - 1]
     assert other[0].tokens == 7000 + 6000  # p0 and p1
