@@ -312,7 +312,7 @@ class MainWindow(QMainWindow):
         for action, page in ((self.live_action, LIVE_PAGE), (self.usage_action, USAGE_PAGE)):
             action.setCheckable(True)
             action.setActionGroup(pages)
-            action.triggered.connect(lambda _checked=False, p=page: self.set_page(p))
+            action.triggered.connect(lambda _checked=False, p=page: self.open_page(p))
         self.live_action.setChecked(True)
 
         menu = self.menuBar().addMenu("&File")
@@ -445,6 +445,13 @@ class MainWindow(QMainWindow):
         if not action.isChecked():
             action.setChecked(True)
         self._show_page()
+
+    def open_page(self, page: str) -> None:
+        """``set_page`` as the user asks it (the View menu, Ctrl+L, Ctrl+U): the Usage page
+        asked for in the compact layout brings the full layout, where it is shown."""
+        if page == USAGE_PAGE and self._compact:
+            self.set_layout_mode(LayoutMode.FULL)
+        self.set_page(page)
 
     def _show_page(self) -> None:
         usage = self._page == USAGE_PAGE and not self._compact

@@ -335,6 +335,13 @@ def test_the_usage_page_beside_the_live_view(qtbot: QtBot) -> None:
     assert window.pages.currentWidget() is window.body
     with pytest.raises(ValueError, match="no page"):
         window.set_page("elsewhere")
+    # Asked for in the compact layout (Ctrl+U), the Usage page brings the full layout back.
+    window.set_layout_mode(LayoutMode.COMPACT)
+    settle()
+    window.usage_action.trigger()
+    settle()
+    assert not window.compact
+    assert window.pages.currentWidget() is window.usage_page
 
 
 def test_compact_line_waits_for_the_numbers(qtbot: QtBot) -> None:
