@@ -335,6 +335,8 @@ class _Stacking:
 #: A legend entry never breaks inside its name: a longer name is cut in its middle, so that
 #: one 10,000-character model name cannot make the page (and the window) 65,000 px wide.
 LEGEND_NAME_CHARS = 48
+#: The same for a name in the note on models without a price, which has lines to wrap in.
+NOTE_NAME_CHARS = 120
 
 
 def _legend_name(model: str) -> str:
@@ -468,11 +470,16 @@ def _cache_text(totals: Tally) -> str:
 
 
 def _cache_tooltip(totals: Tally) -> str:
-    return (
+    text = (
         f"{format_count(totals.cached_input)} of {format_count(totals.input)} input tokens "
-        "were served from OpenAI's prompt cache, which the API bills at a lower price.\n"
-        f"Saved: what those tokens would have cost at the full input price ({COST_LABEL})."
+        "were served from OpenAI's prompt cache, which the API bills at a lower price."
     )
+    if totals.savings_usd is not None and totals.savings_usd > 0:
+        text += (
+            "\nSaved: those tokens at the full input price, less what they cost cached "
+            "(an API-equivalent estimate)."
+        )
+    return text
 
 
 def _unpriced_text(models: list[str], partial: bool) -> str:
@@ -480,7 +487,8 @@ def _unpriced_text(models: list[str], partial: bool) -> str:
     tokens out (and so carries a ``+``)."""
     if not models:
         return ""
-    names = [_legend_name(model) for model in models]  # in a wrapped line: never unbroken
+    # In a wrapped line, with room for a long name (but not for one that would not break).
+    names = [shortened(clean_text(model), NOTE_NAME_CHARS) for model in models]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     which = "its" if len(names) == 1 else "their"
     marked = " (a cost marked + leaves them out)" if partial else ""

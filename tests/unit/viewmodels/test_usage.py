@@ -239,6 +239,16 @@ def test_cache_hits_and_what_they_saved() -> None:
     # 800,000 cached tokens at $2/M instead of $0.5/M: $1.20 saved.
     assert view.cache_text == "Cache hits: 80% of input over 30 days, which saved ~$1.20."
     assert "800,000 of 1,000,000 input tokens" in view.cache_tooltip
+    assert "less what they cost cached (an API-equivalent estimate)" in view.cache_tooltip
+    unpriced = usage_view(recent([slot(TODAY, 1000, cached=800, model="mystery")]))
+    assert "Saved" not in unpriced.cache_tooltip  # no price: nothing to say was saved
+
+
+def test_a_long_unpriced_name_is_whole_in_the_note() -> None:
+    """The note wraps: a 70-character name is not cut there (the legend cuts it at 48)."""
+    name = "gpt-5.3-codex-2026-11-29-preview-reasoning-experimental-long-model-id"
+    view = usage_view(recent([slot(TODAY, 1000, model=name)]))
+    assert name in view.unpriced_text
 
 
 def test_costs_are_labelled_estimates_and_unpriced_models_named() -> None:
