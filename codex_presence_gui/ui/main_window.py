@@ -548,6 +548,11 @@ class MainWindow(QMainWindow):
             # Pinned and compact: exactly as tall as its contents at the width it has.
             height = self.needed_size(True, max(self.width(), least.width())).height()
             self._set_limits(QSize(least.width(), height), height)
+        elif self._layout_mode is LayoutMode.AUTO and self._compact:
+            # Compact by size: as short as its contents at this width (wrapped texts need
+            # less height than at the least width), not a blank band under them.
+            height = self.needed_size(True, max(self.width(), least.width())).height()
+            self._set_limits(QSize(least.width(), height), QWIDGETSIZE_MAX)
         else:
             self._set_limits(least, QWIDGETSIZE_MAX)
 
