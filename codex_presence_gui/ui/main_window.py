@@ -565,6 +565,12 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        # The status bar's right-hand items (Discord, problems) share at most half its width:
+        # the session count on the left is as much worth reading.
+        cap = max(self.width() // 2 - 8, 60)
+        for item in (self.discord_status, self.problems):
+            if item.maximumWidth() != cap:
+                item.setMaximumWidth(cap)
         self._update_layout()  # cheap: the needs are measured once per width and content
 
     def changeEvent(self, event: QEvent) -> None:

@@ -345,3 +345,19 @@ def test_the_pause_menu(qtbot: QtBot) -> None:
     window.resume_discord_action.trigger()
     assert asked == [1_800_003_600.0, tomorrow_morning(1_800_000_000.0), 0.0]
     assert paused == [True]
+
+
+def test_a_long_discord_status_leaves_room_for_the_session_count(qtbot: QtBot) -> None:
+    """Narrow, with a long Discord status: both are cut alike, the count still readable."""
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop"), session("api")), limit=limits()))
+    window.set_discord_status("Discord: off (started with --no-discord)")
+    window.set_layout_mode(LayoutMode.COMPACT)
+    window.show()
+    window.resize(320, 400)  # the reviewer's pinned window: the count had read "3 active sessi…"
+    count = window.feed_status
+    needed = count.fontMetrics().horizontalAdvance("2 active sessions")
+    qtbot.waitUntil(
+        lambda: window.discord_status.width() <= window.width() // 2 and count.width() >= needed
+    )
+    assert count.text() == "2 active sessions"
