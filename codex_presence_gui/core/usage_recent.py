@@ -35,6 +35,7 @@ class RecentUsage:
     error: str | None = None  # the index could not be opened or read
     notice: str | None = None  # the index had to be rebuilt (corrupt, another version)
     generated_at: float = 0.0
+    missing_homes: tuple[str, ...] = ()  # the homes whose folder is not there
 
 
 def first_day(today: date, days: int = RECENT_DAYS) -> date:

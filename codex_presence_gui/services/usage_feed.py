@@ -14,6 +14,7 @@ every ``REFRESH_INTERVAL_MS`` as a safety net that also turns the day over at mi
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -183,6 +184,9 @@ class UsageWorker(Worker):
             recent = read_recent(
                 index, self._homes, now=now, zone=zone, pricer=self._pricer, notice=self._notice
             )
+            if found.missing_homes:
+                missing = tuple(str(home) for home in found.missing_homes)
+                recent = dataclasses.replace(recent, missing_homes=missing)
             self._shown = shown
             return recent
 

@@ -40,6 +40,10 @@ BUILDING_MESSAGE = (
 )
 EMPTY_MESSAGE = "No usage recorded yet. Each Codex reply is counted here as it is written."
 QUIET_MESSAGE = "No Codex usage in the last 30 days."
+MISSING_MESSAGE = (
+    "Codex's folder was not found ({homes}): there is no usage to count yet. Choose the "
+    "folder in Settings if Codex keeps it elsewhere."
+)
 FAILED_MESSAGE = "The usage history cannot be read: {error}"
 COMPACT_TIP = (
     "Tokens Codex used today, and their API-equivalent cost: an estimate of what the same "
@@ -212,9 +216,12 @@ def usage_view(recent: RecentUsage) -> UsageView:
     rows = {row.key: row for row in daily.rows}
     totals = daily.totals.tally
     if totals.total == 0 and totals.calls == 0:
+        message = QUIET_MESSAGE if recent.recorded else EMPTY_MESSAGE
+        if recent.missing_homes and not recent.recorded:
+            message = MISSING_MESSAGE.format(homes=", ".join(recent.missing_homes))
         return UsageView(
             UsageState.EMPTY,
-            QUIET_MESSAGE if recent.recorded else EMPTY_MESSAGE,
+            message,
             compact_line=compact_line(None),
             compact_tooltip=COMPACT_TIP,
             notice=notice,

@@ -305,3 +305,23 @@ def test_damage_found_while_reading_is_rebuilt_and_shown_once(
     assert view.compact_line.startswith("today: 1.2M tokens")
     assert "rebuilt" in view.notice
     assert all(view.state is not UsageState.FAILED for view in seen)
+
+
+def test_a_missing_home_is_said_on_the_page(
+    tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    missing = tmp_path / "no-codex-here"
+    feed = UsageFeed(
+        [missing],
+        index_path=tmp_path / "index" / "usage.sqlite3",
+        build=usage_view,
+        interval_ms=NO_POLL_MS,
+        min_gap_ms=10,
+        zone=utc,
+    )
+    stopper.append(feed)
+    seen = views(feed)
+    feed.start()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    assert seen[-1].state is UsageState.EMPTY
+    assert str(missing) in seen[-1].message

@@ -362,3 +362,11 @@ def test_the_view_model_imports_no_qt() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_missing_codex_folder_is_said_on_the_usage_page() -> None:
+    """No folder and nothing recorded: the page says where it looked, not "yet"."""
+    view = usage_view(recent([], missing_homes=("/home/me/.codex",)))
+    assert view.state is UsageState.EMPTY
+    assert view.message.startswith("Codex's folder was not found (/home/me/.codex)")
+    assert usage_view(recent([])).message.startswith("No usage recorded yet")
