@@ -181,5 +181,13 @@ def write_demo(root: Path) -> None:
     print(json.dumps({"home": str(root), "sessions": len(sessions), "earlier_sessions": past}))
 
 
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path, help="where to write the Codex home (made anew)")
+    write_demo(parser.parse_args(argv).folder)
+
+
 if __name__ == "__main__":
-    write_demo(Path(sys.argv[1]))
+    main()
