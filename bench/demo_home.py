@@ -44,7 +44,7 @@ def _history(
         used = round(five_hour[1] * progress)
         week = round(weekly[1] - 6 + 6 * progress)
         return r.limits(
-            (float(used), 300, five_hour[0] + 5 * 3600), (float(week), 10080, weekly[0])
+            (float(used), 300, int(five_hour[0] + 5 * 3600)), (float(week), 10080, int(weekly[0]))
         )
 
     lines = [r.token_count(started, None, None, reading(started))]
