@@ -357,7 +357,7 @@ def report_from_rows(
     ) in rows:
         facts = slot_facts.get(slot)
         if facts is None:
-            local, utc = _moment(slot, zone), _moment(slot, UTC)
+            local, utc = _wall_time(slot, zone), _moment(slot, UTC)
             if local is None or utc is None:
                 # A time no date can be made of (an index written before such times were
                 # refused): nothing to count it in.
@@ -458,6 +458,18 @@ def _moment(seconds: float, zone: tzinfo) -> datetime | None:
     (year 1 west of UTC, year 9999 east of it)."""
     try:
         return datetime.fromtimestamp(seconds, zone)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _wall_time(seconds: float, zone: tzinfo) -> datetime | None:
+    """``_moment`` for its date and clock only: in the machine's zone, the C library's local
+    time straight (a sixth of the cost of going through ``SystemZone.fromutc``, for each
+    quarter hour of a report)."""
+    if type(zone) is not SystemZone:
+        return _moment(seconds, zone)
+    try:
+        return datetime.fromtimestamp(seconds)
     except (OverflowError, ValueError, OSError):
         return None
 
