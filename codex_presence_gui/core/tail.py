@@ -421,13 +421,11 @@ class FollowedFile:
         ):
             return Change.RESTART
         if (now.size, now.mtime) == (previous.size, previous.mtime):
-            if not previous.ctime or now.ctime == previous.ctime:
-                return Change.UNCHANGED
-            # Its status changed (a chmod, a new hard link) or it was written with its size and
-            # mtime kept (a copy with times preserved): the digests of its first bytes and of
-            # those before where it was read to tell which. Without the second, read it again.
-            if self.tail_digest is None:
+            if previous.ctime and now.ctime != previous.ctime:
+                # Written or replaced with its size and mtime kept (a rewrite in place, a copy
+                # with times preserved): what it holds now is unknown, so read it again.
                 return Change.RESTART
+            return Change.UNCHANGED
         try:
             with open_regular(self.path) as handle:
                 head = _head(handle, identity.length)
