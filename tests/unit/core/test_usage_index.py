@@ -1010,3 +1010,23 @@ def test_an_unusable_saved_state_reads_the_file_again(
     with UsageIndex(index_path) as index:
         assert index.update([codex_home.root]).read == 1
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
+def test_a_same_size_rewrite_in_the_middle_with_the_times_kept_is_read_again(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """An edited copy put back with its size and mtime (``cp -p``, ``rsync -t --inplace``):
+    only the ctime tells, and the bytes that changed may be anywhere, so the whole file is
+    read again (a chmod costs the same read; a number never goes wrong for it)."""
+    path = codex_home.write(SID, _session(40))
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        stat = path.stat()
+        data = path.read_bytes()
+        middle = data.index(b'"model":"gpt-', len(data) // 2) + len(b'"model":"')
+        before = stat.st_ctime_ns
+        while path.stat().st_ctime_ns == before:  # the ctime's clock ticks coarsely
+            path.write_bytes(data[:middle] + b"X" + data[middle + 1 :])
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert index.update([codex_home.root]).read == 1
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
