@@ -325,6 +325,8 @@ class FollowedFile:
         #: The fingerprint of the last ``FINGERPRINT_BYTES`` before ``line_end`` as read: an
         #: append never changes them, a rewrite in place past the first bytes does.
         self.tail_digest: bytes | None = None
+        #: The file's stat at the last ``check`` that found a regular file.
+        self.found: FileStat | None = None
         self._splitter = LineSplitter(max_line_bytes)
 
     @property
@@ -413,7 +415,7 @@ class FollowedFile:
         if identity is None:
             return Change.RESTART
         previous = identity.stat
-        now = FileStat.from_stat(current)
+        now = self.found = FileStat.from_stat(current)
         if (
             (now.dev, now.ino) != (previous.dev, previous.ino)
             or now.size < self.offset

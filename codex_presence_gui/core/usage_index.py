@@ -479,7 +479,7 @@ class UsageIndex:
         if read.fields is None:
             if read.touched is not None and read.row is not None:
                 self._db.execute(
-                    "UPDATE files SET mtime = ?, ctime = ? WHERE id = ?",
+                    "UPDATE files SET size = ?, mtime = ?, ctime = ? WHERE id = ?",
                     (*read.touched, read.row[0]),
                 )
             return

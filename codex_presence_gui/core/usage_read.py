@@ -130,9 +130,9 @@ class FileRead:
         self.sums: dict[tuple[int, str, int, str], list[int]] = {} if sums is None else sums
         self.bytes_read = bytes_read
         self.problems: list[Problem] = [] if problems is None else problems
-        #: For a file only touched (its bytes as read): its new mtime and ctime, so that the
-        #: next update leaves it unopened again.
-        self.touched: tuple[float, float] | None = None
+        #: For a file only touched (its bytes as read): its size, mtime and ctime as found,
+        #: so that the next update leaves it unopened again.
+        self.touched: tuple[int, float, float] | None = None
 
 
 def read_all(
@@ -270,8 +270,8 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         )
         change = tail.check()
     if change is Change.UNCHANGED:
-        if tail.identity is not None:  # touched only: remember its new times
-            read.touched = (tail.identity.stat.mtime, tail.identity.stat.ctime)
+        if tail.found is not None:  # touched only: remember its stat as found now
+            read.touched = (tail.found.size, tail.found.mtime, tail.found.ctime)
         return read
     if change in (Change.MISSING, Change.ERROR):
         if tail.problem is not None:

@@ -1030,3 +1030,34 @@ def test_a_same_size_rewrite_in_the_middle_with_the_times_kept_is_read_again(
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         assert index.update([codex_home.root]).read == 1
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
+def test_an_unfinished_line_taken_back_leaves_the_file_unopened_again(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The half line is cut off again (the file back to where it was read to, a new mtime):
+    the size as found is stored with the new times, so the next update has nothing to do
+    and takes no write lock (a stale size had made every update plan and lock it)."""
+    import codex_presence_gui.core.usage_index as usage_index
+
+    path = codex_home.write(SID, _session(40))  # past the 4 KiB of its head digest
+    index_path = tmp_path / "index.sqlite3"
+    whole = path.stat().st_size
+    with UsageIndex(index_path) as index:
+        index.update([codex_home.root])
+        with path.open("ab") as handle:
+            handle.write(b'{"timestamp":"2026-05-04T10:00:00.000Z","type":"ev')
+        index.update([codex_home.root])
+        later = path.stat().st_mtime + 5
+        os.truncate(path, whole)
+        os.utime(path, (later, later))
+        assert index.update([codex_home.root]).read == 0  # same bytes: touched only
+    monkeypatch.setattr(usage_index, "BUSY_TIMEOUT_S", 0.2)
+    writer = sqlite3.connect(index_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with UsageIndex(index_path) as index:
+            assert index.update([codex_home.root]).read == 0
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
