@@ -316,7 +316,10 @@ class _Stacking:
         else:
             used = set(own_colors.values())
             free = iter([c for c in (*COST_COLORS, *range(OTHER_COLOR)) if c not in used])
-            colors = [own_colors.get(name, next(free, OTHER_COLOR)) for name in shown]
+            colors = [
+                own_colors[name] if name in own_colors else next(free, OTHER_COLOR)
+                for name in shown
+            ]
         self.colors = tuple(colors) + ((OTHER_COLOR,) if len(names) > CHART_MODELS else ())
 
     def own_colors(self) -> dict[str, int]:

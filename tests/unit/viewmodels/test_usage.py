@@ -16,6 +16,7 @@ from codex_presence_gui.viewmodels.usage import (
     BUILDING_MESSAGE,
     CHART_MODELS,
     EMPTY_MESSAGE,
+    OTHER_COLOR,
     OTHER_MODELS,
     QUIET_MESSAGE,
     UsageState,
@@ -208,6 +209,23 @@ def test_past_the_colours_the_cost_bars_have_their_own_other_models(
     )
     other = [s for s in chart.days[-1].cost_segments if s.series == CHART_MODELS - 1]
     assert other[0].tokens == 7000 + 6000  # p0 and p1
+
+
+def test_a_model_only_the_cost_bars_name_never_takes_the_grey_of_other_models(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Seven models by tokens (five named, two "Other"); six priced alike, so the cost bars
+    name the five of the token bars and then p5, a model of "Other" there: p5 gets a colour
+    of its own, not the grey of "Other models"."""
+    prices = {f"p{i}": (1e-6, 0.0, 0.0) for i in range(6)}  # p6 has no price
+    monkeypatch.setattr("tests.unit.viewmodels.test_usage.PRICES", prices)
+    slots = [slot(TODAY, 1000 * (7 - i), model=f"p{i}") for i in range(7)]
+    chart = usage_view(recent(slots)).chart
+    assert chart is not None
+    names, colors = chart.stacking(cost=True)
+    assert names == ("p0", "p1", "p2", "p3", "p4", "p5")
+    assert colors[:5] == (0, 1, 2, 3, 4)
+    assert colors[5] not in (OTHER_COLOR, *range(5))
 
 
 def test_tables_by_project_and_model_with_shares() -> None:
