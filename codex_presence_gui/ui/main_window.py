@@ -565,13 +565,17 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        # The status bar's right-hand items (Discord, problems) share at most half its width:
-        # the session count on the left is as much worth reading.
-        cap = max(self.width() // 2 - 8, 60)
+        self._share_status_bar()
+        self._update_layout()  # cheap: the needs are measured once per width and content
+
+    def _share_status_bar(self) -> None:
+        """The status bar's right-hand items (Discord, problems) share at most half its width
+        between them: the session count on the left is as much worth reading."""
+        shown = [item for item in (self.discord_status, self.problems) if not item.isHidden()]
+        cap = max((self.width() // 2 - 8) // max(len(shown), 1), 40)
         for item in (self.discord_status, self.problems):
             if item.maximumWidth() != cap:
                 item.setMaximumWidth(cap)
-        self._update_layout()  # cheap: the needs are measured once per width and content
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -667,6 +671,7 @@ class MainWindow(QMainWindow):
         # A missing home has its own panel (or is one of several homes, waiting to appear).
         problems = [str(w) for w in warnings if w.kind is not ProblemKind.HOME_MISSING]
         self.problems.setVisible(bool(problems))
+        self._share_status_bar()
         if problems:
             noun = "problem" if len(problems) == 1 else "problems"
             self.problems.set_full_text(

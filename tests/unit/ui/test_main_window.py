@@ -361,3 +361,12 @@ def test_a_long_discord_status_leaves_room_for_the_session_count(qtbot: QtBot) -
         lambda: window.discord_status.width() <= window.width() // 2 and count.width() >= needed
     )
     assert count.text() == "2 active sessions"
+    # With a problem shown too, the two share that half between them.
+    problem = Problem(ProblemKind.MALFORMED_LINES, "a line that could not be read " * 3)
+    window.show_dashboard(
+        dashboard((session("shop"), session("api")), limit=limits(), warnings=(problem,))
+    )
+    qtbot.waitUntil(lambda: window.problems.width() > 20)  # shown, and laid out
+    right = window.discord_status.width() + window.problems.width()
+    assert right <= window.width() // 2
+    assert count.width() >= needed
