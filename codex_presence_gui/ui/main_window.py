@@ -448,9 +448,15 @@ class MainWindow(QMainWindow):
 
     def open_page(self, page: str) -> None:
         """``set_page`` as the user asks it (the View menu, Ctrl+L, Ctrl+U): the Usage page
-        asked for in the compact layout brings the full layout, where it is shown."""
+        asked for in the compact layout brings the full layout, where it is shown: a chosen
+        compact layout goes back to automatic, and the window grows to the full layout's
+        size (automatic is kept: the user may shrink it to compact again)."""
         if page == USAGE_PAGE and self._compact:
-            self.set_layout_mode(LayoutMode.FULL)
+            if self._layout_mode is LayoutMode.COMPACT:
+                self.set_layout_mode(LayoutMode.AUTO)
+            width = max(self.width(), self.needed_size(False).width())
+            full = self.needed_size(False, width)
+            self.resize(width, max(self.height(), full.height()))
         self.set_page(page)
 
     def _show_page(self) -> None:

@@ -335,13 +335,16 @@ def test_the_usage_page_beside_the_live_view(qtbot: QtBot) -> None:
     assert window.pages.currentWidget() is window.body
     with pytest.raises(ValueError, match="no page"):
         window.set_page("elsewhere")
-    # Asked for in the compact layout (Ctrl+U), the Usage page brings the full layout back.
-    window.set_layout_mode(LayoutMode.COMPACT)
-    settle()
-    window.usage_action.trigger()
-    settle()
-    assert not window.compact
-    assert window.pages.currentWidget() is window.usage_page
+    # Asked for in the compact layout (Ctrl+U), the Usage page brings the full layout back:
+    # the window grows to it, and the layout is automatic again (never pinned to full).
+    for mode in (LayoutMode.COMPACT, LayoutMode.AUTO):
+        window.set_layout_mode(mode)
+        window.resize(window.needed_size(True).width(), 300)
+        qtbot.waitUntil(lambda: window.compact)
+        window.usage_action.trigger()
+        qtbot.waitUntil(lambda: not window.compact)
+        assert window.layout_actions[LayoutMode.AUTO].isChecked()
+        assert window.pages.currentWidget() is window.usage_page
 
 
 def test_compact_line_waits_for_the_numbers(qtbot: QtBot) -> None:
