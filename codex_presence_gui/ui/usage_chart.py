@@ -133,11 +133,20 @@ class UsageChart(QWidget):
         chart = self.chart
         if chart is None:
             return 1.0
-        return nice_ceiling(chart.max_cost if self.mode is ChartMode.COST else chart.max_tokens)
+        if self.mode is ChartMode.COST:
+            return nice_ceiling(chart.max_cost)
+        if chart.max_tokens < 100:
+            # Whole tokens: an even top, so that its half (the middle line) is whole too.
+            return float(max(2, 2 * math.ceil(chart.max_tokens / 2)))
+        return nice_ceiling(chart.max_tokens)
 
     def _axis_text(self, value: float) -> str:
         if self.mode is ChartMode.COST:
-            return "$0" if value == 0 else money(value).replace(".00", "")
+            if value == 0:
+                return "$0"
+            if value < 1:
+                return f"${value:.4g}"  # cents and below: as many figures as it takes
+            return money(value).replace(".00", "")
         return format_tokens_compact(round(value))
 
     # -- geometry -------------------------------------------------------------------------

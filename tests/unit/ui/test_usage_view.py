@@ -477,3 +477,28 @@ def test_every_colour_the_chart_can_be_given_is_its_own() -> None:
     indices = {*range(CHART_MODELS), OTHER_COLOR, *COST_COLORS}
     assert max(indices) < len(SERIES_COLORS)
     assert len({light for light, _ in SERIES_COLORS}) == len(SERIES_COLORS)
+
+
+@pytest.mark.parametrize(
+    ("mode", "largest", "labels"),
+    [
+        (ChartMode.COST, 0.0111, ("$0.012", "$0.006")),
+        (ChartMode.COST, 0.14, ("$0.15", "$0.075")),
+        (ChartMode.COST, 2.9, ("$3", "$1.50")),
+        (ChartMode.TOKENS, 15, ("16", "8")),
+        (ChartMode.TOKENS, 1, ("2", "1")),
+        (ChartMode.TOKENS, 2_900_000, ("3M", "1.5M")),
+    ],
+)
+def test_the_scale_says_its_lines_right_for_small_amounts(
+    qtbot: QtBot, mode: ChartMode, largest: float, labels: tuple[str, str]
+) -> None:
+    """The top and middle lines' labels are their values, not rounded onto each other."""
+    chart = UsageChart()
+    qtbot.addWidget(chart)
+    view = full_view().chart
+    assert view is not None
+    chart.chart = replace(view, max_tokens=int(largest), max_cost=largest)
+    chart.mode = mode
+    top = chart._top()
+    assert (chart._axis_text(top), chart._axis_text(top / 2)) == labels
