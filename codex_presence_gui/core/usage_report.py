@@ -256,20 +256,43 @@ class SystemZone(tzinfo):
         return f"SystemZone({self.key!r})"
 
 
+#: Where the C library looks for zone files (zoneinfo's own default search path).
+_ZONE_FOLDERS = (
+    "/usr/share/zoneinfo",
+    "/usr/lib/zoneinfo",
+    "/usr/share/lib/zoneinfo",
+    "/etc/zoneinfo",
+)
+
+
 def _system_zone_key() -> str | None:
+    """The IANA name of the zone the C library uses, where it can be told for sure: ``TZ``
+    naming a zone file (by name, or by a path into a zone folder), else the link
+    ``/etc/localtime``; None for anything else (a POSIX rule, a name with no file)."""
     import os
 
-    name = os.environ.get("TZ", "").removeprefix(":")
-    if not name:
-        try:
-            target = os.path.realpath("/etc/localtime")  # Linux and macOS: a link into zoneinfo
-        except (OSError, ValueError):
-            return None
-        _, marker, name = target.replace(os.sep, "/").rpartition("/zoneinfo/")
-        if not marker:
-            return None
-    if not name or name.startswith("/") or ".." in name:
+    if "TZ" in os.environ:
+        name = os.environ["TZ"].removeprefix(":")
+        if not name:
+            return "UTC"  # what the C library takes an empty TZ for
+        if not name.startswith("/"):
+            found = any(os.path.isfile(os.path.join(folder, name)) for folder in _ZONE_FOLDERS)
+            return _zone_key(name) if found and ".." not in name else None
+        target = name
+    else:
+        target = "/etc/localtime"
+    try:
+        target = os.path.realpath(target)  # Linux and macOS: a link into a zone folder
+    except (OSError, ValueError):
         return None
+    _, marker, name = target.replace(os.sep, "/").rpartition("/zoneinfo/")
+    return _zone_key(name) if marker and name and ".." not in name else None
+
+
+def _zone_key(name: str) -> str:
+    """A zone file's name as its IANA key: ``posix/`` and ``right/`` copies are the zone."""
+    for prefix in ("posix/", "right/"):
+        name = name.removeprefix(prefix)
     return name
 
 

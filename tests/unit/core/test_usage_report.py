@@ -19,6 +19,7 @@ from codex_presence_gui.core.pricing import PriceKey, Pricer, UnitPrices
 from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage, UsageIndex
 from codex_presence_gui.core.usage_report import (
     COST_LABEL,
+    _system_zone_key,
     _zone_name,
     build_usage_report,
     local_zone,
@@ -463,3 +464,24 @@ def test_local_days_follow_summer_time_of_their_own_date() -> None:
     assert report_json(build_usage_report("daily", slots, {}, zone=zone), zone)["timezone"] == (
         "Europe/Paris"
     )
+
+
+@pytest.mark.skipif(not Path("/usr/share/zoneinfo/Asia/Tokyo").is_file(), reason="no zone files")
+@pytest.mark.parametrize(
+    ("tz", "key"),
+    [
+        ("", "UTC"),
+        ("Europe/Paris", "Europe/Paris"),
+        (":Europe/Paris", "Europe/Paris"),
+        ("posix/Europe/Paris", "Europe/Paris"),
+        ("/usr/share/zoneinfo/Asia/Tokyo", "Asia/Tokyo"),
+        ("Nowhere/Foo", None),  # no such zone: the C library counts in UTC, named nothing
+        ("CET-1CEST,M3.5.0,M10.5.0/3", None),  # a POSIX rule has no IANA name
+        ("../../etc/passwd", None),
+    ],
+)
+def test_the_machine_zone_is_named_only_when_the_system_says_which(
+    monkeypatch: pytest.MonkeyPatch, tz: str, key: str | None
+) -> None:
+    monkeypatch.setenv("TZ", tz)
+    assert _system_zone_key() == key
