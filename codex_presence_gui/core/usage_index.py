@@ -399,10 +399,7 @@ class UsageIndex:
                     if isinstance(error, sqlite3.OperationalError) and not _is_overflow(error):
                         raise  # the file cannot be written at all (locked, read-only, full)
                     db.execute("ROLLBACK TO one_file")
-                    if read.row is not None:
-                        # An append past 64 bits: the file is left out whole, as a fresh
-                        # build leaves it out (its old sums would stay counted otherwise).
-                        db.execute("DELETE FROM files WHERE id = ?", (read.row[0],))
+                    self._store_refused(read)
                     path = read.rollout.path
                     from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
 
@@ -472,6 +469,21 @@ class UsageIndex:
                 raise  # busy past the timeout, read-only, full, failing disk: not damage
             self._rebuild(error)
             return work()
+
+    def _store_refused(self, read: FileRead) -> None:
+        """Keep a file whose sums cannot be stored (past 64 bits, also after an append) with
+        nothing counted, as a fresh build counts it: unchanged, it is not read again (nor its
+        problem said again); changed in any way, it is read again whole, since the digest
+        of its head kept here never matches."""
+        if read.fields is None:
+            return
+        from codex_presence_gui.core.usage_read import FileRead
+
+        fields = list(read.fields)
+        fields[5], fields[6] = 0, b""  # the head's length and digest
+        fields[7], fields[8] = 0, "{}"  # read to the start, with no state
+        fields[13] = None  # no last call
+        self._store(FileRead(read.rollout, read.row, fields=tuple(fields)), UpdateResult())
 
     def _store(self, read: FileRead, result: UpdateResult) -> None:
         """Write what one file's read gave (nothing for a file that could not be read)."""

@@ -411,6 +411,8 @@ def test_sums_beyond_64_bits_leave_that_file_out_not_the_others(
         result = index.update([codex_home.root])
         assert [p.kind.value for p in result.problems] == ["bad_values"]
         assert {item.session_id for item in index.slots([codex_home.root])} == {SID}
+        again = index.update([codex_home.root])  # said once; not read again until it changes
+        assert (again.read, again.bytes_read, again.problems) == (0, 0, [])
 
 
 def test_sums_that_pass_64_bits_only_after_an_append_are_refused_too(
@@ -437,6 +439,12 @@ def test_sums_that_pass_64_bits_only_after_an_append_are_refused_too(
             assert item.tokens.input < 2**63
         # Left out whole, as a fresh build leaves it out: not its first half still counted.
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f") == {}
+        # Kept as read, with nothing counted: not read again (nor said again) until it changes.
+        again = index.update([codex_home.root])
+        assert (again.read, again.bytes_read, again.problems) == (0, 0, [])
+        codex_home.append(path, [r.assistant(BASE + 700, "and more")])
+        assert [p.kind.value for p in index.update([codex_home.root]).problems] == ["bad_values"]
+        assert _state(index, codex_home.root) == {}
 
 
 def test_a_home_inside_another_home_takes_its_files_over(
