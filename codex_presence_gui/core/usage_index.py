@@ -45,6 +45,8 @@ SLOT_SECONDS = 900
 LONG_CONTEXT_TOKENS = 272_000
 #: How long a writer waits for another one (the window and the command line at once).
 BUSY_TIMEOUT_S = 60.0
+#: How long keeping a price waits for another writer (a cache: the next run asks again).
+PRICE_WAIT_MS = 100
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -565,12 +567,18 @@ class UsageIndex:
                 str(units.output),
             )
         )
-        # Busy or read-only: the price is simply asked of the library again next time.
-        with suppress(sqlite3.OperationalError):
-            self._db.execute(
-                "INSERT OR REPLACE INTO prices VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (library, key.model, int(key.long_context), key.day, key.service_tier, *values),
-            )
+        # Busy or read-only: the price is simply asked of the library again next time. A
+        # report is not kept waiting for this behind another process's update.
+        db = self._db
+        db.execute(f"PRAGMA busy_timeout = {PRICE_WAIT_MS}")
+        try:
+            with suppress(sqlite3.OperationalError):
+                db.execute(
+                    "INSERT OR REPLACE INTO prices VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (library, key.model, int(key.long_context), key.day, key.service_tier, *values),
+                )
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {round(BUSY_TIMEOUT_S * 1000)}")
 
     # -- reading ----------------------------------------------------------------------------
 

@@ -280,8 +280,14 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
     read.restarted = change is not Change.GREW
     try:
         if change is Change.GREW:
-            assert row is not None
-            _restore(session, path, state)
+            try:
+                _restore(session, path, state)
+            except (TypeError, ValueError, KeyError, AttributeError, OverflowError):
+                # A saved state of the wrong shape (a damaged or foreign row): the file is
+                # read again from its start, on a new accumulator.
+                session = SessionAccumulator(path, clock)
+                session.service_tier = clock.tiers.get(rollout.home, "")
+                read.restarted = True
         session.recorder = recorder
         read.bytes_read = tail.read(_IndexSink(session), restart=read.restarted)
     except ImportError:

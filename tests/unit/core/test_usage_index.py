@@ -1001,8 +1001,9 @@ def test_a_big_unfinished_last_line_is_said_once_and_not_read_again(
         assert sum(v[0] for v in _state(index, codex_home.root).values()) == 2
 
 
+@pytest.mark.parametrize("state", ["{garbage", '{"total": 5, "last": "x", "model": 7}', "[]"])
 def test_an_unusable_saved_state_reads_the_file_again(
-    codex_home: CodexHome, tmp_path: Path
+    codex_home: CodexHome, tmp_path: Path, state: str
 ) -> None:
     """A damaged state text in a file's row: that file is read again from its start (it had
     given a traceback on every update)."""
@@ -1011,7 +1012,7 @@ def test_an_unusable_saved_state_reads_the_file_again(
     with UsageIndex(index_path) as index:
         index.update([codex_home.root])
     with sqlite3.connect(index_path) as db:
-        db.execute("UPDATE files SET state = '{garbage'")
+        db.execute("UPDATE files SET state = ?", (state,))
     db.close()
     with path.open("a") as handle:
         handle.write("\n".join(_turn(BASE + 900, 99_999, 500)) + "\n")
@@ -1066,6 +1067,32 @@ def test_an_unfinished_line_taken_back_leaves_the_file_unopened_again(
     try:
         with UsageIndex(index_path) as index:
             assert index.update([codex_home.root]).read == 0
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_keeping_a_price_does_not_wait_for_another_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report that meets a new price while the window writes: the price is not kept this
+    time (the library is asked again next run), and the report goes on at once."""
+    import time
+
+    import codex_presence_gui.core.usage_index as usage_index
+    from codex_presence_gui.core.pricing import PriceKey
+
+    monkeypatch.setattr(usage_index, "BUSY_TIMEOUT_S", 8.0)
+    path = tmp_path / "index.sqlite3"
+    UsageIndex(path).close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with UsageIndex(path) as index:
+            started = time.monotonic()
+            index.save_price("lib 1", PriceKey("gpt-x", False, "2026-05-04", ""), None)
+            assert time.monotonic() - started < 4.0  # not the 8 s a writer would wait
+            assert index.load_prices("lib 1") == {}
     finally:
         writer.execute("ROLLBACK")
         writer.close()
