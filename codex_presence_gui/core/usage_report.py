@@ -623,6 +623,14 @@ _KEY_TITLES = {
 }
 
 
+def _span(dates: tuple[date | None, date | None]) -> str:
+    """``from 2026-11-25 to 2026-11-30``, ``from 2026-11-25 on`` or ``up to 2026-11-30``."""
+    since, until = dates
+    if since and until:
+        return f"from {since} to {until}"
+    return f"from {since} on" if since else f"up to {until}"
+
+
 def report_text(
     report: UsageReport,
     width: int = 80,
@@ -635,17 +643,7 @@ def report_text(
     import textwrap  # not for --json
 
     if not report.rows:
-        since, until = dates
-        scope = (
-            f" from {since} to {until}"
-            if since and until
-            else f" from {since} on"
-            if since
-            else f" up to {until}"
-            if until
-            else " in these Codex logs"
-        )
-        return f"No token usage recorded{scope}."
+        return f"No token usage recorded {_span(dates) if any(dates) else 'in these Codex logs'}."
 
     from codex_presence_gui.core.formatting import format_tokens_compact
     from codex_presence_gui.core.sanitize import clean_text
@@ -715,6 +713,11 @@ def report_text(
             + (f", saving {money(saved)}" if saved is not None else "")
         )
     notes.append(f"* {COST_LABEL}; prices: {report.price_source}")
+    if report.kind in ("weekly", "monthly") and any(dates):
+        period = "week" if report.kind == "weekly" else "month"
+        notes.append(
+            f"A {period} that --since or --until cuts counts only the days asked ({_span(dates)})."
+        )
     if report.unpriced_models:
         notes.append(
             "No price known for: "

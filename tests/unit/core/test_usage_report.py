@@ -249,6 +249,15 @@ def test_text_of_an_empty_report_says_so() -> None:
     assert report_text(empty, dates=(None, date(2030, 2, 1))).endswith("up to 2030-02-01.")
 
 
+def test_text_says_a_week_cut_by_the_dates_counts_only_the_days_asked() -> None:
+    report = _report("weekly", since=date(2026, 11, 25))
+    assert report.rows[0].key == "2026-11-23"  # the Monday of the week the 25th is in
+    text = " ".join(report_text(report, dates=(date(2026, 11, 25), None)).split())
+    assert "A week that --since or --until cuts counts only the days asked" in text
+    assert "from 2026-11-25 on" in text
+    assert "cuts" not in report_text(_report("weekly"))
+
+
 def test_text_names_sessions_by_the_end_of_their_id() -> None:
     """UUIDv7 ids begun in the same minute share their start: the end tells them apart."""
     first, second = "019ac0de-1111-7000-8000-00000000aaaa", "019ac0de-2222-7000-8000-00000000bbbb"
