@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -895,6 +897,18 @@ def test_an_index_rebuilt_by_another_process_is_followed(
         window.close()
 
 
+@contextlib.contextmanager
+def _another_writer(path: Path) -> Iterator[None]:
+    """Another process holding the index's write lock (the window in an update)."""
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
 def _damage_table(path: Path, table: str) -> None:
     """Overwrite the root page of ``table`` with garbage (the WAL checkpointed first)."""
     with sqlite3.connect(path) as db:
@@ -969,15 +983,9 @@ def test_a_repeat_with_nothing_new_reads_while_another_process_writes(
     with UsageIndex(path) as index:
         index.update([codex_home.root])
     monkeypatch.setattr(usage_index, "BUSY_TIMEOUT_S", 0.2)
-    writer = sqlite3.connect(path, isolation_level=None)
-    writer.execute("BEGIN IMMEDIATE")
-    try:
-        with UsageIndex(path) as index:
-            assert index.update([codex_home.root]).read == 0
-            assert _state(index, codex_home.root)
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
+    with _another_writer(path), UsageIndex(path) as index:
+        assert index.update([codex_home.root]).read == 0
+        assert _state(index, codex_home.root)
 
 
 def test_a_big_unfinished_last_line_is_said_once_and_not_read_again(
@@ -1062,14 +1070,8 @@ def test_an_unfinished_line_taken_back_leaves_the_file_unopened_again(
         os.utime(path, (later, later))
         assert index.update([codex_home.root]).read == 0  # same bytes: touched only
     monkeypatch.setattr(usage_index, "BUSY_TIMEOUT_S", 0.2)
-    writer = sqlite3.connect(index_path, isolation_level=None)
-    writer.execute("BEGIN IMMEDIATE")
-    try:
-        with UsageIndex(index_path) as index:
-            assert index.update([codex_home.root]).read == 0
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
+    with _another_writer(index_path), UsageIndex(index_path) as index:
+        assert index.update([codex_home.root]).read == 0
 
 
 def test_keeping_a_price_does_not_wait_for_another_writer(
@@ -1085,14 +1087,8 @@ def test_keeping_a_price_does_not_wait_for_another_writer(
     monkeypatch.setattr(usage_index, "BUSY_TIMEOUT_S", 8.0)
     path = tmp_path / "index.sqlite3"
     UsageIndex(path).close()
-    writer = sqlite3.connect(path, isolation_level=None)
-    writer.execute("BEGIN IMMEDIATE")
-    try:
-        with UsageIndex(path) as index:
-            started = time.monotonic()
-            index.save_price("lib 1", PriceKey("gpt-x", False, "2026-05-04", ""), None)
-            assert time.monotonic() - started < 4.0  # not the 8 s a writer would wait
-            assert index.load_prices("lib 1") == {}
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
+    with _another_writer(path), UsageIndex(path) as index:
+        started = time.monotonic()
+        index.save_price("lib 1", PriceKey("gpt-x", False, "2026-05-04", ""), None)
+        assert time.monotonic() - started < 4.0  # not the 8 s a writer would wait
+        assert index.load_prices("lib 1") == {}

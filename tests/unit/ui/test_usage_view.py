@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QToolTip
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.app import settle
+from codex_presence_gui.core.usage_index import SlotUsage
 from codex_presence_gui.ui.layout_check import check_layout
 from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE, MainWindow
 from codex_presence_gui.ui.usage_chart import ChartMode, UsageChart, legend_html, nice_ceiling
@@ -433,6 +434,17 @@ def test_a_tiny_day_beside_a_huge_one_is_still_seen(qtbot: QtBot) -> None:
     assert _column_colours(chart, days - 3) != idle  # a cost of a thousandth of a cent
 
 
+def _shown_page(qtbot: QtBot, slots: list[SlotUsage], width: int, height: int) -> UsagePage:
+    """A Usage page of these calls, shown at this size."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(usage_view(recent(slots)))
+    page.resize(width, height)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
 def test_share_hides_before_the_names_get_cut(qtbot: QtBot) -> None:
     """Narrow, the model table drops Share so that "gpt-5.3-codex" and "gpt-5.2-codex" read
     whole; wide, Share is back."""
@@ -440,12 +452,7 @@ def test_share_hides_before_the_names_get_cut(qtbot: QtBot) -> None:
         slot(TODAY, 2_000_000, project="shop", model="gpt-5.3-codex"),
         slot(TODAY, 1_000_000, project="shop", model="gpt-5.2-codex"),
     ]
-    page = UsagePage()
-    qtbot.addWidget(page)
-    page.show_view(usage_view(recent(slots)))
-    page.resize(360, 700)
-    page.show()
-    qtbot.waitExposed(page)
+    page = _shown_page(qtbot, slots, 360, 700)
     table = page.model_table
     assert table.isColumnHidden(UsageColumn.SHARE)
     name_width = table.horizontalHeader().sectionSize(UsageColumn.NAME)
@@ -457,12 +464,7 @@ def test_share_hides_before_the_names_get_cut(qtbot: QtBot) -> None:
 def test_many_projects_do_not_squeeze_the_chart(qtbot: QtBot) -> None:
     """Twenty projects make the page scroll; the chart keeps a height to read days by."""
     slots = [slot(TODAY, 1000 * (n + 1), project=f"svc-{n:02}") for n in range(20)]
-    page = UsagePage()
-    qtbot.addWidget(page)
-    page.show_view(usage_view(recent(slots)))
-    page.resize(1400, 800)
-    page.show()
-    qtbot.waitExposed(page)
+    page = _shown_page(qtbot, slots, 1400, 800)
     table = page.project_table
     qtbot.waitUntil(lambda: table.height() >= table.sizeHint().height())  # laid out, 20 rows
     assert page.chart.height() >= 13 * page.chart.fontMetrics().height(), page.chart.height()
