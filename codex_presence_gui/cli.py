@@ -261,8 +261,29 @@ def _plain_report(argv: Sequence[str]) -> SimpleNamespace | None:
     )
 
 
+def _usable_local_time() -> None:
+    """A ``TZ`` whose offset Python cannot hold (24 hours or more) would fail every local
+    time later, deep in a command or the window: say so once and count in UTC instead."""
+    from datetime import datetime
+
+    try:
+        datetime.now().astimezone()
+    except (ValueError, OverflowError, OSError) as error:
+        print(
+            f"warning: the time zone TZ={os.environ.get('TZ', '')[:64]!r} cannot be used "
+            f"({error}); times are shown in UTC",
+            file=sys.stderr,
+        )
+        os.environ["TZ"] = "UTC"
+        import time
+
+        if hasattr(time, "tzset"):
+            time.tzset()
+
+
 def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
     """Run the command line; return the exit status and whether it was a headless command."""
+    _usable_local_time()
     plain = _plain_report(sys.argv[1:] if argv is None else list(argv))
     if plain is not None:
         from codex_presence_gui.usage_commands import run_report

@@ -34,7 +34,8 @@ def _text_width() -> int:
     """The text report's width: ``COLUMNS``, else the terminal's, else 80 (a pipe, a file),
     within ``TEXT_WIDTHS``."""
     text = os.environ.get("COLUMNS", "")
-    if text.isdigit() and int(text) > 0:
+    # ASCII digits only, and few of them ("²" is a digit to isdigit, and int refuses it).
+    if text.isascii() and text.isdigit() and len(text) <= 6 and int(text) > 0:
         width = int(text)
     else:
         try:

@@ -405,11 +405,15 @@ class UsageIndex:
                     path = read.rollout.path
                     from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
 
+                    # One wording for a sum past 64 bits, whichever step found it (SQLite's
+                    # or Python's own message otherwise).
+                    past = isinstance(error, OverflowError) or _is_overflow(error)
+                    reason = "they add up past 64-bit integers" if past else str(error)
                     result.problems.append(
                         Problem(
                             ProblemKind.BAD_VALUES,
                             f"{os.path.basename(path)}: its token counts cannot be added up "
-                            f"({error}); not counted",
+                            f"({reason}); not counted",
                             as_path(path),
                         )
                     )
@@ -677,7 +681,7 @@ def _roll_back(db: sqlite3.Connection) -> None:
             db.execute("ROLLBACK")
 
 
-def _is_overflow(error: sqlite3.OperationalError) -> bool:
+def _is_overflow(error: sqlite3.Error) -> bool:
     """SQLite's own complaint about a sum past its 64-bit integers."""
     return "overflow" in str(error).lower()
 

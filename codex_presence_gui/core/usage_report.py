@@ -217,8 +217,15 @@ class UsageReport(_Fields):
 
 
 def _zone_name(zone: tzinfo) -> str:
+    """The zone's IANA key, else its abbreviation now (``CET``), else ``local``."""
     key = getattr(zone, "key", None)
-    return str(key) if key else (datetime.now(zone).tzname() or "local")
+    if key:
+        return str(key)
+    try:
+        name = datetime.now(zone).tzname()
+    except (ValueError, OverflowError, OSError):
+        name = None
+    return name if name and len(name) <= 16 else "local"
 
 
 _EPOCH = datetime(1970, 1, 1)
@@ -267,18 +274,22 @@ _ZONE_FOLDERS = (
 
 def _system_zone_key() -> str | None:
     """The IANA name of the zone the C library uses, where it can be told for sure: ``TZ``
-    naming a zone file (by name, or by a path into a zone folder), else the link
-    ``/etc/localtime``; None for anything else (a POSIX rule, a name with no file)."""
+    naming a zone file in the usual folders (by name, or by its path), else the link
+    ``/etc/localtime``; None for anything else (a POSIX rule, a name with no zone file, a
+    ``TZDIR`` of its own, the leap-second ``right/`` zones, which count time otherwise)."""
     import os
 
     if "TZ" in os.environ:
         name = os.environ["TZ"].removeprefix(":")
         if not name:
             return "UTC"  # what the C library takes an empty TZ for
-        if not name.startswith("/"):
-            found = any(os.path.isfile(os.path.join(folder, name)) for folder in _ZONE_FOLDERS)
-            return _zone_key(name) if found and ".." not in name else None
-        target = name
+        if "TZDIR" in os.environ:
+            return None  # zone files from elsewhere: the name may not be the zone
+        if name.startswith("/"):
+            target = name
+        else:
+            found = [os.path.join(folder, name) for folder in _ZONE_FOLDERS]
+            return _zone_key(name) if any(_is_zone_file(path) for path in found) else None
     else:
         target = "/etc/localtime"
     try:
@@ -286,18 +297,35 @@ def _system_zone_key() -> str | None:
     except (OSError, ValueError):
         return None
     _, marker, name = target.replace(os.sep, "/").rpartition("/zoneinfo/")
-    return _zone_key(name) if marker and name and ".." not in name else None
+    return _zone_key(name) if marker and _is_zone_file(target) else None
 
 
-def _zone_key(name: str) -> str:
-    """A zone file's name as its IANA key: ``posix/`` and ``right/`` copies are the zone."""
-    for prefix in ("posix/", "right/"):
-        name = name.removeprefix(prefix)
+def _is_zone_file(path: str) -> bool:
+    """A compiled zone file (not a folder, nor ``zone.tab`` beside them)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4) == b"TZif"
+    except (OSError, ValueError):
+        return False
+
+
+def _zone_key(name: str) -> str | None:
+    """A zone file's name as its IANA key: ``posix/`` copies are the zone; a name that is not
+    a plain key (``..``, ``//``, ``./``, leap-second ``right/``, very long) has none."""
+    name = name.removeprefix("posix/")
+    parts = name.split("/")
+    if len(name) > 64 or name.startswith("right/") or any(p in ("", ".", "..") for p in parts):
+        return None
     return name
 
 
 def local_zone() -> tzinfo:
-    """The machine's time zone (see ``SystemZone``)."""
+    """The machine's time zone (see ``SystemZone``); UTC when Python cannot take the C
+    library's offset (24 hours or more, from a hostile ``TZ``)."""
+    try:
+        datetime.now().astimezone()
+    except (ValueError, OverflowError, OSError):
+        return UTC
     return SystemZone()
 
 
@@ -623,12 +651,48 @@ _KEY_TITLES = {
 }
 
 
+def _table_money(value: float | None) -> str:
+    """``money``, but a million dollars and up in short form for a table: ``$1.39M``."""
+    if value is None or value < 1e6:
+        return money(value)
+    for divisor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if value >= divisor:
+            return f"${value / divisor:,.2f}{suffix}"
+    return money(value)  # not reached
+
+
+def _session_label(when: str, project: str, session_id: str, width: int) -> str:
+    """``26 Nov 14:05 shop 00c0ffee`` in ``width`` characters: the end of the id always (a
+    UUIDv7 starts with its time, the same for sessions begun within a minute or so of each
+    other), then the last call's time, then the project, each left out or cut to fit."""
+    ident = session_id[-8:]
+    for stamp in (when, when[:7], ""):  # "26 Nov 14:05 ", "26 Nov ", nothing
+        room = width - len(stamp) - len(ident) - (1 if project else 0)
+        if room >= min(len(project), 4):
+            break
+    if len(project) > room:
+        project = project[: max(room - 1, 0)] + "…" if room > 1 else ""
+    return f"{stamp}{project} {ident}" if project else f"{stamp}{ident}"
+
+
 def _span(dates: tuple[date | None, date | None]) -> str:
     """``from 2026-11-25 to 2026-11-30``, ``from 2026-11-25 on`` or ``up to 2026-11-30``."""
     since, until = dates
     if since and until:
-        return f"from {since} to {until}"
+        return f"on {since}" if since == until else f"from {since} to {until}"
     return f"from {since} on" if since else f"up to {until}"
+
+
+def _cuts_a_period(kind: str, dates: tuple[date | None, date | None]) -> bool:
+    """Whether ``--since`` or ``--until`` falls inside a week (Monday to Sunday) or month of
+    a weekly or monthly report, which then counts only some of its days."""
+    since, until = dates
+    if kind == "weekly":
+        return bool((since and since.weekday() != 0) or (until and until.weekday() != 6))
+    if kind == "monthly":
+        month_end = until is None or until == date.max or (until + timedelta(days=1)).day == 1
+        return bool((since and since.day != 1) or not month_end)
+    return False
 
 
 def report_text(
@@ -648,9 +712,9 @@ def report_text(
     from codex_presence_gui.core.formatting import format_tokens_compact
     from codex_presence_gui.core.sanitize import clean_text
 
-    # The cost column is as wide as its widest amount (a month of heavy use runs to 7
-    # figures); the last column is the ``+`` of a cost that leaves unpriced tokens out.
-    costs = [money(row.tally.cost_usd) for row in (*report.rows, report.totals)]
+    # The cost column is as wide as its widest amount (in millions and up, in short form:
+    # "$1.39M"); the last column is the ``+`` of a cost that leaves unpriced tokens out.
+    costs = [_table_money(row.tally.cost_usd) for row in (*report.rows, report.totals)]
     cost_width = max(9, *(len(cost) for cost in costs))
     numbers = [("Input", 7), ("Cached", 7), ("Output", 7), ("Total", 7), ("Cost*", cost_width)]
     key_width = max(10, width - sum(w + 1 for _, w in numbers) - 2)
@@ -674,7 +738,7 @@ def report_text(
             format_tokens_compact(tally.cached_input),
             format_tokens_compact(tally.output),
             format_tokens_compact(tally.total),
-            money(tally.cost_usd),
+            _table_money(tally.cost_usd),
         ]
         label = clean_text(label)
         if len(label) > key_width:
@@ -694,13 +758,7 @@ def report_text(
             last = None if row.last_at is None else _moment(row.last_at, zone or local_zone())
             if last is not None:
                 when = last.strftime("%d %b %H:%M ")
-            project = row.project or ""
-            room = key_width - len(when) - 9  # the id's end and a space
-            if len(project) > room:
-                project = project[: max(room - 1, 0)] + "…"
-            # The end of the id: a UUIDv7 starts with its time, the same for sessions begun
-            # within a minute or so of each other.
-            label = f"{when}{project} {row.key[-8:]}"
+            label = _session_label(when, clean_text(row.project or ""), row.key, key_width)
         lines.append(line(label, row))
     lines.append("─" * min(width, len(header)))
     lines.append(line("Total", report.totals))
@@ -713,7 +771,7 @@ def report_text(
             + (f", saving {money(saved)}" if saved is not None else "")
         )
     notes.append(f"* {COST_LABEL}; prices: {report.price_source}")
-    if report.kind in ("weekly", "monthly") and any(dates):
+    if _cuts_a_period(report.kind, dates):
         period = "week" if report.kind == "weekly" else "month"
         notes.append(
             f"A {period} that --since or --until cuts counts only the days asked ({_span(dates)})."

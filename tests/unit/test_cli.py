@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -494,3 +495,23 @@ def test_an_empty_codex_home_is_refused_not_read_as_here(
         main(argv)
     assert exit_.value.code == 2
     assert "needs a folder" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="time.tzset is POSIX only")
+def test_a_time_zone_python_cannot_hold_is_said_and_utc_used(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """TZ with an offset of a day or more: one warning, then UTC (it had failed every
+    local time, and status blamed the logs)."""
+    from codex_presence_gui.cli import _usable_local_time
+
+    monkeypatch.setenv("TZ", "XXX+24:59")
+    time.tzset()
+    try:
+        _usable_local_time()
+        assert os.environ["TZ"] == "UTC"
+        assert "cannot be used" in capsys.readouterr().err
+        datetime.now().astimezone()  # usable now
+    finally:
+        monkeypatch.undo()
+        time.tzset()

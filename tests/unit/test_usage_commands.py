@@ -66,7 +66,10 @@ def test_text_and_csv(home: CodexHome, capsys: pytest.CaptureFixture[str]) -> No
     assert rows[1][0] == "gpt-5.3-codex"
 
 
-@pytest.mark.parametrize(("columns", "width"), [("", 80), ("100", 100), ("30", 56), ("999", 120)])
+@pytest.mark.parametrize(
+    ("columns", "width"),
+    [("", 80), ("100", 100), ("30", 56), ("999", 120), ("²", 80), ("9" * 5000, 80), ("-5", 80)],
+)
 def test_text_takes_the_terminal_width_within_bounds(
     home: CodexHome,
     capsys: pytest.CaptureFixture[str],

@@ -412,6 +412,7 @@ def test_sums_beyond_64_bits_leave_that_file_out_not_the_others(
     with UsageIndex(tmp_path / "index.sqlite3") as index:
         result = index.update([codex_home.root])
         assert [p.kind.value for p in result.problems] == ["bad_values"]
+        assert "they add up past 64-bit integers" in str(result.problems[0])  # one wording
         assert {item.session_id for item in index.slots([codex_home.root])} == {SID}
         again = index.update([codex_home.root])  # said once; not read again until it changes
         assert (again.read, again.bytes_read, again.problems) == (0, 0, [])
@@ -436,6 +437,7 @@ def test_sums_that_pass_64_bits_only_after_an_append_are_refused_too(
         codex_home.append(path, lines[602:])
         result = index.update([codex_home.root])
         assert [p.kind.value for p in result.problems] == ["bad_values"]
+        assert "they add up past 64-bit integers" in str(result.problems[0])
         for item in index.slots([codex_home.root]):
             assert type(item.tokens.input) is int
             assert item.tokens.input < 2**63

@@ -225,7 +225,7 @@ def test_text_fits_80_columns(kind: str) -> None:
 @pytest.mark.parametrize("width", [56, 80, 120])
 def test_text_widens_the_cost_column_for_a_big_amount(width: int) -> None:
     """Millions of dollars stay in their column, every line within the width."""
-    slots = [_slot("2026-11-23T10:00", "s1", "gpt-5.5", 10**12, project="p" * 200)]
+    slots = [_slot("2026-11-23T10:00", "s1", "gpt-5.5", 10**15, project="p" * 200)]
     report = build_usage_report(
         "project", slots, SESSIONS, zone=UTC, pricer=Pricer(store=FixedPrices(slots))
     )
@@ -234,7 +234,7 @@ def test_text_widens_the_cost_column_for_a_big_amount(width: int) -> None:
     assert max(len(line) for line in lines) <= width
     table = [lines[0], lines[2], lines[4]]  # the header, the row and the totals
     assert len({len(line) for line in table}) == 1, table  # the amounts end in one column
-    assert lines[2].endswith(" $1,550,000.00")
+    assert lines[2].endswith(" $1.55B")  # in short form from a million up
 
 
 def test_text_of_an_empty_report_says_so() -> None:
@@ -246,7 +246,51 @@ def test_text_of_an_empty_report_says_so() -> None:
     assert report_text(empty, dates=(date(2030, 1, 1), date(2030, 2, 1))).endswith(
         "from 2030-01-01 to 2030-02-01."
     )
+    assert report_text(empty, dates=(date(2030, 1, 1),) * 2).endswith("on 2030-01-01.")
     assert report_text(empty, dates=(None, date(2030, 2, 1))).endswith("up to 2030-02-01.")
+
+
+def test_session_labels_keep_the_id_end_at_any_width() -> None:
+    """Narrow, the clock goes first, then the date, then the project: never the id's end."""
+    slots = [_slot("2026-11-23T10:00", "019ac0de-1111-7000-8000-00000000aaaa", "m", 1000)]
+    sessions = {
+        slots[0].session_id: SessionInfo(
+            slots[0].session_id,
+            "shop",
+            None,
+            _at("2026-11-23T09:00"),
+            _at("2026-11-23T10:05"),
+            False,
+        )
+    }
+    report = build_usage_report("session", slots, sessions, zone=UTC)
+    rows = {width: report_text(report, width).splitlines()[2] for width in (56, 62, 67, 80)}
+    assert rows[80].startswith("23 Nov 10:05 shop 0000aaaa")
+    assert rows[67].startswith("23 Nov shop 0000aaaa ")
+    assert rows[62].startswith("shop 0000aaaa ")
+    assert rows[56].startswith("sh… 0000aaaa ")
+    assert all(len(row) <= width for width, row in rows.items())
+
+
+@pytest.mark.parametrize(
+    ("kind", "since", "until", "cut"),
+    [
+        ("weekly", date(2026, 11, 25), None, True),
+        ("weekly", date(2026, 11, 23), None, False),  # a Monday
+        ("weekly", date(1, 1, 1), None, False),  # a Monday too
+        ("weekly", None, date(2026, 11, 29), False),  # a Sunday
+        ("weekly", None, date(2026, 11, 28), True),
+        ("monthly", date(2026, 11, 1), date(2026, 11, 30), False),
+        ("monthly", date(2026, 11, 2), None, True),
+        ("monthly", None, date(9999, 12, 31), False),
+        ("daily", date(2026, 11, 25), None, False),
+    ],
+)
+def test_a_period_is_said_cut_only_when_it_is(
+    kind: str, since: date | None, until: date | None, cut: bool
+) -> None:
+    text = report_text(_report(kind), dates=(since, until))
+    assert ("cuts counts only the days asked" in " ".join(text.split())) is cut
 
 
 def test_text_says_a_week_cut_by_the_dates_counts_only_the_days_asked() -> None:
@@ -487,10 +531,34 @@ def test_local_days_follow_summer_time_of_their_own_date() -> None:
         ("Nowhere/Foo", None),  # no such zone: the C library counts in UTC, named nothing
         ("CET-1CEST,M3.5.0,M10.5.0/3", None),  # a POSIX rule has no IANA name
         ("../../etc/passwd", None),
+        ("/usr/share/zoneinfo/No/Such", None),
+        ("/usr/share/zoneinfo/Europe", None),  # a folder
+        ("zone.tab", None),  # beside the zones, not one
+        ("Europe//Paris", None),
+        ("./Europe/Paris", None),
+        ("right/Europe/Paris", None),  # counts leap seconds: not the zone's own time
+        ("A" * 10_000, None),
     ],
 )
 def test_the_machine_zone_is_named_only_when_the_system_says_which(
     monkeypatch: pytest.MonkeyPatch, tz: str, key: str | None
 ) -> None:
     monkeypatch.setenv("TZ", tz)
+    monkeypatch.delenv("TZDIR", raising=False)
     assert _system_zone_key() == key
+
+
+def test_zone_files_from_a_folder_of_their_own_give_no_name(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """TZDIR may hold any file under any name: the report is not labelled by it."""
+    monkeypatch.setenv("TZDIR", str(tmp_path))
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    assert _system_zone_key() is None
+
+
+@pytest.mark.usefixtures("paris_machine")
+def test_an_offset_python_cannot_hold_makes_the_zone_utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "XXX+24:59")
+    time.tzset()
+    assert local_zone() is UTC
