@@ -651,6 +651,41 @@ _KEY_TITLES = {
 }
 
 
+def _cell_width(char: str) -> int:
+    """Terminal cells a character takes: two for a wide (CJK) one, none for a combining
+    mark, else one."""
+    import unicodedata
+
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def _fit_cells(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal cells, or cut in its middle (``…``) to fit them:
+    wide characters and combining marks keep the columns after it in line."""
+    cells = [_cell_width(char) for char in text]
+    if sum(cells) <= width:
+        return text + " " * (width - sum(cells))
+    room = width - 1  # the ellipsis
+    head_room = room // 2
+    head, used = [], 0
+    for char, cell in zip(text, cells, strict=True):
+        if used + cell > head_room:
+            break
+        head.append(char)
+        used += cell
+    tail: list[str] = []
+    tail_used = 0
+    for char, cell in zip(reversed(text), reversed(cells), strict=True):
+        if used + tail_used + cell > room:
+            break
+        tail.append(char)
+        tail_used += cell
+    fitted = "".join(head) + "…" + "".join(reversed(tail))
+    return fitted + " " * (width - used - tail_used - 1)
+
+
 def _table_money(value: float | None) -> str:
     """``money``, but a million dollars and up in short form for a table: ``$1.39M``."""
     if value is None or value < 1e6:
@@ -740,12 +775,8 @@ def report_text(
             format_tokens_compact(tally.total),
             _table_money(tally.cost_usd),
         ]
-        label = clean_text(label)
-        if len(label) > key_width:
-            half = (key_width - 1) // 2
-            label = label[:half] + "…" + label[len(label) - (key_width - 1 - half) :]
         return (
-            label.ljust(key_width)
+            _fit_cells(clean_text(label), key_width)
             + " "
             + " ".join(cell.rjust(w) for cell, (_, w) in zip(cells, numbers, strict=True))
             + mark

@@ -562,3 +562,21 @@ def test_an_offset_python_cannot_hold_makes_the_zone_utc(monkeypatch: pytest.Mon
     monkeypatch.setenv("TZ", "XXX+24:59")
     time.tzset()
     assert local_zone() is UTC
+
+
+def _cells(line: str) -> int:
+    from codex_presence_gui.core.usage_report import _cell_width
+
+    return sum(_cell_width(char) for char in line)
+
+
+@pytest.mark.parametrize("width", [56, 80])
+def test_wide_characters_keep_the_columns_in_line(width: int) -> None:
+    """Projects named in Chinese, or with combining accents: the numbers still line up (a
+    label's width is counted in terminal cells, not characters)."""
+    names = ["项目", "データ分析ツール" * 4, "café", "cafe\u0301-e\u0301te\u0301", "shop"]
+    slots = [_slot("2026-11-23T10:00", f"s{i}", "m", 1000, project=n) for i, n in enumerate(names)]
+    lines = report_text(build_usage_report("project", slots, {}, zone=UTC), width).splitlines()
+    table = [lines[0], *lines[2 : 2 + len(names)]]
+    assert {_cells(line) for line in table} == {_cells(lines[0])}, table
+    assert all(_cells(line) <= width for line in lines)
