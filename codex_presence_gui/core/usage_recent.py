@@ -51,6 +51,7 @@ def read_recent(
     zone: tzinfo,
     pricer: Pricer | None,
     notice: str | None = None,
+    missing_homes: tuple[str, ...] = (),
 ) -> RecentUsage:
     """The reports of the last ``RECENT_DAYS`` local days (in ``zone``) up to ``now``."""
     today = datetime.fromtimestamp(now, zone).date()
@@ -71,4 +72,5 @@ def read_recent(
         recorded=bool(sessions),
         notice=notice,
         generated_at=now,
+        missing_homes=missing_homes,
     )

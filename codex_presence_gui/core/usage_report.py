@@ -690,16 +690,16 @@ def _table_money(value: float | None) -> str:
     """``money``, but a million dollars and up in short form for a table: ``$1.39M``."""
     if value is None or value < 1e6:
         return money(value)
-    for divisor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
-        if value >= divisor:
-            return f"${value / divisor:,.2f}{suffix}"
-    return money(value)  # not reached
+    divisor, suffix = next(
+        unit for unit in ((1e12, "T"), (1e9, "B"), (1e6, "M")) if value >= unit[0]
+    )
+    return f"${value / divisor:,.2f}{suffix}"
 
 
 def _session_label(when: str, project: str, session_id: str, width: int) -> str:
-    """``26 Nov 14:05 shop 00c0ffee`` in ``width`` characters: the end of the id always (a
-    UUIDv7 starts with its time, the same for sessions begun within a minute or so of each
-    other), then the last call's time, then the project, each left out or cut to fit."""
+    """``26 Nov 14:05 shop 00c0ffee`` in ``width`` characters. The end of the id always stays
+    (a UUIDv7 starts with its time, the same for sessions begun within a minute or so of each
+    other); to fit, the clock is left out first, then the date, then the project is cut."""
     ident = session_id[-8:]
     for stamp in (when, when[:7], ""):  # "26 Nov 14:05 ", "26 Nov ", nothing
         room = width - len(stamp) - len(ident) - (1 if project else 0)
@@ -756,7 +756,7 @@ def report_text(
     title = _KEY_TITLES[report.kind]
     if len(title) > key_width:
         title = report.kind.capitalize()  # "Session": the long title needs a wider table
-    header = title.ljust(key_width) + " " + " ".join(title.rjust(w) for title, w in numbers)
+    header = title.ljust(key_width) + " " + " ".join(name.rjust(w) for name, w in numbers)
     lines = [header, "─" * min(width, len(header))]
 
     partial = False  # a cost leaves out the tokens of a model without a price
@@ -782,11 +782,12 @@ def report_text(
             + mark
         )
 
+    zone = zone or local_zone()
     for row in report.rows:
         label = row.key
         if report.kind == "session":
             when = ""
-            last = None if row.last_at is None else _moment(row.last_at, zone or local_zone())
+            last = None if row.last_at is None else _moment(row.last_at, zone)
             if last is not None:
                 when = last.strftime("%d %b %H:%M ")
             label = _session_label(when, clean_text(row.project or ""), row.key, key_width)

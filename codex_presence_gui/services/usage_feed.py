@@ -14,7 +14,6 @@ every ``REFRESH_INTERVAL_MS`` as a safety net that also turns the day over at mi
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -182,11 +181,14 @@ class UsageWorker(Worker):
             if not result.read and not result.removed and shown == self._shown:
                 return None
             recent = read_recent(
-                index, self._homes, now=now, zone=zone, pricer=self._pricer, notice=self._notice
+                index,
+                self._homes,
+                now=now,
+                zone=zone,
+                pricer=self._pricer,
+                notice=self._notice,
+                missing_homes=tuple(str(home) for home in found.missing_homes),
             )
-            if found.missing_homes:
-                missing = tuple(str(home) for home in found.missing_homes)
-                recent = dataclasses.replace(recent, missing_homes=missing)
             self._shown = shown
             return recent
 

@@ -73,6 +73,7 @@ class UsageTable(QTableView):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._widths: dict[UsageColumn, int] = {}
+        self._longest_name = 0  # the widest name's text, measured with the cells
         model.modelReset.connect(self._measure)
         model.dataChanged.connect(self._measure)
         header.sortIndicatorChanged.connect(self._measure)
@@ -92,6 +93,10 @@ class UsageTable(QTableView):
             ]
             widths[column] = max([header.sectionSizeFromContents(column).width(), *cells]) + 2
         self._widths = widths
+        metrics = self.fontMetrics()
+        self._longest_name = max(
+            (metrics.horizontalAdvance(row.name) for row in self.source_model.rows), default=0
+        )
         for column, width in widths.items():
             header.resizeSection(column, width)
         self.updateGeometry()
@@ -105,11 +110,9 @@ class UsageTable(QTableView):
         """Hide Share when the names would be cut short with it shown."""
         if not self._widths:
             return
-        metrics = self.fontMetrics()
-        longest = max(
-            (metrics.horizontalAdvance(row.name) for row in self.source_model.rows), default=0
+        wanted = min(
+            self._longest_name + 12, self.fontMetrics().averageCharWidth() * NAME_ROOMY_CHARS
         )
-        wanted = min(longest + 12, metrics.averageCharWidth() * NAME_ROOMY_CHARS)
         room = self.viewport().width() - self._numbers_width()
         self.setColumnHidden(UsageColumn.SHARE, room < wanted)
 

@@ -7,7 +7,7 @@ import io
 import json
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -580,3 +580,11 @@ def test_wide_characters_keep_the_columns_in_line(width: int) -> None:
     table = [lines[0], *lines[2 : 2 + len(names)]]
     assert {_cells(line) for line in table} == {_cells(lines[0])}, table
     assert all(_cells(line) <= width for line in lines)
+
+
+def test_a_zone_without_a_key_is_named_by_a_short_abbreviation_or_local() -> None:
+    """A label for JSON: the zone's abbreviation when it is one, never a whole hostile TZ."""
+    from datetime import timezone
+
+    assert _zone_name(timezone(timedelta(hours=1), "CET")) == "CET"
+    assert _zone_name(timezone(timedelta(hours=1), "A" * 200)) == "local"
