@@ -13,9 +13,8 @@ import re
 import sys
 from datetime import UTC, datetime
 
-import orjson
-
 from codex_presence_gui.core.errors import ParseError
+from codex_presence_gui.core.jsondecode import DecodeError, loads
 from codex_presence_gui.core.limits import finite_number, normalize_rate_limits
 from codex_presence_gui.core.models import Activity, ActivityKind, LimitSnapshot, TokenUsage
 from codex_presence_gui.core.records import NamedTuple
@@ -297,14 +296,14 @@ def _decode(line: bytes) -> Any:
     if len(line) > MAX_DECODE_BYTES:
         raise ParseError(f"line of {len(line)} bytes is longer than the {MAX_DECODE_BYTES} cap")
     try:
-        return orjson.loads(line)
-    except orjson.JSONDecodeError as error:
+        return loads(line)
+    except DecodeError as error:
         # Codex may rewrite a record after a failed write: a torn line followed by a whole copy.
         restart = line.rfind(b'{"timestamp":')
         if restart > 0:
             try:
-                return orjson.loads(line[restart:])
-            except orjson.JSONDecodeError:
+                return loads(line[restart:])
+            except DecodeError:
                 pass
         raise ParseError(f"malformed JSON: {error}") from None
 
@@ -409,20 +408,20 @@ def _token_count_line(
     try:
         info = _info_memo.get(info_raw)
         if info is None:
-            info = _info_parts(orjson.loads(info_raw))
+            info = _info_parts(loads(info_raw))
             _remember(_info_memo, info_raw, info)
         if not with_limits:
             limits = None
         elif b'_seconds"' in limits_raw:
-            limits = normalize_rate_limits(orjson.loads(limits_raw), ts)  # relative: not shared
+            limits = normalize_rate_limits(loads(limits_raw), ts)  # relative: not shared
         elif limits_raw in _limits_memo:
             limits = _limits_memo[limits_raw]
             if limits is not None and limits.observed_at != (ts or 0.0):
                 limits = limits.observed(ts if ts is not None else 0.0)
         else:
-            limits = normalize_rate_limits(orjson.loads(limits_raw), ts)
+            limits = normalize_rate_limits(loads(limits_raw), ts)
             _remember(_limits_memo, limits_raw, limits)
-    except orjson.JSONDecodeError:
+    except DecodeError:
         return None
     total, last, window = info
     return TokenCountRecord(ts, ordinal, total, last, window, limits)

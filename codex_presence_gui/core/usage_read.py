@@ -8,12 +8,12 @@ needs the line parser or the accounting.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
-import orjson
-
 from codex_presence_gui.core.discovery import RolloutFile
+from codex_presence_gui.core.jsondecode import use_orjson
 from codex_presence_gui.core.jsonl import (
     is_token_count_line,
     is_turn_context_line,
@@ -149,6 +149,8 @@ def read_all(
     for home in clock.tiers:
         clock.tiers[home] = configured_service_tier(home)
     pending = sum(rollout.stat.size - (row[8] if row else 0) for rollout, row in todo)
+    if pending >= POOL_MIN_BYTES:
+        use_orjson()  # many lines to decode: worth its import (before the workers fork)
     if workers > 1 and len(todo) > 1 and pending >= POOL_MIN_BYTES:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -389,8 +391,8 @@ def _saved_state(text: Any) -> dict[str, Any] | None:
     """The accounting state kept in the index; None when it is unusable (a damaged or
     foreign row): the file is then read again from its start."""
     try:
-        state = orjson.loads(text)
-    except (orjson.JSONDecodeError, TypeError):
+        state = json.loads(text)
+    except (ValueError, TypeError, RecursionError):
         return None
     return state if isinstance(state, dict) else None
 
@@ -422,15 +424,9 @@ def _state(session: SessionAccumulator, tail: FollowedFile) -> dict[str, Any]:
 
 
 def _state_text(state: dict[str, Any]) -> str:
-    """The accounting state as JSON text, by orjson (the parser has imported it: the json
-    module would cost an append run 2 ms more); a text orjson refuses (lone surrogates in a
-    folder name) by the json module."""
-    try:
-        return orjson.dumps(state).decode()
-    except (TypeError, orjson.JSONEncodeError):
-        import json
-
-        return json.dumps(state)
+    """The accounting state as JSON text: compact, and ASCII (a folder name may hold lone
+    surrogates, which UTF-8 cannot carry)."""
+    return json.dumps(state, separators=(",", ":"))
 
 
 def _restore(session: SessionAccumulator, path: str | Path, state: dict[str, Any]) -> None:

@@ -78,7 +78,7 @@ def test_big_lines_are_not_decoded(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(data: bytes) -> object:
         raise AssertionError("decoded a line that should have been skipped")
 
-    monkeypatch.setattr(jsonl.orjson, "loads", refuse)
+    monkeypatch.setattr(jsonl, "loads", refuse)
     big = "y" * 3_000_000
     assert isinstance(parse_line(r.call_output(TS, "c", big).encode()), ToolOutputRecord)
     assert parse_line(r.item(TS, "reasoning", encrypted_content=big).encode()).signal is (

@@ -631,16 +631,20 @@ def test_the_service_tier_comes_from_thread_settings_else_from_config(
 
 
 def test_the_state_text_survives_any_folder_name() -> None:
-    """The accounting state is stored as JSON by orjson, and by the json module where orjson
-    refuses the text (a lone surrogate); either reads back the same."""
+    """The accounting state is stored as ASCII JSON text, which reads back the same, also
+    with a lone surrogate in a folder name (orjson refuses to read one: such a file had been
+    read again from its start at every update)."""
     import json
 
-    from codex_presence_gui.core.usage_read import _state_text
+    from codex_presence_gui.core.usage_read import _saved_state, _state_text
 
     plain = {"cwd": "/home/dev/proj", "total": [10, 5, 2, 0, 12], "trusted_ts": 1.5}
     odd = {"cwd": "/home/dev/\ud800", "total": None}
-    assert json.loads(_state_text(plain)) == plain
-    assert json.loads(_state_text(odd)) == odd
+    for state in (plain, odd):
+        text = _state_text(state)
+        assert text.isascii()
+        assert json.loads(text) == state
+        assert _saved_state(text) == state
 
 
 @pytest.mark.parametrize("stamp", ["future", "malformed", "missing", "year 1"])
