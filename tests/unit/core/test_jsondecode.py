@@ -141,7 +141,7 @@ def test_any_document_decodes_as_orjson_decodes_it(value: Any, ascii_only: bool)
     data=st.sampled_from(
         [
             b'{"a":[1,2.5,"x\\u00e9"],"b":{"c":null}}',
-            b'[18446744073709551615,-9223372036854775808,1e308]',
+            b"[18446744073709551615,-9223372036854775808,1e308]",
             b'{"t":"\\ud83d\\ude00","n":-0.0}',
         ]
     ),
@@ -176,8 +176,8 @@ def test_a_new_process_decodes_a_few_lines_without_importing_orjson() -> None:
     code = (
         "import sys\n"
         "from codex_presence_gui.core.jsonl import parse_line\n"
-        "parse_line(b'{\"timestamp\":\"2026-11-29T10:00:00Z\",\"type\":\"turn_context\",'\n"
-        "           b'\"payload\":{\"model\":\"gpt-5.3-codex\",\"cwd\":\"/p\"}}')\n"
+        'parse_line(b\'{"timestamp":"2026-11-29T10:00:00Z","type":"turn_context",\'\n'
+        '           b\'"payload":{"model":"gpt-5.3-codex","cwd":"/p"}}\')\n'
         "print('orjson' in sys.modules)\n"
     )
     result = subprocess.run(
