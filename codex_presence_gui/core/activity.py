@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 from codex_presence_gui.core.models import Activity, ActivityKind
 
@@ -461,18 +460,31 @@ def classify_custom_tool_call(name: str, tool_input: Any) -> Activity:
     return Activity(ActivityKind.RUNNING, None)
 
 
-@dataclass(slots=True)
 class ActivityTracker:
-    """Per-session activity state, fed in log order and finalised against the clock."""
+    """Per-session activity state, fed in log order and finalised against the clock.
 
-    kind: ActivityKind | None = None
-    target: str | None = None
-    observed_at: float | None = None
-    last_active_at: float | None = None
-    last_effective_at: float | None = None
-    idle_candidate_at: float | None = None
-    last_event_at: float | None = None
-    pending: dict[str, Activity] = field(default_factory=dict)
+    A plain class with slots (dataclasses is not imported by the usage index's reader)."""
+
+    __slots__ = (
+        "idle_candidate_at",
+        "kind",
+        "last_active_at",
+        "last_effective_at",
+        "last_event_at",
+        "observed_at",
+        "pending",
+        "target",
+    )
+
+    def __init__(self) -> None:
+        self.kind: ActivityKind | None = None
+        self.target: str | None = None
+        self.observed_at: float | None = None
+        self.last_active_at: float | None = None
+        self.last_effective_at: float | None = None
+        self.idle_candidate_at: float | None = None
+        self.last_event_at: float | None = None
+        self.pending: dict[str, Activity] = {}
 
     def saw_line(self, ts: float | None) -> None:
         """Every line advances "last event"."""

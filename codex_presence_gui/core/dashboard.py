@@ -137,8 +137,8 @@ def _displayable(snapshot: CodexSessionSnapshot) -> CodexSessionSnapshot:
             changes[name] = clean_text(value)
     activity = snapshot.activity
     if activity is not None and activity.target and not activity.target.isprintable():
-        changes["activity"] = replace(activity, target=clean_text(activity.target))
-    return replace(snapshot, **changes) if changes else snapshot  # type: ignore[arg-type]
+        changes["activity"] = activity._replace(target=clean_text(activity.target))
+    return snapshot._replace(**changes) if changes else snapshot  # type: ignore[arg-type]
 
 
 def _shown_limits(

@@ -1,12 +1,16 @@
 """Immutable values the core hands to every other layer: tokens, limits, activity, snapshots.
 
 Times are Unix seconds (UTC, float) throughout; formatting to local time happens at display.
+The values are named tuples, not dataclasses: importing dataclasses (with inspect) and making
+these classes took 15 ms, half of what a ``report`` after a small append adds to a repeat.
+Change one with ``_replace``.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+
+from codex_presence_gui.core.records import NamedTuple
 
 TYPE_CHECKING = False  # pathlib is not imported at run time: see records
 if TYPE_CHECKING:
@@ -68,8 +72,7 @@ def clamp_percent(value: float) -> float:
     return min(max(value, 0.0), 100.0)
 
 
-@dataclass(frozen=True, slots=True)
-class TokenUsage:
+class TokenUsage(NamedTuple):
     """A Codex ``TokenUsage``: ``input`` includes ``cached_input``, ``output`` the reasoning."""
 
     input: int = 0
@@ -89,8 +92,7 @@ class TokenUsage:
         return self.non_cached_input + self.output
 
 
-@dataclass(frozen=True, slots=True)
-class UsageWindow:
+class UsageWindow(NamedTuple):
     """One rate-limit window as Codex reported it, with remaining-capacity semantics.
 
     Attributes:
@@ -139,8 +141,7 @@ class UsageWindow:
         return max(self.resets_at - now, 0.0)
 
 
-@dataclass(frozen=True, slots=True)
-class Credits:
+class Credits(NamedTuple):
     """Credit balance reported with the limits (R4 and later)."""
 
     has_credits: bool
@@ -172,8 +173,7 @@ class ReadingKind(enum.Enum):
     LIMIT_ONLY = "limit_only"  # no usage info at all: a failed call, a compaction, a first request
 
 
-@dataclass(frozen=True, slots=True)
-class LimitSnapshot:
+class LimitSnapshot(NamedTuple):
     """The newest non-empty rate-limit reading of one bucket (``limit_id``).
 
     Attributes:
@@ -191,14 +191,27 @@ class LimitSnapshot:
     windows: tuple[UsageWindow, ...]
     credits: Credits | None = None
     reached_type: str | None = None
-    # Set when a session folds the reading (not part of the reading's value, hence no compare):
-    # which kind of line carried it, and the session whose log it came from.
-    reading: ReadingKind | None = field(default=None, compare=False)
-    source_session_id: str | None = field(default=None, compare=False)
+    # Set when a session folds the reading (not part of the reading's value, hence left out
+    # of ``==`` and the hash): which kind of line carried it, and the session whose log it
+    # came from.
+    reading: ReadingKind | None = None
+    source_session_id: str | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not LimitSnapshot:
+            return NotImplemented
+        return self[:_READING_FIELDS] == other[:_READING_FIELDS]
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(self[:_READING_FIELDS])
 
     def observed(self, at: float) -> LimitSnapshot:
-        """The same reading dated ``at`` (built directly: ``dataclasses.replace`` was a fifth
-        of the reader's time with one reading per line)."""
+        """The same reading dated ``at`` (built directly: ``_replace`` is slower, and this runs
+        for each reading line)."""
         return LimitSnapshot(
             self.limit_id,
             self.limit_name,
@@ -240,8 +253,11 @@ class LimitSnapshot:
         return self.limit_name or self.limit_id
 
 
-@dataclass(frozen=True, slots=True)
-class ContextUsage:
+#: The fields of a ``LimitSnapshot`` that make its value (before ``reading``).
+_READING_FIELDS = 7
+
+
+class ContextUsage(NamedTuple):
     """How full the model's context window is, computed as Codex `/status` does."""
 
     used_tokens: int
@@ -299,8 +315,7 @@ _WORKING_KINDS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Activity:
+class Activity(NamedTuple):
     """A session's current activity; ``target`` is a file basename or a command word, never more."""
 
     kind: ActivityKind
@@ -315,8 +330,7 @@ class Activity:
         return f"{label} {self.target}"
 
 
-@dataclass(frozen=True, slots=True)
-class CodexSessionSnapshot:
+class CodexSessionSnapshot(NamedTuple):
     """Everything known about one Codex session at one moment; safe to share across threads.
 
     Token triplet: ``session_delta_tokens`` (this update: difference of the last two distinct
@@ -352,4 +366,4 @@ class CodexSessionSnapshot:
     parent_session_id: str | None = None
     bad_lines: int = 0
     skipped_long_lines: int = 0
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()

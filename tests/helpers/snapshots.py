@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +41,7 @@ def session(session_id: str = "s1", *, age: float = 5.0, **changes: Any) -> Code
         activity=Activity(ActivityKind.RUNNING, "cargo test"),
         recency=NOW - age,
     )
-    return replace(base, **changes)
+    return base._replace(**changes)
 
 
 def limits(

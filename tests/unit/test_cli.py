@@ -405,8 +405,7 @@ def test_status_text_survives_numbers_beyond_any_session(
         def odd(self: object, value: int = value) -> object:
             result = real(self)  # type: ignore[arg-type]
             huge = tuple(
-                replace(
-                    s,
+                s._replace(
                     session_total_tokens=value,
                     last_turn_tokens=value,
                     session_delta_tokens=value,

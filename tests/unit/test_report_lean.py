@@ -84,11 +84,13 @@ def test_a_repeat_report_imports_only_what_it_needs(
 #: What a report must not import when a file grew since the last update (it reads the new
 #: lines): Qt, the GUI's reader and history, and the standard modules the reader's own modules
 #: need only for their annotations, a config.toml or a problem (hashlib loads OpenSSL), and
-#: the problems themselves; nor orjson, whose import (with dataclasses and inspect) would
-#: cost more than reading a few new lines with the json module.
+#: the problems themselves; nor orjson and dataclasses, whose imports (with inspect) would
+#: cost more than reading a few new lines with the json module into named tuples.
 NOT_ON_AN_APPEND = {
     "PySide6",
     "orjson",
+    "dataclasses",
+    "inspect",
     "platformdirs",
     "codex_presence_gui.core.insights",
     "codex_presence_gui.core.history",

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from codex_presence_gui.core.limits import normalize_rate_limits, preferred_bucket
-from codex_presence_gui.core.models import UsageWindow, window_name
+from codex_presence_gui.core.models import LimitSnapshot, ReadingKind, UsageWindow, window_name
 from tests.helpers.strategies import json_values as any_json
 
 LINE_TS = 1_759_940_411.532  # 2025-10-08T16:20:11.532Z
@@ -209,3 +209,21 @@ def test_a_window_under_a_minute_long_has_no_length(minutes: float) -> None:
     limits = normalize_rate_limits(raw, LINE_TS)
     assert limits is not None
     assert limits.windows[0].window_minutes is None
+
+
+def test_a_reading_is_the_same_value_whoever_folded_it() -> None:
+    """Which line carried a reading and whose log it came from are not part of its value:
+    ``==``, ``!=`` and the hash leave them out (a set of readings holds one of each)."""
+    window = UsageWindow(300, 25.0, 1_800_000_000.0)
+    reading = LimitSnapshot("codex", None, "plus", 1_700_000_000.0, (window,))
+    folded = reading.folded(ReadingKind.USAGE, "019d0000-0000-7000-8000-000000000001")
+    assert folded.reading is ReadingKind.USAGE
+    assert reading.reading is None
+    assert folded == reading
+    assert (folded != reading) is False  # tuple's own != would see the folded fields
+    assert hash(folded) == hash(reading)
+    assert len({reading, folded}) == 1
+    later = reading.observed(1_700_000_060.0)
+    assert later != reading
+    assert (later == reading) is False
+    assert reading._replace(windows=()) != reading

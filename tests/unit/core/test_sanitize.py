@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import time
 import unicodedata
-from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -171,8 +170,7 @@ def test_preview_prints_no_escapes(
 
 @pytest.mark.parametrize(("name", "text", "seen"), HOSTILE, ids=[h[0] for h in HOSTILE])
 def test_the_card_is_cleaned(name: str, text: str, seen: str) -> None:
-    snapshot = replace(
-        session("shop" + text),
+    snapshot = session("shop" + text)._replace(
         git_branch=text,
         model="gpt-5" + text,
         activity=Activity(ActivityKind.EDITING, "app" + text + ".py"),
@@ -190,8 +188,7 @@ def test_the_card_is_cleaned(name: str, text: str, seen: str) -> None:
 @given(st.text(min_size=1), st.text(min_size=1), st.text(min_size=1))
 def test_any_log_text_makes_a_valid_card(branch: str, model: str, target: str) -> None:
     """Any text at all: a card within Discord's rules, never an exception."""
-    snapshot = replace(
-        session("shop"),
+    snapshot = session("shop")._replace(
         git_branch=branch,
         model=model,
         activity=Activity(ActivityKind.EDITING, target),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
 
@@ -36,7 +35,7 @@ def snap(
         started_at=NOW - age - 60,
         activity=Activity(kind) if kind else None,
     )
-    return replace(base, **extra)
+    return base._replace(**extra)
 
 
 def limits(observed: float, limit_id: str = "codex") -> LimitSnapshot:
@@ -114,7 +113,7 @@ def test_ended_sessions_are_kept_since_midnight_or_twelve_hours() -> None:
     def at(
         session_id: str, when: float, kind: ActivityKind = ActivityKind.IDLE
     ) -> CodexSessionSnapshot:
-        return replace(snap(session_id, 0, kind), recency=when)
+        return snap(session_id, 0, kind)._replace(recency=when)
 
     snapshots = [
         at("now", evening - 10),  # recent: active, not ended

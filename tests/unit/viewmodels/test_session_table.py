@@ -131,7 +131,7 @@ def test_ages_move_with_the_clock() -> None:
     model = SessionTableModel()
     snap = session("a", age=5)
     model.update([snap], "a", NOW)
-    model.update([replace(snap)], "a", NOW + 60)
+    model.update([snap._replace()], "a", NOW + 60)
     assert text(model, 0, Column.LAST_ACTIVITY) == "1 min ago"
 
 
