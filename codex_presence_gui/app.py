@@ -21,7 +21,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -727,13 +726,10 @@ def _save_screenshot(window: MainWindow, out: Path, size: tuple[int, int], check
 
 def read_usage_view(homes: Sequence[Path], now: float | None = None) -> UsageView:
     """The Usage view of ``homes`` as the usage feed would deliver it, read at once into an
-    index of its own (a screenshot leaves the user's cache alone)."""
+    index in memory (a screenshot leaves the user's cache alone)."""
     from codex_presence_gui.core.pricing import Pricer
 
-    with (
-        tempfile.TemporaryDirectory(prefix="codex-presence-usage-") as folder,
-        UsageIndex(Path(folder) / "usage.sqlite3") as index,
-    ):
+    with UsageIndex.in_memory() as index:
         index.update(homes, workers=1)
         recent = read_recent(
             index,

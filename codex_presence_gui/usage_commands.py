@@ -158,7 +158,7 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     from codex_presence_gui import paths
     from codex_presence_gui.core.discovery import home_texts, no_home_message
     from codex_presence_gui.core.pricing import Pricer
-    from codex_presence_gui.core.usage_index import INDEX_NAME, UsageIndex
+    from codex_presence_gui.core.usage_index import INDEX_NAME, UsageIndex, cannot_keep_message
     from codex_presence_gui.core.usage_report import (
         report_csv,
         report_from_rows,
@@ -173,14 +173,9 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     if not existing:
         print(no_home_message(homes), file=sys.stderr)
         return EXIT_NO_HOME
-    try:
-        index = UsageIndex(os.path.join(paths.folder("cache"), INDEX_NAME))
-    except (OSError, Exception) as error:  # a cache folder that cannot be written
-        print(f"report: the usage index cannot be opened ({error}).", file=sys.stderr)
-        return EXIT_FAILED
     import sqlite3
 
-    def build() -> tuple[UpdateResult, UsageReport]:
+    def build(index: UsageIndex) -> tuple[UpdateResult, UsageReport]:
         pricer = Pricer(store=index)  # reads the prices kept in the index
         result = index.update(
             existing, workers=min(os.cpu_count() or 1, 4), while_reading=pricer.warm_up
@@ -196,23 +191,32 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
         )
         return result, report
 
-    with index:
+    path = os.path.join(paths.folder("cache"), INDEX_NAME)
+    try:
+        with UsageIndex(path) as index:
+            try:
+                # Damage met on the way (SQLite finds it page by page) is rebuilt, and read
+                # again.
+                result, report = index.repaired(lambda: build(index))
+            finally:
+                if index.notice:  # found on opening the file, or on the way
+                    print(index.notice, file=sys.stderr)
+    except (OSError, sqlite3.Error) as error:
+        # A cache folder that cannot be written, a full or failing disk, busy past the
+        # timeout: the report is still made, from the logs, in memory.
+        print(
+            f"report: {cannot_keep_message(path, error)}; this report is read from the logs "
+            "in memory, and a repeat will not be faster.",
+            file=sys.stderr,
+        )
         try:
-            # Damage met on the way (SQLite finds it page by page) is rebuilt, and read again.
-            result, report = index.repaired(build)
-        except sqlite3.Error as error:
-            # Busy past the timeout, read-only, a full or failing disk.
-            if index.notice:
-                print(index.notice, file=sys.stderr)
-            print(
-                f"report: the usage index cannot be used ({error}): {index.path}",
-                file=sys.stderr,
-            )
+            with UsageIndex.in_memory() as index:
+                result, report = build(index)
+        except sqlite3.Error as again:
+            print(f"report: the logs cannot be summed ({again}).", file=sys.stderr)
             return EXIT_FAILED
-        if index.notice:  # found on opening the file, or on the way
-            print(index.notice, file=sys.stderr)
-        for problem in result.problems:
-            print(f"warning: {problem}", file=sys.stderr)
+    for problem in result.problems:
+        print(f"warning: {problem}", file=sys.stderr)
     if args.json:
         from codex_presence_gui.core.jsontext import indented_json
         from codex_presence_gui.core.sanitize import terminal_safe_json

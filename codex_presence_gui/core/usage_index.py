@@ -47,6 +47,8 @@ LONG_CONTEXT_TOKENS = 272_000
 BUSY_TIMEOUT_S = 60.0
 #: How long keeping a price waits for another writer (a cache: the next run asks again).
 PRICE_WAIT_MS = 100
+#: The path of an index kept in memory only (see ``UsageIndex.in_memory``).
+IN_MEMORY = ":memory:"
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -181,7 +183,8 @@ class UsageIndex:
     """The index file at ``path``; ``update`` brings it up to date with the homes.
 
     Args:
-        path: the SQLite file (created with its folder when missing).
+        path: the SQLite file (created with its folder when missing); ``IN_MEMORY`` for an
+            index kept in memory only (see ``in_memory``).
         clock: the current Unix time (tests inject a fixed clock).
 
     Attributes:
@@ -196,9 +199,28 @@ class UsageIndex:
         self._file: tuple[int, int] | None = None  # the (device, inode) the connection is on
         self._db = self._open()
 
+    @classmethod
+    def in_memory(cls, *, clock: Callable[[], float] = time.time) -> UsageIndex:
+        """An index kept in this process's memory, for when the file cannot be used (a
+        read-only or full cache folder): it is built from the logs and kept current for as
+        long as it is open, then gone. Nothing is written to disk."""
+        return cls(IN_MEMORY, clock=clock)
+
+    @property
+    def kept(self) -> bool:
+        """True for an index kept in a file (False: in memory only)."""
+        return self.path != IN_MEMORY
+
     # -- the file ---------------------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection:
+        if not self.kept:
+            db = sqlite3.connect(IN_MEMORY, isolation_level=None)
+            db.execute("PRAGMA foreign_keys=ON")
+            with db:
+                db.executescript(_SCHEMA)
+                db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            return db
         os.makedirs(os.path.dirname(self.path) or os.curdir, exist_ok=True)
         # One process at a time checks, makes or rebuilds the file: two first runs at once
         # would otherwise both make its tables, or one remove what the other is making.
@@ -471,7 +493,7 @@ class UsageIndex:
         try:
             return work()
         except sqlite3.DatabaseError as error:
-            if not is_damage(error):
+            if not is_damage(error) or not self.kept:
                 raise  # busy past the timeout, read-only, full, failing disk: not damage
             self._rebuild(error)
             return work()
@@ -663,6 +685,16 @@ _TABLES = frozenset({"meta", "files", "usage", "prices"})
 #: What SQLite says of a file that is not, or no longer, a usable index: rebuilt from the
 #: logs. Anything else (busy, read-only, full, an I/O error) is the machine's to fix.
 _DAMAGE = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_ERROR", "SQLITE_MISMATCH"})
+
+
+def cannot_keep_message(path: str | Path, error: Exception) -> str:
+    """Why the index file at ``path`` cannot be used, in plain words (an OS error by its
+    description alone: the path is named once)."""
+    if isinstance(error, FileExistsError | NotADirectoryError):
+        reason = "a file is where its folder should be"  # what makedirs says in its words
+    else:
+        reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
+    return f"The usage index cannot be kept in {path} ({reason})"
 
 
 def is_damage(error: sqlite3.DatabaseError) -> bool:

@@ -15,6 +15,7 @@ every ``REFRESH_INTERVAL_MS`` as a safety net that also turns the day over at mi
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, tzinfo
@@ -25,7 +26,11 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.discovery import discover
 from codex_presence_gui.core.pricing import Pricer
-from codex_presence_gui.core.usage_index import UsageIndex, default_index_path
+from codex_presence_gui.core.usage_index import (
+    UsageIndex,
+    cannot_keep_message,
+    default_index_path,
+)
 from codex_presence_gui.core.usage_recent import RecentUsage, read_recent
 from codex_presence_gui.core.usage_report import local_zone
 from codex_presence_gui.services.worker import Worker, WorkerHandle
@@ -49,6 +54,16 @@ def usage_key(board: Dashboard) -> tuple[tuple[str, int | None], ...]:
 
 def _unchanged(recent: RecentUsage) -> RecentUsage:
     return recent
+
+
+def _cannot_keep(error: Exception) -> bool:
+    """True for an index file that cannot be used for a while (a cache folder that cannot be
+    written, a full or failing disk); not for one another process holds (busy: the next
+    update tries the file again)."""
+    if isinstance(error, sqlite3.Error):
+        name = getattr(error, "sqlite_errorname", "") or ""
+        return not name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+    return isinstance(error, OSError)
 
 
 class UsageWorker(Worker):
@@ -83,6 +98,9 @@ class UsageWorker(Worker):
         self._index: UsageIndex | None = None
         self._pricer: Pricer | None = None
         self._notice: str | None = None
+        #: Why the index file cannot be used, once that is known (in words for the page): the
+        #: index is then kept in memory for the rest of the run.
+        self._memory_reason: str | None = None
         self._timer: QTimer | None = None
         self._poll: QTimer | None = None
         self._last_update = 0.0
@@ -129,10 +147,19 @@ class UsageWorker(Worker):
             recent = self._read(zone)
         except Exception as error:  # an index that cannot be opened, written or read
             log.warning("the usage index could not be updated: %s", error, exc_info=True)
+            kept = self._index is None or self._index.kept
             if self._index is not None:
                 self._index.close()
                 self._index = None  # opened afresh (and checked) by the next update
                 self._pricer = None
+            if kept and self._memory_reason is None and _cannot_keep(error):
+                # A read-only or full cache folder: the page is not left empty for the whole
+                # run; the next update, at once, reads the logs into an index in memory.
+                self._memory_reason = cannot_keep_message(self._index_path, error)
+                self._shown = None
+                if self._timer is not None:
+                    self._timer.start(0)
+                return
             today = datetime.fromtimestamp(self._clock(), zone).date()
             reason = str(error) or type(error).__name__
             recent = RecentUsage(today, zone, error=f"{reason} ({self._index_path})")
@@ -144,10 +171,17 @@ class UsageWorker(Worker):
     def _read(self, zone: tzinfo) -> RecentUsage | None:
         """Update the index; the reports when something changed, else None."""
         if self._index is None:
-            self._index = UsageIndex(self._index_path)
+            if self._memory_reason is None:
+                self._index = UsageIndex(self._index_path)
+                self._notice = self._index.notice
+            else:
+                self._index = UsageIndex.in_memory()
+                self._notice = (
+                    f"{self._memory_reason}: usage is read from the logs into memory while "
+                    "the window is open."
+                )
             # Prices found once are kept in the index: most runs never import the library.
             self._pricer = Pricer(store=self._index)
-            self._notice = self._index.notice
             if self._notice:
                 log.info("%s", self._notice)
         index = self._index
@@ -173,7 +207,7 @@ class UsageWorker(Worker):
                 result.bytes_read,
                 result.seconds,
             )
-            if index.notice != self._notice:  # rebuilt on the way: said once, on the page
+            if index.kept and index.notice != self._notice:  # rebuilt on the way: said once
                 self._notice = index.notice
                 self._shown = None
                 log.info("%s", self._notice)

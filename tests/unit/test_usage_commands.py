@@ -170,3 +170,60 @@ def test_a_relative_home_is_known_by_its_whole_path(
     with UsageIndex(tmp_path / "app" / "cache" / INDEX_NAME) as index:
         assert index.sessions([str(first / "codex")])
         assert index.sessions([str(second / "codex")])
+
+
+def test_a_cache_folder_that_cannot_be_used_still_gives_the_report(
+    home: CodexHome,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cache folder that cannot be made (here a file is in its way; a read-only one is the
+    same to the report): the report is read from the logs in memory, with what is wrong said
+    once, and nothing is written."""
+    blocker = tmp_path / "blocked"
+    blocker.write_text("a file, not a folder")
+    monkeypatch.setenv(BASE_DIR_ENV, str(blocker / "app"))
+    monkeypatch.chdir(tmp_path)  # where a stray file would land
+    args = ("report", "daily", "--json", "--timezone", "UTC", "--codex-home", str(home.root))
+    status, out, err = _run(capsys, *args)
+    assert status == 0, err
+    assert json.loads(out)["totals"]["total_tokens"] == 30_000
+    assert err.count("The usage index cannot be kept in") == 1
+    assert "(a file is where its folder should be); this report is read from the logs" in err
+    assert "Traceback" not in err
+    assert blocker.read_text() == "a file, not a folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked", "codex-home"]
+
+
+def test_an_index_that_fails_on_the_way_falls_back_to_memory(
+    home: CodexHome,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The file opens, then writing fails (a full disk, busy past the timeout): the same
+    report, from memory; the file is kept as it was."""
+    import sqlite3
+
+    from codex_presence_gui.core.usage_index import INDEX_NAME, UsageIndex
+
+    args = ("report", "daily", "--json", "--timezone", "UTC", "--codex-home", str(home.root))
+    status, out, _ = _run(capsys, *args)
+    expected = json.loads(out)
+    path = tmp_path / "app" / "cache" / INDEX_NAME
+    kept = path.read_bytes()
+    home.append(home.files[0], [r.turn_context(BASE + 50, cwd="/w/shop")])
+    real = UsageIndex.update
+
+    def full(self: UsageIndex, *args: object, **kwargs: object) -> object:
+        if self.kept:
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(UsageIndex, "update", full)
+    status, out, err = _run(capsys, *args)
+    assert status == 0, err
+    assert json.loads(out) == expected
+    assert "database or disk is full" in err
+    assert path.read_bytes() == kept

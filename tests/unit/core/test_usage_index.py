@@ -1098,3 +1098,22 @@ def test_keeping_a_price_does_not_wait_for_another_writer(
         index.save_price("lib 1", PriceKey("gpt-x", False, "2026-05-04", ""), None)
         assert time.monotonic() - started < 4.0  # not the 8 s a writer would wait
         assert index.load_prices("lib 1") == {}
+
+
+def test_an_index_in_memory_counts_as_the_file_does_and_writes_nothing(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fallback for a cache folder that cannot be used: the same sums, kept current by
+    appends for as long as it is open, and no file anywhere (not even a lock)."""
+    monkeypatch.chdir(tmp_path)
+    path = codex_home.write(SID, _session(2))
+    with UsageIndex.in_memory() as index:
+        assert not index.kept
+        index.update([codex_home.root])
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "a")
+        codex_home.append(path, _turn(BASE + 600, 10_000, 4_000))
+        result = index.update([codex_home.root])
+        assert result.read == 1
+        assert result.bytes_read < path.stat().st_size  # the appended lines only
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "b")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "codex-home"]

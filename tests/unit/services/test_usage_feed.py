@@ -248,20 +248,51 @@ def test_stop_during_an_update(
     assert [view.state for view in seen] == [UsageState.BUILDING]
 
 
-def test_an_index_that_cannot_be_opened_is_said(
+def test_an_index_that_cannot_be_kept_is_read_into_memory_and_said(
     codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
 ) -> None:
-    """A cache folder that is a file: the view says why there are no numbers."""
+    """A cache folder that is a file (or read-only, or full): the page still shows the
+    numbers, read into memory, and says why the index is not kept."""
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
     blocker_file = tmp_path / "not-a-folder"
     blocker_file.write_text("")
     feed = make_feed(codex_home, tmp_path, index_path=blocker_file / "usage.sqlite3")
     stopper.append(feed)
-    with qtbot.waitSignal(feed.usage_changed, timeout=10_000) as blocker:
-        feed.start()
-    view = blocker.args[0]
-    assert view.state is UsageState.FAILED
-    assert view.message.startswith("The usage history cannot be read:")
-    assert str(blocker_file) in view.message
+    seen = views(feed)
+    feed.start()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    view = ready(seen)
+    assert view is not None
+    assert view.compact_line.startswith("today: 1.2M tokens")
+    assert view.notice == (
+        f"The usage index cannot be kept in {blocker_file / 'usage.sqlite3'} (a file is "
+        "where its folder should be): usage is read from the logs into memory while the "
+        "window is open."
+    )
+    assert all(view.state is not UsageState.FAILED for view in seen)
+    assert blocker_file.read_text() == ""
+
+
+def test_a_busy_index_is_tried_again_not_given_up(tmp_path: Path) -> None:
+    """Another process holding the file is no reason to leave it for the whole run."""
+    import sqlite3
+
+    from codex_presence_gui.services.usage_feed import _cannot_keep
+
+    path = tmp_path / "busy.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    other = sqlite3.connect(path, timeout=0)
+    with pytest.raises(sqlite3.OperationalError) as busy:
+        other.execute("INSERT INTO t VALUES (1)")
+    holder.close()
+    other.close()
+    assert not _cannot_keep(busy.value)
+    assert _cannot_keep(sqlite3.OperationalError("attempt to write a readonly database"))
+    assert _cannot_keep(NotADirectoryError(20, "Not a directory"))
+    assert not _cannot_keep(ValueError("a bug, not the disk"))
 
 
 def test_without_a_builder_the_reports_themselves_arrive(
