@@ -45,17 +45,39 @@ class UnitPrices(NamedTuple):
     output: Decimal
 
 
+#: The first day of a price that holds from the start of the library's data.
+FIRST_DAY = "0001-01-01"
+
+
+class PriceSpan(NamedTuple):
+    """One model's unit prices in one context and service tier, over the (UTC) days from
+    ``first`` to ``last`` (ISO dates; ``last`` None: until a change the library does not
+    know of yet). The library's prices change on set days: the days between share a price,
+    and a new day within a kept span needs no library."""
+
+    model: str
+    long_context: bool
+    service_tier: str
+    first: str
+    last: str | None
+    units: UnitPrices | None  # None: the library does not know the model
+
+    def holds_on(self, day: str) -> bool:
+        """True when ``day`` (ISO) is one of the span's days."""
+        return self.first <= day and (self.last is None or day <= self.last)
+
+
 if TYPE_CHECKING:  # a protocol for the type checker only
 
     class PriceStore(Protocol):
         """Keeps unit prices found with one version of the library (the usage index does), so
         that a repeat report need not import the library at all."""
 
-        def load_prices(self, library: str) -> dict[PriceKey, UnitPrices | None]:
-            """Every price kept for this library version (None: unknown)."""
+        def load_prices(self, library: str) -> list[PriceSpan]:
+            """Every price kept for this library version."""
 
-        def save_price(self, library: str, key: PriceKey, units: UnitPrices | None) -> None:
-            """Keep one price (None: the library does not know the model)."""
+        def save_price(self, library: str, span: PriceSpan) -> None:
+            """Keep one price."""
 
 
 def library_version() -> str | None:
@@ -103,9 +125,12 @@ class Pricer:
         self._unavailable: str | None = (
             None if self._version else "the genai-prices package is not installed"
         )
-        self._units: dict[PriceKey, UnitPrices | None] = {}
+        self._units: dict[PriceKey, UnitPrices | None] = {}  # each price asked for
+        #: The spans kept or found, by model, context tier and service tier.
+        self._spans: dict[tuple[str, bool, str], list[PriceSpan]] = {}
         if store is not None and self._version:
-            self._units.update(store.load_prices(self._library_key))
+            for span in store.load_prices(self._library_key):
+                self._spans.setdefault(span[:3], []).append(span)
 
     @property
     def _library_key(self) -> str:
@@ -123,7 +148,7 @@ class Pricer:
         build calls this while its worker processes read, so that the 0.2 s this takes
         overlaps the reading instead of following it); with prices kept, a report may need
         none of it, and nothing is imported."""
-        if self._units:
+        if self._spans:
             return
         try:
             library = self._load()
@@ -158,15 +183,33 @@ class Pricer:
             model, long_context, (on or datetime.now(UTC).date()).isoformat(), service_tier
         )
         if key not in self._units:
-            units = self._units[key] = self._probe(key)
-            if self._store is not None and self._unavailable is None:
-                self._store.save_price(self._library_key, key, units)
+            spans = self._spans.setdefault((model, long_context, service_tier), [])
+            span = next((span for span in spans if span.holds_on(key.day)), None)
+            if span is None:
+                span = self._probe(key)
+                if span is not None:
+                    spans.append(span)
+                    if self._store is not None:
+                        self._store.save_price(self._library_key, span)
+            self._units[key] = None if span is None else span.units
         return self._units[key]
 
-    def _probe(self, key: PriceKey) -> UnitPrices | None:
+    def _probe(self, key: PriceKey) -> PriceSpan | None:
+        """The span of the price on ``key``'s day, from the library; None when the library
+        is not there."""
         library = self._load()
         if library is None:
             return None
+        try:
+            first, last = _days_alike(library, self.provider, key.model, key.day)
+        except LookupError:  # the library does not know the model, on any day
+            return PriceSpan(key.model, key.long_context, key.service_tier, FIRST_DAY, None, None)
+        return PriceSpan(
+            key.model, key.long_context, key.service_tier, first, last, self._unit_prices(key)
+        )
+
+    def _unit_prices(self, key: PriceKey) -> UnitPrices | None:
+        library = self._library
         model = key.model
         size = _LONG_PROBE if key.long_context else _SHORT_PROBE
         when = datetime.fromisoformat(key.day).replace(hour=12, tzinfo=UTC)
@@ -219,6 +262,39 @@ class Pricer:
         if units is None:
             return None
         return price_tokens(units, tokens.input, tokens.cached_input, tokens.output)
+
+
+def _days_alike(library: Any, provider: str, model: str, day: str) -> tuple[str, str | None]:
+    """The first and last day (ISO; last None: no end known) around ``day`` on which the
+    library prices ``model`` as on ``day``: between the days its prices and service-tier
+    variants start. Just ``day`` when a price depends on more than the day (the time of
+    day), or when the data is not laid out as this expects.
+
+    Raises:
+        LookupError: the library does not know the model.
+    """
+    from datetime import timedelta
+
+    try:
+        # Found as ``calc_price`` finds it (a LookupError when the model is unknown).
+        snapshot = library.data_snapshot.get_snapshot()
+        _, info = snapshot.find_provider_model(model, None, provider, None)
+        prices = info.prices if isinstance(info.prices, list) else []
+        constraints = [price.constraint for price in prices]
+        constraints += [variant.constraint for variant in info.price_variants or ()]
+        starts = set()
+        for constraint in constraints:
+            if constraint is None:
+                continue
+            if type(constraint).__name__ != "StartDateConstraint":
+                return day, day
+            starts.add(constraint.start_date.isoformat())
+    except (AttributeError, TypeError):
+        return day, day
+    first = max((start for start in starts if start <= day), default=FIRST_DAY)
+    after = min((start for start in starts if start > day), default=None)
+    last = None if after is None else (date.fromisoformat(after) - timedelta(days=1)).isoformat()
+    return first, last
 
 
 def price_tokens(

@@ -20,7 +20,7 @@ from contextlib import closing, contextmanager, suppress
 from decimal import Decimal
 
 from codex_presence_gui.core.discovery import FileStat, RolloutFile, walk_homes
-from codex_presence_gui.core.pricing import PriceKey, UnitPrices
+from codex_presence_gui.core.pricing import PriceSpan, UnitPrices
 from codex_presence_gui.core.records import NamedTuple
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     _T = TypeVar("_T")
 
 #: Bump when the tables or what they mean change: an index of another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Calls are summed by quarter hour (UTC), so that days of any time zone (some are offset by
 #: 30 or 45 minutes) are sums of whole slots.
 SLOT_SECONDS = 900
@@ -87,10 +87,11 @@ CREATE TABLE prices (
     library TEXT NOT NULL,
     model TEXT NOT NULL,
     long_context INTEGER NOT NULL,
-    day TEXT NOT NULL,
     service_tier TEXT NOT NULL,
+    first_day TEXT NOT NULL,
+    last_day TEXT,
     input TEXT, cached_input TEXT, output TEXT,
-    PRIMARY KEY (library, model, long_context, day, service_tier)
+    PRIMARY KEY (library, model, long_context, service_tier, first_day)
 );
 """
 
@@ -566,24 +567,27 @@ class UsageIndex:
 
     # -- prices (see ``pricing.PriceStore``) -------------------------------------------------
 
-    def load_prices(self, library: str) -> dict[PriceKey, UnitPrices | None]:
-        """The unit prices kept for this version of the price library, by model, context
-        tier, day and service tier."""
-        found: dict[PriceKey, UnitPrices | None] = {}
-        for model, long_context, day, tier, *values in self._db.execute(
-            "SELECT model, long_context, day, service_tier, input, cached_input, output"
-            " FROM prices WHERE library = ?",
+    def load_prices(self, library: str) -> list[PriceSpan]:
+        """The unit prices kept for this version of the price library, each with the days
+        it holds on."""
+        found: list[PriceSpan] = []
+        for model, long_context, tier, first, last, *values in self._db.execute(
+            "SELECT model, long_context, service_tier, first_day, last_day, input,"
+            " cached_input, output FROM prices WHERE library = ?",
             (library,),
         ):
             try:
                 units = UnitPrices(*(Decimal(v) for v in values)) if values[0] else None
             except (ArithmeticError, TypeError):
                 continue  # unreadable: asked of the library again
-            found[PriceKey(model, bool(long_context), day, tier)] = units
+            if isinstance(first, str) and (last is None or isinstance(last, str)):
+                found.append(PriceSpan(model, bool(long_context), tier, first, last, units))
         return found
 
-    def save_price(self, library: str, key: PriceKey, units: UnitPrices | None) -> None:
-        """Keep one model's unit prices on one day (None: unknown to the library)."""
+    def save_price(self, library: str, span: PriceSpan) -> None:
+        """Keep one model's unit prices over the days they hold on (None: unknown to the
+        library)."""
+        units = span.units
         values = (
             (None, None, None)
             if units is None
@@ -600,8 +604,8 @@ class UsageIndex:
         try:
             with suppress(sqlite3.OperationalError):
                 db.execute(
-                    "INSERT OR REPLACE INTO prices VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (library, key.model, int(key.long_context), key.day, key.service_tier, *values),
+                    "INSERT OR REPLACE INTO prices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (library, span.model, int(span.long_context), *span[2:5], *values),
                 )
         finally:
             db.execute(f"PRAGMA busy_timeout = {round(BUSY_TIMEOUT_S * 1000)}")

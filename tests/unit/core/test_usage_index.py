@@ -1088,16 +1088,16 @@ def test_keeping_a_price_does_not_wait_for_another_writer(
     import time
 
     import codex_presence_gui.core.usage_index as usage_index
-    from codex_presence_gui.core.pricing import PriceKey
+    from codex_presence_gui.core.pricing import PriceSpan
 
     monkeypatch.setattr(usage_index, "BUSY_TIMEOUT_S", 8.0)
     path = tmp_path / "index.sqlite3"
     UsageIndex(path).close()
     with _another_writer(path), UsageIndex(path) as index:
         started = time.monotonic()
-        index.save_price("lib 1", PriceKey("gpt-x", False, "2026-05-04", ""), None)
+        index.save_price("lib 1", PriceSpan("gpt-x", False, "", "2026-05-04", None, None))
         assert time.monotonic() - started < 4.0  # not the 8 s a writer would wait
-        assert index.load_prices("lib 1") == {}
+        assert index.load_prices("lib 1") == []
 
 
 def test_an_index_in_memory_counts_as_the_file_does_and_writes_nothing(

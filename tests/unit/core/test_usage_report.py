@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from codex_presence_gui.core.models import TokenUsage
-from codex_presence_gui.core.pricing import PriceKey, Pricer, UnitPrices
+from codex_presence_gui.core.pricing import PriceKey, Pricer, PriceSpan, UnitPrices
 from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage, UsageIndex
 from codex_presence_gui.core.usage_report import (
     COST_LABEL,
@@ -65,20 +65,22 @@ class FixedPrices:
     library is never asked)."""
 
     def __init__(self, slots: list[SlotUsage] = SLOTS) -> None:
-        self.saved: list[PriceKey] = []
-        self.days = {datetime.fromtimestamp(slot.slot, UTC).date().isoformat() for slot in slots}
+        self.saved: list[PriceSpan] = []
+        self.days = sorted(
+            {datetime.fromtimestamp(slot.slot, UTC).date().isoformat() for slot in slots}
+        )
 
-    def load_prices(self, library: str) -> dict[PriceKey, UnitPrices | None]:
+    def load_prices(self, library: str) -> list[PriceSpan]:
         one = UnitPrices(Decimal("0.000001"), Decimal("0.0000001"), Decimal("0.00001"))
-        known: dict[PriceKey, UnitPrices | None] = {}
-        for day in self.days:
-            known[PriceKey("gpt-5.3-codex", False, day, "")] = one
-            known[PriceKey("gpt-5.5", False, day, "")] = one
-            known[PriceKey("mystery-model", False, day, "")] = None
-        return known
+        first, last = self.days[0], self.days[-1]
+        return [
+            PriceSpan("gpt-5.3-codex", False, "", first, last, one),
+            PriceSpan("gpt-5.5", False, "", first, last, one),
+            PriceSpan("mystery-model", False, "", first, last, None),
+        ]
 
-    def save_price(self, library: str, key: PriceKey, units: UnitPrices | None) -> None:
-        self.saved.append(key)
+    def save_price(self, library: str, span: PriceSpan) -> None:
+        self.saved.append(span)
 
 
 def _report(kind: str, zone=UTC, **options: object):  # type: ignore[no-untyped-def]
@@ -359,10 +361,14 @@ def test_real_prices_from_the_library_and_the_long_context_tier(tmp_path: Path) 
         assert long is not None
         assert long.input > short.input
         assert pricer.cost("no-such-model-anywhere", False, call) is None
-        kept = index.load_prices(pricer.source)
+        kept = {span[:3]: span for span in index.load_prices(pricer.source)}
     today = datetime.now(UTC).date().isoformat()
-    assert kept[PriceKey("gpt-5.4", True, today, "")] == long
-    assert kept[PriceKey("no-such-model-anywhere", False, today, "")] is None
+    assert kept["gpt-5.4", True, ""].holds_on(today)
+    assert kept["gpt-5.4", True, ""].units == long
+    unknown = kept["no-such-model-anywhere", False, ""]
+    assert unknown.units is None
+    assert unknown.holds_on(today)
+    assert unknown.holds_on("2020-01-01")  # the library knows no price of it on any day
 
 
 @pytest.mark.parametrize("model", ["gpt-5.3-codex", "gpt-5.4", "o3", "gpt-4.1"])
@@ -407,8 +413,8 @@ def test_warm_up_imports_the_library_only_while_no_price_is_kept(
         empty = Pricer(store=index)
         empty.warm_up()
         assert loads == [empty]
-        key = PriceKey("gpt-5.4", False, "2026-05-04", "")
-        index.save_price(empty.source, key, UnitPrices(Decimal(1), Decimal(0), Decimal(2)))
+        units = UnitPrices(Decimal(1), Decimal(0), Decimal(2))
+        index.save_price(empty.source, PriceSpan("gpt-5.4", False, "", "2026-05-04", None, units))
         Pricer(store=index).warm_up()
     assert loads == [empty]
 
@@ -588,3 +594,98 @@ def test_a_zone_without_a_key_is_named_by_a_short_abbreviation_or_local() -> Non
 
     assert _zone_name(timezone(timedelta(hours=1), "CET")) == "CET"
     assert _zone_name(timezone(timedelta(hours=1), "A" * 200)) == "local"
+
+
+def test_a_price_is_kept_for_the_days_the_library_prices_alike() -> None:
+    """o3's price changed on 2025-06-10 in the library's data, and its service-tier
+    variants start later in 2026 (a span ends at any change of the model's, whatever the
+    tier): a price holds from one change to the day before the next; the last has no end
+    known."""
+    pytest.importorskip("genai_prices")
+    pricer = Pricer()
+    for day in (date(2025, 5, 1), date(2025, 7, 1), date(2027, 1, 1)):
+        pricer.units("o3", False, day)
+    spans = sorted((s.first, s.last) for s in pricer._spans["o3", False, ""])
+    assert spans[:2] == [("0001-01-01", "2025-06-09"), ("2025-06-10", spans[1][1])]
+    assert spans[1][1] is not None
+    assert "2026-01-01" < spans[1][1] < spans[2][0] < "2027-01-01"
+    assert spans[2][1] is None
+
+
+@pytest.mark.parametrize("service_tier", ["", "priority", "flex"])
+def test_prices_from_kept_spans_are_the_library_s_own_on_every_day(service_tier: str) -> None:
+    """One pricer, asked day after day, reuses its spans; each day's price must be the one
+    the library gives for that very day (its changes and its tier variants included)."""
+    genai_prices = pytest.importorskip("genai_prices")
+    snapshot = genai_prices.data_snapshot.get_snapshot()
+    openai = next(p for p in snapshot.providers if p.id == "openai")
+    changing = [m.id for m in openai.models if isinstance(m.prices, list)]
+    models = [*changing, "gpt-5.3-codex", "gpt-5.4", "no-such-model"]
+    reused = Pricer()
+    day = date(2025, 1, 1)
+    while day < date(2027, 1, 1):
+        for model in models:
+            for long_context in (False, True):
+                fresh = Pricer()._probe(
+                    PriceKey(model, long_context, day.isoformat(), service_tier)
+                )
+                assert fresh is not None
+                assert reused.units(model, long_context, day, service_tier) == fresh.units, (
+                    model,
+                    day,
+                )
+        day += timedelta(days=9)
+    # Spans were reused: far fewer probes than days asked.
+    asked = sum(len(spans) for spans in reused._spans.values())
+    assert asked < len(models) * 2 * 10
+
+
+def test_a_new_day_within_a_kept_span_needs_no_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first report after midnight used to import the library (0.2 s) to price the new
+    day; a kept price with no end known covers it."""
+    loads: list[Pricer] = []
+    monkeypatch.setattr(Pricer, "_load", lambda self: loads.append(self))
+    units = UnitPrices(Decimal("0.000001"), Decimal("0.0000001"), Decimal("0.00001"))
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        library = Pricer(store=index).source
+        index.save_price(library, PriceSpan("gpt-5.5", False, "", "2026-03-05", None, units))
+        index.save_price(
+            library, PriceSpan("gpt-5.4", False, "", "2026-01-01", "2026-02-01", units)
+        )
+        pricer = Pricer(store=index)
+        assert pricer.units("gpt-5.5", False, date(2026, 11, 30)) == units
+        assert pricer.units("gpt-5.4", False, date(2026, 2, 1)) == units
+        assert loads == []
+        assert pricer.units("gpt-5.4", False, date(2026, 2, 2)) is None  # past the span
+        assert loads == [pricer]
+
+
+def test_a_price_that_depends_on_more_than_the_day_is_kept_for_its_day_only() -> None:
+    """A price by time of day (off-peak hours): no span is claimed."""
+    from types import SimpleNamespace
+
+    from codex_presence_gui.core.pricing import _days_alike
+
+    class StartDateConstraint:
+        def __init__(self, start: date) -> None:
+            self.start_date = start
+
+    class TimeOfDateConstraint:
+        pass
+
+    def library(*constraints: object) -> SimpleNamespace:
+        info = SimpleNamespace(
+            prices=[SimpleNamespace(constraint=c) for c in constraints], price_variants=None
+        )
+        snapshot = SimpleNamespace(find_provider_model=lambda *args: (None, info))
+        return SimpleNamespace(data_snapshot=SimpleNamespace(get_snapshot=lambda: snapshot))
+
+    changes = library(None, StartDateConstraint(date(2026, 3, 1)))
+    assert _days_alike(changes, "openai", "m", "2026-02-10") == ("0001-01-01", "2026-02-28")
+    assert _days_alike(changes, "openai", "m", "2026-03-01") == ("2026-03-01", None)
+    peak = library(None, TimeOfDateConstraint())
+    assert _days_alike(peak, "openai", "m", "2026-02-10") == ("2026-02-10", "2026-02-10")
+    odd = SimpleNamespace(data_snapshot=SimpleNamespace())  # another layout: no span claimed
+    assert _days_alike(odd, "openai", "m", "2026-02-10") == ("2026-02-10", "2026-02-10")
