@@ -158,7 +158,12 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     from codex_presence_gui import paths
     from codex_presence_gui.core.discovery import home_texts, no_home_message
     from codex_presence_gui.core.pricing import Pricer
-    from codex_presence_gui.core.usage_index import INDEX_NAME, UsageIndex, cannot_keep_message
+    from codex_presence_gui.core.usage_index import (
+        INDEX_NAME,
+        UsageIndex,
+        index_problem,
+        is_busy,
+    )
     from codex_presence_gui.core.usage_report import (
         report_csv,
         report_from_rows,
@@ -204,15 +209,16 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     except (OSError, sqlite3.Error) as error:
         # A cache folder that cannot be written, a full or failing disk, busy past the
         # timeout: the report is still made, from the logs, in memory.
+        later = "" if is_busy(error) else ", and a repeat will not be faster"
         print(
-            f"report: {cannot_keep_message(path, error)}; this report is read from the logs "
-            "in memory, and a repeat will not be faster.",
+            f"report: {index_problem(path, error)}; this report is read from the logs in "
+            f"memory{later}.",
             file=sys.stderr,
         )
         try:
             with UsageIndex.in_memory() as index:
                 result, report = build(index)
-        except sqlite3.Error as again:
+        except (OSError, sqlite3.Error) as again:
             print(f"report: the logs cannot be summed ({again}).", file=sys.stderr)
             return EXIT_FAILED
     for problem in result.problems:

@@ -26,6 +26,10 @@ FAST_LINES = 1000
 #: What orjson raises for text it cannot decode (its own error is a subclass).
 DecodeError = json.JSONDecodeError
 
+#: orjson refuses documents nested deeper than this; the json module's scanner goes deeper
+#: from Python 3.12 on (and on 3.11 with a raised recursion limit).
+MAX_DEPTH = 1024
+
 _INT_MIN = -(2**63)
 _INT_MAX = 2**64 - 1
 _INFINITIES = (float("inf"), float("-inf"))
@@ -79,8 +83,14 @@ def loads(data: bytes) -> Any:
     if _orjson_loads is not None:
         return _orjson_loads(data)
     _fast_left -= 1
-    # An escaped surrogate may be a lone one, which orjson refuses and the scanner keeps.
-    if _fast_left >= 0 and b"\\ud" not in data and b"\\uD" not in data:
+    # An escaped surrogate may be a lone one, which orjson refuses and the scanner keeps; a
+    # long line may be nested deeper than orjson reads (each level takes two bytes).
+    if (
+        _fast_left >= 0
+        and b"\\ud" not in data
+        and b"\\uD" not in data
+        and (len(data) <= 2 * MAX_DEPTH or data.count(b"[") + data.count(b"{") <= MAX_DEPTH)
+    ):
         try:
             return _decode(data.decode())
         except (ValueError, RecursionError):

@@ -691,14 +691,48 @@ _TABLES = frozenset({"meta", "files", "usage", "prices"})
 _DAMAGE = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_ERROR", "SQLITE_MISMATCH"})
 
 
-def cannot_keep_message(path: str | Path, error: Exception) -> str:
-    """Why the index file at ``path`` cannot be used, in plain words (an OS error by its
-    description alone: the path is named once)."""
-    if isinstance(error, FileExistsError | NotADirectoryError):
-        reason = "a file is where its folder should be"  # what makedirs says in its words
+class IndexBusyError(sqlite3.OperationalError):
+    """Another process has held the index's lock for ``BUSY_TIMEOUT_S``."""
+
+
+def is_busy(error: BaseException) -> bool:
+    """True when ``error`` says another process holds the index (for now), not that the
+    file or its folder cannot be used."""
+    if isinstance(error, IndexBusyError):
+        return True
+    name = getattr(error, "sqlite_errorname", None) or ""
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+def index_problem(path: str | Path, error: BaseException) -> str:
+    """What is wrong with the index file at ``path``, in plain words: busy, or why it
+    cannot be kept (an OS error by its description, and the file it names when that is not
+    the index itself)."""
+    if is_busy(error):
+        return f"The usage index in {path} is busy ({error})"
+    named = getattr(error, "filename", None)
+    blocker = None
+    if isinstance(error, FileExistsError | NotADirectoryError) and named is not None:
+        blocker = _not_a_folder(os.fsdecode(named))
+    if blocker is not None:
+        reason = f"{blocker} is not a folder"  # what makedirs says in its own words
     else:
         reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
+        if named is not None and os.fspath(named) != os.fspath(path):
+            reason = f"{reason}: {os.fsdecode(named)}"
     return f"The usage index cannot be kept in {path} ({reason})"
+
+
+def _not_a_folder(path: str) -> str | None:
+    """The first of ``path`` and the folders above it that is there but is no folder (a
+    file, or a link that leads nowhere)."""
+    while True:
+        if os.path.lexists(path) and not os.path.isdir(path):
+            return path
+        parent = os.path.dirname(path)
+        if parent == path:
+            return None
+        path = parent
 
 
 def is_damage(error: sqlite3.DatabaseError) -> bool:
@@ -727,13 +761,13 @@ def _exclusive(lock_path: str) -> Iterator[None]:
     """Hold an advisory lock on ``lock_path`` (made when missing) against other processes;
     it goes when the file is closed, also when the process dies. Waits as long as SQLite
     waits for a writer (``BUSY_TIMEOUT_S``) on every system, then raises
-    ``sqlite3.OperationalError``."""
+    ``IndexBusyError``."""
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         deadline = time.monotonic() + BUSY_TIMEOUT_S
         while not _try_lock(fd):
             if time.monotonic() > deadline:
-                raise sqlite3.OperationalError(
+                raise IndexBusyError(
                     f"another process has held {lock_path} for {BUSY_TIMEOUT_S:.0f} s"
                 )
             time.sleep(0.02)

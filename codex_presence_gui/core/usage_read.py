@@ -159,24 +159,33 @@ def read_all(
         context = multiprocessing.get_context(method)
         # Biggest first, so that no worker is left with a big file at the end.
         todo = sorted(todo, key=lambda item: -item[0].stat.size)
-        pool = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_worker_started, initargs=(os.getpid(),)
-        )
+        pool: ProcessPoolExecutor | None = None
         try:
+            pool = ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_worker_started, initargs=(os.getpid(),)
+            )
             chunk = max(1, len(todo) // (workers * 16))
             # ``map`` submits every file at once: the workers are forked before it returns,
             # so nothing ``while_reading`` starts (an import, a thread) is copied into them.
             reads = pool.map(_read_file, todo, [clock] * len(todo), chunksize=chunk)
-            if while_reading is not None:
-                while_reading()
-            for read in reads:
-                if should_stop is not None and should_stop():
-                    yield None
-                    return
-                yield read
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)  # what was not started is dropped
-        return
+        except (OSError, NotImplementedError, ImportError):
+            # No worker processes here (no shared memory for their locks, no fork left):
+            # the files are read in this process, more slowly.
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            pool = None
+        if pool is not None:
+            try:
+                if while_reading is not None:
+                    while_reading()
+                for read in reads:
+                    if should_stop is not None and should_stop():
+                        yield None
+                        return
+                    yield read
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)  # what was not started is dropped
+            return
     for rollout, row in todo:
         if should_stop is not None and should_stop():
             yield None

@@ -17,7 +17,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 
@@ -28,8 +29,10 @@ from codex_presence_gui.core.discovery import discover
 from codex_presence_gui.core.pricing import Pricer
 from codex_presence_gui.core.usage_index import (
     UsageIndex,
-    cannot_keep_message,
     default_index_path,
+    index_problem,
+    is_busy,
+    is_damage,
 )
 from codex_presence_gui.core.usage_recent import RecentUsage, read_recent
 from codex_presence_gui.core.usage_report import local_zone
@@ -56,14 +59,21 @@ def _unchanged(recent: RecentUsage) -> RecentUsage:
     return recent
 
 
-def _cannot_keep(error: Exception) -> bool:
-    """True for an index file that cannot be used for a while (a cache folder that cannot be
-    written, a full or failing disk); not for one another process holds (busy: the next
-    update tries the file again)."""
-    if isinstance(error, sqlite3.Error):
-        name = getattr(error, "sqlite_errorname", "") or ""
-        return not name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
-    return isinstance(error, OSError)
+class _IndexFailedError(Exception):
+    """Opening or writing the index file failed (its ``__cause__`` says how); not raised for
+    damage, which the index rebuilds itself."""
+
+
+@contextmanager
+def _index_step() -> Iterator[None]:
+    """Mark what fails in here as the index file's failing (see ``_IndexFailedError``): only
+    that may send the index to memory, not a home that cannot be walked."""
+    try:
+        yield
+    except (OSError, sqlite3.Error) as error:
+        if isinstance(error, sqlite3.DatabaseError) and is_damage(error):
+            raise  # rebuilt by ``UsageIndex.repaired``
+        raise _IndexFailedError(error) from error
 
 
 class UsageWorker(Worker):
@@ -152,10 +162,11 @@ class UsageWorker(Worker):
                 self._index.close()
                 self._index = None  # opened afresh (and checked) by the next update
                 self._pricer = None
-            if kept and self._memory_reason is None and _cannot_keep(error):
+            cause = error.__cause__ if isinstance(error, _IndexFailedError) else None
+            if kept and self._memory_reason is None and cause is not None and not is_busy(cause):
                 # A read-only or full cache folder: the page is not left empty for the whole
                 # run; the next update, at once, reads the logs into an index in memory.
-                self._memory_reason = cannot_keep_message(self._index_path, error)
+                self._memory_reason = index_problem(self._index_path, cause)
                 self._shown = None
                 if self._timer is not None:
                     self._timer.start(0)
@@ -172,7 +183,8 @@ class UsageWorker(Worker):
         """Update the index; the reports when something changed, else None."""
         if self._index is None:
             if self._memory_reason is None:
-                self._index = UsageIndex(self._index_path)
+                with _index_step():
+                    self._index = UsageIndex(self._index_path)
                 self._notice = self._index.notice
             else:
                 self._index = UsageIndex.in_memory()
@@ -195,9 +207,10 @@ class UsageWorker(Worker):
                 self.usage_ready.emit(
                     self._build(RecentUsage(today, zone, building=True, notice=self._notice))
                 )
-            result = index.update(
-                self._homes, files=found.files, should_stop=self.should_stop, workers=1
-            )
+            with _index_step():
+                result = index.update(
+                    self._homes, files=found.files, should_stop=self.should_stop, workers=1
+                )
             if self.should_stop():
                 return None
             log.debug(

@@ -190,23 +190,25 @@ def test_a_cache_folder_that_cannot_be_used_still_gives_the_report(
     assert status == 0, err
     assert json.loads(out)["totals"]["total_tokens"] == 30_000
     assert err.count("The usage index cannot be kept in") == 1
-    assert "(a file is where its folder should be); this report is read from the logs" in err
+    assert f"({blocker} is not a folder); this report is read from the logs in memory" in err
     assert "Traceback" not in err
     assert blocker.read_text() == "a file, not a folder"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked", "codex-home"]
 
 
+@pytest.mark.parametrize("busy", [False, True])
 def test_an_index_that_fails_on_the_way_falls_back_to_memory(
     home: CodexHome,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    busy: bool,
 ) -> None:
     """The file opens, then writing fails (a full disk, busy past the timeout): the same
-    report, from memory; the file is kept as it was."""
+    report, from memory; the file is kept as it was. Only a full disk makes repeats slow."""
     import sqlite3
 
-    from codex_presence_gui.core.usage_index import INDEX_NAME, UsageIndex
+    from codex_presence_gui.core.usage_index import INDEX_NAME, IndexBusyError, UsageIndex
 
     args = ("report", "daily", "--json", "--timezone", "UTC", "--codex-home", str(home.root))
     status, out, _ = _run(capsys, *args)
@@ -217,6 +219,8 @@ def test_an_index_that_fails_on_the_way_falls_back_to_memory(
     real = UsageIndex.update
 
     def full(self: UsageIndex, *args: object, **kwargs: object) -> object:
+        if self.kept and busy:
+            raise IndexBusyError("another process has held the lock for 60 s")
         if self.kept:
             raise sqlite3.OperationalError("database or disk is full")
         return real(self, *args, **kwargs)  # type: ignore[arg-type]
@@ -225,5 +229,11 @@ def test_an_index_that_fails_on_the_way_falls_back_to_memory(
     status, out, err = _run(capsys, *args)
     assert status == 0, err
     assert json.loads(out) == expected
-    assert "database or disk is full" in err
+    if busy:
+        assert "is busy (another process has held the lock for 60 s)" in err
+        assert "repeat" not in err
+    else:
+        assert "cannot be kept in" in err
+        assert "(database or disk is full)" in err
+        assert "a repeat will not be faster" in err
     assert path.read_bytes() == kept

@@ -184,3 +184,17 @@ def test_a_new_process_decodes_a_few_lines_without_importing_orjson() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("depth", [1000, 1024, 1025, 1100, 3000])
+def test_nesting_deeper_than_orjson_reads_is_refused_as_orjson_refuses_it(depth: int) -> None:
+    """orjson refuses more than 1024 levels; the json module's scanner reads deeper from
+    Python 3.12 on, and on 3.11 with a raised recursion limit (as here)."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(20_000)
+    try:
+        for opener, closer in ((b"[", b"]"), (b'{"a":', b"}")):
+            _agrees(opener * depth + b"1" + closer * depth)
+            _agrees(b'{"x":"' + b"[" * 2000 + b'","y":' + b"[" * 10 + b"]" * 10 + b"}")
+    finally:
+        sys.setrecursionlimit(limit)

@@ -492,6 +492,36 @@ def test_a_pool_of_workers_gives_what_one_process_gives(
         assert overlapped == [os.getpid()]
 
 
+@pytest.mark.parametrize("failure", [OSError(30, "Read-only file system"), NotImplementedError])
+def test_without_worker_processes_the_files_are_read_here(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: BaseException,
+) -> None:
+    """No pool can be made (a read-only /dev/shm for its locks, no fork left): the first
+    build reads in this process instead of failing (it had blamed the cache folder, read
+    everything again in memory and ended in a traceback)."""
+    import concurrent.futures
+
+    from codex_presence_gui.core import usage_read
+
+    for number in range(3):
+        session_id = f"019d0000-0000-7000-8000-0000000{number:05d}"
+        codex_home.write(session_id, [r.session_meta(BASE, session_id), *_session(5)[1:]])
+    monkeypatch.setattr(usage_read, "POOL_MIN_BYTES", 0)
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise failure
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    with UsageIndex(tmp_path / "here.sqlite3") as index:
+        result = index.update([codex_home.root], workers=2)
+        assert result.read == 3
+        assert result.problems == []
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
+
+
 def test_a_sub_agent_named_only_in_its_source_counts_only_its_own_calls(
     codex_home: CodexHome, tmp_path: Path
 ) -> None:

@@ -4,6 +4,7 @@ thread receives finished views, stays free meanwhile, and can stop the feed at a
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -266,9 +267,8 @@ def test_an_index_that_cannot_be_kept_is_read_into_memory_and_said(
     assert view is not None
     assert view.compact_line.startswith("today: 1.2M tokens")
     assert view.notice == (
-        f"The usage index cannot be kept in {blocker_file / 'usage.sqlite3'} (a file is "
-        "where its folder should be): usage is read from the logs into memory while the "
-        "window is open."
+        f"The usage index cannot be kept in {blocker_file / 'usage.sqlite3'} ({blocker_file} "
+        "is not a folder): usage is read from the logs into memory while the window is open."
     )
     assert all(view.state is not UsageState.FAILED for view in seen)
     assert blocker_file.read_text() == ""
@@ -278,7 +278,7 @@ def test_a_busy_index_is_tried_again_not_given_up(tmp_path: Path) -> None:
     """Another process holding the file is no reason to leave it for the whole run."""
     import sqlite3
 
-    from codex_presence_gui.services.usage_feed import _cannot_keep
+    from codex_presence_gui.core.usage_index import IndexBusyError, is_busy
 
     path = tmp_path / "busy.sqlite3"
     holder = sqlite3.connect(path, isolation_level=None)
@@ -289,10 +289,81 @@ def test_a_busy_index_is_tried_again_not_given_up(tmp_path: Path) -> None:
         other.execute("INSERT INTO t VALUES (1)")
     holder.close()
     other.close()
-    assert not _cannot_keep(busy.value)
-    assert _cannot_keep(sqlite3.OperationalError("attempt to write a readonly database"))
-    assert _cannot_keep(NotADirectoryError(20, "Not a directory"))
-    assert not _cannot_keep(ValueError("a bug, not the disk"))
+    assert is_busy(busy.value)
+    assert is_busy(IndexBusyError("another process has held the lock for 60 s"))
+    assert not is_busy(sqlite3.OperationalError("attempt to write a readonly database"))
+    assert not is_busy(NotADirectoryError(20, "Not a directory"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_a_held_lock_is_said_and_the_file_tried_again(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    qtbot: QtBot,
+    stopper: list[UsageFeed],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The index's opening lock held by another process past the wait: said on the page,
+    and the file (not memory) is used once the lock is free."""
+    import fcntl
+
+    import codex_presence_gui.core.usage_index as usage_index
+
+    monkeypatch.setattr(usage_index, "BUSY_TIMEOUT_S", 0.3)
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
+    path = tmp_path / "index" / "usage.sqlite3"
+    path.parent.mkdir()
+    with open(f"{path}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        feed = make_feed(codex_home, tmp_path)
+        stopper.append(feed)
+        seen = views(feed)
+        feed.start()
+        qtbot.waitUntil(lambda: bool(seen) and seen[-1].state is UsageState.FAILED, timeout=10_000)
+        assert "another process has held" in seen[-1].message
+    feed.request_update()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    view = ready(seen)
+    assert view is not None
+    assert "memory" not in view.notice
+    assert path.is_file()
+
+
+def test_a_home_that_cannot_be_walked_does_not_send_the_index_to_memory(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    qtbot: QtBot,
+    stopper: list[UsageFeed],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An error outside the index (here the walk of the homes, out of file handles) is
+    said, and the next update uses the file again."""
+    import codex_presence_gui.services.usage_feed as usage_feed
+
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
+    real = usage_feed.discover
+    failures = [OSError(24, "Too many open files")]
+
+    def discover(*args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(usage_feed, "discover", discover)
+    feed = make_feed(codex_home, tmp_path)
+    stopper.append(feed)
+    seen = views(feed)
+    feed.start()
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1].state is UsageState.FAILED, timeout=10_000)
+    assert "Too many open files" in seen[-1].message
+    feed.request_update()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    view = ready(seen)
+    assert view is not None
+    assert "memory" not in view.notice
+    assert (tmp_path / "index" / "usage.sqlite3").is_file()
 
 
 def test_without_a_builder_the_reports_themselves_arrive(
