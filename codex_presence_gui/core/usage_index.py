@@ -17,6 +17,7 @@ import sqlite3
 import sys
 import time
 from contextlib import closing, contextmanager, suppress
+from datetime import date
 from decimal import Decimal
 
 from codex_presence_gui.core.discovery import FileStat, RolloutFile, walk_homes
@@ -173,6 +174,15 @@ class SessionInfo(NamedTuple):
 def _blob(path: str | Path) -> bytes:
     """A path as the index keeps it: its bytes (a path need not be valid UTF-8)."""
     return os.fsencode(path)
+
+
+def _iso_day(text: str) -> bool:
+    """True for a day written as ``date.isoformat`` writes it (``2026-11-29``).
+
+    Raises:
+        ValueError, TypeError: ``text`` is no day, or no text.
+    """
+    return date.fromisoformat(text).isoformat() == text
 
 
 def _marks(homes: Sequence[str | Path]) -> str:
@@ -578,10 +588,15 @@ class UsageIndex:
         ):
             try:
                 units = UnitPrices(*(Decimal(v) for v in values)) if values[0] else None
-            except (ArithmeticError, TypeError):
+                # Days as ``date.isoformat`` writes them, in order: a span is found by
+                # comparing the text (a damaged one could otherwise cover every day).
+                if not _iso_day(first) or (
+                    last is not None and not (_iso_day(last) and first <= last)
+                ):
+                    continue
+            except (ArithmeticError, TypeError, ValueError):
                 continue  # unreadable: asked of the library again
-            if isinstance(first, str) and (last is None or isinstance(last, str)):
-                found.append(PriceSpan(model, bool(long_context), tier, first, last, units))
+            found.append(PriceSpan(model, bool(long_context), tier, first, last, units))
         return found
 
     def save_price(self, library: str, span: PriceSpan) -> None:

@@ -1147,3 +1147,35 @@ def test_an_index_in_memory_counts_as_the_file_does_and_writes_nothing(
         assert result.bytes_read < path.stat().st_size  # the appended lines only
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "b")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "codex-home"]
+
+
+def test_a_damaged_price_span_is_asked_of_the_library_again(tmp_path: Path) -> None:
+    """Spans are found by comparing day texts: a row whose days are not days (or run
+    backwards) must not cover every day with its price; it is left out, as an unreadable
+    price is."""
+    from decimal import Decimal
+
+    from codex_presence_gui.core.pricing import PriceSpan, UnitPrices
+
+    units = UnitPrices(Decimal(1), Decimal(0), Decimal(2))
+    good = PriceSpan("gpt-x", False, "", "2026-05-01", "2026-05-31", units)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.save_price("lib", good)
+        for first, last in [
+            ("0", None),
+            ("2026-5-1", None),
+            ("2026-06-01", "2026-05-01"),
+            (
+                "2026-05-01",
+                "later",
+            ),
+            ("", None),
+        ]:
+            index.save_price(
+                "lib", good._replace(model=f"bad {first} {last}", first=first, last=last)
+            )
+        with contextlib.closing(sqlite3.connect(index.path)) as db, db:
+            db.execute(
+                "INSERT INTO prices VALUES ('lib', 'typed', 0, '', 20260501, NULL, '1', '0', '2')"
+            )
+        assert index.load_prices("lib") == [good]
