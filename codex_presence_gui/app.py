@@ -293,6 +293,11 @@ class AppShell(QObject):
             self.window.show()
         self._started_at = time.monotonic()
         self._started_hidden = not self.window.isVisible()
+        # Objects already marked for deletion go before any worker thread starts: PySide
+        # calls into Python from a QObject's destructor while holding a Qt lock that a
+        # worker, holding the GIL, may be waiting for (a deadlock seen once in the tests,
+        # with the last test's window deleted as this one's feed began).
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         self.feed.start()
         self._apply_pause()  # a pause kept from the last run goes on, or ended meanwhile
         if self.presence is not None:
