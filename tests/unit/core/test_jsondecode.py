@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
 import sys
 from typing import Any
 
@@ -15,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codex_presence_gui.core import jsondecode
+from tests.helpers.fresh import fresh_output
 
 
 @pytest.fixture(autouse=True)
@@ -180,10 +180,7 @@ def test_a_new_process_decodes_a_few_lines_without_importing_orjson() -> None:
         '           b\'"payload":{"model":"gpt-5.3-codex","cwd":"/p"}}\')\n'
         "print('orjson' in sys.modules)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False"
+    assert fresh_output(code) == "False"
 
 
 @pytest.mark.parametrize("depth", [1000, 1024, 1025, 1100, 3000])

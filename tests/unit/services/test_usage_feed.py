@@ -260,18 +260,25 @@ def test_an_index_that_cannot_be_kept_is_read_into_memory_and_said(
     blocker_file.write_text("")
     feed = make_feed(codex_home, tmp_path, index_path=blocker_file / "usage.sqlite3")
     stopper.append(feed)
+    view = _shown_without_failing(qtbot, feed)
+    assert view.notice == (
+        f"The usage index cannot be kept in {blocker_file / 'usage.sqlite3'} ({blocker_file} "
+        "is not a folder): usage is read from the logs into memory while the window is open."
+    )
+    assert blocker_file.read_text() == ""
+
+
+def _shown_without_failing(qtbot: QtBot, feed: UsageFeed) -> UsageView:
+    """Start ``feed``: its numbers (one session, 1.2M tokens today) arrive, and no view
+    on the way was a failure."""
     seen = views(feed)
     feed.start()
     qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
     view = ready(seen)
     assert view is not None
     assert view.compact_line.startswith("today: 1.2M tokens")
-    assert view.notice == (
-        f"The usage index cannot be kept in {blocker_file / 'usage.sqlite3'} ({blocker_file} "
-        "is not a folder): usage is read from the logs into memory while the window is open."
-    )
     assert all(view.state is not UsageState.FAILED for view in seen)
-    assert blocker_file.read_text() == ""
+    return view
 
 
 def test_a_busy_index_is_tried_again_not_given_up(tmp_path: Path) -> None:
@@ -320,8 +327,18 @@ def test_a_held_lock_is_said_and_the_file_tried_again(
         stopper.append(feed)
         seen = views(feed)
         feed.start()
-        qtbot.waitUntil(lambda: bool(seen) and seen[-1].state is UsageState.FAILED, timeout=10_000)
-        assert "another process has held" in seen[-1].message
+        _failed_with(qtbot, seen, "another process has held")
+    _ready_from_the_file(qtbot, feed, seen, path)
+
+
+def _failed_with(qtbot: QtBot, seen: list[UsageView], said: str) -> None:
+    """The feed's last view is a failure that says ``said``."""
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1].state is UsageState.FAILED, timeout=10_000)
+    assert said in seen[-1].message
+
+
+def _ready_from_the_file(qtbot: QtBot, feed: UsageFeed, seen: list[UsageView], path: Path) -> None:
+    """The next update shows the numbers, read into the index file (not into memory)."""
     feed.request_update()
     qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
     view = ready(seen)
@@ -356,14 +373,8 @@ def test_a_home_that_cannot_be_walked_does_not_send_the_index_to_memory(
     stopper.append(feed)
     seen = views(feed)
     feed.start()
-    qtbot.waitUntil(lambda: bool(seen) and seen[-1].state is UsageState.FAILED, timeout=10_000)
-    assert "Too many open files" in seen[-1].message
-    feed.request_update()
-    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
-    view = ready(seen)
-    assert view is not None
-    assert "memory" not in view.notice
-    assert (tmp_path / "index" / "usage.sqlite3").is_file()
+    _failed_with(qtbot, seen, "Too many open files")
+    _ready_from_the_file(qtbot, feed, seen, tmp_path / "index" / "usage.sqlite3")
 
 
 def test_without_a_builder_the_reports_themselves_arrive(
@@ -399,14 +410,7 @@ def test_damage_found_while_reading_is_rebuilt_and_shown_once(
     _damage_table(path, "usage")
     feed = make_feed(codex_home, tmp_path)
     stopper.append(feed)
-    seen = views(feed)
-    feed.start()
-    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
-    view = ready(seen)
-    assert view is not None
-    assert view.compact_line.startswith("today: 1.2M tokens")
-    assert "rebuilt" in view.notice
-    assert all(view.state is not UsageState.FAILED for view in seen)
+    assert "rebuilt" in _shown_without_failing(qtbot, feed).notice
 
 
 def test_a_missing_home_is_said_on_the_page(

@@ -368,18 +368,14 @@ def test_log_text_in_names_is_made_safe() -> None:
 
 def test_the_view_model_imports_no_qt() -> None:
     """Built in the feed's thread and tested as data: ``viewmodels.usage`` is Qt-free."""
-    import subprocess
-    import sys
+    from tests.helpers.fresh import fresh_output
 
     code = (
         "import sys\n"
         "import codex_presence_gui.viewmodels.usage\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"
+    assert fresh_output(code) == "[]"
 
 
 def test_a_missing_codex_folder_is_said_on_the_usage_page() -> None:
