@@ -175,6 +175,9 @@ def read_all(
                 pool.shutdown(wait=True, cancel_futures=True)
             pool = None
         if pool is not None:
+            from concurrent.futures.process import BrokenProcessPool
+
+            done = 0
             try:
                 if while_reading is not None:
                     while_reading()
@@ -183,9 +186,15 @@ def read_all(
                         yield None
                         return
                     yield read
+                    done += 1
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory): the files it had not given back are
+                # read here, below.
+                todo = todo[done:]
+            else:
+                return
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)  # what was not started is dropped
-            return
     for rollout, row in todo:
         if should_stop is not None and should_stop():
             yield None

@@ -522,6 +522,33 @@ def test_without_worker_processes_the_files_are_read_here(
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_a_worker_that_dies_leaves_its_files_to_this_process(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed during a first build (by hand, or by the kernel short of memory):
+    the files not yet given back are read here; nothing is counted twice or lost."""
+    import multiprocessing
+    import signal
+
+    from codex_presence_gui.core import usage_read
+
+    for number in range(8):
+        session_id = f"019d0000-0000-7000-8000-0000000{number:05d}"
+        codex_home.write(
+            session_id, [r.session_meta(BASE, session_id), *_session(40)[1:]], started=BASE + number
+        )
+    monkeypatch.setattr(usage_read, "POOL_MIN_BYTES", 0)
+
+    def kill_a_worker() -> None:
+        os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
+
+    with UsageIndex(tmp_path / "killed.sqlite3") as index:
+        result = index.update([codex_home.root], workers=2, while_reading=kill_a_worker)
+        assert result.read == 8
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
+
+
 def test_a_sub_agent_named_only_in_its_source_counts_only_its_own_calls(
     codex_home: CodexHome, tmp_path: Path
 ) -> None:
