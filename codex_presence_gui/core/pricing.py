@@ -183,12 +183,12 @@ class Pricer:
             model, long_context, (on or datetime.now(UTC).date()).isoformat(), service_tier
         )
         if key not in self._units:
-            spans = self._spans.setdefault((model, long_context, service_tier), [])
-            span = next((span for span in spans if span.holds_on(key.day)), None)
+            kept = self._spans.get((model, long_context, service_tier), ())
+            span = next((span for span in kept if span.holds_on(key.day)), None)
             if span is None:
                 span = self._probe(key)
                 if span is not None:
-                    spans.append(span)
+                    self._spans.setdefault(span[:3], []).append(span)
                     if self._store is not None:
                         self._store.save_price(self._library_key, span)
             self._units[key] = None if span is None else span.units

@@ -587,7 +587,11 @@ class UsageIndex:
             (library,),
         ):
             try:
-                units = UnitPrices(*(Decimal(v) for v in values)) if values[0] else None
+                units = None if values == [None] * 3 else UnitPrices(*map(Decimal, values))
+                # From 0 to under a dollar per token, as the library's prices are (millionths):
+                # a damaged one would fail the report, or make a cost negative or absurd.
+                if units is not None and not all(0 <= v < 1 for v in units):
+                    continue
                 # Days as ``date.isoformat`` writes them, in order: a span is found by
                 # comparing the text (a damaged one could otherwise cover every day).
                 if not _iso_day(first) or (

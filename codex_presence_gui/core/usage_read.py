@@ -38,6 +38,7 @@ from codex_presence_gui.core.usage_index import LONG_CONTEXT_TOKENS, SLOT_SECOND
 TYPE_CHECKING = False  # typing and pathlib are not imported at run time: see records
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from concurrent.futures import ProcessPoolExecutor
     from pathlib import Path
     from typing import Any
 
@@ -172,7 +173,7 @@ def read_all(
             # No worker processes here (no shared memory for their locks, no fork left):
             # the files are read in this process, more slowly.
             if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+                _end_pool(pool)
             pool = None
         if pool is not None:
             from concurrent.futures.process import BrokenProcessPool
@@ -200,6 +201,18 @@ def read_all(
             yield None
             return
         yield _read_file((rollout, row), clock)
+
+
+def _end_pool(pool: ProcessPoolExecutor) -> None:
+    """End a pool that failed while starting its workers: those already started are ended
+    too (with fork, Python starts them before the pool can stop them itself, and a process
+    that waits for its children at exit would wait for ever)."""
+    started = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in started:
+        process.terminate()
+    for process in started:
+        process.join()
 
 
 def _worker_started(parent: int) -> None:

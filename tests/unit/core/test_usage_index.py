@@ -549,6 +549,40 @@ def test_a_worker_that_dies_leaves_its_files_to_this_process(
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the pool forks on Linux")
+def test_a_pool_that_fails_while_forking_leaves_no_worker_behind(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second fork fails (no process left for this user): the files are read here, and
+    the worker already started is ended (a process waiting for its children at exit had
+    hung on it)."""
+    import multiprocessing
+
+    from codex_presence_gui.core import usage_read
+
+    for number in range(4):
+        session_id = f"019d0000-0000-7000-8000-0000000{number:05d}"
+        codex_home.write(session_id, [r.session_meta(BASE, session_id), *_session(5)[1:]])
+    monkeypatch.setattr(usage_read, "POOL_MIN_BYTES", 0)
+    real_fork = os.fork
+    forks: list[int] = []
+
+    def fork() -> int:
+        forks.append(1)
+        if len(forks) == 2:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    with UsageIndex(tmp_path / "forked.sqlite3") as index:
+        result = index.update([codex_home.root], workers=4)
+        monkeypatch.setattr(os, "fork", real_fork)
+        assert result.read == 4
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
+    assert len(forks) == 2
+    assert multiprocessing.active_children() == []
+
+
 def test_a_sub_agent_named_only_in_its_source_counts_only_its_own_calls(
     codex_home: CodexHome, tmp_path: Path
 ) -> None:
@@ -1184,7 +1218,7 @@ def test_a_damaged_price_span_is_asked_of_the_library_again(tmp_path: Path) -> N
 
     from codex_presence_gui.core.pricing import PriceSpan, UnitPrices
 
-    units = UnitPrices(Decimal(1), Decimal(0), Decimal(2))
+    units = UnitPrices(Decimal("0.00000125"), Decimal("0.000000125"), Decimal("0.00001"))
     good = PriceSpan("gpt-x", False, "", "2026-05-01", "2026-05-31", units)
     with UsageIndex(tmp_path / "index.sqlite3") as index:
         index.save_price("lib", good)
@@ -1205,4 +1239,21 @@ def test_a_damaged_price_span_is_asked_of_the_library_again(tmp_path: Path) -> N
             db.execute(
                 "INSERT INTO prices VALUES ('lib', 'typed', 0, '', 20260501, NULL, '1', '0', '2')"
             )
+            # Prices that would fail a report, or make a cost negative: asked again too.
+            for n, values in enumerate(
+                [
+                    ("NaN", "0", "1"),
+                    ("1", "sNaN", "1"),
+                    ("Infinity", "0", "1"),
+                    ("1e999999", "0", "1"),
+                    ("-1", "0", "1"),
+                    ("", "0", "1"),
+                    ("1", None, "1"),
+                    ("x", "0", "1"),
+                ]
+            ):
+                db.execute(
+                    "INSERT INTO prices VALUES ('lib', ?, 0, '', '2026-05-01', NULL, ?, ?, ?)",
+                    (f"value {n}", *values),
+                )
         assert index.load_prices("lib") == [good]

@@ -413,7 +413,7 @@ def test_warm_up_imports_the_library_only_while_no_price_is_kept(
         empty = Pricer(store=index)
         empty.warm_up()
         assert loads == [empty]
-        units = UnitPrices(Decimal(1), Decimal(0), Decimal(2))
+        units = UnitPrices(Decimal("0.00000125"), Decimal("0.000000125"), Decimal("0.00001"))
         index.save_price(empty.source, PriceSpan("gpt-5.4", False, "", "2026-05-04", None, units))
         Pricer(store=index).warm_up()
     assert loads == [empty]
