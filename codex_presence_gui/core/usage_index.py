@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     _T = TypeVar("_T")
 
 #: Bump when the tables or what they mean change: an index of another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: Calls are summed by quarter hour (UTC), so that days of any time zone (some are offset by
 #: 30 or 45 minutes) are sums of whole slots.
 SLOT_SECONDS = 900
@@ -67,7 +67,8 @@ CREATE TABLE files (
     cwd TEXT,
     started_at REAL,
     last_at REAL,
-    is_fork INTEGER NOT NULL
+    is_fork INTEGER NOT NULL,
+    name BLOB NOT NULL
 );
 CREATE TABLE usage (
     file_id INTEGER NOT NULL REFERENCES files (id) ON DELETE CASCADE,
@@ -546,8 +547,13 @@ class UsageIndex:
             file_id = db.execute(
                 "INSERT INTO files (path, home, dev, ino, size, mtime, ctime, head_length,"
                 " head_digest, read_to, state, session_id, project, cwd, started_at, last_at,"
-                " is_fork) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (_blob(read.rollout.path), _blob(read.rollout.home), *fields),
+                " is_fork, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    _blob(read.rollout.path),
+                    _blob(read.rollout.home),
+                    *fields,
+                    _blob(_rollout_name(read.rollout.path)),
+                ),
             ).lastrowid
         else:
             file_id = row[0]
@@ -656,10 +662,11 @@ class UsageIndex:
         """``slots`` as flat tuples (see ``SlotRow``), in the same order: what a report reads,
         without building two objects per row."""
         query = (
-            "SELECT u.slot, f.session_id, f.project, u.model, u.long_context, u.calls, u.input,"
+            _ONE_FILE_PER_SESSION.format(homes=_marks(homes))
+            + "SELECT u.slot, f.session_id, f.project, u.model, u.long_context, u.calls, u.input,"
             " u.cached_input, u.output, u.reasoning_output, u.total, u.service_tier"
             " FROM usage u JOIN files f ON f.id = u.file_id"
-            " WHERE f.home IN " + _marks(homes)
+            " WHERE u.file_id IN chosen"
         )
         parameters: list[Any] = [_blob(home) for home in homes]
         if since is not None:
@@ -675,13 +682,32 @@ class UsageIndex:
     def sessions(self, homes: Sequence[str | Path]) -> dict[str, SessionInfo]:
         """The indexed sessions of the homes, by session id."""
         query = (
-            "SELECT session_id, project, cwd, started_at, last_at, is_fork FROM files"
-            " WHERE home IN " + _marks(homes)
+            _ONE_FILE_PER_SESSION.format(homes=_marks(homes))
+            + "SELECT session_id, project, cwd, started_at, last_at, is_fork FROM files"
+            " WHERE id IN chosen"
         )
         found: dict[str, SessionInfo] = {}
         for row in self._db.execute(query, [_blob(home) for home in homes]):
             found[row[0]] = SessionInfo(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
         return found
+
+
+#: The files a report counts: of the homes' files (``{homes}``: one parameter per home), one
+#: per session id and file name. A copy of a rollout file (a backup, an archived copy left
+#: beside the original, the same home given twice by another path) holds the same calls:
+#: the copy with the latest call counts, then the one read furthest (a longer copy holds more
+#: of the session), then by path. Files of one thread with other names (a reverted thread's
+#: new rollout, ``<thread id>_<rollout id>``) each count.
+_ONE_FILE_PER_SESSION = (
+    "WITH chosen AS (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY session_id,"
+    " name ORDER BY last_at IS NULL, last_at DESC, read_to DESC, path) AS rank"
+    " FROM files WHERE home IN {homes}) WHERE rank = 1) "
+)
+
+
+def _rollout_name(path: str | Path) -> str:
+    """The name that copies of a rollout file share: its own, without ``.zst``."""
+    return os.path.basename(path).removesuffix(".zst")
 
 
 def _once_each(

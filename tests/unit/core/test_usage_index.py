@@ -1257,3 +1257,36 @@ def test_a_damaged_price_span_is_asked_of_the_library_again(tmp_path: Path) -> N
                     (f"value {n}", *values),
                 )
         assert index.load_prices("lib") == [good]
+
+
+def test_copies_of_a_log_count_once(codex_home: CodexHome, tmp_path: Path) -> None:
+    """A copy of a rollout file (not a link: a backup, an archived copy left beside the
+    original) holds the same calls: it counts once, as in ``status``; of an older, shorter
+    copy and the whole log, the whole log counts. (ccusage's session report counts each
+    file: docs/ccusage-parity.md.)"""
+    import shutil
+
+    lines = _session(4)
+    path = codex_home.write(SID, lines)
+    archived = codex_home.root / "archived_sessions"
+    archived.mkdir()
+    shutil.copy(path, archived / path.name)
+    older = codex_home.root / "sessions" / "backup"
+    older.mkdir()
+    (older / path.name).write_text("\n".join(lines[: len(lines) // 2]) + "\n")
+    codex_home.write(OTHER, [r.session_meta(BASE, OTHER), *_session(2)[1:]])
+    # A reverted thread's new rollout (another name, the same thread id) counts as well.
+    reverted = [r.session_meta(BASE + 3600, SID), *_session(1, start=BASE + 3600)[1:]]
+    (
+        path.parent / path.name.replace(".jsonl", "_019d0000-0000-7000-8000-0000000000ff.jsonl")
+    ).write_text("\n".join(reverted) + "\n")
+    alone = tmp_path / "alone"
+    alone_home = CodexHome(alone)
+    alone_home.write(SID, lines)
+    alone_home.write(OTHER, [r.session_meta(BASE, OTHER), *_session(2)[1:]])
+    alone_home.write(SID, reverted, started=BASE + 3600)
+    with UsageIndex(tmp_path / "copies.sqlite3") as index:
+        result = index.update([codex_home.root])
+        assert result.files == 5  # every file is indexed, kept current and ready to count
+        assert _state(index, codex_home.root) == _fresh(alone, tmp_path / "fresh")
+        assert sorted(index.sessions([codex_home.root])) == sorted([SID, OTHER])
