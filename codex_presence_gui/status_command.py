@@ -15,6 +15,7 @@ import orjson
 
 from codex_presence_gui.core.dashboard import history_since
 from codex_presence_gui.core.discovery import no_home_message, resolve_codex_homes
+from codex_presence_gui.core.jsondecode import use_orjson
 from codex_presence_gui.core.history import HISTORY_DAYS, HistoryReader
 from codex_presence_gui.core.problems import ProblemKind
 from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
@@ -41,6 +42,7 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
+    use_orjson()  # imported for the output anyway: it decodes every line too
     given = [*args.codex_homes, *args.command_homes]
     homes = resolve_codex_homes(given, () if given else configured_homes())
     # The reader records each file's history as it goes, so that no file is read twice, and
