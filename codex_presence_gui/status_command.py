@@ -15,8 +15,8 @@ import orjson
 
 from codex_presence_gui.core.dashboard import history_since
 from codex_presence_gui.core.discovery import no_home_message, resolve_codex_homes
-from codex_presence_gui.core.jsondecode import use_orjson
 from codex_presence_gui.core.history import HISTORY_DAYS, HistoryReader
+from codex_presence_gui.core.jsondecode import use_orjson
 from codex_presence_gui.core.problems import ProblemKind
 from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
 from codex_presence_gui.core.report import build_report, render_text
