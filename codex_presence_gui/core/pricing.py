@@ -209,6 +209,8 @@ class Pricer:
         )
 
     def _unit_prices(self, key: PriceKey) -> UnitPrices | None:
+        """The model's prices per token on ``key``'s day, from two probe calls priced by
+        the library (loaded by ``_probe``); None when it does not know the model."""
         library = self._library
         model = key.model
         size = _LONG_PROBE if key.long_context else _SHORT_PROBE
