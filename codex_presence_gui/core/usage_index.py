@@ -750,11 +750,11 @@ def is_busy(error: BaseException) -> bool:
 
 
 def index_problem(path: str | Path, error: BaseException) -> str:
-    """What is wrong with the index file at ``path``, in plain words: busy, or why it
-    cannot be kept (an OS error by its description, and the file it names when that is not
-    the index itself)."""
+    """What is wrong with the index file at ``path``, in plain words (lower case: it goes
+    after ``report:`` or within a sentence): busy, or why it cannot be kept (an OS error by
+    its description, and the file it names when that is not the index itself)."""
     if is_busy(error):
-        return f"The usage index in {path} is busy ({error})"
+        return f"the usage index in {path} is busy ({error})"
     named = getattr(error, "filename", None)
     blocker = None
     if isinstance(error, FileExistsError | NotADirectoryError) and named is not None:
@@ -765,7 +765,7 @@ def index_problem(path: str | Path, error: BaseException) -> str:
         reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
         if named is not None and os.fspath(named) != os.fspath(path):
             reason = f"{reason}: {os.fsdecode(named)}"
-    return f"The usage index cannot be kept in {path} ({reason})"
+    return f"the usage index cannot be kept in {path} ({reason})"
 
 
 def _not_a_folder(path: str) -> str | None:

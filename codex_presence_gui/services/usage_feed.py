@@ -172,8 +172,11 @@ class UsageWorker(Worker):
                     self._timer.start(0)
                 return
             today = datetime.fromtimestamp(self._clock(), zone).date()
-            reason = str(error) or type(error).__name__
-            recent = RecentUsage(today, zone, error=f"{reason} ({self._index_path})")
+            if cause is not None and is_busy(cause):  # another process holds it, for now
+                reason = f"{index_problem(self._index_path, cause)}; it is tried again soon"
+            else:
+                reason = f"{str(error) or type(error).__name__} ({self._index_path})"
+            recent = RecentUsage(today, zone, error=reason)
             self._shown = None
         if recent is None or self.should_stop():
             return  # nothing new, or cut short: nothing half-read goes out
@@ -188,9 +191,10 @@ class UsageWorker(Worker):
                 self._notice = self._index.notice
             else:
                 self._index = UsageIndex.in_memory()
+                reason = self._memory_reason
                 self._notice = (
-                    f"{self._memory_reason}: usage is read from the logs into memory while "
-                    "the window is open."
+                    f"{reason[:1].upper()}{reason[1:]}: usage is read from the logs into "
+                    "memory while the window is open."
                 )
             # Prices found once are kept in the index: most runs never import the library.
             self._pricer = Pricer(store=self._index)

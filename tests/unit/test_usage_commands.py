@@ -189,7 +189,7 @@ def test_a_cache_folder_that_cannot_be_used_still_gives_the_report(
     status, out, err = _run(capsys, *args)
     assert status == 0, err
     assert json.loads(out)["totals"]["total_tokens"] == 30_000
-    assert err.count("The usage index cannot be kept in") == 1
+    assert err.count("report: the usage index cannot be kept in") == 1
     assert f"({blocker} is not a folder); this report is read from the logs in memory" in err
     assert "Traceback" not in err
     assert blocker.read_text() == "a file, not a folder"

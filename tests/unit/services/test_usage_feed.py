@@ -327,7 +327,12 @@ def test_a_held_lock_is_said_and_the_file_tried_again(
         stopper.append(feed)
         seen = views(feed)
         feed.start()
-        _failed_with(qtbot, seen, "another process has held")
+        _failed_with(
+            qtbot,
+            seen,
+            f"the usage index in {path} is busy (another process has held {path}.lock for 0 s);"
+            " it is tried again soon",
+        )
     _ready_from_the_file(qtbot, feed, seen, path)
 
 
