@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     _T = TypeVar("_T")
 
 #: Bump when the tables or what they mean change: an index of another version is rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: Calls are summed by quarter hour (UTC), so that days of any time zone (some are offset by
 #: 30 or 45 minutes) are sums of whole slots.
 SLOT_SECONDS = 900
@@ -68,8 +68,10 @@ CREATE TABLE files (
     started_at REAL,
     last_at REAL,
     is_fork INTEGER NOT NULL,
-    name BLOB NOT NULL
+    name BLOB NOT NULL,
+    calls INTEGER NOT NULL
 );
+CREATE INDEX files_by_name ON files (session_id, name);
 CREATE TABLE usage (
     file_id INTEGER NOT NULL REFERENCES files (id) ON DELETE CASCADE,
     slot INTEGER NOT NULL,
@@ -547,7 +549,8 @@ class UsageIndex:
             file_id = db.execute(
                 "INSERT INTO files (path, home, dev, ino, size, mtime, ctime, head_length,"
                 " head_digest, read_to, state, session_id, project, cwd, started_at, last_at,"
-                " is_fork, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " is_fork, name, calls)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
                 (
                     _blob(read.rollout.path),
                     _blob(read.rollout.home),
@@ -559,6 +562,7 @@ class UsageIndex:
             file_id = row[0]
             if read.restarted:
                 db.execute("DELETE FROM usage WHERE file_id = ?", (file_id,))
+                db.execute("UPDATE files SET calls = 0 WHERE id = ?", (file_id,))
             else:
                 # Appended calls: the last call is the later of the old one and the new ones.
                 (last_at,) = db.execute(
@@ -574,6 +578,9 @@ class UsageIndex:
                 (*fields, file_id),
             )
         db.executemany(_ADD_USAGE, [(file_id, *key, *sums) for key, sums in read.sums.items()])
+        if read.sums:
+            added = sum(sums[0] for sums in read.sums.values())
+            db.execute("UPDATE files SET calls = calls + ? WHERE id = ?", (added, file_id))
         if row is not None and not read.restarted:
             # Added to sums already there: SQLite turns a sum past 64 bits into a float
             # without a word. Refused here, as a fresh read of the file refuses it.
@@ -661,14 +668,15 @@ class UsageIndex:
     ) -> Iterator[SlotRow]:
         """``slots`` as flat tuples (see ``SlotRow``), in the same order: what a report reads,
         without building two objects per row."""
+        marks = _marks(homes)
         query = (
-            _ONE_FILE_PER_SESSION.format(homes=_marks(homes))
+            _COPIES_LEFT_OUT.format(homes=marks)
             + "SELECT u.slot, f.session_id, f.project, u.model, u.long_context, u.calls, u.input,"
             " u.cached_input, u.output, u.reasoning_output, u.total, u.service_tier"
             " FROM usage u JOIN files f ON f.id = u.file_id"
-            " WHERE u.file_id IN chosen"
+            " WHERE f.home IN " + marks + " AND u.file_id NOT IN copies"
         )
-        parameters: list[Any] = [_blob(home) for home in homes]
+        parameters: list[Any] = [_blob(home) for home in homes] * 3
         if since is not None:
             query += " AND u.slot >= ?"
             parameters.append(int(since // SLOT_SECONDS) * SLOT_SECONDS)
@@ -681,33 +689,46 @@ class UsageIndex:
 
     def sessions(self, homes: Sequence[str | Path]) -> dict[str, SessionInfo]:
         """The indexed sessions of the homes, by session id."""
+        marks = _marks(homes)
         query = (
-            _ONE_FILE_PER_SESSION.format(homes=_marks(homes))
+            _COPIES_LEFT_OUT.format(homes=marks)
             + "SELECT session_id, project, cwd, started_at, last_at, is_fork FROM files"
-            " WHERE id IN chosen"
+            " WHERE home IN " + marks + " AND id NOT IN copies"
         )
         found: dict[str, SessionInfo] = {}
-        for row in self._db.execute(query, [_blob(home) for home in homes]):
+        for row in self._db.execute(query, [_blob(home) for home in homes] * 3):
             found[row[0]] = SessionInfo(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
         return found
 
 
-#: The files a report counts: of the homes' files (``{homes}``: one parameter per home), one
-#: per session id and file name. A copy of a rollout file (a backup, an archived copy left
-#: beside the original, the same home given twice by another path) holds the same calls:
-#: the copy with the latest call counts, then the one read furthest (a longer copy holds more
-#: of the session), then by path. Files of one thread with other names (a reverted thread's
-#: new rollout, ``<thread id>_<rollout id>``) each count.
-_ONE_FILE_PER_SESSION = (
-    "WITH chosen AS (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY session_id,"
-    " name ORDER BY last_at IS NULL, last_at DESC, read_to DESC, path) AS rank"
-    " FROM files WHERE home IN {homes}) WHERE rank = 1) "
+#: The copies a report leaves out (``{homes}``: one parameter per home, asked for twice). A
+#: copy of a rollout file (a backup, an archived copy left beside the original, a file
+#: manager's "copy", a sync tool's conflict file, the same home given twice by another path)
+#: holds the same calls: of the files with one session id and name (``_rollout_name``), the
+#: one with the most calls counts (a copy taken earlier holds fewer), then the one read
+#: furthest, then by path. Only groups of two or more are ranked: most sessions have one
+#: file. Files of one thread with other names (a reverted thread's new rollout,
+#: ``<thread id>_<rollout id>``) each count.
+_COPIES_LEFT_OUT = (
+    "WITH copies AS (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY session_id,"
+    " name ORDER BY calls DESC, read_to DESC, path) AS rank FROM files"
+    " WHERE home IN {homes} AND (session_id, name) IN (SELECT session_id, name FROM files"
+    " WHERE home IN {homes} GROUP BY session_id, name HAVING count(*) > 1)) WHERE rank > 1) "
 )
 
 
 def _rollout_name(path: str | Path) -> str:
-    """The name that copies of a rollout file share: its own, without ``.zst``."""
-    return os.path.basename(path).removesuffix(".zst")
+    """The name that copies of a rollout file share: ``rollout-<time>-<thread id>``, with a
+    reverted thread's ``_<rollout id>``, wherever it is in the name (``… copy.jsonl``, ``… -
+    Copy.jsonl``, ``….sync-conflict-….jsonl``); else the name without ``.zst``."""
+    import re  # here, not for a repeat: only when a file is stored
+
+    name = os.path.basename(path)
+    found = re.search(
+        r"rollout-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-[0-9a-fA-F-]{36}(?:_[0-9a-fA-F-]{36})?",
+        name,
+    )
+    return found.group(0).lower() if found else name.removesuffix(".zst")
 
 
 def _once_each(

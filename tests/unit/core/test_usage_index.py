@@ -1261,9 +1261,10 @@ def test_a_damaged_price_span_is_asked_of_the_library_again(tmp_path: Path) -> N
 
 def test_copies_of_a_log_count_once(codex_home: CodexHome, tmp_path: Path) -> None:
     """A copy of a rollout file (not a link: a backup, an archived copy left beside the
-    original) holds the same calls: it counts once, as in ``status``; of an older, shorter
-    copy and the whole log, the whole log counts. (ccusage's session report counts each
-    file: docs/ccusage-parity.md.)"""
+    original, a file manager's or a sync tool's copy under another name) holds the same
+    calls: it counts once, as in ``status``; of an older, shorter copy and the whole log,
+    the whole log counts, even when the shorter copy's last call reads later (a clock that
+    ran ahead). (ccusage's session report counts each file: docs/ccusage-parity.md.)"""
     import shutil
 
     lines = _session(4)
@@ -1273,7 +1274,17 @@ def test_copies_of_a_log_count_once(codex_home: CodexHome, tmp_path: Path) -> No
     shutil.copy(path, archived / path.name)
     older = codex_home.root / "sessions" / "backup"
     older.mkdir()
-    (older / path.name).write_text("\n".join(lines[: len(lines) // 2]) + "\n")
+    shorter = lines[:7]  # the header, the first turn, and the second turn's first call
+    shorter[-1] = shorter[-1].replace(r.iso(BASE + 121), r.iso(BASE + 7200))
+    assert shorter[-1] != lines[6]
+    (older / path.name).write_text("\n".join(shorter) + "\n")
+    stem = path.name.removesuffix(".jsonl")
+    for copy in (
+        f"{stem} copy.jsonl",
+        f"{stem} - Copy.jsonl",
+        f"{stem}.sync-conflict-20260504.jsonl",
+    ):
+        shutil.copy(path, path.parent / copy)
     codex_home.write(OTHER, [r.session_meta(BASE, OTHER), *_session(2)[1:]])
     # A reverted thread's new rollout (another name, the same thread id) counts as well.
     reverted = [r.session_meta(BASE + 3600, SID), *_session(1, start=BASE + 3600)[1:]]
@@ -1287,6 +1298,6 @@ def test_copies_of_a_log_count_once(codex_home: CodexHome, tmp_path: Path) -> No
     alone_home.write(SID, reverted, started=BASE + 3600)
     with UsageIndex(tmp_path / "copies.sqlite3") as index:
         result = index.update([codex_home.root])
-        assert result.files == 5  # every file is indexed, kept current and ready to count
+        assert result.files == 8  # every file is indexed, kept current and ready to count
         assert _state(index, codex_home.root) == _fresh(alone, tmp_path / "fresh")
         assert sorted(index.sessions([codex_home.root])) == sorted([SID, OTHER])
