@@ -179,6 +179,14 @@ def _blob(path: str | Path) -> bytes:
     return os.fsencode(path)
 
 
+def _with_tables(db: sqlite3.Connection) -> sqlite3.Connection:
+    """``db`` (new and empty) with the index's tables and its schema version."""
+    with db:
+        db.executescript(_SCHEMA)
+        db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+    return db
+
+
 def _iso_day(text: str) -> bool:
     """True for a day written as ``date.isoformat`` writes it (``2026-11-29``).
 
@@ -231,10 +239,7 @@ class UsageIndex:
         if not self.kept:
             db = sqlite3.connect(IN_MEMORY, isolation_level=None)
             db.execute("PRAGMA foreign_keys=ON")
-            with db:
-                db.executescript(_SCHEMA)
-                db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-            return db
+            return _with_tables(db)
         os.makedirs(os.path.dirname(self.path) or os.curdir, exist_ok=True)
         # One process at a time checks, makes or rebuilds the file: two first runs at once
         # would otherwise both make its tables, or one remove what the other is making.
@@ -267,10 +272,7 @@ class UsageIndex:
                 f"The usage index could not be read ({error}); it is being rebuilt from the logs."
             )
         self._remove_files()
-        db = self._connect()
-        with db:
-            db.executescript(_SCHEMA)
-            db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        db = _with_tables(self._connect())
         self._file = _file_key(self.path)
         return db
 
