@@ -293,11 +293,6 @@ class AppShell(QObject):
             self.window.show()
         self._started_at = time.monotonic()
         self._started_hidden = not self.window.isVisible()
-        # Objects already marked for deletion go before any worker thread starts: PySide
-        # calls into Python from a QObject's destructor while holding a Qt lock that a
-        # worker, holding the GIL, may be waiting for (a deadlock seen once in the tests,
-        # with the last test's window deleted as this one's feed began).
-        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         self.feed.start()
         self._apply_pause()  # a pause kept from the last run goes on, or ended meanwhile
         if self.presence is not None:
@@ -409,11 +404,15 @@ class AppShell(QObject):
         interval = int(settings.refresh_interval_s * 1000)
         if homes != self.feed.homes or interval != self.feed.poll_interval_ms:
             self.feed.stop(STOP_TIMEOUT_MS)
+            # Gone before the new feed's thread starts (``WorkerThread.start_soon``), not kept
+            # by this object for the rest of the run.
+            self.feed.deleteLater()
             self.feed = self._new_feed(settings)
             self.feed.start()
         if homes != self.usage.homes:
             started = self.usage.running
             self.usage.stop(STOP_TIMEOUT_MS)
+            self.usage.deleteLater()
             self.usage = self._new_usage(settings)
             if started:
                 self.usage.start()

@@ -516,8 +516,9 @@ class DiscordPresence(QObject):
         self.status = worker.status
 
     def start(self) -> None:
-        """Start the worker's thread (it connects there)."""
-        self._owner.start()
+        """Start the worker's thread (it connects there) from the event loop (see
+        ``WorkerThread.start_soon``)."""
+        self._owner.start_soon()
 
     def set_card(self, card: PresenceCard | None) -> None:
         """Ask for this card (None: nothing shown)."""

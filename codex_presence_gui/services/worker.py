@@ -7,6 +7,8 @@ is moved to the thread before it starts, ``thread.started`` → ``worker.work`` 
 → ``thread.deleteLater``.
 Everything that belongs to the thread (timers, watchers, readers, sockets) is created by
 ``work()``, which runs in the thread; a worker's ``__init__`` only stores plain values.
+Services start their threads with ``start_soon``: from the event loop, once the deletions
+already pending in the GUI thread are done (PySide and Qt locks, see there).
 
 Stopping is cooperative: ``request_abort()`` sets a flag that long jobs poll through
 ``should_stop()`` between files or sends (and may cancel a blocking call through ``on_abort``),
@@ -25,7 +27,17 @@ import threading
 import time
 
 import shiboken6
-from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QMetaObject,
+    QObject,
+    Qt,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+)
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +140,8 @@ class WorkerThread:
         # go of them would delete them under the running thread.
         self._thread = thread
         self._started = False
+        self._start_pending = False
+        self._cancelled = False  # stopped before it started: a pending start is dropped
         self._stopped = False
 
     @property
@@ -137,9 +151,34 @@ class WorkerThread:
 
     def start(self) -> None:
         """Start the thread (once); ``worker.work`` runs there."""
-        if not self._started:
+        if not self._started and not self._cancelled:
             self._started = True
             self._thread.start()
+
+    def start_soon(self) -> None:
+        """Start the thread from the GUI thread's event loop, once the objects already marked
+        for deletion there are gone (the way services start their workers).
+
+        Why: PySide calls into Python (for the GIL) from a QObject's destructor while it holds
+        a lock from Qt's pool of signal-slot locks, and a starting worker holds the GIL while
+        it creates its timers and watchers, which take locks from the same pool. A worker
+        started while the GUI thread deleted a window's rows waited for ever on one such lock
+        (seen once, in the tests). Deletions pending at the start are the likely ones: a
+        settings dialog just closed, rows a refresh replaced.
+        """
+        if self._started or self._start_pending:
+            return
+        self._start_pending = True
+        # The QThread object lives in the GUI thread: the call is made there, and is dropped
+        # with it if the owner lets go of it first.
+        QTimer.singleShot(0, self._thread, self._start_after_deletions)
+
+    def _start_after_deletions(self) -> None:
+        if self._started or self._cancelled:
+            return
+        # At the top of the event loop, not inside a caller that may still use those objects.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        self.start()
 
     def stop(self, timeout_ms: int) -> bool:
         """Ask the worker to abort and finish, and wait up to ``timeout_ms``.
@@ -148,6 +187,7 @@ class WorkerThread:
         (with its worker) until it ends, and the process waits for it when it exits. It is never
         dropped while it runs.
         """
+        self._cancelled = True
         if not self._started or _ended(self._thread):
             return True
         worker = self.worker
@@ -266,7 +306,7 @@ class WorkerHandle(QObject):
 
     def _launch(self, worker: Worker, name: str) -> None:
         self._owner = WorkerThread(worker, name)
-        self._owner.start()
+        self._owner.start_soon()
 
     def stop(self, timeout_ms: int = 3000) -> bool:
         """Stop the worker and wait for its thread; True when it ended in time.

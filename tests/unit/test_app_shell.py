@@ -97,9 +97,14 @@ def test_settings_apply_live(
     try:
         other = tmp_path / "other-home"
         (other / "sessions").mkdir(parents=True)
+        replaced: list[str] = []
+        shell.feed.destroyed.connect(lambda: replaced.append("feed"))
+        shell.usage.destroyed.connect(lambda: replaced.append("usage"))
         new = Settings(codex_homes=(str(other),), refresh_interval_s=5.0, discord_enabled=False)
         assert shell.store.update(new) is None
         assert shell.feed.homes == (other,)
+        # The feeds of the old homes are deleted, not kept for the rest of the run.
+        qtbot.waitUntil(lambda: sorted(replaced) == ["feed", "usage"], timeout=3000)
         assert shell.feed.poll_interval_ms == 5000
         assert shell.presence is not None
         qtbot.waitUntil(lambda: shell.presence.status.state is DiscordState.PAUSED, timeout=3000)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QThread, QTimer
+from PySide6.QtCore import QObject, QThread, QTimer
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.services import worker as worker_module
@@ -150,3 +150,44 @@ def test_an_owner_let_go_without_stop_parks_its_thread(qtbot: QtBot) -> None:
     assert worker.abort_requested
     assert join_parked(5.0)
     assert worker.aborted_early
+
+
+def test_a_service_start_waits_for_the_deletions_already_pending(
+    qtbot: QtBot, owned: Callable[[Worker, str], WorkerThread]
+) -> None:
+    """``start_soon`` starts the thread from the event loop, after the objects marked for
+    deletion in the GUI thread are gone: a worker starting while they are deleted can wait
+    for ever on a lock their destructor holds (PySide takes the GIL there)."""
+    doomed = QObject()
+    gone: list[bool] = []
+    doomed.destroyed.connect(lambda: gone.append(True))
+    doomed.deleteLater()
+    del doomed
+    seen_gone: list[bool] = []
+
+    class Watcher(Recorder):
+        def work(self) -> None:
+            seen_gone.append(bool(gone))
+            super().work()
+
+    owner = owned(Watcher(), "start-soon-test")
+    owner.start_soon()
+    owner.start_soon()  # once only
+    assert not owner.running  # not from inside the caller
+    qtbot.waitUntil(lambda: bool(seen_gone), timeout=3000)
+    assert seen_gone == [True]
+    assert owner.running
+
+
+def test_a_start_asked_for_then_stopped_never_happens(
+    qtbot: QtBot, owned: Callable[[Worker, str], WorkerThread]
+) -> None:
+    """A service stopped before the event loop ran (a settings change right after the start)
+    does not start its thread afterwards."""
+    worker = Recorder()
+    owner = owned(worker, "cancelled-start")
+    owner.start_soon()
+    assert owner.stop(1000)
+    qtbot.wait(50)
+    assert worker.work_thread is None
+    assert not owner.running
