@@ -240,7 +240,10 @@ class UsageIndex:
             db = sqlite3.connect(IN_MEMORY, isolation_level=None)
             db.execute("PRAGMA foreign_keys=ON")
             return _with_tables(db)
-        os.makedirs(os.path.dirname(self.path) or os.curdir, exist_ok=True)
+        folder = os.path.dirname(self.path) or os.curdir
+        os.makedirs(folder, exist_ok=True)
+        if os.path.basename(self.path) == INDEX_NAME:  # the cache folder's, not a chosen file
+            remove_other_versions(folder, time.time())
         # One process at a time checks, makes or rebuilds the file: two first runs at once
         # would otherwise both make its tables, or one remove what the other is making.
         with _exclusive(f"{self.path}.lock"):
@@ -903,8 +906,64 @@ def _rollout(path: str | Path, stat: FileStat, home: str | Path, archived: bool)
     return RolloutFile(path, stat, home, archived)  # type: ignore[arg-type]
 
 
-#: The index's file name in the user cache folder.
-INDEX_NAME = "usage-index.sqlite3"
+#: The index's file name in the user cache folder. It carries the schema version: two versions
+#: of the app at once (a window started before an upgrade, and the new command line; a trial
+#: of a new version beside the installed one) each keep their own index, instead of each
+#: rebuilding the other's from the logs at every update.
+INDEX_NAME = f"usage-index-v{SCHEMA_VERSION}.sqlite3"
+#: The name before it carried the version (schemas up to 7).
+_UNVERSIONED_NAME = "usage-index.sqlite3"
+#: Another version's index (its database, ``-wal``, ``-shm`` and ``.lock`` files) is removed
+#: once none of its files has changed for this long: that version no longer runs here. A
+#: version that still does writes to its files whenever a session moves.
+OTHER_VERSION_KEEP_S = 14 * 86400
+
+
+def remove_other_versions(folder: str | Path, now: float) -> list[str]:
+    """Remove from ``folder`` the index files of other versions of the app that have not
+    changed for ``OTHER_VERSION_KEEP_S``; return the names removed. Best effort: a file that
+    cannot be removed (Windows: another process has it open) stays, and is tried again at
+    the next opening."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    others: dict[str, list[str]] = {}
+    for name in names:
+        base = _index_base(name)
+        if base is not None and base != INDEX_NAME:
+            others.setdefault(base, []).append(name)
+    removed: list[str] = []
+    for members in others.values():
+        try:
+            newest = max(os.stat(os.path.join(folder, name)).st_mtime for name in members)
+        except OSError:
+            continue
+        if now - newest < OTHER_VERSION_KEEP_S:
+            continue
+        # The database last: a lock or journal file of it left behind would do no harm.
+        for name in sorted(members, key=lambda name: name == _index_base(name)):
+            try:
+                os.remove(os.path.join(folder, name))
+            except OSError:
+                continue
+            removed.append(name)
+    return removed
+
+
+def _index_base(name: str) -> str | None:
+    """The database file ``name`` belongs to, when it is one of an index's files (any
+    version); None otherwise."""
+    for suffix in ("-wal", "-shm", ".lock"):
+        if name.endswith(suffix):
+            name = name.removesuffix(suffix)
+            break
+    if name == _UNVERSIONED_NAME:
+        return name
+    version = name.removeprefix("usage-index-v").removesuffix(".sqlite3")
+    if name.startswith("usage-index-v") and name.endswith(".sqlite3") and version.isdigit():
+        return name
+    return None
 
 
 def default_index_path() -> Path:

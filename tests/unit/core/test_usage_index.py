@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,13 @@ from hypothesis import strategies as st
 
 from codex_presence_gui.core.problems import ProblemKind
 from codex_presence_gui.core.reader import CodexReader
-from codex_presence_gui.core.usage_index import SCHEMA_VERSION, SLOT_SECONDS, UsageIndex
+from codex_presence_gui.core.usage_index import (
+    INDEX_NAME,
+    OTHER_VERSION_KEEP_S,
+    SCHEMA_VERSION,
+    SLOT_SECONDS,
+    UsageIndex,
+)
 from tests.helpers import rollout as r
 from tests.helpers.eras import FIXTURES, install_era
 from tests.helpers.rollout import BASE, CodexHome
@@ -240,6 +247,60 @@ def test_an_index_of_another_version_is_rebuilt(codex_home: CodexHome, tmp_path:
         assert _state(index, codex_home.root) == {}  # rebuilt: empty until updated
         index.update([codex_home.root])
         assert _state(index, codex_home.root)
+
+
+def test_two_versions_keep_their_own_index_side_by_side(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """The cache folder's index is named by its schema: another version's (or the name before
+    it carried one) is never opened, so neither rebuilds the other's at every update."""
+    codex_home.write(SID, _session(2))
+    assert f"usage-index-v{SCHEMA_VERSION}.sqlite3" == INDEX_NAME
+    old = tmp_path / "usage-index.sqlite3"  # what a window started before the upgrade uses
+    with UsageIndex(old) as index:
+        index.update([codex_home.root])
+    with sqlite3.connect(old) as db:
+        db.execute("UPDATE meta SET value = '6' WHERE key = 'schema'")
+    db.close()
+    before = old.read_bytes()
+    with UsageIndex(tmp_path / INDEX_NAME) as index:
+        assert index.notice is None
+        index.update([codex_home.root])
+        assert _state(index, codex_home.root)
+    assert old.read_bytes() == before  # recent: another version may still run
+
+
+def test_other_versions_index_files_go_once_untouched_for_two_weeks(tmp_path: Path) -> None:
+    """Another version's database, journal, shared-memory and lock files are removed when none
+    of them has changed for ``OTHER_VERSION_KEEP_S``; files of a version used lately, and
+    files that are no index's, stay."""
+    now = time.time()
+    stale = ["usage-index.sqlite3", "usage-index.sqlite3-wal", "usage-index.sqlite3.lock"]
+    stale += ["usage-index-v5.sqlite3", "usage-index-v5.sqlite3-shm"]
+    recent = ["usage-index-v6.sqlite3", "usage-index-v6.sqlite3-wal"]
+    kept = ["usage-index-vx.sqlite3", "usage-index.sqlite3.bak", "notes.txt", "usage-index-v"]
+    for name in stale + recent + kept:
+        (tmp_path / name).write_bytes(b"x")
+        old = now - OTHER_VERSION_KEEP_S - 60
+        os.utime(tmp_path / name, (old, old))
+    # One fresh file keeps its whole group: that version wrote lately.
+    fresh = now - 3600
+    os.utime(tmp_path / "usage-index-v6.sqlite3-wal", (fresh, fresh))
+    with UsageIndex(tmp_path / INDEX_NAME) as index:
+        assert index.notice is None
+    left = sorted(path.name for path in tmp_path.iterdir())
+    assert left == sorted([*recent, *kept, INDEX_NAME, f"{INDEX_NAME}.lock", *_journal(left)])
+    # A file chosen by name (not the cache folder's) never clears its folder.
+    (tmp_path / "usage-index-v4.sqlite3").write_bytes(b"x")
+    os.utime(tmp_path / "usage-index-v4.sqlite3", (old, old))
+    with UsageIndex(tmp_path / "chosen.sqlite3"):
+        pass
+    assert (tmp_path / "usage-index-v4.sqlite3").exists()
+
+
+def _journal(names: list[str]) -> list[str]:
+    """The open index's own WAL files, when SQLite has left them."""
+    return [name for name in names if name in (f"{INDEX_NAME}-wal", f"{INDEX_NAME}-shm")]
 
 
 def test_an_index_that_lost_a_table_is_said_incomplete(
