@@ -38,7 +38,12 @@ from codex_presence_gui.core.autostart import ensure_launch_at_login, set_launch
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, for_display, history_since
 from codex_presence_gui.core.discovery import resolve_codex_homes
 from codex_presence_gui.core.history import HistoryReader
-from codex_presence_gui.core.notifications import NOTIFICATIONS_FILE, NotificationLog, due_notices
+from codex_presence_gui.core.notifications import (
+    NOTIFICATIONS_FILE,
+    NotificationLog,
+    due_notices,
+    one_message,
+)
 from codex_presence_gui.core.presence import (
     CLIENT_ID_ENV,
     PAUSED_UNTIL_RESUMED,
@@ -539,9 +544,11 @@ class AppShell(QObject):
             notify_resets=settings.notify_resets,
             notes=self.notifications,
         )
-        for notice in due.notices:
-            channel = self.notifier.notify(notice.title, notice.body)
-            log.info("notified (%s): %s", channel.value, notice.title)
+        message = one_message(due.notices)
+        if message is not None:
+            channel = self.notifier.notify(*message)
+            titles = " | ".join(notice.title for notice in due.notices)
+            log.info("notified (%s): %s", channel.value, titles)
         if due.said:
             self.notifications.record(due.said, board.generated_at)
 

@@ -268,4 +268,24 @@ def _threshold_notice(
     if insight is not None and insight.pace.state is PaceState.RUNS_OUT:
         pace = pace_text(insight, now)
         body += f" {pace[:1].upper()}{pace[1:]}."
-    return Notice(f"Codex: less than {100 - level} % of your {name} limit left", body, said)
+    # "or less": the threshold is crossed at exactly its level (75 % used is 25 % left).
+    return Notice(f"Codex: {100 - level} % or less of your {name} limit left", body, said)
+
+
+def one_message(notices: Sequence[Notice]) -> tuple[str, str] | None:
+    """One notification for everything due at once, the most urgent first (a reached limit,
+    then the fewest % left, then resets): a tray shows one message at a time, and a second
+    one sent straight after replaces the first before anyone could read it."""
+    if not notices:
+        return None
+    first, *rest = sorted(notices, key=_urgency, reverse=True)
+    if not rest:
+        return first.title, first.body
+    also = "; ".join(notice.title.removeprefix("Codex: ") for notice in rest)
+    return first.title, f"{first.body}\nAlso: {also}."
+
+
+def _urgency(notice: Notice) -> int:
+    """The % used a threshold notice is about (100: reached); a reset comes last."""
+    event = notice.said.event
+    return int(event.removeprefix("used_")) if event.startswith("used_") else -1

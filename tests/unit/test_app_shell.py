@@ -302,7 +302,29 @@ def test_notifications_once_across_restarts(
         again._show(board)
     finally:
         stop(again)
-    assert said == ["Codex: less than 10 % of your 5h limit left"]
+    assert said == ["Codex: 10 % or less of your 5h limit left"]
+
+
+def test_crossings_seen_together_are_one_notification(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """Two windows crossing in the same look send one message (a tray replaces a message with
+    the next one at once), led by the more urgent."""
+    from codex_presence_gui.core.insights import Insights
+    from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+    from tests.helpers.snapshots import NOW, dashboard
+
+    windows = (UsageWindow(10_080, 76.0, NOW + 86_400), UsageWindow(300, 92.0, NOW + 600))
+    limits = LimitSnapshot("codex", None, None, NOW - 30, windows)
+    board = replace(dashboard(limit=limits), insights=Insights(NOW, (), 0))
+    said: list[str] = []
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    shell.notifier.notify = recorder(said)  # type: ignore[method-assign]
+    try:
+        shell._show(board)
+    finally:
+        stop(shell)
+    assert said == ["Codex: 10 % or less of your 5h limit left"]
 
 
 def test_notifications_can_be_turned_off(
@@ -360,7 +382,7 @@ def test_notifications_use_the_users_percent_left(
         shell._show(replace(dashboard(limit=limits), insights=Insights(NOW, (), 0)))
     finally:
         stop(shell)
-    assert said == ["Codex: less than 40 % of your 5h limit left"]
+    assert said == ["Codex: 40 % or less of your 5h limit left"]
 
 
 class ExitRecorder:

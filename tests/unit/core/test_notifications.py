@@ -7,7 +7,7 @@ from pathlib import Path
 
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
-from codex_presence_gui.core.notifications import NotificationLog, due_notices
+from codex_presence_gui.core.notifications import NotificationLog, due_notices, one_message
 from codex_presence_gui.core.settings import Settings
 from tests.helpers.quota import FIVE_HOURS, Turn, quota_dashboard, write_session
 from tests.helpers.rollout import BASE, CodexHome
@@ -35,17 +35,17 @@ def look(path: Path, shown: Dashboard, thresholds: tuple[int, ...] = (75, 90, 95
 def test_each_crossing_once_even_after_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "notifications.json"
     assert look(path, board(60)) == []
-    assert look(path, board(76)) == ["Codex: less than 25 % of your 5h limit left"]
+    assert look(path, board(76)) == ["Codex: 25 % or less of your 5h limit left"]
     assert look(path, board(80)) == []  # same crossing, new reading
     assert look(path, board(80, resets_at=RESETS + 3)) == []  # jitter: the same window
-    assert look(path, board(91)) == ["Codex: less than 10 % of your 5h limit left"]
+    assert look(path, board(91)) == ["Codex: 10 % or less of your 5h limit left"]
     # Each look opens the file afresh: a restart would not repeat anything either.
     assert look(path, board(91)) == []
 
 
 def test_a_jump_past_several_thresholds_says_the_highest(tmp_path: Path) -> None:
     path = tmp_path / "notifications.json"
-    assert look(path, board(96)) == ["Codex: less than 5 % of your 5h limit left"]
+    assert look(path, board(96)) == ["Codex: 5 % or less of your 5h limit left"]
     assert look(path, board(97)) == []
 
 
@@ -54,7 +54,7 @@ def test_the_next_window_is_announced_again(tmp_path: Path) -> None:
     assert look(path, board(80)) != []
     later = RESETS + 5 * 3600
     assert look(path, board(80, resets_at=later, now=RESETS + 60)) == [
-        "Codex: less than 25 % of your 5h limit left"
+        "Codex: 25 % or less of your 5h limit left"
     ]
 
 
@@ -77,7 +77,7 @@ def test_an_old_reset_is_not_news(tmp_path: Path) -> None:
 
 def test_thresholds_are_the_users(tmp_path: Path) -> None:
     path = tmp_path / "notifications.json"
-    assert look(path, board(55), (50,)) == ["Codex: less than 50 % of your 5h limit left"]
+    assert look(path, board(55), (50,)) == ["Codex: 50 % or less of your 5h limit left"]
 
 
 def test_the_users_percent_left_is_what_the_notice_says(tmp_path: Path) -> None:
@@ -86,7 +86,7 @@ def test_the_users_percent_left_is_what_the_notice_says(tmp_path: Path) -> None:
     thresholds = Settings(notify_left_thresholds=(30, 0)).notify_used_thresholds
     path = tmp_path / "notifications.json"
     assert look(path, board(69), thresholds) == []
-    assert look(path, board(71), thresholds) == ["Codex: less than 30 % of your 5h limit left"]
+    assert look(path, board(71), thresholds) == ["Codex: 30 % or less of your 5h limit left"]
     assert look(path, board(100), thresholds) == ["Codex: your 5h limit is reached"]
 
 
@@ -137,7 +137,7 @@ def test_an_early_reset_starts_the_thresholds_again(codex_home: CodexHome, tmp_p
     first = [Turn(BASE + 600, 1000, None, weekly=80.0, weekly_resets_at=week_reset)]
     write_session(codex_home, SID, first, resets_at=None, jitter=False)
     assert look(path, history_board(codex_home, BASE + 700)) == [
-        "Codex: less than 25 % of your weekly limit left"
+        "Codex: 25 % or less of your weekly limit left"
     ]
     dropped = [*first, Turn(BASE + 3600, 1000, None, weekly=2.0, weekly_resets_at=week_reset)]
     write_session(codex_home, SID, dropped, resets_at=None, jitter=False)
@@ -147,7 +147,7 @@ def test_an_early_reset_starts_the_thresholds_again(codex_home: CodexHome, tmp_p
     climbed = [*dropped, Turn(BASE + 7200, 1000, None, weekly=78.0, weekly_resets_at=week_reset)]
     write_session(codex_home, SID, climbed, resets_at=None, jitter=False)
     assert look(path, history_board(codex_home, BASE + 7300)) == [
-        "Codex: less than 25 % of your weekly limit left"
+        "Codex: 25 % or less of your weekly limit left"
     ]
     assert look(path, history_board(codex_home, BASE + 7400)) == []
 
@@ -229,3 +229,27 @@ def test_a_hostile_reading_is_told_as_a_percent(tmp_path: Path) -> None:
     ).notices
     assert [n.body[:22] for n in reset] == ["It was 100 % used. It "]
     assert due_notices(board(-5), (75,), notify_resets=True, notes=notes).notices == ()
+
+
+def test_notices_due_together_make_one_message_the_most_urgent_first(tmp_path: Path) -> None:
+    """A tray shows one message at a time: the 5h window at 92 % used and the weekly one at
+    76 %, crossed in the same look, are one notification led by the 5h one (a second message
+    sent straight after would hide it)."""
+    limits = LimitSnapshot(
+        "codex",
+        None,
+        "plus",
+        NOW - 30,
+        (UsageWindow(10_080, 76.0, NOW + 86_400), UsageWindow(300, 92.0, RESETS)),
+    )
+    notes = NotificationLog(tmp_path / "notifications.json")
+    due = due_notices(dashboard(limit=limits), (75, 90, 95), notify_resets=True, notes=notes)
+    assert len(due.notices) == 2
+    message = one_message(due.notices)
+    assert message is not None
+    title, body = message
+    assert title == "Codex: 10 % or less of your 5h limit left"
+    assert body.startswith("You have used 92 % of your 5h limit (8 % left).")
+    assert body.endswith("\nAlso: 25 % or less of your weekly limit left.")
+    assert one_message(due.notices[:1]) == (due.notices[0].title, due.notices[0].body)
+    assert one_message(()) is None
