@@ -256,7 +256,7 @@ class AppShell(QObject):
         self.notifier = Notifier(
             self.window, self.tray.icon if self.tray is not None else None, parent=self
         )
-        self.window.refresh_requested.connect(lambda: self.feed.refresh_now())
+        self.window.refresh_requested.connect(self.refresh)
         self.window.settings_requested.connect(self.open_settings)
         self.window.quit_requested.connect(self.quit)
         self.window.codex_folder_chosen.connect(self.use_codex_folder)
@@ -431,6 +431,13 @@ class AppShell(QObject):
             if problem:
                 self._tell(problem)
         self._applied = settings
+
+    def refresh(self) -> None:
+        """Read the logs again now: the live view, and the Usage page's index (which otherwise
+        waits for a session's tokens to move, or its once-a-minute look)."""
+        self.feed.refresh_now()
+        if self.usage.running:
+            self.usage.request_update()
 
     def use_codex_folder(self, folder: str) -> None:
         """The folder chosen on the first-run panel becomes the settings' Codex folder."""

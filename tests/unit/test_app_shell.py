@@ -186,6 +186,32 @@ def test_usage_view_follows_the_live_view(
     assert not shell.usage.running
 
 
+def test_refresh_reads_the_usage_index_again_too(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """F5 brings the Usage page up to date as well: a log that changed without moving a live
+    session's tokens (here an old session's file, which the live view leaves out) is read
+    at once, not at the page's next once-a-minute look."""
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 120, 1_000_000, 0, 200_000)])
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        page = shell.window.usage_page
+        qtbot.waitUntil(
+            lambda: page.view is not None and page.view.state is UsageState.READY, timeout=10_000
+        )
+        assert page.view is not None
+        assert page.view.totals[1].tokens == 1_200_000  # the last 7 days
+        write_usage_session(codex_home, 2, [(now - 3 * 86_400, 5_000_000, 0, 100_000)])
+        shell.window.refresh_action.trigger()
+        qtbot.waitUntil(
+            lambda: page.view is not None and page.view.totals[1].tokens == 6_300_000,
+            timeout=10_000,
+        )
+    finally:
+        stop(shell)
+
+
 def test_no_discord_flag(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
     """--no-discord: no worker at all, and the status bar says why."""
     shell = make_shell(qtbot, codex_home, "--no-discord")
