@@ -115,11 +115,17 @@ def app_icon() -> QIcon:
 def homes_from(args: argparse.Namespace, settings: Settings | None = None) -> tuple[Path, ...]:
     """The Codex homes: the command line's, else the settings' (``settings``, else the file's
     for a command that loads none), else the default."""
-    given = [*args.codex_homes, *(getattr(args, "command_homes", None) or [])]
+    given = command_line_homes(args)
     if given:
-        return resolve_codex_homes(given)
+        return given
     configured = settings.codex_homes if settings is not None else paths.configured_homes()
     return resolve_codex_homes([], configured)
+
+
+def command_line_homes(args: argparse.Namespace) -> tuple[Path, ...]:
+    """The Codex homes ``--codex-home`` gave (before or after a command); empty without."""
+    given = [*args.codex_homes, *(getattr(args, "command_homes", None) or [])]
+    return resolve_codex_homes(given) if given else ()
 
 
 def build_main_window(state: WindowState | None = None) -> MainWindow:
@@ -389,7 +395,11 @@ class AppShell(QObject):
             return preview_lines(card, card_note(board.active, presence, now))
 
         dialog = SettingsDialog(
-            self.store.settings, preview, tray_available=self.tray is not None, parent=self.window
+            self.store.settings,
+            preview,
+            tray_available=self.tray is not None,
+            command_line_homes=[str(home) for home in command_line_homes(self.args)],
+            parent=self.window,
         )
         dialog.applied.connect(self._save_settings)
         dialog.open()

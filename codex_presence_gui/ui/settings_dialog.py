@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -94,12 +98,15 @@ class SettingsDialog(QDialog):
         preview: PreviewSource | None = None,
         *,
         tray_available: bool = True,
+        command_line_homes: Sequence[str] = (),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Codex Presence settings")
         self._original = settings
         self._preview_source = preview
+        #: The folders ``--codex-home`` gave, which win over the ones set here for this run.
+        self._command_line_homes = tuple(command_line_homes)
 
         general = _page(*self._general(settings, tray_available))
         discord = _page(*self._discord(settings))
@@ -140,6 +147,13 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.problems)
         layout.addWidget(self.buttons)
 
+        # Scrolling a page with the wheel must not change the number or choice that passes
+        # under the pointer: those take the wheel only once clicked or tabbed into.
+        self._wheel_guard = _WheelNeedsFocus(self)
+        for field in (*self.findChildren(QAbstractSpinBox), *self.findChildren(QComboBox)):
+            field.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            field.installEventFilter(self._wheel_guard)
+
         for signal in (
             self.homes.textChanged,
             self.client_id.textChanged,
@@ -177,6 +191,15 @@ class SettingsDialog(QDialog):
         codex_form = _form(codex)
         codex_form.addRow(QLabel("Codex folders (one per line):"))
         codex_form.addRow(homes_row)
+        if self._command_line_homes:
+            self.homes_overridden: QLabel | None = _note(
+                "This window was started with --codex-home and reads "
+                f"{', '.join(self._command_line_homes)}. The folders set here are used when "
+                "it starts without that option."
+            )
+            codex_form.addRow(self.homes_overridden)
+        else:
+            self.homes_overridden = None
         codex_form.addRow("Check for changes at least every:", self.refresh)
 
         self.on_top = QCheckBox("Keep the window above other windows")
@@ -482,7 +505,8 @@ class SettingsDialog(QDialog):
         self.client_id.setText(DEFAULT_CLIENT_ID)
 
     def _add_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a Codex folder")
+        start = start_folder(self.homes.toPlainText().splitlines())
+        folder = QFileDialog.getExistingDirectory(self, "Choose a Codex folder", start)
         if folder:
             text = self.homes.toPlainText().rstrip()
             self.homes.setPlainText(f"{text}\n{folder}" if text else folder)
@@ -536,12 +560,42 @@ def _form(box: QGroupBox) -> QFormLayout:
     return form
 
 
+def start_folder(listed: Sequence[str]) -> str:
+    """Where "Add folder…" opens: in the folder holding the last listed one that exists, else
+    the home folder (not wherever the app happened to be started from)."""
+    for line in reversed(listed):
+        folder = os.path.expanduser(line.strip())
+        parent = os.path.dirname(folder.rstrip("/\\")) if folder else ""
+        if parent and os.path.isdir(parent):
+            return parent
+    return os.path.expanduser("~")
+
+
 def _note(text: str) -> QLabel:
     """A quieter explanation under a setting."""
     label = QLabel(text)
     label.setWordWrap(True)
     set_muted(label)
     return label
+
+
+class _WheelNeedsFocus(QObject):
+    """Hands a wheel turned over a field without focus to the page's scroll bar instead."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() != QEvent.Type.Wheel
+            or not isinstance(watched, QWidget)
+            or watched.hasFocus()
+        ):
+            return False
+        area = watched.parentWidget()
+        while area is not None and not isinstance(area, QAbstractScrollArea):
+            area = area.parentWidget()
+        if area is not None:
+            # Sent on, not left to propagate: Qt passes only a real wheel up to the parents.
+            QApplication.sendEvent(area.verticalScrollBar(), event)
+        return True
 
 
 def _page(*sections: QWidget) -> QScrollArea:

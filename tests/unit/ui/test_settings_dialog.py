@@ -5,13 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFrame, QLabel, QScrollArea
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.presence import DEFAULT_CLIENT_ID, PresenceSettings
 from codex_presence_gui.core.settings import Settings
-from codex_presence_gui.ui.settings_dialog import SettingsDialog
+from codex_presence_gui.ui.settings_dialog import SettingsDialog, start_folder
 
 
 def preview(settings: PresenceSettings) -> list[str]:
@@ -271,3 +280,70 @@ def test_the_idle_clear_minutes(qtbot: QtBot) -> None:
     assert dialog.value().idle_clear_minutes == 0
     dialog.idle_clear.setValue(5)
     assert dialog.value().idle_clear_minutes == 5
+
+
+def _wheel(widget: QWidget, steps: int) -> None:
+    """One turn of the wheel over ``widget``'s middle (``steps`` notches, down if negative)."""
+    middle = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(
+        middle,
+        QPointF(widget.mapToGlobal(middle.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def test_scrolling_a_page_does_not_change_the_field_under_the_pointer(qtbot: QtBot) -> None:
+    """A wheel turned over a number or a choice the user has not clicked scrolls the page;
+    once the field has focus, the wheel changes it as usual."""
+    dialog = SettingsDialog(Settings(idle_clear_minutes=30))
+    qtbot.addWidget(dialog)
+    dialog.resize(480, 300)  # the Discord page scrolls
+    dialog.show()
+    dialog.tabs.setCurrentIndex(1)
+    qtbot.waitExposed(dialog)
+    page = dialog.tabs.currentWidget()
+    assert isinstance(page, QScrollArea)
+    dialog.buttons.setFocus()
+    page.ensureWidgetVisible(dialog.idle_clear)
+    scrolled = page.verticalScrollBar().value()
+    assert page.verticalScrollBar().maximum() > scrolled  # room to scroll down
+    _wheel(dialog.idle_clear, -3)
+    _wheel(dialog.idle, -1)
+    assert page.verticalScrollBar().value() > scrolled  # the page took the wheel
+    assert dialog.idle_clear.value() == 30
+    assert dialog.idle.currentIndex() == 0
+    dialog.idle_clear.setFocus()
+    qtbot.waitUntil(dialog.idle_clear.hasFocus)
+    _wheel(dialog.idle_clear, 1)
+    assert dialog.idle_clear.value() == 31
+
+
+def test_folders_from_the_command_line_are_said_to_win(qtbot: QtBot, tmp_path: Path) -> None:
+    """Started with --codex-home, the window reads those folders whatever is set here: the
+    dialog says so, instead of a saved folder that seems to do nothing."""
+    given = str(tmp_path / "from-the-command-line")
+    dialog = SettingsDialog(Settings(), command_line_homes=[given])
+    qtbot.addWidget(dialog)
+    assert dialog.homes_overridden is not None
+    assert given in dialog.homes_overridden.text()
+    assert "--codex-home" in dialog.homes_overridden.text()
+    plain = SettingsDialog(Settings())
+    qtbot.addWidget(plain)
+    assert plain.homes_overridden is None
+
+
+def test_add_folder_opens_beside_the_listed_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "work" / ".codex").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert start_folder([str(tmp_path / "work" / ".codex")]) == str(tmp_path / "work")
+    assert start_folder(["~/work/.codex/", ""]) == str(tmp_path / "work")
+    assert start_folder([]) == str(tmp_path)  # nothing listed: the home folder
+    assert start_folder(["/nowhere/at/all"]) == str(tmp_path)
