@@ -261,6 +261,28 @@ def _plain_report(argv: Sequence[str]) -> SimpleNamespace | None:
     )
 
 
+def kind_first(argv: list[str]) -> list[str]:
+    """``report --codex-home DIR daily`` as ``report daily --codex-home DIR``: the homes after
+    a command take every value up to the next option, so a kind written after them would be
+    read as one more folder (and the kind found missing). Only when no kind follows
+    ``report`` and the token is a kind within the folders' values; anything else as given."""
+    if "report" not in argv:
+        return argv
+    from codex_presence_gui.core.usage_report import REPORT_KINDS
+
+    at = argv.index("report")
+    if at + 1 >= len(argv) or argv[at + 1] in REPORT_KINDS:
+        return argv
+    in_homes = False
+    for index in range(at + 1, len(argv)):
+        token = argv[index]
+        if token.startswith("-"):
+            in_homes = token == "--codex-home"
+        elif in_homes and token in REPORT_KINDS:
+            return [*argv[: at + 1], token, *argv[at + 1 : index], *argv[index + 1 :]]
+    return argv
+
+
 def _usable_local_time() -> None:
     """A ``TZ`` whose offset Python cannot hold (24 hours or more) would fail every local
     time later, deep in a command or the window: say so once and count in UTC instead."""
@@ -284,7 +306,8 @@ def _usable_local_time() -> None:
 def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
     """Run the command line; return the exit status and whether it was a headless command."""
     _usable_local_time()
-    plain = _plain_report(sys.argv[1:] if argv is None else list(argv))
+    argv = kind_first(sys.argv[1:] if argv is None else list(argv))
+    plain = _plain_report(argv)
     if plain is not None:
         from codex_presence_gui.usage_commands import run_report
 

@@ -58,7 +58,13 @@ def add_report_command(
             "later runs read only what was written since."
         ),
     )
-    report.add_argument("kind", choices=REPORT_KINDS, help="how to group the usage")
+    report.add_argument(
+        "kind",
+        choices=REPORT_KINDS,
+        # Named by its choices in errors too ("required: {daily,...}"), not by "kind".
+        metavar="{" + ",".join(REPORT_KINDS) + "}",
+        help="how to group the usage",
+    )
     formats = report.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="print one JSON object (schema 1)")
     formats.add_argument("--csv", action="store_true", help="print CSV, one line per row and model")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from codex_presence_gui.cli import main
+from codex_presence_gui.cli import kind_first, main
 from codex_presence_gui.paths import BASE_DIR_ENV
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
@@ -237,3 +237,29 @@ def test_an_index_that_fails_on_the_way_falls_back_to_memory(
         assert "(database or disk is full)" in err
         assert "a repeat will not be faster" in err
     assert path.read_bytes() == kept
+
+
+def test_the_kind_may_follow_the_folders(
+    home: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``report --codex-home DIR daily``: the kind is not taken for one more folder."""
+    given = ("--json", "--timezone", "UTC")
+    status, out, err = _run(capsys, "report", "--codex-home", str(home.root), "daily", *given)
+    assert status == 0, err
+    assert json.loads(out)["report"] == "daily"
+    assert json.loads(out)["totals"]["total_tokens"] == 30_000
+    assert kind_first(["report", "--codex-home", "/a", "/b", "weekly", "--csv"]) == [
+        "report",
+        "weekly",
+        "--codex-home",
+        "/a",
+        "/b",
+        "--csv",
+    ]
+    for unchanged in (
+        ["report", "daily", "--codex-home", "/a"],
+        ["report", "--json", "daily"],  # argparse reads this one as it is
+        ["status", "--codex-home", "daily"],  # a folder called daily
+        ["report", "--codex-home", "/a"],  # no kind at all: argparse says so
+    ):
+        assert kind_first(unchanged) == unchanged
