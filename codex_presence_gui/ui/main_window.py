@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QWindow,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QFrame,
     QLabel,
@@ -375,8 +376,24 @@ class MainWindow(QMainWindow):
     def _open_log_folder(self) -> None:
         if self.log_folder is None:
             return
-        self.log_folder.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_folder)))
+        try:
+            self.log_folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            self.show_notice(
+                f"The log folder {self.log_folder} cannot be made: {error.strerror or error}",
+                key="log-folder",
+            )
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_folder))):
+            # No file manager registered (a bare desktop): say where it is, and put the path
+            # where a paste can use it.
+            QApplication.clipboard().setText(str(self.log_folder))
+            self.show_notice(
+                f"No file manager could be opened here. The log folder is {self.log_folder} "
+                "(copied to the clipboard).",
+                Level.GOOD,  # news, not a fault of the app
+                key="log-folder",
+            )
 
     def bring_to_front(self) -> None:
         """Show the window, restored from minimized or hidden, raised and focused."""

@@ -7,12 +7,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QFont, QImage
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.cli import main
 from codex_presence_gui.core.problems import Problem, ProblemKind
+from codex_presence_gui.ui import main_window
 from codex_presence_gui.ui.main_window import MainWindow
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
 from codex_presence_gui.viewmodels.session_table import Column, SessionRole
@@ -370,3 +372,25 @@ def test_a_long_discord_status_leaves_room_for_the_session_count(qtbot: QtBot) -
     right = window.discord_status.width() + window.problems.width()
     assert right <= window.width() // 2
     assert count.width() >= needed
+
+
+def test_open_log_folder_says_where_it_is_when_nothing_can_open_it(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A desktop without a file manager: Help → Open log folder names the folder and copies
+    it, instead of doing nothing."""
+    window = make_window(qtbot)
+    window.log_folder = tmp_path / "log"
+    opened: list[str] = []
+
+    def refuse(url: QUrl) -> bool:
+        opened.append(url.toLocalFile())
+        return False
+
+    monkeypatch.setattr(main_window.QDesktopServices, "openUrl", refuse)
+    window.log_folder_action.trigger()
+    assert opened == [str(tmp_path / "log")]
+    assert (tmp_path / "log").is_dir()
+    [notice] = window.info_bar.texts()
+    assert str(tmp_path / "log") in notice
+    assert QApplication.clipboard().text() == str(tmp_path / "log")
