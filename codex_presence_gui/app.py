@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import sys
 import threading
@@ -59,7 +60,12 @@ from codex_presence_gui.core.usage_index import UsageIndex
 from codex_presence_gui.core.usage_recent import read_recent
 from codex_presence_gui.core.usage_report import local_zone
 from codex_presence_gui.services import qt_logging
-from codex_presence_gui.services.discord_worker import DiscordPresence, DiscordState, DiscordStatus
+from codex_presence_gui.services.discord_worker import (
+    DiscordPresence,
+    DiscordState,
+    DiscordStatus,
+    seconds,
+)
 from codex_presence_gui.services.session_feed import SessionFeed
 from codex_presence_gui.services.settings_store import SettingsStore
 from codex_presence_gui.services.signals import ConsoleEvents, ExitSignals
@@ -245,6 +251,12 @@ class AppShell(QObject):
         self._pause_timer.setSingleShot(True)
         self._pause_timer.timeout.connect(self._apply_pause)
         self._discord_message = "Discord: off"
+        #: When the Discord worker's next try is due (wall clock), while it says so: the
+        #: status bar counts down to it instead of repeating the first delay.
+        self._retry_at: float | None = None
+        self._retry_tick = QTimer(self)
+        self._retry_tick.setInterval(1000)
+        self._retry_tick.timeout.connect(self._show_discord_status)
         self.feed = self._new_feed(settings)
         self.usage = self._new_usage(settings)
         self.presence = self._new_presence(settings)
@@ -469,7 +481,8 @@ class AppShell(QObject):
         settings = self.store.settings
         if settings.discord_paused_until != until:
             self._save_settings(replace(settings, discord_paused_until=until))
-        log.info("Discord %s", _pause_text(until, self.clock()) or "resumed")
+        paused = _pause_text(until, self.clock())
+        log.info("Discord %s", f"paused {paused}" if paused else "resumed")
 
     def _apply_pause(self, settings: Settings | None = None) -> None:
         """Publish or not as the pause says; a pause whose time has come ends here (and is
@@ -494,10 +507,21 @@ class AppShell(QObject):
 
     def _discord_status(self, status: DiscordStatus) -> None:
         self._discord_message = status.message
+        tail = f"retrying in {seconds(status.retry_in)}" if status.retry_in else ""
+        if tail and status.message.endswith(tail):
+            self._discord_message = status.message.removesuffix(tail)
+            self._retry_at = self.clock() + (status.retry_in or 0.0)
+            self._retry_tick.start()
+        else:
+            self._retry_at = None
+            self._retry_tick.stop()
         self._show_discord_status(status.state)
 
     def _show_discord_status(self, state: DiscordState | None = None) -> None:
         message = self._discord_message
+        if self._retry_at is not None:
+            left = self._retry_at - self.clock()
+            message += f"retrying in {math.ceil(left)} s" if left > 0.5 else "retrying now"
         paused = _pause_text(self.store.settings.discord_paused_until, self.clock())
         if paused and (state is DiscordState.PAUSED or message == "Discord: paused"):
             message = f"Discord: paused {paused}"

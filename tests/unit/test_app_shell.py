@@ -617,3 +617,35 @@ def test_pause_until_resumed_and_resume_now(
         assert not shell.window.resume_discord_action.isEnabled()
     finally:
         stop(shell)
+
+
+def test_the_discord_retry_counts_down(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
+    """ "retrying in 30 s" goes down as the seconds pass, then says "retrying now", instead of
+    standing still until the next try."""
+    from codex_presence_gui.services.discord_worker import DiscordStatus
+
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        now = [1_000_000.0]
+        shell.clock = lambda: now[0]
+        reason = "Discord: not running (no socket), "
+        shell._discord_status(
+            DiscordStatus(DiscordState.NOT_RUNNING, f"{reason}retrying in 30 s", retry_in=30.0)
+        )
+        assert shell.window.discord_status.full_text == f"{reason}retrying in 30 s"
+        now[0] += 12.2
+        qtbot.waitUntil(
+            lambda: shell.window.discord_status.full_text == f"{reason}retrying in 18 s",
+            timeout=3000,
+        )
+        now[0] += 20
+        qtbot.waitUntil(
+            lambda: shell.window.discord_status.full_text == f"{reason}retrying now",
+            timeout=3000,
+        )
+        shell._discord_status(DiscordStatus(DiscordState.CONNECTED, "Discord: connected"))
+        now[0] += 5
+        qtbot.wait(1100)
+        assert shell.window.discord_status.full_text == "Discord: connected"
+    finally:
+        stop(shell)
