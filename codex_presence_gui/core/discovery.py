@@ -284,10 +284,12 @@ def _walk(
         deeper.sort(key=lambda item: item[0])  # stable: the listed order within each kind
         pending.extend((path, depth + 1) for _link, path in reversed(deeper))
     if too_deep:
+        from codex_presence_gui.core.formatting import counted  # rare: not on a report's path
+
         errors.append(
             _problem(
                 "too_large",
-                f"not searched: {too_deep:,} folder(s) more than {MAX_DEPTH} levels below "
+                f"not searched: {counted(too_deep, 'folder')} more than {MAX_DEPTH} levels below "
                 f"{directory} (the first in {first_too_deep})",
                 first_too_deep,
             )

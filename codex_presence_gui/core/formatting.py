@@ -77,6 +77,11 @@ def format_count(value: int) -> str:
     return f"{value:,}"
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 malformed line``, ``2,048 malformed lines``: a count with its noun agreeing."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
 def token_breakdown_text(usage: TokenUsage) -> str:
     """``51,234 input (40,960 cached) · 1,180 output (640 reasoning)``."""
     return (

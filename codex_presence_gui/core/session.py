@@ -206,6 +206,7 @@ def line_problems(session: SessionAccumulator, path: str | Path) -> list[Problem
     skipped = session.bad_lines + session.bad_value_lines + session.long_lines
     if not skipped and not session.future_lines:
         return []  # the usual case: nothing to import (an append stays lean)
+    from codex_presence_gui.core.formatting import counted
     from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
 
     name = os.path.basename(path)
@@ -215,7 +216,8 @@ def line_problems(session: SessionAccumulator, path: str | Path) -> list[Problem
         found.append(
             Problem(
                 ProblemKind.MALFORMED_LINES,
-                f"{session.bad_lines} malformed line(s) skipped in {name} ({session.last_error})",
+                f"{counted(session.bad_lines, 'malformed line')} skipped in {name} "
+                f"({session.last_error})",
                 where,
             )
         )
@@ -223,7 +225,8 @@ def line_problems(session: SessionAccumulator, path: str | Path) -> list[Problem
         found.append(
             Problem(
                 ProblemKind.BAD_VALUES,
-                f"{session.bad_value_lines} line(s) with impossible token counts skipped in {name}",
+                f"{counted(session.bad_value_lines, 'line')} with impossible token counts "
+                f"skipped in {name}",
                 where,
             )
         )
@@ -231,7 +234,7 @@ def line_problems(session: SessionAccumulator, path: str | Path) -> list[Problem
         found.append(
             Problem(
                 ProblemKind.FUTURE_TIME,
-                f"{session.future_lines} line(s) stamped in the future in {name}; "
+                f"{counted(session.future_lines, 'line')} stamped in the future in {name}; "
                 "their time is not trusted",
                 where,
             )
@@ -240,7 +243,7 @@ def line_problems(session: SessionAccumulator, path: str | Path) -> list[Problem
         found.append(
             Problem(
                 ProblemKind.LONG_LINES,
-                f"{session.long_lines} over-long line(s) skipped in {name}",
+                f"{counted(session.long_lines, 'over-long line')} skipped in {name}",
                 where,
             )
         )

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFont
 
 from codex_presence_gui.core.dashboard import Dashboard, SessionShare, shares_by_session
 from codex_presence_gui.core.formatting import (
+    counted,
     format_age,
     format_count,
     local_time,
@@ -193,7 +194,7 @@ def row_view(
     else:
         activity_text = last_doing
         activity_tip = activity_text + (
-            "" if not s.pending_calls else f"\n{s.pending_calls} tool call(s) running"
+            "" if not s.pending_calls else f"\n{counted(s.pending_calls, 'tool call')} running"
         )
     context = s.context
     context_text = f"{context.left_percent}% left" if context else _DASH

@@ -184,7 +184,7 @@ def test_bad_lines_become_warnings(
     main(["status", "--json", "--codex-home", str(codex_home.root)])
     warnings = json.loads(capsys.readouterr().out)["warnings"]
     assert len(warnings) == 1
-    assert warnings[0]["text"].startswith(f"2 malformed line(s) skipped in {path.name}")
+    assert warnings[0]["text"].startswith(f"2 malformed lines skipped in {path.name}")
     assert warnings[0]["kind"] == "malformed_lines"
     assert warnings[0]["path"] == str(path)
 

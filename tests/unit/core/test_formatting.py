@@ -9,6 +9,7 @@ import pytest
 from codex_presence_gui.core.formatting import (
     Level,
     bar_cells,
+    counted,
     credits_text,
     format_age,
     format_countdown,
@@ -196,3 +197,10 @@ def test_odd_numbers_never_raise() -> None:
     for value in (float("nan"), float("inf"), float("-inf")):
         assert bar_cells(value) == 0
         assert text_bar(value) == "[" + "░" * 20 + "]"
+
+
+def test_counts_agree_with_their_noun() -> None:
+    assert counted(1, "malformed line") == "1 malformed line"
+    assert counted(0, "folder") == "0 folders"
+    assert counted(2_048, "tool call") == "2,048 tool calls"
+    assert counted(3, "entry", "entries") == "3 entries"

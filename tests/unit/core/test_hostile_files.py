@@ -196,4 +196,4 @@ def test_a_wide_deep_tree_is_one_problem(codex_home: CodexHome) -> None:
     found = discover([codex_home.root])
     (problem,) = found.errors
     assert problem.kind is ProblemKind.TOO_LARGE
-    assert problem.detail.startswith("not searched: 256 folder(s) more than 8 levels below")
+    assert problem.detail.startswith("not searched: 256 folders more than 8 levels below")

@@ -897,10 +897,10 @@ def test_an_update_says_which_lines_it_skipped(codex_home: CodexHome, tmp_path: 
         again = index.update([codex_home.root])
     said = {problem.kind: str(problem) for problem in first.problems}
     assert said[ProblemKind.BAD_VALUES] == (
-        f"1 line(s) with impossible token counts skipped in {path.name}"
+        f"1 line with impossible token counts skipped in {path.name}"
     )
     malformed = said[ProblemKind.MALFORMED_LINES]
-    assert malformed.startswith(f"1 malformed line(s) skipped in {path.name}")
+    assert malformed.startswith(f"1 malformed line skipped in {path.name}")
     assert again.problems == []
 
 

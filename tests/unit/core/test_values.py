@@ -126,7 +126,7 @@ def test_status_json_survives_every_hostile_count(tmp_path: Path) -> None:
     assert totals == {SID: 5400, OTHER: 77}
     bad = [w for w in report["warnings"] if w["kind"] == ProblemKind.BAD_VALUES.value]
     assert len(bad) == 1
-    assert bad[0]["text"].startswith(f"{len(HOSTILE)} line(s) with impossible token counts")
+    assert bad[0]["text"].startswith(f"{len(HOSTILE)} lines with impossible token counts")
     assert bad[0]["path"].endswith(".jsonl")
 
 
@@ -177,7 +177,7 @@ def test_year_9999_does_not_take_over_the_account_limits(tmp_path: Path) -> None
     assert source.limits.windows[0].used_percent == 40.0
     future = [w for w in result.warnings if w.kind is ProblemKind.FUTURE_TIME]
     assert len(future) == 1
-    assert future[0].detail.startswith("2 line(s) stamped in the future")
+    assert future[0].detail.startswith("2 lines stamped in the future")
 
 
 def test_year_9999_does_not_keep_an_old_session_active(tmp_path: Path) -> None:
