@@ -106,6 +106,29 @@ _SUBCOMMANDS: Mapping[str, frozenset[str]] = {
     "docker": frozenset({"build", "run", "compose", "ps"}),
 }
 
+#: Package managers whose ``run`` names a script, and the script names common enough to show
+#: (``npm run build``); any other name stays private (``npm run``: a script's name can tell
+#: a client or a deploy target).
+_SCRIPT_RUNNERS = frozenset({"npm", "pnpm", "yarn", "bun", "uv"})
+_COMMON_SCRIPTS = frozenset(
+    {
+        "build",
+        "check",
+        "coverage",
+        "dev",
+        "e2e",
+        "fmt",
+        "format",
+        "lint",
+        "preview",
+        "serve",
+        "start",
+        "test",
+        "typecheck",
+        "watch",
+    }
+)
+
 #: Commands that read a file; the value lists the flags that take a value (lower-case).
 _READ_COMMANDS: Mapping[str, frozenset[str]] = {
     "cat": frozenset(),
@@ -369,6 +392,13 @@ def _running_target(verb: str, args: Sequence[str]) -> str:
         return "command"
     subcommands = _SUBCOMMANDS.get(verb)
     if subcommands and args and args[0] in subcommands:
+        if args[0] == "run" and verb in _SCRIPT_RUNNERS:
+            # The script (or, for uv, the program) it runs, when common enough to show.
+            names = _positionals(args[1:], frozenset())
+            name = names[0] if names else ""
+            shown = _command_name(name) if verb == "uv" else name
+            if shown in _COMMON_SCRIPTS or (verb == "uv" and shown in _ALLOWED_COMMANDS):
+                return f"{verb} run {shown}"
         return f"{verb} {args[0]}"
     if verb == "rg" and "--files" in args:
         return "rg --files"

@@ -43,6 +43,12 @@ R, E, X, W = ActivityKind.READING, ActivityKind.EDITING, ActivityKind.RUNNING, A
         ("curl -s https://internal.example.com/api?key=1", X, "curl"),
         ("$env:API_KEY='sk-123'; npm test", X, "npm test"),
         ("$x = 5; pytest -q", X, "pytest"),
+        ("npm run build", X, "npm run build"),
+        ("pnpm run --silent lint -- --fix", X, "pnpm run lint"),
+        ("npm run deploy-acme-prod", X, "npm run"),  # an unusual script name stays private
+        ("uv run pytest -q", X, "uv run pytest"),
+        ("uv run ./scripts/acme.py", X, "uv run"),
+        ("go run ./cmd/acme", X, "go run"),
         ("cd /home/me/secret && make build", X, "make"),
         ("FOO=bar BAZ=1 python -m pytest", X, "python"),
         ("bash -lc 'cd repo && cargo build --release'", X, "cargo build"),
