@@ -198,7 +198,7 @@ def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) ->
     # history and its log parser.
     from codex_presence_gui.core.insights import PaceState
 
-    pace = insight.pace
+    pace = insight.pace_at(now)
     current = insight.current
     resets_at = current.resets_at if current is not None else None
     resets = f"resets {format_reset_clock(resets_at, now, zone)}" if resets_at else ""

@@ -404,6 +404,12 @@ class WindowInsight:
     pace: Pace
     attribution: Attribution | None
 
+    def pace_at(self, now: float) -> Pace:
+        """The pace as of ``now``, for a view drawn after the history was read: hours with no
+        reading since slow it, as they would have then, so it never shows a run-out time that
+        has already passed without the limit being reached."""
+        return pace(self.current, self.length_s, now)
+
 
 @dataclass(frozen=True, slots=True)
 class Insights:

@@ -265,7 +265,7 @@ def _threshold_notice(
     left = max(100 - used, 0)
     body = f"You have used {used:.0f} % of your {name} limit ({left:.0f} % left). {when}."
     insight = board.insight(bucket, window)
-    if insight is not None and insight.pace.state is PaceState.RUNS_OUT:
+    if insight is not None and insight.pace_at(now).state is PaceState.RUNS_OUT:
         pace = pace_text(insight, now)
         body += f" {pace[:1].upper()}{pace[1:]}."
     # "or less": the threshold is crossed at exactly its level (75 % used is 25 % left).

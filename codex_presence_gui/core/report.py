@@ -63,7 +63,7 @@ def _pace_json(
             "pace": None,
             "pace_text": None,
         }
-    pace = insight.pace
+    pace = insight.pace_at(now)
     rate = pace.rate_per_hour
     return {
         "burn_rate_percent_per_hour": None if rate is None else round(rate, 3),

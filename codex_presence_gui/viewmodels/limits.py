@@ -136,7 +136,8 @@ def limit_row(
         reset = f"resets in {countdown} ({format_reset_clock(window.resets_at, now, zone)})"
     status = f"Limit reached — {reset}" if reached else reset
     pace = pace_text(insight, now, zone) if insight is not None else ""
-    if reached or insight is None or insight.pace.state is PaceState.REACHED:
+    state = insight.pace_at(now).state if insight is not None else None
+    if reached or state is None or state is PaceState.REACHED:
         pace = ""  # the status line says it already
     spoken = f"{window.label} limit: {percent}, {status}" + (f", {pace}" if pace else "")
     if stale:
@@ -151,7 +152,7 @@ def limit_row(
         status_text=status,
         emphasis=reached,
         pace_text=pace,
-        pace_warning=insight is not None and insight.pace.state is PaceState.RUNS_OUT,
+        pace_warning=state is PaceState.RUNS_OUT,
         spoken=spoken,
         chart=chart,
     )
@@ -176,7 +177,7 @@ def spark(insight: WindowInsight, now: float) -> Spark | None:
     steps.append((clock, steps[-1][1]))
     origin = (start, 0.0) if current.start is not None else None
     projection: tuple[tuple[float, float], ...] = ()
-    rate = insight.pace.rate_per_hour
+    rate = insight.pace_at(now).rate_per_hour
     if rate and clock < end:
         used = steps[-1][1]
         stop = min(end, clock + (100 - used) / rate * 3600)

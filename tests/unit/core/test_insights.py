@@ -329,3 +329,23 @@ def test_a_rise_shown_by_a_limit_only_line_after_a_quiet_half_hour_is_from_elsew
     assert window.attribution.share_of(A) == pytest.approx(14.0)
     (note,) = insight_notes(quota_dashboard(codex_home, now))
     assert "used rose 2 % without local activity" in note
+
+
+def test_a_view_drawn_later_never_shows_a_run_out_already_past(codex_home: CodexHome) -> None:
+    """The history was read at T0 + 2 h (run-out due at about T0 + 4 h 10 min); the window is
+    drawn again at T0 + 4 h 20 min with no reading since: the idle hours slow the pace, as
+    they would have if the history were read now, instead of "runs out ~" a passed time."""
+    from codex_presence_gui.core.formatting import pace_text
+
+    turns = steady_turns(T0 + 300, T0 + 7200, 300, 1000, 2, 2)
+    write_session(codex_home, A, turns, resets_at=RESETS)
+    read_at = T0 + 7202
+    window = five_hour(insights_of(codex_home, read_at))
+    assert window.pace.state is PaceState.RUNS_OUT
+    assert window.pace.runs_out_at is not None
+    later = window.pace.runs_out_at + 600
+    assert window.pace_at(later) == five_hour(insights_of(codex_home, later)).pace
+    # No use in the last hour of the span: it lasts (the old text said "runs out ~" a time
+    # 10 minutes gone).
+    assert window.pace_at(later).state is PaceState.LASTS
+    assert pace_text(window, later) == "on pace to last until reset"
