@@ -430,16 +430,17 @@ class AppShell(QObject):
         homes = homes_from(self.args, settings)
         interval = int(settings.refresh_interval_s * 1000)
         if homes != self.feed.homes or interval != self.feed.poll_interval_ms:
-            self.feed.stop(STOP_TIMEOUT_MS)
-            # Gone before the new feed's thread starts (``WorkerThread.start_soon``), not kept
-            # by this object for the rest of the run.
-            self.feed.deleteLater()
+            # Once its thread has ended, gone before the new feed's starts
+            # (``WorkerThread.start_soon``) instead of kept for the rest of the run; a thread
+            # still finishing (parked) keeps its feed: it is still connected to it.
+            if self.feed.stop(STOP_TIMEOUT_MS):
+                self.feed.deleteLater()
             self.feed = self._new_feed(settings)
             self.feed.start()
         if homes != self.usage.homes:
             started = self.usage.running
-            self.usage.stop(STOP_TIMEOUT_MS)
-            self.usage.deleteLater()
+            if self.usage.stop(STOP_TIMEOUT_MS):
+                self.usage.deleteLater()
             self.usage = self._new_usage(settings)
             if started:
                 self.usage.start()

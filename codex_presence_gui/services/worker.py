@@ -25,6 +25,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 
 import shiboken6
 from PySide6.QtCore import (
@@ -45,6 +46,11 @@ log = logging.getLogger(__name__)
 #: leaves without it; leaving normally would destroy it while it runs (an abort).
 EXIT_WAIT_S = 10.0
 EXIT_LOG_EVERY_S = 2.0
+
+#: How long a service's start waits for threads parked after a timed-out stop to end, and how
+#: often it looks (see ``WorkerThread.start_soon``).
+PARKED_WAIT_MS = 5000
+PARKED_POLL_MS = 50
 
 _parked: list[WorkerThread] = []
 _parked_lock = threading.Lock()
@@ -141,6 +147,7 @@ class WorkerThread:
         self._thread = thread
         self._started = False
         self._start_pending = False
+        self._deadline = 0.0  # until when a pending start waits for parked threads to end
         self._cancelled = False  # stopped before it started: a pending start is dropped
         self._stopped = False
 
@@ -164,18 +171,38 @@ class WorkerThread:
         it creates its timers and watchers, which take locks from the same pool. A worker
         started while the GUI thread deleted a window's rows waited for ever on one such lock
         (seen once, in the tests). Deletions pending at the start are the likely ones: a
-        settings dialog just closed, rows a refresh replaced.
+        settings dialog just closed, rows a refresh replaced. A thread parked after a stop
+        that timed out deletes its worker in its own thread when it ends: the start waits for
+        it too, for up to ``PARKED_WAIT_MS``. What this cannot cover: objects made in the GUI
+        thread while such a thread ends, and deletions that come later.
         """
         if self._started or self._start_pending:
             return
         self._start_pending = True
-        # The QThread object lives in the GUI thread: the call is made there, and is dropped
-        # with it if the owner lets go of it first.
-        QTimer.singleShot(0, self._thread, self._start_after_deletions)
+        self._deadline = time.monotonic() + PARKED_WAIT_MS / 1000
+        self._start_later(0)
+
+    def _start_later(self, delay_ms: int) -> None:
+        # Through a weak reference: an owner let go of before the call is not kept alive,
+        # nor started, by it. The QThread object lives in the GUI thread: the call is made
+        # there.
+        owner = weakref.ref(self)
+
+        def start() -> None:
+            alive = owner()
+            if alive is not None:
+                alive._start_after_deletions()
+
+        QTimer.singleShot(delay_ms, self._thread, start)
 
     def _start_after_deletions(self) -> None:
         if self._started or self._cancelled:
             return
+        if any(owner is not self for owner in _running_parked()):
+            if time.monotonic() < self._deadline:
+                self._start_later(PARKED_POLL_MS)
+                return
+            log.warning("starting thread %r while a parked thread still runs", self.name)
         # At the top of the event loop, not inside a caller that may still use those objects.
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         self.start()
@@ -238,6 +265,13 @@ def _park(owner: WorkerThread) -> None:
     _prune_parked()
 
 
+def _running_parked() -> list[WorkerThread]:
+    """Parked threads that have not ended yet (those that have are let go of)."""
+    _prune_parked()
+    with _parked_lock:
+        return list(_parked)
+
+
 def _prune_parked() -> None:
     """Let go of parked threads that have ended (in the GUI thread, never in their own)."""
     with _parked_lock:
@@ -248,9 +282,7 @@ def _prune_parked() -> None:
 
 def parked_threads() -> list[str]:
     """Names of threads that did not stop in time and are still running."""
-    _prune_parked()
-    with _parked_lock:
-        return [owner.name for owner in _parked]
+    return [owner.name for owner in _running_parked()]
 
 
 def join_parked(limit_s: float = EXIT_WAIT_S) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -191,3 +192,36 @@ def test_a_start_asked_for_then_stopped_never_happens(
     qtbot.wait(50)
     assert worker.work_thread is None
     assert not owner.running
+
+
+def test_a_start_waits_for_a_parked_thread_to_end(
+    qtbot: QtBot, owned: Callable[[Worker, str], WorkerThread]
+) -> None:
+    """A settings change after a stop that timed out: the new worker starts once the old
+    thread has ended (it deletes its worker in its own thread as it ends)."""
+    old = Recorder(busy_s=0.6, cooperative=False)
+    parked = owned(old, "old-feed")
+    parked.start()
+    qtbot.waitUntil(lambda: old.work_thread is not None, timeout=3000)
+    assert not parked.stop(10)
+    new = Recorder()
+    owner = owned(new, "new-feed")
+    owner.start_soon()
+    qtbot.wait(200)
+    assert new.work_thread is None  # the old one still runs
+    qtbot.waitUntil(lambda: new.work_thread is not None, timeout=5000)
+    assert parked_threads() == []
+
+
+def test_a_pending_start_does_not_keep_its_owner(qtbot: QtBot) -> None:
+    """An owner let go of before the event loop ran is not kept alive, nor started, by the
+    start it asked for."""
+    worker = Recorder()
+    owner = WorkerThread(worker, "let-go")
+    gone = weakref.ref(owner)
+    owner.start_soon()
+    del owner
+    gc.collect()
+    assert gone() is None
+    qtbot.wait(100)
+    assert worker.work_thread is None
