@@ -913,9 +913,8 @@ def _rollout(path: str | Path, stat: FileStat, home: str | Path, archived: bool)
 INDEX_NAME = f"usage-index-v{SCHEMA_VERSION}.sqlite3"
 #: The name before it carried the version (schemas up to 7).
 _UNVERSIONED_NAME = "usage-index.sqlite3"
-#: Another version's index (its database, ``-wal``, ``-shm`` and ``.lock`` files) is removed
-#: once none of its files has changed for this long: that version no longer runs here. A
-#: version that still does writes to its files whenever a session moves.
+#: Another version's index (its database, ``-wal``, ``-shm``, ``-journal`` and ``.lock`` files)
+#: is removed once none of its files has changed for this long and no process has it open.
 OTHER_VERSION_KEEP_S = 14 * 86400
 
 
@@ -934,12 +933,13 @@ def remove_other_versions(folder: str | Path, now: float) -> list[str]:
         if base is not None and base != INDEX_NAME:
             others.setdefault(base, []).append(name)
     removed: list[str] = []
-    for members in others.values():
+    for base, members in others.items():
         try:
-            newest = max(os.stat(os.path.join(folder, name)).st_mtime for name in members)
+            # lstat: a link's own time (a dangling one would otherwise keep its group).
+            newest = max(os.lstat(os.path.join(folder, name)).st_mtime for name in members)
         except OSError:
             continue
-        if now - newest < OTHER_VERSION_KEEP_S:
+        if now - newest < OTHER_VERSION_KEEP_S or _in_use(os.path.join(folder, base)):
             continue
         # The database last: a lock or journal file of it left behind would do no harm.
         for name in sorted(members, key=lambda name: name == _index_base(name)):
@@ -951,17 +951,53 @@ def remove_other_versions(folder: str | Path, now: float) -> list[str]:
     return removed
 
 
+def _in_use(database: str) -> bool:
+    """True when a process has the WAL database open: SQLite keeps a shared lock on byte
+    128 of its ``-shm`` file for each open connection (and removes the file when the last one
+    closes). A version left running while no session moved for weeks writes nothing, but
+    keeps its index open. Windows refuses to remove an open file anyway."""
+    if sys.platform == "win32":
+        return False
+    try:
+        fd = os.open(f"{database}-shm", os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # cannot tell: kept
+    try:
+        import fcntl
+
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _SHM_DMS_BYTE)
+        except OSError:
+            return True
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, _SHM_DMS_BYTE)
+        return False
+    finally:
+        os.close(fd)
+
+
+#: SQLite's "dead man switch" byte in a WAL database's ``-shm`` file (os_unix.c: the 8 lock
+#: bytes start at 120).
+_SHM_DMS_BYTE = 128
+
+
 def _index_base(name: str) -> str | None:
     """The database file ``name`` belongs to, when it is one of an index's files (any
     version); None otherwise."""
-    for suffix in ("-wal", "-shm", ".lock"):
+    for suffix in ("-wal", "-shm", "-journal", ".lock"):
         if name.endswith(suffix):
             name = name.removesuffix(suffix)
             break
     if name == _UNVERSIONED_NAME:
         return name
     version = name.removeprefix("usage-index-v").removesuffix(".sqlite3")
-    if name.startswith("usage-index-v") and name.endswith(".sqlite3") and version.isdigit():
+    if (
+        name.startswith("usage-index-v")
+        and name.endswith(".sqlite3")
+        and version.isascii()
+        and version.isdigit()
+    ):
         return name
     return None
 

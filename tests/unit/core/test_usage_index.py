@@ -1362,3 +1362,64 @@ def test_copies_of_a_log_count_once(codex_home: CodexHome, tmp_path: Path) -> No
         assert result.files == 8  # every file is indexed, kept current and ready to count
         assert _state(index, codex_home.root) == _fresh(alone, tmp_path / "fresh")
         assert sorted(index.sessions([codex_home.root])) == sorted([SID, OTHER])
+
+
+_HOLDER = """
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA journal_mode=WAL")
+db.execute("CREATE TABLE IF NOT EXISTS t (x)")
+db.execute("INSERT INTO t VALUES (1)")
+print("open", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows refuses to remove an open file")
+def test_another_versions_index_still_open_is_kept(tmp_path: Path) -> None:
+    """A version left running for weeks with no session moving writes nothing, but has its
+    index open: its files stay, however old; once it is gone they go."""
+    other = tmp_path / "usage-index-v6.sqlite3"
+    with subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(other)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
+        try:
+            assert holder.stdout is not None
+            assert holder.stdout.readline().strip() == "open"
+            names = sorted(path.name for path in tmp_path.iterdir())
+            assert f"{other.name}-shm" in names
+            old = time.time() - OTHER_VERSION_KEEP_S - 60
+            for path in tmp_path.iterdir():
+                os.utime(path, (old, old))
+            with UsageIndex(tmp_path / INDEX_NAME):
+                pass
+            assert other.exists()
+            assert Path(f"{other}-shm").exists()
+        finally:
+            holder.kill()  # gone without closing: its -shm file stays, with no lock on it
+    for name in names:
+        os.utime(tmp_path / name, (old, old))
+    with UsageIndex(tmp_path / INDEX_NAME):
+        pass
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(other.name)]
+
+
+def test_only_ascii_version_numbers_name_an_index(tmp_path: Path) -> None:
+    """Files that merely look like an index's (other digits, a dangling link) are handled
+    as their names and links say."""
+    old = time.time() - OTHER_VERSION_KEEP_S - 60
+    for name in ("usage-index-v\u00b2.sqlite3", "usage-index-v\u0667.sqlite3"):
+        (tmp_path / name).write_bytes(b"x")
+        os.utime(tmp_path / name, (old, old))
+    (tmp_path / "usage-index-v5.sqlite3").write_bytes(b"x")
+    os.symlink(tmp_path / "missing", tmp_path / "usage-index-v5.sqlite3-wal")
+    os.utime(tmp_path / "usage-index-v5.sqlite3", (old, old))
+    os.utime(tmp_path / "usage-index-v5.sqlite3-wal", (old, old), follow_symlinks=False)
+    with UsageIndex(tmp_path / INDEX_NAME):
+        pass
+    left = {path.name for path in tmp_path.iterdir()}
+    assert {"usage-index-v\u00b2.sqlite3", "usage-index-v\u0667.sqlite3"} <= left
+    assert not {"usage-index-v5.sqlite3", "usage-index-v5.sqlite3-wal"} & left
