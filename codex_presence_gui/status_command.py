@@ -74,7 +74,12 @@ def _status(args: argparse.Namespace) -> int:
                 return EXIT_FAILED
             sys.stdout.flush()
         else:
-            sys.stdout.write(render_text(result, include_all=args.all, history=history) + "\n")
+            from codex_presence_gui.cli import terminal_columns
+
+            text = render_text(
+                result, include_all=args.all, history=history, width=terminal_columns()
+            )
+            sys.stdout.write(text + "\n")
     except (ArithmeticError, ValueError) as error:
         # A number the reader let through that the report cannot compute with (the reader
         # validates values; this is the output layer's own guard): one line, no traceback.

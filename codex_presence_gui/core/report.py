@@ -210,26 +210,48 @@ def build_report(
     }
 
 
+#: The text's width when none is given (a terminal's, by default).
+TEXT_WIDTH = 80
+
+
+def packed(parts: list[str], first: str, indent: str, width: int, joint: str = " · ") -> list[str]:
+    """``first`` then ``parts`` joined by ``joint``, on as few lines as fit in ``width`` (each
+    next line starts with ``indent``); a part longer than a line has one of its own."""
+    lines: list[str] = []
+    line, empty = first, True
+    for part in parts:
+        candidate = f"{line}{part}" if empty else f"{line}{joint}{part}"
+        if not empty and len(candidate) > width:
+            lines.append(line)
+            candidate = f"{indent}{part}"
+        line, empty = candidate, False
+    lines.append(line)
+    return lines
+
+
 def _limit_lines(
-    limits: LimitSnapshot, now: float, zone: tzinfo | None, board: Dashboard
+    limits: LimitSnapshot, now: float, zone: tzinfo | None, board: Dashboard, width: int
 ) -> list[str]:
     lines = []
-    width = max(len(limit_label(w)) for w in limits.windows)
+    label_width = max(len(limit_label(w)) for w in limits.windows)
     for window in limits.windows:
-        label = limit_label(window).ljust(width)
+        label = limit_label(window).ljust(label_width)
         if window.is_past_reset(now):
             phrase = reset_phrase(window, now, limits.observed_at, zone)
             lines.append(f"  {label}  {phrase} — likely full, confirmed on your next turn")
             continue
         remaining = window.remaining_percent
-        lines.append(
-            f"  {label}  {text_bar(remaining)} {format_percent_left(remaining):>9}"
-            f"  {reset_phrase(window, now, limits.observed_at, zone)}"
-        )
+        bar = f"  {label}  {text_bar(remaining)} {format_percent_left(remaining):>9}"
+        phrase = reset_phrase(window, now, limits.observed_at, zone)
+        under = f"  {' ' * label_width}  "
+        if len(f"{bar}  {phrase}") <= width:
+            lines.append(f"{bar}  {phrase}")
+        else:  # a narrow terminal: the reset goes under the bar, with the pace
+            lines.extend((bar, f"{under}{phrase}"))
         insight = board.insight(limits, window)
         pace = pace_text(insight, now, zone) if insight is not None else ""
         if pace:
-            lines.append(f"  {' ' * width}  {pace}")
+            lines.extend(packed(pace.split(" ("), under, f"{under}(", width, " ("))
     credits = credits_text(limits)
     if credits is not None:
         lines.append(f"  {credits}")
@@ -237,7 +259,11 @@ def _limit_lines(
 
 
 def _session_lines(
-    snapshot: CodexSessionSnapshot, now: float, marker: str, shares: tuple[SessionShare, ...]
+    snapshot: CodexSessionSnapshot,
+    now: float,
+    marker: str,
+    shares: tuple[SessionShare, ...],
+    width: int,
 ) -> list[str]:
     title = snapshot.project + (f" ({snapshot.git_branch})" if snapshot.git_branch else "")
     details = [
@@ -248,10 +274,13 @@ def _session_lines(
     tokens = token_triplet_text(
         snapshot.session_delta_tokens, snapshot.last_turn_tokens, snapshot.session_total_tokens
     )
-    lines = [
-        f"{marker} {title} · " + " · ".join(details),
-        f"    Tokens (this update | last response | session total): {tokens}",
-    ]
+    lines = packed([title, *details], f"{marker} ", "    ", width)
+    label = "    Tokens (this update | last response | session total):"
+    if len(f"{label} {tokens}") <= width:
+        lines.append(f"{label} {tokens}")
+    else:  # a narrow terminal: the numbers under their names, shortened if need be
+        short = "    Tokens (update | last response | total):"
+        lines.extend((label if len(label) <= width else short, f"      {tokens}"))
     extras = []
     if snapshot.context is not None:
         context = snapshot.context
@@ -264,8 +293,8 @@ def _session_lines(
     for share in shares:
         extras.append(share_text(share) + (" (burns fastest)" if share.fastest else ""))
     if extras:
-        text = " · ".join(extras)
-        lines.append("    " + text[:1].upper() + text[1:])
+        extras[0] = extras[0][:1].upper() + extras[0][1:]
+        lines.extend(packed(extras, "    ", "    ", width))
     return lines
 
 
@@ -275,8 +304,10 @@ def render_text(
     include_all: bool = False,
     zone: tzinfo | None = None,
     history: UsageHistory | None = None,
+    width: int = TEXT_WIDTH,
 ) -> str:
-    """What the window would show, as plain text, safe to print to a terminal.
+    """What the window would show, as plain text, safe to print to a terminal, in lines of
+    at most ``width`` characters where its parts allow (a long name may still overflow).
 
     Every element of ``out`` is one line; each is cleaned as a whole (``clean_text``), so no
     field from the logs can add a line or reach the terminal as an escape sequence.
@@ -291,10 +322,10 @@ def render_text(
         age = format_age(now - limits.observed_at)
         stale = "  (may be stale: start a Codex turn to refresh)" if limits.is_stale(now) else ""
         out.append(f"Limits · updated {age} · from {board.limits_source.project}{stale}")
-        out.extend(_limit_lines(limits, now, zone, board))
+        out.extend(_limit_lines(limits, now, zone, board, width))
         for bucket in board.other_limits:
             out.append(f"Limits · {bucket.display_name}")
-            out.extend(_limit_lines(bucket, now, zone, board))
+            out.extend(_limit_lines(bucket, now, zone, board, width))
         out.extend(f"  Note: {note}" for note in insight_notes(board, zone))
     out.append("")
     heading = "All sessions" if include_all else "Active sessions"
@@ -307,7 +338,7 @@ def render_text(
         for snapshot in board.sessions:
             marker = "▶" if snapshot.session_id == active_id else " "
             shown = shares.get(snapshot.session_id, ())
-            out.extend(_session_lines(snapshot, now, marker, shown))
+            out.extend(_session_lines(snapshot, now, marker, shown, width))
     if board.warnings:
         out.append("")
         out.append("Warnings:")

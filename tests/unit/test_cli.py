@@ -99,6 +99,34 @@ def test_status_text_says_the_pace_and_shares(
     assert "≈ 14 % of the 5h window" in out  # 13.5
 
 
+@pytest.mark.parametrize("columns", [56, 80])
+def test_status_text_fits_the_terminal(
+    codex_home: CodexHome,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    columns: int,
+) -> None:
+    """Every line fits the terminal's width, the same parts wrapped at `` · `` (the share
+    and context line had run to 144 characters); nothing is lost on the way."""
+    quota_story(codex_home)
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["status", "--codex-home", str(codex_home.root)]) == 0
+    wide = capsys.readouterr().out
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert main(["status", "--codex-home", str(codex_home.root)]) == 0
+    narrow = capsys.readouterr().out
+    assert [line for line in narrow.splitlines() if len(line) > columns] == []
+    assert max(len(line) for line in wide.splitlines()) > columns
+
+    def words(text: str) -> list[str]:
+        # The token line's names may be shortened to fit: "this update" → "update".
+        text = text.replace("(this update | last response | session total)", "(names)")
+        text = text.replace("(update | last response | total)", "(names)")
+        return text.replace("·", " ").split()
+
+    assert words(narrow) == words(wide)
+
+
 def test_status_notes_a_rise_from_elsewhere(
     codex_home: CodexHome, capsys: pytest.CaptureFixture[str]
 ) -> None:
