@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QFontDatabase, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
@@ -413,6 +413,32 @@ class SettingsDialog(QDialog):
         for word in self.thresholds.text().replace(",", " ").replace("%", " ").split():
             values.add(int(word) if word.isascii() and word.isdigit() else -1)
         return tuple(sorted(values, reverse=True))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.testAttribute(Qt.WidgetAttribute.WA_Resized):
+            self._fit_pages()
+
+    def _fit_pages(self) -> None:
+        """Open large enough for the tallest page without scrolling, where the screen has
+        the room (the size hint stays small: the dialog also fits a small laptop, scrolling)."""
+        page = self.tabs.currentWidget()
+        if not isinstance(page, QScrollArea):
+            return
+        areas = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        contents = [area.widget() for area in areas if isinstance(area, QScrollArea)]
+        hints = [content.sizeHint() for content in contents if content is not None]
+        extra_w = self.width() - page.viewport().width()
+        extra_h = self.height() - page.viewport().height()
+        wanted = QSize(
+            max(hint.width() for hint in hints) + extra_w,
+            max(hint.height() for hint in hints) + extra_h,
+        )
+        screen = self.screen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            wanted = wanted.boundedTo(QSize(room.width() * 9 // 10, room.height() * 17 // 20))
+        self.resize(wanted.expandedTo(self.size()))
 
     def apply(self) -> bool:
         """Emit ``applied`` when the settings are valid; False when something blocks."""

@@ -347,3 +347,22 @@ def test_add_folder_opens_beside_the_listed_folders(
     assert start_folder(["~/work/.codex/", ""]) == str(tmp_path / "work")
     assert start_folder([]) == str(tmp_path)  # nothing listed: the home folder
     assert start_folder(["/nowhere/at/all"]) == str(tmp_path)
+
+
+def test_opens_with_its_pages_in_view_where_the_screen_has_room(qtbot: QtBot) -> None:
+    """Shown at no size of its own, the dialog grows to its tallest page (General had
+    scrolled by a few pixels), within the screen; its size hint stays small."""
+    dialog = make(qtbot, Settings())
+    hint = dialog.sizeHint()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    room = dialog.screen().availableGeometry()
+    assert dialog.height() > hint.height()
+    assert dialog.height() <= room.height()
+    assert dialog.width() <= room.width()
+    for index in (0, 2, 3):  # General, Notifications, Advanced
+        dialog.tabs.setCurrentIndex(index)
+        QApplication.processEvents()
+        page = dialog.tabs.currentWidget()
+        assert isinstance(page, QScrollArea)
+        assert page.verticalScrollBar().maximum() == 0, dialog.tabs.tabText(index)
