@@ -103,5 +103,8 @@ def home_text(path: Path) -> str:
 def dashboard_card(dashboard: Dashboard) -> CardView:
     """The card for one refresh: the active session, or why there is none."""
     if dashboard.active is None:
-        return CardView(message=NO_SESSION_MESSAGE)
+        # Where it looks, so that a wrong folder in the settings shows here.
+        watched = ", ".join(home_text(home) for home in dashboard.homes)
+        where = f"\nWatching {watched}." if watched and not dashboard.no_home else ""
+        return CardView(message=NO_SESSION_MESSAGE + where)
     return card_view(dashboard.active, session_shares(dashboard, dashboard.active.session_id))

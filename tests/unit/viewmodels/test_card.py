@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from codex_presence_gui.core.models import CodexSessionSnapshot
-from codex_presence_gui.viewmodels.card import DETAIL_NAME_CHARS, card_view
+from codex_presence_gui.viewmodels.card import DETAIL_NAME_CHARS, card_view, dashboard_card
+from tests.helpers.snapshots import dashboard
 
 
 def test_a_huge_model_name_is_cut_in_its_middle() -> None:
@@ -23,3 +24,15 @@ def test_a_huge_model_name_is_cut_in_its_middle() -> None:
         CodexSessionSnapshot(session_id="s", file=Path("s"), cwd="/p", project="p", model="o3")
     )
     assert short.details.startswith("o3 · ")
+
+
+def test_without_a_session_the_card_says_where_it_looks() -> None:
+    """A wrong folder in the settings shows on the empty card, not only in the dialog."""
+    homes = (Path("/srv/codex-a"), Path("/srv/codex-b"))
+    card = dashboard_card(dashboard(homes=homes))
+    assert card.message is not None
+    assert card.message.endswith("\nWatching /srv/codex-a, /srv/codex-b.")
+    # No folder at all is the setup panel's to say.
+    gone = dashboard_card(dashboard(homes=homes[:1], missing=homes[:1]))
+    assert gone.message is not None
+    assert "Watching" not in gone.message
