@@ -147,6 +147,16 @@ def validate(settings: Settings) -> list[Problem]:
                     blocking=False,
                 )
             )
+        elif not any((path / name).is_dir() for name in ("sessions", "archived_sessions")):
+            # "/" or a project folder: accepted (Codex may not have run yet), but said.
+            problems.append(
+                Problem(
+                    "codex_homes",
+                    f"{home} holds no Codex logs (no sessions folder in it): is it the folder "
+                    "Codex uses, usually ~/.codex?",
+                    blocking=False,
+                )
+            )
     if not _is_client_id(settings.discord_client_id):
         problems.append(
             Problem(

@@ -180,6 +180,18 @@ def test_validation_messages(tmp_path: Path) -> None:
     assert validate(Settings(refresh_interval_s=0.1))[0].key == "refresh_interval_s"
 
 
+def test_a_folder_without_codex_logs_is_said_not_refused(tmp_path: Path) -> None:
+    """ "/" or a project folder: kept (Codex may not have run yet), with a question."""
+    [problem] = validate(Settings(codex_homes=(str(tmp_path),)))
+    assert problem.key == "codex_homes"
+    assert not problem.blocking
+    assert "holds no Codex logs" in problem.message
+    for name in ("sessions", "archived_sessions"):
+        home = tmp_path / name.upper()
+        (home / name).mkdir(parents=True)
+        assert validate(Settings(codex_homes=(str(home),))) == []
+
+
 def test_migration_from_a_single_home(tmp_path: Path) -> None:
     """A version-0 file with one home becomes a list."""
     path = tmp_path / "settings.json"
