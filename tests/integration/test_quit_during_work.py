@@ -85,7 +85,11 @@ real_connect = discord_client.PypresenceClient.connect
 
 def connect(self):
     if kind == "discord-hung":
-        quit_soon("handshake")  # with a peer that accepts and never answers
+        # With a peer that accepts and never answers; the quit comes once the handshake is
+        # on its way (the window's loop, idle, would otherwise quit before it is sent).
+        import threading
+
+        threading.Timer(0.3, quit_soon, ("handshake",)).start()
         self.handshake_timeout = seconds
         return real_connect(self)
     if kind == "discord-stubborn":
