@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui import paths
 from codex_presence_gui.app import LAUNCH_ACTIVATION_S, AppShell, application
 from codex_presence_gui.cli import build_parser
+from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.settings import Settings, load_settings, save_settings
 from codex_presence_gui.services.discord_client import IPC_DIR_ENV
 from codex_presence_gui.services.discord_worker import DiscordState
@@ -302,6 +303,19 @@ def recorder(said: list[str]) -> Callable[[str, str], Channel]:
     return notify
 
 
+def notified(qtbot: QtBot, home: CodexHome, *boards: Dashboard) -> list[str]:
+    """The titles one run of the app notifies, shown ``boards`` in turn."""
+    said: list[str] = []
+    shell = make_shell(qtbot, home, "--no-discord")
+    shell.notifier.notify = recorder(said)  # type: ignore[method-assign]
+    try:
+        for board in boards:
+            shell._show(board)
+    finally:
+        stop(shell)
+    return said
+
+
 def test_notifications_once_across_restarts(
     base_dir: Path, codex_home: CodexHome, qtbot: QtBot
 ) -> None:
@@ -314,20 +328,7 @@ def test_notifications_once_across_restarts(
     # Notifications wait for the history (an empty one here).
     board = replace(dashboard(limit=limits), insights=Insights(NOW, (), 0))
     assert dashboard(limit=limits).insights is None
-    said: list[str] = []
-    shell = make_shell(qtbot, codex_home, "--no-discord")
-    shell.notifier.notify = recorder(said)  # type: ignore[method-assign]
-    try:
-        shell._show(board)
-        shell._show(board)
-    finally:
-        stop(shell)
-    again = make_shell(qtbot, codex_home, "--no-discord")
-    again.notifier.notify = recorder(said)  # type: ignore[method-assign]
-    try:
-        again._show(board)
-    finally:
-        stop(again)
+    said = notified(qtbot, codex_home, board, board) + notified(qtbot, codex_home, board)
     assert said == ["Codex: 10 % or less of your 5h limit left"]
 
 
@@ -343,14 +344,7 @@ def test_crossings_seen_together_are_one_notification(
     windows = (UsageWindow(10_080, 76.0, NOW + 86_400), UsageWindow(300, 92.0, NOW + 600))
     limits = LimitSnapshot("codex", None, None, NOW - 30, windows)
     board = replace(dashboard(limit=limits), insights=Insights(NOW, (), 0))
-    said: list[str] = []
-    shell = make_shell(qtbot, codex_home, "--no-discord")
-    shell.notifier.notify = recorder(said)  # type: ignore[method-assign]
-    try:
-        shell._show(board)
-    finally:
-        stop(shell)
-    assert said == ["Codex: 10 % or less of your 5h limit left"]
+    assert notified(qtbot, codex_home, board) == ["Codex: 10 % or less of your 5h limit left"]
 
 
 def test_notifications_can_be_turned_off(
