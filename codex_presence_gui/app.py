@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import os
 import sys
 import threading
@@ -251,8 +250,10 @@ class AppShell(QObject):
         self._pause_timer.setSingleShot(True)
         self._pause_timer.timeout.connect(self._apply_pause)
         self._discord_message = "Discord: off"
-        #: When the Discord worker's next try is due (wall clock), while it says so: the
-        #: status bar counts down to it instead of repeating the first delay.
+        #: When the Discord worker's next try is due (``monotonic``, as its timer: a clock
+        #: set back does not stretch it), while it says so: the status bar counts down to
+        #: it instead of repeating the first delay.
+        self.monotonic = time.monotonic
         self._retry_at: float | None = None
         self._retry_tick = QTimer(self)
         self._retry_tick.setInterval(1000)
@@ -511,7 +512,7 @@ class AppShell(QObject):
         tail = f"retrying in {seconds(status.retry_in)}" if status.retry_in else ""
         if tail and status.message.endswith(tail):
             self._discord_message = status.message.removesuffix(tail)
-            self._retry_at = self.clock() + (status.retry_in or 0.0)
+            self._retry_at = self.monotonic() + (status.retry_in or 0.0)
             self._retry_tick.start()
         else:
             self._retry_at = None
@@ -521,8 +522,9 @@ class AppShell(QObject):
     def _show_discord_status(self, state: DiscordState | None = None) -> None:
         message = self._discord_message
         if self._retry_at is not None:
-            left = self._retry_at - self.clock()
-            message += f"retrying in {math.ceil(left)} s" if left > 0.5 else "retrying now"
+            left = self._retry_at - self.monotonic()
+            # Said as the worker says a delay (first the same words as its own message).
+            message += f"retrying in {seconds(left)}" if left >= 0.5 else "retrying now"
         paused = _pause_text(self.store.settings.discord_paused_until, self.clock())
         if paused and (state is DiscordState.PAUSED or message == "Discord: paused"):
             message = f"Discord: paused {paused}"

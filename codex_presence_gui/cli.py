@@ -268,9 +268,15 @@ def kind_first(argv: list[str]) -> list[str]:
     ``report`` and the token is a kind within the folders' values; anything else as given."""
     if "report" not in argv:
         return argv
+    # The command is the first word that is neither an option nor a folder's name after
+    # ``--codex-home`` (a folder may be called "report").
+    at = 0
+    while at < len(argv) and argv[at].startswith("-"):
+        at += 2 if argv[at] == "--codex-home" else 1
+    if at >= len(argv) or argv[at] != "report":
+        return argv
     from codex_presence_gui.core.usage_report import REPORT_KINDS
 
-    at = argv.index("report")
     if at + 1 >= len(argv) or argv[at + 1] in REPORT_KINDS:
         return argv
     in_homes = False

@@ -392,10 +392,11 @@ def _running_target(verb: str, args: Sequence[str]) -> str:
         return "command"
     subcommands = _SUBCOMMANDS.get(verb)
     if subcommands and args and args[0] in subcommands:
-        if args[0] == "run" and verb in _SCRIPT_RUNNERS:
-            # The script (or, for uv, the program) it runs, when common enough to show.
-            names = _positionals(args[1:], frozenset())
-            name = names[0] if names else ""
+        if args[0] == "run" and verb in _SCRIPT_RUNNERS and len(args) > 1:
+            # The script (or, for uv, the program) it runs, when common enough to show and
+            # right after "run": after an option it could be that option's value
+            # ("uv run --with build pytest").
+            name = args[1]
             shown = _command_name(name) if verb == "uv" else name
             if shown in _COMMON_SCRIPTS or (verb == "uv" and shown in _ALLOWED_COMMANDS):
                 return f"{verb} run {shown}"

@@ -214,6 +214,24 @@ def build_report(
 TEXT_WIDTH = 80
 
 
+def columns(text: str) -> int:
+    """The terminal columns ``text`` takes: two for a wide character (CJK), none for a
+    combining mark."""
+    if text.isascii():
+        return len(text)
+    from unicodedata import combining, east_asian_width
+
+    return sum(
+        0 if combining(char) else 2 if east_asian_width(char) in "WF" else 1 for char in text
+    )
+
+
+def wrapped(text: str, width: int, indent: str = "", after: str = "") -> list[str]:
+    """Prose in lines of at most ``width`` columns, broken between words (a path or a word
+    longer than a line is kept whole); ``after`` starts the lines after the first."""
+    return packed(text.split(" "), indent, after or indent, width, " ")
+
+
 def packed(parts: list[str], first: str, indent: str, width: int, joint: str = " · ") -> list[str]:
     """``first`` then ``parts`` joined by ``joint``, on as few lines as fit in ``width`` (each
     next line starts with ``indent``); a part longer than a line has one of its own."""
@@ -221,7 +239,7 @@ def packed(parts: list[str], first: str, indent: str, width: int, joint: str = "
     line, empty = first, True
     for part in parts:
         candidate = f"{line}{part}" if empty else f"{line}{joint}{part}"
-        if not empty and len(candidate) > width:
+        if not empty and columns(candidate) > width:
             lines.append(line)
             candidate = f"{indent}{part}"
         line, empty = candidate, False
@@ -238,13 +256,14 @@ def _limit_lines(
         label = limit_label(window).ljust(label_width)
         if window.is_past_reset(now):
             phrase = reset_phrase(window, now, limits.observed_at, zone)
-            lines.append(f"  {label}  {phrase} — likely full, confirmed on your next turn")
+            parts = [phrase, "likely full, confirmed on your next turn"]
+            lines.extend(packed(parts, f"  {label}  ", f"  {' ' * label_width}  ", width, " — "))
             continue
         remaining = window.remaining_percent
         bar = f"  {label}  {text_bar(remaining)} {format_percent_left(remaining):>9}"
         phrase = reset_phrase(window, now, limits.observed_at, zone)
         under = f"  {' ' * label_width}  "
-        if len(f"{bar}  {phrase}") <= width:
+        if columns(f"{bar}  {phrase}") <= width:
             lines.append(f"{bar}  {phrase}")
         else:  # a narrow terminal: the reset goes under the bar, with the pace
             lines.extend((bar, f"{under}{phrase}"))
@@ -276,11 +295,11 @@ def _session_lines(
     )
     lines = packed([title, *details], f"{marker} ", "    ", width)
     label = "    Tokens (this update | last response | session total):"
-    if len(f"{label} {tokens}") <= width:
+    if columns(f"{label} {tokens}") <= width:
         lines.append(f"{label} {tokens}")
     else:  # a narrow terminal: the numbers under their names, shortened if need be
         short = "    Tokens (update | last response | total):"
-        lines.extend((label if len(label) <= width else short, f"      {tokens}"))
+        lines.extend((label if columns(label) <= width else short, f"      {tokens}"))
     extras = []
     if snapshot.context is not None:
         context = snapshot.context
@@ -316,21 +335,25 @@ def render_text(
     now = board.generated_at
     out: list[str] = []
     if board.limits is None or board.limits_source is None:
-        out.append("Limits: no reading yet (Codex writes one with every model response).")
+        out.extend(
+            wrapped("Limits: no reading yet (Codex writes one with every model response).", width)
+        )
     else:
         limits = board.limits
         age = format_age(now - limits.observed_at)
         stale = "  (may be stale: start a Codex turn to refresh)" if limits.is_stale(now) else ""
-        out.append(f"Limits · updated {age} · from {board.limits_source.project}{stale}")
+        source = board.limits_source.project
+        out.extend(packed(["Limits", f"updated {age}", f"from {source}{stale}"], "", "  ", width))
         out.extend(_limit_lines(limits, now, zone, board, width))
         for bucket in board.other_limits:
             out.append(f"Limits · {bucket.display_name}")
             out.extend(_limit_lines(bucket, now, zone, board, width))
-        out.extend(f"  Note: {note}" for note in insight_notes(board, zone))
+        for note in insight_notes(board, zone):
+            out.extend(wrapped(f"Note: {note}", width, "  ", "    "))
     out.append("")
     heading = "All sessions" if include_all else "Active sessions"
     if not board.sessions:
-        out.append(f"{heading}: none. Start `codex` in a terminal to see it here.")
+        out.extend(wrapped(f"{heading}: none. Start `codex` in a terminal to see it here.", width))
     else:
         out.append(f"{heading} ({len(board.sessions)}):")
         active_id = board.active.session_id if board.active is not None else None
@@ -342,5 +365,6 @@ def render_text(
     if board.warnings:
         out.append("")
         out.append("Warnings:")
-        out.extend(f"  - {warning}" for warning in board.warnings)
+        for warning in board.warnings:
+            out.extend(wrapped(f"- {warning}", width, "  ", "    "))
     return "\n".join(clean_text(line) for line in out)

@@ -149,11 +149,15 @@ def validate(settings: Settings) -> list[Problem]:
             )
         elif not any((path / name).is_dir() for name in ("sessions", "archived_sessions")):
             # "/" or a project folder: accepted (Codex may not have run yet), but said.
+            usual = path == Path.home() / ".codex"
             problems.append(
                 Problem(
                     "codex_homes",
-                    f"{home} holds no Codex logs (no sessions folder in it): is it the folder "
-                    "Codex uses, usually ~/.codex?",
+                    f"{home} holds no Codex logs yet (no sessions folder in it); they appear "
+                    "once Codex runs."
+                    if usual
+                    else f"{home} holds no Codex logs (no sessions folder in it): is it the "
+                    "folder Codex uses, usually ~/.codex?",
                     blocking=False,
                 )
             )

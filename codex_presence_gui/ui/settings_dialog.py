@@ -415,9 +415,11 @@ class SettingsDialog(QDialog):
         return tuple(sorted(values, reverse=True))
 
     def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
+        # Sized before Qt places it over its parent: grown afterwards, it could reach past
+        # the screen's edge.
         if not self.testAttribute(Qt.WidgetAttribute.WA_Resized):
             self._fit_pages()
+        super().showEvent(event)
 
     def _fit_pages(self) -> None:
         """Open large enough for the tallest page without scrolling, where the screen has
@@ -600,6 +602,7 @@ def start_folder(listed: Sequence[str]) -> str:
 def _note(text: str) -> QLabel:
     """A quieter explanation under a setting."""
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # a folder's name is shown as it is
     label.setWordWrap(True)
     set_muted(label)
     return label

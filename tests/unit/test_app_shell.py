@@ -621,10 +621,12 @@ def test_the_discord_retry_counts_down(base_dir: Path, codex_home: CodexHome, qt
     shell = make_shell(qtbot, codex_home, "--no-discord")
     try:
         now = [1_000_000.0]
-        shell.clock = lambda: now[0]
+        shell.monotonic = lambda: now[0]
         reason = "Discord: not running (no socket), "
+        # The wall clock set back an hour changes nothing: the worker's timer does not see it.
+        shell.clock = lambda: now[0] - 3600
         shell._discord_status(
-            DiscordStatus(DiscordState.NOT_RUNNING, f"{reason}retrying in 30 s", retry_in=30.0)
+            DiscordStatus(DiscordState.NOT_RUNNING, f"{reason}retrying in 30 s", retry_in=30.4)
         )
         assert shell.window.discord_status.full_text == f"{reason}retrying in 30 s"
         now[0] += 12.2

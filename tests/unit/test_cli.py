@@ -177,8 +177,12 @@ def test_status_lists_only_active_sessions_unless_all(
     assert len(json.loads(capsys.readouterr().out)["sessions"]) == 2
 
 
-def test_status_text(codex_home: CodexHome, capsys: pytest.CaptureFixture[str]) -> None:
-    """Text mode shows bars of what is left, resets, and the token triplet."""
+def test_status_text(
+    codex_home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Text mode shows bars of what is left, resets, and the token triplet (on a terminal
+    wide enough for each on one line)."""
+    monkeypatch.setenv("COLUMNS", "120")
     live_session(codex_home)
     assert main(["status", "--codex-home", str(codex_home.root)]) == 0
     out = capsys.readouterr().out

@@ -261,5 +261,10 @@ def test_the_kind_may_follow_the_folders(
         ["report", "--json", "daily"],  # argparse reads this one as it is
         ["status", "--codex-home", "daily"],  # a folder called daily
         ["report", "--codex-home", "/a"],  # no kind at all: argparse says so
+        ["--codex-home", "report", "--codex-home", "daily"],  # folders called so
+        ["status", "--codex-home", "report", "--codex-home", "daily"],
     ):
         assert kind_first(unchanged) == unchanged
+    # A folder called "report" before the command is a folder.
+    given = ["--codex-home", "report", "-v", "report", "--codex-home", "/d", "daily"]
+    assert kind_first(given) == [*given[:4], "daily", "--codex-home", "/d"]

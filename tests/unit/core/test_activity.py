@@ -44,7 +44,9 @@ R, E, X, W = ActivityKind.READING, ActivityKind.EDITING, ActivityKind.RUNNING, A
         ("$env:API_KEY='sk-123'; npm test", X, "npm test"),
         ("$x = 5; pytest -q", X, "pytest"),
         ("npm run build", X, "npm run build"),
-        ("pnpm run --silent lint -- --fix", X, "pnpm run lint"),
+        ("pnpm run lint -- --fix", X, "pnpm run lint"),
+        ("npm run --prefix test deploy-acme", X, "npm run"),  # an option's value, not a script
+        ("uv run --with build pytest", X, "uv run"),
         ("npm run deploy-acme-prod", X, "npm run"),  # an unusual script name stays private
         ("uv run pytest -q", X, "uv run pytest"),
         ("uv run ./scripts/acme.py", X, "uv run"),

@@ -192,6 +192,17 @@ def test_a_folder_without_codex_logs_is_said_not_refused(tmp_path: Path) -> None
         assert validate(Settings(codex_homes=(str(home),))) == []
 
 
+def test_the_usual_folder_before_codex_ran_is_not_questioned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / ".codex").mkdir()
+    [problem] = validate(Settings(codex_homes=("~/.codex",)))
+    assert problem.message == (
+        "~/.codex holds no Codex logs yet (no sessions folder in it); they appear once Codex runs."
+    )
+
+
 def test_migration_from_a_single_home(tmp_path: Path) -> None:
     """A version-0 file with one home becomes a list."""
     path = tmp_path / "settings.json"

@@ -366,3 +366,32 @@ def test_opens_with_its_pages_in_view_where_the_screen_has_room(qtbot: QtBot) ->
         page = dialog.tabs.currentWidget()
         assert isinstance(page, QScrollArea)
         assert page.verticalScrollBar().maximum() == 0, dialog.tabs.tabText(index)
+
+
+def test_a_dialog_grown_to_its_pages_stays_on_the_screen(qtbot: QtBot) -> None:
+    """Over a window near the screen's corner, the grown dialog is placed whole on screen
+    (it had grown past the edge after Qt had placed it at its small size)."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    room = parent.screen().availableGeometry()
+    parent.setGeometry(room.right() - 320, room.bottom() - 220, 300, 200)
+    parent.show()
+    qtbot.waitExposed(parent)
+    dialog = SettingsDialog(Settings(), parent=parent)
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    frame = dialog.geometry()
+    assert frame.height() > dialog.sizeHint().height()
+    assert room.contains(frame), (room, frame)
+
+
+def test_a_folder_name_is_shown_as_written(qtbot: QtBot) -> None:
+    """A folder named like markup is text, not formatting."""
+    dialog = make(qtbot, Settings())
+    odd = "/data/<b>client</b>/codex"
+    noted = SettingsDialog(Settings(), command_line_homes=[odd])
+    qtbot.addWidget(noted)
+    assert noted.homes_overridden is not None
+    assert noted.homes_overridden.textFormat() is Qt.TextFormat.PlainText
+    assert odd in noted.homes_overridden.text()
+    assert dialog.homes_overridden is None

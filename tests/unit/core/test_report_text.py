@@ -1,0 +1,65 @@
+"""The `status` text at a terminal's width: every line fits, in columns, wide characters
+counted twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codex_presence_gui.core.reader import CodexReader
+from codex_presence_gui.core.report import columns, packed, render_text
+from tests.helpers import rollout as r
+from tests.helpers.rollout import BASE
+
+SID = "019d0000-0000-7000-8000-00000000c001"
+
+
+def test_columns_count_wide_characters_twice() -> None:
+    assert columns("shop") == 4
+    assert columns("店舗") == 4
+    assert columns("e\u0301") == 1  # a combining accent takes no column of its own
+
+
+def test_packing_keeps_every_part_and_wraps_between_them() -> None:
+    parts = ["Context 94% left", "last activity 7 min ago", "≈ 10 % of the 5h window"]
+    assert packed(parts, "    ", "    ", 80) == ["    " + " · ".join(parts)]
+    assert packed(parts, "    ", "    ", 50) == [
+        "    Context 94% left · last activity 7 min ago",
+        "    ≈ 10 % of the 5h window",
+    ]
+    # Too narrow for any part: one part a line, nothing lost, no crash.
+    assert packed(parts, "", "", 1) == parts
+
+
+def _home(tmp_path: Path, cwd: str, *, resets_at: int) -> Path:
+    home = tmp_path / "home"
+    folder = home / "sessions" / "2026" / "05" / "04"
+    folder.mkdir(parents=True)
+    rate = r.limits((10.0, 300, resets_at), None)
+    lines = [
+        r.session_meta(BASE, SID, cwd=cwd),
+        r.token_count(BASE + 1, r.usage(1000), r.usage(1000), rate),
+    ]
+    (folder / f"rollout-2026-05-04T09-00-00-{SID}.jsonl").write_text("\n".join(lines) + "\n")
+    return home
+
+
+@pytest.mark.parametrize("width", [56, 80])
+def test_every_line_fits_even_past_a_reset_and_with_wide_names(tmp_path: Path, width: int) -> None:
+    """A window past its reset, a project named in CJK: lines fit ``width`` columns."""
+    home = _home(tmp_path, "/home/dev/電子商取引サイト", resets_at=int(BASE) + 5)
+    result = CodexReader([home], max_age=None, clock=lambda: BASE + 60).refresh()
+    text = render_text(result, include_all=True, width=width)
+    assert "likely full" in text
+    assert "電子商取引サイト" in text
+    too_wide = [line for line in text.splitlines() if columns(line) > width]
+    assert too_wide == []
+
+
+def test_no_session_says_so_within_the_width(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "sessions").mkdir(parents=True)
+    text = render_text(CodexReader([home]).refresh(), width=40)
+    assert "Active sessions: none." in text
+    assert [line for line in text.splitlines() if columns(line) > 40] == []
