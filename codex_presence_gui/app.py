@@ -257,7 +257,7 @@ class AppShell(QObject):
         self._retry_at: float | None = None
         self._retry_tick = QTimer(self)
         self._retry_tick.setInterval(1000)
-        self._retry_tick.timeout.connect(self._show_discord_status)
+        self._retry_tick.timeout.connect(self._tick_retry)
         self.feed = self._new_feed(settings)
         self.usage = self._new_usage(settings)
         self.presence = self._new_presence(settings)
@@ -511,7 +511,7 @@ class AppShell(QObject):
         self._discord_message = status.message
         tail = f"retrying in {seconds(status.retry_in)}" if status.retry_in else ""
         if tail and status.message.endswith(tail):
-            self._discord_message = status.message.removesuffix(tail)
+            # First as the worker says it; then counted down (``_tick_retry``).
             self._retry_at = self.monotonic() + (status.retry_in or 0.0)
             self._retry_tick.start()
         else:
@@ -519,12 +519,19 @@ class AppShell(QObject):
             self._retry_tick.stop()
         self._show_discord_status(status.state)
 
+    def _tick_retry(self) -> None:
+        # Drawn only where it can be seen, and only when the words change: Discord is often
+        # simply not running, and an app left open all day should not repaint for it.
+        if self._retry_at is None or not self.window.isVisible() or self.window.isMinimized():
+            return
+        tail = _countdown(self._retry_at - self.monotonic())
+        head = self._discord_message.rpartition("retrying ")[0]
+        if head and not self._discord_message.endswith(tail):
+            self._discord_message = head + tail
+            self._show_discord_status()
+
     def _show_discord_status(self, state: DiscordState | None = None) -> None:
         message = self._discord_message
-        if self._retry_at is not None:
-            left = self._retry_at - self.monotonic()
-            # Said as the worker says a delay (first the same words as its own message).
-            message += f"retrying in {seconds(left)}" if left >= 0.5 else "retrying now"
         paused = _pause_text(self.store.settings.discord_paused_until, self.clock())
         if paused and (state is DiscordState.PAUSED or message == "Discord: paused"):
             message = f"Discord: paused {paused}"
@@ -615,6 +622,15 @@ class AppShell(QObject):
     def _tell(self, message: str) -> None:
         """Say something once, without blocking."""
         self.window.show_notice(message)
+
+
+def _countdown(left: float) -> str:
+    """What is left of a retry's delay, as the status bar counts it down: ``retrying in 25 s``
+    in steps of 5 s (fewer repaints), each second from 10 s, then ``retrying now``."""
+    if left < 0.5:
+        return "retrying now"
+    whole = round(left)
+    return f"retrying in {whole if whole < 10 else -(-whole // 5) * 5} s"
 
 
 def _pause_text(until: float, now: float) -> str | None:

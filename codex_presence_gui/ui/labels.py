@@ -48,9 +48,14 @@ class ElidedLabel(QLabel):
         text = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
         if text == self.full_text and tooltip == self.extra_tooltip:
             return
+        advance = self.fontMetrics().horizontalAdvance
+        resized = advance(text) != advance(self.full_text)
         self.full_text = text
         self.extra_tooltip = tooltip
-        self.updateGeometry()
+        if resized:
+            # The size hints follow the text's width only: a countdown's digits changing
+            # within the same width need no new layout of the window, only a repaint.
+            self.updateGeometry()
         self._elide()
 
     def sizeHint(self) -> QSize:

@@ -614,8 +614,8 @@ def test_pause_until_resumed_and_resume_now(
 
 
 def test_the_discord_retry_counts_down(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
-    """ "retrying in 30 s" goes down as the seconds pass, then says "retrying now", instead of
-    standing still until the next try."""
+    """ "retrying in 30 s" goes down as time passes (while the window can be seen), then says
+    "retrying now", instead of standing still until the next try."""
     from codex_presence_gui.services.discord_worker import DiscordStatus
 
     shell = make_shell(qtbot, codex_home, "--no-discord")
@@ -629,11 +629,21 @@ def test_the_discord_retry_counts_down(base_dir: Path, codex_home: CodexHome, qt
             DiscordStatus(DiscordState.NOT_RUNNING, f"{reason}retrying in 30 s", retry_in=30.4)
         )
         assert shell.window.discord_status.full_text == f"{reason}retrying in 30 s"
-        now[0] += 12.2
+        now[0] += 12.2  # in steps of 5 s (fewer repaints) down to 10 s
         qtbot.waitUntil(
-            lambda: shell.window.discord_status.full_text == f"{reason}retrying in 18 s",
+            lambda: shell.window.discord_status.full_text == f"{reason}retrying in 20 s",
             timeout=3000,
         )
+        now[0] += 10  # then each second
+        qtbot.waitUntil(
+            lambda: shell.window.discord_status.full_text == f"{reason}retrying in 8 s",
+            timeout=3000,
+        )
+        shell.window.showMinimized()  # nothing drawn while it cannot be seen
+        now[0] += 3
+        qtbot.wait(1100)
+        assert shell.window.discord_status.full_text == f"{reason}retrying in 8 s"
+        shell.window.showNormal()
         now[0] += 20
         qtbot.waitUntil(
             lambda: shell.window.discord_status.full_text == f"{reason}retrying now",
