@@ -227,6 +227,10 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._compact: bool | None = None
+        #: The automatic layout's compact form with the sessions table under it, where the
+        #: window is too short for the full layout but tall enough for the table's rows (a
+        #: blank band otherwise).
+        self._table_in_compact = False
         self._needs: dict[tuple[bool, int], QSize] = {}
         self._has_rows = False
         self._shape: tuple[object, ...] = ()
@@ -482,10 +486,12 @@ class MainWindow(QMainWindow):
 
     # -- measuring ----------------------------------------------------------------------
 
-    def _mode_widgets(self, compact: bool) -> dict[QWidget, bool]:
-        """Which of the widgets that differ between the layouts each layout shows."""
+    def _mode_widgets(self, compact: bool, table: bool | None = None) -> dict[QWidget, bool]:
+        """Which of the widgets that differ between the layouts each layout shows (``table``:
+        the compact one with the sessions table; default: as it is now)."""
+        table = self._table_in_compact if table is None else table
         has_home = not (self.dashboard is not None and self.dashboard.no_home)
-        listed = has_home and self._has_rows and not compact
+        listed = has_home and self._has_rows and (not compact or table)
         line = self.usage_view is not None and bool(self.usage_view.compact_line)
         return {
             self.sessions_title: listed,
@@ -495,8 +501,8 @@ class MainWindow(QMainWindow):
             self.usage_line: compact and has_home and line,
         }
 
-    def _apply_mode(self, compact: bool) -> None:
-        for widget, visible in self._mode_widgets(compact).items():
+    def _apply_mode(self, compact: bool, table: bool | None = None) -> None:
+        for widget, visible in self._mode_widgets(compact, table).items():
             widget.setVisible(visible)
         self.card.set_compact(compact)
         self.limits.set_compact(compact)
@@ -528,11 +534,13 @@ class MainWindow(QMainWindow):
         cached = self._needs.get(key)
         if cached is not None:
             return cached
-        shown = self._compact if self._compact is not None else compact
+        # Measured without the table in the compact layout: its least size is its own.
+        shown = (self._compact if self._compact is not None else compact, self._table_in_compact)
+        wanted = (compact, False)
         self.setUpdatesEnabled(False)
         try:
-            if shown != compact:
-                self._apply_mode(compact)
+            if shown != wanted:
+                self._apply_mode(*wanted)
             self._invalidate_layouts()
             least = self.body_layout.minimumSize()
             least_width = max(least.width(), self.menuBar().minimumSizeHint().width())
@@ -542,8 +550,8 @@ class MainWindow(QMainWindow):
                 least_width = max(least_width, self.usage_page.minimumSizeHint().width())
             at = max(width if width is not None else least_width, least_width)
             body_height = max(self.body_layout.totalMinimumHeightForWidth(at), least.height())
-            if shown != compact:
-                self._apply_mode(shown)
+            if shown != wanted:
+                self._apply_mode(*shown)
                 self._invalidate_layouts()
         finally:
             self.setUpdatesEnabled(True)
@@ -558,9 +566,11 @@ class MainWindow(QMainWindow):
             compact = self.width() < full.width() or self.height() < full.height()
         else:
             compact = self._layout_mode is LayoutMode.COMPACT
+        table = compact and self._layout_mode is LayoutMode.AUTO and self._room_for_table()
         self.compact_action.setChecked(compact)
-        if compact != self._compact:
+        if compact != self._compact or table != self._table_in_compact:
             self._compact = compact
+            self._table_in_compact = table
             self._apply_mode(compact)
             self._invalidate_layouts()
             self._show_page()
@@ -578,6 +588,25 @@ class MainWindow(QMainWindow):
             self._set_limits(QSize(least.width(), height), QWIDGETSIZE_MAX)
         else:
             self._set_limits(least, QWIDGETSIZE_MAX)
+
+    def _room_for_table(self) -> bool:
+        """Whether the window, in the compact layout, has room below it for the sessions'
+        title and the table's least height (its header and two rows), and the table's least
+        width."""
+        if not self._has_rows or (self.dashboard is not None and self.dashboard.no_home):
+            return False
+        margins = self.body_layout.contentsMargins()
+        if self.width() < self.table.minimumSizeHint().width() + margins.left() + margins.right():
+            return False
+        least = self.needed_size(True)
+        compact = self.needed_size(True, max(self.width(), least.width())).height()
+        spacing = max(self.body_layout.spacing(), 0)
+        extra = (
+            self.sessions_title.sizeHint().height()
+            + self.table.minimumSizeHint().height()
+            + 2 * spacing
+        )
+        return self.height() >= compact + extra
 
     def _set_limits(self, least: QSize, most_height: int) -> None:
         # Only on change: every call goes to the window system (and the refresh runs often).

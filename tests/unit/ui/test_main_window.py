@@ -128,9 +128,17 @@ def test_compact_layout_follows_the_window_size(qtbot: QtBot) -> None:
     window.resize(900, 700)
     qtbot.waitUntil(lambda: not window.compact)
     assert window.table.isVisible()
-    window.resize(260, 600)
+    window.resize(900, 330)
     qtbot.waitUntil(lambda: window.compact)
     assert not window.table.isVisible()
+    # Too short for the full layout, tall enough for the table: compact, with the sessions
+    # under it instead of a blank band.
+    window.resize(900, 440)  # the full layout needs 451 px here
+    qtbot.waitUntil(window.table.isVisible)
+    assert window.compact
+    assert window.card.compact_total.isVisible()
+    window.resize(160, 600)  # too narrow for the table: the compact layout alone
+    qtbot.waitUntil(lambda: window.compact and not window.table.isVisible())
     assert window.card.compact_total.isVisible()
     assert window.card.compact_total.full_text == "52.4K tokens in this session"
     assert window.card.compact_others.text() == "this update = last response 26.4K"
