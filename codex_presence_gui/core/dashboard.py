@@ -180,7 +180,7 @@ def insight_notes(dashboard: Dashboard, zone: tzinfo | None = None) -> tuple[str
             )
             since = format_reset_clock(latest.since, now, zone)
             notes.append(
-                f"{prefix}: used rose {latest.rise:.0f} % without local activity since {since}"
+                f"{prefix}: used rose {latest.rise:.0f}% without local activity since {since}"
                 " (another device, the web or Codex Cloud)"
             )
     return tuple(notes)

@@ -212,7 +212,7 @@ def due_notices(
                     notices.append(
                         Notice(
                             f"Codex: your {name} limit has reset",
-                            f"It was {ended[1]:.0f} % used. It should be full again; your "
+                            f"It was {ended[1]:.0f}% used. It should be full again; your "
                             "next Codex turn confirms it.",
                             event,
                         )
@@ -263,13 +263,13 @@ def _threshold_notice(
             said,
         )
     left = max(100 - used, 0)
-    body = f"You have used {used:.0f} % of your {name} limit ({left:.0f} % left). {when}."
+    body = f"You have used {used:.0f}% of your {name} limit ({left:.0f}% left). {when}."
     insight = board.insight(bucket, window)
     if insight is not None and insight.pace_at(now).state is PaceState.RUNS_OUT:
         pace = pace_text(insight, now)
         body += f" {pace[:1].upper()}{pace[1:]}."
-    # "or less": the threshold is crossed at exactly its level (75 % used is 25 % left).
-    return Notice(f"Codex: {100 - level} % or less of your {name} limit left", body, said)
+    # "or less": the threshold is crossed at exactly its level (75% used is 25% left).
+    return Notice(f"Codex: {100 - level}% or less of your {name} limit left", body, said)
 
 
 def one_message(notices: Sequence[Notice]) -> tuple[str, str] | None:

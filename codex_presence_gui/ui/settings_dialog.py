@@ -344,7 +344,7 @@ class SettingsDialog(QDialog):
         self.thresholds.setAccessibleName("Notify when a window has this much left, in percent")
         self.thresholds.setToolTip(
             "Percentages left, separated by commas. Each is announced once per window,\n"
-            "like Codex's own warnings at 25, 10 and 5 % left. 0 means the limit is reached."
+            "like Codex's own warnings at 25, 10 and 5% left. 0 means the limit is reached."
         )
         self.notify_resets = QCheckBox("…and when such a window resets")
         self.notify_resets.setChecked(settings.notify_resets)

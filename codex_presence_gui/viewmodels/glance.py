@@ -26,7 +26,7 @@ class WindowGlance:
         stale: the reading is older than 15 minutes (its value is kept).
         past_reset: the reset time has passed, so the window is most likely full again.
         reached: nothing is left until the reset.
-        text: ``5h: 64 % left · resets 10:53``.
+        text: ``5h: 64% left · resets 10:53``.
         line: ``text``, with the reading's age when it is stale (the menu line).
     """
 
@@ -42,8 +42,8 @@ class WindowGlance:
 
     @property
     def percent_text(self) -> str:
-        """``64 %``, or ``~100 %`` once the reset has passed (a guess until the next turn)."""
-        return f"~{self.percent} %" if self.past_reset else f"{self.percent} %"
+        """``64%``, or ``~100%`` once the reset has passed (a guess until the next turn)."""
+        return f"~{self.percent}%" if self.past_reset else f"{self.percent}%"
 
     @property
     def tentative(self) -> bool:
@@ -98,7 +98,7 @@ def window_glance(
         # A passed reset means a new window has started, most likely unused: say ~100 rather
         # than repeat the old reading, which no longer describes anything.
         since = format_reset_clock(window.resets_at, now, zone)
-        text = f"{window.label}: ~100 % left · new window since {since}"
+        text = f"{window.label}: ~100% left · new window since {since}"
         return WindowGlance(
             mark=window_mark(window),
             label=window.label,
@@ -113,7 +113,7 @@ def window_glance(
         )
     percent = percent_left(window)
     reached = window.remaining_percent <= 0
-    amount = "limit reached" if reached else f"{percent} % left"
+    amount = "limit reached" if reached else f"{percent}% left"
     resets = (
         f" · resets {format_reset_clock(window.resets_at, now, zone)}"
         if window.resets_at is not None
@@ -165,6 +165,6 @@ def glance(
 
 
 def window_title(dashboard: Dashboard | None) -> str:
-    """``64 % · 29 % — Codex Presence`` (each window's percent left, in order), or just the app's
+    """``64% · 29% — Codex Presence`` (each window's percent left, in order), or just the app's
     name without a reading; short, as a minimized window shows it in the task bar."""
     return glance(dashboard).title

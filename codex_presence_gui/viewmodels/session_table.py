@@ -136,9 +136,9 @@ def _tokens_tooltip(s: CodexSessionSnapshot) -> str:
 
 
 def share_cell(percent: float, label: str, *, fastest: bool = False) -> str:
-    """A Share cell: ``≈ 12 % of 5h``, with ``▲`` first for the session that burns fastest."""
+    """A Share cell: ``≈ 12% of 5h``, with ``▲`` first for the session that burns fastest."""
     amount = "< 1" if percent < 1 else f"≈ {percent:.0f}"
-    return ("▲ " if fastest else "") + f"{amount} % of {label}"
+    return ("▲ " if fastest else "") + f"{amount}% of {label}"
 
 
 def _share_texts(shares: Sequence[SessionShare]) -> tuple[str, str]:

@@ -329,7 +329,7 @@ def test_notifications_once_across_restarts(
     board = replace(dashboard(limit=limits), insights=Insights(NOW, (), 0))
     assert dashboard(limit=limits).insights is None
     said = notified(qtbot, codex_home, board, board) + notified(qtbot, codex_home, board)
-    assert said == ["Codex: 10 % or less of your 5h limit left"]
+    assert said == ["Codex: 10% or less of your 5h limit left"]
 
 
 def test_crossings_seen_together_are_one_notification(
@@ -344,7 +344,7 @@ def test_crossings_seen_together_are_one_notification(
     windows = (UsageWindow(10_080, 76.0, NOW + 86_400), UsageWindow(300, 92.0, NOW + 600))
     limits = LimitSnapshot("codex", None, None, NOW - 30, windows)
     board = replace(dashboard(limit=limits), insights=Insights(NOW, (), 0))
-    assert notified(qtbot, codex_home, board) == ["Codex: 10 % or less of your 5h limit left"]
+    assert notified(qtbot, codex_home, board) == ["Codex: 10% or less of your 5h limit left"]
 
 
 def test_notifications_can_be_turned_off(
@@ -402,7 +402,7 @@ def test_notifications_use_the_users_percent_left(
         shell._show(replace(dashboard(limit=limits), insights=Insights(NOW, (), 0)))
     finally:
         stop(shell)
-    assert said == ["Codex: 40 % or less of your 5h limit left"]
+    assert said == ["Codex: 40% or less of your 5h limit left"]
 
 
 class ExitRecorder:

@@ -95,8 +95,8 @@ def test_status_text_says_the_pace_and_shares(
     assert main(["status", "--codex-home", str(codex_home.root)]) == 0
     out = capsys.readouterr().out
     assert "at this pace: runs out ~" in out
-    assert "≈ 34 % of the 5h window (burns fastest)" in out  # 34.5
-    assert "≈ 14 % of the 5h window" in out  # 13.5
+    assert "≈ 34% of the 5h window (burns fastest)" in out  # 34.5
+    assert "≈ 14% of the 5h window" in out  # 13.5
 
 
 @pytest.mark.parametrize("columns", [56, 80])
@@ -138,7 +138,7 @@ def test_status_notes_a_rise_from_elsewhere(
     write_session(codex_home, QUOTA_A, turns, resets_at=now + 3600)
     assert main(["status", "--json", "--codex-home", str(codex_home.root)]) == 0
     (note,) = json.loads(capsys.readouterr().out)["notes"]
-    assert note.startswith("5h: used rose 6 % without local activity since ")
+    assert note.startswith("5h: used rose 6% without local activity since ")
 
 
 def test_status_json(codex_home: CodexHome, capsys: pytest.CaptureFixture[str]) -> None:

@@ -328,7 +328,7 @@ def test_a_rise_shown_by_a_limit_only_line_after_a_quiet_half_hour_is_from_elsew
     assert unexplained.at == pytest.approx(T0 + 2400)
     assert window.attribution.share_of(A) == pytest.approx(14.0)
     (note,) = insight_notes(quota_dashboard(codex_home, now))
-    assert "used rose 2 % without local activity" in note
+    assert "used rose 2% without local activity" in note
 
 
 def test_a_view_drawn_later_never_shows_a_run_out_already_past(codex_home: CodexHome) -> None:

@@ -35,17 +35,17 @@ def look(path: Path, shown: Dashboard, thresholds: tuple[int, ...] = (75, 90, 95
 def test_each_crossing_once_even_after_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "notifications.json"
     assert look(path, board(60)) == []
-    assert look(path, board(76)) == ["Codex: 25 % or less of your 5h limit left"]
+    assert look(path, board(76)) == ["Codex: 25% or less of your 5h limit left"]
     assert look(path, board(80)) == []  # same crossing, new reading
     assert look(path, board(80, resets_at=RESETS + 3)) == []  # jitter: the same window
-    assert look(path, board(91)) == ["Codex: 10 % or less of your 5h limit left"]
+    assert look(path, board(91)) == ["Codex: 10% or less of your 5h limit left"]
     # Each look opens the file afresh: a restart would not repeat anything either.
     assert look(path, board(91)) == []
 
 
 def test_a_jump_past_several_thresholds_says_the_highest(tmp_path: Path) -> None:
     path = tmp_path / "notifications.json"
-    assert look(path, board(96)) == ["Codex: 5 % or less of your 5h limit left"]
+    assert look(path, board(96)) == ["Codex: 5% or less of your 5h limit left"]
     assert look(path, board(97)) == []
 
 
@@ -54,7 +54,7 @@ def test_the_next_window_is_announced_again(tmp_path: Path) -> None:
     assert look(path, board(80)) != []
     later = RESETS + 5 * 3600
     assert look(path, board(80, resets_at=later, now=RESETS + 60)) == [
-        "Codex: 25 % or less of your 5h limit left"
+        "Codex: 25% or less of your 5h limit left"
     ]
 
 
@@ -77,7 +77,7 @@ def test_an_old_reset_is_not_news(tmp_path: Path) -> None:
 
 def test_thresholds_are_the_users(tmp_path: Path) -> None:
     path = tmp_path / "notifications.json"
-    assert look(path, board(55), (50,)) == ["Codex: 50 % or less of your 5h limit left"]
+    assert look(path, board(55), (50,)) == ["Codex: 50% or less of your 5h limit left"]
 
 
 def test_the_users_percent_left_is_what_the_notice_says(tmp_path: Path) -> None:
@@ -86,14 +86,14 @@ def test_the_users_percent_left_is_what_the_notice_says(tmp_path: Path) -> None:
     thresholds = Settings(notify_left_thresholds=(30, 0)).notify_used_thresholds
     path = tmp_path / "notifications.json"
     assert look(path, board(69), thresholds) == []
-    assert look(path, board(71), thresholds) == ["Codex: 30 % or less of your 5h limit left"]
+    assert look(path, board(71), thresholds) == ["Codex: 30% or less of your 5h limit left"]
     assert look(path, board(100), thresholds) == ["Codex: your 5h limit is reached"]
 
 
 def test_the_body_says_what_is_left_and_when_it_resets(tmp_path: Path) -> None:
     notes = NotificationLog(tmp_path / "n.json")
     (notice,) = due_notices(board(91), (75, 90, 95), notify_resets=True, notes=notes).notices
-    assert notice.body.startswith("You have used 91 % of your 5h limit (9 % left). It resets at ")
+    assert notice.body.startswith("You have used 91% of your 5h limit (9% left). It resets at ")
     assert notice.body.endswith("in 1h 0m.")
 
 
@@ -137,7 +137,7 @@ def test_an_early_reset_starts_the_thresholds_again(codex_home: CodexHome, tmp_p
     first = [Turn(BASE + 600, 1000, None, weekly=80.0, weekly_resets_at=week_reset)]
     write_session(codex_home, SID, first, resets_at=None, jitter=False)
     assert look(path, history_board(codex_home, BASE + 700)) == [
-        "Codex: 25 % or less of your weekly limit left"
+        "Codex: 25% or less of your weekly limit left"
     ]
     dropped = [*first, Turn(BASE + 3600, 1000, None, weekly=2.0, weekly_resets_at=week_reset)]
     write_session(codex_home, SID, dropped, resets_at=None, jitter=False)
@@ -147,7 +147,7 @@ def test_an_early_reset_starts_the_thresholds_again(codex_home: CodexHome, tmp_p
     climbed = [*dropped, Turn(BASE + 7200, 1000, None, weekly=78.0, weekly_resets_at=week_reset)]
     write_session(codex_home, SID, climbed, resets_at=None, jitter=False)
     assert look(path, history_board(codex_home, BASE + 7300)) == [
-        "Codex: 25 % or less of your weekly limit left"
+        "Codex: 25% or less of your weekly limit left"
     ]
     assert look(path, history_board(codex_home, BASE + 7400)) == []
 
@@ -223,11 +223,11 @@ def test_a_hostile_reading_is_told_as_a_percent(tmp_path: Path) -> None:
     300-digit number in a notification."""
     notes = NotificationLog(tmp_path / "n.json")
     (notice,) = due_notices(board(1e308), (75, 90, 95), notify_resets=True, notes=notes).notices
-    assert notice.body.startswith("You have used 100 % of your 5h limit (0 % left).")
+    assert notice.body.startswith("You have used 100% of your 5h limit (0% left).")
     reset = due_notices(
         board(1e308, now=RESETS + 30), (75,), notify_resets=True, notes=notes
     ).notices
-    assert [n.body[:22] for n in reset] == ["It was 100 % used. It "]
+    assert [n.body[:21] for n in reset] == ["It was 100% used. It "]
     assert due_notices(board(-5), (75,), notify_resets=True, notes=notes).notices == ()
 
 
@@ -248,8 +248,8 @@ def test_notices_due_together_make_one_message_the_most_urgent_first(tmp_path: P
     message = one_message(due.notices)
     assert message is not None
     title, body = message
-    assert title == "Codex: 10 % or less of your 5h limit left"
-    assert body.startswith("You have used 92 % of your 5h limit (8 % left).")
-    assert body.endswith("\nAlso: 25 % or less of your weekly limit left.")
+    assert title == "Codex: 10% or less of your 5h limit left"
+    assert body.startswith("You have used 92% of your 5h limit (8% left).")
+    assert body.endswith("\nAlso: 25% or less of your weekly limit left.")
     assert one_message(due.notices[:1]) == (due.notices[0].title, due.notices[0].body)
     assert one_message(()) is None

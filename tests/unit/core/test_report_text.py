@@ -22,11 +22,11 @@ def test_columns_count_wide_characters_twice() -> None:
 
 
 def test_packing_keeps_every_part_and_wraps_between_them() -> None:
-    parts = ["Context 94% left", "last activity 7 min ago", "≈ 10 % of the 5h window"]
+    parts = ["Context 94% left", "last activity 7 min ago", "≈ 10% of the 5h window"]
     assert packed(parts, "    ", "    ", 80) == ["    " + " · ".join(parts)]
     assert packed(parts, "    ", "    ", 50) == [
         "    Context 94% left · last activity 7 min ago",
-        "    ≈ 10 % of the 5h window",
+        "    ≈ 10% of the 5h window",
     ]
     # Too narrow for any part: one part a line, nothing lost, no crash.
     assert packed(parts, "", "", 1) == parts

@@ -87,7 +87,7 @@ def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
         five.percent.foregroundRole()
     ) != weekly.percent.palette().color(weekly.percent.foregroundRole())
     assert window.limits.age.text() == "updated 40 s ago"
-    assert window.windowTitle() == "64 % · 18 % — Codex Presence"
+    assert window.windowTitle() == "64% · 18% — Codex Presence"
     assert not window.limits.stale.isVisibleTo(window)
     assert "Reading from session shop" in window.limits.toolTip()
     window.show_dashboard(dashboard((session("shop"),), limit=limits(observed=NOW - 1200)))
@@ -101,7 +101,7 @@ def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
     assert five.percent.text() == "~100% left"
     assert five.status.text().endswith("confirmed on your next turn")
     assert five.bar.value() == 1000  # full, dimmed: not an empty bar
-    assert window.windowTitle() == "~100 % · 18 % — Codex Presence"
+    assert window.windowTitle() == "~100% · 18% — Codex Presence"
 
 
 def test_active_session_card_and_table(qtbot: QtBot) -> None:
@@ -235,7 +235,7 @@ def test_pace_chart_shares_and_notes(codex_home: CodexHome, qtbot: QtBot) -> Non
     assert image.pixelColor(image.width() // 3, image.height() - 4) != track
     assert image.pixelColor(image.width() - 8, image.height() - 4) == track
     assert window.limits.notes.isVisibleTo(window)
-    assert "used rose 6 % without local activity since" in window.limits.notes.text()
+    assert "used rose 6% without local activity since" in window.limits.notes.text()
     cells = {
         window.model.data(window.model.index(row, Column.PROJECT), SessionRole).session_id: (
             window.model.data(window.model.index(row, Column.SHARE))
@@ -243,7 +243,7 @@ def test_pace_chart_shares_and_notes(codex_home: CodexHome, qtbot: QtBot) -> Non
         for row in range(window.model.rowCount())
     }
     assert cells[b].startswith("▲ ≈ ")
-    assert cells[b].endswith(" % of 5h")
+    assert cells[b].endswith("% of 5h")
     assert cells[a].startswith("≈ ")
     assert "of the 5h window" in window.card.details.text()
     window.set_layout_mode(LayoutMode.COMPACT)

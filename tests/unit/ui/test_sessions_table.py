@@ -124,7 +124,8 @@ def test_a_long_project_is_elided_in_the_middle_with_the_full_name_in_its_toolti
     activity = index.siblingAtColumn(Column.ACTIVITY)
     table.itemDelegateForColumn(Column.ACTIVITY).initStyleOption(option, activity)
     assert option.textElideMode is Qt.TextElideMode.ElideRight
-    assert table.columnWidth(Column.ACTIVITY) > table.columnWidth(Column.PROJECT)
+    # Never more room than the live Activity (an even share leaves them equal).
+    assert table.columnWidth(Column.ACTIVITY) >= table.columnWidth(Column.PROJECT)
 
 
 def test_minimum_size_hint_is_what_project_and_activity_need(qtbot: QtBot) -> None:

@@ -138,8 +138,8 @@ def test_menu_starts_with_the_window_lines(qtbot: QtBot) -> None:
     assert actions[2] is tray.toggle_action
     tray.show_dashboard(dashboard((session("a"),), limit=limits((36.0, 71.0))))
     actions = tray.menu.actions()
-    assert actions[0].text().startswith("5h: 64 % left · resets ")
-    assert actions[1].text().startswith("Weekly: 29 % left · resets ")
+    assert actions[0].text().startswith("5h: 64% left · resets ")
+    assert actions[1].text().startswith("Weekly: 29% left · resets ")
     assert actions[0].isEnabled()  # readable, not greyed
     assert actions[2].isSeparator()
     assert actions[3] is tray.toggle_action
@@ -148,7 +148,7 @@ def test_menu_starts_with_the_window_lines(qtbot: QtBot) -> None:
     weekly = LimitSnapshot("codex", None, None, NOW, (UsageWindow(10080, 12.0, NOW + 3600),))
     tray.show_dashboard(dashboard(limit=weekly))
     actions = tray.menu.actions()
-    assert actions[0].text().startswith("Weekly: 88 % left")
+    assert actions[0].text().startswith("Weekly: 88% left")
     assert actions[1].isSeparator()
     assert tray.line_actions == [actions[0]]
     tray.show_dashboard(dashboard())
@@ -188,7 +188,7 @@ def test_tooltip_follows_the_dashboard(qtbot: QtBot) -> None:
     tray.show_dashboard(dashboard(limit=limits((36.0, 71.0), observed=NOW - 3600)))
     lines = tray.icon.toolTip().splitlines()
     assert lines[0] == "Codex Presence"
-    assert lines[2].startswith("Weekly: 29 % left")
+    assert lines[2].startswith("Weekly: 29% left")
     assert lines[3] == "reading from 1 h ago"
 
 

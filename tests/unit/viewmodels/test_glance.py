@@ -27,17 +27,17 @@ def test_fresh_reading() -> None:
     five, week = view.windows
     assert (five.mark, five.percent, five.level) == ("5h", 64, Level.GOOD)
     assert (week.mark, week.percent, week.level) == ("W", 29, Level.LOW)
-    assert five.line == "5h: 64 % left · resets 10:13"
-    assert week.line == "Weekly: 29 % left · resets Mon 08:00"
+    assert five.line == "5h: 64% left · resets 10:13"
+    assert week.line == "Weekly: 29% left · resets Mon 08:00"
     assert (five.stale, five.past_reset, five.reached, five.tentative) == (False,) * 4
     assert view.limiting == week
     assert (view.stale, view.waiting) == (False, "")
     assert view.tooltip.splitlines() == [
         "Codex Presence",
-        "5h: 64 % left · resets 10:13",
-        "Weekly: 29 % left · resets Mon 08:00",
+        "5h: 64% left · resets 10:13",
+        "Weekly: 29% left · resets Mon 08:00",
     ]
-    assert view.title == "64 % · 29 % — Codex Presence"
+    assert view.title == "64% · 29% — Codex Presence"
 
 
 def test_stale_reading_keeps_its_value() -> None:
@@ -47,17 +47,17 @@ def test_stale_reading_keeps_its_value() -> None:
     assert (five.percent, week.percent) == (64, 29)
     assert (five.stale, week.stale, five.tentative) == (True, True, True)
     assert view.limiting == week
-    assert five.line == "5h: 64 % left · resets 10:13 · as of 35 min ago"
-    assert week.line == "Weekly: 29 % left · resets Mon 08:00 · as of 35 min ago"
+    assert five.line == "5h: 64% left · resets 10:13 · as of 35 min ago"
+    assert week.line == "Weekly: 29% left · resets Mon 08:00 · as of 35 min ago"
     assert (view.stale, view.age) == (True, "35 min ago")
     # The tooltip says the age once, to stay within what Windows shows.
     assert view.tooltip.splitlines()[1:] == [
-        "5h: 64 % left · resets 10:13",
-        "Weekly: 29 % left · resets Mon 08:00",
+        "5h: 64% left · resets 10:13",
+        "Weekly: 29% left · resets Mon 08:00",
         "reading from 35 min ago",
     ]
     assert len(view.tooltip) < 128
-    assert view.title == "64 % · 29 % — Codex Presence"
+    assert view.title == "64% · 29% — Codex Presence"
 
 
 def test_one_window_past_its_reset() -> None:
@@ -70,11 +70,11 @@ def test_one_window_past_its_reset() -> None:
     view = look(limit)
     five, week = view.windows
     assert (five.percent, five.past_reset, five.tentative) == (100, True, True)
-    assert five.percent_text == "~100 %"
-    assert five.line == "5h: ~100 % left · new window since 07:41"
-    assert week.line == "Weekly: 60 % left · resets Mon 08:00 · as of 2 h ago"
+    assert five.percent_text == "~100%"
+    assert five.line == "5h: ~100% left · new window since 07:41"
+    assert week.line == "Weekly: 60% left · resets Mon 08:00 · as of 2 h ago"
     assert view.limiting == week
-    assert view.title == "~100 % · 60 % — Codex Presence"
+    assert view.title == "~100% · 60% — Codex Presence"
 
 
 def test_both_windows_past_their_reset() -> None:
@@ -87,8 +87,8 @@ def test_both_windows_past_their_reset() -> None:
     view = look(limit)
     assert view.limiting == view.windows[0]
     assert all(w.past_reset and w.percent == 100 for w in view.windows)
-    assert view.windows[1].line == "Weekly: ~100 % left · new window since 07:59"
-    assert view.title == "~100 % · ~100 % — Codex Presence"
+    assert view.windows[1].line == "Weekly: ~100% left · new window since 07:59"
+    assert view.title == "~100% · ~100% — Codex Presence"
     assert view.tooltip.splitlines()[-1] == "reading from 9 days ago"
 
 
@@ -99,7 +99,7 @@ def test_limit_reached() -> None:
     assert (five.percent, five.reached, five.level) == (0, True, Level.LOW)
     assert five.line == "5h: limit reached · resets 10:13"
     assert view.limiting == five
-    assert view.title == "0 % · 50 % — Codex Presence"
+    assert view.title == "0% · 50% — Codex Presence"
 
 
 def test_weekly_only_account() -> None:
@@ -107,17 +107,17 @@ def test_weekly_only_account() -> None:
     view = look(bucket(UsageWindow(10080, 12.0, NOW + 2 * 86400)))
     (week,) = view.windows
     assert (week.label, week.mark, week.percent) == ("Weekly", "W", 88)
-    assert week.line == "Weekly: 88 % left · resets Sun 08:00"
+    assert week.line == "Weekly: 88% left · resets Sun 08:00"
     assert view.limiting == week
-    assert view.title == "88 % — Codex Presence"
+    assert view.title == "88% — Codex Presence"
 
 
 def test_full_window_reads_100() -> None:
     """100 % left stays 100 (not 99); halves round to even as in Codex (99.5 → 100), 99.4 → 99."""
     view = look(limits((0.0, 0.5)))
     assert [w.percent for w in view.windows] == [100, 100]
-    assert view.windows[0].line == "5h: 100 % left · resets 10:13"
-    assert view.title == "100 % · 100 % — Codex Presence"
+    assert view.windows[0].line == "5h: 100% left · resets 10:13"
+    assert view.title == "100% · 100% — Codex Presence"
     assert [w.percent for w in look(limits((0.4, 0.6))).windows] == [100, 99]
 
 
@@ -144,7 +144,7 @@ def test_no_reading() -> None:
 
 def test_window_title_follows_the_dashboard() -> None:
     """The function the window calls gives the glance's title."""
-    assert window_title(dashboard(limit=limits((36.0, 71.0)))) == "64 % · 29 % — Codex Presence"
+    assert window_title(dashboard(limit=limits((36.0, 71.0)))) == "64% · 29% — Codex Presence"
 
 
 def test_now_moves_the_glance_on() -> None:
@@ -170,4 +170,4 @@ def test_marks() -> None:
 def test_unknown_reset_time() -> None:
     """No reset time: the line says only what is left."""
     view = look(bucket(UsageWindow(300, 20.0, None)))
-    assert view.windows[0].line == "5h: 80 % left"
+    assert view.windows[0].line == "5h: 80% left"
