@@ -220,6 +220,8 @@ class UsageIndex:
         self.notice: str | None = None
         self._file: tuple[int, int] | None = None  # the (device, inode) the connection is on
         self._db = self._open()
+        #: The connection and its ``data_version`` when ``written_elsewhere`` last looked.
+        self._looked: tuple[sqlite3.Connection, int] | None = None
 
     @classmethod
     def in_memory(cls, *, clock: Callable[[], float] = time.time) -> UsageIndex:
@@ -338,6 +340,14 @@ class UsageIndex:
                 raise sqlite3.OperationalError(
                     f"the damaged index cannot be removed ({error.strerror or error})"
                 ) from error
+
+    def written_elsewhere(self) -> bool:
+        """True when another connection (``report``, a second window) has committed to the
+        index since the last call, or the file was opened again in between (and on the first
+        call). This object's own writes do not count: SQLite's ``data_version`` says so."""
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        looked, self._looked = self._looked, (self._db, version)
+        return looked is None or looked[0] is not self._db or looked[1] != version
 
     def close(self) -> None:
         """Close the file (the index cannot be used afterwards)."""

@@ -1423,3 +1423,40 @@ def test_only_ascii_version_numbers_name_an_index(tmp_path: Path) -> None:
     left = {path.name for path in tmp_path.iterdir()}
     assert {"usage-index-v\u00b2.sqlite3", "usage-index-v\u0667.sqlite3"} <= left
     assert not {"usage-index-v5.sqlite3", "usage-index-v5.sqlite3-wal"} & left
+
+
+def test_what_another_process_wrote_is_known_and_its_own_writes_are_not(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """The window asks whether ``report`` wrote to the shared index: calls it read are then
+    in the index, not left in the logs for the window's own update to find."""
+    path = codex_home.write(SID, _session(2))
+    index_path = tmp_path / "index.sqlite3"
+    with UsageIndex(index_path) as window:
+        assert window.written_elsewhere()  # nothing known yet
+        window.update([codex_home.root])
+        assert not window.written_elsewhere()  # its own first build
+        CodexHome.append(path, _turn(BASE + 3600, 3000 + 20 + 3010, 3000))
+        assert window.update([codex_home.root]).read == 1
+        assert not window.written_elsewhere()  # its own append
+        CodexHome.append(path, _turn(BASE + 7200, 2 * (3000 + 20 + 3010), 3000))
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from codex_presence_gui.core.usage_index import UsageIndex; "
+                "UsageIndex(sys.argv[1]).update([sys.argv[2]])",
+                str(index_path),
+                str(codex_home.root),
+            ],
+            check=True,
+        )
+        assert window.update([codex_home.root]).read == 0  # the report read it first
+        assert window.written_elsewhere()
+        assert not window.written_elsewhere()
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(f"{index_path}{suffix}")
+        UsageIndex(index_path).close()  # a report made a new, empty one
+        window.update([codex_home.root])  # follows it, and fills it
+        assert window.written_elsewhere()

@@ -436,3 +436,29 @@ def test_a_missing_home_is_said_on_the_page(
     qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
     assert seen[-1].state is UsageState.EMPTY
     assert str(missing) in seen[-1].message
+
+
+def test_calls_another_process_put_in_the_index_are_shown(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """``report`` shares the index: when it reads Codex's new lines first, the window's next
+    update finds nothing left to read in the logs, and must still show the calls the other
+    process put in the index (the page had kept the old numbers until Codex wrote again)."""
+    now = time.time()
+    first = [(now - 120, 10_000, 0, 100)]
+    path = write_usage_session(codex_home, 1, first)
+    feed = make_feed(codex_home, tmp_path)
+    stopper.append(feed)
+    seen = views(feed)
+    feed.start()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    assert seen[-1].totals[0].tokens == 10_100
+    CodexHome.append(path, call_lines([(now - 5, 5000, 0, 50)], before=summed(first)))
+    with UsageIndex(feed.index_path) as other:  # the report command, in its own process
+        assert other.update([codex_home.root]).read == 1
+    with qtbot.waitSignal(feed.usage_changed, timeout=5000) as blocker:
+        feed.request_update()
+    assert blocker.args[0].totals[0].tokens == 15_150
+    # Its own writes are not taken for another's: nothing new says nothing, again.
+    with qtbot.assertNotEmitted(feed.usage_changed, wait=300):
+        feed.request_update()
