@@ -465,6 +465,9 @@ def report_from_rows(
             totals.models[model].count_calls(cell)
     for whole in totals.models.values():
         totals.tally.count_calls(whole)
+    if not totals.models and pricer is not None:
+        # Nothing used costs nothing: "unknown" is for tokens no price is known for.
+        totals.tally.cost_usd = totals.tally.savings_usd = 0.0
     ordered = sorted(by_key.values(), key=lambda row: row.key)
     if kind == "session":
         ordered.sort(key=lambda row: row.last_at or 0.0)

@@ -161,10 +161,13 @@ class UsageView:
 
 
 def approx_money(value: float | None, partial: bool = False) -> str:
-    """``~$3.40`` (an estimate); ``<$0.01``; ``cost unknown`` without a price; ``~$3.40+``
-    when ``partial``: some of the tokens have no known price and are not in it."""
+    """``~$3.40`` (an estimate); ``<$0.01``; ``$0.00`` for nothing; ``cost unknown`` without a
+    price; ``~$3.40+`` when ``partial``: some of the tokens have no known price and are not in
+    it."""
     if value is None:
         return "cost unknown"
+    if value == 0:
+        return money(value)  # nothing priced is no estimate
     text = money(value)
     text = text if text.startswith("<") else f"~{text}"
     return f"{text}+" if partial else text
@@ -266,6 +269,8 @@ def _sum_tallies(rows: Iterable[UsageRow | None]) -> Tally:
 
 def _period(label: str, rows: list[UsageRow | None]) -> PeriodTotal:
     tally = _sum_tallies(rows)
+    if not any(rows):
+        tally.cost_usd = 0.0  # nothing used costs nothing ("unknown" is for unpriced tokens)
     unpriced = sum(unpriced_tokens(row) for row in rows)
     tip = [
         f"{label}: {format_count(tally.total)} tokens in {format_count(tally.calls)} "

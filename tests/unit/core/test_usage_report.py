@@ -689,3 +689,21 @@ def test_a_price_that_depends_on_more_than_the_day_is_kept_for_its_day_only() ->
     assert _days_alike(peak, "openai", "m", "2026-02-10") == ("2026-02-10", "2026-02-10")
     odd = SimpleNamespace(data_snapshot=SimpleNamespace())  # another layout: no span claimed
     assert _days_alike(odd, "openai", "m", "2026-02-10") == ("2026-02-10", "2026-02-10")
+
+
+def test_nothing_used_costs_nothing_and_unknown_is_for_unpriced_tokens() -> None:
+    """A period without calls costs $0 (JSON 0.0), not "unknown": that is for tokens of a
+    model without a price. Without a pricer nothing is priced at all."""
+    empty = build_usage_report(
+        "daily",
+        SLOTS,
+        SESSIONS,
+        zone=UTC,
+        since=date(2030, 1, 1),
+        pricer=Pricer(store=FixedPrices()),
+    )
+    document = report_json(empty, UTC)
+    assert document["rows"] == []
+    assert document["totals"]["cost_usd"] == 0.0
+    assert document["prices"]["unpriced_models"] == []
+    assert build_usage_report("daily", [], {}, zone=UTC).totals.tally.cost_usd is None

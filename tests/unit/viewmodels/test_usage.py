@@ -287,6 +287,18 @@ def test_costs_are_labelled_estimates_and_unpriced_models_named() -> None:
     assert usage_view(recent([slot(TODAY, 1000)])).unpriced_text == ""
 
 
+def test_a_period_without_calls_costs_nothing_not_unknown() -> None:
+    """Used three days ago only: today costs $0.00 (exact, no "~"), the week its estimate; a
+    period of only unpriced tokens is "cost unknown"."""
+    view = usage_view(recent([slot(TODAY - timedelta(days=3), 1000, 100)]))
+    today, week, month = view.totals
+    assert (today.tokens, today.cost_text) == (0, "$0.00")
+    assert "API-equivalent cost (estimate): $0.00" in today.tooltip
+    assert week.cost_text == month.cost_text == "<$0.01"
+    unpriced = usage_view(recent([slot(TODAY, 1000, model="mystery")]))
+    assert unpriced.totals[0].cost_text == "cost unknown"
+
+
 def test_a_cost_that_leaves_unpriced_tokens_out_says_so() -> None:
     """A few priced tokens beside many unpriced ones make no cost that looks complete: it is
     marked ``+``, and its tooltip says what it leaves out."""
