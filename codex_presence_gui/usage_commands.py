@@ -184,6 +184,12 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     if not existing:
         print(no_home_message(homes), file=sys.stderr)
         return EXIT_NO_HOME
+    for home in homes:
+        if not os.path.isdir(home):  # a typo in one of two homes would undercount unsaid
+            from codex_presence_gui.core.sanitize import clean_text
+
+            what = "is not a folder" if os.path.exists(home) else "not found"
+            print(f"warning: Codex home {what}, left out: {clean_text(home)}", file=sys.stderr)
     import sqlite3
 
     def build(index: UsageIndex) -> tuple[UpdateResult, UsageReport]:

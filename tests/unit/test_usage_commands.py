@@ -268,3 +268,28 @@ def test_the_kind_may_follow_the_folders(
     # A folder called "report" before the command is a folder.
     given = ["--codex-home", "report", "-v", "report", "--codex-home", "/d", "daily"]
     assert kind_first(given) == [*given[:4], "daily", "--codex-home", "/d"]
+
+
+def test_a_home_that_is_missing_beside_others_is_said_not_dropped_unsaid(
+    home: CodexHome, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A typo in one of two homes would undercount: the report is made from the others, and
+    each one left out is named."""
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    status, out, err = _run(
+        capsys,
+        "report",
+        "daily",
+        "--json",
+        "--codex-home",
+        str(home.root),
+        str(tmp_path / "typo\x1b[31m"),
+        str(a_file),
+    )
+    assert status == 0
+    assert json.loads(out)["totals"]["total_tokens"] > 0
+    assert err.splitlines() == [
+        f"warning: Codex home not found, left out: {tmp_path}/typo",  # no escape code
+        f"warning: Codex home is not a folder, left out: {a_file}",
+    ]
