@@ -737,9 +737,9 @@ def render_screenshot(args: argparse.Namespace) -> int:
     ``--check-layout`` also print the layout report and fail when it finds problems."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
-    theme = getattr(args, "theme", None)
-    if theme is not None:
-        apply_theme(app, theme)
+    # As the app starts: the style's touches (outlines, sort arrows) even when following
+    # the system.
+    apply_theme(app, getattr(args, "theme", None) or "system")
     reader = CodexReader(homes_from(args))
     result = reader.refresh()
     found = reader.discovery

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QStyleOptionButton,
     QStyleOptionComplex,
     QStyleOptionFrame,
+    QStyleOptionHeader,
     QWidget,
 )
 
@@ -150,12 +151,20 @@ _OUTLINED_PRIMITIVES = {
 _OUTLINED_CONTROLS = (QStyle.ComplexControl.CC_SpinBox, QStyle.ComplexControl.CC_ComboBox)
 
 
+_SortUp = QStyleOptionHeader.SortIndicator.SortUp
+_SortDown = QStyleOptionHeader.SortIndicator.SortDown
+
+
 class _OutlinedStyle(QProxyStyle):
-    """Fusion with borders that show on a dark palette.
+    """Fusion with borders that show on a dark palette, and sort arrows that point as
+    elsewhere on the desktop.
 
     Fusion draws every outline as the window colour darkened, which on a dark window is all but
     black on black, and no palette role changes it: so on a dark palette this draws a lighter
     outline over the one Fusion drew. Light palettes are left exactly as Fusion draws them.
+
+    Qt's header asks for an up arrow for a descending sort (largest first), which Fusion draws
+    as asked; Windows Explorer and macOS Finder show ▼ there, so the arrow is turned over.
     """
 
     def drawPrimitive(
@@ -165,6 +174,13 @@ class _OutlinedStyle(QProxyStyle):
         painter: QPainter,
         widget: QWidget | None = None,
     ) -> None:
+        if element == _Primitive.PE_IndicatorHeaderArrow and isinstance(option, QStyleOptionHeader):
+            turned = QStyleOptionHeader(option)
+            if option.sortIndicator == _SortUp:
+                turned.sortIndicator = _SortDown
+            elif option.sortIndicator == _SortDown:
+                turned.sortIndicator = _SortUp
+            option = turned
         super().drawPrimitive(element, option, painter, widget)
         shape = _OUTLINED_PRIMITIVES.get(element)
         if shape is None or not is_dark(option.palette):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleFactory,
     QStyleOptionButton,
+    QStyleOptionHeader,
     QVBoxLayout,
     QWidget,
 )
@@ -127,3 +128,26 @@ def test_the_light_theme_is_drawn_as_fusion_draws_it(qtbot: QtBot, qapp: QApplic
             assert grab(qtbot, ours)[1] == grab(qtbot, plain)[1], kind.__name__
     finally:
         apply_theme(qapp, "system")
+
+
+def _arrow(style: QStyle, indicator: QStyleOptionHeader.SortIndicator) -> QImage:
+    image = QImage(16, 16, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.white)
+    option = QStyleOptionHeader()
+    option.rect = QRect(0, 0, 16, 16)
+    option.sortIndicator = indicator
+    painter = QPainter(image)
+    style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorHeaderArrow, option, painter)
+    painter.end()
+    return image
+
+
+def test_a_largest_first_sort_points_down(qapp: QApplication) -> None:
+    """Qt's header asks for an up arrow for a descending sort; the app's style draws what
+    Fusion draws for the other way, as Windows Explorer and Finder point: ▼ for largest first."""
+    apply_theme(qapp, "system")
+    ours, fusion = qapp.style(), QStyleFactory.create("fusion")
+    up, down = QStyleOptionHeader.SortIndicator.SortUp, QStyleOptionHeader.SortIndicator.SortDown
+    assert _arrow(fusion, up) != _arrow(fusion, down)  # the two are told apart
+    assert _arrow(ours, up) == _arrow(fusion, down)
+    assert _arrow(ours, down) == _arrow(fusion, up)
