@@ -568,11 +568,12 @@ def report_json(report: UsageReport, zone: tzinfo) -> dict[str, Any]:
 
 def _cell(text: str) -> str:
     """A name from the logs as a CSV cell: clean (see ``clean_text``), and never a formula
-    to a spreadsheet (one starting with ``=``, ``+``, ``-`` or ``@`` gets a ``'`` first)."""
+    to a spreadsheet (one starting with ``=``, ``+``, ``-`` or ``@``, also after spaces,
+    which is what a tab or CR first became, gets a ``'`` first)."""
     from codex_presence_gui.core.sanitize import clean_text
 
     text = clean_text(text)
-    return "'" + text if text.startswith(("=", "+", "-", "@")) else text
+    return "'" + text if text.lstrip().startswith(("=", "+", "-", "@")) else text
 
 
 #: The first CSV column's name in each report.
