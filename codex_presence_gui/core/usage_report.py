@@ -636,6 +636,21 @@ def unpriced_tokens(row: UsageRow | None) -> int:
     return sum(tally.total for tally in row.models.values() if tally.cost_usd is None)
 
 
+#: How notes name the calls whose log names no model (``UNKNOWN_MODEL`` in rows and files).
+UNNAMED_MODEL_TEXT = "calls whose log names no model"
+
+
+def unpriced_names(models: Iterable[str]) -> list[str]:
+    """Models without a price as notes name them: cleaned, and the index's ``unknown`` said
+    for what it is, last."""
+    from codex_presence_gui.core.sanitize import clean_text
+    from codex_presence_gui.core.usage_index import UNKNOWN_MODEL
+
+    models = list(models)
+    names = [clean_text(model) for model in models if model != UNKNOWN_MODEL]
+    return [*names, UNNAMED_MODEL_TEXT] if UNKNOWN_MODEL in models else names
+
+
 def money(value: float | None) -> str:
     """``$3.40``; ``—`` when unknown; ``<$0.01`` for a cost that rounds to nothing."""
     if value is None:
@@ -815,7 +830,7 @@ def report_text(
     if report.unpriced_models:
         notes.append(
             "No price known for: "
-            + ", ".join(clean_text(m) for m in report.unpriced_models)
+            + ", ".join(unpriced_names(report.unpriced_models))
             + ("; a cost marked + leaves their tokens out" if partial else "")
         )
     for note in notes:

@@ -18,10 +18,12 @@ from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, first_day
 from codex_presence_gui.core.usage_report import (
     COST_LABEL,
+    UNNAMED_MODEL_TEXT,
     Tally,
     UsageRow,
     money,
     report_csv,
+    unpriced_names,
     unpriced_tokens,
 )
 
@@ -503,9 +505,9 @@ def _unpriced_text(models: list[str], partial: bool) -> str:
     if not models:
         return ""
     # In a wrapped line, with room for a long name (but not for one that would not break).
-    names = [shortened(clean_text(model), NOTE_NAME_CHARS) for model in models]
+    names = [shortened(name, NOTE_NAME_CHARS) for name in unpriced_names(models)]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    which = "its" if len(names) == 1 else "their"
+    which = "its" if len(names) == 1 and names[0] != UNNAMED_MODEL_TEXT else "their"
     marked = " (a cost marked + leaves them out)" if partial else ""
     return (
         f"No API price is known for {listed}: {which} tokens are counted, but not in the "

@@ -709,3 +709,19 @@ def test_nothing_used_costs_nothing_and_unknown_is_for_unpriced_tokens() -> None
     assert document["totals"]["cost_usd"] == 0.0
     assert document["prices"]["unpriced_models"] == []
     assert build_usage_report("daily", [], {}, zone=UTC).totals.tally.cost_usd is None
+
+
+class _NoPrices:
+    source = "no prices"
+
+    def units(self, *_args: object) -> None:
+        return None
+
+
+def test_text_says_what_the_unknown_model_is() -> None:
+    """The index files calls whose log names no model under ``unknown``; a note says what
+    they are."""
+    slots = [_slot("2026-11-23T10:00", "s1", "unknown", 1000)]
+    report = build_usage_report("daily", slots, SESSIONS, zone=UTC, pricer=_NoPrices())  # type: ignore[arg-type]
+    text = report_text(report)
+    assert "No price known for: calls whose log names no model" in " ".join(text.split())

@@ -396,3 +396,15 @@ def test_a_missing_codex_folder_is_said_on_the_usage_page() -> None:
     assert view.state is UsageState.EMPTY
     assert view.message.startswith("Codex's folder was not found (/home/me/.codex)")
     assert usage_view(recent([])).message.startswith("No usage recorded yet")
+
+
+def test_calls_whose_log_names_no_model_are_said_so_not_named_unknown() -> None:
+    """The index files such calls under ``unknown``; a note says what they are."""
+    alone = usage_view(recent([slot(TODAY, 1000, model="unknown")]))
+    assert alone.unpriced_text.startswith(
+        "No API price is known for calls whose log names no model: their tokens are counted"
+    )
+    both = usage_view(recent([slot(TODAY, 10, model="unknown"), slot(TODAY, 10, model="o9")]))
+    assert both.unpriced_text.startswith(
+        "No API price is known for o9 and calls whose log names no model: their tokens"
+    )
