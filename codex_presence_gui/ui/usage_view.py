@@ -261,7 +261,8 @@ class UsagePage(QScrollArea):
 
         self.message = wrapped_label(1.0)
         self.notice = wrapped_label()
-        self.export_status = ElidedLabel(min_chars=4)
+        # Cut in the middle: a long path keeps its file name, and a failure its reason.
+        self.export_status = ElidedLabel(min_chars=4, mode=Qt.TextElideMode.ElideMiddle)
         self.export_status.setFont(scaled_font(self, 0.9))
 
         self.periods = [PeriodBox() for _ in range(3)]

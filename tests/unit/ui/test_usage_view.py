@@ -252,6 +252,23 @@ def test_export_into_a_missing_folder_says_why(qtbot: QtBot, tmp_path: Path) -> 
     assert page.export_status.full_text.startswith("Could not write")
 
 
+def test_a_failed_export_keeps_its_reason_in_sight_in_a_narrow_window(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A long path is cut in its middle: the reason at the end stays on the page."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    page.resize(420, 600)
+    page.show()
+    qtbot.waitExposed(page)
+    assert not page.export_csv(tmp_path / ("a" * 300 + ".csv"))
+    shown = page.export_status.text()
+    assert "…" in shown
+    assert shown.startswith("Could not write")
+    assert shown.endswith("File name too long")
+
+
 def test_export_button_asks_where(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
