@@ -319,6 +319,19 @@ class UsageChart(QWidget):
             painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), middle)
 
 
+#: U+2060: no line break on either side of it, and no width.
+_WORD_JOINER = "\u2060"
+
+
+def _unbroken(char: str) -> str:
+    """One character of a legend's name as rich text that no line break follows."""
+    if char == " ":
+        return "&nbsp;"
+    if char.isalnum():
+        return html.escape(char)
+    return html.escape(char) + _WORD_JOINER  # hyphens, slashes, dots: break opportunities
+
+
 def legend_html(
     chart: ChartView | None, palette: QPalette, mode: ChartMode = ChartMode.TOKENS
 ) -> str:
@@ -330,9 +343,10 @@ def legend_html(
     entries = []
     for name, slot in zip(series, colors, strict=True):
         color = series_color(slot, palette).name()
-        # No-break spaces keep each swatch with its whole name ("Other models" too); the lines
-        # break between entries.
-        text = html.escape(name).replace(" ", "&nbsp;")
+        # Each swatch stays with its whole name: no-break spaces, and a word joiner after each
+        # punctuation mark, so that neither "Other models" nor "gpt-5.3-codex" (a hyphen is a
+        # break) is split; the lines break between entries.
+        text = "".join(_unbroken(char) for char in name)
         entries.append(f'<span style="color:{color}">&#9632;</span>&nbsp;{text}')
     return "&nbsp;&nbsp; ".join(entries)
 

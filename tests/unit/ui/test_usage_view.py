@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QHelpEvent
+from PySide6.QtGui import QHelpEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QFileDialog, QToolTip
 from pytestqt.qtbot import QtBot
 
@@ -206,14 +206,14 @@ def test_scale_and_legend() -> None:
     view = full_view()
     page_palette = QApplication.palette()
     legend = legend_html(view.chart, page_palette)
-    assert "gpt-a" in legend
+    assert "gpt-\u2060a" in legend  # no line break after the hyphen
     assert "mystery" in legend
     assert legend_html(None, page_palette) == ""
     many = usage_view(recent([slot(TODAY, 1000 * (n + 1), model=f"m{n}") for n in range(8)]))
     assert "Other&nbsp;models" in legend_html(many.chart, page_palette)
     # The cost bars' legend names only the models with a cost.
     assert "mystery" not in legend_html(view.chart, page_palette, ChartMode.COST)
-    assert "gpt-a" in legend_html(view.chart, page_palette, ChartMode.COST)
+    assert "gpt-\u2060a" in legend_html(view.chart, page_palette, ChartMode.COST)
 
 
 def test_the_legend_follows_the_bars_mode(qtbot: QtBot) -> None:
@@ -521,3 +521,24 @@ def test_the_scale_says_its_lines_right_for_small_amounts(
     chart.mode = mode
     top = chart._top()
     assert (chart._axis_text(top), chart._axis_text(top / 2)) == labels
+
+
+def test_legend_lines_break_between_entries_only(qapp: QApplication) -> None:
+    """A swatch never stays behind at a line's end: where each entry fits on a line, a name
+    breaks neither at its spaces nor at its hyphens, the lines break between entries."""
+    names = ["gpt-5.3-codex", "gpt-5.3-codex-ultra-long-2026-11-01", "acme local model"]
+    view = usage_view(recent([slot(TODAY, 1000, model=name) for name in names]))
+    document = QTextDocument()
+    document.setHtml(legend_html(view.chart, QApplication.palette()))
+    for width in (260, 330, 400):
+        document.setTextWidth(width)
+        document.documentLayout().documentSize()  # lays the text out
+        block = document.firstBlock()
+        layout = block.layout()
+        assert layout is not None
+        starts = [
+            block.text()[layout.lineAt(n).textStart() :].lstrip()[:1]
+            for n in range(layout.lineCount())
+        ]
+        assert layout.lineCount() > 1
+        assert set(starts) == {"\u25a0"}, (width, starts)
