@@ -737,8 +737,8 @@ def render_screenshot(args: argparse.Namespace) -> int:
     ``--check-layout`` also print the layout report and fail when it finds problems."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
-    # As the app starts: the style's touches (outlines, sort arrows) even when following
-    # the system.
+    # Styled as the app styles its window (outlines, sort arrows), with the system's colours
+    # unless --theme says otherwise (the app itself uses the saved setting).
     apply_theme(app, getattr(args, "theme", None) or "system")
     reader = CodexReader(homes_from(args))
     result = reader.refresh()

@@ -147,6 +147,12 @@ class Tally(_Fields):
             other.savings_usd,
         )
 
+    def price_no_calls(self) -> None:
+        """Without calls, a cost of 0 (and no savings), known whatever the prices: an unknown
+        cost (None) is for tokens of models without a price."""
+        if not self.calls and not self.total:
+            self.cost_usd = self.savings_usd = 0.0
+
     @property
     def cache_hit_ratio(self) -> float | None:
         """The share of input served from the cache (None without input)."""
@@ -465,9 +471,7 @@ def report_from_rows(
             totals.models[model].count_calls(cell)
     for whole in totals.models.values():
         totals.tally.count_calls(whole)
-    if not totals.models and pricer is not None:
-        # Nothing used costs nothing: "unknown" is for tokens no price is known for.
-        totals.tally.cost_usd = totals.tally.savings_usd = 0.0
+    totals.tally.price_no_calls()
     ordered = sorted(by_key.values(), key=lambda row: row.key)
     if kind == "session":
         ordered.sort(key=lambda row: row.last_at or 0.0)
@@ -636,19 +640,24 @@ def unpriced_tokens(row: UsageRow | None) -> int:
     return sum(tally.total for tally in row.models.values() if tally.cost_usd is None)
 
 
-#: How notes name the calls whose log names no model (``UNKNOWN_MODEL`` in rows and files).
-UNNAMED_MODEL_TEXT = "calls whose log names no model"
+#: The model of calls whose log names none, where people read it (in JSON and CSV it is
+#: the index's key, ``UNKNOWN_MODEL``).
+UNNAMED_MODEL_LABEL = "(model not logged)"
 
 
-def unpriced_names(models: Iterable[str]) -> list[str]:
-    """Models without a price as notes name them: cleaned, and the index's ``unknown`` said
-    for what it is, last."""
+def model_label(model: str) -> str:
+    """A model's name as tables, charts and notes show it: cleaned, and the index's
+    ``unknown`` said for what it is."""
     from codex_presence_gui.core.sanitize import clean_text
     from codex_presence_gui.core.usage_index import UNKNOWN_MODEL
 
-    models = list(models)
-    names = [clean_text(model) for model in models if model != UNKNOWN_MODEL]
-    return [*names, UNNAMED_MODEL_TEXT] if UNKNOWN_MODEL in models else names
+    return UNNAMED_MODEL_LABEL if model == UNKNOWN_MODEL else clean_text(model)
+
+
+def unpriced_names(models: Iterable[str]) -> list[str]:
+    """Models without a price as notes name them (``model_label``), the unnamed one last."""
+    labels = [model_label(model) for model in models]
+    return sorted(labels, key=lambda label: label == UNNAMED_MODEL_LABEL)
 
 
 def money(value: float | None) -> str:
@@ -803,7 +812,7 @@ def report_text(
 
     zone = zone or local_zone()
     for row in report.rows:
-        label = row.key
+        label = model_label(row.key) if report.kind == "model" else row.key
         if report.kind == "session":
             when = ""
             last = None if row.last_at is None else _moment(row.last_at, zone)

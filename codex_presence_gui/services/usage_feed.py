@@ -231,7 +231,8 @@ class UsageWorker(Worker):
             shown = (today, repr(zone))
             # ``report`` shares the index: calls it read first are in the index, not left in
             # the logs for this update to find.
-            others = index.written_elsewhere()
+            with _index_step():
+                others = index.written_elsewhere()
             if not (result.read or result.removed or others) and shown == self._shown:
                 return None
             recent = read_recent(

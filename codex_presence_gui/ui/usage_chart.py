@@ -6,7 +6,7 @@ import enum
 import html
 import math
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTextBoundaryFinder
 from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QWidget
 
@@ -320,16 +320,21 @@ class UsageChart(QWidget):
 
 
 #: U+2060: no line break on either side of it, and no width.
-_WORD_JOINER = "\u2060"
+WORD_JOINER = "\u2060"
 
 
-def _unbroken(char: str) -> str:
-    """One character of a legend's name as rich text that no line break follows."""
-    if char == " ":
-        return "&nbsp;"
-    if char.isalnum():
-        return html.escape(char)
-    return html.escape(char) + _WORD_JOINER  # hyphens, slashes, dots: break opportunities
+def _unbroken(name: str) -> str:
+    """``name`` as rich text that no line break splits: a word joiner between its grapheme
+    clusters (hyphens, dashes and ideographs are break opportunities; an emoji sequence or a
+    conjunct is one cluster, left whole) and no-break spaces."""
+    finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Grapheme, name)
+    units = name.encode("utf-16-le", "surrogatepass")  # Qt counts positions in UTF-16 units
+    clusters, start = [], 0
+    while (end := finder.toNextBoundary()) > 0:
+        cluster = units[2 * start : 2 * end].decode("utf-16-le", "surrogatepass")
+        clusters.append("&nbsp;" if cluster == " " else html.escape(cluster))
+        start = end
+    return WORD_JOINER.join(clusters)
 
 
 def legend_html(
@@ -343,10 +348,8 @@ def legend_html(
     entries = []
     for name, slot in zip(series, colors, strict=True):
         color = series_color(slot, palette).name()
-        # Each swatch stays with its whole name: no-break spaces, and a word joiner after each
-        # punctuation mark, so that neither "Other models" nor "gpt-5.3-codex" (a hyphen is a
-        # break) is split; the lines break between entries.
-        text = "".join(_unbroken(char) for char in name)
+        # Each swatch stays with its whole name; the lines break between entries.
+        text = _unbroken(name)
         entries.append(f'<span style="color:{color}">&#9632;</span>&nbsp;{text}')
     return "&nbsp;&nbsp; ".join(entries)
 

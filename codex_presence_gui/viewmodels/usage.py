@@ -9,7 +9,7 @@ estimate of what the same calls would cost on the API; the view says so wherever
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,9 +18,9 @@ from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, first_day
 from codex_presence_gui.core.usage_report import (
     COST_LABEL,
-    UNNAMED_MODEL_TEXT,
     Tally,
     UsageRow,
+    model_label,
     money,
     report_csv,
     unpriced_names,
@@ -168,8 +168,8 @@ def approx_money(value: float | None, partial: bool = False) -> str:
     it."""
     if value is None:
         return "cost unknown"
-    if value == 0:
-        return money(value)  # nothing priced is no estimate
+    if value == 0 and not partial:
+        return money(value)  # nothing to estimate: no calls, or calls of no cost
     text = money(value)
     text = text if text.startswith("<") else f"~{text}"
     return f"{text}+" if partial else text
@@ -244,7 +244,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
         totals=periods,
         chart=_chart(rows, first_day(today), daily.totals),
         projects=_table(projects.rows, totals),
-        models=_table(models.rows, totals),
+        models=_table(models.rows, totals, model_label),
         cache_text=_cache_text(totals),
         cache_tooltip=_cache_tooltip(totals),
         cost_note=f"{ESTIMATE_NOTE} Prices: {daily.price_source}.",
@@ -271,8 +271,7 @@ def _sum_tallies(rows: Iterable[UsageRow | None]) -> Tally:
 
 def _period(label: str, rows: list[UsageRow | None]) -> PeriodTotal:
     tally = _sum_tallies(rows)
-    if not any(rows):
-        tally.cost_usd = 0.0  # nothing used costs nothing ("unknown" is for unpriced tokens)
+    tally.price_no_calls()
     unpriced = sum(unpriced_tokens(row) for row in rows)
     tip = [
         f"{label}: {format_count(tally.total)} tokens in {format_count(tally.calls)} "
@@ -357,7 +356,7 @@ NOTE_NAME_CHARS = 120
 
 
 def _legend_name(model: str) -> str:
-    return shortened(clean_text(model), LEGEND_NAME_CHARS)
+    return shortened(model_label(model), LEGEND_NAME_CHARS)
 
 
 def _series(totals: UsageRow) -> tuple[_Stacking, _Stacking]:
@@ -429,7 +428,7 @@ def _day_tooltip(day: date, row: UsageRow | None, index: dict[str, int]) -> str:
     models = sorted(row.models.items(), key=lambda item: (index[item[0]], -item[1].total, item[0]))
     priced = row.tally.cost_usd is not None
     for model, tally in models:
-        lines.append(f"{clean_text(model)}: {_model_text(tally, priced)}")
+        lines.append(f"{model_label(model)}: {_model_text(tally, priced)}")
     if len(models) > 1:
         lines.append(f"Total: {_value_text(row.tally, unpriced_tokens(row))}")
     return "\n".join(lines)
@@ -443,12 +442,14 @@ def _share_text(share: float) -> str:
     return f"{share:.0%}"
 
 
-def _table(rows: list[UsageRow], totals: Tally) -> tuple[TableRow, ...]:
+def _table(
+    rows: list[UsageRow], totals: Tally, label: Callable[[str], str] = clean_text
+) -> tuple[TableRow, ...]:
     result = []
     for row in rows:
         tally = row.tally
         share = tally.total / totals.total if totals.total else 0.0
-        name = clean_text(row.key) or "(none)"
+        name = label(row.key) or "(none)"
         unpriced = unpriced_tokens(row)
         tip = [
             name,
@@ -460,7 +461,7 @@ def _table(rows: list[UsageRow], totals: Tally) -> tuple[TableRow, ...]:
         if len(row.models) > 1 or (row.models and next(iter(row.models)) != row.key):
             priced = tally.cost_usd is not None
             for model, part in sorted(row.models.items(), key=lambda item: -item[1].total):
-                tip.append(f"  {clean_text(model)}: {_model_text(part, priced)}")
+                tip.append(f"  {model_label(model)}: {_model_text(part, priced)}")
         result.append(
             TableRow(
                 name,
@@ -507,7 +508,7 @@ def _unpriced_text(models: list[str], partial: bool) -> str:
     # In a wrapped line, with room for a long name (but not for one that would not break).
     names = [shortened(name, NOTE_NAME_CHARS) for name in unpriced_names(models)]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    which = "its" if len(names) == 1 and names[0] != UNNAMED_MODEL_TEXT else "their"
+    which = "its" if len(names) == 1 else "their"
     marked = " (a cost marked + leaves them out)" if partial else ""
     return (
         f"No API price is known for {listed}: {which} tokens are counted, but not in the "

@@ -290,6 +290,6 @@ def test_a_home_that_is_missing_beside_others_is_said_not_dropped_unsaid(
     assert status == 0
     assert json.loads(out)["totals"]["total_tokens"] > 0
     assert err.splitlines() == [
-        f"warning: Codex home not found, left out: {tmp_path}/typo",  # no escape code
+        f"warning: Codex home not found, left out: {tmp_path / 'typo'}",  # no escape code
         f"warning: Codex home is not a folder, left out: {a_file}",
     ]

@@ -1034,6 +1034,7 @@ def test_a_touched_log_is_left_unopened_from_the_next_update_on(
     assert len(opened) == 2  # the first read, and the check after the touch: no more
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows refuses to remove an open file")
 def test_an_index_rebuilt_by_another_process_is_followed(
     codex_home: CodexHome, tmp_path: Path
 ) -> None:
@@ -1453,6 +1454,18 @@ def test_what_another_process_wrote_is_known_and_its_own_writes_are_not(
         )
         assert window.update([codex_home.root]).read == 0  # the report read it first
         assert window.written_elsewhere()
+        assert not window.written_elsewhere()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows refuses to remove an open file")
+def test_a_file_another_process_made_anew_counts_as_written_elsewhere(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    codex_home.write(SID, _session(2))
+    index_path = tmp_path / "index.sqlite3"
+    with UsageIndex(index_path) as window:
+        window.update([codex_home.root])
+        assert window.written_elsewhere()  # the first call: nothing known before
         assert not window.written_elsewhere()
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):

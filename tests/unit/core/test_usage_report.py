@@ -695,7 +695,7 @@ def test_a_price_that_depends_on_more_than_the_day_is_kept_for_its_day_only() ->
 
 def test_nothing_used_costs_nothing_and_unknown_is_for_unpriced_tokens() -> None:
     """A period without calls costs $0 (JSON 0.0), not "unknown": that is for tokens of a
-    model without a price. Without a pricer nothing is priced at all."""
+    model without a price. Nothing to price needs no prices."""
     empty = build_usage_report(
         "daily",
         SLOTS,
@@ -708,7 +708,7 @@ def test_nothing_used_costs_nothing_and_unknown_is_for_unpriced_tokens() -> None
     assert document["rows"] == []
     assert document["totals"]["cost_usd"] == 0.0
     assert document["prices"]["unpriced_models"] == []
-    assert build_usage_report("daily", [], {}, zone=UTC).totals.tally.cost_usd is None
+    assert build_usage_report("daily", [], {}, zone=UTC).totals.tally.cost_usd == 0.0
 
 
 class _NoPrices:
@@ -723,5 +723,9 @@ def test_text_says_what_the_unknown_model_is() -> None:
     they are."""
     slots = [_slot("2026-11-23T10:00", "s1", "unknown", 1000)]
     report = build_usage_report("daily", slots, SESSIONS, zone=UTC, pricer=_NoPrices())  # type: ignore[arg-type]
-    text = report_text(report)
-    assert "No price known for: calls whose log names no model" in " ".join(text.split())
+    text = " ".join(report_text(report).split())
+    assert "No price known for: (model not logged)" in text
+    by_model = report_text(build_usage_report("model", slots, SESSIONS, zone=UTC))
+    assert by_model.splitlines()[2].startswith("(model not logged) ")
+    document = report_json(build_usage_report("model", slots, SESSIONS, zone=UTC), UTC)
+    assert document["rows"][0]["key"] == "unknown"  # the key, for programs, stays

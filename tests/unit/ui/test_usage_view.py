@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QHelpEvent, QTextDocument
+from PySide6.QtGui import QFontMetricsF, QHelpEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QFileDialog, QToolTip
 from pytestqt.qtbot import QtBot
 
@@ -17,7 +17,13 @@ from codex_presence_gui.app import settle
 from codex_presence_gui.core.usage_index import SlotUsage
 from codex_presence_gui.ui.layout_check import check_layout
 from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE, MainWindow
-from codex_presence_gui.ui.usage_chart import ChartMode, UsageChart, legend_html, nice_ceiling
+from codex_presence_gui.ui.usage_chart import (
+    WORD_JOINER,
+    ChartMode,
+    UsageChart,
+    legend_html,
+    nice_ceiling,
+)
 from codex_presence_gui.ui.usage_view import UsagePage
 from codex_presence_gui.ui.window_state import LayoutMode
 from codex_presence_gui.viewmodels.usage import (
@@ -205,27 +211,29 @@ def test_scale_and_legend() -> None:
         assert value <= nice_ceiling(value) <= value * 4 / 3 + 1e-9
     view = full_view()
     page_palette = QApplication.palette()
-    legend = legend_html(view.chart, page_palette)
-    assert "gpt-\u2060a" in legend  # no line break after the hyphen
+    legend = legend_html(view.chart, page_palette).replace(WORD_JOINER, "")
+    assert "gpt-a" in legend
     assert "mystery" in legend
     assert legend_html(None, page_palette) == ""
     many = usage_view(recent([slot(TODAY, 1000 * (n + 1), model=f"m{n}") for n in range(8)]))
-    assert "Other&nbsp;models" in legend_html(many.chart, page_palette)
+    assert "Other&nbsp;models" in legend_html(many.chart, page_palette).replace(WORD_JOINER, "")
     # The cost bars' legend names only the models with a cost.
-    assert "mystery" not in legend_html(view.chart, page_palette, ChartMode.COST)
-    assert "gpt-\u2060a" in legend_html(view.chart, page_palette, ChartMode.COST)
+    assert "mystery" not in legend_html(view.chart, page_palette, ChartMode.COST).replace(
+        WORD_JOINER, ""
+    )
+    assert "gpt-a" in legend_html(view.chart, page_palette, ChartMode.COST).replace(WORD_JOINER, "")
 
 
 def test_the_legend_follows_the_bars_mode(qtbot: QtBot) -> None:
     page = UsagePage()
     qtbot.addWidget(page)
     page.show_view(full_view())
-    assert "mystery" in page.legend.text()
+    assert "mystery" in page.legend.text().replace(WORD_JOINER, "")
     page.cost_button.click()
     assert page.chart.mode is ChartMode.COST
-    assert "mystery" not in page.legend.text()
+    assert "mystery" not in page.legend.text().replace(WORD_JOINER, "")
     page.tokens_button.click()
-    assert "mystery" in page.legend.text()
+    assert "mystery" in page.legend.text().replace(WORD_JOINER, "")
 
 
 # -- export -------------------------------------------------------------------------------
@@ -263,10 +271,11 @@ def test_a_failed_export_keeps_its_reason_in_sight_in_a_narrow_window(
     page.show()
     qtbot.waitExposed(page)
     assert not page.export_csv(tmp_path / ("a" * 300 + ".csv"))
-    shown = page.export_status.text()
+    shown, whole = page.export_status.text(), page.export_status.full_text
+    reason = whole[whole.rindex(": ") :]  # the system's words, after the path
     assert "…" in shown
     assert shown.startswith("Could not write")
-    assert shown.endswith("File name too long")
+    assert shown.endswith(reason)
 
 
 def test_export_button_asks_where(
@@ -525,12 +534,21 @@ def test_the_scale_says_its_lines_right_for_small_amounts(
 
 def test_legend_lines_break_between_entries_only(qapp: QApplication) -> None:
     """A swatch never stays behind at a line's end: where each entry fits on a line, a name
-    breaks neither at its spaces nor at its hyphens, the lines break between entries."""
-    names = ["gpt-5.3-codex", "gpt-5.3-codex-ultra-long-2026-11-01", "acme local model"]
-    view = usage_view(recent([slot(TODAY, 1000, model=name) for name in names]))
+    breaks neither at its spaces, hyphens, dashes nor between ideographs; the lines break
+    between entries."""
+    names = [
+        "gpt-5.3-codex",
+        "gpt-5.3-codex-ultra-long-2026-11-01",
+        "acme local model",
+        "model\u2014with\u2014dashes",
+        "模型名称模型名称",
+    ]
+    view = usage_view(recent([slot(TODAY, 1000 + n, model=name) for n, name in enumerate(names)]))
     document = QTextDocument()
     document.setHtml(legend_html(view.chart, QApplication.palette()))
-    for width in (260, 330, 400):
+    metrics = QFontMetricsF(document.defaultFont())
+    widest = max(metrics.horizontalAdvance(f"\u25a0 {name}  ") for name in names)
+    for width in (widest * 1.1, widest * 1.6, widest * 2.5):
         document.setTextWidth(width)
         document.documentLayout().documentSize()  # lays the text out
         block = document.firstBlock()
@@ -542,3 +560,19 @@ def test_legend_lines_break_between_entries_only(qapp: QApplication) -> None:
         ]
         assert layout.lineCount() > 1
         assert set(starts) == {"\u25a0"}, (width, starts)
+
+
+def test_what_holds_a_legend_name_together_leaves_its_characters_whole() -> None:
+    """Word joiners go between grapheme clusters: an emoji sequence (counted by Qt in UTF-16
+    units), a letter with its accent and an escaped ``&`` stay as they were."""
+    family = "\U0001f469\u200d\U0001f4bb"  # woman technologist: one cluster of three
+    name = f"bot {family} e\u0301 R&D"
+    view = usage_view(recent([slot(TODAY, 1000, model=name)]))
+    html = legend_html(view.chart, QApplication.palette())
+    assert family in html
+    assert "e\u0301" in html
+    assert html.endswith(
+        WORD_JOINER.join(["b", "o", "t", "&nbsp;", family, "&nbsp;", "e\u0301", "&nbsp;"])
+        + WORD_JOINER
+        + WORD_JOINER.join(["R", "&amp;", "D"])
+    )

@@ -297,6 +297,9 @@ def test_a_period_without_calls_costs_nothing_not_unknown() -> None:
     assert week.cost_text == month.cost_text == "<$0.01"
     unpriced = usage_view(recent([slot(TODAY, 1000, model="mystery")]))
     assert unpriced.totals[0].cost_text == "cost unknown"
+    # Calls of no cost beside tokens without a price: an estimate that leaves some out.
+    free = usage_view(recent([slot(TODAY, 0, model="gpt-a"), slot(TODAY, 5000, model="mystery")]))
+    assert free.totals[0].cost_text == "~$0.00+"
 
 
 def test_a_cost_that_leaves_unpriced_tokens_out_says_so() -> None:
@@ -399,12 +402,20 @@ def test_a_missing_codex_folder_is_said_on_the_usage_page() -> None:
 
 
 def test_calls_whose_log_names_no_model_are_said_so_not_named_unknown() -> None:
-    """The index files such calls under ``unknown``; a note says what they are."""
+    """The index files such calls under ``unknown``; the page says what they are, in the
+    note, the model table, the legend and the day's tooltip alike."""
     alone = usage_view(recent([slot(TODAY, 1000, model="unknown")]))
     assert alone.unpriced_text.startswith(
-        "No API price is known for calls whose log names no model: their tokens are counted"
+        "No API price is known for (model not logged): its tokens are counted"
     )
+    assert [row.name for row in alone.models] == ["(model not logged)"]
+    assert alone.chart is not None
+    assert "(model not logged)" in alone.chart.series
+    assert "(model not logged): 1K tokens" in alone.chart.days[-1].tooltip
     both = usage_view(recent([slot(TODAY, 10, model="unknown"), slot(TODAY, 10, model="o9")]))
     assert both.unpriced_text.startswith(
-        "No API price is known for o9 and calls whose log names no model: their tokens"
+        "No API price is known for o9 and (model not logged): their tokens"
     )
+    # A project may be called "unknown": only models are renamed.
+    named = usage_view(recent([slot(TODAY, 10, project="unknown")]))
+    assert [row.name for row in named.projects] == ["unknown"]
