@@ -73,6 +73,8 @@ def _reference(kind: str, rows: list[tuple], since: date | None) -> dict[str, Us
             for tally in (target.tally, target.models.setdefault(model, Tally())):
                 tally.count(i, c, o, r, t, calls, cost, saved)
                 tally.sessions.add(session)
+    if not totals.models:  # no calls: a cost of nothing, not an unknown one
+        totals.tally.cost_usd = totals.tally.savings_usd = 0.0
     found["total"] = totals
     return found
 
