@@ -19,6 +19,7 @@ from codex_presence_gui.core.records import NamedTuple
 TYPE_CHECKING = False  # typing and pathlib are not imported at run time: see records
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from mmap import mmap
     from pathlib import Path
     from typing import IO, Any, Protocol
 
@@ -32,6 +33,12 @@ except ImportError:  # pragma: no cover - an interpreter built without it
     from hashlib import blake2b as _blake2b
 
 CHUNK_BYTES = 1 << 20
+#: Bytes of a file mapped at a time when ``map_files`` is set.
+MAP_WINDOW_BYTES = 64 * 1024 * 1024
+#: Read plain files through maps instead of copies (set in the usage index's worker
+#: processes, where a file cut short under a map ends the worker, not the app: see
+#: ``usage_read``).
+map_files = False
 HEAD_CHUNK_BYTES = 32 * 1024
 FIRST_BACKWARD_BLOCK_BYTES = 32 * 1024
 BACKWARD_BLOCK_BYTES = 1 << 20
@@ -213,15 +220,15 @@ class LineSplitter:
         self._long_tail = b""
         self._long_length = 0
 
-    def feed(self, chunk: bytes, sink: LineSink) -> None:
-        """Split ``chunk`` (the next bytes of the file) and hand each complete line on."""
-        start = 0
+    def feed(self, chunk: bytes | mmap, sink: LineSink, start: int = 0) -> None:
+        """Split ``chunk[start:]`` (the next bytes of the file: bytes, or a map of the file)
+        and hand each complete line on."""
         if self._partial or self._long_prefix is not None:
-            newline = chunk.find(b"\n")
+            newline = chunk.find(b"\n", start)
             if newline < 0:
-                self._hold(chunk)
+                self._hold(chunk[start:])
                 return
-            self._hold(chunk[:newline])
+            self._hold(chunk[start:newline])
             self._finish_held(sink)
             start = newline + 1
         cap = self.max_line_bytes
@@ -503,9 +510,9 @@ class FollowedFile:
     def _pump(
         self, stream: IO[bytes], sink: LineSink, should_stop: Callable[[], bool] | None
     ) -> int:
-        total = 0
+        total = self._pump_mapped(stream, sink) if map_files and should_stop is None else 0
         feed = self._splitter.feed
-        while True:
+        while True:  # to the end: all of it, or what a map did not take
             chunk = stream.read(CHUNK_BYTES)
             if not chunk:
                 return total
@@ -513,6 +520,31 @@ class FollowedFile:
             feed(chunk, sink)
             if should_stop is not None and should_stop():
                 return total
+
+    def _pump_mapped(self, stream: IO[bytes], sink: LineSink) -> int:
+        """Hand on the lines up to the file's present size through maps of it, window by
+        window: its bytes are not copied into this process, only the lines handed on. Returns
+        the bytes taken, with ``stream`` moved past them; where the file cannot be mapped,
+        the rest is left to be read."""
+        import mmap as mmap_module
+
+        fd = stream.fileno()
+        first = position = stream.tell()
+        end = os.fstat(fd).st_size
+        granularity = mmap_module.ALLOCATIONGRANULARITY
+        feed = self._splitter.feed
+        while position < end:
+            base = position - position % granularity
+            length = min(MAP_WINDOW_BYTES, end - base)
+            try:
+                view = mmap_module.mmap(fd, length, offset=base, access=mmap_module.ACCESS_READ)
+            except (OSError, ValueError):
+                break
+            with view:
+                feed(view, sink, position - base)
+            position = base + length
+        stream.seek(position)
+        return position - first
 
     def _pump_compressed(
         self, handle: IO[bytes], sink: LineSink, should_stop: Callable[[], bool] | None

@@ -78,6 +78,54 @@ def test_any_chunking_delivers_each_line_once(
     path.unlink()
 
 
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+@given(
+    lines=st.lists(st.binary(max_size=9000).map(lambda b: b.replace(b"\n", b"")), max_size=12),
+    crlf=st.booleans(),
+    tail_bytes=st.binary(max_size=20).map(lambda b: b.replace(b"\n", b"")),
+    cuts=st.lists(st.integers(0, 60_000), max_size=4),
+    window=st.sampled_from([4096, 8192, 3 * 4096]),
+)
+def test_reading_through_maps_hands_on_what_reading_copies_does(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lines: list[bytes],
+    crlf: bool,
+    tail_bytes: bytes,
+    cuts: list[int],
+    window: int,
+) -> None:
+    """With ``map_files`` (the usage index's worker processes), a file is read through maps
+    of a few pages at a time: lines across a window's end, appends from an offset within a
+    page, and an unfinished last line come out as from plain reads."""
+    monkeypatch.setattr(tail_module, "MAP_WINDOW_BYTES", window)
+    newline = b"\r\n" if crlf else b"\n"
+    data = b"".join(line + newline for line in lines) + tail_bytes
+    path = tmp_path / "rollout-mapped.jsonl"
+    path.write_bytes(b"")
+    positions = sorted({min(c, len(data)) for c in cuts} | {len(data)})
+    results = []
+    for mapped in (False, True):
+        monkeypatch.setattr(tail_module, "map_files", mapped)
+        path.write_bytes(b"")
+        tail, sink = FollowedFile(path), Collector()
+        written = 0
+        for position in positions:
+            with open(path, "ab") as handle:
+                handle.write(data[written:position])
+            written = position
+            if tail.check() in (Change.GREW, Change.RESTART):
+                before = tail.offset
+                assert tail.read(sink) == position - before
+        known = tail.identity
+        assert known is not None
+        mark = (known.stat.size, known.length, known.digest, tail.tail_digest)
+        results.append((sink.lines, sink.long, tail.offset, tail.pending_bytes, mark))
+    assert results[0] == results[1]
+    assert results[1][0] == [line for line in complete_lines(data) if len(line) <= 16 << 20]
+    path.unlink()
+
+
 class SkipsAfterItsFirstLine(Collector):
     """A sink that may pass over lines starting with ``x``, but only once it has a line (as
     the usage index's sink, which needs a file's header lines before it skips any)."""

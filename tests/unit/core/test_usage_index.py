@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -321,6 +322,7 @@ def test_an_index_that_lost_a_table_is_said_incomplete(
 _UPDATER = """
 import sys
 from pathlib import Path
+from typing import Any
 from codex_presence_gui.core.usage_index import UsageIndex
 with UsageIndex(Path(sys.argv[1])) as index:
     index.update([Path(sys.argv[2])])
@@ -1473,3 +1475,60 @@ def test_a_file_another_process_made_anew_counts_as_written_elsewhere(
         UsageIndex(index_path).close()  # a report made a new, empty one
         window.update([codex_home.root])  # follows it, and fills it
         assert window.written_elsewhere()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers map files on Linux")
+def test_a_log_cut_short_under_a_workers_map_ends_that_worker_not_the_update(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers read through maps of the files: a file truncated while mapped (Codex, or a
+    user, rewriting it) raises SIGBUS, which ends that worker. The update goes on in this
+    process, which reads what the pool had not given back, with plain reads; nothing is
+    counted twice or lost, and this process never maps a file itself."""
+    from codex_presence_gui.core import tail as tail_module
+    from codex_presence_gui.core import usage_read
+
+    for number in range(8):
+        session_id = f"019d0000-0000-7000-8000-0000000{number:05d}"
+        codex_home.write(
+            session_id, [r.session_meta(BASE, session_id), *_session(40)[1:]], started=BASE + number
+        )
+    monkeypatch.setattr(usage_read, "POOL_MIN_BYTES", 0)
+    marker = tmp_path / "cut-once"
+    feed = tail_module.LineSplitter.feed
+    pump = tail_module.FollowedFile._pump_mapped
+    reading: list[str] = []
+
+    def pump_noting_the_file(self: tail_module.FollowedFile, *args: object) -> int:
+        reading[:] = [str(self.path)]
+        return pump(self, *args)  # type: ignore[arg-type]
+
+    def feed_cutting_the_first_mapped_file(
+        self: tail_module.LineSplitter, chunk: object, *args: object
+    ) -> None:
+        if not isinstance(chunk, bytes):  # a map, in a worker
+            try:
+                os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+            except FileExistsError:
+                pass
+            else:
+                os.truncate(reading[0], 0)  # under the map: touching it now is SIGBUS
+        feed(self, chunk, *args)  # type: ignore[arg-type]
+
+    read_here: list[int] = []  # files read in this process (a worker's list is its own)
+    plain_pump = tail_module.FollowedFile._pump
+
+    def pump_noted(self: tail_module.FollowedFile, *args: Any) -> int:
+        read_here.append(os.getpid())
+        return plain_pump(self, *args)
+
+    monkeypatch.setattr(tail_module.FollowedFile, "_pump_mapped", pump_noting_the_file)
+    monkeypatch.setattr(tail_module.LineSplitter, "feed", feed_cutting_the_first_mapped_file)
+    monkeypatch.setattr(tail_module.FollowedFile, "_pump", pump_noted)
+    with UsageIndex(tmp_path / "cut.sqlite3") as index:
+        result = index.update([codex_home.root], workers=2)
+        assert marker.exists()  # a worker did map a file, and it was cut under the map
+        assert read_here  # the worker died of it: what it had not given back was read here
+        assert result.files == 8
+        assert not tail_module.map_files  # this process reads by copies
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
