@@ -4,7 +4,14 @@ stay, in full, until the user dismisses them."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.ui.labels import wrapped_label
@@ -39,6 +46,7 @@ class Notice(QFrame):
         row.addWidget(self.label, 1)
         row.addWidget(self.close_button)
         self.setAccessibleName(text)
+        self._styling = False
         self._style()
 
     @property
@@ -53,8 +61,10 @@ class Notice(QFrame):
 
     def _style(self) -> None:
         palette = self.palette()
-        parent = self.parentWidget()
-        window = parent.palette() if parent is not None else palette
+        # The application's palette, not the parent's: on a theme change this notice may
+        # hear of it before its parent has taken the new colours (its text would follow the
+        # new palette, its background the old one: white on beige).
+        window = QApplication.palette()
         background = window.color(palette.ColorRole.Window)
         palette.setColor(
             palette.ColorRole.Window,
@@ -63,8 +73,15 @@ class Notice(QFrame):
         self.setPalette(palette)
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.ApplicationPaletteChange:
-            self._style()
+        # A theme set by the app reaches this widget as a PaletteChange (its parent's new
+        # colours); the style's own change as an ApplicationPaletteChange.
+        palette_events = (QEvent.Type.ApplicationPaletteChange, QEvent.Type.PaletteChange)
+        if event.type() in palette_events and not self._styling:
+            self._styling = True  # setting the tint is a PaletteChange too
+            try:
+                self._style()
+            finally:
+                self._styling = False
         super().changeEvent(event)
 
 
