@@ -221,6 +221,10 @@ def due_notices(
                 continue
             used = clamp_percent(window.used_percent)  # hostile readings: 0..100, as shown
             crossed = [level for level in levels if used >= level]
+            if crossed and used >= 100 and crossed[-1] < 100:
+                # The limit reached is news past any threshold set ("5% or less left" said
+                # of a limit that is used up would understate it).
+                crossed.append(100)
             if not crossed:
                 continue
             # After an early reset the reset time is the old one: only what was said since

@@ -49,6 +49,18 @@ def test_a_jump_past_several_thresholds_says_the_highest(tmp_path: Path) -> None
     assert look(path, board(97)) == []
 
 
+def test_a_limit_used_up_is_said_reached_past_any_threshold(tmp_path: Path) -> None:
+    """100% used is news of its own, also after "5% or less" was said, and also when no
+    threshold is at 100: never "5% or less left" of a limit with nothing left."""
+    path = tmp_path / "notifications.json"
+    assert look(path, board(96)) == ["Codex: 5% or less of your 5h limit left"]
+    assert look(path, board(100)) == ["Codex: your 5h limit is reached"]
+    assert look(path, board(100)) == []
+    fresh = tmp_path / "fresh.json"
+    assert look(fresh, board(100)) == ["Codex: your 5h limit is reached"]  # one notice
+    assert look(fresh, board(100), thresholds=()) == []  # notifications off: none
+
+
 def test_the_next_window_is_announced_again(tmp_path: Path) -> None:
     path = tmp_path / "notifications.json"
     assert look(path, board(80)) != []
@@ -223,7 +235,7 @@ def test_a_hostile_reading_is_told_as_a_percent(tmp_path: Path) -> None:
     300-digit number in a notification."""
     notes = NotificationLog(tmp_path / "n.json")
     (notice,) = due_notices(board(1e308), (75, 90, 95), notify_resets=True, notes=notes).notices
-    assert notice.body.startswith("You have used 100% of your 5h limit (0% left).")
+    assert notice.body.startswith("You have used all of your 5h limit.")
     reset = due_notices(
         board(1e308, now=RESETS + 30), (75,), notify_resets=True, notes=notes
     ).notices
