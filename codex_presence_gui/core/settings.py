@@ -500,7 +500,14 @@ def decode_json(data: bytes) -> Any:
         return json.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except RecursionError:
         raise SettingsError("the file is nested too deeply") from None
-    except ValueError as error:  # UnicodeDecodeError and JSONDecodeError among them
+    except UnicodeDecodeError as error:  # said in words, not as the codec's message
+        raise SettingsError(f"it is not text: byte {error.start + 1} is not UTF-8") from None
+    except json.JSONDecodeError as error:
+        raise SettingsError(
+            f"it is not JSON: {error.msg[:1].lower()}{error.msg[1:]} at line {error.lineno}, "
+            f"column {error.colno}"
+        ) from None
+    except ValueError as error:
         raise SettingsError(str(error)) from None
 
 

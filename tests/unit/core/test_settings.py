@@ -137,6 +137,17 @@ def test_corrupt_file_is_kept_as_a_backup(tmp_path: Path, content: bytes) -> Non
     assert "default settings" in (result.message or "")
 
 
+def test_why_a_file_is_not_understood_is_said_in_words(tmp_path: Path) -> None:
+    """Not the codec's or the parser's own message: where, and what it is not."""
+    path = tmp_path / "settings.json"
+    path.write_bytes(b'{"theme": "dark"\xff}')
+    assert "(it is not text: byte 17 is not UTF-8)" in (load_settings(path).message or "")
+    path.write_bytes(b'{"theme": "dark",\n  oops}')
+    assert "(it is not JSON: expecting property name enclosed in double quotes at line 2, " in (
+        load_settings(path).message or ""
+    )
+
+
 def test_atomic_write_survives_a_crash_before_the_rename(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
