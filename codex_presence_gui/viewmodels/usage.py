@@ -237,10 +237,15 @@ def usage_view(recent: RecentUsage) -> UsageView:
         for label, n in PERIODS
     )
     today_row = rows.get(today.isoformat())
+    today_tally = _sum_tallies([today_row])
+    left_out = _unpriced_line(unpriced_tokens(today_row), today_tally.total)
     return UsageView(
         UsageState.READY,
-        compact_line=compact_line(_sum_tallies([today_row]), unpriced_tokens(today_row)),
-        compact_tooltip=COMPACT_TIP,
+        compact_line=compact_line(today_tally, unpriced_tokens(today_row)),
+        # What a "+" after the cost means, where it shows.
+        compact_tooltip=f"{COMPACT_TIP}\n{left_out} (the + after the cost)"
+        if today_tally.cost_usd is not None and left_out
+        else COMPACT_TIP,
         totals=periods,
         chart=_chart(rows, first_day(today), daily.totals),
         projects=_table(projects.rows, totals),

@@ -317,6 +317,11 @@ def test_a_cost_that_leaves_unpriced_tokens_out_says_so() -> None:
         today.tooltip
     )
     assert view.compact_line == "today: 30.5M tokens · ~$2.50+"
+    assert view.compact_tooltip.endswith(
+        "Not in the cost: 29,000,000 tokens (95%) of models with no known API price (the + "
+        "after the cost)"
+    )
+    assert "+" not in usage_view(recent(slots[:1])).compact_tooltip  # all priced: no word of it
     shop, api = view.projects
     assert (shop.name, shop.cost_text) == ("shop", "~$2.00+")
     assert "mystery: 29M tokens · no known price" in shop.tooltip
