@@ -210,6 +210,10 @@ def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) ->
     if pace.state is PaceState.REACHED:
         return "limit reached" + (f" · {resets}" if resets else "")
     if pace.state is PaceState.NOT_ENOUGH_DATA:
+        # A pace needs readings over a part of the window (1/60: about 2 h 48 min of a week):
+        # when that is, rather than only "not enough", which dozens of readings contradict.
+        if pace.known_at is not None and pace.known_at > now:
+            return f"pace: known after {format_reset_clock(pace.known_at, now, zone)}"
         return "pace: not enough readings yet"
     return ""
 

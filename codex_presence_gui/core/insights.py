@@ -220,6 +220,8 @@ class Pace:
     rate_per_hour: float | None = None
     runs_out_at: float | None = None
     measured_from: float | None = None  # the start of the span the rate was measured over
+    #: Without enough data: when the span will be long enough (readings still needed then).
+    known_at: float | None = None
 
 
 def pace(period: Period | None, length_s: float | None, now: float) -> Pace:
@@ -250,10 +252,13 @@ def pace(period: Period | None, length_s: float | None, now: float) -> Pace:
         # No reading before the span and the window began earlier: from the first reading.
         anchor_at, anchor_used = period.points[0].at, period.points[0].used
         if period.last_seen - anchor_at < window_s * MIN_PACE_FRACTION:
-            return Pace(PaceState.NOT_ENOUGH_DATA)
+            return Pace(
+                PaceState.NOT_ENOUGH_DATA, known_at=anchor_at + window_s * MIN_PACE_FRACTION
+            )
     elapsed = now - anchor_at
     if elapsed < window_s * MIN_PACE_FRACTION:
-        return Pace(PaceState.NOT_ENOUGH_DATA, measured_from=anchor_at)
+        known_at = anchor_at + window_s * MIN_PACE_FRACTION
+        return Pace(PaceState.NOT_ENOUGH_DATA, measured_from=anchor_at, known_at=known_at)
     rate = max(used - anchor_used, 0.0) / (elapsed / 3600)
     if rate <= 0:
         return Pace(PaceState.LASTS, 0.0, None, anchor_at)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 
 from codex_presence_gui.core.dashboard import insight_notes
 from codex_presence_gui.core.discovery import discover
+from codex_presence_gui.core.formatting import format_reset_clock, pace_text
 from codex_presence_gui.core.history import HistoryReader, UsageHistory
 from codex_presence_gui.core.insights import (
     Insights,
@@ -335,7 +338,6 @@ def test_a_view_drawn_later_never_shows_a_run_out_already_past(codex_home: Codex
     """The history was read at T0 + 2 h (run-out due at about T0 + 4 h 10 min); the window is
     drawn again at T0 + 4 h 20 min with no reading since: the idle hours slow the pace, as
     they would have if the history were read now, instead of "runs out ~" a passed time."""
-    from codex_presence_gui.core.formatting import pace_text
 
     turns = steady_turns(T0 + 300, T0 + 7200, 300, 1000, 2, 2)
     write_session(codex_home, A, turns, resets_at=RESETS)
@@ -349,3 +351,18 @@ def test_a_view_drawn_later_never_shows_a_run_out_already_past(codex_home: Codex
     # 10 minutes gone).
     assert window.pace_at(later).state is PaceState.LASTS
     assert pace_text(window, later) == "on pace to last until reset"
+
+
+def test_too_little_data_says_when_the_pace_will_be_known(codex_home: CodexHome) -> None:
+    """A pace needs readings over 1/60 of the window (5 min of 5 h, 2 h 48 min of a week):
+    the text says when that is, not only "not enough readings", which many readings within
+    those minutes would seem to contradict."""
+    write_session(codex_home, A, [Turn(T0 + 60, 1000, 3.0)], resets_at=RESETS)
+    window = five_hour(insights_of(codex_home, T0 + 120))
+    known_at = window.pace.known_at
+    assert known_at is not None
+    assert T0 + 60 < known_at <= T0 + 60 + 5 * 60
+    text = pace_text(window, T0 + 120, UTC)
+    assert text == f"pace: known after {format_reset_clock(known_at, T0 + 120, UTC)}"
+    # As promised: the window's start (0% used) and this reading make a pace from then on.
+    assert pace_text(window, known_at + 1, UTC).startswith("at this pace: runs out")
