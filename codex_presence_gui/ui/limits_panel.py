@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -33,6 +33,10 @@ def set_color(label: QWidget, color: QColor) -> None:
     palette = label.palette()
     palette.setColor(QPalette.ColorRole.WindowText, color)
     label.setPalette(palette)
+
+
+#: The widest whole percentage's text, as the view writes it (see ``percent_width``).
+PERCENT_TEMPLATE = "100% left"
 
 
 class LimitBar(QWidget):
@@ -79,6 +83,19 @@ class LimitBar(QWidget):
     def set_label_width(self, width: int) -> None:
         """Line the bars up with the other rows of the panel."""
         self.label.setMinimumWidth(width)
+
+    def percent_width(self) -> int:
+        """The room the ``64% left`` needs: its text, and at least any whole percent's, so
+        that a bar's end stays put as the number changes."""
+        # Measured as QLabel measures its text (a bounding box, a pixel wider than the advance).
+        room = QRect(0, 0, 2000, 200)
+        flags = int(self.percent.alignment().value)
+        widest = self.percent.fontMetrics().boundingRect(room, flags, PERCENT_TEMPLATE).width()
+        return max(self.percent.sizeHint().width(), widest)
+
+    def set_percent_width(self, width: int) -> None:
+        """End the bars where the other rows' end."""
+        self.percent.setMinimumWidth(width)
 
     def show_row(self, row: LimitRowView) -> None:
         """Show one window's row and chart (cheap when nothing changed)."""
@@ -211,8 +228,10 @@ class LimitsPanel(QWidget):
         for label, text in zip(self.footers, footers, strict=True):
             label.set_full_text(text, CREDITS_TIP)
         width = max((bar.label_width() for bar in self.bars), default=0)
+        percent = max((bar.percent_width() for bar in self.bars), default=0)
         for bar in self.bars:
             bar.set_label_width(width)
+            bar.set_percent_width(percent)
 
     def _rebuild(self, groups: tuple[LimitGroupView, ...]) -> None:
         while self.rows_box.count():

@@ -104,6 +104,27 @@ def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
     assert window.windowTitle() == "~100% · 18% — Codex Presence"
 
 
+def test_the_bars_end_in_one_place_whatever_their_numbers(qtbot: QtBot) -> None:
+    """ "9% left" and "64% left" are not as wide: the bars still end in one column, and keep
+    their length when a number gains a digit."""
+    window = make_window(qtbot)
+    window.resize(820, 580)
+    window.show()
+    qtbot.waitExposed(window)
+
+    def ends() -> list[int]:
+        QApplication.processEvents()
+        return [bar.bar.geometry().right() for bar in window.limits.bars]
+
+    window.show_dashboard(dashboard((session("shop"),), limit=limits((36.0, 91.0))))
+    assert [bar.percent.text() for bar in window.limits.bars] == ["64% left", "9% left"]
+    first = ends()
+    assert len(set(first)) == 1
+    window.show_dashboard(dashboard((session("shop"),), limit=limits((0.0, 0.0))))
+    assert [bar.percent.text() for bar in window.limits.bars] == ["100% left"] * 2
+    assert ends() == first
+
+
 def test_active_session_card_and_table(qtbot: QtBot) -> None:
     """The card shows the top session in large type; the table lists all of them."""
     window = make_window(qtbot)
