@@ -213,6 +213,9 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(body)
         self.pages.addWidget(self.usage_page)
         self._page = LIVE_PAGE
+        #: The pinned compact window's size while the Usage page, asked for from it, shows:
+        #: going back to the live view pins it again (see ``open_page``).
+        self._compact_to_restore: QSize | None = None
         self.setCentralWidget(self.pages)
 
         self.feed_status = ElidedLabel("Loading…", min_chars=4)
@@ -445,6 +448,7 @@ class MainWindow(QMainWindow):
 
     def set_layout_mode(self, mode: LayoutMode) -> None:
         """Choose compact, full, or automatic (by window size)."""
+        self._compact_to_restore = None  # a layout chosen since is the one to keep
         self._layout_mode = mode
         self.layout_actions[mode].setChecked(True)
         if self.state is not None:
@@ -471,13 +475,21 @@ class MainWindow(QMainWindow):
         """``set_page`` as the user asks it (the View menu, Ctrl+L, Ctrl+U): the Usage page
         asked for in the compact layout brings the full layout, where it is shown: a chosen
         compact layout goes back to automatic, and the window grows to the full layout's
-        size (automatic is kept: the user may shrink it to compact again)."""
+        size (automatic is kept: the user may shrink it to compact again). Back to the live
+        view from there, a compact layout that was chosen comes back, at its size: a look
+        at the Usage page does not undo a window pinned small beside the editor."""
         if page == USAGE_PAGE and self._compact:
-            if self._layout_mode is LayoutMode.COMPACT:
+            pinned = self.size() if self._layout_mode is LayoutMode.COMPACT else None
+            if pinned is not None:
                 self.set_layout_mode(LayoutMode.AUTO)
             width = max(self.width(), self.needed_size(False).width())
             full = self.needed_size(False, width)
             self.resize(width, max(self.height(), full.height()))
+            self._compact_to_restore = pinned
+        elif page == LIVE_PAGE and self._compact_to_restore is not None:
+            size = self._compact_to_restore
+            self.set_layout_mode(LayoutMode.COMPACT)
+            self.resize(size)
         self.set_page(page)
 
     def _show_page(self) -> None:

@@ -364,14 +364,31 @@ def test_the_usage_page_beside_the_live_view(qtbot: QtBot) -> None:
         window.set_page("elsewhere")
     # Asked for in the compact layout (Ctrl+U), the Usage page brings the full layout back:
     # the window grows to it, and the layout is automatic again (never pinned to full).
+    # Back to the live view (Ctrl+L), a chosen compact layout comes back at its size; an
+    # automatic one stays automatic.
     for mode in (LayoutMode.COMPACT, LayoutMode.AUTO):
         window.set_layout_mode(mode)
         window.resize(window.needed_size(True).width(), 300)
         qtbot.waitUntil(lambda: window.compact)
+        small = window.size()
         window.usage_action.trigger()
         qtbot.waitUntil(lambda: not window.compact)
         assert window.layout_actions[LayoutMode.AUTO].isChecked()
         assert window.pages.currentWidget() is window.usage_page
+        window.live_action.trigger()
+        assert window.pages.currentWidget() is window.body
+        assert window.layout_actions[mode].isChecked()
+        if mode is LayoutMode.COMPACT:
+            qtbot.waitUntil(lambda: window.compact)
+            assert window.width() == small.width()
+    # A layout chosen while the Usage page shows is the one kept.
+    window.set_layout_mode(LayoutMode.COMPACT)
+    qtbot.waitUntil(lambda: window.compact)
+    window.usage_action.trigger()
+    window.set_layout_mode(LayoutMode.FULL)
+    window.live_action.trigger()
+    assert window.layout_actions[LayoutMode.FULL].isChecked()
+    assert not window.compact
 
 
 def test_compact_line_waits_for_the_numbers(qtbot: QtBot) -> None:
