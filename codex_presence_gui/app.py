@@ -709,8 +709,15 @@ def run_app(args: argparse.Namespace) -> int:
     instance = SingleInstance(paths.state_dir() / "instance.lock", server_name(paths.config_dir()))
     started = instance.start(replace=bool(args.replace))
     if started.outcome is Outcome.ACTIVATED:
-        print(started.message)
-        log.info(started.message)
+        message = started.message
+        if command_line_homes(args):
+            # Handed over, the launch's folders would otherwise go unsaid and unused.
+            message += (
+                " It keeps reading the Codex folders it was started with; to read the "
+                "--codex-home given here, quit it first or add --replace."
+            )
+        print(message)
+        log.info(message)
         # A startup check that only woke another instance checked nothing.
         return 1 if getattr(args, "startup_check", False) else 0
     if started.outcome is not Outcome.PRIMARY:

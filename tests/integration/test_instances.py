@@ -102,6 +102,8 @@ def test_second_launch_shows_the_first_and_exits(launcher: Launcher) -> None:
     out, err = second.communicate(timeout=20)
     assert second.returncode == 0, err
     assert "already running" in out
+    # Its folders given on the command line are not taken over: said, with what to do.
+    assert "to read the --codex-home given here, quit it first or add --replace." in out
     deadline = time.monotonic() + 5
     while "another launch asked to show the window" not in launcher.log_text():
         assert time.monotonic() < deadline
