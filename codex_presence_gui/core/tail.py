@@ -226,9 +226,9 @@ class LineSplitter:
         if self._partial or self._long_prefix is not None:
             newline = chunk.find(b"\n", start)
             if newline < 0:
-                self._hold(chunk[start:])
+                self._hold_span(chunk, start, len(chunk))
                 return
-            self._hold(chunk[start:newline])
+            self._hold_span(chunk, start, newline)
             self._finish_held(sink)
             start = newline + 1
         cap = self.max_line_bytes
@@ -242,8 +242,10 @@ class LineSplitter:
             if skip is not None and skip(chunk, start, newline) is not None:
                 pass  # not needed: not even copied
             elif newline - start > cap:
-                body = chunk[start:newline].removesuffix(b"\r")
-                sink.long_line(body[:PREFIX_BYTES], body[-SUFFIX_BYTES:], len(body))
+                # Its ends only, sliced from the block: a map's line is never copied whole.
+                end = newline - 1 if chunk[newline - 1] == 0x0D else newline
+                prefix = chunk[start : min(start + PREFIX_BYTES, end)]
+                sink.long_line(prefix, chunk[max(start, end - SUFFIX_BYTES) : end], end - start)
                 if asks:
                     skip = sink.skip  # type: ignore[attr-defined]
             elif newline > start:
@@ -254,7 +256,16 @@ class LineSplitter:
                         skip = sink.skip  # type: ignore[attr-defined]
             start = newline + 1
         if start < len(chunk):
-            self._hold(chunk[start:])
+            self._hold_span(chunk, start, len(chunk))
+
+    def _hold_span(self, chunk: bytes | mmap, start: int, end: int) -> None:
+        """Hold ``chunk[start:end]``, copied a block at a time: of a map's unfinished line of
+        64 MiB, no more than the line cap and a block is ever in memory."""
+        if end - start <= CHUNK_BYTES:
+            self._hold(chunk[start:end])
+            return
+        for piece in range(start, end, CHUNK_BYTES):
+            self._hold(chunk[piece : min(piece + CHUNK_BYTES, end)])
 
     def _hold(self, data: bytes) -> None:
         if self._long_prefix is not None:
@@ -531,11 +542,12 @@ class FollowedFile:
         fd = stream.fileno()
         first = position = stream.tell()
         end = os.fstat(fd).st_size
-        granularity = mmap_module.ALLOCATIONGRANULARITY
+        granularity = mmap_module.ALLOCATIONGRANULARITY  # 4 KiB, 16 or 64 KiB: maps start on it
+        window = max(granularity, MAP_WINDOW_BYTES - MAP_WINDOW_BYTES % granularity)
         feed = self._splitter.feed
         while position < end:
             base = position - position % granularity
-            length = min(MAP_WINDOW_BYTES, end - base)
+            length = min(window, end - base)  # past ``position``: a window ends past its start
             try:
                 view = mmap_module.mmap(fd, length, offset=base, access=mmap_module.ACCESS_READ)
             except (OSError, ValueError):

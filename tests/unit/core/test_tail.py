@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mmap
 import os
 import re
 import time
@@ -78,37 +79,19 @@ def test_any_chunking_delivers_each_line_once(
     path.unlink()
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
-@given(
-    lines=st.lists(st.binary(max_size=9000).map(lambda b: b.replace(b"\n", b"")), max_size=12),
-    crlf=st.booleans(),
-    tail_bytes=st.binary(max_size=20).map(lambda b: b.replace(b"\n", b"")),
-    cuts=st.lists(st.integers(0, 60_000), max_size=4),
-    window=st.sampled_from([4096, 8192, 3 * 4096]),
-)
-def test_reading_through_maps_hands_on_what_reading_copies_does(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    lines: list[bytes],
-    crlf: bool,
-    tail_bytes: bytes,
-    cuts: list[int],
-    window: int,
-) -> None:
-    """With ``map_files`` (the usage index's worker processes), a file is read through maps
-    of a few pages at a time: lines across a window's end, appends from an offset within a
-    page, and an unfinished last line come out as from plain reads."""
-    monkeypatch.setattr(tail_module, "MAP_WINDOW_BYTES", window)
-    newline = b"\r\n" if crlf else b"\n"
-    data = b"".join(line + newline for line in lines) + tail_bytes
-    path = tmp_path / "rollout-mapped.jsonl"
-    path.write_bytes(b"")
-    positions = sorted({min(c, len(data)) for c in cuts} | {len(data)})
+GRANULE = mmap.ALLOCATIONGRANULARITY  # maps start on it: 4 KiB here, 16 or 64 KiB elsewhere
+
+
+def _read_both_ways(
+    path: Path, data: bytes, positions: list[int], monkeypatch: pytest.MonkeyPatch, cap: int
+) -> list[tuple[object, ...]]:
+    """What plain reads and reads through maps hand on, appending ``data`` up to each of
+    ``positions`` in turn."""
     results = []
     for mapped in (False, True):
         monkeypatch.setattr(tail_module, "map_files", mapped)
         path.write_bytes(b"")
-        tail, sink = FollowedFile(path), Collector()
+        tail, sink = FollowedFile(path, max_line_bytes=cap), Collector()
         written = 0
         for position in positions:
             with open(path, "ab") as handle:
@@ -119,11 +102,90 @@ def test_reading_through_maps_hands_on_what_reading_copies_does(
                 assert tail.read(sink) == position - before
         known = tail.identity
         assert known is not None
-        mark = (known.stat.size, known.length, known.digest, tail.tail_digest)
+        mark = (known.stat.size, known.length, known.digest, tail.tail_digest, tail.line_end)
         results.append((sink.lines, sink.long, tail.offset, tail.pending_bytes, mark))
-    assert results[0] == results[1]
-    assert results[1][0] == [line for line in complete_lines(data) if len(line) <= 16 << 20]
-    path.unlink()
+    return results
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+@given(
+    lines=st.lists(
+        st.binary(max_size=3 * GRANULE).map(lambda b: b.replace(b"\n", b"")), max_size=12
+    ),
+    crlf=st.booleans(),
+    tail_bytes=st.binary(max_size=20).map(lambda b: b.replace(b"\n", b"")),
+    cuts=st.lists(st.integers(0, 40 * GRANULE), max_size=4),
+    granules=st.sampled_from([1, 2, 3]),
+    cap=st.sampled_from([2 * GRANULE, 16 << 20]),
+)
+def test_reading_through_maps_hands_on_what_reading_copies_does(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lines: list[bytes],
+    crlf: bool,
+    tail_bytes: bytes,
+    cuts: list[int],
+    granules: int,
+    cap: int,
+) -> None:
+    """With ``map_files`` (the usage index's worker processes), a file is read through maps
+    of a few pages at a time: lines across a window's end, lines over the cap (their ends
+    only), appends from an offset within a page, and an unfinished last line come out as
+    from plain reads."""
+    monkeypatch.setattr(tail_module, "MAP_WINDOW_BYTES", granules * GRANULE)
+    newline = b"\r\n" if crlf else b"\n"
+    data = b"".join(line + newline for line in lines) + tail_bytes
+    positions = sorted({min(c, len(data)) for c in cuts} | {len(data)})
+    plain, mapped = _read_both_ways(tmp_path / "rollout.jsonl", data, positions, monkeypatch, cap)
+    assert plain == mapped
+
+
+@pytest.mark.parametrize("shift", [-2, -1, 0, 1, 2])
+def test_line_ends_at_a_maps_edge_read_as_plainly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shift: int
+) -> None:
+    """A line feed, or a CR and its LF, on either side of a window's end; appends that stop
+    there; a window size that is not a multiple of the pages (rounded, never a loop)."""
+    monkeypatch.setattr(tail_module, "MAP_WINDOW_BYTES", GRANULE + 1)
+    edge = GRANULE + shift
+    for ending in (b"\n", b"\r\n"):
+        first = b"a" * (edge - len(ending)) + ending
+        data = first + b"b" * 10 + ending + b"\r\n" + b"c" * (GRANULE + 7)
+        positions = [edge, edge + 1, len(data) - 3, len(data)]
+        plain, mapped = _read_both_ways(
+            tmp_path / "rollout-edge.jsonl", data, positions, monkeypatch, 16 << 20
+        )
+        assert plain == mapped
+        assert plain[0] == [first.removesuffix(ending), b"b" * 10]
+
+
+def test_a_huge_line_through_maps_is_never_copied_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line past the cap, finished or not, within one window or across two: only its ends
+    are kept, and no more than the cap and a block is ever copied (a 60 MiB line had taken
+    120 MiB of a worker's memory)."""
+    import tracemalloc
+
+    monkeypatch.setattr(tail_module, "map_files", True)
+    path = tmp_path / "rollout-huge.jsonl"
+    huge = b"{" + b"x" * (24 << 20)
+    for data in (huge + b"\r\n" + b"{}\n", huge):
+        path.write_bytes(data)
+        tail, sink = FollowedFile(path, max_line_bytes=4 << 20), Collector()
+        tracemalloc.start()
+        try:
+            tail.read(sink)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < 8 << 20, peak
+        if data.endswith(b"\n"):
+            ((prefix, suffix, length),) = sink.long
+            assert (prefix[:2], suffix[-2:], length) == (b"{x", b"xx", len(huge))
+            assert sink.lines == [b"{}"]
+        else:
+            assert tail.pending_bytes == len(huge)
 
 
 class SkipsAfterItsFirstLine(Collector):
