@@ -231,6 +231,11 @@ def _worker_started(parent: int) -> None:
     from codex_presence_gui.core import tail
 
     tail.map_files = sys.platform.startswith("linux")
+    if tail.map_files:
+        import resource
+
+        # Such an end is foreseen and handled: no core file, no crash reporter's dialog.
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 #: How often a worker looks whether its parent is still there.
