@@ -496,15 +496,18 @@ def decode_json(data: bytes) -> Any:
     Raises:
         SettingsError: not UTF-8 JSON, or nested too deeply for Python's parser.
     """
+    text = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        return json.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
+        return json.loads(text.decode("utf-8"))
     except RecursionError:
         raise SettingsError("the file is nested too deeply") from None
     except UnicodeDecodeError as error:  # said in words, not as the codec's message
-        raise SettingsError(f"it is not text: byte {error.start + 1} is not UTF-8") from None
+        byte = error.start + 1 + len(data) - len(text)  # counted in the file, mark and all
+        raise SettingsError(f"it is not text: byte {byte} is not UTF-8") from None
     except json.JSONDecodeError as error:
+        what = error.msg.removesuffix(" at")  # "unterminated string starting at", …
         raise SettingsError(
-            f"it is not JSON: {error.msg[:1].lower()}{error.msg[1:]} at line {error.lineno}, "
+            f"it is not JSON: {what[:1].lower()}{what[1:]} at line {error.lineno}, "
             f"column {error.colno}"
         ) from None
     except ValueError as error:

@@ -35,8 +35,9 @@ def set_color(label: QWidget, color: QColor) -> None:
     label.setPalette(palette)
 
 
-#: The widest whole percentage's text, as the view writes it (see ``percent_width``).
-PERCENT_TEMPLATE = "100% left"
+#: The widest percentage's text, as the view writes it (see ``percent_width``): a window past
+#: its reset is "~100% left".
+PERCENT_TEMPLATE = "~100% left"
 
 
 class LimitBar(QWidget):

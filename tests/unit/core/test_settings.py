@@ -146,6 +146,12 @@ def test_why_a_file_is_not_understood_is_said_in_words(tmp_path: Path) -> None:
     assert "(it is not JSON: expecting property name enclosed in double quotes at line 2, " in (
         load_settings(path).message or ""
     )
+    path.write_bytes(b'{"theme": "dark')
+    assert "(it is not JSON: unterminated string starting at line 1, column 11)" in (
+        load_settings(path).message or ""
+    )
+    path.write_bytes(b'\xef\xbb\xbf{"a": "\xff"}')  # counted with the byte order mark
+    assert "(it is not text: byte 11 is not UTF-8)" in (load_settings(path).message or "")
 
 
 def test_atomic_write_survives_a_crash_before_the_rename(

@@ -123,6 +123,9 @@ def test_the_bars_end_in_one_place_whatever_their_numbers(qtbot: QtBot) -> None:
     window.show_dashboard(dashboard((session("shop"),), limit=limits((0.0, 0.0))))
     assert [bar.percent.text() for bar in window.limits.bars] == ["100% left"] * 2
     assert ends() == first
+    window.show_dashboard(dashboard((session("shop"),), limit=limits(resets_in=-60)))
+    assert window.limits.bars[0].percent.text() == "~100% left"  # past its reset
+    assert ends() == first
 
 
 def test_active_session_card_and_table(qtbot: QtBot) -> None:
