@@ -94,11 +94,11 @@ def test_first_build_then_the_numbers(
     assert threading.main_thread() not in built_in
 
 
-def test_appended_calls_are_read_and_nothing_new_says_nothing(
+def _showing_a_call_then_one_more_written(
     codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
-) -> None:
-    """Asked again after Codex wrote, the view has the new calls; asked with nothing new,
-    the index is checked and nothing is sent."""
+) -> UsageFeed:
+    """A started feed that shows one call (10,100 tokens), after which Codex wrote another
+    (5,050 more) that no update has read yet."""
     now = time.time()
     first = [(now - 120, 10_000, 0, 100)]
     path = write_usage_session(codex_home, 1, first)
@@ -109,6 +109,15 @@ def test_appended_calls_are_read_and_nothing_new_says_nothing(
     qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
     assert seen[-1].totals[0].tokens == 10_100
     CodexHome.append(path, call_lines([(now - 5, 5000, 0, 50)], before=summed(first)))
+    return feed
+
+
+def test_appended_calls_are_read_and_nothing_new_says_nothing(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """Asked again after Codex wrote, the view has the new calls; asked with nothing new,
+    the index is checked and nothing is sent."""
+    feed = _showing_a_call_then_one_more_written(codex_home, tmp_path, qtbot, stopper)
     with qtbot.waitSignal(feed.usage_changed, timeout=5000) as blocker:
         feed.request_update()
     assert blocker.args[0].totals[0].tokens == 15_150
@@ -444,16 +453,7 @@ def test_calls_another_process_put_in_the_index_are_shown(
     """``report`` shares the index: when it reads Codex's new lines first, the window's next
     update finds nothing left to read in the logs, and must still show the calls the other
     process put in the index (the page had kept the old numbers until Codex wrote again)."""
-    now = time.time()
-    first = [(now - 120, 10_000, 0, 100)]
-    path = write_usage_session(codex_home, 1, first)
-    feed = make_feed(codex_home, tmp_path)
-    stopper.append(feed)
-    seen = views(feed)
-    feed.start()
-    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
-    assert seen[-1].totals[0].tokens == 10_100
-    CodexHome.append(path, call_lines([(now - 5, 5000, 0, 50)], before=summed(first)))
+    feed = _showing_a_call_then_one_more_written(codex_home, tmp_path, qtbot, stopper)
     with UsageIndex(feed.index_path) as other:  # the report command, in its own process
         assert other.update([codex_home.root]).read == 1
     with qtbot.waitSignal(feed.usage_changed, timeout=5000) as blocker:
