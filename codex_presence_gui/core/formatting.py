@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from codex_presence_gui.core.dashboard import SessionShare
     from codex_presence_gui.core.insights import WindowInsight
-    from codex_presence_gui.core.models import LimitSnapshot, TokenUsage, UsageWindow
+    from codex_presence_gui.core.models import (
+        CodexSessionSnapshot,
+        LimitSnapshot,
+        TokenUsage,
+        UsageWindow,
+    )
 
 BAR_CELLS = 20
 
@@ -123,6 +128,34 @@ def format_countdown(seconds: float | None) -> str:
     if minutes:
         return f"{minutes}m {secs}s"
     return f"{secs}s"
+
+
+#: A tool call this long without a word in the log says so: a build may run for minutes, and
+#: a call that a Codex killed mid-way left open stays open.
+QUIET_CALL_SECONDS = 60
+
+
+def doing_text(snapshot: CodexSessionSnapshot, now: float) -> str:
+    """``Running cargo test``; ``(+2 more)`` with other calls running; `` · 25 min`` once a
+    call has gone a minute or more without a word in the log."""
+    activity = snapshot.activity
+    text = activity.text if activity else "No activity yet"
+    if snapshot.pending_calls > 1:
+        text += f" (+{snapshot.pending_calls - 1} more)"
+    quiet = quiet_call_seconds(snapshot, now)
+    if quiet is not None:
+        text += f" · {format_age(quiet).removesuffix(' ago')}"
+    return text
+
+
+def quiet_call_seconds(snapshot: CodexSessionSnapshot, now: float) -> float | None:
+    """How long a running tool call has gone without a word in the log, from a minute on."""
+    activity, last = snapshot.activity, snapshot.last_activity_at
+    if not snapshot.pending_calls or activity is None or not activity.kind.is_working:
+        return None
+    if last is None or now - last < QUIET_CALL_SECONDS:
+        return None
+    return now - last
 
 
 def format_age(seconds: float) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from codex_presence_gui.core.dashboard import Dashboard, SessionShare, session_shares
 from codex_presence_gui.core.formatting import (
+    doing_text,
     format_count,
     format_tokens_compact,
     share_text,
@@ -55,12 +56,12 @@ def _figure(caption: str, value: int | None) -> TokenFigure:
 DETAIL_NAME_CHARS = 60
 
 
-def card_view(snapshot: CodexSessionSnapshot, shares: Sequence[SessionShare] = ()) -> CardView:
-    """The card of one session."""
+def card_view(
+    snapshot: CodexSessionSnapshot, shares: Sequence[SessionShare] = (), now: float | None = None
+) -> CardView:
+    """The card of one session as of ``now`` (None: the session's last activity)."""
     activity = snapshot.activity
-    activity_text = activity.text if activity else "No activity yet"
-    if snapshot.pending_calls > 1:
-        activity_text += f" (+{snapshot.pending_calls - 1} more)"
+    activity_text = doing_text(snapshot, now if now is not None else snapshot.last_activity_at or 0)
     parts = [
         shortened(snapshot.model or "model unknown", DETAIL_NAME_CHARS),
         shortened(snapshot.surface, DETAIL_NAME_CHARS),
@@ -107,4 +108,5 @@ def dashboard_card(dashboard: Dashboard) -> CardView:
         watched = ", ".join(home_text(home) for home in dashboard.homes)
         where = f"\nWatching {watched}." if watched and not dashboard.no_home else ""
         return CardView(message=NO_SESSION_MESSAGE + where)
-    return card_view(dashboard.active, session_shares(dashboard, dashboard.active.session_id))
+    shares = session_shares(dashboard, dashboard.active.session_id)
+    return card_view(dashboard.active, shares, dashboard.generated_at)

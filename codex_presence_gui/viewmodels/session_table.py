@@ -14,9 +14,11 @@ from PySide6.QtGui import QColor, QFont
 from codex_presence_gui.core.dashboard import Dashboard, SessionShare, shares_by_session
 from codex_presence_gui.core.formatting import (
     counted,
+    doing_text,
     format_age,
     format_count,
     local_time,
+    quiet_call_seconds,
     share_text,
     token_triplet_text,
 )
@@ -184,18 +186,20 @@ def row_view(
     s = snapshot
     activity = s.activity
     project = s.project + (f" ({s.git_branch})" if s.git_branch else "")
-    last_doing = activity.text if activity else "No activity yet"
-    if s.pending_calls > 1:
-        last_doing += f" (+{s.pending_calls - 1} more)"
     last = s.last_activity_at
     if ended:
         activity_text = _ended_text(last if last is not None else s.recency, now, zone)
-        activity_tip = f"{activity_text}; it was last: {last_doing}"
+        activity_tip = f"{activity_text}; it was last: {doing_text(s, s.recency or now)}"
     else:
-        activity_text = last_doing
-        activity_tip = activity_text + (
-            "" if not s.pending_calls else f"\n{counted(s.pending_calls, 'tool call')} running"
-        )
+        # Without how long a call has been quiet: the Last activity column says it, and the
+        # column keeps its room for what is being done.
+        activity_text = doing_text(s, s.recency or now)
+        activity_tip = activity_text
+        if s.pending_calls:
+            activity_tip += f"\n{counted(s.pending_calls, 'tool call')} running"
+            quiet = quiet_call_seconds(s, now)
+            if quiet is not None:
+                activity_tip += f", no word in the log for {format_age(quiet).removesuffix(' ago')}"
     context = s.context
     context_text = f"{context.left_percent}% left" if context else _DASH
     context_tip = (

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPersistentModelIndex, QSortFilterProxyModel, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from codex_presence_gui.core.models import Activity, ActivityKind
+from codex_presence_gui.core.models import Activity, ActivityKind, CodexSessionSnapshot
 from codex_presence_gui.viewmodels.session_table import (
     ActiveRole,
     Column,
@@ -203,3 +203,28 @@ def test_show_dashboard_lists_live_sessions_then_ended_ones() -> None:
     proxy.setSortRole(SortRole)
     proxy.sort(Column.LAST_ACTIVITY, Qt.SortOrder.DescendingOrder)
     assert proxy.index(0, Column.PROJECT).data() == "live (main)"
+
+
+def test_a_tool_call_quiet_for_minutes_says_for_how_long() -> None:
+    """A build may run for minutes without a word in the log, and a call left open by a Codex
+    that died stays open: past a minute the card says how long it has been quiet, and the
+    table's tooltip (its Last activity column says it too); a call that just began, or a
+    session waiting, says nothing more."""
+    from codex_presence_gui.viewmodels.card import dashboard_card
+
+    def card_text(snapshot: CodexSessionSnapshot) -> str:
+        return dashboard_card(dashboard((snapshot,))).activity_text
+
+    model = SessionTableModel()
+    running = session("a", age=25 * 60, pending_calls=1)
+    model.update([running], "a", NOW)
+    assert text(model, 0, Column.ACTIVITY) == "Running cargo test"
+    assert text(model, 0, Column.LAST_ACTIVITY) == "25 min ago"
+    tip = tooltip_text(model.data(model.index(0, Column.ACTIVITY), Qt.ItemDataRole.ToolTipRole))
+    assert "1 tool call running, no word in the log for 25 min" in tip
+    assert card_text(running) == "Running cargo test · 25 min"
+    assert card_text(session("a", age=30, pending_calls=1)) == "Running cargo test"
+    waiting = session("a", age=25 * 60, activity=Activity(ActivityKind.WAITING))
+    assert card_text(waiting) == "Waiting for input"
+    several = session("a", age=3 * 3600, pending_calls=3)
+    assert card_text(several) == "Running cargo test (+2 more) · 3 h"
