@@ -145,8 +145,10 @@ def _arrow(style: QStyle, indicator: QStyleOptionHeader.SortIndicator) -> QImage
 def test_a_largest_first_sort_points_down(qapp: QApplication) -> None:
     """Qt's header asks for an up arrow for a descending sort; the app's style draws what
     Fusion draws for the other way, as Windows Explorer and Finder point: ▼ for largest first."""
-    apply_theme(qapp, "system")
-    ours, fusion = qapp.style(), QStyleFactory.create("fusion")
+    from codex_presence_gui.ui.theme import _OutlinedStyle
+
+    # The app's wrap of Fusion (made here: a platform whose own style is not Fusion keeps it).
+    ours, fusion = _OutlinedStyle("fusion"), QStyleFactory.create("fusion")
     up, down = QStyleOptionHeader.SortIndicator.SortUp, QStyleOptionHeader.SortIndicator.SortDown
     assert _arrow(fusion, up) != _arrow(fusion, down)  # the two are told apart
     assert _arrow(ours, up) == _arrow(fusion, down)
