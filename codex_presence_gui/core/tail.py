@@ -261,9 +261,6 @@ class LineSplitter:
     def _hold_span(self, chunk: bytes | mmap, start: int, end: int) -> None:
         """Hold ``chunk[start:end]``, copied a block at a time: of a map's unfinished line of
         64 MiB, no more than the line cap and a block is ever in memory."""
-        if end - start <= CHUNK_BYTES:
-            self._hold(chunk[start:end])
-            return
         for piece in range(start, end, CHUNK_BYTES):
             self._hold(chunk[piece : min(piece + CHUNK_BYTES, end)])
 
