@@ -322,7 +322,7 @@ class AppShell(QObject):
         if self.presence is not None:
             self.presence.start()
         if self.store.load_message:
-            self._tell(self.store.load_message)
+            self.window.show_notice(self.store.load_message, file=self.store.load_file)
         if settings.launch_at_login:
             # The app may have moved or been updated since the entry was written.
             problem = ensure_launch_at_login(True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -43,6 +44,11 @@ class SettingsStore(QObject):
         self.settings: Settings = result.settings
         #: Said once to the user: why the defaults are in use (a backup was made, …).
         self.load_message = result.message
+        #: The file that message is about: the backup made of a broken file, else the
+        #: settings file itself (None: nothing to say, or no file to show).
+        self.load_file: Path | None = result.backup
+        if self.load_file is None and result.message and os.path.exists(path):
+            self.load_file = path
         if result.message:
             log.warning(result.message)
 

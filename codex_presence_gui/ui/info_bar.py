@@ -3,11 +3,13 @@ stay, in full, until the user dismisses them."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
-    QHBoxLayout,
+    QGridLayout,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -22,29 +24,60 @@ MAX_NOTICES = 3
 
 
 class Notice(QFrame):
-    """One notice: a coloured strip, its text, and a dismiss button."""
+    """One notice: a coloured strip, its text (selectable: a path in it can be copied), a
+    "Show file" button when it is about a file, and a dismiss button.
+
+    Signals:
+        dismissed(str): the notice's key; the user closed it.
+        reveal(Path): the user asked to see the file the notice is about.
+    """
 
     dismissed = Signal(str)
+    reveal = Signal(Path)
 
-    def __init__(self, key: str, text: str, level: Level, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        key: str,
+        text: str,
+        level: Level,
+        parent: QWidget | None = None,
+        *,
+        file: Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self.key = key
         self.level = level
+        self.file = file
         self.setObjectName("notice")
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAutoFillBackground(True)
         self.label = wrapped_label(0.95)
         self.label.setText(text)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.show_button: QToolButton | None = None
+        if file is not None:
+            self.show_button = QToolButton()
+            self.show_button.setText("Show file")
+            self.show_button.setToolTip(f"Open the folder that holds {file.name}")
+            self.show_button.setAccessibleName(f"Show {file.name} in its folder")
+            self.show_button.setAutoRaise(True)
+            self.show_button.clicked.connect(lambda: self.reveal.emit(file))
         self.close_button = QToolButton()
         self.close_button.setText("✕")
         self.close_button.setToolTip("Dismiss")
         self.close_button.setAccessibleName("Dismiss this notice")
         self.close_button.setAutoRaise(True)
         self.close_button.clicked.connect(lambda: self.dismissed.emit(self.key))
-        row = QHBoxLayout(self)
-        row.setContentsMargins(10, 4, 4, 4)
-        row.addWidget(self.label, 1)
-        row.addWidget(self.close_button)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(10, 4, 4, 4)
+        grid.setVerticalSpacing(0)
+        grid.addWidget(self.label, 0, 0)
+        grid.setColumnStretch(0, 1)
+        grid.addWidget(self.close_button, 0, 1, Qt.AlignmentFlag.AlignTop)
+        if self.show_button is not None:
+            # Under the text, not beside it: the notice must not widen the least window
+            # (the compact one is narrow, and a path in the text is already long).
+            grid.addWidget(self.show_button, 1, 0, Qt.AlignmentFlag.AlignLeft)
         self.setAccessibleName(text)
         self._styling = False
         self._style()
@@ -86,7 +119,13 @@ class Notice(QFrame):
 
 
 class InfoBar(QWidget):
-    """A stack of notices at the top of the window; hidden when there are none."""
+    """A stack of notices at the top of the window; hidden when there are none.
+
+    Signals:
+        reveal(Path): a notice's "Show file" was clicked.
+    """
+
+    reveal = Signal(Path)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,15 +135,28 @@ class InfoBar(QWidget):
         self.notices: list[Notice] = []
         self.hide()
 
-    def add_notice(self, text: str, level: Level = Level.WARN, key: str | None = None) -> None:
-        """Show ``text`` until dismissed; a notice with the same key is updated in place."""
+    def add_notice(
+        self,
+        text: str,
+        level: Level = Level.WARN,
+        key: str | None = None,
+        *,
+        file: Path | None = None,
+    ) -> None:
+        """Show ``text`` until dismissed (with a "Show file" button for ``file``); a notice
+        with the same key is updated in place."""
         key = key or text
         for notice in self.notices:
-            if notice.key == key:
+            if notice.key == key and notice.file == file:
                 notice.set_text(text)
                 return
-        notice = Notice(key, text, level, self)
+        for notice in self.notices:
+            if notice.key == key:
+                self.dismiss(key)  # about another file now: its button must follow
+                break
+        notice = Notice(key, text, level, self, file=file)
         notice.dismissed.connect(self.dismiss)
+        notice.reveal.connect(self.reveal)
         self.notices.append(notice)
         self._layout.addWidget(notice)
         while len(self.notices) > MAX_NOTICES:

@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
 
         self.info_bar = InfoBar()
+        self.info_bar.reveal.connect(self.reveal_file)
         self.setup_panel = SetupPanel()
         self.setup_panel.folder_chosen.connect(self.codex_folder_chosen)
         self.setup_panel.hide()
@@ -391,15 +392,21 @@ class MainWindow(QMainWindow):
                 key="log-folder",
             )
             return
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_folder))):
+        self._open_folder(self.log_folder, f"The log folder is {self.log_folder}", "log-folder")
+
+    def reveal_file(self, file: Path) -> None:
+        """Open the folder that holds ``file`` (a notice's "Show file")."""
+        self._open_folder(file.parent, f"The file is {file}", f"reveal:{file}", copy=str(file))
+
+    def _open_folder(self, folder: Path, where: str, key: str, copy: str | None = None) -> None:
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
             # No file manager registered (a bare desktop): say where it is, and put the path
             # where a paste can use it.
-            QApplication.clipboard().setText(str(self.log_folder))
+            QApplication.clipboard().setText(copy or str(folder))
             self.show_notice(
-                f"No file manager could be opened here. The log folder is {self.log_folder} "
-                "(copied to the clipboard).",
+                f"No file manager could be opened here. {where} (copied to the clipboard).",
                 Level.GOOD,  # news, not a fault of the app
-                key="log-folder",
+                key=key,
             )
 
     def bring_to_front(self) -> None:
@@ -671,9 +678,17 @@ class MainWindow(QMainWindow):
         self._discord_preview = "Friends on Discord see:\n" + "\n".join(lines)
         self.discord_status.set_full_text(self.discord_status.full_text, self._discord_preview)
 
-    def show_notice(self, text: str, level: Level = Level.WARN, key: str | None = None) -> None:
-        """A notice inside the window that stays until the user dismisses it."""
-        self.info_bar.add_notice(text, level, key)
+    def show_notice(
+        self,
+        text: str,
+        level: Level = Level.WARN,
+        key: str | None = None,
+        *,
+        file: Path | None = None,
+    ) -> None:
+        """A notice inside the window that stays until the user dismisses it (with a "Show
+        file" button when it is about ``file``)."""
+        self.info_bar.add_notice(text, level, key, file=file)
         self._content_changed()
 
     def show_dashboard(self, dashboard: Dashboard) -> None:

@@ -81,6 +81,11 @@ def test_corrupt_settings_are_kept_and_said(
         assert len(backups) == 1
         assert backups[0].read_text() == "{ this is not json"
         assert any(str(backups[0]) in text for text in shell.window.info_bar.texts())
+        # The notice shows the backup itself, a click away.
+        [notice] = [n for n in shell.window.info_bar.notices if n.file is not None]
+        assert notice.file == backups[0]
+        assert notice.show_button is not None
+        assert notice.show_button.isVisibleTo(notice)
         assert shell.store.settings == Settings()
     finally:
         stop(shell)

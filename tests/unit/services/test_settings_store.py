@@ -22,6 +22,7 @@ def test_bad_values_start_on_defaults_without_touching_the_file(tmp_path: Path) 
     assert store.settings.theme == "dark"
     assert store.load_message is not None
     assert "refresh_interval_s" in store.load_message
+    assert store.load_file == path  # kept in place: the notice shows the file itself
     assert path.read_text() == text
     store.update(Settings(theme="light"))
     assert '"theme": "light"' in path.read_text()
@@ -41,3 +42,19 @@ def test_an_unexpected_fault_in_loading_is_not_fatal(
     assert store.load_message is not None
     assert "using the defaults" in store.load_message
     assert path.read_text() == "{}"
+
+
+def test_a_broken_file_is_shown_as_its_backup(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text("{ not json")
+    store = SettingsStore(path)
+    assert store.load_file is not None
+    assert store.load_file.name.startswith("settings.json.corrupt-")
+    assert store.load_file.read_text() == "{ not json"
+
+
+def test_no_file_to_show_when_all_is_well_or_there_is_none(tmp_path: Path) -> None:
+    assert SettingsStore(tmp_path / "missing.json").load_file is None
+    path = tmp_path / "settings.json"
+    path.write_text("{}")
+    assert SettingsStore(path).load_file is None

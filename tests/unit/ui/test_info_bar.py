@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.ui.info_bar import MAX_NOTICES, InfoBar
+from codex_presence_gui.ui.info_bar import MAX_NOTICES, InfoBar, Notice
 from codex_presence_gui.ui.theme import apply_theme, is_dark
 
 
@@ -51,3 +53,16 @@ def test_a_notice_follows_a_theme_changed_while_it_shows(qtbot: QtBot, qapp: QAp
             assert abs(_lightness(background) - _lightness(text)) > 0.5, theme
     finally:
         apply_theme(qapp, "system")
+
+
+def test_a_show_file_button_does_not_widen_a_notice(qtbot: QtBot, tmp_path: Path) -> None:
+    """The button goes under the text: the compact window is narrow, and a notice about a
+    file already holds a long path."""
+    backup = tmp_path / "settings.json.corrupt-20261130-020512"
+    text = f"Your settings file could not be understood. It was kept as {backup}."
+    plain, with_file = Notice("a", text, Level.WARN), Notice("b", text, Level.WARN, file=backup)
+    qtbot.addWidget(plain)
+    qtbot.addWidget(with_file)
+    assert with_file.minimumSizeHint().width() <= plain.minimumSizeHint().width()
+    assert with_file.show_button is not None
+    assert with_file.show_button.toolTip() == f"Open the folder that holds {backup.name}"

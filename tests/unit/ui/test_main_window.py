@@ -426,3 +426,43 @@ def test_open_log_folder_says_where_it_is_when_nothing_can_open_it(
     [notice] = window.info_bar.texts()
     assert str(tmp_path / "log") in notice
     assert QApplication.clipboard().text() == str(tmp_path / "log")
+
+
+def test_a_notice_about_a_file_shows_it_in_its_folder(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Show file" opens the folder that holds the file; where nothing can open it, the
+    file's path is said and copied instead. The text itself can be selected (to copy a
+    path from it)."""
+    window = make_window(qtbot)
+    backup = tmp_path / "settings.json.corrupt-20261130-020512"
+    backup.write_text("{")
+    opened: list[str] = []
+    answer = [True]
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url.toLocalFile())
+        return answer[0]
+
+    monkeypatch.setattr(main_window.QDesktopServices, "openUrl", open_url)
+    window.show_notice(f"It was kept as {backup}.", file=backup)
+    [notice] = window.info_bar.notices
+    assert notice.label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    assert notice.show_button is not None
+    qtbot.mouseClick(notice.show_button, Qt.MouseButton.LeftButton)
+    assert opened == [str(tmp_path)]
+    assert len(window.info_bar.notices) == 1  # opened: nothing more to say
+
+    answer[0] = False
+    qtbot.mouseClick(notice.show_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == str(backup)
+    assert any(
+        "No file manager" in text and str(backup) in text for text in window.info_bar.texts()
+    )
+
+
+def test_a_notice_without_a_file_has_no_show_button(qtbot: QtBot) -> None:
+    window = make_window(qtbot)
+    window.show_notice("Discord is not running.")
+    [notice] = window.info_bar.notices
+    assert notice.show_button is None
