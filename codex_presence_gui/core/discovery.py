@@ -150,7 +150,7 @@ class Discovery:
     """What a walk of the homes found."""
 
     # A plain class: a repeat ``report`` walks the homes without importing dataclasses.
-    __slots__ = ("errors", "files", "missing_homes")
+    __slots__ = ("errors", "files", "missing_homes", "unsearched")
 
     def __init__(
         self,
@@ -161,6 +161,9 @@ class Discovery:
         self.files: list[RolloutFile] = [] if files is None else files
         self.missing_homes: list[Path] = [] if missing_homes is None else missing_homes
         self.errors: list[Problem] = [] if errors is None else errors
+        #: Folders and files that could not be listed or searched (as text): logs below them
+        #: were not found, but need not be gone.
+        self.unsearched: list[str] = []
 
     def __repr__(self) -> str:
         return (
@@ -195,12 +198,16 @@ def _walk(
     errors: list[Problem],
     found: list[tuple[str, os.stat_result]],
     seen: set[tuple[int, int]],
+    unsearched: list[str] | None = None,
 ) -> None:
     """Add the rollout files below ``directory`` to ``found`` (their paths as text, and stats);
     folders reached through symbolic links are followed (a ``sessions/2026`` moved to another
     disk), each real folder once (no loops), down to ``MAX_DEPTH`` levels and ``MAX_FOLDERS``
-    folders (past either, one problem says what was not searched). A loop over a stack, not
-    recursion nor generators: every file would pass through one generator per level."""
+    folders (past either, one problem says what was not searched). What could not be listed
+    or searched goes to ``unsearched`` too (the logs below it may still be there). A loop
+    over a stack, not recursion nor generators: every file would pass through one generator
+    per level."""
+    skipped = unsearched if unsearched is not None else []
     pending = [(directory, 0)]
     entered = 0
     too_deep = 0  # folders left for being too deep: said once, after the walk
@@ -222,6 +229,8 @@ def _walk(
                     folder,
                 )
             )
+            skipped.append(folder)
+            skipped.extend(path for path, _depth in pending)
             break  # what was left for its depth is still said, below
         seen.add((here.st_dev, here.st_ino))
         entered += 1
@@ -231,6 +240,7 @@ def _walk(
         except FileNotFoundError:
             continue
         except OSError as error:
+            skipped.append(folder)
             errors.append(
                 _problem("unreadable", f"cannot list {folder}: {error.strerror or error}", folder)
             )
@@ -260,6 +270,7 @@ def _walk(
                     continue
                 st = entry.stat()
             except OSError as error:
+                skipped.append(entry.path)
                 errors.append(
                     _problem(
                         "unreadable",
@@ -276,6 +287,7 @@ def _walk(
                 continue
             found.append((entry.path, st))
         if deeper and depth >= MAX_DEPTH:
+            skipped.extend(path for _link, path in deeper)
             too_deep += len(deeper)
             first_too_deep = first_too_deep or folder
             continue
@@ -318,7 +330,13 @@ def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discove
     from pathlib import Path
 
     found = Discovery()
-    walked = walk_homes(homes, found.missing_homes, found.errors, include_archived=include_archived)
+    walked = walk_homes(
+        homes,
+        found.missing_homes,
+        found.errors,
+        include_archived=include_archived,
+        unsearched=found.unsearched,
+    )
     for path, stat, home, archived in walked:
         found.files.append(RolloutFile(Path(path), stat, home, archived))
     return found
@@ -330,10 +348,12 @@ def walk_homes(
     errors: list[Problem],
     *,
     include_archived: bool = True,
+    unsearched: list[str] | None = None,
 ) -> list[tuple[str, FileStat, Home, bool]]:
     """``discover``'s files, newest first, as (path text, stat, home, archived): no path object
     is made (see ``home_texts``). The homes that do not exist go to ``missing``, the problems
-    met to ``errors``."""
+    met to ``errors``, the folders and files that could not be listed or searched (their logs
+    may still be there) to ``unsearched``."""
     files: list[tuple[str, FileStat, Home, bool]] = []
     real_homes: set[str] = set()
     for home in homes:
@@ -341,6 +361,8 @@ def walk_homes(
             # A path's own test (before Python 3.13 it raises on some errors), else os.path's.
             exists = os.path.isdir(home) if isinstance(home, str) else home.is_dir()
         except OSError as error:  # e.g. a name too long, or a folder we may not enter
+            if unsearched is not None:
+                unsearched.append(str(home))
             errors.append(
                 _problem(
                     "unreadable",
@@ -363,7 +385,7 @@ def walk_homes(
         for directory, recursive, archived in places:
             by_name: dict[str, tuple[str, FileStat, Home, bool]] = {}
             walked: list[tuple[str, os.stat_result]] = []
-            _walk(directory, recursive, errors, walked, set())
+            _walk(directory, recursive, errors, walked, set(), unsearched)
             for path, st in walked:
                 key = path.removesuffix(".zst")  # the plain name in the same folder
                 existing = by_name.get(key)

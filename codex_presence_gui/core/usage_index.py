@@ -366,6 +366,7 @@ class UsageIndex:
         homes: Sequence[str | Path],
         *,
         files: Sequence[RolloutFile] | None = None,
+        unsearched: Sequence[str] = (),
         should_stop: Callable[[], bool] | None = None,
         workers: int = 1,
         while_reading: Callable[[], None] | None = None,
@@ -378,6 +379,7 @@ class UsageIndex:
             return self._update(
                 homes,
                 files=files,
+                unsearched=unsearched,
                 should_stop=should_stop,
                 workers=workers,
                 while_reading=while_reading,
@@ -391,6 +393,7 @@ class UsageIndex:
         homes: Sequence[str | Path],
         *,
         files: Sequence[RolloutFile] | None = None,
+        unsearched: Sequence[str] = (),
         should_stop: Callable[[], bool] | None = None,
         workers: int = 1,
         while_reading: Callable[[], None] | None = None,
@@ -401,6 +404,8 @@ class UsageIndex:
             homes: the Codex homes to index (files of other homes in the index are kept), as
                 paths or as their text (``str(path)``: the index knows a home by it).
             files: a walk of those homes already made (``discover``); None walks them here.
+            unsearched: with ``files``, the folders and files that walk could not list or
+                search (``Discovery.unsearched``): what the index holds below them is kept.
             should_stop: asked between files; True ends the update with what was read so far
                 (committed: the next update goes on from there).
             workers: processes to read files with when there is much to read (a first build);
@@ -410,9 +415,14 @@ class UsageIndex:
         started = time.perf_counter()
         result = UpdateResult()
         # A rollout file is (path, stat, home, archived) too.
-        walked: Sequence[tuple[str | Path, FileStat, str | Path, bool]] = _once_each(
-            walk_homes(homes, [], result.problems) if files is None else files
-        )
+        if files is None:
+            skipped: list[str] = []
+            walked: Sequence[tuple[str | Path, FileStat, str | Path, bool]] = _once_each(
+                walk_homes(homes, [], result.problems, unsearched=skipped)
+            )
+            unsearched = skipped
+        else:
+            walked = _once_each(files)
         result.files = len(walked)
         db = self._db
         # First a look without the write lock (WAL lets it read while another process
@@ -423,6 +433,10 @@ class UsageIndex:
         finally:
             _roll_back(db)
         seen = {_blob(item[0]) for item in walked}
+        if unsearched:
+            # A folder that could not be listed (a permission, a network home's hiccup)
+            # hides its logs from this walk, not from the disk: their rows stay.
+            seen.update(key for key in known if _below(key, unsearched))
         if not todo and all(key in seen for key in known):
             result.seconds = time.perf_counter() - started
             return result
@@ -730,6 +744,20 @@ _COPIES_LEFT_OUT = (
     " WHERE home IN {homes} AND (session_id, name) IN (SELECT session_id, name FROM files"
     " WHERE home IN {homes} GROUP BY session_id, name HAVING count(*) > 1)) WHERE rank > 1) "
 )
+
+
+def _below(key: bytes, places: Sequence[str]) -> bool:
+    """Whether the path ``key`` (as the index keeps it) is one of ``places`` or below one."""
+    for place in places:
+        prefix = _blob(place).rstrip(_SEPARATORS)
+        rest = key[len(prefix) : len(prefix) + 1]
+        if key.startswith(prefix) and (not rest or rest in _SEPARATORS):
+            return True
+    return False
+
+
+#: The path separators, as bytes (Windows takes ``/`` too).
+_SEPARATORS = os.fsencode(os.sep + (os.altsep or ""))
 
 
 def _rollout_name(path: str | Path) -> str:

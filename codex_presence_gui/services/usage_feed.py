@@ -213,7 +213,11 @@ class UsageWorker(Worker):
                 )
             with _index_step():
                 result = index.update(
-                    self._homes, files=found.files, should_stop=self.should_stop, workers=1
+                    self._homes,
+                    files=found.files,
+                    unsearched=found.unsearched,
+                    should_stop=self.should_stop,
+                    workers=1,
                 )
             if self.should_stop():
                 return None

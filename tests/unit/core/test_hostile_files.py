@@ -94,6 +94,10 @@ def test_a_tree_hundreds_of_folders_deep_is_searched_to_a_depth(codex_home: Code
     (problem,) = found.errors
     assert problem.kind is ProblemKind.TOO_LARGE
     assert "more than 8 levels" in problem.detail
+    # Not searched: the logs below it are not gone.
+    [place] = found.unsearched
+    assert str(folder).startswith(place + os.sep)
+    assert Path(place).relative_to(codex_home.root / "sessions").parts == ("d",) * 9
 
 
 def test_a_symlink_to_a_huge_tree_stops_at_the_folder_budget(
@@ -118,6 +122,8 @@ def test_a_symlink_to_a_huge_tree_stops_at_the_folder_budget(
     assert set(kinds) == {ProblemKind.TOO_LARGE, ProblemKind.UNREADABLE}
     assert "after 50 folders" in kinds[ProblemKind.TOO_LARGE]
     assert "links to a folder that holds it" in kinds[ProblemKind.UNREADABLE]  # the loop
+    assert found.unsearched  # where the walk stopped, and what it had yet to enter
+    assert all(place.startswith(str(codex_home.root / "sessions")) for place in found.unsearched)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX thing")

@@ -153,6 +153,49 @@ def test_truncated_replaced_and_removed_files(codex_home: CodexHome, tmp_path: P
         assert _state(index, codex_home.root) == {}
 
 
+@pytest.mark.parametrize("via", ["walk", "discover"])
+def test_a_folder_that_cannot_be_listed_keeps_its_rows(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, via: str
+) -> None:
+    """A day folder that cannot be listed for once (a permission, a network home's hiccup)
+    hides its logs from the walk, not from the disk: their rows stay, and the problem is
+    said; once listed again, nothing is read twice."""
+    from codex_presence_gui.core import discovery
+
+    path = codex_home.write(SID, _session(3))
+    day = str(path.parent)
+    real_scandir = os.scandir
+
+    def refusing(folder: Any) -> Any:
+        if os.fspath(folder) == day:
+            raise PermissionError(13, "Permission denied", day)
+        return real_scandir(folder)
+
+    def update(index: UsageIndex) -> Any:
+        if via == "walk":
+            return index.update([codex_home.root])
+        found = discovery.discover([codex_home.root])
+        return index.update([codex_home.root], files=found.files, unsearched=found.unsearched)
+
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        update(index)
+        before = _state(index, codex_home.root)
+        assert before
+        monkeypatch.setattr(discovery.os, "scandir", refusing)
+        result = update(index)
+        assert result.removed == 0
+        if via == "walk":
+            assert any(p.kind is ProblemKind.UNREADABLE for p in result.problems)
+        assert _state(index, codex_home.root) == before
+        monkeypatch.setattr(discovery.os, "scandir", real_scandir)
+        again = update(index)
+        assert (again.read, again.removed) == (0, 0)
+        assert _state(index, codex_home.root) == before
+        # Gone for real once listed: its rows go.
+        path.unlink()
+        assert update(index).removed == 1
+
+
 @st.composite
 def _histories(draw: st.DrawFn) -> list[tuple[str, int]]:
     """What happens to a file between updates: appends, rewrites, truncations."""
