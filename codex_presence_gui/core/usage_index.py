@@ -118,6 +118,25 @@ SELECT count(*) FROM usage WHERE file_id = ? AND (
 )
 """
 
+#: A row with a value of another type than the index writes (SQLite's columns take any):
+#: written by another program, or a damaged record. Sums and reports would fail on it.
+_MISTYPED = """
+SELECT 1 FROM usage WHERE typeof(slot) != 'integer' OR typeof(model) != 'text'
+    OR typeof(long_context) != 'integer' OR typeof(service_tier) != 'text'
+    OR typeof(calls) != 'integer' OR typeof(input) != 'integer'
+    OR typeof(cached_input) != 'integer' OR typeof(output) != 'integer'
+    OR typeof(reasoning_output) != 'integer' OR typeof(total) != 'integer'
+UNION ALL
+SELECT 1 FROM files WHERE typeof(path) != 'blob' OR typeof(home) != 'blob'
+    OR typeof(size) != 'integer' OR typeof(head_length) != 'integer'
+    OR typeof(head_digest) != 'blob' OR typeof(read_to) != 'integer'
+    OR typeof(state) != 'text' OR typeof(session_id) != 'text'
+    OR typeof(project) != 'text' OR typeof(cwd) NOT IN ('text', 'null')
+    OR typeof(started_at) NOT IN ('real', 'null') OR typeof(last_at) NOT IN ('real', 'null')
+    OR typeof(is_fork) != 'integer' OR typeof(name) != 'blob' OR typeof(calls) != 'integer'
+LIMIT 1
+"""
+
 #: The model of calls made before any line named one.
 UNKNOWN_MODEL = "unknown"
 
@@ -429,6 +448,8 @@ class UsageIndex:
         # writes): with nothing new, nothing is written and no writer is waited for.
         db.execute("BEGIN")
         try:
+            if db.execute(_MISTYPED).fetchone() is not None:
+                raise _damage("a value in it is of the wrong type")
             known, todo = self._plan(homes, walked)
         finally:
             _roll_back(db)
@@ -842,6 +863,14 @@ def _not_a_folder(path: str) -> str | None:
         if parent == path:
             return None
         path = parent
+
+
+def _damage(what: str) -> sqlite3.DatabaseError:
+    """Damage that SQLite cannot see (a file it reads well, holding what no index holds),
+    raised as SQLite raises its own: ``UsageIndex.repaired`` rebuilds the file."""
+    error = sqlite3.DatabaseError(what)
+    error.sqlite_errorname = "SQLITE_MISMATCH"
+    return error
 
 
 def is_damage(error: sqlite3.DatabaseError) -> bool:

@@ -726,6 +726,36 @@ def test_a_damaged_table_found_during_an_update_rebuilds_the_index(
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE usage SET input = 'abc'",
+        "UPDATE usage SET model = x'00ff'",
+        "UPDATE usage SET total = 1.5",
+        "UPDATE files SET read_to = 'far'",
+        "UPDATE files SET last_at = 'yesterday'",
+        "UPDATE files SET project = x'00'",  # a blob stays a blob in a text column
+    ],
+)
+def test_a_value_of_the_wrong_type_rebuilds_the_index(
+    codex_home: CodexHome, tmp_path: Path, change: str
+) -> None:
+    """A file SQLite reads well, holding what no index holds (another program wrote it, or a
+    damaged record): rebuilt with one message, not a traceback in every later report."""
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    with sqlite3.connect(path) as db:
+        db.execute(change)
+    with UsageIndex(path) as index:
+        assert index.update([codex_home.root]).read == 1
+        assert index.notice is not None
+        assert "wrong type" in index.notice
+        assert "rebuilt" in index.notice
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
 def _hostile_line(draw: st.DrawFn, at: float) -> str:
     """A line a broken or hostile writer could leave: token counts of any JSON value (NaN as
     text, huge, negative, strings), deep nesting, control characters, torn envelopes."""
