@@ -210,7 +210,7 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
 
     path = os.path.join(paths.folder("cache"), INDEX_NAME)
     try:
-        with UsageIndex(path) as index:
+        with UsageIndex(path, waiting=lambda: _say_waiting(path)) as index:
             try:
                 # Damage met on the way (SQLite finds it page by page) is rebuilt, and read
                 # again.
@@ -245,6 +245,18 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     else:
         sys.stdout.write(report_text(report, _text_width(), zone, (args.since, args.until)) + "\n")
     return EXIT_OK
+
+
+def _say_waiting(path: str) -> None:
+    """Why a report is slow to come: another process holds the index while it updates it."""
+    from codex_presence_gui.core.usage_index import BUSY_TIMEOUT_S
+
+    print(
+        f"report: another Codex Presence process is updating the usage index ({path}); "
+        f"waiting for it (up to {BUSY_TIMEOUT_S:.0f} s)…",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 __all__ = ["add_report_command", "run_report"]

@@ -46,6 +46,8 @@ SLOT_SECONDS = 900
 LONG_CONTEXT_TOKENS = 272_000
 #: How long a writer waits for another one (the window and the command line at once).
 BUSY_TIMEOUT_S = 60.0
+#: After this long waiting for another writer, ``waiting`` is told (a report says so).
+WAIT_NOTICE_S = 1.0
 #: How long keeping a price waits for another writer (a cache: the next run asks again).
 PRICE_WAIT_MS = 100
 #: The path of an index kept in memory only (see ``UsageIndex.in_memory``).
@@ -227,15 +229,25 @@ class UsageIndex:
         path: the SQLite file (created with its folder when missing); ``IN_MEMORY`` for an
             index kept in memory only (see ``in_memory``).
         clock: the current Unix time (tests inject a fixed clock).
+        waiting: called once a wait for another process (holding the file while it updates
+            it, or rebuilds it) has lasted ``WAIT_NOTICE_S``, at most once per wait: the
+            command line says why nothing happens.
 
     Attributes:
         notice: a plain-words message when the file had to be rebuilt (corrupt, or written
             by another version), else None.
     """
 
-    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        clock: Callable[[], float] = time.time,
+        waiting: Callable[[], None] | None = None,
+    ) -> None:
         self.path = path
         self._clock = clock
+        self._waiting = waiting
         self.notice: str | None = None
         self._file: tuple[int, int] | None = None  # the (device, inode) the connection is on
         self._db = self._open()
@@ -267,7 +279,7 @@ class UsageIndex:
             remove_other_versions(folder, time.time())
         # One process at a time checks, makes or rebuilds the file: two first runs at once
         # would otherwise both make its tables, or one remove what the other is making.
-        with _exclusive(f"{self.path}.lock"):
+        with _exclusive(f"{self.path}.lock", self._waiting):
             return self._open_alone()
 
     def _open_alone(self) -> sqlite3.Connection:
@@ -303,7 +315,8 @@ class UsageIndex:
     def _rebuild(self, error: sqlite3.DatabaseError) -> None:
         """Replace a file found damaged during an update, unless another process has done so
         since this one connected (its new file is then used, not removed)."""
-        with _exclusive(f"{self.path}.lock"):  # if it cannot be had, the old file stays open
+        # If it cannot be had, the old file stays open.
+        with _exclusive(f"{self.path}.lock", self._waiting):
             self._db.close()
             try:
                 if _file_key(self.path) == self._file:
@@ -464,7 +477,7 @@ class UsageIndex:
         # One writer at a time: what a file was read to is read and advanced in one
         # transaction, so that two processes never add the same bytes twice (the look is
         # made again: another process may have read those files since).
-        db.execute("BEGIN IMMEDIATE")
+        self._begin_writing()
         try:
             known, todo = self._plan(homes, walked)
             complete = True
@@ -515,6 +528,28 @@ class UsageIndex:
             raise
         result.seconds = time.perf_counter() - started
         return result
+
+    def _begin_writing(self) -> None:
+        """Take the write lock (``BEGIN IMMEDIATE``), waiting for another writer up to
+        ``BUSY_TIMEOUT_S``; ``waiting`` is told once the wait has lasted ``WAIT_NOTICE_S``."""
+        db = self._db
+        if self._waiting is None:
+            db.execute("BEGIN IMMEDIATE")
+            return
+        db.execute(f"PRAGMA busy_timeout = {round(WAIT_NOTICE_S * 1000)}")
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if not is_busy(error):
+                raise
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {round((BUSY_TIMEOUT_S - WAIT_NOTICE_S) * 1000)}")
+        try:
+            self._waiting()
+            db.execute("BEGIN IMMEDIATE")
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {round(BUSY_TIMEOUT_S * 1000)}")
 
     def _plan(
         self,
@@ -895,16 +930,23 @@ def _is_overflow(error: sqlite3.Error) -> bool:
 
 
 @contextmanager
-def _exclusive(lock_path: str) -> Iterator[None]:
+def _exclusive(lock_path: str, waiting: Callable[[], None] | None = None) -> Iterator[None]:
     """Hold an advisory lock on ``lock_path`` (made when missing) against other processes;
     it goes when the file is closed, also when the process dies. Waits as long as SQLite
     waits for a writer (``BUSY_TIMEOUT_S``) on every system, then raises
-    ``IndexBusyError``."""
+    ``IndexBusyError``; ``waiting`` is told once the wait has lasted ``WAIT_NOTICE_S``."""
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        started = time.monotonic()
+        deadline = started + BUSY_TIMEOUT_S
+        told = waiting is None
         while not _try_lock(fd):
-            if time.monotonic() > deadline:
+            now = time.monotonic()
+            if not told and now - started >= WAIT_NOTICE_S:
+                told = True
+                assert waiting is not None
+                waiting()
+            if now > deadline:
                 raise IndexBusyError(
                     f"another process has held {lock_path} for {BUSY_TIMEOUT_S:.0f} s"
                 )

@@ -1070,6 +1070,43 @@ def test_an_index_busy_at_opening_is_kept_not_rebuilt(
     assert path.read_bytes() == before
 
 
+def test_a_wait_for_another_writer_is_told_once_then_goes_on(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holds the index while it updates it (the window's first build of a
+    big home): after ``WAIT_NOTICE_S`` the waiting update says so, once, and goes on when the
+    lock is free; without anything to read it never waits at all."""
+    import threading
+
+    from codex_presence_gui.core import usage_index
+
+    monkeypatch.setattr(usage_index, "WAIT_NOTICE_S", 0.2)
+    path = tmp_path / "index.sqlite3"
+    told: list[float] = []
+    with UsageIndex(path, waiting=lambda: told.append(time.monotonic())) as index:
+        index.update([codex_home.root])
+        codex_home.write(SID, _session(2))
+        holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        threading.Timer(0.6, holder.execute, ("COMMIT",)).start()
+        try:
+            assert index.update([codex_home.root]).read == 1
+        finally:
+            holder.close()
+        assert len(told) == 1
+        assert 0.15 <= told[0] - started < 0.6
+        assert time.monotonic() - started >= 0.55
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            assert index.update([codex_home.root]).read == 0  # nothing new: no lock taken
+        finally:
+            holder.close()
+        assert len(told) == 1
+    assert _state(UsageIndex(path), codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
 def test_a_listing_that_lags_behind_an_open_log_still_sees_the_append(
     codex_home: CodexHome, tmp_path: Path
 ) -> None:
