@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from codex_presence_gui.core.formatting import format_age, token_triplet_text
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
+    ActiveRole,
     Column,
     SessionTableModel,
     SortRole,
@@ -41,9 +42,10 @@ PROJECT_MIN_CHARS = 10
 ACTIVITY_COMFORT_CHARS = 28
 PROJECT_COMFORT_CHARS = 24
 #: The widest texts a few columns show once their numbers grow; measured so a cell does not
-#: get elided between two measurements (cells are measured only when rows come or go).
+#: get elided between two measurements (cells are measured only when rows come or go). "M"
+#: is the widest of the units' letters.
 _TEMPLATES = {
-    Column.TOKENS: token_triplet_text(88_800, 88_800, 8_880_000),
+    Column.TOKENS: token_triplet_text(88_800_000, 88_800_000, 88_800_000),
     Column.CONTEXT: "100% left",
     Column.LAST_ACTIVITY: format_age(59 * 60),
     # Shares come in after the rows, on a refresh that does not measure: room for the usual
@@ -128,6 +130,8 @@ class SessionsTable(QTableView):
         model.rowsInserted.connect(self._measure)
         model.rowsRemoved.connect(self._measure)
         model.modelReset.connect(self._measure)
+        model.dataChanged.connect(self._cells_changed)
+        self._metrics: tuple[QFontMetrics, QFontMetrics] | None = None  # plain, bold
         self._measure()
 
     # -- public -------------------------------------------------------------------------
@@ -225,8 +229,36 @@ class SessionsTable(QTableView):
         bold.setBold(True)  # the active row is bold
         return QFontMetrics(bold).horizontalAdvance(template) + self._padding() + 2
 
+    def _cells_changed(self, first: QModelIndex, last: QModelIndex) -> None:
+        """A refresh changed some cells: where a text outgrew its column's measured width (a
+        model switched to a longer name, a project renamed, a count past the template), the
+        column grows at once rather than showing it elided until rows come or go. Activity
+        is left alone: it takes the room left over. Text widths only: cheap at every refresh."""
+        if not self._cells:
+            return
+        if self._metrics is None:
+            bold = QFont(self.font())
+            bold.setBold(True)
+            self._metrics = (QFontMetrics(self.font()), QFontMetrics(bold))
+        model = self.source_model
+        extra = self._padding() + 2
+        grew = False
+        for row in range(first.row(), last.row() + 1):
+            metrics = self._metrics[bool(model.data(model.index(row, 0), ActiveRole))]
+            for column in range(first.column(), last.column() + 1):
+                if column == Column.ACTIVITY:
+                    continue
+                text = model.data(model.index(row, column))
+                width = metrics.horizontalAdvance(text) + extra if isinstance(text, str) else 0
+                if width > self._cells.get(Column(column), 0):
+                    self._cells[Column(column)] = width
+                    grew = True
+        if grew:
+            self._update_widths()
+
     def _measure(self) -> None:
         """Measure every column's cells (the costly part), then fit the columns."""
+        self._metrics = None  # the font may have changed
         rows = self.proxy.rowCount()
         self._cells = {
             column: max(

@@ -12,7 +12,12 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui.core.dashboard import SessionShare
 from codex_presence_gui.core.models import Activity, ActivityKind
 from codex_presence_gui.ui.sessions_table import HIDE_ORDER, SessionsTable
-from codex_presence_gui.viewmodels.session_table import HEADERS, Column, SessionTableModel
+from codex_presence_gui.viewmodels.session_table import (
+    HEADERS,
+    ActiveRole,
+    Column,
+    SessionTableModel,
+)
 from tests.helpers.snapshots import NOW, session, tooltip_text
 
 WIDTHS = (300, 420, 560, 820, 1600)
@@ -174,6 +179,40 @@ def test_cells_are_measured_when_rows_come_and_go_not_on_every_refresh(qtbot: Qt
     assert table._cells is measured
     model.update([session("shop"), session("long"), session("wide-" * 20)], "shop", NOW + 64)
     assert table._cells is not measured
+    assert_fits(table)
+
+
+@pytest.mark.parametrize("active", ["shop", "long"])
+def test_texts_that_grow_on_a_plain_refresh_are_not_cut(qtbot: QtBot, active: str) -> None:
+    """A refresh that changes no rows does not measure the cells, but a text that outgrew
+    its column (a session past a million tokens, a switch to a longer model name, a project
+    renamed) widens it at once: the real app had shown "1.01M | 1.01M | 1.3…" for good."""
+    model = filled_model()
+    table = shown_table(qtbot, 1600, model)
+    grown = {
+        "session_total_tokens": 1_320_000,
+        "last_turn_tokens": 1_010_000,
+        "session_delta_tokens": 1_010_000,
+    }
+    model.update(
+        [
+            session("shop", age=9, **grown),
+            session("long", age=41, model="gpt-5.6-sol-research-preview-2026-11", **grown),
+            session("docs", age=5001, project="documentation-site-renamed"),
+        ],
+        active,
+        NOW + 60,
+    )
+    header = table.horizontalHeader()
+    for row in range(model.rowCount()):
+        bold = QFont(table.font())
+        bold.setBold(model.index(row, 0).data(ActiveRole))
+        for column in (Column.TOKENS, Column.MODEL, Column.PROJECT):
+            if column is Column.PROJECT and row == 1:
+                continue  # the 200-character name is elided by design
+            text = model.index(row, column).data()
+            needed = QFontMetrics(bold).horizontalAdvance(text)
+            assert needed < header.sectionSize(column), text
     assert_fits(table)
 
 
