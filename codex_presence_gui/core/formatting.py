@@ -247,6 +247,10 @@ def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) ->
         # when that is, rather than only "not enough", which dozens of readings contradict.
         if pace.known_at is not None and pace.known_at > now:
             return f"pace: known after {format_reset_clock(pace.known_at, now, zone)}"
+        if pace.known_at is not None:
+            # That time has come, but the span is measured up to the newest reading, and
+            # none came since: a promised time that passes must not turn into "not enough".
+            return "pace: known once you use Codex again"
         return "pace: not enough readings yet"
     return ""
 

@@ -366,3 +366,22 @@ def test_too_little_data_says_when_the_pace_will_be_known(codex_home: CodexHome)
     assert text == f"pace: known after {format_reset_clock(known_at, T0 + 120, UTC)}"
     # As promised: the window's start (0% used) and this reading make a pace from then on.
     assert pace_text(window, known_at + 1, UTC).startswith("at this pace: runs out")
+
+
+def test_a_promised_pace_time_that_passes_without_a_reading_says_what_it_waits_for(
+    codex_home: CodexHome,
+) -> None:
+    """Measured from the first reading (no reset time: no window start to measure from),
+    the pace needs a reading from the promised time on: once that time has passed without
+    one, the text says so instead of taking the promise back ("not enough readings yet")."""
+    turns = [Turn(T0 + 60, 1000, 3.0, resets_at=None), Turn(T0 + 180, 1000, 4.0, resets_at=None)]
+    write_session(codex_home, A, turns, resets_at=None, jitter=False)
+    window = five_hour(insights_of(codex_home, T0 + 240))
+    known_at = window.pace.known_at
+    assert known_at is not None
+    assert pace_text(window, T0 + 240, UTC) == (
+        f"pace: known after {format_reset_clock(known_at, T0 + 240, UTC)}"
+    )
+    later = five_hour(insights_of(codex_home, known_at + 600))
+    assert later.pace.state is PaceState.NOT_ENOUGH_DATA
+    assert pace_text(later, known_at + 600, UTC) == "pace: known once you use Codex again"
