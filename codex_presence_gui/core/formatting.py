@@ -135,11 +135,19 @@ def format_countdown(seconds: float | None) -> str:
 QUIET_CALL_SECONDS = 60
 
 
+def activity_text(snapshot: CodexSessionSnapshot) -> str:
+    """``Running cargo test``; without a line that tells: ``No activity yet``, or, once the
+    session has used tokens (its activity lines are older than what was read, or its log
+    names none), ``Activity unknown``: "no activity" beside a million tokens reads wrong."""
+    if snapshot.activity is not None:
+        return snapshot.activity.text
+    return "Activity unknown" if snapshot.session_total_tokens else "No activity yet"
+
+
 def doing_text(snapshot: CodexSessionSnapshot, now: float) -> str:
     """``Running cargo test``; ``(+2 more)`` with other calls running; `` · 25 min`` once a
     call has gone a minute or more without a word in the log."""
-    activity = snapshot.activity
-    text = activity.text if activity else "No activity yet"
+    text = activity_text(snapshot)
     if snapshot.pending_calls > 1:
         text += f" (+{snapshot.pending_calls - 1} more)"
     quiet = quiet_call_seconds(snapshot, now)

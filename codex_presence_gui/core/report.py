@@ -14,6 +14,7 @@ from codex_presence_gui.core.dashboard import (
     shares_by_session,
 )
 from codex_presence_gui.core.formatting import (
+    activity_text,
     credits_text,
     format_age,
     format_percent_left,
@@ -286,7 +287,7 @@ def _session_lines(
 ) -> list[str]:
     title = snapshot.project + (f" ({snapshot.git_branch})" if snapshot.git_branch else "")
     details = [
-        snapshot.activity.text if snapshot.activity else "No activity yet",
+        activity_text(snapshot),
         snapshot.model or "model unknown",
         snapshot.surface,
     ]

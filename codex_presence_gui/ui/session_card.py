@@ -142,6 +142,8 @@ class SessionCard(QFrame):
         for widget in (self.icon, self.title, self.branch, self.activity, self.details):
             widget.setVisible(has_session)
         self.branch.setVisible(has_session and bool(self.view.branch))
+        # No blank square before the name when there is no activity to show.
+        self.icon.setVisible(has_session and self.view.activity_kind is not None)
         self.tokens_box.setVisible(has_session and not self.compact)
         self.compact_total.setVisible(has_session and self.compact)
         self.compact_others.setVisible(has_session and self.compact)

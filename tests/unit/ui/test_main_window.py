@@ -466,3 +466,12 @@ def test_a_notice_without_a_file_has_no_show_button(qtbot: QtBot) -> None:
     window.show_notice("Discord is not running.")
     [notice] = window.info_bar.notices
     assert notice.show_button is None
+
+
+def test_the_card_leaves_no_blank_icon_without_an_activity(qtbot: QtBot) -> None:
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop", activity=None),), limit=limits()))
+    assert window.card.icon.isHidden()
+    assert window.card.activity.full_text == "Activity unknown"
+    window.show_dashboard(dashboard((session("shop"),), limit=limits()))
+    assert not window.card.icon.isHidden()

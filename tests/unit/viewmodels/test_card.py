@@ -36,3 +36,13 @@ def test_without_a_session_the_card_says_where_it_looks() -> None:
     gone = dashboard_card(dashboard(homes=homes[:1], missing=homes[:1]))
     assert gone.message is not None
     assert "Watching" not in gone.message
+
+
+def test_a_session_with_tokens_but_no_activity_line_does_not_say_no_activity() -> None:
+    """A session whose read lines hold usage but no activity (its activity is older than the
+    read, or its log names none): "No activity yet" beside a million tokens reads wrong."""
+    fresh = CodexSessionSnapshot(session_id="s", file=Path("s"), cwd="/p", project="p")
+    assert card_view(fresh).activity_text == "No activity yet"
+    assert card_view(fresh).activity_kind is None
+    used = fresh._replace(session_total_tokens=1_320_000)
+    assert card_view(used).activity_text == "Activity unknown"
