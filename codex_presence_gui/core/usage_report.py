@@ -592,8 +592,9 @@ _CSV_KEYS = {
 
 
 def report_csv(report: UsageReport, zone: tzinfo) -> str:
-    """One line per row and model (model ``*`` is the row's total; a model report has a line
-    per model only), with a header line. ``sessions`` counts the sessions of each line."""
+    """One line per row and model (a model report: per model), with a header line: no lines
+    of totals, so that a spreadsheet's sum of a column (or a pivot table) is the total.
+    ``sessions`` counts the sessions of each line."""
     import csv  # not for --json
     import io
 
@@ -613,7 +614,7 @@ def report_csv(report: UsageReport, zone: tzinfo) -> str:
         ]
     )
     for row in report.rows:
-        parts = [("*", row.tally), *sorted(row.models.items())] if by_model else [("", row.tally)]
+        parts = sorted(row.models.items()) if by_model else [("", row.tally)]
         for model, tally in parts:
             writer.writerow(
                 [_cell(row.key), *([_cell(model)] if by_model else [])]

@@ -164,7 +164,20 @@ def test_csv_has_a_line_per_row_and_model() -> None:
     rows = list(csv.reader(io.StringIO(report_csv(_report("daily"), UTC))))
     assert rows[0][:2] == ["date", "model"]
     assert "cost_usd_api_equivalent" in rows[0]
-    assert [row[:2] for row in rows[1:3]] == [["2026-11-23", "*"], ["2026-11-23", "gpt-5.3-codex"]]
+    assert [row[:2] for row in rows[1:3]] == [
+        ["2026-11-23", "gpt-5.3-codex"],
+        ["2026-11-29", "gpt-5.5"],
+    ]
+
+
+def test_a_csv_column_sums_to_the_total() -> None:
+    """No lines of totals: summed in a spreadsheet, a column gives the report's total (a
+    total line per row had doubled it)."""
+    report = _report("daily")
+    lines = list(csv.DictReader(io.StringIO(report_csv(report, UTC))))
+    assert len({line["model"] for line in lines}) > 1
+    assert sum(int(line["total_tokens"]) for line in lines) == report.totals.tally.total
+    assert sum(int(line["calls"]) for line in lines) == report.totals.tally.calls
 
 
 def test_csv_counts_the_sessions_of_each_line() -> None:
@@ -177,7 +190,6 @@ def test_csv_counts_the_sessions_of_each_line() -> None:
     report = build_usage_report("daily", slots, {}, zone=UTC)
     lines = list(csv.DictReader(io.StringIO(report_csv(report, UTC))))
     assert {line["model"]: line["sessions"] for line in lines} == {
-        "*": "3",
         "gpt-5.3-codex": "2",
         "gpt-5.5": "1",
     }
