@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtCore import (
     QAbstractItemModel,
     QEvent,
@@ -74,18 +76,34 @@ class ElideDelegate(QStyledItemDelegate):
 
 
 def sorted_rows_view(
-    view: QTableView, model: QAbstractItemModel, sort_role: int, sort_column: int
+    view: QTableView,
+    model: QAbstractItemModel,
+    sort_role: int,
+    sort_column: int,
+    largest_first: Collection[int] = (),
 ) -> QSortFilterProxyModel:
     """Set ``view`` up as the app's tables are: rows of ``model`` sorted by ``sort_role``
     (newest or largest first in ``sort_column``), whole rows selected one at a time, plain
     alternating rows without grid or wrapping, never a horizontal scroll bar, no row header.
-    Returns the sorting proxy between them."""
+    A click on a column of ``largest_first`` (numbers, times) sorts it largest first, as file
+    managers do; a second click turns it round. Returns the sorting proxy between them."""
     proxy = QSortFilterProxyModel(view)
     proxy.setSourceModel(model)
     proxy.setSortRole(sort_role)
     view.setModel(proxy)
     view.setSortingEnabled(True)
     view.sortByColumn(sort_column, Qt.SortOrder.DescendingOrder)
+    header = view.horizontalHeader()
+    sorted_by = [sort_column]
+
+    def largest_first_on_first_click(section: int, order: Qt.SortOrder) -> None:
+        # Qt sorts a newly clicked column ascending: smallest first, rarely what is wanted.
+        first_click = section != sorted_by[0]
+        sorted_by[0] = section
+        if first_click and order is Qt.SortOrder.AscendingOrder and section in largest_first:
+            header.setSortIndicator(section, Qt.SortOrder.DescendingOrder)
+
+    header.sortIndicatorChanged.connect(largest_first_on_first_click)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setAlternatingRowColors(True)
@@ -110,7 +128,13 @@ class SessionsTable(QTableView):
     def __init__(self, model: SessionTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source_model = model
-        self.proxy = sorted_rows_view(self, model, SortRole, Column.LAST_ACTIVITY)
+        self.proxy = sorted_rows_view(
+            self,
+            model,
+            SortRole,
+            Column.LAST_ACTIVITY,
+            largest_first=(Column.TOKENS, Column.SHARE, Column.LAST_ACTIVITY),
+        )
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setAccessibleName("Codex sessions")
         self._delegates = {column: ElideDelegate(mode, self) for column, mode in _ELIDE.items()}

@@ -62,7 +62,13 @@ class UsageTable(QTableView):
     def __init__(self, model: UsageTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source_model = model
-        self.proxy = sorted_rows_view(self, model, SortRole, UsageColumn.TOKENS)
+        self.proxy = sorted_rows_view(
+            self,
+            model,
+            SortRole,
+            UsageColumn.TOKENS,
+            largest_first=(UsageColumn.TOKENS, UsageColumn.COST, UsageColumn.SHARE),
+        )
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header = self.horizontalHeader()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 from pytestqt.modeltest import ModelTester
@@ -249,3 +249,29 @@ def test_sorting_is_by_last_activity_first_and_the_model_stays_valid(
     assert projects[-1] == "docs (main)"
     table.sortByColumn(Column.SHARE, Qt.SortOrder.AscendingOrder)
     assert_fits(table)
+
+
+def _click_header(qtbot: QtBot, table: SessionsTable, column: Column) -> None:
+    header = table.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
+
+
+def test_a_number_column_sorts_largest_first_on_its_first_click(qtbot: QtBot) -> None:
+    """As file managers do: Tokens clicked shows the biggest sessions first (Qt's default
+    is smallest first); a second click turns it round; text columns go A to Z."""
+    table = shown_table(qtbot, 1600)
+    header = table.horizontalHeader()
+    _click_header(qtbot, table, Column.TOKENS)
+    assert header.sortIndicatorSection() == Column.TOKENS
+    assert header.sortIndicatorOrder() is Qt.SortOrder.DescendingOrder
+    _click_header(qtbot, table, Column.TOKENS)
+    assert header.sortIndicatorOrder() is Qt.SortOrder.AscendingOrder
+    _click_header(qtbot, table, Column.PROJECT)
+    assert header.sortIndicatorOrder() is Qt.SortOrder.AscendingOrder
+    _click_header(qtbot, table, Column.LAST_ACTIVITY)
+    assert header.sortIndicatorOrder() is Qt.SortOrder.DescendingOrder
+    rows = [table.proxy.index(row, Column.PROJECT).data() for row in range(3)]
+    assert rows[0].startswith("shop")  # the newest first

@@ -105,6 +105,15 @@ def test_tables_sort_by_tokens_and_never_scroll_sideways(qtbot: QtBot) -> None:
     names = [table.model().index(row, 0).data() for row in range(table.model().rowCount())]
     assert names == ["shop", "api", "docs"]
     assert table.horizontalScrollBar().maximum() == 0
+    # Sorted by name, then by cost: the cost is largest first on its first click.
+    header = table.horizontalHeader()
+    for column, order in (
+        (UsageColumn.NAME, Qt.SortOrder.AscendingOrder),
+        (UsageColumn.COST, Qt.SortOrder.DescendingOrder),
+    ):
+        x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+        assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (column, order)
 
 
 def test_the_period_totals_show_whole_at_any_width(qtbot: QtBot) -> None:
