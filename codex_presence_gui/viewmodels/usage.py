@@ -439,26 +439,47 @@ def _day_tooltip(day: date, row: UsageRow | None, index: dict[str, int]) -> str:
     return "\n".join(lines)
 
 
-def _share_text(share: float) -> str:
+def _share_text(share: float, percent: int | None = None) -> str:
+    """``42%`` (``percent``: the whole percent to show, else ``share`` rounded); ``<1%``
+    for a share that rounds to nothing."""
     if share <= 0:
         return "0%"
-    if share < 0.01:
-        return "<1%"
-    return f"{share:.0%}"
+    if percent is None:
+        return "<1%" if share < 0.01 else f"{share:.0%}"
+    return "<1%" if percent < 1 else f"{percent}%"
+
+
+def whole_percents(parts: list[int]) -> list[int]:
+    """Each part's share of their sum in whole percents that add up to 100 (the largest
+    remainders get the points that rounding down leaves over): a table's Share column
+    otherwise sums to 99 % or 101 %."""
+    whole = sum(parts)
+    if whole <= 0:
+        return [0] * len(parts)
+    exact = [part * 100 / whole for part in parts]
+    percents = [int(value) for value in exact]
+    by_remainder = sorted(range(len(parts)), key=lambda i: (percents[i] - exact[i], i))
+    for index in by_remainder[: 100 - sum(percents)]:
+        percents[index] += 1
+    return percents
 
 
 def _table(
     rows: list[UsageRow], totals: Tally, label: Callable[[str], str] = clean_text
 ) -> tuple[TableRow, ...]:
     result = []
-    for row in rows:
+    # Whole percents of the rows' sum: the rows are all of the totals (a table by project or
+    # by model), so they add up to 100 %.
+    percents = whole_percents([row.tally.total for row in rows])
+    for row, percent in zip(rows, percents, strict=True):
         tally = row.tally
         share = tally.total / totals.total if totals.total else 0.0
+        share_text = _share_text(share, percent)
         name = label(row.key) or "(none)"
         unpriced = unpriced_tokens(row)
         tip = [
             name,
-            f"{format_count(tally.total)} tokens ({_share_text(share)} of the last 30 days)",
+            f"{format_count(tally.total)} tokens ({share_text} of the last 30 days)",
             f"{COST_LABEL}: {money(tally.cost_usd)}",
         ]
         if tally.cost_usd is not None and (left_out := _unpriced_line(unpriced, tally.total)):
@@ -475,7 +496,7 @@ def _table(
                 tally.cost_usd,
                 approx_money(tally.cost_usd, unpriced > 0) if tally.cost_usd is not None else "—",
                 share,
-                _share_text(share),
+                share_text,
                 "\n".join(tip),
             )
         )

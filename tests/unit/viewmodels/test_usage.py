@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from codex_presence_gui.core.models import TokenUsage
 from codex_presence_gui.core.pricing import UnitPrices
@@ -24,6 +26,7 @@ from codex_presence_gui.viewmodels.usage import (
     compact_line,
     loading_view,
     usage_view,
+    whole_percents,
 )
 
 UTC = UTC
@@ -424,3 +427,26 @@ def test_calls_whose_log_names_no_model_are_said_so_not_named_unknown() -> None:
     # A project may be called "unknown": only models are renamed.
     named = usage_view(recent([slot(TODAY, 10, project="unknown")]))
     assert [row.name for row in named.projects] == ["unknown"]
+
+
+def test_a_tables_shares_add_up_to_a_hundred() -> None:
+    """Three equal projects: 33 + 33 + 33 would say 99 %; the largest remainders get the
+    points rounding down leaves over, so the column adds up."""
+    slots = [slot(TODAY, 100_000, project=name) for name in ("a", "b", "c")]
+    view = usage_view(recent(slots))
+    assert sorted(r.share_text for r in view.projects) == ["33%", "33%", "34%"]
+    assert whole_percents([5, 5, 990]) == [1, 0, 99]  # a tie: the row listed first
+    assert whole_percents([1, 1, 1, 1, 1, 1]) == [17, 17, 17, 17, 16, 16]
+    assert whole_percents([0, 0]) == [0, 0]
+    assert whole_percents([]) == []
+
+
+@given(st.lists(st.integers(0, 10**12), min_size=1, max_size=40))
+def test_whole_percents_always_add_up_and_stay_near_the_exact_share(parts: list[int]) -> None:
+    percents = whole_percents(parts)
+    if sum(parts) == 0:
+        assert percents == [0] * len(parts)
+        return
+    assert sum(percents) == 100
+    for part, percent in zip(parts, percents, strict=True):
+        assert abs(percent - part * 100 / sum(parts)) < 1
