@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import html
+import itertools
 import math
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTextBoundaryFinder
@@ -287,36 +288,64 @@ class UsageChart(QWidget):
                 painter.setBrush(series_color(segment.color, palette))
                 painter.drawRect(QRectF(x, base - height, width, height))
                 base -= height
-        self._paint_dates(painter, plot, slot, muted)
+        self._paint_dates(painter, muted)
         painter.end()
 
-    def _paint_dates(self, painter: QPainter, plot: QRectF, slot: float, color: QColor) -> None:
-        """The first day under the first bar, "Today" under the last, the middle one between
-        them when there is room."""
+    def _paint_dates(self, painter: QPainter, color: QColor) -> None:
+        painter.setPen(color)
+        for box, alignment, text in self.date_labels():
+            painter.drawText(box, int(alignment), text)
+
+    def date_labels(self) -> list[tuple[QRect, Qt.AlignmentFlag, str]]:
+        """The dates under the bars, as (box, alignment, text): the first day under the first
+        bar, "Today" under the last, and between them the Mondays (the weeks) where there is
+        room for them all, else the middle day where there is room for it."""
         chart = self.chart
-        assert chart is not None
+        if chart is None or not chart.days:
+            return []
+        plot = self.plot_rect()
+        slot = self._slot(plot)
         metrics = self.fontMetrics()
         y = int(plot.bottom()) + 3
         height = metrics.height()
-        painter.setPen(color)
-        first = chart.days[0].label
+        vcenter = Qt.AlignmentFlag.AlignVCenter
         last = "Today"
-        left = QRect(int(plot.left()), y, metrics.horizontalAdvance(first) + 2, height)
         right_width = metrics.horizontalAdvance(last) + 2
         right = QRect(int(plot.right()) - right_width, y, right_width, height)
-        align_left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        labels = [(right, Qt.AlignmentFlag.AlignRight | vcenter, last)]
+        first = chart.days[0].label
+        left = QRect(int(plot.left()), y, metrics.horizontalAdvance(first) + 2, height)
         if left.right() + 8 < right.left():
-            painter.drawText(left, align_left, first)
-        painter.drawText(
-            right, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), last
-        )
-        middle_index = len(chart.days) // 2
-        middle = chart.days[middle_index].label
-        middle_width = metrics.horizontalAdvance(middle) + 2
-        centre = plot.left() + (middle_index + 0.5) * slot
-        box = QRect(int(centre - middle_width / 2), y, middle_width, height)
-        if box.left() > left.right() + 12 and box.right() < right.left() - 12:
-            painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), middle)
+            labels.append((left, Qt.AlignmentFlag.AlignLeft | vcenter, first))
+
+        def centred(index: int) -> QRect:
+            text_width = metrics.horizontalAdvance(chart.days[index].label) + 2
+            centre = plot.left() + (index + 0.5) * slot
+            return QRect(int(centre - text_width / 2), y, text_width, height)
+
+        def fits(box: QRect) -> bool:
+            return all(
+                box.left() > other.right() + 12 or box.right() < other.left() - 12
+                for other, _alignment, _text in labels
+            )
+
+        between = range(1, len(chart.days) - 1)
+        # The Mondays clear of the first day and of "Today"; all of those or only the middle
+        # day (every other Monday would read as a pattern).
+        mondays = [i for i in between if chart.days[i].day.weekday() == 0 and fits(centred(i))]
+        boxes = [centred(i) for i in mondays]
+        if len(mondays) >= 2 and _apart(boxes):
+            middle = [(i, box) for i, box in zip(mondays, boxes, strict=True)]
+        else:
+            index = len(chart.days) // 2
+            middle = [(index, centred(index))] if fits(centred(index)) else []
+        labels += [(box, Qt.AlignmentFlag.AlignCenter, chart.days[i].label) for i, box in middle]
+        return labels
+
+
+def _apart(boxes: list[QRect]) -> bool:
+    """Whether boxes in order from left to right keep a gap between each two."""
+    return all(later.left() > earlier.right() + 12 for earlier, later in itertools.pairwise(boxes))
 
 
 #: U+2060: no line break on either side of it, and no width.

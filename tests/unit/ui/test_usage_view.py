@@ -3,6 +3,7 @@ modes, the export to CSV, its states, and its place in the main window."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import UTC, timedelta
 from pathlib import Path
@@ -149,6 +150,30 @@ def shown_chart(qtbot: QtBot) -> UsageChart:
     chart.show()
     settle()
     return chart
+
+
+@pytest.mark.parametrize(("width", "mondays"), [(1600, True), (820, True), (300, False)])
+def test_the_dates_mark_the_weeks_where_there_is_room(
+    qtbot: QtBot, width: int, mondays: bool
+) -> None:
+    """Wide enough, each Monday between the first day and "Today" is named (the weeks read
+    at a glance; a maximised window had three labels under 30 bars); narrow, the middle day
+    only, or nothing between. No two labels ever touch."""
+    chart = shown_chart(qtbot)
+    chart.resize(width, 200)
+    labels = chart.date_labels()
+    texts = [text for _box, _alignment, text in labels]
+    assert texts[0] == "Today"
+    between = texts[2:] if len(texts) > 1 and texts[1] == chart.chart.days[0].label else texts[1:]
+    if mondays:
+        assert len(between) >= 3
+        assert all(text.startswith("Mon ") for text in between)
+    else:
+        assert len(between) <= 1
+    boxes = sorted((box for box, _alignment, _text in labels), key=lambda box: box.left())
+    for earlier, later in itertools.pairwise(boxes):
+        assert later.left() > earlier.right()
+    assert all(box.left() >= 0 and box.right() <= chart.width() for box in boxes)
 
 
 def test_hovering_a_day_tells_its_values(qtbot: QtBot) -> None:
