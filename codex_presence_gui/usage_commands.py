@@ -162,7 +162,11 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
         return EXIT_USAGE
     # Imported here: the parser above is built for every command, this only for reports.
     from codex_presence_gui import paths
-    from codex_presence_gui.core.discovery import home_texts, no_home_message
+    from codex_presence_gui.core.discovery import (
+        home_texts,
+        no_home_message,
+        no_sessions_message,
+    )
     from codex_presence_gui.core.pricing import Pricer
     from codex_presence_gui.core.usage_index import (
         INDEX_NAME,
@@ -190,6 +194,12 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
 
             what = "is not a folder" if os.path.exists(home) else "not found"
             print(f"warning: Codex home {what}, left out: {clean_text(home)}", file=sys.stderr)
+        else:
+            # A home without logs would only be "no token usage" (often the sessions folder
+            # given for the home): say why.
+            message = no_sessions_message(home)
+            if message is not None:
+                print(f"warning: {message}", file=sys.stderr)
     import sqlite3
 
     def build(index: UsageIndex) -> tuple[UpdateResult, UsageReport]:

@@ -45,6 +45,36 @@ def no_home_message(homes: Sequence[str | Path]) -> str:
     )
 
 
+def no_sessions_message(home: str) -> str | None:
+    """What a command says of an existing home without a ``sessions`` or ``archived_sessions``
+    folder (None when it has one). Given the sessions folder itself (named so, or holding
+    year folders), it suggests the folder above."""
+    if any(os.path.isdir(_child(home, name)) for name in (SESSIONS_DIR, ARCHIVED_DIR)):
+        return None
+    from codex_presence_gui.core.sanitize import clean_text
+
+    message = f"{clean_text(home)} has no {SESSIONS_DIR} folder"
+    parent = os.path.dirname(os.path.abspath(home))
+    if parent != os.path.abspath(home) and _is_sessions_folder(home):
+        return f"{message}; did you mean --codex-home {clean_text(parent)}?"
+    return f"{message}; is it a Codex home?"
+
+
+def _is_sessions_folder(folder: str) -> bool:
+    """Named ``sessions`` or ``archived_sessions``, or holding a year folder (``2026``), as
+    Codex's sessions folder does."""
+    if os.path.basename(os.path.abspath(folder)) in (SESSIONS_DIR, ARCHIVED_DIR):
+        return True
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    return any(
+        len(name) == 4 and name.isascii() and name.isdigit() and os.path.isdir(_child(folder, name))
+        for name in names
+    )
+
+
 def resolve_codex_homes(
     cli_homes: Sequence[str | Path] = (),
     settings_homes: Sequence[str | Path] = (),

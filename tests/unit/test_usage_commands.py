@@ -113,6 +113,29 @@ def test_bad_input_is_a_message(
         main(["report", "daily", "--since", "yesterday"])
 
 
+def test_a_home_without_a_sessions_folder_is_said_with_the_folder_meant(
+    home: CodexHome, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The sessions folder given for the home (by its name, or its year folders) gets its
+    parent suggested; another folder without logs is said to have none; one line each."""
+    sessions = home.root / "sessions"
+    copy = tmp_path / "copy"
+    (copy / "2026").mkdir(parents=True)
+    empty = tmp_path / "empty\x1b[2J"
+    empty.mkdir()
+    status, _, err = _run(
+        capsys, "report", "daily", "--codex-home", str(sessions), str(copy), str(empty)
+    )
+    assert status == 0
+    assert err.splitlines() == [
+        f"warning: {sessions} has no sessions folder; did you mean --codex-home {home.root}?",
+        f"warning: {copy} has no sessions folder; did you mean --codex-home {tmp_path}?",
+        f"warning: {tmp_path / 'empty'} has no sessions folder; is it a Codex home?",  # cleaned
+    ]
+    status, _, err = _run(capsys, "report", "daily", "--codex-home", str(home.root))
+    assert "sessions folder" not in err
+
+
 def test_a_corrupt_index_is_said_once_and_rebuilt(
     home: CodexHome, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
