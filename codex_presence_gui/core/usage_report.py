@@ -715,6 +715,14 @@ def _fit_cells(text: str, width: int) -> str:
     return fitted + " " * (width - used - tail_used - 1)
 
 
+def _shortened(text: str, width: int) -> str:
+    """``text`` as it is when it fits ``width`` terminal cells, else cut in its middle as
+    ``_fit_cells`` cuts a table's cell."""
+    if sum(_cell_width(char) for char in text) <= width:
+        return text
+    return _fit_cells(text, width).rstrip(" ")
+
+
 def _table_money(value: float | None) -> str:
     """``money``, but a million dollars and up in short form for a table: ``$1.39M``."""
     if value is None or value < 1e6:
@@ -840,7 +848,10 @@ def report_text(
     if report.unpriced_models:
         notes.append(
             "No price known for: "
-            + ", ".join(unpriced_names(report.unpriced_models))
+            # As long as the model column (a name from the logs can be any length).
+            + ", ".join(
+                _shortened(name, key_width) for name in unpriced_names(report.unpriced_models)
+            )
             + ("; a cost marked + leaves their tokens out" if partial else "")
         )
     for note in notes:

@@ -741,3 +741,18 @@ def test_text_says_what_the_unknown_model_is() -> None:
     assert by_model.splitlines()[2].startswith("(model not logged) ")
     document = report_json(build_usage_report("model", slots, SESSIONS, zone=UTC), UTC)
     assert document["rows"][0]["key"] == "unknown"  # the key, for programs, stays
+
+
+def test_a_long_unpriced_model_name_is_cut_in_the_note_as_in_the_table() -> None:
+    """A name from the logs of any length takes a line of the note, not a screenful."""
+    long_name = "a" * 2500 + "b" * 2500
+    slots = [_slot("2026-11-23T10:00", "s1", long_name, 1000), *SLOTS]
+    report = build_usage_report("model", slots, SESSIONS, zone=UTC, pricer=_NoPrices())  # type: ignore[arg-type]
+    text = report_text(report)
+    cell = next(line for line in text.splitlines() if line.startswith("aaa")).split(" ")[0]
+    assert cell.endswith("bbb")
+    assert "…" in cell
+    note = " ".join(text.split())  # the note's lines joined again
+    note = note[note.index("No price known for: ") :]
+    assert note.startswith(f"No price known for: {cell}, ")
+    assert len(note) < 200
