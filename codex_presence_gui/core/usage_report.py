@@ -734,11 +734,12 @@ def _table_money(value: float | None) -> str:
 
 
 def _session_label(when: str, project: str, session_id: str, width: int) -> str:
-    """``26 Nov 14:05 shop 00c0ffee`` in ``width`` characters. The end of the id always stays
-    (a UUIDv7 starts with its time, the same for sessions begun within a minute or so of each
-    other); to fit, the clock is left out first, then the date, then the project is cut."""
+    """``26 Nov 14:05 shop 00c0ffee`` (or ``26 Nov 2025 14:05 …``) in ``width`` characters.
+    The end of the id always stays (a UUIDv7 starts with its time, the same for sessions begun
+    within a minute or so of each other); to fit, the clock is left out first, then the date,
+    then the project is cut."""
     ident = session_id[-8:]
-    for stamp in (when, when[:7], ""):  # "26 Nov 14:05 ", "26 Nov ", nothing
+    for stamp in (when, when[:-6], ""):  # "26 Nov 14:05 ", "26 Nov ", nothing
         room = width - len(stamp) - len(ident) - (1 if project else 0)
         if room >= min(len(project), 4):
             break
@@ -772,10 +773,13 @@ def report_text(
     width: int = 80,
     zone: tzinfo | None = None,
     dates: tuple[date | None, date | None] = (None, None),
+    today: date | None = None,
 ) -> str:
     """A table for the terminal, ``width`` columns wide at most (80 by default); sessions are
     named by their last call's time in ``zone``, their project and the end of their id. A
-    report without rows is one line that says so, with the ``dates`` (since, until) asked."""
+    report without rows is one line that says so, with the ``dates`` (since, until) asked.
+    Session times are without their year when all are in the year of ``today`` (default:
+    today in ``zone``)."""
     import textwrap  # not for --json
 
     if not report.rows:
@@ -820,13 +824,18 @@ def report_text(
         )
 
     zone = zone or local_zone()
-    for row in report.rows:
+    lasts = [
+        None if row.last_at is None or report.kind != "session" else _moment(row.last_at, zone)
+        for row in report.rows
+    ]
+    this_year = (today or datetime.now(zone).date()).year
+    # Every time gets its year when one is of another year: the column stays in line.
+    with_year = any(last is not None and last.year != this_year for last in lasts)
+    stamp_format = "%d %b %Y %H:%M " if with_year else "%d %b %H:%M "
+    for row, last in zip(report.rows, lasts, strict=True):
         label = model_label(row.key) if report.kind == "model" else row.key
         if report.kind == "session":
-            when = ""
-            last = None if row.last_at is None else _moment(row.last_at, zone)
-            if last is not None:
-                when = last.strftime("%d %b %H:%M ")
+            when = "" if last is None else last.strftime(stamp_format)
             label = _session_label(when, clean_text(row.project or ""), row.key, key_width)
         lines.append(line(label, row))
     lines.append("─" * min(width, len(header)))

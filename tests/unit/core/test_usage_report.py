@@ -280,12 +280,46 @@ def test_session_labels_keep_the_id_end_at_any_width() -> None:
         )
     }
     report = build_usage_report("session", slots, sessions, zone=UTC)
-    rows = {width: report_text(report, width).splitlines()[2] for width in (56, 62, 67, 80)}
+    this_year = date(2026, 11, 30)
+    rows = {
+        width: report_text(report, width, today=this_year).splitlines()[2]
+        for width in (56, 62, 67, 80)
+    }
     assert rows[80].startswith("23 Nov 10:05 shop 0000aaaa")
     assert rows[67].startswith("23 Nov shop 0000aaaa ")
     assert rows[62].startswith("shop 0000aaaa ")
     assert rows[56].startswith("sh… 0000aaaa ")
     assert all(len(row) <= width for width, row in rows.items())
+
+
+def test_session_times_have_their_year_when_one_is_of_another_year() -> None:
+    """Sessions of last December beside this year's: every time says its year, in one column
+    within 80; of this year only, none does."""
+    first, second = "019ac0de-1111-7000-8000-00000000aaaa", "019ac0de-2222-7000-8000-00000000bbbb"
+    slots = [
+        _slot("2025-12-31T23:00", first, "m", 1000),
+        _slot("2026-01-02T10:00", second, "m", 1000, project="a-long-project-name"),
+    ]
+    sessions = {
+        slot.session_id: SessionInfo(
+            slot.session_id, slot.project, None, slot.slot, slot.slot, False
+        )
+        for slot in slots
+    }
+    report = build_usage_report("session", slots, sessions, zone=UTC)
+    lines = report_text(report, today=date(2026, 11, 30)).splitlines()
+    assert lines[2].startswith("31 Dec 2025 23:00 shop 0000aaaa ")
+    assert lines[3].startswith("02 Jan 2026 10:00 a-long-p… 0000bbbb ")
+    assert len({len(line) for line in lines[:5]}) == 1  # the header, the rules, the rows
+    assert max(len(line) for line in lines) <= 80
+    later = report_text(report, today=date(2026, 1, 2)).splitlines()
+    assert later[2].startswith("31 Dec 2025 23:00 ")  # last year's makes the year needed
+    this_year = build_usage_report("session", slots[1:], sessions, zone=UTC)
+    assert (
+        report_text(this_year, today=date(2026, 1, 2))
+        .splitlines()[2]
+        .startswith("02 Jan 10:00 a-long-projec… 0000bbbb ")
+    )
 
 
 @pytest.mark.parametrize(
