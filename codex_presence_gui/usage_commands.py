@@ -79,12 +79,33 @@ def add_report_command(
 
 
 def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
+    day = parsed_day(text)
+    if day is None:
         import argparse
 
-        raise argparse.ArgumentTypeError(f"a date looks like 2026-11-29, not {text!r}") from None
+        if _is_day_form(text):
+            raise argparse.ArgumentTypeError(f"no such day in the calendar: {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected a date as YYYY-MM-DD (such as 2026-11-29), not {text!r}"
+        )
+    return day
+
+
+def _is_day_form(text: str) -> bool:
+    """Four, two and two ASCII digits between dashes (``date.fromisoformat`` also takes
+    ``20261129`` and ``2026-W48-7``, which the help does not promise)."""
+    digits = text[:4] + text[5:7] + text[8:]
+    return len(text) == 10 and text[4] + text[7] == "--" and digits.isascii() and digits.isdigit()
+
+
+def parsed_day(text: str) -> date | None:
+    """A ``YYYY-MM-DD`` date; None for any other text (see ``_is_day_form``)."""
+    if not _is_day_form(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:  # a month or day out of range
+        return None
 
 
 #: The report's options that take one value, and where argparse keeps it.
@@ -130,10 +151,10 @@ def read_report_options(argv: Sequence[str]) -> dict[str, Any] | None:
         elif name == "--timezone":
             options["timezone"] = values[0]
         else:
-            try:
-                options[_VALUE_OPTIONS[name]] = date.fromisoformat(values[0])
-            except ValueError:
+            day = parsed_day(values[0])
+            if day is None:
                 return None  # argparse says what is wrong
+            options[_VALUE_OPTIONS[name]] = day
     if options["json"] and options["csv"]:
         return None
     return options

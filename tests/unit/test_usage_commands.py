@@ -113,6 +113,27 @@ def test_bad_input_is_a_message(
         main(["report", "daily", "--since", "yesterday"])
 
 
+@pytest.mark.parametrize(
+    "text", ["20260504", "2026-W19-1", "2026-124", "2026-5-4", "２０２６-05-04"]
+)
+@pytest.mark.parametrize("option", ["--since", "--until"])
+def test_a_date_is_only_yyyy_mm_dd(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], option: str, text: str
+) -> None:
+    """The form the help names, not every ISO form ``date.fromisoformat`` takes."""
+    with pytest.raises(SystemExit) as stopped:
+        main(["report", "daily", option, text, "--codex-home", str(home.root)])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert f"expected a date as YYYY-MM-DD (such as 2026-11-29), not {text!r}" in err
+
+
+def test_a_day_not_in_the_calendar_is_said_so(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["report", "daily", "--since", "2026-02-30"])
+    assert "no such day in the calendar: '2026-02-30'" in capsys.readouterr().err
+
+
 def test_a_home_without_a_sessions_folder_is_said_with_the_folder_meant(
     home: CodexHome, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
