@@ -161,14 +161,35 @@ def read_report_options(argv: Sequence[str]) -> dict[str, Any] | None:
 
 
 def _zone(name: str | None) -> tzinfo:
-    if not name:
+    if name is None:
         return local_zone()
+    if not name.strip():  # `--timezone "$UNSET"` is a mistake, not a wish for the local zone
+        raise ValueError(
+            "--timezone needs a zone's name, such as UTC or Europe/Paris "
+            "(without --timezone, the local zone is used)"
+        )
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"unknown time zone {name!r} ({error})") from None
+        key = _zone_key_in_any_case(name)
+        if key is None:
+            raise ValueError(f"unknown time zone {name!r} ({error})") from None
+        return ZoneInfo(key)
+
+
+def _zone_key_in_any_case(name: str) -> str | None:
+    """The zone's key that ``name`` spells in another case (``utc``, ``europe/paris``: zone
+    files are found by case on Linux only), ``UTC`` for ``Z``, else None. Only once the name
+    itself is not found: listing every zone takes longer than a repeat report."""
+    from zoneinfo import available_timezones
+
+    if name.upper() == "Z":
+        return "UTC"
+    wanted = name.casefold()
+    keys = sorted(key for key in available_timezones() if key.casefold() == wanted)
+    return keys[0] if keys else None
 
 
 def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str]) -> int:

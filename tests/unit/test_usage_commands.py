@@ -114,6 +114,32 @@ def test_bad_input_is_a_message(
 
 
 @pytest.mark.parametrize(
+    ("name", "key"), [("utc", "UTC"), ("Z", "UTC"), ("europe/paris", "Europe/Paris")]
+)
+def test_a_zone_is_found_in_any_case(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], name: str, key: str
+) -> None:
+    """The help's ``UTC`` typed as ``utc`` (zone files are found by case on Linux only)."""
+    status, out, err = _run(
+        capsys, "report", "daily", "--json", "--timezone", name, "--codex-home", str(home.root)
+    )
+    assert status == 0, err
+    assert json.loads(out)["timezone"] == key
+
+
+@pytest.mark.parametrize("name", ["", " "])
+def test_an_empty_zone_is_refused_not_taken_for_the_local_one(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    status, out, err = _run(
+        capsys, "report", "daily", "--timezone", name, "--codex-home", str(home.root)
+    )
+    assert status != 0
+    assert not out
+    assert "--timezone needs a zone's name, such as UTC or Europe/Paris" in err
+
+
+@pytest.mark.parametrize(
     "text", ["20260504", "2026-W19-1", "2026-124", "2026-5-4", "２０２６-05-04"]
 )
 @pytest.mark.parametrize("option", ["--since", "--until"])
