@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_NO_HOME = 2
-EXIT_USAGE = 64
+#: What argparse exits with for any other bad argument (such as a date not YYYY-MM-DD).
+EXIT_USAGE = 2
 #: The text report's width bounds: narrower is unreadable, wider only spreads the numbers.
 TEXT_WIDTHS = (56, 120)
 
@@ -55,7 +56,8 @@ def add_report_command(
         description=(
             "Print token usage and its API-equivalent cost (an estimate: subscriptions do not "
             "pay per token). The first run reads every log into an index in the cache folder; "
-            "later runs read only what was written since."
+            "later runs read only what was written since. Exit codes: 0 success, 1 the logs "
+            "cannot be summed, 2 no Codex home or a usage error (such as a bad date or zone)."
         ),
     )
     report.add_argument(

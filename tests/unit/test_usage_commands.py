@@ -89,10 +89,12 @@ def test_text_takes_the_terminal_width_within_bounds(
 def test_bad_input_is_a_message(
     home: CodexHome, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A bad zone, dates the wrong way round and a bad date are usage errors: exit status 2,
+    as argparse gives for any bad argument (README, ``report``)."""
     status, _, err = _run(
         capsys, "report", "daily", "--timezone", "Mars/Olympus", "--codex-home", str(home.root)
     )
-    assert status == 64
+    assert status == 2
     assert "unknown time zone" in err
     status, _, err = _run(
         capsys,
@@ -105,12 +107,14 @@ def test_bad_input_is_a_message(
         "--codex-home",
         str(home.root),
     )
-    assert status == 64
+    assert status == 2
+    assert "--since is after --until" in err
     status, _, err = _run(capsys, "report", "daily", "--codex-home", str(tmp_path / "nowhere"))
     assert status == 2
     assert "No Codex home found" in err
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as stopped:
         main(["report", "daily", "--since", "yesterday"])
+    assert stopped.value.code == 2
 
 
 @pytest.mark.parametrize(
@@ -134,7 +138,7 @@ def test_an_empty_zone_is_refused_not_taken_for_the_local_one(
     status, out, err = _run(
         capsys, "report", "daily", "--timezone", name, "--codex-home", str(home.root)
     )
-    assert status != 0
+    assert status == 2
     assert not out
     assert "--timezone needs a zone's name, such as UTC or Europe/Paris" in err
 
