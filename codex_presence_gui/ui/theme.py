@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,6 +26,12 @@ _LEVEL_COLORS: dict[Level, tuple[str, str]] = {
     Level.UNKNOWN: ("#9ca3af", "#6b7280"),
 }
 
+#: WCAG AA for normal text: secondary text must reach it too, however quiet.
+MIN_TEXT_CONTRAST = 4.5
+#: How far secondary text fades from the text colour towards the window, contrast allowing.
+MUTED_FADE = 0.4
+_FADE_STEPS = 20
+
 
 def is_dark(palette: QPalette) -> bool:
     """True when the window background is dark."""
@@ -47,10 +53,45 @@ def blend(first: QColor, second: QColor, amount: float) -> QColor:
     )
 
 
+def contrast_ratio(first: QColor, second: QColor) -> float:
+    """The WCAG contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
+    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _luminance(color: QColor) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(color.red())
+        + 0.7152 * channel(color.green())
+        + 0.0722 * channel(color.blue())
+    )
+
+
 def muted_color(palette: QPalette) -> QColor:
-    """Secondary text: readable, quieter than the main text."""
+    """Secondary text: quieter than the main text, yet at least ``MIN_TEXT_CONTRAST`` against
+    the window and the table rows (as close to the text as a palette needs for that)."""
     text = palette.color(QPalette.ColorRole.WindowText)
-    return blend(text, palette.color(QPalette.ColorRole.Window), 0.4)
+    window = palette.color(QPalette.ColorRole.Window)
+    backgrounds = [
+        palette.color(role)
+        for role in (
+            QPalette.ColorRole.Window,
+            QPalette.ColorRole.Base,
+            QPalette.ColorRole.AlternateBase,
+        )
+    ]
+    color = text
+    for step in range(_FADE_STEPS, -1, -1):  # the last step is the text itself
+        color = blend(text, window, MUTED_FADE * step / _FADE_STEPS)
+        if all(
+            contrast_ratio(color, background) >= MIN_TEXT_CONTRAST for background in backgrounds
+        ):
+            break
+    return color
 
 
 def track_color(palette: QPalette) -> QColor:
@@ -69,14 +110,42 @@ def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
     return font
 
 
+#: The widget property saying whether ``set_muted`` made its text quieter.
+MUTED_PROPERTY = "mutedText"
+_PALETTE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+
+
 def set_muted(widget: QWidget, muted: bool = True) -> None:
-    """Give a label the quieter text colour (or back the normal one)."""
-    palette = widget.palette()
+    """Give a label the quieter text colour (or back the normal one), recoloured whenever the
+    palette around it changes."""
+    if widget.property(MUTED_PROPERTY) is None:
+        widget.installEventFilter(_TextColorKeeper(widget))
+    widget.setProperty(MUTED_PROPERTY, muted)
+    _color_text(widget)
+
+
+class _TextColorKeeper(QObject):
+    """Colours a ``set_muted`` widget's text again on a palette change: a colour set once
+    would keep the previous theme's grey (unreadable on a new dark window)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _PALETTE_EVENTS and isinstance(watched, QWidget):
+            _color_text(watched)
+        return False
+
+
+def _color_text(widget: QWidget) -> None:
+    # From the parent's palette: the widget's own holds the colour this sets.
     parent = widget.parentWidget()
-    source = parent.palette() if parent is not None else palette
-    color = muted_color(source) if muted else source.color(QPalette.ColorRole.WindowText)
-    palette.setColor(QPalette.ColorRole.WindowText, color)
-    widget.setPalette(palette)
+    source = parent.palette() if parent is not None else QApplication.palette(widget)
+    if widget.property(MUTED_PROPERTY):
+        color = muted_color(source)
+    else:
+        color = source.color(QPalette.ColorRole.WindowText)
+    palette = widget.palette()
+    if palette.color(QPalette.ColorRole.WindowText) != color:
+        palette.setColor(QPalette.ColorRole.WindowText, color)
+        widget.setPalette(palette)
 
 
 def _palette(dark: bool) -> QPalette:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
+    QLabel,
     QLineEdit,
     QPushButton,
     QStyle,
@@ -19,7 +21,14 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.ui.theme import apply_theme, is_dark, level_color, muted_color
+from codex_presence_gui.ui.theme import (
+    apply_theme,
+    is_dark,
+    level_color,
+    muted_color,
+    set_muted,
+)
+from tests.helpers.colors import contrast
 
 
 def test_forced_themes_and_back(qtbot: QtBot, qapp: QApplication) -> None:
@@ -38,23 +47,51 @@ def test_forced_themes_and_back(qtbot: QtBot, qapp: QApplication) -> None:
         apply_theme(qapp, "system")
 
 
-def luminance(color: QColor) -> float:
-    """WCAG relative luminance."""
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_secondary_text_reaches_wcag_aa(qapp: QApplication, theme: str) -> None:
+    """Captions, costs and ended rows: at least 4.5:1 on the window and on the table rows,
+    and still quieter than the main text."""
+    try:
+        apply_theme(qapp, theme)
+        palette = qapp.palette()
+        muted = muted_color(palette)
+        text = palette.color(QPalette.ColorRole.WindowText)
+        for role in (
+            QPalette.ColorRole.Window,
+            QPalette.ColorRole.Base,
+            QPalette.ColorRole.AlternateBase,
+        ):
+            background = palette.color(role)
+            assert contrast(muted, background) >= 4.5, (theme, role, muted.name())
+            assert contrast(muted, background) < contrast(text, background) - 3
+    finally:
+        apply_theme(qapp, "system")
 
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
-    return (
-        0.2126 * channel(color.red())
-        + 0.7152 * channel(color.green())
-        + 0.0722 * channel(color.blue())
-    )
-
-
-def contrast(first: QColor, second: QColor) -> float:
-    high, low = sorted((luminance(first), luminance(second)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+@pytest.mark.parametrize(("first", "then"), [("system", "dark"), ("dark", "light")])
+def test_muted_labels_follow_a_theme_change(
+    qtbot: QtBot, qapp: QApplication, first: str, then: str
+) -> None:
+    """A caption muted under one theme is recoloured for the next (it kept the old grey)."""
+    try:
+        apply_theme(qapp, first)
+        host = QWidget()
+        qtbot.addWidget(host)
+        caption = QLabel("Today", host)
+        set_muted(caption)
+        plain = QLabel("205K tokens", host)
+        set_muted(plain, False)
+        host.show()
+        apply_theme(qapp, then)
+        window = qapp.palette().color(QPalette.ColorRole.Window)
+        qtbot.waitUntil(lambda: host.palette().color(QPalette.ColorRole.Window) == window)
+        shown = caption.palette().color(QPalette.ColorRole.WindowText)
+        assert shown == muted_color(host.palette())
+        assert contrast(shown, window) >= 4.5
+        text = host.palette().color(QPalette.ColorRole.WindowText)
+        assert plain.palette().color(QPalette.ColorRole.WindowText) == text
+    finally:
+        apply_theme(qapp, "system")
 
 
 def grab(qtbot: QtBot, widget: QWidget) -> tuple[QWidget, QImage]:
