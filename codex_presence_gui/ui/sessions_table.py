@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import format_age, token_triplet_text
+from codex_presence_gui.ui.theme import muted_color
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
     ActiveRole,
     Column,
+    EndedRole,
     SessionTableModel,
     SortRole,
     share_cell,
@@ -63,7 +65,16 @@ _ELIDE = {
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class ElideDelegate(QStyledItemDelegate):
+class RowDelegate(QStyledItemDelegate):
+    """Draws the cells of ended sessions in the quieter text colour of the view's palette."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        super().initStyleOption(option, index)
+        if index.data(EndedRole):
+            option.palette.setColor(QPalette.ColorRole.Text, muted_color(option.palette))
+
+
+class ElideDelegate(RowDelegate):
     """Draws a column's cells elided with ``mode`` (the view has one mode for all columns)."""
 
     def __init__(self, mode: Qt.TextElideMode, parent: QWidget | None = None) -> None:
@@ -137,6 +148,7 @@ class SessionsTable(QTableView):
         )
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setAccessibleName("Codex sessions")
+        self.setItemDelegate(RowDelegate(self))
         self._delegates = {column: ElideDelegate(mode, self) for column, mode in _ELIDE.items()}
         for column, delegate in self._delegates.items():
             self.setItemDelegateForColumn(column, delegate)

@@ -45,7 +45,6 @@ _ROLES_CHANGED = [
 ]
 _HIGHLIGHT = QColor(59, 130, 246, 38)  # a light tint that reads on light and dark palettes
 _FASTEST = QColor(217, 119, 6)  # amber: readable on light and dark rows
-_MUTED = QColor(128, 128, 128)  # mid grey: dimmer than the text on light and dark rows alike
 _DASH = "–"
 # A plain number sorts reliably in the proxy (a tuple of bool and float did not): ended rows'
 # last-activity key is pushed below every live one by an offset far beyond any real age.
@@ -306,9 +305,9 @@ class SessionTableModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.BackgroundRole and row.active:
             return _HIGHLIGHT
-        if role == Qt.ItemDataRole.ForegroundRole and row.ended:
-            return _MUTED
-        if role == Qt.ItemDataRole.ForegroundRole and column == Column.SHARE and row.fastest:
+        # An ended row is drawn quieter in a colour from the view's palette (EndedRole).
+        is_fastest = column == Column.SHARE and row.fastest and not row.ended
+        if role == Qt.ItemDataRole.ForegroundRole and is_fastest:
             return _FASTEST
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
             Column.TOKENS,

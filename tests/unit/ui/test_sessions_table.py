@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.dashboard import SessionShare
 from codex_presence_gui.core.models import Activity, ActivityKind
 from codex_presence_gui.ui.sessions_table import HIDE_ORDER, SessionsTable
+from codex_presence_gui.ui.theme import apply_theme
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
     ActiveRole,
     Column,
+    EndedRole,
     SessionTableModel,
 )
+from tests.helpers.colors import contrast
 from tests.helpers.snapshots import NOW, session, tooltip_text
 
 WIDTHS = (300, 420, 560, 820, 1600)
@@ -275,3 +278,31 @@ def test_a_number_column_sorts_largest_first_on_its_first_click(qtbot: QtBot) ->
     assert header.sortIndicatorOrder() is Qt.SortOrder.DescendingOrder
     rows = [table.proxy.index(row, Column.PROJECT).data() for row in range(3)]
     assert rows[0].startswith("shop")  # the newest first
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_ended_rows_are_quieter_yet_readable(qtbot: QtBot, qapp: QApplication, theme: str) -> None:
+    """An ended session's cells: at least 4.5:1 on both row colours, in either theme (a fixed
+    mid grey was about 4:1 on white and on the dark rows); a live row keeps the text colour."""
+    try:
+        apply_theme(qapp, theme)
+        table = shown_table(qtbot, 820)
+        model = table.model()
+        palette = table.palette()
+        text = palette.color(QPalette.ColorRole.Text)
+        for row in range(model.rowCount()):
+            ended = model.index(row, 0).data(EndedRole)
+            for column in Column:
+                index = model.index(row, column)
+                option = QStyleOptionViewItem()
+                option.palette = QPalette(palette)
+                table.itemDelegateForIndex(index).initStyleOption(option, index)
+                shown = option.palette.color(QPalette.ColorRole.Text)
+                if not ended:
+                    assert shown == text, column
+                    continue
+                assert shown != text, column
+                for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase):
+                    assert contrast(shown, palette.color(role)) >= 4.5, (column, role)
+    finally:
+        apply_theme(qapp, "system")

@@ -172,10 +172,8 @@ def test_an_ended_row_is_muted_and_keeps_its_totals(qtmodeltester: ModelTester) 
     assert "Running cargo test" in tooltip_text(index.data(Qt.ItemDataRole.ToolTipRole))
     assert model.index(0, 0).data(EndedRole) is True
     assert text(model, 0, Column.TOKENS) == "26.4K | 26.4K | 52.4K"
-    for column in Column:
-        color = model.index(0, column).data(Qt.ItemDataRole.ForegroundRole)
-        assert color is not None
-        assert 96 <= color.lightness() <= 160  # mid grey: readable on light and dark rows
+    for column in Column:  # the view draws it quieter, in a colour from its palette
+        assert model.index(0, column).data(Qt.ItemDataRole.ForegroundRole) is None
     next_day = datetime(2027, 1, 16, 1, 0, tzinfo=zone).timestamp()
     model.update([done], None, next_day, ended={"done"}, zone=zone)
     assert model.index(0, Column.ACTIVITY).data() == "Ended Fri 14:05"
