@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,6 +48,8 @@ NAME_COMFORT_CHARS = 26
 #: "gpt-5.2-codex" must not both read "gpt-…odex".
 NAME_ROOMY_CHARS = 16
 DEFAULT_CSV_NAME = "codex-usage-daily.csv"
+#: How long "Saved …" stays under the title (a failure stays until dismissed or replaced).
+EXPORT_SAVED_MS = 8000
 #: Between the period boxes, and between a flat box's texts.
 PERIOD_GAP = 8
 
@@ -270,6 +272,22 @@ class UsagePage(QScrollArea):
         # Cut in the middle: a long path keeps its file name, and a failure its reason.
         self.export_status = ElidedLabel(min_chars=4, mode=Qt.TextElideMode.ElideMiddle)
         self.export_status.setFont(scaled_font(self, 0.9))
+        self.export_dismiss = QToolButton()
+        self.export_dismiss.setText("✕")
+        self.export_dismiss.setToolTip("Dismiss")
+        self.export_dismiss.setAccessibleName("Dismiss the export message")
+        self.export_dismiss.setAutoRaise(True)
+        self.export_dismiss.clicked.connect(self._clear_export_status)
+        export_line = QHBoxLayout()
+        export_line.setContentsMargins(0, 0, 0, 0)
+        export_line.addWidget(self.export_status, 1)
+        export_line.addWidget(self.export_dismiss)
+        self.export_row = QWidget()
+        self.export_row.setLayout(export_line)
+        # A success is said for a moment only; it must not push the page down for good.
+        self.export_status_timer = QTimer(self)
+        self.export_status_timer.setSingleShot(True)
+        self.export_status_timer.timeout.connect(self._clear_export_status)
 
         self.periods = [PeriodBox() for _ in range(3)]
         self.totals = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -339,7 +357,7 @@ class UsagePage(QScrollArea):
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(6)
         layout.addLayout(header)
-        layout.addWidget(self.export_status)
+        layout.addWidget(self.export_row)
         layout.addWidget(self.message)
         layout.addWidget(self.notice)
         layout.addWidget(self.totals_box)
@@ -363,7 +381,7 @@ class UsagePage(QScrollArea):
             self.tables_box,
             self.footnote,
         ]
-        self.export_status.hide()
+        self.export_row.hide()
         self.show_view(loading_view())
 
     # -- content --------------------------------------------------------------------------
@@ -428,7 +446,8 @@ class UsagePage(QScrollArea):
     def export_csv(self, path: Path) -> bool:
         """Write the daily report's CSV (each day, each model) to ``path``; True when written.
 
-        What happened is said under the title (and in ``export_done``).
+        What happened is said under the title (and in ``export_done``): a success for
+        ``EXPORT_SAVED_MS``, a failure until dismissed or until the next export.
         """
         view = self.view
         if view is None or not view.csv_text:
@@ -445,9 +464,19 @@ class UsagePage(QScrollArea):
                 ok = True
         self.export_status.set_full_text(message)
         set_muted(self.export_status, ok)
-        self.export_status.show()
+        self.export_dismiss.setVisible(not ok)
+        self.export_row.show()
+        if ok:
+            self.export_status_timer.start(EXPORT_SAVED_MS)
+        else:
+            self.export_status_timer.stop()
         self.export_done.emit(message)
         return ok
+
+    def _clear_export_status(self) -> None:
+        self.export_status_timer.stop()
+        self.export_row.hide()
+        self.export_status.set_full_text("")
 
     # -- layout ---------------------------------------------------------------------------
 

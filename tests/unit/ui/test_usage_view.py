@@ -312,6 +312,69 @@ def test_a_failed_export_keeps_its_reason_in_sight_in_a_narrow_window(
     assert shown.endswith(reason)
 
 
+def shown_page(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, saved_ms: int) -> UsagePage:
+    """A page with numbers to export, saying "Saved …" for ``saved_ms`` only."""
+    monkeypatch.setattr("codex_presence_gui.ui.usage_view.EXPORT_SAVED_MS", saved_ms)
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def test_a_saved_export_says_so_for_a_moment(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Saved …" goes by itself (it stayed for good and pushed the page down)."""
+    page = shown_page(qtbot, monkeypatch, 50)
+    assert page.export_csv(tmp_path / "usage.csv")
+    assert page.export_status.isVisible()
+    assert not page.export_dismiss.isVisible()
+    qtbot.waitUntil(lambda: not page.export_row.isVisible())
+    assert page.export_status.full_text == ""
+
+
+def test_each_export_shows_its_message_for_the_whole_while(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second export starts the while again: its message does not go with the first's."""
+    page = shown_page(qtbot, monkeypatch, 1000)
+    assert page.export_csv(tmp_path / "first.csv")
+    qtbot.wait(700)
+    assert page.export_csv(tmp_path / "second.csv")
+    qtbot.wait(700)  # past the first message's end
+    assert page.export_status.isVisible()
+    assert page.export_status.full_text.endswith("second.csv")
+    qtbot.waitUntil(lambda: not page.export_row.isVisible())
+
+
+def test_a_failed_export_stays_until_dismissed(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure outlasts a success's while (even one just started), and goes on Dismiss."""
+    page = shown_page(qtbot, monkeypatch, 50)
+    assert page.export_csv(tmp_path / "usage.csv")
+    assert not page.export_csv(tmp_path / "missing" / "usage.csv")
+    qtbot.wait(250)  # five times as long as a success is shown
+    assert page.export_status.isVisible()
+    assert page.export_status.full_text.startswith("Could not write")
+    assert page.export_dismiss.isVisible()
+    qtbot.mouseClick(page.export_dismiss, Qt.MouseButton.LeftButton)
+    assert not page.export_row.isVisible()
+
+
+def test_the_next_export_replaces_a_failure(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = shown_page(qtbot, monkeypatch, 50)
+    assert not page.export_csv(tmp_path / "missing" / "usage.csv")
+    assert page.export_csv(tmp_path / "usage.csv")
+    assert page.export_status.full_text == f"Saved {tmp_path / 'usage.csv'}"
+    assert not page.export_dismiss.isVisible()
+    qtbot.waitUntil(lambda: not page.export_row.isVisible())
+
+
 def test_export_button_asks_where(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
