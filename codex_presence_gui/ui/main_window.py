@@ -513,7 +513,9 @@ class MainWindow(QMainWindow):
         listed = has_home and self._has_rows and (not compact or table)
         line = self.usage_view is not None and bool(self.usage_view.compact_line)
         return {
-            self.sessions_title: listed,
+            # Not over the table in the compact layout: its header says what it lists, and
+            # the title's line lets two rows fit in a shorter window.
+            self.sessions_title: listed and not compact,
             self.table: listed,
             self.spacer: not listed,
             self.toolbar: not compact,
@@ -609,9 +611,8 @@ class MainWindow(QMainWindow):
             self._set_limits(least, QWIDGETSIZE_MAX)
 
     def _room_for_table(self) -> bool:
-        """Whether the window, in the compact layout, has room below it for the sessions'
-        title and the table's least height (its header and two rows), and the table's least
-        width."""
+        """Whether the window, in the compact layout, has room below it for the table's least
+        height (its header and two rows) and its least width."""
         if not self._has_rows or (self.dashboard is not None and self.dashboard.no_home):
             return False
         margins = self.body_layout.contentsMargins()
@@ -620,11 +621,7 @@ class MainWindow(QMainWindow):
         least = self.needed_size(True)
         compact = self.needed_size(True, max(self.width(), least.width())).height()
         spacing = max(self.body_layout.spacing(), 0)
-        extra = (
-            self.sessions_title.sizeHint().height()
-            + self.table.minimumSizeHint().height()
-            + 2 * spacing
-        )
+        extra = self.table.minimumSizeHint().height() + spacing
         return self.height() >= compact + extra
 
     def _set_limits(self, least: QSize, most_height: int) -> None:

@@ -161,6 +161,12 @@ def test_compact_layout_follows_the_window_size(qtbot: QtBot) -> None:
     qtbot.waitUntil(window.table.isVisible)
     assert window.compact
     assert window.card.compact_total.isVisible()
+    # Without the "Sessions" title (the table's header says it): two rows fit sooner.
+    assert not window.sessions_title.isVisible()
+    least = window.needed_size(True, window.width()).height()
+    window.resize(900, least + window.table.minimumSizeHint().height() + 12)
+    qtbot.waitUntil(lambda: window.height() < 440)
+    assert window.table.isVisible()
     window.resize(160, 600)  # too narrow for the table: the compact layout alone
     qtbot.waitUntil(lambda: window.compact and not window.table.isVisible())
     assert window.card.compact_total.isVisible()
