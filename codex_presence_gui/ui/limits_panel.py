@@ -74,7 +74,11 @@ class LimitBar(QWidget):
         grid.addWidget(self.status, 1, 1, 1, 2)
         grid.addWidget(self.pace, 2, 1, 1, 2)
         grid.addWidget(self.chart, 0, 3, 3, 1, Qt.AlignmentFlag.AlignTop)
-        grid.setColumnStretch(1, 1)
+        # The bar and the chart share their room 3 to 1 (the chart up to its full width): in
+        # a narrow window the bar, the main figure, keeps its length, and the chart gives way.
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(3, 1)
+        self.chart.setMaximumWidth(self.chart.sizeHint().width())
         self.pace.hide()
 
     def label_width(self) -> int:

@@ -26,11 +26,15 @@ class Sparkline(QWidget):
         self.data: Spark | None = None
         self.level = Level.UNKNOWN
         self.dimmed = False
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        # Narrower in a narrow window: the bar beside it, the main figure, keeps its room.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
 
     def sizeHint(self) -> QSize:
         return QSize(112, 34)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(56, 34)
 
     def set_data(self, data: Spark | None, level: Level, *, dimmed: bool = False) -> None:
         """Show ``data`` (None: an empty frame) in the colour of ``level``, quieter when

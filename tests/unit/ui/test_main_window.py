@@ -104,6 +104,26 @@ def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
     assert window.windowTitle() == "~100% · 18% — Codex Presence"
 
 
+def test_in_a_narrow_window_the_chart_gives_way_to_the_bar(qtbot: QtBot) -> None:
+    """At 360 px the chart beside each bar had kept its 112 px while the bar, the main
+    figure, shrank to a stub (29% left a red dot): the chart takes a quarter of the row at
+    most, and its full width where there is room."""
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop"),), limit=limits((36.0, 71.0))))
+    window.show()
+    for width, full in ((360, False), (820, True)):
+        window.resize(width, 640)
+        qtbot.waitUntil(lambda w=width: window.width() == w)
+        QApplication.processEvents()
+        for row in window.limits.bars:
+            chart = row.chart.width()
+            if full:
+                assert chart == row.chart.sizeHint().width()
+            else:
+                assert chart <= row.width() // 4
+                assert row.bar.width() > chart
+
+
 def test_the_bars_end_in_one_place_whatever_their_numbers(qtbot: QtBot) -> None:
     """ "9% left" and "64% left" are not as wide: the bars still end in one column, and keep
     their length when a number gains a digit."""
