@@ -849,6 +849,9 @@ def report_text(
             + (f", saving {money(saved)}" if saved is not None else "")
         )
     notes.append(f"* {COST_LABEL}; prices: {report.price_source}")
+    # Which days these are: a report read later, or by someone else, need not be local.
+    what = "Times" if report.kind == "session" else "Days"
+    notes.append(f"{what} in the {clean_text(report.timezone)} time zone")
     if _cuts_a_period(report.kind, dates):
         period = "week" if report.kind == "weekly" else "month"
         notes.append(

@@ -790,3 +790,9 @@ def test_a_long_unpriced_model_name_is_cut_in_the_note_as_in_the_table() -> None
     note = note[note.index("No price known for: ") :]
     assert note.startswith(f"No price known for: {cell}, ")
     assert len(note) < 200
+
+
+def test_text_names_the_time_zone_of_its_days() -> None:
+    """A report read later, or by someone else, need not be in the reader's zone."""
+    assert "Days in the Europe/Paris time zone" in report_text(_report("daily", PARIS), 80, PARIS)
+    assert "Times in the UTC time zone" in report_text(_report("session"), 80, UTC)
