@@ -51,8 +51,10 @@ if TYPE_CHECKING:
 
     from codex_presence_gui.core.problems import Problem
 
-#: Without ordinals, a fork's replayed history is the burst written within this many seconds
-#: of the child's own ``session_meta`` line.
+#: Without ordinals, a fork's replayed history is the burst written right after the child's
+#: own ``session_meta`` line: each copied line within this many seconds of the one before
+#: (copying a long parent history takes longer than that in all; its lines come
+#: back to back).
 REPLAY_BURST_SECONDS = 1.0
 #: A line stamped further than this ahead of the clock is not trusted for its time: one line
 #: from the year 9999 must not make an old session look active or its limits "just updated".
@@ -385,6 +387,9 @@ class SessionAccumulator:
             return
         self._seen_content = True
         replayed = self.is_replayed(record)
+        if replayed and record.ts is not None and self._replay_until is not None:
+            # The copy goes on: the burst reaches a second past its newest line.
+            self._replay_until = max(self._replay_until, record.ts + REPLAY_BURST_SECONDS)
         if isinstance(record, TokenCountRecord):
             self._token_count(record, replayed)
         elif isinstance(record, ContextRecord):
@@ -615,6 +620,7 @@ class SessionAccumulator:
             "first_ts": self.first_ts,
             "cwd_from_settings": self._cwd_from_settings,
             "service_tier": self.service_tier,
+            "replay_until": self._replay_until,
         }
 
     def resume(self, state: dict[str, Any]) -> None:
@@ -629,6 +635,11 @@ class SessionAccumulator:
         tier = state.get("service_tier")
         if isinstance(tier, str):
             self.service_tier = tier
+        replay_until = state.get("replay_until")
+        if isinstance(replay_until, (int, float)) and self._replay_until is not None:
+            # Where a fork's copied history had reached when the read stopped (the header
+            # lines folded again only give its start).
+            self._replay_until = max(self._replay_until, float(replay_until))
 
     def settle_base(self, inherited_tokens: int) -> None:
         """Take a fork's inherited total found elsewhere (the reader reads a big fork's head
