@@ -127,9 +127,9 @@ class LimitBar(QWidget):
         palette = self.palette()
         track = track_color(palette)
         color = level_color(row.level, palette)
-        if row.emphasis:
-            # Nothing left: the empty bar itself says so, not a quiet grey track.
-            track = blend(track, color, 0.35)
+        # Nothing left: the empty bar says so with a red outline. (A red-tinted track read,
+        # at a glance, as a full bar.)
+        border = f"1px solid {color.name()}" if row.emphasis else "none"
         set_muted(self.label, row.dimmed)
         if row.dimmed:
             color = blend(color, track, 0.55)
@@ -146,7 +146,7 @@ class LimitBar(QWidget):
         else:
             set_muted(self.pace)
         self.bar.setStyleSheet(
-            "QProgressBar { border: none; border-radius: 5px;"
+            f"QProgressBar {{ border: {border}; border-radius: 5px;"
             f" background: {track.name()}; }}"
             f"QProgressBar::chunk {{ border-radius: 5px; background: {color.name()}; }}"
         )

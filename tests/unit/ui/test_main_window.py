@@ -104,6 +104,26 @@ def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
     assert window.windowTitle() == "~100% · 18% — Codex Presence"
 
 
+def test_a_used_up_limit_shows_an_empty_bar_outlined(qtbot: QtBot) -> None:
+    """0 % left: the track keeps its grey (a red-tinted track read, at a glance, as a full
+    bar), and a red outline says the limit is reached."""
+    window = make_window(qtbot)
+    window.resize(700, 560)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_dashboard(dashboard((session("shop"),), limit=limits((100.0, 71.0))))
+    five, weekly = window.limits.bars
+    assert five.percent.text() == "0% left"
+    QApplication.processEvents()
+    image = five.bar.grab().toImage()
+    inside = image.pixelColor(image.width() // 2, image.height() // 2)
+    edge = image.pixelColor(image.width() // 2, 0)
+    other = weekly.bar.grab().toImage()
+    weekly_track = other.pixelColor(other.width() - 8, other.height() // 2)
+    assert inside == weekly_track  # empty: the same grey as any bar's empty part
+    assert edge.red() > edge.green() + 60  # the red outline
+
+
 def test_in_a_narrow_window_the_chart_gives_way_to_the_bar(qtbot: QtBot) -> None:
     """At 360 px the chart beside each bar had kept its 112 px while the bar, the main
     figure, shrank to a stub (29% left a red dot): the chart takes a quarter of the row at
