@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.ui.theme import scaled_font
 
+#: Qt's "no maximum" for a widget's size (QWIDGETSIZE_MAX, which PySide does not export).
+QWIDGETSIZE_MAX = 16_777_215
 #: How many average characters an elided label still asks for at least.
 MIN_CHARS = 6
 

@@ -41,7 +41,7 @@ from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.presence import TOMORROW_HOUR, tomorrow_morning
 from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.ui.info_bar import InfoBar
-from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
+from codex_presence_gui.ui.labels import QWIDGETSIZE_MAX, ElidedLabel, wrapped_label
 from codex_presence_gui.ui.limits_panel import LimitsPanel
 from codex_presence_gui.ui.session_card import SessionCard
 from codex_presence_gui.ui.sessions_table import SessionsTable
@@ -59,7 +59,6 @@ DEFAULT_SIZE = (820, 580)
 LIVE_PAGE = "live"
 USAGE_PAGE = "usage"
 DIGIT = re.compile(r"\d")
-QWIDGETSIZE_MAX = 16_777_215  # Qt's "no maximum"
 
 
 def room_key(limits: LimitsView, card: CardView) -> tuple[object, ...]:

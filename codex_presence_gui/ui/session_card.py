@@ -4,9 +4,10 @@ total in large type."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
+from codex_presence_gui.ui.labels import QWIDGETSIZE_MAX, ElidedLabel, wrapped_label
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.viewmodels.card import CardView
 from codex_presence_gui.viewmodels.icons import activity_icon
@@ -25,6 +26,20 @@ def breakable(text: str) -> str:
     return " ".join(words)
 
 
+#: At most this share (in %) of the card's first line goes to the project's name when a
+#: branch follows it.
+TITLE_SHARE = 70
+
+
+class _YieldingLabel(ElidedLabel):
+    """An elided label that asks for no more than its least width: beside a label that asks
+    for its whole text, it gets only the room left over (the branch gives way to the
+    project's name, and takes whatever the name leaves)."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.minimumSizeHint().width(), super().sizeHint().height())
+
+
 class SessionCard(QFrame):
     """The top-ranked active session, big enough to read at a glance."""
 
@@ -36,8 +51,8 @@ class SessionCard(QFrame):
         self.icon.setFixedSize(QSize(22, 22))
         self.title = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
         self.title.setFont(scaled_font(self, 1.2, bold=True))
-        self.branch = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle, min_chars=12)
-        head = QHBoxLayout()
+        self.branch = _YieldingLabel(mode=Qt.TextElideMode.ElideMiddle, min_chars=5)
+        head = self._head = QHBoxLayout()
         head.setSpacing(8)
         head.addWidget(self.icon)
         head.addWidget(self.title, 0)
@@ -90,6 +105,22 @@ class SessionCard(QFrame):
         self.view = CardView(message="Reading your Codex logs…")
         self._render()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit_title(event.size().width())
+        super().resizeEvent(event)
+
+    def _fit_title(self, width: int) -> None:
+        """The project's name comes first, but leaves the branch a part of the line: with a
+        very long name, "on f…x" would tell nothing."""
+        outer = self.layout()
+        assert outer is not None
+        box = outer.contentsMargins()
+        line = width - box.left() - box.right() - 2 * self.frameWidth()
+        if not self.icon.isHidden():
+            line -= self.icon.width() + self._head.spacing()
+        share = max(self.title.minimumSizeHint().width(), line * TITLE_SHARE // 100)
+        self.title.setMaximumWidth(share if self.view.branch else QWIDGETSIZE_MAX)
+
     def set_compact(self, compact: bool) -> None:
         """One line of tokens instead of the large total."""
         self.compact = compact
@@ -136,6 +167,7 @@ class SessionCard(QFrame):
         self.message.setText(view.message or "")
         self.setAccessibleName(view.spoken or view.message or "")
         self._apply_visibility()
+        self._fit_title(self.width())  # a branch may have come or gone
 
     def _apply_visibility(self) -> None:
         has_session = self.view.message is None

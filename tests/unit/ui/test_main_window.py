@@ -521,3 +521,28 @@ def test_the_card_leaves_no_blank_icon_without_an_activity(qtbot: QtBot) -> None
     assert window.card.activity.full_text == "Activity unknown"
     window.show_dashboard(dashboard((session("shop"),), limit=limits()))
     assert not window.card.icon.isHidden()
+
+
+def test_the_cards_project_name_comes_first_and_leaves_the_branch_a_part(
+    qtbot: QtBot,
+) -> None:
+    """Narrow: the name keeps more than the branch (it had been "pr…n" beside "on fe…that-");
+    wide, with a very long name: the branch still shows a part of itself, not "o…-"."""
+    window = make_window(qtbot)
+    name = "project-with-a-very-long-name-" * 5
+    branch = "feature/branch-with-a-long-name-that-goes-on"
+    window.show_dashboard(
+        dashboard((session("shop", project=name, git_branch=branch),), limit=limits())
+    )
+    window.show()
+    card = window.card
+    for width in (820, 1400):
+        window.resize(width, 640)
+        qtbot.waitUntil(lambda w=width: window.width() == w)
+        QApplication.processEvents()
+        assert card.branch.width() >= card.branch.fontMetrics().averageCharWidth() * 20
+        assert card.title.width() > card.branch.width()
+    window.set_layout_mode(LayoutMode.COMPACT)
+    window.resize(window.minimumWidth(), window.height())
+    QApplication.processEvents()
+    assert len(card.title.text()) > len(card.branch.text())
