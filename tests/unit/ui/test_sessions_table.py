@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui.core.dashboard import SessionShare
 from codex_presence_gui.core.models import Activity, ActivityKind
 from codex_presence_gui.ui.sessions_table import HIDE_ORDER, SessionsTable
-from codex_presence_gui.ui.theme import apply_theme
+from codex_presence_gui.ui.theme import apply_theme, contrast_ratio
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
     ActiveRole,
@@ -20,7 +20,6 @@ from codex_presence_gui.viewmodels.session_table import (
     EndedRole,
     SessionTableModel,
 )
-from tests.helpers.colors import contrast
 from tests.helpers.snapshots import NOW, session, tooltip_text
 
 WIDTHS = (300, 420, 560, 820, 1600)
@@ -303,6 +302,6 @@ def test_ended_rows_are_quieter_yet_readable(qtbot: QtBot, qapp: QApplication, t
                     continue
                 assert shown != text, column
                 for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase):
-                    assert contrast(shown, palette.color(role)) >= 4.5, (column, role)
+                    assert contrast_ratio(shown, palette.color(role)) >= 4.5, (column, role)
     finally:
         apply_theme(qapp, "system")

@@ -23,12 +23,12 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.ui.theme import (
     apply_theme,
+    contrast_ratio,
     is_dark,
     level_color,
     muted_color,
     set_muted,
 )
-from tests.helpers.colors import contrast
 
 
 def test_forced_themes_and_back(qtbot: QtBot, qapp: QApplication) -> None:
@@ -62,8 +62,8 @@ def test_secondary_text_reaches_wcag_aa(qapp: QApplication, theme: str) -> None:
             QPalette.ColorRole.AlternateBase,
         ):
             background = palette.color(role)
-            assert contrast(muted, background) >= 4.5, (theme, role, muted.name())
-            assert contrast(muted, background) < contrast(text, background) - 3
+            assert contrast_ratio(muted, background) >= 4.5, (theme, role, muted.name())
+            assert contrast_ratio(muted, background) < contrast_ratio(text, background) - 3
     finally:
         apply_theme(qapp, "system")
 
@@ -87,7 +87,7 @@ def test_muted_labels_follow_a_theme_change(
         qtbot.waitUntil(lambda: host.palette().color(QPalette.ColorRole.Window) == window)
         shown = caption.palette().color(QPalette.ColorRole.WindowText)
         assert shown == muted_color(host.palette())
-        assert contrast(shown, window) >= 4.5
+        assert contrast_ratio(shown, window) >= 4.5
         text = host.palette().color(QPalette.ColorRole.WindowText)
         assert plain.palette().color(QPalette.ColorRole.WindowText) == text
     finally:
@@ -108,7 +108,7 @@ def grab(qtbot: QtBot, widget: QWidget) -> tuple[QWidget, QImage]:
 
 def best_edge(image: QImage, points: list[QPoint], against: QColor) -> float:
     """The highest contrast of the pixels at ``points`` against ``against``."""
-    return max(contrast(QColor(image.pixel(p)), against) for p in points)
+    return max(contrast_ratio(QColor(image.pixel(p)), against) for p in points)
 
 
 def indicator_rect(box: QCheckBox) -> QRect:
@@ -190,3 +190,12 @@ def test_a_largest_first_sort_points_down(qapp: QApplication) -> None:
     assert _arrow(fusion, up) != _arrow(fusion, down)  # the two are told apart
     assert _arrow(ours, up) == _arrow(fusion, down)
     assert _arrow(ours, down) == _arrow(fusion, up)
+
+
+def test_contrast_ratios_are_wcags() -> None:
+    """Pinned on WCAG's own figures: the extremes, and the grey that just passes AA."""
+    black, white = QColor("#000000"), QColor("#ffffff")
+    assert contrast_ratio(black, white) == pytest.approx(21.0)
+    assert contrast_ratio(white, white) == pytest.approx(1.0)
+    assert contrast_ratio(QColor("#767676"), white) == pytest.approx(4.54, abs=0.01)
+    assert contrast_ratio(QColor("#777777"), white) < 4.5
