@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRect, Qt
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -18,7 +17,14 @@ from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
 from codex_presence_gui.ui.sparkline import Sparkline
-from codex_presence_gui.ui.theme import blend, level_color, scaled_font, set_muted, track_color
+from codex_presence_gui.ui.theme import (
+    blend,
+    level_color,
+    scaled_font,
+    set_color,
+    set_muted,
+    track_color,
+)
 from codex_presence_gui.viewmodels.limits import LimitGroupView, LimitRowView, LimitsView
 
 CREDITS_TIP = "Your Codex credits balance, as Codex last reported it."
@@ -26,13 +32,6 @@ CHART_TIP = (
     "What was left of this window, from its start (left edge) to its reset (right edge);\n"
     "the dashed line goes on at the current pace, the thin line is now."
 )
-
-
-def set_color(label: QWidget, color: QColor) -> None:
-    """Give a label its own text colour."""
-    palette = label.palette()
-    palette.setColor(QPalette.ColorRole.WindowText, color)
-    label.setPalette(palette)
 
 
 #: The widest percentage's text, as the view writes it (see ``percent_width``): a window past

@@ -110,18 +110,34 @@ def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
     return font
 
 
-#: The widget property saying whether ``set_muted`` made its text quieter.
-MUTED_PROPERTY = "mutedText"
+#: The widget property saying how ``set_muted`` or ``set_color`` coloured its text: one of
+#: ``_MUTED``, ``_PLAIN`` (the palette's text colour) or ``_FIXED`` (a colour of its own).
+TEXT_COLOR_PROPERTY = "textColorKind"
+_MUTED, _PLAIN, _FIXED = "muted", "plain", "fixed"
 _PALETTE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
 
 
 def set_muted(widget: QWidget, muted: bool = True) -> None:
     """Give a label the quieter text colour (or back the normal one), recoloured whenever the
     palette around it changes."""
-    if widget.property(MUTED_PROPERTY) is None:
-        widget.installEventFilter(_TextColorKeeper(widget))
-    widget.setProperty(MUTED_PROPERTY, muted)
+    _keep_text_color(widget, _MUTED if muted else _PLAIN)
     _color_text(widget)
+
+
+def set_color(widget: QWidget, color: QColor) -> None:
+    """Give a label a text colour of its own (a level's), kept as it is on a palette change
+    (the caller colours it again for a new theme)."""
+    _keep_text_color(widget, _FIXED)
+    palette = widget.palette()
+    if palette.color(QPalette.ColorRole.WindowText) != color:
+        palette.setColor(QPalette.ColorRole.WindowText, color)
+        widget.setPalette(palette)
+
+
+def _keep_text_color(widget: QWidget, kind: str) -> None:
+    if widget.property(TEXT_COLOR_PROPERTY) is None:
+        widget.installEventFilter(_TextColorKeeper(widget))
+    widget.setProperty(TEXT_COLOR_PROPERTY, kind)
 
 
 class _TextColorKeeper(QObject):
@@ -135,13 +151,14 @@ class _TextColorKeeper(QObject):
 
 
 def _color_text(widget: QWidget) -> None:
+    kind = widget.property(TEXT_COLOR_PROPERTY)
+    if kind == _FIXED:
+        return  # its own colour: set_color's caller answers for it
     # From the parent's palette: the widget's own holds the colour this sets.
     parent = widget.parentWidget()
     source = parent.palette() if parent is not None else QApplication.palette(widget)
-    if widget.property(MUTED_PROPERTY):
-        color = muted_color(source)
-    else:
-        color = source.color(QPalette.ColorRole.WindowText)
+    plain = source.color(QPalette.ColorRole.WindowText)
+    color = muted_color(source) if kind == _MUTED else plain
     palette = widget.palette()
     if palette.color(QPalette.ColorRole.WindowText) != color:
         palette.setColor(QPalette.ColorRole.WindowText, color)

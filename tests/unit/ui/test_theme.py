@@ -199,3 +199,51 @@ def test_contrast_ratios_are_wcags() -> None:
     assert contrast_ratio(white, white) == pytest.approx(1.0)
     assert contrast_ratio(QColor("#767676"), white) == pytest.approx(4.54, abs=0.01)
     assert contrast_ratio(QColor("#777777"), white) < 4.5
+
+
+def test_a_level_colour_set_after_a_muted_one_stays(qtbot: QtBot) -> None:
+    """A limit row quiet on one refresh and warning on the next: "Limit reached" in red and
+    the pace warning in amber, not put back to grey by the muted label's palette keeper."""
+    from codex_presence_gui.ui.limits_panel import LimitBar
+    from codex_presence_gui.viewmodels.limits import LimitRowView, RowState
+
+    def row(**changes: object) -> LimitRowView:
+        values: dict[str, object] = {
+            "label": "5h",
+            "state": RowState.CURRENT,
+            "percent_text": "64% left",
+            "level": Level.GOOD,
+            "left_fraction": 0.64,
+            "dimmed": False,
+            "status_text": "resets in 2h",
+            "emphasis": False,
+            "pace_text": "pace: fine",
+            "pace_warning": False,
+            "spoken": "5h",
+        }
+        values.update(changes)
+        return LimitRowView(**values)  # type: ignore[arg-type]
+
+    def text_color(widget: QWidget) -> QColor:
+        return widget.palette().color(QPalette.ColorRole.WindowText)
+
+    bar = LimitBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    bar.show_row(row(dimmed=True))
+    bar.show_row(row())
+    palette = bar.palette()
+    assert text_color(bar.percent) == level_color(Level.GOOD, palette)  # fresh again
+    bar.show_row(
+        row(
+            level=Level.LOW,
+            percent_text="0% left",
+            left_fraction=0.0,
+            emphasis=True,
+            status_text="Limit reached",
+            pace_warning=True,
+            pace_text="at this pace: runs out ~15:20",
+        )
+    )
+    assert text_color(bar.status) == level_color(Level.LOW, palette)
+    assert text_color(bar.pace) == level_color(Level.WARN, palette)
