@@ -470,7 +470,8 @@ class UsageIndex:
         if unsearched:
             # A folder that could not be listed (a permission, a network home's hiccup)
             # hides its logs from this walk, not from the disk: their rows stay.
-            seen.update(key for key in known if _below(key, unsearched))
+            places = {_blob(place).rstrip(_SEPARATORS) for place in unsearched}
+            seen.update(key for key in known if key not in seen and _below(key, places))
         if not todo and all(key in seen for key in known):
             result.seconds = time.perf_counter() - started
             return result
@@ -802,18 +803,25 @@ _COPIES_LEFT_OUT = (
 )
 
 
-def _below(key: bytes, places: Sequence[str]) -> bool:
-    """Whether the path ``key`` (as the index keeps it) is one of ``places`` or below one."""
-    for place in places:
-        prefix = _blob(place).rstrip(_SEPARATORS)
-        rest = key[len(prefix) : len(prefix) + 1]
-        if key.startswith(prefix) and (not rest or rest in _SEPARATORS):
+def _below(key: bytes, places: set[bytes]) -> bool:
+    """Whether the path ``key`` (as the index keeps it) is one of ``places`` (paths as the
+    index keeps them, without a trailing separator) or below one: each folder above it is
+    looked up, so that many places cost no more than a few."""
+    path = key
+    while True:
+        if path in places:
             return True
-    return False
+        cut = max(path.rfind(separator) for separator in _SEPARATOR_BYTES)
+        if cut < 0:
+            return False
+        if cut == 0:
+            return b"" in places  # the root, its separator stripped
+        path = path[:cut]
 
 
 #: The path separators, as bytes (Windows takes ``/`` too).
 _SEPARATORS = os.fsencode(os.sep + (os.altsep or ""))
+_SEPARATOR_BYTES = [bytes([code]) for code in _SEPARATORS]
 
 
 def _rollout_name(path: str | Path) -> str:

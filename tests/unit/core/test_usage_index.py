@@ -1645,3 +1645,16 @@ def test_a_log_cut_short_under_a_workers_map_ends_that_worker_not_the_update(
         assert result.files == 8
         assert not tail_module.map_files  # this process reads by copies
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
+
+
+def test_below_a_place_means_in_it_not_beside_it() -> None:
+    from codex_presence_gui.core.usage_index import _below
+
+    sep = os.sep.encode()
+    places = {b"home" + sep + b"s" + sep + b"2026", sep + b"x"}
+    assert _below(b"home" + sep + b"s" + sep + b"2026" + sep + b"05" + sep + b"r.jsonl", places)
+    assert _below(b"home" + sep + b"s" + sep + b"2026", places)
+    assert not _below(b"home" + sep + b"s" + sep + b"20267" + sep + b"r.jsonl", places)
+    assert not _below(b"home" + sep + b"s" + sep + b"r.jsonl", places)
+    assert _below(sep + b"x" + sep + b"y", places)
+    assert _below(sep + b"anything", {b""})  # below the root
