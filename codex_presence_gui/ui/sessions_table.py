@@ -28,7 +28,6 @@ from codex_presence_gui.core.formatting import format_age, token_triplet_text
 from codex_presence_gui.ui.theme import muted_color
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
-    ActiveRole,
     Column,
     EndedRole,
     SessionTableModel,
@@ -45,11 +44,11 @@ PROJECT_MIN_CHARS = 10
 #: needs): at their bare minimum ``sho…in)`` next to a token column reads worse than no tokens.
 ACTIVITY_COMFORT_CHARS = 28
 PROJECT_COMFORT_CHARS = 24
-#: The widest texts a few columns show once their numbers grow; measured so a cell does not
-#: get elided between two measurements (cells are measured only when rows come or go). "M"
-#: is the widest of the units' letters.
+#: The widest texts a few columns usually show once their numbers grow; measured so a cell
+#: does not get elided between two measurements (cells are measured when rows come or go,
+#: and when a refresh makes a text longer: see ``_texts_grew``).
 _TEMPLATES = {
-    Column.TOKENS: token_triplet_text(88_800_000, 88_800_000, 88_800_000),
+    Column.TOKENS: token_triplet_text(88_800, 88_800, 8_880_000),
     Column.CONTEXT: "100% left",
     Column.LAST_ACTIVITY: format_age(59 * 60),
     # Shares come in after the rows, on a refresh that does not measure: room for the usual
@@ -133,7 +132,8 @@ class SessionsTable(QTableView):
 
     Column widths come from the contents (header and cells) measured when rows come or go or
     the font changes, never on a plain refresh: the ages tick every refresh, and measuring
-    every cell each time cost more than everything else together.
+    every cell each time cost more than everything else together. A refresh that makes a
+    text longer has that text alone measured (``SessionTableModel.texts_grew``).
     """
 
     def __init__(self, model: SessionTableModel, parent: QWidget | None = None) -> None:
@@ -166,7 +166,7 @@ class SessionsTable(QTableView):
         model.rowsInserted.connect(self._measure)
         model.rowsRemoved.connect(self._measure)
         model.modelReset.connect(self._measure)
-        model.dataChanged.connect(self._cells_changed)
+        model.texts_grew.connect(self._texts_grew)
         self._metrics: tuple[QFontMetrics, QFontMetrics] | None = None  # plain, bold
         self._measure()
 
@@ -265,30 +265,27 @@ class SessionsTable(QTableView):
         bold.setBold(True)  # the active row is bold
         return QFontMetrics(bold).horizontalAdvance(template) + self._padding() + 2
 
-    def _cells_changed(self, first: QModelIndex, last: QModelIndex) -> None:
-        """A refresh changed some cells: where a text outgrew its column's measured width (a
-        model switched to a longer name, a project renamed, a count past the template), the
-        column grows at once rather than showing it elided until rows come or go. Activity
-        is left alone: it takes the room left over. Text widths only: cheap at every refresh."""
+    def _texts_grew(self, active: bool, texts: list[tuple[int, str]]) -> None:
+        """A refresh made some of a row's texts longer (a total past a million, a longer
+        model or project name): a column the text outgrew widens at once rather than showing
+        it elided until rows come or go. Activity is left alone: it takes the room left."""
         if not self._cells:
             return
         if self._metrics is None:
             bold = QFont(self.font())
             bold.setBold(True)
             self._metrics = (QFontMetrics(self.font()), QFontMetrics(bold))
-        model = self.source_model
+        advance = self._metrics[active].horizontalAdvance
         extra = self._padding() + 2
+        cells = self._cells
         grew = False
-        for row in range(first.row(), last.row() + 1):
-            metrics = self._metrics[bool(model.data(model.index(row, 0), ActiveRole))]
-            for column in range(first.column(), last.column() + 1):
-                if column == Column.ACTIVITY:
-                    continue
-                text = model.data(model.index(row, column))
-                width = metrics.horizontalAdvance(text) + extra if isinstance(text, str) else 0
-                if width > self._cells.get(Column(column), 0):
-                    self._cells[Column(column)] = width
-                    grew = True
+        for column, text in texts:
+            if column == Column.ACTIVITY:
+                continue
+            width = advance(text) + extra
+            if width > cells.get(Column(column), 0):
+                cells[Column(column)] = width
+                grew = True
         if grew:
             self._update_widths()
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
 from codex_presence_gui.core.dashboard import Dashboard, SessionShare, shares_by_session
@@ -251,7 +251,15 @@ class SessionTableModel(QAbstractTableModel):
 
     Rows stay in arrival order (new sessions are appended); sort through a proxy on
     ``SortRole``, which carries raw values (numbers, times).
+
+    Signals:
+        texts_grew(bool, list): the (column, text) pairs of a row whose text an update made
+            longer (or, for names, changed), and whether the row is the active one (bold): a
+            view that measures its columns only when rows come or go measures these texts,
+            instead of every changed cell of every refresh.
     """
+
+    texts_grew = Signal(bool, list)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -379,6 +387,16 @@ class SessionTableModel(QAbstractTableModel):
                 self.dataChanged.emit(
                     self.index(index, min(changed)), self.index(index, max(changed)), _ROLES_CHANGED
                 )
+                grew = [
+                    c
+                    for c in changed
+                    if len(new.display[c]) > len(old.display[c])
+                    or (c in (Column.PROJECT, Column.MODEL) and new.display[c] != old.display[c])
+                ]
+                if restyled:  # bold now: every text is wider
+                    grew = list(range(len(Column)))
+                if grew:
+                    self.texts_grew.emit(new.active, [(c, new.display[c]) for c in grew])
         added = [s for s in sessions if s.session_id not in present]
         if added:
             first = len(self._rows)
