@@ -60,13 +60,14 @@ class ElidedLabel(QLabel):
             self.updateGeometry()
         self._elide()
 
-    def sizeHint(self) -> QSize:
+    def full_width(self) -> int:
+        """The width the whole text needs (what ``sizeHint`` asks for)."""
         metrics = self.fontMetrics()
         margin = 2 * self.margin() + self.contentsMargins().left() + self.contentsMargins().right()
-        return QSize(
-            metrics.horizontalAdvance(self.full_text) + margin + 2,
-            super().sizeHint().height(),
-        )
+        return metrics.horizontalAdvance(self.full_text) + margin + 2
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.full_width(), super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:
         metrics = self.fontMetrics()

@@ -118,7 +118,9 @@ class SessionCard(QFrame):
         line = width - box.left() - box.right() - 2 * self.frameWidth()
         if not self.icon.isHidden():
             line -= self.icon.width() + self._head.spacing()
-        share = max(self.title.minimumSizeHint().width(), line * TITLE_SHARE // 100)
+        # All the branch needs when it is short; else what it leaves up to TITLE_SHARE.
+        branch = self.branch.full_width() + self._head.spacing()
+        share = max(self.title.minimumSizeHint().width(), line * TITLE_SHARE // 100, line - branch)
         self.title.setMaximumWidth(share if self.view.branch else QWIDGETSIZE_MAX)
 
     def set_compact(self, compact: bool) -> None:

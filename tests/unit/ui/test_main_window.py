@@ -546,3 +546,13 @@ def test_the_cards_project_name_comes_first_and_leaves_the_branch_a_part(
     window.resize(window.minimumWidth(), window.height())
     QApplication.processEvents()
     assert len(card.title.text()) > len(card.branch.text())
+    # Beside a short branch, a name that fits shows whole.
+    window.set_layout_mode(LayoutMode.AUTO)
+    name = "customer-billing-dashboard-service"
+    window.show_dashboard(
+        dashboard((session("shop", project=name, git_branch="main"),), limit=limits())
+    )
+    window.resize(460, 640)
+    qtbot.waitUntil(lambda: window.width() == 460)
+    QApplication.processEvents()
+    assert card.title.text() == name
