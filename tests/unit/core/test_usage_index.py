@@ -1658,3 +1658,45 @@ def test_below_a_place_means_in_it_not_beside_it() -> None:
     assert not _below(b"home" + sep + b"s" + sep + b"r.jsonl", places)
     assert _below(sep + b"x" + sep + b"y", places)
     assert _below(sep + b"anything", {b""})  # below the root
+
+
+def test_the_types_are_looked_at_again_only_after_another_connection_wrote(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole-table look costs 0.4 µs a row: not on every update of the window, only on a
+    new connection and after another one wrote (a wrong value comes from nowhere else)."""
+    from codex_presence_gui.core import usage_index
+
+    looks: list[bool] = []
+    real = usage_index._mistyped
+
+    def counted(db: sqlite3.Connection) -> bool:
+        looks.append(real(db))
+        return looks[-1]
+
+    monkeypatch.setattr(usage_index, "_mistyped", counted)
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+        assert looks == [False]
+        codex_home.write(OTHER, _session(1))
+        assert index.update([codex_home.root]).read == 1  # its own write
+        index.update([codex_home.root])
+        assert looks == [False]  # not looked at again
+        with sqlite3.connect(path) as other:
+            other.execute("UPDATE usage SET input = 'abc'")
+        assert index.update([codex_home.root]).read == 2  # found, rebuilt, read again
+        assert looks[1] is True
+        assert index.notice is not None
+        assert "wrong type" in index.notice
+
+
+def test_a_wait_notice_leaves_the_usual_busy_timeout(codex_home: CodexHome, tmp_path: Path) -> None:
+    from codex_presence_gui.core.usage_index import BUSY_TIMEOUT_S
+
+    codex_home.write(SID, _session(2))
+    with UsageIndex(tmp_path / "index.sqlite3", waiting=lambda: None) as index:
+        index.update([codex_home.root])
+        (timeout,) = index._db.execute("PRAGMA busy_timeout").fetchone()
+        assert timeout == round(BUSY_TIMEOUT_S * 1000)
