@@ -51,11 +51,14 @@ if TYPE_CHECKING:
 
     from codex_presence_gui.core.problems import Problem
 
-#: Without ordinals, a fork's replayed history is the burst written right after the child's
-#: own ``session_meta`` line: each copied line within this many seconds of the one before
-#: (copying a long parent history takes longer than that in all; its lines come
-#: back to back).
+#: Without ordinals, a fork's replayed history is the burst written within this many seconds
+#: of the child's own ``session_meta`` line...
 REPLAY_BURST_SECONDS = 1.0
+#: ...and on from there while each copied line follows the one before within this many
+#: seconds: copying a long parent history takes longer than a second in all, its lines back
+#: to back. (Short: the fork's own first lines, a prompt given with it, may follow the copy
+#: closely, but its model's answer takes longer.)
+REPLAY_GAP_SECONDS = 0.25
 #: A line stamped further than this ahead of the clock is not trusted for its time: one line
 #: from the year 9999 must not make an old session look active or its limits "just updated".
 FUTURE_SLACK_SECONDS = 300.0
@@ -388,8 +391,8 @@ class SessionAccumulator:
         self._seen_content = True
         replayed = self.is_replayed(record)
         if replayed and record.ts is not None and self._replay_until is not None:
-            # The copy goes on: the burst reaches a second past its newest line.
-            self._replay_until = max(self._replay_until, record.ts + REPLAY_BURST_SECONDS)
+            # The copy goes on while its lines come back to back.
+            self._replay_until = max(self._replay_until, record.ts + REPLAY_GAP_SECONDS)
         if isinstance(record, TokenCountRecord):
             self._token_count(record, replayed)
         elif isinstance(record, ContextRecord):

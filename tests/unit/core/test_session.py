@@ -83,33 +83,34 @@ def test_fork_burst_is_not_counted_without_ordinals() -> None:
 
 def test_a_copy_of_a_long_parent_history_is_replayed_however_long_it_takes() -> None:
     """A big parent's history takes more than a second to copy; its lines come back to back:
-    the burst goes on while each line follows the one before within a second, so no parent
-    usage copied after the first second counts as the fork's own."""
+    the burst goes on while each line follows the one before closely, so no parent usage
+    copied after the first second counts as the fork's own; a line of the fork's own a
+    second after the copy is its own."""
     child = "019de1a2-0000-7000-8000-0000000000bb"
     lines = [
         r.session_meta(BASE, child),
         r.session_meta(BASE, "019de1a2-0000-7000-8000-0000000000aa"),
     ]
     total = 0
-    for step in range(8):  # copied lines 0.5 s apart: 4 s of copying
+    for step in range(25):  # copied lines 0.2 s apart: 5 s of copying
         total += 1000
-        at = BASE + 0.2 + step * 0.5
+        at = BASE + 0.2 + step * 0.2
         lines.append(r.token_count(at, r.usage(total, 0, 10), r.usage(1000, 0, 10)))
-    # The fork's own call, after a pause (the user's first message).
-    lines.append(r.token_count(BASE + 40, r.usage(total + 500, 0, 20), r.usage(500, 0, 10)))
+    # The fork's own call, a second after the copy (its model's answer).
+    lines.append(r.token_count(at + 1.0, r.usage(total + 500, 0, 20), r.usage(500, 0, 10)))
     session = fold(*lines)
     snapshot = session.snapshot(BASE + 41)
     assert snapshot.inherited_tokens == total + 10
     assert snapshot.session_delta_tokens == 510
     # Read in two parts (the index goes on from where it stopped), the same.
-    first = fold(*lines[:6])
+    first = fold(*lines[:16])
     state = first.continuation()
     resumed = SessionAccumulator(PATH)
     for line in lines[:2]:
         resumed.line(line.encode())
     resumed.resume(state)
     resumed.total, resumed.inherited_tokens = first.total, first.inherited_tokens
-    for line in lines[6:]:
+    for line in lines[16:]:
         resumed.line(line.encode())
     assert resumed.snapshot(BASE + 41).inherited_tokens == total + 10
 
