@@ -300,6 +300,8 @@ def _walk(
                     continue
                 st = entry.stat()
             except OSError as error:
+                if isinstance(error, FileNotFoundError):
+                    continue  # gone since the listing (moved to the archive): not there
                 skipped.append(entry.path)
                 errors.append(
                     _problem(

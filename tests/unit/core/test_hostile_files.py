@@ -203,3 +203,47 @@ def test_a_wide_deep_tree_is_one_problem(codex_home: CodexHome) -> None:
     (problem,) = found.errors
     assert problem.kind is ProblemKind.TOO_LARGE
     assert problem.detail.startswith("not searched: 256 folders more than 8 levels below")
+
+
+def test_a_log_gone_between_listing_and_looking_is_simply_not_there(
+    codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Moved to the archive between the folder's listing and its stat: no problem to say,
+    and not an "unsearched" place whose old row the index would keep."""
+    from codex_presence_gui.core import discovery
+
+    log = write_session(codex_home)
+    real_scandir = os.scandir
+
+    class Vanished:
+        name = log.name
+        path = str(log)
+
+        def is_dir(self, follow_symlinks: bool = True) -> bool:
+            return False
+
+        def is_symlink(self) -> bool:
+            return False
+
+        def stat(self) -> os.stat_result:
+            raise FileNotFoundError(2, "No such file or directory", self.path)
+
+    class Listing:
+        def __init__(self, folder: str) -> None:
+            self.folder = folder
+
+        def __enter__(self) -> list[object]:
+            with real_scandir(self.folder) as entries:
+                listed: list[object] = list(entries)
+            if self.folder == str(log.parent):
+                listed = [Vanished()]
+            return listed
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    monkeypatch.setattr(discovery.os, "scandir", Listing)
+    found = discover([codex_home.root])
+    assert found.files == []
+    assert found.errors == []
+    assert found.unsearched == []
