@@ -74,6 +74,20 @@ def _luminance(color: QColor) -> float:
 def muted_color(palette: QPalette) -> QColor:
     """Secondary text: quieter than the main text, yet at least ``MIN_TEXT_CONTRAST`` against
     the window and the table rows (as close to the text as a palette needs for that)."""
+    # Asked for each painted cell of an ended session: found once per palette.
+    key = palette.cacheKey()
+    color = _muted_by_palette.get(key)
+    if color is None:
+        if len(_muted_by_palette) >= 64:
+            _muted_by_palette.clear()
+        color = _muted_by_palette[key] = _find_muted(palette)
+    return QColor(color)
+
+
+_muted_by_palette: dict[int, QColor] = {}
+
+
+def _find_muted(palette: QPalette) -> QColor:
     text = palette.color(QPalette.ColorRole.WindowText)
     window = palette.color(QPalette.ColorRole.Window)
     backgrounds = [
