@@ -93,6 +93,9 @@ class Period:
         points: the first reading and every rise, oldest first (falls are ignored).
         seen: the times of every reading, duplicates included, oldest first.
         sessions: the sessions that reported this window.
+        held_until: when a line last carried the newest value: a session's usage line
+            repeats the limits its request was answered with (read then, not at the line's
+            time, so not in ``seen``), which says the value held until about then.
     """
 
     start: float | None
@@ -100,6 +103,7 @@ class Period:
     points: tuple[Point, ...]
     seen: tuple[float, ...]
     sessions: frozenset[str]
+    held_until: float = 0.0
 
     @property
     def used(self) -> float:
@@ -118,9 +122,12 @@ def _period(
     points: list[Point],
     seen: list[float],
     sessions: set[str],
+    held_until: float = 0.0,
 ) -> Period:
     start = resets_at - length_s if resets_at is not None and length_s is not None else None
-    return Period(start, resets_at, tuple(points), tuple(seen), frozenset(sessions))
+    return Period(
+        start, resets_at, tuple(points), tuple(seen), frozenset(sessions), max(held_until, seen[-1])
+    )
 
 
 class Sample(NamedTuple):
@@ -158,6 +165,7 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
     resets_at: float | None = None
     new_window_after = max((length_s or DEFAULT_WINDOW_S) / 2, RESET_TOLERANCE_S)
     last_said: dict[str, tuple[float, float | None]] = {}
+    held_until = 0.0
     for reading in samples:
         window = reading.window
         used = clamp_percent(window.used_percent)
@@ -170,7 +178,10 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
         last_said[reading.session_id] = (used, reset)
         if said is not None and said[0] == used and _same_reset(said[1], reset):
             # The session repeating what it last said (a usage line carries the limits known
-            # before it): no news, and its time is not when the value was read.
+            # before it): no news, and its time is not when the value was read; but the value
+            # held until about then, if it is the newest one.
+            if points and used == points[-1].used:
+                held_until = max(held_until, reading.at)
             continue
         if points:
             ended = resets_at is not None and reading.at > resets_at + RESET_TOLERANCE_S
@@ -181,8 +192,9 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
             if reset is not None and resets_at is not None and resets_at - reset > new_window_after:
                 continue  # a late reading of the previous window, logged out of order
             if ended or moved_on or dropped:
-                periods.append(_period(resets_at, length_s, points, seen, sessions))
+                periods.append(_period(resets_at, length_s, points, seen, sessions, held_until))
                 points, seen, sessions = [], [], set()
+                held_until = 0.0
         seen.append(reading.at)
         sessions.add(reading.session_id)
         if reset is not None:
@@ -192,7 +204,7 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
         if not points or used > points[-1].used:
             points.append(Point(reading.at, used, reading.session_id))
     if points:
-        periods.append(_period(resets_at, length_s, points, seen, sessions))
+        periods.append(_period(resets_at, length_s, points, seen, sessions, held_until))
     return tuple(periods)
 
 
@@ -251,7 +263,7 @@ def pace(period: Period | None, length_s: float | None, now: float) -> Pace:
     else:
         # No reading before the span and the window began earlier: from the first reading.
         anchor_at, anchor_used = period.points[0].at, period.points[0].used
-        if period.last_seen - anchor_at < window_s * MIN_PACE_FRACTION:
+        if period.held_until - anchor_at < window_s * MIN_PACE_FRACTION:
             return Pace(
                 PaceState.NOT_ENOUGH_DATA, known_at=anchor_at + window_s * MIN_PACE_FRACTION
             )

@@ -143,19 +143,29 @@ class EventRecorder:
 
     def compact(self) -> None:
         """Forget the readings that say again what the session's previous reading of the same
-        bucket said (in time order; file order among equal times, as the history sorts):
-        the limit timeline skips such repeats (``insights.timeline``), and most readings are
-        repeats (a session reads the limits on every request; whole percents seldom move).
-        For a recorder read once (``merges`` off): the readings end up in time order."""
+        bucket said (in time order; file order among equal times, as the history sorts), but
+        the last of each run: the limit timeline takes no news from such repeats, only how
+        long a value held (``insights.timeline``), and most readings are repeats (a session
+        reads the limits on every request; whole percents seldom move). For a recorder read
+        once (``merges`` off): the readings end up in time order."""
         if self.merges:
             raise ValueError("only a recorder without merges may be compacted")
         kept: list[tuple[float, LimitSnapshot]] = []
         last: dict[str, tuple[UsageWindow, ...]] = {}
+        repeated: dict[str, tuple[float, LimitSnapshot]] = {}  # the run's last repeat
         for event in sorted(self.readings, key=_event_time):
             limits = event[1]
             if last.get(limits.limit_id) != limits.windows:
                 last[limits.limit_id] = limits.windows
+                held = repeated.pop(limits.limit_id, None)
+                if held is not None:
+                    kept.append(held)
                 kept.append(event)
+            else:
+                repeated[limits.limit_id] = event
+        if repeated:
+            kept.extend(repeated.values())
+            kept.sort(key=_event_time)
         self.readings = kept
 
     @property

@@ -385,3 +385,15 @@ def test_a_promised_pace_time_that_passes_without_a_reading_says_what_it_waits_f
     later = five_hour(insights_of(codex_home, known_at + 600))
     assert later.pace.state is PaceState.NOT_ENOUGH_DATA
     assert pace_text(later, known_at + 600, UTC) == "pace: known once you use Codex again"
+
+
+def test_a_value_that_holds_while_codex_works_gives_a_pace(codex_home: CodexHome) -> None:
+    """Codex works on while the window's use stays at 3 %: its usage lines repeat that value
+    (not new readings, but it held until then). The pace is known once that covers the span
+    it needs, instead of "known once you use Codex again" while Codex is in use."""
+    turns = [Turn(T0 + 60 + 120 * k, 1000, 3.0, resets_at=None) for k in range(10)]
+    write_session(codex_home, A, turns, resets_at=None, jitter=False)
+    now = T0 + 60 + 120 * 9 + 5
+    window = five_hour(insights_of(codex_home, now))
+    assert window.pace.state is PaceState.LASTS
+    assert pace_text(window, now, UTC) == "on pace to last until reset"

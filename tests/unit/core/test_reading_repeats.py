@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -38,7 +40,8 @@ def test_the_timeline_is_the_same_without_repeats(
     events: list[tuple[int, float, str, float, float | None, float | None]],
 ) -> None:
     """Every period (points, reading times, sessions, reset) of every window is the same
-    whether the timeline sees every reading or only those a recorder keeps."""
+    whether the timeline sees every reading or only those a recorder keeps; how long the
+    newest value held is known as far as the kept repeats tell (never further)."""
     recorders = [EventRecorder(merges=False) for _ in SESSIONS]
     clocks = [START] * len(SESSIONS)
     every: list[list[Reading]] = [[] for _ in SESSIONS]
@@ -62,17 +65,25 @@ def test_the_timeline_is_the_same_without_repeats(
     assert grouped_all.keys() == grouped_kept.keys()
     for key, samples in grouped_all.items():
         length = key.minutes * 60.0 if key.minutes else None
-        assert timeline(grouped_kept[key], length) == timeline(samples, length)
+        from_kept, from_all = timeline(grouped_kept[key], length), timeline(samples, length)
+        assert [replace(p, held_until=0.0) for p in from_kept] == [
+            replace(p, held_until=0.0) for p in from_all
+        ]
+        for kept_period, all_period in zip(from_kept, from_all, strict=True):
+            assert all_period.last_seen <= kept_period.held_until <= all_period.held_until
 
 
 def test_repeats_are_dropped_and_changes_kept() -> None:
+    """A run of repeats keeps its last reading: it tells how long the value held."""
     recorder = EventRecorder(merges=False)
     for offset, limit_id, used in [
         (0.0, "codex", 10.0),
-        (1.0, "codex", 10.0),  # a repeat
+        (0.5, "codex", 10.0),  # a repeat, followed by another: dropped
+        (1.0, "codex", 10.0),  # the run's last repeat: kept
         (2.0, "codex", 11.0),
         (3.0, "codex_other", 11.0),
         (4.0, "codex", 11.0),  # a repeat of the codex bucket (another bucket came between)
+        (5.0, "codex", 11.0),  # the run's last repeat: kept
         (-100.0, "codex", 11.0),  # logged out of order: first in time, so kept
     ]:
         at = START + offset
@@ -81,6 +92,8 @@ def test_repeats_are_dropped_and_changes_kept() -> None:
     assert [(at - START, limits.limit_id) for at, limits in recorder.readings] == [
         (-100.0, "codex"),
         (0.0, "codex"),
+        (1.0, "codex"),
         (2.0, "codex"),
         (3.0, "codex_other"),
+        (5.0, "codex"),
     ]
