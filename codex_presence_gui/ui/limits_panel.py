@@ -77,8 +77,15 @@ class LimitBar(QWidget):
         # a narrow window the bar, the main figure, keeps its length, and the chart gives way.
         grid.setColumnStretch(1, 3)
         grid.setColumnStretch(3, 1)
+        self._grid = grid
         self.chart.setMaximumWidth(self.chart.sizeHint().width())
         self.pace.hide()
+
+    def show_chart(self, visible: bool) -> None:
+        """Show or hide the chart; hidden, its column takes no share of the row (the bar runs
+        to the percentage)."""
+        self.chart.setVisible(visible)
+        self._grid.setColumnStretch(3, 1 if visible else 0)
 
     def label_width(self) -> int:
         """The room the window's name needs (so that the bars of a panel line up)."""
@@ -214,7 +221,7 @@ class LimitsPanel(QWidget):
         """The compact layout keeps the bars and drops the charts."""
         self.compact = compact
         for bar in self.bars:
-            bar.chart.setVisible(not compact)
+            bar.show_chart(not compact)
 
     def _set_groups(self, groups: tuple[LimitGroupView, ...]) -> None:
         shape: list[str | None] = []
@@ -255,7 +262,7 @@ class LimitsPanel(QWidget):
                 self._headings.append(label)
             for _row in group.rows:
                 bar = LimitBar(self)
-                bar.chart.setVisible(not self.compact)
+                bar.show_chart(not self.compact)
                 self.rows_box.addWidget(bar)
                 self.bars.append(bar)
             if group.footer:

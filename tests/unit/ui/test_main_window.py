@@ -144,6 +144,22 @@ def test_in_a_narrow_window_the_chart_gives_way_to_the_bar(qtbot: QtBot) -> None
                 assert row.bar.width() > chart
 
 
+def test_without_its_chart_a_bar_runs_to_its_percentage(qtbot: QtBot) -> None:
+    """The compact layout hides the charts: their column takes no share of the row then (a
+    wide compact window had kept a quarter of it empty)."""
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop"),), limit=limits((36.0, 71.0))))
+    window.show()
+    window.resize(1600, 380)  # compact by its height
+    qtbot.waitUntil(lambda: window.compact and window.width() == 1600)
+    QApplication.processEvents()
+    for row in window.limits.bars:
+        assert not row.chart.isVisible()
+        spacing = row.layout().horizontalSpacing()
+        assert row.percent.geometry().left() - row.bar.geometry().right() <= 2 * spacing
+        assert row.width() - row.percent.geometry().right() <= 2 * spacing  # nothing after
+
+
 def test_the_bars_end_in_one_place_whatever_their_numbers(qtbot: QtBot) -> None:
     """ "9% left" and "64% left" are not as wide: the bars still end in one column, and keep
     their length when a number gains a digit."""
