@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.core.usage_report import COST_LABEL
 from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
 from codex_presence_gui.ui.sessions_table import sorted_rows_view
-from codex_presence_gui.ui.theme import scaled_font, set_muted
+from codex_presence_gui.ui.theme import level_color, scaled_font, set_color, set_muted
 from codex_presence_gui.ui.usage_chart import ChartLegend, ChartMode, UsageChart
 from codex_presence_gui.viewmodels.usage import PeriodTotal, UsageView, loading_view
 from codex_presence_gui.viewmodels.usage_table import SortRole, UsageColumn, UsageTableModel
@@ -285,6 +286,8 @@ class UsagePage(QScrollArea):
         self.export_row = QWidget()
         self.export_row.setLayout(export_line)
         # A success is said for a moment only; it must not push the page down for good.
+        #: Where the last export of this run went: the next one starts there.
+        self._export_folder: Path | None = None
         self.export_status_timer = QTimer(self)
         self.export_status_timer.setSingleShot(True)
         self.export_status_timer.timeout.connect(self._clear_export_status)
@@ -436,7 +439,8 @@ class UsagePage(QScrollArea):
     # -- export ---------------------------------------------------------------------------
 
     def _choose_export(self) -> None:
-        start = str(Path.home() / DEFAULT_CSV_NAME)
+        # In the folder of the last export (of this run), else the home folder.
+        start = str((self._export_folder or Path.home()) / DEFAULT_CSV_NAME)
         path, _filter = QFileDialog.getSaveFileName(
             self, "Export daily usage", start, "CSV files (*.csv);;All files (*)"
         )
@@ -462,8 +466,12 @@ class UsagePage(QScrollArea):
             else:
                 message = f"Saved {path}"
                 ok = True
+                self._export_folder = path.parent
         self.export_status.set_full_text(message)
-        set_muted(self.export_status, ok)
+        if ok:
+            set_muted(self.export_status)
+        else:  # in the colour of a problem, not as plain text
+            set_color(self.export_status, level_color(Level.LOW, self.palette()))
         self.export_dismiss.setVisible(not ok)
         self.export_row.show()
         if ok:

@@ -10,14 +10,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QFontMetricsF, QHelpEvent, QTextDocument
+from PySide6.QtGui import QFontMetricsF, QHelpEvent, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QFileDialog, QToolTip
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.app import settle
+from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.usage_index import SlotUsage
 from codex_presence_gui.ui.layout_check import check_layout
 from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE, MainWindow
+from codex_presence_gui.ui.theme import level_color
 from codex_presence_gui.ui.usage_chart import (
     WORD_JOINER,
     ChartMode,
@@ -361,6 +363,8 @@ def test_a_failed_export_stays_until_dismissed(
     qtbot.wait(250)  # five times as long as a success is shown
     assert page.export_status.isVisible()
     assert page.export_status.full_text.startswith("Could not write")
+    failure = page.export_status.palette().color(QPalette.ColorRole.WindowText)
+    assert failure == level_color(Level.LOW, page.palette())  # said as a problem
     assert page.export_dismiss.isVisible()
     qtbot.mouseClick(page.export_dismiss, Qt.MouseButton.LeftButton)
     assert not page.export_row.isVisible()
@@ -387,14 +391,21 @@ def test_export_button_asks_where(
     target = tmp_path / "chosen.csv"
     asked: list[str] = []
 
+    starts: list[str] = []
+
     def ask(*args: object) -> tuple[str, str]:
         asked.append(str(args[1]))
+        starts.append(str(args[2]))
         return str(target), "CSV files (*.csv)"
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     assert asked == ["Export daily usage"]
     assert target.read_text(encoding="utf-8").startswith("date,model,")
+    # The next export starts in the folder of the last one.
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    assert Path(starts[0]).parent == Path.home()
+    assert Path(starts[1]).parent == tmp_path
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: ("", ""))
     target.unlink()
     page.export_button.click()  # cancelled: nothing written
