@@ -32,12 +32,16 @@ class ElidedLabel(QLabel):
         *,
         mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
         min_chars: int = MIN_CHARS,
+        min_shown: int = 0,
     ) -> None:
         super().__init__(parent)
         self.full_text = ""
         self.extra_tooltip = ""
         self._mode = mode
         self._min_chars = min_chars
+        #: Cut to fewer characters than this, the text is left out (its tooltip keeps it):
+        #: "on f…t-" tells nothing.
+        self._min_shown = min_shown
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(False)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -82,9 +86,17 @@ class ElidedLabel(QLabel):
         super().resizeEvent(event)
         self._elide()
 
+    def shown_in(self, width: int) -> str:
+        """What the label shows when ``width`` wide: the text, elided to fit, or nothing when
+        that would keep fewer than ``min_shown`` of its characters."""
+        room = width - (self.width() - self.contentsRect().width()) - 2 * self.margin()
+        shown = self.fontMetrics().elidedText(self.full_text, self._mode, max(room, 0))
+        if shown != self.full_text and len(shown.replace("…", "")) < self._min_shown:
+            return ""
+        return shown
+
     def _elide(self) -> None:
-        width = self.contentsRect().width() - 2 * self.margin()
-        shown = self.fontMetrics().elidedText(self.full_text, self._mode, max(width, 0))
+        shown = self.shown_in(self.width())
         if shown != self.text():
             super().setText(shown)
         tips = [self.full_text] if shown != self.full_text else []

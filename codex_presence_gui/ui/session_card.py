@@ -29,6 +29,8 @@ def breakable(text: str) -> str:
 #: At most this share (in %) of the card's first line goes to the project's name when a
 #: branch follows it.
 TITLE_SHARE = 70
+#: A branch cut shorter than this many characters ("on f…t-") is left out: it tells nothing.
+BRANCH_TELLING_CHARS = 9
 
 
 class _YieldingLabel(ElidedLabel):
@@ -38,6 +40,10 @@ class _YieldingLabel(ElidedLabel):
 
     def sizeHint(self) -> QSize:
         return QSize(self.minimumSizeHint().width(), super().sizeHint().height())
+
+    def tells_in(self, width: int) -> bool:
+        """Whether ``width`` shows enough of the text to tell it (see ``min_shown``)."""
+        return bool(self.shown_in(width))
 
 
 class SessionCard(QFrame):
@@ -51,7 +57,9 @@ class SessionCard(QFrame):
         self.icon.setFixedSize(QSize(22, 22))
         self.title = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
         self.title.setFont(scaled_font(self, 1.2, bold=True))
-        self.branch = _YieldingLabel(mode=Qt.TextElideMode.ElideMiddle, min_chars=5)
+        self.branch = _YieldingLabel(
+            mode=Qt.TextElideMode.ElideMiddle, min_chars=5, min_shown=BRANCH_TELLING_CHARS
+        )
         head = self._head = QHBoxLayout()
         head.setSpacing(8)
         head.addWidget(self.icon)
@@ -118,10 +126,15 @@ class SessionCard(QFrame):
         line = width - box.left() - box.right() - 2 * self.frameWidth()
         if not self.icon.isHidden():
             line -= self.icon.width() + self._head.spacing()
-        # All the branch needs when it is short; else what it leaves up to TITLE_SHARE.
-        branch = self.branch.full_width() + self._head.spacing()
+        # All the branch needs when it is short; else what it leaves up to TITLE_SHARE; and
+        # all of the line, the branch left out, when the rest would not show enough of it.
+        spacing = self._head.spacing()
+        branch = self.branch.full_width() + spacing
         share = max(self.title.minimumSizeHint().width(), line * TITLE_SHARE // 100, line - branch)
-        self.title.setMaximumWidth(share if self.view.branch else QWIDGETSIZE_MAX)
+        room = line - spacing - min(share, self.title.full_width())
+        tells = bool(self.view.branch) and self.branch.tells_in(room)
+        self.title.setMaximumWidth(share if tells else QWIDGETSIZE_MAX)
+        self.branch.setVisible(self.view.message is None and tells)
 
     def set_compact(self, compact: bool) -> None:
         """One line of tokens instead of the large total."""
@@ -169,16 +182,15 @@ class SessionCard(QFrame):
         self.message.setText(view.message or "")
         self.setAccessibleName(view.spoken or view.message or "")
         self._apply_visibility()
-        self._fit_title(self.width())  # a branch may have come or gone
 
     def _apply_visibility(self) -> None:
         has_session = self.view.message is None
-        for widget in (self.icon, self.title, self.branch, self.activity, self.details):
+        for widget in (self.icon, self.title, self.activity, self.details):
             widget.setVisible(has_session)
-        self.branch.setVisible(has_session and bool(self.view.branch))
         # No blank square before the name when there is no activity to show.
         self.icon.setVisible(has_session and self.view.activity_kind is not None)
         self.tokens_box.setVisible(has_session and not self.compact)
         self.compact_total.setVisible(has_session and self.compact)
         self.compact_others.setVisible(has_session and self.compact)
         self.message.setVisible(not has_session)
+        self._fit_title(self.width())  # the branch, shown or not, and the name's share
