@@ -300,8 +300,10 @@ def _walk(
                     continue
                 st = entry.stat()
             except OSError as error:
-                if isinstance(error, FileNotFoundError):
+                if isinstance(error, FileNotFoundError) and not _is_link(entry):
                     continue  # gone since the listing (moved to the archive): not there
+                # A link to a drive not mounted now, or a file that cannot be read: its logs
+                # are not gone (their rows stay), and it is said.
                 skipped.append(entry.path)
                 errors.append(
                     _problem(
@@ -338,6 +340,14 @@ def _walk(
                 first_too_deep,
             )
         )
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is a symbolic link (False when that cannot be told: it is gone)."""
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
 
 
 def _holds(target: os.stat_result, folder: str) -> bool:

@@ -21,7 +21,7 @@ from codex_presence_gui.ui.theme import (
     blend,
     level_color,
     scaled_font,
-    set_color,
+    set_level_color,
     set_muted,
     track_color,
 )
@@ -141,14 +141,14 @@ class LimitBar(QWidget):
             color = blend(color, track, 0.55)
             set_muted(self.percent)
         else:
-            set_color(self.percent, level_color(row.level, palette))
+            set_level_color(self.percent, row.level)
         if row.emphasis:
-            set_color(self.status, level_color(Level.LOW, palette))
+            set_level_color(self.status, Level.LOW)
         else:
             set_muted(self.status)
         if row.pace_warning and not row.dimmed:
             # Runs out before the reset: said in the warning colour, not only in words.
-            set_color(self.pace, level_color(Level.WARN, palette))
+            set_level_color(self.pace, Level.WARN)
         else:
             set_muted(self.pace)
         self.bar.setStyleSheet(

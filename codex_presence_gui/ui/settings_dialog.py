@@ -51,7 +51,7 @@ from codex_presence_gui.core.presence import (
 )
 from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.core.settings import MAX_REFRESH_S, MIN_REFRESH_S, Settings, validate
-from codex_presence_gui.ui.theme import level_color, set_muted
+from codex_presence_gui.ui.theme import level_text_color, set_muted
 
 PreviewSource = Callable[[PresenceSettings], list[str]]
 
@@ -554,7 +554,7 @@ class SettingsDialog(QDialog):
         lines = []
         for problem in problems:
             level = Level.LOW if problem.blocking else Level.WARN
-            color = level_color(level, self.palette()).name()
+            color = level_text_color(level, self.palette()).name()
             # Name the tab: the field may be on another one than the user is looking at.
             page = self._page_of.get(problem.key, self.tabs.currentWidget())
             where = self.tabs.tabText(self.tabs.indexOf(page))

@@ -44,6 +44,22 @@ def level_color(level: Level, palette: QPalette) -> QColor:
     return QColor(dark if is_dark(palette) else light)
 
 
+def level_text_color(level: Level, palette: QPalette) -> QColor:
+    """A level's colour for text: its bar colour, moved towards the text colour as far as
+    ``MIN_TEXT_CONTRAST`` against the window and the table rows needs (the light theme's
+    green and red bars are lighter than text can be)."""
+    color = level_color(level, palette)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    backgrounds = [
+        palette.color(role) for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base)
+    ]
+    for step in range(_FADE_STEPS + 1):
+        shade = blend(color, text, step / _FADE_STEPS)
+        if all(contrast_ratio(shade, back) >= MIN_TEXT_CONTRAST for back in backgrounds):
+            return shade
+    return text
+
+
 def blend(first: QColor, second: QColor, amount: float) -> QColor:
     """``first`` moved ``amount`` (0..1) of the way towards ``second``."""
     return QColor(
@@ -74,8 +90,9 @@ def _luminance(color: QColor) -> float:
 def muted_color(palette: QPalette) -> QColor:
     """Secondary text: quieter than the main text, yet at least ``MIN_TEXT_CONTRAST`` against
     the window and the table rows (as close to the text as a palette needs for that)."""
-    # Asked for each painted cell of an ended session: found once per palette.
-    key = palette.cacheKey()
+    # Asked for each painted cell of an ended session: found once per palette and colour
+    # group (a widget's palette switches group, active or disabled, under the same key).
+    key = (palette.cacheKey(), palette.currentColorGroup())
     color = _muted_by_palette.get(key)
     if color is None:
         if len(_muted_by_palette) >= 64:
@@ -84,7 +101,7 @@ def muted_color(palette: QPalette) -> QColor:
     return QColor(color)
 
 
-_muted_by_palette: dict[int, QColor] = {}
+_muted_by_palette: dict[tuple[int, QPalette.ColorGroup], QColor] = {}
 
 
 def _find_muted(palette: QPalette) -> QColor:
@@ -124,10 +141,11 @@ def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
     return font
 
 
-#: The widget property saying how ``set_muted`` or ``set_color`` coloured its text: one of
-#: ``_MUTED``, ``_PLAIN`` (the palette's text colour) or ``_FIXED`` (a colour of its own).
+#: The widget property saying how ``set_muted`` or ``set_level_color`` coloured its text:
+#: ``_MUTED``, ``_PLAIN`` (the palette's text colour) or ``level:<name>`` (that level's text
+#: colour in the palette around it).
 TEXT_COLOR_PROPERTY = "textColorKind"
-_MUTED, _PLAIN, _FIXED = "muted", "plain", "fixed"
+_MUTED, _PLAIN = "muted", "plain"
 _PALETTE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
 
 
@@ -138,14 +156,11 @@ def set_muted(widget: QWidget, muted: bool = True) -> None:
     _color_text(widget)
 
 
-def set_color(widget: QWidget, color: QColor) -> None:
-    """Give a label a text colour of its own (a level's), kept as it is on a palette change
-    (the caller colours it again for a new theme)."""
-    _keep_text_color(widget, _FIXED)
-    palette = widget.palette()
-    if palette.color(QPalette.ColorRole.WindowText) != color:
-        palette.setColor(QPalette.ColorRole.WindowText, color)
-        widget.setPalette(palette)
+def set_level_color(widget: QWidget, level: Level) -> None:
+    """Give a label the colour of ``level`` (a problem's red), taken again from the palette
+    around it when that changes (a theme switched while the label shows)."""
+    _keep_text_color(widget, f"level:{level.value}")
+    _color_text(widget)
 
 
 def _keep_text_color(widget: QWidget, kind: str) -> None:
@@ -166,13 +181,15 @@ class _TextColorKeeper(QObject):
 
 def _color_text(widget: QWidget) -> None:
     kind = widget.property(TEXT_COLOR_PROPERTY)
-    if kind == _FIXED:
-        return  # its own colour: set_color's caller answers for it
     # From the parent's palette: the widget's own holds the colour this sets.
     parent = widget.parentWidget()
     source = parent.palette() if parent is not None else QApplication.palette(widget)
-    plain = source.color(QPalette.ColorRole.WindowText)
-    color = muted_color(source) if kind == _MUTED else plain
+    if isinstance(kind, str) and kind.startswith("level:"):
+        color = level_text_color(Level(kind.removeprefix("level:")), source)
+    elif kind == _MUTED:
+        color = muted_color(source)
+    else:
+        color = source.color(QPalette.ColorRole.WindowText)
     palette = widget.palette()
     if palette.color(QPalette.ColorRole.WindowText) != color:
         palette.setColor(QPalette.ColorRole.WindowText, color)

@@ -31,7 +31,7 @@ from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.core.usage_report import COST_LABEL
 from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
 from codex_presence_gui.ui.sessions_table import sorted_rows_view
-from codex_presence_gui.ui.theme import level_color, scaled_font, set_color, set_muted
+from codex_presence_gui.ui.theme import scaled_font, set_level_color, set_muted
 from codex_presence_gui.ui.usage_chart import ChartLegend, ChartMode, UsageChart
 from codex_presence_gui.viewmodels.usage import PeriodTotal, UsageView, loading_view
 from codex_presence_gui.viewmodels.usage_table import SortRole, UsageColumn, UsageTableModel
@@ -471,7 +471,7 @@ class UsagePage(QScrollArea):
         if ok:
             set_muted(self.export_status)
         else:  # in the colour of a problem, not as plain text
-            set_color(self.export_status, level_color(Level.LOW, self.palette()))
+            set_level_color(self.export_status, Level.LOW)
         self.export_dismiss.setVisible(not ok)
         self.export_row.show()
         if ok:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -247,3 +248,19 @@ def test_a_log_gone_between_listing_and_looking_is_simply_not_there(
     assert found.files == []
     assert found.errors == []
     assert found.unsearched == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges on Windows")
+def test_a_link_to_a_drive_not_mounted_now_keeps_its_rows(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """A log linked onto a drive that is away: said, and an unsearched place (the index
+    keeps its rows), not taken for a log that is gone."""
+    day = codex_home.root / "sessions" / "2026" / "11" / "30"
+    day.mkdir(parents=True)
+    link = day / "rollout-2026-11-30T01-00-00-019a0000-0000-7000-8000-000000000001.jsonl"
+    link.symlink_to(tmp_path / "unmounted" / "rollout.jsonl")
+    found = discover([codex_home.root])
+    assert found.files == []
+    assert [p.kind for p in found.errors] == [ProblemKind.UNREADABLE]
+    assert found.unsearched == [str(link)]

@@ -26,6 +26,7 @@ from codex_presence_gui.ui.theme import (
     contrast_ratio,
     is_dark,
     level_color,
+    level_text_color,
     muted_color,
     set_muted,
 )
@@ -233,7 +234,7 @@ def test_a_level_colour_set_after_a_muted_one_stays(qtbot: QtBot) -> None:
     bar.show_row(row(dimmed=True))
     bar.show_row(row())
     palette = bar.palette()
-    assert text_color(bar.percent) == level_color(Level.GOOD, palette)  # fresh again
+    assert text_color(bar.percent) == level_text_color(Level.GOOD, palette)  # fresh again
     bar.show_row(
         row(
             level=Level.LOW,
@@ -245,5 +246,22 @@ def test_a_level_colour_set_after_a_muted_one_stays(qtbot: QtBot) -> None:
             pace_text="at this pace: runs out ~15:20",
         )
     )
-    assert text_color(bar.status) == level_color(Level.LOW, palette)
-    assert text_color(bar.pace) == level_color(Level.WARN, palette)
+    assert text_color(bar.status) == level_text_color(Level.LOW, palette)
+    assert text_color(bar.pace) == level_text_color(Level.WARN, palette)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_level_colours_as_text_reach_wcag_aa(qapp: QApplication, theme: str) -> None:
+    """ "64% left" in green, "Limit reached" in red, a pace warning in amber: text, so at
+    least 4.5:1 against the window and the table rows (the light theme's green bar colour
+    was 3.2:1), and still the level's own hue."""
+    try:
+        apply_theme(qapp, theme)
+        palette = qapp.palette()
+        for level in (Level.GOOD, Level.WARN, Level.LOW):
+            text = level_text_color(level, palette)
+            for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+                assert contrast_ratio(text, palette.color(role)) >= 4.5, (level, role)
+            assert text.hue() == pytest.approx(level_color(level, palette).hue(), abs=12)
+    finally:
+        apply_theme(qapp, "system")

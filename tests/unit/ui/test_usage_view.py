@@ -19,7 +19,7 @@ from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.usage_index import SlotUsage
 from codex_presence_gui.ui.layout_check import check_layout
 from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE, MainWindow
-from codex_presence_gui.ui.theme import level_color
+from codex_presence_gui.ui.theme import apply_theme, level_text_color
 from codex_presence_gui.ui.usage_chart import (
     WORD_JOINER,
     ChartMode,
@@ -364,7 +364,7 @@ def test_a_failed_export_stays_until_dismissed(
     assert page.export_status.isVisible()
     assert page.export_status.full_text.startswith("Could not write")
     failure = page.export_status.palette().color(QPalette.ColorRole.WindowText)
-    assert failure == level_color(Level.LOW, page.palette())  # said as a problem
+    assert failure == level_text_color(Level.LOW, page.palette())  # said as a problem
     assert page.export_dismiss.isVisible()
     qtbot.mouseClick(page.export_dismiss, Qt.MouseButton.LeftButton)
     assert not page.export_row.isVisible()
@@ -522,7 +522,6 @@ def test_compact_line_waits_for_the_numbers(qtbot: QtBot) -> None:
 def test_the_usage_page_lays_out(qtbot: QtBot, theme: str) -> None:
     """No clipped text, overlap or cut-off content, from the full layout's least size up."""
     from codex_presence_gui.app import application
-    from codex_presence_gui.ui.theme import apply_theme
 
     apply_theme(application(), theme)
     try:
