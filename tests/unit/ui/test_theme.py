@@ -265,3 +265,17 @@ def test_level_colours_as_text_reach_wcag_aa(qapp: QApplication, theme: str) -> 
             assert text.hue() == pytest.approx(level_color(level, palette).hue(), abs=12)
     finally:
         apply_theme(qapp, "system")
+
+
+def test_the_muted_colour_follows_the_palettes_colour_group(qapp: QApplication) -> None:
+    """A widget's palette switches group (active, disabled) under one cache key: the quiet
+    colour of each group is its own, whichever was asked for first."""
+    palette = QPalette(qapp.palette())
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#8c959f"))
+    palette.setCurrentColorGroup(QPalette.ColorGroup.Active)
+    active = muted_color(palette)
+    palette.setCurrentColorGroup(QPalette.ColorGroup.Disabled)
+    disabled = muted_color(palette)
+    assert active != disabled
+    palette.setCurrentColorGroup(QPalette.ColorGroup.Active)
+    assert muted_color(palette) == active
