@@ -48,16 +48,27 @@ def level_text_color(level: Level, palette: QPalette) -> QColor:
     """A level's colour for text: its bar colour, moved towards the text colour as far as
     ``MIN_TEXT_CONTRAST`` against the window and the table rows needs (the light theme's
     green and red bars are lighter than text can be)."""
-    color = level_color(level, palette)
     text = palette.color(QPalette.ColorRole.WindowText)
+    return _first_readable(level_color(level, palette), text, palette)
+
+
+def _first_readable(start: QColor, end: QColor, palette: QPalette) -> QColor:
+    """The first colour on the way from ``start`` to ``end`` (in ``_FADE_STEPS``) with
+    ``MIN_TEXT_CONTRAST`` against the window and both colours of the table rows; ``end``
+    when none has."""
     backgrounds = [
-        palette.color(role) for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base)
+        palette.color(role)
+        for role in (
+            QPalette.ColorRole.Window,
+            QPalette.ColorRole.Base,
+            QPalette.ColorRole.AlternateBase,
+        )
     ]
     for step in range(_FADE_STEPS + 1):
-        shade = blend(color, text, step / _FADE_STEPS)
+        shade = blend(start, end, step / _FADE_STEPS)
         if all(contrast_ratio(shade, back) >= MIN_TEXT_CONTRAST for back in backgrounds):
             return shade
-    return text
+    return end
 
 
 def blend(first: QColor, second: QColor, amount: float) -> QColor:
@@ -106,23 +117,8 @@ _muted_by_palette: dict[tuple[int, QPalette.ColorGroup], QColor] = {}
 
 def _find_muted(palette: QPalette) -> QColor:
     text = palette.color(QPalette.ColorRole.WindowText)
-    window = palette.color(QPalette.ColorRole.Window)
-    backgrounds = [
-        palette.color(role)
-        for role in (
-            QPalette.ColorRole.Window,
-            QPalette.ColorRole.Base,
-            QPalette.ColorRole.AlternateBase,
-        )
-    ]
-    color = text
-    for step in range(_FADE_STEPS, -1, -1):  # the last step is the text itself
-        color = blend(text, window, MUTED_FADE * step / _FADE_STEPS)
-        if all(
-            contrast_ratio(color, background) >= MIN_TEXT_CONTRAST for background in backgrounds
-        ):
-            break
-    return color
+    quiet = blend(text, palette.color(QPalette.ColorRole.Window), MUTED_FADE)
+    return _first_readable(quiet, text, palette)
 
 
 def track_color(palette: QPalette) -> QColor:
