@@ -293,7 +293,8 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
         from codex_presence_gui.core.jsontext import indented_json
         from codex_presence_gui.core.sanitize import terminal_safe_json
 
-        sys.stdout.write(terminal_safe_json(indented_json(report_json(report, zone))) + "\n")
+        document = report_json(report, zone, (args.since, args.until))
+        sys.stdout.write(terminal_safe_json(indented_json(document)) + "\n")
     elif args.csv:
         sys.stdout.write(report_csv(report, zone))
     else:

@@ -547,8 +547,12 @@ def _row_json(row: UsageRow, zone: tzinfo, kind: str) -> dict[str, Any]:
     return data
 
 
-def report_json(report: UsageReport, zone: tzinfo) -> dict[str, Any]:
-    """The ``report --json`` document (schema 1)."""
+def report_json(
+    report: UsageReport,
+    zone: tzinfo,
+    dates: tuple[date | None, date | None] = (None, None),
+) -> dict[str, Any]:
+    """The ``report --json`` document (schema 1), with the ``dates`` (since, until) asked."""
     totals = {
         **_tally_json(report.totals.tally),
         "cache_hit_ratio": report.totals.tally.cache_hit_ratio,
@@ -560,6 +564,9 @@ def report_json(report: UsageReport, zone: tzinfo) -> dict[str, Any]:
         "schema": JSON_SCHEMA,
         "report": report.kind,
         "timezone": report.timezone,
+        # What was asked, so that a kept document says which days it covers.
+        "since": None if dates[0] is None else dates[0].isoformat(),
+        "until": None if dates[1] is None else dates[1].isoformat(),
         "rows": [_row_json(row, zone, report.kind) for row in report.rows],
         "totals": totals,
         "prices": {

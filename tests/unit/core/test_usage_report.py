@@ -796,3 +796,11 @@ def test_text_names_the_time_zone_of_its_days() -> None:
     """A report read later, or by someone else, need not be in the reader's zone."""
     assert "Days in the Europe/Paris time zone" in report_text(_report("daily", PARIS), 80, PARIS)
     assert "Times in the UTC time zone" in report_text(_report("session"), 80, UTC)
+
+
+def test_json_says_which_days_were_asked_for() -> None:
+    report = _report("daily", since=date(2026, 11, 29), until=date(2026, 11, 30))
+    data = report_json(report, UTC, (date(2026, 11, 29), date(2026, 11, 30)))
+    assert (data["since"], data["until"]) == ("2026-11-29", "2026-11-30")
+    everything = report_json(_report("daily"), UTC)
+    assert (everything["since"], everything["until"]) == (None, None)
