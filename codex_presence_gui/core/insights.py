@@ -179,8 +179,12 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
         if said is not None and said[0] == used and _same_reset(said[1], reset):
             # The session repeating what it last said (a usage line carries the limits known
             # before it): no news, and its time is not when the value was read; but the value
-            # held until about then, if it is the newest one.
-            if points and used == points[-1].used:
+            # held until about then, if it is the newest one (of this window, not a late
+            # reading of the one before).
+            late = (
+                reset is not None and resets_at is not None and resets_at - reset > new_window_after
+            )
+            if points and used == points[-1].used and not late:
                 held_until = max(held_until, reading.at)
             continue
         if points:

@@ -97,3 +97,20 @@ def test_repeats_are_dropped_and_changes_kept() -> None:
         (3.0, "codex_other"),
         (5.0, "codex"),
     ]
+
+
+def test_a_repeated_reading_of_the_window_before_does_not_hold_the_new_one() -> None:
+    """A session still repeating the previous window's value (logged late) says nothing of
+    how long the current window's value held, even when the two numbers are the same."""
+    from codex_presence_gui.core.insights import Sample
+
+    new_reset, old_reset = START + 30000, START + 10000  # half a window apart and more
+    current = UsageWindow(300, 10.0, new_reset, "primary")
+    previous = UsageWindow(300, 10.0, old_reset, "primary")
+    samples = [
+        Sample(START + 100, SESSIONS[0], current),
+        Sample(START + 200, SESSIONS[1], previous),  # late: the window before
+        Sample(START + 900, SESSIONS[1], previous),  # that session repeating it
+    ]
+    [period] = timeline(samples, 300 * 60.0)
+    assert period.held_until == START + 100
