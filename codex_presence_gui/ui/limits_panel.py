@@ -78,7 +78,6 @@ class LimitBar(QWidget):
         grid.setColumnStretch(1, 3)
         grid.setColumnStretch(3, 1)
         self._grid = grid
-        self.chart.setMaximumWidth(self.chart.sizeHint().width())
         self.pace.hide()
 
     def show_chart(self, visible: bool) -> None:

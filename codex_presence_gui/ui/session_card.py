@@ -123,12 +123,12 @@ class SessionCard(QFrame):
         outer = self.layout()
         assert outer is not None
         box = outer.contentsMargins()
+        spacing = self._head.spacing()
         line = width - box.left() - box.right() - 2 * self.frameWidth()
         if not self.icon.isHidden():
-            line -= self.icon.width() + self._head.spacing()
+            line -= self.icon.width() + spacing
         # All the branch needs when it is short; else what it leaves up to TITLE_SHARE; and
         # all of the line, the branch left out, when the rest would not show enough of it.
-        spacing = self._head.spacing()
         branch = self.branch.full_width() + spacing
         share = max(self.title.minimumSizeHint().width(), line * TITLE_SHARE // 100, line - branch)
         room = line - spacing - min(share, self.title.full_width())

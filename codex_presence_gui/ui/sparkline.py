@@ -28,6 +28,7 @@ class Sparkline(QWidget):
         self.dimmed = False
         # Narrower in a narrow window: the bar beside it, the main figure, keeps its room.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setMaximumWidth(self.sizeHint().width())  # narrower when it must, never wider
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
 
     def sizeHint(self) -> QSize:
