@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QGridLayout,
     QToolButton,
@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
 
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.ui.labels import wrapped_label
-from codex_presence_gui.ui.theme import blend, level_color
+from codex_presence_gui.ui.theme import TintedFrame, blend, level_color
 
 #: More notices than this and the oldest goes: the window must keep room for the numbers.
 MAX_NOTICES = 3
 
 
-class Notice(QFrame):
+class Notice(TintedFrame):
     """One notice: a coloured strip, its text (selectable: a path in it can be copied), a
     "Show file" button when it is about a file, and a dismiss button.
 
@@ -50,7 +50,6 @@ class Notice(QFrame):
         self.file = file
         self.setObjectName("notice")
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setAutoFillBackground(True)
         self.label = wrapped_label(0.95)
         self.label.setText(text)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -79,8 +78,7 @@ class Notice(QFrame):
             # (the compact one is narrow, and a path in the text is already long).
             grid.addWidget(self.show_button, 1, 0, Qt.AlignmentFlag.AlignLeft)
         self.setAccessibleName(text)
-        self._styling = False
-        self._style()
+        self.apply_tint()
 
     @property
     def text(self) -> str:
@@ -92,30 +90,8 @@ class Notice(QFrame):
         self.label.setText(text)
         self.setAccessibleName(text)
 
-    def _style(self) -> None:
-        palette = self.palette()
-        # The application's palette, not the parent's: on a theme change this notice may
-        # hear of it before its parent has taken the new colours (its text would follow the
-        # new palette, its background the old one: white on beige).
-        window = QApplication.palette()
-        background = window.color(palette.ColorRole.Window)
-        palette.setColor(
-            palette.ColorRole.Window,
-            blend(background, level_color(self.level, window), 0.18),
-        )
-        self.setPalette(palette)
-
-    def changeEvent(self, event: QEvent) -> None:
-        # A theme set by the app reaches this widget as a PaletteChange (its parent's new
-        # colours); the style's own change as an ApplicationPaletteChange.
-        palette_events = (QEvent.Type.ApplicationPaletteChange, QEvent.Type.PaletteChange)
-        if event.type() in palette_events and not self._styling:
-            self._styling = True  # setting the tint is a PaletteChange too
-            try:
-                self._style()
-            finally:
-                self._styling = False
-        super().changeEvent(event)
+    def tint(self, window: QColor, palette: QPalette) -> QColor:
+        return blend(window, level_color(self.level, palette), 0.18)
 
 
 class InfoBar(QWidget):

@@ -59,6 +59,7 @@ DEFAULT_SIZE = (820, 580)
 LIVE_PAGE = "live"
 USAGE_PAGE = "usage"
 DIGIT = re.compile(r"\d")
+NO_FILE_MANAGER = "No file manager could be opened here."
 
 
 def room_key(limits: LimitsView, card: CardView) -> tuple[object, ...]:
@@ -209,6 +210,7 @@ class MainWindow(QMainWindow):
         self.body_layout = layout
         self.body = body
         self.usage_page = UsagePage()
+        self.usage_page.reveal.connect(self._reveal_export)
         self.pages = QStackedWidget()
         self.pages.addWidget(body)
         self.pages.addWidget(self.usage_page)
@@ -397,16 +399,28 @@ class MainWindow(QMainWindow):
         """Open the folder that holds ``file`` (a notice's "Show file")."""
         self._open_folder(file.parent, f"The file is {file}", f"reveal:{file}", copy=str(file))
 
+    def _reveal_export(self, file: Path) -> None:
+        """The Usage page's "Show file": where no folder can be opened, the page says so (the
+        notices are on the live page)."""
+        if not self._opened(file.parent, str(file)):
+            self.usage_page.say(f"{NO_FILE_MANAGER} The file is {file} (copied to the clipboard).")
+
     def _open_folder(self, folder: Path, where: str, key: str, copy: str | None = None) -> None:
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
-            # No file manager registered (a bare desktop): say where it is, and put the path
-            # where a paste can use it.
-            QApplication.clipboard().setText(copy or str(folder))
+        if not self._opened(folder, copy or str(folder)):
             self.show_notice(
-                f"No file manager could be opened here. {where} (copied to the clipboard).",
+                f"{NO_FILE_MANAGER} {where} (copied to the clipboard).",
                 Level.GOOD,  # news, not a fault of the app
                 key=key,
             )
+
+    @staticmethod
+    def _opened(folder: Path, copy: str) -> bool:
+        """Open ``folder`` in the file manager; where none is registered (a bare desktop), put
+        ``copy`` where a paste can use it, and return False."""
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            return True
+        QApplication.clipboard().setText(copy)
+        return False
 
     def bring_to_front(self) -> None:
         """Show the window, restored from minimized or hidden, raised and focused."""

@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QProxyStyle,
     QStyle,
     QStyleOption,
@@ -365,3 +366,39 @@ def apply_theme(app: QApplication, theme: str) -> None:
         app.setPalette(_palette(theme == "dark"))
     elif style is not None:
         app.setPalette(style.standardPalette())
+
+
+class TintedFrame(QFrame):
+    """A frame filled with a tint of the window colour (``tint``), taken again when the theme
+    changes: a notice, a toast."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAutoFillBackground(True)
+        self._styling = False
+
+    def tint(self, window: QColor, palette: QPalette) -> QColor:
+        """The fill, from the application's window colour and palette."""
+        raise NotImplementedError
+
+    def apply_tint(self) -> None:
+        """Fill with the tint of the application's palette now."""
+        palette = self.palette()
+        # The application's palette, not the parent's: on a theme change this frame may hear
+        # of it before its parent has taken the new colours (its text would follow the new
+        # palette, its background the old one: white on beige).
+        application = QApplication.palette()
+        window = application.color(QPalette.ColorRole.Window)
+        palette.setColor(QPalette.ColorRole.Window, self.tint(window, application))
+        self.setPalette(palette)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A theme set by the app reaches this widget as a PaletteChange (its parent's new
+        # colours); the style's own change as an ApplicationPaletteChange.
+        if event.type() in _PALETTE_EVENTS and not self._styling:
+            self._styling = True  # setting the tint is a PaletteChange too
+            try:
+                self.apply_tint()
+            finally:
+                self._styling = False
+        super().changeEvent(event)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -31,7 +31,13 @@ from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.core.usage_report import COST_LABEL
 from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
 from codex_presence_gui.ui.sessions_table import sorted_rows_view
-from codex_presence_gui.ui.theme import scaled_font, set_level_color, set_muted
+from codex_presence_gui.ui.theme import (
+    TintedFrame,
+    blend,
+    scaled_font,
+    set_level_color,
+    set_muted,
+)
 from codex_presence_gui.ui.usage_chart import ChartLegend, ChartMode, UsageChart
 from codex_presence_gui.viewmodels.usage import PeriodTotal, UsageView, loading_view
 from codex_presence_gui.viewmodels.usage_table import SortRole, UsageColumn, UsageTableModel
@@ -49,8 +55,12 @@ NAME_COMFORT_CHARS = 26
 #: "gpt-5.2-codex" must not both read "gpt-…odex".
 NAME_ROOMY_CHARS = 16
 DEFAULT_CSV_NAME = "codex-usage-daily.csv"
-#: How long "Saved …" stays under the title (a failure stays until dismissed or replaced).
+#: How long "Saved …" stays in sight (a failure stays until dismissed or replaced).
 EXPORT_SAVED_MS = 8000
+#: Between the export's message and the page's edges.
+TOAST_MARGIN = 8
+#: How far the message's fill goes from the window colour towards the text's.
+TOAST_TINT = 0.08
 #: Between the period boxes, and between a flat box's texts.
 PERIOD_GAP = 8
 
@@ -236,14 +246,104 @@ class TablesBox(QWidget):
         return QSize(width, hint.height())
 
 
+class ExportToast(TintedFrame):
+    """What an export did, over the foot of the page it belongs to (a toast: it takes no room
+    in the page's layout): the file's path with a "Show file" button, or the reason it could
+    not be written (in the colour of a problem, with a dismiss button).
+
+    Signals:
+        reveal(Path): "Show file" was clicked.
+        dismissed(): the user closed the message.
+    """
+
+    reveal = Signal(Path)
+    dismissed = Signal()
+
+    def __init__(self, page: QScrollArea) -> None:
+        super().__init__(page)
+        self.page = page
+        self.file: Path | None = None
+        self.setObjectName("exportToast")
+        # Opaque, and apart from the page: its numbers scroll under it.
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        # Cut in the middle: a long path keeps its file name, and a failure its reason.
+        self.label = ElidedLabel(min_chars=4, mode=Qt.TextElideMode.ElideMiddle)
+        self.label.setFont(scaled_font(self, 0.9))
+        self.show_button = QToolButton()
+        self.show_button.setText("Show file")
+        self.show_button.setAutoRaise(True)
+        self.show_button.clicked.connect(self._reveal)
+        self.dismiss_button = QToolButton()
+        self.dismiss_button.setText("✕")
+        self.dismiss_button.setToolTip("Dismiss")
+        self.dismiss_button.setAccessibleName("Dismiss the export message")
+        self.dismiss_button.setAutoRaise(True)
+        self.dismiss_button.clicked.connect(self.dismissed)
+        line = QHBoxLayout(self)
+        line.setContentsMargins(8, 2, 2, 2)
+        line.setSpacing(4)
+        line.addWidget(self.label, 1)
+        line.addWidget(self.show_button)
+        line.addWidget(self.dismiss_button)
+        self.apply_tint()
+        self.hide()
+
+    def tint(self, window: QColor, palette: QPalette) -> QColor:
+        return blend(window, palette.color(QPalette.ColorRole.WindowText), TOAST_TINT)
+
+    def say(self, message: str, *, file: Path | None = None, problem: bool = False) -> None:
+        """Show ``message``: about a saved ``file`` (which "Show file" opens), else until it is
+        dismissed; a ``problem`` in the colour of one."""
+        self.file = file
+        self.label.set_full_text(message)
+        if problem:  # not as plain text
+            set_level_color(self.label, Level.LOW)
+        else:
+            set_muted(self.label)
+        if file is not None:
+            self.show_button.setToolTip(f"Open the folder that holds {file.name}")
+            self.show_button.setAccessibleName(f"Show {file.name} in its folder")
+        self.show_button.setVisible(file is not None)
+        self.dismiss_button.setVisible(file is None)
+        self.show()
+        self.place()
+        self.raise_()
+
+    def clear(self) -> None:
+        """Take the message away."""
+        self.hide()
+        self.file = None
+        self.label.set_full_text("")
+
+    def place(self) -> None:
+        """Along the foot of the page's visible part, inside its margins."""
+        if self.isHidden():
+            return
+        viewport = self.page.viewport().geometry()
+        width = max(viewport.width() - 2 * TOAST_MARGIN, 0)
+        height = self.sizeHint().height()
+        self.setGeometry(
+            viewport.left() + TOAST_MARGIN,
+            viewport.bottom() + 1 - TOAST_MARGIN - height,
+            width,
+            height,
+        )
+
+    def _reveal(self) -> None:
+        if self.file is not None:
+            self.reveal.emit(self.file)
+
+
 class UsagePage(QScrollArea):
     """Where the usage went in the last 30 days, and what it would have cost on the API.
 
     Signals:
         export_done(str): a CSV file was written (its path), or could not be (the reason).
+        reveal(Path): the user asked to see the file just exported.
     """
 
     export_done = Signal(str)
+    reveal = Signal(Path)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -270,24 +370,17 @@ class UsagePage(QScrollArea):
 
         self.message = wrapped_label(1.0)
         self.notice = wrapped_label()
-        # Cut in the middle: a long path keeps its file name, and a failure its reason.
-        self.export_status = ElidedLabel(min_chars=4, mode=Qt.TextElideMode.ElideMiddle)
-        self.export_status.setFont(scaled_font(self, 0.9))
-        self.export_dismiss = QToolButton()
-        self.export_dismiss.setText("✕")
-        self.export_dismiss.setToolTip("Dismiss")
-        self.export_dismiss.setAccessibleName("Dismiss the export message")
-        self.export_dismiss.setAutoRaise(True)
-        self.export_dismiss.clicked.connect(self._clear_export_status)
-        export_line = QHBoxLayout()
-        export_line.setContentsMargins(0, 0, 0, 0)
-        export_line.addWidget(self.export_status, 1)
-        export_line.addWidget(self.export_dismiss)
-        self.export_row = QWidget()
-        self.export_row.setLayout(export_line)
-        # A success is said for a moment only; it must not push the page down for good.
+        # Over the page's foot, not in its layout: saying what an export did must not push
+        # the numbers down (and up again when it goes).
+        self.export_row = ExportToast(self)
+        self.export_row.reveal.connect(self.reveal)
+        self.export_row.dismissed.connect(self._clear_export_status)
+        self.export_status = self.export_row.label
+        self.export_dismiss = self.export_row.dismiss_button
+        self.export_show = self.export_row.show_button
         #: Where the last export of this run went: the next one starts there.
         self._export_folder: Path | None = None
+        # A success is said for a moment only; a failure stays until dismissed.
         self.export_status_timer = QTimer(self)
         self.export_status_timer.setSingleShot(True)
         self.export_status_timer.timeout.connect(self._clear_export_status)
@@ -360,7 +453,6 @@ class UsagePage(QScrollArea):
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(6)
         layout.addLayout(header)
-        layout.addWidget(self.export_row)
         layout.addWidget(self.message)
         layout.addWidget(self.notice)
         layout.addWidget(self.totals_box)
@@ -384,7 +476,6 @@ class UsagePage(QScrollArea):
             self.tables_box,
             self.footnote,
         ]
-        self.export_row.hide()
         self.show_view(loading_view())
 
     # -- content --------------------------------------------------------------------------
@@ -450,7 +541,7 @@ class UsagePage(QScrollArea):
     def export_csv(self, path: Path) -> bool:
         """Write the daily report's CSV (each day, each model) to ``path``; True when written.
 
-        What happened is said under the title (and in ``export_done``): a success for
+        What happened is said over the page's foot (and in ``export_done``): a success for
         ``EXPORT_SAVED_MS``, a failure until dismissed or until the next export.
         """
         view = self.view
@@ -467,24 +558,22 @@ class UsagePage(QScrollArea):
                 message = f"Saved {path}"
                 ok = True
                 self._export_folder = path.parent
-        self.export_status.set_full_text(message)
         if ok:
-            set_muted(self.export_status)
-        else:  # in the colour of a problem, not as plain text
-            set_level_color(self.export_status, Level.LOW)
-        self.export_dismiss.setVisible(not ok)
-        self.export_row.show()
-        if ok:
+            self.export_row.say(message, file=path)
             self.export_status_timer.start(EXPORT_SAVED_MS)
         else:
-            self.export_status_timer.stop()
+            self.say(message, problem=True)
         self.export_done.emit(message)
         return ok
 
+    def say(self, message: str, *, problem: bool = False) -> None:
+        """Say something about the last export (over the page's foot) until it is dismissed."""
+        self.export_status_timer.stop()
+        self.export_row.say(message, problem=problem)
+
     def _clear_export_status(self) -> None:
         self.export_status_timer.stop()
-        self.export_row.hide()
-        self.export_status.set_full_text("")
+        self.export_row.clear()
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -498,6 +587,7 @@ class UsagePage(QScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._arrange()
+        self.export_row.place()
 
     def _arrange(self) -> None:
         """The period boxes side by side when each shows its numbers whole, else one under the

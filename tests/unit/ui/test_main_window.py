@@ -523,6 +523,35 @@ def test_a_notice_about_a_file_shows_it_in_its_folder(
     )
 
 
+def test_the_usage_pages_show_file_opens_the_exports_folder(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where no folder can be opened, the Usage page itself says where the file is: the
+    notices are on the live page, out of sight."""
+    window = make_window(qtbot)
+    exported = tmp_path / "codex-usage-daily.csv"
+    opened: list[str] = []
+    answer = [True]
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url.toLocalFile())
+        return answer[0]
+
+    monkeypatch.setattr(main_window.QDesktopServices, "openUrl", open_url)
+    window.usage_page.reveal.emit(exported)
+    assert opened == [str(tmp_path)]
+    assert window.usage_page.export_row.isHidden()
+
+    answer[0] = False
+    window.usage_page.reveal.emit(exported)
+    assert QApplication.clipboard().text() == str(exported)
+    said = window.usage_page.export_status.full_text
+    assert "No file manager" in said
+    assert str(exported) in said
+    assert not window.usage_page.export_dismiss.isHidden()  # stays until dismissed
+    assert window.info_bar.texts() == []
+
+
 def test_a_notice_without_a_file_has_no_show_button(qtbot: QtBot) -> None:
     window = make_window(qtbot)
     window.show_notice("Discord is not running.")

@@ -19,7 +19,12 @@ from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.usage_index import SlotUsage
 from codex_presence_gui.ui.layout_check import check_layout
 from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE, MainWindow
-from codex_presence_gui.ui.theme import apply_theme, level_text_color
+from codex_presence_gui.ui.theme import (
+    MIN_TEXT_CONTRAST,
+    apply_theme,
+    contrast_ratio,
+    level_text_color,
+)
 from codex_presence_gui.ui.usage_chart import (
     WORD_JOINER,
     ChartMode,
@@ -364,7 +369,11 @@ def test_a_failed_export_stays_until_dismissed(
     assert page.export_status.isVisible()
     assert page.export_status.full_text.startswith("Could not write")
     failure = page.export_status.palette().color(QPalette.ColorRole.WindowText)
-    assert failure == level_text_color(Level.LOW, page.palette())  # said as a problem
+    # Said as a problem, readable on the message's own fill.
+    assert failure == level_text_color(Level.LOW, page.export_row.palette())
+    fill = page.export_row.palette().color(QPalette.ColorRole.Window)
+    assert fill != page.palette().color(QPalette.ColorRole.Window)  # apart from the page
+    assert contrast_ratio(failure, fill) >= MIN_TEXT_CONTRAST
     assert page.export_dismiss.isVisible()
     qtbot.mouseClick(page.export_dismiss, Qt.MouseButton.LeftButton)
     assert not page.export_row.isVisible()
@@ -379,6 +388,44 @@ def test_the_next_export_replaces_a_failure(
     assert page.export_status.full_text == f"Saved {tmp_path / 'usage.csv'}"
     assert not page.export_dismiss.isVisible()
     qtbot.waitUntil(lambda: not page.export_row.isVisible())
+
+
+def test_an_export_message_does_not_move_the_page(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The message lies over the page's foot: the numbers stay where they were (a line under
+    the title pushed them down, and up again 8 s later)."""
+    page = shown_page(qtbot, monkeypatch, 60_000)
+    page.resize(520, 600)
+    qtbot.wait(10)
+    before = [widget.geometry() for widget in (page.totals_box, page.chart, page.tables_box)]
+    assert page.export_csv(tmp_path / "usage.csv")
+    qtbot.wait(10)
+    after = [widget.geometry() for widget in (page.totals_box, page.chart, page.tables_box)]
+    assert after == before
+    toast, viewport = page.export_row.geometry(), page.viewport().geometry()
+    assert viewport.contains(toast)
+    assert viewport.bottom() - toast.bottom() < 20  # at the foot, not the top
+    assert toast.width() > viewport.width() // 2
+    # It follows the window's size.
+    page.resize(400, 450)
+    qtbot.waitUntil(lambda: page.viewport().geometry().contains(page.export_row.geometry()))
+    assert page.export_row.geometry().width() > page.viewport().width() // 2
+
+
+def test_show_file_asks_for_the_exported_file(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = shown_page(qtbot, monkeypatch, 60_000)
+    target = tmp_path / "usage.csv"
+    assert page.export_csv(target)
+    assert page.export_show.isVisible()
+    with qtbot.waitSignal(page.reveal) as blocker:
+        qtbot.mouseClick(page.export_show, Qt.MouseButton.LeftButton)
+    assert blocker.args == [target]
+    # A failure names no file to show.
+    assert not page.export_csv(tmp_path / "missing" / "usage.csv")
+    assert not page.export_show.isVisible()
 
 
 def test_export_button_asks_where(
