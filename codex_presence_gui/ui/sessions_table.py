@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from codex_presence_gui.core.formatting import format_age, token_triplet_text
-from codex_presence_gui.ui.theme import muted_color
+from codex_presence_gui.core.formatting import Level, format_age, token_triplet_text
+from codex_presence_gui.ui.theme import level_text_color, muted_color
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
     Column,
     EndedRole,
+    FastestRole,
     SessionTableModel,
     SortRole,
     share_cell,
@@ -65,12 +66,16 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class RowDelegate(QStyledItemDelegate):
-    """Draws the cells of ended sessions in the quieter text colour of the view's palette."""
+    """Draws the cells of ended sessions in the quieter text colour of the view's palette, and
+    the share of the session that burns a window fastest in its amber for text."""
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         super().initStyleOption(option, index)
         if index.data(EndedRole):
             option.palette.setColor(QPalette.ColorRole.Text, muted_color(option.palette))
+        elif index.data(FastestRole):
+            color = level_text_color(Level.WARN, option.palette)
+            option.palette.setColor(QPalette.ColorRole.Text, color)
 
 
 class ElideDelegate(RowDelegate):

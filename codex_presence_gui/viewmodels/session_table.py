@@ -30,6 +30,8 @@ SortRole = Qt.ItemDataRole.UserRole + 1
 SessionRole = Qt.ItemDataRole.UserRole + 2
 ActiveRole = Qt.ItemDataRole.UserRole + 3
 EndedRole = Qt.ItemDataRole.UserRole + 4
+#: True for the share of the session that burns a window fastest (the view colours it).
+FastestRole = Qt.ItemDataRole.UserRole + 5
 
 _ROLES_CHANGED = [
     Qt.ItemDataRole.DisplayRole,
@@ -42,9 +44,9 @@ _ROLES_CHANGED = [
     SessionRole,
     ActiveRole,
     EndedRole,
+    FastestRole,
 ]
 _HIGHLIGHT = QColor(59, 130, 246, 38)  # a light tint that reads on light and dark palettes
-_FASTEST = QColor(217, 119, 6)  # amber: readable on light and dark rows
 _DASH = "–"
 # A plain number sorts reliably in the proxy (a tuple of bool and float did not): ended rows'
 # last-activity key is pushed below every live one by an offset far beyond any real age.
@@ -313,10 +315,10 @@ class SessionTableModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.BackgroundRole and row.active:
             return _HIGHLIGHT
-        # An ended row is drawn quieter in a colour from the view's palette (EndedRole).
-        is_fastest = column == Column.SHARE and row.fastest and not row.ended
-        if role == Qt.ItemDataRole.ForegroundRole and is_fastest:
-            return _FASTEST
+        # An ended row is drawn quieter, and the fastest share in amber, in colours the view
+        # takes from its palette (readable on its rows in either theme).
+        if role == FastestRole:
+            return column == Column.SHARE and row.fastest and not row.ended
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
             Column.TOKENS,
             Column.CONTEXT,

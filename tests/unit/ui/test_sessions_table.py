@@ -18,6 +18,7 @@ from codex_presence_gui.viewmodels.session_table import (
     ActiveRole,
     Column,
     EndedRole,
+    FastestRole,
     SessionTableModel,
 )
 from tests.helpers.snapshots import NOW, session, tooltip_text
@@ -303,5 +304,49 @@ def test_ended_rows_are_quieter_yet_readable(qtbot: QtBot, qapp: QApplication, t
                 assert shown != text, column
                 for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase):
                     assert contrast_ratio(shown, palette.color(role)) >= 4.5, (column, role)
+    finally:
+        apply_theme(qapp, "system")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_fastest_share_is_amber_and_readable(
+    qtbot: QtBot, qapp: QApplication, theme: str
+) -> None:
+    """The share of the session that burns fastest is drawn in the amber for text: at least
+    4.5:1 on both row colours in either theme (a fixed amber was 3.2:1 on the light rows).
+    An ended session's share is quiet, not amber; every other cell keeps the text colour."""
+    try:
+        apply_theme(qapp, theme)
+        model = SessionTableModel()
+        model.update(
+            [session("shop"), session("api", age=60), session("docs", age=5000)],
+            "shop",
+            NOW,
+            {
+                "shop": (SessionShare("5h", 60.0, True),),
+                "api": (SessionShare("5h", 10.0, False),),
+                "docs": (SessionShare("5h", 30.0, True),),
+            },
+            ended={"docs"},
+        )
+        table = shown_table(qtbot, 1600, model)
+        palette = table.palette()
+        text = palette.color(QPalette.ColorRole.Text)
+        amber = []
+        for row in range(model.rowCount()):
+            for column in Column:
+                index = model.index(row, column)
+                option = QStyleOptionViewItem()
+                option.palette = QPalette(palette)
+                table.itemDelegateForIndex(index).initStyleOption(option, index)
+                shown = option.palette.color(QPalette.ColorRole.Text)
+                if not index.data(FastestRole):
+                    assert index.data(EndedRole) or shown == text, (row, column)
+                    continue
+                amber.append((model.session_ids()[row], column))
+                assert shown.red() > shown.blue(), column  # amber, not grey
+                for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase):
+                    assert contrast_ratio(shown, palette.color(role)) >= 4.5, role
+        assert amber == [("shop", Column.SHARE)]
     finally:
         apply_theme(qapp, "system")
