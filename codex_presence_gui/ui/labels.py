@@ -4,6 +4,7 @@ or wrapped lines."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
@@ -21,8 +22,10 @@ MIN_CHARS = 6
 class ElidedLabel(QLabel):
     """Plain text on one line, elided (at the end or in the middle) when it does not fit.
 
-    ``text()`` is what is drawn; ``full_text`` is the whole text. When the drawn text is
-    shortened, the tooltip holds the whole text (followed by ``extra_tooltip`` if any).
+    ``text()`` is what is drawn; ``full_text`` is the whole text. A text may come with shorter
+    forms of itself ("4 min ago" for "updated 4 min ago"): the longest that fits whole is
+    drawn, and only the shortest is ever elided. When the drawn text is not the whole text,
+    the tooltip holds it (followed by ``extra_tooltip`` if any).
     """
 
     def __init__(
@@ -37,6 +40,7 @@ class ElidedLabel(QLabel):
         super().__init__(parent)
         self.full_text = ""
         self.extra_tooltip = ""
+        self.shorter: tuple[str, ...] = ()
         self._mode = mode
         self._min_chars = min_chars
         #: Cut to fewer characters than this, the text is left out (its tooltip keeps it):
@@ -47,17 +51,18 @@ class ElidedLabel(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.set_full_text(text)
 
-    def set_full_text(self, text: str, tooltip: str = "") -> None:
-        """Show ``text`` (elided to fit); ``tooltip`` is added below the whole text."""
-        # One line: a newline (or any control character) in a log field must not make a
-        # second, unplanned row or draw a box.
-        text = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
-        if text == self.full_text and tooltip == self.extra_tooltip:
+    def set_full_text(self, text: str, tooltip: str = "", *, shorter: Sequence[str] = ()) -> None:
+        """Show ``text`` (elided to fit), or the first of its ``shorter`` forms that fits;
+        ``tooltip`` is added below the whole text."""
+        text = _one_line(text)
+        forms = tuple(_one_line(form) for form in shorter)
+        if text == self.full_text and tooltip == self.extra_tooltip and forms == self.shorter:
             return
         advance = self.fontMetrics().horizontalAdvance
         resized = advance(text) != advance(self.full_text)
         self.full_text = text
         self.extra_tooltip = tooltip
+        self.shorter = forms
         if resized:
             # The size hints follow the text's width only: a countdown's digits changing
             # within the same width need no new layout of the window, only a repaint.
@@ -87,11 +92,17 @@ class ElidedLabel(QLabel):
         self._elide()
 
     def shown_in(self, width: int) -> str:
-        """What the label shows when ``width`` wide: the text, elided to fit, or nothing when
-        that would keep fewer than ``min_shown`` of its characters."""
-        room = width - (self.width() - self.contentsRect().width()) - 2 * self.margin()
-        shown = self.fontMetrics().elidedText(self.full_text, self._mode, max(room, 0))
-        if shown != self.full_text and len(shown.replace("…", "")) < self._min_shown:
+        """What the label shows when ``width`` wide: the text or the first shorter form that
+        fits, else the shortest elided to fit, or nothing when that would keep fewer than
+        ``min_shown`` of its characters."""
+        room = max(width - (self.width() - self.contentsRect().width()) - 2 * self.margin(), 0)
+        metrics = self.fontMetrics()
+        forms = (self.full_text, *self.shorter)
+        for form in forms:
+            if metrics.horizontalAdvance(form) <= room:
+                return form
+        shown = metrics.elidedText(forms[-1], self._mode, room)
+        if len(shown.replace("…", "")) < self._min_shown:
             return ""
         return shown
 
@@ -103,6 +114,12 @@ class ElidedLabel(QLabel):
         if self.extra_tooltip:
             tips.append(self.extra_tooltip)
         self.setToolTip(tooltip_html("\n".join(tips)))
+
+
+def _one_line(text: str) -> str:
+    """One line: a newline (or any control character) in a log field must not make a second,
+    unplanned row or draw a box."""
+    return "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
 
 
 def wrapped_label(factor: float = 0.9) -> QLabel:

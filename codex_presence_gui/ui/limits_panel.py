@@ -175,8 +175,7 @@ class LimitsPanel(QWidget):
         header = QHBoxLayout()
         header.setSpacing(8)
         header.addWidget(self.title)
-        header.addStretch(1)
-        header.addWidget(self.age, 1)
+        header.addWidget(self.age, 1)  # right-aligned: it takes all the room left
         self.stale = wrapped_label()
         self.message = wrapped_label(1.0)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -207,7 +206,7 @@ class LimitsPanel(QWidget):
         self._set_groups(view.groups)
         self.message.setText(view.message or "")
         self.message.setVisible(view.message is not None)
-        self.age.set_full_text(view.age_text)
+        self.age.set_full_text(view.age_text, shorter=(view.age_short,) if view.age_short else ())
         set_muted(self.age)
         self.stale.setText(view.stale_text)
         self.stale.setVisible(bool(view.stale_text))

@@ -65,7 +65,8 @@ class SessionCard(QFrame):
         head.addWidget(self.icon)
         head.addWidget(self.title, 0)
         head.addWidget(self.branch, 1)
-        self.activity = ElidedLabel()
+        # Cut in its middle: the verb first, and how long a call has been quiet at the end.
+        self.activity = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
         self.details = wrapped_label()
         self.total = QLabel()
         self.total.setFont(scaled_font(self, 1.9, bold=True))
@@ -163,7 +164,9 @@ class SessionCard(QFrame):
         if view.total is not None:
             self.total.setText(view.total.text)
             self.total.setToolTip(view.total.tooltip)
-            self.compact_total.set_full_text(f"{view.total.text} tokens in this session")
+            self.compact_total.set_full_text(
+                f"{view.total.text} tokens in this session", shorter=(f"{view.total.text} tokens",)
+            )
         set_muted(self.total_caption)
         for index, (number, caption) in enumerate(self.figures):
             figure = view.others[index] if index < len(view.others) else None

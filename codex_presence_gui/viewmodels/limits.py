@@ -85,7 +85,8 @@ class LimitsView:
     """Everything the limits panel shows for one refresh."""
 
     message: str | None = None  # instead of bars: why there are none
-    age_text: str = ""
+    age_text: str = ""  # "updated 4 min ago"
+    age_short: str = ""  # "4 min ago", where the whole does not fit
     stale_text: str = ""  # a stale reading says so on its own line
     groups: tuple[LimitGroupView, ...] = ()
     notes: tuple[str, ...] = ()
@@ -229,6 +230,7 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
         )
     return LimitsView(
         age_text=reading_age_text(limits, now),
+        age_short=format_age(now - limits.observed_at),
         stale_text=stale_text(limits, now),
         groups=tuple(groups),
         notes=insight_notes(dashboard, zone),

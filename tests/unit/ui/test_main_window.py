@@ -443,6 +443,24 @@ def test_the_pause_menu(qtbot: QtBot) -> None:
     assert paused == [True]
 
 
+def test_the_least_compact_window_says_its_numbers_whole(qtbot: QtBot) -> None:
+    """At the compact layout's least width the reading's age and the session's total keep
+    their numbers: "6 min ago" and "52.4K tokens", not "update…" and "52.4K tokens in t…"
+    (the header's stretch had also taken half of the age's room)."""
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop", age=360),), limit=limits()))
+    window.set_layout_mode(LayoutMode.COMPACT)
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(window.minimumWidth(), window.height())
+    age, total = window.limits.age, window.card.compact_total
+    qtbot.waitUntil(lambda: window.width() == window.minimumWidth())
+    qtbot.waitUntil(lambda: "…" not in age.text() and "…" not in total.text())
+    assert age.text().endswith("ago")
+    assert total.text().endswith("tokens")
+    assert total.text()[0].isdigit()
+
+
 def test_a_long_discord_status_leaves_room_for_the_session_count(qtbot: QtBot) -> None:
     """Narrow, with a long Discord status: both are cut alike, the count still readable."""
     window = make_window(qtbot)
