@@ -720,10 +720,11 @@ class MainWindow(QMainWindow):
         count = len(dashboard.sessions)
         if dashboard.no_home:
             status = f"Waiting for {homes}"
+            shorter: tuple[str, ...] = ("Waiting for the Codex folder", "Waiting for Codex")
         else:
             noun = "session" if count == 1 else "sessions"
-            status = f"{count} active {noun}"
-        self.feed_status.set_full_text(status, f"Reading Codex logs in {homes}")
+            status, shorter = f"{count} active {noun}", (f"{count} active",)
+        self.feed_status.set_full_text(status, f"Reading Codex logs in {homes}", shorter=shorter)
         self._show_problems(dashboard.warnings)
         if shape != self._shape:
             # Measuring (both layouts, for the automatic switch) only when something that
@@ -737,7 +738,8 @@ class MainWindow(QMainWindow):
         page_width = self.usage_page.minimumSizeHint().width()
         self.usage_view = view
         self.usage_page.show_view(view)
-        self.usage_line.set_full_text(view.compact_line, view.compact_tooltip)
+        shorter = (view.compact_short,) if view.compact_short else ()
+        self.usage_line.set_full_text(view.compact_line, view.compact_tooltip, shorter=shorter)
         self.usage_line.setAccessibleName(view.compact_line)
         set_muted(self.usage_line)
         if (

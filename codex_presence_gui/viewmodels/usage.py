@@ -143,6 +143,7 @@ class UsageView:
     state: UsageState
     message: str = ""  # instead of the numbers: why there are none
     compact_line: str = ""  # ``today: 1.2M tokens · ~$3.40`` (empty: no line)
+    compact_short: str = ""  # ``today: 1.2M · ~$3.40``, where the line does not fit
     compact_tooltip: str = ""
     totals: tuple[PeriodTotal, ...] = ()
     chart: ChartView | None = None
@@ -191,12 +192,13 @@ def tokens_text(value: int) -> str:
     return f"{format_tokens_compact(value)} {'token' if value == 1 else 'tokens'}"
 
 
-def compact_line(today: Tally | None, unpriced: int = 0) -> str:
+def compact_line(today: Tally | None, unpriced: int = 0, *, short: bool = False) -> str:
     """``today: 1.2M tokens · ~$3.40`` (the cost left out when no price is known, ``~$3.40+``
-    when ``unpriced`` of the tokens have none)."""
+    when ``unpriced`` of the tokens have none); ``short``: without the word "tokens"."""
     if today is None or today.total == 0:
-        return "today: 0 tokens"
-    line = f"today: {tokens_text(today.total)}"
+        return "today: 0" if short else "today: 0 tokens"
+    count = format_tokens_compact(today.total) if short else tokens_text(today.total)
+    line = f"today: {count}"
     if today.cost_usd is not None:
         line += f" · {approx_money(today.cost_usd, unpriced > 0)}"
     return line
@@ -228,6 +230,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
             UsageState.EMPTY,
             message,
             compact_line=compact_line(None),
+            compact_short=compact_line(None, short=True),
             compact_tooltip=COMPACT_TIP,
             notice=notice,
             generated_at=recent.generated_at,
@@ -242,6 +245,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
     return UsageView(
         UsageState.READY,
         compact_line=compact_line(today_tally, unpriced_tokens(today_row)),
+        compact_short=compact_line(today_tally, unpriced_tokens(today_row), short=True),
         # What a "+" after the cost means, where it shows.
         compact_tooltip=f"{COMPACT_TIP}\n{left_out} (the + after the cost)"
         if today_tally.cost_usd is not None and left_out

@@ -459,6 +459,12 @@ def test_the_least_compact_window_says_its_numbers_whole(qtbot: QtBot) -> None:
     assert age.text().endswith("ago")
     assert total.text().endswith("tokens")
     assert total.text()[0].isdigit()
+    # The session count, however many: "33 active", not "33 active sessio…".
+    many = tuple(session(f"s{number}", age=60 + number) for number in range(33))
+    window.show_dashboard(dashboard(many, limit=limits()))
+    window.resize(window.minimumWidth(), window.height())
+    qtbot.waitUntil(lambda: window.feed_status.text().startswith("33 active"))
+    assert "…" not in window.feed_status.text()
 
 
 def test_a_long_discord_status_leaves_room_for_the_session_count(qtbot: QtBot) -> None:

@@ -84,6 +84,7 @@ def test_the_compact_line_says_today_in_tokens_and_estimated_dollars() -> None:
     # 1,075,000 input at $2/M is $2.15, and 125,000 output at $10/M is $1.25.
     view = usage_view(recent([slot(TODAY, 1_075_000, 125_000)]))
     assert view.compact_line == "today: 1.2M tokens · ~$3.40"
+    assert view.compact_short == "today: 1.2M · ~$3.40"  # for a window too narrow for it
     assert "estimate" in view.compact_tooltip
     assert "API" in view.compact_tooltip
 
@@ -96,6 +97,7 @@ def test_compact_line_without_use_today_or_without_a_price() -> None:
         "today: 5K tokens"
     )
     assert compact_line(None) == "today: 0 tokens"
+    assert compact_line(None, short=True) == "today: 0"
 
 
 def test_today_seven_and_thirty_day_totals() -> None:
