@@ -44,7 +44,7 @@ from codex_presence_gui.ui.info_bar import InfoBar
 from codex_presence_gui.ui.labels import QWIDGETSIZE_MAX, ElidedLabel, wrapped_label
 from codex_presence_gui.ui.limits_panel import LimitsPanel
 from codex_presence_gui.ui.session_card import SessionCard
-from codex_presence_gui.ui.sessions_table import SessionsTable
+from codex_presence_gui.ui.sessions_table import LEAST_ROWS, SessionsTable
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.ui.usage_view import UsagePage
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
@@ -59,6 +59,8 @@ DEFAULT_SIZE = (820, 580)
 LIVE_PAGE = "live"
 USAGE_PAGE = "usage"
 DIGIT = re.compile(r"\d")
+#: Rows the compact layout's sessions table needs room for (less than a blank band).
+COMPACT_TABLE_ROWS = 1
 NO_FILE_MANAGER = "No file manager could be opened here."
 
 
@@ -538,6 +540,7 @@ class MainWindow(QMainWindow):
     def _apply_mode(self, compact: bool, table: bool | None = None) -> None:
         for widget, visible in self._mode_widgets(compact, table).items():
             widget.setVisible(visible)
+        self.table.set_least_rows(COMPACT_TABLE_ROWS if compact else LEAST_ROWS)
         self.card.set_compact(compact)
         self.limits.set_compact(compact)
 
@@ -624,8 +627,8 @@ class MainWindow(QMainWindow):
             self._set_limits(least, QWIDGETSIZE_MAX)
 
     def _room_for_table(self) -> bool:
-        """Whether the window, in the compact layout, has room below it for the table's least
-        height (its header and two rows) and its least width."""
+        """Whether the window, in the compact layout, has room below it for the table's
+        header and one row (the others scroll) and its least width."""
         if not self._has_rows or (self.dashboard is not None and self.dashboard.no_home):
             return False
         margins = self.body_layout.contentsMargins()
@@ -634,7 +637,7 @@ class MainWindow(QMainWindow):
         least = self.needed_size(True)
         compact = self.needed_size(True, max(self.width(), least.width())).height()
         spacing = max(self.body_layout.spacing(), 0)
-        extra = self.table.minimumSizeHint().height() + spacing
+        extra = self.table.height_for_rows(COMPACT_TABLE_ROWS) + spacing
         return self.height() >= compact + extra
 
     def _set_limits(self, least: QSize, most_height: int) -> None:

@@ -36,6 +36,8 @@ from codex_presence_gui.viewmodels.session_table import (
     share_cell,
 )
 
+#: Rows the table asks room for at least (besides its header).
+LEAST_ROWS = 2
 #: Secondary columns, hidden in this order as the table narrows; Project and Activity stay.
 HIDE_ORDER = (Column.CONTEXT, Column.MODEL, Column.SHARE, Column.LAST_ACTIVITY, Column.TOKENS)
 #: Minimum widths in average characters (the text; icon and margins come on top).
@@ -144,6 +146,8 @@ class SessionsTable(QTableView):
     def __init__(self, model: SessionTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source_model = model
+        #: Rows the table asks room for at least (see ``set_least_rows``).
+        self.least_rows = LEAST_ROWS
         self.proxy = sorted_rows_view(
             self,
             model,
@@ -204,9 +208,18 @@ class SessionsTable(QTableView):
             + frame
             + self.verticalScrollBar().sizeHint().width()
         )
+        return QSize(width, self.height_for_rows(self.least_rows))
+
+    def height_for_rows(self, rows: int) -> int:
+        """The height that shows the header and ``rows`` rows."""
         row = self.verticalHeader().defaultSectionSize()
-        height = self.horizontalHeader().sizeHint().height() + 2 * row + frame
-        return QSize(width, height)
+        return self.horizontalHeader().sizeHint().height() + rows * row + 2 * self.frameWidth()
+
+    def set_least_rows(self, rows: int) -> None:
+        """Ask for room for at least ``rows`` rows (the rest scroll)."""
+        if rows != self.least_rows:
+            self.least_rows = rows
+            self.updateGeometry()
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()

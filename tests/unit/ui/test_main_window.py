@@ -223,6 +223,17 @@ def test_compact_layout_follows_the_window_size(qtbot: QtBot) -> None:
     window.resize(900, least + window.table.minimumSizeHint().height() + 12)
     qtbot.waitUntil(lambda: window.height() < 440)
     assert window.table.isVisible()
+    # Room for the header and one row is enough (the others scroll): the blank band under
+    # the compact layout is at most that high.
+    one_row = window.table.height_for_rows(1) + window.body_layout.spacing()
+    window.resize(900, least + one_row)
+    qtbot.waitUntil(lambda: window.height() == least + one_row)
+    assert window.table.isVisible()
+    assert window.compact
+    assert window.table.height() >= window.table.height_for_rows(1)  # the row whole
+    window.resize(900, least + one_row - 2)
+    qtbot.waitUntil(lambda: not window.table.isVisible())
+    assert window.compact
     window.resize(160, 600)  # too narrow for the table: the compact layout alone
     qtbot.waitUntil(lambda: window.compact and not window.table.isVisible())
     assert window.card.compact_total.isVisible()
