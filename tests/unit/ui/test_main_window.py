@@ -525,6 +525,20 @@ def test_open_log_folder_says_where_it_is_when_nothing_can_open_it(
     assert QApplication.clipboard().text() == str(tmp_path / "log")
 
 
+def file_manager(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[bool]]:
+    """A stand-in for the desktop's file manager: the folders asked for, and whether one
+    opens (``answer[0]``, True at first)."""
+    opened: list[str] = []
+    answer = [True]
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url.toLocalFile())
+        return answer[0]
+
+    monkeypatch.setattr(main_window.QDesktopServices, "openUrl", open_url)
+    return opened, answer
+
+
 def test_a_notice_about_a_file_shows_it_in_its_folder(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -534,14 +548,7 @@ def test_a_notice_about_a_file_shows_it_in_its_folder(
     window = make_window(qtbot)
     backup = tmp_path / "settings.json.corrupt-20261130-020512"
     backup.write_text("{")
-    opened: list[str] = []
-    answer = [True]
-
-    def open_url(url: QUrl) -> bool:
-        opened.append(url.toLocalFile())
-        return answer[0]
-
-    monkeypatch.setattr(main_window.QDesktopServices, "openUrl", open_url)
+    opened, answer = file_manager(monkeypatch)
     window.show_notice(f"It was kept as {backup}.", file=backup)
     [notice] = window.info_bar.notices
     assert notice.label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
@@ -565,14 +572,7 @@ def test_the_usage_pages_show_file_opens_the_exports_folder(
     notices are on the live page, out of sight."""
     window = make_window(qtbot)
     exported = tmp_path / "codex-usage-daily.csv"
-    opened: list[str] = []
-    answer = [True]
-
-    def open_url(url: QUrl) -> bool:
-        opened.append(url.toLocalFile())
-        return answer[0]
-
-    monkeypatch.setattr(main_window.QDesktopServices, "openUrl", open_url)
+    opened, answer = file_manager(monkeypatch)
     window.usage_page.reveal.emit(exported)
     assert opened == [str(tmp_path)]
     assert window.usage_page.export_row.isHidden()

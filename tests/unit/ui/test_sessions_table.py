@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPalette
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -280,6 +280,14 @@ def test_a_number_column_sorts_largest_first_on_its_first_click(qtbot: QtBot) ->
     assert rows[0].startswith("shop")  # the newest first
 
 
+def drawn_text_color(table: SessionsTable, index: QModelIndex) -> QColor:
+    """The text colour the table's delegate draws ``index`` in."""
+    option = QStyleOptionViewItem()
+    option.palette = QPalette(table.palette())
+    table.itemDelegateForIndex(index).initStyleOption(option, index)
+    return option.palette.color(QPalette.ColorRole.Text)
+
+
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_ended_rows_are_quieter_yet_readable(qtbot: QtBot, qapp: QApplication, theme: str) -> None:
     """An ended session's cells: at least 4.5:1 on both row colours, in either theme (a fixed
@@ -293,11 +301,7 @@ def test_ended_rows_are_quieter_yet_readable(qtbot: QtBot, qapp: QApplication, t
         for row in range(model.rowCount()):
             ended = model.index(row, 0).data(EndedRole)
             for column in Column:
-                index = model.index(row, column)
-                option = QStyleOptionViewItem()
-                option.palette = QPalette(palette)
-                table.itemDelegateForIndex(index).initStyleOption(option, index)
-                shown = option.palette.color(QPalette.ColorRole.Text)
+                shown = drawn_text_color(table, model.index(row, column))
                 if not ended:
                     assert shown == text, column
                     continue
@@ -336,10 +340,7 @@ def test_the_fastest_share_is_amber_and_readable(
         for row in range(model.rowCount()):
             for column in Column:
                 index = model.index(row, column)
-                option = QStyleOptionViewItem()
-                option.palette = QPalette(palette)
-                table.itemDelegateForIndex(index).initStyleOption(option, index)
-                shown = option.palette.color(QPalette.ColorRole.Text)
+                shown = drawn_text_color(table, index)
                 if not index.data(FastestRole):
                     assert index.data(EndedRole) or shown == text, (row, column)
                     continue
