@@ -479,7 +479,10 @@ class SessionAccumulator:
         return record.ts <= self._replay_until
 
     def _context(self, record: ContextRecord, replayed: bool) -> None:
-        if record.model and (not replayed or self.model is None):
+        # The latest model wins, a replayed one too: a fork goes on with the model its parent
+        # last used (not its first), and a line of the fork's own taken for part of the copy
+        # still names the model its calls use.
+        if record.model:
             self.model = record.model
         if record.service_tier is not None and not replayed:
             self.service_tier = record.service_tier
