@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     _T = TypeVar("_T")
 
 #: Bump when the tables or what they mean change: an index of another version is rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 #: Calls are summed by quarter hour (UTC), so that days of any time zone (some are offset by
 #: 30 or 45 minutes) are sums of whole slots.
 SLOT_SECONDS = 900
@@ -86,6 +86,7 @@ CREATE TABLE usage (
     output INTEGER NOT NULL,
     reasoning_output INTEGER NOT NULL,
     total INTEGER NOT NULL,
+    last_at REAL NOT NULL,
     PRIMARY KEY (file_id, slot, model, long_context, service_tier)
 ) WITHOUT ROWID;
 CREATE INDEX usage_by_slot ON usage (slot);
@@ -102,14 +103,15 @@ CREATE TABLE prices (
 """
 
 _ADD_USAGE = """
-INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (file_id, slot, model, long_context, service_tier) DO UPDATE SET
     calls = calls + excluded.calls,
     input = input + excluded.input,
     cached_input = cached_input + excluded.cached_input,
     output = output + excluded.output,
     reasoning_output = reasoning_output + excluded.reasoning_output,
-    total = total + excluded.total
+    total = total + excluded.total,
+    last_at = max(last_at, excluded.last_at)
 """
 
 _INEXACT_SUMS = """
@@ -128,6 +130,7 @@ SELECT 1 FROM usage WHERE typeof(slot) != 'integer' OR typeof(model) != 'text'
     OR typeof(calls) != 'integer' OR typeof(input) != 'integer'
     OR typeof(cached_input) != 'integer' OR typeof(output) != 'integer'
     OR typeof(reasoning_output) != 'integer' OR typeof(total) != 'integer'
+    OR typeof(last_at) != 'real'
 UNION ALL
 SELECT 1 FROM files WHERE typeof(path) != 'blob' OR typeof(home) != 'blob'
     OR typeof(size) != 'integer' OR typeof(head_length) != 'integer'
@@ -166,8 +169,8 @@ class UpdateResult:
 
 #: What ``UsageIndex.slot_rows`` gives: a ``SlotUsage`` as one flat tuple (slot, session id,
 #: project, model, long context (0 or 1), calls, input, cached input, output, reasoning
-#: output, total, service tier).
-SlotRow = tuple[int, str, str, str, int, int, int, int, int, int, int, str]
+#: output, total, service tier, last call).
+SlotRow = tuple[int, str, str, str, int, int, int, int, int, int, int, str, float | None]
 
 
 class SlotUsage(NamedTuple):
@@ -182,6 +185,7 @@ class SlotUsage(NamedTuple):
     calls: int
     tokens: TokenUsage
     service_tier: str = ""
+    last_at: float | None = None  # the last of its calls (None: the quarter hour's start)
 
 
 class SessionInfo(NamedTuple):
@@ -466,6 +470,7 @@ class UsageIndex:
         try:
             self._check_types()
             known, todo = self._plan(homes, walked)
+            configs = self._configs_changed(homes, known)
         finally:
             _roll_back(db)
         seen = {_blob(item[0]) for item in walked}
@@ -474,7 +479,7 @@ class UsageIndex:
             # hides its logs from this walk, not from the disk: their rows stay.
             places = {_blob(place).rstrip(_SEPARATORS) for place in unsearched}
             seen.update(key for key in known if key not in seen and _below(key, places))
-        if not todo and all(key in seen for key in known):
+        if not todo and not configs and all(key in seen for key in known):
             result.seconds = time.perf_counter() - started
             return result
         # One writer at a time: what a file was read to is read and advanced in one
@@ -483,6 +488,13 @@ class UsageIndex:
         self._begin_writing()
         try:
             known, todo = self._plan(homes, walked)
+            configs = self._configs_changed(homes, known)
+            retiered = {home for home, (_, _, changed) in configs.items() if changed}
+            if retiered:
+                # Calls are priced in the tier a home's config.toml names when they are read
+                # (where the log does not name one): another tier there, and the home's files
+                # are read again, as a first build would read them now.
+                known, todo = self._plan(homes, walked, retiered)
             complete = True
             reads: Iterable[FileRead | None] = ()
             if todo:
@@ -525,6 +537,11 @@ class UsageIndex:
                 for file_id in gone:
                     db.execute("DELETE FROM files WHERE id = ?", (file_id,))
                 result.removed = len(gone)
+                db.executemany(
+                    "INSERT INTO meta VALUES (?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [(key, value) for key, value, _ in configs.values()],
+                )
             db.execute("COMMIT")
         except BaseException:
             _roll_back(db)
@@ -573,21 +590,27 @@ class UsageIndex:
         self,
         homes: Sequence[str | Path],
         walked: Sequence[tuple[str | Path, FileStat, str | Path, bool]],
+        restart: set[bytes] | frozenset[bytes] = frozenset(),
     ) -> tuple[dict[bytes, tuple[Any, ...]], list[tuple[RolloutFile, tuple[Any, ...] | None]]]:
         """The index's rows of the homes' files, by path, and the walked files that changed
-        since they were read (with their rows)."""
+        since they were read (with their rows); every file of the homes in ``restart`` (as
+        ``_blob`` gives them), to be read again from its start."""
         db = self._db
         known = {
             row[1]: row
             for row in db.execute(
                 "SELECT id, path, dev, ino, size, mtime, head_length, head_digest, read_to, "
-                "state, ctime FROM files WHERE home IN " + _marks(homes),
+                "state, ctime, home FROM files WHERE home IN " + _marks(homes),
                 [_blob(home) for home in homes],
             )
         }
         todo: list[tuple[RolloutFile, tuple[Any, ...] | None]] = []
         for file, stat, home, archived in walked:
             row = known.get(_blob(file))
+            if row is not None and restart and _blob(home) in restart:
+                # Without its saved state, the file is read from its start (see _read_file).
+                todo.append((_rollout(file, stat, home, archived), (*row[:8], 0, "", *row[10:])))
+                continue
             if row is not None and not stat.ino:
                 # Windows lists a file with no device nor inode, and with the size and
                 # times of its last close: Codex keeps its log open while it appends.
@@ -602,6 +625,37 @@ class UsageIndex:
                 # Else unchanged since read: not even opened (nor made a path of).
                 todo.append((_rollout(file, stat, home, archived), row))
         return known, todo
+
+    def _configs_changed(
+        self, homes: Sequence[str | Path], known: dict[bytes, tuple[Any, ...]]
+    ) -> dict[bytes, tuple[str, str, bool]]:
+        """The homes whose ``config.toml`` changed since the index last looked (its size and
+        time: it is parsed only then), by ``_blob``: the meta row to write (key, value), and
+        whether the service tier it names changed (for a home already indexed)."""
+        found = self._db.execute("SELECT key, value FROM meta WHERE key LIKE 'config:%'")
+        # Text only: a value of another type (another program's edit) is looked at again.
+        stored = {key: value for key, value in found if isinstance(value, str)}
+        indexed = {row[11] for row in known.values()}
+        changed: dict[bytes, tuple[str, str, bool]] = {}
+        for home in homes:
+            blob = _blob(home)
+            key = "config:" + blob.hex()
+            try:
+                config = os.stat(os.path.join(home, "config.toml"))
+            except OSError:
+                mark = "none"
+            else:
+                mark = f"{config.st_size}:{config.st_mtime_ns}"
+            before = stored.get(key)
+            if before is not None and before.partition("\t")[0] == mark:
+                continue
+            from codex_presence_gui.core.usage_read import configured_service_tier
+
+            tier = configured_service_tier(home)
+            was = before.partition("\t")[2] if before is not None else None
+            moved = blob in indexed and tier != was
+            changed[blob] = (key, f"{mark}\t{tier}", moved)
+        return changed
 
     def repaired(self, work: Callable[[], _T]) -> _T:
         """Run ``work`` (an update and reads of this index); should it meet a damaged file
@@ -764,6 +818,7 @@ class UsageIndex:
                 row[5],
                 TokenUsage(row[6], row[7], row[8], row[9], row[10]),
                 row[11],
+                row[12],
             )
 
     def slot_rows(
@@ -775,7 +830,7 @@ class UsageIndex:
         query = (
             _COPIES_LEFT_OUT.format(homes=marks)
             + "SELECT u.slot, f.session_id, f.project, u.model, u.long_context, u.calls, u.input,"
-            " u.cached_input, u.output, u.reasoning_output, u.total, u.service_tier"
+            " u.cached_input, u.output, u.reasoning_output, u.total, u.service_tier, u.last_at"
             " FROM usage u JOIN files f ON f.id = u.file_id"
             " WHERE f.home IN " + marks + " AND u.file_id NOT IN copies"
         )
@@ -791,16 +846,29 @@ class UsageIndex:
             yield from cursor
 
     def sessions(self, homes: Sequence[str | Path]) -> dict[str, SessionInfo]:
-        """The indexed sessions of the homes, by session id."""
+        """The indexed sessions of the homes, by session id: a thread of several files (a
+        reverted thread's new rollout) from its first start to its last call, in the project
+        of its latest file."""
         marks = _marks(homes)
         query = (
             _COPIES_LEFT_OUT.format(homes=marks)
             + "SELECT session_id, project, cwd, started_at, last_at, is_fork FROM files"
             " WHERE home IN " + marks + " AND id NOT IN copies"
+            " ORDER BY last_at IS NULL, last_at"  # the latest file last: its project stays
         )
         found: dict[str, SessionInfo] = {}
         for row in self._db.execute(query, [_blob(home) for home in homes] * 3):
-            found[row[0]] = SessionInfo(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+            info = SessionInfo(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+            before = found.get(row[0])
+            if before is not None:
+                starts = [at for at in (before.started_at, info.started_at) if at is not None]
+                lasts = [at for at in (before.last_at, info.last_at) if at is not None]
+                info = info._replace(
+                    started_at=min(starts, default=None),
+                    last_at=max(lasts, default=None),
+                    is_fork=before.is_fork or info.is_fork,
+                )
+            found[row[0]] = info
         return found
 
 

@@ -120,7 +120,7 @@ class FileRead:
         row: tuple[Any, ...] | None,
         restarted: bool = True,
         fields: tuple[Any, ...] | None = None,  # the files row, in the UPDATE's order
-        sums: dict[tuple[int, str, int, str], list[int]] | None = None,
+        sums: dict[tuple[int, str, int, str], list[Any]] | None = None,
         bytes_read: int = 0,
         problems: list[Problem] | None = None,
     ) -> None:
@@ -128,7 +128,8 @@ class FileRead:
         self.row = row
         self.restarted = restarted
         self.fields = fields
-        self.sums: dict[tuple[int, str, int, str], list[int]] = {} if sums is None else sums
+        #: By (quarter hour, model, long context, tier): calls, five counts, the last call.
+        self.sums: dict[tuple[int, str, int, str], list[Any]] = {} if sums is None else sums
         self.bytes_read = bytes_read
         self.problems: list[Problem] = [] if problems is None else problems
         #: For a file only touched (its bytes as read): its size, mtime and ctime as found,
@@ -394,10 +395,10 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
 
 def _sums(
     calls: list[tuple[float, str | None, TokenUsage, str]],
-) -> dict[tuple[int, str, int, str], list[int]]:
-    """Calls summed by (quarter hour, model, long context, service tier): calls, then the five
-    counts."""
-    sums: dict[tuple[int, str, int, str], list[int]] = {}
+) -> dict[tuple[int, str, int, str], list[Any]]:
+    """Calls summed by (quarter hour, model, long context, service tier): calls, the five
+    counts, then the time of the last call."""
+    sums: dict[tuple[int, str, int, str], list[Any]] = {}
     for at, model, usage, tier in calls:
         slot = int(at // SLOT_SECONDS) * SLOT_SECONDS
         key = (slot, model or UNKNOWN_MODEL, int(usage.input > LONG_CONTEXT_TOKENS), tier)
@@ -410,6 +411,7 @@ def _sums(
                 usage.output,
                 usage.reasoning_output,
                 usage.total,
+                float(at),
             ]
         else:
             totals[0] += 1
@@ -418,6 +420,8 @@ def _sums(
             totals[3] += usage.output
             totals[4] += usage.reasoning_output
             totals[5] += usage.total
+            if at > totals[6]:
+                totals[6] = float(at)
     return sums
 
 

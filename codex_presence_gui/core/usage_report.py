@@ -368,6 +368,7 @@ def build_usage_report(
             item.tokens.reasoning_output,
             item.tokens.total,
             item.service_tier,
+            item.last_at,
         )
         for item in slots
     )
@@ -411,6 +412,7 @@ def report_from_rows(
         reasoning_output,
         total,
         service_tier,
+        last_at,
     ) in rows:
         facts = slot_facts.get(slot)
         if facts is None:
@@ -437,7 +439,12 @@ def report_from_rows(
                 info = sessions.get(session_id)
                 row.project = project
                 if info is not None:
-                    row.started_at, row.last_at = info.started_at, info.last_at
+                    row.started_at = info.started_at
+        if kind == "session":
+            # The last call counted (within since..until), not the session's last.
+            at = last_at if last_at is not None else float(slot)
+            if row.last_at is None or at > row.last_at:
+                row.last_at = at
         # The row's tally of this model counts the call; the row's, the totals' and the totals'
         # tally of this model are summed from those at the end, but for the cost: a sum of
         # floats depends on its order, so each tally adds the calls' costs one by one.

@@ -55,13 +55,13 @@ def _session(turns: int, start: float = BASE, first_total: int = 0) -> list[str]
     return lines
 
 
-def _state(index: UsageIndex, home: Path) -> dict[tuple[int, str, str], tuple[int, ...]]:
-    """The index's sums, by (slot, session, model)."""
-    found: dict[tuple[int, str, str], tuple[int, ...]] = {}
+def _state(index: UsageIndex, home: Path) -> dict[tuple[int, str, str], tuple[float, ...]]:
+    """The index's sums, by (slot, session, model), and the last call of each."""
+    found: dict[tuple[int, str, str], tuple[float, ...]] = {}
     for item in index.slots([home]):
         tokens = item.tokens
         key = (item.slot, item.session_id, item.model)
-        old = found.get(key, (0, 0, 0, 0, 0, 0))
+        old = found.get(key, (0, 0, 0, 0, 0, 0, 0.0))
         new = (
             item.calls,
             tokens.input,
@@ -70,11 +70,14 @@ def _state(index: UsageIndex, home: Path) -> dict[tuple[int, str, str], tuple[in
             tokens.reasoning_output,
             tokens.total,
         )
-        found[key] = tuple(a + b for a, b in zip(old, new, strict=True))
+        sums = tuple(a + b for a, b in zip(old[:6], new, strict=True))
+        assert item.last_at is not None
+        assert item.slot <= item.last_at < item.slot + SLOT_SECONDS
+        found[key] = (*sums, max(old[6], item.last_at))
     return found
 
 
-def _fresh(home: Path, tmp: Path) -> dict[tuple[int, str, str], tuple[int, ...]]:
+def _fresh(home: Path, tmp: Path) -> dict[tuple[int, str, str], tuple[float, ...]]:
     with UsageIndex(tmp / "fresh.sqlite3") as index:
         index.update([home])
         return _state(index, home)
@@ -95,6 +98,7 @@ def test_calls_are_summed_by_quarter_hour_and_model(codex_home: CodexHome, tmp_p
             30,
             0,
             6030,
+            BASE + 181,  # the last call: the third turn's first reading
         )
     }
 
@@ -1474,7 +1478,11 @@ def test_copies_of_a_log_count_once(codex_home: CodexHome, tmp_path: Path) -> No
         result = index.update([codex_home.root])
         assert result.files == 8  # every file is indexed, kept current and ready to count
         assert _state(index, codex_home.root) == _fresh(alone, tmp_path / "fresh")
-        assert sorted(index.sessions([codex_home.root])) == sorted([SID, OTHER])
+        sessions = index.sessions([codex_home.root])
+        assert sorted(sessions) == sorted([SID, OTHER])
+        # The thread runs from its first file's start to its new rollout's last call.
+        assert sessions[SID].started_at == BASE
+        assert sessions[SID].last_at == BASE + 3600 + 61
 
 
 _HOLDER = """
@@ -1700,3 +1708,36 @@ def test_a_wait_notice_leaves_the_usual_busy_timeout(codex_home: CodexHome, tmp_
         index.update([codex_home.root])
         (timeout,) = index._db.execute("PRAGMA busy_timeout").fetchone()
         assert timeout == round(BUSY_TIMEOUT_S * 1000)
+
+
+def _tiers(index: UsageIndex, home: Path) -> set[str]:
+    return {item.service_tier for item in index.slots([home])}
+
+
+def test_another_tier_in_config_toml_reads_the_homes_files_again(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """Calls of logs that name no tier are priced in the tier config.toml names: when it names
+    another, the home's files are read again, so that a repeat says what a first build says
+    (it had kept the old tier until each file changed, and after, for the new calls too)."""
+    path = codex_home.write(SID, _session(2))
+    config = codex_home.root / "config.toml"
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        assert _tiers(index, codex_home.root) == {""}
+        assert index.update([codex_home.root]).read == 0
+        config.write_text('service_tier = "fast"\n')
+        assert index.update([codex_home.root]).read == 1
+        assert _tiers(index, codex_home.root) == {"priority"}
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "fresh")
+        # Another setting changed, the same tier: nothing is read again.
+        config.write_text('model = "gpt-5.5"\nservice_tier = "fast"\n')
+        assert index.update([codex_home.root]).read == 0
+        # A call appended later is the new tier's, as a first build would count it.
+        CodexHome.append(path, _turn(BASE + 600, 3000 + 3030 + 20, 3000))
+        assert index.update([codex_home.root]).read == 1
+        assert _tiers(index, codex_home.root) == {"priority"}
+        config.unlink()  # standard again
+        assert index.update([codex_home.root]).read == 1
+        assert _tiers(index, codex_home.root) == {""}
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "fresh2")

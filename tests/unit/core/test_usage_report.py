@@ -38,10 +38,19 @@ def _at(text: str) -> int:
 
 
 def _slot(
-    when: str, session: str, model: str, tokens: int, *, long: bool = False, project: str = "shop"
+    when: str,
+    session: str,
+    model: str,
+    tokens: int,
+    *,
+    long: bool = False,
+    project: str = "shop",
+    last: str | None = None,
 ) -> SlotUsage:
+    """One call in the quarter hour from ``when``, made at ``last`` (default: a minute in)."""
     usage = TokenUsage(tokens, tokens // 2, tokens // 10, tokens // 20, tokens + tokens // 10)
-    return SlotUsage(_at(when), session, project, model, long, 1, usage)
+    at = _at(last) if last is not None else _at(when) + 60
+    return SlotUsage(_at(when), session, project, model, long, 1, usage, last_at=at)
 
 
 SLOTS = [
@@ -268,7 +277,15 @@ def test_text_of_an_empty_report_says_so() -> None:
 
 def test_session_labels_keep_the_id_end_at_any_width() -> None:
     """Narrow, the clock goes first, then the date, then the project: never the id's end."""
-    slots = [_slot("2026-11-23T10:00", "019ac0de-1111-7000-8000-00000000aaaa", "m", 1000)]
+    slots = [
+        _slot(
+            "2026-11-23T10:00",
+            "019ac0de-1111-7000-8000-00000000aaaa",
+            "m",
+            1000,
+            last="2026-11-23T10:05",
+        )
+    ]
     sessions = {
         slots[0].session_id: SessionInfo(
             slots[0].session_id,
@@ -297,8 +314,15 @@ def test_session_times_have_their_year_when_one_is_of_another_year() -> None:
     within 80; of this year only, none does."""
     first, second = "019ac0de-1111-7000-8000-00000000aaaa", "019ac0de-2222-7000-8000-00000000bbbb"
     slots = [
-        _slot("2025-12-31T23:00", first, "m", 1000),
-        _slot("2026-01-02T10:00", second, "m", 1000, project="a-long-project-name"),
+        _slot("2025-12-31T23:00", first, "m", 1000, last="2025-12-31T23:00"),
+        _slot(
+            "2026-01-02T10:00",
+            second,
+            "m",
+            1000,
+            project="a-long-project-name",
+            last="2026-01-02T10:00",
+        ),
     ]
     sessions = {
         slot.session_id: SessionInfo(

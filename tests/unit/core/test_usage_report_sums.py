@@ -45,16 +45,21 @@ ROWS = st.lists(
         st.integers(0, 10**6),
         st.integers(0, 10**9),
         st.sampled_from(["", "priority"]),
+        st.integers(0, 899),  # the last call, seconds into the quarter hour
     ),
     max_size=60,
-).map(lambda rows: sorted(rows, key=lambda row: row[0]))
+).map(
+    lambda rows: sorted(
+        ((*row[:12], row[0] + row[12] + 0.5) for row in rows), key=lambda row: row[0]
+    )
+)
 
 
 def _reference(kind: str, rows: list[tuple], since: date | None) -> dict[str, UsageRow]:  # type: ignore[type-arg]
     """The plain way: each call added to the four tallies that count it, in order."""
     found: dict[str, UsageRow] = {}
     totals = UsageRow("total")
-    for slot, session, project, model, _, calls, i, c, o, r, t, _ in rows:
+    for slot, session, project, model, _, calls, i, c, o, r, t, _, _ in rows:
         day = datetime.fromtimestamp(slot, ZONE).date()
         if since is not None and day < since:
             continue
@@ -96,4 +101,12 @@ def test_each_tally_is_its_calls_one_by_one(
         assert row.models == expected[key].models, key
         assert list(row.models) == list(expected[key].models), key  # the same order
         assert row.sessions == expected[key].sessions, key
+    if kind == "session":  # its last call counted, to the second
+        for row in report.rows:
+            assert row.last_at == max(
+                line[12]
+                for line in rows
+                if line[1] == row.key
+                and (since is None or datetime.fromtimestamp(line[0], ZONE).date() >= since)
+            )
     assert datetime.fromtimestamp(BASE, UTC).year == 2026
