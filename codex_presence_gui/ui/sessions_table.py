@@ -128,6 +128,9 @@ def sorted_rows_view(
     view.setWordWrap(False)
     view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     view.verticalHeader().hide()
+    # Tab moves on to the next control, as in a list: the rows are read, not edited, and
+    # walking every cell trapped the keyboard (the arrows move between rows).
+    view.setTabKeyNavigation(False)
     return proxy
 
 

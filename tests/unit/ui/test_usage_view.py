@@ -277,6 +277,27 @@ def test_the_legend_follows_the_bars_mode(qtbot: QtBot) -> None:
     assert "mystery" in page.legend.text().replace(WORD_JOINER, "")
 
 
+def test_tab_leaves_a_table_after_one_stop(qtbot: QtBot) -> None:
+    """Tab goes from a table to the next control, not from cell to cell (the last cell wrapped
+    to the first: the tables after it and the Cost button could not be reached)."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    page.resize(520, 900)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    for table in (page.project_table, page.model_table):
+        table.setFocus()
+        qtbot.waitUntil(table.hasFocus)
+        qtbot.keyClick(table, Qt.Key.Key_Tab)
+        assert not table.hasFocus()
+        table.setFocus()
+        qtbot.waitUntil(table.hasFocus)
+        qtbot.keyClick(table, Qt.Key.Key_Backtab)
+        assert not table.hasFocus()
+
+
 # -- export -------------------------------------------------------------------------------
 
 
