@@ -449,23 +449,19 @@ def _share_text(share: float, percent: int | None = None) -> str:
     if share <= 0:
         return "0%"
     if percent is None:
-        return "<1%" if share < 0.01 else f"{share:.0%}"
+        percent = int(share * 100 + 0.5)
     return "<1%" if percent < 1 else f"{percent}%"
 
 
-def whole_percents(parts: list[int]) -> list[int]:
-    """Each part's share of their sum in whole percents that add up to 100 (the largest
-    remainders get the points that rounding down leaves over): a table's Share column
-    otherwise sums to 99 % or 101 %."""
+def rounded_percents(parts: list[int]) -> list[int]:
+    """Each part's share of their sum, in whole percents rounded to the nearest (halves up):
+    equal parts get equal percents, and each reads as its numbers do, though a column of
+    them may add up to 99 % or 101 % (as 33 + 33 + 33)."""
     whole = sum(parts)
     if whole <= 0:
         return [0] * len(parts)
-    exact = [part * 100 / whole for part in parts]
-    percents = [int(value) for value in exact]
-    by_remainder = sorted(range(len(parts)), key=lambda i: (percents[i] - exact[i], i))
-    for index in by_remainder[: 100 - sum(percents)]:
-        percents[index] += 1
-    return percents
+    # In integers: a float's 40.5 may be 40.49999.
+    return [(part * 200 + whole) // (2 * whole) for part in parts]
 
 
 def _table(
@@ -473,8 +469,8 @@ def _table(
 ) -> tuple[TableRow, ...]:
     result = []
     # Whole percents of the rows' sum: the rows are all of the totals (a table by project or
-    # by model), so they add up to 100 %.
-    percents = whole_percents([row.tally.total for row in rows])
+    # by model).
+    percents = rounded_percents([row.tally.total for row in rows])
     for row, percent in zip(rows, percents, strict=True):
         tally = row.tally
         share = tally.total / totals.total if totals.total else 0.0

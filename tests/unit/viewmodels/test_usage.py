@@ -25,8 +25,8 @@ from codex_presence_gui.viewmodels.usage import (
     approx_money,
     compact_line,
     loading_view,
+    rounded_percents,
     usage_view,
-    whole_percents,
 )
 
 UTC = UTC
@@ -431,24 +431,27 @@ def test_calls_whose_log_names_no_model_are_said_so_not_named_unknown() -> None:
     assert [row.name for row in named.projects] == ["unknown"]
 
 
-def test_a_tables_shares_add_up_to_a_hundred() -> None:
-    """Three equal projects: 33 + 33 + 33 would say 99 %; the largest remainders get the
-    points rounding down leaves over, so the column adds up."""
+def test_equal_rows_have_equal_shares() -> None:
+    """Three equal projects are 33 % each (largest remainders had made one of them 34 %, and
+    40 equal projects 3 % and 2 %); a share is its nearest whole percent, halves up."""
     slots = [slot(TODAY, 100_000, project=name) for name in ("a", "b", "c")]
     view = usage_view(recent(slots))
-    assert sorted(r.share_text for r in view.projects) == ["33%", "33%", "34%"]
-    assert whole_percents([5, 5, 990]) == [1, 0, 99]  # a tie: the row listed first
-    assert whole_percents([1, 1, 1, 1, 1, 1]) == [17, 17, 17, 17, 16, 16]
-    assert whole_percents([0, 0]) == [0, 0]
-    assert whole_percents([]) == []
+    assert [r.share_text for r in view.projects] == ["33%", "33%", "33%"]
+    assert rounded_percents([5, 5, 990]) == [1, 1, 99]  # 0.5 each: up
+    assert rounded_percents([649, 9351]) == [6, 94]  # 6.49 % is 6 %, not 7 %
+    assert rounded_percents([1] * 40) == [3] * 40
+    assert rounded_percents([0, 0]) == [0, 0]
+    assert rounded_percents([]) == []
 
 
 @given(st.lists(st.integers(0, 10**12), min_size=1, max_size=40))
-def test_whole_percents_always_add_up_and_stay_near_the_exact_share(parts: list[int]) -> None:
-    percents = whole_percents(parts)
+def test_rounded_percents_are_the_nearest_whole_percents(parts: list[int]) -> None:
+    percents = rounded_percents(parts)
     if sum(parts) == 0:
         assert percents == [0] * len(parts)
         return
-    assert sum(percents) == 100
     for part, percent in zip(parts, percents, strict=True):
-        assert abs(percent - part * 100 / sum(parts)) < 1
+        exact = part * 100 / sum(parts)
+        assert abs(percent - exact) <= 0.5 + 1e-9
+    for first, second in zip(parts, percents, strict=True):
+        assert all(p == second for q, p in zip(parts, percents, strict=True) if q == first)
