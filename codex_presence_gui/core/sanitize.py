@@ -145,10 +145,27 @@ def tooltip_html(text: str) -> str:
 
     Qt renders a tooltip that merely looks like HTML as HTML, so a branch named
     ``<a href=…>`` would become a link. This one is always HTML, with the text escaped and
-    its line breaks kept.
+    its line breaks kept. Its lines are not wrapped by Qt, which broke them at a width of
+    its own ("12.3M / tokens"): only a line longer than ``TOOLTIP_LINE_CHARS`` is broken,
+    here, at its last space within that length (a name without one stays whole).
     """
     if not text:
         return ""
     import html  # only the window shows tooltips
 
-    return '<p style="white-space:pre-wrap">' + html.escape(text, quote=False) + "</p>"
+    lines: list[str] = []
+    for line in text.split("\n"):
+        while len(line) > TOOLTIP_LINE_CHARS:
+            cut = line.rfind(" ", 1, TOOLTIP_LINE_CHARS + 1)
+            if cut < 0:
+                cut = line.find(" ", TOOLTIP_LINE_CHARS)
+                if cut < 0:
+                    break
+            lines.append(line[:cut].rstrip(" "))
+            line = line[cut:].lstrip(" ")
+        lines.append(line)
+    return '<p style="white-space:pre">' + html.escape("\n".join(lines), quote=False) + "</p>"
+
+
+#: A tooltip's line longer than this is broken in two.
+TOOLTIP_LINE_CHARS = 100

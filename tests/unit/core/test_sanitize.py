@@ -23,8 +23,10 @@ from codex_presence_gui.core.presence import (
 from codex_presence_gui.core.sanitize import (
     BIDI_CONTROLS,
     LINE_BREAKS,
+    TOOLTIP_LINE_CHARS,
     clean_text,
     terminal_safe_json,
+    tooltip_html,
 )
 from tests.helpers import rollout as r
 from tests.helpers.rollout import CodexHome
@@ -202,3 +204,22 @@ def test_any_log_text_makes_a_valid_card(branch: str, model: str, target: str) -
 def test_preview_lines_clean_a_card_built_elsewhere() -> None:
     card = PresenceCard("a\x1b[2Jb", "c\nd", None, "e\u202ef", None, None, None)
     assert preview_lines(card) == ["ab", "c d", "Pictures: ef"]
+
+
+def test_a_tooltip_keeps_its_lines_as_written() -> None:
+    """Lines are not wrapped where Qt likes ("12.3M / tokens"): only a line past the limit is
+    broken, at a space where there is one, and never loses a character."""
+    short = "gpt-5.3-codex: 12.3M tokens · ~$10.08\nWednesday 4 November 2026"
+    html = tooltip_html(short)
+    assert 'white-space:pre"' in html
+    assert "12.3M tokens · ~$10.08\nWednesday 4 November 2026" in html
+    words = " ".join(["word"] * 60)  # 299 characters
+    body = tooltip_html(words).removeprefix('<p style="white-space:pre">').removesuffix("</p>")
+    lines = body.split("\n")
+    assert len(lines) == 3
+    assert all(len(line) <= TOOLTIP_LINE_CHARS for line in lines)
+    assert " ".join(lines) == words
+    unbroken = "x" * 250  # a name from a log: whole, on a line of its own
+    named = tooltip_html(f"{unbroken} (main)\nok")
+    assert named == f'<p style="white-space:pre">{unbroken}\n(main)\nok</p>'
+    assert tooltip_html("<a href='x'>") == ("<p style=\"white-space:pre\">&lt;a href='x'&gt;</p>")
