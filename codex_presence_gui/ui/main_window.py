@@ -220,6 +220,8 @@ class MainWindow(QMainWindow):
         #: The pinned compact window's size while the Usage page, asked for from it, shows:
         #: going back to the live view pins it again (see ``open_page``).
         self._compact_to_restore: QSize | None = None
+        #: The window's size when a compact layout was chosen over the full one shown.
+        self._full_size: QSize | None = None
         self.setCentralWidget(self.pages)
 
         self.feed_status = ElidedLabel("Loading…", min_chars=4)
@@ -469,13 +471,31 @@ class MainWindow(QMainWindow):
         return bool(self._compact)
 
     def set_layout_mode(self, mode: LayoutMode) -> None:
-        """Choose compact, full, or automatic (by window size)."""
+        """Choose compact, full, or automatic (by window size). Out of a chosen compact
+        layout, the window takes back the size it had before it (a comfortable one when it
+        had none): the compact one fits its contents only."""
+        pinned = self._layout_mode is LayoutMode.COMPACT
+        if mode is LayoutMode.COMPACT and not pinned and self._compact is False:
+            self._full_size = self.size()
         self._compact_to_restore = None  # a layout chosen since is the one to keep
         self._layout_mode = mode
         self.layout_actions[mode].setChecked(True)
         if self.state is not None:
             self.state.layout_mode = mode
         self._update_layout()
+        if pinned and mode is not LayoutMode.COMPACT:
+            self.resize(self._roomy_size())
+
+    def _roomy_size(self) -> QSize:
+        """The size for the full layout out of a compact one: the window's size before it
+        was made compact, else ``DEFAULT_SIZE``; never smaller than the window is now, nor
+        than the full layout needs, nor larger than the screen has room for."""
+        wanted = self._full_size if self._full_size is not None else QSize(*DEFAULT_SIZE)
+        wanted = wanted.expandedTo(self.size()).expandedTo(self.needed_size(False))
+        screen = self.screen()
+        if screen is not None:
+            wanted = wanted.boundedTo(screen.availableGeometry().size())
+        return wanted
 
     @property
     def page(self) -> str:
@@ -503,7 +523,9 @@ class MainWindow(QMainWindow):
         if page == USAGE_PAGE and self._compact:
             pinned = self.size() if self._layout_mode is LayoutMode.COMPACT else None
             if pinned is not None:
-                self.set_layout_mode(LayoutMode.AUTO)
+                self.set_layout_mode(LayoutMode.AUTO)  # at the size it had before
+            else:
+                self.resize(self._roomy_size())  # small enough to be compact: grown
             width = max(self.width(), self.needed_size(False).width())
             full = self.needed_size(False, width)
             self.resize(width, max(self.height(), full.height()))

@@ -9,7 +9,7 @@ from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt
 from PySide6.QtGui import QFontMetricsF, QHelpEvent, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QFileDialog, QToolTip
 from pytestqt.qtbot import QtBot
@@ -18,7 +18,7 @@ from codex_presence_gui.app import settle
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.usage_index import SlotUsage
 from codex_presence_gui.ui.layout_check import check_layout
-from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE, MainWindow
+from codex_presence_gui.ui.main_window import DEFAULT_SIZE, LIVE_PAGE, USAGE_PAGE, MainWindow
 from codex_presence_gui.ui.theme import (
     MIN_TEXT_CONTRAST,
     apply_theme,
@@ -567,6 +567,38 @@ def test_the_usage_page_beside_the_live_view(qtbot: QtBot) -> None:
     window.live_action.trigger()
     assert window.layout_actions[LayoutMode.FULL].isChecked()
     assert not window.compact
+
+
+def test_out_of_compact_the_window_takes_back_a_roomy_size(qtbot: QtBot) -> None:
+    """Full at 800x560, compact (Ctrl+2), full again (Ctrl+1): 800x560, not the full layout's
+    least size (493 px high). Started compact, the Usage page (Ctrl+U) opens at a comfortable
+    size, not the least one, where only the totals and the chart fitted."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_usage(full_view())
+    window.set_layout_mode(LayoutMode.FULL)
+    window.show()
+    window.resize(800, 560)
+    qtbot.waitUntil(lambda: window.size() == QSize(800, 560))
+    window.set_layout_mode(LayoutMode.COMPACT)
+    qtbot.waitUntil(lambda: window.compact and window.height() < 560)
+    window.set_layout_mode(LayoutMode.FULL)
+    qtbot.waitUntil(lambda: window.size() == QSize(800, 560))
+    # Compact from the start (a saved layout): no size to take back; a comfortable one.
+    started = MainWindow()
+    qtbot.addWidget(started)
+    started.show_usage(full_view())
+    started.set_layout_mode(LayoutMode.COMPACT)
+    started.show()
+    started.resize(340, 300)
+    qtbot.waitUntil(lambda: started.compact and started.width() == 340)
+    started.usage_action.trigger()
+    qtbot.waitUntil(lambda: not started.compact)
+    room = started.screen().availableGeometry().size()
+    assert started.width() >= min(DEFAULT_SIZE[0], room.width())
+    assert started.height() >= min(DEFAULT_SIZE[1], room.height())
+    assert started.width() <= room.width()
+    assert started.height() <= room.height()
 
 
 def test_compact_line_waits_for_the_numbers(qtbot: QtBot) -> None:
