@@ -54,7 +54,8 @@ NAME_COMFORT_CHARS = 26
 #: fewer characters than this, or than the longest name needs: "gpt-5.3-codex" and
 #: "gpt-5.2-codex" must not both read "gpt-…odex".
 NAME_ROOMY_CHARS = 16
-DEFAULT_CSV_NAME = "codex-usage-daily.csv"
+#: What the export holds: the page's 30 days (``report daily --csv`` has every day).
+DEFAULT_CSV_NAME = "codex-usage-last-30-days.csv"
 #: How long "Saved …" stays in sight (a failure stays until dismissed or replaced).
 EXPORT_SAVED_MS = 8000
 #: Between the export's message and the page's edges.
@@ -359,7 +360,9 @@ class UsagePage(QScrollArea):
         self.title.setFont(scaled_font(self, 1.1, bold=True))
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setToolTip(
-            "Save each day's tokens and API-equivalent cost (by model) as a CSV file"
+            "Save each of the last 30 days' tokens and API-equivalent cost (by model) as a "
+            "CSV file.\nEvery day since your first session: codex-presence-gui report daily "
+            "--csv"
         )
         self.export_button.clicked.connect(self._choose_export)
         header = QHBoxLayout()
@@ -533,7 +536,7 @@ class UsagePage(QScrollArea):
         # In the folder of the last export (of this run), else the home folder.
         start = str((self._export_folder or Path.home()) / DEFAULT_CSV_NAME)
         path, _filter = QFileDialog.getSaveFileName(
-            self, "Export daily usage", start, "CSV files (*.csv);;All files (*)"
+            self, "Export the last 30 days", start, "CSV files (*.csv);;All files (*)"
         )
         if path:
             self.export_csv(Path(path))

@@ -468,7 +468,9 @@ def test_export_button_asks_where(
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
-    assert asked == ["Export daily usage"]
+    assert asked == ["Export the last 30 days"]  # what it holds, said (not every day)
+    assert Path(starts[0]).name == "codex-usage-last-30-days.csv"
+    assert "30 days" in page.export_button.toolTip()
     assert target.read_text(encoding="utf-8").startswith("date,model,")
     # The next export starts in the folder of the last one.
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
