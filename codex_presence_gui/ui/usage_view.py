@@ -48,12 +48,11 @@ NUMBER_COLUMNS = (UsageColumn.TOKENS, UsageColumn.COST, UsageColumn.SHARE)
 TABLE_ROWS = 20
 #: The name column keeps at least this many characters.
 NAME_MIN_CHARS = 10
-#: Side by side, each table's names get their whole width, up to this many characters.
+#: Side by side, each table's names get their whole width, up to this many characters. The
+#: Share column (which the tokens' column says too) hides when it would leave the names fewer
+#: characters than this, or than the longest name needs: "codex-experimental-9" must not
+#: read "codex-e…ental-9" beside a Share column.
 NAME_COMFORT_CHARS = 26
-#: The Share column (which the tokens' column says too) hides when it would leave the names
-#: fewer characters than this, or than the longest name needs: "gpt-5.3-codex" and
-#: "gpt-5.2-codex" must not both read "gpt-…odex".
-NAME_ROOMY_CHARS = 16
 #: What the export holds: the page's 30 days (``report daily --csv`` has every day).
 DEFAULT_CSV_NAME = "codex-usage-last-30-days.csv"
 #: How long "Saved …" stays in sight (a failure stays until dismissed or replaced).
@@ -71,7 +70,7 @@ class UsageTable(QTableView):
     their widest text (every row measured, so the width does not depend on what is scrolled
     into view), the name taking the rest and elided in the middle (the whole name is in the
     tooltip); never a horizontal scroll bar, and as tall as its rows (up to ``TABLE_ROWS``).
-    When narrow, Share hides before the names get short (``NAME_ROOMY_CHARS``)."""
+    When narrow, Share hides before the names get short (``NAME_COMFORT_CHARS``)."""
 
     def __init__(self, model: UsageTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,7 +130,7 @@ class UsageTable(QTableView):
         if not self._widths:
             return
         wanted = min(
-            self._longest_name + 12, self.fontMetrics().averageCharWidth() * NAME_ROOMY_CHARS
+            self._longest_name + 12, self.fontMetrics().averageCharWidth() * NAME_COMFORT_CHARS
         )
         room = self.viewport().width() - self._numbers_width()
         self.setColumnHidden(UsageColumn.SHARE, room < wanted)

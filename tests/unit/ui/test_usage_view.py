@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt
 from PySide6.QtGui import QFontMetricsF, QHelpEvent, QPalette, QTextDocument
-from PySide6.QtWidgets import QApplication, QFileDialog, QToolTip
+from PySide6.QtWidgets import QApplication, QBoxLayout, QFileDialog, QToolTip
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.app import settle
@@ -713,6 +713,21 @@ def test_share_hides_before_the_names_get_cut(qtbot: QtBot) -> None:
     assert table.fontMetrics().horizontalAdvance("gpt-5.3-codex") + 8 <= name_width
     page.resize(1400, 700)
     qtbot.waitUntil(lambda: not table.isColumnHidden(UsageColumn.SHARE))
+
+
+def test_a_twenty_character_name_shows_whole_before_share_does(qtbot: QtBot) -> None:
+    """Side by side at 780 px, "codex-experimental-9" read "codex-e…ental-9" while the
+    Share column stayed: Share goes first."""
+    slots = [
+        slot(TODAY, 3_000_000, project="shop", model="codex-experimental-9"),
+        slot(TODAY, 2_000_000, project="shop", model="gpt-5.3-codex"),
+        *(slot(TODAY, 1_000_000 - n, project=f"service-{n:02}") for n in range(12)),
+    ]
+    page = _shown_page(qtbot, slots, 780, 700)
+    table = page.model_table
+    qtbot.waitUntil(lambda: page.tables.direction() == QBoxLayout.Direction.LeftToRight)
+    name_width = table.horizontalHeader().sectionSize(UsageColumn.NAME)
+    assert table.fontMetrics().horizontalAdvance("codex-experimental-9") + 8 <= name_width
 
 
 def test_many_projects_do_not_squeeze_the_chart(qtbot: QtBot) -> None:
