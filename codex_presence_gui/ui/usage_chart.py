@@ -297,9 +297,11 @@ class UsageChart(QWidget):
             painter.drawText(box, int(alignment), text)
 
     def date_labels(self) -> list[tuple[QRect, Qt.AlignmentFlag, str]]:
-        """The dates under the bars, as (box, alignment, text): the first day under the first
-        bar, "Today" under the last, and between them the Mondays (the weeks) where there is
-        room for them all, else the middle day where there is room for it."""
+        """The dates under the bars, as (box, alignment, text): "Today" under the last bar,
+        and the Mondays (the weeks) where there is room for them all, with the first day
+        under the first bar where it leaves them room (a Monday left out beside it made the
+        weeks look uneven: "Sun 1 Nov", then "Mon 9 Nov"); else the first day and the
+        middle day where there is room for them."""
         chart = self.chart
         if chart is None or not chart.days:
             return []
@@ -315,8 +317,6 @@ class UsageChart(QWidget):
         labels = [(right, Qt.AlignmentFlag.AlignRight | vcenter, last)]
         first = chart.days[0].label
         left = QRect(int(plot.left()), y, metrics.horizontalAdvance(first) + 2, height)
-        if left.right() + 8 < right.left():
-            labels.append((left, Qt.AlignmentFlag.AlignLeft | vcenter, first))
 
         def centred(index: int) -> QRect:
             text_width = metrics.horizontalAdvance(chart.days[index].label) + 2
@@ -330,16 +330,23 @@ class UsageChart(QWidget):
             )
 
         between = range(1, len(chart.days) - 1)
-        # The Mondays clear of the first day and of "Today"; all of those or only the middle
-        # day (every other Monday would read as a pattern).
+        # The Mondays clear of "Today"; all of those, or only the middle day (every other
+        # Monday would read as a pattern).
         mondays = [i for i in between if chart.days[i].day.weekday() == 0 and fits(centred(i))]
         boxes = [centred(i) for i in mondays]
         if len(mondays) >= 2 and _apart(boxes):
-            middle = [(i, box) for i, box in zip(mondays, boxes, strict=True)]
-        else:
-            index = len(chart.days) // 2
-            middle = [(index, centred(index))] if fits(centred(index)) else []
-        labels += [(box, Qt.AlignmentFlag.AlignCenter, chart.days[i].label) for i, box in middle]
+            labels += [
+                (box, Qt.AlignmentFlag.AlignCenter, chart.days[i].label)
+                for i, box in zip(mondays, boxes, strict=True)
+            ]
+            if fits(left):
+                labels.append((left, Qt.AlignmentFlag.AlignLeft | vcenter, first))
+            return labels
+        if fits(left):
+            labels.append((left, Qt.AlignmentFlag.AlignLeft | vcenter, first))
+        index = len(chart.days) // 2
+        if fits(centred(index)):
+            labels.append((centred(index), Qt.AlignmentFlag.AlignCenter, chart.days[index].label))
         return labels
 
 

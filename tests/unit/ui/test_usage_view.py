@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 from pathlib import Path
 
 import pytest
@@ -171,16 +171,40 @@ def test_the_dates_mark_the_weeks_where_there_is_room(
     labels = chart.date_labels()
     texts = [text for _box, _alignment, text in labels]
     assert texts[0] == "Today"
-    between = texts[2:] if len(texts) > 1 and texts[1] == chart.chart.days[0].label else texts[1:]
+    first = chart.chart.days[0].label
+    between = [text for text in texts[1:] if text != first]
     if mondays:
         assert len(between) >= 3
         assert all(text.startswith("Mon ") for text in between)
+        # Every Monday from the first (only one crowding "Today" may be left out): none is
+        # left out beside the first day (the weeks read uneven: "Sun 1 Nov", "Mon 9 Nov").
+        every = [day.label for day in chart.chart.days[1:-1] if day.day.weekday() == 0]
+        assert between == every[: len(between)]
+        assert len(between) >= len(every) - 1
     else:
         assert len(between) <= 1
     boxes = sorted((box for box, _alignment, _text in labels), key=lambda box: box.left())
     for earlier, later in itertools.pairwise(boxes):
         assert later.left() > earlier.right()
     assert all(box.left() >= 0 and box.right() <= chart.width() for box in boxes)
+
+
+def test_a_monday_the_day_after_the_first_is_named(qtbot: QtBot) -> None:
+    """30 days from Sunday 1 November: "Mon 2 Nov" is named, not "Sun 1 Nov" beside it (which
+    made the first week look two weeks long: "Sun 1 Nov", then "Mon 9 Nov")."""
+    today = date(2026, 11, 30)
+    chart = shown_chart(qtbot)
+    chart.set_chart(usage_view(recent([slot(today, 1000)], today=today)).chart)
+    chart.resize(820, 200)
+    texts = [text for _box, _alignment, text in chart.date_labels()]
+    assert "Mon 2 Nov" in texts
+    assert "Sun 1 Nov" not in texts
+    assert [text for text in texts if text.startswith("Mon ")] == [
+        "Mon 2 Nov",
+        "Mon 9 Nov",
+        "Mon 16 Nov",
+        "Mon 23 Nov",
+    ]
 
 
 def test_hovering_a_day_tells_its_values(qtbot: QtBot) -> None:
