@@ -146,7 +146,9 @@ class UsageChart(QWidget):
             if value == 0:
                 return "$0"
             if value < 1:
-                return f"${value:.4g}"  # cents and below: as many figures as it takes
+                if abs(value * 100 - round(value * 100)) < 1e-9:
+                    return f"${value:.2f}"  # whole cents, as the costs beside it: "$0.20"
+                return f"${value:.4g}"  # below a cent: as many figures as it takes
             return money(value).replace(".00", "")
         return format_tokens_compact(round(value))
 

@@ -779,6 +779,7 @@ def test_every_colour_the_chart_can_be_given_is_its_own() -> None:
     [
         (ChartMode.COST, 0.0111, ("$0.012", "$0.006")),
         (ChartMode.COST, 0.14, ("$0.15", "$0.075")),
+        (ChartMode.COST, 0.17, ("$0.20", "$0.10")),  # whole cents as the costs read: not "$0.2"
         (ChartMode.COST, 2.9, ("$3", "$1.50")),
         (ChartMode.TOKENS, 15, ("16", "8")),
         (ChartMode.TOKENS, 1, ("2", "1")),
