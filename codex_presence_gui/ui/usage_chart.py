@@ -25,13 +25,17 @@ SERIES_COLORS: tuple[tuple[str, str], ...] = (
     ("#9333ea", "#c084fc"),  # violet
     ("#db2777", "#f472b6"),  # pink
     ("#6b7280", "#9ca3af"),  # grey: "Other models" when there are many
-    # The cost bars' models that the token bars do not name (viewmodels' COST_COLORS).
-    ("#16a34a", "#4ade80"),  # green
+    # The cost bars' models that the token bars do not name (viewmodels' COST_COLORS): the
+    # ones furthest from the token bars' hues first (a green beside the teal was hard to
+    # tell from it).
     ("#dc2626", "#f87171"),  # red
-    ("#0891b2", "#22d3ee"),  # cyan
     ("#65a30d", "#a3e635"),  # lime
+    ("#0891b2", "#22d3ee"),  # cyan
     ("#a16207", "#facc15"),  # ochre
+    ("#16a34a", "#4ade80"),  # green
 )
+#: The legend's entry for the outlined days of the cost bars: used, with no known price.
+UNPRICED_LEGEND = "no known price"
 EMPTY_TEXT = "No usage in the last 30 days"
 
 
@@ -389,6 +393,14 @@ def legend_html(
         # Each swatch stays with its whole name; the lines break between entries.
         text = _unbroken(name)
         entries.append(f'<span style="color:{color}">&#9632;</span>&nbsp;{text}')
+    if mode is ChartMode.COST and any(
+        bar.tokens > 0 and (bar.cost_usd or 0.0) <= 0 for bar in chart.days
+    ):
+        # What an outlined day is (see paintEvent): used, by models without a price.
+        muted = muted_color(palette).name()
+        entries.append(
+            f'<span style="color:{muted}">&#9633;</span>&nbsp;{_unbroken(UNPRICED_LEGEND)}'
+        )
     return "&nbsp;&nbsp; ".join(entries)
 
 

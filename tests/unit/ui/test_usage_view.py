@@ -26,6 +26,7 @@ from codex_presence_gui.ui.theme import (
     level_text_color,
 )
 from codex_presence_gui.ui.usage_chart import (
+    UNPRICED_LEGEND,
     WORD_JOINER,
     ChartMode,
     UsageChart,
@@ -294,9 +295,13 @@ def test_the_legend_follows_the_bars_mode(qtbot: QtBot) -> None:
     qtbot.addWidget(page)
     page.show_view(full_view())
     assert "mystery" in page.legend.text().replace(WORD_JOINER, "")
+    assert "known&nbsp;price" not in page.legend.text()
     page.cost_button.click()
     assert page.chart.mode is ChartMode.COST
-    assert "mystery" not in page.legend.text().replace(WORD_JOINER, "")
+    legend = page.legend.text().replace(WORD_JOINER, "")
+    assert "mystery" not in legend
+    # A day of "mystery" alone is drawn as an outline in cost mode: the legend says what it is.
+    assert UNPRICED_LEGEND.replace(" ", "&nbsp;") in legend
     page.tokens_button.click()
     assert "mystery" in page.legend.text().replace(WORD_JOINER, "")
 
