@@ -8,8 +8,23 @@ import itertools
 import math
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTextBoundaryFinder
-from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QWidget
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
+from PySide6.QtWidgets import (
+    QLabel,
+    QSizePolicy,
+    QToolTip,
+    QWidget,
+)
 
 from codex_presence_gui.core.formatting import format_tokens_compact
 from codex_presence_gui.core.sanitize import tooltip_html
@@ -74,7 +89,8 @@ def nice_ceiling(value: float) -> float:
 
 class UsageChart(QWidget):
     """One bar per day, oldest left, today right; each bar's parts are its models, bottom up
-    in series order. Hovering a day highlights it and shows its values in a tooltip.
+    in series order. Hovering a day highlights it and shows its values in a tooltip; with the
+    keyboard, Left and Right (Home, End) do the same, day by day.
 
     Painted by hand: no chart module is shipped.
     """
@@ -87,6 +103,8 @@ class UsageChart(QWidget):
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Daily usage, last 30 days")
+        # Reached by Tab: a day's numbers are for the keyboard too (the arrows walk the days).
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def sizeHint(self) -> QSize:
         return QSize(480, self.minimumSizeHint().height())
@@ -218,6 +236,41 @@ class UsageChart(QWidget):
             self.hovered = index
             self.update()
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        days = len(self.chart.days) if self.chart is not None else 0
+        key = event.key()
+        steps = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
+        if not days or key not in (*steps, Qt.Key.Key_Home, Qt.Key.Key_End):
+            super().keyPressEvent(event)
+            return
+        if key == Qt.Key.Key_Home:
+            index = 0
+        elif key == Qt.Key.Key_End or self.hovered is None:
+            index = days - 1  # the first arrow starts from today
+        else:
+            index = min(max(self.hovered + steps[Qt.Key(key)], 0), days - 1)
+        self.choose_day(index)
+
+    def choose_day(self, index: int) -> None:
+        """Highlight day ``index`` and show its values by it, as hovering it does (what a
+        screen reader reads too)."""
+        self._hover(index)
+        text = self.hover_text(index)
+        self.setAccessibleDescription(text)
+        area = self.bar_rect(index).toAlignedRect()
+        QToolTip.showText(self.mapToGlobal(area.topLeft()), tooltip_html(text), self, area)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        if self.hovered is not None and not self.underMouse():
+            self._hover(None)
+            QToolTip.hideText()
+        self.setAccessibleDescription(self._summary())
+        super().focusOutEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.update()  # its focus frame
+        super().focusInEvent(event)
+
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             index = self.bar_at(event.pos())
@@ -295,6 +348,11 @@ class UsageChart(QWidget):
                 painter.drawRect(QRectF(x, base - height, width, height))
                 base -= height
         self._paint_dates(painter, muted)
+        if self.hasFocus():
+            # The keyboard is here: a frame in the focus colour, around the plot.
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 1.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(plot.adjusted(-3.5, -3.5, 3.5, 3.5), 3, 3)
         painter.end()
 
     def _paint_dates(self, painter: QPainter, color: QColor) -> None:

@@ -208,6 +208,39 @@ def test_a_monday_the_day_after_the_first_is_named(qtbot: QtBot) -> None:
     ]
 
 
+def test_the_days_can_be_read_with_the_keyboard(qtbot: QtBot) -> None:
+    """Tab reaches the chart; the arrows walk the days (from today), Home and End jump, each
+    day's values said by it and to a screen reader; leaving the chart clears the day."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    page.resize(600, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    chart = page.chart
+    assert chart.focusPolicy() & Qt.FocusPolicy.TabFocus
+    chart.setFocus()
+    qtbot.waitUntil(chart.hasFocus)
+    assert chart.chart is not None
+    days = chart.chart.days
+    qtbot.keyClick(chart, Qt.Key.Key_Left)
+    assert chart.hovered == len(days) - 1  # the first arrow starts from today
+    assert chart.accessibleDescription() == days[-1].tooltip
+    qtbot.keyClick(chart, Qt.Key.Key_Left)
+    assert chart.hovered == len(days) - 2
+    assert chart.accessibleDescription() == days[-2].tooltip
+    qtbot.keyClick(chart, Qt.Key.Key_Home)
+    qtbot.keyClick(chart, Qt.Key.Key_Left)  # no further than the first day
+    assert chart.hovered == 0
+    qtbot.keyClick(chart, Qt.Key.Key_End)
+    assert chart.hovered == len(days) - 1
+    page.project_table.setFocus()
+    qtbot.waitUntil(lambda: not chart.hasFocus())
+    assert chart.hovered is None
+    assert chart.accessibleDescription() != days[-1].tooltip
+
+
 def test_hovering_a_day_tells_its_values(qtbot: QtBot) -> None:
     """Over today's bar: the date, each model, the total; between bars of the plot's edge,
     nothing."""
