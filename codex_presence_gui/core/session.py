@@ -319,6 +319,8 @@ class SessionAccumulator:
         self.bad_lines = 0
         self.bad_value_lines = 0
         self.future_lines = 0
+        #: The latest time of a line stamped in the future (its own time was not used).
+        self.latest_future: float | None = None
         self._trusted_ts: float | None = None
         self._base_settled = False
         self._model_output_seen = False
@@ -441,6 +443,8 @@ class SessionAccumulator:
         to the last trusted line before it, so it stays the newest of this file without
         outranking readings that other sessions took later."""
         self.future_lines += 1
+        if record.ts is not None and (self.latest_future is None or record.ts > self.latest_future):
+            self.latest_future = record.ts
         if isinstance(record, TokenCountRecord) and record.limits is not None:
             dated = record.limits.observed(self._trusted_ts or 0.0)
             return record._replace(ts=None, limits=dated)

@@ -70,6 +70,7 @@ CREATE TABLE files (
     started_at REAL,
     last_at REAL,
     is_fork INTEGER NOT NULL,
+    recheck_at REAL,
     name BLOB NOT NULL,
     calls INTEGER NOT NULL
 );
@@ -139,6 +140,7 @@ SELECT 1 FROM files WHERE typeof(path) != 'blob' OR typeof(home) != 'blob'
     OR typeof(project) != 'text' OR typeof(cwd) NOT IN ('text', 'null')
     OR typeof(started_at) NOT IN ('real', 'null') OR typeof(last_at) NOT IN ('real', 'null')
     OR typeof(is_fork) != 'integer' OR typeof(name) != 'blob' OR typeof(calls) != 'integer'
+    OR typeof(recheck_at) NOT IN ('real', 'null')
 LIMIT 1
 """
 
@@ -600,14 +602,17 @@ class UsageIndex:
             row[1]: row
             for row in db.execute(
                 "SELECT id, path, dev, ino, size, mtime, head_length, head_digest, read_to, "
-                "state, ctime, home FROM files WHERE home IN " + _marks(homes),
+                "state, ctime, home, recheck_at FROM files WHERE home IN " + _marks(homes),
                 [_blob(home) for home in homes],
             )
         }
         todo: list[tuple[RolloutFile, tuple[Any, ...] | None]] = []
+        now = self._clock()
         for file, stat, home, archived in walked:
             row = known.get(_blob(file))
-            if row is not None and restart and _blob(home) in restart:
+            if row is not None and (
+                (restart and _blob(home) in restart) or (row[12] is not None and now >= row[12])
+            ):
                 # Without its saved state, the file is read from its start (see _read_file).
                 todo.append((_rollout(file, stat, home, archived), (*row[:8], 0, "", *row[10:])))
                 continue
@@ -706,8 +711,8 @@ class UsageIndex:
             file_id = db.execute(
                 "INSERT INTO files (path, home, dev, ino, size, mtime, ctime, head_length,"
                 " head_digest, read_to, state, session_id, project, cwd, started_at, last_at,"
-                " is_fork, name, calls)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                " is_fork, recheck_at, name, calls)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
                 (
                     _blob(read.rollout.path),
                     _blob(read.rollout.home),
@@ -721,17 +726,23 @@ class UsageIndex:
                 db.execute("DELETE FROM usage WHERE file_id = ?", (file_id,))
                 db.execute("UPDATE files SET calls = 0 WHERE id = ?", (file_id,))
             else:
-                # Appended calls: the last call is the later of the old one and the new ones.
-                (last_at,) = db.execute(
-                    "SELECT last_at FROM files WHERE id = ?", (file_id,)
+                # Appended calls: the last call is the later of the old one and the new ones,
+                # and a line stamped in the future before them is still to be waited for.
+                last_at, recheck_at = db.execute(
+                    "SELECT last_at, recheck_at FROM files WHERE id = ?", (file_id,)
                 ).fetchone()
-                if last_at is not None and (fields[-2] is None or fields[-2] < last_at):
-                    fields = (*fields[:-2], last_at, fields[-1])
+                *rest, new_last, is_fork, new_recheck = fields
+                fields = (
+                    *rest,
+                    _later(last_at, new_last),
+                    is_fork,
+                    _later(recheck_at, new_recheck),
+                )
             db.execute(
                 "UPDATE files SET dev = ?, ino = ?, size = ?, mtime = ?, ctime = ?,"
                 " head_length = ?, head_digest = ?, read_to = ?, state = ?, session_id = ?,"
                 " project = ?, cwd = ?,"
-                " started_at = ?, last_at = ?, is_fork = ? WHERE id = ?",
+                " started_at = ?, last_at = ?, is_fork = ?, recheck_at = ? WHERE id = ?",
                 (*fields, file_id),
             )
         db.executemany(_ADD_USAGE, [(file_id, *key, *sums) for key, sums in read.sums.items()])
@@ -1104,6 +1115,13 @@ def _file_key(path: str | Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return stat.st_dev, stat.st_ino
+
+
+def _later(first: float | None, second: float | None) -> float | None:
+    """The later of two times, either of which may be unknown."""
+    if first is None:
+        return second
+    return first if second is None or second < first else second
 
 
 def _rollout(path: str | Path, stat: FileStat, home: str | Path, archived: bool) -> RolloutFile:

@@ -388,6 +388,9 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         started_at if started_at is not None else session.first_ts,
         max((call[0] for call in calls), default=None),
         int(session.is_fork),
+        # Lines stamped in the future were dated by the lines before them: once the clock has
+        # reached them, the file is read again, as a first build would read it then.
+        session.latest_future,
     )
     read.sums = _sums(calls)
     return read

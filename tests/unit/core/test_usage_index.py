@@ -905,6 +905,33 @@ def test_calls_on_lines_with_an_unusable_time_still_count(
     assert {item.slot for item in slots} == {int(BASE // SLOT_SECONDS) * SLOT_SECONDS}
 
 
+def test_a_call_stamped_in_the_future_is_dated_again_once_its_time_comes(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """A log from a machine whose clock runs a day ahead: its call counts at once, at the last
+    trusted line's time; once the clock reaches the line's own time, the file is read again
+    and the call moves to its own quarter hour, as a first build would put it then."""
+    lines = _session(1)
+    ahead = BASE + 86400
+    lines.append(r.token_count(ahead, r.usage(9000, 0, 20), r.usage(7990, 0, 10)))
+    codex_home.write(SID, lines)
+    now = [BASE + 600]
+    with UsageIndex(tmp_path / "index.sqlite3", clock=lambda: now[0]) as index:
+        index.update([codex_home.root])
+        first = int(BASE // SLOT_SECONDS) * SLOT_SECONDS
+        assert {item.slot for item in index.slots([codex_home.root])} == {first}
+        now[0] = ahead - 60  # not yet: nothing is read again
+        assert index.update([codex_home.root]).read == 0
+        now[0] = ahead + 60
+        assert index.update([codex_home.root]).read == 1
+        later = int(ahead // SLOT_SECONDS) * SLOT_SECONDS
+        assert {item.slot for item in index.slots([codex_home.root])} == {first, later}
+        assert index.update([codex_home.root]).read == 0  # once
+        with UsageIndex(tmp_path / "fresh.sqlite3", clock=lambda: now[0]) as fresh:
+            fresh.update([codex_home.root])
+            assert _state(index, codex_home.root) == _state(fresh, codex_home.root)
+
+
 def test_a_log_reached_by_two_paths_counts_once(codex_home: CodexHome, tmp_path: Path) -> None:
     """A home given as itself and through a symlink, and a hard link to one of its logs in
     the archive: every call once."""
