@@ -115,12 +115,19 @@ def test_a_copy_of_a_long_parent_history_is_replayed_however_long_it_takes() -> 
     assert resumed.snapshot(BASE + 41).inherited_tokens == total + 10
 
 
+def fork_headers() -> tuple[str, str]:
+    """A fork's own header, then its parent's (the copy that follows starts the same second)."""
+    return (
+        r.session_meta(BASE, "019de1a2-0000-7000-8000-0000000000bb"),
+        r.session_meta(BASE, "019de1a2-0000-7000-8000-0000000000aa"),
+    )
+
+
 def test_a_fork_goes_on_with_the_model_its_parent_used_last() -> None:
     """The copied history switched from one model to another: the fork's own calls are the
     latter's (they had been counted under the parent's first model)."""
     session = fold(
-        r.session_meta(BASE, "019de1a2-0000-7000-8000-0000000000bb"),
-        r.session_meta(BASE, "019de1a2-0000-7000-8000-0000000000aa"),
+        *fork_headers(),
         r.turn_context(BASE + 0.1, model="gpt-5.3-codex"),
         r.token_count(BASE + 0.2, r.usage(9000, 0, 1000), r.usage(9000, 0, 1000)),
         r.turn_context(BASE + 0.3, model="gpt-5.5"),
@@ -136,8 +143,7 @@ def test_a_sub_agents_own_model_right_after_the_copy_is_its_model() -> None:
     """A sub-agent's own turn context, written within the copy's quarter second: its calls
     are that model's, not the parent's."""
     session = fold(
-        r.session_meta(BASE, "019de1a2-0000-7000-8000-0000000000bb"),
-        r.session_meta(BASE, "019de1a2-0000-7000-8000-0000000000aa"),
+        *fork_headers(),
         r.turn_context(BASE + 0.1, model="gpt-5.4"),
         r.token_count(BASE + 0.2, r.usage(9000, 0, 1000), r.usage(9000, 0, 1000)),
         r.turn_context(BASE + 0.25, model="gpt-5.6-luna"),

@@ -190,6 +190,19 @@ def test_the_dates_mark_the_weeks_where_there_is_room(
     assert all(box.left() >= 0 and box.right() <= chart.width() for box in boxes)
 
 
+def active_page(qtbot: QtBot, width: int, height: int) -> UsagePage:
+    """A page of ``full_view`` shown at ``width`` x ``height``, its window active (for the
+    keyboard's focus)."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    page.resize(width, height)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    return page
+
+
 def test_a_monday_the_day_after_the_first_is_named(qtbot: QtBot) -> None:
     """30 days from Sunday 1 November: "Mon 2 Nov" is named, not "Sun 1 Nov" beside it (which
     made the first week look two weeks long: "Sun 1 Nov", then "Mon 9 Nov")."""
@@ -211,13 +224,7 @@ def test_a_monday_the_day_after_the_first_is_named(qtbot: QtBot) -> None:
 def test_the_days_can_be_read_with_the_keyboard(qtbot: QtBot) -> None:
     """Tab reaches the chart; the arrows walk the days (from today), Home and End jump, each
     day's values said by it and to a screen reader; leaving the chart clears the day."""
-    page = UsagePage()
-    qtbot.addWidget(page)
-    page.show_view(full_view())
-    page.resize(600, 700)
-    page.show()
-    qtbot.waitExposed(page)
-    page.activateWindow()
+    page = active_page(qtbot, 600, 700)
     chart = page.chart
     assert chart.focusPolicy() & Qt.FocusPolicy.TabFocus
     chart.setFocus()
@@ -342,13 +349,7 @@ def test_the_legend_follows_the_bars_mode(qtbot: QtBot) -> None:
 def test_tab_leaves_a_table_after_one_stop(qtbot: QtBot) -> None:
     """Tab goes from a table to the next control, not from cell to cell (the last cell wrapped
     to the first: the tables after it and the Cost button could not be reached)."""
-    page = UsagePage()
-    qtbot.addWidget(page)
-    page.show_view(full_view())
-    page.resize(520, 900)
-    page.show()
-    qtbot.waitExposed(page)
-    page.activateWindow()
+    page = active_page(qtbot, 520, 900)
     for table in (page.project_table, page.model_table):
         table.setFocus()
         qtbot.waitUntil(table.hasFocus)
@@ -633,15 +634,21 @@ def test_the_usage_page_beside_the_live_view(qtbot: QtBot) -> None:
     assert not window.compact
 
 
+def usage_window(qtbot: QtBot, mode: LayoutMode) -> MainWindow:
+    """A shown window with ``full_view``'s numbers, in layout ``mode``."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_usage(full_view())
+    window.set_layout_mode(mode)
+    window.show()
+    return window
+
+
 def test_out_of_compact_the_window_takes_back_a_roomy_size(qtbot: QtBot) -> None:
     """Full at 800x560, compact (Ctrl+2), full again (Ctrl+1): 800x560, not the full layout's
     least size (493 px high). Started compact, the Usage page (Ctrl+U) opens at a comfortable
     size, not the least one, where only the totals and the chart fitted."""
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show_usage(full_view())
-    window.set_layout_mode(LayoutMode.FULL)
-    window.show()
+    window = usage_window(qtbot, LayoutMode.FULL)
     window.resize(800, 560)
     qtbot.waitUntil(lambda: window.size() == QSize(800, 560))
     window.set_layout_mode(LayoutMode.COMPACT)
@@ -649,11 +656,7 @@ def test_out_of_compact_the_window_takes_back_a_roomy_size(qtbot: QtBot) -> None
     window.set_layout_mode(LayoutMode.FULL)
     qtbot.waitUntil(lambda: window.size() == QSize(800, 560))
     # Compact from the start (a saved layout): no size to take back; a comfortable one.
-    started = MainWindow()
-    qtbot.addWidget(started)
-    started.show_usage(full_view())
-    started.set_layout_mode(LayoutMode.COMPACT)
-    started.show()
+    started = usage_window(qtbot, LayoutMode.COMPACT)
     started.resize(340, 300)
     qtbot.waitUntil(lambda: started.compact and started.width() == 340)
     started.usage_action.trigger()
