@@ -491,12 +491,20 @@ class UsageIndex:
         try:
             known, todo = self._plan(homes, walked)
             configs = self._configs_changed(homes, known)
-            retiered = {home for home, (_, _, changed) in configs.items() if changed}
+            retiered = [(home,) for home, (_, _, changed) in configs.items() if changed]
             if retiered:
                 # Calls are priced in the tier a home's config.toml names when they are read
-                # (where the log does not name one): another tier there, and the home's files
-                # are read again, as a first build would read them now.
-                known, todo = self._plan(homes, walked, retiered)
+                # (where the log does not name one): another tier there, and each of the
+                # home's files is to be read again, as a first build would read it now. Marked
+                # on its row: an update stopped halfway, or a folder that cannot be listed
+                # today, leaves the rest marked for the next one.
+                db.executemany("UPDATE files SET recheck_at = 0 WHERE home = ?", retiered)
+                known, todo = self._plan(homes, walked)
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [(key, value) for key, value, _ in configs.values()],
+            )
             complete = True
             reads: Iterable[FileRead | None] = ()
             if todo:
@@ -539,11 +547,6 @@ class UsageIndex:
                 for file_id in gone:
                     db.execute("DELETE FROM files WHERE id = ?", (file_id,))
                 result.removed = len(gone)
-                db.executemany(
-                    "INSERT INTO meta VALUES (?, ?)"
-                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    [(key, value) for key, value, _ in configs.values()],
-                )
             db.execute("COMMIT")
         except BaseException:
             _roll_back(db)
@@ -592,11 +595,10 @@ class UsageIndex:
         self,
         homes: Sequence[str | Path],
         walked: Sequence[tuple[str | Path, FileStat, str | Path, bool]],
-        restart: set[bytes] | frozenset[bytes] = frozenset(),
     ) -> tuple[dict[bytes, tuple[Any, ...]], list[tuple[RolloutFile, tuple[Any, ...] | None]]]:
         """The index's rows of the homes' files, by path, and the walked files that changed
-        since they were read (with their rows); every file of the homes in ``restart`` (as
-        ``_blob`` gives them), to be read again from its start."""
+        since they were read (with their rows), or whose time to be read again from their
+        start (``recheck_at``) has come."""
         db = self._db
         known = {
             row[1]: row
@@ -610,9 +612,7 @@ class UsageIndex:
         now = self._clock()
         for file, stat, home, archived in walked:
             row = known.get(_blob(file))
-            if row is not None and (
-                (restart and _blob(home) in restart) or (row[12] is not None and now >= row[12])
-            ):
+            if row is not None and row[12] is not None and now >= row[12]:
                 # Without its saved state, the file is read from its start (see _read_file).
                 todo.append((_rollout(file, stat, home, archived), (*row[:8], 0, "", *row[10:])))
                 continue
@@ -634,9 +634,9 @@ class UsageIndex:
     def _configs_changed(
         self, homes: Sequence[str | Path], known: dict[bytes, tuple[Any, ...]]
     ) -> dict[bytes, tuple[str, str, bool]]:
-        """The homes whose ``config.toml`` changed since the index last looked (its size and
-        time: it is parsed only then), by ``_blob``: the meta row to write (key, value), and
-        whether the service tier it names changed (for a home already indexed)."""
+        """The homes whose ``config.toml`` changed since the index last looked (its size,
+        times and inode: it is parsed only then), by ``_blob``: the meta row to write (key,
+        value), and whether the service tier it names changed (for a home already indexed)."""
         found = self._db.execute("SELECT key, value FROM meta WHERE key LIKE 'config:%'")
         # Text only: a value of another type (another program's edit) is looked at again.
         stored = {key: value for key, value in found if isinstance(value, str)}
@@ -650,15 +650,18 @@ class UsageIndex:
             except OSError:
                 mark = "none"
             else:
-                mark = f"{config.st_size}:{config.st_mtime_ns}"
+                # Its change time too: an edit that keeps the size and the modification time
+                # (a copy that preserves times, a coarse clock) still moves it.
+                mark = f"{config.st_size}:{config.st_mtime_ns}:{config.st_ctime_ns}:{config.st_ino}"
             before = stored.get(key)
             if before is not None and before.partition("\t")[0] == mark:
                 continue
             from codex_presence_gui.core.usage_read import configured_service_tier
 
             tier = configured_service_tier(home)
-            was = before.partition("\t")[2] if before is not None else None
-            moved = blob in indexed and tier != was
+            # Without a row, the home's files were read with the tier named now (the row is
+            # written on their first update, stopped or not).
+            moved = before is not None and blob in indexed and tier != before.partition("\t")[2]
             changed[blob] = (key, f"{mark}\t{tier}", moved)
         return changed
 

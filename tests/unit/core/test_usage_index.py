@@ -1768,3 +1768,74 @@ def test_another_tier_in_config_toml_reads_the_homes_files_again(
         assert index.update([codex_home.root]).read == 1
         assert _tiers(index, codex_home.root) == {""}
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "fresh2")
+
+
+def test_an_interrupted_first_build_goes_on_where_it_stopped(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """The window quit during its first build, run after run: each run goes on from the files
+    done (the config.toml look had taken them for a tier change and read them again)."""
+    for number in range(10):
+        session = f"019d0000-0000-7000-8000-0000000{number:05d}"
+        lines = _session(2, start=BASE + number * 3600)
+        lines[0] = r.session_meta(BASE + number * 3600, session)
+        codex_home.write(session, lines, started=BASE + number * 3600)
+    asked = [0]
+
+    def stop_after_four() -> bool:
+        asked[0] += 1
+        return asked[0] > 4
+
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        done = 0
+        for _ in range(3):
+            asked[0] = 0
+            done += index.update([codex_home.root], should_stop=stop_after_four).read
+        assert done == 10
+        assert index.update([codex_home.root]).read == 0
+
+
+def test_a_tier_change_waits_for_a_folder_that_cannot_be_listed(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """config.toml names another tier while a day folder cannot be listed: its logs are read
+    again once it can be (they had kept the old tier for good)."""
+    from codex_presence_gui.core import discovery
+
+    path = codex_home.write(SID, _session(2))
+    day = str(path.parent)
+    listing = os.scandir
+
+    def refusing(folder: Any) -> Any:
+        if os.fspath(folder) == day:
+            raise PermissionError(13, "Permission denied", day)
+        return listing(folder)
+
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        (codex_home.root / "config.toml").write_text('service_tier = "fast"\n')
+        monkeypatch.setattr(discovery.os, "scandir", refusing)
+        assert index.update([codex_home.root]).read == 0
+        assert _tiers(index, codex_home.root) == {""}  # kept, unread
+        monkeypatch.setattr(discovery.os, "scandir", listing)
+        assert index.update([codex_home.root]).read == 1
+        assert _tiers(index, codex_home.root) == {"priority"}
+
+
+def test_a_config_edit_that_keeps_its_size_and_time_is_seen(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """ "flex" to "fast" (the same length), the modification time put back (a copy that keeps
+    times, a sync tool): the new tier is still seen."""
+    codex_home.write(SID, _session(2))
+    config = codex_home.root / "config.toml"
+    config.write_text('service_tier = "flex"\n')
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        assert _tiers(index, codex_home.root) == {"flex"}
+        before = config.stat()
+        config.write_text('service_tier = "fast"\n')
+        os.utime(config, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert config.stat().st_size == before.st_size
+        assert index.update([codex_home.root]).read == 1
+        assert _tiers(index, codex_home.root) == {"priority"}
