@@ -147,7 +147,8 @@ def tooltip_html(text: str) -> str:
     ``<a href=…>`` would become a link. This one is always HTML, with the text escaped and
     its line breaks kept. Its lines are not wrapped by Qt, which broke them at a width of
     its own ("12.3M / tokens"): only a line longer than ``TOOLTIP_LINE_CHARS`` is broken,
-    here, at its last space within that length (a name without one stays whole).
+    here, at its last space within that length; a line without one there (a long name from a
+    log, and what follows it) stays whole.
     """
     if not text:
         return ""
@@ -158,9 +159,7 @@ def tooltip_html(text: str) -> str:
         while len(line) > TOOLTIP_LINE_CHARS:
             cut = line.rfind(" ", 1, TOOLTIP_LINE_CHARS + 1)
             if cut < 0:
-                cut = line.find(" ", TOOLTIP_LINE_CHARS)
-                if cut < 0:
-                    break
+                break
             lines.append(line[:cut].rstrip(" "))
             line = line[cut:].lstrip(" ")
         lines.append(line)

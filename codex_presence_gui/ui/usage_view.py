@@ -59,6 +59,8 @@ DEFAULT_CSV_NAME = "codex-usage-last-30-days.csv"
 EXPORT_SAVED_MS = 8000
 #: Between the export's message and the page's edges.
 TOAST_MARGIN = 8
+#: Above the page's title and below its last line.
+CONTENT_MARGIN = 12
 #: How far the message's fill goes from the window colour towards the text's.
 TOAST_TINT = 0.08
 #: Between the period boxes, and between a flat box's texts.
@@ -452,7 +454,7 @@ class UsagePage(QScrollArea):
         self.footnote = wrapped_label()
 
         layout = QVBoxLayout(content)
-        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setContentsMargins(14, CONTENT_MARGIN, 14, CONTENT_MARGIN)
         layout.setSpacing(6)
         layout.addLayout(header)
         layout.addWidget(self.message)
@@ -561,7 +563,7 @@ class UsagePage(QScrollArea):
                 ok = True
                 self._export_folder = path.parent
         if ok:
-            self.export_row.say(message, file=path)
+            self._toast(message, file=path)
             self.export_status_timer.start(EXPORT_SAVED_MS)
         else:
             self.say(message, problem=True)
@@ -571,11 +573,24 @@ class UsagePage(QScrollArea):
     def say(self, message: str, *, problem: bool = False) -> None:
         """Say something about the last export (over the page's foot) until it is dismissed."""
         self.export_status_timer.stop()
-        self.export_row.say(message, problem=problem)
+        self._toast(message, problem=problem)
+
+    def _toast(self, message: str, *, file: Path | None = None, problem: bool = False) -> None:
+        self.export_row.say(message, file=file, problem=problem)
+        # Room under the page's last line, so that scrolled to the end it is not under the
+        # message (the numbers above do not move).
+        self._foot_room(self.export_row.sizeHint().height() + TOAST_MARGIN)
 
     def _clear_export_status(self) -> None:
         self.export_status_timer.stop()
         self.export_row.clear()
+        self._foot_room(0)
+
+    def _foot_room(self, extra: int) -> None:
+        margins = self.content_layout.contentsMargins()
+        if margins.bottom() != CONTENT_MARGIN + extra:
+            margins.setBottom(CONTENT_MARGIN + extra)
+            self.content_layout.setContentsMargins(margins)
 
     # -- layout ---------------------------------------------------------------------------
 

@@ -219,7 +219,7 @@ def test_a_tooltip_keeps_its_lines_as_written() -> None:
     assert len(lines) == 3
     assert all(len(line) <= TOOLTIP_LINE_CHARS for line in lines)
     assert " ".join(lines) == words
-    unbroken = "x" * 250  # a name from a log: whole, on a line of its own
+    unbroken = "x" * 250  # a name from a log: its line whole
     named = tooltip_html(f"{unbroken} (main)\nok")
-    assert named == f'<p style="white-space:pre">{unbroken}\n(main)\nok</p>'
+    assert named == f'<p style="white-space:pre">{unbroken} (main)\nok</p>'
     assert tooltip_html("<a href='x'>") == ("<p style=\"white-space:pre\">&lt;a href='x'&gt;</p>")

@@ -491,6 +491,11 @@ def test_an_export_message_does_not_move_the_page(
     assert viewport.contains(toast)
     assert viewport.bottom() - toast.bottom() < 20  # at the foot, not the top
     assert toast.width() > viewport.width() // 2
+    # Scrolled to the end, the page's last line is clear of it.
+    page.verticalScrollBar().setValue(page.verticalScrollBar().maximum())
+    qtbot.wait(10)
+    last = page.footnote.geometry().translated(page.content.pos())  # in the viewport's terms
+    assert last.bottom() < page.export_row.geometry().top() - page.viewport().geometry().top()
     # It follows the window's size.
     page.resize(400, 450)
     qtbot.waitUntil(lambda: page.viewport().geometry().contains(page.export_row.geometry()))
