@@ -211,6 +211,10 @@ class PeriodBox(QFrame):
             layout.setDirection(QBoxLayout.Direction.TopToBottom)
             layout.setSpacing(1)
             self.cost.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        # Its parent's layout keeps the sizes it asked for before until told: the page's
+        # least width read then was that of three flat boxes side by side (the full layout
+        # flipped to the compact one between 440 and 454 px).
+        self.updateGeometry()
 
     def whole_width(self, flat: bool) -> int:
         """The width at which every text shows whole, standing up or flat."""
@@ -611,7 +615,12 @@ class UsagePage(QScrollArea):
         other and flat; the tables side by side when the page is wide enough for both (and
         roomy), else one under the other."""
         margins = self.content_layout.contentsMargins()
-        room = self.viewport().width() - margins.left() - margins.right()
+        # The room with the scroll bar shown, whether it is or not: the least width the page
+        # asks for (``minimumSizeHint``) counts it, and an arrangement chosen in the bar's
+        # room would ask for more than the window has (the full layout flipped to the
+        # compact one and back between 440 and 454 px).
+        inner = self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
+        room = inner - margins.left() - margins.right()
         boxes = self.periods
         side_by_side = (
             room

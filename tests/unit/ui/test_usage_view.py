@@ -639,6 +639,22 @@ def test_the_usage_page_beside_the_live_view(qtbot: QtBot) -> None:
     assert not window.compact
 
 
+def test_the_full_layout_holds_at_every_width_above_its_least(qtbot: QtBot) -> None:
+    """Tall enough for the full layout, the Usage page stays at every width from its least
+    up (between 440 and 454 px it had flipped to the compact layout: the period boxes' old
+    least width, flat, was read after they stood up)."""
+    window = usage_window(qtbot, LayoutMode.AUTO)
+    window.set_page(USAGE_PAGE)
+    least = window.needed_size(False).width()
+    flipped = []
+    for width in range(least, least + 240, 2):
+        window.resize(width, 900)
+        settle()
+        if window.compact:
+            flipped.append(width)
+    assert flipped == []
+
+
 def usage_window(qtbot: QtBot, mode: LayoutMode) -> MainWindow:
     """A shown window with ``full_view``'s numbers, in layout ``mode``."""
     window = MainWindow()
