@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QCursor, QFocusEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -57,6 +57,8 @@ NAME_COMFORT_CHARS = 26
 DEFAULT_CSV_NAME = "codex-usage-last-30-days.csv"
 #: How long "Saved …" stays in sight (a failure stays until dismissed or replaced).
 EXPORT_SAVED_MS = 8000
+#: How much longer it stays each time the pointer or the keyboard is found on it.
+EXPORT_STAY_MS = 2000
 #: Between the export's message and the page's edges.
 TOAST_MARGIN = 8
 #: Above the page's title and below its last line.
@@ -252,6 +254,15 @@ class TablesBox(QWidget):
         return QSize(width, hint.height())
 
 
+#: Ways the user moves the keyboard's focus (not the window's own choice on showing).
+_USER_FOCUS = (
+    Qt.FocusReason.TabFocusReason,
+    Qt.FocusReason.BacktabFocusReason,
+    Qt.FocusReason.MouseFocusReason,
+    Qt.FocusReason.ShortcutFocusReason,
+)
+
+
 class ExportToast(TintedFrame):
     """What an export did, over the foot of the page it belongs to (a toast: it takes no room
     in the page's layout): the file's path with a "Show file" button, or the reason it could
@@ -291,8 +302,21 @@ class ExportToast(TintedFrame):
         line.addWidget(self.label, 1)
         line.addWidget(self.show_button)
         line.addWidget(self.dismiss_button)
+        #: True while the user has moved the keyboard's focus onto one of its buttons (Qt
+        #: may also give it one by itself, when it shows in a window where nothing has it).
+        self.keyboard_on_it = False
+        for button in (self.show_button, self.dismiss_button):
+            button.installEventFilter(self)
         self.apply_tint()
         self.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QFocusEvent):
+            if event.type() == QEvent.Type.FocusIn:
+                self.keyboard_on_it = event.reason() in _USER_FOCUS
+            elif event.type() == QEvent.Type.FocusOut:
+                self.keyboard_on_it = False
+        return False
 
     def tint(self, window: QColor, palette: QPalette) -> QColor:
         return blend(window, palette.color(QPalette.ColorRole.WindowText), TOAST_TINT)
@@ -391,7 +415,7 @@ class UsagePage(QScrollArea):
         # A success is said for a moment only; a failure stays until dismissed.
         self.export_status_timer = QTimer(self)
         self.export_status_timer.setSingleShot(True)
-        self.export_status_timer.timeout.connect(self._clear_export_status)
+        self.export_status_timer.timeout.connect(self._saved_said)
 
         self.periods = [PeriodBox() for _ in range(3)]
         self.totals = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -581,9 +605,21 @@ class UsagePage(QScrollArea):
 
     def _toast(self, message: str, *, file: Path | None = None, problem: bool = False) -> None:
         self.export_row.say(message, file=file, problem=problem)
-        # Room under the page's last line, so that scrolled to the end it is not under the
-        # message (the numbers above do not move).
-        self._foot_room(self.export_row.sizeHint().height() + TOAST_MARGIN)
+        if self.verticalScrollBar().maximum() > 0:
+            # Room under the page's last line, so that scrolled to the end it is not under
+            # the message. Only on a page that scrolls: there the room lengthens the scroll
+            # and moves nothing, where on one that fits it would shorten the chart, and back.
+            self._foot_room(self.export_row.sizeHint().height() + TOAST_MARGIN)
+
+    def _saved_said(self) -> None:
+        """The "Saved …" message's while is over: it goes, unless the pointer or the keyboard
+        is on it (its Show file button would go from under them)."""
+        toast = self.export_row
+        pointed = toast.rect().contains(toast.mapFromGlobal(QCursor.pos()))
+        if pointed or toast.keyboard_on_it:
+            self.export_status_timer.start(EXPORT_STAY_MS)
+            return
+        self._clear_export_status()
 
     def _clear_export_status(self) -> None:
         self.export_status_timer.stop()

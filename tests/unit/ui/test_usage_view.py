@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt
-from PySide6.QtGui import QFontMetricsF, QHelpEvent, QPalette, QTextDocument
+from PySide6.QtGui import QCursor, QFontMetricsF, QHelpEvent, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QBoxLayout, QFileDialog, QToolTip
 from pytestqt.qtbot import QtBot
 
@@ -411,6 +411,9 @@ def shown_page(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, saved_ms: int) -> 
     page.show_view(full_view())
     page.show()
     qtbot.waitExposed(page)
+    # The pointer away from the page (an earlier test may have left it anywhere): "Saved …"
+    # stays while the pointer is on it.
+    QCursor.setPos(page.mapToGlobal(QPoint(page.width() + 200, -200)))
     return page
 
 
@@ -424,6 +427,49 @@ def test_a_saved_export_says_so_for_a_moment(
     assert not page.export_dismiss.isVisible()
     qtbot.waitUntil(lambda: not page.export_row.isVisible())
     assert page.export_status.full_text == ""
+
+
+def test_saved_stays_while_the_pointer_or_the_keyboard_is_on_it(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its Show file button does not go from under the pointer, nor from the keyboard (focus
+    had jumped to Export CSV…, and Space opened the dialog again)."""
+    monkeypatch.setattr("codex_presence_gui.ui.usage_view.EXPORT_STAY_MS", 30)
+    page = shown_page(qtbot, monkeypatch, 50)
+    page.activateWindow()
+    assert page.export_csv(tmp_path / "usage.csv")
+    toast = page.export_row
+    QCursor.setPos(toast.mapToGlobal(toast.rect().center()))
+    qtbot.wait(250)
+    assert toast.isVisible()
+    page.export_button.setFocus()
+    QCursor.setPos(page.mapToGlobal(QPoint(page.width() + 200, -200)))
+    qtbot.waitUntil(lambda: not toast.isVisible())
+    assert page.export_csv(tmp_path / "usage.csv")
+    page.export_show.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(page.export_show.hasFocus)
+    qtbot.wait(250)
+    assert toast.isVisible()
+    page.export_button.setFocus(Qt.FocusReason.BacktabFocusReason)
+    qtbot.waitUntil(lambda: not toast.isVisible())
+
+
+def test_a_page_with_room_at_its_foot_does_not_move_for_the_message(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tall enough not to scroll, the page keeps its chart and tables where they are when the
+    message comes and goes (room made under its last line had shortened the chart, and
+    lengthened it again 8 s later): the message lies over its foot for its while."""
+    page = shown_page(qtbot, monkeypatch, 60_000)
+    page.resize(1000, 1100)
+    settle()
+    before = [widget.geometry() for widget in (page.chart, page.tables_box, page.footnote)]
+    assert page.export_csv(tmp_path / "usage.csv")
+    settle()
+    assert [widget.geometry() for widget in (page.chart, page.tables_box, page.footnote)] == (
+        before
+    )
+    assert page.verticalScrollBar().maximum() == 0
 
 
 def test_each_export_shows_its_message_for_the_whole_while(
