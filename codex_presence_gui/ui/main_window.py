@@ -475,7 +475,9 @@ class MainWindow(QMainWindow):
         layout, the window takes back the size it had before it (a comfortable one when it
         had none): the compact one fits its contents only."""
         pinned = self._layout_mode is LayoutMode.COMPACT
-        if mode is LayoutMode.COMPACT and not pinned and self._compact is False:
+        if mode is LayoutMode.COMPACT and not pinned and self._compact is not None:
+            # The size to take back (automatic and compact by size too: 330x600 with the
+            # sessions table under it, not a size left from an earlier pinning).
             self._full_size = self.size()
         self._compact_to_restore = None  # a layout chosen since is the one to keep
         self._layout_mode = mode
@@ -484,14 +486,17 @@ class MainWindow(QMainWindow):
             self.state.layout_mode = mode
         self._update_layout()
         if pinned and mode is not LayoutMode.COMPACT:
-            self.resize(self._roomy_size())
+            self.resize(self._size_out_of_compact())
 
-    def _roomy_size(self) -> QSize:
-        """The size for the full layout out of a compact one: the window's size before it
-        was made compact, else ``DEFAULT_SIZE``; never smaller than the window is now, nor
-        than the full layout needs, nor larger than the screen has room for."""
+    def _size_out_of_compact(self, comfortable: bool = False) -> QSize:
+        """The size to leave a compact layout at: the window's size before it was made
+        compact (``DEFAULT_SIZE`` when it has none), ``comfortable`` at least that; never
+        smaller than the window is now, nor larger than the screen has room for (nor, with
+        the limits the layout sets, smaller than it needs)."""
         wanted = self._full_size if self._full_size is not None else QSize(*DEFAULT_SIZE)
-        wanted = wanted.expandedTo(self.size()).expandedTo(self.needed_size(False))
+        if comfortable:
+            wanted = wanted.expandedTo(QSize(*DEFAULT_SIZE))
+        wanted = wanted.expandedTo(self.size())
         screen = self.screen()
         if screen is not None:
             wanted = wanted.boundedTo(screen.availableGeometry().size())
@@ -523,9 +528,9 @@ class MainWindow(QMainWindow):
         if page == USAGE_PAGE and self._compact:
             pinned = self.size() if self._layout_mode is LayoutMode.COMPACT else None
             if pinned is not None:
-                self.set_layout_mode(LayoutMode.AUTO)  # at the size it had before
-            else:
-                self.resize(self._roomy_size())  # small enough to be compact: grown
+                self.set_layout_mode(LayoutMode.AUTO)
+            # Roomy enough for the page's tables, whatever size the window had before.
+            self.resize(self._size_out_of_compact(comfortable=True))
             width = max(self.width(), self.needed_size(False).width())
             full = self.needed_size(False, width)
             self.resize(width, max(self.height(), full.height()))

@@ -734,6 +734,23 @@ def test_out_of_compact_the_window_takes_back_a_roomy_size(qtbot: QtBot) -> None
     assert started.width() <= room.width()
     assert started.height() <= room.height()
 
+    # Compact by size (automatic), pinned (Ctrl+2), automatic again (Ctrl+0): the size it had,
+    # not one left from an earlier pinning.
+    started.set_layout_mode(LayoutMode.AUTO)
+    started.resize(330, 600)
+    qtbot.waitUntil(lambda: started.size() == QSize(330, 600) and started.compact)
+    started.set_layout_mode(LayoutMode.COMPACT)
+    qtbot.waitUntil(lambda: started.height() < 600)
+    started.set_layout_mode(LayoutMode.AUTO)
+    qtbot.waitUntil(lambda: started.size() == QSize(330, 600))
+    # Shrunk to compact after that, the Usage page (Ctrl+U) still opens roomy, not at 330x600.
+    started.resize(300, 412)
+    qtbot.waitUntil(lambda: started.compact)
+    started.usage_action.trigger()
+    qtbot.waitUntil(lambda: not started.compact)
+    assert started.width() >= min(DEFAULT_SIZE[0], room.width())
+    assert started.height() >= min(DEFAULT_SIZE[1], room.height())
+
 
 def test_compact_line_waits_for_the_numbers(qtbot: QtBot) -> None:
     """Before the first view, while building and on failure: no line; the line takes its
