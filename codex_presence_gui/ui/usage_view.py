@@ -97,6 +97,7 @@ class UsageTable(QTableView):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._widths: dict[UsageColumn, int] = {}
         self._longest_name = 0  # the widest name's text, measured with the cells
+        self._comfort_name = 0  # the widest of the names' first NAME_COMFORT_CHARS
         model.modelReset.connect(self._measure)
         model.dataChanged.connect(self._measure)
         header.sortIndicatorChanged.connect(self._measure)
@@ -117,8 +118,11 @@ class UsageTable(QTableView):
             widths[column] = max([header.sectionSizeFromContents(column).width(), *cells]) + 2
         self._widths = widths
         metrics = self.fontMetrics()
-        self._longest_name = max(
-            (metrics.horizontalAdvance(row.name) for row in self.source_model.rows), default=0
+        names = [row.name for row in self.source_model.rows]
+        self._longest_name = max((metrics.horizontalAdvance(name) for name in names), default=0)
+        # Measured, not counted: "MOBILE-WEB-DASHBOARD-MWDX" is wider than 25 average letters.
+        self._comfort_name = max(
+            (metrics.horizontalAdvance(name[:NAME_COMFORT_CHARS]) for name in names), default=0
         )
         for column, width in widths.items():
             header.resizeSection(column, width)
@@ -133,9 +137,7 @@ class UsageTable(QTableView):
         """Hide Share when the names would be cut short with it shown."""
         if not self._widths:
             return
-        wanted = min(
-            self._longest_name + 12, self.fontMetrics().averageCharWidth() * NAME_COMFORT_CHARS
-        )
+        wanted = self._comfort_name + 12
         room = self.viewport().width() - self._numbers_width()
         self.setColumnHidden(UsageColumn.SHARE, room < wanted)
 
@@ -161,9 +163,8 @@ class UsageTable(QTableView):
     def comfortable_width(self) -> int:
         """The width at which the names show whole (the longest ones elided at
         ``NAME_COMFORT_CHARS`` characters)."""
-        roomy = self.minimumSizeHint().width() + self.fontMetrics().averageCharWidth() * (
-            NAME_COMFORT_CHARS - NAME_MIN_CHARS
-        )
+        least_name = self.fontMetrics().averageCharWidth() * NAME_MIN_CHARS + 8
+        roomy = self.minimumSizeHint().width() + max(self._comfort_name + 12 - least_name, 0)
         return min(self.sizeHint().width(), roomy)
 
     def sizeHint(self) -> QSize:

@@ -877,6 +877,16 @@ def test_a_twenty_character_name_shows_whole_before_share_does(qtbot: QtBot) -> 
     qtbot.waitUntil(lambda: page.tables.direction() == QBoxLayout.Direction.LeftToRight)
     name_width = table.horizontalHeader().sectionSize(UsageColumn.NAME)
     assert table.fontMetrics().horizontalAdvance("codex-experimental-9") + 8 <= name_width
+    # Measured, not counted: 25 wide capitals read whole too, at any width.
+    wide = "MOBILE-WEB-DASHBOARD-MWDX"
+    slots.append(slot(TODAY, 4_000_000, project=wide))
+    page.show_view(usage_view(recent(slots)))
+    table = page.project_table
+    for width in (700, 900, 1100):
+        page.resize(width, 700)
+        settle()
+        name_width = table.horizontalHeader().sectionSize(UsageColumn.NAME)
+        assert table.fontMetrics().horizontalAdvance(wide) + 8 <= name_width, width
 
 
 def test_many_projects_do_not_squeeze_the_chart(qtbot: QtBot) -> None:
