@@ -146,25 +146,56 @@ def tooltip_html(text: str) -> str:
     Qt renders a tooltip that merely looks like HTML as HTML, so a branch named
     ``<a href=…>`` would become a link. This one is always HTML, with the text escaped and
     its line breaks kept. Its lines are not wrapped by Qt, which broke them at a width of
-    its own ("12.3M / tokens"): only a line longer than ``TOOLTIP_LINE_CHARS`` is broken,
-    here, at its last space within that length; a line without one there (a long name from a
-    log, and what follows it) stays whole.
+    its own ("12.3M / tokens"): a line longer than ``TOOLTIP_LINE_CHARS`` is broken here, at
+    spaces, into lines of about equal length (not one word left alone on the last); a word
+    longer than ``TOOLTIP_WORD_CHARS`` (a name from a log) is cut, so that no line runs off
+    the screen.
     """
     if not text:
         return ""
     import html  # only the window shows tooltips
 
-    lines: list[str] = []
-    for line in text.split("\n"):
-        while len(line) > TOOLTIP_LINE_CHARS:
-            cut = line.rfind(" ", 1, TOOLTIP_LINE_CHARS + 1)
-            if cut < 0:
-                break
-            lines.append(line[:cut].rstrip(" "))
-            line = line[cut:].lstrip(" ")
-        lines.append(line)
+    lines = [part for line in text.split("\n") for part in _tooltip_lines(line)]
     return '<p style="white-space:pre">' + html.escape("\n".join(lines), quote=False) + "</p>"
 
 
-#: A tooltip's line longer than this is broken in two.
+#: A tooltip's line longer than this is broken.
 TOOLTIP_LINE_CHARS = 100
+#: A word longer than this is cut in pieces of this length.
+TOOLTIP_WORD_CHARS = 160
+
+
+def _tooltip_lines(line: str) -> list[str]:
+    """``line`` as the lines of a tooltip (see ``tooltip_html``)."""
+    if len(line) <= TOOLTIP_LINE_CHARS:
+        return [line]
+    # Pieces, each with whether a space comes before it (none within a cut word).
+    pieces: list[tuple[str, bool]] = []
+    for word in line.split(" "):
+        spaced = True
+        while len(word) > TOOLTIP_WORD_CHARS:
+            pieces.append((word[:TOOLTIP_WORD_CHARS], spaced))
+            word, spaced = word[TOOLTIP_WORD_CHARS:], False
+        pieces.append((word, spaced))
+    parts = -(-len(line) // TOOLTIP_LINE_CHARS)
+    # The narrowest lines (from an equal share up) that still make no more lines than that.
+    for width in range(-(-len(line) // parts), TOOLTIP_LINE_CHARS + 1):
+        lines = _filled(pieces, width)
+        if len(lines) <= parts:
+            break
+    return lines
+
+
+def _filled(pieces: list[tuple[str, bool]], width: int) -> list[str]:
+    """``pieces`` on lines of at most ``width`` characters (a longer piece alone)."""
+    lines: list[str] = []
+    current = ""
+    for piece, spaced in pieces:
+        joined = f"{current} {piece}" if spaced and current else current + piece
+        if current and (len(joined) > width or not spaced):
+            lines.append(current)
+            current = piece
+        else:
+            current = joined
+    lines.append(current)
+    return lines

@@ -194,7 +194,9 @@ def elided_with_tip(shown: str, tooltip: str, full: str | None = None) -> bool:
     if not tip:
         return False
     if full is not None:
-        return " ".join(full.split()) in tip
+        # Without any white space: a tooltip breaks a long line, and a long word (a name from
+        # a log), where it must (``tooltip_html``).
+        return "".join(full.split()) in "".join(tip.split())
     if ELLIPSIS not in shown:
         return False
     pieces = [" ".join(piece.split()) for piece in shown.split(ELLIPSIS)]

@@ -24,6 +24,7 @@ from codex_presence_gui.core.sanitize import (
     BIDI_CONTROLS,
     LINE_BREAKS,
     TOOLTIP_LINE_CHARS,
+    TOOLTIP_WORD_CHARS,
     clean_text,
     terminal_safe_json,
     tooltip_html,
@@ -219,7 +220,20 @@ def test_a_tooltip_keeps_its_lines_as_written() -> None:
     assert len(lines) == 3
     assert all(len(line) <= TOOLTIP_LINE_CHARS for line in lines)
     assert " ".join(lines) == words
-    unbroken = "x" * 250  # a name from a log: its line whole
+    unbroken = "x" * 250  # a name from a log: cut, not lost, and no line off the screen
     named = tooltip_html(f"{unbroken} (main)\nok")
-    assert named == f'<p style="white-space:pre">{unbroken} (main)\nok</p>'
+    lines = named.removeprefix('<p style="white-space:pre">').removesuffix("</p>").split("\n")
+    assert all(len(line) <= TOOLTIP_WORD_CHARS for line in lines)
+    assert "".join(lines[:2]) == unbroken
+    assert lines[2:] == ["(main)", "ok"]
+    # About equal lines: no word left alone on the last ("(an API-equivalent / estimate).").
+    sentence = (
+        "Cache hits: 85% of input over 30 days. The cached part cost about $73.33 less than "
+        "it would have (an API-equivalent estimate)."
+    )
+    halves = tooltip_html(sentence).removeprefix('<p style="white-space:pre">')
+    halves = halves.removesuffix("</p>").split("\n")
+    assert len(halves) == 2
+    assert min(len(line) for line in halves) > 40
+    assert " ".join(halves) == sentence
     assert tooltip_html("<a href='x'>") == ("<p style=\"white-space:pre\">&lt;a href='x'&gt;</p>")
