@@ -287,7 +287,7 @@ def _period(label: str, rows: list[UsageRow | None]) -> PeriodTotal:
         f"model {'call' if tally.calls == 1 else 'calls'}",
         f"Input {format_count(tally.input)} (cached {format_count(tally.cached_input)}), "
         f"output {format_count(tally.output)} (reasoning {format_count(tally.reasoning_output)})",
-        f"{COST_LABEL}: {money(tally.cost_usd)}",
+        f"{COST_LABEL}: {_cost_text(tally.cost_usd)}",
     ]
     if tally.cost_usd is not None and (left_out := _unpriced_line(unpriced, tally.total)):
         tip.append(left_out)
@@ -398,7 +398,7 @@ def _chart(rows: dict[str, UsageRow], first: date, totals: UsageRow) -> ChartVie
                 tokens.segments(models),
                 tally.total,
                 tally.cost_usd,
-                _day_tooltip(day, row, tokens.index),
+                _day_tooltip(day, row, tokens.index, totals.tally.cost_usd is not None),
                 cost.segments(models),
             )
         )
@@ -422,20 +422,29 @@ def _value_text(tally: Tally, unpriced: int = 0) -> str:
     return text
 
 
+def _cost_text(cost: float | None) -> str:
+    """A cost in a tooltip's line: ``$3.40``, or that no price is known (not a bare dash)."""
+    return "no known price" if cost is None else money(cost)
+
+
 def _model_text(tally: Tally, priced: bool) -> str:
-    """A model's line in a tooltip: says so when its price is not known (while others' are)."""
+    """A model's line in a tooltip: says so when its price is not known (and the library
+    knows others': ``priced``)."""
     if tally.cost_usd is None and priced:
         return f"{tokens_text(tally.total)} · no known price"
     return _value_text(tally)
 
 
-def _day_tooltip(day: date, row: UsageRow | None, index: dict[str, int]) -> str:
+def _day_tooltip(
+    day: date, row: UsageRow | None, index: dict[str, int], priced: bool = True
+) -> str:
+    """A day's bar's tooltip: each model's tokens and cost (``priced``: some model of the
+    30 days has a price, so one without it is said to have none, even on a day of its own)."""
     heading = f"{day:%A} {day.day} {day:%B %Y}"
     if row is None or row.tally.total == 0:
         return f"{heading}\nNo usage"
     lines = [heading]
     models = sorted(row.models.items(), key=lambda item: (index[item[0]], -item[1].total, item[0]))
-    priced = row.tally.cost_usd is not None
     for model, tally in models:
         lines.append(f"{model_label(model)}: {_model_text(tally, priced)}")
     if len(models) > 1:
@@ -480,12 +489,12 @@ def _table(
         tip = [
             name,
             f"{format_count(tally.total)} tokens ({share_text} of the last 30 days)",
-            f"{COST_LABEL}: {money(tally.cost_usd)}",
+            f"{COST_LABEL}: {_cost_text(tally.cost_usd)}",
         ]
         if tally.cost_usd is not None and (left_out := _unpriced_line(unpriced, tally.total)):
             tip.append(left_out)
         if len(row.models) > 1 or (row.models and next(iter(row.models)) != row.key):
-            priced = tally.cost_usd is not None
+            priced = totals.cost_usd is not None
             for model, part in sorted(row.models.items(), key=lambda item: -item[1].total):
                 tip.append(f"  {model_label(model)}: {_model_text(part, priced)}")
         result.append(

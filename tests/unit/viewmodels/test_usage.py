@@ -13,7 +13,7 @@ from codex_presence_gui.core.models import TokenUsage
 from codex_presence_gui.core.pricing import UnitPrices
 from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage
 from codex_presence_gui.core.usage_recent import RecentUsage
-from codex_presence_gui.core.usage_report import build_usage_report, report_csv
+from codex_presence_gui.core.usage_report import COST_LABEL, build_usage_report, report_csv
 from codex_presence_gui.viewmodels.usage import (
     BUILDING_MESSAGE,
     CHART_MODELS,
@@ -337,6 +337,12 @@ def test_a_cost_that_leaves_unpriced_tokens_out_says_so() -> None:
     assert "mystery: 29M tokens · no known price" in chart.days[-1].tooltip
     assert "Total: 30.5M tokens · ~$2.50+" in chart.days[-1].tooltip
     assert view.unpriced_text.endswith("(a cost marked + leaves them out).")
+    # A model's row says its price is not known, not "—"; a day of it alone says so too.
+    mystery = next(row for row in view.models if row.name == "mystery")
+    assert f"{COST_LABEL}: no known price" in mystery.tooltip
+    alone = usage_view(recent([*slots, slot(TODAY - timedelta(days=2), 5000, model="mystery")]))
+    assert alone.chart is not None
+    assert alone.chart.days[-3].tooltip.endswith("mystery: 5K tokens · no known price")
     assert approx_money(0.001, partial=True) == "<$0.01+"
     assert approx_money(None, partial=True) == "cost unknown"
 
