@@ -382,6 +382,9 @@ class UsagePage(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # No Tab stop of its own, where nothing would show the focus: the keyboard goes from
+        # control to control, and Page Up and Down in any of them scroll the page.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.view: UsageView | None = None
 
         content = QWidget()

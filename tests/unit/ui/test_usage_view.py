@@ -242,6 +242,14 @@ def test_the_days_can_be_read_with_the_keyboard(qtbot: QtBot) -> None:
     assert chart.hovered == 0
     qtbot.keyClick(chart, Qt.Key.Key_End)
     assert chart.hovered == len(days) - 1
+    # Page Down scrolls the page from the chart (the page itself is no Tab stop: nothing
+    # showed the focus on it).
+    assert page.focusPolicy() == Qt.FocusPolicy.NoFocus
+    page.resize(600, 300)
+    qtbot.waitUntil(lambda: page.verticalScrollBar().maximum() > 0)
+    top = page.verticalScrollBar().value()
+    qtbot.keyClick(chart, Qt.Key.Key_PageDown)
+    assert page.verticalScrollBar().value() > top
     page.project_table.setFocus()
     qtbot.waitUntil(lambda: not chart.hasFocus())
     assert chart.hovered is None
