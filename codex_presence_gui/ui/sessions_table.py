@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QStyle,
     QStyledItemDelegate,
@@ -32,6 +33,7 @@ from codex_presence_gui.viewmodels.session_table import (
     EndedRole,
     FastestRole,
     SessionTableModel,
+    ShortTextRole,
     SortRole,
     share_cell,
 )
@@ -81,7 +83,9 @@ class RowDelegate(QStyledItemDelegate):
 
 
 class ElideDelegate(RowDelegate):
-    """Draws a column's cells elided with ``mode`` (the view has one mode for all columns)."""
+    """Draws a column's cells elided with ``mode`` (the view has one mode for all columns);
+    a cell with a shorter form (``ShortTextRole``) that does not fit whole draws that form
+    instead, elided if need be: "shop (feature/cart)" reads "shop" before "sh…rt)"."""
 
     def __init__(self, mode: Qt.TextElideMode, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +94,14 @@ class ElideDelegate(RowDelegate):
     def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         super().initStyleOption(option, index)
         option.textElideMode = self.mode
+        short = index.data(ShortTextRole)
+        if short and option.rect.width() > 0:
+            # The room the style leaves the text (its margins on either side).
+            style = option.widget.style() if option.widget is not None else QApplication.style()
+            margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+            room = option.rect.width() - 2 * margin
+            if option.fontMetrics.horizontalAdvance(option.text) > room:
+                option.text = short
 
 
 def sorted_rows_view(

@@ -32,6 +32,9 @@ ActiveRole = Qt.ItemDataRole.UserRole + 3
 EndedRole = Qt.ItemDataRole.UserRole + 4
 #: True for the share of the session that burns a window fastest (the view colours it).
 FastestRole = Qt.ItemDataRole.UserRole + 5
+#: A shorter form of a cell's text, drawn (elided if need be) where the whole does not fit:
+#: the project without its branch, which tells sessions of one project apart less.
+ShortTextRole = Qt.ItemDataRole.UserRole + 6
 
 _ROLES_CHANGED = [
     Qt.ItemDataRole.DisplayRole,
@@ -45,6 +48,7 @@ _ROLES_CHANGED = [
     ActiveRole,
     EndedRole,
     FastestRole,
+    ShortTextRole,
 ]
 _HIGHLIGHT = QColor(59, 130, 246, 38)  # a light tint that reads on light and dark palettes
 _DASH = "–"
@@ -319,6 +323,9 @@ class SessionTableModel(QAbstractTableModel):
         # takes from its palette (readable on its rows in either theme).
         if role == FastestRole:
             return column == Column.SHARE and row.fastest and not row.ended
+        if role == ShortTextRole:
+            branched = column == Column.PROJECT and bool(row.snapshot.git_branch)
+            return row.snapshot.project if branched else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
             Column.TOKENS,
             Column.CONTEXT,

@@ -354,3 +354,39 @@ def test_the_fastest_share_is_amber_and_readable(
         assert amber == [("shop", Column.SHARE)]
     finally:
         apply_theme(qapp, "system")
+
+
+def test_a_narrow_project_cell_keeps_the_project_before_the_branch(qtbot: QtBot) -> None:
+    """Too narrow for "project (branch)", the cell shows the project alone (elided only if
+    that does not fit either): rows of one project on different branches had all read
+    "proj…k-1)"; wide enough, the branch is back."""
+    model = SessionTableModel()
+    model.update(
+        [
+            session("a", project="payments-service", git_branch="feature/task-1"),
+            session("b", project="payments-service", git_branch="feature/task-0", age=60),
+        ],
+        "a",
+        NOW,
+    )
+    table = shown_table(qtbot, 300, model)
+    proxy = table.model()
+    for row in range(proxy.rowCount()):
+        index = proxy.index(row, Column.PROJECT)
+        option = QStyleOptionViewItem()
+        table.initViewItemOption(option)
+        option.rect = table.visualRect(index)
+        table.itemDelegateForIndex(index).initStyleOption(option, index)
+        assert option.text == "payments-service", option.rect.width()
+    table.resize(1600, 260)
+    wide = table.fontMetrics().horizontalAdvance("payments-service (feature/task-0)") + 12
+    qtbot.waitUntil(lambda: table.columnWidth(Column.PROJECT) >= wide)
+    texts = []
+    for row in range(proxy.rowCount()):
+        index = proxy.index(row, Column.PROJECT)
+        option = QStyleOptionViewItem()
+        table.initViewItemOption(option)
+        option.rect = table.visualRect(index)
+        table.itemDelegateForIndex(index).initStyleOption(option, index)
+        texts.append(option.text)
+    assert "payments-service (feature/task-0)" in texts
