@@ -262,6 +262,12 @@ _USER_FOCUS = (
     Qt.FocusReason.MouseFocusReason,
     Qt.FocusReason.ShortcutFocusReason,
 )
+#: The focus leaving and coming back with the window, a menu or a popup.
+_WINDOW_FOCUS = (
+    Qt.FocusReason.ActiveWindowFocusReason,
+    Qt.FocusReason.PopupFocusReason,
+    Qt.FocusReason.MenuBarFocusReason,
+)
 
 
 class ExportToast(TintedFrame):
@@ -312,7 +318,9 @@ class ExportToast(TintedFrame):
         self.hide()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if isinstance(event, QFocusEvent):
+        if isinstance(event, QFocusEvent) and event.reason() not in _WINDOW_FOCUS:
+            # The window losing and getting back the focus (a file manager opened by Show
+            # file, a menu) leaves the keyboard where it was.
             if event.type() == QEvent.Type.FocusIn:
                 self.keyboard_on_it = event.reason() in _USER_FOCUS
             elif event.type() == QEvent.Type.FocusOut:
@@ -383,7 +391,8 @@ class UsagePage(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # No Tab stop of its own, where nothing would show the focus: the keyboard goes from
-        # control to control, and Page Up and Down in any of them scroll the page.
+        # control to control, and Page Up and Down from the chart and the buttons scroll the
+        # page (a table scrolls its own rows).
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.view: UsageView | None = None
 
@@ -609,18 +618,27 @@ class UsagePage(QScrollArea):
 
     def _toast(self, message: str, *, file: Path | None = None, problem: bool = False) -> None:
         self.export_row.say(message, file=file, problem=problem)
-        if self.verticalScrollBar().maximum() > 0:
-            # Room under the page's last line, so that scrolled to the end it is not under
-            # the message. Only on a page that scrolls: there the room lengthens the scroll
-            # and moves nothing, where on one that fits it would shorten the chart, and back.
-            self._foot_room(self.export_row.sizeHint().height() + TOAST_MARGIN)
+        self._fit_foot_room()
+
+    def _fit_foot_room(self) -> None:
+        """Room under the page's last line while the message shows, so that scrolled to the
+        end it is not under the message. Only on a page that scrolls without it: there the
+        room lengthens the scroll and moves nothing, where on one that fits it would
+        shorten the chart, and back. Looked at again when the page's size changes."""
+        if self.export_row.isHidden():
+            self._foot_room(0)
+            return
+        extra = self.content_layout.contentsMargins().bottom() - CONTENT_MARGIN
+        scrolls = self.verticalScrollBar().maximum() - extra > 0
+        self._foot_room(self.export_row.sizeHint().height() + TOAST_MARGIN if scrolls else 0)
 
     def _saved_said(self) -> None:
         """The "Saved …" message's while is over: it goes, unless the pointer or the keyboard
         is on it (its Show file button would go from under them)."""
         toast = self.export_row
-        pointed = toast.rect().contains(toast.mapFromGlobal(QCursor.pos()))
-        if pointed or toast.keyboard_on_it:
+        shown = toast.isVisible()  # not with the page out of sight (the Live page, the tray)
+        pointed = shown and toast.rect().contains(toast.mapFromGlobal(QCursor.pos()))
+        if pointed or (shown and toast.keyboard_on_it):
             self.export_status_timer.start(EXPORT_STAY_MS)
             return
         self._clear_export_status()
@@ -649,6 +667,9 @@ class UsagePage(QScrollArea):
         super().resizeEvent(event)
         self._arrange()
         self.export_row.place()
+        if self.export_row.isVisible():
+            # Once the page is laid out at its new size (its scroll range follows).
+            QTimer.singleShot(0, self, self._fit_foot_room)
 
     def _arrange(self) -> None:
         """The period boxes side by side when each shows its numbers whole, else one under the

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt
-from PySide6.QtGui import QCursor, QFontMetricsF, QHelpEvent, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QCursor,
+    QFocusEvent,
+    QFontMetricsF,
+    QHelpEvent,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QApplication, QBoxLayout, QFileDialog, QToolTip
 from pytestqt.qtbot import QtBot
 
@@ -458,8 +465,23 @@ def test_saved_stays_while_the_pointer_or_the_keyboard_is_on_it(
     qtbot.waitUntil(page.export_show.hasFocus)
     qtbot.wait(250)
     assert toast.isVisible()
+    # The window losing the focus and getting it back (Show file opened a file manager):
+    # the keyboard is still on the message, which stays.
+    for kind in (QEvent.Type.FocusOut, QEvent.Type.FocusIn):
+        event = QFocusEvent(kind, Qt.FocusReason.ActiveWindowFocusReason)
+        QApplication.sendEvent(page.export_show, event)
+    qtbot.wait(250)
+    assert toast.isVisible()
     page.export_button.setFocus(Qt.FocusReason.BacktabFocusReason)
     qtbot.waitUntil(lambda: not toast.isVisible())
+    # Out of sight (the Live page shown, the window in the tray), the pointer where the
+    # message was does not keep it.
+    assert page.export_csv(tmp_path / "usage.csv")
+    QCursor.setPos(toast.mapToGlobal(toast.rect().center()))
+    page.hide()
+    qtbot.waitUntil(lambda: not page.export_status_timer.isActive())
+    page.show()
+    assert not toast.isVisible()
 
 
 def test_a_page_with_room_at_its_foot_does_not_move_for_the_message(
@@ -478,6 +500,14 @@ def test_a_page_with_room_at_its_foot_does_not_move_for_the_message(
         before
     )
     assert page.verticalScrollBar().maximum() == 0
+    # Made short while the message shows, the page scrolls: its last line is clear of the
+    # message at the scroll's end.
+    page.resize(1000, 500)
+    settle()
+    page.verticalScrollBar().setValue(page.verticalScrollBar().maximum())
+    settle()
+    last = page.footnote.geometry().translated(page.content.pos())
+    assert last.bottom() < page.export_row.geometry().top() - page.viewport().geometry().top()
 
 
 def test_each_export_shows_its_message_for_the_whole_while(
