@@ -222,6 +222,8 @@ class MainWindow(QMainWindow):
         self._compact_to_restore: QSize | None = None
         #: The window's size when a compact layout was chosen over the full one shown.
         self._full_size: QSize | None = None
+        #: ``_full_size`` while the Usage page is shown out of a chosen compact layout.
+        self._full_size_to_restore: QSize | None = None
         self.setCentralWidget(self.pages)
 
         self.feed_status = ElidedLabel("Loading…", min_chars=4)
@@ -470,10 +472,11 @@ class MainWindow(QMainWindow):
         """Whether the compact layout is showing."""
         return bool(self._compact)
 
-    def set_layout_mode(self, mode: LayoutMode) -> None:
+    def set_layout_mode(self, mode: LayoutMode, *, resize: bool = True) -> None:
         """Choose compact, full, or automatic (by window size). Out of a chosen compact
         layout, the window takes back the size it had before it (a comfortable one when it
-        had none): the compact one fits its contents only."""
+        had none): the compact one fits its contents only (``resize``: False leaves the size
+        to the caller, who sets another at once)."""
         pinned = self._layout_mode is LayoutMode.COMPACT
         if mode is LayoutMode.COMPACT and not pinned and self._compact is not None:
             # The size to take back (automatic and compact by size too: 330x600 with the
@@ -485,7 +488,7 @@ class MainWindow(QMainWindow):
         if self.state is not None:
             self.state.layout_mode = mode
         self._update_layout()
-        if pinned and mode is not LayoutMode.COMPACT:
+        if pinned and mode is not LayoutMode.COMPACT and resize:
             self.resize(self._size_out_of_compact())
 
     def _size_out_of_compact(self, comfortable: bool = False) -> QSize:
@@ -527,17 +530,22 @@ class MainWindow(QMainWindow):
         at the Usage page does not undo a window pinned small beside the editor."""
         if page == USAGE_PAGE and self._compact:
             pinned = self.size() if self._layout_mode is LayoutMode.COMPACT else None
+            # Roomy enough for the page's tables, whatever size the window had before; one
+            # resize (a chosen compact layout's own size first made the window switch twice).
+            roomy = self._size_out_of_compact(comfortable=True)
+            full_size = self._full_size
             if pinned is not None:
-                self.set_layout_mode(LayoutMode.AUTO)
-            # Roomy enough for the page's tables, whatever size the window had before.
-            self.resize(self._size_out_of_compact(comfortable=True))
-            width = max(self.width(), self.needed_size(False).width())
-            full = self.needed_size(False, width)
-            self.resize(width, max(self.height(), full.height()))
+                self.set_layout_mode(LayoutMode.AUTO, resize=False)
+            width = max(roomy.width(), self.needed_size(False).width())
+            self.resize(width, max(roomy.height(), self.needed_size(False, width).height()))
             self._compact_to_restore = pinned
+            self._full_size_to_restore = full_size
         elif page == LIVE_PAGE and self._compact_to_restore is not None:
-            size = self._compact_to_restore
+            size, full_size = self._compact_to_restore, self._full_size_to_restore
             self.set_layout_mode(LayoutMode.COMPACT)
+            # The size before the compact layout, not the Usage page's: a look at the page
+            # does not change where Ctrl+0 or Ctrl+1 takes the window back to.
+            self._full_size = full_size
             self.resize(size)
         self.set_page(page)
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QHelpEvent,
     QPalette,
+    QResizeEvent,
     QTextDocument,
 )
 from PySide6.QtWidgets import QApplication, QBoxLayout, QFileDialog, QToolTip
@@ -779,6 +780,26 @@ def test_out_of_compact_the_window_takes_back_a_roomy_size(qtbot: QtBot) -> None
     qtbot.waitUntil(lambda: started.size() == QSize(330, 600) and started.compact)
     started.set_layout_mode(LayoutMode.COMPACT)
     qtbot.waitUntil(lambda: started.height() < 600)
+    started.set_layout_mode(LayoutMode.AUTO)
+    qtbot.waitUntil(lambda: started.size() == QSize(330, 600))
+    # A look at the Usage page from the pinned layout (Ctrl+U, Ctrl+L) keeps that size to
+    # take back, and goes to the roomy size at once (not through 330x600 first).
+    started.set_layout_mode(LayoutMode.COMPACT)
+    qtbot.waitUntil(lambda: started.height() < 600)
+    sizes: list[QSize] = []
+    original = started.resizeEvent
+
+    def remember(event: QResizeEvent) -> None:
+        sizes.append(event.size())
+        original(event)
+
+    started.resizeEvent = remember  # type: ignore[method-assign]
+    started.usage_action.trigger()
+    qtbot.waitUntil(lambda: not started.compact)
+    assert QSize(330, 600) not in sizes
+    started.resizeEvent = original  # type: ignore[method-assign]
+    started.live_action.trigger()
+    qtbot.waitUntil(lambda: started.compact)
     started.set_layout_mode(LayoutMode.AUTO)
     qtbot.waitUntil(lambda: started.size() == QSize(330, 600))
     # Shrunk to compact after that, the Usage page (Ctrl+U) still opens roomy, not at 330x600.
