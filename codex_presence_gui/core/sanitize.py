@@ -28,6 +28,8 @@ Everything else is kept as it is, emoji and zero-width joiners included.
 
 from __future__ import annotations
 
+import unicodedata
+
 _CSI = r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"
 # OSC, DCS, SOS, PM, APC: a payload up to BEL (xterm's OSC ending) or ST (ESC \ or U+009C).
 _STRING = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
@@ -166,24 +168,39 @@ TOOLTIP_WORD_CHARS = 160
 
 
 def _tooltip_lines(line: str) -> list[str]:
-    """``line`` as the lines of a tooltip (see ``tooltip_html``)."""
+    """``line`` as the lines of a tooltip (see ``tooltip_html``), each with its indent."""
     if len(line) <= TOOLTIP_LINE_CHARS:
+        return [line]
+    text = line.lstrip(" ")
+    indent = line[: len(line) - len(text)]
+    if not text:
         return [line]
     # Pieces, each with whether a space comes before it (none within a cut word).
     pieces: list[tuple[str, bool]] = []
-    for word in line.split(" "):
+    for word in text.split(" "):
         spaced = True
         while len(word) > TOOLTIP_WORD_CHARS:
-            pieces.append((word[:TOOLTIP_WORD_CHARS], spaced))
-            word, spaced = word[TOOLTIP_WORD_CHARS:], False
+            cut = _cut_at(word, TOOLTIP_WORD_CHARS)
+            pieces.append((word[:cut], spaced))
+            word, spaced = word[cut:], False
         pieces.append((word, spaced))
+    line = text
     parts = -(-len(line) // TOOLTIP_LINE_CHARS)
     # The narrowest lines (from an equal share up) that still make no more lines than that.
     for width in range(-(-len(line) // parts), TOOLTIP_LINE_CHARS + 1):
         lines = _filled(pieces, width)
         if len(lines) <= parts:
             break
-    return lines
+    return [indent + part for part in lines]
+
+
+def _cut_at(word: str, limit: int) -> int:
+    """Where to cut ``word`` at most ``limit`` characters in: not inside a character that is
+    several code points (a mark that joins the one before it, a zero-width joiner)."""
+    cut = limit
+    while cut > 1 and ("\u200d" in (word[cut - 1], word[cut]) or unicodedata.combining(word[cut])):
+        cut -= 1
+    return cut
 
 
 def _filled(pieces: list[tuple[str, bool]], width: int) -> list[str]:

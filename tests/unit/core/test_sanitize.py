@@ -237,3 +237,27 @@ def test_a_tooltip_keeps_its_lines_as_written() -> None:
     assert min(len(line) for line in halves) > 40
     assert " ".join(halves) == sentence
     assert tooltip_html("<a href='x'>") == ("<p style=\"white-space:pre\">&lt;a href='x'&gt;</p>")
+
+
+def _tooltip_body(text: str) -> list[str]:
+    html = tooltip_html(text).removeprefix('<p style="white-space:pre">').removesuffix("</p>")
+    return html.split("\n")
+
+
+def test_a_broken_tooltip_line_keeps_its_indent_and_its_characters_whole() -> None:
+    """A model's indented line keeps its indent on each of its lines; a long name is never
+    cut inside an emoji joined by U+200D nor before a combining mark."""
+    indented = "  gpt-5.3-codex: " + " ".join(["12.3M tokens"] * 9)
+    lines = _tooltip_body(indented)
+    assert len(lines) == 2
+    assert all(line.startswith("  ") and not line.startswith("   ") for line in lines)
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one character on screen
+    for word in ("a" + family * 40, "e\u0301" * 120):
+        pieces = _tooltip_body(word)
+        assert "".join(pieces) == word
+        for piece in pieces[1:]:
+            assert not unicodedata.combining(piece[0])
+            assert not piece.startswith("\u200d")
+        for piece in pieces[:-1]:
+            assert not piece.endswith("\u200d")
+    assert _tooltip_body(" " * 150) == [" " * 150]
