@@ -676,12 +676,7 @@ class UsagePage(QScrollArea):
         other and flat; the tables side by side when the page is wide enough for both (and
         roomy), else one under the other."""
         margins = self.content_layout.contentsMargins()
-        # The room with the scroll bar shown, whether it is or not: the least width the page
-        # asks for (``minimumSizeHint``) counts it, and an arrangement chosen in the bar's
-        # room would ask for more than the window has (the full layout flipped to the
-        # compact one and back between 440 and 454 px).
-        inner = self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
-        room = inner - margins.left() - margins.right()
+        room = self.viewport().width() - margins.left() - margins.right()
         boxes = self.periods
         side_by_side = (
             room

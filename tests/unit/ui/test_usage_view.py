@@ -740,6 +740,27 @@ def test_the_full_layout_holds_at_every_width_above_its_least(qtbot: QtBot) -> N
     assert flipped == []
 
 
+def test_the_page_never_asks_for_more_than_it_has(qtbot: QtBot) -> None:
+    """Without a scroll bar (a tall page), the arrangement chosen in the room there is one
+    whose least width, which counts a bar, is never more than the page's own: the boxes and
+    tables ask for much less than the room they are put side by side in (else the window's
+    full layout would give way to the compact one)."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    page.show()
+    qtbot.waitExposed(page)
+    least = page.minimumSizeHint().width()
+    over = []
+    for width in range(least, least + 300, 2):
+        page.resize(width, 2000)
+        settle()
+        assert page.verticalScrollBar().maximum() == 0
+        if page.minimumSizeHint().width() > width:
+            over.append(width)
+    assert over == []
+
+
 def usage_window(qtbot: QtBot, mode: LayoutMode) -> MainWindow:
     """A shown window with ``full_view``'s numbers, in layout ``mode``."""
     window = MainWindow()
