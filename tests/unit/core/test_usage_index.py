@@ -8,7 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +157,18 @@ def test_truncated_replaced_and_removed_files(codex_home: CodexHome, tmp_path: P
         assert _state(index, codex_home.root) == {}
 
 
+def _refusing(day: str) -> Callable[[Any], Any]:
+    """``os.scandir`` as on a machine where the folder ``day`` cannot be listed."""
+    listing = os.scandir
+
+    def refusing(folder: Any) -> Any:
+        if os.fspath(folder) == day:
+            raise PermissionError(13, "Permission denied", day)
+        return listing(folder)
+
+    return refusing
+
+
 @pytest.mark.parametrize("via", ["walk", "discover"])
 def test_a_folder_that_cannot_be_listed_keeps_its_rows(
     codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, via: str
@@ -167,13 +179,8 @@ def test_a_folder_that_cannot_be_listed_keeps_its_rows(
     from codex_presence_gui.core import discovery
 
     path = codex_home.write(SID, _session(3))
-    day = str(path.parent)
     real_scandir = os.scandir
-
-    def refusing(folder: Any) -> Any:
-        if os.fspath(folder) == day:
-            raise PermissionError(13, "Permission denied", day)
-        return real_scandir(folder)
+    refusing = _refusing(str(path.parent))
 
     def update(index: UsageIndex) -> Any:
         if via == "walk":
@@ -1803,13 +1810,8 @@ def test_a_tier_change_waits_for_a_folder_that_cannot_be_listed(
     from codex_presence_gui.core import discovery
 
     path = codex_home.write(SID, _session(2))
-    day = str(path.parent)
     listing = os.scandir
-
-    def refusing(folder: Any) -> Any:
-        if os.fspath(folder) == day:
-            raise PermissionError(13, "Permission denied", day)
-        return listing(folder)
+    refusing = _refusing(str(path.parent))
 
     with UsageIndex(tmp_path / "index.sqlite3") as index:
         index.update([codex_home.root])

@@ -356,6 +356,15 @@ def test_the_fastest_share_is_amber_and_readable(
         apply_theme(qapp, "system")
 
 
+def drawn_text(table: SessionsTable, index: QModelIndex) -> str:
+    """The text the table's delegate draws in ``index``'s cell, as wide as it is now."""
+    option = QStyleOptionViewItem()
+    table.initViewItemOption(option)
+    option.rect = table.visualRect(index)
+    table.itemDelegateForIndex(index).initStyleOption(option, index)
+    return option.text
+
+
 def test_a_narrow_project_cell_keeps_the_project_before_the_branch(qtbot: QtBot) -> None:
     """Too narrow for "project (branch)", the cell shows the project alone (elided only if
     that does not fit either): rows of one project on different branches had all read
@@ -372,21 +381,9 @@ def test_a_narrow_project_cell_keeps_the_project_before_the_branch(qtbot: QtBot)
     table = shown_table(qtbot, 300, model)
     proxy = table.model()
     for row in range(proxy.rowCount()):
-        index = proxy.index(row, Column.PROJECT)
-        option = QStyleOptionViewItem()
-        table.initViewItemOption(option)
-        option.rect = table.visualRect(index)
-        table.itemDelegateForIndex(index).initStyleOption(option, index)
-        assert option.text == "payments-service", option.rect.width()
+        assert drawn_text(table, proxy.index(row, Column.PROJECT)) == "payments-service"
     table.resize(1600, 260)
     wide = table.fontMetrics().horizontalAdvance("payments-service (feature/task-0)") + 12
     qtbot.waitUntil(lambda: table.columnWidth(Column.PROJECT) >= wide)
-    texts = []
-    for row in range(proxy.rowCount()):
-        index = proxy.index(row, Column.PROJECT)
-        option = QStyleOptionViewItem()
-        table.initViewItemOption(option)
-        option.rect = table.visualRect(index)
-        table.itemDelegateForIndex(index).initStyleOption(option, index)
-        texts.append(option.text)
+    texts = [drawn_text(table, proxy.index(row, Column.PROJECT)) for row in range(2)]
     assert "payments-service (feature/task-0)" in texts
