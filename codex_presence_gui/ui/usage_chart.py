@@ -347,6 +347,13 @@ class UsageChart(QWidget):
                 painter.setBrush(series_color(segment.color, palette))
                 painter.drawRect(QRectF(x, base - height, width, height))
                 base -= height
+            if cost and bar.unpriced_tokens > 0:
+                # Some of the day's use has no price: the outline of the unpriced days, on
+                # top of what is priced (the bar alone would read as all of it).
+                painter.setPen(QPen(muted, 1.0))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(QRectF(x + 0.5, base - 5.5, width - 1, 4))
+                painter.setPen(Qt.PenStyle.NoPen)
         self._paint_dates(painter, muted)
         if self.hasFocus():
             # The keyboard is here: a frame in the focus colour, around the plot.
@@ -451,10 +458,9 @@ def legend_html(
         # Each swatch stays with its whole name; the lines break between entries.
         text = _unbroken(name)
         entries.append(f'<span style="color:{color}">&#9632;</span>&nbsp;{text}')
-    if mode is ChartMode.COST and any(
-        bar.tokens > 0 and (bar.cost_usd or 0.0) <= 0 for bar in chart.days
-    ):
-        # What an outlined day is (see paintEvent): used, by models without a price.
+    if mode is ChartMode.COST and any(bar.unpriced_tokens > 0 for bar in chart.days):
+        # What an outline is (see paintEvent): use by models without a price, alone or on top
+        # of a day's priced part.
         muted = muted_color(palette).name()
         entries.append(
             f'<span style="color:{muted}">&#9633;</span>&nbsp;{_unbroken(UNPRICED_LEGEND)}'

@@ -101,6 +101,11 @@ class DayBar:
     tooltip: str
     cost_segments: tuple[BarSegment, ...] = ()  # the parts of the cost bar
 
+    @property
+    def unpriced_tokens(self) -> int:
+        """The day's tokens of models without a known price (not in its cost bar)."""
+        return max(self.tokens - sum(segment.tokens for segment in self.cost_segments), 0)
+
 
 @dataclass(frozen=True, slots=True)
 class ChartView:

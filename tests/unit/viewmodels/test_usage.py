@@ -343,6 +343,10 @@ def test_a_cost_that_leaves_unpriced_tokens_out_says_so() -> None:
     alone = usage_view(recent([*slots, slot(TODAY - timedelta(days=2), 5000, model="mystery")]))
     assert alone.chart is not None
     assert alone.chart.days[-3].tooltip.endswith("mystery: 5K tokens · no known price")
+    # What each day's cost bar leaves out (drawn as an outline on top of it).
+    assert chart.days[-1].unpriced_tokens == 29_000_000
+    assert alone.chart.days[-3].unpriced_tokens == 5000
+    assert alone.chart.days[-2].unpriced_tokens == 0  # a day without use
     assert approx_money(0.001, partial=True) == "<$0.01+"
     assert approx_money(None, partial=True) == "cost unknown"
 
