@@ -44,7 +44,7 @@ from codex_presence_gui.ui.info_bar import InfoBar
 from codex_presence_gui.ui.labels import QWIDGETSIZE_MAX, ElidedLabel, wrapped_label
 from codex_presence_gui.ui.limits_panel import LimitsPanel
 from codex_presence_gui.ui.session_card import SessionCard
-from codex_presence_gui.ui.sessions_table import LEAST_ROWS, SessionsTable
+from codex_presence_gui.ui.sessions_table import COMPACT_LEAST_ROWS, SessionsTable
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.ui.usage_view import UsagePage
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
@@ -59,8 +59,6 @@ DEFAULT_SIZE = (820, 580)
 LIVE_PAGE = "live"
 USAGE_PAGE = "usage"
 DIGIT = re.compile(r"\d")
-#: Rows the compact layout's sessions table needs room for (less than a blank band).
-COMPACT_TABLE_ROWS = 1
 NO_FILE_MANAGER = "No file manager could be opened here."
 
 
@@ -575,7 +573,7 @@ class MainWindow(QMainWindow):
     def _apply_mode(self, compact: bool, table: bool | None = None) -> None:
         for widget, visible in self._mode_widgets(compact, table).items():
             widget.setVisible(visible)
-        self.table.set_least_rows(COMPACT_TABLE_ROWS if compact else LEAST_ROWS)
+        self.table.set_compact(compact)
         self.card.set_compact(compact)
         self.limits.set_compact(compact)
 
@@ -667,12 +665,12 @@ class MainWindow(QMainWindow):
         if not self._has_rows or (self.dashboard is not None and self.dashboard.no_home):
             return False
         margins = self.body_layout.contentsMargins()
-        if self.width() < self.table.minimumSizeHint().width() + margins.left() + margins.right():
+        if self.width() < self.table.least_width(compact=True) + margins.left() + margins.right():
             return False
         least = self.needed_size(True)
         compact = self.needed_size(True, max(self.width(), least.width())).height()
         spacing = max(self.body_layout.spacing(), 0)
-        extra = self.table.height_for_rows(COMPACT_TABLE_ROWS) + spacing
+        extra = self.table.height_for_rows(COMPACT_LEAST_ROWS) + spacing
         return self.height() >= compact + extra
 
     def _set_limits(self, least: QSize, most_height: int) -> None:

@@ -38,13 +38,19 @@ from codex_presence_gui.viewmodels.session_table import (
     share_cell,
 )
 
-#: Rows the table asks room for at least (besides its header).
+#: Rows the table asks room for at least (besides its header); in the compact layout, where
+#: the window shows it only once it has room for it, one (the others scroll).
 LEAST_ROWS = 2
+COMPACT_LEAST_ROWS = 1
 #: Secondary columns, hidden in this order as the table narrows; Project and Activity stay.
 HIDE_ORDER = (Column.CONTEXT, Column.MODEL, Column.SHARE, Column.LAST_ACTIVITY, Column.TOKENS)
 #: Minimum widths in average characters (the text; icon and margins come on top).
 ACTIVITY_MIN_CHARS = 18
 PROJECT_MIN_CHARS = 10
+#: Activity's in the compact layout: a narrow window pinned beside an editor shows its
+#: sessions as "api-gateway · ▶ Running c…" (the icon says what kind of work) rather than a
+#: blank band where the table would not fit.
+COMPACT_ACTIVITY_MIN_CHARS = 12
 #: A secondary column shows only while Project and Activity keep this much (or all their text
 #: needs): at their bare minimum ``sho…in)`` next to a token column reads worse than no tokens.
 ACTIVITY_COMFORT_CHARS = 28
@@ -67,6 +73,15 @@ _ELIDE = {
 }
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def _least_chars(column: Column, compact: bool) -> int | None:
+    """Project's and Activity's least width in average characters; None for the others."""
+    if column is Column.ACTIVITY:
+        return COMPACT_ACTIVITY_MIN_CHARS if compact else ACTIVITY_MIN_CHARS
+    if column is Column.PROJECT:
+        return PROJECT_MIN_CHARS
+    return None
 
 
 class RowDelegate(QStyledItemDelegate):
@@ -161,8 +176,8 @@ class SessionsTable(QTableView):
     def __init__(self, model: SessionTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source_model = model
-        #: Rows the table asks room for at least (see ``set_least_rows``).
-        self.least_rows = LEAST_ROWS
+        #: In the compact layout: fewer rows and narrower columns at least (``set_compact``).
+        self.compact = False
         self.proxy = sorted_rows_view(
             self,
             model,
@@ -200,14 +215,14 @@ class SessionsTable(QTableView):
         """The columns hidden for lack of width, in ``HIDE_ORDER``."""
         return [column for column in HIDE_ORDER if self.isColumnHidden(column)]
 
-    def minimum_column_width(self, column: Column) -> int:
-        """Activity's and Project's least width; the other columns' measured width."""
-        metrics = self.fontMetrics()
-        if column is Column.ACTIVITY:
-            return metrics.averageCharWidth() * ACTIVITY_MIN_CHARS + self._padding() + self._icon()
-        if column is Column.PROJECT:
-            return metrics.averageCharWidth() * PROJECT_MIN_CHARS + self._padding()
-        return self._natural.get(column, 0)
+    def minimum_column_width(self, column: Column, compact: bool | None = None) -> int:
+        """Activity's and Project's least width (in the compact layout's or the full one's
+        terms; default: the table's own); the other columns' measured width."""
+        chars = _least_chars(column, self.compact if compact is None else compact)
+        if chars is None:
+            return self._natural.get(column, 0)
+        width = self.fontMetrics().averageCharWidth() * chars + self._padding()
+        return width + self._icon() if column is Column.ACTIVITY else width
 
     def natural_column_width(self, column: Column) -> int:
         """A column's width from its contents (header and cells) at the last measurement."""
@@ -215,26 +230,32 @@ class SessionsTable(QTableView):
 
     # -- Qt overrides -------------------------------------------------------------------
 
-    def minimumSizeHint(self) -> QSize:
-        frame = 2 * self.frameWidth()
-        width = (
-            self.minimum_column_width(Column.PROJECT)
-            + self.minimum_column_width(Column.ACTIVITY)
-            + frame
+    def least_width(self, compact: bool | None = None) -> int:
+        """The width Project and Activity need at least, in the compact layout or the full
+        one (default: the table's own)."""
+        return (
+            self.minimum_column_width(Column.PROJECT, compact)
+            + self.minimum_column_width(Column.ACTIVITY, compact)
+            + 2 * self.frameWidth()
             + self.verticalScrollBar().sizeHint().width()
         )
-        return QSize(width, self.height_for_rows(self.least_rows))
+
+    def minimumSizeHint(self) -> QSize:
+        rows = COMPACT_LEAST_ROWS if self.compact else LEAST_ROWS
+        return QSize(self.least_width(), self.height_for_rows(rows))
 
     def height_for_rows(self, rows: int) -> int:
         """The height that shows the header and ``rows`` rows."""
         row = self.verticalHeader().defaultSectionSize()
         return self.horizontalHeader().sizeHint().height() + rows * row + 2 * self.frameWidth()
 
-    def set_least_rows(self, rows: int) -> None:
-        """Ask for room for at least ``rows`` rows (the rest scroll)."""
-        if rows != self.least_rows:
-            self.least_rows = rows
+    def set_compact(self, compact: bool) -> None:
+        """Ask for the compact layout's least room (one row, narrower columns) or the full
+        layout's."""
+        if compact != self.compact:
+            self.compact = compact
             self.updateGeometry()
+            self._fit()
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
@@ -347,7 +368,7 @@ class SessionsTable(QTableView):
         """What Project or Activity should keep before a secondary column may show."""
         chars = PROJECT_COMFORT_CHARS if column is Column.PROJECT else ACTIVITY_COMFORT_CHARS
         least = self.minimum_column_width(column)
-        minimum_chars = PROJECT_MIN_CHARS if column is Column.PROJECT else ACTIVITY_MIN_CHARS
+        minimum_chars = _least_chars(column, self.compact) or 0
         roomy = least + self.fontMetrics().averageCharWidth() * (chars - minimum_chars)
         return max(least, min(self._natural[column], roomy))
 

@@ -16,6 +16,7 @@ from codex_presence_gui.cli import main
 from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.ui import main_window
 from codex_presence_gui.ui.main_window import MainWindow
+from codex_presence_gui.ui.sessions_table import HIDE_ORDER
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
 from codex_presence_gui.viewmodels.session_table import Column, SessionRole
 from tests.helpers import rollout as r
@@ -234,7 +235,21 @@ def test_compact_layout_follows_the_window_size(qtbot: QtBot) -> None:
     window.resize(900, least + one_row - 2)
     qtbot.waitUntil(lambda: not window.table.isVisible())
     assert window.compact
-    window.resize(160, 600)  # too narrow for the table: the compact layout alone
+    # At the least width, the sessions still show (Project and Activity, narrower than in
+    # the full layout), not a blank band under the card.
+    window.resize(160, 600)
+    qtbot.waitUntil(lambda: window.width() == window.minimumWidth())
+    qtbot.waitUntil(window.table.isVisible)
+    assert window.compact
+    assert window.table.hidden_columns() == list(HIDE_ORDER)
+    activity = window.table.columnWidth(Column.ACTIVITY)
+    assert activity >= window.table.minimum_column_width(Column.ACTIVITY, compact=True)
+    assert window.table.least_width(compact=True) < window.table.least_width(compact=False)
+    # Full again: the table asks for its full least width back.
+    window.resize(900, 700)
+    qtbot.waitUntil(lambda: not window.compact)
+    assert window.table.minimumSizeHint().width() == window.table.least_width(compact=False)
+    window.resize(160, 300)  # too short for the table: the compact layout alone
     qtbot.waitUntil(lambda: window.compact and not window.table.isVisible())
     assert window.card.compact_total.isVisible()
     assert window.card.compact_total.full_text == "52.4K tokens in this session"
