@@ -75,6 +75,7 @@ class MetaRecord(NamedTuple):
     parent_thread_id: str | None
     history_start_ordinal: int | None
     legacy: bool = False
+    repository_url: str | None = None  # ``git.repository_url``: the checkout's remote
 
 
 class ContextRecord(NamedTuple):
@@ -331,6 +332,7 @@ def _meta(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> Met
         forked_from_id=_text(payload.get("forked_from_id")),
         parent_thread_id=_text(payload.get("parent_thread_id")) or _spawn_parent(source),
         history_start_ordinal=start,
+        repository_url=_text(git.get("repository_url")) if isinstance(git, dict) else None,
     )
 
 

@@ -271,6 +271,39 @@ def project_name(cwd: str) -> str:
     return parts[-1] if parts else "unknown-project"
 
 
+#: A remote's identity longer than this is not kept (no real one comes near).
+REPOSITORY_ID_CHARS = 512
+_SCP_REMOTE = re.compile(r"^(?:[^@/\\\s]+@)?([^:/\\\s]{2,}):(?!//)")
+
+
+def repository_id(url: str | None) -> str | None:
+    """A git remote as the same text whichever way it was cloned: its host (lower case) and
+    path, without the scheme, user, password, port, ``.git`` or slashes at the ends
+    (``git@github.com:acme/api.git`` and ``https://github.com/acme/api`` are both
+    ``github.com/acme/api``); a local remote's path alone. None for none, or one too long.
+
+    No user or password is ever kept: a remote cloned with a token in its address names
+    the same repository without it."""
+    if not url or not url.strip():
+        return None
+    text = url.strip().replace("\\", "/")
+    scheme, found, rest = text.partition("://")
+    if found and scheme.replace("+", "").isalpha():
+        host, _, path = rest.partition("/")
+        host = host.rpartition("@")[2].partition(":")[0]  # no user, password or port
+    else:
+        scp = _SCP_REMOTE.match(text)
+        if scp is not None:  # ``[user@]host:path``
+            host, path = scp.group(1), text[scp.end() :]
+        else:  # a folder on this machine
+            host, path = "", text
+    path = path.strip("/")
+    if path.endswith(".git"):
+        path = path[:-4].rstrip("/")
+    identity = "/".join(part for part in (host.lower(), path) if part)
+    return identity if identity and len(identity) <= REPOSITORY_ID_CHARS else None
+
+
 def surface_of(originator: str | None, source: str | None) -> str:
     """Where the session runs: CLI, VS Code, Desktop app, Exec, Sub-agent, …"""
     if source == "subagent":

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     _T = TypeVar("_T")
 
 #: Bump when the tables or what they mean change: an index of another version is rebuilt.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 #: Calls are summed by quarter hour (UTC), so that days of any time zone (some are offset by
 #: 30 or 45 minutes) are sums of whole slots.
 SLOT_SECONDS = 900
@@ -67,6 +67,7 @@ CREATE TABLE files (
     session_id TEXT NOT NULL,
     project TEXT NOT NULL,
     cwd TEXT,
+    repository TEXT,
     started_at REAL,
     last_at REAL,
     is_fork INTEGER NOT NULL,
@@ -138,6 +139,7 @@ SELECT 1 FROM files WHERE typeof(path) != 'blob' OR typeof(home) != 'blob'
     OR typeof(head_digest) != 'blob' OR typeof(read_to) != 'integer'
     OR typeof(state) != 'text' OR typeof(session_id) != 'text'
     OR typeof(project) != 'text' OR typeof(cwd) NOT IN ('text', 'null')
+    OR typeof(repository) NOT IN ('text', 'null')
     OR typeof(started_at) NOT IN ('real', 'null') OR typeof(last_at) NOT IN ('real', 'null')
     OR typeof(is_fork) != 'integer' OR typeof(name) != 'blob' OR typeof(calls) != 'integer'
     OR typeof(recheck_at) NOT IN ('real', 'null')
@@ -171,8 +173,10 @@ class UpdateResult:
 
 #: What ``UsageIndex.slot_rows`` gives: a ``SlotUsage`` as one flat tuple (slot, session id,
 #: project, model, long context (0 or 1), calls, input, cached input, output, reasoning
-#: output, total, service tier, last call).
-SlotRow = tuple[int, str, str, str, int, int, int, int, int, int, int, str, float | None]
+#: output, total, service tier, last call, repository).
+SlotRow = tuple[
+    int, str, str, str, int, int, int, int, int, int, int, str, float | None, str | None
+]
 
 
 class SlotUsage(NamedTuple):
@@ -188,6 +192,7 @@ class SlotUsage(NamedTuple):
     tokens: TokenUsage
     service_tier: str = ""
     last_at: float | None = None  # the last of its calls (None: the quarter hour's start)
+    repository: str | None = None  # the checkout's remote (``session.repository_id``)
 
 
 class SessionInfo(NamedTuple):
@@ -689,7 +694,7 @@ class UsageIndex:
         fields = list(read.fields)
         fields[5], fields[6] = 0, b""  # the head's length and digest
         fields[7], fields[8] = 0, "{}"  # read to the start, with no state
-        fields[13] = None  # no last call
+        fields[14] = None  # no last call
         self._store(FileRead(read.rollout, read.row, fields=tuple(fields)), UpdateResult())
 
     def _store(self, read: FileRead, result: UpdateResult) -> None:
@@ -713,9 +718,9 @@ class UsageIndex:
             db.execute("DELETE FROM files WHERE path = ?", (_blob(read.rollout.path),))
             file_id = db.execute(
                 "INSERT INTO files (path, home, dev, ino, size, mtime, ctime, head_length,"
-                " head_digest, read_to, state, session_id, project, cwd, started_at, last_at,"
-                " is_fork, recheck_at, name, calls)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                " head_digest, read_to, state, session_id, project, cwd, repository,"
+                " started_at, last_at, is_fork, recheck_at, name, calls)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
                 (
                     _blob(read.rollout.path),
                     _blob(read.rollout.home),
@@ -744,7 +749,7 @@ class UsageIndex:
             db.execute(
                 "UPDATE files SET dev = ?, ino = ?, size = ?, mtime = ?, ctime = ?,"
                 " head_length = ?, head_digest = ?, read_to = ?, state = ?, session_id = ?,"
-                " project = ?, cwd = ?,"
+                " project = ?, cwd = ?, repository = ?,"
                 " started_at = ?, last_at = ?, is_fork = ?, recheck_at = ? WHERE id = ?",
                 (*fields, file_id),
             )
@@ -833,6 +838,7 @@ class UsageIndex:
                 TokenUsage(row[6], row[7], row[8], row[9], row[10]),
                 row[11],
                 row[12],
+                row[13],
             )
 
     def slot_rows(
@@ -844,8 +850,8 @@ class UsageIndex:
         query = (
             _COPIES_LEFT_OUT.format(homes=marks)
             + "SELECT u.slot, f.session_id, f.project, u.model, u.long_context, u.calls, u.input,"
-            " u.cached_input, u.output, u.reasoning_output, u.total, u.service_tier, u.last_at"
-            " FROM usage u JOIN files f ON f.id = u.file_id"
+            " u.cached_input, u.output, u.reasoning_output, u.total, u.service_tier, u.last_at,"
+            " f.repository FROM usage u JOIN files f ON f.id = u.file_id"
             " WHERE f.home IN " + marks + " AND u.file_id NOT IN copies"
         )
         parameters: list[Any] = [_blob(home) for home in homes] * 3

@@ -299,6 +299,7 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         SessionAccumulator,
         line_problems,
         project_name,
+        repository_id,
     )
 
     session = SessionAccumulator(path, clock)
@@ -368,7 +369,9 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
     identity = tail.identity
     assert identity is not None
     calls = recorder.calls or []
-    started_at = session.meta.started_at if session.meta is not None else None
+    meta = session.meta
+    started_at = meta.started_at if meta is not None else None
+    repository = repository_id(meta.repository_url) if meta is not None else None
     read.fields = (
         identity.stat.dev,
         identity.stat.ino,
@@ -385,6 +388,7 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         no_surrogates(session.session_id),
         no_surrogates(project_name(session.cwd or ".")),
         None if session.cwd is None else no_surrogates(session.cwd),
+        None if repository is None else no_surrogates(repository),
         started_at if started_at is not None else session.first_ts,
         max((call[0] for call in calls), default=None),
         int(session.is_fork),

@@ -369,6 +369,7 @@ def build_usage_report(
             item.tokens.total,
             item.service_tier,
             item.last_at,
+            item.repository,
         )
         for item in slots
     )
@@ -399,6 +400,10 @@ def report_from_rows(
     slot_facts: dict[int, tuple[str | None, date]] = {}
     prices: dict[tuple[str, int, date, str], Callable[[int, int, int], tuple[float, float]] | None]
     prices = {}
+    labels: dict[tuple[str, str | None], str] | None = None
+    if kind in ("project", "session"):
+        rows = list(rows)  # read twice: the projects' names first
+        labels = project_labels({(row[2], row[13]) for row in rows})
     for (
         slot,
         session_id,
@@ -413,6 +418,7 @@ def report_from_rows(
         total,
         service_tier,
         last_at,
+        repository,
     ) in rows:
         facts = slot_facts.get(slot)
         if facts is None:
@@ -430,6 +436,8 @@ def report_from_rows(
         key = facts[0]
         if key is None:
             continue
+        if labels is not None:
+            project = labels[project, repository]
         if not by_time:
             key = session_id if kind == "session" else project if kind == "project" else model
         row = by_key.get(key)
@@ -492,6 +500,35 @@ def report_from_rows(
         pricer.source if pricer is not None else "not priced",
         sorted(unpriced),
     )
+
+
+def project_labels(projects: Iterable[tuple[str, str | None]]) -> dict[tuple[str, str | None], str]:
+    """What to call each (folder name, repository) pair: the folder's name, as the window
+    shows it, so that clones and worktrees of a repository (Codex's own worktrees are
+    folders of its name) count as one project; but folders of one name that are checkouts
+    of different repositories are told apart by the repository ("api (acme/api)", "api
+    (other/api)"), and the folders of that name outside them stay "api"."""
+    remotes: dict[str, set[str]] = {}
+    for name, repository in projects:
+        found = remotes.setdefault(name, set())
+        if repository:
+            found.add(repository)
+    labels: dict[tuple[str, str | None], str] = {}
+    for name, repository in projects:
+        known = remotes[name]
+        if not repository or len(known) < 2:
+            labels[name, repository] = name
+            continue
+        # The remote's owner and name ("acme/api"); its whole text when two share those.
+        short = _remote_short(repository)
+        if sum(_remote_short(other) == short for other in known) > 1:
+            short = repository
+        labels[name, repository] = f"{name} ({short})"
+    return labels
+
+
+def _remote_short(repository: str) -> str:
+    return "/".join(repository.split("/")[-2:])
 
 
 def _time_key(kind: str, day: date) -> str:

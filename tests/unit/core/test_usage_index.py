@@ -1841,3 +1841,30 @@ def test_a_config_edit_that_keeps_its_size_and_time_is_seen(
         assert config.stat().st_size == before.st_size
         assert index.update([codex_home.root]).read == 1
         assert _tiers(index, codex_home.root) == {"priority"}
+
+
+def test_each_file_keeps_its_checkouts_remote_and_never_a_password(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    remote = "https://x-token:ghp_secret123@github.com/acme/api.git"
+    git = {"commit_hash": "3f2a9d0c", "branch": "main", "repository_url": remote}
+    lines = _session(2)
+    lines[0] = r.session_meta(BASE, SID, git=git)
+    path = codex_home.write(SID, lines)
+    codex_home.write(OTHER, [r.session_meta(BASE, OTHER), *_session(1)[1:]])
+    index_path = tmp_path / "index.sqlite3"
+    with UsageIndex(index_path) as index:
+        index.update([codex_home.root])
+        found = {item.session_id: item.repository for item in index.slots([codex_home.root])}
+        assert found == {SID: "github.com/acme/api", OTHER: None}
+        # An append is read from where the last read stopped: the remote stays.
+        with path.open("a") as handle:
+            handle.write("\n".join(_turn(BASE + 600, 99_000, 5000)) + "\n")
+        assert index.update([codex_home.root]).read == 1
+        found = {item.session_id: item.repository for item in index.slots([codex_home.root])}
+        assert found[SID] == "github.com/acme/api"
+    stored = b"".join(
+        file.read_bytes() for file in tmp_path.iterdir() if file.name.startswith("index")
+    )
+    assert b"ghp_secret123" not in stored
+    assert b"x-token" not in stored

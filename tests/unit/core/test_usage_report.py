@@ -16,6 +16,7 @@ import pytest
 
 from codex_presence_gui.core.models import TokenUsage
 from codex_presence_gui.core.pricing import PriceKey, Pricer, PriceSpan, UnitPrices
+from codex_presence_gui.core.session import repository_id
 from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage, UsageIndex
 from codex_presence_gui.core.usage_report import (
     COST_LABEL,
@@ -828,3 +829,74 @@ def test_json_says_which_days_were_asked_for() -> None:
     assert (data["since"], data["until"]) == ("2026-11-29", "2026-11-30")
     everything = report_json(_report("daily"), UTC)
     assert (everything["since"], everything["until"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("remote", "identity"),
+    [
+        ("git@github.com:acme/api.git", "github.com/acme/api"),
+        ("https://github.com/acme/api", "github.com/acme/api"),
+        ("https://x-token:ghp_secret@GitHub.com/acme/api.git/", "github.com/acme/api"),
+        ("ssh://git@github.com:22/acme/api.git", "github.com/acme/api"),
+        ("git+ssh://git@host.xz/path/to/repo.git", "host.xz/path/to/repo"),
+        ("host.xz:~user/repo.git", "host.xz/~user/repo"),
+        ("/srv/git/api.git", "srv/git/api"),
+        ("file:///srv/git/api.git", "srv/git/api"),
+        ("C:\\repos\\api", "C:/repos/api"),
+        ("https://github.com/", "github.com"),
+        ("", None),
+        ("   ", None),
+        (None, None),
+        (".git", None),
+        ("https://github.com/" + "a" * 600, None),
+    ],
+)
+def test_a_remote_is_the_same_text_however_it_was_cloned(
+    remote: str | None, identity: str | None
+) -> None:
+    assert repository_id(remote) == identity
+
+
+def _in(project: str, repository: str | None, session: str, when: str) -> SlotUsage:
+    return _slot(when, session, "gpt-5.3-codex", 1000, project=project)._replace(
+        repository=repository
+    )
+
+
+def test_folders_of_one_name_are_one_project_unless_checkouts_of_other_repositories() -> None:
+    slots = [
+        # Codex's own worktree and the clone of one repository: one project.
+        _in("api", "github.com/acme/api", "a1", "2026-11-23T10:00"),
+        _in("api", "github.com/acme/api", "a2", "2026-11-23T11:00"),
+        # Another repository in a folder of the same name.
+        _in("api", "github.com/other/api", "o1", "2026-11-23T12:00"),
+        # A folder of that name with no remote (or a log too old to say).
+        _in("api", None, "n1", "2026-11-23T13:00"),
+        # One name, one repository and a log without a remote: one project still.
+        _in("shop", "gitlab.com/acme/shop", "s1", "2026-11-23T14:00"),
+        _in("shop", None, "s2", "2026-11-23T15:00"),
+        # The same owner and name on two hosts: told apart by the whole remote.
+        _in("web", "github.com/acme/web", "w1", "2026-11-23T16:00"),
+        _in("web", "gitlab.com/acme/web", "w2", "2026-11-23T17:00"),
+    ]
+    report = build_usage_report("project", slots, {}, zone=UTC)
+    assert {row.key: len(row.sessions) for row in report.rows} == {
+        "api (acme/api)": 2,
+        "api (other/api)": 1,
+        "api": 1,
+        "shop": 2,
+        "web (github.com/acme/web)": 1,
+        "web (gitlab.com/acme/web)": 1,
+    }
+    # A session's project is named as in the project report.
+    sessions = build_usage_report("session", slots, {}, zone=UTC)
+    assert {row.key: row.project for row in sessions.rows} == {
+        "a1": "api (acme/api)",
+        "a2": "api (acme/api)",
+        "o1": "api (other/api)",
+        "n1": "api",
+        "s1": "shop",
+        "s2": "shop",
+        "w1": "web (github.com/acme/web)",
+        "w2": "web (gitlab.com/acme/web)",
+    }

@@ -50,7 +50,7 @@ ROWS = st.lists(
     max_size=60,
 ).map(
     lambda rows: sorted(
-        ((*row[:12], row[0] + row[12] + 0.5) for row in rows), key=lambda row: row[0]
+        ((*row[:12], row[0] + row[12] + 0.5, None) for row in rows), key=lambda row: row[0]
     )
 )
 
@@ -59,7 +59,7 @@ def _reference(kind: str, rows: list[tuple], since: date | None) -> dict[str, Us
     """The plain way: each call added to the four tallies that count it, in order."""
     found: dict[str, UsageRow] = {}
     totals = UsageRow("total")
-    for slot, session, project, model, _, calls, i, c, o, r, t, _, _ in rows:
+    for slot, session, project, model, _, calls, i, c, o, r, t, _, _, _ in rows:
         day = datetime.fromtimestamp(slot, ZONE).date()
         if since is not None and day < since:
             continue
