@@ -201,7 +201,7 @@ class Pricer:
         if library is None:
             return None
         try:
-            first, last = _days_alike(library, self.provider, key.model, key.day)
+            first, last = _days_alike(library, self.provider, library_model(key.model), key.day)
         except LookupError:  # the library does not know the model, on any day
             return PriceSpan(key.model, key.long_context, key.service_tier, FIRST_DAY, None, None)
         return PriceSpan(
@@ -212,7 +212,7 @@ class Pricer:
         """The model's prices per token on ``key``'s day, from two probe calls priced by
         the library (loaded by ``_probe``); None when it does not know the model."""
         library = self._library
-        model = key.model
+        model = library_model(key.model)
         size = _LONG_PROBE if key.long_context else _SHORT_PROBE
         when = datetime.fromisoformat(key.day).replace(hour=12, tzinfo=UTC)
         context = {"service_tier": key.service_tier} if key.service_tier else None
@@ -264,6 +264,19 @@ class Pricer:
         if units is None:
             return None
         return price_tokens(units, tokens.input, tokens.cached_input, tokens.output)
+
+
+#: How a router names OpenAI's models (OpenRouter, LiteLLM: ``openai/gpt-5``).
+_ROUTED_PREFIX = "openai/"
+
+
+def library_model(model: str) -> str:
+    """The name the price library knows a logged model by: an OpenAI model reached through
+    a router (``openai/gpt-5``, when Codex's model provider is OpenRouter or a LiteLLM
+    proxy) costs what the model itself costs on OpenAI's API."""
+    if model[: len(_ROUTED_PREFIX)].lower() == _ROUTED_PREFIX and len(model) > len(_ROUTED_PREFIX):
+        return model[len(_ROUTED_PREFIX) :]
+    return model
 
 
 def _days_alike(library: Any, provider: str, model: str, day: str) -> tuple[str, str | None]:

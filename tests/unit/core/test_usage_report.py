@@ -521,6 +521,26 @@ def test_calls_are_priced_at_the_price_of_their_day() -> None:
     assert early > 2 * late
 
 
+def test_an_openai_model_through_a_router_costs_what_the_model_costs() -> None:
+    """Codex with OpenRouter or a LiteLLM proxy logs ``openai/gpt-5``: the API-equivalent
+    cost is gpt-5's; another router's prefix is not guessed at."""
+    pytest.importorskip("genai_prices")
+    slots = [
+        _slot("2026-11-23T10:00", "s1", "gpt-5", 100_000),
+        _slot("2026-11-23T10:00", "s2", "openai/gpt-5", 100_000),
+        _slot("2026-11-23T10:00", "s3", "OpenAI/gpt-5", 100_000),
+        _slot("2026-11-23T10:00", "s4", "azure/gpt-5", 100_000),
+        _slot("2026-11-23T10:00", "s5", "openai/", 100_000),
+    ]
+    report = build_usage_report("session", slots, SESSIONS, zone=UTC, pricer=Pricer())
+    costs = {row.key: row.tally.cost_usd for row in report.rows}
+    assert costs["s1"] is not None
+    assert costs["s2"] == costs["s3"] == costs["s1"]
+    assert costs["s4"] is None
+    assert costs["s5"] is None
+    assert report.unpriced_models == ["azure/gpt-5", "openai/"]
+
+
 def test_the_priority_tier_is_priced_as_the_library_prices_it() -> None:
     """Codex's "fast" tier is the API's priority processing: gpt-5.3-codex costs twice as
     much there, per genai-prices' own variants."""
