@@ -55,6 +55,9 @@ COMPACT_ACTIVITY_MIN_CHARS = 12
 #: needs): at their bare minimum ``sho…in)`` next to a token column reads worse than no tokens.
 ACTIVITY_COMFORT_CHARS = 28
 PROJECT_COMFORT_CHARS = 24
+#: In the compact layout Activity yields to Project sooner: names read whole before the
+#: activity does ("Running car…" beside its icon still says what goes on).
+COMPACT_ACTIVITY_COMFORT_CHARS = 16
 #: The widest texts a few columns usually show once their numbers grow; measured so a cell
 #: does not get elided between two measurements (cells are measured when rows come or go,
 #: and when a refresh makes a text longer: see ``_texts_grew``).
@@ -366,7 +369,10 @@ class SessionsTable(QTableView):
 
     def _comfortable(self, column: Column) -> int:
         """What Project or Activity should keep before a secondary column may show."""
-        chars = PROJECT_COMFORT_CHARS if column is Column.PROJECT else ACTIVITY_COMFORT_CHARS
+        if column is Column.PROJECT:
+            chars = PROJECT_COMFORT_CHARS
+        else:
+            chars = COMPACT_ACTIVITY_COMFORT_CHARS if self.compact else ACTIVITY_COMFORT_CHARS
         least = self.minimum_column_width(column)
         minimum_chars = _least_chars(column, self.compact) or 0
         roomy = least + self.fontMetrics().averageCharWidth() * (chars - minimum_chars)
