@@ -218,6 +218,9 @@ class MainWindow(QMainWindow):
         #: The pinned compact window's size while the Usage page, asked for from it, shows:
         #: going back to the live view pins it again (see ``open_page``).
         self._compact_to_restore: QSize | None = None
+        #: A window compact by its size that Ctrl+U grew: its size then, and the size it was
+        #: grown to (back to the live view unresized since, it takes the first back).
+        self._small_to_restore: tuple[QSize, QSize] | None = None
         #: The window's size when a compact layout was chosen over the full one shown.
         self._full_size: QSize | None = None
         #: ``_full_size`` while the Usage page is shown out of a chosen compact layout.
@@ -481,6 +484,7 @@ class MainWindow(QMainWindow):
             # sessions table under it, not a size left from an earlier pinning).
             self._full_size = self.size()
         self._compact_to_restore = None  # a layout chosen since is the one to keep
+        self._small_to_restore = None
         self._layout_mode = mode
         self.layout_actions[mode].setChecked(True)
         if self.state is not None:
@@ -524,10 +528,12 @@ class MainWindow(QMainWindow):
         asked for in the compact layout brings the full layout, where it is shown: a chosen
         compact layout goes back to automatic, and the window grows to the full layout's
         size (automatic is kept: the user may shrink it to compact again). Back to the live
-        view from there, a compact layout that was chosen comes back, at its size: a look
-        at the Usage page does not undo a window pinned small beside the editor."""
+        view from there, the compact window comes back at its size (chosen, or compact by
+        its size while the window was not resized since): a look at the Usage page does not
+        undo a window kept small beside the editor."""
         if page == USAGE_PAGE and self._compact:
-            pinned = self.size() if self._layout_mode is LayoutMode.COMPACT else None
+            small = self.size()
+            pinned = small if self._layout_mode is LayoutMode.COMPACT else None
             # Roomy enough for the page's tables, whatever size the window had before; one
             # resize (a chosen compact layout's own size first made the window switch twice).
             roomy = self._size_out_of_compact(comfortable=True)
@@ -538,6 +544,12 @@ class MainWindow(QMainWindow):
             self.resize(width, max(roomy.height(), self.needed_size(False, width).height()))
             self._compact_to_restore = pinned
             self._full_size_to_restore = full_size
+            self._small_to_restore = None if pinned is not None else (small, self.size())
+        elif page == LIVE_PAGE and self._small_to_restore is not None:
+            small, grown = self._small_to_restore
+            self._small_to_restore = None
+            if self.size() == grown:  # not resized since: the user kept the size it had
+                self.resize(small)
         elif page == LIVE_PAGE and self._compact_to_restore is not None:
             size, full_size = self._compact_to_restore, self._full_size_to_restore
             self.set_layout_mode(LayoutMode.COMPACT)

@@ -697,8 +697,9 @@ def test_the_usage_page_beside_the_live_view(qtbot: QtBot) -> None:
         window.set_page("elsewhere")
     # Asked for in the compact layout (Ctrl+U), the Usage page brings the full layout back:
     # the window grows to it, and the layout is automatic again (never pinned to full).
-    # Back to the live view (Ctrl+L), a chosen compact layout comes back at its size; an
-    # automatic one stays automatic.
+    # Back to the live view (Ctrl+L), the compact window comes back at its size: a chosen
+    # compact layout, and an automatic one compact by its size (it had stayed 820 px wide,
+    # over the editor it was kept small beside); an automatic one stays automatic.
     for mode in (LayoutMode.COMPACT, LayoutMode.AUTO):
         window.set_layout_mode(mode)
         window.resize(window.needed_size(True).width(), 300)
@@ -711,9 +712,17 @@ def test_the_usage_page_beside_the_live_view(qtbot: QtBot) -> None:
         window.live_action.trigger()
         assert window.pages.currentWidget() is window.body
         assert window.layout_actions[mode].isChecked()
-        if mode is LayoutMode.COMPACT:
-            qtbot.waitUntil(lambda: window.compact)
-            assert window.width() == small.width()
+        qtbot.waitUntil(lambda: window.compact)
+        assert window.width() == small.width()
+    # Resized on the Usage page, the window keeps the user's size back on the live view.
+    window.usage_action.trigger()
+    qtbot.waitUntil(lambda: not window.compact)
+    window.resize(window.width() + 40, window.height() + 20)
+    resized = window.size()
+    window.live_action.trigger()
+    settle()
+    assert window.size() == resized
+    assert not window.compact
     # A layout chosen while the Usage page shows is the one kept.
     window.set_layout_mode(LayoutMode.COMPACT)
     qtbot.waitUntil(lambda: window.compact)
