@@ -28,6 +28,7 @@ class WindowGlance:
         reached: nothing is left until the reset.
         text: ``5h: 64% left · resets 10:53``.
         line: ``text``, with the reading's age when it is stale (the menu line).
+        until: the reset's clock (``10:53``, ``Mon 08:00``) once nothing is left, else empty.
     """
 
     mark: str
@@ -39,6 +40,7 @@ class WindowGlance:
     reached: bool
     text: str
     line: str
+    until: str = ""
 
     @property
     def percent_text(self) -> str:
@@ -114,11 +116,8 @@ def window_glance(
     percent = percent_left(window)
     reached = window.remaining_percent <= 0
     amount = "limit reached" if reached else f"{percent}% left"
-    resets = (
-        f" · resets {format_reset_clock(window.resets_at, now, zone)}"
-        if window.resets_at is not None
-        else ""
-    )
+    clock = format_reset_clock(window.resets_at, now, zone) if window.resets_at is not None else ""
+    resets = f" · resets {clock}" if clock else ""
     text = f"{window.label}: {amount}{resets}"
     age = f" · as of {format_age(now - limits.observed_at)}" if stale else ""
     return WindowGlance(
@@ -131,6 +130,7 @@ def window_glance(
         reached=reached,
         text=text,
         line=text + age,
+        until=clock if reached else "",
     )
 
 
@@ -160,11 +160,27 @@ def glance(
     lines = [APP_NAME, *(w.text for w in windows)]
     if stale:
         lines.append(f"reading from {age}")
-    title = " · ".join(w.percent_text for w in windows) + f" — {APP_NAME}"
+    title = _title(windows, age if stale and not all(w.past_reset for w in windows) else "")
     return Glance(windows, most_limiting(windows), stale, age, "\n".join(lines), title)
 
 
+def _title(windows: tuple[WindowGlance, ...], age: str) -> str:
+    """``5h 64% · Weekly 29% left — Codex Presence``; a window with nothing left says until
+    when, a reading that is not fresh says its age (``(35 min ago)``)."""
+    parts = []
+    for number, window in enumerate(windows, 1):
+        part = f"{window.label} {window.percent_text}"
+        if number == len(windows):
+            part += " left"
+        if window.until:
+            part += f" until {window.until}"
+        parts.append(part)
+    when = f" ({age})" if age else ""
+    return " · ".join(parts) + f"{when} — {APP_NAME}"
+
+
 def window_title(dashboard: Dashboard | None) -> str:
-    """``64% · 29% — Codex Presence`` (each window's percent left, in order), or just the app's
-    name without a reading; short, as a minimized window shows it in the task bar."""
+    """``5h 64% · Weekly 29% left — Codex Presence`` (each window's percent left, in order;
+    with the reading's age when it is stale), or just the app's name without a reading;
+    short, as a minimized window shows it in the task bar."""
     return glance(dashboard).title
