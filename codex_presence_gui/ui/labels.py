@@ -75,6 +75,16 @@ class ElidedLabel(QLabel):
         margin = 2 * self.margin() + self.contentsMargins().left() + self.contentsMargins().right()
         return metrics.horizontalAdvance(self.full_text) + margin + 2
 
+    def shortest_width(self) -> int:
+        """The width its shortest form needs whole (the whole text's without shorter forms)."""
+        if not self.shorter:
+            return self.full_width()
+        return (
+            self.full_width()
+            - self.fontMetrics().horizontalAdvance(self.full_text)
+            + self.fontMetrics().horizontalAdvance(self.shorter[-1])
+        )
+
     def sizeHint(self) -> QSize:
         return QSize(self.full_width(), super().sizeHint().height())
 

@@ -699,10 +699,24 @@ class MainWindow(QMainWindow):
 
     def _share_status_bar(self) -> None:
         """The status bar's right-hand items (Discord, problems) share at most half its width
-        between them: the session count on the left is as much worth reading."""
+        between them: the session count on the left is as much worth reading. Where not every
+        text fits whole, they take what the count leaves them, down to their short forms
+        ("Discord: off"), before the count is cut."""
         shown = [item for item in (self.discord_status, self.problems) if not item.isHidden()]
-        cap = max((self.width() // 2 - 8) // max(len(shown), 1), 40)
+        count = max(len(shown), 1)
+        half = max((self.width() // 2 - 8) // count, 40)
+        # The bar's margins, the items' spacing and the size grip: about two characters each.
+        room = (
+            self.width() - self.feed_status.full_width() - 6 * self.fontMetrics().averageCharWidth()
+        )
+        if room >= sum(item.full_width() for item in shown):
+            caps = dict.fromkeys(shown, half)
+        else:
+            caps = {
+                item: max(item.shortest_width(), min(half, room // count), 40) for item in shown
+            }
         for item in (self.discord_status, self.problems):
+            cap = caps.get(item, half)
             if item.maximumWidth() != cap:
                 item.setMaximumWidth(cap)
 
@@ -727,14 +741,20 @@ class MainWindow(QMainWindow):
     # -- content ------------------------------------------------------------------------
 
     def set_discord_status(self, text: str) -> None:
-        """The Discord line in the status bar (the Discord worker emits it)."""
-        self.discord_status.set_full_text(text, self._discord_preview)
+        """The Discord line in the status bar (the Discord worker emits it); in a narrow
+        window, its part before a parenthesis ("Discord: off" for "Discord: off (started
+        with --no-discord)"), whose whole text the tooltip keeps."""
+        short = text.split(" (", 1)[0]
+        shorter = (short,) if short and short != text else ()
+        self.discord_status.set_full_text(text, self._discord_preview, shorter=shorter)
         self.discord_status.setAccessibleName(text)
+        self._share_status_bar()
 
     def set_discord_preview(self, lines: list[str]) -> None:
         """What friends see on Discord, in the Discord line's tooltip."""
         self._discord_preview = "Friends on Discord see:\n" + "\n".join(lines)
-        self.discord_status.set_full_text(self.discord_status.full_text, self._discord_preview)
+        label = self.discord_status
+        label.set_full_text(label.full_text, self._discord_preview, shorter=label.shorter)
 
     def show_notice(
         self,
@@ -810,10 +830,12 @@ class MainWindow(QMainWindow):
         # A missing home has its own panel (or is one of several homes, waiting to appear).
         problems = [str(w) for w in warnings if w.kind is not ProblemKind.HOME_MISSING]
         self.problems.setVisible(bool(problems))
-        self._share_status_bar()
         if problems:
             noun = "problem" if len(problems) == 1 else "problems"
             self.problems.set_full_text(
-                f"⚠ {len(problems)} {noun} reading logs", "\n".join(problems)
+                f"⚠ {len(problems)} {noun} reading logs",
+                "\n".join(problems),
+                shorter=(f"⚠ {len(problems)} {noun}", f"⚠ {len(problems)}"),
             )
             set_muted(self.problems, False)
+        self._share_status_bar()

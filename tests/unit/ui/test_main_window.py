@@ -657,3 +657,29 @@ def test_the_cards_project_name_comes_first_and_leaves_the_branch_a_part(
     qtbot.waitUntil(lambda: window.width() == 460)
     QApplication.processEvents()
     assert card.title.text() == name
+
+
+def test_a_narrow_status_bar_keeps_the_count_whole_and_discord_short(qtbot: QtBot) -> None:
+    """At the least width, "3 active sessions" reads whole and Discord says "Discord: off"
+    (its reason in the tooltip), instead of "3 active" beside "Discord: off (st…"; with room,
+    the whole Discord text shows."""
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("a"), session("b"), session("c")), limit=limits()))
+    window.show()
+    window.set_discord_status("Discord: off (started with --no-discord)")
+    window.resize(160, 700)
+    qtbot.waitUntil(lambda: window.width() == window.minimumWidth())
+    qtbot.waitUntil(
+        lambda: (
+            window.discord_status.text() == "Discord: off"
+            and window.feed_status.text() == "3 active sessions"
+        )
+    )
+    assert "started with --no-discord" in window.discord_status.toolTip()
+    window.resize(700, 700)
+    qtbot.waitUntil(
+        lambda: (
+            window.discord_status.text() == "Discord: off (started with --no-discord)"
+            and window.feed_status.text() == "3 active sessions"
+        )
+    )
