@@ -496,12 +496,14 @@ def _table(
             f"{format_count(tally.total)} tokens ({share_text} of the last 30 days)",
             f"{COST_LABEL}: {_cost_text(tally.cost_usd)}",
         ]
-        if tally.cost_usd is not None and (left_out := _unpriced_line(unpriced, tally.total)):
-            tip.append(left_out)
         if len(row.models) > 1 or (row.models and next(iter(row.models)) != row.key):
             priced = totals.cost_usd is not None
+            tip.append("By model:")
             for model, part in sorted(row.models.items(), key=lambda item: -item[1].total):
                 tip.append(f"  {model_label(model)}: {_model_text(part, priced)}")
+        # Last: the models listed above it are not what it is about.
+        if tally.cost_usd is not None and (left_out := _unpriced_line(unpriced, tally.total)):
+            tip.append(left_out)
         result.append(
             TableRow(
                 name,

@@ -330,6 +330,15 @@ def test_a_cost_that_leaves_unpriced_tokens_out_says_so() -> None:
     shop, api = view.projects
     assert (shop.name, shop.cost_text) == ("shop", "~$2.00+")
     assert "mystery: 29M tokens · no known price" in shop.tooltip
+    # The models under a header of their own, and what the cost leaves out after them: the
+    # indented models had read as the list of what was left out.
+    lines = shop.tooltip.splitlines()
+    assert lines[3:] == [
+        "By model:",
+        "  mystery: 29M tokens · no known price",
+        "  gpt-a: 1M tokens · ~$2.00",
+        "Not in the cost: 29,000,000 tokens (97%) of models with no known API price",
+    ]
     assert (api.name, api.cost_text) == ("api", "~$0.50")  # all of it priced
     assert [row.cost_text for row in view.models] == ["—", "~$2.00", "~$0.50"]
     chart = view.chart
