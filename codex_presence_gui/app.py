@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from codex_presence_gui import APP_ID, APP_NAME, __version__, logging_setup, paths
 from codex_presence_gui.core.autostart import ensure_launch_at_login, set_launch_at_login
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, for_display, history_since
-from codex_presence_gui.core.discovery import resolve_codex_homes
+from codex_presence_gui.core.discovery import discover, resolve_codex_homes
 from codex_presence_gui.core.history import HistoryReader
 from codex_presence_gui.core.notifications import (
     NOTIFICATIONS_FILE,
@@ -807,14 +807,16 @@ def read_usage_view(homes: Sequence[Path], now: float | None = None) -> UsageVie
     index in memory (a screenshot leaves the user's cache alone)."""
     from codex_presence_gui.core.pricing import Pricer
 
+    found = discover(homes)
     with UsageIndex.in_memory() as index:
-        index.update(homes, workers=1)
+        index.update(homes, files=found.files, unsearched=found.unsearched, workers=1)
         recent = read_recent(
             index,
             homes,
             now=time.time() if now is None else now,
             zone=local_zone(),
             pricer=Pricer(),
+            missing_homes=tuple(str(home) for home in found.missing_homes),
         )
     return usage_view(recent)
 

@@ -347,3 +347,16 @@ def test_screenshot_into_a_place_it_cannot_write_says_why(
     out = blocker / "shot.png"  # its folder would be a file
     assert main(["screenshot", str(out), "--codex-home", str(home)]) == 1
     assert f"Could not write {out}" in capsys.readouterr().err
+
+
+def test_the_usage_view_of_a_screenshot_says_a_missing_folder_as_the_app_does(
+    tmp_path: Path,
+) -> None:
+    """A home that is not there: the Usage page says so (a screenshot had said "No usage
+    recorded yet", where the running app says the folder was not found)."""
+    from codex_presence_gui.app import read_usage_view
+    from codex_presence_gui.viewmodels.usage import MISSING_MESSAGE
+
+    missing = tmp_path / "no-such-home"
+    view = read_usage_view([missing])
+    assert view.message == MISSING_MESSAGE.format(homes=str(missing))
