@@ -1068,3 +1068,25 @@ def test_what_holds_a_legend_name_together_leaves_its_characters_whole() -> None
         + WORD_JOINER
         + WORD_JOINER.join(["R", "&amp;", "D"])
     )
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", "system"])
+def test_the_export_message_is_readable_on_its_fill_in_every_theme(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, theme: str
+) -> None:
+    """The quieter text of "Saved …" keeps the contrast the app asks of text, on the
+    message's own fill, in each theme, also when the theme changes while it shows."""
+    from codex_presence_gui.app import application
+
+    apply_theme(application(), theme)
+    try:
+        page = shown_page(qtbot, monkeypatch, 60_000)
+        assert page.export_csv(tmp_path / "usage.csv")
+        for switched in (theme, "dark" if theme != "dark" else "light"):
+            apply_theme(application(), switched)
+            settle()
+            text = page.export_status.palette().color(QPalette.ColorRole.WindowText)
+            fill = page.export_row.palette().color(QPalette.ColorRole.Window)
+            assert contrast_ratio(text, fill) >= MIN_TEXT_CONTRAST, (switched, text.name())
+    finally:
+        apply_theme(application(), "system")
