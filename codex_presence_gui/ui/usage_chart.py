@@ -41,10 +41,10 @@ SERIES_COLORS: tuple[tuple[str, str], ...] = (
     ("#db2777", "#f472b6"),  # pink
     ("#6b7280", "#9ca3af"),  # grey: "Other models" when there are many
     # The cost bars' models that the token bars do not name (viewmodels' COST_COLORS): the
-    # ones furthest from the token bars' hues first (a green beside the teal was hard to
-    # tell from it).
-    ("#dc2626", "#f87171"),  # red
+    # ones furthest from the token bars' hues first (a green beside the teal, and a red
+    # beside the pink, were hard to tell from them).
     ("#65a30d", "#a3e635"),  # lime
+    ("#dc2626", "#f87171"),  # red
     ("#0891b2", "#22d3ee"),  # cyan
     ("#a16207", "#facc15"),  # ochre
     ("#16a34a", "#4ade80"),  # green
