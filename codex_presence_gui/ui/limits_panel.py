@@ -27,6 +27,8 @@ from codex_presence_gui.ui.theme import (
 )
 from codex_presence_gui.viewmodels.limits import LimitGroupView, LimitRowView, LimitsView
 
+#: Space above a group's heading (a model's own limits) after the account's.
+GROUP_GAP = 8
 CREDITS_TIP = "Your Codex credits balance, as Codex last reported it."
 CHART_TIP = (
     "What was left of this window, from its start (left edge) to its reset (right edge);\n"
@@ -254,6 +256,9 @@ class LimitsPanel(QWidget):
         self.footers = []
         for group in groups:
             if group.heading:
+                if self.rows_box.count():
+                    # Apart from the group above: its footer (the credits) is that group's.
+                    self.rows_box.addSpacing(GROUP_GAP)
                 label = ElidedLabel(group.heading)
                 label.setFont(scaled_font(self, 0.95, bold=True))
                 self.rows_box.addWidget(label)
