@@ -64,7 +64,7 @@ def test_the_card_arrives_with_its_fields(arrpc: ArRPC) -> None:
     client.clear()
     client.close()
     assert reply["data"]["name"] == "Codex"
-    deadline = time.monotonic() + 3
+    deadline = time.monotonic() + 10  # a busy machine logs the clear late
     while len(arrpc.set_activities()) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     (_, sent), (_, cleared) = arrpc.set_activities()
@@ -209,7 +209,7 @@ def test_discord_check_round_trip(
     assert report["sent"]["details"] == "Running cargo test · shop (main)"
     assert report["reply"]["name"] == "Codex"
     assert report["cleared"] is True
-    deadline = time.monotonic() + 3
+    deadline = time.monotonic() + 10  # a busy machine logs the clear late
     frames: list[bool] = []
     while frames[-2:] != [False, True] and time.monotonic() < deadline:
         frames = [a is None for _, a in arrpc.set_activities()]
@@ -262,7 +262,7 @@ def test_the_app_publishes_the_active_session(
             )
         finally:
             shell.shutdown()
-        deadline = time.monotonic() + 3
+        deadline = time.monotonic() + 10  # a busy machine logs the clear late
         while arrpc.set_activities()[-1][1] is not None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert arrpc.set_activities()[-1][1] is None
@@ -347,7 +347,7 @@ def test_discord_check_never_sends_a_hidden_project(
     assert main(["discord-check", "--json", "--codex-home", str(codex_home.root)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["sent"]["details"] == "Running command · Client work"
-    deadline = time.monotonic() + 3
+    deadline = time.monotonic() + 10  # a busy machine logs it late
     while time.monotonic() < deadline and not any(
         a and a["details"] == "Running command · Client work" for _, a in arrpc.set_activities()
     ):
