@@ -49,9 +49,16 @@ def no_sessions_message(home: str) -> str | None:
     """What a command says of an existing home without a ``sessions`` or ``archived_sessions``
     folder (None when it has one). Given the sessions folder itself (named so, or holding
     year folders), it suggests the folder above."""
-    if any(os.path.isdir(_child(home, name)) for name in (SESSIONS_DIR, ARCHIVED_DIR)):
-        return None
     from codex_presence_gui.core.sanitize import clean_text
+
+    for name in (SESSIONS_DIR, ARCHIVED_DIR):
+        try:
+            if stat_module.S_ISDIR(os.stat(_child(home, name)).st_mode):
+                return None
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as error:  # there may be logs in it: not "no sessions folder"
+            return f"cannot open {clean_text(home)}: {error.strerror or error}"
 
     message = f"{clean_text(home)} has no {SESSIONS_DIR} folder"
     parent = os.path.dirname(os.path.abspath(home))
@@ -246,8 +253,16 @@ def _walk(
         folder, depth = pending.pop()
         try:
             here = os.stat(folder)
-        except OSError:
+        except (FileNotFoundError, NotADirectoryError):
             continue  # gone, or never there: the home itself is checked by the caller
+        except OSError as error:
+            # There, but not to be entered (a permission, a network home's hiccup): what was
+            # found below it before stays until it can be searched again.
+            skipped.append(folder)
+            errors.append(
+                _problem("unreadable", f"cannot open {folder}: {error.strerror or error}", folder)
+            )
+            continue
         if (here.st_dev, here.st_ino) in seen:
             continue
         if entered >= MAX_FOLDERS:

@@ -265,16 +265,24 @@ class _ReadContext:
         return self.now
 
 
+#: A ``config.toml`` bigger than this is not read (Codex's own are a few KiB).
+CONFIG_MAX_BYTES = 1024 * 1024
+
+
 def configured_service_tier(home: str | Path) -> str:
     """The service tier a home's ``config.toml`` asks for (``service_tier = "fast"``), which
     sessions use until their thread settings name one; ``""`` (standard) when none, or when
     the file cannot be read (a report must not fail on it)."""
     from codex_presence_gui.core.jsonl import service_tier
+    from codex_presence_gui.core.tail import read_start
 
     try:
-        with open(os.path.join(home, "config.toml"), "rb") as handle:
-            data = handle.read()
+        # A regular file only (a FIFO would wait for ever, a link to /dev/zero never end),
+        # and no bigger than a settings file gets.
+        _, data = read_start(os.path.join(home, "config.toml"), CONFIG_MAX_BYTES + 1)
     except OSError:
+        return ""
+    if len(data) > CONFIG_MAX_BYTES:
         return ""
     # Imported only when there is a file to parse (most homes have none); ``tomllib.load``
     # is this same decode and parse.

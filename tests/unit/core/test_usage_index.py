@@ -1868,3 +1868,77 @@ def test_each_file_keeps_its_checkouts_remote_and_never_a_password(
     )
     assert b"ghp_secret123" not in stored
     assert b"x-token" not in stored
+
+
+@pytest.mark.parametrize("via", ["walk", "discover"])
+def test_a_home_that_cannot_be_entered_keeps_its_rows(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, via: str
+) -> None:
+    """A Codex folder that is there but cannot be entered for a moment (EACCES: a permission,
+    a network home's hiccup): its logs are not gone, so their rows stay and the problem is
+    said; it was taken for a home without logs, its rows deleted and "no sessions folder"
+    said."""
+    from codex_presence_gui.core import discovery
+
+    codex_home.write(SID, _session(3))
+    root = str(codex_home.root)
+    real_stat = os.stat
+
+    def refusing(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(path).startswith(root + os.sep):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    def update(index: UsageIndex) -> Any:
+        if via == "walk":
+            return index.update([codex_home.root])
+        found = discovery.discover([codex_home.root])
+        return index.update([codex_home.root], files=found.files, unsearched=found.unsearched)
+
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        update(index)
+        before = _state(index, codex_home.root)
+        assert before
+        monkeypatch.setattr(discovery.os, "stat", refusing)
+        message = discovery.no_sessions_message(root)
+        assert message is not None
+        assert message.startswith("cannot open")
+        assert "Permission denied" in message
+        result = update(index)
+        assert result.removed == 0
+        if via == "walk":
+            assert any(p.kind is ProblemKind.UNREADABLE for p in result.problems)
+        monkeypatch.setattr(discovery.os, "stat", real_stat)
+        assert _state(index, codex_home.root) == before
+        assert discovery.no_sessions_message(root) is None
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "huge", "folder"])
+def test_a_config_toml_that_is_no_settings_file_is_passed_over(
+    codex_home: CodexHome, tmp_path: Path, kind: str
+) -> None:
+    """A ``config.toml`` that is a FIFO (reading it waited for ever), a link to /dev/zero
+    (reading it filled the memory), past a megabyte, or a folder: the standard tier, at
+    once."""
+    from codex_presence_gui.core.usage_read import CONFIG_MAX_BYTES, configured_service_tier
+
+    config = codex_home.root / "config.toml"
+    if kind == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        os.mkfifo(config)
+    elif kind == "device":
+        if not os.path.exists("/dev/zero"):
+            pytest.skip("no /dev/zero here")
+        config.symlink_to("/dev/zero")
+    elif kind == "huge":
+        config.write_bytes(b'service_tier = "fast"\n' + b"#" * CONFIG_MAX_BYTES)
+    else:
+        config.mkdir()
+    started = time.monotonic()
+    assert configured_service_tier(codex_home.root) == ""
+    assert time.monotonic() - started < 5
+    codex_home.write(SID, _session(2))
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        assert {item.service_tier for item in index.slots([codex_home.root])} == {""}
