@@ -303,6 +303,7 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
     tail = FollowedFile(path)
     # Imported here: a report with nothing new to read never needs the accounting.
     from codex_presence_gui.core.session import (
+        FUTURE_SLACK_SECONDS,
         EventRecorder,
         SessionAccumulator,
         line_problems,
@@ -400,9 +401,9 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         started_at if started_at is not None else session.first_ts,
         max((call[0] for call in calls), default=None),
         int(session.is_fork),
-        # Lines stamped in the future were dated by the lines before them: once the clock has
-        # reached them, the file is read again, as a first build would read it then.
-        session.latest_future,
+        # Lines stamped in the future were dated by the lines before them: once the clock is
+        # near enough to trust them (as a first build then would), the file is read again.
+        None if session.latest_future is None else session.latest_future - FUTURE_SLACK_SECONDS,
     )
     read.sums = _sums(calls)
     return read
