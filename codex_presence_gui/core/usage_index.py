@@ -124,8 +124,9 @@ SELECT count(*) FROM usage WHERE file_id = ? AND (
 )
 """
 
-#: A row with a value of another type than the index writes (SQLite's columns take any):
-#: written by another program, or a damaged record. Sums and reports would fail on it.
+#: A row with a value of another type than the index writes (SQLite's columns take any), or
+#: a count below zero: written by another program, or a damaged record. Sums and reports
+#: would fail on it, or count less than the logs hold.
 _MISTYPED = """
 SELECT 1 FROM usage WHERE typeof(slot) != 'integer' OR typeof(model) != 'text'
     OR typeof(long_context) != 'integer' OR typeof(service_tier) != 'text'
@@ -133,6 +134,7 @@ SELECT 1 FROM usage WHERE typeof(slot) != 'integer' OR typeof(model) != 'text'
     OR typeof(cached_input) != 'integer' OR typeof(output) != 'integer'
     OR typeof(reasoning_output) != 'integer' OR typeof(total) != 'integer'
     OR typeof(last_at) != 'real'
+    OR min(calls, input, cached_input, output, reasoning_output, total) < 0
 UNION ALL
 SELECT 1 FROM files WHERE typeof(path) != 'blob' OR typeof(home) != 'blob'
     OR typeof(size) != 'integer' OR typeof(head_length) != 'integer'
@@ -568,7 +570,7 @@ class UsageIndex:
         if self._typed == (db, version):
             return
         if _mistyped(db):
-            raise _damage("a value in it is of the wrong type")
+            raise _damage("a value in it is of the wrong type, or below zero")
         self._typed = (db, version)
 
     def _begin_writing(self) -> None:

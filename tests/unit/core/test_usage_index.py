@@ -743,6 +743,8 @@ def test_a_damaged_table_found_during_an_update_rebuilds_the_index(
         "UPDATE usage SET input = 'abc'",
         "UPDATE usage SET model = x'00ff'",
         "UPDATE usage SET total = 1.5",
+        "UPDATE usage SET input = -5",  # counted less than the logs hold, and priced so
+        "UPDATE usage SET calls = -1",
         "UPDATE files SET read_to = 'far'",
         "UPDATE files SET last_at = 'yesterday'",
         "UPDATE files SET project = x'00'",  # a blob stays a blob in a text column
