@@ -241,6 +241,12 @@ def _shared_text(value: Any) -> str | None:
     return None
 
 
+def _model_name(value: Any) -> str | None:
+    """A model's name without white space at its ends: ``"gpt-5.4\n"`` is gpt-5.4 (it had
+    read as another model, with no price, that looked the same)."""
+    return _shared_text(value.strip()) if isinstance(value, str) else None
+
+
 #: Longer texts are not shared (a hostile log could name a huge folder).
 _SHARED_TEXT_CHARS = 1024
 
@@ -442,7 +448,7 @@ def _event(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> Re
         return ContextRecord(
             ts,
             ordinal,
-            _text(settings.get("model")),
+            _model_name(settings.get("model")),
             _text(settings.get("cwd")),
             settings=True,
             service_tier=service_tier(settings.get("service_tier")),
@@ -523,7 +529,7 @@ def _from_document(document: Any) -> Record:
             return _meta(payload, ts, ordinal)
         if kind == "turn_context":
             return ContextRecord(
-                ts, ordinal, _shared_text(payload.get("model")), _shared_text(payload.get("cwd"))
+                ts, ordinal, _model_name(payload.get("model")), _shared_text(payload.get("cwd"))
             )
         if kind == "event_msg":
             return _event(payload, ts, ordinal)

@@ -253,3 +253,25 @@ def test_token_usage_invariants(raw: dict) -> None:
     assert 0 <= usage.cached_input <= usage.input
     assert 0 <= usage.reasoning_output <= usage.output
     assert usage.total >= 0
+
+
+def test_a_model_name_loses_the_white_space_at_its_ends() -> None:
+    """``"gpt-5.4\\n"`` is gpt-5.4, in a turn context and in thread settings (it had read as a
+    model of its own, unpriced, that looked like gpt-5.4); all white space is no name."""
+    context = parse_line(
+        b'{"timestamp":"2026-05-04T09:12:05.020Z","type":"turn_context","payload":'
+        b'{"cwd":"/w","model":"gpt-5.4\\n"}}'
+    )
+    assert isinstance(context, jsonl.ContextRecord)
+    assert context.model == "gpt-5.4"
+    settings = parse_line(
+        b'{"timestamp":"2026-05-04T09:12:05.020Z","type":"event_msg","payload":{"type":'
+        b'"thread_settings_applied","thread_settings":{"model":" gpt-5.5\\t"}}}'
+    )
+    assert isinstance(settings, jsonl.ContextRecord)
+    assert settings.model == "gpt-5.5"
+    blank = parse_line(
+        b'{"timestamp":"2026-05-04T09:12:05.020Z","type":"turn_context","payload":{"model":"  "}}'
+    )
+    assert isinstance(blank, jsonl.ContextRecord)
+    assert blank.model is None
