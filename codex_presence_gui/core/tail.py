@@ -49,9 +49,14 @@ SUFFIX_BYTES = SUFFIX_SEARCH_BYTES
 #: How many leading bytes identify a file's content: a file rewritten in place, or a new file
 #: that got the old one's inode, starts differently (Codex's first line holds a session id).
 FINGERPRINT_BYTES = 4096
-#: Decompressed bytes read from one ``.jsonl.zst`` at most (a real rollout is far smaller; a
-#: "zip bomb" would otherwise cost minutes). What came before the cap is kept.
+#: Decompressed bytes read from one ``.jsonl.zst`` at most, unless the file is big enough to
+#: hold more at a log's ratio (see ``MAX_EXPANSION``): a "zip bomb" would otherwise cost
+#: minutes. What came before the cap is kept.
 MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024
+#: A compressed log may expand to this many times its size before it is taken for a bomb:
+#: logs compress about ten times, a bomb thousands of times. Codex compresses the logs of
+#: old sessions, which reach gigabytes: a 20 MB one is read whole (to 2 GB), not cut at 256 MiB.
+MAX_EXPANSION = 100
 #: An unfinished last line this long is reported: it is either a stuck write or no log.
 UNFINISHED_LINE_BYTES = 64 * 1024 * 1024
 
@@ -562,7 +567,7 @@ class FollowedFile:
 
         reader = zstandard.ZstdDecompressor().stream_reader(handle, closefd=False)
         total = 0
-        cap = self.max_decompressed
+        cap = max(self.max_decompressed, MAX_EXPANSION * os.fstat(handle.fileno()).st_size)
         feed = self._splitter.feed
         last = b"\n"
         while True:

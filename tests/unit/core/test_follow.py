@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import random
 import threading
 import time
 import tracemalloc
@@ -16,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codex_presence_gui.core import reader as reader_module
+from codex_presence_gui.core import tail
 from codex_presence_gui.core.discovery import discover
 from codex_presence_gui.core.history import HistoryReader
 from codex_presence_gui.core.problems import ProblemKind
@@ -383,3 +385,23 @@ def test_should_stop_ends_a_history_refresh(codex_home: CodexHome) -> None:
     # Asked before each file and between blocks of the scan: the third ask is before the second.
     assert history.refresh(files, should_stop=StopAfter(3)).files == 1
     assert history.refresh(files).files == 2
+
+
+def test_a_big_compressed_log_is_read_past_the_cap_at_a_logs_ratio(tmp_path: Path) -> None:
+    """A compressed log big enough to hold more than the cap at a log's ratio (Codex's old
+    sessions reach gigabytes) is read whole; the cap stops only what expands like a bomb."""
+    zstandard = pytest.importorskip("zstandard")
+    rng = random.Random(7)
+    lines = [
+        b'{"n":%d,"text":"%s"}' % (n, "".join(rng.choices("abcdefghij ", k=200)).encode())
+        for n in range(40_000)
+    ]
+    data = b"\n".join(lines) + b"\n"
+    path = tmp_path / "rollout-big.jsonl.zst"
+    path.write_bytes(zstandard.ZstdCompressor(level=3).compress(data))
+    cap = len(data) // 4  # the file expands to four times the cap
+    assert len(data) <= tail.MAX_EXPANSION * path.stat().st_size
+    follower, sink = FollowedFile(path, max_decompressed=cap), Collector()
+    assert follower.read(sink) == len(data)
+    assert len(sink.lines) == 40_000
+    assert follower.problem is None
