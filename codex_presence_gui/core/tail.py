@@ -468,7 +468,12 @@ class FollowedFile:
             return Change.RESTART
         if now.size > self.offset:
             return Change.GREW
-        # Touched, or rewritten alike: remember the new mtime so that the next check is cheap.
+        if now.size == previous.size and now.mtime != previous.mtime:
+            # Written with its size kept: touched, or rewritten in place between the two ends
+            # the digests see (a restore, a tool that edits in place). Only a new read tells.
+            return Change.RESTART
+        # Past what was read only (an unfinished line grew, or was rewritten alike): remember
+        # the new stat so that the next check is cheap.
         self.identity = identity._replace(stat=now._replace(size=previous.size))
         return Change.UNCHANGED
 

@@ -1366,8 +1366,9 @@ def test_an_unfinished_line_taken_back_leaves_the_file_unopened_again(
     codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The half line is cut off again (the file back to where it was read to, a new mtime):
-    the size as found is stored with the new times, so the next update has nothing to do
-    and takes no write lock (a stale size had made every update plan and lock it)."""
+    read again once (its size as read before, and a new mtime: what changed may be anywhere),
+    then the size as found is stored with the new times, so the next update has nothing to
+    do and takes no write lock (a stale size had made every update plan and lock it)."""
     import codex_presence_gui.core.usage_index as usage_index
 
     path = codex_home.write(SID, _session(40))  # past the 4 KiB of its head digest
@@ -1381,7 +1382,8 @@ def test_an_unfinished_line_taken_back_leaves_the_file_unopened_again(
         later = path.stat().st_mtime + 5
         os.truncate(path, whole)
         os.utime(path, (later, later))
-        assert index.update([codex_home.root]).read == 0  # same bytes: touched only
+        assert index.update([codex_home.root]).read == 1
+        assert index.update([codex_home.root]).read == 0
     monkeypatch.setattr(usage_index, "BUSY_TIMEOUT_S", 0.2)
     with _another_writer(index_path), UsageIndex(index_path) as index:
         assert index.update([codex_home.root]).read == 0
@@ -1946,3 +1948,22 @@ def test_a_config_toml_that_is_no_settings_file_is_passed_over(
     with UsageIndex(tmp_path / "index.sqlite3") as index:
         index.update([codex_home.root])
         assert {item.service_tier for item in index.slots([codex_home.root])} == {""}
+
+
+def test_an_edit_in_place_far_from_both_ends_is_read(codex_home: CodexHome, tmp_path: Path) -> None:
+    """A log edited in place with its size kept (a restore, a tool that writes in place),
+    between the first bytes and the last ones the digests see: read again, as a first build
+    reads it (its old sums had stayed for good)."""
+    path = codex_home.write(SID, _session(40))
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        data = path.read_bytes()
+        at = data.index(b'"last_token_usage":{"input_tokens":20000,', 8192)
+        assert len(data) - at > 8192
+        edited = data[:at] + b'"last_token_usage":{"input_tokens":29000,' + data[at + 41 :]
+        assert len(edited) == len(data)
+        stat = path.stat()
+        path.write_bytes(edited)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+        assert index.update([codex_home.root]).read == 1
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
