@@ -674,6 +674,15 @@ class SessionAccumulator:
             "cwd_from_settings": self._cwd_from_settings,
             "service_tier": self.service_tier,
             "replay_until": self._replay_until,
+            # What was skipped so far: an append's read says the file's whole count, as a
+            # first build would.
+            "skipped": [
+                self.bad_lines,
+                self.bad_value_lines,
+                self.long_lines,
+                self.future_lines,
+                self.last_error,
+            ],
         }
 
     def resume(self, state: dict[str, Any]) -> None:
@@ -688,6 +697,15 @@ class SessionAccumulator:
         tier = state.get("service_tier")
         if isinstance(tier, str):
             self.service_tier = tier
+        skipped = state.get("skipped")
+        if isinstance(skipped, list) and len(skipped) == 5:
+            counts = [n if type(n) is int and n >= 0 else 0 for n in skipped[:4]]
+            self.bad_lines += counts[0]
+            self.bad_value_lines += counts[1]
+            self.long_lines += counts[2]
+            self.future_lines += counts[3]
+            if isinstance(skipped[4], str) and self.last_error is None:
+                self.last_error = skipped[4]
         replay_until = state.get("replay_until")
         if isinstance(replay_until, (int, float)) and self._replay_until is not None:
             # Where a fork's copied history had reached when the read stopped (the header

@@ -26,7 +26,7 @@ from codex_presence_gui.core.records import NamedTuple
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
     from pathlib import Path
     from typing import Any, TypeVar
 
@@ -73,7 +73,8 @@ CREATE TABLE files (
     is_fork INTEGER NOT NULL,
     recheck_at REAL,
     name BLOB NOT NULL,
-    calls INTEGER NOT NULL
+    calls INTEGER NOT NULL,
+    note TEXT
 );
 CREATE INDEX files_by_name ON files (session_id, name);
 CREATE TABLE usage (
@@ -144,7 +145,7 @@ SELECT 1 FROM files WHERE typeof(path) != 'blob' OR typeof(home) != 'blob'
     OR typeof(repository) NOT IN ('text', 'null')
     OR typeof(started_at) NOT IN ('real', 'null') OR typeof(last_at) NOT IN ('real', 'null')
     OR typeof(is_fork) != 'integer' OR typeof(name) != 'blob' OR typeof(calls) != 'integer'
-    OR typeof(recheck_at) NOT IN ('real', 'null')
+    OR typeof(recheck_at) NOT IN ('real', 'null') OR typeof(note) NOT IN ('text', 'null')
 LIMIT 1
 """
 
@@ -489,6 +490,7 @@ class UsageIndex:
             places = {_blob(place).rstrip(_SEPARATORS) for place in unsearched}
             seen.update(key for key in known if key not in seen and _below(key, places))
         if not todo and not configs and all(key in seen for key in known):
+            result.problems.extend(_standing(known.values(), ()))
             result.seconds = time.perf_counter() - started
             return result
         # One writer at a time: what a file was read to is read and advanced in one
@@ -513,6 +515,7 @@ class UsageIndex:
                 [(key, value) for key, value, _ in configs.values()],
             )
             complete = True
+            read_now: set[bytes] = set()  # their problems are said from this read
             reads: Iterable[FileRead | None] = ()
             if todo:
                 # Imported here: a repeat with nothing new needs no parser nor accounting.
@@ -525,6 +528,8 @@ class UsageIndex:
                     break
                 # Each file apart: one that cannot be written (sums beyond SQLite's 64-bit
                 # integers) is left out with a problem, the others are kept.
+                if read.fields is not None:
+                    read_now.add(_blob(read.rollout.path))
                 db.execute("SAVEPOINT one_file")
                 try:
                     self._store(read, result)
@@ -540,13 +545,16 @@ class UsageIndex:
                     # or Python's own message otherwise).
                     past = isinstance(error, OverflowError) or _is_overflow(error)
                     reason = "they add up past 64-bit integers" if past else str(error)
-                    result.problems.append(
-                        Problem(
-                            ProblemKind.BAD_VALUES,
-                            f"{os.path.basename(path)}: its token counts cannot be added up "
-                            f"({reason}); not counted",
-                            as_path(path),
-                        )
+                    refused = Problem(
+                        ProblemKind.BAD_VALUES,
+                        f"{os.path.basename(path)}: its token counts cannot be added up "
+                        f"({reason}); not counted",
+                        as_path(path),
+                    )
+                    result.problems.append(refused)
+                    db.execute(
+                        "UPDATE files SET note = ? WHERE path = ?",
+                        (_note_text([refused]), _blob(path)),
                     )
                 db.execute("RELEASE one_file")
             if complete:
@@ -554,6 +562,9 @@ class UsageIndex:
                 for file_id in gone:
                     db.execute("DELETE FROM files WHERE id = ?", (file_id,))
                 result.removed = len(gone)
+            result.problems.extend(
+                _standing((row for key, row in known.items() if key in seen), read_now)
+            )
             db.execute("COMMIT")
         except BaseException:
             _roll_back(db)
@@ -611,7 +622,7 @@ class UsageIndex:
             row[1]: row
             for row in db.execute(
                 "SELECT id, path, dev, ino, size, mtime, head_length, head_digest, read_to, "
-                "state, ctime, home, recheck_at FROM files WHERE home IN " + _marks(homes),
+                "state, ctime, home, recheck_at, note FROM files WHERE home IN " + _marks(homes),
                 [_blob(home) for home in homes],
             )
         }
@@ -686,9 +697,9 @@ class UsageIndex:
 
     def _store_refused(self, read: FileRead) -> None:
         """Keep a file whose sums cannot be stored (past 64 bits, also after an append) with
-        nothing counted, as a fresh build counts it: unchanged, it is not read again (nor its
-        problem said again); changed in any way, it is read again whole, since the digest
-        of its head kept here never matches."""
+        nothing counted, as a fresh build counts it: unchanged, it is not read again (its
+        problem is said again from its row's note); changed in any way, it is read again
+        whole, since the digest of its head kept here never matches."""
         if read.fields is None:
             return
         from codex_presence_gui.core.usage_read import FileRead
@@ -755,6 +766,12 @@ class UsageIndex:
                 " started_at = ?, last_at = ?, is_fork = ?, recheck_at = ? WHERE id = ?",
                 (*fields, file_id),
             )
+        before = None
+        if row is not None and not read.restarted:
+            (before,) = db.execute("SELECT note FROM files WHERE id = ?", (file_id,)).fetchone()
+        note = _note_text(read.problems, before)
+        if note != before:
+            db.execute("UPDATE files SET note = ? WHERE id = ?", (note, file_id))
         db.executemany(_ADD_USAGE, [(file_id, *key, *sums) for key, sums in read.sums.items()])
         if read.sums:
             added = sum(sums[0] for sums in read.sums.values())
@@ -892,6 +909,50 @@ class UsageIndex:
                 )
             found[row[0]] = info
         return found
+
+
+#: Problems kept per file, at most (the newest): a log damaged all along says enough in five.
+NOTE_PROBLEMS = 5
+
+
+def _note_text(problems: Iterable[Problem], before: str | None = None) -> str | None:
+    """What a file's reads found wrong that leaves its numbers short (skipped lines, a cut
+    compressed file, sums that cannot be stored), kept on its row so that every later
+    update says it again, as a first build would: one ``kind<TAB>detail`` line each. An
+    append's read adds to ``before`` (what earlier reads of the same bytes found): its
+    counts of skipped lines are the file's whole counts, so they replace the earlier ones
+    of their kind, and an unfinished last line said before is the append's to say again."""
+    new = [f"{problem.kind.value}\t{problem.detail}".replace("\n", " ") for problem in problems]
+    kinds = {line.partition("\t")[0] for line in new}
+    kinds.add(_UNFINISHED)
+    kept = [
+        line
+        for line in (before.split("\n") if before else [])
+        if line.partition("\t")[0] not in kinds
+    ]
+    lines = list(dict.fromkeys(kept + new))
+    return "\n".join(lines[-NOTE_PROBLEMS:]) or None
+
+
+_UNFINISHED = "unfinished_line"  # ProblemKind.UNFINISHED_LINE (not imported for a repeat)
+
+
+def _standing(rows: Iterable[tuple[Any, ...]], read_now: Collection[bytes]) -> list[Problem]:
+    """The kept problems of files not read this time (see ``_note_text``)."""
+    from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
+
+    found = []
+    for row in rows:
+        note = row[13]
+        if not note or row[1] in read_now:
+            continue
+        for line in note.split("\n"):
+            kind, _, detail = line.partition("\t")
+            try:
+                found.append(Problem(ProblemKind(kind), detail, as_path(os.fsdecode(row[1]))))
+            except ValueError:  # a kind this version does not know: said as it is
+                found.append(Problem(ProblemKind.UNREADABLE, detail or line))
+    return found
 
 
 #: The copies a report leaves out (``{homes}``: one parameter per home, asked for twice). A

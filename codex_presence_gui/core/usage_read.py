@@ -370,10 +370,10 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
         return read
     if tail.problem is not None:
         read.problems.append(tail.problem)
-    # An unfinished last line past the budget (said once: the file is not read again until
-    # it changes).
+    # An unfinished last line past the budget (the file is not read again until it changes;
+    # the index keeps the problem to say it again).
     read.problems.extend(problem for problem in tail.problems() if problem is not tail.problem)
-    # What this read skipped (said once: the next update reads on from past those lines).
+    # What the file's reads skipped so far (the counts go on from the saved state).
     read.problems.extend(line_problems(session, path))
     identity = tail.identity
     assert identity is not None

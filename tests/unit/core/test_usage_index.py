@@ -531,8 +531,11 @@ def test_sums_beyond_64_bits_leave_that_file_out_not_the_others(
         assert [p.kind.value for p in result.problems] == ["bad_values"]
         assert "they add up past 64-bit integers" in str(result.problems[0])  # one wording
         assert {item.session_id for item in index.slots([codex_home.root])} == {SID}
-        again = index.update([codex_home.root])  # said once; not read again until it changes
-        assert (again.read, again.bytes_read, again.problems) == (0, 0, [])
+        # Not read again until it changes, but said again: the totals still leave it out.
+        again = index.update([codex_home.root])
+        assert (again.read, again.bytes_read) == (0, 0)
+        assert [str(p) for p in again.problems] == [str(result.problems[0])]
+        assert again.problems[0].path == result.problems[0].path
 
 
 def test_sums_that_pass_64_bits_only_after_an_append_are_refused_too(
@@ -560,9 +563,11 @@ def test_sums_that_pass_64_bits_only_after_an_append_are_refused_too(
             assert item.tokens.input < 2**63
         # Left out whole, as a fresh build leaves it out: not its first half still counted.
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f") == {}
-        # Kept as read, with nothing counted: not read again (nor said again) until it changes.
+        # Kept as read, with nothing counted: not read again until it changes, but said
+        # again at each update (the totals still leave it out).
         again = index.update([codex_home.root])
-        assert (again.read, again.bytes_read, again.problems) == (0, 0, [])
+        assert (again.read, again.bytes_read) == (0, 0)
+        assert [str(p) for p in again.problems] == [str(result.problems[0])]
         codex_home.append(path, [r.assistant(BASE + 700, "and more")])
         assert [p.kind.value for p in index.update([codex_home.root]).problems] == ["bad_values"]
         assert _state(index, codex_home.root) == {}
@@ -1004,7 +1009,9 @@ def test_a_worker_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
 
 
 def test_an_update_says_which_lines_it_skipped(codex_home: CodexHome, tmp_path: Path) -> None:
-    """Lines that could not be counted are said once, when read (as the window says them)."""
+    """Lines that could not be counted are said when read (as the window says them), and
+    again at each later update, as a first build would say them: the totals leave them
+    out. An append's read says the file's whole counts."""
     lines = _session(2)
     lines.insert(2, r.token_count(BASE + 61, r.usage(-5, 0, 10)))  # an impossible count
     lines.insert(3, '{"timestamp":"2026-05-04T09:01:02.000Z","type":"event_msg","payload":{')
@@ -1018,7 +1025,23 @@ def test_an_update_says_which_lines_it_skipped(codex_home: CodexHome, tmp_path: 
     )
     malformed = said[ProblemKind.MALFORMED_LINES]
     assert malformed.startswith(f"1 malformed line skipped in {path.name}")
-    assert again.problems == []
+    assert {problem.kind: str(problem) for problem in again.problems} == said
+    assert all(problem.path == path for problem in again.problems)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        codex_home.append(path, ['{"timestamp":"2026-05-04T09:30:00.000Z","type":"ev'] * 2)
+        codex_home.append(path, _turn(BASE + 1800, 99_000, 5000))
+        grown = index.update([codex_home.root])
+        assert grown.read == 1
+        later = {problem.kind: str(problem) for problem in grown.problems}
+        assert later[ProblemKind.MALFORMED_LINES].startswith(
+            f"3 malformed lines skipped in {path.name}"
+        )
+        assert later[ProblemKind.BAD_VALUES] == said[ProblemKind.BAD_VALUES]
+        quiet = index.update([codex_home.root])
+        assert {problem.kind: str(problem) for problem in quiet.problems} == later
+    with UsageIndex(tmp_path / "fresh.sqlite3") as fresh:
+        first_build = fresh.update([codex_home.root])
+    assert {problem.kind: str(problem) for problem in first_build.problems} == later
 
 
 def test_a_copy_over_the_log_that_keeps_its_start_is_read_again(
@@ -1301,11 +1324,11 @@ def test_a_repeat_with_nothing_new_reads_while_another_process_writes(
         assert _state(index, codex_home.root)
 
 
-def test_a_big_unfinished_last_line_is_said_once_and_not_read_again(
+def test_a_big_unfinished_last_line_is_said_and_not_read_again(
     codex_home: CodexHome, tmp_path: Path
 ) -> None:
-    """64 MiB with no line end (a sparse file here): said once, then the file is left
-    unopened until it changes; the line counts once it is finished."""
+    """64 MiB with no line end (a sparse file here): said at each update, the file left
+    unopened until it changes; the line counts once it is finished, and is no longer said."""
     path = codex_home.write(SID, _session(1))
     with UsageIndex(tmp_path / "index.sqlite3") as index:
         index.update([codex_home.root])
@@ -1314,12 +1337,17 @@ def test_a_big_unfinished_last_line_is_said_once_and_not_read_again(
         first = index.update([codex_home.root])
         assert [p.kind for p in first.problems] == [ProblemKind.UNFINISHED_LINE]
         again = index.update([codex_home.root])
-        assert (again.read, again.bytes_read, again.problems) == (0, 0, [])
+        assert (again.read, again.bytes_read) == (0, 0)
+        assert [str(p) for p in again.problems] == [str(first.problems[0])]
         with path.open("ab") as handle:
             line = r.token_count(BASE + 500, r.usage(5000, 0, 10), r.usage(3990, 0, 0))
             handle.write(b"\n" + line.encode() + b"\n")
-        index.update([codex_home.root])
+        finished = index.update([codex_home.root])
+        assert ProblemKind.UNFINISHED_LINE not in {p.kind for p in finished.problems}
         assert sum(v[0] for v in _state(index, codex_home.root).values()) == 2
+        assert ProblemKind.UNFINISHED_LINE not in {
+            p.kind for p in index.update([codex_home.root]).problems
+        }
 
 
 @pytest.mark.parametrize("state", ["{garbage", '{"total": 5, "last": "x", "model": 7}', "[]"])
