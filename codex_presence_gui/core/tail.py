@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 import stat as stat_module
 from contextlib import contextmanager
 
@@ -198,6 +199,9 @@ def identity_of(handle: IO[bytes]) -> Identity:
     return Identity(stat, len(head), fingerprint(head))
 
 
+_EMPTY_LINES = re.compile(rb"\n*")
+
+
 class LineSplitter:
     """The one line splitter: LF ends a line, a CR before it is dropped, empty lines are
     skipped, and bytes after the last LF are held until their LF arrives.
@@ -244,6 +248,11 @@ class LineSplitter:
             newline = find(b"\n", start)
             if newline < 0:
                 break
+            if newline == start:
+                # Empty lines, passed over a run at a time: a file of millions of them (a
+                # damaged or hostile one) costs one search per run, not one per line.
+                start = _EMPTY_LINES.match(chunk, start).end()  # type: ignore[union-attr]
+                continue
             if skip is not None and skip(chunk, start, newline) is not None:
                 pass  # not needed: not even copied
             elif newline - start > cap:
