@@ -216,15 +216,10 @@ TEXT_WIDTH = 80
 
 
 def columns(text: str) -> int:
-    """The terminal columns ``text`` takes: two for a wide character (CJK), none for a
-    combining mark."""
-    if text.isascii():
-        return len(text)
-    from unicodedata import combining, east_asian_width
+    """The terminal columns ``text`` takes (``sanitize.text_cells``)."""
+    from codex_presence_gui.core.sanitize import text_cells
 
-    return sum(
-        0 if combining(char) else 2 if east_asian_width(char) in "WF" else 1 for char in text
-    )
+    return text_cells(text)
 
 
 def wrapped(text: str, width: int, indent: str = "", after: str = "") -> list[str]:

@@ -68,6 +68,20 @@ def clean_text(text: str) -> str:
 _JSON_UNSAFE = "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 
 
+def cell_width(char: str) -> int:
+    """The terminal cells a character takes: two for a wide one (CJK), none for a combining
+    mark or an invisible format character (a zero-width space or joiner), else one (a soft
+    hyphen too: terminals draw it)."""
+    if unicodedata.combining(char) or (char != "\u00ad" and unicodedata.category(char) == "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def text_cells(text: str) -> int:
+    """The terminal cells ``text`` takes (see ``cell_width``)."""
+    return len(text) if text.isascii() else sum(cell_width(char) for char in text)
+
+
 def terminal_safe_json(document: str) -> str:
     """A JSON text with the characters above written as ``\\uXXXX`` escapes.
 

@@ -731,20 +731,12 @@ _KEY_TITLES = {
 }
 
 
-def _cell_width(char: str) -> int:
-    """Terminal cells a character takes: two for a wide (CJK) one, none for a combining
-    mark, else one."""
-    import unicodedata
-
-    if unicodedata.combining(char):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
-
-
 def _fit_cells(text: str, width: int) -> str:
     """``text`` padded to ``width`` terminal cells, or cut in its middle (``…``) to fit them:
-    wide characters and combining marks keep the columns after it in line."""
-    cells = [_cell_width(char) for char in text]
+    wide characters, combining marks and zero-width ones keep the columns after it in line."""
+    from codex_presence_gui.core.sanitize import cell_width
+
+    cells = [cell_width(char) for char in text]
     if sum(cells) <= width:
         return text + " " * (width - sum(cells))
     room = width - 1  # the ellipsis
@@ -769,7 +761,9 @@ def _fit_cells(text: str, width: int) -> str:
 def _shortened(text: str, width: int) -> str:
     """``text`` as it is when it fits ``width`` terminal cells, else cut in its middle as
     ``_fit_cells`` cuts a table's cell."""
-    if sum(_cell_width(char) for char in text) <= width:
+    from codex_presence_gui.core.sanitize import text_cells
+
+    if text_cells(text) <= width:
         return text
     return _fit_cells(text, width).rstrip(" ")
 

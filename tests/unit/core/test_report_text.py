@@ -19,6 +19,8 @@ def test_columns_count_wide_characters_twice() -> None:
     assert columns("shop") == 4
     assert columns("店舗") == 4
     assert columns("e\u0301") == 1  # a combining accent takes no column of its own
+    assert columns("a\u200bb\u200dc\ufeff") == 3  # nor zero-width spaces and joiners
+    assert columns("soft\u00adhyphen") == 11  # a soft hyphen is drawn
 
 
 def test_packing_keeps_every_part_and_wraps_between_them() -> None:

@@ -664,16 +664,25 @@ def test_an_offset_python_cannot_hold_makes_the_zone_utc(monkeypatch: pytest.Mon
 
 
 def _cells(line: str) -> int:
-    from codex_presence_gui.core.usage_report import _cell_width
+    from codex_presence_gui.core.sanitize import text_cells
 
-    return sum(_cell_width(char) for char in line)
+    return text_cells(line)
 
 
 @pytest.mark.parametrize("width", [56, 80])
 def test_wide_characters_keep_the_columns_in_line(width: int) -> None:
-    """Projects named in Chinese, or with combining accents: the numbers still line up (a
-    label's width is counted in terminal cells, not characters)."""
-    names = ["项目", "データ分析ツール" * 4, "café", "cafe\u0301-e\u0301te\u0301", "shop"]
+    """Projects named in Chinese, or with combining accents or zero-width characters: the
+    numbers still line up (a label's width is counted in terminal cells, not characters;
+    a zero-width space had shifted its row by one)."""
+    names = [
+        "项目",
+        "データ分析ツール" * 4,
+        "café",
+        "cafe\u0301-e\u0301te\u0301",
+        "shop",
+        "zero\u200bwidth\u200d",
+        "soft\u00adhyphen",
+    ]
     slots = [_slot("2026-11-23T10:00", f"s{i}", "m", 1000, project=n) for i, n in enumerate(names)]
     lines = report_text(build_usage_report("project", slots, {}, zone=UTC), width).splitlines()
     table = [lines[0], *lines[2 : 2 + len(names)]]
