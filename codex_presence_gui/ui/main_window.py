@@ -709,7 +709,15 @@ class MainWindow(QMainWindow):
         room = (
             self.width() - self.feed_status.full_width() - 6 * self.fontMetrics().averageCharWidth()
         )
-        if room >= sum(item.full_width() for item in shown):
+        # Its texts start where the window's content does (they sat against its edge), when
+        # every text fits whole even so.
+        indent = max(self.body_layout.contentsMargins().left() - 4, 0)
+        needed = sum(item.full_width() for item in shown)
+        indent = indent if room - indent >= needed else 0
+        bar = self.statusBar()
+        if bar.contentsMargins().left() != indent:
+            bar.setContentsMargins(indent, 0, 0, 0)
+        if room >= needed:
             caps = dict.fromkeys(shown, half)
         else:
             caps = {

@@ -80,6 +80,10 @@ HEADERS = {
     Column.SHARE: "Share of\nlimits",
     Column.LAST_ACTIVITY: "Last\nactivity",
 }
+#: The columns of numbers, aligned right (their headers too).
+_RIGHT_ALIGNED = frozenset({Column.TOKENS, Column.CONTEXT, Column.SHARE, Column.LAST_ACTIVITY})
+_RIGHT = Qt.AlignmentFlag.AlignRight
+_MIDDLE = Qt.AlignmentFlag.AlignVCenter
 HEADER_TIPS = {
     Column.TOKENS: (
         "This update: tokens since Codex's previous usage report.\n"
@@ -289,6 +293,9 @@ class SessionTableModel(QAbstractTableModel):
             return HEADERS[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return HEADER_TIPS.get(column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:  # over its cells, as they are aligned
+            right = column in _RIGHT_ALIGNED
+            return int((_RIGHT if right else Qt.AlignmentFlag.AlignLeft) | _MIDDLE)
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -326,13 +333,8 @@ class SessionTableModel(QAbstractTableModel):
         if role == ShortTextRole:
             branched = column == Column.PROJECT and bool(row.snapshot.git_branch)
             return row.snapshot.project if branched else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
-            Column.TOKENS,
-            Column.CONTEXT,
-            Column.SHARE,
-            Column.LAST_ACTIVITY,
-        ):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in _RIGHT_ALIGNED:
+            return int(_RIGHT | _MIDDLE)
         return None
 
     # -- updates ------------------------------------------------------------------------

@@ -18,6 +18,7 @@ RowRole = Qt.ItemDataRole.UserRole + 2
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _ROLES_CHANGED = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SortRole, RowRole]
 
 
@@ -75,6 +76,8 @@ class UsageTableModel(QAbstractTableModel):
             }[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return HEADER_TIPS.get(column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:  # over its cells, as they are aligned
+            return _LEFT if column == UsageColumn.NAME else _RIGHT
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

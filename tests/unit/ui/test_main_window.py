@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QFont, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -683,3 +683,19 @@ def test_a_narrow_status_bar_keeps_the_count_whole_and_discord_short(qtbot: QtBo
             and window.feed_status.text() == "3 active sessions"
         )
     )
+
+
+def test_the_status_bar_starts_where_the_content_does_when_it_has_room(qtbot: QtBot) -> None:
+    """Its text lines up with the window's content, not against its edge; in a window too
+    narrow for every text whole, the texts keep that room."""
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("a"), session("b")), limit=limits()))
+    window.show()
+    window.resize(700, 700)
+    qtbot.waitUntil(lambda: window.width() == 700)
+    content = window.body_layout.contentsMargins().left()
+    left = window.feed_status.mapTo(window, QPoint(0, 0)).x()
+    assert abs(left - content) <= 6
+    window.resize(160, 700)
+    qtbot.waitUntil(lambda: window.width() == window.minimumWidth())
+    qtbot.waitUntil(lambda: window.feed_status.text() == "2 active sessions")
