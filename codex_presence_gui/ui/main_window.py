@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import SIGNAL, QEvent, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import SIGNAL, QEvent, QModelIndex, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -51,7 +51,7 @@ from codex_presence_gui.ui.window_state import LayoutMode, WindowState
 from codex_presence_gui.viewmodels.card import CardView, dashboard_card, home_text
 from codex_presence_gui.viewmodels.glance import window_title
 from codex_presence_gui.viewmodels.limits import LimitsView, limits_view
-from codex_presence_gui.viewmodels.session_table import SessionTableModel
+from codex_presence_gui.viewmodels.session_table import SessionRole, SessionTableModel
 from codex_presence_gui.viewmodels.usage import UsageView
 
 DEFAULT_SIZE = (820, 580)
@@ -189,6 +189,11 @@ class MainWindow(QMainWindow):
         self.table = SessionsTable(self.model)
         self.table.setAccessibleName("Codex sessions")
         self.proxy = self.table.proxy
+        #: The session picked in the table, which the card shows instead of the active one
+        #: until the row is left (Esc, another row, the window left for another).
+        self._chosen: str | None = None
+        self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        self.table.choice_left.connect(self._choice_left)
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -728,8 +733,38 @@ class MainWindow(QMainWindow):
             if item.maximumWidth() != cap:
                 item.setMaximumWidth(cap)
 
+    def _row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The card shows the session of the row picked (the active one's row: automatic).
+        No current row is no pick: rows going (and the table's own end) leave it as it is;
+        ``choice_left`` says when the user left it."""
+        if not current.isValid():
+            return
+        snapshot = current.data(SessionRole)
+        active = self.dashboard.active if self.dashboard is not None else None
+        chosen = None if snapshot is None else snapshot.session_id
+        if active is not None and chosen == active.session_id:
+            chosen = None
+        self._show_chosen(chosen)
+
+    def _choice_left(self) -> None:
+        self._show_chosen(None)
+
+    def _show_chosen(self, chosen: str | None) -> None:
+        if chosen != self._chosen:
+            self._chosen = chosen
+            if self.dashboard is not None:
+                self.show_dashboard(self.dashboard)
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
+        if (
+            event.type() == QEvent.Type.ActivationChange
+            and not self.isActiveWindow()
+            and self._chosen is not None
+        ):
+            # Back at work in another window: the card goes back to the active session, so
+            # that a glance at the window never shows an old pick.
+            self.table.forget_choice()
         if event.type() in (
             QEvent.Type.StyleChange,
             QEvent.Type.FontChange,
@@ -787,7 +822,10 @@ class MainWindow(QMainWindow):
         self.setup_panel.show_homes(homes)
         self.limits.setVisible(not dashboard.no_home)
         self.card.setVisible(not dashboard.no_home)
-        limits, card = limits_view(dashboard), dashboard_card(dashboard)
+        listed = (*dashboard.sessions, *dashboard.ended)
+        if self._chosen is not None and all(s.session_id != self._chosen for s in listed):
+            self._chosen = None  # gone from the list: the active session again
+        limits, card = limits_view(dashboard), dashboard_card(dashboard, self._chosen)
         self.limits.show_view(limits)
         self.card.show_view(card)
         self.model.show_dashboard(dashboard)

@@ -12,8 +12,9 @@ from PySide6.QtCore import (
     QSize,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QPalette, QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -176,6 +177,9 @@ class SessionsTable(QTableView):
     text longer has that text alone measured (``SessionTableModel.texts_grew``).
     """
 
+    #: The user left the row picked (Esc, or the window left for another).
+    choice_left = Signal()
+
     def __init__(self, model: SessionTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source_model = model
@@ -226,6 +230,18 @@ class SessionsTable(QTableView):
             return self._natural.get(column, 0)
         width = self.fontMetrics().averageCharWidth() * chars + self._padding()
         return width + self._icon() if column is Column.ACTIVITY else width
+
+    def forget_choice(self) -> None:
+        """No row picked any more (the card goes back to the active session)."""
+        self.clearSelection()
+        self.setCurrentIndex(QModelIndex())
+        self.choice_left.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.currentIndex().isValid():
+            self.forget_choice()  # the card back to the active session
+            return
+        super().keyPressEvent(event)
 
     def natural_column_width(self, column: Column) -> int:
         """A column's width from its contents (header and cells) at the last measurement."""

@@ -57,9 +57,14 @@ DETAIL_NAME_CHARS = 60
 
 
 def card_view(
-    snapshot: CodexSessionSnapshot, shares: Sequence[SessionShare] = (), now: float | None = None
+    snapshot: CodexSessionSnapshot,
+    shares: Sequence[SessionShare] = (),
+    now: float | None = None,
+    *,
+    chosen: bool = False,
 ) -> CardView:
-    """The card of one session as of ``now`` (None: the session's last activity)."""
+    """The card of one session as of ``now`` (None: the session's last activity); ``chosen``:
+    one the user picked in the table, not the active one."""
     activity = snapshot.activity
     activity_text = doing_text(snapshot, now if now is not None else snapshot.last_activity_at or 0)
     parts = [
@@ -77,8 +82,9 @@ def card_view(
         others: tuple[TokenFigure, ...] = (_figure("this update = last response", last),)
     else:
         others = (_figure("this update", delta), _figure("last response", last))
+    which = "Selected" if chosen else "Active"
     spoken = (
-        f"Active session {snapshot.project}: {activity_text}, {' · '.join(parts)}. Tokens: "
+        f"{which} session {snapshot.project}: {activity_text}, {' · '.join(parts)}. Tokens: "
         + ", ".join(f"{f.caption} {f.text}" for f in (total, *others))
     )
     return CardView(
@@ -101,8 +107,15 @@ def home_text(path: Path) -> str:
         return str(path)
 
 
-def dashboard_card(dashboard: Dashboard) -> CardView:
-    """The card for one refresh: the active session, or why there is none."""
+def dashboard_card(dashboard: Dashboard, chosen: str | None = None) -> CardView:
+    """The card for one refresh: the session ``chosen`` in the table while it is listed, else
+    the active session, or why there is none."""
+    picked = next(
+        (s for s in (*dashboard.sessions, *dashboard.ended) if s.session_id == chosen), None
+    )
+    if picked is not None:
+        shares = session_shares(dashboard, picked.session_id)
+        return card_view(picked, shares, dashboard.generated_at, chosen=True)
     if dashboard.active is None:
         # Where it looks, so that a wrong folder in the settings shows here.
         watched = ", ".join(home_text(home) for home in dashboard.homes)

@@ -699,3 +699,42 @@ def test_the_status_bar_starts_where_the_content_does_when_it_has_room(qtbot: Qt
     window.resize(160, 700)
     qtbot.waitUntil(lambda: window.width() == window.minimumWidth())
     qtbot.waitUntil(lambda: window.feed_status.text() == "2 active sessions")
+
+
+def test_a_row_picked_in_the_table_shows_in_the_card_until_it_is_left(qtbot: QtBot) -> None:
+    """A picked row's session shows in the card (the highlighted row had looked current
+    beside the card's own); Esc, the active row, or leaving the window for another bring
+    the active session back, also across refreshes while the pick holds."""
+    from PySide6.QtCore import QEvent as QtEvent
+
+    window = make_window(qtbot)
+    board = dashboard((session("shop", age=5), session("docs", age=60)), limit=limits())
+    window.show_dashboard(board)
+    window.show()
+    assert window.card.title.text() == "shop"
+
+    def row_of(name: str) -> int:
+        rows = range(window.proxy.rowCount())
+        return next(r for r in rows if window.proxy.index(r, 0).data(SessionRole).project == name)
+
+    table = window.table
+    table.setCurrentIndex(window.proxy.index(row_of("docs"), 0))
+    assert window.card.title.text() == "docs"
+    window.show_dashboard(board)  # a refresh keeps the pick
+    assert window.card.title.text() == "docs"
+    qtbot.keyClick(table, Qt.Key.Key_Escape)
+    assert window.card.title.text() == "shop"
+    table.setCurrentIndex(window.proxy.index(row_of("docs"), 0))
+    table.setCurrentIndex(window.proxy.index(row_of("shop"), 0))  # the active row: automatic
+    assert window.card.title.text() == "shop"
+    table.setCurrentIndex(window.proxy.index(row_of("docs"), 0))
+    assert window.card.title.text() == "docs"
+    # Gone from the list: the active session again.
+    window.show_dashboard(dashboard((session("shop", age=5),), limit=limits()))
+    assert window.card.title.text() == "shop"
+    window.show_dashboard(board)
+    table.setCurrentIndex(window.proxy.index(row_of("docs"), 0))
+    assert window.card.title.text() == "docs"
+    QApplication.sendEvent(window, QtEvent(QtEvent.Type.ActivationChange))  # not active here
+    assert window.card.title.text() == "shop"
+    assert not table.currentIndex().isValid()
