@@ -232,6 +232,7 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     if not existing:
         print(no_home_message(homes), file=sys.stderr)
         return EXIT_NO_HOME
+    closed: list[str] = []  # homes that cannot be opened: their folders' problems unsaid
     for home in homes:
         if not os.path.isdir(home):  # a typo in one of two homes would undercount unsaid
             from codex_presence_gui.core.sanitize import clean_text
@@ -244,6 +245,8 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
             message = no_sessions_message(home)
             if message is not None:
                 print(f"warning: {message}", file=sys.stderr)
+                if message.startswith("cannot open"):
+                    closed.append(os.path.join(os.path.abspath(home), ""))
     import sqlite3
 
     def build(index: UsageIndex) -> tuple[UpdateResult, UsageReport]:
@@ -288,6 +291,9 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
             print(f"report: the logs cannot be summed ({again}).", file=sys.stderr)
             return EXIT_FAILED
     for problem in result.problems:
+        where = "" if problem.path is None else os.path.abspath(problem.path)
+        if any(where.startswith(home) for home in closed):
+            continue  # its folders cannot be opened either: said once, for the home
         print(f"warning: {problem}", file=sys.stderr)
     if args.json:
         from codex_presence_gui.core.jsontext import indented_json

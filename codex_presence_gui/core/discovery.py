@@ -58,7 +58,10 @@ def no_sessions_message(home: str) -> str | None:
         except (FileNotFoundError, NotADirectoryError):
             continue
         except OSError as error:  # there may be logs in it: not "no sessions folder"
-            return f"cannot open {clean_text(home)}: {error.strerror or error}"
+            return (
+                f"cannot open {clean_text(home)}: {error.strerror or error}; "
+                "what the index holds of it is kept"
+            )
 
     message = f"{clean_text(home)} has no {SESSIONS_DIR} folder"
     parent = os.path.dirname(os.path.abspath(home))

@@ -367,3 +367,32 @@ def test_a_home_that_is_missing_beside_others_is_said_not_dropped_unsaid(
         f"warning: Codex home not found, left out: {tmp_path / 'typo'}",  # no escape code
         f"warning: Codex home is not a folder, left out: {a_file}",
     ]
+
+
+def test_a_home_that_cannot_be_opened_is_said_once_and_keeps_its_usage(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Codex folder there but not to be entered for a moment: one line says so (not "no
+    sessions folder", nor a line for each folder in it), and the report keeps what the
+    index holds of it."""
+    import os
+
+    args = ("report", "daily", "--json", "--timezone", "UTC", "--codex-home", str(home.root))
+    status, before, _ = _run(capsys, *args)
+    assert status == 0
+    root = str(home.root)
+    real_stat = os.stat
+
+    def refusing(path: object, *rest: object, **options: object) -> os.stat_result:
+        if os.fspath(path).startswith(root + os.sep):  # type: ignore[call-overload]
+            raise PermissionError(13, "Permission denied", os.fspath(path))  # type: ignore[call-overload]
+        return real_stat(path, *rest, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", refusing)
+    status, out, err = _run(capsys, *args)
+    monkeypatch.setattr(os, "stat", real_stat)
+    assert status == 0
+    assert err.splitlines() == [
+        f"warning: cannot open {root}: Permission denied; what the index holds of it is kept"
+    ]
+    assert json.loads(out)["rows"] == json.loads(before)["rows"]
