@@ -939,13 +939,14 @@ _UNFINISHED = "unfinished_line"  # ProblemKind.UNFINISHED_LINE (not imported for
 
 def _standing(rows: Iterable[tuple[Any, ...]], read_now: Collection[bytes]) -> list[Problem]:
     """The kept problems of files not read this time (see ``_note_text``)."""
-    from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
-
-    found = []
+    found: list[Problem] = []
     for row in rows:
         note = row[13]
         if not note or row[1] in read_now:
             continue
+        # Imported only now: a repeat of a clean home needs no problem (nor dataclasses).
+        from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
+
         for line in note.split("\n"):
             kind, _, detail = line.partition("\t")
             try:
