@@ -169,6 +169,16 @@ def _refusing(day: str) -> Callable[[Any], Any]:
     return refusing
 
 
+def _update_via(index: UsageIndex, home: CodexHome, via: str) -> Any:
+    """An update that walks the home itself (``walk``), or is given a walk (``discover``)."""
+    from codex_presence_gui.core import discovery
+
+    if via == "walk":
+        return index.update([home.root])
+    found = discovery.discover([home.root])
+    return index.update([home.root], files=found.files, unsearched=found.unsearched)
+
+
 @pytest.mark.parametrize("via", ["walk", "discover"])
 def test_a_folder_that_cannot_be_listed_keeps_its_rows(
     codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, via: str
@@ -182,29 +192,23 @@ def test_a_folder_that_cannot_be_listed_keeps_its_rows(
     real_scandir = os.scandir
     refusing = _refusing(str(path.parent))
 
-    def update(index: UsageIndex) -> Any:
-        if via == "walk":
-            return index.update([codex_home.root])
-        found = discovery.discover([codex_home.root])
-        return index.update([codex_home.root], files=found.files, unsearched=found.unsearched)
-
     with UsageIndex(tmp_path / "index.sqlite3") as index:
-        update(index)
+        _update_via(index, codex_home, via)
         before = _state(index, codex_home.root)
         assert before
         monkeypatch.setattr(discovery.os, "scandir", refusing)
-        result = update(index)
+        result = _update_via(index, codex_home, via)
         assert result.removed == 0
         if via == "walk":
             assert any(p.kind is ProblemKind.UNREADABLE for p in result.problems)
         assert _state(index, codex_home.root) == before
         monkeypatch.setattr(discovery.os, "scandir", real_scandir)
-        again = update(index)
+        again = _update_via(index, codex_home, via)
         assert (again.read, again.removed) == (0, 0)
         assert _state(index, codex_home.root) == before
         # Gone for real once listed: its rows go.
         path.unlink()
-        assert update(index).removed == 1
+        assert _update_via(index, codex_home, via).removed == 1
 
 
 @st.composite
@@ -1923,14 +1927,8 @@ def test_a_home_that_cannot_be_entered_keeps_its_rows(
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return real_stat(path, *args, **kwargs)
 
-    def update(index: UsageIndex) -> Any:
-        if via == "walk":
-            return index.update([codex_home.root])
-        found = discovery.discover([codex_home.root])
-        return index.update([codex_home.root], files=found.files, unsearched=found.unsearched)
-
     with UsageIndex(tmp_path / "index.sqlite3") as index:
-        update(index)
+        _update_via(index, codex_home, via)
         before = _state(index, codex_home.root)
         assert before
         monkeypatch.setattr(discovery.os, "stat", refusing)
@@ -1938,7 +1936,7 @@ def test_a_home_that_cannot_be_entered_keeps_its_rows(
         assert message is not None
         assert message.startswith("cannot open")
         assert "Permission denied" in message
-        result = update(index)
+        result = _update_via(index, codex_home, via)
         assert result.removed == 0
         if via == "walk":
             assert any(p.kind is ProblemKind.UNREADABLE for p in result.problems)
