@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
@@ -261,6 +261,8 @@ _OUTLINED_PRIMITIVES = {
     _Primitive.PE_FrameLineEdit: "field",
     _Primitive.PE_PanelButtonCommand: "field",
     _Primitive.PE_Frame: "box",
+    # Fusion's is the window colour a tenth darker and lighter: nothing on a dark window.
+    _Primitive.PE_IndicatorToolBarSeparator: "divider",
 }
 _OUTLINED_CONTROLS = (QStyle.ComplexControl.CC_SpinBox, QStyle.ComplexControl.CC_ComboBox)
 
@@ -333,7 +335,15 @@ def _stroke(painter: QPainter, option: QStyleOption, shape: str) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setPen(QPen(outline_color(option.palette, enabled=enabled), 1.0))
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    if shape == "circle":
+    if shape == "divider":  # a line across the bar's middle, as Fusion draws it
+        margin = 6.0
+        if state & QStyle.StateFlag.State_Horizontal:
+            x = rect.center().x()
+            painter.drawLine(QPointF(x, rect.top() + margin), QPointF(x, rect.bottom() - margin))
+        else:
+            y = rect.center().y()
+            painter.drawLine(QPointF(rect.left() + margin, y), QPointF(rect.right() - margin, y))
+    elif shape == "circle":
         painter.drawEllipse(rect.adjusted(0.5, 0.5, -0.5, -0.5))
     elif shape == "field":
         painter.drawRoundedRect(rect, 2.0, 2.0)

@@ -279,3 +279,29 @@ def test_the_muted_colour_follows_the_palettes_colour_group(qapp: QApplication) 
     assert active != disabled
     palette.setCurrentColorGroup(QPalette.ColorGroup.Active)
     assert muted_color(palette) == active
+
+
+def test_a_tool_bar_divider_shows_on_a_dark_window(qtbot: QtBot, qapp: QApplication) -> None:
+    """The line between the page buttons and the others (Fusion's is the window colour a
+    tenth darker, invisible on a dark window) reaches 1.5:1 against the window."""
+    from PySide6.QtWidgets import QToolBar
+
+    try:
+        apply_theme(qapp, "dark")
+        window = qapp.palette().color(QPalette.ColorRole.Window)
+        bar = QToolBar()
+        bar.addAction("Live")
+        bar.addSeparator()
+        bar.addAction("Usage")
+        host, image = grab(qtbot, bar)
+        first = bar.widgetForAction(bar.actions()[0])
+        second = bar.widgetForAction(bar.actions()[2])
+        assert first is not None
+        assert second is not None
+        left = first.mapTo(host, QPoint(first.width(), 0)).x()
+        right = second.mapTo(host, QPoint(0, 0)).x()
+        middle = bar.mapTo(host, QPoint(0, bar.height() // 2)).y()
+        between = [QPoint(x, middle) for x in range(left, right)]
+        assert best_edge(image, between, window) >= 1.5
+    finally:
+        apply_theme(qapp, "system")
