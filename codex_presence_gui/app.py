@@ -809,7 +809,7 @@ def read_usage_view(homes: Sequence[Path], now: float | None = None) -> UsageVie
 
     found = discover(homes)
     with UsageIndex.in_memory() as index:
-        index.update(homes, files=found.files, unsearched=found.unsearched, workers=1)
+        result = index.update(homes, files=found.files, unsearched=found.unsearched, workers=1)
         recent = read_recent(
             index,
             homes,
@@ -817,6 +817,7 @@ def read_usage_view(homes: Sequence[Path], now: float | None = None) -> UsageVie
             zone=local_zone(),
             pricer=Pricer(),
             missing_homes=tuple(str(home) for home in found.missing_homes),
+            problems=tuple(str(problem) for problem in result.problems),
         )
     return usage_view(recent)
 

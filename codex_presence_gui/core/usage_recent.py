@@ -36,6 +36,7 @@ class RecentUsage:
     notice: str | None = None  # the index had to be rebuilt (corrupt, another version)
     generated_at: float = 0.0
     missing_homes: tuple[str, ...] = ()  # the homes whose folder is not there
+    problems: tuple[str, ...] = ()  # what the index's update found wrong in the logs
 
 
 def first_day(today: date, days: int = RECENT_DAYS) -> date:
@@ -52,6 +53,7 @@ def read_recent(
     pricer: Pricer | None,
     notice: str | None = None,
     missing_homes: tuple[str, ...] = (),
+    problems: tuple[str, ...] = (),
 ) -> RecentUsage:
     """The reports of the last ``RECENT_DAYS`` local days (in ``zone``) up to ``now``."""
     today = datetime.fromtimestamp(now, zone).date()
@@ -73,4 +75,5 @@ def read_recent(
         notice=notice,
         generated_at=now,
         missing_homes=missing_homes,
+        problems=problems,
     )

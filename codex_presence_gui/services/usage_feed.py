@@ -247,6 +247,7 @@ class UsageWorker(Worker):
                 pricer=self._pricer,
                 notice=self._notice,
                 missing_homes=tuple(str(home) for home in found.missing_homes),
+                problems=tuple(str(problem) for problem in result.problems),
             )
             self._shown = shown
             return recent

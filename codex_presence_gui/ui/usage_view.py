@@ -415,6 +415,7 @@ class UsagePage(QScrollArea):
 
         self.message = wrapped_label(1.0)
         self.notice = wrapped_label()
+        self.problems = wrapped_label()
         # Over the page's foot, not in its layout: saying what an export did must not push
         # the numbers down (and up again when it goes).
         self.export_row = ExportToast(self)
@@ -500,6 +501,7 @@ class UsagePage(QScrollArea):
         layout.addLayout(header)
         layout.addWidget(self.message)
         layout.addWidget(self.notice)
+        layout.addWidget(self.problems)
         layout.addWidget(self.totals_box)
         layout.addWidget(self.chart_header)
         layout.addWidget(self.chart, 1)
@@ -536,6 +538,10 @@ class UsagePage(QScrollArea):
         self.notice.setText(view.notice)
         self.notice.setVisible(bool(view.notice))
         set_muted(self.notice)
+        self.problems.setText(view.problems_text)
+        self.problems.setToolTip(tooltip_html(view.problems_tooltip))
+        self.problems.setVisible(bool(view.problems_text))
+        set_level_color(self.problems, Level.WARN)
         for widget in self._numbers:
             widget.setVisible(ready)
         self.spacer.setVisible(not ready)

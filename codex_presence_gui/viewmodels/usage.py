@@ -159,6 +159,8 @@ class UsageView:
     cost_note: str = ""  # the estimate's caption, with where prices come from
     unpriced_text: str = ""  # models without a known price, in plain words
     notice: str = ""  # the index had to be rebuilt
+    problems_text: str = ""  # what in the logs may keep the numbers short, in one line
+    problems_tooltip: str = ""  # each of those problems
     csv_text: str = ""  # the daily report, for Export CSV…
     generated_at: float = 0.0
 
@@ -214,6 +216,23 @@ def loading_view() -> UsageView:
     return UsageView(UsageState.LOADING, LOADING_MESSAGE)
 
 
+#: Problems a tooltip lists, at most (the rest are counted).
+TOOLTIP_PROBLEMS = 8
+
+
+def _problems(problems: tuple[str, ...]) -> tuple[str, str]:
+    """The line that says the logs had problems that may leave calls out, and its tooltip
+    listing them (``report`` prints the same ones)."""
+    if not problems:
+        return "", ""
+    count = len(problems)
+    noun = "problem" if count == 1 else "problems"
+    shown = list(problems[:TOOLTIP_PROBLEMS])
+    if count > TOOLTIP_PROBLEMS:
+        shown.append(f"and {count - TOOLTIP_PROBLEMS:,} more (report daily prints them all)")
+    return f"⚠ {count:,} {noun} in Codex's logs: some calls may be missing here.", "\n".join(shown)
+
+
 def usage_view(recent: RecentUsage) -> UsageView:
     """The view of the last 30 days (``recent.today`` and the 29 days before it), or of why
     there is nothing to show yet."""
@@ -225,6 +244,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
     if recent.building or daily is None or projects is None or models is None:
         return UsageView(UsageState.BUILDING, BUILDING_MESSAGE, notice=notice)
     today = recent.today
+    problems = _problems(recent.problems)
     rows = {row.key: row for row in daily.rows}
     totals = daily.totals.tally
     if totals.total == 0 and totals.calls == 0:
@@ -238,6 +258,8 @@ def usage_view(recent: RecentUsage) -> UsageView:
             compact_short=compact_line(None, short=True),
             compact_tooltip=COMPACT_TIP,
             notice=notice,
+            problems_text=problems[0],
+            problems_tooltip=problems[1],
             generated_at=recent.generated_at,
         )
     periods = tuple(
@@ -267,6 +289,8 @@ def usage_view(recent: RecentUsage) -> UsageView:
             totals.cost_usd is not None and unpriced_tokens(daily.totals) > 0,
         ),
         notice=notice,
+        problems_text=problems[0],
+        problems_tooltip=problems[1],
         csv_text=report_csv(daily, recent.zone),
         generated_at=recent.generated_at,
     )

@@ -1090,3 +1090,29 @@ def test_the_export_message_is_readable_on_its_fill_in_every_theme(
             assert contrast_ratio(text, fill) >= MIN_TEXT_CONTRAST, (switched, text.name())
     finally:
         apply_theme(application(), "system")
+
+
+def test_problems_in_the_logs_show_on_the_page_in_a_warning_colour(qtbot: QtBot) -> None:
+    """Said under the title in the warning colour, each problem in the tooltip; gone with
+    them; the page still lays out."""
+    from dataclasses import replace
+
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.resize(700, 700)
+    view = replace(
+        full_view(),
+        problems_text="⚠ 1 problem in Codex's logs: some calls may be missing here.",
+        problems_tooltip="2 malformed lines skipped in rollout-a.jsonl",
+    )
+    page.show_view(view)
+    page.show()
+    settle()
+    assert page.problems.isVisible()
+    assert page.problems.text() == view.problems_text
+    assert "2 malformed lines skipped in rollout-a.jsonl" in page.problems.toolTip()
+    color = page.problems.palette().color(QPalette.ColorRole.WindowText)
+    assert color == level_text_color(Level.WARN, page.palette())
+    assert check_layout(page) == []
+    page.show_view(full_view())
+    assert not page.problems.isVisible()

@@ -474,3 +474,22 @@ def test_rounded_percents_are_the_nearest_whole_percents(parts: list[int]) -> No
         assert abs(percent - exact) <= 0.5 + 1e-9
     for first, second in zip(parts, percents, strict=True):
         assert all(p == second for q, p in zip(parts, percents, strict=True) if q == first)
+
+
+def test_problems_in_the_logs_are_said_with_each_one_in_the_tooltip() -> None:
+    """What the index's update found wrong (lines skipped, a log cut) is said on the page,
+    ready or empty, with each problem in the tooltip; the report prints them all."""
+    from codex_presence_gui.viewmodels.usage import TOOLTIP_PROBLEMS
+
+    clean = usage_view(recent([slot(TODAY, 1000)]))
+    assert (clean.problems_text, clean.problems_tooltip) == ("", "")
+    one = usage_view(recent([slot(TODAY, 1000)], problems=("2 malformed lines skipped in a",)))
+    assert one.problems_text == "⚠ 1 problem in Codex's logs: some calls may be missing here."
+    assert one.problems_tooltip == "2 malformed lines skipped in a"
+    many = tuple(f"problem {n}" for n in range(TOOLTIP_PROBLEMS + 3))
+    empty = usage_view(recent([], problems=many))
+    assert empty.state is UsageState.EMPTY
+    assert empty.problems_text.startswith(f"⚠ {len(many)} problems")
+    lines = empty.problems_tooltip.splitlines()
+    assert lines[:-1] == list(many[:TOOLTIP_PROBLEMS])
+    assert lines[-1] == "and 3 more (report daily prints them all)"
