@@ -699,12 +699,10 @@ class SessionAccumulator:
             self.service_tier = tier
         skipped = state.get("skipped")
         if isinstance(skipped, list) and len(skipped) == 5:
+            # Set, not added: they count the header lines too, just folded again.
             counts = [n if type(n) is int and n >= 0 else 0 for n in skipped[:4]]
-            self.bad_lines += counts[0]
-            self.bad_value_lines += counts[1]
-            self.long_lines += counts[2]
-            self.future_lines += counts[3]
-            if isinstance(skipped[4], str) and self.last_error is None:
+            self.bad_lines, self.bad_value_lines, self.long_lines, self.future_lines = counts
+            if isinstance(skipped[4], str):
                 self.last_error = skipped[4]
         replay_until = state.get("replay_until")
         if isinstance(replay_until, (int, float)) and self._replay_until is not None:

@@ -554,7 +554,7 @@ class UsageIndex:
                     result.problems.append(refused)
                     db.execute(
                         "UPDATE files SET note = ? WHERE path = ?",
-                        (_note_text([refused]), _blob(path)),
+                        (_note_text([*read.problems, refused]), _blob(path)),
                     )
                 db.execute("RELEASE one_file")
             if complete:
@@ -911,8 +911,8 @@ class UsageIndex:
         return found
 
 
-#: Problems kept per file, at most (the newest): a log damaged all along says enough in five.
-NOTE_PROBLEMS = 5
+#: Problems kept per file, at most (the newest): more than one read of a file can find.
+NOTE_PROBLEMS = 8
 
 
 def _note_text(problems: Iterable[Problem], before: str | None = None) -> str | None:

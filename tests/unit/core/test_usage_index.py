@@ -1993,3 +1993,54 @@ def test_an_edit_in_place_far_from_both_ends_is_read(codex_home: CodexHome, tmp_
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
         assert index.update([codex_home.root]).read == 1
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
+
+
+@pytest.mark.parametrize("header", ["future", "malformed"])
+def test_a_header_problem_is_counted_once_however_often_the_log_grows(
+    codex_home: CodexHome, tmp_path: Path, header: str
+) -> None:
+    """The header lines are folded again before each append is read: a header stamped in
+    the future, or one cut short, still counts once, as a first build counts it (it had
+    counted once more with every append)."""
+    clock = BASE + 4 * 3600
+    lines = _session(1)
+    if header == "future":
+        lines[0] = r.session_meta(BASE + 10 * 86400, SID)
+        kind = ProblemKind.FUTURE_TIME
+    else:
+        lines.insert(0, '{"timestamp":"2026-05-04T09:00:00.000Z","type":"session_meta","payload":{')
+        kind = ProblemKind.MALFORMED_LINES
+    path = codex_home.write(SID, lines)
+    with UsageIndex(tmp_path / "index.sqlite3", clock=lambda: clock) as index:
+        index.update([codex_home.root])
+        for n in range(3):
+            codex_home.append(path, _turn(BASE + 600 * (n + 2), 50_000 * (n + 2), 1000))
+            grown = {p.kind: str(p) for p in index.update([codex_home.root]).problems}
+    with UsageIndex(tmp_path / "fresh.sqlite3", clock=lambda: clock) as fresh:
+        build = {p.kind: str(p) for p in fresh.update([codex_home.root]).problems}
+    assert grown[kind] == build[kind]
+    assert grown[kind].startswith("1 ")
+
+
+def test_a_refused_file_keeps_saying_its_other_problems(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """Sums past 64 bits beside a malformed line: every repeat says both, as a first build
+    does (the repeat had said only the refusal)."""
+    huge = 2**53 - 1
+    lines = [r.session_meta(BASE, OTHER), r.turn_context(BASE + 1)]
+    lines.append('{"timestamp":"2026-05-04T09:01:02.000Z","type":"event_msg","payload":{')
+    for turn in range(2100):  # within 105 s: at least 1,050 of them share a quarter hour
+        lines.append(
+            r.token_count(
+                BASE + 2 + turn / 20, r.usage(huge, 0, 0, total=huge - turn), r.usage(huge, 0, 0)
+            )
+        )
+    codex_home.write(OTHER, lines, started=BASE + 5)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        first = sorted(str(p) for p in index.update([codex_home.root]).problems)
+        again = sorted(str(p) for p in index.update([codex_home.root]).problems)
+    with UsageIndex(tmp_path / "fresh.sqlite3") as fresh:
+        build = sorted(str(p) for p in fresh.update([codex_home.root]).problems)
+    assert len(build) == 2
+    assert first == again == build
