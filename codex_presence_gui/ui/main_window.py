@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
         #: The session picked in the table, which the card shows instead of the active one
         #: until the row is left (Esc, another row, the window left for another).
         self._chosen: str | None = None
-        self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        self.table.row_picked.connect(self._row_picked)
         self.table.choice_left.connect(self._choice_left)
 
         body = QWidget()
@@ -733,12 +733,9 @@ class MainWindow(QMainWindow):
             if item.maximumWidth() != cap:
                 item.setMaximumWidth(cap)
 
-    def _row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        """The card shows the session of the row picked (the active one's row: automatic).
-        No current row is no pick: rows going (and the table's own end) leave it as it is;
-        ``choice_left`` says when the user left it."""
-        if not current.isValid():
-            return
+    def _row_picked(self, current: QModelIndex) -> None:
+        """The card shows the session of the row the user picked (the active one's row:
+        automatic again)."""
         snapshot = current.data(SessionRole)
         active = self.dashboard.active if self.dashboard is not None else None
         chosen = None if snapshot is None else snapshot.session_id
@@ -823,12 +820,16 @@ class MainWindow(QMainWindow):
         self.limits.setVisible(not dashboard.no_home)
         self.card.setVisible(not dashboard.no_home)
         listed = (*dashboard.sessions, *dashboard.ended)
-        if self._chosen is not None and all(s.session_id != self._chosen for s in listed):
+        gone = self._chosen is not None and all(s.session_id != self._chosen for s in listed)
+        if gone:
             self._chosen = None  # gone from the list: the active session again
         limits, card = limits_view(dashboard), dashboard_card(dashboard, self._chosen)
         self.limits.show_view(limits)
         self.card.show_view(card)
         self.model.show_dashboard(dashboard)
+        if gone:  # no highlight left on a neighbour nobody picked
+            self.table.clearSelection()
+            self.table.setCurrentIndex(QModelIndex())
         self._has_rows = self.model.rowCount() > 0
         shape = (room_key(limits, card), self._has_rows, dashboard.no_home, homes)
         count = len(dashboard.sessions)

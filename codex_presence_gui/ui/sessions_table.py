@@ -177,6 +177,9 @@ class SessionsTable(QTableView):
     text longer has that text alone measured (``SessionTableModel.texts_grew``).
     """
 
+    #: The user picked a row (a click, or a key that moved to it): its index in the view.
+    #: Not when the current row moves by itself (focus coming in, rows going).
+    row_picked = Signal(QModelIndex)
     #: The user left the row picked (Esc, or the window left for another).
     choice_left = Signal()
 
@@ -195,6 +198,7 @@ class SessionsTable(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setAccessibleName("Codex sessions")
         self.setItemDelegate(RowDelegate(self))
+        self.pressed.connect(self.row_picked)
         self._delegates = {column: ElideDelegate(mode, self) for column, mode in _ELIDE.items()}
         for column, delegate in self._delegates.items():
             self.setItemDelegateForColumn(column, delegate)
@@ -241,7 +245,11 @@ class SessionsTable(QTableView):
         if event.key() == Qt.Key.Key_Escape and self.currentIndex().isValid():
             self.forget_choice()  # the card back to the active session
             return
+        before = QPersistentModelIndex(self.currentIndex())
         super().keyPressEvent(event)
+        current = self.currentIndex()
+        if current.isValid() and before != QPersistentModelIndex(current):
+            self.row_picked.emit(current)
 
     def natural_column_width(self, column: Column) -> int:
         """A column's width from its contents (header and cells) at the last measurement."""

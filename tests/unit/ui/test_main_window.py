@@ -702,38 +702,53 @@ def test_the_status_bar_starts_where_the_content_does_when_it_has_room(qtbot: Qt
 
 
 def test_a_row_picked_in_the_table_shows_in_the_card_until_it_is_left(qtbot: QtBot) -> None:
-    """A picked row's session shows in the card (the highlighted row had looked current
-    beside the card's own); Esc, the active row, or leaving the window for another bring
-    the active session back, also across refreshes while the pick holds."""
+    """A row the user picks (a click, or the keys) shows its session in the card (the
+    highlighted row had looked current beside the card's own); Esc, the active row, leaving
+    the window for another, or the session leaving the list bring the active one back. The
+    current row moving by itself (focus coming in, rows going) picks nothing."""
     from PySide6.QtCore import QEvent as QtEvent
+    from PySide6.QtGui import QFocusEvent
 
     window = make_window(qtbot)
-    board = dashboard((session("shop", age=5), session("docs", age=60)), limit=limits())
+    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
+    board = dashboard(three, limit=limits())
     window.show_dashboard(board)
     window.show()
+    qtbot.waitExposed(window)
+    table = window.table
     assert window.card.title.text() == "shop"
 
-    def row_of(name: str) -> int:
+    def pick(name: str) -> None:
         rows = range(window.proxy.rowCount())
-        return next(r for r in rows if window.proxy.index(r, 0).data(SessionRole).project == name)
+        row = next(r for r in rows if window.proxy.index(r, 0).data(SessionRole).project == name)
+        rect = table.visualRect(window.proxy.index(row, 0))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
-    table = window.table
-    table.setCurrentIndex(window.proxy.index(row_of("docs"), 0))
+    # Focus coming in (Tab) makes a row current without a pick.
+    table.sortByColumn(Column.PROJECT, Qt.SortOrder.AscendingOrder)  # api, docs, shop
+    QApplication.sendEvent(table, QFocusEvent(QtEvent.Type.FocusIn, Qt.FocusReason.TabFocusReason))
+    assert window.card.title.text() == "shop"
+    pick("docs")
     assert window.card.title.text() == "docs"
     window.show_dashboard(board)  # a refresh keeps the pick
     assert window.card.title.text() == "docs"
+    qtbot.keyClick(table, Qt.Key.Key_Up)  # the keys pick too
+    assert window.card.title.text() == "api"
     qtbot.keyClick(table, Qt.Key.Key_Escape)
     assert window.card.title.text() == "shop"
-    table.setCurrentIndex(window.proxy.index(row_of("docs"), 0))
-    table.setCurrentIndex(window.proxy.index(row_of("shop"), 0))  # the active row: automatic
+    assert not table.currentIndex().isValid()
+    pick("docs")
+    pick("shop")  # the active row: automatic again
     assert window.card.title.text() == "shop"
-    table.setCurrentIndex(window.proxy.index(row_of("docs"), 0))
-    assert window.card.title.text() == "docs"
-    # Gone from the list: the active session again.
-    window.show_dashboard(dashboard((session("shop", age=5),), limit=limits()))
+    pick("api")
+    assert window.card.title.text() == "api"
+    # The picked session leaves the list (the last row): no crash, the active session, and
+    # no highlight left on the row that took its place.
+    window.show_dashboard(dashboard(three[:2], limit=limits()))
     assert window.card.title.text() == "shop"
+    assert not table.selectionModel().hasSelection()
     window.show_dashboard(board)
-    table.setCurrentIndex(window.proxy.index(row_of("docs"), 0))
+    pick("docs")
     assert window.card.title.text() == "docs"
     QApplication.sendEvent(window, QtEvent(QtEvent.Type.ActivationChange))  # not active here
     assert window.card.title.text() == "shop"
