@@ -57,11 +57,17 @@ def no_sessions_message(home: str) -> str | None:
                 return None
         except (FileNotFoundError, NotADirectoryError):
             continue
-        except OSError as error:  # there may be logs in it: not "no sessions folder"
-            return (
-                f"cannot open {clean_text(home)}: {error.strerror or error}; "
-                "what the index holds of it is kept"
-            )
+        except OSError:  # there may be logs in it: not "no sessions folder"
+            try:
+                os.listdir(home)
+            except OSError as closed:
+                return (
+                    f"cannot open {clean_text(home)}: {closed.strerror or closed}; "
+                    "what the index holds of it is kept"
+                )
+            # The home opens: the folder's own problem (a link loop, a dead mount) is the
+            # walk's to say, with that folder's name.
+            return None
 
     message = f"{clean_text(home)} has no {SESSIONS_DIR} folder"
     parent = os.path.dirname(os.path.abspath(home))

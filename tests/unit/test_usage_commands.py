@@ -388,11 +388,52 @@ def test_a_home_that_cannot_be_opened_is_said_once_and_keeps_its_usage(
             raise PermissionError(13, "Permission denied", os.fspath(path))  # type: ignore[call-overload]
         return real_stat(path, *rest, **options)  # type: ignore[arg-type]
 
+    real_listdir = os.listdir
+
+    def unlisted(path: object) -> list[str]:
+        if os.fspath(path) == root:  # type: ignore[call-overload]
+            raise PermissionError(13, "Permission denied", root)
+        return real_listdir(path)  # type: ignore[call-overload]
+
     monkeypatch.setattr(os, "stat", refusing)
+    monkeypatch.setattr(os, "listdir", unlisted)
     status, out, err = _run(capsys, *args)
     monkeypatch.setattr(os, "stat", real_stat)
+    monkeypatch.setattr(os, "listdir", real_listdir)
     assert status == 0
     assert err.splitlines() == [
         f"warning: cannot open {root}: Permission denied; what the index holds of it is kept"
     ]
     assert json.loads(out)["rows"] == json.loads(before)["rows"]
+
+
+def test_a_sessions_folder_that_cannot_be_opened_hides_nothing_else(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The home opens, its ``sessions`` does not (a link to itself here; a dead mount alike):
+    that folder is named, and the archived logs' own problems are still said (a "cannot open"
+    of the whole home had hidden them)."""
+    import os
+
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    lines = [
+        r.session_meta(BASE, SID),
+        r.turn_context(BASE + 1),
+        '{"timestamp":"2026-05-04T09:01:02.000Z","type":"event_msg","payload":{',
+        r.token_count(BASE + 10, r.usage(1000, 500, 0), r.usage(1000, 500, 0)),
+    ]
+    codex_home.write(SID, lines, archived=True)
+    sessions = codex_home.root / "sessions"
+    os.rmdir(sessions)
+    os.symlink(sessions, sessions)
+    status, out, err = _run(
+        capsys, "report", "daily", "--json", "--codex-home", str(codex_home.root)
+    )
+    assert status == 0
+    assert "1 malformed line skipped" in err
+    assert f"cannot open {codex_home.root}:" not in err
+    assert str(sessions) in err
+    assert json.loads(out)["totals"]["input_tokens"] == 1000

@@ -169,6 +169,14 @@ def _refusing(day: str) -> Callable[[Any], Any]:
     return refusing
 
 
+_real_listdir = os.listdir
+
+
+def _refused(path: Any) -> Any:
+    """``os.listdir`` of a folder that cannot be entered."""
+    raise PermissionError(13, "Permission denied", os.fspath(path))
+
+
 def _update_via(index: UsageIndex, home: CodexHome, via: str) -> Any:
     """An update that walks the home itself (``walk``), or is given a walk (``discover``)."""
     from codex_presence_gui.core import discovery
@@ -1932,6 +1940,7 @@ def test_a_home_that_cannot_be_entered_keeps_its_rows(
         before = _state(index, codex_home.root)
         assert before
         monkeypatch.setattr(discovery.os, "stat", refusing)
+        monkeypatch.setattr(discovery.os, "listdir", _refused)
         message = discovery.no_sessions_message(root)
         assert message is not None
         assert message.startswith("cannot open")
@@ -1941,6 +1950,7 @@ def test_a_home_that_cannot_be_entered_keeps_its_rows(
         if via == "walk":
             assert any(p.kind is ProblemKind.UNREADABLE for p in result.problems)
         monkeypatch.setattr(discovery.os, "stat", real_stat)
+        monkeypatch.setattr(discovery.os, "listdir", _real_listdir)
         assert _state(index, codex_home.root) == before
         assert discovery.no_sessions_message(root) is None
 
