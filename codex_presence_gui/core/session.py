@@ -271,6 +271,10 @@ def project_name(cwd: str) -> str:
     return parts[-1] if parts else "unknown-project"
 
 
+#: Hosts whose repository paths are the same in any case.
+_CASELESS_HOSTS = frozenset(
+    {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "dev.azure.com"}
+)
 #: A remote's identity longer than this is not kept (no real one comes near).
 REPOSITORY_ID_CHARS = 512
 _SCP_REMOTE = re.compile(r"^(?:[^@/\\\s]+@)?([^:/\\\s]{2,}):(?!//)")
@@ -286,12 +290,14 @@ def repository_id(url: str | None) -> str | None:
     the same repository without it."""
     if not url or not url.strip():
         return None
-    text = url.strip().replace("\\", "/")
+    # No query or fragment (a token may ride in either), and forward slashes only.
+    text = url.strip().partition("?")[0].partition("#")[0].replace("\\", "/")
     scheme, found, rest = text.partition("://")
     if found and scheme.replace("+", "").isalpha():
         host, _, path = rest.partition("/")
         host = host.rpartition("@")[2].partition(":")[0]  # no user, password or port
     else:
+        text = text.rpartition("@")[2]  # ``user:token@host...`` without a scheme: no user
         scp = _SCP_REMOTE.match(text)
         if scp is not None:  # ``[user@]host:path``
             host, path = scp.group(1), text[scp.end() :]
@@ -300,7 +306,10 @@ def repository_id(url: str | None) -> str | None:
     path = path.strip("/")
     if path.endswith(".git"):
         path = path[:-4].rstrip("/")
-    identity = "/".join(part for part in (host.lower(), path) if part)
+    host = host.lower()
+    if host in _CASELESS_HOSTS:  # github.com/Acme/API is github.com/acme/api
+        path = path.lower()
+    identity = "/".join(part for part in (host, path) if part)
     return identity if identity and len(identity) <= REPOSITORY_ID_CHARS else None
 
 

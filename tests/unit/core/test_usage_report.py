@@ -873,6 +873,10 @@ def test_json_says_which_days_were_asked_for() -> None:
         ("file:///srv/git/api.git", "srv/git/api"),
         ("C:\\repos\\api", "C:/repos/api"),
         ("https://github.com/", "github.com"),
+        ("https://github.com/Acme/API.git", "github.com/acme/api"),  # GitHub ignores case
+        ("https://git.example.org/Acme/API.git", "git.example.org/Acme/API"),  # others may not
+        ("https://github.com/acme/api?access_token=SECRET#x", "github.com/acme/api"),
+        ("oauth2:glpat-SECRET@gitlab.com/acme/api.git", "gitlab.com/acme/api"),
         ("", None),
         ("   ", None),
         (None, None),
