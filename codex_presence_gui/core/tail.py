@@ -199,7 +199,7 @@ def identity_of(handle: IO[bytes]) -> Identity:
     return Identity(stat, len(head), fingerprint(head))
 
 
-_EMPTY_LINES = re.compile(rb"\n*")
+_EMPTY_LINES = re.compile(rb"(?:\r?\n)+")
 
 
 class LineSplitter:
@@ -248,9 +248,10 @@ class LineSplitter:
             newline = find(b"\n", start)
             if newline < 0:
                 break
-            if newline == start:
-                # Empty lines, passed over a run at a time: a file of millions of them (a
-                # damaged or hostile one) costs one search per run, not one per line.
+            if newline == start or (newline == start + 1 and chunk[start] == 0x0D):
+                # Empty lines (LF or CRLF), passed over a run at a time: a file of millions
+                # of them (a damaged or hostile one) costs one search per run, not one per
+                # line. The run holds at least this line's end, so the loop moves on.
                 start = _EMPTY_LINES.match(chunk, start).end()  # type: ignore[union-attr]
                 continue
             if skip is not None and skip(chunk, start, newline) is not None:
