@@ -706,6 +706,29 @@ def matters_for_usage(line: bytes) -> bool:
     return _NOT_FOR_USAGE.match(line) is None
 
 
+#: What a line must hold to be read as usage, a model, or a header, when it is not in the
+#: envelope layout (or a ``\u`` escape, which could spell any of them).
+_LEDGER_WORD = re.compile(
+    rb'token_|turn_context|thread_settings|session_meta|"timestamp"|"id"|\\u'
+)
+
+
+def names_nothing_for_usage(line: bytes) -> bool:
+    """A line that holds none of what the usage ledger reads (any record it decodes to is
+    an activity signal, without even a time): a damaged or foreign log's ``{}`` lines."""
+    return _LEDGER_WORD.search(line) is None
+
+
+def is_json_object(line: bytes) -> bool:
+    """Whether ``line`` decodes to a JSON object (what ``parse_line`` would not refuse)."""
+    if len(line) > MAX_DECODE_BYTES:
+        return False
+    try:
+        return isinstance(loads(line), dict)
+    except (DecodeError, RecursionError, ValueError):
+        return False
+
+
 def is_header_line(line: bytes, index: int) -> bool:
     """A leading ``session_meta`` line (a fork copies its parent's as line 2), or a
     pre-envelope header as the first line."""

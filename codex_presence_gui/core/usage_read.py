@@ -15,9 +15,11 @@ import sys
 from codex_presence_gui.core.discovery import RolloutFile
 from codex_presence_gui.core.jsondecode import use_orjson
 from codex_presence_gui.core.jsonl import (
+    is_json_object,
     is_token_count_line,
     is_turn_context_line,
     matters_for_usage,
+    names_nothing_for_usage,
     not_for_usage,
     token_info_bytes,
     turn_context_key,
@@ -67,7 +69,13 @@ class _IndexSink:
     def line(self, data: bytes) -> None:
         session = self.session
         if not session.is_fork:
-            if not matters_for_usage(data):
+            if not matters_for_usage(data) or (
+                # Outside the envelope layout, a line naming nothing the ledger reads (a
+                # damaged log's millions of "{}"): decoded only to tell a malformed one.
+                not data.startswith(b'{"timestamp":"')
+                and names_nothing_for_usage(data)
+                and is_json_object(data)
+            ):
                 # Seen, though not decoded: a header after it is no fork's copied one.
                 session.passed_over()
                 return

@@ -113,9 +113,17 @@ def _logs(draw: st.DrawFn) -> list[str]:
 
 def _other(draw: st.DrawFn, at: float, turn: int) -> list[str]:
     """Lines the usage ledger never decodes."""
-    kind = draw(st.sampled_from(["answer", "tool", "reasoning", "message", "ordinal"]))
+    kind = draw(st.sampled_from(["answer", "tool", "reasoning", "message", "ordinal", "foreign"]))
     lines: list[str] = []
-    if kind == "answer":
+    if kind == "foreign":  # not Codex's: a damaged or foreign log's lines, valid or not
+        lines.append(
+            draw(
+                st.sampled_from(
+                    ["{}", '{"a":[1,2]}', "garbage", "[1]", "null", '{"x":"\\u0074oken_"}']
+                )
+            )
+        )
+    elif kind == "answer":
         lines.append(r.assistant(at, "done " * draw(st.integers(0, 30))))
     elif kind == "tool":
         lines.append(r.exec_call(at, f"call-{at}", "ls"))
@@ -250,3 +258,41 @@ def test_a_header_after_a_torn_line_is_no_copied_parent_header(torn: str, tmp_pa
     index_sums, every_line = _both_ways(tmp_path, lines)
     assert index_sums == every_line
     assert [totals[0] for totals in index_sums.values()] == [1]  # the call counts
+
+
+def test_foreign_lines_are_passed_over_and_broken_ones_still_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lines outside Codex's layout that name nothing the index reads ("{}", a damaged
+    log's millions of them) are passed over without decoding them whole; those that are no
+    JSON object are still counted as malformed, as the window's reader counts them."""
+    lines = [
+        r.session_meta(BASE, SID),
+        _turn_context(BASE + 1, 1, "gpt-5.4", "/home/dev/a"),
+        "{}",
+        "garbage",
+        r.token_count(BASE + 2, r.usage(1000, 0, 10), r.usage(1000, 0, 10)),
+        '{"a":[1,2]}',
+        "[1]",
+        r.token_count(BASE + 3, r.usage(3000, 0, 30), r.usage(2000, 0, 20)),
+    ]
+    index_sums, every_line = _both_ways(tmp_path, lines)
+    assert index_sums == every_line
+    assert sum(sums[0] for sums in index_sums.values()) == 2
+    path = tmp_path / r.rollout_name(BASE, SID)
+    decoded: list[bytes] = []
+    line = SessionAccumulator.line
+
+    def counting(self: SessionAccumulator, data: bytes, **options: Any) -> None:
+        decoded.append(data)
+        line(self, data, **options)
+
+    monkeypatch.setattr(SessionAccumulator, "line", counting)
+    rollout = _rollout(str(path), FileStat.from_stat(os.stat(path)), str(tmp_path), False)
+    read = _read_file((rollout, None), _ReadContext(NOW, {str(tmp_path): ""}))
+    assert [str(problem).split(" (")[0] for problem in read.problems] == [
+        f"2 malformed lines skipped in {path.name}"
+    ]
+    assert b"{}" not in decoded
+    assert b'{"a":[1,2]}' not in decoded
+    assert b"garbage" in decoded
