@@ -708,9 +708,7 @@ def matters_for_usage(line: bytes) -> bool:
 
 #: What a line must hold to be read as usage, a model, or a header, when it is not in the
 #: envelope layout (or a ``\u`` escape, which could spell any of them).
-_LEDGER_WORD = re.compile(
-    rb'token_|turn_context|thread_settings|session_meta|"timestamp"|"id"|\\u'
-)
+_LEDGER_WORD = re.compile(rb'token_|turn_context|thread_settings|session_meta|"timestamp"|"id"|\\u')
 
 
 def names_nothing_for_usage(line: bytes) -> bool:

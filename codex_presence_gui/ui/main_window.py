@@ -703,10 +703,10 @@ class MainWindow(QMainWindow):
         self._update_layout()  # cheap: the needs are measured once per width and content
 
     def _share_status_bar(self) -> None:
-        """The status bar's right-hand items (Discord, problems) share at most half its width
-        between them: the session count on the left is as much worth reading. Where not every
-        text fits whole, they take what the count leaves them, down to their short forms
-        ("Discord: off"), before the count is cut."""
+        """The status bar's right-hand items (Discord, problems) show whole where every text
+        fits. Where not, they take what the session count leaves them (at most half the bar),
+        down to their short forms ("Discord not running", then "Discord"), before the count
+        is cut: it is as much worth reading."""
         shown = [item for item in (self.discord_status, self.problems) if not item.isHidden()]
         count = max(len(shown), 1)
         half = max((self.width() // 2 - 8) // count, 40)
@@ -723,7 +723,7 @@ class MainWindow(QMainWindow):
         if bar.contentsMargins().left() != indent:
             bar.setContentsMargins(indent, 0, 0, 0)
         if room >= needed:
-            caps = dict.fromkeys(shown, half)
+            caps = {item: item.full_width() for item in shown}
         else:
             caps = {
                 item: max(item.shortest_width(), min(half, room // count), 40) for item in shown
@@ -782,10 +782,14 @@ class MainWindow(QMainWindow):
 
     def set_discord_status(self, text: str) -> None:
         """The Discord line in the status bar (the Discord worker emits it); in a narrow
-        window, its part before a parenthesis ("Discord: off" for "Discord: off (started
-        with --no-discord)"), whose whole text the tooltip keeps."""
-        short = text.split(" (", 1)[0]
-        shorter = (short,) if short and short != text else ()
+        window, its part before a parenthesis or a comma ("Discord: off" for "Discord: off
+        (started with --no-discord)", "Discord not running" for "Discord not running,
+        retrying in 20 s"), then just "Discord"; the tooltip keeps the whole text."""
+        head = text.split(" (", 1)[0].split(", ", 1)[0]
+        forms = [head] if head and head != text else []
+        if len(head) > len("Discord: off"):
+            forms.append("Discord")  # the state in the tooltip, where nothing more fits
+        shorter = tuple(forms)
         self.discord_status.set_full_text(text, self._discord_preview, shorter=shorter)
         self.discord_status.setAccessibleName(text)
         self._share_status_bar()

@@ -683,6 +683,19 @@ def test_a_narrow_status_bar_keeps_the_count_whole_and_discord_short(qtbot: QtBo
             and window.feed_status.text() == "3 active sessions"
         )
     )
+    # The usual state without Discord: its part before the comma, then "Discord" alone, and
+    # whole wherever every text fits (it had been cut at half the bar with room to spare).
+    waiting = "Discord not running, retrying in 20 s"
+    window.set_discord_status(waiting)
+    for width, shown in ((160, "Discord"), (340, "Discord not running"), (420, waiting)):
+        window.resize(width, 700)
+        qtbot.waitUntil(
+            lambda shown=shown: (
+                window.discord_status.text() == shown
+                and window.feed_status.text() == "3 active sessions"
+            )
+        )
+        assert waiting in window.discord_status.toolTip() or shown == waiting
 
 
 def test_the_status_bar_starts_where_the_content_does_when_it_has_room(qtbot: QtBot) -> None:
