@@ -473,20 +473,19 @@ def test_problems_in_the_logs_reach_the_view_and_stay(
     path = write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
     with path.open("a") as handle:
         handle.write('{"timestamp":"2026-05-04T09:01:02.000Z","type":"event_msg","payload":{\n')
-    feed = make_feed(codex_home, tmp_path)
-    stopper.append(feed)
-    seen = views(feed)
-    feed.start()
-    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
-    view = ready(seen)
-    assert view is not None
+
+    def first_view() -> UsageView:
+        feed = make_feed(codex_home, tmp_path)
+        stopper.append(feed)
+        seen = views(feed)
+        feed.start()
+        qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+        view = ready(seen)
+        assert view is not None
+        return view
+
+    view = first_view()
     assert view.problems_text.startswith("⚠ 1 problem")
     assert "1 malformed line skipped in" in view.problems_tooltip
-    again = make_feed(codex_home, tmp_path)  # another start: the index holds the file
-    stopper.append(again)
-    later = views(again)
-    again.start()
-    qtbot.waitUntil(lambda: ready(later) is not None, timeout=10_000)
-    view = ready(later)
-    assert view is not None
-    assert "1 malformed line skipped in" in view.problems_tooltip
+    # Another start: the index holds the file, read before, and says what it found.
+    assert "1 malformed line skipped in" in first_view().problems_tooltip
