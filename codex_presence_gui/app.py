@@ -817,7 +817,7 @@ def read_usage_view(homes: Sequence[Path], now: float | None = None) -> UsageVie
             zone=local_zone(),
             pricer=Pricer(),
             missing_homes=tuple(str(home) for home in found.missing_homes),
-            problems=tuple(str(problem) for problem in result.problems),
+            problems=tuple(str(problem) for problem in (*found.errors, *result.problems)),
         )
     return usage_view(recent)
 

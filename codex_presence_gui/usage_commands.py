@@ -292,7 +292,8 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
             return EXIT_FAILED
     for problem in result.problems:
         where = "" if problem.path is None else os.path.abspath(problem.path)
-        if problem.detail.startswith("cannot ") and any(where.startswith(h) for h in closed):
+        walked = problem.detail.startswith(("cannot open ", "cannot list "))
+        if walked and any(where.startswith(home) for home in closed):
             continue  # its folders cannot be opened either: said once, for the home
         print(f"warning: {problem}", file=sys.stderr)
     if args.json:

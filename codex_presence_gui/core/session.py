@@ -277,7 +277,10 @@ _CASELESS_HOSTS = frozenset(
 )
 #: A remote's identity longer than this is not kept (no real one comes near).
 REPOSITORY_ID_CHARS = 512
-_SCP_REMOTE = re.compile(r"^(?:[^@/\\\s]+@)?([^:/\\\s]{2,}):(?!//)")
+_SCP_REMOTE = re.compile(r"^([^:/\\\s]{2,}):(?!//)")
+#: A user (and password or token) before the host of a remote without a scheme: no slash
+#: before the ``@`` (``/srv/alice@laptop/api`` is a folder).
+_REMOTE_USER = re.compile(r"^[^@/\\\s]+@")
 
 
 def repository_id(url: str | None) -> str | None:
@@ -290,14 +293,18 @@ def repository_id(url: str | None) -> str | None:
     the same repository without it."""
     if not url or not url.strip():
         return None
-    # No query or fragment (a token may ride in either), and forward slashes only.
-    text = url.strip().partition("?")[0].partition("#")[0].replace("\\", "/")
+    text = url.strip().replace("\\", "/")
     scheme, found, rest = text.partition("://")
     if found and scheme.replace("+", "").isalpha():
-        host, _, path = rest.partition("/")
-        host = host.rpartition("@")[2].partition(":")[0]  # no user, password or port
+        authority, _, path = rest.partition("/")
+        # No user, password or port; no query or fragment (a token may ride in any).
+        host = authority.rpartition("@")[2].partition(":")[0]
+        host = host.partition("?")[0].partition("#")[0]
+        path = path.partition("?")[0].partition("#")[0]
     else:
-        text = text.rpartition("@")[2]  # ``user:token@host...`` without a scheme: no user
+        user = _REMOTE_USER.match(text)
+        if user is not None:  # ``user@host:path``, ``user:token@host/path``: no user
+            text = text[user.end() :]
         scp = _SCP_REMOTE.match(text)
         if scp is not None:  # ``[user@]host:path``
             host, path = scp.group(1), text[scp.end() :]

@@ -114,7 +114,8 @@ class UsageWorker(Worker):
         self._timer: QTimer | None = None
         self._poll: QTimer | None = None
         self._last_update = 0.0
-        self._shown: tuple[date, str] | None = None  # the day and zone of the last delivery
+        #: The day, zone and problems of the last view sent.
+        self._shown: tuple[date, str, tuple[str, ...]] | None = None
         self.updates = 0  # updates run (for tests)
 
     def work(self) -> None:
@@ -232,7 +233,10 @@ class UsageWorker(Worker):
                 self._notice = index.notice
                 self._shown = None
                 log.info("%s", self._notice)
-            shown = (today, repr(zone))
+            # What the walk and the update found wrong: the page says it, as ``report`` does
+            # (a change in it alone is worth a new view).
+            problems = tuple(str(problem) for problem in (*found.errors, *result.problems))
+            shown = (today, repr(zone), problems)
             # ``report`` shares the index: calls it read first are in the index, not left in
             # the logs for this update to find.
             with _index_step():
@@ -247,7 +251,7 @@ class UsageWorker(Worker):
                 pricer=self._pricer,
                 notice=self._notice,
                 missing_homes=tuple(str(home) for home in found.missing_homes),
-                problems=tuple(str(problem) for problem in result.problems),
+                problems=problems,
             )
             self._shown = shown
             return recent

@@ -734,14 +734,10 @@ class MainWindow(QMainWindow):
                 item.setMaximumWidth(cap)
 
     def _row_picked(self, current: QModelIndex) -> None:
-        """The card shows the session of the row the user picked (the active one's row:
-        automatic again)."""
+        """The card shows the session of the row the user picked, the active one's too: the
+        highlighted row is always the card's."""
         snapshot = current.data(SessionRole)
-        active = self.dashboard.active if self.dashboard is not None else None
-        chosen = None if snapshot is None else snapshot.session_id
-        if active is not None and chosen == active.session_id:
-            chosen = None
-        self._show_chosen(chosen)
+        self._show_chosen(None if snapshot is None else snapshot.session_id)
 
     def _choice_left(self) -> None:
         self._show_chosen(None)

@@ -198,7 +198,7 @@ class SessionsTable(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setAccessibleName("Codex sessions")
         self.setItemDelegate(RowDelegate(self))
-        self.pressed.connect(self.row_picked)
+        self.clicked.connect(self.row_picked)  # the left button only
         self._delegates = {column: ElideDelegate(mode, self) for column, mode in _ELIDE.items()}
         for column, delegate in self._delegates.items():
             self.setItemDelegateForColumn(column, delegate)

@@ -877,6 +877,9 @@ def test_json_says_which_days_were_asked_for() -> None:
         ("https://git.example.org/Acme/API.git", "git.example.org/Acme/API"),  # others may not
         ("https://github.com/acme/api?access_token=SECRET#x", "github.com/acme/api"),
         ("oauth2:glpat-SECRET@gitlab.com/acme/api.git", "gitlab.com/acme/api"),
+        ("https://tok#en@github.com/a/b", "github.com/a/b"),
+        ("/srv/git/C#/tools.git", "srv/git/C#/tools"),  # folders keep their names whole
+        ("/srv/alice@laptop/api.git", "srv/alice@laptop/api"),
         ("", None),
         ("   ", None),
         (None, None),

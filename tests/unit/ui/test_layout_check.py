@@ -360,3 +360,23 @@ def test_the_usage_view_of_a_screenshot_says_a_missing_folder_as_the_app_does(
     missing = tmp_path / "no-such-home"
     view = read_usage_view([missing])
     assert view.message == MISSING_MESSAGE.format(homes=str(missing))
+
+
+def test_the_usage_view_says_a_folder_the_walk_could_not_open(tmp_path: Path) -> None:
+    """A day folder that cannot be opened (a link to itself here) hides its logs: the Usage
+    page says so, as ``report`` does (its problems line had said only the logs' own)."""
+    import os
+
+    from codex_presence_gui.app import read_usage_view
+    from tests.helpers import rollout as r
+    from tests.helpers.rollout import BASE, CodexHome
+
+    home = CodexHome(tmp_path / "home")
+    sid = "019d0000-0000-7000-8000-00000000c001"
+    home.write(sid, [r.session_meta(BASE, sid), r.turn_context(BASE + 1)])
+    loop = home.root / "sessions" / "2026" / "02"
+    loop.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(loop, loop)
+    view = read_usage_view([home.root])
+    assert view.problems_text.startswith("⚠ 1 problem")
+    assert str(loop) in view.problems_tooltip

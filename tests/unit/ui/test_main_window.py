@@ -715,10 +715,10 @@ def test_the_status_bar_starts_where_the_content_does_when_it_has_room(qtbot: Qt
 
 
 def test_a_row_picked_in_the_table_shows_in_the_card_until_it_is_left(qtbot: QtBot) -> None:
-    """A row the user picks (a click, or the keys) shows its session in the card (the
-    highlighted row had looked current beside the card's own); Esc, the active row, leaving
-    the window for another, or the session leaving the list bring the active one back. The
-    current row moving by itself (focus coming in, rows going) picks nothing."""
+    """A row the user picks (a left click, or the keys) shows its session in the card (the
+    highlighted row had looked current beside the card's own); Esc, leaving the window for
+    another, or the session leaving the list bring the active one back. The current row
+    moving by itself (focus coming in, rows going) or a right click picks nothing."""
     from PySide6.QtCore import QEvent as QtEvent
     from PySide6.QtGui import QFocusEvent
 
@@ -737,6 +737,11 @@ def test_a_row_picked_in_the_table_shows_in_the_card_until_it_is_left(qtbot: QtB
         rect = table.visualRect(window.proxy.index(row, 0))
         qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
+    rows = range(window.proxy.rowCount())
+    docs = next(r for r in rows if window.proxy.index(r, 0).data(SessionRole).project == "docs")
+    right = table.visualRect(window.proxy.index(docs, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.RightButton, pos=right)
+    assert window.card.title.text() == "shop"
     # Focus coming in (Tab) makes a row current without a pick.
     table.sortByColumn(Column.PROJECT, Qt.SortOrder.AscendingOrder)  # api, docs, shop
     QApplication.sendEvent(table, QFocusEvent(QtEvent.Type.FocusIn, Qt.FocusReason.TabFocusReason))
@@ -750,9 +755,13 @@ def test_a_row_picked_in_the_table_shows_in_the_card_until_it_is_left(qtbot: QtB
     qtbot.keyClick(table, Qt.Key.Key_Escape)
     assert window.card.title.text() == "shop"
     assert not table.currentIndex().isValid()
-    pick("docs")
-    pick("shop")  # the active row: automatic again
+    pick("shop")  # the active session's row is a pick too: the highlight is the card's
     assert window.card.title.text() == "shop"
+    # It leaves the list: no highlight left on the row that took its place.
+    window.show_dashboard(dashboard(three[1:], limit=limits()))
+    assert window.card.title.text() == "docs"
+    assert not table.selectionModel().hasSelection()
+    window.show_dashboard(board)
     pick("api")
     assert window.card.title.text() == "api"
     # The picked session leaves the list (the last row): no crash, the active session, and
