@@ -766,9 +766,8 @@ class UsageIndex:
                 " started_at = ?, last_at = ?, is_fork = ?, recheck_at = ? WHERE id = ?",
                 (*fields, file_id),
             )
-        before = None
-        if row is not None and not read.restarted:
-            (before,) = db.execute("SELECT note FROM files WHERE id = ?", (file_id,)).fetchone()
+        # The note as planned (``_plan``'s row, read in this transaction): an append adds to it.
+        before = row[13] if row is not None and not read.restarted else None
         note = _note_text(read.problems, before)
         if note != before:
             db.execute("UPDATE files SET note = ? WHERE id = ?", (note, file_id))

@@ -828,8 +828,7 @@ class MainWindow(QMainWindow):
         self.card.show_view(card)
         self.model.show_dashboard(dashboard)
         if gone:  # no highlight left on a neighbour nobody picked
-            self.table.clearSelection()
-            self.table.setCurrentIndex(QModelIndex())
+            self.table.forget_choice()
         self._has_rows = self.model.rowCount() > 0
         shape = (room_key(limits, card), self._has_rows, dashboard.no_home, homes)
         count = len(dashboard.sessions)

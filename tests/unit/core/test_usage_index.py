@@ -2054,3 +2054,11 @@ def test_a_refused_file_keeps_saying_its_other_problems(
         build = sorted(str(p) for p in fresh.update([codex_home.root]).problems)
     assert len(build) == 2
     assert first == again == build
+
+
+def test_the_note_knows_an_unfinished_line_by_its_kind() -> None:
+    """The index names that kind without importing the problems (a repeat stays lean): the
+    name must be the kind's own."""
+    from codex_presence_gui.core import usage_index
+
+    assert ProblemKind.UNFINISHED_LINE.value == usage_index._UNFINISHED
