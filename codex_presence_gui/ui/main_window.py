@@ -194,6 +194,11 @@ class MainWindow(QMainWindow):
         self._chosen: str | None = None
         self.table.row_picked.connect(self._row_picked)
         self.table.choice_left.connect(self._choice_left)
+        # Any window's activation, not only this one's: from one of its dialogs (Settings)
+        # the user may go on to another app's window.
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusWindowChanged.connect(self._focus_moved)
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -748,16 +753,20 @@ class MainWindow(QMainWindow):
             if self.dashboard is not None:
                 self.show_dashboard(self.dashboard)
 
+    def _focus_moved(self) -> None:
+        if self._chosen is None:
+            return
+        window = QApplication.activeWindow()
+        while window is not None:
+            if window is self:
+                return  # this window, or one of its dialogs (Settings): the user is still here
+            window = window.parentWidget()
+        # Back at work in another window: the card goes back to the active session, so that
+        # a glance at the window never shows an old pick.
+        self.table.forget_choice()
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if (
-            event.type() == QEvent.Type.ActivationChange
-            and not self.isActiveWindow()
-            and self._chosen is not None
-        ):
-            # Back at work in another window: the card goes back to the active session, so
-            # that a glance at the window never shows an old pick.
-            self.table.forget_choice()
         if event.type() in (
             QEvent.Type.StyleChange,
             QEvent.Type.FontChange,

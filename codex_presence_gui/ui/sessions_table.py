@@ -198,7 +198,7 @@ class SessionsTable(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setAccessibleName("Codex sessions")
         self.setItemDelegate(RowDelegate(self))
-        self.clicked.connect(self.row_picked)  # the left button only
+        self.clicked.connect(self._clicked)  # the left button only
         self._delegates = {column: ElideDelegate(mode, self) for column, mode in _ELIDE.items()}
         for column, delegate in self._delegates.items():
             self.setItemDelegateForColumn(column, delegate)
@@ -240,6 +240,13 @@ class SessionsTable(QTableView):
         self.clearSelection()
         self.setCurrentIndex(QModelIndex())
         self.choice_left.emit()
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if self.selectionModel().isRowSelected(index.row(), index.parent()):
+            self.row_picked.emit(index)
+        else:
+            # Ctrl+click took the highlight off the row: the pick goes with it.
+            self.forget_choice()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.currentIndex().isValid():

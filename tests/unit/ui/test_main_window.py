@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QFont, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.cli import main
@@ -772,6 +772,52 @@ def test_a_row_picked_in_the_table_shows_in_the_card_until_it_is_left(qtbot: QtB
     window.show_dashboard(board)
     pick("docs")
     assert window.card.title.text() == "docs"
-    QApplication.sendEvent(window, QtEvent(QtEvent.Type.ActivationChange))  # not active here
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is other)
     assert window.card.title.text() == "shop"
     assert not table.currentIndex().isValid()
+
+
+def test_a_pick_ends_with_its_highlight_and_outlives_the_windows_own_dialogs(
+    qtbot: QtBot,
+) -> None:
+    """Ctrl+click on the picked row takes its highlight off, and the card goes back to the
+    active session with it (it had kept the pick with no row highlighted); a dialog of the
+    window's own (Settings) taking the focus keeps the pick, and another window after it
+    does not."""
+    from PySide6.QtWidgets import QDialog
+
+    window = make_window(qtbot)
+    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
+    window.show_dashboard(dashboard(three, limit=limits()))
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    table = window.table
+    rows = range(window.proxy.rowCount())
+    docs = next(r for r in rows if window.proxy.index(r, 0).data(SessionRole).project == "docs")
+    where = table.visualRect(window.proxy.index(docs, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert window.card.title.text() == "docs"
+    qtbot.mouseClick(
+        table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, where
+    )
+    assert not table.selectionModel().hasSelection()
+    assert window.card.title.text() == "shop"
+
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert window.card.title.text() == "docs"
+    dialog = QDialog(window)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert window.card.title.text() == "docs"
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is other)
+    assert window.card.title.text() == "shop"
