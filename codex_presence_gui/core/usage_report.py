@@ -223,15 +223,25 @@ class UsageReport(_Fields):
 
 
 def _zone_name(zone: tzinfo) -> str:
-    """The zone's IANA key, else its abbreviation now (``CET``), else ``local``."""
+    """The zone's IANA key, else its abbreviations this year, standard time's first
+    (``EST/EDT``: a report covers summer and winter days alike, and naming only the one in
+    force now mislabels the others), else ``local``."""
     key = getattr(zone, "key", None)
     if key:
         return str(key)
+    year = datetime.now(zone).year
+    seen: dict[str, timedelta] = {}
     try:
-        name = datetime.now(zone).tzname()
+        for month in (1, 7):  # winter and summer in either hemisphere
+            moment = datetime(year, month, 1, 12, tzinfo=zone)
+            name, offset = moment.tzname(), moment.utcoffset()
+            if name and offset is not None:
+                seen.setdefault(name, offset)
     except (ValueError, OverflowError, OSError):
-        name = None
-    return name if name and len(name) <= 16 else "local"
+        seen = {}
+    # Summer time is the later offset: standard time's name comes first.
+    label = "/".join(sorted(seen, key=seen.__getitem__))
+    return label if label and len(label) <= 16 else "local"
 
 
 _EPOCH = datetime(1970, 1, 1)

@@ -647,6 +647,31 @@ def test_the_machine_zone_is_named_only_when_the_system_says_which(
     assert _system_zone_key() == key
 
 
+@pytest.mark.parametrize(
+    ("rule", "label"),
+    [
+        ("EST5EDT,M3.2.0,M11.1.0", "EST/EDT"),
+        ("AEST-10AEDT,M10.1.0,M4.1.0/3", "AEST/AEDT"),  # summer in January: standard first
+        ("JST-9", "JST"),
+    ],
+)
+def test_a_zone_without_a_name_is_labelled_by_its_winter_and_summer_abbreviations(
+    monkeypatch: pytest.MonkeyPatch, rule: str, label: str
+) -> None:
+    """A POSIX rule in ``TZ`` has no IANA name: the report says both of its abbreviations
+    (it had said only today's, "EST", over a report of summer days)."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset is POSIX only")
+    monkeypatch.setenv("TZ", rule)
+    time.tzset()
+    try:
+        zone = local_zone()
+        assert _zone_name(zone) == label
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 def test_zone_files_from_a_folder_of_their_own_give_no_name(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
