@@ -192,6 +192,8 @@ class MainWindow(QMainWindow):
         #: The session picked in the table, which the card shows instead of the active one
         #: until the row is left (Esc, another row, the window left for another).
         self._chosen: str | None = None
+        #: The card's width and least height while a pick holds it (see _hold_card_height).
+        self._card_floor = (0, 0)
         self.table.row_picked.connect(self._row_picked)
         self.table.choice_left.connect(self._choice_left)
         # Any window's activation, not only this one's: from one of its dialogs (Settings)
@@ -749,9 +751,24 @@ class MainWindow(QMainWindow):
 
     def _show_chosen(self, chosen: str | None) -> None:
         if chosen != self._chosen:
+            self._hold_card_height(chosen is not None)
             self._chosen = chosen
             if self.dashboard is not None:
                 self.show_dashboard(self.dashboard)
+
+    def _hold_card_height(self, hold: bool) -> None:
+        """While rows are picked, the card keeps at least the height it had at this width:
+        a picked session's shorter card would pull the table up under the pointer, and the
+        next click would land on another row. Let go when the pick ends."""
+        floor = 0
+        if hold and self.card.isVisible():
+            width, held = self._card_floor
+            floor = max(self.card.height(), held if width == self.card.width() else 0)
+            self._card_floor = (self.card.width(), floor)
+        else:
+            self._card_floor = (0, 0)
+        if self.card.minimumHeight() != floor:
+            self.card.setMinimumHeight(floor)
 
     def _focus_moved(self) -> None:
         if self._chosen is None:
@@ -832,6 +849,7 @@ class MainWindow(QMainWindow):
         gone = self._chosen is not None and all(s.session_id != self._chosen for s in listed)
         if gone:
             self._chosen = None  # gone from the list: the active session again
+            self._hold_card_height(False)
         limits, card = limits_view(dashboard), dashboard_card(dashboard, self._chosen)
         self.limits.show_view(limits)
         self.card.show_view(card)

@@ -110,6 +110,8 @@ class SessionCard(QFrame):
         layout.addWidget(self.compact_total)
         layout.addWidget(self.compact_others)
         layout.addWidget(self.message)
+        # Room the card is given beyond its needs (held while rows are picked) stays below.
+        layout.addStretch(1)
         self.compact = False
         self.view = CardView(message="Reading your Codex logs…")
         self._render()

@@ -821,3 +821,38 @@ def test_a_pick_ends_with_its_highlight_and_outlives_the_windows_own_dialogs(
     other.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is other)
     assert window.card.title.text() == "shop"
+
+
+def test_picking_a_session_with_a_shorter_card_leaves_the_table_where_it_was(
+    qtbot: QtBot,
+) -> None:
+    """The card of a picked session may need a line less: it keeps its height while rows
+    are picked, so that the table does not move up under the pointer (the next click had
+    landed on another row); the pick's end lets it go."""
+    window = make_window(qtbot)
+    long_model = "gpt-5.3-codex-" + "preview-" * 6
+    three = (
+        session("shop", age=5, model=long_model),
+        session("docs", age=60),
+        session("api", age=120, model=long_model),
+    )
+    window.show_dashboard(dashboard(three, limit=limits()))
+    window.show()
+    window.resize(300, 760)
+    qtbot.waitUntil(lambda: window.width() == 300 and window.table.isVisible())
+    QApplication.processEvents()  # the layouts settled at this size
+    table = window.table
+    tall = window.card.height()
+    top = table.mapTo(window, QPoint(0, 0)).y()
+    rows = range(window.proxy.rowCount())
+    docs = next(r for r in rows if window.proxy.index(r, 0).data(SessionRole).project == "docs")
+    where = table.visualRect(window.proxy.index(docs, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert window.card.title.text() == "docs"
+    assert window.card.sizeHint().height() < tall  # its own needs are less
+    QApplication.processEvents()
+    assert table.mapTo(window, QPoint(0, 0)).y() == top
+    assert window.card.height() == tall
+    qtbot.keyClick(table, Qt.Key.Key_Escape)
+    assert window.card.title.text() == "shop"
+    assert window.card.minimumHeight() == 0
