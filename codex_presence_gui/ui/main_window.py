@@ -689,8 +689,14 @@ class MainWindow(QMainWindow):
         if not self._has_rows or (self.dashboard is not None and self.dashboard.no_home):
             return False
         margins = self.body_layout.contentsMargins()
-        if self.width() < self.table.least_width(compact=True) + margins.left() + margins.right():
+        width = self.width() - margins.left() - margins.right()
+        if width < self.table.least_width(compact=True):
             return False
+        # Its header is one line tall with the compact layout's columns, two with the full
+        # layout's: fit them to this width now (behind the Usage page, the table is not given
+        # its width until it shows, and no row had seemed to fit).
+        self.table.set_compact(True)
+        self.table.fit_to(width)
         least = self.needed_size(True)
         compact = self.needed_size(True, max(self.width(), least.width())).height()
         spacing = max(self.body_layout.spacing(), 0)

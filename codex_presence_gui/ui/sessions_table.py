@@ -409,14 +409,21 @@ class SessionsTable(QTableView):
         roomy = least + self.fontMetrics().averageCharWidth() * (chars - minimum_chars)
         return max(least, min(self._natural[column], roomy))
 
-    def _fit(self) -> None:
-        """Share the viewport's width out: hide what does not fit, in ``HIDE_ORDER``; fixed
-        columns at their measured width; Project up to its share; Activity the rest."""
+    def fit_to(self, width: int) -> None:
+        """Fit the columns to an outer ``width`` the layout has yet to give the table (hidden
+        behind another page, it is given none): the header's height, which decides whether
+        the table has room, follows the titles of the columns kept."""
+        self._fit(width - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width())
+
+    def _fit(self, width: int | None = None) -> None:
+        """Share the viewport's width (or ``width``) out: hide what does not fit, in
+        ``HIDE_ORDER``; fixed columns at their measured width; Project up to its share;
+        Activity the rest."""
         if self._fitting or not self._natural:
             return
         self._fitting = True
         try:
-            available = self.viewport().width()
+            available = self.viewport().width() if width is None else width
             project_min = self.minimum_column_width(Column.PROJECT)
             activity_min = self.minimum_column_width(Column.ACTIVITY)
             fixed: list[Column] = [c for c in Column if c not in (Column.PROJECT, Column.ACTIVITY)]
@@ -453,7 +460,7 @@ class SessionsTable(QTableView):
             self.updateGeometries()
         finally:
             self._fitting = False
-        if self.viewport().width() != available:
+        if width is None and self.viewport().width() != available:
             # Fitting made the vertical scroll bar come or go (rows no longer fit, or now do):
             # the viewport's new width was not seen while fitting, so fit once more.
             self._fit()

@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui.cli import main
 from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.ui import main_window
-from codex_presence_gui.ui.main_window import MainWindow
-from codex_presence_gui.ui.sessions_table import HIDE_ORDER
+from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE, MainWindow
+from codex_presence_gui.ui.sessions_table import COMPACT_LEAST_ROWS, HIDE_ORDER
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
 from codex_presence_gui.viewmodels.session_table import Column, SessionRole
 from tests.helpers import rollout as r
@@ -856,3 +856,32 @@ def test_picking_a_session_with_a_shorter_card_leaves_the_table_where_it_was(
     qtbot.keyClick(table, Qt.Key.Key_Escape)
     assert window.card.title.text() == "shop"
     assert window.card.minimumHeight() == 0
+
+
+def test_a_window_made_small_behind_the_usage_page_shows_the_table_it_has_room_for(
+    qtbot: QtBot,
+) -> None:
+    """Back from the Usage page (Ctrl+U, then Ctrl+L) to a window compact by its size, the
+    sessions table shows where it showed before: decided behind the page, the table still
+    had the full layout's two-line header, no row had seemed to fit, and a blank band of
+    several rows stood under the card."""
+    window = make_window(qtbot)
+    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
+    window.show_dashboard(dashboard(three, limit=limits()))
+    window.show()
+    window.resize(330, 600)
+    qtbot.waitUntil(lambda: window.compact and window.table.isVisible())
+    QApplication.processEvents()
+    spacing = window.body_layout.spacing()
+    least = window.table.height_for_rows(COMPACT_LEAST_ROWS) + spacing
+    just_room = window.needed_size(True, 330).height() + least
+    window.resize(820, 580)
+    qtbot.waitUntil(lambda: not window.compact)
+    window.set_page(USAGE_PAGE)
+    QApplication.processEvents()
+    window.resize(330, just_room)  # as a window manager does it, before the page changes
+    QApplication.processEvents()
+    window.set_page(LIVE_PAGE)
+    QApplication.processEvents()
+    assert window.compact
+    assert window.table.isVisible()
