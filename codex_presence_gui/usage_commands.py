@@ -233,18 +233,19 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
         print(no_home_message(homes), file=sys.stderr)
         return EXIT_NO_HOME
     closed: list[str] = []  # homes that cannot be opened: their folders' problems unsaid
+    warnings: list[str] = []  # said after the report, where they are read (see _warn)
     for home in homes:
         if not os.path.isdir(home):  # a typo in one of two homes would undercount unsaid
             from codex_presence_gui.core.sanitize import clean_text
 
             what = "is not a folder" if os.path.exists(home) else "not found"
-            print(f"warning: Codex home {what}, left out: {clean_text(home)}", file=sys.stderr)
+            warnings.append(f"warning: Codex home {what}, left out: {clean_text(home)}")
         else:
             # A home without logs would only be "no token usage" (often the sessions folder
             # given for the home): say why.
             message = no_sessions_message(home)
             if message is not None:
-                print(f"warning: {message}", file=sys.stderr)
+                warnings.append(f"warning: {message}")
                 if message.startswith("cannot open"):
                     closed.append(os.path.join(os.path.abspath(home), ""))
     import sqlite3
@@ -274,7 +275,7 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
                 result, report = index.repaired(lambda: build(index))
             finally:
                 if index.notice:  # found on opening the file, or on the way
-                    print(index.notice, file=sys.stderr)
+                    warnings.append(index.notice)
     except (OSError, sqlite3.Error) as error:
         # A cache folder that cannot be written, a full or failing disk, busy past the
         # timeout: the report is still made, from the logs, in memory.
@@ -288,6 +289,7 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
             with UsageIndex.in_memory() as index:
                 result, report = build(index)
         except (OSError, sqlite3.Error) as again:
+            _warn(warnings)
             print(f"report: the logs cannot be summed ({again}).", file=sys.stderr)
             return EXIT_FAILED
     for problem in result.problems:
@@ -295,7 +297,7 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
         walked = problem.detail.startswith(("cannot open ", "cannot list "))
         if walked and any(where.startswith(home) for home in closed):
             continue  # its folders cannot be opened either: said once, for the home
-        print(f"warning: {problem}", file=sys.stderr)
+        warnings.append(f"warning: {problem}")
     if args.json:
         from codex_presence_gui.core.jsontext import indented_json
         from codex_presence_gui.core.sanitize import terminal_safe_json
@@ -306,7 +308,21 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
         sys.stdout.write(report_csv(report, zone))
     else:
         sys.stdout.write(report_text(report, _text_width(), zone, (args.since, args.until)) + "\n")
+    _warn(warnings)
     return EXIT_OK
+
+
+def _warn(warnings: list[str]) -> None:
+    """Say the warnings on standard error, after the report (above it, they had scrolled
+    out of sight above a long table), each wrapped to the text's width."""
+    if not warnings:
+        return
+    from codex_presence_gui.core.report import wrapped
+
+    sys.stdout.flush()  # the report first, where both go to one terminal
+    width = _text_width()
+    for warning in warnings:
+        print("\n".join(wrapped(warning, width, after="  ")), file=sys.stderr)
 
 
 def _say_waiting(path: str) -> None:

@@ -312,7 +312,17 @@ def _decode(line: bytes) -> Any:
                 return loads(line[restart:])
             except DecodeError:
                 pass
-        raise ParseError(f"malformed JSON: {error}") from None
+        raise ParseError(f"malformed JSON: {_within_line(str(error))}") from None
+
+
+#: Where a JSON decoder says it stopped, counted inside the text it was given: one log line.
+_DECODER_POSITION = re.compile(r":? line 1 column (\d+) \(char \d+\)$")
+
+
+def _within_line(message: str) -> str:
+    """A decoder's message with its position said as a column of the log line: its "line 1"
+    read as the file's first line, where nothing was wrong."""
+    return _DECODER_POSITION.sub(r", at column \1 of the line", message)
 
 
 def _meta(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> MetaRecord:

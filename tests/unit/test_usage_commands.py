@@ -39,6 +39,11 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
     return status, out.out, out.err
 
 
+def _warnings(err: str) -> list[str]:
+    """The warnings said, each on one line again (they are wrapped to the width)."""
+    return err.replace("\n  ", " ").splitlines()
+
+
 def test_daily_json_then_a_repeat_from_the_index(
     home: CodexHome, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -168,7 +173,7 @@ def test_a_home_without_a_sessions_folder_is_said_with_the_folder_meant(
     home: CodexHome, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The sessions folder given for the home (by its name, or its year folders) gets its
-    parent suggested; another folder without logs is said to have none; one line each."""
+    parent suggested; another folder without logs is said to have none; one warning each."""
     sessions = home.root / "sessions"
     copy = tmp_path / "copy"
     (copy / "2026").mkdir(parents=True)
@@ -178,7 +183,7 @@ def test_a_home_without_a_sessions_folder_is_said_with_the_folder_meant(
         capsys, "report", "daily", "--codex-home", str(sessions), str(copy), str(empty)
     )
     assert status == 0
-    assert err.splitlines() == [
+    assert _warnings(err) == [
         f"warning: {sessions} has no sessions folder; did you mean --codex-home {home.root}?",
         f"warning: {copy} has no sessions folder; did you mean --codex-home {tmp_path}?",
         f"warning: {tmp_path / 'empty'} has no sessions folder; is it a Codex home?",  # cleaned
@@ -363,7 +368,7 @@ def test_a_home_that_is_missing_beside_others_is_said_not_dropped_unsaid(
     )
     assert status == 0
     assert json.loads(out)["totals"]["total_tokens"] > 0
-    assert err.splitlines() == [
+    assert _warnings(err) == [
         f"warning: Codex home not found, left out: {tmp_path / 'typo'}",  # no escape code
         f"warning: Codex home is not a folder, left out: {a_file}",
     ]
@@ -401,7 +406,7 @@ def test_a_home_that_cannot_be_opened_is_said_once_and_keeps_its_usage(
     monkeypatch.setattr(os, "stat", real_stat)
     monkeypatch.setattr(os, "listdir", real_listdir)
     assert status == 0
-    assert err.splitlines() == [
+    assert _warnings(err) == [
         f"warning: cannot open {root}: Permission denied; what the index holds of it is kept"
     ]
     assert json.loads(out)["rows"] == json.loads(before)["rows"]
@@ -437,3 +442,39 @@ def test_a_sessions_folder_that_cannot_be_opened_hides_nothing_else(
     assert f"cannot open {codex_home.root}:" not in err
     assert str(sessions) in err
     assert json.loads(out)["totals"]["input_tokens"] == 1000
+
+
+def test_warnings_come_after_the_report_wrapped_to_its_width(
+    home: CodexHome, tmp_path: Path
+) -> None:
+    """A warning follows the table (above it, a long table scrolled it out of sight), wrapped
+    to the report's width like its notes, and a malformed line's fault is placed in that
+    line ("line 1 column 15" had sent the user to the file's first line)."""
+    import os
+    import subprocess
+    import sys
+
+    log = next(home.root.rglob("*.jsonl"))
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write('{"timestamp": broken json here\n')
+    env = {**os.environ, "COLUMNS": "80", BASE_DIR_ENV: str(tmp_path / "other-app")}
+    argv = [sys.executable, "-m", "codex_presence_gui", "report", "daily"]
+    done = subprocess.run(
+        [*argv, "--codex-home", str(home.root)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout
+    lines = done.stdout.splitlines()
+    first_warning = next(i for i, line in enumerate(lines) if line.startswith("warning:"))
+    assert first_warning > next(i for i, line in enumerate(lines) if "Total" in line)
+    assert all(len(line) <= 80 for line in lines[first_warning:])
+    said = " ".join(line.strip() for line in lines[first_warning:])
+    assert len(lines) > first_warning + 1  # wrapped: one line had run to 170 columns
+    assert "1 malformed line skipped" in said
+    assert "at column 15 of the line" in said
+    assert "line 1 column" not in said
