@@ -101,10 +101,17 @@ class RowDelegate(QStyledItemDelegate):
             option.palette.setColor(QPalette.ColorRole.Text, color)
 
 
+#: The least of a qualifier ("(feature/cart)") worth showing cut in its middle: "f…t" tells
+#: nothing, and "(…)" says as much in less room.
+QUALIFIER_LEAST_CHARS = 6
+
+
 class ElideDelegate(RowDelegate):
-    """Draws a column's cells elided with ``mode`` (the view has one mode for all columns);
-    a cell with a shorter form (``ShortTextRole``) that does not fit whole draws that form
-    instead, elided if need be: "shop (feature/cart)" reads "shop" before "sh…rt)"."""
+    """Draws a column's cells elided with ``mode`` (the view has one mode for all columns).
+    A cell with a shorter form (``ShortTextRole``: "shop" of "shop (feature/cart)") that does
+    not fit whole keeps that form whole and cuts what follows it first: "shop (feat…cart)",
+    then "shop (…)" (something is left out, in the tooltip), then the form alone, elided if
+    need be; never "sh…rt)"."""
 
     def __init__(self, mode: Qt.TextElideMode, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,7 +127,21 @@ class ElideDelegate(RowDelegate):
             margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
             room = option.rect.width() - 2 * margin
             if option.fontMetrics.horizontalAdvance(option.text) > room:
-                option.text = short
+                option.text = _shortened(option.text, short, option.fontMetrics, room)
+
+
+def _shortened(text: str, short: str, metrics: QFontMetrics, room: int) -> str:
+    """``text`` ("shop (feature/cart)") in ``room`` pixels, keeping ``short`` ("shop") whole
+    as long as it fits (see ``ElideDelegate``)."""
+    if not (text.startswith(f"{short} (") and text.endswith(")")):
+        return short
+    inner = text[len(short) + 2 : -1]
+    frame = metrics.horizontalAdvance(f"{short} ()")
+    cut = metrics.elidedText(inner, Qt.TextElideMode.ElideMiddle, room - frame)
+    if len(cut) >= QUALIFIER_LEAST_CHARS:
+        return f"{short} ({cut})"
+    hinted = f"{short} (…)"
+    return hinted if metrics.horizontalAdvance(hinted) <= room else short
 
 
 def sorted_rows_view(

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.dashboard import SessionShare
 from codex_presence_gui.core.models import Activity, ActivityKind
-from codex_presence_gui.ui.sessions_table import HIDE_ORDER, SessionsTable
+from codex_presence_gui.ui.sessions_table import HIDE_ORDER, SessionsTable, _shortened
 from codex_presence_gui.ui.theme import apply_theme, contrast_ratio
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
@@ -365,10 +365,30 @@ def drawn_text(table: SessionsTable, index: QModelIndex) -> str:
     return option.text
 
 
-def test_a_narrow_project_cell_keeps_the_project_before_the_branch(qtbot: QtBot) -> None:
-    """Too narrow for "project (branch)", the cell shows the project alone (elided only if
-    that does not fit either): rows of one project on different branches had all read
-    "proj…k-1)"; wide enough, the branch is back."""
+def test_a_narrow_project_cell_cuts_the_branch_before_the_project(qtbot: QtBot) -> None:
+    """Too narrow for "project (branch)", the cell keeps the project whole and cuts the
+    branch in its middle ("payments-service (fea…k-1)": rows of one project on different
+    branches had all read "proj…k-1)"), then shows that a branch is left out ("(…)": the
+    project alone had read as a row without one), then the project alone, elided only if that
+    does not fit either; wide enough, the branch is back."""
+
+    table = SessionsTable(SessionTableModel())
+    qtbot.addWidget(table)
+    metrics = table.fontMetrics()
+    full, short = "payments-service (feature/task-1)", "payments-service"
+
+    def width(text: str) -> int:
+        return metrics.horizontalAdvance(text)
+
+    cut = _shortened(full, short, metrics, width(full) - 1)
+    assert cut.startswith(f"{short} (")
+    assert cut.endswith("-1)")
+    assert "…" in cut
+    assert width(cut) <= width(full) - 1
+    assert _shortened(full, short, metrics, width(f"{short} (…)")) == f"{short} (…)"
+    assert _shortened(full, short, metrics, width(f"{short} (…)") - 1) == short
+    assert _shortened("odd text", short, metrics, 10) == short  # not "short (…)": kept safe
+
     model = SessionTableModel()
     model.update(
         [
@@ -381,7 +401,9 @@ def test_a_narrow_project_cell_keeps_the_project_before_the_branch(qtbot: QtBot)
     table = shown_table(qtbot, 300, model)
     proxy = table.model()
     for row in range(proxy.rowCount()):
-        assert drawn_text(table, proxy.index(row, Column.PROJECT)) == "payments-service"
+        drawn = drawn_text(table, proxy.index(row, Column.PROJECT))
+        assert drawn.startswith("payments-service"), drawn
+        assert drawn != "payments-service (feature/task-0)", drawn
     table.resize(1600, 260)
     wide = table.fontMetrics().horizontalAdvance("payments-service (feature/task-0)") + 12
     qtbot.waitUntil(lambda: table.columnWidth(Column.PROJECT) >= wide)
