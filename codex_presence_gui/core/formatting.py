@@ -147,13 +147,19 @@ def activity_text(snapshot: CodexSessionSnapshot) -> str:
 def doing_text(snapshot: CodexSessionSnapshot, now: float) -> str:
     """``Running cargo test``; ``(+2 more)`` with other calls running; `` · 25 min`` once a
     call has gone a minute or more without a word in the log."""
+    return doing_forms(snapshot, now)[0]
+
+
+def doing_forms(snapshot: CodexSessionSnapshot, now: float) -> tuple[str, ...]:
+    """``doing_text``, then its shorter forms for less room: without the other calls, then
+    without how long the call has been quiet (cut in its middle, the whole text had read
+    "Editing inde…ore) · 2 min")."""
     text = activity_text(snapshot)
-    if snapshot.pending_calls > 1:
-        text += f" (+{snapshot.pending_calls - 1} more)"
+    more = f" (+{snapshot.pending_calls - 1} more)" if snapshot.pending_calls > 1 else ""
     quiet = quiet_call_seconds(snapshot, now)
-    if quiet is not None:
-        text += f" · {format_age(quiet).removesuffix(' ago')}"
-    return text
+    since = f" · {format_age(quiet).removesuffix(' ago')}" if quiet is not None else ""
+    forms = (f"{text}{more}{since}", f"{text}{since}", text)
+    return tuple(dict.fromkeys(forms))  # each once, in order
 
 
 def quiet_call_seconds(snapshot: CodexSessionSnapshot, now: float) -> float | None:

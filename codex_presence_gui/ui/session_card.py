@@ -160,7 +160,7 @@ class SessionCard(QFrame):
         self.title.set_full_text(view.project)
         self.branch.set_full_text(view.branch)
         set_muted(self.branch)
-        self.activity.set_full_text(view.activity_text)
+        self.activity.set_full_text(view.activity_text, shorter=view.activity_shorter)
         self.details.setText(breakable(view.details))
         set_muted(self.details)
         if view.total is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from codex_presence_gui.core.dashboard import Dashboard, SessionShare, session_shares
 from codex_presence_gui.core.formatting import (
-    doing_text,
+    doing_forms,
     format_count,
     format_tokens_compact,
     share_text,
@@ -40,6 +40,7 @@ class CardView:
     branch: str = ""  # ``on main``
     activity_kind: ActivityKind | None = None
     activity_text: str = ""
+    activity_shorter: tuple[str, ...] = ()  # for less room, each shorter than the last
     details: str = ""  # model · surface · context · share
     total: TokenFigure | None = None  # in large type
     others: tuple[TokenFigure, ...] = ()  # this update and last response, folded when equal
@@ -66,7 +67,10 @@ def card_view(
     """The card of one session as of ``now`` (None: the session's last activity); ``chosen``:
     one the user picked in the table, not the active one."""
     activity = snapshot.activity
-    activity_text = doing_text(snapshot, now if now is not None else snapshot.last_activity_at or 0)
+    activity_forms = doing_forms(
+        snapshot, now if now is not None else snapshot.last_activity_at or 0
+    )
+    activity_text = activity_forms[0]
     parts = [
         shortened(snapshot.model or "model unknown", DETAIL_NAME_CHARS),
         shortened(snapshot.surface, DETAIL_NAME_CHARS),
@@ -92,6 +96,7 @@ def card_view(
         branch=f"on {snapshot.git_branch}" if snapshot.git_branch else "",
         activity_kind=activity.kind if activity else None,
         activity_text=activity_text,
+        activity_shorter=activity_forms[1:],
         details=" · ".join(parts),
         total=total,
         others=others,

@@ -885,3 +885,25 @@ def test_a_window_made_small_behind_the_usage_page_shows_the_table_it_has_room_f
     QApplication.processEvents()
     assert window.compact
     assert window.table.isVisible()
+
+
+def test_a_narrow_card_shortens_its_activity_at_its_ends_not_in_its_middle(
+    qtbot: QtBot,
+) -> None:
+    """As narrow as the window goes, the card's activity drops the other calls, then how
+    long the call has been quiet, before it cuts the verb's target: never "Editing
+    inde…ore) · 2 min"."""
+    from codex_presence_gui.core.models import Activity, ActivityKind
+
+    window = make_window(qtbot)
+    editing = Activity(ActivityKind.EDITING, "index.md")
+    busy = session("docs", age=130, pending_calls=2, activity=editing)
+    window.show_dashboard(dashboard((busy,), limit=limits()))
+    window.show()
+    window.resize(window.minimumWidth(), 700)
+    qtbot.waitUntil(lambda: window.width() == window.minimumWidth())
+    shown = window.card.activity.text()
+    assert window.card.activity.full_text == "Editing index.md (+1 more) · 2 min"
+    assert shown in ("Editing index.md · 2 min", "Editing index.md") or (
+        shown.startswith("Edit") and shown.endswith(".md")
+    ), shown

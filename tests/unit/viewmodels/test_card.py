@@ -46,3 +46,15 @@ def test_a_session_with_tokens_but_no_activity_line_does_not_say_no_activity() -
     assert card_view(fresh).activity_kind is None
     used = fresh._replace(session_total_tokens=1_320_000)
     assert card_view(used).activity_text == "Activity unknown"
+
+
+def test_the_activity_has_shorter_forms_that_keep_the_verb_and_its_target() -> None:
+    """For a narrow card: the other calls go first, then how long the call has been quiet,
+    and the rest is never cut in the middle of "(+1 more)" ("Editing inde…ore) · 2 min")."""
+    from tests.helpers.snapshots import NOW, session
+
+    several = session("a", age=3 * 3600, pending_calls=3)
+    card = card_view(several, now=NOW)
+    assert card.activity_text == "Running cargo test (+2 more) · 3 h"
+    assert card.activity_shorter == ("Running cargo test · 3 h", "Running cargo test")
+    assert card_view(session("a", age=30, pending_calls=1), now=NOW).activity_shorter == ()
