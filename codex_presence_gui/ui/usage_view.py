@@ -55,8 +55,9 @@ NAME_MIN_CHARS = 10
 NAME_COMFORT_CHARS = 26
 #: What the export holds: the page's 30 days (``report daily --csv`` has every day).
 DEFAULT_CSV_NAME = "codex-usage-last-30-days.csv"
-#: How long "Saved …" stays in sight (a failure stays until dismissed or replaced).
-EXPORT_SAVED_MS = 8000
+#: How long "Saved …" stays in sight (a failure stays until dismissed or replaced): time to
+#: reach its "Show file" (in 8 s, users had missed it).
+EXPORT_SAVED_MS = 12000
 #: How much longer it stays each time the pointer or the keyboard is found on it.
 EXPORT_STAY_MS = 2000
 #: Between the export's message and the page's edges.
@@ -273,7 +274,7 @@ _WINDOW_FOCUS = (
 class ExportToast(TintedFrame):
     """What an export did, over the foot of the page it belongs to (a toast: it takes no room
     in the page's layout): the file's path with a "Show file" button, or the reason it could
-    not be written (in the colour of a problem, with a dismiss button).
+    not be written (in the colour of a problem); either with a dismiss button.
 
     Signals:
         reveal(Path): "Show file" was clicked.
@@ -343,7 +344,6 @@ class ExportToast(TintedFrame):
             self.show_button.setToolTip(f"Open the folder that holds {file.name}")
             self.show_button.setAccessibleName(f"Show {file.name} in its folder")
         self.show_button.setVisible(file is not None)
-        self.dismiss_button.setVisible(file is None)
         self.show()
         self.place()
         self.raise_()
@@ -627,16 +627,12 @@ class UsagePage(QScrollArea):
         self._fit_foot_room()
 
     def _fit_foot_room(self) -> None:
-        """Room under the page's last line while the message shows, so that scrolled to the
-        end it is not under the message. Only on a page that scrolls without it: there the
-        room lengthens the scroll and moves nothing, where on one that fits it would
-        shorten the chart, and back. Looked at again when the page's size changes."""
-        if self.export_row.isHidden():
-            self._foot_room(0)
-            return
-        extra = self.content_layout.contentsMargins().bottom() - CONTENT_MARGIN
-        scrolls = self.verticalScrollBar().maximum() - extra > 0
-        self._foot_room(self.export_row.sizeHint().height() + TOAST_MARGIN if scrolls else 0)
+        """Room under the page's last line while the message shows, so that the message never
+        lies over it. On a page that scrolls, the room lengthens the scroll and moves
+        nothing; on one that fits, the chart gives it up for the message's while (lying over
+        the foot, the message had hidden the cost note but for the tops of its letters)."""
+        shown = not self.export_row.isHidden()
+        self._foot_room(self.export_row.sizeHint().height() + TOAST_MARGIN if shown else 0)
 
     def _saved_said(self) -> None:
         """The "Saved …" message's while is over: it goes, unless the pointer or the keyboard
@@ -673,9 +669,6 @@ class UsagePage(QScrollArea):
         super().resizeEvent(event)
         self._arrange()
         self.export_row.place()
-        if self.export_row.isVisible():
-            # Once the page is laid out at its new size (its scroll range follows).
-            QTimer.singleShot(0, self, self._fit_foot_room)
 
     def _arrange(self) -> None:
         """The period boxes side by side when each shows its numbers whole, else one under the
