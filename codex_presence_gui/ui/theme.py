@@ -281,7 +281,25 @@ class _OutlinedStyle(QProxyStyle):
 
     Qt's header asks for an up arrow for a descending sort (largest first), which Fusion draws
     as asked; Windows Explorer and macOS Finder show ▼ there, so the arrow is turned over.
+    And Fusion draws a sorted section's title over its whole width, under the arrow: a title
+    aligned like its numbers, to the right, ran into it ("Tokens▾"). It is drawn beside it.
     """
+
+    def drawControl(
+        self,
+        element: QStyle.ControlElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        if (
+            element == QStyle.ControlElement.CE_HeaderLabel
+            and isinstance(option, QStyleOptionHeader)
+            and option.sortIndicator != QStyleOptionHeader.SortIndicator.None_
+            and option.state & QStyle.StateFlag.State_Horizontal
+        ):
+            option = _beside_the_arrow(self, option, widget)
+        super().drawControl(element, option, painter, widget)
 
     def drawPrimitive(
         self,
@@ -323,6 +341,24 @@ class _OutlinedStyle(QProxyStyle):
         framed = getattr(option, "frame", True)  # a frameless spin box or combo box stays so
         if control in _OUTLINED_CONTROLS and framed and is_dark(option.palette):
             _stroke(painter, option, "field")
+
+
+def _beside_the_arrow(
+    style: QStyle, option: QStyleOptionHeader, widget: QWidget | None
+) -> QStyleOptionHeader:
+    """A header label's option whose rect ends before the sort arrow (on the arrow's side)."""
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, option, widget)
+    section = QStyleOptionHeader(option)
+    # The label's rect is the section's less a margin all round (SE_HeaderLabel).
+    section.rect = option.rect.adjusted(-margin, -margin, margin, margin)
+    arrow = style.subElementRect(QStyle.SubElement.SE_HeaderArrow, section, widget)
+    label = QStyleOptionHeader(option)
+    if arrow.isValid() and arrow.intersects(option.rect):
+        if option.direction == Qt.LayoutDirection.RightToLeft:
+            label.rect = option.rect.adjusted(arrow.right() + margin - option.rect.left(), 0, 0, 0)
+        else:
+            label.rect = option.rect.adjusted(0, 0, arrow.left() - margin - option.rect.right(), 0)
+    return label
 
 
 def _stroke(painter: QPainter, option: QStyleOption, shape: str) -> None:

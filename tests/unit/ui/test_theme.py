@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -305,3 +305,30 @@ def test_a_tool_bar_divider_shows_on_a_dark_window(qtbot: QtBot, qapp: QApplicat
         assert best_edge(image, between, window) >= 1.5
     finally:
         apply_theme(qapp, "system")
+
+
+def test_a_sorted_title_aligned_right_ends_before_its_arrow(qapp: QApplication) -> None:
+    """Fusion drew a sorted section's title over its whole width: "Tokens", aligned to the
+    right like its numbers, ran into the arrow ("Tokens▾"). The title ends before it."""
+    from codex_presence_gui.ui.theme import _OutlinedStyle
+
+    style = _OutlinedStyle("fusion")
+    section = QStyleOptionHeader()
+    section.rect = QRect(0, 0, 90, 24)
+    section.text = "Tokens"
+    section.textAlignment = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    section.state = QStyle.StateFlag.State_Horizontal | QStyle.StateFlag.State_Enabled
+    section.sortIndicator = QStyleOptionHeader.SortIndicator.SortDown
+    section.palette = qapp.palette()
+    section.fontMetrics = QFontMetrics(qapp.font())
+    arrow = style.subElementRect(QStyle.SubElement.SE_HeaderArrow, section, None)
+    label = QStyleOptionHeader(section)
+    label.rect = style.subElementRect(QStyle.SubElement.SE_HeaderLabel, section, None)
+    image = QImage(90, 24, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    style.drawControl(QStyle.ControlElement.CE_HeaderLabel, label, painter)
+    painter.end()
+    inked = [x for x in range(90) for y in range(24) if QColor(image.pixel(x, y)).lightness() < 200]
+    assert inked  # the title was drawn
+    assert max(inked) < arrow.left()
