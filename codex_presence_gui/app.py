@@ -283,6 +283,8 @@ class AppShell(QObject):
         self.window.discord_paused_changed.connect(self._pause_discord)
         self.window.discord_pause_requested.connect(self.pause_discord)
         self.instance.activate_requested.connect(self.window.bring_to_front)
+        # A launch with --codex-home is told whether its folders are the ones read here.
+        self.instance.details = lambda: json.dumps([str(home) for home in self.feed.homes])
         self.instance.replace_requested.connect(lambda: self.request_exit("replaced", 0))
         self.store.changed.connect(self.apply_settings)
         self._applied = settings
@@ -695,6 +697,16 @@ class StartupCheck(QObject):
         self.shell.app.exit(0 if ok else 1)
 
 
+def _reads_the_same(details: str, homes: tuple[Path, ...]) -> bool:
+    """Whether the running instance (its answer's ``details``: the folders it reads, as a
+    JSON list) reads ``homes``; False when it did not say."""
+    try:
+        reads = json.loads(details)
+    except ValueError:
+        return False
+    return isinstance(reads, list) and sorted(map(str, reads)) == sorted(map(str, homes))
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Run the window until the user quits; a second launch hands over and returns at once."""
     log_path = logging_setup.configure(paths.log_dir(), args.verbose)
@@ -710,7 +722,8 @@ def run_app(args: argparse.Namespace) -> int:
     started = instance.start(replace=bool(args.replace))
     if started.outcome is Outcome.ACTIVATED:
         message = started.message
-        if command_line_homes(args):
+        given = command_line_homes(args)
+        if given and not _reads_the_same(started.details, given):
             # Handed over, the launch's folders would otherwise go unsaid and unused.
             message += (
                 " It keeps reading the Codex folders it was started with; to read the "

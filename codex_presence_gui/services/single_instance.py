@@ -13,6 +13,7 @@ import getpass
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,8 @@ class StartResult:
 
     outcome: Outcome
     message: str = ""
+    #: What the running instance said of itself when it showed its window (``details``).
+    details: str = ""
 
 
 class SingleInstance(QObject):
@@ -78,6 +81,9 @@ class SingleInstance(QObject):
         # A lock is stale only when its owner is gone (Qt checks the process); never by age.
         self._lock.setStaleLockTime(0)
         self._server: QLocalServer | None = None
+        #: In the running instance: one line about it, sent to a launch it shows its window
+        #: for (the Codex folders it reads: the launch says whether its own are other ones).
+        self.details: Callable[[], str] | None = None
 
     def start(self, *, replace: bool = False) -> StartResult:
         """Become the primary instance, or hand the launch over to the running one."""
@@ -95,7 +101,9 @@ class SingleInstance(QObject):
             )
         if not replace:
             message = "Codex Presence is already running: showed its window."
-            return StartResult(Outcome.ACTIVATED, message)
+            # "ok", then what the instance said of itself (an older one says nothing).
+            details = reply[3:].decode("utf-8", "replace") if reply.startswith(b"ok ") else ""
+            return StartResult(Outcome.ACTIVATED, message, details)
         if self._lock.tryLock(int(HANDOVER_TIMEOUT_S * 1000)):
             return self._become_primary()
         return StartResult(
@@ -140,7 +148,8 @@ class SingleInstance(QObject):
             return
         command = bytes(connection.readLine().data()).strip()
         if command == ACTIVATE:
-            connection.write(b"ok\n")
+            details = self._details()
+            connection.write(b"ok " + details.encode() + b"\n" if details else b"ok\n")
             connection.flush()
             log.info("another launch asked to show the window")
             self.activate_requested.emit()
@@ -152,6 +161,14 @@ class SingleInstance(QObject):
         else:
             connection.write(b"?\n")
             connection.flush()
+
+    def _details(self) -> str:
+        try:
+            text = self.details() if self.details is not None else ""
+        except Exception:  # the answer must go out whatever this says
+            log.exception("cannot describe this instance")
+            return ""
+        return " ".join(text.splitlines())  # one line: the answer ends at its LF
 
     # -- secondary ----------------------------------------------------------------------
 

@@ -35,6 +35,9 @@ class Launcher:
         return self.base / "log" / "codex-presence.log"
 
     def launch(self, *extra: str) -> subprocess.Popen[str]:
+        return self.launch_with_home(self.home, *extra)
+
+    def launch_with_home(self, home: Path, *extra: str) -> subprocess.Popen[str]:
         env = {
             **os.environ,
             "QT_QPA_PLATFORM": "offscreen",
@@ -47,7 +50,7 @@ class Launcher:
                 "codex_presence_gui",
                 "--no-discord",
                 "--codex-home",
-                str(self.home),
+                str(home),
                 *extra,
             ],
             env=env,
@@ -102,7 +105,15 @@ def test_second_launch_shows_the_first_and_exits(launcher: Launcher) -> None:
     out, err = second.communicate(timeout=20)
     assert second.returncode == 0, err
     assert "already running" in out
-    # Its folders given on the command line are not taken over: said, with what to do.
+    # The same folders as the running instance's: nothing more to say (it had said to quit
+    # it to read them).
+    assert "--codex-home" not in out
+    # Other folders given on the command line are not taken over: said, with what to do.
+    other = launcher.home.parent / "other-codex-home"
+    (other / "sessions").mkdir(parents=True)
+    third = launcher.launch_with_home(other)
+    out, err = third.communicate(timeout=20)
+    assert third.returncode == 0, err
     assert "to read the --codex-home given here, quit it first or add --replace." in out
     deadline = time.monotonic() + 5
     while "another launch asked to show the window" not in launcher.log_text():

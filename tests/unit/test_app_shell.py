@@ -660,3 +660,16 @@ def test_the_discord_retry_counts_down(base_dir: Path, codex_home: CodexHome, qt
         assert shell.window.discord_status.full_text == "Discord: connected"
     finally:
         stop(shell)
+
+
+def test_a_launch_knows_whether_the_running_instance_reads_its_folders() -> None:
+    """The running instance's answer lists its folders: the same ones (in any order) need no
+    "quit it first"; other ones, or an instance that says nothing (an older version), do."""
+    from codex_presence_gui.app import _reads_the_same
+
+    homes = (Path("/srv/a"), Path("/srv/b"))
+    assert _reads_the_same('["/srv/b", "/srv/a"]', homes)
+    assert not _reads_the_same('["/srv/a"]', homes)
+    assert not _reads_the_same("", homes)
+    assert not _reads_the_same("{not json", homes)
+    assert not _reads_the_same('{"a": 1}', homes)
