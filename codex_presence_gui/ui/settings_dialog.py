@@ -557,9 +557,12 @@ class SettingsDialog(QDialog):
             color = level_text_color(level, self.palette()).name()
             # Name the tab: the field may be on another one than the user is looking at.
             page = self._page_of.get(problem.key, self.tabs.currentWidget())
-            where = self.tabs.tabText(self.tabs.indexOf(page))
+            where = self.tabs.tabText(self.tabs.indexOf(page)).replace("&", "")
+            # Not twice: "Notifications: Notification thresholds are…".
+            named = problem.message.lower().startswith(where.lower().removesuffix("s"))
+            said = problem.message if named else f"{where}: {problem.message}"
             # Messages quote what the user typed (folders): escaped, never markup or controls.
-            text = html.escape(clean_text(f"{where}: {problem.message}"))
+            text = html.escape(clean_text(said))
             lines.append(f'<span style="color:{color}">{text}</span>')
         self.problems.setText("<br>".join(lines))
         self.problems.setVisible(bool(lines))

@@ -103,6 +103,9 @@ def test_notification_thresholds(qtbot: QtBot) -> None:
         dialog.thresholds.setText(bad)
         assert not ok.isEnabled(), bad
     assert "percentages left, from 0 to 99" in dialog.problems.text()
+    # Its tab named once: the message names it already ("Notifications: Notification…").
+    assert "Notifications: " not in dialog.problems.text()
+    assert "Notification thresholds" in dialog.problems.text()
     dialog.notify.setChecked(False)
     assert not dialog.thresholds.isEnabled()
     assert dialog.value().notifications_enabled is False
