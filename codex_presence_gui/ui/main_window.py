@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,7 +21,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QFrame,
     QLabel,
     QLayout,
@@ -40,6 +39,7 @@ from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.presence import TOMORROW_HOUR, tomorrow_morning
 from codex_presence_gui.core.problems import Problem, ProblemKind
+from codex_presence_gui.ui.folders import choose_folder
 from codex_presence_gui.ui.info_bar import InfoBar
 from codex_presence_gui.ui.labels import QWIDGETSIZE_MAX, ElidedLabel, wrapped_label
 from codex_presence_gui.ui.limits_panel import LimitsPanel
@@ -101,6 +101,8 @@ class SetupPanel(QFrame):
         self.heading.setFont(scaled_font(self.heading, 1.15, bold=True))
         self.heading.setText("Codex's folder was not found")
         self.body = wrapped_label(1.0)
+        #: The folders the logs were looked for in (see ``show_homes``).
+        self.looked_in: list[str] = []
         self.choose = QPushButton("Choose Codex folder…")
         self.choose.clicked.connect(self._choose)
         layout = QVBoxLayout(self)
@@ -110,8 +112,10 @@ class SetupPanel(QFrame):
         layout.addWidget(self.body)
         layout.addWidget(self.choose, 0, Qt.AlignmentFlag.AlignLeft)
 
-    def show_homes(self, homes: str) -> None:
-        """Say where Codex's logs were looked for."""
+    def show_homes(self, homes: str, looked_in: Sequence[str] = ()) -> None:
+        """Say where Codex's logs were looked for (``homes``, as text; ``looked_in``: those
+        folders, where the folder dialog starts)."""
+        self.looked_in = list(looked_in)
         self.body.setText(
             f"{APP_NAME} reads the logs that Codex keeps in its folder on this computer, and "
             f"found none in {homes}. If Codex keeps its folder somewhere else, choose that "
@@ -120,7 +124,7 @@ class SetupPanel(QFrame):
         )
 
     def _choose(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose Codex's folder")
+        folder = choose_folder(self, "Choose Codex's folder", self.looked_in)
         if folder:
             self.folder_chosen.emit(folder)
 
@@ -848,7 +852,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(window_title(dashboard))
         homes = ", ".join(home_text(home) for home in dashboard.homes)
         self.setup_panel.setVisible(dashboard.no_home)
-        self.setup_panel.show_homes(homes)
+        self.setup_panel.show_homes(homes, [str(home) for home in dashboard.homes])
         self.limits.setVisible(not dashboard.no_home)
         self.card.setVisible(not dashboard.no_home)
         listed = (*dashboard.sessions, *dashboard.ended)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -51,6 +49,7 @@ from codex_presence_gui.core.presence import (
 )
 from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.core.settings import MAX_REFRESH_S, MIN_REFRESH_S, Settings, validate
+from codex_presence_gui.ui.folders import choose_folder
 from codex_presence_gui.ui.theme import level_text_color, set_muted
 
 PreviewSource = Callable[[PresenceSettings], list[str]]
@@ -533,8 +532,7 @@ class SettingsDialog(QDialog):
         self.client_id.setText(DEFAULT_CLIENT_ID)
 
     def _add_folder(self) -> None:
-        start = start_folder(self.homes.toPlainText().splitlines())
-        folder = QFileDialog.getExistingDirectory(self, "Choose a Codex folder", start)
+        folder = choose_folder(self, "Choose a Codex folder", self.homes.toPlainText().splitlines())
         if folder:
             text = self.homes.toPlainText().rstrip()
             self.homes.setPlainText(f"{text}\n{folder}" if text else folder)
@@ -589,17 +587,6 @@ def _form(box: QGroupBox) -> QFormLayout:
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
     form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
     return form
-
-
-def start_folder(listed: Sequence[str]) -> str:
-    """Where "Add folder…" opens: in the folder holding the last listed one that exists, else
-    the home folder (not wherever the app happened to be started from)."""
-    for line in reversed(listed):
-        folder = os.path.expanduser(line.strip())
-        parent = os.path.dirname(folder.rstrip("/\\")) if folder else ""
-        if parent and os.path.isdir(parent):
-            return parent
-    return os.path.expanduser("~")
 
 
 def _note(text: str) -> QLabel:

@@ -20,7 +20,8 @@ from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.presence import DEFAULT_CLIENT_ID, PresenceSettings
 from codex_presence_gui.core.settings import Settings
-from codex_presence_gui.ui.settings_dialog import SettingsDialog, start_folder
+from codex_presence_gui.ui.folders import start_folder
+from codex_presence_gui.ui.settings_dialog import SettingsDialog
 
 
 def preview(settings: PresenceSettings) -> list[str]:

@@ -1,0 +1,33 @@
+"""Choosing a folder: where the dialog opens, with Codex's hidden folder (``.codex``) in view."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from PySide6.QtCore import QDir
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+
+
+def start_folder(listed: Sequence[str]) -> str:
+    """Where a folder dialog opens: in the folder holding the last listed one that exists,
+    else the home folder (not wherever the app happened to be started from)."""
+    for line in reversed(listed):
+        folder = os.path.expanduser(line.strip())
+        parent = os.path.dirname(folder.rstrip("/\\")) if folder else ""
+        if parent and os.path.isdir(parent):
+            return parent
+    return os.path.expanduser("~")
+
+
+def choose_folder(parent: QWidget | None, title: str, listed: Sequence[str]) -> str:
+    """The folder the user chose (``start_folder`` of ``listed`` to begin with), or ""."""
+    dialog = QFileDialog(parent, title, start_folder(listed))
+    dialog.setFileMode(QFileDialog.FileMode.Directory)
+    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    # Codex keeps its folder hidden (~/.codex): it had to be typed, not clicked.
+    dialog.setFilter(dialog.filter() | QDir.Filter.Hidden)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return ""
+    chosen = dialog.selectedFiles()
+    return chosen[0] if chosen else ""
