@@ -39,9 +39,10 @@ def text_bar(remaining: float, cells: int = BAR_CELLS) -> str:
     return "[" + "█" * filled + "░" * (cells - filled) + "]"
 
 
-def format_tokens_compact(value: int | None) -> str:
+def format_tokens_compact(value: int | None, *, trailing_zeros: bool = False) -> str:
     """``52.4K``, ``1.18K``, ``258K``, ``999``: Codex's ``format_tokens_compact``, but never
-    ``1000K``."""
+    ``1000K``. With ``trailing_zeros``, three digits always (``1.80M``, not ``1.8M``), for
+    columns of numbers."""
     if value is None:
         return "–"
     if value < 1000:
@@ -59,13 +60,14 @@ def format_tokens_compact(value: int | None) -> str:
             break
         scaled /= 1000
         suffix = unit
-    if scaled < 10:
+    # Three significant digits: 9.996 is "10.0", not "10.00".
+    if scaled < 9.995:
         text = f"{scaled:.2f}"
-    elif scaled < 100:
+    elif scaled < 99.95:
         text = f"{scaled:.1f}"
     else:
         text = f"{scaled:.0f}"
-    if "." in text:
+    if "." in text and not trailing_zeros:
         text = text.rstrip("0").rstrip(".")
     return text + suffix
 

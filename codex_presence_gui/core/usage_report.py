@@ -731,6 +731,8 @@ def money(value: float | None) -> str:
     return f"${value:,.2f}"
 
 
+#: The reports whose rows are days, weeks or months.
+_DAILY_KINDS = ("daily", "weekly", "monthly")
 _KEY_TITLES = {
     "daily": "Date",
     "weekly": "Week of",
@@ -864,11 +866,10 @@ def report_text(
         if tally.cost_usd is not None and unpriced_tokens(row):
             mark = "+"
             partial = True
+        # Each with three digits: "1.80M" under "1.73M", not "1.8M".
+        counts = (tally.input, tally.cached_input, tally.output, tally.total)
         cells = [
-            format_tokens_compact(tally.input),
-            format_tokens_compact(tally.cached_input),
-            format_tokens_compact(tally.output),
-            format_tokens_compact(tally.total),
+            *(format_tokens_compact(count, trailing_zeros=True) for count in counts),
             _table_money(tally.cost_usd),
         ]
         return (
@@ -905,12 +906,19 @@ def report_text(
         )
     notes.append(f"* {COST_LABEL}; prices: {report.price_source}")
     # Which days these are: a report read later, or by someone else, need not be local.
-    what = "Times" if report.kind == "session" else "Days"
-    notes.append(f"{what} in the {clean_text(report.timezone)} time zone")
+    zone_name = clean_text(report.timezone)
+    if report.kind == "session":
+        notes.append(f"Times in the {zone_name} time zone")
+    elif report.kind in _DAILY_KINDS:
+        notes.append(f"Days in the {zone_name} time zone")
+    elif any(dates):  # a project or model report has days only in the ones asked for
+        notes.append(f"--since and --until are days in the {zone_name} time zone")
     if _cuts_a_period(report.kind, dates):
         period = "week" if report.kind == "weekly" else "month"
+        # The span kept on one line: "(from 2026-11-25" / "on)." had read as two things.
+        span = _span(dates).replace(" ", "\N{NO-BREAK SPACE}")
         notes.append(
-            f"A {period} that --since or --until cuts counts only the days asked ({_span(dates)})."
+            f"A {period} that --since or --until cuts counts only the days asked ({span})."
         )
     if report.unpriced_models:
         notes.append(

@@ -57,6 +57,21 @@ def test_compact_tokens_match_codex(value: int | None, text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (999, "999"),
+        (1000, "1.00K"),
+        (1_500_000, "1.50M"),
+        (9_996, "10.0K"),  # three digits, not "10.00K"
+        (99_960, "100K"),
+        (999_500, "1.00M"),
+    ],
+)
+def test_compact_tokens_for_a_column_keep_three_digits(value: int, text: str) -> None:
+    assert format_tokens_compact(value, trailing_zeros=True) == text
+
+
+@pytest.mark.parametrize(
     ("remaining", "text"), [(87.5, "88% left"), (12.5, "12% left"), (77.0, "77% left")]
 )
 def test_percent_left_rounds_half_to_even(remaining: float, text: str) -> None:

@@ -961,3 +961,31 @@ def test_folders_of_one_name_are_one_project_unless_checkouts_of_other_repositor
         "w1": "web (github.com/acme/web)",
         "w2": "web (gitlab.com/acme/web)",
     }
+
+
+def test_the_text_table_says_three_digits_and_keeps_its_notes_whole() -> None:
+    """Numbers in a column have three digits each ("1.80M" under "1.73M", not "1.8M"); the
+    span a cut week counts stays on one line ("(from 2026-11-25" / "on)." had read as two
+    things); a project or model report names its time zone only for the days asked (it has
+    no days of its own)."""
+    slots = [
+        _slot("2026-11-23T10:00", "s1", "gpt-5.5", 1_636_364),  # totals 1.80M
+        _slot("2026-11-24T10:00", "s1", "gpt-5.5", 1_572_728),  # totals 1.73M
+    ]
+    pricer = Pricer(store=FixedPrices(slots))
+    daily = report_text(build_usage_report("daily", slots, SESSIONS, zone=UTC, pricer=pricer))
+    assert " 1.80M " in daily
+    assert "1.8M " not in daily
+    weekly = report_text(
+        build_usage_report(
+            "weekly", slots, SESSIONS, zone=UTC, pricer=pricer, since=date(2026, 11, 24)
+        ),
+        56,
+        dates=(date(2026, 11, 24), None),
+    )
+    assert "(from\N{NO-BREAK SPACE}2026-11-24\N{NO-BREAK SPACE}on)" in weekly
+    assert max(len(line) for line in weekly.splitlines()) <= 56
+    model = build_usage_report("model", slots, SESSIONS, zone=UTC, pricer=pricer)
+    assert "time zone" not in report_text(model)
+    asked = report_text(model, dates=(date(2026, 11, 24), None))
+    assert "--since and --until are days in the UTC time zone" in asked
