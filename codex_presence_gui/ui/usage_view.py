@@ -134,6 +134,13 @@ class UsageTable(QTableView):
         super().resizeEvent(event)
         self._fit()
 
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if event.reason() not in _WINDOW_FOCUS:
+            # A table for reading: its highlight only says where the keyboard is. Left on
+            # after the focus moved on, two tables had looked picked at once.
+            self.clearSelection()
+
     def _fit(self) -> None:
         """Hide Share when the names would be cut short with it shown."""
         if not self._widths:

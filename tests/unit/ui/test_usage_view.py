@@ -1123,3 +1123,25 @@ def test_problems_in_the_logs_show_on_the_page_in_a_warning_colour(qtbot: QtBot)
     assert check_layout(page) == []
     page.show_view(full_view())
     assert not page.problems.isVisible()
+
+
+def test_a_table_left_by_the_keyboard_keeps_no_highlight(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tables are for reading: a row highlighted while the keyboard is in one goes when
+    the focus moves on (both tables had looked picked at once)."""
+    from PySide6.QtGui import QFocusEvent
+
+    page = shown_page(qtbot, monkeypatch, 1000)
+    models = page.model_table
+    models.setFocus(Qt.FocusReason.TabFocusReason)
+    models.selectRow(0)
+    assert models.selectionModel().hasSelection()
+    QApplication.sendEvent(models, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.TabFocusReason))
+    assert not models.selectionModel().hasSelection()
+    # Another window taking the focus (a tooltip, a menu, the file manager) leaves it.
+    models.selectRow(0)
+    QApplication.sendEvent(
+        models, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.ActiveWindowFocusReason)
+    )
+    assert models.selectionModel().hasSelection()
