@@ -46,6 +46,7 @@ from codex_presence_gui.ui.limits_panel import LimitsPanel
 from codex_presence_gui.ui.session_card import SessionCard
 from codex_presence_gui.ui.sessions_table import COMPACT_LEAST_ROWS, SessionsTable
 from codex_presence_gui.ui.theme import scaled_font, set_muted
+from codex_presence_gui.ui.usage_chart import ChartMode
 from codex_presence_gui.ui.usage_view import UsagePage
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
 from codex_presence_gui.viewmodels.card import CardView, dashboard_card, home_text
@@ -227,6 +228,9 @@ class MainWindow(QMainWindow):
         self.body = body
         self.usage_page = UsagePage()
         self.usage_page.reveal.connect(self._reveal_export)
+        if state is not None:
+            self.usage_page.set_mode(state.chart_mode)
+            self.usage_page.mode_chosen.connect(self._keep_chart_mode)
         self.pages = QStackedWidget()
         self.pages.addWidget(body)
         self.pages.addWidget(self.usage_page)
@@ -421,6 +425,10 @@ class MainWindow(QMainWindow):
     def reveal_file(self, file: Path) -> None:
         """Open the folder that holds ``file`` (a notice's "Show file")."""
         self._open_folder(file.parent, f"The file is {file}", f"reveal:{file}", copy=str(file))
+
+    def _keep_chart_mode(self, mode: ChartMode) -> None:
+        if self.state is not None:
+            self.state.chart_mode = mode
 
     def _reveal_export(self, file: Path) -> None:
         """The Usage page's "Show file": where no folder can be opened, the page says so (the

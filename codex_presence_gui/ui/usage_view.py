@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QCursor, QFocusEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QBoxLayout,
     QButtonGroup,
@@ -386,10 +387,12 @@ class UsagePage(QScrollArea):
     Signals:
         export_done(str): a CSV file was written (its path), or could not be (the reason).
         reveal(Path): the user asked to see the file just exported.
+        mode_chosen(ChartMode): the user chose bars of tokens or of cost (to keep).
     """
 
     export_done = Signal(str)
     reveal = Signal(Path)
+    mode_chosen = Signal(ChartMode)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -462,6 +465,9 @@ class UsagePage(QScrollArea):
             self.mode_group.addButton(button)
         self.tokens_button.setChecked(True)
         self.mode_group.buttonToggled.connect(self._mode_toggled)
+        self.mode_group.buttonClicked.connect(self._mode_clicked)
+        #: The bars the user asked for: cost ones come back once prices are known again.
+        self._wanted_mode = ChartMode.TOKENS
         chart_header = QHBoxLayout()
         chart_header.setSpacing(4)
         chart_header.addWidget(self.chart_title)
@@ -564,6 +570,8 @@ class UsagePage(QScrollArea):
         self.cost_button.setEnabled(priced)
         if not priced:
             self.tokens_button.setChecked(True)
+        elif self._wanted_mode is ChartMode.COST:
+            self.cost_button.setChecked(True)
         self.cache.setText(view.cache_text)
         self.cache.setToolTip(tooltip_html(view.cache_tooltip))
         self.project_model.show_rows(view.projects)
@@ -574,10 +582,16 @@ class UsagePage(QScrollArea):
         set_muted(self.footnote)
 
     def set_mode(self, mode: ChartMode) -> None:
-        """Bars of tokens or of estimated cost (as the buttons do)."""
+        """Bars of tokens or of estimated cost (as the buttons do; cost ones once the prices
+        are known)."""
+        self._wanted_mode = mode
         button = self.cost_button if mode is ChartMode.COST else self.tokens_button
         if button.isEnabled():
             button.setChecked(True)
+
+    def _mode_clicked(self, button: QAbstractButton) -> None:
+        self._wanted_mode = ChartMode.COST if button is self.cost_button else ChartMode.TOKENS
+        self.mode_chosen.emit(self._wanted_mode)
 
     def _mode_toggled(self, button: QToolButton, checked: bool) -> None:
         if checked:

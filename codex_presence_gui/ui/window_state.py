@@ -1,4 +1,5 @@
-"""Window state kept between runs: geometry and layout (a QSettings INI file)."""
+"""Window state kept between runs: geometry, layout and the Usage page's bars (a QSettings INI
+file)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QWidget
+
+from codex_presence_gui.ui.usage_chart import ChartMode
 
 
 class LayoutMode(enum.Enum):
@@ -36,6 +39,19 @@ class WindowState:
     @layout_mode.setter
     def layout_mode(self, mode: LayoutMode) -> None:
         self._settings.setValue("window/layout", mode.value)
+        self._settings.sync()
+
+    @property
+    def chart_mode(self) -> ChartMode:
+        """The Usage page's bars: of tokens (the default) or of cost."""
+        try:
+            return ChartMode(str(self._settings.value("usage/chart", ChartMode.TOKENS.value)))
+        except ValueError:
+            return ChartMode.TOKENS
+
+    @chart_mode.setter
+    def chart_mode(self, mode: ChartMode) -> None:
+        self._settings.setValue("usage/chart", mode.value)
         self._settings.sync()
 
     def save_geometry(self, window: QWidget) -> None:

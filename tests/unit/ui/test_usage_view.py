@@ -316,6 +316,25 @@ def test_tokens_or_cost(qtbot: QtBot) -> None:
     page.show_view(unpriced)
     assert not page.cost_button.isEnabled()
     assert page.chart.mode is ChartMode.TOKENS
+    page.show_view(full_view())  # the prices known again: the bars asked for come back
+    assert page.chart.mode is ChartMode.COST
+
+
+def test_the_bars_chosen_are_kept_for_the_next_run(qtbot: QtBot, tmp_path: Path) -> None:
+    """Cost bars chosen once come back at the next start (it always began with tokens)."""
+    from codex_presence_gui.ui.main_window import MainWindow
+    from codex_presence_gui.ui.window_state import WindowState
+
+    first = MainWindow(WindowState(tmp_path / "ui.ini"))
+    qtbot.addWidget(first)
+    first.show_usage(full_view())
+    first.usage_page.cost_button.click()
+    again = MainWindow(WindowState(tmp_path / "ui.ini"))
+    qtbot.addWidget(again)
+    again.show_usage(full_view())
+    assert again.usage_page.chart.mode is ChartMode.COST
+    again.usage_page.tokens_button.click()
+    assert WindowState(tmp_path / "ui.ini").chart_mode is ChartMode.TOKENS
 
 
 def test_scale_and_legend() -> None:
