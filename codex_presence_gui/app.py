@@ -414,6 +414,7 @@ class AppShell(QObject):
             preview,
             tray_available=self.tray is not None,
             command_line_homes=[str(home) for home in command_line_homes(self.args)],
+            discord_note=_discord_note(self.args),
             parent=self.window,
         )
         dialog.applied.connect(self._save_settings)
@@ -695,6 +696,21 @@ class StartupCheck(QObject):
         print(json.dumps(report), flush=True)
         ok = self.first_paint is not None and self.first_data is not None
         self.shell.app.exit(0 if ok else 1)
+
+
+def _discord_note(args: argparse.Namespace) -> str:
+    """What this run's command line does to Discord, for the settings' Discord tab."""
+    if getattr(args, "no_discord", False):
+        return (
+            "This window was started with --no-discord: nothing is sent to Discord until it "
+            "starts without that option. What is set here applies then."
+        )
+    if getattr(args, "private", False):
+        return (
+            "This window was started with --private: friends see only that you are coding, "
+            "whatever is set here, until it starts without that option."
+        )
+    return ""
 
 
 def _reads_the_same(details: str, homes: tuple[Path, ...]) -> bool:

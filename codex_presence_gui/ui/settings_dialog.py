@@ -98,6 +98,7 @@ class SettingsDialog(QDialog):
         *,
         tray_available: bool = True,
         command_line_homes: Sequence[str] = (),
+        discord_note: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -106,6 +107,9 @@ class SettingsDialog(QDialog):
         self._preview_source = preview
         #: The folders ``--codex-home`` gave, which win over the ones set here for this run.
         self._command_line_homes = tuple(command_line_homes)
+        #: What this run's command line does to Discord (--no-discord, --private), said on
+        #: its tab: the boxes there would seem to act now.
+        self._discord_note = discord_note
 
         general = _page(*self._general(settings, tray_available))
         discord = _page(*self._discord(settings))
@@ -266,6 +270,10 @@ class SettingsDialog(QDialog):
         self.preview.setAccessibleName("What your Discord friends see")
         status = QGroupBox("Discord status")
         status_form = _form(status)
+        self.discord_overridden: QLabel | None = None
+        if self._discord_note:
+            self.discord_overridden = _note(self._discord_note)
+            status_form.addRow(self.discord_overridden)
         status_form.addRow(self.discord_enabled)
         status_form.addRow(self.privacy)
         status_form.addRow("Preset:", self.preset)

@@ -342,6 +342,25 @@ def test_folders_from_the_command_line_are_said_to_win(qtbot: QtBot, tmp_path: P
     assert plain.homes_overridden is None
 
 
+def test_a_command_line_that_turns_discord_off_is_said_on_its_tab(qtbot: QtBot) -> None:
+    """Started with --no-discord (or --private), the Discord tab says what the boxes there do
+    for this run: it had shown "Show what I am doing" ticked, with nothing sent."""
+    from codex_presence_gui.app import _discord_note
+    from codex_presence_gui.cli import build_parser
+
+    note = _discord_note(build_parser().parse_args(["--no-discord"]))
+    assert "--no-discord" in note
+    assert "--private" in _discord_note(build_parser().parse_args(["--private"]))
+    assert _discord_note(build_parser().parse_args([])) == ""
+    dialog = SettingsDialog(Settings(), discord_note=note)
+    qtbot.addWidget(dialog)
+    assert dialog.discord_overridden is not None
+    assert dialog.discord_overridden.text() == note
+    plain = SettingsDialog(Settings())
+    qtbot.addWidget(plain)
+    assert plain.discord_overridden is None
+
+
 def test_add_folder_opens_beside_the_listed_folders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
