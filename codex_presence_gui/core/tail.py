@@ -73,6 +73,8 @@ class LineSink(Protocol):
     ``match``) that, given a block of bytes and a line's bounds in it, is not None for a line
     the sink does not need. The splitter then passes such a line over without copying it out,
     and reads ``skip`` again after each line it hands on (a line may change what is needed).
+    It asks ``skip`` of every line, one held across two blocks too: a line handed on while
+    ``skip`` is set is one it let through, which the sink need not ask again.
     """
 
     def line(self, data: bytes) -> None:
@@ -232,18 +234,20 @@ class LineSplitter:
     def feed(self, chunk: bytes | mmap, sink: LineSink, start: int = 0) -> None:
         """Split ``chunk[start:]`` (the next bytes of the file: bytes, or a map of the file)
         and hand each complete line on."""
+        asks = hasattr(sink, "skip")  # what it may pass over can change with each line handed
+        skip = sink.skip if asks else None  # type: ignore[attr-defined]
         if self._partial or self._long_prefix is not None:
             newline = chunk.find(b"\n", start)
             if newline < 0:
                 self._hold_span(chunk, start, len(chunk))
                 return
             self._hold_span(chunk, start, newline)
-            self._finish_held(sink)
+            self._finish_held(sink, skip)
             start = newline + 1
+            if asks:
+                skip = sink.skip  # type: ignore[attr-defined]
         cap = self.max_line_bytes
         find = chunk.find
-        asks = hasattr(sink, "skip")  # what it may pass over can change with each line handed
-        skip = sink.skip if asks else None  # type: ignore[attr-defined]
         while True:
             newline = find(b"\n", start)
             if newline < 0:
@@ -291,7 +295,9 @@ class LineSplitter:
             self._long_length = len(self._partial)
             self._partial.clear()
 
-    def _finish_held(self, sink: LineSink) -> None:
+    def _finish_held(
+        self, sink: LineSink, skip: Callable[[bytes, int, int], object] | None
+    ) -> None:
         if self._long_prefix is not None:
             length = self._long_length
             tail = self._long_tail
@@ -304,7 +310,7 @@ class LineSplitter:
         self._partial.clear()
         if line.endswith(b"\r"):
             line = line[:-1]
-        if line:
+        if line and (skip is None or skip(line, 0, len(line)) is None):
             sink.line(line)
 
 

@@ -69,7 +69,9 @@ class _IndexSink:
     def line(self, data: bytes) -> None:
         session = self.session
         if not session.is_fork:
-            if not matters_for_usage(data) or (
+            # Once the session has seen content, ``skip`` is set: the splitter has already
+            # found that this line matters (see ``LineSink``).
+            if (not session.seen_content and not matters_for_usage(data)) or (
                 # Outside the envelope layout, a line naming nothing the ledger reads (a
                 # damaged log's millions of "{}"): decoded only to tell a malformed one.
                 not data.startswith(b'{"timestamp":"')

@@ -174,7 +174,7 @@ def _both_ways(folder: Path, lines: list[str]) -> tuple[dict[Any, list[int]], di
 def test_the_shortcuts_give_the_sums_of_every_line(
     lines: list[str], block: int, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    # Small blocks: lines that cross blocks are held and handed on whole, not passed over.
+    # Small blocks: many lines cross blocks, are held, and are asked whole whether they matter.
     patch = pytest.MonkeyPatch()
     patch.setattr(tail, "CHUNK_BYTES", block)
     try:
