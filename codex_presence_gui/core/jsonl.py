@@ -399,7 +399,9 @@ def _token_count(payload: dict[str, Any], ts: float | None, ordinal: int | None)
 
 
 # Token counts come in pairs that share a part: Codex logs new usage with the limits it knew,
-# then a reading with the same usage. Each part is decoded once and remembered (by its bytes).
+# then a reading with the same usage. Each part is decoded once and remembered (by its bytes),
+# for readers of the limits, which decode both lines of a pair. A reader of tokens only (the
+# usage index) passes over such a repeat unparsed: a memo would only cost it a hash.
 _MEMO_SIZE = 512
 _info_memo: dict[bytes, _Info] = {}
 _limits_memo: dict[bytes, LimitSnapshot | None] = {}
@@ -422,23 +424,25 @@ def _token_count_line(
     if info_at < 0 or limits_at < info_at or not line.endswith(b"}}"):
         return None
     info_raw = line[info_at + 8 : limits_at]
-    limits_raw = line[limits_at + 15 : -2]
     try:
-        info = _info_memo.get(info_raw)
-        if info is None:
-            info = _info_parts(loads(info_raw))
-            _remember(_info_memo, info_raw, info)
-        if not with_limits:
-            limits = None
-        elif b'_seconds"' in limits_raw:
-            limits = normalize_rate_limits(loads(limits_raw), ts)  # relative: not shared
-        elif limits_raw in _limits_memo:
-            limits = _limits_memo[limits_raw]
-            if limits is not None and limits.observed_at != (ts or 0.0):
-                limits = limits.observed(ts if ts is not None else 0.0)
+        if with_limits:
+            info = _info_memo.get(info_raw)
+            if info is None:
+                info = _info_parts(loads(info_raw))
+                _remember(_info_memo, info_raw, info)
+            limits_raw = line[limits_at + 15 : -2]
+            if b'_seconds"' in limits_raw:
+                limits = normalize_rate_limits(loads(limits_raw), ts)  # relative: not shared
+            elif limits_raw in _limits_memo:
+                limits = _limits_memo[limits_raw]
+                if limits is not None and limits.observed_at != (ts or 0.0):
+                    limits = limits.observed(ts if ts is not None else 0.0)
+            else:
+                limits = normalize_rate_limits(loads(limits_raw), ts)
+                _remember(_limits_memo, limits_raw, limits)
         else:
-            limits = normalize_rate_limits(loads(limits_raw), ts)
-            _remember(_limits_memo, limits_raw, limits)
+            info = _info_parts(loads(info_raw))  # no memo: see ``_info_memo``
+            limits = None
     except DecodeError:
         return None
     total, last, window = info
