@@ -58,20 +58,24 @@ class _IndexSink:
         self.session = session
         self._last_info: bytes | None = None
         self._last_context: bytes | None = None
+        #: What lines the splitter may pass over (see ``LineSink``): none of a fork's, nor
+        #: before the session has seen its first line past the header (see ``line``). A plain
+        #: attribute, which the splitter reads after each line: set again only when the
+        #: session was handed something.
+        self.skip: Callable[[bytes, int, int], object] | None = None
+        self._session_changed()
 
-    @property
-    def skip(self) -> Callable[[bytes, int, int], object] | None:
-        """What lines the splitter may pass over (see ``LineSink``): none of a fork's, nor
-        before the session has seen its first line past the header (see ``line``)."""
+    def _session_changed(self) -> None:
+        """Set ``skip`` again: after anything handed to the session, which may have seen its
+        first content or found itself a fork."""
         session = self.session
-        return not_for_usage if session.seen_content and not session.is_fork else None
+        self.skip = not_for_usage if session.seen_content and not session.is_fork else None
 
     def line(self, data: bytes) -> None:
         session = self.session
         if not session.is_fork:
-            # Once the session has seen content, ``skip`` is set: the splitter has already
-            # found that this line matters (see ``LineSink``).
-            if (not session.seen_content and not matters_for_usage(data)) or (
+            # With ``skip`` set, the splitter has already found that this line matters.
+            if (self.skip is None and not matters_for_usage(data)) or (
                 # Outside the envelope layout, a line naming nothing the ledger reads (a
                 # damaged log's millions of "{}"): decoded only to tell a malformed one.
                 not data.startswith(b'{"timestamp":"')
@@ -80,6 +84,7 @@ class _IndexSink:
             ):
                 # Seen, though not decoded: a header after it is no fork's copied one.
                 session.passed_over()
+                self._session_changed()
                 return
             if is_token_count_line(data):
                 info = token_info_bytes(data)
@@ -98,10 +103,12 @@ class _IndexSink:
                 # is decoded again.
                 self._last_info = self._last_context = None
         session.line(data, limits=False)
+        self._session_changed()
 
     def long_line(self, prefix: bytes, suffix: bytes, length: int) -> None:
         self._last_info = self._last_context = None
         self.session.long_line(prefix, suffix, length)
+        self._session_changed()
 
 
 #: A first build reads in worker processes when it has at least this much to read.
