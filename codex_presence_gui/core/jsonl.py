@@ -280,8 +280,9 @@ def token_usage(raw: Any) -> TokenUsage | None:
         and 0 <= r < MAX_TOKENS
         and 0 <= t < MAX_TOKENS
     ):
-        # Every current line: whole numbers in range. Only the clamps remain to apply.
-        return TokenUsage(i, min(c, i), o, min(r, o), t or i + o)
+        # Every current line: whole numbers in range. Only the clamps remain to apply (by
+        # comparison: a call of ``min`` would cost a fifth of this function).
+        return TokenUsage(i, c if c < i else i, o, r if r < o else o, t or i + o)
     if not any(name in raw for name in _TOKEN_FIELDS):
         # ``{}`` would read as a total of 0 and start a new segment: it is no reading at all.
         raise BadValuesError("token usage without any count")
