@@ -216,6 +216,8 @@ def _count(value: Any) -> int:
 
 
 def _optional_int(value: Any) -> int | None:
+    if type(value) is int:  # the usual case, without a float made and taken apart
+        return value if 0 < value < MAX_TOKENS else None
     number = finite_number(value)
     if number is None or number <= 0 or number >= MAX_TOKENS:
         return None
@@ -651,9 +653,10 @@ def parse_line(line: bytes, *, limits: bool = True) -> Record:
         # A second envelope start means a torn write followed by a whole record: decode it
         # (JSON strings cannot hold this text unescaped, so tool outputs never trigger it).
         if head is not None and line.find(b'{"timestamp":', 1) < 0:
-            if head.group(4) == b"token_count" and head.group(3) == b"event_msg":
-                ts = parse_timestamp(head.group(1).decode("ascii", "replace"))
-                ordinal = int(head.group(2)) if head.group(2) else None
+            stamp, digits, outer, inner = head.groups()
+            if inner == b"token_count" and outer == b"event_msg":
+                ts = parse_timestamp(stamp.decode("ascii", "replace"))
+                ordinal = int(digits) if digits else None
                 record = _token_count_line(line, ts, ordinal, limits)
             else:
                 record = _cheap(line, head)
