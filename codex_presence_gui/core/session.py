@@ -676,7 +676,8 @@ class SessionAccumulator:
         # The call's own tokens: what Codex logged as the last call, else what the total grew
         # by (each field alone, never below 0).
         self._call = last if last is not None else _grown(total, previous)
-        return max(total.blended_total - previous.blended_total, 0)
+        added = total.blended_total - previous.blended_total
+        return added if added > 0 else 0  # not max(): on every call folded
 
     def continuation(self) -> dict[str, Any]:
         """The accounting state beyond the totals, model and cwd, as plain values (see
