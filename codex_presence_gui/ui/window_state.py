@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QWidget
@@ -20,6 +21,9 @@ class LayoutMode(enum.Enum):
     FULL = "full"
 
 
+_Choice = TypeVar("_Choice", bound=enum.Enum)
+
+
 class WindowState:
     """Reads and writes ``ui.ini``; unreadable values fall back to defaults."""
 
@@ -31,27 +35,31 @@ class WindowState:
     @property
     def layout_mode(self) -> LayoutMode:
         """The layout choice (automatic by default)."""
-        try:
-            return LayoutMode(str(self._settings.value("window/layout", LayoutMode.AUTO.value)))
-        except ValueError:
-            return LayoutMode.AUTO
+        return self._choice("window/layout", LayoutMode.AUTO)
 
     @layout_mode.setter
     def layout_mode(self, mode: LayoutMode) -> None:
-        self._settings.setValue("window/layout", mode.value)
-        self._settings.sync()
+        self._keep("window/layout", mode)
 
     @property
     def chart_mode(self) -> ChartMode:
         """The Usage page's bars: of tokens (the default) or of cost."""
-        try:
-            return ChartMode(str(self._settings.value("usage/chart", ChartMode.TOKENS.value)))
-        except ValueError:
-            return ChartMode.TOKENS
+        return self._choice("usage/chart", ChartMode.TOKENS)
 
     @chart_mode.setter
     def chart_mode(self, mode: ChartMode) -> None:
-        self._settings.setValue("usage/chart", mode.value)
+        self._keep("usage/chart", mode)
+
+    def _choice(self, key: str, default: _Choice) -> _Choice:
+        """The value kept under ``key``, else (none, or one this version does not know)
+        ``default``."""
+        try:
+            return type(default)(str(self._settings.value(key, default.value)))
+        except ValueError:
+            return default
+
+    def _keep(self, key: str, choice: enum.Enum) -> None:
+        self._settings.setValue(key, choice.value)
         self._settings.sync()
 
     def save_geometry(self, window: QWidget) -> None:

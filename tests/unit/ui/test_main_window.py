@@ -714,6 +714,15 @@ def test_the_status_bar_starts_where_the_content_does_when_it_has_room(qtbot: Qt
     qtbot.waitUntil(lambda: window.feed_status.text() == "2 active sessions")
 
 
+def activate(qtbot: QtBot, window: QWidget) -> None:
+    """Show ``window`` and wait until it is the active one."""
+    if window.parent() is None:
+        qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
 def test_a_row_picked_in_the_table_shows_in_the_card_until_it_is_left(qtbot: QtBot) -> None:
     """A row the user picks (a left click, or the keys) shows its session in the card (the
     highlighted row had looked current beside the card's own); Esc, leaving the window for
@@ -772,11 +781,7 @@ def test_a_row_picked_in_the_table_shows_in_the_card_until_it_is_left(qtbot: QtB
     window.show_dashboard(board)
     pick("docs")
     assert window.card.title.text() == "docs"
-    other = QWidget()
-    qtbot.addWidget(other)
-    other.show()
-    other.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is other)
+    activate(qtbot, QWidget())  # another window
     assert window.card.title.text() == "shop"
     assert not table.currentIndex().isValid()
 
@@ -810,16 +815,9 @@ def test_a_pick_ends_with_its_highlight_and_outlives_the_windows_own_dialogs(
 
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
     assert window.card.title.text() == "docs"
-    dialog = QDialog(window)
-    dialog.show()
-    dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    activate(qtbot, QDialog(window))  # the window's own
     assert window.card.title.text() == "docs"
-    other = QWidget()
-    qtbot.addWidget(other)
-    other.show()
-    other.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is other)
+    activate(qtbot, QWidget())  # another window
     assert window.card.title.text() == "shop"
 
 
