@@ -705,10 +705,12 @@ class MainWindow(QMainWindow):
         if width < self.table.least_width(compact=True):
             return False
         # Its header is one line tall with the compact layout's columns, two with the full
-        # layout's: fit them to this width now (behind the Usage page, the table is not given
-        # its width until it shows, and no row had seemed to fit).
+        # layout's: a hidden table (behind the Usage page, or not yet shown) is given no
+        # width until it shows, so its columns are fitted to this one now (no row had seemed
+        # to fit). A shown table has been fitted to its own width already.
         self.table.set_compact(True)
-        self.table.fit_to(width)
+        if not self.table.isVisible():
+            self.table.fit_to(width)
         least = self.needed_size(True)
         compact = self.needed_size(True, max(self.width(), least.width())).height()
         spacing = max(self.body_layout.spacing(), 0)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
+    QHeaderView,
     QProxyStyle,
     QStyle,
     QStyleOption,
@@ -346,18 +347,29 @@ class _OutlinedStyle(QProxyStyle):
 def _beside_the_arrow(
     style: QStyle, option: QStyleOptionHeader, widget: QWidget | None
 ) -> QStyleOptionHeader:
-    """A header label's option whose rect ends before the sort arrow (on the arrow's side)."""
+    """A header label's option whose rect ends just before the sort arrow (on the arrow's
+    side), never wider than the style made it."""
     margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, option, widget)
     section = QStyleOptionHeader(option)
-    # The label's rect is the section's less a margin all round (SE_HeaderLabel).
-    section.rect = option.rect.adjusted(-margin, -margin, margin, margin)
+    if isinstance(widget, QHeaderView):
+        # The section's own rect, where the style places the arrow (the label's rect has
+        # already lost an allowance for it: taken from there, it would be taken twice).
+        index = option.section
+        section.rect = QRect(
+            widget.sectionViewportPosition(index), 0, widget.sectionSize(index), widget.height()
+        )
+    else:
+        section.rect = option.rect.adjusted(-margin, -margin, margin, margin)
     arrow = style.subElementRect(QStyle.SubElement.SE_HeaderArrow, section, widget)
     label = QStyleOptionHeader(option)
-    if arrow.isValid() and arrow.intersects(option.rect):
+    rect = option.rect
+    gap = 2 * margin  # as much room between them as the title has from the section's edge
+    if arrow.isValid() and arrow.intersects(rect):
         if option.direction == Qt.LayoutDirection.RightToLeft:
-            label.rect = option.rect.adjusted(arrow.right() + margin - option.rect.left(), 0, 0, 0)
+            rect = rect.adjusted(arrow.right() + gap - rect.left() + 1, 0, 0, 0)
         else:
-            label.rect = option.rect.adjusted(0, 0, arrow.left() - margin - option.rect.right(), 0)
+            rect = rect.adjusted(0, 0, arrow.left() - gap - rect.right() - 1, 0)
+    label.rect = rect
     return label
 
 

@@ -905,3 +905,24 @@ def test_a_narrow_card_shortens_its_activity_at_its_ends_not_in_its_middle(
     assert shown in ("Editing index.md · 2 min", "Editing index.md") or (
         shown.startswith("Edit") and shown.endswith(".md")
     ), shown
+
+
+def test_the_compact_table_s_columns_fill_it_after_a_resize_in_height(qtbot: QtBot) -> None:
+    """Made taller, the compact window's table keeps its columns across its whole width
+    (fitted again for a width the table did not have, they had stopped a scroll bar short
+    of its edge)."""
+    window = make_window(qtbot)
+    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
+    window.show_dashboard(dashboard(three, limit=limits()))
+    window.show()
+    window.resize(330, 600)
+    qtbot.waitUntil(lambda: window.compact and window.table.isVisible())
+    QApplication.processEvents()
+    window.resize(330, 640)
+    QApplication.processEvents()
+    window.show_dashboard(dashboard(three, limit=limits()))  # a refresh, the same rows
+    QApplication.processEvents()
+    table = window.table
+    header = table.horizontalHeader()
+    shown = sum(header.sectionSize(c) for c in Column if not table.isColumnHidden(c))
+    assert shown == table.viewport().width()

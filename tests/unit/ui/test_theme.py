@@ -332,3 +332,54 @@ def test_a_sorted_title_aligned_right_ends_before_its_arrow(qapp: QApplication) 
     inked = [x for x in range(90) for y in range(24) if QColor(image.pixel(x, y)).lightness() < 200]
     assert inked  # the title was drawn
     assert max(inked) < arrow.left()
+
+
+def test_a_sorted_title_in_a_real_header_sits_close_to_its_arrow(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    """In a header as the tables paint it, the title ends a margin's breadth before the
+    arrow: not under it, nor an arrow's width further off (the room the style had already
+    left for the arrow was taken a second time)."""
+    from PySide6.QtGui import QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    from codex_presence_gui.ui.theme import _OutlinedStyle
+
+    style = _OutlinedStyle("fusion")
+    model = QStandardItemModel(1, 1)
+    model.setHorizontalHeaderLabels(["Tokens"])
+    model.setHeaderData(
+        0,
+        Qt.Orientation.Horizontal,
+        int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+        Qt.ItemDataRole.TextAlignmentRole,
+    )
+    view = QTableView()
+    qtbot.addWidget(view)
+    header = view.horizontalHeader()
+    view.setStyle(style)
+    header.setStyle(style)
+    view.setModel(model)
+    view.setSortingEnabled(True)
+    view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    header.resizeSection(0, 120)
+    view.resize(200, 100)
+    view.show()
+    qtbot.waitExposed(view)
+    image = header.grab().toImage()
+    section = QStyleOptionHeader()
+    section.rect = QRect(0, 0, 120, header.height())
+    section.state = QStyle.StateFlag.State_Horizontal
+    section.sortIndicator = QStyleOptionHeader.SortIndicator.SortDown
+    arrow = style.subElementRect(QStyle.SubElement.SE_HeaderArrow, section, header)
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, section, header)
+    background = QColor(image.pixel(2, header.height() // 2)).lightness()
+    # The title's ink in the rows below the arrow (the arrow's own edge is not the title's).
+    inked = [
+        x
+        for x in range(arrow.right())
+        for y in range(arrow.bottom() + 1, header.height() - 2)
+        if QColor(image.pixel(x, y)).lightness() < background - 60
+    ]
+    assert inked
+    assert arrow.left() - 3 * margin - 2 <= max(inked) < arrow.left()
