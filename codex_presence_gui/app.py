@@ -284,7 +284,7 @@ class AppShell(QObject):
         self.window.discord_pause_requested.connect(self.pause_discord)
         self.instance.activate_requested.connect(self.window.bring_to_front)
         # A launch with --codex-home is told whether its folders are the ones read here.
-        self.instance.details = lambda: json.dumps([str(home) for home in self.feed.homes])
+        self.instance.details = lambda: _folders_read(self.feed.homes)
         self.instance.replace_requested.connect(lambda: self.request_exit("replaced", 0))
         self.store.changed.connect(self.apply_settings)
         self._applied = settings
@@ -713,14 +713,28 @@ def _discord_note(args: argparse.Namespace) -> str:
     return ""
 
 
+#: The longest answer read as the running instance's folders (more is not one from us).
+DETAILS_MAX_CHARS = 64 * 1024
+
+
 def _reads_the_same(details: str, homes: tuple[Path, ...]) -> bool:
     """Whether the running instance (its answer's ``details``: the folders it reads, as a
-    JSON list) reads ``homes``; False when it did not say."""
+    JSON list of whole paths) reads ``homes``; False when it did not say."""
+    if len(details) > DETAILS_MAX_CHARS:
+        return False
     try:
         reads = json.loads(details)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
-    return isinstance(reads, list) and sorted(map(str, reads)) == sorted(map(str, homes))
+    if not isinstance(reads, list) or not all(isinstance(home, str) for home in reads):
+        return False
+    # Whole paths: a folder given relative to another working folder is another folder.
+    return sorted(reads) == sorted(os.path.abspath(home) for home in homes)
+
+
+def _folders_read(homes: Sequence[Path]) -> str:
+    """The running instance's ``details``: the folders it reads, as whole paths."""
+    return json.dumps([os.path.abspath(home) for home in homes])
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -280,10 +280,9 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
         # A cache folder that cannot be written, a full or failing disk, busy past the
         # timeout: the report is still made, from the logs, in memory.
         later = "" if is_busy(error) else ", and a repeat will not be faster"
-        print(
+        warnings.append(
             f"report: {index_problem(path, error)}; this report is read from the logs in "
-            f"memory{later}.",
-            file=sys.stderr,
+            f"memory{later}."
         )
         try:
             with UsageIndex.in_memory() as index:

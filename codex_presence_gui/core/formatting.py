@@ -60,10 +60,12 @@ def format_tokens_compact(value: int | None, *, trailing_zeros: bool = False) ->
             break
         scaled /= 1000
         suffix = unit
-    # Three significant digits: 9.996 is "10.0", not "10.00".
-    if scaled < 9.995:
+    # Codex's own bounds (9.996 is "10K" once its zeros go); in a column, three digits
+    # always: "10.0K", not "10.00K".
+    tens, hundreds = (9.995, 99.95) if trailing_zeros else (10, 100)
+    if scaled < tens:
         text = f"{scaled:.2f}"
-    elif scaled < 99.95:
+    elif scaled < hundreds:
         text = f"{scaled:.1f}"
     else:
         text = f"{scaled:.0f}"

@@ -223,23 +223,21 @@ class UsageReport(_Fields):
 
 
 def _zone_name(zone: tzinfo) -> str:
-    """The zone's IANA key, else its abbreviations this year, standard time's first
+    """The zone's IANA key, else its abbreviations this year, the earlier offset's first
     (``EST/EDT``: a report covers summer and winter days alike, and naming only the one in
-    force now mislabels the others), else ``local``."""
+    force now mislabels the others), else its abbreviation now, else ``local``."""
     key = getattr(zone, "key", None)
     if key:
         return str(key)
-    year = datetime.now(zone).year
     seen: dict[str, timedelta] = {}
     try:
-        for month in (1, 7):  # winter and summer in either hemisphere
-            moment = datetime(year, month, 1, 12, tzinfo=zone)
-            name, offset = moment.tzname(), moment.utcoffset()
+        now = datetime.now(zone)
+        for moment in (now, *(datetime(now.year, month, 1, 12, tzinfo=zone) for month in (1, 7))):
+            name, offset = moment.tzname(), moment.utcoffset()  # now, winter and summer
             if name and offset is not None:
                 seen.setdefault(name, offset)
     except (ValueError, OverflowError, OSError):
-        seen = {}
-    # Summer time is the later offset: standard time's name comes first.
+        pass  # the names found so far (now's, when only a month failed)
     label = "/".join(sorted(seen, key=seen.__getitem__))
     return label if label and len(label) <= 16 else "local"
 
@@ -912,7 +910,7 @@ def report_text(
     elif report.kind in _DAILY_KINDS:
         notes.append(f"Days in the {zone_name} time zone")
     elif any(dates):  # a project or model report has days only in the ones asked for
-        notes.append(f"--since and --until are days in the {zone_name} time zone")
+        notes.append(f"The days asked are days in the {zone_name} time zone")
     if _cuts_a_period(report.kind, dates):
         period = "week" if report.kind == "weekly" else "month"
         # The span kept on one line: "(from 2026-11-25" / "on)." had read as two things.

@@ -149,7 +149,7 @@ class SingleInstance(QObject):
         command = bytes(connection.readLine().data()).strip()
         if command == ACTIVATE:
             details = self._details()
-            connection.write(b"ok " + details.encode() + b"\n" if details else b"ok\n")
+            connection.write(b"ok " + details + b"\n" if details else b"ok\n")
             connection.flush()
             log.info("another launch asked to show the window")
             self.activate_requested.emit()
@@ -162,13 +162,17 @@ class SingleInstance(QObject):
             connection.write(b"?\n")
             connection.flush()
 
-    def _details(self) -> str:
+    def _details(self) -> bytes:
+        """``details`` as one line of UTF-8 (the answer ends at its LF); empty when it cannot
+        be had: the answer must go out whatever this says."""
         try:
             text = self.details() if self.details is not None else ""
-        except Exception:  # the answer must go out whatever this says
+            if not isinstance(text, str):
+                raise TypeError(f"details gave {type(text).__name__}, not text")
+        except Exception:
             log.exception("cannot describe this instance")
-            return ""
-        return " ".join(text.splitlines())  # one line: the answer ends at its LF
+            return b""
+        return " ".join(text.splitlines()).encode("utf-8", "replace")
 
     # -- secondary ----------------------------------------------------------------------
 

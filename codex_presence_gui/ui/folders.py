@@ -13,6 +13,8 @@ def start_folder(listed: Sequence[str]) -> str:
     """Where a folder dialog opens: in the folder holding the last listed one that exists,
     else the home folder (not wherever the app happened to be started from)."""
     for line in reversed(listed):
+        if "\0" in line:
+            continue  # no folder's name (and os.path refuses it)
         folder = os.path.expanduser(line.strip())
         parent = os.path.dirname(folder.rstrip("/\\")) if folder else ""
         if parent and os.path.isdir(parent):

@@ -563,9 +563,9 @@ class SettingsDialog(QDialog):
             color = level_text_color(level, self.palette()).name()
             # Name the tab: the field may be on another one than the user is looking at.
             page = self._page_of.get(problem.key, self.tabs.currentWidget())
-            where = self.tabs.tabText(self.tabs.indexOf(page)).replace("&", "")
+            where = self.tabs.tabText(self.tabs.indexOf(page))
             # Not twice: "Notifications: Notification thresholds are…".
-            named = problem.message.lower().startswith(where.lower().removesuffix("s"))
+            named = problem.key in _NAMES_ITS_TAB
             said = problem.message if named else f"{where}: {problem.message}"
             # Messages quote what the user typed (folders): escaped, never markup or controls.
             text = html.escape(clean_text(said))
@@ -595,6 +595,10 @@ def _form(box: QGroupBox) -> QFormLayout:
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
     form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
     return form
+
+
+#: The settings whose problems' messages name their tab already.
+_NAMES_ITS_TAB = frozenset({"notify_left_thresholds"})
 
 
 def _note(text: str) -> QLabel:

@@ -665,7 +665,7 @@ def test_the_discord_retry_counts_down(base_dir: Path, codex_home: CodexHome, qt
 def test_a_launch_knows_whether_the_running_instance_reads_its_folders() -> None:
     """The running instance's answer lists its folders: the same ones (in any order) need no
     "quit it first"; other ones, or an instance that says nothing (an older version), do."""
-    from codex_presence_gui.app import _reads_the_same
+    from codex_presence_gui.app import _folders_read, _reads_the_same
 
     homes = (Path("/srv/a"), Path("/srv/b"))
     assert _reads_the_same('["/srv/b", "/srv/a"]', homes)
@@ -673,3 +673,26 @@ def test_a_launch_knows_whether_the_running_instance_reads_its_folders() -> None
     assert not _reads_the_same("", homes)
     assert not _reads_the_same("{not json", homes)
     assert not _reads_the_same('{"a": 1}', homes)
+    assert not _reads_the_same("[1, 2]", homes)
+    assert not _reads_the_same("[" * 100_000, homes)  # had raised RecursionError
+    # Relative folders are compared whole: ".codex" here is not ".codex" elsewhere.
+    assert not _reads_the_same('[".codex"]', (Path(".codex"),))
+    assert _reads_the_same(_folders_read([Path(".codex")]), (Path(".codex"),))
+
+
+def test_the_running_instance_answers_whatever_its_details_say(tmp_path: Path) -> None:
+    """Text that cannot be sent as it is, or details that fail, still give an answer (the
+    launch had said the instance does not answer, "it may be hung")."""
+    from codex_presence_gui.services.single_instance import SingleInstance
+
+    instance = SingleInstance(tmp_path / "instance.lock", "unused")
+    instance.details = lambda: "/home/u/\udcff-folder"
+    assert instance._details() == b"/home/u/?-folder"
+    instance.details = lambda: "one\ntwo"
+    assert instance._details() == b"one two"
+
+    def broken() -> str:
+        raise OSError("gone")
+
+    instance.details = broken
+    assert instance._details() == b""

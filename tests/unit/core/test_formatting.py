@@ -69,6 +69,8 @@ def test_compact_tokens_match_codex(value: int | None, text: str) -> None:
 )
 def test_compact_tokens_for_a_column_keep_three_digits(value: int, text: str) -> None:
     assert format_tokens_compact(value, trailing_zeros=True) == text
+    # The window's own text stays Codex's: 9,995 is 9.99K there, as in Codex.
+    assert format_tokens_compact(9_995) == "9.99K"
 
 
 @pytest.mark.parametrize(

@@ -647,6 +647,26 @@ def test_the_machine_zone_is_named_only_when_the_system_says_which(
     assert _system_zone_key() == key
 
 
+def test_a_zone_whose_months_cannot_be_read_keeps_today_s_name() -> None:
+    """Only the month that fails is left out: today's abbreviation stays (it had become
+    "local")."""
+    from datetime import tzinfo
+
+    class Today(tzinfo):
+        def utcoffset(self, dt: datetime | None) -> timedelta:
+            if dt is not None and dt.month in (1, 7) and dt.day == 1 and dt.hour == 12:
+                raise OverflowError("no such time here")
+            return timedelta(hours=-5)
+
+        def tzname(self, dt: datetime | None) -> str:
+            return "EST"
+
+        def dst(self, dt: datetime | None) -> timedelta:
+            return timedelta(0)
+
+    assert _zone_name(Today()) == "EST"
+
+
 @pytest.mark.parametrize(
     ("rule", "label"),
     [
@@ -988,4 +1008,4 @@ def test_the_text_table_says_three_digits_and_keeps_its_notes_whole() -> None:
     model = build_usage_report("model", slots, SESSIONS, zone=UTC, pricer=pricer)
     assert "time zone" not in report_text(model)
     asked = report_text(model, dates=(date(2026, 11, 24), None))
-    assert "--since and --until are days in the UTC time zone" in asked
+    assert "The days asked are days in the UTC time zone" in asked

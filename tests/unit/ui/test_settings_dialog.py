@@ -342,6 +342,14 @@ def test_folders_from_the_command_line_are_said_to_win(qtbot: QtBot, tmp_path: P
     assert plain.homes_overridden is None
 
 
+def test_a_folder_named_like_its_tab_keeps_the_tab_s_name(qtbot: QtBot) -> None:
+    """Only a message that names its tab goes without the tab's name: a folder that starts
+    like "general" keeps "General:" before it."""
+    dialog = make(qtbot, Settings())
+    dialog.homes.setPlainText("general-logs/.codex")
+    assert "General: general-logs" in dialog.problems.text()
+
+
 def test_a_command_line_that_turns_discord_off_is_said_on_its_tab(qtbot: QtBot) -> None:
     """Started with --no-discord (or --private), the Discord tab says what the boxes there do
     for this run: it had shown "Show what I am doing" ticked, with nothing sent."""
@@ -370,6 +378,7 @@ def test_add_folder_opens_beside_the_listed_folders(
     assert start_folder(["~/work/.codex/", ""]) == str(tmp_path / "work")
     assert start_folder([]) == str(tmp_path)  # nothing listed: the home folder
     assert start_folder(["/nowhere/at/all"]) == str(tmp_path)
+    assert start_folder(["~/a\x00b/x"]) == str(tmp_path)  # had raised out of the slot
 
 
 def test_opens_with_its_pages_in_view_where_the_screen_has_room(qtbot: QtBot) -> None:
