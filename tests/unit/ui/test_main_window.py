@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.cli import main
+from codex_presence_gui.core.models import CodexSessionSnapshot
 from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.ui import main_window
 from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE, MainWindow
@@ -856,13 +857,8 @@ def test_picking_a_session_with_a_shorter_card_leaves_the_table_where_it_was(
     assert window.card.minimumHeight() == 0
 
 
-def test_a_window_made_small_behind_the_usage_page_shows_the_table_it_has_room_for(
-    qtbot: QtBot,
-) -> None:
-    """Back from the Usage page (Ctrl+U, then Ctrl+L) to a window compact by its size, the
-    sessions table shows where it showed before: decided behind the page, the table still
-    had the full layout's two-line header, no row had seemed to fit, and a blank band of
-    several rows stood under the card."""
+def compact_with_table(qtbot: QtBot) -> tuple[MainWindow, tuple[CodexSessionSnapshot, ...]]:
+    """A window of three sessions, compact by its size (330x600) with the sessions table."""
     window = make_window(qtbot)
     three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
     window.show_dashboard(dashboard(three, limit=limits()))
@@ -870,6 +866,17 @@ def test_a_window_made_small_behind_the_usage_page_shows_the_table_it_has_room_f
     window.resize(330, 600)
     qtbot.waitUntil(lambda: window.compact and window.table.isVisible())
     QApplication.processEvents()
+    return window, three
+
+
+def test_a_window_made_small_behind_the_usage_page_shows_the_table_it_has_room_for(
+    qtbot: QtBot,
+) -> None:
+    """Back from the Usage page (Ctrl+U, then Ctrl+L) to a window compact by its size, the
+    sessions table shows where it showed before: decided behind the page, the table still
+    had the full layout's two-line header, no row had seemed to fit, and a blank band of
+    several rows stood under the card."""
+    window, _ = compact_with_table(qtbot)
     spacing = window.body_layout.spacing()
     least = window.table.height_for_rows(COMPACT_LEAST_ROWS) + spacing
     just_room = window.needed_size(True, 330).height() + least
@@ -911,13 +918,7 @@ def test_the_compact_table_s_columns_fill_it_after_a_resize_in_height(qtbot: QtB
     """Made taller, the compact window's table keeps its columns across its whole width
     (fitted again for a width the table did not have, they had stopped a scroll bar short
     of its edge)."""
-    window = make_window(qtbot)
-    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
-    window.show_dashboard(dashboard(three, limit=limits()))
-    window.show()
-    window.resize(330, 600)
-    qtbot.waitUntil(lambda: window.compact and window.table.isVisible())
-    QApplication.processEvents()
+    window, three = compact_with_table(qtbot)
     window.resize(330, 640)
     QApplication.processEvents()
     window.show_dashboard(dashboard(three, limit=limits()))  # a refresh, the same rows
