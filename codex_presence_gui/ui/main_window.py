@@ -876,6 +876,8 @@ class MainWindow(QMainWindow):
         self.model.show_dashboard(dashboard)
         if gone:  # no highlight left on a neighbour nobody picked
             self.table.forget_choice()
+        elif self._chosen is None:
+            self.table.keyboard_to_active()
         self._has_rows = self.model.rowCount() > 0
         shape = (room_key(limits, card), self._has_rows, dashboard.no_home, homes)
         count = len(dashboard.sessions)

@@ -7,6 +7,7 @@ from collections.abc import Collection
 from PySide6.QtCore import (
     QAbstractItemModel,
     QEvent,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     QSize,
@@ -30,6 +31,7 @@ from codex_presence_gui.core.formatting import Level, format_age, token_triplet_
 from codex_presence_gui.ui.theme import level_text_color, muted_color
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
+    ActiveRole,
     Column,
     EndedRole,
     FastestRole,
@@ -261,6 +263,22 @@ class SessionsTable(QTableView):
         self.clearSelection()
         self.setCurrentIndex(QModelIndex())
         self.choice_left.emit()
+
+    def keyboard_to_active(self) -> None:
+        """With no row picked, the keyboard's place (the focus frame) moves to the active
+        session's row, nothing picked: it had stayed on a row no longer active, and the next
+        arrow key started from there."""
+        current = self.currentIndex()
+        if not current.isValid() or self.selectionModel().hasSelection():
+            return
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, current.column())
+            if index.data(ActiveRole):
+                if index != current:
+                    self.selectionModel().setCurrentIndex(
+                        index, QItemSelectionModel.SelectionFlag.NoUpdate
+                    )
+                return
 
     def _clicked(self, index: QModelIndex) -> None:
         if self.selectionModel().isRowSelected(index.row(), index.parent()):

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QUrl
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QUrl
 from PySide6.QtGui import QFont, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -927,3 +927,28 @@ def test_the_compact_table_s_columns_fill_it_after_a_resize_in_height(qtbot: QtB
     header = table.horizontalHeader()
     shown = sum(header.sectionSize(c) for c in Column if not table.isColumnHidden(c))
     assert shown == table.viewport().width()
+
+
+def test_with_nothing_picked_the_keyboard_follows_the_active_session(qtbot: QtBot) -> None:
+    """Tabbed into the table, the keyboard's place moves with the active session: it had
+    stayed on the row that was active before, and the next arrow key started from there.
+    Nothing is picked by it (no highlight, the card the active session's)."""
+    from PySide6.QtCore import QEvent as QtEvent
+    from PySide6.QtGui import QFocusEvent
+
+    window = make_window(qtbot)
+    shop, docs, api = session("shop", age=5), session("docs", age=60), session("api", age=120)
+    window.show_dashboard(dashboard((shop, docs, api), limit=limits()))
+    window.show()
+    qtbot.waitExposed(window)
+    table = window.table
+    QApplication.sendEvent(table, QFocusEvent(QtEvent.Type.FocusIn, Qt.FocusReason.TabFocusReason))
+    if not table.currentIndex().isValid():  # Qt makes a row current as the focus comes in
+        table.selectionModel().setCurrentIndex(
+            window.proxy.index(0, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+        )
+    docs_now = docs._replace(recency=NOW, last_activity_at=NOW)
+    window.show_dashboard(dashboard((docs_now, shop, api), limit=limits()))
+    assert table.currentIndex().data(SessionRole).session_id == "docs"
+    assert not table.selectionModel().hasSelection()
+    assert window.card.title.text() == "docs"
