@@ -170,6 +170,10 @@ class UsageView:
         return self.state is UsageState.READY
 
 
+#: A hyphen that a line is not broken after.
+NO_BREAK_HYPHEN = "\N{NON-BREAKING HYPHEN}"
+
+
 def approx_money(value: float | None, partial: bool = False) -> str:
     """``~$3.40`` (an estimate); ``<$0.01``; ``$0.00`` for nothing; ``cost unknown`` without a
     price; ``~$3.40+`` when ``partial``: some of the tokens have no known price and are not in
@@ -283,7 +287,8 @@ def usage_view(recent: RecentUsage) -> UsageView:
         models=_table(models.rows, totals, model_label),
         cache_text=_cache_text(totals),
         cache_tooltip=_cache_tooltip(totals),
-        cost_note=f"{ESTIMATE_NOTE} Prices: {daily.price_source}.",
+        # The library's name kept whole where the note wraps ("genai-" / "prices 0.2.3").
+        cost_note=f"{ESTIMATE_NOTE} Prices: {daily.price_source.replace('-', NO_BREAK_HYPHEN)}.",
         unpriced_text=_unpriced_text(
             daily.unpriced_models,
             totals.cost_usd is not None and unpriced_tokens(daily.totals) > 0,
