@@ -293,14 +293,21 @@ class _OutlinedStyle(QProxyStyle):
         painter: QPainter,
         widget: QWidget | None = None,
     ) -> None:
-        if (
-            element == QStyle.ControlElement.CE_HeaderLabel
-            and isinstance(option, QStyleOptionHeader)
-            and option.sortIndicator != QStyleOptionHeader.SortIndicator.None_
-            and option.state & QStyle.StateFlag.State_Horizontal
-        ):
+        if element == QStyle.ControlElement.CE_HeaderLabel and _sorted_horizontal(option):
+            assert isinstance(option, QStyleOptionHeader)
             option = _beside_the_arrow(self, option, widget)
         super().drawControl(element, option, painter, widget)
+
+    def subElementRect(
+        self, element: QStyle.SubElement, option: QStyleOption, widget: QWidget | None = None
+    ) -> QRect:
+        # What the title is drawn in (see drawControl), for those who measure it: the layout
+        # check, which would otherwise let a sorted title run under its arrow unsaid.
+        rect = self.baseStyle().subElementRect(element, option, widget)
+        if element == QStyle.SubElement.SE_HeaderLabel and _sorted_horizontal(option):
+            assert isinstance(option, QStyleOptionHeader)
+            rect = _before_the_arrow(self, rect, option, widget)
+        return rect
 
     def drawPrimitive(
         self,
@@ -344,12 +351,34 @@ class _OutlinedStyle(QProxyStyle):
             _stroke(painter, option, "field")
 
 
+def _sorted_horizontal(option: QStyleOption) -> bool:
+    return (
+        isinstance(option, QStyleOptionHeader)
+        and option.sortIndicator != QStyleOptionHeader.SortIndicator.None_
+        and bool(option.state & QStyle.StateFlag.State_Horizontal)
+    )
+
+
+def _before_the_arrow(
+    style: QStyle, label: QRect, section: QStyleOptionHeader, widget: QWidget | None
+) -> QRect:
+    """``label`` (a title's rect in ``section``) ending a gap before the section's sort
+    arrow, on the arrow's side; never wider than it was."""
+    arrow = style.subElementRect(QStyle.SubElement.SE_HeaderArrow, section, widget)
+    if not (arrow.isValid() and arrow.intersects(label)):
+        return label
+    # As much room between them as the title has from the section's edge.
+    gap = 2 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, section, widget)
+    if section.direction == Qt.LayoutDirection.RightToLeft:
+        return label.adjusted(max(arrow.right() + gap - label.left() + 1, 0), 0, 0, 0)
+    return label.adjusted(0, 0, min(arrow.left() - gap - label.right() - 1, 0), 0)
+
+
 def _beside_the_arrow(
     style: QStyle, option: QStyleOptionHeader, widget: QWidget | None
 ) -> QStyleOptionHeader:
-    """A header label's option whose rect ends just before the sort arrow (on the arrow's
-    side), never wider than the style made it."""
-    margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, option, widget)
+    """A header label's option (as the header's painting hands it over) whose rect ends
+    before the sort arrow (see ``_before_the_arrow``)."""
     section = QStyleOptionHeader(option)
     if isinstance(widget, QHeaderView):
         # The section's own rect, where the style places the arrow (the label's rect has
@@ -359,17 +388,10 @@ def _beside_the_arrow(
             widget.sectionViewportPosition(index), 0, widget.sectionSize(index), widget.height()
         )
     else:
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, option, widget)
         section.rect = option.rect.adjusted(-margin, -margin, margin, margin)
-    arrow = style.subElementRect(QStyle.SubElement.SE_HeaderArrow, section, widget)
     label = QStyleOptionHeader(option)
-    rect = option.rect
-    gap = 2 * margin  # as much room between them as the title has from the section's edge
-    if arrow.isValid() and arrow.intersects(rect):
-        if option.direction == Qt.LayoutDirection.RightToLeft:
-            rect = rect.adjusted(arrow.right() + gap - rect.left() + 1, 0, 0, 0)
-        else:
-            rect = rect.adjusted(0, 0, arrow.left() - gap - rect.right() - 1, 0)
-    label.rect = rect
+    label.rect = _before_the_arrow(style, option.rect, section, widget)
     return label
 
 

@@ -324,6 +324,8 @@ def test_a_sorted_title_aligned_right_ends_before_its_arrow(qapp: QApplication) 
     arrow = style.subElementRect(QStyle.SubElement.SE_HeaderArrow, section, None)
     label = QStyleOptionHeader(section)
     label.rect = style.subElementRect(QStyle.SubElement.SE_HeaderLabel, section, None)
+    # What measures the title (the layout check) is told the room it is drawn in.
+    assert label.rect.right() < arrow.left()
     image = QImage(90, 24, QImage.Format.Format_ARGB32)
     image.fill(Qt.GlobalColor.white)
     painter = QPainter(image)
