@@ -70,6 +70,12 @@ def add_report_command(
     formats = report.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="print one JSON object (schema 1)")
     formats.add_argument("--csv", action="store_true", help="print CSV, one line per row and model")
+    report.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="in the text table, a line for each model under each row (--json and --csv have "
+        "them already)",
+    )
     report.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="first day to count")
     report.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="last day to count")
     report.add_argument(
@@ -124,6 +130,7 @@ def read_report_options(argv: Sequence[str]) -> dict[str, Any] | None:
         "kind": argv[0],
         "json": False,
         "csv": False,
+        "breakdown": False,
         "since": None,
         "until": None,
         "timezone": None,
@@ -133,7 +140,7 @@ def read_report_options(argv: Sequence[str]) -> dict[str, Any] | None:
     while index < len(argv):
         name = argv[index]
         index += 1
-        if name in ("--json", "--csv"):
+        if name in ("--json", "--csv", "--breakdown"):
             options[name.removeprefix("--")] = True
             continue
         if name != "--codex-home" and name not in _VALUE_OPTIONS:
@@ -306,7 +313,11 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     elif args.csv:
         sys.stdout.write(report_csv(report, zone))
     else:
-        sys.stdout.write(report_text(report, _text_width(), zone, (args.since, args.until)) + "\n")
+        dates = (args.since, args.until)
+        breakdown = bool(args.breakdown)
+        sys.stdout.write(
+            report_text(report, _text_width(), zone, dates, breakdown=breakdown) + "\n"
+        )
     _warn(warnings)
     return EXIT_OK
 

@@ -829,9 +829,12 @@ def report_text(
     zone: tzinfo | None = None,
     dates: tuple[date | None, date | None] = (None, None),
     today: date | None = None,
+    *,
+    breakdown: bool = False,
 ) -> str:
     """A table for the terminal, ``width`` columns wide at most (80 by default); sessions are
-    named by their last call's time in ``zone``, their project and the end of their id. A
+    named by their last call's time in ``zone``, their project and the end of their id; with
+    ``breakdown``, each row's models follow it, indented, most tokens first. A
     report without rows is one line that says so, with the ``dates`` (since, until) asked.
     Session times are without their year when all are in the year of ``today`` (default:
     today in ``zone``)."""
@@ -892,6 +895,11 @@ def report_text(
             when = "" if last is None else last.strftime(stamp_format)
             label = _session_label(when, clean_text(row.project or ""), row.key, key_width)
         lines.append(line(label, row))
+        if breakdown and report.kind != "model":  # a model report's rows are its models
+            for model, tally in sorted(row.models.items(), key=lambda item: -item[1].total):
+                lines.append(
+                    line(f"  {model_label(model)}", UsageRow(model, tally, {model: tally}))
+                )
     lines.append("─" * min(width, len(header)))
     lines.append(line("Total", report.totals))
     ratio = report.totals.tally.cache_hit_ratio

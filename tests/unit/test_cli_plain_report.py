@@ -21,6 +21,8 @@ WORDS = [
     "hourly",
     "--json",
     "--csv",
+    "--breakdown",
+    "--break",
     "--since",
     "--until",
     "--timezone",
@@ -50,6 +52,7 @@ OPTIONS = st.sampled_from(
     [
         ["--json"],
         ["--csv"],
+        ["--breakdown"],
         ["--since", "2026-05-04"],
         ["--until", "2026-05-31"],
         ["--since", "May"],
@@ -101,6 +104,7 @@ def test_what_argparse_makes_of_it(argv: list[str]) -> None:
         "--codex-home a report session --csv --timezone Europe/Paris",
         "report monthly --since 2026-05-01 --until 2026-06-30 --codex-home a b",
         "report model",
+        "report daily --breakdown --since 2026-05-01",
     ],
 )
 def test_plain_lines_skip_argparse(line: str) -> None:

@@ -480,3 +480,14 @@ def test_warnings_come_after_the_report_wrapped_to_its_width(
     assert "1 malformed line skipped" in said
     assert "at column 15 of the line" in said
     assert "line 1 column" not in said
+
+
+def test_breakdown_lists_the_models_under_each_row(
+    home: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("report", "daily", "--breakdown", "--codex-home", str(home.root))
+    status, out, err = _run(capsys, *args)
+    assert status == 0, err
+    lines = out.splitlines()
+    day = next(i for i, line in enumerate(lines) if line.startswith("2026-05-04"))
+    assert lines[day + 1].startswith("  ")

@@ -1009,3 +1009,29 @@ def test_the_text_table_says_three_digits_and_keeps_its_notes_whole() -> None:
     assert "time zone" not in report_text(model)
     asked = report_text(model, dates=(date(2026, 11, 24), None))
     assert "The days asked are days in the UTC time zone" in asked
+
+
+def test_a_breakdown_puts_each_row_s_models_under_it() -> None:
+    """``--breakdown``: under each day, its models, most tokens first, indented, in the same
+    columns (ccusage has it; the JSON and CSV forms had the models already)."""
+    slots = [
+        _slot("2026-11-23T10:00", "s1", "gpt-5.5", 1000),
+        _slot("2026-11-23T11:00", "s1", "gpt-5.3-codex", 3000),
+        _slot("2026-11-24T10:00", "s1", "gpt-5.5", 2000),
+    ]
+    report = build_usage_report(
+        "daily", slots, SESSIONS, zone=UTC, pricer=Pricer(store=FixedPrices(slots))
+    )
+    lines = report_text(report, breakdown=True).splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("2026-11-23"))
+    assert lines[first + 1].startswith("  gpt-5.3-codex ")
+    assert lines[first + 2].startswith("  gpt-5.5 ")
+    assert lines[first + 3].startswith("2026-11-24")
+    assert lines[first + 4].startswith("  gpt-5.5 ")
+    assert max(len(line) for line in lines) <= 80
+    assert {len(lines[i]) for i in range(first, first + 5)} == {len(lines[0])}  # one grid
+    assert "  gpt" not in report_text(report)  # only when asked
+    models = build_usage_report(
+        "model", slots, SESSIONS, zone=UTC, pricer=Pricer(store=FixedPrices(slots))
+    )
+    assert report_text(models, breakdown=True) == report_text(models)
