@@ -719,7 +719,7 @@ DETAILS_MAX_CHARS = 64 * 1024
 
 def _reads_the_same(details: str, homes: tuple[Path, ...]) -> bool:
     """Whether the running instance (its answer's ``details``: the folders it reads, as a
-    JSON list of whole paths) reads ``homes``; False when it did not say."""
+    JSON list of real paths) reads ``homes``; False when it did not say."""
     if len(details) > DETAILS_MAX_CHARS:
         return False
     try:
@@ -728,13 +728,14 @@ def _reads_the_same(details: str, homes: tuple[Path, ...]) -> bool:
         return False
     if not isinstance(reads, list) or not all(isinstance(home, str) for home in reads):
         return False
-    # Whole paths: a folder given relative to another working folder is another folder.
-    return sorted(reads) == sorted(os.path.abspath(home) for home in homes)
+    # Real paths: a folder given relative to another working folder is another folder, and
+    # a link to the folder read is that folder.
+    return sorted(reads) == sorted(os.path.realpath(home) for home in homes)
 
 
 def _folders_read(homes: Sequence[Path]) -> str:
-    """The running instance's ``details``: the folders it reads, as whole paths."""
-    return json.dumps([os.path.abspath(home) for home in homes])
+    """The running instance's ``details``: the folders it reads, as real paths."""
+    return json.dumps([os.path.realpath(home) for home in homes])
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -174,6 +174,12 @@ class UsageView:
 NO_BREAK_HYPHEN = "\N{NON-BREAKING HYPHEN}"
 
 
+def _unbroken(name: str) -> str:
+    """``name`` kept on one line where its text wraps: "genai-prices 0.2.3" had read
+    "genai-" / "prices 0.2.3", or "genai-prices" / "0.2.3."."""
+    return name.replace("-", NO_BREAK_HYPHEN).replace(" ", "\N{NO-BREAK SPACE}")
+
+
 def approx_money(value: float | None, partial: bool = False) -> str:
     """``~$3.40`` (an estimate); ``<$0.01``; ``$0.00`` for nothing; ``cost unknown`` without a
     price; ``~$3.40+`` when ``partial``: some of the tokens have no known price and are not in
@@ -287,8 +293,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
         models=_table(models.rows, totals, model_label),
         cache_text=_cache_text(totals),
         cache_tooltip=_cache_tooltip(totals),
-        # The library's name kept whole where the note wraps ("genai-" / "prices 0.2.3").
-        cost_note=f"{ESTIMATE_NOTE} Prices: {daily.price_source.replace('-', NO_BREAK_HYPHEN)}.",
+        cost_note=f"{ESTIMATE_NOTE} Prices: {_unbroken(daily.price_source)}.",
         unpriced_text=_unpriced_text(
             daily.unpriced_models,
             totals.cost_usd is not None and unpriced_tokens(daily.totals) > 0,

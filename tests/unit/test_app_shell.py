@@ -680,6 +680,18 @@ def test_a_launch_knows_whether_the_running_instance_reads_its_folders() -> None
     assert _reads_the_same(_folders_read([Path(".codex")]), (Path(".codex"),))
 
 
+def test_a_link_to_the_folder_read_is_that_folder(tmp_path: Path) -> None:
+    """A launch naming a link to the running instance's folder is told nothing more (it had
+    been told to quit the instance to read "another" folder)."""
+    from codex_presence_gui.app import _folders_read, _reads_the_same
+
+    real = tmp_path / "codex"
+    real.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    assert _reads_the_same(_folders_read([real]), (link,))
+
+
 def test_the_running_instance_answers_whatever_its_details_say(tmp_path: Path) -> None:
     """Text that cannot be sent as it is, or details that fail, still give an answer (the
     launch had said the instance does not answer, "it may be hung")."""

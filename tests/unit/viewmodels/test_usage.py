@@ -279,7 +279,7 @@ def test_costs_are_labelled_estimates_and_unpriced_models_named() -> None:
     in plain words."""
     view = usage_view(recent([slot(TODAY, 1000, model="mystery"), slot(TODAY, 10, model="o9")]))
     assert "API-equivalent estimates" in view.cost_note
-    assert "test prices" in view.cost_note
+    assert "test\N{NO-BREAK SPACE}prices" in view.cost_note  # kept on one line
     assert view.unpriced_text == (
         "No API price is known for mystery and o9: their tokens are counted, but not in the "
         "costs."  # no cost is shown at all, so none is marked +
@@ -502,4 +502,4 @@ def test_the_price_library_s_name_is_kept_whole_where_the_note_wraps() -> None:
     usage = recent([slot(TODAY, 1000)])
     usage.daily.price_source = "genai-prices 0.2.3"
     view = usage_view(usage)
-    assert f"Prices: genai{NO_BREAK_HYPHEN}prices 0.2.3." in view.cost_note
+    assert f"Prices: genai{NO_BREAK_HYPHEN}prices\N{NO-BREAK SPACE}0.2.3." in view.cost_note
