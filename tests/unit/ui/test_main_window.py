@@ -952,3 +952,15 @@ def test_with_nothing_picked_the_keyboard_follows_the_active_session(qtbot: QtBo
     assert table.currentIndex().data(SessionRole).session_id == "docs"
     assert not table.selectionModel().hasSelection()
     assert window.card.title.text() == "docs"
+
+
+def test_settings_have_a_key_everywhere(qtbot: QtBot) -> None:
+    """Settings… answers the desktop's own key for it, and Ctrl+, where the desktop has none
+    (on X11 it had no key at all)."""
+    from PySide6.QtGui import QKeySequence
+
+    window = make_window(qtbot)
+    keys = window.settings_action.shortcuts()
+    assert keys
+    own = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
+    assert keys == (own or [QKeySequence("Ctrl+,")])
