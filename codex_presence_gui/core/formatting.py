@@ -20,6 +20,12 @@ if TYPE_CHECKING:
 BAR_CELLS = 20
 
 
+#: A space and a hyphen that a line is not broken at, for texts that must read as one
+#: ("Thu 04:11", "genai-prices 0.2.3") where the text around them wraps.
+NO_BREAK_SPACE = "\N{NO-BREAK SPACE}"
+NO_BREAK_HYPHEN = "\N{NON-BREAKING HYPHEN}"
+
+
 def format_percent_left(remaining: float) -> str:
     """``77% left``; halves round to even (87.5 → 88, 12.5 → 12), as Codex's ``{:.0}``."""
     return f"{remaining:.0f}% left"

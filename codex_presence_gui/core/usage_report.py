@@ -843,7 +843,7 @@ def report_text(
     if not report.rows:
         return f"No token usage recorded {_span(dates) if any(dates) else 'in these Codex logs'}."
 
-    from codex_presence_gui.core.formatting import format_tokens_compact
+    from codex_presence_gui.core.formatting import NO_BREAK_SPACE, format_tokens_compact
     from codex_presence_gui.core.sanitize import clean_text
 
     # The cost column is as wide as its widest amount (in millions and up, in short form:
@@ -922,7 +922,7 @@ def report_text(
     if _cuts_a_period(report.kind, dates):
         period = "week" if report.kind == "weekly" else "month"
         # The span kept on one line: "(from 2026-11-25" / "on)." had read as two things.
-        span = _span(dates).replace(" ", "\N{NO-BREAK SPACE}")
+        span = _span(dates).replace(" ", NO_BREAK_SPACE)
         notes.append(
             f"A {period} that --since or --until cuts counts only the days asked ({span})."
         )

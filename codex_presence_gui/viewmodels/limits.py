@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from codex_presence_gui.core.dashboard import Dashboard, insight_notes
 from codex_presence_gui.core.formatting import (
+    NO_BREAK_SPACE,
     Level,
     credits_text,
     format_age,
@@ -134,7 +135,9 @@ def limit_row(
         reset = "reset time not reported"
     else:
         countdown = format_countdown(window.seconds_until_reset(now))
-        reset = f"resets in {countdown} ({format_reset_clock(window.resets_at, now, zone)})"
+        # The clock kept whole where the line wraps: "(Thu" / "04:11)" had read as two things.
+        clock = format_reset_clock(window.resets_at, now, zone).replace(" ", NO_BREAK_SPACE)
+        reset = f"resets in {countdown} ({clock})"
     status = f"Limit reached — {reset}" if reached else reset
     pace = pace_text(insight, now, zone) if insight is not None else ""
     state = insight.pace_at(now).state if insight is not None else None

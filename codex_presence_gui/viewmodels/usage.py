@@ -13,7 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from codex_presence_gui.core.formatting import format_count, format_tokens_compact, shortened
+from codex_presence_gui.core.formatting import (
+    NO_BREAK_HYPHEN,
+    NO_BREAK_SPACE,
+    format_count,
+    format_tokens_compact,
+    shortened,
+)
 from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, first_day
 from codex_presence_gui.core.usage_report import (
@@ -170,14 +176,10 @@ class UsageView:
         return self.state is UsageState.READY
 
 
-#: A hyphen that a line is not broken after.
-NO_BREAK_HYPHEN = "\N{NON-BREAKING HYPHEN}"
-
-
 def _unbroken(name: str) -> str:
     """``name`` kept on one line where its text wraps: "genai-prices 0.2.3" had read
     "genai-" / "prices 0.2.3", or "genai-prices" / "0.2.3."."""
-    return name.replace("-", NO_BREAK_HYPHEN).replace(" ", "\N{NO-BREAK SPACE}")
+    return name.replace("-", NO_BREAK_HYPHEN).replace(" ", NO_BREAK_SPACE)
 
 
 def approx_money(value: float | None, partial: bool = False) -> str:

@@ -49,6 +49,16 @@ def test_fresh_row() -> None:
     assert reading_age_text(reading(NOW - 40, window), NOW) == "updated 40 s ago"
 
 
+def test_a_reset_clock_is_kept_on_one_line() -> None:
+    """A weekly reset's clock ("Thu 09:00") is one piece where the line wraps: "(Thu" /
+    "09:00)" had read as two things."""
+    window = UsageWindow(10080, 71.0, NOW + 2 * 86400, slot="secondary")
+    row = limit_row(window, reading(NOW - 40, window), NOW, UTC)
+    clock = row.status_text[row.status_text.index("(") :]
+    assert " " not in clock
+    assert "\N{NO-BREAK SPACE}" in clock  # the day and the time, joined
+
+
 def test_stale_row_keeps_its_value_dimmed() -> None:
     """After 15 minutes the value stays, quieter, and the panel says how old it is."""
     window = UsageWindow(10080, 82.0, NOW + 3 * 86400)

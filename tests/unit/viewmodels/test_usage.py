@@ -497,7 +497,7 @@ def test_problems_in_the_logs_are_said_with_each_one_in_the_tooltip() -> None:
 
 def test_the_price_library_s_name_is_kept_whole_where_the_note_wraps() -> None:
     """ "genai-prices 0.2.3" had wrapped as "genai-" / "prices 0.2.3"."""
-    from codex_presence_gui.viewmodels.usage import NO_BREAK_HYPHEN
+    from codex_presence_gui.core.formatting import NO_BREAK_HYPHEN
 
     usage = recent([slot(TODAY, 1000)])
     usage.daily.price_source = "genai-prices 0.2.3"
