@@ -8,6 +8,9 @@ from collections.abc import Sequence
 from PySide6.QtCore import QDir
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
+#: The least size of the folder dialog, where Qt draws it (not the desktop's own).
+FOLDER_DIALOG_SIZE = (760, 480)
+
 
 def start_folder(listed: Sequence[str]) -> str:
     """Where a folder dialog opens: in the folder holding the last listed one that exists,
@@ -29,6 +32,11 @@ def choose_folder(parent: QWidget | None, title: str, listed: Sequence[str]) -> 
     dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
     # Codex keeps its folder hidden (~/.codex): it had to be typed, not clicked.
     dialog.setFilter(dialog.filter() | QDir.Filter.Hidden)
+    # Qt's own dialog (where the desktop has none) opened too narrow for its dates and places.
+    hint = dialog.sizeHint()
+    dialog.resize(
+        max(hint.width(), FOLDER_DIALOG_SIZE[0]), max(hint.height(), FOLDER_DIALOG_SIZE[1])
+    )
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return ""
     chosen = dialog.selectedFiles()

@@ -24,6 +24,7 @@ def test_the_folder_dialog_starts_near_the_folder_looked_in_and_lists_hidden_one
     def accept(dialog: QFileDialog) -> int:
         seen["folder"] = dialog.directory().absolutePath()
         seen["hidden"] = bool(dialog.filter() & QDir.Filter.Hidden)
+        seen["roomy"] = dialog.width() >= 760 and dialog.height() >= 480  # not too narrow
         dialog.selectFile(str(tmp_path / ".codex"))
         return QDialog.DialogCode.Accepted.value
 
@@ -33,7 +34,7 @@ def test_the_folder_dialog_starts_near_the_folder_looked_in_and_lists_hidden_one
     panel.show_homes(str(tmp_path / ".codex"), [str(tmp_path / ".codex")])
     with qtbot.waitSignal(panel.folder_chosen) as chosen:
         panel.choose.click()
-    assert seen == {"folder": str(tmp_path), "hidden": True}
+    assert seen == {"folder": str(tmp_path), "hidden": True, "roomy": True}
     assert chosen.args == [str(tmp_path / ".codex")]
 
 
