@@ -259,9 +259,14 @@ class SessionsTable(QTableView):
         return width + self._icon() if column is Column.ACTIVITY else width
 
     def forget_choice(self) -> None:
-        """No row picked any more (the card goes back to the active session)."""
+        """No row picked any more (the card goes back to the active session). The keyboard's
+        place goes to the active session's row, nothing picked: the next arrow key moves on
+        from the session the card shows (it had picked that one first, and seemed to do
+        nothing)."""
         self.clearSelection()
-        self.setCurrentIndex(QModelIndex())
+        self.selectionModel().setCurrentIndex(
+            self._active_index(), QItemSelectionModel.SelectionFlag.NoUpdate
+        )
         self.choice_left.emit()
 
     def keyboard_to_active(self) -> None:
@@ -271,14 +276,19 @@ class SessionsTable(QTableView):
         current = self.currentIndex()
         if not current.isValid() or self.selectionModel().hasSelection():
             return
+        active = self._active_index(current.column())
+        if active.isValid() and active != current:
+            self.selectionModel().setCurrentIndex(
+                active, QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+
+    def _active_index(self, column: int = 0) -> QModelIndex:
+        """The active session's row (in ``column``), or no index when it is not listed."""
         for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, current.column())
+            index = self.proxy.index(row, column)
             if index.data(ActiveRole):
-                if index != current:
-                    self.selectionModel().setCurrentIndex(
-                        index, QItemSelectionModel.SelectionFlag.NoUpdate
-                    )
-                return
+                return index
+        return QModelIndex()
 
     def _clicked(self, index: QModelIndex) -> None:
         if self.selectionModel().isRowSelected(index.row(), index.parent()):
@@ -288,7 +298,7 @@ class SessionsTable(QTableView):
             self.forget_choice()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and self.currentIndex().isValid():
+        if event.key() == Qt.Key.Key_Escape and self.selectionModel().hasSelection():
             self.forget_choice()  # the card back to the active session
             return
         before = QPersistentModelIndex(self.currentIndex())

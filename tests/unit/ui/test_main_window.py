@@ -764,7 +764,13 @@ def test_a_row_picked_in_the_table_shows_in_the_card_until_it_is_left(qtbot: QtB
     assert window.card.title.text() == "api"
     qtbot.keyClick(table, Qt.Key.Key_Escape)
     assert window.card.title.text() == "shop"
-    assert not table.currentIndex().isValid()
+    assert not table.selectionModel().hasSelection()
+    # The keyboard's place is the active session's row: the next key moves on from it (the
+    # first had picked the active session, which the card showed already).
+    assert table.currentIndex().data(SessionRole).project == "shop"
+    qtbot.keyClick(table, Qt.Key.Key_Up)  # api, docs, shop: up from shop
+    assert window.card.title.text() == "docs"
+    qtbot.keyClick(table, Qt.Key.Key_Escape)
     pick("shop")  # the active session's row is a pick too: the highlight is the card's
     assert window.card.title.text() == "shop"
     # It leaves the list: no highlight left on the row that took its place.
@@ -784,7 +790,8 @@ def test_a_row_picked_in_the_table_shows_in_the_card_until_it_is_left(qtbot: QtB
     assert window.card.title.text() == "docs"
     activate(qtbot, QWidget())  # another window
     assert window.card.title.text() == "shop"
-    assert not table.currentIndex().isValid()
+    assert not table.selectionModel().hasSelection()
+    assert table.currentIndex().data(SessionRole).project == "shop"
 
 
 def test_a_pick_ends_with_its_highlight_and_outlives_the_windows_own_dialogs(
