@@ -31,7 +31,6 @@ from codex_presence_gui.core.formatting import Level, format_age, token_triplet_
 from codex_presence_gui.ui.theme import level_text_color, muted_color
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
-    ActiveRole,
     Column,
     EndedRole,
     FastestRole,
@@ -284,11 +283,10 @@ class SessionsTable(QTableView):
 
     def _active_index(self, column: int = 0) -> QModelIndex:
         """The active session's row (in ``column``), or no index when it is not listed."""
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, column)
-            if index.data(ActiveRole):
-                return index
-        return QModelIndex()
+        row = self.source_model.active_row()
+        if row is None:
+            return QModelIndex()
+        return self.proxy.mapFromSource(self.source_model.index(row, column))
 
     def _clicked(self, index: QModelIndex) -> None:
         if self.selectionModel().isRowSelected(index.row(), index.parent()):

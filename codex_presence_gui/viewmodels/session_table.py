@@ -343,6 +343,10 @@ class SessionTableModel(QAbstractTableModel):
         """The session ids, in row order."""
         return [row.snapshot.session_id for row in self._rows]
 
+    def active_row(self) -> int | None:
+        """The active session's row, or None when it is not listed."""
+        return next((number for number, row in enumerate(self._rows) if row.active), None)
+
     def update(
         self,
         sessions: Sequence[CodexSessionSnapshot],

@@ -229,3 +229,11 @@ def test_a_tool_call_quiet_for_minutes_says_for_how_long() -> None:
     assert card_text(waiting) == "Waiting for input"
     several = session("a", age=3 * 3600, pending_calls=3)
     assert card_text(several) == "Running cargo test (+2 more) · 3 h"
+
+
+def test_the_active_session_s_row_is_known() -> None:
+    model = SessionTableModel()
+    model.update([session("a"), session("b", age=60)], "b", NOW)
+    assert model.active_row() == model.session_ids().index("b")
+    model.update([session("a")], "gone", NOW)
+    assert model.active_row() is None
