@@ -280,9 +280,10 @@ _WINDOW_FOCUS = (
 
 
 class ExportToast(TintedFrame):
-    """What an export did, over the foot of the page it belongs to (a toast: it takes no room
-    in the page's layout): the file's path with a "Show file" button, or the reason it could
-    not be written (in the colour of a problem); either with a dismiss button.
+    """What an export did, along the foot of the page's visible part (placed there, not in
+    the page's layout; the page leaves room under its last line for it, see
+    ``UsagePage._fit_foot_room``): the file's path with a "Show file" button, or the reason it
+    could not be written (in the colour of a problem); either with a dismiss button.
 
     Signals:
         reveal(Path): "Show file" was clicked.
@@ -426,8 +427,9 @@ class UsagePage(QScrollArea):
         self.message = wrapped_label(1.0)
         self.notice = wrapped_label()
         self.problems = wrapped_label()
-        # Over the page's foot, not in its layout: saying what an export did must not push
-        # the numbers down (and up again when it goes).
+        # Along the page's foot, not in its layout: saying what an export did must not push
+        # the numbers down from the top (and up again when it goes); the room it needs is
+        # left under the page's last line.
         self.export_row = ExportToast(self)
         self.export_row.reveal.connect(self.reveal)
         self.export_row.dismissed.connect(self._clear_export_status)
