@@ -717,6 +717,18 @@ def _discord_note(args: argparse.Namespace) -> str:
 DETAILS_MAX_CHARS = 64 * 1024
 
 
+def _homes_asked(args: argparse.Namespace) -> tuple[str, tuple[Path, ...]] | None:
+    """The folders this launch asked for itself, and how it asked: ``--codex-home``, or
+    ``CODEX_HOME`` where Settings names no folders (which would win over it); None for a
+    plain launch, which asks only for the window."""
+    given = command_line_homes(args)
+    if given:
+        return "--codex-home", given
+    if os.environ.get("CODEX_HOME", "").strip() and not paths.configured_homes():
+        return "CODEX_HOME", resolve_codex_homes([])
+    return None
+
+
 def _reads_the_same(details: str, homes: tuple[Path, ...]) -> bool:
     """Whether the running instance (its answer's ``details``: the folders it reads, as a
     JSON list of real paths) reads ``homes``; False when it did not say."""
@@ -753,12 +765,12 @@ def run_app(args: argparse.Namespace) -> int:
     started = instance.start(replace=bool(args.replace))
     if started.outcome is Outcome.ACTIVATED:
         message = started.message
-        given = command_line_homes(args)
-        if given and not _reads_the_same(started.details, given):
+        asked = _homes_asked(args)
+        if asked is not None and not _reads_the_same(started.details, asked[1]):
             # Handed over, the launch's folders would otherwise go unsaid and unused.
             message += (
                 " It keeps reading the Codex folders it was started with; to read the "
-                "--codex-home given here, quit it first or add --replace."
+                f"{asked[0]} given here, quit it first or add --replace."
             )
         print(message)
         log.info(message)

@@ -37,22 +37,21 @@ class Launcher:
     def launch(self, *extra: str) -> subprocess.Popen[str]:
         return self.launch_with_home(self.home, *extra)
 
-    def launch_with_home(self, home: Path, *extra: str) -> subprocess.Popen[str]:
+    def launch_with_home(
+        self, home: Path, *extra: str, from_environment: bool = False
+    ) -> subprocess.Popen[str]:
+        """Launch reading ``home``: given with ``--codex-home``, or in ``CODEX_HOME``."""
         env = {
             **os.environ,
             "QT_QPA_PLATFORM": "offscreen",
             "CODEX_PRESENCE_BASE_DIR": str(self.base),
         }
+        env.pop("CODEX_HOME", None)
+        if from_environment:
+            env["CODEX_HOME"] = str(home)
+        named = [] if from_environment else ["--codex-home", str(home)]
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "codex_presence_gui",
-                "--no-discord",
-                "--codex-home",
-                str(home),
-                *extra,
-            ],
+            [sys.executable, "-m", "codex_presence_gui", "--no-discord", *named, *extra],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -115,6 +114,17 @@ def test_second_launch_shows_the_first_and_exits(launcher: Launcher) -> None:
     out, err = third.communicate(timeout=20)
     assert third.returncode == 0, err
     assert "to read the --codex-home given here, quit it first or add --replace." in out
+    # So is a CODEX_HOME naming other folders (it had been passed over unsaid), but not one
+    # naming the folder the running instance reads.
+    fourth = launcher.launch_with_home(other, from_environment=True)
+    out, err = fourth.communicate(timeout=20)
+    assert fourth.returncode == 0, err
+    assert "to read the CODEX_HOME given here, quit it first or add --replace." in out
+    fifth = launcher.launch_with_home(launcher.home, from_environment=True)
+    out, err = fifth.communicate(timeout=20)
+    assert fifth.returncode == 0, err
+    assert "already running" in out
+    assert "quit it first" not in out
     deadline = time.monotonic() + 5
     while "another launch asked to show the window" not in launcher.log_text():
         assert time.monotonic() < deadline
