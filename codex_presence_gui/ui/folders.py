@@ -1,4 +1,5 @@
-"""Choosing a folder: where the dialog opens, with Codex's hidden folder (``.codex``) in view."""
+"""Choosing a folder (where the dialog opens, with Codex's hidden ``.codex`` in view) or a file
+to save, in dialogs roomy enough where Qt draws them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QDir
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-#: The least size of the folder dialog, where Qt draws it (not the desktop's own).
+#: The least size of a file or folder dialog, where Qt draws it (not the desktop's own).
 FOLDER_DIALOG_SIZE = (760, 480)
 
 
@@ -32,6 +33,27 @@ def choose_folder(parent: QWidget | None, title: str, listed: Sequence[str]) -> 
     dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
     # Codex keeps its folder hidden (~/.codex): it had to be typed, not clicked.
     dialog.setFilter(dialog.filter() | QDir.Filter.Hidden)
+    return _chosen(dialog)
+
+
+def choose_save_file(
+    parent: QWidget | None, title: str, folder: str, name: str, filters: Sequence[str]
+) -> str:
+    """The file the user chose to save to (offered as ``name`` in ``folder``), or "". A name
+    typed without an extension gets the first filter's (``report`` saves ``report.csv``), and
+    an existing file is written over only once the user confirmed."""
+    dialog = QFileDialog(parent, title, folder)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setNameFilters(list(filters))
+    suffix = os.path.splitext(name)[1].lstrip(".")
+    if suffix:
+        dialog.setDefaultSuffix(suffix)
+    dialog.selectFile(name)
+    return _chosen(dialog)
+
+
+def _chosen(dialog: QFileDialog) -> str:
+    """Run ``dialog``: the path chosen, or "" when cancelled."""
     # Qt's own dialog (where the desktop has none) opened too narrow for its dates and places.
     hint = dialog.sizeHint()
     dialog.resize(

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
     QButtonGroup,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.core.usage_report import COST_LABEL
+from codex_presence_gui.ui.folders import choose_save_file
 from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
 from codex_presence_gui.ui.sessions_table import sorted_rows_view
 from codex_presence_gui.ui.theme import (
@@ -605,9 +605,12 @@ class UsagePage(QScrollArea):
 
     def _choose_export(self) -> None:
         # In the folder of the last export (of this run), else the home folder.
-        start = str((self._export_folder or Path.home()) / DEFAULT_CSV_NAME)
-        path, _filter = QFileDialog.getSaveFileName(
-            self, "Export the last 30 days", start, "CSV files (*.csv);;All files (*)"
+        path = choose_save_file(
+            self,
+            "Export the last 30 days",
+            str(self._export_folder or Path.home()),
+            DEFAULT_CSV_NAME,
+            ["CSV files (*.csv)", "All files (*)"],
         )
         if path:
             self.export_csv(Path(path))

@@ -19,7 +19,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextDocument,
 )
-from PySide6.QtWidgets import QApplication, QBoxLayout, QFileDialog, QToolTip
+from PySide6.QtWidgets import QApplication, QBoxLayout, QDialog, QFileDialog, QToolTip
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.app import settle
@@ -631,31 +631,47 @@ def test_show_file_asks_for_the_exported_file(
 def test_export_button_asks_where(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The button opens a save dialog (stubbed here) and writes where it says."""
+    """The button opens a save dialog (run here without its event loop) and writes where it
+    says: a name typed without ".csv" gets it, and Qt's own dialog opens roomy enough."""
     page = UsagePage()
     qtbot.addWidget(page)
     page.show_view(full_view())
-    target = tmp_path / "chosen.csv"
-    asked: list[str] = []
+    seen: list[dict[str, object]] = []
+    typed = ["chosen"]
 
-    starts: list[str] = []
+    def accept(dialog: QFileDialog) -> int:
+        seen.append(
+            {
+                "title": dialog.windowTitle(),
+                "folder": dialog.directory().absolutePath(),
+                "offered": dialog.selectedFiles(),
+                "roomy": dialog.width() >= 760 and dialog.height() >= 480,
+                "saves": dialog.acceptMode() is QFileDialog.AcceptMode.AcceptSave,
+            }
+        )
+        dialog.selectFile(str(tmp_path / typed[0]))
+        return QDialog.DialogCode.Accepted.value
 
-    def ask(*args: object) -> tuple[str, str]:
-        asked.append(str(args[1]))
-        starts.append(str(args[2]))
-        return str(target), "CSV files (*.csv)"
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
+    monkeypatch.setattr(QFileDialog, "exec", accept)
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
-    assert asked == ["Export the last 30 days"]  # what it holds, said (not every day)
-    assert Path(starts[0]).name == "codex-usage-last-30-days.csv"
+    target = tmp_path / "chosen.csv"
+    # What it holds, said (not every day).
+    assert seen[0]["title"] == "Export the last 30 days"
+    assert [Path(str(name)).name for name in seen[0]["offered"]] == [  # type: ignore[attr-defined]
+        "codex-usage-last-30-days.csv"
+    ]
+    assert seen[0]["folder"] == str(Path.home())
+    assert seen[0]["roomy"]
+    assert seen[0]["saves"]
     assert "30 days" in page.export_button.toolTip()
     assert target.read_text(encoding="utf-8").startswith("date,model,")
     # The next export starts in the folder of the last one.
+    typed[0] = "again.csv"
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
-    assert Path(starts[0]).parent == Path.home()
-    assert Path(starts[1]).parent == tmp_path
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: ("", ""))
+    assert seen[1]["folder"] == str(tmp_path)
+    assert (tmp_path / "again.csv").exists()
+    assert not (tmp_path / "again.csv.csv").exists()
+    monkeypatch.setattr(QFileDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected.value)
     target.unlink()
     page.export_button.click()  # cancelled: nothing written
     assert not target.exists()
