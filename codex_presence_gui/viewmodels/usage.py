@@ -544,7 +544,7 @@ def _table(
             TableRow(
                 name,
                 tally.total,
-                format_tokens_compact(tally.total),
+                format_tokens_compact(tally.total, trailing_zeros=True),  # a column: "27.0M"
                 tally.cost_usd,
                 approx_money(tally.cost_usd, unpriced > 0) if tally.cost_usd is not None else "—",
                 share,

@@ -250,6 +250,11 @@ def test_tables_by_project_and_model_with_shares() -> None:
     assert [r.cost_text for r in view.projects] == ["~$1.20", "~$0.50", "—"]
     assert [r.name for r in view.models] == ["gpt-a", "gpt-b", "mystery"]
     assert view.models[0].tokens_text == "700K"
+    # A column of numbers has three digits in each: "1.80M" under "2.75M", not "1.8M".
+    columns = usage_view(
+        recent([slot(TODAY, 2_750_000, project="a"), slot(TODAY, 1_800_000, project="b")])
+    )
+    assert [r.tokens_text for r in columns.projects] == ["2.75M", "1.80M"]
     api = view.projects[1]
     assert "gpt-a: 100K tokens · ~$0.20" in api.tooltip
     assert "gpt-b: 300K tokens · ~$0.30" in api.tooltip
