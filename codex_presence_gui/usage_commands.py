@@ -76,8 +76,12 @@ def add_report_command(
         help="in the text table, a line for each model under each row (--json and --csv have "
         "them already)",
     )
-    report.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="first day to count")
-    report.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="last day to count")
+    report.add_argument(
+        "--since", type=_day, metavar="YYYY-MM-DD", help="first day to count (or YYYYMMDD)"
+    )
+    report.add_argument(
+        "--until", type=_day, metavar="YYYY-MM-DD", help="last day to count (or YYYYMMDD)"
+    )
     report.add_argument(
         "--timezone",
         metavar="TZ",
@@ -99,19 +103,28 @@ def _day(text: str) -> date:
     return day
 
 
+def _day_digits(text: str) -> str | None:
+    """The eight ASCII digits of ``YYYY-MM-DD`` or ``YYYYMMDD`` (ccusage's form, which its
+    users type); None for any other text (``date.fromisoformat`` also takes ``2026-W48-7``
+    and ``2026-333``, which nobody means by a day)."""
+    digits = (
+        text[:4] + text[5:7] + text[8:] if len(text) == 10 and text[4] + text[7] == "--" else text
+    )
+    return digits if len(digits) == 8 and digits.isascii() and digits.isdigit() else None
+
+
 def _is_day_form(text: str) -> bool:
-    """Four, two and two ASCII digits between dashes (``date.fromisoformat`` also takes
-    ``20261129`` and ``2026-W48-7``, which the help does not promise)."""
-    digits = text[:4] + text[5:7] + text[8:]
-    return len(text) == 10 and text[4] + text[7] == "--" and digits.isascii() and digits.isdigit()
+    return _day_digits(text) is not None
 
 
 def parsed_day(text: str) -> date | None:
-    """A ``YYYY-MM-DD`` date; None for any other text (see ``_is_day_form``)."""
-    if not _is_day_form(text):
+    """A ``YYYY-MM-DD`` or ``YYYYMMDD`` date; None for any other text or a day not in the
+    calendar."""
+    digits = _day_digits(text)
+    if digits is None:
         return None
     try:
-        return date.fromisoformat(text)
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:  # a month or day out of range
         return None
 

@@ -149,13 +149,13 @@ def test_an_empty_zone_is_refused_not_taken_for_the_local_one(
 
 
 @pytest.mark.parametrize(
-    "text", ["20260504", "2026-W19-1", "2026-124", "2026-5-4", "２０２６-05-04"]
+    "text", ["2026-W19-1", "2026-124", "2026-5-4", "２０２６-05-04", "2026050", "2026-0504"]
 )
 @pytest.mark.parametrize("option", ["--since", "--until"])
 def test_a_date_is_only_yyyy_mm_dd(
     home: CodexHome, capsys: pytest.CaptureFixture[str], option: str, text: str
 ) -> None:
-    """The form the help names, not every ISO form ``date.fromisoformat`` takes."""
+    """The forms the help names, not every ISO form ``date.fromisoformat`` takes."""
     with pytest.raises(SystemExit) as stopped:
         main(["report", "daily", option, text, "--codex-home", str(home.root)])
     assert stopped.value.code == 2
@@ -164,9 +164,35 @@ def test_a_date_is_only_yyyy_mm_dd(
 
 
 def test_a_day_not_in_the_calendar_is_said_so(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
-        main(["report", "daily", "--since", "2026-02-30"])
-    assert "no such day in the calendar: '2026-02-30'" in capsys.readouterr().err
+    for text in ("2026-02-30", "20260230"):
+        with pytest.raises(SystemExit):
+            main(["report", "daily", "--since", text])
+        assert f"no such day in the calendar: {text!r}" in capsys.readouterr().err
+
+
+def test_a_day_may_be_written_as_ccusage_writes_it(
+    home: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--since 20260504`` (ccusage's form, which its users type) is 2026-05-04."""
+    reports = []
+    for since, until in (("2026-05-04", "2026-05-05"), ("20260504", "20260505")):
+        status, out, _ = _run(
+            capsys,
+            "report",
+            "daily",
+            "--json",
+            "--since",
+            since,
+            "--until",
+            until,
+            "--codex-home",
+            str(home.root),
+        )
+        assert status == 0
+        reports.append(json.loads(out))
+    assert reports[0] == reports[1]
+    assert reports[0]["since"] == "2026-05-04"
+    assert reports[0]["rows"]
 
 
 def test_a_home_without_a_sessions_folder_is_said_with_the_folder_meant(
