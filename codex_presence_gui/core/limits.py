@@ -133,6 +133,10 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+#: The most windows read from one bucket's ``windows`` list (Codex lists two: 5h and weekly).
+MAX_LISTED_WINDOWS = 4
+
+
 def normalize_rate_limits(raw: Any, line_ts: float | None) -> LimitSnapshot | None:
     """Turn a ``rate_limits`` object of any era into a snapshot, or None when it has no window.
 
@@ -148,10 +152,16 @@ def normalize_rate_limits(raw: Any, line_ts: float | None) -> LimitSnapshot | No
     windows: list[UsageWindow] = []
     listed = raw.get("windows")
     if isinstance(listed, list):
-        for index, item in enumerate(listed):
-            window = _window(item, "primary" if index == 0 else "secondary", line_ts)
-            if window is not None:
+        lengths: set[int | None] = set()
+        for item in listed:
+            window = _window(item, "secondary" if windows else "primary", line_ts)
+            # One window of each length, the first listed: a line listing one window 500
+            # times had made a window 24,000 px tall and a title of 500 limits.
+            if window is not None and window.window_minutes not in lengths:
+                lengths.add(window.window_minutes)
                 windows.append(window)
+                if len(windows) == MAX_LISTED_WINDOWS:
+                    break
     if not windows:
         for slot in ("primary", "secondary"):
             window = _window(raw.get(slot), slot, line_ts)

@@ -8,7 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from codex_presence_gui.core.limits import normalize_rate_limits, preferred_bucket
+from codex_presence_gui.core.limits import (
+    MAX_LISTED_WINDOWS,
+    normalize_rate_limits,
+    preferred_bucket,
+)
 from codex_presence_gui.core.models import LimitSnapshot, ReadingKind, UsageWindow, window_name
 from tests.helpers.strategies import json_values as any_json
 
@@ -227,3 +231,24 @@ def test_a_reading_is_the_same_value_whoever_folded_it() -> None:
     assert later != reading
     assert (later == reading) is False
     assert reading._replace(windows=()) != reading
+
+
+def test_a_windows_list_gives_one_window_of_each_length_and_a_few_at_most() -> None:
+    """A line listing one window 500 times had made a window 24,000 px tall, a title of 500
+    limits and a Discord card of them: each length counts once (the first listed), and no
+    more than ``MAX_LISTED_WINDOWS`` are read."""
+    five = {"used_percent": 50, "window_minutes": 300, "resets_at": 2_000_000_000}
+    week = {"used_percent": 20, "window_minutes": 10080, "resets_at": 2_000_000_000}
+    snapshot = normalize_rate_limits(
+        {"limit_id": "codex", "windows": [five] * 500 + [week, {**five, "used_percent": 90}]},
+        LINE_TS,
+    )
+    assert snapshot is not None
+    assert [(w.label, w.used_percent, w.slot) for w in snapshot.windows] == [
+        ("5h", 50.0, "primary"),
+        ("Weekly", 20.0, "secondary"),
+    ]
+    many = [{**five, "window_minutes": minutes} for minutes in range(60, 1260, 60)]
+    capped = normalize_rate_limits({"windows": many}, LINE_TS)
+    assert capped is not None
+    assert len(capped.windows) == MAX_LISTED_WINDOWS
