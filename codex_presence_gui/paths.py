@@ -132,22 +132,57 @@ _SETTINGS_PEEK_BYTES = 1024 * 1024
 
 
 def configured_homes() -> list[str]:
+    """The Codex folders chosen in Settings → General (see ``settings_homes``)."""
+    return settings_homes()[0]
+
+
+#: Byte-order marks of UTF-16 and UTF-32, in which the key is not found as bytes.
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def settings_homes() -> tuple[list[str], str | None]:
     """The Codex folders chosen in Settings → General, for a command run without
-    ``--codex-home``; empty when none are chosen or the file cannot be used. The file is
+    ``--codex-home``, and why they cannot be read when the file may name some but cannot be
+    used (a command then reads the default folder, which must not go unsaid). The file is
     only read, never moved aside (``core.settings.peek_settings``), and parsed only when it
-    names folders: a plain ``report`` then stays as quick as before."""
+    may name folders: a plain ``report`` then stays as quick as before."""
     path = os.path.join(folder("config"), SETTINGS_FILE)
     try:
         with open(path, "rb") as handle:
             data = handle.read(_SETTINGS_PEEK_BYTES)
-    except OSError:
-        return []
+    except FileNotFoundError:
+        return [], None
+    except OSError as error:
+        return [], _unread(f"Could not use your settings ({path}: {error.strerror or error}).")
     key = data.find(b'"codex_homes"')
-    start = data.find(b"[", key) if key >= 0 else -1
-    if start < 0 or data[start + 1 :].lstrip().startswith(b"]"):
-        return []
+    if key < 0 and not data.startswith(_WIDE_BOMS):
+        return [], None
+    if key >= 0:
+        value = data[key + len(b'"codex_homes"') :].lstrip().removeprefix(b":").lstrip()
+        if value.startswith(b"[") and value[1:].lstrip().startswith(b"]"):
+            return [], None  # none chosen (the file's other faults are the window's to say)
     from pathlib import Path
 
     from codex_presence_gui.core.settings import peek_settings
 
-    return list(peek_settings(Path(path)).settings.codex_homes)
+    loaded = peek_settings(Path(path))
+    if loaded.message is None:
+        return list(loaded.settings.codex_homes), None
+    if not loaded.problems:  # the file as a whole cannot be used
+        return [], _unread(loaded.message.removesuffix("; using the defaults.") + ".")
+    # "codex_homes: 5 must be a list of folders; using the default (none).": what is wrong.
+    about_homes = [
+        problem.partition("; using ")[0]
+        for problem in loaded.problems
+        if problem.startswith("codex_homes:")
+    ]
+    if not about_homes:
+        return list(loaded.settings.codex_homes), None
+    return [], (
+        f"The Codex folders in your settings ({path}) cannot be used: "
+        f"{'; '.join(about_homes)}. The default one is read."
+    )
+
+
+def _unread(why: str) -> str:
+    return f"{why} The Codex folders chosen in Settings are not read; the default one is."

@@ -21,7 +21,7 @@ from codex_presence_gui.core.problems import ProblemKind
 from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
 from codex_presence_gui.core.report import build_report, render_text
 from codex_presence_gui.core.sanitize import json_safe, terminal_safe_json
-from codex_presence_gui.paths import configured_homes
+from codex_presence_gui.paths import settings_homes
 
 EXIT_OK = 0
 EXIT_NO_HOME = 2
@@ -44,7 +44,8 @@ def run_status(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     use_orjson()  # imported for the output anyway: it decodes every line too
     given = [*args.codex_homes, *args.command_homes]
-    homes = resolve_codex_homes(given, () if given else configured_homes())
+    chosen, unusable = settings_homes() if not given else ([], None)
+    homes = resolve_codex_homes(given, chosen)
     # The reader records each file's history as it goes, so that no file is read twice, and
     # keeps nothing else of a file once its snapshot is taken (one refresh only).
     reader = CodexReader(
@@ -57,6 +58,8 @@ def _status(args: argparse.Namespace) -> int:
     result = reader.refresh()
     if len(result.missing_homes) == len(homes):
         print(no_home_message(homes), file=sys.stderr)
+        if unusable is not None:  # why the folders chosen in Settings were not looked in
+            print(f"warning: {unusable}", file=sys.stderr)
         return EXIT_NO_HOME
     found = reader.discovery
     history = HistoryReader().refresh(
@@ -89,6 +92,9 @@ def _status(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
+    if unusable is not None:  # after the report, where it is read (and not in its JSON)
+        sys.stdout.flush()
+        print(f"warning: {unusable}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -246,14 +246,19 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     )
 
     # Homes and the index's file as text: a repeat makes no path object (see home_texts).
-    homes = home_texts(homes_given or paths.configured_homes())
+    chosen, unusable = paths.settings_homes() if not homes_given else ([], None)
+    homes = home_texts(homes_given or chosen)
     # Absolute: the index knows a home by its text, and "home" is another folder elsewhere.
     existing = [os.path.abspath(home) for home in homes if os.path.isdir(home)]
     if not existing:
         print(no_home_message(homes), file=sys.stderr)
+        if unusable is not None:  # why the folders chosen in Settings were not looked in
+            print(f"warning: {unusable}", file=sys.stderr)
         return EXIT_NO_HOME
     closed: list[str] = []  # homes that cannot be opened: their folders' problems unsaid
     warnings: list[str] = []  # said after the report, where they are read (see _warn)
+    if unusable is not None:
+        warnings.append(f"warning: {unusable}")
     for home in homes:
         if not os.path.isdir(home):  # a typo in one of two homes would undercount unsaid
             from codex_presence_gui.core.sanitize import clean_text

@@ -75,3 +75,55 @@ def test_the_command_line_comes_first_and_no_choice_means_the_default(
     config.write_text("{ not json", encoding="utf-8")
     assert paths.configured_homes() == []  # a broken file: the defaults, and left alone
     assert config.read_text(encoding="utf-8") == "{ not json"
+    # Said where a command reads the default instead of folders it names (the window says
+    # it when it loads).
+    config.write_text('{"codex_homes": ["/srv/codex"] oops', encoding="utf-8")
+    assert paths.settings_homes()[0] == []
+    assert "it is not JSON" in str(paths.settings_homes()[1])
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ('{"codex_homes": ["/srv/codex"],}', "it is not JSON"),  # a trailing comma
+        ('{"codex_homes": "/srv/codex"}', 'codex_homes: "/srv/codex" must be a list'),
+        ('{"codex_homes": ["/srv/codex", 5]}', "must be a list of folders"),
+        ('{"codex_homes": ["/srv/codex"], "x": ' + "[" * 5000 + "]" * 5000 + "}", "deep"),
+        ('\ufeff{"codex_homes": ["/srv/codex"]}'.encode("utf-16"), "not UTF-8"),
+        (b'{"codex_homes": ["/srv/codex"]} ' + b" " * (2 * 1024 * 1024), "larger than"),
+        (None, "Is a directory"),
+    ],
+)
+def test_a_command_says_when_the_folders_in_the_settings_cannot_be_used(
+    chosen: CodexHome, capsys: pytest.CaptureFixture[str], content: str | bytes | None, said: str
+) -> None:
+    """A broken settings file had silently sent `report` and `status` to the default folder
+    ("No token usage recorded", or another home's numbers) without a word about why."""
+    config = Path(paths.folder("config")) / paths.SETTINGS_FILE
+    config.unlink()
+    if content is None:
+        config.mkdir()
+    elif isinstance(content, bytes):
+        config.write_bytes(content)
+    else:
+        config.write_text(content, encoding="utf-8")
+    for command in (["report", "daily"], ["status"]):
+        main(command)
+        err = capsys.readouterr().err
+        assert "warning: " in err, command
+        assert said in err, (command, err)
+        assert "the default one is" in err.lower()
+    if content is not None:  # only read, never moved aside
+        assert config.exists()
+
+
+def test_a_file_that_names_no_folders_or_good_ones_says_nothing(
+    chosen: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No folders chosen, or a fault in another key: nothing for a command to say."""
+    config = Path(paths.folder("config")) / paths.SETTINGS_FILE
+    for content in ('{"codex_homes": [] ,}', '{"theme": 5}', "{broken"):
+        config.write_text(content, encoding="utf-8")
+        assert paths.settings_homes() == ([], None), content
+    config.write_text(json.dumps({"theme": 5, "codex_homes": [str(chosen.root)]}), encoding="utf-8")
+    assert paths.settings_homes() == ([str(chosen.root)], None)
