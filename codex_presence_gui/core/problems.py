@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 TYPE_CHECKING = False  # pathlib is not imported at run time: see records
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
 
@@ -62,3 +63,60 @@ def path_text(path: Path) -> str:
     """A path as text that any JSON encoder accepts: bytes that are not UTF-8 (kept by Python
     as lone surrogates) are written as ``\\xNN``, so nothing is lost and nothing fails."""
     return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+#: How many problems of one kind a command prints before it only counts the rest.
+SAID_PER_KIND = 3
+
+#: The rest of a kind, counted: "…and 297 more files with malformed lines" (one, plural).
+_MORE = {
+    ProblemKind.HOME_MISSING: ("Codex home not found", "Codex homes not found"),
+    ProblemKind.UNREADABLE: (
+        "file or folder that cannot be read",
+        "files or folders that cannot be read",
+    ),
+    ProblemKind.NOT_A_FILE: (
+        "entry named like a log that is not a file",
+        "entries named like logs that are not files",
+    ),
+    ProblemKind.MALFORMED_LINES: ("file with malformed lines", "files with malformed lines"),
+    ProblemKind.LONG_LINES: (
+        "file with lines too long to read",
+        "files with lines too long to read",
+    ),
+    ProblemKind.BAD_VALUES: ("file with values out of range", "files with values out of range"),
+    ProblemKind.UNFINISHED_LINE: (
+        "file with an unfinished last line",
+        "files with an unfinished last line",
+    ),
+    ProblemKind.TOO_LARGE: (
+        "file or folder too large to read whole",
+        "files or folders too large to read whole",
+    ),
+    ProblemKind.FUTURE_TIME: (
+        "file with lines stamped in the future",
+        "files with lines stamped in the future",
+    ),
+}
+
+
+def said_problems(problems: Iterable[Problem], per_kind: int = SAID_PER_KIND) -> list[str]:
+    """The problems a command prints: the first ``per_kind`` of each kind in full, then the
+    rest of that kind counted in one line (3,000 damaged files had printed 12,000 lines of
+    warnings on every run, burying the report and any other warning)."""
+    said: list[str] = []
+    left: dict[ProblemKind, int] = {}
+    seen: dict[ProblemKind, int] = {}
+    for problem in problems:
+        count = seen[problem.kind] = seen.get(problem.kind, 0) + 1
+        if count <= per_kind:
+            said.append(str(problem))
+        else:
+            left[problem.kind] = left.get(problem.kind, 0) + 1
+    for kind, count in left.items():
+        one, many = _MORE[kind]
+        said.append(
+            f"…and {count:,} more {one if count == 1 else many} "
+            "(`status --all --json` lists them all)."
+        )
+    return said

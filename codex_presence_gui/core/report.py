@@ -34,7 +34,7 @@ from codex_presence_gui.core.models import (
     TokenUsage,
     UsageWindow,
 )
-from codex_presence_gui.core.problems import path_text
+from codex_presence_gui.core.problems import path_text, said_problems
 from codex_presence_gui.core.reader import ReadResult
 from codex_presence_gui.core.sanitize import clean_text
 
@@ -361,6 +361,6 @@ def render_text(
     if board.warnings:
         out.append("")
         out.append("Warnings:")
-        for warning in board.warnings:
+        for warning in said_problems(board.warnings):
             out.extend(wrapped(f"- {warning}", width, "  ", "    "))
     return "\n".join(clean_text(line) for line in out)
