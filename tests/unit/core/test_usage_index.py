@@ -1543,6 +1543,10 @@ def test_copies_of_a_log_count_once(codex_home: CodexHome, tmp_path: Path) -> No
         f"{stem}.sync-conflict-20260504.jsonl",
     ):
         shutil.copy(path, path.parent / copy)
+    # Copies not named as Codex names its logs (they had counted twice): known by their
+    # session and their first bytes, beside the log or in another folder.
+    shutil.copy(path, path.parent / "rollout-backup.jsonl")
+    shutil.copy(path, older / "rollout-old.jsonl")
     codex_home.write(OTHER, [r.session_meta(BASE, OTHER), *_session(2)[1:]])
     # A reverted thread's new rollout (another name, the same thread id) counts as well.
     reverted = [r.session_meta(BASE + 3600, SID), *_session(1, start=BASE + 3600)[1:]]
@@ -1556,7 +1560,7 @@ def test_copies_of_a_log_count_once(codex_home: CodexHome, tmp_path: Path) -> No
     alone_home.write(SID, reverted, started=BASE + 3600)
     with UsageIndex(tmp_path / "copies.sqlite3") as index:
         result = index.update([codex_home.root])
-        assert result.files == 8  # every file is indexed, kept current and ready to count
+        assert result.files == 10  # every file is indexed, kept current and ready to count
         assert _state(index, codex_home.root) == _fresh(alone, tmp_path / "fresh")
         sessions = index.sessions([codex_home.root])
         assert sorted(sessions) == sorted([SID, OTHER])
