@@ -351,6 +351,13 @@ class SessionAccumulator:
         self.first_ts: float | None = None
         self.is_fork = False
         self._replay_until: float | None = None
+        #: Whether the last content line was of the copy: a line without a usable time goes
+        #: with it (a copy's lines come back to back).
+        self._in_copy = False
+        #: Whether the file's own header is stamped in the future (a clock that ran ahead):
+        #: its lines' times are then compared with it as they are, to tell the copy.
+        self._header_future = False
+        self._own_header_ts: float | None = None
         self._seen_content = False
         self.cwd: str | None = None
         self._cwd_from_settings = False
@@ -431,6 +438,7 @@ class SessionAccumulator:
 
     def feed(self, record: Record) -> None:
         """Fold one record, in file order."""
+        stamped = record  # with its own time, for telling a fork's copy (see is_replayed)
         if record.ts is not None:
             if record.ts > self.clock() + FUTURE_SLACK_SECONDS:
                 record = self._untimed(record)
@@ -447,13 +455,16 @@ class SessionAccumulator:
         if self.first_ts is None and record.ts is not None:
             self.first_ts = record.ts
         if isinstance(record, MetaRecord):
-            self._meta(record)
+            self._meta(record, stamped.ts)
             return
         self._seen_content = True
-        replayed = self.is_replayed(record)
-        if replayed and record.ts is not None and self._replay_until is not None:
-            # The copy goes on while its lines come back to back.
-            self._replay_until = max(self._replay_until, record.ts + REPLAY_GAP_SECONDS)
+        replayed = self.is_replayed(stamped)
+        if self.is_fork:
+            self._in_copy = replayed
+            at = self._replay_time(stamped)
+            if replayed and at is not None and self._replay_until is not None:
+                # The copy goes on while its lines come back to back.
+                self._replay_until = max(self._replay_until, at + REPLAY_GAP_SECONDS)
         if isinstance(record, TokenCountRecord):
             self._token_count(record, replayed)
         elif isinstance(record, ContextRecord):
@@ -499,11 +510,14 @@ class SessionAccumulator:
             return record._replace(ts=None, limits=dated)
         return record._replace(ts=None)
 
-    def _meta(self, record: MetaRecord) -> None:
+    def _meta(self, record: MetaRecord, stamped_at: float | None) -> None:
+        """``stamped_at``: the header's own time, kept even when it is in the future."""
         if self.meta is None:
             # Codex's own loader takes the first session_meta as the file's identity.
             self.meta = record
             self.cwd = record.cwd
+            self._own_header_ts = stamped_at
+            self._header_future = record.ts is None and stamped_at is not None
             if record.forked_from_id or record.parent_thread_id:
                 self._start_replay(record)
             return
@@ -517,19 +531,36 @@ class SessionAccumulator:
             # inherited base; it never carries its parent's total in its own first one (that
             # is ``exec fork``), so a first call before any output is its own.
             self._base_settled = True
-        if own_meta.ts is not None:
-            self._replay_until = own_meta.ts + REPLAY_BURST_SECONDS
+        if self._own_header_ts is not None:
+            self._replay_until = self._own_header_ts + REPLAY_BURST_SECONDS
+            self._in_copy = True  # the copy comes right after the header
 
     def is_replayed(self, record: Record) -> bool:
-        """True for a line of a fork's copied parent history."""
+        """True for a line of a fork's copied parent history (``record`` with its own time,
+        as parsed: the copy is told by times within the file, which a clock that ran ahead
+        shifts all alike)."""
         if not self.is_fork or self.meta is None:
             return False
         start = self.meta.history_start_ordinal
         if start is not None and record.ordinal is not None:
             return record.ordinal < start
-        if self._replay_until is None or record.ts is None:
+        if self._replay_until is None:
             return False
-        return record.ts <= self._replay_until
+        at = self._replay_time(record)
+        if at is None:
+            # No usable time (missing, garbled, or far out of line with the header's): the
+            # line goes with the one before it. Counted as the fork's own, a copied line had
+            # added its parent's call again.
+            return self._in_copy
+        return at <= self._replay_until
+
+    def _replay_time(self, record: Record) -> float | None:
+        """The time ``record`` is judged by for the copy: its own, unless it is in the future
+        while the header is not (one line's clock gone wrong, not the file's)."""
+        at = record.ts
+        if at is not None and not self._header_future and at > self.clock() + FUTURE_SLACK_SECONDS:
+            return None
+        return at
 
     def _context(self, record: ContextRecord, replayed: bool) -> None:
         # The latest model wins, a replayed one too: a fork goes on with the model its parent
@@ -691,6 +722,7 @@ class SessionAccumulator:
             "cwd_from_settings": self._cwd_from_settings,
             "service_tier": self.service_tier,
             "replay_until": self._replay_until,
+            "in_copy": self._in_copy,
             # What was skipped so far: an append's read says the file's whole count, as a
             # first build would.
             "skipped": [
@@ -726,6 +758,7 @@ class SessionAccumulator:
             # Where a fork's copied history had reached when the read stopped (the header
             # lines folded again only give its start).
             self._replay_until = max(self._replay_until, float(replay_until))
+            self._in_copy = bool(state.get("in_copy", self._in_copy))
 
     def settle_base(self, inherited_tokens: int) -> None:
         """Take a fork's inherited total found elsewhere (the reader reads a big fork's head

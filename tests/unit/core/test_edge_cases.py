@@ -296,3 +296,56 @@ def test_report_survives_odd_credits(tmp_path: Path) -> None:
     text = render_text(CodexReader([home], max_age=None, clock=lambda: BASE + 10).refresh())
     assert "Credits" not in text
     assert json.dumps(text)
+
+
+@pytest.mark.parametrize("fault", ["clock-ahead", "garbled", "missing", "far-future"])
+def test_a_forks_copy_is_told_whatever_its_lines_times_say(tmp_path: Path, fault: str) -> None:
+    """A fork whose copied lines have no usable time had counted its parent's calls as its
+    own: a machine whose clock ran an hour ahead (every line "in the future", the header's
+    too), or one copied line whose time is garbled, missing or absurd. Times within the file
+    still tell the copy, and a line without one goes with the lines around it."""
+    import time
+
+    from codex_presence_gui.core.usage_index import UsageIndex
+    from tests.helpers.rollout import CodexHome
+
+    now = time.time()
+    start = now - 600 + (3600.0 if fault == "clock-ahead" else 0.0)
+    copied = []
+    for k in range(5):
+        at = start + 0.02 + k * 0.01
+        line = r.token_count(
+            at, r.usage(1000 * (k + 1), 0, 100 * (k + 1)), r.usage(1000, 0, 100), r.limits()
+        )
+        if k == 2 and fault != "clock-ahead":
+            stamp = f'"timestamp":"{r.iso(at)}",'
+            assert stamp in line
+            replaced = {
+                "garbled": '"timestamp":"garbage",',
+                "missing": "",
+                "far-future": '"timestamp":"9999-01-01T00:00:00.000Z",',
+            }[fault]
+            line = line.replace(stamp, replaced)
+        copied.append(line)
+    own = r.token_count(start + 30, r.usage(12000, 0, 1200), r.usage(7000, 0, 700), r.limits())
+    home = CodexHome(tmp_path / "home")
+    path = home.write(
+        SID,
+        [
+            r.session_meta(start, SID, forked_from_id=PARENT),
+            r.session_meta(start - 86400, PARENT),
+            r.turn_context(start + 0.01, model="gpt-5.3-codex"),
+            *copied,
+            own,
+        ],
+        started=start,
+        mtime=now - 60,
+    )
+    forward, backward = both(path, now)
+    assert forward == backward
+    assert forward["inherited_tokens"] == 5500
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([home.root])
+        rows = list(index.slot_rows([home.root]))
+    # One call of the fork's own: 7,000 input, not 12,000 in six calls.
+    assert [(row[5], row[6]) for row in rows] == [(1, 7000)]
