@@ -314,6 +314,23 @@ def _system_zone_key() -> str | None:
     return _zone_key(name) if marker and _is_zone_file(target) else None
 
 
+def unknown_zone_setting() -> str | None:
+    """``TZ`` when it names a zone by its file (``Europe/Paris``, ``/usr/share/…``) that the
+    system does not have, else None (a POSIX rule such as ``EST5EDT`` names no file)."""
+    import os
+
+    setting = os.environ.get("TZ")
+    if not setting or "TZDIR" in os.environ or os.name != "posix":
+        return None  # (Windows reads TZ its own way, and has no zone files)
+    name = setting.removeprefix(":")
+    if name.startswith("/"):
+        return None if _is_zone_file(name) else setting
+    if "/" not in name or "," in name:
+        return None  # a POSIX rule (a "/" in one is the hour of a change, after a ",")
+    found = (os.path.join(folder, name) for folder in _ZONE_FOLDERS)
+    return None if any(_is_zone_file(path) for path in found) else setting
+
+
 def _is_zone_file(path: str) -> bool:
     """A compiled zone file (not a folder, nor ``zone.tab`` beside them)."""
     try:
@@ -335,7 +352,11 @@ def _zone_key(name: str) -> str | None:
 
 def local_zone() -> tzinfo:
     """The machine's time zone (see ``SystemZone``); UTC when Python cannot take the C
-    library's offset (24 hours or more, from a hostile ``TZ``)."""
+    library's offset (24 hours or more, from a hostile ``TZ``), or when ``TZ`` names a zone
+    the system does not have (the C library then counts in UTC, under a made-up
+    abbreviation: ``Europe/Nowhere`` had been labelled "Europe")."""
+    if unknown_zone_setting() is not None:
+        return UTC
     try:
         datetime.now().astimezone()
     except (ValueError, OverflowError, OSError):

@@ -517,3 +517,23 @@ def test_breakdown_lists_the_models_under_each_row(
     lines = out.splitlines()
     day = next(i for i, line in enumerate(lines) if line.startswith("2026-05-04"))
     assert lines[day + 1].startswith("  ")
+
+
+def test_a_tz_naming_no_zone_is_said_after_the_report(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset is POSIX only")
+    monkeypatch.delenv("TZDIR", raising=False)
+    monkeypatch.setenv("TZ", "Europe/Nowhere")
+    time.tzset()
+    try:
+        status, out, err = _run(capsys, "report", "daily", "--codex-home", str(home.root))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert status == 0
+    assert "Days in the UTC time zone" in out
+    assert "TZ=Europe/Nowhere names a time zone this system does not have" in " ".join(err.split())

@@ -692,6 +692,30 @@ def test_a_zone_without_a_name_is_labelled_by_its_winter_and_summer_abbreviation
         time.tzset()
 
 
+@pytest.mark.parametrize("setting", ["Europe/Nowhere", ":Mars/Olympus", "/nowhere/zone"])
+def test_a_tz_naming_no_zone_the_system_has_is_utc_and_said_so(
+    monkeypatch: pytest.MonkeyPatch, setting: str
+) -> None:
+    """The C library counts such a ``TZ`` in UTC, under a made-up abbreviation: the report
+    had said "Days in the Europe time zone"."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset is POSIX only")
+    from codex_presence_gui.core.usage_report import unknown_zone_setting
+
+    monkeypatch.delenv("TZDIR", raising=False)
+    monkeypatch.setenv("TZ", setting)
+    time.tzset()
+    try:
+        assert unknown_zone_setting() == setting
+        assert _zone_name(local_zone()) == "UTC"
+        for known in ("Europe/Paris", "AEST-10AEDT,M10.1.0,M4.1.0/3", "UTC", ":Asia/Tokyo"):
+            monkeypatch.setenv("TZ", known)
+            assert unknown_zone_setting() is None, known
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 def test_zone_files_from_a_folder_of_their_own_give_no_name(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
