@@ -179,6 +179,9 @@ class SettingsDialog(QDialog):
         self.homes.setPlaceholderText("Empty: $CODEX_HOME, else ~/.codex")
         self.homes.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
         self.homes.setAccessibleName("Codex folders, one per line")
+        # Tab moves on to the next field, as everywhere else in the dialog: a folder never
+        # holds a tab, and keyboard users were kept in the box, typing tabs into it.
+        self.homes.setTabChangesFocus(True)
         self.add_folder = QPushButton("Add folder…")
         self.add_folder.clicked.connect(self._add_folder)
         homes_row = QHBoxLayout()

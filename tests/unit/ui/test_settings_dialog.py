@@ -427,3 +427,18 @@ def test_a_folder_name_is_shown_as_written(qtbot: QtBot) -> None:
     assert noted.homes_overridden.textFormat() is Qt.TextFormat.PlainText
     assert odd in noted.homes_overridden.text()
     assert dialog.homes_overridden is None
+
+
+def test_tab_leaves_the_folders_box(qtbot: QtBot) -> None:
+    """The folders box is one field among others: Tab moves on to the next one (Add folder…)
+    instead of typing a tab into the box, which kept keyboard users in it."""
+    dialog = make(qtbot, Settings(codex_homes=["/home/me/.codex"]))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.homes.setFocus()
+    qtbot.waitUntil(dialog.homes.hasFocus)
+    qtbot.keyClick(dialog.homes, Qt.Key.Key_Tab)
+    assert dialog.homes.toPlainText() == "/home/me/.codex"
+    assert not dialog.homes.hasFocus()
+    assert dialog.add_folder.hasFocus()
