@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPalette, QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QFontMetricsF, QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -127,18 +127,22 @@ class ElideDelegate(RowDelegate):
             style = option.widget.style() if option.widget is not None else QApplication.style()
             margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
             room = option.rect.width() - 2 * margin
-            if option.fontMetrics.horizontalAdvance(option.text) > room:
-                option.text = _shortened(option.text, short, option.fontMetrics, room)
+            # Measured in fractions of a pixel, as the style lays the text out: whole pixels
+            # took "api-gateway (main)" (131.3 px) to fit 131, and the style cut it in its
+            # project ("api-gate…y (main)").
+            metrics = QFontMetricsF(option.font)
+            if metrics.horizontalAdvance(option.text) > room:
+                option.text = _shortened(option.text, short, metrics, room)
 
 
-def _shortened(text: str, short: str, metrics: QFontMetrics, room: int) -> str:
+def _shortened(text: str, short: str, metrics: QFontMetrics | QFontMetricsF, room: int) -> str:
     """``text`` ("shop (feature/cart)") in ``room`` pixels, keeping ``short`` ("shop") whole
     as long as it fits (see ``ElideDelegate``)."""
     if not (text.startswith(f"{short} (") and text.endswith(")")):
         return short
     inner = text[len(short) + 2 : -1]
     frame = metrics.horizontalAdvance(f"{short} ()")
-    cut = metrics.elidedText(inner, Qt.TextElideMode.ElideMiddle, room - frame)
+    cut = metrics.elidedText(inner, Qt.TextElideMode.ElideMiddle, int(room - frame))
     if len(cut) >= QUALIFIER_LEAST_CHARS:
         return f"{short} ({cut})"
     hinted = f"{short} (…)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -409,3 +409,44 @@ def test_a_narrow_project_cell_cuts_the_branch_before_the_project(qtbot: QtBot) 
     qtbot.waitUntil(lambda: table.columnWidth(Column.PROJECT) >= wide)
     texts = [drawn_text(table, proxy.index(row, Column.PROJECT)) for row in range(2)]
     assert "payments-service (feature/task-0)" in texts
+
+
+def test_a_cell_a_fraction_of_a_pixel_too_narrow_still_cuts_the_branch(qtbot: QtBot) -> None:
+    """The style lays text out in fractions of a pixel: "api-gateway (main)" is 131.3 px wide
+    in a bold font, and whole pixels (131) had said it fits a 131 px cell, so the style cut
+    it in its project ("api-gate…y (main)") instead of the branch being left out."""
+    candidates = [("api-gateway", "main"), ("payments-service", "feature/task-1"), ("shop", "dev")]
+    model = SessionTableModel()
+    model.update(
+        [
+            session(str(n), project=project, git_branch=branch, age=n)
+            for n, (project, branch) in enumerate(candidates)
+        ],
+        "0",
+        NOW,
+    )
+    table = shown_table(qtbot, 820, model)
+    proxy = table.model()
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+    tried = 0
+    for row in range(proxy.rowCount()):
+        index = proxy.index(row, Column.PROJECT)
+        option = QStyleOptionViewItem()
+        table.initViewItemOption(option)
+        option.rect = table.visualRect(index).adjusted(0, 0, 2000, 0)
+        table.itemDelegateForIndex(index).initStyleOption(option, index)
+        full = option.text
+        exact = QFontMetricsF(option.font).horizontalAdvance(full)
+        room = round(exact)
+        if not exact > room:  # a whole number, or rounded up: no boundary to test here
+            continue
+        tried += 1
+        option = QStyleOptionViewItem()
+        table.initViewItemOption(option)
+        option.rect = table.visualRect(index)
+        option.rect.setWidth(room + 2 * margin)
+        table.itemDelegateForIndex(index).initStyleOption(option, index)
+        assert option.text != full, full
+        assert option.text.startswith(full.split(" (")[0]), option.text
+    if not tried:
+        pytest.skip("no candidate's width has a fraction under one half in this font")
