@@ -83,7 +83,7 @@ def format_tokens_compact(value: int | None, *, trailing_zeros: bool = False) ->
 def token_triplet_text(delta: int | None, last: int | None, total: int | None) -> str:
     """``1.2K | 3.4K | 52.4K`` (this update | last response | session total)."""
     if delta is None and last is None and total is None:
-        return "unavailable"
+        return "none yet"  # no response has reported its tokens (a session just started)
     return " | ".join(format_tokens_compact(v) for v in (delta, last, total))
 
 

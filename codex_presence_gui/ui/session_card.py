@@ -196,6 +196,6 @@ class SessionCard(QFrame):
         self.icon.setVisible(has_session and self.view.activity_kind is not None)
         self.tokens_box.setVisible(has_session and not self.compact)
         self.compact_total.setVisible(has_session and self.compact)
-        self.compact_others.setVisible(has_session and self.compact)
+        self.compact_others.setVisible(has_session and self.compact and bool(self.view.others))
         self.message.setVisible(not has_session)
         self._fit_title(self.width())  # the branch, shown or not, and the name's share

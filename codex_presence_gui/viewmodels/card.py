@@ -81,9 +81,15 @@ def card_view(
         parts.append(share_text(shares[0]))
     delta, last = snapshot.session_delta_tokens, snapshot.last_turn_tokens
     total = _figure("session total", snapshot.session_total_tokens)
-    if delta == last:
+    others: tuple[TokenFigure, ...]
+    if snapshot.session_total_tokens is None and delta is None and last is None:
+        # No response has reported its tokens yet (a session just started): none used, said
+        # as such (a bare "–", and "– this update = last response", had read as broken).
+        total = TokenFigure("session total", "0", "Session total: no tokens reported yet")
+        others = ()
+    elif delta == last:
         # Most updates are one response: say the number once.
-        others: tuple[TokenFigure, ...] = (_figure("this update = last response", last),)
+        others = (_figure("this update = last response", last),)
     else:
         others = (_figure("this update", delta), _figure("last response", last))
     which = "Selected" if chosen else "Active"

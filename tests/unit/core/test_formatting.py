@@ -137,7 +137,7 @@ def test_age_and_reset_phrase() -> None:
 def test_triplet_text() -> None:
     """The triplet reads this update | last response | session total."""
     assert token_triplet_text(1200, 3400, 52414) == "1.2K | 3.4K | 52.4K"
-    assert token_triplet_text(None, None, None) == "unavailable"
+    assert token_triplet_text(None, None, None) == "none yet"
 
 
 THURSDAY = datetime(2026, 11, 26, 14, 27, tzinfo=UTC).timestamp()

@@ -58,3 +58,19 @@ def test_the_activity_has_shorter_forms_that_keep_the_verb_and_its_target() -> N
     assert card.activity_text == "Running cargo test (+2 more) · 3 h"
     assert card.activity_shorter == ("Running cargo test · 3 h", "Running cargo test")
     assert card_view(session("a", age=30, pending_calls=1), now=NOW).activity_shorter == ()
+
+
+def test_a_session_with_no_tokens_yet_says_none_were_used() -> None:
+    """A session that has not had a response yet: "0", and no "this update = last response"
+    line (a bare "–" in large type, and "– this update = last response", read as broken)."""
+    from tests.helpers.snapshots import session
+
+    fresh = session(
+        "new", session_total_tokens=None, last_turn_tokens=None, session_delta_tokens=None
+    )
+    view = card_view(fresh)
+    assert view.total is not None
+    assert view.total.text == "0"
+    assert "no tokens reported yet" in view.total.tooltip
+    assert view.others == ()
+    assert "–" not in view.spoken
