@@ -323,8 +323,6 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
             _warn(warnings)
             print(f"report: the logs cannot be summed ({again}).", file=sys.stderr)
             return EXIT_FAILED
-    from codex_presence_gui.core.problems import said_problems
-
     kept = []
     for problem in result.problems:
         where = "" if problem.path is None else os.path.abspath(problem.path)
@@ -332,7 +330,10 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
         if walked and any(where.startswith(home) for home in closed):
             continue  # its folders cannot be opened either: said once, for the home
         kept.append(problem)
-    warnings.extend(f"warning: {text}" for text in said_problems(kept))
+    if kept:  # (a repeat with nothing wrong imports nothing for them: dataclasses imports re)
+        from codex_presence_gui.core.problems import said_problems
+
+        warnings.extend(f"warning: {text}" for text in said_problems(kept))
     if args.json:
         from codex_presence_gui.core.jsontext import indented_json
         from codex_presence_gui.core.sanitize import terminal_safe_json
