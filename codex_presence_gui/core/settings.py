@@ -139,7 +139,18 @@ def validate(settings: Settings) -> list[Problem]:
             problems.append(Problem("codex_homes", unusable, blocking=True))
             continue
         path = Path(home).expanduser()
-        if not path.is_dir():
+        if not path.is_absolute():
+            # Relative to wherever the app was started from: another folder when it starts
+            # at log-in than from a terminal.
+            problems.append(
+                Problem(
+                    "codex_homes",
+                    f"{home} is not a full path: write it from the top (/home/you/.codex) "
+                    "or from your home folder (~/.codex).",
+                    blocking=True,
+                )
+            )
+        elif not path.is_dir():
             problems.append(
                 Problem(
                     "codex_homes",

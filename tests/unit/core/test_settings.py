@@ -326,6 +326,12 @@ def test_validate_refuses_homes_that_cannot_be_paths() -> None:
     for home in ("~no-such-user-xq/codex", "/a\x00b"):
         (problem,) = validate(Settings(codex_homes=(home,)))
         assert problem.blocking
+    # A relative folder means another folder when the app starts at log-in than from a
+    # terminal: refused, with how to write it (it had been saved as typed).
+    for home in ("relative/dir", ".codex", "./x"):
+        (problem,) = validate(Settings(codex_homes=(home,)))
+        assert problem.blocking
+        assert "is not a full path" in problem.message
     for value in (float("nan"), float("inf"), 0.0, -1.0, 1e12):
         (problem,) = validate(Settings(refresh_interval_s=value))
         assert problem.key == "refresh_interval_s"
