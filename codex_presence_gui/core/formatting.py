@@ -270,7 +270,9 @@ def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) ->
         # A pace needs readings over a part of the window (1/60: about 2 h 48 min of a week):
         # when that is, rather than only "not enough", which dozens of readings contradict.
         if pace.known_at is not None and pace.known_at > now:
-            return f"pace: known after {format_reset_clock(pace.known_at, now, zone)}"
+            # Said as what it waits for: a reading, which only a reply after that time brings.
+            when = format_reset_clock(pace.known_at, now, zone)
+            return f"pace: known from your first reply after {when}"
         if pace.known_at is not None:
             # That time has come, but the span is measured up to the newest reading, and
             # none came since: a promised time that passes must not turn into "not enough".

@@ -363,7 +363,8 @@ def test_too_little_data_says_when_the_pace_will_be_known(codex_home: CodexHome)
     assert known_at is not None
     assert T0 + 60 < known_at <= T0 + 60 + 5 * 60
     text = pace_text(window, T0 + 120, UTC)
-    assert text == f"pace: known after {format_reset_clock(known_at, T0 + 120, UTC)}"
+    when = format_reset_clock(known_at, T0 + 120, UTC)
+    assert text == f"pace: known from your first reply after {when}"
     # As promised: the window's start (0% used) and this reading make a pace from then on.
     assert pace_text(window, known_at + 1, UTC).startswith("at this pace: runs out")
 
@@ -380,7 +381,7 @@ def test_a_promised_pace_time_that_passes_without_a_reading_says_what_it_waits_f
     known_at = window.pace.known_at
     assert known_at is not None
     assert pace_text(window, T0 + 240, UTC) == (
-        f"pace: known after {format_reset_clock(known_at, T0 + 240, UTC)}"
+        f"pace: known from your first reply after {format_reset_clock(known_at, T0 + 240, UTC)}"
     )
     later = five_hour(insights_of(codex_home, known_at + 600))
     assert later.pace.state is PaceState.NOT_ENOUGH_DATA
