@@ -266,7 +266,11 @@ def _limit_lines(
         insight = board.insight(limits, window)
         pace = pace_text(insight, now, zone) if insight is not None else ""
         if pace:
-            lines.extend(packed(pace.split(" ("), under, f"{under}(", width, " ("))
+            for line in packed(pace.split(" ("), under, f"{under}(", width, " ("):
+                # A part longer than the line ("pace: known once you use Codex again" in 50
+                # columns) is wrapped at its spaces, not left to run past the edge.
+                fits = columns(line) <= width
+                lines.extend([line] if fits else wrapped(line[len(under) :], width, under))
     credits = credits_text(limits)
     if credits is not None:
         lines.append(f"  {credits}")
@@ -337,9 +341,15 @@ def render_text(
     else:
         limits = board.limits
         age = format_age(now - limits.observed_at)
-        stale = "  (may be stale: start a Codex turn to refresh)" if limits.is_stale(now) else ""
         source = board.limits_source.project
-        out.extend(packed(["Limits", f"updated {age}", f"from {source}{stale}"], "", "  ", width))
+        title = packed(["Limits", f"updated {age}", f"from {source}"], "", "  ", width)
+        if limits.is_stale(now):
+            stale = "(may be stale: start a Codex turn to refresh)"
+            if columns(f"{title[-1]}  {stale}") <= width:
+                title[-1] += f"  {stale}"
+            else:  # on lines of its own in a narrow terminal, not past its edge
+                title.extend(wrapped(stale, width, "  "))
+        out.extend(title)
         out.extend(_limit_lines(limits, now, zone, board, width))
         for bucket in board.other_limits:
             out.append(f"Limits · {bucket.display_name}")
