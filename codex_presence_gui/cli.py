@@ -309,6 +309,16 @@ def _usable_local_time() -> None:
             time.tzset()
 
 
+def _command_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The parsers of ``parser``'s commands, by name."""
+    import argparse  # already imported by build_parser
+
+    for action in parser._actions:  # argparse keeps its sub-parsers in an action of its own
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
 def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
     """Run the command line; return the exit status and whether it was a headless command."""
     _usable_local_time()
@@ -318,7 +328,13 @@ def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
         from codex_presence_gui.usage_commands import run_report
 
         return run_report(plain, [*plain.codex_homes, *plain.command_homes]), True
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        # Said by the command's own parser, with its own usage (argparse says it with the
+        # app's: `report daily --bogus` had printed the window's options).
+        chosen = _command_parsers(parser).get(args.command or "", parser)
+        chosen.error(f"unrecognized arguments: {' '.join(extras)}")
     if args.verbose or args.command is None:
         _configure_logging(args.verbose)
     # Each headless command imports only what it needs: they must start fast.

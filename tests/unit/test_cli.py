@@ -546,3 +546,23 @@ def test_a_time_zone_python_cannot_hold_is_said_and_utc_used(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage"),
+    [
+        (["report", "daily", "--bogus"], "usage: codex-presence-gui report"),
+        (["status", "--bogus"], "usage: codex-presence-gui status"),
+        (["--bogus"], "usage: codex-presence-gui [-h]"),
+    ],
+)
+def test_an_unknown_option_is_said_with_its_commands_usage(
+    capsys: pytest.CaptureFixture[str], argv: list[str], usage: str
+) -> None:
+    """`report daily --bogus` had printed the window's options, not the report's."""
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(usage)
+    assert "unrecognized arguments: --bogus" in err
