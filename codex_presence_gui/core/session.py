@@ -62,6 +62,9 @@ REPLAY_GAP_SECONDS = 0.25
 #: A line stamped further than this ahead of the clock is not trusted for its time: one line
 #: from the year 9999 must not make an old session look active or its limits "just updated".
 FUTURE_SLACK_SECONDS = 300.0
+#: A line this far ahead of the clock has a time no clock gave (a garbled year): a fork's
+#: copy is not told by it (see ``SessionAccumulator._replay_time``).
+ABSURD_FUTURE_SECONDS = 86400.0
 
 _UUID = re.compile(r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})")
 _SURFACES = {
@@ -555,10 +558,12 @@ class SessionAccumulator:
         return at <= self._replay_until
 
     def _replay_time(self, record: Record) -> float | None:
-        """The time ``record`` is judged by for the copy: its own, unless it is in the future
-        while the header is not (one line's clock gone wrong, not the file's)."""
+        """The time ``record`` is judged by for the copy: its own, even in the future (a
+        clock that ran ahead after the copy was written stamps the fork's own lines ahead:
+        compared as they are, they come after the copy), unless it is absurdly far ahead
+        while the header is not (a garbled year, such as 9999: no time to go by)."""
         at = record.ts
-        if at is not None and not self._header_future and at > self.clock() + FUTURE_SLACK_SECONDS:
+        if at is not None and not self._header_future and at > self.clock() + ABSURD_FUTURE_SECONDS:
             return None
         return at
 

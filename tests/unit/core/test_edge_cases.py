@@ -349,3 +349,43 @@ def test_a_forks_copy_is_told_whatever_its_lines_times_say(tmp_path: Path, fault
         rows = list(index.slot_rows([home.root]))
     # One call of the fork's own: 7,000 input, not 12,000 in six calls.
     assert [(row[5], row[6]) for row in rows] == [(1, 7000)]
+
+
+def test_a_forks_own_calls_stamped_ahead_after_the_copy_are_its_own(tmp_path: Path) -> None:
+    """The copy 20 minutes old, the fork's own calls stamped 15 minutes ahead (its clock ran
+    ahead after the fork was made): they come after the copy, and count (a review found the
+    first fix taking them for the copy, as lines without a time)."""
+    import time
+
+    from codex_presence_gui.core.usage_index import UsageIndex
+    from tests.helpers.rollout import CodexHome
+
+    now = time.time()
+    start = now - 1200
+    copied = [
+        r.token_count(
+            start + 0.02 + k * 0.01,
+            r.usage(1000 * (k + 1), 0, 100 * (k + 1)),
+            r.usage(1000, 0, 100),
+            r.limits(),
+        )
+        for k in range(5)
+    ]
+    home = CodexHome(tmp_path / "home")
+    home.write(
+        SID,
+        [
+            r.session_meta(start, SID, forked_from_id=PARENT),
+            r.session_meta(start - 86400, PARENT),
+            r.turn_context(start + 0.01, model="gpt-5.3-codex"),
+            *copied,
+            r.token_count(now + 900, r.usage(12000, 0, 1200), r.usage(7000, 0, 700), r.limits()),
+            r.token_count(now + 1000, r.usage(20000, 0, 2000), r.usage(8000, 0, 800), r.limits()),
+        ],
+        started=start,
+        mtime=now - 60,
+    )
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([home.root])
+        rows = list(index.slot_rows([home.root]))
+    assert (sum(row[5] for row in rows), sum(row[6] for row in rows)) == (2, 15000)
