@@ -959,23 +959,25 @@ def _standing(rows: Iterable[tuple[Any, ...]], read_now: Collection[bytes]) -> l
 _CODEX_NAMED = "rollout-[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]t*"
 
 
-#: The copies a report leaves out (``{homes}``: one parameter per home, asked for twice). A
+#: The copies a report leaves out (``{homes}``: one parameter per home). A
 #: copy of a rollout file (a backup, an archived copy left beside the original, a file
 #: manager's "copy", a sync tool's conflict file, the same home given twice by another path)
 #: holds the same calls: of the files with one session id and name (``_rollout_name``), the
 #: one with the most calls counts (a copy taken earlier holds fewer), then the one read
 #: furthest, then by path. A file not named as Codex names its logs ("rollout-backup.jsonl")
 #: takes the name of the Codex-named file of its session that begins with the same bytes
-#: (it had counted twice). Only groups of two or more are ranked: most sessions have one
-#: file. Files of one thread with other Codex names (a reverted thread's new rollout,
-#: ``<thread id>_<rollout id>``) each count.
+#: (it had counted twice), when only one does (of two, it could join the wrong one). Only
+#: groups of two or more are ranked: most sessions have one file. Files of one thread with
+#: other Codex names (a reverted thread's new rollout, ``<thread id>_<rollout id>``) each
+#: count. (``{homes}`` is asked for twice here.)
 _COPIES_LEFT_OUT = (
     "WITH keyed AS (SELECT id, session_id, calls, read_to, path, CASE WHEN CAST(name AS TEXT)"
-    f" GLOB '{_CODEX_NAMED}' THEN name ELSE coalesce((SELECT g.name FROM files g WHERE g.home IN"
+    f" GLOB '{_CODEX_NAMED}' THEN name ELSE coalesce((SELECT CASE WHEN"
+    " count(DISTINCT g.name) = 1 THEN min(g.name) END FROM files g WHERE g.home IN"
     " {homes} AND g.session_id = files.session_id AND g.head_length = files.head_length"
     " AND g.head_digest = files.head_digest AND CAST(g.name AS TEXT) GLOB"
-    f" '{_CODEX_NAMED}'"
-    " ORDER BY g.name LIMIT 1), name) END AS name FROM files WHERE home IN {homes}),"
+    f" '{_CODEX_NAMED}'), name) END AS name FROM files WHERE home IN"
+    " {homes}),"
     " copies AS (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY session_id,"
     " name ORDER BY calls DESC, read_to DESC, path) AS rank FROM keyed"
     " WHERE (session_id, name) IN (SELECT session_id, name FROM keyed"

@@ -40,8 +40,8 @@ def choose_save_file(
     parent: QWidget | None, title: str, folder: str, name: str, filters: Sequence[str]
 ) -> str:
     """The file the user chose to save to (offered as ``name`` in ``folder``), or "". A name
-    typed without an extension gets the first filter's (``report`` saves ``report.csv``), and
-    an existing file is written over only once the user confirmed."""
+    typed without an extension gets ``name``'s (``report`` saves ``report.csv``), and an
+    existing file is written over only once the user confirmed."""
     dialog = QFileDialog(parent, title, folder)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setNameFilters(list(filters))

@@ -2066,3 +2066,26 @@ def test_the_note_knows_an_unfinished_line_by_its_kind() -> None:
     from codex_presence_gui.core import usage_index
 
     assert ProblemKind.UNFINISHED_LINE.value == usage_index._UNFINISHED
+
+
+def test_a_copy_that_could_be_of_two_logs_joins_neither(tmp_path: Path) -> None:
+    """A thread's two rollouts that begin with the same bytes (a reverted thread's new one
+    starting with the header verbatim): a backup of one, under a name of its own, is not
+    taken for a copy of the other (a review found the other's calls lost and the backed-up
+    ones counted twice), so it counts as a file of its own, as before."""
+    import shutil
+
+    header = r.session_meta(BASE, SID, base_instructions={"text": "x" * 5000})
+    original = [header, *_turn(BASE + 60, 1010, 1000)]
+    reverted = [header, *_turn(BASE + 3600, 8010, 7000), *_turn(BASE + 3700, 10010, 2000)]
+    home = CodexHome(tmp_path / "home")
+    path = home.write(SID, original)
+    second = path.parent / path.name.replace(
+        ".jsonl", "_019d0000-0000-7000-8000-0000000000ff.jsonl"
+    )
+    second.write_text("\n".join(reverted) + "\n")
+    shutil.copy(second, path.parent / "rollout-backup.jsonl")
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([home.root])
+        calls = sorted((row[5], row[6]) for row in index.slot_rows([home.root]))
+    assert (1, 1000) in calls  # the original's call is kept
