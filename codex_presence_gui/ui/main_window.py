@@ -689,9 +689,12 @@ class MainWindow(QMainWindow):
             # Pinned and compact: exactly as tall as its contents at the width it has.
             height = self.needed_size(True, max(self.width(), least.width())).height()
             self._set_limits(QSize(least.width(), height), height)
-        elif self._layout_mode is LayoutMode.AUTO and self._compact:
-            # Compact by size: as short as its contents at this width (wrapped texts need
-            # less height than at the least width), not a blank band under them.
+        elif self._layout_mode is LayoutMode.AUTO:
+            # As short as the compact layout at this width (wrapped texts need less height
+            # than at the least width): compact by size, no blank band under its contents;
+            # full, one drag down reaches the compact layout (its height at the least width
+            # had stopped the first drag a hundred pixels short). Narrowed, the window is
+            # measured again and grows to what its texts then need.
             height = self.needed_size(True, max(self.width(), least.width())).height()
             self._set_limits(QSize(least.width(), height), QWIDGETSIZE_MAX)
         else:

@@ -405,6 +405,22 @@ def test_sizes_come_from_what_the_layouts_need(qtbot: QtBot) -> None:
     assert window.needed_size(True).height() > before.height()
 
 
+def test_one_drag_from_the_full_layout_reaches_the_compact_one(qtbot: QtBot) -> None:
+    """From the full layout, a resize to a small size gets the compact layout as short as it
+    is at that width in one go: the least height had been the compact layout's at its least
+    width (its texts wrapped most), and a drag stopped about a hundred pixels short."""
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop"),), limit=limits()))
+    window.show()
+    window.resize(820, 580)
+    qtbot.waitUntil(lambda: not window.compact)
+    assert window.minimumHeight() == window.needed_size(True, 820).height()
+    window.resize(400, 200)
+    qtbot.waitUntil(lambda: window.compact)
+    qtbot.waitUntil(lambda: window.height() == window.needed_size(True, 400).height())
+    assert window.width() == 400
+
+
 def test_pinned_compact_window_is_as_tall_as_its_contents(qtbot: QtBot) -> None:
     """Chosen compact: the height is what the contents need at the window's width."""
     window = make_window(qtbot)
