@@ -6,8 +6,18 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from PySide6.QtCore import QDir
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtCore import QDir, QFileInfo, QMimeDatabase
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFileIconProvider,
+    QHeaderView,
+    QListView,
+    QSplitter,
+    QTreeView,
+    QWidget,
+)
 
 #: The least size of a file or folder dialog, where Qt draws it (not the desktop's own).
 FOLDER_DIALOG_SIZE = (760, 480)
@@ -52,14 +62,73 @@ def choose_save_file(
     return _chosen(dialog)
 
 
+class NamedIcons(QFileIconProvider):
+    """Icons and type names told from a file's name and kind, never from its content: Qt's
+    own dialog asked the content of every file listed, on the GUI thread, and a file that
+    never ends (``/proc/kmsg``) froze the app for good once its folder was opened."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._mimes = QMimeDatabase()
+
+    def icon(self, what: QFileInfo | QFileIconProvider.IconType) -> QIcon:
+        if isinstance(what, QFileInfo):
+            kind = (
+                QFileIconProvider.IconType.Folder
+                if what.isDir()
+                else QFileIconProvider.IconType.File
+            )
+            return super().icon(kind)
+        return super().icon(what)
+
+    def type(self, info: QFileInfo) -> str:
+        if info.isDir():
+            return "Folder"
+        mime = self._mimes.mimeTypeForFile(info, QMimeDatabase.MatchMode.MatchExtension)
+        return mime.comment() or mime.name()
+
+
 def _chosen(dialog: QFileDialog) -> str:
     """Run ``dialog``: the path chosen, or "" when cancelled."""
+    provider = NamedIcons()
+    dialog.setIconProvider(provider)  # kept alive by ``provider`` until the dialog is done
     # Qt's own dialog (where the desktop has none) opened too narrow for its dates and places.
     hint = dialog.sizeHint()
     dialog.resize(
         max(hint.width(), FOLDER_DIALOG_SIZE[0]), max(hint.height(), FOLDER_DIALOG_SIZE[1])
     )
+    _fit_detail_columns(dialog)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return ""
     chosen = dialog.selectedFiles()
     return chosen[0] if chosen else ""
+
+
+#: What the detail view's Size, Type and Date columns must hold whole (Qt's own widths cut
+#: them: "344…tes", "CSV…ent", "30 11 2…6 09:58"); the names take the rest.
+_DETAIL_SAMPLES = ("1,023.9 KiB", "CSV document", "30/11/2026 09:58")
+
+
+def _fit_detail_columns(dialog: QFileDialog) -> None:
+    """Size Qt's own detail view's columns to what they show (from the font, not from every
+    row: a folder of thousands of files costs nothing more)."""
+    view = dialog.findChild(QTreeView)
+    if view is None:
+        return
+    header = view.header()
+    metrics = view.fontMetrics()
+    padding = 3 * metrics.averageCharWidth()
+    for column, sample in enumerate(_DETAIL_SAMPLES, start=1):
+        if column < header.count():
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + padding)
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    # The places beside the files, wide enough for "Computer" ("Co…").
+    splitter = dialog.findChild(QSplitter)
+    sizes = splitter.sizes() if splitter is not None else []
+    if splitter is not None and len(sizes) == 2:
+        side = dialog.findChild(QListView, "sidebar")  # Qt's name for the places list
+        icon = (side or view).iconSize().width()
+        places = metrics.horizontalAdvance("Computer") + icon + padding * 3
+        if sizes[0] < places:
+            splitter.setSizes([places, max(sum(sizes) - places, 0)])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,3 +44,64 @@ def test_the_folder_dialog_starts_near_the_folder_looked_in_and_lists_hidden_one
 def test_a_cancelled_dialog_chooses_nothing(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(QFileDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected.value)
     assert choose_folder(None, "Choose", []) == ""
+
+
+_OPEN_PROC = """
+import os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
+from codex_presence_gui.ui.folders import choose_save_file
+
+app = QApplication([])
+
+def look_in_proc(dialog):
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.show()
+    dialog.setDirectory("/proc")  # lists /proc/kmsg, whose reading never ends
+    QTimer.singleShot(1500, app.quit)
+    app.exec()
+    return QDialog.DialogCode.Rejected.value
+
+QFileDialog.exec = look_in_proc
+print(repr(choose_save_file(None, "Export", "/tmp", "x.csv", ["CSV files (*.csv)"])))
+"""
+
+
+@pytest.mark.skipif(
+    not os.access("/proc/kmsg", os.R_OK), reason="needs a readable /proc/kmsg (Linux, as root)"
+)
+def test_a_folder_of_endless_files_does_not_freeze_the_dialog(tmp_path: Path) -> None:
+    """Qt's own dialog asked each listed file's content for its type, on the GUI thread: in
+    /proc, /proc/kmsg never ends, and the app froze for good (SIGTERM did nothing)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _OPEN_PROC], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "''"
+
+
+def test_the_save_dialog_s_columns_hold_their_texts(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Qt's own widths had cut the size, type and date ("344…tes", "CSV…ent")."""
+    from PySide6.QtWidgets import QHeaderView, QTreeView
+
+    from codex_presence_gui.ui.folders import choose_save_file
+
+    widths: list[tuple[int, int]] = []
+
+    def measure(dialog: QFileDialog) -> int:
+        view = dialog.findChild(QTreeView)
+        assert view is not None
+        metrics = view.fontMetrics()
+        for column, sample in enumerate(("1,023.9 KiB", "CSV document"), start=1):
+            widths.append((view.header().sectionSize(column), metrics.horizontalAdvance(sample)))
+        # The names take what is left (Qt had left a blank band right of the dates).
+        assert view.header().sectionResizeMode(0) is QHeaderView.ResizeMode.Stretch
+        return QDialog.DialogCode.Rejected.value
+
+    monkeypatch.setattr(QFileDialog, "exec", measure)
+    assert choose_save_file(None, "Export", str(tmp_path), "x.csv", ["CSV files (*.csv)"]) == ""
+    assert widths
+    assert all(size > needed for size, needed in widths)
