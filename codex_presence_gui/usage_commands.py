@@ -333,7 +333,15 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     if kept:  # (a repeat with nothing wrong imports nothing for them: dataclasses imports re)
         from codex_presence_gui.core.problems import said_problems
 
-        warnings.extend(f"warning: {text}" for text in said_problems(kept))
+        listing = "status --all --json"
+        if homes_given:  # the same folders: without them, status reads others
+            import shlex
+
+            from codex_presence_gui.core.sanitize import clean_text
+
+            quoted = (shlex.quote(clean_text(home)) for home in homes_given)
+            listing += "".join(f" --codex-home {home}" for home in quoted)
+        warnings.extend(f"warning: {text}" for text in said_problems(kept, listing=listing))
     if args.json:
         from codex_presence_gui.core.jsontext import indented_json
         from codex_presence_gui.core.sanitize import terminal_safe_json

@@ -100,10 +100,15 @@ _MORE = {
 }
 
 
-def said_problems(problems: Iterable[Problem], per_kind: int = SAID_PER_KIND) -> list[str]:
+def said_problems(
+    problems: Iterable[Problem],
+    per_kind: int = SAID_PER_KIND,
+    listing: str = "status --all --json",
+) -> list[str]:
     """The problems a command prints: the first ``per_kind`` of each kind in full, then the
     rest of that kind counted in one line (3,000 damaged files had printed 12,000 lines of
-    warnings on every run, burying the report and any other warning)."""
+    warnings on every run, burying the report and any other warning). ``listing`` is the
+    command that lists them all."""
     said: list[str] = []
     left: dict[ProblemKind, int] = {}
     seen: dict[ProblemKind, int] = {}
@@ -117,6 +122,6 @@ def said_problems(problems: Iterable[Problem], per_kind: int = SAID_PER_KIND) ->
         one, many = _MORE[kind]
         said.append(
             f"…and {count:,} more {one if count == 1 else many} "
-            "(`status --all --json` lists them all)."
+            f"(`{listing}` lists them all)."
         )
     return said

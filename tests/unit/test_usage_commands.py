@@ -537,3 +537,34 @@ def test_a_tz_naming_no_zone_is_said_after_the_report(
     assert status == 0
     assert "Days in the UTC time zone" in out
     assert "TZ=Europe/Nowhere names a time zone this system does not have" in " ".join(err.split())
+
+
+def test_many_damaged_files_are_counted_after_three(
+    home: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each damaged file had its own warning, on every run: 3,000 files printed 12,000
+    lines. Three are said, the rest counted, with how to list them (these folders)."""
+    import time
+
+    from tests.helpers import rollout as r
+
+    now = time.time()
+    for index in range(8):
+        sid = f"019d0000-0000-7000-8000-{index:012d}"
+        path = home.write(
+            sid,
+            [r.session_meta(now - 600, sid), r.token_count(now - 60, r.usage(1000, 0, 10), None)],
+            started=now - 600 - index,
+            mtime=now - 60,
+        )
+        with path.open("a") as log:
+            log.write("{bad\n")
+    for _ in range(2):  # the first run, and a repeat (which says them again)
+        status, _, err = _run(capsys, "report", "daily", "--codex-home", str(home.root))
+        assert status == 0
+        said = " ".join(err.split())
+        assert said.count("malformed line skipped") == 3
+        assert (
+            f"…and 5 more files with malformed lines (`status --all --json --codex-home "
+            f"{home.root}` lists them all)." in said
+        )
