@@ -250,6 +250,9 @@ class MainWindow(QMainWindow):
         self.feed_status = ElidedLabel("Loading…", min_chars=4)
         self.problems = ElidedLabel(min_chars=4)
         self.discord_status = ElidedLabel(min_chars=4)
+        for item in (self.problems, self.discord_status):
+            # Given more room than a short form needs, the text keeps to the bar's edge.
+            item.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._discord_preview = ""  # what friends see, in the Discord item's tooltip
         self.statusBar().addWidget(self.feed_status, 1)
         self.statusBar().addPermanentWidget(self.problems)

@@ -715,6 +715,22 @@ def test_a_narrow_status_bar_keeps_the_count_whole_and_discord_short(qtbot: QtBo
         assert waiting in window.discord_status.toolTip() or shown == waiting
 
 
+def test_a_short_discord_status_sits_at_the_status_bars_right_edge(qtbot: QtBot) -> None:
+    """In a narrow window, "Discord: off" is drawn against the bar's right edge, as its whole
+    text is: its item keeps the room it was given, and the short text had sat in its middle."""
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("a"), session("b"), session("c")), limit=limits()))
+    window.show()
+    window.set_discord_status("Discord: off (started with --no-discord)")
+    window.resize(360, 700)
+    label = window.discord_status
+    qtbot.waitUntil(lambda: label.text() == "Discord: off")
+    text_width = label.fontMetrics().horizontalAdvance(label.text())
+    assert label.contentsRect().width() > text_width + 20  # room to sit anywhere in
+    assert label.alignment() & Qt.AlignmentFlag.AlignRight
+    assert window.problems.alignment() & Qt.AlignmentFlag.AlignRight
+
+
 def test_the_status_bar_starts_where_the_content_does_when_it_has_room(qtbot: QtBot) -> None:
     """Its text lines up with the window's content, not against its edge; in a window too
     narrow for every text whole, the texts keep that room."""
