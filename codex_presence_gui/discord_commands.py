@@ -27,7 +27,7 @@ from codex_presence_gui.core.presence import (
 )
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.sanitize import clean_text, terminal_safe_json
-from codex_presence_gui.core.settings import SETTINGS_FILE, peek_settings
+from codex_presence_gui.core.settings import SETTINGS_FILE, Settings, peek_settings
 
 EXIT_OK = 0
 EXIT_NO_HOME = 2
@@ -37,15 +37,20 @@ EXIT_REJECTED = 5
 EXIT_FAILED = 6
 
 
-def resolve_client_id(environ: Mapping[str, str] | None = None) -> tuple[str, str | None]:
-    """The Discord application id to use, and a warning when the environment's was unusable."""
+def resolve_client_id(
+    environ: Mapping[str, str] | None = None, configured: str = DEFAULT_CLIENT_ID
+) -> tuple[str, str | None]:
+    """The Discord application id to use, as the app chooses it (the environment's, else the
+    one in Settings → Advanced, ``configured``), and a warning when the environment's was
+    unusable."""
     env = os.environ if environ is None else environ
     value = env.get(CLIENT_ID_ENV, "").strip()
     if not value:
-        return DEFAULT_CLIENT_ID, None
+        return configured, None
     if value.isdigit():
         return value, None
-    return DEFAULT_CLIENT_ID, f"{CLIENT_ID_ENV}={value!r} is not a number; using the default id"
+    which = "the default id" if configured == DEFAULT_CLIENT_ID else "the id in the settings"
+    return configured, f"{CLIENT_ID_ENV}={value!r} is not a number; using {which}"
 
 
 def _dashboard(args: argparse.Namespace) -> Dashboard | None:
@@ -58,14 +63,20 @@ def _dashboard(args: argparse.Namespace) -> Dashboard | None:
     return board
 
 
-def settings_from(args: argparse.Namespace) -> PresenceSettings:
-    """The card settings the app would use (its settings file: toggles, project rules, idle
-    clear, a pause), made private by ``--private``. Both commands show or send exactly what
-    the app would, so a project the rules hide is hidden here too."""
+def _user_settings() -> Settings:
+    """The settings file as the app would read it (defaults, said, when it cannot be used)."""
     loaded = peek_settings(paths.config_dir() / SETTINGS_FILE)
     if loaded.message:
         print(loaded.message, file=sys.stderr)
-    presence = loaded.settings.presence()
+    return loaded.settings
+
+
+def settings_from(args: argparse.Namespace, settings: Settings | None = None) -> PresenceSettings:
+    """The card settings the app would use (its settings file, or ``settings`` read from it:
+    toggles, project rules, idle clear, a pause), made private by ``--private``. Both
+    commands show or send exactly what the app would, so a project the rules hide is hidden
+    here too."""
+    presence = (settings if settings is not None else _user_settings()).presence()
     if getattr(args, "private", False):
         presence = replace(presence, privacy_mode=True)
     # The card itself, not whether the app may publish: these commands are asked for.
@@ -82,10 +93,11 @@ def run_preview(args: argparse.Namespace) -> int:
     board = _dashboard(args)
     if board is None:
         return EXIT_NO_HOME
-    settings = settings_from(args)
+    stored = _user_settings()
+    settings = settings_from(args, stored)
     card = current_card(board, settings)
     note = card_note(board.active, settings, board.generated_at)
-    client_id, warning = resolve_client_id()
+    client_id, warning = resolve_client_id(configured=stored.discord_client_id)
     if args.json:
         document = {
             "client_id": client_id,
@@ -117,8 +129,9 @@ def run_discord_check(args: argparse.Namespace) -> int:
     board = _dashboard(args)
     if board is None:
         return EXIT_NO_HOME
-    card = current_card(board, settings_from(args))
-    client_id, warning = resolve_client_id()
+    stored = _user_settings()
+    card = current_card(board, settings_from(args, stored))
+    client_id, warning = resolve_client_id(configured=stored.discord_client_id)
     report: dict[str, Any] = {
         "client_id": client_id,
         "socket": None,  # the one used

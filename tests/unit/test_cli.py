@@ -371,6 +371,45 @@ def test_discord_check_skips_a_silent_socket_and_lists_what_it_tried(
         live.stop()
 
 
+@pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), reason="Unix sockets")
+def test_discord_check_and_preview_use_the_application_id_of_the_settings(
+    codex_home: CodexHome,
+    capsys: pytest.CaptureFixture[str],
+    discord_dir: Path,
+    settings_base: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Settings → Advanced names the app's Discord application: `discord-check` checks that
+    one (it used to check the default id, and passed while the app's id was refused), and
+    `preview` names it; the environment still overrides both, as in the app."""
+    from codex_presence_gui.core.settings import Settings, save_settings
+    from tests.helpers.fake_discord import FakeDiscord
+
+    monkeypatch.delenv("CODEX_DISCORD_CLIENT_ID", raising=False)
+    live_session(codex_home)
+    own = "1111111111111111111"
+    save_settings(settings_base / "config" / "settings.json", Settings(discord_client_id=own))
+    peer = FakeDiscord(discord_dir).start()
+    try:
+        assert main(["discord-check", "--json", "--codex-home", str(codex_home.root)]) == 0
+        assert json.loads(capsys.readouterr().out)["client_id"] == own
+        with peer._lock:
+            handshakes = [f.data for f in peer.frames if f.op == 0]
+        assert [h["client_id"] for h in handshakes] == [own]
+        assert main(["preview", "--json", "--codex-home", str(codex_home.root)]) == 0
+        assert json.loads(capsys.readouterr().out)["client_id"] == own
+        monkeypatch.setenv("CODEX_DISCORD_CLIENT_ID", "2222222222222222222")
+        assert main(["preview", "--json", "--codex-home", str(codex_home.root)]) == 0
+        assert json.loads(capsys.readouterr().out)["client_id"] == "2222222222222222222"
+        monkeypatch.setenv("CODEX_DISCORD_CLIENT_ID", "not-a-number")
+        assert main(["preview", "--json", "--codex-home", str(codex_home.root)]) == 0
+        captured = capsys.readouterr()
+        assert json.loads(captured.out)["client_id"] == own
+        assert "is not a number; using the id in the settings" in captured.err
+    finally:
+        peer.stop()
+
+
 def test_status_json_survives_values_orjson_refuses(
     codex_home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
