@@ -107,8 +107,14 @@ def _runtime_dirs() -> Iterator[Path]:
         candidates.append(f"/run/user/{os.getuid()}")
     candidates.append(tempfile.gettempdir())
     for value in candidates:
-        if value and value not in seen:
-            seen.add(value)
+        if not value:
+            continue
+        # The same folder spelt twice (macOS's TMPDIR ends with "/", gettempdir()'s does
+        # not; a symbolic link) is searched once: a silent socket there would otherwise cost
+        # each connect attempt one handshake timeout per spelling.
+        key = os.path.realpath(value)
+        if key not in seen:
+            seen.add(key)
             yield Path(value)
 
 

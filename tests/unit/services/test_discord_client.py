@@ -256,6 +256,26 @@ def test_standard_locations_are_searched(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert "tmp/discord-ipc-0" in candidates
 
 
+def test_a_folder_named_twice_is_searched_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """TMPDIR with a trailing "/" (as macOS sets it), TMP through a symbolic link, both the
+    XDG_RUNTIME_DIR: its sockets are tried once, not once per spelling (a silent one cost a
+    handshake timeout each time)."""
+    from codex_presence_gui.services import discord_client
+
+    run = tmp_path / "run"
+    run.mkdir()
+    (tmp_path / "link").symlink_to(run)
+    monkeypatch.delenv(discord_client.IPC_DIR_ENV, raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
+    monkeypatch.setenv("TMPDIR", f"{run}/")
+    monkeypatch.setenv("TMP", str(tmp_path / "link"))
+    monkeypatch.setenv("TEMP", f"{run}/.")
+    names = [p.name for p in discord_client.socket_candidates() if tmp_path in p.parents]
+    assert names == [f"discord-ipc-{index}" for index in range(10)]
+
+
 def test_a_silent_socket_does_not_hide_a_live_one(discord_dir: Path) -> None:
     """discord-ipc-0 accepts and never answers, Discord listens on -1: after the handshake
     timeout the same attempt moves on to -1 and connects there."""
