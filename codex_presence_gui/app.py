@@ -449,7 +449,7 @@ class AppShell(QObject):
             if started:
                 self.usage.start()
         if self.presence is not None:
-            self.presence.set_client_id(settings.discord_client_id)
+            self.presence.set_client_id(self._client_id(settings))
         self._apply_pause(settings)
         if self.presence is not None and self.dashboard is not None:
             self._publish(self.dashboard)
@@ -565,16 +565,27 @@ class AppShell(QObject):
             self.window.set_discord_status("Discord: off (started with --no-discord)")
             self.window.pause_menu.menuAction().setEnabled(False)
             return None
-        client_id = os.environ.get(CLIENT_ID_ENV, "").strip() or settings.discord_client_id
-        if not client_id.isdigit():
-            log.warning("%s=%r is not a number; using the settings' id", CLIENT_ID_ENV, client_id)
-            client_id = settings.discord_client_id
         paused = is_paused(settings.discord_paused_until, self.clock())
         presence = DiscordPresence(
-            client_id, enabled=settings.discord_enabled and not paused, parent=self
+            self._client_id(settings, warn=True),
+            enabled=settings.discord_enabled and not paused,
+            parent=self,
         )
         presence.status_changed.connect(self._discord_status)
         return presence
+
+    @staticmethod
+    def _client_id(settings: Settings, *, warn: bool = False) -> str:
+        """The Discord application id: the environment's overrides the settings' (at start
+        and at every change of the settings alike), unless it is not a number."""
+        client_id = os.environ.get(CLIENT_ID_ENV, "").strip() or settings.discord_client_id
+        if not client_id.isdigit():
+            if warn:
+                log.warning(
+                    "%s=%r is not a number; using the settings' id", CLIENT_ID_ENV, client_id
+                )
+            client_id = settings.discord_client_id
+        return client_id
 
     def _show(self, board: Dashboard) -> None:
         self.dashboard = board

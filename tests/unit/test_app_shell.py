@@ -618,6 +618,30 @@ def test_pause_until_resumed_and_resume_now(
         stop(shell)
 
 
+def test_the_environments_discord_id_outlasts_a_change_of_settings(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CODEX_DISCORD_CLIENT_ID overrides the settings' id for the whole run: pausing Discord
+    (or any other change of the settings) used to switch the worker to the settings' id."""
+    monkeypatch.setenv("CODEX_DISCORD_CLIENT_ID", "3333333333333333333")
+    shell = make_shell(qtbot, codex_home)
+    try:
+        assert shell.presence is not None
+        worker = shell.presence._worker
+        assert worker._client_id == "3333333333333333333"
+        shell.window.pause_discord_action.trigger()
+        shell.window.resume_discord_action.trigger()
+        shell.store.update(replace(shell.store.settings, always_on_top=True))
+        qtbot.wait(200)  # the worker's queued slots have run
+        assert worker._client_id == "3333333333333333333"
+        # A new id in Settings → Advanced does not win over the environment either.
+        shell.store.update(replace(shell.store.settings, discord_client_id="4444444444444444444"))
+        qtbot.wait(200)
+        assert worker._client_id == "3333333333333333333"
+    finally:
+        stop(shell)
+
+
 def test_the_discord_retry_counts_down(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
     """ "retrying in 30 s" goes down as time passes (while the window can be seen), then says
     "retrying now", instead of standing still until the next try."""
