@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
 from codex_presence_gui.core.presence import PresenceCard
 from codex_presence_gui.services.discord_client import (
@@ -163,6 +163,8 @@ class DiscordWorker(Worker):
         self._alive_timer: QTimer | None = None
         self._healthy_timer: QTimer | None = None
         self._logged: tuple[DiscordState, str, str | None] | None = None
+        #: Just connected: nothing is sent until the wishes queued meanwhile have been seen.
+        self._holding = False
         self.status = DiscordStatus(DiscordState.OFF, "Discord: off")
 
     # -- slots (queued from the GUI thread) --------------------------------------------
@@ -318,6 +320,17 @@ class DiscordWorker(Worker):
         )
         assert self._alive_timer is not None
         self._alive_timer.start()
+        # The handshake blocked this thread, for seconds when a silent socket was skipped: a
+        # pause or a card the rules now hide, asked for meanwhile, waits in the queue behind
+        # the card it forbids. Nothing goes out until the queue has been seen: the release is
+        # posted like those wishes (a zero timer may fire before posted events), so after them.
+        self._holding = True
+        QMetaObject.invokeMethod(self, "_release", Qt.ConnectionType.QueuedConnection)
+
+    @Slot()
+    @reported
+    def _release(self) -> None:
+        self._holding = False
         self._schedule()
 
     def _set_connected(self) -> None:
@@ -357,8 +370,8 @@ class DiscordWorker(Worker):
         """Send the desired card now if allowed, else when the 4 s interval has passed."""
         if not self._enabled or self._send_timer is None:
             return
-        if self._client is None:
-            return  # sent once connected
+        if self._client is None or self._holding:
+            return  # sent once connected (and the wishes queued meanwhile are seen)
         if self._desired == self._shown:
             self._send_timer.stop()
             self._settled()
@@ -375,7 +388,7 @@ class DiscordWorker(Worker):
         client = self._client
         if self.should_stop():
             return  # quitting: cleanup() clears the card, nothing else goes out
-        if client is None or not self._enabled or self._desired == self._shown:
+        if client is None or self._holding or not self._enabled or self._desired == self._shown:
             return
         wait = self._last_send + self._min_interval - time.monotonic()
         if wait > 0:

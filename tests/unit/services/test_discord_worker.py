@@ -180,6 +180,38 @@ def test_pause_clears_once_and_resume_sends_again(
     qtbot.waitUntil(lambda: side.sent()[-1:] == [card("A")], timeout=3000)
 
 
+class SlowClient(FakeClient):
+    """A connect that takes a while (a silent socket skipped before Discord's own)."""
+
+    def connect(self) -> None:
+        self.side.record("connect-started")
+        time.sleep(0.5)
+        super().connect()
+
+
+@pytest.mark.parametrize("wish", ["pause", "hide"])
+def test_wishes_made_while_connecting_come_before_the_first_send(qtbot: QtBot, wish: str) -> None:
+    """A pause (or a card the rules now hide) asked for while the handshake blocks the worker:
+    the card it forbids never goes out. It used to be sent as soon as the handshake ended,
+    then cleared."""
+    side = FakeDiscordSide()
+    handle = DiscordPresence("111", lambda _cid: SlowClient(side), min_interval_s=INTERVAL)
+    handle.set_card(card("Secret project"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: "connect-started" in side.names(), timeout=3000)
+        if wish == "pause":
+            handle.set_enabled(False)
+            qtbot.waitUntil(lambda: handle.status.state is DiscordState.PAUSED, timeout=3000)
+        else:
+            handle.set_card(None)
+            qtbot.waitUntil(lambda: "connect" in side.names(), timeout=3000)
+            qtbot.wait(int(INTERVAL * 2000))
+        assert card("Secret project") not in side.sent()
+    finally:
+        assert handle.stop()
+
+
 def test_stop_clears_and_finishes_quickly(side: FakeDiscordSide, qtbot: QtBot) -> None:
     """Quitting clears the card and the thread ends within a second."""
     import time
