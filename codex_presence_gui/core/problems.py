@@ -121,7 +121,6 @@ def said_problems(
     for kind, count in left.items():
         one, many = _MORE[kind]
         said.append(
-            f"…and {count:,} more {one if count == 1 else many} "
-            f"(`{listing}` lists them all)."
+            f"…and {count:,} more {one if count == 1 else many} (`{listing}` lists them all)."
         )
     return said

@@ -44,8 +44,11 @@ MAX_RETRY_S = 30.0
 #: acknowledged and nothing failed since. A handshake alone proves little: a Discord that
 #: answers READY and then stalls would otherwise be reconnected to every few seconds forever.
 HEALTHY_AFTER_S = 60.0
-#: While connected, check this often that Discord is still there (nothing else is read).
-LIVENESS_INTERVAL_MS = 15_000
+#: While connected, check this often that Discord is still there (nothing else is read): a
+#: Discord killed or restarted is noticed within it, and the card comes back soon after (at
+#: 15 s, the status said "connected" for a quarter of a minute after Discord was gone). A
+#: check is a turn of the worker's event loop: nothing for the GUI thread.
+LIVENESS_INTERVAL_MS = 5_000
 #: Quitting may wait this long for Discord to confirm the card is gone.
 FINAL_CLEAR_TIMEOUT_S = 0.5
 

@@ -256,6 +256,22 @@ def test_discord_quitting_while_idle_is_noticed(side: FakeDiscordSide, qtbot: Qt
         assert handle.stop()
 
 
+def test_a_discord_gone_while_idle_is_noticed_within_seconds(
+    side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """With the default check: a Discord killed while idle had shown "connected" for up to
+    15 s, and a restarted one got the card back only then."""
+    handle = DiscordPresence("111", side.factory, min_interval_s=INTERVAL)
+    handle.start()
+    try:
+        handle.set_card(card("A"))
+        qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+        side.alive = False
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.LOST, timeout=6000)
+    finally:
+        assert handle.stop()
+
+
 def test_quitting_during_a_hung_handshake(discord_dir: Path, qtbot: QtBot) -> None:
     """Discord accepts and never answers: stop cancels the handshake and returns in time."""
     import time
