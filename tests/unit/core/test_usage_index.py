@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -843,6 +844,61 @@ def test_hostile_lines_never_stop_an_update_and_appends_equal_a_fresh_build(
                 with path.open("a", encoding="utf-8", errors="surrogateescape") as handle:
                     handle.write("\n".join(lines) + "\n")
                 index.update([home.root])
+            assert _state(index, home.root) == _fresh(home.root, root / "fresh")
+
+
+def _fork_line(draw: st.DrawFn, at: float, total: int) -> str:
+    """A fork's line at ``at``: usage, model, or output, its time kept, garbled, dropped or
+    thrown far ahead (a fork's copy must be told the same however its reads are split)."""
+    kind = draw(st.sampled_from(["usage", "usage", "context", "output"]))
+    if kind == "usage":
+        line = r.token_count(at, r.usage(total, total // 4, 9), r.usage(1000, 0, 9))
+    elif kind == "context":
+        line = r.turn_context(at, model="gpt-5.3-codex")
+    else:
+        line = r.assistant(at, "done")
+    stamp = f'"timestamp":"{r.iso(at)}",'
+    fault = draw(st.sampled_from(["kept", "kept", "kept", "garbled", "dropped", "far"]))
+    replaced = {
+        "kept": stamp,
+        "garbled": '"timestamp":"garbage",',
+        "dropped": "",
+        "far": '"timestamp":"9999-01-01T00:00:00.000Z",',
+    }[fault]
+    return line.replace(stamp, replaced)
+
+
+@settings(max_examples=40)
+@given(st.data())
+def test_a_forks_reads_split_anywhere_equal_one_read(data: st.DataObject) -> None:
+    """A fork's copy (lines back to back after its header), then its own lines, some with a
+    bad time: read in appended steps, the sums equal a fresh build's (the copy's state,
+    ``in_copy`` included, is kept between updates)."""
+    import tempfile
+
+    parent = "019d0000-0000-7000-8000-00000000a0ff"
+    lines = [r.session_meta(BASE, SID, forked_from_id=parent), r.session_meta(BASE - 999, parent)]
+    copied = data.draw(st.integers(0, 6))
+    total = 0
+    for n in range(copied):
+        total += 1000
+        lines.append(_fork_line(data.draw, BASE + 0.01 * (n + 1), total))
+    for n in range(data.draw(st.integers(1, 6))):
+        total += 1000
+        lines.append(_fork_line(data.draw, BASE + 30 + 10 * n, total))
+    cuts = sorted(data.draw(st.lists(st.integers(1, len(lines)), max_size=3)))
+    bounds = [*cuts, len(lines)]  # the file as first read, then each append's end
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        home = CodexHome(root / "home")
+        path = home.write(SID, lines[: bounds[0]])
+        with UsageIndex(root / "index.sqlite3") as index:
+            index.update([home.root])
+            for start, end in pairwise(bounds):
+                if end > start:
+                    with path.open("a", encoding="utf-8") as handle:
+                        handle.write("\n".join(lines[start:end]) + "\n")
+                    index.update([home.root])
             assert _state(index, home.root) == _fresh(home.root, root / "fresh")
 
 
