@@ -91,6 +91,10 @@ class PresenceClient(Protocol):
     def abort(self) -> None:
         """Cancel a call in progress from another thread (the app is quitting)."""
 
+    def interrupt(self) -> None:
+        """From another thread: end a ``connect()`` in progress (raising ``AbortedError``),
+        and nothing else (a pause: the calls after it work)."""
+
 
 #: Look for Discord's socket only in this folder (an unusual setup, or a test's private peer).
 IPC_DIR_ENV = "CODEX_DISCORD_IPC_DIR"
@@ -240,6 +244,9 @@ class PypresenceClient:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Future[Any] | None = None
         self._aborted = False
+        #: A ``connect()`` runs, and ``interrupt()`` asked it to end.
+        self._connecting = False
+        self._interrupted = False
 
     # -- running coroutines, abortably ------------------------------------------------
 
@@ -248,7 +255,7 @@ class PypresenceClient:
         if loop is None or loop.is_closed():
             coroutine.close()
             raise ConnectionLostError("not connected to Discord")
-        if self._aborted and not final:
+        if (self._aborted or (self._interrupted and self._connecting)) and not final:
             coroutine.close()
             raise AbortedError("stopped")
         task = loop.create_task(asyncio.wait_for(coroutine, timeout))
@@ -264,6 +271,17 @@ class PypresenceClient:
         """Cancel the call in progress (thread-safe); later calls fail fast, except the final
         ``clear`` that quitting sends."""
         self._aborted = True
+        self._cancel_task()
+
+    def interrupt(self) -> None:
+        """End a ``connect()`` in progress (thread-safe): a pause asked for while a silent
+        socket is waited for (3 s each) takes effect now, not once every socket was tried.
+        Outside a connect, nothing: the worker reads the pause before it sends again."""
+        if self._connecting:
+            self._interrupted = True
+            self._cancel_task()
+
+    def _cancel_task(self) -> None:
         loop, task = self._loop, self._task
         if loop is not None and task is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):  # the loop may have closed meanwhile
@@ -278,12 +296,14 @@ class PypresenceClient:
         recovered by then)."""
         self.close()
         self._aborted = False
+        self._interrupted = False
         self.tried = []
         self.ipc_path = None
         self.ready = None
         # Whatever goes wrong, nothing half-open stays behind, so that the next attempt
         # really starts afresh; and only DiscordIPCError leaves, which the worker handles
         # (anything else used to escape it and leave its status at "connecting…" for good).
+        self._connecting = True
         try:
             self._connect_first()
         except DiscordIPCError:
@@ -297,6 +317,8 @@ class PypresenceClient:
         except BaseException:
             self.close()
             raise
+        finally:
+            self._connecting = False
 
     def _connect_first(self) -> None:
         from pypresence.presence import Presence

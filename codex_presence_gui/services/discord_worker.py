@@ -237,6 +237,13 @@ class DiscordWorker(Worker):
         if client is not None:
             client.abort()
 
+    def interrupt_connect(self) -> None:
+        """Thread-safe: end a connect in progress, for a pause queued behind it (it waited up
+        to 3 s for each silent socket, the status saying "connecting…" meanwhile)."""
+        client = self._client
+        if client is not None:
+            client.interrupt()
+
     # -- internals ------------------------------------------------------------------------
 
     def _timer(self, slot: Callable[[], None], *, single: bool) -> QTimer:
@@ -541,8 +548,11 @@ class DiscordPresence(QObject):
         self._card_wanted.emit(card)
 
     def set_enabled(self, enabled: bool) -> None:
-        """Pause or resume publishing."""
+        """Pause or resume publishing (a pause ends a connect in progress: the worker then
+        reads the pause, queued before, and connects no more)."""
         self._enabled_wanted.emit(enabled)
+        if not enabled:
+            self._worker.interrupt_connect()
 
     def set_client_id(self, client_id: str) -> None:
         """Switch to another Discord application id."""

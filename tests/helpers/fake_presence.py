@@ -88,3 +88,6 @@ class FakeClient:
 
     def abort(self) -> None:
         self.side.record("abort")
+
+    def interrupt(self) -> None:
+        self.side.record("interrupt")

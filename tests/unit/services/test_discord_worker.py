@@ -50,6 +50,9 @@ def presence(side: FakeDiscordSide, qtbot: QtBot) -> Iterator[DiscordPresence]:
     handle.statuses = statuses  # type: ignore[attr-defined]
     with qtbot.waitSignal(handle.status_changed, timeout=3000):
         handle.start()
+    # Connected, so that the tests' cards are not the ones queued while connecting (of
+    # those, only the newest is sent: see test_wishes_made_while_connecting_…).
+    qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTED, timeout=3000)
     yield handle
     assert handle.stop()
 
@@ -210,6 +213,37 @@ def test_wishes_made_while_connecting_come_before_the_first_send(qtbot: QtBot, w
         assert card("Secret project") not in side.sent()
     finally:
         assert handle.stop()
+
+
+def test_a_pause_ends_a_connect_waiting_on_silent_sockets(discord_dir: Path, qtbot: QtBot) -> None:
+    """Two silent sockets before Discord's own: a pause asked for meanwhile took effect only
+    once both had been waited for (3 s each here, the status saying "connecting…"), and
+    the card never went out; now the wait ends at once, and nothing is sent."""
+    import time
+
+    from tests.helpers.fake_discord import FakeDiscord, Mode
+
+    silent = [FakeDiscord(discord_dir, n, mode=Mode.HANG_HANDSHAKE).start() for n in (0, 1)]
+    discord = FakeDiscord(discord_dir, 2).start()
+    handle = real_presence(3.0)
+    handle.set_card(card("Secret project"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: len(silent[0].handshake_times()) == 1, timeout=3000)
+        asked = time.monotonic()
+        handle.set_enabled(False)
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.PAUSED, timeout=5000)
+        assert time.monotonic() - asked < 1.0
+        qtbot.wait(300)
+        assert discord.handshake_times() == []  # no socket tried after the pause
+        assert discord.activities() == []
+        handle.set_enabled(True)  # a resume connects again, skipping the silent ones
+        qtbot.waitUntil(lambda: discord.activities()[-1:] != [], timeout=10_000)
+    finally:
+        assert handle.stop()
+        discord.stop()
+        for peer in silent:
+            peer.stop()
 
 
 def test_stop_clears_and_finishes_quickly(side: FakeDiscordSide, qtbot: QtBot) -> None:
