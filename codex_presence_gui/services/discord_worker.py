@@ -108,8 +108,9 @@ def describe_tries(tried: list[SocketTry]) -> str:
 
 
 def seconds(delay: float) -> str:
-    """A delay as the window and the log say it: whole seconds, tenths below one."""
-    return f"{round(delay)} s" if delay >= 1 else f"{delay:.1f} s"
+    """A delay as the window and the log say it: whole seconds, tenths below one (what
+    rounds to one second is said "1 s", not "1.0 s" beside it)."""
+    return f"{round(delay)} s" if delay >= 0.95 else f"{delay:.1f} s"
 
 
 def retry_delay(

@@ -262,6 +262,19 @@ def test_stop_clears_and_finishes_quickly(side: FakeDiscordSide, qtbot: QtBot) -
     assert handle.status.state is DiscordState.OFF
 
 
+def test_delays_are_said_in_whole_seconds_from_one() -> None:
+    """0.96 s had been "1.0 s" where 1.02 s is "1 s"."""
+    from codex_presence_gui.services.discord_worker import seconds
+
+    assert [seconds(d) for d in (0.4, 0.94, 0.96, 1.02, 8.4)] == [
+        "0.4 s",
+        "0.9 s",
+        "1 s",
+        "1 s",
+        "8 s",
+    ]
+
+
 def test_backoff_grows_to_thirty_seconds_with_jitter() -> None:
     """1 s, 2 s, 4 s … capped at 30 s, each within ±20 %."""
     rng = random.Random(4)
