@@ -178,11 +178,20 @@ def settings_homes() -> tuple[list[str], str | None]:
     ]
     if not about_homes:
         return list(loaded.settings.codex_homes), None
-    return [], (
+    return [], _printable(
         f"The Codex folders in your settings ({path}) cannot be used: "
         f"{'; '.join(about_homes)}. The default one is read."
     )
 
 
 def _unread(why: str) -> str:
-    return f"{why} The Codex folders chosen in Settings are not read; the default one is."
+    return _printable(
+        f"{why} The Codex folders chosen in Settings are not read; the default one is."
+    )
+
+
+def _printable(text: str) -> str:
+    """``text`` with nothing a terminal would act on (a folder's name may hold anything)."""
+    from codex_presence_gui.core.sanitize import clean_text
+
+    return clean_text(text)

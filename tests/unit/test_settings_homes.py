@@ -127,3 +127,18 @@ def test_a_file_that_names_no_folders_or_good_ones_says_nothing(
         assert paths.settings_homes() == ([], None), content
     config.write_text(json.dumps({"theme": 5, "codex_homes": [str(chosen.root)]}), encoding="utf-8")
     assert paths.settings_homes() == ([str(chosen.root)], None)
+
+
+def test_the_settings_warning_holds_nothing_a_terminal_would_act_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The settings file's folder is named in the warning: an escape in it is not printed."""
+    monkeypatch.setenv(paths.BASE_DIR_ENV, str(tmp_path / "app\x1b[2J"))
+    config = Path(paths.folder("config"))
+    config.mkdir(parents=True)
+    (config / paths.SETTINGS_FILE).write_text('{"codex_homes": 5}', encoding="utf-8")
+    homes, why = paths.settings_homes()
+    assert homes == []
+    assert why is not None
+    assert "\x1b" not in why
+    assert "must be a list of folders" in why
