@@ -439,7 +439,13 @@ def _chart(rows: dict[str, UsageRow], first: date, totals: UsageRow) -> ChartVie
                 tokens.segments(models),
                 tally.total,
                 tally.cost_usd,
-                _day_tooltip(day, row, tokens.index, totals.tally.cost_usd is not None),
+                _day_tooltip(
+                    day,
+                    row,
+                    tokens.index,
+                    totals.tally.cost_usd is not None,
+                    today=offset == DAYS - 1,  # the axis says "Today" under it: so does this
+                ),
                 cost.segments(models),
             )
         )
@@ -477,11 +483,16 @@ def _model_text(tally: Tally, priced: bool) -> str:
 
 
 def _day_tooltip(
-    day: date, row: UsageRow | None, index: dict[str, int], priced: bool = True
+    day: date,
+    row: UsageRow | None,
+    index: dict[str, int],
+    priced: bool = True,
+    *,
+    today: bool = False,
 ) -> str:
     """A day's bar's tooltip: each model's tokens and cost (``priced``: some model of the
     30 days has a price, so one without it is said to have none, even on a day of its own)."""
-    heading = f"{day:%A} {day.day} {day:%B %Y}"
+    heading = ("Today, " if today else "") + f"{day:%A} {day.day} {day:%B %Y}"
     if row is None or row.tally.total == 0:
         return f"{heading}\nNo usage"
     lines = [heading]

@@ -146,12 +146,13 @@ def test_the_chart_has_thirty_days_stacked_by_model() -> None:
 
 
 def test_each_day_says_its_models_and_total_on_hover() -> None:
-    """The date, each model's tokens and estimated cost, and the total."""
+    """The date (today's said so, as the axis says it under its bar), each model's tokens
+    and estimated cost, and the total."""
     slots = [slot(TODAY, 1_000_000, model="gpt-a"), slot(TODAY, 250_000, model="gpt-b")]
     chart = usage_view(recent(slots)).chart
     assert chart is not None
     assert chart.days[-1].tooltip == (
-        "Wednesday 20 May 2026\n"
+        "Today, Wednesday 20 May 2026\n"
         "gpt-a: 1M tokens · ~$2.00\n"
         "gpt-b: 250K tokens · ~$0.25\n"
         "Total: 1.25M tokens · ~$2.25"
