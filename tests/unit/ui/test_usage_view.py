@@ -273,7 +273,7 @@ def test_hovering_a_day_tells_its_values(qtbot: QtBot) -> None:
     assert chart.bar_at(today) == 29
     assert chart.text_at(today) == chart.chart.days[-1].tooltip
     assert chart.text_at(today).splitlines() == [
-        "Wednesday 20 May 2026",
+        "Today, Wednesday 20 May 2026",
         "gpt-a: 1.2M tokens · ~$3.40",
         "gpt-b: 201K tokens · ~$0.20",
         "Total: 1.4M tokens · ~$3.60",
