@@ -255,17 +255,25 @@ class PypresenceClient:
         if loop is None or loop.is_closed():
             coroutine.close()
             raise ConnectionLostError("not connected to Discord")
-        if (self._aborted or (self._interrupted and self._connecting)) and not final:
+        if self._stopping() and not final:
             coroutine.close()
             raise AbortedError("stopped")
         task = loop.create_task(asyncio.wait_for(coroutine, timeout))
         self._task = task
+        if self._stopping() and not final:
+            # Asked between the check above and the task's being reachable: cancelled here,
+            # as abort() or interrupt() would have.
+            task.cancel()
         try:
             return loop.run_until_complete(task)
         except asyncio.CancelledError:
             raise AbortedError("stopped") from None
         finally:
             self._task = None
+
+    def _stopping(self) -> bool:
+        """Quitting, or a connect asked to end."""
+        return self._aborted or (self._interrupted and self._connecting)
 
     def abort(self) -> None:
         """Cancel the call in progress (thread-safe); later calls fail fast, except the final

@@ -167,8 +167,10 @@ class DiscordWorker(Worker):
         self._alive_timer: QTimer | None = None
         self._healthy_timer: QTimer | None = None
         self._logged: tuple[DiscordState, str, str | None] | None = None
-        #: Just connected: nothing is sent until the wishes queued meanwhile have been seen.
-        self._holding = False
+        #: Just connected: nothing is sent until the wishes queued meanwhile have been seen,
+        #: one hold for each handshake whose release is still queued (a release of an
+        #: earlier handshake must not end a later one's hold).
+        self._holds = 0
         self.status = DiscordStatus(DiscordState.OFF, "Discord: off")
 
     # -- slots (queued from the GUI thread) --------------------------------------------
@@ -335,14 +337,15 @@ class DiscordWorker(Worker):
         # pause or a card the rules now hide, asked for meanwhile, waits in the queue behind
         # the card it forbids. Nothing goes out until the queue has been seen: the release is
         # posted like those wishes (a zero timer may fire before posted events), so after them.
-        self._holding = True
+        self._holds += 1
         QMetaObject.invokeMethod(self, "_release", Qt.ConnectionType.QueuedConnection)
 
     @Slot()
     @reported
     def _release(self) -> None:
-        self._holding = False
-        self._schedule()
+        self._holds -= 1
+        if self._holds == 0:  # the last handshake's: what was queued before it is read
+            self._schedule()
 
     def _set_connected(self) -> None:
         if self._desired is None:
@@ -381,7 +384,7 @@ class DiscordWorker(Worker):
         """Send the desired card now if allowed, else when the 4 s interval has passed."""
         if not self._enabled or self._send_timer is None:
             return
-        if self._client is None or self._holding:
+        if self._client is None or self._holds:
             return  # sent once connected (and the wishes queued meanwhile are seen)
         if self._desired == self._shown:
             self._send_timer.stop()
@@ -399,7 +402,7 @@ class DiscordWorker(Worker):
         client = self._client
         if self.should_stop():
             return  # quitting: cleanup() clears the card, nothing else goes out
-        if client is None or self._holding or not self._enabled or self._desired == self._shown:
+        if client is None or self._holds or not self._enabled or self._desired == self._shown:
             return
         wait = self._last_send + self._min_interval - time.monotonic()
         if wait > 0:

@@ -215,6 +215,33 @@ def test_wishes_made_while_connecting_come_before_the_first_send(qtbot: QtBot, w
         assert handle.stop()
 
 
+@pytest.mark.parametrize("second", ["client-id", "pause-and-resume"])
+def test_a_hidden_card_waits_for_the_last_handshakes_release(qtbot: QtBot, second: str) -> None:
+    """A second handshake right after the first (another client id, or a pause and a resume
+    asked for during the first): the first's release, queued before the wishes of the
+    second, had ended the second's hold, and the card the rules now hide went out (a review
+    found it)."""
+    side = FakeDiscordSide()
+    handle = DiscordPresence("111", lambda _cid: SlowClient(side), min_interval_s=INTERVAL)
+    handle.set_card(card("Secret project"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: side.names().count("connect-started") == 1, timeout=3000)
+        if second == "client-id":
+            handle.set_client_id("222")
+        else:
+            handle.set_enabled(False)  # (the fake's connect does not end on an interrupt)
+            handle.set_enabled(True)
+        qtbot.waitUntil(lambda: side.names().count("connect-started") == 2, timeout=3000)
+        handle.set_card(None)
+        qtbot.wait(int(INTERVAL * 4000))
+        assert card("Secret project") not in side.sent()
+        handle.set_card(card("Open project"))  # and the next card still goes out
+        qtbot.waitUntil(lambda: side.sent()[-1:] == [card("Open project")], timeout=3000)
+    finally:
+        assert handle.stop()
+
+
 def test_a_pause_ends_a_connect_waiting_on_silent_sockets(discord_dir: Path, qtbot: QtBot) -> None:
     """Two silent sockets before Discord's own: a pause asked for meanwhile took effect only
     once both had been waited for (3 s each here, the status saying "connecting…"), and
