@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+import shiboken6
 from PySide6.QtCore import QDir, QFileInfo, QMimeDatabase
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
@@ -89,19 +90,25 @@ class NamedIcons(QFileIconProvider):
 
 
 def _chosen(dialog: QFileDialog) -> str:
-    """Run ``dialog``: the path chosen, or "" when cancelled."""
+    """Run ``dialog``, then delete it: the path chosen, or "" when cancelled."""
     provider = NamedIcons()
-    dialog.setIconProvider(provider)  # kept alive by ``provider`` until the dialog is done
-    # Qt's own dialog (where the desktop has none) opened too narrow for its dates and places.
-    hint = dialog.sizeHint()
-    dialog.resize(
-        max(hint.width(), FOLDER_DIALOG_SIZE[0]), max(hint.height(), FOLDER_DIALOG_SIZE[1])
-    )
-    _fit_detail_columns(dialog)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return ""
-    chosen = dialog.selectedFiles()
-    return chosen[0] if chosen else ""
+    dialog.setIconProvider(provider)  # kept alive by ``provider`` until the dialog is gone
+    try:
+        # Qt's own dialog (where the desktop has none) opened too narrow for its dates and
+        # places.
+        hint = dialog.sizeHint()
+        dialog.resize(
+            max(hint.width(), FOLDER_DIALOG_SIZE[0]), max(hint.height(), FOLDER_DIALOG_SIZE[1])
+        )
+        _fit_detail_columns(dialog)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return ""
+        chosen = dialog.selectedFiles()
+        return chosen[0] if chosen else ""
+    finally:
+        # Now, while ``provider`` lives: owned by its parent, each dialog had stayed until
+        # the window closed (with its file model and watcher), one more for every export.
+        shiboken6.delete(dialog)
 
 
 #: What the detail view's Size, Type and Date columns must hold whole (Qt's own widths cut

@@ -105,3 +105,20 @@ def test_the_save_dialog_s_columns_hold_their_texts(
     assert choose_save_file(None, "Export", str(tmp_path), "x.csv", ["CSV files (*.csv)"]) == ""
     assert widths
     assert all(size > needed for size, needed in widths)
+
+
+def test_a_dialog_is_gone_once_answered(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Owned by the window, each dialog (its file model and watcher with it) had stayed
+    until the window closed: one more for every export or folder chosen."""
+    from PySide6.QtWidgets import QWidget
+
+    from codex_presence_gui.ui.folders import choose_save_file
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    answers = iter([QDialog.DialogCode.Rejected.value, QDialog.DialogCode.Accepted.value] * 2)
+    monkeypatch.setattr(QFileDialog, "exec", lambda dialog: next(answers))
+    for _ in range(2):
+        choose_save_file(window, "Export", "/tmp", "x.csv", ["CSV files (*.csv)"])
+        choose_folder(window, "Choose", [])
+    assert window.findChildren(QFileDialog) == []
