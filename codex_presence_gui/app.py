@@ -418,6 +418,8 @@ class AppShell(QObject):
             parent=self.window,
         )
         dialog.applied.connect(self._save_settings)
+        # Gone once closed: owned by the window, each one opened had stayed until it closed.
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
     def _save_settings(self, settings: Settings) -> None:

@@ -228,6 +228,27 @@ def test_no_discord_flag(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) ->
         stop(shell)
 
 
+def test_a_closed_settings_dialog_is_gone(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """Owned by the window, every Settings dialog opened had stayed until the window closed."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from codex_presence_gui.ui.settings_dialog import SettingsDialog
+
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        for _ in range(3):
+            shell.open_settings()
+            (dialog,) = shell.window.findChildren(SettingsDialog)
+            dialog.reject()
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+        assert shell.window.findChildren(SettingsDialog) == []
+    finally:
+        stop(shell)
+
+
 def test_card_settings_apply_live(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
     """Switching privacy on changes the card at once (the preview in the status bar shows it)."""
     from tests.helpers import rollout as r
