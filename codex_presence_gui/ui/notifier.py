@@ -61,17 +61,22 @@ class Notifier(QObject):
         *,
         command: Callable[[str, str], list[str] | None] = system_command,
         start: Callable[[str, list[str]], bool] | None = None,
+        tray_shown: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.window = window
         self.tray = tray
+        #: Whether a tray shows icons now: the panel that held the icon can go away (a
+        #: panel restart, a tray extension turned off) while the icon still says it is
+        #: visible, and a message shown then is seen by no one.
+        self._tray_shown = tray_shown
         self._command = command
         self._start = start or _start_detached
 
     def notify(self, title: str, body: str) -> Channel:
         """Show one notification; returns where it went."""
-        if self.tray is not None and self.tray.isVisible():
+        if self.tray is not None and self.tray.isVisible() and self._tray_shown():
             self.tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 15_000)
             return Channel.TRAY
         command = self._command(title, body)

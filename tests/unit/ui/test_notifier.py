@@ -45,10 +45,24 @@ def test_the_tray_first(qtbot: QtBot) -> None:
     qtbot.addWidget(window)
     tray = VisibleTray()
     started: list[list[str]] = []
-    notifier = Notifier(window, tray, start=lambda p, a: started.append([p, *a]) or True)
+    notifier = Notifier(
+        window, tray, start=lambda p, a: started.append([p, *a]) or True, tray_shown=lambda: True
+    )
     assert notifier.notify("T", "B") is Channel.TRAY
     assert tray.messages == [("T", "B")]
     assert started == []
+
+
+def test_not_the_tray_once_it_has_gone(qtbot: QtBot) -> None:
+    # The panel holding the icon went away (restarted, or its tray turned off): the icon
+    # still says it is visible, but a message shown there would be seen by no one.
+    window = MainWindow()
+    qtbot.addWidget(window)
+    tray = VisibleTray()
+    notifier = Notifier(window, tray, command=lambda title, body: None, tray_shown=lambda: False)
+    assert notifier.notify("T", "B") is Channel.WINDOW
+    assert tray.messages == []
+    assert window.info_bar.texts() == ["T: B"]
 
 
 def test_the_system_notifier_without_a_tray(qtbot: QtBot) -> None:
