@@ -48,7 +48,13 @@ from codex_presence_gui.core.presence import (
     preset_of,
 )
 from codex_presence_gui.core.sanitize import clean_text
-from codex_presence_gui.core.settings import MAX_REFRESH_S, MIN_REFRESH_S, Settings, validate
+from codex_presence_gui.core.settings import (
+    DEFAULT_LEFT_THRESHOLDS,
+    MAX_REFRESH_S,
+    MIN_REFRESH_S,
+    Settings,
+    validate,
+)
 from codex_presence_gui.ui.folders import choose_folder
 from codex_presence_gui.ui.theme import level_text_color, set_muted
 
@@ -418,11 +424,13 @@ class SettingsDialog(QDialog):
 
     def _thresholds(self) -> tuple[int, ...]:
         """The thresholds typed (% left), highest first; a word that is not a whole number
-        reads as -1, which validation then refuses with its message."""
+        reads as -1, which validation then refuses with its message. None typed: the
+        defaults, which the empty field shows (it had saved none while showing "25, 10, 5",
+        and no window running low was said again)."""
         values = set()
         for word in self.thresholds.text().replace(",", " ").replace("%", " ").split():
             values.add(int(word) if word.isascii() and word.isdigit() else -1)
-        return tuple(sorted(values, reverse=True))
+        return tuple(sorted(values, reverse=True)) if values else DEFAULT_LEFT_THRESHOLDS
 
     def showEvent(self, event: QShowEvent) -> None:
         # Sized before Qt places it over its parent: grown afterwards, it could reach past

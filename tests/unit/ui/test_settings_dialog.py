@@ -107,6 +107,11 @@ def test_notification_thresholds(qtbot: QtBot) -> None:
     # Its tab named once: the message names it already ("Notifications: Notification…").
     assert "Notifications: " not in dialog.problems.text()
     assert "Notification thresholds" in dialog.problems.text()
+    # Emptied, it means what it shows in grey: the defaults (it had saved none, and no
+    # window running low was said again, the box still ticked).
+    dialog.thresholds.setText("  ")
+    assert ok.isEnabled()
+    assert dialog.value().notify_left_thresholds == (25, 10, 5)
     dialog.notify.setChecked(False)
     assert not dialog.thresholds.isEnabled()
     assert dialog.value().notifications_enabled is False
