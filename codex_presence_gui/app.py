@@ -34,7 +34,11 @@ from PySide6.QtGui import QIcon, QSessionManager
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from codex_presence_gui import APP_ID, APP_NAME, __version__, logging_setup, paths
-from codex_presence_gui.core.autostart import ensure_launch_at_login, set_launch_at_login
+from codex_presence_gui.core.autostart import (
+    ensure_launch_at_login,
+    launches_at_login,
+    set_launch_at_login,
+)
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, for_display, history_since
 from codex_presence_gui.core.discovery import discover, resolve_codex_homes
 from codex_presence_gui.core.history import HistoryReader
@@ -409,18 +413,38 @@ class AppShell(QObject):
             card = compose_card(board.active, board.limits, presence, now)
             return preview_lines(card, card_note(board.active, presence, now))
 
+        settings = self.store.settings
+        if not settings.launch_at_login and launches_at_login():
+            # This install's entry is there though the settings say no (they were reset, a
+            # damaged file kept aside): the box says what happens at log-in, and unticking
+            # it removes the entry (it had stayed, the box unticked, with no way to remove it).
+            settings = replace(settings, launch_at_login=True)
         dialog = SettingsDialog(
-            self.store.settings,
+            settings,
             preview,
             tray_available=self.tray is not None,
             command_line_homes=[str(home) for home in command_line_homes(self.args)],
             discord_note=_discord_note(self.args),
             parent=self.window,
         )
-        dialog.applied.connect(self._save_settings)
+        dialog.applied.connect(self._save_from_dialog)
         # Gone once closed: owned by the window, each one opened had stayed until it closed.
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def _save_from_dialog(self, settings: Settings) -> None:
+        """Save what the dialog applied; "Start when I log in" unticked over an entry the
+        settings did not know of (the box showed it ticked) removes that entry: as saved,
+        the setting is no change, and applying a change is what removes an entry."""
+        if (
+            not settings.launch_at_login
+            and not self.store.settings.launch_at_login
+            and launches_at_login()
+        ):
+            problem = set_launch_at_login(False)
+            if problem:
+                self._tell(problem)
+        self._save_settings(settings)
 
     def _save_settings(self, settings: Settings) -> None:
         error = self.store.update(settings)

@@ -223,6 +223,28 @@ def _macos_current(command: Sequence[str], folder: Path | None) -> bool:
     return bool(agent == launch_agent(command))
 
 
+def launches_at_login(
+    command: Sequence[str] | None = None,
+    *,
+    platform: str | None = None,
+    folder: Path | None = None,
+    registry: Registry | None = None,
+) -> bool:
+    """Whether this install's own entry is there (another copy's entry is not this one's:
+    see ``ensure_launch_at_login``). False when it cannot be read."""
+    command = list(command or launch_command(platform=platform))
+    platform = platform or sys.platform
+    try:
+        if platform == "win32":
+            registry = registry or _WinRegistry()
+            return registry.get_run_value(RUN_VALUE) == windows_command(command)
+        if platform == "darwin":
+            return _macos_current(command, folder)
+        return _linux_current(command, folder)
+    except OSError:
+        return False
+
+
 def ensure_launch_at_login(
     enabled: bool,
     command: Sequence[str] | None = None,

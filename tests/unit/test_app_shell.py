@@ -564,6 +564,39 @@ def test_launch_at_login_is_checked_at_every_start(
         stop(shell)
 
 
+def test_an_entry_the_settings_do_not_know_shows_ticked_and_unticking_removes_it(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings reset (a damaged file kept aside) while this install still starts at log-in:
+    the box had shown unticked, and unticking it, no change to the settings, left the entry
+    for good. Other saves (a pause from the menu) never touch it."""
+    from codex_presence_gui import app as app_module
+    from codex_presence_gui.ui.settings_dialog import SettingsDialog
+
+    entry = [True]
+    monkeypatch.setattr(app_module, "launches_at_login", lambda: entry[0])
+
+    def set_entry(enabled: bool) -> None:
+        entry[0] = enabled
+
+    monkeypatch.setattr(app_module, "set_launch_at_login", set_entry)
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        assert not shell.store.settings.launch_at_login
+        shell._save_settings(replace(shell.store.settings, theme="dark"))  # another save
+        assert entry == [True]
+        shell.open_settings()
+        (dialog,) = shell.window.findChildren(SettingsDialog)
+        assert dialog.launch_at_login.isChecked()
+        dialog.launch_at_login.setChecked(False)
+        assert dialog.apply()
+        dialog.reject()
+        assert entry == [False]
+        assert not shell.store.settings.launch_at_login
+    finally:
+        stop(shell)
+
+
 def test_a_timed_pause_survives_a_restart_and_ends_by_itself(
     base_dir: Path, codex_home: CodexHome, qtbot: QtBot
 ) -> None:

@@ -200,3 +200,20 @@ def test_ensure_reports_a_write_failure(tmp_path: Path) -> None:
     )
     assert problem is not None
     assert problem.startswith("Could not update launching at login")
+
+
+def test_whether_this_install_starts_at_login(tmp_path: Path) -> None:
+    """This install's own entry, on each system; another copy's entry is not this one's."""
+    ours, other = ["/opt/app/codex-presence-gui"], ["/home/dev/checkout/.venv/bin/python"]
+    for platform in ("linux", "darwin"):
+        folder = tmp_path / platform
+        assert not autostart.launches_at_login(ours, platform=platform, folder=folder)
+        if platform == "linux":
+            autostart.set_linux(True, ours, folder)
+        else:
+            autostart.set_macos(True, ours, folder)
+        assert autostart.launches_at_login(ours, platform=platform, folder=folder)
+        assert not autostart.launches_at_login(other, platform=platform, folder=folder)
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert not autostart.launches_at_login(ours, platform="linux", folder=blocker / "x")
