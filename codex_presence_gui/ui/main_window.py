@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
+    QSystemTrayIcon,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -168,6 +169,9 @@ class MainWindow(QMainWindow):
         self.state = state
         #: Closing hides the window instead (set when the user chose it and a tray exists).
         self.close_to_tray = False
+        #: Whether a tray shows icons now: a panel restarted or removed takes the tray with
+        #: it, and a window hidden to it then could only come back by starting the app again.
+        self.tray_shown: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable
         #: Where the log file lives, for Help → Open log folder.
         self.log_folder: Path | None = None
         #: The wall clock the pause menu counts from (tests replace it).
@@ -822,7 +826,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.state is not None:
             self.state.save_geometry(self)
-        if self.close_to_tray:
+        if self.close_to_tray and self.tray_shown():
             event.ignore()
             self.hide()
             return

@@ -1003,3 +1003,20 @@ def test_settings_have_a_key_everywhere(qtbot: QtBot) -> None:
     assert keys
     own = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
     assert keys == (own or [QKeySequence("Ctrl+,")])
+
+
+def test_closing_hides_to_the_tray_only_while_there_is_one(qtbot: QtBot) -> None:
+    """With the tray gone (its panel restarted or removed), closing had hidden the window
+    where nothing could bring it back but starting the app again: it now closes."""
+    from PySide6.QtGui import QCloseEvent
+
+    window = make_window(qtbot)
+    window.close_to_tray = True
+    window.tray_shown = lambda: True
+    to_tray = QCloseEvent()
+    window.closeEvent(to_tray)
+    assert not to_tray.isAccepted()  # hidden to the tray
+    window.tray_shown = lambda: False
+    closing = QCloseEvent()
+    window.closeEvent(closing)
+    assert closing.isAccepted()
