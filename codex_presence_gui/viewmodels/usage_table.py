@@ -120,8 +120,15 @@ class UsageTableModel(QAbstractTableModel):
             self.endResetModel()
             return
         old, self._rows = self._rows, rows
-        for number, (before, after) in enumerate(zip(old, rows, strict=True)):
-            if before != after:
-                self.dataChanged.emit(
-                    self.index(number, 0), self.index(number, len(UsageColumn) - 1), _ROLES_CHANGED
-                )
+        changed = [
+            number
+            for number, (before, after) in enumerate(zip(old, rows, strict=True))
+            if before != after
+        ]
+        if changed:
+            # One signal for the span: each one makes the table measure all its cells again.
+            self.dataChanged.emit(
+                self.index(changed[0], 0),
+                self.index(changed[-1], len(UsageColumn) - 1),
+                _ROLES_CHANGED,
+            )

@@ -91,6 +91,26 @@ def test_table_model_passes_the_model_tester(qtmodeltester: object) -> None:
     assert model.rowCount() == 0
 
 
+def test_a_change_in_every_row_is_one_signal(qtbot: QtBot) -> None:
+    """The shares move in every row whenever the total does: one ``dataChanged`` for the lot,
+    so the table measures its cells once (once per row had made an update cost rows²: 1.2 s
+    of a frozen window with 100 projects, 5 s with 200)."""
+    rows = [
+        replace(full_view().projects[0], name=f"project-{n}", tokens=n, share=(n + 1) / 100)
+        for n in range(100)
+    ]
+    model = UsageTableModel("Project")
+    model.show_rows(rows)
+    spans: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda first, last, _roles: spans.append((first.row(), last.row())))
+    model.show_rows([replace(row, share=row.share / 2) for row in rows])
+    assert spans == [(0, 99)]
+    assert model.index(99, UsageColumn.SHARE).data(SortRole) == rows[99].share / 2
+    spans.clear()
+    model.show_rows([*model.rows[:10], replace(model.rows[10], tokens=7), *model.rows[11:]])
+    assert spans == [(10, 10)]
+
+
 def test_table_model_roles(qtbot: QtBot) -> None:
     """Text, raw values to sort on, the row itself, the tooltip, and the cost's header tip."""
     view = full_view()
