@@ -145,14 +145,19 @@ class FeedWorker(Worker):
 
     @Slot(str)
     def _file_changed(self, path: str) -> None:
-        assert self._debounce is not None
-        self._debounce.start()
+        self._coalesce()
 
     @Slot(str)
     def _directory_changed(self, path: str) -> None:
-        assert self._debounce is not None
         self._discovery_due = True
-        self._debounce.start()
+        self._coalesce()
+
+    def _coalesce(self) -> None:
+        """Refresh once the burst's window has passed; a window already open is not pushed
+        back, or writes closer together than ``DEBOUNCE_MS`` would wait for the poll."""
+        assert self._debounce is not None
+        if not self._debounce.isActive():
+            self._debounce.start()
 
     @Slot()
     def _debounced_refresh(self) -> None:

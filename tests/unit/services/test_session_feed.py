@@ -84,6 +84,35 @@ def test_new_file_appended_line_and_half_lines(
     qtbot.waitUntil(lambda: total_of(feed.dashboard) == 2000, timeout=5000)
 
 
+def test_steady_writes_closer_than_the_debounce_still_show(
+    feed: SessionFeed, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """A session written every few milliseconds, without a pause: the window keeps up (the
+    coalescing window is not pushed back by every event, which left only the safety poll)."""
+    path = codex_home.write(SID, live_lines(), started=time.time())
+    qtbot.waitUntil(lambda: total_of(feed.dashboard) == 1000, timeout=5000)
+    stop = threading.Event()
+
+    def write() -> None:
+        total = 1000
+        with open(path, "ab", buffering=0) as handle:
+            while not stop.is_set():
+                total += 10
+                handle.write(r.token_count(time.time(), r.usage(total, 0, 0)).encode() + b"\n")
+                time.sleep(0.004)
+
+    seen: list[int | None] = []
+    feed.dashboard_changed.connect(lambda board: seen.append(total_of(board)))
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        qtbot.wait(1500)
+    finally:
+        stop.set()
+        writer.join()
+    assert len(set(seen)) >= 5, seen
+
+
 def test_truncated_and_deleted_files(
     feed: SessionFeed, codex_home: CodexHome, qtbot: QtBot
 ) -> None:
