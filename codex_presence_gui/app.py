@@ -49,13 +49,13 @@ from codex_presence_gui.core.notifications import (
     one_message,
 )
 from codex_presence_gui.core.presence import (
-    CLIENT_ID_ENV,
     PAUSED_UNTIL_RESUMED,
     PresenceSettings,
     card_note,
     compose_card,
     is_paused,
     preview_lines,
+    resolve_client_id,
 )
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.settings import SETTINGS_FILE, Settings
@@ -602,15 +602,12 @@ class AppShell(QObject):
 
     @staticmethod
     def _client_id(settings: Settings, *, warn: bool = False) -> str:
-        """The Discord application id: the environment's overrides the settings' (at start
-        and at every change of the settings alike), unless it is not a number."""
-        client_id = os.environ.get(CLIENT_ID_ENV, "").strip() or settings.discord_client_id
-        if not client_id.isdigit():
-            if warn:
-                log.warning(
-                    "%s=%r is not a number; using the settings' id", CLIENT_ID_ENV, client_id
-                )
-            client_id = settings.discord_client_id
+        """The Discord application id, as ``discord-check`` chooses it: the environment's
+        overrides the settings' (at start and at every change of the settings alike), unless
+        it is not a number."""
+        client_id, problem = resolve_client_id(configured=settings.discord_client_id)
+        if problem and warn:
+            log.warning("%s", problem)
         return client_id
 
     def _show(self, board: Dashboard) -> None:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -17,13 +15,12 @@ from codex_presence_gui import paths
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
 from codex_presence_gui.core.discovery import resolve_codex_homes
 from codex_presence_gui.core.presence import (
-    CLIENT_ID_ENV,
-    DEFAULT_CLIENT_ID,
     PresenceCard,
     PresenceSettings,
     card_note,
     compose_card,
     preview_lines,
+    resolve_client_id,
 )
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.sanitize import clean_text, terminal_safe_json
@@ -35,22 +32,6 @@ EXIT_NOT_RUNNING = 3
 EXIT_INVALID_ID = 4
 EXIT_REJECTED = 5
 EXIT_FAILED = 6
-
-
-def resolve_client_id(
-    environ: Mapping[str, str] | None = None, configured: str = DEFAULT_CLIENT_ID
-) -> tuple[str, str | None]:
-    """The Discord application id to use, as the app chooses it (the environment's, else the
-    one in Settings → Advanced, ``configured``), and a warning when the environment's was
-    unusable."""
-    env = os.environ if environ is None else environ
-    value = env.get(CLIENT_ID_ENV, "").strip()
-    if not value:
-        return configured, None
-    if value.isdigit():
-        return value, None
-    which = "the default id" if configured == DEFAULT_CLIENT_ID else "the id in the settings"
-    return configured, f"{CLIENT_ID_ENV}={value!r} is not a number; using {which}"
 
 
 def _dashboard(args: argparse.Namespace) -> Dashboard | None:

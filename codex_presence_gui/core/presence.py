@@ -31,6 +31,23 @@ DEFAULT_LARGE_IMAGE = "codex-logo"
 DEFAULT_SMALL_IMAGE = "openai"
 CLIENT_ID_ENV = "CODEX_DISCORD_CLIENT_ID"
 
+
+def resolve_client_id(
+    environ: Mapping[str, str] | None = None, configured: str = DEFAULT_CLIENT_ID
+) -> tuple[str, str | None]:
+    """The Discord application id to use, as the app chooses it (the environment's, else the
+    one in Settings → Advanced, ``configured``), and a warning when the environment's was
+    unusable."""
+    env = os.environ if environ is None else environ
+    value = env.get(CLIENT_ID_ENV, "").strip()
+    if not value:
+        return configured, None
+    if value.isdigit():
+        return value, None
+    which = "the default id" if configured == DEFAULT_CLIENT_ID else "the id in the settings"
+    return configured, f"{CLIENT_ID_ENV}={value!r} is not a number; using {which}"
+
+
 PRIVATE_DETAILS = "Using Codex"
 PRIVATE_STATE = "In a coding session"
 IDLE_DETAILS = "Codex is open, no session running"
