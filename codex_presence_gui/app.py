@@ -45,6 +45,7 @@ from codex_presence_gui.core.history import HistoryReader
 from codex_presence_gui.core.notifications import (
     NOTIFICATIONS_FILE,
     NotificationLog,
+    by_urgency,
     due_notices,
     one_message,
 )
@@ -634,7 +635,10 @@ class AppShell(QObject):
         )
         message = one_message(due.notices)
         if message is not None:
-            channel = self.notifier.notify(*message)
+            # Keyed by the window the leading notice is about: in the window, its reset
+            # replaces its "reached", and the other way round.
+            lead = by_urgency(due.notices)[0]
+            channel = self.notifier.notify(*message, key=lead.topic)
             titles = " | ".join(notice.title for notice in due.notices)
             log.info("notified (%s): %s", channel.value, titles)
         if due.said:

@@ -53,6 +53,13 @@ class Notice:
     body: str
     said: Said
 
+    @property
+    def topic(self) -> str:
+        """The limit window it is about: a notice shown in the window replaces the last one
+        about the same window (its reset after its "reached", and the other way round)."""
+        said = self.said
+        return f"limit/{said.limit_id}/{said.minutes}/{said.slot}"
+
 
 class NotificationLog:
     """What was said, read from and written to ``path`` (atomically).
@@ -193,9 +200,11 @@ def due_notices(
 
             # A reset: the reading itself expired, or the history saw a new window begin.
             ended: tuple[float, float] | None = None  # (when it reset, how much was used)
+            confirmed = False  # a reading of the new window was seen
             if window.is_past_reset(now):
                 ended = (window.resets_at, clamp_percent(window.used_percent))
             elif len(periods) >= 2:
+                confirmed = True
                 previous, current = periods[-2], periods[-1]
                 began = current.points[0].at
                 moment = previous.resets_at
@@ -209,11 +218,16 @@ def due_notices(
                 elif now - ended[0] > RESET_NEWS_SECONDS:
                     said_too.append(event)  # old news: remember it, do not announce it
                 else:
+                    if confirmed:
+                        # A reading of the new window says where it stands now.
+                        used_now = clamp_percent(window.used_percent)
+                        after = f"Codex now reports {used_now:.0f}% used."
+                    else:
+                        after = "It should be full again; your next Codex turn confirms it."
                     notices.append(
                         Notice(
                             f"Codex: your {name} limit has reset",
-                            f"It was {ended[1]:.0f}% used. It should be full again; your "
-                            "next Codex turn confirms it.",
+                            f"It was {ended[1]:.0f}% used. {after}",
                             event,
                         )
                     )
@@ -282,11 +296,16 @@ def one_message(notices: Sequence[Notice]) -> tuple[str, str] | None:
     one sent straight after replaces the first before anyone could read it."""
     if not notices:
         return None
-    first, *rest = sorted(notices, key=_urgency, reverse=True)
+    first, *rest = by_urgency(notices)
     if not rest:
         return first.title, first.body
     also = "; ".join(notice.title.removeprefix("Codex: ") for notice in rest)
     return first.title, f"{first.body}\nAlso: {also}."
+
+
+def by_urgency(notices: Sequence[Notice]) -> list[Notice]:
+    """The notices, the most urgent first: the first leads ``one_message``."""
+    return sorted(notices, key=_urgency, reverse=True)
 
 
 def _urgency(notice: Notice) -> int:

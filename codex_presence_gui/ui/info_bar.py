@@ -89,6 +89,7 @@ class Notice(TintedFrame):
         """Say something new under the same key."""
         self.label.setText(text)
         self.setAccessibleName(text)
+        self.setAccessibleName(text)
 
     def tint(self, window: QColor, palette: QPalette) -> QColor:
         return blend(window, level_color(self.level, palette), 0.18)
@@ -124,6 +125,13 @@ class InfoBar(QWidget):
         key = key or text
         for notice in self.notices:
             if notice.key == key and notice.file == file:
+                if notice.text != text and notice is not self.notices[-1]:
+                    # News about the same thing: it goes last, as a new notice would (the
+                    # oldest first), not above what it followed.
+                    self.notices.remove(notice)
+                    self.notices.append(notice)
+                    self._layout.removeWidget(notice)
+                    self._layout.addWidget(notice)
                 notice.set_text(text)
                 return
         for notice in self.notices:

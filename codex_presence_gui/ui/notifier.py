@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 import shutil
 import sys
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QProcess
@@ -62,6 +63,7 @@ class Notifier(QObject):
         command: Callable[[str, str], list[str] | None] = system_command,
         start: Callable[[str, list[str]], bool] | None = None,
         tray_shown: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
+        clock: Callable[[], float] = time.time,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -73,16 +75,21 @@ class Notifier(QObject):
         self._tray_shown = tray_shown
         self._command = command
         self._start = start or _start_detached
+        self._clock = clock
 
-    def notify(self, title: str, body: str) -> Channel:
-        """Show one notification; returns where it went."""
+    def notify(self, title: str, body: str, *, key: str | None = None) -> Channel:
+        """Show one notification; returns where it went. In the window, it replaces the
+        notice of the same ``key`` (else of the same title)."""
         if self.tray is not None and self.tray.isVisible() and self._tray_shown():
             self.tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 15_000)
             return Channel.TRAY
         command = self._command(title, body)
         if command is not None and self._start(command[0], command[1:]):
             return Channel.SYSTEM
-        self.window.show_notice(f"{title}: {body}", key=title)
+        # A notice stays until dismissed: it says when it was given, so that "in 2 h" in it
+        # reads from then, not from whenever it is read.
+        said_at = time.strftime("%H:%M", time.localtime(self._clock()))
+        self.window.show_notice(f"{said_at} · {title}: {body}", key=key or title)
         QApplication.alert(self.window)
         return Channel.WINDOW
 

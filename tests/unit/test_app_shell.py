@@ -319,21 +319,26 @@ def test_the_app_has_its_icon(qtbot: QtBot) -> None:
     assert {16, 32, 256} <= sizes
 
 
-def recorder(said: list[str]) -> Callable[[str, str], Channel]:
-    """Stands in for ``Notifier.notify``: notes the title."""
+def recorder(said: list[str], keys: list[str | None] | None = None) -> Callable[..., Channel]:
+    """Stands in for ``Notifier.notify``: notes the title (and the key in ``keys``)."""
 
-    def notify(title: str, body: str) -> Channel:
+    def notify(title: str, body: str, *, key: str | None = None) -> Channel:
         said.append(title)
+        if keys is not None:
+            keys.append(key)
         return Channel.TRAY
 
     return notify
 
 
-def notified(qtbot: QtBot, home: CodexHome, *boards: Dashboard) -> list[str]:
-    """The titles one run of the app notifies, shown ``boards`` in turn."""
+def notified(
+    qtbot: QtBot, home: CodexHome, *boards: Dashboard, keys: list[str | None] | None = None
+) -> list[str]:
+    """The titles one run of the app notifies, shown ``boards`` in turn (their keys put in
+    ``keys``)."""
     said: list[str] = []
     shell = make_shell(qtbot, home, "--no-discord")
-    shell.notifier.notify = recorder(said)  # type: ignore[method-assign]
+    shell.notifier.notify = recorder(said, keys)  # type: ignore[method-assign]
     try:
         for board in boards:
             shell._show(board)
@@ -370,7 +375,13 @@ def test_crossings_seen_together_are_one_notification(
     windows = (UsageWindow(10_080, 76.0, NOW + 86_400), UsageWindow(300, 92.0, NOW + 600))
     limits = LimitSnapshot("codex", None, None, NOW - 30, windows)
     board = replace(dashboard(limit=limits), insights=Insights(NOW, (), 0))
-    assert notified(qtbot, codex_home, board) == ["Codex: 10% or less of your 5h limit left"]
+    keys: list[str | None] = []
+    assert notified(qtbot, codex_home, board, keys=keys) == [
+        "Codex: 10% or less of your 5h limit left"
+    ]
+    # Keyed by the leading notice's window: in the window, the next news about the 5h
+    # window replaces this message.
+    assert keys == ["limit/codex/300/"]
 
 
 def test_notifications_can_be_turned_off(

@@ -137,6 +137,11 @@ def test_a_reset_seen_only_through_the_next_window(codex_home: CodexHome, tmp_pa
     write_session(codex_home, SID, turns, resets_at=old_reset, jitter=False)
     path = tmp_path / "notifications.json"
     shown = history_board(codex_home, old_reset + 20)
+    (notice,) = due_notices(
+        shown, (75, 90, 95), notify_resets=True, notes=NotificationLog(path)
+    ).notices
+    # A reading of the new window was seen: it is told, not "your next turn confirms it".
+    assert notice.body == "It was 92% used. Codex now reports 1% used."
     assert look(path, shown) == ["Codex: your 5h limit has reset"]
     assert look(path, history_board(codex_home, old_reset + 40)) == []
 
@@ -265,3 +270,26 @@ def test_notices_due_together_make_one_message_the_most_urgent_first(tmp_path: P
     assert body.endswith("\nAlso: 25% or less of your weekly limit left.")
     assert one_message(due.notices[:1]) == (due.notices[0].title, due.notices[0].body)
     assert one_message(()) is None
+
+
+def test_reached_again_after_an_early_reset(codex_home: CodexHome, tmp_path: Path) -> None:
+    """Used up, reset early (the reset time stays), used up again: each is said, and all
+    three notices are about one window (in the window, each replaces the one before)."""
+    week_reset = BASE + 3 * 86400
+    path = tmp_path / "notifications.json"
+    turns = [Turn(BASE + 600, 1000, None, weekly=100.0, weekly_resets_at=week_reset)]
+    topics = set()
+    for at, used, said in (
+        (BASE + 700, None, "Codex: your weekly limit is reached"),
+        (BASE + 3700, 0.0, "Codex: your weekly limit has reset"),
+        (BASE + 7300, 100.0, "Codex: your weekly limit is reached"),
+    ):
+        if used is not None:
+            turns.append(Turn(at - 100, 1000, None, weekly=used, weekly_resets_at=week_reset))
+        write_session(codex_home, SID, turns, resets_at=None, jitter=False)
+        notes = NotificationLog(path)
+        due = due_notices(history_board(codex_home, at), (75,), notify_resets=True, notes=notes)
+        assert [notice.title for notice in due.notices] == [said]
+        topics.update(notice.topic for notice in due.notices)
+        notes.record(due.said, at)
+    assert len(topics) == 1

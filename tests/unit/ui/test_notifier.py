@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
@@ -40,6 +42,12 @@ class VisibleTray(QSystemTrayIcon):
         self.messages.append((title, body))
 
 
+def at_0947() -> float:
+    """A clock at 09:47 local time today."""
+    moment = time.localtime()
+    return time.mktime((*moment[:3], 9, 47, 0, 0, 0, -1))
+
+
 def test_the_tray_first(qtbot: QtBot) -> None:
     window = MainWindow()
     qtbot.addWidget(window)
@@ -59,10 +67,12 @@ def test_not_the_tray_once_it_has_gone(qtbot: QtBot) -> None:
     window = MainWindow()
     qtbot.addWidget(window)
     tray = VisibleTray()
-    notifier = Notifier(window, tray, command=lambda title, body: None, tray_shown=lambda: False)
+    notifier = Notifier(
+        window, tray, command=lambda title, body: None, tray_shown=lambda: False, clock=at_0947
+    )
     assert notifier.notify("T", "B") is Channel.WINDOW
     assert tray.messages == []
-    assert window.info_bar.texts() == ["T: B"]
+    assert window.info_bar.texts() == ["09:47 · T: B"]
 
 
 def test_the_system_notifier_without_a_tray(qtbot: QtBot) -> None:
@@ -82,13 +92,40 @@ def test_the_system_notifier_without_a_tray(qtbot: QtBot) -> None:
 def test_the_window_when_nothing_else_works(qtbot: QtBot) -> None:
     window = MainWindow()
     qtbot.addWidget(window)
-    notifier = Notifier(window, None, command=lambda title, body: None)
+    notifier = Notifier(window, None, command=lambda title, body: None, clock=at_0947)
     assert notifier.notify("Codex: less than 10 %", "Body") is Channel.WINDOW
-    # A notice in the window, whole, until dismissed (a status-bar message was cut and went).
-    assert window.info_bar.texts() == ["Codex: less than 10 %: Body"]
+    # A notice in the window, whole, until dismissed (a status-bar message was cut and went),
+    # with the time it was given: "in 2 h" in it reads from then.
+    assert window.info_bar.texts() == ["09:47 · Codex: less than 10 %: Body"]
     assert window.info_bar.isVisibleTo(window)
     notifier.notify("Codex: less than 10 %", "Body again")
-    assert window.info_bar.texts() == ["Codex: less than 10 %: Body again"]
+    assert window.info_bar.texts() == ["09:47 · Codex: less than 10 %: Body again"]
     window.info_bar.notices[0].close_button.click()
     assert window.info_bar.texts() == []
     assert not window.info_bar.isVisibleTo(window)
+
+
+def test_news_about_the_same_window_replaces_its_notice_and_goes_last(qtbot: QtBot) -> None:
+    """A limit reached, then reset early, then reached again, told in the window: one notice
+    for that window, saying the newest news, below the notices given before it (it had
+    stayed above a later one, so the second "reached" looked like nothing new)."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    notifier = Notifier(window, None, command=lambda title, body: None, clock=at_0947)
+    key = "limit/codex/10080/secondary"
+    notifier.notify("Codex: your weekly limit is reached", "All used.", key=key)
+    notifier.notify("Codex: your 5h limit has reset", "It was 95% used.", key="limit/codex/300/p")
+    notifier.notify("Codex: your weekly limit has reset", "It was 100% used.", key=key)
+    assert window.info_bar.texts() == [
+        "09:47 · Codex: your 5h limit has reset: It was 95% used.",
+        "09:47 · Codex: your weekly limit has reset: It was 100% used.",
+    ]
+    notifier.notify("Codex: your weekly limit is reached", "All used again.", key=key)
+    assert window.info_bar.texts() == [
+        "09:47 · Codex: your 5h limit has reset: It was 95% used.",
+        "09:47 · Codex: your weekly limit is reached: All used again.",
+    ]
+    last = window.info_bar.notices[-1]
+    assert last.accessibleName() == last.text
+    layout = window.info_bar.layout()
+    assert [layout.itemAt(i).widget() for i in range(layout.count())] == window.info_bar.notices
