@@ -143,6 +143,9 @@ class InfoBar(QWidget):
         notice.reveal.connect(self.reveal)
         self.notices.append(notice)
         self._layout.addWidget(notice)
+        # Shown now, not when Qt gets to it: a child added to a shown bar stays hidden until
+        # then, and the window measures the room its notices need right after this.
+        notice.show()
         while len(self.notices) > MAX_NOTICES:
             self.dismiss(self.notices[0].key)
         self.show()

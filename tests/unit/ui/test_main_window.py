@@ -1020,3 +1020,30 @@ def test_closing_hides_to_the_tray_only_while_there_is_one(qtbot: QtBot) -> None
     closing = QCloseEvent()
     window.closeEvent(closing)
     assert closing.isAccepted()
+
+
+def test_a_notice_given_while_the_window_shows_gets_its_room(qtbot: QtBot) -> None:
+    """The compact window is as tall as its contents: a second notice given while it shows
+    must grow it (the new notice was measured while still hidden, which Qt shows only
+    later, so the limits and the card were squeezed into each other)."""
+    from codex_presence_gui.ui.layout_check import check_layout
+
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop"),), limit=limits()))
+    window.set_layout_mode(LayoutMode.COMPACT)
+    window.resize(340, 400)
+    window.show()
+    qtbot.waitExposed(window)
+    text = "Codex: 10% or less of your 5h limit left: You have used 91% of it. It resets at 18:00."
+    heights = []
+    for key in ("first", "second", "third"):
+        window.show_notice(text, key=key)
+        heights.append(window.height())
+
+        def laid_out() -> None:
+            assert all(notice.isVisible() for notice in window.info_bar.notices)
+            assert window.height() == window.needed_size(True, window.width()).height()
+            assert check_layout(window) == []
+
+        qtbot.waitUntil(laid_out, timeout=2000)
+    assert heights[0] < heights[1] < heights[2]
