@@ -272,3 +272,8 @@ class LimitsPanel(QWidget):
                 footer = ElidedLabel()
                 self.rows_box.addWidget(footer)
                 self.footers.append(footer)
+        # Shown now, not when Qt gets to it: rows added to a shown panel stay hidden until
+        # then, and the window measures the room the panel needs right after this (a limit
+        # appearing would have left the compact window too short for good).
+        for row in (*self._headings, *self.bars, *self.footers):
+            row.show()

@@ -1047,3 +1047,28 @@ def test_a_notice_given_while_the_window_shows_gets_its_room(qtbot: QtBot) -> No
 
         qtbot.waitUntil(laid_out, timeout=2000)
     assert heights[0] < heights[1] < heights[2]
+
+
+def test_a_limit_appearing_while_the_window_shows_gets_its_room(qtbot: QtBot) -> None:
+    """The weekly window appears in a reading while the compact window shows: the window
+    grows to hold its row (the new row was measured while still hidden, and the window stayed
+    too short, the card squeezed, until something else changed)."""
+    from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+    from codex_presence_gui.ui.layout_check import check_layout
+
+    window = make_window(qtbot)
+    five = LimitSnapshot("codex", None, "plus", NOW - 40, (UsageWindow(300, 30.0, NOW + 7000),))
+    window.show_dashboard(dashboard((session("shop"),), limit=five))
+    window.set_layout_mode(LayoutMode.COMPACT)
+    window.resize(340, 400)
+    window.show()
+    qtbot.waitExposed(window)
+    before = window.height()
+    window.show_dashboard(dashboard((session("shop"),), limit=limits()))
+
+    def laid_out() -> None:
+        assert window.height() == window.needed_size(True, window.width()).height()
+        assert check_layout(window) == []
+
+    qtbot.waitUntil(laid_out, timeout=2000)
+    assert window.height() > before
