@@ -85,6 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="a Codex home to read (repeatable; default: $CODEX_HOME or ~/.codex)",
     )
     parser.add_argument(
+        "--base-dir",
+        metavar="DIR",
+        type=base_dir_text,
+        help=(
+            "keep settings, state, logs and cache in DIR, as CODEX_PRESENCE_BASE_DIR does "
+            "(for a portable copy; before a command)"
+        ),
+    )
+    parser.add_argument(
         "-v", "--verbose", action="count", default=0, help="log more (repeat for debug)"
     )
     parser.add_argument(
@@ -203,6 +212,16 @@ def codex_home_text(text: str) -> str:
     return text
 
 
+def base_dir_text(text: str) -> str:
+    """A ``--base-dir`` value: made absolute (an entry that starts the app at log-in passes it
+    on, from another current folder); an empty one is refused, not read as this folder."""
+    if not text.strip():
+        import argparse
+
+        raise argparse.ArgumentTypeError("needs a folder, not an empty text")
+    return os.path.abspath(os.path.expanduser(text))
+
+
 def parse_size(text: str) -> tuple[int, int]:
     """``760x560`` to ``(760, 560)``."""
     width, _, height = text.lower().partition("x")
@@ -250,6 +269,7 @@ def _plain_report(argv: Sequence[str]) -> SimpleNamespace | None:
         return None
     return SimpleNamespace(
         codex_homes=homes,
+        base_dir=None,
         verbose=0,
         no_discord=False,
         minimized=False,
@@ -335,6 +355,12 @@ def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
         # app's: `report daily --bogus` had printed the window's options).
         chosen = _command_parsers(parser).get(args.command or "", parser)
         chosen.error(f"unrecognized arguments: {' '.join(extras)}")
+    if args.base_dir is not None:
+        # Set for this process as the variable would be, so that whatever it starts (the
+        # report's worker processes) keeps to the same folder.
+        from codex_presence_gui.paths import BASE_DIR_ENV
+
+        os.environ[BASE_DIR_ENV] = args.base_dir
     if args.verbose or args.command is None:
         _configure_logging(args.verbose)
     # Each headless command imports only what it needs: they must start fast.

@@ -36,6 +36,15 @@ def _base() -> str | None:
     return value or None
 
 
+def base_dir() -> str | None:
+    """The one folder this run keeps everything in (``--base-dir``,
+    ``CODEX_PRESENCE_BASE_DIR`` or ``override_base_dir``), absolute; None when the platform's
+    folders are used. Absolute because a relative one would mean another folder for a start
+    from elsewhere, such as the log-in entry (``core.autostart``)."""
+    base = _base()
+    return os.path.abspath(base) if base is not None else None
+
+
 #: Linux's XDG base folders (variable, default under the home) of each kind, as platformdirs
 #: has them; the log folder is ``log`` in the state folder.
 _XDG = {

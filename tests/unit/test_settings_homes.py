@@ -61,6 +61,26 @@ def test_status_and_report_read_the_chosen_folder(
     assert settings_file.read_bytes() == before  # only read
 
 
+def test_base_dir_option_reads_that_copy_s_settings(
+    chosen: CodexHome,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--base-dir DIR`` (what a portable copy's log-in entry passes) is the variable on the
+    command line: the settings there are read, the ones the variable named are not."""
+    base = Path(paths.folder("config")).parent
+    monkeypatch.setenv(paths.BASE_DIR_ENV, str(tmp_path / "the usual place"))
+    monkeypatch.chdir(tmp_path)
+    relative = base.relative_to(tmp_path)
+    assert main(["--base-dir", str(relative), "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["codex_homes"] == [str(chosen.root)]
+    assert paths.base_dir() == str(base)  # made absolute: it is passed on as it is
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--base-dir", " ", "status"])
+    assert "needs a folder" in capsys.readouterr().err
+
+
 def test_the_command_line_comes_first_and_no_choice_means_the_default(
     chosen: CodexHome, tmp_path: Path
 ) -> None:
