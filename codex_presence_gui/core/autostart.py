@@ -6,6 +6,11 @@ it from a translocated copy, or it was started through the Windows console twin.
 is derived from the install, not from whatever ``sys.executable`` happens to be, and
 ``ensure_launch_at_login`` checks it at every start and rewrites it when it differs.
 
+A copy that keeps its files in one folder (``--base-dir``, ``CODEX_PRESENCE_BASE_DIR``) passes
+that folder on in the entry, as an argument: the only way that reaches the app on every
+system (``open`` on macOS starts the app through Launch Services, which does not hand it the
+environment of the agent, and a ``Run`` value is a bare command line).
+
 NOTE: Qt-free. Each function takes the folder (or registry) it writes to, so tests can point
 them anywhere.
 """
@@ -14,13 +19,12 @@ from __future__ import annotations
 
 import os
 import plistlib
-import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path, PureWindowsPath
 from typing import Protocol
 
-from codex_presence_gui import APP_ID, APP_NAME
+from codex_presence_gui import APP_ID, APP_NAME, paths
 
 BUNDLE_ID = "io.github.codex-presence.gui"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
@@ -32,6 +36,8 @@ CONSOLE_TWIN_EXE = f"{APP_ID}-cli.exe"
 # Gatekeeper runs a quarantined app opened from Downloads from a random read-only copy under
 # this folder; the copy is gone after the next reboot, so its path must never be stored.
 TRANSLOCATION_MARK = "/AppTranslocation/"
+#: The option that gives the app its base folder (``cli``).
+BASE_DIR_OPTION = "--base-dir"
 
 
 def windowed_executable(executable: str) -> str:
@@ -47,37 +53,80 @@ def is_translocated(path: str) -> bool:
     return TRANSLOCATION_MARK in path
 
 
-def macos_open_command() -> list[str]:
+def macos_open_command(arguments: Sequence[str] = ("--minimized",)) -> list[str]:
     """Start the bundle by its identifier: Launch Services finds wherever it is installed now,
     so neither moving the app nor a translocated first start leaves a dead path behind."""
-    return ["/usr/bin/open", "-b", BUNDLE_ID, "--args", "--minimized"]
+    return ["/usr/bin/open", "-b", BUNDLE_ID, "--args", *arguments]
 
 
 def launch_command(
-    executable: str | None = None, *, frozen: bool | None = None, platform: str | None = None
+    executable: str | None = None,
+    *,
+    frozen: bool | None = None,
+    platform: str | None = None,
+    base_dir: str | None = None,
 ) -> list[str]:
-    """How to start this app minimized at login.
+    """How to start this app minimized at login, with this run's base folder if it has one.
 
     Frozen: the windowed executable on Windows (never the console twin), the bundle by its id
     on macOS, the executable on Linux. From source: this Python with ``-m``. The arguments
-    default to this process; tests pass them.
+    default to this process (``base_dir`` to ``paths.base_dir()``); tests pass them.
     """
     executable = executable if executable is not None else sys.executable
     frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
     platform = platform or sys.platform
+    base_dir = base_dir if base_dir is not None else paths.base_dir()
+    arguments = ["--minimized"]
+    if base_dir is not None:
+        arguments += [BASE_DIR_OPTION, base_dir]
     if not frozen:
-        return [executable, "-m", "codex_presence_gui", "--minimized"]
+        return [executable, "-m", "codex_presence_gui", *arguments]
     if platform == "win32":
-        return [windowed_executable(executable), "--minimized"]
+        return [windowed_executable(executable), *arguments]
     if platform == "darwin":
-        return macos_open_command()
-    return [executable, "--minimized"]
+        return macos_open_command(arguments)
+    return [executable, *arguments]
 
 
 def xdg_autostart_dir() -> Path:
     """``$XDG_CONFIG_HOME/autostart`` (``~/.config/autostart``)."""
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "autostart"
+
+
+#: Characters that make an argument of ``Exec`` need quotes (Desktop Entry Specification,
+#: "The Exec key").
+_EXEC_RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")
+#: Escaped inside those quotes.
+_EXEC_ESCAPED = frozenset('"`$\\')
+#: The escapes of every string value in a desktop file, undone before ``Exec`` is split.
+#: Control characters, which no value in a desktop file may hold (tabs and line breaks have
+#: escapes).
+_EXEC_UNWRITABLE = frozenset(map(chr, (*range(32), 127))) - set("\t\n\r")
+_KEY_FILE_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def desktop_exec(command: Sequence[str]) -> str:
+    """``command`` as the value of ``Exec``, quoted as the Desktop Entry Specification says
+    (GLib and KDE read it so; shell quoting with ``'`` is not part of it, and a ``%`` would
+    be read as a field code).
+
+    Raises:
+        ValueError: a part holds a control character other than a tab or a line break,
+            which a desktop file cannot hold.
+    """
+    words = []
+    for part in command:
+        if _EXEC_UNWRITABLE.intersection(part):
+            raise ValueError(f"a desktop entry cannot hold {part!r}")
+        if part and not _EXEC_RESERVED.intersection(part):
+            word = part
+        else:
+            escaped = "".join(f"\\{char}" if char in _EXEC_ESCAPED else char for char in part)
+            word = f'"{escaped}"'
+        words.append(word.replace("%", "%%"))
+    value = " ".join(words)
+    return "".join(_KEY_FILE_ESCAPES.get(char, char) for char in value)
 
 
 def desktop_entry(command: Sequence[str]) -> str:
@@ -87,7 +136,7 @@ def desktop_entry(command: Sequence[str]) -> str:
         "Type=Application\n"
         f"Name={APP_NAME}\n"
         "Comment=Codex limits, sessions and Discord presence\n"
-        f"Exec={shlex.join(command)}\n"
+        f"Exec={desktop_exec(command)}\n"
         "Terminal=false\n"
         "X-GNOME-Autostart-enabled=true\n"
     )
@@ -102,7 +151,8 @@ def set_linux(enabled: bool, command: Sequence[str], folder: Path | None = None)
     path = linux_entry_path(folder)
     if enabled:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(desktop_entry(command), encoding="utf-8")
+        # Encoded before the file is opened: a name UTF-8 cannot hold leaves no empty entry.
+        path.write_bytes(desktop_entry(command).encode("utf-8"))
     else:
         path.unlink(missing_ok=True)
     return path
@@ -113,9 +163,12 @@ def macos_agent_path(folder: Path | None = None) -> Path:
 
 
 def launch_agent(command: Sequence[str]) -> dict[str, object]:
-    """The LaunchAgent for ``command``; a translocated path is replaced by the bundle id."""
+    """The LaunchAgent for ``command``; a translocated program is replaced by the bundle id
+    (its arguments kept)."""
     arguments = list(command)
-    if any(is_translocated(part) for part in arguments):
+    if arguments and is_translocated(arguments[0]):
+        arguments = macos_open_command(arguments[1:])
+    elif any(is_translocated(part) for part in arguments):
         arguments = macos_open_command()
     return {"Label": BUNDLE_ID, "ProgramArguments": arguments, "RunAtLoad": True}
 
@@ -171,8 +224,26 @@ class _WinRegistry:
 
 
 def windows_command(command: Sequence[str]) -> str:
-    """A command line as Windows parses it (each part quoted)."""
-    return " ".join(f'"{part}"' for part in command)
+    """A command line as Windows programs split it (``CommandLineToArgvW`` and the C
+    runtime): each part in quotes, a quote in it escaped, and the backslashes before a quote
+    (or before the closing one, as in ``C:\\``) doubled; other backslashes are plain."""
+    return " ".join(_windows_argument(part) for part in command)
+
+
+def _windows_argument(part: str) -> str:
+    quoted = []
+    backslashes = 0
+    for char in part:
+        if char == "\\":
+            backslashes += 1
+            continue
+        if char == '"':
+            quoted.append("\\" * (2 * backslashes + 1) + '"')
+        else:
+            quoted.append("\\" * backslashes + char)
+        backslashes = 0
+    quoted.append("\\" * (2 * backslashes))
+    return f'"{"".join(quoted)}"'
 
 
 def set_windows(enabled: bool, command: Sequence[str], registry: Registry | None = None) -> str:
@@ -197,7 +268,15 @@ def set_launch_at_login(enabled: bool, command: Sequence[str] | None = None) -> 
             set_linux(enabled, command)
     except OSError as error:
         return f"Could not change launching at login: {error.strerror or error}"
+    except ValueError:  # a base folder's name no entry can hold (a control character)
+        return _UNWRITABLE.format(verb="change")
     return None
+
+
+_UNWRITABLE = (
+    "Could not {verb} launching at login: this copy's folder "
+    f"({BASE_DIR_OPTION}) has a name the log-in entry cannot hold."
+)
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -241,7 +320,7 @@ def launches_at_login(
         if platform == "darwin":
             return _macos_current(command, folder)
         return _linux_current(command, folder)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a name no entry can hold, so none holds it
         return False
 
 
@@ -277,4 +356,6 @@ def ensure_launch_at_login(
             set_linux(True, command, folder)
     except OSError as error:
         return f"Could not update launching at login: {error.strerror or error}"
+    except ValueError:
+        return _UNWRITABLE.format(verb="update")
     return None

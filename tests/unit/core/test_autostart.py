@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import os
 import plistlib
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+from codex_presence_gui import paths
+from codex_presence_gui.cli import build_parser
 from codex_presence_gui.core import autostart
+
+
+@pytest.fixture(autouse=True)
+def _no_base_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """As a plain install runs: no base folder (the test session sets one for every test)."""
+    monkeypatch.delenv(paths.BASE_DIR_ENV, raising=False)
+    paths.override_base_dir(None)
+    yield
+    paths.override_base_dir(None)
 
 
 def test_linux_desktop_entry(tmp_path: Path) -> None:
@@ -164,6 +183,7 @@ def test_macos_translocated_path_is_never_written(tmp_path: Path) -> None:
     assert autostart.is_translocated(TRANSLOCATED)
     path = autostart.set_macos(True, [TRANSLOCATED, "--minimized"], tmp_path)
     assert "AppTranslocation" not in path.read_text()
+    assert plistlib.loads(path.read_bytes())["ProgramArguments"] == autostart.macos_open_command()
     autostart.ensure_launch_at_login(
         True, [TRANSLOCATED, "--minimized"], platform="darwin", folder=tmp_path
     )
@@ -184,7 +204,7 @@ def test_linux_stale_entry_is_rewritten_and_a_correct_one_left_alone(tmp_path: P
     path = autostart.set_linux(True, ["/old/place/codex-presence-gui", "--minimized"], tmp_path)
     command = ["/opt/codex presence/codex-presence-gui", "--minimized"]
     autostart.ensure_launch_at_login(True, command, platform="linux", folder=tmp_path)
-    assert "Exec='/opt/codex presence/codex-presence-gui' --minimized" in path.read_text()
+    assert 'Exec="/opt/codex presence/codex-presence-gui" --minimized' in path.read_text()
     path.touch()
     stamp = path.stat().st_mtime_ns
     os.utime(path, ns=(stamp - 10**9, stamp - 10**9))
@@ -217,3 +237,216 @@ def test_whether_this_install_starts_at_login(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     assert not autostart.launches_at_login(ours, platform="linux", folder=blocker / "x")
+
+
+#: A portable copy's folder with what a command line or a desktop file treats specially.
+ODD = "/media/ada/USB stick/Codex \"Presence\" 'portable' $HOME `id` back\\slash 100% ~ é 名前 #;|&"
+
+
+def exec_words(value: str) -> list[str]:
+    """``Exec``'s arguments as the Desktop Entry Specification reads them: the string
+    escapes undone, then the double-quoted words, then ``%%``."""
+    escapes = {"s": " ", "n": "\n", "t": "\t", "r": "\r", "\\": "\\"}
+    text, index = [], 0
+    while index < len(value):
+        if value[index] == "\\" and index + 1 < len(value):
+            text.append(escapes[value[index + 1]])
+            index += 2
+        else:
+            text.append(value[index])
+            index += 1
+    words: list[str] = []
+    word: list[str] | None = None
+    quoted = False
+    chars = iter(text)
+    for char in chars:
+        if quoted and char == "\\":
+            following = next(chars)
+            assert following in '"`$\\', following  # nothing else may be escaped
+            word = [*(word or []), following]
+        elif char == '"':
+            quoted = not quoted
+            word = word or []
+        elif char == " " and not quoted:
+            if word is not None:
+                words.append("".join(word))
+            word = None
+        else:
+            assert quoted or char not in "\t\n\"'\\><~|&;$*?#()`", char
+            word = [*(word or []), char]
+    assert not quoted
+    if word is not None:
+        words.append("".join(word))
+    for part in words:
+        assert "%" not in part.replace("%%", ""), part  # a lone % is a field code
+    return [part.replace("%%", "%") for part in words]
+
+
+def windows_words(line: str) -> list[str]:
+    """A command line's arguments after the program's, as the C runtime splits them: a run of
+    backslashes is plain unless a quote follows it, where pairs make one backslash and an odd
+    one out makes the quote a plain one."""
+    assert line.startswith('"')
+    program_end = line.index('"', 1)
+    words: list[str] = [line[1:program_end]]
+    rest, index = line[program_end + 1 :], 0
+    word: list[str] | None = None
+    quoted = False
+    while index < len(rest):
+        char = rest[index]
+        if char == "\\":
+            run = len(rest[index:]) - len(rest[index:].lstrip("\\"))
+            index += run
+            if index < len(rest) and rest[index] == '"':
+                word = [*(word or []), "\\" * (run // 2)]
+                if run % 2:
+                    word.append('"')
+                    index += 1
+            else:
+                word = [*(word or []), "\\" * run]
+            continue
+        if char == '"':
+            quoted = not quoted
+            word = word or []
+        elif char in " \t" and not quoted:
+            if word is not None:
+                words.append("".join(word))
+            word = None
+        else:
+            word = [*(word or []), char]
+        index += 1
+    if word is not None:
+        words.append("".join(word))
+    return words
+
+
+def test_each_entry_passes_on_this_copy_s_base_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started with its own folder, the copy's entry starts it with that folder again, on
+    each system; the app's own parser reads the folder back from the entry's arguments."""
+    monkeypatch.setenv(paths.BASE_DIR_ENV, ODD)
+    linux = autostart.launch_command("/opt/app/codex-presence-gui", frozen=True, platform="linux")
+    assert linux == ["/opt/app/codex-presence-gui", "--minimized", "--base-dir", ODD]
+    assert build_parser().parse_args(linux[1:]).base_dir == ODD
+    source = autostart.launch_command("/usr/bin/python3", frozen=False, platform="linux")
+    assert source[-2:] == ["--base-dir", ODD]
+
+    entry = autostart.set_linux(True, linux, tmp_path / "autostart")
+    (exec_line,) = [line for line in entry.read_text("utf-8").splitlines() if "Exec=" in line]
+    assert exec_words(exec_line.removeprefix("Exec=")) == linux
+
+    mac = autostart.launch_command(TRANSLOCATED, frozen=True, platform="darwin")
+    agent = plistlib.loads(autostart.set_macos(True, mac, tmp_path / "agents").read_bytes())
+    assert agent["ProgramArguments"] == [
+        *("/usr/bin/open", "-b", autostart.BUNDLE_ID, "--args"),
+        *("--minimized", "--base-dir", ODD),
+    ]
+    # A translocated program named directly is started by the bundle id, arguments kept.
+    direct = autostart.launch_agent([TRANSLOCATED, "--minimized", "--base-dir", ODD])
+    assert direct["ProgramArguments"] == agent["ProgramArguments"]
+
+    registry = FakeRegistry()
+    windows = [WINDOWED, "--minimized", "--base-dir", r"E:\Codex Presence\data"]
+    autostart.set_windows(True, windows, registry)
+    assert windows_words(registry.values["CodexPresence"]) == windows
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [
+        "E:\\",  # a drive's root: its backslash had escaped the closing quote
+        r"E:\Codex Presence\data\\",
+        r"\\nas\share\Codex Presence",
+        'E:\\odd "quoted" name\\',
+        "E:\\Ünïcode 名前 100% $HOME",
+    ],
+)
+def test_a_windows_command_line_reads_back_as_written(folder: str) -> None:
+    command = [WINDOWED, "--minimized", "--base-dir", folder]
+    assert windows_words(autostart.windows_command(command)) == command
+
+
+def test_a_plain_install_s_entries_are_unchanged() -> None:
+    """Without a base folder nothing is added, so entries written before stay this install's."""
+    assert autostart.windows_command([WINDOWED, "--minimized"]) == f'"{WINDOWED}" "--minimized"'
+    assert autostart.launch_command(WINDOWED, frozen=True, platform="win32") == [
+        WINDOWED,
+        "--minimized",
+    ]
+    assert autostart.desktop_exec(["/opt/app/codex-presence-gui", "--minimized"]) == (
+        "/opt/app/codex-presence-gui --minimized"
+    )
+
+
+def test_the_entry_written_with_a_base_folder_is_recognised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``launches_at_login`` knows the entry this copy wrote (with its folder), and another
+    copy's (another folder, or none) is not this one's."""
+    base = tmp_path / "Portable copy é"
+    paths.override_base_dir(base)
+    for platform in ("linux", "darwin", "win32"):
+        folder, registry = tmp_path / platform, FakeRegistry()
+        where = {"platform": platform, "folder": folder, "registry": registry}
+        assert autostart.ensure_launch_at_login(True, **where) is None
+        assert autostart.launches_at_login(**where), platform
+        paths.override_base_dir(tmp_path / "another copy")
+        assert not autostart.launches_at_login(**where), platform
+        paths.override_base_dir(None)
+        assert not autostart.launches_at_login(**where), platform
+        paths.override_base_dir(base)
+    assert str(base) in (tmp_path / "linux" / "codex-presence-gui.desktop").read_text("utf-8")
+
+
+def test_a_relative_base_folder_is_written_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At log-in the app starts in another folder: a relative base folder is passed on as
+    the absolute folder it means now."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(paths.BASE_DIR_ENV, "portable-data")
+    command = autostart.launch_command("/opt/app/codex-presence-gui", frozen=True, platform="linux")
+    assert command[-1] == str(tmp_path / "portable-data")
+
+
+def test_a_folder_no_entry_can_hold_is_said_not_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A control character (or bytes that are not UTF-8) in the folder's name: a message,
+    and no half-written entry."""
+    for odd in ("/media/bad\x01name", "/media/not-utf8-\udcff"):
+        paths.override_base_dir(Path(odd))
+        folder = tmp_path / "autostart"
+        problem = autostart.ensure_launch_at_login(True, platform="linux", folder=folder)
+        assert problem is not None
+        assert "cannot hold" in problem
+        assert not autostart.linux_entry_path(folder).exists()
+        assert not autostart.launches_at_login(platform="linux", folder=folder)
+        problem = autostart.ensure_launch_at_login(True, platform="darwin", folder=folder)
+        assert problem is not None
+        assert "cannot hold" in problem
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or shutil.which("gio") is None, reason="GLib's gio reads the entry"
+)
+def test_glib_starts_the_entry_with_the_folder_as_written(tmp_path: Path) -> None:
+    """The desktop (GLib, as GNOME and most others start autostart entries) hands the app the
+    arguments as written: spaces, quotes, $, %, a backslash, a tab, non-ASCII."""
+    out = tmp_path / "argv.txt"
+    script = tmp_path / "dump.py"
+    script.write_text(
+        "import json, sys\n"
+        "open(sys.argv[1], 'w', encoding='utf-8').write(json.dumps(sys.argv[2:]))\n",
+        encoding="utf-8",
+    )
+    folder = f"{ODD}\ttab"
+    command = [sys.executable, str(script), str(out), "--minimized", "--base-dir", folder]
+    entry = autostart.set_linux(True, command, tmp_path / "autostart")
+    subprocess.run(["gio", "launch", str(entry)], check=True, timeout=30, capture_output=True)
+    deadline = time.monotonic() + 30
+    while not (out.exists() and out.read_text("utf-8")):
+        assert time.monotonic() < deadline, "the entry's program did not run"
+        time.sleep(0.05)
+    assert json.loads(out.read_text("utf-8")) == ["--minimized", "--base-dir", folder]
