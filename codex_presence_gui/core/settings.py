@@ -199,7 +199,7 @@ def validate(settings: Settings) -> list[Problem]:
             )
         )
     for rule in settings.project_rules:
-        why = rule.problem() or _rule_text_problem(rule)
+        why = rule_problem(rule)
         if why is not None:
             problems.append(Problem("project_rules", why, blocking=True))
     if not _is_idle_minutes(settings.idle_clear_minutes):
@@ -215,6 +215,11 @@ def validate(settings: Settings) -> list[Problem]:
             Problem("discord_paused_until", "The pause does not end at a usable time.", True)
         )
     return problems
+
+
+def rule_problem(rule: ProjectRule) -> str | None:
+    """Why ``rule`` cannot be saved (None when it can): what ``validate`` says of it."""
+    return rule.problem() or _rule_text_problem(rule)
 
 
 def _rule_text_problem(rule: ProjectRule) -> str | None:
