@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QShowEvent
+from PySide6.QtGui import QFontDatabase, QIcon, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
@@ -24,12 +23,15 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
+    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -52,11 +54,13 @@ from codex_presence_gui.core.settings import (
     DEFAULT_LEFT_THRESHOLDS,
     MAX_REFRESH_S,
     MIN_REFRESH_S,
+    Problem,
     Settings,
+    rule_problem,
     validate,
 )
 from codex_presence_gui.ui.folders import choose_folder
-from codex_presence_gui.ui.theme import level_text_color, set_muted
+from codex_presence_gui.ui.theme import set_level_color, set_muted
 
 PreviewSource = Callable[[PresenceSettings], list[str]]
 
@@ -126,21 +130,24 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(discord, "Discord")
         self.tabs.addTab(notifications, "Notifications")
         self.tabs.addTab(advanced, "Advanced")
-        #: The page of each setting a problem can be about.
-        self._page_of: dict[str, QWidget] = {
-            "codex_homes": general,
-            "refresh_interval_s": general,
-            "notify_left_thresholds": notifications,
-            "discord_client_id": advanced,
-            "project_rules": discord,
-            "idle_clear_minutes": discord,
+        #: The field each setting a problem can be about is edited in, in the tabs' order:
+        #: its problems are said under it (``messages``), and a refused OK goes to it.
+        self.fields: dict[str, _Field] = {
+            "codex_homes": _Field(general, self.homes, self.homes_messages),
+            "refresh_interval_s": _Field(general, self.refresh, self.refresh_messages),
+            "project_rules": _Field(discord, self.rules_list, self.rule_messages),
+            "idle_clear_minutes": _Field(discord, self.idle_clear, self.idle_clear_messages),
+            "notify_left_thresholds": _Field(
+                notifications, self.thresholds, self.thresholds_messages
+            ),
+            "discord_client_id": _Field(advanced, self.client_id, self.client_id_messages),
         }
 
-        # Below the tabs, so that problems and the buttons are always in view.
+        # What no field here shows (a pause's end, set from the tray) is said below the tabs.
         self.problems = QLabel()
-        # Rich text on purpose (the colours), so every message is escaped where it is built.
-        self.problems.setTextFormat(Qt.TextFormat.RichText)
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)
         self.problems.setWordWrap(True)
+        self.problems.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
             | QDialogButtonBox.StandardButton.Cancel
@@ -203,6 +210,8 @@ class SettingsDialog(QDialog):
         codex_form = _form(codex)
         codex_form.addRow(QLabel("Codex folders (one per line):"))
         codex_form.addRow(homes_row)
+        self.homes_messages = _Messages(self.homes)
+        codex_form.addRow(self.homes_messages)
         if self._command_line_homes:
             self.homes_overridden: QLabel | None = _note(
                 "This window was started with --codex-home and reads "
@@ -212,7 +221,11 @@ class SettingsDialog(QDialog):
             codex_form.addRow(self.homes_overridden)
         else:
             self.homes_overridden = None
-        codex_form.addRow("Check for changes at least every:", self.refresh)
+        self.refresh_messages = _Messages(self.refresh)
+        codex_form.addRow(
+            "Check for changes at least every:",
+            _with_messages(self.refresh, self.refresh_messages, narrow=True),
+        )
 
         self.on_top = QCheckBox("Keep the window above other windows")
         self.on_top.setChecked(settings.always_on_top)
@@ -288,7 +301,11 @@ class SettingsDialog(QDialog):
         status_form.addRow("Preset:", self.preset)
         status_form.addRow("Show:", toggles_box)
         status_form.addRow("When no session runs:", self.idle)
-        status_form.addRow("Clear it when the session is quiet for:", self.idle_clear)
+        self.idle_clear_messages = _Messages(self.idle_clear)
+        status_form.addRow(
+            "Clear it when the session is quiet for:",
+            _with_messages(self.idle_clear, self.idle_clear_messages, narrow=True),
+        )
         friends = QGroupBox("Friends see")
         friends_layout = QVBoxLayout(friends)
         friends_layout.addWidget(self.preview)
@@ -338,7 +355,9 @@ class SettingsDialog(QDialog):
         form.addRow(row)
         form.addRow("Folder or name:", self.rule_pattern)
         form.addRow("Then:", self.rule_action)
-        form.addRow("Alias:", self.rule_alias)
+        # Under the selected rule's fields: a refused OK selects the rule it is about.
+        self.rule_messages = _Messages(self.rules_list, self.rule_pattern, self.rule_alias)
+        form.addRow("Alias:", _with_messages(self.rule_alias, self.rule_messages))
         form.addRow(
             _note(
                 "The first rule that matches the project's folder (or a folder above it) or its "
@@ -367,7 +386,11 @@ class SettingsDialog(QDialog):
         box = QGroupBox("Notifications")
         form = _form(box)
         form.addRow(self.notify)
-        form.addRow("Notify when a window has this much left (%):", self.thresholds)
+        self.thresholds_messages = _Messages(self.thresholds)
+        form.addRow(
+            "Notify when a window has this much left (%):",
+            _with_messages(self.thresholds, self.thresholds_messages),
+        )
         form.addRow(_note("Separated by commas; each is said once per window. 0 means all used."))
         form.addRow(self.notify_resets)
         return (box,)
@@ -382,7 +405,8 @@ class SettingsDialog(QDialog):
         id_row.addWidget(self.default_client_id)
         box = QGroupBox("Discord application")
         form = _form(box)
-        form.addRow("Discord application id:", id_row)
+        self.client_id_messages = _Messages(self.client_id)
+        form.addRow("Discord application id:", _with_messages(id_row, self.client_id_messages))
         form.addRow(
             _note(
                 "Discord shows the status under the name and picture of this application. "
@@ -461,13 +485,41 @@ class SettingsDialog(QDialog):
         self.resize(wanted.expandedTo(self.size()))
 
     def apply(self) -> bool:
-        """Emit ``applied`` when the settings are valid; False when something blocks."""
+        """Emit ``applied`` when the settings are valid; False when something blocks, after
+        showing the field it is about (its tab, and the focus in it)."""
         settings = self.value()
-        if any(problem.blocking for problem in validate(settings)):
+        blocking = [problem for problem in validate(settings) if problem.blocking]
+        if blocking:
             self._refresh_state()
+            self._go_to(blocking, settings)
             return False
         self.applied.emit(settings)
         return True
+
+    def _go_to(self, blocking: Sequence[Problem], settings: Settings) -> None:
+        """The first field to correct: on the tab in view if it holds one, else in the tabs'
+        order."""
+        keys = [key for key in self.fields if any(p.key == key for p in blocking)]
+        if not keys:
+            return  # only what no field shows, said below the tabs
+        here = [key for key in keys if self.fields[key].page is self.tabs.currentWidget()]
+        field = self.fields[(here or keys)[0]]
+        self.tabs.setCurrentWidget(field.page)
+        widget = field.widget
+        if field.widget is self.rules_list:
+            widget = self._select_refused_rule(settings.project_rules)
+        if isinstance(field.page, QScrollArea):
+            field.page.ensureWidgetVisible(field.messages)
+            field.page.ensureWidgetVisible(widget)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _select_refused_rule(self, rules: Sequence[ProjectRule]) -> QWidget:
+        """Select the first rule that cannot be saved; its field to correct."""
+        row = next(index for index, rule in enumerate(rules) if rule_problem(rule))
+        self.rules_list.setCurrentRow(row)
+        rule = rules[row]
+        pattern_only = ProjectRule(rule.pattern, RuleAction.HIDE)
+        return self.rule_pattern if rule_problem(pattern_only) else self.rule_alias
 
     # -- internals ----------------------------------------------------------------------
 
@@ -567,29 +619,132 @@ class SettingsDialog(QDialog):
         self.preset.setEnabled(enabled and not private)
         self.thresholds.setEnabled(settings.notifications_enabled)
         self.notify_resets.setEnabled(settings.notifications_enabled)
-        problems = validate(settings)
-        lines = []
-        for problem in problems:
-            level = Level.LOW if problem.blocking else Level.WARN
-            color = level_text_color(level, self.palette()).name()
-            # Name the tab: the field may be on another one than the user is looking at.
-            page = self._page_of.get(problem.key, self.tabs.currentWidget())
-            where = self.tabs.tabText(self.tabs.indexOf(page))
-            # Not twice: "Notifications: Notification thresholds are…".
-            named = problem.key in _NAMES_ITS_TAB
-            said = problem.message if named else f"{where}: {problem.message}"
-            # Messages quote what the user typed (folders): escaped, never markup or controls.
-            text = html.escape(clean_text(said))
-            lines.append(f'<span style="color:{color}">{text}</span>')
-        self.problems.setText("<br>".join(lines))
-        self.problems.setVisible(bool(lines))
-        blocking = any(problem.blocking for problem in problems)
-        for button in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Apply):
-            self.buttons.button(button).setEnabled(not blocking)
+        self._show_problems(validate(settings))
         if self._preview_source is not None:
             self.preview.setText("\n".join(self._preview_source(settings.presence())))
         else:
             self.preview.setText("(no Codex data yet)")
+
+    def _show_problems(self, problems: Sequence[Problem]) -> None:
+        """Each problem under its field, the tabs that hold one to correct marked; OK stays
+        enabled and, when pressed, goes to the field (a greyed OK did not say where)."""
+        for key, field in self.fields.items():
+            said = [problem for problem in problems if problem.key == key]
+            field.messages.show_problems(said)
+            if any(problem.blocking for problem in said) and key != "project_rules":
+                # Kept editable though the box above it is off: it must be corrected.
+                field.widget.setEnabled(True)
+        rest = [problem for problem in problems if problem.key not in self.fields]
+        self.problems.setText("\n".join(clean_text(problem.message) for problem in rest))
+        set_level_color(self.problems, Level.LOW if any(p.blocking for p in rest) else Level.WARN)
+        self.problems.setVisible(bool(rest))
+        refused_pages = {
+            self.fields[problem.key].page
+            for problem in problems
+            if problem.blocking and problem.key in self.fields
+        }
+        for index in range(self.tabs.count()):
+            refused = self.tabs.widget(index) in refused_pages
+            self.tabs.setTabIcon(index, self._refused_icon() if refused else QIcon())
+            self.tabs.setTabToolTip(index, "Something here needs correcting." if refused else "")
+
+    def _refused_icon(self) -> QIcon:
+        return self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+
+
+@dataclass(frozen=True)
+class _Field:
+    """Where a setting is edited: its tab, its field, and the messages under the field."""
+
+    page: QWidget
+    widget: QWidget
+    messages: _Messages
+
+
+class _Messages(QWidget):
+    """The problems of one field, under it, each in its level's colour; hidden when there is
+    none. The accessible description of the field (and of ``also``, the other widgets the
+    problems are about) says them too: a screen reader reads it when the focus comes; it
+    is given back when they are gone."""
+
+    def __init__(self, field: QWidget, *also: QWidget) -> None:
+        super().__init__()
+        self._described = {widget: widget.accessibleDescription() for widget in (field, *also)}
+        self._shown: tuple[Problem, ...] = ()
+        self.labels: list[QLabel] = []
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(2)
+        # As wide as the field's column (a wrapped label on its own asks for less).
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.hide()
+
+    def texts(self) -> list[str]:
+        """The messages shown, as said (without the points where a long one may wrap)."""
+        return [label.text().replace(_WRAP_POINT, "") for label in self.labels]
+
+    def show_problems(self, problems: Sequence[Problem]) -> None:
+        if tuple(problems) == self._shown:
+            return  # unchanged as the user types: no labels made again
+        self._shown = tuple(problems)
+        for label in self.labels:
+            self._layout.removeWidget(label)
+            label.deleteLater()
+        self.labels = []
+        for problem in problems:
+            # Messages quote what the user typed (folders): plain text, controls removed.
+            label = QLabel(_wrappable(clean_text(problem.message)))
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setWordWrap(True)
+            set_level_color(label, Level.LOW if problem.blocking else Level.WARN)
+            self._layout.addWidget(label)
+            self.labels.append(label)
+        self.setVisible(bool(problems))
+        said = " ".join(clean_text(problem.message) for problem in problems)
+        for widget, description in self._described.items():
+            widget.setAccessibleDescription(said or description)
+
+
+#: A break point, invisible, for a label (which wraps only where the text allows a break).
+_WRAP_POINT = "\u200b"
+#: The longest run of a folder's name without a break: a folder called by a hash had made
+#: the whole page wider than the dialog, to scroll sideways.
+_LONGEST_RUN = 20
+
+
+def _wrappable(text: str) -> str:
+    """``text`` with a break point in every run of ``_LONGEST_RUN`` characters that has no
+    place to break already (spaces, and the / \\ - of a folder's name)."""
+    out = []
+    run = 0
+    for char in text:
+        out.append(char)
+        if char.isspace() or char in "/\\-":
+            run = 0
+            continue
+        run += 1
+        if run == _LONGEST_RUN:
+            out.append(_WRAP_POINT)
+            run = 0
+    return "".join(out)
+
+
+def _with_messages(
+    field: QWidget | QLayout, messages: _Messages, *, narrow: bool = False
+) -> QVBoxLayout:
+    """``field`` with its messages under it, as one field of a form row (``narrow``: the
+    field keeps its own width). In a row of their own, QFormLayout gives wrapped messages
+    the height of a narrower column than they get, leaving a gap."""
+    column = QVBoxLayout()
+    column.setSpacing(3)
+    if isinstance(field, QLayout):
+        column.addLayout(field)
+    elif narrow:
+        column.addWidget(field, 0, Qt.AlignmentFlag.AlignLeft)
+    else:
+        column.addWidget(field)
+    column.addWidget(messages)
+    return column
 
 
 def _rule_text(rule: ProjectRule) -> str:
@@ -606,10 +761,6 @@ def _form(box: QGroupBox) -> QFormLayout:
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
     form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
     return form
-
-
-#: The settings whose problems' messages name their tab already.
-_NAMES_ITS_TAB = frozenset({"notify_left_thresholds"})
 
 
 def _note(text: str) -> QLabel:

@@ -1,5 +1,5 @@
-"""The settings dialog: tabs that fit a small screen, values round-trip, problems are said, the
-card preview follows."""
+"""The settings dialog: tabs that fit a small screen, values round-trip, problems are said under
+their fields, the card preview follows."""
 
 from __future__ import annotations
 
@@ -50,20 +50,45 @@ def test_values_round_trip(qtbot: QtBot, tmp_path: Path) -> None:
     assert value.launch_at_login is True
 
 
-def test_blocking_problems_disable_ok_and_are_explained(qtbot: QtBot, tmp_path: Path) -> None:
-    """A bad client id blocks saving with a reason; a missing folder is only flagged."""
+ID_PROBLEM = (
+    "The Discord application id is a number of 17 to 20 digits "
+    "(Discord Developer Portal → your application → Application ID)."
+)
+
+
+def test_a_refused_value_is_said_under_its_field(qtbot: QtBot, tmp_path: Path) -> None:
+    """A bad client id is said under the id, on its tab (marked), and in the field's
+    accessible description; OK then goes there instead of closing; corrected, all is gone.
+    A missing folder is only flagged, under the folders."""
     dialog = make(qtbot, Settings())
+    dialog.show()
+    qtbot.waitExposed(dialog)
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    advanced = dialog.tabs.widget(3)
     dialog.client_id.setText("my-app")
-    assert not ok.isEnabled()
-    assert "Advanced: The Discord application id is a number of 17 to 20 digits" in (
-        dialog.problems.text()
-    )
-    assert dialog.apply() is False
+    assert dialog.client_id_messages.texts() == [ID_PROBLEM]
+    assert advanced.isAncestorOf(dialog.client_id_messages)
+    assert dialog.client_id.accessibleDescription() == ID_PROBLEM
+    assert not dialog.tabs.tabIcon(3).isNull()
+    assert dialog.tabs.tabIcon(0).isNull()
+    assert dialog.problems.isHidden()  # nothing at the dialog's foot
+    assert ok.isEnabled()  # pressed, it shows where the problem is
+
+    with qtbot.assertNotEmitted(dialog.applied):
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.tabs.currentWidget() is advanced
+    qtbot.waitUntil(dialog.client_id.hasFocus)
+    assert dialog.client_id_messages.isVisible()
+
     dialog.client_id.setText("1470480085453770854")
+    assert dialog.client_id_messages.texts() == []
+    assert dialog.client_id_messages.isHidden()
+    assert dialog.client_id.accessibleDescription() == ""
+    assert dialog.tabs.tabIcon(3).isNull()
     dialog.homes.setPlainText(str(tmp_path / "not-yet"))
-    assert ok.isEnabled()
-    assert "does not exist yet" in dialog.problems.text()
+    assert any("does not exist yet" in text for text in dialog.homes_messages.texts())
+    assert dialog.tabs.tabIcon(0).isNull()  # said, not refused
     with qtbot.waitSignal(dialog.applied) as applied:
         assert dialog.apply()
     assert applied.args[0].codex_homes == (str(tmp_path / "not-yet"),)
@@ -98,19 +123,16 @@ def test_notification_thresholds(qtbot: QtBot) -> None:
     value = dialog.value()
     assert value.notify_left_thresholds == (50, 20, 0)
     assert value.notify_used_thresholds == (50, 80, 100)
-    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
-    assert ok.isEnabled()
+    assert dialog.thresholds_messages.texts() == []
     for bad in ("25, ten", "25, ²", "100", "25, -5"):  # ² is a digit to Python, not to int()
         dialog.thresholds.setText(bad)
-        assert not ok.isEnabled(), bad
-    assert "percentages left, from 0 to 99" in dialog.problems.text()
-    # Its tab named once: the message names it already ("Notifications: Notification…").
-    assert "Notifications: " not in dialog.problems.text()
-    assert "Notification thresholds" in dialog.problems.text()
+        assert dialog.apply() is False, bad
+    (said,) = dialog.thresholds_messages.texts()
+    assert said.startswith("Notification thresholds are percentages left, from 0 to 99")
     # Emptied, it means what it shows in grey: the defaults (it had saved none, and no
     # window running low was said again, the box still ticked).
     dialog.thresholds.setText("  ")
-    assert ok.isEnabled()
+    assert dialog.thresholds_messages.texts() == []
     assert dialog.value().notify_left_thresholds == (25, 10, 5)
     dialog.notify.setChecked(False)
     assert not dialog.thresholds.isEnabled()
@@ -167,7 +189,7 @@ def test_fits_a_small_laptop_screen(qtbot: QtBot) -> None:
     assert dialog.sizeHint().height() <= 540
     dialog.client_id.setText("x")
     dialog.homes.setPlainText("/no/such/codex/folder")
-    assert dialog.problems.text().count("<br>") == 1
+    assert len(dialog.client_id_messages.texts()) == len(dialog.homes_messages.texts()) == 1
     assert dialog.sizeHint().width() <= 640
     assert dialog.sizeHint().height() <= 540
     dialog.resize(480, 320)
@@ -194,12 +216,14 @@ def test_problems_show_user_paths_as_text(qtbot: QtBot, tmp_path: Path) -> None:
     dialog = make(qtbot, Settings())
     hostile = tmp_path / '<a href="https://evil.example">x</a>\x1b[2J\u202e'
     dialog.homes.setPlainText(str(hostile))
-    text = dialog.problems.text()
+    (label,) = dialog.homes_messages.labels
+    assert label.textFormat() is Qt.TextFormat.PlainText
+    (text,) = dialog.homes_messages.texts()
     assert "does not exist yet" in text
-    assert "<a href" not in text
-    assert "&lt;a href=&quot;https:/evil.example&quot;&gt;x&lt;/a&gt;" in text
-    assert "\x1b" not in text
-    assert "\u202e" not in text
+    assert '<a href="https:/evil.example">x</a>' in text  # shown as written
+    for said in (text, dialog.homes.accessibleDescription()):
+        assert "\x1b" not in said
+        assert "\u202e" not in said
 
 
 def rule_preview(settings: PresenceSettings) -> list[str]:
@@ -226,9 +250,13 @@ def test_the_dialog_edits_project_rules(qtbot: QtBot) -> None:
 
     qtbot.mouseClick(dialog.add_rule, Qt.MouseButton.LeftButton)
     assert dialog.rule_pattern.isEnabled()
-    assert not ok.isEnabled()  # a new rule has no pattern yet
-    assert "Discord: A project rule needs a pattern" in dialog.problems.text()
+    # A new rule has no pattern yet: said under the rule's fields.
+    assert dialog.rule_messages.texts() == [
+        "A project rule needs a pattern (for example ~/clients/* or acme-*)."
+    ]
+    assert not dialog.tabs.tabIcon(1).isNull()
     qtbot.keyClicks(dialog.rule_pattern, "~/CLIENTS/*")
+    assert dialog.rule_messages.texts() == []
     assert ok.isEnabled()
     assert dialog.rules_list.item(0).text() == "~/CLIENTS/* → hide the card"
     assert dialog.value().project_rules == (ProjectRule("~/CLIENTS/*", RuleAction.HIDE),)
@@ -243,10 +271,9 @@ def test_the_dialog_edits_project_rules(qtbot: QtBot) -> None:
     dialog.rule_action.setCurrentIndex(dialog.rule_action.findData("alias"))
     dialog.rule_action.activated.emit(dialog.rule_action.currentIndex())
     assert dialog.rule_alias.isEnabled()
-    assert not ok.isEnabled()
-    assert "needs the name to show instead" in dialog.problems.text()
+    assert dialog.rule_messages.texts() == ["The rule for acme needs the name to show instead."]
     qtbot.keyClicks(dialog.rule_alias, "Client work")
-    assert ok.isEnabled()
+    assert dialog.rule_messages.texts() == []
     # Moved first, the alias rule decides for acme.
     qtbot.mouseClick(dialog.rule_up, Qt.MouseButton.LeftButton)
     assert dialog.rules_list.currentRow() == 0
@@ -347,12 +374,128 @@ def test_folders_from_the_command_line_are_said_to_win(qtbot: QtBot, tmp_path: P
     assert plain.homes_overridden is None
 
 
-def test_a_folder_named_like_its_tab_keeps_the_tab_s_name(qtbot: QtBot) -> None:
-    """Only a message that names its tab goes without the tab's name: a folder that starts
-    like "general" keeps "General:" before it."""
-    dialog = make(qtbot, Settings())
+def test_each_problem_is_under_its_own_field(qtbot: QtBot) -> None:
+    """Every problem the dialog can meet is said under the field it is about, on that
+    field's tab; none is said at the foot or twice."""
+    from codex_presence_gui.core.presence import ProjectRule
+
+    dialog = make(qtbot, Settings(project_rules=(ProjectRule(""),)))
     dialog.homes.setPlainText("general-logs/.codex")
-    assert "General: general-logs" in dialog.problems.text()
+    dialog.thresholds.setText("25, ten")
+    dialog.client_id.setText("1")
+    said = {key: field.messages.texts() for key, field in dialog.fields.items()}
+    assert said == {
+        "codex_homes": [
+            "general-logs/.codex is not a full path: write it from the top "
+            "(/home/you/.codex) or from your home folder (~/.codex)."
+        ],
+        "refresh_interval_s": [],
+        "project_rules": ["A project rule needs a pattern (for example ~/clients/* or acme-*)."],
+        "idle_clear_minutes": [],
+        "notify_left_thresholds": [
+            "Notification thresholds are percentages left, from 0 to 99 (for example 25, 10, 5)."
+        ],
+        "discord_client_id": [ID_PROBLEM],
+    }
+    for key, field in dialog.fields.items():
+        assert field.page.isAncestorOf(field.widget), key
+        assert field.page.isAncestorOf(field.messages), key
+    tabs = [dialog.tabs.widget(index) for index in range(dialog.tabs.count())]
+    assert [field.page for field in dialog.fields.values()] == sorted(
+        (field.page for field in dialog.fields.values()), key=tabs.index
+    )  # in the tabs' order: a refused OK goes to the first
+    assert dialog.problems.isHidden()
+
+
+def test_a_problem_no_field_shows_is_said_below_the_tabs(qtbot: QtBot) -> None:
+    """A pause's end is set from the tray, not here: a bad one is said at the foot."""
+    dialog = make(qtbot, Settings(discord_paused_until=float("nan")))
+    assert not dialog.problems.isHidden()
+    assert dialog.problems.text() == "The pause does not end at a usable time."
+    assert dialog.problems.textFormat() is Qt.TextFormat.PlainText
+    assert dialog.apply() is False
+
+
+def test_a_refused_ok_goes_to_the_field_to_correct(qtbot: QtBot) -> None:
+    """The first field to correct in the tabs' order, or the one on the tab in view; a
+    refused rule is selected, its empty alias focused; a field to correct stays editable
+    though the box that governs it is off."""
+    from codex_presence_gui.core.presence import ProjectRule, RuleAction
+
+    rules = (ProjectRule("~/clients/*"), ProjectRule("acme", RuleAction.ALIAS))
+    dialog = make(qtbot, Settings(project_rules=rules))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.thresholds.setText("200")
+    dialog.notify.setChecked(False)
+    assert dialog.thresholds.isEnabled()  # else it could not be corrected
+    assert not dialog.notify_resets.isEnabled()
+    dialog.tabs.setCurrentIndex(3)
+    assert dialog.apply() is False
+    assert dialog.tabs.currentIndex() == 1  # Discord before Notifications
+    assert dialog.rules_list.currentRow() == 1
+    qtbot.waitUntil(dialog.rule_alias.hasFocus)
+    said = "The rule for acme needs the name to show instead."
+    assert dialog.rule_alias.accessibleDescription() == said
+    page = dialog.tabs.currentWidget()
+    assert isinstance(page, QScrollArea)
+    shown = page.viewport().rect()
+    for widget in (dialog.rule_alias, dialog.rule_messages):
+        corner = widget.mapTo(page.viewport(), widget.rect().bottomLeft())
+        assert shown.contains(corner), widget
+
+    dialog.tabs.setCurrentIndex(2)  # the thresholds' tab: its problem comes first
+    assert dialog.apply() is False
+    assert dialog.tabs.currentIndex() == 2
+    qtbot.waitUntil(dialog.thresholds.hasFocus)
+    dialog.thresholds.setText("20")
+    assert not dialog.thresholds.isEnabled()  # back under its box
+    qtbot.keyClicks(dialog.rule_alias, "Client work")
+    with qtbot.waitSignal(dialog.applied):
+        assert dialog.apply()
+
+
+#: A folder named by a hash: no space, slash or hyphen where its message could wrap.
+LONG_FOLDER = "/srv/" + "0123456789abcdef" * 10 + "/.codex"
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_messages_fit_a_small_dialog_in_both_themes(
+    qtbot: QtBot, qapp: QApplication, theme: str
+) -> None:
+    """At 480x320, light or dark, every tab with its messages is laid out without a clipped
+    text, an overlap or a sideways scroll (a long folder's name wraps); the messages keep a
+    readable colour."""
+    from codex_presence_gui.core.presence import ProjectRule
+    from codex_presence_gui.ui.layout_check import check_layout
+    from codex_presence_gui.ui.theme import apply_theme, contrast_ratio
+
+    try:
+        apply_theme(qapp, theme)
+        dialog = make(qtbot, Settings(project_rules=(ProjectRule(""),)))
+        dialog.homes.setPlainText(f"relative/.codex\n{LONG_FOLDER}")
+        dialog.thresholds.setText("25, ten")
+        dialog.client_id.setText("my-app")
+        dialog.resize(480, 320)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        for index in range(dialog.tabs.count()):
+            dialog.tabs.setCurrentIndex(index)
+            QApplication.processEvents()
+            assert check_layout(dialog) == [], dialog.tabs.tabText(index)
+            page = dialog.tabs.currentWidget()
+            assert isinstance(page, QScrollArea)
+            assert page.horizontalScrollBar().maximum() == 0, dialog.tabs.tabText(index)
+        labels = [label for field in dialog.fields.values() for label in field.messages.labels]
+        assert len(labels) == 5
+        for label in labels:
+            palette = label.palette()
+            text = palette.color(label.foregroundRole())
+            window = palette.color(label.backgroundRole())
+            assert contrast_ratio(text, window) >= 4.5, label.text()
+    finally:
+        apply_theme(qapp, "system")
 
 
 def test_a_command_line_that_turns_discord_off_is_said_on_its_tab(qtbot: QtBot) -> None:
