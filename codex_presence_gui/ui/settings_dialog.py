@@ -689,6 +689,7 @@ class _Messages(QWidget):
         self._shown = tuple(problems)
         for label in self.labels:
             self._layout.removeWidget(label)
+            label.hide()  # at once: deleted only when the event loop comes back
             label.deleteLater()
         self.labels = []
         for problem in problems:
@@ -698,6 +699,7 @@ class _Messages(QWidget):
             label.setWordWrap(True)
             set_level_color(label, Level.LOW if problem.blocking else Level.WARN)
             self._layout.addWidget(label)
+            label.show()  # at once, not when Qt gets to it: measured with the dialog's page
             self.labels.append(label)
         self.setVisible(bool(problems))
         said = " ".join(clean_text(problem.message) for problem in problems)
