@@ -111,6 +111,14 @@ class RowView:
     fastest: bool = False  # burns its shortest window much faster than the other sessions
     ended: bool = False  # no longer active, listed for today's totals
 
+    @property
+    def icon_kind(self) -> ActivityKind | None:
+        """The activity whose icon the Activity cell shows, if any (an ended row's is over)."""
+        if self.ended:
+            return ActivityKind.IDLE
+        activity = self.snapshot.activity
+        return activity.kind if activity else None
+
 
 def _project_tooltip(s: CodexSessionSnapshot, project: str) -> str:
     lines = [project, f"Folder: {s.cwd}"]
@@ -315,13 +323,12 @@ class SessionTableModel(QAbstractTableModel):
     rows whose session, standing or shown age changed, and signals only those.
 
     Signals:
-        texts_grew(bool, list): the (column, text) pairs of a row whose text an update made
-            longer (or, for names, changed), and whether the row is the active one (bold): a
-            view that measures its columns only when rows come or go measures these texts,
-            instead of every changed cell of every refresh.
+        cells_changed(list): after an update's ``dataChanged``, the cells it changed (text,
+            tooltip, order or font), as (row, columns) pairs: a view that keeps each cell's
+            measured width (``row`` gives what a row shows) measures these alone.
     """
 
-    texts_grew = Signal(bool, list)
+    cells_changed = Signal(list)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -372,10 +379,8 @@ class SessionTableModel(QAbstractTableModel):
         if role == EndedRole:
             return row.ended
         if role == Qt.ItemDataRole.DecorationRole and column == Column.ACTIVITY:
-            activity = row.snapshot.activity
-            if row.ended:
-                return activity_icon(ActivityKind.IDLE)  # its last activity is over
-            return activity_icon(activity.kind) if activity else None
+            kind = row.icon_kind
+            return activity_icon(kind) if kind is not None else None
         if role == Qt.ItemDataRole.FontRole and row.active:
             font = QFont()
             font.setBold(True)
@@ -402,6 +407,10 @@ class SessionTableModel(QAbstractTableModel):
     def active_row(self) -> int | None:
         """The active session's row, or None when it is not listed."""
         return next((number for number, row in enumerate(self._rows) if row.active), None)
+
+    def row(self, number: int) -> RowView:
+        """What row ``number`` shows."""
+        return self._rows[number]
 
     def update(
         self,
@@ -440,7 +449,6 @@ class SessionTableModel(QAbstractTableModel):
         self._remove_gone(wanted)
         moving: list[_Change] = []  # rows whose sort values changed
         staying: list[_Change] = []
-        grown: list[tuple[bool, list[tuple[int, str]]]] = []
         present = set()
         for index, old in enumerate(self._rows):
             session_id = old.snapshot.session_id
@@ -466,16 +474,6 @@ class SessionTableModel(QAbstractTableModel):
             if restyled or (new.snapshot != old.snapshot and not columns):
                 columns = list(range(len(Column)))
             (moving if new.sort != old.sort else staying).append((index, new, columns))
-            grew = [
-                c
-                for c in columns
-                if len(new.display[c]) > len(old.display[c])
-                or (c in (Column.PROJECT, Column.MODEL) and new.display[c] != old.display[c])
-            ]
-            if restyled:  # bold now: every text is wider
-                grew = list(range(len(Column)))
-            if grew:
-                grown.append((new.active, [(c, new.display[c]) for c in grew]))
         # A sorting proxy places the rows of a signal among the others, which must all be
         # where it put them: each run of rows that may move is stored just before it is
         # signalled. Then the others, whose order the proxy checks but finds unchanged.
@@ -487,8 +485,9 @@ class SessionTableModel(QAbstractTableModel):
             self._rows[index] = new
         for run in _runs(staying):
             self._signal_run(run)
-        for active, texts in grown:
-            self.texts_grew.emit(active, texts)
+        changed = sorted((index, columns) for index, _, columns in moving + staying if columns)
+        if changed:
+            self.cells_changed.emit(changed)
         added = [s for s in sessions if s.session_id not in present]
         if added:
             first = len(self._rows)
