@@ -224,7 +224,7 @@ class SessionsTable(QTableView):
             model,
             SortRole,
             Column.LAST_ACTIVITY,
-            largest_first=(Column.TOKENS, Column.SHARE, Column.LAST_ACTIVITY),
+            largest_first=(Column.ACTIVITY, Column.TOKENS, Column.SHARE, Column.LAST_ACTIVITY),
         )
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setAccessibleName("Codex sessions")

@@ -215,10 +215,13 @@ def _clock_cells(
     return (activity_text, activity_tip), (last_text, last_tip)
 
 
-def _activity_sort(s: CodexSessionSnapshot, ended: bool, text: str) -> tuple[int, str]:
-    # Ended rows sort below every activity.
+def _activity_sort(s: CodexSessionSnapshot, ended: bool, text: str) -> str:
+    """What the Activity column sorts by: how busy the session is (working, waiting, idle,
+    nothing known, ended), then its text. A string: the sorting proxy compares strings and
+    numbers, not Python tuples (a tuple left the rows as they came)."""
     activity = s.activity
-    return (-1 if ended else activity.kind.priority if activity else 0, text.casefold())
+    rank = 0 if ended else activity.kind.priority + 1 if activity else 1
+    return f"{rank}{text.casefold()}"
 
 
 def row_view(

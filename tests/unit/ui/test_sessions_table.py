@@ -498,3 +498,34 @@ def test_rows_that_come_or_go_have_only_their_own_cells_measured(
     narrower = qt_widths()[Column.PROJECT]
     assert table.natural_column_width(Column.PROJECT) == narrower < widths[Column.PROJECT]
     assert_fits(table)
+
+
+def test_activity_sorts_the_busiest_first_on_its_first_click(qtbot: QtBot) -> None:
+    """A click on Activity groups the sessions by what they do, working ones first, then
+    waiting, idle, and the ended ones last; a second click turns it round. (Its sort value
+    had been a Python tuple, which the proxy cannot compare: the click left the rows as
+    they came.)"""
+    model = SessionTableModel()
+    model.update(
+        [
+            session("quiet", age=30, activity=Activity(ActivityKind.IDLE)),
+            session("gone", age=4000, activity=Activity(ActivityKind.EDITING, "a.py")),
+            session("asks", age=20, activity=Activity(ActivityKind.WAITING)),
+            session("edits", age=50, activity=Activity(ActivityKind.EDITING, "b.py")),
+        ],
+        "asks",
+        NOW,
+        ended={"gone"},
+    )
+    table = shown_table(qtbot, 1600, model)
+    header = table.horizontalHeader()
+
+    def order() -> list[str]:
+        rows = range(table.proxy.rowCount())
+        return [table.proxy.index(row, Column.PROJECT).data().split()[0] for row in rows]
+
+    _click_header(qtbot, table, Column.ACTIVITY)
+    assert header.sortIndicatorOrder() is Qt.SortOrder.DescendingOrder
+    assert order() == ["edits", "asks", "quiet", "gone"]
+    _click_header(qtbot, table, Column.ACTIVITY)
+    assert order() == ["gone", "quiet", "asks", "edits"]
