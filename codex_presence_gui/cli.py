@@ -281,6 +281,10 @@ def _plain_report(argv: Sequence[str]) -> SimpleNamespace | None:
     )
 
 
+#: The app's options (before a command) that take the next word as their value.
+_OPTIONS_WITH_A_VALUE = frozenset({"--codex-home", "--base-dir"})
+
+
 def kind_first(argv: list[str]) -> list[str]:
     """``report --codex-home DIR daily`` as ``report daily --codex-home DIR``: the homes after
     a command take every value up to the next option, so a kind written after them would be
@@ -289,10 +293,10 @@ def kind_first(argv: list[str]) -> list[str]:
     if "report" not in argv:
         return argv
     # The command is the first word that is neither an option nor a folder's name after
-    # ``--codex-home`` (a folder may be called "report").
+    # ``--codex-home`` or ``--base-dir`` (a folder may be called "report").
     at = 0
     while at < len(argv) and argv[at].startswith("-"):
-        at += 2 if argv[at] == "--codex-home" else 1
+        at += 2 if argv[at] in _OPTIONS_WITH_A_VALUE else 1
     if at >= len(argv) or argv[at] != "report":
         return argv
     from codex_presence_gui.core.usage_report import REPORT_KINDS

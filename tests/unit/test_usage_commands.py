@@ -375,6 +375,9 @@ def test_the_kind_may_follow_the_folders(
     # A folder called "report" before the command is a folder.
     given = ["--codex-home", "report", "-v", "report", "--codex-home", "/d", "daily"]
     assert kind_first(given) == [*given[:4], "daily", "--codex-home", "/d"]
+    # So is the base folder's value (a portable copy's folder called "report").
+    given = ["--base-dir", "report", "report", "--codex-home", "/d", "daily"]
+    assert kind_first(given) == [*given[:3], "daily", "--codex-home", "/d"]
 
 
 def test_a_home_that_is_missing_beside_others_is_said_not_dropped_unsaid(
