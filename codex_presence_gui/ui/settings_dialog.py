@@ -181,6 +181,11 @@ class SettingsDialog(QDialog):
             self.thresholds.textChanged,
             self.idle_clear.valueChanged,
             *(box.toggled for box in self.toggles.values()),
+            # Left (or Enter pressed): a field kept editable while typed in goes back under
+            # its box once its value is taken.
+            self.client_id.editingFinished,
+            self.thresholds.editingFinished,
+            self.idle_clear.editingFinished,
         ):
             signal.connect(self._refresh_state)
         self._refresh_state()
@@ -612,14 +617,27 @@ class SettingsDialog(QDialog):
         settings = self.value()
         private = settings.privacy_mode
         enabled = settings.discord_enabled
+        problems = validate(settings)
+        refused = {problem.key for problem in problems if problem.blocking}
+
+        def editable(widget: QWidget, box_on: bool, key: str) -> None:
+            # A field holding a refused value stays editable though the box above it is off:
+            # it must be corrected; and so does one being typed in ("1" of "10" is a value
+            # it takes: greyed then, the "0" would go to another control). Each state is set
+            # once: a field disabled even for a moment loses the focus.
+            widget.setEnabled(box_on or key in refused or widget.hasFocus())
+
         for box in self.toggles.values():
             box.setEnabled(enabled and not private)
-        for widget in (self.client_id, self.privacy, self.idle, self.preset, self.idle_clear):
+        for widget in (self.privacy, self.idle):
             widget.setEnabled(enabled)
         self.preset.setEnabled(enabled and not private)
-        self.thresholds.setEnabled(settings.notifications_enabled)
-        self.notify_resets.setEnabled(settings.notifications_enabled)
-        self._show_problems(validate(settings))
+        editable(self.client_id, enabled, "discord_client_id")
+        editable(self.idle_clear, enabled, "idle_clear_minutes")
+        notify = settings.notifications_enabled
+        editable(self.thresholds, notify, "notify_left_thresholds")
+        self.notify_resets.setEnabled(notify)
+        self._show_problems(problems)
         if self._preview_source is not None:
             self.preview.setText("\n".join(self._preview_source(settings.presence())))
         else:
@@ -629,11 +647,7 @@ class SettingsDialog(QDialog):
         """Each problem under its field, the tabs that hold one to correct marked; OK stays
         enabled and, when pressed, goes to the field (a greyed OK did not say where)."""
         for key, field in self.fields.items():
-            said = [problem for problem in problems if problem.key == key]
-            field.messages.show_problems(said)
-            if any(problem.blocking for problem in said) and key != "project_rules":
-                # Kept editable though the box above it is off: it must be corrected.
-                field.widget.setEnabled(True)
+            field.messages.show_problems([problem for problem in problems if problem.key == key])
         rest = [problem for problem in problems if problem.key not in self.fields]
         self.problems.setText("\n".join(clean_text(problem.message) for problem in rest))
         set_level_color(self.problems, Level.LOW if any(p.blocking for p in rest) else Level.WARN)

@@ -450,7 +450,9 @@ def test_a_refused_ok_goes_to_the_field_to_correct(qtbot: QtBot) -> None:
     assert dialog.tabs.currentIndex() == 2
     qtbot.waitUntil(dialog.thresholds.hasFocus)
     dialog.thresholds.setText("20")
-    assert not dialog.thresholds.isEnabled()  # back under its box
+    assert dialog.thresholds.isEnabled()  # still typed in
+    dialog.rule_alias.setFocus()
+    qtbot.waitUntil(lambda: not dialog.thresholds.isEnabled())  # left: back under its box
     qtbot.keyClicks(dialog.rule_alias, "Client work")
     with qtbot.waitSignal(dialog.applied):
         assert dialog.apply()
@@ -590,3 +592,26 @@ def test_tab_leaves_the_folders_box(qtbot: QtBot) -> None:
     assert dialog.homes.toPlainText() == "/home/me/.codex"
     assert not dialog.homes.hasFocus()
     assert dialog.add_folder.hasFocus()
+
+
+@pytest.mark.parametrize("field", ["client_id", "thresholds"])
+def test_a_refused_field_under_a_box_that_is_off_keeps_the_focus_while_corrected(
+    qtbot: QtBot, field: str
+) -> None:
+    """Discord (or notifications) off, a refused id (or threshold): OK goes to the field,
+    and the keys typed to correct it stay in it (the field was greyed and made editable
+    again on each key, which sent the focus and the next keys to another control)."""
+    dialog = make(qtbot, Settings(discord_enabled=False, notifications_enabled=False))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    widget = getattr(dialog, field)
+    bad, good = ("x", "1470480085453770854") if field == "client_id" else ("25, ten", "25, 10")
+    widget.setText(bad)
+    assert widget.isEnabled()  # refused: open to correct, though its box is off
+    assert not dialog.apply()
+    qtbot.waitUntil(widget.hasFocus)
+    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(widget, good)
+    assert widget.text() == good
+    assert widget.hasFocus()
+    assert dialog.apply()
