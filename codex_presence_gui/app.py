@@ -45,9 +45,7 @@ from codex_presence_gui.core.history import HistoryReader
 from codex_presence_gui.core.notifications import (
     NOTIFICATIONS_FILE,
     NotificationLog,
-    by_urgency,
     due_notices,
-    one_message,
 )
 from codex_presence_gui.core.presence import (
     PAUSED_UNTIL_RESUMED,
@@ -633,12 +631,8 @@ class AppShell(QObject):
             notify_resets=settings.notify_resets,
             notes=self.notifications,
         )
-        message = one_message(due.notices)
-        if message is not None:
-            # Keyed by the window the leading notice is about: in the window, its reset
-            # replaces its "reached", and the other way round.
-            lead = by_urgency(due.notices)[0]
-            channel = self.notifier.notify(*message, key=lead.topic)
+        channel = self.notifier.notify_all(due.notices)
+        if channel is not None:
             titles = " | ".join(notice.title for notice in due.notices)
             log.info("notified (%s): %s", channel.value, titles)
         if due.said:

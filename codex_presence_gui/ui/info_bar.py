@@ -89,7 +89,6 @@ class Notice(TintedFrame):
         """Say something new under the same key."""
         self.label.setText(text)
         self.setAccessibleName(text)
-        self.setAccessibleName(text)
 
     def tint(self, window: QColor, palette: QPalette) -> QColor:
         return blend(window, level_color(self.level, palette), 0.18)
@@ -121,23 +120,24 @@ class InfoBar(QWidget):
         file: Path | None = None,
     ) -> None:
         """Show ``text`` until dismissed (with a "Show file" button for ``file``); a notice
-        with the same key is updated in place."""
+        with the same key is replaced: in place when it is the last one (or says the same),
+        else by a new one at the end."""
         key = key or text
         for notice in self.notices:
-            if notice.key == key and notice.file == file:
-                if notice.text != text and notice is not self.notices[-1]:
-                    # News about the same thing: it goes last, as a new notice would (the
-                    # oldest first), not above what it followed.
-                    self.notices.remove(notice)
-                    self.notices.append(notice)
-                    self._layout.removeWidget(notice)
-                    self._layout.addWidget(notice)
+            if notice.key != key:
+                continue
+            if (
+                notice.file == file
+                and notice.level is level
+                and (notice.text == text or notice is self.notices[-1])
+            ):
                 notice.set_text(text)
                 return
-        for notice in self.notices:
-            if notice.key == key:
-                self.dismiss(key)  # about another file now: its button must follow
-                break
+            # News about the same thing goes last, as a new notice would (the oldest first),
+            # not above what it followed; made anew, so that its place in the Tab order and
+            # for screen readers is where it shows, and its button and colour follow.
+            self.dismiss(key)
+            break
         notice = Notice(key, text, level, self, file=file)
         notice.dismissed.connect(self.dismiss)
         notice.reveal.connect(self.reveal)

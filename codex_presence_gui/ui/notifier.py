@@ -7,12 +7,13 @@ import enum
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QProcess
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from codex_presence_gui import APP_NAME, paths
+from codex_presence_gui.core.notifications import Notice, by_urgency, one_message
 from codex_presence_gui.ui.main_window import MainWindow
 
 
@@ -77,9 +78,25 @@ class Notifier(QObject):
         self._start = start or _start_detached
         self._clock = clock
 
-    def notify(self, title: str, body: str, *, key: str | None = None) -> Channel:
+    def notify(self, title: str, body: str) -> Channel:
         """Show one notification; returns where it went. In the window, it replaces the
-        notice of the same ``key`` (else of the same title)."""
+        notice of the same title."""
+        return self._deliver((title, body), [(title, body, title)])
+
+    def notify_all(self, notices: Sequence[Notice]) -> Channel | None:
+        """Show what is due at once (None when nothing is): one message, the most urgent
+        first, where one message at a time shows (a tray, the system's notifier); in the
+        window, a notice for each limit window, replacing the last one about it (a message
+        kept under one window's name would be replaced by that window's next news, the other
+        windows' with it)."""
+        message = one_message(notices)
+        if message is None:
+            return None
+        parts = [(notice.title, notice.body, notice.topic) for notice in by_urgency(notices)]
+        return self._deliver(message, parts)
+
+    def _deliver(self, message: tuple[str, str], parts: list[tuple[str, str, str]]) -> Channel:
+        title, body = message
         if self.tray is not None and self.tray.isVisible() and self._tray_shown():
             self.tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 15_000)
             return Channel.TRAY
@@ -89,7 +106,8 @@ class Notifier(QObject):
         # A notice stays until dismissed: it says when it was given, so that "in 2 h" in it
         # reads from then, not from whenever it is read.
         said_at = time.strftime("%H:%M", time.localtime(self._clock()))
-        self.window.show_notice(f"{said_at} · {title}: {body}", key=key or title)
+        for part_title, part_body, key in parts:
+            self.window.show_notice(f"{said_at} · {part_title}: {part_body}", key=key)
         QApplication.alert(self.window)
         return Channel.WINDOW
 

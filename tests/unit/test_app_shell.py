@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from codex_presence_gui import paths
 from codex_presence_gui.app import LAUNCH_ACTIVATION_S, AppShell, application
 from codex_presence_gui.cli import build_parser
 from codex_presence_gui.core.dashboard import Dashboard
+from codex_presence_gui.core.notifications import Notice, by_urgency, one_message
 from codex_presence_gui.core.settings import Settings, load_settings, save_settings
 from codex_presence_gui.services.discord_client import IPC_DIR_ENV
 from codex_presence_gui.services.discord_worker import DiscordState
@@ -319,26 +320,30 @@ def test_the_app_has_its_icon(qtbot: QtBot) -> None:
     assert {16, 32, 256} <= sizes
 
 
-def recorder(said: list[str], keys: list[str | None] | None = None) -> Callable[..., Channel]:
-    """Stands in for ``Notifier.notify``: notes the title (and the key in ``keys``)."""
+def recorder(said: list[str], keys: list[str] | None = None) -> Callable[..., Channel | None]:
+    """Stands in for ``Notifier.notify_all``: notes the message's title (and in ``keys``, the
+    limit windows its notices are about, the most urgent first)."""
 
-    def notify(title: str, body: str, *, key: str | None = None) -> Channel:
-        said.append(title)
+    def notify_all(notices: Sequence[Notice]) -> Channel | None:
+        message = one_message(notices)
+        if message is None:
+            return None
+        said.append(message[0])
         if keys is not None:
-            keys.append(key)
+            keys.extend(notice.topic for notice in by_urgency(notices))
         return Channel.TRAY
 
-    return notify
+    return notify_all
 
 
 def notified(
-    qtbot: QtBot, home: CodexHome, *boards: Dashboard, keys: list[str | None] | None = None
+    qtbot: QtBot, home: CodexHome, *boards: Dashboard, keys: list[str] | None = None
 ) -> list[str]:
     """The titles one run of the app notifies, shown ``boards`` in turn (their keys put in
     ``keys``)."""
     said: list[str] = []
     shell = make_shell(qtbot, home, "--no-discord")
-    shell.notifier.notify = recorder(said, keys)  # type: ignore[method-assign]
+    shell.notifier.notify_all = recorder(said, keys)  # type: ignore[method-assign]
     try:
         for board in boards:
             shell._show(board)
@@ -375,13 +380,12 @@ def test_crossings_seen_together_are_one_notification(
     windows = (UsageWindow(10_080, 76.0, NOW + 86_400), UsageWindow(300, 92.0, NOW + 600))
     limits = LimitSnapshot("codex", None, None, NOW - 30, windows)
     board = replace(dashboard(limit=limits), insights=Insights(NOW, (), 0))
-    keys: list[str | None] = []
+    keys: list[str] = []
     assert notified(qtbot, codex_home, board, keys=keys) == [
         "Codex: 10% or less of your 5h limit left"
     ]
-    # Keyed by the leading notice's window: in the window, the next news about the 5h
-    # window replaces this message.
-    assert keys == ["limit/codex/300/"]
+    # Each about its own window: in the window, each is replaced by its window's next news.
+    assert keys == ["limit/codex/300/", "limit/codex/10080/"]
 
 
 def test_notifications_can_be_turned_off(
@@ -394,7 +398,7 @@ def test_notifications_can_be_turned_off(
     limits = LimitSnapshot("codex", None, None, NOW - 30, (UsageWindow(300, 91.0, NOW + 600),))
     said: list[str] = []
     shell = make_shell(qtbot, codex_home, "--no-discord")
-    shell.notifier.notify = recorder(said)  # type: ignore[method-assign]
+    shell.notifier.notify_all = recorder(said)  # type: ignore[method-assign]
     try:
         shell.store.update(replace(shell.store.settings, notifications_enabled=False))
         shell._show(replace(dashboard(limit=limits), insights=Insights(NOW, (), 0)))
@@ -433,7 +437,7 @@ def test_notifications_use_the_users_percent_left(
     limits = LimitSnapshot("codex", None, None, NOW - 30, (UsageWindow(300, 62.0, NOW + 600),))
     said: list[str] = []
     shell = make_shell(qtbot, codex_home, "--no-discord")
-    shell.notifier.notify = recorder(said)  # type: ignore[method-assign]
+    shell.notifier.notify_all = recorder(said)  # type: ignore[method-assign]
     try:
         shell.store.update(replace(shell.store.settings, notify_left_thresholds=(40,)))
         shell._show(replace(dashboard(limit=limits), insights=Insights(NOW, (), 0)))

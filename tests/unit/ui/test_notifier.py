@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
+from codex_presence_gui.core.notifications import Notice, Said
 from codex_presence_gui.ui.main_window import MainWindow
 from codex_presence_gui.ui.notifier import Channel, Notifier, system_command
+from tests.helpers.snapshots import NOW
 
 
 def test_system_commands() -> None:
@@ -105,6 +108,10 @@ def test_the_window_when_nothing_else_works(qtbot: QtBot) -> None:
     assert not window.info_bar.isVisibleTo(window)
 
 
+def limit_notice(title: str, body: str, minutes: int, event: str) -> Notice:
+    return Notice(title, body, Said("codex", minutes, "", NOW + 3600, event, NOW))
+
+
 def test_news_about_the_same_window_replaces_its_notice_and_goes_last(qtbot: QtBot) -> None:
     """A limit reached, then reset early, then reached again, told in the window: one notice
     for that window, saying the newest news, below the notices given before it (it had
@@ -112,15 +119,16 @@ def test_news_about_the_same_window_replaces_its_notice_and_goes_last(qtbot: QtB
     window = MainWindow()
     qtbot.addWidget(window)
     notifier = Notifier(window, None, command=lambda title, body: None, clock=at_0947)
-    key = "limit/codex/10080/secondary"
-    notifier.notify("Codex: your weekly limit is reached", "All used.", key=key)
-    notifier.notify("Codex: your 5h limit has reset", "It was 95% used.", key="limit/codex/300/p")
-    notifier.notify("Codex: your weekly limit has reset", "It was 100% used.", key=key)
+    reached = limit_notice("Codex: your weekly limit is reached", "All used.", 10080, "used_100")
+    reset_5h = limit_notice("Codex: your 5h limit has reset", "It was 95% used.", 300, "reset")
+    reset = limit_notice("Codex: your weekly limit has reset", "It was 100% used.", 10080, "reset")
+    for notice in (reached, reset_5h, reset):
+        assert notifier.notify_all([notice]) is Channel.WINDOW
     assert window.info_bar.texts() == [
         "09:47 · Codex: your 5h limit has reset: It was 95% used.",
         "09:47 · Codex: your weekly limit has reset: It was 100% used.",
     ]
-    notifier.notify("Codex: your weekly limit is reached", "All used again.", key=key)
+    notifier.notify_all([replace(reached, body="All used again.")])
     assert window.info_bar.texts() == [
         "09:47 · Codex: your 5h limit has reset: It was 95% used.",
         "09:47 · Codex: your weekly limit is reached: All used again.",
@@ -129,3 +137,62 @@ def test_news_about_the_same_window_replaces_its_notice_and_goes_last(qtbot: QtB
     assert last.accessibleName() == last.text
     layout = window.info_bar.layout()
     assert [layout.itemAt(i).widget() for i in range(layout.count())] == window.info_bar.notices
+    assert notifier.notify_all([]) is None
+
+
+def test_notices_due_together_are_one_message_but_a_notice_each_in_the_window(
+    qtbot: QtBot,
+) -> None:
+    """A tray shows one message at a time: one, the most urgent first. The window keeps a
+    notice for each limit window, so that the next news about one (its reset) does not take
+    away what was said of the other (a message kept under the first one's name had)."""
+    weekly = limit_notice(
+        "Codex: 25% or less of your weekly limit left", "76% used.", 10080, "used_75"
+    )
+    five = limit_notice("Codex: your 5h limit is reached", "All used.", 300, "used_100")
+    tray = VisibleTray()
+    notifier = Notifier(MainWindow(), tray, tray_shown=lambda: True)
+    qtbot.addWidget(notifier.window)
+    assert notifier.notify_all([weekly, five]) is Channel.TRAY
+    assert tray.messages == [
+        (five.title, "All used.\nAlso: 25% or less of your weekly limit left.")
+    ]
+    window = MainWindow()
+    qtbot.addWidget(window)
+    notifier = Notifier(window, None, command=lambda title, body: None, clock=at_0947)
+    notifier.notify_all([weekly, five])
+    assert window.info_bar.texts() == [
+        "09:47 · Codex: your 5h limit is reached: All used.",
+        "09:47 · Codex: 25% or less of your weekly limit left: 76% used.",
+    ]
+    reset = limit_notice("Codex: your 5h limit has reset", "It was 100% used.", 300, "reset")
+    notifier.notify_all([reset])
+    assert window.info_bar.texts() == [
+        "09:47 · Codex: 25% or less of your weekly limit left: 76% used.",
+        "09:47 · Codex: your 5h limit has reset: It was 100% used.",
+    ]
+
+
+def test_a_notice_that_goes_last_is_last_for_the_keyboard_too(qtbot: QtBot) -> None:
+    """News about a window whose notice is not the last: the new notice is after the others
+    in the Tab order and for screen readers too, not only on screen."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    bar = window.info_bar
+    window.show_notice("A: first", key="a")
+    window.show_notice("B: second", key="b")
+    window.show_notice("A: news", key="a")
+    assert bar.texts() == ["B: second", "A: news"]
+    first, last = bar.notices
+    order = [child for child in bar.children() if child in bar.notices]
+    assert order == bar.notices
+    first.close_button.setFocus()
+    qtbot.waitUntil(first.close_button.hasFocus)
+    chain = first.close_button
+    for _ in range(5):  # the next notice's button comes after, not before
+        chain = chain.nextInFocusChain()
+        if chain is last.close_button:
+            break
+    assert chain is last.close_button
