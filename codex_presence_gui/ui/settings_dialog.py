@@ -557,13 +557,18 @@ class SettingsDialog(QDialog):
         self.rule_alias.setEnabled(selected and rule.action is RuleAction.ALIAS)
         self.rule_up.setEnabled(selected and row > 0)
         self.rule_down.setEnabled(selected and row < len(self._rules) - 1)
+        if hasattr(self, "fields"):  # built: the messages follow the selected rule
+            self.fields["project_rules"].messages.show_problems(self._rule_problems())
 
     def _edit_rule(self) -> None:
         row = self.rules_list.currentRow()
         if not 0 <= row < len(self._rules):
             return
         action = RuleAction(self.rule_action.currentData())
-        rule = ProjectRule(self.rule_pattern.text(), action, self.rule_alias.text())
+        # The alias only of a rule that shows one: a hidden rule's (left in the greyed field
+        # from before) is neither saved nor refused.
+        alias = self.rule_alias.text() if action is RuleAction.ALIAS else ""
+        rule = ProjectRule(self.rule_pattern.text(), action, alias)
         self._rules[row] = rule
         self.rules_list.item(row).setText(_rule_text(rule))
         self.rule_alias.setEnabled(action is RuleAction.ALIAS)
@@ -647,7 +652,10 @@ class SettingsDialog(QDialog):
         """Each problem under its field, the tabs that hold one to correct marked; OK stays
         enabled and, when pressed, goes to the field (a greyed OK did not say where)."""
         for key, field in self.fields.items():
-            field.messages.show_problems([problem for problem in problems if problem.key == key])
+            said = [problem for problem in problems if problem.key == key]
+            if key == "project_rules":
+                said = self._rule_problems()
+            field.messages.show_problems(said)
         rest = [problem for problem in problems if problem.key not in self.fields]
         self.problems.setText("\n".join(clean_text(problem.message) for problem in rest))
         set_level_color(self.problems, Level.LOW if any(p.blocking for p in rest) else Level.WARN)
@@ -661,6 +669,37 @@ class SettingsDialog(QDialog):
             refused = self.tabs.widget(index) in refused_pages
             self.tabs.setTabIcon(index, self._refused_icon() if refused else QIcon())
             self.tabs.setTabToolTip(index, "Something here needs correcting." if refused else "")
+
+    def _rule_problems(self) -> list[Problem]:
+        """What is said under the rule's fields: the selected rule's problem, and how many
+        other rules cannot be saved (marked in the list): the fields show one rule at a
+        time, and a message under them is read as about that one."""
+        row = self.rules_list.currentRow()
+        said = []
+        others = 0
+        for index, rule in enumerate(self._rules):
+            problem = rule_problem(rule)
+            item = self.rules_list.item(index)
+            if item is not None:
+                item.setIcon(self._refused_icon() if problem else QIcon())
+                item.setToolTip(problem or "")
+            if problem is None:
+                continue
+            if index == row:
+                said.append(Problem("project_rules", problem, blocking=True))
+            else:
+                others += 1
+        if others:
+            rules = "rule" if others == 1 else "rules"
+            marked = "another rule" if others == 1 else f"{others} other {rules}"
+            said.append(
+                Problem(
+                    "project_rules",
+                    f"Also {marked} in the list cannot be saved yet (marked ⚠).",
+                    blocking=True,
+                )
+            )
+        return said
 
     def _refused_icon(self) -> QIcon:
         return self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)

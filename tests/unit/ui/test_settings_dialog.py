@@ -615,3 +615,46 @@ def test_a_refused_field_under_a_box_that_is_off_keeps_the_focus_while_corrected
     assert widget.text() == good
     assert widget.hasFocus()
     assert dialog.apply()
+
+
+def test_a_rule_message_is_about_the_rule_its_fields_show(qtbot: QtBot) -> None:
+    """The fields show the selected rule: only its problem is said under them; another
+    rule that cannot be saved is counted there and marked in the list (every rule's
+    problem had been said under whichever rule was selected, and read out as its
+    description)."""
+    from codex_presence_gui.core.presence import ProjectRule, RuleAction
+
+    rules = (ProjectRule("", RuleAction.HIDE), ProjectRule("~/ok/*", RuleAction.HIDE))
+    dialog = make(qtbot, Settings(project_rules=rules))
+    needs = "A project rule needs a pattern (for example ~/clients/* or acme-*)."
+    assert dialog.rules_list.currentRow() == 0
+    assert dialog.rule_messages.texts() == [needs]
+    assert not dialog.rules_list.item(0).icon().isNull()
+    assert dialog.rules_list.item(1).icon().isNull()
+    dialog.rules_list.setCurrentRow(1)
+    also = "Also another rule in the list cannot be saved yet (marked ⚠)."
+    assert dialog.rule_messages.texts() == [also]
+    assert dialog.rule_pattern.accessibleDescription() == also
+    dialog.rules_list.setCurrentRow(0)
+    qtbot.keyClicks(dialog.rule_pattern, "acme")
+    assert dialog.rule_messages.texts() == []
+    assert dialog.rules_list.item(0).icon().isNull()
+
+
+def test_an_alias_left_in_a_hidden_rule_is_neither_saved_nor_refused(qtbot: QtBot) -> None:
+    """An alias typed, then the rule turned to Hide: the greyed alias is not refused (OK had
+    gone to correct it in a field it had greyed) and not saved."""
+    from codex_presence_gui.core.presence import ProjectRule, RuleAction
+
+    dialog = make(qtbot, Settings(project_rules=(ProjectRule("acme", RuleAction.ALIAS, "x"),)))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.rule_alias, "y" * 600)
+    assert dialog.rule_messages.texts() != []  # too long for an alias
+    dialog.rule_action.setCurrentIndex(dialog.rule_action.findData("hide"))
+    dialog.rule_action.activated.emit(dialog.rule_action.currentIndex())
+    assert not dialog.rule_alias.isEnabled()
+    assert dialog.rule_messages.texts() == []
+    with qtbot.waitSignal(dialog.applied) as applied:
+        assert dialog.apply()
+    assert applied.args[0].project_rules == (ProjectRule("acme", RuleAction.HIDE),)
