@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QIcon, QShowEvent
+from PySide6.QtGui import QFontDatabase, QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
@@ -326,6 +326,9 @@ class SettingsDialog(QDialog):
         self.rules_list = QListWidget()
         self.rules_list.setAccessibleName("Project rules, the first that matches decides")
         self.rules_list.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        # A refused rule's mark no taller than its line: the four lines stay in view.
+        side = self.fontMetrics().height()
+        self.rules_list.setIconSize(QSize(side, side))
         self.rules_list.currentRowChanged.connect(self._show_rule)
         self.add_rule = QPushButton("&Add")
         self.remove_rule = QPushButton("Remo&ve")
@@ -677,11 +680,13 @@ class SettingsDialog(QDialog):
         row = self.rules_list.currentRow()
         said = []
         others = 0
-        for index, rule in enumerate(self._rules):
-            problem = rule_problem(rule)
+        problems = [rule_problem(rule) for rule in self._rules]
+        # With a rule marked, the others keep the mark's room: their texts stay in line.
+        unmarked = _blank_icon(self.rules_list.iconSize()) if any(problems) else QIcon()
+        for index, problem in enumerate(problems):
             item = self.rules_list.item(index)
             if item is not None:
-                item.setIcon(self._refused_icon() if problem else QIcon())
+                item.setIcon(self._refused_icon() if problem else unmarked)
                 item.setToolTip(problem or "")
             if problem is None:
                 continue
@@ -800,6 +805,13 @@ def _with_messages(
         column.addWidget(field)
     column.addWidget(messages)
     return column
+
+
+def _blank_icon(size: QSize) -> QIcon:
+    """An icon that draws nothing, taking ``size``."""
+    pixmap = QPixmap(size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    return QIcon(pixmap)
 
 
 def _rule_text(rule: ProjectRule) -> str:
