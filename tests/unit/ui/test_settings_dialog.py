@@ -629,8 +629,8 @@ def test_a_rule_message_is_about_the_rule_its_fields_show(qtbot: QtBot) -> None:
     needs = "A project rule needs a pattern (for example ~/clients/* or acme-*)."
     assert dialog.rules_list.currentRow() == 0
     assert dialog.rule_messages.texts() == [needs]
-    assert not dialog.rules_list.item(0).icon().isNull()
-    assert dialog.rules_list.item(1).icon().isNull()
+    assert dialog.rules_list.item(0).toolTip() == needs  # marked, and says why
+    assert dialog.rules_list.item(1).toolTip() == ""
     dialog.rules_list.setCurrentRow(1)
     also = "Also another rule in the list cannot be saved yet (marked ⚠)."
     assert dialog.rule_messages.texts() == [also]
