@@ -99,11 +99,15 @@ def xdg_autostart_dir() -> Path:
 _EXEC_RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")
 #: Escaped inside those quotes.
 _EXEC_ESCAPED = frozenset('"`$\\')
-#: The escapes of every string value in a desktop file, undone before ``Exec`` is split.
-#: Control characters, which no value in a desktop file may hold (tabs and line breaks have
-#: escapes).
-_EXEC_UNWRITABLE = frozenset(map(chr, (*range(32), 127))) - set("\t\n\r")
-_KEY_FILE_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+#: What no part of ``Exec`` may hold: control characters (tabs and line breaks too) and the
+#: backslash. The specification has escapes for them, which GLib undoes, but systemd's
+#: generator, which starts the autostart entries of GNOME and KDE sessions run by systemd,
+#: undoes them a second time: a folder ``a\b`` became a backspace, and one ending in ``\``
+#: left the entry out.
+_EXEC_UNWRITABLE = frozenset(map(chr, (*range(32), 127))) | {"\\"}
+#: The escape of every string value in a desktop file, undone before ``Exec`` is split: the
+#: backslashes of the quoting's own escapes (``\"``, ``\$``).
+_KEY_FILE_ESCAPES = {"\\": "\\\\"}
 
 
 def desktop_exec(command: Sequence[str]) -> str:
@@ -112,8 +116,8 @@ def desktop_exec(command: Sequence[str]) -> str:
     be read as a field code).
 
     Raises:
-        ValueError: a part holds a control character other than a tab or a line break,
-            which a desktop file cannot hold.
+        ValueError: a part holds a control character or a backslash, which not every
+            reader of desktop files reads back (``_EXEC_UNWRITABLE``).
     """
     words = []
     for part in command:
@@ -275,7 +279,8 @@ def set_launch_at_login(enabled: bool, command: Sequence[str] | None = None) -> 
 
 _UNWRITABLE = (
     "Could not {verb} launching at login: this copy's folder "
-    f"({BASE_DIR_OPTION}) has a name the log-in entry cannot hold."
+    f"({BASE_DIR_OPTION} or {paths.BASE_DIR_ENV}) has a name the log-in entry cannot hold "
+    "(a backslash or a control character)."
 )
 
 
