@@ -329,9 +329,12 @@ class SessionTableModel(QAbstractTableModel):
         cells_changed(list): after an update's ``dataChanged``, the cells it changed (text,
             tooltip, order or font), as (row, columns) pairs: a view that keeps each cell's
             measured width (``row`` gives what a row shows) measures these alone.
+        updated(): an update is over.
     """
 
     cells_changed = Signal(list)
+    #: An update is over (its rows removed, changed and added): for work done once per update.
+    updated = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -500,6 +503,7 @@ class SessionTableModel(QAbstractTableModel):
                 self._rows.append(view(s, given))
                 self._built_from.append((given, clock))
             self.endInsertRows()
+        self.updated.emit()
 
     def _remove_gone(self, wanted: Mapping[str, CodexSessionSnapshot]) -> None:
         """Remove the rows of sessions not ``wanted``, each run of adjacent ones at once."""
