@@ -1,5 +1,6 @@
-"""Every state shown after every other in one window that stays open: still laid out (rows,
-notices and lines that appear while the window shows must get their room)."""
+"""Every state shown after every other in one window that stays open: still laid out (rows
+and lines that appear while the window shows must get their room; notices that come while
+it shows are in ``test_main_window``)."""
 
 from __future__ import annotations
 
