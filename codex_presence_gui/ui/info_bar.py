@@ -99,9 +99,11 @@ class InfoBar(QWidget):
 
     Signals:
         reveal(Path): a notice's "Show file" was clicked.
+        closed(): the user dismissed a notice (its room is free: the window measures again).
     """
 
     reveal = Signal(Path)
+    closed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -139,7 +141,7 @@ class InfoBar(QWidget):
             self.dismiss(key)
             break
         notice = Notice(key, text, level, self, file=file)
-        notice.dismissed.connect(self.dismiss)
+        notice.dismissed.connect(self._closed)
         notice.reveal.connect(self.reveal)
         self.notices.append(notice)
         self._layout.addWidget(notice)
@@ -149,6 +151,10 @@ class InfoBar(QWidget):
         while len(self.notices) > MAX_NOTICES:
             self.dismiss(self.notices[0].key)
         self.show()
+
+    def _closed(self, key: str) -> None:
+        self.dismiss(key)
+        self.closed.emit()
 
     def dismiss(self, key: str) -> None:
         """Remove the notice with ``key`` (nothing if there is none)."""

@@ -181,6 +181,9 @@ class MainWindow(QMainWindow):
 
         self.info_bar = InfoBar()
         self.info_bar.reveal.connect(self.reveal_file)
+        # A notice closed gives its room back: the compact window chosen from the menu is
+        # as tall as its contents (it had kept a blank band where the notice was).
+        self.info_bar.closed.connect(self._content_changed)
         self.setup_panel = SetupPanel()
         self.setup_panel.folder_chosen.connect(self.codex_folder_chosen)
         self.setup_panel.hide()
@@ -731,6 +734,11 @@ class MainWindow(QMainWindow):
 
     def _set_limits(self, least: QSize, most_height: int) -> None:
         # Only on change: every call goes to the window system (and the refresh runs often).
+        # The least size first when the most goes down: a most height under the least one
+        # set before leaves the window as tall as it was (a notice closed in the compact
+        # window chosen from the menu had left a blank band where it was).
+        if most_height < self.maximumHeight() and self.minimumSize() != least:
+            self.setMinimumSize(least)
         if self.maximumHeight() != most_height:
             self.setMaximumHeight(most_height)
         if self.minimumSize() != least:

@@ -1049,6 +1049,40 @@ def test_a_notice_given_while_the_window_shows_gets_its_room(qtbot: QtBot) -> No
     assert heights[0] < heights[1] < heights[2]
 
 
+def test_a_dismissed_notice_gives_its_room_back(qtbot: QtBot) -> None:
+    """The compact window chosen from the menu is as tall as its contents: a notice closed
+    with its ✕ shrinks it again (it had kept the notice's height as a blank band over the
+    status bar until something else changed), and the automatic layout may be made as
+    short again as before the notice."""
+    from codex_presence_gui.ui.layout_check import check_layout
+
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop"),), limit=limits()))
+    window.set_layout_mode(LayoutMode.COMPACT)
+    window.resize(340, 400)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.height() == window.needed_size(True, 340).height())
+    without = window.height()
+    text = "Codex: 10% or less of your 5h limit left: You have used 91% of it. It resets at 18:00."
+    window.show_notice(text, key="5h")
+    qtbot.waitUntil(lambda: window.height() > without, timeout=2000)
+    window.info_bar.notices[0].close_button.click()
+    assert window.info_bar.notices == []
+
+    def laid_out() -> None:
+        assert window.height() == without
+        assert window.maximumHeight() == without
+        assert check_layout(window) == []
+
+    qtbot.waitUntil(laid_out, timeout=2000)
+    window.set_layout_mode(LayoutMode.AUTO)
+    window.show_notice(text, key="5h")
+    with_notice = window.minimumHeight()
+    window.info_bar.notices[0].close_button.click()
+    assert window.minimumHeight() < with_notice
+
+
 def test_a_limit_appearing_while_the_window_shows_gets_its_room(qtbot: QtBot) -> None:
     """The weekly window appears in a reading while the compact window shows: the window
     grows to hold its row (the new row was measured while still hidden, and the window stayed
