@@ -88,12 +88,18 @@ class Notifier(QObject):
         first, where one message at a time shows (a tray, the system's notifier); in the
         window, a notice for each limit window, replacing the last one about it (a message
         kept under one window's name would be replaced by that window's next news, the other
-        windows' with it)."""
+        windows' with it). Of one window's news due at once, the notice keeps the newest: a
+        threshold of its new period, not the reset that ended the one before (the reset,
+        least urgent, came last and replaced it)."""
         message = one_message(notices)
         if message is None:
             return None
-        parts = [(notice.title, notice.body, notice.topic) for notice in by_urgency(notices)]
-        return self._deliver(message, parts)
+        parts: dict[str, tuple[str, str, str]] = {}
+        for notice in by_urgency(notices):
+            # A threshold notice is about the window's current period, a reset about the
+            # end of the one before: the first of a window, in this order, is the newest.
+            parts.setdefault(notice.topic, (notice.title, notice.body, notice.topic))
+        return self._deliver(message, list(parts.values()))
 
     def _deliver(self, message: tuple[str, str], parts: list[tuple[str, str, str]]) -> Channel:
         title, body = message

@@ -173,6 +173,45 @@ def test_notices_due_together_are_one_message_but_a_notice_each_in_the_window(
     ]
 
 
+def test_a_reset_due_with_news_of_the_new_window_does_not_hide_that_news(
+    qtbot: QtBot,
+) -> None:
+    """A window that reset, then ran low again, seen at one look (the app started after
+    both, or a look that saw both): its notice in the window says where it stands now, not
+    the reset before it (told in urgency order, the reset came last and replaced "limit
+    reached" with "has reset: ... Codex now reports 100% used")."""
+    reached = limit_notice("Codex: your 5h limit is reached", "All used.", 300, "used_100")
+    reset = limit_notice(
+        "Codex: your 5h limit has reset",
+        "It was 100% used. Codex now reports 100% used.",
+        300,
+        "reset",
+    )
+    low = limit_notice(
+        "Codex: 25% or less of your weekly limit left", "80% used.", 10080, "used_75"
+    )
+    weekly_reset = limit_notice(
+        "Codex: your weekly limit has reset", "It was 96% used.", 10080, "reset"
+    )
+    window = MainWindow()
+    qtbot.addWidget(window)
+    notifier = Notifier(window, None, command=lambda title, body: None, clock=at_0947)
+    assert notifier.notify_all([reset, weekly_reset, low, reached]) is Channel.WINDOW
+    assert window.info_bar.texts() == [
+        "09:47 · Codex: your 5h limit is reached: All used.",
+        "09:47 · Codex: 25% or less of your weekly limit left: 80% used.",
+    ]
+    # A tray shows one message: the most urgent, the others named in it.
+    tray = VisibleTray()
+    notifier = Notifier(MainWindow(), tray, tray_shown=lambda: True)
+    qtbot.addWidget(notifier.window)
+    notifier.notify_all([reset, weekly_reset, low, reached])
+    [(title, body)] = tray.messages
+    assert title == reached.title
+    assert "your 5h limit has reset" in body
+    assert "your weekly limit has reset" in body
+
+
 def test_a_notice_that_goes_last_is_last_for_the_keyboard_too(qtbot: QtBot) -> None:
     """News about a window whose notice is not the last: the new notice is after the others
     in the Tab order and for screen readers too, not only on screen."""
