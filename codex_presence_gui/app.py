@@ -478,11 +478,17 @@ class AppShell(QObject):
         self._apply_pause(settings)
         if self.presence is not None and self.dashboard is not None:
             self._publish(self.dashboard)
+        kept = settings
         if settings.launch_at_login != self._applied.launch_at_login:
             problem = set_launch_at_login(settings.launch_at_login)
             if problem:
                 self._tell(problem)
-        self._applied = settings
+                # Not done: the setting stays what happens at log-in (kept ticked, the box
+                # said the app starts then, and each start tried and said it again).
+                kept = replace(settings, launch_at_login=self._applied.launch_at_login)
+        self._applied = kept
+        if kept is not settings:
+            self._save_settings(kept)  # comes back here with nothing left to change
 
     def refresh(self) -> None:
         """Read the logs again now: the live view, and the Usage page's index (which otherwise

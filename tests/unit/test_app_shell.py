@@ -612,6 +612,44 @@ def test_an_entry_the_settings_do_not_know_shows_ticked_and_unticking_removes_it
         stop(shell)
 
 
+def test_start_at_log_in_that_could_not_be_set_is_not_kept(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Start when I log in" ticked where no entry can be written (a portable folder with a
+    backslash in its name, a read-only autostart folder): said once, and the box goes back
+    to what happens at log-in. It had been saved ticked: the box said the app starts at
+    log-in, and every start tried again and said the same message again."""
+    from codex_presence_gui import app as app_module
+    from codex_presence_gui.ui.settings_dialog import SettingsDialog
+
+    calls: list[bool] = []
+    refused = "Could not change launching at login: no room."
+
+    def set_entry(enabled: bool) -> str:
+        calls.append(enabled)
+        return refused
+
+    monkeypatch.setattr(app_module, "set_launch_at_login", set_entry)
+    monkeypatch.setattr(app_module, "launches_at_login", lambda: False)
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        shell.open_settings()
+        (dialog,) = shell.window.findChildren(SettingsDialog)
+        dialog.launch_at_login.setChecked(True)
+        dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+        assert dialog.apply()
+        dialog.reject()
+        assert calls == [True]
+        assert [text for text in shell.window.info_bar.texts() if text == refused] == [refused]
+        assert not shell.store.settings.launch_at_login
+        assert shell.store.settings.theme == "dark"  # the rest is kept
+    finally:
+        stop(shell)
+    saved = load_settings(paths.config_dir() / "settings.json").settings
+    assert not saved.launch_at_login
+    assert saved.theme == "dark"
+
+
 def test_a_timed_pause_survives_a_restart_and_ends_by_itself(
     base_dir: Path, codex_home: CodexHome, qtbot: QtBot
 ) -> None:
