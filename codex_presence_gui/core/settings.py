@@ -223,9 +223,12 @@ def rule_problem(rule: ProjectRule) -> str | None:
 
 
 def _rule_text_problem(rule: ProjectRule) -> str | None:
-    for text in (rule.pattern, rule.alias):
+    # Named as the dialog labels its fields: "pattern or name" read as the first field.
+    for text, label in ((rule.pattern, "folder or name"), (rule.alias, "alias")):
         if len(text) > MAX_RULE_TEXT:
-            return f"A project rule's pattern or name is longer than {MAX_RULE_TEXT} characters."
+            return (
+                f"A project rule's {label} is longer than {MAX_RULE_TEXT} characters ({len(text)})."
+            )
         if not _encodable(text):
             return "A project rule holds a character that cannot be saved."
     return None

@@ -452,6 +452,16 @@ def test_validation_of_the_privacy_settings() -> None:
         assert problem.key == "discord_paused_until"
 
 
+def test_a_rule_too_long_is_said_of_the_field_that_is() -> None:
+    """A name over 500 characters is said of the field it is in, as the dialog labels them
+    (an alias too long had been called "pattern or name", the label of the other field)."""
+    long = "x" * 510
+    (alias,) = validate(Settings(project_rules=(ProjectRule("acme", RuleAction.ALIAS, long),)))
+    assert alias.message == "A project rule's alias is longer than 500 characters (510)."
+    (pattern,) = validate(Settings(project_rules=(ProjectRule(long),)))
+    assert pattern.message == "A project rule's folder or name is longer than 500 characters (510)."
+
+
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
     lambda inner: (
