@@ -384,6 +384,7 @@ class SettingsDialog(QDialog):
         self.notify.setChecked(settings.notifications_enabled)
         self.thresholds = QLineEdit(", ".join(str(v) for v in settings.notify_left_thresholds))
         self.thresholds.setPlaceholderText("25, 10, 5")
+        _shows(self.thresholds, "25, 10, 5, 0")
         self.thresholds.setAccessibleName("Notify when a window has this much left, in percent")
         self.thresholds.setToolTip(
             "Percentages left, separated by commas. Each is announced once per window,\n"
@@ -405,6 +406,7 @@ class SettingsDialog(QDialog):
 
     def _advanced(self, settings: Settings) -> tuple[QWidget, ...]:
         self.client_id = QLineEdit(settings.discord_client_id)
+        _shows(self.client_id, "0" * 20)  # the longest id Discord gives
         self.client_id.setAccessibleName("Discord application id")
         self.default_client_id = QPushButton("Use the default")
         self.default_client_id.clicked.connect(self._use_default_client_id)
@@ -820,6 +822,16 @@ def _rule_text(rule: ProjectRule) -> str:
     if rule.action is RuleAction.ALIAS:
         return f'{pattern} → show as "{clean_text(rule.alias.strip())}"'
     return f"{pattern} → {_ACTION_TEXT[rule.action].lower()}"
+
+
+def _shows(field: QLineEdit, sample: str) -> None:
+    """``field`` at least wide enough to show ``sample``: a form then puts a long label above
+    it (``_form`` wraps long rows) instead of squeezing it beside the label, down to two
+    digits of an application id in a narrowed dialog."""
+    metrics = field.fontMetrics()
+    # Its frame and margins: Qt makes a line edit's size hint 17 x's wide with them.
+    frame = field.sizeHint().width() - 17 * metrics.horizontalAdvance("x")
+    field.setMinimumWidth(metrics.horizontalAdvance(sample) + max(frame, 0))
 
 
 def _form(box: QGroupBox) -> QFormLayout:

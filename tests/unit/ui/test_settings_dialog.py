@@ -500,6 +500,25 @@ def test_messages_fit_a_small_dialog_in_both_themes(
         apply_theme(qapp, "system")
 
 
+@pytest.mark.parametrize("width", [300, 340, 380, 420, 480])
+def test_one_line_fields_show_their_value_in_a_narrow_dialog(qtbot: QtBot, width: int) -> None:
+    """Narrowed, a form puts a long label above its field rather than squeeze the field
+    beside it: the application id had shown two of its 19 digits at 340 pixels, and the
+    thresholds "5, 1" at 380."""
+    dialog = make(qtbot, Settings(notify_left_thresholds=(25, 10, 5, 0)))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.resize(width, 420)
+    for field in (dialog.thresholds, dialog.client_id):
+        dialog.tabs.setCurrentWidget(dialog.tabs.widget(2 if field is dialog.thresholds else 3))
+        QApplication.processEvents()
+        # What the field needs besides its text: its size hint is 17 x's wide with it.
+        metrics = field.fontMetrics()
+        frame = field.sizeHint().width() - 17 * metrics.horizontalAdvance("x")
+        needed = metrics.horizontalAdvance(field.text()) + frame
+        assert field.width() >= needed, (field.accessibleName(), field.width(), needed)
+
+
 def test_a_command_line_that_turns_discord_off_is_said_on_its_tab(qtbot: QtBot) -> None:
     """Started with --no-discord (or --private), the Discord tab says what the boxes there do
     for this run: it had shown "Show what I am doing" ticked, with nothing sent."""
