@@ -111,6 +111,13 @@ def local_time(epoch: float, zone: tzinfo | None = None) -> datetime:
     return moment.astimezone(zone) if zone is not None else moment.astimezone()
 
 
+def ended_text(when: float, now: float, zone: tzinfo | None = None) -> str:
+    """``Ended 14:05`` today, ``Ended Thu 23:10`` on an earlier day (local time)."""
+    end = local_time(when, zone)
+    same_day = end.date() == local_time(now, zone).date()
+    return "Ended " + end.strftime("%H:%M" if same_day else "%a %H:%M")
+
+
 def format_reset_time(resets_at: float, captured_at: float, zone: tzinfo | None = None) -> str:
     """``11:20`` on the reading's day, else ``07:00 on 9 May`` (local time, 24 h)."""
     reset = local_time(resets_at, zone)

@@ -9,6 +9,7 @@ from pathlib import Path
 from codex_presence_gui.core.dashboard import Dashboard, SessionShare, session_shares
 from codex_presence_gui.core.formatting import (
     doing_forms,
+    ended_text,
     format_count,
     format_tokens_compact,
     share_text,
@@ -63,13 +64,20 @@ def card_view(
     now: float | None = None,
     *,
     chosen: bool = False,
+    ended: bool = False,
 ) -> CardView:
     """The card of one session as of ``now`` (None: the session's last activity); ``chosen``:
-    one the user picked in the table, not the active one."""
-    activity = snapshot.activity
-    activity_forms = doing_forms(
-        snapshot, now if now is not None else snapshot.last_activity_at or 0
-    )
+    one the user picked in the table, not the active one; ``ended``: one the table lists as
+    ended, said so as it says it (not what it last did, as if it were doing it now)."""
+    activity = None if ended else snapshot.activity
+    at = now if now is not None else snapshot.last_activity_at or 0
+    if ended:
+        end = snapshot.last_activity_at
+        activity_forms: tuple[str, ...] = (
+            ended_text(end if end is not None else snapshot.recency, at),
+        )
+    else:
+        activity_forms = doing_forms(snapshot, at)
     activity_text = activity_forms[0]
     parts = [
         shortened(snapshot.model or "model unknown", DETAIL_NAME_CHARS),
@@ -126,7 +134,8 @@ def dashboard_card(dashboard: Dashboard, chosen: str | None = None) -> CardView:
     )
     if picked is not None:
         shares = session_shares(dashboard, picked.session_id)
-        return card_view(picked, shares, dashboard.generated_at, chosen=True)
+        ended = all(s.session_id != picked.session_id for s in dashboard.sessions)
+        return card_view(picked, shares, dashboard.generated_at, chosen=True, ended=ended)
     if dashboard.active is None:
         # Where it looks, so that a wrong folder in the settings shows here.
         watched = ", ".join(home_text(home) for home in dashboard.homes)

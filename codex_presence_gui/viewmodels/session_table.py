@@ -15,6 +15,7 @@ from codex_presence_gui.core.dashboard import Dashboard, SessionShare, shares_by
 from codex_presence_gui.core.formatting import (
     counted,
     doing_text,
+    ended_text,
     format_age,
     format_count,
     local_time,
@@ -175,13 +176,6 @@ def _share_texts(shares: Sequence[SessionShare]) -> tuple[str, str]:
     return cell, "\n".join(lines)
 
 
-def _ended_text(when: float, now: float, zone: tzinfo | None) -> str:
-    """``Ended 14:05`` today, ``Ended Thu 23:10`` on an earlier day (local time)."""
-    end = local_time(when, zone)
-    same_day = end.date() == local_time(now, zone).date()
-    return "Ended " + end.strftime("%H:%M" if same_day else "%a %H:%M")
-
-
 def _with_display(display: str, tip: str) -> str:
     """The tooltip, led by the full cell text unless it already holds it (an elided cell is
     read in full there)."""
@@ -196,7 +190,7 @@ def _clock_cells(
     """The cells the clock moves, each as (text, tip): Activity and Last activity."""
     last = s.last_activity_at
     if ended:
-        activity_text = _ended_text(last if last is not None else s.recency, now, zone)
+        activity_text = ended_text(last if last is not None else s.recency, now, zone)
         activity_tip = f"{activity_text}; it was last: {doing_text(s, s.recency or now)}"
     else:
         # Without how long a call has been quiet: the Last activity column says it, and the

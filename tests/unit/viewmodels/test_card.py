@@ -74,3 +74,24 @@ def test_a_session_with_no_tokens_yet_says_none_were_used() -> None:
     assert "no tokens reported yet" in view.total.tooltip
     assert view.others == ()
     assert "–" not in view.spoken
+
+
+def test_an_ended_session_picked_in_the_table_says_it_ended() -> None:
+    """A session that ended, picked in the table (where it reads "Ended 14:05", greyed): the
+    card says it ended, without the icon of a live activity (it had shown what the session
+    last did as if it were doing it now, "Running cargo test" with its green icon)."""
+    from dataclasses import replace
+
+    from codex_presence_gui.core.formatting import ended_text
+    from tests.helpers.snapshots import NOW, session
+
+    live, gone = session("live"), session("gone", age=3600)
+    board = replace(dashboard((live,)), ended=(gone,))
+    card = dashboard_card(board, "gone")
+    assert card.project == "gone"
+    assert card.activity_text == ended_text(NOW - 3600, NOW)  # as the table says it
+    assert card.activity_text.startswith("Ended ")
+    assert card.activity_kind is None
+    assert card.activity_shorter == ()
+    assert "Ended " in card.spoken
+    assert dashboard_card(board, "live").activity_text == "Running cargo test"
