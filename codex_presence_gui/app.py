@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from codex_presence_gui import APP_ID, APP_NAME, __version__, logging_setup, paths
 from codex_presence_gui.core.autostart import (
+    BASE_DIR_OPTION,
     ensure_launch_at_login,
     launches_at_login,
     set_launch_at_login,
@@ -57,6 +58,7 @@ from codex_presence_gui.core.presence import (
     resolve_client_id,
 )
 from codex_presence_gui.core.reader import CodexReader
+from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.core.settings import SETTINGS_FILE, Settings
 from codex_presence_gui.core.usage_index import UsageIndex
 from codex_presence_gui.core.usage_recent import read_recent
@@ -815,10 +817,18 @@ def run_app(args: argparse.Namespace) -> int:
         # A startup check that only woke another instance checked nothing.
         return 1 if getattr(args, "startup_check", False) else 0
     if started.outcome is not Outcome.PRIMARY:
-        print(started.message, file=sys.stderr)
-        log.warning(started.message)
+        message = started.message
+        base = paths.base_dir()
+        if started.outcome is Outcome.LOCK_ERROR and base is not None:
+            message += (
+                f" This copy keeps its files in {base} ({BASE_DIR_OPTION} or "
+                f"{paths.BASE_DIR_ENV}): choose a folder you can write to."
+            )
+        message = clean_text(message)  # a folder's name may hold anything
+        print(message, file=sys.stderr)
+        log.warning(message)
         if not offscreen():
-            QMessageBox.warning(None, APP_NAME, started.message)
+            QMessageBox.warning(None, APP_NAME, message)
         return 1
     shell = AppShell(app, args, instance, log_path)
     exits.exit_requested.connect(shell.request_exit)

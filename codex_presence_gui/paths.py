@@ -199,6 +199,24 @@ def _unread(why: str) -> str:
     )
 
 
+def os_problem(error: OSError) -> str:
+    """``error`` in plain words, without Python's ``[Errno N]`` and repeated path: its
+    description, or, for a folder that could not be made or opened because something in the
+    way is no folder (``mkdir`` says "File exists" of a file where the folder should be),
+    which path that is."""
+    named = getattr(error, "filename", None)
+    if isinstance(error, FileExistsError | NotADirectoryError) and named is not None:
+        path = os.fsdecode(named)
+        while True:
+            if os.path.lexists(path) and not os.path.isdir(path):
+                return f"{path} is not a folder"
+            parent = os.path.dirname(path)
+            if parent == path:
+                break
+            path = parent
+    return error.strerror or str(error)
+
+
 def _printable(text: str) -> str:
     """``text`` with nothing a terminal would act on (a folder's name may hold anything)."""
     from codex_presence_gui.core.sanitize import clean_text

@@ -12,6 +12,9 @@ import enum
 import getpass
 import hashlib
 import logging
+import os
+import stat
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +22,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from codex_presence_gui.paths import os_problem
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +35,9 @@ CONNECT_PATIENCE_S = 5.0
 ANSWER_TIMEOUT_MS = 3000
 #: How long ``--replace`` waits for the old instance to finish quitting.
 HANDOVER_TIMEOUT_S = 8.0
+#: Far more than a lock file holds (a process id, the app's and the computer's names, a few
+#: hundred bytes): a larger file is not one, and Qt would read it whole.
+MAX_LOCK_BYTES = 64 * 1024
 
 
 def server_name(config_dir: Path) -> str:
@@ -38,7 +46,9 @@ def server_name(config_dir: Path) -> str:
         user = getpass.getuser()
     except Exception:  # no user name (some containers): the folder alone still separates
         user = "user"
-    digest = hashlib.sha256(f"{user}\0{config_dir}".encode()).hexdigest()[:16]
+    # surrogateescape: a folder's name need not be UTF-8 (its bytes are hashed as they are).
+    text = f"{user}\0{config_dir}"
+    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return f"codex-presence-{digest}"
 
 
@@ -74,7 +84,6 @@ class SingleInstance(QObject):
 
     def __init__(self, lock_path: Path, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
         self.lock_path = lock_path
         self.name = name
         self._lock = QLockFile(str(lock_path))
@@ -87,12 +96,22 @@ class SingleInstance(QObject):
 
     def start(self, *, replace: bool = False) -> StartResult:
         """Become the primary instance, or hand the launch over to the running one."""
+        problem = self._prepare()
+        if problem is not None:
+            return StartResult(Outcome.LOCK_ERROR, problem)
         if self._lock.tryLock(100):
             return self._become_primary()
-        if self._lock.error() == QLockFile.LockError.PermissionError:
-            return StartResult(Outcome.LOCK_ERROR, f"Cannot create the lock file {self.lock_path}.")
+        if self._lock.error() != QLockFile.LockError.LockFailedError:
+            # Not held by another: it cannot be written (a read-only or full disk).
+            why = _why_unwritable(self.lock_path.parent)
+            return StartResult(
+                Outcome.LOCK_ERROR, f"Cannot create the lock file {self.lock_path}: {why}."
+            )
         pid = self._owner_pid()
         reply = self._send(REPLACE if replace else ACTIVATE)
+        if reply is None and not pid and self._keep_aside() and self._lock.tryLock(100):
+            # A file naming no process, and no instance answering: not a lock but damage.
+            return self._become_primary()
         if reply is None:
             return StartResult(
                 Outcome.NO_ANSWER,
@@ -111,6 +130,48 @@ class SingleInstance(QObject):
             f"The running Codex Presence{pid} agreed to quit but has not finished after "
             f"{HANDOVER_TIMEOUT_S:g} s; it may be hung.",
         )
+
+    def _prepare(self) -> str | None:
+        """Make the lock's folder, and put aside what is in the lock's place but cannot be a
+        lock (a folder, a FIFO, a link, a huge file: Qt would wait on or read it for ever);
+        why the lock cannot be taken, else None."""
+        if not _is_utf8(str(self.lock_path)):
+            # Qt reads and writes files by names in UTF-8: this one would be another file.
+            return (
+                f"Cannot create the lock file {self.lock_path}: its folder's name is not "
+                "UTF-8 text, which the window cannot use."
+            )
+        try:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            return f"Cannot create the lock file {self.lock_path}: {os_problem(error)}."
+        try:
+            info = os.lstat(self.lock_path)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            return f"Cannot use the lock file {self.lock_path}: {error.strerror or error}."
+        if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_LOCK_BYTES:
+            return None
+        if self._keep_aside():
+            return None
+        return f"Cannot use the lock file {self.lock_path}: it is not a file and cannot be moved."
+
+    def _keep_aside(self) -> bool:
+        """Rename what is at the lock's path to ``<name>.corrupt-<time>``; whether it went."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup = self.lock_path.with_name(f"{self.lock_path.name}.corrupt-{stamp}")
+        counter = 1
+        while os.path.lexists(backup):
+            backup = self.lock_path.with_name(f"{self.lock_path.name}.corrupt-{stamp}-{counter}")
+            counter += 1
+        try:
+            os.replace(self.lock_path, backup)
+        except OSError as error:
+            log.warning("cannot move the damaged lock %s aside: %s", self.lock_path, error)
+            return False
+        log.warning("the lock file %s was not a lock; kept as %s", self.lock_path, backup)
+        return True
 
     def release(self) -> None:
         """Stop listening and free the lock (on quit)."""
@@ -205,3 +266,29 @@ class SingleInstance(QObject):
                 break
         socket.disconnectFromServer()
         return answer.strip() if b"\n" in answer else None
+
+
+def _why_unwritable(folder: Path) -> str:
+    """Why no file can be written in ``folder`` (Qt's lock does not say): found by writing a
+    small one (a full disk refuses the write, not the creation)."""
+    try:
+        handle, name = tempfile.mkstemp(prefix=".lock-check-", dir=folder)
+        try:
+            os.write(handle, b"0" * 512)
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+            os.unlink(name)
+    except OSError as error:
+        return error.strerror or str(error)
+    return "it could not be written"
+
+
+def _is_utf8(text: str) -> bool:
+    """Whether ``text`` (a path) is UTF-8 text: a name Python read from bytes that are not
+    holds lone surrogates (``surrogateescape``)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -222,3 +222,34 @@ def test_startup_check_fails_when_it_only_woke_another_instance(launcher: Launch
     out, err = check.communicate(timeout=20)
     assert check.returncode == 1, (out, err)
     assert "already running" in out
+
+
+@pytest.mark.parametrize("through", ["option", "variable"])
+def test_a_base_folder_that_is_a_file_is_said_in_words(
+    tmp_path: Path, codex_home: CodexHome, through: str
+) -> None:
+    """``--base-dir`` (or the variable) naming a file: the window says that it cannot keep
+    its files there and why, naming both ways to choose the folder, and exits 1 (it had
+    ended in a traceback from making the state folder)."""
+    base = tmp_path / "portable"
+    base.write_text("a file, not a folder")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    given = ["--base-dir", str(base)] if through == "option" else []
+    if through == "variable":
+        env["CODEX_PRESENCE_BASE_DIR"] = str(base)
+    command = [sys.executable, "-m", "codex_presence_gui", *given, "--no-discord"]
+    done = subprocess.run(
+        [*command, "--codex-home", str(codex_home.root)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert (
+        f"Cannot create the lock file {base}/state/instance.lock: {base} is not a folder. "
+        f"This copy keeps its files in {base} (--base-dir or CODEX_PRESENCE_BASE_DIR): "
+        "choose a folder you can write to."
+    ) in done.stderr.splitlines()
+    assert base.read_text() == "a file, not a folder"

@@ -1,0 +1,176 @@
+"""The instance lock on a hostile or unlucky disk: what is in the lock's place, a folder that
+cannot be made, a lock that cannot be written. Each is said in words, at once; none is taken
+for a running instance, and none hangs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLockFile
+
+from codex_presence_gui.services import single_instance
+from codex_presence_gui.services.single_instance import Outcome, SingleInstance, server_name
+
+
+@pytest.fixture(autouse=True)
+def _application(qapp: object) -> None:
+    """The local server the primary listens on needs an application's event dispatcher."""
+
+
+def instance(lock: Path) -> SingleInstance:
+    return SingleInstance(lock, f"test-{os.getpid()}-{time.monotonic_ns()}")
+
+
+def started(lock: Path) -> tuple[Outcome, str]:
+    owner = instance(lock)
+    result = owner.start()
+    owner.release()
+    return result.outcome, result.message
+
+
+@pytest.mark.parametrize("blocker", ["file", "link to nowhere"])
+def test_a_state_folder_that_cannot_be_made_is_said_not_raised(
+    tmp_path: Path, blocker: str
+) -> None:
+    """A file (or a dangling link) where the state folder should be: the launch is told
+    which path is in the way (it had ended in a traceback from ``mkdir``)."""
+    state = tmp_path / "state"
+    if blocker == "file":
+        state.write_text("not a folder")
+    else:
+        state.symlink_to(tmp_path / "nowhere" / "at-all")
+    outcome, message = started(state / "instance.lock")
+    assert outcome is Outcome.LOCK_ERROR
+    assert message == (
+        f"Cannot create the lock file {state / 'instance.lock'}: {state} is not a folder."
+    )
+
+
+def test_a_lock_that_cannot_be_written_is_said_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full (or read-only) disk fails Qt's lock with an error other than "held": that is
+    said, with the disk's reason, not taken for a running instance that does not answer (5 s
+    later, "it may be hung")."""
+
+    class FullDisk:
+        def tryLock(self, timeout: int) -> bool:
+            return False
+
+        def error(self) -> QLockFile.LockError:
+            return QLockFile.LockError.UnknownError
+
+    def no_space(*args: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    owner = instance(tmp_path / "state" / "instance.lock")
+    owner._lock = FullDisk()  # type: ignore[assignment]
+    monkeypatch.setattr(single_instance.os, "write", no_space)
+    begun = time.monotonic()
+    result = owner.start()
+    assert time.monotonic() - begun < 1
+    assert result.outcome is Outcome.LOCK_ERROR
+    assert result.message == (
+        f"Cannot create the lock file {owner.lock_path}: No space left on device."
+    )
+    assert os.listdir(owner.lock_path.parent) == []  # the check left nothing behind
+
+
+#: Starts an instance on the lock given, in a process of its own (Qt reading a FIFO or a
+#: device would hang the tests): prints the outcome and the message.
+_START = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QCoreApplication
+from codex_presence_gui.services.single_instance import SingleInstance
+app = QCoreApplication([])
+owner = SingleInstance(Path(sys.argv[1]), sys.argv[2])
+result = owner.start()
+owner.release()
+print(result.outcome.name, result.message)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("kind", ["fifo", "folder", "link loop", "device", "huge file"])
+def test_what_cannot_be_a_lock_is_kept_aside_and_the_lock_taken(tmp_path: Path, kind: str) -> None:
+    """Qt reads the lock it finds (to see whether its owner lives): a FIFO waited for a
+    writer for ever, ``/dev/zero`` and a huge file were read without end, and a folder or a
+    link loop was taken for a running instance ("it may be hung"). Each is moved aside, as a
+    damaged settings file is, and the launch goes on."""
+    lock = tmp_path / "state" / "instance.lock"
+    lock.parent.mkdir()
+    if kind == "fifo":
+        os.mkfifo(lock)
+    elif kind == "folder":
+        lock.mkdir()
+        (lock / "inside").write_text("kept")
+    elif kind == "link loop":
+        lock.symlink_to(lock)
+    elif kind == "device":
+        lock.symlink_to("/dev/zero")
+    else:
+        with lock.open("wb") as file:
+            file.truncate(single_instance.MAX_LOCK_BYTES + 1)
+    name = f"test-{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _START, str(lock), name],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"starting on a lock that is a {kind} hung")
+    assert done.stdout.strip() == "PRIMARY", done.stderr
+    [kept] = [p for p in lock.parent.iterdir() if p.name.startswith("instance.lock.corrupt-")]
+    if kind == "folder":
+        assert (kept / "inside").read_text() == "kept"
+
+
+def test_a_lock_naming_no_process_is_taken_once_nothing_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Text that is no lock (Qt cannot tell its owner, so never calls it stale): once no
+    instance answers, it is kept aside and the lock taken (it had said "already running but
+    does not answer" at every launch, until the file was deleted by hand)."""
+    monkeypatch.setattr(single_instance, "CONNECT_PATIENCE_S", 0.2)
+    lock = tmp_path / "instance.lock"
+    lock.write_text("{not a lock}")
+    assert started(lock) == (Outcome.PRIMARY, "")
+    [kept] = [p for p in tmp_path.iterdir() if p.name.startswith("instance.lock.corrupt-")]
+    assert kept.read_text() == "{not a lock}"
+
+
+def test_a_live_instance_is_still_found(tmp_path: Path) -> None:
+    """What is kept aside is only what cannot be a lock: a held one is not touched."""
+    lock = tmp_path / "instance.lock"
+    owner = instance(lock)
+    assert owner.start().outcome is Outcome.PRIMARY
+    try:
+        second = SingleInstance(lock, owner.name)
+        result = second.start()
+        # The owner's event loop does not run here, so it cannot answer: "no answer",
+        # naming its process, and the lock stays where it is.
+        assert result.outcome is Outcome.NO_ANSWER
+        assert f"(process {os.getpid()})" in result.message
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["instance.lock"]
+    finally:
+        owner.release()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="names of any bytes are a Linux thing")
+def test_a_folder_whose_name_is_not_utf8(tmp_path: Path) -> None:
+    """Python keeps such a name (surrogateescape); hashing it for the socket's name had
+    raised, and Qt, which names files in UTF-8, would lock another file: it is said."""
+    folder = Path(os.fsdecode(os.fsencode(tmp_path) + b"/bad\xff"))
+    assert server_name(folder).startswith("codex-presence-")
+    outcome, message = started(folder / "state" / "instance.lock")
+    assert outcome is Outcome.LOCK_ERROR
+    assert "its folder's name is not UTF-8 text" in message
