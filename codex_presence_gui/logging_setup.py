@@ -5,8 +5,12 @@ NOTE: Qt-free; Qt's own messages are routed here by ``services.qt_logging``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
+import os
+import stat
+import sys
 from pathlib import Path
 
 LOG_FILE = "codex-presence.log"
@@ -34,13 +38,56 @@ def configure(log_dir: Path | None, verbosity: int = 0) -> Path | None:
     path = log_dir / LOG_FILE
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
-        )
+        _not_a_device(path)
+        file_handler = _LogFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     except OSError as error:
-        logging.getLogger(__name__).warning("cannot write the log file %s: %s", path, error)
+        from codex_presence_gui.paths import os_problem
+
+        logging.getLogger(__name__).warning(
+            "cannot write the log file %s: %s", path, os_problem(error)
+        )
         return None
     file_handler.setFormatter(logging.Formatter(_FORMAT))
     file_handler.setLevel(logging.DEBUG if verbosity >= 2 else logging.INFO)
     root.addHandler(file_handler)
     return path
+
+
+def _not_a_device(path: Path) -> None:
+    """Refuse a log file that is not a file: opening a FIFO waits for a reader for ever, and
+    a device (``/dev/full``) fails every line.
+
+    Raises:
+        OSError: ``path`` (followed, if a link) is there and is no regular file.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        raise OSError("it is not a regular file")
+
+
+class _LogFile(logging.handlers.RotatingFileHandler):
+    """The rotating log file, whose failing writes (a full disk) are said once on standard
+    error in a line, not as a traceback per record; writing goes on being tried."""
+
+    failed = False
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        error = sys.exc_info()[1]
+        if not isinstance(error, OSError):  # a faulty log call: logging's own report
+            super().handleError(record)
+            return
+        if self.failed:
+            return
+        self.failed = True
+        why = error.strerror or error
+        line = f"codex-presence-gui: cannot write the log file {self.baseFilename}: {why}\n"
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.stderr.write(line)
+
+    def close(self) -> None:
+        # What could not be flushed is lost either way (said already): closing goes on.
+        with contextlib.suppress(OSError):
+            super().close()

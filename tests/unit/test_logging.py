@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import ClassVar
@@ -14,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui import logging_setup
 from codex_presence_gui.app import ErrorReporter
 from codex_presence_gui.services import qt_logging
+from tests.helpers.fifo import unblocked
 
 
 @pytest.fixture
@@ -150,3 +152,53 @@ def test_a_thread_that_exits_on_purpose_is_not_an_error(
         reporter.thread_hook(threading.ExceptHookArgs([SystemExit, SystemExit(0), None, None]))
     assert caplog.text == ""
     assert fake_box == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_log_file_that_is_a_fifo_is_refused_not_waited_on(
+    tmp_path: Path, restore_logging: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Opening a FIFO to append waits for a reader for ever: the window never opened. It is
+    refused, in words, and the app runs without a log file."""
+    os.mkfifo(tmp_path / logging_setup.LOG_FILE)
+    with unblocked(tmp_path / logging_setup.LOG_FILE) as hung:
+        path = logging_setup.configure(tmp_path)
+    assert not hung
+    assert path is None
+    assert (
+        f"cannot write the log file {tmp_path / logging_setup.LOG_FILE}: it is not a regular file"
+        in capsys.readouterr().err
+    )
+
+
+def test_a_log_folder_that_is_a_file_is_said_in_words(
+    tmp_path: Path, restore_logging: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Which path is in the way, not Python's "[Errno 17] File exists: '...'"."""
+    (tmp_path / "log").write_text("")
+    assert logging_setup.configure(tmp_path / "log") is None
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'log'} is not a folder" in err
+    assert "Errno" not in err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+def test_a_log_that_cannot_be_written_is_said_once(
+    tmp_path: Path, restore_logging: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A full disk (here ``/dev/full`` behind the log file's name, refused as it is no file,
+    then swapped in under the open handler): one line on standard error, not logging's
+    traceback for every record, and the app goes on."""
+    path = logging_setup.configure(tmp_path)
+    assert path is not None
+    handler = next(h for h in logging.getLogger().handlers if hasattr(h, "baseFilename"))
+    assert isinstance(handler, logging.FileHandler)
+    handler.close()
+    handler.stream = open("/dev/full", "w", encoding="utf-8")  # noqa: SIM115 - closed by it
+    logger = logging.getLogger("codex_presence_gui.test")
+    for _ in range(3):
+        logger.warning("a line the disk has no room for")
+    handler.close()
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.count(f"cannot write the log file {path}: No space left on device") == 1
