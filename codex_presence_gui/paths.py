@@ -157,12 +157,11 @@ def settings_homes() -> tuple[list[str], str | None]:
     may name folders: a plain ``report`` then stays as quick as before."""
     path = os.path.join(folder("config"), SETTINGS_FILE)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(_SETTINGS_PEEK_BYTES)
+        data = read_kept(path, _SETTINGS_PEEK_BYTES)
     except FileNotFoundError:
         return [], None
     except OSError as error:
-        return [], _unread(f"Could not use your settings ({path}: {error.strerror or error}).")
+        return [], _unread(f"Could not use your settings ({path}: {os_problem(error)}).")
     key = data.find(b'"codex_homes"')
     if key < 0 and not data.startswith(_WIDE_BOMS):
         return [], None
@@ -197,6 +196,45 @@ def _unread(why: str) -> str:
     return _printable(
         f"{why} The Codex folders chosen in Settings are not read; the default one is."
     )
+
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # Windows has none, and no FIFOs either
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+class NotAFileError(OSError):
+    """A FIFO, device, socket or folder where one of the app's own files was expected."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(0, "it is not a regular file", path)
+
+
+def read_kept(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The first ``limit`` bytes of one of the app's own files (the settings, the
+    notification history), read without waiting on what is no file: opening a FIFO waits
+    for a writer for ever, and a device such as ``/dev/zero`` never ends.
+
+    Raises:
+        OSError: the file cannot be opened or read; ``NotAFileError`` for no regular file.
+    """
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotAFileError(os.fsdecode(path))
+        if _NONBLOCK:
+            os.set_blocking(fd, True)
+        chunks = []
+        while limit > 0:
+            chunk = os.read(fd, limit)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            limit -= len(chunk)
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 def os_problem(error: OSError) -> str:

@@ -21,7 +21,8 @@ from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import format_countdown, format_reset_clock, pace_text
 from codex_presence_gui.core.insights import RESET_TOLERANCE_S, PaceState, window_key
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow, clamp_percent
-from codex_presence_gui.core.settings import decode_json
+from codex_presence_gui.core.settings import MAX_FILE_BYTES, SettingsError, decode_json
+from codex_presence_gui.paths import os_problem, read_kept
 
 log = logging.getLogger(__name__)
 
@@ -76,13 +77,16 @@ class NotificationLog:
 
     def _load(self) -> None:
         try:
-            data = self.path.read_bytes()
+            data = read_kept(self.path, MAX_FILE_BYTES + 1)
         except FileNotFoundError:
             return
         except OSError as error:
-            self.problem = f"cannot read {self.path}: {error.strerror or error}"
+            self.problem = f"cannot read {self.path}: {os_problem(error)}"
+            log.warning("%s", self.problem)
             return
         try:
+            if len(data) > MAX_FILE_BYTES:  # a few KiB at most: not read whole into memory
+                raise SettingsError(f"the file is larger than {MAX_FILE_BYTES // 1024} KiB")
             # Shared with the settings: a BOM is skipped; deep nesting is refused, not a crash.
             document = decode_json(data)
             self.entries = [_said(entry) for entry in document["said"]]
@@ -130,7 +134,7 @@ class NotificationLog:
             os.replace(temporary, self.path)
         except OSError as error:
             # Not fatal: the notices were shown; a restart may repeat one.
-            self.problem = f"cannot save {self.path}: {error.strerror or error}"
+            self.problem = f"cannot save {self.path}: {os_problem(error)}"
             log.warning("%s", self.problem)
 
 

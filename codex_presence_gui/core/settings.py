@@ -39,6 +39,7 @@ from codex_presence_gui.core.presence import (
     ProjectRule,
     RuleAction,
 )
+from codex_presence_gui.paths import os_problem, read_kept
 
 SCHEMA_VERSION = 3
 SETTINGS_FILE = "settings.json"
@@ -547,14 +548,13 @@ class LoadResult:
 def load_settings(path: Path) -> LoadResult:
     """Read the settings; a broken file is kept as a backup and defaults are used."""
     try:
-        with path.open("rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
+        data = read_kept(path, MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         return LoadResult(Settings())
     except OSError as error:
         return LoadResult(
             Settings(),
-            f"Could not read your settings ({path}: {error.strerror or error}); "
+            f"Could not read your settings ({path}: {os_problem(error)}); "
             "using the defaults for now and leaving the file as it is.",
         )
     try:
@@ -584,16 +584,16 @@ def peek_settings(path: Path) -> LoadResult:
     """Read the settings without touching the file (for the headless commands, which must
     not move a user's file aside): defaults and a message when it cannot be used."""
     try:
-        with path.open("rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
+        data = read_kept(path, MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             raise SettingsError(f"the file is larger than {MAX_FILE_BYTES // 1024} KiB")
         settings, problems = read_document(decode_json(data))
     except FileNotFoundError:
         return LoadResult(Settings())
     except (OSError, SettingsError) as error:
+        why = os_problem(error) if isinstance(error, OSError) else str(error)
         return LoadResult(
-            Settings(), f"Could not use your settings ({path}: {error}); using the defaults."
+            Settings(), f"Could not use your settings ({path}: {why}); using the defaults."
         )
     message = f"Some of your settings ({path}) use their defaults: " + " ".join(problems)
     return LoadResult(settings, message if problems else None, problems=problems)

@@ -14,6 +14,7 @@ from codex_presence_gui.core.settings import (
     load_settings,
     save_settings,
 )
+from codex_presence_gui.paths import os_problem
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ class SettingsStore(QObject):
         try:
             save_settings(self.path, settings)
         except OSError as problem:
-            error = f"Could not save your settings to {self.path}: {problem.strerror or problem}"
+            error = f"Could not save your settings to {self.path}: {os_problem(problem)}"
             log.warning(error)
         self.changed.emit(settings)
         return error

@@ -4,6 +4,8 @@ window does (before ``$CODEX_HOME`` and ``~/.codex``), and never change the sett
 from __future__ import annotations
 
 import json
+import os
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from codex_presence_gui.cli import build_parser, main
 from codex_presence_gui.core import settings as settings_module
 from codex_presence_gui.core.settings import Settings, save_settings
 from tests.helpers import rollout as r
+from tests.helpers.fifo import unblocked
 from tests.helpers.rollout import CodexHome
 
 SID = "019d0000-0000-7000-8000-00000000d001"
@@ -111,7 +114,8 @@ def test_the_command_line_comes_first_and_no_choice_means_the_default(
         ('{"codex_homes": ["/srv/codex"], "x": ' + "[" * 5000 + "]" * 5000 + "}", "deep"),
         ('\ufeff{"codex_homes": ["/srv/codex"]}'.encode("utf-16"), "not UTF-8"),
         (b'{"codex_homes": ["/srv/codex"]} ' + b" " * (2 * 1024 * 1024), "larger than"),
-        (None, "Is a directory"),
+        (None, "it is not a regular file"),  # a folder
+        ("fifo", "it is not a regular file"),  # had hung `report` and `status` for ever
     ],
 )
 def test_a_command_says_when_the_folders_in_the_settings_cannot_be_used(
@@ -123,12 +127,18 @@ def test_a_command_says_when_the_folders_in_the_settings_cannot_be_used(
     config.unlink()
     if content is None:
         config.mkdir()
+    elif content == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        os.mkfifo(config)
     elif isinstance(content, bytes):
         config.write_bytes(content)
     else:
         config.write_text(content, encoding="utf-8")
     for command in (["report", "daily"], ["status"]):
-        main(command)
+        with unblocked(config) if content == "fifo" else nullcontext([]) as hung:
+            main(command)
+        assert not hung, command
         err = capsys.readouterr().err
         assert "warning: " in err, command
         assert said in err, (command, err)

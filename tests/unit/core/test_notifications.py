@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+from contextlib import nullcontext
 from pathlib import Path
+
+import pytest
 
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.core.notifications import NotificationLog, due_notices, one_message
-from codex_presence_gui.core.settings import Settings
+from codex_presence_gui.core.settings import MAX_FILE_BYTES, Settings
+from tests.helpers.fifo import unblocked
 from tests.helpers.quota import FIVE_HOURS, Turn, quota_dashboard, write_session
 from tests.helpers.rollout import BASE, CodexHome
 from tests.helpers.snapshots import NOW, dashboard
@@ -118,6 +123,53 @@ def test_a_broken_history_file_is_kept_aside(tmp_path: Path) -> None:
     (backup,) = tmp_path.glob("notifications.json.corrupt-*")
     assert backup.read_text() == "{ not json"
     assert look(path, board(80)) != []  # and it works from scratch
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+def test_a_history_that_is_no_file_is_said_and_replaced_on_save(tmp_path: Path, kind: str) -> None:
+    """A FIFO kept the window from opening (waiting for a writer), and a link to
+    ``/dev/zero`` filled the memory: each is said, in words, and the next save puts a file
+    in its place (a folder, which cannot be replaced, is said again)."""
+    path = tmp_path / "notifications.json"
+    if kind == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        os.mkfifo(path)
+    elif kind == "device":
+        if not os.path.exists("/dev/zero"):
+            pytest.skip("no /dev/zero here")
+        path.symlink_to("/dev/zero")
+    else:
+        path.mkdir()
+    with unblocked(path) if kind == "fifo" else nullcontext([]) as hung:
+        notes = NotificationLog(path)
+    assert not hung
+    assert notes.entries == []
+    assert notes.problem == f"cannot read {path}: it is not a regular file"
+    due = due_notices(board(80), [75], notify_resets=True, notes=notes)
+    assert due.notices != ()  # it works from scratch
+    notes.record(due.said, NOW)
+    if kind == "folder":
+        assert notes.problem is not None
+        assert notes.problem.startswith(f"cannot save {path}: ")
+        assert "Errno" not in notes.problem
+    else:
+        assert path.is_file()
+        assert not path.is_symlink()
+        assert NotificationLog(path).entries == notes.entries
+
+
+def test_a_huge_history_file_is_kept_aside_unread(tmp_path: Path) -> None:
+    """It was read whole into memory (gigabytes, for a file that holds a few KiB)."""
+    path = tmp_path / "notifications.json"
+    with path.open("wb") as file:
+        file.truncate(MAX_FILE_BYTES + 1)
+    notes = NotificationLog(path)
+    assert notes.entries == []
+    assert notes.problem is not None
+    assert "larger than 1024 KiB" in notes.problem
+    (backup,) = tmp_path.glob("notifications.json.corrupt-*")
+    assert backup.stat().st_size == MAX_FILE_BYTES + 1
 
 
 def history_board(home: CodexHome, now: float) -> Dashboard:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,9 +24,11 @@ from codex_presence_gui.core.settings import (
     SCHEMA_VERSION,
     Settings,
     load_settings,
+    peek_settings,
     save_settings,
     validate,
 )
+from tests.helpers.fifo import unblocked
 
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
@@ -152,6 +155,37 @@ def test_why_a_file_is_not_understood_is_said_in_words(tmp_path: Path) -> None:
     )
     path.write_bytes(b'\xef\xbb\xbf{"a": "\xff"}')  # counted with the byte order mark
     assert "(it is not text: byte 11 is not UTF-8)" in (load_settings(path).message or "")
+
+
+def _not_a_file(path: Path, kind: str) -> None:
+    if kind == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        os.mkfifo(path)
+    elif kind == "device":
+        if not os.path.exists("/dev/zero"):
+            pytest.skip("no /dev/zero here")
+        path.symlink_to("/dev/zero")
+    else:
+        path.mkdir()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+def test_what_is_no_file_is_said_and_left_alone(tmp_path: Path, kind: str) -> None:
+    """A FIFO in the settings' place made the window (and ``preview``) wait for a writer
+    for ever; a link to ``/dev/zero`` was read to the size limit and moved aside. Each is
+    said, in words, and left where it is; the app starts on the defaults."""
+    path = tmp_path / "settings.json"
+    _not_a_file(path, kind)
+    for load in (load_settings, peek_settings):
+        with unblocked(path) if kind == "fifo" else nullcontext([]) as hung:
+            result = load(path)
+        assert not hung, load
+        assert result.settings == Settings()
+        assert result.backup is None
+        assert f"({path}: it is not a regular file)" in (result.message or ""), load
+        assert "Errno" not in (result.message or "")
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]
 
 
 def test_atomic_write_survives_a_crash_before_the_rename(

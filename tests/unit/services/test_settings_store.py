@@ -58,3 +58,17 @@ def test_no_file_to_show_when_all_is_well_or_there_is_none(tmp_path: Path) -> No
     path = tmp_path / "settings.json"
     path.write_text("{}")
     assert SettingsStore(path).load_file is None
+
+
+def test_a_config_folder_that_is_a_file_is_said_when_saving(tmp_path: Path) -> None:
+    """The settings apply for this run and the message names the path in the way, not
+    Python's "[Errno 17] File exists: '...'"."""
+    config = tmp_path / "config"
+    config.write_text("a file")
+    store = SettingsStore(config / "settings.json")
+    error = store.update(Settings(theme="dark"))
+    assert error == (
+        f"Could not save your settings to {config / 'settings.json'}: {config} is not a folder"
+    )
+    assert store.settings.theme == "dark"
+    assert config.read_text() == "a file"
