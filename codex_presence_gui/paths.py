@@ -237,6 +237,26 @@ def read_kept(path: str | os.PathLike[str], limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def keep_aside(path: str | os.PathLike[str]) -> str | None:
+    """Rename whatever is at ``path`` (a file, a folder, a FIFO, a link) to
+    ``<name>.corrupt-<date>-<time>`` beside it, never over another; the new name, or None
+    when it could not be moved."""
+    import time
+
+    where = os.fspath(path)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    backup = f"{where}.corrupt-{stamp}"
+    counter = 1
+    while os.path.lexists(backup):
+        backup = f"{where}.corrupt-{stamp}-{counter}"
+        counter += 1
+    try:
+        os.replace(where, backup)
+    except OSError:
+        return None
+    return backup
+
+
 def os_problem(error: OSError) -> str:
     """``error`` in plain words, without Python's ``[Errno N]`` and repeated path: its
     description, or, for a folder that could not be made or opened because something in the

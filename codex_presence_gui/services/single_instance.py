@@ -23,7 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from codex_presence_gui.paths import os_problem
+from codex_presence_gui.paths import keep_aside, os_problem
 
 log = logging.getLogger(__name__)
 
@@ -159,16 +159,9 @@ class SingleInstance(QObject):
 
     def _keep_aside(self) -> bool:
         """Rename what is at the lock's path to ``<name>.corrupt-<time>``; whether it went."""
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        backup = self.lock_path.with_name(f"{self.lock_path.name}.corrupt-{stamp}")
-        counter = 1
-        while os.path.lexists(backup):
-            backup = self.lock_path.with_name(f"{self.lock_path.name}.corrupt-{stamp}-{counter}")
-            counter += 1
-        try:
-            os.replace(self.lock_path, backup)
-        except OSError as error:
-            log.warning("cannot move the damaged lock %s aside: %s", self.lock_path, error)
+        backup = keep_aside(self.lock_path)
+        if backup is None:
+            log.warning("cannot move the damaged lock %s aside", self.lock_path)
             return False
         log.warning("the lock file %s was not a lock; kept as %s", self.lock_path, backup)
         return True

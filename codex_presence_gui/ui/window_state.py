@@ -4,13 +4,22 @@ file)."""
 from __future__ import annotations
 
 import enum
+import logging
+import os
+import stat
 from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QWidget
 
+from codex_presence_gui.paths import keep_aside, os_problem
 from codex_presence_gui.ui.usage_chart import ChartMode
+
+log = logging.getLogger(__name__)
+
+#: ``ui.ini`` holds a few lines; a larger file is not one (Qt reads it whole, at start).
+MAX_STATE_BYTES = 1 << 20
 
 
 class LayoutMode(enum.Enum):
@@ -25,11 +34,18 @@ _Choice = TypeVar("_Choice", bound=enum.Enum)
 
 
 class WindowState:
-    """Reads and writes ``ui.ini``; unreadable values fall back to defaults."""
+    """Reads and writes ``ui.ini``; unreadable values fall back to defaults, and a file that
+    cannot be kept (its folder cannot be made) leaves the window with them: it is no reason
+    not to open."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            log.warning("cannot keep the window's state in %s: %s", path, os_problem(error))
+        else:
+            _no_file_kept_aside(path)
         self._settings = QSettings(str(path), QSettings.Format.IniFormat)
 
     @property
@@ -73,3 +89,17 @@ class WindowState:
         if not isinstance(value, QByteArray) or value.isEmpty():
             return False
         return bool(window.restoreGeometry(value))
+
+
+def _no_file_kept_aside(path: Path) -> None:
+    """Put aside what is at ``path`` but cannot be the state file: Qt would wait on a FIFO
+    for a writer for ever, read a device or a huge file without end, and could not replace
+    a folder."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return  # none (or a dangling link, which Qt's save replaces)
+    if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_STATE_BYTES:
+        return
+    backup = keep_aside(path)
+    log.warning("the window's state %s was no state file; kept as %s", path, backup)
