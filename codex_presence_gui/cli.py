@@ -214,12 +214,49 @@ def codex_home_text(text: str) -> str:
 
 def base_dir_text(text: str) -> str:
     """A ``--base-dir`` value: made absolute (an entry that starts the app at log-in passes it
-    on, from another current folder); an empty one is refused, not read as this folder."""
+    on, from another current folder); an empty one is refused, not read as this folder, and
+    so is ``~name`` of no known user (as ``CODEX_PRESENCE_BASE_DIR``'s: not made a folder
+    called ``~name`` here)."""
     if not text.strip():
         import argparse
 
         raise argparse.ArgumentTypeError("needs a folder, not an empty text")
-    return os.path.abspath(os.path.expanduser(text))
+    expanded = _expanded_home(text)
+    if expanded is None:
+        import argparse
+
+        raise argparse.ArgumentTypeError(_NO_HOME.format(text=text))
+    return os.path.abspath(expanded)
+
+
+#: Said of a base folder whose ``~`` cannot be expanded.
+_NO_HOME = "{text} cannot be a folder here: no such user's home to expand ~ with"
+
+
+def _expanded_home(text: str) -> str | None:
+    """``text`` with a leading ``~`` or ``~name`` expanded as ``paths`` does (None when there
+    is no such home); other text as it is."""
+    if not text.startswith("~"):
+        return text
+    from pathlib import Path
+
+    try:
+        return str(Path(text).expanduser())
+    except RuntimeError:
+        return None
+
+
+def _base_dir_variable_problem() -> str | None:
+    """Why ``CODEX_PRESENCE_BASE_DIR`` cannot be used (said before anything reads it, which
+    had ended in a traceback), or None."""
+    from codex_presence_gui.paths import BASE_DIR_ENV
+
+    value = os.environ.get(BASE_DIR_ENV, "").strip()
+    if _expanded_home(value) is not None:
+        return None
+    from codex_presence_gui.core.sanitize import clean_text
+
+    return clean_text(f"{BASE_DIR_ENV}: {_NO_HOME.format(text=value)}")
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -349,6 +386,10 @@ def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
     argv = kind_first(sys.argv[1:] if argv is None else list(argv))
     plain = _plain_report(argv)
     if plain is not None:
+        problem = _base_dir_variable_problem()
+        if problem is not None:
+            print(f"codex-presence-gui: error: {problem}", file=sys.stderr)
+            return EXIT_USAGE, True
         from codex_presence_gui.usage_commands import run_report
 
         return run_report(plain, [*plain.codex_homes, *plain.command_homes]), True
@@ -365,6 +406,10 @@ def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
         from codex_presence_gui.paths import BASE_DIR_ENV
 
         os.environ[BASE_DIR_ENV] = args.base_dir
+    else:
+        problem = _base_dir_variable_problem()
+        if problem is not None:
+            parser.error(problem)
     if args.verbose or args.command is None:
         _configure_logging(args.verbose)
     # Each headless command imports only what it needs: they must start fast.

@@ -84,6 +84,36 @@ def test_base_dir_option_reads_that_copy_s_settings(
     assert "needs a folder" in capsys.readouterr().err
 
 
+def test_a_base_folder_under_no_known_home_is_said(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``~name`` of no such user: in the variable it ended `report`, `preview` and the
+    window in a traceback, and as ``--base-dir`` it made a folder called ``~name`` here.
+    Both are refused alike, in words; the option still wins over a variable it replaces."""
+    monkeypatch.chdir(tmp_path)
+    home = ["--codex-home", str(codex_home.root)]
+    monkeypatch.setenv(paths.BASE_DIR_ENV, "~no-such-user-hh/portable")
+    said = "~no-such-user-hh/portable cannot be a folder here: no such user's home to expand ~"
+    assert main([*home, "report", "daily"]) == 2  # read without argparse
+    assert f"error: CODEX_PRESENCE_BASE_DIR: {said}" in capsys.readouterr().err
+    for command in (["status"], ["preview"]):
+        with pytest.raises(SystemExit) as exited:
+            main([*home, *command])
+        assert exited.value.code == 2
+        assert f"error: CODEX_PRESENCE_BASE_DIR: {said}" in capsys.readouterr().err
+    assert main(["--base-dir", str(tmp_path / "good"), *home, "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["codex_homes"] == [str(codex_home.root)]
+    monkeypatch.delenv(paths.BASE_DIR_ENV)
+    with pytest.raises(SystemExit) as exited:
+        main(["--base-dir", "~no-such-user-hh/portable", *home, "status"])
+    assert exited.value.code == 2
+    assert f"argument --base-dir: {said}" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["codex-home"]  # no "~no-such-user-hh"
+
+
 def test_the_command_line_comes_first_and_no_choice_means_the_default(
     chosen: CodexHome, tmp_path: Path
 ) -> None:
