@@ -157,7 +157,10 @@ class UsageWorker(Worker):
         try:
             recent = self._read(zone)
         except Exception as error:  # an index that cannot be opened, written or read
-            log.warning("the usage index could not be updated: %s", error, exc_info=True)
+            # The file's failing (a read-only or full disk, a folder in its place) is said in
+            # its words, which tell it all: a traceback only for what nobody expected.
+            unexpected = not isinstance(error, _IndexFailedError)
+            log.warning("the usage index could not be updated: %s", error, exc_info=unexpected)
             kept = self._index is None or self._index.kept
             if self._index is not None:
                 self._index.close()

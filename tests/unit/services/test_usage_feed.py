@@ -259,10 +259,15 @@ def test_stop_during_an_update(
 
 
 def test_an_index_that_cannot_be_kept_is_read_into_memory_and_said(
-    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+    codex_home: CodexHome,
+    tmp_path: Path,
+    qtbot: QtBot,
+    stopper: list[UsageFeed],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A cache folder that is a file (or read-only, or full): the page still shows the
-    numbers, read into memory, and says why the index is not kept."""
+    numbers, read into memory, and says why the index is not kept; the log says it in a
+    line (a traceback had gone to the log and to the terminal the window was started in)."""
     now = time.time()
     write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
     blocker_file = tmp_path / "not-a-folder"
@@ -275,6 +280,8 @@ def test_an_index_that_cannot_be_kept_is_read_into_memory_and_said(
         "is not a folder): usage is read from the logs into memory while the window is open."
     )
     assert blocker_file.read_text() == ""
+    [failed] = [r for r in caplog.records if "could not be updated" in r.getMessage()]
+    assert not failed.exc_info
 
 
 def _shown_without_failing(qtbot: QtBot, feed: UsageFeed) -> UsageView:
