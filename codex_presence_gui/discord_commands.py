@@ -48,7 +48,8 @@ def _user_settings() -> Settings:
     """The settings file as the app would read it (defaults, said, when it cannot be used)."""
     loaded = peek_settings(paths.config_dir() / SETTINGS_FILE)
     if loaded.message:
-        print(loaded.message, file=sys.stderr)
+        # It names the file, in a folder whose name may hold anything.
+        print(clean_text(loaded.message), file=sys.stderr)
     return loaded.settings
 
 

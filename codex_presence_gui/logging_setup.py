@@ -31,7 +31,7 @@ def configure(log_dir: Path | None, verbosity: int = 0) -> Path | None:
         handler.close()
     console = logging.StreamHandler()
     console.setLevel(logging.WARNING - 10 * min(verbosity, 2))
-    console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    console.setFormatter(_TerminalFormatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(console)
     if log_dir is None:
         return None
@@ -91,3 +91,14 @@ class _LogFile(logging.handlers.RotatingFileHandler):
         # What could not be flushed is lost either way (said already): closing goes on.
         with contextlib.suppress(OSError):
             super().close()
+
+
+class _TerminalFormatter(logging.Formatter):
+    """Each message on one line, without what a terminal would act on: messages name files
+    in folders whose names may hold anything (an escape sequence, a line break). A
+    traceback, added after the message, stays as it is."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        from codex_presence_gui.core.sanitize import clean_text
+
+        return clean_text(super().formatMessage(record))

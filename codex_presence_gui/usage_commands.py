@@ -366,19 +366,23 @@ def _warn(warnings: list[str]) -> None:
     if not warnings:
         return
     from codex_presence_gui.core.report import wrapped
+    from codex_presence_gui.core.sanitize import clean_text
 
     sys.stdout.flush()  # the report first, where both go to one terminal
     width = _text_width()
     for warning in warnings:
-        print("\n".join(wrapped(warning, width, after="  ")), file=sys.stderr)
+        # A folder's name (the base folder's, in the index's path) may hold anything.
+        print("\n".join(wrapped(clean_text(warning), width, after="  ")), file=sys.stderr)
 
 
 def _say_waiting(path: str) -> None:
     """Why a report is slow to come: another process holds the index while it updates it."""
+    from codex_presence_gui.core.sanitize import clean_text
     from codex_presence_gui.core.usage_index import BUSY_TIMEOUT_S
 
     print(
-        f"report: another Codex Presence process is updating the usage index ({path}); "
+        f"report: another Codex Presence process is updating the usage index "
+        f"({clean_text(path)}); "
         f"waiting for it (up to {BUSY_TIMEOUT_S:.0f} s)…",
         file=sys.stderr,
         flush=True,

@@ -202,3 +202,16 @@ def test_a_log_that_cannot_be_written_is_said_once(
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert err.count(f"cannot write the log file {path}: No space left on device") == 1
+
+
+def test_the_terminal_gets_each_message_on_one_line_without_escapes(
+    tmp_path: Path, restore_logging: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Messages name files in folders whose names may hold anything: the console shows them
+    cleaned (the window's warnings had sent a base folder's escape sequence to the
+    terminal); the log file keeps them as they were."""
+    path = logging_setup.configure(tmp_path)
+    assert path is not None
+    logging.getLogger("codex_presence_gui.test").warning("in /a/\x1b[2Jb\nc")
+    assert capsys.readouterr().err == "WARNING codex_presence_gui.test: in /a/b c\n"
+    assert "in /a/\x1b[2Jb\nc" in path.read_text(encoding="utf-8")

@@ -114,6 +114,26 @@ def test_a_base_folder_under_no_known_home_is_said(
     assert [p.name for p in tmp_path.iterdir()] == ["codex-home"]  # no "~no-such-user-hh"
 
 
+def test_a_base_folder_named_with_escapes_is_said_without_them(
+    codex_home: CodexHome, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file where the base folder should be, named with an escape sequence: `report` and
+    `preview` say why they cannot use it with the name cleaned (the raw sequence reached the
+    terminal, which acted on it)."""
+    odd = tmp_path / "odd\x1b[2J\x1b]0;title\x07name"
+    odd.write_text("a file")
+    home = ["--codex-home", str(codex_home.root)]
+    assert main(["--base-dir", str(odd), *home, "report", "daily"]) == 0
+    err = capsys.readouterr().err
+    assert f"{tmp_path}/oddname/cache" in err.replace("\n  ", " ")
+    assert "\x1b" not in err
+    main(["--base-dir", str(odd), *home, "preview"])
+    err = capsys.readouterr().err
+    assert f"Could not use your settings ({tmp_path}/oddname/config/settings.json: " in err
+    assert "\x1b" not in err
+    assert odd.read_text() == "a file"
+
+
 def test_the_command_line_comes_first_and_no_choice_means_the_default(
     chosen: CodexHome, tmp_path: Path
 ) -> None:
