@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui import logging_setup
 from codex_presence_gui.app import ErrorReporter
 from codex_presence_gui.services import qt_logging
-from tests.helpers.fifo import unblocked
+from tests.helpers.special_files import unblocked
 
 
 @pytest.fixture

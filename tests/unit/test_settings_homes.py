@@ -16,8 +16,8 @@ from codex_presence_gui.cli import build_parser, main
 from codex_presence_gui.core import settings as settings_module
 from codex_presence_gui.core.settings import Settings, save_settings
 from tests.helpers import rollout as r
-from tests.helpers.fifo import unblocked
 from tests.helpers.rollout import CodexHome
+from tests.helpers.special_files import unblocked
 
 SID = "019d0000-0000-7000-8000-00000000d001"
 

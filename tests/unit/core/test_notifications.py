@@ -13,10 +13,10 @@ from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.core.notifications import NotificationLog, due_notices, one_message
 from codex_presence_gui.core.settings import MAX_FILE_BYTES, Settings
-from tests.helpers.fifo import unblocked
 from tests.helpers.quota import FIVE_HOURS, Turn, quota_dashboard, write_session
 from tests.helpers.rollout import BASE, CodexHome
 from tests.helpers.snapshots import NOW, dashboard
+from tests.helpers.special_files import device_node, unblocked
 
 SID = "019d0000-0000-7000-8000-0000000000e1"
 
@@ -127,18 +127,16 @@ def test_a_broken_history_file_is_kept_aside(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
 def test_a_history_that_is_no_file_is_said_and_replaced_on_save(tmp_path: Path, kind: str) -> None:
-    """A FIFO kept the window from opening (waiting for a writer), and a link to
-    ``/dev/zero`` filled the memory: each is said, in words, and the next save puts a file
-    in its place (a folder, which cannot be replaced, is said again)."""
+    """A FIFO kept the window from opening (waiting for a writer), and a device was read (to
+    the end of memory, for ``/dev/zero``): each is said, in words, and the next save puts a
+    file in its place (a folder, which cannot be replaced, is said again)."""
     path = tmp_path / "notifications.json"
     if kind == "fifo":
         if not hasattr(os, "mkfifo"):
             pytest.skip("no FIFOs here")
         os.mkfifo(path)
     elif kind == "device":
-        if not os.path.exists("/dev/zero"):
-            pytest.skip("no /dev/zero here")
-        path.symlink_to("/dev/zero")
+        device_node(path)
     else:
         path.mkdir()
     with unblocked(path) if kind == "fifo" else nullcontext([]) as hung:

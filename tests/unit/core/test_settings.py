@@ -28,7 +28,7 @@ from codex_presence_gui.core.settings import (
     save_settings,
     validate,
 )
-from tests.helpers.fifo import unblocked
+from tests.helpers.special_files import device_node, unblocked
 
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
@@ -163,9 +163,7 @@ def _not_a_file(path: Path, kind: str) -> None:
             pytest.skip("no FIFOs here")
         os.mkfifo(path)
     elif kind == "device":
-        if not os.path.exists("/dev/zero"):
-            pytest.skip("no /dev/zero here")
-        path.symlink_to("/dev/zero")
+        device_node(path)
     else:
         path.mkdir()
 
@@ -173,7 +171,7 @@ def _not_a_file(path: Path, kind: str) -> None:
 @pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
 def test_what_is_no_file_is_said_and_left_alone(tmp_path: Path, kind: str) -> None:
     """A FIFO in the settings' place made the window (and ``preview``) wait for a writer
-    for ever; a link to ``/dev/zero`` was read to the size limit and moved aside. Each is
+    for ever; a device was read (``/dev/zero`` to the size limit) and moved aside. Each is
     said, in words, and left where it is; the app starts on the defaults."""
     path = tmp_path / "settings.json"
     _not_a_file(path, kind)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.special_files import device_node
+
 #: Far larger than a state file (``window_state.MAX_STATE_BYTES``).
 HUGE = 64 << 20
 
@@ -40,17 +42,18 @@ def open_state(path: Path) -> subprocess.CompletedProcess[str]:
         pytest.fail(f"opening the window's state at {path} hung")
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="FIFOs, /dev/zero and rlimits of Linux")
+@pytest.mark.skipif(sys.platform != "linux", reason="FIFOs, device nodes and rlimits of Linux")
 @pytest.mark.parametrize("kind", ["fifo", "device", "folder", "huge file"])
 def test_what_cannot_be_the_state_file_is_kept_aside(tmp_path: Path, kind: str) -> None:
-    """A FIFO kept the window from ever opening (Qt waited for a writer), ``/dev/zero`` and
+    """A FIFO kept the window from ever opening (Qt waited for a writer), a zero device and
     a huge file were read without end, and a folder could never be saved over. Each is
-    moved aside, and the window keeps its state in a new file."""
+    moved aside, and the window keeps its state in a new file. (Through a link to
+    ``/dev/zero``, Qt's save had replaced the machine's ``/dev/zero`` itself, run as root.)"""
     path = tmp_path / "ui.ini"
     if kind == "fifo":
         os.mkfifo(path)
     elif kind == "device":
-        path.symlink_to("/dev/zero")
+        device_node(path, "zero")
     elif kind == "folder":
         path.mkdir()
     else:

@@ -1,8 +1,10 @@
-"""A guard for code that might block on a FIFO for ever: the test fails instead of hanging."""
+"""Files that are no files, for hostile-disk tests: FIFOs (with a guard, so that code that
+blocks on one fails its test instead of hanging it) and device nodes of a test's own."""
 
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,3 +39,20 @@ def unblocked(fifo: Path, after: float = 3.0) -> Iterator[list[bool]]:
     finally:
         done.set()
         thread.join()
+
+
+#: Linux's device numbers of the memory devices made by ``device_node``.
+_DEVICES = {"null": (1, 3), "zero": (1, 5)}
+
+
+def device_node(path: Path, kind: str = "null") -> None:
+    """A character device at ``path`` of the test's own: ``null`` ends at once, ``zero``
+    never ends. Never a link to ``/dev``: code that writes through a link (Qt's ``QSaveFile``
+    does) replaced the machine's ``/dev/zero`` with a settings file when run as root.
+    Skips the test where no node can be made (not root, not Linux)."""
+    if not hasattr(os, "mknod") or os.geteuid() != 0:
+        import pytest
+
+        pytest.skip("making a device node needs root on Linux")
+    major, minor = _DEVICES[kind]
+    os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(major, minor))
