@@ -7,6 +7,7 @@ file so that a restart never repeats it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -122,6 +123,7 @@ class NotificationLog:
 
     def _save(self) -> None:
         document: dict[str, Any] = {"schema": 1, "said": [asdict(e) for e in self.entries]}
+        temporary = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(
@@ -133,6 +135,9 @@ class NotificationLog:
                 os.fsync(file.fileno())
             os.replace(temporary, self.path)
         except OSError as error:
+            if temporary is not None:  # a full disk: no half-written file left for each try
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
             # Not fatal: the notices were shown; a restart may repeat one.
             self.problem = f"cannot save {self.path}: {os_problem(error)}"
             log.warning("%s", self.problem)

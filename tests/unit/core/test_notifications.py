@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from codex_presence_gui.core import notifications as notifications_module
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.core.notifications import NotificationLog, due_notices, one_message
@@ -168,6 +169,28 @@ def test_a_huge_history_file_is_kept_aside_unread(tmp_path: Path) -> None:
     assert "larger than 1024 KiB" in notes.problem
     (backup,) = tmp_path.glob("notifications.json.corrupt-*")
     assert backup.stat().st_size == MAX_FILE_BYTES + 1
+
+
+def test_a_save_that_fails_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk: the history as it was, and no ``.notifications.json.*.tmp`` left behind
+    for every notification given while it stays full."""
+    path = tmp_path / "notifications.json"
+    look(path, board(80))
+    before = path.read_bytes()
+
+    def no_space(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(notifications_module.os, "fsync", no_space)
+    notes = NotificationLog(path)
+    for used in (91, 96):
+        due = due_notices(board(used), [75, 90, 95], notify_resets=True, notes=notes)
+        notes.record(due.said, NOW)
+    assert notes.problem == f"cannot save {path}: No space left on device"
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["notifications.json"]
 
 
 def history_board(home: CodexHome, now: float) -> Dashboard:
