@@ -56,3 +56,13 @@ def device_node(path: Path, kind: str = "null") -> None:
         pytest.skip("making a device node needs root on Linux")
     major, minor = _DEVICES[kind]
     os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(major, minor))
+
+
+def full_device() -> bool:
+    """Whether ``/dev/full`` is the device that refuses every write: a sandbox may have a
+    plain file there, which takes what is written, and opening a missing one for writing
+    would make one."""
+    try:
+        return stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    except OSError:
+        return False

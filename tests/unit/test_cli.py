@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import stat
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from codex_presence_gui.core.jsonl import parse_timestamp
 from tests.helpers import rollout as r
 from tests.helpers.quota import FIVE_HOURS, Turn, steady_turns, write_session
 from tests.helpers.rollout import CodexHome
+from tests.helpers.special_files import full_device
 
 SID = "019de1a2-0000-7000-8000-0000000000c1"
 QUOTA_A = "019de1a2-0000-7000-8000-00000000000a"
@@ -519,16 +519,7 @@ def _headless(
     )
 
 
-def _full_device() -> bool:
-    """Whether /dev/full is the device that refuses every write (a sandbox may have a plain
-    file there, which takes the output; opening a missing one would create it)."""
-    try:
-        return stat.S_ISCHR(os.stat("/dev/full").st_mode)
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _full_device(), reason="needs /dev/full, the device")
+@pytest.mark.skipif(not full_device(), reason="needs /dev/full, the device")
 @pytest.mark.parametrize("command", [["status"], ["status", "--json"], ["report", "daily"]])
 def test_output_that_cannot_be_written_is_said_not_a_traceback(
     command: list[str], tmp_path: Path

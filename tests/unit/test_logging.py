@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui import logging_setup
 from codex_presence_gui.app import ErrorReporter
 from codex_presence_gui.services import qt_logging
-from tests.helpers.special_files import unblocked
+from tests.helpers.special_files import full_device, unblocked
 
 
 @pytest.fixture
@@ -182,7 +182,7 @@ def test_a_log_folder_that_is_a_file_is_said_in_words(
     assert "Errno" not in err
 
 
-@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+@pytest.mark.skipif(not full_device(), reason="needs /dev/full, the device")
 def test_a_log_that_cannot_be_written_is_said_once(
     tmp_path: Path, restore_logging: object, capsys: pytest.CaptureFixture[str]
 ) -> None:
