@@ -211,8 +211,19 @@ class NotAFileError(OSError):
 
 def read_kept(path: str | os.PathLike[str], limit: int) -> bytes:
     """The first ``limit`` bytes of one of the app's own files (the settings, the
-    notification history), read without waiting on what is no file: opening a FIFO waits
-    for a writer for ever, and a device such as ``/dev/zero`` never ends.
+    notification history): see ``read_regular``.
+
+    Raises:
+        OSError: the file cannot be opened or read; ``NotAFileError`` for no regular file.
+    """
+    return read_regular(path, limit)[1]
+
+
+def read_regular(path: str | os.PathLike[str], limit: int) -> tuple[os.stat_result, bytes]:
+    """The stat of a regular file and its first ``limit`` bytes (fewer at its end), in one
+    read with no buffered file object, without waiting on what is no file: opening a FIFO
+    waits for a writer for ever, and a device such as ``/dev/zero`` never ends. The one
+    such read, for the app's own files and the logs' (``core.tail.read_start``).
 
     Raises:
         OSError: the file cannot be opened or read; ``NotAFileError`` for no regular file.
@@ -221,20 +232,21 @@ def read_kept(path: str | os.PathLike[str], limit: int) -> bytes:
 
     fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise NotAFileError(os.fsdecode(path))
         if _NONBLOCK:
             os.set_blocking(fd, True)
         chunks = []
         while limit > 0:
-            chunk = os.read(fd, limit)
+            chunk = os.read(fd, limit)  # a short read is allowed: go on to the end
             if not chunk:
                 break
             chunks.append(chunk)
             limit -= len(chunk)
     finally:
         os.close(fd)
-    return b"".join(chunks)
+    return info, chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def keep_aside(path: str | os.PathLike[str]) -> str | None:

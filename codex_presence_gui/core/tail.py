@@ -16,6 +16,7 @@ from codex_presence_gui.core.jsonl import (
     is_header_line,
 )
 from codex_presence_gui.core.records import NamedTuple
+from codex_presence_gui.paths import NotAFileError, read_regular
 
 TYPE_CHECKING = False  # typing and pathlib are not imported at run time: see records
 if TYPE_CHECKING:
@@ -154,23 +155,11 @@ def read_start(path: str | Path, length: int) -> tuple[FileStat, bytes]:
     Raises:
         OSError: ``NotARegularFileError``, or the file cannot be opened or read.
     """
-    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
     try:
-        info = os.fstat(fd)
-        if not stat_module.S_ISREG(info.st_mode):
-            raise NotARegularFileError(f"{path}: not a regular file")
-        if _NONBLOCK:
-            os.set_blocking(fd, True)
-        chunks = []
-        while length > 0:
-            chunk = os.read(fd, length)  # a short read is allowed: go on to the end
-            if not chunk:
-                break
-            chunks.append(chunk)
-            length -= len(chunk)
-    finally:
-        os.close(fd)
-    return FileStat.from_stat(info), chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        info, data = read_regular(path, length)
+    except NotAFileError:
+        raise NotARegularFileError(f"{path}: not a regular file") from None
+    return FileStat.from_stat(info), data
 
 
 def fingerprint(data: bytes) -> bytes:
