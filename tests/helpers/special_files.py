@@ -66,3 +66,18 @@ def full_device() -> bool:
         return stat.S_ISCHR(os.stat("/dev/full").st_mode)
     except OSError:
         return False
+
+
+def not_a_file(path: Path, kind: str) -> None:
+    """Put at ``path`` what is no file: a ``fifo``, a ``device`` (see ``device_node``) or a
+    ``folder``; skips the test where that cannot be made."""
+    if kind == "fifo":
+        if not hasattr(os, "mkfifo"):
+            import pytest
+
+            pytest.skip("no FIFOs here")
+        os.mkfifo(path)
+    elif kind == "device":
+        device_node(path)
+    else:
+        path.mkdir()

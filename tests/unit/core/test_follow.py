@@ -5,11 +5,8 @@ from __future__ import annotations
 import functools
 import os
 import random
-import threading
 import time
 import tracemalloc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,6 +22,7 @@ from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.tail import Change, FollowedFile, header_lines, read_head_lines
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
+from tests.helpers.special_files import unblocked
 from tests.unit.core.test_tail import Collector, complete_lines
 
 SID = "019d0000-0000-7000-8000-0000000f0110"
@@ -158,36 +156,6 @@ def session_lines(session_id: str = SID) -> list[str]:
         r.token_count(BASE + 3, r.usage(1000, 0, 100), None, r.limits()),
         r.event(BASE + 4, "task_complete", turn_id="t"),
     ]
-
-
-@contextmanager
-def unblocked(fifo: Path, after: float = 3.0) -> Iterator[list[bool]]:
-    """Opens ``fifo`` for writing once ``after`` seconds have passed, which frees a reader
-    stuck in ``open`` (the old code): the list then holds True, and the test fails instead
-    of hanging."""
-    hung: list[bool] = []
-    done = threading.Event()
-
-    def guard() -> None:
-        if done.wait(after):
-            return
-        while not done.is_set():
-            try:
-                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-            except OSError:
-                time.sleep(0.05)  # no reader waiting (yet)
-                continue
-            hung.append(True)
-            os.close(fd)
-            return
-
-    thread = threading.Thread(target=guard, daemon=True)
-    thread.start()
-    try:
-        yield hung
-    finally:
-        done.set()
-        thread.join()
 
 
 def swap_for_fifo(path: Path) -> None:

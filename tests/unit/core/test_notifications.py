@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from codex_presence_gui.core.settings import MAX_FILE_BYTES, Settings
 from tests.helpers.quota import FIVE_HOURS, Turn, quota_dashboard, write_session
 from tests.helpers.rollout import BASE, CodexHome
 from tests.helpers.snapshots import NOW, dashboard
-from tests.helpers.special_files import device_node, unblocked
+from tests.helpers.special_files import not_a_file, unblocked
 
 SID = "019d0000-0000-7000-8000-0000000000e1"
 
@@ -132,14 +131,7 @@ def test_a_history_that_is_no_file_is_said_and_replaced_on_save(tmp_path: Path, 
     the end of memory, for ``/dev/zero``): each is said, in words, and the next save puts a
     file in its place (a folder, which cannot be replaced, is said again)."""
     path = tmp_path / "notifications.json"
-    if kind == "fifo":
-        if not hasattr(os, "mkfifo"):
-            pytest.skip("no FIFOs here")
-        os.mkfifo(path)
-    elif kind == "device":
-        device_node(path)
-    else:
-        path.mkdir()
+    not_a_file(path, kind)
     with unblocked(path) if kind == "fifo" else nullcontext([]) as hung:
         notes = NotificationLog(path)
     assert not hung

@@ -28,7 +28,7 @@ from codex_presence_gui.core.settings import (
     save_settings,
     validate,
 )
-from tests.helpers.special_files import device_node, unblocked
+from tests.helpers.special_files import not_a_file, unblocked
 
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
@@ -157,24 +157,13 @@ def test_why_a_file_is_not_understood_is_said_in_words(tmp_path: Path) -> None:
     assert "(it is not text: byte 11 is not UTF-8)" in (load_settings(path).message or "")
 
 
-def _not_a_file(path: Path, kind: str) -> None:
-    if kind == "fifo":
-        if not hasattr(os, "mkfifo"):
-            pytest.skip("no FIFOs here")
-        os.mkfifo(path)
-    elif kind == "device":
-        device_node(path)
-    else:
-        path.mkdir()
-
-
 @pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
 def test_what_is_no_file_is_said_and_left_alone(tmp_path: Path, kind: str) -> None:
     """A FIFO in the settings' place made the window (and ``preview``) wait for a writer
     for ever; a device was read (``/dev/zero`` to the size limit) and moved aside. Each is
     said, in words, and left where it is; the app starts on the defaults."""
     path = tmp_path / "settings.json"
-    _not_a_file(path, kind)
+    not_a_file(path, kind)
     for load in (load_settings, peek_settings):
         with unblocked(path) if kind == "fifo" else nullcontext([]) as hung:
             result = load(path)

@@ -1022,18 +1022,24 @@ def test_closing_hides_to_the_tray_only_while_there_is_one(qtbot: QtBot) -> None
     assert closing.isAccepted()
 
 
-def test_a_notice_given_while_the_window_shows_gets_its_room(qtbot: QtBot) -> None:
-    """The compact window is as tall as its contents: a second notice given while it shows
-    must grow it (the new notice was measured while still hidden, which Qt shows only
-    later, so the limits and the card were squeezed into each other)."""
-    from codex_presence_gui.ui.layout_check import check_layout
-
+def compact_window_shown(qtbot: QtBot) -> MainWindow:
+    """A session and both windows' limits, in the compact layout at 340 pixels, shown."""
     window = make_window(qtbot)
     window.show_dashboard(dashboard((session("shop"),), limit=limits()))
     window.set_layout_mode(LayoutMode.COMPACT)
     window.resize(340, 400)
     window.show()
     qtbot.waitExposed(window)
+    return window
+
+
+def test_a_notice_given_while_the_window_shows_gets_its_room(qtbot: QtBot) -> None:
+    """The compact window is as tall as its contents: a second notice given while it shows
+    must grow it (the new notice was measured while still hidden, which Qt shows only
+    later, so the limits and the card were squeezed into each other)."""
+    from codex_presence_gui.ui.layout_check import check_layout
+
+    window = compact_window_shown(qtbot)
     text = "Codex: 10% or less of your 5h limit left: You have used 91% of it. It resets at 18:00."
     heights = []
     for key in ("first", "second", "third"):
@@ -1056,12 +1062,7 @@ def test_a_dismissed_notice_gives_its_room_back(qtbot: QtBot) -> None:
     short again as before the notice."""
     from codex_presence_gui.ui.layout_check import check_layout
 
-    window = make_window(qtbot)
-    window.show_dashboard(dashboard((session("shop"),), limit=limits()))
-    window.set_layout_mode(LayoutMode.COMPACT)
-    window.resize(340, 400)
-    window.show()
-    qtbot.waitExposed(window)
+    window = compact_window_shown(qtbot)
     qtbot.waitUntil(lambda: window.height() == window.needed_size(True, 340).height())
     without = window.height()
     text = "Codex: 10% or less of your 5h limit left: You have used 91% of it. It resets at 18:00."
