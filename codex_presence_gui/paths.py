@@ -7,6 +7,7 @@ at one folder with ``CODEX_PRESENCE_BASE_DIR`` or ``override_base_dir``.
 from __future__ import annotations
 
 import os
+import stat  # imported by os already: free
 import sys
 
 from codex_presence_gui import APP_ID
@@ -228,8 +229,6 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> tuple[os.stat_resu
     Raises:
         OSError: the file cannot be opened or read; ``NotAFileError`` for no regular file.
     """
-    import stat
-
     fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
     try:
         info = os.fstat(fd)
