@@ -273,15 +273,22 @@ def set_launch_at_login(enabled: bool, command: Sequence[str] | None = None) -> 
     except OSError as error:
         return f"Could not change launching at login: {error.strerror or error}"
     except ValueError:  # a base folder's name no entry can hold (a control character)
-        return _UNWRITABLE.format(verb="change")
+        return _unwritable("change")
     return None
 
 
-_UNWRITABLE = (
-    "Could not {verb} launching at login: this copy's folder "
-    f"({BASE_DIR_OPTION} or {paths.BASE_DIR_ENV}) has a name the log-in entry cannot hold "
-    "(a backslash or a control character)."
-)
+def _unwritable(verb: str) -> str:
+    """Why the log-in entry could not be written for this copy's folder, naming it (cleaned:
+    its name may hold what a terminal or a label would act on)."""
+    from codex_presence_gui.core.sanitize import clean_text
+
+    folder = paths.base_dir()
+    named = f" {clean_text(folder)}" if folder is not None else ""
+    return (
+        f"Could not {verb} launching at login: this copy's folder{named} "
+        f"({BASE_DIR_OPTION} or {paths.BASE_DIR_ENV}) has a name the log-in entry cannot hold "
+        "(a backslash or a control character)."
+    )
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -362,5 +369,5 @@ def ensure_launch_at_login(
     except OSError as error:
         return f"Could not update launching at login: {error.strerror or error}"
     except ValueError:
-        return _UNWRITABLE.format(verb="update")
+        return _unwritable("update")
     return None

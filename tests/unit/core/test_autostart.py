@@ -17,6 +17,7 @@ import pytest
 from codex_presence_gui import paths
 from codex_presence_gui.cli import build_parser
 from codex_presence_gui.core import autostart
+from codex_presence_gui.core.sanitize import clean_text
 
 
 @pytest.fixture(autouse=True)
@@ -439,6 +440,7 @@ def test_a_folder_no_entry_can_hold_is_said_not_raised(
         assert problem is not None
         assert "cannot hold" in problem
         assert paths.BASE_DIR_ENV in problem
+        assert f"folder {clean_text(odd)} (" in problem  # named, as it is cleaned
         assert not autostart.linux_entry_path(folder).exists()
 
 
