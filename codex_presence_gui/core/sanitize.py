@@ -141,6 +141,16 @@ def json_safe(value: object, where: str = "") -> tuple[object, list[str]]:
     return walk(value, where), changed
 
 
+def is_utf8(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8: not when it holds a lone surrogate (a name
+    read from bytes that are not UTF-8, or a JSON escape of one)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def no_surrogates(text: str) -> str:
     """``text`` that any encoder accepts: its lone surrogates written out, as ``\\xNN`` for a
     byte kept by ``surrogateescape``, else as ``\\uXXXX``."""

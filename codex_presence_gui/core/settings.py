@@ -39,6 +39,7 @@ from codex_presence_gui.core.presence import (
     ProjectRule,
     RuleAction,
 )
+from codex_presence_gui.core.sanitize import is_utf8
 from codex_presence_gui.paths import os_problem, read_kept
 
 SCHEMA_VERSION = 3
@@ -230,18 +231,9 @@ def _rule_text_problem(rule: ProjectRule) -> str | None:
             return (
                 f"A project rule's {label} is longer than {MAX_RULE_TEXT} characters ({len(text)})."
             )
-        if not _encodable(text):
+        if not is_utf8(text):
             return "A project rule holds a character that cannot be saved."
     return None
-
-
-def _encodable(text: str) -> bool:
-    # A lone surrogate (JSON can carry one as an escape) could not be written back as UTF-8.
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _is_idle_minutes(value: object) -> bool:
@@ -415,13 +407,13 @@ def _rules(value: Any, messages: list[str]) -> tuple[ProjectRule, ...] | None:
         if not isinstance(pattern, str) or not pattern.strip() or len(pattern) > MAX_RULE_TEXT:
             messages.append(f"{where} ({_shown(item)}) has no usable pattern; left out.")
             continue
-        if not _encodable(pattern):
+        if not is_utf8(pattern):
             messages.append(f"{where} has a pattern that cannot be saved; left out.")
             continue
         raw = item.get("action")
         action = ACTIONS.get(raw) if isinstance(raw, str) else None
         alias = item.get("alias", "")
-        if not isinstance(alias, str) or len(alias) > MAX_RULE_TEXT or not _encodable(alias):
+        if not isinstance(alias, str) or len(alias) > MAX_RULE_TEXT or not is_utf8(alias):
             alias = ""
         rule = ProjectRule(pattern, action or RuleAction.HIDE, alias)
         if action is None or rule.problem() is not None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from codex_presence_gui.core.sanitize import is_utf8
 from codex_presence_gui.paths import keep_aside, os_problem
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,7 @@ class SingleInstance(QObject):
         """Make the lock's folder, and put aside what is in the lock's place but cannot be a
         lock (a folder, a FIFO, a link, a huge file: Qt would wait on or read it for ever);
         why the lock cannot be taken, else None."""
-        if not _is_utf8(str(self.lock_path)):
+        if not is_utf8(str(self.lock_path)):
             # Qt reads and writes files by names in UTF-8: this one would be another file.
             return (
                 f"Cannot create the lock file {self.lock_path}: its folder's name is not "
@@ -275,13 +276,3 @@ def _why_unwritable(folder: Path) -> str:
     except OSError as error:
         return error.strerror or str(error)
     return "it could not be written"
-
-
-def _is_utf8(text: str) -> bool:
-    """Whether ``text`` (a path) is UTF-8 text: a name Python read from bytes that are not
-    holds lone surrogates (``surrogateescape``)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
