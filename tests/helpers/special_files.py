@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -81,3 +83,21 @@ def not_a_file(path: Path, kind: str) -> None:
         device_node(path)
     else:
         path.mkdir()
+
+
+def run_offscreen(code: str, *args: str, hung: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a Python of its own with Qt offscreen (a child, so that what it opens
+    cannot take the test run with it); the test fails, saying ``hung``, when it does not end
+    within 30 s."""
+    import pytest
+
+    try:
+        return subprocess.run(
+            [sys.executable, "-c", code, *args],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(hung)

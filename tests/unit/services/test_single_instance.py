@@ -5,7 +5,6 @@ for a running instance, and none hangs."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -15,7 +14,7 @@ from PySide6.QtCore import QLockFile
 
 from codex_presence_gui.services import single_instance
 from codex_presence_gui.services.single_instance import Outcome, SingleInstance, server_name
-from tests.helpers.special_files import device_node
+from tests.helpers.special_files import device_node, run_offscreen
 
 
 @pytest.fixture(autouse=True)
@@ -120,16 +119,7 @@ def test_what_cannot_be_a_lock_is_kept_aside_and_the_lock_taken(tmp_path: Path, 
         with lock.open("wb") as file:
             file.truncate(single_instance.MAX_LOCK_BYTES + 1)
     name = f"test-{os.getpid()}-{time.monotonic_ns()}"
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", _START, str(lock), name],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"starting on a lock that is a {kind} hung")
+    done = run_offscreen(_START, str(lock), name, hung=f"starting on a lock that is a {kind} hung")
     assert done.stdout.strip() == "PRIMARY", done.stderr
     [kept] = [p for p in lock.parent.iterdir() if p.name.startswith("instance.lock.corrupt-")]
     if kind == "folder":

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.special_files import device_node
+from tests.helpers.special_files import device_node, run_offscreen
 
 #: Far larger than a state file (``window_state.MAX_STATE_BYTES``).
 HUGE = 64 << 20
@@ -30,16 +30,7 @@ print(WindowState(Path(sys.argv[1])).layout_mode.value)
 
 
 def open_state(path: Path) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(
-            [sys.executable, "-c", _OPEN, str(path)],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"opening the window's state at {path} hung")
+    return run_offscreen(_OPEN, str(path), hung=f"opening the window's state at {path} hung")
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="FIFOs, device nodes and rlimits of Linux")
