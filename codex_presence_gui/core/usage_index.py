@@ -352,10 +352,26 @@ class UsageIndex:
 
     def _follow_rebuild(self) -> None:
         """Take the new file when another process has rebuilt the index since this one
-        connected (what would be written to the old one, deleted, would be lost)."""
-        if self._file is not None and _file_key(self.path) not in (self._file, None):
-            self._db.close()
-            self._db = self._open()
+        connected (what would be written to the old one, deleted, would be lost); make it
+        anew when the file was deleted (a cache cleaned while the window runs: the old one,
+        unlinked, would grow unseen until the window closes, and no report would see it)."""
+        if self._file is None:
+            return
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            deleted = True
+        except OSError:
+            return  # the folder cannot be looked in: the open file is still the one to use
+        else:
+            deleted = False
+            if (stat.st_dev, stat.st_ino) == self._file:
+                return
+        db = self._open()  # the old connection stays usable if this fails
+        self._db.close()
+        self._db = db
+        if deleted:
+            self.notice = "The usage index was deleted; it is being rebuilt from the logs."
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -2145,3 +2146,50 @@ def test_a_copy_that_could_be_of_two_logs_joins_neither(tmp_path: Path) -> None:
         index.update([home.root])
         calls = sorted((row[5], row[6]) for row in index.slot_rows([home.root]))
     assert (1, 1000) in calls  # the original's call is kept
+
+
+def test_an_index_deleted_while_open_is_made_anew_with_one_message(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """A cache cleaned while the window runs: the next update makes the file again, from the
+    logs, instead of writing on to the deleted one, which only this process could see."""
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "cache" / "index.sqlite3"
+    window = UsageIndex(path)
+    try:
+        window.update([codex_home.root])
+        assert window.notice is None
+        shutil.rmtree(tmp_path / "cache")
+        result = window.update([codex_home.root])
+        assert result.read == 1  # read again: the new file knew nothing
+        assert window.notice == "The usage index was deleted; it is being rebuilt from the logs."
+        assert path.exists()
+        with UsageIndex(path) as other:
+            assert _state(other, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+    finally:
+        window.close()
+
+
+def test_an_index_whose_folder_cannot_be_looked_in_is_used_as_it_is(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a deleted file is made anew: a folder that cannot be searched any more (its
+    permissions changed) leaves the open file in use, not an error on each update."""
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as window:
+        window.update([codex_home.root])
+        real_stat = os.stat
+
+        def refused(name: Any, *args: Any, **kwargs: Any) -> Any:
+            if os.fspath(name) == os.fspath(path):
+                raise PermissionError(13, "Permission denied", os.fspath(name))
+            return real_stat(name, *args, **kwargs)
+
+        monkeypatch.setattr(os, "stat", refused)
+        codex_home.write(SID, _session(3))
+        result = window.update([codex_home.root])
+        monkeypatch.undo()
+        assert result.read == 1
+        assert window.notice is None
+        assert _state(window, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")

@@ -4,6 +4,7 @@ thread receives finished views, stays free meanwhile, and can stop the feed at a
 from __future__ import annotations
 
 import itertools
+import shutil
 import sys
 import threading
 import time
@@ -496,3 +497,20 @@ def test_problems_in_the_logs_reach_the_view_and_stay(
     assert "1 malformed line skipped in" in view.problems_tooltip
     # Another start: the index holds the file, read before, and says what it found.
     assert "1 malformed line skipped in" in first_view().problems_tooltip
+
+
+def test_an_index_deleted_under_the_window_is_made_again_and_said(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """The cache folder cleaned while the window runs: the next update makes the index again
+    from the logs (a report then finds it), the page says so once and keeps its numbers."""
+    feed = _showing_a_call_then_one_more_written(codex_home, tmp_path, qtbot, stopper)
+    shutil.rmtree(feed.index_path.parent)
+    with qtbot.waitSignal(feed.usage_changed, timeout=5000) as blocker:
+        feed.request_update()
+    view = blocker.args[0]
+    assert view.totals[0].tokens == 15_150
+    assert view.notice == "The usage index was deleted; it is being rebuilt from the logs."
+    assert feed.index_path.exists()
+    with qtbot.assertNotEmitted(feed.usage_changed, wait=300):
+        feed.request_update()
