@@ -813,7 +813,7 @@ def run_app(args: argparse.Namespace) -> int:
                 f"{asked[0]} given here, quit it first or add --replace."
             )
         print(message)
-        log.info(message)
+        log.info(message, extra=logging_setup.PRINTED)
         # A startup check that only woke another instance checked nothing.
         return 1 if getattr(args, "startup_check", False) else 0
     if started.outcome is not Outcome.PRIMARY:
@@ -826,7 +826,7 @@ def run_app(args: argparse.Namespace) -> int:
             )
         message = clean_text(message)  # a folder's name may hold anything
         print(message, file=sys.stderr)
-        log.warning(message)
+        log.warning(message, extra=logging_setup.PRINTED)
         if not offscreen():
             QMessageBox.warning(None, APP_NAME, message)
         return 1

@@ -17,6 +17,9 @@ LOG_FILE = "codex-presence.log"
 MAX_BYTES = 1_000_000
 BACKUPS = 3
 _FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+#: ``extra`` of a record whose message the caller has printed itself (a refusal to start, in
+#: its own words): it goes to the log file, not to the terminal a second time.
+PRINTED = {"printed": True}
 
 
 def configure(log_dir: Path | None, verbosity: int = 0) -> Path | None:
@@ -32,6 +35,7 @@ def configure(log_dir: Path | None, verbosity: int = 0) -> Path | None:
     console = logging.StreamHandler()
     console.setLevel(logging.WARNING - 10 * min(verbosity, 2))
     console.setFormatter(_TerminalFormatter("%(levelname)s %(name)s: %(message)s"))
+    console.addFilter(_not_printed)
     root.addHandler(console)
     if log_dir is None:
         return None
@@ -51,6 +55,12 @@ def configure(log_dir: Path | None, verbosity: int = 0) -> Path | None:
     file_handler.setLevel(logging.DEBUG if verbosity >= 2 else logging.INFO)
     root.addHandler(file_handler)
     return path
+
+
+def _not_printed(record: logging.LogRecord) -> bool:
+    """Whether the console should say ``record``: not when it was printed already
+    (``PRINTED``)."""
+    return not getattr(record, "printed", False)
 
 
 def _not_a_device(path: Path) -> None:

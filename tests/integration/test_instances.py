@@ -15,6 +15,7 @@ import pytest
 
 from tests.helpers import rollout as r
 from tests.helpers.rollout import CodexHome
+from tests.helpers.special_files import run_offscreen
 
 pytestmark = [
     pytest.mark.slow,
@@ -125,6 +126,11 @@ def test_second_launch_shows_the_first_and_exits(launcher: Launcher) -> None:
     assert fifth.returncode == 0, err
     assert "already running" in out
     assert "quit it first" not in out
+    # Said once, on standard output: the log's console (at INFO with -v) does not repeat it.
+    sixth = launcher.launch("-v")
+    out, err = sixth.communicate(timeout=20)
+    assert sixth.returncode == 0, err
+    assert (out + err).count("already running") == 1, (out, err)
     deadline = time.monotonic() + 5
     while "another launch asked to show the window" not in launcher.log_text():
         assert time.monotonic() < deadline
@@ -163,7 +169,7 @@ def test_a_hung_instance_is_reported_not_waited_on(launcher: Launcher) -> None:
         second = launcher.launch("--replace")
         _out, err = second.communicate(timeout=30)
         assert second.returncode == 1
-        assert "does not answer" in err
+        assert err.count("does not answer") == 1, err  # printed, not logged again
         assert time.monotonic() - started < 15
     finally:
         os.kill(first.pid, signal.SIGCONT)
@@ -224,32 +230,63 @@ def test_startup_check_fails_when_it_only_woke_another_instance(launcher: Launch
     assert "already running" in out
 
 
+#: Runs the app's own entry point with the arguments given (``python -c``: argv[0] is "-c").
+_ENTRY = "from codex_presence_gui.cli import entry; entry()"
+
+
 @pytest.mark.parametrize("through", ["option", "variable"])
 def test_a_base_folder_that_is_a_file_is_said_in_words(
-    tmp_path: Path, codex_home: CodexHome, through: str
+    tmp_path: Path, codex_home: CodexHome, through: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``--base-dir`` (or the variable) naming a file: the window says that it cannot keep
-    its files there and why, naming both ways to choose the folder, and exits 1 (it had
-    ended in a traceback from making the state folder)."""
+    """``--base-dir`` (or the variable) naming a file: the window says once that it cannot
+    keep its files there and why, naming both ways to choose the folder, and exits 1 (it had
+    ended in a traceback from making the state folder, and then said it twice: printed, and
+    again by the log's console)."""
     base = tmp_path / "portable"
     base.write_text("a file, not a folder")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     given = ["--base-dir", str(base)] if through == "option" else []
     if through == "variable":
-        env["CODEX_PRESENCE_BASE_DIR"] = str(base)
-    command = [sys.executable, "-m", "codex_presence_gui", *given, "--no-discord"]
-    done = subprocess.run(
-        [*command, "--codex-home", str(codex_home.root)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
+        monkeypatch.setenv("CODEX_PRESENCE_BASE_DIR", str(base))
+    done = run_offscreen(
+        _ENTRY,
+        *given,
+        "--no-discord",
+        "--codex-home",
+        str(codex_home.root),
+        hung="the window's refusal of a base folder that is a file hung",
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    assert (
+    said = (
         f"Cannot create the lock file {base}/state/instance.lock: {base} is not a folder. "
         f"This copy keeps its files in {base} (--base-dir or CODEX_PRESENCE_BASE_DIR): "
         "choose a folder you can write to."
-    ) in done.stderr.splitlines()
+    )
+    assert [said in line for line in done.stderr.splitlines()].count(True) == 1
     assert base.read_text() == "a file, not a folder"
+
+
+@pytest.mark.parametrize("verbosity", [[], ["-v"], ["-vv"]])
+def test_a_refusal_is_said_once_and_kept_in_the_log(
+    tmp_path: Path, codex_home: CodexHome, verbosity: list[str]
+) -> None:
+    """A lock that cannot be made where the log can be: the refusal is on the terminal once
+    (at any verbosity) and in the log file once."""
+    base = tmp_path / "portable"
+    base.mkdir()
+    (base / "state").write_text("a file where the state folder goes")
+    done = run_offscreen(
+        _ENTRY,
+        *verbosity,
+        "--base-dir",
+        str(base),
+        "--no-discord",
+        "--codex-home",
+        str(codex_home.root),
+        hung="the window's refusal of a lock it cannot make hung",
+    )
+    assert done.returncode == 1
+    said = f"Cannot create the lock file {base}/state/instance.lock: {base}/state is not a folder."
+    assert [said in line for line in done.stderr.splitlines()].count(True) == 1, done.stderr
+    log = (base / "log" / "codex-presence.log").read_text(encoding="utf-8")
+    assert [said in line for line in log.splitlines()].count(True) == 1

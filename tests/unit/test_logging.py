@@ -215,3 +215,21 @@ def test_the_terminal_gets_each_message_on_one_line_without_escapes(
     logging.getLogger("codex_presence_gui.test").warning("in /a/\x1b[2Jb\nc")
     assert capsys.readouterr().err == "WARNING codex_presence_gui.test: in /a/b c\n"
     assert "in /a/\x1b[2Jb\nc" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("verbosity", [0, 2])
+def test_what_the_caller_printed_goes_to_the_log_file_only(
+    tmp_path: Path, restore_logging: object, capsys: pytest.CaptureFixture[str], verbosity: int
+) -> None:
+    """A refusal the window prints in its own words is logged too: kept in the file, not
+    said on the terminal a second time (it had been, at any verbosity)."""
+    path = logging_setup.configure(tmp_path, verbosity)
+    assert path is not None
+    logger = logging.getLogger("codex_presence_gui.test")
+    logger.warning("printed already", extra=logging_setup.PRINTED)
+    logger.info("printed too", extra=logging_setup.PRINTED)
+    logger.warning("not printed")
+    assert capsys.readouterr().err == "WARNING codex_presence_gui.test: not printed\n"
+    kept = path.read_text(encoding="utf-8")
+    assert "printed already" in kept
+    assert "printed too" in kept
