@@ -213,11 +213,15 @@ def codex_home_text(text: str) -> str:
 
 
 def base_dir_text(text: str) -> str:
-    """A ``--base-dir`` value: made absolute (an entry that starts the app at log-in passes it
-    on, from another current folder); an empty one is refused, not read as this folder, and
-    so is ``~name`` of no known user (as ``CODEX_PRESENCE_BASE_DIR``'s: not made a folder
-    called ``~name`` here)."""
-    if not text.strip():
+    """A ``--base-dir`` value: without the spaces around it, and made absolute (an entry that
+    starts the app at log-in passes it on, from another current folder); an empty one is
+    refused, not read as this folder, and so is ``~name`` of no known user (as
+    ``CODEX_PRESENCE_BASE_DIR``'s: not made a folder called ``~name`` here)."""
+    # Stripped as the variable is (and CODEX_HOME): a folder whose name begins or ends with
+    # a space is legal but almost always a paste accident, and " /data " kept would make a
+    # folder called " " here, relative, for settings, logs and the cache.
+    text = text.strip()
+    if not text:
         import argparse
 
         raise argparse.ArgumentTypeError("needs a folder, not an empty text")

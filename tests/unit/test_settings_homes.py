@@ -84,6 +84,35 @@ def test_base_dir_option_reads_that_copy_s_settings(
     assert "needs a folder" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("through", ["option", "variable"])
+def test_spaces_around_the_base_folder_are_dropped_alike(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    through: str,
+) -> None:
+    """A base folder pasted with spaces and a line end around it: ``--base-dir`` drops them
+    as ``CODEX_PRESENCE_BASE_DIR`` does (it had kept them, which made " /data " a folder
+    called " " in the current folder), and the log-in entry carries the folder cleaned."""
+    from codex_presence_gui.core.autostart import launch_command
+
+    monkeypatch.chdir(tmp_path)
+    base = tmp_path / "portable"
+    pasted = f"  {base}\n "
+    monkeypatch.setenv(paths.BASE_DIR_ENV, pasted if through == "variable" else "")
+    given = ["--base-dir", pasted] if through == "option" else []
+    assert main([*given, "--codex-home", str(codex_home.root), "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["codex_homes"] == [str(codex_home.root)]
+    assert paths.base_dir() == str(base)
+    assert paths.folder("config") == str(base / "config")
+    assert launch_command("/opt/app/codex-presence-gui", frozen=True, platform="linux") == [
+        *("/opt/app/codex-presence-gui", "--minimized"),
+        *("--base-dir", str(base)),
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["codex-home"]
+
+
 def test_a_base_folder_under_no_known_home_is_said(
     codex_home: CodexHome,
     tmp_path: Path,
