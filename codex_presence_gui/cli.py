@@ -203,13 +203,14 @@ def _add_homes_option(command: argparse.ArgumentParser) -> None:
 
 
 def codex_home_text(text: str) -> str:
-    """A ``--codex-home`` value: an empty one (``--codex-home "$UNSET"``) is refused, not
-    read as the current folder."""
+    """A ``--codex-home`` value, without the spaces around it (as ``CODEX_HOME``'s and the
+    base folder's: see ``base_dir_text``); an empty one (``--codex-home "$UNSET"``) is
+    refused, not read as the current folder."""
     if not text.strip():
         import argparse
 
         raise argparse.ArgumentTypeError("needs a folder, not an empty text")
-    return text
+    return text.strip()
 
 
 def base_dir_text(text: str) -> str:
@@ -299,7 +300,7 @@ def _plain_report(argv: Sequence[str]) -> SimpleNamespace | None:
             return None
         if not argv[index + 1].strip():
             return None  # argparse says what is wrong with an empty folder
-        homes.append(argv[index + 1])
+        homes.append(argv[index + 1].strip())  # as codex_home_text
         index += 2
     if index == len(argv) or argv[index] != "report":
         return None

@@ -169,7 +169,7 @@ def read_report_options(argv: Sequence[str]) -> dict[str, Any] | None:
         if name == "--codex-home":
             if not all(value.strip() for value in values):
                 return None  # argparse says what is wrong with an empty folder
-            options["command_homes"].extend(values)
+            options["command_homes"].extend(value.strip() for value in values)  # as argparse
         elif name == "--timezone":
             options["timezone"] = values[0]
         else:

@@ -568,6 +568,37 @@ def test_an_empty_codex_home_is_refused_not_read_as_here(
     assert "needs a folder" in capsys.readouterr().err
 
 
+def test_spaces_around_a_codex_home_are_dropped_as_codex_home_s(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--codex-home " DIR\\n"` (pasted) reads DIR, before a command or after it, with
+    argparse or without (a plain report), as CODEX_HOME with spaces around it does: it had
+    looked for a folder called " DIR\\n" in the current folder."""
+    live_session(codex_home)
+    pasted = f" {codex_home.root}\n"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CODEX_HOME", raising=False)
+    for argv in (
+        ["--codex-home", pasted, "status", "--json"],
+        ["status", "--json", "--codex-home", pasted],
+    ):
+        assert main(argv) == 0
+        assert json.loads(capsys.readouterr().out)["codex_homes"] == [str(codex_home.root)]
+    for argv in (
+        ["--codex-home", pasted, "report", "daily", "--json"],
+        ["report", "daily", "--json", "--codex-home", pasted],
+        ["-v", "--codex-home", pasted, "report", "daily", "--json"],  # read by argparse
+    ):
+        assert main(argv) == 0
+        assert json.loads(capsys.readouterr().out)["totals"]["calls"] == 1
+    monkeypatch.setenv("CODEX_HOME", pasted)
+    assert main(["status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["codex_homes"] == [str(codex_home.root)]
+
+
 @pytest.mark.skipif(not hasattr(time, "tzset"), reason="time.tzset is POSIX only")
 def test_a_time_zone_python_cannot_hold_is_said_and_utc_used(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
