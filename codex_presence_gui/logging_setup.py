@@ -13,6 +13,8 @@ import stat
 import sys
 from pathlib import Path
 
+from codex_presence_gui.paths import make_folder
+
 LOG_FILE = "codex-presence.log"
 MAX_BYTES = 1_000_000
 BACKUPS = 3
@@ -41,7 +43,7 @@ def configure(log_dir: Path | None, verbosity: int = 0) -> Path | None:
         return None
     path = log_dir / LOG_FILE
     try:
-        log_dir.mkdir(parents=True, exist_ok=True)
+        make_folder(log_dir)
         _not_a_device(path)
         file_handler = _LogFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     except OSError as error:

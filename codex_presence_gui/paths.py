@@ -248,6 +248,28 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> tuple[os.stat_resu
     return info, chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
+def make_folder(path: str | os.PathLike[str]) -> None:
+    """Make the folder ``path`` with the folders missing above it, each for this user only
+    (0700, as the XDG base directory specification asks of the folders an app makes): the
+    settings, logs and usage index name the user's projects and folders. Folders already
+    there keep their permissions.
+
+    Raises:
+        OSError: as ``os.makedirs`` (``FileExistsError`` when a file is in the way).
+    """
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        return
+    parent = os.path.dirname(path)
+    if parent and parent != path:
+        make_folder(parent)
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        if not os.path.isdir(path):  # made meanwhile by another process: fine; a file: not
+            raise
+
+
 def keep_aside(path: str | os.PathLike[str]) -> str | None:
     """Rename whatever is at ``path`` (a file, a folder, a FIFO, a link) to
     ``<name>.corrupt-<date>-<time>`` beside it, never over another; the new name, or None

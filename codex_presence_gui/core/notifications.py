@@ -23,7 +23,7 @@ from codex_presence_gui.core.formatting import format_countdown, format_reset_cl
 from codex_presence_gui.core.insights import RESET_TOLERANCE_S, PaceState, window_key
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow, clamp_percent
 from codex_presence_gui.core.settings import MAX_FILE_BYTES, SettingsError, decode_json
-from codex_presence_gui.paths import os_problem, read_kept
+from codex_presence_gui.paths import make_folder, os_problem, read_kept
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class NotificationLog:
         document: dict[str, Any] = {"schema": 1, "said": [asdict(e) for e in self.entries]}
         temporary = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(self.path.parent)
             handle, temporary = tempfile.mkstemp(
                 prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
             )

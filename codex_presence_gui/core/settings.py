@@ -40,7 +40,7 @@ from codex_presence_gui.core.presence import (
     RuleAction,
 )
 from codex_presence_gui.core.sanitize import is_utf8
-from codex_presence_gui.paths import os_problem, read_kept
+from codex_presence_gui.paths import make_folder, os_problem, read_kept
 
 SCHEMA_VERSION = 3
 SETTINGS_FILE = "settings.json"
@@ -611,7 +611,7 @@ def save_settings(path: Path, settings: Settings) -> None:
     Raises:
         OSError: the folder is not writable (the old file is untouched).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     data = json.dumps(to_document(settings), indent=2, ensure_ascii=False) + "\n"
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

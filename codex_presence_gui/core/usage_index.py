@@ -23,6 +23,7 @@ from decimal import Decimal
 from codex_presence_gui.core.discovery import FileStat, RolloutFile, walk_homes
 from codex_presence_gui.core.pricing import PriceSpan, UnitPrices
 from codex_presence_gui.core.records import NamedTuple
+from codex_presence_gui.paths import make_folder
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
@@ -291,7 +292,7 @@ class UsageIndex:
             db.execute("PRAGMA foreign_keys=ON")
             return _with_tables(db)
         folder = os.path.dirname(self.path) or os.curdir
-        os.makedirs(folder, exist_ok=True)
+        make_folder(folder)
         if os.path.basename(self.path) == INDEX_NAME:  # the cache folder's, not a chosen file
             remove_other_versions(folder, time.time())
         # One process at a time checks, makes or rebuilds the file: two first runs at once

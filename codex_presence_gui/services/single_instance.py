@@ -24,7 +24,7 @@ from PySide6.QtCore import QLockFile, QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from codex_presence_gui.core.sanitize import is_utf8
-from codex_presence_gui.paths import keep_aside, os_problem
+from codex_presence_gui.paths import keep_aside, make_folder, os_problem
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ class SingleInstance(QObject):
                 "UTF-8 text, which the window cannot use."
             )
         try:
-            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(self.lock_path.parent)
         except OSError as error:
             return f"Cannot create the lock file {self.lock_path}: {os_problem(error)}."
         try:

@@ -40,6 +40,7 @@ from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.presence import TOMORROW_HOUR, tomorrow_morning
 from codex_presence_gui.core.problems import Problem, ProblemKind
+from codex_presence_gui.paths import make_folder
 from codex_presence_gui.ui.folders import choose_folder
 from codex_presence_gui.ui.info_bar import InfoBar
 from codex_presence_gui.ui.labels import QWIDGETSIZE_MAX, ElidedLabel, wrapped_label
@@ -425,7 +426,7 @@ class MainWindow(QMainWindow):
         if self.log_folder is None:
             return
         try:
-            self.log_folder.mkdir(parents=True, exist_ok=True)
+            make_folder(self.log_folder)
         except OSError as error:
             self.show_notice(
                 f"The log folder {self.log_folder} cannot be made: {error.strerror or error}",

@@ -13,7 +13,7 @@ from typing import TypeVar
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QWidget
 
-from codex_presence_gui.paths import keep_aside, os_problem
+from codex_presence_gui.paths import keep_aside, make_folder, os_problem
 from codex_presence_gui.ui.usage_chart import ChartMode
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class WindowState:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(path.parent)
         except OSError as error:
             log.warning("cannot keep the window's state in %s: %s", path, os_problem(error))
         else:

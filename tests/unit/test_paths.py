@@ -52,3 +52,47 @@ def test_linux_needs_no_platformdirs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     assert paths._xdg_dir("cache") == f"/home/dev/.cache/{APP_ID}"
     assert paths._xdg_dir("log") == f"/home/dev/.local/state/{APP_ID}/log"
+
+
+posix_modes = pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@posix_modes
+def test_folders_the_app_makes_are_its_users_alone(tmp_path: Path) -> None:
+    """As the XDG base directory specification asks: each folder made, and each made above
+    it, 0700; a folder already there keeps its permissions."""
+    there = tmp_path / "there"
+    there.mkdir(mode=0o755)
+    there.chmod(0o755)
+    paths.make_folder(there / "a" / "b")
+    assert _mode(there) == 0o755
+    assert _mode(there / "a") == 0o700
+    assert _mode(there / "a" / "b") == 0o700
+    paths.make_folder(there / "a" / "b")  # already there: nothing to do
+    (there / "file").write_text("x")
+    for blocked in (there / "file", there / "file" / "below"):
+        with pytest.raises(FileExistsError) as raised:
+            paths.make_folder(blocked)
+        assert paths.os_problem(raised.value) == f"{there / 'file'} is not a folder"
+
+
+@posix_modes
+def test_the_settings_state_and_cache_folders_are_made_private(tmp_path: Path) -> None:
+    """The settings, the notification history, the window's state and the usage index name
+    projects and folders: on a shared machine, other users cannot list or read them."""
+    from codex_presence_gui.core.notifications import NotificationLog
+    from codex_presence_gui.core.settings import Settings, save_settings
+    from codex_presence_gui.core.usage_index import UsageIndex
+    from codex_presence_gui.ui.window_state import WindowState
+
+    base = tmp_path / "base"
+    save_settings(base / "config" / "settings.json", Settings())
+    NotificationLog(base / "state" / "notifications.json").record([], 0.0)
+    WindowState(base / "state2" / "ui.ini")
+    UsageIndex(base / "cache" / "index.sqlite3").close()
+    for folder in ("", "config", "state", "state2", "cache"):
+        assert _mode(base / folder) == 0o700, folder
