@@ -35,6 +35,7 @@ from codex_presence_gui.viewmodels.session_table import (
     EndedRole,
     FastestRole,
     RowView,
+    SessionSortProxy,
     SessionTableModel,
     ShortTextRole,
     SortRole,
@@ -158,15 +159,18 @@ def sorted_rows_view(
     sort_role: int,
     sort_column: int,
     largest_first: Collection[int] = (),
+    proxy: QSortFilterProxyModel | None = None,
 ) -> QSortFilterProxyModel:
     """Set ``view`` up as the app's tables are: rows of ``model`` sorted by ``sort_role``
     (newest or largest first in ``sort_column``), whole rows selected one at a time, plain
     alternating rows without grid or wrapping, never a horizontal scroll bar, no row header.
     A click on a column of ``largest_first`` (numbers, times) sorts it largest first, as file
-    managers do; a second click turns it round. Returns the sorting proxy between them."""
-    proxy = QSortFilterProxyModel(view)
-    proxy.setSourceModel(model)
-    proxy.setSortRole(sort_role)
+    managers do; a second click turns it round. ``proxy``: a sorting proxy of the model's
+    own, already over ``model`` (default: a plain one). Returns the proxy between them."""
+    if proxy is None:
+        proxy = QSortFilterProxyModel(view)
+        proxy.setSourceModel(model)
+        proxy.setSortRole(sort_role)
     view.setModel(proxy)
     view.setSortingEnabled(True)
     view.sortByColumn(sort_column, Qt.SortOrder.DescendingOrder)
@@ -195,10 +199,10 @@ def sorted_rows_view(
 
 
 class SessionsTable(QTableView):
-    """The sessions of a ``SessionTableModel``, sorted by a proxy of its own (on ``SortRole``,
-    last activity first), with no horizontal scroll bar: the columns always share out the
-    viewport's width, secondary columns hide as it narrows (``HIDE_ORDER``), and Activity gets
-    the most room.
+    """The sessions of a ``SessionTableModel``, sorted by a ``SessionSortProxy`` of its own
+    (last activity first, the live sessions before the ended ones), with no horizontal scroll
+    bar: the columns always share out the viewport's width, secondary columns hide as it
+    narrows (``HIDE_ORDER``), and Activity gets the most room.
 
     Column widths come from the contents (header and cells): fitted to the widest cells when
     rows come or go or the font changes, and widened on a refresh whose cells outgrew them
@@ -225,6 +229,7 @@ class SessionsTable(QTableView):
             SortRole,
             Column.LAST_ACTIVITY,
             largest_first=(Column.ACTIVITY, Column.TOKENS, Column.SHARE, Column.LAST_ACTIVITY),
+            proxy=SessionSortProxy(model, self),
         )
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setAccessibleName("Codex sessions")

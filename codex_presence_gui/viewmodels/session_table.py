@@ -8,7 +8,14 @@ from dataclasses import dataclass, replace
 from datetime import date, tzinfo
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont
 
 from codex_presence_gui.core.dashboard import Dashboard, SessionShare, shares_by_session
@@ -27,6 +34,7 @@ from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.viewmodels.icons import activity_icon
 
+#: A cell's ``SortKey``; compared by a ``SessionSortProxy`` (a plain proxy cannot).
 SortRole = Qt.ItemDataRole.UserRole + 1
 SessionRole = Qt.ItemDataRole.UserRole + 2
 ActiveRole = Qt.ItemDataRole.UserRole + 3
@@ -53,9 +61,11 @@ _ROLES_CHANGED = [
 ]
 _HIGHLIGHT = QColor(59, 130, 246, 38)  # a light tint that reads on light and dark palettes
 _DASH = "–"
-# A plain number sorts reliably in the proxy (a tuple of bool and float did not): ended rows'
-# last-activity key is pushed below every live one by an offset far beyond any real age.
-_ENDED_SORT_OFFSET = 1e10
+
+#: How a cell sorts: its group (ended, nothing to show), kept in that order whichever way the
+#: column is turned; its value, which the direction turns round; and what orders equal
+#: values, again the same both ways (see ``SessionSortProxy``).
+SortKey = tuple[tuple[bool, bool], Any, tuple[Any, ...]]
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -108,7 +118,7 @@ class RowView:
     active: bool
     display: tuple[str, ...]
     tooltip: tuple[str, ...]
-    sort: tuple[Any, ...]
+    sort: tuple[SortKey, ...]
     fastest: bool = False  # burns its shortest window much faster than the other sessions
     ended: bool = False  # no longer active, listed for today's totals
 
@@ -209,13 +219,32 @@ def _clock_cells(
     return (activity_text, activity_tip), (last_text, last_tip)
 
 
-def _activity_sort(s: CodexSessionSnapshot, ended: bool, text: str) -> str:
-    """What the Activity column sorts by: how busy the session is (working, waiting, idle,
-    nothing known, ended), then its text. A string: the sorting proxy compares strings and
-    numbers, not Python tuples (a tuple left the rows as they came)."""
+def _ties(s: CodexSessionSnapshot) -> tuple[Any, ...]:
+    """What orders sessions a column cannot tell apart: the newest started first. Fixed for a
+    session, so tied rows never swap as they write (nor with what was sorted before)."""
+    started = s.started_at
+    return (started is None, -started if started is not None else 0.0, s.session_id)
+
+
+def _key(
+    ended: bool, value: Any, ties: tuple[Any, ...], *, within: tuple[Any, ...] = ()
+) -> SortKey:
+    """A cell's ``SortKey``; ``value`` None when the cell has nothing to show ("–"), which
+    sorts it after the others of its group."""
+    return ((ended, value is None), value, (*within, *ties))
+
+
+def _activity_sort(s: CodexSessionSnapshot, ended: bool, text: str) -> SortKey:
+    """What the Activity column sorts by: how busy the session is (working, waiting, idle),
+    then its text A to Z; an ended one by when it ended (it is after the live ones anyway);
+    no activity known yet ("No activity yet") after the others."""
+    ties = _ties(s)
+    if ended:
+        last = s.last_activity_at
+        return _key(True, last if last is not None else s.recency, ties)
     activity = s.activity
-    rank = 0 if ended else activity.kind.priority + 1 if activity else 1
-    return f"{rank}{text.casefold()}"
+    rank = activity.kind.priority if activity is not None else None
+    return _key(False, rank, ties, within=(text.casefold(),))
 
 
 def row_view(
@@ -259,16 +288,19 @@ def row_view(
         last_tip,
     )
     tooltip = tuple(_with_display(text, tip) for text, tip in zip(display, tips, strict=True))
-    # Ended rows sort below live rows by last activity (the default sort, descending), so the
-    # live sessions lead the list.
+    # Live sessions lead the list whatever the column and direction, as file managers keep
+    # folders first: the greyed ended ones are today's record, and a session waiting for its
+    # user should not sink below them when a column is turned round (oldest first by last
+    # activity, they had all come first).
+    ties = _ties(s)
     sort = (
-        project.casefold(),
+        _key(ended, project.casefold(), ties),
         _activity_sort(s, ended, activity_text),
-        (s.model or "").casefold(),
-        s.session_total_tokens if s.session_total_tokens is not None else -1,
-        context.left_percent if context else -1,
-        shares[0].percent if shares else -1.0,
-        s.recency - (_ENDED_SORT_OFFSET if ended else 0.0),
+        _key(ended, s.model.casefold() if s.model else None, ties),
+        _key(ended, s.session_total_tokens, ties),
+        _key(ended, context.left_percent if context else None, ties),
+        _key(ended, shares[0].percent if shares else None, ties),
+        _key(ended, s.last_activity_at, ties),
     )
     fastest = bool(shares) and shares[0].fastest
     return RowView(s, active, display, tooltip, sort, fastest, ended)
@@ -315,9 +347,10 @@ def _runs(changes: Sequence[_Change]) -> Iterator[Sequence[_Change]]:
 class SessionTableModel(QAbstractTableModel):
     """Sessions as rows; ``update`` diffs by session id so views keep selection and scroll.
 
-    Rows stay in arrival order (new sessions are appended); sort through a proxy on
-    ``SortRole``, which carries raw values (numbers, times). A refresh builds again only the
-    rows whose session, standing or shown age changed, and signals only those.
+    Rows stay in arrival order (new sessions are appended); sort through a
+    ``SessionSortProxy``, which compares their ``SortKey``s (raw values: numbers, times). A
+    refresh builds again only the rows whose session, standing or shown age changed, and
+    signals only those.
 
     Signals:
         cells_changed(list): after an update's ``dataChanged``, the cells it changed (text,
@@ -540,3 +573,38 @@ class SessionTableModel(QAbstractTableModel):
         shares = shares_by_session(dashboard)
         ended = {s.session_id for s in dashboard.ended}
         self.update(listed, active_id, dashboard.generated_at, shares, ended=ended, zone=zone)
+
+
+class SessionSortProxy(QSortFilterProxyModel):
+    """Sorts the rows of a ``SessionTableModel`` by their ``SortKey``s: live sessions before
+    ended ones, and cells with nothing to show after the others, whichever way the column is
+    turned (the common desktop rule, and folders-first in file managers); equal values the
+    newest started first, both ways. A plain proxy turns the whole order round, groups too,
+    and cannot compare Python tuples at all."""
+
+    def __init__(self, model: SessionTableModel, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(model)
+        # Read straight from the model's list of rows (the same list for its life): a sort
+        # of 3,000 rows compares some 35,000 pairs, each call costs.
+        self._rows = model._rows
+        self._descending = False
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        # Kept for lessThan: asking Qt for it on each comparison made a sort of 3,000 rows
+        # with many ties (one model) a fifth slower.
+        self._descending = order is Qt.SortOrder.DescendingOrder
+        super().sort(column, order)
+
+    def lessThan(self, source_left: AnyIndex, source_right: AnyIndex) -> bool:
+        column = source_left.column()
+        left = self._rows[source_left.row()].sort[column]
+        right = self._rows[source_right.row()].sort[column]
+        if left[1] != right[1] and left[0] == right[0]:
+            return bool(left[1] < right[1])  # the one part the direction turns round
+        # Descending, Qt asks lessThan(right, left) and puts the row found less below:
+        # the group and the ties, which read the same both ways, are compared the other way.
+        first, second = (right, left) if self._descending else (left, right)
+        if first[0] != second[0]:
+            return first[0] < second[0]
+        return first[2] < second[2]

@@ -10,7 +10,12 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.dashboard import SessionShare
-from codex_presence_gui.core.models import Activity, ActivityKind
+from codex_presence_gui.core.models import (
+    Activity,
+    ActivityKind,
+    CodexSessionSnapshot,
+    ContextUsage,
+)
 from codex_presence_gui.ui.sessions_table import (
     HIDE_ORDER,
     RowDelegate,
@@ -24,6 +29,7 @@ from codex_presence_gui.viewmodels.session_table import (
     Column,
     EndedRole,
     FastestRole,
+    SessionRole,
     SessionTableModel,
 )
 from tests.helpers.snapshots import NOW, session, tooltip_text
@@ -526,9 +532,9 @@ def test_rows_gone_apart_are_fitted_once(qtbot: QtBot, monkeypatch: pytest.Monke
 
 def test_activity_sorts_the_busiest_first_on_its_first_click(qtbot: QtBot) -> None:
     """A click on Activity groups the sessions by what they do, working ones first, then
-    waiting, idle, and the ended ones last; a second click turns it round. (Its sort value
-    had been a Python tuple, which the proxy cannot compare: the click left the rows as
-    they came.)"""
+    waiting, idle, and the ended ones last; a second click turns the live ones round, the
+    ended ones still after them. (Its sort value had been a Python tuple, which the proxy
+    cannot compare: the click left the rows as they came.)"""
     model = SessionTableModel()
     model.update(
         [
@@ -552,4 +558,172 @@ def test_activity_sorts_the_busiest_first_on_its_first_click(qtbot: QtBot) -> No
     assert header.sortIndicatorOrder() is Qt.SortOrder.DescendingOrder
     assert order() == ["edits", "asks", "quiet", "gone"]
     _click_header(qtbot, table, Column.ACTIVITY)
-    assert order() == ["gone", "quiet", "asks", "edits"]
+    # Turned round, the live ones are; the ended one stays below them (it had come first).
+    assert order() == ["quiet", "asks", "edits", "gone"]
+
+
+def sorted_ids(table: SessionsTable, column: Column, order: Qt.SortOrder) -> list[str]:
+    """The session ids top to bottom once ``table`` is sorted by ``column`` in ``order``."""
+    table.sortByColumn(column, order)
+    table.sortByColumn(column, order)  # a first click on a number column sorts it largest first
+    assert table.horizontalHeader().sortIndicatorOrder() is order
+    proxy = table.proxy
+    return [proxy.index(row, 0).data(SessionRole).session_id for row in range(proxy.rowCount())]
+
+
+BOTH_WAYS = pytest.mark.parametrize(
+    "order", [Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder], ids=["desc", "asc"]
+)
+
+
+@BOTH_WAYS
+def test_last_activity_keeps_the_ended_sessions_below_the_live_ones_both_ways(
+    qtbot: QtBot, order: Qt.SortOrder
+) -> None:
+    """Newest first the live sessions lead and the ended ones follow; oldest first, the same
+    groups, each oldest first: the ended ones had come first, above every live session."""
+    model = SessionTableModel()
+    model.update(
+        [
+            session("new", age=5),
+            session("waits", age=1800, activity=Activity(ActivityKind.WAITING)),
+            session("ended-late", age=600, activity=Activity(ActivityKind.IDLE)),
+            session("ended-early", age=7200, activity=Activity(ActivityKind.IDLE)),
+        ],
+        "new",
+        NOW,
+        ended={"ended-late", "ended-early"},
+    )
+    table = shown_table(qtbot, 1600, model)
+    expected = {
+        Qt.SortOrder.DescendingOrder: ["new", "waits", "ended-late", "ended-early"],
+        Qt.SortOrder.AscendingOrder: ["waits", "new", "ended-early", "ended-late"],
+    }
+    assert sorted_ids(table, Column.LAST_ACTIVITY, order) == expected[order]
+
+
+#: For each column, a live session that sorts high in it, one that sorts low, and a session
+#: ended today whose value lies between theirs.
+_HIGH_LOW_ENDED = {
+    Column.PROJECT: ({"project": "zeta"}, {"project": "alpha"}, {"project": "mid"}),
+    Column.MODEL: ({"model": "gpt-5.3-codex"}, {"model": "gpt-4.1"}, {"model": "gpt-5"}),
+    Column.TOKENS: (
+        {"session_total_tokens": 9000},
+        {"session_total_tokens": 100},
+        {"session_total_tokens": 5000},
+    ),
+    Column.CONTEXT: (
+        {"context": ContextUsage(20_000, 258_400)},
+        {"context": ContextUsage(200_000, 258_400)},
+        {"context": ContextUsage(100_000, 258_400)},
+    ),
+    Column.SHARE: ({}, {}, {}),  # the shares come apart, below
+    Column.ACTIVITY: (
+        {"activity": Activity(ActivityKind.EDITING, "a.py")},
+        {"activity": Activity(ActivityKind.IDLE)},
+        {"activity": Activity(ActivityKind.WAITING)},
+    ),
+}
+
+
+@BOTH_WAYS
+@pytest.mark.parametrize("column", list(_HIGH_LOW_ENDED), ids=lambda column: column.name)
+def test_every_column_keeps_the_ended_sessions_after_the_live_ones(
+    qtbot: QtBot, column: Column, order: Qt.SortOrder
+) -> None:
+    """As a file manager keeps folders first whichever way a column is turned: whatever the
+    column and direction, the live sessions come first and the greyed ended ones after them.
+    Other columns had put an ended session among the live ones, or first of all."""
+    high, low, ended = _HIGH_LOW_ENDED[column]
+    model = SessionTableModel()
+    shares = {
+        "high": (SessionShare("5h", 20.0, False),),
+        "low": (SessionShare("5h", 2.0, False),),
+        "ended": (SessionShare("5h", 10.0, False),),
+    }
+    model.update(
+        [
+            session("high", age=40, **high),
+            session("low", age=50, **low),
+            session("ended", age=900, **ended),
+        ],
+        "high",
+        NOW,
+        shares,
+        ended={"ended"},
+    )
+    table = shown_table(qtbot, 1600, model)
+    live = ["high", "low"] if order is Qt.SortOrder.DescendingOrder else ["low", "high"]
+    assert sorted_ids(table, column, order) == [*live, "ended"]
+
+
+#: A session with nothing to show yet in each column ("–", "unknown", "No activity yet").
+_NOTHING = {
+    Column.ACTIVITY: {"activity": None},
+    Column.MODEL: {"model": None},
+    Column.TOKENS: {"session_total_tokens": None},
+    Column.CONTEXT: {"context": None},
+    Column.SHARE: {},  # no share measured
+    Column.LAST_ACTIVITY: {"last_activity_at": None},
+}
+
+
+@BOTH_WAYS
+@pytest.mark.parametrize("column", list(_NOTHING), ids=lambda column: column.name)
+def test_a_cell_with_nothing_to_show_sorts_last_both_ways(
+    qtbot: QtBot, column: Column, order: Qt.SortOrder
+) -> None:
+    """The common desktop rule: rows with no value in the sorted column come after the ones
+    with a value, whichever way it is turned (they came first smallest first: -1 stood for
+    nothing; and Last activity sorted a "–" by its file's time, among the ages)."""
+    model = SessionTableModel()
+    valued = {"high": (SessionShare("5h", 20.0, False),), "low": (SessionShare("5h", 2.0, False),)}
+    model.update(
+        [
+            session("high", age=20, **_HIGH_LOW_ENDED.get(column, ({}, {}, {}))[0]),
+            session("nothing", age=30, **_NOTHING[column]),
+            session("low", age=40, **_HIGH_LOW_ENDED.get(column, ({}, {}, {}))[1]),
+        ],
+        "high",
+        NOW,
+        valued,
+    )
+    table = shown_table(qtbot, 1600, model)
+    assert sorted_ids(table, column, order)[-1] == "nothing"
+
+
+#: The columns whose values the sessions below share (Tokens and Last activity tell them apart).
+_TIED = [Column.PROJECT, Column.ACTIVITY, Column.MODEL, Column.CONTEXT, Column.SHARE]
+
+
+@pytest.mark.parametrize("column", _TIED, ids=lambda column: column.name)
+def test_tied_sessions_keep_one_order_newest_started_first(qtbot: QtBot, column: Column) -> None:
+    """Sessions a column cannot tell apart (one model, no share yet) read in one order, the
+    newest started first, in both directions, whatever was sorted before, and still after a
+    refresh in which one of them worked: they had kept the order the previous sort left."""
+    started = {"first": 3 * 3600, "second": 2 * 3600, "third": 3600}
+    model = SessionTableModel()
+
+    def listed(busy: str | None = None) -> list[CodexSessionSnapshot]:
+        return [
+            session(
+                name,
+                # The oldest start wrote last: the default sort (newest first) turns them round.
+                age=1 if name == busy else 10 * n,
+                project="shop",
+                git_branch="main",
+                started_at=NOW - started[name],
+                session_total_tokens=5000 + (100 if name == busy else 0),
+                activity=Activity(ActivityKind.EDITING, "a.py"),
+            )
+            for n, name in enumerate(started, 1)
+        ]
+
+    model.update(listed(), None, NOW)
+    table = shown_table(qtbot, 1600, model)
+    newest_first = ["third", "second", "first"]
+    for order in (Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder):
+        assert sorted_ids(table, column, order) == newest_first, order
+    model.update(listed(busy="second"), None, NOW + 2)
+    shown = [table.proxy.index(r, 0).data(SessionRole).session_id for r in range(3)]
+    assert shown == newest_first

@@ -10,13 +10,18 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from PySide6.QtCore import QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QPersistentModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.dashboard import SessionShare
 from codex_presence_gui.core.formatting import local_time
-from codex_presence_gui.core.models import Activity, ActivityKind, CodexSessionSnapshot
+from codex_presence_gui.core.models import (
+    Activity,
+    ActivityKind,
+    CodexSessionSnapshot,
+    ContextUsage,
+)
 from codex_presence_gui.viewmodels import session_table
 from codex_presence_gui.viewmodels.session_table import (
     ActiveRole,
@@ -24,7 +29,9 @@ from codex_presence_gui.viewmodels.session_table import (
     EndedRole,
     RowView,
     SessionRole,
+    SessionSortProxy,
     SessionTableModel,
+    SortKey,
     SortRole,
     row_view,
 )
@@ -46,6 +53,27 @@ def test_model_passes_the_qt_model_tester(qtmodeltester: ModelTester) -> None:
     model.update([session("b", age=31), session("c")], "c", NOW + 1)
     model.update([], None, NOW + 2)
     model.update([session("d")], "d", NOW + 3)
+
+
+@pytest.mark.parametrize("order", [Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder])
+def test_the_sorting_proxy_passes_the_qt_model_tester(
+    qtmodeltester: ModelTester, order: Qt.SortOrder
+) -> None:
+    """The proxy over the model stays consistent for Qt while it sorts every column both
+    ways and rows change, end, come and go."""
+    model = SessionTableModel()
+    proxy = SessionSortProxy(model)
+    model.update([session("a"), session("b", age=30, model=None)], "a", NOW)
+    qtmodeltester.check(proxy, force_py=True)
+    for column in Column:
+        proxy.sort(column, order)
+        model.update(
+            [session("b", age=31, model=None), session("c", session_total_tokens=None)],
+            "c",
+            NOW + 1,
+            ended={"b"},
+        )
+        model.update([session("a"), session("c", context=None)], "a", NOW + 2)
 
 
 def test_rows_show_the_triplet_and_plain_words() -> None:
@@ -117,9 +145,7 @@ def test_sorting_uses_raw_values() -> None:
         None,
         NOW,
     )
-    proxy = QSortFilterProxyModel()
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SortRole)
+    proxy = SessionSortProxy(model)
     proxy.sort(Column.TOKENS, Qt.SortOrder.DescendingOrder)
     assert [proxy.index(r, Column.PROJECT).data() for r in range(3)] == [
         "big (main)",
@@ -207,9 +233,7 @@ def test_show_dashboard_lists_live_sessions_then_ended_ones() -> None:
     assert model.session_ids() == ["live", "done"]
     assert model.index(1, 0).data(EndedRole) is True
     assert model.index(0, 0).data(EndedRole) is False
-    proxy = QSortFilterProxyModel()
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SortRole)
+    proxy = SessionSortProxy(model)
     proxy.sort(Column.LAST_ACTIVITY, Qt.SortOrder.DescendingOrder)
     assert proxy.index(0, Column.PROJECT).data() == "live (main)"
 
@@ -360,9 +384,7 @@ def test_rows_that_may_move_are_signalled_before_the_others(qtbot: QtBot) -> Non
     listed = [session(f"s{n}", age=20 + 5 * n) for n in range(10)]
     model = SessionTableModel()
     model.update(listed, None, NOW)
-    proxy = QSortFilterProxyModel()
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SortRole)
+    proxy = SessionSortProxy(model)
     proxy.sort(Column.LAST_ACTIVITY, Qt.SortOrder.DescendingOrder)
     rows: list[int] = []
     model.dataChanged.connect(lambda tl, _br, _roles: rows.append(tl.row()))
@@ -401,34 +423,64 @@ def test_a_row_retimed_is_the_row_built_afresh(
 
 @given(
     changes=st.lists(
-        st.tuples(st.integers(0, 29), st.integers(0, 10**6), st.floats(0, 5000)), max_size=12
+        st.tuples(
+            st.integers(0, 29), st.none() | st.integers(0, 10**6), st.none() | st.floats(0, 5000)
+        ),
+        max_size=12,
     ),
     gone=st.sets(st.integers(0, 29), max_size=4),
+    ended=st.sets(st.integers(0, 29), max_size=6),
     column=st.sampled_from(list(Column)),
     descending=st.booleans(),
 )
 def test_a_sorting_proxy_keeps_its_order_through_refreshes(
-    changes: list[tuple[int, int, float]], gone: set[int], column: Column, descending: bool
+    changes: list[tuple[int, int | None, float | None]],
+    gone: set[int],
+    ended: set[int],
+    column: Column,
+    descending: bool,
 ) -> None:
-    """Rows changed together, going and coming: the proxy's order stays right (each run of
-    rows that may move is stored only when signalled, so that the proxy places it among
-    rows that are all where it put them)."""
+    """Rows changed together, going and coming, ending, or left with nothing to show: the
+    proxy's order stays right (each run of rows that may move is stored only when signalled,
+    so that the proxy places it among rows that are all where it put them)."""
     listed = [
-        session(f"s{n}", age=60.0 * n, session_total_tokens=1000 * n, project=f"p{n % 7}")
+        session(
+            f"s{n}",
+            age=60.0 * n,
+            session_total_tokens=1000 * n,
+            project=f"p{n % 7}",
+            model=None if n % 5 == 0 else f"m{n % 3}",
+            context=None if n % 4 == 0 else ContextUsage(1000 * n, 258_400),
+            activity=None if n % 6 == 0 else Activity(ActivityKind.EDITING, f"{n % 2}.py"),
+            started_at=NOW - 3600 - 60 * (n % 9),
+        )
         for n in range(30)
     ]
+    shares = {f"s{n}": (SessionShare("5h", n % 4, False),) for n in range(0, 30, 2)}
     model = SessionTableModel()
-    model.update(listed, "s0", NOW)
-    proxy = QSortFilterProxyModel()
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SortRole)
+    model.update(listed, "s0", NOW, shares, ended={"s2", "s3"})
+    proxy = SessionSortProxy(model)
     order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
     proxy.sort(column, order)
     for n, tokens, age in changes:
+        last = NOW - age if age is not None else None
         listed[n] = listed[n]._replace(
-            session_total_tokens=tokens, last_activity_at=NOW - age, recency=NOW - age
+            session_total_tokens=tokens, last_activity_at=last, recency=last or NOW - 9
         )
     kept = [s for n, s in enumerate(listed) if n not in gone] + [session("new", age=7)]
-    model.update(kept, "s1", NOW + 2, ended={"s2"})
+    model.update(kept, "s1", NOW + 2, shares, ended={f"s{n}" for n in ended})
     keys = [proxy.index(r, column).data(SortRole) for r in range(proxy.rowCount())]
-    assert keys == sorted(keys, reverse=descending)
+    assert keys == expected_order(keys, descending)
+
+
+def expected_order(keys: list[SortKey], descending: bool) -> list[SortKey]:
+    """``keys`` as ``SessionSortProxy`` should order them: by group (live, live with nothing
+    to show, ended, ended with nothing) both ways, each by value in the direction asked,
+    equal values by their ties."""
+    ordered: list[SortKey] = []
+    for group in sorted({key[0] for key in keys}):
+        members = sorted((key for key in keys if key[0] == group), key=lambda key: key[2])
+        if not group[1]:  # stable: equal values keep their ties' order
+            members.sort(key=lambda key: key[1], reverse=descending)
+        ordered += members
+    return ordered
