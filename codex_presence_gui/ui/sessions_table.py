@@ -41,6 +41,7 @@ from codex_presence_gui.viewmodels.session_table import (
     SortRole,
     share_cell,
 )
+from codex_presence_gui.viewmodels.sorting import KeyedSortProxy
 
 #: Rows the table asks room for at least (besides its header); in the compact layout, where
 #: the window shows it only once it has room for it, one (the others scroll).
@@ -168,9 +169,7 @@ def sorted_rows_view(
     managers do; a second click turns it round. ``proxy``: a sorting proxy of the model's
     own, already over ``model`` (default: a plain one). Returns the proxy between them."""
     if proxy is None:
-        proxy = QSortFilterProxyModel(view)
-        proxy.setSourceModel(model)
-        proxy.setSortRole(sort_role)
+        proxy = KeyedSortProxy(model, sort_role, view)
     view.setModel(proxy)
     view.setSortingEnabled(True)
     view.sortByColumn(sort_column, Qt.SortOrder.DescendingOrder)

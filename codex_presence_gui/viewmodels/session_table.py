@@ -12,7 +12,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -33,6 +32,7 @@ from codex_presence_gui.core.formatting import (
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.viewmodels.icons import activity_icon
+from codex_presence_gui.viewmodels.sorting import KeyedSortProxy, SortKey, sort_key
 
 #: A cell's ``SortKey``; compared by a ``SessionSortProxy`` (a plain proxy cannot).
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -61,11 +61,6 @@ _ROLES_CHANGED = [
 ]
 _HIGHLIGHT = QColor(59, 130, 246, 38)  # a light tint that reads on light and dark palettes
 _DASH = "–"
-
-#: How a cell sorts: its group (ended, nothing to show), kept in that order whichever way the
-#: column is turned; its value, which the direction turns round; and what orders equal
-#: values, again the same both ways (see ``SessionSortProxy``).
-SortKey = tuple[tuple[bool, bool], Any, tuple[Any, ...]]
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -229,9 +224,8 @@ def _ties(s: CodexSessionSnapshot) -> tuple[Any, ...]:
 def _key(
     ended: bool, value: Any, ties: tuple[Any, ...], *, within: tuple[Any, ...] = ()
 ) -> SortKey:
-    """A cell's ``SortKey``; ``value`` None when the cell has nothing to show ("–"), which
-    sorts it after the others of its group."""
-    return ((ended, value is None), value, (*within, *ties))
+    """A cell's ``SortKey``: an ended session's after the live ones (see ``sort_key``)."""
+    return sort_key(value, (*within, *ties), later=ended)
 
 
 def _activity_sort(s: CodexSessionSnapshot, ended: bool, text: str) -> SortKey:
@@ -575,36 +569,16 @@ class SessionTableModel(QAbstractTableModel):
         self.update(listed, active_id, dashboard.generated_at, shares, ended=ended, zone=zone)
 
 
-class SessionSortProxy(QSortFilterProxyModel):
-    """Sorts the rows of a ``SessionTableModel`` by their ``SortKey``s: live sessions before
-    ended ones, and cells with nothing to show after the others, whichever way the column is
-    turned (the common desktop rule, and folders-first in file managers); equal values the
-    newest started first, both ways. A plain proxy turns the whole order round, groups too,
-    and cannot compare Python tuples at all."""
+class SessionSortProxy(KeyedSortProxy):
+    """Sorts the rows of a ``SessionTableModel`` by their ``SortKey``s (see ``KeyedSortProxy``):
+    live sessions before ended ones whichever way a column is turned, and equal values the
+    newest started first, both ways."""
 
     def __init__(self, model: SessionTableModel, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.setSourceModel(model)
+        super().__init__(model, SortRole, parent)
         # Read straight from the model's list of rows (the same list for its life): a sort
         # of 3,000 rows compares some 35,000 pairs, each call costs.
         self._rows = model._rows
-        self._descending = False
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        # Kept for lessThan: asking Qt for it on each comparison made a sort of 3,000 rows
-        # with many ties (one model) a fifth slower.
-        self._descending = order is Qt.SortOrder.DescendingOrder
-        super().sort(column, order)
-
-    def lessThan(self, source_left: AnyIndex, source_right: AnyIndex) -> bool:
-        column = source_left.column()
-        left = self._rows[source_left.row()].sort[column]
-        right = self._rows[source_right.row()].sort[column]
-        if left[1] != right[1] and left[0] == right[0]:
-            return bool(left[1] < right[1])  # the one part the direction turns round
-        # Descending, Qt asks lessThan(right, left) and puts the row found less below:
-        # the group and the ties, which read the same both ways, are compared the other way.
-        first, second = (right, left) if self._descending else (left, right)
-        if first[0] != second[0]:
-            return first[0] < second[0]
-        return first[2] < second[2]
+    def key(self, index: AnyIndex) -> SortKey:
+        return self._rows[index.row()].sort[index.column()]

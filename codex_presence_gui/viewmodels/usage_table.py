@@ -10,8 +10,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.core.usage_report import COST_LABEL
+from codex_presence_gui.viewmodels.sorting import sort_key
 from codex_presence_gui.viewmodels.usage import TableRow
 
+#: A cell's ``SortKey`` (see ``viewmodels.sorting``).
 SortRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2
 
@@ -90,12 +92,12 @@ class UsageTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip_html(row.tooltip)
         if role == SortRole:
-            return (
-                row.name.casefold(),
-                row.tokens,
-                row.cost_usd if row.cost_usd is not None else -1.0,
-                row.share,
-            )[column]
+            # An unpriced cost has nothing to show: after the priced ones both ways (as -1 it
+            # came first, smallest first). Equal values by name, A to Z both ways.
+            name = row.name.casefold()
+            if column == UsageColumn.NAME:
+                return sort_key(name)
+            return sort_key((row.tokens, row.cost_usd, row.share)[column - 1], (name,))
         if role == RowRole:
             return row
         if role == Qt.ItemDataRole.TextAlignmentRole and column != UsageColumn.NAME:

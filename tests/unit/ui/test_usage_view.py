@@ -105,7 +105,7 @@ def test_a_change_in_every_row_is_one_signal(qtbot: QtBot) -> None:
     model.dataChanged.connect(lambda first, last, _roles: spans.append((first.row(), last.row())))
     model.show_rows([replace(row, share=row.share / 2) for row in rows])
     assert spans == [(0, 99)]
-    assert model.index(99, UsageColumn.SHARE).data(SortRole) == rows[99].share / 2
+    assert model.index(99, UsageColumn.SHARE).data(SortRole)[1] == rows[99].share / 2
     spans.clear()
     model.show_rows([*model.rows[:10], replace(model.rows[10], tokens=7), *model.rows[11:]])
     assert spans == [(10, 10)]
@@ -123,12 +123,40 @@ def test_table_model_roles(qtbot: QtBot) -> None:
     assert "API-equivalent cost (estimate)" in tip
     assert model.index(0, UsageColumn.NAME).data() == first.name
     assert model.index(0, UsageColumn.COST).data() == first.cost_text
-    assert model.index(0, UsageColumn.TOKENS).data(SortRole) == first.tokens
-    assert model.index(0, UsageColumn.SHARE).data(SortRole) == first.share
+    assert model.index(0, UsageColumn.TOKENS).data(SortRole)[1] == first.tokens
+    assert model.index(0, UsageColumn.SHARE).data(SortRole)[1] == first.share
     assert model.index(0, 0).data(RowRole) == first
     assert first.name in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     unpriced = next(i for i, row in enumerate(view.models) if row.cost_usd is None)
-    assert model.index(unpriced, UsageColumn.COST).data(SortRole) == -1.0
+    assert model.index(unpriced, UsageColumn.COST).data(SortRole)[1] is None
+
+
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_an_unpriced_cost_sorts_last_both_ways_and_ties_go_by_name(
+    qtbot: QtBot, order: Qt.SortOrder
+) -> None:
+    """A cost with nothing to show ("–") goes after the priced ones, smallest first too (as
+    -1 it came first); equal tokens read A to Z whichever way the column is turned."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    base = full_view().models[0]
+    rows = [
+        replace(base, name="b", tokens=5, cost_usd=None, cost_text="–"),
+        replace(base, name="c", tokens=5, cost_usd=2.0),
+        replace(base, name="a", tokens=5, cost_usd=1.0),
+        replace(base, name="d", tokens=9, cost_usd=None, cost_text="–"),
+    ]
+    table = page.model_table
+    table.source_model.show_rows(rows)
+    table.proxy.sort(UsageColumn.COST, order)
+    names = [table.proxy.index(n, 0).data() for n in range(4)]
+    priced = ["a", "c"] if order is Qt.SortOrder.AscendingOrder else ["c", "a"]
+    assert names == [*priced, "b", "d"]
+    table.proxy.sort(UsageColumn.TOKENS, order)
+    names = [table.proxy.index(n, 0).data() for n in range(4)]
+    assert names == (
+        ["a", "b", "c", "d"] if order is Qt.SortOrder.AscendingOrder else ["d", "a", "b", "c"]
+    )
 
 
 def test_tables_sort_by_tokens_and_never_scroll_sideways(qtbot: QtBot) -> None:
