@@ -230,7 +230,7 @@ class DiscordWorker(Worker):
         for timer in (self._send_timer, self._retry_timer, self._alive_timer, self._healthy_timer):
             if timer is not None:
                 timer.stop()
-        self._shutdown_connection()
+        self._shutdown_connection(quitting=True)
         self._set_status(DiscordState.OFF, "Discord: off")
         self._log_change(DiscordState.OFF, "Discord: off")
 
@@ -380,6 +380,10 @@ class DiscordWorker(Worker):
         self._retry_timer.start(int(delay * 1000))
         return delay
 
+    def _send_wait(self) -> float:
+        """Seconds until another frame may change the activity (0 or less: now)."""
+        return self._last_send + self._min_interval - time.monotonic()
+
     def _schedule(self) -> None:
         """Send the desired card now if allowed, else when the 4 s interval has passed."""
         if not self._enabled or self._send_timer is None:
@@ -390,7 +394,7 @@ class DiscordWorker(Worker):
             self._send_timer.stop()
             self._settled()
             return
-        wait = self._last_send + self._min_interval - time.monotonic()
+        wait = self._send_wait()
         if wait > 0:
             if not self._send_timer.isActive():
                 self._send_timer.start(int(wait * 1000) + 1)
@@ -404,7 +408,7 @@ class DiscordWorker(Worker):
             return  # quitting: cleanup() clears the card, nothing else goes out
         if client is None or self._holds or not self._enabled or self._desired == self._shown:
             return
-        wait = self._last_send + self._min_interval - time.monotonic()
+        wait = self._send_wait()
         if wait > 0:
             assert self._send_timer is not None
             self._send_timer.start(int(wait * 1000) + 1)
@@ -491,8 +495,16 @@ class DiscordWorker(Worker):
             path,
         )
 
-    def _shutdown_connection(self) -> None:
-        """Clear what is shown (best effort) and close."""
+    def _shutdown_connection(self, *, quitting: bool = False) -> None:
+        """Take the card away and close (a pause, another client id, quitting).
+
+        The card's removal counts toward the spacing like any send, so that a resume, or the
+        connection of the new id, shows it again no sooner than the interval allows (a pause
+        and a resume had sent a clear and the card back to back, and quick toggles a stream
+        of them). A clear goes out only when the interval allows it; sooner, closing alone
+        takes the card away (Discord drops an app's activity with its connection), without
+        a frame Discord would count.
+        """
         client = self._client
         self._client = None
         if self._alive_timer is not None:
@@ -503,9 +515,12 @@ class DiscordWorker(Worker):
         if client is None:
             return
         if self._shown is not None:
-            # If Discord is gone already, it dropped the card with the connection anyway.
-            with contextlib.suppress(DiscordIPCError):
-                client.clear(timeout=FINAL_CLEAR_TIMEOUT_S)
+            # Quitting clears at once, interval or not: it must not wait, and no frame follows.
+            if quitting or self._send_wait() <= 0:
+                # If Discord is gone already, it dropped the card with the connection anyway.
+                with contextlib.suppress(DiscordIPCError):
+                    client.clear(timeout=FINAL_CLEAR_TIMEOUT_S)
+            self._last_send = time.monotonic()
         self._shown = None
         client.close()
 

@@ -140,6 +140,27 @@ def test_rapid_updates_are_spaced_four_seconds_apart(arrpc: ArRPC, qtbot: QtBot)
         assert presence.stop()
 
 
+def test_a_pause_and_a_resume_keep_frames_four_seconds_apart(arrpc: ArRPC, qtbot: QtBot) -> None:
+    """A pause clears the card; a resume right after it shows the card again 4 s after the
+    clear, not at once (the clear did not count, and the two frames went out back to back)."""
+    presence = DiscordPresence(DEFAULT_CLIENT_ID)
+    presence.set_card(card("Editing app.py · shop"))
+    presence.start()
+    try:
+        qtbot.waitUntil(lambda: len(arrpc.set_activities()) == 1, timeout=5000)
+        qtbot.wait(4200)  # long enough for the clear to go out
+        presence.set_enabled(False)
+        presence.set_enabled(True)
+        qtbot.waitUntil(lambda: len(arrpc.set_activities()) >= 3, timeout=9000)
+    finally:
+        assert presence.stop()
+    frames = arrpc.set_activities()[:3]
+    details = [activity and activity["details"] for _, activity in frames]
+    assert details == ["Editing app.py · shop", None, "Editing app.py · shop"]
+    times = [at for at, _ in frames]
+    assert all(b - a >= 3.8 for a, b in itertools.pairwise(times))
+
+
 def test_quit_clears_the_card(arrpc: ArRPC, qtbot: QtBot) -> None:
     """Stopping sends a clear (and finishes within a second)."""
     presence = DiscordPresence(DEFAULT_CLIENT_ID)

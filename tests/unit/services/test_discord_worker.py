@@ -173,14 +173,61 @@ def test_rejected_card_is_reported_and_not_repeated(
 def test_pause_clears_once_and_resume_sends_again(
     presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
 ) -> None:
-    """Pausing removes the card and disconnects; resuming publishes the current card."""
+    """Pausing removes the card and disconnects; resuming publishes the current card, the
+    interval after the clear (it went out back to back with the clear)."""
     presence.set_card(card("A"))
     qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+    qtbot.wait(int(INTERVAL * 1000) + 50)  # long enough after the card for a clear
     presence.set_enabled(False)
     qtbot.waitUntil(lambda: presence.status.state is DiscordState.PAUSED, timeout=3000)
     assert side.sent() == [card("A"), None]
+    assert side.names()[-1] == "close"
     presence.set_enabled(True)
     qtbot.waitUntil(lambda: side.sent()[-1:] == [card("A")], timeout=3000)
+    cleared, shown = side.send_times()[-2:]
+    assert shown - cleared >= INTERVAL - 0.01
+
+
+def test_a_pause_right_after_a_card_sends_no_clear_too_soon(
+    presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """Paused within the interval of the card: no clear back to back with it (the close
+    takes the card away: Discord drops it with the connection), and the card comes back
+    after a resume once the interval since the pause has passed, not at once."""
+    presence.set_card(card("A"))
+    qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+    asked = time.monotonic()
+    presence.set_enabled(False)
+    qtbot.waitUntil(lambda: presence.status.state is DiscordState.PAUSED, timeout=3000)
+    assert side.sent() == [card("A")]
+    assert side.names()[-1] == "close"
+    presence.set_enabled(True)
+    qtbot.waitUntil(lambda: side.sent() == [card("A"), card("A")], timeout=3000)
+    assert side.send_times()[-1] - asked >= INTERVAL - 0.01
+
+
+def test_quick_pauses_and_resumes_keep_every_frame_spaced(
+    presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """Pause, resume, pause … a few times a second while the card changes: no two frames
+    (cards or clears) closer than the interval (clear and card had alternated back to back),
+    and the newest card is the one shown in the end."""
+    presence.set_card(card("Start"))
+    qtbot.waitUntil(lambda: side.sent() == [card("Start")], timeout=3000)
+    # On for a moment or for longer than the interval: some pauses come soon after a card,
+    # some late enough for a clear.
+    for index, on_for in enumerate([0.2, 1.5, 2.5, 0.5, 2.5, 0.1]):
+        presence.set_enabled(False)
+        presence.set_card(card(f"Step {index}"))
+        qtbot.wait(int(INTERVAL * 100))
+        presence.set_enabled(True)
+        qtbot.wait(int(INTERVAL * 1000 * on_for))
+    qtbot.waitUntil(lambda: side.sent()[-1:] == [card("Step 5")], timeout=5000)
+    qtbot.wait(int(INTERVAL * 2000))
+    assert side.sent()[-1] == card("Step 5")
+    assert None in side.sent()
+    gaps = [b - a for a, b in itertools.pairwise(side.send_times())]
+    assert all(gap >= INTERVAL - 0.01 for gap in gaps), gaps
 
 
 class SlowClient(FakeClient):
@@ -395,7 +442,11 @@ CAP = 1.6  # the longest (the app: 30 s)
 
 
 def real_presence(
-    handshake_s: float, response_s: float = 3.0, first: float = FIRST, cap: float = CAP
+    handshake_s: float,
+    response_s: float = 3.0,
+    first: float = FIRST,
+    cap: float = CAP,
+    interval: float = 0.05,
 ) -> DiscordPresence:
     """The worker with the real IPC client and short timings (sends 50 ms apart)."""
     from codex_presence_gui.services.discord_client import PypresenceClient
@@ -405,7 +456,7 @@ def real_presence(
         lambda cid: PypresenceClient(
             cid, handshake_timeout=handshake_s, response_timeout=response_s
         ),
-        min_interval_s=0.05,
+        min_interval_s=interval,
         first_retry_s=first,
         max_retry_s=cap,
     )
@@ -678,3 +729,83 @@ def test_an_unexpected_error_is_logged_on_the_worker_thread_and_reported(
     assert isinstance(record.exc_info[1], ValueError)
     assert record.thread != threading.get_ident()  # logged where it happened
     assert side.names().count("connect") == 2
+
+
+# -- the spacing, as the fake Discord receives it ---------------------------------------------
+
+SPACED = 0.5  # the interval in these tests (the app: 4 s)
+LATENCY = 0.05  # what the socket may take off a gap (the send is timed before its write)
+
+
+def gaps_between_activity_frames(peer: Any) -> list[float]:
+    """Gaps between the SET_ACTIVITY frames the peer received, but for the last: quitting
+    clears at once, interval or not."""
+    times = peer.command_times()[:-1]
+    return [b - a for a, b in itertools.pairwise(times)]
+
+
+def test_quick_pauses_and_resumes_reach_discord_spaced(discord_dir: Path, qtbot: QtBot) -> None:
+    """Each pause takes the card away (a clear, or right after a card the connection's
+    close), each resume shows the newest card again, and Discord never gets two activity
+    frames closer than the interval (a pause and a resume had sent a clear and the card back
+    to back, faster than Discord allows)."""
+    from tests.helpers.fake_discord import FakeDiscord
+
+    peer = FakeDiscord(discord_dir).start()
+    handle = real_presence(1.0, interval=SPACED)
+    handle.set_card(card("Start"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: len(peer.activities()) == 1, timeout=5000)
+        handle.set_enabled(False)
+        # Taken away: the goodbye of the connection that showed it is the last frame.
+        qtbot.waitUntil(lambda: peer.frames[-1].op == 2, timeout=3000)
+        handle.set_enabled(True)
+        for index, on_for in enumerate([0.2, 1.5, 2.5, 0.5, 2.5, 0.1]):  # as in the test above
+            qtbot.wait(int(SPACED * 1000 * on_for))
+            handle.set_enabled(False)
+            handle.set_card(card(f"Step {index}"))
+            qtbot.wait(int(SPACED * 100))
+            handle.set_enabled(True)
+
+        def newest_shown() -> bool:
+            shown = peer.activities()[-1:]
+            return shown != [None] and shown[0]["details"] == "Step 5"
+
+        qtbot.waitUntil(newest_shown, timeout=5000)
+        qtbot.wait(int(SPACED * 2000))
+        assert newest_shown()
+        assert None in peer.activities()  # some pauses came late enough for a clear
+    finally:
+        assert handle.stop()
+        peer.stop()
+    gaps = gaps_between_activity_frames(peer)
+    print(f"gaps between activity frames: {[round(g, 3) for g in gaps]}")
+    assert all(gap >= SPACED - LATENCY for gap in gaps), gaps
+
+
+def test_another_client_id_shows_the_card_no_sooner_than_the_interval(
+    discord_dir: Path, qtbot: QtBot
+) -> None:
+    """A new application id right after a card: the old connection's card is taken away and
+    the new connection shows it the interval later (a clear and the card had followed the
+    card at once)."""
+    from tests.helpers.fake_discord import FakeDiscord
+
+    peer = FakeDiscord(discord_dir).start()
+    handle = real_presence(1.0, interval=SPACED)
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: len(peer.activities()) == 1, timeout=5000)
+        handle.set_client_id("222")
+        qtbot.waitUntil(lambda: len([a for a in peer.activities() if a]) == 2, timeout=5000)
+    finally:
+        assert handle.stop()
+        peer.stop()
+    assert [f.data["client_id"] for f in peer.frames if f.op == 0] == ["111", "222"]
+    gaps = gaps_between_activity_frames(peer)
+    # The card; right after it no clear, the close of its connection; the card again.
+    assert [a and a["details"] for a in peer.activities()] == ["A", "A", None]
+    assert [f.op for f in peer.frames].count(2) == 2  # each connection's goodbye
+    assert all(gap >= SPACED - LATENCY for gap in gaps), gaps
