@@ -205,6 +205,9 @@ class DiscordWorker(Worker):
         self._enabled = enabled
         if enabled:
             self._attempt = 0
+            # Resuming is the user's own "try again": a rejected id gets one more handshake
+            # (the application may have been fixed in Discord's developer portal meanwhile).
+            self._invalid_id = False
             self._connect()
         else:
             self._shutdown_connection()
@@ -214,8 +217,13 @@ class DiscordWorker(Worker):
     @Slot(str)
     @reported
     def set_client_id(self, client_id: str) -> None:
-        """Use another Discord application (a new id is tried even after a refusal)."""
-        if client_id == self._client_id and not self._invalid_id:
+        """Use another Discord application (a new id is tried even after a refusal).
+
+        The same id again changes nothing, even after Discord refused it: every save of the
+        settings sends the id, and an Apply of something else must not reconnect (nor an
+        Apply pressed again and again with the refused id). A pause and a resume try it again.
+        """
+        if client_id == self._client_id:
             return
         self._client_id = client_id
         self._invalid_id = False

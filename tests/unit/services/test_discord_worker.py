@@ -155,6 +155,43 @@ def test_invalid_id_stops_retrying_until_the_id_changes(
         assert handle.stop()
 
 
+def test_a_refused_id_saved_again_is_not_tried_again(side: FakeDiscordSide, qtbot: QtBot) -> None:
+    """Every save of the settings sends the id: the refused one, sent again, had reconnected
+    each time (an Apply of anything, or of the same wrong id again and again)."""
+    side.connect_errors = [InvalidClientIdError("Discord rejected the client id")]
+    handle = DiscordPresence("bad", side.factory, min_interval_s=INTERVAL)
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.INVALID_ID, timeout=3000)
+        for _ in range(3):
+            handle.set_client_id("bad")
+        handle.set_client_id("good")  # queued after them: once it connects, they were read
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTED, timeout=3000)
+        assert side.client_ids == ["bad", "good"]
+    finally:
+        assert handle.stop()
+
+
+def test_a_resume_tries_a_refused_id_again(side: FakeDiscordSide, qtbot: QtBot) -> None:
+    """A pause and a resume are the user's "try again" (the application fixed in Discord's
+    developer portal meanwhile): one handshake, and the status says how it went (it stayed
+    "paused" while publishing was on, and the id was not tried until a restart)."""
+    side.connect_errors = [InvalidClientIdError("Discord rejected the client id")]
+    handle = DiscordPresence("111", side.factory, min_interval_s=INTERVAL)
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.INVALID_ID, timeout=3000)
+        handle.set_enabled(False)
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.PAUSED, timeout=3000)
+        handle.set_enabled(True)
+        qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+        assert side.client_ids == ["111", "111"]
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTED, timeout=3000)
+    finally:
+        assert handle.stop()
+
+
 def test_rejected_card_is_reported_and_not_repeated(
     presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
 ) -> None:
