@@ -141,17 +141,9 @@ def validate(settings: Settings) -> list[Problem]:
             problems.append(Problem("codex_homes", unusable, blocking=True))
             continue
         path = Path(home).expanduser()
-        if not path.is_absolute():
-            # Relative to wherever the app was started from: another folder when it starts
-            # at log-in than from a terminal.
-            problems.append(
-                Problem(
-                    "codex_homes",
-                    f"{home} is not a full path: write it from the top (/home/you/.codex) "
-                    "or from your home folder (~/.codex).",
-                    blocking=True,
-                )
-            )
+        relative = _relative_home(home)
+        if relative is not None:
+            problems.append(Problem("codex_homes", relative, blocking=True))
         elif not path.is_dir():
             problems.append(
                 Problem(
@@ -263,6 +255,18 @@ def _is_refresh_interval(value: object) -> bool:
     )
 
 
+def _relative_home(home: str) -> str | None:
+    """Why ``home`` (usable: see ``_unusable_home``) cannot be read as the user meant it: a
+    relative folder is relative to wherever the app was started from, another folder when it
+    starts at log-in than from a terminal. None for a full path."""
+    if Path(home).expanduser().is_absolute():
+        return None
+    return (
+        f"{home} is not a full path: write it from the top (/home/you/.codex) "
+        "or from your home folder (~/.codex)."
+    )
+
+
 def _unusable_home(home: str) -> str | None:
     """Why ``home`` cannot be a folder at all (None when it can): Python refuses a NUL in a
     path, and ``~name`` of an unknown user cannot be expanded; either would raise where the
@@ -357,11 +361,14 @@ def _value(name: str, value: Any, default: Any) -> tuple[Any, str | None]:
     if name == "codex_homes":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return None, "must be a list of folders"
-        for home in value:
-            unusable = _unusable_home(home)
+        homes = tuple(v for v in value if v.strip())
+        for home in homes:
+            # An older version saved a relative folder, or a hand edit: refused as Settings
+            # refuses it, not read from whatever folder the app happened to start in.
+            unusable = _unusable_home(home) or _relative_home(home)
             if unusable is not None:
-                return None, unusable
-        return tuple(v for v in value if v.strip()), None
+                return None, unusable.removesuffix(".")
+        return homes, None
     if name == "notify_left_thresholds":
         if not isinstance(value, list) or not all(_is_left_threshold(v) for v in value):
             return None, f"must be a list of percentages left (0-{MAX_LEFT_THRESHOLD})"

@@ -190,6 +190,8 @@ def test_the_command_line_comes_first_and_no_choice_means_the_default(
         ('{"codex_homes": ["/srv/codex"],}', "it is not JSON"),  # a trailing comma
         ('{"codex_homes": "/srv/codex"}', 'codex_homes: "/srv/codex" must be a list'),
         ('{"codex_homes": ["/srv/codex", 5]}', "must be a list of folders"),
+        # Saved by an older version, or by hand: had been read from the current folder.
+        ('{"codex_homes": ["/srv/codex", "codex-logs"]}', "codex-logs is not a full path"),
         ('{"codex_homes": ["/srv/codex"], "x": ' + "[" * 5000 + "]" * 5000 + "}", "deep"),
         ('\ufeff{"codex_homes": ["/srv/codex"]}'.encode("utf-16"), "not UTF-8"),
         (b'{"codex_homes": ["/srv/codex"]} ' + b" " * (2 * 1024 * 1024), "larger than"),

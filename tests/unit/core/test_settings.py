@@ -250,6 +250,25 @@ def test_migration_from_a_single_home(tmp_path: Path) -> None:
     assert loaded.discord_enabled is False
 
 
+def test_a_relative_folder_in_the_file_is_said_not_read_from_here(tmp_path: Path) -> None:
+    """Settings refuses a relative Codex folder, but an older version saved one as typed: it
+    had been read from whatever folder the app started in (another at log-in than from a
+    terminal). It is now said, as a folder that cannot be a path is, and the file kept."""
+    path = tmp_path / "settings.json"
+    text = json.dumps({"codex_homes": ["/srv/codex", "codex-logs", " "]})
+    path.write_text(text)
+    result = load_settings(path)
+    assert result.settings.codex_homes == ()
+    assert result.problems == (
+        'codex_homes: ["/srv/codex", "codex-logs", " "] codex-logs is not a full path: write '
+        "it from the top (/home/you/.codex) or from your home folder (~/.codex); using the "
+        "default (none).",
+    )
+    assert path.read_text() == text
+    home = "~/codex-logs"  # from the home folder: a full path
+    assert settings_module.from_document({"codex_homes": [home]}).codex_homes == (home,)
+
+
 def test_unknown_choices_fall_back() -> None:
     """An unknown theme or idle choice is replaced by the default, not an error."""
     loaded = settings_module.from_document({"theme": "neon", "idle_action": "dance"})
