@@ -6,8 +6,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QIcon, QPixmap, QShowEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QFontDatabase,
+    QIcon,
+    QPaintEvent,
+    QPixmap,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
@@ -19,11 +26,11 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLayout,
+    QLayoutItem,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
@@ -32,6 +39,10 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QStyle,
+    QStyleOptionButton,
+    QStyleOptionComboBox,
+    QStyleOptionFocusRect,
+    QStylePainter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -121,10 +132,10 @@ class SettingsDialog(QDialog):
         #: its tab: the boxes there would seem to act now.
         self._discord_note = discord_note
 
-        general = _page(*self._general(settings, tray_available))
-        discord = _page(*self._discord(settings))
-        notifications = _page(*self._notifications(settings))
-        advanced = _page(*self._advanced(settings))
+        general = _Page(*self._general(settings, tray_available))
+        discord = _Page(*self._discord(settings))
+        notifications = _Page(*self._notifications(settings))
+        advanced = _Page(*self._advanced(settings))
         self.tabs = QTabWidget()
         self.tabs.addTab(general, "General")
         self.tabs.addTab(discord, "Discord")
@@ -202,9 +213,8 @@ class SettingsDialog(QDialog):
         self.homes.setTabChangesFocus(True)
         self.add_folder = QPushButton("Add folder…")
         self.add_folder.clicked.connect(self._add_folder)
-        homes_row = QHBoxLayout()
-        homes_row.addWidget(self.homes, 1)
-        homes_row.addWidget(self.add_folder, 0, Qt.AlignmentFlag.AlignTop)
+        # The button beside the box where both fit, else under it.
+        homes_row = _Reflow(2, self.homes, self.add_folder)
         self.refresh = QDoubleSpinBox()
         self.refresh.setRange(MIN_REFRESH_S, MAX_REFRESH_S)
         self.refresh.setDecimals(1)
@@ -213,7 +223,7 @@ class SettingsDialog(QDialog):
         self.refresh.setValue(settings.refresh_interval_s)
         codex = QGroupBox("Codex")
         codex_form = _form(codex)
-        codex_form.addRow(QLabel("Codex folders (one per line):"))
+        codex_form.addRow(_FormLabel("Codex folders (one per line):", self.homes))
         codex_form.addRow(homes_row)
         self.homes_messages = _Messages(self.homes)
         codex_form.addRow(self.homes_messages)
@@ -228,22 +238,24 @@ class SettingsDialog(QDialog):
             self.homes_overridden = None
         self.refresh_messages = _Messages(self.refresh)
         codex_form.addRow(
-            "Check for changes at least every:",
-            _with_messages(self.refresh, self.refresh_messages, narrow=True),
+            _labelled(
+                _FormLabel("Check for changes at least every:", self.refresh),
+                _with_messages(self.refresh, self.refresh_messages, narrow=True),
+            )
         )
 
-        self.on_top = QCheckBox("Keep the window above other windows")
+        self.on_top = _WrappingCheckBox("Keep the window above other windows")
         self.on_top.setChecked(settings.always_on_top)
-        self.start_minimized = QCheckBox("Start minimized")
+        self.start_minimized = _WrappingCheckBox("Start minimized")
         self.start_minimized.setChecked(settings.start_minimized)
-        self.close_to_tray = QCheckBox("Closing the window keeps the app in the tray")
+        self.close_to_tray = _WrappingCheckBox("Closing the window keeps the app in the tray")
         self.close_to_tray.setChecked(settings.close_to_tray and tray_available)
         self.close_to_tray.setEnabled(tray_available)
         if not tray_available:
             self.close_to_tray.setToolTip("This desktop has no system tray.")
-        self.launch_at_login = QCheckBox("Start when I log in")
+        self.launch_at_login = _WrappingCheckBox("Start when I log in")
         self.launch_at_login.setChecked(settings.launch_at_login)
-        self.theme = QComboBox()
+        self.theme = _ChoiceBox()
         for value, text in _THEMES:
             self.theme.addItem(text, value)
         self.theme.setCurrentIndex(max(self.theme.findData(settings.theme), 0))
@@ -251,25 +263,22 @@ class SettingsDialog(QDialog):
         window_form = _form(window)
         for box in (self.on_top, self.start_minimized, self.close_to_tray, self.launch_at_login):
             window_form.addRow(box)
-        window_form.addRow("Colours:", self.theme)
+        window_form.addRow(_FormLabel("Colours:", self.theme), self.theme)
         return codex, window
 
     def _discord(self, settings: Settings) -> tuple[QWidget, ...]:
-        self.discord_enabled = QCheckBox("Show what I am doing in my Discord status")
+        self.discord_enabled = _WrappingCheckBox("Show what I am doing in my Discord status")
         self.discord_enabled.setChecked(settings.discord_enabled)
-        self.privacy = QCheckBox('Private: only "Using Codex · In a coding session"')
+        self.privacy = _WrappingCheckBox('Private: only "Using Codex · In a coding session"')
         self.privacy.setChecked(settings.privacy_mode)
         self.toggles: dict[str, QCheckBox] = {}
-        toggles_box = QWidget()
-        toggles_layout = QGridLayout(toggles_box)
-        toggles_layout.setContentsMargins(0, 0, 0, 0)
-        for index, (key, text) in enumerate(_TOGGLES):
-            box = QCheckBox(text)
-            box.setChecked(getattr(settings, key))
-            toggles_layout.addWidget(box, index // 2, index % 2)
-            self.toggles[key] = box
+        for key, text in _TOGGLES:
+            self.toggles[key] = _WrappingCheckBox(text)
+            self.toggles[key].setChecked(getattr(settings, key))
+        # Two columns, their texts wrapping where the page is narrow (one column was tall).
+        toggles = _Reflow(2, *self.toggles.values(), squeeze=True)
         # Sets the boxes at once; it follows them back ("Your own choice" when none fits).
-        self.preset = QComboBox()
+        self.preset = _ChoiceBox()
         for value, text in _PRESETS:
             self.preset.addItem(text, value)
         self.preset.addItem(_CUSTOM, "")
@@ -278,7 +287,7 @@ class SettingsDialog(QDialog):
         for box in self.toggles.values():
             box.toggled.connect(self._follow_preset)
         self._follow_preset()
-        self.idle = QComboBox()
+        self.idle = _ChoiceBox()
         for value, text in _IDLE:
             self.idle.addItem(text, value)
         self.idle.setCurrentIndex(max(self.idle.findData(settings.idle_action), 0))
@@ -303,13 +312,20 @@ class SettingsDialog(QDialog):
             status_form.addRow(self.discord_overridden)
         status_form.addRow(self.discord_enabled)
         status_form.addRow(self.privacy)
-        status_form.addRow("Preset:", self.preset)
-        status_form.addRow("Show:", toggles_box)
-        status_form.addRow("When no session runs:", self.idle)
+        # Labels above these wide fields: a form keeps a field beside its label as long as
+        # the field's narrowest fits, and these can narrow a lot.
+        status_form.addRow(_FormLabel("Preset:", self.preset))
+        status_form.addRow(_at_its_width(self.preset))
+        status_form.addRow(_FormLabel("Show:"))
+        status_form.addRow(toggles)
+        status_form.addRow(_FormLabel("When no session runs:", self.idle))
+        status_form.addRow(_at_its_width(self.idle))
         self.idle_clear_messages = _Messages(self.idle_clear)
         status_form.addRow(
-            "Clear it when the session is quiet for:",
-            _with_messages(self.idle_clear, self.idle_clear_messages, narrow=True),
+            _labelled(
+                _FormLabel("Clear it when the session is quiet for:", self.idle_clear),
+                _with_messages(self.idle_clear, self.idle_clear_messages, narrow=True),
+            )
         )
         friends = QGroupBox("Friends see")
         friends_layout = QVBoxLayout(friends)
@@ -329,6 +345,10 @@ class SettingsDialog(QDialog):
         # A refused rule's mark no taller than its line: the four lines stay in view.
         side = self.fontMetrics().height()
         self.rules_list.setIconSize(QSize(side, side))
+        # A rule longer than the list is wide wraps onto a second line, shown whole, instead
+        # of the list scrolling sideways in a narrow dialog.
+        self.rules_list.setWordWrap(True)
+        self.rules_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.rules_list.currentRowChanged.connect(self._show_rule)
         self.add_rule = QPushButton("&Add")
         self.remove_rule = QPushButton("Remo&ve")
@@ -338,17 +358,15 @@ class SettingsDialog(QDialog):
         self.remove_rule.clicked.connect(self._remove_rule)
         self.rule_up.clicked.connect(self._rule_up)
         self.rule_down.clicked.connect(self._rule_down)
-        buttons = QVBoxLayout()
-        for button in (self.add_rule, self.remove_rule, self.rule_up, self.rule_down):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        row = QHBoxLayout()
-        row.addWidget(self.rules_list, 1)
-        row.addLayout(buttons)
+        # Under the list, the list as wide as the page: in one row, or two where it is narrow.
+        buttons = _Reflow(4, self.add_rule, self.remove_rule, self.rule_up, self.rule_down)
+        rules = QVBoxLayout()
+        rules.addWidget(self.rules_list)
+        rules.addLayout(buttons)
         self.rule_pattern = QLineEdit()
         self.rule_pattern.setPlaceholderText("~/clients/*  or  acme-*")
         self.rule_pattern.setAccessibleName("Project folder or name (a pattern)")
-        self.rule_action = QComboBox()
+        self.rule_action = _ChoiceBox()
         for action, text in _ACTIONS:
             self.rule_action.addItem(text, action.value)
         self.rule_action.setAccessibleName("What the card shows for it")
@@ -360,12 +378,15 @@ class SettingsDialog(QDialog):
         self.rule_action.activated.connect(self._edit_rule)
         box = QGroupBox("Project rules")
         form = _form(box)
-        form.addRow(row)
-        form.addRow("Folder or name:", self.rule_pattern)
-        form.addRow("Then:", self.rule_action)
+        form.addRow(rules)
+        form.addRow(_FormLabel("Folder or name:", self.rule_pattern), self.rule_pattern)
+        form.addRow(_FormLabel("Then:", self.rule_action), self.rule_action)
         # Under the selected rule's fields: a refused OK selects the rule it is about.
         self.rule_messages = _Messages(self.rules_list, self.rule_pattern, self.rule_alias)
-        form.addRow("Alias:", _with_messages(self.rule_alias, self.rule_messages))
+        form.addRow(
+            _FormLabel("Alias:", self.rule_alias),
+            _with_messages(self.rule_alias, self.rule_messages),
+        )
         form.addRow(
             _note(
                 "The first rule that matches the project's folder (or a folder above it) or its "
@@ -380,7 +401,7 @@ class SettingsDialog(QDialog):
         return box
 
     def _notifications(self, settings: Settings) -> tuple[QWidget, ...]:
-        self.notify = QCheckBox("Tell me when a limit window runs low")
+        self.notify = _WrappingCheckBox("Tell me when a limit window runs low")
         self.notify.setChecked(settings.notifications_enabled)
         self.thresholds = QLineEdit(", ".join(str(v) for v in settings.notify_left_thresholds))
         self.thresholds.setPlaceholderText("25, 10, 5")
@@ -390,15 +411,17 @@ class SettingsDialog(QDialog):
             "Percentages left, separated by commas. Each is announced once per window,\n"
             "like Codex's own warnings at 25, 10 and 5% left. 0 means the limit is reached."
         )
-        self.notify_resets = QCheckBox("…and when such a window resets")
+        self.notify_resets = _WrappingCheckBox("…and when such a window resets")
         self.notify_resets.setChecked(settings.notify_resets)
         box = QGroupBox("Notifications")
         form = _form(box)
         form.addRow(self.notify)
         self.thresholds_messages = _Messages(self.thresholds)
         form.addRow(
-            "Notify when a window has this much left (%):",
-            _with_messages(self.thresholds, self.thresholds_messages),
+            _labelled(
+                _FormLabel("Notify when a window has this much left (%):", self.thresholds),
+                _with_messages(self.thresholds, self.thresholds_messages),
+            )
         )
         form.addRow(_note("Separated by commas; each is said once per window. 0 means all used."))
         form.addRow(self.notify_resets)
@@ -410,13 +433,14 @@ class SettingsDialog(QDialog):
         self.client_id.setAccessibleName("Discord application id")
         self.default_client_id = QPushButton("Use the default")
         self.default_client_id.clicked.connect(self._use_default_client_id)
-        id_row = QHBoxLayout()
-        id_row.addWidget(self.client_id, 1)
-        id_row.addWidget(self.default_client_id)
+        # The button beside the id where both fit, else under it.
+        id_row = _Reflow(2, self.client_id, self.default_client_id)
         box = QGroupBox("Discord application")
         form = _form(box)
         self.client_id_messages = _Messages(self.client_id)
-        form.addRow("Discord application id:", _with_messages(id_row, self.client_id_messages))
+        # Above the id and its button, as the wide fields of the Discord tab.
+        form.addRow(_FormLabel("Discord application id:", self.client_id))
+        form.addRow(_with_messages(id_row, self.client_id_messages))
         form.addRow(
             _note(
                 "Discord shows the status under the name and picture of this application. "
@@ -842,6 +866,21 @@ def _form(box: QGroupBox) -> QFormLayout:
     return form
 
 
+class _FormLabel(QLabel):
+    """A form's label, on one line where there is room, wrapped where there is not (put
+    above its field, a long label no wider than the page had made it scroll sideways)."""
+
+    def __init__(self, text: str, buddy: QWidget | None = None) -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+        if buddy is not None:
+            self.setBuddy(buddy)
+
+    def sizeHint(self) -> QSize:
+        # A wrapping label asks for a balanced few lines; a form's label wants one.
+        return self.fontMetrics().size(0, self.text()).grownBy(self.contentsMargins())
+
+
 def _note(text: str) -> QLabel:
     """A quieter explanation under a setting."""
     label = QLabel(text)
@@ -870,15 +909,351 @@ class _WheelNeedsFocus(QObject):
         return True
 
 
-def _page(*sections: QWidget) -> QScrollArea:
-    """A tab's sections, scrolling when the screen is too small to show them all."""
-    content = QWidget()
-    layout = QVBoxLayout(content)
-    for section in sections:
-        layout.addWidget(section)
-    layout.addStretch(1)
-    scroll = QScrollArea()
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setWidgetResizable(True)
-    scroll.setWidget(content)
-    return scroll
+class _WrappingCheckBox(QCheckBox):
+    """A check box whose text wraps onto more lines where the page is narrow: a QCheckBox's
+    own text never wraps, and a long one had made the page scroll sideways.
+
+    The text is a label inside the box (its own text stays empty, the accessible name says
+    it): clicks on the label reach the box, and it greys out with the box."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.label = QLabel(text, self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAccessibleName(text)
+        # Narrower than its text (a check box's own policy is never narrower), taller then.
+        policy = QSizePolicy(
+            QSizePolicy.Policy.Preferred,
+            QSizePolicy.Policy.Minimum,
+            QSizePolicy.ControlType.CheckBox,
+        )
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def _option(self) -> QStyleOptionButton:
+        """The style's option of a check box showing this text (the style sizes by it)."""
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        option.text = self.label.text()
+        return option
+
+    def _around(self, text: QSize) -> QSize:
+        """The box's size around a text of size ``text``, as the style makes a check box."""
+        style = self.style()
+        return style.sizeFromContents(QStyle.ContentsType.CT_CheckBox, self._option(), text, self)
+
+    def _one_line(self) -> int:
+        """The height of the box with one line of text."""
+        return self._around(QSize(0, self.label.fontMetrics().height())).height()
+
+    def _text_rect(self) -> QRect:
+        """Where the label goes: where the style puts a check box's text, its first line
+        where a one-line text's is."""
+        option = self._option()
+        option.rect = QRect(0, 0, self.width(), self._one_line())
+        style = self.style()
+        left = style.subElementRect(QStyle.SubElement.SE_CheckBoxContents, option, self).left()
+        top = (self._one_line() - self.label.fontMetrics().height()) // 2
+        room = self.width() - self._around(QSize(0, 0)).width()  # as heightForWidth wraps
+        rect = QRect(left, top, max(room, 0), max(self.height() - top, 0))
+        return QStyle.visualRect(self.layoutDirection(), self.rect(), rect)
+
+    def sizeHint(self) -> QSize:
+        return self._around(self.label.fontMetrics().size(0, self.label.text()))
+
+    def minimumSizeHint(self) -> QSize:
+        # A word-wrapped label's minimum: its longest word.
+        word = self.label.minimumSizeHint().width()
+        return self._around(QSize(word, self.label.fontMetrics().height()))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        room = width - self._around(QSize(0, 0)).width()
+        return self._around(QSize(room, self.label.heightForWidth(room))).height()
+
+    def hitButton(self, pos: QPoint) -> bool:
+        return self.rect().contains(pos)  # the text too, not only the box
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.label.setGeometry(self._text_rect())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QStylePainter(self)
+        option = QStyleOptionButton()
+        self.initStyleOption(option)  # no text: the label draws it
+        # The box beside the first line, as in a one-line check box.
+        option.rect = QRect(0, 0, self.width(), self._one_line())
+        style = self.style()
+        box = QStyleOptionButton(option)
+        box.rect = style.subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, self)
+        painter.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorCheckBox, box)
+        if option.state & QStyle.StateFlag.State_HasFocus:
+            # Round the text, as the style frames a focused check box's.
+            frame = QStyleOptionFocusRect()
+            frame.initFrom(self)
+            text = self.label.geometry()
+            laid_out = self.label.fontMetrics().boundingRect(
+                QRect(0, 0, text.width(), text.height()),
+                int(self.label.alignment().value) | Qt.TextFlag.TextWordWrap.value,
+                self.label.text(),
+            )
+            place = QRect(text.topLeft(), laid_out.size())
+            frame.rect = (
+                QStyle.visualRect(self.layoutDirection(), text, place)
+                .adjusted(-3, -1, 3, 1)
+                .intersected(self.rect())
+            )
+            painter.drawPrimitive(QStyle.PrimitiveElement.PE_FrameFocusRect, frame)
+
+
+class _ChoiceBox(QComboBox):
+    """A combo box as wide as its longest choice where there is room, narrower where there
+    is not (its text then elided, and said whole in its tooltip): sized to its longest
+    choice, a combo had made the page scroll sideways."""
+
+    #: How narrow it may get, in characters.
+    SHORTEST = 10
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(self.SHORTEST)
+        self.currentIndexChanged.connect(self._say_whole)
+
+    def sizeHint(self) -> QSize:
+        # With this policy Qt's own hint is the minimum: the longest choice's, as by default.
+        metrics = self.fontMetrics()
+        widths = [metrics.horizontalAdvance(self.itemText(i)) for i in range(self.count())]
+        text = QSize(max(widths, default=0), metrics.height())
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        hint = self.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, text, self)
+        return hint.expandedTo(super().sizeHint())
+
+    def _shown_text(self, option: QStyleOptionComboBox) -> str:
+        """The current choice as it fits the box: elided ("…") where it is too long."""
+        room = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        # The style draws the text a pixel in from each side of that room.
+        return self.fontMetrics().elidedText(
+            self.currentText(), Qt.TextElideMode.ElideRight, room.width() - 2
+        )
+
+    def _say_whole(self) -> None:
+        """The choice in the tooltip while it is shown elided."""
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        elided = self._shown_text(option) != self.currentText()
+        self.setToolTip(self.currentText() if elided else "")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._say_whole()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # As QComboBox paints itself, but elided: the style would cut the text mid-letter.
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        option.currentText = self._shown_text(option)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+
+class _Reflow(QLayout):
+    """Its items row by row in as many columns as the width holds, up to ``columns``: a row
+    of controls that stacks where the page is narrow instead of making it scroll sideways.
+
+    A column is as wide as its widest item asks; an item that expands (a text field) fills
+    its column, and the room left goes to the columns holding one, else stays at the end.
+    ``squeeze``: the columns stay while their items can narrow to fit (wrapping texts), the
+    widest giving way first; else they stay only while the items fit as they ask.
+    """
+
+    def __init__(self, columns: int, *parts: QWidget | QLayout, squeeze: bool = False) -> None:
+        super().__init__()
+        self._columns = columns
+        self._squeeze = squeeze
+        self._items: list[QLayoutItem] = []
+        self.setContentsMargins(0, 0, 0, 0)
+        for part in parts:
+            if isinstance(part, QLayout):
+                self.addChildLayout(part)
+                self.addItem(part)
+            else:
+                self.addWidget(part)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def _shown(self) -> list[QLayoutItem]:
+        return [item for item in self._items if not item.isEmpty()]
+
+    def _gap(self) -> int:
+        return max(self.spacing(), 0)
+
+    @staticmethod
+    def _expands(item: QLayoutItem) -> bool:
+        return bool(item.expandingDirections() & Qt.Orientation.Horizontal)
+
+    def expandingDirections(self) -> Qt.Orientation:
+        if any(self._expands(item) for item in self._shown()):
+            return Qt.Orientation.Horizontal
+        return Qt.Orientation(0)
+
+    @staticmethod
+    def _widths(items: list[QLayoutItem], columns: int, *, narrowest: bool = False) -> list[int]:
+        """Each column's width: its widest item's size hint (``narrowest``: minimum)."""
+        widths = [0] * columns
+        for index, item in enumerate(items):
+            size = item.minimumSize() if narrowest else item.sizeHint()
+            widths[index % columns] = max(widths[index % columns], size.width())
+        return widths
+
+    def _plan(self, width: int) -> tuple[list[QLayoutItem], list[int]]:
+        """The items shown and the columns' widths for ``width``: the most columns that fit."""
+        items = self._shown()
+        gap = self._gap()
+
+        def fits(columns: int) -> bool:
+            widths = self._widths(items, columns, narrowest=self._squeeze)
+            return sum(widths) + gap * (columns - 1) <= width
+
+        most = min(self._columns, len(items))
+        columns = next((n for n in range(most, 1, -1) if fits(n)), 1)
+        if columns == 1:
+            return items, [width]
+        # As few columns as give that many rows: two rows of two buttons, not three and one.
+        rows = -(-len(items) // columns)
+        columns = -(-len(items) // rows)
+        widths = self._widths(items, columns)
+        room = width - sum(widths) - gap * (columns - 1)
+        if room < 0:
+            return items, _narrowed(widths, self._widths(items, columns, narrowest=True), -room)
+        growing = [c for c in range(columns) if any(self._expands(i) for i in items[c::columns])]
+        for column in growing:
+            widths[column] += room // len(growing)
+        return items, widths
+
+    def _place(self, rect: QRect, apply: bool) -> int:
+        """Lay the items out in ``rect`` (only measured unless ``apply``); the height taken."""
+        items, widths = self._plan(rect.width())
+        columns = len(widths)
+        gap = self._gap()
+        y = rect.y()
+        for start in range(0, len(items), columns):
+            row = items[start : start + columns]
+            sizes = []
+            for item, column_width in zip(row, widths, strict=False):
+                wide = column_width if self._expands(item) else item.sizeHint().width()
+                wide = max(min(wide, column_width), 0)
+                high = item.heightForWidth(wide) if item.hasHeightForWidth() else -1
+                sizes.append(QSize(wide, high if high >= 0 else item.sizeHint().height()))
+            high = max(size.height() for size in sizes)
+            if apply:
+                x = rect.x()
+                for item, size, column_width in zip(row, sizes, widths, strict=False):
+                    top = y
+                    if isinstance(item.widget(), QLabel):
+                        # Level with a taller field's text, as a form's label (Qt's 7/4).
+                        top += (min(high, size.height() * 7 // 4) - size.height()) // 2
+                    place = QRect(x, top, size.width(), size.height())
+                    item.setGeometry(QStyle.visualRect(self._direction(), rect, place))
+                    x += column_width + gap
+            y += high + gap
+        return max(y - gap - rect.y(), 0)
+
+    def _direction(self) -> Qt.LayoutDirection:
+        widget = self.parentWidget()
+        return widget.layoutDirection() if widget is not None else Qt.LayoutDirection.LeftToRight
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._place(rect, apply=True)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._place(QRect(0, 0, width, 0), apply=False)
+
+    def sizeHint(self) -> QSize:
+        items = self._shown()
+        widths = self._widths(items, min(self._columns, len(items)) or 1)
+        width = sum(widths) + self._gap() * (len(widths) - 1)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSize(self) -> QSize:
+        # One column: as narrow as its narrowest-possible widest item.
+        width = max((item.minimumSize().width() for item in self._shown()), default=0)
+        return QSize(width, self.heightForWidth(width))
+
+
+def _at_its_width(field: QWidget) -> QHBoxLayout:
+    """``field`` in a row of its own, as wide as it asks where there is room (a form stretches
+    a field across the row)."""
+    row = QHBoxLayout()
+    row.addWidget(field)
+    row.addStretch(1)
+    return row
+
+
+def _labelled(label: QLabel, field: QWidget | QLayout) -> _Reflow:
+    """A form's row of ``label`` and ``field``: side by side where both fit as they ask, else
+    the label above, wrapping (a form never wraps a label it puts above its field: it had
+    reached past the page's edge)."""
+    return _Reflow(2, label, field)
+
+
+def _narrowed(widths: list[int], narrowest: list[int], excess: int) -> list[int]:
+    """``widths`` less ``excess`` pixels in all, the widest giving way first, none below its
+    ``narrowest``."""
+    widths = list(widths)
+    for _ in range(excess):
+        can = [c for c in range(len(widths)) if widths[c] > narrowest[c]]
+        if not can:
+            break
+        widths[max(can, key=lambda c: widths[c])] -= 1
+    return widths
+
+
+class _Page(QScrollArea):
+    """A tab's sections, scrolling down when the screen is too small to show them all, never
+    sideways: the page is never narrower than its sections can get, and so sets how narrow
+    the dialog can get (at the usual font sizes, as narrow as its buttons)."""
+
+    def __init__(self, *sections: QWidget) -> None:
+        super().__init__()
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        for section in sections:
+            layout.addWidget(section)
+        layout.addStretch(1)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setWidget(content)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        content = self.widget()
+        if content is None:
+            return hint
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        width = content.minimumSizeHint().width() + scroll_bar + 2 * self.frameWidth()
+        return QSize(max(hint.width(), width), hint.height())

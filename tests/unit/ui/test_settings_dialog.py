@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -498,6 +498,89 @@ def test_messages_fit_a_small_dialog_in_both_themes(
             assert contrast_ratio(text, window) >= 4.5, label.text()
     finally:
         apply_theme(qapp, "system")
+
+
+def settle(window: QWidget) -> None:
+    """Let Qt finish laying ``window`` out: a layout asks its parent's again by a posted
+    event, one level of widgets per turn of the event loop."""
+    before: list[QRect] = []
+    for _ in range(20):
+        QApplication.processEvents()
+        now = [child.geometry() for child in window.findChildren(QWidget)]
+        if now == before:
+            return
+        before = now
+
+
+@pytest.mark.parametrize("width", [None, 340, 380, 480])  # None: the dialog's narrowest
+@pytest.mark.parametrize("tab", list(PAGES))
+def test_no_page_scrolls_sideways(qtbot: QtBot, tab: str, width: int | None) -> None:
+    """From the dialog's narrowest width up, no tab scrolls sideways and nothing on it is cut
+    or overlaps: long check box texts and labels wrap, the choices narrow, buttons go under
+    their field (General and Discord had scrolled sideways at 380 pixels and below, every tab
+    at the dialog's narrowest)."""
+    from codex_presence_gui.core.presence import PRESETS, ProjectRule, RuleAction
+    from codex_presence_gui.ui.layout_check import check_layout
+
+    rules = (
+        ProjectRule(""),
+        ProjectRule("~/work/clients/acme-internal/*", RuleAction.ALIAS, "Acme client work"),
+    )
+    # The longest texts: the minimal preset's, the idle card's, a note, messages.
+    settings = Settings(project_rules=rules, **PRESETS["minimal"])
+    dialog = SettingsDialog(
+        settings,
+        preview,
+        command_line_homes=["/home/me/.codex"],
+        discord_note="Started with --private: only “Using Codex” is sent this run.",
+    )
+    qtbot.addWidget(dialog)
+    dialog.homes.setPlainText(f"relative/.codex\n{LONG_FOLDER}")
+    dialog.thresholds.setText("25, ten")
+    dialog.client_id.setText("my-app")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    wanted = dialog.minimumSizeHint().width() if width is None else width
+    dialog.resize(wanted, 420)
+    dialog.tabs.setCurrentIndex(list(PAGES).index(tab))
+    page = dialog.tabs.currentWidget()
+    assert isinstance(page, QScrollArea)
+    settle(dialog)
+    assert dialog.width() == wanted
+    content = page.widget()
+    assert content is not None
+    assert content.minimumSizeHint().width() <= page.viewport().width()
+    assert page.horizontalScrollBar().maximum() == 0
+    assert check_layout(dialog) == []
+
+
+def test_the_dialog_narrows_to_its_buttons(qtbot: QtBot) -> None:
+    """The dialog can be as narrow as OK, Cancel and Apply need: each page narrows as far."""
+    dialog = make(qtbot, Settings())
+    margins = dialog.layout().contentsMargins()
+    buttons = dialog.buttons.minimumSizeHint().width() + margins.left() + margins.right()
+    assert dialog.minimumSizeHint().width() == buttons
+
+
+def test_a_wrapping_check_box_is_one_control(qtbot: QtBot) -> None:
+    """A check box whose text wraps is ticked by a click on its text too, says its text to a
+    screen reader, and greys out whole."""
+    dialog = make(qtbot, Settings(always_on_top=False))
+    dialog.resize(dialog.minimumSizeHint().width(), 420)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    box = dialog.on_top
+    label = box.findChild(QLabel)
+    assert label is not None
+    qtbot.waitUntil(lambda: label.height() > box.fontMetrics().height())  # wrapped
+    assert box.accessibleName() == label.text() == "Keep the window above other windows"
+    qtbot.mouseClick(
+        label, Qt.MouseButton.LeftButton, pos=label.rect().bottomLeft() + QPoint(4, -4)
+    )
+    assert box.isChecked()
+    assert dialog.value().always_on_top is True
+    box.setEnabled(False)
+    assert not label.isEnabled()
 
 
 @pytest.mark.parametrize("width", [300, 340, 380, 420, 480])
