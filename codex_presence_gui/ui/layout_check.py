@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from PySide6 import QtGui
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QStyle,
     QStyleOptionComboBox,
     QStyleOptionHeader,
     QStyleOptionViewItem,
     QTabBar,
     QTableView,
+    QTabWidget,
     QWidget,
 )
 
@@ -102,10 +104,20 @@ def _is_viewport(widget: QWidget) -> bool:
     return isinstance(parent, QAbstractScrollArea) and parent.viewport() is widget
 
 
+def _holds_content(widget: QWidget) -> bool:
+    """A private child of Qt's that holds the application's widgets: a scroll area's viewport,
+    a tab widget's pages (and its tabs)."""
+    parent = widget.parentWidget()
+    if isinstance(parent, QTabWidget):
+        return isinstance(widget, (QStackedWidget, QTabBar))
+    return _is_viewport(widget)
+
+
 def _children(widget: QWidget, window: QWidget) -> list[QWidget]:
     """The visible child widgets worth checking, windows of their own (menus, tips) left out.
 
-    Qt's private children are skipped, except a scroll area's viewport, which holds the content.
+    Qt's private children are skipped, except the ones holding content (``_holds_content``):
+    a tab widget's pages had gone unchecked.
     """
     children = []
     for child in widget.children():
@@ -113,7 +125,7 @@ def _children(widget: QWidget, window: QWidget) -> list[QWidget]:
             continue
         if not child.isVisibleTo(window):
             continue
-        if _private(child) and not _is_viewport(child):
+        if _private(child) and not _holds_content(child):
             continue
         children.append(child)
     return children
@@ -430,8 +442,10 @@ def _cell_problems(window: QWidget, view: QAbstractItemView) -> list[LayoutProbl
     option = _item_option(view)
     root = view.rootIndex()
     problems = []
+    # A list's model keeps its one column's count private (a QListWidget's had raised).
+    columns = 1 if isinstance(model, QAbstractListModel) else model.columnCount(root)
     for row in range(min(model.rowCount(root), MAX_ROWS)):
-        for column in range(model.columnCount(root)):
+        for column in range(columns):
             index = model.index(row, column, root)
             rect = view.visualRect(index)
             if rect.isEmpty() or not rect.intersects(viewport):

@@ -13,9 +13,11 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
+    QListWidget,
     QPushButton,
     QScrollArea,
     QTableView,
+    QTabWidget,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -191,6 +193,34 @@ def test_a_scroll_area_that_does_not_scroll_sideways(qtbot: QtBot) -> None:
     assert [(p.kind, p.text) for p in problems] == [("offscreen", "content wider than the view")]
     content.setMinimumWidth(100)
     qtbot.waitUntil(lambda: check_layout(window) == [])
+
+
+def test_the_pages_and_tabs_of_a_tab_widget_are_checked(qtbot: QtBot) -> None:
+    """A tab widget keeps its pages in a private child of Qt's: the walk had stopped there,
+    and the settings dialog's pages had gone unchecked."""
+    tabs = QTabWidget()
+    tabs.addTab(QWidget(), "A tab")
+    tabs.addTab(QWidget(), "Another tab")
+    page = tabs.widget(0)
+    label(LONG, 80).setParent(page)
+    placed(tabs, 0, 0, 380, 200)
+    window = window_with(qtbot, tabs)
+    assert [(p.kind, p.text) for p in check_layout(window)] == [("clipped", LONG)]
+    # Squeezed, without scroll buttons: the tabs elided, without a tooltip saying them.
+    tabs.tabBar().setUsesScrollButtons(False)
+    tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
+    tabs.resize(60, 200)
+    qtbot.waitUntil(lambda: any(p.text == "Another tab" for p in check_layout(window)))
+
+
+def test_a_list_widget_is_checked(qtbot: QtBot) -> None:
+    """A list's model keeps its column count private: checking a QListWidget had raised."""
+    view = QListWidget()
+    view.addItems(["fits", LONG])
+    placed(view, 10, 10, 120, 80)
+    window = window_with(qtbot, view)
+    problems = check_layout(window)
+    assert [(p.kind, p.text) for p in problems] == [("offscreen", "needs a horizontal scroll bar")]
 
 
 def test_a_clipped_cell_needs_its_text_in_the_tooltip(qtbot: QtBot) -> None:
