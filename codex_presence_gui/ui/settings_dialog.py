@@ -298,6 +298,9 @@ class SettingsDialog(QDialog):
         self.idle_clear.setValue(settings.idle_clear_minutes)
         self.idle_clear.setAccessibleName("Clear the card after this many quiet minutes")
         self.preview = QLabel()
+        # Plain: a file, branch or project named like markup (<b>x</b>, <img src=…>) is shown
+        # as it is named, as Discord shows it (Qt guesses rich text from the first line).
+        self.preview.setTextFormat(Qt.TextFormat.PlainText)
         self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.preview.setFrameShape(QLabel.Shape.StyledPanel)
         self.preview.setMargin(6)

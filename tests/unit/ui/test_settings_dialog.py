@@ -105,6 +105,16 @@ def test_preview_follows_privacy(qtbot: QtBot) -> None:
     assert not dialog.client_id.isEnabled()
 
 
+def test_the_preview_shows_names_like_markup_as_they_are(qtbot: QtBot) -> None:
+    """A file or project named like HTML is shown as named, as Discord shows it: Qt had read
+    the preview as rich text, drawing <b>x</b> bold (and <img src=…> loading a file)."""
+    named = "Editing <b>x</b>.py · <img src='/etc/passwd'>"
+    dialog = SettingsDialog(Settings(), lambda _presence: [named, "Model gpt-5"])
+    qtbot.addWidget(dialog)
+    assert dialog.preview.textFormat() == Qt.TextFormat.PlainText
+    assert dialog.preview.text() == f"{named}\nModel gpt-5"
+
+
 def test_close_to_tray_needs_a_tray(qtbot: QtBot) -> None:
     """Without a tray the choice is off and explained."""
     dialog = make(qtbot, Settings(close_to_tray=True), tray=False)
