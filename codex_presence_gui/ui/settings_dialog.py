@@ -60,7 +60,7 @@ from codex_presence_gui.core.presence import (
     RuleAction,
     preset_of,
 )
-from codex_presence_gui.core.sanitize import clean_text
+from codex_presence_gui.core.sanitize import clean_text, tooltip_html
 from codex_presence_gui.core.settings import (
     DEFAULT_LEFT_THRESHOLDS,
     MAX_REFRESH_S,
@@ -716,7 +716,7 @@ class SettingsDialog(QDialog):
             item = self.rules_list.item(index)
             if item is not None:
                 item.setIcon(self._refused_icon() if problem else unmarked)
-                item.setToolTip(problem or "")
+                item.setToolTip(tooltip_html(problem or ""))  # it quotes the pattern
             if problem is None:
                 continue
             if index == row:

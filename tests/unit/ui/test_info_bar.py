@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.formatting import Level
+from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.ui.info_bar import MAX_NOTICES, InfoBar, Notice
 from codex_presence_gui.ui.theme import apply_theme, is_dark
 
@@ -65,4 +66,6 @@ def test_a_show_file_button_does_not_widen_a_notice(qtbot: QtBot, tmp_path: Path
     qtbot.addWidget(with_file)
     assert with_file.minimumSizeHint().width() <= plain.minimumSizeHint().width()
     assert with_file.show_button is not None
-    assert with_file.show_button.toolTip() == f"Open the folder that holds {backup.name}"
+    assert with_file.show_button.toolTip() == tooltip_html(
+        f"Open the folder that holds {backup.name}"
+    )

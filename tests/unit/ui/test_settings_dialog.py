@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QTextDocument, QWheelEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialogButtonBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.presence import DEFAULT_CLIENT_ID, PresenceSettings
+from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.core.settings import Settings
 from codex_presence_gui.ui.folders import start_folder
 from codex_presence_gui.ui.settings_dialog import SettingsDialog
@@ -741,7 +742,7 @@ def test_a_rule_message_is_about_the_rule_its_fields_show(qtbot: QtBot) -> None:
     needs = "A project rule needs a pattern (for example ~/clients/* or acme-*)."
     assert dialog.rules_list.currentRow() == 0
     assert dialog.rule_messages.texts() == [needs]
-    assert dialog.rules_list.item(0).toolTip() == needs  # marked, and says why
+    assert dialog.rules_list.item(0).toolTip() == tooltip_html(needs)  # marked, says why
     assert dialog.rules_list.item(1).toolTip() == ""
     dialog.rules_list.setCurrentRow(1)
     also = "Also another rule in the list cannot be saved yet (marked ⚠)."
@@ -751,6 +752,19 @@ def test_a_rule_message_is_about_the_rule_its_fields_show(qtbot: QtBot) -> None:
     qtbot.keyClicks(dialog.rule_pattern, "acme")
     assert dialog.rule_messages.texts() == []
     assert dialog.rules_list.item(0).icon().isNull()
+
+
+def test_a_rule_marked_in_the_list_says_its_pattern_as_written(qtbot: QtBot) -> None:
+    """The mark's tooltip quotes the pattern: one written like markup is shown as written
+    (Qt had read the tooltip as rich text)."""
+    from codex_presence_gui.core.presence import ProjectRule, RuleAction
+
+    dialog = make(qtbot, Settings(project_rules=(ProjectRule("<b>acme</b>", RuleAction.ALIAS),)))
+    tip = dialog.rules_list.item(0).toolTip()
+    assert "&lt;b&gt;acme&lt;/b&gt;" in tip
+    document = QTextDocument()
+    document.setHtml(tip)
+    assert document.toPlainText() == "The rule for <b>acme</b> needs the name to show instead."
 
 
 def test_an_alias_left_in_a_hidden_rule_is_neither_saved_nor_refused(qtbot: QtBot) -> None:
