@@ -196,6 +196,8 @@ def _usage_month(root: Path, now: float) -> None:
 
 
 _LONG_BRANCH = "feature/" + "branch-name-that-goes-on-" * 8
+#: A session that went quiet 20 minutes ago, nothing running: ended, listed until tonight.
+_ENDED = Session(cwd="/home/dev/docs", branch="main", activity="none", age=20 * 60)
 
 STATES: dict[str, Callable[[Path, float], None]] = {
     "fresh": _standard(sessions=_many(3)),
@@ -211,6 +213,10 @@ STATES: dict[str, Callable[[Path, float], None]] = {
     "empty-folder": _empty,
     "sessions-0": _old_only,
     "sessions-1": _standard(sessions=_many(1)),
+    # The compact layout's table: left out with one session (the card shows it), kept with
+    # an ended one beside it, and with an ended one alone (the card then says none runs).
+    "sessions-1-and-ended": _standard(sessions=(*_many(1), _ENDED)),
+    "ended-only": _standard(sessions=(_ENDED,)),
     "sessions-3": _standard(sessions=_many(3)),
     "sessions-40": _standard(sessions=_many(40)),
     "usage-month": _usage_month,
