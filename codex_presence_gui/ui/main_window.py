@@ -51,7 +51,12 @@ from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.ui.usage_chart import ChartMode
 from codex_presence_gui.ui.usage_view import UsagePage
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
-from codex_presence_gui.viewmodels.card import CardView, dashboard_card, home_text
+from codex_presence_gui.viewmodels.card import (
+    CardView,
+    dashboard_card,
+    home_text,
+    lists_only_the_card,
+)
 from codex_presence_gui.viewmodels.glance import window_title
 from codex_presence_gui.viewmodels.limits import LimitsView, limits_view
 from codex_presence_gui.viewmodels.session_table import SessionRole, SessionTableModel
@@ -276,6 +281,9 @@ class MainWindow(QMainWindow):
         self._table_in_compact = False
         self._needs: dict[tuple[bool, int], QSize] = {}
         self._has_rows = False
+        #: Whether the table lists more than the active session the card shows: the compact
+        #: layout, short of room, leaves out a table that would repeat the card in one row.
+        self._table_tells_more = False
         self._shape: tuple[object, ...] = ()
         self._layout_mode = state.layout_mode if state is not None else LayoutMode.AUTO
         self._always_on_top = always_on_top
@@ -713,8 +721,9 @@ class MainWindow(QMainWindow):
 
     def _room_for_table(self) -> bool:
         """Whether the window, in the compact layout, has room below it for the table's
-        header and one row (the others scroll) and its least width."""
-        if not self._has_rows or (self.dashboard is not None and self.dashboard.no_home):
+        header and one row (the others scroll) and its least width, and the table lists
+        more than the card shows (the one session in the card once more took that room)."""
+        if not self._table_tells_more or (self.dashboard is not None and self.dashboard.no_home):
             return False
         margins = self.body_layout.contentsMargins()
         width = self.width() - margins.left() - margins.right()
@@ -900,7 +909,14 @@ class MainWindow(QMainWindow):
         elif self._chosen is None:
             self.table.keyboard_to_active()
         self._has_rows = self.model.rowCount() > 0
-        shape = (room_key(limits, card), self._has_rows, dashboard.no_home, homes)
+        self._table_tells_more = self._has_rows and not lists_only_the_card(dashboard)
+        shape = (
+            room_key(limits, card),
+            self._has_rows,
+            self._table_tells_more,
+            dashboard.no_home,
+            homes,
+        )
         count = len(dashboard.sessions)
         if dashboard.no_home:
             status = f"Waiting for {homes}"

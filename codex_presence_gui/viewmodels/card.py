@@ -143,3 +143,12 @@ def dashboard_card(dashboard: Dashboard, chosen: str | None = None) -> CardView:
         return CardView(message=NO_SESSION_MESSAGE + where)
     shares = session_shares(dashboard, dashboard.active.session_id)
     return card_view(dashboard.active, shares, dashboard.generated_at)
+
+
+def lists_only_the_card(dashboard: Dashboard) -> bool:
+    """Whether the sessions listed are just the active one, which the card shows already (with
+    nothing picked, and nothing else listed to pick): a table of that one row says nothing
+    more. An ended session listed alone is not the card's ("no session running")."""
+    active = dashboard.active
+    listed = {s.session_id for s in (*dashboard.sessions, *dashboard.ended)}
+    return active is not None and listed == {active.session_id}

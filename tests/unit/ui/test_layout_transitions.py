@@ -1,6 +1,6 @@
 """Every state shown after every other in one window that stays open: still laid out (rows
 and lines that appear while the window shows must get their room; notices that come while
-it shows are in ``test_main_window``)."""
+it shows are in ``test_main_window``), and the compact table never a repeat of the card."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.ui.layout_check import check_layout
 from codex_presence_gui.ui.main_window import MainWindow
 from codex_presence_gui.ui.window_state import LayoutMode
+from codex_presence_gui.viewmodels.card import lists_only_the_card
 from codex_presence_gui.viewmodels.usage import UsageView
 from tests.helpers.layout_states import write_states
 
@@ -69,11 +70,16 @@ def test_each_state_after_each_other_lays_out(
     found = []
     order = every_transition(list(shown))
     before = None
+    tables = 0  # states shown compact with the table: the check above had something to see
     for state in order:
         board, usage = shown[state]
         window.show_dashboard(board)
         window.show_usage(usage)
         settle()
         found += [f"{before} → {state}: {problem}" for problem in check_layout(window)]
+        if window.compact and window.table.isVisible() and lists_only_the_card(board):
+            found.append(f"{before} → {state}: the table repeats the card's one session")
+        tables += window.compact and window.table.isVisible()
         before = state
     assert not found, "\n".join(found[:20])
+    assert layout == "compact" or tables > 0

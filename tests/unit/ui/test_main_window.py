@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QUrl
+from PySide6.QtCore import QItemSelectionModel, QPoint, QSize, Qt, QUrl
 from PySide6.QtGui import QFont, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -205,7 +205,8 @@ def test_active_session_card_and_table(qtbot: QtBot) -> None:
 def test_compact_layout_follows_the_window_size(qtbot: QtBot) -> None:
     """Narrow or short: limits and the top session only; the menu can force either layout."""
     window = make_window(qtbot)
-    window.show_dashboard(dashboard((session("shop"),), limit=limits()))
+    # Two sessions: the compact layout lists them when it has room (one is the card's alone).
+    window.show_dashboard(dashboard((session("shop"), session("docs", age=60)), limit=limits()))
     window.show()
     window.resize(900, 700)
     qtbot.waitUntil(lambda: not window.compact)
@@ -261,6 +262,56 @@ def test_compact_layout_follows_the_window_size(qtbot: QtBot) -> None:
     window.layout_actions[LayoutMode.COMPACT].trigger()
     assert window.compact
     assert window.layout_mode is LayoutMode.COMPACT
+
+
+def test_the_compact_table_is_left_out_when_it_lists_only_the_cards_session(
+    qtbot: QtBot,
+) -> None:
+    """Compact by its size, the window lists its sessions under the card only when the list
+    says more than the card: a second row of the card's one session took the room of a window
+    kept small beside the editor. A second session brings the table back, and so does the
+    one session ended (the card then says none runs, the table when it ran); the window keeps
+    its size both ways, nothing clipped. The full layout keeps its table."""
+    from codex_presence_gui.ui.layout_check import check_layout
+
+    window = make_window(qtbot)
+    shop, docs = session("shop"), session("docs", age=60)
+    one = dashboard((shop,), limit=limits())
+    window.show_dashboard(one)
+    window.show()
+    window.resize(330, 600)
+    size = QSize(330, 600)
+
+    def shows(table: bool) -> None:
+        def laid_out() -> None:
+            assert window.compact
+            assert window.size() == size
+            assert window.table.isVisible() == table
+            assert window.spacer.isVisible() != table
+            if table:  # its header and a row whole, at least
+                least = window.table.height_for_rows(COMPACT_LEAST_ROWS)
+                assert window.table.height() >= least
+            assert check_layout(window) == []
+
+        qtbot.waitUntil(laid_out, timeout=2000)
+
+    shows(False)
+    window.show_dashboard(dashboard((shop, docs), limit=limits()))
+    shows(True)
+    assert window.model.rowCount() == 2
+    window.show_dashboard(one)
+    shows(False)
+    window.show_dashboard(replace(one, ended=(docs,)))
+    shows(True)
+    window.show_dashboard(replace(dashboard(limit=limits()), ended=(shop,)))
+    assert window.card.message.isVisible()
+    shows(True)
+    window.show_dashboard(one)
+    shows(False)
+    window.resize(900, 700)
+    qtbot.waitUntil(lambda: not window.compact)
+    assert window.table.isVisible()
+    assert window.model.rowCount() == 1
 
 
 def test_always_on_top_without_flicker(qtbot: QtBot, tmp_path: Path) -> None:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from codex_presence_gui.core.models import CodexSessionSnapshot
-from codex_presence_gui.viewmodels.card import DETAIL_NAME_CHARS, card_view, dashboard_card
-from tests.helpers.snapshots import dashboard
+from codex_presence_gui.viewmodels.card import (
+    DETAIL_NAME_CHARS,
+    card_view,
+    dashboard_card,
+    lists_only_the_card,
+)
+from tests.helpers.snapshots import dashboard, session
 
 
 def test_a_huge_model_name_is_cut_in_its_middle() -> None:
@@ -95,3 +101,13 @@ def test_an_ended_session_picked_in_the_table_says_it_ended() -> None:
     assert card.activity_shorter == ()
     assert "Ended " in card.spoken
     assert dashboard_card(board, "live").activity_text == "Running cargo test"
+
+
+def test_a_list_of_the_active_session_alone_says_nothing_the_card_does_not() -> None:
+    shop, docs = session("shop"), session("docs", age=60)
+    assert lists_only_the_card(dashboard((shop,)))
+    assert not lists_only_the_card(dashboard((shop, docs)))
+    assert not lists_only_the_card(replace(dashboard((shop,)), ended=(docs,)))
+    # Ended, it is listed but not on the card (which says that none runs).
+    assert not lists_only_the_card(replace(dashboard(), ended=(shop,)))
+    assert not lists_only_the_card(dashboard())
