@@ -310,7 +310,10 @@ class MainWindow(QMainWindow):
         self.refresh_action.setToolTip("Read the Codex logs again now (F5)")
         self.refresh_action.triggered.connect(self.refresh_requested)
         self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        # The desktop's own key; Ctrl+Q where it has none (Windows, a bare X11), as the
+        # README promises and the File menu then shows.
+        quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcuts(quit_keys or [QKeySequence("Ctrl+Q")])
         self.quit_action.triggered.connect(self._quit)
         self.settings_action = QAction("&Settings…", self)
         # The desktop's own key for it (Cmd+, on macOS); Ctrl+, where it has none (X11).

@@ -1056,6 +1056,18 @@ def test_settings_have_a_key_everywhere(qtbot: QtBot) -> None:
     assert keys == (own or [QKeySequence("Ctrl+,")])
 
 
+def test_quit_has_a_key_on_every_desktop(qtbot: QtBot) -> None:
+    """File → Quit shows its key, Ctrl+Q where the desktop has none of its own (Windows, a
+    bare X11): it had none there, though the README promises Ctrl+Q."""
+    from PySide6.QtGui import QKeySequence
+
+    window = make_window(qtbot)
+    keys = window.quit_action.shortcuts()
+    assert keys
+    own = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+    assert keys == (own or [QKeySequence("Ctrl+Q")])
+
+
 def test_closing_hides_to_the_tray_only_while_there_is_one(qtbot: QtBot) -> None:
     """With the tray gone (its panel restarted or removed), closing had hidden the window
     where nothing could bring it back but starting the app again: it now closes."""
