@@ -1,5 +1,5 @@
 """Labels that never cut their text: one line elided with "…" (the whole text in the tooltip),
-or wrapped lines."""
+or wrapped lines; and tooltips that screen readers read as text."""
 
 from __future__ import annotations
 
@@ -19,13 +19,21 @@ QWIDGETSIZE_MAX = 16_777_215
 MIN_CHARS = 6
 
 
+def set_tooltip(widget: QWidget, text: str) -> None:
+    """Give ``widget`` ``text`` as its tooltip (shown as written, see ``tooltip_html``) and as
+    its accessible description: a screen reader reads a tooltip's markup aloud."""
+    widget.setToolTip(tooltip_html(text))
+    widget.setAccessibleDescription(text)
+
+
 class ElidedLabel(QLabel):
     """Plain text on one line, elided (at the end or in the middle) when it does not fit.
 
     ``text()`` is what is drawn; ``full_text`` is the whole text. A text may come with shorter
     forms of itself ("4 min ago" for "updated 4 min ago"): the longest that fits whole is
     drawn, and only the shortest is ever elided. When the drawn text is not the whole text,
-    the tooltip holds it (followed by ``extra_tooltip`` if any).
+    the tooltip holds it (followed by ``extra_tooltip`` if any). Screen readers get the whole
+    text as its name and ``extra_tooltip`` as its description.
     """
 
     def __init__(
@@ -63,6 +71,9 @@ class ElidedLabel(QLabel):
         self.full_text = text
         self.extra_tooltip = tooltip
         self.shorter = forms
+        # Never the cut text ("shop (feat…"), nor the tooltip's markup.
+        self.setAccessibleName(text)
+        self.setAccessibleDescription(tooltip)
         if resized:
             # The size hints follow the text's width only: a countdown's digits changing
             # within the same width need no new layout of the window, only a repaint.

@@ -14,8 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.core.sanitize import tooltip_html
-from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
+from codex_presence_gui.ui.labels import ElidedLabel, set_tooltip, wrapped_label
 from codex_presence_gui.ui.sparkline import Sparkline
 from codex_presence_gui.ui.theme import (
     blend,
@@ -52,7 +51,9 @@ class LimitBar(QWidget):
         self.label.setFont(scaled_font(self, 1.0, bold=True))
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.bar = QProgressBar()
-        self.bar.setRange(0, 1000)
+        # In whole percent, as the number beside it: its value is what screen readers say
+        # ("640" of a range to 1,000 had been read out).
+        self.bar.setRange(0, 100)
         self.bar.setTextVisible(False)
         self.bar.setFixedHeight(10)
         self.bar.setMinimumWidth(40)
@@ -116,7 +117,7 @@ class LimitBar(QWidget):
         self.row = row
         self.chart.set_data(row.chart, row.level, dimmed=row.dimmed)
         self.label.setText(row.label)
-        self.bar.setValue(round(row.left_fraction * 1000))
+        self.bar.setValue(round(row.left_fraction * 100))
         self.percent.setText(row.percent_text)
         self.status.setText(row.status_text)
         self.status.setFont(scaled_font(self, 0.9 if not row.emphasis else 0.95, bold=row.emphasis))
@@ -124,7 +125,9 @@ class LimitBar(QWidget):
         self.pace.setVisible(bool(row.pace_text))
         self._style()
         self.setAccessibleName(row.spoken)
-        self.bar.setAccessibleName(row.spoken)
+        # The row says it all; its parts only what they are (read again, each had said it).
+        self.bar.setAccessibleName(f"{row.label} limit left")
+        self.chart.setAccessibleName(f"{row.label}: what was left over the window")
 
     def _style(self) -> None:
         """Colours by level; a stale or past-reset row keeps its value, quieter."""
@@ -215,7 +218,7 @@ class LimitsPanel(QWidget):
         set_muted(self.stale)
         self.notes.setText("\n".join(f"⚠ {note}" for note in view.notes))
         self.notes.setVisible(bool(view.notes))
-        self.setToolTip(tooltip_html(view.tooltip))
+        set_tooltip(self, view.tooltip)
 
     def set_compact(self, compact: bool) -> None:
         """The compact layout keeps the bars and drops the charts."""

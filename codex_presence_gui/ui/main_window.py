@@ -866,7 +866,6 @@ class MainWindow(QMainWindow):
             forms.append("Discord")  # the state in the tooltip, where nothing more fits
         shorter = tuple(forms)
         self.discord_status.set_full_text(text, self._discord_preview, shorter=shorter)
-        self.discord_status.setAccessibleName(text)
         self._share_status_bar()
 
     def set_discord_preview(self, lines: list[str]) -> None:
@@ -943,7 +942,6 @@ class MainWindow(QMainWindow):
         self.usage_page.show_view(view)
         shorter = (view.compact_short,) if view.compact_short else ()
         self.usage_line.set_full_text(view.compact_line, view.compact_tooltip, shorter=shorter)
-        self.usage_line.setAccessibleName(view.compact_line)
         set_muted(self.usage_line)
         if (
             bool(view.compact_line) != had_line

@@ -27,10 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.core.usage_report import COST_LABEL
 from codex_presence_gui.ui.folders import choose_save_file
-from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
+from codex_presence_gui.ui.labels import ElidedLabel, set_tooltip, wrapped_label
 from codex_presence_gui.ui.sessions_table import sorted_rows_view
 from codex_presence_gui.ui.theme import (
     TintedFrame,
@@ -237,13 +236,12 @@ class PeriodBox(QFrame):
 
     def show_total(self, total: PeriodTotal) -> None:
         """Show one period."""
-        tip = tooltip_html(total.tooltip)
         self.caption.set_full_text(total.label)
         self.tokens.set_full_text(total.tokens_text)
         self.cost.set_full_text(total.cost_text)
         set_muted(self.caption)
         set_muted(self.cost)
-        self.setToolTip(tip)
+        set_tooltip(self, total.tooltip)
         self.setAccessibleName(f"{total.label}: {total.tokens_text}, {total.cost_text}")
 
 
@@ -554,7 +552,7 @@ class UsagePage(QScrollArea):
         self.notice.setVisible(bool(view.notice))
         set_muted(self.notice)
         self.problems.setText(view.problems_text)
-        self.problems.setToolTip(tooltip_html(view.problems_tooltip))
+        set_tooltip(self.problems, view.problems_tooltip)
         self.problems.setVisible(bool(view.problems_text))
         set_level_color(self.problems, Level.WARN)
         for widget in self._numbers:
@@ -575,7 +573,7 @@ class UsagePage(QScrollArea):
         elif self._wanted_mode is ChartMode.COST:
             self.cost_button.setChecked(True)
         self.cache.setText(view.cache_text)
-        self.cache.setToolTip(tooltip_html(view.cache_tooltip))
+        set_tooltip(self.cache, view.cache_tooltip)
         self.project_model.show_rows(view.projects)
         self.model_model.show_rows(view.models)
         self._arrange()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from typing import NamedTuple
 
@@ -222,7 +222,11 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
             credits = credits_text(limits) or ""
             groups.append(LimitGroupView(None, rows, credits[:1].upper() + credits[1:]))
         else:
-            groups.append(LimitGroupView(f"{bucket.display_name} limits", rows))
+            # Said with the model's name: read one by one, "5h limit" is the account's too.
+            named = tuple(
+                replace(row, spoken=f"{bucket.display_name} {row.spoken}") for row in rows
+            )
+            groups.append(LimitGroupView(f"{bucket.display_name} limits", named))
     tooltip = ""
     source = dashboard.limits_source
     if source is not None:

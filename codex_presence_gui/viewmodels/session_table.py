@@ -48,6 +48,7 @@ ShortTextRole = Qt.ItemDataRole.UserRole + 6
 _ROLES_CHANGED = [
     Qt.ItemDataRole.DisplayRole,
     Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.AccessibleDescriptionRole,
     Qt.ItemDataRole.DecorationRole,
     Qt.ItemDataRole.FontRole,
     Qt.ItemDataRole.BackgroundRole,
@@ -397,6 +398,8 @@ class SessionTableModel(QAbstractTableModel):
             return row.display[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip_html(row.tooltip[column])
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return row.tooltip[column] or None  # what the tooltip says, read as text
         if role == SortRole:
             return row.sort[column]
         if role == SessionRole:

@@ -21,7 +21,13 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-_ROLES_CHANGED = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SortRole, RowRole]
+_ROLES_CHANGED = [
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.AccessibleDescriptionRole,
+    SortRole,
+    RowRole,
+]
 
 
 class UsageColumn(enum.IntEnum):
@@ -91,6 +97,8 @@ class UsageTableModel(QAbstractTableModel):
             return (row.name, row.tokens_text, row.cost_text, row.share_text)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip_html(row.tooltip)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return row.tooltip or None  # what the tooltip says, read as text
         if role == SortRole:
             # An unpriced cost has nothing to show: after the priced ones both ways (as -1 it
             # came first, smallest first). Equal values by name, A to Z both ways.

@@ -82,7 +82,7 @@ def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
     five, weekly = window.limits.bars
     assert (five.label.text(), five.percent.text()) == ("5h", "64% left")
     assert five.status.text().startswith("resets in 2h 13m (")
-    assert five.bar.value() == 640
+    assert five.bar.value() == 64  # in whole percent, as screen readers say it
     assert weekly.percent.text() == "18% left"
     # The percentage is coloured by its level, not the plain text colour.
     assert five.percent.palette().color(
@@ -102,7 +102,7 @@ def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
     five = window.limits.bars[0]
     assert five.percent.text() == "~100% left"
     assert five.status.text().endswith("confirmed on your next turn")
-    assert five.bar.value() == 1000  # full, dimmed: not an empty bar
+    assert five.bar.value() == 100  # full, dimmed: not an empty bar
     assert window.windowTitle() == "5h ~100% · Weekly 18% left — Codex Presence"
 
 

@@ -142,6 +142,9 @@ def test_panel_with_a_model_bucket_and_credits() -> None:
     assert view.groups[0].footer == "12.25 credits"
     assert view.groups[1].footer == ""
     assert view.message is None
+    # Read one by one, a model's own window names the model: "5h limit" is the account's.
+    assert view.groups[0].rows[0].spoken.startswith("5h limit: 90% left")
+    assert view.groups[1].rows[0].spoken.startswith("GPT-5.3-Codex-Spark 5h limit: 50% left")
 
 
 def test_weekly_only_account() -> None:

@@ -1,0 +1,133 @@
+"""What screen readers are told of the window: whole sentences, never a tooltip's markup, a
+cut text or a bar's raw value."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow
+from codex_presence_gui.ui.main_window import USAGE_PAGE, MainWindow
+from codex_presence_gui.ui.window_state import LayoutMode
+from codex_presence_gui.viewmodels.session_table import Column
+from tests.helpers.snapshots import NOW, dashboard, limits, session
+from tests.unit.ui.test_usage_view import full_view
+
+HOUR = 3600.0
+
+
+def shown_window(
+    qtbot: QtBot, mode: LayoutMode = LayoutMode.AUTO, size: tuple[int, int] = (820, 640)
+) -> MainWindow:
+    """A window of three sessions, the limits and the Usage page's numbers, shown, active."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
+    window.show_dashboard(dashboard(three, limit=limits()))
+    window.show_usage(full_view())
+    window.set_layout_mode(mode)
+    window.resize(*size)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    QApplication.processEvents()
+    return window
+
+
+def tab_walk(qtbot: QtBot, window: MainWindow, key: Qt.Key = Qt.Key.Key_Tab) -> list[QWidget]:
+    """Where each Tab (or ``key``) goes from where the focus is, once round and back to the
+    first stop."""
+    stops: list[QWidget] = []
+    for _ in range(20):
+        qtbot.keyClick(QApplication.focusWidget() or window, key)
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        if stops and focused is stops[0]:
+            return stops
+        stops.append(focused)
+    raise AssertionError(f"Tab never came round: {[type(s).__name__ for s in stops]}")
+
+
+def spoken(widget: QWidget, text: QAccessible.Text = QAccessible.Text.Name) -> str:
+    """What a screen reader is given for ``widget``."""
+    interface = QAccessible.queryAccessibleInterface(widget)
+    assert interface is not None
+    return interface.text(text)
+
+
+def test_limit_rows_say_their_window_whole(qtbot: QtBot) -> None:
+    """Each limit's row is named with the whole sentence; its bar says what it is and its
+    value in percent ("64", not "640" of a range to 1,000); a model's own limit says the
+    model's name (two rows read "5h limit" otherwise)."""
+    window = shown_window(qtbot)
+    account = limits()._replace(credits=Credits(True, False, "12.25"))
+    spark = LimitSnapshot(
+        "codex_other", "GPT-5.3-Codex-Spark", None, NOW - 30, (UsageWindow(300, 50, NOW + HOUR),)
+    )
+    board = replace(dashboard((session("shop"),), limit=account), other_limits=(spark,))
+    window.show_dashboard(board)
+    five, weekly, model = window.limits.bars
+    name = spoken(five)
+    assert name.startswith("5h limit: 64% left, resets in 2h 13m (")
+    assert spoken(weekly).startswith("Weekly limit: 18% left, resets in 3d")
+    assert spoken(model).startswith("GPT-5.3-Codex-Spark 5h limit: 50% left, resets in 1h")
+    assert spoken(five.bar) == "5h limit left"
+    assert spoken(five.bar, QAccessible.Text.Value) == "64"
+    (credits,) = window.limits.footers
+    assert spoken(credits) == "12.25 credits"
+
+
+def test_the_card_and_the_compact_line_are_read_whole(qtbot: QtBot) -> None:
+    """The card is named with the session's sentence; the compact layout's day line by its
+    whole text, its tooltip as plain text."""
+    window = shown_window(qtbot, LayoutMode.COMPACT, (420, 600))
+    assert spoken(window.card).startswith("Active session shop: Running cargo test")
+    assert "session total 52.4K" in spoken(window.card)
+    line = window.usage_line
+    assert spoken(line) == line.full_text
+    description = spoken(line, QAccessible.Text.Description)
+    assert description.startswith("Tokens Codex used today")
+    assert "<" not in description
+
+
+def test_cut_texts_are_read_whole_and_tooltips_without_markup(qtbot: QtBot) -> None:
+    """A text cut to fit ("shop (feat…") is read whole; what a tooltip says is read as
+    text: screen readers had read the tooltip's markup aloud ("<p style=...")."""
+    window = shown_window(qtbot)
+    status = window.feed_status
+    assert spoken(status, QAccessible.Text.Description).startswith("Reading Codex logs in ")
+    assert "<" not in spoken(status, QAccessible.Text.Description)
+    window.resize(window.minimumWidth(), window.height())
+    QApplication.processEvents()
+    title = window.card.title
+    title.set_full_text("a-project-with-a-very-long-name-that-cannot-fit-on-the-card")
+    title.resize(60, title.height())
+    assert title.text() != title.full_text
+    assert spoken(title) == title.full_text
+    assert "<" not in spoken(window.limits, QAccessible.Text.Description)
+    assert spoken(window.limits, QAccessible.Text.Description).startswith("Reading from session")
+
+
+def test_usage_totals_chart_and_table_cells_are_read_as_text(qtbot: QtBot) -> None:
+    """Each period's total is named with its numbers, described by its tooltip's text; the
+    chart says what it shows; a table's cell is described by its tooltip's text."""
+    window = shown_window(qtbot)
+    window.open_page(USAGE_PAGE)
+    page = window.usage_page
+    today = page.periods[0]
+    assert spoken(today) == "Today: 1.4M tokens, ~$3.60"
+    description = spoken(today, QAccessible.Text.Description)
+    assert description.startswith("Today: 1,401,000 tokens")
+    assert "<" not in description
+    assert spoken(page.chart) == "Daily usage, last 30 days"
+    assert "days with usage" in spoken(page.chart, QAccessible.Text.Description)
+    cell = page.project_table.model().index(0, 0)
+    described = cell.data(Qt.ItemDataRole.AccessibleDescriptionRole)
+    assert described
+    assert "<" not in described
+    row = window.model.index(0, Column.PROJECT)
+    assert "Folder:" in row.data(Qt.ItemDataRole.AccessibleDescriptionRole)
