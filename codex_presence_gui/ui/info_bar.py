@@ -167,6 +167,15 @@ class InfoBar(QWidget):
                 notice.deleteLater()
         self.setVisible(bool(self.notices))
 
+    def tab_stops(self) -> list[QWidget]:
+        """The notices' buttons in reading order: each notice's "Show file", then its ✕."""
+        stops: list[QWidget] = []
+        for notice in self.notices:
+            if notice.show_button is not None:
+                stops.append(notice.show_button)
+            stops.append(notice.close_button)
+        return stops
+
     def texts(self) -> list[str]:
         """What the notices say, oldest first."""
         return [notice.text for notice in self.notices]

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level
+from codex_presence_gui.ui.accessible import make_figure, read_as_group
 from codex_presence_gui.ui.labels import ElidedLabel, set_tooltip, wrapped_label
 from codex_presence_gui.ui.sparkline import Sparkline
 from codex_presence_gui.ui.theme import (
@@ -42,10 +43,15 @@ PERCENT_TEMPLATE = "~100% left"
 
 class LimitBar(QWidget):
     """One window: label, bar of what is left, ``64% left``, the status (reset) and the pace
-    underneath, and a small chart of what was left beside them."""
+    underneath, and a small chart of what was left beside them.
+
+    A Tab stop, so that the keyboard reaches each window (and a screen reader says it whole,
+    the row's accessible name); a click leaves the focus where it was."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        make_figure(self)
+        read_as_group(self)
         self.row: LimitRowView | None = None
         self.label = QLabel()
         self.label.setFont(scaled_font(self, 1.0, bold=True))
@@ -220,6 +226,17 @@ class LimitsPanel(QWidget):
         self.notes.setVisible(bool(view.notes))
         set_tooltip(self, view.tooltip)
 
+    def tab_stops(self) -> list[QWidget]:
+        """The rows the keyboard goes through, top to bottom: each bar, and a group's credits
+        after its bars."""
+        stops: list[QWidget] = []
+        for index in range(self.rows_box.count()):
+            item = self.rows_box.itemAt(index)
+            widget = item.widget() if item is not None else None
+            if widget is not None and widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                stops.append(widget)
+        return stops
+
     def set_compact(self, compact: bool) -> None:
         """The compact layout keeps the bars and drops the charts."""
         self.compact = compact
@@ -273,6 +290,7 @@ class LimitsPanel(QWidget):
                 self.bars.append(bar)
             if group.footer:
                 footer = ElidedLabel()
+                make_figure(footer)  # as the bars
                 self.rows_box.addWidget(footer)
                 self.footers.append(footer)
         # Shown now, not when Qt gets to it: rows added to a shown panel stay hidden until

@@ -3,6 +3,7 @@ the Usage page beside them."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -41,6 +42,7 @@ from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.presence import TOMORROW_HOUR, tomorrow_morning
 from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.paths import make_folder
+from codex_presence_gui.ui.accessible import FocusRing, make_figure
 from codex_presence_gui.ui.folders import choose_folder
 from codex_presence_gui.ui.info_bar import InfoBar
 from codex_presence_gui.ui.labels import QWIDGETSIZE_MAX, ElidedLabel, wrapped_label
@@ -182,6 +184,8 @@ class MainWindow(QMainWindow):
         self.log_folder: Path | None = None
         #: The wall clock the pause menu counts from (tests replace it).
         self.clock: Callable[[], float] = time.time
+        #: True while a layout is tried out to be measured (see ``focusNextPrevChild``).
+        self._measuring = False
         self.dashboard: Dashboard | None = None
         self.setWindowTitle(APP_NAME)
 
@@ -197,6 +201,7 @@ class MainWindow(QMainWindow):
         # Compact only: today's tokens and estimated cost, under the limits.
         self.usage_line = ElidedLabel(min_chars=4)
         self.usage_line.setObjectName("usageLine")
+        make_figure(self.usage_line)  # as the bars
         self.usage_line.setFont(scaled_font(self.usage_line, 0.9))
         self.usage_line.hide()
         self.usage_view: UsageView | None = None
@@ -239,6 +244,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.spacer, 1)
         self.body_layout = layout
         self.body = body
+        # Round the limit, the day's usage or the card the keyboard is on, in the margins.
+        self.focus_ring = FocusRing(body)
         self.usage_page = UsagePage()
         self.usage_page.reveal.connect(self._reveal_export)
         if state is not None:
@@ -280,6 +287,8 @@ class MainWindow(QMainWindow):
         #: blank band otherwise).
         self._table_in_compact = False
         self._needs: dict[tuple[bool, int], QSize] = {}
+        #: The live page's Tab stops as last put in order (see ``_order_tabs``).
+        self._tab_stops: tuple[QWidget, ...] = ()
         self._has_rows = False
         #: Whether the table lists more than the active session the card shows: the compact
         #: layout, short of room, leaves out a table that would repeat the card in one row.
@@ -296,6 +305,10 @@ class MainWindow(QMainWindow):
         if state is None or not state.restore_geometry(self):
             self.resize(*DEFAULT_SIZE)
         self._update_layout()
+        # The keyboard starts on the window itself: nothing drawn focused in a window that is
+        # looked at more than typed in (a screen reader says its title, the limits in it),
+        # and the first Tab goes to the first limit.
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- actions ------------------------------------------------------------------------
 
@@ -668,6 +681,7 @@ class MainWindow(QMainWindow):
         shown = (self._compact if self._compact is not None else compact, self._table_in_compact)
         wanted = (compact, False)
         self.setUpdatesEnabled(False)
+        self._measuring = True
         try:
             if shown != wanted:
                 self._apply_mode(*wanted)
@@ -684,10 +698,19 @@ class MainWindow(QMainWindow):
                 self._apply_mode(*shown)
                 self._invalidate_layouts()
         finally:
+            self._measuring = False
             self.setUpdatesEnabled(True)
         size = QSize(least_width, body_height + self._chrome_height(compact, at))
         self._needs[key] = size
         return size
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        if self._measuring:
+            # The focused widget is hidden only while the other layout is measured (the
+            # sessions table): it keeps the focus, and shows again at once. Qt would have
+            # moved the keyboard on, at every refresh that changed a size.
+            return True
+        return super().focusNextPrevChild(next)
 
     def _update_layout(self) -> None:
         """Pick the layout for the window's size and mode, and the least size it needs."""
@@ -904,6 +927,7 @@ class MainWindow(QMainWindow):
             self._hold_card_height(False)
         limits, card = limits_view(dashboard), dashboard_card(dashboard, self._chosen)
         self.limits.show_view(limits)
+        self._order_tabs()  # its rows may be new
         self.card.show_view(card)
         self.model.show_dashboard(dashboard)
         if gone:  # no highlight left on a neighbour nobody picked
@@ -951,8 +975,26 @@ class MainWindow(QMainWindow):
             # width (the full layout's): measure again.
             self._content_changed()
 
+    def _order_tabs(self) -> None:
+        """Tab goes down the live page as it reads: the notices, the first-run panel, each
+        limit, the day's usage (compact), the card, the table. Rows and notices are made as
+        they come, and Qt had put them last (after the table)."""
+        stops = (
+            *self.info_bar.tab_stops(),
+            self.setup_panel.choose,
+            *self.limits.tab_stops(),
+            self.usage_line,
+            self.card,
+            self.table,
+        )
+        if stops != self._tab_stops:
+            self._tab_stops = stops
+            for first, second in itertools.pairwise(stops):
+                QWidget.setTabOrder(first, second)
+
     def _content_changed(self) -> None:
         """What the window shows changed: measure the layouts again."""
+        self._order_tabs()
         self._needs.clear()
         if self._compact is not None:
             for widget, visible in self._mode_widgets(self._compact).items():

@@ -7,6 +7,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from codex_presence_gui.ui.accessible import make_figure, read_as_group
 from codex_presence_gui.ui.labels import QWIDGETSIZE_MAX, ElidedLabel, wrapped_label
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.viewmodels.card import CardView
@@ -47,12 +48,15 @@ class _YieldingLabel(ElidedLabel):
 
 
 class SessionCard(QFrame):
-    """The top-ranked active session, big enough to read at a glance."""
+    """The top-ranked active session, big enough to read at a glance; a Tab stop, whose
+    accessible name says the whole card."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sessionCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        make_figure(self)
+        read_as_group(self)
         self.icon = QLabel()
         self.icon.setFixedSize(QSize(22, 22))
         self.title = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)

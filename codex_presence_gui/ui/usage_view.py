@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.usage_report import COST_LABEL
+from codex_presence_gui.ui.accessible import FocusRing, make_figure, read_as_group
 from codex_presence_gui.ui.folders import choose_save_file
 from codex_presence_gui.ui.labels import ElidedLabel, set_tooltip, wrapped_label
 from codex_presence_gui.ui.sessions_table import sorted_rows_view
@@ -188,11 +189,14 @@ class UsageTable(QTableView):
 
 class PeriodBox(QFrame):
     """One period's total: ``Today``, the tokens in large type, the estimated cost under it;
-    or, flat (``set_flat``), the three on one line, the cost at the right end."""
+    or, flat (``set_flat``), the three on one line, the cost at the right end. A Tab stop,
+    as the live page's figures: a screen reader says it whole."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        make_figure(self)
+        read_as_group(self)
         self.caption = ElidedLabel(min_chars=4)
         self.caption.setFont(scaled_font(self, 0.9))
         self.tokens = ElidedLabel(min_chars=5)
@@ -526,6 +530,7 @@ class UsagePage(QScrollArea):
         layout.addWidget(self.spacer, 1)
         self.setWidget(content)
         self.content = content
+        self.focus_ring = FocusRing(content)  # round the period's total the keyboard is on
         self.content_layout = layout
         self._numbers = [
             self.totals_box,

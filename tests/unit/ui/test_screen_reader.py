@@ -1,5 +1,5 @@
-"""What screen readers are told of the window: whole sentences, never a tooltip's markup, a
-cut text or a bar's raw value."""
+"""What screen readers are told of the window: each figure a group read by its whole
+sentence, never a tooltip's markup, a cut text or a bar's raw value."""
 
 from __future__ import annotations
 
@@ -11,45 +11,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow
-from codex_presence_gui.ui.main_window import USAGE_PAGE, MainWindow
+from codex_presence_gui.ui.main_window import USAGE_PAGE
 from codex_presence_gui.ui.window_state import LayoutMode
 from codex_presence_gui.viewmodels.session_table import Column
 from tests.helpers.snapshots import NOW, dashboard, limits, session
-from tests.unit.ui.test_usage_view import full_view
+from tests.unit.ui.test_keyboard import shown_window
 
 HOUR = 3600.0
-
-
-def shown_window(
-    qtbot: QtBot, mode: LayoutMode = LayoutMode.AUTO, size: tuple[int, int] = (820, 640)
-) -> MainWindow:
-    """A window of three sessions, the limits and the Usage page's numbers, shown, active."""
-    window = MainWindow()
-    qtbot.addWidget(window)
-    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
-    window.show_dashboard(dashboard(three, limit=limits()))
-    window.show_usage(full_view())
-    window.set_layout_mode(mode)
-    window.resize(*size)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    QApplication.processEvents()
-    return window
-
-
-def tab_walk(qtbot: QtBot, window: MainWindow, key: Qt.Key = Qt.Key.Key_Tab) -> list[QWidget]:
-    """Where each Tab (or ``key``) goes from where the focus is, once round and back to the
-    first stop."""
-    stops: list[QWidget] = []
-    for _ in range(20):
-        qtbot.keyClick(QApplication.focusWidget() or window, key)
-        focused = QApplication.focusWidget()
-        assert focused is not None
-        if stops and focused is stops[0]:
-            return stops
-        stops.append(focused)
-    raise AssertionError(f"Tab never came round: {[type(s).__name__ for s in stops]}")
 
 
 def spoken(widget: QWidget, text: QAccessible.Text = QAccessible.Text.Name) -> str:
@@ -60,9 +28,9 @@ def spoken(widget: QWidget, text: QAccessible.Text = QAccessible.Text.Name) -> s
 
 
 def test_limit_rows_say_their_window_whole(qtbot: QtBot) -> None:
-    """Each limit's row is named with the whole sentence; its bar says what it is and its
-    value in percent ("64", not "640" of a range to 1,000); a model's own limit says the
-    model's name (two rows read "5h limit" otherwise)."""
+    """Each limit's row is a group named with the whole sentence; its bar says what it is and
+    its value in percent ("64", not "640" of a range to 1,000); a model's own limit says the
+    model's name (two rows read "5h limit" otherwise); the credits are a Tab stop too."""
     window = shown_window(qtbot)
     account = limits()._replace(credits=Credits(True, False, "12.25"))
     spark = LimitSnapshot(
@@ -71,6 +39,9 @@ def test_limit_rows_say_their_window_whole(qtbot: QtBot) -> None:
     board = replace(dashboard((session("shop"),), limit=account), other_limits=(spark,))
     window.show_dashboard(board)
     five, weekly, model = window.limits.bars
+    interface = QAccessible.queryAccessibleInterface(five)
+    assert interface is not None
+    assert interface.role() == QAccessible.Role.Grouping
     name = spoken(five)
     assert name.startswith("5h limit: 64% left, resets in 2h 13m (")
     assert spoken(weekly).startswith("Weekly limit: 18% left, resets in 3d")
@@ -79,12 +50,16 @@ def test_limit_rows_say_their_window_whole(qtbot: QtBot) -> None:
     assert spoken(five.bar, QAccessible.Text.Value) == "64"
     (credits,) = window.limits.footers
     assert spoken(credits) == "12.25 credits"
+    assert credits in window.limits.tab_stops()
 
 
 def test_the_card_and_the_compact_line_are_read_whole(qtbot: QtBot) -> None:
-    """The card is named with the session's sentence; the compact layout's day line by its
-    whole text, its tooltip as plain text."""
+    """The card is a group named with the session's sentence; the compact layout's day line
+    by its whole text, its tooltip as plain text."""
     window = shown_window(qtbot, LayoutMode.COMPACT, (420, 600))
+    interface = QAccessible.queryAccessibleInterface(window.card)
+    assert interface is not None
+    assert interface.role() == QAccessible.Role.Grouping
     assert spoken(window.card).startswith("Active session shop: Running cargo test")
     assert "session total 52.4K" in spoken(window.card)
     line = window.usage_line
@@ -113,12 +88,15 @@ def test_cut_texts_are_read_whole_and_tooltips_without_markup(qtbot: QtBot) -> N
 
 
 def test_usage_totals_chart_and_table_cells_are_read_as_text(qtbot: QtBot) -> None:
-    """Each period's total is named with its numbers, described by its tooltip's text; the
-    chart says what it shows; a table's cell is described by its tooltip's text."""
+    """Each period's total is a group named with its numbers, described by its tooltip's
+    text; the chart says what it shows; a table's cell is described by its tooltip's text."""
     window = shown_window(qtbot)
     window.open_page(USAGE_PAGE)
     page = window.usage_page
     today = page.periods[0]
+    interface = QAccessible.queryAccessibleInterface(today)
+    assert interface is not None
+    assert interface.role() == QAccessible.Role.Grouping
     assert spoken(today) == "Today: 1.4M tokens, ~$3.60"
     description = spoken(today, QAccessible.Text.Description)
     assert description.startswith("Today: 1,401,000 tokens")

@@ -1,0 +1,190 @@
+"""The window without a mouse: Tab goes through each page and layout in reading order and
+reaches every figure, and the keyboard's place shows."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+from codex_presence_gui.ui.accessible import RING_GAP
+from codex_presence_gui.ui.main_window import USAGE_PAGE, MainWindow
+from codex_presence_gui.ui.window_state import LayoutMode
+from tests.helpers.snapshots import NOW, dashboard, limits, session
+from tests.unit.ui.test_usage_view import full_view
+
+HOUR = 3600.0
+
+
+def shown_window(
+    qtbot: QtBot, mode: LayoutMode = LayoutMode.AUTO, size: tuple[int, int] = (820, 640)
+) -> MainWindow:
+    """A window of three sessions, the limits and the Usage page's numbers, shown, active."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
+    window.show_dashboard(dashboard(three, limit=limits()))
+    window.show_usage(full_view())
+    window.set_layout_mode(mode)
+    window.resize(*size)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    QApplication.processEvents()
+    return window
+
+
+def tab_walk(qtbot: QtBot, window: MainWindow, key: Qt.Key = Qt.Key.Key_Tab) -> list[QWidget]:
+    """Where each Tab (or ``key``) goes from where the focus is, once round and back to the
+    first stop."""
+    stops: list[QWidget] = []
+    for _ in range(20):
+        qtbot.keyClick(QApplication.focusWidget() or window, key)
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        if stops and focused is stops[0]:
+            return stops
+        stops.append(focused)
+    raise AssertionError(f"Tab never came round: {[type(s).__name__ for s in stops]}")
+
+
+def test_the_window_starts_with_nothing_focused_and_tab_reads_the_live_page_down(
+    qtbot: QtBot,
+) -> None:
+    """Shown, the keyboard is on the window itself (no focus frame on a figure); Tab goes
+    down the full layout's live page: each limit, the card, the sessions table, and round
+    again. It had reached the table only, and nothing at all in the compact layout."""
+    window = shown_window(qtbot)
+    assert not window.compact
+    assert QApplication.focusWidget() is window
+    assert not window.focus_ring.isVisible()
+    five, weekly = window.limits.bars
+    assert tab_walk(qtbot, window) == [five, weekly, window.card, window.table]
+    window.setFocus()
+    assert tab_walk(qtbot, window, Qt.Key.Key_Backtab) == [
+        window.table,
+        window.card,
+        weekly,
+        five,
+    ]
+
+
+def test_tab_in_the_compact_layouts(qtbot: QtBot) -> None:
+    """Chosen compact: each limit, the day's usage under them, the card. Compact by its size
+    with room for the sessions table: the table after the card."""
+    window = shown_window(qtbot, LayoutMode.COMPACT, (420, 600))
+    assert window.compact
+    five, weekly = window.limits.bars
+    assert tab_walk(qtbot, window) == [five, weekly, window.usage_line, window.card]
+
+    window = shown_window(qtbot, LayoutMode.AUTO, (330, 600))
+    assert window.compact
+    assert window.table.isVisible()
+    five, weekly = window.limits.bars
+    assert tab_walk(qtbot, window) == [five, weekly, window.usage_line, window.card, window.table]
+
+
+def test_tab_on_the_usage_page(qtbot: QtBot) -> None:
+    """The Usage page reads: Export CSV…, each period's total, the bars' mode (one stop; the
+    arrows switch it), the chart, the tables."""
+    window = shown_window(qtbot)
+    window.open_page(USAGE_PAGE)
+    page = window.usage_page
+    assert tab_walk(qtbot, window) == [
+        page.export_button,
+        *page.periods,
+        page.tokens_button,
+        page.chart,
+        page.project_table,
+        page.model_table,
+    ]
+    page.tokens_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(page.tokens_button, Qt.Key.Key_Right)
+    assert page.cost_button.hasFocus()
+    assert page.cost_button.isChecked()
+
+
+def test_notices_and_new_limit_rows_take_their_place_in_the_tab_order(qtbot: QtBot) -> None:
+    """A notice comes first, as it shows at the top (its Show file, then its ✕); a limit
+    that appears later (a model's own) goes after the account's, before the card: rows
+    made as they came had gone last, after the table. The keyboard on a row made anew goes
+    to one that shows."""
+    window = shown_window(qtbot)
+    window.show_notice("Could not read one file", key="problem", file=Path("/tmp/a.jsonl"))
+    spark = LimitSnapshot(
+        "codex_other", "GPT-5.3-Codex-Spark", None, NOW - 30, (UsageWindow(300, 50, NOW + HOUR),)
+    )
+    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
+    board = replace(dashboard(three, limit=limits()), other_limits=(spark,))
+    window.limits.bars[1].setFocus(Qt.FocusReason.TabFocusReason)
+    window.show_dashboard(board)  # the rows made anew, the focused one deleted
+    QApplication.processEvents()
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    assert focused.isVisible()
+    notice = window.info_bar.notices[0]
+    assert notice.show_button is not None
+    window.setFocus()
+    assert tab_walk(qtbot, window) == [
+        notice.show_button,
+        notice.close_button,
+        *window.limits.bars,
+        window.card,
+        window.table,
+    ]
+    assert len(window.limits.bars) == 3
+
+
+def test_a_layout_or_page_left_takes_the_keyboard_to_what_shows(qtbot: QtBot) -> None:
+    """The focused sessions table hidden by Ctrl+2, or the Usage page left by Ctrl+L: the
+    keyboard goes to a figure that shows (it had stayed on the hidden table, where arrows
+    moved rows nobody saw)."""
+    window = shown_window(qtbot)
+    window.table.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(window.table, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.compact
+    focused = QApplication.focusWidget()
+    assert focused is window.limits.bars[0]
+    qtbot.keyClick(focused, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    assert window.page == USAGE_PAGE
+    window.usage_page.project_table.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(
+        window.usage_page.project_table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier
+    )
+    assert window.compact
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    assert focused.isVisible()
+
+
+def test_measuring_the_other_layout_leaves_the_keyboard_where_it_is(qtbot: QtBot) -> None:
+    """The window measures the compact layout with the sessions table hidden for a moment,
+    whenever something that takes room changes: the focused table keeps the focus (it had
+    gone to the first figure, or a notice's button, at such a refresh)."""
+    window = shown_window(qtbot)
+    window.table.setFocus(Qt.FocusReason.TabFocusReason)
+    window.show_notice("Something worth knowing")  # measured again
+    window.show_dashboard(dashboard((session("shop", age=5),), limit=limits()))
+    assert QApplication.focusWidget() is window.table
+
+
+def test_the_focus_ring_goes_round_the_figure_clear_of_its_text(qtbot: QtBot) -> None:
+    """Tabbed to, a limit's row (flush with the window's margin, its name at its left edge)
+    gets a ring drawn round it, outside it; leaving it for the table takes the ring away."""
+    window = shown_window(qtbot)
+    qtbot.keyClick(window, Qt.Key.Key_Tab)
+    five = window.limits.bars[0]
+    assert five.hasFocus()
+    ring = window.focus_ring
+    assert ring.isVisible()
+    row = QRect(five.mapTo(window.body, QPoint(0, 0)), five.size())
+    assert ring.geometry() == row.adjusted(-RING_GAP, -RING_GAP, RING_GAP, RING_GAP)
+    window.table.setFocus(Qt.FocusReason.TabFocusReason)
+    assert not ring.isVisible()
+    window.open_page(USAGE_PAGE)
+    window.usage_page.periods[1].setFocus(Qt.FocusReason.TabFocusReason)
+    assert window.usage_page.focus_ring.isVisible()
