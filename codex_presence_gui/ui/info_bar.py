@@ -16,8 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.core.sanitize import tooltip_html
-from codex_presence_gui.ui.labels import wrapped_label
+from codex_presence_gui.ui.labels import set_tooltip, wrapped_label
 from codex_presence_gui.ui.theme import TintedFrame, blend, level_color
 
 #: More notices than this and the oldest goes: the window must keep room for the numbers.
@@ -58,7 +57,7 @@ class Notice(TintedFrame):
         if file is not None:
             self.show_button = QToolButton()
             self.show_button.setText("Show file")
-            self.show_button.setToolTip(tooltip_html(f"Open the folder that holds {file.name}"))
+            set_tooltip(self.show_button, f"Open the folder that holds {file.name}")
             self.show_button.setAccessibleName(f"Show {file.name} in its folder")
             self.show_button.setAutoRaise(True)
             self.show_button.clicked.connect(lambda: self.reveal.emit(file))

@@ -352,7 +352,7 @@ class ExportToast(TintedFrame):
         else:
             set_muted(self.label)
         if file is not None:
-            self.show_button.setToolTip(tooltip_html(f"Open the folder that holds {file.name}"))
+            set_tooltip(self.show_button, f"Open the folder that holds {file.name}")
             self.show_button.setAccessibleName(f"Show {file.name} in its folder")
         self.show_button.setVisible(file is not None)
         self.show()
