@@ -141,6 +141,9 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(discord, "Discord")
         self.tabs.addTab(notifications, "Notifications")
         self.tabs.addTab(advanced, "Advanced")
+        # The dialog narrows no further than its tabs: scrolled, they had read "eneral" and
+        # hidden "Advanced" behind two arrows (a problem's mark on a tab widens it too).
+        self.tabs.setUsesScrollButtons(False)
         #: The field each setting a problem can be about is edited in, in the tabs' order:
         #: its problems are said under it (``messages``), and a refused OK goes to it.
         self.fields: dict[str, _Field] = {
