@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QTabBar,
     QTableView,
     QTabWidget,
+    QToolButton,
     QWidget,
 )
 
@@ -387,20 +388,55 @@ def _group_problems(window: QWidget, box: QGroupBox) -> list[LayoutProblem]:
     return [_problem(window, box, title, f"needs {width}, has {box.width()}")]
 
 
+def _across(tabs: QTabBar) -> bool:
+    """Whether ``tabs`` run from left to right (above or below their pages)."""
+    return tabs.shape() in (
+        QTabBar.Shape.RoundedNorth,
+        QTabBar.Shape.RoundedSouth,
+        QTabBar.Shape.TriangularNorth,
+        QTabBar.Shape.TriangularSouth,
+    )
+
+
+def _tabs_in_sight(tabs: QTabBar) -> QRect:
+    """The part of ``tabs`` that shows tabs: not under its scroll buttons, when it has them."""
+    sight = tabs.rect()
+    across = _across(tabs)
+    for button in tabs.findChildren(QToolButton):
+        if button.parentWidget() is not tabs or not button.isVisibleTo(tabs):
+            continue
+        place = button.geometry()
+        if across and place.x() > sight.center().x():
+            sight.setRight(min(sight.right(), place.left() - 1))
+        elif across:
+            sight.setLeft(max(sight.left(), place.right() + 1))
+        elif place.y() > sight.center().y():
+            sight.setBottom(min(sight.bottom(), place.top() - 1))
+        else:
+            sight.setTop(max(sight.top(), place.bottom() + 1))
+    return sight
+
+
 def _tab_problems(window: QWidget, tabs: QTabBar) -> list[LayoutProblem]:
     problems = []
+    # Scrolled, the tabs go on under the scroll buttons and past the ends: a tab there is cut
+    # ("eneral"), though its own rect is whole.
+    sight = _tabs_in_sight(tabs)
+    across = _across(tabs)
     for index in range(tabs.count()):
         if not tabs.isTabVisible(index):
             continue
         text = _mnemonic_free(tabs.tabText(index))
-        needs = tabs.tabSizeHint(index)
-        room = tabs.tabRect(index)
-        if not text or needs.width() <= room.width() + TOLERANCE:
+        hint, shown = tabs.tabSizeHint(index), tabs.tabRect(index).intersected(sight)
+        needs = hint.width() if across else hint.height()
+        room = shown.width() if across else shown.height()
+        if not text or needs <= room + TOLERANCE:
             continue
-        elides = tabs.elideMode() != Qt.TextElideMode.ElideNone
-        if elides and elided_with_tip(text, tabs.tabToolTip(index), full=text):
+        # Qt elides a tab's text within its rect, not where the scroll buttons cover it.
+        elided = tabs.elideMode() != Qt.TextElideMode.ElideNone and shown == tabs.tabRect(index)
+        if elided and elided_with_tip(text, tabs.tabToolTip(index), full=text):
             continue
-        why = f"tab {index} needs {needs.width()}, has {room.width()}"
+        why = f"tab {index} needs {needs}, has {room}"
         problems.append(_problem(window, tabs, text, why))
     return problems
 

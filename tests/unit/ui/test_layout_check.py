@@ -213,6 +213,22 @@ def test_the_pages_and_tabs_of_a_tab_widget_are_checked(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: any(p.text == "Another tab" for p in check_layout(window)))
 
 
+def test_tabs_scrolled_out_of_sight_are_cut(qtbot: QtBot) -> None:
+    """Too narrow for its tabs, a tab bar scrolls them under its buttons and past its ends:
+    the settings dialog had shown "eneral" and half of "Discord", each tab's own rect whole."""
+    tabs = QTabWidget()
+    for name in ("General", "Discord", "Notifications", "Advanced"):
+        tabs.addTab(QWidget(), name)
+    placed(tabs, 0, 0, 380, 200)
+    window = window_with(qtbot, tabs)
+    assert check_layout(window) == []
+    tabs.resize(200, 200)
+    qtbot.waitUntil(lambda: "Advanced" in [p.text for p in check_layout(window)])
+    tabs.setCurrentIndex(3)  # scrolled to the last: the first ones are cut at the left
+    qtbot.waitUntil(lambda: "General" in [p.text for p in check_layout(window)])
+    assert "Advanced" not in [p.text for p in check_layout(window)]
+
+
 def test_a_list_widget_is_checked(qtbot: QtBot) -> None:
     """A list's model keeps its column count private: checking a QListWidget had raised."""
     view = QListWidget()
