@@ -237,6 +237,7 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
         UsageIndex,
         index_problem,
         is_busy,
+        rebuilt,
     )
     from codex_presence_gui.core.usage_report import (
         report_csv,
@@ -305,9 +306,12 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
                 # Damage met on the way (SQLite finds it page by page) is rebuilt, and read
                 # again.
                 result, report = index.repaired(lambda: build(index))
-            finally:
-                if index.notice:  # found on opening the file, or on the way
+            except BaseException:
+                if index.notice:  # found on opening the file, or on the way; not rebuilt
                     warnings.append(index.notice)
+                raise
+            if index.notice:  # said after the report: the index is whole again by then
+                warnings.append(rebuilt(index.notice))
     except (OSError, sqlite3.Error) as error:
         # A cache folder that cannot be written, a full or failing disk, busy past the
         # timeout: the report is still made, from the logs, in memory.

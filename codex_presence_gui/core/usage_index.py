@@ -53,6 +53,10 @@ WAIT_NOTICE_S = 1.0
 PRICE_WAIT_MS = 100
 #: The path of an index kept in memory only (see ``UsageIndex.in_memory``).
 IN_MEMORY = ":memory:"
+#: How ``UsageIndex.notice`` ends while the index is read again from the logs, and how it is
+#: said once that is done (``rebuilt``).
+REBUILDING = "it is being rebuilt from the logs."
+REBUILT = "it was rebuilt from the logs."
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -237,6 +241,14 @@ def _marks(homes: Sequence[str | Path]) -> str:
     return "(" + ",".join("?" * len(homes)) + ")"
 
 
+def rebuilt(notice: str) -> str:
+    """``notice`` as said once the index holds the logs again: "it was rebuilt", where the
+    page had gone on saying "it is being rebuilt" under the numbers read since."""
+    if notice.endswith(REBUILDING):
+        return notice[: -len(REBUILDING)] + REBUILT
+    return notice
+
+
 class UsageIndex:
     """The index file at ``path``; ``update`` brings it up to date with the homes.
 
@@ -311,20 +323,18 @@ class UsageIndex:
             db.close()
             if version == 0:
                 self.notice = (
-                    "The usage index is incomplete (a table or its version is missing); it is "
-                    "being rebuilt from the logs."
+                    "The usage index is incomplete (a table or its version is missing); "
+                    f"{REBUILDING}"
                 )
             elif version is not None:
                 self.notice = (
                     f"The usage index was written by another version (schema {version}); "
-                    "it is being rebuilt from the logs."
+                    f"{REBUILDING}"
                 )
         except sqlite3.DatabaseError as error:
             if not is_damage(error):
                 raise  # busy, read-only, a full or failing disk: not the file's fault
-            self.notice = (
-                f"The usage index could not be read ({error}); it is being rebuilt from the logs."
-            )
+            self.notice = f"The usage index could not be read ({error}); {REBUILDING}"
         self._remove_files()
         db = _with_tables(self._connect())
         self._file = _file_key(self.path)
@@ -338,10 +348,7 @@ class UsageIndex:
             self._db.close()
             try:
                 if _file_key(self.path) == self._file:
-                    self.notice = (
-                        f"The usage index could not be read ({error}); it is being rebuilt "
-                        "from the logs."
-                    )
+                    self.notice = f"The usage index could not be read ({error}); {REBUILDING}"
                     self._remove_files()
                 self._db = self._open_alone()
             except BaseException:
@@ -372,7 +379,7 @@ class UsageIndex:
         self._db.close()
         self._db = db
         if deleted:
-            self.notice = "The usage index was deleted; it is being rebuilt from the logs."
+            self.notice = f"The usage index was deleted; {REBUILDING}"
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)

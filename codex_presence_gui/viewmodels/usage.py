@@ -21,6 +21,7 @@ from codex_presence_gui.core.formatting import (
     shortened,
 )
 from codex_presence_gui.core.sanitize import clean_text
+from codex_presence_gui.core.usage_index import rebuilt
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, first_day
 from codex_presence_gui.core.usage_report import (
     COST_LABEL,
@@ -255,6 +256,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
     daily, projects, models = recent.daily, recent.projects, recent.models
     if recent.building or daily is None or projects is None or models is None:
         return UsageView(UsageState.BUILDING, BUILDING_MESSAGE, notice=notice)
+    notice = rebuilt(notice)  # the numbers below are read from the index made again
     today = recent.today
     problems = _problems(recent.problems)
     rows = {row.key: row for row in daily.rows}

@@ -377,6 +377,21 @@ def test_the_csv_is_the_daily_report() -> None:
     assert "cost_usd_api_equivalent" in view.csv_text.splitlines()[0]
 
 
+def test_a_rebuild_is_said_as_done_once_the_numbers_show() -> None:
+    """While the index is read again the page says so; with the numbers read from it, that it
+    was: "it is being rebuilt" had stayed on the page for as long as the window ran."""
+    deleted = "The usage index was deleted; it is being rebuilt from the logs."
+    building = usage_view(RecentUsage(TODAY, UTC, building=True, notice=deleted))
+    assert building.notice == deleted
+    done = "The usage index was deleted; it was rebuilt from the logs."
+    assert usage_view(recent([slot(TODAY, 1000)], notice=deleted)).notice == done
+    assert usage_view(recent([], notice=deleted)).notice == done
+    failed = usage_view(RecentUsage(TODAY, UTC, error="disk I/O error", notice=deleted))
+    assert failed.notice == deleted  # not made: nothing says it was
+    memory = "The usage index cannot be kept in x: usage is read from the logs into memory."
+    assert usage_view(recent([slot(TODAY, 1000)], notice=memory)).notice == memory
+
+
 def test_states_before_and_without_numbers() -> None:
     """Loading, the first build, a failure, and nothing recorded (at all, or lately)."""
     assert loading_view().state is UsageState.LOADING
