@@ -42,6 +42,7 @@ from codex_presence_gui.core.autostart import (
 )
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, for_display, history_since
 from codex_presence_gui.core.discovery import discover, resolve_codex_homes
+from codex_presence_gui.core.formatting import unbroken
 from codex_presence_gui.core.history import HistoryReader
 from codex_presence_gui.core.notifications import (
     NOTIFICATIONS_FILE,
@@ -742,13 +743,13 @@ def _discord_note(args: argparse.Namespace) -> str:
     """What this run's command line does to Discord, for the settings' Discord tab."""
     if getattr(args, "no_discord", False):
         return (
-            "This window was started with --no-discord: nothing is sent to Discord until it "
-            "starts without that option. What is set here applies then."
+            f"This window was started with {unbroken('--no-discord')}: nothing is sent to "
+            "Discord until it starts without that option. What is set here applies then."
         )
     if getattr(args, "private", False):
         return (
-            "This window was started with --private: friends see only that you are coding, "
-            "whatever is set here, until it starts without that option."
+            f"This window was started with {unbroken('--private')}: friends see only that you "
+            "are coding, whatever is set here, until it starts without that option."
         )
     return ""
 

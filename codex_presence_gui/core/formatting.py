@@ -26,6 +26,12 @@ NO_BREAK_SPACE = "\N{NO-BREAK SPACE}"
 NO_BREAK_HYPHEN = "\N{NON-BREAKING HYPHEN}"
 
 
+def unbroken(name: str) -> str:
+    """``name`` kept on one line where the text around it wraps: "genai-prices 0.2.3" had read
+    "genai-" / "prices 0.2.3", and "--codex-home" "--" / "codex-home"."""
+    return name.replace("-", NO_BREAK_HYPHEN).replace(" ", NO_BREAK_SPACE)
+
+
 def format_percent_left(remaining: float) -> str:
     """``77% left``; halves round to even (87.5 → 88, 12.5 → 12), as Codex's ``{:.0}``."""
     return f"{remaining:.0f}% left"

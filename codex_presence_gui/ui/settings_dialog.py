@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from codex_presence_gui.core.formatting import Level
+from codex_presence_gui.core.formatting import Level, unbroken
 from codex_presence_gui.core.presence import (
     CLIENT_ID_ENV,
     DEFAULT_CLIENT_ID,
@@ -232,7 +232,7 @@ class SettingsDialog(QDialog):
         codex_form.addRow(self.homes_messages)
         if self._command_line_homes:
             self.homes_overridden: QLabel | None = _note(
-                "This window was started with --codex-home and reads "
+                f"This window was started with {unbroken('--codex-home')} and reads "
                 f"{', '.join(self._command_line_homes)}. The folders set here are used when "
                 "it starts without that option."
             )

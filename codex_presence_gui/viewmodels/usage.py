@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from codex_presence_gui.core.formatting import (
-    NO_BREAK_HYPHEN,
-    NO_BREAK_SPACE,
     format_count,
     format_tokens_compact,
     shortened,
+    unbroken,
 )
 from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.core.usage_index import rebuilt
@@ -177,12 +176,6 @@ class UsageView:
         return self.state is UsageState.READY
 
 
-def _unbroken(name: str) -> str:
-    """``name`` kept on one line where its text wraps: "genai-prices 0.2.3" had read
-    "genai-" / "prices 0.2.3", or "genai-prices" / "0.2.3."."""
-    return name.replace("-", NO_BREAK_HYPHEN).replace(" ", NO_BREAK_SPACE)
-
-
 def approx_money(value: float | None, partial: bool = False) -> str:
     """``~$3.40`` (an estimate); ``<$0.01``; ``$0.00`` for nothing; ``cost unknown`` without a
     price; ``~$3.40+`` when ``partial``: some of the tokens have no known price and are not in
@@ -297,7 +290,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
         models=_table(models.rows, totals, model_label),
         cache_text=_cache_text(totals),
         cache_tooltip=_cache_tooltip(totals),
-        cost_note=f"{ESTIMATE_NOTE} Prices: {_unbroken(daily.price_source)}.",
+        cost_note=f"{ESTIMATE_NOTE} Prices: {unbroken(daily.price_source)}.",
         unpriced_text=_unpriced_text(
             daily.unpriced_models,
             totals.cost_usd is not None and unpriced_tokens(daily.totals) > 0,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt
-from PySide6.QtGui import QTextDocument, QWheelEvent
+from PySide6.QtGui import QTextDocument, QTextLayout, QTextOption, QWheelEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialogButtonBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from codex_presence_gui.core.formatting import unbroken
 from codex_presence_gui.core.presence import DEFAULT_CLIENT_ID, PresenceSettings
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.core.settings import Settings
@@ -379,7 +380,7 @@ def test_folders_from_the_command_line_are_said_to_win(qtbot: QtBot, tmp_path: P
     qtbot.addWidget(dialog)
     assert dialog.homes_overridden is not None
     assert given in dialog.homes_overridden.text()
-    assert "--codex-home" in dialog.homes_overridden.text()
+    assert unbroken("--codex-home") in dialog.homes_overridden.text()  # kept on one line
     plain = SettingsDialog(Settings())
     qtbot.addWidget(plain)
     assert plain.homes_overridden is None
@@ -636,8 +637,10 @@ def test_a_command_line_that_turns_discord_off_is_said_on_its_tab(qtbot: QtBot) 
     from codex_presence_gui.cli import build_parser
 
     note = _discord_note(build_parser().parse_args(["--no-discord"]))
-    assert "--no-discord" in note
-    assert "--private" in _discord_note(build_parser().parse_args(["--private"]))
+    assert f"started with {unbroken('--no-discord')}:" in note  # kept on one line
+    assert f"started with {unbroken('--private')}:" in _discord_note(
+        build_parser().parse_args(["--private"])
+    )
     assert _discord_note(build_parser().parse_args([])) == ""
     dialog = SettingsDialog(Settings(), discord_note=note)
     qtbot.addWidget(dialog)
@@ -646,6 +649,46 @@ def test_a_command_line_that_turns_discord_off_is_said_on_its_tab(qtbot: QtBot) 
     plain = SettingsDialog(Settings())
     qtbot.addWidget(plain)
     assert plain.discord_overridden is None
+
+
+def _lines(label: QLabel, width: int) -> list[str]:
+    """The lines ``label``'s text wraps into at ``width`` pixels, as its word wrap breaks it."""
+    text = label.text()
+    layout = QTextLayout(text, label.font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        lines.append(text[line.textStart() : line.textStart() + line.textLength()].strip())
+    layout.endLayout()
+    return lines
+
+
+def test_an_option_named_in_a_note_is_never_broken(qtbot: QtBot) -> None:
+    """The notes that name this run's command-line option keep it on one line at any width:
+    the narrow dialog had read "started with --" / "codex-home", and "--" / "no-discord"."""
+    from codex_presence_gui.app import _discord_note
+    from codex_presence_gui.cli import build_parser
+    from codex_presence_gui.core.formatting import NO_BREAK_HYPHEN
+
+    for flag in ("--no-discord", "--private"):
+        dialog = SettingsDialog(
+            Settings(),
+            preview,
+            command_line_homes=["/home/me/.codex"],
+            discord_note=_discord_note(build_parser().parse_args([flag])),
+        )
+        qtbot.addWidget(dialog)
+        notes = {"--codex-home": dialog.homes_overridden, flag: dialog.discord_overridden}
+        for option, note in notes.items():
+            assert note is not None
+            assert option in note.text().replace(NO_BREAK_HYPHEN, "-")  # reads as typed
+            shown = unbroken(option)
+            for width in range(note.fontMetrics().horizontalAdvance(shown), 600, 2):
+                assert any(shown in line for line in _lines(note, width)), (option, width)
 
 
 def test_add_folder_opens_beside_the_listed_folders(
