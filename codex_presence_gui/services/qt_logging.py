@@ -8,8 +8,10 @@ from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 
 log = logging.getLogger("qt")
 
-#: Messages Qt prints in normal operation that say nothing useful to a user.
-HARMLESS = ("This plugin does not support",)  # the offscreen platform, in tests
+#: Messages Qt prints in normal operation that say nothing useful to a user: the offscreen
+#: platform's notes (in tests), and a folder asked to open on a desktop without a file manager
+#: (the window says so itself, with the folder's path; the terminal had a warning too).
+HARMLESS = ("This plugin does not support", "Unable to detect a launcher for ")
 
 _LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,

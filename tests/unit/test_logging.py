@@ -55,12 +55,14 @@ def test_unwritable_log_folder_is_not_fatal(tmp_path: Path, restore_logging: obj
 
 @pytest.mark.qt_no_exception_capture
 def test_qt_messages_reach_the_log(qtbot: QtBot, caplog: pytest.LogCaptureFixture) -> None:
-    """Qt's warnings arrive in Python logging, harmless offscreen notes quietly."""
+    """Qt's warnings arrive in Python logging; harmless ones quietly: offscreen notes, and no
+    file manager to open a folder with (which the window itself says, with the folder)."""
     qt_logging.install()
     try:
         with caplog.at_level(logging.DEBUG, logger="qt"):
             qWarning("something odd in Qt")
             qWarning("This plugin does not support raise()")
+            qWarning("Unable to detect a launcher for 'file:///home/me/log'")
     finally:
         from PySide6.QtCore import qInstallMessageHandler
 
@@ -70,6 +72,7 @@ def test_qt_messages_reach_the_log(qtbot: QtBot, caplog: pytest.LogCaptureFixtur
     }
     assert (logging.WARNING, "something odd in Qt") in records
     assert (logging.DEBUG, "This plugin does not support raise()") in records
+    assert (logging.DEBUG, "Unable to detect a launcher for 'file:///home/me/log'") in records
 
 
 def test_uncaught_errors_are_logged_and_survived(
