@@ -388,6 +388,19 @@ class MainWindow(QMainWindow):
             action.setActionGroup(pages)
             action.triggered.connect(lambda _checked=False, p=page: self.open_page(p))
         self.live_action.setChecked(True)
+        # The keys that go from tab to tab in browsers and tabbed editors go from page to
+        # page here too: Ctrl+Tab (either way: there are two), Ctrl+PgUp and Ctrl+PgDown.
+        # On the window itself, not in the menu, which says Ctrl+L and Ctrl+U.
+        turns: list[tuple[tuple[QKeySequence.StandardKey | str, ...], str | None]] = [
+            ((QKeySequence.StandardKey.NextChild, QKeySequence.StandardKey.PreviousChild), None),
+            (("Ctrl+PgUp",), LIVE_PAGE),
+            (("Ctrl+PgDown",), USAGE_PAGE),
+        ]
+        for keys, target in turns:
+            turn = QAction(self)
+            turn.setShortcuts([QKeySequence(key) for key in keys])
+            turn.triggered.connect(lambda _checked=False, p=target: self._turn_page(p))
+            self.addAction(turn)
 
         menu = self.menuBar().addMenu("&File")
         menu.addAction(self.refresh_action)
@@ -583,6 +596,12 @@ class MainWindow(QMainWindow):
         if not action.isChecked():
             action.setChecked(True)
         self._show_page()
+
+    def _turn_page(self, page: str | None) -> None:
+        """Go to ``page`` (None: the other one) as the View menu would."""
+        if page is None:
+            page = LIVE_PAGE if self.page == USAGE_PAGE else USAGE_PAGE
+        (self.live_action if page == LIVE_PAGE else self.usage_action).trigger()
 
     def open_page(self, page: str) -> None:
         """``set_page`` as the user asks it (the View menu, Ctrl+L, Ctrl+U): the Usage page

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.ui.accessible import RING_GAP
-from codex_presence_gui.ui.main_window import USAGE_PAGE, MainWindow
+from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE, MainWindow
 from codex_presence_gui.ui.window_state import LayoutMode
 from tests.helpers.snapshots import NOW, dashboard, limits, session
 from tests.unit.ui.test_usage_view import full_view
@@ -188,3 +188,27 @@ def test_the_focus_ring_goes_round_the_figure_clear_of_its_text(qtbot: QtBot) ->
     window.open_page(USAGE_PAGE)
     window.usage_page.periods[1].setFocus(Qt.FocusReason.TabFocusReason)
     assert window.usage_page.focus_ring.isVisible()
+
+
+def test_the_tab_keys_of_browsers_and_editors_go_from_page_to_page(qtbot: QtBot) -> None:
+    """Ctrl+Tab (and Ctrl+Shift+Tab) to the other page, Ctrl+PgDown to Usage, Ctrl+PgUp to
+    Live, as from tab to tab elsewhere (only Ctrl+U and Ctrl+L did), from whatever has the
+    keyboard; the View menu follows."""
+    window = shown_window(qtbot)
+    window.table.setFocus(Qt.FocusReason.TabFocusReason)
+    control = Qt.KeyboardModifier.ControlModifier
+    shift = Qt.KeyboardModifier.ShiftModifier
+
+    def press(key: Qt.Key, modifiers: Qt.KeyboardModifier = control) -> str:
+        focused = QApplication.focusWidget() or window
+        qtbot.keyClick(focused, key, modifiers)
+        return window.page
+
+    assert press(Qt.Key.Key_Tab) == USAGE_PAGE
+    assert window.usage_action.isChecked()
+    assert press(Qt.Key.Key_Tab) == LIVE_PAGE
+    assert press(Qt.Key.Key_Backtab, control | shift) == USAGE_PAGE
+    assert press(Qt.Key.Key_PageUp) == LIVE_PAGE
+    assert press(Qt.Key.Key_PageUp) == LIVE_PAGE  # already there
+    assert press(Qt.Key.Key_PageDown) == USAGE_PAGE
+    assert window.live_action.isChecked() is False
