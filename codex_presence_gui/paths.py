@@ -290,6 +290,72 @@ def keep_aside(path: str | os.PathLike[str]) -> str | None:
     return backup
 
 
+def save_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` (UTF-8, line ends as they are) to the file ``path`` the user chose,
+    whole or not at all: into a new file beside it, then renamed over it, so that a full disk
+    or a failing write leaves the file that was there as it was. A link is followed (the
+    file it names gets the text), and a file written over keeps its permissions.
+
+    Raises:
+        OSError: the text could not be written (what was at ``path`` is untouched), or
+            ``path`` is a pipe or a device (opening a pipe waits for a reader, for good).
+    """
+    import errno
+
+    target = os.path.realpath(path)
+    try:
+        kind: int | None = os.stat(target).st_mode
+    except FileNotFoundError:
+        kind = None
+    if kind is not None and stat.S_ISDIR(kind):
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", os.fspath(path))
+    if kind is not None and not stat.S_ISREG(kind):
+        raise OSError(errno.EINVAL, "not a file (a pipe or a device)", os.fspath(path))
+    if kind is not None and not os.access(target, os.W_OK):
+        # A read-only file stays so (renamed over, it would be replaced all the same).
+        raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+    data = text.encode("utf-8")
+    folder, name = os.path.split(target)
+    try:
+        handle, temporary = _new_file_beside(folder, name)
+    except PermissionError:
+        if kind is None:
+            raise
+        # A folder this user may not add to, holding a file they may write: written in place
+        # (a failure there can leave the file half written, as any editor would).
+        with open(target, "wb") as file:
+            file.write(data)
+        return
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        if kind is not None:
+            os.chmod(temporary, stat.S_IMODE(kind))
+        os.replace(temporary, target)
+    except BaseException:
+        import contextlib
+
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _new_file_beside(folder: str, name: str) -> tuple[int, str]:
+    """A new empty file ``.<name>.<random>.tmp`` in ``folder`` (open for writing) and its
+    path, with the permissions a new file gets (``mkstemp``'s are for this user only)."""
+    import secrets
+
+    while True:
+        temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+
+
 def os_problem(error: OSError) -> str:
     """``error`` in plain words, without Python's ``[Errno N]`` and repeated path: its
     description, or, for a folder that could not be made or opened because something in the

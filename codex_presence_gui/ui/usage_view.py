@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.usage_report import COST_LABEL
+from codex_presence_gui.paths import save_text
 from codex_presence_gui.ui.accessible import FocusRing, make_figure, read_as_group
 from codex_presence_gui.ui.folders import choose_save_file
 from codex_presence_gui.ui.labels import ElidedLabel, set_tooltip, wrapped_label
@@ -630,7 +631,8 @@ class UsagePage(QScrollArea):
             ok = False
         else:
             try:
-                path.write_text(view.csv_text, encoding="utf-8", newline="")
+                # Whole or not at all: a full disk must not leave half of a file written over.
+                save_text(path, view.csv_text)
             except OSError as error:
                 message = f"Could not write {path}: {error.strerror or error}"
                 ok = False

@@ -96,3 +96,26 @@ def test_the_settings_state_and_cache_folders_are_made_private(tmp_path: Path) -
     UsageIndex(base / "cache" / "index.sqlite3").close()
     for folder in ("", "config", "state", "state2", "cache"):
         assert _mode(base / folder) == 0o700, folder
+
+
+@posix_modes
+def test_a_saved_file_keeps_its_permissions_and_its_link(tmp_path: Path) -> None:
+    """Written over through a link, a file keeps its permissions and the link stays a link;
+    a new file gets the permissions any new file gets; nothing else is left in the folder."""
+    import os
+
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    real.chmod(0o640)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    paths.save_text(link, "new\r\n")
+    assert link.is_symlink()
+    assert real.read_bytes() == b"new\r\n"
+    assert _mode(real) == 0o640
+    paths.save_text(tmp_path / "fresh.csv", "é")
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert _mode(tmp_path / "fresh.csv") == 0o666 & ~umask
+    assert (tmp_path / "fresh.csv").read_bytes() == "é".encode()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["fresh.csv", "link.csv", "real.csv"]

@@ -4,6 +4,8 @@ modes, the export to CSV, its states, and its place in the main window."""
 from __future__ import annotations
 
 import itertools
+import os
+import sys
 from dataclasses import replace
 from datetime import UTC, date, timedelta
 from pathlib import Path
@@ -466,6 +468,59 @@ def test_export_into_a_missing_folder_says_why(qtbot: QtBot, tmp_path: Path) -> 
     page.show_view(full_view())
     assert not page.export_csv(tmp_path / "missing" / "usage.csv")
     assert page.export_status.full_text.startswith("Could not write")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_export_onto_a_pipe_says_so_at_once(qtbot: QtBot, tmp_path: Path) -> None:
+    """A pipe chosen as the file (or a device): opening a pipe waits for a reader, and the
+    window froze for good; with one there, the numbers went into it and "Saved" was said."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    pipe = tmp_path / "usage.csv"
+    os.mkfifo(pipe)
+    # A reader at the other end: an export that opened the pipe returns (and fails the test).
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        assert not page.export_csv(pipe)
+        assert os.read(reader, 100) == b""
+    finally:
+        os.close(reader)
+    assert page.export_status.full_text == (
+        f"Could not write {pipe}: not a file (a pipe or a device)"
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a limit on file sizes is POSIX's")
+def test_a_failed_export_leaves_the_file_it_was_to_replace_whole(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Written over once the dialog had asked, a file is replaced only by a whole CSV: a disk
+    that filled up on the way (here, a limit on file sizes) left half a CSV in its place."""
+    import resource
+    import signal
+
+    page = UsagePage()
+    qtbot.addWidget(page)
+    view = full_view()
+    page.show_view(replace(view, csv_text=view.csv_text * 100))
+    target = tmp_path / "usage.csv"
+    target.write_text("kept,1\n")
+    limit = 4096
+    assert page.view is not None
+    assert len(page.view.csv_text) > limit
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    before = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not the end
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        written = page.export_csv(target)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, before)
+    assert not written
+    assert target.read_text() == "kept,1\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["usage.csv"]  # nothing left beside
+    assert page.export_status.full_text == f"Could not write {target}: File too large"
 
 
 def test_a_failed_export_keeps_its_reason_in_sight_in_a_narrow_window(
