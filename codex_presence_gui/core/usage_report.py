@@ -735,6 +735,12 @@ def model_label(model: str) -> str:
     return UNNAMED_MODEL_LABEL if model == UNKNOWN_MODEL else clean_text(model)
 
 
+#: The models without a price a note names (or one more, in the room "and 1 more" takes); the
+#: others it counts ("and 2,990 more"): a history of thousands of models (a proxy's own
+#: names) had made the note a screenful.
+UNPRICED_NAMED = 10
+
+
 def unpriced_names(models: Iterable[str]) -> list[str]:
     """Models without a price as notes name them (``model_label``), the unnamed one last."""
     labels = [model_label(model) for model in models]
@@ -948,12 +954,13 @@ def report_text(
             f"A {period} that --since or --until cuts counts only the days asked ({span})."
         )
     if report.unpriced_models:
+        names = unpriced_names(report.unpriced_models)
+        more = len(names) - UNPRICED_NAMED if len(names) > UNPRICED_NAMED + 1 else 0
         notes.append(
             "No price known for: "
             # As long as the model column (a name from the logs can be any length).
-            + ", ".join(
-                _shortened(name, key_width) for name in unpriced_names(report.unpriced_models)
-            )
+            + ", ".join(_shortened(name, key_width) for name in names[: len(names) - more])
+            + (f" and {more:,} more (--json lists them all)" if more > 0 else "")
             + ("; a cost marked + leaves their tokens out" if partial else "")
         )
     for note in notes:

@@ -24,6 +24,7 @@ from codex_presence_gui.core.usage_index import rebuilt
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, first_day
 from codex_presence_gui.core.usage_report import (
     COST_LABEL,
+    UNPRICED_NAMED,
     Tally,
     UsageRow,
     model_label,
@@ -591,6 +592,9 @@ def _unpriced_text(models: list[str], partial: bool) -> str:
         return ""
     # In a wrapped line, with room for a long name (but not for one that would not break).
     names = [shortened(name, NOTE_NAME_CHARS) for name in unpriced_names(models)]
+    if len(names) > UNPRICED_NAMED + 1:  # (one more is named); the By model table has all
+        more = len(names) - UNPRICED_NAMED
+        names[UNPRICED_NAMED:] = [f"{more:,} other models"]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     which = "its" if len(names) == 1 else "their"
     marked = " (a cost marked + leaves them out)" if partial else ""

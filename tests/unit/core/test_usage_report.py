@@ -915,6 +915,20 @@ def test_a_long_unpriced_model_name_is_cut_in_the_note_as_in_the_table() -> None
     assert len(note) < 200
 
 
+def test_thousands_of_unpriced_models_are_counted_in_the_note_not_listed() -> None:
+    """A history of thousands of models (a proxy's own names) had a note of every one of
+    them under the table: a thousand lines. The first are named, the others counted."""
+    slots = [_slot("2026-11-23T10:00", "s1", f"proxy-{n:04d}", 1000) for n in range(3000)]
+    report = build_usage_report("daily", slots, SESSIONS, zone=UTC, pricer=_NoPrices())  # type: ignore[arg-type]
+    text = report_text(report)
+    note = " ".join(text[text.index("No price known for: ") :].split())
+    named = ", ".join(f"proxy-{n:04d}" for n in range(10))
+    assert note == f"No price known for: {named} and 2,990 more (--json lists them all)"
+    assert len(report_json(report, UTC)["prices"]["unpriced_models"]) == 3000
+    eleven = build_usage_report("daily", slots[:11], SESSIONS, zone=UTC, pricer=_NoPrices())  # type: ignore[arg-type]
+    assert " ".join(report_text(eleven).split()).endswith(f"{named}, proxy-0010")
+
+
 def test_text_names_the_time_zone_of_its_days() -> None:
     """A report read later, or by someone else, need not be in the reader's zone."""
     assert "Days in the Europe/Paris time zone" in report_text(_report("daily", PARIS), 80, PARIS)

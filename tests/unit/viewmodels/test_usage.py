@@ -280,6 +280,18 @@ def test_a_long_unpriced_name_is_whole_in_the_note() -> None:
     assert name in view.unpriced_text
 
 
+def test_thousands_of_unpriced_models_are_counted_in_the_note_not_listed() -> None:
+    """Every name of thousands of models had made the note under the tables pages long."""
+    slots = [slot(TODAY, 1000, model=f"proxy-{n:04d}") for n in range(3000)]
+    named = ", ".join(f"proxy-{n:04d}" for n in range(10))
+    assert usage_view(recent(slots)).unpriced_text == (
+        f"No API price is known for {named} and 2,990 other models: their tokens are "
+        "counted, but not in the costs."
+    )
+    eleven = usage_view(recent(slots[:11])).unpriced_text
+    assert eleven.startswith(f"No API price is known for {named} and proxy-0010: their")
+
+
 def test_costs_are_labelled_estimates_and_unpriced_models_named() -> None:
     """The caption says API-equivalent and where prices come from; unknown prices are said
     in plain words."""
