@@ -29,6 +29,8 @@ EXIT_NO_HOME = 2
 EXIT_USAGE = 2
 #: The text report's width bounds: narrower is unreadable, wider only spreads the numbers.
 TEXT_WIDTHS = (56, 120)
+#: The characters of an unknown zone's name an error quotes (the longest key has 30).
+ZONE_NAME_SHOWN = 60
 
 
 def _text_width() -> int:
@@ -197,7 +199,17 @@ def _zone(name: str | None) -> tzinfo:
     except (ZoneInfoNotFoundError, ValueError) as error:
         key = _zone_key_in_any_case(name)
         if key is None:
-            raise ValueError(f"unknown time zone {name!r} ({error})") from None
+            from codex_presence_gui.core.formatting import shortened
+
+            # Cut, and said once: a name of thousands of characters had filled the screen
+            # twice over (zoneinfo's words repeat it).
+            shown = shortened(name, ZONE_NAME_SHOWN)
+            why = (
+                "no zone of that name on this system"
+                if isinstance(error, ZoneInfoNotFoundError)
+                else str(error).replace(name, shown)
+            )
+            raise ValueError(f"unknown time zone {shown!r}: {why}") from None
         return ZoneInfo(key)
 
 

@@ -123,6 +123,36 @@ def test_bad_input_is_a_message(
 
 
 @pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Mars/Olympus", "unknown time zone 'Mars/Olympus': no zone of that name on this system"),
+        (
+            "Europe/" + "A" * 5000,
+            "unknown time zone 'Europe/AAAAAAAAAAAAAAAAAAAAAA…AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA': "
+            "no zone of that name on this system",
+        ),
+        (
+            "../" + "B" * 5000,
+            "unknown time zone '../BBBBBBBBBBBBBBBBBBBBBBBBBB…BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB': "
+            "ZoneInfo keys must refer to subdirectories of TZPATH, got: "
+            "../BBBBBBBBBBBBBBBBBBBBBBBBBB…BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+        ),
+    ],
+)
+def test_an_unknown_zone_is_said_once_and_cut(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], name: str, said: str
+) -> None:
+    """A zone's name of thousands of characters had been quoted twice, whole (zoneinfo's
+    words repeat it): a screenful for a one-line mistake."""
+    status, out, err = _run(
+        capsys, "report", "daily", "--timezone", name, "--codex-home", str(home.root)
+    )
+    assert status == 2
+    assert not out
+    assert err == f"report: {said}\n"
+
+
+@pytest.mark.parametrize(
     ("name", "key"), [("utc", "UTC"), ("Z", "UTC"), ("europe/paris", "Europe/Paris")]
 )
 def test_a_zone_is_found_in_any_case(
