@@ -816,17 +816,28 @@ def _table_money(value: float | None) -> str:
 
 
 def _session_label(when: str, project: str, session_id: str, width: int) -> str:
-    """``26 Nov 14:05 shop 00c0ffee`` (or ``26 Nov 2025 14:05 …``) in ``width`` characters.
+    """``26 Nov 14:05 shop 00c0ffee`` (or ``26 Nov 2025 14:05 …``) in ``width`` cells.
     The end of the id always stays (a UUIDv7 starts with its time, the same for sessions begun
     within a minute or so of each other); to fit, the clock is left out first, then the date,
     then the project is cut."""
+    from codex_presence_gui.core.sanitize import cell_width, text_cells
+
+    # In terminal cells, not characters: a project named in Chinese had been cut twice
+    # ("项目…目项目项…"), here by characters and then by the table's cell to fit.
     ident = session_id[-8:]
+    cells = text_cells(project)
     for stamp in (when, when[:-6], ""):  # "26 Nov 14:05 ", "26 Nov ", nothing
-        room = width - len(stamp) - len(ident) - (1 if project else 0)
-        if room >= min(len(project), 4):
+        room = width - text_cells(stamp) - text_cells(ident) - (1 if project else 0)
+        if room >= min(cells, 4):
             break
-    if len(project) > room:
-        project = project[: max(room - 1, 0)] + "…" if room > 1 else ""
+    if cells > room:
+        kept, used = [], 0
+        for char in project:  # its start, in room for it and the ellipsis
+            used += cell_width(char)
+            if used > room - 1:
+                break
+            kept.append(char)
+        project = "".join(kept) + "…" if room > 1 else ""
     return f"{stamp}{project} {ident}" if project else f"{stamp}{ident}"
 
 
@@ -865,8 +876,6 @@ def report_text(
     report without rows is one line that says so, with the ``dates`` (since, until) asked.
     Session times are without their year when all are in the year of ``today`` (default:
     today in ``zone``)."""
-    import textwrap  # not for --json
-
     if not report.rows:
         return f"No token usage recorded {_span(dates) if any(dates) else 'in these Codex logs'}."
 
@@ -964,5 +973,24 @@ def report_text(
             + ("; a cost marked + leaves their tokens out" if partial else "")
         )
     for note in notes:
-        lines.extend(textwrap.wrap(note, width, subsequent_indent="  "))
+        lines.extend(_note_lines(note, width))
     return "\n".join(lines)
+
+
+def _note_lines(note: str, width: int) -> list[str]:
+    """``note`` in lines of at most ``width`` terminal cells, broken at spaces, the later
+    lines indented (``textwrap`` counts characters: a line of wide names, Chinese or
+    Japanese, ran half as long again past the terminal's edge). A word longer than a line
+    keeps one of its own."""
+    from codex_presence_gui.core.sanitize import text_cells
+
+    lines: list[str] = []
+    line = ""
+    for word in note.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if line and text_cells(candidate) > width:
+            lines.append(line)
+            candidate = "  " + word
+        line = candidate
+    lines.append(line)
+    return lines

@@ -276,6 +276,18 @@ def test_text_of_an_empty_report_says_so() -> None:
     assert report_text(empty, dates=(None, date(2030, 2, 1))).endswith("up to 2030-02-01.")
 
 
+def test_a_wide_project_name_is_cut_once_in_a_session_label() -> None:
+    """A project named in Chinese (two cells a character) was cut by characters, then cut
+    again in its middle to fit the table's cell: "项目…目项目项… c0ffee10"."""
+    slots = [_slot("2026-11-23T10:00", "s-00c0ffee", "gpt", 1000, project="项目" * 12)]
+    text = report_text(build_usage_report("session", slots, {}, zone=UTC), 80)
+    line = text.splitlines()[2]
+    label = line[: line.index("00c0ffee") + 8]
+    assert label.startswith("23 Nov 10:01 项目项目")
+    assert label.endswith("… 00c0ffee")
+    assert label.count("…") == 1
+
+
 def test_session_labels_keep_the_id_end_at_any_width() -> None:
     """Narrow, the clock goes first, then the date, then the project: never the id's end."""
     slots = [
@@ -927,6 +939,20 @@ def test_thousands_of_unpriced_models_are_counted_in_the_note_not_listed() -> No
     assert len(report_json(report, UTC)["prices"]["unpriced_models"]) == 3000
     eleven = build_usage_report("daily", slots[:11], SESSIONS, zone=UTC, pricer=_NoPrices())  # type: ignore[arg-type]
     assert " ".join(report_text(eleven).split()).endswith(f"{named}, proxy-0010")
+
+
+def test_the_notes_of_wide_names_stay_within_the_width() -> None:
+    """Model names in Chinese or Japanese take two cells a character: the note naming them
+    was wrapped by characters, and ran past an 80-column terminal's edge."""
+    from codex_presence_gui.core.sanitize import text_cells
+
+    names = ["模型" + "一二三四五六七八九十"[: 3 + n] for n in range(7)]
+    slots = [_slot("2026-11-23T10:00", "s1", name, 1000) for name in names]
+    report = build_usage_report("daily", slots, SESSIONS, zone=UTC, pricer=_NoPrices())  # type: ignore[arg-type]
+    lines = report_text(report, 80).splitlines()
+    assert max(text_cells(line) for line in lines) <= 80
+    note = " ".join(" ".join(lines).split())
+    assert note.endswith("No price known for: " + ", ".join(sorted(names)))
 
 
 def test_text_names_the_time_zone_of_its_days() -> None:
