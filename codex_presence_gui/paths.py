@@ -347,6 +347,10 @@ def _new_file_beside(folder: str, name: str) -> tuple[int, str]:
     path, with the permissions a new file gets (``mkstemp``'s are for this user only)."""
     import secrets
 
+    # As much of the name as the file system takes (255 bytes, in most): a name of 250
+    # that can be written must not fail for the longer one beside it.
+    while len(os.fsencode(f".{name}.00000000.tmp")) > 255 and name:
+        name = name[:-1]
     while True:
         temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
         try:

@@ -119,3 +119,10 @@ def test_a_saved_file_keeps_its_permissions_and_its_link(tmp_path: Path) -> None
     assert _mode(tmp_path / "fresh.csv") == 0o666 & ~umask
     assert (tmp_path / "fresh.csv").read_bytes() == "é".encode()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["fresh.csv", "link.csv", "real.csv"]
+
+
+@pytest.mark.parametrize("name", ["n" * 250 + ".csv", "é" * 125 + ".csv"])
+def test_a_name_as_long_as_the_file_system_takes_is_saved(tmp_path: Path, name: str) -> None:
+    """The new file written first beside it has a longer name: cut to fit, not refused."""
+    paths.save_text(tmp_path / name, "x")
+    assert [path.name for path in tmp_path.iterdir()] == [name]
