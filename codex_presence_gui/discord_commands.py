@@ -13,7 +13,7 @@ from typing import Any
 
 from codex_presence_gui import paths
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
-from codex_presence_gui.core.discovery import resolve_codex_homes
+from codex_presence_gui.core.discovery import no_home_message, resolve_codex_homes
 from codex_presence_gui.core.presence import (
     PresenceCard,
     PresenceSettings,
@@ -38,8 +38,7 @@ def _dashboard(args: argparse.Namespace) -> Dashboard | None:
     homes = resolve_codex_homes([*args.codex_homes, *args.command_homes])
     board = build_dashboard(CodexReader(homes).refresh())
     if board.no_home:
-        where = ", ".join(str(home) for home in homes)
-        print(f"No Codex home found (looked in {where}).", file=sys.stderr)
+        print(no_home_message(homes), file=sys.stderr)
         return None
     return board
 

@@ -57,7 +57,7 @@ def _status(args: argparse.Namespace) -> int:
     )
     result = reader.refresh()
     if len(result.missing_homes) == len(homes):
-        print(no_home_message(homes), file=sys.stderr)
+        print(no_home_message(homes, from_settings=bool(chosen)), file=sys.stderr)
         if unusable is not None:  # why the folders chosen in Settings were not looked in
             print(f"warning: {unusable}", file=sys.stderr)
         return EXIT_NO_HOME

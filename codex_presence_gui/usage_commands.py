@@ -264,7 +264,7 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     # Absolute: the index knows a home by its text, and "home" is another folder elsewhere.
     existing = [os.path.abspath(home) for home in homes if os.path.isdir(home)]
     if not existing:
-        print(no_home_message(homes), file=sys.stderr)
+        print(no_home_message(homes, from_settings=bool(chosen)), file=sys.stderr)
         if unusable is not None:  # why the folders chosen in Settings were not looked in
             print(f"warning: {unusable}", file=sys.stderr)
         return EXIT_NO_HOME
@@ -281,10 +281,14 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
         warnings.append(f"warning: {unusable}")
     for home in homes:
         if not os.path.isdir(home):  # a typo in one of two homes would undercount unsaid
-            from codex_presence_gui.core.sanitize import clean_text
+            from codex_presence_gui.core.discovery import not_a_folder, shown_home
 
-            what = "is not a folder" if os.path.exists(home) else "not found"
-            warnings.append(f"warning: Codex home {what}, left out: {clean_text(home)}")
+            kind = not_a_folder(home)
+            warnings.append(
+                f"warning: Codex home not found, left out: {shown_home(home)}"
+                if kind is None
+                else f"warning: Codex home left out: {shown_home(home)} is {kind}, not a folder"
+            )
         else:
             # A home without logs would only be "no token usage" (often the sessions folder
             # given for the home): say why.

@@ -45,6 +45,8 @@ class Dashboard:
         ended: sessions no longer active that showed life today (since ``ended_since``),
             newest first; the window lists them after ``sessions``, muted. ``status`` ignores
             them, and with ``include_all`` they are in ``sessions`` as well.
+        not_folders: the homes there as something else than a folder, with what each is
+            (see ``ReadResult``).
     """
 
     generated_at: float
@@ -59,6 +61,7 @@ class Dashboard:
     sessions_read: int
     insights: Insights | None = None
     ended: tuple[CodexSessionSnapshot, ...] = ()
+    not_folders: tuple[tuple[Path, str], ...] = ()
 
     @property
     def no_home(self) -> bool:
@@ -107,6 +110,7 @@ def build_dashboard(
         if history is None
         else build_insights(history, ((limits,) if limits else ()) + others, now, insights_cache),
         ended=tuple(select_ended(result.snapshots, now, zone)),
+        not_folders=result.not_folders,
     )
 
 

@@ -34,14 +34,75 @@ def default_codex_home(environ: Mapping[str, str] | None = None) -> Path:
     return Path(value).expanduser() if value else Path.home() / ".codex"
 
 
-def no_home_message(homes: Sequence[str | Path]) -> str:
-    """What a command says when none of the homes exists: where it looked, what to do."""
+def shown_home(home: str | Path) -> str:
+    """A home's name as a message shows it: as it is when plain; else in quotes, with each
+    character a terminal could act on or that would not show written as an escape
+    (``'\\x1b[31m'``), so that a name made of such characters does not read as nothing, nor a
+    name holding some as another folder's name."""
+    text = str(home)
     from codex_presence_gui.core.sanitize import clean_text
 
-    where = ", ".join(clean_text(str(home)) for home in homes)
+    if clean_text(text) == text:
+        return text
+    escaped = []
+    for char in text:
+        code = ord(char)
+        if char == "\\":
+            escaped.append("\\\\")
+        elif char.isprintable():
+            escaped.append(char)
+        elif 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, kept by surrogateescape
+            escaped.append(f"\\x{code - 0xDC00:02x}")
+        elif code <= 0xFF:
+            escaped.append(f"\\x{code:02x}")
+        elif code <= 0xFFFF:
+            escaped.append(f"\\u{code:04x}")
+        else:
+            escaped.append(f"\\U{code:08x}")
+    return f"'{''.join(escaped)}'"
+
+
+def not_a_folder(home: str | Path) -> str | None:
+    """What ``home`` is when it is there but is no folder (``a file``, ``a named pipe``): a
+    message then says that rather than "not found". None for a folder, for a home that is not
+    there, and for one that cannot be looked at."""
+    try:
+        mode = os.stat(home).st_mode  # never opened: a FIFO would wait for a writer
+    except (OSError, ValueError):
+        return None
+    if stat_module.S_ISDIR(mode):
+        return None
+    if stat_module.S_ISREG(mode):
+        return "a file"
+    if stat_module.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat_module.S_ISCHR(mode) or stat_module.S_ISBLK(mode):
+        return "a device"
+    if stat_module.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def no_home_message(homes: Sequence[str | Path], *, from_settings: bool = False) -> str:
+    """What a command says when none of the homes is a folder: where it looked (or what was
+    there instead of a folder), and what to do. ``from_settings``: the homes were chosen in
+    Settings, which ``CODEX_HOME`` does not override."""
+    elsewhere = "choose another folder in Settings → General" if from_settings else "set CODEX_HOME"
+    where = ", ".join(shown_home(home) for home in homes)
+    others = [
+        f"{shown_home(home)} is {kind}, not a folder"
+        for home in homes
+        if (kind := not_a_folder(home)) is not None
+    ]
+    if not others:
+        return (
+            f"No Codex home found (looked in {where}). Run Codex once, {elsewhere}, "
+            "or pass --codex-home DIR."
+        )
+    looked = f" (looked in {where})" if len(others) < len(homes) else ""
     return (
-        f"No Codex home found (looked in {where}). Run Codex once, set CODEX_HOME, "
-        "or pass --codex-home DIR."
+        f"No Codex home found{looked}: {'; '.join(others)}. Give Codex's folder "
+        f"(usually ~/.codex): {elsewhere}, or pass --codex-home DIR."
     )
 
 
@@ -49,8 +110,6 @@ def no_sessions_message(home: str) -> str | None:
     """What a command says of an existing home without a ``sessions`` or ``archived_sessions``
     folder (None when it has one). Given the sessions folder itself (named so, or holding
     year folders), it suggests the folder above."""
-    from codex_presence_gui.core.sanitize import clean_text
-
     for name in (SESSIONS_DIR, ARCHIVED_DIR):
         try:
             if stat_module.S_ISDIR(os.stat(_child(home, name)).st_mode):
@@ -62,17 +121,17 @@ def no_sessions_message(home: str) -> str | None:
                 os.listdir(home)
             except OSError as closed:
                 return (
-                    f"cannot open {clean_text(home)}: {closed.strerror or closed}; "
+                    f"cannot open {shown_home(home)}: {closed.strerror or closed}; "
                     "what the index holds of it is kept"
                 )
             # The home opens: the folder's own problem (a link loop, a dead mount) is the
             # walk's to say, with that folder's name.
             return None
 
-    message = f"{clean_text(home)} has no {SESSIONS_DIR} folder"
+    message = f"{shown_home(home)} has no {SESSIONS_DIR} folder"
     parent = os.path.dirname(os.path.abspath(home))
     if parent != os.path.abspath(home) and _is_sessions_folder(home):
-        return f"{message}; did you mean --codex-home {clean_text(parent)}?"
+        return f"{message}; did you mean --codex-home {shown_home(parent)}?"
     return f"{message}; is it a Codex home?"
 
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 class ProblemKind(enum.Enum):
     """What went wrong (stable names: ``status --json`` prints them)."""
 
-    HOME_MISSING = "home_missing"  # a Codex home that does not exist (yet)
+    HOME_MISSING = "home_missing"  # a Codex home not there (yet), or there as no folder
     UNREADABLE = "unreadable"  # a folder or file that cannot be listed, opened or read
     NOT_A_FILE = "not_a_file"  # named like a log, but a FIFO, a device or a socket
     MALFORMED_LINES = "malformed_lines"  # lines that are not JSON of the expected shape

@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from codex_presence_gui.core.discovery import Discovery, RolloutFile, discover
+from codex_presence_gui.core.discovery import (
+    Discovery,
+    RolloutFile,
+    discover,
+    not_a_folder,
+    shown_home,
+)
 from codex_presence_gui.core.errors import ParseError
 from codex_presence_gui.core.gitinfo import GitBranchCache
 from codex_presence_gui.core.jsonl import (
@@ -120,7 +126,9 @@ class ReadResult:
     Attributes:
         snapshots: every session read, unordered (see ``selection`` to rank them).
         warnings: plain-language problems (unreadable files, skipped lines, missing homes).
-        missing_homes: homes that do not exist.
+        missing_homes: homes that do not exist, or are no folder.
+        not_folders: the missing homes that are there as something else than a folder,
+            each with what it is (``a file``, ``a named pipe``: see ``not_a_folder``).
     """
 
     snapshots: tuple[CodexSessionSnapshot, ...]
@@ -128,6 +136,7 @@ class ReadResult:
     missing_homes: tuple[Path, ...]
     homes: tuple[Path, ...]
     generated_at: float
+    not_folders: tuple[tuple[Path, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -483,8 +492,18 @@ class CodexReader:
             found = self._found
             wanted = {path: tracked.rollout for path, tracked in self._tracked.items()}
         warnings.extend(found.errors)
+        not_folders = tuple(
+            (home, kind) for home in found.missing_homes if (kind := not_a_folder(home))
+        )
+        kinds = dict(not_folders)
         warnings.extend(
-            Problem(ProblemKind.HOME_MISSING, f"Codex home not found: {home}", home)
+            Problem(
+                ProblemKind.HOME_MISSING,
+                f"Codex home not found: {shown_home(home)}"
+                if home not in kinds
+                else f"Codex home {shown_home(home)} is {kinds[home]}, not a folder",
+                home,
+            )
             for home in found.missing_homes
         )
         snapshots: list[CodexSessionSnapshot] = []
@@ -506,6 +525,7 @@ class CodexReader:
             missing_homes=tuple(found.missing_homes),
             homes=self.homes,
             generated_at=now,
+            not_folders=not_folders,
         )
 
     def _read_files(

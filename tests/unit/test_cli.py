@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,11 @@ import pytest
 from codex_presence_gui import __version__
 from codex_presence_gui.cli import EXIT_NO_HOME, main
 from codex_presence_gui.core.jsonl import parse_timestamp
+from codex_presence_gui.paths import BASE_DIR_ENV
 from tests.helpers import rollout as r
 from tests.helpers.quota import FIVE_HOURS, Turn, steady_turns, write_session
 from tests.helpers.rollout import CodexHome
-from tests.helpers.special_files import full_device
+from tests.helpers.special_files import device_node, full_device, unblocked
 
 SID = "019de1a2-0000-7000-8000-0000000000c1"
 QUOTA_A = "019de1a2-0000-7000-8000-00000000000a"
@@ -637,3 +639,120 @@ def test_an_unknown_option_is_said_with_its_commands_usage(
     err = capsys.readouterr().err
     assert err.startswith(usage)
     assert "unrecognized arguments: --bogus" in err
+
+
+#: The three commands that read the homes and end with ``EXIT_NO_HOME`` when none is usable.
+HOME_COMMANDS = (["status"], ["status", "--json"], ["report", "daily"], ["preview"])
+
+
+def _no_home_said(
+    capsys: pytest.CaptureFixture[str], command: list[str], given: list[str], wait_on: Path | None
+) -> str:
+    """What ``command`` says on stderr (one line) with the homes ``given``; nothing on stdout,
+    and ``EXIT_NO_HOME``. ``wait_on``: a FIFO the command must not wait on."""
+    with unblocked(wait_on) if wait_on is not None else nullcontext([]) as hung:
+        assert main([*command, *given]) == EXIT_NO_HOME
+    assert not hung
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1, captured.err
+    return captured.err.rstrip("\n")
+
+
+@pytest.mark.parametrize("command", HOME_COMMANDS)
+@pytest.mark.parametrize("kind", ["a file", "a named pipe", "a device"])
+def test_a_home_that_is_no_folder_is_said_to_be_one(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    kind: str,
+) -> None:
+    """``--codex-home FILE`` had said "No Codex home found (looked in FILE). Run Codex
+    once…", as if nothing were there; the same for a FIFO or a device node."""
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    odd = tmp_path / "codex"
+    if kind == "a file":
+        odd.write_text("")
+    elif kind == "a named pipe":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        os.mkfifo(odd)
+    else:
+        device_node(odd)  # the test's own node, never a link into /dev
+    said = _no_home_said(
+        capsys, command, ["--codex-home", str(odd)], odd if kind == "a named pipe" else None
+    )
+    assert said == (
+        f"No Codex home found: {odd} is {kind}, not a folder. Give Codex's folder "
+        "(usually ~/.codex): set CODEX_HOME, or pass --codex-home DIR."
+    )
+
+
+@pytest.mark.parametrize("command", HOME_COMMANDS)
+@pytest.mark.parametrize("through", ["option", "variable"])
+def test_a_home_named_with_escapes_alone_is_shown_escaped(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    through: str,
+) -> None:
+    """A name that is only an escape sequence cleaned to nothing: "looked in )"."""
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CODEX_HOME", "\x1b[31m" if through == "variable" else "")
+    given = ["--codex-home", "\x1b[31m"] if through == "option" else []
+    said = _no_home_said(capsys, command, given, None)
+    assert said == (
+        "No Codex home found (looked in '\\x1b[31m'). Run Codex once, set CODEX_HOME, or "
+        "pass --codex-home DIR."
+    )
+
+
+@pytest.mark.parametrize("command", HOME_COMMANDS)
+def test_codex_home_naming_a_file_is_said_to_be_one(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    a_file = tmp_path / "codex.txt"
+    a_file.write_text("")
+    monkeypatch.setenv("CODEX_HOME", str(a_file))
+    said = _no_home_said(capsys, command, [], None)
+    assert said.startswith(f"No Codex home found: {a_file} is a file, not a folder. ")
+
+
+@pytest.mark.parametrize("command", HOME_COMMANDS)
+def test_a_missing_home_keeps_its_message_and_exit_code(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    missing = tmp_path / "nowhere"
+    said = _no_home_said(capsys, command, ["--codex-home", str(missing)], None)
+    assert said == (
+        f"No Codex home found (looked in {missing}). Run Codex once, set CODEX_HOME, or pass "
+        "--codex-home DIR."
+    )
+
+
+def test_status_names_a_home_that_is_no_folder_beside_a_good_one(
+    codex_home: CodexHome, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Beside a home that reads, a file given as another had been "Codex home not found"."""
+    a_file = tmp_path / "codex.txt"
+    a_file.write_text("")
+    missing = tmp_path / "nowhere"
+    live_session(codex_home)
+    argv = ["status", "--json", "--codex-home", str(codex_home.root), str(a_file), str(missing)]
+    assert main(argv) == 0
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    assert [(w["text"], w["kind"], w["path"]) for w in warnings] == [
+        (f"Codex home {a_file} is a file, not a folder", "home_missing", str(a_file)),
+        (f"Codex home not found: {missing}", "home_missing", str(missing)),
+    ]

@@ -253,3 +253,33 @@ def test_the_settings_warning_holds_nothing_a_terminal_would_act_on(
     assert why is not None
     assert "\x1b" not in why
     assert "must be a list of folders" in why
+
+
+@pytest.mark.parametrize("command", [["status"], ["report", "daily"]])
+def test_a_file_chosen_in_the_settings_is_said_to_be_one(
+    chosen: CodexHome, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """A file among the folders chosen in Settings had been "No Codex home found (looked in
+    FILE). Run Codex once, set CODEX_HOME, …": not found, and a variable the settings
+    override anyway. The exit code stays the one for no home."""
+    a_file = tmp_path / "codex.txt"
+    a_file.write_text("")
+    config = Path(paths.folder("config")) / paths.SETTINGS_FILE
+    save_settings(config, Settings(codex_homes=(str(a_file),)))
+    assert main(command) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"No Codex home found: {a_file} is a file, not a folder. Give Codex's folder (usually "
+        "~/.codex): choose another folder in Settings → General, or pass --codex-home DIR.\n"
+    )
+    missing = tmp_path / "nowhere"
+    save_settings(config, Settings(codex_homes=(str(missing),)))
+    assert main(command) == 2
+    assert capsys.readouterr().err == (
+        f"No Codex home found (looked in {missing}). Run Codex once, choose another folder in "
+        "Settings → General, or pass --codex-home DIR.\n"
+    )
+    # Given on the command line, the settings are not read: CODEX_HOME is the other way.
+    assert main([*command, "--codex-home", str(missing)]) == 2
+    assert "Run Codex once, set CODEX_HOME, or pass" in capsys.readouterr().err

@@ -242,7 +242,8 @@ def test_a_home_without_a_sessions_folder_is_said_with_the_folder_meant(
     assert _warnings(err) == [
         f"warning: {sessions} has no sessions folder; did you mean --codex-home {home.root}?",
         f"warning: {copy} has no sessions folder; did you mean --codex-home {tmp_path}?",
-        f"warning: {tmp_path / 'empty'} has no sessions folder; is it a Codex home?",  # cleaned
+        # Escaped: neither acted on, nor read as a folder "empty" that is not there.
+        f"warning: '{tmp_path}/empty\\x1b[2J' has no sessions folder; is it a Codex home?",
     ]
     status, _, err = _run(capsys, "report", "daily", "--codex-home", str(home.root))
     assert "sessions folder" not in err
@@ -431,8 +432,8 @@ def test_a_home_that_is_missing_beside_others_is_said_not_dropped_unsaid(
     assert status == 0
     assert json.loads(out)["totals"]["total_tokens"] > 0
     assert _warnings(err) == [
-        f"warning: Codex home not found, left out: {tmp_path / 'typo'}",  # no escape code
-        f"warning: Codex home is not a folder, left out: {a_file}",
+        f"warning: Codex home not found, left out: '{tmp_path}/typo\\x1b[31m'",  # escaped
+        f"warning: Codex home left out: {a_file} is a file, not a folder",
     ]
 
 

@@ -182,6 +182,25 @@ def test_missing_home_and_unreadable_file_are_warnings(
     assert f"Codex home not found: {codex_home.root / 'nope'}" in texts
 
 
+def test_a_home_that_is_no_folder_is_said_to_be_one(codex_home: CodexHome, tmp_path: Path) -> None:
+    """A file given as a home had been "Codex home not found", and the window waited for it;
+    the result says what it is, for the window and for the dashboard built from it."""
+    from codex_presence_gui.core.dashboard import build_dashboard
+
+    a_file = tmp_path / "codex.txt"
+    a_file.write_text("")
+    missing = tmp_path / "nope"
+    homes = [codex_home.root, a_file, missing]
+    result = CodexReader(homes, max_age=None, clock=Clock(BASE + 10)).refresh()
+    assert result.missing_homes == (a_file, missing)
+    assert result.not_folders == ((a_file, "a file"),)
+    assert [str(w) for w in result.warnings] == [
+        f"Codex home {a_file} is a file, not a folder",
+        f"Codex home not found: {missing}",
+    ]
+    assert build_dashboard(result).not_folders == ((a_file, "a file"),)
+
+
 def test_old_files_are_skipped_but_probed_for_limits(codex_home: CodexHome) -> None:
     """Without --all only recent files are read, yet limits come from the newest old file."""
     day = 86400

@@ -1,0 +1,150 @@
+"""What a command says of a Codex home it cannot read: a name that would not show is
+escaped, and a home that is there as a file, a pipe or a device is said to be one."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from codex_presence_gui.core.discovery import (
+    no_home_message,
+    no_sessions_message,
+    not_a_folder,
+    shown_home,
+)
+from codex_presence_gui.core.sanitize import clean_text
+from tests.helpers.special_files import device_node
+
+MISSING_ADVICE = "Run Codex once, set CODEX_HOME, or pass --codex-home DIR."
+NOT_A_FOLDER_ADVICE = (
+    "Give Codex's folder (usually ~/.codex): set CODEX_HOME, or pass --codex-home DIR."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("/home/me/.codex", "/home/me/.codex"),
+        ("/home/me/projets été/中文 📁", "/home/me/projets été/中文 📁"),  # plain: as it is
+        ("C:\\Users\\me\\.codex", "C:\\Users\\me\\.codex"),  # a backslash alone is plain
+        ("\x1b[31m", "'\\x1b[31m'"),  # cleaned, nothing would be left
+        ("\x1b", "'\\x1b'"),
+        ("\x9b2J", "'\\x9b2J'"),  # the C1 form of CSI
+        ("/tmp/x\x1b[0m", "'/tmp/x\\x1b[0m'"),  # cleaned, another folder's name
+        ("/tmp/\u202eabc", "'/tmp/\\u202eabc'"),  # a bidi override
+        ("/tmp/a\nb", "'/tmp/a\\x0ab'"),
+        ("/tmp/caf\udce9", "'/tmp/caf\\xe9'"),  # a byte that is not UTF-8
+        ("/tmp/a\\b\x07", "'/tmp/a\\\\b\\x07'"),  # the backslash escaped where escapes are
+    ],
+)
+def test_a_name_is_shown_as_it_is_or_escaped(name: str, shown: str) -> None:
+    assert shown_home(name) == shown
+    assert shown_home(Path(name)) == shown
+    assert clean_text(shown) == shown  # nothing left for a terminal to act on
+
+
+def test_what_is_there_instead_of_a_folder(tmp_path: Path) -> None:
+    a_file = tmp_path / "config.toml"
+    a_file.write_text("model = 'o3'\n")
+    assert not_a_folder(a_file) == "a file"
+    assert not_a_folder(str(a_file)) == "a file"
+    assert not_a_folder(tmp_path) is None
+    assert not_a_folder(tmp_path / "nowhere") is None  # not there: not "not a folder"
+    assert not_a_folder(a_file / "sub") is None
+    assert not_a_folder("\x00") is None  # a name no folder can have: not looked at
+    link = tmp_path / "link"
+    link.symlink_to(a_file)
+    assert not_a_folder(link) == "a file"  # what the link names
+    (tmp_path / "dangling").symlink_to(tmp_path / "gone")
+    assert not_a_folder(tmp_path / "dangling") is None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_named_pipe_is_said_without_waiting_on_it(tmp_path: Path) -> None:
+    """Looked at, never opened: opening a FIFO waits for a writer (for good, here)."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert not_a_folder(fifo) == "a named pipe"
+    assert no_home_message([fifo]) == (
+        f"No Codex home found: {fifo} is a named pipe, not a folder. {NOT_A_FOLDER_ADVICE}"
+    )
+
+
+def test_a_device_is_said(tmp_path: Path) -> None:
+    node = tmp_path / "null"
+    device_node(node)  # the test's own node, never a link into /dev
+    assert not_a_folder(node) == "a device"
+    assert f"{node} is a device, not a folder" in no_home_message([node])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="UNIX sockets")
+def test_a_socket_is_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a short name: a socket's path has a small limit
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind("sock")
+        assert not_a_folder("sock") == "a socket"
+
+
+def test_a_missing_home_keeps_its_message(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    assert no_home_message([missing]) == (
+        f"No Codex home found (looked in {missing}). {MISSING_ADVICE}"
+    )
+    assert no_home_message([missing, tmp_path / "x"]) == (
+        f"No Codex home found (looked in {missing}, {tmp_path / 'x'}). {MISSING_ADVICE}"
+    )
+
+
+def test_a_file_given_as_the_home_is_said_to_be_one(tmp_path: Path) -> None:
+    """It had been "No Codex home found (looked in …)": the file is there, and waiting or
+    running Codex would not help."""
+    a_file = tmp_path / "x"
+    a_file.write_text("")
+    assert no_home_message([a_file]) == (
+        f"No Codex home found: {a_file} is a file, not a folder. {NOT_A_FOLDER_ADVICE}"
+    )
+    # Beside a missing one: where it looked, then what was not a folder.
+    missing = tmp_path / "nowhere"
+    assert no_home_message([missing, str(a_file)]) == (
+        f"No Codex home found (looked in {missing}, {a_file}): {a_file} is a file, not a "
+        f"folder. {NOT_A_FOLDER_ADVICE}"
+    )
+
+
+def test_a_name_of_escapes_alone_is_shown_escaped(tmp_path: Path) -> None:
+    """``--codex-home $'\\e[31m'`` had read "looked in )": the name cleaned to nothing."""
+    assert no_home_message(["\x1b[31m"]) == (
+        f"No Codex home found (looked in '\\x1b[31m'). {MISSING_ADVICE}"
+    )
+    odd = tmp_path / "\x1b]0;t\x07"
+    odd.write_text("")
+    message = no_home_message([odd])
+    assert message.startswith(f"No Codex home found: '{tmp_path}/\\x1b]0;t\\x07' is a file")
+    assert clean_text(message) == message
+
+
+def test_homes_chosen_in_settings_are_changed_there(tmp_path: Path) -> None:
+    """``CODEX_HOME`` does not override the folders chosen in Settings: it is not advised."""
+    a_file = tmp_path / "x"
+    a_file.write_text("")
+    for homes in ([tmp_path / "nowhere"], [a_file]):
+        message = no_home_message(homes, from_settings=True)
+        assert "choose another folder in Settings → General, or pass --codex-home DIR." in message
+        assert "CODEX_HOME" not in message
+
+
+def test_a_home_without_a_sessions_folder_keeps_its_message(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert no_sessions_message(str(empty)) == (
+        f"{empty} has no sessions folder; is it a Codex home?"
+    )
+    odd = tmp_path / "\x1b[2J"
+    odd.mkdir()
+    assert no_sessions_message(str(odd)) == (
+        f"'{tmp_path}/\\x1b[2J' has no sessions folder; is it a Codex home?"
+    )
