@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from codex_presence_gui.core.discovery import not_a_folder, shown_home
 from codex_presence_gui.core.presence import (
     DEFAULT_CLIENT_ID,
     DEFAULT_IDLE_CLEAR_MINUTES,
@@ -142,13 +143,23 @@ def validate(settings: Settings) -> list[Problem]:
             continue
         path = Path(home).expanduser()
         relative = _relative_home(home)
+        shown = shown_home(home)
         if relative is not None:
             problems.append(Problem("codex_homes", relative, blocking=True))
+        elif (kind := not_a_folder(path)) is not None:
+            # Refused: Codex will not make its folder where a file is, so it would never fill.
+            problems.append(
+                Problem(
+                    "codex_homes",
+                    f"{shown} is {kind}, not a folder: choose Codex's folder (usually ~/.codex).",
+                    blocking=True,
+                )
+            )
         elif not path.is_dir():
             problems.append(
                 Problem(
                     "codex_homes",
-                    f"{home} does not exist yet; it will be used once Codex creates it.",
+                    f"{shown} does not exist yet; it will be used once Codex creates it.",
                     blocking=False,
                 )
             )
@@ -158,10 +169,10 @@ def validate(settings: Settings) -> list[Problem]:
             problems.append(
                 Problem(
                     "codex_homes",
-                    f"{home} holds no Codex logs yet (no sessions folder in it); they appear "
+                    f"{shown} holds no Codex logs yet (no sessions folder in it); they appear "
                     "once Codex runs."
                     if usual
-                    else f"{home} holds no Codex logs (no sessions folder in it): is it the "
+                    else f"{shown} holds no Codex logs (no sessions folder in it): is it the "
                     "folder Codex uses, usually ~/.codex?",
                     blocking=False,
                 )

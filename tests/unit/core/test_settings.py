@@ -230,6 +230,31 @@ def test_a_folder_without_codex_logs_is_said_not_refused(tmp_path: Path) -> None
         assert validate(Settings(codex_homes=(str(home),))) == []
 
 
+def test_a_file_for_a_codex_folder_is_refused_as_one(tmp_path: Path) -> None:
+    """A file chosen as Codex's folder had been "does not exist yet; it will be used once
+    Codex creates it", and kept: Codex never makes its folder where a file is."""
+    a_file = tmp_path / "config.toml"
+    a_file.write_text("")
+    [problem] = validate(Settings(codex_homes=(str(a_file),)))
+    assert problem.key == "codex_homes"
+    assert problem.blocking
+    assert problem.message == (
+        f"{a_file} is a file, not a folder: choose Codex's folder (usually ~/.codex)."
+    )
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe")
+        [problem] = validate(Settings(codex_homes=(str(tmp_path / "pipe"),)))
+        assert problem.blocking
+        assert problem.message.startswith(f"{tmp_path / 'pipe'} is a named pipe, not a folder")
+
+
+def test_a_folder_named_with_escapes_alone_is_shown_escaped(tmp_path: Path) -> None:
+    """A name the Settings page would show as nothing (or as another folder's)."""
+    name = str(tmp_path / "\x1b[31m")
+    [problem] = validate(Settings(codex_homes=(name,)))
+    assert problem.message.startswith(f"'{tmp_path}/\\x1b[31m' does not exist yet")
+
+
 def test_the_usual_folder_before_codex_ran_is_not_questioned(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -96,6 +96,23 @@ def test_a_refused_value_is_said_under_its_field(qtbot: QtBot, tmp_path: Path) -
     assert applied.args[0].codex_homes == (str(tmp_path / "not-yet"),)
 
 
+def test_a_file_for_the_codex_folder_is_refused_under_the_folders(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A file had been "does not exist yet; it will be used once Codex creates it", and
+    saved: the window then waited for it for good."""
+    dialog = make(qtbot, Settings())
+    a_file = tmp_path / "config.toml"
+    a_file.write_text("")
+    dialog.homes.setPlainText(str(a_file))
+    assert dialog.homes_messages.texts() == [
+        f"{a_file} is a file, not a folder: choose Codex's folder (usually ~/.codex)."
+    ]
+    assert not dialog.tabs.tabIcon(0).isNull()  # refused
+    with qtbot.assertNotEmitted(dialog.applied):
+        assert not dialog.apply()
+
+
 def test_preview_follows_privacy(qtbot: QtBot) -> None:
     """The card preview changes as privacy is switched; toggles grey out under privacy."""
     dialog = make(qtbot, Settings())
