@@ -40,7 +40,7 @@ from codex_presence_gui import APP_NAME, __version__
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.presence import TOMORROW_HOUR, tomorrow_morning
-from codex_presence_gui.core.problems import Problem, ProblemKind
+from codex_presence_gui.core.problems import ProblemKind
 from codex_presence_gui.paths import make_folder
 from codex_presence_gui.ui.accessible import FocusRing, make_figure
 from codex_presence_gui.ui.folders import choose_folder
@@ -58,6 +58,7 @@ from codex_presence_gui.viewmodels.card import (
     dashboard_card,
     home_text,
     lists_only_the_card,
+    not_folders_text,
 )
 from codex_presence_gui.viewmodels.glance import window_title
 from codex_presence_gui.viewmodels.limits import LimitsView, limits_view
@@ -122,10 +123,17 @@ class SetupPanel(QFrame):
         layout.addWidget(self.body)
         layout.addWidget(self.choose, 0, Qt.AlignmentFlag.AlignLeft)
 
-    def show_homes(self, homes: str, looked_in: Sequence[str] = ()) -> None:
+    def show_homes(self, homes: str, looked_in: Sequence[str] = (), not_folders: str = "") -> None:
         """Say where Codex's logs were looked for (``homes``, as text; ``looked_in``: those
-        folders, where the folder dialog starts)."""
+        folders, where the folder dialog starts), or what was found there instead of a
+        folder (``not_folders``: waiting for Codex would not help)."""
         self.looked_in = list(looked_in)
+        if not_folders:
+            self.body.setText(
+                f"{APP_NAME} reads the logs that Codex keeps in its folder on this computer, "
+                f"but {not_folders}. Choose Codex's folder (usually ~/.codex)."
+            )
+            return
         self.body.setText(
             f"{APP_NAME} reads the logs that Codex keeps in its folder on this computer, and "
             f"found none in {homes}. If Codex keeps its folder somewhere else, choose that "
@@ -935,8 +943,9 @@ class MainWindow(QMainWindow):
         # The numbers in the title: what the taskbar shows while the window is minimized.
         self.setWindowTitle(window_title(dashboard))
         homes = ", ".join(home_text(home) for home in dashboard.homes)
+        not_folders = not_folders_text(dashboard) if dashboard.no_home else ""
         self.setup_panel.setVisible(dashboard.no_home)
-        self.setup_panel.show_homes(homes, [str(home) for home in dashboard.homes])
+        self.setup_panel.show_homes(homes, [str(home) for home in dashboard.homes], not_folders)
         self.limits.setVisible(not dashboard.no_home)
         self.card.setVisible(not dashboard.no_home)
         listed = (*dashboard.sessions, *dashboard.ended)
@@ -961,16 +970,20 @@ class MainWindow(QMainWindow):
             self._table_tells_more,
             dashboard.no_home,
             homes,
+            not_folders,
         )
         count = len(dashboard.sessions)
-        if dashboard.no_home:
+        if not_folders:  # waiting would not help: Codex does not replace a file
+            status = not_folders
+            shorter: tuple[str, ...] = ("Not a folder: choose Codex's folder", "Not a folder")
+        elif dashboard.no_home:
             status = f"Waiting for {homes}"
-            shorter: tuple[str, ...] = ("Waiting for the Codex folder", "Waiting for Codex")
+            shorter = ("Waiting for the Codex folder", "Waiting for Codex")
         else:
             noun = "session" if count == 1 else "sessions"
             status, shorter = f"{count} active {noun}", (f"{count} active",)
         self.feed_status.set_full_text(status, f"Reading Codex logs in {homes}", shorter=shorter)
-        self._show_problems(dashboard.warnings)
+        self._show_problems(dashboard)
         if shape != self._shape:
             # Measuring (both layouts, for the automatic switch) only when something that
             # takes room changed: the feed refreshes every few seconds.
@@ -1020,9 +1033,15 @@ class MainWindow(QMainWindow):
                 widget.setVisible(visible)
         self._update_layout()
 
-    def _show_problems(self, warnings: tuple[Problem, ...]) -> None:
-        # A missing home has its own panel (or is one of several homes, waiting to appear).
-        problems = [str(w) for w in warnings if w.kind is not ProblemKind.HOME_MISSING]
+    def _show_problems(self, dashboard: Dashboard) -> None:
+        # A missing home has its own panel (or is one of several homes, waiting to appear);
+        # one of several that is no folder will not appear: said with the others' problems.
+        odd = set() if dashboard.no_home else {home for home, _ in dashboard.not_folders}
+        problems = [
+            str(w)
+            for w in dashboard.warnings
+            if w.kind is not ProblemKind.HOME_MISSING or w.path in odd
+        ]
         self.problems.setVisible(bool(problems))
         if problems:
             noun = "problem" if len(problems) == 1 else "problems"

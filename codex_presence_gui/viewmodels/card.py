@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codex_presence_gui.core.dashboard import Dashboard, SessionShare, session_shares
+from codex_presence_gui.core.discovery import shown_home
 from codex_presence_gui.core.formatting import (
     doing_forms,
     ended_text,
@@ -119,11 +120,19 @@ def card_view(
 
 
 def home_text(path: Path) -> str:
-    """A home folder as people write it (``~/.codex``)."""
+    """A home folder as people write it (``~/.codex``), with what would not show escaped
+    (see ``shown_home``)."""
     try:
-        return "~/" + path.relative_to(Path.home()).as_posix()
+        return shown_home("~/" + path.relative_to(Path.home()).as_posix())
     except ValueError:
-        return str(path)
+        return shown_home(path)
+
+
+def not_folders_text(dashboard: Dashboard) -> str:
+    """What the homes that are no folder are ("~/codex.txt is a file, not a folder"), or ""."""
+    return "; ".join(
+        f"{home_text(home)} is {kind}, not a folder" for home, kind in dashboard.not_folders
+    )
 
 
 def dashboard_card(dashboard: Dashboard, chosen: str | None = None) -> CardView:

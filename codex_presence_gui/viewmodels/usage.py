@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from codex_presence_gui.core.discovery import shown_home
 from codex_presence_gui.core.formatting import (
     format_count,
     format_tokens_compact,
@@ -258,7 +259,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
     if totals.total == 0 and totals.calls == 0:
         message = QUIET_MESSAGE if recent.recorded else EMPTY_MESSAGE
         if recent.missing_homes and not recent.recorded:
-            message = MISSING_MESSAGE.format(homes=", ".join(recent.missing_homes))
+            message = MISSING_MESSAGE.format(homes=", ".join(map(shown_home, recent.missing_homes)))
         return UsageView(
             UsageState.EMPTY,
             message,

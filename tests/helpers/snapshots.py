@@ -68,6 +68,7 @@ def dashboard(
     missing: tuple[Path, ...] = (),
     warnings: tuple[Problem, ...] = (),
     now: float = NOW,
+    not_folders: tuple[tuple[Path, str], ...] = (),
 ) -> Dashboard:
     """A dashboard as the feed delivers it."""
     return Dashboard(
@@ -81,6 +82,7 @@ def dashboard(
         other_limits=(),
         warnings=warnings,
         sessions_read=len(sessions),
+        not_folders=not_folders,
     )
 
 

@@ -75,6 +75,63 @@ def test_empty_states(qtbot: QtBot) -> None:
     assert "Permission denied" in window.problems.toolTip()
 
 
+def test_a_home_that_is_no_folder_is_said_not_waited_for(qtbot: QtBot) -> None:
+    """A file chosen as Codex's folder had read "Waiting for FILE" and "found none in FILE.
+    … run it once": Codex never makes its folder where a file is."""
+    window = make_window(qtbot)
+    window.show()
+    missing = Path("/home/dev/.codex")
+    window.show_dashboard(dashboard(homes=(missing,), missing=(missing,)))
+    assert window.feed_status.full_text == "Waiting for /home/dev/.codex"  # as it was
+    assert "run it once" in window.setup_panel.body.text()
+    a_file = Path("/srv/codex.txt")
+    odd = "/srv/codex.txt is a file, not a folder"
+    window.show_dashboard(
+        dashboard(
+            homes=(a_file,),
+            missing=(a_file,),
+            warnings=(Problem(ProblemKind.HOME_MISSING, f"Codex home {odd}", a_file),),
+            not_folders=((a_file, "a file"),),
+        )
+    )
+    assert window.setup_panel.isVisibleTo(window)
+    assert window.feed_status.full_text == odd
+    assert window.feed_status.shorter == ("Not a folder: choose Codex's folder", "Not a folder")
+    body = window.setup_panel.body.text()
+    assert body.endswith(f"on this computer, but {odd}. Choose Codex's folder (usually ~/.codex).")
+    assert "found none" not in body
+    assert not window.problems.isVisibleTo(window)  # the panel says it
+    # One of two homes: the other is read, and the file is said with the problems (a missing
+    # one may still appear, and is not).
+    good, gone = Path("/home/dev/.codex"), Path("/home/dev/old-codex")
+    window.show_dashboard(
+        dashboard(
+            homes=(good, a_file, gone),
+            missing=(a_file, gone),
+            warnings=(
+                Problem(ProblemKind.HOME_MISSING, f"Codex home {odd}", a_file),
+                Problem(ProblemKind.HOME_MISSING, f"Codex home not found: {gone}", gone),
+            ),
+            not_folders=((a_file, "a file"),),
+        )
+    )
+    assert not window.setup_panel.isVisibleTo(window)
+    assert window.feed_status.full_text == "0 active sessions"
+    assert window.problems.isVisibleTo(window)
+    assert window.problems.full_text == "⚠ 1 problem reading logs"
+    assert f"Codex home {odd}" in window.problems.toolTip()
+    assert str(gone) not in window.problems.toolTip()
+
+
+def test_a_home_named_with_escapes_alone_is_shown_escaped(qtbot: QtBot) -> None:
+    """Its name cleaned to nothing had read "Waiting for " and "found none in ."."""
+    window = make_window(qtbot)
+    home = Path("/srv/\x1b[31m")
+    window.show_dashboard(dashboard(homes=(home,), missing=(home,)))
+    assert window.feed_status.full_text == "Waiting for '/srv/\\x1b[31m'"
+    assert "found none in '/srv/\\x1b[31m'." in window.setup_panel.body.text()
+
+
 def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
     """Fresh bars count down; stale readings say so; a passed reset is not shown as current."""
     window = make_window(qtbot)

@@ -461,6 +461,9 @@ def test_a_missing_codex_folder_is_said_on_the_usage_page() -> None:
     assert view.state is UsageState.EMPTY
     assert view.message.startswith("Codex's folder was not found (/home/me/.codex)")
     assert usage_view(recent([])).message.startswith("No usage recorded yet")
+    # A name of escapes alone had read "not found ()".
+    view = usage_view(recent([], missing_homes=("\x1b[31m",)))
+    assert view.message.startswith("Codex's folder was not found ('\\x1b[31m'): ")
 
 
 def test_calls_whose_log_names_no_model_are_said_so_not_named_unknown() -> None:
