@@ -1,8 +1,13 @@
 """The window's figures for the keyboard and screen readers: a limit's row, the session card, a
 period's total are Tab stops, told as groups read by their accessible names, with a ring round
-the one the keyboard is on."""
+the one the keyboard is on; and widgets told as what they do (a choice, a button) rather than as
+what Qt makes them of."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt
@@ -15,33 +20,121 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
 )
-from PySide6.QtWidgets import QAccessibleWidget, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QAccessibleWidget, QApplication, QWidget
 
-#: The classes whose widgets are told as groups (see ``read_as_group``).
-_GROUPS: set[str] = set()
+#: How the widgets of a class are told, by class name (see ``_tell_as``).
+_TOLD_AS: dict[str, Callable[[QWidget], QAccessibleInterface]] = {}
 #: The property that marks a widget as a figure (see ``make_figure``).
 FIGURE_PROPERTY = "keyboardFigure"
 #: How far the ring stands off the figure: clear of its text, within the room around it (the
 #: window's margins, the spacing between rows).
 RING_GAP = 3
+#: An ampersand that marks the next character as a shortcut ("&&": an ampersand).
+MNEMONIC = re.compile("&(.)")
+
+
+@runtime_checkable
+class Clickable(Protocol):
+    """A widget that does what it is for when clicked (``read_as_button``)."""
+
+    def click(self) -> None: ...
+
+
+class _ChoiceInterface(QAccessibleWidget):
+    """A checkable button told as one choice among others (a radio button), checked or not."""
+
+    def __init__(self, button: QWidget) -> None:
+        super().__init__(button, QAccessible.Role.RadioButton)
+
+    def _button(self) -> QAbstractButton | None:
+        button = self.widget()
+        return button if isinstance(button, QAbstractButton) else None
+
+    def state(self) -> QAccessible.State:
+        state = super().state()
+        button = self._button()
+        state.checkable = True
+        state.checked = button is not None and button.isChecked()
+        return state
+
+    def text(self, kind: QAccessible.Text) -> str:
+        button = self._button()
+        if kind == QAccessible.Text.Name and button is not None and not button.accessibleName():
+            return MNEMONIC.sub(r"\1", button.text())  # "&Tokens" is read "Tokens"
+        return super().text(kind)
+
+    def actionNames(self) -> list[str]:
+        button = self._button()
+        enabled = button is not None and button.isEnabled()
+        return ([self.toggleAction()] if enabled else []) + super().actionNames()
+
+    def doAction(self, name: str) -> None:
+        button = self._button()
+        if name == self.toggleAction() and button is not None and button.isEnabled():
+            button.click()  # as a click: an exclusive group keeps one checked
+        else:
+            super().doAction(name)
+
+
+class _ButtonInterface(QAccessibleWidget):
+    """A widget that is not a ``QAbstractButton`` (a link-like label) told as a push button,
+    pressed as if clicked."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget, QAccessible.Role.Button)
+
+    def actionNames(self) -> list[str]:
+        return [self.pressAction(), *super().actionNames()]
+
+    def doAction(self, name: str) -> None:
+        widget = self.widget()
+        if name == self.pressAction() and isinstance(widget, Clickable):
+            widget.click()
+        else:
+            super().doAction(name)
 
 
 def _factory(classname: str, thing: QObject) -> QAccessibleInterface | None:
-    if classname in _GROUPS and isinstance(thing, QWidget):
-        return QAccessibleWidget(thing, QAccessible.Role.Grouping)
+    tell = _TOLD_AS.get(classname)
+    if tell is not None and isinstance(thing, QWidget):
+        return tell(thing)
     return None
+
+
+def _tell_as(widget: QWidget, tell: Callable[[QWidget], QAccessibleInterface]) -> None:
+    """Have screen readers told of widgets of ``widget``'s class by what ``tell`` makes (from
+    before the first time they ask: Qt keeps what it told)."""
+    name = widget.metaObject().className()
+    if name in _TOLD_AS:
+        return
+    if not _TOLD_AS:
+        QAccessible.installFactory(_factory)
+    _TOLD_AS[name] = tell
+
+
+def _group(widget: QWidget) -> QAccessibleInterface:
+    return QAccessibleWidget(widget, QAccessible.Role.Grouping)
 
 
 def read_as_group(widget: QWidget) -> None:
     """Have screen readers take widgets of ``widget``'s class for a group of figures. A frame
     (the card, a period's box) was told as a "frame", which AT-SPI keeps for windows: Orca
     could take the card for the window."""
-    name = widget.metaObject().className()
-    if name in _GROUPS:
-        return
-    if not _GROUPS:
-        QAccessible.installFactory(_factory)
-    _GROUPS.add(name)
+    _tell_as(widget, _group)
+
+
+def read_as_choice(button: QAbstractButton) -> None:
+    """Have screen readers take checkable buttons of ``button``'s class for radio buttons, one
+    choice of those beside them: a tool button that is checkable is told as a check box, which
+    says that both may be ticked."""
+    _tell_as(button, _ChoiceInterface)
+
+
+def read_as_button(widget: Clickable) -> None:
+    """Have screen readers take widgets of ``widget``'s class (a label that opens something
+    when clicked) for push buttons that they can press (a label is told as static text)."""
+    assert isinstance(widget, QWidget)
+    _tell_as(widget, _ButtonInterface)
 
 
 def make_figure(widget: QWidget) -> None:

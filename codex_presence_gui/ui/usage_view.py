@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.usage_report import COST_LABEL
 from codex_presence_gui.paths import save_text
-from codex_presence_gui.ui.accessible import FocusRing, make_figure, read_as_group
+from codex_presence_gui.ui.accessible import FocusRing, make_figure, read_as_choice, read_as_group
 from codex_presence_gui.ui.folders import choose_save_file
 from codex_presence_gui.ui.labels import ElidedLabel, set_tooltip, wrapped_label
 from codex_presence_gui.ui.sessions_table import sorted_rows_view
@@ -70,6 +70,19 @@ CONTENT_MARGIN = 12
 TOAST_TINT = 0.08
 #: Between the period boxes, and between a flat box's texts.
 PERIOD_GAP = 8
+
+
+class ModeButton(QToolButton):
+    """One of the chart's modes (tokens, cost), beside the other: flat, checkable, told to
+    screen readers as one of two radio buttons (a checkable tool button is told as a check
+    box, as if both could be on)."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setText(text)
+        self.setCheckable(True)
+        self.setAutoRaise(True)
+        read_as_choice(self)
 
 
 class UsageTable(QTableView):
@@ -457,16 +470,12 @@ class UsagePage(QScrollArea):
 
         self.chart_title = QLabel("By day")
         self.chart_title.setFont(scaled_font(self, 1.0, bold=True))
-        self.tokens_button = QToolButton()
-        self.tokens_button.setText("Tokens")
-        self.cost_button = QToolButton()
-        self.cost_button.setText("Cost (est.)")
+        self.tokens_button = ModeButton("Tokens")
+        self.cost_button = ModeButton("Cost (est.)")
         self.cost_button.setToolTip(f"Bars of {COST_LABEL}")
         self.tokens_button.setToolTip("Bars of tokens")
         self.mode_group = QButtonGroup(self)
         for button in (self.tokens_button, self.cost_button):
-            button.setCheckable(True)
-            button.setAutoRaise(True)
             self.mode_group.addButton(button)
         self.tokens_button.setChecked(True)
         self.mode_group.buttonToggled.connect(self._mode_toggled)

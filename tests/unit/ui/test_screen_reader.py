@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible
+from PySide6.QtGui import QAccessible, QAccessibleActionInterface
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow
 from codex_presence_gui.ui.main_window import USAGE_PAGE
+from codex_presence_gui.ui.usage_chart import ChartMode
 from codex_presence_gui.ui.window_state import LayoutMode
 from codex_presence_gui.viewmodels.session_table import Column
 from tests.helpers.snapshots import NOW, dashboard, limits, session
@@ -109,3 +110,35 @@ def test_usage_totals_chart_and_table_cells_are_read_as_text(qtbot: QtBot) -> No
     assert "<" not in described
     row = window.model.index(0, Column.PROJECT)
     assert "Folder:" in row.data(Qt.ItemDataRole.AccessibleDescriptionRole)
+
+
+def test_the_bars_mode_is_told_as_a_choice_of_two(qtbot: QtBot) -> None:
+    """Tokens | Cost (est.) are two radio buttons, the one shown checked, each named by its
+    text and described by its tooltip; pressed by a screen reader, one takes the place of the
+    other. They had been told as two check boxes, as if both could be on."""
+    window = shown_window(qtbot)
+    window.open_page(USAGE_PAGE)
+    page = window.usage_page
+    tokens = QAccessible.queryAccessibleInterface(page.tokens_button)
+    cost = QAccessible.queryAccessibleInterface(page.cost_button)
+    assert tokens is not None
+    assert cost is not None
+    for interface in (tokens, cost):
+        assert interface.role() == QAccessible.Role.RadioButton
+        assert interface.state().checkable
+    assert tokens.text(QAccessible.Text.Name) == "Tokens"
+    assert cost.text(QAccessible.Text.Name) == "Cost (est.)"
+    assert cost.text(QAccessible.Text.Description).startswith("Bars of ")
+    assert tokens.state().checked
+    assert not cost.state().checked
+    actions = cost.actionInterface()
+    assert actions is not None
+    assert actions.actionNames()[0] == QAccessibleActionInterface.toggleAction()
+    actions.doAction(QAccessibleActionInterface.toggleAction())
+    assert page.cost_button.isChecked()
+    assert cost.state().checked
+    assert not tokens.state().checked
+    assert page.chart.mode is ChartMode.COST
+    page.cost_button.setEnabled(False)  # no prices: the choice cannot be made
+    assert cost.state().disabled
+    assert QAccessibleActionInterface.toggleAction() not in actions.actionNames()
