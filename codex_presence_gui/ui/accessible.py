@@ -145,9 +145,10 @@ def make_figure(widget: QWidget) -> None:
 
 
 class FocusRing(QWidget):
-    """A ring in the highlight colour round the figure the keyboard is on, drawn in ``host``
-    (which has room round its figures: its margins, its spacing) and not in the figure itself,
-    where it would touch its text. Clicks go through it."""
+    """A ring in the highlight colour round the figure the keyboard is on (or round the part a
+    ``focus_area()`` method of it names), drawn in ``host`` (which has room round its figures:
+    its margins, its spacing) and not in the figure itself, where it would touch its text.
+    Clicks go through it."""
 
     def __init__(self, host: QWidget) -> None:
         super().__init__(host)
@@ -215,5 +216,18 @@ class FocusRing(QWidget):
         highlight = QColor(self.palette().color(QPalette.ColorRole.Highlight))
         painter.setPen(QPen(highlight, 1.5))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 4, 4)
+        painter.drawRoundedRect(QRectF(self._ring_area()).adjusted(1, 1, -1, -1), 4, 4)
         painter.end()
+
+    def _ring_area(self) -> QRect:
+        """Where the ring goes: round the whole figure, or round the part of it its
+        ``focus_area`` names (a text right-aligned in a wider label). Asked at each paint: a
+        text changed repaints the figure, and this ring over it."""
+        target = self.target
+        area = getattr(target, "focus_area", None)
+        if target is None or not callable(area) or not shiboken6.isValid(target):
+            return self.rect()
+        inner: QRect = area()
+        corner = self.mapFrom(self.host, target.mapTo(self.host, inner.topLeft()))
+        ring = QRect(corner, inner.size()).adjusted(-RING_GAP, -RING_GAP, RING_GAP, RING_GAP)
+        return ring.intersected(self.rect())

@@ -41,6 +41,7 @@ from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.presence import TOMORROW_HOUR, tomorrow_morning
 from codex_presence_gui.core.problems import ProblemKind
+from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.paths import make_folder
 from codex_presence_gui.ui.accessible import FocusRing, make_figure
 from codex_presence_gui.ui.folders import choose_folder
@@ -49,6 +50,7 @@ from codex_presence_gui.ui.labels import QWIDGETSIZE_MAX, ElidedLabel, wrapped_l
 from codex_presence_gui.ui.limits_panel import LimitsPanel
 from codex_presence_gui.ui.session_card import SessionCard
 from codex_presence_gui.ui.sessions_table import COMPACT_LEAST_ROWS, SessionsTable
+from codex_presence_gui.ui.status_details import DetailsDialog, StatusLink
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.ui.usage_chart import ChartMode
 from codex_presence_gui.ui.usage_view import UsagePage
@@ -63,7 +65,7 @@ from codex_presence_gui.viewmodels.card import (
 from codex_presence_gui.viewmodels.glance import window_title
 from codex_presence_gui.viewmodels.limits import LimitsView, limits_view
 from codex_presence_gui.viewmodels.session_table import SessionRole, SessionTableModel
-from codex_presence_gui.viewmodels.usage import UsageView
+from codex_presence_gui.viewmodels.usage import TOOLTIP_PROBLEMS, UsageView
 
 DEFAULT_SIZE = (820, 580)
 #: The pages of the full layout (the compact layout shows only the live one).
@@ -276,15 +278,24 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self.feed_status = ElidedLabel("Loading…", min_chars=4)
-        self.problems = ElidedLabel(min_chars=4)
-        self.discord_status = ElidedLabel(min_chars=4)
+        # Both open their details whole: a tooltip can only be hovered.
+        self.problems = StatusLink()
+        self.problems.clicked.connect(self.show_problems_details)
+        self.discord_status = StatusLink()
+        self.discord_status.clicked.connect(self.show_discord_details)
         for item in (self.problems, self.discord_status):
             # Given more room than a short form needs, the text keeps to the bar's edge.
             item.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._discord_preview = ""  # what friends see, in the Discord item's tooltip
+        #: The problems the status bar counts, each in full (see ``show_problems_details``).
+        self.problem_texts: list[str] = []
+        #: The windows the status bar's items open, made when first asked for.
+        self.problems_dialog: DetailsDialog | None = None
+        self.discord_dialog: DetailsDialog | None = None
         self.statusBar().addWidget(self.feed_status, 1)
         self.statusBar().addPermanentWidget(self.problems)
         self.statusBar().addPermanentWidget(self.discord_status)
+        self.status_ring = FocusRing(self.statusBar())  # round the item the keyboard is on
         self.set_discord_status("Discord: off")
         self.problems.hide()
 
@@ -363,6 +374,9 @@ class MainWindow(QMainWindow):
         self.set_discord_pause(None)
         self.log_folder_action = QAction("Open &log folder", self)
         self.log_folder_action.triggered.connect(self._open_log_folder)
+        self.problems_action = QAction("&Problems reading logs…", self)
+        self.problems_action.setEnabled(False)  # until there are some
+        self.problems_action.triggered.connect(self.show_problems_details)
         group = QActionGroup(self)
         self.layout_actions: dict[LayoutMode, QAction] = {}
         for mode, text, key in (
@@ -425,6 +439,7 @@ class MainWindow(QMainWindow):
         for action in self.layout_actions.values():
             view.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.problems_action)
         help_menu.addAction(self.log_folder_action)
         about = help_menu.addAction(f"&About {APP_NAME}")
         about.triggered.connect(self._about)
@@ -737,7 +752,20 @@ class MainWindow(QMainWindow):
             # sessions table): it keeps the focus, and shows again at once. Qt would have
             # moved the keyboard on, at every refresh that changed a size.
             return True
-        return super().focusNextPrevChild(next)
+        focused = QApplication.focusWidget()
+        bar = self.statusBar()
+        hidden = focused is not None and not focused.isVisible() and not bar.isAncestorOf(focused)
+        moved = super().focusNextPrevChild(next)
+        if hidden:
+            # The page's widget the keyboard was on was hidden (the table by Ctrl+2, a page
+            # left): on to what shows in the page, past the status bar's items that follow it
+            # in Tab's order.
+            for _ in (self.problems, self.discord_status):
+                now = QApplication.focusWidget()
+                if now is None or not bar.isAncestorOf(now):
+                    break
+                moved = super().focusNextPrevChild(next)
+        return moved
 
     def _update_layout(self) -> None:
         """Pick the layout for the window's size and mode, and the least size it needs."""
@@ -917,12 +945,51 @@ class MainWindow(QMainWindow):
         shorter = tuple(forms)
         self.discord_status.set_full_text(text, self._discord_preview, shorter=shorter)
         self._share_status_bar()
+        self._update_discord_details()
 
     def set_discord_preview(self, lines: list[str]) -> None:
         """What friends see on Discord, in the Discord line's tooltip."""
         self._discord_preview = "Friends on Discord see:\n" + "\n".join(lines)
         label = self.discord_status
         label.set_full_text(label.full_text, self._discord_preview, shorter=label.shorter)
+        self._update_discord_details()
+
+    def show_discord_details(self) -> None:
+        """The Discord item's details in a window: how the connection stands, whole (the bar
+        may show only "Discord"), and what friends see."""
+        if self.discord_dialog is None:
+            self.discord_dialog = DetailsDialog("Discord status", self)
+        self._update_discord_details()
+        self.discord_dialog.present()
+
+    def _update_discord_details(self) -> None:
+        dialog = self.discord_dialog
+        if dialog is None:
+            return
+        status = clean_text(self.discord_status.full_text)
+        preview = "\n".join(clean_text(line) for line in self._discord_preview.split("\n"))
+        dialog.show_text("", f"{status}\n\n{preview}" if preview else status)
+
+    def show_problems_details(self) -> None:
+        """Every problem met reading the logs, whole, in a window (the status bar counts them,
+        and its tooltip names the first few only)."""
+        if self.problems_dialog is None:
+            self.problems_dialog = DetailsDialog("Problems reading logs", self)
+        self._update_problems_details()
+        self.problems_dialog.present()
+
+    def _update_problems_details(self) -> None:
+        dialog = self.problems_dialog
+        if dialog is None:
+            return
+        count = len(self.problem_texts)
+        if not count:
+            dialog.show_text("Every log is read now: no problems left.", "")
+            return
+        noun = "problem" if count == 1 else "problems"
+        lead = f"{count:,} {noun} reading Codex's logs; the rest of them was read as usual."
+        # A blank line between problems: each may wrap over several lines.
+        dialog.show_text(lead, "\n\n".join(self.problem_texts))
 
     def show_notice(
         self,
@@ -1009,8 +1076,9 @@ class MainWindow(QMainWindow):
 
     def _order_tabs(self) -> None:
         """Tab goes down the live page as it reads: the notices, the first-run panel, each
-        limit, the day's usage (compact), the card, the table. Rows and notices are made as
-        they come, and Qt had put them last (after the table)."""
+        limit, the day's usage (compact), the card, the table; then the status bar's items
+        that open their details, on either page. Rows and notices are made as they come, and
+        Qt had put them last (after the table)."""
         stops = (
             *self.info_bar.tab_stops(),
             self.setup_panel.choose,
@@ -1022,6 +1090,13 @@ class MainWindow(QMainWindow):
         if stops != self._tab_stops:
             self._tab_stops = stops
             for first, second in itertools.pairwise(stops):
+                QWidget.setTabOrder(first, second)
+            # The status bar's items at the very end, after the Usage page's stops too.
+            items: tuple[QWidget, ...] = (self.problems, self.discord_status)
+            last: QWidget | None = self.previousInFocusChain()  # the chain goes round
+            while last in items:
+                last = last.previousInFocusChain() if last is not None else None
+            for first, second in itertools.pairwise((last or self, *items)):
                 QWidget.setTabOrder(first, second)
 
     def _content_changed(self) -> None:
@@ -1043,12 +1118,21 @@ class MainWindow(QMainWindow):
             if w.kind is not ProblemKind.HOME_MISSING or w.path in odd
         ]
         self.problems.setVisible(bool(problems))
+        self.problems_action.setEnabled(bool(problems))
         if problems:
             noun = "problem" if len(problems) == 1 else "problems"
+            # The first few in the tooltip: a thousand damaged files made one taller than the
+            # screen. The window the item opens lists them all.
+            said = problems[:TOOLTIP_PROBLEMS]
+            if len(problems) > len(said):
+                said.append(f"and {len(problems) - len(said):,} more (click to see them all)")
             self.problems.set_full_text(
                 f"⚠ {len(problems)} {noun} reading logs",
-                "\n".join(problems),
+                "\n".join(said),
                 shorter=(f"⚠ {len(problems)} {noun}", f"⚠ {len(problems)}"),
             )
             set_muted(self.problems, False)
+        if problems != self.problem_texts:
+            self.problem_texts = problems
+            self._update_problems_details()
         self._share_status_bar()

@@ -56,16 +56,19 @@ def test_the_window_starts_with_nothing_focused_and_tab_reads_the_live_page_down
     qtbot: QtBot,
 ) -> None:
     """Shown, the keyboard is on the window itself (no focus frame on a figure); Tab goes
-    down the full layout's live page: each limit, the card, the sessions table, and round
-    again. It had reached the table only, and nothing at all in the compact layout."""
+    down the full layout's live page: each limit, the card, the sessions table, the status
+    bar's Discord item, and round again. It had reached the table only, and nothing at all in
+    the compact layout."""
     window = shown_window(qtbot)
     assert not window.compact
     assert QApplication.focusWidget() is window
     assert not window.focus_ring.isVisible()
     five, weekly = window.limits.bars
-    assert tab_walk(qtbot, window) == [five, weekly, window.card, window.table]
+    status = window.discord_status
+    assert tab_walk(qtbot, window) == [five, weekly, window.card, window.table, status]
     window.setFocus()
     assert tab_walk(qtbot, window, Qt.Key.Key_Backtab) == [
+        status,
         window.table,
         window.card,
         weekly,
@@ -79,18 +82,20 @@ def test_tab_in_the_compact_layouts(qtbot: QtBot) -> None:
     window = shown_window(qtbot, LayoutMode.COMPACT, (420, 600))
     assert window.compact
     five, weekly = window.limits.bars
-    assert tab_walk(qtbot, window) == [five, weekly, window.usage_line, window.card]
+    status = window.discord_status
+    assert tab_walk(qtbot, window) == [five, weekly, window.usage_line, window.card, status]
 
     window = shown_window(qtbot, LayoutMode.AUTO, (330, 600))
     assert window.compact
     assert window.table.isVisible()
     five, weekly = window.limits.bars
-    assert tab_walk(qtbot, window) == [five, weekly, window.usage_line, window.card, window.table]
+    stops = [five, weekly, window.usage_line, window.card, window.table, window.discord_status]
+    assert tab_walk(qtbot, window) == stops
 
 
 def test_tab_on_the_usage_page(qtbot: QtBot) -> None:
     """The Usage page reads: Export CSV…, each period's total, the bars' mode (one stop; the
-    arrows switch it), the chart, the tables."""
+    arrows switch it), the chart, the tables; then the status bar's Discord item."""
     window = shown_window(qtbot)
     window.open_page(USAGE_PAGE)
     page = window.usage_page
@@ -101,6 +106,7 @@ def test_tab_on_the_usage_page(qtbot: QtBot) -> None:
         page.chart,
         page.project_table,
         page.model_table,
+        window.discord_status,
     ]
     page.tokens_button.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClick(page.tokens_button, Qt.Key.Key_Right)
@@ -135,6 +141,7 @@ def test_notices_and_new_limit_rows_take_their_place_in_the_tab_order(qtbot: QtB
         *window.limits.bars,
         window.card,
         window.table,
+        window.discord_status,
     ]
     assert len(window.limits.bars) == 3
 

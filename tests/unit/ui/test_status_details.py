@@ -1,0 +1,249 @@
+"""The status bar's details without a tooltip: the problems reading the logs and the Discord
+status open a window that shows them whole, from the keyboard, a click, the Help menu or a
+screen reader; that window is plain text, follows the theme and fits a small screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QAccessible, QAccessibleActionInterface, QPalette
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from codex_presence_gui.core.problems import Problem, ProblemKind
+from codex_presence_gui.ui.main_window import MainWindow
+from codex_presence_gui.viewmodels.usage import TOOLTIP_PROBLEMS
+from tests.helpers.snapshots import dashboard, limits, session
+from tests.unit.ui.test_keyboard import shown_window, tab_walk
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from codex_presence_gui.ui.status_details import DetailsDialog
+
+#: A log's name as hostile as a file name may be: markup, an escape sequence, a bidi override.
+HOSTILE = "rollout-<b>bold</b>\x1b[31m-\u202eevil.jsonl"
+
+
+def problems(count: int) -> tuple[Problem, ...]:
+    """``count`` problems, the first about ``HOSTILE``, each naming a long path."""
+    folder = "/home/dev/.codex/sessions/2026/01/" + "deeply-nested-folder-" * 4
+    first = Problem(
+        ProblemKind.MALFORMED_LINES,
+        f"3 malformed lines skipped in {HOSTILE} (malformed JSON)",
+        Path(HOSTILE),
+    )
+    rest = (
+        Problem(
+            ProblemKind.UNREADABLE,
+            f"cannot read {folder}rollout-{n:02d}.jsonl: Permission denied",
+            Path(f"{folder}rollout-{n:02d}.jsonl"),
+        )
+        for n in range(1, count)
+    )
+    return (first, *rest)
+
+
+def with_problems(qtbot: QtBot, count: int) -> MainWindow:
+    """A shown window whose logs had ``count`` problems."""
+    window = shown_window(qtbot)
+    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
+    window.show_dashboard(dashboard(three, limit=limits(), warnings=problems(count)))
+    QApplication.processEvents()
+    return window
+
+
+def opened(window: MainWindow) -> DetailsDialog:
+    dialog = window.problems_dialog
+    assert dialog is not None
+    assert dialog.isVisible()
+    return dialog
+
+
+def test_the_problems_open_from_the_keyboard_each_one_whole(qtbot: QtBot) -> None:
+    """The problems item is a Tab stop after the sessions table, ringed when the keyboard is
+    on it; Enter opens a window listing every problem (the tooltip names the first few only),
+    as plain text: markup shown as written, escape sequences and bidi controls gone. Copy
+    puts the list where a paste can use it; Esc closes the window. A keyboard had no way to
+    the tooltip, the only place the problems were named."""
+    count = TOOLTIP_PROBLEMS + 4
+    window = with_problems(qtbot, count)
+    item = window.problems
+    five, weekly = window.limits.bars
+    assert tab_walk(qtbot, window) == [
+        five,
+        weekly,
+        window.card,
+        window.table,
+        item,
+        window.discord_status,
+    ]
+    assert "and 4 more (click to see them all)" in item.toolTip()
+    assert "rollout-11.jsonl" not in item.toolTip()
+
+    item.setFocus(Qt.FocusReason.TabFocusReason)
+    ring = window.status_ring
+    assert ring.isVisible()
+    assert ring.geometry().contains(QRect(item.mapTo(window.statusBar(), QPoint()), item.size()))
+    qtbot.keyClick(item, Qt.Key.Key_Return)
+    dialog = opened(window)
+    text = dialog.text.toPlainText()
+    for n in range(1, count):
+        assert f"rollout-{n:02d}.jsonl: Permission denied" in text
+    assert "rollout-<b>bold</b>-evil.jsonl" in text
+    assert "\x1b" not in text
+    assert "\u202e" not in text
+    assert dialog.text.isReadOnly()
+    assert dialog.text.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByKeyboard
+    assert dialog.lead.text().startswith(f"{count} problems reading Codex's logs;")
+    assert dialog.lead.textFormat() is Qt.TextFormat.PlainText
+    assert dialog.windowTitle() == "Problems reading logs"
+
+    dialog.copy_button.click()
+    assert QApplication.clipboard().text() == text
+    assert dialog.copy_button.text() == "Copied"
+    qtbot.waitUntil(lambda: dialog.copy_button.text() == "&Copy", timeout=5000)
+
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    qtbot.keyClick(item, Qt.Key.Key_Space)
+    assert opened(window) is dialog  # the same window again, not one more
+
+
+def test_a_click_or_the_help_menu_opens_the_problems_too(qtbot: QtBot) -> None:
+    """A click on the item opens the list (a touchpad barely reaches a tooltip); so does Help
+    → Problems reading logs…, greyed out while there are none. Open, the list follows the
+    logs: problems gone, it says so. At rest the item looks as a label does; under the
+    pointer it is underlined, with a pointing hand."""
+    window = shown_window(qtbot)
+    assert window.problems.isHidden()
+    assert not window.problems_action.isEnabled()
+    item = window.problems
+    assert not item.font().underline()
+    assert item.cursor().shape() is Qt.CursorShape.PointingHandCursor
+
+    window = with_problems(qtbot, 2)
+    item = window.problems
+    assert window.problems_action.isEnabled()
+    qtbot.mouseClick(item, Qt.MouseButton.LeftButton)
+    dialog = opened(window)
+    assert "rollout-01.jsonl" in dialog.text.toPlainText()
+    assert QApplication.focusWidget() is not item  # the click left the keyboard where it was
+    dialog.close()
+    window.problems_action.trigger()
+    assert opened(window) is dialog
+
+    three = (session("shop", age=5),)
+    window.show_dashboard(dashboard(three, limit=limits(), warnings=problems(3)))
+    assert "rollout-02.jsonl" in dialog.text.toPlainText()
+    assert dialog.lead.text().startswith("3 problems")
+    window.show_dashboard(dashboard(three, limit=limits()))
+    assert dialog.lead.text() == "Every log is read now: no problems left."
+    assert dialog.text.isHidden()
+    assert dialog.copy_button.isHidden()
+    assert window.problems.isHidden()
+    assert not window.problems_action.isEnabled()
+
+
+def test_the_keyboard_on_problems_that_go_moves_to_the_discord_item(qtbot: QtBot) -> None:
+    """The keyboard on the problems item when the problems are gone (the logs read whole
+    again) goes to the Discord item beside it, not back to the top of the page (as a page's
+    widget hidden does: see test_keyboard)."""
+    window = with_problems(qtbot, 2)
+    window.problems.setFocus(Qt.FocusReason.TabFocusReason)
+    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
+    window.show_dashboard(dashboard(three, limit=limits()))
+    assert QApplication.focusWidget() is window.discord_status
+
+
+def test_the_item_is_underlined_under_the_pointer_only(qtbot: QtBot) -> None:
+    """Under the pointer the item is underlined, as a link; the pointer gone, it is the
+    label it was."""
+    window = with_problems(qtbot, 1)
+    item = window.problems
+    size = item.sizeHint()
+    item.enterEvent(None)  # type: ignore[arg-type]
+    assert item.font().underline()
+    assert item.sizeHint() == size  # nothing moves
+    item.leaveEvent(None)  # type: ignore[arg-type]
+    assert not item.font().underline()
+
+
+def test_the_discord_status_opens_whole_with_what_friends_see(qtbot: QtBot) -> None:
+    """The Discord item, cut to "Discord" in a narrow window, opens its whole status and
+    what friends see, kept current while open (its tooltip was the only place for both)."""
+    window = shown_window(qtbot)
+    window.set_discord_status("Discord not running, retrying in 20 s")
+    window.set_discord_preview(["Editing <b>cart</b>.py", "shop (feature/cart)"])
+    window.resize(window.minimumWidth(), window.height())
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: window.discord_status.text() != window.discord_status.full_text)
+    window.discord_status.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(window.discord_status, Qt.Key.Key_Enter)
+    dialog = window.discord_dialog
+    assert dialog is not None
+    assert dialog.isVisible()
+    assert dialog.windowTitle() == "Discord status"
+    assert dialog.text.toPlainText() == (
+        "Discord not running, retrying in 20 s\n\n"
+        "Friends on Discord see:\nEditing <b>cart</b>.py\nshop (feature/cart)"
+    )
+    window.set_discord_status("Discord: connected")
+    assert dialog.text.toPlainText().startswith("Discord: connected\n\nFriends on Discord see:")
+
+
+def test_screen_readers_press_the_status_items_as_buttons(qtbot: QtBot) -> None:
+    """Both items are told as buttons named by their whole text, which a screen reader can
+    press to open their window (they were static text, their details in a description)."""
+    window = with_problems(qtbot, 2)
+    for item in (window.problems, window.discord_status):
+        interface = QAccessible.queryAccessibleInterface(item)
+        assert interface is not None
+        assert interface.role() == QAccessible.Role.Button
+        assert interface.text(QAccessible.Text.Name) == item.full_text
+        assert interface.state().focusable
+        actions = interface.actionInterface()
+        assert actions is not None
+        assert actions.actionNames()[0] == QAccessibleActionInterface.pressAction()
+        actions.doAction(QAccessibleActionInterface.pressAction())
+    assert opened(window).text.toPlainText()
+    assert window.discord_dialog is not None
+    assert window.discord_dialog.isVisible()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_problems_window_fits_a_small_screen_in_both_themes(
+    qtbot: QtBot, qapp: QApplication, theme: str
+) -> None:
+    """Light or dark, the window takes the theme's colours (its text readable on its
+    background) and, as small as 300x200, nothing is cut or overlaps: the long paths wrap
+    (no sideways scroll) and the list scrolls."""
+    from codex_presence_gui.ui.layout_check import check_layout
+    from codex_presence_gui.ui.theme import apply_theme, contrast_ratio, is_dark
+
+    try:
+        apply_theme(qapp, theme)
+        window = with_problems(qtbot, 12)
+        window.show_problems_details()
+        dialog = opened(window)
+        qtbot.waitExposed(dialog)
+        screen = dialog.screen().availableGeometry()
+        assert screen.contains(QRect(screen.topLeft(), dialog.size()))
+        assert check_layout(dialog) == []
+        dialog.resize(300, 200)
+        QApplication.processEvents()
+        assert dialog.size().width() == 300
+        assert check_layout(dialog) == []
+        assert dialog.text.horizontalScrollBar().maximum() == 0
+        assert dialog.text.verticalScrollBar().maximum() > 0
+        palette = dialog.text.palette()
+        base = palette.color(QPalette.ColorRole.Base)
+        assert is_dark(palette) is (theme == "dark")
+        assert contrast_ratio(palette.color(QPalette.ColorRole.Text), base) >= 4.5
+        lead = dialog.lead.palette()
+        assert (
+            contrast_ratio(lead.color(QPalette.ColorRole.WindowText), lead.window().color()) >= 4.5
+        )
+    finally:
+        apply_theme(qapp, "system")
