@@ -162,6 +162,27 @@ def tray_icon(face: TrayFace) -> QIcon:
     return icon
 
 
+def mirrored_action(action: QAction, parent: QObject) -> QAction:
+    """A checkable copy of ``action`` with no shortcut, checked whenever it is (either way).
+
+    A menu shows an action's shortcut beside it; the tray's menu must not show the window's
+    keys, which do nothing from the tray or while the window is hidden."""
+    mirror = QAction(action.text(), parent)
+    mirror.setCheckable(action.isCheckable())
+
+    def follow() -> None:
+        mirror.setText(action.text())
+        mirror.setEnabled(action.isEnabled())
+        mirror.setChecked(action.isChecked())
+
+    follow()
+    action.changed.connect(follow)
+    action.toggled.connect(mirror.setChecked)
+    # Checking the copy checks the original, whose own handlers then do the work.
+    mirror.toggled.connect(action.setChecked)
+    return mirror
+
+
 class Tray(QObject):
     """The tray icon and its menu; shown only where the desktop has a tray."""
 
@@ -189,7 +210,9 @@ class Tray(QObject):
         settings.triggered.connect(open_settings)
         quit_action = QAction("Quit", self.menu)
         quit_action.triggered.connect(quit_app)
-        for action in (self.toggle_action, on_top, pause_discord, settings):
+        #: The window's "Always on top" without its Ctrl+T, which works only in the window.
+        self.on_top_action = mirrored_action(on_top, self.menu)
+        for action in (self.toggle_action, self.on_top_action, pause_discord, settings):
             self.menu.addAction(action)
         self.menu.addSeparator()
         self.menu.addAction(quit_action)

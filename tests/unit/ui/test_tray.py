@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QAction, QPainter, QPixmap
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+from codex_presence_gui.ui.main_window import MainWindow
 from codex_presence_gui.ui.tray import (
     MARK_MIN_SIZE,
     NO_READING,
@@ -209,3 +210,30 @@ def test_white_scan_sees_the_text() -> None:
     """The scan used above finds the white digits, and not the coloured body."""
     assert white_columns(32, FULL)
     assert not white_columns(32, FULL._replace(text="", mark=""))
+
+
+def test_always_on_top_shows_no_shortcut_in_the_tray(qtbot: QtBot) -> None:
+    """Ctrl+T works only in the window: the tray's menu does not show it (the View menu
+    does), and the tray's check follows the window's both ways."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    tray = Tray(
+        window,
+        on_top=window.on_top_action,
+        pause_discord=window.pause_menu.menuAction(),
+        open_settings=lambda: None,
+        quit_app=lambda: None,
+    )
+    [on_top] = [action for action in tray.menu.actions() if "on &top" in action.text()]
+    assert on_top.shortcut().isEmpty()
+    assert on_top.isCheckable()
+    assert window.on_top_action.shortcut() == QKeySequence("Ctrl+T")
+    assert not on_top.isChecked()
+    on_top.trigger()  # from the tray
+    assert window.on_top_action.isChecked()
+    assert window.always_on_top
+    window.on_top_action.trigger()  # from the window
+    assert not on_top.isChecked()
+    assert not window.always_on_top
+    window.set_always_on_top(True)  # from the settings
+    assert on_top.isChecked()
