@@ -253,8 +253,6 @@ class SessionsTable(QTableView):
         #: Rows went in the update under way: the columns are fitted once it is over.
         self._removed = False
         self._fitting = False
-        # Only the sorted section draws the arrow, so only its title needs room for one.
-        header.sortIndicatorChanged.connect(self._update_widths)
         model.rowsInserted.connect(self._rows_inserted)
         model.rowsRemoved.connect(self._rows_removed)
         model.modelReset.connect(self._measure)
@@ -400,17 +398,18 @@ class SessionsTable(QTableView):
         return size + self._padding() // 2
 
     def _header_width(self, column: Column) -> int:
-        """The width the title needs, with room for the sort arrow on the sorted column."""
+        """The width the title needs, with room for the sort arrow.
+
+        Every column keeps that room, sorted or not (as ``QHeaderView`` measures its
+        sections): with it on the sorted column only, a click on another title had moved the
+        columns by a few pixels."""
         header = self.horizontalHeader()
         metrics = header.fontMetrics()
         lines = HEADERS[column].split("\n")
         text = max(metrics.horizontalAdvance(line) for line in lines)
         margin = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
-        width = text + 4 * margin
-        if header.sortIndicatorSection() == column:
-            # As QHeaderView makes room for the arrow: the section's height plus a margin.
-            width += metrics.height() * len(lines) + 3 * margin
-        return width
+        # As QHeaderView makes room for the arrow: the section's height plus a margin.
+        return text + 4 * margin + metrics.height() * len(lines) + 3 * margin
 
     def _template_width(self, column: Column) -> int:
         template = _TEMPLATES.get(column)

@@ -294,6 +294,29 @@ def test_a_number_column_sorts_largest_first_on_its_first_click(qtbot: QtBot) ->
     assert rows[0].startswith("shop")  # the newest first
 
 
+def column_widths(table: QTableView) -> list[int | None]:
+    """Each column's width, None for a hidden one."""
+    header = table.horizontalHeader()
+    return [
+        None if table.isColumnHidden(column) else header.sectionSize(column)
+        for column in range(header.count())
+    ]
+
+
+@pytest.mark.parametrize("width", [300, 560, 700, 820, 1000, 1600])
+def test_the_columns_stay_put_when_another_column_is_sorted(qtbot: QtBot, width: int) -> None:
+    """Every title keeps room for the sort arrow: a click on another title sorts the rows
+    and moves no column (only the sorted one had the room, and the others had shifted by a
+    few pixels), nor makes the table scroll sideways."""
+    table = shown_table(qtbot, width)
+    before = column_widths(table)
+    for column in (*Column, Column.LAST_ACTIVITY):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            table.sortByColumn(column, order)
+            assert column_widths(table) == before, (column, order)
+            assert table.horizontalScrollBar().maximum() == 0
+
+
 def drawn_text_color(table: SessionsTable, index: QModelIndex) -> QColor:
     """The text colour the table's delegate draws ``index`` in."""
     option = QStyleOptionViewItem()
@@ -480,7 +503,9 @@ def test_rows_that_come_or_go_have_only_their_own_cells_measured(
     # Before the table is made: PySide keeps the method it first found for a delegate.
     monkeypatch.setattr(RowDelegate, "initStyleOption", counted)
     listed = [
-        session(f"s{n}", age=3 * 3600 + n, project=f"project-{n % 4}", git_branch=None)
+        # Names wider than the title "Project" with room for the sort arrow, which the
+        # column keeps whatever its cells.
+        session(f"s{n}", age=3 * 3600 + n, project=f"shop-project-{n % 4}", git_branch=None)
         for n in range(60)
     ]
     model = SessionTableModel()

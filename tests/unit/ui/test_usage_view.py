@@ -43,7 +43,7 @@ from codex_presence_gui.ui.usage_chart import (
     legend_html,
     nice_ceiling,
 )
-from codex_presence_gui.ui.usage_view import UsagePage
+from codex_presence_gui.ui.usage_view import UsagePage, UsageTable
 from codex_presence_gui.ui.window_state import LayoutMode
 from codex_presence_gui.viewmodels.usage import (
     BUILDING_MESSAGE,
@@ -181,6 +181,37 @@ def test_tables_sort_by_tokens_and_never_scroll_sideways(qtbot: QtBot) -> None:
         x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
         assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (column, order)
+
+
+@pytest.mark.parametrize("width", [420, 560, 700, 900, 1200])
+def test_the_tables_columns_stay_put_when_another_column_is_sorted(
+    qtbot: QtBot, width: int
+) -> None:
+    """As in the sessions table: every title keeps room for the sort arrow, so sorting by
+    another column moves none, hides none, and never makes a table scroll sideways."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    page.resize(width, 700)
+    page.show()
+    settle()
+    for table in (page.project_table, page.model_table):
+        header = table.horizontalHeader()
+
+        def widths(table: UsageTable = table) -> list[int | None]:
+            return [
+                None if table.isColumnHidden(column) else table.columnWidth(column)
+                for column in UsageColumn
+            ]
+
+        before = widths()
+        for column in (*UsageColumn, UsageColumn.TOKENS):
+            for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+                table.sortByColumn(column, order)
+                settle()
+                assert widths() == before, (table.accessibleName(), column, order)
+                assert table.horizontalScrollBar().maximum() == 0
+        assert header.sortIndicatorSection() == UsageColumn.TOKENS
 
 
 def test_the_period_totals_show_whole_at_any_width(qtbot: QtBot) -> None:
