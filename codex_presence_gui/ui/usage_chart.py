@@ -105,15 +105,29 @@ class UsageChart(QWidget):
         self.setAccessibleName("Daily usage, last 30 days")
         # Reached by Tab: a day's numbers are for the keyboard too (the arrows walk the days).
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        #: Pixels given up from the least height (``give_up``).
+        self.given_up = 0
 
     def sizeHint(self) -> QSize:
         return QSize(480, self.minimumSizeHint().height())
 
     def minimumSizeHint(self) -> QSize:
         # Tall enough to compare days by eye, however long the tables under it: the page
-        # scrolls rather than squeeze the chart to a strip.
-        height = self.fontMetrics().height()
-        return QSize(self._axis_width() + 30 * 4 + 8, CHART_MIN_LINES * height + 10)
+        # scrolls rather than squeeze the chart to a strip (but for a sliver: give_up).
+        height = self.full_height() - self.given_up
+        return QSize(self._axis_width() + 30 * 4 + 8, height)
+
+    def full_height(self) -> int:
+        """The least height, before any is given up."""
+        return CHART_MIN_LINES * self.fontMetrics().height() + 10
+
+    def give_up(self, pixels: int) -> None:
+        """Ask for ``pixels`` less than the least height (at most a line: the page asks when
+        it would otherwise scroll by a sliver)."""
+        pixels = max(0, min(pixels, self.fontMetrics().height()))
+        if pixels != self.given_up:
+            self.given_up = pixels
+            self.updateGeometry()
 
     # -- data -----------------------------------------------------------------------------
 

@@ -592,6 +592,7 @@ class UsagePage(QScrollArea):
         self.project_model.show_rows(view.projects)
         self.model_model.show_rows(view.models)
         self._arrange()
+        self._fit_height()
         notes = [view.cost_note] + ([view.unpriced_text] if view.unpriced_text else [])
         self.footnote.setText("\n".join(notes))
         set_muted(self.footnote)
@@ -695,6 +696,7 @@ class UsagePage(QScrollArea):
         if margins.bottom() != CONTENT_MARGIN + extra:
             margins.setBottom(CONTENT_MARGIN + extra)
             self.content_layout.setContentsMargins(margins)
+            self._fit_height()
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -708,7 +710,35 @@ class UsagePage(QScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._arrange()
+        self._fit_height()
         self.export_row.place()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            # The content asks for other room (a text longer or wrapped anew, another font):
+            # fitted before the scroll area reads it.
+            self._fit_height()
+        return super().event(event)
+
+    def _fit_height(self) -> None:
+        """The chart gives up the few pixels the page lacks, when it lacks less than a line:
+        a scroll bar that moves the page by a sliver is no use (at 900x700, six projects had
+        made the page scroll by 4 px). Lacking more, the page scrolls, by a line or more.
+
+        The room is measured beside a scroll bar, shown or not: Qt keeps a bar shown while
+        the page would not fit beside it, even when it would fit without it."""
+        chart = self.chart
+        if chart.isHidden():
+            chart.give_up(0)
+            return
+        room = self.maximumViewportSize()  # the viewport's size without the scroll bar
+        width = room.width() - self.verticalScrollBar().sizeHint().width()
+        layout = self.content_layout
+        needed = layout.totalMinimumSize().height()
+        if layout.hasHeightForWidth():
+            needed = max(needed, layout.totalHeightForWidth(width))
+        short = needed + chart.given_up - room.height()
+        chart.give_up(short if 0 < short < chart.fontMetrics().height() else 0)
 
     def _arrange(self) -> None:
         """The period boxes side by side when each shows its numbers whole, else one under the

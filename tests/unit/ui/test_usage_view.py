@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, date, timedelta
 from pathlib import Path
@@ -839,6 +840,96 @@ def test_states_without_numbers(qtbot: QtBot) -> None:
 
 
 # -- in the window ------------------------------------------------------------------------
+
+
+def usage_of(projects: int, models: int) -> UsageView:
+    """``projects`` projects and ``models`` models over the month, each of another size (the
+    models past two have no price: the page says so under the tables)."""
+    slots = [
+        slot(
+            TODAY - timedelta(days=(3 * project + model) % 30),
+            100_000 * (project + 1) + 7_000 * model,
+            1000 * (model + 1),
+            project=f"project-{project}",
+            model=("gpt-a", "gpt-b")[model] if model < 2 else f"model-{model}",
+            session=f"s{project}-{model}",
+        )
+        for project in range(projects)
+        for model in range(models)
+    ]
+    return usage_view(recent(slots))
+
+
+def usage_page_window(qtbot: QtBot, view: UsageView) -> MainWindow:
+    """A shown window on its Usage page, showing ``view``."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.set_layout_mode(LayoutMode.FULL)
+    window.show_usage(view)
+    window.set_page(USAGE_PAGE)
+    window.show()
+    settle()
+    return window
+
+
+def scrolled_by_slivers(
+    window: MainWindow, sizes: Iterable[tuple[int, int]], *, check_every: int = 0
+) -> list[str]:
+    """The sizes (as the window has them: not under its least one) at which the Usage page
+    scrolls by less than a line, or, every ``check_every``-th size, has a layout problem."""
+    page = window.usage_page
+    bar = page.verticalScrollBar()
+    line = page.chart.fontMetrics().height()
+    found = []
+    for number, (width, height) in enumerate(sizes):
+        asked = QSize(width, height).expandedTo(window.minimumSize())
+        window.resize(asked)
+        settle()
+        if bar.isVisible() and bar.maximum() < line:
+            found.append(f"{asked.width()}x{asked.height()}: scrolls {bar.maximum()} px")
+        # Never more than a line off the chart's height.
+        assert page.chart.height() >= page.chart.full_height() - line
+        if check_every and number % check_every == 0:
+            found += [
+                f"{asked.width()}x{asked.height()}: {problem}"
+                for problem in check_layout(window, asked)
+            ]
+    return found
+
+
+def test_the_page_does_not_scroll_by_a_sliver(qtbot: QtBot) -> None:
+    """At 900x700 six projects had left the page 4 px short, and it scrolled by as much:
+    the chart gives those pixels up instead. A page short of a line or more still scrolls."""
+    window = usage_page_window(qtbot, usage_of(6, 4))
+    page = window.usage_page
+    window.resize(900, 700)
+    settle()
+    assert not page.verticalScrollBar().isVisible()
+    assert 0 < page.chart.given_up < page.chart.fontMetrics().height()
+    assert check_layout(window, QSize(900, 700)) == []
+    window.resize(900, 650)
+    settle()
+    assert page.verticalScrollBar().maximum() >= page.chart.fontMetrics().height()
+    assert page.chart.given_up == 0
+    # Across the heights about that one (by 3 px: a sliver spans up to a line, 14 px or so).
+    sizes = [(width, height) for width in (620, 840, 900) for height in range(620, 760, 3)]
+    assert scrolled_by_slivers(window, sizes, check_every=7) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("projects", "models"), [(1, 1), (3, 2), (10, 6)])
+def test_the_page_scrolls_by_a_line_or_more_at_any_size(
+    qtbot: QtBot, projects: int, models: int
+) -> None:
+    """Widths 420 to 1200 and heights 400 to 900 (by 7 px: a sliver spans up to a line), the
+    heights growing then shrinking (a scroll bar shown stays while the page would not fit
+    beside it): no scroll bar, or one that moves the page by a line at least; nothing
+    clipped."""
+    window = usage_page_window(qtbot, usage_of(projects, models))
+    for width in (420, 640, 840, 1200):
+        heights = [*range(400, 901, 7), *range(900, 399, -7)]
+        sizes = [(width, height) for height in heights]
+        assert scrolled_by_slivers(window, sizes, check_every=13) == [], width
 
 
 def test_the_usage_page_beside_the_live_view(qtbot: QtBot) -> None:
