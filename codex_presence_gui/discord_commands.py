@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from codex_presence_gui import paths
@@ -24,7 +25,13 @@ from codex_presence_gui.core.presence import (
 )
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.sanitize import clean_text, terminal_safe_json
-from codex_presence_gui.core.settings import SETTINGS_FILE, Settings, peek_settings
+from codex_presence_gui.core.settings import (
+    SETTINGS_FILE,
+    LoadResult,
+    Settings,
+    defaults_message,
+    peek_settings,
+)
 
 EXIT_OK = 0
 EXIT_NO_HOME = 2
@@ -34,30 +41,48 @@ EXIT_REJECTED = 5
 EXIT_FAILED = 6
 
 
-def _dashboard(args: argparse.Namespace) -> Dashboard | None:
-    homes = resolve_codex_homes([*args.codex_homes, *args.command_homes])
+def _read(args: argparse.Namespace) -> tuple[Dashboard, Settings, list[str]] | None:
+    """The dashboard of the Codex homes and the settings, as the window has them, with the
+    warnings to say after the output; None (said) when no home is there.
+
+    The homes are chosen as for ``status`` and ``report``: the command line's, else the
+    folders chosen in Settings → General (and why they cannot be used, when the file names
+    some it cannot give), else ``$CODEX_HOME`` or ``~/.codex``."""
+    given = [*args.codex_homes, *args.command_homes]
+    chosen, unusable = paths.settings_homes() if not given else ([], None)
+    homes = resolve_codex_homes(given, chosen)
     board = build_dashboard(CodexReader(homes).refresh())
     if board.no_home:
-        print(no_home_message(homes), file=sys.stderr)
+        print(no_home_message(homes, from_settings=bool(chosen)), file=sys.stderr)
+        if unusable is not None:  # why the folders chosen in Settings were not looked in
+            print(f"warning: {unusable}", file=sys.stderr)
         return None
-    return board
+    path = paths.config_dir() / SETTINGS_FILE
+    loaded = peek_settings(path)
+    said = _settings_message(loaded, path, homes_said=unusable is not None)
+    # It names the file, in a folder whose name may hold anything.
+    warnings = [clean_text(said)] if said is not None else []
+    if unusable is not None:
+        warnings.append(f"warning: {unusable}")
+    return board, loaded.settings, warnings
 
 
-def _user_settings() -> Settings:
-    """The settings file as the app would read it (defaults, said, when it cannot be used)."""
-    loaded = peek_settings(paths.config_dir() / SETTINGS_FILE)
-    if loaded.message:
-        # It names the file, in a folder whose name may hold anything.
-        print(clean_text(loaded.message), file=sys.stderr)
-    return loaded.settings
+def _settings_message(loaded: LoadResult, path: Path, *, homes_said: bool) -> str | None:
+    """What to say of the settings file beside the warning about its Codex folders, when
+    there is one (``homes_said``): not the same fault twice."""
+    if not homes_said:
+        return loaded.message
+    if not loaded.problems:
+        return None  # the file as a whole cannot be used: the folders' warning says why
+    return defaults_message(path, [p for p in loaded.problems if not p.startswith("codex_homes:")])
 
 
-def settings_from(args: argparse.Namespace, settings: Settings | None = None) -> PresenceSettings:
-    """The card settings the app would use (its settings file, or ``settings`` read from it:
-    toggles, project rules, idle clear, a pause), made private by ``--private``. Both
-    commands show or send exactly what the app would, so a project the rules hide is hidden
-    here too."""
-    presence = (settings if settings is not None else _user_settings()).presence()
+def settings_from(args: argparse.Namespace, settings: Settings) -> PresenceSettings:
+    """The card settings the app would use (``settings``, read from its file: private mode,
+    the fields shown, project rules, idle clear, a pause), made private by ``--private``.
+    Both commands show or send exactly what the app would, so a project the rules hide is
+    hidden here too."""
+    presence = settings.presence()
     if getattr(args, "private", False):
         presence = replace(presence, privacy_mode=True)
     # The card itself, not whether the app may publish: these commands are asked for.
@@ -71,10 +96,10 @@ def current_card(board: Dashboard, settings: PresenceSettings) -> PresenceCard |
 
 def run_preview(args: argparse.Namespace) -> int:
     """Print the card friends would see now, without connecting to Discord."""
-    board = _dashboard(args)
-    if board is None:
+    read = _read(args)
+    if read is None:
         return EXIT_NO_HOME
-    stored = _user_settings()
+    board, stored, warnings = read
     settings = settings_from(args, stored)
     card = current_card(board, settings)
     note = card_note(board.active, settings, board.generated_at)
@@ -92,8 +117,7 @@ def run_preview(args: argparse.Namespace) -> int:
         print("Friends on Discord would see:")
         for line in preview_lines(card, note):
             print(f"  {line}")
-    if warning:
-        print(warning, file=sys.stderr)
+    _warn([*warnings, *([warning] if warning else [])])
     return EXIT_OK
 
 
@@ -107,10 +131,10 @@ def run_discord_check(args: argparse.Namespace) -> int:
         PypresenceClient,
     )
 
-    board = _dashboard(args)
-    if board is None:
+    read = _read(args)
+    if read is None:
         return EXIT_NO_HOME
-    stored = _user_settings()
+    board, stored, warnings = read
     card = current_card(board, settings_from(args, stored))
     client_id, warning = resolve_client_id(configured=stored.discord_client_id)
     report: dict[str, Any] = {
@@ -152,9 +176,16 @@ def run_discord_check(args: argparse.Namespace) -> int:
         print(_json_text(report))
     else:
         _print_check(report, card)
-    if warning:
-        print(warning, file=sys.stderr)
+    _warn([*warnings, *([warning] if warning else [])])
     return code
+
+
+def _warn(warnings: list[str]) -> None:
+    """Say the warnings after the output, where they are read (as ``status`` does)."""
+    if warnings:
+        sys.stdout.flush()
+    for warning in warnings:
+        print(warning, file=sys.stderr)
 
 
 def _json_text(document: dict[str, Any]) -> str:

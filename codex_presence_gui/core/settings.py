@@ -25,6 +25,7 @@ import math
 import os
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -605,8 +606,15 @@ def peek_settings(path: Path) -> LoadResult:
         return LoadResult(
             Settings(), f"Could not use your settings ({path}: {why}); using the defaults."
         )
-    message = f"Some of your settings ({path}) use their defaults: " + " ".join(problems)
-    return LoadResult(settings, message if problems else None, problems=problems)
+    return LoadResult(settings, defaults_message(path, problems), problems=problems)
+
+
+def defaults_message(path: Path, problems: Sequence[str]) -> str | None:
+    """What to say of settings that took their defaults (``problems``, one a key); None for
+    none."""
+    if not problems:
+        return None
+    return f"Some of your settings ({path}) use their defaults: " + " ".join(problems)
 
 
 def _keep_aside(path: Path) -> Path | None:

@@ -52,7 +52,7 @@ def test_the_settings_file_has_one_name() -> None:
 
 
 def test_status_and_report_read_the_chosen_folder(
-    chosen: CodexHome, capsys: pytest.CaptureFixture[str]
+    chosen: CodexHome, capsys: pytest.CaptureFixture[str], discord_dir: Path
 ) -> None:
     settings_file = Path(paths.folder("config")) / paths.SETTINGS_FILE
     before = settings_file.read_bytes()
@@ -61,7 +61,60 @@ def test_status_and_report_read_the_chosen_folder(
     assert document["codex_homes"] == [str(chosen.root)]
     assert main(["report", "daily", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["totals"]["input_tokens"] == 4000
+    # `preview` and `discord-check` had read $CODEX_HOME: "No Codex home found".
+    assert main(["preview", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["session_id"] == SID
+    assert main(["discord-check", "--json"]) == 3  # no Discord here, but the card was made
+    assert "chosen-project" in json.loads(capsys.readouterr().out)["sent"]["details"]
     assert settings_file.read_bytes() == before  # only read
+
+
+def test_preview_shows_the_card_of_the_chosen_folder_with_the_discord_settings(
+    chosen: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What friends see: the chosen folder's session, in the private mode set in Settings."""
+    config = Path(paths.folder("config")) / paths.SETTINGS_FILE
+    save_settings(config, Settings(codex_homes=(str(chosen.root),), privacy_mode=True))
+    assert main(["preview", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["session_id"] == SID
+    assert document["activity"]["details"] == "Using Codex"
+    assert "chosen-project" not in json.dumps(document["activity"])
+
+
+@pytest.mark.parametrize(
+    ("content", "said", "once"),
+    [
+        ('{"codex_homes": ["/srv/codex"],}', "it is not JSON", "Could not use your settings"),
+        (
+            '{"codex_homes": 5, "show_model": "yes"}',
+            "must be a list of folders",
+            "codex_homes: 5",
+        ),
+    ],
+)
+def test_preview_says_a_broken_settings_file_once(
+    chosen: CodexHome,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    content: str,
+    said: str,
+    once: str,
+) -> None:
+    """The default folder is read and the card shown, with the folders' warning after it;
+    the settings' own message does not say the same fault again."""
+    monkeypatch.setenv("CODEX_HOME", str(chosen.root))
+    config = Path(paths.folder("config")) / paths.SETTINGS_FILE
+    config.write_text(content, encoding="utf-8")
+    assert main(["preview"]) == 0
+    captured = capsys.readouterr()
+    assert "chosen-project" in captured.out
+    assert "warning: " in captured.err
+    assert said in captured.err
+    assert "the default one is" in captured.err.lower()
+    assert captured.err.count(once) == 1, captured.err
+    if "show_model" in content:  # another key's fault is still said
+        assert "show_model" in captured.err
 
 
 def test_base_dir_option_reads_that_copy_s_settings(
@@ -200,10 +253,15 @@ def test_the_command_line_comes_first_and_no_choice_means_the_default(
     ],
 )
 def test_a_command_says_when_the_folders_in_the_settings_cannot_be_used(
-    chosen: CodexHome, capsys: pytest.CaptureFixture[str], content: str | bytes | None, said: str
+    chosen: CodexHome,
+    capsys: pytest.CaptureFixture[str],
+    discord_dir: Path,
+    content: str | bytes | None,
+    said: str,
 ) -> None:
     """A broken settings file had silently sent `report` and `status` to the default folder
-    ("No token usage recorded", or another home's numbers) without a word about why."""
+    ("No token usage recorded", or another home's numbers) without a word about why; the
+    same for `preview` and `discord-check`."""
     config = Path(paths.folder("config")) / paths.SETTINGS_FILE
     config.unlink()
     if content is None:
@@ -216,7 +274,7 @@ def test_a_command_says_when_the_folders_in_the_settings_cannot_be_used(
         config.write_bytes(content)
     else:
         config.write_text(content, encoding="utf-8")
-    for command in (["report", "daily"], ["status"]):
+    for command in (["report", "daily"], ["status"], ["preview"], ["discord-check"]):
         with unblocked(config) if content == "fifo" else nullcontext([]) as hung:
             main(command)
         assert not hung, command
@@ -255,9 +313,15 @@ def test_the_settings_warning_holds_nothing_a_terminal_would_act_on(
     assert "must be a list of folders" in why
 
 
-@pytest.mark.parametrize("command", [["status"], ["report", "daily"]])
+@pytest.mark.parametrize(
+    "command", [["status"], ["report", "daily"], ["preview"], ["discord-check"]]
+)
 def test_a_file_chosen_in_the_settings_is_said_to_be_one(
-    chosen: CodexHome, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+    chosen: CodexHome,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    discord_dir: Path,
+    command: list[str],
 ) -> None:
     """A file among the folders chosen in Settings had been "No Codex home found (looked in
     FILE). Run Codex once, set CODEX_HOME, …": not found, and a variable the settings
