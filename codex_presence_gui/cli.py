@@ -82,7 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
         type=codex_home_text,
         action="append",
         default=[],
-        help="a Codex home to read (repeatable; default: $CODEX_HOME or ~/.codex)",
+        help=(
+            "a Codex home to read (repeatable; default: the folders chosen in Settings, "
+            "else $CODEX_HOME or ~/.codex)"
+        ),
     )
     parser.add_argument(
         "--base-dir",
@@ -169,7 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
     preview = commands.add_parser(
         "preview",
         help="print the Discord card friends would see, without connecting",
-        description="Print the Discord Rich Presence card for the current session.",
+        description=(
+            "Print the Discord Rich Presence card for the current session, as the window "
+            "would publish it with your settings (private mode, the fields shown, project "
+            "rules, a pause, the application id), even while Discord status is off there."
+        ),
     )
     preview.add_argument("--json", action="store_true", help="print the activity as JSON")
     _add_homes_option(preview)
@@ -177,8 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
         "discord-check",
         help="send the current card to Discord, wait for its answer, clear it, and report",
         description=(
-            "Connect to the local Discord client, send the current card, wait for Discord's "
-            "acknowledgement, clear it again and report. Exit codes: 0 success, 2 no Codex home, "
+            "Connect to the local Discord client, send the current card (as preview shows "
+            "it, with your settings), wait for Discord's acknowledgement, clear it again and "
+            "report. Exit codes: 0 success, 2 no Codex home, "
             "3 Discord not running, 4 client id rejected, 5 card rejected, 6 other failure."
         ),
     )
@@ -198,7 +206,10 @@ def _add_homes_option(command: argparse.ArgumentParser) -> None:
         nargs="+",
         action="extend",
         default=[],
-        help="Codex home(s) to read",
+        help=(
+            "Codex home(s) to read (default: the folders chosen in Settings, "
+            "else $CODEX_HOME or ~/.codex)"
+        ),
     )
 
 
