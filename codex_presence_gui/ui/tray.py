@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Slot
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -162,25 +162,31 @@ def tray_icon(face: TrayFace) -> QIcon:
     return icon
 
 
-def mirrored_action(action: QAction, parent: QObject) -> QAction:
-    """A checkable copy of ``action`` with no shortcut, checked whenever it is (either way).
+class MirroredAction(QAction):
+    """A checkable copy of ``original`` with no shortcut, checked whenever it is (either way).
 
     A menu shows an action's shortcut beside it; the tray's menu must not show the window's
-    keys, which do nothing from the tray or while the window is hidden."""
-    mirror = QAction(action.text(), parent)
-    mirror.setCheckable(action.isCheckable())
+    keys, which do nothing from the tray or while the window is hidden. Its connections to
+    ``original`` are to its own methods, which Qt drops with it (a closure would outlive a
+    tray made again, and touch its deleted copy)."""
 
-    def follow() -> None:
-        mirror.setText(action.text())
-        mirror.setEnabled(action.isEnabled())
-        mirror.setChecked(action.isChecked())
+    def __init__(self, original: QAction, parent: QObject) -> None:
+        super().__init__(original.text(), parent)
+        self.original = original
+        self.setCheckable(original.isCheckable())
+        self.follow()
+        original.changed.connect(self.follow)
+        original.toggled.connect(self.setChecked)
+        # Checking the copy checks the original, whose own handlers then do the work.
+        self.toggled.connect(original.setChecked)
 
-    follow()
-    action.changed.connect(follow)
-    action.toggled.connect(mirror.setChecked)
-    # Checking the copy checks the original, whose own handlers then do the work.
-    mirror.toggled.connect(action.setChecked)
-    return mirror
+    @Slot()
+    def follow(self) -> None:
+        """Take the original's text, state and check."""
+        original = self.original
+        self.setText(original.text())
+        self.setEnabled(original.isEnabled())
+        self.setChecked(original.isChecked())
 
 
 class Tray(QObject):
@@ -211,7 +217,7 @@ class Tray(QObject):
         quit_action = QAction("Quit", self.menu)
         quit_action.triggered.connect(quit_app)
         #: The window's "Always on top" without its Ctrl+T, which works only in the window.
-        self.on_top_action = mirrored_action(on_top, self.menu)
+        self.on_top_action = MirroredAction(on_top, self.menu)
         for action in (self.toggle_action, self.on_top_action, pause_discord, settings):
             self.menu.addAction(action)
         self.menu.addSeparator()

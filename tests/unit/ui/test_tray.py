@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QCoreApplication, QEvent, QRectF
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -237,3 +237,32 @@ def test_always_on_top_shows_no_shortcut_in_the_tray(qtbot: QtBot) -> None:
     assert not window.always_on_top
     window.set_always_on_top(True)  # from the settings
     assert on_top.isChecked()
+
+
+def test_a_tray_made_again_leaves_the_windows_action_working(qtbot: QtBot) -> None:
+    """The tray's copy of "Always on top" goes with its menu: the window's action, which
+    lives on, must not reach the deleted copy (a closure had: "Internal C++ object already
+    deleted" at each change)."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+
+    def tray() -> Tray:
+        return Tray(
+            window,
+            on_top=window.on_top_action,
+            pause_discord=window.pause_menu.menuAction(),
+            open_settings=lambda: None,
+            quit_app=lambda: None,
+        )
+
+    first = tray()
+    first.menu.deleteLater()
+    first.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    second = tray()
+    window.on_top_action.setText("Always on &top (again)")  # changed: copies follow
+    window.on_top_action.trigger()
+    assert window.always_on_top
+    [copy] = [a for a in second.menu.actions() if "on &top" in a.text()]
+    assert copy.isChecked()
+    assert copy.text() == "Always on &top (again)"
