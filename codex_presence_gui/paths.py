@@ -172,21 +172,28 @@ def settings_homes() -> tuple[list[str], str | None]:
             return [], None  # none chosen (the file's other faults are the window's to say)
     from pathlib import Path
 
-    from codex_presence_gui.core.settings import peek_settings
+    from codex_presence_gui.core.settings import LEFT_OUT, peek_settings
 
     loaded = peek_settings(Path(path))
     if loaded.message is None:
         return list(loaded.settings.codex_homes), None
     if not loaded.problems:  # the file as a whole cannot be used
         return [], _unread(loaded.message.removesuffix("; using the defaults.") + ".")
-    # "codex_homes: 5 must be a list of folders; using the default (none).": what is wrong.
+    # "codex_homes: 5 must be a list of folders; using the default (none).", or of one folder
+    # among others "codex_homes: x is not a full path: …; left out.": what is wrong.
     about_homes = [
-        problem.partition("; using ")[0]
+        problem.partition("; using ")[0].removesuffix(f"; {LEFT_OUT}")
         for problem in loaded.problems
         if problem.startswith("codex_homes:")
     ]
+    kept = list(loaded.settings.codex_homes)
     if not about_homes:
-        return list(loaded.settings.codex_homes), None
+        return kept, None
+    if kept:
+        return kept, _printable(
+            f"Some Codex folders in your settings ({path}) are left out: "
+            f"{'; '.join(about_homes)}. The others are read."
+        )
     return [], _printable(
         f"The Codex folders in your settings ({path}) cannot be used: "
         f"{'; '.join(about_homes)}. The default one is read."

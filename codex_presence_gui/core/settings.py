@@ -370,17 +370,6 @@ def _is_client_id(value: str) -> bool:
 
 def _value(name: str, value: Any, default: Any) -> tuple[Any, str | None]:
     """The setting ``name`` read from ``value``: (the value, None), or (None, why not)."""
-    if name == "codex_homes":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return None, "must be a list of folders"
-        homes = tuple(v for v in value if v.strip())
-        for home in homes:
-            # An older version saved a relative folder, or a hand edit: refused as Settings
-            # refuses it, not read from whatever folder the app happened to start in.
-            unusable = _unusable_home(home) or _relative_home(home)
-            if unusable is not None:
-                return None, unusable.removesuffix(".")
-        return homes, None
     if name == "notify_left_thresholds":
         if not isinstance(value, list) or not all(_is_left_threshold(v) for v in value):
             return None, f"must be a list of percentages left (0-{MAX_LEFT_THRESHOLD})"
@@ -412,6 +401,30 @@ def _value(name: str, value: Any, default: Any) -> tuple[Any, str | None]:
     if name == "discord_client_id" and not _is_client_id(value):
         return None, "is not a Discord application id (17 to 20 digits)"
     return value, None
+
+
+def _homes(value: Any, messages: list[str]) -> tuple[str, ...] | None:
+    """The Codex folders in ``value``, each that cannot be used left out with a message (the
+    others are kept: saved again from Settings, they would otherwise all be lost for one);
+    None when ``value`` is not a list of folders at all."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None
+    homes = []
+    for home in value:
+        if not home.strip():
+            continue
+        # A relative folder saved by an older version, or by hand: refused as Settings
+        # refuses it, not read from whatever folder the app happened to start in.
+        why = _unusable_home(home) or _relative_home(home)
+        if why is not None:
+            messages.append(f"codex_homes: {why.removesuffix('.')}; {LEFT_OUT}")
+            continue
+        homes.append(home)
+    return tuple(homes)
+
+
+#: How a message about one Codex folder of the settings file ends: the others are read.
+LEFT_OUT = "left out."
 
 
 def _rules(value: Any, messages: list[str]) -> tuple[ProjectRule, ...] | None:
@@ -463,6 +476,16 @@ def read_document(document: Any) -> tuple[Settings, tuple[str, ...]]:
         if name not in document:
             continue
         default = getattr(defaults, name)
+        if name == "codex_homes":
+            homes = _homes(document[name], messages)
+            if homes is None:
+                messages.append(
+                    f"codex_homes: {_shown(document[name])} must be a list of folders; "
+                    f"using {_shown_default(default)}."
+                )
+            else:
+                values[name] = homes
+            continue
         if name == "project_rules":
             rules = _rules(document[name], messages)
             if rules is None:

@@ -244,7 +244,7 @@ def test_the_command_line_comes_first_and_no_choice_means_the_default(
         ('{"codex_homes": "/srv/codex"}', 'codex_homes: "/srv/codex" must be a list'),
         ('{"codex_homes": ["/srv/codex", 5]}', "must be a list of folders"),
         # Saved by an older version, or by hand: had been read from the current folder.
-        ('{"codex_homes": ["/srv/codex", "codex-logs"]}', "codex-logs is not a full path"),
+        ('{"codex_homes": ["codex-logs"]}', "codex-logs is not a full path"),
         ('{"codex_homes": ["/srv/codex"], "x": ' + "[" * 5000 + "]" * 5000 + "}", "deep"),
         ('\ufeff{"codex_homes": ["/srv/codex"]}'.encode("utf-16"), "not UTF-8"),
         (b'{"codex_homes": ["/srv/codex"]} ' + b" " * (2 * 1024 * 1024), "larger than"),
@@ -347,3 +347,23 @@ def test_a_file_chosen_in_the_settings_is_said_to_be_one(
     # Given on the command line, the settings are not read: CODEX_HOME is the other way.
     assert main([*command, "--codex-home", str(missing)]) == 2
     assert "Run Codex once, set CODEX_HOME, or pass" in capsys.readouterr().err
+
+
+def test_a_relative_folder_beside_good_ones_is_left_out_and_said(
+    chosen: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One relative folder (saved by an older version) among the chosen ones: the others are
+    read and the one is said; it had sent every command to the default folder."""
+    config = Path(paths.folder("config")) / paths.SETTINGS_FILE
+    config.write_text(json.dumps({"codex_homes": [str(chosen.root), "codex-logs"]}))
+    homes, why = paths.settings_homes()
+    assert homes == [str(chosen.root)]
+    assert why is not None
+    assert "codex-logs is not a full path" in why
+    assert why.endswith("The others are read.")
+    for command in (["report", "daily", "--json"], ["status", "--json"]):
+        assert main(command) == 0
+        captured = capsys.readouterr()
+        assert "codex-logs is not a full path" in captured.err, command
+    assert main(["report", "daily", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["totals"]["input_tokens"] == 4000

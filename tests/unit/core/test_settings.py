@@ -278,20 +278,28 @@ def test_migration_from_a_single_home(tmp_path: Path) -> None:
 def test_a_relative_folder_in_the_file_is_said_not_read_from_here(tmp_path: Path) -> None:
     """Settings refuses a relative Codex folder, but an older version saved one as typed: it
     had been read from whatever folder the app started in (another at log-in than from a
-    terminal). It is now said, as a folder that cannot be a path is, and the file kept."""
+    terminal). It is now said and left out, the other folders kept (for one such folder,
+    all had been dropped, and the next save from Settings would have lost them), and the
+    file kept as it is."""
     path = tmp_path / "settings.json"
-    text = json.dumps({"codex_homes": ["/srv/codex", "codex-logs", " "]})
+    text = json.dumps({"codex_homes": ["/srv/codex", "codex-logs", " ", "/a\x00b"]})
     path.write_text(text)
     result = load_settings(path)
-    assert result.settings.codex_homes == ()
+    assert result.settings.codex_homes == ("/srv/codex",)
     assert result.problems == (
-        'codex_homes: ["/srv/codex", "codex-logs", " "] codex-logs is not a full path: write '
-        "it from the top (/home/you/.codex) or from your home folder (~/.codex); using the "
-        "default (none).",
+        "codex_homes: codex-logs is not a full path: write it from the top "
+        "(/home/you/.codex) or from your home folder (~/.codex); left out.",
+        "codex_homes: '/a\\x00b' cannot be a folder (it holds a NUL character); left out.",
     )
     assert path.read_text() == text
     home = "~/codex-logs"  # from the home folder: a full path
     assert settings_module.from_document({"codex_homes": [home]}).codex_homes == (home,)
+    # Not a list of folders at all: the default, as for any other value of the wrong type.
+    loaded = settings_module.read_document({"codex_homes": ["/srv/codex", 5]})
+    assert loaded[0].codex_homes == ()
+    assert loaded[1] == (
+        'codex_homes: ["/srv/codex", 5] must be a list of folders; using the default (none).',
+    )
 
 
 def test_unknown_choices_fall_back() -> None:
