@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
+from codex_presence_gui.core.discovery import not_a_folder
 from codex_presence_gui.core.pricing import Pricer
 from codex_presence_gui.core.usage_index import UsageIndex
 from codex_presence_gui.core.usage_report import UsageReport, report_from_rows
@@ -36,6 +37,9 @@ class RecentUsage:
     notice: str | None = None  # the index had to be rebuilt (corrupt, another version)
     generated_at: float = 0.0
     missing_homes: tuple[str, ...] = ()  # the homes whose folder is not there
+    #: The missing homes there as something else (a file), with what each is (see
+    #: ``discovery.not_a_folder``).
+    not_folders: tuple[tuple[str, str], ...] = ()
     problems: tuple[str, ...] = ()  # what the index's update found wrong in the logs
 
 
@@ -55,7 +59,8 @@ def read_recent(
     missing_homes: tuple[str, ...] = (),
     problems: tuple[str, ...] = (),
 ) -> RecentUsage:
-    """The reports of the last ``RECENT_DAYS`` local days (in ``zone``) up to ``now``."""
+    """The reports of the last ``RECENT_DAYS`` local days (in ``zone``) up to ``now``; of the
+    ``missing_homes``, those there as something else than a folder are said to be."""
     today = datetime.fromtimestamp(now, zone).date()
     start = first_day(today)
     since = datetime(start.year, start.month, start.day, tzinfo=zone).timestamp()
@@ -75,5 +80,8 @@ def read_recent(
         notice=notice,
         generated_at=now,
         missing_homes=missing_homes,
+        not_folders=tuple(
+            (home, kind) for home in missing_homes if (kind := not_a_folder(home)) is not None
+        ),
         problems=problems,
     )

@@ -54,6 +54,10 @@ MISSING_MESSAGE = (
     "Codex's folder was not found ({homes}): there is no usage to count yet. Choose the "
     "folder in Settings if Codex keeps it elsewhere."
 )
+#: A home there as something else than a folder: waiting for Codex would not help.
+NOT_A_FOLDER_MESSAGE = (
+    "{homes}: there is no usage to count. Choose Codex's folder (usually ~/.codex) in Settings."
+)
 FAILED_MESSAGE = "The usage history cannot be read: {error}"
 COMPACT_TIP = (
     "Tokens Codex used today, and their API-equivalent cost: an estimate of what the same "
@@ -241,6 +245,19 @@ def _problems(problems: tuple[str, ...]) -> tuple[str, str]:
     return f"⚠ {count:,} {noun} in Codex's logs: some calls may be missing here.", "\n".join(shown)
 
 
+def _missing_message(recent: RecentUsage) -> str:
+    """Where the usage was looked for, when no home is a folder: what is there instead of a
+    folder, else that none was found."""
+    kinds = dict(recent.not_folders)
+    if not kinds:
+        return MISSING_MESSAGE.format(homes=", ".join(map(shown_home, recent.missing_homes)))
+    said = [f"{shown_home(home)} is {kinds[home]}, not a folder" for home in kinds]
+    absent = [shown_home(home) for home in recent.missing_homes if home not in kinds]
+    if absent:
+        said.append(f"{', '.join(absent)} {'was' if len(absent) == 1 else 'were'} not found")
+    return NOT_A_FOLDER_MESSAGE.format(homes="; ".join(said))
+
+
 def usage_view(recent: RecentUsage) -> UsageView:
     """The view of the last 30 days (``recent.today`` and the 29 days before it), or of why
     there is nothing to show yet."""
@@ -259,7 +276,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
     if totals.total == 0 and totals.calls == 0:
         message = QUIET_MESSAGE if recent.recorded else EMPTY_MESSAGE
         if recent.missing_homes and not recent.recorded:
-            message = MISSING_MESSAGE.format(homes=", ".join(map(shown_home, recent.missing_homes)))
+            message = _missing_message(recent)
         return UsageView(
             UsageState.EMPTY,
             message,

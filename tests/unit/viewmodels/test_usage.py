@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -11,8 +12,8 @@ from hypothesis import strategies as st
 
 from codex_presence_gui.core.models import TokenUsage
 from codex_presence_gui.core.pricing import UnitPrices
-from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage
-from codex_presence_gui.core.usage_recent import RecentUsage
+from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage, UsageIndex
+from codex_presence_gui.core.usage_recent import RecentUsage, read_recent
 from codex_presence_gui.core.usage_report import COST_LABEL, build_usage_report, report_csv
 from codex_presence_gui.viewmodels.usage import (
     BUILDING_MESSAGE,
@@ -464,6 +465,35 @@ def test_a_missing_codex_folder_is_said_on_the_usage_page() -> None:
     # A name of escapes alone had read "not found ()".
     view = usage_view(recent([], missing_homes=("\x1b[31m",)))
     assert view.message.startswith("Codex's folder was not found ('\\x1b[31m'): ")
+
+
+def test_a_codex_home_that_is_a_file_is_said_to_be_one(tmp_path: Path) -> None:
+    """A home given as a file reads "… is a file, not a folder", as the command line and
+    the Live page say; it had been "Codex's folder was not found (FILE)", as if it could
+    yet appear. Beside a home not there, both are said."""
+    a_file = tmp_path / "codex.txt"
+    a_file.write_text("not a folder")
+    absent = tmp_path / "absent"
+    zone, now = UTC, datetime(2026, 5, 20, 12, tzinfo=UTC).timestamp()
+    with UsageIndex.in_memory() as index:
+        usage = read_recent(
+            index, [a_file], now=now, zone=zone, pricer=None, missing_homes=(str(a_file),)
+        )
+        both = read_recent(
+            index,
+            [a_file, absent],
+            now=now,
+            zone=zone,
+            pricer=None,
+            missing_homes=(str(a_file), str(absent)),
+        )
+    message = usage_view(usage).message
+    assert message.startswith(f"{a_file} is a file, not a folder: there is no usage to count.")
+    assert "not found" not in message
+    assert "Settings" in message
+    assert usage_view(both).message.startswith(
+        f"{a_file} is a file, not a folder; {absent} was not found: "
+    )
 
 
 def test_calls_whose_log_names_no_model_are_said_so_not_named_unknown() -> None:
