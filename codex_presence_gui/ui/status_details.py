@@ -1,5 +1,5 @@
-"""The status bar's items that say more than they show: a link-like label that opens its
-details, and the small window that shows them whole."""
+"""The status bar's items (and the Usage page's problems line) that say more than they show: a
+link-like label that opens its details, and the small window that shows them whole."""
 
 from __future__ import annotations
 

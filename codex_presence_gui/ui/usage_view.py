@@ -33,6 +33,7 @@ from codex_presence_gui.ui.accessible import FocusRing, make_figure, read_as_cho
 from codex_presence_gui.ui.folders import choose_save_file
 from codex_presence_gui.ui.labels import ElidedLabel, set_tooltip, wrapped_label
 from codex_presence_gui.ui.sessions_table import sorted_rows_view
+from codex_presence_gui.ui.status_details import DetailsDialog, StatusLink
 from codex_presence_gui.ui.theme import (
     TintedFrame,
     blend,
@@ -41,7 +42,12 @@ from codex_presence_gui.ui.theme import (
     set_muted,
 )
 from codex_presence_gui.ui.usage_chart import ChartLegend, ChartMode, UsageChart
-from codex_presence_gui.viewmodels.usage import PeriodTotal, UsageView, loading_view
+from codex_presence_gui.viewmodels.usage import (
+    PeriodTotal,
+    UsageView,
+    loading_view,
+    problems_details,
+)
 from codex_presence_gui.viewmodels.usage_table import SortRole, UsageColumn, UsageTableModel
 
 NUMBER_COLUMNS = (UsageColumn.TOKENS, UsageColumn.COST, UsageColumn.SHARE)
@@ -442,7 +448,12 @@ class UsagePage(QScrollArea):
 
         self.message = wrapped_label(1.0)
         self.notice = wrapped_label()
-        self.problems = wrapped_label()
+        # Opens every problem whole: the tooltip names the first few, out of the keyboard's
+        # reach.
+        self.problems = StatusLink()
+        self.problems.setFont(scaled_font(self, 0.9))
+        self.problems.clicked.connect(self.show_problems_details)
+        self.problems_dialog: DetailsDialog | None = None
         # Along the page's foot, not in its layout: saying what an export did must not push
         # the numbers down from the top (and up again when it goes); the room it needs is
         # left under the page's last line.
@@ -528,7 +539,8 @@ class UsagePage(QScrollArea):
         layout.addLayout(header)
         layout.addWidget(self.message)
         layout.addWidget(self.notice)
-        layout.addWidget(self.problems)
+        # As wide as its text: a click beside it opens nothing.
+        layout.addWidget(self.problems, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.totals_box)
         layout.addWidget(self.chart_header)
         layout.addWidget(self.chart, 1)
@@ -566,10 +578,11 @@ class UsagePage(QScrollArea):
         self.notice.setText(view.notice)
         self.notice.setVisible(bool(view.notice))
         set_muted(self.notice)
-        self.problems.setText(view.problems_text)
-        set_tooltip(self.problems, view.problems_tooltip)
+        shorter = (view.problems_short,) if view.problems_short else ()
+        self.problems.set_full_text(view.problems_text, view.problems_tooltip, shorter=shorter)
         self.problems.setVisible(bool(view.problems_text))
         set_level_color(self.problems, Level.WARN)
+        self._update_problems_details()
         for widget in self._numbers:
             widget.setVisible(ready)
         self.spacer.setVisible(not ready)
@@ -596,6 +609,18 @@ class UsagePage(QScrollArea):
         notes = [view.cost_note] + ([view.unpriced_text] if view.unpriced_text else [])
         self.footnote.setText("\n".join(notes))
         set_muted(self.footnote)
+
+    def show_problems_details(self) -> None:
+        """Every problem met reading the logs, whole, in a window of its own."""
+        if self.problems_dialog is None:
+            self.problems_dialog = DetailsDialog("Problems in Codex's logs", self)
+        self._update_problems_details()
+        self.problems_dialog.present()
+
+    def _update_problems_details(self) -> None:
+        # Open, the window follows the logs (problems gone, it says so).
+        if self.problems_dialog is not None and self.view is not None:
+            self.problems_dialog.show_text(*problems_details(self.view.problems))
 
     def set_mode(self, mode: ChartMode) -> None:
         """Bars of tokens or of estimated cost (as the buttons do; cost ones once the prices

@@ -12,6 +12,7 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from codex_presence_gui.core.discovery import shown_home
 from codex_presence_gui.core.formatting import (
@@ -172,7 +173,9 @@ class UsageView:
     unpriced_text: str = ""  # models without a known price, in plain words
     notice: str = ""  # the index had to be rebuilt
     problems_text: str = ""  # what in the logs may keep the numbers short, in one line
-    problems_tooltip: str = ""  # each of those problems
+    problems_short: str = ""  # the same, shorter, for a page too narrow for it
+    problems_tooltip: str = ""  # the first few of those problems
+    problems: tuple[str, ...] = ()  # every one of them, whole (the line opens them)
     csv_text: str = ""  # the daily report, for Export CSV…
     generated_at: float = 0.0
 
@@ -228,21 +231,47 @@ def loading_view() -> UsageView:
     return UsageView(UsageState.LOADING, LOADING_MESSAGE)
 
 
-#: Problems a tooltip lists, at most (the rest are counted).
+#: Problems a tooltip lists, at most (the rest are counted, and opened from the line).
 TOOLTIP_PROBLEMS = 8
 
 
-def _problems(problems: tuple[str, ...]) -> tuple[str, str]:
-    """The line that says the logs had problems that may leave calls out, and its tooltip
-    listing them (``report`` prints the same ones)."""
+class _ProblemsLine(NamedTuple):
+    text: str = ""
+    short: str = ""
+    tooltip: str = ""
+    every: tuple[str, ...] = ()
+
+
+def _problems(problems: tuple[str, ...]) -> _ProblemsLine:
+    """The line that says the logs had problems that may leave calls out (and a shorter
+    form), its tooltip naming the first few, and all of them (``report`` prints the same)."""
     if not problems:
-        return "", ""
+        return _ProblemsLine()
     count = len(problems)
     noun = "problem" if count == 1 else "problems"
     shown = list(problems[:TOOLTIP_PROBLEMS])
     if count > TOOLTIP_PROBLEMS:
-        shown.append(f"and {count - TOOLTIP_PROBLEMS:,} more (report daily prints them all)")
-    return f"⚠ {count:,} {noun} in Codex's logs: some calls may be missing here.", "\n".join(shown)
+        shown.append(f"and {count - TOOLTIP_PROBLEMS:,} more (click to see them all)")
+    return _ProblemsLine(
+        f"⚠ {count:,} {noun} in Codex's logs: some calls may be missing here.",
+        f"⚠ {count:,} {noun} in Codex's logs",
+        "\n".join(shown),
+        problems,
+    )
+
+
+def problems_details(problems: tuple[str, ...]) -> tuple[str, str]:
+    """What the problems' window says above them, and each of them whole (a blank line
+    between two: each may wrap over several lines)."""
+    if not problems:
+        return "Every log is read now: no problems left.", ""
+    count = len(problems)
+    noun = "problem" if count == 1 else "problems"
+    lead = (
+        f"{count:,} {noun} in Codex's logs: the calls they hold may be missing from the "
+        "usage; the rest of the logs was counted as usual."
+    )
+    return lead, "\n\n".join(problems)
 
 
 def _missing_message(recent: RecentUsage) -> str:
@@ -284,8 +313,10 @@ def usage_view(recent: RecentUsage) -> UsageView:
             compact_short=compact_line(None, short=True),
             compact_tooltip=COMPACT_TIP,
             notice=notice,
-            problems_text=problems[0],
-            problems_tooltip=problems[1],
+            problems_text=problems.text,
+            problems_short=problems.short,
+            problems_tooltip=problems.tooltip,
+            problems=problems.every,
             generated_at=recent.generated_at,
         )
     periods = tuple(
@@ -315,8 +346,10 @@ def usage_view(recent: RecentUsage) -> UsageView:
             totals.cost_usd is not None and unpriced_tokens(daily.totals) > 0,
         ),
         notice=notice,
-        problems_text=problems[0],
-        problems_tooltip=problems[1],
+        problems_text=problems.text,
+        problems_short=problems.short,
+        problems_tooltip=problems.tooltip,
+        problems=problems.every,
         csv_text=report_csv(daily, recent.zone),
         generated_at=recent.generated_at,
     )

@@ -1,6 +1,7 @@
-"""The status bar's details without a tooltip: the problems reading the logs and the Discord
-status open a window that shows them whole, from the keyboard, a click, the Help menu or a
-screen reader; that window is plain text, follows the theme and fits a small screen."""
+"""The status bar's details without a tooltip: the problems reading the logs (and the Usage
+page's line about them) and the Discord status open a window that shows them whole, from the
+keyboard, a click, the Help menu or a screen reader; that window is plain text, follows the
+theme and fits a small screen."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.ui.main_window import MainWindow
-from codex_presence_gui.viewmodels.usage import TOOLTIP_PROBLEMS
+from codex_presence_gui.viewmodels.usage import TOOLTIP_PROBLEMS, UsageView, usage_view
 from tests.helpers.snapshots import dashboard, limits, session
 from tests.unit.ui.test_keyboard import shown_window, tab_walk
 
@@ -247,3 +248,84 @@ def test_the_problems_window_fits_a_small_screen_in_both_themes(
         )
     finally:
         apply_theme(qapp, "system")
+
+
+def usage_with_problems(count: int) -> UsageView:
+    """The Usage page's numbers, with ``count`` problems met reading the logs."""
+    from tests.unit.viewmodels.test_usage import TODAY, recent, slot
+
+    said = tuple(str(problem) for problem in problems(count)) if count else ()
+    return usage_view(recent([slot(TODAY, 1000)], problems=said))
+
+
+def test_the_usage_page_s_problems_open_from_the_keyboard_each_one_whole(
+    qtbot: QtBot,
+) -> None:
+    """The Usage page's "⚠ N problems in Codex's logs…" is a Tab stop after Export CSV…,
+    ringed when the keyboard is on it; Enter opens the same plain window as the status bar's,
+    listing every problem whole (the tooltip names the first few only); Esc closes it. It had
+    been a label with a tooltip, which no key reaches."""
+    from codex_presence_gui.core.formatting import Level
+    from codex_presence_gui.ui.main_window import USAGE_PAGE
+    from codex_presence_gui.ui.theme import level_text_color
+
+    count = TOOLTIP_PROBLEMS + 4
+    window = shown_window(qtbot)
+    window.open_page(USAGE_PAGE)
+    page = window.usage_page
+    window.show_usage(usage_with_problems(count))
+    QApplication.processEvents()
+    line = page.problems
+    assert line.text() == f"⚠ {count} problems in Codex's logs: some calls may be missing here."
+    assert not line.font().underline()  # at rest, the warning line it was
+    color = line.palette().color(QPalette.ColorRole.WindowText)
+    assert color == level_text_color(Level.WARN, page.palette())
+    assert "and 4 more (click to see them all)" in line.toolTip()
+    stops = tab_walk(qtbot, window)
+    assert stops[:3] == [page.export_button, line, page.periods[0]]
+
+    line.setFocus(Qt.FocusReason.TabFocusReason)
+    assert page.focus_ring.isVisible()
+    ring = page.focus_ring.geometry()
+    assert ring.contains(QRect(line.mapTo(page.content, QPoint()), line.size()))
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    dialog = page.problems_dialog
+    assert dialog is not None
+    assert dialog.isVisible()
+    assert dialog.windowTitle() == "Problems in Codex's logs"
+    assert dialog.lead.text().startswith(f"{count} problems in Codex's logs: ")
+    text = dialog.text.toPlainText()
+    for n in range(1, count):
+        assert f"rollout-{n:02d}.jsonl: Permission denied" in text
+    assert "rollout-<b>bold</b>-evil.jsonl" in text
+    assert "\x1b" not in text
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    qtbot.keyClick(line, Qt.Key.Key_Space)
+    assert page.problems_dialog is dialog
+    assert dialog.isVisible()
+
+
+def test_a_click_opens_the_usage_page_s_problems_which_follow_the_logs(qtbot: QtBot) -> None:
+    """A click on the line opens the list and leaves the keyboard where it was; open, the
+    list follows the page's updates, and says so when the problems are gone."""
+    from codex_presence_gui.ui.main_window import USAGE_PAGE
+
+    window = shown_window(qtbot)
+    window.open_page(USAGE_PAGE)
+    page = window.usage_page
+    window.show_usage(usage_with_problems(2))
+    QApplication.processEvents()
+    assert page.problems.cursor().shape() is Qt.CursorShape.PointingHandCursor
+    qtbot.mouseClick(page.problems, Qt.MouseButton.LeftButton)
+    dialog = page.problems_dialog
+    assert dialog is not None
+    assert dialog.isVisible()
+    assert "rollout-01.jsonl" in dialog.text.toPlainText()
+    assert QApplication.focusWidget() is not page.problems
+    window.show_usage(usage_with_problems(3))
+    assert "rollout-02.jsonl" in dialog.text.toPlainText()
+    window.show_usage(usage_with_problems(0))
+    assert page.problems.isHidden()
+    assert dialog.lead.text() == "Every log is read now: no problems left."
+    assert dialog.text.isHidden()

@@ -544,8 +544,9 @@ def test_rounded_percents_are_the_nearest_whole_percents(parts: list[int]) -> No
 
 def test_problems_in_the_logs_are_said_with_each_one_in_the_tooltip() -> None:
     """What the index's update found wrong (lines skipped, a log cut) is said on the page,
-    ready or empty, with each problem in the tooltip; the report prints them all."""
-    from codex_presence_gui.viewmodels.usage import TOOLTIP_PROBLEMS
+    ready or empty, with the first few problems in the tooltip and every one whole for the
+    window the line opens."""
+    from codex_presence_gui.viewmodels.usage import TOOLTIP_PROBLEMS, problems_details
 
     clean = usage_view(recent([slot(TODAY, 1000)]))
     assert (clean.problems_text, clean.problems_tooltip) == ("", "")
@@ -558,7 +559,13 @@ def test_problems_in_the_logs_are_said_with_each_one_in_the_tooltip() -> None:
     assert empty.problems_text.startswith(f"⚠ {len(many)} problems")
     lines = empty.problems_tooltip.splitlines()
     assert lines[:-1] == list(many[:TOOLTIP_PROBLEMS])
-    assert lines[-1] == "and 3 more (report daily prints them all)"
+    assert lines[-1] == "and 3 more (click to see them all)"
+    assert empty.problems == many
+    assert empty.problems_short == f"⚠ {len(many)} problems in Codex's logs"
+    lead, text = problems_details(empty.problems)
+    assert lead.startswith(f"{len(many)} problems in Codex's logs: ")
+    assert text == "\n\n".join(many)
+    assert problems_details(())[1] == ""
 
 
 def test_the_price_library_s_name_is_kept_whole_where_the_note_wraps() -> None:
