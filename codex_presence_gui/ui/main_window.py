@@ -130,6 +130,11 @@ class SetupPanel(QFrame):
         folders, where the folder dialog starts), or what was found there instead of a
         folder (``not_folders``: waiting for Codex would not help)."""
         self.looked_in = list(looked_in)
+        self.heading.setText(
+            "The folder given for Codex is not a folder"
+            if not_folders
+            else "Codex's folder was not found"
+        )
         if not_folders:
             self.body.setText(
                 f"{APP_NAME} reads the logs that Codex keeps in its folder on this computer, "

@@ -208,7 +208,13 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
         return LimitsView(message=LOADING_MESSAGE)
     limits = dashboard.limits
     if dashboard.no_home:
-        return LimitsView(message="No limits to show: Codex's folder was not found.")
+        # A file given as the folder is said as one, as the panel below says it.
+        why = (
+            "the folder given for Codex is not a folder"
+            if dashboard.not_folders
+            else "Codex's folder was not found"
+        )
+        return LimitsView(message=f"No limits to show: {why}.")
     if limits is None:
         return LimitsView(message=NO_READING_MESSAGE)
     now = dashboard.generated_at

@@ -84,6 +84,8 @@ def test_a_home_that_is_no_folder_is_said_not_waited_for(qtbot: QtBot) -> None:
     window.show_dashboard(dashboard(homes=(missing,), missing=(missing,)))
     assert window.feed_status.full_text == "Waiting for /home/dev/.codex"  # as it was
     assert "run it once" in window.setup_panel.body.text()
+    assert window.setup_panel.heading.text() == "Codex's folder was not found"
+    assert window.limits.message.text() == "No limits to show: Codex's folder was not found."
     a_file = Path("/srv/codex.txt")
     odd = "/srv/codex.txt is a file, not a folder"
     window.show_dashboard(
@@ -100,6 +102,11 @@ def test_a_home_that_is_no_folder_is_said_not_waited_for(qtbot: QtBot) -> None:
     body = window.setup_panel.body.text()
     assert body.endswith(f"on this computer, but {odd}. Choose Codex's folder (usually ~/.codex).")
     assert "found none" not in body
+    # Its heading, and the limits above it, had gone on saying "was not found".
+    assert window.setup_panel.heading.text() == "The folder given for Codex is not a folder"
+    assert window.limits.message.text() == (
+        "No limits to show: the folder given for Codex is not a folder."
+    )
     assert not window.problems.isVisibleTo(window)  # the panel says it
     # One of two homes: the other is read, and the file is said with the problems (a missing
     # one may still appear, and is not).
