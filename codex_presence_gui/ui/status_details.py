@@ -4,7 +4,14 @@ link-like label that opens its details, and the small window that shows them who
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QEnterEvent, QKeyEvent, QMouseEvent, QShowEvent, QTextOption
+from PySide6.QtGui import (
+    QEnterEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QShowEvent,
+    QTextCursor,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -27,6 +34,27 @@ DETAILS_CHARS = 70
 DETAILS_LINES = 14
 #: The keys that press a focused link, as they press a button.
 _PRESS_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space, Qt.Key.Key_Select)
+
+
+def _units(text: str) -> int:
+    """How long ``text`` is in UTF-16 units, as Qt counts a text cursor's positions."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _nearest(text: str, part: str, near: int) -> tuple[int, int] | tuple[None, None]:
+    """Where ``part`` is in ``text`` (as a cursor's anchor and position) nearest the cursor
+    position ``near``; ``None`` twice where it is not."""
+    best: tuple[int, int] | tuple[None, None] = (None, None)
+    length = _units(part)
+    found, start, counted = text.find(part), 0, 0
+    while found != -1:
+        start += _units(text[counted:found])  # counted as it goes: the text may be long
+        counted = found
+        if best[0] is not None and abs(start - near) >= abs(best[0] - near):
+            break  # each later one is further
+        best = (start, start + length)
+        found = text.find(part, found + 1)
+    return best
 
 
 class StatusLink(ElidedLabel):
@@ -145,14 +173,59 @@ class DetailsDialog(QDialog):
 
     def show_text(self, lead: str, text: str) -> None:
         """Say ``lead`` above ``text`` (none: the text box and Copy are left out). Unchanged,
-        nothing is set again: a selection made in it stays through the window's refreshes."""
+        nothing is set again: a selection made in it stays through the window's refreshes;
+        changed, the reader keeps their place (see ``_replace_text``)."""
         if lead != self.lead.text():
             self.lead.setText(lead)
         self.lead.setVisible(bool(lead))
         if text != self.text.toPlainText():
-            self.text.setPlainText(text)
+            self._replace_text(text)
         self.text.setVisible(bool(text))
         self.copy_button.setVisible(bool(text))
+
+    def _replace_text(self, text: str) -> None:
+        """Put ``text`` in the box, keeping the scroll and the selection (or caret) where the
+        text around it is unchanged, else on the same words nearest where they were: a
+        countdown in the first line changes it every few seconds, and each change had cleared
+        the selection a reader was making and scrolled them back to the top."""
+        box = self.text
+        old = box.toPlainText()
+        cursor = box.textCursor()
+        anchor, position = cursor.anchor(), cursor.position()
+        chosen = cursor.selectedText().replace("\u2029", "\n")  # Qt's paragraph ends
+        scroll = box.verticalScrollBar().value()
+        box.setPlainText(text)
+        new = box.toPlainText()
+        # What is unchanged at either end; positions there move by what changed between.
+        same_start = 0
+        while same_start < min(len(old), len(new)) and old[same_start] == new[same_start]:
+            same_start += 1
+        same_end = 0
+        room = min(len(old), len(new)) - same_start
+        while same_end < room and old[-1 - same_end] == new[-1 - same_end]:
+            same_end += 1
+        # Cursor positions count UTF-16 units, not Python's characters.
+        start_units = _units(old[:same_start])
+        old_units, new_units = _units(old), _units(new)
+        end_units = old_units - _units(old[len(old) - same_end :])
+
+        def moved(at: int) -> int | None:
+            if at <= start_units:
+                return at
+            if at >= end_units:
+                return at + new_units - old_units
+            return None  # in what changed
+
+        kept = (moved(anchor), moved(position))
+        if kept[0] is None or kept[1] is None:
+            kept = _nearest(new, chosen, min(anchor, position)) if chosen else (None, None)
+        if kept[0] is not None and kept[1] is not None:
+            cursor = box.textCursor()
+            cursor.setPosition(kept[0])
+            cursor.setPosition(kept[1], QTextCursor.MoveMode.KeepAnchor)
+            box.setTextCursor(cursor)
+        # After the cursor: setting it scrolls to show it.
+        box.verticalScrollBar().setValue(scroll)
 
     def copy(self) -> None:
         """Put the whole text on the clipboard, and say so on the button for a moment."""

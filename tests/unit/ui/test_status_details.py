@@ -329,3 +329,68 @@ def test_a_click_opens_the_usage_page_s_problems_which_follow_the_logs(qtbot: Qt
     assert page.problems.isHidden()
     assert dialog.lead.text() == "Every log is read now: no problems left."
     assert dialog.text.isHidden()
+
+
+def reading(qtbot: QtBot, first: str) -> tuple[DetailsDialog, str]:
+    """A details window shown small, its text ``first`` then many lines (one naming a path),
+    and the text."""
+    from codex_presence_gui.ui.status_details import DetailsDialog
+
+    dialog = DetailsDialog("Discord status")
+    qtbot.addWidget(dialog)
+    lines = [f"line {n:02d} of what friends see" for n in range(60)]
+    lines[40] = "cannot read /home/dev/.codex/sessions/rollout-40.jsonl"
+    text = "\n".join([first, "", *lines])
+    dialog.show_text("", text)
+    dialog.resize(400, 240)
+    dialog.present()
+    qtbot.waitExposed(dialog)
+    return dialog, text
+
+
+def select(dialog: DetailsDialog, part: str) -> None:
+    """Select ``part`` in the window's text, as a reader would."""
+    cursor = dialog.text.textCursor()
+    start = dialog.text.toPlainText().index(part)
+    cursor.setPosition(start)
+    cursor.setPosition(start + len(part), cursor.MoveMode.KeepAnchor)
+    dialog.text.setTextCursor(cursor)
+
+
+def test_a_selection_stays_while_the_same_text_is_shown_again(qtbot: QtBot) -> None:
+    """A refresh that says the same leaves the selection (and the scroll) as they were."""
+    dialog, text = reading(qtbot, "Discord not running, retrying in 20 s")
+    select(dialog, "/home/dev/.codex")
+    bar = dialog.text.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    dialog.show_text("", text)
+    assert dialog.text.textCursor().selectedText() == "/home/dev/.codex"
+    assert bar.value() == bar.maximum() // 2
+
+
+def test_a_countdown_keeps_the_reader_s_place_and_selection(qtbot: QtBot) -> None:
+    """The Discord status counts down to its next try in the first line, every few seconds:
+    a reader further down keeps their place, and a path they are selecting stays selected
+    (each change had cleared it and scrolled back to the top). A selection of words that
+    went keeps the same words where they are now; the caret stays put."""
+    dialog, text = reading(qtbot, "Discord not running, retrying in 20 s")
+    path = "/home/dev/.codex/sessions/rollout-40.jsonl"
+    select(dialog, path)
+    bar = dialog.text.verticalScrollBar()
+    assert bar.maximum() > 20
+    bar.setValue(bar.maximum() - 5)
+    for left in (9, 10, 1):
+        dialog.show_text("", text.replace("in 20 s", f"in {left} s"))
+        assert dialog.text.textCursor().selectedText() == path
+        assert bar.value() == bar.maximum() - 5
+    # The countdown's own words, which change: the same words stay selected where they are.
+    select(dialog, "retrying in 1 s")
+    dialog.show_text("", f"Reconnecting…\n\n{text.replace('in 20 s', 'in 1 s')}")
+    cursor = dialog.text.textCursor()
+    assert cursor.selectedText() == "retrying in 1 s"
+    assert cursor.selectionStart() == dialog.text.toPlainText().index("retrying in 1 s")
+    # Gone altogether: nothing selected, and still no jump to the top.
+    bar.setValue(bar.maximum())
+    dialog.show_text("", "Discord: connected\n\n" + text.split("\n", 2)[2])
+    assert not dialog.text.textCursor().hasSelection()
+    assert bar.value() == bar.maximum()
