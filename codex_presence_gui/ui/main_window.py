@@ -804,6 +804,11 @@ class MainWindow(QMainWindow):
             self._set_limits(QSize(least.width(), height), QWIDGETSIZE_MAX)
         else:
             self._set_limits(least, QWIDGETSIZE_MAX)
+        if self._chosen is not None and self.table.isHidden():
+            # The table left out (Ctrl+2, a window made compact by its size): a pick nobody
+            # can see nor undo there any more ends as Esc ends it, the card the active
+            # session's again. Last, as the card's new contents measure the layouts again.
+            self.table.forget_choice()
 
     def _room_for_table(self) -> bool:
         """Whether the window, in the compact layout, has room below it for the table's

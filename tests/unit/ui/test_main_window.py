@@ -976,6 +976,80 @@ def test_a_pick_ends_with_its_highlight_and_outlives_the_windows_own_dialogs(
     assert window.card.title.text() == "shop"
 
 
+def pick_row(qtbot: QtBot, window: MainWindow, project: str) -> None:
+    """Click the sessions table's row of ``project``, as the user picks it."""
+    rows = range(window.proxy.rowCount())
+    row = next(r for r in rows if window.proxy.index(r, 0).data(SessionRole).project == project)
+    where = window.table.visualRect(window.proxy.index(row, 0)).center()
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert window.card.title.text() == project
+    assert window.card.accessibleName().startswith(f"Selected session {project}")
+
+
+def shows_the_active_session(window: MainWindow, project: str = "shop") -> None:
+    """The card is the active session's again, told as such, and no row is picked."""
+    assert window.card.title.text() == project
+    assert window.card.accessibleName().startswith(f"Active session {project}")
+    assert not window.table.selectionModel().hasSelection()
+
+
+def test_a_pick_ends_when_the_compact_layout_leaves_the_table_out(qtbot: QtBot) -> None:
+    """Ctrl+2 hides the sessions table: a row picked in it ends as with Esc, and the card
+    shows the active session again (it had kept the pick, told "Selected", with no row to
+    see it in nor to leave it from). The keyboard, on the table, goes to the first limit."""
+    window = make_window(qtbot)
+    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
+    window.show_dashboard(dashboard(three, limit=limits()))
+    window.resize(820, 640)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    assert not window.compact
+    pick_row(qtbot, window, "docs")
+    assert QApplication.focusWidget() is window.table
+    qtbot.keyClick(window.table, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.compact
+    assert not window.table.isVisible()
+    shows_the_active_session(window)
+    assert QApplication.focusWidget() is window.limits.bars[0]
+    # The full layout back: the table shows the active session, nothing picked.
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.table.isVisible()
+    shows_the_active_session(window)
+
+
+def test_a_pick_ends_when_a_window_made_small_leaves_the_table_out(qtbot: QtBot) -> None:
+    """Made compact by its size, too short for the table (or with the table left out as it
+    would list only the card's one session), the window ends a pick as Ctrl+2 does; compact
+    with the table under the card, the pick stays."""
+    window = make_window(qtbot)
+    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
+    window.show_dashboard(dashboard(three, limit=limits()))
+    window.show()
+    window.resize(900, 700)
+    qtbot.waitUntil(lambda: not window.compact)
+    pick_row(qtbot, window, "docs")
+    window.resize(330, 600)  # compact, with the table: still there to see the pick in
+    qtbot.waitUntil(lambda: window.compact and window.table.isVisible())
+    assert window.card.title.text() == "docs"
+    window.resize(330, 300)  # too short for it
+    qtbot.waitUntil(lambda: not window.table.isVisible())
+    shows_the_active_session(window)
+
+    # One session: the compact window leaves out a table that would repeat the card, and its
+    # row picked in the full layout ends with it (the card had gone on saying "Selected").
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop", age=5),), limit=limits()))
+    window.show()
+    window.resize(900, 700)
+    qtbot.waitUntil(lambda: not window.compact)
+    pick_row(qtbot, window, "shop")
+    window.resize(330, 600)
+    qtbot.waitUntil(lambda: window.compact)
+    assert not window.table.isVisible()
+    shows_the_active_session(window)
+
+
 def test_picking_a_session_with_a_shorter_card_leaves_the_table_where_it_was(
     qtbot: QtBot,
 ) -> None:
