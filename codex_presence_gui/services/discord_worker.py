@@ -160,6 +160,7 @@ class DiscordWorker(Worker):
         self._desired: PresenceCard | None = None
         self._shown: PresenceCard | None = None  # what Discord shows now (None: nothing)
         self._last_send = -1e9
+        self._last_handshake = -1e9  # when the last connection was opened (or tried)
         self._attempt = 0
         self._invalid_id = False
         self._send_timer: QTimer | None = None
@@ -180,6 +181,9 @@ class DiscordWorker(Worker):
         """Create the thread's timers and connect (unless paused)."""
         self._send_timer = self._timer(self._flush, single=True)
         self._retry_timer = self._timer(self._connect, single=True)
+        # It also holds a resume back until the interval since the last handshake has passed:
+        # a coarse timer may fire up to 5 % early.
+        self._retry_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._alive_timer = self._timer(self._check_alive, single=False)
         self._alive_timer.setInterval(self._liveness_interval_ms)
         self._healthy_timer = self._timer(self._healthy, single=True)
@@ -208,7 +212,7 @@ class DiscordWorker(Worker):
             # Resuming is the user's own "try again": a rejected id gets one more handshake
             # (the application may have been fixed in Discord's developer portal meanwhile).
             self._invalid_id = False
-            self._connect()
+            self._connect_when_spaced()
         else:
             self._shutdown_connection()
             self._set_status(DiscordState.PAUSED, "Discord: paused")
@@ -230,7 +234,7 @@ class DiscordWorker(Worker):
         self._attempt = 0
         self._shutdown_connection()
         if self._enabled:
-            self._connect()
+            self._connect_when_spaced()
 
     @reported
     def cleanup(self) -> None:
@@ -280,6 +284,19 @@ class DiscordWorker(Worker):
         self._logged = key
         log.log(level, "%s", line)
 
+    def _connect_when_spaced(self) -> None:
+        """Connect now, or once the interval since the last handshake has passed: each
+        resume or new id opens a connection, and quick pause/resume toggles had made a
+        handshake each, as fast as the user clicked. The retry timer waits (a pause or
+        another id stops it, quitting too), and it connects to what is wanted by then."""
+        wait = self._last_handshake + self._min_interval - time.monotonic()
+        if wait <= 0 or self._retry_timer is None:
+            self._connect()
+            return
+        self._set_status(DiscordState.CONNECTING, "Discord: connecting…")
+        log.debug("Discord: connecting in %s (handshakes are spaced)", seconds(wait))
+        self._retry_timer.start(int(wait * 1000) + 1)
+
     @reported
     def _connect(self) -> None:
         if self.should_stop():
@@ -291,7 +308,7 @@ class DiscordWorker(Worker):
         client = self._factory(self._client_id)
         self._client = client  # reachable by abort() while connecting
         try:
-            client.connect()
+            self._handshake(client)
         except InvalidClientIdError:
             self._client = None
             self._invalid_id = True
@@ -347,6 +364,13 @@ class DiscordWorker(Worker):
         # posted like those wishes (a zero timer may fire before posted events), so after them.
         self._holds += 1
         QMetaObject.invokeMethod(self, "_release", Qt.ConnectionType.QueuedConnection)
+
+    def _handshake(self, client: PresenceClient) -> None:
+        # Timed when it ends, however it ends: Discord has the handshake by then.
+        try:
+            client.connect()
+        finally:
+            self._last_handshake = time.monotonic()
 
     @Slot()
     @reported

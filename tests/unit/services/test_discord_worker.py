@@ -846,3 +846,112 @@ def test_another_client_id_shows_the_card_no_sooner_than_the_interval(
     assert [a and a["details"] for a in peer.activities()] == ["A", "A", None]
     assert [f.op for f in peer.frames].count(2) == 2  # each connection's goodbye
     assert all(gap >= SPACED - LATENCY for gap in gaps), gaps
+
+
+# -- handshakes are spaced like activity frames -----------------------------------------------
+
+
+def test_a_burst_of_pauses_and_resumes_makes_one_handshake_per_interval(
+    discord_dir: Path, qtbot: QtBot
+) -> None:
+    """Six quick pause/resume toggles within about one interval: each had opened a
+    connection at once, six handshakes in half a second; now a resume waits for the interval
+    since the last handshake ("connecting…"), a pause cancels the wait, and the burst ends
+    connected with the newest card."""
+    from tests.helpers.fake_discord import FakeDiscord
+
+    peer = FakeDiscord(discord_dir).start()
+    handle = real_presence(1.0, interval=SPACED)
+    seen: list[DiscordStatus] = []
+    handle.status_changed.connect(seen.append)
+    handle.set_card(card("Start"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: len(peer.activities()) == 1, timeout=5000)
+        began = time.monotonic()
+        for index in range(6):
+            handle.set_enabled(False)
+            handle.set_card(card(f"Step {index}"))
+            qtbot.wait(int(SPACED * 100))
+            handle.set_enabled(True)
+            qtbot.wait(int(SPACED * 60))
+        burst = time.monotonic() - began
+
+        def newest_shown() -> bool:
+            shown = peer.activities()[-1:]
+            return shown != [None] and shown[0]["details"] == "Step 5"
+
+        qtbot.waitUntil(newest_shown, timeout=5000)
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTED, timeout=3000)
+        # After the last pause: "connecting…" while it waits its turn, then connected.
+        last_pause = max(i for i, s in enumerate(seen) if s.state is DiscordState.PAUSED)
+        after = [s.state for s in seen[last_pause + 1 :]]
+        assert after == [DiscordState.CONNECTING, DiscordState.CONNECTED], after
+    finally:
+        assert handle.stop()
+        peer.stop()
+    times = peer.handshake_times()
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    print(f"burst {burst:.2f} s, gaps between handshakes: {[round(g, 3) for g in gaps]}")
+    assert all(gap >= SPACED - LATENCY for gap in gaps), gaps
+    assert len(times) <= 2 + int(burst / SPACED), gaps
+
+
+def test_a_resume_after_a_long_pause_connects_at_once(discord_dir: Path, qtbot: QtBot) -> None:
+    """Paused for longer than the interval: the resume does not wait."""
+    from tests.helpers.fake_discord import FakeDiscord
+
+    peer = FakeDiscord(discord_dir).start()
+    handle = real_presence(1.0, interval=SPACED)
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: len(peer.activities()) == 1, timeout=5000)
+        handle.set_enabled(False)
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.PAUSED, timeout=3000)
+        qtbot.wait(int(SPACED * 1500))
+        asked = time.monotonic()
+        handle.set_enabled(True)
+        qtbot.waitUntil(lambda: len(peer.handshake_times()) == 2, timeout=3000)
+        assert peer.handshake_times()[-1] - asked < SPACED / 2
+    finally:
+        assert handle.stop()
+        peer.stop()
+
+
+def test_quick_client_id_changes_connect_once_with_the_newest(
+    side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """Two new ids right after connecting: one handshake, with the newest id, the
+    interval after the first (each id had connected at once)."""
+    handle = DiscordPresence("111", side.factory, min_interval_s=INTERVAL)
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTED, timeout=3000)
+        handle.set_client_id("222")
+        handle.set_client_id("333")
+        qtbot.waitUntil(lambda: side.client_ids == ["111", "333"], timeout=3000)
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTED, timeout=3000)
+        qtbot.wait(int(INTERVAL * 2000))
+        assert side.client_ids == ["111", "333"]
+    finally:
+        assert handle.stop()
+    first, second = [at for name, _value, at in side.calls if name == "connect"]
+    assert second - first >= INTERVAL - 0.01
+
+
+def test_quitting_while_a_resume_waits_for_its_turn_does_not_wait(
+    side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """A resume right after a handshake waits (here 5 s); quitting meanwhile ends at once,
+    with no handshake more."""
+    handle = DiscordPresence("111", side.factory, min_interval_s=5.0)
+    handle.start()
+    qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTED, timeout=3000)
+    handle.set_enabled(False)
+    handle.set_enabled(True)
+    qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTING, timeout=3000)
+    asked = time.monotonic()
+    assert handle.stop()
+    assert time.monotonic() - asked < 1.0
+    assert side.names().count("connect") == 1
