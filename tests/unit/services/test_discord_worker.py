@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import random
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -29,6 +30,9 @@ from codex_presence_gui.services.discord_worker import (
 )
 from codex_presence_gui.services.worker import join_parked, parked_threads
 from tests.helpers.fake_presence import FakeClient, FakeDiscordSide
+
+if TYPE_CHECKING:
+    from tests.helpers.fake_discord import FakeDiscord
 
 INTERVAL = 0.3  # seconds between frames in these tests (the app uses 4 s)
 
@@ -781,19 +785,34 @@ def gaps_between_activity_frames(peer: Any) -> list[float]:
     return [b - a for a, b in itertools.pairwise(times)]
 
 
+@contextlib.contextmanager
+def _showing_spaced(
+    discord_dir: Path, qtbot: QtBot, details: str, seen: list[DiscordStatus] | None = None
+) -> Iterator[tuple[FakeDiscord, DiscordPresence]]:
+    """A fake Discord and a worker spaced by ``SPACED`` that has shown a card of ``details``
+    (``seen``: its statuses); both stopped at the end."""
+    from tests.helpers.fake_discord import FakeDiscord
+
+    peer = FakeDiscord(discord_dir).start()
+    handle = real_presence(1.0, interval=SPACED)
+    if seen is not None:
+        handle.status_changed.connect(seen.append)
+    handle.set_card(card(details))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: len(peer.activities()) == 1, timeout=5000)
+        yield peer, handle
+    finally:
+        assert handle.stop()
+        peer.stop()
+
+
 def test_quick_pauses_and_resumes_reach_discord_spaced(discord_dir: Path, qtbot: QtBot) -> None:
     """Each pause takes the card away (a clear, or right after a card the connection's
     close), each resume shows the newest card again, and Discord never gets two activity
     frames closer than the interval (a pause and a resume had sent a clear and the card back
     to back, faster than Discord allows)."""
-    from tests.helpers.fake_discord import FakeDiscord
-
-    peer = FakeDiscord(discord_dir).start()
-    handle = real_presence(1.0, interval=SPACED)
-    handle.set_card(card("Start"))
-    handle.start()
-    try:
-        qtbot.waitUntil(lambda: len(peer.activities()) == 1, timeout=5000)
+    with _showing_spaced(discord_dir, qtbot, "Start") as (peer, handle):
         handle.set_enabled(False)
         # Taken away: the goodbye of the connection that showed it is the last frame.
         qtbot.waitUntil(lambda: peer.frames[-1].op == 2, timeout=3000)
@@ -813,9 +832,6 @@ def test_quick_pauses_and_resumes_reach_discord_spaced(discord_dir: Path, qtbot:
         qtbot.wait(int(SPACED * 2000))
         assert newest_shown()
         assert None in peer.activities()  # some pauses came late enough for a clear
-    finally:
-        assert handle.stop()
-        peer.stop()
     gaps = gaps_between_activity_frames(peer)
     print(f"gaps between activity frames: {[round(g, 3) for g in gaps]}")
     assert all(gap >= SPACED - LATENCY for gap in gaps), gaps
@@ -827,19 +843,9 @@ def test_another_client_id_shows_the_card_no_sooner_than_the_interval(
     """A new application id right after a card: the old connection's card is taken away and
     the new connection shows it the interval later (a clear and the card had followed the
     card at once)."""
-    from tests.helpers.fake_discord import FakeDiscord
-
-    peer = FakeDiscord(discord_dir).start()
-    handle = real_presence(1.0, interval=SPACED)
-    handle.set_card(card("A"))
-    handle.start()
-    try:
-        qtbot.waitUntil(lambda: len(peer.activities()) == 1, timeout=5000)
+    with _showing_spaced(discord_dir, qtbot, "A") as (peer, handle):
         handle.set_client_id("222")
         qtbot.waitUntil(lambda: len([a for a in peer.activities() if a]) == 2, timeout=5000)
-    finally:
-        assert handle.stop()
-        peer.stop()
     assert [f.data["client_id"] for f in peer.frames if f.op == 0] == ["111", "222"]
     gaps = gaps_between_activity_frames(peer)
     # The card; right after it no clear, the close of its connection; the card again.
@@ -858,16 +864,8 @@ def test_a_burst_of_pauses_and_resumes_makes_one_handshake_per_interval(
     connection at once, six handshakes in half a second; now a resume waits for the interval
     since the last handshake ("connecting…"), a pause cancels the wait, and the burst ends
     connected with the newest card."""
-    from tests.helpers.fake_discord import FakeDiscord
-
-    peer = FakeDiscord(discord_dir).start()
-    handle = real_presence(1.0, interval=SPACED)
     seen: list[DiscordStatus] = []
-    handle.status_changed.connect(seen.append)
-    handle.set_card(card("Start"))
-    handle.start()
-    try:
-        qtbot.waitUntil(lambda: len(peer.activities()) == 1, timeout=5000)
+    with _showing_spaced(discord_dir, qtbot, "Start", seen) as (peer, handle):
         began = time.monotonic()
         for index in range(6):
             handle.set_enabled(False)
@@ -887,9 +885,6 @@ def test_a_burst_of_pauses_and_resumes_makes_one_handshake_per_interval(
         last_pause = max(i for i, s in enumerate(seen) if s.state is DiscordState.PAUSED)
         after = [s.state for s in seen[last_pause + 1 :]]
         assert after == [DiscordState.CONNECTING, DiscordState.CONNECTED], after
-    finally:
-        assert handle.stop()
-        peer.stop()
     times = peer.handshake_times()
     gaps = [b - a for a, b in itertools.pairwise(times)]
     print(f"burst {burst:.2f} s, gaps between handshakes: {[round(g, 3) for g in gaps]}")
@@ -899,14 +894,7 @@ def test_a_burst_of_pauses_and_resumes_makes_one_handshake_per_interval(
 
 def test_a_resume_after_a_long_pause_connects_at_once(discord_dir: Path, qtbot: QtBot) -> None:
     """Paused for longer than the interval: the resume does not wait."""
-    from tests.helpers.fake_discord import FakeDiscord
-
-    peer = FakeDiscord(discord_dir).start()
-    handle = real_presence(1.0, interval=SPACED)
-    handle.set_card(card("A"))
-    handle.start()
-    try:
-        qtbot.waitUntil(lambda: len(peer.activities()) == 1, timeout=5000)
+    with _showing_spaced(discord_dir, qtbot, "A") as (peer, handle):
         handle.set_enabled(False)
         qtbot.waitUntil(lambda: handle.status.state is DiscordState.PAUSED, timeout=3000)
         qtbot.wait(int(SPACED * 1500))
@@ -914,9 +902,6 @@ def test_a_resume_after_a_long_pause_connects_at_once(discord_dir: Path, qtbot: 
         handle.set_enabled(True)
         qtbot.waitUntil(lambda: len(peer.handshake_times()) == 2, timeout=3000)
         assert peer.handshake_times()[-1] - asked < SPACED / 2
-    finally:
-        assert handle.stop()
-        peer.stop()
 
 
 def test_quick_client_id_changes_connect_once_with_the_newest(
