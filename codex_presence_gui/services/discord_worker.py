@@ -2,8 +2,8 @@
 
 The GUI thread only says which card it wants (or none) and when to stop; the worker owns the
 connection, sends at most one activity every 4 s (the newest wins), never repeats a card
-Discord already shows, reconnects with a growing, jittered delay, and reports every state in
-plain words.
+Discord already shows, reconnects with a growing, jittered delay, opens no two connections
+closer than 4 s apart (whatever opens them), and reports every state in plain words.
 """
 
 from __future__ import annotations
@@ -113,6 +113,12 @@ def seconds(delay: float) -> str:
     return f"{round(delay)} s" if delay >= 0.95 else f"{delay:.1f} s"
 
 
+def timer_ms(delay: float) -> int:
+    """A delay for a QTimer, in whole milliseconds and never short of it: a timer that
+    fired a fraction of a millisecond early would find the handshake's turn not yet come."""
+    return int(delay * 1000) + 1
+
+
 def retry_delay(
     attempt: int, rng: random.Random, first: float = FIRST_RETRY_S, cap: float = MAX_RETRY_S
 ) -> float:
@@ -160,7 +166,7 @@ class DiscordWorker(Worker):
         self._desired: PresenceCard | None = None
         self._shown: PresenceCard | None = None  # what Discord shows now (None: nothing)
         self._last_send = -1e9
-        self._last_handshake = -1e9  # when the last connection was opened (or tried)
+        self._last_handshake = -1e9  # when the last handshake some socket took ended
         self._attempt = 0
         self._invalid_id = False
         self._send_timer: QTimer | None = None
@@ -181,8 +187,8 @@ class DiscordWorker(Worker):
         """Create the thread's timers and connect (unless paused)."""
         self._send_timer = self._timer(self._flush, single=True)
         self._retry_timer = self._timer(self._connect, single=True)
-        # It also holds a resume back until the interval since the last handshake has passed:
-        # a coarse timer may fire up to 5 % early.
+        # It also holds every handshake back until the interval since the last one has
+        # passed: a coarse timer may fire up to 5 % early.
         self._retry_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._alive_timer = self._timer(self._check_alive, single=False)
         self._alive_timer.setInterval(self._liveness_interval_ms)
@@ -284,24 +290,33 @@ class DiscordWorker(Worker):
         self._logged = key
         log.log(level, "%s", line)
 
+    def _handshake_wait(self) -> float:
+        """Seconds until another handshake may go out (0 or less: now). The one rule for
+        every handshake, whatever opens it (a retry, a resume, a new id): the interval of
+        activity frames since the last one, so that no cause, nor two causes one after the
+        other, can make Discord take connections back to back."""
+        return self._last_handshake + self._min_interval - time.monotonic()
+
     def _connect_when_spaced(self) -> None:
-        """Connect now, or once the interval since the last handshake has passed: each
-        resume or new id opens a connection, and quick pause/resume toggles had made a
-        handshake each, as fast as the user clicked. The retry timer waits (a pause or
-        another id stops it, quitting too), and it connects to what is wanted by then."""
-        wait = self._last_handshake + self._min_interval - time.monotonic()
-        if wait <= 0 or self._retry_timer is None:
-            self._connect()
-            return
-        self._set_status(DiscordState.CONNECTING, "Discord: connecting…")
-        log.debug("Discord: connecting in %s (handshakes are spaced)", seconds(wait))
-        self._retry_timer.start(int(wait * 1000) + 1)
+        """The user's connect (a resume, a new id): now, or "connecting…" until its turn
+        (quick pause/resume toggles had made a handshake each, as fast as the user clicked).
+        ``_connect`` keeps the turn; a pause or another id stops its wait, quitting too."""
+        if self._handshake_wait() > 0:
+            self._set_status(DiscordState.CONNECTING, "Discord: connecting…")
+        self._connect()
 
     @reported
     def _connect(self) -> None:
         if self.should_stop():
             return  # a retry or resume queued before the stop request
         if not self._enabled or self._invalid_id or self._client is not None:
+            return
+        wait = self._handshake_wait()
+        if wait > 0 and self._retry_timer is not None:
+            # Not its turn yet (a resume or new id soon after a handshake; a timer a little
+            # early): the status already says why it waits, "connecting…" or the countdown.
+            log.debug("Discord: connecting in %s (handshakes are spaced)", seconds(wait))
+            self._retry_timer.start(timer_ms(wait))
             return
         self._set_status(DiscordState.CONNECTING, "Discord: connecting…")
         log.debug("Discord: connecting (attempt %d)", self._attempt + 1)
@@ -366,11 +381,17 @@ class DiscordWorker(Worker):
         QMetaObject.invokeMethod(self, "_release", Qt.ConnectionType.QueuedConnection)
 
     def _handshake(self, client: PresenceClient) -> None:
-        # Timed when it ends, however it ends: Discord has the handshake by then.
+        # Timed when it ends, however it ends (Discord has the handshake by then), unless no
+        # socket took it: retries while Discord is not running keep their 1 s, 2 s, 4 s …
+        reached = True
         try:
             client.connect()
+        except DiscordNotRunningError:
+            reached = False
+            raise
         finally:
-            self._last_handshake = time.monotonic()
+            if reached:
+                self._last_handshake = time.monotonic()
 
     @Slot()
     @reported
@@ -403,13 +424,16 @@ class DiscordWorker(Worker):
             self._attempt = 0
 
     def _retry(self, state: DiscordState, what: str) -> float:
-        """Try again after the next backoff delay, which is returned."""
+        """Try again after the next backoff delay, or once the handshake's turn comes if that
+        is later (a connection lost just after it was made: the first update failed, Discord
+        restarted); the delay is returned, and the status counts it down."""
         self._unsettled()
-        delay = retry_delay(self._attempt, self._rng, self._first_retry, self._max_retry)
+        backoff = retry_delay(self._attempt, self._rng, self._first_retry, self._max_retry)
+        delay = max(backoff, self._handshake_wait())
         self._attempt += 1
         self._set_status(state, f"{what}, retrying in {seconds(delay)}", retry_in=delay)
         assert self._retry_timer is not None
-        self._retry_timer.start(int(delay * 1000))
+        self._retry_timer.start(timer_ms(delay))
         return delay
 
     def _send_wait(self) -> float:
@@ -429,7 +453,7 @@ class DiscordWorker(Worker):
         wait = self._send_wait()
         if wait > 0:
             if not self._send_timer.isActive():
-                self._send_timer.start(int(wait * 1000) + 1)
+                self._send_timer.start(timer_ms(wait))
             return
         self._flush()
 
@@ -443,7 +467,7 @@ class DiscordWorker(Worker):
         wait = self._send_wait()
         if wait > 0:
             assert self._send_timer is not None
-            self._send_timer.start(int(wait * 1000) + 1)
+            self._send_timer.start(timer_ms(wait))
             return
         card = self._desired
         self._last_send = time.monotonic()

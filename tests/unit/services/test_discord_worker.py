@@ -940,3 +940,111 @@ def test_quitting_while_a_resume_waits_for_its_turn_does_not_wait(
     assert handle.stop()
     assert time.monotonic() - asked < 1.0
     assert side.names().count("connect") == 1
+
+
+# -- reconnects keep the handshakes' spacing too ----------------------------------------------
+
+
+def test_reconnects_after_dropped_connections_keep_handshakes_spaced(
+    discord_dir: Path, qtbot: QtBot
+) -> None:
+    """Discord drops every connection at its first update: each reconnect waits for the
+    interval since the last handshake when its backoff is shorter (they followed the backoff
+    alone, 0.2 s, 0.4 s … here, 1 s, 2 s … in the app, closer than Discord's spacing), the
+    status saying the real wait; the backoff still grows past the interval."""
+    from tests.helpers.fake_discord import FakeDiscord, Mode
+
+    peer = FakeDiscord(discord_dir, mode=Mode.DROP_ON_UPDATE).start()
+    handle = real_presence(1.0, interval=SPACED)
+    seen: list[DiscordStatus] = []
+    handle.status_changed.connect(seen.append)
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: len(peer.handshake_times()) >= 4, timeout=10_000)
+    finally:
+        assert handle.stop()
+        peer.stop()
+    times = peer.handshake_times()
+    gaps = [b - a for a, b in itertools.pairwise(times)][:3]
+    delays = retries(seen)[:3]
+    print(f"gaps {[round(g, 3) for g in gaps]}, said {[round(d, 3) for d in delays]}")
+    assert all(gap >= SPACED - LATENCY for gap in gaps), gaps
+    for attempt, (gap, delay) in enumerate(zip(gaps, delays, strict=True)):
+        assert delay >= base_delay(attempt) * 0.8  # the backoff, or the longer turn
+        assert delay - LATENCY <= gap <= delay + 0.3  # the status says when it comes
+    assert delays[2] >= base_delay(2) * 0.8 > SPACED  # grown past the interval
+
+
+def test_a_new_id_right_after_a_reconnect_waits_its_turn(discord_dir: Path, qtbot: QtBot) -> None:
+    """A connection lost at its first update, the reconnect, and at once another id: the
+    new id's handshake comes the interval after the reconnect's, which came the interval
+    after the first (the reconnect had followed the first 0.2 s later)."""
+    from tests.helpers.fake_discord import FakeDiscord, Mode
+
+    peer = FakeDiscord(discord_dir, mode=Mode.DROP_ON_UPDATE).start()
+    handle = real_presence(1.0, interval=SPACED)
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: len(peer.handshake_times()) == 2, timeout=5000)
+        handle.set_client_id("222")
+        qtbot.waitUntil(lambda: len(peer.handshake_times()) == 3, timeout=5000)
+    finally:
+        assert handle.stop()
+        peer.stop()
+    assert [f.data["client_id"] for f in peer.frames if f.op == 0] == ["111", "111", "222"]
+    gaps = [b - a for a, b in itertools.pairwise(peer.handshake_times())]
+    print(f"gaps between handshakes: {[round(g, 3) for g in gaps]}")
+    assert all(gap >= SPACED - LATENCY for gap in gaps), gaps
+
+
+@pytest.mark.parametrize("then", ["pause", "quit", "save"])
+def test_a_reconnect_waiting_its_turn_says_so_and_a_pause_or_quit_ends_it(
+    side: FakeDiscordSide, qtbot: QtBot, then: str
+) -> None:
+    """The first update fails right after the handshake: the retry comes the interval
+    after it (here 2 s), not after the first backoff (50 ms here), and the status counts
+    down those 2 s. A pause cancels it, quitting does not wait for it, and a save of
+    unchanged settings (the id and "enabled" sent again) does not bring it forward."""
+    side.update_errors = [ConnectionLostError("Discord closed the connection")]
+    handle = DiscordPresence("111", side.factory, min_interval_s=2.0, first_retry_s=0.05)
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.LOST, timeout=3000)
+        status = handle.status
+        assert status.retry_in is not None
+        assert 1.8 <= status.retry_in <= 2.0, status
+        assert status.message == "Discord connection lost, retrying in 2 s"
+        if then == "pause":
+            handle.set_enabled(False)
+            qtbot.waitUntil(lambda: handle.status.state is DiscordState.PAUSED, timeout=3000)
+        elif then == "save":
+            handle.set_client_id("111")
+            handle.set_enabled(True)
+            qtbot.wait(300)
+            assert handle.status == status  # still counting down the same wait
+        if then != "quit":
+            qtbot.wait(300)
+            assert side.names().count("connect") == 1
+    finally:
+        asked = time.monotonic()
+        assert handle.stop()
+        assert time.monotonic() - asked < 1.0
+    assert side.names().count("connect") == 1
+
+
+def test_retries_while_discord_is_not_running_keep_their_backoff(
+    side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """No socket took a handshake: nothing to space from, so the retries follow the
+    backoff alone (50 ms here, 1 s in the app), however long the interval."""
+    side.connect_errors = [DiscordNotRunningError("Discord is not running")] * 2
+    handle = DiscordPresence("111", side.factory, min_interval_s=5.0, first_retry_s=0.05)
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTED, timeout=1500)
+    finally:
+        assert handle.stop()
+    assert side.names().count("connect") == 3
