@@ -146,11 +146,8 @@ class FakeDiscord:
         body = json.dumps(data).encode()
         return struct.pack("<II", op, len(body)) + body
 
-    def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._writers.append(writer)  # so that shutdown closes even connections not yet served
-        asyncio.get_running_loop().create_task(self._serve(reader, writer))
-
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.append(writer)  # so that shutdown closes it even if its task is cancelled
         try:
             while True:
                 header = await reader.readexactly(8)
