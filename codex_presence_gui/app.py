@@ -377,6 +377,8 @@ class AppShell(QObject):
         if self.presence is not None:
             self.presence.stop(STOP_TIMEOUT_MS)
         self.usage.stop(STOP_TIMEOUT_MS)
+        # A CSV still being written is given up: the file that was there stays as it was.
+        self.window.usage_page.stop_export(STOP_TIMEOUT_MS)
         if self.tray is not None:
             self.tray.hide()
         self.instance.release()

@@ -14,6 +14,7 @@ from codex_presence_gui import APP_ID
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see core.records
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 BASE_DIR_ENV = "CODEX_PRESENCE_BASE_DIR"
@@ -297,17 +298,31 @@ def keep_aside(path: str | os.PathLike[str]) -> str | None:
     return backup
 
 
-def save_text(path: str | os.PathLike[str], text: str) -> None:
+def save_text(
+    path: str | os.PathLike[str],
+    text: str,
+    *,
+    cancelled: Callable[[], bool] | None = None,
+) -> None:
     """Write ``text`` (UTF-8, line ends as they are) to the file ``path`` the user chose,
     whole or not at all: into a new file beside it, then renamed over it, so that a full disk
     or a failing write leaves the file that was there as it was. A link is followed (the
     file it names gets the text), and a file written over keeps its permissions.
 
+    ``cancelled`` is asked before the new file is made and again before it is renamed over
+    ``path`` (the app quitting while a slow folder takes the text): once it says yes, the new
+    file is removed and what was at ``path`` stays as it was.
+
     Raises:
         OSError: the text could not be written (what was at ``path`` is untouched), or
-            ``path`` is a pipe or a device (opening a pipe waits for a reader, for good).
+            ``path`` is a pipe or a device (opening a pipe waits for a reader, for good);
+            ``SaveCancelledError`` when ``cancelled`` said so.
     """
     import errno
+
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise SaveCancelledError(os.fspath(path))
 
     target = os.path.realpath(path)
     try:
@@ -323,6 +338,7 @@ def save_text(path: str | os.PathLike[str], text: str) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
     data = text.encode("utf-8")
     folder, name = os.path.split(target)
+    check()
     try:
         handle, temporary = _new_file_beside(folder, name)
     except PermissionError:
@@ -340,6 +356,7 @@ def save_text(path: str | os.PathLike[str], text: str) -> None:
             os.fsync(file.fileno())
         if kind is not None:
             os.chmod(temporary, stat.S_IMODE(kind))
+        check()
         os.replace(temporary, target)
     except BaseException:
         import contextlib
@@ -347,6 +364,16 @@ def save_text(path: str | os.PathLike[str], text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+class SaveCancelledError(OSError):
+    """A save given up before its file was renamed into place (``save_text``'s
+    ``cancelled``): what was at the path is as it was."""
+
+    def __init__(self, path: str) -> None:
+        import errno
+
+        super().__init__(errno.ECANCELED, "the save was cancelled", path)
 
 
 def _new_file_beside(folder: str, name: str) -> tuple[int, str]:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.usage_report import COST_LABEL
-from codex_presence_gui.paths import save_text
+from codex_presence_gui.services.file_saver import FileSaver
 from codex_presence_gui.ui.accessible import FocusRing, make_figure, read_as_choice, read_as_group
 from codex_presence_gui.ui.folders import choose_save_file
 from codex_presence_gui.ui.labels import ElidedLabel, set_tooltip, wrapped_label
@@ -408,7 +408,8 @@ class UsagePage(QScrollArea):
     """Where the usage went in the last 30 days, and what it would have cost on the API.
 
     Signals:
-        export_done(str): a CSV file was written (its path), or could not be (the reason).
+        export_done(str): what an export ended with: "Saved <path>", or why it could not
+            be written (the message shown).
         reveal(Path): the user asked to see the file just exported.
         mode_chosen(ChartMode): the user chose bars of tokens or of cost (to keep).
     """
@@ -465,6 +466,13 @@ class UsagePage(QScrollArea):
         self.export_show = self.export_row.show_button
         #: Where the last export of this run went: the next one starts there.
         self._export_folder: Path | None = None
+        # In its own thread: a slow or hung folder (a network share) must not freeze the
+        # window while it takes the file.
+        self.saver = FileSaver(self)
+        self.saver.saved.connect(self._export_saved)
+        self.saver.failed.connect(self._export_failed)
+        #: Whether Export had the keyboard when a save turned it off.
+        self._refocus_export = False
         # A success is said for a moment only; a failure stays until dismissed.
         self.export_status_timer = QTimer(self)
         self.export_status_timer.setSingleShot(True)
@@ -586,7 +594,7 @@ class UsagePage(QScrollArea):
         for widget in self._numbers:
             widget.setVisible(ready)
         self.spacer.setVisible(not ready)
-        self.export_button.setEnabled(ready and bool(view.csv_text))
+        self._enable_export()
         if not ready:
             return
         for box, total in zip(self.periods, view.totals, strict=True):
@@ -655,33 +663,73 @@ class UsagePage(QScrollArea):
             self.export_csv(Path(path))
 
     def export_csv(self, path: Path) -> bool:
-        """Write the daily report's CSV (each day, each model) to ``path``; True when written.
+        """Start writing the daily report's CSV (each day, each model) to ``path``, in the
+        saver's thread; True when it started (False: nothing to export, or a save runs).
 
-        What happened is said over the page's foot (and in ``export_done``): a success for
+        Meanwhile the page says "Saving <name>…" and Export is off (one write at a time).
+        How it ended is said over the page's foot (and in ``export_done``): a success for
         ``EXPORT_SAVED_MS``, a failure until dismissed or until the next export.
         """
         view = self.view
         if view is None or not view.csv_text:
-            message = "Nothing to export yet."
-            ok = False
-        else:
-            try:
-                # Whole or not at all: a full disk must not leave half of a file written over.
-                save_text(path, view.csv_text)
-            except OSError as error:
-                message = f"Could not write {path}: {error.strerror or error}"
-                ok = False
-            else:
-                message = f"Saved {path}"
-                ok = True
-                self._export_folder = path.parent
-        if ok:
-            self._toast(message, file=path)
-            self.export_status_timer.start(EXPORT_SAVED_MS)
-        else:
-            self.say(message, problem=True)
+            self._export_failed_with("Nothing to export yet.")
+            return False
+        # Whole or not at all (``paths.save_text``): a full disk must not leave half of a
+        # file written over.
+        if not self.saver.save(path, view.csv_text):
+            return False
+        self.export_status_timer.stop()
+        self._toast(f"Saving {path.name}…")
+        # Turned off with the keyboard on it, the button would hand it on to the next
+        # control (the first total, ringed for the save's while): it lets go of it, and gets
+        # it back once the save ends, unless the user has put it elsewhere meanwhile.
+        self._refocus_export = self.export_button.hasFocus()
+        if self._refocus_export:
+            self.export_button.clearFocus()
+        self._enable_export()
+        return True
+
+    @property
+    def saving(self) -> bool:
+        """True while an export is being written."""
+        return self.saver.running
+
+    def stop_export(self, timeout_ms: int) -> bool:
+        """Give up an export in progress (the app quits): the file that was at its path stays
+        as it was; True when its thread ended within ``timeout_ms`` (else it is kept until it
+        ends, see ``services.worker``)."""
+        if not self.saver.running:
+            return True
+        ended = self.saver.stop(timeout_ms)
+        self._clear_export_status()
+        self._enable_export()
+        return ended
+
+    def _enable_export(self) -> None:
+        view = self.view
+        ready = view is not None and view.ready and bool(view.csv_text)
+        enabled = ready and not self.saver.running
+        self.export_button.setEnabled(enabled)
+        if enabled and self._refocus_export:
+            self._refocus_export = False
+            if self.window().focusWidget() is None:
+                self.export_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _export_saved(self, path: Path) -> None:
+        self._export_folder = path.parent
+        self._enable_export()
+        message = f"Saved {path}"
+        self._toast(message, file=path)
+        self.export_status_timer.start(EXPORT_SAVED_MS)
         self.export_done.emit(message)
-        return ok
+
+    def _export_failed(self, path: Path, reason: str) -> None:
+        self._enable_export()
+        self._export_failed_with(f"Could not write {path}: {reason}")
+
+    def _export_failed_with(self, message: str) -> None:
+        self.say(message, problem=True)
+        self.export_done.emit(message)
 
     def say(self, message: str, *, problem: bool = False) -> None:
         """Say something about the last export (over the page's foot) until it is dismissed."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -20,9 +21,11 @@ from codex_presence_gui.cli import build_parser
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.notifications import Notice, by_urgency, one_message
 from codex_presence_gui.core.settings import Settings, load_settings, save_settings
+from codex_presence_gui.services import file_saver
 from codex_presence_gui.services.discord_client import IPC_DIR_ENV
 from codex_presence_gui.services.discord_worker import DiscordState
 from codex_presence_gui.services.single_instance import SingleInstance
+from codex_presence_gui.services.worker import join_parked
 from codex_presence_gui.ui.notifier import Channel
 from codex_presence_gui.viewmodels.usage import UsageState
 from tests.helpers.rollout import CodexHome
@@ -151,6 +154,45 @@ def test_quit_stops_everything_within_two_seconds(
     assert not shell.feed.running
     assert not shell.usage.running
     assert shell.presence.status.state is DiscordState.OFF
+
+
+def test_quitting_while_an_export_hangs_is_quick_and_keeps_the_users_file(
+    base_dir: Path,
+    codex_home: CodexHome,
+    tmp_path: Path,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Export CSV… into a folder that hangs (a network share), then Quit: the app stops as
+    quickly as ever (the save's thread is kept until the folder answers, never destroyed
+    while it runs), and the file the save was to replace is left whole."""
+    entered, released = threading.Event(), threading.Event()
+    real = file_saver.save_text
+
+    def hung(path: str, text: str, *, cancelled: Callable[[], bool]) -> None:
+        entered.set()
+        released.wait(10)
+        real(path, text, cancelled=cancelled)
+
+    monkeypatch.setattr(file_saver, "save_text", hung)
+    write_usage_session(codex_home, 1, [(time.time() - 60, 1000, 100, 0)])
+    shell = make_shell(qtbot, codex_home)
+    page = shell.window.usage_page
+    qtbot.waitUntil(page.export_button.isEnabled, timeout=10_000)
+    target = tmp_path / "usage.csv"
+    target.write_text("kept,1\n")
+    try:
+        assert page.export_csv(target)
+        qtbot.waitUntil(entered.is_set)
+        started = time.monotonic()
+        stop(shell)
+        assert time.monotonic() - started < 2.5
+        assert not page.saving
+    finally:
+        released.set()
+        assert join_parked(5.0)
+    assert target.read_text() == "kept,1\n"
+    assert [path.name for path in tmp_path.glob("*usage.csv*")] == ["usage.csv"]
 
 
 def test_usage_view_follows_the_live_view(

@@ -126,3 +126,20 @@ def test_a_name_as_long_as_the_file_system_takes_is_saved(tmp_path: Path, name: 
     """The new file written first beside it has a longer name: cut to fit, not refused."""
     paths.save_text(tmp_path / name, "x")
     assert [path.name for path in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.parametrize("asked_before_the_rename", [False, True])
+def test_a_cancelled_save_leaves_the_file_that_was_there(
+    tmp_path: Path, asked_before_the_rename: bool
+) -> None:
+    """The app quitting during a save (asked before the new file is made, and again once it
+    is written, before it takes the old one's place): the old file stays whole and nothing is
+    left beside it."""
+    target = tmp_path / "usage.csv"
+    target.write_text("kept,1\n")
+    answers = iter([False, True] if asked_before_the_rename else [True])
+    with pytest.raises(paths.SaveCancelledError):
+        paths.save_text(target, "new,2\n", cancelled=lambda: next(answers))
+    assert next(answers, None) is None  # asked as many times as said
+    assert target.read_text() == "kept,1\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["usage.csv"]

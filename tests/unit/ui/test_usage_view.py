@@ -6,13 +6,15 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QSize, Qt
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QCursor,
     QFocusEvent,
@@ -28,6 +30,8 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui.app import settle
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.usage_index import SlotUsage
+from codex_presence_gui.services import file_saver
+from codex_presence_gui.services.worker import join_parked, parked_threads
 from codex_presence_gui.ui.layout_check import check_layout
 from codex_presence_gui.ui.main_window import DEFAULT_SIZE, LIVE_PAGE, USAGE_PAGE, MainWindow
 from codex_presence_gui.ui.theme import (
@@ -481,6 +485,172 @@ def test_tab_leaves_a_table_after_one_stop(qtbot: QtBot) -> None:
 # -- export -------------------------------------------------------------------------------
 
 
+def export(qtbot: QtBot, page: UsagePage, path: Path) -> bool:
+    """Export to ``path`` and wait until the page says how it ended; True when saved."""
+    with qtbot.waitSignal(page.export_done, timeout=10_000) as blocker:
+        page.export_csv(path)
+    return str(blocker.args[0]).startswith("Saved ")
+
+
+class SlowFolder:
+    """Stands in for ``save_text`` in the saver's thread: it waits there until ``release``
+    (a hung network folder), then writes, or fails with ``error``."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, error: OSError | None = None) -> None:
+        self.entered = threading.Event()
+        self.released = threading.Event()
+        self.error = error
+        self.thread: threading.Thread | None = None
+        self.pages: list[UsagePage] = []
+        self.real = file_saver.save_text
+        monkeypatch.setattr(file_saver, "save_text", self.save)
+
+    def save(self, path: str, text: str, *, cancelled: Callable[[], bool]) -> None:
+        self.thread = threading.current_thread()
+        self.entered.set()
+        assert self.released.wait(10)
+        if self.error is not None:
+            raise self.error
+        self.real(path, text, cancelled=cancelled)
+
+    def release(self) -> None:
+        self.released.set()
+
+    def page(self, qtbot: QtBot) -> UsagePage:
+        """A page with numbers to export, whose save is ended with the test."""
+        page = UsagePage()
+        qtbot.addWidget(page)
+        page.show_view(full_view())
+        self.pages.append(page)
+        return page
+
+    def close(self) -> None:
+        """Release the folder and end every save (none is left running after the test)."""
+        self.release()
+        for page in self.pages:
+            page.stop_export(5000)
+        assert join_parked(5.0)
+
+
+@pytest.fixture
+def slow_folder(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowFolder]:
+    """A hung folder, released at the end whatever the test did."""
+    folder = SlowFolder(monkeypatch)
+    yield folder
+    folder.close()
+
+
+def test_a_slow_folder_leaves_the_window_responsive_while_it_saves(
+    qtbot: QtBot, tmp_path: Path, slow_folder: SlowFolder
+) -> None:
+    """The file is written in a thread of its own: while the folder takes its time the
+    window goes on (events served, the page painted), says it is saving, and offers no second
+    export to the same file; then it says "Saved" as before. Written in the window's thread,
+    a hung network folder had frozen the window for as long as it hung."""
+    page = slow_folder.page(qtbot)
+    view = page.view
+    assert view is not None
+    page.show()
+    qtbot.waitExposed(page)
+    target = tmp_path / "usage.csv"
+    assert page.export_csv(target)
+    qtbot.waitUntil(slow_folder.entered.is_set)
+    assert slow_folder.thread is not threading.main_thread()
+    ticks: list[int] = []
+    timer = QTimer(page)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    qtbot.waitUntil(lambda: len(ticks) >= 5, timeout=3000)  # the event loop runs meanwhile
+    assert page.saving
+    assert page.export_status.full_text == "Saving usage.csv…"
+    assert page.export_row.isVisible()
+    assert not page.export_show.isVisible()
+    assert not page.export_button.isEnabled()
+    assert not page.export_csv(target)  # one write at a time
+    page.show_view(replace(view, notice="newer numbers"))  # an update meanwhile
+    assert not page.export_button.isEnabled()
+    assert not target.exists()
+    with qtbot.waitSignal(page.export_done, timeout=5000) as blocker:
+        slow_folder.release()
+    assert blocker.args == [f"Saved {target}"]
+    assert page.export_status.full_text == f"Saved {target}"
+    assert page.export_show.isVisible()
+    assert page.export_button.isEnabled()
+    assert not page.saving
+    assert target.read_text(encoding="utf-8") == view.csv_text
+
+
+def test_export_gets_the_keyboard_back_once_saved(
+    qtbot: QtBot, tmp_path: Path, slow_folder: SlowFolder
+) -> None:
+    """Turned off while it saves, Export lets go of the keyboard without handing it on (Qt
+    would give it to the first total, ringed for the save's while), and takes it back once
+    the save ends, so that Tab goes on from where the user was."""
+    page = slow_folder.page(qtbot)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    page.export_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(page.export_button.hasFocus)
+    assert page.export_csv(tmp_path / "usage.csv")
+    qtbot.waitUntil(slow_folder.entered.is_set)
+    assert not page.export_button.hasFocus()
+    assert QApplication.focusWidget() is None
+    assert not page.focus_ring.isVisible()
+    with qtbot.waitSignal(page.export_done, timeout=5000):
+        slow_folder.release()
+    assert page.export_button.hasFocus()
+
+
+def test_a_save_that_fails_in_its_thread_says_why(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure met by the saver's thread is said as one met at once was, and Export comes
+    back for another try."""
+    import errno
+
+    folder = SlowFolder(monkeypatch, OSError(errno.EIO, "Input/output error"))
+    page = folder.page(qtbot)
+    target = tmp_path / "usage.csv"
+    assert page.export_csv(target)
+    qtbot.waitUntil(folder.entered.is_set)
+    assert not page.export_button.isEnabled()
+    with qtbot.waitSignal(page.export_done, timeout=5000) as blocker:
+        folder.release()
+    assert blocker.args == [f"Could not write {target}: Input/output error"]
+    assert page.export_status.full_text == blocker.args[0]
+    assert page.export_button.isEnabled()
+    assert not page.export_show.isVisible()
+    folder.close()
+
+
+def test_quitting_while_a_save_hangs_keeps_the_file_that_was_there(
+    qtbot: QtBot, tmp_path: Path, slow_folder: SlowFolder
+) -> None:
+    """The app quits while the folder hangs: the quit does not wait for it (the thread is
+    kept until it ends, never destroyed while it runs), and once the folder answers the save
+    is given up: the user's file stays whole, nothing is left beside it, nothing is said."""
+    page = slow_folder.page(qtbot)
+    target = tmp_path / "usage.csv"
+    target.write_text("kept,1\n")
+    said: list[str] = []
+    page.export_done.connect(said.append)
+    assert page.export_csv(target)
+    qtbot.waitUntil(slow_folder.entered.is_set)
+    started = time.monotonic()
+    assert not page.stop_export(100)  # still hung: kept, not waited for
+    assert time.monotonic() - started < 2
+    assert parked_threads() == ["file-save"]
+    assert not page.saving
+    assert not page.export_row.isVisible()  # "Saving …" is over
+    slow_folder.release()
+    assert join_parked(5.0)
+    qtbot.wait(50)  # a result queued meanwhile would be delivered now
+    assert said == []
+    assert target.read_text() == "kept,1\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["usage.csv"]
+
+
 def test_export_writes_the_daily_csv(qtbot: QtBot, tmp_path: Path) -> None:
     page = UsagePage()
     qtbot.addWidget(page)
@@ -498,7 +668,7 @@ def test_export_into_a_missing_folder_says_why(qtbot: QtBot, tmp_path: Path) -> 
     page = UsagePage()
     qtbot.addWidget(page)
     page.show_view(full_view())
-    assert not page.export_csv(tmp_path / "missing" / "usage.csv")
+    assert not export(qtbot, page, tmp_path / "missing" / "usage.csv")
     assert page.export_status.full_text.startswith("Could not write")
 
 
@@ -514,7 +684,7 @@ def test_export_onto_a_pipe_says_so_at_once(qtbot: QtBot, tmp_path: Path) -> Non
     # A reader at the other end: an export that opened the pipe returns (and fails the test).
     reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        assert not page.export_csv(pipe)
+        assert not export(qtbot, page, pipe)
         assert os.read(reader, 100) == b""
     finally:
         os.close(reader)
@@ -545,7 +715,7 @@ def test_a_failed_export_leaves_the_file_it_was_to_replace_whole(
     before = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not the end
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
     try:
-        written = page.export_csv(target)
+        written = export(qtbot, page, target)
     finally:
         resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
         signal.signal(signal.SIGXFSZ, before)
@@ -565,7 +735,7 @@ def test_a_failed_export_keeps_its_reason_in_sight_in_a_narrow_window(
     page.resize(420, 600)
     page.show()
     qtbot.waitExposed(page)
-    assert not page.export_csv(tmp_path / ("a" * 300 + ".csv"))
+    assert not export(qtbot, page, tmp_path / ("a" * 300 + ".csv"))
     shown, whole = page.export_status.text(), page.export_status.full_text
     reason = whole[whole.rindex(": ") :]  # the system's words, after the path
     assert "…" in shown
@@ -592,7 +762,7 @@ def test_a_saved_export_says_so_for_a_moment(
 ) -> None:
     """ "Saved …" goes by itself (it stayed for good and pushed the page down)."""
     page = shown_page(qtbot, monkeypatch, 50)
-    assert page.export_csv(tmp_path / "usage.csv")
+    assert export(qtbot, page, tmp_path / "usage.csv")
     assert page.export_status.isVisible()
     assert page.export_dismiss.isVisible()  # or sooner, as the user likes
     qtbot.waitUntil(lambda: not page.export_row.isVisible())
@@ -607,7 +777,7 @@ def test_saved_stays_while_the_pointer_or_the_keyboard_is_on_it(
     monkeypatch.setattr("codex_presence_gui.ui.usage_view.EXPORT_STAY_MS", 30)
     page = shown_page(qtbot, monkeypatch, 50)
     page.activateWindow()
-    assert page.export_csv(tmp_path / "usage.csv")
+    assert export(qtbot, page, tmp_path / "usage.csv")
     toast = page.export_row
     QCursor.setPos(toast.mapToGlobal(toast.rect().center()))
     qtbot.wait(250)
@@ -615,7 +785,7 @@ def test_saved_stays_while_the_pointer_or_the_keyboard_is_on_it(
     page.export_button.setFocus()
     QCursor.setPos(page.mapToGlobal(QPoint(page.width() + 200, -200)))
     qtbot.waitUntil(lambda: not toast.isVisible())
-    assert page.export_csv(tmp_path / "usage.csv")
+    assert export(qtbot, page, tmp_path / "usage.csv")
     page.export_show.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(page.export_show.hasFocus)
     qtbot.wait(250)
@@ -631,7 +801,7 @@ def test_saved_stays_while_the_pointer_or_the_keyboard_is_on_it(
     qtbot.waitUntil(lambda: not toast.isVisible())
     # Out of sight (the Live page shown, the window in the tray), the pointer where the
     # message was does not keep it.
-    assert page.export_csv(tmp_path / "usage.csv")
+    assert export(qtbot, page, tmp_path / "usage.csv")
     QCursor.setPos(toast.mapToGlobal(toast.rect().center()))
     page.hide()
     qtbot.waitUntil(lambda: not page.export_status_timer.isActive())
@@ -655,7 +825,7 @@ def test_the_message_never_lies_over_the_page_s_last_line(
         last = page.footnote.geometry().translated(page.content.pos())  # in viewport terms
         return last.bottom() < page.export_row.geometry().top() - page.viewport().geometry().top()
 
-    assert page.export_csv(tmp_path / "usage.csv")
+    assert export(qtbot, page, tmp_path / "usage.csv")
     settle()
     assert last_line_clear()
     assert page.totals_box.geometry() == totals
@@ -678,9 +848,9 @@ def test_each_export_shows_its_message_for_the_whole_while(
     """A second export starts the while again: its message does not go with the first's."""
     page = shown_page(qtbot, monkeypatch, 1000)
     timer = page.export_status_timer
-    assert page.export_csv(tmp_path / "first.csv")
+    assert export(qtbot, page, tmp_path / "first.csv")
     qtbot.waitUntil(lambda: timer.remainingTime() < 800)  # a while into the first's time
-    assert page.export_csv(tmp_path / "second.csv")
+    assert export(qtbot, page, tmp_path / "second.csv")
     # Started again, whole (the machine may be slow: asked at once, nothing waited for).
     assert timer.remainingTime() > 800
     assert page.export_status.isVisible()
@@ -693,8 +863,8 @@ def test_a_failed_export_stays_until_dismissed(
 ) -> None:
     """A failure outlasts a success's while (even one just started), and goes on Dismiss."""
     page = shown_page(qtbot, monkeypatch, 50)
-    assert page.export_csv(tmp_path / "usage.csv")
-    assert not page.export_csv(tmp_path / "missing" / "usage.csv")
+    assert export(qtbot, page, tmp_path / "usage.csv")
+    assert not export(qtbot, page, tmp_path / "missing" / "usage.csv")
     qtbot.wait(250)  # five times as long as a success is shown
     assert page.export_status.isVisible()
     assert page.export_status.full_text.startswith("Could not write")
@@ -713,8 +883,8 @@ def test_the_next_export_replaces_a_failure(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page = shown_page(qtbot, monkeypatch, 50)
-    assert not page.export_csv(tmp_path / "missing" / "usage.csv")
-    assert page.export_csv(tmp_path / "usage.csv")
+    assert not export(qtbot, page, tmp_path / "missing" / "usage.csv")
+    assert export(qtbot, page, tmp_path / "usage.csv")
     assert page.export_status.full_text == f"Saved {tmp_path / 'usage.csv'}"
     assert page.export_show.isVisible()
     qtbot.waitUntil(lambda: not page.export_row.isVisible())
@@ -729,7 +899,7 @@ def test_an_export_message_does_not_move_the_page(
     page.resize(520, 600)
     qtbot.wait(10)
     before = [widget.geometry() for widget in (page.totals_box, page.chart, page.tables_box)]
-    assert page.export_csv(tmp_path / "usage.csv")
+    assert export(qtbot, page, tmp_path / "usage.csv")
     qtbot.wait(10)
     after = [widget.geometry() for widget in (page.totals_box, page.chart, page.tables_box)]
     assert after == before
@@ -753,13 +923,13 @@ def test_show_file_asks_for_the_exported_file(
 ) -> None:
     page = shown_page(qtbot, monkeypatch, 60_000)
     target = tmp_path / "usage.csv"
-    assert page.export_csv(target)
+    assert export(qtbot, page, target)
     assert page.export_show.isVisible()
     with qtbot.waitSignal(page.reveal) as blocker:
         qtbot.mouseClick(page.export_show, Qt.MouseButton.LeftButton)
     assert blocker.args == [target]
     # A failure names no file to show.
-    assert not page.export_csv(tmp_path / "missing" / "usage.csv")
+    assert not export(qtbot, page, tmp_path / "missing" / "usage.csv")
     assert not page.export_show.isVisible()
 
 
@@ -788,7 +958,8 @@ def test_export_button_asks_where(
         return QDialog.DialogCode.Accepted.value
 
     monkeypatch.setattr(QFileDialog, "exec", accept)
-    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(page.export_done, timeout=10_000):
+        qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     target = tmp_path / "chosen.csv"
     # What it holds, said (not every day).
     assert seen[0]["title"] == "Export the last 30 days"
@@ -802,7 +973,8 @@ def test_export_button_asks_where(
     assert target.read_text(encoding="utf-8").startswith("date,model,")
     # The next export starts in the folder of the last one.
     typed[0] = "again.csv"
-    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(page.export_done, timeout=10_000):
+        qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     assert seen[1]["folder"] == str(tmp_path)
     assert (tmp_path / "again.csv").exists()
     assert not (tmp_path / "again.csv.csv").exists()
@@ -1348,7 +1520,7 @@ def test_the_export_message_is_readable_on_its_fill_in_every_theme(
     apply_theme(application(), theme)
     try:
         page = shown_page(qtbot, monkeypatch, 60_000)
-        assert page.export_csv(tmp_path / "usage.csv")
+        assert export(qtbot, page, tmp_path / "usage.csv")
         for switched in (theme, "dark" if theme != "dark" else "light"):
             apply_theme(application(), switched)
             settle()
