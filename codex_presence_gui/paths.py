@@ -212,10 +212,24 @@ _BINARY = getattr(os, "O_BINARY", 0)
 
 
 class NotAFileError(OSError):
-    """A FIFO, device, socket or folder where one of the app's own files was expected."""
+    """A FIFO, device, socket or folder where one of the app's own files was expected
+    (``why`` says so in other words where the caller knows better)."""
 
-    def __init__(self, path: str) -> None:
-        super().__init__(0, "it is not a regular file", path)
+    def __init__(self, path: str, why: str = "it is not a regular file") -> None:
+        super().__init__(0, why, path)
+
+
+def kind_of(mode: int) -> str:
+    """What a file of ``mode`` (``st_mode``) that is no regular file is, in plain words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "something other than a file"
 
 
 def read_kept(path: str | os.PathLike[str], limit: int) -> bytes:

@@ -19,11 +19,12 @@ import time
 from contextlib import closing, contextmanager, suppress
 from datetime import date
 from decimal import Decimal
+from stat import S_ISREG
 
 from codex_presence_gui.core.discovery import FileStat, RolloutFile, walk_homes
 from codex_presence_gui.core.pricing import PriceSpan, UnitPrices
 from codex_presence_gui.core.records import NamedTuple
-from codex_presence_gui.paths import make_folder
+from codex_presence_gui.paths import NotAFileError, kind_of, make_folder
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
@@ -314,6 +315,7 @@ class UsageIndex:
 
     def _open_alone(self) -> sqlite3.Connection:
         """``_open`` once the lock is held."""
+        _refuse_what_is_no_file(self.path)
         try:
             db = self._connect()
             version = self._version(db)
@@ -404,9 +406,12 @@ class UsageIndex:
             return 0
 
     def _remove_files(self) -> None:
+        # Where a link leads (SQLite follows it, and keeps its -wal and -shm beside the file
+        # it leads to): the file is made anew there, and the link, the user's, stays.
+        database = os.path.realpath(self.path)
         for suffix in ("", "-wal", "-shm"):
             try:
-                os.remove(f"{self.path}{suffix}")
+                os.remove(f"{database}{suffix}")
             except FileNotFoundError:
                 pass
             except OSError as error:  # Windows: another process has it open
@@ -1097,9 +1102,29 @@ def index_problem(path: str | Path, error: BaseException) -> str:
         reason = f"{blocker} is not a folder"  # what makedirs says in its own words
     else:
         reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
-        if named is not None and os.fspath(named) != os.fspath(path):
+        said = isinstance(error, NotAFileError)  # names the file in its words already
+        if named is not None and os.fspath(named) != os.fspath(path) and not said:
             reason = f"{reason}: {os.fsdecode(named)}"
     return f"the usage index cannot be kept in {path} ({reason})"
+
+
+def _refuse_what_is_no_file(path: str | Path) -> None:
+    """Raise ``NotAFileError`` when a folder, a named pipe, a device or a socket is where the
+    index or SQLite's ``-wal`` and ``-shm`` files beside it go (through a link too: SQLite
+    follows it). SQLite would open it and read it as an empty database or as damage, and the
+    index would write into it or remove it: the app leaves alone what it did not make, and
+    says what is there. A link loop raises its own error here."""
+    database = os.path.realpath(path)
+    for suffix in ("", "-wal", "-shm"):
+        where = f"{database}{suffix}" if suffix else os.fspath(path)
+        try:
+            mode = os.stat(where).st_mode
+        except FileNotFoundError:
+            continue
+        if not S_ISREG(mode):
+            place = "there" if not suffix else f"at {where}"
+            why = f"{kind_of(mode)} is {place} instead of a file; it is left as it is"
+            raise NotAFileError(where, why)
 
 
 def _not_a_folder(path: str) -> str | None:

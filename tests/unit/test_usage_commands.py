@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -332,6 +334,35 @@ def test_a_cache_folder_that_cannot_be_used_still_gives_the_report(
     assert "Traceback" not in err
     assert blocker.read_text() == "a file, not a folder"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked", "codex-home"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_in_the_index_s_place_is_named_and_the_report_still_made(
+    home: CodexHome,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Something the app did not make where its index goes (a FIFO here; a device or a
+    folder the same): the report is read from the logs in memory, what is there is said in
+    plain words, and it stays as it was (a FIFO had been blamed on the disk, "disk I/O
+    error"; a device node was replaced by a new file without a word)."""
+    from codex_presence_gui.core.usage_index import INDEX_NAME
+
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    path = tmp_path / "app" / "cache" / INDEX_NAME
+    path.parent.mkdir(parents=True)
+    os.mkfifo(path)
+    args = ("report", "daily", "--json", "--timezone", "UTC", "--codex-home", str(home.root))
+    status, out, err = _run(capsys, *args)
+    err = " ".join(_warnings(err))  # as said, before its wrapping
+    assert status == 0, err
+    assert json.loads(out)["totals"]["total_tokens"] == 30_000
+    assert (
+        f"report: the usage index cannot be kept in {path} (a named pipe (FIFO) is there "
+        "instead of a file; it is left as it is); this report is read from the logs in memory"
+    ) in err
+    assert stat.S_ISFIFO(os.lstat(path).st_mode)
 
 
 @pytest.mark.parametrize("busy", [False, True])

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -2193,3 +2195,98 @@ def test_an_index_whose_folder_cannot_be_looked_in_is_used_as_it_is(
         assert result.read == 1
         assert window.notice is None
         assert _state(window, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
+def _put(kind: str, where: Path) -> Callable[[], bool]:
+    """Put something that is no file at ``where`` (never a device node: see the test of
+    devices below); returns a check that it is still there, as it was."""
+    if kind == "folder":
+        where.mkdir()
+        (where / "inside").write_text("theirs")
+        return lambda: where.is_dir() and (where / "inside").read_text() == "theirs"
+    if kind == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        os.mkfifo(where)
+        return lambda: stat.S_ISFIFO(os.lstat(where).st_mode)
+    if not hasattr(socket, "AF_UNIX"):
+        pytest.skip("no Unix sockets here")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(where))
+    server.close()
+    return lambda: stat.S_ISSOCK(os.lstat(where).st_mode)
+
+
+@pytest.mark.parametrize("place", ["", "-wal"])
+@pytest.mark.parametrize("kind", ["fifo", "folder", "socket"])
+def test_what_is_no_file_at_the_index_s_place_is_left_alone_and_named(
+    tmp_path: Path, kind: str, place: str
+) -> None:
+    """A FIFO, a folder or a socket where the index (or SQLite's -wal beside it) goes: the
+    index is not opened, what is there stays as it was, and the reason says what it is (a
+    FIFO was read as a failing disk, "disk I/O error"; a folder "unable to open database
+    file"; a device node, read as an empty database, was removed for a new file)."""
+    from codex_presence_gui.core.usage_index import index_problem
+    from codex_presence_gui.paths import NotAFileError
+
+    path = tmp_path / INDEX_NAME
+    there = _put(kind, Path(f"{path}{place}"))
+    with pytest.raises(NotAFileError) as refused:
+        UsageIndex(path)
+    assert there()
+    assert not path.exists() or not place  # no index made beside what is in the way
+    what = {"fifo": "a named pipe (FIFO)", "folder": "a folder", "socket": "a socket"}[kind]
+    where = "there" if not place else f"at {path}{place}"
+    assert index_problem(path, refused.value) == (
+        f"the usage index cannot be kept in {path} ({what} is {where} instead of a file; "
+        "it is left as it is)"
+    )
+
+
+def test_a_device_at_the_index_s_place_is_named_and_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A device node takes the same way as a FIFO (its type is all that differs); none is
+    made here: the file system is told to call the index's file a character device."""
+    from codex_presence_gui.paths import NotAFileError, kind_of
+
+    path = tmp_path / INDEX_NAME
+    path.write_bytes(b"")
+    real_stat = os.stat
+
+    def as_device(where: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        found = real_stat(where, *args, **kwargs)
+        if os.fspath(where) != os.fspath(path):
+            return found
+        return os.stat_result((stat.S_IFCHR | 0o600, *tuple(found)[1:]))
+
+    monkeypatch.setattr(os, "stat", as_device)
+    with pytest.raises(NotAFileError, match=r"^\[Errno 0\] a device is there instead of a file"):
+        UsageIndex(path)
+    monkeypatch.undo()
+    assert path.read_bytes() == b""  # not removed and made anew
+    assert kind_of(stat.S_IFBLK | 0o600) == "a device"
+    assert kind_of(stat.S_IFREG | 0o600) == "something other than a file"
+
+
+def test_a_link_at_the_index_s_place_stays_a_link(codex_home: CodexHome, tmp_path: Path) -> None:
+    """A link the user put there (the cache kept on another disk) is followed, as SQLite
+    follows it: an index made or rebuilt is made where it leads, and the link stays (it was
+    removed for a new file in its place)."""
+    codex_home.write(SID, _session(2))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    path = tmp_path / INDEX_NAME
+    path.symlink_to(elsewhere / "index.sqlite3")  # nothing there yet
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    assert path.is_symlink()
+    assert (elsewhere / "index.sqlite3").stat().st_size > 0
+    (elsewhere / "index.sqlite3").write_bytes(b"not a database" * 500)
+    with UsageIndex(path) as index:
+        assert index.notice is not None
+        assert "could not be read" in index.notice
+        index.update([codex_home.root])
+        assert {item.session_id for item in index.slots([codex_home.root])} == {SID}
+    assert path.is_symlink()
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["index.sqlite3"]
