@@ -1296,13 +1296,17 @@ def remove_other_versions(folder: str | Path, now: float) -> list[str]:
     for base, members in others.items():
         try:
             # lstat: a link's own time (a dangling one would otherwise keep its group).
-            newest = max(os.lstat(os.path.join(folder, name)).st_mtime for name in members)
+            found = {name: os.lstat(os.path.join(folder, name)) for name in members}
         except OSError:
             continue
+        newest = max(info.st_mtime for info in found.values())
         if now - newest < OTHER_VERSION_KEEP_S or _in_use(os.path.join(folder, base)):
             continue
+        # Regular files only: the app made no other kind (a link, a pipe or a device under
+        # such a name is someone else's, and stays).
+        mine = [name for name, info in found.items() if S_ISREG(info.st_mode)]
         # The database last: a lock or journal file of it left behind would do no harm.
-        for name in sorted(members, key=lambda name: name == _index_base(name)):
+        for name in sorted(mine, key=lambda name: name == _index_base(name)):
             try:
                 os.remove(os.path.join(folder, name))
             except OSError:

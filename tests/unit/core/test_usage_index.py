@@ -28,6 +28,7 @@ from codex_presence_gui.core.usage_index import (
     SCHEMA_VERSION,
     SLOT_SECONDS,
     UsageIndex,
+    remove_other_versions,
 )
 from tests.helpers import rollout as r
 from tests.helpers.eras import FIXTURES, install_era
@@ -367,6 +368,27 @@ def test_other_versions_index_files_go_once_untouched_for_two_weeks(tmp_path: Pa
     with UsageIndex(tmp_path / "chosen.sqlite3"):
         pass
     assert (tmp_path / "usage-index-v4.sqlite3").exists()
+
+
+def test_other_versions_names_on_what_the_app_did_not_make_stay(tmp_path: Path) -> None:
+    """Only regular files go: a named pipe, a folder or a link under an old index's name is
+    someone else's, though its name and age say "another version's index"."""
+    now = time.time()
+    old = now - OTHER_VERSION_KEEP_S - 60
+    os.mkfifo(tmp_path / "usage-index-v5.sqlite3")
+    (tmp_path / "usage-index-v5.sqlite3-wal").write_bytes(b"x")
+    (tmp_path / "usage-index-v4.sqlite3").mkdir()
+    target = tmp_path / "mine.db"
+    target.write_bytes(b"keep")
+    (tmp_path / "usage-index-v3.sqlite3").symlink_to(target)
+    for name in ("usage-index-v5.sqlite3", "usage-index-v5.sqlite3-wal", "usage-index-v4.sqlite3"):
+        os.utime(tmp_path / name, (old, old))
+    os.utime(tmp_path / "usage-index-v3.sqlite3", (old, old), follow_symlinks=False)
+    assert remove_other_versions(tmp_path, now) == ["usage-index-v5.sqlite3-wal"]
+    assert stat.S_ISFIFO((tmp_path / "usage-index-v5.sqlite3").lstat().st_mode)
+    assert (tmp_path / "usage-index-v4.sqlite3").is_dir()
+    assert (tmp_path / "usage-index-v3.sqlite3").is_symlink()
+    assert target.read_bytes() == b"keep"
 
 
 def _journal(names: list[str]) -> list[str]:
