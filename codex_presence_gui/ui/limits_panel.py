@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -39,6 +40,31 @@ CHART_TIP = (
 #: The widest percentage's text, as the view writes it (see ``percent_width``): a window past
 #: its reset is "~100% left".
 PERCENT_TEMPLATE = "~100% left"
+
+
+#: What a row of the panel is: a bucket's heading, one of its windows, its footer.
+RowKey = tuple[str, ...]
+
+
+def row_keys(groups: tuple[LimitGroupView, ...]) -> list[RowKey]:
+    """The panel's rows, top to bottom, each by what it is (the bucket and the window's label,
+    not what it says now); numbered when the same twice."""
+    keys: list[RowKey] = []
+    seen: dict[RowKey, int] = {}
+
+    def add(*key: str) -> None:
+        count = seen.get(key, 0)
+        seen[key] = count + 1
+        keys.append((*key, str(count)))
+
+    for group in groups:
+        if group.heading:
+            add("heading", group.key)
+        for row in group.rows:
+            add("window", group.key, row.label)
+        if group.footer:
+            add("footer", group.key)
+    return keys
 
 
 class LimitBar(QWidget):
@@ -203,9 +229,11 @@ class LimitsPanel(QWidget):
         layout.addWidget(self.notes)
         self.bars: list[LimitBar] = []
         self.compact = False
-        self._headings: list[QLabel] = []
+        self._headings: list[ElidedLabel] = []
         self.footers: list[ElidedLabel] = []
-        self._shape: list[str | None] = []
+        self._shape: list[RowKey] = []
+        #: Each row's widget by what it is (see ``row_keys``), kept while the row shows.
+        self._rows: dict[RowKey, QWidget] = {}
         self.view: LimitsView | None = None
         self.show_view(LimitsView(message="Reading your Codex logs…"))
 
@@ -244,17 +272,16 @@ class LimitsPanel(QWidget):
             bar.show_chart(not compact)
 
     def _set_groups(self, groups: tuple[LimitGroupView, ...]) -> None:
-        shape: list[str | None] = []
-        for group in groups:
-            shape.append(group.heading)
-            shape.extend("" for _ in group.rows)
-            shape.append("footer" if group.footer else None)
+        shape = row_keys(groups)
         if shape != self._shape:
-            self._rebuild(groups)
+            self._arrange(groups, shape)
             self._shape = shape
         rows = [row for group in groups for row in group.rows]
         for bar, row in zip(self.bars, rows, strict=True):
             bar.show_row(row)
+        headings = [group.heading for group in groups if group.heading]
+        for label, heading in zip(self._headings, headings, strict=True):
+            label.set_full_text(heading)  # a model's name may come after its id
         footers = [group.footer for group in groups if group.footer]
         for label, text in zip(self.footers, footers, strict=True):
             label.set_full_text(text, CREDITS_TIP)
@@ -264,37 +291,82 @@ class LimitsPanel(QWidget):
             bar.set_label_width(width)
             bar.set_percent_width(percent)
 
-    def _rebuild(self, groups: tuple[LimitGroupView, ...]) -> None:
+    def _arrange(self, groups: tuple[LimitGroupView, ...], keys: list[RowKey]) -> None:
+        """Lay the rows out for ``groups`` (their ``keys``, in order), keeping the widget of
+        each row that stays: a limit appearing or going had made every row anew, and the
+        keyboard on one had gone to the card, a screen reader saying so."""
+        old = self._rows
+        kept = {key: widget for key, widget in old.items() if key in keys}
         while self.rows_box.count():
-            item = self.rows_box.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+            self.rows_box.takeAt(0)  # the widgets stay (only spacings are dropped)
         self.bars = []
         self._headings = []
         self.footers = []
+        made: list[QWidget] = []
+        wanted = iter(keys)
         for group in groups:
             if group.heading:
                 if self.rows_box.count():
                     # Apart from the group above: its footer (the credits) is that group's.
                     self.rows_box.addSpacing(GROUP_GAP)
-                label = ElidedLabel(group.heading)
-                label.setFont(scaled_font(self, 0.95, bold=True))
+                label = kept.get(next(wanted))
+                if not isinstance(label, ElidedLabel):
+                    label = ElidedLabel(group.heading)
+                    label.setFont(scaled_font(self, 0.95, bold=True))
+                    made.append(label)
                 self.rows_box.addWidget(label)
                 self._headings.append(label)
             for _row in group.rows:
-                bar = LimitBar(self)
-                bar.show_chart(not self.compact)
+                bar = kept.get(next(wanted))
+                if not isinstance(bar, LimitBar):
+                    bar = LimitBar(self)
+                    bar.show_chart(not self.compact)
+                    made.append(bar)
                 self.rows_box.addWidget(bar)
                 self.bars.append(bar)
             if group.footer:
-                footer = ElidedLabel()
-                make_figure(footer)  # as the bars
+                footer = kept.get(next(wanted))
+                if not isinstance(footer, ElidedLabel):
+                    footer = ElidedLabel()
+                    make_figure(footer)  # as the bars
+                    made.append(footer)
                 self.rows_box.addWidget(footer)
                 self.footers.append(footer)
+        self._rows = dict(zip(keys, self._widgets(), strict=True))
         # Shown now, not when Qt gets to it: rows added to a shown panel stay hidden until
         # then, and the window measures the room the panel needs right after this (a limit
         # appearing would have left the compact window too short for good).
-        for row in (*self._headings, *self.bars, *self.footers):
-            row.show()
+        for widget in made:
+            widget.show()
+        gone = [(key, widget) for key, widget in old.items() if key not in kept]
+        self._keep_focus(list(old), gone)
+        for _key, widget in gone:
+            widget.hide()
+            widget.deleteLater()
+
+    def _widgets(self) -> list[QWidget]:
+        """The rows' widgets, top to bottom."""
+        widgets = []
+        for index in range(self.rows_box.count()):
+            item = self.rows_box.itemAt(index)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widgets.append(widget)
+        return widgets
+
+    def _keep_focus(self, before: list[RowKey], gone: list[tuple[RowKey, QWidget]]) -> None:
+        """The keyboard on a row that goes moves to the nearest row that stays (the one after
+        it, else the one before), before the row is hidden: Qt would take it on to the next
+        Tab stop, the card. With no row left, Qt does."""
+        focused = QApplication.focusWidget()
+        leaving = next((key for key, widget in gone if widget is focused), None)
+        if leaving is None:
+            return
+        at = before.index(leaving)
+        later = [key for key in before[at + 1 :] if key in self._rows]
+        earlier = [key for key in reversed(before[:at]) if key in self._rows]
+        for key in (*later, *earlier):
+            widget = self._rows[key]
+            if widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return

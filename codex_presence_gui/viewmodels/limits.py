@@ -79,6 +79,7 @@ class LimitGroupView:
     heading: str | None
     rows: tuple[LimitRowView, ...]
     footer: str = ""  # the account's credits, said with its own limits
+    key: str = ""  # the bucket's ``limit_id``: which limit the rows are, whatever their text
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,13 +227,15 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
         )
         if bucket is limits:
             credits = credits_text(limits) or ""
-            groups.append(LimitGroupView(None, rows, credits[:1].upper() + credits[1:]))
+            footer = credits[:1].upper() + credits[1:]
+            groups.append(LimitGroupView(None, rows, footer, key=bucket.limit_id))
         else:
             # Said with the model's name: read one by one, "5h limit" is the account's too.
             named = tuple(
                 replace(row, spoken=f"{bucket.display_name} {row.spoken}") for row in rows
             )
-            groups.append(LimitGroupView(f"{bucket.display_name} limits", named))
+            heading = f"{bucket.display_name} limits"
+            groups.append(LimitGroupView(heading, named, key=bucket.limit_id))
     tooltip = ""
     source = dashboard.limits_source
     if source is not None:

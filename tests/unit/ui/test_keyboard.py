@@ -117,8 +117,7 @@ def test_tab_on_the_usage_page(qtbot: QtBot) -> None:
 def test_notices_and_new_limit_rows_take_their_place_in_the_tab_order(qtbot: QtBot) -> None:
     """A notice comes first, as it shows at the top (its Show file, then its ✕); a limit
     that appears later (a model's own) goes after the account's, before the card: rows
-    made as they came had gone last, after the table. The keyboard on a row made anew goes
-    to one that shows."""
+    made as they came had gone last, after the table. The keyboard on a row stays on it."""
     window = shown_window(qtbot)
     window.show_notice("Could not read one file", key="problem", file=Path("/tmp/a.jsonl"))
     spark = LimitSnapshot(
@@ -127,11 +126,10 @@ def test_notices_and_new_limit_rows_take_their_place_in_the_tab_order(qtbot: QtB
     three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
     board = replace(dashboard(three, limit=limits()), other_limits=(spark,))
     window.limits.bars[1].setFocus(Qt.FocusReason.TabFocusReason)
-    window.show_dashboard(board)  # the rows made anew, the focused one deleted
+    weekly = window.limits.bars[1]
+    window.show_dashboard(board)
     QApplication.processEvents()
-    focused = QApplication.focusWidget()
-    assert focused is not None
-    assert focused.isVisible()
+    assert QApplication.focusWidget() is weekly
     notice = window.info_bar.notices[0]
     assert notice.show_button is not None
     window.setFocus()
@@ -219,3 +217,77 @@ def test_the_tab_keys_of_browsers_and_editors_go_from_page_to_page(qtbot: QtBot)
     assert press(Qt.Key.Key_PageUp) == LIVE_PAGE  # already there
     assert press(Qt.Key.Key_PageDown) == USAGE_PAGE
     assert window.live_action.isChecked() is False
+
+
+def spark_limit(name: str = "GPT-5.3-Codex-Spark", limit_id: str = "codex_other") -> LimitSnapshot:
+    """A model's own limit: a 5h window half used."""
+    return LimitSnapshot(limit_id, name, None, NOW - 30, (UsageWindow(300, 50, NOW + HOUR),))
+
+
+def focus_moves(qtbot: QtBot) -> list[QWidget | None]:
+    """Where the focus goes from now on, one entry per change."""
+    moves: list[QWidget | None] = []
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+
+    def record(_old: QWidget | None, new: QWidget | None) -> None:
+        moves.append(new)
+
+    app.focusChanged.connect(record)
+    return moves
+
+
+def test_a_model_limit_coming_or_going_leaves_the_keyboard_on_its_limit(qtbot: QtBot) -> None:
+    """The keyboard on a limit's row stays on that limit when a model's own limit appears or
+    goes (the row is kept, not made anew: no focus change for a screen reader to say); on a
+    row that goes, it moves to the nearest row left. It had jumped to the card each time."""
+    window = shown_window(qtbot)
+    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
+    plain = dashboard(three, limit=limits())
+    with_model = replace(plain, other_limits=(spark_limit(),))
+    five, weekly = window.limits.bars
+    weekly.setFocus(Qt.FocusReason.TabFocusReason)
+    moves = focus_moves(qtbot)
+    window.show_dashboard(with_model)
+    QApplication.processEvents()
+    assert QApplication.focusWidget() is weekly
+    assert window.limits.bars[:2] == [five, weekly]
+    model = window.limits.bars[2]
+    assert moves == []
+    # Two models: the second's rows come between, the first's row keeps the keyboard.
+    model.setFocus(Qt.FocusReason.TabFocusReason)
+    moves.clear()
+    other = spark_limit("GPT-Other", "codex_another")
+    window.show_dashboard(replace(plain, other_limits=(other, spark_limit())))
+    QApplication.processEvents()
+    assert QApplication.focusWidget() is model
+    assert window.limits.bars.index(model) == 3
+    assert moves == []
+    # The focused model's limit goes: on to the nearest row left, the other model's above.
+    window.show_dashboard(replace(plain, other_limits=(other,)))
+    QApplication.processEvents()
+    assert QApplication.focusWidget() is window.limits.bars[2]
+    assert moves == [window.limits.bars[2]]
+    assert window.focus_ring.isVisible()
+    assert window.focus_ring.target is window.limits.bars[2]
+    # And the last model's: up to the account's weekly row, never to the card.
+    moves.clear()
+    window.show_dashboard(plain)
+    QApplication.processEvents()
+    assert QApplication.focusWidget() is weekly
+    assert moves == [weekly]
+
+
+def test_a_limit_row_going_first_leaves_the_keyboard_on_the_next(qtbot: QtBot) -> None:
+    """The first row going (the account's 5h window no longer reported), the keyboard on
+    it goes to the row that came after it, now first."""
+    window = shown_window(qtbot)
+    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
+    window.limits.bars[0].setFocus(Qt.FocusReason.TabFocusReason)
+    weekly = window.limits.bars[1]
+    account = limits()
+    weekly_only = account._replace(windows=account.windows[1:])
+    window.show_dashboard(dashboard(three, limit=weekly_only))
+    QApplication.processEvents()
+    assert window.limits.bars == [weekly]
+    assert QApplication.focusWidget() is weekly
