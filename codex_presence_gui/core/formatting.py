@@ -173,14 +173,16 @@ def doing_text(snapshot: CodexSessionSnapshot, now: float) -> str:
     return doing_forms(snapshot, now)[0]
 
 
-def doing_forms(snapshot: CodexSessionSnapshot, now: float) -> tuple[str, ...]:
+def doing_forms(
+    snapshot: CodexSessionSnapshot, now: float, *, quiet: bool = True
+) -> tuple[str, ...]:
     """``doing_text``, then its shorter forms for less room: without the other calls, then
     without how long the call has been quiet (cut in its middle, the whole text had read
-    "Editing inde…ore) · 2 min")."""
+    "Editing inde…ore) · 2 min"); without ``quiet``, never how long."""
     text = activity_text(snapshot)
     more = f" (+{snapshot.pending_calls - 1} more)" if snapshot.pending_calls > 1 else ""
-    quiet = quiet_call_seconds(snapshot, now)
-    since = f" · {format_age(quiet).removesuffix(' ago')}" if quiet is not None else ""
+    silent = quiet_call_seconds(snapshot, now) if quiet else None
+    since = f" · {format_age(silent).removesuffix(' ago')}" if silent is not None else ""
     forms = (f"{text}{more}{since}", f"{text}{since}", text)
     return tuple(dict.fromkeys(forms))  # each once, in order
 

@@ -31,6 +31,8 @@ FIGURE_PROPERTY = "keyboardFigure"
 RING_GAP = 3
 #: An ampersand that marks the next character as a shortcut ("&&": an ampersand).
 MNEMONIC = re.compile("&(.)")
+#: The description a widget is to have once the keyboard leaves it (see ``tell``).
+HELD_DESCRIPTION = "heldAccessibleDescription"
 
 
 @runtime_checkable
@@ -142,6 +144,42 @@ def make_figure(widget: QWidget) -> None:
     which the ``FocusRing`` of a window shows when the keyboard is on it."""
     widget.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     widget.setProperty(FIGURE_PROPERTY, True)
+
+
+class _DescriptionKeeper(QObject):
+    """Gives the widgets it watches the description held back while the keyboard was on
+    them, as the keyboard leaves (see ``tell``); one for them all."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut and isinstance(watched, QWidget):
+            held = watched.property(HELD_DESCRIPTION)
+            watched.setProperty(HELD_DESCRIPTION, None)
+            if isinstance(held, str) and held != watched.accessibleDescription():
+                watched.setAccessibleDescription(held)
+        return False
+
+
+_keeper: _DescriptionKeeper | None = None
+
+
+def tell(widget: QWidget, name: str, description: str) -> None:
+    """Tell screen readers of a figure: ``name`` says what it means (when that changes, they
+    read it out again: news), ``description`` what runs on with the clock (a countdown).
+
+    The description of the figure the keyboard is on is held until the keyboard leaves it:
+    screen readers read a focused widget's new description out too (Orca and NVDA do), and
+    each minute's countdown would have been said over whatever the user was listening to.
+    Tabbed back to, the figure is read with its current description."""
+    if widget.accessibleName() != name:
+        widget.setAccessibleName(name)
+    if widget.hasFocus():
+        global _keeper
+        if _keeper is None or not shiboken6.isValid(_keeper):
+            _keeper = _DescriptionKeeper(QApplication.instance())
+        widget.installEventFilter(_keeper)  # installed again, it is not doubled
+        widget.setProperty(HELD_DESCRIPTION, description)
+    elif widget.accessibleDescription() != description:
+        widget.setAccessibleDescription(description)
 
 
 class FocusRing(QWidget):

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.ui.accessible import make_figure, read_as_group
+from codex_presence_gui.ui.accessible import make_figure, read_as_group, tell
 from codex_presence_gui.ui.labels import ElidedLabel, set_tooltip, wrapped_label
 from codex_presence_gui.ui.sparkline import Sparkline
 from codex_presence_gui.ui.theme import (
@@ -156,7 +156,7 @@ class LimitBar(QWidget):
         self.pace.setText(row.pace_text)
         self.pace.setVisible(bool(row.pace_text))
         self._style()
-        self.setAccessibleName(row.spoken)
+        tell(self, row.spoken, row.spoken_details)
         # The row says it all; its parts only what they are (read again, each had said it).
         self.bar.setAccessibleName(f"{row.label} limit left")
         self.chart.setAccessibleName(f"{row.label}: what was left over the window")

@@ -93,7 +93,13 @@ def room_key(limits: LimitsView, card: CardView) -> tuple[object, ...]:
         )
         for group in limits.groups
     )
-    texts = (limits.message, limits.stale_text, rows, limits.notes, replace(card, spoken=""))
+    texts = (
+        limits.message,
+        limits.stale_text,
+        rows,
+        limits.notes,
+        replace(card, spoken="", spoken_details=""),
+    )
     return (DIGIT.sub("0", repr(texts)),)
 
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from codex_presence_gui.ui.accessible import make_figure, read_as_group
+from codex_presence_gui.ui.accessible import make_figure, read_as_group, tell
 from codex_presence_gui.ui.labels import QWIDGETSIZE_MAX, ElidedLabel, wrapped_label
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.viewmodels.card import CardView
@@ -189,7 +189,7 @@ class SessionCard(QFrame):
         )
         set_muted(self.compact_others)
         self.message.setText(view.message or "")
-        self.setAccessibleName(view.spoken or view.message or "")
+        tell(self, view.spoken or view.message or "", view.spoken_details)
         self._apply_visibility()
 
     def _apply_visibility(self) -> None:

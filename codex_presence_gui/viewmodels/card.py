@@ -11,8 +11,10 @@ from codex_presence_gui.core.discovery import shown_home
 from codex_presence_gui.core.formatting import (
     doing_forms,
     ended_text,
+    format_age,
     format_count,
     format_tokens_compact,
+    quiet_call_seconds,
     share_text,
     shortened,
 )
@@ -46,7 +48,8 @@ class CardView:
     details: str = ""  # model · surface · context · share
     total: TokenFigure | None = None  # in large type
     others: tuple[TokenFigure, ...] = ()  # this update and last response, folded when equal
-    spoken: str = ""
+    spoken: str = ""  # for screen readers: the card's name, what it means (see ``card_view``)
+    spoken_details: str = ""  # and what runs on with the clock (its description)
 
 
 def _figure(caption: str, value: int | None) -> TokenFigure:
@@ -80,6 +83,13 @@ def card_view(
     else:
         activity_forms = doing_forms(snapshot, at)
     activity_text = activity_forms[0]
+    # Screen readers are told how long a call has been quiet in the card's description, not
+    # its name: a name that changed each minute was read out again each minute (the card's,
+    # where the keyboard is).
+    quiet = None if ended else quiet_call_seconds(snapshot, at)
+    said = activity_text if quiet is None else doing_forms(snapshot, at, quiet=False)[0]
+    quiet_for = "" if quiet is None else format_age(quiet).removesuffix(" ago")
+    details = f"No word in the log from the call for {quiet_for}" if quiet_for else ""
     parts = [
         shortened(snapshot.model or "model unknown", DETAIL_NAME_CHARS),
         shortened(snapshot.surface, DETAIL_NAME_CHARS),
@@ -103,7 +113,7 @@ def card_view(
         others = (_figure("this update", delta), _figure("last response", last))
     which = "Selected" if chosen else "Active"
     spoken = (
-        f"{which} session {snapshot.project}: {activity_text}, {' · '.join(parts)}. Tokens: "
+        f"{which} session {snapshot.project}: {said}, {' · '.join(parts)}. Tokens: "
         + ", ".join(f"{f.caption} {f.text}" for f in (total, *others))
     )
     return CardView(
@@ -116,6 +126,7 @@ def card_view(
         total=total,
         others=others,
         spoken=spoken,
+        spoken_details=details,
     )
 
 

@@ -68,8 +68,9 @@ class LimitRowView:
     emphasis: bool  # the status line is the main news (limit reached): bold, coloured
     pace_text: str
     pace_warning: bool  # the pace runs out before the reset
-    spoken: str  # for screen readers
+    spoken: str  # for screen readers: what the row means (its name, see ``limit_row``)
     chart: Spark | None = None
+    spoken_details: str = ""  # and what runs on with the clock (its description)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,21 +133,33 @@ def limit_row(
     remaining = window.remaining_percent
     percent = format_percent_left(remaining)
     reached = percent == "0% left"
+    # Screen readers are given a name that says what the row means (the percentage, the
+    # reset's clock time), and what runs on with the clock (the countdown, the pace, the
+    # reading's age) as its description: a name that changed each minute was read out again
+    # each minute, as a new name of the row the keyboard is on.
+    details: list[str] = []
     if window.resets_at is None:
-        reset = "reset time not reported"
+        reset = when = "reset time not reported"
     else:
         countdown = format_countdown(window.seconds_until_reset(now))
+        clock = format_reset_clock(window.resets_at, now, zone)
+        when = f"resets {clock}"
         # The clock kept whole where the line wraps: "(Thu" / "04:11)" had read as two things.
-        clock = format_reset_clock(window.resets_at, now, zone).replace(" ", NO_BREAK_SPACE)
-        reset = f"resets in {countdown} ({clock})"
+        reset = f"resets in {countdown} ({clock.replace(' ', NO_BREAK_SPACE)})"
+        details.append(f"Resets in {countdown}")
     status = f"Limit reached — {reset}" if reached else reset
     pace = pace_text(insight, now, zone) if insight is not None else ""
     state = insight.pace_at(now).state if insight is not None else None
     if reached or state is None or state is PaceState.REACHED:
         pace = ""  # the status line says it already
-    spoken = f"{window.label} limit: {percent}, {status}" + (f", {pace}" if pace else "")
+    spoken = f"{window.label} limit: {percent}, " + ("limit reached, " if reached else "") + when
+    if state is PaceState.RUNS_OUT and not reached:
+        spoken += ", runs out before the reset at this pace"
+    if pace:
+        details.append(pace)
     if stale:
-        spoken += f", reading from {format_age(now - limits.observed_at)}"
+        spoken += ", reading may be out of date"
+        details.append(f"reading from {format_age(now - limits.observed_at)}")
     return LimitRowView(
         label=window.label,
         state=RowState.REACHED if reached else RowState.CURRENT,
@@ -160,6 +173,7 @@ def limit_row(
         pace_warning=state is PaceState.RUNS_OUT,
         spoken=spoken,
         chart=chart,
+        spoken_details="; ".join(details),
     )
 
 

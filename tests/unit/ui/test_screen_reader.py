@@ -10,6 +10,7 @@ from PySide6.QtGui import QAccessible, QAccessibleActionInterface
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow
 from codex_presence_gui.ui.main_window import USAGE_PAGE
 from codex_presence_gui.ui.usage_chart import ChartMode
@@ -44,9 +45,11 @@ def test_limit_rows_say_their_window_whole(qtbot: QtBot) -> None:
     assert interface is not None
     assert interface.role() == QAccessible.Role.Grouping
     name = spoken(five)
-    assert name.startswith("5h limit: 64% left, resets in 2h 13m (")
-    assert spoken(weekly).startswith("Weekly limit: 18% left, resets in 3d")
-    assert spoken(model).startswith("GPT-5.3-Codex-Spark 5h limit: 50% left, resets in 1h")
+    assert name.startswith("5h limit: 64% left, resets ")
+    assert spoken(five, QAccessible.Text.Description) == "Resets in 2h 13m"
+    assert spoken(weekly).startswith("Weekly limit: 18% left, resets ")
+    assert spoken(weekly, QAccessible.Text.Description).startswith("Resets in 3d")
+    assert spoken(model).startswith("GPT-5.3-Codex-Spark 5h limit: 50% left, resets ")
     assert spoken(five.bar) == "5h limit left"
     assert spoken(five.bar, QAccessible.Text.Value) == "64"
     (credits,) = window.limits.footers
@@ -142,3 +145,39 @@ def test_the_bars_mode_is_told_as_a_choice_of_two(qtbot: QtBot) -> None:
     page.cost_button.setEnabled(False)  # no prices: the choice cannot be made
     assert cost.state().disabled
     assert QAccessibleActionInterface.toggleAction() not in actions.actionNames()
+
+
+def test_a_minute_later_the_rows_and_the_card_keep_their_names(qtbot: QtBot) -> None:
+    """A refresh a minute later (the countdowns, a quiet call's minutes) leaves the accessible
+    names of the limit rows and the card as they were: screen readers read a changed name
+    out again, each minute. The countdown is in the description, held while the keyboard is
+    on the row (a new description is read out too) and given when it leaves. A real change
+    (the percentage left) renames the row at once, focused or not."""
+    window = shown_window(qtbot)
+    quiet = session("shop", age=90, pending_calls=1)
+
+    def board(at: float, used: tuple[float, float] = (36.0, 82.0)) -> Dashboard:
+        return dashboard((quiet,), limit=limits(used), now=at)
+
+    window.show_dashboard(board(NOW))
+    five, weekly = window.limits.bars
+    names = [spoken(five), spoken(weekly), spoken(window.card)]
+    assert "2h 13m" not in names[0]
+    assert spoken(five, QAccessible.Text.Description) == "Resets in 2h 13m"
+    assert "1 min" not in names[2]
+    card_description = spoken(window.card, QAccessible.Text.Description)
+    assert card_description == "No word in the log from the call for 1 min"
+    window.show_dashboard(board(NOW + 60))
+    assert [spoken(five), spoken(weekly), spoken(window.card)] == names
+    assert spoken(five, QAccessible.Text.Description) == "Resets in 2h 12m"
+    assert spoken(window.card, QAccessible.Text.Description).endswith("for 2 min")
+    # The keyboard on the row: its description waits, its name follows real changes.
+    five.setFocus(Qt.FocusReason.TabFocusReason)
+    window.show_dashboard(board(NOW + 120))
+    assert spoken(five) == names[0]
+    assert spoken(five, QAccessible.Text.Description) == "Resets in 2h 12m"
+    window.show_dashboard(board(NOW + 180, used=(40.0, 82.0)))
+    assert spoken(five).startswith("5h limit: 60% left, resets ")
+    assert spoken(five).removeprefix("5h limit: 60%") == names[0].removeprefix("5h limit: 64%")
+    window.table.setFocus(Qt.FocusReason.TabFocusReason)
+    assert spoken(five, QAccessible.Text.Description) == "Resets in 2h 10m"

@@ -66,7 +66,8 @@ def test_stale_row_keeps_its_value_dimmed() -> None:
     row = limit_row(window, limits, NOW, UTC)
     assert row.dimmed
     assert (row.label, row.percent_text, row.level) == ("Weekly", "18% left", Level.LOW)
-    assert "35 min ago" in row.spoken
+    assert row.spoken.endswith(", reading may be out of date")
+    assert "reading from 35 min ago" in row.spoken_details
     assert stale_text(limits, NOW) == (
         "Reading from 35 min ago: may be out of date until your next Codex turn."
     )
@@ -171,3 +172,18 @@ def test_no_reading_and_no_folder_say_why() -> None:
     )
     assert "not found" in (limits_view(missing).message or "")
     assert limits_view(None).message is not None
+
+
+def test_a_minute_later_a_row_is_named_the_same() -> None:
+    """A screen reader's name of a row holds what it means: the countdown, the reading's age
+    (stale) are in its description, which a minute changes; the percentage renames it."""
+    window = UsageWindow(300, 36.0, NOW + 7980)
+    limits = reading(NOW - 35 * 60, window)
+    row = limit_row(window, limits, NOW, UTC)
+    later = limit_row(window, limits, NOW + 60, UTC)
+    assert later.spoken == row.spoken
+    assert later.spoken_details != row.spoken_details
+    assert "Resets in 2h 12m" in later.spoken_details
+    assert "reading from 36 min ago" in later.spoken_details
+    used = window._replace(used_percent=40.0)
+    assert limit_row(used, reading(NOW - 35 * 60, used), NOW + 60, UTC).spoken != row.spoken
