@@ -9,6 +9,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QShowEvent,
+    QTextBlock,
     QTextCursor,
     QTextOption,
 )
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
+    QPlainTextDocumentLayout,
     QPlainTextEdit,
     QPushButton,
     QStyle,
@@ -55,6 +57,46 @@ def _nearest(text: str, part: str, near: int) -> tuple[int, int] | tuple[None, N
         best = (start, start + length)
         found = text.find(part, found + 1)
     return best
+
+
+def _lay_out(block: QTextBlock) -> None:
+    """Wrap ``block`` into rows now: a plain text box does so only as its lines come into
+    view, counting one row for each line it has not reached."""
+    layout = block.document().documentLayout()
+    if isinstance(layout, QPlainTextDocumentLayout):
+        layout.ensureBlockLayout(block)
+
+
+def _lines_in_view(box: QPlainTextEdit) -> list[tuple[int, int, int]]:
+    """The lines (blocks) that show in ``box``, top to bottom: where each starts and ends (as
+    cursor positions), and how many rows below the top of the view it starts (the first one,
+    scrolled into, none or fewer)."""
+    bar = box.verticalScrollBar()
+    top = bar.value()  # in rows: a line wrapped is several
+    block = box.document().findBlockByLineNumber(top)
+    lines = []
+    while block.isValid():
+        _lay_out(block)
+        below = block.firstLineNumber() - top
+        if below >= max(bar.pageStep(), 1):
+            break
+        lines.append((block.position(), block.position() + block.length() - 1, below))
+        block = block.next()
+    return lines
+
+
+def _scroll_to(box: QPlainTextEdit, position: int, below: int) -> None:
+    """Scroll ``box`` so that the line at ``position`` starts ``below`` rows under the top of
+    the view (fewer than none: the top is inside it), the lines above it wrapped as they are
+    now."""
+    block = box.document().findBlock(position)
+    _lay_out(block)
+    rows = -below  # from the line's start down to the top of the view
+    while rows < 0 and block.previous().isValid():
+        block = block.previous()
+        _lay_out(block)
+        rows += block.lineCount()
+    box.verticalScrollBar().setValue(block.firstLineNumber() + max(rows, 0))
 
 
 class StatusLink(ElidedLabel):
@@ -193,7 +235,9 @@ class DetailsDialog(QDialog):
         cursor = box.textCursor()
         anchor, position = cursor.anchor(), cursor.position()
         chosen = cursor.selectedText().replace("\u2029", "\n")  # Qt's paragraph ends
-        scroll = box.verticalScrollBar().value()
+        bar = box.verticalScrollBar()
+        scroll = bar.value()
+        in_view = _lines_in_view(box)
         box.setPlainText(text)
         new = box.toPlainText()
         # What is unchanged at either end; positions there move by what changed between.
@@ -224,8 +268,16 @@ class DetailsDialog(QDialog):
             cursor.setPosition(kept[0])
             cursor.setPosition(kept[1], QTextCursor.MoveMode.KeepAnchor)
             box.setTextCursor(cursor)
-        # After the cursor: setting it scrolls to show it.
-        box.verticalScrollBar().setValue(scroll)
+        # After the cursor: setting it scrolls to show it. The view stays on the first line
+        # in it that is unchanged (with its newline), as many rows from the top: the scroll
+        # bar counts rows, and a line above that wrapped onto more (or fewer) had moved the
+        # text under the reader by as many.
+        for start, end, below in in_view:
+            if end < start_units or start > end_units or start == end_units == 0:
+                now_at = start if end < start_units else start + new_units - old_units
+                _scroll_to(box, now_at, below)
+                return
+        bar.setValue(scroll)
 
     def copy(self) -> None:
         """Put the whole text on the clipboard, and say so on the button for a moment."""

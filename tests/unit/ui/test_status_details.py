@@ -394,3 +394,37 @@ def test_a_countdown_keeps_the_reader_s_place_and_selection(qtbot: QtBot) -> Non
     dialog.show_text("", "Discord: connected\n\n" + text.split("\n", 2)[2])
     assert not dialog.text.textCursor().hasSelection()
     assert bar.value() == bar.maximum()
+
+
+def top_line(dialog: DetailsDialog) -> tuple[str, int]:
+    """The text at the top of the window's view: its line's text and where in it the view's
+    first row starts."""
+    cursor = dialog.text.cursorForPosition(QPoint(4, 4))
+    return cursor.block().text(), cursor.positionInBlock()
+
+
+def test_a_line_above_that_wraps_anew_leaves_the_reader_on_their_line(qtbot: QtBot) -> None:
+    """In a narrow window, a line above the reader's place that now wraps onto more rows (or
+    fewer) leaves the view on the text the reader was on: it had kept the scroll bar's value,
+    a count of rows, and the text under the reader shifted by the rows the line gained."""
+    dialog, text = reading(qtbot, "Discord not running, retrying in 20 s")
+    long_lines = [f"line {n:02d}: " + "what friends see, said at length " * 3 for n in range(40)]
+    text = "\n".join(["Discord not running, retrying in 20 s", "", *long_lines])
+    dialog.show_text("", text)
+    dialog.resize(260, 240)
+    QApplication.processEvents()
+    bar = dialog.text.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    before = top_line(dialog)
+    assert before[0].startswith("line ")
+    longer = "Discord not running: " + "the client did not answer the handshake, " * 4
+    dialog.show_text("", text.replace("Discord not running, retrying in 20 s", longer))
+    assert top_line(dialog) == before
+    dialog.show_text("", text.replace("retrying in 20 s", "retrying in 9 s"))
+    assert top_line(dialog) == before
+    # A line in view that changes: the view stays on the first line that did not.
+    first = before[0]
+    changed = text.replace(first, first.replace("said at length", "said at more length, wrapped"))
+    dialog.show_text("", changed.replace("retrying in 20 s", "retrying in 8 s"))
+    block = dialog.text.cursorForPosition(QPoint(4, 4)).block()
+    assert block.text() == first.replace("said at length", "said at more length, wrapped")
