@@ -11,6 +11,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from codex_presence_gui.core.sanitize import tooltip_html
+from codex_presence_gui.ui.accessible import tell
 from codex_presence_gui.ui.theme import scaled_font
 
 #: Qt's "no maximum" for a widget's size (QWIDGETSIZE_MAX, which PySide does not export).
@@ -33,7 +34,8 @@ class ElidedLabel(QLabel):
     forms of itself ("4 min ago" for "updated 4 min ago"): the longest that fits whole is
     drawn, and only the shortest is ever elided. When the drawn text is not the whole text,
     the tooltip holds it (followed by ``extra_tooltip`` if any). Screen readers get the whole
-    text as its name and ``extra_tooltip`` as its description.
+    text as its name and ``extra_tooltip`` as its description, or what ``set_full_text`` is
+    given for them (see ``tell``).
     """
 
     def __init__(
@@ -59,11 +61,27 @@ class ElidedLabel(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.set_full_text(text)
 
-    def set_full_text(self, text: str, tooltip: str = "", *, shorter: Sequence[str] = ()) -> None:
+    def set_full_text(
+        self,
+        text: str,
+        tooltip: str = "",
+        *,
+        shorter: Sequence[str] = (),
+        spoken: str | None = None,
+        spoken_details: str | None = None,
+    ) -> None:
         """Show ``text`` (elided to fit), or the first of its ``shorter`` forms that fits;
-        ``tooltip`` is added below the whole text."""
+        ``tooltip`` is added below the whole text. Screen readers are told ``spoken`` and
+        ``spoken_details`` in their place, where given: a text with a countdown in it is
+        named by what it means, the countdown in its description."""
         text = _one_line(text)
         forms = tuple(_one_line(form) for form in shorter)
+        # Never the cut text ("shop (feat…"), nor the tooltip's markup.
+        tell(
+            self,
+            text if spoken is None else _one_line(spoken),
+            tooltip if spoken_details is None else spoken_details,
+        )
         if text == self.full_text and tooltip == self.extra_tooltip and forms == self.shorter:
             return
         advance = self.fontMetrics().horizontalAdvance
@@ -71,9 +89,6 @@ class ElidedLabel(QLabel):
         self.full_text = text
         self.extra_tooltip = tooltip
         self.shorter = forms
-        # Never the cut text ("shop (feat…"), nor the tooltip's markup.
-        self.setAccessibleName(text)
-        self.setAccessibleDescription(tooltip)
         if resized:
             # The size hints follow the text's width only: a countdown's digits changing
             # within the same width need no new layout of the window, only a repaint.

@@ -73,6 +73,34 @@ LIVE_PAGE = "live"
 USAGE_PAGE = "usage"
 DIGIT = re.compile(r"\d")
 NO_FILE_MANAGER = "No file manager could be opened here."
+#: A retry's countdown at the end of the Discord status ("…, retrying in 5 s", "…, retrying
+#: now"), as the worker says it and the application counts it down.
+RETRY_COUNTDOWN = re.compile(r", (retrying (?:in [0-9.]+ s|now))$")
+#: How the Discord status starts while a connection is being tried.
+CONNECTING = "Discord: connecting"
+
+
+def discord_spoken(text: str, told: str = "") -> tuple[str, str]:
+    """What screen readers are told of the Discord status ``text`` (``told``: the name they
+    were told until now): its name, the state it means ("Discord not running, retrying"),
+    and its description, the countdown ("Retrying in 5 s"). A focused widget's new name is
+    read out: with the countdown in it, the item was read again every second. The try a
+    countdown ends in keeps the name of the state it may leave (read out twice a try, every
+    half minute while Discord is not running, otherwise); what comes of it is named anew
+    when it is something else."""
+    countdown = RETRY_COUNTDOWN.search(text)
+    if countdown is not None:
+        said = countdown.group(1)
+        return text[: countdown.start()] + ", retrying", said[:1].upper() + said[1:]
+    if text.startswith(CONNECTING) and told.endswith(", retrying"):
+        return told, "Trying again now"
+    return text, ""
+
+
+def problems_spoken(count: int) -> str:
+    """The problems item's name: how many there are, without the warning sign the bar
+    shows (read out as "warning sign" before each count)."""
+    return f"{count:,} {'problem' if count == 1 else 'problems'} reading logs"
 
 
 def room_key(limits: LimitsView, card: CardView) -> tuple[object, ...]:
@@ -298,6 +326,7 @@ class MainWindow(QMainWindow):
             # Given more room than a short form needs, the text keeps to the bar's edge.
             item.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._discord_preview = ""  # what friends see, in the Discord item's tooltip
+        self._discord_text = ""  # the Discord item's whole text, the countdown in it
         #: The problems the status bar counts, each in full (see ``show_problems_details``).
         self.problem_texts: list[str] = []
         #: The windows the status bar's items open, made when first asked for.
@@ -958,17 +987,30 @@ class MainWindow(QMainWindow):
         forms = [head] if head and head != text else []
         if len(head) > len("Discord: off"):
             forms.append("Discord")  # the state in the tooltip, where nothing more fits
-        shorter = tuple(forms)
-        self.discord_status.set_full_text(text, self._discord_preview, shorter=shorter)
+        self._discord_text = text
+        self._show_discord(shorter=tuple(forms))
         self._share_status_bar()
         self._update_discord_details()
 
     def set_discord_preview(self, lines: list[str]) -> None:
         """What friends see on Discord, in the Discord line's tooltip."""
         self._discord_preview = "Friends on Discord see:\n" + "\n".join(lines)
-        label = self.discord_status
-        label.set_full_text(label.full_text, self._discord_preview, shorter=label.shorter)
+        self._show_discord(shorter=self.discord_status.shorter)
         self._update_discord_details()
+
+    def _show_discord(self, shorter: tuple[str, ...]) -> None:
+        """The Discord item: its text and tooltip, and what screen readers are told of it
+        (``discord_spoken``), the countdown and what friends see in its description."""
+        label = self.discord_status
+        name, countdown = discord_spoken(self._discord_text, label.accessibleName())
+        details = "\n".join(part for part in (countdown, self._discord_preview) if part)
+        label.set_full_text(
+            self._discord_text,
+            self._discord_preview,
+            shorter=shorter,
+            spoken=name,
+            spoken_details=details,
+        )
 
     def show_discord_details(self) -> None:
         """The Discord item's details in a window: how the connection stands, whole (the bar
@@ -1146,6 +1188,7 @@ class MainWindow(QMainWindow):
                 f"⚠ {len(problems)} {noun} reading logs",
                 "\n".join(said),
                 shorter=(f"⚠ {len(problems)} {noun}", f"⚠ {len(problems)}"),
+                spoken=problems_spoken(len(problems)),
             )
             set_muted(self.problems, False)
         if problems != self.problem_texts:

@@ -12,12 +12,14 @@ from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow
+from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.ui.main_window import USAGE_PAGE
 from codex_presence_gui.ui.usage_chart import ChartMode
 from codex_presence_gui.ui.window_state import LayoutMode
 from codex_presence_gui.viewmodels.session_table import Column
 from tests.helpers.snapshots import NOW, dashboard, limits, session
 from tests.unit.ui.test_keyboard import shown_window
+from tests.unit.ui.test_status_details import problems
 
 HOUR = 3600.0
 
@@ -181,3 +183,78 @@ def test_a_minute_later_the_rows_and_the_card_keep_their_names(qtbot: QtBot) -> 
     assert spoken(five).removeprefix("5h limit: 60%") == names[0].removeprefix("5h limit: 64%")
     window.table.setFocus(Qt.FocusReason.TabFocusReason)
     assert spoken(five, QAccessible.Text.Description) == "Resets in 2h 10m"
+
+
+def test_a_retry_s_countdown_leaves_the_focused_discord_item_as_it_was(qtbot: QtBot) -> None:
+    """The Discord item is named by the state ("…, retrying"), its countdown in the
+    description: counted down each second, the item the keyboard is on keeps its name and
+    its description (it had been read out again each second), and the try it ends in keeps
+    them too. Connected, it is renamed at once; its description follows when the keyboard
+    leaves."""
+    window = shown_window(qtbot)
+    item = window.discord_status
+    window.set_discord_preview(["Editing cart.py"])
+    window.set_discord_status("Discord not running, retrying in 20 s")
+    assert spoken(item) == "Discord not running, retrying"
+    assert spoken(item, QAccessible.Text.Description) == (
+        "Retrying in 20 s\nFriends on Discord see:\nEditing cart.py"
+    )
+    window.set_discord_status("Discord not running, retrying in 15 s")
+    assert spoken(item, QAccessible.Text.Description).startswith("Retrying in 15 s\n")
+    item.setFocus(Qt.FocusReason.TabFocusReason)
+    assert item.hasFocus()
+    for left in ("10 s", "9 s", "8 s"):
+        window.set_discord_status(f"Discord not running, retrying in {left}")
+        assert item.full_text.endswith(left)  # what the bar shows counts down
+        assert spoken(item) == "Discord not running, retrying"
+        assert spoken(item, QAccessible.Text.Description).startswith("Retrying in 15 s\n")
+    for text in ("Discord not running, retrying now", "Discord: connecting…"):
+        window.set_discord_status(text)
+        assert spoken(item) == "Discord not running, retrying"
+        assert spoken(item, QAccessible.Text.Description).startswith("Retrying in 15 s\n")
+    window.set_discord_status("Discord: connected")
+    assert spoken(item) == "Discord: connected"
+    assert spoken(item, QAccessible.Text.Description).startswith("Retrying in 15 s\n")
+    window.table.setFocus(Qt.FocusReason.TabFocusReason)
+    assert spoken(item, QAccessible.Text.Description) == "Friends on Discord see:\nEditing cart.py"
+    # Lost again: another state, named at once, focused or not.
+    item.setFocus(Qt.FocusReason.TabFocusReason)
+    window.set_discord_status("Discord connection lost, retrying in 1.2 s")
+    assert spoken(item) == "Discord connection lost, retrying"
+    window.set_discord_status("Discord: connecting…")
+    window.set_discord_status("Discord: connection failed (refused), retrying in 2 s")
+    assert spoken(item) == "Discord: connection failed (refused), retrying"
+
+
+def test_the_focused_problems_item_keeps_its_name_until_the_count_changes(
+    qtbot: QtBot,
+) -> None:
+    """The problems item is named by their count, its description (the problems) held while
+    the keyboard is on it: a problem that says something new (a file's malformed lines
+    counted again) is not read out over the user; another count renames it at once, and the
+    description follows when the keyboard leaves."""
+    window = shown_window(qtbot)
+    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
+    first, second = problems(2)
+
+    def show(*warnings: Problem) -> None:
+        window.show_dashboard(dashboard(three, limit=limits(), warnings=warnings))
+
+    show(first, second)
+    item = window.problems
+    assert spoken(item) == "2 problems reading logs"
+    said = spoken(item, QAccessible.Text.Description)
+    assert said == f"{first}\n{second}"
+    item.setFocus(Qt.FocusReason.TabFocusReason)
+    assert item.hasFocus()
+    more = Problem(first.kind, first.detail.replace("3 malformed", "4 malformed"), first.path)
+    show(more, second)
+    assert spoken(item) == "2 problems reading logs"
+    assert spoken(item, QAccessible.Text.Description) == said
+    third = Problem(ProblemKind.UNREADABLE, "cannot read /tmp/x.jsonl: Permission denied")
+    show(more, second, third)
+    assert item.full_text == "⚠ 3 problems reading logs"
+    assert spoken(item) == "3 problems reading logs"
+    assert spoken(item, QAccessible.Text.Description) == said
+    window.table.setFocus(Qt.FocusReason.TabFocusReason)
+    assert spoken(item, QAccessible.Text.Description) == f"{more}\n{second}\n{third}"
