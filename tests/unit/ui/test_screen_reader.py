@@ -4,6 +4,7 @@ sentence, never a tooltip's markup, a cut text or a bar's raw value."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleActionInterface
@@ -17,9 +18,11 @@ from codex_presence_gui.ui.main_window import USAGE_PAGE
 from codex_presence_gui.ui.usage_chart import ChartMode
 from codex_presence_gui.ui.window_state import LayoutMode
 from codex_presence_gui.viewmodels.session_table import Column
+from codex_presence_gui.viewmodels.usage import usage_view
 from tests.helpers.snapshots import NOW, dashboard, limits, session
 from tests.unit.ui.test_keyboard import shown_window
 from tests.unit.ui.test_status_details import problems
+from tests.unit.viewmodels.test_usage import TODAY, recent, slot
 
 HOUR = 3600.0
 
@@ -258,3 +261,28 @@ def test_the_focused_problems_item_keeps_its_name_until_the_count_changes(
     assert spoken(item, QAccessible.Text.Description) == said
     window.table.setFocus(Qt.FocusReason.TabFocusReason)
     assert spoken(item, QAccessible.Text.Description) == f"{more}\n{second}\n{third}"
+
+
+def test_the_usage_figures_are_told_again_only_when_usage_comes_in(qtbot: QtBot) -> None:
+    """The Usage page's totals and the compact window's day line say nothing that runs on
+    with the clock: the usage read again a minute later, the same, leaves their names and
+    descriptions as they were (a focused figure's new name is read out); usage that comes in
+    renames them at once."""
+    window = shown_window(qtbot, LayoutMode.COMPACT, (420, 600))
+    slots = [slot(TODAY, 1_075_000, 125_000), slot(TODAY - timedelta(days=3), 500_000, 2000)]
+    window.show_usage(usage_view(recent(slots, generated_at=NOW)))
+    line, periods = window.usage_line, window.usage_page.periods
+    line.setFocus(Qt.FocusReason.TabFocusReason)
+    assert line.hasFocus()
+
+    def told() -> list[tuple[str, str]]:
+        return [(spoken(w), spoken(w, QAccessible.Text.Description)) for w in (line, *periods)]
+
+    before = told()
+    assert before[0][0] == "today: 1.2M tokens · ~$3.40"
+    window.show_usage(usage_view(recent(slots, generated_at=NOW + 60)))
+    assert told() == before
+    slots.append(slot(TODAY, 1_000_000, 0))
+    window.show_usage(usage_view(recent(slots, generated_at=NOW + 120)))
+    assert spoken(line).startswith("today: 2.2M tokens")
+    assert spoken(periods[0]).startswith("Today: 2.2M tokens")
