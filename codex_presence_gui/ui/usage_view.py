@@ -587,7 +587,12 @@ class UsagePage(QScrollArea):
         self.notice.setVisible(bool(view.notice))
         set_muted(self.notice)
         shorter = (view.problems_short,) if view.problems_short else ()
-        self.problems.set_full_text(view.problems_text, view.problems_tooltip, shorter=shorter)
+        # Named without the warning sign, which screen readers read out ("warning sign, 2
+        # problems"), as the status bar's problems item is.
+        spoken = view.problems_text.removeprefix("⚠").strip()
+        self.problems.set_full_text(
+            view.problems_text, view.problems_tooltip, shorter=shorter, spoken=spoken
+        )
         self.problems.setVisible(bool(view.problems_text))
         set_level_color(self.problems, Level.WARN)
         self._update_problems_details()

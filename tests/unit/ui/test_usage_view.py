@@ -1549,6 +1549,10 @@ def test_problems_in_the_logs_show_on_the_page_in_a_warning_colour(qtbot: QtBot)
     settle()
     assert page.problems.isVisible()
     assert page.problems.text() == view.problems_text
+    # Read out without the sign ("warning sign, 1 problem…"), as the status bar's item is.
+    assert page.problems.accessibleName() == (
+        "1 problem in Codex's logs: some calls may be missing here."
+    )
     assert "2 malformed lines skipped in rollout-a.jsonl" in page.problems.toolTip()
     color = page.problems.palette().color(QPalette.ColorRole.WindowText)
     assert color == level_text_color(Level.WARN, page.palette())
