@@ -36,30 +36,16 @@ def default_codex_home(environ: Mapping[str, str] | None = None) -> Path:
 
 def shown_home(home: str | Path) -> str:
     """A home's name as a message shows it: as it is when plain; else in quotes, with each
-    character a terminal could act on or that would not show written as an escape
-    (``'\\x1b[31m'``), so that a name made of such characters does not read as nothing, nor a
-    name holding some as another folder's name."""
+    character a terminal could act on or that would not show, and each backslash, written as
+    an escape (``'\\x1b[31m'``: see ``sanitize.escaped``), so that a name made of such
+    characters does not read as nothing, nor a name holding some as another folder's name."""
     text = str(home)
-    from codex_presence_gui.core.sanitize import clean_text
+    from codex_presence_gui.core.sanitize import clean_text, escaped
 
     if clean_text(text) == text:
         return text
-    escaped = []
-    for char in text:
-        code = ord(char)
-        if char == "\\":
-            escaped.append("\\\\")
-        elif char.isprintable():
-            escaped.append(char)
-        elif 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, kept by surrogateescape
-            escaped.append(f"\\x{code - 0xDC00:02x}")
-        elif code <= 0xFF:
-            escaped.append(f"\\x{code:02x}")
-        elif code <= 0xFFFF:
-            escaped.append(f"\\u{code:04x}")
-        else:
-            escaped.append(f"\\U{code:08x}")
-    return f"'{''.join(escaped)}'"
+    shown = (char if char.isprintable() and char != "\\" else escaped(char) for char in text)
+    return f"'{''.join(shown)}'"
 
 
 def not_a_folder(home: str | Path) -> str | None:

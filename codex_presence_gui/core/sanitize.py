@@ -22,6 +22,10 @@ Rules, in order:
    writing the text to a UTF-8 stream or to Discord cannot fail.
 
 Everything else is kept as it is, emoji and zero-width joiners included.
+
+A name that tells rows apart (a model, a project, a session id) is not cleaned but shown with
+what would not show escaped (``shown_key``): cleaned, ``"\\u202egpt-5"`` would read as
+``gpt-5``, another model's name.
 """
 
 # NOTE: Qt-free, like the rest of core/.
@@ -29,6 +33,10 @@ Everything else is kept as it is, emoji and zero-width joiners included.
 from __future__ import annotations
 
 import unicodedata
+
+TYPE_CHECKING = False  # typing is not imported: every command imports this module
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _CSI = r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"
 # OSC, DCS, SOS, PM, APC: a payload up to BEL (xterm's OSC ending) or ST (ESC \ or U+009C).
@@ -152,18 +160,92 @@ def is_utf8(text: str) -> bool:
 
 
 def no_surrogates(text: str) -> str:
-    """``text`` that any encoder accepts: its lone surrogates written out, as ``\\xNN`` for a
-    byte kept by ``surrogateescape``, else as ``\\uXXXX``."""
+    """``text`` that any encoder accepts: its lone surrogates written out (see ``escaped``)."""
     if text.isprintable() or not any("\ud800" <= c <= "\udfff" for c in text):
         return text
-    return "".join(
-        f"\\x{ord(c) - 0xDC00:02x}"
-        if "\udc80" <= c <= "\udcff"
-        else f"\\u{ord(c):04x}"
-        if "\ud800" <= c <= "\udfff"
-        else c
-        for c in text
-    )
+    return "".join(escaped(c) if "\ud800" <= c <= "\udfff" else c for c in text)
+
+
+def escaped(char: str) -> str:
+    """One character written as an escape that says which it is: ``\\xNN`` for a byte that is
+    not UTF-8 (kept by ``surrogateescape`` as U+DC80-U+DCFF, so NN is 80 to ff) and for an
+    ASCII control (``\\x1b``); ``\\uXXXX`` or ``\\UXXXXXXXX`` for any other character (a C1
+    control too: ``\\u009b``, not the ``\\x9b`` of the byte 0x9b). ``\\\\`` for a backslash.
+    Two different characters never get the same escape."""
+    code = ord(char)
+    if char == "\\":
+        return "\\\\"
+    if code < 0x80:
+        return f"\\x{code:02x}"
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+# Characters that are printable (``str.isprintable``) but draw nothing: the combining grapheme
+# joiner, the Hangul and Khmer fillers, Mongolian variation selectors, the blank Braille
+# pattern and the ideographic variation selectors; and a variation selector at the start or
+# after an ASCII character (where it changes nothing), unless it makes a keycap (#️⃣).
+_HIDDEN_CHARS = (
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u2800\u3164\uffa0\U000e0100-\U000e01ef"
+)
+_HIDDEN_PRINTABLE = f"[{_HIDDEN_CHARS}]|(?:^|(?<=[\x00-\x7f]))[\ufe00-\ufe0f](?!\u20e3)"
+# A zero-width joiner between two pictographs (an emoji sequence: 👩‍💻) joins them into one
+# visible picture, so it is shown as it is.
+_PICTOGRAPH = "\u2600-\u27bf\U0001f000-\U0001faff"
+_EMOJI_JOINER = f"(?<=[{_PICTOGRAPH}\ufe0f\U0001f3fb-\U0001f3ff])\u200d(?=[{_PICTOGRAPH}])"
+# Finds a character that may be one of the above: compiled on the first name that is not
+# ASCII (a search through ``re``'s cache costs several times the search).
+_maybe_hidden: Callable[[str], object] | None = None
+
+
+def shown_key(text: str) -> str:
+    """A name that tells rows or series apart (a model, a project, a session id) as shown:
+    two different names never read the same.
+
+    A plain name is shown as it is. Else each character that would not show is written as
+    an escape (``escaped``): control and format characters (bidi controls, zero-width
+    spaces, U+FEFF), the space variants (no-break, thin, ideographic: all but the ASCII
+    space), printable characters that draw nothing (see above), a space at either end, and
+    the backslash, so that no name reads as another's escape: ``"\\u202egpt-5"`` is shown as
+    ``\\u202egpt-5``, a model literally named that as ``\\\\u202egpt-5``. The shown name is
+    printable, so ``clean_text`` leaves it as it is.
+    """
+    # The usual name costs a few C-level scans (isascii reads a flag).
+    if (
+        text.isprintable()
+        and "\\" not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+        and (text.isascii() or not _may_hide(text))
+    ):
+        return text
+    import re
+
+    hidden = {match.start() for match in re.finditer(_HIDDEN_PRINTABLE, text)}
+    joiners = {match.start() for match in re.finditer(_EMOJI_JOINER, text)}
+    ends = (0, len(text) - 1)
+    shown = []
+    for index, char in enumerate(text):
+        if index in joiners:
+            shown.append(char)
+        elif char == "\\" or not char.isprintable() or index in hidden:
+            shown.append(escaped(char))
+        elif char == " " and index in ends:
+            shown.append("\\x20")
+        else:
+            shown.append(char)
+    return "".join(shown)
+
+
+def _may_hide(text: str) -> bool:
+    """Whether ``text`` holds a character that may draw nothing though printable."""
+    global _maybe_hidden  # compiled once, on first use
+    if _maybe_hidden is None:
+        import re
+
+        _maybe_hidden = re.compile(f"[{_HIDDEN_CHARS}\ufe00-\ufe0f]").search
+    return _maybe_hidden(text) is not None
 
 
 def tooltip_html(text: str) -> str:

@@ -33,7 +33,8 @@ NOT_A_FOLDER_ADVICE = (
         ("C:\\Users\\me\\.codex", "C:\\Users\\me\\.codex"),  # a backslash alone is plain
         ("\x1b[31m", "'\\x1b[31m'"),  # cleaned, nothing would be left
         ("\x1b", "'\\x1b'"),
-        ("\x9b2J", "'\\x9b2J'"),  # the C1 form of CSI
+        ("\x9b2J", "'\\u009b2J'"),  # the C1 form of CSI: not the byte 0x9b (below)
+        ("/tmp/\udc9b2J", "'/tmp/\\x9b2J'"),  # a byte 0x9b, not UTF-8
         ("/tmp/x\x1b[0m", "'/tmp/x\\x1b[0m'"),  # cleaned, another folder's name
         ("/tmp/\u202eabc", "'/tmp/\\u202eabc'"),  # a bidi override
         ("/tmp/a\nb", "'/tmp/a\\x0ab'"),

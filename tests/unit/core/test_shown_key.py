@@ -1,0 +1,99 @@
+"""Names that tell rows apart (a model, a project, a session id): two never read the same."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from codex_presence_gui.core.discovery import shown_home
+from codex_presence_gui.core.sanitize import clean_text, escaped, no_surrogates, shown_key
+
+#: Names that read as "gpt-5" once cleaned or drawn, each a different model.
+LOOK_ALIKES = [
+    "\u202egpt-5",  # a right-to-left override (clean_text removes it)
+    "gpt-5\u202c",  # a pop of the embedding
+    "\u2066gpt-5\u2069",  # an isolate
+    "gpt\u200b-5",  # a zero-width space
+    "gpt-5\u2060",  # a word joiner
+    "\ufeffgpt-5",  # a byte order mark
+    "gpt-5\u00ad",  # a soft hyphen
+    "gpt-5\u200d",  # a zero-width joiner after a letter
+    "gpt-5\x07",  # a control clean_text removes
+    "gpt-5\x1b[0m",  # an escape sequence clean_text removes
+    "gpt-5\ufe0f",  # a variation selector that changes nothing
+    "gpt-5\u034f",  # the combining grapheme joiner
+    "gpt-5\U000e0001",  # a tag
+    "gpt-5 ",  # a space at the end
+    " gpt-5",  # a space at the start
+]
+#: Names that read as "gpt 5": the space variants.
+SPACES = ["gpt\u00a05", "gpt\u20095", "gpt\u30005", "gpt\u202f5", "gpt\t5", "gpt\u28005"]
+#: Plain names: shown as they are.
+PLAIN = ["gpt-5", "gpt 5", "项目", "projets été", "👩\u200d💻 dev", "❤\ufe0f", "#\ufe0f\u20e3", ""]
+
+
+@pytest.mark.parametrize("name", PLAIN)
+def test_a_plain_name_is_shown_as_it_is(name: str) -> None:
+    assert shown_key(name) == name
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("\u202egpt-5", "\\u202egpt-5"),
+        ("gpt\u200b-5", "gpt\\u200b-5"),
+        ("gpt\u00a05", "gpt\\u00a05"),
+        ("gpt-5 ", "gpt-5\\x20"),
+        ("a\tb", "a\\x09b"),
+        ("gpt-5\x85", "gpt-5\\u0085"),  # a C1 control, not the byte 0x85 below
+        ("caf\udce9", "caf\\xe9"),  # a byte that is not UTF-8
+        ("x\U000e0001", "x\\U000e0001"),
+        ("\\u202egpt-5", "\\\\u202egpt-5"),  # a name that looks like an escape
+        ("C:\\x", "C:\\\\x"),
+    ],
+)
+def test_what_would_not_show_is_escaped(name: str, shown: str) -> None:
+    assert shown_key(name) == shown
+
+
+def test_look_alikes_never_read_the_same() -> None:
+    names = ["gpt-5", *LOOK_ALIKES, "gpt 5", *SPACES]
+    shown = [shown_key(name) for name in names]
+    assert len(set(shown)) == len(names)
+    # Cleaned, they had: that is what the tables showed.
+    assert len({clean_text(name) for name in ["gpt-5", *LOOK_ALIKES[:3]]}) == 1
+    for text in shown:
+        assert text.isprintable()
+        assert clean_text(text) == text  # nothing left to remove: what is shown is all
+
+
+def test_an_escape_names_one_character() -> None:
+    chars = [chr(code) for code in (*range(0x00, 0x100), *range(0xDC80, 0xDD00), 0x202E, 0x1F600)]
+    assert len({escaped(char) for char in chars}) == len(chars)
+    assert escaped("\x9b") == "\\u009b"
+    assert escaped("\udc9b") == "\\x9b"
+
+
+def test_home_and_json_names_use_the_same_escapes() -> None:
+    """One rule writes an escape: ``shown_home``, ``no_surrogates`` and ``shown_key``."""
+    name = "caf\udce9\u202e"
+    assert shown_home(name) == f"'{shown_key(name)}'"
+    assert no_surrogates("caf\udce9\ud800") == "caf\\xe9\\ud800"
+
+
+@given(st.text(), st.text())
+def test_two_names_never_read_the_same(first: str, second: str) -> None:
+    if first != second:
+        assert shown_key(first) != shown_key(second)
+
+
+@given(st.text())
+def test_a_shown_name_is_safe_to_draw(name: str) -> None:
+    shown = shown_key(name)
+    assert shown.isprintable()
+    assert clean_text(shown) == shown
+    # Only an emoji's joiner is left (👩‍💻), between two pictures.
+    assert all(unicodedata.category(char) != "Cf" or char == "\u200d" for char in shown)
