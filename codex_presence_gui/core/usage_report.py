@@ -651,12 +651,14 @@ def report_json(
 
 
 def _cell(text: str) -> str:
-    """A name from the logs as a CSV cell: clean (see ``clean_text``), and never a formula
-    to a spreadsheet (one starting with ``=``, ``+``, ``-`` or ``@``, also after spaces,
-    which is what a tab or CR first became, gets a ``'`` first)."""
-    from codex_presence_gui.core.sanitize import clean_text
+    """A name from the logs as a CSV cell: as the text table shows it (``shown_key``: what
+    would not show written as an escape, so that two models, projects or sessions never
+    share a cell, nor merge in a pivot table; ``--json`` has the exact names), and never a
+    formula to a spreadsheet (one starting with ``=``, ``+``, ``-`` or ``@`` gets a ``'``
+    first)."""
+    from codex_presence_gui.core.sanitize import shown_key
 
-    text = clean_text(text)
+    text = shown_key(text)
     return "'" + text if text.lstrip().startswith(("=", "+", "-", "@")) else text
 
 
@@ -727,12 +729,13 @@ UNNAMED_MODEL_LABEL = "(model not logged)"
 
 
 def model_label(model: str) -> str:
-    """A model's name as tables, charts and notes show it: cleaned, and the index's
-    ``unknown`` said for what it is."""
-    from codex_presence_gui.core.sanitize import clean_text
+    """A model's name as tables, charts and notes show it: what would not show written as an
+    escape (``shown_key``: ``\\u202egpt-5`` is not ``gpt-5``), and the index's ``unknown``
+    said for what it is."""
+    from codex_presence_gui.core.sanitize import shown_key
     from codex_presence_gui.core.usage_index import UNKNOWN_MODEL
 
-    return UNNAMED_MODEL_LABEL if model == UNKNOWN_MODEL else clean_text(model)
+    return UNNAMED_MODEL_LABEL if model == UNKNOWN_MODEL else shown_key(model)
 
 
 #: The models without a price a note names (or one more, in the room "and 1 more" takes); the
@@ -820,11 +823,11 @@ def _session_label(when: str, project: str, session_id: str, width: int) -> str:
     The end of the id always stays (a UUIDv7 starts with its time, the same for sessions begun
     within a minute or so of each other); to fit, the clock is left out first, then the date,
     then the project is cut."""
-    from codex_presence_gui.core.sanitize import cell_width, text_cells
+    from codex_presence_gui.core.sanitize import cell_width, shown_key, text_cells
 
     # In terminal cells, not characters: a project named in Chinese had been cut twice
     # ("项目…目项目项…"), here by characters and then by the table's cell to fit.
-    ident = session_id[-8:]
+    ident = shown_key(session_id[-8:])
     cells = text_cells(project)
     for stamp in (when, when[:-6], ""):  # "26 Nov 14:05 ", "26 Nov ", nothing
         room = width - text_cells(stamp) - text_cells(ident) - (1 if project else 0)
@@ -880,7 +883,7 @@ def report_text(
         return f"No token usage recorded {_span(dates) if any(dates) else 'in these Codex logs'}."
 
     from codex_presence_gui.core.formatting import NO_BREAK_SPACE, format_tokens_compact
-    from codex_presence_gui.core.sanitize import clean_text
+    from codex_presence_gui.core.sanitize import clean_text, shown_key
 
     # The cost column is as wide as its widest amount (in millions and up, in short form:
     # "$1.39M"); the last column is the ``+`` of a cost that leaves unpriced tokens out.
@@ -926,10 +929,12 @@ def report_text(
     with_year = any(last is not None and last.year != this_year for last in lasts)
     stamp_format = "%d %b %Y %H:%M " if with_year else "%d %b %H:%M "
     for row, last in zip(report.rows, lasts, strict=True):
-        label = model_label(row.key) if report.kind == "model" else row.key
+        # Names as keys (``shown_key``): two projects or sessions never read the same.
         if report.kind == "session":
             when = "" if last is None else last.strftime(stamp_format)
-            label = _session_label(when, clean_text(row.project or ""), row.key, key_width)
+            label = _session_label(when, shown_key(row.project or ""), row.key, key_width)
+        else:
+            label = model_label(row.key) if report.kind == "model" else shown_key(row.key)
         lines.append(line(label, row))
         if breakdown and report.kind != "model":  # a model report's rows are its models
             for model, tally in sorted(row.models.items(), key=lambda item: -item[1].total):

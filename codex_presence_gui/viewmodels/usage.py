@@ -21,7 +21,7 @@ from codex_presence_gui.core.formatting import (
     shortened,
     unbroken,
 )
-from codex_presence_gui.core.sanitize import clean_text
+from codex_presence_gui.core.sanitize import shown_key
 from codex_presence_gui.core.usage_index import rebuilt
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, first_day
 from codex_presence_gui.core.usage_report import (
@@ -573,7 +573,7 @@ def rounded_percents(parts: list[int]) -> list[int]:
 
 
 def _table(
-    rows: list[UsageRow], totals: Tally, label: Callable[[str], str] = clean_text
+    rows: list[UsageRow], totals: Tally, label: Callable[[str], str] = shown_key
 ) -> tuple[TableRow, ...]:
     result = []
     # Whole percents of the rows' sum: the rows are all of the totals (a table by project or

@@ -634,3 +634,38 @@ def test_many_damaged_files_are_counted_after_three(
             f"…and 5 more files with malformed lines (`status --all --json --codex-home "
             f"{home.root}` lists them all)." in said
         )
+
+
+def test_look_alike_models_are_told_apart_in_every_form(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Models named "gpt-5", "\\u202egpt-5" (a right-to-left override first) and
+    "gpt-5\\u200b" (a zero-width space after) are three lines that read differently in the
+    text table and in --csv (what would not show written as an escape), and are exact in
+    --json (escaped by JSON): cleaned, the three had read "gpt-5"."""
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    models = ["gpt-5", "\u202egpt-5", "gpt-5\u200b"]
+    for n, model in enumerate(models):
+        sid = f"019d0000-0000-7000-8000-00000000c00{n}"
+        folder = f"/w/shop{'' if n == 0 else chr(0x2060) * n}"  # projects alike too
+        lines = [r.session_meta(BASE, sid, cwd=folder), r.turn_context(BASE + 1, model, folder)]
+        lines.append(r.token_count(BASE + 10, r.usage(1000 * (n + 1)), r.usage(1000 * (n + 1))))
+        codex_home.write(sid, lines)
+    where = ("--codex-home", str(codex_home.root))
+    status, out, _ = _run(capsys, "report", "model", *where)
+    assert status == 0
+    rows = out.splitlines()[2:5]
+    assert sorted(row.split()[0] for row in rows) == ["\\u202egpt-5", "gpt-5", "gpt-5\\u200b"]
+    assert all(row.isprintable() and len(row) <= 80 for row in out.splitlines())
+    _, out, _ = _run(capsys, "report", "project", *where)
+    projects = sorted(row.split()[0] for row in out.splitlines()[2:5])
+    assert projects == ["shop", "shop\\u2060", "shop\\u2060\\u2060"]
+    _, out, _ = _run(capsys, "report", "model", "--csv", *where)
+    cells = [row[0] for row in csv.reader(io.StringIO(out))][1:]
+    assert sorted(cells) == ["\\u202egpt-5", "gpt-5", "gpt-5\\u200b"]
+    _, out, _ = _run(capsys, "report", "model", "--json", *where)
+    assert "\u202e" not in out  # escaped by JSON: a terminal shows "\u202e"
+    assert sorted(row["key"] for row in json.loads(out)["rows"]) == sorted(models)

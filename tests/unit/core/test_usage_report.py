@@ -16,10 +16,12 @@ import pytest
 
 from codex_presence_gui.core.models import TokenUsage
 from codex_presence_gui.core.pricing import PriceKey, Pricer, PriceSpan, UnitPrices
+from codex_presence_gui.core.sanitize import text_cells
 from codex_presence_gui.core.session import repository_id
 from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage, UsageIndex
 from codex_presence_gui.core.usage_report import (
     COST_LABEL,
+    UsageReport,
     _system_zone_key,
     _zone_name,
     build_usage_report,
@@ -230,7 +232,8 @@ def test_csv_names_are_never_spreadsheet_formulas() -> None:
     )
     cells = {cell for row in rows[1:] for cell in row[:2]}
     assert {"'@SUM(A1)", "'+cmd", "'-2+3", '\'=HYPERLINK("http://x","y")'} <= cells
-    assert {"' =m2", "' =1+1"} <= cells  # a tab or CR first (OWASP's list) became a space
+    # A tab or CR first (OWASP's list) is written as an escape, which no spreadsheet runs.
+    assert {"\\x09=m2", "\\x0d=1+1"} <= cells
     assert not any(cell.lstrip()[:1] in "=+-@" for cell in cells if cell.strip())
 
 
@@ -1099,3 +1102,69 @@ def test_a_breakdown_puts_each_row_s_models_under_it() -> None:
         "model", slots, SESSIONS, zone=UTC, pricer=Pricer(store=FixedPrices(slots))
     )
     assert report_text(models, breakdown=True) == report_text(models)
+
+
+#: Names that read the same once cleaned or drawn ("gpt-5", "gpt 5"), each another model.
+LOOK_ALIKES = ["gpt-5", "\u202egpt-5", "gpt-5\u200b", "gpt-5\ufeff", "gpt 5", "gpt\u00a05"]
+
+
+def _look_alike_report(kind: str) -> UsageReport:
+    """One session per name, its project named alike ("shop-5", "\\u202eshop-5", …)."""
+    slots = [
+        _slot(
+            "2026-11-23T10:00",
+            f"019d0000-0000-7000-8000-00000000000{n}" + ("\u2060" if n == 1 else ""),
+            name,
+            1000 * (n + 1),
+            project=name.replace("gpt", "shop"),
+        )
+        for n, name in enumerate(LOOK_ALIKES)
+    ]
+    return build_usage_report(kind, slots, {}, zone=UTC)
+
+
+@pytest.mark.parametrize("kind", ["model", "project", "session"])
+def test_text_never_shows_two_names_alike(kind: str) -> None:
+    """A bidi override, a zero-width or a no-break space is shown escaped (``\\u202e``), so
+    that two rows never read as the same model, project or session, and the table still
+    fits 80 columns (cleaned, "\\u202egpt-5" had read "gpt-5", its tokens seemingly counted
+    twice)."""
+    text = report_text(_look_alike_report(kind), zone=UTC, today=date(2026, 11, 30))
+    lines = text.splitlines()
+    rows = lines[2 : 2 + len(LOOK_ALIKES)]
+    key_width = lines[0].index("Input") - 3  # "  Input" right-aligned after a space
+    labels = [row[:key_width].rstrip() for row in rows]
+    assert len(set(labels)) == len(LOOK_ALIKES), labels
+    assert all(line.isprintable() for line in lines)
+    assert max(text_cells(line) for line in lines) <= 80
+    name = {"model": "\\u202egpt-5", "project": "\\u202eshop-5"}.get(kind, "\\u202esh…")
+    assert any(name in label for label in labels)
+    if kind == "session":  # the end of the id too, the project cut to make room for it
+        assert any(label.endswith("0001\\u2060") for label in labels)
+
+
+def test_breakdown_never_shows_two_models_alike() -> None:
+    report = _look_alike_report("daily")
+    lines = report_text(report, zone=UTC, breakdown=True).splitlines()
+    key_width = lines[0].index("Input") - 3
+    models = [line[:key_width].strip() for line in lines if line.startswith("  ")]
+    assert len(set(models)) == len(LOOK_ALIKES)
+
+
+@pytest.mark.parametrize("kind", ["model", "project", "session"])
+def test_csv_never_shows_two_names_alike_and_json_keeps_them_exact(kind: str) -> None:
+    """CSV cells are the text table's names (escaped: a pivot table keeps the rows apart);
+    ``--json`` has the exact names."""
+    report = _look_alike_report(kind)
+    rows = list(csv.reader(io.StringIO(report_csv(report, UTC))))[1:]
+    assert len({row[0] for row in rows}) == len(LOOK_ALIKES)
+    assert all(cell.isprintable() for row in rows for cell in row)
+    if kind != "model":
+        assert len({row[1] for row in rows}) == len(LOOK_ALIKES)  # the model column
+    document = json.loads(json.dumps(report_json(report, UTC)))
+    keys = [row["key"] for row in document["rows"]]
+    assert set(keys) == {row.key for row in report.rows}  # as the index has them
+    if kind == "model":
+        assert set(keys) == set(LOOK_ALIKES)
+    models = {model for row in document["rows"] for model in row["models"]}
+    assert models == set(LOOK_ALIKES)

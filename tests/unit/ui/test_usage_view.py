@@ -98,6 +98,26 @@ def test_table_model_passes_the_model_tester(qtmodeltester: object) -> None:
     assert model.rowCount() == 0
 
 
+def test_look_alike_models_read_apart_in_the_table(qtmodeltester: object) -> None:
+    """Two models whose names differ in a bidi override or a zero-width space are two rows
+    that read differently (the name escaped: ``\\u202egpt-5``), in the cell, its tooltip
+    and what a screen reader says."""
+    names = ["gpt-5", "\u202egpt-5", "gpt-5\u200b", "gpt\u00a05"]
+    view = usage_view(recent([slot(TODAY, 1000 * (n + 1), model=m) for n, m in enumerate(names)]))
+    model = UsageTableModel("Model")
+    model.show_rows(view.models)
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+        shown = [model.index(row, UsageColumn.NAME).data(role) for row in range(len(names))]
+        assert len(set(shown)) == len(names), shown
+    tips = [
+        model.index(row, UsageColumn.NAME).data(Qt.ItemDataRole.ToolTipRole)
+        for row in range(len(names))
+    ]
+    assert len(set(tips)) == len(names)
+    assert "\\u202egpt-5" in {model.index(row, UsageColumn.NAME).data() for row in range(4)}
+
+
 def test_a_change_in_every_row_is_one_signal(qtbot: QtBot) -> None:
     """The shares move in every row whenever the total does: one ``dataChanged`` for the lot,
     so the table measures its cells once (once per row had made an update cost rows²: 1.2 s

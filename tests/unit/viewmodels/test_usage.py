@@ -436,12 +436,13 @@ def test_money_is_approximate() -> None:
 
 
 def test_log_text_in_names_is_made_safe() -> None:
-    """A project or model name from a log cannot add lines or escape sequences."""
+    """A project or model name from a log cannot add lines or escape sequences: they are
+    written as escapes (the name is a row's key: see ``shown_key``)."""
     view = usage_view(recent([slot(TODAY, 1000, project="evil\n\x1b[31mred", model="m\tx")]))
-    assert view.projects[0].name == "evil red"
-    assert view.models[0].name == "m x"
+    assert view.projects[0].name == "evil\\x0a\\x1b[31mred"
+    assert view.models[0].name == "m\\x09x"
     assert view.chart is not None
-    assert view.chart.series == ("m x",)
+    assert view.chart.series == ("m\\x09x",)
 
 
 def test_the_view_model_imports_no_qt() -> None:
@@ -576,3 +577,35 @@ def test_the_price_library_s_name_is_kept_whole_where_the_note_wraps() -> None:
     usage.daily.price_source = "genai-prices 0.2.3"
     view = usage_view(usage)
     assert f"Prices: genai{NO_BREAK_HYPHEN}prices\N{NO-BREAK SPACE}0.2.3." in view.cost_note
+
+
+#: Names that read the same once cleaned or drawn, each another model (and project).
+LOOK_ALIKES = ["gpt-5", "\u202egpt-5", "gpt-5\u200b", "\u2066gpt-5\u2069", "gpt 5", "gpt\u00a05"]
+
+
+def test_look_alike_names_never_read_the_same() -> None:
+    """The By model and By project tables, the chart's legend and a day's hover tell apart
+    models (and projects) whose names differ only in what would not show: it is shown
+    escaped (cleaned, "\\u202egpt-5" had read "gpt-5", its tokens seemingly counted twice)."""
+    view = usage_view(
+        recent(
+            [
+                slot(TODAY, 1000 * (n + 1), model=name, project=name.replace("gpt", "shop"))
+                for n, name in enumerate(LOOK_ALIKES)
+            ]
+        )
+    )
+    assert view.chart is not None
+    today = view.chart.days[-1]
+    hover = [line.split(":")[0] for line in today.tooltip.splitlines()[1:-1]]
+    for names in (
+        [row.name for row in view.models],
+        [row.name for row in view.projects],
+        list(view.chart.series),
+        hover,
+    ):
+        assert len(set(names)) == len(LOOK_ALIKES), names
+        assert all(name.isprintable() for name in names)
+    assert "\\u202egpt-5" in view.chart.series
+    assert "\\u2066gpt-5\\u2069" in [row.name for row in view.models]
+    assert "shop\\u00a05" in [row.name for row in view.projects]
