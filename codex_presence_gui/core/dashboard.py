@@ -114,16 +114,18 @@ def build_dashboard(
     )
 
 
-#: The snapshot's texts that come from the logs and are shown (the session id is left as it
-#: is: it is the session's key, and the window shows it only in a tooltip, cleaned there).
-_LOG_TEXTS = ("cwd", "project", "git_branch", "model", "originator", "surface", "cli_version")
+#: The snapshot's texts that come from the logs and are shown. The session's names (its id,
+#: project and model) are left as they are: they tell sessions apart, so the window shows
+#: them with what would not show escaped (``shown_key``), where cleaning could make two
+#: read the same; Discord's card cleans them, as it cleans all its text.
+_LOG_TEXTS = ("cwd", "git_branch", "originator", "surface", "cli_version")
 
 
 def for_display(board: Dashboard) -> Dashboard:
-    """``board`` with every text from the logs made safe to draw (``clean_text``): a bidi
-    override in a folder name must not read "invoiceexe.jpg", nor a line separator in a
-    model name add a line to the card. The window's view of a dashboard; ``status`` writes
-    the raw values, escaped, and cleans its own text."""
+    """``board`` with the texts from the logs made safe to draw (``clean_text``), but for
+    the session's names (see above): a line separator in a branch must not add a line to
+    the card. The window's view of a dashboard; ``status`` writes the raw values, escaped,
+    and cleans its own text."""
     return replace(
         board,
         sessions=tuple(_displayable(s) for s in board.sessions),

@@ -250,8 +250,12 @@ class LimitSnapshot(NamedTuple):
 
     @property
     def display_name(self) -> str:
-        """Name of the bucket for extra rows: its ``limit_name``, else its id."""
-        return self.limit_name or self.limit_id
+        """Name of the bucket for extra rows: its ``limit_name``, else its id, with what would
+        not show escaped (``shown_key``): a name from the logs, drawn as it is, and one of
+        two buckets that could otherwise read the same."""
+        from codex_presence_gui.core.sanitize import shown_key
+
+        return shown_key(self.limit_name or self.limit_id)
 
 
 #: The fields of a ``LimitSnapshot`` that make its value (before ``reading``).

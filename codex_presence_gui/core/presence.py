@@ -127,9 +127,12 @@ def _candidates(cwd: str, project: str) -> list[str]:
 def matching_rule(
     rules: Sequence[ProjectRule], session: CodexSessionSnapshot
 ) -> ProjectRule | None:
-    """The first rule that matches the session (the order is the user's)."""
+    """The first rule that matches the session (the order is the user's), on its folder and
+    project as Discord's card shows them (cleaned): a rule written for "acme" hides a
+    project whose name holds an invisible bidi control too, as it hides its card's text."""
+    cwd, project = clean_text(session.cwd), clean_text(session.project)
     for rule in rules:
-        if rule.matches(session.cwd, session.project):
+        if rule.matches(cwd, project):
             return rule
     return None
 

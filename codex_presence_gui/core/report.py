@@ -36,7 +36,7 @@ from codex_presence_gui.core.models import (
 )
 from codex_presence_gui.core.problems import path_text, said_problems
 from codex_presence_gui.core.reader import ReadResult
-from codex_presence_gui.core.sanitize import clean_text
+from codex_presence_gui.core.sanitize import clean_text, shown_key
 
 #: 2: warnings are objects (text, kind, path) instead of strings.
 SCHEMA_VERSION = 2
@@ -284,10 +284,13 @@ def _session_lines(
     shares: tuple[SessionShare, ...],
     width: int,
 ) -> list[str]:
-    title = snapshot.project + (f" ({snapshot.git_branch})" if snapshot.git_branch else "")
+    # The session's names as keys (``shown_key``): cleaned, two could read the same.
+    title = shown_key(snapshot.project) + (
+        f" ({snapshot.git_branch})" if snapshot.git_branch else ""
+    )
     details = [
         activity_text(snapshot),
-        snapshot.model or "model unknown",
+        shown_key(snapshot.model) if snapshot.model else "model unknown",
         snapshot.surface,
     ]
     tokens = token_triplet_text(
@@ -341,7 +344,7 @@ def render_text(
     else:
         limits = board.limits
         age = format_age(now - limits.observed_at)
-        source = board.limits_source.project
+        source = shown_key(board.limits_source.project)
         title = packed(["Limits", f"updated {age}", f"from {source}"], "", "  ", width)
         if limits.is_stale(now):
             stale = "(may be stale: start a Codex turn to refresh)"

@@ -19,6 +19,7 @@ from codex_presence_gui.core.formatting import (
     shortened,
 )
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
+from codex_presence_gui.core.sanitize import shown_key
 
 NO_SESSION_MESSAGE = (
     "No Codex session is running right now. Start Codex in a terminal or in your editor "
@@ -90,8 +91,11 @@ def card_view(
     said = activity_text if quiet is None else doing_forms(snapshot, at, quiet=False)[0]
     quiet_for = "" if quiet is None else format_age(quiet).removesuffix(" ago")
     details = f"No word in the log from the call for {quiet_for}" if quiet_for else ""
+    # The session's names as the table shows them (``shown_key``), what would not show escaped.
+    project = shown_key(snapshot.project)
+    model = shown_key(snapshot.model) if snapshot.model else "model unknown"
     parts = [
-        shortened(snapshot.model or "model unknown", DETAIL_NAME_CHARS),
+        shortened(model, DETAIL_NAME_CHARS),
         shortened(snapshot.surface, DETAIL_NAME_CHARS),
     ]
     if snapshot.context is not None:
@@ -113,11 +117,11 @@ def card_view(
         others = (_figure("this update", delta), _figure("last response", last))
     which = "Selected" if chosen else "Active"
     spoken = (
-        f"{which} session {snapshot.project}: {said}, {' · '.join(parts)}. Tokens: "
+        f"{which} session {project}: {said}, {' · '.join(parts)}. Tokens: "
         + ", ".join(f"{f.caption} {f.text}" for f in (total, *others))
     )
     return CardView(
-        project=snapshot.project,
+        project=project,
         branch=f"on {snapshot.git_branch}" if snapshot.git_branch else "",
         activity_kind=activity.kind if activity else None,
         activity_text=activity_text,

@@ -24,6 +24,7 @@ from codex_presence_gui.core.formatting import (
 )
 from codex_presence_gui.core.insights import PaceState, WindowInsight
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+from codex_presence_gui.core.sanitize import clean_text, shown_key
 
 
 class RowState(enum.Enum):
@@ -254,9 +255,10 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
     source = dashboard.limits_source
     if source is not None:
         when = local_time(limits.observed_at, zone).strftime("%H:%M:%S on %Y-%m-%d")
-        plan = f" · plan: {limits.plan_type}" if limits.plan_type else ""
+        plan = f" · plan: {clean_text(limits.plan_type)}" if limits.plan_type else ""
         tooltip = (
-            f"Reading from session {source.project} ({source.session_id})\ntaken at {when}{plan}"
+            f"Reading from session {shown_key(source.project)} ({shown_key(source.session_id)})"
+            f"\ntaken at {when}{plan}"
         )
     return LimitsView(
         age_text=reading_age_text(limits, now),

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from codex_presence_gui.core.dashboard import Dashboard, SessionShare, shares_by_session
+from codex_presence_gui.core.discovery import shown_home
 from codex_presence_gui.core.formatting import (
     counted,
     doing_text,
@@ -30,7 +31,7 @@ from codex_presence_gui.core.formatting import (
     token_triplet_text,
 )
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
-from codex_presence_gui.core.sanitize import tooltip_html
+from codex_presence_gui.core.sanitize import shown_key, tooltip_html
 from codex_presence_gui.viewmodels.icons import activity_icon
 from codex_presence_gui.viewmodels.sorting import KeyedSortProxy, SortKey, sort_key
 
@@ -134,8 +135,8 @@ def _project_tooltip(s: CodexSessionSnapshot, project: str) -> str:
     lines.append(f"Runs in: {s.surface}" + (f" (Codex {s.cli_version})" if s.cli_version else ""))
     if s.started_at is not None:
         lines.append(f"Started: {local_time(s.started_at).strftime('%Y-%m-%d %H:%M')}")
-    lines.append(f"Session: {s.session_id}")
-    lines.append(f"Log file: {s.file}")
+    lines.append(f"Session: {shown_key(s.session_id)}")
+    lines.append(f"Log file: {shown_home(s.file)}")  # a file's name can hold anything too
     return "\n".join(lines)
 
 
@@ -253,7 +254,10 @@ def row_view(
 ) -> RowView:
     """The row of one session as of ``now``; an ``ended`` one reads ``Ended 14:05``."""
     s = snapshot
-    project = s.project + (f" ({s.git_branch})" if s.git_branch else "")
+    # The names that tell sessions apart, with what would not show escaped (``shown_key``):
+    # cleaned, "\u202egpt-5" had read as "gpt-5".
+    model = shown_key(s.model) if s.model else None
+    project = shown_key(s.project) + (f" ({s.git_branch})" if s.git_branch else "")
     (activity_text, activity_tip), (last_text, last_tip) = _clock_cells(s, now, ended, zone)
     context = s.context
     context_text = f"{context.left_percent}% left" if context else _DASH
@@ -267,7 +271,7 @@ def row_view(
     display = (
         project,
         activity_text,
-        s.model or "unknown",
+        model or "unknown",
         token_triplet_text(s.session_delta_tokens, s.last_turn_tokens, s.session_total_tokens),
         context_text,
         share_cell,
@@ -276,7 +280,7 @@ def row_view(
     tips = (
         _project_tooltip(s, project),
         activity_tip,
-        f"Model: {s.model}" if s.model else "Model not reported yet",
+        f"Model: {model}" if model else "Model not reported yet",
         _tokens_tooltip(s),
         context_tip,
         share_tip,
@@ -291,7 +295,7 @@ def row_view(
     sort = (
         _key(ended, project.casefold(), ties),
         _activity_sort(s, ended, activity_text),
-        _key(ended, s.model.casefold() if s.model else None, ties),
+        _key(ended, model.casefold() if model else None, ties),
         _key(ended, s.session_total_tokens, ties),
         _key(ended, context.left_percent if context else None, ties),
         _key(ended, shares[0].percent if shares else None, ties),
@@ -423,7 +427,7 @@ class SessionTableModel(QAbstractTableModel):
             return column == Column.SHARE and row.fastest and not row.ended
         if role == ShortTextRole:
             branched = column == Column.PROJECT and bool(row.snapshot.git_branch)
-            return row.snapshot.project if branched else None
+            return shown_key(row.snapshot.project) if branched else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in _RIGHT_ALIGNED:
             return int(_RIGHT | _MIDDLE)
         return None

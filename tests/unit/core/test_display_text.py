@@ -32,9 +32,11 @@ def test_log_texts_are_made_safe_for_the_window(tmp_path: Path) -> None:
     assert raw.active is not None
     assert board.active is not None
     shown = board.active
-    assert shown.project == "invoicegpj.exe"
+    # The session's names stay as they are, for the window to show escaped (``shown_key``)
+    # and Discord's card cleaned: cleaning here had made two read the same.
+    assert shown.project == "invoice\u202egpj.exe"
+    assert shown.model == "gpt-5\u2028FAKE SECOND LINE"
     assert shown.git_branch == "main FAKE"
-    assert shown.model == "gpt-5 FAKE SECOND LINE"
     assert shown.activity is not None
     assert "\x1b" not in shown.activity.text
     assert shown.session_id == raw.active.session_id  # the key stays

@@ -77,3 +77,25 @@ def test_a_stale_reading_and_its_pace_fit_a_narrow_terminal(tmp_path: Path) -> N
     assert "may be stale" in text
     too_wide = [line for line in text.splitlines() if columns(line) > 50 and "[" not in line]
     assert too_wide == []
+
+
+def test_status_tells_look_alike_projects_and_models_apart(tmp_path: Path) -> None:
+    """A project and a model named with a right-to-left override first are shown with it
+    escaped (cleaned, "\\u202eshop" had read as the session in "shop")."""
+    home = tmp_path / "home"
+    folder = home / "sessions" / "2026" / "05" / "04"
+    folder.mkdir(parents=True)
+    for n, (cwd, model) in enumerate([("/w/shop", "gpt-5"), ("/w/\u202eshop", "\u202egpt-5")]):
+        sid = f"019d0000-0000-7000-8000-00000000d00{n}"
+        lines = [
+            r.session_meta(BASE, sid, cwd=cwd),
+            r.turn_context(BASE + 1, model, cwd),
+            r.token_count(BASE + 2, r.usage(1000), r.usage(1000), r.limits()),
+        ]
+        (folder / f"rollout-2026-05-04T09-00-0{n}-{sid}.jsonl").write_text("\n".join(lines) + "\n")
+    result = CodexReader([home], max_age=None, clock=lambda: BASE + 60).refresh()
+    text = render_text(result, include_all=True)
+    assert "\\u202eshop" in text
+    assert "\\u202egpt-5" in text
+    assert "\u202e" not in text
+    assert [line for line in text.splitlines() if columns(line) > 80] == []
