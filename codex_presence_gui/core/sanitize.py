@@ -211,12 +211,12 @@ def shown_key(text: str) -> str:
     ``\\u202egpt-5``, a model literally named that as ``\\\\u202egpt-5``. The shown name is
     printable, so ``clean_text`` leaves it as it is.
     """
-    # The usual name costs a few C-level scans (isascii reads a flag).
+    # The usual name costs three C-level scans (strip returns the text itself when there is
+    # no space to take off, and == sees it is; isascii reads a flag).
     if (
         text.isprintable()
         and "\\" not in text
-        and not text.startswith(" ")
-        and not text.endswith(" ")
+        and text.strip(" ") == text
         and (text.isascii() or not _may_hide(text))
     ):
         return text
