@@ -183,13 +183,11 @@ def escaped(char: str) -> str:
 
 
 # Characters that are printable (``str.isprintable``) but draw nothing: the combining grapheme
-# joiner, the Hangul and Khmer fillers, Mongolian variation selectors, the blank Braille
-# pattern and the ideographic variation selectors; and a variation selector at the start or
-# after an ASCII character (where it changes nothing), unless it makes a keycap (#️⃣).
-_HIDDEN_CHARS = (
-    "\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u2800\u3164\uffa0\U000e0100-\U000e01ef"
-)
-_HIDDEN_PRINTABLE = f"[{_HIDDEN_CHARS}]|(?:^|(?<=[\x00-\x7f]))[\ufe00-\ufe0f](?!\u20e3)"
+# joiner, the Hangul and Khmer fillers, Mongolian variation selectors and the blank Braille
+# pattern. (A variation selector draws nothing either but after a character it selects a
+# form of, as an emoji's: see ``_selects``.)
+_HIDDEN_CHARS = "\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u2800\u3164\uffa0"
+_SELECTORS = "\ufe00-\ufe0f\U000e0100-\U000e01ef"
 # A zero-width joiner between two pictographs (an emoji sequence: 👩‍💻) joins them into one
 # visible picture, so it is shown as it is.
 _PICTOGRAPH = "\u2600-\u27bf\U0001f000-\U0001faff"
@@ -222,14 +220,19 @@ def shown_key(text: str) -> str:
         return text
     import re
 
-    hidden = {match.start() for match in re.finditer(_HIDDEN_PRINTABLE, text)}
+    hidden = {match.start() for match in re.finditer(f"[{_HIDDEN_CHARS}]", text)}
     joiners = {match.start() for match in re.finditer(_EMOJI_JOINER, text)}
     ends = (0, len(text) - 1)
-    shown = []
+    shown: list[str] = []
     for index, char in enumerate(text):
         if index in joiners:
             shown.append(char)
-        elif char == "\\" or not char.isprintable() or index in hidden:
+        elif (
+            char == "\\"
+            or not char.isprintable()
+            or index in hidden
+            or (_is_selector(char) and not _selects(text, index, shown))
+        ):
             shown.append(escaped(char))
         elif char == " " and index in ends:
             shown.append("\\x20")
@@ -238,13 +241,32 @@ def shown_key(text: str) -> str:
     return "".join(shown)
 
 
+def _selects(text: str, index: int, shown: list[str]) -> bool:
+    """Whether the variation selector at ``index`` changes how the character before it is
+    drawn (as emoji: ❤️; a CJK ideograph's form), so that it shows: after a character shown
+    as it is that is not ASCII nor itself a selector, or making a keycap (#️⃣). Elsewhere
+    (after a Latin letter, another selector, an escape) it draws nothing."""
+    if text[index + 1 : index + 2] == "\u20e3":
+        return True
+    before = text[index - 1] if index else ""
+    return (
+        not before.isascii()
+        and not _is_selector(before)
+        and shown[-1] == before  # not written as an escape
+    )
+
+
+def _is_selector(char: str) -> bool:
+    return "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef"
+
+
 def _may_hide(text: str) -> bool:
     """Whether ``text`` holds a character that may draw nothing though printable."""
     global _maybe_hidden  # compiled once, on first use
     if _maybe_hidden is None:
         import re
 
-        _maybe_hidden = re.compile(f"[{_HIDDEN_CHARS}\ufe00-\ufe0f]").search
+        _maybe_hidden = re.compile(f"[{_HIDDEN_CHARS}{_SELECTORS}]").search
     return _maybe_hidden(text) is not None
 
 

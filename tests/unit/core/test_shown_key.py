@@ -9,7 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from codex_presence_gui.core.discovery import shown_home
-from codex_presence_gui.core.sanitize import clean_text, escaped, no_surrogates, shown_key
+from codex_presence_gui.core.sanitize import (
+    _is_selector,
+    clean_text,
+    escaped,
+    no_surrogates,
+    shown_key,
+)
 
 #: Names that read as "gpt-5" once cleaned or drawn, each a different model.
 LOOK_ALIKES = [
@@ -24,15 +30,20 @@ LOOK_ALIKES = [
     "gpt-5\x07",  # a control clean_text removes
     "gpt-5\x1b[0m",  # an escape sequence clean_text removes
     "gpt-5\ufe0f",  # a variation selector that changes nothing
+    "gpt-5\ufe0f\ufe0f",  # two of them
     "gpt-5\u034f",  # the combining grapheme joiner
     "gpt-5\U000e0001",  # a tag
+    "gpt-5\U000e0100",  # an ideographic variation selector after a letter
     "gpt-5 ",  # a space at the end
     " gpt-5",  # a space at the start
 ]
 #: Names that read as "gpt 5": the space variants.
 SPACES = ["gpt\u00a05", "gpt\u20095", "gpt\u30005", "gpt\u202f5", "gpt\t5", "gpt\u28005"]
 #: Plain names: shown as they are.
-PLAIN = ["gpt-5", "gpt 5", "项目", "projets été", "👩\u200d💻 dev", "❤\ufe0f", "#\ufe0f\u20e3", ""]
+PLAIN = [
+    *("gpt-5", "gpt 5", "项目", "葛\U000e0100城", "projets été"),
+    *("👩\u200d💻 dev", "❤\ufe0f", "#\ufe0f\u20e3", ""),  # emoji, their joiner and selector
+]
 
 
 @pytest.mark.parametrize("name", PLAIN)
@@ -53,6 +64,8 @@ def test_a_plain_name_is_shown_as_it_is(name: str) -> None:
         ("x\U000e0001", "x\\U000e0001"),
         ("\\u202egpt-5", "\\\\u202egpt-5"),  # a name that looks like an escape
         ("C:\\x", "C:\\\\x"),
+        ("❤\ufe0f\ufe0f", "❤\ufe0f\\ufe0f"),  # a second selector selects nothing
+        ("gpt\u200b\ufe0f", "gpt\\u200b\\ufe0f"),  # nor one after an escape
     ],
 )
 def test_what_would_not_show_is_escaped(name: str, shown: str) -> None:
@@ -97,3 +110,10 @@ def test_a_shown_name_is_safe_to_draw(name: str) -> None:
     assert clean_text(shown) == shown
     # Only an emoji's joiner is left (👩‍💻), between two pictures.
     assert all(unicodedata.category(char) != "Cf" or char == "\u200d" for char in shown)
+    # A variation selector left shows a picture: after one (not ASCII, not a selector), or
+    # making a keycap.
+    for index, char in enumerate(shown):
+        if _is_selector(char) and shown[index + 1 : index + 2] != "\u20e3":
+            assert index > 0
+            assert not shown[index - 1].isascii()
+            assert not _is_selector(shown[index - 1])
