@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QFontDatabase,
     QIcon,
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -509,9 +508,13 @@ class SettingsDialog(QDialog):
         page = self.tabs.currentWidget()
         if not isinstance(page, QScrollArea):
             return
-        areas = [self.tabs.widget(i) for i in range(self.tabs.count())]
-        contents = [area.widget() for area in areas if isinstance(area, QScrollArea)]
-        hints = [content.sizeHint() for content in contents if content is not None]
+        tabs = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        # With the margins a page gives up when a few pixels short whole again.
+        hints = [
+            tab.content.sizeHint().grownBy(QMargins(0, 0, 0, tab.given_up))
+            for tab in tabs
+            if isinstance(tab, _Page)
+        ]
         extra_w = self.width() - page.viewport().width()
         extra_h = self.height() - page.viewport().height()
         wanted = QSize(
@@ -825,8 +828,8 @@ def _with_messages(
     field: QWidget | QLayout, messages: _Messages, *, narrow: bool = False
 ) -> QVBoxLayout:
     """``field`` with its messages under it, as one field of a form row (``narrow``: the
-    field keeps its own width). In a row of their own, QFormLayout gives wrapped messages
-    the height of a narrower column than they get, leaving a gap."""
+    field keeps its own width): the messages in the field's column, closer to it than the
+    next row."""
     column = QVBoxLayout()
     column.setSpacing(3)
     if isinstance(field, QLayout):
@@ -864,12 +867,41 @@ def _shows(field: QLineEdit, sample: str) -> None:
     field.setMinimumWidth(metrics.horizontalAdvance(sample) + max(frame, 0))
 
 
-def _form(box: QGroupBox) -> QFormLayout:
-    """A form whose text fields grow and whose long labels wrap, the same on every platform."""
-    form = QFormLayout(box)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-    return form
+def _form(box: QGroupBox) -> _Form:
+    """The rows of ``box``, as a form lays them out."""
+    return _Form(box)
+
+
+class _Form(QVBoxLayout):
+    """A form's rows, one under another: a row spanning the width (``addRow(part)``), or a
+    label beside its field (``addRow(label, field)``), the labels of consecutive pairs in
+    one column and their fields in the next, each label above its field where the page is
+    too narrow for both (a ``_Reflow`` of two columns).
+
+    Not a QFormLayout: that lays its rows out at heights it measured for another width (its
+    size hint's, asked for after the width it is laid out at), squeezing some rows and
+    stretching others: under the rules list, the buttons had been drawn over the list, and
+    wrapped messages had left gaps under them.
+    """
+
+    def __init__(self, box: QGroupBox) -> None:
+        super().__init__(box)
+        #: The label and field pairs the last rows added, while no spanning row follows.
+        self._pairs: _Reflow | None = None
+
+    def addRow(self, part: QWidget | QLayout, field: QWidget | QLayout | None = None) -> None:
+        if field is None:
+            self._pairs = None
+            if isinstance(part, QLayout):
+                self.addLayout(part)
+            else:
+                self.addWidget(part)
+            return
+        if self._pairs is None:
+            self._pairs = _Reflow(2)
+            self.addLayout(self._pairs)
+        self._pairs.add(part)
+        self._pairs.add(field)
 
 
 class _FormLabel(QLabel):
@@ -1073,6 +1105,10 @@ class _ChoiceBox(QComboBox):
         painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
+#: Wider than any screen: a layout's height at this width is its least.
+_WIDEST = 1 << 15
+
+
 class _Reflow(QLayout):
     """Its items row by row in as many columns as the width holds, up to ``columns``: a row
     of controls that stacks where the page is narrow instead of making it scroll sideways.
@@ -1090,14 +1126,19 @@ class _Reflow(QLayout):
         self._items: list[QLayoutItem] = []
         self.setContentsMargins(0, 0, 0, 0)
         for part in parts:
-            if isinstance(part, QLayout):
-                self.addChildLayout(part)
-                self.addItem(part)
-            else:
-                self.addWidget(part)
+            self.add(part)
+
+    def add(self, part: QWidget | QLayout) -> None:
+        """``part`` after the items there are."""
+        if isinstance(part, QLayout):
+            self.addChildLayout(part)
+            self.addItem(part)
+        else:
+            self.addWidget(part)
 
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
+        self.invalidate()
 
     def count(self) -> int:
         return len(self._items)
@@ -1206,9 +1247,13 @@ class _Reflow(QLayout):
         return QSize(width, self.heightForWidth(width))
 
     def minimumSize(self) -> QSize:
-        # One column: as narrow as its narrowest-possible widest item.
+        # One column: as narrow as its narrowest-possible widest item. As low as it gets at
+        # any width, where nothing wraps or stacks (as a wrapping label's minimum is one
+        # line): heightForWidth says the rest. Its height at its narrowest, this minimum
+        # held the page that tall at every width (a scroll area keeps its content at least
+        # at its minimum), scrolling the page through empty room.
         width = max((item.minimumSize().width() for item in self._shown()), default=0)
-        return QSize(width, self.heightForWidth(width))
+        return QSize(width, self.heightForWidth(_WIDEST))
 
 
 def _at_its_width(field: QWidget) -> QHBoxLayout:
@@ -1242,18 +1287,27 @@ def _narrowed(widths: list[int], narrowest: list[int], excess: int) -> list[int]
 class _Page(QScrollArea):
     """A tab's sections, scrolling down when the screen is too small to show them all, never
     sideways: the page is never narrower than its sections can get, and so sets how narrow
-    the dialog can get (at the usual font sizes, as narrow as its buttons)."""
+    the dialog can get (at the usual font sizes, as narrow as its buttons).
+
+    A page a few pixels short of room gives them up from its margins instead of scrolling
+    by a sliver (``given_up``): it scrolls by a line or more, or not at all.
+    """
 
     def __init__(self, *sections: QWidget) -> None:
         super().__init__()
         content = QWidget()
-        layout = QVBoxLayout(content)
+        #: What scrolls: the sections, one under another.
+        self.content = content
+        self._layout = QVBoxLayout(content)
         for section in sections:
-            layout.addWidget(section)
-        layout.addStretch(1)
+            self._layout.addWidget(section)
+        self._layout.addStretch(1)
+        #: Pixels taken off the top and bottom margins (``_fit_height``).
+        self.given_up = 0
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setWidgetResizable(True)
         self.setWidget(content)
+        content.installEventFilter(self)
 
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
@@ -1263,3 +1317,79 @@ class _Page(QScrollArea):
         scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
         width = content.minimumSizeHint().width() + scroll_bar + 2 * self.frameWidth()
         return QSize(max(hint.width(), width), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Fitted before the scroll area reads the sections' height: once it shows a scroll
+        # bar, it keeps it while the page does not fit beside it.
+        self._fit_height()
+        super().resizeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            # The sections ask for other room (a message shown, a text wrapped anew).
+            self._fit_height()
+        return super().event(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        content = self.content
+        if watched is content and event.type() == QEvent.Type.LayoutRequest:
+            # Grown before the sections are laid out in it: laid out in the room they had
+            # until the scroll area got to it, they were squeezed into each other a moment.
+            needed = content.heightForWidth(content.width())
+            if needed > content.height():
+                content.resize(content.width(), needed)
+        return super().eventFilter(watched, event)
+
+    def needed_height(self, width: int) -> int:
+        """The height the sections need at ``width``, with the margins whole."""
+        layout = self._layout
+        needed = layout.totalMinimumSize().height()
+        if layout.hasHeightForWidth():
+            needed = max(needed, layout.totalHeightForWidth(width))
+        return needed + self.given_up
+
+    def _fit_height(self) -> None:
+        """Give up the pixels the page lacks from its top and bottom margins, when it lacks
+        fewer than a line and the margins hold them: a scroll bar that moves the page by a
+        sliver is no use. Lacking more, the page scrolls, by a line or more.
+
+        The room is measured as the scroll area measures it: the page's whole width while
+        it shows no scroll bar, else the width beside the bar (which it keeps while the page
+        does not fit beside it)."""
+        room = self.maximumViewportSize()  # the viewport's size without the scroll bar
+        bar = self.verticalScrollBar()
+        width = room.width() - (bar.sizeHint().width() if bar.isVisibleTo(self) else 0)
+        short = self.needed_height(width) - room.height()
+        margins = self._style_margins()
+        can = margins.top() + margins.bottom()
+        give = short if 0 < short < self.fontMetrics().height() and short <= can else 0
+        if give == self.given_up:
+            return
+        self.given_up = give
+        if not give:
+            self._layout.unsetContentsMargins()
+            return
+        top = min(give // 2, margins.top())
+        bottom = give - top
+        if bottom > margins.bottom():
+            top, bottom = give - margins.bottom(), margins.bottom()
+        self._layout.setContentsMargins(
+            margins.left(), margins.top() - top, margins.right(), margins.bottom() - bottom
+        )
+
+    def _style_margins(self) -> QMargins:
+        """The margins the style gives the sections (read each time: they are a window's
+        until the content is put in the page, and follow the style)."""
+        content = self.content
+        style = content.style()
+        metric = QStyle.PixelMetric
+        left, top, right, bottom = (
+            style.pixelMetric(side, None, content)
+            for side in (
+                metric.PM_LayoutLeftMargin,
+                metric.PM_LayoutTopMargin,
+                metric.PM_LayoutRightMargin,
+                metric.PM_LayoutBottomMargin,
+            )
+        )
+        return QMargins(left, top, right, bottom)

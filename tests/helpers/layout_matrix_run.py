@@ -173,6 +173,95 @@ def run_matrix(
     return MatrixResult(combinations, found)
 
 
+#: A folder named by a hash: no space, slash or hyphen where its message could wrap.
+LONG_FOLDER = "/srv/" + "0123456789abcdef" * 10 + "/.codex"
+
+
+def settings_dialog(state: str) -> object:
+    """The settings dialog in ``state``: ``settings`` as it opens on defaults, or
+    ``settings-long`` with its longest texts (the minimal preset's, a command line's notes,
+    a rule's) and a message under every field that has one."""
+    from codex_presence_gui.core.presence import PRESETS, ProjectRule, RuleAction
+    from codex_presence_gui.core.settings import Settings
+    from codex_presence_gui.ui.settings_dialog import SettingsDialog
+
+    def preview(settings: object) -> list[str]:
+        return ["Using Codex", "Editing checkout.py · shop"]
+
+    if state == "settings":
+        return SettingsDialog(Settings(), preview)
+    rules = (
+        ProjectRule(""),
+        ProjectRule("~/work/clients/acme-internal/*", RuleAction.ALIAS, "Acme client work"),
+    )
+    dialog = SettingsDialog(
+        Settings(project_rules=rules, **PRESETS["minimal"]),
+        preview,
+        command_line_homes=["/home/me/.codex"],
+        discord_note="Started with --private: only “Using Codex” is sent this run.",
+    )
+    dialog.homes.setPlainText(f"relative/.codex\n{LONG_FOLDER}")
+    dialog.thresholds.setText("25, ten")
+    dialog.client_id.setText("my-app")
+    return dialog
+
+
+SETTINGS_STATES = ("settings", "settings-long")
+SETTINGS_WIDTHS = (420, 560, 820, 1280)
+SETTINGS_HEIGHTS = (300, 420, 560, 700, 1000)
+
+
+def run_settings_matrix(themes: Iterable[str] = THEMES) -> MatrixResult:
+    """Every tab of the settings dialog in each of its ``SETTINGS_STATES``, at the size it
+    opens at, at its least size and at a spread of sizes, in each theme."""
+    from codex_presence_gui.app import application, settle
+    from codex_presence_gui.ui.settings_dialog import SettingsDialog
+    from codex_presence_gui.ui.theme import apply_theme
+
+    app = application()
+    scale = round(float(os.environ.get("QT_SCALE_FACTOR", "1") or 1))
+    found: list[Found] = []
+    combinations = 0
+    for theme in themes:
+        apply_theme(app, theme)
+        for state in SETTINGS_STATES:
+            dialog = settings_dialog(state)
+            assert isinstance(dialog, SettingsDialog)
+            dialog.show()  # at the size it opens at
+            settle()
+            least = dialog.minimumSizeHint()
+            spread = [(w, h) for w in SETTINGS_WIDTHS for h in SETTINGS_HEIGHTS]
+            sizes = [dialog.size().toTuple(), (least.width(), least.height())]
+            sizes += [(least.width(), h) for h in SETTINGS_HEIGHTS] + spread
+            for asked in dict.fromkeys(sizes):
+                dialog.resize(*asked)
+                settle()
+                size = dialog.size()
+                for index in range(dialog.tabs.count()):
+                    dialog.tabs.setCurrentIndex(index)
+                    settle()
+                    combinations += 1
+                    found += [
+                        Found(
+                            state,
+                            f"{size.width()}x{size.height()}",
+                            dialog.tabs.tabText(index),
+                            theme,
+                            scale,
+                            problem.widget,
+                            problem.text,
+                            problem.kind,
+                            problem.detail,
+                        )
+                        for problem in check_layout(dialog, QSize(*asked).expandedTo(least))
+                    ]
+            dialog.close()
+            dialog.deleteLater()
+            settle()
+    apply_theme(app, "system")
+    return MatrixResult(combinations, found)
+
+
 def _short(widget: str) -> str:
     """The path without the window and its central widget, nor the text snippet (the text
     is said beside it)."""
@@ -248,6 +337,10 @@ def main(argv: Sequence[str]) -> int:
     names = list(argv[1:]) or sorted(path.name for path in folder.iterdir())
     QApplication.instance() or QApplication([])
     result = run_matrix({name: folder / name for name in names})
+    settings = run_settings_matrix()
+    result = MatrixResult(
+        result.combinations + settings.combinations, result.found + settings.found
+    )
     print(
         json.dumps(
             {

@@ -1,5 +1,6 @@
 """Every state at every size, in both layouts and themes, at scale 1 and 2: nothing clipped,
-nothing overlapping, nothing offscreen, no horizontal scroll bar in the table."""
+nothing overlapping, nothing offscreen, no horizontal scroll bar in the table, no page that
+scrolls by a sliver; and so for every tab of the settings dialog."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.helpers.layout_matrix_run import Found, counts, run_matrix, summary
+from tests.helpers.layout_matrix_run import (
+    Found,
+    MatrixResult,
+    counts,
+    run_matrix,
+    run_settings_matrix,
+    summary,
+)
 from tests.helpers.layout_states import STATES, write_states
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -37,7 +45,10 @@ def test_every_state_lays_out_at_every_size(
     homes = write_states(tmp_path / "homes")
     other = scale_two(tmp_path / "homes")  # runs beside this process's pass (two cores)
     try:
-        here = run_matrix(homes)
+        window, settings = run_matrix(homes), run_settings_matrix()
+        here = MatrixResult(
+            window.combinations + settings.combinations, window.found + settings.found
+        )
         out, err = other.communicate(timeout=300)
     finally:
         if other.poll() is None:

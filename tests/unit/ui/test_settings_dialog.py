@@ -583,6 +583,127 @@ def test_no_page_scrolls_sideways(qtbot: QtBot, tab: str, width: int | None) -> 
     assert check_layout(dialog) == []
 
 
+def shown_dialog(qtbot: QtBot, state: str) -> SettingsDialog:
+    """The dialog of the layout matrix in ``state`` (``settings``: on defaults;
+    ``settings-long``: its longest texts, with messages), shown at the size it opens at."""
+    from tests.helpers.layout_matrix_run import settings_dialog
+
+    dialog = settings_dialog(state)
+    assert isinstance(dialog, SettingsDialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    settle(dialog)
+    return dialog
+
+
+def lacks(page: QScrollArea) -> int:
+    """The pixels the page's viewport lacks to show all its sections: the bottom of the
+    lowest, and the margin under it, past the viewport's height."""
+    content = page.widget()
+    assert content is not None
+    bottoms = [
+        child.geometry().bottom() + 1
+        for child in content.findChildren(QWidget)
+        if child.parentWidget() is content and child.isVisible()
+    ]
+    margin = content.layout().contentsMargins().bottom()
+    return max(max(bottoms) + margin - page.viewport().height(), 0)
+
+
+def scroll_problems(
+    dialog: SettingsDialog, sizes: list[tuple[int, int]], check_every: int = 1
+) -> list[str]:
+    """On each tab at each size (no less than the dialog's least), how the page's scroll
+    range differs from what it lacks, and what the layout check finds there (at every
+    ``check_every``-th size: it takes a while)."""
+    from codex_presence_gui.app import settle as before_a_paint
+    from codex_presence_gui.ui.layout_check import check_layout
+
+    found = []
+    least = dialog.minimumSizeHint()
+    for index in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(index)
+        page = dialog.tabs.currentWidget()
+        assert isinstance(page, QScrollArea)
+        for number, (width, height) in enumerate(sizes):
+            dialog.resize(max(width, least.width()), max(height, least.height()))
+            before_a_paint()
+            where = f"{dialog.width()}x{dialog.height()} {dialog.tabs.tabText(index)}"
+            scrolls, needed = page.verticalScrollBar().maximum(), lacks(page)
+            if scrolls != needed:
+                found.append(f"{where}: scrolls {scrolls} px, lacks {needed} px")
+            if 0 < scrolls < page.fontMetrics().height():
+                found.append(f"{where}: scrolls by a sliver, {scrolls} px")
+            if number % check_every == 0:
+                found += [f"{where}: {problem}" for problem in check_layout(dialog)]
+    return found
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("state", ["settings", "settings-long"])
+def test_a_page_scrolls_by_what_it_lacks(
+    qtbot: QtBot, qapp: QApplication, state: str, theme: str
+) -> None:
+    """From the least width up, a page scrolls by as much as it lacks to show its sections,
+    nothing more, and not by a sliver (the layout check): the pages' least heights were
+    those of their wrapped texts at the narrowest, so every page stayed that tall at any
+    width (Notifications scrolled 5 px through empty room at 352x300, General 83 px at
+    480x420), and the texts are never cut."""
+    from codex_presence_gui.ui.theme import apply_theme
+
+    try:
+        apply_theme(qapp, theme)
+        dialog = shown_dialog(qtbot, state)
+        opened = (dialog.width(), dialog.height())
+        sizes = [opened, (0, 300), (0, 420), (480, 420), (560, 300), (1000, 800)]
+        assert scroll_problems(dialog, sizes) == []
+    finally:
+        apply_theme(qapp, "system")
+
+
+@pytest.mark.parametrize("tab", [0, 2])  # General, Notifications
+def test_a_page_a_few_pixels_short_gives_them_up(qtbot: QtBot, tab: int) -> None:
+    """A page short of less than a line takes the pixels from its margins and shows no
+    scroll bar; short of a line or more, it scrolls by that much, its margins whole."""
+    from codex_presence_gui.ui.layout_check import check_layout
+
+    dialog = shown_dialog(qtbot, "settings")
+    dialog.tabs.setCurrentIndex(tab)
+    page = dialog.tabs.currentWidget()
+    assert isinstance(page, QScrollArea)
+    dialog.resize(480, 900)
+    settle(dialog)
+    room = page.maximumViewportSize()
+    around = dialog.height() - room.height()
+    needed = page.needed_height(room.width())
+    line = page.fontMetrics().height()
+    dialog.resize(480, needed + around - 5)
+    settle(dialog)
+    assert page.given_up == 5
+    assert not page.verticalScrollBar().isVisible()
+    assert lacks(page) == 0
+    assert check_layout(dialog) == []
+    dialog.resize(480, needed + around - line - 2)
+    settle(dialog)
+    assert page.given_up == 0
+    assert page.verticalScrollBar().maximum() == lacks(page) >= line
+    assert check_layout(dialog) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("state", ["settings", "settings-long"])
+def test_no_page_scrolls_by_a_sliver_at_any_size(qtbot: QtBot, state: str) -> None:
+    """Widths from the least up, heights by 4 px (a sliver spans up to a line), growing then
+    shrinking (a scroll bar shown stays while the page would not fit beside it): every tab
+    scrolls by what it lacks, a line or more, or not at all, and nothing is cut."""
+    dialog = shown_dialog(qtbot, state)
+    heights = [*range(200, 821, 4), *range(820, 199, -4)]
+    for width in (0, 420, 560, 800):
+        sizes = [(width, height) for height in heights]
+        assert scroll_problems(dialog, sizes, check_every=23) == [], width
+
+
 def test_the_dialog_narrows_to_its_tabs(qtbot: QtBot) -> None:
     """The dialog can be as narrow as its tabs need, each shown whole (OK, Cancel and Apply
     need less), and every page narrows as far: at its narrowest the tab bar had scrolled,
