@@ -164,8 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--check-layout",
         action="store_true",
         help=(
-            "also print a JSON report of clipped texts, overlapping and offscreen widgets "
-            "(exit status 1 when there are any)"
+            "also print a JSON report of clipped texts, overlapping and offscreen widgets, "
+            "and pages that scroll by a sliver (exit status 1 when there are any)"
         ),
     )
     _add_homes_option(shot)

@@ -1,4 +1,5 @@
-"""A general layout check of a widget tree: clipped texts, overlapping siblings, offscreen parts."""
+"""A general layout check of a widget tree: clipped texts, overlapping siblings, offscreen parts,
+scroll bars that scroll by a sliver."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ _might_be_rich = QtGui.Qt.mightBeRichText
 CLIPPED = "clipped"
 OVERLAP = "overlap"
 OFFSCREEN = "offscreen"
+SLIVER = "sliver"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ def check_layout(window: QWidget, requested: QSize | None = None) -> list[Layout
             problems += _offscreen(window, widget)
         if isinstance(widget, QScrollArea):
             problems += _sideways(window, widget)
+            problems += _sliver(window, widget)
     return problems
 
 
@@ -624,6 +627,21 @@ def _sideways(window: QWidget, area: QScrollArea) -> list[LayoutProblem]:
     return [
         LayoutProblem(widget_path(area, window), "content wider than the view", OFFSCREEN, where)
     ]
+
+
+def _sliver(window: QWidget, area: QScrollArea) -> list[LayoutProblem]:
+    """A scroll area whose scroll bar moves its content by less than a line: a bar shown for
+    next to nothing, as when a page's needed height is overstated, or a page a few pixels
+    short keeps them instead of giving them up (pages scroll by a line or more, or not)."""
+    bar = area.verticalScrollBar()
+    if not bar.isVisibleTo(window):
+        return []
+    scrolls = bar.maximum() - bar.minimum()
+    line = area.fontMetrics().height()
+    if scrolls >= line:
+        return []
+    where = f"scrolls by {scrolls} px, less than a line ({line} px)"
+    return [LayoutProblem(widget_path(area, window), "scrolls by a sliver", SLIVER, where)]
 
 
 def _offscreen(window: QWidget, widget: QWidget) -> list[LayoutProblem]:

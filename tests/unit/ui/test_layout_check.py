@@ -195,6 +195,31 @@ def test_a_scroll_area_that_does_not_scroll_sideways(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: check_layout(window) == [])
 
 
+def test_a_scroll_area_that_scrolls_by_a_sliver(qtbot: QtBot) -> None:
+    """A scroll bar that moves the content by less than a line is a defect (a page's needed
+    height overstated by a few pixels had shown one); by a line or more it is scrolling."""
+    content = QWidget()
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(content)
+    placed(area, 10, 10, 300, 200)
+    window = window_with(qtbot, area)
+    bar = area.verticalScrollBar()
+    line = area.fontMetrics().height()
+    room = area.maximumViewportSize().height()
+    content.setMinimumHeight(room + 4)
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.maximum() == 4)
+    problems = check_layout(window)
+    assert [(p.kind, p.text) for p in problems] == [("sliver", "scrolls by a sliver")]
+    assert problems[0].detail == f"scrolls by 4 px, less than a line ({line} px)"
+    content.setMinimumHeight(room + line)
+    qtbot.waitUntil(lambda: bar.maximum() == line)
+    assert check_layout(window) == []
+    content.setMinimumHeight(room)
+    qtbot.waitUntil(lambda: not bar.isVisible())
+    assert check_layout(window) == []
+
+
 def test_the_pages_and_tabs_of_a_tab_widget_are_checked(qtbot: QtBot) -> None:
     """A tab widget keeps its pages in a private child of Qt's: the walk had stopped there,
     and the settings dialog's pages had gone unchecked."""
