@@ -41,7 +41,12 @@ from codex_presence_gui.core.autostart import (
     set_launch_at_login,
 )
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, for_display, history_since
-from codex_presence_gui.core.discovery import discover, resolve_codex_homes
+from codex_presence_gui.core.discovery import (
+    discover,
+    left_out_message,
+    no_home_message,
+    resolve_codex_homes,
+)
 from codex_presence_gui.core.formatting import unbroken
 from codex_presence_gui.core.history import HistoryReader
 from codex_presence_gui.core.notifications import (
@@ -854,14 +859,15 @@ def render_screenshot(args: argparse.Namespace) -> int:
     # Styled as the app styles its window (outlines, sort arrows), with the system's colours
     # unless --theme says otherwise (the app itself uses the saved setting).
     apply_theme(app, getattr(args, "theme", None) or "system")
-    reader = CodexReader(homes_from(args))
+    homes, warnings = _screenshot_homes(args)
+    reader = CodexReader(homes)
     result = reader.refresh()
     found = reader.discovery
     history = HistoryReader().refresh(
         found.files if found is not None else (), since=history_since(result)
     )
     dashboard = for_display(build_dashboard(result, history=history))
-    usage = read_usage_view(homes_from(args))
+    usage = read_usage_view(homes)
     window = build_main_window()  # no saved state: a screenshot must not touch the user's
     size = args.size or (SCREENSHOT_COMPACT_SIZE if args.compact else SCREENSHOT_FULL_SIZE)
     mode = LayoutMode.AUTO
@@ -881,6 +887,27 @@ def render_screenshot(args: argparse.Namespace) -> int:
         return _save_screenshot(window, Path(args.out), size, getattr(args, "check_layout", False))
     finally:
         window.close()  # also on a failure: a window left open would sit over later ones
+        for warning in warnings:  # after the rest, where they are read
+            print(warning, file=sys.stderr)
+
+
+def _screenshot_homes(args: argparse.Namespace) -> tuple[tuple[Path, ...], list[str]]:
+    """The homes ``screenshot`` reads, chosen as the other commands choose them, and the
+    warnings they give of them: folders in the settings that cannot be used (a relative
+    one: left out), and homes that are no folder (not there, or a file). It had read what
+    it could and said nothing: a picture of another folder's numbers, or of none."""
+    given = command_line_homes(args)
+    chosen, unusable = ([], None) if given else paths.settings_homes()
+    homes = given or resolve_codex_homes([], chosen)
+    warnings = []
+    if not any(os.path.isdir(home) for home in homes):
+        warnings.append(f"warning: {no_home_message(homes, from_settings=bool(chosen))}")
+    else:
+        left_out = (left_out_message(home) for home in homes)
+        warnings += [f"warning: {message}" for message in left_out if message is not None]
+    if unusable is not None:  # why the folders chosen in Settings were not all looked in
+        warnings.append(f"warning: {unusable}")
+    return homes, warnings
 
 
 def _save_screenshot(window: MainWindow, out: Path, size: tuple[int, int], checking: bool) -> int:

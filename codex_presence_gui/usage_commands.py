@@ -240,6 +240,7 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     from codex_presence_gui import paths
     from codex_presence_gui.core.discovery import (
         home_texts,
+        left_out_message,
         no_home_message,
         no_sessions_message,
     )
@@ -280,15 +281,9 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     if unusable is not None:
         warnings.append(f"warning: {unusable}")
     for home in homes:
-        if not os.path.isdir(home):  # a typo in one of two homes would undercount unsaid
-            from codex_presence_gui.core.discovery import not_a_folder, shown_home
-
-            kind = not_a_folder(home)
-            warnings.append(
-                f"warning: Codex home not found, left out: {shown_home(home)}"
-                if kind is None
-                else f"warning: Codex home left out: {shown_home(home)} is {kind}, not a folder"
-            )
+        left_out = left_out_message(home)
+        if left_out is not None:  # a typo in one of two homes would undercount unsaid
+            warnings.append(f"warning: {left_out}")
         else:
             # A home without logs would only be "no token usage" (often the sessions folder
             # given for the home): say why.

@@ -69,6 +69,17 @@ def not_a_folder(home: str | Path) -> str | None:
     return "a special file"
 
 
+def left_out_message(home: str | Path) -> str | None:
+    """What a command says of a home it leaves out for being no folder: not there, or a file
+    (a named pipe…) in its place. None for a folder."""
+    if os.path.isdir(home):
+        return None
+    kind = not_a_folder(home)
+    if kind is None:
+        return f"Codex home not found, left out: {shown_home(home)}"
+    return f"Codex home left out: {shown_home(home)} is {kind}, not a folder"
+
+
 def no_home_message(homes: Sequence[str | Path], *, from_settings: bool = False) -> str:
     """What a command says when none of the homes is a folder: where it looked (or what was
     there instead of a folder), and what to do. ``from_settings``: the homes were chosen in

@@ -367,3 +367,41 @@ def test_a_relative_folder_beside_good_ones_is_left_out_and_said(
         assert "codex-logs is not a full path" in captured.err, command
     assert main(["report", "daily", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["totals"]["input_tokens"] == 4000
+
+
+def test_screenshot_says_the_folders_it_cannot_use_as_status_does(
+    chosen: CodexHome, tmp_path: Path, capsys: pytest.CaptureFixture[str], qtbot: object
+) -> None:
+    """Folders in the settings that cannot be used (a relative one, one not there, a file)
+    are said by ``screenshot`` in the words the other commands use, the picture still made
+    of the others; it had said nothing."""
+    missing = tmp_path / "nowhere"
+    a_file = tmp_path / "codex.txt"
+    a_file.write_text("")
+    config = Path(paths.folder("config")) / paths.SETTINGS_FILE
+    homes = [str(chosen.root), "codex-logs", str(missing), str(a_file)]
+    config.write_text(json.dumps({"codex_homes": homes}))
+    main(["status"])
+    status = capsys.readouterr().err.splitlines()
+    settings_warning = next(line for line in status if "codex-logs is not a full path" in line)
+    out = tmp_path / "shot.png"
+    assert main(["screenshot", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert out.is_file()
+    assert captured.out.startswith(f"Saved {out}")
+    assert captured.err.splitlines() == [
+        f"warning: Codex home not found, left out: {missing}",
+        f"warning: Codex home left out: {a_file} is a file, not a folder",
+        settings_warning,
+    ]
+    # None of them usable: said as the other commands say it; the picture is of no home.
+    config.write_text(json.dumps({"codex_homes": [str(missing), str(a_file)]}))
+    assert main(["screenshot", str(out)]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"warning: No Codex home found (looked in {missing}, {a_file}): {a_file} is a file, "
+        "not a folder. Give Codex's folder (usually ~/.codex): choose another folder in "
+        "Settings → General, or pass --codex-home DIR."
+    ]
+    # Given on the command line, the settings are not read, nor said.
+    assert main(["screenshot", str(out), "--codex-home", str(chosen.root)]) == 0
+    assert capsys.readouterr().err == ""
