@@ -993,7 +993,10 @@ class _WrappingCheckBox(QCheckBox):
         option = self._option()
         option.rect = QRect(0, 0, self.width(), self._one_line())
         style = self.style()
-        left = style.subElementRect(QStyle.SubElement.SE_CheckBoxContents, option, self).left()
+        contents = style.subElementRect(QStyle.SubElement.SE_CheckBoxContents, option, self)
+        # The style gives it mirrored where the text runs right to left: where it starts is
+        # read from it unmirrored (mirrored twice, the text had been laid over the box).
+        left = QStyle.visualRect(self.layoutDirection(), option.rect, contents).left()
         top = (self._one_line() - self.label.fontMetrics().height()) // 2
         room = self.width() - self._around(QSize(0, 0)).width()  # as heightForWidth wraps
         rect = QRect(left, top, max(room, 0), max(self.height() - top, 0))

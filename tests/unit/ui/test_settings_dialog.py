@@ -749,6 +749,35 @@ def test_a_wrapping_check_box_is_one_control(qtbot: QtBot) -> None:
     assert not label.isEnabled()
 
 
+@pytest.mark.parametrize(
+    "direction", [Qt.LayoutDirection.LeftToRight, Qt.LayoutDirection.RightToLeft]
+)
+def test_a_wrapping_check_box_keeps_its_text_off_its_box(
+    qtbot: QtBot, direction: Qt.LayoutDirection
+) -> None:
+    """The text beside the box, in either direction: right to left, the text had been laid
+    over the box (the style's text rectangle, already mirrored, was mirrored again), the box
+    drawn over the last letters of "Git branch" and "Tokens"."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
+    dialog = make(qtbot, Settings())
+    dialog.setLayoutDirection(direction)
+    dialog.resize(560, 700)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.tabs.setCurrentIndex(1)
+    settle(dialog)
+    for box in [dialog.discord_enabled, *dialog.toggles.values()]:
+        option = QStyleOptionButton()
+        box.initStyleOption(option)
+        option.rect = box.rect()
+        indicator = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+        text = box.label.geometry()
+        beside = text.left() > indicator.right() or text.right() < indicator.left()
+        assert beside, (box.accessibleName(), text, indicator)
+        assert box.rect().contains(text)
+
+
 @pytest.mark.parametrize("width", [300, 340, 380, 420, 480])
 def test_one_line_fields_show_their_value_in_a_narrow_dialog(qtbot: QtBot, width: int) -> None:
     """Narrowed, a form puts a long label above its field rather than squeeze the field
