@@ -1,4 +1,5 @@
-"""The layout matrix: every state at every size, layout and theme, checked by the layout check.
+"""The layout matrix: every state at every size, layout and theme, checked by the layout check;
+and every tab of the settings dialog (``run_settings_matrix``).
 
 Run in-process by the matrix test, and as ``python -m tests.helpers.layout_matrix_run FOLDER``
 (with ``QT_SCALE_FACTOR=2``) for the scale-2 pass, which prints its results as one JSON line.
