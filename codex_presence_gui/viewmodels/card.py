@@ -116,9 +116,8 @@ def card_view(
     else:
         others = (_figure("this update", delta), _figure("last response", last))
     which = "Selected" if chosen else "Active"
-    spoken = (
-        f"{which} session {project}: {said}, {' · '.join(parts)}. Tokens: "
-        + ", ".join(f"{f.caption} {f.text}" for f in (total, *others))
+    spoken = f"{which} session {project}: {said}, {' · '.join(parts)}. Tokens: " + ", ".join(
+        f"{f.caption} {f.text}" for f in (total, *others)
     )
     return CardView(
         project=project,
