@@ -19,7 +19,7 @@ import time
 from contextlib import closing, contextmanager, suppress
 from datetime import date
 from decimal import Decimal
-from stat import S_ISREG
+from stat import S_ISLNK, S_ISREG
 
 from codex_presence_gui.core.discovery import FileStat, RolloutFile, walk_homes
 from codex_presence_gui.core.pricing import PriceSpan, UnitPrices
@@ -1302,9 +1302,11 @@ def remove_other_versions(folder: str | Path, now: float) -> list[str]:
         newest = max(info.st_mtime for info in found.values())
         if now - newest < OTHER_VERSION_KEEP_S or _in_use(os.path.join(folder, base)):
             continue
-        # Regular files only: the app made no other kind (a link, a pipe or a device under
-        # such a name is someone else's, and stays).
-        mine = [name for name, info in found.items() if S_ISREG(info.st_mode)]
+        # Regular files, and links (removing one leaves what it leads to): the app made no
+        # other kind, and a pipe, a device or a folder under such a name is someone else's.
+        mine = [
+            name for name, info in found.items() if S_ISREG(info.st_mode) or S_ISLNK(info.st_mode)
+        ]
         # The database last: a lock or journal file of it left behind would do no harm.
         for name in sorted(mine, key=lambda name: name == _index_base(name)):
             try:
