@@ -48,6 +48,11 @@ class SaveWorker(Worker):
                 return
             self.failed.emit(self._path, os_problem(error))
             return
+        except Exception as error:  # a bug: said, not "Saving…" and Export off for good
+            log.exception("the save to %s failed unexpectedly", self._path)
+            if not self.should_stop():
+                self.failed.emit(self._path, str(error) or type(error).__name__)
+            return
         if not self.should_stop():
             self.saved.emit(self._path)
 

@@ -516,7 +516,7 @@ class SlowFolder:
     """Stands in for ``save_text`` in the saver's thread: it waits there until ``release``
     (a hung network folder), then writes, or fails with ``error``."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, error: OSError | None = None) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, error: Exception | None = None) -> None:
         self.entered = threading.Event()
         self.released = threading.Event()
         self.error = error
@@ -641,6 +641,26 @@ def test_a_save_that_fails_in_its_thread_says_why(
     assert page.export_status.full_text == blocker.args[0]
     assert page.export_button.isEnabled()
     assert not page.export_show.isVisible()
+    folder.close()
+
+
+def test_a_save_that_breaks_unexpectedly_in_its_thread_gives_export_back(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error nobody foresaw in the saver's thread (a bug, not the folder's failing) is
+    said as a failure, and Export comes back: the page had said "Saving usage.csv…" with
+    Export off until the app was restarted (no result ever came from the thread)."""
+    folder = SlowFolder(monkeypatch, ValueError("embedded null byte"))
+    page = folder.page(qtbot)
+    target = tmp_path / "usage.csv"
+    assert page.export_csv(target)
+    qtbot.waitUntil(folder.entered.is_set)
+    with qtbot.waitSignal(page.export_done, timeout=5000) as blocker:
+        folder.release()
+    assert blocker.args == [f"Could not write {target}: embedded null byte"]
+    assert not page.saving
+    assert page.export_button.isEnabled()
+    assert page.export_csv(target)  # and a second try starts
     folder.close()
 
 
