@@ -220,16 +220,19 @@ class NotAFileError(OSError):
 
 
 def kind_of(mode: int) -> str:
-    """What a file of ``mode`` (``st_mode``) that is no regular file is, in plain words."""
+    """What a file of ``mode`` (``st_mode``) is, in plain words: ``a file``, ``a folder``,
+    ``a named pipe``, ``a device``, ``a socket`` (or ``a special file``)."""
+    if stat.S_ISREG(mode):
+        return "a file"
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return "a named pipe"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     if stat.S_ISSOCK(mode):
         return "a socket"
-    return "something other than a file"
+    return "a special file"
 
 
 def read_kept(path: str | os.PathLike[str], limit: int) -> bytes:

@@ -6,6 +6,7 @@ import os
 import stat as stat_module
 
 from codex_presence_gui.core.records import NamedTuple
+from codex_presence_gui.paths import kind_of
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
@@ -56,17 +57,7 @@ def not_a_folder(home: str | Path) -> str | None:
         mode = os.stat(home).st_mode  # never opened: a FIFO would wait for a writer
     except (OSError, ValueError):
         return None
-    if stat_module.S_ISDIR(mode):
-        return None
-    if stat_module.S_ISREG(mode):
-        return "a file"
-    if stat_module.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat_module.S_ISCHR(mode) or stat_module.S_ISBLK(mode):
-        return "a device"
-    if stat_module.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"
+    return None if stat_module.S_ISDIR(mode) else kind_of(mode)
 
 
 def left_out_message(home: str | Path) -> str | None:

@@ -359,7 +359,7 @@ def test_a_fifo_in_the_index_s_place_is_named_and_the_report_still_made(
     assert status == 0, err
     assert json.loads(out)["totals"]["total_tokens"] == 30_000
     assert (
-        f"report: the usage index cannot be kept in {path} (a named pipe (FIFO) is there "
+        f"report: the usage index cannot be kept in {path} (a named pipe is there "
         "instead of a file; it is left as it is); this report is read from the logs in memory"
     ) in err
     assert stat.S_ISFIFO(os.lstat(path).st_mode)

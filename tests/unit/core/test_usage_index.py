@@ -2258,7 +2258,7 @@ def test_what_is_no_file_at_the_index_s_place_is_left_alone_and_named(
         UsageIndex(path)
     assert there()
     assert not path.exists() or not place  # no index made beside what is in the way
-    what = {"fifo": "a named pipe (FIFO)", "folder": "a folder", "socket": "a socket"}[kind]
+    what = {"fifo": "a named pipe", "folder": "a folder", "socket": "a socket"}[kind]
     where = "there" if not place else f"at {path}{place}"
     assert index_problem(path, refused.value) == (
         f"the usage index cannot be kept in {path} ({what} is {where} instead of a file; "
@@ -2289,7 +2289,7 @@ def test_a_device_at_the_index_s_place_is_named_and_left_alone(
     monkeypatch.undo()
     assert path.read_bytes() == b""  # not removed and made anew
     assert kind_of(stat.S_IFBLK | 0o600) == "a device"
-    assert kind_of(stat.S_IFREG | 0o600) == "something other than a file"
+    assert kind_of(stat.S_IFREG | 0o600) == "a file"
 
 
 def test_a_link_at_the_index_s_place_stays_a_link(codex_home: CodexHome, tmp_path: Path) -> None:
