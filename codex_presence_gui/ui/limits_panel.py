@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -357,8 +356,9 @@ class LimitsPanel(QWidget):
     def _keep_focus(self, before: list[RowKey], gone: list[tuple[RowKey, QWidget]]) -> None:
         """The keyboard on a row that goes moves to the nearest row that stays (the one after
         it, else the one before), before the row is hidden: Qt would take it on to the next
-        Tab stop, the card. With no row left, Qt does."""
-        focused = QApplication.focusWidget()
+        Tab stop, the card. With no row left, Qt does. The window's focus widget, not the
+        application's: in a window in the background, the one it goes back to when active."""
+        focused = self.window().focusWidget()
         leaving = next((key for key, widget in gone if widget is focused), None)
         if leaving is None:
             return

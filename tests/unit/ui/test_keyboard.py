@@ -291,3 +291,33 @@ def test_a_limit_row_going_first_leaves_the_keyboard_on_the_next(qtbot: QtBot) -
     QApplication.processEvents()
     assert window.limits.bars == [weekly]
     assert QApplication.focusWidget() is weekly
+
+
+def test_a_limit_row_going_while_the_window_is_in_the_background_hands_its_keyboard_on(
+    qtbot: QtBot,
+) -> None:
+    """The window in the background (the user in another app), the keyboard it keeps on a
+    model's limit row moves to the nearest row left when that limit goes, so that coming
+    back finds it there; it had been left on the row deleted, and came back to the window's
+    first control."""
+    window = shown_window(qtbot)
+    three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
+    plain = dashboard(three, limit=limits())
+    window.show_dashboard(replace(plain, other_limits=(spark_limit(),)))
+    QApplication.processEvents()
+    weekly, model = window.limits.bars[1:]
+    window.activateWindow()
+    model.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(model.hasFocus)
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is other)
+    assert window.focusWidget() is model
+    window.show_dashboard(plain)
+    QApplication.processEvents()
+    assert window.focusWidget() is weekly
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    assert QApplication.focusWidget() is weekly
