@@ -67,6 +67,16 @@ class Found:
     detail: str
 
 
+def found_in(
+    problems: list[LayoutProblem], state: str, size: str, layout: str, theme: str, scale: int
+) -> list[Found]:
+    """The ``problems`` of one combination, each as a ``Found``."""
+    return [
+        Found(state, size, layout, theme, scale, p.widget, p.text, p.kind, p.detail)
+        for p in problems
+    ]
+
+
 @dataclass
 class MatrixResult:
     """What a run checked and found."""
@@ -152,20 +162,7 @@ def run_matrix(
                     chosen = shown if layout == shown else f"{layout}:{shown}"
                     if page != LIVE_PAGE:
                         chosen += f"/{page}"
-                    found += [
-                        Found(
-                            state,
-                            f"{width}x{height}",
-                            chosen,
-                            theme,
-                            scale,
-                            problem.widget,
-                            problem.text,
-                            problem.kind,
-                            problem.detail,
-                        )
-                        for problem in problems
-                    ]
+                    found += found_in(problems, state, f"{width}x{height}", chosen, theme, scale)
         window.set_page(LIVE_PAGE)
         window.close()
         window.deleteLater()
@@ -242,20 +239,10 @@ def run_settings_matrix(themes: Iterable[str] = THEMES) -> MatrixResult:
                     dialog.tabs.setCurrentIndex(index)
                     settle()
                     combinations += 1
-                    found += [
-                        Found(
-                            state,
-                            f"{size.width()}x{size.height()}",
-                            dialog.tabs.tabText(index),
-                            theme,
-                            scale,
-                            problem.widget,
-                            problem.text,
-                            problem.kind,
-                            problem.detail,
-                        )
-                        for problem in check_layout(dialog, QSize(*asked).expandedTo(least))
-                    ]
+                    problems = check_layout(dialog, QSize(*asked).expandedTo(least))
+                    at = f"{size.width()}x{size.height()}"
+                    tab = dialog.tabs.tabText(index)
+                    found += found_in(problems, state, at, tab, theme, scale)
             dialog.close()
             dialog.deleteLater()
             settle()
