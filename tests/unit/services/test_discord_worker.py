@@ -507,6 +507,21 @@ def base_delay(attempt: int) -> float:
     return min(FIRST * 2**attempt, CAP)
 
 
+def handshake_gaps(
+    peer: FakeDiscord, handle: DiscordPresence, qtbot: QtBot, handshakes: int, timeout_ms: int
+) -> list[float]:
+    """Show a card through ``handle`` against ``peer`` until it has taken ``handshakes``
+    handshakes, stop both, and return the gaps between them."""
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: len(peer.handshake_times()) >= handshakes, timeout=timeout_ms)
+    finally:
+        assert handle.stop()
+        peer.stop()
+    return [b - a for a, b in itertools.pairwise(peer.handshake_times())]
+
+
 def retries(seen: list[DiscordStatus]) -> list[float]:
     return [s.retry_in for s in seen if s.retry_in is not None]
 
@@ -579,15 +594,7 @@ def test_attempts_against_a_peer_that_fails_after_ready_get_further_apart(
     response_timeout = 0.1
     peer = FakeDiscord(discord_dir, mode=mode).start()
     handle = real_presence(1.0, response_timeout)
-    handle.set_card(card("A"))
-    handle.start()
-    try:
-        qtbot.waitUntil(lambda: len(peer.handshake_times()) >= 7, timeout=20_000)
-    finally:
-        assert handle.stop()
-        peer.stop()
-    times = peer.handshake_times()
-    gaps = [b - a for a, b in itertools.pairwise(times)][:6]
+    gaps = handshake_gaps(peer, handle, qtbot, 7, 20_000)[:6]
     print(f"{mode}: gaps between connection attempts {[round(g, 3) for g in gaps]}")
     # Each gap is the retry delay (±20 %; Qt's coarse timers may fire up to 5 % early) plus
     # the failed exchange: the reply's timeout when the peer stalls, next to nothing otherwise.
@@ -958,15 +965,7 @@ def test_reconnects_after_dropped_connections_keep_handshakes_spaced(
     handle = real_presence(1.0, interval=SPACED)
     seen: list[DiscordStatus] = []
     handle.status_changed.connect(seen.append)
-    handle.set_card(card("A"))
-    handle.start()
-    try:
-        qtbot.waitUntil(lambda: len(peer.handshake_times()) >= 4, timeout=10_000)
-    finally:
-        assert handle.stop()
-        peer.stop()
-    times = peer.handshake_times()
-    gaps = [b - a for a, b in itertools.pairwise(times)][:3]
+    gaps = handshake_gaps(peer, handle, qtbot, 4, 10_000)[:3]
     delays = retries(seen)[:3]
     print(f"gaps {[round(g, 3) for g in gaps]}, said {[round(d, 3) for d in delays]}")
     assert all(gap >= SPACED - LATENCY for gap in gaps), gaps
