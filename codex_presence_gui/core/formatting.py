@@ -349,8 +349,24 @@ def credits_text(limits: LimitSnapshot) -> str | None:
 
 def shortened(text: str, limit: int) -> str:
     """``text``, or its start and end around an ellipsis when it is longer than ``limit``
-    characters (for a name from the logs where a widget cannot elide it by width)."""
+    characters (for a name from the logs where a widget cannot elide it by width). An escape
+    in a shown name (``\\u202e``, see ``shown_key``) is kept whole or left out whole."""
     if len(text) <= limit:
         return text
-    head = (limit - 1) // 2
-    return text[:head] + "…" + text[len(text) - (limit - 1 - head) :]
+    from codex_presence_gui.core.sanitize import key_pieces
+
+    pieces = key_pieces(text)
+    head = _pieces_within(pieces, (limit - 1) // 2)
+    tail = _pieces_within(pieces[len(head) :][::-1], limit - 1 - len("".join(head)))
+    return "".join(head) + "…" + "".join(reversed(tail))
+
+
+def _pieces_within(pieces: list[str], room: int) -> list[str]:
+    """The first of ``pieces`` that fit ``room`` characters together."""
+    taken: list[str] = []
+    for piece in pieces:
+        room -= len(piece)
+        if room < 0:
+            break
+        taken.append(piece)
+    return taken

@@ -324,11 +324,32 @@ def _tooltip_lines(line: str) -> list[str]:
 
 def _cut_at(word: str, limit: int) -> int:
     """Where to cut ``word`` at most ``limit`` characters in: not inside a character that is
-    several code points (a mark that joins the one before it, a zero-width joiner)."""
+    several code points (a mark that joins the one before it, a zero-width joiner), nor
+    inside an escape ``shown_key`` wrote (``\\u202e`` split over two lines)."""
     cut = limit
+    if "\\" in word:
+        starts = [0]
+        for piece in key_pieces(word):
+            starts.append(starts[-1] + len(piece))
+        cut = max(start for start in starts if start <= limit) or limit
     while cut > 1 and ("\u200d" in (word[cut - 1], word[cut]) or unicodedata.combining(word[cut])):
         cut -= 1
     return cut
+
+
+#: An escape that ``escaped`` writes, or any other one character.
+_KEY_PIECE = r"\\(?:\\|x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})|."
+
+
+def key_pieces(text: str) -> list[str]:
+    """``text`` in the pieces a cut must not split: each escape ``shown_key`` wrote
+    (``\\u202e``, ``\\\\``) whole, any other character alone. A cut inside an escape had
+    shown ``\\u20…`` (which character?) and could make two names read the same."""
+    if "\\" not in text:
+        return list(text)
+    import re
+
+    return re.findall(_KEY_PIECE, text, flags=re.DOTALL)
 
 
 def _filled(pieces: list[tuple[str, bool]], width: int) -> list[str]:

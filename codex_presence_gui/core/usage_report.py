@@ -774,25 +774,27 @@ _KEY_TITLES = {
 def _fit_cells(text: str, width: int) -> str:
     """``text`` padded to ``width`` terminal cells, or cut in its middle (``…``) to fit them:
     wide characters, combining marks and zero-width ones keep the columns after it in line."""
-    from codex_presence_gui.core.sanitize import cell_width
+    from codex_presence_gui.core.sanitize import key_pieces, text_cells
 
-    cells = [cell_width(char) for char in text]
+    # In pieces: an escape in a shown name (``\\u202e``) is kept whole or left out whole.
+    pieces = key_pieces(text)
+    cells = [text_cells(piece) for piece in pieces]
     if sum(cells) <= width:
         return text + " " * (width - sum(cells))
     room = width - 1  # the ellipsis
     head_room = room // 2
     head, used = [], 0
-    for char, cell in zip(text, cells, strict=True):
+    for piece, cell in zip(pieces, cells, strict=True):
         if used + cell > head_room:
             break
-        head.append(char)
+        head.append(piece)
         used += cell
     tail: list[str] = []
     tail_used = 0
-    for char, cell in zip(reversed(text), reversed(cells), strict=True):
+    for piece, cell in zip(reversed(pieces), reversed(cells), strict=True):
         if used + tail_used + cell > room:
             break
-        tail.append(char)
+        tail.append(piece)
         tail_used += cell
     fitted = "".join(head) + "…" + "".join(reversed(tail))
     return fitted + " " * (width - used - tail_used - 1)
@@ -823,7 +825,7 @@ def _session_label(when: str, project: str, session_id: str, width: int) -> str:
     The end of the id always stays (a UUIDv7 starts with its time, the same for sessions begun
     within a minute or so of each other); to fit, the clock is left out first, then the date,
     then the project is cut."""
-    from codex_presence_gui.core.sanitize import cell_width, shown_key, text_cells
+    from codex_presence_gui.core.sanitize import key_pieces, shown_key, text_cells
 
     # In terminal cells, not characters: a project named in Chinese had been cut twice
     # ("项目…目项目项…"), here by characters and then by the table's cell to fit.
@@ -835,11 +837,11 @@ def _session_label(when: str, project: str, session_id: str, width: int) -> str:
             break
     if cells > room:
         kept, used = [], 0
-        for char in project:  # its start, in room for it and the ellipsis
-            used += cell_width(char)
+        for piece in key_pieces(project):  # its start, in room for it and the ellipsis
+            used += text_cells(piece)  # (an escape, ``\\u202e``, kept whole or left out)
             if used > room - 1:
                 break
-            kept.append(char)
+            kept.append(piece)
         project = "".join(kept) + "…" if room > 1 else ""
     return f"{stamp}{project} {ident}" if project else f"{stamp}{ident}"
 

@@ -8,7 +8,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from codex_presence_gui.ui.accessible import make_figure, read_as_group, tell
-from codex_presence_gui.ui.labels import QWIDGETSIZE_MAX, ElidedLabel, wrapped_label
+from codex_presence_gui.ui.labels import QWIDGETSIZE_MAX, ElidedLabel, set_tooltip, wrapped_label
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.viewmodels.card import CardView
 from codex_presence_gui.viewmodels.icons import activity_icon
@@ -166,6 +166,7 @@ class SessionCard(QFrame):
         set_muted(self.branch)
         self.activity.set_full_text(view.activity_text, shorter=view.activity_shorter)
         self.details.setText(breakable(view.details))
+        set_tooltip(self.details, view.details_tooltip)
         set_muted(self.details)
         if view.total is not None:
             self.total.setText(view.total.text)

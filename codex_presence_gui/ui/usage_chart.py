@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from codex_presence_gui.core.formatting import format_tokens_compact
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.core.usage_report import money
+from codex_presence_gui.ui.labels import set_tooltip
 from codex_presence_gui.ui.theme import blend, is_dark, muted_color, track_color
 from codex_presence_gui.viewmodels.usage import ChartView, DayBar
 
@@ -504,6 +505,8 @@ class ChartLegend(QLabel):
 
     def _show(self) -> None:
         self.setText(legend_html(self.chart, self.palette(), self.mode))
+        cut = self.chart.cut_names if self.chart is not None else ()
+        set_tooltip(self, "Names cut to fit, in full:\n" + "\n".join(cut) if cut else "")
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -47,6 +47,7 @@ class CardView:
     activity_text: str = ""
     activity_shorter: tuple[str, ...] = ()  # for less room, each shorter than the last
     details: str = ""  # model · surface · context · share
+    details_tooltip: str = ""  # the names cut in ``details``, whole
     total: TokenFigure | None = None  # in large type
     others: tuple[TokenFigure, ...] = ()  # this update and last response, folded when equal
     spoken: str = ""  # for screen readers: the card's name, what it means (see ``card_view``)
@@ -98,6 +99,9 @@ def card_view(
         shortened(model, DETAIL_NAME_CHARS),
         shortened(snapshot.surface, DETAIL_NAME_CHARS),
     ]
+    # A cut name is whole in the tooltip: cut in their middles, two names can read the same.
+    named = (("Model", model), ("Surface", snapshot.surface))
+    cut = "\n".join(f"{what}: {name}" for what, name in named if len(name) > DETAIL_NAME_CHARS)
     if snapshot.context is not None:
         parts.append(f"context {snapshot.context.left_percent}% left")
     if shares:
@@ -126,6 +130,7 @@ def card_view(
         activity_text=activity_text,
         activity_shorter=activity_forms[1:],
         details=" · ".join(parts),
+        details_tooltip=cut,
         total=total,
         others=others,
         spoken=spoken,

@@ -134,6 +134,9 @@ class ChartView:
     #: colour it has in the token bars where it has its own there.
     cost_series: tuple[str, ...] = ()
     cost_colors: tuple[int, ...] = ()
+    #: The whole names of the models whose legend entry is cut (``LEGEND_NAME_CHARS``), for
+    #: the legend's tooltip: a cut can make two long names read the same.
+    cut_names: tuple[str, ...] = ()
 
     def stacking(self, cost: bool) -> tuple[tuple[str, ...], tuple[int, ...]]:
         """The series and their colours of the token bars, or of the cost bars."""
@@ -505,6 +508,11 @@ def _chart(rows: dict[str, UsageRow], first: date, totals: UsageRow) -> ChartVie
         tokens.colors,
         cost.labels,
         cost.colors,
+        tuple(
+            label
+            for label in map(model_label, dict.fromkeys((*tokens.shown, *cost.shown)))
+            if len(label) > LEGEND_NAME_CHARS
+        ),
     )
 
 

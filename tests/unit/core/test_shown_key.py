@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 import unicodedata
 
 import pytest
@@ -9,12 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from codex_presence_gui.core.discovery import shown_home
+from codex_presence_gui.core.formatting import shortened
 from codex_presence_gui.core.sanitize import (
     _is_selector,
     clean_text,
     escaped,
+    key_pieces,
     no_surrogates,
     shown_key,
+    tooltip_html,
 )
 
 #: Names that read as "gpt-5" once cleaned or drawn, each a different model.
@@ -117,3 +122,44 @@ def test_a_shown_name_is_safe_to_draw(name: str) -> None:
             assert index > 0
             assert not shown[index - 1].isascii()
             assert not _is_selector(shown[index - 1])
+
+
+#: An escape ``shown_key`` writes; a shown name's backslash always starts one.
+WHOLE_ESCAPE = re.compile(r"\\(?:\\|x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})")
+
+
+def escapes_are_whole(text: str) -> bool:
+    """Whether every backslash in ``text`` starts a whole escape (none is cut short)."""
+    return "\\" not in WHOLE_ESCAPE.sub("", text)
+
+
+def test_a_cut_keeps_an_escape_whole() -> None:
+    """The card's model detail had shown ``\\u20…``: which character was that?"""
+    shown = shown_key("gpt-5" + "\u202e" * 30)
+    cut = shortened(shown, 60)
+    assert len(cut) <= 60
+    assert cut.startswith("gpt-5\\u202e")
+    assert escapes_are_whole(cut)
+    # A backslash is shown as two: never one of them alone (which would read as an escape).
+    assert shortened(shown_key("a\\" * 40), 21) == "a\\\\a\\\\a\\\\a…a\\\\a\\\\a\\\\"
+
+
+@given(st.text(min_size=1), st.integers(min_value=1, max_value=40))
+def test_a_cut_shown_name_never_splits_an_escape(name: str, limit: int) -> None:
+    shown = shown_key(name)
+    cut = shortened(shown, limit)
+    assert len(cut) <= max(limit, 0)
+    head, _, tail = cut.partition("…") if len(shown) > limit else (cut, "", "")
+    bounds = set(itertools.accumulate(map(len, key_pieces(shown)), initial=0))
+    assert shown.startswith(head)
+    assert len(head) in bounds
+    assert shown.endswith(tail)
+    assert len(shown) - len(tail) in bounds
+
+
+def test_a_tooltip_breaks_a_long_name_between_escapes() -> None:
+    """A name longer than a tooltip's line is broken in pieces: never inside an escape."""
+    shown = shown_key("m" + "\u200b" * 60)
+    lines = tooltip_html(shown).removeprefix('<p style="white-space:pre">').split("\n")
+    assert len(lines) > 1
+    assert all(escapes_are_whole(line) for line in lines)

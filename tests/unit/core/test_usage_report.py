@@ -1168,3 +1168,20 @@ def test_csv_never_shows_two_names_alike_and_json_keeps_them_exact(kind: str) ->
         assert set(keys) == set(LOOK_ALIKES)
     models = {model for row in document["rows"] for model in row["models"]}
     assert models == set(LOOK_ALIKES)
+
+
+def test_a_cut_name_keeps_its_escapes_whole_in_the_text() -> None:
+    """A name shown with escapes (``\\u202e``) and cut to fit its column, a session's label
+    or the note on models without a price is cut before an escape, never inside one."""
+    from tests.unit.core.test_shown_key import escapes_are_whole
+
+    model = "m" + "\u202e" * 40
+    slots = [_slot("2026-11-23T10:00", "s-00c0ffee", model, 1000, project="p" + "\u200b" * 40)]
+    for kind in ("model", "session", "daily"):
+        report = build_usage_report(kind, slots, {}, zone=UTC, pricer=_NoPrices())  # type: ignore[arg-type]
+        lines = report_text(report, 80, breakdown=True).splitlines()
+        assert max(text_cells(line) for line in lines) <= 80
+        assert "…" in lines[2] + lines[3]  # cut (a daily report: its model, under its day)
+        assert all(escapes_are_whole(line) for line in lines), kind
+    note = report_text(build_usage_report("daily", slots, {}, zone=UTC, pricer=_NoPrices()))  # type: ignore[arg-type]
+    assert "No price known for: m\\u202e" in note

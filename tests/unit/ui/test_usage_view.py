@@ -1621,3 +1621,32 @@ def test_a_table_left_by_the_keyboard_keeps_no_highlight(
         models, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.ActiveWindowFocusReason)
     )
     assert models.selectionModel().hasSelection()
+
+
+def test_legend_names_cut_to_fit_are_whole_in_its_tooltip(qtbot: QtBot) -> None:
+    long_name = "gpt-5" + "\u200b" * 20
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(usage_view(recent([slot(TODAY, 30, model=long_name)])))
+    assert "gpt-5" + "\\u200b" * 20 in page.legend.toolTip()
+    page.show_view(full_view())
+    assert page.legend.toolTip() == ""
+
+
+def test_card_details_cut_to_fit_are_whole_in_their_tooltip(qtbot: QtBot) -> None:
+    from pathlib import Path
+
+    from codex_presence_gui.core.models import CodexSessionSnapshot
+    from codex_presence_gui.ui.session_card import SessionCard
+    from codex_presence_gui.viewmodels.card import card_view
+
+    card = SessionCard()
+    qtbot.addWidget(card)
+    snapshot = CodexSessionSnapshot(
+        session_id="s", file=Path("s"), cwd="/p", project="p", model="gpt-5" + "\u202e" * 30
+    )
+    card.show_view(card_view(snapshot))
+    assert card.details.toolTip()  # the text, as a tooltip shows it (its lines broken)
+    assert card.details.accessibleDescription() == "Model: gpt-5" + "\\u202e" * 30
+    card.show_view(card_view(snapshot._replace(model="o3")))
+    assert card.details.toolTip() == ""

@@ -111,3 +111,21 @@ def test_a_list_of_the_active_session_alone_says_nothing_the_card_does_not() -> 
     # Ended, it is listed but not on the card (which says that none runs).
     assert not lists_only_the_card(replace(dashboard(), ended=(shop,)))
     assert not lists_only_the_card(dashboard())
+
+
+def test_a_cut_model_name_keeps_its_escapes_whole_and_is_whole_in_the_tooltip() -> None:
+    """The model detail had shown ``gpt-5\\u202e…\\u20``: a cut inside an escape, and two
+    long names cut in their middles can read the same, so the whole name is in the tooltip."""
+    from tests.unit.core.test_shown_key import escapes_are_whole
+
+    model = "gpt-5" + "\u202e" * 30
+    snapshot = CodexSessionSnapshot(
+        session_id="s", file=Path("s.jsonl"), cwd="/p", project="p", model=model
+    )
+    card = card_view(snapshot)
+    name = card.details.split(" · ")[0]
+    assert "…" in name
+    assert len(name) <= DETAIL_NAME_CHARS
+    assert escapes_are_whole(name)
+    assert card.details_tooltip == "Model: gpt-5" + "\\u202e" * 30
+    assert card_view(snapshot._replace(model="o3")).details_tooltip == ""

@@ -609,3 +609,17 @@ def test_look_alike_names_never_read_the_same() -> None:
     assert "\\u202egpt-5" in view.chart.series
     assert "\\u2066gpt-5\\u2069" in [row.name for row in view.models]
     assert "shop\\u00a05" in [row.name for row in view.projects]
+
+
+def test_a_cut_legend_name_keeps_its_escapes_whole_and_is_whole_in_the_tooltip() -> None:
+    from codex_presence_gui.viewmodels.usage import LEGEND_NAME_CHARS
+    from tests.unit.core.test_shown_key import escapes_are_whole
+
+    long_name = "gpt-5" + "\u200b" * 20
+    view = usage_view(recent([slot(TODAY, 30, model=long_name), slot(TODAY, 20, model="o9")]))
+    assert view.chart is not None
+    legend = view.chart.series[0]
+    assert "…" in legend
+    assert len(legend) <= LEGEND_NAME_CHARS
+    assert escapes_are_whole(legend)
+    assert view.chart.cut_names == ("gpt-5" + "\\u200b" * 20,)
