@@ -196,6 +196,16 @@ _EMOJI_JOINER = f"(?<=[{_PICTOGRAPH}\ufe0f\U0001f3fb-\U0001f3ff])\u200d(?=[{_PIC
 # ASCII (a search through ``re``'s cache costs several times the search).
 _maybe_hidden: Callable[[str], object] | None = None
 
+#: What the window and the reports show where a log names nothing: a project, a call's model
+#: (the Usage page and reports), a session's model (the card, ``status``).
+NO_PROJECT = "(none)"
+UNNAMED_MODEL = "(model not logged)"
+NO_SESSION_MODEL = "model unknown"
+# A real name that reads as one of these is shown with its first character escaped
+# (``\x28none)``) rather than the placeholder drawn apart (in italic, muted): a style is lost
+# on a screen reader, in a copied cell and in a report's text, an escape is not.
+_PLACEHOLDERS = frozenset((NO_PROJECT, UNNAMED_MODEL, NO_SESSION_MODEL))
+
 
 def shown_key(text: str) -> str:
     """A name that tells rows or series apart (a model, a project, a session id) as shown:
@@ -206,18 +216,19 @@ def shown_key(text: str) -> str:
     spaces, U+FEFF), the space variants (no-break, thin, ideographic: all but the ASCII
     space), printable characters that draw nothing (see above), a space at either end, and
     the backslash, so that no name reads as another's escape: ``"\\u202egpt-5"`` is shown as
-    ``\\u202egpt-5``, a model literally named that as ``\\\\u202egpt-5``. The shown name is
-    printable, so ``clean_text`` leaves it as it is.
+    ``\\u202egpt-5``, a model literally named that as ``\\\\u202egpt-5``. A name that reads as
+    a placeholder (``NO_PROJECT``: ``(none)``) has its first character escaped:
+    ``\\x28none)``. The shown name is printable, so ``clean_text`` leaves it as it is.
     """
     # The usual name costs three C-level scans (strip returns the text itself when there is
-    # no space to take off, and == sees it is; isascii reads a flag).
+    # no space to take off, and == sees it is; isascii reads a flag) and a set lookup.
     if (
         text.isprintable()
         and "\\" not in text
         and text.strip(" ") == text
         and (text.isascii() or not _may_hide(text))
     ):
-        return text
+        return escaped(text[0]) + text[1:] if text in _PLACEHOLDERS else text
     import re
 
     hidden = {match.start() for match in re.finditer(f"[{_HIDDEN_CHARS}]", text)}

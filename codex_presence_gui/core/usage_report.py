@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from codex_presence_gui.core.pricing import token_pricer
+from codex_presence_gui.core.sanitize import UNNAMED_MODEL
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
@@ -725,7 +726,7 @@ def unpriced_tokens(row: UsageRow | None) -> int:
 
 #: The model of calls whose log names none, where people read it (in JSON and CSV it is
 #: the index's key, ``UNKNOWN_MODEL``).
-UNNAMED_MODEL_LABEL = "(model not logged)"
+UNNAMED_MODEL_LABEL = UNNAMED_MODEL
 
 
 def model_label(model: str) -> str:

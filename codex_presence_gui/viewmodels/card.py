@@ -19,7 +19,7 @@ from codex_presence_gui.core.formatting import (
     shortened,
 )
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
-from codex_presence_gui.core.sanitize import shown_key
+from codex_presence_gui.core.sanitize import NO_SESSION_MODEL, shown_key
 
 NO_SESSION_MESSAGE = (
     "No Codex session is running right now. Start Codex in a terminal or in your editor "
@@ -94,7 +94,7 @@ def card_view(
     details = f"No word in the log from the call for {quiet_for}" if quiet_for else ""
     # The session's names as the table shows them (``shown_key``), what would not show escaped.
     project = shown_key(snapshot.project)
-    model = shown_key(snapshot.model) if snapshot.model else "model unknown"
+    model = shown_key(snapshot.model) if snapshot.model else NO_SESSION_MODEL
     parts = [
         shortened(model, DETAIL_NAME_CHARS),
         shortened(snapshot.surface, DETAIL_NAME_CHARS),

@@ -21,7 +21,7 @@ from codex_presence_gui.core.formatting import (
     shortened,
     unbroken,
 )
-from codex_presence_gui.core.sanitize import shown_key
+from codex_presence_gui.core.sanitize import NO_PROJECT, shown_key
 from codex_presence_gui.core.usage_index import rebuilt
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, first_day
 from codex_presence_gui.core.usage_report import (
@@ -591,7 +591,7 @@ def _table(
         tally = row.tally
         share = tally.total / totals.total if totals.total else 0.0
         share_text = _share_text(share, percent)
-        name = label(row.key) or "(none)"
+        name = label(row.key) or NO_PROJECT
         unpriced = unpriced_tokens(row)
         tip = [
             name,

@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 from codex_presence_gui.core.discovery import shown_home
 from codex_presence_gui.core.formatting import shortened
 from codex_presence_gui.core.sanitize import (
+    NO_PROJECT,
+    NO_SESSION_MODEL,
+    UNNAMED_MODEL,
     _is_selector,
     clean_text,
     escaped,
@@ -131,6 +134,20 @@ WHOLE_ESCAPE = re.compile(r"\\(?:\\|x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})")
 def escapes_are_whole(text: str) -> bool:
     """Whether every backslash in ``text`` starts a whole escape (none is cut short)."""
     return "\\" not in WHOLE_ESCAPE.sub("", text)
+
+
+@pytest.mark.parametrize("placeholder", [NO_PROJECT, UNNAMED_MODEL, NO_SESSION_MODEL])
+def test_a_name_that_reads_as_a_placeholder_is_escaped(placeholder: str) -> None:
+    """A project named "(none)" had read as the placeholder of a project without a name."""
+    shown = shown_key(placeholder)
+    assert shown != placeholder
+    assert shown == f"\\x{ord(placeholder[0]):02x}{placeholder[1:]}"
+    assert shown_key("(none) ") == "(none)\\x20"  # and a look-alike of it stays apart
+
+
+@given(st.text())
+def test_no_name_reads_as_a_placeholder(name: str) -> None:
+    assert shown_key(name) not in (NO_PROJECT, UNNAMED_MODEL, NO_SESSION_MODEL)
 
 
 def test_a_cut_keeps_an_escape_whole() -> None:

@@ -1185,3 +1185,28 @@ def test_a_cut_name_keeps_its_escapes_whole_in_the_text() -> None:
         assert all(escapes_are_whole(line) for line in lines), kind
     note = report_text(build_usage_report("daily", slots, {}, zone=UTC, pricer=_NoPrices()))  # type: ignore[arg-type]
     assert "No price known for: m\\u202e" in note
+
+
+def test_a_name_that_reads_as_a_placeholder_is_told_apart() -> None:
+    """A model named "(model not logged)" had read as the calls without a model in the text
+    and the CSV; JSON keeps the names as they are (and ``unknown`` for no model)."""
+    slots = [
+        _slot("2026-11-23T10:00", "s1", "unknown", 1000),
+        _slot("2026-11-23T10:00", "s2", "(model not logged)", 2000, project="(none)"),
+    ]
+    by_model = build_usage_report("model", slots, {}, zone=UTC)
+    keys = [line.split("  ")[0] for line in report_text(by_model).splitlines()[2:4]]
+    assert keys == ["\\x28model not logged)", "(model not logged)"]
+    rows = list(csv.reader(io.StringIO(report_csv(by_model, UTC))))
+    assert [row[0] for row in rows[1:]] == ["\\x28model not logged)", "unknown"]
+    assert [row["key"] for row in report_json(by_model, UTC)["rows"]] == [
+        "(model not logged)",
+        "unknown",
+    ]
+    by_project = build_usage_report("project", slots, {}, zone=UTC)
+    assert report_text(by_project).splitlines()[2].startswith("\\x28none) ")
+    assert list(csv.reader(io.StringIO(report_csv(by_project, UTC))))[1][:2] == [
+        "\\x28none)",
+        "\\x28model not logged)",
+    ]
+    assert report_json(by_project, UTC)["rows"][0]["key"] == "(none)"

@@ -129,3 +129,10 @@ def test_a_cut_model_name_keeps_its_escapes_whole_and_is_whole_in_the_tooltip() 
     assert escapes_are_whole(name)
     assert card.details_tooltip == "Model: gpt-5" + "\\u202e" * 30
     assert card_view(snapshot._replace(model="o3")).details_tooltip == ""
+
+
+def test_a_model_named_as_the_placeholder_reads_apart_from_it() -> None:
+    snapshot = CodexSessionSnapshot(session_id="s", file=Path("s"), cwd="/p", project="p")
+    assert card_view(snapshot).details.startswith("model unknown · ")
+    named = card_view(snapshot._replace(model="model unknown"))
+    assert named.details.startswith("\\x6dodel unknown · ")

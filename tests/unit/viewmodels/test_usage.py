@@ -611,6 +611,23 @@ def test_look_alike_names_never_read_the_same() -> None:
     assert "shop\\u00a05" in [row.name for row in view.projects]
 
 
+def test_names_that_read_as_placeholders_are_told_apart() -> None:
+    """A project named "(none)" had read as the row of sessions without a project, a model
+    named "(model not logged)" as the calls whose log names none."""
+    view = usage_view(
+        recent(
+            [
+                slot(TODAY, 30, project="(none)", model="(model not logged)"),
+                slot(TODAY, 20, project="", model="unknown", session="s2"),
+            ]
+        )
+    )
+    assert [row.name for row in view.projects] == ["\\x28none)", "(none)"]
+    assert [row.name for row in view.models] == ["\\x28model not logged)", "(model not logged)"]
+    assert view.chart is not None
+    assert view.chart.series == ("\\x28model not logged)", "(model not logged)")
+
+
 def test_a_cut_legend_name_keeps_its_escapes_whole_and_is_whole_in_the_tooltip() -> None:
     from codex_presence_gui.viewmodels.usage import LEGEND_NAME_CHARS
     from tests.unit.core.test_shown_key import escapes_are_whole
