@@ -4,10 +4,10 @@ or wrapped lines; and tooltips that screen readers read as text."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from codex_presence_gui.core.sanitize import tooltip_html
@@ -150,6 +150,36 @@ class ElidedLabel(QLabel):
         if self.extra_tooltip:
             tips.append(self.extra_tooltip)
         self.setToolTip(tooltip_html("\n".join(tips)))
+
+
+def elided_key(text: str, metrics: QFontMetricsF, room: float) -> str:
+    """A shown name (``shown_key``) cut in its middle to fit ``room`` pixels, as Qt's middle
+    elision does, but never inside an escape: Qt's had drawn ``o9\\u200b\\…00b\\u200b``."""
+    if metrics.horizontalAdvance(text) <= room:
+        return text
+    from codex_presence_gui.core.sanitize import key_pieces
+
+    pieces = key_pieces(text)
+    space = room - metrics.horizontalAdvance("…")
+
+    def most(fits: Callable[[int], bool], limit: int) -> int:
+        """The most pieces, up to ``limit``, for which ``fits``: the width grows with them."""
+        low, high = 0, limit
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(middle):
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+    # Half the room each side, as Qt's elision shares it; the end takes what the start left.
+    width = metrics.horizontalAdvance
+    head = most(lambda n: width("".join(pieces[:n])) <= space / 2, len(pieces))
+    start = "".join(pieces[:head])
+    left = space - width(start)
+    tail = most(lambda n: width("".join(pieces[len(pieces) - n :])) <= left, len(pieces) - head)
+    return start + "…" + "".join(pieces[len(pieces) - tail :])
 
 
 def _one_line(text: str) -> str:

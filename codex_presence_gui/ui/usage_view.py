@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QCursor, QFocusEvent, QPalette, QResizeEvent
+from PySide6.QtGui import QColor, QCursor, QFocusEvent, QFontMetricsF, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QApplication,
     QBoxLayout,
     QButtonGroup,
     QFrame,
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
     QToolButton,
@@ -31,8 +34,8 @@ from codex_presence_gui.core.usage_report import COST_LABEL
 from codex_presence_gui.services.file_saver import FileSaver
 from codex_presence_gui.ui.accessible import FocusRing, make_figure, read_as_choice, read_as_group
 from codex_presence_gui.ui.folders import choose_save_file
-from codex_presence_gui.ui.labels import ElidedLabel, set_tooltip, wrapped_label
-from codex_presence_gui.ui.sessions_table import sorted_rows_view
+from codex_presence_gui.ui.labels import ElidedLabel, elided_key, set_tooltip, wrapped_label
+from codex_presence_gui.ui.sessions_table import AnyIndex, sorted_rows_view
 from codex_presence_gui.ui.status_details import DetailsDialog, StatusLink
 from codex_presence_gui.ui.theme import (
     TintedFrame,
@@ -91,6 +94,20 @@ class ModeButton(QToolButton):
         read_as_choice(self)
 
 
+class _NameDelegate(QStyledItemDelegate):
+    """Draws a name elided in its middle, as the view would, but never inside an escape
+    (``elided_key``)."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        super().initStyleOption(option, index)
+        if "\\" in option.text and option.rect.width() > 0:
+            # The room the style leaves the text (its margins on either side).
+            style = option.widget.style() if option.widget is not None else QApplication.style()
+            margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+            room = option.rect.width() - 2 * margin
+            option.text = elided_key(option.text, QFontMetricsF(option.font), room)
+
+
 class UsageTable(QTableView):
     """A usage table: sorted by a proxy (most tokens first), the numbers' columns as wide as
     their widest text (every row measured, so the width does not depend on what is scrolled
@@ -109,6 +126,7 @@ class UsageTable(QTableView):
             largest_first=(UsageColumn.TOKENS, UsageColumn.COST, UsageColumn.SHARE),
         )
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setItemDelegateForColumn(UsageColumn.NAME, _NameDelegate(self))
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header = self.horizontalHeader()
         header.setHighlightSections(False)

@@ -24,7 +24,15 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextDocument,
 )
-from PySide6.QtWidgets import QApplication, QBoxLayout, QDialog, QFileDialog, QToolTip
+from PySide6.QtWidgets import (
+    QApplication,
+    QBoxLayout,
+    QDialog,
+    QFileDialog,
+    QStyle,
+    QStyleOptionViewItem,
+    QToolTip,
+)
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.app import settle
@@ -1650,3 +1658,41 @@ def test_card_details_cut_to_fit_are_whole_in_their_tooltip(qtbot: QtBot) -> Non
     assert card.details.accessibleDescription() == "Model: gpt-5" + "\\u202e" * 30
     card.show_view(card_view(snapshot._replace(model="o3")))
     assert card.details.toolTip() == ""
+
+
+def test_a_name_elided_in_a_table_keeps_its_escapes_whole(qtbot: QtBot) -> None:
+    """Qt's middle elision had drawn ``o9\\u200b\\…00b\\u200b`` in the By model table."""
+    from codex_presence_gui.ui.labels import elided_key
+    from tests.unit.core.test_shown_key import escapes_are_whole
+
+    names = ["o9" + "\u200b" * 20, "gpt-5" + "\u202e" * 30]
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(usage_view(recent([slot(TODAY, 30 + n, model=m) for n, m in enumerate(names)])))
+    page.resize(600, 900)
+    page.show()
+    qtbot.waitExposed(page)
+    table = page.model_table
+    for row in range(table.proxy.rowCount()):
+        index = table.proxy.index(row, UsageColumn.NAME)
+        option = QStyleOptionViewItem()
+        table.initViewItemOption(option)
+        option.rect = table.visualRect(index)
+        table.itemDelegateForIndex(index).initStyleOption(option, index)
+        room = option.rect.width() - 2 * (
+            table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+        )
+        # What the view draws: the text as the style elides it (it fits: left as it is).
+        drawn = QFontMetricsF(option.font).elidedText(
+            option.text, Qt.TextElideMode.ElideMiddle, room
+        )
+        assert "…" in drawn
+        assert escapes_are_whole(drawn)
+    metrics = QFontMetricsF(QApplication.font())
+    shown = "gpt-5" + "\\u202e" * 30
+    for room in range(0, int(metrics.horizontalAdvance(shown)) + 20, 7):
+        cut = elided_key(shown, metrics, room)
+        assert escapes_are_whole(cut)
+        assert cut == shown or metrics.horizontalAdvance(cut) <= max(
+            room, metrics.horizontalAdvance("…")
+        )
