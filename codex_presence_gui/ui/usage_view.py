@@ -704,11 +704,13 @@ class UsagePage(QScrollArea):
         self.export_status_timer.stop()
         self._toast(f"Saving {path.name}…")
         # Turned off with the keyboard on it, the button would hand it on to the next
-        # control (the first total, ringed for the save's while): it lets go of it, and gets
-        # it back once the save ends, unless the user has put it elsewhere meanwhile.
-        self._refocus_export = self.export_button.hasFocus()
+        # control (the first total, ringed for the save's while): the page, which draws no
+        # focus, holds it, and Export gets it back once the save ends, unless the user has
+        # put it elsewhere meanwhile. The window's place for the keyboard, not the keyboard:
+        # the save starts as the file dialog closes, before the window is active again.
+        self._refocus_export = self.window().focusWidget() is self.export_button
         if self._refocus_export:
-            self.export_button.clearFocus()
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
         self._enable_export()
         return True
 
@@ -735,7 +737,7 @@ class UsagePage(QScrollArea):
         self.export_button.setEnabled(enabled)
         if enabled and self._refocus_export:
             self._refocus_export = False
-            if self.window().focusWidget() is None:
+            if self.window().focusWidget() in (None, self):
                 self.export_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _export_saved(self, path: Path) -> None:

@@ -612,8 +612,9 @@ def test_export_gets_the_keyboard_back_once_saved(
     qtbot: QtBot, tmp_path: Path, slow_folder: SlowFolder
 ) -> None:
     """Turned off while it saves, Export lets go of the keyboard without handing it on (Qt
-    would give it to the first total, ringed for the save's while), and takes it back once
-    the save ends, so that Tab goes on from where the user was."""
+    would give it to the first total, ringed for the save's while): the page, which draws no
+    focus, holds it. Export takes it back once the save ends, so that Tab goes on from where
+    the user was."""
     page = slow_folder.page(qtbot)
     page.show()
     qtbot.waitExposed(page)
@@ -623,7 +624,40 @@ def test_export_gets_the_keyboard_back_once_saved(
     assert page.export_csv(tmp_path / "usage.csv")
     qtbot.waitUntil(slow_folder.entered.is_set)
     assert not page.export_button.hasFocus()
-    assert QApplication.focusWidget() is None
+    assert QApplication.focusWidget() is page
+    assert not page.focus_ring.isVisible()
+    with qtbot.waitSignal(page.export_done, timeout=5000):
+        slow_folder.release()
+    assert page.export_button.hasFocus()
+
+
+def test_export_gets_the_keyboard_back_after_its_file_dialog(
+    qtbot: QtBot, tmp_path: Path, slow_folder: SlowFolder
+) -> None:
+    """As Export is used: the save starts as the file dialog closes, the page's window not
+    yet active again (the keyboard is the dialog's, Export only the window's place for it).
+    The window, made active, rings no total, and Export has the keyboard once the save ends.
+    Export had been taken for not having the keyboard: turned off, it handed the window's
+    place to the first total, which the window came back with, ringed ("Today")."""
+    page = slow_folder.page(qtbot)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    page.export_button.setFocus(Qt.FocusReason.MouseFocusReason)  # clicked
+    qtbot.waitUntil(page.export_button.hasFocus)
+    dialog = QDialog()  # stands for the file dialog, closed as the save starts
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert not page.export_button.hasFocus()
+    assert page.focusWidget() is page.export_button
+    assert page.export_csv(tmp_path / "usage.csv")
+    dialog.close()
+    page.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
+    qtbot.waitUntil(slow_folder.entered.is_set)
+    assert not any(box.hasFocus() for box in page.periods)
     assert not page.focus_ring.isVisible()
     with qtbot.waitSignal(page.export_done, timeout=5000):
         slow_folder.release()
