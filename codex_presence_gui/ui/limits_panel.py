@@ -156,9 +156,11 @@ class LimitBar(QWidget):
         self.pace.setVisible(bool(row.pace_text))
         self._style()
         tell(self, row.spoken, row.spoken_details)
-        # The row says it all; its parts only what they are (read again, each had said it).
-        self.bar.setAccessibleName(f"{row.label} limit left")
-        self.chart.setAccessibleName(f"{row.label}: what was left over the window")
+        # The row says it all; its parts only what they are (read again, each had said it),
+        # a model's with its name ("5h limit left" is the account's too).
+        named = f"{row.whose} {row.label}" if row.whose else row.label
+        self.bar.setAccessibleName(f"{named} limit left")
+        self.chart.setAccessibleName(f"{named}: what was left over the window")
 
     def _style(self) -> None:
         """Colours by level; a stale or past-reset row keeps its value, quieter."""

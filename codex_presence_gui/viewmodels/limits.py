@@ -72,6 +72,7 @@ class LimitRowView:
     spoken: str  # for screen readers: what the row means (its name, see ``limit_row``)
     chart: Spark | None = None
     spoken_details: str = ""  # and what runs on with the clock (its description)
+    whose: str = ""  # a model's limit: the model's name, said with the row's parts too
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +248,10 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
         else:
             # Said with the model's name: read one by one, "5h limit" is the account's too.
             named = tuple(
-                replace(row, spoken=f"{bucket.display_name} {row.spoken}") for row in rows
+                replace(
+                    row, spoken=f"{bucket.display_name} {row.spoken}", whose=bucket.display_name
+                )
+                for row in rows
             )
             heading = f"{bucket.display_name} limits"
             groups.append(LimitGroupView(heading, named, key=bucket.limit_id))

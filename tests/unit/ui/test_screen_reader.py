@@ -57,6 +57,9 @@ def test_limit_rows_say_their_window_whole(qtbot: QtBot) -> None:
     assert spoken(model).startswith("GPT-5.3-Codex-Spark 5h limit: 50% left, resets ")
     assert spoken(five.bar) == "5h limit left"
     assert spoken(five.bar, QAccessible.Text.Value) == "64"
+    # A model's parts say whose they are: read alone, "5h limit left" is the account's.
+    assert spoken(model.bar) == "GPT-5.3-Codex-Spark 5h limit left"
+    assert spoken(model.chart) == "GPT-5.3-Codex-Spark 5h: what was left over the window"
     (credits,) = window.limits.footers
     assert spoken(credits) == "12.25 credits"
     assert credits in window.limits.tab_stops()
