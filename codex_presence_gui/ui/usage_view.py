@@ -446,6 +446,9 @@ class UsagePage(QScrollArea):
         # control to control, and Page Up and Down from the chart and the buttons scroll the
         # page (a table scrolls its own rows).
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # It holds the keyboard while an export saves (see ``export_csv``): a screen reader
+        # says where it is, not a bare "scroll pane".
+        self.setAccessibleName("Usage")
         self.view: UsageView | None = None
 
         content = QWidget()

@@ -625,6 +625,8 @@ def test_export_gets_the_keyboard_back_once_saved(
     qtbot.waitUntil(slow_folder.entered.is_set)
     assert not page.export_button.hasFocus()
     assert QApplication.focusWidget() is page
+    # Where the keyboard waits, a screen reader names the page, not a bare "scroll pane".
+    assert page.accessibleName() == "Usage"
     assert not page.focus_ring.isVisible()
     with qtbot.waitSignal(page.export_done, timeout=5000):
         slow_folder.release()
