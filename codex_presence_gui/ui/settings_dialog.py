@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFontDatabase,
     QIcon,
@@ -1326,6 +1326,16 @@ class _Page(QScrollArea):
         # bar, it keeps it while the page does not fit beside it.
         self._fit_height()
         super().resizeEvent(event)
+        # Made smaller, the page kept its scroll and the field being typed in went out of
+        # sight: it is brought back once the sections are laid out at the new size.
+        if event.size().height() < event.oldSize().height():
+            QTimer.singleShot(0, self, self._keep_focus_in_view)
+
+    def _keep_focus_in_view(self) -> None:
+        """Scroll the field the keyboard is on (if on this page) into view."""
+        focus = self.window().focusWidget()
+        if focus is not None and self.content.isAncestorOf(focus):
+            self.ensureWidgetVisible(focus)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LayoutRequest:

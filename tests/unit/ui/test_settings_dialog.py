@@ -1010,3 +1010,30 @@ def test_an_alias_left_in_a_hidden_rule_is_neither_saved_nor_refused(qtbot: QtBo
     with qtbot.waitSignal(dialog.applied) as applied:
         assert dialog.apply()
     assert applied.args[0].project_rules == (ProjectRule("acme", RuleAction.HIDE),)
+
+
+def test_a_dialog_made_smaller_keeps_the_field_being_typed_in_in_sight(qtbot: QtBot) -> None:
+    """Shrunk with the keyboard on a field low on its page, the page scrolls to that field:
+    it had kept its scroll, and the field went out of sight under the user's typing."""
+    dialog = make(qtbot, Settings())
+    dialog.resize(560, 900)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.tabs.setCurrentIndex(1)  # Discord: the rules' fields are at its bottom
+    settle(dialog)
+    dialog.add_rule.click()  # a new rule: the keyboard goes to its pattern, to type it
+    field = dialog.rule_pattern
+    qtbot.waitUntil(field.hasFocus)
+    page = dialog.tabs.currentWidget()
+    assert isinstance(page, QScrollArea)
+
+    def in_sight() -> bool:
+        viewport = page.viewport()
+        top_left = field.mapTo(viewport, QPoint(0, 0))
+        return viewport.rect().contains(QRect(top_left, field.size()))
+
+    assert in_sight()
+    dialog.resize(560, 320)
+    settle(dialog)
+    qtbot.waitUntil(in_sight, timeout=2000)
