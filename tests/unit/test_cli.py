@@ -660,16 +660,25 @@ def _no_home_said(
 
 
 @pytest.mark.parametrize("command", HOME_COMMANDS)
-@pytest.mark.parametrize("kind", ["a file", "a named pipe", "a device"])
+@pytest.mark.parametrize(
+    ("kind", "through"),
+    [
+        ("a file", "option"),
+        ("a file", "variable"),
+        ("a named pipe", "option"),
+        ("a device", "option"),
+    ],
+)
 def test_a_home_that_is_no_folder_is_said_to_be_one(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     command: list[str],
     kind: str,
+    through: str,
 ) -> None:
-    """``--codex-home FILE`` had said "No Codex home found (looked in FILE). Run Codex
-    once…", as if nothing were there; the same for a FIFO or a device node."""
+    """``--codex-home FILE`` (or ``CODEX_HOME``) had said "No Codex home found (looked in
+    FILE). Run Codex once…", as if nothing were there; the same for a FIFO or a device node."""
     monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
     odd = tmp_path / "codex"
     if kind == "a file":
@@ -680,9 +689,11 @@ def test_a_home_that_is_no_folder_is_said_to_be_one(
         os.mkfifo(odd)
     else:
         device_node(odd)  # the test's own node, never a link into /dev
-    said = _no_home_said(
-        capsys, command, ["--codex-home", str(odd)], odd if kind == "a named pipe" else None
-    )
+    given = ["--codex-home", str(odd)]
+    if through == "variable":
+        monkeypatch.setenv("CODEX_HOME", str(odd))
+        given = []
+    said = _no_home_said(capsys, command, given, odd if kind == "a named pipe" else None)
     assert said == (
         f"No Codex home found: {odd} is {kind}, not a folder. Give Codex's folder "
         "(usually ~/.codex): set CODEX_HOME, or pass --codex-home DIR."
@@ -708,21 +719,6 @@ def test_a_home_named_with_escapes_alone_is_shown_escaped(
         "No Codex home found (looked in '\\x1b[31m'). Run Codex once, set CODEX_HOME, or "
         "pass --codex-home DIR."
     )
-
-
-@pytest.mark.parametrize("command", HOME_COMMANDS)
-def test_codex_home_naming_a_file_is_said_to_be_one(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    command: list[str],
-) -> None:
-    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
-    a_file = tmp_path / "codex.txt"
-    a_file.write_text("")
-    monkeypatch.setenv("CODEX_HOME", str(a_file))
-    said = _no_home_said(capsys, command, [], None)
-    assert said.startswith(f"No Codex home found: {a_file} is a file, not a folder. ")
 
 
 @pytest.mark.parametrize("command", HOME_COMMANDS)
