@@ -63,6 +63,10 @@ PROJECT_COMFORT_CHARS = 24
 #: In the compact layout Activity yields to Project sooner: names read whole before the
 #: activity does ("Running car…" beside its icon still says what goes on).
 COMPACT_ACTIVITY_COMFORT_CHARS = 16
+#: Model's cap in average characters ("gpt-5.3-codex" and its like fit): past it a name
+#: (a local model's, "hf.co/bartowski/Qwen2.5-Coder-32B-Instruct-GGUF:Q4_K_M") is elided,
+#: whole in its tooltip, rather than have the column hidden from every row for want of room.
+MODEL_CAP_CHARS = 16
 #: The widest texts a few columns usually show once their numbers grow; measured so a cell
 #: does not get elided between two measurements (columns are fitted to their cells when rows
 #: come or go, and widened when a refresh makes a cell wider: see ``_cells_changed``).
@@ -517,6 +521,19 @@ class SessionsTable(QTableView):
         roomy = least + self.fontMetrics().averageCharWidth() * (chars - minimum_chars)
         return max(least, min(self._natural[column], roomy))
 
+    def _capped(self, column: Column) -> int:
+        """A secondary column's width when deciding what shows: its measured width, but no more
+        than its cap for Model and Share (whose cells can be names of any length), so that one
+        long value does not hide the column; never narrower than its title."""
+        natural = self._natural[column]
+        if column is Column.MODEL:
+            cap = self.fontMetrics().averageCharWidth() * MODEL_CAP_CHARS + self._padding()
+        elif column is Column.SHARE:
+            cap = self._template_width(column)  # "▲ ≈ 100% of Monthly"; a bucket's window past it
+        else:
+            return natural
+        return min(natural, max(cap, self._header_width(column)))
+
     def fit_to(self, width: int) -> None:
         """Fit the columns to an outer ``width`` the layout has yet to give the table (hidden
         behind another page, it is given none): the header's height, which decides whether
@@ -525,8 +542,8 @@ class SessionsTable(QTableView):
 
     def _fit(self, width: int | None = None) -> None:
         """Share the viewport's width (or ``width``) out: hide what does not fit, in
-        ``HIDE_ORDER``; fixed columns at their measured width; Project up to its share;
-        Activity the rest."""
+        ``HIDE_ORDER``; fixed columns at their measured width (Model and Share at most their
+        cap, unless room is left over); Project up to its share; Activity the rest."""
         if self._fitting or not self._natural:
             return
         self._fitting = True
@@ -536,12 +553,21 @@ class SessionsTable(QTableView):
             activity_min = self.minimum_column_width(Column.ACTIVITY)
             fixed: list[Column] = [c for c in Column if c not in (Column.PROJECT, Column.ACTIVITY)]
             comfort = self._comfortable(Column.PROJECT) + self._comfortable(Column.ACTIVITY)
+            widths = {column: self._capped(column) for column in fixed}
             for column in HIDE_ORDER:
-                needed = sum(self._natural[c] for c in fixed) + comfort
+                needed = sum(widths[c] for c in fixed) + comfort
                 if needed <= available:
                     break
                 fixed.remove(column)
-            rest = available - sum(self._natural[c] for c in fixed)
+            # Room past Project's and Activity's comfort widens a capped column towards its
+            # whole text, by a third of it at most: Project and Activity get as much again.
+            spare = available - sum(widths[c] for c in fixed) - comfort
+            for column in (Column.MODEL, Column.SHARE):
+                if column in fixed and spare > 2:
+                    grown = min(self._natural[column] - widths[column], spare // 3)
+                    widths[column] += grown
+                    spare -= grown
+            rest = available - sum(widths[c] for c in fixed)
             # Project gets its whole name as long as Activity keeps a comfortable width (its
             # text changes every refresh but is measured only when rows come or go, so it is
             # not sized to today's text); below that both shrink towards their minimums.
@@ -561,7 +587,7 @@ class SessionsTable(QTableView):
                     column, column not in fixed and column not in (Column.PROJECT, Column.ACTIVITY)
                 )
             for column in fixed:
-                header.resizeSection(column, self._natural[column])
+                header.resizeSection(column, widths[column])
             header.resizeSection(Column.PROJECT, max(project, 1))
             header.resizeSection(Column.ACTIVITY, max(rest - project, 1))
             # The scroll range follows the sections only later otherwise; keep it at zero now.

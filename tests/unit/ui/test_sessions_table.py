@@ -252,6 +252,75 @@ def test_a_share_that_comes_after_its_row_is_not_cut(qtbot: QtBot) -> None:
         assert needed < table.horizontalHeader().sectionSize(Column.SHARE), text
 
 
+#: A local model's name as ``codex --oss`` reports it, made 60 characters long.
+LONG_MODEL = "hf.co/bartowski/Qwen2.5-Coder-32B-Instruct-GGUF:Q4_K_M-imatx"
+assert len(LONG_MODEL) == 60
+
+ORDINARY = (
+    session("shop", activity=Activity(ActivityKind.EDITING, "checkout/payments.py")),
+    session("api-gateway", age=40, model="gpt-5.1-codex-max"),
+    session("docs", age=5000, activity=Activity(ActivityKind.IDLE)),
+)
+ORDINARY_SHARES = {"shop": (SessionShare("5h", 12.0, True),)}
+
+
+def ordinary_model(*extra: CodexSessionSnapshot) -> SessionTableModel:
+    """Sessions with everyday names (and ``extra`` ones), with a share of the 5h window;
+    the ``oss`` session, if any, burns a window of its model's own."""
+    shares = {**ORDINARY_SHARES, "oss": (SessionShare("GPT-5.3-Codex-Spark Weekly", 3.0, False),)}
+    model = SessionTableModel()
+    model.update([*ORDINARY, *extra], "shop", NOW, shares, ended={"docs"})
+    return model
+
+
+def test_one_long_model_name_is_elided_rather_than_hide_the_model_column(
+    qtbot: QtBot, qtmodeltester: ModelTester
+) -> None:
+    """A local model's 60-character name had the Model column hidden from every row at
+    820 px (the column was as wide as its longest cell): it shows, that name cut in the
+    middle and whole in its tooltip, "gpt-5.3-codex" whole."""
+    model = ordinary_model(session("oss", age=70, model=LONG_MODEL))
+    qtmodeltester.check(model, force_py=True)
+    table = shown_table(qtbot, 820, model)
+    assert Column.MODEL in visible(table)
+    assert_fits(table)
+    proxy = table.model()
+    cells = {
+        proxy.index(r, Column.MODEL).data(): proxy.index(r, Column.MODEL)
+        for r in range(proxy.rowCount())
+    }
+    width = table.columnWidth(Column.MODEL)
+    assert table.fontMetrics().horizontalAdvance(LONG_MODEL) > width
+    bold = QFont(table.font())
+    bold.setBold(True)
+    assert QFontMetrics(bold).horizontalAdvance("gpt-5.3-codex") < width
+    long_cell = cells[LONG_MODEL]
+    option = QStyleOptionViewItem()
+    table.itemDelegateForColumn(Column.MODEL).initStyleOption(option, long_cell)
+    assert option.textElideMode is Qt.TextElideMode.ElideMiddle
+    tip = tooltip_text(long_cell.data(Qt.ItemDataRole.ToolTipRole))
+    assert LONG_MODEL in "".join(tip.split())  # whole, if broken over lines
+
+
+def test_the_columns_shown_depend_on_the_width_not_on_one_long_name(qtbot: QtBot) -> None:
+    """At every width the same columns show with or without a session whose model and
+    share window have long names; with room to spare the long name widens its column."""
+    plain = shown_table(qtbot, 1600, ordinary_model())
+    long = shown_table(qtbot, 1600, ordinary_model(session("oss", age=70, model=LONG_MODEL)))
+    for width in range(1700, 280, -10):
+        plain.resize(width, 260)
+        long.resize(width, 260)
+        assert visible(long) == visible(plain), width
+        assert_fits(long)
+    long.resize(1500, 260)
+    plain.resize(1500, 260)
+    assert long.columnWidth(Column.MODEL) > plain.columnWidth(Column.MODEL)
+    # Past the cap, an everyday name is whole as soon as there is room.
+    needed = QFontMetrics(plain.font()).horizontalAdvance("gpt-5.1-codex-max")
+    assert needed < plain.columnWidth(Column.MODEL)
+    assert long.columnWidth(Column.MODEL) < long.columnWidth(Column.ACTIVITY)
+
+
 def test_sorting_is_by_last_activity_first_and_the_model_stays_valid(
     qtbot: QtBot, qtmodeltester: ModelTester
 ) -> None:
