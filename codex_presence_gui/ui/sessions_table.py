@@ -63,10 +63,11 @@ PROJECT_COMFORT_CHARS = 24
 #: In the compact layout Activity yields to Project sooner: names read whole before the
 #: activity does ("Running car…" beside its icon still says what goes on).
 COMPACT_ACTIVITY_COMFORT_CHARS = 16
-#: Model's cap in average characters ("gpt-5.3-codex" and its like fit): past it a name
-#: (a local model's, "hf.co/bartowski/Qwen2.5-Coder-32B-Instruct-GGUF:Q4_K_M") is elided,
-#: whole in its tooltip, rather than have the column hidden from every row for want of room.
-MODEL_CAP_CHARS = 16
+#: Model's cap, as wide as Codex's own model name in bold: past it a name (a local model's,
+#: "hf.co/bartowski/Qwen2.5-Coder-32B-Instruct-GGUF:Q4_K_M") is elided when room is short,
+#: whole in its tooltip, rather than have the column hidden from every row. No wider than
+#: that name, so that the columns shown beside it are the same with or without a long one.
+MODEL_CAP_TEXT = "gpt-5.3-codex"
 #: The widest texts a few columns usually show once their numbers grow; measured so a cell
 #: does not get elided between two measurements (columns are fitted to their cells when rows
 #: come or go, and widened when a refresh makes a cell wider: see ``_cells_changed``).
@@ -527,7 +528,9 @@ class SessionsTable(QTableView):
         long value does not hide the column; never narrower than its title."""
         natural = self._natural[column]
         if column is Column.MODEL:
-            cap = self.fontMetrics().averageCharWidth() * MODEL_CAP_CHARS + self._padding()
+            bold = QFont(self.font())
+            bold.setBold(True)  # the active row is bold
+            cap = QFontMetrics(bold).horizontalAdvance(MODEL_CAP_TEXT) + self._padding()
         elif column is Column.SHARE:
             cap = self._template_width(column)  # "▲ ≈ 100% of Monthly"; a bucket's window past it
         else:
