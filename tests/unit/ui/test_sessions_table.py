@@ -302,6 +302,25 @@ def test_one_long_model_name_is_elided_rather_than_hide_the_model_column(
     assert LONG_MODEL in "".join(tip.split())  # whole, if broken over lines
 
 
+def test_a_share_of_a_long_named_window_is_cut_rather_than_take_room_from_every_row(
+    qtbot: QtBot,
+) -> None:
+    """A model's own limit window, named long, gets no more than the usual widest share
+    when room is short (it had pushed Model out at 820 px): cut, and whole in its tooltip."""
+    model = ordinary_model(session("oss", age=70))
+    table = shown_table(qtbot, 820, model)
+    assert {Column.MODEL, Column.SHARE} <= set(visible(table))
+    proxy = table.model()
+    cell = next(
+        proxy.index(r, Column.SHARE)
+        for r in range(proxy.rowCount())
+        if "Spark" in proxy.index(r, Column.SHARE).data()
+    )
+    assert table.fontMetrics().horizontalAdvance(cell.data()) > table.columnWidth(Column.SHARE)
+    tip = tooltip_text(cell.data(Qt.ItemDataRole.ToolTipRole))
+    assert tip.splitlines()[0] == cell.data()
+
+
 def test_the_columns_shown_depend_on_the_width_not_on_one_long_name(qtbot: QtBot) -> None:
     """At every width the same columns show with or without a session whose model and
     share window have long names; with room to spare the long name widens its column."""
