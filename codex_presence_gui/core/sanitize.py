@@ -337,19 +337,29 @@ def _cut_at(word: str, limit: int) -> int:
     """Where to cut ``word`` at most ``limit`` characters in: not inside a character that is
     several code points (a mark that joins the one before it, a zero-width joiner), nor
     inside an escape ``shown_key`` wrote (``\\u202e`` split over two lines)."""
-    cut = limit
+    starts = None  # where a cut may go: anywhere in a word without an escape
     if "\\" in word:
-        starts = [0]
-        for piece in key_pieces(word):
-            starts.append(starts[-1] + len(piece))
-        cut = max(start for start in starts if start <= limit) or limit
-    while cut > 1 and ("\u200d" in (word[cut - 1], word[cut]) or unicodedata.combining(word[cut])):
+        # Read up to the limit only: read whole at each of a long word's cuts, the escapes
+        # had made a tooltip of a name of 100,000 characters take half a second.
+        starts, end = {0}, 0
+        for piece in key_pieces(word[: limit + _LONGEST_ESCAPE]):
+            end += len(piece)
+            starts.add(end)
+    cut = limit
+    # Stepped back off a mark, a cut must not land inside the escape before it either.
+    while cut > 1 and (
+        (starts is not None and cut not in starts)
+        or "\u200d" in (word[cut - 1], word[cut])
+        or unicodedata.combining(word[cut])
+    ):
         cut -= 1
     return cut
 
 
 #: An escape that ``escaped`` writes, or any other one character.
 _KEY_PIECE = r"\\(?:\\|x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})|."
+#: The longest of those escapes: ``\\U0001f600``.
+_LONGEST_ESCAPE = 10
 
 
 def key_pieces(text: str) -> list[str]:

@@ -15,6 +15,7 @@ from codex_presence_gui.core.formatting import shortened
 from codex_presence_gui.core.sanitize import (
     NO_PROJECT,
     NO_SESSION_MODEL,
+    TOOLTIP_WORD_CHARS,
     UNNAMED_MODEL,
     _is_selector,
     clean_text,
@@ -180,3 +181,33 @@ def test_a_tooltip_breaks_a_long_name_between_escapes() -> None:
     lines = tooltip_html(shown).removeprefix('<p style="white-space:pre">').split("\n")
     assert len(lines) > 1
     assert all(escapes_are_whole(line) for line in lines)
+
+
+def test_a_tooltip_breaks_a_long_name_before_the_escape_a_mark_follows() -> None:
+    """A cut stepped back off a combining mark had landed inside the escape before it:
+    ``\\u200`` ended one line and ``d`` with the mark began the next."""
+    shown = shown_key("mmmm" + "\u200d" * 26 + "\u0301" + "x" * 20)
+    assert shown.index("\u0301") == TOOLTIP_WORD_CHARS  # where a line is cut
+    lines = tooltip_html(shown).removeprefix('<p style="white-space:pre">').split("\n")
+    assert len(lines) > 1
+    assert all(escapes_are_whole(line) for line in lines)
+
+
+def test_a_tooltip_reads_a_long_name_with_escapes_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each of a long name's cuts had read the rest of the name for escapes: a name of
+    100,000 characters took half a second to put in a tooltip, one ten times longer a
+    hundred times that."""
+    import codex_presence_gui.core.sanitize as sanitize
+
+    read = 0
+    pieces = sanitize.key_pieces
+
+    def counted(text: str) -> list[str]:
+        nonlocal read
+        read += len(text)
+        return pieces(text)
+
+    monkeypatch.setattr(sanitize, "key_pieces", counted)
+    shown = shown_key("\u202e" * 20_000)
+    assert len(tooltip_html(shown)) > len(shown)
+    assert read < 2 * len(shown)
