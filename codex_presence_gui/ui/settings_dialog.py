@@ -619,6 +619,11 @@ class SettingsDialog(QDialog):
         self.rules_list.setCurrentRow(len(self._rules) - 1)
         self.rule_pattern.setFocus()
         self._refresh_state()
+        # Its pattern, to type, in sight once laid out: low on a short page, it had been
+        # out of it (the keyboard given to a field does not scroll a page to it).
+        page = self.tabs.currentWidget()
+        if isinstance(page, _Page):
+            QTimer.singleShot(0, page, page.keep_focus_in_view)
 
     def _remove_rule(self) -> None:
         row = self.rules_list.currentRow()
@@ -1322,19 +1327,36 @@ class _Page(QScrollArea):
         return QSize(max(hint.width(), width), hint.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        # Made smaller, the page kept its scroll and the field being typed in went out of
+        # sight: it is brought back once the sections are laid out at the new size. Only if
+        # it was in sight: one the user scrolled away from (to read the page) stays away.
+        shrunk = event.oldSize().height() - event.size().height()
+        keep = shrunk > 0 and self._focus_in_sight(self.viewport().height() + shrunk)
         # Fitted before the scroll area reads the sections' height: once it shows a scroll
         # bar, it keeps it while the page does not fit beside it.
         self._fit_height()
         super().resizeEvent(event)
-        # Made smaller, the page kept its scroll and the field being typed in went out of
-        # sight: it is brought back once the sections are laid out at the new size.
-        if event.size().height() < event.oldSize().height():
-            QTimer.singleShot(0, self, self._keep_focus_in_view)
+        if keep:
+            QTimer.singleShot(0, self, self.keep_focus_in_view)
 
-    def _keep_focus_in_view(self) -> None:
-        """Scroll the field the keyboard is on (if on this page) into view."""
+    def _focus_on_page(self) -> QWidget | None:
+        """The field the keyboard is on, if on this page."""
         focus = self.window().focusWidget()
-        if focus is not None and self.content.isAncestorOf(focus):
+        return focus if focus is not None and self.content.isAncestorOf(focus) else None
+
+    def _focus_in_sight(self, height: int) -> bool:
+        """Whether the field the keyboard is on shows in the viewport's top ``height``
+        pixels (in part will do: it is the one being typed in)."""
+        focus = self._focus_on_page()
+        if focus is None:
+            return False
+        top = focus.mapTo(self.viewport(), QPoint(0, 0)).y()
+        return top < height and top + focus.height() > 0
+
+    def keep_focus_in_view(self) -> None:
+        """Scroll the field the keyboard is on (if on this page) into view."""
+        focus = self._focus_on_page()
+        if focus is not None:
             self.ensureWidgetVisible(focus)
 
     def event(self, event: QEvent) -> bool:

@@ -1037,3 +1037,36 @@ def test_a_dialog_made_smaller_keeps_the_field_being_typed_in_in_sight(qtbot: Qt
     dialog.resize(560, 320)
     settle(dialog)
     qtbot.waitUntil(in_sight, timeout=2000)
+
+
+def test_an_added_rule_is_in_sight_and_the_users_own_scroll_is_kept(qtbot: QtBot) -> None:
+    """A rule added low on a short page has its pattern, which has the keyboard, scrolled
+    into sight (it had stayed below the page's edge). Scrolled away from it (with the wheel,
+    to read the page's top), the page stays where the user put it when the dialog is made
+    smaller: it had jumped back to the field."""
+    dialog = make(qtbot, Settings())
+    dialog.resize(560, 420)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.tabs.setCurrentIndex(1)  # Discord: the rules' fields are at its bottom
+    settle(dialog)
+    dialog.add_rule.click()
+    field = dialog.rule_pattern
+    qtbot.waitUntil(field.hasFocus)
+    page = dialog.tabs.currentWidget()
+    assert isinstance(page, QScrollArea)
+    viewport = page.viewport()
+
+    def in_sight() -> bool:
+        return viewport.rect().intersects(QRect(field.mapTo(viewport, QPoint(0, 0)), field.size()))
+
+    qtbot.waitUntil(in_sight, timeout=2000)
+    scroll = page.verticalScrollBar()
+    scroll.setValue(0)  # the user's wheel, to the page's top
+    assert not in_sight()
+    dialog.resize(560, 320)
+    settle(dialog)
+    qtbot.wait(50)
+    assert field.hasFocus()
+    assert scroll.value() == 0
