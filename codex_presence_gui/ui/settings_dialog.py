@@ -1327,11 +1327,15 @@ class _Page(QScrollArea):
         return QSize(max(hint.width(), width), hint.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        # Made smaller, the page kept its scroll and the field being typed in went out of
-        # sight: it is brought back once the sections are laid out at the new size. Only if
-        # it was in sight: one the user scrolled away from (to read the page) stays away.
-        shrunk = event.oldSize().height() - event.size().height()
-        keep = shrunk > 0 and self._focus_in_sight(self.viewport().height() + shrunk)
+        # Made smaller (or narrower: the sections wrap taller), the page kept its scroll and
+        # the field being typed in went out of sight: it is brought back once the sections
+        # are laid out at the new size. Only if it was in sight: one the user scrolled away
+        # from (to read the page) stays away.
+        old, new = event.oldSize(), event.size()
+        shrunk = old.height() - new.height()
+        keep = (shrunk > 0 or new.width() < old.width()) and self._focus_in_sight(
+            self.viewport().height() + max(shrunk, 0)
+        )
         # Fitted before the scroll area reads the sections' height: once it shows a scroll
         # bar, it keeps it while the page does not fit beside it.
         self._fit_height()

@@ -1070,3 +1070,29 @@ def test_an_added_rule_is_in_sight_and_the_users_own_scroll_is_kept(qtbot: QtBot
     qtbot.wait(50)
     assert field.hasFocus()
     assert scroll.value() == 0
+
+
+def test_a_dialog_made_narrower_keeps_the_field_being_typed_in_in_sight(qtbot: QtBot) -> None:
+    """Narrowed, the sections above a rule's pattern wrap taller and push it down: the page
+    scrolls with it (it had gone below the page's edge under the user's typing)."""
+    dialog = make(qtbot, Settings())
+    dialog.resize(700, 420)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.tabs.setCurrentIndex(1)  # Discord: the rules' fields are at its bottom
+    settle(dialog)
+    dialog.add_rule.click()
+    field = dialog.rule_pattern
+    qtbot.waitUntil(field.hasFocus)
+    page = dialog.tabs.currentWidget()
+    assert isinstance(page, QScrollArea)
+    viewport = page.viewport()
+
+    def in_sight() -> bool:
+        return viewport.rect().contains(QRect(field.mapTo(viewport, QPoint(0, 0)), field.size()))
+
+    qtbot.waitUntil(in_sight, timeout=2000)
+    dialog.resize(dialog.minimumSizeHint().width(), 420)
+    settle(dialog)
+    qtbot.waitUntil(in_sight, timeout=2000)
