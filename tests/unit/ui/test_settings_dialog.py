@@ -1012,31 +1012,40 @@ def test_an_alias_left_in_a_hidden_rule_is_neither_saved_nor_refused(qtbot: QtBo
     assert applied.args[0].project_rules == (ProjectRule("acme", RuleAction.HIDE),)
 
 
+class _NewRule:
+    """A dialog ``width`` by ``height``, on its Discord tab, a rule just added: the keyboard
+    is on its pattern, low on the page, to type it."""
+
+    def __init__(self, qtbot: QtBot, width: int, height: int) -> None:
+        self.dialog = dialog = make(qtbot, Settings())
+        dialog.resize(width, height)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.activateWindow()
+        dialog.tabs.setCurrentIndex(1)  # Discord: the rules' fields are at its bottom
+        settle(dialog)
+        dialog.add_rule.click()
+        self.field = dialog.rule_pattern
+        qtbot.waitUntil(self.field.hasFocus)
+        page = dialog.tabs.currentWidget()
+        assert isinstance(page, QScrollArea)
+        self.page = page
+
+    def in_sight(self, whole: bool = True) -> bool:
+        """Whether the pattern shows (in part will do, unless ``whole``)."""
+        viewport = self.page.viewport()
+        field = QRect(self.field.mapTo(viewport, QPoint(0, 0)), self.field.size())
+        return viewport.rect().contains(field) if whole else viewport.rect().intersects(field)
+
+
 def test_a_dialog_made_smaller_keeps_the_field_being_typed_in_in_sight(qtbot: QtBot) -> None:
     """Shrunk with the keyboard on a field low on its page, the page scrolls to that field:
     it had kept its scroll, and the field went out of sight under the user's typing."""
-    dialog = make(qtbot, Settings())
-    dialog.resize(560, 900)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    dialog.tabs.setCurrentIndex(1)  # Discord: the rules' fields are at its bottom
-    settle(dialog)
-    dialog.add_rule.click()  # a new rule: the keyboard goes to its pattern, to type it
-    field = dialog.rule_pattern
-    qtbot.waitUntil(field.hasFocus)
-    page = dialog.tabs.currentWidget()
-    assert isinstance(page, QScrollArea)
-
-    def in_sight() -> bool:
-        viewport = page.viewport()
-        top_left = field.mapTo(viewport, QPoint(0, 0))
-        return viewport.rect().contains(QRect(top_left, field.size()))
-
-    assert in_sight()
-    dialog.resize(560, 320)
-    settle(dialog)
-    qtbot.waitUntil(in_sight, timeout=2000)
+    rule = _NewRule(qtbot, 560, 900)
+    assert rule.in_sight()
+    rule.dialog.resize(560, 320)
+    settle(rule.dialog)
+    qtbot.waitUntil(rule.in_sight, timeout=2000)
 
 
 def test_an_added_rule_is_in_sight_and_the_users_own_scroll_is_kept(qtbot: QtBot) -> None:
@@ -1044,55 +1053,23 @@ def test_an_added_rule_is_in_sight_and_the_users_own_scroll_is_kept(qtbot: QtBot
     into sight (it had stayed below the page's edge). Scrolled away from it (with the wheel,
     to read the page's top), the page stays where the user put it when the dialog is made
     smaller: it had jumped back to the field."""
-    dialog = make(qtbot, Settings())
-    dialog.resize(560, 420)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    dialog.tabs.setCurrentIndex(1)  # Discord: the rules' fields are at its bottom
-    settle(dialog)
-    dialog.add_rule.click()
-    field = dialog.rule_pattern
-    qtbot.waitUntil(field.hasFocus)
-    page = dialog.tabs.currentWidget()
-    assert isinstance(page, QScrollArea)
-    viewport = page.viewport()
-
-    def in_sight() -> bool:
-        return viewport.rect().intersects(QRect(field.mapTo(viewport, QPoint(0, 0)), field.size()))
-
-    qtbot.waitUntil(in_sight, timeout=2000)
-    scroll = page.verticalScrollBar()
+    rule = _NewRule(qtbot, 560, 420)
+    qtbot.waitUntil(lambda: rule.in_sight(whole=False), timeout=2000)
+    scroll = rule.page.verticalScrollBar()
     scroll.setValue(0)  # the user's wheel, to the page's top
-    assert not in_sight()
-    dialog.resize(560, 320)
-    settle(dialog)
+    assert not rule.in_sight(whole=False)
+    rule.dialog.resize(560, 320)
+    settle(rule.dialog)
     qtbot.wait(50)
-    assert field.hasFocus()
+    assert rule.field.hasFocus()
     assert scroll.value() == 0
 
 
 def test_a_dialog_made_narrower_keeps_the_field_being_typed_in_in_sight(qtbot: QtBot) -> None:
     """Narrowed, the sections above a rule's pattern wrap taller and push it down: the page
     scrolls with it (it had gone below the page's edge under the user's typing)."""
-    dialog = make(qtbot, Settings())
-    dialog.resize(700, 420)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    dialog.tabs.setCurrentIndex(1)  # Discord: the rules' fields are at its bottom
-    settle(dialog)
-    dialog.add_rule.click()
-    field = dialog.rule_pattern
-    qtbot.waitUntil(field.hasFocus)
-    page = dialog.tabs.currentWidget()
-    assert isinstance(page, QScrollArea)
-    viewport = page.viewport()
-
-    def in_sight() -> bool:
-        return viewport.rect().contains(QRect(field.mapTo(viewport, QPoint(0, 0)), field.size()))
-
-    qtbot.waitUntil(in_sight, timeout=2000)
-    dialog.resize(dialog.minimumSizeHint().width(), 420)
-    settle(dialog)
-    qtbot.waitUntil(in_sight, timeout=2000)
+    rule = _NewRule(qtbot, 700, 420)
+    qtbot.waitUntil(rule.in_sight, timeout=2000)
+    rule.dialog.resize(rule.dialog.minimumSizeHint().width(), 420)
+    settle(rule.dialog)
+    qtbot.waitUntil(rule.in_sight, timeout=2000)
