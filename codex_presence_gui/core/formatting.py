@@ -353,10 +353,13 @@ def shortened(text: str, limit: int) -> str:
     in a shown name (``\\u202e``, see ``shown_key``) is kept whole or left out whole."""
     if len(text) <= limit:
         return text
+    half = (limit - 1) // 2
+    if "\\" not in text:  # no escape in it: every character is a piece (and slicing is C)
+        return text[:half] + "…" + text[len(text) - (limit - 1 - half) :]
     from codex_presence_gui.core.sanitize import key_pieces
 
     pieces = key_pieces(text)
-    head = _pieces_within(pieces, (limit - 1) // 2)
+    head = _pieces_within(pieces, half)
     tail = _pieces_within(pieces[len(head) :][::-1], limit - 1 - len("".join(head)))
     return "".join(head) + "…" + "".join(reversed(tail))
 
