@@ -33,6 +33,10 @@ RESET_TOLERANCE_S = 120
 #: A fall of ``used_percent`` by at least this much, reset time unchanged, is a reset (an early
 #: weekly reset); smaller falls are two sessions' readings arriving out of order.
 RESET_DROP_POINTS = 5.0
+#: A session's line is written when its reply ends, with the limits its request was answered
+#: with: up to this long after an early reset, a reply to a request sent before it can still
+#: bring the old window's use.
+LATE_READING_S = 20 * 60
 #: The pace is measured over the last fifth of the window (1 h of a 5 h window).
 PACE_SPAN_FRACTION = 1 / 5
 #: A pace needs at least this fraction of the window observed (5 min of a 5 h window).
@@ -166,6 +170,7 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
     new_window_after = max((length_s or DEFAULT_WINDOW_S) / 2, RESET_TOLERANCE_S)
     last_said: dict[str, tuple[float, float | None]] = {}
     held_until = 0.0
+    early_top: float | None = None  # the use the period before reached, if it reset early
     for reading in samples:
         window = reading.window
         used = clamp_percent(window.used_percent)
@@ -187,6 +192,18 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
             if points and used == points[-1].used and not late:
                 held_until = max(held_until, reading.at)
             continue
+        if (
+            early_top is not None
+            and reading.session_id not in sessions
+            and reading.at - points[0].at <= LATE_READING_S
+            and used > early_top - RESET_DROP_POINTS
+            and used >= points[-1].used + RESET_DROP_POINTS
+            and _same_reset(reset, resets_at)
+        ):
+            # Back up to the old use, from a session not heard since the early reset: its
+            # reply to a request sent before the reset, logged late. Taken as a rise, the next
+            # reading of the new window would look like a second reset.
+            continue
         if points:
             ended = resets_at is not None and reading.at > resets_at + RESET_TOLERANCE_S
             moved_on = (
@@ -196,6 +213,9 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
             if reset is not None and resets_at is not None and resets_at - reset > new_window_after:
                 continue  # a late reading of the previous window, logged out of order
             if ended or moved_on or dropped:
+                # An early reset keeps the reset time: what the window had reached tells a
+                # late reading of it from the new window.
+                early_top = points[-1].used if dropped and not (ended or moved_on) else None
                 periods.append(_period(resets_at, length_s, points, seen, sessions, held_until))
                 points, seen, sessions = [], [], set()
                 held_until = 0.0

@@ -20,7 +20,12 @@ from typing import Any
 
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import format_countdown, format_reset_clock, pace_text
-from codex_presence_gui.core.insights import RESET_TOLERANCE_S, PaceState, window_key
+from codex_presence_gui.core.insights import (
+    RESET_DROP_POINTS,
+    RESET_TOLERANCE_S,
+    PaceState,
+    window_key,
+)
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow, clamp_percent
 from codex_presence_gui.core.settings import MAX_FILE_BYTES, SettingsError, decode_json
 from codex_presence_gui.paths import make_folder, os_problem, read_kept
@@ -103,15 +108,16 @@ class NotificationLog:
             log.warning("%s", self.problem)
             self.entries = []
 
-    def has(self, said: Said, *, since: float | None = None) -> bool:
+    def has(self, said: Said, *, since: float | None = None, after: float | None = None) -> bool:
         """True when the same event of the same window period was said already (and, with
-        ``since``, said from then on)."""
+        ``since``, said from then on; with ``after``, about a time later than that)."""
         return any(
             entry.event == said.event
             and (entry.limit_id, entry.minutes, entry.slot)
             == (said.limit_id, said.minutes, said.slot)
             and abs(entry.resets_at - said.resets_at) <= RESET_TOLERANCE_S
             and (since is None or entry.at >= since)
+            and (after is None or entry.resets_at > after)
             for entry in self.entries
         )
 
@@ -210,6 +216,7 @@ def due_notices(
             # A reset: the reading itself expired, or the history saw a new window begin.
             ended: tuple[float, float] | None = None  # (when it reset, how much was used)
             confirmed = False  # a reading of the new window was seen
+            earlier: float | None = None  # a reset said about a time up to this was another
             if window.is_past_reset(now):
                 ended = (window.resets_at, clamp_percent(window.used_percent))
             elif len(periods) >= 2:
@@ -219,10 +226,15 @@ def due_notices(
                 moment = previous.resets_at
                 if moment is None or moment > began + RESET_TOLERANCE_S:
                     moment = began  # an early reset: the reset time stayed, the use fell
+                    # Its moment is the first reading after it, and the reset that began the
+                    # period it ended can be less than the jitter's 2 minutes before: a reset
+                    # said about a time nearer that period's start was that one.
+                    started = previous.points[0].at
+                    earlier = started + (moment - started) / 2 if started < moment else None
                 ended = (moment, clamp_percent(previous.used))
             if ended is not None and notify_resets and levels and ended[1] >= levels[0]:
                 event = said(RESET, ended[0])
-                if notes.has(event):
+                if notes.has(event, after=earlier):
                     pass
                 elif now - ended[0] > RESET_NEWS_SECONDS:
                     said_too.append(event)  # old news: remember it, do not announce it
@@ -255,6 +267,13 @@ def due_notices(
             since = None
             if len(periods) >= 2 and _same_window(periods[-2].resets_at, periods[-1].resets_at):
                 since = periods[-1].points[0].at
+                if (
+                    bucket.source_session_id not in periods[-1].sessions
+                    and used >= periods[-1].used + RESET_DROP_POINTS
+                ):
+                    # The reading shown is a late one of the window before (a reply to a
+                    # request sent before the reset): the history set it aside.
+                    continue
             highest = said(f"used_{crossed[-1]}", window.resets_at)
             if notes.has(highest, since=since):
                 continue

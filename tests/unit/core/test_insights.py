@@ -131,6 +131,31 @@ def test_an_early_reset_and_out_of_order_readings(codex_home: CodexHome) -> None
     assert [point.used for point in window.periods[0].points] == [40.0, 42.0, 60.0]
 
 
+def test_a_late_reading_of_the_window_before_an_early_reset_is_set_aside(
+    codex_home: CodexHome,
+) -> None:
+    """B reads 2 % after an early reset; A's reply to a request sent before it is logged 30 s
+    later with the old 81 %, then B reads 3 %: one reset, not a period at 81 % and a second
+    one. A's next reply, of the new window, counts."""
+    write_session(
+        codex_home,
+        A,
+        [Turn(T0 + 300, 1000, 80.0), Turn(T0 + 1230, 1000, 81.0), Turn(T0 + 1400, 1000, 6.0)],
+        resets_at=RESETS,
+        jitter=False,
+    )
+    write_session(
+        codex_home,
+        B,
+        [Turn(T0 + 1200, 1000, 2.0), Turn(T0 + 1260, 1000, 3.0)],
+        resets_at=RESETS,
+        jitter=False,
+    )
+    window = five_hour(insights_of(codex_home, T0 + 1500))
+    assert [period.used for period in window.periods] == [80.0, 6.0]
+    assert [point.used for point in window.periods[1].points] == [2.0, 3.0, 6.0]
+
+
 def test_a_reading_of_an_ended_window_is_ignored(codex_home: CodexHome) -> None:
     """Codex repeats the last known limits with new usage; after the reset they are old."""
     turns = [

@@ -358,3 +358,58 @@ def test_reached_again_after_an_early_reset(codex_home: CodexHome, tmp_path: Pat
         topics.update(notice.topic for notice in due.notices)
         notes.record(due.said, at)
     assert len(topics) == 1
+
+
+OTHER = "019d0000-0000-7000-8000-0000000000e2"
+
+
+def test_a_second_early_reset_soon_after_the_first_is_announced(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """Used up, reset early, used to 80 % within a minute and reset early again 90 s after the
+    first: two resets, each announced (the second was taken for the first, its moment within
+    the 2 minutes that only Codex's jitter of a reset time deserves)."""
+    week_reset = BASE + 3 * 86400
+    path = tmp_path / "notifications.json"
+    turns: list[Turn] = []
+    for at, used, said in (
+        (BASE + 600, 100.0, ["Codex: your weekly limit is reached"]),
+        (BASE + 3600, 0.0, ["Codex: your weekly limit has reset"]),
+        (BASE + 3630, 40.0, []),
+        (BASE + 3660, 80.0, ["Codex: 25% or less of your weekly limit left"]),
+        (BASE + 3690, 1.0, ["Codex: your weekly limit has reset"]),
+        (BASE + 3720, 2.0, []),
+    ):
+        turns.append(Turn(at, 1000, None, weekly=used, weekly_resets_at=week_reset))
+        write_session(codex_home, SID, turns, resets_at=None, jitter=False)
+        assert look(path, history_board(codex_home, at + 5)) == said, at
+    assert look(path, history_board(codex_home, BASE + 3800)) == []
+
+
+@pytest.mark.parametrize("late_by", [30, 300])
+def test_a_late_reading_of_the_old_window_is_no_second_reset(
+    codex_home: CodexHome, tmp_path: Path, late_by: float
+) -> None:
+    """Two sessions: B's request is answered after an early reset (2 % used), A's reply to a
+    request sent before it is logged after B's, with the old window's 81 %, then B reads 3 %.
+    One reset, said once, and no "25 % left" for the old window's reading, whether A's line
+    came 30 s or 5 minutes late."""
+    week_reset = BASE + 3 * 86400
+    path = tmp_path / "notifications.json"
+    reset_at = BASE + 3600
+    a_turns = [Turn(BASE + 600, 1000, None, weekly=80.0, weekly_resets_at=week_reset)]
+    b_turns = [Turn(reset_at, 1000, None, weekly=2.0, weekly_resets_at=week_reset)]
+    write_session(codex_home, SID, a_turns, resets_at=None, jitter=False)
+    assert look(path, history_board(codex_home, BASE + 700)) != []
+    write_session(codex_home, OTHER, b_turns, resets_at=None, jitter=False)
+    assert look(path, history_board(codex_home, reset_at + 10)) == [
+        "Codex: your weekly limit has reset"
+    ]
+    late = reset_at + late_by
+    a_turns.append(Turn(late, 1000, None, weekly=81.0, weekly_resets_at=week_reset))
+    write_session(codex_home, SID, a_turns, resets_at=None, jitter=False)
+    assert look(path, history_board(codex_home, late + 5)) == []
+    b_turns.append(Turn(late + 20, 1000, None, weekly=3.0, weekly_resets_at=week_reset))
+    write_session(codex_home, OTHER, b_turns, resets_at=None, jitter=False)
+    assert look(path, history_board(codex_home, late + 25)) == []
+    assert look(path, history_board(codex_home, late + 600)) == []
