@@ -265,7 +265,12 @@ def format_reset_clock(resets_at: float, now: float, zone: tzinfo | None = None)
 
 
 def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) -> str:
-    """``at this pace: runs out ~15:20 (resets 16:40)``, ``on pace to last until reset``, …"""
+    """``at this pace: runs out ~15:20, 1h 20m before reset``, ``on pace to last until
+    reset``, …
+
+    Shown under the reset time (the panel, ``status``, a notification's body), so it never
+    says that time again: only what the pace adds to it.
+    """
     # Imported here: the report's text table formats tokens with this module, without the
     # history and its log parser.
     from codex_presence_gui.core.insights import PaceState
@@ -273,14 +278,16 @@ def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) ->
     pace = insight.pace_at(now)
     current = insight.current
     resets_at = current.resets_at if current is not None else None
-    resets = f"resets {format_reset_clock(resets_at, now, zone)}" if resets_at else ""
     if pace.state is PaceState.RUNS_OUT and pace.runs_out_at is not None:
         when = format_reset_clock(pace.runs_out_at, now, zone)
-        return f"at this pace: runs out ~{when}" + (f" ({resets})" if resets else "")
+        text = f"at this pace: runs out ~{when}"
+        if resets_at is not None and resets_at > pace.runs_out_at:
+            text += f", {_lead_text(pace.runs_out_at, resets_at)} reset"
+        return text
     if pace.state is PaceState.LASTS:
         return "on pace to last until reset"
     if pace.state is PaceState.REACHED:
-        return "limit reached" + (f" · {resets}" if resets else "")
+        return "limit reached"
     if pace.state is PaceState.NOT_ENOUGH_DATA:
         # A pace needs readings over a part of the window (1/60: about 2 h 48 min of a week):
         # when that is, rather than only "not enough", which dozens of readings contradict.
@@ -294,6 +301,19 @@ def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) ->
             return "pace: known once you use Codex again"
         return "pace: not enough readings yet"
     return ""
+
+
+def _lead_text(runs_out_at: float, resets_at: float) -> str:
+    """``1h 33m before``, ``2d 5h before``, ``just before``: the time between two clock times
+    as they are shown (whole minutes), so that it matches them to the minute."""
+    minutes = int(resets_at // 60) - int(runs_out_at // 60)
+    if minutes < 1:
+        return "just before"
+    days, rest = divmod(minutes, 1440)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h before"
+    return f"{hours}h {minutes}m before" if hours else f"{minutes}m before"
 
 
 def share_text(share: SessionShare) -> str:

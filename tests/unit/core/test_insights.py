@@ -69,6 +69,32 @@ def test_a_known_rate_runs_out_before_the_reset(codex_home: CodexHome) -> None:
     assert window.current.start == pytest.approx(T0, abs=3)
 
 
+def test_the_pace_line_says_only_what_the_reset_line_does_not(codex_home: CodexHome) -> None:
+    """Under "resets in 3h 0m (14:00)": when it would run out, and how long before the reset
+    that is; the reset's time is not said again ("runs out ~13:10 (resets 14:00)"). A limit
+    reached is said without it too ("limit reached · resets 14:00")."""
+    turns = steady_turns(T0 + 300, T0 + 7200, 300, 1000, 2, 2)
+    write_session(codex_home, A, turns, resets_at=RESETS, jitter=False)
+    now = T0 + 7202
+    window = five_hour(insights_of(codex_home, now))
+    text = pace_text(window, now, UTC)
+    assert text == "at this pace: runs out ~13:10, 50m before reset"
+    assert format_reset_clock(RESETS, now, UTC) not in text
+    # In whole minutes, as the two clock times differ: 48 %/h from 48 % at 10:00 runs out
+    # at 11:05.
+    fast = steady_turns(T0 + 300, T0 + 3600, 300, 1000, 4, 4)
+    write_session(codex_home, A, fast, resets_at=RESETS, jitter=False)
+    sooner = five_hour(insights_of(codex_home, T0 + 3602))
+    assert pace_text(sooner, T0 + 3602, UTC) == (
+        "at this pace: runs out ~11:05, 2h 55m before reset"
+    )
+    used_up = [*turns, Turn(T0 + 7500, 1000, 100.0)]
+    write_session(codex_home, A, used_up, resets_at=RESETS, jitter=False)
+    reached = five_hour(insights_of(codex_home, T0 + 7600))
+    assert reached.pace.state is PaceState.REACHED
+    assert pace_text(reached, T0 + 7600, UTC) == "limit reached"
+
+
 def test_a_slower_rate_lasts_until_the_reset(codex_home: CodexHome) -> None:
     turns = steady_turns(T0 + 300, T0 + 7200, 300, 1000, 1, 1)
     write_session(codex_home, A, turns, resets_at=RESETS)

@@ -250,6 +250,9 @@ def test_wording(codex_home: CodexHome, tmp_path: Path) -> None:
     shown = history_board(codex_home, BASE + 5 * 3600 + 60)
     (notice,) = due_notices(shown, (75, 90, 95), notify_resets=True, notes=notes).notices
     assert "At this pace: runs out ~" in notice.body
+    # The reset's time once, in "It resets at …": the pace adds only what is new.
+    assert notice.body.endswith(" before reset.")
+    assert "(resets" not in notice.body
     day = notice.body.split("runs out ~", 1)[1][:3]
     assert day[:1].isupper() or day[:1].isdigit(), notice.body
 
