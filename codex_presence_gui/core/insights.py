@@ -171,6 +171,7 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
     last_said: dict[str, tuple[float, float | None]] = {}
     held_until = 0.0
     early_top: float | None = None  # the use the period before reached, if it reset early
+    set_aside: set[str] = set()  # sessions whose late reading of that period was set aside
     for reading in samples:
         window = reading.window
         used = clamp_percent(window.used_percent)
@@ -195,6 +196,7 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
         if (
             early_top is not None
             and reading.session_id not in sessions
+            and reading.session_id not in set_aside
             and reading.at - points[0].at <= LATE_READING_S
             and used > early_top - RESET_DROP_POINTS
             and used >= points[-1].used + RESET_DROP_POINTS
@@ -202,7 +204,10 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
         ):
             # Back up to the old use, from a session not heard since the early reset: its
             # reply to a request sent before the reset, logged late. Taken as a rise, the next
-            # reading of the new window would look like a second reset.
+            # reading of the new window would look like a second reset. One per session: its
+            # next request was sent after the reset (and if the "reset" was itself a late
+            # reading, lower, only one reading is lost).
+            set_aside.add(reading.session_id)
             continue
         if points:
             ended = resets_at is not None and reading.at > resets_at + RESET_TOLERANCE_S
@@ -219,6 +224,7 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
                 periods.append(_period(resets_at, length_s, points, seen, sessions, held_until))
                 points, seen, sessions = [], [], set()
                 held_until = 0.0
+                set_aside.clear()
         seen.append(reading.at)
         sessions.add(reading.session_id)
         if reset is not None:

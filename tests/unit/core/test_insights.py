@@ -182,6 +182,22 @@ def test_a_late_reading_of_the_window_before_an_early_reset_is_set_aside(
     assert [point.used for point in window.periods[1].points] == [2.0, 3.0, 6.0]
 
 
+def test_only_one_late_reading_per_session_is_set_aside(codex_home: CodexHome) -> None:
+    """B's fall from 80 % to 70 % was itself a late reply (taken for an early reset): A's
+    81 % is set aside as a late one, but its next reading, 84 %, counts (one request of a
+    session can be in flight at a reset, not every one after it)."""
+    write_session(
+        codex_home,
+        A,
+        [Turn(T0 + 300, 1000, 80.0), Turn(T0 + 1230, 1000, 81.0), Turn(T0 + 1400, 1000, 84.0)],
+        resets_at=RESETS,
+        jitter=False,
+    )
+    write_session(codex_home, B, [Turn(T0 + 1200, 1000, 70.0)], resets_at=RESETS, jitter=False)
+    window = five_hour(insights_of(codex_home, T0 + 1500))
+    assert [period.used for period in window.periods] == [80.0, 84.0]
+
+
 def test_a_reading_of_an_ended_window_is_ignored(codex_home: CodexHome) -> None:
     """Codex repeats the last known limits with new usage; after the reset they are old."""
     turns = [
