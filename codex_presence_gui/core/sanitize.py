@@ -192,6 +192,32 @@ _SELECTORS = "\ufe00-\ufe0f\U000e0100-\U000e01ef"
 # visible picture, so it is shown as it is.
 _PICTOGRAPH = "\u2600-\u27bf\U0001f000-\U0001faff"
 _EMOJI_JOINER = f"(?<=[{_PICTOGRAPH}\ufe0f\U0001f3fb-\U0001f3ff])\u200d(?=[{_PICTOGRAPH}])"
+#: The zero-width non-joiner and joiner: also part of how some scripts spell words (see
+#: ``_spells``).
+_JOINERS = "\u200c\u200d"
+#: The canonical combining class of a virama (Devanagari's ्, Sinhala's ්, Khmer's coeng...).
+_VIRAMA = 9
+# Letters by how they join (Joining_Type in Unicode's ArabicShaping.txt, the same in 12.1 and
+# 14.0, Python's), in the Arabic, Syriac, Arabic Supplement, N'Ko and Mongolian blocks only:
+# those whose words use a non-joiner (Persian, Urdu, Kurdish...). One joins the letter after
+# it (Dual_Joining); the other only the one before it (Right_Joining: alef, dal, reh, waw...).
+# A letter of another block (Arabic Extended-A, Mandaic...) joins nothing here, so a
+# non-joiner next to it stays escaped.
+_DUAL_JOINING = (
+    "\u0620\u0626\u0628\u062a-\u062e\u0633-\u063f\u0641-\u0647\u0649\u064a\u066e\u066f"
+    "\u0678-\u0687\u069a-\u06bf\u06c1\u06c2\u06cc\u06ce\u06d0\u06d1\u06fa-\u06fc\u06ff"
+    "\u0712-\u0714\u071a-\u071d\u071f-\u0727\u0729\u072b\u072d\u072e\u074e\u074f"
+    "\u0750-\u0758\u075c-\u076a\u076d-\u0770\u0772\u0775-\u0777\u077a-\u077f"
+    "\u07ca-\u07ea\u1807\u1820-\u1878\u1887-\u18a8\u18aa"
+)
+_RIGHT_JOINING = (
+    "\u0622-\u0625\u0627\u0629\u062f-\u0632\u0648\u0671-\u0673\u0675-\u0677\u0688-\u0699"
+    "\u06c0\u06c3-\u06cb\u06cd\u06cf\u06d2\u06d3\u06d5\u06ee\u06ef"
+    "\u0710\u0715-\u0719\u071e\u0728\u072a\u072c\u072f\u074d"
+    "\u0759-\u075b\u076b\u076c\u0771\u0773\u0774\u0778\u0779"
+)
+# The two sets of letters above, built on the first joiner met (most commands meet none).
+_joining: tuple[frozenset[str], frozenset[str]] | None = None
 # Finds a character that may be one of the above: compiled on the first name that is not
 # ASCII (a search through ``re``'s cache costs several times the search).
 _maybe_hidden: Callable[[str], object] | None = None
@@ -213,9 +239,10 @@ def shown_key(text: str) -> str:
 
     A plain name is shown as it is. Else each character that would not show is written as
     an escape (``escaped``): control and format characters (bidi controls, zero-width
-    spaces, U+FEFF), the space variants (no-break, thin, ideographic: all but the ASCII
-    space), printable characters that draw nothing (see above), a space at either end, and
-    the backslash, so that no name reads as another's escape: ``"\\u202egpt-5"`` is shown as
+    spaces, U+FEFF, a zero-width joiner or non-joiner but where it joins an emoji or spells
+    a word: see ``_spells``), the space variants (no-break, thin, ideographic: all but the
+    ASCII space), printable characters that draw nothing (see above), a space at either end,
+    and the backslash, so that no name reads as another's escape: ``"\\u202egpt-5"`` is shown as
     ``\\u202egpt-5``, a model literally named that as ``\\\\u202egpt-5``. A name that reads as
     a placeholder (``NO_PROJECT``: ``(none)``) has its first character escaped:
     ``\\x28none)``. The shown name is printable, so ``clean_text`` leaves it as it is.
@@ -236,7 +263,7 @@ def shown_key(text: str) -> str:
     ends = (0, len(text) - 1)
     shown: list[str] = []
     for index, char in enumerate(text):
-        if index in joiners:
+        if index in joiners or (char in _JOINERS and _spells(text, index, hidden)):
             shown.append(char)
         elif (
             char == "\\"
@@ -265,6 +292,81 @@ def _selects(text: str, index: int, shown: list[str]) -> bool:
         and not _is_selector(before)
         and shown[-1] == before  # not written as an escape
     )
+
+
+def _spells(text: str, index: int, hidden: set[int]) -> bool:
+    """Whether the zero-width non-joiner or joiner at ``index`` is part of a word's spelling,
+    where it changes what is drawn, so that it shows as it is.
+
+    The contexts of IDNA 2008's CONTEXTJ rules (RFC 5892, Appendix A.1 and A.2): either
+    joiner right after a virama and before a letter of the virama's script (सद्‌भाव: the
+    virama drawn, not the conjunct; ශ්‍රී: a half or touching form), and a non-joiner between
+    a letter that joins the one after it and one that joins the one before it, marks on
+    either side aside (می‌خواهم: the two letters not joined). Unlike IDNA, a joiner after a
+    virama needs the letter after it: at a name's end or before a space it changes nothing
+    drawn. Anywhere else (between Latin letters, at either end, doubled) it is escaped."""
+    before = text[index - 1] if index else ""
+    after = text[index + 1 : index + 2]
+    if (
+        before
+        and after
+        and unicodedata.combining(before) == _VIRAMA
+        and unicodedata.category(after).startswith("L")
+        and _script(after) == _script(before)
+    ):
+        return True
+    if text[index] != "\u200c":
+        return False
+    start = index - 1
+    while start >= 0 and _is_transparent(text, start, hidden):
+        start -= 1
+    end = index + 1
+    while end < len(text) and _is_transparent(text, end, hidden):
+        end += 1
+    if start < 0 or end == len(text):
+        return False
+    dual, right = _joining_letters()
+    return text[start] in dual and (text[end] in dual or text[end] in right)
+
+
+def _script(char: str) -> str:
+    """The script a letter or sign belongs to, as the first word of its Unicode name
+    (``DEVANAGARI`` for ``DEVANAGARI SIGN VIRAMA``): enough to tell Devanagari from Latin."""
+    return unicodedata.name(char, "").partition(" ")[0]
+
+
+def _is_transparent(text: str, index: int, hidden: set[int]) -> bool:
+    """Whether the character at ``index`` is a mark that letters join across (Arabic's
+    harakat), shown as it is (a mark that draws nothing, escaped, breaks the context)."""
+    char = text[index]
+    return (
+        unicodedata.category(char) in ("Mn", "Me")
+        and index not in hidden
+        and not _is_selector(char)
+    )
+
+
+def _joining_letters() -> tuple[frozenset[str], frozenset[str]]:
+    """The Dual_Joining and the Right_Joining letters (see above), as sets."""
+    global _joining  # built once, on first use
+    if _joining is None:
+        _joining = (_letters(_DUAL_JOINING), _letters(_RIGHT_JOINING))
+    return _joining
+
+
+def _letters(ranges: str) -> frozenset[str]:
+    """The characters of ``ranges``, written as in a regular expression's class: ``a-dx``."""
+    letters: set[str] = set()
+    index = 0
+    while index < len(ranges):
+        if ranges[index + 1 : index + 2] == "-":
+            first, last = ranges[index], ranges[index + 2]
+            letters.update(map(chr, range(ord(first), ord(last) + 1)))
+            index += 3
+        else:
+            letters.add(ranges[index])
+            index += 1
+    return frozenset(letters)
 
 
 def _is_selector(char: str) -> bool:

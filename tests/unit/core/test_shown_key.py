@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codex_presence_gui.core.discovery import shown_home
@@ -117,8 +117,8 @@ def test_a_shown_name_is_safe_to_draw(name: str) -> None:
     shown = shown_key(name)
     assert shown.isprintable()
     assert clean_text(shown) == shown
-    # Only an emoji's joiner is left (👩‍💻), between two pictures.
-    assert all(unicodedata.category(char) != "Cf" or char == "\u200d" for char in shown)
+    # Only a joiner is left: an emoji's (👩‍💻) or one that spells a word (می‌خواهم).
+    assert all(unicodedata.category(char) != "Cf" or char in "\u200c\u200d" for char in shown)
     # A variation selector left shows a picture: after one (not ASCII, not a selector), or
     # making a keycap.
     for index, char in enumerate(shown):
@@ -211,3 +211,130 @@ def test_a_tooltip_reads_a_long_name_with_escapes_once(monkeypatch: pytest.Monke
     shown = shown_key("\u202e" * 20_000)
     assert len(tooltip_html(shown)) > len(shown)
     assert read < 2 * len(shown)
+
+
+#: Words whose spelling holds a zero-width non-joiner or joiner (each changes how the word is
+#: drawn): Persian "I want", "the house's", "I don't know" (the verb's prefix and the plural
+#: not joined to the letter before), Urdu "responsible"; Hindi "goodwill" (a virama drawn,
+#: not a conjunct), Marathi "the wind's" (an eyelash ra), Sinhala "Sri Lanka" (a touching
+#: form), Malayalam "flat"; Syriac, with a vowel mark between the letter and the non-joiner.
+SPELLED_WITH_JOINERS = [
+    *("می\u200cخواهم", "خانه\u200cها", "نمی\u200cدانم", "ذمہ\u200cدار"),
+    *("सद्\u200cभावना", "वार्\u200dयाने", "ශ්\u200dරී ලංකා", "ഫ്\u200cളാറ്റ്"),
+    "ܒܰ\u200cܒ",
+]
+
+
+@pytest.mark.parametrize("name", SPELLED_WITH_JOINERS)
+def test_a_word_spelled_with_a_joiner_is_shown_as_it_is(name: str) -> None:
+    """A Persian or Hindi project had been shown ``می\\u200cخواهم``, a joiner that its
+    spelling needs written as if it hid the name's difference from another."""
+    assert shown_key(name) == name
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("gpt\u200c5", "gpt\\u200c5"),  # between Latin letters
+        ("gpt\u200d5", "gpt\\u200d5"),
+        ("\u200cمی", "\\u200cمی"),  # at either end
+        ("می\u200c", "می\\u200c"),
+        ("क्\u200c", "क्\\u200c"),
+        ("می\u200c\u200cخواهم", "می\\u200c\\u200cخواهم"),  # doubled
+        ("क्\u200c\u200dष", "क्\\u200c\\u200dष"),
+        ("ا\u200cب", "ا\\u200cب"),  # after an alef, which never joins the letter after it
+        ("ب\u200cء", "ب\\u200cء"),  # before a hamza, which joins nothing
+        ("ب\u200dب", "ب\\u200dب"),  # a joiner between letters that join anyway
+        ("क्\u200ca", "क्\\u200ca"),  # after a virama but before a Latin letter
+        ("क्\u200c ष", "क्\\u200c ष"),  # or a space
+        ("क्\u200c्", "क्\\u200c्"),  # or a sign
+        ("ب\u034f\u200cب", "ب\\u034f\\u200cب"),  # past a mark that is itself escaped
+        ("ب\ufe00\u200cب", "ب\ufe00\\u200cب"),  # or a variation selector
+    ],
+)
+def test_a_joiner_that_spells_nothing_is_escaped(name: str, shown: str) -> None:
+    assert shown_key(name) == shown
+
+
+_LATIN = "abcxyz019-_. "
+
+
+@given(st.text(_LATIN), st.data())
+def test_a_joiner_in_a_latin_name_is_escaped(text: str, data: st.DataObject) -> None:
+    at = data.draw(st.lists(st.integers(0, len(text)), min_size=1, max_size=3))
+    joiner = data.draw(st.sampled_from("\u200c\u200d"))
+    name = text
+    for index in sorted(at, reverse=True):
+        name = name[:index] + joiner + name[index:]
+    shown = shown_key(name)
+    assert joiner not in shown
+    assert shown.count(escaped(joiner)) == len(at)
+
+
+#: What the next test draws names from, with how each letter joins, as Unicode's
+#: ArabicShaping.txt lists them (beh and Farsi yeh join both ways; alef and waw join only
+#: the letter before them; hamza joins nothing), written here apart from ``sanitize``'s table.
+_JOINS_AFTER = "بی"
+_JOINS_BEFORE = "بیاو"
+_ARABIC_MARK = "\u064e"  # fatha
+_VIRAMA = "\u094d"
+_DEVANAGARI = "कष"
+_MARKS = _ARABIC_MARK + _VIRAMA  # any mark: letters join across a virama too
+_ALPHABET = [*_JOINS_BEFORE, "ء", _ARABIC_MARK, _VIRAMA, *_DEVANAGARI, "a", " ", "\u034f"]
+_ALPHABET += ["\u200c", "\u200d"] * 3  # often, doubled too
+
+
+def _drawn_alike(shown: str) -> str:
+    """``shown`` as it is drawn, told by rules written apart from ``shown_key``'s: without
+    each joiner that changes nothing (not between a virama and a Devanagari letter, nor a
+    non-joiner between letters that would join, past the marks on them)."""
+    kept = []
+    for index, char in enumerate(shown):
+        if char not in "\u200c\u200d":
+            kept.append(char)
+            continue
+        # Sets, not strings: "" (no letter there) is in every string.
+        virama = shown[index - 1 : index] == _VIRAMA
+        spells = virama and shown[index + 1 : index + 2] in set(_DEVANAGARI)
+        before = shown[:index].rstrip(_MARKS)[-1:]
+        after = shown[index + 1 :].lstrip(_MARKS)[:1]
+        if char == "\u200c" and before in set(_JOINS_AFTER) and after in set(_JOINS_BEFORE):
+            spells = True
+        if spells:
+            kept.append(char)
+    return "".join(kept)
+
+
+@settings(max_examples=1000)  # a name is short and quick: look at more of them
+@given(st.lists(st.sampled_from(_ALPHABET), max_size=10).map("".join), st.data())
+def test_names_apart_but_for_a_joiner_never_read_the_same(name: str, data: st.DataObject) -> None:
+    """A joiner shown as it is changes what is drawn, so that two names that differ in a
+    joiner that changes nothing never read the same: the joiner is escaped in one of them."""
+    shown = shown_key(name)
+    assert _drawn_alike(shown) == shown  # every joiner left changes what is drawn
+    joiners = [index for index, char in enumerate(name) if char in "\u200c\u200d"]
+    dropped = data.draw(st.sets(st.sampled_from(joiners))) if joiners else set()
+    other = "".join(char for index, char in enumerate(name) if index not in dropped)
+    if other != name:
+        assert _drawn_alike(shown_key(other)) != _drawn_alike(shown)
+
+
+def test_every_letter_of_the_joining_blocks_has_a_joining_type() -> None:
+    """The table of letters that join holds every letter of its blocks but those that join
+    nothing (hamza, small waw) or join through a stroke (tatweel): a letter added to a block
+    by a newer Unicode (Python's ``unicodedata``) must be looked up in ArabicShaping.txt."""
+    from codex_presence_gui.core.sanitize import _joining_letters
+
+    dual, right = _joining_letters()
+    assert not dual & right
+    non_joining = {"\u0621", "\u0640", "\u0674", "\u06e5", "\u06e6", "\u07f4", "\u07f5", "\u07fa"}
+    non_joining.update(map(chr, range(0x1880, 0x1885)))  # Mongolian Ali Gali signs
+    blocks = [(0x0600, 0x06FF), (0x0700, 0x074F), (0x0750, 0x077F), (0x07C0, 0x07FF)]
+    blocks.append((0x1800, 0x18AF))
+    letters = {
+        chr(code)
+        for first, last in blocks
+        for code in range(first, last + 1)
+        if unicodedata.category(chr(code)) in ("Lo", "Lm")
+    }
+    assert letters - non_joining == (dual | right) - {"\u1807"}  # a Sibe mark that joins
