@@ -241,18 +241,20 @@ def shown_key(text: str) -> str:
     an escape (``escaped``): control and format characters (bidi controls, zero-width
     spaces, U+FEFF, a zero-width joiner or non-joiner but where it joins an emoji or spells
     a word: see ``_spells``), the space variants (no-break, thin, ideographic: all but the
-    ASCII space), printable characters that draw nothing (see above), a space at either end,
-    and the backslash, so that no name reads as another's escape: ``"\\u202egpt-5"`` is shown as
+    ASCII space), printable characters that draw nothing (see above), a space at either end
+    or after another (``acme \\x20api``: two spaces read as one in a proportional font), and
+    the backslash, so that no name reads as another's escape: ``"\\u202egpt-5"`` is shown as
     ``\\u202egpt-5``, a model literally named that as ``\\\\u202egpt-5``. A name that reads as
     a placeholder (``NO_PROJECT``: ``(none)``) has its first character escaped:
     ``\\x28none)``. The shown name is printable, so ``clean_text`` leaves it as it is.
     """
-    # The usual name costs three C-level scans (strip returns the text itself when there is
-    # no space to take off, and == sees it is; isascii reads a flag) and a set lookup.
+    # The usual name costs three C-level scans (isascii reads a flag) and a set lookup; one
+    # with a space two more (strip returns the text itself when there is no space to take
+    # off, and == sees it is): most names (models, session ids) have none.
     if (
         text.isprintable()
         and "\\" not in text
-        and text.strip(" ") == text
+        and (" " not in text or (text.strip(" ") == text and "  " not in text))
         and (text.isascii() or not _may_hide(text))
     ):
         return escaped(text[0]) + text[1:] if text in _PLACEHOLDERS else text
@@ -272,7 +274,7 @@ def shown_key(text: str) -> str:
             or (_is_selector(char) and not _selects(text, index, shown))
         ):
             shown.append(escaped(char))
-        elif char == " " and index in ends:
+        elif char == " " and (index in ends or text[index - 1] == " "):
             shown.append("\\x20")
         else:
             shown.append(char)

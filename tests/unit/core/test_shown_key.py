@@ -67,6 +67,8 @@ def test_a_plain_name_is_shown_as_it_is(name: str) -> None:
         ("gpt\u200b-5", "gpt\\u200b-5"),
         ("gpt\u00a05", "gpt\\u00a05"),
         ("gpt-5 ", "gpt-5\\x20"),
+        ("acme  api", "acme \\x20api"),  # two spaces
+        ("acme   api ", "acme \\x20\\x20api\\x20"),
         ("a\tb", "a\\x09b"),
         ("gpt-5\x85", "gpt-5\\u0085"),  # a C1 control, not the byte 0x85 below
         ("caf\udce9", "caf\\xe9"),  # a byte that is not UTF-8
@@ -144,6 +146,16 @@ def test_a_name_that_reads_as_a_placeholder_is_escaped(placeholder: str) -> None
     assert shown != placeholder
     assert shown == f"\\x{ord(placeholder[0]):02x}{placeholder[1:]}"
     assert shown_key("(none) ") == "(none)\\x20"  # and a look-alike of it stays apart
+
+
+@given(st.text(" ab\u00a0"))
+def test_no_space_shown_is_hard_to_count(name: str) -> None:
+    """``acme  api`` had read as ``acme api`` in a proportional font: two spaces in a row are
+    hard to tell from one, a space at either end from none."""
+    shown = shown_key(name)
+    assert "  " not in shown
+    assert not shown.startswith(" ")
+    assert not shown.endswith(" ")
 
 
 @given(st.text())
