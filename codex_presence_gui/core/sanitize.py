@@ -439,7 +439,8 @@ def _tooltip_lines(line: str) -> list[str]:
 
 def _cut_at(word: str, limit: int) -> int:
     """Where to cut ``word`` at most ``limit`` characters in: not inside a character that is
-    several code points (a mark that joins the one before it, a zero-width joiner), nor
+    several code points (a mark that joins the one before it, a zero-width joiner), nor next
+    to a joiner or non-joiner left in a word (at a line's edge it changes nothing drawn), nor
     inside an escape ``shown_key`` wrote (``\\u202e`` split over two lines)."""
     starts = None  # where a cut may go: anywhere in a word without an escape
     if "\\" in word:
@@ -453,7 +454,8 @@ def _cut_at(word: str, limit: int) -> int:
     # Stepped back off a mark, a cut must not land inside the escape before it either.
     while cut > 1 and (
         (starts is not None and cut not in starts)
-        or "\u200d" in (word[cut - 1], word[cut])
+        or word[cut - 1] in _JOINERS
+        or word[cut] in _JOINERS
         or unicodedata.combining(word[cut])
     ):
         cut -= 1

@@ -205,6 +205,20 @@ def test_a_tooltip_breaks_a_long_name_before_the_escape_a_mark_follows() -> None
     assert all(escapes_are_whole(line) for line in lines)
 
 
+@pytest.mark.parametrize("at", range(TOOLTIP_WORD_CHARS - 2, TOOLTIP_WORD_CHARS + 2))
+def test_a_tooltip_breaks_a_long_word_away_from_its_non_joiner(at: int) -> None:
+    """A Persian word broken next to its non-joiner had read as one without it: at a line's
+    edge the letters are apart anyway."""
+    name = "ب" * at + "\u200c" + "ب" * 40
+    assert shown_key(name) == name
+    lines = tooltip_html(name).removeprefix('<p style="white-space:pre">').split("\n")
+    assert len(lines) > 1
+    assert "".join(lines).removesuffix("</p>") == name
+    for line in lines:
+        assert not line.startswith("\u200c")
+        assert not line.removesuffix("</p>").endswith("\u200c")
+
+
 def test_a_tooltip_reads_a_long_name_with_escapes_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each of a long name's cuts had read the rest of the name for escapes: a name of
     100,000 characters took half a second to put in a tooltip, one ten times longer a
