@@ -655,12 +655,35 @@ def _cell(text: str) -> str:
     """A name from the logs as a CSV cell: as the text table shows it (``shown_key``: what
     would not show written as an escape, so that two models, projects or sessions never
     share a cell, nor merge in a pivot table; ``--json`` has the exact names), and never a
-    formula to a spreadsheet (one starting with ``=``, ``+``, ``-`` or ``@`` gets a ``'``
-    first)."""
+    formula to a spreadsheet (``_not_a_formula``)."""
     from codex_presence_gui.core.sanitize import shown_key
 
-    text = shown_key(text)
-    return "'" + text if text.lstrip().startswith(("=", "+", "-", "@")) else text
+    return _not_a_formula(shown_key(text))
+
+
+#: What makes a cell a formula to a spreadsheet when it comes first, after any spaces (OWASP's
+#: CSV injection list, whose tab and carriage return are ``_FORMULA_SPACES``).
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_FORMULA_SPACES = ("\t", "\r")
+
+
+def _not_a_formula(text: str) -> str:
+    """``text`` as a cell no spreadsheet runs, one to one (two texts never give one cell).
+
+    A ``'`` comes first, as OWASP advises, when the text's first run of whitespace and ``'``
+    holds a tab or a carriage return, or is followed by ``=``, ``+``, ``-`` or ``@``. Counting
+    the ``'`` in that run keeps it one to one: ``'=x`` gets its ``'`` as ``=x`` does
+    (``''=x`` and ``'=x``), so a project named ``=x`` and one named ``'=x`` never share a
+    cell. (From ``shown_key`` no whitespace comes first: a space, tab or carriage return is
+    written as an escape, ``\\x09``; the guard counts them all the same, for any text.)
+    """
+    start = 0
+    while start < len(text) and (text[start].isspace() or text[start] == "'"):
+        start += 1
+    lead = text[:start]
+    if text.startswith(_FORMULA_STARTS, start) or any(space in lead for space in _FORMULA_SPACES):
+        return "'" + text
+    return text
 
 
 #: The first CSV column's name in each report.

@@ -13,6 +13,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from codex_presence_gui.core.models import TokenUsage
 from codex_presence_gui.core.pricing import PriceKey, Pricer, PriceSpan, UnitPrices
@@ -22,6 +24,8 @@ from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage, UsageInd
 from codex_presence_gui.core.usage_report import (
     COST_LABEL,
     UsageReport,
+    _cell,
+    _not_a_formula,
     _system_zone_key,
     _zone_name,
     build_usage_report,
@@ -234,7 +238,51 @@ def test_csv_names_are_never_spreadsheet_formulas() -> None:
     assert {"'@SUM(A1)", "'+cmd", "'-2+3", '\'=HYPERLINK("http://x","y")'} <= cells
     # A tab or CR first (OWASP's list) is written as an escape, which no spreadsheet runs.
     assert {"\\x09=m2", "\\x0d=1+1"} <= cells
-    assert not any(cell.lstrip()[:1] in "=+-@" for cell in cells if cell.strip())
+    assert not any(_a_formula(cell) for cell in cells)
+
+
+def _a_formula(cell: str) -> bool:
+    """What a spreadsheet may run: ``=``, ``+``, ``-`` or ``@`` first after any spaces, or a
+    tab or carriage return first (OWASP's CSV injection list)."""
+    return cell.lstrip()[:1] in ("=", "+", "-", "@") or cell[:1] in ("\t", "\r")
+
+
+def test_csv_names_that_differ_by_a_quote_keep_their_own_cells() -> None:
+    """A project named ``=x`` and one named ``'=x`` are two lines, not one cell twice (which
+    a pivot table would merge): the guard's ``'`` is counted before the name's own."""
+    slots = [
+        _slot("2026-11-23T10:00", "s1", "gpt-5.5", 1000, project="=x"),
+        _slot("2026-11-23T11:00", "s2", "gpt-5.5", 1000, project="'=x"),
+        _slot("2026-11-23T12:00", "s3", "gpt-5.5", 1000, project="''=x"),
+        _slot("2026-11-23T13:00", "s4", "gpt-5.5", 1000, project="'x"),
+    ]
+    rows = list(
+        csv.reader(io.StringIO(report_csv(build_usage_report("project", slots, {}, zone=UTC), UTC)))
+    )
+    assert sorted(row[0] for row in rows[1:]) == ["'''=x", "''=x", "'=x", "'x"]
+
+
+_FORMULA_ALPHABET = st.sampled_from(["=", "+", "-", "@", "'", " ", "\t", "\r", "\n", "\xa0", "x"])
+#: Names made mostly of what the guard looks at, and any text besides.
+_NAMES = st.text(_FORMULA_ALPHABET, max_size=6) | st.text(max_size=8)
+
+
+@given(st.lists(_NAMES, unique=True, max_size=8))
+def test_csv_cells_are_one_to_one(names: list[str]) -> None:
+    """Different names never share a cell, as written or after the guard alone: also a name
+    and the names it is one ``'`` away from."""
+    near = {other for name in names for other in ("'" + name, name[1:], name.lstrip("'"))}
+    names = [*names, *(near - set(names))]
+    assert len({_cell(name) for name in names}) == len(names)
+    assert len({_not_a_formula(name) for name in names}) == len(names)
+
+
+@given(_NAMES)
+def test_csv_cells_are_never_formulas(name: str) -> None:
+    assert not _a_formula(_cell(name))
+    assert not _a_formula(_not_a_formula(name))
+    # The guard adds at most a ``'`` to what it is given.
+    assert _not_a_formula(name) in (name, "'" + name)
 
 
 @pytest.mark.parametrize("kind", ["daily", "session", "project", "model"])
