@@ -320,6 +320,7 @@ def save_text(
     text: str,
     *,
     cancelled: Callable[[], bool] | None = None,
+    made: Callable[[str], None] | None = None,
 ) -> None:
     """Write ``text`` (UTF-8, line ends as they are) to the file ``path`` the user chose,
     whole or not at all: into a new file beside it, then renamed over it, so that a full disk
@@ -328,7 +329,9 @@ def save_text(
 
     ``cancelled`` is asked before the new file is made and again before it is renamed over
     ``path`` (the app quitting while a slow folder takes the text): once it says yes, the new
-    file is removed and what was at ``path`` stays as it was.
+    file is removed and what was at ``path`` stays as it was. ``made`` is told the new file's
+    path as soon as it exists, so that whoever gives the save up can remove the file even
+    while the write hangs (the rename then fails: it never replaces ``path``).
 
     Raises:
         OSError: the text could not be written (what was at ``path`` is untouched), or
@@ -368,6 +371,8 @@ def save_text(
         return
     try:
         with os.fdopen(handle, "wb") as file:
+            if made is not None:
+                made(temporary)
             file.write(data)
             file.flush()
             os.fsync(file.fileno())

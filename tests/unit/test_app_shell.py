@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -12,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThread
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui import paths
@@ -21,7 +22,6 @@ from codex_presence_gui.cli import build_parser
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.notifications import Notice, by_urgency, one_message
 from codex_presence_gui.core.settings import Settings, load_settings, save_settings
-from codex_presence_gui.services import file_saver
 from codex_presence_gui.services.discord_client import IPC_DIR_ENV
 from codex_presence_gui.services.discord_worker import DiscordState
 from codex_presence_gui.services.single_instance import SingleInstance
@@ -163,18 +163,21 @@ def test_quitting_while_an_export_hangs_is_quick_and_keeps_the_users_file(
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Export CSV… into a folder that hangs (a network share), then Quit: the app stops as
-    quickly as ever (the save's thread is kept until the folder answers, never destroyed
-    while it runs), and the file the save was to replace is left whole."""
+    """Export CSV… into a folder that hangs (a network share) while the new file takes the
+    text, then Quit: the app stops as quickly as ever (the save's thread is kept until the
+    folder answers, never destroyed while it runs), the file the save was to replace is left
+    whole, and the half-written new file beside it is removed at once (the process may leave
+    without the hung thread)."""
     entered, released = threading.Event(), threading.Event()
-    real = file_saver.save_text
+    real_fsync = os.fsync
 
-    def hung(path: str, text: str, *, cancelled: Callable[[], bool]) -> None:
-        entered.set()
-        released.wait(10)
-        real(path, text, cancelled=cancelled)
+    def hung(handle: int) -> None:
+        if QThread.currentThread().objectName() == "file-save":
+            entered.set()
+            released.wait(10)
+        real_fsync(handle)
 
-    monkeypatch.setattr(file_saver, "save_text", hung)
+    monkeypatch.setattr(os, "fsync", hung)
     write_usage_session(codex_home, 1, [(time.time() - 60, 1000, 100, 0)])
     shell = make_shell(qtbot, codex_home)
     page = shell.window.usage_page
@@ -184,10 +187,12 @@ def test_quitting_while_an_export_hangs_is_quick_and_keeps_the_users_file(
     try:
         assert page.export_csv(target)
         qtbot.waitUntil(entered.is_set)
+        assert len(list(tmp_path.glob(".usage.csv.*.tmp"))) == 1
         started = time.monotonic()
         stop(shell)
         assert time.monotonic() - started < 2.5
         assert not page.saving
+        assert [path.name for path in tmp_path.glob("*usage.csv*")] == ["usage.csv"]
     finally:
         released.set()
         assert join_parked(5.0)

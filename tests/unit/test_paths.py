@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -143,3 +144,28 @@ def test_a_cancelled_save_leaves_the_file_that_was_there(
     assert next(answers, None) is None  # asked as many times as said
     assert target.read_text() == "kept,1\n"
     assert [path.name for path in tmp_path.iterdir()] == ["usage.csv"]
+
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_a_save_whose_new_file_was_removed_never_replaces_the_path(
+    tmp_path: Path, existing: bool
+) -> None:
+    """A save given up while its write hangs has its new file removed by whoever gave it up
+    (``made`` tells the path): the rename that follows fails and what was at the path stays
+    (or nothing is there), even with no ``cancelled`` asked."""
+    target = tmp_path / "usage.csv"
+    if existing:
+        target.write_text("kept,1\n")
+    made: list[str] = []
+
+    def removed_at_once(path: str) -> None:
+        made.append(path)
+        os.unlink(path)
+
+    with pytest.raises(FileNotFoundError):
+        paths.save_text(target, "new,2\n", made=removed_at_once)
+    assert [Path(path).parent for path in made] == [tmp_path]
+    assert Path(made[0]).name.startswith(".usage.csv.")
+    assert [path.name for path in tmp_path.iterdir()] == (["usage.csv"] if existing else [])
+    if existing:
+        assert target.read_text() == "kept,1\n"

@@ -14,7 +14,7 @@ from datetime import UTC, date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QThread, QTimer
 from PySide6.QtGui import (
     QCursor,
     QFocusEvent,
@@ -533,13 +533,15 @@ class SlowFolder:
         self.real = file_saver.save_text
         monkeypatch.setattr(file_saver, "save_text", self.save)
 
-    def save(self, path: str, text: str, *, cancelled: Callable[[], bool]) -> None:
+    def save(
+        self, path: str, text: str, *, cancelled: Callable[[], bool], made: Callable[[str], None]
+    ) -> None:
         self.thread = threading.current_thread()
         self.entered.set()
         assert self.released.wait(10)
         if self.error is not None:
             raise self.error
-        self.real(path, text, cancelled=cancelled)
+        self.real(path, text, cancelled=cancelled, made=made)
 
     def release(self) -> None:
         self.released.set()
@@ -729,6 +731,47 @@ def test_quitting_while_a_save_hangs_keeps_the_file_that_was_there(
     assert not page.export_row.isVisible()  # "Saving …" is over
     slow_folder.release()
     assert join_parked(5.0)
+    qtbot.wait(50)  # a result queued meanwhile would be delivered now
+    assert said == []
+    assert target.read_text() == "kept,1\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["usage.csv"]
+
+
+def test_quitting_while_a_save_hangs_in_its_write_leaves_no_new_file_beside(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder hangs while the new file takes the text (its ``.usage.csv.xxxx.tmp``
+    exists): the quit gives the save up and removes that file, which had stayed beside the
+    user's when the process left without the hung thread (after ``EXIT_WAIT_S``). The user's
+    file stays whole, and the rename that follows once the folder answers fails harmlessly."""
+    writing = threading.Event()
+    answered = threading.Event()
+    real_fsync = os.fsync
+
+    def hung_fsync(handle: int) -> None:
+        if QThread.currentThread().objectName() == "file-save":
+            writing.set()
+            assert answered.wait(10)
+        real_fsync(handle)
+
+    monkeypatch.setattr(os, "fsync", hung_fsync)
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    target = tmp_path / "usage.csv"
+    target.write_text("kept,1\n")
+    said: list[str] = []
+    page.export_done.connect(said.append)
+    try:
+        assert page.export_csv(target)
+        qtbot.waitUntil(writing.is_set)
+        assert len(list(tmp_path.glob(".usage.csv.*.tmp"))) == 1
+        assert not page.stop_export(100)  # still hung: kept, not waited for
+        assert [path.name for path in tmp_path.iterdir()] == ["usage.csv"]
+        assert target.read_text() == "kept,1\n"
+    finally:
+        answered.set()
+        assert join_parked(5.0)
     qtbot.wait(50)  # a result queued meanwhile would be delivered now
     assert said == []
     assert target.read_text() == "kept,1\n"
