@@ -1178,8 +1178,12 @@ def _exclusive(lock_path: str, waiting: Callable[[], None] | None = None) -> Ite
     """Hold an advisory lock on ``lock_path`` (made when missing) against other processes;
     it goes when the file is closed, also when the process dies. Waits as long as SQLite
     waits for a writer (``BUSY_TIMEOUT_S``) on every system, then raises
-    ``IndexBusyError``; ``waiting`` is told once the wait has lasted ``WAIT_NOTICE_S``."""
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    ``IndexBusyError``; ``waiting`` is told once the wait has lasted ``WAIT_NOTICE_S``.
+
+    Raises:
+        NotAFileError: what is at ``lock_path`` is no file (``_open_lock``).
+    """
+    fd = _open_lock(lock_path)
     try:
         started = time.monotonic()
         deadline = started + BUSY_TIMEOUT_S
@@ -1201,6 +1205,39 @@ def _exclusive(lock_path: str, waiting: Callable[[], None] | None = None) -> Ite
             _unlock(fd)
     finally:
         os.close(fd)
+
+
+#: Opening a FIFO, a device or a socket never waits (a FIFO for a reader), and a terminal
+#: never becomes the process's: see ``_open_lock``.
+_LOCK_OPEN = os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def _open_lock(lock_path: str) -> int:
+    """The lock file at ``lock_path`` open for the lock (made when missing), as
+    ``_refuse_what_is_no_file`` has it for the index: a folder, a named pipe, a device or a
+    socket there (or a link to one) is named in plain words and left as it is, never opened
+    for writing (looked at first, through a link) nor waited on. What takes its place between
+    the look and the opening is found by the opened file's own kind, and closed untouched."""
+    try:
+        mode: int | None = os.stat(lock_path).st_mode
+    except FileNotFoundError:
+        mode = None  # made by the opening (a link leading nowhere: where it leads)
+    if mode is not None and not S_ISREG(mode):
+        raise _no_lock_file(lock_path, mode)
+    fd = os.open(lock_path, _LOCK_OPEN, 0o600)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not S_ISREG(mode):
+            raise _no_lock_file(lock_path, mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _no_lock_file(lock_path: str, mode: int) -> NotAFileError:
+    why = f"{kind_of(mode)} is at {lock_path} instead of a file; it is left as it is"
+    return NotAFileError(lock_path, why)
 
 
 def _try_lock(fd: int) -> bool:

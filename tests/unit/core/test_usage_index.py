@@ -2292,6 +2292,110 @@ def test_a_device_at_the_index_s_place_is_named_and_left_alone(
     assert kind_of(stat.S_IFREG | 0o600) == "a file"
 
 
+@pytest.mark.parametrize("kind", ["fifo", "folder", "socket", "link to a fifo"])
+def test_what_is_no_file_at_the_lock_s_place_is_left_alone_and_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A FIFO, a folder or a socket (or a link to a FIFO) where the index's ``.lock`` goes is
+    refused as it is in the index's own place: named in plain words, left as it was, never
+    opened (a FIFO or a device had been opened for writing and taken for the lock, a folder
+    said only "Is a directory"), and no index made beside it."""
+    from codex_presence_gui.core.usage_index import index_problem
+    from codex_presence_gui.paths import NotAFileError
+
+    path = tmp_path / INDEX_NAME
+    lock = Path(f"{path}.lock")
+    if kind == "link to a fifo":
+        there = _put("fifo", tmp_path / "their-pipe")
+        lock.symlink_to(tmp_path / "their-pipe")
+    else:
+        there = _put(kind, lock)
+    opened: list[str] = []
+    real_open = os.open
+
+    def recorded(where: Any, *args: Any, **kwargs: Any) -> int:
+        opened.append(os.fspath(where))
+        return real_open(where, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", recorded)
+    with pytest.raises(NotAFileError) as refused:
+        UsageIndex(path)
+    monkeypatch.undo()
+    assert there()
+    assert str(lock) not in opened
+    assert not path.exists()
+    assert lock.is_symlink() == (kind == "link to a fifo")
+    what = {"fifo": "a named pipe", "folder": "a folder", "socket": "a socket"}.get(
+        kind, "a named pipe"
+    )
+    assert index_problem(path, refused.value) == (
+        f"the usage index cannot be kept in {path} ({what} is at {lock} instead of a file; "
+        "it is left as it is)"
+    )
+
+
+def test_a_device_at_the_lock_s_place_is_named_and_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A device node at the ``.lock``'s place takes the FIFO's way (none is made here: the
+    file system is told to call a plain file a character device): it is never opened."""
+    from codex_presence_gui.paths import NotAFileError
+
+    path = tmp_path / INDEX_NAME
+    lock = Path(f"{path}.lock")
+    lock.write_bytes(b"")
+    real_stat = os.stat
+    real_open = os.open
+
+    def as_device(where: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        found = real_stat(where, *args, **kwargs)
+        if os.fspath(where) != os.fspath(lock):
+            return found
+        return os.stat_result((stat.S_IFCHR | 0o600, *tuple(found)[1:]))
+
+    def never_the_lock(where: Any, *args: Any, **kwargs: Any) -> int:
+        assert os.fspath(where) != os.fspath(lock)
+        return real_open(where, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", as_device)
+    monkeypatch.setattr(os, "open", never_the_lock)
+    with pytest.raises(NotAFileError, match=r"^\[Errno 0\] a device is at .* instead of a file"):
+        UsageIndex(path)
+    monkeypatch.undo()
+    assert lock.read_bytes() == b""
+    assert not path.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_put_at_the_lock_s_place_after_the_look_is_closed_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A FIFO that takes the ``.lock``'s place between the look and the opening (a race) is
+    found by the opened file's own kind: refused at once, not waited on, and left there."""
+    from codex_presence_gui.paths import NotAFileError
+
+    path = tmp_path / INDEX_NAME
+    lock = Path(f"{path}.lock")
+    real_stat = os.stat
+    made: list[Path] = []
+
+    def not_there_yet(where: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        if os.fspath(where) == os.fspath(lock) and not made:
+            os.mkfifo(lock)  # just after the look
+            made.append(lock)
+            raise FileNotFoundError(2, "No such file or directory", os.fspath(where))
+        return real_stat(where, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", not_there_yet)
+    started = time.monotonic()
+    with pytest.raises(NotAFileError, match=r"a named pipe is at .* instead of a file"):
+        UsageIndex(path)
+    monkeypatch.undo()
+    assert time.monotonic() - started < 5
+    assert stat.S_ISFIFO(os.lstat(lock).st_mode)
+    assert not path.exists()
+
+
 def test_a_link_at_the_index_s_place_stays_a_link(codex_home: CodexHome, tmp_path: Path) -> None:
     """A link the user put there (the cache kept on another disk) is followed, as SQLite
     follows it: an index made or rebuilt is made where it leads, and the link stays (it was

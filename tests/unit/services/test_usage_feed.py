@@ -305,6 +305,30 @@ def test_a_folder_in_the_index_s_place_is_named_and_left_alone(
     assert [child.name for child in path.iterdir()] == ["theirs"]
 
 
+def test_a_folder_in_the_lock_s_place_is_named_and_left_alone(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """A folder (or a FIFO, a device, a socket) where the index's ``.lock`` goes: as in the
+    index's own place, the page still shows the numbers, read into memory, and says what is
+    there, which stays as it was (a folder had been "Is a directory", a FIFO taken for the
+    lock)."""
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
+    path = tmp_path / "cache" / "usage.sqlite3"
+    lock = tmp_path / "cache" / "usage.sqlite3.lock"
+    (lock / "theirs").mkdir(parents=True)
+    feed = make_feed(codex_home, tmp_path, index_path=path)
+    stopper.append(feed)
+    view = _shown_without_failing(qtbot, feed)
+    assert view.notice == (
+        f"The usage index cannot be kept in {path} (a folder is at {lock} instead of a file; "
+        "it is left as it is): usage is read from the logs into memory while the window is "
+        "open."
+    )
+    assert [child.name for child in lock.iterdir()] == ["theirs"]
+    assert not path.exists()
+
+
 def _shown_without_failing(qtbot: QtBot, feed: UsageFeed) -> UsageView:
     """Start ``feed``: its numbers (one session, 1.2M tokens today) arrive, and no view
     on the way was a failure."""
