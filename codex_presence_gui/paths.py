@@ -329,7 +329,9 @@ def save_text(
 
     ``cancelled`` is asked before the new file is made and again before it is renamed over
     ``path`` (the app quitting while a slow folder takes the text): once it says yes, the new
-    file is removed and what was at ``path`` stays as it was. ``made`` is told the new file's
+    file is removed and what was at ``path`` stays as it was. (In a folder this user may not
+    add to, a file they may write is written in place, once ``cancelled`` was asked again.)
+    ``made`` is told the new file's
     path as soon as it exists, so that whoever gives the save up can remove the file even
     while the write hangs (the rename then fails: it never replaces ``path``).
 
@@ -365,7 +367,9 @@ def save_text(
         if kind is None:
             raise
         # A folder this user may not add to, holding a file they may write: written in place
-        # (a failure there can leave the file half written, as any editor would).
+        # (a failure there can leave the file half written, as any editor would). Not once
+        # the save was given up while the folder refused (slowly): the app may be leaving.
+        check()
         with open(target, "wb") as file:
             file.write(data)
         return

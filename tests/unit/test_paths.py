@@ -169,3 +169,24 @@ def test_a_save_whose_new_file_was_removed_never_replaces_the_path(
     assert [path.name for path in tmp_path.iterdir()] == (["usage.csv"] if existing else [])
     if existing:
         assert target.read_text() == "kept,1\n"
+
+
+def test_a_save_given_up_while_the_folder_refuses_a_new_file_leaves_the_file_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder this user may not add to has its file written in place; given up while the
+    folder took its time to refuse the new file (the app quitting), the save no longer
+    writes the user's file at all (a process leaving meanwhile had left it half written)."""
+    target = tmp_path / "usage.csv"
+    target.write_text("kept,1\n")
+    answers = iter([False, True])
+
+    def refused(folder: str, name: str) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied", folder)
+
+    monkeypatch.setattr(paths, "_new_file_beside", refused)
+    with pytest.raises(paths.SaveCancelledError):
+        paths.save_text(target, "new,2\n", cancelled=lambda: next(answers))
+    assert target.read_text() == "kept,1\n"
+    paths.save_text(target, "new,2\n")  # not given up: written in place
+    assert target.read_text() == "new,2\n"
