@@ -185,9 +185,12 @@ class UsageChart(QWidget):
             if value < 1:
                 if abs(value * 100 - round(value * 100)) < 1e-9:
                     return f"${value:.2f}"  # whole cents, as the costs beside it: "$0.20"
-                return f"${value:.4g}"  # below a cent: as many figures as it takes
+                return f"${_decimals(value)}"  # below a cent: as many figures as it takes
+            if value >= 1000:
+                # "$2.5B": "$2,500,000,000" took a third of a narrow window from the bars.
+                return f"${_compact(value)}"
             return money(value).replace(".00", "")
-        return format_tokens_compact(round(value))
+        return _compact(value)
 
     # -- geometry -------------------------------------------------------------------------
 
@@ -434,6 +437,22 @@ class UsageChart(QWidget):
         if fits(centred(index)):
             labels.append((centred(index), Qt.AlignmentFlag.AlignCenter, chart.days[index].label))
         return labels
+
+
+def _decimals(value: float) -> str:
+    """``value`` (below 1) to four significant figures in decimals, never in exponent form
+    ("0.00004", where ``:.4g`` says "4e-05")."""
+    rounded = float(f"{value:.4g}")
+    places = 3 - math.floor(math.log10(rounded))
+    return f"{rounded:.{places}f}".rstrip("0")
+
+
+def _compact(value: float) -> str:
+    """``value`` as the token counts read ("2.5B"), in trillions past their largest unit:
+    the scale's lines are values, not the bound a count is said as (">999T")."""
+    if value >= 999.5e12:
+        return f"{value / 1e12:,.0f}T"
+    return format_tokens_compact(round(value))
 
 
 def _apart(boxes: list[QRect]) -> bool:

@@ -1574,9 +1574,17 @@ def test_every_colour_the_chart_can_be_given_is_its_own() -> None:
         (ChartMode.TOKENS, 15, ("16", "8")),
         (ChartMode.TOKENS, 1, ("2", "1")),
         (ChartMode.TOKENS, 2_900_000, ("3M", "1.5M")),
+        # A few hundred tokens of a small model a day: decimals, not "$4e-05".
+        (ChartMode.COST, 0.0000371, ("$0.00004", "$0.00002")),
+        # Large amounts as the token counts read: "$2,500,000,000" took a third of a
+        # narrow chart's width.
+        (ChartMode.COST, 2.1e9, ("$2.5B", "$1.25B")),
+        (ChartMode.COST, 1400, ("$1.5K", "$750")),
+        # Past the largest count said (">999T"), the lines still say their values.
+        (ChartMode.TOKENS, 1.1e15, ("1,200T", "600T")),
     ],
 )
-def test_the_scale_says_its_lines_right_for_small_amounts(
+def test_the_scale_says_its_lines_right_for_small_and_large_amounts(
     qtbot: QtBot, mode: ChartMode, largest: float, labels: tuple[str, str]
 ) -> None:
     """The top and middle lines' labels are their values, not rounded onto each other."""
