@@ -6,11 +6,13 @@ import enum
 import html
 import itertools
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTextBoundaryFinder
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
+    QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
@@ -18,6 +20,8 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QResizeEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QLabel,
@@ -29,7 +33,7 @@ from PySide6.QtWidgets import (
 from codex_presence_gui.core.formatting import format_tokens_compact
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.core.usage_report import money
-from codex_presence_gui.ui.labels import set_tooltip
+from codex_presence_gui.ui.labels import elided_key, set_tooltip
 from codex_presence_gui.ui.theme import blend, is_dark, muted_color, track_color
 from codex_presence_gui.viewmodels.usage import ChartView, DayBar
 
@@ -479,10 +483,13 @@ def _unbroken(name: str) -> str:
 
 
 def legend_html(
-    chart: ChartView | None, palette: QPalette, mode: ChartMode = ChartMode.TOKENS
+    chart: ChartView | None,
+    palette: QPalette,
+    mode: ChartMode = ChartMode.TOKENS,
+    fit: Callable[[str], str] | None = None,
 ) -> str:
     """The models' colours and names of the token bars or the cost bars, as rich text for a
-    wrapping label."""
+    wrapping label; each name as ``fit`` shows it (cut to a line's width)."""
     if chart is None:
         return ""
     series, colors = chart.stacking(mode is ChartMode.COST)
@@ -490,7 +497,7 @@ def legend_html(
     for name, slot in zip(series, colors, strict=True):
         color = series_color(slot, palette).name()
         # Each swatch stays with its whole name; the lines break between entries.
-        text = _unbroken(name)
+        text = _unbroken(fit(name) if fit is not None else name)
         entries.append(f'<span style="color:{color}">&#9632;</span>&nbsp;{text}')
     if mode is ChartMode.COST and any(bar.unpriced_tokens > 0 for bar in chart.days):
         # What an outline is (see paintEvent): use by models without a price, alone or on top
@@ -502,8 +509,14 @@ def legend_html(
     return "&nbsp;&nbsp; ".join(entries)
 
 
+#: The legend asks for room for this many characters of a name (and its swatch): a longer
+#: name is cut in its middle to the legend's width, not the page widened for it.
+LEGEND_MIN_CHARS = 12
+
+
 class ChartLegend(QLabel):
-    """The chart's legend: a coloured square and each model's name, wrapped as room allows."""
+    """The chart's legend: a coloured square and each model's name, wrapped as room allows;
+    a name wider than the legend is cut in its middle to fit (whole in the tooltip)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -523,11 +536,49 @@ class ChartLegend(QLabel):
         self._show()
 
     def _show(self) -> None:
-        self.setText(legend_html(self.chart, self.palette(), self.mode))
-        cut = self.chart.cut_names if self.chart is not None else ()
+        fitted: dict[str, str] = {}
+
+        def fit(name: str) -> str:
+            fitted[name] = self._fitted(name)
+            return fitted[name]
+
+        text = legend_html(self.chart, self.palette(), self.mode, fit)
+        if text != self.text():
+            self.setText(text)
+        cut = list(self.chart.cut_names if self.chart is not None else ())
+        # Cut here, not before (``LEGEND_NAME_CHARS``): the name is whole already.
+        cut += [name for name, shown in fitted.items() if shown != name and "…" not in name]
         set_tooltip(self, "Names cut to fit, in full:\n" + "\n".join(cut) if cut else "")
+
+    def _fitted(self, name: str) -> str:
+        """``name`` cut in its middle to the legend's width, beside its swatch."""
+        if not self.isVisible():
+            return name  # not laid out yet: fitted once shown
+        metrics = QFontMetricsF(self.font())
+        room = self.contentsRect().width() - metrics.horizontalAdvance("\u25a0\u00a0") - 2
+        return elided_key(name, metrics, room)
+
+    def minimumSizeHint(self) -> QSize:
+        # Unbroken, a name alone had set the page's least width: a 48-character one widened
+        # the window by 31 px (53 px in a 14 pt font).
+        hint = super().minimumSizeHint()
+        width = min(hint.width(), self.fontMetrics().averageCharWidth() * LEGEND_MIN_CHARS)
+        return QSize(width, hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._show()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._show()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+        if event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.ApplicationPaletteChange,
+            QEvent.Type.FontChange,
+        ):
             self._show()

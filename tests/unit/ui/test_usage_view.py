@@ -1718,6 +1718,42 @@ def test_a_table_left_by_the_keyboard_keeps_no_highlight(
     assert models.selectionModel().hasSelection()
 
 
+def test_a_long_model_name_is_cut_to_the_legend_not_the_page_widened(qtbot: QtBot) -> None:
+    """The legend asks for no more width than the rest of the page: a name wider than it is
+    cut in its middle (whole in the tooltip). Unbroken, a 300-character name (cut to 48
+    characters) had made the window 31 px wider than its least."""
+    short = usage_view(recent([slot(TODAY, 1000, model="gpt-5.4"), slot(TODAY, 10)]))
+    long_name = "custom-model-" * 23
+    middling = "WIDE-MODEL-NAME-IN-CAPITALS-FOR-THE-LEGEND-TEST"  # under the 48-character cut
+    named = [slot(TODAY, 1000, model=long_name), slot(TODAY, 10, model=middling)]
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(short)
+    page.show()
+    settle()
+    least = page.minimumSizeHint().width()
+    page.show_view(usage_view(recent(named)))
+    settle()
+    assert page.minimumSizeHint().width() == least
+    page.resize(least, 900)
+    settle()
+    assert check_layout(page) == []
+    legend = page.legend
+    document = QTextDocument()
+    document.setDefaultFont(legend.font())
+    document.setDocumentMargin(0)
+    document.setHtml(legend.text())
+    document.setTextWidth(legend.contentsRect().width())
+    assert document.idealWidth() <= legend.contentsRect().width()  # no entry overflows
+    shown = legend.text().replace(WORD_JOINER, "")
+    assert middling not in shown
+    assert middling in legend.toolTip()
+    page.resize(1200, 900)  # room again: whole
+    settle()
+    assert middling in legend.text().replace(WORD_JOINER, "")
+    assert middling not in legend.toolTip()
+
+
 def test_legend_names_cut_to_fit_are_whole_in_its_tooltip(qtbot: QtBot) -> None:
     long_name = "gpt-5" + "\u200b" * 20
     page = UsagePage()
