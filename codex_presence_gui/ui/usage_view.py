@@ -108,6 +108,21 @@ class _NameDelegate(QStyledItemDelegate):
             option.text = elided_key(option.text, QFontMetricsF(option.font), room)
 
 
+#: U+200E: a strong left-to-right mark, of no width.
+LEFT_TO_RIGHT_MARK = "\u200e"
+
+
+class _NumberDelegate(QStyledItemDelegate):
+    """Draws a number as it is written, left to right, in a right-to-left window too: its
+    signs have no direction of their own and took the window's ("$8.09~" for "~$8.09", and
+    "<$0.01" turned to "$0.01>")."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        super().initStyleOption(option, index)
+        if option.direction == Qt.LayoutDirection.RightToLeft and option.text:
+            option.text = f"{LEFT_TO_RIGHT_MARK}{option.text}{LEFT_TO_RIGHT_MARK}"
+
+
 class UsageTable(QTableView):
     """A usage table: sorted by a proxy (most tokens first), the numbers' columns as wide as
     their widest text (every row measured, so the width does not depend on what is scrolled
@@ -127,6 +142,9 @@ class UsageTable(QTableView):
         )
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setItemDelegateForColumn(UsageColumn.NAME, _NameDelegate(self))
+        numbers = _NumberDelegate(self)
+        for column in NUMBER_COLUMNS:
+            self.setItemDelegateForColumn(column, numbers)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header = self.horizontalHeader()
         header.setHighlightSections(False)
@@ -148,9 +166,9 @@ class UsageTable(QTableView):
         header = self.horizontalHeader()
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
-        delegate = self.itemDelegate()
         widths = {}
         for column in NUMBER_COLUMNS:
+            delegate = self.itemDelegateForColumn(column)
             cells = [
                 delegate.sizeHint(option, self.proxy.index(row, column)).width()
                 for row in range(self.proxy.rowCount())

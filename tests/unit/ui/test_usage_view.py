@@ -18,11 +18,14 @@ from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QThread, QTimer
 from PySide6.QtGui import (
     QCursor,
     QFocusEvent,
+    QFont,
     QFontMetricsF,
     QHelpEvent,
     QPalette,
     QResizeEvent,
     QTextDocument,
+    QTextLayout,
+    QTextOption,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QStyle,
+    QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolTip,
 )
@@ -1716,6 +1720,54 @@ def test_a_table_left_by_the_keyboard_keeps_no_highlight(
         models, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.ActiveWindowFocusReason)
     )
     assert models.selectionModel().hasSelection()
+
+
+def _reading_order(text: str, font: QFont, direction: Qt.LayoutDirection) -> str:
+    """``text``'s characters from left to right as drawn in a paragraph of ``direction``."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setTextDirection(direction)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    line = layout.createLine()
+    line.setLineWidth(10_000)
+    layout.endLayout()
+    drawn = [(line.cursorToX(at)[0], char) for at, char in enumerate(text) if char.isprintable()]
+    return "".join(char for _x, char in sorted(drawn))
+
+
+def test_numbers_read_left_to_right_in_a_right_to_left_window(qtbot: QtBot) -> None:
+    """In a right-to-left window the tables' columns are mirrored, but each number reads as
+    written: "~$8.09" and "<$0.01" had been drawn "$8.09~" and "$0.01>" (the signs took the
+    window's direction)."""
+    slots = [
+        slot(TODAY, 9_000_000, 200_000, project="shop"),
+        slot(TODAY, 400_000, project="shop", model="mystery"),  # "~$20.00+"
+        slot(TODAY, 1000, project="api", model="gpt-b"),  # "<$0.01"
+        slot(TODAY, 300_000, project="docs", model="mystery"),  # "—"
+    ]
+    table = UsageTable(UsageTableModel("Project"))
+    qtbot.addWidget(table)
+    table.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    view = usage_view(recent(slots))
+    table.source_model.show_rows(view.projects)
+    table.show()
+    texts = []
+    for row in range(table.proxy.rowCount()):
+        for column in (UsageColumn.TOKENS, UsageColumn.COST, UsageColumn.SHARE):
+            index = table.proxy.index(row, column)
+            option = QStyleOptionViewItem()
+            table.initViewItemOption(option)
+            option.rect = table.visualRect(index)
+            delegate = table.itemDelegateForColumn(column) or table.itemDelegate()
+            assert isinstance(delegate, QStyledItemDelegate)
+            delegate.initStyleOption(option, index)
+            written = index.data()
+            shown = _reading_order(option.text, option.font, option.direction)
+            assert shown == written, (shown, written)
+            texts.append(written)
+    assert {"<$0.01", "—"} <= set(texts)
+    assert any(text.startswith("~$") and text.endswith("+") for text in texts)
 
 
 def test_a_long_model_name_is_cut_to_the_legend_not_the_page_widened(qtbot: QtBot) -> None:
