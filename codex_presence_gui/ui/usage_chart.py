@@ -312,6 +312,10 @@ class UsageChart(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
+        # The days run left to right in any window (the plot and its scale are not
+        # mirrored): in a right-to-left one the painter had flipped the labels' alignment,
+        # and the scale's values stood off at the widget's edge, away from their lines.
+        painter.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
         plot = self.plot_rect()

@@ -1770,6 +1770,25 @@ def test_numbers_read_left_to_right_in_a_right_to_left_window(qtbot: QtBot) -> N
     assert any(text.startswith("~$") and text.endswith("+") for text in texts)
 
 
+def test_the_chart_is_drawn_the_same_in_a_right_to_left_window(qtbot: QtBot) -> None:
+    """The days run left to right whatever the window's direction, and so do the scale's
+    values beside their lines: in a right-to-left window they had been drawn against the
+    widget's left edge, "0" a plot's margin away from its line."""
+    chart = UsageChart()
+    qtbot.addWidget(chart)
+    chart.resize(600, 240)
+    chart.set_chart(full_view().chart)
+    left_to_right = chart.grab().toImage()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)  # as ``-reverse`` does
+    try:
+        assert chart.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        assert chart.grab().toImage() == left_to_right
+    finally:
+        app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
 def test_a_long_model_name_is_cut_to_the_legend_not_the_page_widened(qtbot: QtBot) -> None:
     """The legend asks for no more width than the rest of the page: a name wider than it is
     cut in its middle (whole in the tooltip). Unbroken, a 300-character name (cut to 48
