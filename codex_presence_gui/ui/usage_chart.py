@@ -51,7 +51,8 @@ SERIES_COLORS: tuple[tuple[str, str], ...] = (
     ("#65a30d", "#a3e635"),  # lime
     ("#dc2626", "#f87171"),  # red
     ("#0891b2", "#22d3ee"),  # cyan
-    ("#a16207", "#facc15"),  # ochre
+    # Paler in the dark: its yellow had been the amber's twin there.
+    ("#a16207", "#e0a96d"),  # ochre
     ("#16a34a", "#4ade80"),  # green
 )
 #: The legend's entry for the outlined days of the cost bars: used, with no known price.

@@ -4,6 +4,7 @@ modes, the export to CSV, its states, and its place in the main window."""
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import sys
 import threading
@@ -1566,6 +1567,35 @@ def test_every_colour_the_chart_can_be_given_is_its_own() -> None:
     indices = {*range(CHART_MODELS), OTHER_COLOR, *COST_COLORS}
     assert max(indices) < len(SERIES_COLORS)
     assert len({light for light, _ in SERIES_COLORS}) == len(SERIES_COLORS)
+
+
+def _lab(color: str) -> tuple[float, float, float]:
+    """``#rrggbb`` in CIE L*a*b* (D65): distances there are as the eye tells colours apart."""
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(color[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(value: float) -> float:
+        return value ** (1 / 3) if value > 0.008856 else 7.787 * value + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_the_chart_s_colours_are_told_apart_in_either_palette(palette: str) -> None:
+    """Any two of the chart's colours can stand side by side (the cost bars give models
+    beyond the token bars' the later ones): in the dark palette the amber and the ochre had
+    been all but the same yellow (a distance of 9.6, where the others keep 27 or more)."""
+    from codex_presence_gui.ui.usage_chart import SERIES_COLORS
+
+    colors = [pair[palette == "dark"] for pair in SERIES_COLORS]
+    closest = min((math.dist(_lab(a), _lab(b)), a, b) for a, b in itertools.combinations(colors, 2))
+    assert closest[0] >= 20, closest
 
 
 @pytest.mark.parametrize(
