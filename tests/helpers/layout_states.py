@@ -195,6 +195,47 @@ def _usage_month(root: Path, now: float) -> None:
             write_usage_session(home, 200 + day, small, cwd=projects[day % 5], model=other)
 
 
+def _usage_extremes(root: Path, now: float) -> None:
+    """A month at the edges of what the Usage page shows: fourteen models (one of them named
+    in 300 characters, one without a price), projects named in 300 characters, with a
+    right-to-left override and in Arabic and Hebrew; a day of a quadrillion tokens beside
+    days of a few hundred; and a live session today."""
+    _standard(sessions=_many(1))(root, now)
+    home = CodexHome(root)
+    models = (
+        "gpt-5.3-codex",
+        "gpt-5.5",
+        "gpt-5.4",
+        "o4-mini",
+        "gpt-5.2-codex",
+        "codex-experimental-9",
+        "gpt-5-codex-mini",
+        "gpt-5.1",
+        "gpt-4.1",
+        "o3",
+        "gpt-5-mini",
+        "gpt-4o",
+        "acme-local-1",
+        ("custom-model-" * 24)[:300],
+    )
+    projects = (
+        "/home/dev/" + ("very-long-project-name-" * 14)[:300],
+        "/home/dev/evil\u202etxt.exe",
+        "/home/dev/مشروع-المتجر",
+        "/home/dev/פרויקט-חנות",
+        "/home/dev/shop",
+    )
+    for day in range(30):
+        at = now - day * DAY - 3 * HOUR
+        size = 10**15 if day == 3 else 300 + 97 * day
+        for step, model in enumerate(models):
+            if (day + step) % 4:
+                continue
+            calls = [(at + step * 60, size, size * 8 // 10, max(size // 40, 1))]
+            cwd = projects[(day + step) % len(projects)]
+            write_usage_session(home, 300 + day * 20 + step, calls, cwd=cwd, model=model)
+
+
 _LONG_BRANCH = "feature/" + "branch-name-that-goes-on-" * 8
 #: A session that went quiet 20 minutes ago, nothing running: ended, listed until tonight.
 _ENDED = Session(cwd="/home/dev/docs", branch="main", activity="none", age=20 * 60)
@@ -220,6 +261,7 @@ STATES: dict[str, Callable[[Path, float], None]] = {
     "sessions-3": _standard(sessions=_many(3)),
     "sessions-40": _standard(sessions=_many(40)),
     "usage-month": _usage_month,
+    "usage-extremes": _usage_extremes,
     "long-names": _standard(
         sessions=(
             Session(
@@ -247,6 +289,7 @@ STATES: dict[str, Callable[[Path, float], None]] = {
 #: The states whose Usage page the layout matrix checks too (the others show the same page).
 USAGE_STATES = (
     "usage-month",
+    "usage-extremes",
     "fresh",
     "empty-folder",
     "no-codex-folder",
