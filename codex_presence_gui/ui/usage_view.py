@@ -77,6 +77,12 @@ TOAST_MARGIN = 8
 CONTENT_MARGIN = 12
 #: How far the message's fill goes from the window colour towards the text's.
 TOAST_TINT = 0.08
+COST_TIP = f"Bars of {COST_LABEL}"
+#: The cost bars' button when it is off: every model of the 30 days is without a price.
+NO_COST_TIP = (
+    "No bars of cost: none of the models used in the last 30 days has a known price (see the "
+    "note under the tables)"
+)
 #: Between the period boxes, and between a flat box's texts.
 PERIOD_GAP = 8
 
@@ -530,7 +536,7 @@ class UsagePage(QScrollArea):
         self.chart_title.setFont(scaled_font(self, 1.0, bold=True))
         self.tokens_button = ModeButton("Tokens")
         self.cost_button = ModeButton("Cost (est.)")
-        self.cost_button.setToolTip(f"Bars of {COST_LABEL}")
+        set_tooltip(self.cost_button, COST_TIP)
         self.tokens_button.setToolTip("Bars of tokens")
         self.mode_group = QButtonGroup(self)
         for button in (self.tokens_button, self.cost_button):
@@ -648,6 +654,8 @@ class UsagePage(QScrollArea):
         self.legend.set_chart(chart)
         priced = chart is not None and chart.priced
         self.cost_button.setEnabled(priced)
+        # Off, it says why: greyed out alone, it had read as broken.
+        set_tooltip(self.cost_button, COST_TIP if priced else NO_COST_TIP)
         if not priced:
             self.tokens_button.setChecked(True)
         elif self._wanted_mode is ChartMode.COST:

@@ -419,7 +419,8 @@ def test_the_tooltip_event_shows_the_days_values(qtbot: QtBot) -> None:
 
 
 def test_tokens_or_cost(qtbot: QtBot) -> None:
-    """The page's buttons switch the bars; without any price the cost is not offered."""
+    """The page's buttons switch the bars; without any price the cost is not offered, and
+    its button says why (greyed out alone, it had read as broken)."""
     page = UsagePage()
     qtbot.addWidget(page)
     page.show_view(full_view())
@@ -435,8 +436,12 @@ def test_tokens_or_cost(qtbot: QtBot) -> None:
     page.show_view(unpriced)
     assert not page.cost_button.isEnabled()
     assert page.chart.mode is ChartMode.TOKENS
+    why = "none of the models used in the last 30 days has a known price"
+    assert why in page.cost_button.accessibleDescription()
+    assert "known price" in page.cost_button.toolTip()
     page.show_view(full_view())  # the prices known again: the bars asked for come back
     assert page.chart.mode is ChartMode.COST
+    assert "known price" not in page.cost_button.toolTip()
 
 
 def test_the_bars_chosen_are_kept_for_the_next_run(qtbot: QtBot, tmp_path: Path) -> None:
