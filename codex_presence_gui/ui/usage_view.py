@@ -6,7 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QCursor, QFocusEvent, QFontMetricsF, QPalette, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QFocusEvent,
+    QFontMetricsF,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -134,7 +141,8 @@ class UsageTable(QTableView):
     their widest text (every row measured, so the width does not depend on what is scrolled
     into view), the name taking the rest and elided in the middle (the whole name is in the
     tooltip); never a horizontal scroll bar, and as tall as its rows (up to ``TABLE_ROWS``).
-    When narrow, Share hides before the names get short (``NAME_COMFORT_CHARS``)."""
+    When narrow, Share hides before the names get short (``NAME_COMFORT_CHARS``). Under
+    another table, it lines up with it (``Ledger``)."""
 
     def __init__(self, model: UsageTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -159,16 +167,22 @@ class UsageTable(QTableView):
         for column in NUMBER_COLUMNS:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        #: Its numbers' widths as its own cells and titles ask (``_measure``).
+        self.measured_widths: dict[UsageColumn, int] = {}
+        #: The widths it shows: its own, or its ledger's (``show_widths``).
         self._widths: dict[UsageColumn, int] = {}
         self._longest_name = 0  # the widest name's text, measured with the cells
-        self._comfort_name = 0  # the widest of the names' first NAME_COMFORT_CHARS
+        #: The widest of the names' first ``NAME_COMFORT_CHARS``.
+        self.comfort_name = 0
+        #: The tables it reads as one with; alone until a page joins it to others.
+        self.ledger = Ledger(self)
         model.modelReset.connect(self._measure)
         model.dataChanged.connect(self._measure)
         header.sortIndicatorChanged.connect(self._measure)
         self._measure()
 
     def _measure(self) -> None:
-        """Size the numbers' columns to their widest cell or title (the sort arrow too)."""
+        """Measure the numbers' columns: their widest cell or title (the sort arrow too)."""
         header = self.horizontalHeader()
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
@@ -180,22 +194,36 @@ class UsageTable(QTableView):
                 for row in range(self.proxy.rowCount())
             ]
             widths[column] = max([header.sectionSizeFromContents(column).width(), *cells]) + 2
-        self._widths = widths
+        self.measured_widths = widths
         metrics = self.fontMetrics()
         names = [row.name for row in self.source_model.rows]
         self._longest_name = max((metrics.horizontalAdvance(name) for name in names), default=0)
         # Measured, not counted: "MOBILE-WEB-DASHBOARD-MWDX" is wider than 25 average letters.
-        self._comfort_name = max(
+        self.comfort_name = max(
             (metrics.horizontalAdvance(name[:NAME_COMFORT_CHARS]) for name in names), default=0
         )
-        for column, width in widths.items():
-            header.resizeSection(column, width)
         self.updateGeometry()
-        self._fit()
+        # From what each table keeps measured: the other table is not measured again.
+        self.ledger.align()
+
+    def show_widths(self, widths: dict[UsageColumn, int]) -> None:
+        """Give the numbers' columns these widths."""
+        header = self.horizontalHeader()
+        for column, width in widths.items():
+            header.resizeSection(column, width)  # nothing done when it is that wide already
+        if widths != self._widths:
+            self._widths = dict(widths)
+            self.updateGeometry()
+
+    def share_fits(self) -> bool:
+        """True when its names keep ``NAME_COMFORT_CHARS`` (or the whole of the longest)
+        beside a Share column, at the widths it shows."""
+        room = self.viewport().width() - self._numbers_width()
+        return room >= self.comfort_name + 12
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit()
+        self.ledger.fit()
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
@@ -203,14 +231,6 @@ class UsageTable(QTableView):
             # A table for reading: its highlight only says where the keyboard is. Left on
             # after the focus moved on, two tables had looked picked at once.
             self.clearSelection()
-
-    def _fit(self) -> None:
-        """Hide Share when the names would be cut short with it shown."""
-        if not self._widths:
-            return
-        wanted = self._comfort_name + 12
-        room = self.viewport().width() - self._numbers_width()
-        self.setColumnHidden(UsageColumn.SHARE, room < wanted)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -224,29 +244,34 @@ class UsageTable(QTableView):
         row = self.verticalHeader().defaultSectionSize()
         return self.horizontalHeader().sizeHint().height() + row * rows + 2 * self.frameWidth() + 2
 
-    def minimumSizeHint(self) -> QSize:
+    def least_width(self, widths: dict[UsageColumn, int]) -> int:
+        """Its least width with its numbers' columns this wide (Share hidden: it can hide)."""
         name = self.fontMetrics().averageCharWidth() * NAME_MIN_CHARS + 8
         scroll = self.verticalScrollBar().sizeHint().width()
-        numbers = self._numbers_width() - self._widths.get(UsageColumn.SHARE, 0)  # it can hide
-        width = numbers + name + 2 * self.frameWidth() + scroll
-        return QSize(width, self.sizeHint().height())
+        numbers = sum(widths.values()) - widths.get(UsageColumn.SHARE, 0)
+        return numbers + name + 2 * self.frameWidth() + scroll
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.least_width(self._widths), self.sizeHint().height())
 
     def comfortable_width(self) -> int:
         """The width at which the names show whole (the longest ones elided at
-        ``NAME_COMFORT_CHARS`` characters)."""
+        ``NAME_COMFORT_CHARS`` characters), at its own widths (the page asks it whether
+        the tables fit side by side, where each has its own)."""
         least_name = self.fontMetrics().averageCharWidth() * NAME_MIN_CHARS + 8
-        roomy = self.minimumSizeHint().width() + max(self._comfort_name + 12 - least_name, 0)
-        return min(self.sizeHint().width(), roomy)
+        roomy = self.least_width(self.measured_widths) + max(self.comfort_name + 12 - least_name, 0)
+        return min(self._whole_width(self.measured_widths), roomy)
+
+    def _whole_width(self, widths: dict[UsageColumn, int]) -> int:
+        """Its width with every name whole, its numbers' columns this wide."""
+        name = self.horizontalHeader().sectionSizeFromContents(UsageColumn.NAME).width()
+        name = max(name, self._longest_name + 12)
+        scroll = self.verticalScrollBar().sizeHint().width()
+        return sum(widths.values()) + name + 2 * self.frameWidth() + scroll
 
     def sizeHint(self) -> QSize:
         rows = max(1, min(self.source_model.rowCount(), TABLE_ROWS))
-        name = self.horizontalHeader().sectionSizeFromContents(UsageColumn.NAME).width()
-        metrics = self.fontMetrics()
-        for row in self.source_model.rows:
-            name = max(name, metrics.horizontalAdvance(row.name) + 12)
-        scroll = self.verticalScrollBar().sizeHint().width()
-        width = self._numbers_width() + name + 2 * self.frameWidth() + scroll
-        return QSize(width, self._height(rows))
+        return QSize(self._whole_width(self._widths), self._height(rows))
 
 
 class PeriodBox(QFrame):
@@ -311,8 +336,56 @@ class PeriodBox(QFrame):
         self.setAccessibleName(f"{total.label}: {total.tokens_text}, {total.cost_text}")
 
 
+class Ledger:
+    """Tables that read as one, one under the other (``joined``): each number column as wide
+    in every table as in the one that needs it widest, and Share shown in all or in none; so
+    the numbers line up from table to table and the names, as wide in each, are cut alike.
+    Apart (side by side), each table has its own widths and its own Share: there its columns
+    line up with no other's, and widths of its own leave its names the most room.
+
+    Cheap on each refresh: it reads the widths each table keeps measured, and re-measures
+    none.
+    """
+
+    def __init__(self, *tables: UsageTable) -> None:
+        self.tables = tables
+        self.joined = False
+        for table in tables:
+            table.ledger = self
+
+    def widths(self) -> dict[UsageColumn, int]:
+        """Each number column's width in the tables joined: the widest of theirs."""
+        return {
+            column: max(table.measured_widths.get(column, 0) for table in self.tables)
+            for column in NUMBER_COLUMNS
+        }
+
+    def join(self, joined: bool) -> None:
+        """Line the tables up (one under the other), or let each have its own widths."""
+        if joined != self.joined:
+            self.joined = joined
+            self.align()
+
+    def align(self) -> None:
+        """Give every table its numbers' widths (after one has measured its cells anew)."""
+        shared = self.widths() if self.joined else None
+        for table in self.tables:
+            table.show_widths(shared or table.measured_widths)
+        self.fit()
+
+    def fit(self) -> None:
+        """Hide Share where the names would be cut short with it shown: joined, in every
+        table as soon as one would."""
+        fits = [table.share_fits() for table in self.tables]
+        if self.joined:
+            fits = [all(fits)] * len(fits)
+        for table, fit in zip(self.tables, fits, strict=True):
+            table.setColumnHidden(UsageColumn.SHARE, not fit)
+
+
 class TablesBox(QWidget):
-    """Holds the two tables, side by side or one under the other (``UsagePage`` decides).
+    """Holds the two tables, side by side or one under the other (``UsagePage`` decides;
+    one under the other, their ``ledger`` lines them up).
 
     Its least width is the one of the tables one under the other, whichever way they stand:
     the page puts them side by side only when both fit.
@@ -321,10 +394,12 @@ class TablesBox(QWidget):
     def __init__(self, *tables: UsageTable) -> None:
         super().__init__()
         self.tables = tables
+        self.ledger = Ledger(*tables)
 
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
-        width = max(table.minimumSizeHint().width() for table in self.tables)
+        widths = self.ledger.widths()
+        width = max(table.least_width(widths) for table in self.tables)
         return QSize(width, hint.height())
 
 
@@ -896,3 +971,4 @@ class UsagePage(QScrollArea):
         if self.tables.direction() != direction:
             self.tables.setDirection(direction)
             self.tables_box.updateGeometry()
+        self.tables_box.ledger.join(not wide)

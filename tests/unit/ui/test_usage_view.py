@@ -61,7 +61,7 @@ from codex_presence_gui.ui.usage_chart import (
     legend_html,
     nice_ceiling,
 )
-from codex_presence_gui.ui.usage_view import UsagePage, UsageTable
+from codex_presence_gui.ui.usage_view import NUMBER_COLUMNS, UsagePage, UsageTable
 from codex_presence_gui.ui.window_state import LayoutMode
 from codex_presence_gui.viewmodels.usage import (
     BUILDING_MESSAGE,
@@ -1552,6 +1552,96 @@ def test_a_twenty_character_name_shows_whole_before_share_does(qtbot: QtBot) -> 
         settle()
         name_width = table.horizontalHeader().sectionSize(UsageColumn.NAME)
         assert table.fontMetrics().horizontalAdvance(wide) + 8 <= name_width, width
+
+
+#: A month whose project table has long costs ("~$100,000.00+": two models and one without a
+#: price in one project) and a long name, and whose model table short costs and short names:
+#: alone, each table had sized its numbers and chosen its Share for itself.
+LEDGER_SLOTS = [
+    slot(TODAY, 30_000_000_000, project="storefront-checkout-service"),
+    slot(TODAY, 40_000_000_000, project="storefront-checkout-service", model="gpt-b"),
+    slot(TODAY, 5_000_000, project="storefront-checkout-service", model="mystery"),
+    slot(TODAY, 9_000, project="api", model="gpt-b"),
+    slot(TODAY, 2_000, project="docs"),
+]
+
+
+def _number_widths(table: UsageTable) -> list[int | None]:
+    """The number columns' widths as shown (``None``: hidden)."""
+    return [
+        None if table.isColumnHidden(column) else table.columnWidth(column)
+        for column in NUMBER_COLUMNS
+    ]
+
+
+def test_the_stacked_tables_read_as_one_ledger(qtbot: QtBot, qtmodeltester: object) -> None:
+    """One under the other, the tables' number columns are as wide in both (the wider of the
+    two), Share shows in both or in neither, and the names are as wide in both; so the
+    columns line up at every width from the page's least to where the tables stand side by
+    side, with nothing cut. Side by side, each keeps its own widths."""
+    page = _shown_page(qtbot, LEDGER_SLOTS, 1600, 1400)
+    settle()
+    projects, models = page.project_table, page.model_table
+    assert page.tables.direction() == QBoxLayout.Direction.LeftToRight
+    # Side by side, each table's numbers are as wide as its own cells ask.
+    cost = UsageColumn.COST
+    own = {table: table.columnWidth(cost) for table in (projects, models)}
+    assert own[models] < own[projects]
+    least = page.minimumSizeHint().width()
+    shares = set()
+    width = least
+    for width in range(least, least + 600, 4):
+        page.resize(width, 1400)
+        settle()
+        if page.tables.direction() == QBoxLayout.Direction.LeftToRight:
+            break
+        assert _number_widths(projects) == _number_widths(models), width
+        assert projects.columnWidth(cost) == own[projects], width
+        name = UsageColumn.NAME
+        assert projects.columnWidth(name) == models.columnWidth(name), width
+        for column in NUMBER_COLUMNS:
+            assert projects.columnViewportPosition(column) == models.columnViewportPosition(
+                column
+            ), (width, column)
+        assert check_layout(page) == [], width
+        shares.add(projects.isColumnHidden(UsageColumn.SHARE))
+    assert shares == {True, False}  # both choices met, and made alike
+    # Side by side again, each has its own widths back.
+    page.resize(width + 200, 1400)
+    settle()
+    assert page.tables.direction() == QBoxLayout.Direction.LeftToRight
+    assert {table: table.columnWidth(cost) for table in own} == own
+    for table in (projects, models):
+        qtmodeltester.check(table.model())  # type: ignore[attr-defined]
+
+
+def test_a_refresh_keeps_the_ledger_without_measuring_the_other_table(qtbot: QtBot) -> None:
+    """When one table's numbers change (the page refreshes as sessions write), the other
+    table follows its new widths without measuring its own cells again; the long cost gone,
+    both narrow back."""
+    page = _shown_page(qtbot, LEDGER_SLOTS, 500, 1400)
+    settle()
+    projects, models = page.project_table, page.model_table
+    assert page.tables.direction() == QBoxLayout.Direction.TopToBottom
+    assert _number_widths(projects) == _number_widths(models)
+    cost = UsageColumn.COST
+    wide = models.columnWidth(cost)
+    measured = []
+    delegate = models.itemDelegateForColumn(UsageColumn.TOKENS)
+    original = delegate.sizeHint
+
+    def counted(option: QStyleOptionViewItem, index: object) -> QSize:
+        measured.append(index)
+        return original(option, index)
+
+    delegate.sizeHint = counted  # type: ignore[method-assign]
+    rows = page.project_model.rows
+    shorter = (replace(rows[0], cost_text="~$9.00+"), *rows[1:])
+    page.project_model.show_rows(shorter)
+    settle()
+    assert measured == []
+    assert models.columnWidth(cost) < wide
+    assert _number_widths(projects) == _number_widths(models)
 
 
 def test_many_projects_do_not_squeeze_the_chart(qtbot: QtBot) -> None:
