@@ -11,6 +11,8 @@ from PySide6.QtGui import (
     QCursor,
     QFocusEvent,
     QFontMetricsF,
+    QPainter,
+    QPaintEvent,
     QPalette,
     QResizeEvent,
 )
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QScrollBar,
     QSizePolicy,
     QStyle,
     QStyledItemDelegate,
@@ -136,6 +139,18 @@ class _NumberDelegate(QStyledItemDelegate):
             option.text = f"{LEFT_TO_RIGHT_MARK}{option.text}{LEFT_TO_RIGHT_MARK}"
 
 
+class _GutterBar(QScrollBar):
+    """A table's scroll bar that, with nothing to scroll, is a blank strip of its rows'
+    colour: the room a ledger keeps beside a table that does not scroll (see ``Ledger``)."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self.maximum() > self.minimum():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.palette().color(QPalette.ColorRole.Base))
+
+
 class UsageTable(QTableView):
     """A usage table: sorted by a proxy (most tokens first), the numbers' columns as wide as
     their widest text (every row measured, so the width does not depend on what is scrolled
@@ -160,6 +175,7 @@ class UsageTable(QTableView):
         for column in NUMBER_COLUMNS:
             self.setItemDelegateForColumn(column, numbers)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollBar(_GutterBar(Qt.Orientation.Vertical, self))
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
@@ -206,14 +222,26 @@ class UsageTable(QTableView):
         # From what each table keeps measured: the other table is not measured again.
         self.ledger.align()
 
-    def show_widths(self, widths: dict[UsageColumn, int]) -> None:
-        """Give the numbers' columns these widths."""
+    def show_widths(self, widths: dict[UsageColumn, int], gutter: bool) -> None:
+        """Give the numbers' columns these widths; ``gutter``: keep the scroll bar's room
+        whether or not the rows scroll (so that a table that does not scroll lines up with
+        one that does)."""
         header = self.horizontalHeader()
         for column, width in widths.items():
             header.resizeSection(column, width)  # nothing done when it is that wide already
+        policy = (
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOn if gutter else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        )
+        if self.verticalScrollBarPolicy() != policy:
+            self.setVerticalScrollBarPolicy(policy)
         if widths != self._widths:
             self._widths = dict(widths)
             self.updateGeometry()
+
+    @property
+    def scrolls(self) -> bool:
+        """True when it has more rows than it shows (``TABLE_ROWS``)."""
+        return self.source_model.rowCount() > TABLE_ROWS
 
     def share_fits(self) -> bool:
         """True when its names keep ``NAME_COMFORT_CHARS`` (or the whole of the longest)
@@ -338,8 +366,9 @@ class PeriodBox(QFrame):
 
 class Ledger:
     """Tables that read as one, one under the other (``joined``): each number column as wide
-    in every table as in the one that needs it widest, and Share shown in all or in none; so
-    the numbers line up from table to table and the names, as wide in each, are cut alike.
+    in every table as in the one that needs it widest, Share shown in all or in none, and
+    the scroll bar's room kept in all when one scrolls; so the numbers line up from table to
+    table and the names, as wide in each, are cut alike.
     Apart (side by side), each table has its own widths and its own Share: there its columns
     line up with no other's, and widths of its own leave its names the most room.
 
@@ -369,8 +398,9 @@ class Ledger:
     def align(self) -> None:
         """Give every table its numbers' widths (after one has measured its cells anew)."""
         shared = self.widths() if self.joined else None
+        gutter = self.joined and any(table.scrolls for table in self.tables)
         for table in self.tables:
-            table.show_widths(shared or table.measured_widths)
+            table.show_widths(shared or table.measured_widths, gutter)
         self.fit()
 
     def fit(self) -> None:

@@ -61,7 +61,7 @@ from codex_presence_gui.ui.usage_chart import (
     legend_html,
     nice_ceiling,
 )
-from codex_presence_gui.ui.usage_view import NUMBER_COLUMNS, UsagePage, UsageTable
+from codex_presence_gui.ui.usage_view import NUMBER_COLUMNS, TABLE_ROWS, UsagePage, UsageTable
 from codex_presence_gui.ui.window_state import LayoutMode
 from codex_presence_gui.viewmodels.usage import (
     BUILDING_MESSAGE,
@@ -1642,6 +1642,38 @@ def test_a_refresh_keeps_the_ledger_without_measuring_the_other_table(qtbot: QtB
     assert measured == []
     assert models.columnWidth(cost) < wide
     assert _number_widths(projects) == _number_widths(models)
+
+
+def test_stacked_beside_a_table_that_scrolls_the_other_keeps_its_scroll_bar_s_room(
+    qtbot: QtBot,
+) -> None:
+    """Past ``TABLE_ROWS`` projects their table scrolls: one under it, the model table keeps
+    the scroll bar's room (blank), so that their numbers still line up; side by side it
+    gives the room back to its names."""
+    slots = [
+        *LEDGER_SLOTS,
+        *(slot(TODAY, 1000 + n, project=f"svc-{n:02}") for n in range(TABLE_ROWS)),
+    ]
+    page = _shown_page(qtbot, slots, 500, 1600)
+    settle()
+    projects, models = page.project_table, page.model_table
+    assert page.tables.direction() == QBoxLayout.Direction.TopToBottom
+    assert projects.verticalScrollBar().isVisible()
+    assert models.verticalScrollBar().isVisible()
+    gutter = models.verticalScrollBar()
+    assert gutter.maximum() == 0  # nothing to scroll: a blank strip, no arrows or groove
+    image = gutter.grab().toImage()
+    drawn = {image.pixel(x, y) for x in range(image.width()) for y in range(0, image.height(), 3)}
+    assert drawn == {models.palette().color(QPalette.ColorRole.Base).rgb()}
+    assert projects.viewport().width() == models.viewport().width()
+    for column in NUMBER_COLUMNS:
+        assert projects.columnViewportPosition(column) == models.columnViewportPosition(column)
+    assert check_layout(page) == []
+    page.resize(1600, 1600)
+    settle()
+    assert page.tables.direction() == QBoxLayout.Direction.LeftToRight
+    assert not models.verticalScrollBar().isVisible()
+    assert projects.verticalScrollBar().isVisible()
 
 
 def test_many_projects_do_not_squeeze_the_chart(qtbot: QtBot) -> None:
