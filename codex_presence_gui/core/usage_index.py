@@ -1358,16 +1358,25 @@ def _in_use(database: str) -> bool:
     """True when a process has the WAL database open: SQLite keeps a shared lock on byte
     128 of its ``-shm`` file for each open connection (and removes the file when the last one
     closes). A version left running while no session moved for weeks writes nothing, but
-    keeps its index open. Windows refuses to remove an open file anyway."""
+    keeps its index open. Windows refuses to remove an open file anyway.
+
+    What is no file there (a named pipe, a device, a socket, a folder, a link) is looked at
+    before any opening, as ``_open_lock`` does, and never opened for writing: SQLite did not
+    make it, so whether the index is in use cannot be told, and it is kept (True)."""
     if sys.platform == "win32":
         return False
+    shm = f"{database}-shm"
     try:
-        fd = os.open(f"{database}-shm", os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+        if not S_ISREG(os.lstat(shm).st_mode):
+            return True  # cannot tell: kept
+        fd = os.open(shm, _SHM_OPEN)
     except FileNotFoundError:
         return False
     except OSError:
         return True  # cannot tell: kept
     try:
+        if not S_ISREG(os.fstat(fd).st_mode):
+            return True  # put there after the look: closed untouched, and kept
         import fcntl
 
         try:
@@ -1380,6 +1389,14 @@ def _in_use(database: str) -> bool:
         os.close(fd)
 
 
+#: How ``_in_use`` opens another version's ``-shm`` file: never through a link, and never
+#: waiting on (nor taking as the process's terminal) what took the file's place after the look.
+_SHM_OPEN = (
+    os.O_RDWR
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+)
 #: SQLite's "dead man switch" byte in a WAL database's ``-shm`` file (os_unix.c: the 8 lock
 #: bytes start at 120).
 _SHM_DMS_BYTE = 128

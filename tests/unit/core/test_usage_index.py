@@ -1694,6 +1694,67 @@ def test_another_versions_index_still_open_is_kept(tmp_path: Path) -> None:
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(other.name)]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="no -shm check on Windows")
+@pytest.mark.parametrize("kind", ["fifo", "socket", "link to a fifo", "fifo after the look"])
+def test_what_is_no_file_at_another_version_s_shm_is_never_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A named pipe, a socket or a link to a pipe at another version's ``-shm`` place (where
+    ``_in_use`` looks for SQLite's lock) is looked at, not opened for writing (a pipe had been
+    opened and locked, a device would have been too), and keeps its group: whether SQLite
+    has that index open cannot be told. One put there between the look and the opening is
+    found by the opened file's own kind, and closed untouched."""
+    old = time.time() - OTHER_VERSION_KEEP_S - 60
+    other = tmp_path / "usage-index-v5.sqlite3"
+    other.write_bytes(b"x")
+    shm = Path(f"{other}-shm")
+    real_lstat = os.lstat
+    if kind == "link to a fifo":
+        there = _put("fifo", tmp_path / "their-pipe")
+        shm.symlink_to(tmp_path / "their-pipe")
+    elif kind == "fifo after the look":
+        shm.write_bytes(b"")
+        looks: list[str] = []
+
+        def swapped(where: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+            found = real_lstat(where, *args, **kwargs)
+            if os.fspath(where) == os.fspath(shm):
+                looks.append(os.fspath(where))
+                if len(looks) == 2:  # the group's ages were read first: this is the look
+                    shm.unlink()
+                    os.mkfifo(shm)
+            return found
+
+        monkeypatch.setattr(os, "lstat", swapped)
+        there = lambda: stat.S_ISFIFO(real_lstat(shm).st_mode)  # noqa: E731
+    else:
+        there = _put(kind, shm)
+    for path in (other, shm):
+        os.utime(path, (old, old), follow_symlinks=False)
+    real_open = os.open
+    opened: list[tuple[str, int]] = []
+
+    def recorded(where: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        opened.append((os.fspath(where), flags))
+        return real_open(where, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", recorded)
+    started = time.monotonic()
+    removed = remove_other_versions(tmp_path, time.time())
+    monkeypatch.undo()
+    assert time.monotonic() - started < 5
+    assert removed == []
+    assert other.read_bytes() == b"x"
+    assert there()
+    if kind == "fifo after the look":
+        # Opened as it was a file at the look, but without waiting, and closed untouched.
+        assert [flags & os.O_NONBLOCK for where, flags in opened if where == str(shm)] == [
+            os.O_NONBLOCK
+        ]
+    else:
+        assert str(shm) not in [where for where, _ in opened]
+
+
 def test_only_ascii_version_numbers_name_an_index(tmp_path: Path) -> None:
     """Files that merely look like an index's (other digits, a dangling link) are handled
     as their names and links say."""
