@@ -197,6 +197,20 @@ _EMOJI_JOINER = f"(?<=[{_PICTOGRAPH}\ufe0f\U0001f3fb-\U0001f3ff])\u200d(?=[{_PIC
 _JOINERS = "\u200c\u200d"
 #: The canonical combining class of a virama (Devanagari's ्, Sinhala's ්, Khmer's coeng...).
 _VIRAMA = 9
+#: The scripts that draw two consonants with a virama between them joined (a conjunct, a half
+#: or a subjoined form): there a non-joiner after the virama has it drawn instead (सद्‌भावना).
+#: Elsewhere the virama is drawn anyway (Tamil, Sinhala, Gurmukhi, Thai, Myanmar...), and a
+#: non-joiner changes nothing: க்‌க reads as க்க.
+_CONJUNCT_SCRIPTS = frozenset(
+    ("DEVANAGARI", "BENGALI", "GUJARATI", "ORIYA", "TELUGU", "KANNADA", "MALAYALAM")
+)
+#: A joiner after a virama asks for a half form, which most clusters take anyway (क्‍य reads
+#: as क्य): it changes what is drawn, whatever the font, only after Devanagari's ra (the
+#: eyelash ra of र्‍य, not the reph of र्य) and before Sinhala's ra or ya (ශ්‍රී: the
+#: rakaransaya, not ශ්රී's al-lakuna).
+_EYELASH_RA = "\u0930"
+_SINHALA_VIRAMA = "\u0dca"
+_SINHALA_JOINED = "\u0dbb\u0dba"
 # Letters by how they join (Joining_Type in Unicode's ArabicShaping.txt, the same in 12.1 and
 # 14.0, Python's), in the Arabic, Syriac, Arabic Supplement, N'Ko and Mongolian blocks only:
 # those whose words use a non-joiner (Persian, Urdu, Kurdish...). One joins the letter after
@@ -300,13 +314,17 @@ def _spells(text: str, index: int, hidden: set[int]) -> bool:
     """Whether the zero-width non-joiner or joiner at ``index`` is part of a word's spelling,
     where it changes what is drawn, so that it shows as it is.
 
-    The contexts of IDNA 2008's CONTEXTJ rules (RFC 5892, Appendix A.1 and A.2): either
-    joiner right after a virama and before a letter of the virama's script (सद्‌भाव: the
-    virama drawn, not the conjunct; ශ්‍රී: a half or touching form), and a non-joiner between
-    a letter that joins the one after it and one that joins the one before it, marks on
-    either side aside (می‌خواهم: the two letters not joined). Unlike IDNA, a joiner after a
-    virama needs the letter after it: at a name's end or before a space it changes nothing
-    drawn. Anywhere else (between Latin letters, at either end, doubled) it is escaped."""
+    The contexts of IDNA 2008's CONTEXTJ rules (RFC 5892, Appendix A.1 and A.2), narrowed to
+    where the joiner is seen: a non-joiner right after a virama and before a letter of the
+    virama's script, in a script that would join the two (``_CONJUNCT_SCRIPTS``: सद्‌भाव,
+    the virama drawn, not the conjunct), a joiner there only where it always makes another
+    form (``_EYELASH_RA``: वार्‍याने, ශ්‍රී), and a non-joiner between a letter that joins the
+    one after it and one that joins the one before it, marks on either side aside
+    (می‌خواهم: the two letters not joined). IDNA allows a joiner after any virama, also where
+    it changes nothing drawn (க்‌க, क्‍य): two names would read the same. Unlike IDNA, a
+    joiner after a virama needs the letter after it: at a name's end or before a space it
+    changes nothing drawn. Anywhere else (between Latin letters, at either end, doubled) it
+    is escaped."""
     before = text[index - 1] if index else ""
     after = text[index + 1 : index + 2]
     if (
@@ -316,7 +334,11 @@ def _spells(text: str, index: int, hidden: set[int]) -> bool:
         and unicodedata.category(after).startswith("L")
         and _script(after) == _script(before)
     ):
-        return True
+        if text[index] == "\u200c":
+            return _script(before) in _CONJUNCT_SCRIPTS
+        return (index >= 2 and text[index - 2] == _EYELASH_RA) or (
+            before == _SINHALA_VIRAMA and after in _SINHALA_JOINED
+        )
     if text[index] != "\u200c":
         return False
     start = index - 1

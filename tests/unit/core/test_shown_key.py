@@ -276,6 +276,16 @@ def test_a_word_spelled_with_a_joiner_is_shown_as_it_is(name: str) -> None:
         ("क्\u200c्", "क्\\u200c्"),  # or a sign
         ("ب\u034f\u200cب", "ب\\u034f\\u200cب"),  # past a mark that is itself escaped
         ("ب\ufe00\u200cب", "ب\ufe00\\u200cب"),  # or a variation selector
+        # After a virama that is drawn anyway: Tamil, Sinhala, Gurmukhi, Thai, Myanmar.
+        ("க்\u200cக", "க்\\u200cக"),
+        ("ශ්\u200cක", "ශ්\\u200cක"),
+        ("ਕ੍\u200cਤ", "ਕ੍\\u200cਤ"),
+        ("ก\u0e3a\u200cข", "ก\u0e3a\\u200cข"),
+        ("မ\u103a\u200cက", "မ\u103a\\u200cက"),
+        # A joiner asking for the half form a cluster takes anyway (क्य), or no other form.
+        ("क्\u200dय", "क्\\u200dय"),
+        ("க்\u200dக", "க்\\u200dக"),
+        ("ශ්\u200dක", "ශ්\\u200dක"),
     ],
 )
 def test_a_joiner_that_spells_nothing_is_escaped(name: str, shown: str) -> None:
@@ -304,7 +314,7 @@ _JOINS_AFTER = "بی"
 _JOINS_BEFORE = "بیاو"
 _ARABIC_MARK = "\u064e"  # fatha
 _VIRAMA = "\u094d"
-_DEVANAGARI = "कष"
+_DEVANAGARI = "कषर"
 _MARKS = _ARABIC_MARK + _VIRAMA  # any mark: letters join across a virama too
 _ALPHABET = [*_JOINS_BEFORE, "ء", _ARABIC_MARK, _VIRAMA, *_DEVANAGARI, "a", " ", "\u034f"]
 _ALPHABET += ["\u200c", "\u200d"] * 3  # often, doubled too
@@ -312,8 +322,9 @@ _ALPHABET += ["\u200c", "\u200d"] * 3  # often, doubled too
 
 def _drawn_alike(shown: str) -> str:
     """``shown`` as it is drawn, told by rules written apart from ``shown_key``'s: without
-    each joiner that changes nothing (not between a virama and a Devanagari letter, nor a
-    non-joiner between letters that would join, past the marks on them)."""
+    each joiner that changes nothing (not a non-joiner between a virama and a Devanagari
+    letter, nor a joiner there after ra, the eyelash ra, nor a non-joiner between letters
+    that would join, past the marks on them)."""
     kept = []
     for index, char in enumerate(shown):
         if char not in "\u200c\u200d":
@@ -322,6 +333,8 @@ def _drawn_alike(shown: str) -> str:
         # Sets, not strings: "" (no letter there) is in every string.
         virama = shown[index - 1 : index] == _VIRAMA
         spells = virama and shown[index + 1 : index + 2] in set(_DEVANAGARI)
+        if char == "\u200d" and shown[index - 2 : index - 1] != "र":
+            spells = False  # a half form asked for: most clusters take it anyway (क्य)
         before = shown[:index].rstrip(_MARKS)[-1:]
         after = shown[index + 1 :].lstrip(_MARKS)[:1]
         if char == "\u200c" and before in set(_JOINS_AFTER) and after in set(_JOINS_BEFORE):
