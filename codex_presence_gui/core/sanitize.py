@@ -197,20 +197,32 @@ _EMOJI_JOINER = f"(?<=[{_PICTOGRAPH}\ufe0f\U0001f3fb-\U0001f3ff])\u200d(?=[{_PIC
 _JOINERS = "\u200c\u200d"
 #: The canonical combining class of a virama (Devanagari's ्, Sinhala's ්, Khmer's coeng...).
 _VIRAMA = 9
-#: The scripts that draw two consonants with a virama between them joined (a conjunct, a half
-#: or a subjoined form): there a non-joiner after the virama has it drawn instead (सद्‌भावना).
-#: Elsewhere the virama is drawn anyway (Tamil, Sinhala, Gurmukhi, Thai, Myanmar...), and a
-#: non-joiner changes nothing: க்‌க reads as க்க.
-_CONJUNCT_SCRIPTS = frozenset(
-    ("DEVANAGARI", "BENGALI", "GUJARATI", "ORIYA", "TELUGU", "KANNADA", "MALAYALAM")
-)
-#: A joiner after a virama asks for a half form, which most clusters take anyway (क्‍य reads
-#: as क्य): it changes what is drawn, whatever the font, only after Devanagari's ra (the
-#: eyelash ra of र्‍य, not the reph of र्य) and before Sinhala's ra or ya (ශ්‍රී: the
-#: rakaransaya, not ශ්රී's al-lakuna).
-_EYELASH_RA = "\u0930"
+#: Where a non-joiner right after a virama changes what is drawn whatever the font: the
+#: consonants it may follow (with the virama) and those it may come before, by virama. It has
+#: the virama drawn where the script joins the two consonants: into a subjoined form, whatever
+#: the pair, in Telugu and Kannada; into a half form in Devanagari and Gujarati, after a
+#: consonant that has one (ङ छ ट ठ ड ढ द ह join the next only in the conjuncts a font may
+#: have: ड्‌ग reads as ड्ग where it has none). Elsewhere most pairs show the virama anyway, or
+#: join only in some fonts (Tamil, Bengali, Malayalam, Gurmukhi, Sinhala, Thai...): க்‌க
+#: reads as க்க. (Each pair drawn with and without it, in Noto Sans.)
+_NON_JOINER_CLUSTERS = {
+    "\u094d": (
+        "\u0915-\u0918\u091a\u091c-\u091e\u0923-\u0925\u0927-\u0938",
+        "\u0915-\u0939\u0958-\u095f",
+    ),
+    "\u0acd": ("\u0a95-\u0a98\u0a9a\u0a9c-\u0a9e\u0aa3-\u0aa5\u0aa7-\u0ab8", "\u0a95-\u0ab9"),
+    "\u0c4d": ("\u0c15-\u0c39", "\u0c15-\u0c39"),
+    "\u0ccd": ("\u0c95-\u0cb9", "\u0c95-\u0cb9"),
+}
+#: A joiner after a virama asks for a half form, which most pairs take anyway (क्‍य reads as
+#: क्य): it changes what is drawn whatever the font only as Devanagari's eyelash ra (र्‍य, not
+#: the reph of र्य) and as Sinhala's yansaya and rakaransaya (ශ්‍රී, not ශ්රී; but ර්‍ර reads
+#: as ර්ර).
+_DEVANAGARI_RA = "\u0930"
 _SINHALA_VIRAMA = "\u0dca"
-_SINHALA_JOINED = "\u0dbb\u0dba"
+_SINHALA_YA = "\u0dba"
+_SINHALA_RA = "\u0dbb"
+_SINHALA_CONSONANTS = "\u0d9a-\u0dc6"
 # Letters by how they join (Joining_Type in Unicode's ArabicShaping.txt, the same in 12.1 and
 # 14.0, Python's), in the Arabic, Syriac, Arabic Supplement, N'Ko and Mongolian blocks only:
 # those whose words use a non-joiner (Persian, Urdu, Kurdish...). One joins the letter after
@@ -232,6 +244,9 @@ _RIGHT_JOINING = (
 )
 # The two sets of letters above, built on the first joiner met (most commands meet none).
 _joining: tuple[frozenset[str], frozenset[str]] | None = None
+# The consonants of ``_NON_JOINER_CLUSTERS`` (and Devanagari's and Sinhala's), as sets, built
+# as those.
+_clusters: dict[str, tuple[frozenset[str], frozenset[str]]] | None = None
 # Finds a character that may be one of the above: compiled on the first name that is not
 # ASCII (a search through ``re``'s cache costs several times the search).
 _maybe_hidden: Callable[[str], object] | None = None
@@ -315,30 +330,24 @@ def _spells(text: str, index: int, hidden: set[int]) -> bool:
     where it changes what is drawn, so that it shows as it is.
 
     The contexts of IDNA 2008's CONTEXTJ rules (RFC 5892, Appendix A.1 and A.2), narrowed to
-    where the joiner is seen: a non-joiner right after a virama and before a letter of the
-    virama's script, in a script that would join the two (``_CONJUNCT_SCRIPTS``: सद्‌भाव,
-    the virama drawn, not the conjunct), a joiner there only where it always makes another
-    form (``_EYELASH_RA``: वार्‍याने, ශ්‍රී), and a non-joiner between a letter that joins the
-    one after it and one that joins the one before it, marks on either side aside
-    (می‌خواهم: the two letters not joined). IDNA allows a joiner after any virama, also where
-    it changes nothing drawn (க்‌க, क्‍य): two names would read the same. Unlike IDNA, a
-    joiner after a virama needs the letter after it: at a name's end or before a space it
-    changes nothing drawn. Anywhere else (between Latin letters, at either end, doubled) it
-    is escaped."""
+    where the joiner is seen whatever the font: either joiner between a consonant with its
+    virama and the consonant after it, where it makes another form of the pair
+    (``_after_virama``: क्‌ष, the virama drawn, not the conjunct; वार्‍याने, an eyelash ra;
+    ශ්‍රී), and a non-joiner between a letter that joins the one after it and one that joins
+    the one before it, marks on either side aside (می‌خواهم: the two letters not joined).
+    IDNA allows a joiner after any virama, also where it changes nothing drawn (க்‌க, क्‍य,
+    and in many fonts सद्‌भाव): two names would read the same. Unlike IDNA, a joiner after a
+    virama needs the letter after it: at a name's end or before a space it changes nothing
+    drawn. Anywhere else (between Latin letters, at either end, doubled) it is escaped."""
     before = text[index - 1] if index else ""
     after = text[index + 1 : index + 2]
     if (
-        before
+        index >= 2
         and after
         and unicodedata.combining(before) == _VIRAMA
-        and unicodedata.category(after).startswith("L")
-        and _script(after) == _script(before)
+        and _after_virama(text[index], text[index - 2], before, after)
     ):
-        if text[index] == "\u200c":
-            return _script(before) in _CONJUNCT_SCRIPTS
-        return (index >= 2 and text[index - 2] == _EYELASH_RA) or (
-            before == _SINHALA_VIRAMA and after in _SINHALA_JOINED
-        )
+        return True
     if text[index] != "\u200c":
         return False
     start = index - 1
@@ -353,10 +362,40 @@ def _spells(text: str, index: int, hidden: set[int]) -> bool:
     return text[start] in dual and (text[end] in dual or text[end] in right)
 
 
-def _script(char: str) -> str:
-    """The script a letter or sign belongs to, as the first word of its Unicode name
-    (``DEVANAGARI`` for ``DEVANAGARI SIGN VIRAMA``): enough to tell Devanagari from Latin."""
-    return unicodedata.name(char, "").partition(" ")[0]
+def _after_virama(joiner: str, consonant: str, virama: str, after: str) -> bool:
+    """Whether ``joiner`` between ``consonant`` with ``virama`` and the letter ``after``
+    changes what is drawn, whatever the font (see ``_NON_JOINER_CLUSTERS``)."""
+    clusters = _cluster_consonants()
+    if joiner == "\u200c":
+        if virama not in _NON_JOINER_CLUSTERS:
+            return False  # Sinhala's consonants are there for the joiner's sake
+        first, second = clusters[virama]
+        return consonant in first and after in second
+    if virama == "\u094d":
+        return consonant == _DEVANAGARI_RA and after in clusters[virama][1]
+    sinhala = clusters[_SINHALA_VIRAMA][0]
+    return (
+        virama == _SINHALA_VIRAMA
+        and consonant in sinhala
+        and (after == _SINHALA_YA or (after == _SINHALA_RA and consonant != _SINHALA_RA))
+    )
+
+
+def _cluster_consonants() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """``_NON_JOINER_CLUSTERS`` as sets of letters, with Sinhala's consonants (either side)."""
+    global _clusters  # built once, on first use
+    if _clusters is None:
+        spans = {**_NON_JOINER_CLUSTERS, _SINHALA_VIRAMA: (_SINHALA_CONSONANTS,) * 2}
+        _clusters = {
+            virama: (_consonants(first), _consonants(second))
+            for virama, (first, second) in spans.items()
+        }
+    return _clusters
+
+
+def _consonants(ranges: str) -> frozenset[str]:
+    """The letters of ``ranges`` (see ``_letters``) that Unicode has assigned."""
+    return frozenset(char for char in _letters(ranges) if unicodedata.category(char) == "Lo")
 
 
 def _is_transparent(text: str, index: int, hidden: set[int]) -> bool:

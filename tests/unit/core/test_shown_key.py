@@ -241,12 +241,14 @@ def test_a_tooltip_reads_a_long_name_with_escapes_once(monkeypatch: pytest.Monke
 
 #: Words whose spelling holds a zero-width non-joiner or joiner (each changes how the word is
 #: drawn): Persian "I want", "the house's", "I don't know" (the verb's prefix and the plural
-#: not joined to the letter before), Urdu "responsible"; Hindi "goodwill" (a virama drawn,
-#: not a conjunct), Marathi "the wind's" (an eyelash ra), Sinhala "Sri Lanka" (a touching
-#: form), Malayalam "flat"; Syriac, with a vowel mark between the letter and the non-joiner.
+#: not joined to the letter before), Urdu "responsible"; Hindi and Gujarati clusters (a
+#: virama drawn, not a half form or conjunct), Telugu and Kannada (not a subjoined form),
+#: Marathi "the wind's" (an eyelash ra), Sinhala "Sri Lanka" (a touching form); Syriac, with
+#: a vowel mark between the letter and the non-joiner.
 SPELLED_WITH_JOINERS = [
     *("می\u200cخواهم", "خانه\u200cها", "نمی\u200cدانم", "ذمہ\u200cدار"),
-    *("सद्\u200cभावना", "वार्\u200dयाने", "ශ්\u200dරී ලංකා", "ഫ്\u200cളാറ്റ്"),
+    *("क्\u200cष", "स्\u200cत", "ક્\u200cત", "క్\u200cష", "ಕ್\u200cಷ"),
+    *("वार्\u200dयाने", "ශ්\u200dරී ලංකා", "ක්\u200dය"),
     "ܒܰ\u200cܒ",
 ]
 
@@ -286,6 +288,15 @@ def test_a_word_spelled_with_a_joiner_is_shown_as_it_is(name: str) -> None:
         ("क्\u200dय", "क्\\u200dय"),
         ("க்\u200dக", "க்\\u200dக"),
         ("ශ්\u200dක", "ශ්\\u200dක"),
+        ("ර්\u200dර", "ර්\\u200dර"),
+        # After a consonant that the font may or may not join to the next (no half form):
+        # in many fonts the virama is drawn either way; and in Bengali or Malayalam.
+        ("सद्\u200cभावना", "सद्\\u200cभावना"),
+        ("ड्\u200cग", "ड्\\u200cग"),
+        ("ক্\u200cষ", "ক্\\u200cষ"),
+        ("ഫ്\u200cളാറ്റ്", "ഫ്\\u200cളാറ്റ്"),
+        ("क्\u200cअ", "क्\\u200cअ"),  # before a vowel, never joined
+        ("क़्\u200cक", "क़्\\u200cक"),  # after a nukta
     ],
 )
 def test_a_joiner_that_spells_nothing_is_escaped(name: str, shown: str) -> None:
@@ -314,7 +325,8 @@ _JOINS_AFTER = "بی"
 _JOINS_BEFORE = "بیاو"
 _ARABIC_MARK = "\u064e"  # fatha
 _VIRAMA = "\u094d"
-_DEVANAGARI = "कषर"
+_HALF_FORMS = "कषर"  # consonants that have a half form
+_DEVANAGARI = _HALF_FORMS + "ड"
 _MARKS = _ARABIC_MARK + _VIRAMA  # any mark: letters join across a virama too
 _ALPHABET = [*_JOINS_BEFORE, "ء", _ARABIC_MARK, _VIRAMA, *_DEVANAGARI, "a", " ", "\u034f"]
 _ALPHABET += ["\u200c", "\u200d"] * 3  # often, doubled too
@@ -322,16 +334,18 @@ _ALPHABET += ["\u200c", "\u200d"] * 3  # often, doubled too
 
 def _drawn_alike(shown: str) -> str:
     """``shown`` as it is drawn, told by rules written apart from ``shown_key``'s: without
-    each joiner that changes nothing (not a non-joiner between a virama and a Devanagari
-    letter, nor a joiner there after ra, the eyelash ra, nor a non-joiner between letters
-    that would join, past the marks on them)."""
+    each joiner that changes nothing (not a non-joiner between a consonant with a half form
+    and its virama and a consonant, nor a joiner there after ra, the eyelash ra, nor a
+    non-joiner between letters that would join, past the marks on them)."""
     kept = []
     for index, char in enumerate(shown):
         if char not in "\u200c\u200d":
             kept.append(char)
             continue
         # Sets, not strings: "" (no letter there) is in every string.
-        virama = shown[index - 1 : index] == _VIRAMA
+        # A consonant with a half form and its virama, then a consonant.
+        virama = shown[index - 1 : index] == _VIRAMA and index >= 2
+        virama = virama and shown[index - 2] in set(_HALF_FORMS)
         spells = virama and shown[index + 1 : index + 2] in set(_DEVANAGARI)
         if char == "\u200d" and shown[index - 2 : index - 1] != "र":
             spells = False  # a half form asked for: most clusters take it anyway (क्य)
