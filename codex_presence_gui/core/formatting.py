@@ -305,7 +305,9 @@ def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) ->
 
 def _lead_text(runs_out_at: float, resets_at: float) -> str:
     """``1h 33m before``, ``2d 5h before``, ``just before``: the time between two clock times
-    as they are shown (whole minutes), so that it matches them to the minute."""
+    as they are shown (whole minutes), so that it matches them to the minute; across a change
+    of the clocks (summer time) it is the time that really passes, an hour off the clocks'
+    difference."""
     minutes = int(resets_at // 60) - int(runs_out_at // 60)
     if minutes < 1:
         return "just before"
