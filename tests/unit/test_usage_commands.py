@@ -337,68 +337,44 @@ def test_a_cache_folder_that_cannot_be_used_still_gives_the_report(
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("place", ["index", "lock", "link to the lock"])
 def test_a_fifo_in_the_index_s_place_is_named_and_the_report_still_made(
     home: CodexHome,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    place: str,
 ) -> None:
-    """Something the app did not make where its index goes (a FIFO here; a device or a
-    folder the same): the report is read from the logs in memory, what is there is said in
-    plain words, and it stays as it was (a FIFO had been blamed on the disk, "disk I/O
-    error"; a device node was replaced by a new file without a word)."""
-    from codex_presence_gui.core.usage_index import INDEX_NAME
-
-    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
-    path = tmp_path / "app" / "cache" / INDEX_NAME
-    path.parent.mkdir(parents=True)
-    os.mkfifo(path)
-    args = ("report", "daily", "--json", "--timezone", "UTC", "--codex-home", str(home.root))
-    status, out, err = _run(capsys, *args)
-    err = " ".join(_warnings(err))  # as said, before its wrapping
-    assert status == 0, err
-    assert json.loads(out)["totals"]["total_tokens"] == 30_000
-    assert (
-        f"report: the usage index cannot be kept in {path} (a named pipe is there "
-        "instead of a file; it is left as it is); this report is read from the logs in memory"
-    ) in err
-    assert stat.S_ISFIFO(os.lstat(path).st_mode)
-
-
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-@pytest.mark.parametrize("linked", [False, True])
-def test_a_fifo_in_the_lock_s_place_is_named_and_the_report_still_made(
-    home: CodexHome,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    linked: bool,
-) -> None:
-    """A FIFO (or a link to one) where the index's ``.lock`` goes takes the index's own way:
-    the report is read from the logs in memory, the FIFO is named, and it stays as it was
-    (it had been opened for writing and taken for the lock)."""
+    """Something the app did not make where its index goes, or its ``.lock`` (a FIFO here,
+    or a link to one; a device or a folder the same): the report is read from the logs in
+    memory, what is there is said in plain words, and it stays as it was (a FIFO had been
+    blamed on the disk, "disk I/O error", and one at the lock opened for writing and taken
+    for the lock; a device node was replaced by a new file without a word)."""
     from codex_presence_gui.core.usage_index import INDEX_NAME
 
     monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
     path = tmp_path / "app" / "cache" / INDEX_NAME
     lock = Path(f"{path}.lock")
     path.parent.mkdir(parents=True)
-    pipe = tmp_path / "their-pipe" if linked else lock
+    taken = path if place == "index" else lock
+    pipe = tmp_path / "their-pipe" if place == "link to the lock" else taken
     os.mkfifo(pipe)
-    if linked:
-        lock.symlink_to(pipe)
+    if pipe != taken:
+        taken.symlink_to(pipe)
     args = ("report", "daily", "--json", "--timezone", "UTC", "--codex-home", str(home.root))
     status, out, err = _run(capsys, *args)
     err = " ".join(_warnings(err))  # as said, before its wrapping
     assert status == 0, err
     assert json.loads(out)["totals"]["total_tokens"] == 30_000
+    where = "there" if place == "index" else f"at {lock}"
     assert (
-        f"report: the usage index cannot be kept in {path} (a named pipe is at {lock} "
+        f"report: the usage index cannot be kept in {path} (a named pipe is {where} "
         "instead of a file; it is left as it is); this report is read from the logs in memory"
     ) in err
-    assert stat.S_ISFIFO(os.stat(lock).st_mode)
-    assert lock.is_symlink() == linked
-    assert not path.exists()
+    assert stat.S_ISFIFO(os.stat(taken).st_mode)
+    assert taken.is_symlink() == (pipe != taken)
+    if place != "index":
+        assert not path.exists()
 
 
 @pytest.mark.parametrize("busy", [False, True])
