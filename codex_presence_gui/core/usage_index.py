@@ -316,6 +316,7 @@ class UsageIndex:
     def _open_alone(self) -> sqlite3.Connection:
         """``_open`` once the lock is held."""
         _refuse_what_is_no_file(self.path)
+        db = None
         try:
             db = self._connect()
             version = self._version(db)
@@ -333,10 +334,19 @@ class UsageIndex:
                     f"The usage index was written by another version (schema {version}); "
                     f"{REBUILDING}"
                 )
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as caught:
+            if db is not None:
+                db.close()  # (Windows removes no file that is open)
+            # A UnicodeDecodeError: Python could not decode SQLite's own message, which quotes
+            # the file's table definitions, damaged into bytes that are not UTF-8.
+            error = (
+                _damage("its table definitions are damaged")
+                if isinstance(caught, UnicodeDecodeError)
+                else caught
+            )
             if not is_damage(error):
                 raise  # busy, read-only, a full or failing disk: not the file's fault
-            self.notice = f"The usage index could not be read ({error}); {REBUILDING}"
+            self.notice = f"The usage index could not be read ({_described(error)}); {REBUILDING}"
         self._remove_files()
         db = _with_tables(self._connect())
         self._file = _file_key(self.path)
@@ -350,7 +360,9 @@ class UsageIndex:
             self._db.close()
             try:
                 if _file_key(self.path) == self._file:
-                    self.notice = f"The usage index could not be read ({error}); {REBUILDING}"
+                    self.notice = (
+                        f"The usage index could not be read ({_described(error)}); {REBUILDING}"
+                    )
                     self._remove_files()
                 self._db = self._open_alone()
             except BaseException:
@@ -385,9 +397,13 @@ class UsageIndex:
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA foreign_keys=ON")
+        try:
+            db.execute("PRAGMA journal_mode=WAL")  # (the first look at the file's tables)
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
+        except BaseException:
+            db.close()
+            raise
         return db
 
     @staticmethod
@@ -1153,10 +1169,25 @@ def _damage(what: str) -> sqlite3.DatabaseError:
 
 
 def is_damage(error: sqlite3.DatabaseError) -> bool:
-    """True when ``error`` says the file is damaged or not an index (see ``_DAMAGE``). An
-    error SQLite did not raise (a closed connection, a wrong parameter) is never damage."""
+    """True when ``error`` says the file is damaged or not an index (see ``_DAMAGE``), or
+    holds a text that is not UTF-8 (a damaged record: SQLite reads it well, Python cannot). Any
+    other error SQLite did not raise (a closed connection, a wrong parameter) is never damage."""
     # Python 3.11 on (the project's least) names every error SQLite raises.
-    return getattr(error, "sqlite_errorname", None) in _DAMAGE
+    return getattr(error, "sqlite_errorname", None) in _DAMAGE or _undecodable(error)
+
+
+#: How Python's sqlite3 begins to say that a text in the file is not UTF-8.
+_NOT_UTF8 = "Could not decode to UTF-8"
+
+
+def _undecodable(error: sqlite3.DatabaseError) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and str(error).startswith(_NOT_UTF8)
+
+
+def _described(error: sqlite3.DatabaseError) -> str:
+    """What is wrong with a damaged file, in a notice: SQLite's words, or plain ones for a text
+    that is not UTF-8 (Python's words quote its bytes)."""
+    return "a text in it is not UTF-8" if _undecodable(error) else str(error)
 
 
 def _roll_back(db: sqlite3.Connection) -> None:

@@ -813,6 +813,67 @@ def test_a_value_of_the_wrong_type_rebuilds_the_index(
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE usage SET model = CAST(x'ff41' AS TEXT)",
+        "UPDATE files SET project = CAST(x'ff41' AS TEXT)",
+        "UPDATE files SET state = CAST(x'c3' AS TEXT)",
+        "UPDATE meta SET value = CAST(x'ff' AS TEXT) WHERE key = 'schema'",
+    ],
+)
+def test_a_text_that_is_not_utf8_rebuilds_the_index(
+    codex_home: CodexHome, tmp_path: Path, change: str
+) -> None:
+    """A damaged record whose text is no longer UTF-8 is still text to SQLite (the type check
+    passes) but cannot be read by Python: rebuilt with one plain message, where every report
+    had fallen back to memory, saying the index "cannot be kept" and quoting the bytes."""
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    with sqlite3.connect(path) as db:
+        db.execute(change)
+    with UsageIndex(path) as index:
+
+        def work() -> tuple[dict[tuple[int, str, str], tuple[float, ...]], list[str]]:
+            index.update([codex_home.root])
+            projects = [info.project for info in index.sessions([codex_home.root]).values()]
+            return _state(index, codex_home.root), projects
+
+        state, projects = index.repaired(work)
+        assert state == _fresh(codex_home.root, tmp_path / "f")
+        assert projects == ["proj"]
+        assert index.notice == (
+            "The usage index could not be read (a text in it is not UTF-8); "
+            "it is being rebuilt from the logs."
+        )
+
+
+def test_table_definitions_damaged_into_bytes_not_utf8_rebuild_the_index(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """SQLite's message on a damaged table definition quotes it; Python cannot decode that
+    message and raised UnicodeDecodeError (a traceback at every report): the file is damage."""
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    with sqlite3.connect(path, isolation_level=None) as db:
+        db.execute("PRAGMA writable_schema = ON")
+        (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'meta'").fetchone()
+        damaged = sql.replace("CREATE TABLE", "CREATE\xa0TABLE").encode("latin-1")
+        db.execute("UPDATE sqlite_master SET sql = CAST(? AS TEXT) WHERE name = 'meta'", (damaged,))
+    db.close()
+    with UsageIndex(path) as index:
+        assert index.notice == (
+            "The usage index could not be read (its table definitions are damaged); "
+            "it is being rebuilt from the logs."
+        )
+        index.update([codex_home.root])
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
 def _hostile_line(draw: st.DrawFn, at: float) -> str:
     """A line a broken or hostile writer could leave: token counts of any JSON value (NaN as
     text, huge, negative, strings), deep nesting, control characters, torn envelopes."""
