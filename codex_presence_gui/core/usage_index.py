@@ -581,6 +581,8 @@ class UsageIndex:
                 except (sqlite3.IntegrityError, sqlite3.OperationalError, OverflowError) as error:
                     if isinstance(error, sqlite3.OperationalError) and not _is_overflow(error):
                         raise  # the file cannot be written at all (locked, read-only, full)
+                    if isinstance(error, sqlite3.IntegrityError) and is_damage(error):
+                        raise  # rebuilt (``repaired``): no file of the logs is at fault
                     db.execute("ROLLBACK TO one_file")
                     self._store_refused(read)
                     path = read.rollout.path
@@ -1087,8 +1089,20 @@ def _once_each(
 #: The tables of an index (a file that lacks one is rebuilt).
 _TABLES = frozenset({"meta", "files", "usage", "prices"})
 #: What SQLite says of a file that is not, or no longer, a usable index: rebuilt from the
-#: logs. Anything else (busy, read-only, full, an I/O error) is the machine's to fix.
-_DAMAGE = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_ERROR", "SQLITE_MISMATCH"})
+#: logs. Anything else (busy, read-only, full, an I/O error) is the machine's to fix. The
+#: index never writes a row that clashes with another (a file's row is removed before it is
+#: made anew, sums are added to theirs): a clash says that a table's own index has lost rows
+#: (damage that SQLite's quick check does not see).
+_DAMAGE = frozenset(
+    {
+        "SQLITE_CORRUPT",
+        "SQLITE_NOTADB",
+        "SQLITE_ERROR",
+        "SQLITE_MISMATCH",
+        "SQLITE_CONSTRAINT_UNIQUE",
+        "SQLITE_CONSTRAINT_PRIMARYKEY",
+    }
+)
 
 
 class IndexBusyError(sqlite3.OperationalError):

@@ -850,6 +850,39 @@ def test_a_text_that_is_not_utf8_rebuilds_the_index(
         )
 
 
+def test_a_row_that_clashes_with_one_its_index_has_lost_rebuilds_the_index(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index writes no row that clashes with another (a file's row is removed before it is
+    made anew): a clash says that the table's own unique index is damaged, out of step with
+    it (SQLite's quick check passes). Rebuilt, not refused again at every report, which had
+    fallen back to memory saying "UNIQUE constraint failed"."""
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    codex_home.write(OTHER, _session(1))
+    real_store = UsageIndex._store
+    clashes = []
+
+    def clash(self: UsageIndex, read: Any, result: Any) -> None:
+        if not clashes:  # as the damaged file did, until it was made anew
+            clashes.append(read)
+            error = sqlite3.IntegrityError("UNIQUE constraint failed: files.path")
+            error.sqlite_errorname = "SQLITE_CONSTRAINT_UNIQUE"
+            raise error
+        real_store(self, read, result)
+
+    monkeypatch.setattr(UsageIndex, "_store", clash)
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+        assert clashes
+        assert index.notice is not None
+        assert "UNIQUE constraint failed" in index.notice
+        assert "rebuilt" in index.notice
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
 def test_table_definitions_damaged_into_bytes_not_utf8_rebuild_the_index(
     codex_home: CodexHome, tmp_path: Path
 ) -> None:
