@@ -349,6 +349,9 @@ class UsageIndex:
             self.notice = f"The usage index could not be read ({_described(error)}); {REBUILDING}"
         self._remove_files()
         db = _with_tables(self._connect())
+        # The tables in the file itself, not only in the WAL: should the first build fail for
+        # a full disk, the WAL holds nothing that must be kept, and is emptied whole.
+        _empty_wal(db)
         self._file = _file_key(self.path)
         return db
 
@@ -613,8 +616,10 @@ class UsageIndex:
                 _standing((row for key, row in known.items() if key in seen), read_now)
             )
             db.execute("COMMIT")
-        except BaseException:
+        except BaseException as error:
             _roll_back(db)
+            if getattr(error, "sqlite_errorname", None) == "SQLITE_FULL":
+                _empty_wal(db)  # the disk is given back what the failed update took
             raise
         result.seconds = time.perf_counter() - started
         return result
@@ -1211,6 +1216,20 @@ def _roll_back(db: sqlite3.Connection) -> None:
     if db.in_transaction:
         with suppress(sqlite3.Error):
             db.execute("ROLLBACK")
+
+
+def _empty_wal(db: sqlite3.Connection) -> None:
+    """Copy the WAL's pages into the file and cut the WAL to nothing. SQLite keeps a WAL's
+    size for reuse, also the pages of a transaction rolled back: an update that failed for a
+    full disk had left the disk full after the report (and after the window's update). Best
+    effort: other processes' reads are waited for only briefly, and a full disk also fails
+    this when committed pages are to be copied into a file that must grow for them."""
+    db.execute(f"PRAGMA busy_timeout = {PRICE_WAIT_MS}")
+    try:
+        with suppress(sqlite3.Error):
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {round(BUSY_TIMEOUT_S * 1000)}")
 
 
 def _is_overflow(error: sqlite3.Error) -> bool:

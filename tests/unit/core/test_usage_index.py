@@ -1468,6 +1468,43 @@ def test_damage_met_while_reading_the_sums_is_rebuilt_once(
         assert "rebuilt" in index.notice
 
 
+def test_an_update_that_fails_for_a_full_disk_gives_the_space_back(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite keeps its WAL's size, the pages of a transaction rolled back too: a first build
+    that filled the disk had left it full after the report (8 MB of an 8 MB disk, every run).
+    The WAL is emptied after such a failure; a new index's tables are in the file itself, so
+    that nothing in the WAL needs room in the file to be copied to first."""
+    for number in range(6):
+        codex_home.write(f"019d0000-0000-7000-8000-0000000b{number:04x}", _session(30))
+    path = tmp_path / "index.sqlite3"
+    wal = Path(f"{path}-wal")
+    real_store = UsageIndex._store
+    stored = []
+
+    def fill_the_disk(self: UsageIndex, read: Any, result: Any) -> None:
+        if len(stored) == 5:
+            error = sqlite3.OperationalError("database or disk is full")
+            error.sqlite_errorname = "SQLITE_FULL"
+            raise error
+        real_store(self, read, result)
+        stored.append(read)
+
+    with UsageIndex(path) as index:
+        assert wal.stat().st_size == 0  # made anew: its tables are in the file
+        # A small page cache: the pages spill into the WAL before the commit, as a large
+        # build's do.
+        index._db.execute("PRAGMA cache_size = 1")
+        monkeypatch.setattr(UsageIndex, "_store", fill_the_disk)
+        with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+            index.update([codex_home.root])
+        assert len(stored) == 5
+        assert wal.stat().st_size == 0
+        monkeypatch.undo()
+        index.update([codex_home.root])
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
 def test_an_error_after_which_sqlite_rolled_back_is_told_and_the_index_kept(
     codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
