@@ -1191,8 +1191,11 @@ def is_damage(error: sqlite3.DatabaseError) -> bool:
     """True when ``error`` says the file is damaged or not an index (see ``_DAMAGE``), or
     holds a text that is not UTF-8 (a damaged record: SQLite reads it well, Python cannot). Any
     other error SQLite did not raise (a closed connection, a wrong parameter) is never damage."""
-    # Python 3.11 on (the project's least) names every error SQLite raises.
-    return getattr(error, "sqlite_errorname", None) in _DAMAGE or _undecodable(error)
+    # Python 3.11 on (the project's least) names every error SQLite raises, by its extended
+    # code where it has one: SQLite names kinds of corruption too (``SQLITE_CORRUPT_INDEX``:
+    # an index out of step with its table).
+    name = getattr(error, "sqlite_errorname", None) or ""
+    return name in _DAMAGE or name.startswith("SQLITE_CORRUPT_") or _undecodable(error)
 
 
 #: How Python's sqlite3 begins to say that a text in the file is not UTF-8.

@@ -883,6 +883,34 @@ def test_a_row_that_clashes_with_one_its_index_has_lost_rebuilds_the_index(
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
 
 
+def test_an_index_out_of_step_with_its_table_rebuilds_the_index(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """SQLite says which corruption it met by an extended name (``SQLITE_CORRUPT_INDEX``),
+    which had passed for an error of the machine: every report fell back to memory, saying
+    the index "cannot be kept (database disk image is malformed)"."""
+    codex_home.write(SID, _session(2))
+    gone = codex_home.write(OTHER, _session(1), started=BASE + 3600)
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    with sqlite3.connect(path, isolation_level=None) as db:
+        # The index's columns told in another order than its entries were written in.
+        db.execute("PRAGMA writable_schema = ON")
+        db.execute(
+            "UPDATE sqlite_master SET sql = 'CREATE INDEX files_by_name ON files (name,"
+            " session_id)' WHERE name = 'files_by_name'"
+        )
+    db.close()
+    gone.unlink()  # its row is deleted: SQLite finds no index entry for it
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+        assert index.notice is not None
+        assert "database disk image is malformed" in index.notice
+        assert "rebuilt" in index.notice
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
 def test_table_definitions_damaged_into_bytes_not_utf8_rebuild_the_index(
     codex_home: CodexHome, tmp_path: Path
 ) -> None:
