@@ -973,7 +973,14 @@ def _note_text(problems: Iterable[Problem], before: str | None = None) -> str | 
     append's read adds to ``before`` (what earlier reads of the same bytes found): its
     counts of skipped lines are the file's whole counts, so they replace the earlier ones
     of their kind, and an unfinished last line said before is the append's to say again."""
-    new = [f"{problem.kind.value}\t{problem.detail}".replace("\n", " ") for problem in problems]
+    from codex_presence_gui.core.sanitize import no_surrogates
+
+    # A file name that is not UTF-8 in a detail (its bytes kept as lone surrogates) is written
+    # out as ``\xNN``: SQLite's text is UTF-8, and such a name had failed every update.
+    new = [
+        no_surrogates(f"{problem.kind.value}\t{problem.detail}".replace("\n", " "))
+        for problem in problems
+    ]
     kinds = {line.partition("\t")[0] for line in new}
     kinds.add(_UNFINISHED)
     kept = [

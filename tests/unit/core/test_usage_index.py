@@ -552,6 +552,28 @@ def test_a_file_name_that_is_not_utf8_is_indexed(codex_home: CodexHome, tmp_path
         assert [item.session_id for item in index.slots([codex_home.root])] == ["rollout-caf\\xe9"]
 
 
+def test_a_problem_of_a_file_whose_name_is_not_utf8_is_kept_and_said_again(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """Its problem names the file, odd bytes and all: kept on the file's row (SQLite's text is
+    UTF-8) with them written out, where storing it had failed every update with a
+    UnicodeEncodeError traceback."""
+    folder = codex_home.root / "sessions" / "2026" / "01" / "01"
+    folder.mkdir(parents=True)
+    path = Path(os.fsdecode(os.fsencode(folder) + b"/rollout-caf\xe9.jsonl"))
+    lines = [r.session_meta(BASE, SID), *_turn(BASE + 60, 1010, 1000), '{"timestamp": torn']
+    path.write_text("\n".join(lines) + "\n")
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        first = index.update([codex_home.root])
+        assert first.read == 1
+        assert [problem.kind for problem in first.problems] == [ProblemKind.MALFORMED_LINES]
+        again = index.update([codex_home.root])
+        assert again.read == 0
+        assert [problem.kind for problem in again.problems] == [ProblemKind.MALFORMED_LINES]
+        assert "rollout-caf\\xe9.jsonl" in again.problems[0].detail
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
 def test_sums_beyond_64_bits_leave_that_file_out_not_the_others(
     codex_home: CodexHome, tmp_path: Path
 ) -> None:
