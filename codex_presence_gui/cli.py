@@ -487,6 +487,27 @@ def ensure_stdio() -> None:
         sys.stderr = open(target, "w", encoding="utf-8", errors="replace")  # noqa: SIM115
 
 
+def buffer_output() -> None:
+    """Standard output through a buffer, also with ``PYTHONUNBUFFERED`` (``python -u``, common
+    in containers), line by line as unbuffered output is seen. Unbuffered, Python writes the
+    text straight to the file, and a write the system takes only in part (a disk filling up,
+    a file size limit) loses the rest without an error: a report cut short had ended in
+    success. A buffer writes the rest, and meets the error."""
+    import io
+
+    stream = sys.stdout
+    raw = getattr(stream, "buffer", None)
+    if type(raw) is not io.FileIO:  # buffered already; a Windows console; a test's capture
+        return
+    assert stream is not None
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(io.FileIO(raw.fileno(), "w", closefd=False)),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=True,
+    )
+
+
 def release_console() -> None:
     """Let go of a borrowed console before the window opens: closing that terminal (or Ctrl+C
     in it) must not kill the app without its orderly shutdown."""
@@ -522,6 +543,7 @@ def entry() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
+    buffer_output()
     try:
         code, headless = _dispatch(None)
         if headless:

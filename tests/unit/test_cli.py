@@ -533,6 +533,48 @@ def test_output_that_cannot_be_written_is_said_not_a_traceback(
     assert b"Traceback" not in done.stderr
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a file size limit (RLIMIT_FSIZE)")
+def test_output_cut_short_by_the_system_is_said_also_unbuffered(tmp_path: Path) -> None:
+    """With PYTHONUNBUFFERED (``python -u``, common in containers) Python wrote the report
+    straight to the file, and a write the system took only in part (a disk filling up; here
+    a file size limit) lost the rest without a word: a report cut short ended in success."""
+    import resource
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))
+
+    with open(tmp_path / "out.json", "wb") as out:
+        done = _headless(
+            ["report", "daily", "--json"],
+            tmp_path,
+            stdout=out,
+            env={"PYTHONUNBUFFERED": "1"},
+            preexec_fn=limited,
+        )
+    assert (tmp_path / "out.json").stat().st_size == 64
+    assert done.returncode == 1, done.stderr
+    assert b"cannot write the output" in done.stderr
+    assert b"Traceback" not in done.stderr
+
+
+def test_unbuffered_output_is_still_seen_line_by_line(tmp_path: Path) -> None:
+    """The buffer that output goes through with PYTHONUNBUFFERED is emptied at each line, as
+    an unbuffered stream's would be (what is printed before a long wait shows at once)."""
+    done = _headless(
+        ["report", "daily"], tmp_path, stdout=subprocess.PIPE, env={"PYTHONUNBUFFERED": "1"}
+    )
+    assert done.returncode == 0, done.stderr
+    code = "from codex_presence_gui.cli import buffer_output; buffer_output(); import sys; "
+    code += "print(sys.stdout.line_buffering, type(sys.stdout.buffer).__name__)"
+    shown = subprocess.run(
+        [sys.executable, "-c", code],
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        stdout=subprocess.PIPE,
+        check=True,
+    )
+    assert shown.stdout.split() == [b"True", b"BufferedWriter"]
+
+
 def test_an_output_that_is_not_utf8_still_gets_the_report(tmp_path: Path) -> None:
     done = _headless(
         ["status"], tmp_path, stdout=subprocess.PIPE, env={"PYTHONIOENCODING": "ascii"}
