@@ -18,6 +18,8 @@ from codex_presence_gui.ui.theme import scaled_font
 QWIDGETSIZE_MAX = 16_777_215
 #: How many average characters an elided label still asks for at least.
 MIN_CHARS = 6
+#: U+200E: a strong left-to-right mark, of no width.
+LEFT_TO_RIGHT_MARK = "\u200e"
 
 
 def set_tooltip(widget: QWidget, text: str) -> None:
@@ -150,6 +152,14 @@ class ElidedLabel(QLabel):
         if self.extra_tooltip:
             tips.append(self.extra_tooltip)
         self.setToolTip(tooltip_html("\n".join(tips)))
+
+
+def left_to_right(text: str) -> str:
+    """``text`` between left-to-right marks, to be drawn as it is written in a right-to-left
+    widget too. An item view, a button or a box lays its text out from the widget's direction
+    (a label, from the text's), and the signs and numbers at either end, which have none of
+    their own, took it: "~$8.09" was drawn "$8.09~", "13 s ago" "s ago 13"."""
+    return f"{LEFT_TO_RIGHT_MARK}{text}{LEFT_TO_RIGHT_MARK}" if text else text
 
 
 def elided_key(text: str, metrics: QFontMetricsF, room: float) -> str:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level, format_age, token_triplet_text
+from codex_presence_gui.ui.labels import left_to_right
 from codex_presence_gui.ui.theme import level_text_color, muted_color
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
@@ -99,12 +100,26 @@ def _least_chars(column: Column, compact: bool) -> int | None:
     return None
 
 
+#: The columns whose texts are the app's, of numbers and signs ("≈ 10% of 5h", "13 s ago"):
+#: read as written in a right-to-left window too (see ``left_to_right``).
+WRITTEN_LEFT_TO_RIGHT = frozenset(
+    {Column.TOKENS, Column.CONTEXT, Column.SHARE, Column.LAST_ACTIVITY}
+)
+
+
 class RowDelegate(QStyledItemDelegate):
     """Draws the cells of ended sessions in the quieter text colour of the view's palette, and
-    the share of the session that burns a window fastest in its amber for text."""
+    the share of the session that burns a window fastest in its amber for text. Numbers read
+    as written in a right-to-left window: "13 s ago" had been drawn "s ago 13", and "≈ 10% of
+    5h" "of 5h 10% ≈"."""
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         super().initStyleOption(option, index)
+        if (
+            option.direction == Qt.LayoutDirection.RightToLeft
+            and index.column() in WRITTEN_LEFT_TO_RIGHT
+        ):
+            option.text = left_to_right(option.text)
         if index.data(EndedRole):
             option.palette.setColor(QPalette.ColorRole.Text, muted_color(option.palette))
         elif index.data(FastestRole):

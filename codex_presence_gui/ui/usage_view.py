@@ -44,7 +44,13 @@ from codex_presence_gui.core.usage_report import COST_LABEL
 from codex_presence_gui.services.file_saver import FileSaver
 from codex_presence_gui.ui.accessible import FocusRing, make_figure, read_as_choice, read_as_group
 from codex_presence_gui.ui.folders import choose_save_file
-from codex_presence_gui.ui.labels import ElidedLabel, elided_key, set_tooltip, wrapped_label
+from codex_presence_gui.ui.labels import (
+    ElidedLabel,
+    elided_key,
+    left_to_right,
+    set_tooltip,
+    wrapped_label,
+)
 from codex_presence_gui.ui.sessions_table import AnyIndex, sorted_rows_view
 from codex_presence_gui.ui.status_details import DetailsDialog, StatusLink
 from codex_presence_gui.ui.theme import (
@@ -124,10 +130,6 @@ class _NameDelegate(QStyledItemDelegate):
             option.text = elided_key(option.text, QFontMetricsF(option.font), room)
 
 
-#: U+200E: a strong left-to-right mark, of no width.
-LEFT_TO_RIGHT_MARK = "\u200e"
-
-
 class _NumberDelegate(QStyledItemDelegate):
     """Draws a number as it is written, left to right, in a right-to-left window too: its
     signs have no direction of their own and took the window's ("$8.09~" for "~$8.09", and
@@ -136,7 +138,7 @@ class _NumberDelegate(QStyledItemDelegate):
     def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         super().initStyleOption(option, index)
         if option.direction == Qt.LayoutDirection.RightToLeft and option.text:
-            option.text = f"{LEFT_TO_RIGHT_MARK}{option.text}{LEFT_TO_RIGHT_MARK}"
+            option.text = left_to_right(option.text)
 
 
 class _GutterBar(QScrollBar):

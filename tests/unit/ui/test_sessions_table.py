@@ -32,6 +32,7 @@ from codex_presence_gui.viewmodels.session_table import (
     SessionRole,
     SessionTableModel,
 )
+from tests.helpers.bidi import reading_order
 from tests.helpers.snapshots import NOW, session, tooltip_text
 
 WIDTHS = (300, 420, 560, 820, 1600)
@@ -840,3 +841,30 @@ def test_tied_sessions_keep_one_order_newest_started_first(qtbot: QtBot, column:
     model.update(listed(busy="second"), None, NOW + 2)
     shown = [table.proxy.index(r, 0).data(SessionRole).session_id for r in range(3)]
     assert shown == newest_first
+
+
+def test_numbers_read_left_to_right_in_a_right_to_left_window(qtbot: QtBot) -> None:
+    """In a right-to-left window the columns are mirrored, but the app's texts of numbers and
+    signs read as written: "5 s ago" and "▲ ≈ 12% of 5h" had been drawn "s ago 5" and
+    "of 5h 12% ≈ ▲" (their ends took the window's direction). Names keep Qt's own handling."""
+    table = SessionsTable(ordinary_model())
+    qtbot.addWidget(table)
+    table.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    table.resize(1600, 260)
+    table.show()
+    qtbot.waitExposed(table)
+    checked = set()
+    for row in range(table.proxy.rowCount()):
+        for column in (Column.TOKENS, Column.CONTEXT, Column.SHARE, Column.LAST_ACTIVITY):
+            index = table.proxy.index(row, column)
+            option = QStyleOptionViewItem()
+            table.initViewItemOption(option)
+            option.rect = table.visualRect(index)
+            table.itemDelegateForIndex(index).initStyleOption(option, index)
+            assert option.direction == Qt.LayoutDirection.RightToLeft
+            written = index.data()
+            shown = reading_order(option.text, option.font, option.direction)
+            assert shown == written, (shown, written)
+            checked.add(written)
+    assert {"5 s ago", "94% left", "▲ ≈ 12% of 5h", "26.4K | 26.4K | 52.4K"} <= checked
+    assert any(text.endswith("% left") for text in checked)

@@ -19,14 +19,11 @@ from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QThread, QTimer
 from PySide6.QtGui import (
     QCursor,
     QFocusEvent,
-    QFont,
     QFontMetricsF,
     QHelpEvent,
     QPalette,
     QResizeEvent,
     QTextDocument,
-    QTextLayout,
-    QTextOption,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -78,6 +75,7 @@ from codex_presence_gui.viewmodels.usage_table import (
     UsageColumn,
     UsageTableModel,
 )
+from tests.helpers.bidi import reading_order
 from tests.unit.viewmodels.test_usage import TODAY, recent, slot
 
 UTC = UTC
@@ -1879,20 +1877,6 @@ def test_a_table_left_by_the_keyboard_keeps_no_highlight(
     assert models.selectionModel().hasSelection()
 
 
-def _reading_order(text: str, font: QFont, direction: Qt.LayoutDirection) -> str:
-    """``text``'s characters from left to right as drawn in a paragraph of ``direction``."""
-    layout = QTextLayout(text, font)
-    option = QTextOption()
-    option.setTextDirection(direction)
-    layout.setTextOption(option)
-    layout.beginLayout()
-    line = layout.createLine()
-    line.setLineWidth(10_000)
-    layout.endLayout()
-    drawn = [(line.cursorToX(at)[0], char) for at, char in enumerate(text) if char.isprintable()]
-    return "".join(char for _x, char in sorted(drawn))
-
-
 def test_numbers_read_left_to_right_in_a_right_to_left_window(qtbot: QtBot) -> None:
     """In a right-to-left window the tables' columns are mirrored, but each number reads as
     written: "~$8.09" and "<$0.01" had been drawn "$8.09~" and "$0.01>" (the signs took the
@@ -1920,7 +1904,7 @@ def test_numbers_read_left_to_right_in_a_right_to_left_window(qtbot: QtBot) -> N
             assert isinstance(delegate, QStyledItemDelegate)
             delegate.initStyleOption(option, index)
             written = index.data()
-            shown = _reading_order(option.text, option.font, option.direction)
+            shown = reading_order(option.text, option.font, option.direction)
             assert shown == written, (shown, written)
             texts.append(written)
     assert {"<$0.01", "—"} <= set(texts)
