@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import SIGNAL, QEvent, QModelIndex, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import SIGNAL, QEvent, QMargins, QModelIndex, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -322,9 +322,7 @@ class MainWindow(QMainWindow):
         self.problems.clicked.connect(self.show_problems_details)
         self.discord_status = StatusLink()
         self.discord_status.clicked.connect(self.show_discord_details)
-        for item in (self.problems, self.discord_status):
-            # Given more room than a short form needs, the text keeps to the bar's edge.
-            item.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._align_status_bar()
         self._discord_preview = ""  # what friends see, in the Discord item's tooltip
         self._discord_text = ""  # the Discord item's whole text, the countdown in it
         #: The problems the status bar counts, each in full (see ``show_problems_details``).
@@ -885,8 +883,21 @@ class MainWindow(QMainWindow):
         self._share_status_bar()
         self._update_layout()  # cheap: the needs are measured once per width and content
 
+    def _align_status_bar(self) -> None:
+        """The session count at the bar's start, Discord and the problems at its end, given
+        more room than their texts need (a short form) on the window's sides: a label aligns
+        its text by the text's own direction, and in a right-to-left window the count had been
+        drawn at its left, beside Discord, the far end of the bar empty."""
+        start, end = Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignRight
+        if self.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+            start, end = end, start
+        fixed = Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter
+        self.feed_status.setAlignment(start | fixed)
+        for item in (self.problems, self.discord_status):
+            item.setAlignment(end | fixed)
+
     def _share_status_bar(self) -> None:
-        """The status bar's right-hand items (Discord, problems) show whole where every text
+        """The status bar's items at its end (Discord, problems) show whole where every text
         fits. Where not, they take what the session count leaves them (at most half the bar),
         down to their short forms ("Discord not running", then "Discord"), before the count
         is cut: it is as much worth reading."""
@@ -898,13 +909,17 @@ class MainWindow(QMainWindow):
             self.width() - self.feed_status.full_width() - 6 * self.fontMetrics().averageCharWidth()
         )
         # Its texts start where the window's content does (they sat against its edge), when
-        # every text fits whole even so.
+        # every text fits whole even so; on the right in a right-to-left window, where the
+        # bar starts (its margins are not mirrored).
         indent = max(self.body_layout.contentsMargins().left() - 4, 0)
         needed = sum(item.full_width() for item in shown)
         indent = indent if room - indent >= needed else 0
+        margins = QMargins(indent, 0, 0, 0)
+        if self.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+            margins = QMargins(0, 0, indent, 0)
         bar = self.statusBar()
-        if bar.contentsMargins().left() != indent:
-            bar.setContentsMargins(indent, 0, 0, 0)
+        if bar.contentsMargins() != margins:
+            bar.setContentsMargins(margins)
         if room >= needed:
             caps = {item: item.full_width() for item in shown}
         else:
@@ -966,6 +981,9 @@ class MainWindow(QMainWindow):
             QEvent.Type.ApplicationFontChange,
         ) and hasattr(self, "toolbar"):
             self._content_changed()  # another style or font: other sizes
+        if event.type() == QEvent.Type.LayoutDirectionChange and hasattr(self, "toolbar"):
+            self._align_status_bar()
+            self._share_status_bar()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.state is not None:

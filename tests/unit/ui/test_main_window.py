@@ -862,6 +862,47 @@ def test_the_status_bar_starts_where_the_content_does_when_it_has_room(qtbot: Qt
     qtbot.waitUntil(lambda: window.feed_status.text() == "2 active sessions")
 
 
+def drawn_span(label: QWidget, window: QWidget) -> tuple[int, int]:
+    """The leftmost and rightmost columns ``label`` draws its text in, in ``window``'s
+    coordinates (read from its pixels: where Qt puts a label's text is what is checked)."""
+    image = label.grab().toImage()
+    background = image.pixelColor(0, 0)
+    columns = [
+        x
+        for x in range(image.width())
+        if any(image.pixelColor(x, y) != background for y in range(image.height()))
+    ]
+    assert columns, label
+    origin = label.mapTo(window, QPoint(0, 0)).x()
+    return origin + columns[0], origin + columns[-1]
+
+
+def test_the_status_bar_is_mirrored_in_a_right_to_left_window(qtbot: QtBot) -> None:
+    """Right to left, the session count stands at the bar's right end, where the content
+    starts, and Discord at its left end: both had been drawn at the left, side by side (the
+    count's label aligned its English text by the text's direction, and the bar's margin
+    stayed on the left)."""
+    window = make_window(qtbot)
+    window.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    window.show_dashboard(dashboard((session("a"), session("b")), limit=limits()))
+    window.set_discord_status("Discord not running, retrying in 20 s")
+    window.show()
+    window.resize(700, 700)
+    qtbot.waitUntil(lambda: window.width() == 700)
+    content = window.body_layout.contentsMargins().right()
+    count = drawn_span(window.feed_status, window)
+    discord = drawn_span(window.discord_status, window)
+    assert abs(window.width() - 1 - count[1] - content) <= 6, count
+    assert discord[0] < window.width() // 4, discord
+    assert discord[1] < count[0] - window.width() // 4
+    # Narrowed to its short form, Discord keeps to the bar's edge, not the room's middle.
+    window.resize(340, 700)
+    qtbot.waitUntil(lambda: window.discord_status.text() == "Discord not running")
+    label = window.discord_status
+    assert label.contentsRect().width() > label.fontMetrics().horizontalAdvance(label.text())
+    assert drawn_span(label, window)[0] - label.mapTo(window, QPoint(0, 0)).x() <= 3
+
+
 def activate(qtbot: QtBot, window: QWidget) -> None:
     """Show ``window`` and wait until it is the active one."""
     if window.parent() is None:
