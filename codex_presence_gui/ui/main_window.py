@@ -896,6 +896,21 @@ class MainWindow(QMainWindow):
         for item in (self.problems, self.discord_status):
             item.setAlignment(end | fixed)
 
+    def _status_bar_spacing(self) -> int:
+        """The status bar's width besides its items' (the space between them, its size grip),
+        in pixels as its layout has them: reckoned as two average characters each, it had
+        grown with the font, and at 14 pt the texts that fit seemed not to."""
+        shown = [
+            item
+            for item in (self.feed_status, self.problems, self.discord_status)
+            if not item.isHidden()
+        ]
+        layout = self.statusBar().layout()
+        if layout is None:
+            return 0
+        items = sum(min(item.sizeHint().width(), item.maximumWidth()) for item in shown)
+        return max(layout.sizeHint().width() - items, 0)
+
     def _share_status_bar(self) -> None:
         """The status bar's items at its end (Discord, problems) show whole where every text
         fits. Where not, they take what the session count leaves them (at most half the bar),
@@ -904,10 +919,7 @@ class MainWindow(QMainWindow):
         shown = [item for item in (self.discord_status, self.problems) if not item.isHidden()]
         count = max(len(shown), 1)
         half = max((self.width() // 2 - 8) // count, 40)
-        # The bar's margins, the items' spacing and the size grip: about two characters each.
-        room = (
-            self.width() - self.feed_status.full_width() - 6 * self.fontMetrics().averageCharWidth()
-        )
+        room = self.width() - self.feed_status.full_width() - self._status_bar_spacing()
         # Its texts start where the window's content does (they sat against its edge), when
         # every text fits whole even so; on the right in a right-to-left window, where the
         # bar starts (its margins are not mirrored).

@@ -903,6 +903,26 @@ def test_the_status_bar_is_mirrored_in_a_right_to_left_window(qtbot: QtBot) -> N
     assert drawn_span(label, window)[0] - label.mapTo(window, QPoint(0, 0)).x() <= 3
 
 
+def test_the_status_bar_keeps_its_margin_in_a_large_font(qtbot: QtBot) -> None:
+    """At a 14 pt font in the compact window, the session count starts where the content
+    does: the bar's spacing had been reckoned in characters, which grow with the font, and
+    with room to spare the count had been drawn against the window's edge."""
+    window = make_window(qtbot)
+    large = QFont(window.font())
+    large.setPointSizeF(14)
+    window.setFont(large)
+    window.set_layout_mode(LayoutMode.COMPACT)
+    window.show_dashboard(dashboard((session("a"), session("b"), session("c")), limit=limits()))
+    window.show()
+    window.resize(340, 500)
+    qtbot.waitUntil(lambda: window.width() == 340)
+    assert window.feed_status.text() == "3 active sessions"
+    assert window.discord_status.text() == "Discord: off"
+    content = window.body_layout.contentsMargins().left()
+    left = drawn_span(window.feed_status, window)[0]
+    assert abs(left - content) <= 6, (left, content)
+
+
 def activate(qtbot: QtBot, window: QWidget) -> None:
     """Show ``window`` and wait until it is the active one."""
     if window.parent() is None:
