@@ -1,14 +1,21 @@
 """Labels that never cut their text: one line elided with "…" (the whole text in the tooltip),
-or wrapped lines; and tooltips that screen readers read as text."""
+or wrapped lines; tooltips that screen readers read as text; and texts drawn as written in
+a right-to-left window."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QFontMetricsF, QResizeEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.ui.accessible import tell
@@ -160,6 +167,18 @@ def left_to_right(text: str) -> str:
     (a label, from the text's), and the signs and numbers at either end, which have none of
     their own, took it: "~$8.09" was drawn "$8.09~", "13 s ago" "s ago 13"."""
     return f"{LEFT_TO_RIGHT_MARK}{text}{LEFT_TO_RIGHT_MARK}" if text else text
+
+
+class LeftToRightDelegate(QStyledItemDelegate):
+    """Draws a cell's text as it is written, left to right, in a right-to-left view too (see
+    ``left_to_right``): a view lays it out in its own direction."""
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        if option.direction == Qt.LayoutDirection.RightToLeft:
+            option.text = left_to_right(option.text)
 
 
 def elided_key(text: str, metrics: QFontMetricsF, room: float) -> str:

@@ -70,6 +70,7 @@ from codex_presence_gui.core.settings import (
     validate,
 )
 from codex_presence_gui.ui.folders import choose_folder
+from codex_presence_gui.ui.labels import LeftToRightDelegate, left_to_right
 from codex_presence_gui.ui.theme import set_level_color, set_muted
 
 PreviewSource = Callable[[PresenceSettings], list[str]]
@@ -213,7 +214,9 @@ class SettingsDialog(QDialog):
         # Tab moves on to the next field, as everywhere else in the dialog: a folder never
         # holds a tab, and keyboard users were kept in the box, typing tabs into it.
         self.homes.setTabChangesFocus(True)
-        self.add_folder = QPushButton("Add folder…")
+        # Its "…" at its end in a right-to-left window too, where a button's text is laid out
+        # from the right ("…Add folder").
+        self.add_folder = QPushButton(left_to_right("Add folder…"))
         self.add_folder.clicked.connect(self._add_folder)
         # The button beside the box where both fit, else under it.
         homes_row = _Reflow(2, self.homes, self.add_folder)
@@ -291,7 +294,10 @@ class SettingsDialog(QDialog):
         self._follow_preset()
         self.idle = _ChoiceBox()
         for value, text in _IDLE:
-            self.idle.addItem(text, value)
+            # Drawn as written in a right-to-left window too, in the box (cut or not: Qt's
+            # "…" keeps the last mark) and in its list: its closing quote had gone first
+            # ('"Show "Codex is open, no session running').
+            self.idle.addItem(left_to_right(text), value)
         self.idle.setCurrentIndex(max(self.idle.findData(settings.idle_action), 0))
         self.idle_clear = QSpinBox()
         self.idle_clear.setRange(0, MAX_IDLE_CLEAR_MINUTES)
@@ -355,6 +361,9 @@ class SettingsDialog(QDialog):
         self.rules_list.setWordWrap(True)
         self.rules_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.rules_list.currentRowChanged.connect(self._show_rule)
+        # A rule reads as written in a right-to-left window too: "(no pattern yet) → hide the
+        # card" had been drawn "hide the card → (no pattern yet)".
+        self.rules_list.setItemDelegate(LeftToRightDelegate(self.rules_list))
         self.add_rule = QPushButton("&Add")
         self.remove_rule = QPushButton("Remo&ve")
         self.rule_up = QPushButton("Move &up")

@@ -46,8 +46,8 @@ from codex_presence_gui.ui.accessible import FocusRing, make_figure, read_as_cho
 from codex_presence_gui.ui.folders import choose_save_file
 from codex_presence_gui.ui.labels import (
     ElidedLabel,
+    LeftToRightDelegate,
     elided_key,
-    left_to_right,
     set_tooltip,
     wrapped_label,
 )
@@ -130,17 +130,6 @@ class _NameDelegate(QStyledItemDelegate):
             option.text = elided_key(option.text, QFontMetricsF(option.font), room)
 
 
-class _NumberDelegate(QStyledItemDelegate):
-    """Draws a number as it is written, left to right, in a right-to-left window too: its
-    signs have no direction of their own and took the window's ("$8.09~" for "~$8.09", and
-    "<$0.01" turned to "$0.01>")."""
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
-        super().initStyleOption(option, index)
-        if option.direction == Qt.LayoutDirection.RightToLeft and option.text:
-            option.text = left_to_right(option.text)
-
-
 class _GutterBar(QScrollBar):
     """A table's scroll bar that, with nothing to scroll, is a blank strip of its rows'
     colour: the room a ledger keeps beside a table that does not scroll (see ``Ledger``)."""
@@ -173,7 +162,7 @@ class UsageTable(QTableView):
         )
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setItemDelegateForColumn(UsageColumn.NAME, _NameDelegate(self))
-        numbers = _NumberDelegate(self)
+        numbers = LeftToRightDelegate(self)
         for column in NUMBER_COLUMNS:
             self.setItemDelegateForColumn(column, numbers)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)

@@ -10,10 +10,13 @@ from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QTextDocument, QTextLayout, QTextOption, QWheelEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialogButtonBox,
     QFrame,
     QLabel,
+    QPushButton,
     QScrollArea,
+    QStyleOptionViewItem,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -1073,3 +1076,50 @@ def test_a_dialog_made_narrower_keeps_the_field_being_typed_in_in_sight(qtbot: Q
     rule.dialog.resize(rule.dialog.minimumSizeHint().width(), 420)
     settle(rule.dialog)
     qtbot.waitUntil(rule.in_sight, timeout=2000)
+
+
+def test_texts_read_as_written_in_a_right_to_left_dialog(qtbot: QtBot) -> None:
+    """Right to left, the buttons', the boxes' (and their lists') and the rules' texts read
+    as written: "Add folder…", 'Show "Codex is open, no session running"' and "(no pattern
+    yet) → hide the card" had been drawn "…Add folder", '"Show "Codex is open, no session
+    running' and "hide the card → (no pattern yet)" (their ends took the window's
+    direction); and so does a choice cut to fit its box, its "…" at its end."""
+    from codex_presence_gui.core.presence import ProjectRule, RuleAction
+    from codex_presence_gui.ui.labels import LEFT_TO_RIGHT_MARK
+    from tests.helpers.bidi import reading_order
+
+    rules = (ProjectRule(""), ProjectRule("~/work/clients/*", RuleAction.ALIAS, "Client work"))
+    dialog = make(qtbot, Settings(project_rules=rules))
+    dialog.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    dialog.resize(560, 700)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    drawn: list[tuple[str, QWidget]] = []
+    for button in dialog.findChildren(QPushButton):
+        drawn.append((button.text().replace("&", ""), button))
+    for box in dialog.findChildren(QComboBox):
+        drawn += [(box.itemText(index), box) for index in range(box.count())]
+    rules_view = dialog.rules_list
+    for row in range(rules_view.count()):
+        option = QStyleOptionViewItem()
+        rules_view.initViewItemOption(option)
+        index = rules_view.model().index(row, 0)
+        rules_view.itemDelegateForIndex(index).initStyleOption(option, index)
+        drawn.append((option.text, rules_view))
+    idle = dialog.idle  # cut to fit its box, as it paints itself
+    cut = idle.fontMetrics().elidedText(idle.itemText(0), Qt.TextElideMode.ElideRight, 90)
+    assert cut.replace(LEFT_TO_RIGHT_MARK, "").endswith("…")
+    drawn.append((cut, idle))
+    written = set()
+    for text, widget in drawn:
+        assert widget.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        as_written = text.replace(LEFT_TO_RIGHT_MARK, "")
+        shown = reading_order(text, widget.font(), widget.layoutDirection())
+        assert shown == as_written, (type(widget).__name__, shown, as_written)
+        written.add(as_written)
+    assert {
+        "Add folder…",
+        'Show "Codex is open, no session running"',
+        "(no pattern yet) → hide the card",
+        '~/work/clients/* → show as "Client work"',
+    } <= written
