@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level
+from codex_presence_gui.ui.labels import left_to_right
 from codex_presence_gui.ui.theme import level_color
 from codex_presence_gui.viewmodels.glance import Glance, glance
 
@@ -212,7 +213,7 @@ class Tray(QObject):
         self.menu = QMenu()
         self.toggle_action = QAction("Show window", self.menu)
         self.toggle_action.triggered.connect(self.toggle_window)
-        settings = QAction("Settings…", self.menu)
+        settings = QAction(left_to_right("Settings…"), self.menu)  # "…" last in RTL too
         settings.triggered.connect(open_settings)
         quit_action = QAction("Quit", self.menu)
         quit_action.triggered.connect(quit_app)
@@ -282,8 +283,11 @@ class Tray(QObject):
             action.triggered.connect(self.show_window)
             self.menu.insertAction(self._lines_end, action)
             self.line_actions.append(action)
+        # Read as written in a right-to-left menu too: "Reading Codex logs…" had been drawn
+        # "…Reading Codex logs".
+        written = self.menu.layoutDirection() == Qt.LayoutDirection.RightToLeft
         for action, text in zip(self.line_actions, lines, strict=True):
-            action.setText(text)
+            action.setText(left_to_right(text) if written else text)
 
     def _refresh_menu(self) -> None:
         visible = self.window.isVisible() and not self.window.isMinimized()

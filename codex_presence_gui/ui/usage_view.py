@@ -48,6 +48,7 @@ from codex_presence_gui.ui.labels import (
     ElidedLabel,
     LeftToRightDelegate,
     elided_key,
+    left_to_right,
     set_tooltip,
     wrapped_label,
 )
@@ -575,7 +576,7 @@ class UsagePage(QScrollArea):
         content.setObjectName("usageContent")
         self.title = QLabel("Usage in the last 30 days")
         self.title.setFont(scaled_font(self, 1.1, bold=True))
-        self.export_button = QPushButton("Export CSV…")
+        self.export_button = QPushButton(left_to_right("Export CSV…"))  # "…" last in RTL too
         self.export_button.setToolTip(
             "Save each of the last 30 days' tokens and API-equivalent cost (by model) as a "
             "CSV file.\nEvery day since your first session: codex-presence-gui report daily "

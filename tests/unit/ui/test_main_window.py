@@ -50,7 +50,7 @@ def test_empty_states(qtbot: QtBot) -> None:
     # One panel, for people who double-clicked the app: no command-line advice, no backticks.
     assert window.setup_panel.isVisibleTo(window)
     assert "found none in /home/dev/.codex" in window.setup_panel.body.text()
-    assert window.setup_panel.choose.text() == "Choose Codex folder…"
+    assert window.setup_panel.choose.text().strip("\u200e") == "Choose Codex folder…"
     for widget in (window.limits, window.card, window.table):
         assert not widget.isVisibleTo(window)
     assert "--codex-home" not in window.setup_panel.body.text()
@@ -921,6 +921,62 @@ def test_the_status_bar_keeps_its_margin_in_a_large_font(qtbot: QtBot) -> None:
     content = window.body_layout.contentsMargins().left()
     left = drawn_span(window.feed_status, window)[0]
     assert abs(left - content) <= 6, (left, content)
+
+
+def test_menus_and_buttons_read_as_written_in_a_right_to_left_window(qtbot: QtBot) -> None:
+    """Right to left, the menus' items and the buttons read as written: "Settings…",
+    "Problems reading logs…", "Export CSV…" and "Choose Codex folder…" had been drawn with
+    their "…" first (a menu or a button lays its text out in its own direction)."""
+    from codex_presence_gui.core.presence import TOMORROW_HOUR
+    from codex_presence_gui.ui.labels import LEFT_TO_RIGHT_MARK
+    from tests.helpers.bidi import reading_order
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)  # as ``-reverse`` does
+    try:
+        window = make_window(qtbot)
+        window.show()
+        drawn = _drawn_texts(window)
+    finally:
+        app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    written = set()
+    for text, widget, direction in drawn:
+        assert direction == Qt.LayoutDirection.RightToLeft, text
+        text = text.replace("&", "")
+        as_written = text.replace(LEFT_TO_RIGHT_MARK, "")
+        shown = reading_order(text, widget.font(), direction)
+        assert shown == as_written, (shown, as_written)
+        written.add(as_written)
+    assert {
+        "Settings…",
+        "Problems reading logs…",
+        "Export CSV…",
+        "Choose Codex folder…",
+        f"Until tomorrow morning ({TOMORROW_HOUR:02d}:00)",
+    } <= written
+
+
+def _drawn_texts(window: MainWindow) -> list[tuple[str, QWidget, Qt.LayoutDirection]]:
+    """The texts of ``window``'s menus' items and of its buttons, each with the widget that
+    draws it and that widget's direction."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu, QPushButton
+
+    drawn: list[tuple[str, QWidget, Qt.LayoutDirection]] = []
+    menus = [action.menu() for action in window.menuBar().actions()]
+    while menus:
+        menu = menus.pop()
+        assert isinstance(menu, QMenu)
+        for action in menu.actions():
+            assert isinstance(action, QAction)
+            if action.menu() is not None:
+                menus.append(action.menu())
+            elif not action.isSeparator():
+                drawn.append((action.text().split("\t")[0], menu, menu.layoutDirection()))
+    for button in window.findChildren(QPushButton):
+        drawn.append((button.text(), button, button.layoutDirection()))
+    return drawn
 
 
 def activate(qtbot: QtBot, window: QWidget) -> None:

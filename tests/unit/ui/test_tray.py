@@ -266,3 +266,37 @@ def test_a_tray_made_again_leaves_the_windows_action_working(qtbot: QtBot) -> No
     [copy] = [a for a in second.menu.actions() if "on &top" in a.text()]
     assert copy.isChecked()
     assert copy.text() == "Always on &top (again)"
+
+
+def test_menu_reads_as_written_in_a_right_to_left_menu(qtbot: QtBot) -> None:
+    """Right to left, the menu's lines and actions read as written: "Reading Codex logs…"
+    and "Settings…" had been drawn "…Reading Codex logs" and "…Settings"."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from codex_presence_gui.ui.labels import LEFT_TO_RIGHT_MARK
+    from tests.helpers.bidi import reading_order
+
+    def check(tray: Tray) -> set[str]:
+        written = set()
+        for action in tray.menu.actions():
+            if action.isSeparator():
+                continue
+            text = action.text().replace("&", "")
+            as_written = text.replace(LEFT_TO_RIGHT_MARK, "")
+            shown = reading_order(text, tray.menu.font(), tray.menu.layoutDirection())
+            assert shown == as_written, (shown, as_written)
+            written.add(as_written)
+        return written
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)  # as ``-reverse`` does
+    try:
+        tray = make_tray(qtbot)
+        assert tray.menu.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        assert {"Reading Codex logs…", "Settings…"} <= check(tray)
+        tray.show_dashboard(dashboard((session("a"),), limit=limits((36.0, 71.0))))
+        assert any(text.startswith("5h: 64% left") for text in check(tray))
+    finally:
+        app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
