@@ -18,7 +18,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication
 
 from codex_presence_gui.ui.layout_check import LayoutProblem, check_layout
@@ -111,16 +111,40 @@ def run_matrix(
     sizes: Sequence[tuple[int, int]] | None = None,
     layouts: Iterable[str] = LAYOUTS,
     themes: Iterable[str] = THEMES,
+    direction: Qt.LayoutDirection = Qt.LayoutDirection.LeftToRight,
 ) -> MatrixResult:
     """Check every state at every size, layout and theme; one window per state. The Usage
-    page is checked in the full layout of the ``USAGE_STATES``."""
+    page is checked in the full layout of the ``USAGE_STATES``. Right to left (``direction``,
+    as ``-reverse`` sets it), each layout is reported with ``/rtl``."""
+    from codex_presence_gui.app import application
+
+    app = application()
+    app.setLayoutDirection(direction)
+    try:
+        return _run_matrix(homes, sizes, list(layouts), list(themes), _marked(direction))
+    finally:
+        app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
+def _marked(direction: Qt.LayoutDirection) -> str:
+    """What a layout's name gets in a right-to-left run."""
+    return "/rtl" if direction == Qt.LayoutDirection.RightToLeft else ""
+
+
+def _run_matrix(
+    homes: dict[str, Path],
+    sizes: Sequence[tuple[int, int]] | None,
+    layouts: list[str],
+    themes: list[str],
+    mark: str,
+) -> MatrixResult:
+    """``run_matrix``'s checks, in the application's direction (``mark`` said with each)."""
     from codex_presence_gui.app import application, settle
     from codex_presence_gui.ui.main_window import MainWindow
     from codex_presence_gui.ui.theme import apply_theme
 
     app = application()
     scale = round(float(os.environ.get("QT_SCALE_FACTOR", "1") or 1))
-    layouts, themes = list(layouts), list(themes)
     found: list[Found] = []
     combinations = 0
     for state, home in homes.items():
@@ -162,6 +186,7 @@ def run_matrix(
                     chosen = shown if layout == shown else f"{layout}:{shown}"
                     if page != LIVE_PAGE:
                         chosen += f"/{page}"
+                    chosen += mark
                     found += found_in(problems, state, f"{width}x{height}", chosen, theme, scale)
         window.set_page(LIVE_PAGE)
         window.close()
@@ -209,9 +234,25 @@ SETTINGS_WIDTHS = (420, 560, 820, 1280)
 SETTINGS_HEIGHTS = (300, 420, 560, 700, 1000)
 
 
-def run_settings_matrix(themes: Iterable[str] = THEMES) -> MatrixResult:
+def run_settings_matrix(
+    themes: Iterable[str] = THEMES,
+    direction: Qt.LayoutDirection = Qt.LayoutDirection.LeftToRight,
+) -> MatrixResult:
     """Every tab of the settings dialog in each of its ``SETTINGS_STATES``, at the size it
-    opens at, at its least size and at a spread of sizes, in each theme."""
+    opens at, at its least size and at a spread of sizes, in each theme; right to left
+    (``direction``), each tab is reported with ``/rtl``."""
+    from codex_presence_gui.app import application
+
+    app = application()
+    app.setLayoutDirection(direction)
+    try:
+        return _run_settings_matrix(list(themes), _marked(direction))
+    finally:
+        app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
+def _run_settings_matrix(themes: list[str], mark: str) -> MatrixResult:
+    """``run_settings_matrix``'s checks, in the application's direction."""
     from codex_presence_gui.app import application, settle
     from codex_presence_gui.ui.settings_dialog import SettingsDialog
     from codex_presence_gui.ui.theme import apply_theme
@@ -241,7 +282,7 @@ def run_settings_matrix(themes: Iterable[str] = THEMES) -> MatrixResult:
                     combinations += 1
                     problems = check_layout(dialog, QSize(*asked).expandedTo(least))
                     at = f"{size.width()}x{size.height()}"
-                    tab = dialog.tabs.tabText(index)
+                    tab = dialog.tabs.tabText(index) + mark
                     found += found_in(problems, state, at, tab, theme, scale)
             dialog.close()
             dialog.deleteLater()

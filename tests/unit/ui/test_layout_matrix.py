@@ -1,6 +1,6 @@
-"""Every state at every size, in both layouts and themes, at scale 1 and 2: nothing clipped,
-nothing overlapping, nothing offscreen, no horizontal scroll bar in the table, no page that
-scrolls by a sliver; and so for every tab of the settings dialog."""
+"""Every state at every size, in both layouts and themes, at scale 1 and 2 (and right to left):
+nothing clipped, nothing overlapping, nothing offscreen, no horizontal scroll bar in the table,
+no page that scrolls by a sliver; and so for every tab of the settings dialog."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.helpers.layout_matrix_run import (
@@ -46,8 +47,13 @@ def test_every_state_lays_out_at_every_size(
     other = scale_two(tmp_path / "homes")  # runs beside this process's pass (two cores)
     try:
         window, settings = run_matrix(homes), run_settings_matrix()
+        # Right to left too (as ``-reverse`` sets it), in one theme: the layouts mirrored.
+        rtl = Qt.LayoutDirection.RightToLeft
+        mirrored = run_matrix(homes, themes=("light",), direction=rtl)
+        mirrored_settings = run_settings_matrix(themes=("light",), direction=rtl)
+        runs = (window, settings, mirrored, mirrored_settings)
         here = MatrixResult(
-            window.combinations + settings.combinations, window.found + settings.found
+            sum(run.combinations for run in runs), [item for run in runs for item in run.found]
         )
         out, err = other.communicate(timeout=300)
     finally:
@@ -61,7 +67,7 @@ def test_every_state_lays_out_at_every_size(
     with capsys.disabled():
         print(
             f"\nlayout matrix: {combinations} combinations ({len(STATES)} states, "
-            f"scale 1 and 2) in {time.monotonic() - started:.1f} s; "
+            f"scale 1 and 2, right to left at 1) in {time.monotonic() - started:.1f} s; "
             f"{len(found)} problems {json.dumps(counts(found))}"
         )
     assert not found, (
