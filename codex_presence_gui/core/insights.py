@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -34,8 +35,9 @@ RESET_TOLERANCE_S = 120
 #: weekly reset); smaller falls are two sessions' readings arriving out of order.
 RESET_DROP_POINTS = 5.0
 #: A session's line is written when its reply ends, with the limits its request was answered
-#: with: up to this long after an early reset, a reply to a request sent before it can still
-#: bring the old window's use.
+#: with: a reading can be up to this much older than its line (after an early reset, a reply
+#: to a request sent before it can still bring the old window's use, and a reply to a request
+#: answered a while ago can bring a lower use than newer readings).
 LATE_READING_S = 20 * 60
 #: The pace is measured over the last fifth of the window (1 h of a 5 h window).
 PACE_SPAN_FRACTION = 1 / 5
@@ -100,6 +102,10 @@ class Period:
         held_until: when a line last carried the newest value: a session's usage line
             repeats the limits its request was answered with (read then, not at the line's
             time, so not in ``seen``), which says the value held until about then.
+        late: in the newest period only, the sessions whose newest line (with its time)
+            says a value taken for a late one: a reply to a request sent before an early
+            reset, a fall not known to be a reset, a reading of the window before, or a line
+            repeating one of these. The window shows none of them as the current state.
     """
 
     start: float | None
@@ -108,6 +114,7 @@ class Period:
     seen: tuple[float, ...]
     sessions: frozenset[str]
     held_until: float = 0.0
+    late: frozenset[tuple[str, float]] = frozenset()
 
     @property
     def used(self) -> float:
@@ -127,10 +134,17 @@ def _period(
     seen: list[float],
     sessions: set[str],
     held_until: float = 0.0,
+    late: Mapping[str, float] | None = None,
 ) -> Period:
     start = resets_at - length_s if resets_at is not None and length_s is not None else None
     return Period(
-        start, resets_at, tuple(points), tuple(seen), frozenset(sessions), max(held_until, seen[-1])
+        start,
+        resets_at,
+        tuple(points),
+        tuple(seen),
+        frozenset(sessions),
+        max(held_until, seen[-1]),
+        frozenset((late or {}).items()),
     )
 
 
@@ -161,7 +175,12 @@ def samples_by_window(readings: Sequence[Reading]) -> dict[WindowKey, list[Sampl
 
 
 def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period, ...]:
-    """The periods of one window, oldest first, from its samples in time order."""
+    """The periods of one window, oldest first, from its samples in time order.
+
+    A fall of ``RESET_DROP_POINTS`` or more at the same reset time is an early reset only
+    once it is known not to be a late reading (``_fell``); until then, and when a reading
+    that must be newer is back at the old use, the highest use seen stands.
+    """
     periods: list[Period] = []
     points: list[Point] = []
     seen: list[float] = []
@@ -169,10 +188,14 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
     resets_at: float | None = None
     new_window_after = max((length_s or DEFAULT_WINDOW_S) / 2, RESET_TOLERANCE_S)
     last_said: dict[str, tuple[float, float | None]] = {}
+    # When each session last said something new: its next request was sent after that line
+    # was written, so its next reading was read after it.
+    heard: dict[str, float] = {}
     held_until = 0.0
     early_top: float | None = None  # the use the period before reached, if it reset early
-    set_aside: set[str] = set()  # sessions whose late reading of that period was set aside
-    for reading in samples:
+    # The sessions whose newest line says a value set aside as late, and that line's time.
+    late: dict[str, float] = {}
+    for index, reading in enumerate(samples):
         window = reading.window
         used = clamp_percent(window.used_percent)
         reset = window.resets_at
@@ -187,36 +210,58 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
             # before it): no news, and its time is not when the value was read; but the value
             # held until about then, if it is the newest one (of this window, not a late
             # reading of the one before).
-            late = (
+            late_one = (
                 reset is not None and resets_at is not None and resets_at - reset > new_window_after
             )
-            if points and used == points[-1].used and not late:
+            if points and used == points[-1].used and not late_one:
                 held_until = max(held_until, reading.at)
+            if reading.session_id in late:
+                late[reading.session_id] = reading.at  # the late value, said again
             continue
+        read_after = _read_after(heard.get(reading.session_id), reading.at)
+        heard[reading.session_id] = reading.at
         if (
             early_top is not None
-            and reading.session_id not in sessions
-            and reading.session_id not in set_aside
-            and reading.at - points[0].at <= LATE_READING_S
+            and read_after < points[0].at
             and used > early_top - RESET_DROP_POINTS
             and used >= points[-1].used + RESET_DROP_POINTS
             and _same_reset(reset, resets_at)
         ):
-            # Back up to the old use, from a session not heard since the early reset: its
-            # reply to a request sent before the reset, logged late. Taken as a rise, the next
-            # reading of the new window would look like a second reset. One per session: its
-            # next request was sent after the reset (and if the "reset" was itself a late
-            # reading, lower, only one reading is lost).
-            set_aside.add(reading.session_id)
+            # Back up to the old use in a reading that may have been read before the early
+            # reset (its session not heard since, its line less than 20 minutes after the
+            # first reading of the new window): its reply to a request sent before the reset,
+            # logged late. Taken as a rise, the next reading of the new window would look
+            # like a second reset. At most one per session: its next request was sent after.
+            late[reading.session_id] = reading.at
             continue
+        late.pop(reading.session_id, None)
         if points:
             ended = resets_at is not None and reading.at > resets_at + RESET_TOLERANCE_S
             moved_on = (
                 reset is not None and resets_at is not None and reset - resets_at > new_window_after
             )
-            dropped = used <= points[-1].used - RESET_DROP_POINTS
             if reset is not None and resets_at is not None and resets_at - reset > new_window_after:
+                late[reading.session_id] = reading.at
                 continue  # a late reading of the previous window, logged out of order
+            dropped = used <= points[-1].used - RESET_DROP_POINTS
+            if (
+                dropped
+                and not (ended or moved_on)
+                and not _fell(
+                    samples,
+                    index,
+                    read_after,
+                    points,
+                    resets_at,
+                    new_window_after,
+                    last_said,
+                    heard,
+                )
+            ):
+                # Perhaps a late reading, lower than newer ones (a reply to a request answered
+                # a while ago): no reset is announced on it, and the highest use stands.
+                late[reading.session_id] = reading.at
+                dropped = False
             if ended or moved_on or dropped:
                 # An early reset keeps the reset time: what the window had reached tells a
                 # late reading of it from the new window.
@@ -224,7 +269,6 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
                 periods.append(_period(resets_at, length_s, points, seen, sessions, held_until))
                 points, seen, sessions = [], [], set()
                 held_until = 0.0
-                set_aside.clear()
         seen.append(reading.at)
         sessions.add(reading.session_id)
         if reset is not None:
@@ -234,8 +278,80 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
         if not points or used > points[-1].used:
             points.append(Point(reading.at, used, reading.session_id))
     if points:
-        periods.append(_period(resets_at, length_s, points, seen, sessions, held_until))
+        periods.append(_period(resets_at, length_s, points, seen, sessions, held_until, late))
     return tuple(periods)
+
+
+def _read_after(heard: float | None, at: float) -> float:
+    """A time before which a reading logged at ``at`` cannot have been read: when its session
+    last said something new (its request was sent after), and no more than
+    ``LATE_READING_S`` before its line."""
+    earliest = at - LATE_READING_S
+    return earliest if heard is None or heard < earliest else heard
+
+
+def _use_read_by(points: Sequence[Point], moment: float) -> float | None:
+    """The highest use of readings logged by ``moment`` (read before it), if any."""
+    index = bisect.bisect_right(points, moment, key=lambda point: point.at)
+    return points[index - 1].used if index else None
+
+
+def _fell(
+    samples: Sequence[Sample],
+    index: int,
+    read_after: float,
+    points: Sequence[Point],
+    resets_at: float | None,
+    new_window_after: float,
+    last_said: Mapping[str, tuple[float, float | None]],
+    heard: Mapping[str, float],
+) -> bool:
+    """Whether the fall of ``samples[index]`` is known to be an early reset: a reading that
+    must have been read after a higher one (logged before it was read) is lower by
+    ``RESET_DROP_POINTS`` or more, this one or a later one.
+
+    A later reading that must have been read after this one decides: near the old use, this
+    one was a late reading (its request answered a while ago); well below, the use fell.
+    Later readings that may be older (a session not heard since, its line written within
+    ``LATE_READING_S``) decide nothing unless they prove the fall themselves. With nothing
+    decided by the last sample, or by the window's end, the fall is not taken for a reset:
+    the readings read later will tell, at the latest the first one logged ``LATE_READING_S``
+    after it.
+    """
+    drop = samples[index]
+    used = clamp_percent(drop.window.used_percent)
+    before = _use_read_by(points, read_after)
+    if before is not None and used <= before - RESET_DROP_POINTS:
+        return True
+    top = points[-1].used
+    said: dict[str, tuple[float, float | None]] = {}
+    heard_since: dict[str, float] = {}
+    for later in itertools.islice(samples, index + 1, None):
+        # Each sample is told apart as ``timeline`` does.
+        reset = later.window.resets_at
+        if reset is not None and reset < later.at - RESET_TOLERANCE_S:
+            continue  # an old reading repeated
+        value = clamp_percent(later.window.used_percent)
+        session = later.session_id
+        previous = said.get(session) or last_said.get(session)
+        said[session] = (value, reset)
+        if previous is not None and previous[0] == value and _same_reset(previous[1], reset):
+            continue  # a repeat: not read anew
+        after = _read_after(heard_since.get(session, heard.get(session)), later.at)
+        heard_since[session] = later.at
+        if resets_at is not None and later.at > resets_at + RESET_TOLERANCE_S:
+            return False  # the window ended before anything told
+        if reset is not None and resets_at is not None:
+            if reset - resets_at > new_window_after:
+                return False  # the next window began before anything told
+            if resets_at - reset > new_window_after:
+                continue  # a late reading of the window before
+        if after >= drop.at:
+            return value <= top - RESET_DROP_POINTS
+        before = _use_read_by(points, after)
+        if before is not None and value <= before - RESET_DROP_POINTS:
+            return True
+    return False
 
 
 def _same_reset(first: float | None, second: float | None) -> bool:

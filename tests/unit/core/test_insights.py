@@ -182,10 +182,10 @@ def test_a_late_reading_of_the_window_before_an_early_reset_is_set_aside(
     assert [point.used for point in window.periods[1].points] == [2.0, 3.0, 6.0]
 
 
-def test_only_one_late_reading_per_session_is_set_aside(codex_home: CodexHome) -> None:
-    """B's fall from 80 % to 70 % was itself a late reply (taken for an early reset): A's
-    81 % is set aside as a late one, but its next reading, 84 %, counts (one request of a
-    session can be in flight at a reset, not every one after it)."""
+def test_a_late_lower_reading_is_no_early_reset(codex_home: CodexHome) -> None:
+    """B's fall from 80 % to 70 % is a late reply (its request was answered a while ago):
+    A's 81 % may be late too, but A's 84 % was read after B's line was written, so the use
+    never fell. One period; B's reading is set aside, never shown as the window's state."""
     write_session(
         codex_home,
         A,
@@ -195,7 +195,64 @@ def test_only_one_late_reading_per_session_is_set_aside(codex_home: CodexHome) -
     )
     write_session(codex_home, B, [Turn(T0 + 1200, 1000, 70.0)], resets_at=RESETS, jitter=False)
     window = five_hour(insights_of(codex_home, T0 + 1500))
-    assert [period.used for period in window.periods] == [80.0, 84.0]
+    assert [period.used for period in window.periods] == [84.0]
+    assert [point.used for point in window.periods[0].points] == [80.0, 81.0, 84.0]
+    assert window.periods[0].late == {(B, T0 + 1201)}  # its newest line: a repeat
+
+
+def test_a_fall_not_yet_known_to_be_a_reset_is_no_period(codex_home: CodexHome) -> None:
+    """A reads 50 %, then 80 %; B (not heard from since before it) reads 70 % a minute
+    later: a late reply or an early reset, nothing tells yet (no reading 20 minutes older is
+    higher). The window stays at 80 % until a reading read after B's tells: A's 81 % may be
+    older than B's, and says nothing; A's next reading, 82 %, says B's was late."""
+    turns = [Turn(T0 + 1200, 1000, 50.0), Turn(T0 + 2400, 1000, 80.0)]
+    write_session(codex_home, A, turns, resets_at=RESETS, jitter=False)
+    write_session(codex_home, B, [Turn(T0 + 2460, 1000, 70.0)], resets_at=RESETS, jitter=False)
+    for more, used in (([], 80.0), ([Turn(T0 + 2520, 1000, 81.0)], 81.0)):
+        write_session(codex_home, A, turns + more, resets_at=RESETS, jitter=False)
+        window = five_hour(insights_of(codex_home, T0 + 2600))
+        assert [period.used for period in window.periods] == [used]
+        assert window.periods[0].late == {(B, T0 + 2461)}
+    later = [*turns, Turn(T0 + 2520, 1000, 81.0), Turn(T0 + 2700, 1000, 82.0)]
+    write_session(codex_home, A, later, resets_at=RESETS, jitter=False)
+    window = five_hour(insights_of(codex_home, T0 + 2800))
+    assert [period.used for period in window.periods] == [82.0]
+
+
+@pytest.mark.parametrize("confirmed_by", [A, B])
+def test_an_early_reset_is_taken_once_a_newer_reading_confirms_it(
+    codex_home: CodexHome, confirmed_by: str
+) -> None:
+    """A reads 78 %, then 80 %; B reads 2 % a minute later: not yet known to be a reset (B's
+    request may have been answered before A's). A newer reading well below, from A (its
+    request sent after its 80 % was written) or from B (after its 2 %), confirms it: the new
+    period begins with B's 2 %."""
+    turns = [Turn(T0 + 1200, 1000, 78.0), Turn(T0 + 1800, 1000, 80.0)]
+    b_turns = [Turn(T0 + 1860, 1000, 2.0)]
+    write_session(codex_home, A, turns, resets_at=RESETS, jitter=False)
+    write_session(codex_home, B, b_turns, resets_at=RESETS, jitter=False)
+    window = five_hour(insights_of(codex_home, T0 + 1900))
+    assert [period.used for period in window.periods] == [80.0]
+    confirming = [Turn(T0 + 1920, 1000, 3.0)]
+    if confirmed_by == A:
+        write_session(codex_home, A, turns + confirming, resets_at=RESETS, jitter=False)
+    else:
+        write_session(codex_home, B, b_turns + confirming, resets_at=RESETS, jitter=False)
+    window = five_hour(insights_of(codex_home, T0 + 1930))
+    assert [period.used for period in window.periods] == [80.0, 3.0]
+    assert [point.used for point in window.periods[1].points] == [2.0, 3.0]
+
+
+def test_a_fall_below_what_was_read_20_minutes_before_is_a_reset_at_once(
+    codex_home: CodexHome,
+) -> None:
+    """A reading is never more than 20 minutes older than its line: B's 2 % is below the
+    78 % A read 25 minutes before it, so the use fell, whoever else answers later."""
+    turns = [Turn(T0 + 300, 1000, 78.0), Turn(T0 + 1700, 1000, 80.0)]
+    write_session(codex_home, A, turns, resets_at=RESETS, jitter=False)
+    write_session(codex_home, B, [Turn(T0 + 1800, 1000, 2.0)], resets_at=RESETS, jitter=False)
+    window = five_hour(insights_of(codex_home, T0 + 1900))
+    assert [period.used for period in window.periods] == [80.0, 2.0]
 
 
 def test_a_reading_of_an_ended_window_is_ignored(codex_home: CodexHome) -> None:
