@@ -3,7 +3,7 @@ the plain-words rows of the limits panel. Shared by the window and the ``status`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from pathlib import Path
@@ -25,8 +25,10 @@ from codex_presence_gui.core.problems import Problem
 from codex_presence_gui.core.reader import ReadResult
 from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.core.selection import (
+    ReadingKey,
     account_buckets,
     latest_limits_source,
+    reading_key,
     select_ended,
     select_sessions,
 )
@@ -95,6 +97,16 @@ def build_dashboard(
     active = select_sessions(result.snapshots, now)
     listed = select_sessions(result.snapshots, now, include_all=True) if include_all else active
     source, limits, others = _shown_limits(result)
+    insights = None
+    if history is not None:
+        insights = build_insights(history, _buckets(limits, others), now, insights_cache)
+        late = _late_readings(insights)
+        if any(reading_key(bucket) in late for bucket in _buckets(limits, others)):
+            # The newest reading is a late one (a reply to a request answered before an early
+            # reset, or a fall not yet known to be one): the newest the timeline counts is
+            # shown instead, in the window, the tray, Discord and ``status`` alike.
+            source, limits, others = _shown_limits(result, late)
+            insights = build_insights(history, _buckets(limits, others), now, insights_cache)
     return Dashboard(
         generated_at=now,
         homes=result.homes,
@@ -106,9 +118,7 @@ def build_dashboard(
         other_limits=others,
         warnings=result.warnings,
         sessions_read=len(result.snapshots),
-        insights=None
-        if history is None
-        else build_insights(history, ((limits,) if limits else ()) + others, now, insights_cache),
+        insights=insights,
         ended=tuple(select_ended(result.snapshots, now, zone)),
         not_folders=result.not_folders,
     )
@@ -148,17 +158,34 @@ def _displayable(snapshot: CodexSessionSnapshot) -> CodexSessionSnapshot:
 
 
 def _shown_limits(
-    result: ReadResult,
+    result: ReadResult, late: Container[ReadingKey] = ()
 ) -> tuple[CodexSessionSnapshot | None, LimitSnapshot | None, tuple[LimitSnapshot, ...]]:
-    """The session the account's limits come from, those limits, and the other buckets."""
-    source = latest_limits_source(result.snapshots)
+    """The session the account's limits come from, those limits, and the other buckets
+    (passing over the readings in ``late`` where another is there)."""
+    source = latest_limits_source(result.snapshots, late)
     limits = source.limits if source is not None else None
     others = tuple(
         bucket
-        for bucket in account_buckets(result.snapshots)
+        for bucket in account_buckets(result.snapshots, late)
         if limits is None or bucket.limit_id != limits.limit_id
     )
     return source, limits, others
+
+
+def _buckets(
+    limits: LimitSnapshot | None, others: tuple[LimitSnapshot, ...]
+) -> tuple[LimitSnapshot, ...]:
+    return ((limits,) if limits else ()) + others
+
+
+def _late_readings(insights: Insights) -> set[ReadingKey]:
+    """The readings the timelines took for late ones in their windows' current periods."""
+    return {
+        (insight.key.limit_id, session_id, at)
+        for insight in insights.windows
+        if insight.current is not None
+        for session_id, at in insight.current.late
+    }
 
 
 def history_since(result: ReadResult) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from datetime import datetime, tzinfo
 
 from codex_presence_gui.core.models import (
@@ -125,26 +125,51 @@ def _limits_key(snapshot: CodexSessionSnapshot) -> tuple[int, float, float, str]
     )
 
 
+#: A reading as the limit timeline names it: its bucket, its session and its time.
+ReadingKey = tuple[str, str | None, float]
+
+
+def reading_key(limits: LimitSnapshot) -> ReadingKey:
+    """How ``late`` sets below name ``limits``."""
+    return (limits.limit_id, limits.source_session_id, limits.observed_at)
+
+
 def latest_limits_source(
-    snapshots: Sequence[CodexSessionSnapshot],
+    snapshots: Sequence[CodexSessionSnapshot], late: Container[ReadingKey] = ()
 ) -> CodexSessionSnapshot | None:
     """The session whose limit reading is freshest; the account bucket beats model buckets.
 
     Ties on the reading's time go to the newer file, then the session id, so the choice is
     stable. Replayed fork lines never reach ``limits``, so their fresh timestamps cannot win.
+    A reading in ``late`` (one the limit timeline took for a late one: see
+    ``insights.Period.late``) is passed over while another session has one that is not.
     """
     candidates = [s for s in snapshots if s.limits is not None]
     if not candidates:
         return None
+    if late:
+        current = [s for s in candidates if s.limits is None or reading_key(s.limits) not in late]
+        candidates = current or candidates
     return max(candidates, key=_limits_key)
 
 
-def account_buckets(snapshots: Sequence[CodexSessionSnapshot]) -> list[LimitSnapshot]:
-    """The newest reading of every bucket across all sessions, account bucket first."""
+def account_buckets(
+    snapshots: Sequence[CodexSessionSnapshot], late: Container[ReadingKey] = ()
+) -> list[LimitSnapshot]:
+    """The newest reading of every bucket across all sessions, account bucket first; a
+    reading in ``late`` only when the bucket has no other (see ``latest_limits_source``)."""
     newest: dict[str, LimitSnapshot] = {}
     for snapshot in snapshots:
         for bucket in snapshot.limit_buckets:
             current = newest.get(bucket.limit_id)
-            if current is None or bucket.observed_at > current.observed_at:
+            if current is None or _fresher(bucket, current, late):
                 newest[bucket.limit_id] = bucket
     return sorted(newest.values(), key=lambda b: (-bucket_preference(b.limit_id), b.display_name))
+
+
+def _fresher(bucket: LimitSnapshot, current: LimitSnapshot, late: Container[ReadingKey]) -> bool:
+    if late:
+        bucket_late, current_late = reading_key(bucket) in late, reading_key(current) in late
+        if bucket_late != current_late:
+            return current_late
+    return bucket.observed_at > current.observed_at

@@ -1,24 +1,137 @@
-"""Late readings around early resets: readings logged out of order never make a reset of a
-use that never fell, and a real early reset among them is one reset."""
+"""Late readings around early resets: which reading the window shows, and that readings
+logged out of order never make a reset of a use that never fell."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codex_presence_gui.core.dashboard import build_dashboard
-from codex_presence_gui.core.history import Reading, UsageHistory
+from codex_presence_gui.core.dashboard import build_dashboard, history_since
+from codex_presence_gui.core.history import HISTORY_DAYS, HistoryReader, Reading, UsageHistory
 from codex_presence_gui.core.insights import LATE_READING_S, Sample, timeline
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.core.notifications import NotificationLog, due_notices
-from codex_presence_gui.core.reader import ReadResult
-from tests.helpers.rollout import BASE
+from codex_presence_gui.core.reader import CodexReader, ReadResult
+from codex_presence_gui.core.report import build_report, render_text
+from tests.helpers.quota import Turn, quota_dashboard, write_session
+from tests.helpers.rollout import BASE, CodexHome
 from tests.helpers.snapshots import session
 
+A = "019d0000-0000-7000-8000-00000000000a"
+B = "019d0000-0000-7000-8000-00000000000b"
 WEEK_RESET = BASE + 3 * 86400
+
+
+def _weekly(at: float, used: float) -> Turn:
+    return Turn(at, 1000, None, weekly=used, weekly_resets_at=WEEK_RESET)
+
+
+def _status(root: Path, now: float) -> tuple[str, dict]:
+    """What ``status`` prints and what ``status --json`` says, read as the command reads."""
+    clock = lambda: now  # noqa: E731
+    reader = CodexReader([root], clock=clock, record_days=HISTORY_DAYS, one_shot=True)
+    result = reader.refresh()
+    found = reader.discovery
+    assert found is not None
+    history = HistoryReader(clock=clock).refresh(
+        found.files, since=history_since(result), shared=reader.recorded()
+    )
+    return render_text(result, history=history), build_report(result, history=history)
+
+
+def test_a_late_reading_of_the_window_before_an_early_reset_is_not_shown(
+    codex_home: CodexHome,
+) -> None:
+    """The weekly window reset early (A's 80 %, then B's 2 %); A's reply to a request sent
+    before the reset is logged 30 s later with 81 %. It is the newest reading, but the window,
+    the tray, Discord and ``status`` show B's 2 % (98 % left), the newest that counts."""
+    write_session(
+        codex_home,
+        A,
+        [_weekly(BASE + 600, 80.0), _weekly(BASE + 3630, 81.0)],
+        resets_at=None,
+        jitter=False,
+    )
+    write_session(codex_home, B, [_weekly(BASE + 3600, 2.0)], resets_at=None, jitter=False)
+    now = BASE + 3640
+    board = quota_dashboard(codex_home, now)
+    assert board.limits is not None
+    assert board.limits_source is not None
+    assert board.limits.windows[0].used_percent == 2.0
+    assert board.limits_source.session_id == board.limits.source_session_id == B
+    insight = board.insight(board.limits, board.limits.windows[0])
+    assert insight is not None
+    assert insight.current is not None
+    assert insight.current.used == 2.0
+    text, report = _status(codex_home.root, now)
+    assert "98% left" in text
+    assert "19% left" not in text
+    assert report["limits"]["source_session_id"] == B
+    assert report["limits"]["windows"][0]["used_percent"] == 2.0
+    # Once A reads the new window, its reading is the newest that counts.
+    write_session(
+        codex_home,
+        A,
+        [_weekly(BASE + 600, 80.0), _weekly(BASE + 3630, 81.0), _weekly(BASE + 3700, 4.0)],
+        resets_at=None,
+        jitter=False,
+    )
+    board = quota_dashboard(codex_home, BASE + 3710)
+    assert board.limits is not None
+    assert (board.limits.source_session_id, board.limits.windows[0].used_percent) == (A, 4.0)
+
+
+def test_a_fall_not_yet_known_to_be_a_reset_is_not_shown(codex_home: CodexHome) -> None:
+    """A reads 78 % and 80 %; B's 70 % a minute later may be a late reply: the window and
+    ``status`` keep A's 80 % (20 % left) until a newer reading tells, rather than show 30 %
+    left and then 20 % again. Model buckets are chosen the same way."""
+    write_session(
+        codex_home,
+        A,
+        [_weekly(BASE + 1200, 78.0), _weekly(BASE + 1800, 80.0)],
+        resets_at=None,
+        jitter=False,
+    )
+    write_session(codex_home, B, [_weekly(BASE + 1860, 70.0)], resets_at=None, jitter=False)
+    now = BASE + 1870
+    board = quota_dashboard(codex_home, now)
+    assert board.limits is not None
+    assert (board.limits.source_session_id, board.limits.windows[0].used_percent) == (A, 80.0)
+    text, report = _status(codex_home.root, now)
+    assert "20% left" in text
+    assert report["limits"]["windows"][0]["used_percent"] == 80.0
+
+
+def test_a_late_model_bucket_reading_is_not_shown() -> None:
+    """The same choice for a model bucket (listed under the account's limits)."""
+    now = BASE + 1870
+
+    def bucket(at: float, used: float, session_id: str, limit_id: str) -> LimitSnapshot:
+        window = UsageWindow(10080, used, WEEK_RESET, "primary")
+        return LimitSnapshot(limit_id, None, None, at, (window,), source_session_id=session_id)
+
+    account = {A: bucket(BASE + 1800, 10.0, A, "codex"), B: bucket(BASE + 1860, 10.0, B, "codex")}
+    model = {
+        A: [bucket(BASE + 1200, 78.0, A, "codex_x"), bucket(BASE + 1800, 80.0, A, "codex_x")],
+        B: [bucket(BASE + 1860, 70.0, B, "codex_x")],
+    }
+    snapshots = tuple(
+        session(sid, limits=account[sid], limit_buckets=(account[sid], model[sid][-1]))
+        for sid in (A, B)
+    )
+    readings = sorted(
+        (Reading(b.observed_at, sid, b) for sid in (A, B) for b in (account[sid], *model[sid])),
+        key=lambda reading: reading.at,
+    )
+    history = UsageHistory(BASE, tuple(readings), (), 2)
+    result = ReadResult(snapshots, (), (), (), now)
+    board = build_dashboard(result, history=history)
+    (other,) = board.other_limits
+    assert (other.source_session_id, other.windows[0].used_percent) == (A, 80.0)
 
 
 # One session's requests, one after the other: how long after its previous line it sent the

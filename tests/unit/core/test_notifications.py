@@ -422,10 +422,16 @@ def _weekly(at: float, used: float) -> Turn:
     return Turn(at, 1000, None, weekly=used, weekly_resets_at=BASE + 3 * 86400)
 
 
+def _shown(board: Dashboard) -> tuple[float, str | None]:
+    """The weekly use the window shows, and the session it comes from."""
+    assert board.limits is not None
+    return board.limits.windows[0].used_percent, board.limits.source_session_id
+
+
 def test_a_late_lower_reading_is_no_reset(codex_home: CodexHome, tmp_path: Path) -> None:
     """A reads 70 %, then 80 % (said: 25 % left); B's reply to a request answered a while
     ago is logged a minute later with 74 %, then A reads 81 % and 82 %: no reset is said
-    (the use never fell), and no second "25 % left"."""
+    (the use never fell), no second "25 % left", and the window keeps showing A's reading."""
     path = tmp_path / "notifications.json"
     a_turns = [_weekly(BASE + 1200, 70.0), _weekly(BASE + 2400, 80.0)]
     write_session(codex_home, SID, a_turns, resets_at=None, jitter=False)
@@ -435,6 +441,7 @@ def test_a_late_lower_reading_is_no_reset(codex_home: CodexHome, tmp_path: Path)
     write_session(codex_home, OTHER, [_weekly(BASE + 2460, 74.0)], resets_at=None, jitter=False)
     shown = history_board(codex_home, BASE + 2470)
     assert look(path, shown) == []
+    assert _shown(shown) == (80.0, SID)
     for at, used in ((BASE + 2520, 81.0), (BASE + 2700, 82.0)):
         a_turns.append(_weekly(at, used))
         write_session(codex_home, SID, a_turns, resets_at=None, jitter=False)
@@ -445,9 +452,10 @@ def test_an_early_reset_is_said_once_a_newer_reading_confirms_it(
     codex_home: CodexHome, tmp_path: Path
 ) -> None:
     """A reads 78 %, then 80 %; B reads 2 % a minute later: a reset or a late reply, nothing
-    tells yet, so nothing is said. A's reply to a request sent before B's is logged with 81 %
-    (it may be older than B's: it tells nothing), then B reads 3 %: the reset is said, and
-    A's 81 % is no new "25 % left"."""
+    tells yet, so nothing is said and the window shows A's 80 %. A's reply to a request sent
+    before B's is logged with 81 % (it may be older than B's: it tells nothing), then B reads
+    3 %: the reset is said, with B's reading, and A's 81 % is neither shown nor a new
+    "25 % left"."""
     path = tmp_path / "notifications.json"
     a_turns = [_weekly(BASE + 1200, 78.0), _weekly(BASE + 1800, 80.0)]
     b_turns = [_weekly(BASE + 1860, 2.0)]
@@ -456,6 +464,7 @@ def test_an_early_reset_is_said_once_a_newer_reading_confirms_it(
     write_session(codex_home, OTHER, b_turns, resets_at=None, jitter=False)
     shown = history_board(codex_home, BASE + 1870)
     assert look(path, shown) == []
+    assert _shown(shown) == (80.0, SID)
     a_turns.append(_weekly(BASE + 1890, 81.0))
     write_session(codex_home, SID, a_turns, resets_at=None, jitter=False)
     assert look(path, history_board(codex_home, BASE + 1900)) == []
@@ -466,5 +475,6 @@ def test_an_early_reset_is_said_once_a_newer_reading_confirms_it(
     (notice,) = due_notices(shown, (75, 90, 95), notify_resets=True, notes=notes).notices
     assert notice.title == "Codex: your weekly limit has reset"
     assert notice.body == "It was 80% used. Codex now reports 3% used."
+    assert _shown(shown) == (3.0, OTHER)
     assert look(path, shown) == ["Codex: your weekly limit has reset"]
     assert look(path, history_board(codex_home, BASE + 2000)) == []
