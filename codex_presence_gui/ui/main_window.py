@@ -915,6 +915,12 @@ class MainWindow(QMainWindow):
         layout = self.statusBar().layout()
         if layout is None:
             return 0
+        # Its layouts (the items sit in one within another) keep the sizes they last measured
+        # until their next pass: read just after the items were given other widths (below),
+        # the spacing had come out short by the difference, or as nothing, and the count been
+        # cut beside Discord and the problems shown whole.
+        for nested in (layout, *layout.findChildren(QLayout)):
+            nested.invalidate()
         items = sum(min(item.sizeHint().width(), item.maximumWidth()) for item in shown)
         return max(layout.sizeHint().width() - items, 0)
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from codex_presence_gui.app import settle
 from codex_presence_gui.cli import main
 from codex_presence_gui.core.models import CodexSessionSnapshot
 from codex_presence_gui.core.problems import Problem, ProblemKind
@@ -926,6 +927,37 @@ def test_the_status_bar_keeps_its_margin_in_a_large_font(qtbot: QtBot) -> None:
     content = window.body_layout.contentsMargins().left()
     left = drawn_span(window.feed_status, window)[0]
     assert abs(left - content) <= 6, (left, content)
+
+
+def test_the_status_bar_cuts_the_count_last_after_a_jump_in_width(qtbot: QtBot) -> None:
+    """Widened at once (the window maximized, snapped to half the screen), the session count
+    is cut only after Discord and the problems are at their short forms, and the bar keeps no
+    margin then. The bar's spacing had been read from its layout's size before that layout
+    had taken in the items' new widths: at 620 px the count read "3 active" beside "⚠ 1
+    problem reading logs" and "Discord: not running", indented."""
+    window = make_window(qtbot)
+    large = QFont(window.font())
+    large.setPointSizeF(14)
+    window.setFont(large)
+    window.set_layout_mode(LayoutMode.COMPACT)
+    problem = Problem(ProblemKind.MALFORMED_LINES, "a line that could not be read")
+    three = (session("a"), session("b"), session("c"))
+    window.show_dashboard(dashboard(three, limit=limits(), warnings=(problem,)))
+    window.set_discord_status("Discord: not running")
+    window.show()
+    qtbot.waitExposed(window)
+    least = window.minimumSizeHint().width()
+    ends = (window.problems, window.discord_status)
+    for width in range(least + 10, least + 400, 10):
+        for step in (least, width):
+            window.resize(step, window.height())
+            qtbot.waitUntil(lambda step=step: window.width() == step)
+            settle()
+        if window.feed_status.text() == window.feed_status.full_text:
+            continue
+        assert not any(item.text() == item.full_text for item in ends), width
+        margins = window.statusBar().contentsMargins()
+        assert (margins.left(), margins.right()) == (0, 0), width
 
 
 def test_menus_and_buttons_read_as_written_in_a_right_to_left_window(qtbot: QtBot) -> None:
