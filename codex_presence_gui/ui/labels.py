@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -167,6 +167,35 @@ def left_to_right(text: str) -> str:
     (a label, from the text's), and the signs and numbers at either end, which have none of
     their own, took it: "~$8.09" was drawn "$8.09~", "13 s ago" "s ago 13"."""
     return f"{LEFT_TO_RIGHT_MARK}{text}{LEFT_TO_RIGHT_MARK}" if text else text
+
+
+def show_as_written(host: QWidget, *texts: tuple[Callable[[str], None], str]) -> None:
+    """Give each setter its text, between left-to-right marks (``left_to_right``) while
+    ``host`` is right to left and only then, again whenever its direction changes: a screen
+    reader is given the marks too (a braille display may spell them out), and in a
+    left-to-right window they had been in every such button's and menu item's name."""
+    keeper = _WrittenTexts(host, texts)
+    keeper.apply()
+    host.installEventFilter(keeper)
+
+
+class _WrittenTexts(QObject):
+    """The texts ``show_as_written`` keeps as written in their host's direction."""
+
+    def __init__(self, host: QWidget, texts: tuple[tuple[Callable[[str], None], str], ...]) -> None:
+        super().__init__(host)
+        self.host = host
+        self.texts = texts
+
+    def apply(self) -> None:
+        right_to_left = self.host.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        for set_text, text in self.texts:
+            set_text(left_to_right(text) if right_to_left else text)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutDirectionChange:
+            self.apply()
+        return False
 
 
 class LeftToRightDelegate(QStyledItemDelegate):

@@ -49,7 +49,7 @@ from codex_presence_gui.ui.info_bar import InfoBar
 from codex_presence_gui.ui.labels import (
     QWIDGETSIZE_MAX,
     ElidedLabel,
-    left_to_right,
+    show_as_written,
     wrapped_label,
 )
 from codex_presence_gui.ui.limits_panel import LimitsPanel
@@ -155,7 +155,8 @@ class SetupPanel(QFrame):
         self.body = wrapped_label(1.0)
         #: The folders the logs were looked for in (see ``show_homes``).
         self.looked_in: list[str] = []
-        self.choose = QPushButton(left_to_right("Choose Codex folder…"))
+        self.choose = QPushButton()
+        show_as_written(self.choose, (self.choose.setText, "Choose Codex folder…"))
         self.choose.clicked.connect(self._choose)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
@@ -390,9 +391,7 @@ class MainWindow(QMainWindow):
         quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
         self.quit_action.setShortcuts(quit_keys or [QKeySequence("Ctrl+Q")])
         self.quit_action.triggered.connect(self._quit)
-        # A menu lays its items out in its own direction: the marks keep an item's "…" at its
-        # end in a right-to-left window ("…Settings").
-        self.settings_action = QAction(left_to_right("&Settings…"), self)
+        self.settings_action = QAction(self)
         # The desktop's own key for it (Cmd+, on macOS); Ctrl+, where it has none (X11).
         preferences = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
         self.settings_action.setShortcuts(preferences or [QKeySequence("Ctrl+,")])
@@ -419,7 +418,14 @@ class MainWindow(QMainWindow):
         self.set_discord_pause(None)
         self.log_folder_action = QAction("Open &log folder", self)
         self.log_folder_action.triggered.connect(self._open_log_folder)
-        self.problems_action = QAction(left_to_right("&Problems reading logs…"), self)
+        self.problems_action = QAction(self)
+        # A menu lays its items out in its own direction: right to left, an item's "…" is
+        # kept at its end ("…Settings" had been drawn).
+        show_as_written(
+            self,
+            (self.settings_action.setText, "&Settings…"),
+            (self.problems_action.setText, "&Problems reading logs…"),
+        )
         self.problems_action.setEnabled(False)  # until there are some
         self.problems_action.triggered.connect(self.show_problems_details)
         group = QActionGroup(self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -70,7 +71,7 @@ from codex_presence_gui.core.settings import (
     validate,
 )
 from codex_presence_gui.ui.folders import choose_folder
-from codex_presence_gui.ui.labels import LeftToRightDelegate, left_to_right
+from codex_presence_gui.ui.labels import LeftToRightDelegate, show_as_written
 from codex_presence_gui.ui.theme import set_level_color, set_muted
 
 PreviewSource = Callable[[PresenceSettings], list[str]]
@@ -216,7 +217,8 @@ class SettingsDialog(QDialog):
         self.homes.setTabChangesFocus(True)
         # Its "…" at its end in a right-to-left window too, where a button's text is laid out
         # from the right ("…Add folder").
-        self.add_folder = QPushButton(left_to_right("Add folder…"))
+        self.add_folder = QPushButton()
+        show_as_written(self.add_folder, (self.add_folder.setText, "Add folder…"))
         self.add_folder.clicked.connect(self._add_folder)
         # The button beside the box where both fit, else under it.
         homes_row = _Reflow(2, self.homes, self.add_folder)
@@ -294,10 +296,17 @@ class SettingsDialog(QDialog):
         self._follow_preset()
         self.idle = _ChoiceBox()
         for value, text in _IDLE:
-            # Drawn as written in a right-to-left window too, in the box (cut or not: Qt's
-            # "…" keeps the last mark) and in its list: its closing quote had gone first
-            # ('"Show "Codex is open, no session running').
-            self.idle.addItem(left_to_right(text), value)
+            self.idle.addItem(text, value)
+        # Drawn as written in a right-to-left window too, in the box (cut or not: Qt's "…"
+        # keeps the last mark) and in its list: its closing quote had gone first ('"Show
+        # "Codex is open, no session running').
+        show_as_written(
+            self.idle,
+            *(
+                (functools.partial(self.idle.setItemText, index), text)
+                for index, (_value, text) in enumerate(_IDLE)
+            ),
+        )
         self.idle.setCurrentIndex(max(self.idle.findData(settings.idle_action), 0))
         self.idle_clear = QSpinBox()
         self.idle_clear.setRange(0, MAX_IDLE_CLEAR_MINUTES)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.ui.labels import left_to_right
+from codex_presence_gui.ui.labels import left_to_right, show_as_written
 from codex_presence_gui.ui.theme import level_color
 from codex_presence_gui.viewmodels.glance import Glance, glance
 
@@ -213,7 +213,8 @@ class Tray(QObject):
         self.menu = QMenu()
         self.toggle_action = QAction("Show window", self.menu)
         self.toggle_action.triggered.connect(self.toggle_window)
-        settings = QAction(left_to_right("Settings…"), self.menu)  # "…" last in RTL too
+        settings = QAction(self.menu)
+        show_as_written(self.menu, (settings.setText, "Settings…"))  # "…" last in RTL too
         settings.triggered.connect(open_settings)
         quit_action = QAction("Quit", self.menu)
         quit_action.triggered.connect(quit_app)

@@ -48,8 +48,8 @@ from codex_presence_gui.ui.labels import (
     ElidedLabel,
     LeftToRightDelegate,
     elided_key,
-    left_to_right,
     set_tooltip,
+    show_as_written,
     wrapped_label,
 )
 from codex_presence_gui.ui.sessions_table import AnyIndex, sorted_rows_view
@@ -576,7 +576,8 @@ class UsagePage(QScrollArea):
         content.setObjectName("usageContent")
         self.title = QLabel("Usage in the last 30 days")
         self.title.setFont(scaled_font(self, 1.1, bold=True))
-        self.export_button = QPushButton(left_to_right("Export CSV…"))  # "…" last in RTL too
+        self.export_button = QPushButton()
+        show_as_written(self.export_button, (self.export_button.setText, "Export CSV…"))
         self.export_button.setToolTip(
             "Save each of the last 30 days' tokens and API-equivalent cost (by model) as a "
             "CSV file.\nEvery day since your first session: codex-presence-gui report daily "

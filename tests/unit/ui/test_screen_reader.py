@@ -289,3 +289,53 @@ def test_the_usage_figures_are_told_again_only_when_usage_comes_in(qtbot: QtBot)
     window.show_usage(usage_view(recent(slots, generated_at=NOW + 120)))
     assert spoken(line).startswith("today: 2.2M tokens")
     assert spoken(periods[0]).startswith("Today: 2.2M tokens")
+
+
+def test_texts_kept_as_written_reach_screen_readers_without_marks(qtbot: QtBot) -> None:
+    """The buttons' and menu items' texts kept as written in a right-to-left window ("Export
+    CSV…", "Settings…") carry their left-to-right marks there only: a screen reader is given
+    the marks too, and in a left-to-right window they had been in every such name. Turned
+    right to left while open, the window draws them as written all the same."""
+    from codex_presence_gui.core.settings import Settings
+    from codex_presence_gui.ui.labels import LEFT_TO_RIGHT_MARK
+    from codex_presence_gui.ui.settings_dialog import SettingsDialog
+    from tests.unit.ui.test_tray import make_tray
+
+    window = shown_window(qtbot)
+    dialog = SettingsDialog(Settings(), lambda _presence: ["Using Codex"])
+    qtbot.addWidget(dialog)
+    tray = make_tray(qtbot)
+    buttons = [window.usage_page.export_button, window.setup_panel.choose, dialog.add_folder]
+    actions = [window.settings_action, window.problems_action, *tray.menu.actions()]
+    menus = [action.menu() for action in window.menuBar().actions()]
+
+    def told() -> list[str]:
+        items = [
+            item
+            for menu in [*menus, tray.menu]
+            if menu is not None and (interface := QAccessible.queryAccessibleInterface(menu))
+            for item in (interface.child(index) for index in range(interface.childCount()))
+        ]
+        return [
+            *(spoken(button) for button in buttons),
+            *(item.text(QAccessible.Text.Name) for item in items),
+            spoken(dialog.idle, QAccessible.Text.Value),
+            *(dialog.idle.itemText(index) for index in range(dialog.idle.count())),
+        ]
+
+    names = told()
+    assert {"Export CSV…", "Choose Codex folder…", "Add folder…", "Settings…"} <= set(names)
+    assert not [name for name in names if LEFT_TO_RIGHT_MARK in name]
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)  # as ``-reverse`` does
+    try:
+        marked = [button.text() for button in buttons] + [action.text() for action in actions]
+        marked.append(dialog.idle.currentText())
+        for text in [*marked[:5], marked[-1]]:
+            assert text.startswith(LEFT_TO_RIGHT_MARK), text
+            assert text.endswith(LEFT_TO_RIGHT_MARK), text
+        assert LEFT_TO_RIGHT_MARK + "Settings…" + LEFT_TO_RIGHT_MARK in marked
+    finally:
+        app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    assert not [name for name in told() if LEFT_TO_RIGHT_MARK in name]
