@@ -450,10 +450,13 @@ class UsageChart(QWidget):
 
 def _decimals(value: float) -> str:
     """``value`` (below 1) to four significant figures in decimals, never in exponent form
-    ("0.00004", where ``:.4g`` says "4e-05")."""
+    ("0.00004", where ``:.4g`` says "4e-05"); "1" for a value that rounds up to it, and
+    what Python writes for one that is no positive number (none comes from the scale)."""
     rounded = float(f"{value:.4g}")
-    places = 3 - math.floor(math.log10(rounded))
-    return f"{rounded:.{places}f}".rstrip("0")
+    if not math.isfinite(rounded) or rounded <= 0:
+        return f"{value:g}"
+    places = max(0, 3 - math.floor(math.log10(rounded)))
+    return f"{rounded:.{places}f}".rstrip("0").rstrip(".")
 
 
 def _compact(value: float) -> str:

@@ -2031,3 +2031,15 @@ def test_a_name_elided_in_a_table_keeps_its_escapes_whole(qtbot: QtBot) -> None:
         assert cut == shown or metrics.horizontalAdvance(cut) <= max(
             room, metrics.horizontalAdvance("…")
         )
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(0.0000371, "0.0000371"), (0.99996, "1"), (0.5, "0.5"), (0.0, "0")],
+)
+def test_decimals_below_a_cent_never_end_in_a_point(value: float, text: str) -> None:
+    """Four significant figures in decimals; a value that rounds up to 1 is "1", not "1."
+    (and no value, not even 0, raises)."""
+    from codex_presence_gui.ui.usage_chart import _decimals
+
+    assert _decimals(value) == text
