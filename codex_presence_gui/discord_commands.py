@@ -23,7 +23,6 @@ from codex_presence_gui.core.presence import (
     preview_lines,
     resolve_client_id,
 )
-from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.sanitize import clean_text, terminal_safe_json
 from codex_presence_gui.core.settings import (
     SETTINGS_FILE,
@@ -51,7 +50,12 @@ def _read(args: argparse.Namespace) -> tuple[Dashboard, Settings, list[str]] | N
     given = [*args.codex_homes, *args.command_homes]
     chosen, unusable = paths.settings_homes() if not given else ([], None)
     homes = resolve_codex_homes(given, chosen)
-    board = build_dashboard(CodexReader(homes).refresh())
+    # Read as ``status`` reads, the limits' history too: the card must not show a late
+    # reading of a window reset early, which the window, the tray and ``status`` do not.
+    from codex_presence_gui.status_command import read_with_history
+
+    result, history = read_with_history(homes)
+    board = build_dashboard(result, history=history)
     if board.no_home:
         print(no_home_message(homes, from_settings=bool(chosen)), file=sys.stderr)
         if unusable is not None:  # why the folders chosen in Settings were not looked in

@@ -9,16 +9,18 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import IO, Any
 
 import orjson
 
 from codex_presence_gui.core.dashboard import history_since
 from codex_presence_gui.core.discovery import no_home_message, resolve_codex_homes
-from codex_presence_gui.core.history import HISTORY_DAYS, HistoryReader
+from codex_presence_gui.core.history import HISTORY_DAYS, HistoryReader, UsageHistory
 from codex_presence_gui.core.jsondecode import use_orjson
 from codex_presence_gui.core.problems import ProblemKind
-from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
+from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader, ReadResult
 from codex_presence_gui.core.report import build_report, render_text
 from codex_presence_gui.core.sanitize import json_safe, terminal_safe_json
 from codex_presence_gui.paths import settings_homes
@@ -46,28 +48,12 @@ def _status(args: argparse.Namespace) -> int:
     given = [*args.codex_homes, *args.command_homes]
     chosen, unusable = settings_homes() if not given else ([], None)
     homes = resolve_codex_homes(given, chosen)
-    # The reader records each file's history as it goes, so that no file is read twice, and
-    # keeps nothing else of a file once its snapshot is taken (one refresh only).
-    reader = CodexReader(
-        homes,
-        max_age=None if args.all else RECENT_FILE_SECONDS,
-        record_days=HISTORY_DAYS,
-        one_shot=True,
-        processes=2,
-    )
-    result = reader.refresh()
+    result, history = read_with_history(homes, include_all=args.all)
     if len(result.missing_homes) == len(homes):
         print(no_home_message(homes, from_settings=bool(chosen)), file=sys.stderr)
         if unusable is not None:  # why the folders chosen in Settings were not looked in
             print(f"warning: {unusable}", file=sys.stderr)
         return EXIT_NO_HOME
-    found = reader.discovery
-    history = HistoryReader().refresh(
-        found.files if found is not None else (),
-        since=history_since(result),
-        shared=reader.recorded(),
-    )
-    del reader, found  # the walk and the recorders: all the report needs is in the history
     try:
         if args.json:
             report = build_report(result, include_all=args.all, history=history, lazy=True)
@@ -96,6 +82,32 @@ def _status(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         print(f"warning: {unusable}", file=sys.stderr)
     return EXIT_OK
+
+
+def read_with_history(
+    homes: Sequence[Path], *, include_all: bool = False
+) -> tuple[ReadResult, UsageHistory]:
+    """One read of ``homes`` and the limits' history it needs, as ``status`` (and ``preview``,
+    ``discord-check``) read them: without the history, a late reading of a window reset early
+    would be shown as its newest (see ``build_dashboard``). ``include_all``: ended sessions'
+    files too, not only recent ones."""
+    # The reader records each file's history as it goes, so that no file is read twice, and
+    # keeps nothing else of a file once its snapshot is taken (one refresh only).
+    reader = CodexReader(
+        homes,
+        max_age=None if include_all else RECENT_FILE_SECONDS,
+        record_days=HISTORY_DAYS,
+        one_shot=True,
+        processes=2,
+    )
+    result = reader.refresh()
+    found = reader.discovery
+    history = HistoryReader().refresh(
+        found.files if found is not None else (),
+        since=history_since(result),
+        shared=reader.recorded(),
+    )
+    return result, history
 
 
 #: Where the session list goes in the frame of the document (a top-level key: two spaces).

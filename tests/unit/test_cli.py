@@ -413,6 +413,29 @@ def test_discord_check_and_preview_use_the_application_id_of_the_settings(
         peer.stop()
 
 
+def test_preview_shows_the_reading_status_shows_after_an_early_reset(
+    codex_home: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The weekly window reset early (A's 80 %, then B's 2 %); A's reply to a request sent
+    before the reset is logged 30 s later with 81 %. `preview` shows B's 98 % left, as
+    `status` and the window do; read without the history, it had shown the late 19 %."""
+    now = time.time()
+    week_reset = now + 3 * 86400
+
+    def weekly(at: float, used: float) -> Turn:
+        return Turn(at, 1000, None, weekly=used, weekly_resets_at=week_reset)
+
+    a_turns = [weekly(now - 3040, 80.0), weekly(now - 10, 81.0)]
+    write_session(codex_home, QUOTA_A, a_turns, resets_at=None, jitter=False)
+    write_session(codex_home, QUOTA_B, [weekly(now - 40, 2.0)], resets_at=None, jitter=False)
+    assert main(["status", "--codex-home", str(codex_home.root)]) == 0
+    assert "98% left" in capsys.readouterr().out
+    assert main(["preview", "--codex-home", str(codex_home.root)]) == 0
+    out = capsys.readouterr().out
+    assert "weekly 98% left" in out.lower()
+    assert "19% left" not in out
+
+
 def test_status_json_survives_values_orjson_refuses(
     codex_home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
