@@ -1,6 +1,6 @@
 """Labels that never cut their text: one line elided with "…" (the whole text in the tooltip),
-or wrapped lines; tooltips that screen readers read as text; and texts drawn as written in
-a right-to-left window."""
+or wrapped lines; tooltips that screen readers read as text; and texts drawn as written, and
+names laid out in their own direction, in a right-to-left window."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ QWIDGETSIZE_MAX = 16_777_215
 MIN_CHARS = 6
 #: U+200E: a strong left-to-right mark, of no width.
 LEFT_TO_RIGHT_MARK = "\u200e"
+#: U+2068 and U+2069: the start of a first strong isolate and its end, of no width.
+FIRST_STRONG_ISOLATE = "\u2068"
+POP_DIRECTIONAL_ISOLATE = "\u2069"
 
 
 def set_tooltip(widget: QWidget, text: str) -> None:
@@ -44,7 +47,8 @@ class ElidedLabel(QLabel):
     drawn, and only the shortest is ever elided. When the drawn text is not the whole text,
     the tooltip holds it (followed by ``extra_tooltip`` if any). Screen readers get the whole
     text as its name and ``extra_tooltip`` as its description, or what ``set_full_text`` is
-    given for them (see ``tell``).
+    given for them (see ``tell``). Names from the logs in the text (``names``) are drawn in
+    their own direction in a right-to-left window (``names_isolated``).
     """
 
     def __init__(
@@ -60,6 +64,7 @@ class ElidedLabel(QLabel):
         self.full_text = ""
         self.extra_tooltip = ""
         self.shorter: tuple[str, ...] = ()
+        self.names: tuple[str, ...] = ()
         self._mode = mode
         self._min_chars = min_chars
         #: Cut to fewer characters than this, the text is left out (its tooltip keeps it):
@@ -78,26 +83,35 @@ class ElidedLabel(QLabel):
         shorter: Sequence[str] = (),
         spoken: str | None = None,
         spoken_details: str | None = None,
+        names: Sequence[str] = (),
     ) -> None:
         """Show ``text`` (elided to fit), or the first of its ``shorter`` forms that fits;
         ``tooltip`` is added below the whole text. Screen readers are told ``spoken`` and
         ``spoken_details`` in their place, where given: a text with a countdown in it is
-        named by what it means, the countdown in its description."""
+        named by what it means, the countdown in its description. ``names``: the names from
+        the logs in ``text``, in their order (see ``names_isolated``)."""
         text = _one_line(text)
         forms = tuple(_one_line(form) for form in shorter)
+        named = tuple(_one_line(name) for name in names)
         # Never the cut text ("shop (feat…"), nor the tooltip's markup.
         tell(
             self,
             text if spoken is None else _one_line(spoken),
             tooltip if spoken_details is None else spoken_details,
         )
-        if text == self.full_text and tooltip == self.extra_tooltip and forms == self.shorter:
+        if (text, tooltip, forms, named) == (
+            self.full_text,
+            self.extra_tooltip,
+            self.shorter,
+            self.names,
+        ):
             return
         advance = self.fontMetrics().horizontalAdvance
         resized = advance(text) != advance(self.full_text)
         self.full_text = text
         self.extra_tooltip = tooltip
         self.shorter = forms
+        self.names = named
         if resized:
             # The size hints follow the text's width only: a countdown's digits changing
             # within the same width need no new layout of the window, only a repaint.
@@ -151,10 +165,21 @@ class ElidedLabel(QLabel):
             return ""
         return shown
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LayoutDirectionChange:
+            self._elide()  # its names' marks are there only right to left
+
     def _elide(self) -> None:
         shown = self.shown_in(self.width())
-        if shown != self.text():
-            super().setText(shown)
+        # The form it shows, whole or cut (the shortest, see ``shown_in``).
+        forms = (self.full_text, *self.shorter)
+        whole = shown if shown in forms else forms[-1]
+        drawn = drawn_in(
+            self.layoutDirection(), shown, lambda text: names_isolated(text, whole, self.names)
+        )
+        if drawn != self.text():
+            super().setText(drawn)
         tips = [self.full_text] if shown != self.full_text else []
         if self.extra_tooltip:
             tips.append(self.extra_tooltip)
@@ -167,6 +192,84 @@ def left_to_right(text: str) -> str:
     (a label, from the text's), and the signs and numbers at either end, which have none of
     their own, took it: "~$8.09" was drawn "$8.09~", "13 s ago" "s ago 13"."""
     return f"{LEFT_TO_RIGHT_MARK}{text}{LEFT_TO_RIGHT_MARK}" if text else text
+
+
+def isolated(text: str) -> str:
+    """``text`` (a name from the logs) in a first strong isolate: laid out in the direction of
+    its own first letter, whatever the direction around it. An item view lays its cells out
+    in its own direction, and a name's signs at either end took it: in a right-to-left view
+    "project-…-name-" was drawn "-project-…-name", and "123 abc" "abc 123"."""
+    return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}" if text else text
+
+
+def drawn_in(direction: Qt.LayoutDirection, text: str, shape: Callable[[str], str]) -> str:
+    """``text`` as a widget of ``direction`` draws it: shaped by ``shape`` (``left_to_right``,
+    ``isolated``) while right to left, and as it is otherwise. The marks are for drawing only:
+    never in a model's data, a copied text or a screen reader's name (a braille display may
+    spell them out)."""
+    return shape(text) if direction == Qt.LayoutDirection.RightToLeft else text
+
+
+def names_isolated(shown: str, full: str, names: Sequence[str]) -> str:
+    """``shown`` with what shows of each of ``names`` in it isolated (``isolated``), ``full``
+    being its whole text: ``shown`` is ``full``, or ``full`` elided (its start, "…", its end).
+    The names are found in ``full`` in their order, each after the one before. A name cut
+    by the "…" is isolated with it: Qt's own elision of a marked text had dropped the end
+    of the isolate with the name's end, and "limits" had been laid out as part of the name.
+    A text that is not ``full`` nor cut from it is given back as it is."""
+    spans = []
+    start = 0
+    for name in names:
+        at = full.find(name, start) if name else -1
+        if at >= 0:
+            spans.append((at, at + len(name)))
+            start = at + len(name)
+    if not spans:
+        return shown
+    cut = _cut(shown, full)
+    if cut is None:
+        return shown
+    head, tail = cut
+    # Which name (by its span's index) each character shown comes from; None: none.
+    owners: list[int | None] = []
+
+    def owner(at: int) -> int | None:
+        return next((n for n, (low, high) in enumerate(spans) if low <= at < high), None)
+
+    owners.extend(owner(at) for at in range(head))
+    if len(shown) > head + tail:
+        # The "…": a name's, when it is inside one name.
+        gone = range(head, len(full) - tail)
+        inside = {n for n, (low, high) in enumerate(spans) if low < gone.stop and gone.start < high}
+        owners.append(inside.pop() if len(inside) == 1 else None)
+    owners.extend(owner(at) for at in range(len(full) - tail, len(full)))
+    pieces = []
+    for at, char in enumerate(shown):
+        before = owners[at - 1] if at else None
+        if owners[at] is not None and owners[at] != before:
+            if before is not None:
+                pieces.append(POP_DIRECTIONAL_ISOLATE)
+            pieces.append(FIRST_STRONG_ISOLATE)
+        elif owners[at] is None and before is not None:
+            pieces.append(POP_DIRECTIONAL_ISOLATE)
+        pieces.append(char)
+    if owners and owners[-1] is not None:
+        pieces.append(POP_DIRECTIONAL_ISOLATE)
+    return "".join(pieces)
+
+
+def _cut(shown: str, full: str) -> tuple[int, int] | None:
+    """How many of ``full``'s first and last characters ``shown`` keeps round its "…" (all
+    and none when it is ``full``); None when it is not ``full`` elided."""
+    if shown == full:
+        return len(full), 0
+    for at, char in enumerate(shown):
+        if char != "…":
+            continue
+        head, tail = shown[:at], shown[at + 1 :]
+        if full.startswith(head) and full.endswith(tail) and at + len(tail) <= len(full):
+            return len(head), len(tail)
+    return None
 
 
 def show_as_written(host: QWidget, *texts: tuple[Callable[[str], None], str]) -> None:
@@ -188,9 +291,9 @@ class _WrittenTexts(QObject):
         self.texts = texts
 
     def apply(self) -> None:
-        right_to_left = self.host.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        direction = self.host.layoutDirection()
         for set_text, text in self.texts:
-            set_text(left_to_right(text) if right_to_left else text)
+            set_text(drawn_in(direction, text, left_to_right))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LayoutDirectionChange:
@@ -200,14 +303,20 @@ class _WrittenTexts(QObject):
 
 class LeftToRightDelegate(QStyledItemDelegate):
     """Draws a cell's text as it is written, left to right, in a right-to-left view too (see
-    ``left_to_right``): a view lays it out in its own direction."""
+    ``left_to_right``): a view lays it out in its own direction. ``shape``: how (a name's
+    cells are ``isolated`` instead)."""
+
+    def __init__(
+        self, parent: QObject | None = None, shape: Callable[[str], str] = left_to_right
+    ) -> None:
+        super().__init__(parent)
+        self.shape = shape
 
     def initStyleOption(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         super().initStyleOption(option, index)
-        if option.direction == Qt.LayoutDirection.RightToLeft:
-            option.text = left_to_right(option.text)
+        option.text = drawn_in(option.direction, option.text, self.shape)
 
 
 def elided_key(text: str, metrics: QFontMetricsF, room: float) -> str:

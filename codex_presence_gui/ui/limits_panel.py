@@ -280,9 +280,10 @@ class LimitsPanel(QWidget):
         rows = [row for group in groups for row in group.rows]
         for bar, row in zip(self.bars, rows, strict=True):
             bar.show_row(row)
-        headings = [group.heading for group in groups if group.heading]
-        for label, heading in zip(self._headings, headings, strict=True):
-            label.set_full_text(heading)  # a model's name may come after its id
+        headed = [group for group in groups if group.heading]
+        for label, group in zip(self._headings, headed, strict=True):
+            # A model's name may come after its id; it is drawn in its own direction.
+            label.set_full_text(group.heading or "", names=(group.whose,))
         footers = [group.footer for group in groups if group.footer]
         for label, text in zip(self.footers, footers, strict=True):
             label.set_full_text(text, CREDITS_TIP)

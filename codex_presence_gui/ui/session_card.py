@@ -3,12 +3,19 @@ total in large type."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from codex_presence_gui.ui.accessible import make_figure, read_as_group, tell
-from codex_presence_gui.ui.labels import QWIDGETSIZE_MAX, ElidedLabel, set_tooltip, wrapped_label
+from codex_presence_gui.ui.labels import (
+    QWIDGETSIZE_MAX,
+    ElidedLabel,
+    drawn_in,
+    names_isolated,
+    set_tooltip,
+    wrapped_label,
+)
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.viewmodels.card import CardView
 from codex_presence_gui.viewmodels.icons import activity_icon
@@ -162,10 +169,10 @@ class SessionCard(QFrame):
         else:
             self.icon.clear()
         self.title.set_full_text(view.project)
-        self.branch.set_full_text(view.branch)
+        self.branch.set_full_text(view.branch, names=(view.branch_name,))
         set_muted(self.branch)
         self.activity.set_full_text(view.activity_text, shorter=view.activity_shorter)
-        self.details.setText(breakable(view.details))
+        self._show_details()
         set_tooltip(self.details, view.details_tooltip)
         set_muted(self.details)
         if view.total is not None:
@@ -192,6 +199,24 @@ class SessionCard(QFrame):
         self.message.setText(view.message or "")
         tell(self, view.spoken or view.message or "", view.spoken_details)
         self._apply_visibility()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LayoutDirectionChange:
+            self._show_details()  # its names' marks are there only right to left
+
+    def _show_details(self) -> None:
+        """The details line, its names in their own direction in a right-to-left window (a
+        label lays its text out in the direction of its first letter: a model's name in
+        Hebrew had turned the whole line round). Screen readers are told the line unmarked."""
+        details = self.view.details
+        drawn = drawn_in(
+            self.layoutDirection(),
+            details,
+            lambda text: names_isolated(text, text, self.view.detail_names),
+        )
+        self.details.setText(breakable(drawn))
+        self.details.setAccessibleName(details)
 
     def _apply_visibility(self) -> None:
         has_session = self.view.message is None

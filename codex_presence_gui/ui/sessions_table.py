@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level, format_age, token_triplet_text
-from codex_presence_gui.ui.labels import left_to_right
+from codex_presence_gui.ui.labels import drawn_in, isolated, left_to_right
 from codex_presence_gui.ui.theme import level_text_color, muted_color
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
@@ -105,26 +105,33 @@ def _least_chars(column: Column, compact: bool) -> int | None:
 WRITTEN_LEFT_TO_RIGHT = frozenset(
     {Column.TOKENS, Column.CONTEXT, Column.SHARE, Column.LAST_ACTIVITY}
 )
+#: The columns of names from the logs (and an activity's file or command): each laid out in
+#: its own direction in a right-to-left window (see ``isolated``).
+NAMED = frozenset({Column.PROJECT, Column.MODEL, Column.ACTIVITY})
 
 
 class RowDelegate(QStyledItemDelegate):
     """Draws the cells of ended sessions in the quieter text colour of the view's palette, and
     the share of the session that burns a window fastest in its amber for text. Numbers read
     as written in a right-to-left window: "13 s ago" had been drawn "s ago 13", and "≈ 10% of
-    5h" "of 5h 10% ≈"."""
+    5h" "of 5h 10% ≈"; names in their own direction, once cut to fit (``fit``)."""
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         super().initStyleOption(option, index)
-        if (
-            option.direction == Qt.LayoutDirection.RightToLeft
-            and index.column() in WRITTEN_LEFT_TO_RIGHT
-        ):
-            option.text = left_to_right(option.text)
+        self.fit(option, index)
+        if index.column() in WRITTEN_LEFT_TO_RIGHT:
+            option.text = drawn_in(option.direction, option.text, left_to_right)
+        elif index.column() in NAMED:
+            option.text = drawn_in(option.direction, option.text, isolated)
         if index.data(EndedRole):
             option.palette.setColor(QPalette.ColorRole.Text, muted_color(option.palette))
         elif index.data(FastestRole):
             color = level_text_color(Level.WARN, option.palette)
             option.palette.setColor(QPalette.ColorRole.Text, color)
+
+    def fit(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        """Cut the cell's text to its room, where a column needs more than the view's elision
+        (see ``ElideDelegate``): before its marks are added."""
 
 
 #: The least of a qualifier ("(feature/cart)") worth showing cut in its middle: "f…t" tells
@@ -143,8 +150,7 @@ class ElideDelegate(RowDelegate):
         super().__init__(parent)
         self.mode = mode
 
-    def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
-        super().initStyleOption(option, index)
+    def fit(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         option.textElideMode = self.mode
         short = index.data(ShortTextRole)
         if short and option.rect.width() > 0:

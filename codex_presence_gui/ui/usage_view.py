@@ -47,7 +47,9 @@ from codex_presence_gui.ui.folders import choose_save_file
 from codex_presence_gui.ui.labels import (
     ElidedLabel,
     LeftToRightDelegate,
+    drawn_in,
     elided_key,
+    isolated,
     set_tooltip,
     show_as_written,
     wrapped_label,
@@ -119,7 +121,7 @@ class ModeButton(QToolButton):
 
 class _NameDelegate(QStyledItemDelegate):
     """Draws a name elided in its middle, as the view would, but never inside an escape
-    (``elided_key``)."""
+    (``elided_key``), and in its own direction in a right-to-left view (``isolated``)."""
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         super().initStyleOption(option, index)
@@ -129,6 +131,7 @@ class _NameDelegate(QStyledItemDelegate):
             margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
             room = option.rect.width() - 2 * margin
             option.text = elided_key(option.text, QFontMetricsF(option.font), room)
+        option.text = drawn_in(option.direction, option.text, isolated)
 
 
 class _GutterBar(QScrollBar):

@@ -43,11 +43,13 @@ class CardView:
     message: str | None = None
     project: str = ""
     branch: str = ""  # ``on main``
+    branch_name: str = ""  # ``main``: a name in ``branch``, drawn in its own direction
     activity_kind: ActivityKind | None = None
     activity_text: str = ""
     activity_shorter: tuple[str, ...] = ()  # for less room, each shorter than the last
     details: str = ""  # model · surface · context · share
     details_tooltip: str = ""  # the names cut in ``details``, whole
+    detail_names: tuple[str, ...] = ()  # the names in ``details`` (model, surface), in order
     total: TokenFigure | None = None  # in large type
     others: tuple[TokenFigure, ...] = ()  # this update and last response, folded when equal
     spoken: str = ""  # for screen readers: the card's name, what it means (see ``card_view``)
@@ -99,6 +101,7 @@ def card_view(
         shortened(model, DETAIL_NAME_CHARS),
         shortened(snapshot.surface, DETAIL_NAME_CHARS),
     ]
+    names = tuple(parts)
     # A cut name is whole in the tooltip: cut in their middles, two names can read the same.
     named = (("Model", model), ("Surface", snapshot.surface))
     cut = "\n".join(f"{what}: {name}" for what, name in named if len(name) > DETAIL_NAME_CHARS)
@@ -126,11 +129,13 @@ def card_view(
     return CardView(
         project=project,
         branch=f"on {snapshot.git_branch}" if snapshot.git_branch else "",
+        branch_name=snapshot.git_branch or "",
         activity_kind=activity.kind if activity else None,
         activity_text=activity_text,
         activity_shorter=activity_forms[1:],
         details=" · ".join(parts),
         details_tooltip=cut,
+        detail_names=names,
         total=total,
         others=others,
         spoken=spoken,

@@ -83,6 +83,7 @@ class LimitGroupView:
     rows: tuple[LimitRowView, ...]
     footer: str = ""  # the account's credits, said with its own limits
     key: str = ""  # the bucket's ``limit_id``: which limit the rows are, whatever their text
+    whose: str = ""  # the model's name in ``heading``, drawn in its own direction
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +255,9 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
                 for row in rows
             )
             heading = f"{bucket.display_name} limits"
-            groups.append(LimitGroupView(heading, named, key=bucket.limit_id))
+            groups.append(
+                LimitGroupView(heading, named, key=bucket.limit_id, whose=bucket.display_name)
+            )
     tooltip = ""
     source = dashboard.limits_source
     if source is not None:
