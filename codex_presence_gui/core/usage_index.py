@@ -155,6 +155,16 @@ SELECT 1 FROM files WHERE typeof(path) != 'blob' OR typeof(home) != 'blob'
 LIMIT 1
 """
 
+#: A file's row as ``UsageIndex._plan`` looks at every file: what tells that it changed, and
+#: its kept problems (``_PATH`` and the other indexes below name the columns).
+_KNOWN = "SELECT path, id, dev, ino, size, mtime, ctime, recheck_at, note FROM files"
+_PATH, _ID, _DEV, _INO, _SIZE, _MTIME, _CTIME, _RECHECK_AT, _NOTE = range(9)
+#: A file's row as a read takes it (``usage_read``) and ``_store`` writes it.
+_WHOLE_ROW = (
+    "SELECT id, path, dev, ino, size, mtime, head_length, head_digest, read_to, state, ctime,"
+    " home, recheck_at, note FROM files WHERE id = ?"
+)
+
 #: The model of calls made before any line named one.
 UNKNOWN_MODEL = "unknown"
 
@@ -527,27 +537,22 @@ class UsageIndex:
         db.execute("BEGIN")
         try:
             self._check_types()
-            known, todo = self._plan(homes, walked)
-            configs = self._configs_changed(homes, known)
+            known, todo, seen = self._plan(homes, walked, unsearched, whole=False)
+            configs = self._configs_changed(homes)
         finally:
             _roll_back(db)
-        seen = {_blob(item[0]) for item in walked}
-        if unsearched:
-            # A folder that could not be listed (a permission, a network home's hiccup)
-            # hides its logs from this walk, not from the disk: their rows stay.
-            places = {_blob(place).rstrip(_SEPARATORS) for place in unsearched}
-            seen.update(key for key in known if key not in seen and _below(key, places))
-        if not todo and not configs and all(key in seen for key in known):
+        if not todo and not configs and len(seen) == len(known):
             result.problems.extend(_standing(known.values(), ()))
             result.seconds = time.perf_counter() - started
             return result
+        del known, todo, seen  # looked at again below: not held twice meanwhile
         # One writer at a time: what a file was read to is read and advanced in one
         # transaction, so that two processes never add the same bytes twice (the look is
         # made again: another process may have read those files since).
         self._begin_writing()
         try:
-            known, todo = self._plan(homes, walked)
-            configs = self._configs_changed(homes, known)
+            known, todo, seen = self._plan(homes, walked, unsearched)
+            configs = self._configs_changed(homes)
             retiered = [(home,) for home, (_, _, changed) in configs.items() if changed]
             if retiered:
                 # Calls are priced in the tier a home's config.toml names when they are read
@@ -556,7 +561,7 @@ class UsageIndex:
                 # on its row: an update stopped halfway, or a folder that cannot be listed
                 # today, leaves the rest marked for the next one.
                 db.executemany("UPDATE files SET recheck_at = 0 WHERE home = ?", retiered)
-                known, todo = self._plan(homes, walked)
+                known, todo, seen = self._plan(homes, walked, unsearched)
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -608,7 +613,7 @@ class UsageIndex:
                     )
                 db.execute("RELEASE one_file")
             if complete:
-                gone = [row[0] for key, row in known.items() if key not in seen]
+                gone = [row[_ID] for key, row in known.items() if key not in seen]
                 for file_id in gone:
                     db.execute("DELETE FROM files WHERE id = ?", (file_id,))
                 result.removed = len(gone)
@@ -665,52 +670,82 @@ class UsageIndex:
         self,
         homes: Sequence[str | Path],
         walked: Sequence[tuple[str | Path, FileStat, str | Path, bool]],
-    ) -> tuple[dict[bytes, tuple[Any, ...]], list[tuple[RolloutFile, tuple[Any, ...] | None]]]:
-        """The index's rows of the homes' files, by path, and the walked files that changed
-        since they were read (with their rows), or whose time to be read again from their
-        start (``recheck_at``) has come."""
+        unsearched: Sequence[str] = (),
+        *,
+        whole: bool = True,
+    ) -> tuple[
+        dict[bytes, tuple[Any, ...]],
+        list[tuple[RolloutFile, tuple[Any, ...] | None]],
+        set[bytes],
+    ]:
+        """The index's rows of the homes' files, by path (``_KNOWN``'s columns), the walked
+        files that changed since they were read (with their whole rows, ``_WHOLE_ROW``), or
+        whose time to be read again from their start (``recheck_at``) has come, and the
+        paths of those rows that are still there: walked, or below a folder that could not be
+        listed or searched (``unsearched``: a permission, a network home's hiccup hides its
+        logs from this walk, not from the disk; their rows stay). Without ``whole``, the
+        files to read come with their rows as ``_KNOWN`` has them: enough to tell that there
+        is something to read."""
         db = self._db
+        # Only what tells a change: a file's state (its accounting so far, 400 bytes or so)
+        # is read for the files to read. 100,000 unchanged files had held 112 MB here.
         known = {
-            row[1]: row
+            row[0]: row
             for row in db.execute(
-                "SELECT id, path, dev, ino, size, mtime, head_length, head_digest, read_to, "
-                "state, ctime, home, recheck_at, note FROM files WHERE home IN " + _marks(homes),
-                [_blob(home) for home in homes],
+                _KNOWN + " WHERE home IN " + _marks(homes), [_blob(home) for home in homes]
             )
         }
         todo: list[tuple[RolloutFile, tuple[Any, ...] | None]] = []
+        seen: set[bytes] = set()
         now = self._clock()
         for file, stat, home, archived in walked:
             row = known.get(_blob(file))
-            if row is not None and row[12] is not None and now >= row[12]:
-                # Without its saved state, the file is read from its start (see _read_file).
-                todo.append((_rollout(file, stat, home, archived), (*row[:8], 0, "", *row[10:])))
+            if row is None:
+                todo.append((_rollout(file, stat, home, archived), None))
                 continue
-            if row is not None and not stat.ino:
+            seen.add(row[_PATH])  # the key itself: no second copy of each path
+            if row[_RECHECK_AT] is not None and now >= row[_RECHECK_AT]:
+                # Without its saved state, the file is read from its start (see _read_file).
+                if whole:
+                    full = self._whole_row(row[_ID])
+                    row = (*full[:8], 0, "", *full[10:])
+                todo.append((_rollout(file, stat, home, archived), row))
+                continue
+            if not stat.ino:
                 # Windows lists a file with no device nor inode, and with the size and
                 # times of its last close: Codex keeps its log open while it appends.
                 with suppress(OSError):
                     stat = FileStat.from_stat(os.stat(file))
-            if row is None or (
+            if (
                 # Windows' folder listing gives no device nor inode (0): its size and
                 # times tell a change; the read's own check compares the rest.
-                ((row[2], row[3]) != (stat.dev, stat.ino) and stat.ino)
-                or (row[4], row[5], row[10]) != (stat.size, stat.mtime, stat.ctime)
+                ((row[_DEV], row[_INO]) != (stat.dev, stat.ino) and stat.ino)
+                or (row[_SIZE], row[_MTIME], row[_CTIME]) != (stat.size, stat.mtime, stat.ctime)
             ):
-                # Else unchanged since read: not even opened (nor made a path of).
-                todo.append((_rollout(file, stat, home, archived), row))
-        return known, todo
+                todo.append(
+                    (
+                        _rollout(file, stat, home, archived),
+                        self._whole_row(row[_ID]) if whole else row,
+                    )
+                )
+            # Else unchanged since read: not even opened (nor made a path of).
+        if unsearched and len(seen) < len(known):
+            places = {_blob(place).rstrip(_SEPARATORS) for place in unsearched}
+            seen.update(key for key in known if key not in seen and _below(key, places))
+        return known, todo, seen
 
-    def _configs_changed(
-        self, homes: Sequence[str | Path], known: dict[bytes, tuple[Any, ...]]
-    ) -> dict[bytes, tuple[str, str, bool]]:
+    def _whole_row(self, file_id: int) -> tuple[Any, ...]:
+        """A file's row as a read takes it (``_WHOLE_ROW``'s columns)."""
+        row: tuple[Any, ...] = self._db.execute(_WHOLE_ROW, (file_id,)).fetchone()
+        return row
+
+    def _configs_changed(self, homes: Sequence[str | Path]) -> dict[bytes, tuple[str, str, bool]]:
         """The homes whose ``config.toml`` changed since the index last looked (its size,
         times and inode: it is parsed only then), by ``_blob``: the meta row to write (key,
         value), and whether the service tier it names changed (for a home already indexed)."""
         found = self._db.execute("SELECT key, value FROM meta WHERE key LIKE 'config:%'")
         # Text only: a value of another type (another program's edit) is looked at again.
         stored = {key: value for key, value in found if isinstance(value, str)}
-        indexed = {row[11] for row in known.values()}
         changed: dict[bytes, tuple[str, str, bool]] = {}
         for home in homes:
             blob = _blob(home)
@@ -731,7 +766,14 @@ class UsageIndex:
             tier = configured_service_tier(home)
             # Without a row, the home's files were read with the tier named now (the row is
             # written on their first update, stopped or not).
-            moved = before is not None and blob in indexed and tier != before.partition("\t")[2]
+            moved = (
+                before is not None
+                and tier != before.partition("\t")[2]
+                and self._db.execute(
+                    "SELECT 1 FROM files WHERE home = ? LIMIT 1", (blob,)
+                ).fetchone()
+                is not None
+            )
             changed[blob] = (key, f"{mark}\t{tier}", moved)
         return changed
 
@@ -999,8 +1041,8 @@ def _standing(rows: Iterable[tuple[Any, ...]], read_now: Collection[bytes]) -> l
     """The kept problems of files not read this time (see ``_note_text``)."""
     found: list[Problem] = []
     for row in rows:
-        note = row[13]
-        if not note or row[1] in read_now:
+        note = row[_NOTE]
+        if not note or row[_PATH] in read_now:
             continue
         # Imported only now: a repeat of a clean home needs no problem (nor dataclasses).
         from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
@@ -1008,7 +1050,7 @@ def _standing(rows: Iterable[tuple[Any, ...]], read_now: Collection[bytes]) -> l
         for line in note.split("\n"):
             kind, _, detail = line.partition("\t")
             try:
-                found.append(Problem(ProblemKind(kind), detail, as_path(os.fsdecode(row[1]))))
+                found.append(Problem(ProblemKind(kind), detail, as_path(os.fsdecode(row[_PATH]))))
             except ValueError:  # a kind this version does not know: said as it is
                 found.append(Problem(ProblemKind.UNREADABLE, detail or line))
     return found

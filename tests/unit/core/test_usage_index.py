@@ -123,6 +123,30 @@ def test_appended_lines_are_read_alone_and_counted_once(
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
 
 
+def test_a_repeat_with_nothing_new_reads_no_files_saved_state(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """Only what tells that a file changed is read for each file: its saved state (400
+    bytes or so of accounting) and head digest are read for the files that grew. With
+    100,000 sessions, holding them all had taken 112 MB of a 200 MB repeat report."""
+    codex_home.write(SID, _session(2))
+    grown = codex_home.write(OTHER, [line.replace(SID, OTHER) for line in _session(1)])
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        statements: list[str] = []
+        index._db.set_trace_callback(statements.append)
+        assert index.update([codex_home.root]).read == 0
+        assert statements
+        assert not [text for text in statements if "state" in text or "head_digest" in text]
+        CodexHome.append(grown, _turn(BASE + 3600, 6000, 3000))
+        statements.clear()
+        assert index.update([codex_home.root]).read == 1
+        # The grown file's whole row, once the write lock is held (not in the first look).
+        wholes = [text for text in statements if "SELECT id, path" in text and "state" in text]
+        assert len(wholes) == 1
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
+
+
 def test_an_unfinished_last_line_counts_once_complete(
     codex_home: CodexHome, tmp_path: Path
 ) -> None:
@@ -836,16 +860,17 @@ def test_a_value_of_the_wrong_type_rebuilds_the_index(
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("change", "grows"),
     [
-        "UPDATE usage SET model = CAST(x'ff41' AS TEXT)",
-        "UPDATE files SET project = CAST(x'ff41' AS TEXT)",
-        "UPDATE files SET state = CAST(x'c3' AS TEXT)",
-        "UPDATE meta SET value = CAST(x'ff' AS TEXT) WHERE key = 'schema'",
+        ("UPDATE usage SET model = CAST(x'ff41' AS TEXT)", False),
+        ("UPDATE files SET project = CAST(x'ff41' AS TEXT)", False),
+        # A file's saved state is read when the file has grown (a repeat does not read it).
+        ("UPDATE files SET state = CAST(x'c3' AS TEXT)", True),
+        ("UPDATE meta SET value = CAST(x'ff' AS TEXT) WHERE key = 'schema'", False),
     ],
 )
 def test_a_text_that_is_not_utf8_rebuilds_the_index(
-    codex_home: CodexHome, tmp_path: Path, change: str
+    codex_home: CodexHome, tmp_path: Path, change: str, grows: bool
 ) -> None:
     """A damaged record whose text is no longer UTF-8 is still text to SQLite (the type check
     passes) but cannot be read by Python: rebuilt with one plain message, where every report
@@ -856,6 +881,8 @@ def test_a_text_that_is_not_utf8_rebuilds_the_index(
         index.update([codex_home.root])
     with sqlite3.connect(path) as db:
         db.execute(change)
+    if grows:
+        codex_home.write(SID, _session(3))
     with UsageIndex(path) as index:
 
         def work() -> tuple[dict[tuple[int, str, str], tuple[float, ...]], list[str]]:
