@@ -255,7 +255,7 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
     from codex_presence_gui.core.usage_report import (
         report_csv,
         report_from_rows,
-        report_json,
+        report_json_text,
         report_text,
     )
 
@@ -358,11 +358,12 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
             listing += "".join(f" --codex-home {home}" for home in quoted)
         warnings.extend(f"warning: {text}" for text in said_problems(kept, listing=listing))
     if args.json:
-        from codex_presence_gui.core.jsontext import indented_json
         from codex_presence_gui.core.sanitize import terminal_safe_json
 
-        document = report_json(report, zone, (args.since, args.until))
-        sys.stdout.write(terminal_safe_json(indented_json(document)) + "\n")
+        # In pieces, a row at a time: the document of 100,000 sessions is 72 MB.
+        for piece in report_json_text(report, zone, (args.since, args.until)):
+            sys.stdout.write(terminal_safe_json(piece))
+        sys.stdout.write("\n")
     elif args.csv:
         sys.stdout.write(report_csv(report, zone))
     else:

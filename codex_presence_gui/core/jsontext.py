@@ -32,24 +32,28 @@ class _Unsure(Exception):  # noqa: N818 - a signal, not an error
     """A value this module does not write: orjson does."""
 
 
-def indented_json(value: object) -> str:
-    """``value`` as orjson writes it with ``OPT_INDENT_2`` (raising what orjson raises)."""
+def indented_json(value: object, indent: str = "") -> str:
+    """``value`` as orjson writes it with ``OPT_INDENT_2`` (raising what orjson raises), each
+    line after the first led by ``indent`` more: as it is written inside a document, where
+    ``indent`` is that of its line (two spaces for each level above it)."""
     out: list[str] = []
     try:
-        _write(value, "", out)
+        _write(value, indent, out)
     except _Unsure:
         import orjson
 
         try:
-            return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
+            text = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
         except TypeError as error:
             if "64-bit" not in str(error):
                 raise
-        # Sums past 64 bits (only hostile logs get there): the json module writes any
-        # integer, in the same layout.
-        import json
+            # Sums past 64 bits (only hostile logs get there): the json module writes any
+            # integer, in the same layout.
+            import json
 
-        return json.dumps(value, indent=2, ensure_ascii=False)
+            text = json.dumps(value, indent=2, ensure_ascii=False)
+        # (A string's line breaks are escaped: every one here is the layout's.)
+        return text.replace("\n", "\n" + indent) if indent else text
     return "".join(out)
 
 

@@ -15,7 +15,7 @@ from codex_presence_gui.core.sanitize import UNNAMED_MODEL
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Iterator
     from typing import Any
 
     from codex_presence_gui.core.models import TokenUsage
@@ -627,6 +627,50 @@ def report_json(
     dates: tuple[date | None, date | None] = (None, None),
 ) -> dict[str, Any]:
     """The ``report --json`` document (schema 1), with the ``dates`` (since, until) asked."""
+    rows = [_row_json(row, zone, report.kind) for row in report.rows]
+    return _document(report, dates, rows)
+
+
+#: Where the rows go in the frame of the document (a top-level key: two spaces).
+_ROWS_SLOT = '\n  "rows": []'
+#: The largest integer orjson writes (see ``jsontext``).
+_JSON_INT_MAX = 2**64 - 1
+
+
+def report_json_text(
+    report: UsageReport,
+    zone: tzinfo,
+    dates: tuple[date | None, date | None] = (None, None),
+) -> Iterator[str]:
+    """``indented_json(report_json(...))`` (the document as orjson writes it) in pieces: the
+    frame, with each row written into it in turn, so that the whole is never held. A
+    report of 100,000 sessions is a 72 MB document; its dicts and text had taken 400 MB."""
+    from codex_presence_gui.core.jsontext import indented_json
+
+    tally = report.totals.tally
+    counts = (tally.input, tally.cached_input, tally.output, tally.reasoning_output, tally.total)
+    if max(*counts, tally.calls) > _JSON_INT_MAX:
+        # Sums past 64 bits (hostile logs only): the json module writes the whole document
+        # then (see ``indented_json``). Counts are never below zero, so every row's are at
+        # most the totals'.
+        yield indented_json(report_json(report, zone, dates))
+        return
+    frame = indented_json(_document(report, dates, []))
+    head, slot, tail = frame.partition(_ROWS_SLOT)
+    if not report.rows or not slot:
+        yield indented_json(report_json(report, zone, dates))
+        return
+    yield head + '\n  "rows": ['
+    separator = "\n    "
+    for row in report.rows:
+        yield separator + indented_json(_row_json(row, zone, report.kind), "    ")
+        separator = ",\n    "
+    yield "\n  ]" + tail
+
+
+def _document(
+    report: UsageReport, dates: tuple[date | None, date | None], rows: list[dict[str, Any]]
+) -> dict[str, Any]:
     totals = {
         **_tally_json(report.totals.tally),
         "cache_hit_ratio": report.totals.tally.cache_hit_ratio,
@@ -641,7 +685,7 @@ def report_json(
         # What was asked, so that a kept document says which days it covers.
         "since": None if dates[0] is None else dates[0].isoformat(),
         "until": None if dates[1] is None else dates[1].isoformat(),
-        "rows": [_row_json(row, zone, report.kind) for row in report.rows],
+        "rows": rows,
         "totals": totals,
         "prices": {
             "source": report.price_source,

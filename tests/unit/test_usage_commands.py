@@ -62,6 +62,33 @@ def test_daily_json_then_a_repeat_from_the_index(
     assert json.loads(again[1]) == data
 
 
+class _Writes(io.StringIO):
+    """Standard output that keeps how long its longest write was."""
+
+    longest = 0
+
+    def write(self, text: str) -> int:
+        self.longest = max(self.longest, len(text))
+        return super().write(text)
+
+
+def test_a_json_report_is_written_a_row_at_a_time(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never the whole document at once: with 100,000 sessions it is 72 MB, and its dicts
+    and text had taken 400 MB (605 MB at the peak)."""
+    from tests.helpers.usage import write_usage_session
+
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    for index in range(40):
+        write_usage_session(codex_home, index, [(BASE + 600 * index, 1000, 500, 100)])
+    out = _Writes()
+    monkeypatch.setattr("sys.stdout", out)
+    assert main(["report", "session", "--json", "--codex-home", str(codex_home.root)]) == 0
+    assert len(json.loads(out.getvalue())["rows"]) == 40
+    assert out.longest < len(out.getvalue()) / 10
+
+
 def test_text_and_csv(home: CodexHome, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = _run(capsys, "report", "project", "--codex-home", str(home.root))
     assert status == 0

@@ -97,3 +97,16 @@ def test_integers_past_64_bits_are_written_whole() -> None:
     value = {"too big": 2**64, "below": -(2**63) - 1, "rows": [{"total": 10**30}]}
     assert json.loads(indented_json(value)) == value
     assert indented_json({"a": 2**64}) == '{\n  "a": 18446744073709551616\n}'
+
+
+@given(VALUES)
+def test_a_value_written_alone_at_its_indent_is_its_text_in_the_document(value: Any) -> None:
+    """What ``report --json`` writes a row at a time: each in the document's frame gives the
+    document's own text, whichever of the writers (ours, orjson, the json module) writes it."""
+    try:
+        whole = indented_json({"rows": [value]})
+    except orjson.JSONEncodeError:
+        with pytest.raises(orjson.JSONEncodeError):
+            indented_json(value, "    ")
+        return
+    assert whole == '{\n  "rows": [\n    ' + indented_json(value, "    ") + "\n  ]\n}"

@@ -176,6 +176,46 @@ def test_json_document() -> None:
     assert json.loads(json.dumps(data)) == data
 
 
+def _odd_slots() -> list[SlotUsage]:
+    """Slots whose document the fast writer hands to orjson: a cost that Python writes with
+    an exponent (orjson does not), and names that are not ASCII."""
+    tiny = TokenUsage(7, 0, 1, 0, 8)  # 7 µ$ + 10 µ$: 1.7e-05
+    return [
+        *SLOTS,
+        SlotUsage(_at("2026-11-30T09:00"), "s3", "équipe 项目", "gpt-5.5", False, 1, tiny),
+        SlotUsage(_at("2026-11-30T09:15"), "s4", "\u202eevil", "gpt-5.3-codex", False, 1, tiny),
+    ]
+
+
+@pytest.mark.parametrize("kind", ["daily", "weekly", "monthly", "session", "project", "model"])
+@pytest.mark.parametrize("case", ["plain", "odd", "empty", "past 64 bits"])
+def test_json_written_a_row_at_a_time_is_the_whole_document(kind: str, case: str) -> None:
+    """``report --json`` writes its rows one at a time (100,000 sessions are a 72 MB
+    document): the pieces are the document's text, byte for byte, whatever writes it."""
+    from codex_presence_gui.core.jsontext import indented_json
+    from codex_presence_gui.core.usage_report import report_json_text
+
+    slots = _odd_slots() if case == "odd" else [] if case == "empty" else SLOTS
+    if case == "past 64 bits":
+        huge = TokenUsage(2**63, 0, 2**62, 0, 2**63 + 2**62)
+        slots = [
+            *SLOTS,
+            *(
+                SlotUsage(_at("2026-11-30T10:00"), s, "p", "m", False, 1, huge)
+                for s in ("s5", "s6")
+            ),
+        ]
+    pricer = Pricer(store=FixedPrices())
+    report = build_usage_report(kind, slots, SESSIONS, zone=PARIS, pricer=pricer)
+    dates = (date(2026, 11, 1), None)
+    whole = indented_json(report_json(report, PARIS, dates))
+    assert "".join(report_json_text(report, PARIS, dates)) == whole
+    if case == "odd" and kind == "session":
+        assert '"cost_usd": 0.000017,' in whole  # orjson's (Python writes 1.7e-05)
+    if case == "past 64 bits":
+        assert json.loads(whole)["totals"]["input_tokens"] > 2**64  # the json module's
+
+
 def test_csv_has_a_line_per_row_and_model() -> None:
     rows = list(csv.reader(io.StringIO(report_csv(_report("daily"), UTC))))
     assert rows[0][:2] == ["date", "model"]
