@@ -37,10 +37,12 @@ class Problem:
 
     def __str__(self) -> str:
         # Details name files and folders, whose names may hold escape sequences or line
-        # breaks: printed, they must neither act on a terminal nor forge another line.
-        from codex_presence_gui.core.sanitize import clean_text
+        # breaks: printed, they must neither act on a terminal nor forge another line. A
+        # name's bytes that are not UTF-8 are written out (``\xe9``), as the usage index
+        # keeps a problem: a first report had said "caf\ufffd" where a repeat says "caf\xe9".
+        from codex_presence_gui.core.sanitize import clean_text, no_surrogates
 
-        return clean_text(self.detail)
+        return clean_text(no_surrogates(self.detail))
 
     def to_json(self) -> dict[str, str | None]:
         """For ``status --json``: the text, the kind, and the path (see ``path_text``)."""

@@ -118,6 +118,30 @@ def test_the_report_is_made_without_the_cycle_collector_and_it_is_back_after(
     assert gc.isenabled()
 
 
+def test_a_log_name_that_is_not_utf8_is_said_alike_by_a_first_report_and_a_repeat(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its odd bytes written out (``\\xe9``), as the index keeps its problem for the reports
+    after: the first had said "caf\ufffd", the later ones "caf\\xe9"."""
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    folder = codex_home.root / "sessions" / "2026" / "05" / "04"
+    folder.mkdir(parents=True)
+    path = Path(os.fsdecode(os.fsencode(folder) + b"/rollout-caf\xe9.jsonl"))
+    usage = r.usage(1000, 500, 0)
+    lines = [r.session_meta(BASE, SID), r.token_count(BASE + 60, usage, usage), '{"time": torn']
+    path.write_text("\n".join(lines) + "\n", errors="surrogateescape")
+    args = ("report", "daily", "--codex-home", str(codex_home.root))
+    first, again = _run(capsys, *args), _run(capsys, *args)
+    assert first[0] == again[0] == 0
+    said = _warnings(first[2])
+    assert said == _warnings(again[2])
+    assert len(said) == 1
+    assert "rollout-caf\\xe9.jsonl" in said[0]
+
+
 def test_text_and_csv(home: CodexHome, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = _run(capsys, "report", "project", "--codex-home", str(home.root))
     assert status == 0
