@@ -425,6 +425,7 @@ def report_from_rows(
     totals = UsageRow("total")
     unpriced: set[str] = set()
     by_time = kind in ("daily", "weekly", "monthly")
+    by_session = kind == "session"
     # Per quarter hour: its row key for a report by time (None: outside since..until; "" for
     # other reports) and its UTC day (the price library's prices change over time).
     slot_facts: dict[int, tuple[str | None, date]] = {}
@@ -474,6 +475,9 @@ def report_from_rows(
         if row is None:
             row = by_key[key] = UsageRow(key)
             if kind == "session":
+                # One set of its one session for the row and each of its models: a set
+                # each had taken 22 MB more with 100,000 sessions (nothing adds to them).
+                row.tally.sessions.add(session_id)
                 info = sessions.get(session_id)
                 row.project = project
                 if info is not None:
@@ -488,7 +492,7 @@ def report_from_rows(
         # floats depends on its order, so each tally adds the calls' costs one by one.
         cell = row.models.get(model)
         if cell is None:
-            cell = row.models[model] = Tally()
+            cell = row.models[model] = Tally(sessions=row.tally.sessions if by_session else None)
         whole = totals.models.get(model)
         if whole is None:
             whole = totals.models[model] = Tally()
@@ -509,7 +513,8 @@ def report_from_rows(
                     tally.cost_usd = (tally.cost_usd or 0.0) + cost
                     tally.savings_usd = (tally.savings_usd or 0.0) + saved
         cell.count(input_tokens, cached_input, output, reasoning_output, total, calls, cost, saved)
-        cell.sessions.add(session_id)
+        if not by_session:
+            cell.sessions.add(session_id)
     for row in by_key.values():
         for model, cell in row.models.items():
             row.tally.count_calls(cell)
