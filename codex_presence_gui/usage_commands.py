@@ -264,10 +264,10 @@ def _run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[st
         rebuilt,
     )
     from codex_presence_gui.core.usage_report import (
-        report_csv,
         report_from_rows,
         report_json_text,
-        report_text,
+        report_text_lines,
+        write_report_csv,
     )
 
     # Homes and the index's file as text: a repeat makes no path object (see home_texts).
@@ -386,13 +386,13 @@ def _run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[st
             sys.stdout.write(terminal_safe_json(piece))
         sys.stdout.write("\n")
     elif args.csv:
-        sys.stdout.write(report_csv(report, zone))
+        write_report_csv(report, zone, sys.stdout)
     else:
         dates = (args.since, args.until)
         breakdown = bool(args.breakdown)
-        sys.stdout.write(
-            report_text(report, _text_width(), zone, dates, breakdown=breakdown) + "\n"
-        )
+        # A line at a time: a report of 100,000 sessions is 8 MB of text.
+        for line in report_text_lines(report, _text_width(), zone, dates, breakdown=breakdown):
+            sys.stdout.write(line + "\n")
     _warn(warnings)
     return EXIT_OK
 

@@ -16,7 +16,7 @@ from codex_presence_gui.core.sanitize import UNNAMED_MODEL
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
-    from typing import Any
+    from typing import Any, TextIO
 
     from codex_presence_gui.core.models import TokenUsage
     from codex_presence_gui.core.pricing import Pricer
@@ -778,10 +778,17 @@ def report_csv(report: UsageReport, zone: tzinfo) -> str:
     """One line per row and model (a model report: per model), with a header line: no lines
     of totals, so that a spreadsheet's sum of a column (or a pivot table) is the total.
     ``sessions`` counts the sessions of each line."""
-    import csv  # not for --json
     import io
 
     out = io.StringIO()
+    write_report_csv(report, zone, out)
+    return out.getvalue()
+
+
+def write_report_csv(report: UsageReport, zone: tzinfo, out: TextIO) -> None:
+    """``report_csv``'s text written to ``out`` a line at a time (not held whole)."""
+    import csv  # not for --json
+
     writer = csv.writer(out, lineterminator="\n")
     by_model = report.kind != "model"  # a model row is one model: no lines to split it in
     extra = ["project", "started_at", "last_at"] if report.kind == "session" else []
@@ -814,7 +821,6 @@ def report_csv(report: UsageReport, zone: tzinfo) -> str:
                     else []
                 )
             )
-    return out.getvalue()
 
 
 def unpriced_tokens(row: UsageRow | None) -> int:
@@ -982,8 +988,23 @@ def report_text(
     report without rows is one line that says so, with the ``dates`` (since, until) asked.
     Session times are without their year when all are in the year of ``today`` (default:
     today in ``zone``)."""
+    lines = report_text_lines(report, width, zone, dates, today, breakdown=breakdown)
+    return "\n".join(lines)
+
+
+def report_text_lines(
+    report: UsageReport,
+    width: int = 80,
+    zone: tzinfo | None = None,
+    dates: tuple[date | None, date | None] = (None, None),
+    today: date | None = None,
+    *,
+    breakdown: bool = False,
+) -> Iterator[str]:
+    """``report_text``'s lines one at a time (a report of 100,000 sessions is 8 MB of text)."""
     if not report.rows:
-        return f"No token usage recorded {_span(dates) if any(dates) else 'in these Codex logs'}."
+        yield f"No token usage recorded {_span(dates) if any(dates) else 'in these Codex logs'}."
+        return
 
     from codex_presence_gui.core.formatting import NO_BREAK_SPACE, format_tokens_compact
     from codex_presence_gui.core.sanitize import clean_text, shown_key
@@ -998,7 +1019,8 @@ def report_text(
     if len(title) > key_width:
         title = report.kind.capitalize()  # "Session": the long title needs a wider table
     header = title.ljust(key_width) + " " + " ".join(name.rjust(w) for name, w in numbers)
-    lines = [header, "─" * min(width, len(header))]
+    yield header
+    yield "─" * min(width, len(header))
 
     partial = False  # a cost leaves out the tokens of a model without a price
 
@@ -1038,14 +1060,12 @@ def report_text(
             label = _session_label(when, shown_key(row.project or ""), row.key, key_width)
         else:
             label = model_label(row.key) if report.kind == "model" else shown_key(row.key)
-        lines.append(line(label, row))
+        yield line(label, row)
         if breakdown and report.kind != "model":  # a model report's rows are its models
             for model, tally in sorted(row.models.items(), key=lambda item: -item[1].total):
-                lines.append(
-                    line(f"  {model_label(model)}", UsageRow(model, tally, {model: tally}))
-                )
-    lines.append("─" * min(width, len(header)))
-    lines.append(line("Total", report.totals))
+                yield line(f"  {model_label(model)}", UsageRow(model, tally, {model: tally}))
+    yield "─" * min(width, len(header))
+    yield line("Total", report.totals)
     ratio = report.totals.tally.cache_hit_ratio
     notes = []
     if ratio is not None:
@@ -1081,8 +1101,7 @@ def report_text(
             + ("; a cost marked + leaves their tokens out" if partial else "")
         )
     for note in notes:
-        lines.extend(_note_lines(note, width))
-    return "\n".join(lines)
+        yield from _note_lines(note, width)
 
 
 def _note_lines(note: str, width: int) -> list[str]:
