@@ -325,6 +325,8 @@ def _run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[st
             since=args.since,
             until=args.until,
             pricer=pricer,
+            # The projects' names first, so that the rows are read as they come.
+            projects=index.slot_projects(existing) if args.kind in ("project", "session") else None,
         )
         return result, report
 

@@ -977,6 +977,18 @@ class UsageIndex:
         with closing(self._db.execute(query, parameters)) as cursor:
             yield from cursor
 
+    def slot_projects(self, homes: Sequence[str | Path]) -> set[tuple[str, str | None]]:
+        """The (project, repository) pairs of the homes' files that ``slot_rows`` gives rows
+        of: what a report names projects by, without holding every row to find them."""
+        marks = _marks(homes)
+        query = (
+            _COPIES_LEFT_OUT.format(homes=marks)
+            + "SELECT DISTINCT f.project, f.repository FROM files f"
+            " WHERE f.home IN " + marks + " AND f.id NOT IN copies"
+            " AND EXISTS (SELECT 1 FROM usage u WHERE u.file_id = f.id)"
+        )
+        return set(self._db.execute(query, [_blob(home) for home in homes] * 3))
+
     def sessions(self, homes: Sequence[str | Path]) -> dict[str, SessionInfo]:
         """The indexed sessions of the homes, by session id: a thread of several files (a
         reverted thread's new rollout) from its first start to its last call, in the project

@@ -15,7 +15,7 @@ from codex_presence_gui.core.sanitize import UNNAMED_MODEL
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Collection, Iterable, Iterator
     from typing import Any, TextIO
 
     from codex_presence_gui.core.models import TokenUsage
@@ -417,8 +417,13 @@ def report_from_rows(
     since: date | None = None,
     until: date | None = None,
     pricer: Pricer | None = None,
+    projects: Collection[tuple[str, str | None]] | None = None,
 ) -> UsageReport:
-    """``build_usage_report`` from the index's rows as ``UsageIndex.slot_rows`` gives them."""
+    """``build_usage_report`` from the index's rows as ``UsageIndex.slot_rows`` gives them.
+
+    ``projects`` are the (project, repository) pairs of all the rows
+    (``UsageIndex.slot_projects``), which a project or session report names its projects
+    by: given, the rows are read once as they come; else they are held to be read twice."""
     if kind not in REPORT_KINDS:
         raise ValueError(f"unknown report {kind!r}; choose one of {', '.join(REPORT_KINDS)}")
     by_key: dict[str, UsageRow] = {}
@@ -433,8 +438,10 @@ def report_from_rows(
     prices = {}
     labels: dict[tuple[str, str | None], str] | None = None
     if kind in ("project", "session"):
-        rows = list(rows)  # read twice: the projects' names first
-        labels = project_labels({(row[2], row[13]) for row in rows})
+        if projects is None:
+            rows = list(rows)  # read twice: the projects' names first
+            projects = {(row[2], row[13]) for row in rows}
+        labels = project_labels(projects)
     for (
         slot,
         session_id,

@@ -35,6 +35,8 @@ from codex_presence_gui.core.usage_report import (
     report_json,
     report_text,
 )
+from tests.helpers import rollout as r
+from tests.helpers.rollout import BASE, CodexHome
 
 UTC = UTC
 PARIS = ZoneInfo("Europe/Paris")
@@ -1200,6 +1202,50 @@ def test_folders_of_one_name_are_one_project_unless_checkouts_of_other_repositor
         "s2": "shop",
         "w1": "web (github.com/acme/web)",
         "w2": "web (gitlab.com/acme/web)",
+    }
+
+
+@pytest.mark.parametrize("kind", ["project", "session"])
+def test_projects_named_from_the_index_need_not_hold_every_row(
+    codex_home: CodexHome, tmp_path: Path, kind: str
+) -> None:
+    """``report`` asks the index for the (project, repository) pairs first
+    (``slot_projects``), so that a project or session report reads its rows as they come
+    (100,000 sessions' rows, held to be read twice, had taken 50 MB): the same report."""
+    import shutil
+
+    from codex_presence_gui.core.usage_report import report_from_rows
+    from tests.helpers.usage import usage_lines, usage_session_id
+
+    remotes = ["git@github.com:acme/api.git", "https://github.com/other/api", None, None]
+    for index, remote in enumerate(remotes):
+        session = usage_session_id(index)
+        cwd = f"/w/{index}/api" if index < 3 else "/w/shop"
+        start = BASE + 900 * index
+        lines = usage_lines(session, [(start + 60, 1000, 10, 5)], cwd=cwd, model="m")
+        if remote is not None:
+            git = {"commit_hash": "3f2a9d0c", "branch": "main", "repository_url": remote}
+            lines[0] = r.session_meta(start, session, cwd=cwd, git=git)
+        path = codex_home.write(session, lines, started=start)
+        if index == 0:  # a copy beside it: left out of the rows, and of the pairs
+            shutil.copy(path, path.with_name(path.stem + " copy.jsonl"))
+    homes = [str(codex_home.root)]
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update(homes)
+        pairs = index.slot_projects(homes)
+        assert pairs == {(row[2], row[13]) for row in index.slot_rows(homes)}
+        assert len(pairs) == 4
+        sessions = index.sessions(homes)
+        held = report_from_rows(kind, index.slot_rows(homes), sessions, zone=UTC)
+        streamed = report_from_rows(
+            kind, index.slot_rows(homes), sessions, zone=UTC, projects=pairs
+        )
+    assert streamed == held
+    assert {row.project if kind == "session" else row.key for row in held.rows} == {
+        "api (acme/api)",
+        "api (other/api)",
+        "api",
+        "shop",
     }
 
 
