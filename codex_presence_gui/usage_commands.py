@@ -320,13 +320,14 @@ def _run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[st
         report = report_from_rows(
             args.kind,
             index.slot_rows(existing),
-            index.sessions(existing) if args.kind == "session" else {},  # sessions only
+            {},
             zone=zone,
             since=args.since,
             until=args.until,
             pricer=pricer,
             # The projects' names first, so that the rows are read as they come.
             projects=index.slot_projects(existing) if args.kind in ("project", "session") else None,
+            starts=index.session_starts(existing) if args.kind == "session" else None,
         )
         return result, report
 

@@ -989,6 +989,17 @@ class UsageIndex:
         )
         return set(self._db.execute(query, [_blob(home) for home in homes] * 3))
 
+    def session_starts(self, homes: Sequence[str | Path]) -> dict[str, float | None]:
+        """The first start of each indexed session of the homes (``sessions``' ``started_at``:
+        a thread of several files from its first start), without the rest of what
+        ``sessions`` tells (held for 100,000 sessions, that had taken 40 MB)."""
+        marks = _marks(homes)
+        query = (
+            _COPIES_LEFT_OUT.format(homes=marks) + "SELECT session_id, min(started_at) FROM files"
+            " WHERE home IN " + marks + " AND id NOT IN copies GROUP BY session_id"
+        )
+        return dict(self._db.execute(query, [_blob(home) for home in homes] * 3))
+
     def sessions(self, homes: Sequence[str | Path]) -> dict[str, SessionInfo]:
         """The indexed sessions of the homes, by session id: a thread of several files (a
         reverted thread's new rollout) from its first start to its last call, in the project

@@ -15,7 +15,7 @@ from codex_presence_gui.core.sanitize import UNNAMED_MODEL
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable, Iterator
+    from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
     from typing import Any, TextIO
 
     from codex_presence_gui.core.models import TokenUsage
@@ -418,12 +418,15 @@ def report_from_rows(
     until: date | None = None,
     pricer: Pricer | None = None,
     projects: Collection[tuple[str, str | None]] | None = None,
+    starts: Mapping[str, float | None] | None = None,
 ) -> UsageReport:
     """``build_usage_report`` from the index's rows as ``UsageIndex.slot_rows`` gives them.
 
     ``projects`` are the (project, repository) pairs of all the rows
     (``UsageIndex.slot_projects``), which a project or session report names its projects
-    by: given, the rows are read once as they come; else they are held to be read twice."""
+    by: given, the rows are read once as they come; else they are held to be read twice.
+    ``starts`` are the sessions' first starts (``UsageIndex.session_starts``): given, a
+    session report takes them from there, not from ``sessions``."""
     if kind not in REPORT_KINDS:
         raise ValueError(f"unknown report {kind!r}; choose one of {', '.join(REPORT_KINDS)}")
     by_key: dict[str, UsageRow] = {}
@@ -485,9 +488,10 @@ def report_from_rows(
                 # One set of its one session for the row and each of its models: a set
                 # each had taken 22 MB more with 100,000 sessions (nothing adds to them).
                 row.tally.sessions.add(session_id)
-                info = sessions.get(session_id)
                 row.project = project
-                if info is not None:
+                if starts is not None:
+                    row.started_at = starts.get(session_id)
+                elif (info := sessions.get(session_id)) is not None:
                     row.started_at = info.started_at
         if kind == "session":
             # The last call counted (within since..until), not the session's last.

@@ -1211,7 +1211,9 @@ def test_projects_named_from_the_index_need_not_hold_every_row(
 ) -> None:
     """``report`` asks the index for the (project, repository) pairs first
     (``slot_projects``), so that a project or session report reads its rows as they come
-    (100,000 sessions' rows, held to be read twice, had taken 50 MB): the same report."""
+    (100,000 sessions' rows, held to be read twice, had taken 50 MB), and for the sessions'
+    starts alone (``session_starts``; all that ``sessions`` tells had taken 40 MB): the same
+    report."""
     import shutil
 
     from codex_presence_gui.core.usage_report import report_from_rows
@@ -1236,11 +1238,15 @@ def test_projects_named_from_the_index_need_not_hold_every_row(
         assert pairs == {(row[2], row[13]) for row in index.slot_rows(homes)}
         assert len(pairs) == 4
         sessions = index.sessions(homes)
+        starts = index.session_starts(homes)
+        assert starts == {key: info.started_at for key, info in sessions.items()}
         held = report_from_rows(kind, index.slot_rows(homes), sessions, zone=UTC)
         streamed = report_from_rows(
-            kind, index.slot_rows(homes), sessions, zone=UTC, projects=pairs
+            kind, index.slot_rows(homes), {}, zone=UTC, projects=pairs, starts=starts
         )
     assert streamed == held
+    if kind == "session":
+        assert [row.started_at for row in held.rows] == [BASE + 900 * n for n in range(4)]
     assert {row.project if kind == "session" else row.key for row in held.rows} == {
         "api (acme/api)",
         "api (other/api)",
