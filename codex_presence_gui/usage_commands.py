@@ -232,13 +232,15 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
 
     collecting = gc.isenabled()
     try:
-        return _run_report(args, homes_given)
+        return _run_report(args, homes_given, collecting)
     finally:
         if collecting:
             gc.enable()  # (turned off while the report is made: see _run_report)
 
 
-def _run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str]) -> int:
+def _run_report(
+    args: argparse.Namespace | SimpleNamespace, homes_given: list[str], collecting: bool
+) -> int:
     try:
         zone = _zone(args.timezone)
     except ValueError as error:
@@ -303,19 +305,19 @@ def _run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[st
                 warnings.append(f"warning: {message}")
                 if message.startswith("cannot open"):
                     closed.append(os.path.join(os.path.abspath(home), ""))
+    import gc
     import sqlite3
 
     def build(index: UsageIndex) -> tuple[UpdateResult, UsageReport]:
+        if collecting:  # (again, when damage or a failed index makes this run twice)
+            gc.enable()  # the update's worker processes (forked) keep collecting
         pricer = Pricer(store=index)  # reads the prices kept in the index
         result = index.update(
             existing, workers=min(os.cpu_count() or 1, 4), while_reading=pricer.warm_up
         )
         # A row and tallies for each of 100,000 sessions, and no cycle among them: Python's
         # collector looked them over again and again for nothing (0.9 s of a 5.3 s report).
-        # Only now: the update's worker processes (forked) keep collecting. (Turned on again
-        # by run_report.)
-        import gc
-
+        # (Turned on again by run_report.)
         gc.disable()
         report = report_from_rows(
             args.kind,
@@ -352,9 +354,6 @@ def _run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[st
             f"report: {index_problem(path, error)}; this report is read from the logs in "
             f"memory{later}."
         )
-        import gc
-
-        gc.enable()  # (a first build's worker processes are forked with it)
         try:
             with UsageIndex.in_memory() as index:
                 result, report = build(index)

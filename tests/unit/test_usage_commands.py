@@ -117,22 +117,28 @@ def test_the_report_is_made_without_the_cycle_collector_and_it_is_back_after(
 
     from codex_presence_gui.core import usage_index, usage_report
 
-    seen: dict[str, bool] = {}
+    seen: list[tuple[str, bool]] = []
     update, build = usage_index.UsageIndex.update, usage_report.report_from_rows
 
     def updating(*args: object, **kwargs: object) -> object:
-        seen["update"] = gc.isenabled()
+        seen.append(("update", gc.isenabled()))
         return update(*args, **kwargs)  # type: ignore[arg-type]
 
     def building(*args: object, **kwargs: object) -> object:
-        seen["report"] = gc.isenabled()
+        seen.append(("report", gc.isenabled()))
         return build(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(usage_index.UsageIndex, "update", updating)
     monkeypatch.setattr(usage_report, "report_from_rows", building)
     assert gc.isenabled()
     assert _run(capsys, "report", "session", "--codex-home", str(home.root))[0] == 0
-    assert seen == {"update": True, "report": False}
+    assert seen == [("update", True), ("report", False)]
+    assert gc.isenabled()
+    # Made again after damage found on the way (the index rebuilt): the update collects.
+    seen.clear()
+    monkeypatch.setattr(usage_index.UsageIndex, "repaired", lambda _, work: [work(), work()][1])
+    assert _run(capsys, "report", "session", "--codex-home", str(home.root))[0] == 0
+    assert seen == [("update", True), ("report", False)] * 2
     assert gc.isenabled()
 
 
