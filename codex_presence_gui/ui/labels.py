@@ -1,6 +1,6 @@
 """Labels that never cut their text: one line elided with "…" (the whole text in the tooltip),
-or wrapped lines; tooltips that screen readers read as text; and texts drawn as written, and
-names laid out in their own direction, in a right-to-left window."""
+or wrapped lines; tooltips that screen readers read as text; texts drawn as written in a
+right-to-left window; and names laid out in their own direction in a window of either."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ class ElidedLabel(QLabel):
     the tooltip holds it (followed by ``extra_tooltip`` if any). Screen readers get the whole
     text as its name and ``extra_tooltip`` as its description, or what ``set_full_text`` is
     given for them (see ``tell``). Names from the logs in the text (``names``) are drawn in
-    their own direction in a right-to-left window (``names_isolated``).
+    their own direction, whatever the window's (``names_isolated``).
     """
 
     def __init__(
@@ -168,16 +168,14 @@ class ElidedLabel(QLabel):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.LayoutDirectionChange:
-            self._elide()  # its names' marks are there only right to left
+            self._elide()  # its names' marks follow the direction (see ``isolate_needed``)
 
     def _elide(self) -> None:
         shown = self.shown_in(self.width())
         # The form it shows, whole or cut (the shortest, see ``shown_in``).
         forms = (self.full_text, *self.shorter)
         whole = shown if shown in forms else forms[-1]
-        drawn = drawn_in(
-            self.layoutDirection(), shown, lambda text: names_isolated(text, whole, self.names)
-        )
+        drawn = names_isolated(shown, whole, self.names, self.layoutDirection())
         if drawn != self.text():
             super().setText(drawn)
         tips = [self.full_text] if shown != self.full_text else []
@@ -197,51 +195,88 @@ def left_to_right(text: str) -> str:
 def isolated(text: str) -> str:
     """``text`` (a name from the logs) in a first strong isolate: laid out in the direction of
     its own first letter, whatever the direction around it. An item view lays its cells out
-    in its own direction, and a name's signs at either end took it: in a right-to-left view
-    "project-…-name-" was drawn "-project-…-name", and "123 abc" "abc 123"."""
+    in its own direction, and a label in its first letter's, and a name took it: in a
+    right-to-left view "project-…-name-" was drawn "-project-…-name", and "123 abc" "abc
+    123"; left to right, "שלום (main)" had its bracket on the wrong side of the name, and a
+    Hebrew model at the start of a label turned the whole line round."""
     return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}" if text else text
 
 
+def isolate_needed(direction: Qt.LayoutDirection, name: str) -> bool:
+    """Whether ``name`` (or what shows of it, "…" and all) needs ``isolated`` to be laid out
+    in its own direction in a paragraph of ``direction``.
+
+    Right to left, every name does. Left to right, only a name with a character beyond ASCII:
+    ASCII has only left-to-right letters, European digits and neutral signs, and the text
+    round a name is the app's (ASCII, "·", "≈", "…") or other names, isolated when they are
+    not ASCII; with no right-to-left letter outside an isolate, each digit and sign of the
+    name resolves left to right with or without one ("[x] proj", "123 abc", "gpt-5 (local)",
+    "project-…-name-" are drawn the same), so the usual names get no marks at all. Their
+    test costs nothing: ``str.isascii`` reads a flag of the string."""
+    if direction == Qt.LayoutDirection.RightToLeft:
+        return True
+    # The "…" of a cut name is neutral too; only a cut text pays for the second look.
+    return not (name.isascii() or ("…" in name and name.replace("…", "").isascii()))
+
+
+def name_drawn_in(direction: Qt.LayoutDirection, name: str) -> str:
+    """``name`` as a widget of ``direction`` draws it: ``isolated`` where it needs to be
+    (``isolate_needed``), else as it is."""
+    return isolated(name) if isolate_needed(direction, name) else name
+
+
 def drawn_in(direction: Qt.LayoutDirection, text: str, shape: Callable[[str], str]) -> str:
-    """``text`` as a widget of ``direction`` draws it: shaped by ``shape`` (``left_to_right``,
-    ``isolated``) while right to left, and as it is otherwise. The marks are for drawing only:
-    never in a model's data, a copied text or a screen reader's name (a braille display may
-    spell them out)."""
+    """``text`` as a widget of ``direction`` draws it: shaped by ``shape`` (``left_to_right``)
+    while right to left, and as it is otherwise. The marks, as a name's (``name_drawn_in``,
+    ``names_isolated``), are for drawing only: never in a model's data, a copied text or a
+    screen reader's name (a braille display may spell them out)."""
     return shape(text) if direction == Qt.LayoutDirection.RightToLeft else text
 
 
-def names_isolated(shown: str, full: str, names: Sequence[str]) -> str:
-    """``shown`` with what shows of each of ``names`` in it isolated (``isolated``), ``full``
-    being its whole text: ``shown`` is ``full``, or ``full`` elided (its start, "…", its end).
-    The names are found in ``full`` in their order, each after the one before. A name cut
-    by the "…" is isolated with it: Qt's own elision of a marked text had dropped the end
-    of the isolate with the name's end, and "limits" had been laid out as part of the name.
-    A text that is not ``full`` nor cut from it is given back as it is."""
+def names_isolated(
+    shown: str, full: str, names: Sequence[str], direction: Qt.LayoutDirection
+) -> str:
+    """``shown`` with what shows of each of ``names`` in it isolated (``isolated``) where it
+    needs to be in a paragraph of ``direction`` (``isolate_needed``), ``full`` being its
+    whole text: ``shown`` is ``full``, or ``full`` elided (its start, "…", its end). The
+    names are found in ``full`` in their order, each after the one before. A name cut by the
+    "…" is isolated with it: Qt's own elision of a marked text had dropped the end of the
+    isolate with the name's end, and "limits" had been laid out as part of the name. A text
+    that is not ``full`` nor cut from it is given back as it is."""
+    marked = [isolate_needed(direction, name) for name in names]
+    if not any(marked):
+        return shown  # left to right, the usual (ASCII) names: nothing to look for
     spans = []
     start = 0
-    for name in names:
+    for name, needed in zip(names, marked, strict=True):
         at = full.find(name, start) if name else -1
         if at >= 0:
-            spans.append((at, at + len(name)))
+            spans.append((at, at + len(name), needed))
             start = at + len(name)
-    if not spans:
+    if not any(needed for _low, _high, needed in spans):
         return shown
     cut = _cut(shown, full)
     if cut is None:
         return shown
     head, tail = cut
-    # Which name (by its span's index) each character shown comes from; None: none.
+    # Which name (by its span's index) each character shown comes from, when that name is
+    # isolated; None: none.
     owners: list[int | None] = []
 
     def owner(at: int) -> int | None:
-        return next((n for n, (low, high) in enumerate(spans) if low <= at < high), None)
+        return next(
+            (n for n, (low, high, needed) in enumerate(spans) if needed and low <= at < high),
+            None,
+        )
 
     owners.extend(owner(at) for at in range(head))
     if len(shown) > head + tail:
-        # The "…": a name's, when it is inside one name.
+        # The "…": a name's, when it is inside one name (an unmarked name's keeps it out).
         gone = range(head, len(full) - tail)
-        inside = {n for n, (low, high) in enumerate(spans) if low < gone.stop and gone.start < high}
-        owners.append(inside.pop() if len(inside) == 1 else None)
+        inside = [
+            n for n, (low, high, _) in enumerate(spans) if low < gone.stop and gone.start < high
+        ]
+        owners.append(inside[0] if len(inside) == 1 and spans[inside[0]][2] else None)
     owners.extend(owner(at) for at in range(len(full) - tail, len(full)))
     pieces = []
     for at, char in enumerate(shown):
@@ -303,20 +338,14 @@ class _WrittenTexts(QObject):
 
 class LeftToRightDelegate(QStyledItemDelegate):
     """Draws a cell's text as it is written, left to right, in a right-to-left view too (see
-    ``left_to_right``): a view lays it out in its own direction. ``shape``: how (a name's
-    cells are ``isolated`` instead)."""
-
-    def __init__(
-        self, parent: QObject | None = None, shape: Callable[[str], str] = left_to_right
-    ) -> None:
-        super().__init__(parent)
-        self.shape = shape
+    ``left_to_right``): a view lays it out in its own direction. (A name's cells are drawn
+    with ``name_drawn_in`` instead, in a view of either direction.)"""
 
     def initStyleOption(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         super().initStyleOption(option, index)
-        option.text = drawn_in(option.direction, option.text, self.shape)
+        option.text = drawn_in(option.direction, option.text, left_to_right)
 
 
 def elided_key(text: str, metrics: QFontMetricsF, room: float) -> str:

@@ -11,7 +11,6 @@ from codex_presence_gui.ui.accessible import make_figure, read_as_group, tell
 from codex_presence_gui.ui.labels import (
     QWIDGETSIZE_MAX,
     ElidedLabel,
-    drawn_in,
     names_isolated,
     set_tooltip,
     wrapped_label,
@@ -203,18 +202,14 @@ class SessionCard(QFrame):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.LayoutDirectionChange:
-            self._show_details()  # its names' marks are there only right to left
+            self._show_details()  # its names' marks follow the direction
 
     def _show_details(self) -> None:
-        """The details line, its names in their own direction in a right-to-left window (a
-        label lays its text out in the direction of its first letter: a model's name in
+        """The details line, its names in their own direction in a window of either direction
+        (a label lays its text out in the direction of its first letter: a model's name in
         Hebrew had turned the whole line round). Screen readers are told the line unmarked."""
         details = self.view.details
-        drawn = drawn_in(
-            self.layoutDirection(),
-            details,
-            lambda text: names_isolated(text, text, self.view.detail_names),
-        )
+        drawn = names_isolated(details, details, self.view.detail_names, self.layoutDirection())
         self.details.setText(breakable(drawn))
         self.details.setAccessibleName(details)
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level, format_age, token_triplet_text
-from codex_presence_gui.ui.labels import drawn_in, isolated, left_to_right
+from codex_presence_gui.ui.labels import drawn_in, left_to_right, name_drawn_in
 from codex_presence_gui.ui.theme import level_text_color, muted_color
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
@@ -106,7 +106,7 @@ WRITTEN_LEFT_TO_RIGHT = frozenset(
     {Column.TOKENS, Column.CONTEXT, Column.SHARE, Column.LAST_ACTIVITY}
 )
 #: The columns of names from the logs (and an activity's file or command): each laid out in
-#: its own direction in a right-to-left window (see ``isolated``).
+#: its own direction, in a view of either direction (see ``name_drawn_in``).
 NAMED = frozenset({Column.PROJECT, Column.MODEL, Column.ACTIVITY})
 
 
@@ -114,7 +114,8 @@ class RowDelegate(QStyledItemDelegate):
     """Draws the cells of ended sessions in the quieter text colour of the view's palette, and
     the share of the session that burns a window fastest in its amber for text. Numbers read
     as written in a right-to-left window: "13 s ago" had been drawn "s ago 13", and "≈ 10% of
-    5h" "of 5h 10% ≈"; names in their own direction, once cut to fit (``fit``)."""
+    5h" "of 5h 10% ≈"; names in their own direction, in either window, once cut to fit
+    (``fit``): left to right, "שלום (main)" had its bracket on the wrong side of the name."""
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         super().initStyleOption(option, index)
@@ -122,7 +123,7 @@ class RowDelegate(QStyledItemDelegate):
         if index.column() in WRITTEN_LEFT_TO_RIGHT:
             option.text = drawn_in(option.direction, option.text, left_to_right)
         elif index.column() in NAMED:
-            option.text = drawn_in(option.direction, option.text, isolated)
+            option.text = name_drawn_in(option.direction, option.text)
         if index.data(EndedRole):
             option.palette.setColor(QPalette.ColorRole.Text, muted_color(option.palette))
         elif index.data(FastestRole):

@@ -47,9 +47,8 @@ from codex_presence_gui.ui.folders import choose_save_file
 from codex_presence_gui.ui.labels import (
     ElidedLabel,
     LeftToRightDelegate,
-    drawn_in,
     elided_key,
-    isolated,
+    name_drawn_in,
     set_tooltip,
     show_as_written,
     wrapped_label,
@@ -121,7 +120,8 @@ class ModeButton(QToolButton):
 
 class _NameDelegate(QStyledItemDelegate):
     """Draws a name elided in its middle, as the view would, but never inside an escape
-    (``elided_key``), and in its own direction in a right-to-left view (``isolated``)."""
+    (``elided_key``), and in its own direction in a view of either direction
+    (``name_drawn_in``)."""
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         super().initStyleOption(option, index)
@@ -131,7 +131,7 @@ class _NameDelegate(QStyledItemDelegate):
             margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
             room = option.rect.width() - 2 * margin
             option.text = elided_key(option.text, QFontMetricsF(option.font), room)
-        option.text = drawn_in(option.direction, option.text, isolated)
+        option.text = name_drawn_in(option.direction, option.text)
 
 
 class _GutterBar(QScrollBar):

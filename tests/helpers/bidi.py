@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QTextLayout, QTextOption
 
@@ -38,3 +40,22 @@ def reading_order(text: str, font: QFont, direction: Qt.LayoutDirection) -> str:
             (x, -at if right_to_left else at, char.translate(_MIRRORED) if right_to_left else char)
         )
     return "".join(char for _x, _at, char in sorted(drawn))
+
+
+def own_direction(text: str) -> Qt.LayoutDirection:
+    """The direction of ``text``'s first strong letter (left to right without one): the
+    direction it is laid out in alone, as a paragraph of its own."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return Qt.LayoutDirection.LeftToRight
+        if kind in ("R", "AL"):
+            return Qt.LayoutDirection.RightToLeft
+    return Qt.LayoutDirection.LeftToRight
+
+
+def reads_as_its_own(drawn: str, written: str, font: QFont, direction: Qt.LayoutDirection) -> bool:
+    """Whether ``drawn`` (``written`` with marks) in a paragraph of ``direction`` is drawn as
+    ``written`` is alone, laid out in its own direction (``own_direction``)."""
+    own = reading_order(written, font, own_direction(written))
+    return reading_order(drawn, font, direction) == own

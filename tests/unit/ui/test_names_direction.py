@@ -1,12 +1,13 @@
-"""Names from the logs in a right-to-left window: each drawn in its own direction (a first
-strong isolate), and only drawn so: never in the models' data, copied text or screen readers'
-names."""
+"""Names from the logs in a window of either direction: each drawn in its own direction (a
+first strong isolate where it needs one), and only drawn so: never in the models' data, copied
+text or screen readers' names."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAccessible, QFontMetricsF, QKeySequence
 from PySide6.QtWidgets import (
@@ -23,12 +24,14 @@ from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.ui.labels import (
     FIRST_STRONG_ISOLATE,
     POP_DIRECTIONAL_ISOLATE,
+    isolate_needed,
+    isolated,
     names_isolated,
 )
 from codex_presence_gui.ui.limits_panel import LimitsPanel
 from codex_presence_gui.ui.session_card import SessionCard
 from codex_presence_gui.ui.sessions_table import SessionsTable
-from codex_presence_gui.ui.usage_view import UsagePage, UsageTable
+from codex_presence_gui.ui.usage_view import UsagePage
 from codex_presence_gui.viewmodels.card import card_view
 from codex_presence_gui.viewmodels.limits import (
     LimitGroupView,
@@ -39,13 +42,18 @@ from codex_presence_gui.viewmodels.limits import (
 from codex_presence_gui.viewmodels.session_table import Column, SessionTableModel
 from codex_presence_gui.viewmodels.usage import usage_view
 from codex_presence_gui.viewmodels.usage_table import UsageColumn
-from tests.helpers.bidi import reading_order
+from tests.helpers.bidi import own_direction, reading_order, reads_as_its_own
 from tests.helpers.snapshots import NOW, session
 from tests.unit.viewmodels.test_usage import TODAY, recent, slot
 
 MARKS = (FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE)
 #: Names whose ends have no direction of their own: a window's had been given to them.
 LATIN_NAMES = ["project-with-a-rather-long-name-", "123 abc", "[x] proj", "gpt-5 (local)"]
+#: Names written right to left, or mixed: left to right, a window's direction had turned them
+#: round ("שלום (main)" with its bracket on the wrong side of the name).
+RTL_NAMES = ["שלום (main)", "נ-5", "مرحبا (فرع-)", "מודל gpt-5", "app שלום (x)"]
+NAMES = [*LATIN_NAMES, *RTL_NAMES]
+LTR, RTL = Qt.LayoutDirection.LeftToRight, Qt.LayoutDirection.RightToLeft
 
 
 def unmarked(text: str) -> str:
@@ -57,11 +65,11 @@ def isolated_whole(text: str) -> bool:
 
 
 @contextmanager
-def right_to_left() -> Iterator[None]:
-    """The application right to left, as ``-reverse`` makes it."""
+def directed(direction: Qt.LayoutDirection) -> Iterator[None]:
+    """The application in ``direction`` (right to left as ``-reverse`` makes it)."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    app.setLayoutDirection(direction)
     try:
         yield
     finally:
@@ -91,118 +99,167 @@ def as_drawn(view: QAbstractItemView, option: QStyleOptionViewItem, mode: Qt.Tex
 
 def test_what_shows_of_each_name_is_isolated() -> None:
     fsi, pdi = MARKS
-    assert names_isolated("on main", "on main", ["main"]) == f"on {fsi}main{pdi}"
+    assert names_isolated("on main", "on main", ["main"], RTL) == f"on {fsi}main{pdi}"
     # Cut by the "…", the name and the "…" are one isolate; what follows it stays out.
     full = "gpt-5 (local) limits"
-    assert names_isolated("gpt-5 (lo…", full, ["gpt-5 (local)"]) == f"{fsi}gpt-5 (lo…{pdi}"
-    assert names_isolated("gpt…mits", full, ["gpt-5 (local)"]) == f"{fsi}gpt…{pdi}mits"
-    assert names_isolated("gpt-5 (local) l…", full, ["gpt-5 (local)"]) == (
+    assert names_isolated("gpt-5 (lo…", full, ["gpt-5 (local)"], RTL) == f"{fsi}gpt-5 (lo…{pdi}"
+    assert names_isolated("gpt…mits", full, ["gpt-5 (local)"], RTL) == f"{fsi}gpt…{pdi}mits"
+    assert names_isolated("gpt-5 (local) l…", full, ["gpt-5 (local)"], RTL) == (
         f"{fsi}gpt-5 (local){pdi} l…"
     )
     # Each name after the one before it; names not in the text, or a text not cut from it,
     # are left alone.
-    assert names_isolated("m · cli · cm", "m · cli · cm", ["m", "cli", "x"]) == (
+    assert names_isolated("m · cli · cm", "m · cli · cm", ["m", "cli", "x"], RTL) == (
         f"{fsi}m{pdi} · {fsi}cli{pdi} · cm"
     )
-    assert names_isolated("a…b", "a x b", ["a", "b"]) == f"{fsi}a{pdi}…{fsi}b{pdi}"
-    assert names_isolated("other", "abc", ["abc"]) == "other"
-    assert names_isolated("", "abc", ["abc"]) == ""
+    assert names_isolated("a…b", "a x b", ["a", "b"], RTL) == f"{fsi}a{pdi}…{fsi}b{pdi}"
+    assert names_isolated("other", "abc", ["abc"], RTL) == "other"
+    assert names_isolated("", "abc", ["abc"], RTL) == ""
 
 
-def test_session_names_read_as_written_in_a_right_to_left_table(qtbot: QtBot) -> None:
-    """Right to left, a project, a model and an activity are each laid out in their own
-    direction, cut or whole: "project-…-name-" had been drawn "-project-…-name", "[x] proj"
-    "proj [x]". The table's data and what Ctrl+C copies carry no marks; left to right, no
-    text is marked."""
+def test_left_to_right_only_names_beyond_ascii_are_isolated() -> None:
+    """Left to right, an ASCII name is left as it is (an isolate could change nothing, see
+        the next test), and a name beyond it isolated, cut or whole; the names are still found
+        in their order, and a "…" that took an unmarked name's end stays out of the next one (it
+    is drawn between them)."""
+    fsi, pdi = MARKS
+    for name in [*LATIN_NAMES, "project-…-name-", "x…"]:
+        assert not isolate_needed(LTR, name), name
+        assert isolate_needed(RTL, name), name
+    for name in [*RTL_NAMES, "café", "שלום…"]:
+        assert isolate_needed(LTR, name), name
+    assert names_isolated("on main", "on main", ["main"], LTR) == "on main"
+    assert names_isolated("on ענף-", "on ענף-", ["ענף-"], LTR) == f"on {fsi}ענף-{pdi}"
+    full = "מודל (local) limits"
+    assert names_isolated("מודל (lo…", full, ["מודל (local)"], LTR) == f"{fsi}מודל (lo…{pdi}"
+    assert names_isolated("gp…דל · x", "gpt · מודל · x", ["gpt", "מודל"], LTR) == (
+        f"gp…{fsi}דל{pdi} · x"
+    )
+
+
+@pytest.mark.parametrize("name", [*LATIN_NAMES, "(x) 12", "[1] 2-", "a (b) [c] {d} <e> 9%"])
+def test_an_ascii_name_reads_the_same_unmarked_left_to_right(qtbot: QtBot, name: str) -> None:
+    """Why an ASCII name needs no isolate in a left-to-right window: alone, or beside the
+    app's text and an isolated name in another direction, with brackets and digits at its
+    ends, it is drawn the same with or without one."""
+    font = QApplication.font()
+    other = isolated("מודל (5)")
+    for before, after in [("", ""), ("on ", ""), ("", " limits"), (f"{other} · ", " · CLI · 9%")]:
+        plain = f"{before}{name}{after}"
+        marked = f"{before}{isolated(name)}{after}"
+        assert reading_order(plain, font, LTR) == reading_order(marked, font, LTR), plain
+
+
+def names_model(names: list[str]) -> SessionTableModel:
     sessions = [
-        session(name, project=name, git_branch=None, model=model, age=5 + n)
-        for n, (name, model) in enumerate(zip(LATIN_NAMES, reversed(LATIN_NAMES), strict=True))
+        session(f"s{n}", project=name, git_branch=None, model=model, age=5 + n)
+        for n, (name, model) in enumerate(zip(names, reversed(names), strict=True))
     ]
     model = SessionTableModel()
     model.update(sessions, None, NOW, {}, ended=set())
-    table = SessionsTable(model)
-    qtbot.addWidget(table)
-    table.resize(700, 260)
-    table.show()
-    qtbot.waitExposed(table)
-    columns = {
-        Column.PROJECT: Qt.TextElideMode.ElideMiddle,
-        Column.MODEL: Qt.TextElideMode.ElideMiddle,
-        Column.ACTIVITY: Qt.TextElideMode.ElideRight,
-    }
+    return model
 
-    def cells() -> Iterator[tuple[QModelIndex, QStyleOptionViewItem, Qt.TextElideMode]]:
+
+@pytest.mark.parametrize("direction", [LTR, RTL], ids=["ltr", "rtl"])
+def test_session_names_read_as_written_in_either_table(
+    qtbot: QtBot, direction: Qt.LayoutDirection
+) -> None:
+    """A project, a model and an activity are each laid out in their own direction, cut or
+    whole: right to left, "project-…-name-" had been drawn "-project-…-name", "[x] proj"
+    "proj [x]"; left to right, "שלום (main)" "םולש (main)". The table's data and what Ctrl+C
+    copies carry no marks; left to right, an ASCII name is not marked."""
+    with directed(direction):
+        table = SessionsTable(names_model(NAMES))
+        qtbot.addWidget(table)
+        table.resize(700, 400)
+        table.show()
+        qtbot.waitExposed(table)
+        assert table.layoutDirection() == direction
+        columns = {
+            Column.PROJECT: Qt.TextElideMode.ElideMiddle,
+            Column.MODEL: Qt.TextElideMode.ElideMiddle,
+            Column.ACTIVITY: Qt.TextElideMode.ElideRight,
+        }
+        cut = set()
+        turned = 0
         for row in range(table.proxy.rowCount()):
             for column, mode in columns.items():
-                if not table.isColumnHidden(column):
-                    index = table.proxy.index(row, column)
-                    yield index, drawn_option(table, index), mode
-
-    for index, option, _mode in cells():
-        assert option.text == index.data()
-    cut = set()
-    with right_to_left():
-        assert table.layoutDirection() == Qt.LayoutDirection.RightToLeft
-        for index, option, mode in cells():
-            assert isolated_whole(option.text), option.text
-            drawn = as_drawn(table, option, mode)
-            written = unmarked(drawn)
-            assert reading_order(drawn, option.font, option.direction) == written
-            assert not any(mark in str(index.data()) for mark in MARKS)
-            if "…" in written:
-                cut.add(index.column())
+                if table.isColumnHidden(column):
+                    continue
+                index = table.proxy.index(row, column)
+                option = drawn_option(table, index)
+                data = str(index.data())
+                if isolate_needed(direction, data):
+                    assert isolated_whole(option.text), option.text
+                else:
+                    assert option.text == data
+                drawn = as_drawn(table, option, mode)
+                written = unmarked(drawn)
+                assert reads_as_its_own(drawn, written, option.font, option.direction), drawn
+                assert not any(mark in data for mark in MARKS)
+                turned += reading_order(written, option.font, direction) != reading_order(
+                    drawn, option.font, direction
+                )
+                if "…" in written:
+                    cut.add(column)
+        assert turned  # some names would have been drawn in the window's direction
         # Copied as it is written.
         table.setFocus()
-        table.setCurrentIndex(table.proxy.index(0, Column.PROJECT))
-        qtbot.keySequence(table, QKeySequence.StandardKey.Copy)
-        copied = QApplication.clipboard().text()
-        assert copied == table.proxy.index(0, Column.PROJECT).data()
-        assert not any(mark in copied for mark in MARKS)
+        for row in range(table.proxy.rowCount()):
+            table.setCurrentIndex(table.proxy.index(row, Column.PROJECT))
+            qtbot.keySequence(table, QKeySequence.StandardKey.Copy)
+            copied = QApplication.clipboard().text()
+            assert copied == table.proxy.index(row, Column.PROJECT).data()
+            assert not any(mark in copied for mark in MARKS)
     assert Column.PROJECT in cut  # "project-with-a-…-long-name-": its "-" last too
 
 
-def test_usage_names_read_as_written_in_a_right_to_left_table(qtbot: QtBot) -> None:
+@pytest.mark.parametrize("direction", [LTR, RTL], ids=["ltr", "rtl"])
+def test_usage_names_read_as_written_in_either_table(
+    qtbot: QtBot, direction: Qt.LayoutDirection
+) -> None:
     """The Usage tables' names, elided in their middle (never inside an escape, see
     ``elided_key``), are isolated once cut; the CSV export and the tables' data are not."""
-    names = [*LATIN_NAMES, "o9" + "\u200b" * 20]
+    names = [*NAMES, "o9" + "\u200b" * 20, "שלום-עולם-" * 6]
     slots = [slot(TODAY, 1000 + n, project=name, model=name) for n, name in enumerate(names)]
     view = usage_view(recent(slots))
-    page = UsagePage()
-    qtbot.addWidget(page)
-    page.show_view(view)
-    page.resize(620, 900)
-    page.show()
-    qtbot.waitExposed(page)
-    tables = [page.project_table, page.model_table]
-
-    def cells() -> Iterator[tuple[UsageTable, QModelIndex, QStyleOptionViewItem]]:
-        for table in tables:
+    with directed(direction):
+        page = UsagePage()
+        qtbot.addWidget(page)
+        page.show_view(view)
+        page.resize(620, 1400)
+        page.show()
+        qtbot.waitExposed(page)
+        cut = turned = 0
+        for table in [page.project_table, page.model_table]:
             for row in range(table.proxy.rowCount()):
                 index = table.proxy.index(row, UsageColumn.NAME)
-                yield table, index, drawn_option(table, index)
-
-    for _table, index, option in cells():
-        assert option.text == index.data() or "…" in option.text  # cut by ``elided_key``
-        assert not any(mark in option.text for mark in MARKS)
-    cut = 0
-    with right_to_left():
-        for table, index, option in cells():
-            assert isolated_whole(option.text), option.text
-            drawn = as_drawn(table, option, Qt.TextElideMode.ElideMiddle)
-            written = unmarked(drawn)
-            assert reading_order(drawn, option.font, option.direction) == written
-            assert not any(mark in str(index.data()) for mark in MARKS)
-            cut += "…" in written
+                option = drawn_option(table, index)
+                if isolate_needed(direction, option.text):
+                    assert isolated_whole(option.text), option.text
+                else:
+                    assert option.text == index.data() or "…" in option.text
+                drawn = as_drawn(table, option, Qt.TextElideMode.ElideMiddle)
+                written = unmarked(drawn)
+                assert reads_as_its_own(drawn, written, option.font, option.direction), drawn
+                assert not any(mark in str(index.data()) for mark in MARKS)
+                turned += reading_order(written, option.font, direction) != reading_order(
+                    drawn, option.font, direction
+                )
+                cut += "…" in written
     assert cut  # a name cut to fit is isolated after its cut
+    assert turned
     assert not any(mark in view.csv_text for mark in MARKS)
 
 
-def test_card_names_are_isolated_right_to_left_and_told_unmarked(qtbot: QtBot) -> None:
-    """The card's branch and its details' model and surface are each in their own
-    direction right to left (a model's name in Hebrew had turned the details round, "CLI ·
-    context 94% left · (local) מודל"); screen readers are told the texts unmarked, and left
-    to right nothing is marked. The project's name is a label's whole text: a label lays
-    its text out in its first letter's direction already."""
+def test_card_names_are_isolated_in_either_direction_and_told_unmarked(qtbot: QtBot) -> None:
+    """The card's branch and its details' model and surface are each in their own direction
+    (a model's name in Hebrew had turned the details round, "CLI · context 94% left · (local)
+    מודל", right to left and left to right alike, and "on ענף-" had its "-" on the wrong
+    side left to right); screen readers are told the texts unmarked. Left to right, ASCII
+    names are not marked. The project's name is a label's whole text: a label lays its text
+    out in its first letter's direction already."""
+    fsi, pdi = MARKS
     snapshot = session("s", project="shop", git_branch="ענף-", model="מודל (local)")
     card = SessionCard()
     qtbot.addWidget(card)
@@ -216,24 +273,44 @@ def test_card_names_are_isolated_right_to_left_and_told_unmarked(qtbot: QtBot) -
         interfaces = [QAccessible.queryAccessibleInterface(label) for label in labels]
         return [i.text(QAccessible.Text.Name) for i in interfaces if i is not None]
 
-    before = told()
-    assert card.details.accessibleName() == view.details
-    assert card.branch.text() == "on ענף-"
-    assert not any(mark in card.details.text() for mark in MARKS)
-    with right_to_left():
-        fsi, pdi = MARKS
+    def check() -> None:
         assert card.branch.text() == f"on {fsi}ענף-{pdi}"
-        assert card.details.text().startswith(f"{fsi}מודל (local){pdi} · {fsi}CLI{pdi} · ")
+        assert card.details.text().startswith(f"{fsi}מודל (local){pdi} · ")
         assert card.title.text() == "shop"
+        assert card.details.accessibleName() == view.details
+        tips = [label.toolTip() + label.accessibleDescription() for label in labels]
+        assert not any(mark in tip for tip in tips for mark in MARKS)
+        font = card.details.font()
+        # Laid out left to right, the model first (in its own direction), then the rest.
+        details = card.details.text()
+        rest = details[details.index(pdi) + 1 :]
+        assert reading_order(details, font, LTR) == (
+            reading_order("מודל (local)", font, RTL) + reading_order(rest, font, LTR)
+        )
+        assert reading_order(card.branch.text(), font, LTR) == "on " + reading_order(
+            "ענף-", font, RTL
+        )
+
+    check()
+    # ASCII names are drawn unmarked left to right ("CLI" here).
+    assert f"{fsi}CLI{pdi}" not in card.details.text()
+    before = told()
+    with directed(RTL):
+        check()
+        assert card.details.text().startswith(f"{fsi}מודל (local){pdi} · {fsi}CLI{pdi} · ")
         assert told() == before
-    assert card.branch.text() == "on ענף-"
-    assert not any(mark in card.details.text() for mark in MARKS)
+    check()
     assert not any(mark in name for name in before for mark in MARKS)
+    latin = session("t", project="shop", git_branch="main", model="gpt-5 (local)")
+    card.show_view(card_view(latin, (), NOW))
+    assert not any(mark in card.branch.text() + card.details.text() for mark in MARKS)
 
 
-def test_limit_names_are_isolated_right_to_left_cut_or_whole(qtbot: QtBot) -> None:
-    """A model's limits' heading ("gpt-5 (local) limits") draws the model's name in its
-    own direction right to left, what shows of it when cut; "limits" stays outside it."""
+def test_limit_names_are_isolated_in_either_direction_cut_or_whole(qtbot: QtBot) -> None:
+    """A model's limits' heading ("gpt-5 (local) limits") draws the model's name in its own
+    direction, what shows of it when cut; "limits" stays outside it. Left to right, a Hebrew
+    model had turned the heading round ("limits (local) מודל"), and an ASCII one is not
+    marked."""
     row = LimitRowView(
         label="5h",
         state=RowState.CURRENT,
@@ -247,28 +324,45 @@ def test_limit_names_are_isolated_right_to_left_cut_or_whole(qtbot: QtBot) -> No
         pace_warning=False,
         spoken="5h limit: 64% left",
     )
-    names = ["gpt-5 (local)", "model-with-a-rather-long-name-" * 3]
+    names = ["gpt-5 (local)", "model-with-a-rather-long-name-" * 3, "מודל (local)", "מודל-" * 20]
     groups = tuple(LimitGroupView(f"{name} limits", (row,), key=name, whose=name) for name in names)
     panel = LimitsPanel()
     qtbot.addWidget(panel)
     panel.show_view(LimitsView(age_text="updated now", groups=groups))
-    panel.resize(400, 400)
+    panel.resize(400, 600)
     panel.show()
     qtbot.waitExposed(panel)
     headings = panel._headings
-    assert headings[0].text() == "gpt-5 (local) limits"
-    with right_to_left():
-        fsi, pdi = MARKS
-        whole, cut = (label.text() for label in headings)
-        assert whole == f"{fsi}gpt-5 (local){pdi} limits"
+    fsi, pdi = MARKS
+
+    def check(direction: Qt.LayoutDirection) -> None:
+        texts = [label.text() for label in headings]
+        whole, cut, hebrew, hebrew_cut = texts
+        if direction == RTL:
+            assert whole == f"{fsi}gpt-5 (local){pdi} limits"
+            assert cut.startswith(fsi)
+            assert cut.endswith(" limits") or cut.endswith(pdi)
+        else:
+            assert whole == "gpt-5 (local) limits"
+            assert not any(mark in cut for mark in MARKS)
         assert "…" in cut
-        assert cut.startswith(fsi)
-        assert cut.endswith(" limits") or cut.endswith(pdi)
+        assert hebrew == f"{fsi}מודל (local){pdi} limits"
+        assert "…" in hebrew_cut
+        assert hebrew_cut.startswith(fsi)
         for label in headings:
             assert label.accessibleName() == label.full_text
-            assert not any(mark in label.full_text for mark in MARKS)
+            assert not any(mark in label.full_text + label.toolTip() for mark in MARKS)
             drawn = label.text()
-            assert reading_order(drawn, label.font(), Qt.LayoutDirection.LeftToRight) == (
-                unmarked(drawn)
-            )
-    assert not any(mark in label.text() for label in headings for mark in MARKS)
+            name, _, rest = drawn.partition(pdi)
+            font = label.font()
+            assert reading_order(drawn, font, LTR) == (
+                reading_order(unmarked(name), font, own_direction(unmarked(name)))
+                + reading_order(rest, font, LTR)
+                if pdi in drawn
+                else reading_order(unmarked(drawn), font, own_direction(unmarked(drawn)))
+            ), drawn
+
+    check(LTR)
+    with directed(RTL):
+        check(RTL)
+    check(LTR)
