@@ -33,7 +33,13 @@ from PySide6.QtWidgets import (
 from codex_presence_gui.core.formatting import format_tokens_compact
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.core.usage_report import money
-from codex_presence_gui.ui.labels import elided_key, set_tooltip
+from codex_presence_gui.ui.labels import (
+    FIRST_STRONG_ISOLATE,
+    POP_DIRECTIONAL_ISOLATE,
+    elided_key,
+    isolate_needed,
+    set_tooltip,
+)
 from codex_presence_gui.ui.theme import blend, is_dark, muted_color, track_color
 from codex_presence_gui.viewmodels.usage import ChartView, DayBar
 
@@ -495,17 +501,25 @@ def legend_html(
     palette: QPalette,
     mode: ChartMode = ChartMode.TOKENS,
     fit: Callable[[str], str] | None = None,
+    direction: Qt.LayoutDirection = Qt.LayoutDirection.LeftToRight,
 ) -> str:
     """The models' colours and names of the token bars or the cost bars, as rich text for a
-    wrapping label; each name as ``fit`` shows it (cut to a line's width)."""
+    wrapping label of ``direction``; each name as ``fit`` shows it (cut to a line's width),
+    in its own direction (see ``isolate_needed``)."""
     if chart is None:
         return ""
     series, colors = chart.stacking(mode is ChartMode.COST)
     entries = []
     for name, slot in zip(series, colors, strict=True):
         color = series_color(slot, palette).name()
+        shown = fit(name) if fit is not None else name
         # Each swatch stays with its whole name; the lines break between entries.
-        text = _unbroken(fit(name) if fit is not None else name)
+        text = _unbroken(shown)
+        if isolate_needed(direction, shown):
+            # A name's letters had set the direction of the legend's whole paragraph (a
+            # Hebrew model first put every swatch on the wrong side of its name) and of the
+            # signs between names ("מודל gpt-5" was split across two entries).
+            text = f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
         entries.append(f'<span style="color:{color}">&#9632;</span>&nbsp;{text}')
     if mode is ChartMode.COST and any(bar.unpriced_tokens > 0 for bar in chart.days):
         # What an outline is (see paintEvent): use by models without a price, alone or on top
@@ -514,7 +528,21 @@ def legend_html(
         entries.append(
             f'<span style="color:{muted}">&#9633;</span>&nbsp;{_unbroken(UNPRICED_LEGEND)}'
         )
-    return "&nbsp;&nbsp; ".join(entries)
+    # The paragraph in the widget's direction, not its first letter's (a name's).
+    side = "rtl" if direction == Qt.LayoutDirection.RightToLeft else "ltr"
+    return f'<p dir="{side}">' + "&nbsp;&nbsp; ".join(entries) + "</p>"
+
+
+def legend_spoken(chart: ChartView | None, mode: ChartMode = ChartMode.TOKENS) -> str:
+    """What screen readers are told the legend is: its names whole, with no marks (a rich
+    text label is otherwise named by its plain text, isolates and word joiners and all)."""
+    if chart is None:
+        return ""
+    series, _colors = chart.stacking(mode is ChartMode.COST)
+    entries = list(series)
+    if mode is ChartMode.COST and any(bar.unpriced_tokens > 0 for bar in chart.days):
+        entries.append(f"outlined: {UNPRICED_LEGEND}")
+    return "Legend: " + ", ".join(entries) if entries else ""
 
 
 #: The legend asks for room for this many characters of a name (and its swatch): a longer
@@ -550,9 +578,12 @@ class ChartLegend(QLabel):
             fitted[name] = self._fitted(name)
             return fitted[name]
 
-        text = legend_html(self.chart, self.palette(), self.mode, fit)
+        text = legend_html(self.chart, self.palette(), self.mode, fit, self.layoutDirection())
         if text != self.text():
             self.setText(text)
+        spoken = legend_spoken(self.chart, self.mode)
+        if spoken != self.accessibleName():
+            self.setAccessibleName(spoken)
         cut = list(self.chart.cut_names if self.chart is not None else ())
         # Cut here, not before (``LEGEND_NAME_CHARS``): the name is whole already.
         cut += [name for name, shown in fitted.items() if shown != name and "…" not in name]
@@ -588,5 +619,6 @@ class ChartLegend(QLabel):
             QEvent.Type.PaletteChange,
             QEvent.Type.ApplicationPaletteChange,
             QEvent.Type.FontChange,
+            QEvent.Type.LayoutDirectionChange,  # its paragraph's and its names' marks
         ):
             self._show()

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAccessible, QFontMetricsF, QKeySequence
+from PySide6.QtGui import QAccessible, QFontMetricsF, QKeySequence, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -366,3 +366,57 @@ def test_limit_names_are_isolated_in_either_direction_cut_or_whole(qtbot: QtBot)
     with directed(RTL):
         check(RTL)
     check(LTR)
+
+
+@pytest.mark.parametrize("direction", [LTR, RTL], ids=["ltr", "rtl"])
+def test_legend_names_are_isolated_in_a_paragraph_of_the_window_direction(
+    qtbot: QtBot, direction: Qt.LayoutDirection
+) -> None:
+    """The chart's legend is laid out in the window's direction, each swatch before its name
+    and each name in its own direction: with a Hebrew model first, the whole legend had been
+    laid out right to left in a left-to-right window (each swatch on the wrong side of its
+    name), and "מודל gpt-5" split across entries. Screen readers are told the names whole
+    and unmarked, and the tooltip has no marks."""
+    models = ["מודל gpt-5", "gpt-5 (local)", "שלום (x)", "123 abc", "שלום-עולם-" * 6]
+    slots = [slot(TODAY, 9000 - 1000 * n, model=name) for n, name in enumerate(models)]
+    view = usage_view(recent(slots))
+    assert view.chart is not None
+    names, _colors = view.chart.stacking(False)
+    assert names[0] == models[0]
+    assert "שלום-עולם-" * 6 in view.chart.cut_names  # cut before the legend: whole in its tip
+    with directed(direction):
+        page = UsagePage()
+        qtbot.addWidget(page)
+        page.show_view(view)
+        page.resize(900, 900)
+        page.show()
+        qtbot.waitExposed(page)
+        legend = page.legend
+        assert legend.layoutDirection() == direction
+        document = QTextDocument()
+        document.setHtml(legend.text())
+        block = document.firstBlock()
+        assert block.textDirection() == direction
+        plain = block.text()
+        entries = plain.split("\u00a0\u00a0 ")
+        shown = [unmarked(entry.removeprefix("\u25a0\u00a0")) for entry in entries]
+        assert [name.replace("\u2060", "").replace("\u00a0", " ") for name in shown] == list(names)
+        font = legend.font()
+
+        def own(name: str) -> str:
+            return reading_order(name, font, own_direction(name))
+
+        if direction == LTR:
+            expected = " ".join("\u25a0" + own(name) for name in shown)
+        else:
+            expected = " ".join(own(name) + "\u25a0" for name in reversed(shown))
+        assert reading_order(plain, font, direction) == expected
+        told = legend.accessibleName()
+        assert told == "Legend: " + ", ".join(names)
+        interface = QAccessible.queryAccessibleInterface(legend)
+        assert interface is not None
+        assert interface.text(QAccessible.Text.Name) == told
+        assert "Names cut to fit" in legend.toolTip()
+        assert not any(mark in legend.toolTip() + told for mark in MARKS)
+        if direction == LTR:  # ASCII names unmarked left to right
+            assert f"{FIRST_STRONG_ISOLATE}1" not in legend.text()

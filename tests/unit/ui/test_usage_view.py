@@ -1796,10 +1796,13 @@ def test_what_holds_a_legend_name_together_leaves_its_characters_whole() -> None
     html = legend_html(view.chart, QApplication.palette())
     assert family in html
     assert "e\u0301" in html
+    # The name in its isolate (it is not ASCII), at the end of the legend's paragraph.
     assert html.endswith(
-        WORD_JOINER.join(["b", "o", "t", "&nbsp;", family, "&nbsp;", "e\u0301", "&nbsp;"])
+        "\u2068"
+        + WORD_JOINER.join(["b", "o", "t", "&nbsp;", family, "&nbsp;", "e\u0301", "&nbsp;"])
         + WORD_JOINER
         + WORD_JOINER.join(["R", "&amp;", "D"])
+        + "\u2069</p>"
     )
 
 
