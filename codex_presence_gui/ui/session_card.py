@@ -170,7 +170,9 @@ class SessionCard(QFrame):
         self.title.set_full_text(view.project)
         self.branch.set_full_text(view.branch, names=(view.branch_name,))
         set_muted(self.branch)
-        self.activity.set_full_text(view.activity_text, shorter=view.activity_shorter)
+        self.activity.set_full_text(
+            view.activity_text, shorter=view.activity_shorter, names=view.activity_names
+        )
         self._show_details()
         set_tooltip(self.details, view.details_tooltip)
         set_muted(self.details)

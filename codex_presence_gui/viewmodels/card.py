@@ -47,6 +47,7 @@ class CardView:
     activity_kind: ActivityKind | None = None
     activity_text: str = ""
     activity_shorter: tuple[str, ...] = ()  # for less room, each shorter than the last
+    activity_names: tuple[str, ...] = ()  # the file or command in ``activity_text``, if any
     details: str = ""  # model · surface · context · share
     details_tooltip: str = ""  # the names cut in ``details``, whole
     detail_names: tuple[str, ...] = ()  # the names in ``details`` (model, surface), in order
@@ -133,6 +134,7 @@ def card_view(
         activity_kind=activity.kind if activity else None,
         activity_text=activity_text,
         activity_shorter=activity_forms[1:],
+        activity_names=(activity.target,) if activity is not None and activity.target else (),
         details=" · ".join(parts),
         details_tooltip=cut,
         detail_names=names,

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.formatting import Level
+from codex_presence_gui.core.models import Activity, ActivityKind
 from codex_presence_gui.ui.labels import (
     FIRST_STRONG_ISOLATE,
     POP_DIRECTIONAL_ISOLATE,
@@ -420,3 +421,31 @@ def test_legend_names_are_isolated_in_a_paragraph_of_the_window_direction(
         assert not any(mark in legend.toolTip() + told for mark in MARKS)
         if direction == LTR:  # ASCII names unmarked left to right
             assert f"{FIRST_STRONG_ISOLATE}1" not in legend.text()
+
+
+@pytest.mark.parametrize("direction", [LTR, RTL], ids=["ltr", "rtl"])
+def test_the_card_activity_names_its_file_in_its_own_direction(
+    qtbot: QtBot, direction: Qt.LayoutDirection
+) -> None:
+    """The file or command in the card's activity line is laid out in its own direction:
+    "Editing קובץ-" had its "-" on the wrong side of the name left to right. Screen readers
+    are told the line unmarked; an ASCII command is not marked left to right."""
+    fsi, pdi = MARKS
+    hebrew = session("s", activity=Activity(ActivityKind.EDITING, "קובץ-"))
+    with directed(direction):
+        card = SessionCard()
+        qtbot.addWidget(card)
+        card.show_view(card_view(hebrew, (), NOW))
+        card.resize(700, 300)
+        card.show()
+        qtbot.waitExposed(card)
+        drawn = card.activity.text()
+        assert drawn == f"Editing {fsi}קובץ-{pdi}"
+        font = card.activity.font()
+        assert reading_order(drawn, font, LTR) == "Editing " + reading_order("קובץ-", font, RTL)
+        assert card.activity.accessibleName() == "Editing קובץ-"
+        assert not any(mark in card.activity.toolTip() for mark in MARKS)
+        card.show_view(card_view(session("t"), (), NOW))
+        latin = card.activity.text()
+        assert unmarked(latin) == "Running cargo test"
+        assert (latin == "Running cargo test") == (direction == LTR)
