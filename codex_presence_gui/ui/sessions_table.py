@@ -123,7 +123,7 @@ class RowDelegate(QStyledItemDelegate):
         if index.column() in WRITTEN_LEFT_TO_RIGHT:
             option.text = drawn_in(option.direction, option.text, left_to_right)
         elif index.column() in NAMED:
-            option.text = name_drawn_in(option.direction, option.text)
+            option.text = _names_drawn_in(option.direction, option.text, index.data(ShortTextRole))
         if index.data(EndedRole):
             option.palette.setColor(QPalette.ColorRole.Text, muted_color(option.palette))
         elif index.data(FastestRole):
@@ -165,6 +165,17 @@ class ElideDelegate(RowDelegate):
             metrics = QFontMetricsF(option.font)
             if metrics.horizontalAdvance(option.text) > room:
                 option.text = _shortened(option.text, short, metrics, room)
+
+
+def _names_drawn_in(direction: Qt.LayoutDirection, text: str, short: str | None) -> str:
+    """A cell's name as a view of ``direction`` draws it (``name_drawn_in``); a project with
+    its branch ("shop (ענף-)", or as ``_shortened`` cut it), the project and the branch each
+    in its own direction, the brackets between them the app's: as one isolate, the branch
+    had been laid out in the project's direction, its "-" on the wrong side."""
+    if short and text.startswith(f"{short} (") and text.endswith(")"):
+        branch = text[len(short) + 2 : -1]
+        return f"{name_drawn_in(direction, short)} ({name_drawn_in(direction, branch)})"
+    return name_drawn_in(direction, text)
 
 
 def _shortened(text: str, short: str, metrics: QFontMetrics | QFontMetricsF, room: int) -> str:

@@ -449,3 +449,47 @@ def test_the_card_activity_names_its_file_in_its_own_direction(
         latin = card.activity.text()
         assert unmarked(latin) == "Running cargo test"
         assert (latin == "Running cargo test") == (direction == LTR)
+
+
+@pytest.mark.parametrize("direction", [LTR, RTL], ids=["ltr", "rtl"])
+def test_a_project_and_its_branch_are_each_in_their_own_direction(
+    qtbot: QtBot, direction: Qt.LayoutDirection
+) -> None:
+    """A project cell with its branch isolates the project and the branch each, not the
+    app's brackets: as one isolate, "shop (ענף-)" was laid out in the project's direction,
+    the branch's "-" on the wrong side of it. The data and a copy stay unmarked."""
+    fsi, pdi = MARKS
+    sessions = [
+        session("a", project="shop", git_branch="ענף-", age=5),
+        session("b", project="חנות", git_branch="main", age=6),
+    ]
+    model = SessionTableModel()
+    model.update(sessions, None, NOW, {}, ended=set())
+    with directed(direction):
+        table = SessionsTable(model)
+        qtbot.addWidget(table)
+        table.resize(900, 400)
+        table.show()
+        qtbot.waitExposed(table)
+        drawn = {}
+        for row in range(table.proxy.rowCount()):
+            index = table.proxy.index(row, Column.PROJECT)
+            data = str(index.data())
+            assert not any(mark in data for mark in MARKS)
+            drawn[data] = drawn_option(table, index)
+        shop, store = drawn["shop (ענף-)"], drawn["חנות (main)"]
+        if direction == LTR:
+            assert shop.text == f"shop ({fsi}ענף-{pdi})"
+            assert store.text == f"{fsi}חנות{pdi} (main)"
+        else:
+            assert shop.text == f"{fsi}shop{pdi} ({fsi}ענף-{pdi})"
+            assert store.text == f"{fsi}חנות{pdi} ({fsi}main{pdi})"
+        font = shop.font
+        branch = reading_order("ענף-", font, RTL)
+        project = reading_order("חנות", font, RTL)
+        if direction == LTR:
+            assert reading_order(shop.text, font, LTR) == f"shop ({branch})"
+            assert reading_order(store.text, font, LTR) == f"{project} (main)"
+        else:  # the app's "project (branch)" right to left, each name as it is written
+            assert reading_order(shop.text, font, RTL) == f"({branch}) shop"
+            assert reading_order(store.text, font, RTL) == f"(main) {project}"
