@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -28,13 +28,20 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level, format_age, token_triplet_text
-from codex_presence_gui.ui.labels import drawn_in, left_to_right, name_drawn_in
+from codex_presence_gui.ui.labels import (
+    drawn_in,
+    isolated,
+    left_to_right,
+    name_drawn_in,
+    names_isolated,
+)
 from codex_presence_gui.ui.theme import level_text_color, muted_color
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
     Column,
     EndedRole,
     FastestRole,
+    NamesRole,
     RowView,
     SessionSortProxy,
     SessionTableModel,
@@ -123,7 +130,13 @@ class RowDelegate(QStyledItemDelegate):
         if index.column() in WRITTEN_LEFT_TO_RIGHT:
             option.text = drawn_in(option.direction, option.text, left_to_right)
         elif index.column() in NAMED:
-            option.text = _names_drawn_in(option.direction, option.text, index.data(ShortTextRole))
+            names = index.data(NamesRole)
+            if names:
+                full = str(index.data())
+                option.text = _sentence_drawn_in(option.direction, option.text, full, names)
+            else:
+                short = index.data(ShortTextRole)
+                option.text = _names_drawn_in(option.direction, option.text, short)
         if index.data(EndedRole):
             option.palette.setColor(QPalette.ColorRole.Text, muted_color(option.palette))
         elif index.data(FastestRole):
@@ -145,7 +158,8 @@ class ElideDelegate(RowDelegate):
     A cell with a shorter form (``ShortTextRole``: "shop" of "shop (feature/cart)") that does
     not fit whole keeps that form whole and cuts what follows it first: "shop (feat…cart)",
     then "shop (…)" (something is left out, in the tooltip), then the form alone, elided if
-    need be; never "sh…rt)"."""
+    need be; never "sh…rt)". A cell with names in it (``NamesRole``) is cut here too, not by
+    the style: the end of a name's isolate must not go with the name's end."""
 
     def __init__(self, mode: Qt.TextElideMode, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -154,17 +168,28 @@ class ElideDelegate(RowDelegate):
     def fit(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         option.textElideMode = self.mode
         short = index.data(ShortTextRole)
-        if short and option.rect.width() > 0:
-            # The room the style leaves the text (its margins on either side).
+        named = not short and index.data(NamesRole)
+        if (short or named) and option.rect.width() > 0:
+            # The room the style leaves the text (its margins on either side, and the icon's
+            # room in an Activity cell).
             style = option.widget.style() if option.widget is not None else QApplication.style()
             margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
-            room = option.rect.width() - 2 * margin
+            if named:
+                text_rect = style.subElementRect(
+                    QStyle.SubElement.SE_ItemViewItemText, option, option.widget
+                )
+                room = text_rect.width() - 2 * margin
+            else:
+                room = option.rect.width() - 2 * margin
             # Measured in fractions of a pixel, as the style lays the text out: whole pixels
             # took "api-gateway (main)" (131.3 px) to fit 131, and the style cut it in its
             # project ("api-gate…y (main)").
             metrics = QFontMetricsF(option.font)
             if metrics.horizontalAdvance(option.text) > room:
-                option.text = _shortened(option.text, short, metrics, room)
+                if short:
+                    option.text = _shortened(option.text, short, metrics, room)
+                else:
+                    option.text = metrics.elidedText(option.text, self.mode, room)
 
 
 def _names_drawn_in(direction: Qt.LayoutDirection, text: str, short: str | None) -> str:
@@ -176,6 +201,20 @@ def _names_drawn_in(direction: Qt.LayoutDirection, text: str, short: str | None)
         branch = text[len(short) + 2 : -1]
         return f"{name_drawn_in(direction, short)} ({name_drawn_in(direction, branch)})"
     return name_drawn_in(direction, text)
+
+
+def _sentence_drawn_in(
+    direction: Qt.LayoutDirection, shown: str, full: str, names: Sequence[str]
+) -> str:
+    """A cell of the app's words with names in it ("Editing קובץ-", ``full``; ``shown`` as
+    ``ElideDelegate`` cut it) as a view of ``direction`` draws it: the app's words left to
+    right, as written, and each name in its own direction. As one isolate, the name had been
+    laid out in the direction of "Editing", its "-" on the wrong side. Right to left, the
+    whole text is an isolate too (led by the app's first word, it is laid out left to right),
+    so within it a name needs marks only where a left-to-right paragraph would
+    (``isolate_needed``)."""
+    drawn = names_isolated(shown, full, names, Qt.LayoutDirection.LeftToRight)
+    return isolated(drawn) if direction == Qt.LayoutDirection.RightToLeft else drawn
 
 
 def _shortened(text: str, short: str, metrics: QFontMetrics | QFontMetricsF, room: int) -> str:

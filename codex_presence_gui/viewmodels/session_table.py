@@ -45,6 +45,9 @@ FastestRole = Qt.ItemDataRole.UserRole + 5
 #: A shorter form of a cell's text, drawn (elided if need be) where the whole does not fit:
 #: the project without its branch, which tells sessions of one project apart less.
 ShortTextRole = Qt.ItemDataRole.UserRole + 6
+#: The names from the logs inside a cell's text of the app's, in their order: the file or
+#: command of "Editing app.py" (None: none). Each is drawn in its own direction.
+NamesRole = Qt.ItemDataRole.UserRole + 7
 
 _ROLES_CHANGED = [
     Qt.ItemDataRole.DisplayRole,
@@ -60,6 +63,7 @@ _ROLES_CHANGED = [
     EndedRole,
     FastestRole,
     ShortTextRole,
+    NamesRole,
 ]
 _HIGHLIGHT = QColor(59, 130, 246, 38)  # a light tint that reads on light and dark palettes
 _DASH = "–"
@@ -126,6 +130,15 @@ class RowView:
             return ActivityKind.IDLE
         activity = self.snapshot.activity
         return activity.kind if activity else None
+
+    @property
+    def activity_names(self) -> tuple[str, ...]:
+        """The file or command in the Activity cell's text, if any (an ended row says when it
+        ended, and no name)."""
+        activity = self.snapshot.activity
+        if self.ended or activity is None or not activity.target:
+            return ()
+        return (activity.target,)
 
 
 def _project_tooltip(s: CodexSessionSnapshot, project: str) -> str:
@@ -428,6 +441,8 @@ class SessionTableModel(QAbstractTableModel):
         if role == ShortTextRole:
             branched = column == Column.PROJECT and bool(row.snapshot.git_branch)
             return shown_key(row.snapshot.project) if branched else None
+        if role == NamesRole and column == Column.ACTIVITY:
+            return row.activity_names or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in _RIGHT_ALIGNED:
             return int(_RIGHT | _MIDDLE)
         return None

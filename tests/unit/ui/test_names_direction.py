@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAccessible, QFontMetricsF, QKeySequence, QTextDocument
+from PySide6.QtGui import QAccessible, QFont, QFontMetricsF, QKeySequence, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -90,12 +90,40 @@ def drawn_option(view: QAbstractItemView, index: QModelIndex) -> QStyleOptionVie
 
 
 def as_drawn(view: QAbstractItemView, option: QStyleOptionViewItem, mode: Qt.TextElideMode) -> str:
-    """The text the style draws: the option's, elided to the cell's room."""
-    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
-    room = option.rect.width() - 2 * margin
-    if option.features & QStyleOptionViewItem.ViewItemFeature.HasDecoration:
-        room -= option.decorationSize.width() + margin
-    return QFontMetricsF(option.font).elidedText(option.text, mode, room)
+    """The text the style draws: the option's, elided to the room it leaves the text (beside
+    the icon, if any)."""
+    style = view.style()
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+    text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, view)
+    room = text_rect.width() - 2 * margin
+    metrics = QFontMetricsF(option.font)
+    if metrics.horizontalAdvance(option.text) <= room:
+        return option.text
+    return metrics.elidedText(option.text, mode, room)
+
+
+def sentence_order(drawn: str, font: QFont, direction: Qt.LayoutDirection) -> str:
+    """How ``drawn``, the app's words with names isolated in them (and, right to left, the
+    whole in an isolate), should read: the app's words left to right, as written, and each
+    name in its own direction."""
+    fsi = FIRST_STRONG_ISOLATE
+    if direction == RTL:
+        assert isolated_whole(drawn), drawn
+        drawn = drawn[1:-1]
+    pieces: list[tuple[str, bool]] = []
+    inside = False
+    piece = ""
+    for char in drawn:
+        if char in MARKS:
+            assert (char == fsi) != inside, drawn  # one level: each name opened, then closed
+            pieces.append((piece, inside))
+            inside, piece = char == fsi, ""
+        else:
+            piece += char
+    pieces.append((piece, inside))
+    return "".join(
+        reading_order(text, font, own_direction(text) if name else LTR) for text, name in pieces
+    )
 
 
 def test_what_shows_of_each_name_is_isolated() -> None:
@@ -152,8 +180,16 @@ def test_an_ascii_name_reads_the_same_unmarked_left_to_right(qtbot: QtBot, name:
 
 
 def names_model(names: list[str]) -> SessionTableModel:
+    """A session for each name: its project, another's model, and the file it edits."""
     sessions = [
-        session(f"s{n}", project=name, git_branch=None, model=model, age=5 + n)
+        session(
+            f"s{n}",
+            project=name,
+            git_branch=None,
+            model=model,
+            activity=Activity(ActivityKind.EDITING, name),
+            age=5 + n,
+        )
         for n, (name, model) in enumerate(zip(names, reversed(names), strict=True))
     ]
     model = SessionTableModel()
@@ -165,14 +201,16 @@ def names_model(names: list[str]) -> SessionTableModel:
 def test_session_names_read_as_written_in_either_table(
     qtbot: QtBot, direction: Qt.LayoutDirection
 ) -> None:
-    """A project, a model and an activity are each laid out in their own direction, cut or
-    whole: right to left, "project-…-name-" had been drawn "-project-…-name", "[x] proj"
-    "proj [x]"; left to right, "שלום (main)" "םולש (main)". The table's data and what Ctrl+C
-    copies carry no marks; left to right, an ASCII name is not marked."""
+    """A project, a model and an activity's file are each laid out in their own direction,
+    cut or whole: right to left, "project-…-name-" had been drawn "-project-…-name", "[x]
+    proj" "proj [x]"; left to right, "שלום (main)" "םולש (main)". An activity's words are
+    the app's, left to right, its file isolated inside it ("Editing קובץ-" as one isolate had
+    its "-" on the wrong side). The table's data and what Ctrl+C copies carry no marks; left
+    to right, an ASCII name is not marked."""
     with directed(direction):
         table = SessionsTable(names_model(NAMES))
         qtbot.addWidget(table)
-        table.resize(700, 400)
+        table.resize(600, 400)
         table.show()
         qtbot.waitExposed(table)
         assert table.layoutDirection() == direction
@@ -190,13 +228,20 @@ def test_session_names_read_as_written_in_either_table(
                 index = table.proxy.index(row, column)
                 option = drawn_option(table, index)
                 data = str(index.data())
-                if isolate_needed(direction, data):
-                    assert isolated_whole(option.text), option.text
-                else:
-                    assert option.text == data
                 drawn = as_drawn(table, option, mode)
                 written = unmarked(drawn)
-                assert reads_as_its_own(drawn, written, option.font, option.direction), drawn
+                if column == Column.ACTIVITY:
+                    name = data.removeprefix("Editing ")
+                    assert option.text != data or not isolate_needed(direction, name)
+                    assert drawn == option.text  # cut before it was marked
+                    expected = sentence_order(drawn, option.font, direction)
+                    assert reading_order(drawn, option.font, direction) == expected, drawn
+                elif isolate_needed(direction, data):
+                    assert isolated_whole(option.text), option.text
+                    assert reads_as_its_own(drawn, written, option.font, option.direction)
+                else:
+                    assert option.text == data
+                    assert reads_as_its_own(drawn, written, option.font, option.direction)
                 assert not any(mark in data for mark in MARKS)
                 turned += reading_order(written, option.font, direction) != reading_order(
                     drawn, option.font, direction
@@ -213,6 +258,7 @@ def test_session_names_read_as_written_in_either_table(
             assert copied == table.proxy.index(row, Column.PROJECT).data()
             assert not any(mark in copied for mark in MARKS)
     assert Column.PROJECT in cut  # "project-with-a-…-long-name-": its "-" last too
+    assert Column.ACTIVITY in cut  # "Editing מודל…": the name and the "…" one isolate
 
 
 @pytest.mark.parametrize("direction", [LTR, RTL], ids=["ltr", "rtl"])
@@ -493,3 +539,50 @@ def test_a_project_and_its_branch_are_each_in_their_own_direction(
         else:  # the app's "project (branch)" right to left, each name as it is written
             assert reading_order(shop.text, font, RTL) == f"({branch}) shop"
             assert reading_order(store.text, font, RTL) == f"(main) {project}"
+
+
+@pytest.mark.parametrize("direction", [LTR, RTL], ids=["ltr", "rtl"])
+def test_the_activity_cell_names_its_file_in_its_own_direction(
+    qtbot: QtBot, direction: Qt.LayoutDirection
+) -> None:
+    """The sessions table's Activity cell draws the app's words left to right and the file
+    or command in its own direction: as one isolate led by "Editing", "Editing קובץ-" had
+    its "-" on the wrong side of the name. An ended row names no file; the data, and what is
+    copied, stay unmarked; left to right, an ASCII command is not marked."""
+    fsi, pdi = MARKS
+    sessions = [
+        session("a", activity=Activity(ActivityKind.EDITING, "קובץ-"), age=5),
+        session("b", activity=Activity(ActivityKind.READING, "نموذج-"), age=6),
+        session("c", age=7),  # "Running cargo test"
+    ]
+    model = SessionTableModel()
+    model.update(sessions, None, NOW, {}, ended=set())
+    with directed(direction):
+        table = SessionsTable(model)
+        qtbot.addWidget(table)
+        table.resize(900, 400)
+        table.show()
+        qtbot.waitExposed(table)
+        drawn = {}
+        for row in range(table.proxy.rowCount()):
+            index = table.proxy.index(row, Column.ACTIVITY)
+            data = str(index.data())
+            assert not any(mark in data for mark in MARKS)
+            drawn[data] = drawn_option(table, index).text
+        hebrew, arabic = f"Editing {fsi}קובץ-{pdi}", f"Reading {fsi}نموذج-{pdi}"
+        latin = "Running cargo test"
+        if direction == RTL:  # the app's words laid out left to right, as written
+            hebrew, arabic, latin = isolated(hebrew), isolated(arabic), isolated(latin)
+        assert drawn == {
+            "Editing קובץ-": hebrew,
+            "Reading نموذج-": arabic,
+            "Running cargo test": latin,
+        }
+        font = table.font()
+        file = reading_order("קובץ-", font, RTL)
+        assert file == "-ץבוק"
+        assert reading_order(hebrew, font, direction) == f"Editing {file}"
+        table.setFocus()
+        table.setCurrentIndex(table.proxy.index(0, Column.ACTIVITY))
+        qtbot.keySequence(table, QKeySequence.StandardKey.Copy)
+        assert not any(mark in QApplication.clipboard().text() for mark in MARKS)
