@@ -49,6 +49,7 @@ from codex_presence_gui.ui.labels import (
     LeftToRightDelegate,
     elided_key,
     name_drawn_in,
+    names_isolated,
     set_tooltip,
     show_as_written,
     wrapped_label,
@@ -767,9 +768,31 @@ class UsagePage(QScrollArea):
         self.model_model.show_rows(view.models)
         self._arrange()
         self._fit_height()
-        notes = [view.cost_note] + ([view.unpriced_text] if view.unpriced_text else [])
-        self.footnote.setText("\n".join(notes))
+        self._show_footnote()
         set_muted(self.footnote)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LayoutDirectionChange:
+            self._show_footnote()  # its names' marks follow the direction
+
+    def _show_footnote(self) -> None:
+        """The cost's note, and the note on models without a price, each model's name in its
+        own direction in a window of either direction (``names_isolated``, looked for in that
+        note alone): "نموذج-" had its "-" on the wrong side. Screen readers are told the
+        notes unmarked."""
+        view = self.view
+        if view is None or not view.ready:
+            return
+        notes = [view.cost_note]
+        drawn = list(notes)
+        if view.unpriced_text:
+            notes.append(view.unpriced_text)
+            direction = self.layoutDirection()
+            text = view.unpriced_text
+            drawn.append(names_isolated(text, text, view.unpriced_names, direction))
+        self.footnote.setText("\n".join(drawn))
+        self.footnote.setAccessibleName("\n".join(notes))
 
     def show_problems_details(self) -> None:
         """Every problem met reading the logs, whole, in a window of its own."""

@@ -174,6 +174,7 @@ class UsageView:
     cache_tooltip: str = ""
     cost_note: str = ""  # the estimate's caption, with where prices come from
     unpriced_text: str = ""  # models without a known price, in plain words
+    unpriced_names: tuple[str, ...] = ()  # the models' names in ``unpriced_text``, in order
     notice: str = ""  # the index had to be rebuilt
     problems_text: str = ""  # what in the logs may keep the numbers short, in one line
     problems_short: str = ""  # the same, shorter, for a page too narrow for it
@@ -329,6 +330,9 @@ def usage_view(recent: RecentUsage) -> UsageView:
     today_row = rows.get(today.isoformat())
     today_tally = _sum_tallies([today_row])
     left_out = _unpriced_line(unpriced_tokens(today_row), today_tally.total)
+    unpriced_note, note_names = _unpriced_text(
+        daily.unpriced_models, totals.cost_usd is not None and unpriced_tokens(daily.totals) > 0
+    )
     return UsageView(
         UsageState.READY,
         compact_line=compact_line(today_tally, unpriced_tokens(today_row)),
@@ -344,10 +348,8 @@ def usage_view(recent: RecentUsage) -> UsageView:
         cache_text=_cache_text(totals),
         cache_tooltip=_cache_tooltip(totals),
         cost_note=f"{ESTIMATE_NOTE} Prices: {unbroken(daily.price_source)}.",
-        unpriced_text=_unpriced_text(
-            daily.unpriced_models,
-            totals.cost_usd is not None and unpriced_tokens(daily.totals) > 0,
-        ),
+        unpriced_text=unpriced_note,
+        unpriced_names=note_names,
         notice=notice,
         problems_text=problems.text,
         problems_short=problems.short,
@@ -644,20 +646,24 @@ def _cache_tooltip(totals: Tally) -> str:
     return text
 
 
-def _unpriced_text(models: list[str], partial: bool) -> str:
-    """The note on models without a price; ``partial`` when some cost shown leaves their
-    tokens out (and so carries a ``+``)."""
+def _unpriced_text(models: list[str], partial: bool) -> tuple[str, tuple[str, ...]]:
+    """The note on models without a price, and the names in it (as shown, the unlogged one's
+    too), in their order: each is drawn in its own direction. ``partial`` when some cost
+    shown leaves their tokens out (and so carries a ``+``)."""
     if not models:
-        return ""
+        return "", ()
     # In a wrapped line, with room for a long name (but not for one that would not break).
     names = [shortened(name, NOTE_NAME_CHARS) for name in unpriced_names(models)]
+    named = tuple(names)
     if len(names) > UNPRICED_NAMED + 1:  # (one more is named); the By model table has all
         more = len(names) - UNPRICED_NAMED
         names[UNPRICED_NAMED:] = [f"{more:,} other models"]
+        named = named[:UNPRICED_NAMED]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     which = "its" if len(names) == 1 else "their"
     marked = " (a cost marked + leaves them out)" if partial else ""
-    return (
+    text = (
         f"No API price is known for {listed}: {which} tokens are counted, but not in the "
         f"costs{marked}."
     )
+    return text, named

@@ -586,3 +586,53 @@ def test_the_activity_cell_names_its_file_in_its_own_direction(
         table.setCurrentIndex(table.proxy.index(0, Column.ACTIVITY))
         qtbot.keySequence(table, QKeySequence.StandardKey.Copy)
         assert not any(mark in QApplication.clipboard().text() for mark in MARKS)
+
+
+@pytest.mark.parametrize("direction", [LTR, RTL], ids=["ltr", "rtl"])
+def test_the_note_on_unpriced_models_names_each_in_its_own_direction(
+    qtbot: QtBot, direction: Qt.LayoutDirection
+) -> None:
+    """The Usage page's note on models without a price draws each model's name in its own
+    direction: "نموذج-" had its "-" on the wrong side, and "מודל gpt-5" ran into the next
+    name. Screen readers are told the notes unmarked; left to right, an ASCII name is not
+    marked; the marks follow the window's direction when it changes."""
+    fsi, pdi = MARKS
+    models = ["gpt-5 (local)", "מודל gpt-5", "نموذج-"]
+    view = usage_view(recent([slot(TODAY, 1000 - n, model=name) for n, name in enumerate(models)]))
+    assert view.unpriced_names == tuple(models)
+    note = view.unpriced_text
+    assert note.startswith("No API price is known for gpt-5 (local), מודל gpt-5 and نموذج-: ")
+    with directed(direction):
+        page = UsagePage()
+        qtbot.addWidget(page)
+        page.show_view(view)
+        page.resize(900, 900)
+        page.show()
+        qtbot.waitExposed(page)
+        footnote = page.footnote
+        cost_note, drawn = footnote.text().split("\n")
+        assert cost_note == view.cost_note
+        latin = "gpt-5 (local)" if direction == LTR else f"{fsi}gpt-5 (local){pdi}"
+        assert drawn.startswith(
+            f"No API price is known for {latin}, {fsi}מודל gpt-5{pdi} and {fsi}نموذج-{pdi}: "
+        )
+        assert unmarked(drawn) == note
+        assert footnote.accessibleName() == f"{view.cost_note}\n{note}"
+        font = footnote.font()
+
+        def own(name: str) -> str:
+            return reading_order(name, font, own_direction(name))
+
+        # The note's paragraph is the app's words, left to right; each name in its own.
+        head = "No API price is known for "
+        listed = f"{latin}, {fsi}מודל gpt-5{pdi} and {fsi}نموذج-{pdi}"
+        rest = drawn[len(head) + len(listed) :]
+        assert reading_order(drawn, font, LTR) == (
+            f"{head}{own('gpt-5 (local)')}, {own('מודל gpt-5')} and {own('نموذج-')}"
+            + reading_order(rest, font, LTR)
+        )
+        assert own("نموذج-").startswith("-")
+        # Unmarked, the names had been laid out in the note's direction.
+        assert reading_order(note, font, LTR) != reading_order(drawn, font, LTR)
+    # Back left to right, the ASCII name's marks go.
+    assert footnote.text().split("\n")[1].startswith("No API price is known for gpt-5 (local), ")

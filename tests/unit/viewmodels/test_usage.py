@@ -289,8 +289,13 @@ def test_thousands_of_unpriced_models_are_counted_in_the_note_not_listed() -> No
         f"No API price is known for {named} and 2,990 other models: their tokens are "
         "counted, but not in the costs."
     )
-    eleven = usage_view(recent(slots[:11])).unpriced_text
-    assert eleven.startswith(f"No API price is known for {named} and proxy-0010: their")
+    assert usage_view(recent(slots)).unpriced_names == tuple(f"proxy-{n:04d}" for n in range(10))
+    eleven = usage_view(recent(slots[:11]))
+    assert eleven.unpriced_text.startswith(
+        f"No API price is known for {named} and proxy-0010: their"
+    )
+    # The names in the note, each to be drawn in its own direction.
+    assert eleven.unpriced_names == tuple(f"proxy-{n:04d}" for n in range(11))
 
 
 def test_costs_are_labelled_estimates_and_unpriced_models_named() -> None:
