@@ -30,6 +30,10 @@ LEFT_TO_RIGHT_MARK = "\u200e"
 #: U+2068 and U+2069: the start of a first strong isolate and its end, of no width.
 FIRST_STRONG_ISOLATE = "\u2068"
 POP_DIRECTIONAL_ISOLATE = "\u2069"
+#: U+2066: the start of a left-to-right isolate (ended by ``POP_DIRECTIONAL_ISOLATE``).
+LEFT_TO_RIGHT_ISOLATE = "\u2066"
+#: What parts a path: its separators, on every desktop read left to right.
+PATH_SEPARATORS = frozenset("/\\")
 
 
 def set_tooltip(widget: QWidget, text: str) -> None:
@@ -65,6 +69,7 @@ class ElidedLabel(QLabel):
         self.extra_tooltip = ""
         self.shorter: tuple[str, ...] = ()
         self.names: tuple[str, ...] = ()
+        self.paths: tuple[str, ...] = ()
         self._mode = mode
         self._min_chars = min_chars
         #: Cut to fewer characters than this, the text is left out (its tooltip keeps it):
@@ -84,26 +89,30 @@ class ElidedLabel(QLabel):
         spoken: str | None = None,
         spoken_details: str | None = None,
         names: Sequence[str] = (),
+        paths: Sequence[str] = (),
     ) -> None:
         """Show ``text`` (elided to fit), or the first of its ``shorter`` forms that fits;
         ``tooltip`` is added below the whole text. Screen readers are told ``spoken`` and
         ``spoken_details`` in their place, where given: a text with a countdown in it is
         named by what it means, the countdown in its description. ``names``: the names from
-        the logs in ``text``, in their order (see ``names_isolated``)."""
+        the logs in ``text``, in their order (see ``names_isolated``); ``paths``: the paths (of
+        files, of folders) in it, in their order, drawn left to right (``path_isolated``)."""
         text = _one_line(text)
         forms = tuple(_one_line(form) for form in shorter)
         named = tuple(_one_line(name) for name in names)
+        pathed = tuple(_one_line(path) for path in paths)
         # Never the cut text ("shop (feat…"), nor the tooltip's markup.
         tell(
             self,
             text if spoken is None else _one_line(spoken),
             tooltip if spoken_details is None else spoken_details,
         )
-        if (text, tooltip, forms, named) == (
+        if (text, tooltip, forms, named, pathed) == (
             self.full_text,
             self.extra_tooltip,
             self.shorter,
             self.names,
+            self.paths,
         ):
             return
         advance = self.fontMetrics().horizontalAdvance
@@ -112,6 +121,7 @@ class ElidedLabel(QLabel):
         self.extra_tooltip = tooltip
         self.shorter = forms
         self.names = named
+        self.paths = pathed
         if resized:
             # The size hints follow the text's width only: a countdown's digits changing
             # within the same width need no new layout of the window, only a repaint.
@@ -175,7 +185,7 @@ class ElidedLabel(QLabel):
         # The form it shows, whole or cut (the shortest, see ``shown_in``).
         forms = (self.full_text, *self.shorter)
         whole = shown if shown in forms else forms[-1]
-        drawn = names_isolated(shown, whole, self.names, self.layoutDirection())
+        drawn = names_isolated(shown, whole, self.names, self.layoutDirection(), paths=self.paths)
         if drawn != self.text():
             super().setText(drawn)
         tips = [self.full_text] if shown != self.full_text else []
@@ -200,6 +210,31 @@ def isolated(text: str) -> str:
     123"; left to right, "שלום (main)" had its bracket on the wrong side of the name, and a
     Hebrew model at the start of a label turned the whole line round."""
     return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}" if text else text
+
+
+def path_isolated(path: str) -> str:
+    """``path`` laid out left to right whatever the direction around it, and whatever its
+    folders' names: in a left-to-right isolate, a left-to-right mark after each separator.
+
+    Not in its first letter's direction, as a name is (``isolated``): a path's separators
+    read left to right on every desktop, a Hebrew folder in /home/user/ being
+    /home/user/פרויקט, and a relative path or a file name that starts in Hebrew is still read
+    folder by folder from the left. An isolate alone is not enough: a "/" between two folders
+    named right to left takes their direction (in an isolate of either direction), and
+    "/home/פרויקט/שלב" had been drawn with its last two folders the wrong way round; the mark
+    after it gives each "/" the left-to-right side it stands on."""
+    if not path:
+        return path
+    marked = "".join(
+        f"{char}{LEFT_TO_RIGHT_MARK}" if char in PATH_SEPARATORS else char for char in path
+    )
+    return f"{LEFT_TO_RIGHT_ISOLATE}{marked}{POP_DIRECTIONAL_ISOLATE}"
+
+
+def path_drawn_in(direction: Qt.LayoutDirection, path: str) -> str:
+    """``path`` as a widget of ``direction`` draws it: ``path_isolated`` where it needs marks
+    (``isolate_needed``: an ASCII path in a left-to-right window needs none), else as it is."""
+    return path_isolated(path) if isolate_needed(direction, path) else path
 
 
 def isolate_needed(direction: Qt.LayoutDirection, name: str) -> bool:
@@ -234,7 +269,12 @@ def drawn_in(direction: Qt.LayoutDirection, text: str, shape: Callable[[str], st
 
 
 def names_isolated(
-    shown: str, full: str, names: Sequence[str], direction: Qt.LayoutDirection
+    shown: str,
+    full: str,
+    names: Sequence[str],
+    direction: Qt.LayoutDirection,
+    *,
+    paths: Sequence[str] = (),
 ) -> str:
     """``shown`` with what shows of each of ``names`` in it isolated (``isolated``) where it
     needs to be in a paragraph of ``direction`` (``isolate_needed``), ``full`` being its
@@ -242,19 +282,22 @@ def names_isolated(
     names are found in ``full`` in their order, each after the one before. A name cut by the
     "…" is isolated with it: Qt's own elision of a marked text had dropped the end of the
     isolate with the name's end, and "limits" had been laid out as part of the name. A text
-    that is not ``full`` nor cut from it is given back as it is."""
-    marked = [isolate_needed(direction, name) for name in names]
-    if not any(marked):
-        return shown  # left to right, the usual (ASCII) names: nothing to look for
-    spans = []
-    start = 0
-    for name, needed in zip(names, marked, strict=True):
-        at = full.find(name, start) if name else -1
-        if at >= 0:
-            spans.append((at, at + len(name), needed))
-            start = at + len(name)
-    if not any(needed for _low, _high, needed in spans):
-        return shown
+    that is not ``full`` nor cut from it is given back as it is. ``paths`` are found so too
+    (in their own order) and drawn left to right, as ``path_isolated`` draws one."""
+    spans: list[tuple[int, int, bool, bool]] = []  # start, end, marked, a path
+    for items, is_path in ((names, False), (paths, True)):
+        start = 0
+        for item in items:
+            at = full.find(item, start) if item else -1
+            if at >= 0:
+                spans.append((at, at + len(item), isolate_needed(direction, item), is_path))
+                start = at + len(item)
+    if not any(needed for _low, _high, needed, _path in spans):
+        return shown  # left to right, the usual (ASCII) names and paths: nothing to mark
+    spans.sort()
+    # A name inside a path (or a path inside a name) is the one found first.
+    apart = [span for n, span in enumerate(spans) if not n or span[0] >= spans[n - 1][1]]
+    spans = apart
     cut = _cut(shown, full)
     if cut is None:
         return shown
@@ -265,7 +308,7 @@ def names_isolated(
 
     def owner(at: int) -> int | None:
         return next(
-            (n for n, (low, high, needed) in enumerate(spans) if needed and low <= at < high),
+            (n for n, (low, high, needed, _) in enumerate(spans) if needed and low <= at < high),
             None,
         )
 
@@ -274,20 +317,23 @@ def names_isolated(
         # The "…": a name's, when it is inside one name (an unmarked name's keeps it out).
         gone = range(head, len(full) - tail)
         inside = [
-            n for n, (low, high, _) in enumerate(spans) if low < gone.stop and gone.start < high
+            n for n, (low, high, _, _) in enumerate(spans) if low < gone.stop and gone.start < high
         ]
         owners.append(inside[0] if len(inside) == 1 and spans[inside[0]][2] else None)
     owners.extend(owner(at) for at in range(len(full) - tail, len(full)))
     pieces = []
     for at, char in enumerate(shown):
         before = owners[at - 1] if at else None
-        if owners[at] is not None and owners[at] != before:
+        mine = owners[at]
+        if mine is not None and mine != before:
             if before is not None:
                 pieces.append(POP_DIRECTIONAL_ISOLATE)
-            pieces.append(FIRST_STRONG_ISOLATE)
-        elif owners[at] is None and before is not None:
+            pieces.append(LEFT_TO_RIGHT_ISOLATE if spans[mine][3] else FIRST_STRONG_ISOLATE)
+        elif mine is None and before is not None:
             pieces.append(POP_DIRECTIONAL_ISOLATE)
         pieces.append(char)
+        if mine is not None and spans[mine][3] and char in PATH_SEPARATORS:
+            pieces.append(LEFT_TO_RIGHT_MARK)  # see ``path_isolated``
     if owners and owners[-1] is not None:
         pieces.append(POP_DIRECTIONAL_ISOLATE)
     return "".join(pieces)

@@ -558,7 +558,10 @@ class MainWindow(QMainWindow):
         """The Usage page's "Show file": where no folder can be opened, the page says so (the
         notices are on the live page)."""
         if not self._opened(file.parent, str(file)):
-            self.usage_page.say(f"{NO_FILE_MANAGER} The file is {file} (copied to the clipboard).")
+            self.usage_page.say(
+                f"{NO_FILE_MANAGER} The file is {file} (copied to the clipboard).",
+                paths=(str(file),),
+            )
 
     def _open_folder(self, folder: Path, where: str, key: str, copy: str | None = None) -> None:
         if not self._opened(folder, copy or str(folder)):

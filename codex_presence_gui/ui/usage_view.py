@@ -3,6 +3,7 @@ an export of the daily numbers to CSV."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
@@ -505,11 +506,19 @@ class ExportToast(TintedFrame):
     def tint(self, window: QColor, palette: QPalette) -> QColor:
         return blend(window, palette.color(QPalette.ColorRole.WindowText), TOAST_TINT)
 
-    def say(self, message: str, *, file: Path | None = None, problem: bool = False) -> None:
+    def say(
+        self,
+        message: str,
+        *,
+        file: Path | None = None,
+        problem: bool = False,
+        paths: Sequence[str] = (),
+    ) -> None:
         """Show ``message``: about a saved ``file`` (which "Show file" opens), else until it is
-        dismissed; a ``problem`` in the colour of one."""
+        dismissed; a ``problem`` in the colour of one. The ``paths`` in it are drawn left to
+        right in a window of either direction (see ``path_isolated``)."""
         self.file = file
-        self.label.set_full_text(message)
+        self.label.set_full_text(message, paths=paths)
         if problem:  # not as plain text
             set_level_color(self.label, Level.LOW)
         else:
@@ -855,7 +864,7 @@ class UsagePage(QScrollArea):
         if not self.saver.save(path, view.csv_text):
             return False
         self.export_status_timer.stop()
-        self._toast(f"Saving {path.name}…")
+        self._toast(f"Saving {path.name}…", paths=(path.name,))
         # Turned off with the keyboard on it, the button would hand it on to the next
         # control (the first total, ringed for the save's while): the page, which draws no
         # focus, holds it, and Export gets it back once the save ends, unless the user has
@@ -897,25 +906,33 @@ class UsagePage(QScrollArea):
         self._export_folder = path.parent
         self._enable_export()
         message = f"Saved {path}"
-        self._toast(message, file=path)
+        self._toast(message, file=path, paths=(str(path),))
         self.export_status_timer.start(EXPORT_SAVED_MS)
         self.export_done.emit(message)
 
     def _export_failed(self, path: Path, reason: str) -> None:
         self._enable_export()
-        self._export_failed_with(f"Could not write {path}: {reason}")
+        self._export_failed_with(f"Could not write {path}: {reason}", paths=(str(path),))
 
-    def _export_failed_with(self, message: str) -> None:
-        self.say(message, problem=True)
+    def _export_failed_with(self, message: str, *, paths: Sequence[str] = ()) -> None:
+        self.say(message, problem=True, paths=paths)
         self.export_done.emit(message)
 
-    def say(self, message: str, *, problem: bool = False) -> None:
-        """Say something about the last export (over the page's foot) until it is dismissed."""
+    def say(self, message: str, *, problem: bool = False, paths: Sequence[str] = ()) -> None:
+        """Say something about the last export (over the page's foot) until it is dismissed;
+        the ``paths`` in it drawn left to right (see ``path_isolated``)."""
         self.export_status_timer.stop()
-        self._toast(message, problem=problem)
+        self._toast(message, problem=problem, paths=paths)
 
-    def _toast(self, message: str, *, file: Path | None = None, problem: bool = False) -> None:
-        self.export_row.say(message, file=file, problem=problem)
+    def _toast(
+        self,
+        message: str,
+        *,
+        file: Path | None = None,
+        problem: bool = False,
+        paths: Sequence[str] = (),
+    ) -> None:
+        self.export_row.say(message, file=file, problem=problem, paths=paths)
         self._fit_foot_room()
 
     def _fit_foot_room(self) -> None:

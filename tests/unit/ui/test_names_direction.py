@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -24,10 +25,14 @@ from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.models import Activity, ActivityKind
 from codex_presence_gui.ui.labels import (
     FIRST_STRONG_ISOLATE,
+    LEFT_TO_RIGHT_ISOLATE,
+    LEFT_TO_RIGHT_MARK,
     POP_DIRECTIONAL_ISOLATE,
     isolate_needed,
     isolated,
     names_isolated,
+    path_drawn_in,
+    path_isolated,
 )
 from codex_presence_gui.ui.limits_panel import LimitsPanel
 from codex_presence_gui.ui.session_card import SessionCard
@@ -636,3 +641,90 @@ def test_the_note_on_unpriced_models_names_each_in_its_own_direction(
         assert reading_order(note, font, LTR) != reading_order(drawn, font, LTR)
     # Back left to right, the ASCII name's marks go.
     assert footnote.text().split("\n")[1].startswith("No API price is known for gpt-5 (local), ")
+
+
+#: Paths whose folders are named right to left: a "/" between two of them had taken their
+#: direction, and the folders read the wrong way round.
+RTL_PATHS = ["/home/user/פרויקט/שלב/usage.csv", "פרויקט/נתונים.csv", "/home/u/نموذج-/out.csv"]
+PATH_MARKS = (*MARKS, LEFT_TO_RIGHT_ISOLATE, LEFT_TO_RIGHT_MARK)
+
+
+def path_order(path: str, font: QFont) -> str:
+    """How ``path`` should read: its folders from the left, each as a left-to-right
+    paragraph lays it out alone."""
+    pieces, piece = [], ""
+    for char in path:
+        if char in "/\\":
+            pieces.extend([reading_order(piece, font, LTR), char])
+            piece = ""
+        else:
+            piece += char
+    pieces.append(reading_order(piece, font, LTR))
+    return "".join(pieces)
+
+
+def plain(text: str) -> str:
+    return "".join(char for char in text if char not in PATH_MARKS)
+
+
+@pytest.mark.parametrize("path", RTL_PATHS)
+@pytest.mark.parametrize("direction", [LTR, RTL])
+def test_a_path_reads_left_to_right_folder_by_folder(
+    qtbot: QtBot, path: str, direction: Qt.LayoutDirection
+) -> None:
+    font = QApplication.font()
+    drawn = f"Saved {path_drawn_in(direction, path)} now"
+    assert plain(drawn) == f"Saved {path} now"
+    for paragraph in (LTR, RTL):
+        assert path_order(path, font) in reading_order(drawn, font, paragraph), paragraph
+
+
+def test_an_ascii_path_is_unmarked_left_to_right_only() -> None:
+    path = "/home/user/codex-usage-(1).csv"
+    assert path_drawn_in(LTR, path) == path
+    assert path_drawn_in(RTL, path) == path_isolated(path)
+    assert names_isolated(f"Saved {path}", f"Saved {path}", (), LTR, paths=(path,)) == (
+        f"Saved {path}"
+    )
+
+
+def test_what_shows_of_a_cut_path_is_drawn_left_to_right() -> None:
+    path = RTL_PATHS[0]
+    full = f"Could not write {path}: disk full"
+    shown = full[:22] + "…" + full[-20:]
+    drawn = names_isolated(shown, full, (), LTR, paths=(path,))
+    assert plain(drawn) == shown
+    assert drawn.startswith(f"Could not write {LEFT_TO_RIGHT_ISOLATE}/{LEFT_TO_RIGHT_MARK}")
+    # The isolate ends with the path, before the app's ": disk full".
+    assert f"csv{POP_DIRECTIONAL_ISOLATE}: disk full" in drawn
+
+
+@pytest.mark.parametrize("path", RTL_PATHS)
+@pytest.mark.parametrize("direction", [LTR, RTL])
+def test_the_export_message_draws_its_path_left_to_right(
+    qtbot: QtBot, tmp_path: Path, path: str, direction: Qt.LayoutDirection
+) -> None:
+    saved = tmp_path / path.lstrip("/")
+    told: list[str] = []
+    with directed(direction):
+        page = UsagePage()
+        qtbot.addWidget(page)
+        page.resize(1800, 700)
+        page.show()
+        page.export_done.connect(told.append)
+        page._export_saved(saved)
+        label = page.export_row.label
+        label.resize(1700, label.height())
+        font = label.font()
+        assert path_order(str(saved), font) in reading_order(label.text(), font, LTR)
+        assert path_order(str(saved), font) in reading_order(label.text(), font, RTL)
+        # Drawn so only: what is told, shown in the tooltip and said stays unmarked.
+        assert told == [f"Saved {saved}"]
+        assert label.full_text == f"Saved {saved}"
+        assert label.accessibleName() == f"Saved {saved}"
+        assert not any(mark in label.toolTip() for mark in PATH_MARKS)
+        page._export_failed(saved, "disk full")
+        text = label.text()
+        assert plain(text) == f"Could not write {saved}: disk full"
+        assert path_order(str(saved), font) in reading_order(text, font, LTR)
+        assert label.accessibleName() == f"Could not write {saved}: disk full"
