@@ -737,7 +737,7 @@ class UsagePage(QScrollArea):
             return
         self.view = view
         ready = view.ready
-        self.message.setText(view.message)
+        self._show_message()
         self.message.setVisible(bool(view.message))
         self.notice.setText(view.notice)
         self.notice.setVisible(bool(view.notice))
@@ -784,6 +784,21 @@ class UsagePage(QScrollArea):
         super().changeEvent(event)
         if event.type() == QEvent.Type.LayoutDirectionChange:
             self._show_footnote()  # its names' marks follow the direction
+            self._show_message()  # and its folders'
+
+    def _show_message(self) -> None:
+        """Why there are no numbers, the folders it names drawn left to right in a window of
+        either direction (see ``path_isolated``): "/home/פרויקט/שלב" had had its last two
+        folders turned round. Screen readers are told it unmarked."""
+        view = self.view
+        if view is None:
+            return
+        direction = self.layoutDirection()
+        message = view.message
+        self.message.setText(
+            names_isolated(message, message, (), direction, paths=view.message_paths)
+        )
+        self.message.setAccessibleName(message)
 
     def _show_footnote(self) -> None:
         """The cost's note, and the note on models without a price, each model's name in its

@@ -163,6 +163,7 @@ class UsageView:
 
     state: UsageState
     message: str = ""  # instead of the numbers: why there are none
+    message_paths: tuple[str, ...] = ()  # the folders named in it, in their order
     compact_line: str = ""  # ``today: 1.2M tokens · ~$3.40`` (empty: no line)
     compact_short: str = ""  # ``today: 1.2M · ~$3.40``, where the line does not fit
     compact_tooltip: str = ""
@@ -278,17 +279,19 @@ def problems_details(problems: tuple[str, ...]) -> tuple[str, str]:
     return lead, "\n\n".join(problems)
 
 
-def _missing_message(recent: RecentUsage) -> str:
+def _missing_message(recent: RecentUsage) -> tuple[str, tuple[str, ...]]:
     """Where the usage was looked for, when no home is a folder: what is there instead of a
-    folder, else that none was found."""
+    folder, else that none was found; and the folders it names, in their order."""
     kinds = dict(recent.not_folders)
     if not kinds:
-        return MISSING_MESSAGE.format(homes=", ".join(map(shown_home, recent.missing_homes)))
+        homes = tuple(map(shown_home, recent.missing_homes))
+        return MISSING_MESSAGE.format(homes=", ".join(homes)), homes
     said = [f"{shown_home(home)} is {kinds[home]}, not a folder" for home in kinds]
     absent = [shown_home(home) for home in recent.missing_homes if home not in kinds]
     if absent:
         said.append(f"{', '.join(absent)} {'was' if len(absent) == 1 else 'were'} not found")
-    return NOT_A_FOLDER_MESSAGE.format(homes="; ".join(said))
+    named = (*(shown_home(home) for home in kinds), *absent)
+    return NOT_A_FOLDER_MESSAGE.format(homes="; ".join(said)), named
 
 
 def usage_view(recent: RecentUsage) -> UsageView:
@@ -308,11 +311,13 @@ def usage_view(recent: RecentUsage) -> UsageView:
     totals = daily.totals.tally
     if totals.total == 0 and totals.calls == 0:
         message = QUIET_MESSAGE if recent.recorded else EMPTY_MESSAGE
+        message_paths: tuple[str, ...] = ()
         if recent.missing_homes and not recent.recorded:
-            message = _missing_message(recent)
+            message, message_paths = _missing_message(recent)
         return UsageView(
             UsageState.EMPTY,
             message,
+            message_paths=message_paths,
             compact_line=compact_line(None),
             compact_short=compact_line(None, short=True),
             compact_tooltip=COMPACT_TIP,

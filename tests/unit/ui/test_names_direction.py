@@ -728,3 +728,32 @@ def test_the_export_message_draws_its_path_left_to_right(
         assert plain(text) == f"Could not write {saved}: disk full"
         assert path_order(str(saved), font) in reading_order(text, font, LTR)
         assert label.accessibleName() == f"Could not write {saved}: disk full"
+
+
+@pytest.mark.parametrize("direction", [LTR, RTL])
+def test_the_usage_message_draws_the_folders_it_names_left_to_right(
+    qtbot: QtBot, direction: Qt.LayoutDirection
+) -> None:
+    absent, a_file = "/home/user/פרויקט/שלב/.codex", "/srv/نموذج-/codex.txt"
+    missing = usage_view(recent([], missing_homes=(absent,)))
+    not_folder = usage_view(
+        recent([], missing_homes=(a_file, absent), not_folders=((a_file, "a file"),))
+    )
+    assert not_folder.message_paths == (a_file, absent)
+    with directed(direction):
+        page = UsagePage()
+        qtbot.addWidget(page)
+        page.resize(1800, 700)
+        font = page.message.font()
+        for view, paths in ((missing, (absent,)), (not_folder, (a_file, absent))):
+            page.show_view(view)
+            drawn = page.message.text()
+            assert plain(drawn) == view.message
+            for paragraph in (LTR, RTL):
+                order = reading_order(drawn, font, paragraph)
+                for path in paths:
+                    assert path_order(path, font) in order, (path, paragraph)
+            assert page.message.accessibleName() == view.message
+    # Turned round, the marks follow the window.
+    page.setLayoutDirection(RTL if direction == LTR else LTR)
+    assert plain(page.message.text()) == not_folder.message
