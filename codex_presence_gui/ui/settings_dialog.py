@@ -71,7 +71,7 @@ from codex_presence_gui.core.settings import (
     validate,
 )
 from codex_presence_gui.ui.folders import choose_folder
-from codex_presence_gui.ui.labels import LeftToRightDelegate, show_as_written
+from codex_presence_gui.ui.labels import LeftToRightDelegate, path_drawn_in, show_as_written
 from codex_presence_gui.ui.theme import set_level_color, set_muted
 
 PreviewSource = Callable[[PresenceSettings], list[str]]
@@ -235,11 +235,8 @@ class SettingsDialog(QDialog):
         self.homes_messages = _Messages(self.homes)
         codex_form.addRow(self.homes_messages)
         if self._command_line_homes:
-            self.homes_overridden: QLabel | None = _note(
-                f"This window was started with {unbroken('--codex-home')} and reads "
-                f"{', '.join(self._command_line_homes)}. The folders set here are used when "
-                "it starts without that option."
-            )
+            self.homes_overridden: QLabel | None = _note("")
+            self._say_homes_overridden()
             codex_form.addRow(self.homes_overridden)
         else:
             self.homes_overridden = None
@@ -672,6 +669,30 @@ class SettingsDialog(QDialog):
     def _use_default_client_id(self) -> None:
         # A method, not a lambda: a lambda holding the dialog upsets PySide at teardown.
         self.client_id.setText(DEFAULT_CLIENT_ID)
+
+    def _say_homes_overridden(self) -> None:
+        """Which folders ``--codex-home`` gave, each drawn left to right in a window of
+        either direction (``path_drawn_in``): "/home/פרויקט/שלב" had had its last two
+        folders turned round. Screen readers are told the note unmarked."""
+        note = getattr(self, "homes_overridden", None)  # not yet made: nothing to say
+        if note is None:
+            return
+
+        def said(homes: Sequence[str]) -> str:
+            return (
+                f"This window was started with {unbroken('--codex-home')} and reads "
+                f"{', '.join(homes)}. The folders set here are used when it starts without "
+                "that option."
+            )
+
+        direction = self.layoutDirection()
+        note.setText(said([path_drawn_in(direction, home) for home in self._command_line_homes]))
+        note.setAccessibleName(said(self._command_line_homes))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LayoutDirectionChange:
+            self._say_homes_overridden()  # the folders' marks follow the direction
 
     def _add_folder(self) -> None:
         folder = choose_folder(self, "Choose a Codex folder", self.homes.toPlainText().splitlines())

@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.models import Activity, ActivityKind
+from codex_presence_gui.core.settings import Settings
 from codex_presence_gui.ui.labels import (
     FIRST_STRONG_ISOLATE,
     LEFT_TO_RIGHT_ISOLATE,
@@ -37,6 +38,7 @@ from codex_presence_gui.ui.labels import (
 from codex_presence_gui.ui.limits_panel import LimitsPanel
 from codex_presence_gui.ui.session_card import SessionCard
 from codex_presence_gui.ui.sessions_table import SessionsTable
+from codex_presence_gui.ui.settings_dialog import SettingsDialog
 from codex_presence_gui.ui.usage_view import UsagePage
 from codex_presence_gui.viewmodels.card import card_view
 from codex_presence_gui.viewmodels.limits import (
@@ -757,3 +759,23 @@ def test_the_usage_message_draws_the_folders_it_names_left_to_right(
     # Turned round, the marks follow the window.
     page.setLayoutDirection(RTL if direction == LTR else LTR)
     assert plain(page.message.text()) == not_folder.message
+
+
+@pytest.mark.parametrize("direction", [LTR, RTL])
+def test_the_settings_note_draws_the_command_line_folders_left_to_right(
+    qtbot: QtBot, direction: Qt.LayoutDirection
+) -> None:
+    homes = ["/home/user/פרויקט/שלב/.codex", "/home/user/.codex"]
+    with directed(direction):
+        dialog = SettingsDialog(Settings(), command_line_homes=homes)
+        qtbot.addWidget(dialog)
+        note = dialog.homes_overridden
+        assert note is not None
+        font = note.font()
+        for paragraph in (LTR, RTL):
+            order = reading_order(note.text(), font, paragraph)
+            assert path_order(homes[0], font) in order, paragraph
+        # An ASCII folder is marked right to left only; screen readers hear it unmarked.
+        assert (homes[1] in note.text()) == (direction == LTR)
+        assert not any(mark in note.accessibleName() for mark in PATH_MARKS)
+        assert ", ".join(homes) in note.accessibleName()
