@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.core.models import Activity, ActivityKind
+from codex_presence_gui.core.models import Activity, ActivityKind, CodexSessionSnapshot
 from codex_presence_gui.core.settings import Settings
 from codex_presence_gui.ui.labels import (
     FIRST_STRONG_ISOLATE,
@@ -202,6 +202,18 @@ def names_model(names: list[str]) -> SessionTableModel:
     model = SessionTableModel()
     model.update(sessions, None, NOW, {}, ended=set())
     return model
+
+
+def _shown_table(qtbot: QtBot, sessions: list[CodexSessionSnapshot]) -> SessionsTable:
+    """A sessions table of ``sessions``, shown at 900x400 (in the direction set around it)."""
+    model = SessionTableModel()
+    model.update(sessions, None, NOW, {}, ended=set())
+    table = SessionsTable(model)
+    qtbot.addWidget(table)
+    table.resize(900, 400)
+    table.show()
+    qtbot.waitExposed(table)
+    return table
 
 
 @pytest.mark.parametrize("direction", [LTR, RTL], ids=["ltr", "rtl"])
@@ -516,14 +528,8 @@ def test_a_project_and_its_branch_are_each_in_their_own_direction(
         session("a", project="shop", git_branch="ענף-", age=5),
         session("b", project="חנות", git_branch="main", age=6),
     ]
-    model = SessionTableModel()
-    model.update(sessions, None, NOW, {}, ended=set())
     with directed(direction):
-        table = SessionsTable(model)
-        qtbot.addWidget(table)
-        table.resize(900, 400)
-        table.show()
-        qtbot.waitExposed(table)
+        table = _shown_table(qtbot, sessions)
         drawn = {}
         for row in range(table.proxy.rowCount()):
             index = table.proxy.index(row, Column.PROJECT)
@@ -562,14 +568,8 @@ def test_the_activity_cell_names_its_file_in_its_own_direction(
         session("b", activity=Activity(ActivityKind.READING, "نموذج-"), age=6),
         session("c", age=7),  # "Running cargo test"
     ]
-    model = SessionTableModel()
-    model.update(sessions, None, NOW, {}, ended=set())
     with directed(direction):
-        table = SessionsTable(model)
-        qtbot.addWidget(table)
-        table.resize(900, 400)
-        table.show()
-        qtbot.waitExposed(table)
+        table = _shown_table(qtbot, sessions)
         drawn = {}
         for row in range(table.proxy.rowCount()):
             index = table.proxy.index(row, Column.ACTIVITY)
