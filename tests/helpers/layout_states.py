@@ -166,20 +166,24 @@ def _many(count: int) -> tuple[Session, ...]:
 _LONG_PROJECT = "p" + "roject-with-a-very-long-name-" * 7
 
 
+#: The seven models of a month's use (two without a known price).
+_MONTH_MODELS = (
+    "gpt-5.3-codex",
+    "gpt-5.5",
+    "gpt-5.4",
+    "o4-mini",
+    "gpt-5.2-codex",
+    "codex-experimental-9",
+    "gpt-5-codex-mini",
+)
+
+
 def _usage_month(root: Path, now: float) -> None:
     """Thirty days of use: many projects (one with a very long name), seven models (two
     without a known price), big and small days; and two live sessions today."""
     _standard(sessions=_many(2))(root, now)
     home = CodexHome(root)
-    models = (
-        "gpt-5.3-codex",
-        "gpt-5.5",
-        "gpt-5.4",
-        "o4-mini",
-        "gpt-5.2-codex",
-        "codex-experimental-9",
-        "gpt-5-codex-mini",
-    )
+    models = _MONTH_MODELS
     projects = (*(f"/home/dev/service-{n:02d}" for n in range(11)), "/home/dev/" + _LONG_PROJECT)
     for day in range(30):
         if day % 5 == 4:
@@ -203,13 +207,7 @@ def _usage_extremes(root: Path, now: float) -> None:
     _standard(sessions=_many(1))(root, now)
     home = CodexHome(root)
     models = (
-        "gpt-5.3-codex",
-        "gpt-5.5",
-        "gpt-5.4",
-        "o4-mini",
-        "gpt-5.2-codex",
-        "codex-experimental-9",
-        "gpt-5-codex-mini",
+        *_MONTH_MODELS,
         "gpt-5.1",
         "gpt-4.1",
         "o3",
