@@ -438,6 +438,10 @@ class UsageIndex:
         # Where a link leads (SQLite follows it, and keeps its -wal and -shm beside the file
         # it leads to): the file is made anew there, and the link, the user's, stays.
         database = os.path.realpath(self.path)
+        if database != os.path.abspath(self.path) and not _holds_no_user_data(database):
+            # A link the user put there leads to a file that is no index (and holds something):
+            # theirs, perhaps, not the app's cache to remove.
+            raise sqlite3.OperationalError(_other_file(database))
         for suffix in ("", "-wal", "-shm"):
             try:
                 os.remove(f"{database}{suffix}")
@@ -1215,12 +1219,38 @@ def index_problem(path: str | Path, error: BaseException) -> str:
     return f"the usage index cannot be kept in {path} ({reason})"
 
 
+#: How every SQLite database file begins.
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _holds_no_user_data(database: str) -> bool:
+    """Whether the file at ``database`` may be removed for a new index: gone, empty, or an
+    SQLite database (a damaged or old index; what else begins so is no one's document)."""
+    try:
+        # Never waits: a named pipe put there meanwhile is no file to read.
+        fd = os.open(database, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    try:
+        if not S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, len(_SQLITE_HEADER))
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return not head or head == _SQLITE_HEADER
+
+
 def _refuse_what_is_no_file(path: str | Path) -> None:
     """Raise ``NotAFileError`` when a folder, a named pipe, a device or a socket is where the
     index or SQLite's ``-wal`` and ``-shm`` files beside it go (through a link too: SQLite
-    follows it). SQLite would open it and read it as an empty database or as damage, and the
-    index would write into it or remove it: the app leaves alone what it did not make, and
-    says what is there. A link loop raises its own error here."""
+    follows it), or a link there leads to a file that is no SQLite database
+    (``_holds_no_user_data``). SQLite would open it and read it as an empty database or as
+    damage, and the index would write into it or remove it: the app leaves alone what it did
+    not make, and says what is there. A link loop raises its own error here."""
     database = os.path.realpath(path)
     for suffix in ("", "-wal", "-shm"):
         where = f"{database}{suffix}" if suffix else os.fspath(path)
@@ -1232,6 +1262,13 @@ def _refuse_what_is_no_file(path: str | Path) -> None:
             place = "there" if not suffix else f"at {where}"
             why = f"{kind_of(mode)} is {place} instead of a file; it is left as it is"
             raise NotAFileError(where, why)
+    if database != os.path.abspath(path) and not _holds_no_user_data(database):
+        # SQLite would write its tables into a short file, and a rebuild remove a long one.
+        raise NotAFileError(os.fspath(path), _other_file(database))
+
+
+def _other_file(database: str) -> str:
+    return f"a link to {database}, which is not a usage index, is there; it is left as it is"
 
 
 def _not_a_folder(path: str) -> str | None:

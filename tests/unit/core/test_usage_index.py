@@ -2678,7 +2678,10 @@ def test_a_link_at_the_index_s_place_stays_a_link(codex_home: CodexHome, tmp_pat
         index.update([codex_home.root])
     assert path.is_symlink()
     assert (elsewhere / "index.sqlite3").stat().st_size > 0
-    (elsewhere / "index.sqlite3").write_bytes(b"not a database" * 500)
+    target = elsewhere / "index.sqlite3"
+    damaged = bytearray(target.read_bytes())
+    damaged[100:] = b"\xff" * (len(damaged) - 100)  # an index's header, and damage after it
+    target.write_bytes(bytes(damaged))
     with UsageIndex(path) as index:
         assert index.notice is not None
         assert "could not be read" in index.notice
@@ -2686,3 +2689,29 @@ def test_a_link_at_the_index_s_place_stays_a_link(codex_home: CodexHome, tmp_pat
         assert {item.session_id for item in index.slots([codex_home.root])} == {SID}
     assert path.is_symlink()
     assert sorted(p.name for p in elsewhere.iterdir()) == ["index.sqlite3"]
+
+
+@pytest.mark.parametrize("content", [b"my notes\n" * 500, b"x"])
+def test_a_link_to_a_file_that_is_no_index_is_left_with_its_file(
+    codex_home: CodexHome, tmp_path: Path, content: bytes
+) -> None:
+    """A link at the index's place that leads to a file that is not an SQLite database (the
+    user's, perhaps) is not followed to remove that file for a new index: the index says
+    where it leads and leaves both as they are (the file had been replaced by an index)."""
+    codex_home.write(SID, _session(2))
+    theirs = tmp_path / "notes.txt"
+    theirs.write_bytes(content)
+    path = tmp_path / INDEX_NAME
+    path.symlink_to(theirs)
+    from codex_presence_gui.core.usage_index import index_problem
+    from codex_presence_gui.paths import NotAFileError
+
+    with pytest.raises(NotAFileError) as refused:
+        UsageIndex(path)
+    assert index_problem(path, refused.value) == (
+        f"the usage index cannot be kept in {path} (a link to {theirs}, which is not a usage "
+        "index, is there; it is left as it is)"
+    )
+    assert path.is_symlink()
+    assert theirs.read_bytes() == content
+    assert not list(tmp_path.glob("notes.txt?*"))  # no -wal or -shm made beside it
