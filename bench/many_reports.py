@@ -34,7 +34,6 @@ import argparse
 import hashlib
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -45,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.many_sessions import build_home, cpu_model  # noqa: E402
+from bench.many_sessions import build_home, machine  # noqa: E402
 
 TARGET_MB = 150.0
 FORMAT_FLAGS = {"json": ["--json"], "csv": ["--csv"], "text": []}
@@ -145,12 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs": args.runs,
         "target_mb": TARGET_MB,
         "reports": results,
-        "machine": {
-            "cpu": cpu_model(),
-            "cores": os.cpu_count(),
-            "python": platform.python_version(),
-            "load_avg_1m": round(os.getloadavg()[0], 2),
-        },
+        "machine": machine(),
     }
     if args.json:
         print(json.dumps(figures, indent=2))

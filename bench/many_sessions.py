@@ -177,6 +177,16 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def machine() -> dict[str, object]:
+    """What the figures were measured on: the CPU, its cores, Python, the load."""
+    return {
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_avg_1m": round(os.getloadavg()[0], 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=50_000)
@@ -231,12 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "targets": {"wall_s": TARGET_S, "peak_mb": TARGET_MB},
         "within_targets": statistics.median(walls) <= TARGET_S and memory <= TARGET_MB,
-        "machine": {
-            "cpu": cpu_model(),
-            "cores": os.cpu_count(),
-            "python": platform.python_version(),
-            "load_avg_1m": round(os.getloadavg()[0], 2),
-        },
+        "machine": machine(),
     }
     if args.json:
         print(json.dumps(figures, indent=2))

@@ -48,7 +48,7 @@ from codex_presence_gui.viewmodels.limits import (
     RowState,
 )
 from codex_presence_gui.viewmodels.session_table import Column, SessionTableModel
-from codex_presence_gui.viewmodels.usage import usage_view
+from codex_presence_gui.viewmodels.usage import UsageView, usage_view
 from codex_presence_gui.viewmodels.usage_table import UsageColumn
 from tests.helpers.bidi import own_direction, reading_order, reads_as_its_own
 from tests.helpers.snapshots import NOW, session
@@ -204,6 +204,17 @@ def names_model(names: list[str]) -> SessionTableModel:
     return model
 
 
+def _shown_page(qtbot: QtBot, view: UsageView, size: tuple[int, int] = (900, 900)) -> UsagePage:
+    """A Usage page of ``view``, shown at ``size`` (in the direction set around it)."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(view)
+    page.resize(*size)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
 def _shown_table(qtbot: QtBot, sessions: list[CodexSessionSnapshot]) -> SessionsTable:
     """A sessions table of ``sessions``, shown at 900x400 (in the direction set around it)."""
     model = SessionTableModel()
@@ -290,12 +301,7 @@ def test_usage_names_read_as_written_in_either_table(
     slots = [slot(TODAY, 1000 + n, project=name, model=name) for n, name in enumerate(names)]
     view = usage_view(recent(slots))
     with directed(direction):
-        page = UsagePage()
-        qtbot.addWidget(page)
-        page.show_view(view)
-        page.resize(620, 1400)
-        page.show()
-        qtbot.waitExposed(page)
+        page = _shown_page(qtbot, view, (620, 1400))
         cut = turned = 0
         for table in [page.project_table, page.model_table]:
             for row in range(table.proxy.rowCount()):
@@ -451,12 +457,7 @@ def test_legend_names_are_isolated_in_a_paragraph_of_the_window_direction(
     assert names[0] == models[0]
     assert "שלום-עולם-" * 6 in view.chart.cut_names  # cut before the legend: whole in its tip
     with directed(direction):
-        page = UsagePage()
-        qtbot.addWidget(page)
-        page.show_view(view)
-        page.resize(900, 900)
-        page.show()
-        qtbot.waitExposed(page)
+        page = _shown_page(qtbot, view)
         legend = page.legend
         assert legend.layoutDirection() == direction
         document = QTextDocument()
@@ -610,12 +611,7 @@ def test_the_note_on_unpriced_models_names_each_in_its_own_direction(
     note = view.unpriced_text
     assert note.startswith("No API price is known for gpt-5 (local), מודל gpt-5 and نموذج-: ")
     with directed(direction):
-        page = UsagePage()
-        qtbot.addWidget(page)
-        page.show_view(view)
-        page.resize(900, 900)
-        page.show()
-        qtbot.waitExposed(page)
+        page = _shown_page(qtbot, view)
         footnote = page.footnote
         cost_note, drawn = footnote.text().split("\n")
         assert cost_note == view.cost_note
