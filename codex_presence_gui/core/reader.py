@@ -734,9 +734,12 @@ class CodexReader:
         path = tracked.tail.path
         tracked.session = session = SessionAccumulator(path, self._clock)
         if self.record_days is not None:
-            session.recorder = EventRecorder(
-                self._clock() - self.record_days * 86400, merges=not self.one_shot
-            )
+            start = self._clock() - self.record_days * 86400
+            # A file last written before the span holds none of its events, and the history
+            # leaves it out (it takes files modified within the span): recording it would only
+            # make it read whole (for ``status --all``, a month of logs instead of a week).
+            if tracked.rollout.stat.mtime >= start:
+                session.recorder = EventRecorder(start, merges=not self.one_shot)
         if is_compressed(path):
             tracked.tail.read(session, restart=True, should_stop=should_stop)
             if should_stop is not None and should_stop():

@@ -167,3 +167,53 @@ def test_a_one_shot_reader_gives_the_same_snapshots_and_history(tmp_path: Path) 
         if one_shot:
             assert reader.followed_files == ()  # nothing kept but the recorders
     assert results[0] == results[1]
+
+
+def test_a_file_last_written_before_the_span_is_not_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``status --all`` reads every session, but only those written within the history's
+    span are recorded (read whole): an older one is scanned from its end as without a
+    recorder. Recording a month of logs had made ``status --all`` six times slower."""
+    ended = _long_session(tmp_path)
+    now = ended + (HISTORY_DAYS + 3) * 86400
+    decoded: list[bytes] = []
+    original = reader_module.parse_line
+    monkeypatch.setattr(
+        reader_module, "parse_line", lambda line: decoded.append(line) or original(line)
+    )
+    clock = lambda: now  # noqa: E731
+    plain = CodexReader([tmp_path], max_age=None, clock=clock).refresh()
+    without = len(decoded)
+    decoded.clear()
+    reader = CodexReader([tmp_path], max_age=None, clock=clock, record_days=HISTORY_DAYS)
+    assert reader.refresh().snapshots == plain.snapshots
+    assert reader.recorded() == {}
+    assert len(decoded) == without < 20  # of 901 lines
+
+
+def test_an_old_file_written_again_reaches_the_history(tmp_path: Path) -> None:
+    """A file first read unrecorded (last written before the span) that is written again is
+    read by the history itself: its new usage and reading are not lost."""
+    ended = _long_session(tmp_path, turns=5)
+    now = ended + (HISTORY_DAYS + 3) * 86400
+    clock = lambda: now  # noqa: E731
+    reader = CodexReader([tmp_path], max_age=None, clock=clock, record_days=HISTORY_DAYS)
+    reader.refresh()
+    found = reader.discovery
+    assert found is not None
+    history = HistoryReader(clock=clock)
+    before = history.refresh(found.files, since=now - 86400, shared=reader.recorded())
+    assert not before.usage
+    assert not before.readings
+    path = found.files[0].path
+    limits = r.limits((50.0, 300, int(now + 3600)))
+    CodexHome.append(
+        path, [r.token_count(now - 1, r.usage(99_999, 0, 10), r.usage(5, 0, 5), limits)]
+    )
+    reader.refresh()
+    found = reader.discovery
+    assert found is not None
+    after = history.refresh(found.files, since=now - 86400, shared=reader.recorded())
+    assert len(after.usage) == 1
+    assert [reading.limits.windows[0].used_percent for reading in after.readings] == [50.0]
