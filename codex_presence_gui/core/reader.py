@@ -276,17 +276,17 @@ def load_session(
                 break
         if lines.stopped:
             raise Stopped
-        if lines.position > 0 and not goals.totals:
+        if not lines.whole and not goals.totals:
             # The budget ran out before any usage (tens of MB of tool output since the last
             # reply): the session's usage, model and limits are further back. Read it
             # forward instead, once, as a stream (big lines are told from their first bytes).
             return _load_forward(session, path, should_stop)
-        if session.is_fork and lines.position > 0:
+        if session.is_fork and not lines.whole:
             _read_inherited_base(session, handle, headers)
     for record in reversed(records):
         session.feed(record)
     if recorder is not None:
-        recorder.whole = lines.position == 0
+        recorder.whole = lines.whole
     return lines.line_end, identity
 
 

@@ -697,6 +697,9 @@ class BackwardLines:
         self.line_end = 0
         self.bytes_read = 0
         self.position = size  # how far back the scan has read (0: the whole file)
+        #: True once every line up to the file's first has been handed out: ``position`` is 0
+        #: as soon as the first block is read, before the lines in it are.
+        self.whole = False
 
     def __iter__(self) -> Iterator[bytes | LongLine]:
         threshold = self.long_line_bytes
@@ -741,6 +744,10 @@ class BackwardLines:
                     carry, carry_long = b"", True
                 else:
                     carry = data[:index] + carry
+        if position == 0:
+            # Every later line was taken (a caller that stops early never gets here); the
+            # file's first line is the last one handed out.
+            self.whole = True
         if position == 0 and line_stop is not None and line_stop > 0:
             if carry_long or line_stop > threshold:
                 yield _long_line(handle, 0, line_stop)

@@ -112,3 +112,28 @@ def test_big_fork_read_from_its_end_keeps_the_inherited_part(tmp_path: Path) -> 
     assert snapshot.inherited_tokens == 120_000
     assert snapshot.session_total_tokens == 120_000 + 60 * 5_100
     assert snapshot.session_delta_tokens == 5_100
+
+
+def test_fork_whose_head_is_in_the_scan_s_last_block_keeps_the_inherited_part(
+    tmp_path: Path,
+) -> None:
+    """A fork a little over the backward scan's first block: its second block reaches the
+    file's start, but the scan has what it needs before the head's lines are handed out. The
+    head must still be read apart for the base (it was taken as read, and the fork's first
+    total counted as all inherited)."""
+    lines = [fork_meta(BASE)]
+    total = PARENT_TOTAL
+    # The last output fills the first block: the turns come with the second.
+    for index, padding in enumerate((10_000, 10_000, 40_000)):
+        ordinal = 42 + index * 10
+        lines += turn(BASE + 10 + index * 20, ordinal, total, 5000, True)
+        at, output = BASE + 16 + index * 20, "x" * padding
+        lines.append(r.item(at, "function_call_output", call_id="c", output=output))
+        total = {key: total[key] + r.usage(5000, 4000, 100)[key] for key in total}
+    home = CodexHome(tmp_path)
+    path = home.write(FORK, lines, mtime=NOW - 100)
+    assert 64 * 1024 < path.stat().st_size < 96 * 1024
+    reader = CodexReader([tmp_path], max_age=None, clock=lambda: NOW)
+    (snapshot,) = reader.refresh().snapshots
+    assert snapshot.inherited_tokens == 120_000
+    assert snapshot.session_total_tokens == 120_000 + 3 * 5_100

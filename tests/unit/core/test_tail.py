@@ -318,6 +318,24 @@ def test_backward_scan_is_the_forward_lines_reversed(
         assert read_head_lines(handle, 3) == complete_lines(data)[:3]
 
 
+@pytest.mark.parametrize("taken", range(5))
+def test_a_backward_scan_is_whole_only_once_its_first_line_is_taken(
+    tmp_path: Path, taken: int
+) -> None:
+    """``position`` is 0 as soon as the block holding the file's start is read; ``whole``
+    only once every line (the first one last) has been handed out."""
+    data = b"one\ntwo\nthree\nfour\n"
+    path = tmp_path / "back.jsonl"
+    path.write_bytes(data)
+    with open(path, "rb") as handle:
+        scan = BackwardLines(handle, len(data), budget=10**6)
+        lines = iter(scan)
+        for _ in range(taken):
+            next(lines)
+        assert scan.whole == (taken == 4)
+        assert scan.position == (0 if taken else len(data))
+
+
 def test_backward_scan_hands_long_lines_over_by_their_ends(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
