@@ -105,6 +105,8 @@ def test_shared_files_are_not_read_again(tmp_path: Path, monkeypatch: pytest.Mon
     """A file is read once, by the reader; one past the whole-read size is scanned by the
     history as before (the reader's backward scan stopped short of its start)."""
     now = _long_session(tmp_path)
+    monkeypatch.setattr(reader_module, "RECORD_WHOLE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(reader_module, "ONE_READ_BYTES", 1024 * 1024)
     scans: list[Path] = []
     original = history_module.scan_history
     monkeypatch.setattr(
@@ -120,6 +122,7 @@ def test_shared_files_are_not_read_again(tmp_path: Path, monkeypatch: pytest.Mon
     assert len(alone.usage) == 300
     scans.clear()
     monkeypatch.setattr(reader_module, "RECORD_WHOLE_BYTES", 64 * 1024)
+    monkeypatch.setattr(reader_module, "ONE_READ_BYTES", 64 * 1024)
     alone, shared = _both(tmp_path, now)
     assert len(scans) == 2  # too big to be read whole: scanned by the history as before
     assert _plain(shared) == _plain(alone)
