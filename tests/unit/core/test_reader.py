@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codex_presence_gui.core import reader as reader_module
+from codex_presence_gui.core import tail as tail_module
 from codex_presence_gui.core.discovery import discover, resolve_codex_homes
 from codex_presence_gui.core.jsonl import parse_timestamp
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
@@ -318,12 +319,19 @@ def test_backward_load_equals_a_forward_parse(fixture: str, tmp_path: Path) -> N
 
 @pytest.mark.parametrize("fixture", sorted(p.stem for p in ERAS.glob("*.jsonl")))
 @pytest.mark.parametrize("recording", [False, True])
+@pytest.mark.parametrize("block", [None, 16 * 1024])
 def test_a_small_file_read_whole_equals_the_backward_scan(
-    fixture: str, recording: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fixture: str,
+    recording: bool,
+    block: int | None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Small files are read forward in one go; the backward scan (forced by a whole-read size
     of 0) gives the same snapshot, the same tail position and the same identity, and the
-    file then follows appends the same way."""
+    file then follows appends the same way. A recorder the scan calls whole holds the same
+    events. With small blocks, the scan often has what it needs in the middle of the block
+    that reaches the file's start (the head of a fork must still be read for its base)."""
     source = ERAS / f"{fixture}.jsonl"
     path = tmp_path / "sessions" / f"rollout-2026-05-04T09-00-00-{SID}.jsonl"
     path.parent.mkdir(parents=True)
@@ -333,18 +341,27 @@ def test_a_small_file_read_whole_equals_the_backward_scan(
     assert now is not None
     days = 3650.0 if recording else None
 
-    def read(whole: bool) -> tuple[dict[str, object], int, Identity | None]:
+    def read(whole: bool) -> tuple[object, ...]:
         if not whole:
             monkeypatch.setattr(reader_module, "ONE_READ_BYTES", 0)
             monkeypatch.setattr(reader_module, "SMALL_FILE_BYTES", 0)
+            if block is not None:
+                monkeypatch.setattr(reader_module, "RECORD_WHOLE_BYTES", 0)
+                monkeypatch.setattr(tail_module, "FIRST_BACKWARD_BLOCK_BYTES", block)
         reader = CodexReader([tmp_path], max_age=None, clock=lambda: now, record_days=days)
         snapshot = only(reader.refresh().snapshots)
         (tracked,) = reader._tracked.values()
+        recorded = [
+            (recorder.usage_events, recorder.readings) for _, recorder in reader.recorded().values()
+        ]
         monkeypatch.undo()
-        return fields(snapshot), tracked.tail.offset, tracked.tail.identity
+        return fields(snapshot), tracked.tail.offset, tracked.tail.identity, recorded
 
-    assert read(whole=True) == read(whole=False)
-    assert read(whole=True)[1] == source.read_bytes().rfind(b"\n") + 1
+    forward, backward = read(whole=True), read(whole=False)
+    assert forward[:3] == backward[:3]
+    assert forward[1] == source.read_bytes().rfind(b"\n") + 1
+    if backward[3] or block is None:  # else: the scan stopped short, and says so
+        assert backward[3] == forward[3]
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
