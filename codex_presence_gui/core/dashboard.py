@@ -212,8 +212,10 @@ def insight_notes(dashboard: Dashboard, zone: tzinfo | None = None) -> tuple[str
                 else f"{bucket.display_name} {window.label}"
             )
             since = format_reset_clock(latest.since, now, zone)
+            # A sliver (readings with decimals) had read "used rose 0%".
+            amount = "< 1" if latest.rise < 1 else f"{latest.rise:.0f}"
             notes.append(
-                f"{prefix}: used rose {latest.rise:.0f}% without local activity since {since}"
+                f"{prefix}: used rose {amount}% without local activity since {since}"
                 " (another device, the web or Codex Cloud)"
             )
     return tuple(notes)

@@ -458,6 +458,14 @@ def test_a_rise_shown_by_a_limit_only_line_after_a_quiet_half_hour_is_from_elsew
     assert "used rose 2% without local activity" in note
 
 
+def test_a_sliver_risen_from_elsewhere_is_not_called_a_rise_of_0(codex_home: CodexHome) -> None:
+    """Readings with decimals: 0.4 points from elsewhere read "used rose 0%"."""
+    _story_with_a_limit_only_line(codex_home, T0 + 2400, 12.4, T0 + 2700)
+    now = T0 + 2800
+    (note,) = insight_notes(quota_dashboard(codex_home, now))
+    assert "used rose < 1% without local activity" in note
+
+
 def test_a_view_drawn_later_never_shows_a_run_out_already_past(codex_home: CodexHome) -> None:
     """The history was read at T0 + 2 h (run-out due at about T0 + 4 h 10 min); the window is
     drawn again at T0 + 4 h 20 min with no reading since: the idle hours slow the pace, as
