@@ -364,6 +364,41 @@ def test_a_small_file_read_whole_equals_the_backward_scan(
         assert backward[3] == forward[3]
 
 
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+@given(
+    fixture=st.sampled_from(sorted(p.stem for p in ERAS.glob("*.jsonl"))),
+    first_block=st.integers(256, 96 * 1024),
+    whole_floor=st.sampled_from([0, 8 * 1024, 64 * 1024]),
+)
+def test_a_backward_scan_from_any_block_size_agrees_with_a_whole_read(
+    tmp_path_factory: pytest.TempPathFactory, fixture: str, first_block: int, whole_floor: int
+) -> None:
+    """Wherever the scan's blocks fall, and wherever it has what it needs, the snapshot is the
+    whole read's, and a recorder it calls whole holds the whole read's events."""
+    home = tmp_path_factory.mktemp("home")
+    path = home / "sessions" / f"rollout-2026-05-04T09-00-00-{SID}.jsonl"
+    path.parent.mkdir(parents=True)
+    shutil.copyfile(ERAS / f"{fixture}.jsonl", path)
+    now = parse_timestamp(json.loads((ERAS / f"{fixture}.expected.json").read_text())["now"])
+    assert now is not None
+
+    def read() -> tuple[dict[str, object], list[object]]:
+        reader = CodexReader([home], max_age=None, clock=lambda: now, record_days=3650.0)
+        snapshot = only(reader.refresh().snapshots)
+        recorded = [(rec.usage_events, rec.readings) for _, rec in reader.recorded().values()]
+        return fields(snapshot), recorded
+
+    whole = read()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reader_module, "ONE_READ_BYTES", 0)
+        patch.setattr(reader_module, "RECORD_WHOLE_BYTES", whole_floor)
+        patch.setattr(tail_module, "FIRST_BACKWARD_BLOCK_BYTES", first_block)
+        backward = read()
+    assert backward[0] == whole[0]
+    if backward[1]:  # else the scan stopped short of the start, and said so
+        assert backward[1] == whole[1]
+
+
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
 @given(
     fixture=st.sampled_from(sorted(p.stem for p in ERAS.glob("*.jsonl"))),
