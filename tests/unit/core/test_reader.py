@@ -388,7 +388,9 @@ def test_a_backward_scan_from_any_block_size_agrees_with_a_whole_read(
         recorded = [(rec.usage_events, rec.readings) for _, rec in reader.recorded().values()]
         return fields(snapshot), recorded
 
-    whole = read()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reader_module, "ONE_READ_BYTES", 1 << 30)  # every fixture in one read
+        whole = read()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(reader_module, "ONE_READ_BYTES", 0)
         patch.setattr(reader_module, "RECORD_WHOLE_BYTES", whole_floor)
