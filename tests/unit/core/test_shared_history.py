@@ -128,9 +128,12 @@ def test_shared_files_are_not_read_again(tmp_path: Path, monkeypatch: pytest.Mon
     assert _plain(shared) == _plain(alone)
 
 
-def test_appended_lines_reach_the_shared_history(tmp_path: Path) -> None:
-    """The live case: lines appended after the first read come through the reader's tail."""
-    now = _long_session(tmp_path, turns=5)
+@pytest.mark.parametrize("idle_days", [0, HISTORY_DAYS + 3])
+def test_appended_lines_reach_the_shared_history(tmp_path: Path, idle_days: float) -> None:
+    """The live case: lines appended after the first read come through the reader's tail. A
+    file last written before the span (not recorded) and written again is read by the
+    history itself: its new usage and reading are not lost either."""
+    now = _long_session(tmp_path, turns=5) + idle_days * 86400
     clock = lambda: now  # noqa: E731
     reader = CodexReader([tmp_path], max_age=None, clock=clock, record_days=HISTORY_DAYS)
     reader.refresh()
@@ -144,6 +147,8 @@ def test_appended_lines_reach_the_shared_history(tmp_path: Path) -> None:
         [r.token_count(now - 1, r.usage(99_999, 0, 10), r.usage(5, 0, 5), limits)],
     )
     reader.refresh()
+    found = reader.discovery  # the file's new time
+    assert found is not None
     after = history.refresh(found.files, since=now - 86400, shared=reader.recorded())
     assert len(after.usage) == len(before.usage) + 1
     assert len(after.readings) == len(before.readings) + 1
@@ -193,30 +198,3 @@ def test_a_file_last_written_before_the_span_is_not_read_whole(
     assert reader.refresh().snapshots == plain.snapshots
     assert reader.recorded() == {}
     assert len(decoded) == without < 20  # of 901 lines
-
-
-def test_an_old_file_written_again_reaches_the_history(tmp_path: Path) -> None:
-    """A file first read unrecorded (last written before the span) that is written again is
-    read by the history itself: its new usage and reading are not lost."""
-    ended = _long_session(tmp_path, turns=5)
-    now = ended + (HISTORY_DAYS + 3) * 86400
-    clock = lambda: now  # noqa: E731
-    reader = CodexReader([tmp_path], max_age=None, clock=clock, record_days=HISTORY_DAYS)
-    reader.refresh()
-    found = reader.discovery
-    assert found is not None
-    history = HistoryReader(clock=clock)
-    before = history.refresh(found.files, since=now - 86400, shared=reader.recorded())
-    assert not before.usage
-    assert not before.readings
-    path = found.files[0].path
-    limits = r.limits((50.0, 300, int(now + 3600)))
-    CodexHome.append(
-        path, [r.token_count(now - 1, r.usage(99_999, 0, 10), r.usage(5, 0, 5), limits)]
-    )
-    reader.refresh()
-    found = reader.discovery
-    assert found is not None
-    after = history.refresh(found.files, since=now - 86400, shared=reader.recorded())
-    assert len(after.usage) == 1
-    assert [reading.limits.windows[0].used_percent for reading in after.readings] == [50.0]
