@@ -266,9 +266,11 @@ def _run_report(
         rebuilt,
     )
     from codex_presence_gui.core.usage_report import (
+        counted_runs,
         report_from_rows,
         report_json_text,
         report_text_lines,
+        streamed_session_report,
         write_report_csv,
     )
 
@@ -319,6 +321,24 @@ def _run_report(
         # collector looked them over again and again for nothing (0.9 s of a 5.3 s report).
         # (Turned on again by run_report.)
         gc.disable()
+        # The projects' names first, so that the rows are read as they come.
+        projects = index.slot_projects(existing) if args.kind in ("project", "session") else None
+        if args.kind == "session" and projects is not None:
+            # Each session written as soon as its rows end (100,000 sessions had been held
+            # whole, 45 MB): from the quarter hours counted, given as a few runs, and with
+            # sums that surely fit in JSON's 64 bits (see report_json_text).
+            runs = counted_runs(index.slot_values(), zone, args.since, args.until)
+            if len(runs) <= STREAMED_RUNS_MAX and index.largest_sum() < STREAMED_SUMS_MAX:
+                rows = index.session_rows(existing, runs)  # (damage met here is rebuilt)
+                report = streamed_session_report(
+                    rows,
+                    zone=zone,
+                    since=args.since,
+                    until=args.until,
+                    pricer=pricer,
+                    projects=projects,
+                )
+                return result, report
         report = report_from_rows(
             args.kind,
             index.slot_rows(existing),
@@ -327,76 +347,90 @@ def _run_report(
             since=args.since,
             until=args.until,
             pricer=pricer,
-            # The projects' names first, so that the rows are read as they come.
-            projects=index.slot_projects(existing) if args.kind in ("project", "session") else None,
+            projects=projects,
             starts=index.session_starts(existing) if args.kind == "session" else None,
         )
         return result, report
 
+    from contextlib import ExitStack
+
     path = os.path.join(paths.folder("cache"), INDEX_NAME)
-    try:
-        with UsageIndex(path, waiting=lambda: _say_waiting(path)) as index:
-            try:
-                # Damage met on the way (SQLite finds it page by page) is rebuilt, and read
-                # again.
-                result, report = index.repaired(lambda: build(index))
-            except BaseException:
-                if index.notice:  # found on opening the file, or on the way; not rebuilt
-                    warnings.append(index.notice)
-                raise
-            if index.notice:  # said after the report: the index is whole again by then
-                warnings.append(rebuilt(index.notice))
-    except (OSError, sqlite3.Error) as error:
-        # A cache folder that cannot be written, a full or failing disk, busy past the
-        # timeout: the report is still made, from the logs, in memory.
-        later = "" if is_busy(error) else ", and a repeat will not be faster"
-        warnings.append(
-            f"report: {index_problem(path, error)}; this report is read from the logs in "
-            f"memory{later}."
-        )
+    # Open until the report is written: a session report's rows are read as it is written.
+    with ExitStack() as open_index:
         try:
-            with UsageIndex.in_memory() as index:
-                result, report = build(index)
-        except (OSError, sqlite3.Error) as again:
-            _warn(warnings)
-            print(f"report: the logs cannot be summed ({again}).", file=sys.stderr)
-            return EXIT_FAILED
-    kept = []
-    for problem in result.problems:
-        where = "" if problem.path is None else os.path.abspath(problem.path)
-        walked = problem.detail.startswith(("cannot open ", "cannot list "))
-        if walked and any(where.startswith(home) for home in closed):
-            continue  # its folders cannot be opened either: said once, for the home
-        kept.append(problem)
-    if kept:  # (a repeat with nothing wrong imports nothing for them: dataclasses imports re)
-        from codex_presence_gui.core.problems import said_problems
+            with ExitStack() as opened:
+                index = opened.enter_context(UsageIndex(path, waiting=lambda: _say_waiting(path)))
+                try:
+                    # Damage met on the way (SQLite finds it page by page) is rebuilt, and read
+                    # again.
+                    result, report = index.repaired(lambda: build(index))
+                except BaseException:
+                    if index.notice:  # found on opening the file, or on the way; not rebuilt
+                        warnings.append(index.notice)
+                    raise
+                if index.notice:  # said after the report: the index is whole again by then
+                    warnings.append(rebuilt(index.notice))
+                open_index.push(opened.pop_all())
+        except (OSError, sqlite3.Error) as error:
+            # A cache folder that cannot be written, a full or failing disk, busy past the
+            # timeout: the report is still made, from the logs, in memory.
+            later = "" if is_busy(error) else ", and a repeat will not be faster"
+            warnings.append(
+                f"report: {index_problem(path, error)}; this report is read from the logs in "
+                f"memory{later}."
+            )
+            try:
+                with ExitStack() as opened:
+                    index = opened.enter_context(UsageIndex.in_memory())
+                    result, report = build(index)
+                    open_index.push(opened.pop_all())
+            except (OSError, sqlite3.Error) as again:
+                _warn(warnings)
+                print(f"report: the logs cannot be summed ({again}).", file=sys.stderr)
+                return EXIT_FAILED
+        kept = []
+        for problem in result.problems:
+            where = "" if problem.path is None else os.path.abspath(problem.path)
+            walked = problem.detail.startswith(("cannot open ", "cannot list "))
+            if walked and any(where.startswith(home) for home in closed):
+                continue  # its folders cannot be opened either: said once, for the home
+            kept.append(problem)
+        if kept:  # (a repeat with nothing wrong imports nothing for them: dataclasses imports re)
+            from codex_presence_gui.core.problems import said_problems
 
-        listing = "status --all --json"
-        if homes_given:  # the same folders: without them, status reads others
-            import shlex
+            listing = "status --all --json"
+            if homes_given:  # the same folders: without them, status reads others
+                import shlex
 
-            from codex_presence_gui.core.sanitize import clean_text
+                from codex_presence_gui.core.sanitize import clean_text
 
-            quoted = (shlex.quote(clean_text(home)) for home in homes_given)
-            listing += "".join(f" --codex-home {home}" for home in quoted)
-        warnings.extend(f"warning: {text}" for text in said_problems(kept, listing=listing))
-    if args.json:
-        from codex_presence_gui.core.sanitize import terminal_safe_json
+                quoted = (shlex.quote(clean_text(home)) for home in homes_given)
+                listing += "".join(f" --codex-home {home}" for home in quoted)
+            warnings.extend(f"warning: {text}" for text in said_problems(kept, listing=listing))
+        if args.json:
+            from codex_presence_gui.core.sanitize import terminal_safe_json
 
-        # In pieces, a row at a time: the document of 100,000 sessions is 72 MB.
-        for piece in report_json_text(report, zone, (args.since, args.until)):
-            sys.stdout.write(terminal_safe_json(piece))
-        sys.stdout.write("\n")
-    elif args.csv:
-        write_report_csv(report, zone, sys.stdout)
-    else:
-        dates = (args.since, args.until)
-        breakdown = bool(args.breakdown)
-        # A line at a time: a report of 100,000 sessions is 8 MB of text.
-        for line in report_text_lines(report, _text_width(), zone, dates, breakdown=breakdown):
-            sys.stdout.write(line + "\n")
-    _warn(warnings)
-    return EXIT_OK
+            # In pieces, a row at a time: the document of 100,000 sessions is 72 MB.
+            for piece in report_json_text(report, zone, (args.since, args.until)):
+                sys.stdout.write(terminal_safe_json(piece))
+            sys.stdout.write("\n")
+        elif args.csv:
+            write_report_csv(report, zone, sys.stdout)
+        else:
+            dates = (args.since, args.until)
+            breakdown = bool(args.breakdown)
+            # A line at a time: a report of 100,000 sessions is 8 MB of text.
+            for line in report_text_lines(report, _text_width(), zone, dates, breakdown=breakdown):
+                sys.stdout.write(line + "\n")
+        _warn(warnings)
+        return EXIT_OK
+
+
+#: A session report is written as it is read when the quarter hours it counts are at most this
+#: many runs (one, as a rule: see counted_runs), and when no sum of the index can reach
+#: half of JSON's 64 bits (SQLite's bound on the sums is a float: near, not exact).
+STREAMED_RUNS_MAX = 64
+STREAMED_SUMS_MAX = float(2**63)
 
 
 def _warn(warnings: list[str]) -> None:

@@ -196,6 +196,27 @@ class UpdateResult:
 SlotRow = tuple[
     int, str, str, str, int, int, int, int, int, int, int, str, float | None, str | None
 ]
+#: What ``UsageIndex.session_rows`` gives: a ``SlotRow`` and its session's place in a session
+#: report (1 for the first), its number of rows there and its first start.
+SessionSlotRow = tuple[
+    int,
+    str,
+    str,
+    str,
+    int,
+    int,
+    int,
+    int,
+    int,
+    int,
+    int,
+    str,
+    float | None,
+    str | None,
+    int,
+    int,
+    float | None,
+]
 
 
 class SlotUsage(NamedTuple):
@@ -981,6 +1002,46 @@ class UsageIndex:
         with closing(self._db.execute(query, parameters)) as cursor:
             yield from cursor
 
+    def slot_values(self) -> list[int]:
+        """Every quarter hour the index has calls in (of any home), in order: fewer than 9,000
+        for a season of use, whatever the number of sessions."""
+        return [row[0] for row in self._db.execute("SELECT DISTINCT slot FROM usage ORDER BY slot")]
+
+    def largest_sum(self) -> float:
+        """A bound on any sum of one count (tokens of a kind, or calls) a report of any homes
+        makes: counts are never below zero (see ``_MISTYPED``). SQLite's ``total`` adds them
+        as floats, so it is near, not exact."""
+        row = self._db.execute(
+            "SELECT max(total(calls), total(input), total(cached_input), total(output),"
+            " total(reasoning_output), total(total)) FROM usage"
+        ).fetchone()
+        return float(row[0] or 0.0)
+
+    def session_rows(
+        self, homes: Sequence[str | Path], runs: Sequence[tuple[int, int]]
+    ) -> Iterator[SessionSlotRow]:
+        """``slot_rows`` of the quarter hours within ``runs`` (first and last slot of each,
+        inclusive), in the same order, each with its session's place in a session report of
+        them (by the last of its calls there, then its id), its number of rows and its first
+        start (``session_starts``). The places let a report write each session as soon as
+        its rows end, while its totals still add the calls in ``slot_rows``' order (a sum of
+        floats depends on its order).
+
+        The query is run here, to its first row: SQLite reads every session's rows to place
+        them before it gives one (as it plans the query), so that damage met on the way is
+        raised from this call, where a rebuild can follow (``repaired``)."""
+        if not runs:
+            return iter(())
+        marks = _marks(homes)
+        within = " AND (" + " OR ".join(["u.slot BETWEEN ? AND ?"] * len(runs)) + ")"
+        bounds = [bound for run in runs for bound in run]
+        blobs = [_blob(home) for home in homes]
+        query = _COPIES_LEFT_OUT.format(homes=marks) + _SESSION_ROWS.format(
+            homes=marks, within=within
+        )
+        parameters = [*blobs, *blobs, *blobs, *bounds, *blobs, *blobs, *bounds]
+        return self._db.execute(query, parameters)
+
     def slot_projects(self, homes: Sequence[str | Path]) -> set[tuple[str, str | None]]:
         """The (project, repository) pairs of the homes' files that ``slot_rows`` gives rows
         of: what a report names projects by, without holding every row to find them."""
@@ -1110,6 +1171,27 @@ _COPIES_LEFT_OUT = (
     " name ORDER BY calls DESC, read_to DESC, path) AS rank FROM keyed"
     " WHERE (session_id, name) IN (SELECT session_id, name FROM keyed"
     " GROUP BY session_id, name HAVING count(*) > 1)) WHERE rank > 1) "
+)
+
+
+#: ``UsageIndex.session_rows`` after ``_COPIES_LEFT_OUT``: each session's place (by the last
+#: of its calls within the runs, then its id), rows and first start, then its rows in
+#: ``slot_rows``' order, said whole (the index by slot holds the key after the slot).
+_SESSION_ROWS = (
+    ", counted AS (SELECT f.session_id AS session_id, max(u.last_at) AS last_at,"
+    " count(*) AS row_count FROM usage u JOIN files f ON f.id = u.file_id"
+    " WHERE f.home IN {homes} AND u.file_id NOT IN copies{within} GROUP BY f.session_id),"
+    " placed AS (SELECT session_id, row_count,"
+    " ROW_NUMBER() OVER (ORDER BY last_at, session_id) AS place,"
+    " (SELECT min(g.started_at) FROM files g WHERE g.home IN {homes}"
+    " AND g.session_id = counted.session_id AND g.id NOT IN copies) AS started_at"
+    " FROM counted) "
+    "SELECT u.slot, f.session_id, f.project, u.model, u.long_context, u.calls, u.input,"
+    " u.cached_input, u.output, u.reasoning_output, u.total, u.service_tier, u.last_at,"
+    " f.repository, p.place, p.row_count, p.started_at FROM usage u"
+    " JOIN files f ON f.id = u.file_id JOIN placed p ON p.session_id = f.session_id"
+    " WHERE f.home IN {homes} AND u.file_id NOT IN copies{within}"
+    " ORDER BY u.slot, u.file_id, u.model, u.long_context, u.service_tier"
 )
 
 

@@ -20,7 +20,12 @@ if TYPE_CHECKING:
 
     from codex_presence_gui.core.models import TokenUsage
     from codex_presence_gui.core.pricing import Pricer
-    from codex_presence_gui.core.usage_index import SessionInfo, SlotRow, SlotUsage
+    from codex_presence_gui.core.usage_index import (
+        SessionInfo,
+        SessionSlotRow,
+        SlotRow,
+        SlotUsage,
+    )
 
 REPORT_KINDS = ("daily", "weekly", "monthly", "session", "project", "model")
 JSON_SCHEMA = 1
@@ -127,6 +132,10 @@ class Tally(_Fields):
     def count_calls(self, other: Tally) -> None:
         """Add another tally's token sums, calls and sessions (not its cost)."""
         self.sessions |= other.sessions
+        self.count_tokens(other)
+
+    def count_tokens(self, other: Tally) -> None:
+        """Add another tally's token sums and calls (not its sessions, nor its cost)."""
         self.input += other.input
         self.cached_input += other.cached_input
         self.output += other.output
@@ -195,7 +204,11 @@ class UsageRow(_Fields):
 
 
 class UsageReport(_Fields):
-    """A report's rows (in key order; sessions by their last call), totals and price facts."""
+    """A report's rows (in key order; sessions by their last call), totals and price facts.
+
+    A report written as it is read (``streamed_session_report``) has its rows in ``unread``
+    instead, to be taken once, in order; its totals, unpriced models and ``counted_sessions``
+    (the totals' sessions, counted rather than held) are whole once they are all taken."""
 
     __slots__ = (  # noqa: RUF023 - in the order of the fields
         "kind",
@@ -204,6 +217,8 @@ class UsageReport(_Fields):
         "totals",
         "price_source",
         "unpriced_models",
+        "unread",
+        "counted_sessions",
     )
 
     def __init__(
@@ -214,6 +229,8 @@ class UsageReport(_Fields):
         totals: UsageRow,
         price_source: str,
         unpriced_models: list[str],
+        unread: Iterator[UsageRow] | None = None,
+        counted_sessions: int | None = None,
     ) -> None:
         self.kind = kind
         self.timezone = timezone
@@ -221,6 +238,8 @@ class UsageReport(_Fields):
         self.totals = totals
         self.price_source = price_source
         self.unpriced_models = unpriced_models
+        self.unread = unread
+        self.counted_sessions = counted_sessions
 
 
 def _zone_name(zone: tzinfo) -> str:
@@ -432,7 +451,7 @@ def report_from_rows(
     by_key: dict[str, UsageRow] = {}
     totals = UsageRow("total")
     unpriced: set[str] = set()
-    by_time = kind in ("daily", "weekly", "monthly")
+    by_time = kind in _DAILY_KINDS
     by_session = kind == "session"
     # Per quarter hour: its row key for a report by time (None: outside since..until; "" for
     # other reports) and its UTC day (the price library's prices change over time).
@@ -463,17 +482,7 @@ def report_from_rows(
     ) in rows:
         facts = slot_facts.get(slot)
         if facts is None:
-            local, utc = _wall_time(slot, zone), _moment(slot, UTC)
-            if local is None or utc is None:
-                # A time no date can be made of (an index written before such times were
-                # refused): nothing to count it in.
-                facts = slot_facts[slot] = (None, date.min)
-            else:
-                day = local.date()
-                key_of_slot: str | None = _time_key(kind, day) if by_time else ""
-                if (since is not None and day < since) or (until is not None and day > until):
-                    key_of_slot = None
-                facts = slot_facts[slot] = (key_of_slot, utc.date())
+            facts = slot_facts[slot] = _slot_facts(slot, kind, zone, since, until)
         key = facts[0]
         if key is None:
             continue
@@ -548,6 +557,185 @@ def report_from_rows(
     )
 
 
+def _slot_facts(
+    slot: int, kind: str, zone: tzinfo, since: date | None, until: date | None
+) -> tuple[str | None, date]:
+    """A quarter hour's row key in a report of ``kind`` (by time: its day, week or month in
+    ``zone``; else ""), None when the report leaves it out (outside since..until), and its
+    UTC day (the price library's prices change over time)."""
+    local, utc = _wall_time(slot, zone), _moment(slot, UTC)
+    if local is None or utc is None:
+        # A time no date can be made of (an index written before such times were refused):
+        # nothing to count it in.
+        return None, date.min
+    day = local.date()
+    key: str | None = _time_key(kind, day) if kind in _DAILY_KINDS else ""
+    if (since is not None and day < since) or (until is not None and day > until):
+        key = None
+    return key, utc.date()
+
+
+def counted_runs(
+    slots: Iterable[int], zone: tzinfo, since: date | None, until: date | None
+) -> list[tuple[int, int]]:
+    """The quarter hours of ``slots`` (in order) that a report counts (see ``_slot_facts``),
+    as runs of consecutive ones: (first, last). One run, as a rule: a date that goes back (a
+    clock put back over midnight) or a time without a date can split it."""
+    runs: list[tuple[int, int]] = []
+    counting = False
+    for slot in slots:
+        if _slot_facts(slot, "session", zone, since, until)[0] is None:
+            counting = False
+        elif counting:
+            runs[-1] = (runs[-1][0], slot)
+        else:
+            runs.append((slot, slot))
+            counting = True
+    return runs
+
+
+def streamed_session_report(
+    rows: Iterable[SessionSlotRow],
+    *,
+    zone: tzinfo,
+    since: date | None = None,
+    until: date | None = None,
+    pricer: Pricer | None = None,
+    projects: Collection[tuple[str, str | None]],
+) -> UsageReport:
+    """``report_from_rows``' session report, its rows made as the index's rows are read and
+    given (``UsageReport.unread``) as soon as each session's rows end: a report of 100,000
+    sessions had held a row, tallies and models for each (1 KB a session) until the end.
+
+    ``rows`` are ``UsageIndex.session_rows`` of the quarter hours the report counts
+    (``counted_runs``), ``projects`` ``UsageIndex.slot_projects``. The totals add the calls'
+    costs in the order they come, as ``report_from_rows`` does (a sum of floats depends on
+    its order): the output is the same, byte for byte. Its sums must fit in the 64 bits of
+    JSON's integers (``report_json_text``; ``UsageIndex.largest_sum`` tells beforehand)."""
+    report = UsageReport(
+        "session",
+        _zone_name(zone),
+        [],
+        UsageRow("total"),
+        pricer.source if pricer is not None else "not priced",
+        [],
+        counted_sessions=0,
+    )
+    report.unread = _sessions_as_read(
+        report, rows, zone, since, until, pricer, project_labels(projects)
+    )
+    return report
+
+
+def _sessions_as_read(
+    report: UsageReport,
+    rows: Iterable[SessionSlotRow],
+    zone: tzinfo,
+    since: date | None,
+    until: date | None,
+    pricer: Pricer | None,
+    labels: dict[tuple[str, str | None], str],
+) -> Iterator[UsageRow]:
+    """``streamed_session_report``'s rows, in their places; the report's totals, unpriced
+    models and sessions once the last is given."""
+    totals = report.totals
+    unpriced: set[str] = set()
+    slot_facts: dict[int, tuple[str | None, date]] = {}
+    prices: dict[tuple[str, int, date, str], Callable[[int, int, int], tuple[float, float]] | None]
+    prices = {}
+    # The sessions whose rows have not all come: each one's row, rows still to come, place.
+    reading: dict[str, list[Any]] = {}
+    # Sessions whose rows have all come, by place, until those before them have been given.
+    finished: dict[int, UsageRow] = {}
+    given = 0  # the place of the last session given
+    for (
+        slot,
+        session_id,
+        project,
+        model,
+        long_context,
+        calls,
+        input_tokens,
+        cached_input,
+        output,
+        reasoning_output,
+        total,
+        service_tier,
+        last_at,
+        repository,
+        place,
+        count,
+        started_at,
+    ) in rows:
+        facts = slot_facts.get(slot)
+        if facts is None:
+            facts = slot_facts[slot] = _slot_facts(slot, "session", zone, since, until)
+        state = reading.get(session_id)
+        if state is None:
+            row = UsageRow(session_id, project=labels[project, repository], started_at=started_at)
+            row.tally.sessions.add(session_id)
+            state = reading[session_id] = [row, count, place]
+        row = state[0]
+        state[1] -= 1
+        if facts[0] is not None:  # (the index gives only the quarter hours counted)
+            # The last call counted (within since..until), not the session's last.
+            at = last_at if last_at is not None else float(slot)
+            if row.last_at is None or at > row.last_at:
+                row.last_at = at
+            cell = row.models.get(model)
+            if cell is None:
+                cell = row.models[model] = Tally(sessions=row.tally.sessions)
+            whole = totals.models.get(model)
+            if whole is None:
+                whole = totals.models[model] = Tally()
+            cost = saved = None
+            if pricer is not None:
+                price_key = (model, long_context, facts[1], service_tier)
+                if price_key in prices:
+                    price = prices[price_key]
+                else:
+                    units = pricer.units(model, bool(long_context), facts[1], service_tier)
+                    price = prices[price_key] = None if units is None else token_pricer(units)
+                if price is None:
+                    unpriced.add(model)
+                else:
+                    # Added call by call, in the index's order: as ``report_from_rows`` adds.
+                    cost, saved = price(input_tokens, cached_input, output)
+                    for tally in (row.tally, totals.tally, whole):
+                        tally.cost_usd = (tally.cost_usd or 0.0) + cost
+                        tally.savings_usd = (tally.savings_usd or 0.0) + saved
+            cell.count(
+                input_tokens, cached_input, output, reasoning_output, total, calls, cost, saved
+            )
+        if state[1] <= 0:
+            del reading[session_id]
+            finished[state[2]] = _finish_session(row, totals)
+            while given + 1 in finished:
+                given += 1
+                yield finished.pop(given)
+    # Rows the index counted otherwise (it is read in one go: none, as a rule), then any
+    # place left empty: every session is given, in order.
+    for state in reading.values():
+        finished[state[2]] = _finish_session(state[0], totals)
+    for place in sorted(finished):
+        given += 1
+        yield finished.pop(place)
+    for whole in totals.models.values():
+        totals.tally.count_tokens(whole)
+    totals.tally.price_no_calls()
+    report.unpriced_models = sorted(unpriced)
+    report.counted_sessions = given
+
+
+def _finish_session(row: UsageRow, totals: UsageRow) -> UsageRow:
+    """A session's row whose calls have all been counted, its models summed into it and into
+    the totals (whose sessions are counted, not held)."""
+    for model, cell in row.models.items():
+        row.tally.count_tokens(cell)
+        totals.models[model].count_tokens(cell)
+    return row
+
+
 def project_labels(projects: Iterable[tuple[str, str | None]]) -> dict[tuple[str, str | None], str]:
     """What to call each (folder name, repository) pair: the folder's name, as the window
     shows it, so that clones and worktrees of a repository (Codex's own worktrees are
@@ -588,7 +776,7 @@ def _time_key(kind: str, day: date) -> str:
 # -- output -------------------------------------------------------------------------------
 
 
-def _tally_json(tally: Tally) -> dict[str, Any]:
+def _tally_json(tally: Tally, sessions: int | None = None) -> dict[str, Any]:
     return {
         "input_tokens": tally.input,
         "cached_input_tokens": tally.cached_input,
@@ -597,7 +785,7 @@ def _tally_json(tally: Tally) -> dict[str, Any]:
         "total_tokens": tally.total,
         "calls": tally.calls,
         "cost_usd": None if tally.cost_usd is None else round(tally.cost_usd, 6),
-        "sessions": len(tally.sessions),
+        "sessions": len(tally.sessions) if sessions is None else sessions,
     }
 
 
@@ -691,6 +879,9 @@ def report_json_text(
     report of 100,000 sessions is a 72 MB document; its dicts and text had taken 400 MB."""
     from codex_presence_gui.core.jsontext import indented_json
 
+    if report.unread is not None:
+        yield from _streamed_json_text(report, zone, dates)
+        return
     tally = report.totals.tally
     counts = (tally.input, tally.cached_input, tally.output, tally.reasoning_output, tally.total)
     if max(*counts, tally.calls) > _JSON_INT_MAX:
@@ -712,11 +903,36 @@ def report_json_text(
     yield "\n  ]" + tail
 
 
+def _streamed_json_text(
+    report: UsageReport, zone: tzinfo, dates: tuple[date | None, date | None]
+) -> Iterator[str]:
+    """``report_json_text`` of a report written as it is read (``UsageReport.unread``): the
+    frame's head (what comes before the rows: known from the start), the rows as they come,
+    then the frame's tail, with the totals they have made. (Its sums fit in 64 bits: see
+    ``streamed_session_report``.)"""
+    from codex_presence_gui.core.jsontext import indented_json
+
+    assert report.unread is not None
+    rows = report.unread
+    first = next(rows, None)
+    head, slot, _ = indented_json(_document(report, dates, [])).partition(_ROWS_SLOT)
+    if first is None or not slot:
+        report.rows = [] if first is None else [first, *rows]
+        report.unread = None  # all read: the totals are whole
+        yield indented_json(report_json(report, zone, dates))
+        return
+    yield head + '\n  "rows": [\n    ' + indented_json(_row_json(first, zone, report.kind), "    ")
+    for row in rows:
+        yield ",\n    " + indented_json(_row_json(row, zone, report.kind), "    ")
+    _, _, tail = indented_json(_document(report, dates, [])).partition(_ROWS_SLOT)
+    yield "\n  ]" + tail
+
+
 def _document(
     report: UsageReport, dates: tuple[date | None, date | None], rows: list[dict[str, Any]]
 ) -> dict[str, Any]:
     totals = {
-        **_tally_json(report.totals.tally),
+        **_tally_json(report.totals.tally, report.counted_sessions),
         "cache_hit_ratio": report.totals.tally.cache_hit_ratio,
         "cache_savings_usd": None
         if report.totals.tally.savings_usd is None
@@ -814,7 +1030,7 @@ def write_report_csv(report: UsageReport, zone: tzinfo, out: TextIO) -> None:
             *extra,
         ]
     )
-    for row in report.rows:
+    for row in report.rows if report.unread is None else report.unread:
         parts = sorted(row.models.items()) if by_model else [("", row.tally)]
         for model, tally in parts:
             writer.writerow(
@@ -1012,7 +1228,15 @@ def report_text_lines(
     *,
     breakdown: bool = False,
 ) -> Iterator[str]:
-    """``report_text``'s lines one at a time (a report of 100,000 sessions is 8 MB of text)."""
+    """``report_text``'s lines one at a time (a report of 100,000 sessions is 8 MB of text).
+
+    A report written as it is read (``UsageReport.unread``) is read whole first, the table's
+    columns being as wide as its widest cost: each row is kept with only what its line shows
+    (without ``breakdown``)."""
+    if report.unread is not None:
+        rows = report.unread
+        report.rows = list(rows) if breakdown else [_as_shown(row) for row in rows]
+        report.unread = None
     if not report.rows:
         yield f"No token usage recorded {_span(dates) if any(dates) else 'in these Codex logs'}."
         return
@@ -1113,6 +1337,29 @@ def report_text_lines(
         )
     for note in notes:
         yield from _note_lines(note, width)
+
+
+def _as_shown(row: UsageRow) -> UsageRow:
+    """A row with what its line in the table shows (its tally's sums and cost, the models
+    whose tokens its cost leaves out, its project and last call)."""
+    tally = row.tally
+    shown = Tally(
+        tally.input,
+        tally.cached_input,
+        tally.output,
+        0,
+        tally.total,
+        0,
+        tally.cost_usd,
+        None,
+        _NO_SESSIONS,
+    )
+    unpriced = {model: cell for model, cell in row.models.items() if cell.cost_usd is None}
+    return UsageRow(row.key, shown, unpriced, row.project, None, row.last_at)
+
+
+#: The sessions of a row kept for the table only, which never shows them (never added to).
+_NO_SESSIONS: set[str] = set()
 
 
 def _note_lines(note: str, width: int) -> list[str]:

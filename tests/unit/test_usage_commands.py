@@ -107,6 +107,48 @@ def test_csv_and_text_reports_are_written_a_line_at_a_time(
     assert out.longest < len(out.getvalue()) / 10
 
 
+@pytest.mark.parametrize("form", ["--json", "--csv"])
+def test_a_session_report_writes_its_first_sessions_before_it_has_made_the_others(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str
+) -> None:
+    """Each session is written once its rows end: the report of 100,000 sessions had held a
+    row, tallies and models for each (1 KB a session, 45 MB) until the end."""
+    from codex_presence_gui.core.usage_report import UsageRow
+    from tests.helpers.usage import usage_session_id, write_usage_session
+
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    for index in range(40):
+        write_usage_session(codex_home, index, [(BASE + 3600 * index, 1000, 500, 100)])
+    made: list[str] = []
+    make = UsageRow.__init__
+
+    def making(row: UsageRow, key: str, *args: object, **kwargs: object) -> None:
+        made.append(key)
+        make(row, key, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(UsageRow, "__init__", making)
+    first = usage_session_id(0)
+
+    class Out(io.StringIO):
+        """Standard output that keeps how many rows had been made when the first was written."""
+
+        made_then: int | None = None
+
+        def write(self, text: str) -> int:
+            if self.made_then is None and first in text:
+                self.made_then = len(made)
+            return super().write(text)
+
+    out = Out()
+    monkeypatch.setattr("sys.stdout", out)
+    assert main(["report", "session", form, "--codex-home", str(codex_home.root)]) == 0
+    assert out.getvalue().count(first) == 1
+    assert made.count(first) == 1
+    assert len(made) > 40  # every session, and the totals
+    assert out.made_then is not None
+    assert out.made_then <= 3
+
+
 def test_the_report_is_made_without_the_cycle_collector_and_it_is_back_after(
     home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -118,7 +160,7 @@ def test_the_report_is_made_without_the_cycle_collector_and_it_is_back_after(
     from codex_presence_gui.core import usage_index, usage_report
 
     seen: list[tuple[str, bool]] = []
-    update, build = usage_index.UsageIndex.update, usage_report.report_from_rows
+    update, build = usage_index.UsageIndex.update, usage_report._finish_session
 
     def updating(*args: object, **kwargs: object) -> object:
         seen.append(("update", gc.isenabled()))
@@ -129,7 +171,8 @@ def test_the_report_is_made_without_the_cycle_collector_and_it_is_back_after(
         return build(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(usage_index.UsageIndex, "update", updating)
-    monkeypatch.setattr(usage_report, "report_from_rows", building)
+    # (A session row is made as the report is written: the collector is off until then.)
+    monkeypatch.setattr(usage_report, "_finish_session", building)
     assert gc.isenabled()
     assert _run(capsys, "report", "session", "--codex-home", str(home.root))[0] == 0
     assert seen == [("update", True), ("report", False)]
@@ -138,7 +181,8 @@ def test_the_report_is_made_without_the_cycle_collector_and_it_is_back_after(
     seen.clear()
     monkeypatch.setattr(usage_index.UsageIndex, "repaired", lambda _, work: [work(), work()][1])
     assert _run(capsys, "report", "session", "--codex-home", str(home.root))[0] == 0
-    assert seen == [("update", True), ("report", False)] * 2
+    # (The first made is never written: its rows are never made.)
+    assert seen == [("update", True), ("update", True), ("report", False)]
     assert gc.isenabled()
 
 
