@@ -407,21 +407,35 @@ def _run_report(
                 quoted = (shlex.quote(clean_text(home)) for home in homes_given)
                 listing += "".join(f" --codex-home {home}" for home in quoted)
             warnings.extend(f"warning: {text}" for text in said_problems(kept, listing=listing))
-        if args.json:
-            from codex_presence_gui.core.sanitize import terminal_safe_json
+        try:
+            if args.json:
+                from codex_presence_gui.core.sanitize import terminal_safe_json
 
-            # In pieces, a row at a time: the document of 100,000 sessions is 72 MB.
-            for piece in report_json_text(report, zone, (args.since, args.until)):
-                sys.stdout.write(terminal_safe_json(piece))
-            sys.stdout.write("\n")
-        elif args.csv:
-            write_report_csv(report, zone, sys.stdout)
-        else:
-            dates = (args.since, args.until)
-            breakdown = bool(args.breakdown)
-            # A line at a time: a report of 100,000 sessions is 8 MB of text.
-            for line in report_text_lines(report, _text_width(), zone, dates, breakdown=breakdown):
-                sys.stdout.write(line + "\n")
+                # In pieces, a row at a time: the document of 100,000 sessions is 72 MB.
+                for piece in report_json_text(report, zone, (args.since, args.until)):
+                    sys.stdout.write(terminal_safe_json(piece))
+                sys.stdout.write("\n")
+            elif args.csv:
+                write_report_csv(report, zone, sys.stdout)
+            else:
+                dates = (args.since, args.until)
+                breakdown = bool(args.breakdown)
+                # A line at a time: a report of 100,000 sessions is 8 MB of text.
+                for line in report_text_lines(
+                    report, _text_width(), zone, dates, breakdown=breakdown
+                ):
+                    sys.stdout.write(line + "\n")
+        except sqlite3.Error as error:
+            # A session report's rows are read from the index as they are written: SQLite
+            # reads them all before the first (see UsageIndex.session_rows), but should it
+            # fail on the way, the report is said to be cut short, not left to look whole.
+            _warn(warnings)
+            print(
+                f"report: the usage index could not be read to the end ({error}); "
+                "the report is cut short.",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
         _warn(warnings)
         return EXIT_OK
 

@@ -1032,15 +1032,7 @@ class UsageIndex:
         raised from this call, where a rebuild can follow (``repaired``)."""
         if not runs:
             return iter(())
-        marks = _marks(homes)
-        within = " AND (" + " OR ".join(["u.slot BETWEEN ? AND ?"] * len(runs)) + ")"
-        bounds = [bound for run in runs for bound in run]
-        blobs = [_blob(home) for home in homes]
-        query = _COPIES_LEFT_OUT.format(homes=marks) + _SESSION_ROWS.format(
-            homes=marks, within=within
-        )
-        parameters = [*blobs, *blobs, *blobs, *bounds, *blobs, *blobs, *bounds]
-        return self._db.execute(query, parameters)
+        return self._db.execute(*_session_rows_query(homes, runs))
 
     def slot_projects(self, homes: Sequence[str | Path]) -> set[tuple[str, str | None]]:
         """The (project, repository) pairs of the homes' files that ``slot_rows`` gives rows
@@ -1193,6 +1185,18 @@ _SESSION_ROWS = (
     " WHERE f.home IN {homes} AND u.file_id NOT IN copies{within}"
     " ORDER BY u.slot, u.file_id, u.model, u.long_context, u.service_tier"
 )
+
+
+def _session_rows_query(
+    homes: Sequence[str | Path], runs: Sequence[tuple[int, int]]
+) -> tuple[str, list[Any]]:
+    """``UsageIndex.session_rows``' query and its parameters."""
+    marks = _marks(homes)
+    within = " AND (" + " OR ".join(["u.slot BETWEEN ? AND ?"] * len(runs)) + ")"
+    bounds = [bound for run in runs for bound in run]
+    blobs = [_blob(home) for home in homes]
+    query = _COPIES_LEFT_OUT.format(homes=marks) + _SESSION_ROWS.format(homes=marks, within=within)
+    return query, [*blobs, *blobs, *blobs, *bounds, *blobs, *blobs, *bounds]
 
 
 def _below(key: bytes, places: set[bytes]) -> bool:

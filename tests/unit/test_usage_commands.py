@@ -149,6 +149,29 @@ def test_a_session_report_writes_its_first_sessions_before_it_has_made_the_other
     assert out.made_then <= 3
 
 
+def test_a_session_report_the_index_fails_to_give_to_the_end_is_said_cut_short(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its rows are read as it is written: should SQLite fail on the way (it reads them all
+    before the first, as a rule), the report is not left to look whole."""
+    import sqlite3
+
+    from codex_presence_gui.core.usage_index import UsageIndex
+
+    rows = UsageIndex.session_rows
+
+    def failing(*args: object) -> object:
+        yield from rows(*args)  # type: ignore[arg-type]
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(UsageIndex, "session_rows", failing)
+    status, out, err = _run(capsys, "report", "session", "--json", "--codex-home", str(home.root))
+    assert status == 1
+    assert SID in out
+    assert err.startswith("report: the usage index could not be read to the end (database disk")
+    assert "cut short" in err
+
+
 def test_the_report_is_made_without_the_cycle_collector_and_it_is_back_after(
     home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

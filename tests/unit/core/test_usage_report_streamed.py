@@ -308,3 +308,20 @@ def test_sums_past_64_bits_are_reported_whole_as_before(
         )
     assert out.getvalue() == "".join(report_json_text(whole, UTC)) + "\n"
     assert "e-06" in out.getvalue()
+
+
+def test_sqlite_places_every_session_before_it_gives_the_first_row(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """The rows are ordered whole (a sort of SQLite's, in its temporary files past its
+    cache): every page is read within ``session_rows``' call, so that damage met there is
+    rebuilt by ``repaired`` before any of the report is written."""
+    from codex_presence_gui.core.usage_index import _session_rows_query
+
+    homes = _home(codex_home)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update(homes)
+        query, parameters = _session_rows_query(homes, [(0, 2**40)])
+        plan = index._db.execute("EXPLAIN QUERY PLAN " + query, parameters).fetchall()
+    outer = [step[3] for step in plan if step[1] == 0]
+    assert outer[-1] == "USE TEMP B-TREE FOR ORDER BY"
