@@ -103,6 +103,8 @@ APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 LAUNCH_ACTIVATION_S = 2.0
 #: A pause's end is checked at least this often (a timer can oversleep a suspended machine).
 PAUSE_CHECK_MAX_MS = 60_000
+#: The Discord line when Settings has it off: the worker, which only stops, says "paused".
+DISCORD_TURNED_OFF = "Discord: off (turned off in Settings)"
 
 
 def application() -> QApplication:
@@ -548,6 +550,8 @@ class AppShell(QObject):
             self._pause_timer.start(max(0, min(int((until - now) * 1000) + 50, PAUSE_CHECK_MAX_MS)))
         self.window.set_discord_pause(_pause_text(until, now))
         if self.presence is not None:
+            # Nothing to pause or resume while Settings has it off (as with --no-discord).
+            self.window.pause_menu.menuAction().setEnabled(settings.discord_enabled)
             self.presence.set_enabled(settings.discord_enabled and not paused)
             self._show_discord_status()
 
@@ -576,8 +580,13 @@ class AppShell(QObject):
 
     def _show_discord_status(self, state: DiscordState | None = None) -> None:
         message = self._discord_message
-        paused = _pause_text(self.store.settings.discord_paused_until, self.clock())
-        if paused and (state is DiscordState.PAUSED or message == "Discord: paused"):
+        settings = self.store.settings
+        stopped = state is DiscordState.PAUSED or message == "Discord: paused"
+        paused = _pause_text(settings.discord_paused_until, self.clock())
+        if stopped and not settings.discord_enabled:
+            # Turned off, not paused: no pause to wait for or resume from the menu.
+            message = DISCORD_TURNED_OFF
+        elif stopped and paused:
             message = f"Discord: paused {paused}"
         self.window.set_discord_status(message)
 

@@ -118,7 +118,7 @@ def test_settings_apply_live(
         assert shell.feed.poll_interval_ms == 5000
         assert shell.presence is not None
         qtbot.waitUntil(lambda: shell.presence.status.state is DiscordState.PAUSED, timeout=3000)
-        assert shell.window.discord_status.full_text == "Discord: paused"
+        assert shell.window.discord_status.full_text == "Discord: off (turned off in Settings)"
         shell.store.update(Settings(codex_homes=(str(other),), always_on_top=True))
         assert shell.window.always_on_top
         saved = json.loads((paths.config_dir() / "settings.json").read_text())
@@ -272,6 +272,58 @@ def test_no_discord_flag(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) ->
     try:
         assert shell.presence is None
         assert shell.window.discord_status.full_text == "Discord: off (started with --no-discord)"
+    finally:
+        stop(shell)
+
+
+def test_discord_turned_off_in_settings_is_off_not_paused(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """Settings → Discord unticked: the status bar says it is off (it had said "Discord:
+    paused", as if a pause would end), and the Pause submenu, which has nothing to pause or
+    resume then, is greyed out until it is ticked again."""
+    shell = make_shell(qtbot, codex_home)
+    pause_menu = shell.window.pause_menu.menuAction()
+    try:
+        assert shell.presence is not None
+        assert pause_menu.isEnabled()
+        shell.store.update(replace(shell.store.settings, discord_enabled=False))
+        qtbot.waitUntil(lambda: shell.presence.status.state is DiscordState.PAUSED, timeout=3000)
+        qtbot.waitUntil(
+            lambda: (
+                shell.window.discord_status.full_text == "Discord: off (turned off in Settings)"
+            ),
+            timeout=3000,
+        )
+        assert not pause_menu.isEnabled()
+        # A pause chosen before is kept, but the line says what stops the status: Settings.
+        shell.pause_discord(time.time() + 3600)
+        assert shell.window.discord_status.full_text == "Discord: off (turned off in Settings)"
+        shell.pause_discord(0.0)
+        shell.store.update(replace(shell.store.settings, discord_enabled=True))
+        assert pause_menu.isEnabled()
+        qtbot.waitUntil(
+            lambda: not shell.window.discord_status.full_text.startswith("Discord: off"),
+            timeout=3000,
+        )
+    finally:
+        stop(shell)
+
+
+def test_discord_off_in_settings_at_start_is_said(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """Started with Discord off in Settings: "off", with the Pause submenu greyed out."""
+    save_settings(paths.config_dir() / "settings.json", Settings(discord_enabled=False))
+    shell = make_shell(qtbot, codex_home)
+    try:
+        qtbot.waitUntil(
+            lambda: (
+                shell.window.discord_status.full_text == "Discord: off (turned off in Settings)"
+            ),
+            timeout=3000,
+        )
+        assert not shell.window.pause_menu.menuAction().isEnabled()
     finally:
         stop(shell)
 
