@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QSizeGrip,
     QStackedWidget,
     QSystemTrayIcon,
     QToolBar,
@@ -946,11 +947,16 @@ class MainWindow(QMainWindow):
         # every text fits whole even so; on the right in a right-to-left window, where the
         # bar starts (its margins are not mirrored).
         indent = max(self.body_layout.contentsMargins().left() - 4, 0)
+        # At its end, the size grip keeps the texts off the edge; without it (maximized, full
+        # screen) Discord's text had touched the screen's edge: the same indent there.
+        grip = self.statusBar().findChild(QSizeGrip)
+        end_indent = indent if grip is None or grip.isHidden() else 0
         needed = sum(item.full_width() for item in shown)
-        indent = indent if room - indent >= needed else 0
-        margins = QMargins(indent, 0, 0, 0)
+        if room - indent - end_indent < needed:
+            indent = end_indent = 0
+        margins = QMargins(indent, 0, end_indent, 0)
         if self.layoutDirection() == Qt.LayoutDirection.RightToLeft:
-            margins = QMargins(0, 0, indent, 0)
+            margins = QMargins(end_indent, 0, indent, 0)
         bar = self.statusBar()
         if bar.contentsMargins() != margins:
             bar.setContentsMargins(margins)
@@ -1018,6 +1024,8 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.LayoutDirectionChange and hasattr(self, "toolbar"):
             self._align_status_bar()
             self._share_status_bar()
+        if event.type() == QEvent.Type.WindowStateChange and hasattr(self, "toolbar"):
+            self._share_status_bar()  # the size grip has just shown or hidden
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.state is not None:

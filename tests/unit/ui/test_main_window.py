@@ -863,6 +863,33 @@ def test_the_status_bar_starts_where_the_content_does_when_it_has_room(qtbot: Qt
     qtbot.waitUntil(lambda: window.feed_status.text() == "2 active sessions")
 
 
+def test_a_maximized_window_keeps_the_status_bars_end_off_its_edge(qtbot: QtBot) -> None:
+    """Maximized (or full screen), the status bar has no size grip at its end, and Discord's
+    text had been drawn against the screen's edge while the count at the other end stood in
+    line with the content: it stands as far in as the count then, and back where it was with
+    the grip."""
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("a"), session("b")), limit=limits()))
+    window.set_discord_status("Discord not running, retrying in 20 s")
+    window.show()
+    window.resize(700, 700)
+    qtbot.waitUntil(lambda: window.width() == 700)
+    content = window.body_layout.contentsMargins().left()
+
+    def end_gap() -> int:
+        return window.width() - 1 - drawn_span(window.discord_status, window)[1]
+
+    with_grip = end_gap()
+    window.showMaximized()
+    qtbot.waitUntil(lambda: window.isMaximized())
+    QApplication.processEvents()
+    assert abs(end_gap() - content) <= 6, end_gap()
+    window.showNormal()
+    qtbot.waitUntil(lambda: not window.isMaximized() and window.width() == 700)
+    QApplication.processEvents()
+    assert end_gap() == with_grip
+
+
 def drawn_span(label: QWidget, window: QWidget) -> tuple[int, int]:
     """The leftmost and rightmost columns ``label`` draws its text in, in ``window``'s
     coordinates (read from its pixels: where Qt puts a label's text is what is checked)."""
