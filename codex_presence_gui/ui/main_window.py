@@ -60,7 +60,7 @@ from codex_presence_gui.ui.status_details import DetailsDialog, StatusLink
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.ui.usage_chart import ChartMode
 from codex_presence_gui.ui.usage_view import UsagePage
-from codex_presence_gui.ui.window_state import LayoutMode, WindowState
+from codex_presence_gui.ui.window_state import LayoutMode, WindowState, bring_to_front
 from codex_presence_gui.viewmodels.card import (
     CardView,
     dashboard_card,
@@ -583,10 +583,7 @@ class MainWindow(QMainWindow):
 
     def bring_to_front(self) -> None:
         """Show the window, restored from minimized or hidden, raised and focused."""
-        if self.isMinimized() or not self.isVisible():
-            self.showNormal()
-        self.raise_()
-        self.activateWindow()
+        bring_to_front(self)
 
     def _about(self) -> None:
         QMessageBox.about(

@@ -25,6 +25,7 @@ from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.ui.labels import left_to_right, show_as_written
 from codex_presence_gui.ui.theme import level_color
+from codex_presence_gui.ui.window_state import bring_to_front
 from codex_presence_gui.viewmodels.glance import Glance, glance
 
 _SIZES = (16, 20, 22, 24, 32, 40, 48, 64)
@@ -257,9 +258,7 @@ class Tray(QObject):
 
     def show_window(self) -> None:
         """Show the window, restored, raised and focused."""
-        self.window.showNormal()
-        self.window.raise_()
-        self.window.activateWindow()
+        bring_to_front(self.window)
 
     def _show(self, view: Glance) -> None:
         face = tray_face(view)

@@ -10,7 +10,7 @@ import stat
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtWidgets import QWidget
 
 from codex_presence_gui.paths import keep_aside, make_folder, os_problem
@@ -20,6 +20,17 @@ log = logging.getLogger(__name__)
 
 #: ``ui.ini`` holds a few lines; a larger file is not one (Qt reads it whole, at start).
 MAX_STATE_BYTES = 1 << 20
+
+
+def bring_to_front(window: QWidget) -> None:
+    """Show ``window`` (minimized or hidden to the tray) as it was before, maximized or full
+    screen again if it was (``showNormal`` had put a maximized window back at its normal
+    size), raised and focused."""
+    if window.isMinimized() or not window.isVisible():
+        window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+        window.show()
+    window.raise_()
+    window.activateWindow()
 
 
 class LayoutMode(enum.Enum):

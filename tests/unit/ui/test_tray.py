@@ -206,6 +206,45 @@ def test_click_toggles_the_window(qtbot: QtBot) -> None:
     assert tray.toggle_action.text() == "Show window"
 
 
+@pytest.mark.parametrize("away", ["minimized", "hidden"])
+def test_a_maximized_window_comes_back_maximized(qtbot: QtBot, away: str) -> None:
+    """Minimized (or hidden to the tray) while maximized, a click on the icon brings the
+    window back maximized, as the taskbar does: it had come back at its normal size. A menu
+    line chosen while it is shown leaves it maximized too."""
+    tray = make_tray(qtbot)
+    window = tray.window
+    window.resize(400, 300)
+    window.showMaximized()
+    qtbot.waitUntil(window.isMaximized)
+    if away == "minimized":
+        window.showMinimized()
+        qtbot.waitUntil(window.isMinimized)
+    else:
+        tray.toggle_window()
+        assert not window.isVisible()
+    tray.toggle_window()
+    qtbot.waitUntil(lambda: window.isVisible() and not window.isMinimized())
+    assert window.isMaximized()
+    tray.show_window()  # a limit's line in the menu
+    assert window.isMaximized()
+    assert not window.isMinimized()
+
+
+def test_a_normal_window_comes_back_normal(qtbot: QtBot) -> None:
+    """Minimized at its own size, it comes back at that size, not maximized."""
+    tray = make_tray(qtbot)
+    window = tray.window
+    window.show()
+    window.resize(400, 300)
+    window.showMinimized()
+    qtbot.waitUntil(window.isMinimized)
+    tray.toggle_window()
+    qtbot.waitUntil(lambda: not window.isMinimized())
+    assert window.isVisible()
+    assert not window.isMaximized()
+    assert window.size().width() == 400
+
+
 def test_white_scan_sees_the_text() -> None:
     """The scan used above finds the white digits, and not the coloured body."""
     assert white_columns(32, FULL)
