@@ -10,7 +10,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import SIGNAL, QEvent, QMargins, QModelIndex, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    SIGNAL,
+    QEvent,
+    QMargins,
+    QModelIndex,
+    QPoint,
+    QSize,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -317,6 +327,10 @@ class MainWindow(QMainWindow):
         #: A window compact by its size that Ctrl+U grew: its size then, and the size it was
         #: grown to (back to the live view unresized since, it takes the first back).
         self._small_to_restore: tuple[QSize, QSize] | None = None
+        #: Where the compact window stood before Ctrl+U grew it, and where it was moved to
+        #: so that the grown window fits on the screen: back to the live view, a window not
+        #: moved since goes back there too (see ``_fit_on_screen``).
+        self._place_to_restore: tuple[QPoint, QPoint] | None = None
         #: The window's size when a compact layout was chosen over the full one shown.
         self._full_size: QSize | None = None
         #: ``_full_size`` while the Usage page is shown out of a chosen compact layout.
@@ -634,6 +648,7 @@ class MainWindow(QMainWindow):
             self._full_size = self.size()
         self._compact_to_restore = None  # a layout chosen since is the one to keep
         self._small_to_restore = None
+        self._place_to_restore = None
         self._layout_mode = mode
         self.layout_actions[mode].setChecked(True)
         if self.state is not None:
@@ -684,8 +699,9 @@ class MainWindow(QMainWindow):
         compact layout goes back to automatic, and the window grows to the full layout's
         size (automatic is kept: the user may shrink it to compact again). Back to the live
         view from there, the compact window comes back at its size (chosen, or compact by
-        its size while the window was not resized since): a look at the Usage page does not
-        undo a window kept small beside the editor."""
+        its size while the window was not resized since), and at its place where it was
+        moved to fit on the screen grown (and not moved since): a look at the Usage page does
+        not undo a window kept small beside the editor."""
         if page == USAGE_PAGE and self._compact:
             small = self.size()
             pinned = small if self._layout_mode is LayoutMode.COMPACT else None
@@ -696,7 +712,10 @@ class MainWindow(QMainWindow):
             if pinned is not None:
                 self.set_layout_mode(LayoutMode.AUTO, resize=False)
             width = max(roomy.width(), self.needed_size(False).width())
+            origin = self.pos()
             self.resize(width, max(roomy.height(), self.needed_size(False, width).height()))
+            moved_to = self._fit_on_screen()
+            self._place_to_restore = None if moved_to is None else (origin, moved_to)
             self._compact_to_restore = pinned
             self._full_size_to_restore = full_size
             self._small_to_restore = None if pinned is not None else (small, self.size())
@@ -705,14 +724,55 @@ class MainWindow(QMainWindow):
             self._small_to_restore = None
             if self.size() == grown:  # not resized since: the user kept the size it had
                 self.resize(small)
+                self._restore_place()
+            self._place_to_restore = None
         elif page == LIVE_PAGE and self._compact_to_restore is not None:
             size, full_size = self._compact_to_restore, self._full_size_to_restore
+            place = self._place_to_restore
             self.set_layout_mode(LayoutMode.COMPACT)
             # The size before the compact layout, not the Usage page's: a look at the page
             # does not change where Ctrl+0 or Ctrl+1 takes the window back to.
             self._full_size = full_size
             self.resize(size)
+            self._place_to_restore = place
+            self._restore_place()
         self.set_page(page)
+
+    def _fit_on_screen(self) -> QPoint | None:
+        """Move the window, just grown, so that all of it (its frame too) is on its screen;
+        where it was moved to, or None when it fitted. Done here rather than left to the
+        window manager, which moves it as it likes (or not at all), so that the place the
+        window came from can be taken back (``_restore_place``)."""
+        screen = self.screen()
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return None
+        room = screen.availableGeometry()
+        frame = self.frameGeometry()
+        # Its frame as it will be at the new size (the window manager may not have answered
+        # the resize yet).
+        frame.setSize(self.size().grownBy(self._frame_margins()))
+        x = max(min(frame.x(), room.right() + 1 - frame.width()), room.x())
+        y = max(min(frame.y(), room.bottom() + 1 - frame.height()), room.y())
+        if (x, y) == (frame.x(), frame.y()):
+            return None
+        self.move(x, y)
+        return self.pos()
+
+    def _frame_margins(self) -> QMargins:
+        frame, inner = self.frameGeometry(), self.geometry()
+        return QMargins(
+            inner.left() - frame.left(),
+            inner.top() - frame.top(),
+            frame.right() - inner.right(),
+            frame.bottom() - inner.bottom(),
+        )
+
+    def _restore_place(self) -> None:
+        """Back where the compact window stood before the Usage page grew it, unless it was
+        moved since (by the user: it stands where ``_fit_on_screen`` put it otherwise)."""
+        place, self._place_to_restore = self._place_to_restore, None
+        if place is not None and self.pos() == place[1]:
+            self.move(place[0])
 
     def _show_page(self) -> None:
         usage = self._page == USAGE_PAGE and not self._compact

@@ -1307,6 +1307,48 @@ def test_the_usage_page_beside_the_live_view(qtbot: QtBot) -> None:
     assert not window.compact
 
 
+@pytest.mark.parametrize("mode", [LayoutMode.COMPACT, LayoutMode.AUTO])
+def test_a_look_at_the_usage_page_leaves_the_compact_window_where_it_stood(
+    qtbot: QtBot, mode: LayoutMode
+) -> None:
+    """A compact window kept at the screen's right edge grows for the Usage page (Ctrl+U) and
+    is moved in to fit on the screen; back to the live view (Ctrl+L), it goes back where it
+    stood, not only to its size (the window manager had moved it, and it came back small in
+    the middle of the screen). Moved by the user meanwhile, it stays where it was put."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_usage(full_view())
+    window.show()
+    screen = window.screen()
+    assert screen is not None
+    room = screen.availableGeometry()
+    window.set_layout_mode(mode)
+    window.resize(window.needed_size(True).width(), 300)
+    qtbot.waitUntil(lambda: window.compact)
+    small = window.size()
+    at_the_edge = QPoint(room.right() + 1 - window.frameGeometry().width(), room.y() + 40)
+    window.move(at_the_edge)
+    qtbot.waitUntil(lambda: window.pos() == at_the_edge)
+    window.usage_action.trigger()
+    qtbot.waitUntil(lambda: not window.compact)
+    # As far in as it takes (up to the screen's left edge, for a screen narrower than it).
+    fits_at = max(room.right() + 1 - window.frameGeometry().width(), room.x())
+    assert window.pos() == QPoint(fits_at, at_the_edge.y())
+    window.live_action.trigger()
+    qtbot.waitUntil(lambda: window.compact)
+    assert window.size() == small
+    assert window.pos() == at_the_edge
+    # Moved while the Usage page shows: the window stays where the user put it.
+    window.usage_action.trigger()
+    qtbot.waitUntil(lambda: not window.compact)
+    put = window.pos() + QPoint(-30, 20)
+    window.move(put)
+    qtbot.waitUntil(lambda: window.pos() == put)
+    window.live_action.trigger()
+    qtbot.waitUntil(lambda: window.compact)
+    assert window.pos() == put
+
+
 def test_the_full_layout_holds_at_every_width_above_its_least(qtbot: QtBot) -> None:
     """Tall enough for the full layout, the Usage page stays at every width from its least
     up (between 440 and 454 px it had flipped to the compact layout: the period boxes' old
