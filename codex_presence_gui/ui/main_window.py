@@ -169,6 +169,8 @@ class SetupPanel(QFrame):
         self.choose = QPushButton()
         show_as_written(self.choose, (self.choose.setText, "Choose Codex folder…"))
         self.choose.clicked.connect(self._choose)
+        # Enter presses it too: outside a dialog, Qt's buttons take only Space.
+        self.choose.setAutoDefault(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(8)

@@ -597,6 +597,8 @@ class UsagePage(QScrollArea):
             "--csv"
         )
         self.export_button.clicked.connect(self._choose_export)
+        # Enter presses it too: outside a dialog, Qt's buttons take only Space.
+        self.export_button.setAutoDefault(True)
         header = QHBoxLayout()
         header.setSpacing(8)
         header.addWidget(self.title)

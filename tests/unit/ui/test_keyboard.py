@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+from codex_presence_gui.ui import main_window, usage_view
 from codex_presence_gui.ui.accessible import RING_GAP
 from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE, MainWindow
 from codex_presence_gui.ui.window_state import LayoutMode
@@ -321,3 +323,22 @@ def test_a_limit_row_going_while_the_window_is_in_the_background_hands_its_keybo
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     assert QApplication.focusWidget() is weekly
+
+
+def test_enter_presses_the_focused_button_as_space_does(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Export CSV… and Choose Codex folder… with the keyboard on them: Enter (and the keypad's)
+    opens their dialog, as Space does. Outside a dialog, Qt's buttons had taken only Space,
+    and Enter did nothing."""
+    asked: list[str] = []
+    monkeypatch.setattr(usage_view, "choose_save_file", lambda *args: asked.append("csv") or "")
+    monkeypatch.setattr(main_window, "choose_folder", lambda *args: asked.append("folder") or "")
+    window = shown_window(qtbot)
+    window.open_page(USAGE_PAGE)
+    buttons = {"csv": window.usage_page.export_button, "folder": window.setup_panel.choose}
+    for what, button in buttons.items():
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            asked.clear()
+            qtbot.keyClick(button, key)
+            assert asked == [what], (what, key)
