@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QAccessible,
     QAccessibleInterface,
     QColor,
+    QKeyEvent,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -137,6 +138,36 @@ def read_as_button(widget: Clickable) -> None:
     when clicked) for push buttons that they can press (a label is told as static text)."""
     assert isinstance(widget, QWidget)
     _tell_as(widget, _ButtonInterface)
+
+
+class _EnterPresses(QObject):
+    """Enter (the keypad's too) presses the button the keyboard is on, as Space does: Qt's
+    tool buttons, and its push buttons outside a dialog, take only Space. One for them all."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            and isinstance(watched, QAbstractButton)
+            and watched.isEnabled()
+        ):
+            watched.click()
+            return True
+        return False
+
+
+_enter_presses: _EnterPresses | None = None
+
+
+def press_on_enter(*buttons: QAbstractButton) -> None:
+    """Have Enter press each of ``buttons`` when the keyboard is on it, as Space does."""
+    global _enter_presses
+    if _enter_presses is None or not shiboken6.isValid(_enter_presses):
+        _enter_presses = _EnterPresses(QApplication.instance())
+    for button in buttons:
+        button.installEventFilter(_enter_presses)
 
 
 def make_figure(widget: QWidget) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level
+from codex_presence_gui.ui.accessible import press_on_enter
 from codex_presence_gui.ui.labels import set_tooltip, wrapped_label
 from codex_presence_gui.ui.theme import TintedFrame, blend, level_color
 
@@ -61,12 +62,14 @@ class Notice(TintedFrame):
             self.show_button.setAccessibleName(f"Show {file.name} in its folder")
             self.show_button.setAutoRaise(True)
             self.show_button.clicked.connect(lambda: self.reveal.emit(file))
+            press_on_enter(self.show_button)
         self.close_button = QToolButton()
         self.close_button.setText("✕")
         self.close_button.setToolTip("Dismiss")
         self.close_button.setAccessibleName("Dismiss this notice")
         self.close_button.setAutoRaise(True)
         self.close_button.clicked.connect(lambda: self.dismissed.emit(self.key))
+        press_on_enter(self.close_button)
         grid = QGridLayout(self)
         grid.setContentsMargins(10, 4, 4, 4)
         grid.setVerticalSpacing(0)

@@ -54,7 +54,7 @@ from codex_presence_gui.core.presence import TOMORROW_HOUR, tomorrow_morning
 from codex_presence_gui.core.problems import ProblemKind
 from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.paths import make_folder
-from codex_presence_gui.ui.accessible import FocusRing, make_figure
+from codex_presence_gui.ui.accessible import FocusRing, make_figure, press_on_enter
 from codex_presence_gui.ui.folders import choose_folder
 from codex_presence_gui.ui.info_bar import InfoBar
 from codex_presence_gui.ui.labels import (
@@ -169,8 +169,7 @@ class SetupPanel(QFrame):
         self.choose = QPushButton()
         show_as_written(self.choose, (self.choose.setText, "Choose Codex folder…"))
         self.choose.clicked.connect(self._choose)
-        # Enter presses it too: outside a dialog, Qt's buttons take only Space.
-        self.choose.setAutoDefault(True)
+        press_on_enter(self.choose)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(8)

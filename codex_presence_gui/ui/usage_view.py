@@ -43,7 +43,13 @@ from PySide6.QtWidgets import (
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.usage_report import COST_LABEL
 from codex_presence_gui.services.file_saver import FileSaver
-from codex_presence_gui.ui.accessible import FocusRing, make_figure, read_as_choice, read_as_group
+from codex_presence_gui.ui.accessible import (
+    FocusRing,
+    make_figure,
+    press_on_enter,
+    read_as_choice,
+    read_as_group,
+)
 from codex_presence_gui.ui.folders import choose_save_file
 from codex_presence_gui.ui.labels import (
     ElidedLabel,
@@ -118,6 +124,7 @@ class ModeButton(QToolButton):
         self.setCheckable(True)
         self.setAutoRaise(True)
         read_as_choice(self)
+        press_on_enter(self)
 
 
 class _NameDelegate(QStyledItemDelegate):
@@ -479,6 +486,7 @@ class ExportToast(TintedFrame):
         self.dismiss_button.setAccessibleName("Dismiss the export message")
         self.dismiss_button.setAutoRaise(True)
         self.dismiss_button.clicked.connect(self.dismissed)
+        press_on_enter(self.show_button, self.dismiss_button)
         line = QHBoxLayout(self)
         line.setContentsMargins(8, 2, 2, 2)
         line.setSpacing(4)
@@ -597,8 +605,7 @@ class UsagePage(QScrollArea):
             "--csv"
         )
         self.export_button.clicked.connect(self._choose_export)
-        # Enter presses it too: outside a dialog, Qt's buttons take only Space.
-        self.export_button.setAutoDefault(True)
+        press_on_enter(self.export_button)
         header = QHBoxLayout()
         header.setSpacing(8)
         header.addWidget(self.title)

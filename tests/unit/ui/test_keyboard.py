@@ -342,3 +342,32 @@ def test_enter_presses_the_focused_button_as_space_does(
             asked.clear()
             qtbot.keyClick(button, key)
             assert asked == [what], (what, key)
+
+
+def test_enter_presses_the_pages_tool_buttons(qtbot: QtBot, tmp_path: Path) -> None:
+    """Cost (est.) and Tokens, the export message's Show file and ✕, and a notice's ✕, with
+    the keyboard on them: Enter presses them, as Space does (Qt's tool buttons had taken only
+    Space)."""
+    window = shown_window(qtbot)
+    window.open_page(USAGE_PAGE)
+    page = window.usage_page
+    qtbot.keyClick(page.cost_button, Qt.Key.Key_Return)
+    assert page.cost_button.isChecked()
+    qtbot.keyClick(page.tokens_button, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+    assert page.tokens_button.isChecked()
+    toast = page.export_row
+    revealed: list[Path] = []
+    page.reveal.connect(revealed.append)
+    saved = tmp_path / "usage.csv"
+    toast.say(f"Saved {saved}", file=saved)
+    qtbot.waitUntil(toast.isVisible)
+    qtbot.keyClick(toast.show_button, Qt.Key.Key_Return)
+    assert revealed == [saved]
+    qtbot.keyClick(toast.dismiss_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not toast.isVisible())
+    # A notice's ✕ on the live page, too.
+    window.open_page(LIVE_PAGE)
+    window.show_notice("The settings file was kept aside.", file=saved)
+    [notice] = window.info_bar.notices
+    qtbot.keyClick(notice.close_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.info_bar.notices)
