@@ -212,12 +212,12 @@ class Tray(QObject):
         self._face = NO_READING
         self.icon = QSystemTrayIcon(tray_icon(NO_READING), self)
         self.menu = QMenu()
-        self.toggle_action = QAction("Show window", self.menu)
+        self.toggle_action = QAction("Show &window", self.menu)
         self.toggle_action.triggered.connect(self.toggle_window)
         settings = QAction(self.menu)
-        show_as_written(self.menu, (settings.setText, "Settings…"))  # "…" last in RTL too
+        show_as_written(self.menu, (settings.setText, "&Settings…"))  # "…" last in RTL too
         settings.triggered.connect(open_settings)
-        quit_action = QAction("Quit", self.menu)
+        quit_action = QAction("&Quit", self.menu)
         quit_action.triggered.connect(quit_app)
         #: The window's "Always on top" without its Ctrl+T, which works only in the window.
         self.on_top_action = MirroredAction(on_top, self.menu)
@@ -291,7 +291,7 @@ class Tray(QObject):
 
     def _refresh_menu(self) -> None:
         visible = self.window.isVisible() and not self.window.isMinimized()
-        self.toggle_action.setText("Hide window" if visible else "Show window")
+        self.toggle_action.setText("Hide &window" if visible else "Show &window")
         if self._dashboard is not None:
             # The last refresh may be seconds old: ages and passed resets are taken at the
             # moment the menu opens (never before the refresh itself).

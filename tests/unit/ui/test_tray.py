@@ -199,11 +199,11 @@ def test_click_toggles_the_window(qtbot: QtBot) -> None:
     tray.toggle_window()
     assert tray.window.isVisible()
     tray.menu.aboutToShow.emit()
-    assert tray.toggle_action.text() == "Hide window"
+    assert tray.toggle_action.text() == "Hide &window"
     tray.toggle_window()
     assert not tray.window.isVisible()
     tray.menu.aboutToShow.emit()
-    assert tray.toggle_action.text() == "Show window"
+    assert tray.toggle_action.text() == "Show &window"
 
 
 @pytest.mark.parametrize("away", ["minimized", "hidden"])
@@ -339,3 +339,26 @@ def test_menu_reads_as_written_in_a_right_to_left_menu(qtbot: QtBot) -> None:
         assert any(text.startswith("5h: 64% left") for text in check(tray))
     finally:
         app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
+def test_every_action_of_the_menu_has_its_own_access_key(qtbot: QtBot) -> None:
+    """A key for each action below the window lines (pressed with the menu open): "Show
+    window", "Settings…" and "Quit" had none, where the window's "Always on top" and "Pause
+    Discord status" (as the app passes them) had theirs."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    on_top, pause = QAction("Always on &top"), QAction("&Pause Discord status")
+    tray = Tray(
+        window,
+        on_top=on_top,
+        pause_discord=pause,
+        open_settings=lambda: None,
+        quit_app=lambda: None,
+    )
+    actions = tray.menu.actions()
+    below = actions[actions.index(tray._lines_end) + 1 :]
+    texts = [action.text() for action in below if not action.isSeparator()]
+    assert len(texts) == 5
+    assert all(text.count("&") == 1 for text in texts), texts
+    keys = {text[text.index("&") + 1].lower() for text in texts}
+    assert len(keys) == len(texts), texts
