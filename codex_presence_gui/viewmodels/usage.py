@@ -12,9 +12,9 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import NamedTuple
 
-from codex_presence_gui.core.discovery import shown_home
 from codex_presence_gui.core.formatting import (
     format_count,
     format_tokens_compact,
@@ -35,6 +35,7 @@ from codex_presence_gui.core.usage_report import (
     unpriced_names,
     unpriced_tokens,
 )
+from codex_presence_gui.viewmodels.card import home_text
 
 #: Days in the chart and the longest total.
 DAYS = RECENT_DAYS
@@ -281,16 +282,17 @@ def problems_details(problems: tuple[str, ...]) -> tuple[str, str]:
 
 def _missing_message(recent: RecentUsage) -> tuple[str, tuple[str, ...]]:
     """Where the usage was looked for, when no home is a folder: what is there instead of a
-    folder, else that none was found; and the folders it names, in their order."""
+    folder, else that none was found; and the folders it names, in their order, written as
+    the live view writes them (``~/.codex``)."""
     kinds = dict(recent.not_folders)
     if not kinds:
-        homes = tuple(map(shown_home, recent.missing_homes))
+        homes = tuple(home_text(Path(home)) for home in recent.missing_homes)
         return MISSING_MESSAGE.format(homes=", ".join(homes)), homes
-    said = [f"{shown_home(home)} is {kinds[home]}, not a folder" for home in kinds]
-    absent = [shown_home(home) for home in recent.missing_homes if home not in kinds]
+    said = [f"{home_text(Path(home))} is {kinds[home]}, not a folder" for home in kinds]
+    absent = [home_text(Path(home)) for home in recent.missing_homes if home not in kinds]
     if absent:
         said.append(f"{', '.join(absent)} {'was' if len(absent) == 1 else 'were'} not found")
-    named = (*(shown_home(home) for home in kinds), *absent)
+    named = (*(home_text(Path(home)) for home in kinds), *absent)
     return NOT_A_FOLDER_MESSAGE.format(homes="; ".join(said)), named
 
 

@@ -471,6 +471,11 @@ def test_a_missing_codex_folder_is_said_on_the_usage_page() -> None:
     # A name of escapes alone had read "not found ()".
     view = usage_view(recent([], missing_homes=("\x1b[31m",)))
     assert view.message.startswith("Codex's folder was not found ('\\x1b[31m'): ")
+    # In the home folder, written as the Live page writes it (it had read "/home/me/.codex"
+    # there and "~/.codex" on the Live page).
+    view = usage_view(recent([], missing_homes=(str(Path.home() / ".codex"),)))
+    assert view.message.startswith("Codex's folder was not found (~/.codex)")
+    assert view.message_paths == ("~/.codex",)
 
 
 def test_a_codex_home_that_is_a_file_is_said_to_be_one(tmp_path: Path) -> None:
