@@ -15,12 +15,14 @@ from codex_presence_gui.core.usage_report import REPORT_KINDS, local_zone, unkno
 TYPE_CHECKING = False  # typing (and re) are not imported: see core.records
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
     from types import SimpleNamespace
-    from typing import Any
+    from typing import Any, TypeVar
 
     from codex_presence_gui.core.usage_index import UpdateResult
     from codex_presence_gui.core.usage_report import UsageReport
+
+    _T = TypeVar("_T")
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -321,34 +323,40 @@ def _run_report(
         # collector looked them over again and again for nothing (0.9 s of a 5.3 s report).
         # (Turned on again by run_report.)
         gc.disable()
-        # The projects' names first, so that the rows are read as they come.
-        projects = index.slot_projects(existing) if args.kind in ("project", "session") else None
-        if args.kind == "session" and projects is not None:
-            # Each session written as soon as its rows end (100,000 sessions had been held
-            # whole, 45 MB): from the quarter hours counted, given as a few runs, and with
-            # sums that surely fit in JSON's 64 bits (see report_json_text).
-            runs = counted_runs(index.slot_values(), zone, args.since, args.until)
-            if len(runs) <= STREAMED_RUNS_MAX and index.largest_sum() < STREAMED_SUMS_MAX:
-                rows = index.session_rows(existing, runs)  # (damage met here is rebuilt)
-                report = streamed_session_report(
-                    rows,
-                    zone=zone,
-                    since=args.since,
-                    until=args.until,
-                    pricer=pricer,
-                    projects=projects,
-                )
-                return result, report
+        # Every read of one moment of the index (the window may commit between two), the
+        # rows' query begun within going on reading it (see UsageIndex.snapshot).
+        with index.snapshot():
+            # The projects' names first, so that the rows are read as they come.
+            kinds_named = ("project", "session")
+            projects = index.slot_projects(existing) if args.kind in kinds_named else None
+            if args.kind == "session" and projects is not None:
+                # Each session written as soon as its rows end (100,000 sessions had been
+                # held whole, 45 MB): from the quarter hours counted, given as a few runs, and
+                # with sums that surely fit in JSON's 64 bits (see report_json_text).
+                runs = counted_runs(index.slot_values(), zone, args.since, args.until)
+                if len(runs) <= STREAMED_RUNS_MAX and index.largest_sum() < STREAMED_SUMS_MAX:
+                    rows = index.session_rows(existing, runs)  # (damage met here is rebuilt)
+                    report = streamed_session_report(
+                        rows,
+                        zone=zone,
+                        since=args.since,
+                        until=args.until,
+                        pricer=pricer,
+                        projects=projects,
+                    )
+                    return result, report
+            starts = index.session_starts(existing) if args.kind == "session" else None
+            slot_rows = _begun(index.slot_rows(existing))
         report = report_from_rows(
             args.kind,
-            index.slot_rows(existing),
+            slot_rows,
             {},
             zone=zone,
             since=args.since,
             until=args.until,
             pricer=pricer,
             projects=projects,
-            starts=index.session_starts(existing) if args.kind == "session" else None,
+            starts=starts,
         )
         return result, report
 
@@ -438,6 +446,15 @@ def _run_report(
             return EXIT_FAILED
         _warn(warnings)
         return EXIT_OK
+
+
+def _begun(rows: Iterator[_T]) -> Iterator[_T]:
+    """``rows`` with the query behind them begun, its first row read (so that it reads the
+    index of a ``UsageIndex.snapshot`` it is begun in)."""
+    from itertools import chain
+
+    first = next(rows, None)
+    return rows if first is None else chain((first,), rows)
 
 
 #: A session report is written as it is read when the quarter hours it counts are at most this

@@ -957,6 +957,23 @@ class UsageIndex:
 
     # -- reading ----------------------------------------------------------------------------
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads within see the index as it was at one moment, whatever another process (the
+        window, another report) commits meanwhile: a report's reads, its projects' names then
+        its rows, had each seen the index of their own moment (a row of a project not named
+        was a traceback). A query begun within (its first row read) goes on reading that
+        moment after it ends: SQLite ends a statement's read only with the statement. Only
+        reads within: a write would hold back other processes' until it ends."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            with suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
     def slots(
         self, homes: Sequence[str | Path], since: float | None = None, until: float | None = None
     ) -> Iterator[SlotUsage]:

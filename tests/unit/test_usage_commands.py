@@ -172,6 +172,44 @@ def test_a_session_report_the_index_fails_to_give_to_the_end_is_said_cut_short(
     assert "cut short" in err
 
 
+@pytest.mark.parametrize("kind", ["session", "project"])
+def test_a_report_reads_the_index_as_it_was_at_one_moment(
+    home: CodexHome,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+) -> None:
+    """The window (or another report) may add a session in a new folder between the reads a
+    report makes of the index: its projects' names, then its rows. Read at two moments, the
+    row of a project not named had ended the report in a traceback (a session report: in
+    the middle of what it had written)."""
+    from codex_presence_gui.core.usage_index import INDEX_NAME, UsageIndex
+
+    named = UsageIndex.slot_projects
+
+    def named_then_written_elsewhere(index: UsageIndex, homes: list[str]) -> object:
+        found = named(index, homes)
+        late = "019d0000-0000-7000-8000-00000000b002"
+        lines = [
+            r.session_meta(BASE + 600, late, cwd="/w/elsewhere"),
+            r.turn_context(BASE + 601, cwd="/w/elsewhere"),
+            r.token_count(BASE + 602, r.usage(7_000, 0, 0), r.usage(7_000, 0, 0)),
+        ]
+        home.write(late, lines, started=BASE + 600)
+        with UsageIndex(tmp_path / "app" / "cache" / INDEX_NAME) as other:
+            other.update([str(home.root)], workers=1)
+        return found
+
+    monkeypatch.setattr(UsageIndex, "slot_projects", named_then_written_elsewhere)
+    args = ("report", kind, "--json", "--codex-home", str(home.root))
+    status, out, err = _run(capsys, *args)
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["totals"]["total_tokens"] == 30_000  # the index as the report named it
+    assert "elsewhere" not in out
+
+
 def test_the_report_is_made_without_the_cycle_collector_and_it_is_back_after(
     home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
