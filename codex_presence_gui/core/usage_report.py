@@ -207,8 +207,9 @@ class UsageReport(_Fields):
     """A report's rows (in key order; sessions by their last call), totals and price facts.
 
     A report written as it is read (``streamed_session_report``) has its rows in ``unread``
-    instead, to be taken once, in order; its totals, unpriced models and ``counted_sessions``
-    (the totals' sessions, counted rather than held) are whole once they are all taken."""
+    instead, to be taken once, in order; its totals, unpriced models, price source (the
+    library may fail as prices are asked) and ``counted_sessions`` (the totals' sessions,
+    counted rather than held) are whole once they are all taken."""
 
     __slots__ = (  # noqa: RUF023 - in the order of the fields
         "kind",
@@ -637,7 +638,7 @@ def _sessions_as_read(
     labels: dict[tuple[str, str | None], str],
 ) -> Iterator[UsageRow]:
     """``streamed_session_report``'s rows, in their places; the report's totals, unpriced
-    models and sessions once the last is given."""
+    models, sessions and price source once the last is given."""
     totals = report.totals
     unpriced: set[str] = set()
     slot_facts: dict[int, tuple[str | None, date]] = {}
@@ -725,6 +726,8 @@ def _sessions_as_read(
     totals.tally.price_no_calls()
     report.unpriced_models = sorted(unpriced)
     report.counted_sessions = given
+    if pricer is not None:  # (a library that failed to import as prices were asked says so)
+        report.price_source = pricer.source
 
 
 def _finish_session(row: UsageRow, totals: UsageRow) -> UsageRow:

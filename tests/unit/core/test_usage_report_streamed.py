@@ -325,3 +325,27 @@ def test_sqlite_places_every_session_before_it_gives_the_first_row(
         plan = index._db.execute("EXPLAIN QUERY PLAN " + query, parameters).fetchall()
     outer = [step[3] for step in plan if step[1] == 0]
     assert outer[-1] == "USE TEMP B-TREE FOR ORDER BY"
+
+
+def test_the_price_source_is_said_as_it_is_once_the_prices_are_asked(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A price not kept is asked of the library as the rows are read; should the library
+    then fail to import, the report says its prices are unavailable, as the report made
+    whole does, not the library's version it had when it began."""
+
+    def broken(pricer: Pricer) -> None:
+        pricer._unavailable = "the genai-prices package cannot be imported: broken"
+
+    monkeypatch.setattr(Pricer, "_load", broken)
+    _write(codex_home, usage_session_id(1), _calls(BASE, 2, 1))
+    _write(codex_home, usage_session_id(2), _calls(BASE + 900, 2, 2), model="gpt-4.1")
+    homes = [str(codex_home.root)]
+    dates: tuple[date | None, date | None] = (None, None)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update(homes)
+        held = _held(index, homes, UTC, *dates)
+        assert held.price_source.startswith("unavailable (")
+        for form in ("json", "text"):
+            streamed = _streamed(index, homes, UTC, *dates)
+            assert _outputs(streamed, UTC, dates, form) == _outputs(held, UTC, dates, form), form
