@@ -878,50 +878,29 @@ def report_json_text(
     dates: tuple[date | None, date | None] = (None, None),
 ) -> Iterator[str]:
     """``indented_json(report_json(...))`` (the document as orjson writes it) in pieces: the
-    frame, with each row written into it in turn, so that the whole is never held. A
-    report of 100,000 sessions is a 72 MB document; its dicts and text had taken 400 MB."""
+    frame, with each row written into it in turn, so that the whole is never held (a
+    report written as it is read, ``UsageReport.unread``: as its rows come). A report of
+    100,000 sessions is a 72 MB document; its dicts and text had taken 400 MB."""
     from codex_presence_gui.core.jsontext import indented_json
 
-    if report.unread is not None:
-        yield from _streamed_json_text(report, zone, dates)
-        return
+    rows = iter(report.rows) if report.unread is None else report.unread
     tally = report.totals.tally
     counts = (tally.input, tally.cached_input, tally.output, tally.reasoning_output, tally.total)
-    if max(*counts, tally.calls) > _JSON_INT_MAX:
+    if report.unread is None and max(*counts, tally.calls) > _JSON_INT_MAX:
         # Sums past 64 bits (hostile logs only): the json module writes the whole document
         # then (see ``indented_json``). Counts are never below zero, so every row's are at
-        # most the totals'.
+        # most the totals'. (A report written as it is read has none: see
+        # ``streamed_session_report``.)
         yield indented_json(report_json(report, zone, dates))
         return
-    frame = indented_json(_document(report, dates, []))
-    head, slot, tail = frame.partition(_ROWS_SLOT)
-    if not report.rows or not slot:
-        yield indented_json(report_json(report, zone, dates))
-        return
-    yield head + '\n  "rows": ['
-    separator = "\n    "
-    for row in report.rows:
-        yield separator + indented_json(_row_json(row, zone, report.kind), "    ")
-        separator = ",\n    "
-    yield "\n  ]" + tail
-
-
-def _streamed_json_text(
-    report: UsageReport, zone: tzinfo, dates: tuple[date | None, date | None]
-) -> Iterator[str]:
-    """``report_json_text`` of a report written as it is read (``UsageReport.unread``): the
-    frame's head (what comes before the rows: known from the start), the rows as they come,
-    then the frame's tail, with the totals they have made. (Its sums fit in 64 bits: see
-    ``streamed_session_report``.)"""
-    from codex_presence_gui.core.jsontext import indented_json
-
-    assert report.unread is not None
-    rows = report.unread
+    # The frame's head (what comes before the rows) is known from the start; its tail is
+    # made after the rows, when the totals of a report written as it is read are whole.
     first = next(rows, None)
     head, slot, _ = indented_json(_document(report, dates, [])).partition(_ROWS_SLOT)
     if first is None or not slot:
-        report.rows = [] if first is None else [first, *rows]
-        report.unread = None  # all read: the totals are whole
+        if report.unread is not None:
+            report.rows = [] if first is None else [first, *rows]
+            report.unread = None  # all read: the totals are whole
         yield indented_json(report_json(report, zone, dates))
         return
     yield head + '\n  "rows": [\n    ' + indented_json(_row_json(first, zone, report.kind), "    ")
