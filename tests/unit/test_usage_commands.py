@@ -210,6 +210,32 @@ def test_a_report_reads_the_index_as_it_was_at_one_moment(
     assert "elsewhere" not in out
 
 
+@pytest.mark.parametrize("form", [["--json"], ["--csv"], [], ["--breakdown"]])
+def test_a_session_report_made_whole_when_it_cannot_be_written_as_it_is_read_is_the_same(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    form: list[str],
+) -> None:
+    """Quarter hours counted in too many runs (see ``counted_runs``) have the report made
+    whole, from the rows read in one go: the same report."""
+    from codex_presence_gui import usage_commands
+    from codex_presence_gui.core.usage_index import UsageIndex
+    from tests.helpers.usage import write_usage_session
+
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    for index in range(6):
+        calls = [(BASE + 1300 * index + 97 * n, 1000 + index, 300, 40 + n) for n in range(3)]
+        write_usage_session(codex_home, index, calls, cwd=f"/w/p{index % 2}")
+    args = ("report", "session", *form, "--timezone", "UTC", "--codex-home", str(codex_home.root))
+    streamed = _run(capsys, *args)
+    monkeypatch.setattr(usage_commands, "STREAMED_RUNS_MAX", 0)
+    monkeypatch.setattr(UsageIndex, "session_rows", None)  # (not asked for)
+    assert _run(capsys, *args) == streamed
+    assert streamed[0] == 0
+
+
 def test_the_report_is_made_without_the_cycle_collector_and_it_is_back_after(
     home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
