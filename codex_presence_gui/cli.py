@@ -572,7 +572,9 @@ def entry() -> None:
     sys.exit(code)
 
 
-#: Errors of writing the output (not of reading logs, which commands report themselves).
+#: Errors of writing the output (not of reading logs, which commands report themselves);
+#: EAGAIN: a pipe another program left non-blocking, full (its reader slower than the report).
 _OUTPUT_ERRORS = {
-    getattr(errno, name, None) for name in ("ENOSPC", "EBADF", "EIO", "EDQUOT", "EFBIG")
+    getattr(errno, name, None)
+    for name in ("ENOSPC", "EBADF", "EIO", "EDQUOT", "EFBIG", "EAGAIN", "EWOULDBLOCK")
 } - {None}

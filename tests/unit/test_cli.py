@@ -556,6 +556,39 @@ def test_output_that_cannot_be_written_is_said_not_a_traceback(
     assert b"Traceback" not in done.stderr
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="needs os.set_blocking on a pipe")
+def test_an_output_left_non_blocking_that_fills_is_said_not_a_traceback(tmp_path: Path) -> None:
+    """A pipe another program left non-blocking (O_NONBLOCK) refuses a write once it is full
+    (EAGAIN) while its reader is slow: a report longer than the pipe holds had ended in a
+    traceback, cut short."""
+    from tests.helpers.usage import write_usage_session
+
+    home = CodexHome(tmp_path / "home")
+    for index in range(150):  # a JSON report of 150 sessions: 110 KB, more than a pipe holds
+        write_usage_session(home, index, [(r.BASE + 60 * index, 1000, 500, 100)])
+    reader, writer = os.pipe()
+    os.set_blocking(writer, False)
+    environment = dict(os.environ, **{BASE_DIR_ENV: str(tmp_path / "app")})
+    command = [sys.executable, "-m", "codex_presence_gui", "report", "session", "--json"]
+    with open(reader, "rb") as out:
+        child = subprocess.Popen(
+            [*command, "--codex-home", str(home.root)],
+            env=environment,
+            stdout=writer,
+            stderr=subprocess.PIPE,
+        )
+        os.close(writer)
+        try:
+            _, err = child.communicate(timeout=60)  # (the pipe not read until it ends)
+        finally:
+            child.kill()
+        written = len(out.read())
+    assert 0 < written < 110_000
+    assert child.returncode == 1, err
+    assert b"cannot write the output: " in err
+    assert b"Traceback" not in err
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a file size limit (RLIMIT_FSIZE)")
 def test_output_cut_short_by_the_system_is_said_also_unbuffered(tmp_path: Path) -> None:
     """With PYTHONUNBUFFERED (``python -u``, common in containers) Python wrote the report
