@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     _T = TypeVar("_T")
 
 #: Bump when the tables or what they mean change: an index of another version is rebuilt.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 #: Calls are summed by quarter hour (UTC), so that days of any time zone (some are offset by
 #: 30 or 45 minutes) are sums of whole slots.
 SLOT_SECONDS = 900
@@ -80,6 +80,7 @@ CREATE TABLE files (
     recheck_at REAL,
     name BLOB NOT NULL,
     calls INTEGER NOT NULL,
+    digest INTEGER NOT NULL,
     note TEXT
 );
 CREATE INDEX files_by_name ON files (session_id, name);
@@ -131,6 +132,26 @@ SELECT count(*) FROM usage WHERE file_id = ? AND (
 )
 """
 
+#: A file's sums in one number (``files.digest``), made when they are written and checked
+#: when the index is opened (``_UNMATCHED``): SQLite keeps no checksums, and a damaged record
+#: read as other numbers, or a row lost with its page, had given a report that looked whole
+#: without a word. Each count is taken modulo 2**31 so that the sum cannot overflow.
+_ROW_DIGEST = (
+    "calls % 2147483648 + input % 2147483648 + cached_input % 2147483648"
+    " + output % 2147483648 + reasoning_output % 2147483648 + total % 2147483648"
+)
+_FILE_DIGEST = f"coalesce((SELECT sum({_ROW_DIGEST}) FROM usage WHERE file_id = files.id), 0)"
+
+#: A file whose usage rows no longer add up to what was written (see ``_ROW_DIGEST``), or a
+#: usage row of no file.
+_UNMATCHED = f"""
+SELECT 1 FROM files WHERE digest != {_FILE_DIGEST}
+    OR calls != coalesce((SELECT sum(calls) FROM usage WHERE file_id = files.id), 0)
+UNION ALL
+SELECT 1 FROM usage WHERE file_id NOT IN (SELECT id FROM files)
+LIMIT 1
+"""
+
 #: A row with a value of another type than the index writes (SQLite's columns take any), or
 #: a count below zero: written by another program, or a damaged record. Sums and reports
 #: would fail on it, or count less than the logs hold.
@@ -151,6 +172,7 @@ SELECT 1 FROM files WHERE typeof(path) != 'blob' OR typeof(home) != 'blob'
     OR typeof(repository) NOT IN ('text', 'null')
     OR typeof(started_at) NOT IN ('real', 'null') OR typeof(last_at) NOT IN ('real', 'null')
     OR typeof(is_fork) != 'integer' OR typeof(name) != 'blob' OR typeof(calls) != 'integer'
+    OR typeof(digest) != 'integer'
     OR typeof(recheck_at) NOT IN ('real', 'null') OR typeof(note) NOT IN ('text', 'null')
 LIMIT 1
 """
@@ -655,15 +677,18 @@ class UsageIndex:
         return result
 
     def _check_types(self) -> None:
-        """Raise damage when a value is of another type than the index writes: looked for on
-        a new connection, then only after another connection wrote (this one's own writes
-        are typed; a whole-table look costs 0.4 µs a row)."""
+        """Raise damage when a value is of another type than the index writes, or a file's
+        sums no longer match their digest: looked for on a new connection, then only after
+        another connection wrote (this one's own writes are typed and summed; a whole-table
+        look costs 0.4 µs a row)."""
         db = self._db
         version = db.execute("PRAGMA data_version").fetchone()[0]
         if self._typed == (db, version):
             return
         if _mistyped(db):
             raise _damage("a value in it is of the wrong type, or below zero")
+        if db.execute(_UNMATCHED).fetchone() is not None:
+            raise _damage("its sums do not add up to what was written")
         self._typed = (db, version)
 
     def _begin_writing(self) -> None:
@@ -851,8 +876,8 @@ class UsageIndex:
             file_id = db.execute(
                 "INSERT INTO files (path, home, dev, ino, size, mtime, ctime, head_length,"
                 " head_digest, read_to, state, session_id, project, cwd, repository,"
-                " started_at, last_at, is_fork, recheck_at, name, calls)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                " started_at, last_at, is_fork, recheck_at, name, calls, digest)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
                 (
                     _blob(read.rollout.path),
                     _blob(read.rollout.home),
@@ -894,6 +919,8 @@ class UsageIndex:
         if read.sums:
             added = sum(sums[0] for sums in read.sums.values())
             db.execute("UPDATE files SET calls = calls + ? WHERE id = ?", (added, file_id))
+        if read.sums or read.restarted:
+            db.execute(f"UPDATE files SET digest = {_FILE_DIGEST} WHERE id = ?", (file_id,))
         if row is not None and not read.restarted:
             # Added to sums already there: SQLite turns a sum past 64 bits into a float
             # without a word. Refused here, as a fresh read of the file refuses it.

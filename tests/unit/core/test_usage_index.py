@@ -830,6 +830,56 @@ def test_a_damaged_table_found_during_an_update_rebuilds_the_index(
 @pytest.mark.parametrize(
     "change",
     [
+        "UPDATE usage SET output = output + 7 WHERE slot = (SELECT min(slot) FROM usage)",
+        "UPDATE usage SET total = 0",
+        "UPDATE usage SET calls = calls + 1",
+        "DELETE FROM usage WHERE slot = (SELECT max(slot) FROM usage)",
+        "UPDATE files SET digest = digest + 1",
+        "PRAGMA foreign_keys=OFF; DELETE FROM files",
+    ],
+)
+def test_sums_that_no_longer_add_up_rebuild_the_index(
+    codex_home: CodexHome, tmp_path: Path, change: str
+) -> None:
+    """SQLite keeps no checksums: a damaged record read as other numbers, or a row lost with
+    its page, had given a report that looked whole, without a word. Each file's sums are kept
+    in one number too, checked when the index is opened: rebuilt with one message."""
+    codex_home.write(SID, _session(3))
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.executescript(change)
+    with UsageIndex(path) as index:
+        assert index.update([codex_home.root]).read == 1
+        assert index.notice is not None
+        assert "do not add up" in index.notice
+        assert "rebuilt" in index.notice
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
+def test_sums_written_by_appends_and_restarts_add_up(codex_home: CodexHome, tmp_path: Path) -> None:
+    """The digest follows every write: a file read, appended to (its rows added to), cut
+    and read again, and gone: the index is never taken for damaged."""
+    path = codex_home.write(SID, _session(3))
+    index_path = tmp_path / "index.sqlite3"
+    for change in (
+        lambda: CodexHome.append(path, _session(2, start=BASE + 3600, first_total=10_000)[1:]),
+        lambda: path.write_text("\n".join(_session(1)) + "\n"),
+        path.unlink,
+    ):
+        with UsageIndex(index_path) as index:
+            index.update([codex_home.root])
+            assert index.notice is None
+        change()
+    with UsageIndex(index_path) as index:
+        index.update([codex_home.root])
+        assert index.notice is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
         "UPDATE usage SET input = 'abc'",
         "UPDATE usage SET model = x'00ff'",
         "UPDATE usage SET total = 1.5",
