@@ -428,6 +428,64 @@ def build_usage_report(
     )
 
 
+class _CallCounter:
+    """Counts a report's calls (one index row at a time) into the row's tally of their model,
+    and prices them. The row's, the totals' and the totals' tally of each model are summed
+    from those tallies at the end, but for the cost: a sum of floats depends on its order, so
+    each tally adds the calls' costs one by one, in the order the index gives the rows (a
+    report made whole and one written as it is read then agree to the last digit)."""
+
+    __slots__ = ("pricer", "prices", "totals", "unpriced")
+
+    def __init__(self, totals: UsageRow, pricer: Pricer | None) -> None:
+        self.totals = totals
+        self.pricer = pricer
+        #: Each (model, long context, UTC day, service tier)'s pricer; None: not priced.
+        self.prices: dict[
+            tuple[str, int, date, str], Callable[[int, int, int], tuple[float, float]] | None
+        ] = {}
+        self.unpriced: set[str] = set()
+
+    def count(
+        self,
+        row: UsageRow,
+        sessions: set[str] | None,
+        model: str,
+        tier: tuple[int, date, str],
+        counts: tuple[int, int, int, int, int, int],
+    ) -> Tally:
+        """Count one row's calls of ``model`` (``tier``: long context, the calls' UTC day,
+        service tier; ``counts``: input, cached input, output, reasoning output, total and
+        calls) in ``row``, whose tally of the model (made with ``sessions``) is returned."""
+        cell = row.models.get(model)
+        if cell is None:
+            cell = row.models[model] = Tally(sessions=sessions)
+        totals = self.totals
+        whole = totals.models.get(model)
+        if whole is None:
+            whole = totals.models[model] = Tally()
+        input_tokens, cached_input, output, reasoning_output, total, calls = counts
+        cost = saved = None
+        if self.pricer is not None:
+            # Priced as on the calls' (UTC) day: the library's prices change over time.
+            price_key = (model, *tier)
+            if price_key in self.prices:
+                price = self.prices[price_key]
+            else:
+                long_context, day, service_tier = tier
+                units = self.pricer.units(model, bool(long_context), day, service_tier)
+                price = self.prices[price_key] = None if units is None else token_pricer(units)
+            if price is None:
+                self.unpriced.add(model)
+            else:
+                cost, saved = price(input_tokens, cached_input, output)
+                for tally in (row.tally, totals.tally, whole):
+                    tally.cost_usd = (tally.cost_usd or 0.0) + cost
+                    tally.savings_usd = (tally.savings_usd or 0.0) + saved
+        cell.count(input_tokens, cached_input, output, reasoning_output, total, calls, cost, saved)
+        return cell
+
+
 def report_from_rows(
     kind: str,
     rows: Iterable[SlotRow],
@@ -451,14 +509,12 @@ def report_from_rows(
         raise ValueError(f"unknown report {kind!r}; choose one of {', '.join(REPORT_KINDS)}")
     by_key: dict[str, UsageRow] = {}
     totals = UsageRow("total")
-    unpriced: set[str] = set()
+    counter = _CallCounter(totals, pricer)
     by_time = kind in _DAILY_KINDS
     by_session = kind == "session"
     # Per quarter hour: its row key for a report by time (None: outside since..until; "" for
     # other reports) and its UTC day (the price library's prices change over time).
     slot_facts: dict[int, tuple[str | None, date]] = {}
-    prices: dict[tuple[str, int, date, str], Callable[[int, int, int], tuple[float, float]] | None]
-    prices = {}
     labels: dict[tuple[str, str | None], str] | None = None
     if kind in ("project", "session"):
         if projects is None:
@@ -508,32 +564,13 @@ def report_from_rows(
             at = last_at if last_at is not None else float(slot)
             if row.last_at is None or at > row.last_at:
                 row.last_at = at
-        # The row's tally of this model counts the call; the row's, the totals' and the totals'
-        # tally of this model are summed from those at the end, but for the cost: a sum of
-        # floats depends on its order, so each tally adds the calls' costs one by one.
-        cell = row.models.get(model)
-        if cell is None:
-            cell = row.models[model] = Tally(sessions=row.tally.sessions if by_session else None)
-        whole = totals.models.get(model)
-        if whole is None:
-            whole = totals.models[model] = Tally()
-        cost = saved = None
-        if pricer is not None:
-            # Priced as on the call's (UTC) day: the library's prices change over time.
-            price_key = (model, long_context, facts[1], service_tier)
-            if price_key in prices:
-                price = prices[price_key]
-            else:
-                units = pricer.units(model, bool(long_context), facts[1], service_tier)
-                price = prices[price_key] = None if units is None else token_pricer(units)
-            if price is None:
-                unpriced.add(model)
-            else:
-                cost, saved = price(input_tokens, cached_input, output)
-                for tally in (row.tally, totals.tally, whole):
-                    tally.cost_usd = (tally.cost_usd or 0.0) + cost
-                    tally.savings_usd = (tally.savings_usd or 0.0) + saved
-        cell.count(input_tokens, cached_input, output, reasoning_output, total, calls, cost, saved)
+        cell = counter.count(
+            row,
+            row.tally.sessions if by_session else None,
+            model,
+            (long_context, facts[1], service_tier),
+            (input_tokens, cached_input, output, reasoning_output, total, calls),
+        )
         if not by_session:
             cell.sessions.add(session_id)
     for row in by_key.values():
@@ -554,7 +591,7 @@ def report_from_rows(
         ordered,
         totals,
         pricer.source if pricer is not None else "not priced",
-        sorted(unpriced),
+        sorted(counter.unpriced),
     )
 
 
@@ -640,10 +677,8 @@ def _sessions_as_read(
     """``streamed_session_report``'s rows, in their places; the report's totals, unpriced
     models, sessions and price source once the last is given."""
     totals = report.totals
-    unpriced: set[str] = set()
+    counter = _CallCounter(totals, pricer)
     slot_facts: dict[int, tuple[str | None, date]] = {}
-    prices: dict[tuple[str, int, date, str], Callable[[int, int, int], tuple[float, float]] | None]
-    prices = {}
     # The sessions whose rows have not all come: each one's row, rows still to come, place.
     reading: dict[str, list[Any]] = {}
     # Sessions whose rows have all come, by place, until those before them have been given.
@@ -683,30 +718,12 @@ def _sessions_as_read(
             at = last_at if last_at is not None else float(slot)
             if row.last_at is None or at > row.last_at:
                 row.last_at = at
-            cell = row.models.get(model)
-            if cell is None:
-                cell = row.models[model] = Tally(sessions=row.tally.sessions)
-            whole = totals.models.get(model)
-            if whole is None:
-                whole = totals.models[model] = Tally()
-            cost = saved = None
-            if pricer is not None:
-                price_key = (model, long_context, facts[1], service_tier)
-                if price_key in prices:
-                    price = prices[price_key]
-                else:
-                    units = pricer.units(model, bool(long_context), facts[1], service_tier)
-                    price = prices[price_key] = None if units is None else token_pricer(units)
-                if price is None:
-                    unpriced.add(model)
-                else:
-                    # Added call by call, in the index's order: as ``report_from_rows`` adds.
-                    cost, saved = price(input_tokens, cached_input, output)
-                    for tally in (row.tally, totals.tally, whole):
-                        tally.cost_usd = (tally.cost_usd or 0.0) + cost
-                        tally.savings_usd = (tally.savings_usd or 0.0) + saved
-            cell.count(
-                input_tokens, cached_input, output, reasoning_output, total, calls, cost, saved
+            counter.count(
+                row,
+                row.tally.sessions,
+                model,
+                (long_context, facts[1], service_tier),
+                (input_tokens, cached_input, output, reasoning_output, total, calls),
             )
         if state[1] <= 0:
             del reading[session_id]
@@ -724,7 +741,7 @@ def _sessions_as_read(
     for whole in totals.models.values():
         totals.tally.count_tokens(whole)
     totals.tally.price_no_calls()
-    report.unpriced_models = sorted(unpriced)
+    report.unpriced_models = sorted(counter.unpriced)
     report.counted_sessions = given
     if pricer is not None:  # (a library that failed to import as prices were asked says so)
         report.price_source = pricer.source
