@@ -677,10 +677,11 @@ class UsageIndex:
         return result
 
     def _check_types(self) -> None:
-        """Raise damage when a value is of another type than the index writes, or a file's
-        sums no longer match their digest: looked for on a new connection, then only after
-        another connection wrote (this one's own writes are typed and summed; a whole-table
-        look costs 0.4 µs a row)."""
+        """Raise damage when a value is of another type than the index writes, a file's sums
+        no longer match their digest, or SQLite's own check finds damage: looked for on a new
+        connection, then only after another connection wrote (this one's own writes are typed
+        and summed; the three looks cost about 2 ms on the bench corpus's index, 0.3 s at
+        100,000 files)."""
         db = self._db
         version = db.execute("PRAGMA data_version").fetchone()[0]
         if self._typed == (db, version):
@@ -689,6 +690,12 @@ class UsageIndex:
             raise _damage("a value in it is of the wrong type, or below zero")
         if db.execute(_UNMATCHED).fetchone() is not None:
             raise _damage("its sums do not add up to what was written")
+        # SQLite's own look at the whole file, its indexes against their tables too: two
+        # bytes changed at random had given a wrong report without a word one time in nine
+        # (an index entry that no longer matches its row, a name read as another).
+        problems = db.execute("PRAGMA integrity_check(1)").fetchone()
+        if problems is None or problems[0] != "ok":
+            raise _damage("SQLite's check of it found damage")
         self._typed = (db, version)
 
     def _begin_writing(self) -> None:
