@@ -84,6 +84,9 @@ from codex_presence_gui.viewmodels.session_table import SessionRole, SessionTabl
 from codex_presence_gui.viewmodels.usage import TOOLTIP_PROBLEMS, UsageView
 
 DEFAULT_SIZE = (820, 580)
+#: Room kept on the screen around a first window for the window manager's frame and title
+#: bar (not known before the window is shown).
+FRAME_ROOM = QMargins(8, 40, 8, 8)
 #: The pages of the full layout (the compact layout shows only the live one).
 LIVE_PAGE = "live"
 USAGE_PAGE = "usage"
@@ -382,7 +385,7 @@ class MainWindow(QMainWindow):
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         self._update_layout()
         if state is None or not state.restore_geometry(self):
-            self.resize(*DEFAULT_SIZE)
+            self.resize(self._first_size())
         self._update_layout()
         # The keyboard starts on the window itself: nothing drawn focused in a window that is
         # looked at more than typed in (a screen reader says its title, the limits in it),
@@ -657,6 +660,16 @@ class MainWindow(QMainWindow):
         self._update_layout()
         if pinned and mode is not LayoutMode.COMPACT and resize:
             self.resize(self._size_out_of_compact())
+
+    def _first_size(self) -> QSize:
+        """``DEFAULT_SIZE``, smaller on a screen with less room (800x480, or a scale factor of
+        2 on 1920x1080, where the status bar had been below the screen's edge), never smaller
+        than the layout needs."""
+        size = QSize(*DEFAULT_SIZE)
+        screen = self.screen()
+        if screen is not None:
+            size = size.boundedTo(screen.availableGeometry().size().shrunkBy(FRAME_ROOM))
+        return size.expandedTo(self.minimumSize())
 
     def _size_out_of_compact(self, comfortable: bool = False) -> QSize:
         """The size to leave a compact layout at: the window's size before it was made

@@ -140,7 +140,7 @@ def _run_matrix(
 ) -> MatrixResult:
     """``run_matrix``'s checks, in the application's direction (``mark`` said with each)."""
     from codex_presence_gui.app import application, settle
-    from codex_presence_gui.ui.main_window import MainWindow
+    from codex_presence_gui.ui.main_window import DEFAULT_SIZE, MainWindow
     from codex_presence_gui.ui.theme import apply_theme
 
     app = application()
@@ -150,6 +150,9 @@ def _run_matrix(
     for state, home in homes.items():
         window = _window_for(home)
         assert isinstance(window, MainWindow)
+        # The size a first window has on a roomy screen: at a scale of 2 the offscreen screen
+        # (400x400) would open it smaller, and the sizes below are measured from it.
+        window.resize(*DEFAULT_SIZE)
         window.show()
         settle()
         full = window.needed_size(False)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QPoint, QSize, Qt, QUrl
+from PySide6.QtCore import QItemSelectionModel, QPoint, QRect, QSize, Qt, QUrl
 from PySide6.QtGui import QFont, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -1489,3 +1489,40 @@ def test_a_limit_appearing_while_the_window_shows_gets_its_room(qtbot: QtBot) ->
 
     qtbot.waitUntil(laid_out, timeout=2000)
     assert window.height() > before
+
+
+class _Screen:
+    """A screen of the given room, for a window asking where it is."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.room = QRect(0, 0, width, height)
+
+    def availableGeometry(self) -> QRect:
+        return self.room
+
+
+@pytest.mark.parametrize(("width", "height"), [(800, 480), (960, 540), (853, 533)])
+def test_a_first_window_fits_a_small_screen(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, width: int, height: int
+) -> None:
+    """With nothing saved, the window had opened at 820x580 whatever the screen: on 800x480,
+    1920x1080 at a scale factor of 2 (960x540) or 1280x800 at 1.5 (853x533), its right side
+    or its status bar was off the screen. It opens smaller there, with room left for the
+    window manager's frame."""
+    monkeypatch.setattr(MainWindow, "screen", lambda self: _Screen(width, height))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    room = QSize(width, height).shrunkBy(main_window.FRAME_ROOM)
+    assert window.width() <= room.width()
+    assert window.height() <= room.height()
+    assert window.width() >= min(room.width(), main_window.DEFAULT_SIZE[0])
+    assert window.height() >= min(room.height(), main_window.DEFAULT_SIZE[1])
+
+
+def test_a_first_window_on_a_roomy_screen_has_the_default_size(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(MainWindow, "screen", lambda self: _Screen(1920, 1080))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert (window.width(), window.height()) == main_window.DEFAULT_SIZE
