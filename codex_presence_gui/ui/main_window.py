@@ -674,15 +674,18 @@ class MainWindow(QMainWindow):
     def _size_out_of_compact(self, comfortable: bool = False) -> QSize:
         """The size to leave a compact layout at: the window's size before it was made
         compact (``DEFAULT_SIZE`` when it has none), ``comfortable`` at least that; never
-        smaller than the window is now, nor larger than the screen has room for (nor, with
-        the limits the layout sets, smaller than it needs)."""
+        smaller than the window is now, nor larger than the screen has room for with its
+        frame (nor, with the limits the layout sets, smaller than it needs)."""
         wanted = self._full_size if self._full_size is not None else QSize(*DEFAULT_SIZE)
         if comfortable:
             wanted = wanted.expandedTo(QSize(*DEFAULT_SIZE))
         wanted = wanted.expandedTo(self.size())
         screen = self.screen()
         if screen is not None:
-            wanted = wanted.boundedTo(screen.availableGeometry().size())
+            # Without the frame, a screen's worth of window had its title bar's height of
+            # it (the status bar) below the screen's edge.
+            room = screen.availableGeometry().size().shrunkBy(self._frame_margins())
+            wanted = wanted.boundedTo(room)
         return wanted
 
     @property

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QPoint, QRect, QSize, Qt, QUrl
+from PySide6.QtCore import QItemSelectionModel, QMargins, QPoint, QRect, QSize, Qt, QUrl
 from PySide6.QtGui import QFont, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -1526,3 +1526,26 @@ def test_a_first_window_on_a_roomy_screen_has_the_default_size(
     window = MainWindow()
     qtbot.addWidget(window)
     assert (window.width(), window.height()) == main_window.DEFAULT_SIZE
+
+
+def test_the_usage_page_grows_a_compact_window_within_a_small_screen(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On 800x480, a compact window grown for the Usage page had been given the whole
+    screen's room without its frame: its title bar's height of it, the status bar, was
+    below the screen's edge. It grows as far as the screen has room for it with its frame."""
+    screen = _Screen(800, 480)
+    frame = QMargins(1, 24, 1, 5)
+    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
+    monkeypatch.setattr(MainWindow, "_frame_margins", lambda self: frame)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.set_layout_mode(LayoutMode.COMPACT)
+    window.show()
+    window.resize(340, 300)
+    qtbot.waitUntil(lambda: window.compact and window.width() == 340)
+    window.usage_action.trigger()
+    qtbot.waitUntil(lambda: not window.compact)
+    grown = window.size().grownBy(frame)
+    assert grown.width() <= screen.room.width()
+    assert grown.height() <= screen.room.height()

@@ -1397,23 +1397,26 @@ def usage_window(qtbot: QtBot, mode: LayoutMode) -> MainWindow:
 
 
 def test_out_of_compact_the_window_takes_back_a_roomy_size(qtbot: QtBot) -> None:
-    """Full at 800x560, compact (Ctrl+2), full again (Ctrl+1): 800x560, not the full layout's
+    """Full at 760x560, compact (Ctrl+2), full again (Ctrl+1): 760x560, not the full layout's
     least size (493 px high). Started compact, the Usage page (Ctrl+U) opens at a comfortable
     size, not the least one, where only the totals and the chart fitted."""
     window = usage_window(qtbot, LayoutMode.FULL)
-    window.resize(800, 560)
-    qtbot.waitUntil(lambda: window.size() == QSize(800, 560))
+    window.resize(760, 560)
+    qtbot.waitUntil(lambda: window.size() == QSize(760, 560))
     window.set_layout_mode(LayoutMode.COMPACT)
     qtbot.waitUntil(lambda: window.compact and window.height() < 560)
     window.set_layout_mode(LayoutMode.FULL)
-    qtbot.waitUntil(lambda: window.size() == QSize(800, 560))
+    qtbot.waitUntil(lambda: window.size() == QSize(760, 560))
     # Compact from the start (a saved layout): no size to take back; a comfortable one.
     started = usage_window(qtbot, LayoutMode.COMPACT)
     started.resize(340, 300)
     qtbot.waitUntil(lambda: started.compact and started.width() == 340)
     started.usage_action.trigger()
     qtbot.waitUntil(lambda: not started.compact)
-    room = started.screen().availableGeometry().size()
+    # The screen's room for the window within its frame.
+    room = started.screen().availableGeometry().size() - (
+        started.frameGeometry().size() - started.size()
+    )
     assert started.width() >= min(DEFAULT_SIZE[0], room.width())
     assert started.height() >= min(DEFAULT_SIZE[1], room.height())
     assert started.width() <= room.width()
