@@ -90,7 +90,9 @@ _TOGGLES = (
     ("show_limits", "Limits left"),
 )
 _PRESETS = (
-    ("minimal", 'Minimal: only "Using Codex" and the kind of work'),
+    # Discord heads the card with the application's name ("Codex"); Minimal's card says
+    # no more than the kind of work under it ("Using Codex" is the private card's text).
+    ("minimal", 'Minimal: only the kind of work ("Editing")'),
     ("standard", "Standard: project, activity and model"),
     ("full", "Full: everything"),
 )

@@ -3,6 +3,8 @@ their fields, the card preview follows."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,11 +24,18 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.formatting import unbroken
-from codex_presence_gui.core.presence import DEFAULT_CLIENT_ID, PresenceSettings
+from codex_presence_gui.core.models import Activity, ActivityKind
+from codex_presence_gui.core.presence import (
+    DEFAULT_CLIENT_ID,
+    PRESETS,
+    PresenceSettings,
+    compose_card,
+)
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.core.settings import Settings
 from codex_presence_gui.ui.folders import start_folder
 from codex_presence_gui.ui.settings_dialog import SettingsDialog
+from tests.helpers.snapshots import NOW, limits, session
 
 
 def preview(settings: PresenceSettings) -> list[str]:
@@ -1123,3 +1132,23 @@ def test_texts_read_as_written_in_a_right_to_left_dialog(qtbot: QtBot) -> None:
         "(no pattern yet) → hide the card",
         '~/work/clients/* → show as "Client work"',
     } <= written
+
+
+def test_what_the_minimal_and_private_choices_quote_is_on_their_cards(qtbot: QtBot) -> None:
+    """Minimal had promised "Using Codex" and the kind of work, but its card says only
+    "Editing" (Discord heads it with the application's name); "Using Codex" is the private
+    card's. Each text a choice quotes is on the card it makes."""
+    dialog = make(qtbot, Settings())
+    editing = session(activity=Activity(ActivityKind.EDITING, "app.py"))
+    on = PresenceSettings(enabled=True)
+    choices = [
+        (dialog.preset.itemText(dialog.preset.findData("minimal")), PRESETS["minimal"]),
+        (dialog.privacy.accessibleName(), {"privacy_mode": True}),
+    ]
+    for label, changes in choices:
+        card = compose_card(editing, limits(), replace(on, **changes), NOW)
+        assert card is not None
+        shown = " · ".join(part for part in (card.details, card.state) if part)
+        quoted = re.findall(r'"([^"]+)"', label)
+        assert quoted, label
+        assert [text for text in quoted if text not in shown] == [], (label, shown)
