@@ -213,7 +213,7 @@ def insight_notes(dashboard: Dashboard, zone: tzinfo | None = None) -> tuple[str
             )
             since = format_reset_clock(latest.since, now, zone)
             # A sliver (readings with decimals) had read "used rose 0%".
-            amount = "< 1" if latest.rise < 1 else f"{latest.rise:.0f}"
+            amount = "by less than 1" if latest.rise < 1 else f"{latest.rise:.0f}"
             notes.append(
                 f"{prefix}: used rose {amount}% without local activity since {since}"
                 " (another device, the web or Codex Cloud)"

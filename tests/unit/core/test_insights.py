@@ -463,7 +463,7 @@ def test_a_sliver_risen_from_elsewhere_is_not_called_a_rise_of_0(codex_home: Cod
     _story_with_a_limit_only_line(codex_home, T0 + 2400, 12.4, T0 + 2700)
     now = T0 + 2800
     (note,) = insight_notes(quota_dashboard(codex_home, now))
-    assert "used rose < 1% without local activity" in note
+    assert "used rose by less than 1% without local activity" in note
 
 
 def test_a_view_drawn_later_never_shows_a_run_out_already_past(codex_home: CodexHome) -> None:
