@@ -845,7 +845,15 @@ def test_sums_that_no_longer_add_up_rebuild_the_index(
     """SQLite keeps no checksums: a damaged record read as other numbers, or a row lost with
     its page, had given a report that looked whole, without a word. Each file's sums are kept
     in one number too, checked when the index is opened: rebuilt with one message."""
-    codex_home.write(SID, _session(3))
+    _damaged_index_rebuilds(codex_home, tmp_path, _session(3), change, "do not add up")
+
+
+def _damaged_index_rebuilds(
+    codex_home: CodexHome, tmp_path: Path, lines: list[str], change: str, said: str
+) -> None:
+    """An index of ``lines``, changed by ``change`` (SQL, as another program or damage would
+    change it), is rebuilt when opened, with one notice that says ``said``."""
+    codex_home.write(SID, lines)
     path = tmp_path / "index.sqlite3"
     with UsageIndex(path) as index:
         index.update([codex_home.root])
@@ -854,7 +862,7 @@ def test_sums_that_no_longer_add_up_rebuild_the_index(
     with UsageIndex(path) as index:
         assert index.update([codex_home.root]).read == 1
         assert index.notice is not None
-        assert "do not add up" in index.notice
+        assert said in index.notice
         assert "rebuilt" in index.notice
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
 
@@ -896,18 +904,7 @@ def test_a_value_of_the_wrong_type_rebuilds_the_index(
 ) -> None:
     """A file SQLite reads well, holding what no index holds (another program wrote it, or a
     damaged record): rebuilt with one message, not a traceback in every later report."""
-    codex_home.write(SID, _session(2))
-    path = tmp_path / "index.sqlite3"
-    with UsageIndex(path) as index:
-        index.update([codex_home.root])
-    with sqlite3.connect(path) as db:
-        db.execute(change)
-    with UsageIndex(path) as index:
-        assert index.update([codex_home.root]).read == 1
-        assert index.notice is not None
-        assert "wrong type" in index.notice
-        assert "rebuilt" in index.notice
-        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+    _damaged_index_rebuilds(codex_home, tmp_path, _session(2), change, "wrong type")
 
 
 @pytest.mark.parametrize(

@@ -868,12 +868,7 @@ def test_a_maximized_window_keeps_the_status_bars_end_off_its_edge(qtbot: QtBot)
     text had been drawn against the screen's edge while the count at the other end stood in
     line with the content: it stands as far in as the count then, and back where it was with
     the grip."""
-    window = make_window(qtbot)
-    window.show_dashboard(dashboard((session("a"), session("b")), limit=limits()))
-    window.set_discord_status("Discord not running, retrying in 20 s")
-    window.show()
-    window.resize(700, 700)
-    qtbot.waitUntil(lambda: window.width() == 700)
+    window = _status_bar_shown(qtbot)
     content = window.body_layout.contentsMargins().left()
 
     def end_gap() -> int:
@@ -888,6 +883,20 @@ def test_a_maximized_window_keeps_the_status_bars_end_off_its_edge(qtbot: QtBot)
     qtbot.waitUntil(lambda: not window.isMaximized() and window.width() == 700)
     QApplication.processEvents()
     assert end_gap() == with_grip
+
+
+def _status_bar_shown(
+    qtbot: QtBot, direction: Qt.LayoutDirection = Qt.LayoutDirection.LeftToRight
+) -> MainWindow:
+    """A 700x700 window in ``direction`` whose status bar tells two sessions and Discord."""
+    window = make_window(qtbot)
+    window.setLayoutDirection(direction)
+    window.show_dashboard(dashboard((session("a"), session("b")), limit=limits()))
+    window.set_discord_status("Discord not running, retrying in 20 s")
+    window.show()
+    window.resize(700, 700)
+    qtbot.waitUntil(lambda: window.width() == 700)
+    return window
 
 
 def drawn_span(label: QWidget, window: QWidget) -> tuple[int, int]:
@@ -910,13 +919,7 @@ def test_the_status_bar_is_mirrored_in_a_right_to_left_window(qtbot: QtBot) -> N
     starts, and Discord at its left end: both had been drawn at the left, side by side (the
     count's label aligned its English text by the text's direction, and the bar's margin
     stayed on the left)."""
-    window = make_window(qtbot)
-    window.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
-    window.show_dashboard(dashboard((session("a"), session("b")), limit=limits()))
-    window.set_discord_status("Discord not running, retrying in 20 s")
-    window.show()
-    window.resize(700, 700)
-    qtbot.waitUntil(lambda: window.width() == 700)
+    window = _status_bar_shown(qtbot, Qt.LayoutDirection.RightToLeft)
     content = window.body_layout.contentsMargins().right()
     count = drawn_span(window.feed_status, window)
     discord = drawn_span(window.discord_status, window)
