@@ -1143,6 +1143,38 @@ def _shortened(text: str, width: int) -> str:
     return _fit_cells(text, width).rstrip(" ")
 
 
+#: The least room for a table's Models cell ("gpt-5.5, +2"); narrower tables leave it out.
+_LEAST_MODELS_CELLS = 12
+
+
+def _models_cell(row: UsageRow, width: int) -> str:
+    """A row's models, most tokens first, in ``width`` terminal cells: as many as fit whole,
+    then how many more (``gpt-5.3-codex, gpt-5.5, +2``); one that fits alone is cut."""
+    from codex_presence_gui.core.sanitize import text_cells
+
+    names = [
+        model_label(model)
+        for model, _ in sorted(row.models.items(), key=lambda item: (-item[1].total, item[0]))
+    ]
+    shown: list[str] = []
+    used = 0
+    for index, name in enumerate(names):
+        more = len(names) - index - 1
+        # Room for this name, and for ", +N" after it when others follow.
+        after = len(f", +{more}") if more else 0
+        cells = text_cells(name) + (2 if shown else 0)
+        if used + cells + after > width:
+            if not shown:  # not even the first whole: cut it (an odd name from the logs)
+                rest = len(f", +{len(names) - 1}") if len(names) > 1 else 0
+                shown.append(_shortened(name, max(width - rest, 2)))
+                index += 1
+            left = len(names) - index
+            return ", ".join(shown) + (f", +{left}" if left else "")
+        shown.append(name)
+        used += cells
+    return ", ".join(shown)
+
+
 def _table_money(value: float | None) -> str:
     """``money``, but a million dollars and up in short form for a table: ``$1.39M``."""
     if value is None or value < 1e6:
@@ -1252,6 +1284,15 @@ def report_text_lines(
     title = _KEY_TITLES[report.kind]
     if len(title) > key_width:
         title = report.kind.capitalize()  # "Session": the long title needs a wider table
+    # A day's, week's or month's models beside its date, in the room the numbers leave (as
+    # ccusage's table has them); not with ``breakdown``, whose lines under each row name them.
+    date_width = max(len(title), *(len(row.key) for row in report.rows))
+    models_width = key_width - date_width - 2
+    with_models = (
+        report.kind in _DAILY_KINDS and not breakdown and models_width >= _LEAST_MODELS_CELLS
+    )
+    if with_models:
+        title = title.ljust(date_width) + "  Models"
     header = title.ljust(key_width) + " " + " ".join(name.rjust(w) for name, w in numbers)
     yield header
     yield "─" * min(width, len(header))
@@ -1292,6 +1333,8 @@ def report_text_lines(
         if report.kind == "session":
             when = "" if last is None else last.strftime(stamp_format)
             label = _session_label(when, shown_key(row.project or ""), row.key, key_width)
+        elif with_models:
+            label = row.key.ljust(date_width) + "  " + _models_cell(row, models_width)
         else:
             label = model_label(row.key) if report.kind == "model" else shown_key(row.key)
         yield line(label, row)

@@ -1283,6 +1283,61 @@ def test_the_text_table_says_three_digits_and_keeps_its_notes_whole() -> None:
     assert "The days asked are days in the UTC time zone" in asked
 
 
+def test_a_period_s_models_stand_beside_its_date_most_tokens_first() -> None:
+    """A day, week or month names its models in the room the numbers leave (as ccusage's
+    table does): most tokens first, as many as fit whole, then how many more; a table too
+    narrow for them leaves the column out, and the numbers stay in their columns."""
+    slots = [
+        _slot("2026-11-23T10:00", "s1", "gpt-5.5", 1000),
+        _slot("2026-11-23T11:00", "s1", "gpt-5.3-codex", 3000),
+        _slot("2026-11-24T10:00", "s1", "gpt-5.5", 2000),
+        *(_slot("2026-11-25T10:00", "s1", f"model-{n}-long", 100 + n) for n in range(4)),
+    ]
+    pricer = Pricer(store=FixedPrices(slots))
+    report = build_usage_report("daily", slots, SESSIONS, zone=UTC, pricer=pricer)
+    lines = report_text(report).splitlines()
+    assert lines[0].startswith("Date        Models ")
+    assert lines[2].startswith("2026-11-23  gpt-5.3-codex, gpt-5.5 ")
+    assert lines[3].startswith("2026-11-24  gpt-5.5 ")
+    # 24 cells: one name whole, then the count of the three others (two and ", +2" is 30).
+    assert lines[4].startswith("2026-11-25  model-3-long, +3 ")
+    assert len({len(line) for line in lines[:6]}) == 1  # the grid as before
+    assert lines[2].endswith("4.40K     $0.01")
+    assert lines[0].endswith("Cost*")
+    weekly = report_text(build_usage_report("weekly", slots, SESSIONS, zone=UTC, pricer=pricer))
+    assert weekly.splitlines()[2].startswith("2026-11-23  gpt-5.3-codex, +5 ")
+    monthly = report_text(build_usage_report("monthly", slots, SESSIONS, zone=UTC, pricer=pricer))
+    assert monthly.splitlines()[0].startswith("Month    Models ")
+    wide = report_text(report, width=120).splitlines()
+    assert wide[4].startswith("2026-11-25  model-3-long, model-2-long, model-1-long, model-0-long ")
+    narrow = report_text(report, width=60).splitlines()
+    assert "Models" not in narrow[0]
+    assert narrow[2].startswith("2026-11-23 ")
+    assert max(len(line) for line in narrow) <= 60
+    # Sessions, projects and models have no such column.
+    for kind in ("session", "project", "model"):
+        table = report_text(build_usage_report(kind, slots, SESSIONS, zone=UTC, pricer=pricer))
+        assert "Models" not in table.splitlines()[0]
+
+
+def test_a_models_cell_cuts_a_name_too_long_to_fit_alone() -> None:
+    """A model name from the logs can be any length: alone it is cut in its middle, with the
+    count of the others kept."""
+    from codex_presence_gui.core.usage_report import _models_cell
+
+    long = "x" * 40
+    slots = [
+        _slot("2026-11-23T10:00", "s1", long, 5000),
+        _slot("2026-11-23T11:00", "s1", "gpt-5.5", 1000),
+    ]
+    report = build_usage_report(
+        "daily", slots, SESSIONS, zone=UTC, pricer=Pricer(store=FixedPrices(slots))
+    )
+    cell = _models_cell(report.rows[0], 24)
+    assert cell == "x" * 9 + "…" + "x" * 10 + ", +1"  # 24 cells
+    assert _models_cell(report.rows[0], 60) == f"{long}, gpt-5.5"
+
+
 def test_a_breakdown_puts_each_row_s_models_under_it() -> None:
     """``--breakdown``: under each day, its models, most tokens first, indented, in the same
     columns (ccusage has it; the JSON and CSV forms had the models already)."""
@@ -1302,7 +1357,9 @@ def test_a_breakdown_puts_each_row_s_models_under_it() -> None:
     assert lines[first + 4].startswith("  gpt-5.5 ")
     assert max(len(line) for line in lines) <= 80
     assert {len(lines[i]) for i in range(first, first + 5)} == {len(lines[0])}  # one grid
-    assert "  gpt" not in report_text(report)  # only when asked
+    # Only when asked: without it, a row names its models beside its date, on its own line.
+    assert not any(line.startswith("  gpt") for line in report_text(report).splitlines())
+    assert "Models" not in lines[0]  # the lines under each row name them already
     models = build_usage_report(
         "model", slots, SESSIONS, zone=UTC, pricer=Pricer(store=FixedPrices(slots))
     )
