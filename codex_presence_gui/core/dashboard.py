@@ -49,6 +49,8 @@ class Dashboard:
             them, and with ``include_all`` they are in ``sessions`` as well.
         not_folders: the homes there as something else than a folder, with what each is
             (see ``ReadResult``).
+        sessionless: the homes there that hold no ``sessions`` folder (deleted, or not made
+            yet: Codex makes it when a session starts).
     """
 
     generated_at: float
@@ -64,11 +66,19 @@ class Dashboard:
     insights: Insights | None = None
     ended: tuple[CodexSessionSnapshot, ...] = ()
     not_folders: tuple[tuple[Path, str], ...] = ()
+    sessionless: tuple[Path, ...] = ()
 
     @property
     def no_home(self) -> bool:
         """True when none of the Codex homes exists."""
         return bool(self.homes) and len(self.missing_homes) == len(self.homes)
+
+    @property
+    def no_sessions_folder(self) -> bool:
+        """True when some Codex home is there but none holds a ``sessions`` folder: no log
+        can be written until Codex makes one again."""
+        there = len(self.homes) - len(self.missing_homes)
+        return there > 0 and len(self.sessionless) >= there
 
     @property
     def buckets(self) -> tuple[LimitSnapshot, ...]:
@@ -121,6 +131,7 @@ def build_dashboard(
         insights=insights,
         ended=tuple(select_ended(result.snapshots, now, zone)),
         not_folders=result.not_folders,
+        sessionless=result.sessionless,
     )
 
 

@@ -243,7 +243,7 @@ class Discovery:
     """What a walk of the homes found."""
 
     # A plain class: a repeat ``report`` walks the homes without importing dataclasses.
-    __slots__ = ("errors", "files", "missing_homes", "unsearched")
+    __slots__ = ("errors", "files", "missing_homes", "sessionless", "unsearched")
 
     def __init__(
         self,
@@ -257,6 +257,8 @@ class Discovery:
         #: Folders and files that could not be listed or searched (as text): logs below them
         #: were not found, but need not be gone.
         self.unsearched: list[str] = []
+        #: The homes that are there but hold no ``sessions`` folder (deleted, or not made yet).
+        self.sessionless: list[Path] = []
 
     def __repr__(self) -> str:
         return (
@@ -452,7 +454,22 @@ def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discove
     )
     for path, stat, home, archived in walked:
         found.files.append(RolloutFile(Path(path), stat, home, archived))
+    missing = set(found.missing_homes)
+    found.sessionless = [
+        home for home in homes if home not in missing and not has_sessions_folder(str(home))
+    ]
     return found
+
+
+def has_sessions_folder(home: str) -> bool:
+    """Whether ``home`` holds a ``sessions`` folder; True when that cannot be told (a folder
+    that may not be entered may still hold one: the walk says what it could not open)."""
+    try:
+        return stat_module.S_ISDIR(os.stat(_child(home, SESSIONS_DIR)).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except (OSError, ValueError):
+        return True
 
 
 def walk_homes(

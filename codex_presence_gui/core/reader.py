@@ -133,6 +133,7 @@ class ReadResult:
         missing_homes: homes that do not exist, or are no folder.
         not_folders: the missing homes that are there as something else than a folder,
             each with what it is (``a file``, ``a named pipe``: see ``not_a_folder``).
+        sessionless: the homes that are there but hold no ``sessions`` folder.
     """
 
     snapshots: tuple[CodexSessionSnapshot, ...]
@@ -141,6 +142,7 @@ class ReadResult:
     homes: tuple[Path, ...]
     generated_at: float
     not_folders: tuple[tuple[Path, str], ...] = ()
+    sessionless: tuple[Path, ...] = ()
 
 
 @dataclass(slots=True)
@@ -530,6 +532,7 @@ class CodexReader:
             homes=self.homes,
             generated_at=now,
             not_folders=not_folders,
+            sessionless=tuple(found.sessionless),
         )
 
     def _read_files(

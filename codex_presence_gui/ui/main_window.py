@@ -76,6 +76,7 @@ from codex_presence_gui.viewmodels.card import (
     dashboard_card,
     home_text,
     lists_only_the_card,
+    missing_sessions_text,
     not_folders_text,
 )
 from codex_presence_gui.viewmodels.glance import window_title
@@ -1238,6 +1239,9 @@ class MainWindow(QMainWindow):
         elif dashboard.no_home:
             status = f"Waiting for {homes}"
             shorter = ("Waiting for the Codex folder", "Waiting for Codex")
+        elif dashboard.no_sessions_folder:
+            status = f"Waiting for {missing_sessions_text(dashboard)}"
+            shorter = ("Waiting for the sessions folder", "Waiting for Codex")
         else:
             noun = "session" if count == 1 else "sessions"
             status, shorter = f"{count} active {noun}", (f"{count} active",)

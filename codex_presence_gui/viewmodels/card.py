@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codex_presence_gui.core.dashboard import Dashboard, SessionShare, session_shares
-from codex_presence_gui.core.discovery import shown_home
+from codex_presence_gui.core.discovery import SESSIONS_DIR, shown_home
 from codex_presence_gui.core.formatting import (
     doing_forms,
     ended_text,
@@ -159,6 +159,12 @@ def not_folders_text(dashboard: Dashboard) -> str:
     return "; ".join(
         f"{home_text(home)} is {kind}, not a folder" for home, kind in dashboard.not_folders
     )
+
+
+def missing_sessions_text(dashboard: Dashboard) -> str:
+    """The ``sessions`` folders that are missing from homes that are there
+    (``~/.codex/sessions``), or "" when none is."""
+    return ", ".join(home_text(home / SESSIONS_DIR) for home in dashboard.sessionless)
 
 
 def dashboard_card(dashboard: Dashboard, chosen: str | None = None) -> CardView:

@@ -9,6 +9,7 @@ from codex_presence_gui import APP_NAME
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level, format_age, format_reset_clock, level_of
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow, duration_label
+from codex_presence_gui.viewmodels.card import missing_sessions_text
 
 #: Marks of the named windows; one or two characters so they fit under the icon's number.
 _MARKS = {"5h": "5h", "daily": "D", "weekly": "W", "monthly": "M", "annual": "Y"}
@@ -62,8 +63,8 @@ class Glance:
         limiting: the window with the least left (None without a reading).
         stale: the reading is older than 15 minutes.
         age: ``35 min ago``: how old the reading is (empty without one).
-        waiting: ``No limit reading yet`` (or that the logs are being read) without a reading;
-            empty with one.
+        waiting: ``No limit reading yet`` (or that the logs are being read, or that the
+            sessions folder is missing) without a reading; empty with one.
     """
 
     windows: tuple[WindowGlance, ...]
@@ -149,7 +150,13 @@ def glance(
     """The glance of a dashboard's account limits at ``now`` (default: when it was built)."""
     limits = dashboard.limits if dashboard is not None else None
     if dashboard is None or limits is None or not limits.windows:
-        waiting = "Reading Codex logs…" if dashboard is None else "No limit reading yet"
+        if dashboard is None:
+            waiting = "Reading Codex logs…"
+        elif dashboard.no_sessions_folder:
+            folders = missing_sessions_text(dashboard)
+            waiting = f"{folders} {'is' if len(dashboard.sessionless) == 1 else 'are'} missing"
+        else:
+            waiting = "No limit reading yet"
         return Glance((), None, False, "", f"{APP_NAME}: {waiting}", APP_NAME, waiting)
     at = dashboard.generated_at if now is None else now
     windows = tuple(window_glance(w, limits, at, zone) for w in limits.windows)

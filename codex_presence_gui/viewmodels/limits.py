@@ -25,6 +25,7 @@ from codex_presence_gui.core.formatting import (
 from codex_presence_gui.core.insights import PaceState, WindowInsight
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.core.sanitize import clean_text, shown_key
+from codex_presence_gui.viewmodels.card import missing_sessions_text
 
 
 class RowState(enum.Enum):
@@ -104,6 +105,12 @@ NO_READING_MESSAGE = (
     "start a turn in Codex and they appear here."
 )
 LOADING_MESSAGE = "Reading your Codex logs…"
+#: A home is there but its ``sessions`` folder is not (deleted while the app runs, or never
+#: made): "no reading yet, start a turn" would not say what is wrong.
+NO_SESSIONS_FOLDER_MESSAGE = (
+    "No limits to show: {folders}, where Codex keeps its logs, {is_} missing. "
+    "The limits appear here by themselves once Codex makes {it} again, when a session starts."
+)
 
 
 def limit_row(
@@ -233,6 +240,14 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
             else "Codex's folder was not found"
         )
         return LimitsView(message=f"No limits to show: {why}.")
+    if limits is None and dashboard.no_sessions_folder:
+        one = len(dashboard.sessionless) == 1
+        message = NO_SESSIONS_FOLDER_MESSAGE.format(
+            folders=missing_sessions_text(dashboard),
+            is_="is" if one else "are",
+            it="it" if one else "them",
+        )
+        return LimitsView(message=message)
     if limits is None:
         return LimitsView(message=NO_READING_MESSAGE)
     now = dashboard.generated_at

@@ -131,6 +131,23 @@ def test_a_home_that_is_no_folder_is_said_not_waited_for(qtbot: QtBot) -> None:
     assert str(gone) not in window.problems.toolTip()
 
 
+def test_a_home_without_its_sessions_folder_says_so(qtbot: QtBot) -> None:
+    """``~/.codex/sessions`` deleted while the app runs: the limits and the status bar name
+    the missing folder ("No limit reading yet" and "0 active sessions" had said nothing
+    wrong), and it is a wait, not the first-run panel."""
+    window = make_window(qtbot)
+    home = Path.home() / ".codex"
+    window.show_dashboard(replace(dashboard(homes=(home,)), sessionless=(home,)))
+    assert not window.setup_panel.isVisibleTo(window)
+    assert window.limits.message.text().startswith(
+        "No limits to show: ~/.codex/sessions, where Codex keeps its logs, is missing."
+    )
+    assert window.feed_status.full_text == "Waiting for ~/.codex/sessions"
+    window.show_dashboard(dashboard(homes=(home,)))  # made again
+    assert window.feed_status.full_text == "0 active sessions"
+    assert "No limit reading yet" in window.limits.message.text()
+
+
 def test_a_home_named_with_escapes_alone_is_shown_escaped(qtbot: QtBot) -> None:
     """Its name cleaned to nothing had read "Waiting for " and "found none in ."."""
     window = make_window(qtbot)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from codex_presence_gui.core.dashboard import Dashboard
+from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
 from codex_presence_gui.core.formatting import Level, reading_age_text, stale_text
 from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow
+from codex_presence_gui.core.reader import CodexReader
+from codex_presence_gui.viewmodels.glance import glance
 from codex_presence_gui.viewmodels.limits import (
     NO_READING_MESSAGE,
     RowState,
@@ -15,6 +18,8 @@ from codex_presence_gui.viewmodels.limits import (
     limits_view,
     new_window_spark,
 )
+from tests.helpers import rollout as r
+from tests.helpers.rollout import BASE, CodexHome
 from tests.helpers.snapshots import reading
 
 UTC = UTC
@@ -172,6 +177,32 @@ def test_no_reading_and_no_folder_say_why() -> None:
     )
     assert "not found" in (limits_view(missing).message or "")
     assert limits_view(None).message is not None
+
+
+def test_a_deleted_sessions_folder_is_named_and_its_return_picked_up(tmp_path: Path) -> None:
+    """A home whose ``sessions`` folder is deleted while the app runs: the panel and the tray
+    say that folder is missing (not "no reading yet, start a turn", as if all were well), and
+    the limits come back once Codex makes it again."""
+    home = CodexHome(tmp_path / ".codex")
+    lines = [r.session_meta(BASE, "a"), r.turn_context(BASE + 1)]
+    lines.append(r.token_count(BASE + 2, r.usage(1000, 0, 100), None, r.limits()))
+    home.write("a", lines)
+    reader = CodexReader([home.root], max_age=None, clock=lambda: BASE + 10)
+
+    def refreshed() -> Dashboard:
+        return build_dashboard(reader.refresh(discover_files=True))
+
+    assert limits_view(refreshed()).groups
+    shutil.rmtree(home.root / "sessions")
+    gone = refreshed()
+    sessions = str(home.root / "sessions")
+    assert limits_view(gone).message == (
+        f"No limits to show: {sessions}, where Codex keeps its logs, is missing. The limits "
+        "appear here by themselves once Codex makes it again, when a session starts."
+    )
+    assert glance(gone).waiting == f"{sessions} is missing"
+    home.write("a", lines)
+    assert limits_view(refreshed()).groups
 
 
 def test_a_minute_later_a_row_is_named_the_same() -> None:
