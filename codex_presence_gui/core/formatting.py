@@ -93,6 +93,17 @@ def token_triplet_text(delta: int | None, last: int | None, total: int | None) -
     return " | ".join(format_tokens_compact(v) for v in (delta, last, total))
 
 
+def model_name(model: str | None) -> str:
+    """A model as every surface names it (the window, the Discord card, the Usage page, the
+    ``status`` and ``report`` text): its id as Codex writes it in its logs and shows it itself
+    (``gpt-5.3-codex``, as ``/status`` and its model list do), with what would not show
+    escaped (``shown_key``: ``\\u202egpt-5`` is not ``gpt-5``); ``model unknown`` when the log
+    has not named one yet. JSON and CSV keep the id as it is."""
+    from codex_presence_gui.core.sanitize import NO_SESSION_MODEL, shown_key
+
+    return shown_key(model) if model else NO_SESSION_MODEL
+
+
 def format_count(value: int) -> str:
     """An exact count with thousands separators: ``52,414``."""
     return f"{value:,}"

@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from codex_presence_gui.core.formatting import format_percent_left, format_tokens_compact
+from codex_presence_gui.core.formatting import (
+    format_percent_left,
+    format_tokens_compact,
+    model_name,
+)
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot, LimitSnapshot
 from codex_presence_gui.core.sanitize import clean_text
 
@@ -297,14 +301,6 @@ def join_parts(parts: list[str], limit: int = MAX_FIELD) -> str | None:
     return fit(SEPARATOR.join(chosen), limit) if chosen else None
 
 
-def pretty_model(model: str) -> str:
-    """``gpt-5.3-codex`` → ``GPT-5.3-Codex``; other names keep their own spelling."""
-    if not model.lower().startswith("gpt-"):
-        return model
-    _gpt, *rest = model.split("-")
-    return "-".join(["GPT", *(part.capitalize() if part.isalpha() else part for part in rest)])
-
-
 _SURFACE_TEXT = {
     "CLI": "Codex CLI",
     "VS Code": "Codex in VS Code",
@@ -380,7 +376,7 @@ def compose_card(
             project = f"{project} ({active.git_branch})"
     state_parts = []
     if settings.show_model and active.model:
-        state_parts.append(pretty_model(active.model))
+        state_parts.append(model_name(active.model))
     values = (active.session_delta_tokens, active.last_turn_tokens, active.session_total_tokens)
     if settings.show_tokens and any(v is not None for v in values):
         state_parts.append(" | ".join(format_tokens_compact(v) for v in values) + " tokens")

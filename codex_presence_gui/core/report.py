@@ -20,6 +20,7 @@ from codex_presence_gui.core.formatting import (
     format_percent_left,
     format_tokens_compact,
     limit_label,
+    model_name,
     pace_text,
     reset_phrase,
     share_text,
@@ -36,7 +37,7 @@ from codex_presence_gui.core.models import (
 )
 from codex_presence_gui.core.problems import path_text, said_problems
 from codex_presence_gui.core.reader import ReadResult
-from codex_presence_gui.core.sanitize import NO_SESSION_MODEL, clean_text, shown_key
+from codex_presence_gui.core.sanitize import clean_text, shown_key
 
 #: 2: warnings are objects (text, kind, path) instead of strings.
 SCHEMA_VERSION = 2
@@ -293,7 +294,7 @@ def _session_lines(
     )
     details = [
         activity_text(snapshot),
-        shown_key(snapshot.model) if snapshot.model else NO_SESSION_MODEL,
+        model_name(snapshot.model),
         snapshot.surface,
     ]
     tokens = token_triplet_text(

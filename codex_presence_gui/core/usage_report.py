@@ -1062,13 +1062,12 @@ UNNAMED_MODEL_LABEL = UNNAMED_MODEL
 
 
 def model_label(model: str) -> str:
-    """A model's name as tables, charts and notes show it: what would not show written as an
-    escape (``shown_key``: ``\\u202egpt-5`` is not ``gpt-5``), and the index's ``unknown``
-    said for what it is."""
-    from codex_presence_gui.core.sanitize import shown_key
+    """A model's name as tables, charts and notes show it: as everywhere else (``model_name``),
+    and the index's ``unknown`` said for what it is."""
+    from codex_presence_gui.core.formatting import model_name
     from codex_presence_gui.core.usage_index import UNKNOWN_MODEL
 
-    return UNNAMED_MODEL_LABEL if model == UNKNOWN_MODEL else shown_key(model)
+    return UNNAMED_MODEL_LABEL if model == UNKNOWN_MODEL else model_name(model)
 
 
 #: The models without a price a note names (or one more, in the room "and 1 more" takes); the

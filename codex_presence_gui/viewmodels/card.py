@@ -14,12 +14,13 @@ from codex_presence_gui.core.formatting import (
     format_age,
     format_count,
     format_tokens_compact,
+    model_name,
     quiet_call_seconds,
     share_text,
     shortened,
 )
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
-from codex_presence_gui.core.sanitize import NO_SESSION_MODEL, shown_key
+from codex_presence_gui.core.sanitize import shown_key
 
 NO_SESSION_MESSAGE = (
     "No Codex session is running right now. Start Codex in a terminal or in your editor "
@@ -97,7 +98,7 @@ def card_view(
     details = f"No word in the log from the call for {quiet_for}" if quiet_for else ""
     # The session's names as the table shows them (``shown_key``), what would not show escaped.
     project = shown_key(snapshot.project)
-    model = shown_key(snapshot.model) if snapshot.model else NO_SESSION_MODEL
+    model = model_name(snapshot.model)
     parts = [
         shortened(model, DETAIL_NAME_CHARS),
         shortened(snapshot.surface, DETAIL_NAME_CHARS),

@@ -26,6 +26,7 @@ from codex_presence_gui.core.formatting import (
     format_age,
     format_count,
     local_time,
+    model_name,
     quiet_call_seconds,
     share_text,
     token_triplet_text,
@@ -269,7 +270,7 @@ def row_view(
     s = snapshot
     # The names that tell sessions apart, with what would not show escaped (``shown_key``):
     # cleaned, "\u202egpt-5" had read as "gpt-5".
-    model = shown_key(s.model) if s.model else None
+    model = model_name(s.model) if s.model else None
     project = shown_key(s.project) + (f" ({s.git_branch})" if s.git_branch else "")
     (activity_text, activity_tip), (last_text, last_tip) = _clock_cells(s, now, ended, zone)
     context = s.context
@@ -284,7 +285,7 @@ def row_view(
     display = (
         project,
         activity_text,
-        model or "unknown",
+        model or model_name(None),
         token_triplet_text(s.session_delta_tokens, s.last_turn_tokens, s.session_total_tokens),
         context_text,
         share_cell,

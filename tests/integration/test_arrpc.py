@@ -40,7 +40,7 @@ pytestmark = [
 def card(details: str) -> PresenceCard:
     return PresenceCard(
         details,
-        "GPT-5.5 · 1.2K | 3.4K | 52.4K tokens",
+        "gpt-5.5 · 1.2K | 3.4K | 52.4K tokens",
         "codex-logo",
         "Codex CLI",
         "openai",
@@ -70,7 +70,7 @@ def test_the_card_arrives_with_its_fields(arrpc: ArRPC) -> None:
     (_, sent), (_, cleared) = arrpc.set_activities()
     assert sent is not None
     assert sent["details"] == "Editing app.py · shop"
-    assert sent["state"] == "GPT-5.5 · 1.2K | 3.4K | 52.4K tokens"
+    assert sent["state"] == "gpt-5.5 · 1.2K | 3.4K | 52.4K tokens"
     assert sent["timestamps"] == {"start": 1_777_885_200}
     assert sent["assets"] == {
         "large_image": "codex-logo",

@@ -284,7 +284,7 @@ def test_preview_prints_the_card(codex_home: CodexHome, capsys: pytest.CaptureFi
     assert main(["preview", "--codex-home", str(codex_home.root)]) == 0
     out = capsys.readouterr().out
     assert "Running cargo test · shop (main)" in out
-    assert "GPT-5.3-Codex · 26.4K | 26.4K | 52.4K tokens · 5h 77% left · weekly 59% left" in out
+    assert "gpt-5.3-codex · 26.4K | 26.4K | 52.4K tokens · 5h 77% left · weekly 59% left" in out
     assert main(["--private", "preview", "--json", "--codex-home", str(codex_home.root)]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["activity"]["details"] == "Using Codex"

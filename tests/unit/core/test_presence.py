@@ -31,7 +31,6 @@ from codex_presence_gui.core.presence import (
     join_parts,
     matching_rule,
     preset_of,
-    pretty_model,
     preview_lines,
     tomorrow_morning,
 )
@@ -57,7 +56,7 @@ def test_the_card_of_an_active_session() -> None:
     card = compose_card(shop(), limits((36.0, 82.0)), ON, NOW)
     assert card == PresenceCard(
         details="Editing app.py · shop (main)",
-        state="GPT-5.5 · 1.2K | 3.4K | 52.4K tokens · 5h 64% left · weekly 18% left",
+        state="gpt-5.5 · 1.2K | 3.4K | 52.4K tokens · 5h 64% left · weekly 18% left",
         large_image="codex-logo",
         large_text="Codex CLI",
         small_image="openai",
@@ -73,10 +72,10 @@ def test_stale_or_reset_limits_are_left_out() -> None:
     """Friends never see an old or already-reset percentage."""
     stale = compose_card(shop(), limits(observed=NOW - 3600), ON, NOW)
     assert stale is not None
-    assert stale.state == "GPT-5.5 · 1.2K | 3.4K | 52.4K tokens"
+    assert stale.state == "gpt-5.5 · 1.2K | 3.4K | 52.4K tokens"
     reset = compose_card(shop(), limits(resets_in=-5), ON, NOW)
     assert reset is not None
-    assert reset.state == "GPT-5.5 · 1.2K | 3.4K | 52.4K tokens · weekly 18% left"
+    assert reset.state == "gpt-5.5 · 1.2K | 3.4K | 52.4K tokens · weekly 18% left"
 
 
 def test_privacy_mode_and_field_toggles() -> None:
@@ -147,13 +146,6 @@ def test_long_project_and_model_names_stay_within_limits() -> None:
     assert card is not None
     for text in (card.details, card.state, card.large_text, card.small_text):
         assert text is None or 2 <= discord_length(text) <= 128
-
-
-def test_model_names() -> None:
-    """GPT names read as GPT; others are left alone."""
-    assert pretty_model("gpt-5.3-codex") == "GPT-5.3-Codex"
-    assert pretty_model("gpt-5.5") == "GPT-5.5"
-    assert pretty_model("o4-mini") == "o4-mini"
 
 
 def test_preview_lines() -> None:
@@ -347,7 +339,7 @@ def test_presets_set_the_toggles() -> None:
     assert (card.details, card.state) == ("Editing", None)
     standard = compose_card(shop(), limits(), replace(ON, **PRESETS["standard"]), NOW)
     assert standard is not None
-    assert (standard.details, standard.state) == ("Editing app.py · shop", "GPT-5.5")
+    assert (standard.details, standard.state) == ("Editing app.py · shop", "gpt-5.5")
     assert compose_card(shop(), limits(), replace(ON, **PRESETS["full"]), NOW) == compose_card(
         shop(), limits(), ON, NOW
     )

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), re
 
 CARD = PresenceCard(
     details="Editing app.py · shop",
-    state="GPT-5.5 · 1.2K | 3.4K | 52.4K tokens",
+    state="gpt-5.5 · 1.2K | 3.4K | 52.4K tokens",
     large_image="codex-logo",
     large_text="Codex CLI",
     small_image="openai",

@@ -30,7 +30,7 @@ from tests.helpers.fake_discord import FakeDiscord
 pytestmark = pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), reason="Unix sockets")
 
 PIPE = r"\\.\pipe\discord-ipc-"
-CARD = PresenceCard("Editing app.py · shop", "GPT-5.5", "codex-logo", "Codex CLI", None, None, 1)
+CARD = PresenceCard("Editing app.py · shop", "gpt-5.5", "codex-logo", "Codex CLI", None, None, 1)
 
 
 class FakePipes:

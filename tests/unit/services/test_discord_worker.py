@@ -38,7 +38,7 @@ INTERVAL = 0.3  # seconds between frames in these tests (the app uses 4 s)
 
 
 def card(details: str) -> PresenceCard:
-    return PresenceCard(details, "GPT-5.5", "codex-logo", "Codex CLI", None, None, 1_777_885_200)
+    return PresenceCard(details, "gpt-5.5", "codex-logo", "Codex CLI", None, None, 1_777_885_200)
 
 
 @pytest.fixture

@@ -5,14 +5,20 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from codex_presence_gui.core.formatting import model_name
 from codex_presence_gui.core.models import CodexSessionSnapshot
+from codex_presence_gui.core.presence import PresenceSettings, compose_card
+from codex_presence_gui.core.reader import ReadResult
+from codex_presence_gui.core.report import render_text
+from codex_presence_gui.core.usage_report import model_label
 from codex_presence_gui.viewmodels.card import (
     DETAIL_NAME_CHARS,
     card_view,
     dashboard_card,
     lists_only_the_card,
 )
-from tests.helpers.snapshots import dashboard, session
+from codex_presence_gui.viewmodels.session_table import Column, row_view
+from tests.helpers.snapshots import NOW, dashboard, limits, session
 
 
 def test_a_huge_model_name_is_cut_in_its_middle() -> None:
@@ -136,3 +142,25 @@ def test_a_model_named_as_the_placeholder_reads_apart_from_it() -> None:
     assert card_view(snapshot).details.startswith("model unknown · ")
     named = card_view(snapshot._replace(model="model unknown"))
     assert named.details.startswith("\\x6dodel unknown · ")
+
+
+def test_a_model_is_named_alike_on_every_surface() -> None:
+    """One form, Codex's own (``gpt-5.3-codex``, as ``/status`` writes it): the Discord card
+    had written "GPT-5.3-Codex" where the window wrote "gpt-5.3-codex"; a session whose log
+    names no model had read "unknown" in the table and "model unknown" on the card."""
+    live = session("a", age=5.0)
+    unnamed = session("b", age=6.0, model=None)
+    board = dashboard((live, unnamed), limit=limits())
+    result = ReadResult((live, unnamed), (), (), board.homes, NOW)
+    status = render_text(result)
+    card = compose_card(live, None, PresenceSettings(), NOW)
+    assert card is not None
+    assert card.state is not None
+    for model, name in (("gpt-5.3-codex", "gpt-5.3-codex"), (None, "model unknown")):
+        snapshot = live._replace(model=model)
+        assert model_name(model) == name
+        assert card_view(snapshot).details.startswith(f"{name} · ")
+        assert row_view(snapshot, True, NOW).display[Column.MODEL] == name
+        assert f" · {name} · " in status
+    assert card.state.startswith("gpt-5.3-codex · ")
+    assert model_label("gpt-5.3-codex") == "gpt-5.3-codex"
