@@ -172,22 +172,24 @@ def glance(
 
 
 def _title(windows: tuple[WindowGlance, ...], age: str) -> str:
-    """``5h 64% · Weekly 29% left — Codex Presence``; a window with nothing left says until
-    when, a reading that is not fresh says its age (``(35 min ago)``)."""
+    """``5h: 64% left · Weekly: 29% left — Codex Presence``: each window as the tray menu and
+    the limit rows name it, short for the taskbar (no reset clock but when nothing is left:
+    ``5h: limit reached (resets 10:13)``); a reading that is not fresh says its age
+    (``· as of 35 min ago``). "5h 0% until Tue 01:52" had read as a puzzle."""
     parts = []
-    for number, window in enumerate(windows, 1):
-        part = f"{window.label} {window.percent_text}"
-        if number == len(windows):
-            part += " left"
-        if window.until:
-            part += f" until {window.until}"
-        parts.append(part)
-    when = f" ({age})" if age else ""
-    return " · ".join(parts) + f"{when} — {APP_NAME}"
+    for window in windows:
+        if window.reached:
+            resets = f" (resets {window.until})" if window.until else ""
+            parts.append(f"{window.label}: limit reached{resets}")
+        else:
+            parts.append(f"{window.label}: {window.percent_text} left")
+    if age:
+        parts.append(f"as of {age}")
+    return " · ".join(parts) + f" — {APP_NAME}"
 
 
 def window_title(dashboard: Dashboard | None) -> str:
-    """``5h 64% · Weekly 29% left — Codex Presence`` (each window's percent left, in order;
-    with the reading's age when it is stale), or just the app's name without a reading;
-    short, as a minimized window shows it in the task bar."""
+    """``5h: 64% left · Weekly: 29% left — Codex Presence`` (each window's percent left, in
+    order; with the reading's age when it is stale), or just the app's name without a
+    reading; short, as a minimized window shows it in the taskbar."""
     return glance(dashboard).title

@@ -45,7 +45,7 @@ pytestmark = [
 #: Matches the main window's title with or without the limits in front.
 WINDOW_NAME = "Codex Presence$"
 #: 5h: 36 % used, weekly: 71 % used, so 64 % and 29 % are left.
-EXPECTED_TITLE = "5h 64% · Weekly 29% left — Codex Presence"
+EXPECTED_TITLE = "5h: 64% left · Weekly: 29% left — Codex Presence"
 #: What the app, started on an idle computer, may take at most to show its window.
 START_TIMEOUT = 30.0
 #: Quitting stops the feed and the Discord worker within 2 s; the rest is slack.

@@ -366,7 +366,7 @@ def test_screenshot_checks_the_layout(
     # A pinned compact window is as tall as its contents, never taller than asked.
     assert int(height) <= int(asked_height)
     assert report["layout"] == layout
-    assert report["title"] == f"5h 64% · Weekly 29% left — {APP_NAME}"
+    assert report["title"] == f"5h: 64% left · Weekly: 29% left — {APP_NAME}"
     assert report["problems"] == []
     assert code == 0
 

@@ -171,7 +171,7 @@ def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
         five.percent.foregroundRole()
     ) != weekly.percent.palette().color(weekly.percent.foregroundRole())
     assert window.limits.age.text() == "updated 40 s ago"
-    assert window.windowTitle() == "5h 64% · Weekly 18% left — Codex Presence"
+    assert window.windowTitle() == "5h: 64% left · Weekly: 18% left — Codex Presence"
     assert not window.limits.stale.isVisibleTo(window)
     assert "Reading from session shop" in window.limits.toolTip()
     window.show_dashboard(dashboard((session("shop"),), limit=limits(observed=NOW - 1200)))
@@ -185,7 +185,7 @@ def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
     assert five.percent.text() == "~100% left"
     assert five.status.text().endswith("confirmed on your next turn")
     assert five.bar.value() == 100  # full, dimmed: not an empty bar
-    assert window.windowTitle() == "5h ~100% · Weekly 18% left — Codex Presence"
+    assert window.windowTitle() == "5h: ~100% left · Weekly: 18% left — Codex Presence"
 
 
 def test_a_used_up_limit_shows_an_empty_bar_outlined(qtbot: QtBot) -> None:

@@ -37,7 +37,7 @@ def test_fresh_reading() -> None:
         "5h: 64% left · resets 10:13",
         "Weekly: 29% left · resets Mon 08:00",
     ]
-    assert view.title == "5h 64% · Weekly 29% left — Codex Presence"
+    assert view.title == "5h: 64% left · Weekly: 29% left — Codex Presence"
 
 
 def test_stale_reading_keeps_its_value() -> None:
@@ -58,7 +58,7 @@ def test_stale_reading_keeps_its_value() -> None:
     ]
     assert len(view.tooltip) < 128
     # The title says the reading is not fresh: a minimized window shows nothing else.
-    assert view.title == "5h 64% · Weekly 29% left (35 min ago) — Codex Presence"
+    assert view.title == ("5h: 64% left · Weekly: 29% left · as of 35 min ago — Codex Presence")
 
 
 def test_one_window_past_its_reset() -> None:
@@ -75,7 +75,7 @@ def test_one_window_past_its_reset() -> None:
     assert five.line == "5h: ~100% left · new window since 07:41"
     assert week.line == "Weekly: 60% left · resets Mon 08:00 · as of 2 h ago"
     assert view.limiting == week
-    assert view.title == "5h ~100% · Weekly 60% left (2 h ago) — Codex Presence"
+    assert view.title == "5h: ~100% left · Weekly: 60% left · as of 2 h ago — Codex Presence"
 
 
 def test_both_windows_past_their_reset() -> None:
@@ -89,7 +89,7 @@ def test_both_windows_past_their_reset() -> None:
     assert view.limiting == view.windows[0]
     assert all(w.past_reset and w.percent == 100 for w in view.windows)
     assert view.windows[1].line == "Weekly: ~100% left · new window since 07:59"
-    assert view.title == "5h ~100% · Weekly ~100% left — Codex Presence"
+    assert view.title == "5h: ~100% left · Weekly: ~100% left — Codex Presence"
     assert view.tooltip.splitlines()[-1] == "reading from 9 days ago"
 
 
@@ -100,9 +100,14 @@ def test_limit_reached() -> None:
     assert (five.percent, five.reached, five.level) == (0, True, Level.LOW)
     assert five.line == "5h: limit reached · resets 10:13"
     assert view.limiting == five
-    assert view.title == "5h 0% until 10:13 · Weekly 50% left — Codex Presence"
+    # Said as the menu line says it: "5h 0% until 10:13" had read as a puzzle in the taskbar.
+    assert view.title == "5h: limit reached (resets 10:13) · Weekly: 50% left — Codex Presence"
     last = look(limits((50.0, 100.0)))
-    assert last.title == "5h 50% · Weekly 0% left until Mon 08:00 — Codex Presence"
+    assert last.title == (
+        "5h: 50% left · Weekly: limit reached (resets Mon 08:00) — Codex Presence"
+    )
+    unknown = look(bucket(UsageWindow(300, 100.0, None)))
+    assert unknown.title == "5h: limit reached — Codex Presence"
 
 
 def test_weekly_only_account() -> None:
@@ -112,7 +117,7 @@ def test_weekly_only_account() -> None:
     assert (week.label, week.mark, week.percent) == ("Weekly", "W", 88)
     assert week.line == "Weekly: 88% left · resets Sun 08:00"
     assert view.limiting == week
-    assert view.title == "Weekly 88% left — Codex Presence"
+    assert view.title == "Weekly: 88% left — Codex Presence"
 
 
 def test_full_window_reads_100() -> None:
@@ -120,7 +125,7 @@ def test_full_window_reads_100() -> None:
     view = look(limits((0.0, 0.5)))
     assert [w.percent for w in view.windows] == [100, 100]
     assert view.windows[0].line == "5h: 100% left · resets 10:13"
-    assert view.title == "5h 100% · Weekly 100% left — Codex Presence"
+    assert view.title == "5h: 100% left · Weekly: 100% left — Codex Presence"
     assert [w.percent for w in look(limits((0.4, 0.6))).windows] == [100, 99]
 
 
@@ -149,7 +154,7 @@ def test_window_title_follows_the_dashboard() -> None:
     """The function the window calls gives the glance's title."""
     assert (
         window_title(dashboard(limit=limits((36.0, 71.0))))
-        == "5h 64% · Weekly 29% left — Codex Presence"
+        == "5h: 64% left · Weekly: 29% left — Codex Presence"
     )
 
 
