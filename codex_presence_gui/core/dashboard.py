@@ -238,6 +238,12 @@ class SessionShare(NamedTuple):
     label: str  # the window: 5h, Weekly, or "<bucket> 5h"
     percent: float  # percentage points of the window
     fastest: bool  # it burns much faster than the other sessions
+    name: str = ""  # the window within a sentence ("the weekly window"); "" reads ``label``
+
+    @property
+    def said(self) -> str:
+        """The window as a sentence names it: ``weekly``, not ``Weekly``, mid-sentence."""
+        return self.name or self.label
 
 
 def session_shares(dashboard: Dashboard, session_id: str) -> tuple[SessionShare, ...]:
@@ -263,10 +269,13 @@ def shares_by_session(
                 continue
             if window.resets_at is not None and window.is_past_reset(dashboard.generated_at):
                 continue
-            label = (
-                window.label
+            label, name = (
+                (window.label, window.name)
                 if bucket.is_account_bucket
-                else f"{bucket.display_name} {window.label}"
+                else (
+                    f"{bucket.display_name} {window.label}",
+                    f"{bucket.display_name} {window.name}",
+                )
             )
             length = insight.length_s or float("inf")
             fastest = insight.attribution.fastest
@@ -279,7 +288,7 @@ def shares_by_session(
             for session_id, points in pairs:
                 if points < 0.05 or (wanted is not None and session_id not in wanted):
                     continue
-                share = SessionShare(label, points, fastest == session_id)
+                share = SessionShare(label, points, fastest == session_id, name)
                 found.setdefault(session_id, []).append((length, share))
     # Stable sort by window length: windows of equal length keep the buckets' order.
     return {

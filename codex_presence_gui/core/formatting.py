@@ -332,7 +332,7 @@ def _lead_text(runs_out_at: float, resets_at: float) -> str:
 def share_text(share: SessionShare) -> str:
     """``≈ 12% of the 5h window`` (``< 1%`` for a sliver, which needs no ``≈``)."""
     amount = "< 1" if share.percent < 1 else f"≈ {share.percent:.0f}"
-    return f"{amount}% of the {share.label} window"
+    return f"{amount}% of the {share.said} window"
 
 
 def reading_age_text(limits: LimitSnapshot, now: float) -> str:

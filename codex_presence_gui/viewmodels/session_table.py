@@ -190,7 +190,7 @@ def _share_texts(shares: Sequence[SessionShare]) -> tuple[str, str]:
     cell = share_cell(first.percent, first.label, fastest=first.fastest)
     lines = [f"{share_text(share)} ({share.percent:.1f} points)" for share in shares]
     lines += [
-        f"Burns the {share.label} window much faster than the other sessions."
+        f"Burns the {share.said} window much faster than the other sessions."
         for share in shares
         if share.fastest
     ]

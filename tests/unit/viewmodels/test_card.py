@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 
+from codex_presence_gui.core.dashboard import session_shares
 from codex_presence_gui.core.formatting import model_name
 from codex_presence_gui.core.models import CodexSessionSnapshot
 from codex_presence_gui.core.presence import PresenceSettings, compose_card
@@ -18,6 +20,8 @@ from codex_presence_gui.viewmodels.card import (
     lists_only_the_card,
 )
 from codex_presence_gui.viewmodels.session_table import Column, row_view
+from tests.helpers.quota import Turn, quota_dashboard, write_session
+from tests.helpers.rollout import CodexHome
 from tests.helpers.snapshots import NOW, dashboard, limits, session
 
 
@@ -164,3 +168,20 @@ def test_a_model_is_named_alike_on_every_surface() -> None:
         assert f" · {name} · " in status
     assert card.state.startswith("gpt-5.3-codex · ")
     assert model_label("gpt-5.3-codex") == "gpt-5.3-codex"
+
+
+def test_a_weekly_share_says_weekly_in_lower_case_mid_sentence(tmp_path: Path) -> None:
+    """The card, the table's tooltip and ``status`` had said "≈ 40% of the Weekly window";
+    the table's cell keeps the window's label ("≈ 40% of Weekly"), as its rows do."""
+    now = time.time()
+    home = CodexHome(tmp_path)
+    turns = [Turn(now - 1260 + 300 * step, 1000, None, 10.0 + 5 * step) for step in range(5)]
+    write_session(home, "a", turns, resets_at=None, weekly_resets_at=now + 3 * 86400)
+    board = quota_dashboard(home, now)
+    shares = session_shares(board, "a")
+    assert [share.label for share in shares] == ["Weekly"]
+    details = card_view(board.sessions[0], shares, now).details
+    assert details.endswith("% of the weekly window")
+    row = row_view(board.sessions[0], True, now, shares)
+    assert row.display[Column.SHARE].endswith("% of Weekly")
+    assert "% of the weekly window (" in row.tooltip[Column.SHARE]
