@@ -276,7 +276,7 @@ def format_reset_clock(resets_at: float, now: float, zone: tzinfo | None = None)
 
 
 def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) -> str:
-    """``at this pace: runs out ~15:20, 1h 20m before reset``, ``on pace to last until
+    """``at this pace: runs out ~15:20, 1h 20m before the reset``, ``on pace to last until the
     reset``, …
 
     Shown under the reset time (the panel, ``status``, a notification's body), so it never
@@ -293,10 +293,10 @@ def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) ->
         when = format_reset_clock(pace.runs_out_at, now, zone)
         text = f"at this pace: runs out ~{when}"
         if resets_at is not None and resets_at > pace.runs_out_at:
-            text += f", {_lead_text(pace.runs_out_at, resets_at)} reset"
+            text += f", {_lead_text(pace.runs_out_at, resets_at)} the reset"
         return text
     if pace.state is PaceState.LASTS:
-        return "on pace to last until reset"
+        return "on pace to last until the reset"
     if pace.state is PaceState.REACHED:
         return "limit reached"
     if pace.state is PaceState.NOT_ENOUGH_DATA:

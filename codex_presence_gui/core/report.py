@@ -268,7 +268,7 @@ def _limit_lines(
         pace = pace_text(insight, now, zone) if insight is not None else ""
         if pace:
             # A narrow terminal breaks it after its comma ("runs out ~15:20," then "1h 20m
-            # before reset"), not in the middle of either part.
+            # before the reset"), not in the middle of either part.
             *parts, last = pace.split(", ")
             for line in packed([f"{part}," for part in parts] + [last], under, under, width, " "):
                 # A part longer than the line ("pace: known once you use Codex again" in 50

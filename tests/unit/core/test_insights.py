@@ -78,7 +78,7 @@ def test_the_pace_line_says_only_what_the_reset_line_does_not(codex_home: CodexH
     now = T0 + 7202
     window = five_hour(insights_of(codex_home, now))
     text = pace_text(window, now, UTC)
-    assert text == "at this pace: runs out ~13:10, 50m before reset"
+    assert text == "at this pace: runs out ~13:10, 50m before the reset"
     assert format_reset_clock(RESETS, now, UTC) not in text
     # In whole minutes, as the two clock times differ: 48 %/h from 48 % at 10:00 runs out
     # at 11:05.
@@ -86,7 +86,7 @@ def test_the_pace_line_says_only_what_the_reset_line_does_not(codex_home: CodexH
     write_session(codex_home, A, fast, resets_at=RESETS, jitter=False)
     sooner = five_hour(insights_of(codex_home, T0 + 3602))
     assert pace_text(sooner, T0 + 3602, UTC) == (
-        "at this pace: runs out ~11:05, 2h 55m before reset"
+        "at this pace: runs out ~11:05, 2h 55m before the reset"
     )
     used_up = [*turns, Turn(T0 + 7500, 1000, 100.0)]
     write_session(codex_home, A, used_up, resets_at=RESETS, jitter=False)
@@ -482,7 +482,7 @@ def test_a_view_drawn_later_never_shows_a_run_out_already_past(codex_home: Codex
     # No use in the last hour of the span: it lasts (the old text said "runs out ~" a time
     # 10 minutes gone).
     assert window.pace_at(later).state is PaceState.LASTS
-    assert pace_text(window, later) == "on pace to last until reset"
+    assert pace_text(window, later) == "on pace to last until the reset"
 
 
 def test_too_little_data_says_when_the_pace_will_be_known(codex_home: CodexHome) -> None:
@@ -529,4 +529,4 @@ def test_a_value_that_holds_while_codex_works_gives_a_pace(codex_home: CodexHome
     now = T0 + 60 + 120 * 9 + 5
     window = five_hour(insights_of(codex_home, now))
     assert window.pace.state is PaceState.LASTS
-    assert pace_text(window, now, UTC) == "on pace to last until reset"
+    assert pace_text(window, now, UTC) == "on pace to last until the reset"

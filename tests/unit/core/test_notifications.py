@@ -251,7 +251,7 @@ def test_wording(codex_home: CodexHome, tmp_path: Path) -> None:
     (notice,) = due_notices(shown, (75, 90, 95), notify_resets=True, notes=notes).notices
     assert "At this pace: runs out ~" in notice.body
     # The reset's time once, in "It resets at …": the pace adds only what is new.
-    assert notice.body.endswith(" before reset.")
+    assert notice.body.endswith(" before the reset.")
     assert "(resets" not in notice.body
     day = notice.body.split("runs out ~", 1)[1][:3]
     assert day[:1].isupper() or day[:1].isdigit(), notice.body
