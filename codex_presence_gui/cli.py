@@ -113,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--private",
         action="store_true",
-        help='Discord shows only "Using Codex / In a coding session", nothing about the work',
+        help='Discord shows only "Using Codex · In a coding session", nothing about the work',
     )
     parser.add_argument(
         "--startup-check",

@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from codex_presence_gui.cli import build_parser, terminal_columns
+from codex_presence_gui.core.presence import PRIVATE_DETAILS, PRIVATE_STATE
 
 
 @pytest.mark.parametrize("columns", [None, "", "0", "-3", "abc", "57", "203"])
@@ -35,3 +36,11 @@ def test_help_as_argparse_writes_it(
     ours = parser.format_help()
     parser.formatter_class = argparse.HelpFormatter
     assert ours == parser.format_help()
+
+
+def test_private_says_the_private_card_as_settings_and_the_readme_do() -> None:
+    """``--private``'s help had written the card "Using Codex / In a coding session"; the
+    Settings box and the README write its two lines with a middle dot."""
+    parser = build_parser()
+    private = next(action for action in parser._actions if "--private" in action.option_strings)
+    assert f'"{PRIVATE_DETAILS} · {PRIVATE_STATE}"' in (private.help or "")
