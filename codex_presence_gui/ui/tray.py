@@ -283,8 +283,8 @@ class Tray(QObject):
             action.triggered.connect(self.show_window)
             self.menu.insertAction(self._lines_end, action)
             self.line_actions.append(action)
-        # Read as written in a right-to-left menu too: "Reading Codex logs…" had been drawn
-        # "…Reading Codex logs".
+        # Read as written in a right-to-left menu too: "Reading your Codex logs…" had been drawn
+        # "…Reading your Codex logs".
         written = self.menu.layoutDirection() == Qt.LayoutDirection.RightToLeft
         for action, text in zip(self.line_actions, lines, strict=True):
             action.setText(left_to_right(text) if written else text)

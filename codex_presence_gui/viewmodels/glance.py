@@ -10,6 +10,7 @@ from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level, format_age, format_reset_clock, level_of
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow, duration_label
 from codex_presence_gui.viewmodels.card import missing_sessions_text
+from codex_presence_gui.viewmodels.limits import LOADING_MESSAGE
 
 #: Marks of the named windows; one or two characters so they fit under the icon's number.
 _MARKS = {"5h": "5h", "daily": "D", "weekly": "W", "monthly": "M", "annual": "Y"}
@@ -151,7 +152,7 @@ def glance(
     limits = dashboard.limits if dashboard is not None else None
     if dashboard is None or limits is None or not limits.windows:
         if dashboard is None:
-            waiting = "Reading Codex logs…"
+            waiting = LOADING_MESSAGE  # as the limits panel says it meanwhile
         elif dashboard.no_sessions_folder:
             folders = missing_sessions_text(dashboard)
             waiting = f"{folders} {'is' if len(dashboard.sessionless) == 1 else 'are'} missing"

@@ -134,7 +134,7 @@ def test_menu_starts_with_the_window_lines(qtbot: QtBot) -> None:
     """One line per window, a separator, then the actions; a line opens the window."""
     tray = make_tray(qtbot)
     actions = tray.menu.actions()
-    assert actions[0].text() == "Reading Codex logs…"
+    assert actions[0].text() == "Reading your Codex logs…"
     assert actions[1].isSeparator()
     assert actions[2] is tray.toggle_action
     tray.show_dashboard(dashboard((session("a"),), limit=limits((36.0, 71.0))))
@@ -185,7 +185,7 @@ def test_icon_is_redrawn_only_when_its_face_changes(qtbot: QtBot) -> None:
 def test_tooltip_follows_the_dashboard(qtbot: QtBot) -> None:
     """The glance's tooltip: every window, and the age when stale."""
     tray = make_tray(qtbot)
-    assert tray.icon.toolTip() == "Codex Presence: Reading Codex logs…"
+    assert tray.icon.toolTip() == "Codex Presence: Reading your Codex logs…"
     tray.show_dashboard(dashboard(limit=limits((36.0, 71.0), observed=NOW - 3600)))
     lines = tray.icon.toolTip().splitlines()
     assert lines[0] == "Codex Presence"
@@ -308,8 +308,8 @@ def test_a_tray_made_again_leaves_the_windows_action_working(qtbot: QtBot) -> No
 
 
 def test_menu_reads_as_written_in_a_right_to_left_menu(qtbot: QtBot) -> None:
-    """Right to left, the menu's lines and actions read as written: "Reading Codex logs…"
-    and "Settings…" had been drawn "…Reading Codex logs" and "…Settings"."""
+    """Right to left, the menu's lines and actions read as written: "Reading your Codex logs…"
+    and "Settings…" had been drawn "…Reading your Codex logs" and "…Settings"."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
@@ -334,7 +334,7 @@ def test_menu_reads_as_written_in_a_right_to_left_menu(qtbot: QtBot) -> None:
     try:
         tray = make_tray(qtbot)
         assert tray.menu.layoutDirection() == Qt.LayoutDirection.RightToLeft
-        assert {"Reading Codex logs…", "Settings…"} <= check(tray)
+        assert {"Reading your Codex logs…", "Settings…"} <= check(tray)
         tray.show_dashboard(dashboard((session("a"),), limit=limits((36.0, 71.0))))
         assert any(text.startswith("5h: 64% left") for text in check(tray))
     finally:

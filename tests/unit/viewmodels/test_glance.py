@@ -138,7 +138,7 @@ def test_ties_go_to_the_first_window() -> None:
 def test_no_reading() -> None:
     """Before the first refresh, and without any limit reading: the app's name alone."""
     for board, waiting in (
-        (None, "Reading Codex logs…"),
+        (None, "Reading your Codex logs…"),
         (dashboard((session("a"),)), "No limit reading yet"),
         (dashboard((session("a"),), limit=bucket()), "No limit reading yet"),
     ):
