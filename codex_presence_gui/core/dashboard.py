@@ -81,6 +81,12 @@ class Dashboard:
         return there > 0 and len(self.sessionless) >= there
 
     @property
+    def has_replies(self) -> bool:
+        """True when a listed session has reported its tokens: Codex replied, so a missing
+        limit reading is not for want of a turn (an API key or a local model has none)."""
+        return any(s.session_total_tokens is not None for s in (*self.sessions, *self.ended))
+
+    @property
     def buckets(self) -> tuple[LimitSnapshot, ...]:
         """Every bucket shown: the account's first, then the model-specific ones."""
         return ((self.limits,) if self.limits is not None else ()) + self.other_limits

@@ -13,6 +13,7 @@ from codex_presence_gui.core.dashboard import (
     insight_notes,
     shares_by_session,
 )
+from codex_presence_gui.core.discovery import SESSIONS_DIR, shown_home
 from codex_presence_gui.core.formatting import (
     activity_text,
     credits_text,
@@ -324,6 +325,24 @@ def _session_lines(
     return lines
 
 
+def _no_limits_text(board: Dashboard) -> str:
+    """Why there is no limit reading, as the window's limits panel says it."""
+    if board.no_sessions_folder:
+        folders = ", ".join(shown_home(home / SESSIONS_DIR) for home in board.sessionless)
+        one = len(board.sessionless) == 1
+        return (
+            f"Limits: none to show: {folders}, where Codex keeps its logs, "
+            f"{'is' if one else 'are'} missing (Codex makes {'it' if one else 'them'} again "
+            "when a session starts)."
+        )
+    if board.has_replies:
+        return (
+            "Limits: no reading yet: the replies in Codex's logs carry no limits so far (as "
+            "with an API key or a local model, which have no plan limits)."
+        )
+    return "Limits: no reading yet (Codex writes one with every model response)."
+
+
 def render_text(
     result: ReadResult,
     *,
@@ -342,9 +361,7 @@ def render_text(
     now = board.generated_at
     out: list[str] = []
     if board.limits is None or board.limits_source is None:
-        out.extend(
-            wrapped("Limits: no reading yet (Codex writes one with every model response).", width)
-        )
+        out.extend(wrapped(_no_limits_text(board), width))
     else:
         limits = board.limits
         age = format_age(now - limits.observed_at)

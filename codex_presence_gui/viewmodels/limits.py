@@ -104,6 +104,13 @@ NO_READING_MESSAGE = (
     "No limit reading yet. Codex records your limits with every reply: "
     "start a turn in Codex and they appear here."
 )
+#: Replies were read, and none carried limits: "start a turn and they appear" had stood
+#: above a card counting the tokens of the turns that did not bring them.
+NO_LIMITS_IN_REPLIES_MESSAGE = (
+    "No limit reading yet: the replies in Codex's logs carry no limits so far (as with an API "
+    "key or a local model, which have no plan limits). They appear here with the first reply "
+    "that brings them."
+)
 LOADING_MESSAGE = "Reading your Codex logs…"
 #: A home is there but its ``sessions`` folder is not (deleted while the app runs, or never
 #: made): "no reading yet, start a turn" would not say what is wrong.
@@ -249,7 +256,8 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
         )
         return LimitsView(message=message)
     if limits is None:
-        return LimitsView(message=NO_READING_MESSAGE)
+        replied = dashboard.has_replies
+        return LimitsView(message=NO_LIMITS_IN_REPLIES_MESSAGE if replied else NO_READING_MESSAGE)
     now = dashboard.generated_at
     groups = []
     for bucket in dashboard.buckets:

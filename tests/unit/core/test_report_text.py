@@ -3,6 +3,7 @@ counted twice."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.report import columns, packed, render_text
 from tests.helpers import rollout as r
-from tests.helpers.rollout import BASE
+from tests.helpers.rollout import BASE, CodexHome
 
 SID = "019d0000-0000-7000-8000-00000000c001"
 
@@ -99,3 +100,21 @@ def test_status_tells_look_alike_projects_and_models_apart(tmp_path: Path) -> No
     assert "\\u202egpt-5" in text
     assert "\u202e" not in text
     assert [line for line in text.splitlines() if columns(line) > 80] == []
+
+
+def test_status_says_why_there_is_no_limit_reading(tmp_path: Path) -> None:
+    """As the window's limits panel does: a missing sessions folder is named, and replies
+    without limits are not answered with "Codex writes one with every model response"."""
+    home = tmp_path / ".codex"
+    home.mkdir()
+    text = " ".join(render_text(CodexReader([home], max_age=None).refresh()).split())
+    assert text.startswith(
+        f"Limits: none to show: {home / 'sessions'}, where Codex keeps its logs, is missing "
+        "(Codex makes it again when a session starts)."
+    )
+    now = time.time() - 60  # an active session
+    lines = [r.session_meta(now, SID), r.turn_context(now + 1)]
+    lines.append(r.token_count(now + 2, r.usage(1000, 0, 100), None, None))
+    CodexHome(home).write(SID, lines, started=now)
+    text = " ".join(render_text(CodexReader([home], max_age=None).refresh()).split())
+    assert text.startswith("Limits: no reading yet: the replies in Codex's logs carry no limits")

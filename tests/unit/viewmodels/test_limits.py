@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.viewmodels.glance import glance
 from codex_presence_gui.viewmodels.limits import (
+    NO_LIMITS_IN_REPLIES_MESSAGE,
     NO_READING_MESSAGE,
     RowState,
     limit_row,
@@ -20,7 +22,7 @@ from codex_presence_gui.viewmodels.limits import (
 )
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
-from tests.helpers.snapshots import reading
+from tests.helpers.snapshots import reading, session
 
 UTC = UTC
 NOW = datetime(2026, 11, 26, 14, 27, tzinfo=UTC).timestamp()  # a Thursday
@@ -177,6 +179,16 @@ def test_no_reading_and_no_folder_say_why() -> None:
     )
     assert "not found" in (limits_view(missing).message or "")
     assert limits_view(None).message is not None
+
+
+def test_replies_without_limits_are_not_told_to_start_a_turn() -> None:
+    """A session whose replies were counted but carried no limits (an API key, a local
+    model): "start a turn in Codex and they appear here" had stood above its card."""
+    replied = replace(board(), sessions=(session("a"),))
+    assert limits_view(replied).message == NO_LIMITS_IN_REPLIES_MESSAGE
+    assert "start a turn" not in NO_LIMITS_IN_REPLIES_MESSAGE
+    quiet = replace(board(), sessions=(session("a", session_total_tokens=None),))
+    assert limits_view(quiet).message == NO_READING_MESSAGE
 
 
 def test_a_deleted_sessions_folder_is_named_and_its_return_picked_up(tmp_path: Path) -> None:
