@@ -187,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Connect to the local Discord client, send the current card (as preview shows "
             "it, with your settings), wait for Discord's acknowledgement, clear it again and "
             "report. Exit codes: 0 success, 2 no Codex home, "
-            "3 Discord not running, 4 client id rejected, 5 card rejected, 6 other failure."
+            "3 Discord not running, 4 application id rejected, 5 card rejected, 6 other failure."
         ),
     )
     check.add_argument("--json", action="store_true", help="print the report as JSON")

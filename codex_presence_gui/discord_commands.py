@@ -168,7 +168,7 @@ def run_discord_check(args: argparse.Namespace) -> int:
     except DiscordNotRunningError:
         code, report["error"] = EXIT_NOT_RUNNING, "Discord is not running"
     except InvalidClientIdError:
-        code, report["error"] = EXIT_INVALID_ID, f"Discord rejected the client id {client_id}"
+        code, report["error"] = EXIT_INVALID_ID, f"Discord rejected the application id {client_id}"
     except ActivityRejectedError as error:
         code, report["error"] = EXIT_REJECTED, f"Discord rejected the card: {error}"
     except DiscordIPCError as error:

@@ -329,7 +329,7 @@ class DiscordWorker(Worker):
             self._invalid_id = True
             self._set_status(
                 DiscordState.INVALID_ID,
-                "Discord: it rejected the client id (check the Discord application id)",
+                "Discord: it rejected the application id (see Settings → Advanced)",
             )
             where = client.tried[-1].path if client.tried else None
             line = "Discord: client id rejected" + (f" at {where}" if where else "")

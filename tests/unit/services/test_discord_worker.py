@@ -149,7 +149,11 @@ def test_invalid_id_stops_retrying_until_the_id_changes(
     handle.start()
     try:
         qtbot.waitUntil(lambda: handle.status.state is DiscordState.INVALID_ID, timeout=3000)
-        assert "rejected the client id" in handle.status.message
+        # Named as Settings names it: "the client id (check the Discord application id)" had
+        # said two names for one thing.
+        assert handle.status.message == (
+            "Discord: it rejected the application id (see Settings → Advanced)"
+        )
         qtbot.wait(1500)
         assert side.names().count("connect") == 1
         handle.set_client_id("good")
