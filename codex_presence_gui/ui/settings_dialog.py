@@ -445,7 +445,11 @@ class SettingsDialog(QDialog):
                 _with_messages(self.thresholds, self.thresholds_messages),
             )
         )
-        form.addRow(_note("Separated by commas; each is said once per window. 0 means all used."))
+        form.addRow(
+            _note(
+                "Separated by commas; each is said once per window. 0 means the limit is reached."
+            )
+        )
         form.addRow(self.notify_resets)
         return (box,)
 

@@ -1152,3 +1152,14 @@ def test_what_the_minimal_and_private_choices_quote_is_on_their_cards(qtbot: QtB
         quoted = re.findall(r'"([^"]+)"', label)
         assert quoted, label
         assert [text for text in quoted if text not in shown] == [], (label, shown)
+
+
+def test_the_thresholds_note_says_zero_as_its_tooltip_does(qtbot: QtBot) -> None:
+    """The thresholds are percentages left: their note had said "0 means all used" under a
+    tooltip saying "0 means the limit is reached"."""
+    dialog = make(qtbot, Settings())
+    notes = [label.text() for label in dialog.findChildren(QLabel) if "0 means" in label.text()]
+    assert notes == [
+        "Separated by commas; each is said once per window. 0 means the limit is reached."
+    ]
+    assert dialog.thresholds.toolTip().endswith("0 means the limit is reached.")
