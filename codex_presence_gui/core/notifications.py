@@ -19,7 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from codex_presence_gui.core.dashboard import Dashboard
-from codex_presence_gui.core.formatting import format_countdown, format_reset_clock, pace_text
+from codex_presence_gui.core.formatting import (
+    format_countdown,
+    format_percent_left,
+    format_reset_clock,
+    pace_text,
+)
 from codex_presence_gui.core.insights import (
     RESET_DROP_POINTS,
     RESET_TOLERANCE_S,
@@ -241,14 +246,16 @@ def due_notices(
                 else:
                     if confirmed:
                         # A reading of the new window says where it stands now.
-                        used_now = clamp_percent(window.used_percent)
-                        after = f"Codex now reports {used_now:.0f}% used."
+                        left_now = 100 - clamp_percent(window.used_percent)
+                        after = f"Codex now reports {format_percent_left(left_now)}."
                     else:
                         after = "It should be full again; your next Codex turn confirms it."
                     notices.append(
                         Notice(
                             f"Codex: your {name} limit has reset",
-                            f"It was {ended[1]:.0f}% used. {after}",
+                            # What is left, as everything else says it ("It was 92% used"
+                            # had spoken of use in an app that shows what is left).
+                            f"It was down to {format_percent_left(100 - ended[1])}. {after}",
                             event,
                         )
                     )

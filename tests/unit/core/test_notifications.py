@@ -206,7 +206,7 @@ def test_a_reset_seen_only_through_the_next_window(codex_home: CodexHome, tmp_pa
         shown, (75, 90, 95), notify_resets=True, notes=NotificationLog(path)
     ).notices
     # A reading of the new window was seen: it is told, not "your next turn confirms it".
-    assert notice.body == "It was 92% used. Codex now reports 1% used."
+    assert notice.body == "It was down to 8% left. Codex now reports 99% left."
     assert look(path, shown) == ["Codex: your 5h limit has reset"]
     assert look(path, history_board(codex_home, old_reset + 40)) == []
 
@@ -312,7 +312,7 @@ def test_a_hostile_reading_is_told_as_a_percent(tmp_path: Path) -> None:
     reset = due_notices(
         board(1e308, now=RESETS + 30), (75,), notify_resets=True, notes=notes
     ).notices
-    assert [n.body[:21] for n in reset] == ["It was 100% used. It "]
+    assert [n.body[:26] for n in reset] == ["It was down to 0% left. It"]
     assert due_notices(board(-5), (75,), notify_resets=True, notes=notes).notices == ()
 
 
@@ -474,7 +474,7 @@ def test_an_early_reset_is_said_once_a_newer_reading_confirms_it(
     notes = NotificationLog(path)
     (notice,) = due_notices(shown, (75, 90, 95), notify_resets=True, notes=notes).notices
     assert notice.title == "Codex: your weekly limit has reset"
-    assert notice.body == "It was 80% used. Codex now reports 3% used."
+    assert notice.body == "It was down to 20% left. Codex now reports 97% left."
     assert _shown(shown) == (3.0, OTHER)
     assert look(path, shown) == ["Codex: your weekly limit has reset"]
     assert look(path, history_board(codex_home, BASE + 2000)) == []
