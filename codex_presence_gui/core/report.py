@@ -337,8 +337,8 @@ def _no_limits_text(board: Dashboard) -> str:
         )
     if board.has_replies:
         return (
-            "Limits: no reading yet: the replies in Codex's logs carry no limits so far (as "
-            "with an API key or a local model, which have no plan limits)."
+            "Limits: none in Codex's replies so far (an API key or a local model has no plan "
+            "limits)."
         )
     return "Limits: no reading yet (Codex writes one with every model response)."
 

@@ -107,9 +107,8 @@ NO_READING_MESSAGE = (
 #: Replies were read, and none carried limits: "start a turn and they appear" had stood
 #: above a card counting the tokens of the turns that did not bring them.
 NO_LIMITS_IN_REPLIES_MESSAGE = (
-    "No limit reading yet: the replies in Codex's logs carry no limits so far (as with an API "
-    "key or a local model, which have no plan limits). They appear here with the first reply "
-    "that brings them."
+    "No limits in Codex's replies so far: an API key or a local model has no plan limits. "
+    "They appear here with the first reply that carries them."
 )
 LOADING_MESSAGE = "Reading your Codex logs…"
 #: A home is there but its ``sessions`` folder is not (deleted while the app runs, or never

@@ -117,4 +117,4 @@ def test_status_says_why_there_is_no_limit_reading(tmp_path: Path) -> None:
     lines.append(r.token_count(now + 2, r.usage(1000, 0, 100), None, None))
     CodexHome(home).write(SID, lines, started=now)
     text = " ".join(render_text(CodexReader([home], max_age=None).refresh()).split())
-    assert text.startswith("Limits: no reading yet: the replies in Codex's logs carry no limits")
+    assert text.startswith("Limits: none in Codex's replies so far (an API key or a local model")
