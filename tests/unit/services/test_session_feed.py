@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -125,6 +126,24 @@ def test_truncated_and_deleted_files(
     qtbot.waitUntil(
         lambda: feed.dashboard is not None and not feed.dashboard.sessions, timeout=5000
     )
+
+
+def test_a_sessions_folder_deleted_and_made_again(
+    feed: SessionFeed, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """The whole ``sessions`` folder deleted while the app runs: the dashboard says which
+    home lost it (the window names it), and a new one made by Codex is read again."""
+    codex_home.write(SID, live_lines(), started=time.time())
+    qtbot.waitUntil(lambda: total_of(feed.dashboard) == 1000, timeout=5000)
+    shutil.rmtree(codex_home.root / "sessions")
+    qtbot.waitUntil(
+        lambda: feed.dashboard is not None and feed.dashboard.no_sessions_folder, timeout=5000
+    )
+    assert feed.dashboard is not None
+    assert feed.dashboard.sessionless == (codex_home.root,)
+    codex_home.write(SID, live_lines(total=2000), started=time.time())
+    qtbot.waitUntil(lambda: total_of(feed.dashboard) == 2000, timeout=5000)
+    assert not feed.dashboard.no_sessions_folder
 
 
 def test_new_day_folder_and_a_home_created_later(
