@@ -170,6 +170,27 @@ def press_on_enter(*buttons: QAbstractButton) -> None:
         button.installEventFilter(_enter_presses)
 
 
+def show_focus_rings(window: QWidget) -> None:
+    """Have ``window``'s controls show the keyboard's focus (the style's focus rings), as
+    they do once the user has moved it with Tab."""
+    if not window.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange):
+        window.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, True)
+        focused = window.focusWidget()
+        if focused is not None:
+            focused.update()
+
+
+def give_focus(widget: QWidget) -> None:
+    """Give ``widget`` the keyboard (the program's choice, not the user's), the window showing
+    it as it showed the focus before: Qt stops drawing focus rings on any move of the focus
+    but by Tab or a shortcut (a button handed the keyboard back had it unringed)."""
+    window = widget.window()
+    shown = window.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+    widget.setFocus(Qt.FocusReason.OtherFocusReason)
+    if shown:
+        show_focus_rings(window)
+
+
 def make_figure(widget: QWidget) -> None:
     """Make ``widget`` a figure: a Tab stop (a click leaves the focus where it was), round
     which the ``FocusRing`` of a window shows when the keyboard is on it."""

@@ -45,10 +45,12 @@ from codex_presence_gui.core.usage_report import COST_LABEL
 from codex_presence_gui.services.file_saver import FileSaver
 from codex_presence_gui.ui.accessible import (
     FocusRing,
+    give_focus,
     make_figure,
     press_on_enter,
     read_as_choice,
     read_as_group,
+    show_focus_rings,
 )
 from codex_presence_gui.ui.folders import choose_save_file
 from codex_presence_gui.ui.labels import (
@@ -638,6 +640,12 @@ class UsagePage(QScrollArea):
         self.saver.failed.connect(self._export_failed)
         #: Whether Export had the keyboard when a save turned it off.
         self._refocus_export = False
+        #: Whether the window is to show where the keyboard is again once it has the focus
+        #: back from the export's file dialog (see ``_choose_export``).
+        self._ring_on_return = False
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
         # A success is said for a moment only; a failure stays until dismissed.
         self.export_status_timer = QTimer(self)
         self.export_status_timer.setSingleShot(True)
@@ -860,6 +868,10 @@ class UsagePage(QScrollArea):
     # -- export ---------------------------------------------------------------------------
 
     def _choose_export(self) -> None:
+        # Reached with the keyboard, Export is ringed: Qt takes the ring away (the window's
+        # WA_KeyboardFocusChange) as it gives the window the focus back when the dialog
+        # closes, and Export kept the keyboard without a sign of it. Drawn again then.
+        ringed = self.window().testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
         # In the folder of the last export (of this run), else the home folder.
         path = choose_save_file(
             self,
@@ -868,8 +880,21 @@ class UsagePage(QScrollArea):
             DEFAULT_CSV_NAME,
             ["CSV files (*.csv)", "All files (*)"],
         )
+        if ringed:
+            self._ring_on_return = True
+            if self.window().isActiveWindow():  # back already (the window manager was quick)
+                self._ring_again()
         if path:
             self.export_csv(Path(path))
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        # The window has the focus back from the file dialog (Qt has just taken the ring away).
+        if self._ring_on_return and new is not None and new.window() is self.window():
+            self._ring_again()
+
+    def _ring_again(self) -> None:
+        self._ring_on_return = False
+        show_focus_rings(self.window())
 
     def export_csv(self, path: Path) -> bool:
         """Start writing the daily report's CSV (each day, each model) to ``path``, in the
@@ -896,7 +921,7 @@ class UsagePage(QScrollArea):
         # the save starts as the file dialog closes, before the window is active again.
         self._refocus_export = self.window().focusWidget() is self.export_button
         if self._refocus_export:
-            self.setFocus(Qt.FocusReason.OtherFocusReason)
+            give_focus(self)
         self._enable_export()
         return True
 
@@ -924,7 +949,7 @@ class UsagePage(QScrollArea):
         if enabled and self._refocus_export:
             self._refocus_export = False
             if self.window().focusWidget() in (None, self):
-                self.export_button.setFocus(Qt.FocusReason.OtherFocusReason)
+                give_focus(self.export_button)
 
     def _export_saved(self, path: Path) -> None:
         self._export_folder = path.parent

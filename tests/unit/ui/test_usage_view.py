@@ -30,8 +30,10 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
     QFileDialog,
+    QPushButton,
     QStyle,
     QStyledItemDelegate,
+    QStyleOptionButton,
     QStyleOptionViewItem,
     QToolTip,
 )
@@ -674,6 +676,58 @@ def test_export_gets_the_keyboard_back_after_its_file_dialog(
     with qtbot.waitSignal(page.export_done, timeout=5000):
         slow_folder.release()
     assert page.export_button.hasFocus()
+
+
+def ringed(button: QPushButton) -> bool:
+    """True when the style draws ``button``'s focus ring: it has the keyboard, and its window
+    shows where the keyboard is (as after a Tab)."""
+    option = QStyleOptionButton()
+    option.initFrom(button)
+    return button.hasFocus() and bool(option.state & QStyle.StateFlag.State_KeyboardFocusChange)
+
+
+@pytest.mark.parametrize("saved", [False, True], ids=["cancelled", "saved"])
+def test_export_reached_with_tab_is_ringed_again_after_its_file_dialog(
+    qtbot: QtBot,
+    tmp_path: Path,
+    slow_folder: SlowFolder,
+    monkeypatch: pytest.MonkeyPatch,
+    saved: bool,
+) -> None:
+    """Reached with Tab and pressed with Enter, Export shows its focus ring again once its
+    file dialog has closed (cancelled, or saved and the button given the keyboard back). Qt
+    stops drawing focus rings as it gives the window the focus back, and at any move of the
+    focus but Tab's: on a real X11 desktop Export had the keyboard with no sign of it."""
+    page = slow_folder.page(qtbot)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    while QApplication.focusWidget() is not page.export_button:  # Tab round to Export
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert ringed(page.export_button)
+
+    def dialog_then_back(*_args: object) -> str:
+        dialog = QDialog(page)  # stands for the file dialog
+        dialog.show()
+        dialog.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+        dialog.close()
+        dialog.deleteLater()
+        return str(tmp_path / "usage.csv") if saved else ""
+
+    monkeypatch.setattr("codex_presence_gui.ui.usage_view.choose_save_file", dialog_then_back)
+    qtbot.keyClick(page.export_button, Qt.Key.Key_Return)
+    page.activateWindow()  # as the window manager does once the dialog has gone
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
+    if saved:
+        qtbot.waitUntil(slow_folder.entered.is_set)
+        with qtbot.waitSignal(page.export_done, timeout=5000):
+            slow_folder.release()
+    qtbot.waitUntil(page.export_button.hasFocus)
+    assert ringed(page.export_button)
 
 
 def test_a_save_that_fails_in_its_thread_says_why(
