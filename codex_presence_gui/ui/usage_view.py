@@ -200,6 +200,7 @@ class UsageTable(QTableView):
         self.ledger = Ledger(self)
         model.modelReset.connect(self._measure)
         model.dataChanged.connect(self._measure)
+        model.headerDataChanged.connect(self._measure)  # "Share" or "Cost share"
         header.sortIndicatorChanged.connect(self._measure)
         self._measure()
 
@@ -864,6 +865,8 @@ class UsagePage(QScrollArea):
             mode = ChartMode.COST if button is self.cost_button else ChartMode.TOKENS
             self.chart.set_mode(mode)
             self.legend.set_mode(mode)
+            for model in (self.project_model, self.model_model):
+                model.show_cost_shares(mode is ChartMode.COST)
 
     # -- export ---------------------------------------------------------------------------
 

@@ -44,6 +44,8 @@ PERIODS = (("Today", 1), ("7 days", 7), ("30 days", DAYS))
 #: The chart gives this many models a colour of their own; the rest share "Other models".
 CHART_MODELS = 6
 OTHER_MODELS = "Other models"
+#: A table's cell with nothing to show.
+NO_VALUE = "—"
 
 LOADING_MESSAGE = "Reading your Codex logs…"
 BUILDING_MESSAGE = (
@@ -156,6 +158,10 @@ class TableRow:
     share: float  # of the 30 days' tokens, 0..1
     share_text: str
     tooltip: str
+    #: Of the 30 days' estimated cost, 0..1; None when it has no known price, or when no
+    #: cost is known at all (``cost_share_text`` is then a dash: not a misleading "0%").
+    cost_share: float | None = None
+    cost_share_text: str = NO_VALUE
 
 
 @dataclass(frozen=True, slots=True)
@@ -589,6 +595,23 @@ def rounded_percents(parts: list[int]) -> list[int]:
     return [(part * 200 + whole) // (2 * whole) for part in parts]
 
 
+def _cost_shares(rows: list[UsageRow]) -> list[tuple[float | None, str]]:
+    """Each row's share of the rows' estimated cost, and its text: a dash for a row without
+    a known price, and for every row when nothing is priced or all of it cost nothing (a
+    share of nothing is no share at all)."""
+    # In whole micro-dollars for ``rounded_percents``: cents would round a $0.004 row away.
+    costs = [row.tally.cost_usd for row in rows]
+    micros = [round(cost * 1_000_000) if cost is not None else 0 for cost in costs]
+    whole = sum(micros)
+    if whole <= 0:
+        return [(None, NO_VALUE)] * len(rows)
+    percents = rounded_percents(micros)
+    return [
+        (None, NO_VALUE) if cost is None else (part / whole, _share_text(part / whole, percent))
+        for cost, part, percent in zip(costs, micros, percents, strict=True)
+    ]
+
+
 def _table(
     rows: list[UsageRow], totals: Tally, label: Callable[[str], str] = shown_key
 ) -> tuple[TableRow, ...]:
@@ -596,16 +619,22 @@ def _table(
     # Whole percents of the rows' sum: the rows are all of the totals (a table by project or
     # by model).
     percents = rounded_percents([row.tally.total for row in rows])
-    for row, percent in zip(rows, percents, strict=True):
+    cost_shares = _cost_shares(rows)
+    for row, percent, (cost_share, cost_share_text) in zip(
+        rows, percents, cost_shares, strict=True
+    ):
         tally = row.tally
         share = tally.total / totals.total if totals.total else 0.0
         share_text = _share_text(share, percent)
         name = label(row.key) or NO_PROJECT
         unpriced = unpriced_tokens(row)
+        cost_line = f"{COST_LABEL}: {_cost_text(tally.cost_usd)}"
+        if cost_share is not None:
+            cost_line += f" ({cost_share_text} of the cost)"
         tip = [
             name,
             f"{format_count(tally.total)} tokens ({share_text} of the last 30 days)",
-            f"{COST_LABEL}: {_cost_text(tally.cost_usd)}",
+            cost_line,
         ]
         if len(row.models) > 1 or (row.models and next(iter(row.models)) != row.key):
             priced = totals.cost_usd is not None
@@ -621,10 +650,14 @@ def _table(
                 tally.total,
                 format_tokens_compact(tally.total, trailing_zeros=True),  # a column: "27.0M"
                 tally.cost_usd,
-                approx_money(tally.cost_usd, unpriced > 0) if tally.cost_usd is not None else "—",
+                approx_money(tally.cost_usd, unpriced > 0)
+                if tally.cost_usd is not None
+                else NO_VALUE,
                 share,
                 share_text,
                 "\n".join(tip),
+                cost_share,
+                cost_share_text,
             )
         )
     return tuple(result)

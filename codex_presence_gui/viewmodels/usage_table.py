@@ -40,6 +40,9 @@ class UsageColumn(enum.IntEnum):
 
 
 COST_HEADER = "Cost (est.)"
+SHARE_HEADER = "Share"
+#: Share's title while the page shows cost: what it is a share of, said where it shows.
+COST_SHARE_HEADER = "Cost share"
 HEADER_TIPS = {
     UsageColumn.TOKENS: "Tokens used in the last 30 days (input, cached input included, "
     "and output).",
@@ -47,6 +50,10 @@ HEADER_TIPS = {
     "A ChatGPT plan does not charge per token.",
     UsageColumn.SHARE: "Share of all tokens used in the last 30 days.",
 }
+COST_SHARE_TIP = (
+    f"Share of the {COST_LABEL} of the last 30 days (a dash: no known API price, so no "
+    "share of the cost)."
+)
 
 
 class UsageTableModel(QAbstractTableModel):
@@ -60,6 +67,8 @@ class UsageTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.title = title
         self._rows: tuple[TableRow, ...] = ()
+        #: Share is of the cost (the page shows cost), else of the tokens.
+        self.cost_shares = False
 
     # -- Qt model API -------------------------------------------------------------------
 
@@ -80,9 +89,11 @@ class UsageTableModel(QAbstractTableModel):
                 UsageColumn.NAME: self.title,
                 UsageColumn.TOKENS: "Tokens",
                 UsageColumn.COST: COST_HEADER,
-                UsageColumn.SHARE: "Share",
+                UsageColumn.SHARE: COST_SHARE_HEADER if self.cost_shares else SHARE_HEADER,
             }[column]
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == UsageColumn.SHARE and self.cost_shares:
+                return COST_SHARE_TIP
             return HEADER_TIPS.get(column)
         if role == Qt.ItemDataRole.TextAlignmentRole:  # over its cells, as they are aligned
             return _LEFT if column == UsageColumn.NAME else _RIGHT
@@ -94,7 +105,8 @@ class UsageTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.name, row.tokens_text, row.cost_text, row.share_text)[column]
+            share_text = row.cost_share_text if self.cost_shares else row.share_text
+            return (row.name, row.tokens_text, row.cost_text, share_text)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip_html(row.tooltip)
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
@@ -105,7 +117,8 @@ class UsageTableModel(QAbstractTableModel):
             name = row.name.casefold()
             if column == UsageColumn.NAME:
                 return sort_key(name)
-            return sort_key((row.tokens, row.cost_usd, row.share)[column - 1], (name,))
+            share = row.cost_share if self.cost_shares else row.share
+            return sort_key((row.tokens, row.cost_usd, share)[column - 1], (name,))
         if role == RowRole:
             return row
         if role == Qt.ItemDataRole.TextAlignmentRole and column != UsageColumn.NAME:
@@ -118,6 +131,18 @@ class UsageTableModel(QAbstractTableModel):
     def rows(self) -> tuple[TableRow, ...]:
         """The rows shown, in model order."""
         return self._rows
+
+    def show_cost_shares(self, cost: bool) -> None:
+        """Share of the cost (``cost``: the page shows cost), or of the tokens."""
+        if cost == self.cost_shares:
+            return
+        self.cost_shares = cost
+        share = UsageColumn.SHARE
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, share, share)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, share), self.index(len(self._rows) - 1, share), _ROLES_CHANGED
+            )
 
     def show_rows(self, rows: Sequence[TableRow]) -> None:
         """Show ``rows``: changed cells in place when the names are the same, else afresh."""

@@ -444,6 +444,61 @@ def test_tokens_or_cost(qtbot: QtBot) -> None:
     assert "known price" not in page.cost_button.toolTip()
 
 
+def test_share_is_of_the_cost_while_the_page_shows_cost(
+    qtbot: QtBot, qtmodeltester: object
+) -> None:
+    """Switched to cost, the tables' Share is each row's share of the cost ("Cost share",
+    its tooltip says so), sorted by it, a row with no known price a dash sorted last; back
+    to tokens, the share of the tokens. Without any price the page stays on tokens."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    table = page.model_table
+    model = page.model_model
+    header = table.horizontalHeader()
+
+    def shares() -> dict[str, str]:
+        proxy = table.proxy
+        return {
+            proxy.index(row, UsageColumn.NAME).data(): proxy.index(row, UsageColumn.SHARE).data()
+            for row in range(proxy.rowCount())
+        }
+
+    def title() -> str:
+        return str(model.headerData(UsageColumn.SHARE, Qt.Orientation.Horizontal))
+
+    def tip() -> str:
+        return str(
+            model.headerData(
+                UsageColumn.SHARE, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+            )
+        )
+
+    by_tokens = shares()
+    assert by_tokens == {"gpt-a": "85%", "gpt-b": "10%", "mystery": "5%"}
+    assert title() == "Share"
+    assert "all tokens" in tip()
+    page.cost_button.click()
+    assert shares() == {"gpt-a": "95%", "gpt-b": "5%", "mystery": "—"}
+    assert title() == "Cost share"
+    assert "API-equivalent cost" in tip()
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    # Its title measured anew: "Cost share" whole over its column.
+    width = header.sectionSizeFromContents(UsageColumn.SHARE).width()
+    assert header.sectionSize(UsageColumn.SHARE) >= width
+    table.proxy.sort(UsageColumn.SHARE, Qt.SortOrder.AscendingOrder)
+    order = [table.proxy.index(row, 0).data() for row in range(3)]
+    assert order == ["gpt-b", "gpt-a", "mystery"]
+    page.tokens_button.click()
+    assert shares() == by_tokens
+    assert title() == "Share"
+    page.cost_button.click()
+    page.show_view(usage_view(recent([slot(TODAY, 1000, model="mystery")])))  # no price
+    assert page.chart.mode is ChartMode.TOKENS
+    assert shares() == {"mystery": "100%"}
+    assert title() == "Share"
+
+
 def test_the_bars_chosen_are_kept_for_the_next_run(qtbot: QtBot, tmp_path: Path) -> None:
     """Cost bars chosen once come back at the next start (it always began with tokens)."""
     from codex_presence_gui.ui.main_window import MainWindow

@@ -263,6 +263,48 @@ def test_tables_by_project_and_model_with_shares() -> None:
     assert "API-equivalent cost (estimate): $0.50" in api.tooltip
 
 
+def test_each_row_has_its_share_of_the_cost_too() -> None:
+    """Share of the cost, for the tables when the page shows cost: of the priced rows'
+    cost, a dash for a row with no known price (not "0%", as if it had cost nothing), and
+    the share in the row's tooltip."""
+    slots = [
+        slot(TODAY, 600_000, project="shop"),  # $1.20
+        slot(TODAY, 300_000, project="api", model="gpt-b"),  # $0.30
+        slot(TODAY, 10_000_000, project="lab", model="mystery"),  # most tokens, no price
+    ]
+    view = usage_view(recent(slots))
+    shares = {r.name: (r.share_text, r.cost_share, r.cost_share_text) for r in view.projects}
+    assert shares == {
+        "lab": ("92%", None, "—"),
+        "shop": ("6%", 0.8, "80%"),
+        "api": ("3%", pytest.approx(0.2), "20%"),
+    }
+    shop = next(r for r in view.projects if r.name == "shop")
+    assert "API-equivalent cost (estimate): $1.20 (80% of the cost)" in shop.tooltip
+    assert [(r.name, r.cost_share_text) for r in view.models] == [
+        ("mystery", "—"),
+        ("gpt-a", "80%"),
+        ("gpt-b", "20%"),
+    ]
+
+
+@pytest.mark.parametrize("model", ["mystery", "free"])
+def test_without_any_cost_no_row_has_a_share_of_it(
+    model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing priced, or everything priced at nothing: no share of the cost (a dash, no
+    division by zero), the tokens' shares as they are."""
+    monkeypatch.setitem(PRICES, "free", (0.0, 0.0, 0.0))
+    view = usage_view(
+        recent([slot(TODAY, 3000, model=model), slot(TODAY, 1000, model=model, project="api")])
+    )
+    assert [(r.share_text, r.cost_share, r.cost_share_text) for r in view.projects] == [
+        ("75%", None, "—"),
+        ("25%", None, "—"),
+    ]
+    assert all("of the cost" not in r.tooltip for r in view.projects)
+
+
 def test_cache_hits_and_what_they_saved() -> None:
     """The share of input served from the cache, and the saving at full input price."""
     view = usage_view(recent([slot(TODAY, 1_000_000, cached=800_000)]))
