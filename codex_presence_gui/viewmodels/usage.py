@@ -197,15 +197,23 @@ class UsageView:
         return self.state is UsageState.READY
 
 
-def approx_money(value: float | None, partial: bool = False) -> str:
+#: From this many dollars, a cost said alone (a total, the compact line, the cache's
+#: savings) is in whole dollars: cents on an estimate of thousands are noise, and
+#: "~$123,456.78" had read as exact. Tables keep them, so that a column lines up on its
+#: points; tooltips, the CSV and the JSON have the cents.
+WHOLE_DOLLARS_FROM = 1000.0
+
+
+def approx_money(value: float | None, partial: bool = False, *, whole: bool = False) -> str:
     """``~$3.40`` (an estimate); ``<$0.01``; ``$0.00`` for nothing; ``cost unknown`` without a
     price; ``~$3.40+`` when ``partial``: some of the tokens have no known price and are not in
-    it."""
+    it. ``whole``: ``~$12,346`` from ``WHOLE_DOLLARS_FROM`` up."""
     if value is None:
         return "cost unknown"
     if value == 0 and not partial:
         return money(value)  # nothing to estimate: no calls, or calls of no cost
-    text = money(value)
+    # Rounded first: $999.996 reads "$1,000.00", so whole it is "$1,000".
+    text = f"${value:,.0f}" if whole and round(value, 2) >= WHOLE_DOLLARS_FROM else money(value)
     text = text if text.startswith("<") else f"~{text}"
     return f"{text}+" if partial else text
 
@@ -234,7 +242,7 @@ def compact_line(today: Tally | None, unpriced: int = 0, *, short: bool = False)
     count = format_tokens_compact(today.total) if short else tokens_text(today.total)
     line = f"today: {count}"
     if today.cost_usd is not None:
-        line += f" · {approx_money(today.cost_usd, unpriced > 0)}"
+        line += f" · {approx_money(today.cost_usd, unpriced > 0, whole=True)}"
     return line
 
 
@@ -402,7 +410,7 @@ def _period(label: str, rows: list[UsageRow | None]) -> PeriodTotal:
         tally.total,
         tokens_text(tally.total),
         tally.cost_usd,
-        approx_money(tally.cost_usd, unpriced > 0),
+        approx_money(tally.cost_usd, unpriced > 0, whole=True),
         "\n".join(tip),
     )
 
@@ -669,7 +677,7 @@ def _cache_text(totals: Tally) -> str:
         return "No input in the last 30 days, so no cache hits."
     text = f"Cache hits: {ratio:.0%} of input over 30 days"
     if totals.savings_usd is not None and totals.savings_usd > 0:
-        text += f", which saved {approx_money(totals.savings_usd)}"
+        text += f", which saved {approx_money(totals.savings_usd, whole=True)}"
     return text + "."
 
 
@@ -680,8 +688,8 @@ def _cache_tooltip(totals: Tally) -> str:
     )
     if totals.savings_usd is not None and totals.savings_usd > 0:
         text += (
-            "\nSaved: those tokens at the full input price, less what they cost cached "
-            "(an API-equivalent estimate)."
+            f"\nSaved {money(totals.savings_usd)}: those tokens at the full input price, less "
+            "what they cost cached (an API-equivalent estimate)."
         )
     return text
 

@@ -480,6 +480,30 @@ def test_money_is_approximate() -> None:
     assert approx_money(0.001) == "<$0.01"
     assert approx_money(None) == "cost unknown"
     assert approx_money(1234.5) == "~$1,234.50"
+    assert approx_money(1234.5, whole=True) == "~$1,234"  # halves to even, as Python's
+    assert approx_money(999.99, whole=True) == "~$999.99"
+    assert approx_money(999.996, whole=True) == "~$1,000"
+    assert approx_money(123_456.78, True, whole=True) == "~$123,457+"
+
+
+def test_large_costs_said_alone_are_in_whole_dollars_and_exact_elsewhere() -> None:
+    """A total, the compact line and the cache's savings of thousands of dollars leave the
+    cents out ("~$12,346": cents on an estimate that size are noise); a table keeps them,
+    so that its column lines up on the points, and the tooltips, the CSV and the JSON have
+    them."""
+    big = 1_000_000_000
+    # 5,001,234,567 input tokens at $2/M, 1B cached at $0.5/M (saving $1,500), 300M output
+    # at $10/M: $13,502.469134.
+    slots = [slot(TODAY, 6 * big + 1_234_567, 300_000_000, cached=big, project="lab")]
+    view = usage_view(recent(slots))
+    today = view.totals[0]
+    assert today.cost_text == "~$13,502"
+    assert "API-equivalent cost (estimate): $13,502.47" in today.tooltip
+    assert view.compact_line == "today: 6.3B tokens · ~$13,502"
+    assert view.cache_text.endswith("which saved ~$1,500.")
+    assert "Saved $1,500.00:" in view.cache_tooltip
+    assert view.projects[0].cost_text == "~$13,502.47"
+    assert "13502.469134" in view.csv_text
 
 
 def test_log_text_in_names_is_made_safe() -> None:
