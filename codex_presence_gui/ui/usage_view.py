@@ -3,6 +3,7 @@ an export of the daily numbers to CSV."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -145,6 +146,40 @@ class _NameDelegate(QStyledItemDelegate):
         option.text = name_drawn_in(option.direction, option.text)
 
 
+#: What follows a cost that leaves unpriced tokens out ("~$3.40+").
+PARTIAL_MARK = "+"
+
+
+class _CostDelegate(LeftToRightDelegate):
+    """Draws a cost without the partial mark ("~$3.17") a mark's width in from the right
+    edge when other costs of its table carry one ("~$3.60+"): the column lines up on its
+    points, as it does on its digits where none does."""
+
+    def __init__(self, model: UsageTableModel, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.model = model
+
+    def _indent(self, option: QStyleOptionViewItem, index: AnyIndex) -> int:
+        """How far in from the right edge the cell's text is to end (0: at the edge)."""
+        if not self.model.partial_costs or str(index.data() or "").endswith(PARTIAL_MARK):
+            return 0
+        if option.direction != Qt.LayoutDirection.LeftToRight:
+            return 0  # drawn from the left: the costs line up on their starts
+        return math.ceil(QFontMetricsF(option.font).horizontalAdvance(PARTIAL_MARK))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        indent = self._indent(option, index)
+        if indent:
+            option = QStyleOptionViewItem(option)
+            option.rect = option.rect.adjusted(0, 0, -indent, 0)
+        super().paint(painter, option, index)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        # Room for the indent: "~$1,234.50" beside "~$3.60+" would be cut otherwise.
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width() + self._indent(option, index), hint.height())
+
+
 class _GutterBar(QScrollBar):
     """A table's scroll bar that, with nothing to scroll, is a blank strip of its rows'
     colour: the room a ledger keeps beside a table that does not scroll (see ``Ledger``)."""
@@ -180,6 +215,7 @@ class UsageTable(QTableView):
         numbers = LeftToRightDelegate(self)
         for column in NUMBER_COLUMNS:
             self.setItemDelegateForColumn(column, numbers)
+        self.setItemDelegateForColumn(UsageColumn.COST, _CostDelegate(model, self))
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollBar(_GutterBar(Qt.Orientation.Vertical, self))
         header = self.horizontalHeader()

@@ -67,6 +67,7 @@ class UsageTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.title = title
         self._rows: tuple[TableRow, ...] = ()
+        self._partial = False
         #: Share is of the cost (the page shows cost), else of the tokens.
         self.cost_shares = False
 
@@ -128,6 +129,11 @@ class UsageTableModel(QAbstractTableModel):
     # -- updates ------------------------------------------------------------------------
 
     @property
+    def partial_costs(self) -> bool:
+        """True when some row's cost leaves unpriced tokens out (``~$3.40+``)."""
+        return self._partial
+
+    @property
     def rows(self) -> tuple[TableRow, ...]:
         """The rows shown, in model order."""
         return self._rows
@@ -149,6 +155,7 @@ class UsageTableModel(QAbstractTableModel):
         rows = tuple(rows)
         if rows == self._rows:
             return
+        self._partial = any(row.cost_text.endswith("+") for row in rows)
         if [row.name for row in rows] != [row.name for row in self._rows]:
             self.beginResetModel()
             self._rows = rows

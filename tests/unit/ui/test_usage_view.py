@@ -221,6 +221,57 @@ def test_tables_sort_by_tokens_and_never_scroll_sideways(qtbot: QtBot) -> None:
         assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (column, order)
 
 
+def test_costs_line_up_on_their_points_beside_one_marked_partial(qtbot: QtBot) -> None:
+    """In a table where a cost leaves unpriced tokens out ("~$3.43+"), the costs without
+    the mark end a mark's width in from the edge, so that the column lines up on its
+    points (they had ended at the edge, under the "+"); and the widest of them, so moved,
+    is still whole."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    slots = [
+        slot(TODAY, 2_000_000, project="api"),  # ~$4.00
+        slot(TODAY, 400_000, project="docs"),  # ~$0.80+ (and mystery's tokens)
+        slot(TODAY, 300_000, project="docs", model="mystery"),
+        slot(TODAY, 900_000_000, project="big"),  # ~$1,800.00: the widest
+    ]
+    page.show_view(usage_view(recent(slots)))
+    page.resize(900, 700)
+    page.show()
+    settle()
+    table = page.project_table
+    proxy = table.proxy
+    costs = {proxy.index(row, 0).data(): row for row in range(proxy.rowCount())}
+    assert proxy.index(costs["docs"], UsageColumn.COST).data() == "~$0.80+"
+    image = table.viewport().grab().toImage()
+    header = table.horizontalHeader()
+    left = header.sectionViewportPosition(UsageColumn.COST)
+    right = left + header.sectionSize(UsageColumn.COST)
+
+    def ink_end(row: int) -> int:
+        """The right end of the text drawn in ``row``'s cost cell."""
+        rect = table.visualRect(proxy.index(row, UsageColumn.COST))
+        y_range = range(rect.top() + 2, rect.bottom() - 1)
+        inked = [
+            x
+            for x in range(left, right)
+            if any(image.pixelColor(x, y).lightness() < 128 for y in y_range)
+        ]
+        return max(inked)
+
+    mark = QFontMetricsF(table.font()).horizontalAdvance("+")
+    partial = ink_end(costs["docs"])
+    for name in ("api", "big"):
+        assert partial - ink_end(costs[name]) >= mark - 1, name
+    # The widest, moved in, is drawn whole (not elided to "~$1,80…").
+    rect = table.visualRect(proxy.index(costs["big"], UsageColumn.COST))
+    delegate = table.itemDelegateForColumn(UsageColumn.COST)
+    option = QStyleOptionViewItem()
+    table.initViewItemOption(option)
+    assert delegate.sizeHint(option, proxy.index(costs["big"], UsageColumn.COST)).width() <= (
+        rect.width()
+    )
+
+
 @pytest.mark.parametrize("width", [420, 560, 700, 900, 1200])
 def test_the_tables_columns_stay_put_when_another_column_is_sorted(
     qtbot: QtBot, width: int
