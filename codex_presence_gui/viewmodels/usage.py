@@ -675,7 +675,10 @@ def _cache_text(totals: Tally) -> str:
     ratio = totals.cache_hit_ratio
     if ratio is None:
         return "No input in the last 30 days, so no cache hits."
-    text = f"Cache hits: {ratio:.0%} of input over 30 days"
+    # Never "0%" for some hits (saving money) nor "100%" for not quite all.
+    percent = int(ratio * 100 + 0.5)
+    share = "<1%" if ratio > 0 and percent < 1 else ">99%" if ratio < 1 and percent > 99 else None
+    text = f"Cache hits: {share or f'{percent}%'} of input over 30 days"
     if totals.savings_usd is not None and totals.savings_usd > 0:
         text += f", which saved {approx_money(totals.savings_usd, whole=True)}"
     return text + "."

@@ -316,6 +316,16 @@ def test_cache_hits_and_what_they_saved() -> None:
     assert "Saved" not in unpriced.cache_tooltip  # no price: nothing to say was saved
 
 
+@pytest.mark.parametrize(
+    ("cached", "said"),
+    [(0, "0%"), (1_000, "<1%"), (4_000, "<1%"), (5_000, "1%"), (995_000, ">99%"), (10**6, "100%")],
+)
+def test_a_sliver_of_cache_hits_is_not_said_as_none_or_all(cached: int, said: str) -> None:
+    """Some hits read "<1%", not "0%" beside what they saved; not quite all, ">99%"."""
+    view = usage_view(recent([slot(TODAY, 1_000_000, cached=cached)]))
+    assert view.cache_text.startswith(f"Cache hits: {said} of input over 30 days")
+
+
 def test_a_long_unpriced_name_is_whole_in_the_note() -> None:
     """The note wraps: a 70-character name is not cut there (the legend cuts it at 48)."""
     name = "gpt-5.3-codex-2026-11-29-preview-reasoning-experimental-long-model-id"
