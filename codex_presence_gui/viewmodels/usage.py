@@ -584,12 +584,15 @@ def _day_tooltip(
 
 def _share_text(share: float, percent: int | None = None) -> str:
     """``42%`` (``percent``: the whole percent to show, else ``share`` rounded); ``<1%``
-    for a share that rounds to nothing."""
+    for a share that rounds to nothing, ``>99%`` for one short of the whole that rounds to
+    it ("100%" had stood above a row of "<1%")."""
     if share <= 0:
         return "0%"
     if percent is None:
         percent = int(share * 100 + 0.5)
-    return "<1%" if percent < 1 else f"{percent}%"
+    if percent < 1:
+        return "<1%"
+    return ">99%" if percent >= 100 and share < 1 else f"{percent}%"
 
 
 def rounded_percents(parts: list[int]) -> list[int]:
@@ -676,9 +679,7 @@ def _cache_text(totals: Tally) -> str:
     if ratio is None:
         return "No input in the last 30 days, so no cache hits."
     # Never "0%" for some hits (saving money) nor "100%" for not quite all.
-    percent = int(ratio * 100 + 0.5)
-    share = "<1%" if ratio > 0 and percent < 1 else ">99%" if ratio < 1 and percent > 99 else None
-    text = f"Cache hits: {share or f'{percent}%'} of input over 30 days"
+    text = f"Cache hits: {_share_text(ratio)} of input over 30 days"
     if totals.savings_usd is not None and totals.savings_usd > 0:
         text += f", which saved {approx_money(totals.savings_usd, whole=True)}"
     return text + "."

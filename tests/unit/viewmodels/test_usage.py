@@ -288,6 +288,20 @@ def test_each_row_has_its_share_of_the_cost_too() -> None:
     ]
 
 
+def test_a_share_short_of_the_whole_never_reads_as_all_of_it() -> None:
+    """A row with all but a sliver reads ">99%" beside the sliver's "<1%", of the tokens and
+    of the cost (it had read "100%", as if the other row were nothing)."""
+    view = usage_view(
+        recent([slot(TODAY, 2_000_000, project="big"), slot(TODAY, 2000, project="tiny")])
+    )
+    assert [(r.share_text, r.cost_share_text) for r in view.projects] == [
+        (">99%", ">99%"),
+        ("<1%", "<1%"),
+    ]
+    alone = usage_view(recent([slot(TODAY, 2000, project="tiny")]))
+    assert (alone.projects[0].share_text, alone.projects[0].cost_share_text) == ("100%", "100%")
+
+
 @pytest.mark.parametrize("model", ["mystery", "free"])
 def test_without_any_cost_no_row_has_a_share_of_it(
     model: str, monkeypatch: pytest.MonkeyPatch
