@@ -150,34 +150,46 @@ class _NameDelegate(QStyledItemDelegate):
 PARTIAL_MARK = "+"
 
 
+def mark_width(widget: QWidget) -> int:
+    """The width of ``PARTIAL_MARK`` in ``widget``'s font."""
+    return math.ceil(QFontMetricsF(widget.font()).horizontalAdvance(PARTIAL_MARK))
+
+
 class _CostDelegate(LeftToRightDelegate):
     """Draws a cost without the partial mark ("~$3.17") a mark's width in from the right
-    edge when other costs of its table carry one ("~$3.60+"): the column lines up on its
-    points, as it does on its digits where none does."""
+    edge when other costs of its table (or of its ledger) carry one ("~$3.60+"): the column
+    lines up on its points, as it does on its digits where none does."""
 
-    def __init__(self, model: UsageTableModel, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.model = model
+    def __init__(self, table: UsageTable) -> None:
+        super().__init__(table)
+        self.table = table
 
-    def _indent(self, option: QStyleOptionViewItem, index: AnyIndex) -> int:
-        """How far in from the right edge the cell's text is to end (0: at the edge)."""
-        if not self.model.partial_costs or str(index.data() or "").endswith(PARTIAL_MARK):
+    def _indent(self, option: QStyleOptionViewItem, index: AnyIndex, marked: bool) -> int:
+        """How far in from the right edge the cell's text is to end (0: at the edge), when
+        costs are ``marked``."""
+        if not marked or str(index.data() or "").endswith(PARTIAL_MARK):
             return 0
         if option.direction != Qt.LayoutDirection.LeftToRight:
             return 0  # drawn from the left: the costs line up on their starts
-        return math.ceil(QFontMetricsF(option.font).horizontalAdvance(PARTIAL_MARK))
+        return mark_width(self.table)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
-        indent = self._indent(option, index)
+        table = self.table
+        indent = self._indent(option, index, table.ledger.marks_costs(table))
         if indent:
             option = QStyleOptionViewItem(option)
             option.rect = option.rect.adjusted(0, 0, -indent, 0)
         super().paint(painter, option, index)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        # Room for the indent: "~$1,234.50" beside "~$3.60+" would be cut otherwise.
+        # Room for the indent its own marks ask for ("~$1,234.50" beside "~$3.60+" would be
+        # cut otherwise); a ledger takes the room another table's ask for (see ``hint``).
+        return self.hint(option, index, self.table.source_model.partial_costs)
+
+    def hint(self, option: QStyleOptionViewItem, index: AnyIndex, marked: bool) -> QSize:
+        """The cell's size, its text ending a mark's width in when costs are ``marked``."""
         hint = super().sizeHint(option, index)
-        return QSize(hint.width() + self._indent(option, index), hint.height())
+        return QSize(hint.width() + self._indent(option, index, marked), hint.height())
 
 
 class _GutterBar(QScrollBar):
@@ -215,7 +227,8 @@ class UsageTable(QTableView):
         numbers = LeftToRightDelegate(self)
         for column in NUMBER_COLUMNS:
             self.setItemDelegateForColumn(column, numbers)
-        self.setItemDelegateForColumn(UsageColumn.COST, _CostDelegate(model, self))
+        self.cost_delegate = _CostDelegate(self)
+        self.setItemDelegateForColumn(UsageColumn.COST, self.cost_delegate)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollBar(_GutterBar(Qt.Orientation.Vertical, self))
         header = self.horizontalHeader()
@@ -227,6 +240,7 @@ class UsageTable(QTableView):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         #: Its numbers' widths as its own cells and titles ask (``_measure``).
         self.measured_widths: dict[UsageColumn, int] = {}
+        self.marked_cost_width = 0  # see ``_measure``
         #: The widths it shows: its own, or its ledger's (``show_widths``).
         self._widths: dict[UsageColumn, int] = {}
         self._longest_name = 0  # the widest name's text, measured with the cells
@@ -254,6 +268,13 @@ class UsageTable(QTableView):
             ]
             widths[column] = max([header.sectionSizeFromContents(column).width(), *cells]) + 2
         self.measured_widths = widths
+        # The cost column's width were its costs marked (another table's are, in a ledger).
+        marked = [
+            self.cost_delegate.hint(option, self.proxy.index(row, UsageColumn.COST), True).width()
+            for row in range(self.proxy.rowCount())
+        ]
+        cost_title = header.sectionSizeFromContents(UsageColumn.COST).width()
+        self.marked_cost_width = max([cost_title, *marked]) + 2
         metrics = self.fontMetrics()
         names = [row.name for row in self.source_model.rows]
         self._longest_name = max((metrics.horizontalAdvance(name) for name in names), default=0)
@@ -426,11 +447,27 @@ class Ledger:
             table.ledger = self
 
     def widths(self) -> dict[UsageColumn, int]:
-        """Each number column's width in the tables joined: the widest of theirs."""
-        return {
-            column: max(table.measured_widths.get(column, 0) for table in self.tables)
-            for column in NUMBER_COLUMNS
-        }
+        """Each number column's width in the tables joined: the widest of theirs (the cost
+        column's as if every table's costs were marked when one's are, see
+        ``marks_costs``)."""
+        marked = any(table.source_model.partial_costs for table in self.tables)
+        widths = {}
+        for column in NUMBER_COLUMNS:
+            widths[column] = max(
+                table.marked_cost_width
+                if column == UsageColumn.COST and marked
+                else table.measured_widths.get(column, 0)
+                for table in self.tables
+            )
+        return widths
+
+    def marks_costs(self, table: UsageTable) -> bool:
+        """True when ``table``'s costs without a partial mark end a mark's width in: some
+        cost of its own has one, or, joined, some cost of another table (so that the costs
+        line up on their points from table to table)."""
+        if self.joined:
+            return any(other.source_model.partial_costs for other in self.tables)
+        return table.source_model.partial_costs
 
     def join(self, joined: bool) -> None:
         """Line the tables up (one under the other), or let each have its own widths."""

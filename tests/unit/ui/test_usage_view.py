@@ -221,6 +221,51 @@ def test_tables_sort_by_tokens_and_never_scroll_sideways(qtbot: QtBot) -> None:
         assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (column, order)
 
 
+def cost_ink_end(table: UsageTable, name: str) -> int:
+    """Where the text drawn in the cost cell of ``name``'s row ends, in the table's
+    viewport (dark text on a light theme)."""
+    proxy = table.proxy
+    row = next(n for n in range(proxy.rowCount()) if proxy.index(n, 0).data() == name)
+    image = table.viewport().grab().toImage()
+    rect = table.visualRect(proxy.index(row, UsageColumn.COST))
+    rows = range(rect.top() + 2, rect.bottom() - 1)
+    inked = [
+        x
+        for x in range(rect.left(), rect.right() + 1)
+        if any(image.pixelColor(x, y).lightness() < 128 for y in rows)
+    ]
+    return max(inked)
+
+
+def test_stacked_tables_line_their_costs_up_when_one_has_a_partial_mark(qtbot: QtBot) -> None:
+    """One under the other, the tables read as one ledger: a cost of the model table (none
+    of whose costs is marked) ends where the project table's unmarked ones do, a mark's
+    width in, and the column is wide enough for it."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    slots = [
+        slot(TODAY, 900_000_000, project="api"),  # ~$1,800.00, the widest, in both tables
+        slot(TODAY, 400_000, project="docs", model="gpt-b"),  # ~$0.40+ (with mystery's)
+        slot(TODAY, 300_000, project="docs", model="mystery"),
+    ]
+    page.show_view(usage_view(recent(slots)))
+    page.resize(420, 900)
+    page.show()
+    settle()
+    projects, models = page.project_table, page.model_table
+    assert page.tables_box.ledger.joined
+    assert projects.proxy.index(1, UsageColumn.COST).data() == "~$0.40+"
+    assert models.proxy.index(0, UsageColumn.COST).data() == "~$1,800.00"
+    assert abs(cost_ink_end(projects, "api") - cost_ink_end(models, "gpt-a")) <= 1
+    assert cost_ink_end(projects, "docs") > cost_ink_end(models, "gpt-a") + 3
+    option = QStyleOptionViewItem()
+    models.initViewItemOption(option)
+    delegate = models.itemDelegateForColumn(UsageColumn.COST)
+    text = delegate.sizeHint(option, models.proxy.index(0, UsageColumn.COST)).width()
+    mark = math.ceil(QFontMetricsF(models.font()).horizontalAdvance("+"))
+    assert models.horizontalHeader().sectionSize(UsageColumn.COST) >= text + mark
+
+
 def test_costs_line_up_on_their_points_beside_one_marked_partial(qtbot: QtBot) -> None:
     """In a table where a cost leaves unpriced tokens out ("~$3.43+"), the costs without
     the mark end a mark's width in from the edge, so that the column lines up on its
@@ -242,26 +287,10 @@ def test_costs_line_up_on_their_points_beside_one_marked_partial(qtbot: QtBot) -
     proxy = table.proxy
     costs = {proxy.index(row, 0).data(): row for row in range(proxy.rowCount())}
     assert proxy.index(costs["docs"], UsageColumn.COST).data() == "~$0.80+"
-    image = table.viewport().grab().toImage()
-    header = table.horizontalHeader()
-    left = header.sectionViewportPosition(UsageColumn.COST)
-    right = left + header.sectionSize(UsageColumn.COST)
-
-    def ink_end(row: int) -> int:
-        """The right end of the text drawn in ``row``'s cost cell."""
-        rect = table.visualRect(proxy.index(row, UsageColumn.COST))
-        y_range = range(rect.top() + 2, rect.bottom() - 1)
-        inked = [
-            x
-            for x in range(left, right)
-            if any(image.pixelColor(x, y).lightness() < 128 for y in y_range)
-        ]
-        return max(inked)
-
     mark = QFontMetricsF(table.font()).horizontalAdvance("+")
-    partial = ink_end(costs["docs"])
+    partial = cost_ink_end(table, "docs")
     for name in ("api", "big"):
-        assert partial - ink_end(costs[name]) >= mark - 1, name
+        assert partial - cost_ink_end(table, name) >= mark - 1, name
     # The widest, moved in, is drawn whole (not elided to "~$1,80…").
     rect = table.visualRect(proxy.index(costs["big"], UsageColumn.COST))
     delegate = table.itemDelegateForColumn(UsageColumn.COST)
