@@ -366,6 +366,19 @@ class UsageTable(QTableView):
         return QSize(self._whole_width(self._widths), self._height(rows))
 
 
+class _Caption(ElidedLabel):
+    """A period's caption, which asks for at least ``preferred`` pixels (flat, the three
+    captions ask for the widest one's width, so that the tokens start in line)."""
+
+    def __init__(self) -> None:
+        super().__init__(min_chars=4)
+        self.preferred = 0
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self.preferred), hint.height())
+
+
 class PeriodBox(QFrame):
     """One period's total: ``Today``, the tokens in large type, the estimated cost under it;
     or, flat (``set_flat``), the three on one line, the cost at the right end. A Tab stop,
@@ -376,7 +389,7 @@ class PeriodBox(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         make_figure(self)
         read_as_group(self)
-        self.caption = ElidedLabel(min_chars=4)
+        self.caption = _Caption()
         self.caption.setFont(scaled_font(self, 0.9))
         self.tokens = ElidedLabel(min_chars=5)
         self.tokens.setFont(scaled_font(self, 1.2, bold=True))
@@ -409,6 +422,12 @@ class PeriodBox(QFrame):
         # least width read then was that of three flat boxes side by side (the full layout
         # flipped to the compact one between 440 and 454 px).
         self.updateGeometry()
+
+    def set_caption_width(self, width: int) -> None:
+        """Have the caption ask for ``width`` pixels at least (0: its own width)."""
+        if width != self.caption.preferred:
+            self.caption.preferred = width
+            self.caption.updateGeometry()
 
     def whole_width(self, flat: bool) -> int:
         """The width at which every text shows whole, standing up or flat."""
@@ -1145,8 +1164,12 @@ class UsagePage(QScrollArea):
             >= len(boxes) * max(box.whole_width(False) for box in boxes)
             + (len(boxes) - 1) * self.totals.spacing()
         )
+        # Flat, one under the other, the tokens start in line: each caption as wide as the
+        # widest ("Today" had left "124K tokens" a few pixels left of the others).
+        caption = 0 if side_by_side else max(box.caption.full_width() for box in boxes)
         for box in boxes:
             box.set_flat(not side_by_side)
+            box.set_caption_width(caption)
         totals = (
             QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
         )

@@ -354,6 +354,25 @@ def test_the_period_totals_show_whole_at_any_width(qtbot: QtBot) -> None:
     assert tops == sorted(set(tops))  # one under the other
 
 
+def test_flat_period_totals_start_their_tokens_in_line(qtbot: QtBot) -> None:
+    """One under the other, the three totals' tokens start at one x ("Today" is shorter
+    than "30 days": its tokens had started further left); side by side, each caption is
+    as wide as its own text again."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    page.resize(420, 700)
+    page.show()
+    settle()
+    assert all(box.flat for box in page.periods)
+    starts = {box.tokens.mapTo(page, QPoint(0, 0)).x() for box in page.periods}
+    assert len(starts) == 1, starts
+    page.resize(1280, 700)
+    settle()
+    assert not any(box.flat for box in page.periods)
+    assert all(box.caption.sizeHint().width() == box.caption.full_width() for box in page.periods)
+
+
 # -- the chart ----------------------------------------------------------------------------
 
 
