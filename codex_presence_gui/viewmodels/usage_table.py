@@ -51,8 +51,8 @@ HEADER_TIPS = {
     UsageColumn.SHARE: "Share of all tokens used in the last 30 days.",
 }
 COST_SHARE_TIP = (
-    f"Share of the {COST_LABEL} of the last 30 days (a dash: no known API price, so no "
-    "share of the cost)."
+    f"Share of the last 30 days' {COST_LABEL}.\nA dash: no known API price, so no share of "
+    "the cost."
 )
 
 
