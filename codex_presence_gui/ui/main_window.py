@@ -70,7 +70,13 @@ from codex_presence_gui.ui.status_details import DetailsDialog, StatusLink
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.ui.usage_chart import ChartMode
 from codex_presence_gui.ui.usage_view import UsagePage
-from codex_presence_gui.ui.window_state import LayoutMode, WindowState, bring_to_front
+from codex_presence_gui.ui.window_state import (
+    FRAME_ROOM,
+    LayoutMode,
+    WindowState,
+    bring_to_front,
+    frame_margins,
+)
 from codex_presence_gui.viewmodels.card import (
     CardView,
     dashboard_card,
@@ -85,9 +91,6 @@ from codex_presence_gui.viewmodels.session_table import SessionRole, SessionTabl
 from codex_presence_gui.viewmodels.usage import TOOLTIP_PROBLEMS, UsageView
 
 DEFAULT_SIZE = (820, 580)
-#: Room kept on the screen around a first window for the window manager's frame and title
-#: bar (not known before the window is shown).
-FRAME_ROOM = QMargins(8, 40, 8, 8)
 #: The pages of the full layout (the compact layout shows only the live one).
 LIVE_PAGE = "live"
 USAGE_PAGE = "usage"
@@ -777,13 +780,7 @@ class MainWindow(QMainWindow):
         return self.pos()
 
     def _frame_margins(self) -> QMargins:
-        frame, inner = self.frameGeometry(), self.geometry()
-        return QMargins(
-            inner.left() - frame.left(),
-            inner.top() - frame.top(),
-            frame.right() - inner.right(),
-            frame.bottom() - inner.bottom(),
-        )
+        return frame_margins(self)
 
     def _restore_place(self) -> None:
         """Back where the compact window stood before the Usage page grew it, unless it was

@@ -10,7 +10,8 @@ import stat
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QMargins, QRect, QSettings, QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from codex_presence_gui.paths import keep_aside, make_folder, os_problem
@@ -20,6 +21,37 @@ log = logging.getLogger(__name__)
 
 #: ``ui.ini`` holds a few lines; a larger file is not one (Qt reads it whole, at start).
 MAX_STATE_BYTES = 1 << 20
+#: Room kept on the screen around a window for the window manager's frame and title bar
+#: when the frame is not known (before the window is first shown).
+FRAME_ROOM = QMargins(8, 40, 8, 8)
+#: Frame margins beyond this (on any side) are no window manager's frame: ``FRAME_ROOM``.
+MOST_FRAME = 200
+
+
+def frame_margins(window: QWidget) -> QMargins:
+    """The window manager's frame around ``window`` as last known (none before it was
+    shown)."""
+    frame, inner = window.frameGeometry(), window.geometry()
+    return QMargins(
+        inner.left() - frame.left(),
+        inner.top() - frame.top(),
+        frame.right() - inner.right(),
+        frame.bottom() - inner.bottom(),
+    )
+
+
+def placed_within(inner: QRect, frame: QMargins, room: QRect, least: QSize) -> QRect:
+    """``inner`` (a window's geometry, without its ``frame``) moved, and shrunk where it is
+    larger, so that all of it with its frame is inside ``room``; never smaller than
+    ``least``."""
+    width = max(min(inner.width(), room.width() - frame.left() - frame.right()), least.width())
+    height = max(min(inner.height(), room.height() - frame.top() - frame.bottom()), least.height())
+    x = min(inner.x(), room.right() + 1 - frame.right() - width)
+    y = min(inner.y(), room.bottom() + 1 - frame.bottom() - height)
+    # The top left last: a window too large even so keeps its title bar on the screen.
+    x = max(x, room.x() + frame.left())
+    y = max(y, room.y() + frame.top())
+    return QRect(x, y, width, height)
 
 
 def bring_to_front(window: QWidget) -> None:
@@ -90,16 +122,50 @@ class WindowState:
         self._settings.sync()
 
     def save_geometry(self, window: QWidget) -> None:
-        """Remember the window's size and position."""
+        """Remember the window's size and position, and its frame."""
         self._settings.setValue("window/geometry", window.saveGeometry())
+        frame = frame_margins(window)
+        sides = (frame.left(), frame.top(), frame.right(), frame.bottom())
+        self._settings.setValue("window/frame", " ".join(str(side) for side in sides))
         self._settings.sync()
 
     def restore_geometry(self, window: QWidget) -> bool:
-        """Put the window back where it was (Qt clamps it to the screens); False if unknown."""
+        """Put the window back where it was, all of it (its frame too) on the screen it was
+        on, or on the primary screen when that one is gone; False if unknown."""
         value = self._settings.value("window/geometry")
-        if not isinstance(value, QByteArray) or value.isEmpty():
+        if (
+            not isinstance(value, QByteArray)
+            or value.isEmpty()
+            or not window.restoreGeometry(value)
+        ):
             return False
-        return bool(window.restoreGeometry(value))
+        if not window.isMaximized() and not window.isFullScreen():
+            keep_on_screen(window, self._frame())
+        return True
+
+    def _frame(self) -> QMargins:
+        """The window's frame when it was saved (before it is shown, Qt knows none), or
+        ``FRAME_ROOM`` when unknown."""
+        try:
+            sides = [int(side) for side in str(self._settings.value("window/frame", "")).split()]
+        except ValueError:
+            return FRAME_ROOM
+        if len(sides) != 4 or not all(0 <= side <= MOST_FRAME for side in sides):
+            return FRAME_ROOM
+        return QMargins(*sides)
+
+
+def keep_on_screen(window: QWidget, frame: QMargins) -> None:
+    """Move ``window`` (and shrink it where it is larger) so that all of it, with its
+    ``frame``, is on the screen it is on, or on the primary screen when it is on none.
+    Qt's own clamp of a restored window guesses the frame as a title bar's height: under
+    openbox, a window saved partly off the screen came back 4 px below its lower edge."""
+    inner = window.geometry()
+    screen = QGuiApplication.screenAt(inner.marginsAdded(frame).center())
+    screen = screen or QGuiApplication.primaryScreen()
+    placed = placed_within(inner, frame, screen.availableGeometry(), window.minimumSize())
+    if placed != inner:
+        window.setGeometry(placed)
 
 
 def _no_file_kept_aside(path: Path) -> None:
