@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -206,7 +207,8 @@ def test_usage_view_follows_the_live_view(
     """The usage feed starts after the first live view, fills the Usage page and the compact
     line, follows the Codex homes of the settings, and stops with the app."""
     now = time.time()
-    write_usage_session(codex_home, 1, [(now - 120, 1_000_000, 0, 200_000)])
+    used_at = now - 120
+    write_usage_session(codex_home, 1, [(used_at, 1_000_000, 0, 200_000)])
     # The homes come from the settings (the command line's would win over them).
     save_settings(
         paths.config_dir() / "settings.json", Settings(codex_homes=(str(codex_home.root),))
@@ -225,7 +227,13 @@ def test_usage_view_follows_the_live_view(
             lambda: page.view is not None and page.view.state is UsageState.READY, timeout=10_000
         )
         assert page.view is not None
-        assert page.view.compact_line.startswith("today: 1.2M tokens")
+        # Run in the first two minutes after midnight, the use was yesterday's (the test had
+        # failed then): the day is the one the view was made on, which a run just before
+        # midnight may also have crossed.
+        read_on = datetime.fromtimestamp(page.view.generated_at).date()
+        today = "1.2M" if datetime.fromtimestamp(used_at).date() == read_on else "0"
+        assert page.view.compact_line.startswith(f"today: {today} tokens")
+        assert page.view.totals[1].tokens == 1_200_000  # the last 7 days, whatever the day
         assert shell.window.usage_line.full_text == page.view.compact_line
         other = tmp_path / "other-home"
         (other / "sessions").mkdir(parents=True)
