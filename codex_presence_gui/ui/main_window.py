@@ -372,7 +372,7 @@ class MainWindow(QMainWindow):
         #: window is too short for the full layout but tall enough for the table's rows (a
         #: blank band otherwise).
         self._table_in_compact = False
-        self._needs: dict[tuple[bool, int], QSize] = {}
+        self._needs: dict[tuple[bool, int, bool], QSize] = {}
         #: The live page's Tab stops as last put in order (see ``_order_tabs``).
         self._tab_stops: tuple[QWidget, ...] = ()
         self._has_rows = False
@@ -707,6 +707,7 @@ class MainWindow(QMainWindow):
         if not action.isChecked():
             action.setChecked(True)
         self._show_page()
+        self._update_layout()  # the pages need different heights
 
     def _turn_page(self, page: str | None) -> None:
         """Go to ``page`` (None: the other one) as the View menu would."""
@@ -732,9 +733,10 @@ class MainWindow(QMainWindow):
             full_size = self._full_size
             if pinned is not None:
                 self.set_layout_mode(LayoutMode.AUTO, resize=False)
-            width = max(roomy.width(), self.needed_size(False).width())
+            width = max(roomy.width(), self.needed_size(False, page=USAGE_PAGE).width())
             origin = self.pos()
-            self.resize(width, max(roomy.height(), self.needed_size(False, width).height()))
+            needed = self.needed_size(False, width, USAGE_PAGE)
+            self.resize(width, max(roomy.height(), needed.height()))
             moved_to = self._fit_on_screen()
             self._place_to_restore = None if moved_to is None else (origin, moved_to)
             self._compact_to_restore = pinned
@@ -839,10 +841,15 @@ class MainWindow(QMainWindow):
             height += self.toolbar.sizeHint().height()
         return height + self.statusBar().sizeHint().height()
 
-    def needed_size(self, compact: bool, width: int | None = None) -> QSize:
+    def needed_size(
+        self, compact: bool, width: int | None = None, page: str | None = None
+    ) -> QSize:
         """The least width a layout needs, and the height it needs at ``width`` (default: that
-        least width). Measured by laying the body out in that layout, then put back."""
-        key = (compact, -1 if width is None else width)
+        least width) with ``page`` (default: the chosen one) in the full layout. Measured by
+        laying the body out in that layout, then put back. The Usage page scrolls: the full
+        layout with it needs only the page's few lines in height, not the live view's."""
+        usage = not compact and (self._page if page is None else page) == USAGE_PAGE
+        key = (compact, -1 if width is None else width, usage)
         cached = self._needs.get(key)
         if cached is not None:
             return cached
@@ -863,6 +870,10 @@ class MainWindow(QMainWindow):
                 least_width = max(least_width, self.usage_page.minimumSizeHint().width())
             at = max(width if width is not None else least_width, least_width)
             body_height = max(self.body_layout.totalMinimumHeightForWidth(at), least.height())
+            if usage:
+                # On a small screen (800x480) the live view's height had put the status bar
+                # below the screen's edge, under a page that would have scrolled.
+                body_height = self.usage_page.minimumSizeHint().height()
             if shown != wanted:
                 self._apply_mode(*shown)
                 self._invalidate_layouts()

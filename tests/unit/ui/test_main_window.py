@@ -1569,3 +1569,44 @@ def test_the_usage_page_grows_a_compact_window_within_a_small_screen(
     grown = window.size().grownBy(frame)
     assert grown.width() <= screen.room.width()
     assert grown.height() <= screen.room.height()
+
+
+@pytest.mark.parametrize("mode", [LayoutMode.FULL, LayoutMode.AUTO])
+def test_the_usage_page_fits_a_small_screen_with_its_frame(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, mode: LayoutMode
+) -> None:
+    """On 800x480 with openbox's frame, the full layout had needed the live view's height on
+    the Usage page too (467 px and more), which scrolls: its status bar ended below the
+    screen's edge. The page fits the screen's room, whole, in a full layout chosen or
+    automatic; automatic, the live view goes compact there and Ctrl+U brings the page back
+    at that size."""
+    from codex_presence_gui.ui.layout_check import check_layout
+    from tests.unit.ui.test_usage_view import full_view
+
+    screen = _Screen(800, 480)
+    frame = QMargins(1, 20, 1, 5)
+    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
+    monkeypatch.setattr(MainWindow, "_frame_margins", lambda self: frame)
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop"), session("api")), limit=limits()))
+    window.show_usage(full_view())
+    window.show_notice("Codex: 10% or less of your 5h limit left.", key="5h")
+    window.set_layout_mode(mode)
+    room = screen.room.size().shrunkBy(frame)
+    assert window.needed_size(False, room.width()).height() > room.height()  # the live view's
+    window.set_page(USAGE_PAGE)
+    window.show()
+    window.resize(room)
+
+    def page_fits() -> None:
+        assert window.size() == room
+        assert not window.compact
+        assert window.usage_page.isVisible()
+        assert check_layout(window) == []
+
+    qtbot.waitUntil(page_fits)
+    if mode is LayoutMode.AUTO:
+        window.live_action.trigger()
+        qtbot.waitUntil(lambda: window.compact)
+        window.usage_action.trigger()
+        qtbot.waitUntil(page_fits)
