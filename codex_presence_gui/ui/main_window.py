@@ -1264,18 +1264,15 @@ class MainWindow(QMainWindow):
     def show_usage(self, view: UsageView) -> None:
         """Show one update of the usage feed: the Usage page, and the compact line."""
         had_line = self.usage_view is not None and bool(self.usage_view.compact_line)
-        page_width = self.usage_page.minimumSizeHint().width()
+        page_least = self.usage_page.minimumSizeHint()
         self.usage_view = view
         self.usage_page.show_view(view)
         shorter = (view.compact_short,) if view.compact_short else ()
         self.usage_line.set_full_text(view.compact_line, view.compact_tooltip, shorter=shorter)
         set_muted(self.usage_line)
-        if (
-            bool(view.compact_line) != had_line
-            or self.usage_page.minimumSizeHint().width() != page_width
-        ):
+        if bool(view.compact_line) != had_line or self.usage_page.minimumSizeHint() != page_least:
             # The line came or went (the compact layout's height), or the page needs another
-            # width (the full layout's): measure again.
+            # width or height (the full layout's): measure again.
             self._content_changed()
 
     def _order_tabs(self) -> None:

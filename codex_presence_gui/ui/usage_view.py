@@ -1115,9 +1115,19 @@ class UsagePage(QScrollArea):
     def minimumSizeHint(self) -> QSize:
         # As wide as the content needs (it never scrolls sideways), as tall as a few lines:
         # the page scrolls up and down.
-        width = self.content.minimumSizeHint().width()
-        width += self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
-        return QSize(width, 6 * self.fontMetrics().height())
+        content = self.content.minimumSizeHint().width()
+        width = content + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+        height = 6 * self.fontMetrics().height()
+        if self.chart.isHidden():
+            # No chart to give up the pixels a page a little short lacks (no numbers yet, or
+            # none to show): as tall as the few lines it says at its narrowest, whole at any
+            # width, where a short window had scrolled it by a sliver.
+            layout = self.content_layout
+            height = layout.totalMinimumSize().height()
+            if layout.hasHeightForWidth():
+                height = max(height, layout.totalHeightForWidth(content))
+            height += 2 * self.frameWidth()
+        return QSize(width, height)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

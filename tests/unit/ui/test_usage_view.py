@@ -2299,3 +2299,26 @@ def test_decimals_below_a_cent_never_end_in_a_point(value: float, text: str) -> 
     from codex_presence_gui.ui.usage_chart import _decimals
 
     assert _decimals(value) == text
+
+
+@pytest.mark.parametrize("state", ["empty-folder", "no-codex-folder"])
+def test_a_page_without_numbers_reads_whole_in_a_short_window(
+    qtbot: QtBot, tmp_path: Path, state: str
+) -> None:
+    """The full layout needs only a few of the Usage page's lines in height (it scrolls); a
+    page without numbers has no chart to give up the pixels it lacks by a little, and a
+    window made as short as that had scrolled it by a sliver. It is as tall as it says."""
+    from codex_presence_gui.app import read_usage_view
+    from tests.helpers.layout_states import write_state
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_usage(read_usage_view([write_state(state, tmp_path)]))
+    window.set_layout_mode(LayoutMode.FULL)
+    window.set_page(USAGE_PAGE)
+    window.show()
+    least = window.minimumWidth()
+    for width in (least, least + 20, least + 70, 800):
+        window.resize(width, 100)
+        settle()
+        assert check_layout(window) == [], width
