@@ -885,10 +885,12 @@ def render_screenshot(args: argparse.Namespace) -> int:
     elif getattr(args, "full", False):
         mode = LayoutMode.FULL
     window.set_layout_mode(mode)
-    window.resize(*size)
     window.show_dashboard(dashboard)
     window.show_usage(usage)
     window.set_page(getattr(args, "tab", None) or LIVE_PAGE)
+    # Once the page is chosen: the Usage page may be shorter than the live view can be, and
+    # a size asked for before had been held to the live view's least height.
+    window.resize(*size)
     window.show()
     window.setFocus()  # no keyboard-focus frame on the table in the picture
     settle()

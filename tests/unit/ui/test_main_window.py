@@ -456,6 +456,11 @@ def test_screenshot_command(codex_home: CodexHome, tmp_path: Path, qtbot: QtBot)
         main(["screenshot", str(compact), "--compact", "--codex-home", str(codex_home.root)]) == 0
     )
     assert QImage(str(compact)).width() == 340
+    # The Usage page, which scrolls, at a size shorter than the live view's least height.
+    usage = tmp_path / "usage.png"
+    asked = ["--size", "700x260", "--full", "--tab", "usage", "--check-layout"]
+    assert main(["screenshot", str(usage), *asked, "--codex-home", str(codex_home.root)]) == 0
+    assert (QImage(str(usage)).width(), QImage(str(usage)).height()) == (700, 260)
 
 
 def test_pace_chart_shares_and_notes(codex_home: CodexHome, qtbot: QtBot) -> None:
