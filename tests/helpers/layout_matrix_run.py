@@ -28,6 +28,9 @@ from tests.helpers.layout_states import USAGE_STATES
 
 LAYOUTS = ("auto", "compact", "full")
 THEMES = ("light", "dark")
+#: A chosen (pinned) layout is also checked this much wider than its least width, at its least
+#: height: where texts wrap most and columns are squeezed (347 to 420 px for the full layout).
+NARROW_STEPS = (1, 13, 33, 53, 73)
 
 
 def matrix_sizes(switch: tuple[int, int] = (560, 400)) -> list[tuple[int, int]]:
@@ -113,8 +116,9 @@ def run_matrix(
     themes: Iterable[str] = THEMES,
     direction: Qt.LayoutDirection = Qt.LayoutDirection.LeftToRight,
 ) -> MatrixResult:
-    """Check every state at every size, layout and theme; one window per state. The Usage
-    page is checked in the full layout of the ``USAGE_STATES``. Right to left (``direction``,
+    """Check every state at every size, layout and theme; one window per state. A chosen
+    layout is checked at its least size and just wider (``NARROW_STEPS``). The Usage page is
+    checked in the full and automatic layouts of the ``USAGE_STATES``. Right to left (``direction``,
     as ``-reverse`` sets it), each layout is reported with ``/rtl``."""
     from codex_presence_gui.app import application
 
@@ -160,8 +164,10 @@ def _run_matrix(
         for theme in themes:
             apply_theme(app, theme)
             pages = [(layout, LIVE_PAGE) for layout in layouts]
-            if state in USAGE_STATES and "full" in layouts:
-                pages.append(("full", USAGE_PAGE))
+            if state in USAGE_STATES:
+                # Automatic, the page keeps the full layout in a window too short for the
+                # live view's.
+                pages += [(layout, USAGE_PAGE) for layout in layouts if layout != "compact"]
             for layout, page in pages:
                 window.set_layout_mode(LayoutMode(layout))
                 window.set_page(page)
@@ -170,8 +176,11 @@ def _run_matrix(
                 # manager keeps to the minimum), and a pinned compact window is as tall as its
                 # contents at its width, whatever height is asked: both are read after resizing.
                 least = window.minimumSize()
+                narrow = [(least.width(), least.height())]
+                if layout != "auto":
+                    narrow += [(least.width() + step, least.height()) for step in NARROW_STEPS]
                 checked: set[tuple[int, int]] = set()
-                for asked in [(least.width(), least.height()), *spread]:
+                for asked in [*narrow, *spread]:
                     window.resize(*asked)
                     settle()
                     fitted = QSize(*asked).expandedTo(window.minimumSize())
