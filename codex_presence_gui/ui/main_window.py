@@ -64,6 +64,7 @@ from codex_presence_gui.ui.labels import (
     wrapped_label,
 )
 from codex_presence_gui.ui.limits_panel import LimitsPanel
+from codex_presence_gui.ui.live_page import LiveBody, LivePage
 from codex_presence_gui.ui.session_card import SessionCard
 from codex_presence_gui.ui.sessions_table import COMPACT_LEAST_ROWS, SessionsTable
 from codex_presence_gui.ui.status_details import DetailsDialog, StatusLink
@@ -299,7 +300,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             app.focusWindowChanged.connect(self._focus_moved)
 
-        body = QWidget()
+        body = LiveBody()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(14, 12, 14, 8)
         layout.setSpacing(10)
@@ -320,13 +321,14 @@ class MainWindow(QMainWindow):
         self.body = body
         # Round the limit, the day's usage or the card the keyboard is on, in the margins.
         self.focus_ring = FocusRing(body)
+        self.live_page = LivePage(body, layout)
         self.usage_page = UsagePage()
         self.usage_page.reveal.connect(self._reveal_export)
         if state is not None:
             self.usage_page.set_mode(state.chart_mode)
             self.usage_page.mode_chosen.connect(self._keep_chart_mode)
         self.pages = QStackedWidget()
-        self.pages.addWidget(body)
+        self.pages.addWidget(self.live_page)
         self.pages.addWidget(self.usage_page)
         self._page = LIVE_PAGE
         #: The pinned compact window's size while the Usage page, asked for from it, shows:
@@ -793,7 +795,7 @@ class MainWindow(QMainWindow):
 
     def _show_page(self) -> None:
         usage = self._page == USAGE_PAGE and not self._compact
-        self.pages.setCurrentWidget(self.usage_page if usage else self.body)
+        self.pages.setCurrentWidget(self.usage_page if usage else self.live_page)
 
     # -- measuring ----------------------------------------------------------------------
 
@@ -870,6 +872,8 @@ class MainWindow(QMainWindow):
                 least_width = max(least_width, self.usage_page.minimumSizeHint().width())
             at = max(width if width is not None else least_width, least_width)
             body_height = max(self.body_layout.totalMinimumHeightForWidth(at), least.height())
+            # With its margins and gaps whole: a page a little short gives some up for now.
+            body_height += self.live_page.given_up()
             if usage:
                 # On a small screen (800x480) the live view's height had put the status bar
                 # below the screen's edge, under a page that would have scrolled.
@@ -903,6 +907,11 @@ class MainWindow(QMainWindow):
                 if now is None or not bar.isAncestorOf(now):
                     break
                 moved = super().focusNextPrevChild(next)
+        now = QApplication.focusWidget()
+        if now is not None and self.body.isAncestorOf(now):
+            # Into sight on a page that scrolls (from the status bar too), its ring with it.
+            margin = self.live_page.margins.top()
+            self.live_page.ensureWidgetVisible(now, 0, margin)
         return moved
 
     def _update_layout(self) -> None:
@@ -919,6 +928,9 @@ class MainWindow(QMainWindow):
             self._table_in_compact = table
             self._apply_mode(compact)
             self._invalidate_layouts()
+            # The page gives the body the other layout's width now, not at the next pass of
+            # the event loop (till then, a compact body stays as wide as the full one).
+            self.live_page.refit()
             self._show_page()
         # The automatic layout may always shrink to the compact one: its least size is the
         # window's; a chosen layout keeps its own.
@@ -936,12 +948,34 @@ class MainWindow(QMainWindow):
             height = self.needed_size(True, max(self.width(), least.width())).height()
             self._set_limits(QSize(least.width(), height), QWIDGETSIZE_MAX)
         else:
-            self._set_limits(least, QWIDGETSIZE_MAX)
+            # As tall as the full layout at the window's width (wider, texts wrap less), and
+            # never taller than the screen (below).
+            height = self.needed_size(False, max(self.width(), least.width())).height()
+            self._set_limits(self._within_screen(QSize(least.width(), height)), QWIDGETSIZE_MAX)
         if self._chosen is not None and self.table.isHidden():
             # The table left out (Ctrl+2, a window made compact by its size): a pick nobody
             # can see nor undo there any more ends as Esc ends it, the card the active
             # session's again. Last, as the card's new contents measure the layouts again.
             self.table.forget_choice()
+
+    def _within_screen(self, least: QSize) -> QSize:
+        """The full layout's ``least`` size, no taller than its screen has room for with the
+        window's frame: the live page scrolls down there (on 800x480, or at a scale of 2 on
+        1920x1080, the status bar had been below the screen's edge), and is wider by its
+        scroll bar (it never scrolls sideways). The Usage page needs less, and scrolls."""
+        screen = self.screen()
+        if screen is None or self._page != LIVE_PAGE:
+            return least
+        frame = self._frame_margins()
+        if frame.isNull():  # not known yet (or none: the room is kept all the same)
+            frame = FRAME_ROOM
+        room = screen.availableGeometry().height() - frame.top() - frame.bottom()
+        if least.height() <= room:
+            return least
+        width = least.width() + self.live_page.verticalScrollBar().sizeHint().width()
+        # No shorter than the Usage page may be: a few lines under the bars.
+        shortest = self.needed_size(False, width, USAGE_PAGE).height()
+        return QSize(width, max(room, shortest))
 
     def _room_for_table(self) -> bool:
         """Whether the window, in the compact layout, has room below it for the table's
@@ -962,7 +996,7 @@ class MainWindow(QMainWindow):
             self.table.fit_to(width)
         least = self.needed_size(True)
         compact = self.needed_size(True, max(self.width(), least.width())).height()
-        spacing = max(self.body_layout.spacing(), 0)
+        spacing = max(self.live_page.spacing, 0)  # whole: a short page gives some up
         extra = self.table.height_for_rows(COMPACT_LEAST_ROWS) + spacing
         return self.height() >= compact + extra
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QMargins, QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -371,3 +371,50 @@ def test_enter_presses_the_pages_tool_buttons(qtbot: QtBot, tmp_path: Path) -> N
     [notice] = window.info_bar.notices
     qtbot.keyClick(notice.close_button, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not window.info_bar.notices)
+
+
+def test_on_a_live_page_that_scrolls_tab_brings_each_stop_into_sight(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chosen full layout on a screen too short for it scrolls the live page: Tab, either
+    way and from the status bar too, scrolls it to the figure or table the keyboard goes to,
+    ring and all (the stops below the fold had been out of sight)."""
+    from tests.unit.ui.test_main_window import _Screen
+
+    screen = _Screen(820, 380)
+    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
+    monkeypatch.setattr(MainWindow, "_frame_margins", lambda self: QMargins(1, 20, 1, 5))
+    window = shown_window(qtbot, LayoutMode.FULL, (818, 355))
+    window.show_notice("Codex: 10% or less of your 5h limit left.", key="5h")
+    page = window.live_page
+    bar = page.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.maximum() >= 100)
+
+    def in_sight(widget: QWidget) -> None:
+        assert window.body.isAncestorOf(widget)
+        top = widget.mapTo(page.viewport(), QPoint(0, 0)).y()
+        if widget is window.table:  # its keyboard row, where it scrolls in the page
+            row = widget.visualRect(widget.currentIndex())
+            row.moveTopLeft(widget.viewport().mapTo(page.viewport(), row.topLeft()))
+            assert row.isValid()
+            assert page.viewport().rect().contains(row)
+        else:
+            assert top >= RING_GAP
+            assert top + widget.height() + RING_GAP <= page.viewport().height()
+
+    for key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+        bar.setValue(bar.minimum() if key == Qt.Key.Key_Backtab else bar.maximum())
+        window.discord_status.setFocus(Qt.FocusReason.TabFocusReason)
+        seen = []
+        for _ in range(12):
+            qtbot.keyClick(QApplication.focusWidget() or window, key)
+            focused = QApplication.focusWidget()
+            assert focused is not None
+            if window.statusBar().isAncestorOf(focused):
+                if seen:
+                    break
+                continue
+            in_sight(focused)
+            seen.append(focused)
+        assert window.table in seen
+        assert len(seen) >= 3

@@ -1615,3 +1615,89 @@ def test_the_usage_page_fits_a_small_screen_with_its_frame(
         qtbot.waitUntil(lambda: window.compact)
         window.usage_action.trigger()
         qtbot.waitUntil(page_fits)
+
+
+def _fresh_window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
+    """The window on the layout matrix's ``fresh`` state: its live view needs 506 px in
+    height at its least width (347 px), 467 px from 500 px wide."""
+    from tests.helpers.layout_matrix_run import _window_for
+    from tests.helpers.layout_states import write_state
+
+    window = _window_for(write_state("fresh", tmp_path / "fresh"))
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    return window
+
+
+def _on_screen(window: MainWindow, screen: _Screen, frame: QMargins) -> None:
+    """All of the window, frame and status bar included, is on ``screen``."""
+    outer = QRect(window.frameGeometry().topLeft(), window.size().grownBy(frame))
+    assert screen.room.contains(outer), (outer, screen.room)
+    bar = window.statusBar()
+    assert bar.isVisible()
+    assert bar.mapTo(window, QPoint(0, bar.height())).y() <= window.height()
+
+
+@pytest.mark.parametrize(
+    ("width", "height"),
+    # 800x480; 1920x1080 at a scale factor of 2, less a 30 px panel.
+    [(800, 480), (960, 510)],
+)
+def test_a_chosen_full_layout_fits_a_small_screen_with_its_frame(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, width: int, height: int
+) -> None:
+    """The full layout chosen had kept its least height at its least width (506 px here)
+    whatever the window's width, and the live view needed more than the screen even where
+    wider: its status bar ended below the screen's edge, and Ctrl+L from a short Usage
+    window grew the window off the screen. Its least height is the one at the window's
+    width, never taller than the screen with the frame: the live page scrolls below that,
+    by a line or more, never clipped; a few pixels short, its margins and gaps give them up
+    instead."""
+    from codex_presence_gui.ui.layout_check import check_layout
+
+    screen = _Screen(width, height)
+    frame = QMargins(1, 20, 1, 5)
+    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
+    monkeypatch.setattr(MainWindow, "_frame_margins", lambda self: frame)
+    window = _fresh_window(qtbot, tmp_path)
+    window.set_layout_mode(LayoutMode.FULL)
+    room = screen.room.size().shrunkBy(frame)
+    window.show()
+    window.move(0, 0)  # its frame at the top left (offscreen, the frame is not drawn)
+    window.resize(room)
+    # As wide as the screen, 467 px: 485 px hold them; 455 px lack 12, given up.
+    wide = min(window.needed_size(False, room.width()).height(), room.height())
+
+    def fits(size: QSize, scrolls: bool) -> None:
+        assert window.size() == size
+        assert window.minimumHeight() <= room.height()
+        _on_screen(window, screen, frame)
+        assert check_layout(window) == []
+        assert window.live_page.isVisible()
+        assert window.live_page.verticalScrollBar().isVisible() == scrolls
+
+    qtbot.waitUntil(lambda: fits(room, scrolls=False))
+    assert window.minimumHeight() == wide
+    # At its least width it needs more than the screen holds: the page scrolls.
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: fits(window.minimumSize(), scrolls=True))
+    assert window.height() == room.height()
+    assert window.width() < 400
+    # Ctrl+U, made short there, then Ctrl+L: the window grows as far as the screen holds it,
+    # and Ctrl+U and Ctrl+L go on at that size.
+    window.resize(room)
+    window.usage_action.trigger()
+    window.resize(room.width(), 300)
+    qtbot.waitUntil(lambda: window.usage_page.isVisible() and window.height() == 300)
+    assert check_layout(window) == []
+    window.live_action.trigger()
+    qtbot.waitUntil(lambda: fits(QSize(room.width(), wide), scrolls=False))
+    window.usage_action.trigger()
+    qtbot.waitUntil(lambda: window.usage_page.isVisible())
+    assert window.height() == wide
+    assert check_layout(window) == []
+    _on_screen(window, screen, frame)
+    # A notice makes the live view taller still: the page scrolls, by a line or more.
+    window.live_action.trigger()
+    window.show_notice("Codex: 10% or less of your 5h limit left.", key="5h")
+    qtbot.waitUntil(lambda: fits(QSize(room.width(), room.height()), scrolls=True))

@@ -1458,7 +1458,7 @@ def test_the_usage_page_beside_the_live_view(qtbot: QtBot) -> None:
     window.show_usage(full_view())
     settle()
     assert window.page == LIVE_PAGE
-    assert window.pages.currentWidget() is window.body
+    assert window.pages.currentWidget() is window.live_page
     assert not window.usage_line.isVisible()
     window.usage_action.trigger()
     assert window.page == USAGE_PAGE
@@ -1466,7 +1466,7 @@ def test_the_usage_page_beside_the_live_view(qtbot: QtBot) -> None:
     assert window.usage_page.isVisible()
     window.set_layout_mode(LayoutMode.COMPACT)
     settle()
-    assert window.pages.currentWidget() is window.body
+    assert window.pages.currentWidget() is window.live_page
     assert window.usage_line.isVisible()
     assert window.usage_line.full_text == "today: 1.4M tokens · ~$3.60"
     assert "estimate" in window.usage_line.toolTip()
@@ -1474,7 +1474,7 @@ def test_the_usage_page_beside_the_live_view(qtbot: QtBot) -> None:
     settle()
     assert window.pages.currentWidget() is window.usage_page
     window.live_action.trigger()
-    assert window.pages.currentWidget() is window.body
+    assert window.pages.currentWidget() is window.live_page
     with pytest.raises(ValueError, match="no page"):
         window.set_page("elsewhere")
     # Asked for in the compact layout (Ctrl+U), the Usage page brings the full layout back:
@@ -1492,7 +1492,7 @@ def test_the_usage_page_beside_the_live_view(qtbot: QtBot) -> None:
         assert window.layout_actions[LayoutMode.AUTO].isChecked()
         assert window.pages.currentWidget() is window.usage_page
         window.live_action.trigger()
-        assert window.pages.currentWidget() is window.body
+        assert window.pages.currentWidget() is window.live_page
         assert window.layout_actions[mode].isChecked()
         qtbot.waitUntil(lambda: window.compact)
         assert window.width() == small.width()
