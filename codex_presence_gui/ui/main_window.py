@@ -1005,12 +1005,31 @@ class MainWindow(QMainWindow):
         # The least size first when the most goes down: a most height under the least one
         # set before leaves the window as tall as it was (a notice closed in the compact
         # window chosen from the menu had left a blank band where it was).
+        height = self.height()
         if most_height < self.maximumHeight() and self.minimumSize() != least:
             self.setMinimumSize(least)
         if self.maximumHeight() != most_height:
             self.setMaximumHeight(most_height)
         if self.minimumSize() != least:
             self.setMinimumSize(least)
+        if self.height() > height and self.isVisible():
+            self._lift_foot_onto_screen()
+
+    def _lift_foot_onto_screen(self) -> None:
+        """Move the window, just grown to what it needs (Ctrl+L from a short Usage window, a
+        notice, texts wrapped in a narrower window), up as far as its foot, frame and status
+        bar included, is below its screen's lower edge; only up, and not above the screen's
+        top: the user's place is kept otherwise."""
+        screen = self.screen()
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return
+        room = screen.availableGeometry()
+        frame = self.frameGeometry()
+        # Its frame as it is at the new size (the window manager may not have answered yet).
+        frame.setSize(self.size().grownBy(self._frame_margins()))
+        below = frame.bottom() - room.bottom()
+        if below > 0 and frame.y() > room.y():
+            self.move(frame.x(), max(frame.y() - below, room.y()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

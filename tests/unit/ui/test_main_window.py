@@ -1684,10 +1684,11 @@ def test_a_chosen_full_layout_fits_a_small_screen_with_its_frame(
     assert window.height() == room.height()
     assert window.width() < 400
     # Ctrl+U, made short there, then Ctrl+L: the window grows as far as the screen holds it,
-    # and Ctrl+U and Ctrl+L go on at that size.
+    # on it, and Ctrl+U and Ctrl+L go on at that size.
     window.resize(room)
     window.usage_action.trigger()
     window.resize(room.width(), 300)
+    window.move(0, 150)
     qtbot.waitUntil(lambda: window.usage_page.isVisible() and window.height() == 300)
     assert check_layout(window) == []
     window.live_action.trigger()
