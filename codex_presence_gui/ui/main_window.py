@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QDesktopServices,
     QKeySequence,
     QResizeEvent,
+    QShowEvent,
     QWindow,
 )
 from PySide6.QtWidgets import (
@@ -369,6 +370,8 @@ class MainWindow(QMainWindow):
         self.problems.hide()
 
         self._build_actions()
+        #: Whether a move to another screen measures the layouts again (see ``showEvent``).
+        self._watches_screen = False
         self._compact: bool | None = None
         #: The automatic layout's compact form with the sessions table under it, where the
         #: window is too short for the full layout but tall enough for the table's rows (a
@@ -1148,6 +1151,15 @@ class MainWindow(QMainWindow):
         # Back at work in another window: the card goes back to the active session, so that
         # a glance at the window never shows an old pick.
         self.table.forget_choice()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        handle = self.windowHandle()
+        if handle is not None and not self._watches_screen:
+            # Moved to another screen, the window may have more room or less (a chosen full
+            # layout is as tall as its screen holds): measured again, as for a resize.
+            self._watches_screen = True
+            handle.screenChanged.connect(self._update_layout)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -1702,3 +1702,31 @@ def test_a_chosen_full_layout_fits_a_small_screen_with_its_frame(
     window.live_action.trigger()
     window.show_notice("Codex: 10% or less of your 5h limit left.", key="5h")
     qtbot.waitUntil(lambda: fits(QSize(room.width(), room.height()), scrolls=True))
+
+
+def test_a_chosen_full_layout_moved_to_a_smaller_screen_fits_it(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Moved from a roomy screen to an 800x480 one, a full layout chosen kept the least height
+    it had there until it was next resized: as tall as the live view, below the new screen's
+    edge. It is measured again as it changes screens."""
+    screen = _Screen(1920, 1080)
+    frame = QMargins(1, 20, 1, 5)
+    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
+    monkeypatch.setattr(MainWindow, "_frame_margins", lambda self: frame)
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop"), session("api")), limit=limits()))
+    window.show_notice("Codex: 10% or less of your 5h limit left.", key="5h")
+    window.set_layout_mode(LayoutMode.FULL)
+    window.show()
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: window.size() == window.minimumSize())
+    room = QSize(800, 480).shrunkBy(frame)
+    assert window.minimumHeight() > room.height()
+    screen = _Screen(800, 480)
+    handle = window.windowHandle()
+    assert handle is not None
+    handle.screenChanged.emit(handle.screen())
+    qtbot.waitUntil(lambda: window.minimumHeight() == room.height())
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: window.height() == room.height())
