@@ -976,8 +976,9 @@ class MainWindow(QMainWindow):
         if least.height() <= room:
             return least
         width = least.width() + self.live_page.verticalScrollBar().sizeHint().width()
-        # No shorter than the Usage page may be: a few lines under the bars.
-        shortest = self.needed_size(False, width, USAGE_PAGE).height()
+        # A few lines of it at least, as the Usage page (what its room is on a screen that
+        # leaves less, rather than nothing).
+        shortest = self._chrome_height(False, width) + 6 * self.fontMetrics().height()
         return QSize(width, max(room, shortest))
 
     def _room_for_table(self) -> bool:

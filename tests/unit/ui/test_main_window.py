@@ -1730,3 +1730,21 @@ def test_a_chosen_full_layout_moved_to_a_smaller_screen_fits_it(
     qtbot.waitUntil(lambda: window.minimumHeight() == room.height())
     window.resize(window.minimumSize())
     qtbot.waitUntil(lambda: window.height() == room.height())
+
+
+def test_a_chosen_full_layout_on_a_tiny_screen_keeps_a_few_lines(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a screen shorter than the bars and a few lines, the full layout chosen keeps the bars
+    and six lines of the live page; it had kept the Usage page's least height, which is the
+    Usage page's own (without numbers, as tall as what that page says: 72 px here)."""
+    screen = _Screen(800, 120)
+    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
+    monkeypatch.setattr(MainWindow, "_frame_margins", lambda self: QMargins(1, 20, 1, 5))
+    window = make_window(qtbot)
+    window.show_dashboard(dashboard((session("shop"),), limit=limits()))
+    window.set_layout_mode(LayoutMode.FULL)
+    window.show()
+    width = window.minimumWidth()
+    lines = 6 * window.fontMetrics().height()
+    assert window.minimumHeight() == window._chrome_height(False, width) + lines
