@@ -252,10 +252,13 @@ _clusters: dict[str, tuple[frozenset[str], frozenset[str]]] | None = None
 _maybe_hidden: Callable[[str], object] | None = None
 
 #: What the window and the reports show where a log names nothing: a project, a call's model
-#: (the Usage page and reports), a session's model (the card, ``status``).
+#: (the Usage page and reports: calls whose logs never named it), a session's model (the
+#: table, the card, ``status``: a live log names it with its first turn, so "yet"). Said in
+#: the same words, each once, where the two had read "(model not logged)", "model unknown"
+#: and "Model not reported yet".
 NO_PROJECT = "(none)"
 UNNAMED_MODEL = "(model not logged)"
-NO_SESSION_MODEL = "model unknown"
+NO_SESSION_MODEL = "model not logged yet"
 # A real name that reads as one of these is shown with its first character escaped
 # (``\x28none)``) rather than the placeholder drawn apart (in italic, muted): a style is lost
 # on a screen reader, in a copied cell and in a report's text, an escape is not.

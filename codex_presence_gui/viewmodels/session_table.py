@@ -294,7 +294,7 @@ def row_view(
     tips = (
         _project_tooltip(s, project),
         activity_tip,
-        f"Model: {model}" if model else "Model not reported yet",
+        f"Model: {model}" if model else "",  # the cell says it: "model not logged yet"
         _tokens_tooltip(s),
         context_tip,
         share_tip,

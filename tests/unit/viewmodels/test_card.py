@@ -143,15 +143,17 @@ def test_a_cut_model_name_keeps_its_escapes_whole_and_is_whole_in_the_tooltip() 
 
 def test_a_model_named_as_the_placeholder_reads_apart_from_it() -> None:
     snapshot = CodexSessionSnapshot(session_id="s", file=Path("s"), cwd="/p", project="p")
-    assert card_view(snapshot).details.startswith("model unknown · ")
-    named = card_view(snapshot._replace(model="model unknown"))
-    assert named.details.startswith("\\x6dodel unknown · ")
+    assert card_view(snapshot).details.startswith("model not logged yet · ")
+    named = card_view(snapshot._replace(model="model not logged yet"))
+    assert named.details.startswith("\\x6dodel not logged yet · ")
 
 
 def test_a_model_is_named_alike_on_every_surface() -> None:
     """One form, Codex's own (``gpt-5.3-codex``, as ``/status`` writes it): the Discord card
     had written "GPT-5.3-Codex" where the window wrote "gpt-5.3-codex"; a session whose log
-    names no model had read "unknown" in the table and "model unknown" on the card."""
+    names no model had read "unknown" in the table and "model unknown" on the card, and the
+    table's tooltip "Model not reported yet": "not logged", as the Usage page says its calls
+    without a model ("(model not logged)"), with "yet" for a session that may still name it."""
     live = session("a", age=5.0)
     unnamed = session("b", age=6.0, model=None)
     board = dashboard((live, unnamed), limit=limits())
@@ -160,11 +162,13 @@ def test_a_model_is_named_alike_on_every_surface() -> None:
     card = compose_card(live, None, PresenceSettings(), NOW)
     assert card is not None
     assert card.state is not None
-    for model, name in (("gpt-5.3-codex", "gpt-5.3-codex"), (None, "model unknown")):
+    for model, name in (("gpt-5.3-codex", "gpt-5.3-codex"), (None, "model not logged yet")):
         snapshot = live._replace(model=model)
         assert model_name(model) == name
         assert card_view(snapshot).details.startswith(f"{name} · ")
         assert row_view(snapshot, True, NOW).display[Column.MODEL] == name
+        tip = row_view(snapshot, True, NOW).tooltip[Column.MODEL]
+        assert tip == ("Model: gpt-5.3-codex" if model else name)
         assert f" · {name} · " in status
     assert card.state.startswith("gpt-5.3-codex · ")
     assert model_label("gpt-5.3-codex") == "gpt-5.3-codex"
