@@ -340,14 +340,19 @@ def reading_age_text(limits: LimitSnapshot, now: float) -> str:
     return f"updated {format_age(now - limits.observed_at)}"
 
 
+def as_of_text(limits: LimitSnapshot, now: float) -> str:
+    """``as of 35 min ago``: a stale reading's age where room is short (the title, the tray's
+    tooltip and menu, a limit row's description), in the words that ``stale_text`` starts
+    with."""
+    return f"as of {format_age(now - limits.observed_at)}"
+
+
 def stale_text(limits: LimitSnapshot, now: float) -> str:
-    """A stale reading's own line: how old, and when it will be fresh again ("" when fresh)."""
+    """A stale reading's own sentence (the limits panel, ``status``): how old, and when it
+    will be fresh again ("" when fresh)."""
     if not limits.is_stale(now):
         return ""
-    return (
-        f"Reading from {format_age(now - limits.observed_at)}: may be out of date until "
-        "your next Codex turn."
-    )
+    return f"{as_of_text(limits, now).capitalize()}: may be out of date until your next Codex turn."
 
 
 #: A credit balance at or above this is written in short scientific form.

@@ -25,6 +25,7 @@ from codex_presence_gui.core.formatting import (
     pace_text,
     reset_phrase,
     share_text,
+    stale_text,
     text_bar,
     token_triplet_text,
 )
@@ -367,12 +368,10 @@ def render_text(
         age = format_age(now - limits.observed_at)
         source = shown_key(board.limits_source.project)
         title = packed(["Limits", f"updated {age}", f"from {source}"], "", "  ", width)
-        if limits.is_stale(now):
-            stale = "(may be stale: start a Codex turn to refresh)"
-            if columns(f"{title[-1]}  {stale}") <= width:
-                title[-1] += f"  {stale}"
-            else:  # on lines of its own in a narrow terminal, not past its edge
-                title.extend(wrapped(stale, width, "  "))
+        if stale := stale_text(limits, now):
+            # The limits panel's sentence, on lines of its own as there (and within a narrow
+            # terminal's width).
+            title.extend(wrapped(stale, width, "  "))
         out.extend(title)
         out.extend(_limit_lines(limits, now, zone, board, width))
         for bucket in board.other_limits:

@@ -7,7 +7,13 @@ from datetime import tzinfo
 
 from codex_presence_gui import APP_NAME
 from codex_presence_gui.core.dashboard import Dashboard
-from codex_presence_gui.core.formatting import Level, format_age, format_reset_clock, level_of
+from codex_presence_gui.core.formatting import (
+    Level,
+    as_of_text,
+    format_age,
+    format_reset_clock,
+    level_of,
+)
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow, duration_label
 from codex_presence_gui.viewmodels.card import missing_sessions_text
 from codex_presence_gui.viewmodels.limits import LOADING_MESSAGE
@@ -121,7 +127,7 @@ def window_glance(
     clock = format_reset_clock(window.resets_at, now, zone) if window.resets_at is not None else ""
     resets = f" · resets {clock}" if clock else ""
     text = f"{window.label}: {amount}{resets}"
-    age = f" · as of {format_age(now - limits.observed_at)}" if stale else ""
+    age = f" · {as_of_text(limits, now)}" if stale else ""
     return WindowGlance(
         mark=window_mark(window),
         label=window.label,
@@ -167,7 +173,7 @@ def glance(
     # 127 characters.
     lines = [APP_NAME, *(w.text for w in windows)]
     if stale:
-        lines.append(f"reading from {age}")
+        lines.append(as_of_text(limits, at))
     title = _title(windows, age if stale and not all(w.past_reset for w in windows) else "")
     return Glance(windows, most_limiting(windows), stale, age, "\n".join(lines), title)
 

@@ -11,6 +11,7 @@ from codex_presence_gui.core.dashboard import Dashboard, insight_notes
 from codex_presence_gui.core.formatting import (
     NO_BREAK_SPACE,
     Level,
+    as_of_text,
     credits_text,
     format_age,
     format_countdown,
@@ -175,7 +176,7 @@ def limit_row(
         details.append(pace)
     if stale:
         spoken += ", reading may be out of date"
-        details.append(f"reading from {format_age(now - limits.observed_at)}")
+        details.append(as_of_text(limits, now))
     return LimitRowView(
         label=window.label,
         state=RowState.REACHED if reached else RowState.CURRENT,

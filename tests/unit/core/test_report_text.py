@@ -69,13 +69,17 @@ def test_no_session_says_so_within_the_width(tmp_path: Path) -> None:
 
 
 def test_a_stale_reading_and_its_pace_fit_a_narrow_terminal(tmp_path: Path) -> None:
-    """At 50 columns, "(may be stale: …)" and "pace: known once you use Codex again" had run
-    past the edge (a part longer than a line was left whole): they wrap at their spaces.
+    """At 50 columns, the stale reading's sentence and "pace: known once you use Codex again"
+    had run past the edge (a part longer than a line was left whole): they wrap at their
+    spaces. The sentence is the limits panel's: ``status`` had said "(may be stale: start a
+    Codex turn to refresh)", the tray "reading from 40 min ago", the title "as of".
     Only the bar lines, which cannot be cut, may be wider."""
     home = _home(tmp_path, "/home/dev/shop", resets_at=int(BASE) + 5 * 3600)
     now = BASE + 40 * 60  # the reading is stale; the pace's promised time has passed
     text = render_text(CodexReader([home], max_age=None, clock=lambda: now).refresh(), width=50)
-    assert "may be stale" in text
+    assert "As of 39 min ago: may be out of date until your next Codex turn." in " ".join(
+        line.strip() for line in text.splitlines()
+    )
     too_wide = [line for line in text.splitlines() if columns(line) > 50 and "[" not in line]
     assert too_wide == []
 

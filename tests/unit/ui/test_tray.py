@@ -190,7 +190,7 @@ def test_tooltip_follows_the_dashboard(qtbot: QtBot) -> None:
     lines = tray.icon.toolTip().splitlines()
     assert lines[0] == "Codex Presence"
     assert lines[2].startswith("Weekly: 29% left")
-    assert lines[3] == "reading from 1 h ago"
+    assert lines[3] == "as of 1 h ago"
 
 
 def test_click_toggles_the_window(qtbot: QtBot) -> None:

@@ -54,7 +54,7 @@ def test_stale_reading_keeps_its_value() -> None:
     assert view.tooltip.splitlines()[1:] == [
         "5h: 64% left · resets 10:13",
         "Weekly: 29% left · resets Mon 08:00",
-        "reading from 35 min ago",
+        "as of 35 min ago",
     ]
     assert len(view.tooltip) < 128
     # The title says the reading is not fresh: a minimized window shows nothing else.
@@ -90,7 +90,7 @@ def test_both_windows_past_their_reset() -> None:
     assert all(w.past_reset and w.percent == 100 for w in view.windows)
     assert view.windows[1].line == "Weekly: ~100% left · new window since 07:59"
     assert view.title == "5h: ~100% left · Weekly: ~100% left — Codex Presence"
-    assert view.tooltip.splitlines()[-1] == "reading from 9 days ago"
+    assert view.tooltip.splitlines()[-1] == "as of 9 days ago"
 
 
 def test_limit_reached() -> None:

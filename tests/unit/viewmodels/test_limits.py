@@ -74,9 +74,9 @@ def test_stale_row_keeps_its_value_dimmed() -> None:
     assert row.dimmed
     assert (row.label, row.percent_text, row.level) == ("Weekly", "18% left", Level.LOW)
     assert row.spoken.endswith(", reading may be out of date")
-    assert "reading from 35 min ago" in row.spoken_details
+    assert "as of 35 min ago" in row.spoken_details
     assert stale_text(limits, NOW) == (
-        "Reading from 35 min ago: may be out of date until your next Codex turn."
+        "As of 35 min ago: may be out of date until your next Codex turn."
     )
     assert limits_view(board(limits)).stale_text == stale_text(limits, NOW)
 
@@ -227,6 +227,6 @@ def test_a_minute_later_a_row_is_named_the_same() -> None:
     assert later.spoken == row.spoken
     assert later.spoken_details != row.spoken_details
     assert "Resets in 2h 12m" in later.spoken_details
-    assert "reading from 36 min ago" in later.spoken_details
+    assert "as of 36 min ago" in later.spoken_details
     used = window._replace(used_percent=40.0)
     assert limit_row(used, reading(NOW - 35 * 60, used), NOW + 60, UTC).spoken != row.spoken
