@@ -15,7 +15,7 @@ paint) are processed:
 - 1 added + 1 removed: a new session, and one gone from the middle of the list.
 
 Ages spread over six days by default (most shown ages move rarely); ``--recent`` puts every
-session's last activity 3-17 s before each case starts, so that every age ("12 s ago") moves
+session's last activity 3-17 s before each case starts, so that every age ("12s ago") moves
 on every refresh (up to 20 runs).
 """
 

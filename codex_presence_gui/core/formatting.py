@@ -179,7 +179,7 @@ def activity_text(snapshot: CodexSessionSnapshot) -> str:
 
 
 def doing_text(snapshot: CodexSessionSnapshot, now: float) -> str:
-    """``Running cargo test``; ``(+2 more)`` with other calls running; `` · 25 min`` once a
+    """``Running cargo test``; ``(+2 more)`` with other calls running; `` · 25m`` once a
     call has gone a minute or more without a word in the log."""
     return doing_forms(snapshot, now)[0]
 
@@ -189,7 +189,7 @@ def doing_forms(
 ) -> tuple[str, ...]:
     """``doing_text``, then its shorter forms for less room: without the other calls, then
     without how long the call has been quiet (cut in its middle, the whole text had read
-    "Editing inde…ore) · 2 min"); without ``quiet``, never how long."""
+    "Editing inde…ore) · 2m"); without ``quiet``, never how long."""
     text = activity_text(snapshot)
     more = f" (+{snapshot.pending_calls - 1} more)" if snapshot.pending_calls > 1 else ""
     silent = quiet_call_seconds(snapshot, now) if quiet else None
@@ -209,18 +209,19 @@ def quiet_call_seconds(snapshot: CodexSessionSnapshot, now: float) -> float | No
 
 
 def format_age(seconds: float) -> str:
-    """``just now``, ``40 s ago``, ``12 min ago``, ``3 h ago``, ``2 days ago``."""
+    """``just now``, ``40s ago``, ``12m ago``, ``3h ago``, ``2d ago``: in the units of the
+    countdowns beside it (``2h 12m``, Codex's own), as "3 h ago" had read beside "2h 12m";
+    in its largest unit only, as an age needs no more (a countdown says two)."""
     whole = int(max(seconds, 0))
     if whole < 5:
         return "just now"
     if whole < 60:
-        return f"{whole} s ago"
+        return f"{whole}s ago"
     if whole < 3600:
-        return f"{whole // 60} min ago"
+        return f"{whole // 60}m ago"
     if whole < 86400:
-        return f"{whole // 3600} h ago"
-    days = whole // 86400
-    return f"{days} day{'s' if days != 1 else ''} ago"
+        return f"{whole // 3600}h ago"
+    return f"{whole // 86400}d ago"
 
 
 def reset_phrase(
@@ -336,12 +337,12 @@ def share_text(share: SessionShare) -> str:
 
 
 def reading_age_text(limits: LimitSnapshot, now: float) -> str:
-    """``updated 40 s ago``."""
+    """``updated 40s ago``."""
     return f"updated {format_age(now - limits.observed_at)}"
 
 
 def as_of_text(limits: LimitSnapshot, now: float) -> str:
-    """``as of 35 min ago``: a stale reading's age where room is short (the title, the tray's
+    """``as of 35m ago``: a stale reading's age where room is short (the title, the tray's
     tooltip and menu, a limit row's description), in the words that ``stale_text`` starts
     with."""
     return f"as of {format_age(now - limits.observed_at)}"

@@ -47,7 +47,7 @@ class ElidedLabel(QLabel):
     """Plain text on one line, elided (at the end or in the middle) when it does not fit.
 
     ``text()`` is what is drawn; ``full_text`` is the whole text. A text may come with shorter
-    forms of itself ("4 min ago" for "updated 4 min ago"): the longest that fits whole is
+    forms of itself ("4m ago" for "updated 4m ago"): the longest that fits whole is
     drawn, and only the shortest is ever elided. When the drawn text is not the whole text,
     the tooltip holds it (followed by ``extra_tooltip`` if any). Screen readers get the whole
     text as its name and ``extra_tooltip`` as its description, or what ``set_full_text`` is
@@ -198,7 +198,7 @@ def left_to_right(text: str) -> str:
     """``text`` between left-to-right marks, to be drawn as it is written in a right-to-left
     widget too. An item view, a button or a box lays its text out from the widget's direction
     (a label, from the text's), and the signs and numbers at either end, which have none of
-    their own, took it: "~$8.09" was drawn "$8.09~", "13 s ago" "s ago 13"."""
+    their own, took it: "~$8.09" was drawn "$8.09~", "13s ago" "s ago 13"."""
     return f"{LEFT_TO_RIGHT_MARK}{text}{LEFT_TO_RIGHT_MARK}" if text else text
 
 

@@ -107,7 +107,7 @@ def _least_chars(column: Column, compact: bool) -> int | None:
     return None
 
 
-#: The columns whose texts are the app's, of numbers and signs ("≈ 10% of 5h", "13 s ago"):
+#: The columns whose texts are the app's, of numbers and signs ("≈ 10% of 5h", "13s ago"):
 #: read as written in a right-to-left window too (see ``left_to_right``).
 WRITTEN_LEFT_TO_RIGHT = frozenset(
     {Column.TOKENS, Column.CONTEXT, Column.SHARE, Column.LAST_ACTIVITY}
@@ -120,7 +120,7 @@ NAMED = frozenset({Column.PROJECT, Column.MODEL, Column.ACTIVITY})
 class RowDelegate(QStyledItemDelegate):
     """Draws the cells of ended sessions in the quieter text colour of the view's palette, and
     the share of the session that burns a window fastest in its amber for text. Numbers read
-    as written in a right-to-left window: "13 s ago" had been drawn "s ago 13", and "≈ 10% of
+    as written in a right-to-left window: "13s ago" had been drawn "s ago 13", and "≈ 10% of
     5h" "of 5h 10% ≈"; names in their own direction, in either window, once cut to fit
     (``fit``): left to right, "שלום (main)" had its bracket on the wrong side of the name."""
 

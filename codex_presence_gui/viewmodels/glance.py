@@ -69,7 +69,7 @@ class Glance:
         windows: the account's windows, in the order Codex listed them.
         limiting: the window with the least left (None without a reading).
         stale: the reading is older than 15 minutes.
-        age: ``35 min ago``: how old the reading is (empty without one).
+        age: ``35m ago``: how old the reading is (empty without one).
         waiting: ``No limit reading yet`` (or that the logs are being read, or that the
             sessions folder is missing) without a reading; empty with one.
     """
@@ -182,7 +182,7 @@ def _title(windows: tuple[WindowGlance, ...], age: str) -> str:
     """``5h: 64% left · Weekly: 29% left — Codex Presence``: each window as the tray menu and
     the limit rows name it, short for the taskbar (no reset clock but when nothing is left:
     ``5h: limit reached (resets 10:13)``); a reading that is not fresh says its age
-    (``· as of 35 min ago``). "5h 0% until Tue 01:52" had read as a puzzle."""
+    (``· as of 35m ago``). "5h 0% until Tue 01:52" had read as a puzzle."""
     parts = []
     for window in windows:
         if window.reached:

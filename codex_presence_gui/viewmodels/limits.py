@@ -93,8 +93,8 @@ class LimitsView:
     """Everything the limits panel shows for one refresh."""
 
     message: str | None = None  # instead of bars: why there are none
-    age_text: str = ""  # "updated 4 min ago"
-    age_short: str = ""  # "4 min ago", where the whole does not fit
+    age_text: str = ""  # "updated 4m ago"
+    age_short: str = ""  # "4m ago", where the whole does not fit
     stale_text: str = ""  # a stale reading says so on its own line
     groups: tuple[LimitGroupView, ...] = ()
     notes: tuple[str, ...] = ()

@@ -121,9 +121,9 @@ def test_countdown(seconds: float | None, text: str) -> None:
 def test_age_and_reset_phrase() -> None:
     """Ages read naturally; a passed reset is said, not counted down."""
     assert format_age(2) == "just now"
-    assert format_age(40) == "40 s ago"
-    assert format_age(12 * 60) == "12 min ago"
-    assert format_age(3 * 86400) == "3 days ago"
+    assert format_age(40) == "40s ago"
+    assert format_age(12 * 60) == "12m ago"
+    assert format_age(3 * 86400) == "3d ago"
     window = UsageWindow(300, 50.0, 1777893600)  # 2026-05-04 11:20 UTC
     captured = 1777893600 - 3600
     assert reset_phrase(window, captured, captured, UTC) == "resets in 1h 0m (11:20)"

@@ -108,7 +108,7 @@ def test_a_pause_slows_the_pace(codex_home: CodexHome) -> None:
     turns = steady_turns(T0 + 300, T0 + 5400, 300, 1000, 2, 2)
     write_session(codex_home, A, turns, resets_at=RESETS)
     window = five_hour(insights_of(codex_home, T0 + 7202))
-    # used 36 at T0+1h30 (the newest); 1 h ago (T0+1h) it was 24: 12 points in an hour.
+    # used 36 at T0+1h30 (the newest); 1h ago (T0+1h) it was 24: 12 points in an hour.
     assert window.pace.rate_per_hour == pytest.approx(12.0)
 
 
@@ -374,8 +374,8 @@ def test_needed_since_reaches_the_earliest_current_window() -> None:
     from codex_presence_gui.core.models import UsageWindow
 
     now = T0
-    five = UsageWindow(300, 10.0, now + 3600)  # began 4 h ago
-    week = UsageWindow(10080, 10.0, now + 2 * 86400, slot="secondary")  # began 5 days ago
+    five = UsageWindow(300, 10.0, now + 3600)  # began 4h ago
+    week = UsageWindow(10080, 10.0, now + 2 * 86400, slot="secondary")  # began 5d ago
     gone = UsageWindow(300, 10.0, now - 60)  # reset already: needs nothing
     bucket = LimitSnapshot("codex", None, None, now, (five, week))
     slack = 600

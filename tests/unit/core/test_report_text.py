@@ -25,10 +25,10 @@ def test_columns_count_wide_characters_twice() -> None:
 
 
 def test_packing_keeps_every_part_and_wraps_between_them() -> None:
-    parts = ["Context 94% left", "last activity 7 min ago", "≈ 10% of the 5h window"]
+    parts = ["Context 94% left", "last activity 7m ago", "≈ 10% of the 5h window"]
     assert packed(parts, "    ", "    ", 80) == ["    " + " · ".join(parts)]
     assert packed(parts, "    ", "    ", 50) == [
-        "    Context 94% left · last activity 7 min ago",
+        "    Context 94% left · last activity 7m ago",
         "    ≈ 10% of the 5h window",
     ]
     # Too narrow for any part: one part a line, nothing lost, no crash.
@@ -77,7 +77,7 @@ def test_a_stale_reading_and_its_pace_fit_a_narrow_terminal(tmp_path: Path) -> N
     home = _home(tmp_path, "/home/dev/shop", resets_at=int(BASE) + 5 * 3600)
     now = BASE + 40 * 60  # the reading is stale; the pace's promised time has passed
     text = render_text(CodexReader([home], max_age=None, clock=lambda: now).refresh(), width=50)
-    assert "As of 39 min ago: may be out of date until your next Codex turn." in " ".join(
+    assert "As of 39m ago: may be out of date until your next Codex turn." in " ".join(
         line.strip() for line in text.splitlines()
     )
     too_wide = [line for line in text.splitlines() if columns(line) > 50 and "[" not in line]

@@ -31,24 +31,24 @@ def test_elided_when_narrow_whole_when_wide(qtbot: QtBot) -> None:
 
 
 def test_a_shorter_form_is_shown_whole_before_anything_is_cut(qtbot: QtBot) -> None:
-    """ "updated 4 min ago", else "4 min ago" whole, and only then "4 mi…"; the tooltip has
+    """ "updated 4m ago", else "4m ago" whole, and only then "4 mi…"; the tooltip has
     the whole text whenever less is shown."""
     label = ElidedLabel()
     qtbot.addWidget(label)
-    label.set_full_text("updated 4 min ago", shorter=("4 min ago",))
+    label.set_full_text("updated 4m ago", shorter=("4m ago",))
     label.show()
     advance = label.fontMetrics().horizontalAdvance
-    label.resize(advance("updated 4 min ago") + 10, 20)
-    assert label.text() == "updated 4 min ago"
+    label.resize(advance("updated 4m ago") + 10, 20)
+    assert label.text() == "updated 4m ago"
     assert label.toolTip() == ""
-    label.resize(advance("4 min ago") + 10, 20)
-    assert label.text() == "4 min ago"
-    assert plain(label.toolTip()) == "updated 4 min ago"
+    label.resize(advance("4m ago") + 10, 20)
+    assert label.text() == "4m ago"
+    assert plain(label.toolTip()) == "updated 4m ago"
     label.resize(advance("4 min") + 4, 20)
     assert label.text().startswith("4")
     assert label.text().endswith("…")
     # New forms with the same text are taken too.
-    label.set_full_text("updated 4 min ago", shorter=("4 min",))
+    label.set_full_text("updated 4m ago", shorter=("4 min",))
     assert label.text() == "4 min"
 
 

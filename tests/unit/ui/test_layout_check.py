@@ -304,7 +304,7 @@ def test_widgets_in_a_layout_that_fits(qtbot: QtBot) -> None:
     row = QHBoxLayout(window)
     row.addWidget(QLabel("Limits left"))
     row.addStretch(1)
-    row.addWidget(QLabel("updated 5 s ago"))
+    row.addWidget(QLabel("updated 5s ago"))
     window.resize(400, 60)
     window.show()
     qtbot.waitExposed(window)

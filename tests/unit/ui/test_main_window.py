@@ -170,7 +170,7 @@ def test_limits_panel_fresh_stale_and_past_reset(qtbot: QtBot) -> None:
     assert five.percent.palette().color(
         five.percent.foregroundRole()
     ) != weekly.percent.palette().color(weekly.percent.foregroundRole())
-    assert window.limits.age.text() == "updated 40 s ago"
+    assert window.limits.age.text() == "updated 40s ago"
     assert window.windowTitle() == "5h: 64% left · Weekly: 18% left — Codex Presence"
     assert not window.limits.stale.isVisibleTo(window)
     assert "Reading from session shop" in window.limits.toolTip()
@@ -626,7 +626,7 @@ def test_the_pause_menu(qtbot: QtBot) -> None:
 
 def test_the_least_compact_window_says_its_numbers_whole(qtbot: QtBot) -> None:
     """At the compact layout's least width the reading's age and the session's total keep
-    their numbers: "6 min ago" and "52.4K tokens", not "update…" and "52.4K tokens in t…"
+    their numbers: "6m ago" and "52.4K tokens", not "update…" and "52.4K tokens in t…"
     (the header's stretch had also taken half of the age's room)."""
     window = make_window(qtbot)
     window.show_dashboard(dashboard((session("shop", age=360),), limit=limits()))
@@ -1341,11 +1341,11 @@ def test_a_narrow_card_shortens_its_activity_at_its_ends_not_in_its_middle(
     window.show()
     window.resize(window.minimumWidth(), 700)
     qtbot.waitUntil(lambda: window.width() == window.minimumWidth())
-    assert window.card.activity.full_text == "Editing index.md (+1 more) · 2 min"
+    assert window.card.activity.full_text == "Editing index.md (+1 more) · 2m"
     assert window.card.activity.text() == window.card.activity.shown_in(
         window.card.activity.width()
     )
-    assert window.card.activity.text() in ("Editing index.md · 2 min", "Editing index.md")
+    assert window.card.activity.text() in ("Editing index.md · 2m", "Editing index.md")
 
 
 def test_the_compact_table_s_columns_fill_it_after_a_resize_in_height(qtbot: QtBot) -> None:

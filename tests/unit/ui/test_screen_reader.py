@@ -172,13 +172,13 @@ def test_a_minute_later_the_rows_and_the_card_keep_their_names(qtbot: QtBot) -> 
     names = [spoken(five), spoken(weekly), spoken(window.card)]
     assert "2h 13m" not in names[0]
     assert spoken(five, QAccessible.Text.Description) == "Resets in 2h 13m"
-    assert "1 min" not in names[2]
+    assert "1m" not in names[2]
     card_description = spoken(window.card, QAccessible.Text.Description)
-    assert card_description == "No word in the log from the call for 1 min"
+    assert card_description == "No word in the log from the call for 1m"
     window.show_dashboard(board(NOW + 60))
     assert [spoken(five), spoken(weekly), spoken(window.card)] == names
     assert spoken(five, QAccessible.Text.Description) == "Resets in 2h 12m"
-    assert spoken(window.card, QAccessible.Text.Description).endswith("for 2 min")
+    assert spoken(window.card, QAccessible.Text.Description).endswith("for 2m")
     # The keyboard on the row: its description waits, its name follows real changes.
     five.setFocus(Qt.FocusReason.TabFocusReason)
     window.show_dashboard(board(NOW + 120))

@@ -163,7 +163,7 @@ def test_opening_the_menu_brings_the_lines_up_to_date(qtbot: QtBot) -> None:
     assert not tray.face.hollow
     tray.clock = lambda: NOW + 20 * 60
     tray.menu.aboutToShow.emit()
-    assert tray.line_actions[0].text().endswith(" · as of 20 min ago")
+    assert tray.line_actions[0].text().endswith(" · as of 20m ago")
     assert tray.face == TrayFace("29", "W", Level.LOW, hollow=True)
     tray.clock = lambda: NOW - 600  # a clock behind the refresh never turns time back
     tray.menu.aboutToShow.emit()
@@ -190,7 +190,7 @@ def test_tooltip_follows_the_dashboard(qtbot: QtBot) -> None:
     lines = tray.icon.toolTip().splitlines()
     assert lines[0] == "Codex Presence"
     assert lines[2].startswith("Weekly: 29% left")
-    assert lines[3] == "as of 1 h ago"
+    assert lines[3] == "as of 1h ago"
 
 
 def test_click_toggles_the_window(qtbot: QtBot) -> None:

@@ -71,8 +71,8 @@ def test_the_activity_has_shorter_forms_that_keep_the_verb_and_its_target() -> N
 
     several = session("a", age=3 * 3600, pending_calls=3)
     card = card_view(several, now=NOW)
-    assert card.activity_text == "Running cargo test (+2 more) · 3 h"
-    assert card.activity_shorter == ("Running cargo test · 3 h", "Running cargo test")
+    assert card.activity_text == "Running cargo test (+2 more) · 3h"
+    assert card.activity_shorter == ("Running cargo test · 3h", "Running cargo test")
     assert card_view(session("a", age=30, pending_calls=1), now=NOW).activity_shorter == ()
 
 

@@ -47,18 +47,18 @@ def test_stale_reading_keeps_its_value() -> None:
     assert (five.percent, week.percent) == (64, 29)
     assert (five.stale, week.stale, five.tentative) == (True, True, True)
     assert view.limiting == week
-    assert five.line == "5h: 64% left · resets 10:13 · as of 35 min ago"
-    assert week.line == "Weekly: 29% left · resets Mon 08:00 · as of 35 min ago"
-    assert (view.stale, view.age) == (True, "35 min ago")
+    assert five.line == "5h: 64% left · resets 10:13 · as of 35m ago"
+    assert week.line == "Weekly: 29% left · resets Mon 08:00 · as of 35m ago"
+    assert (view.stale, view.age) == (True, "35m ago")
     # The tooltip says the age once, to stay within what Windows shows.
     assert view.tooltip.splitlines()[1:] == [
         "5h: 64% left · resets 10:13",
         "Weekly: 29% left · resets Mon 08:00",
-        "as of 35 min ago",
+        "as of 35m ago",
     ]
     assert len(view.tooltip) < 128
     # The title says the reading is not fresh: a minimized window shows nothing else.
-    assert view.title == ("5h: 64% left · Weekly: 29% left · as of 35 min ago — Codex Presence")
+    assert view.title == ("5h: 64% left · Weekly: 29% left · as of 35m ago — Codex Presence")
 
 
 def test_one_window_past_its_reset() -> None:
@@ -73,9 +73,9 @@ def test_one_window_past_its_reset() -> None:
     assert (five.percent, five.past_reset, five.tentative) == (100, True, True)
     assert five.percent_text == "~100%"
     assert five.line == "5h: ~100% left · new window since 07:41"
-    assert week.line == "Weekly: 60% left · resets Mon 08:00 · as of 2 h ago"
+    assert week.line == "Weekly: 60% left · resets Mon 08:00 · as of 2h ago"
     assert view.limiting == week
-    assert view.title == "5h: ~100% left · Weekly: 60% left · as of 2 h ago — Codex Presence"
+    assert view.title == "5h: ~100% left · Weekly: 60% left · as of 2h ago — Codex Presence"
 
 
 def test_both_windows_past_their_reset() -> None:
@@ -90,7 +90,7 @@ def test_both_windows_past_their_reset() -> None:
     assert all(w.past_reset and w.percent == 100 for w in view.windows)
     assert view.windows[1].line == "Weekly: ~100% left · new window since 07:59"
     assert view.title == "5h: ~100% left · Weekly: ~100% left — Codex Presence"
-    assert view.tooltip.splitlines()[-1] == "as of 9 days ago"
+    assert view.tooltip.splitlines()[-1] == "as of 9d ago"
 
 
 def test_limit_reached() -> None:
@@ -163,7 +163,7 @@ def test_now_moves_the_glance_on() -> None:
     board = dashboard(limit=limits((36.0, 71.0)))
     later = glance(board, now=NOW + 20 * 60, zone=UTC)
     assert (later.stale, later.windows[0].percent) == (True, 64)
-    assert later.windows[0].line.endswith(" · as of 20 min ago")
+    assert later.windows[0].line.endswith(" · as of 20m ago")
     reset = glance(board, now=NOW + 3 * HOUR, zone=UTC)
     assert reset.windows[0].past_reset
 

@@ -53,7 +53,7 @@ def test_fresh_row() -> None:
     assert not row.dimmed
     assert not row.emphasis
     assert row.left_fraction == 0.64
-    assert reading_age_text(reading(NOW - 40, window), NOW) == "updated 40 s ago"
+    assert reading_age_text(reading(NOW - 40, window), NOW) == "updated 40s ago"
 
 
 def test_a_reset_clock_is_kept_on_one_line() -> None:
@@ -74,9 +74,9 @@ def test_stale_row_keeps_its_value_dimmed() -> None:
     assert row.dimmed
     assert (row.label, row.percent_text, row.level) == ("Weekly", "18% left", Level.LOW)
     assert row.spoken.endswith(", reading may be out of date")
-    assert "as of 35 min ago" in row.spoken_details
+    assert "as of 35m ago" in row.spoken_details
     assert stale_text(limits, NOW) == (
-        "As of 35 min ago: may be out of date until your next Codex turn."
+        "As of 35m ago: may be out of date until your next Codex turn."
     )
     assert limits_view(board(limits)).stale_text == stale_text(limits, NOW)
 
@@ -227,6 +227,6 @@ def test_a_minute_later_a_row_is_named_the_same() -> None:
     assert later.spoken == row.spoken
     assert later.spoken_details != row.spoken_details
     assert "Resets in 2h 12m" in later.spoken_details
-    assert "as of 36 min ago" in later.spoken_details
+    assert "as of 36m ago" in later.spoken_details
     used = window._replace(used_percent=40.0)
     assert limit_row(used, reading(NOW - 35 * 60, used), NOW + 60, UTC).spoken != row.spoken

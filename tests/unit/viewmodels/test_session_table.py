@@ -88,8 +88,8 @@ def test_rows_show_the_triplet_and_plain_words() -> None:
     assert text(model, 0, Column.ACTIVITY) == "Running cargo test"
     assert text(model, 0, Column.TOKENS) == "26.4K | 26.4K | 52.4K"
     assert text(model, 0, Column.CONTEXT) == "94% left"
-    assert text(model, 0, Column.LAST_ACTIVITY) == "5 s ago"
-    assert text(model, 1, Column.LAST_ACTIVITY) == "10 min ago"
+    assert text(model, 0, Column.LAST_ACTIVITY) == "5s ago"
+    assert text(model, 1, Column.LAST_ACTIVITY) == "10m ago"
     tip = tooltip_text(model.data(model.index(0, Column.TOKENS), Qt.ItemDataRole.ToolTipRole))
     assert "Session total: 52,414 tokens" in tip
     assert "Input 51,234 (40,960 from cache) · output 1,180 (640 reasoning)" in tip
@@ -134,7 +134,7 @@ def test_updates_never_reset_the_model(qtbot: QtBot) -> None:
 
 
 def test_sorting_uses_raw_values() -> None:
-    """9.4K sorts below 52.4K, and 2 min ago below 40 s ago, whatever the text says."""
+    """9.4K sorts below 52.4K, and 2m ago below 40s ago, whatever the text says."""
     model = SessionTableModel()
     model.update(
         [
@@ -166,7 +166,7 @@ def test_ages_move_with_the_clock() -> None:
     snap = session("a", age=5)
     model.update([snap], "a", NOW)
     model.update([snap._replace()], "a", NOW + 60)
-    assert text(model, 0, Column.LAST_ACTIVITY) == "1 min ago"
+    assert text(model, 0, Column.LAST_ACTIVITY) == "1m ago"
 
 
 def test_every_tooltip_holds_the_full_cell_text() -> None:
@@ -252,15 +252,15 @@ def test_a_tool_call_quiet_for_minutes_says_for_how_long() -> None:
     running = session("a", age=25 * 60, pending_calls=1)
     model.update([running], "a", NOW)
     assert text(model, 0, Column.ACTIVITY) == "Running cargo test"
-    assert text(model, 0, Column.LAST_ACTIVITY) == "25 min ago"
+    assert text(model, 0, Column.LAST_ACTIVITY) == "25m ago"
     tip = tooltip_text(model.data(model.index(0, Column.ACTIVITY), Qt.ItemDataRole.ToolTipRole))
-    assert "1 tool call running, no word in the log for 25 min" in tip
-    assert card_text(running) == "Running cargo test · 25 min"
+    assert "1 tool call running, no word in the log for 25m" in tip
+    assert card_text(running) == "Running cargo test · 25m"
     assert card_text(session("a", age=30, pending_calls=1)) == "Running cargo test"
     waiting = session("a", age=25 * 60, activity=Activity(ActivityKind.WAITING))
     assert card_text(waiting) == "Waiting for input"
     several = session("a", age=3 * 3600, pending_calls=3)
-    assert card_text(several) == "Running cargo test (+2 more) · 3 h"
+    assert card_text(several) == "Running cargo test (+2 more) · 3h"
 
 
 def test_the_active_session_s_row_is_known() -> None:
@@ -308,7 +308,7 @@ def test_a_refresh_builds_only_the_rows_that_changed(
     built.clear()
     model.update(sessions(s7=busy), "s3", NOW + 6)  # another active session; s7's age moved
     assert sorted(built) == ["s0", "s3", "s7's clock"]
-    assert text(model, 7, Column.LAST_ACTIVITY) == "7 s ago"
+    assert text(model, 7, Column.LAST_ACTIVITY) == "7s ago"
     built.clear()
     model.update(sessions(s7=busy), "s3", NOW + 6, zone=timezone(timedelta(hours=5)))
     assert len(built) == 40  # another zone: every time shown reads otherwise
@@ -394,7 +394,7 @@ def test_rows_that_may_move_are_signalled_before_the_others(qtbot: QtBot) -> Non
         s._replace(last_activity_at=s.last_activity_at + moved[n], recency=s.recency + moved[n])
         for n, s in enumerate(listed)
     ]
-    model.update(later, None, NOW + 2)  # the ages in seconds tick ("20 s ago" -> "22 s ago")
+    model.update(later, None, NOW + 2)  # the ages in seconds tick ("20s ago" -> "22s ago")
     assert rows == [6, 8, 0, 7]  # the two that moved first, then the runs of ticking ages
     shown = [proxy.index(r, 0).data(SessionRole).session_id for r in range(10)]
     assert shown == [s.session_id for s in sorted(later, key=lambda s: -s.recency)]
