@@ -1091,6 +1091,53 @@ def money(value: float | None) -> str:
     return f"${value:,.2f}"
 
 
+#: From this many dollars, a cost said alone (a total, the compact line, the cache's
+#: savings) is in whole dollars: cents on an estimate of thousands are noise, and
+#: "~$123,456.78" had read as exact. Tables keep them, so that a column lines up on its
+#: points; tooltips, the CSV and the JSON have the cents.
+WHOLE_DOLLARS_FROM = 1000.0
+
+
+def approx_money(value: float | None, partial: bool = False, *, whole: bool = False) -> str:
+    """``~$3.40`` (an estimate); ``<$0.01``; ``$0.00`` for nothing; ``cost unknown`` without a
+    price; ``~$3.40+`` when ``partial``: some of the tokens have no known price and are not in
+    it. ``whole``: ``~$12,346`` from ``WHOLE_DOLLARS_FROM`` up."""
+    if value is None:
+        return "cost unknown"
+    if value == 0 and not partial:
+        return money(value)  # nothing to estimate: no calls, or calls of no cost
+    # Rounded first: $999.996 reads "$1,000.00", so whole it is "$1,000".
+    text = f"${value:,.0f}" if whole and round(value, 2) >= WHOLE_DOLLARS_FROM else money(value)
+    text = text if text.startswith("<") else f"~{text}"
+    return f"{text}+" if partial else text
+
+
+def percent_share(share: float, percent: int | None = None) -> str:
+    """``42%`` (``percent``: the whole percent to show, else ``share`` rounded); ``<1%``
+    for a share that rounds to nothing, ``>99%`` for one short of the whole that rounds to
+    it ("100%" had stood above a row of "<1%")."""
+    if share <= 0:
+        return "0%"
+    if percent is None:
+        percent = int(share * 100 + 0.5)
+    if percent < 1:
+        return "<1%"
+    return ">99%" if percent >= 100 and share < 1 else f"{percent}%"
+
+
+def cache_hits_text(tally: Tally, span: str = "") -> str:
+    """``Cache hits: 85% of input over 30 days, which saved ~$73.33.``, as the Usage page and
+    the report say it (``span``: what the totals are of; the saving only when there is one).
+    The report had said "saving $73.33", without the "~" of every other estimate, and "saving
+    $0.00" for nothing saved."""
+    ratio = tally.cache_hit_ratio or 0.0
+    # Never "0%" for some hits (saving money) nor "100%" for not quite all.
+    text = f"Cache hits: {percent_share(ratio)} of input{span}"
+    if tally.savings_usd is not None and tally.savings_usd > 0:
+        text += f", which saved {approx_money(tally.savings_usd, whole=True)}"
+    return text + "."
+
+
 #: The reports whose rows are days, weeks or months.
 _DAILY_KINDS = ("daily", "weekly", "monthly")
 _KEY_TITLES = {
@@ -1342,14 +1389,9 @@ def report_text_lines(
                 yield line(f"  {model_label(model)}", UsageRow(model, tally, {model: tally}))
     yield "─" * min(width, len(header))
     yield line("Total", report.totals)
-    ratio = report.totals.tally.cache_hit_ratio
     notes = []
-    if ratio is not None:
-        saved = report.totals.tally.savings_usd
-        notes.append(
-            f"Cache hits: {ratio:.0%} of input"
-            + (f", saving {money(saved)}" if saved is not None else "")
-        )
+    if report.totals.tally.cache_hit_ratio is not None:
+        notes.append(cache_hits_text(report.totals.tally))
     notes.append(f"* {COST_LABEL}; prices: {report.price_source}")
     # Which days these are: a report read later, or by someone else, need not be local.
     zone_name = clean_text(report.timezone)

@@ -29,8 +29,11 @@ from codex_presence_gui.core.usage_report import (
     UNPRICED_NAMED,
     Tally,
     UsageRow,
+    approx_money,
+    cache_hits_text,
     model_label,
     money,
+    percent_share,
     report_csv,
     unpriced_names,
     unpriced_tokens,
@@ -197,32 +200,11 @@ class UsageView:
         return self.state is UsageState.READY
 
 
-#: From this many dollars, a cost said alone (a total, the compact line, the cache's
-#: savings) is in whole dollars: cents on an estimate of thousands are noise, and
-#: "~$123,456.78" had read as exact. Tables keep them, so that a column lines up on its
-#: points; tooltips, the CSV and the JSON have the cents.
-WHOLE_DOLLARS_FROM = 1000.0
-
-
-def approx_money(value: float | None, partial: bool = False, *, whole: bool = False) -> str:
-    """``~$3.40`` (an estimate); ``<$0.01``; ``$0.00`` for nothing; ``cost unknown`` without a
-    price; ``~$3.40+`` when ``partial``: some of the tokens have no known price and are not in
-    it. ``whole``: ``~$12,346`` from ``WHOLE_DOLLARS_FROM`` up."""
-    if value is None:
-        return "cost unknown"
-    if value == 0 and not partial:
-        return money(value)  # nothing to estimate: no calls, or calls of no cost
-    # Rounded first: $999.996 reads "$1,000.00", so whole it is "$1,000".
-    text = f"${value:,.0f}" if whole and round(value, 2) >= WHOLE_DOLLARS_FROM else money(value)
-    text = text if text.startswith("<") else f"~{text}"
-    return f"{text}+" if partial else text
-
-
 def _unpriced_line(unpriced: int, total: int) -> str:
     """The tooltip line that says what a cost leaves out (empty when nothing)."""
     if not unpriced or unpriced >= total:
         return ""
-    share = _share_text(unpriced / total)
+    share = percent_share(unpriced / total)
     return (
         f"Not in the cost: {format_count(unpriced)} tokens ({share}) of models with no known "
         "API price"
@@ -582,19 +564,6 @@ def _day_tooltip(
     return "\n".join(lines)
 
 
-def _share_text(share: float, percent: int | None = None) -> str:
-    """``42%`` (``percent``: the whole percent to show, else ``share`` rounded); ``<1%``
-    for a share that rounds to nothing, ``>99%`` for one short of the whole that rounds to
-    it ("100%" had stood above a row of "<1%")."""
-    if share <= 0:
-        return "0%"
-    if percent is None:
-        percent = int(share * 100 + 0.5)
-    if percent < 1:
-        return "<1%"
-    return ">99%" if percent >= 100 and share < 1 else f"{percent}%"
-
-
 def rounded_percents(parts: list[int]) -> list[int]:
     """Each part's share of their sum, in whole percents rounded to the nearest (halves up):
     equal parts get equal percents, and each reads as its numbers do, though a column of
@@ -618,7 +587,7 @@ def _cost_shares(rows: list[UsageRow]) -> list[tuple[float | None, str]]:
         return [(None, NO_VALUE)] * len(rows)
     percents = rounded_percents(micros)
     return [
-        (None, NO_VALUE) if cost is None else (part / whole, _share_text(part / whole, percent))
+        (None, NO_VALUE) if cost is None else (part / whole, percent_share(part / whole, percent))
         for cost, part, percent in zip(costs, micros, percents, strict=True)
     ]
 
@@ -636,7 +605,7 @@ def _table(
     ):
         tally = row.tally
         share = tally.total / totals.total if totals.total else 0.0
-        share_text = _share_text(share, percent)
+        share_text = percent_share(share, percent)
         name = label(row.key) or NO_PROJECT
         unpriced = unpriced_tokens(row)
         cost_line = f"{COST_LABEL}: {_cost_text(tally.cost_usd)}"
@@ -675,14 +644,9 @@ def _table(
 
 
 def _cache_text(totals: Tally) -> str:
-    ratio = totals.cache_hit_ratio
-    if ratio is None:
+    if totals.cache_hit_ratio is None:
         return "No input in the last 30 days, so no cache hits."
-    # Never "0%" for some hits (saving money) nor "100%" for not quite all.
-    text = f"Cache hits: {_share_text(ratio)} of input over 30 days"
-    if totals.savings_usd is not None and totals.savings_usd > 0:
-        text += f", which saved {approx_money(totals.savings_usd, whole=True)}"
-    return text + "."
+    return cache_hits_text(totals, " over 30 days")
 
 
 def _cache_tooltip(totals: Tally) -> str:

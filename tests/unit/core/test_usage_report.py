@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -1472,3 +1473,21 @@ def test_a_name_that_reads_as_a_placeholder_is_told_apart() -> None:
         "\\x28model not logged)",
     ]
     assert report_json(by_project, UTC)["rows"][0]["key"] == "(none)"
+
+
+def test_the_cache_note_says_its_saving_as_an_estimate_and_drops_a_zero_one() -> None:
+    """As the Usage page says it ("which saved ~$1.20"): the report had said "saving $1.20",
+    without the "~" of every other estimate, and "saving $0.00" where nothing was saved."""
+    slots = [_slot("2026-11-23T10:00", "s1", "gpt-5.5", 10**8)]
+    report = build_usage_report(
+        "daily", slots, SESSIONS, zone=UTC, pricer=Pricer(store=FixedPrices())
+    )
+    saved = next(line for line in report_text(report).splitlines() if "hits" in line)
+    assert re.fullmatch(r"Cache hits: 50% of input, which saved ~\$\d+\.\d\d\.", saved), saved
+    uncached = TokenUsage(1000, 0, 100, 0, 1100)
+    slots = [SlotUsage(_at("2026-11-23T10:00"), "s1", "shop", "gpt-5.5", False, 1, uncached)]
+    report = build_usage_report(
+        "daily", slots, SESSIONS, zone=UTC, pricer=Pricer(store=FixedPrices())
+    )
+    assert report.totals.tally.savings_usd == 0
+    assert "Cache hits: 0% of input." in report_text(report).splitlines()
