@@ -311,14 +311,18 @@ _SURFACE_TEXT = {
 
 
 def limits_parts(limits: LimitSnapshot | None, now: float) -> list[str]:
-    """``5h 64% left``, ``weekly 18% left`` for current readings only (never stale or reset)."""
+    """``5h 64% left``, ``weekly limit reached`` for current readings only (never stale or
+    reset): a window with nothing left is said as the window says it ("5h 0% left" had stood
+    on the card where the window said "limit reached")."""
     if limits is None or limits.is_stale(now):
         return []
-    return [
-        f"{window.name} {format_percent_left(window.remaining_percent)}"
-        for window in limits.windows
-        if not window.is_past_reset(now) and math.isfinite(window.remaining_percent)
-    ]
+    parts = []
+    for window in limits.windows:
+        if window.is_past_reset(now) or not math.isfinite(window.remaining_percent):
+            continue
+        left = format_percent_left(window.remaining_percent)
+        parts.append(f"{window.name} {'limit reached' if left == '0% left' else left}")
+    return parts
 
 
 def _small_image(settings: PresenceSettings, kind: ActivityKind) -> str:

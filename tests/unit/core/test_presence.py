@@ -103,6 +103,15 @@ def test_privacy_mode_and_field_toggles() -> None:
     assert no_branch.details == "Editing app.py · shop"
 
 
+def test_a_window_with_nothing_left_says_limit_reached_as_the_window_does() -> None:
+    card = compose_card(shop(), limits((99.6, 18.0)), ON, NOW)
+    assert card is not None
+    assert card.state == "gpt-5.5 · 1.2K | 3.4K | 52.4K tokens · 5h limit reached · weekly 82% left"
+    idle = compose_card(None, limits((100.0, 100.0)), ON, NOW)
+    assert idle is not None
+    assert idle.state == "5h limit reached · weekly limit reached"
+
+
 def test_no_session_card_or_clear() -> None:
     """Without an active session: a quiet card, or nothing, as chosen; off means nothing."""
     idle = compose_card(None, limits(), ON, NOW)
