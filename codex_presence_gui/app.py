@@ -963,6 +963,7 @@ def read_usage_view(homes: Sequence[Path], now: float | None = None) -> UsageVie
             pricer=Pricer(),
             missing_homes=tuple(str(home) for home in found.missing_homes),
             problems=tuple(str(problem) for problem in (*found.errors, *result.problems)),
+            sessionless=tuple(str(home) for home in found.sessionless),
         )
     return usage_view(recent)
 

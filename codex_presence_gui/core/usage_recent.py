@@ -41,6 +41,7 @@ class RecentUsage:
     #: ``discovery.not_a_folder``).
     not_folders: tuple[tuple[str, str], ...] = ()
     problems: tuple[str, ...] = ()  # what the index's update found wrong in the logs
+    sessionless: tuple[str, ...] = ()  # the homes there that hold no ``sessions`` folder
 
 
 def first_day(today: date, days: int = RECENT_DAYS) -> date:
@@ -58,6 +59,7 @@ def read_recent(
     notice: str | None = None,
     missing_homes: tuple[str, ...] = (),
     problems: tuple[str, ...] = (),
+    sessionless: tuple[str, ...] = (),
 ) -> RecentUsage:
     """The reports of the last ``RECENT_DAYS`` local days (in ``zone``) up to ``now``; of the
     ``missing_homes``, those there as something else than a folder are said to be."""
@@ -84,4 +86,5 @@ def read_recent(
             (home, kind) for home in missing_homes if (kind := not_a_folder(home)) is not None
         ),
         problems=problems,
+        sessionless=sessionless,
     )

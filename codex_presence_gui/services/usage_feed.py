@@ -115,7 +115,7 @@ class UsageWorker(Worker):
         self._poll: QTimer | None = None
         self._last_update = 0.0
         #: The day, zone and problems of the last view sent.
-        self._shown: tuple[date, str, tuple[str, ...]] | None = None
+        self._shown: tuple[date, str, tuple[str, ...], tuple[str, ...]] | None = None
         self.updates = 0  # updates run (for tests)
 
     def work(self) -> None:
@@ -239,7 +239,9 @@ class UsageWorker(Worker):
             # What the walk and the update found wrong: the page says it, as ``report`` does
             # (a change in it alone is worth a new view).
             problems = tuple(str(problem) for problem in (*found.errors, *result.problems))
-            shown = (today, repr(zone), problems)
+            # A sessions folder deleted or made again is said on the page.
+            sessionless = tuple(str(home) for home in found.sessionless)
+            shown = (today, repr(zone), problems, sessionless)
             # ``report`` shares the index: calls it read first are in the index, not left in
             # the logs for this update to find.
             with _index_step():
@@ -255,6 +257,7 @@ class UsageWorker(Worker):
                 notice=self._notice,
                 missing_homes=tuple(str(home) for home in found.missing_homes),
                 problems=problems,
+                sessionless=sessionless,
             )
             self._shown = shown
             return recent

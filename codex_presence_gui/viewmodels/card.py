@@ -165,7 +165,23 @@ def not_folders_text(dashboard: Dashboard) -> str:
 def missing_sessions_text(dashboard: Dashboard) -> str:
     """The ``sessions`` folders that are missing from homes that are there
     (``~/.codex/sessions``), or "" when none is."""
-    return ", ".join(home_text(home / SESSIONS_DIR) for home in dashboard.sessionless)
+    return ", ".join(sessions_folders(dashboard.sessionless))
+
+
+def sessions_folders(homes: Sequence[Path]) -> tuple[str, ...]:
+    """The ``sessions`` folders of ``homes`` as the window writes them (``~/.codex/sessions``)."""
+    return tuple(home_text(home / SESSIONS_DIR) for home in homes)
+
+
+def no_sessions_folder_text(what: str, folders: Sequence[str], then: str) -> str:
+    """Why there is no ``what`` to show when the ``sessions`` folders are gone, in the words
+    of every page: "No usage to show: ~/.codex/sessions, where Codex keeps its logs, is
+    missing. {then}" (``then`` may say ``{it}``: the folder or the folders)."""
+    one = len(folders) == 1
+    return (
+        f"No {what} to show: {', '.join(folders)}, where Codex keeps its logs, "
+        f"{'is' if one else 'are'} missing. " + then.format(it="it" if one else "them")
+    )
 
 
 def dashboard_card(dashboard: Dashboard, chosen: str | None = None) -> CardView:

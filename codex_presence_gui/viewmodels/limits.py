@@ -26,7 +26,7 @@ from codex_presence_gui.core.formatting import (
 from codex_presence_gui.core.insights import PaceState, WindowInsight
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.core.sanitize import clean_text, shown_key
-from codex_presence_gui.viewmodels.card import missing_sessions_text
+from codex_presence_gui.viewmodels.card import no_sessions_folder_text, sessions_folders
 
 
 class RowState(enum.Enum):
@@ -114,8 +114,8 @@ NO_LIMITS_IN_REPLIES_MESSAGE = (
 LOADING_MESSAGE = "Reading your Codex logs…"
 #: A home is there but its ``sessions`` folder is not (deleted while the app runs, or never
 #: made): "no reading yet, start a turn" would not say what is wrong.
-NO_SESSIONS_FOLDER_MESSAGE = (
-    "No limits to show: {folders}, where Codex keeps its logs, {is_} missing. "
+#: What follows the missing ``sessions`` folders (``no_sessions_folder_text``).
+NO_SESSIONS_FOLDER_THEN = (
     "The limits appear here by themselves once Codex makes {it} again, when a session starts."
 )
 
@@ -248,13 +248,10 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
         )
         return LimitsView(message=f"No limits to show: {why}.")
     if limits is None and dashboard.no_sessions_folder:
-        one = len(dashboard.sessionless) == 1
-        message = NO_SESSIONS_FOLDER_MESSAGE.format(
-            folders=missing_sessions_text(dashboard),
-            is_="is" if one else "are",
-            it="it" if one else "them",
+        folders = sessions_folders(dashboard.sessionless)
+        return LimitsView(
+            message=no_sessions_folder_text("limits", folders, NO_SESSIONS_FOLDER_THEN)
         )
-        return LimitsView(message=message)
     if limits is None:
         replied = dashboard.has_replies
         return LimitsView(message=NO_LIMITS_IN_REPLIES_MESSAGE if replied else NO_READING_MESSAGE)

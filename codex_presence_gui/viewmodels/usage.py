@@ -38,7 +38,11 @@ from codex_presence_gui.core.usage_report import (
     unpriced_names,
     unpriced_tokens,
 )
-from codex_presence_gui.viewmodels.card import home_text
+from codex_presence_gui.viewmodels.card import (
+    home_text,
+    no_sessions_folder_text,
+    sessions_folders,
+)
 
 #: Days in the chart and the longest total.
 DAYS = RECENT_DAYS
@@ -60,6 +64,11 @@ QUIET_MESSAGE = "No Codex usage in the last 30 days."
 MISSING_MESSAGE = (
     "Codex's folder was not found ({homes}): there is no usage to count yet. Choose the "
     "folder in Settings if Codex keeps it elsewhere."
+)
+#: What follows the missing ``sessions`` folders (``no_sessions_folder_text``), as the live
+#: view says it: "No usage recorded yet" had named no folder, only the status bar did.
+NO_SESSIONS_FOLDER_THEN = (
+    "Each Codex reply is counted here once Codex makes {it} again, when a session starts."
 )
 #: A home there as something else than a folder: waiting for Codex would not help.
 NOT_A_FOLDER_MESSAGE = (
@@ -312,6 +321,9 @@ def usage_view(recent: RecentUsage) -> UsageView:
         message_paths: tuple[str, ...] = ()
         if recent.missing_homes and not recent.recorded:
             message, message_paths = _missing_message(recent)
+        elif recent.sessionless and not recent.recorded:
+            message_paths = sessions_folders([Path(home) for home in recent.sessionless])
+            message = no_sessions_folder_text("usage", message_paths, NO_SESSIONS_FOLDER_THEN)
         return UsageView(
             UsageState.EMPTY,
             message,

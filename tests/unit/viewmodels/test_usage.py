@@ -568,6 +568,29 @@ def test_a_missing_codex_folder_is_said_on_the_usage_page() -> None:
     assert view.message_paths == ("~/.codex",)
 
 
+def test_a_missing_sessions_folder_is_said_as_the_live_view_says_it(tmp_path: Path) -> None:
+    """``~/.codex/sessions`` deleted, and nothing recorded: the page names the folder in the
+    live view's words; it had said "No usage recorded yet…", and only the status bar named
+    the folder."""
+    from codex_presence_gui.app import read_usage_view
+
+    home = Path.home() / ".codex"
+    view = usage_view(recent([], sessionless=(str(home),)))
+    assert view.state is UsageState.EMPTY
+    assert view.message == (
+        "No usage to show: ~/.codex/sessions, where Codex keeps its logs, is missing. Each "
+        "Codex reply is counted here once Codex makes it again, when a session starts."
+    )
+    assert view.message_paths == ("~/.codex/sessions",)
+    two = usage_view(recent([], sessionless=(str(home), "/w/other")))
+    assert two.message.startswith("No usage to show: ~/.codex/sessions, /w/other/sessions, ")
+    assert "are missing" in two.message
+    assert "makes them again" in two.message
+    (tmp_path / "codex").mkdir()  # a home without its sessions folder, as the window reads it
+    read = read_usage_view([tmp_path / "codex"])
+    assert read.message.startswith(f"No usage to show: {tmp_path / 'codex' / 'sessions'}, ")
+
+
 def test_a_codex_home_that_is_a_file_is_said_to_be_one(tmp_path: Path) -> None:
     """A home given as a file reads "… is a file, not a folder", as the command line and
     the Live page say; it had been "Codex's folder was not found (FILE)", as if it could
