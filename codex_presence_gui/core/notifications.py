@@ -312,11 +312,13 @@ def _threshold_notice(
     if level >= 100:
         return Notice(
             f"Codex: your {name} limit is reached",
-            f"You have used all of your {name} limit. {when}.",
+            f"Nothing is left of your {name} limit. {when}.",
             said,
         )
     left = max(100 - used, 0)
-    body = f"You have used {used:.0f}% of your {name} limit ({left:.0f}% left). {when}."
+    # Led by what is left, as the window and the tray say a limit ("You have used 91% of
+    # your 5h limit (9% left)" had led with the use).
+    body = f"{left:.0f}% of your {name} limit is left ({used:.0f}% used). {when}."
     insight = board.insight(bucket, window)
     if insight is not None and insight.pace_at(now).state is PaceState.RUNS_OUT:
         pace = pace_text(insight, now)

@@ -108,9 +108,11 @@ def test_the_users_percent_left_is_what_the_notice_says(tmp_path: Path) -> None:
 
 
 def test_the_body_says_what_is_left_and_when_it_resets(tmp_path: Path) -> None:
+    """Led by what is left, as the app says a limit everywhere: it had led with the use
+    ("You have used 91% of your 5h limit (9% left).")."""
     notes = NotificationLog(tmp_path / "n.json")
     (notice,) = due_notices(board(91), (75, 90, 95), notify_resets=True, notes=notes).notices
-    assert notice.body.startswith("You have used 91% of your 5h limit (9% left). It resets at ")
+    assert notice.body.startswith("9% of your 5h limit is left (91% used). It resets at ")
     assert notice.body.endswith("in 1h 0m.")
 
 
@@ -308,7 +310,7 @@ def test_a_hostile_reading_is_told_as_a_percent(tmp_path: Path) -> None:
     300-digit number in a notification."""
     notes = NotificationLog(tmp_path / "n.json")
     (notice,) = due_notices(board(1e308), (75, 90, 95), notify_resets=True, notes=notes).notices
-    assert notice.body.startswith("You have used all of your 5h limit.")
+    assert notice.body.startswith("Nothing is left of your 5h limit.")
     reset = due_notices(
         board(1e308, now=RESETS + 30), (75,), notify_resets=True, notes=notes
     ).notices
@@ -334,7 +336,7 @@ def test_notices_due_together_make_one_message_the_most_urgent_first(tmp_path: P
     assert message is not None
     title, body = message
     assert title == "Codex: 10% or less of your 5h limit left"
-    assert body.startswith("You have used 92% of your 5h limit (8% left).")
+    assert body.startswith("8% of your 5h limit is left (92% used).")
     assert body.endswith("\nAlso: 25% or less of your weekly limit left.")
     assert one_message(due.notices[:1]) == (due.notices[0].title, due.notices[0].body)
     assert one_message(()) is None

@@ -1447,7 +1447,7 @@ def test_a_notice_given_while_the_window_shows_gets_its_room(qtbot: QtBot) -> No
     from codex_presence_gui.ui.layout_check import check_layout
 
     window = compact_window_shown(qtbot)
-    text = "Codex: 10% or less of your 5h limit left: You have used 91% of it. It resets at 18:00."
+    text = "Codex: 10% or less of your 5h limit left: 9% of it is left, 91% used. Resets 18:00."
     heights = []
     for key in ("first", "second", "third"):
         window.show_notice(text, key=key)
@@ -1472,7 +1472,7 @@ def test_a_dismissed_notice_gives_its_room_back(qtbot: QtBot) -> None:
     window = compact_window_shown(qtbot)
     qtbot.waitUntil(lambda: window.height() == window.needed_size(True, 340).height())
     without = window.height()
-    text = "Codex: 10% or less of your 5h limit left: You have used 91% of it. It resets at 18:00."
+    text = "Codex: 10% or less of your 5h limit left: 9% of it is left, 91% used. Resets 18:00."
     window.show_notice(text, key="5h")
     qtbot.waitUntil(lambda: window.height() > without, timeout=2000)
     window.info_bar.notices[0].close_button.click()
