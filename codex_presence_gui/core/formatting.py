@@ -303,14 +303,18 @@ def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) ->
     if pace.state is PaceState.NOT_ENOUGH_DATA:
         # A pace needs readings over a part of the window (1/60: about 2 h 48 min of a week):
         # when that is, rather than only "not enough", which dozens of readings contradict.
+        # Said as what the user waits for or does ("pace: known from your first reply after
+        # 02:46" had read as a riddle, and was wrong where the time alone brings the pace).
         if pace.known_at is not None and pace.known_at > now:
-            # Said as what it waits for: a reading, which only a reply after that time brings.
             when = format_reset_clock(pace.known_at, now, zone)
-            return f"pace: known from your first reply after {when}"
+            if pace.measured_from is not None:
+                return f"pace: shown from {when}"  # measured up to now: the time brings it
+            # Measured up to the newest reading: only a reading after that time brings it.
+            return f"pace: shown once you use Codex after {when}"
         if pace.known_at is not None:
             # That time has come, but the span is measured up to the newest reading, and
             # none came since: a promised time that passes must not turn into "not enough".
-            return "pace: known once you use Codex again"
+            return "pace: shown once you use Codex again"
         return "pace: not enough readings yet"
     return ""
 

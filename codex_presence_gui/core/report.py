@@ -273,7 +273,7 @@ def _limit_lines(
             # before the reset"), not in the middle of either part.
             *parts, last = pace.split(", ")
             for line in packed([f"{part}," for part in parts] + [last], under, under, width, " "):
-                # A part longer than the line ("pace: known once you use Codex again" in 50
+                # A part longer than the line ("pace: shown once you use Codex again" in 50
                 # columns) is wrapped at its spaces, not left to run past the edge.
                 fits = columns(line) <= width
                 lines.extend([line] if fits else wrapped(line[len(under) :], width, under))

@@ -496,7 +496,8 @@ def test_too_little_data_says_when_the_pace_will_be_known(codex_home: CodexHome)
     assert T0 + 60 < known_at <= T0 + 60 + 5 * 60
     text = pace_text(window, T0 + 120, UTC)
     when = format_reset_clock(known_at, T0 + 120, UTC)
-    assert text == f"pace: known from your first reply after {when}"
+    # The time alone brings it: "known from your first reply after" had asked for a reply.
+    assert text == f"pace: shown from {when}"
     # As promised: the window's start (0% used) and this reading make a pace from then on.
     assert pace_text(window, known_at + 1, UTC).startswith("at this pace: runs out")
 
@@ -513,17 +514,17 @@ def test_a_promised_pace_time_that_passes_without_a_reading_says_what_it_waits_f
     known_at = window.pace.known_at
     assert known_at is not None
     assert pace_text(window, T0 + 240, UTC) == (
-        f"pace: known from your first reply after {format_reset_clock(known_at, T0 + 240, UTC)}"
+        f"pace: shown once you use Codex after {format_reset_clock(known_at, T0 + 240, UTC)}"
     )
     later = five_hour(insights_of(codex_home, known_at + 600))
     assert later.pace.state is PaceState.NOT_ENOUGH_DATA
-    assert pace_text(later, known_at + 600, UTC) == "pace: known once you use Codex again"
+    assert pace_text(later, known_at + 600, UTC) == "pace: shown once you use Codex again"
 
 
 def test_a_value_that_holds_while_codex_works_gives_a_pace(codex_home: CodexHome) -> None:
     """Codex works on while the window's use stays at 3 %: its usage lines repeat that value
     (not new readings, but it held until then). The pace is known once that covers the span
-    it needs, instead of "known once you use Codex again" while Codex is in use."""
+    it needs, instead of "shown once you use Codex again" while Codex is in use."""
     turns = [Turn(T0 + 60 + 120 * k, 1000, 3.0, resets_at=None) for k in range(10)]
     write_session(codex_home, A, turns, resets_at=None, jitter=False)
     now = T0 + 60 + 120 * 9 + 5

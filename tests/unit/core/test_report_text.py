@@ -69,7 +69,7 @@ def test_no_session_says_so_within_the_width(tmp_path: Path) -> None:
 
 
 def test_a_stale_reading_and_its_pace_fit_a_narrow_terminal(tmp_path: Path) -> None:
-    """At 50 columns, the stale reading's sentence and "pace: known once you use Codex again"
+    """At 50 columns, the stale reading's sentence and "pace: shown once you use Codex again"
     had run past the edge (a part longer than a line was left whole): they wrap at their
     spaces. The sentence is the limits panel's: ``status`` had said "(may be stale: start a
     Codex turn to refresh)", the tray "reading from 40 min ago", the title "as of".
