@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         help=(
-            "a Codex home to read (repeatable; default: the folders chosen in Settings, "
+            "a Codex folder to read (repeatable; default: the folders chosen in Settings, "
             "else $CODEX_HOME or ~/.codex)"
         ),
     )
@@ -186,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Connect to the local Discord client, send the current card (as preview shows "
             "it, with your settings), wait for Discord's acknowledgement, clear it again and "
-            "report. Exit codes: 0 success, 2 no Codex home, "
+            "report. Exit codes: 0 success, 2 no Codex folder, "
             "3 Discord not running, 4 application id rejected, 5 card rejected, 6 other failure."
         ),
     )
@@ -207,7 +207,7 @@ def _add_homes_option(command: argparse.ArgumentParser) -> None:
         action="extend",
         default=[],
         help=(
-            "Codex home(s) to read (default: the folders chosen in Settings, "
+            "Codex folder(s) to read (default: the folders chosen in Settings, "
             "else $CODEX_HOME or ~/.codex)"
         ),
     )

@@ -61,7 +61,7 @@ def add_report_command(
             "Print token usage and its API-equivalent cost (an estimate: subscriptions do not "
             "pay per token). The first run reads every log into an index in the cache folder; "
             "later runs read only what was written since. Exit codes: 0 success, 1 the logs "
-            "cannot be summed, 2 no Codex home or a usage error (such as a bad date or zone)."
+            "cannot be summed, 2 no Codex folder or a usage error (such as a bad date or zone)."
         ),
     )
     report.add_argument(

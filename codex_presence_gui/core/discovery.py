@@ -67,8 +67,8 @@ def left_out_message(home: str | Path) -> str | None:
         return None
     kind = not_a_folder(home)
     if kind is None:
-        return f"Codex home not found, left out: {shown_home(home)}"
-    return f"Codex home left out: {shown_home(home)} is {kind}, not a folder"
+        return f"Codex folder not found, left out: {shown_home(home)}"
+    return f"Codex folder left out: {shown_home(home)} is {kind}, not a folder"
 
 
 def no_home_message(homes: Sequence[str | Path], *, from_settings: bool = False) -> str:
@@ -84,12 +84,12 @@ def no_home_message(homes: Sequence[str | Path], *, from_settings: bool = False)
     ]
     if not others:
         return (
-            f"No Codex home found (looked in {where}). Run Codex once, {elsewhere}, "
+            f"No Codex folder found (looked in {where}). Run Codex once, {elsewhere}, "
             "or pass --codex-home DIR."
         )
     looked = f" (looked in {where})" if len(others) < len(homes) else ""
     return (
-        f"No Codex home found{looked}: {'; '.join(others)}. Give Codex's folder "
+        f"No Codex folder found{looked}: {'; '.join(others)}. Give Codex's folder "
         f"(usually ~/.codex): {elsewhere}, or pass --codex-home DIR."
     )
 
@@ -120,7 +120,7 @@ def no_sessions_message(home: str) -> str | None:
     parent = os.path.dirname(os.path.abspath(home))
     if parent != os.path.abspath(home) and _is_sessions_folder(home):
         return f"{message}; did you mean --codex-home {shown_home(parent)}?"
-    return f"{message}; is it a Codex home?"
+    return f"{message}; is it a Codex folder?"
 
 
 def _is_sessions_folder(folder: str) -> bool:
@@ -496,7 +496,7 @@ def walk_homes(
             errors.append(
                 _problem(
                     "unreadable",
-                    f"cannot open the Codex home {home}: {error.strerror or error}",
+                    f"cannot open the Codex folder {home}: {error.strerror or error}",
                     home,
                 )
             )

@@ -72,7 +72,7 @@ SAID_PER_KIND = 3
 
 #: The rest of a kind, counted: "…and 297 more files with malformed lines" (one, plural).
 _MORE = {
-    ProblemKind.HOME_MISSING: ("Codex home not found", "Codex homes not found"),
+    ProblemKind.HOME_MISSING: ("Codex folder not found", "Codex folders not found"),
     ProblemKind.UNREADABLE: (
         "file or folder that cannot be read",
         "files or folders that cannot be read",

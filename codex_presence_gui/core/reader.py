@@ -505,9 +505,9 @@ class CodexReader:
         warnings.extend(
             Problem(
                 ProblemKind.HOME_MISSING,
-                f"Codex home not found: {shown_home(home)}"
+                f"Codex folder not found: {shown_home(home)}"
                 if home not in kinds
-                else f"Codex home {shown_home(home)} is {kinds[home]}, not a folder",
+                else f"Codex folder {shown_home(home)} is {kinds[home]}, not a folder",
                 home,
             )
             for home in found.missing_homes

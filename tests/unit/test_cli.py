@@ -207,7 +207,7 @@ def test_empty_home_and_missing_home(
     assert main(["status", "--json", "--codex-home", str(missing)]) == EXIT_NO_HOME
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert f"No Codex home found (looked in {missing})" in captured.err
+    assert f"No Codex folder found (looked in {missing})" in captured.err
 
 
 def test_bad_lines_become_warnings(
@@ -263,7 +263,7 @@ def test_module_entry_point_exits_with_status(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == EXIT_NO_HOME
-    assert "No Codex home found" in result.stderr
+    assert "No Codex folder found" in result.stderr
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="closes descriptors with a POSIX shell")
@@ -793,7 +793,7 @@ def test_a_home_that_is_no_folder_is_said_to_be_one(
         given = []
     said = _no_home_said(capsys, command, given, odd if kind == "a named pipe" else None)
     assert said == (
-        f"No Codex home found: {odd} is {kind}, not a folder. Give Codex's folder "
+        f"No Codex folder found: {odd} is {kind}, not a folder. Give Codex's folder "
         "(usually ~/.codex): set CODEX_HOME, or pass --codex-home DIR."
     )
 
@@ -814,7 +814,7 @@ def test_a_home_named_with_escapes_alone_is_shown_escaped(
     given = ["--codex-home", "\x1b[31m"] if through == "option" else []
     said = _no_home_said(capsys, command, given, None)
     assert said == (
-        "No Codex home found (looked in '\\x1b[31m'). Run Codex once, set CODEX_HOME, or "
+        "No Codex folder found (looked in '\\x1b[31m'). Run Codex once, set CODEX_HOME, or "
         "pass --codex-home DIR."
     )
 
@@ -830,7 +830,7 @@ def test_a_missing_home_keeps_its_message_and_exit_code(
     missing = tmp_path / "nowhere"
     said = _no_home_said(capsys, command, ["--codex-home", str(missing)], None)
     assert said == (
-        f"No Codex home found (looked in {missing}). Run Codex once, set CODEX_HOME, or pass "
+        f"No Codex folder found (looked in {missing}). Run Codex once, set CODEX_HOME, or pass "
         "--codex-home DIR."
     )
 
@@ -847,6 +847,6 @@ def test_status_names_a_home_that_is_no_folder_beside_a_good_one(
     assert main(argv) == 0
     warnings = json.loads(capsys.readouterr().out)["warnings"]
     assert [(w["text"], w["kind"], w["path"]) for w in warnings] == [
-        (f"Codex home {a_file} is a file, not a folder", "home_missing", str(a_file)),
-        (f"Codex home not found: {missing}", "home_missing", str(missing)),
+        (f"Codex folder {a_file} is a file, not a folder", "home_missing", str(a_file)),
+        (f"Codex folder not found: {missing}", "home_missing", str(missing)),
     ]

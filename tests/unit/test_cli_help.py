@@ -44,3 +44,16 @@ def test_private_says_the_private_card_as_settings_and_the_readme_do() -> None:
     parser = build_parser()
     private = next(action for action in parser._actions if "--private" in action.option_strings)
     assert f'"{PRIVATE_DETAILS} · {PRIVATE_STATE}"' in (private.help or "")
+
+
+def test_the_help_says_codex_folder_as_the_window_does() -> None:
+    """The window, Settings and the README say "Codex folder"; the help had said "Codex
+    home" (the option keeps its name, ``--codex-home``)."""
+    parser = build_parser()
+    commands = next(
+        action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    for command in (parser, *commands.choices.values()):
+        text = " ".join(command.format_help().replace("--codex-home", "").split())
+        assert "Codex home" not in text, command.prog
+    assert "Codex folder" in parser.format_help()

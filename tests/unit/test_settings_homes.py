@@ -334,14 +334,14 @@ def test_a_file_chosen_in_the_settings_is_said_to_be_one(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == (
-        f"No Codex home found: {a_file} is a file, not a folder. Give Codex's folder (usually "
+        f"No Codex folder found: {a_file} is a file, not a folder. Give Codex's folder (usually "
         "~/.codex): choose another folder in Settings → General, or pass --codex-home DIR.\n"
     )
     missing = tmp_path / "nowhere"
     save_settings(config, Settings(codex_homes=(str(missing),)))
     assert main(command) == 2
     assert capsys.readouterr().err == (
-        f"No Codex home found (looked in {missing}). Run Codex once, choose another folder in "
+        f"No Codex folder found (looked in {missing}). Run Codex once, choose another folder in "
         "Settings → General, or pass --codex-home DIR.\n"
     )
     # Given on the command line, the settings are not read: CODEX_HOME is the other way.
@@ -390,15 +390,15 @@ def test_screenshot_says_the_folders_it_cannot_use_as_status_does(
     assert out.is_file()
     assert captured.out.startswith(f"Saved {out}")
     assert captured.err.splitlines() == [
-        f"warning: Codex home not found, left out: {missing}",
-        f"warning: Codex home left out: {a_file} is a file, not a folder",
+        f"warning: Codex folder not found, left out: {missing}",
+        f"warning: Codex folder left out: {a_file} is a file, not a folder",
         settings_warning,
     ]
     # None of them usable: said as the other commands say it; the picture is of no home.
     config.write_text(json.dumps({"codex_homes": [str(missing), str(a_file)]}))
     assert main(["screenshot", str(out)]) == 0
     assert capsys.readouterr().err.splitlines() == [
-        f"warning: No Codex home found (looked in {missing}, {a_file}): {a_file} is a file, "
+        f"warning: No Codex folder found (looked in {missing}, {a_file}): {a_file} is a file, "
         "not a folder. Give Codex's folder (usually ~/.codex): choose another folder in "
         "Settings → General, or pass --codex-home DIR."
     ]

@@ -353,7 +353,7 @@ def test_bad_input_is_a_message(
     assert "--since is after --until" in err
     status, _, err = _run(capsys, "report", "daily", "--codex-home", str(tmp_path / "nowhere"))
     assert status == 2
-    assert "No Codex home found" in err
+    assert "No Codex folder found" in err
     with pytest.raises(SystemExit) as stopped:
         main(["report", "daily", "--since", "yesterday"])
     assert stopped.value.code == 2
@@ -480,7 +480,7 @@ def test_a_home_without_a_sessions_folder_is_said_with_the_folder_meant(
         f"warning: {sessions} has no sessions folder; did you mean --codex-home {home.root}?",
         f"warning: {copy} has no sessions folder; did you mean --codex-home {tmp_path}?",
         # Escaped: neither acted on, nor read as a folder "empty" that is not there.
-        f"warning: '{tmp_path}/empty\\x1b[2J' has no sessions folder; is it a Codex home?",
+        f"warning: '{tmp_path}/empty\\x1b[2J' has no sessions folder; is it a Codex folder?",
     ]
     status, _, err = _run(capsys, "report", "daily", "--codex-home", str(home.root))
     assert "sessions folder" not in err
@@ -710,8 +710,8 @@ def test_a_home_that_is_missing_beside_others_is_said_not_dropped_unsaid(
     assert status == 0
     assert json.loads(out)["totals"]["total_tokens"] > 0
     assert _warnings(err) == [
-        f"warning: Codex home not found, left out: '{tmp_path}/typo\\x1b[31m'",  # escaped
-        f"warning: Codex home left out: {a_file} is a file, not a folder",
+        f"warning: Codex folder not found, left out: '{tmp_path}/typo\\x1b[31m'",  # escaped
+        f"warning: Codex folder left out: {a_file} is a file, not a folder",
     ]
 
 

@@ -71,7 +71,7 @@ def test_a_named_pipe_is_said_without_waiting_on_it(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     assert not_a_folder(fifo) == "a named pipe"
     assert no_home_message([fifo]) == (
-        f"No Codex home found: {fifo} is a named pipe, not a folder. {NOT_A_FOLDER_ADVICE}"
+        f"No Codex folder found: {fifo} is a named pipe, not a folder. {NOT_A_FOLDER_ADVICE}"
     )
 
 
@@ -93,10 +93,10 @@ def test_a_socket_is_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 def test_a_missing_home_keeps_its_message(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
     assert no_home_message([missing]) == (
-        f"No Codex home found (looked in {missing}). {MISSING_ADVICE}"
+        f"No Codex folder found (looked in {missing}). {MISSING_ADVICE}"
     )
     assert no_home_message([missing, tmp_path / "x"]) == (
-        f"No Codex home found (looked in {missing}, {tmp_path / 'x'}). {MISSING_ADVICE}"
+        f"No Codex folder found (looked in {missing}, {tmp_path / 'x'}). {MISSING_ADVICE}"
     )
 
 
@@ -106,12 +106,12 @@ def test_a_file_given_as_the_home_is_said_to_be_one(tmp_path: Path) -> None:
     a_file = tmp_path / "x"
     a_file.write_text("")
     assert no_home_message([a_file]) == (
-        f"No Codex home found: {a_file} is a file, not a folder. {NOT_A_FOLDER_ADVICE}"
+        f"No Codex folder found: {a_file} is a file, not a folder. {NOT_A_FOLDER_ADVICE}"
     )
     # Beside a missing one: where it looked, then what was not a folder.
     missing = tmp_path / "nowhere"
     assert no_home_message([missing, str(a_file)]) == (
-        f"No Codex home found (looked in {missing}, {a_file}): {a_file} is a file, not a "
+        f"No Codex folder found (looked in {missing}, {a_file}): {a_file} is a file, not a "
         f"folder. {NOT_A_FOLDER_ADVICE}"
     )
 
@@ -119,12 +119,12 @@ def test_a_file_given_as_the_home_is_said_to_be_one(tmp_path: Path) -> None:
 def test_a_name_of_escapes_alone_is_shown_escaped(tmp_path: Path) -> None:
     """``--codex-home $'\\e[31m'`` had read "looked in )": the name cleaned to nothing."""
     assert no_home_message(["\x1b[31m"]) == (
-        f"No Codex home found (looked in '\\x1b[31m'). {MISSING_ADVICE}"
+        f"No Codex folder found (looked in '\\x1b[31m'). {MISSING_ADVICE}"
     )
     odd = tmp_path / "\x1b]0;t\x07"
     odd.write_text("")
     message = no_home_message([odd])
-    assert message.startswith(f"No Codex home found: '{tmp_path}/\\x1b]0;t\\x07' is a file")
+    assert message.startswith(f"No Codex folder found: '{tmp_path}/\\x1b]0;t\\x07' is a file")
     assert clean_text(message) == message
 
 
@@ -142,10 +142,10 @@ def test_a_home_without_a_sessions_folder_keeps_its_message(tmp_path: Path) -> N
     empty = tmp_path / "empty"
     empty.mkdir()
     assert no_sessions_message(str(empty)) == (
-        f"{empty} has no sessions folder; is it a Codex home?"
+        f"{empty} has no sessions folder; is it a Codex folder?"
     )
     odd = tmp_path / "\x1b[2J"
     odd.mkdir()
     assert no_sessions_message(str(odd)) == (
-        f"'{tmp_path}/\\x1b[2J' has no sessions folder; is it a Codex home?"
+        f"'{tmp_path}/\\x1b[2J' has no sessions folder; is it a Codex folder?"
     )

@@ -269,7 +269,7 @@ def test_unusable_home_path_is_a_warning(tmp_path: Path) -> None:
     """A home that cannot even be looked at is reported, never raised."""
     result = CodexReader([tmp_path / ("a" * 300)], max_age=None).refresh()
     assert result.snapshots == ()
-    assert any("cannot open the Codex home" in str(w) for w in result.warnings)
+    assert any("cannot open the Codex folder" in str(w) for w in result.warnings)
 
 
 @pytest.mark.parametrize("balance", ["1e999", "inf", "0.00", "-3", "lots", None])

@@ -180,7 +180,7 @@ def test_missing_home_and_unreadable_file_are_warnings(
     assert [s.file for s in result.snapshots] == [good]
     texts = [str(w) for w in result.warnings]
     assert f"cannot read {bad}: Permission denied" in texts
-    assert f"Codex home not found: {codex_home.root / 'nope'}" in texts
+    assert f"Codex folder not found: {codex_home.root / 'nope'}" in texts
 
 
 def test_a_home_that_is_no_folder_is_said_to_be_one(codex_home: CodexHome, tmp_path: Path) -> None:
@@ -196,8 +196,8 @@ def test_a_home_that_is_no_folder_is_said_to_be_one(codex_home: CodexHome, tmp_p
     assert result.missing_homes == (a_file, missing)
     assert result.not_folders == ((a_file, "a file"),)
     assert [str(w) for w in result.warnings] == [
-        f"Codex home {a_file} is a file, not a folder",
-        f"Codex home not found: {missing}",
+        f"Codex folder {a_file} is a file, not a folder",
+        f"Codex folder not found: {missing}",
     ]
     assert build_dashboard(result).not_folders == ((a_file, "a file"),)
 

@@ -93,7 +93,7 @@ def test_a_home_that_is_no_folder_is_said_not_waited_for(qtbot: QtBot) -> None:
         dashboard(
             homes=(a_file,),
             missing=(a_file,),
-            warnings=(Problem(ProblemKind.HOME_MISSING, f"Codex home {odd}", a_file),),
+            warnings=(Problem(ProblemKind.HOME_MISSING, f"Codex folder {odd}", a_file),),
             not_folders=((a_file, "a file"),),
         )
     )
@@ -117,8 +117,8 @@ def test_a_home_that_is_no_folder_is_said_not_waited_for(qtbot: QtBot) -> None:
             homes=(good, a_file, gone),
             missing=(a_file, gone),
             warnings=(
-                Problem(ProblemKind.HOME_MISSING, f"Codex home {odd}", a_file),
-                Problem(ProblemKind.HOME_MISSING, f"Codex home not found: {gone}", gone),
+                Problem(ProblemKind.HOME_MISSING, f"Codex folder {odd}", a_file),
+                Problem(ProblemKind.HOME_MISSING, f"Codex folder not found: {gone}", gone),
             ),
             not_folders=((a_file, "a file"),),
         )
@@ -127,7 +127,7 @@ def test_a_home_that_is_no_folder_is_said_not_waited_for(qtbot: QtBot) -> None:
     assert window.feed_status.full_text == "0 active sessions"
     assert window.problems.isVisibleTo(window)
     assert window.problems.full_text == "⚠ 1 problem reading logs"
-    assert f"Codex home {odd}" in window.problems.toolTip()
+    assert f"Codex folder {odd}" in window.problems.toolTip()
     assert str(gone) not in window.problems.toolTip()
 
 
