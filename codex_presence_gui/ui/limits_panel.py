@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.ui.accessible import make_figure, read_as_group, tell
+from codex_presence_gui.ui.accessible import give_focus, make_figure, read_as_group, tell
 from codex_presence_gui.ui.labels import ElidedLabel, set_tooltip, wrapped_label
 from codex_presence_gui.ui.sparkline import Sparkline
 from codex_presence_gui.ui.theme import (
@@ -371,5 +371,5 @@ class LimitsPanel(QWidget):
         for key in (*later, *earlier):
             widget = self._rows[key]
             if widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
-                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                give_focus(widget)  # ringed still, if it was
                 return

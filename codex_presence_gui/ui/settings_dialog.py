@@ -70,6 +70,7 @@ from codex_presence_gui.core.settings import (
     rule_problem,
     validate,
 )
+from codex_presence_gui.ui.accessible import give_focus
 from codex_presence_gui.ui.folders import choose_folder
 from codex_presence_gui.ui.labels import LeftToRightDelegate, path_drawn_in, show_as_written
 from codex_presence_gui.ui.theme import set_level_color, set_muted
@@ -575,7 +576,7 @@ class SettingsDialog(QDialog):
         if isinstance(field.page, QScrollArea):
             field.page.ensureWidgetVisible(field.messages)
             field.page.ensureWidgetVisible(widget)
-        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        give_focus(widget)  # ringed, if the user came to Save by the keyboard
 
     def _select_refused_rule(self, rules: Sequence[ProjectRule]) -> QWidget:
         """Select the first rule that cannot be saved; its field to correct."""
@@ -638,7 +639,7 @@ class SettingsDialog(QDialog):
         self._rules.append(ProjectRule("", RuleAction.HIDE))
         self.rules_list.addItem(_rule_text(self._rules[-1]))
         self.rules_list.setCurrentRow(len(self._rules) - 1)
-        self.rule_pattern.setFocus()
+        give_focus(self.rule_pattern)
         self._refresh_state()
         # Its pattern, to type, in sight once laid out: low on a short page, it had been
         # out of it (the keyboard given to a field does not scroll a page to it).

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from codex_presence_gui.ui.accessible import make_figure, read_as_button
+from codex_presence_gui.ui.accessible import give_focus, make_figure, read_as_button
 from codex_presence_gui.ui.labels import ElidedLabel, wrapped_label
 
 #: How long the Copy button says "Copied".
@@ -290,9 +290,8 @@ class DetailsDialog(QDialog):
         self.show()
         self.raise_()
         self.activateWindow()
-        (self.text if self.text.isVisible() else self.buttons).setFocus(
-            Qt.FocusReason.ActiveWindowFocusReason
-        )
+        # Ringed as when it was last looked at, brought back to the front.
+        give_focus(self.text if self.text.isVisible() else self.buttons)
 
     def showEvent(self, event: QShowEvent) -> None:
         # Sized before Qt places it over its parent: grown afterwards, it could reach past

@@ -282,10 +282,14 @@ def test_a_model_limit_coming_or_going_leaves_the_keyboard_on_its_limit(qtbot: Q
 
 def test_a_limit_row_going_first_leaves_the_keyboard_on_the_next(qtbot: QtBot) -> None:
     """The first row going (the account's 5h window no longer reported), the keyboard on
-    it goes to the row that came after it, now first."""
+    it goes to the row that came after it, now first; the window's controls still show
+    their focus rings, as they did (Qt stops at any move of the focus but Tab's)."""
+    from codex_presence_gui.ui.accessible import show_focus_rings
+
     window = shown_window(qtbot)
     three = (session("shop", age=5), session("docs", age=60), session("api", age=120))
     window.limits.bars[0].setFocus(Qt.FocusReason.TabFocusReason)
+    show_focus_rings(window)  # as Tab to the row leaves it
     weekly = window.limits.bars[1]
     account = limits()
     weekly_only = account._replace(windows=account.windows[1:])
@@ -293,6 +297,7 @@ def test_a_limit_row_going_first_leaves_the_keyboard_on_the_next(qtbot: QtBot) -
     QApplication.processEvents()
     assert window.limits.bars == [weekly]
     assert QApplication.focusWidget() is weekly
+    assert window.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
 
 
 def test_a_limit_row_going_while_the_window_is_in_the_background_hands_its_keyboard_on(

@@ -1163,3 +1163,22 @@ def test_the_thresholds_note_says_zero_as_its_tooltip_does(qtbot: QtBot) -> None
         "Separated by commas; each is said once per window. 0 means the limit is reached."
     ]
     assert dialog.thresholds.toolTip().endswith("0 means the limit is reached.")
+
+
+def test_a_rule_added_from_the_keyboard_has_its_pattern_ringed(qtbot: QtBot) -> None:
+    """Add pressed from the keyboard gives it to the new rule's pattern with its focus ring:
+    Qt stops drawing rings at any move of the focus but Tab's, and the field had the
+    keyboard with no sign of it."""
+    from codex_presence_gui.ui.accessible import show_focus_rings
+
+    dialog = make(qtbot, Settings())
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog.tabs.setCurrentIndex(1)
+    dialog.add_rule.setFocus(Qt.FocusReason.TabFocusReason)
+    show_focus_rings(dialog)  # as Tab to the button leaves it
+    qtbot.keyClick(dialog.add_rule, Qt.Key.Key_Space)
+    qtbot.waitUntil(dialog.rule_pattern.hasFocus)
+    assert dialog.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
