@@ -122,7 +122,9 @@ def window_glance(
             line=text,
         )
     percent = percent_left(window)
-    reached = window.remaining_percent <= 0
+    # As the limits panel and the Discord card say it: what rounds to "0% left" is reached
+    # (the title had read "5h: 0% left" beside the panel's "Limit reached").
+    reached = percent == 0
     amount = "limit reached" if reached else f"{percent}% left"
     clock = format_reset_clock(window.resets_at, now, zone) if window.resets_at is not None else ""
     resets = f" · resets {clock}" if clock else ""

@@ -182,3 +182,12 @@ def test_unknown_reset_time() -> None:
     """No reset time: the line says only what is left."""
     view = look(bucket(UsageWindow(300, 20.0, None)))
     assert view.windows[0].line == "5h: 80% left"
+
+
+def test_what_rounds_to_nothing_left_reads_limit_reached_as_in_the_panel() -> None:
+    """0.4% left is "0% left" rounded: the limits panel and the Discord card say "limit
+    reached"; the title and the tray had said "5h: 0% left"."""
+    view = glance(dashboard(limit=limits((99.6, 82.0))))
+    assert view.windows[0].reached
+    assert view.windows[0].text.startswith("5h: limit reached")
+    assert view.title.startswith("5h: limit reached (resets ")
