@@ -7,6 +7,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QApplication, QBoxLayout, QFrame, QScrollArea, QWidget
 
 from codex_presence_gui.ui.accessible import RING_GAP
+from codex_presence_gui.ui.scrolling import page_room
 
 #: What a margin or a gap between widgets keeps when the page gives pixels up: the focus ring
 #: is drawn in them, round the figure the keyboard is on.
@@ -96,11 +97,9 @@ class LivePage(QScrollArea):
 
         The room is measured as the scroll area measures it: the page's whole width while
         it shows no scroll bar, else the width beside the bar (which it keeps while the page
-        does not fit beside it)."""
-        room = self.maximumViewportSize()  # the viewport's size without the scroll bar
-        bar = self.verticalScrollBar()
-        width = room.width() - (bar.sizeHint().width() if bar.isVisibleTo(self) else 0)
-        short = self.needed_height(width) - room.height()
+        does not fit beside it: ``page_room``)."""
+        room = page_room(self)
+        short = self.needed_height(room.width()) - room.height()
         cut = 0
         if 0 < short < self.fontMetrics().height():
             most = max(self.margins.top(), self.margins.bottom(), self.spacing)

@@ -73,6 +73,7 @@ from codex_presence_gui.core.settings import (
 from codex_presence_gui.ui.accessible import give_focus
 from codex_presence_gui.ui.folders import choose_folder
 from codex_presence_gui.ui.labels import LeftToRightDelegate, path_drawn_in, show_as_written
+from codex_presence_gui.ui.scrolling import least_height, page_room
 from codex_presence_gui.ui.theme import set_level_color, set_muted
 
 PreviewSource = Callable[[PresenceSettings], list[str]]
@@ -1427,11 +1428,7 @@ class _Page(QScrollArea):
 
     def needed_height(self, width: int) -> int:
         """The height the sections need at ``width``, with the margins whole."""
-        layout = self._layout
-        needed = layout.totalMinimumSize().height()
-        if layout.hasHeightForWidth():
-            needed = max(needed, layout.totalHeightForWidth(width))
-        return needed + self.given_up
+        return least_height(self._layout, width) + self.given_up
 
     def _fit_height(self) -> None:
         """Give up the pixels the page lacks from its top and bottom margins, when it lacks
@@ -1441,10 +1438,8 @@ class _Page(QScrollArea):
         The room is measured as the scroll area measures it: the page's whole width while
         it shows no scroll bar, else the width beside the bar (which it keeps while the page
         does not fit beside it)."""
-        room = self.maximumViewportSize()  # the viewport's size without the scroll bar
-        bar = self.verticalScrollBar()
-        width = room.width() - (bar.sizeHint().width() if bar.isVisibleTo(self) else 0)
-        short = self.needed_height(width) - room.height()
+        room = page_room(self)
+        short = self.needed_height(room.width()) - room.height()
         margins = self._style_margins()
         can = margins.top() + margins.bottom()
         give = short if 0 < short < self.fontMetrics().height() and short <= can else 0

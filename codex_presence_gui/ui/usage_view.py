@@ -64,6 +64,7 @@ from codex_presence_gui.ui.labels import (
     show_as_written,
     wrapped_label,
 )
+from codex_presence_gui.ui.scrolling import least_height, page_room
 from codex_presence_gui.ui.sessions_table import AnyIndex, sorted_rows_view
 from codex_presence_gui.ui.status_details import DetailsDialog, StatusLink
 from codex_presence_gui.ui.theme import (
@@ -1153,13 +1154,8 @@ class UsagePage(QScrollArea):
         if chart.isHidden():
             chart.give_up(0)
             return
-        room = self.maximumViewportSize()  # the viewport's size without the scroll bar
-        width = room.width() - self.verticalScrollBar().sizeHint().width()
-        layout = self.content_layout
-        needed = layout.totalMinimumSize().height()
-        if layout.hasHeightForWidth():
-            needed = max(needed, layout.totalHeightForWidth(width))
-        short = needed + chart.given_up - room.height()
+        room = page_room(self, beside_bar=True)
+        short = least_height(self.content_layout, room.width()) + chart.given_up - room.height()
         chart.give_up(short if 0 < short < chart.fontMetrics().height() else 0)
 
     def _arrange(self) -> None:
