@@ -1526,6 +1526,18 @@ class _Screen:
         return self.room
 
 
+def _fake_screen(
+    monkeypatch: pytest.MonkeyPatch, width: int, height: int, frame: QMargins | None = None
+) -> tuple[_Screen, QMargins]:
+    """Every window on a screen of ``width`` x ``height``, its window manager's frame
+    ``frame`` (openbox's, by default)."""
+    screen = _Screen(width, height)
+    frame = QMargins(1, 20, 1, 5) if frame is None else frame
+    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
+    monkeypatch.setattr(MainWindow, "_frame_margins", lambda self: frame)
+    return screen, frame
+
+
 @pytest.mark.parametrize(("width", "height"), [(800, 480), (960, 540), (853, 533)])
 def test_a_first_window_fits_a_small_screen(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, width: int, height: int
@@ -1559,10 +1571,7 @@ def test_the_usage_page_grows_a_compact_window_within_a_small_screen(
     """On 800x480, a compact window grown for the Usage page had been given the whole
     screen's room without its frame: its title bar's height of it, the status bar, was
     below the screen's edge. It grows as far as the screen has room for it with its frame."""
-    screen = _Screen(800, 480)
-    frame = QMargins(1, 24, 1, 5)
-    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
-    monkeypatch.setattr(MainWindow, "_frame_margins", lambda self: frame)
+    screen, frame = _fake_screen(monkeypatch, 800, 480, QMargins(1, 24, 1, 5))
     window = MainWindow()
     qtbot.addWidget(window)
     window.set_layout_mode(LayoutMode.COMPACT)
@@ -1588,10 +1597,7 @@ def test_the_usage_page_fits_a_small_screen_with_its_frame(
     from codex_presence_gui.ui.layout_check import check_layout
     from tests.unit.ui.test_usage_view import full_view
 
-    screen = _Screen(800, 480)
-    frame = QMargins(1, 20, 1, 5)
-    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
-    monkeypatch.setattr(MainWindow, "_frame_margins", lambda self: frame)
+    screen, frame = _fake_screen(monkeypatch, 800, 480)
     window = make_window(qtbot)
     window.show_dashboard(dashboard((session("shop"), session("api")), limit=limits()))
     window.show_usage(full_view())
@@ -1655,10 +1661,7 @@ def test_a_chosen_full_layout_fits_a_small_screen_with_its_frame(
     instead."""
     from codex_presence_gui.ui.layout_check import check_layout
 
-    screen = _Screen(width, height)
-    frame = QMargins(1, 20, 1, 5)
-    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
-    monkeypatch.setattr(MainWindow, "_frame_margins", lambda self: frame)
+    screen, frame = _fake_screen(monkeypatch, width, height)
     window = _fresh_window(qtbot, tmp_path)
     window.set_layout_mode(LayoutMode.FULL)
     room = screen.room.size().shrunkBy(frame)
@@ -1710,10 +1713,7 @@ def test_a_chosen_full_layout_moved_to_a_smaller_screen_fits_it(
     """Moved from a roomy screen to an 800x480 one, a full layout chosen kept the least height
     it had there until it was next resized: as tall as the live view, below the new screen's
     edge. It is measured again as it changes screens."""
-    screen = _Screen(1920, 1080)
-    frame = QMargins(1, 20, 1, 5)
-    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
-    monkeypatch.setattr(MainWindow, "_frame_margins", lambda self: frame)
+    screen, frame = _fake_screen(monkeypatch, 1920, 1080)
     window = make_window(qtbot)
     window.show_dashboard(dashboard((session("shop"), session("api")), limit=limits()))
     window.show_notice("Codex: 10% or less of your 5h limit left.", key="5h")
@@ -1723,7 +1723,7 @@ def test_a_chosen_full_layout_moved_to_a_smaller_screen_fits_it(
     qtbot.waitUntil(lambda: window.size() == window.minimumSize())
     room = QSize(800, 480).shrunkBy(frame)
     assert window.minimumHeight() > room.height()
-    screen = _Screen(800, 480)
+    screen.room = QRect(0, 0, 800, 480)  # the window's screen is now a small one
     handle = window.windowHandle()
     assert handle is not None
     handle.screenChanged.emit(handle.screen())
@@ -1738,9 +1738,7 @@ def test_a_chosen_full_layout_on_a_tiny_screen_keeps_a_few_lines(
     """On a screen shorter than the bars and a few lines, the full layout chosen keeps the bars
     and six lines of the live page; it had kept the Usage page's least height, which is the
     Usage page's own (without numbers, as tall as what that page says: 72 px here)."""
-    screen = _Screen(800, 120)
-    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
-    monkeypatch.setattr(MainWindow, "_frame_margins", lambda self: QMargins(1, 20, 1, 5))
+    _fake_screen(monkeypatch, 800, 120)
     window = make_window(qtbot)
     window.show_dashboard(dashboard((session("shop"),), limit=limits()))
     window.set_layout_mode(LayoutMode.FULL)
