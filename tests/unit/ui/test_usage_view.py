@@ -200,12 +200,7 @@ def test_an_unpriced_cost_sorts_last_both_ways_and_ties_go_by_name(
 
 
 def test_tables_sort_by_tokens_and_never_scroll_sideways(qtbot: QtBot) -> None:
-    page = UsagePage()
-    qtbot.addWidget(page)
-    page.show_view(full_view())
-    page.resize(560, 700)
-    page.show()
-    settle()
+    page = settled_page(qtbot, 560, 700)
     table = page.project_table
     names = [table.model().index(row, 0).data() for row in range(table.model().rowCount())]
     assert names == ["shop", "api", "docs"]
@@ -358,12 +353,7 @@ def test_flat_period_totals_start_their_tokens_in_line(qtbot: QtBot) -> None:
     """One under the other, the three totals' tokens start at one x ("Today" is shorter
     than "30 days": its tokens had started further left); side by side, each caption is
     as wide as its own text again."""
-    page = UsagePage()
-    qtbot.addWidget(page)
-    page.show_view(full_view())
-    page.resize(420, 700)
-    page.show()
-    settle()
+    page = settled_page(qtbot, 420, 700)
     assert all(box.flat for box in page.periods)
     starts = {box.tokens.mapTo(page, QPoint(0, 0)).x() for box in page.periods}
     assert len(starts) == 1, starts
@@ -414,6 +404,17 @@ def test_the_dates_mark_the_weeks_where_there_is_room(
     for earlier, later in itertools.pairwise(boxes):
         assert later.left() > earlier.right()
     assert all(box.left() >= 0 and box.right() <= chart.width() for box in boxes)
+
+
+def settled_page(qtbot: QtBot, width: int, height: int) -> UsagePage:
+    """A page of ``full_view`` shown at ``width`` x ``height``, its layout settled."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    page.resize(width, height)
+    page.show()
+    settle()
+    return page
 
 
 def active_page(qtbot: QtBot, width: int, height: int) -> UsagePage:
