@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QApplication, QBoxLayout, QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QBoxLayout, QScrollArea, QWidget
 
 from codex_presence_gui.ui.accessible import RING_GAP
-from codex_presence_gui.ui.scrolling import page_room
+from codex_presence_gui.ui.scrolling import make_page, page_room
 
 #: What a margin or a gap between widgets keeps when the page gives pixels up: the focus ring
 #: is drawn in them, round the figure the keyboard is on.
@@ -39,14 +39,9 @@ class LivePage(QScrollArea):
 
     def __init__(self, body: LiveBody, layout: QBoxLayout) -> None:
         super().__init__()
-        self.setObjectName("livePage")
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # No Tab stop of its own: the keyboard goes from figure to figure, and the page
-        # scrolls to the one it is on (see ``MainWindow.focusNextPrevChild``).
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setAccessibleName("Live")
+        # The keyboard goes from figure to figure, and the page scrolls to the one it is on
+        # (see ``MainWindow.focusNextPrevChild``).
+        make_page(self, "livePage", "Live")
         self._layout = layout
         #: The layout's own margins and spacing, which ``cut`` takes pixels from.
         self.margins = layout.contentsMargins()

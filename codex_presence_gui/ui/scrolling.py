@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QLayout, QScrollArea
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QFrame, QLayout, QScrollArea
+
+
+def make_page(area: QScrollArea, name: str, spoken: str) -> None:
+    """Make ``area`` a window's page: it scrolls down, never sideways, draws no frame of its
+    own and is no Tab stop (the keyboard goes from control to control in it); a screen
+    reader says its name, ``spoken``, not a bare "scroll pane". ``name`` is its object's."""
+    area.setObjectName(name)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    area.setAccessibleName(spoken)
 
 
 def page_room(area: QScrollArea, *, beside_bar: bool = False) -> QSize:

@@ -64,7 +64,7 @@ from codex_presence_gui.ui.labels import (
     show_as_written,
     wrapped_label,
 )
-from codex_presence_gui.ui.scrolling import least_height, page_room
+from codex_presence_gui.ui.scrolling import least_height, make_page, page_room
 from codex_presence_gui.ui.sessions_table import AnyIndex, sorted_rows_view
 from codex_presence_gui.ui.status_details import DetailsDialog, StatusLink
 from codex_presence_gui.ui.theme import (
@@ -676,17 +676,10 @@ class UsagePage(QScrollArea):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("usagePage")
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # No Tab stop of its own, where nothing would show the focus: the keyboard goes from
-        # control to control, and Page Up and Down from the chart and the buttons scroll the
-        # page (a table scrolls its own rows).
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        # It holds the keyboard while an export saves (see ``export_csv``): a screen reader
-        # says where it is, not a bare "scroll pane".
-        self.setAccessibleName("Usage")
+        # No Tab stop of its own, where nothing would show the focus: Page Up and Down from
+        # the chart and the buttons scroll the page (a table scrolls its own rows). It holds
+        # the keyboard while an export saves (see ``export_csv``), said by its name.
+        make_page(self, "usagePage", "Usage")
         self.view: UsageView | None = None
 
         content = QWidget()
