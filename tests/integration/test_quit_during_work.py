@@ -183,11 +183,12 @@ def test_quit_during_a_hung_discord_handshake(
     tmp_path: Path, codex_home: CodexHome, discord_dir: Path
 ) -> None:
     """Discord accepts and never answers (30 s handshake timeout): the quit cancels the
-    handshake, the app stops within its 2 s budget and exits 0."""
+    handshake, the Discord thread stops within its budget, and the app within its 2 s, and
+    exits 0 long before the handshake's timeout."""
     write_session(codex_home)
     peer = FakeDiscord(discord_dir, mode=Mode.HANG_HANDSHAKE).start()
     try:
-        code, stderr, _elapsed = run_app(tmp_path, codex_home, 30.0, "discord-hung", discord_dir)
+        code, stderr, elapsed = run_app(tmp_path, codex_home, 30.0, "discord-hung", discord_dir)
     finally:
         peer.stop()
     assert code == 0, stderr
@@ -195,7 +196,12 @@ def test_quit_during_a_hung_discord_handshake(
     assert "Destroyed while thread" not in stderr
     assert any(f.op == 0 for f in peer.frames)  # the handshake really was under way
     assert stop_time_ms(tmp_path) < 2000
-    assert "did not stop within" not in log_text(tmp_path)
+    # The Discord thread's alone: the quit comes 0.3 s into the handshake, when the
+    # usage feed's first update may be importing the price library (a fresh index here), which
+    # nothing can cut short: about 1 s under load, where that thread was kept past its 900 ms
+    # (in 11 of 30 runs beside two busy loops) and the process waited for it, as it should.
+    assert "thread 'discord' did not stop within" not in log_text(tmp_path)
+    assert elapsed < 15.0  # far below the 30 s handshake
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX exit statuses")
