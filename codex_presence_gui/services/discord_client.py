@@ -303,7 +303,9 @@ class PypresenceClient:
         one. A later ``connect()`` starts again from the first (a silent Discord may have
         recovered by then)."""
         self.close()
-        self._aborted = False
+        # Not ``_aborted``: an abort is for good, also one that came before this call (the
+        # worker's stop can land between its check and the call, and a handshake it had
+        # reset then waited its whole timeout on a silent Discord, holding up the quit).
         self._interrupted = False
         self.tried = []
         self.ipc_path = None

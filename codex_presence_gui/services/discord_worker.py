@@ -322,6 +322,11 @@ class DiscordWorker(Worker):
         log.debug("Discord: connecting (attempt %d)", self._attempt + 1)
         client = self._factory(self._client_id)
         self._client = client  # reachable by abort() while connecting
+        if self.should_stop():
+            # The stop came while the client was made, and on_abort found none to cancel.
+            self._client = None
+            client.close()
+            return
         try:
             self._handshake(client)
         except InvalidClientIdError:

@@ -216,6 +216,22 @@ def test_abort_cancels_a_waiting_call(discord_dir: Path) -> None:
     peer.stop()
 
 
+def test_an_abort_before_the_connect_still_holds(discord_dir: Path) -> None:
+    """A quit that comes just before the handshake starts: the connect ends at once, no
+    handshake goes out (it used to forget the abort and wait out its timeout)."""
+    peer = FakeDiscord(discord_dir, mode=Mode.HANG_HANDSHAKE).start()
+    try:
+        rpc = PypresenceClient("1", handshake_timeout=2.0)
+        rpc.abort()
+        started = time.monotonic()
+        with pytest.raises(AbortedError):
+            rpc.connect()
+        assert time.monotonic() - started < 1.0
+    finally:
+        peer.stop()
+    assert peer.handshake_times() == []
+
+
 def test_no_warnings_about_leaked_loops_or_sockets(
     discord_dir: Path, recwarn: pytest.WarningsRecorder
 ) -> None:

@@ -449,6 +449,36 @@ def test_quitting_during_a_hung_handshake(discord_dir: Path, qtbot: QtBot) -> No
         peer.stop()
 
 
+def test_quitting_while_the_client_is_made(discord_dir: Path, qtbot: QtBot) -> None:
+    """The stop lands after the worker's last look at it and before its client exists, so
+    the abort has nothing to cancel: the handshake is not started, and stop returns in time
+    (it used to send it and wait out its 30 s on a silent Discord, the thread kept)."""
+    from codex_presence_gui.services.discord_client import PypresenceClient
+    from tests.helpers.fake_discord import FakeDiscord, Mode
+
+    making = threading.Event()
+    stopping = threading.Event()
+
+    def slow_factory(cid: str) -> PypresenceClient:
+        making.set()
+        stopping.wait(5)
+        time.sleep(0.1)  # the stop's abort has come and gone by now
+        return PypresenceClient(cid, handshake_timeout=30.0)
+
+    peer = FakeDiscord(discord_dir, mode=Mode.HANG_HANDSHAKE).start()
+    try:
+        handle = DiscordPresence("111", slow_factory)
+        handle.start()
+        qtbot.waitUntil(making.is_set, timeout=3000)
+        stopping.set()
+        assert handle.stop(1000)
+        assert parked_threads() == []
+    finally:
+        join_parked(35.0)
+        peer.stop()
+    assert peer.handshake_times() == []
+
+
 class StubbornClient(FakeClient):
     """A connect that ignores the abort and blocks for 0.8 s (a call that cannot be
     cancelled)."""
