@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, timezone
+from datetime import UTC, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -34,13 +34,22 @@ def utc() -> timezone:
     return UTC
 
 
+def noon_now() -> timezone:
+    """A fixed zone in which it is about noon now: calls written a minute or two ago are
+    today's, and stay so for the test, whenever it runs. In UTC the tests that count today's
+    tokens failed within two minutes of midnight UTC (the calls were yesterday's), and in
+    the seconds before it (the view was made on the next day)."""
+    return timezone(timedelta(minutes=round((43_200 - time.time() % 86_400) / 60)))
+
+
 def make_feed(home: CodexHome, tmp_path: Path, **options: Any) -> UsageFeed:
+    zone = noon_now()
     settings: dict[str, Any] = {
         "index_path": tmp_path / "index" / "usage.sqlite3",
         "build": usage_view,
         "interval_ms": NO_POLL_MS,
         "min_gap_ms": 10,
-        "zone": utc,
+        "zone": lambda: zone,
     }
     settings.update(options)
     return UsageFeed([home.root], **settings)
