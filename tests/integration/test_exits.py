@@ -7,6 +7,7 @@ expect (130 after Ctrl+C, 0 otherwise), within 2 s and without a traceback.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -34,10 +35,12 @@ QUIT_LIMIT_S = 2.0
 
 
 class App:
-    """One app process with a private configuration and its own Discord socket folder."""
+    """One app process with a private configuration and its own Discord socket folder, and
+    a copy of ``cache``: a usage index that keeps the session's prices."""
 
-    def __init__(self, base: Path, home: Path, ipc_dir: Path) -> None:
+    def __init__(self, base: Path, home: Path, ipc_dir: Path, cache: Path) -> None:
         self.base = base
+        shutil.copytree(cache, base / "cache")
         self.log = base / "log" / "codex-presence.log"
         env = {
             **os.environ,
@@ -103,13 +106,41 @@ def active_session(home: CodexHome) -> None:
     r.running_session(home, "019de1a2-0000-7000-8000-0000000e0175")
 
 
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder whose usage index keeps the prices of ``active_session``'s model, as a
+    user's does after the first run: the apps' usage update then imports no price library.
+    That import (0.3 s, over 1 s under load) cannot be cut short, and a signal sent during
+    a first run's had the process wait for it: quits of 3 s under load, not what is timed."""
+    made = tmp_path_factory.mktemp("warm")
+    home = CodexHome(made / "codex-home")
+    active_session(home)
+    env = {**os.environ, "CODEX_PRESENCE_BASE_DIR": str(made / "base")}
+    report = [sys.executable, "-m", "codex_presence_gui", "report", "daily"]
+    done = subprocess.run(
+        [*report, "--codex-home", str(home.root)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return made / "base" / "cache"
+
+
 @pytest.mark.parametrize("sig", list(EXPECTED_CODES), ids=lambda s: signal.Signals(s).name)
 def test_a_signal_quits_like_file_quit(
-    sig: int, tmp_path: Path, codex_home: CodexHome, ipc_dir: Path, apps: list[App]
+    sig: int,
+    tmp_path: Path,
+    codex_home: CodexHome,
+    ipc_dir: Path,
+    cache: Path,
+    apps: list[App],
 ) -> None:
     """The exit code, the time, no traceback, the stop logged and the window state saved."""
     active_session(codex_home)
-    app = App(tmp_path / "base", codex_home.root, ipc_dir)
+    app = App(tmp_path / "base", codex_home.root, ipc_dir, cache)
     apps.append(app)
     app.wait_started()
     code, took, err = app.signal_and_wait(sig)
@@ -124,7 +155,7 @@ def test_a_signal_quits_like_file_quit(
 
 
 def test_quit_times_per_signal(
-    tmp_path: Path, codex_home: CodexHome, ipc_dir: Path, apps: list[App]
+    tmp_path: Path, codex_home: CodexHome, ipc_dir: Path, cache: Path, apps: list[App]
 ) -> None:
     """Median of three runs per signal, printed for the record (``pytest -s``), each < 2 s."""
     active_session(codex_home)
@@ -132,7 +163,7 @@ def test_quit_times_per_signal(
     for sig in EXPECTED_CODES:
         times = []
         for run in range(3):
-            app = App(tmp_path / f"base-{sig}-{run}", codex_home.root, ipc_dir)
+            app = App(tmp_path / f"base-{sig}-{run}", codex_home.root, ipc_dir, cache)
             apps.append(app)
             app.wait_started()
             time.sleep(0.3)  # the first read and the first Discord attempt are under way
@@ -147,13 +178,18 @@ def test_quit_times_per_signal(
 @pytest.mark.skipif(missing_reason() is not None, reason=missing_reason() or "")
 @pytest.mark.parametrize("sig", list(EXPECTED_CODES), ids=lambda s: signal.Signals(s).name)
 def test_the_card_is_cleared_on_a_signal(
-    sig: int, tmp_path: Path, codex_home: CodexHome, discord_dir: Path, apps: list[App]
+    sig: int,
+    tmp_path: Path,
+    codex_home: CodexHome,
+    discord_dir: Path,
+    cache: Path,
+    apps: list[App],
 ) -> None:
     """Against arRPC: the card arrives; after the signal the last frame is a clear."""
     peer = ArRPC(discord_dir, DEFAULT_CLIENT_ID).start()
     try:
         active_session(codex_home)
-        app = App(tmp_path / "base", codex_home.root, discord_dir)
+        app = App(tmp_path / "base", codex_home.root, discord_dir, cache)
         apps.append(app)
         app.wait_started()
         deadline = time.monotonic() + 10
