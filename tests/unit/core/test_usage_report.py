@@ -385,7 +385,7 @@ def test_a_wide_project_name_is_cut_once_in_a_session_label() -> None:
     """A project named in Chinese (two cells a character) was cut by characters, then cut
     again in its middle to fit the table's cell: "项目…目项目项… c0ffee10"."""
     slots = [_slot("2026-11-23T10:00", "s-00c0ffee", "gpt", 1000, project="项目" * 12)]
-    text = report_text(build_usage_report("session", slots, {}, zone=UTC), 80)
+    text = report_text(build_usage_report("session", slots, {}, zone=UTC), 80, UTC)
     line = text.splitlines()[2]
     label = line[: line.index("00c0ffee") + 8]
     assert label.startswith("23 Nov 10:01 项目项目")
@@ -417,7 +417,7 @@ def test_session_labels_keep_the_id_end_at_any_width() -> None:
     report = build_usage_report("session", slots, sessions, zone=UTC)
     this_year = date(2026, 11, 30)
     rows = {
-        width: report_text(report, width, today=this_year).splitlines()[2]
+        width: report_text(report, width, UTC, today=this_year).splitlines()[2]
         for width in (56, 62, 67, 80)
     }
     assert rows[80].startswith("23 Nov 10:05 shop 0000aaaa")
@@ -449,16 +449,16 @@ def test_session_times_have_their_year_when_one_is_of_another_year() -> None:
         for slot in slots
     }
     report = build_usage_report("session", slots, sessions, zone=UTC)
-    lines = report_text(report, today=date(2026, 11, 30)).splitlines()
+    lines = report_text(report, zone=UTC, today=date(2026, 11, 30)).splitlines()
     assert lines[2].startswith("31 Dec 2025 23:00 shop 0000aaaa ")
     assert lines[3].startswith("02 Jan 2026 10:00 a-long-p… 0000bbbb ")
     assert len({len(line) for line in lines[:5]}) == 1  # the header, the rules, the rows
     assert max(len(line) for line in lines) <= 80
-    later = report_text(report, today=date(2026, 1, 2)).splitlines()
+    later = report_text(report, zone=UTC, today=date(2026, 1, 2)).splitlines()
     assert later[2].startswith("31 Dec 2025 23:00 ")  # last year's makes the year needed
     this_year = build_usage_report("session", slots[1:], sessions, zone=UTC)
     assert (
-        report_text(this_year, today=date(2026, 1, 2))
+        report_text(this_year, zone=UTC, today=date(2026, 1, 2))
         .splitlines()[2]
         .startswith("02 Jan 10:00 a-long-projec… 0000bbbb ")
     )
