@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QMargins,
     QModelIndex,
     QPoint,
+    QRect,
     QSize,
     Qt,
     QUrl,
@@ -771,20 +772,27 @@ class MainWindow(QMainWindow):
         where it was moved to, or None when it fitted. Done here rather than left to the
         window manager, which moves it as it likes (or not at all), so that the place the
         window came from can be taken back (``_restore_place``)."""
-        screen = self.screen()
-        if screen is None or self.isMaximized() or self.isFullScreen():
+        placed = self._grown_frame()
+        if placed is None:
             return None
-        room = screen.availableGeometry()
-        frame = self.frameGeometry()
-        # Its frame as it will be at the new size (the window manager may not have answered
-        # the resize yet).
-        frame.setSize(self.size().grownBy(self._frame_margins()))
+        frame, room = placed
         x = max(min(frame.x(), room.right() + 1 - frame.width()), room.x())
         y = max(min(frame.y(), room.bottom() + 1 - frame.height()), room.y())
         if (x, y) == (frame.x(), frame.y()):
             return None
         self.move(x, y)
         return self.pos()
+
+    def _grown_frame(self) -> tuple[QRect, QRect] | None:
+        """The window's frame as it is at its new size (the window manager may not have
+        answered the resize yet), and the room of its screen; None for a window the window
+        manager places (maximized, full screen) or on no screen."""
+        screen = self.screen()
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return None
+        frame = self.frameGeometry()
+        frame.setSize(self.size().grownBy(self._frame_margins()))
+        return frame, screen.availableGeometry()
 
     def _frame_margins(self) -> QMargins:
         return frame_margins(self)
@@ -1024,13 +1032,10 @@ class MainWindow(QMainWindow):
         notice, texts wrapped in a narrower window), up as far as its foot, frame and status
         bar included, is below its screen's lower edge; only up, and not above the screen's
         top: the user's place is kept otherwise."""
-        screen = self.screen()
-        if screen is None or self.isMaximized() or self.isFullScreen():
+        placed = self._grown_frame()
+        if placed is None:
             return
-        room = screen.availableGeometry()
-        frame = self.frameGeometry()
-        # Its frame as it is at the new size (the window manager may not have answered yet).
-        frame.setSize(self.size().grownBy(self._frame_margins()))
+        frame, room = placed
         below = frame.bottom() - room.bottom()
         if below > 0 and frame.y() > room.y():
             self.move(frame.x(), max(frame.y() - below, room.y()))
