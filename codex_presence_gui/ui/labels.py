@@ -437,3 +437,27 @@ def wrapped_label(factor: float = 0.9) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setFont(scaled_font(label, factor))
     return label
+
+
+#: A break point, invisible, for a label (which wraps only where the text allows a break).
+WRAP_POINT = "\u200b"
+#: The longest run of a name without a break: a folder or model called by a hash or by a
+#: proxy's long id had made a whole page (and its window) as wide as the name.
+LONGEST_RUN = 20
+
+
+def wrappable(text: str) -> str:
+    """``text`` with a break point in every run of ``LONGEST_RUN`` characters that has no
+    place to break already (spaces, and the / \\ - of a folder's name), for a wrapped label."""
+    out = []
+    run = 0
+    for char in text:
+        out.append(char)
+        if char.isspace() or char in "/\\-":
+            run = 0
+            continue
+        run += 1
+        if run == LONGEST_RUN:
+            out.append(WRAP_POINT)
+            run = 0
+    return "".join(out)

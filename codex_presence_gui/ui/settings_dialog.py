@@ -72,7 +72,13 @@ from codex_presence_gui.core.settings import (
 )
 from codex_presence_gui.ui.accessible import give_focus
 from codex_presence_gui.ui.folders import choose_folder
-from codex_presence_gui.ui.labels import LeftToRightDelegate, path_drawn_in, show_as_written
+from codex_presence_gui.ui.labels import (
+    WRAP_POINT,
+    LeftToRightDelegate,
+    path_drawn_in,
+    show_as_written,
+    wrappable,
+)
 from codex_presence_gui.ui.scrolling import least_height, page_room
 from codex_presence_gui.ui.theme import set_level_color, set_muted
 
@@ -826,7 +832,7 @@ class _Messages(QWidget):
 
     def texts(self) -> list[str]:
         """The messages shown, as said (without the points where a long one may wrap)."""
-        return [label.text().replace(_WRAP_POINT, "") for label in self.labels]
+        return [label.text().replace(WRAP_POINT, "") for label in self.labels]
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
         if tuple(problems) == self._shown:
@@ -839,7 +845,7 @@ class _Messages(QWidget):
         self.labels = []
         for problem in problems:
             # Messages quote what the user typed (folders): plain text, controls removed.
-            label = QLabel(_wrappable(clean_text(problem.message)))
+            label = QLabel(wrappable(clean_text(problem.message)))
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setWordWrap(True)
             set_level_color(label, Level.LOW if problem.blocking else Level.WARN)
@@ -850,30 +856,6 @@ class _Messages(QWidget):
         said = " ".join(clean_text(problem.message) for problem in problems)
         for widget, description in self._described.items():
             widget.setAccessibleDescription(said or description)
-
-
-#: A break point, invisible, for a label (which wraps only where the text allows a break).
-_WRAP_POINT = "\u200b"
-#: The longest run of a folder's name without a break: a folder called by a hash had made
-#: the whole page wider than the dialog, to scroll sideways.
-_LONGEST_RUN = 20
-
-
-def _wrappable(text: str) -> str:
-    """``text`` with a break point in every run of ``_LONGEST_RUN`` characters that has no
-    place to break already (spaces, and the / \\ - of a folder's name)."""
-    out = []
-    run = 0
-    for char in text:
-        out.append(char)
-        if char.isspace() or char in "/\\-":
-            run = 0
-            continue
-        run += 1
-        if run == _LONGEST_RUN:
-            out.append(_WRAP_POINT)
-            run = 0
-    return "".join(out)
 
 
 def _with_messages(

@@ -62,6 +62,7 @@ from codex_presence_gui.ui.labels import (
     names_isolated,
     set_tooltip,
     show_as_written,
+    wrappable,
     wrapped_label,
 )
 from codex_presence_gui.ui.scrolling import least_height, make_page, page_room
@@ -843,7 +844,9 @@ class UsagePage(QScrollArea):
         ready = view.ready
         self._show_message()
         self.message.setVisible(bool(view.message))
-        self.notice.setText(view.notice)
+        # A long folder's name (the cache's) breaks anywhere rather than widen the page.
+        self.notice.setText(wrappable(view.notice))
+        self.notice.setAccessibleName(view.notice)
         self.notice.setVisible(bool(view.notice))
         set_muted(self.notice)
         shorter = (view.problems_short,) if view.problems_short else ()
@@ -899,8 +902,9 @@ class UsagePage(QScrollArea):
             return
         direction = self.layoutDirection()
         message = view.message
+        # A folder called by a hash, with nowhere to break, had made the page as wide as it.
         self.message.setText(
-            names_isolated(message, message, (), direction, paths=view.message_paths)
+            wrappable(names_isolated(message, message, (), direction, paths=view.message_paths))
         )
         self.message.setAccessibleName(message)
 
@@ -919,7 +923,9 @@ class UsagePage(QScrollArea):
             direction = self.layoutDirection()
             text = view.unpriced_text
             drawn.append(names_isolated(text, text, view.unpriced_names, direction))
-        self.footnote.setText("\n".join(drawn))
+        # A long model's name breaks anywhere: whole, a proxy's 120-character id had made
+        # the page's least width 1,330 px (and a smaller window fell to the compact layout).
+        self.footnote.setText(wrappable("\n".join(drawn)))
         self.footnote.setAccessibleName("\n".join(notes))
 
     def show_problems_details(self) -> None:

@@ -1724,6 +1724,42 @@ def test_a_huge_model_name_keeps_the_page_narrow(qtbot: QtBot) -> None:
     assert page.content.minimumSizeHint().width() < 1000
 
 
+def _least_width(qtbot: QtBot, view: UsageView) -> int:
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(view)
+    page.show()
+    settle()
+    return page.minimumSizeHint().width()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["m" * 120, "acme_internal.codex_finetune.v2:" * 3],
+    ids=["letters", "dots-and-underscores"],
+)
+def test_a_long_unpriced_model_name_leaves_the_page_as_narrow_as_a_short_one(
+    qtbot: QtBot, name: str
+) -> None:
+    """The note on models without a price breaks a long name where it must: a 120-character
+    proxy model name, whole in it and with no place to break, had made the full layout's
+    least width 1,330 px, and a window of 1,000 px had shown the compact layout instead."""
+    short = _least_width(qtbot, usage_view(recent([slot(TODAY, 1000, model="m"), slot(TODAY, 9)])))
+    view = usage_view(recent([slot(TODAY, 1000, model=name), slot(TODAY, 9)]))
+    assert name in view.unpriced_text
+    assert _least_width(qtbot, view) == short
+
+
+def test_a_missing_folder_with_a_long_name_leaves_the_page_narrow(qtbot: QtBot) -> None:
+    """The message naming a Codex folder that is not there breaks a long folder name: one
+    called by a hash had made the page (and the window) as wide as the name."""
+    short = _least_width(qtbot, usage_view(recent([], missing_homes=("/home/me/.codex",))))
+    long = "/home/me/" + "q" * 150
+    view = usage_view(recent([], missing_homes=(long,)))
+    assert long in view.message
+    assert _least_width(qtbot, view) == short
+
+
 def _column_colours(chart: UsageChart, index: int) -> set[int]:
     """The colours drawn in day ``index``'s column, in the bottom 6 px of the plot."""
     image = chart.grab().toImage()
