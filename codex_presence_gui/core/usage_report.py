@@ -1056,6 +1056,13 @@ def unpriced_tokens(row: UsageRow | None) -> int:
     return sum(tally.total for tally in row.models.values() if tally.cost_usd is None)
 
 
+def unpriced_cached_tokens(row: UsageRow | None) -> int:
+    """The cache hits of a row's models that have no known price: not in what it saved."""
+    if row is None:
+        return 0
+    return sum(tally.cached_input for tally in row.models.values() if tally.cost_usd is None)
+
+
 #: The model of calls whose log names none, where people read it (in JSON and CSV it is
 #: the index's key, ``UNKNOWN_MODEL``).
 UNNAMED_MODEL_LABEL = UNNAMED_MODEL
@@ -1125,16 +1132,17 @@ def percent_share(share: float, percent: int | None = None) -> str:
     return ">99%" if percent >= 100 and share < 1 else f"{percent}%"
 
 
-def cache_hits_text(tally: Tally, span: str = "") -> str:
+def cache_hits_text(tally: Tally, span: str = "", *, partial: bool = False) -> str:
     """``Cache hits: 85% of input over 30 days, which saved ~$73.33.``, as the Usage page and
-    the report say it (``span``: what the totals are of; the saving only when there is one).
-    The report had said "saving $73.33", without the "~" of every other estimate, and "saving
-    $0.00" for nothing saved."""
+    the report say it (``span``: what the totals are of; the saving only when there is one;
+    ``partial``: it leaves out the hits of models without a price, and says so with a ``+``
+    as a cost does). The report had said "saving $73.33", without the "~" of every other
+    estimate, and "saving $0.00" for nothing saved."""
     ratio = tally.cache_hit_ratio or 0.0
     # Never "0%" for some hits (saving money) nor "100%" for not quite all.
     text = f"Cache hits: {percent_share(ratio)} of input{span}"
     if tally.savings_usd is not None and tally.savings_usd > 0:
-        text += f", which saved {approx_money(tally.savings_usd, whole=True)}"
+        text += f", which saved {approx_money(tally.savings_usd, partial, whole=True)}"
     return text + "."
 
 
@@ -1391,7 +1399,8 @@ def report_text_lines(
     yield line("Total", report.totals)
     notes = []
     if report.totals.tally.cache_hit_ratio is not None:
-        notes.append(cache_hits_text(report.totals.tally))
+        hits_left_out = unpriced_cached_tokens(report.totals) > 0
+        notes.append(cache_hits_text(report.totals.tally, partial=hits_left_out))
     notes.append(f"* {COST_LABEL}; prices: {report.price_source}")
     # Which days these are: a report read later, or by someone else, need not be local.
     zone_name = clean_text(report.timezone)

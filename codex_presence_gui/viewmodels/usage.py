@@ -35,6 +35,7 @@ from codex_presence_gui.core.usage_report import (
     money,
     percent_share,
     report_csv,
+    unpriced_cached_tokens,
     unpriced_names,
     unpriced_tokens,
 )
@@ -360,8 +361,8 @@ def usage_view(recent: RecentUsage) -> UsageView:
         chart=_chart(rows, first_day(today), daily.totals),
         projects=_table(projects.rows, totals),
         models=_table(models.rows, totals, model_label),
-        cache_text=_cache_text(totals),
-        cache_tooltip=_cache_tooltip(totals),
+        cache_text=_cache_text(totals, unpriced_cached_tokens(daily.totals)),
+        cache_tooltip=_cache_tooltip(totals, unpriced_cached_tokens(daily.totals)),
         cost_note=f"{ESTIMATE_NOTE} Prices: {unbroken(daily.price_source)}.",
         unpriced_text=unpriced_note,
         unpriced_names=note_names,
@@ -655,13 +656,14 @@ def _table(
     return tuple(result)
 
 
-def _cache_text(totals: Tally) -> str:
+def _cache_text(totals: Tally, unpriced_cached: int) -> str:
+    """``unpriced_cached``: the hits of models without a price, which the saving leaves out."""
     if totals.cache_hit_ratio is None:
         return "No input in the last 30 days, so no cache hits."
-    return cache_hits_text(totals, " over 30 days")
+    return cache_hits_text(totals, " over 30 days", partial=unpriced_cached > 0)
 
 
-def _cache_tooltip(totals: Tally) -> str:
+def _cache_tooltip(totals: Tally, unpriced_cached: int) -> str:
     text = (
         f"{format_count(totals.cached_input)} of {format_count(totals.input)} input tokens "
         "were served from OpenAI's prompt cache, which the API bills at a lower price."
@@ -671,6 +673,11 @@ def _cache_tooltip(totals: Tally) -> str:
             f"\nSaved {money(totals.savings_usd)}: those tokens at the full input price, less "
             "what they cost cached (an API-equivalent estimate)."
         )
+        if unpriced_cached:
+            text += (
+                f"\nNot in the saving: {format_count(unpriced_cached)} cached tokens of "
+                "models with no known API price."
+            )
     return text
 
 

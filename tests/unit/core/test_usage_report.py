@@ -1491,3 +1491,18 @@ def test_the_cache_note_says_its_saving_as_an_estimate_and_drops_a_zero_one() ->
     )
     assert report.totals.tally.savings_usd == 0
     assert "Cache hits: 0% of input." in report_text(report).splitlines()
+
+
+def test_a_saving_that_leaves_out_unpriced_cache_hits_is_marked_in_the_report() -> None:
+    """As the costs are: the cache hits of a model without a price are not in the saving,
+    which is marked "+" (it had read as the saving of every hit)."""
+    priced = TokenUsage(10**8, 5 * 10**7, 0, 0, 10**8)
+    slots = [
+        SlotUsage(_at("2026-11-23T10:00"), "s1", "shop", "gpt-5.5", False, 1, priced),
+        SlotUsage(_at("2026-11-23T10:00"), "s1", "shop", "acme-local", False, 1, priced),
+    ]
+    report = build_usage_report(
+        "daily", slots, SESSIONS, zone=UTC, pricer=Pricer(store=FixedPrices())
+    )
+    saved = next(line for line in report_text(report).splitlines() if "hits" in line)
+    assert re.fullmatch(r"Cache hits: 50% of input, which saved ~\$\d+\.\d\d\+\.", saved), saved

@@ -330,6 +330,28 @@ def test_cache_hits_and_what_they_saved() -> None:
     assert "Saved" not in unpriced.cache_tooltip  # no price: nothing to say was saved
 
 
+def test_a_saving_that_leaves_out_unpriced_cache_hits_is_marked_as_the_costs_are() -> None:
+    """Cached tokens of a model without a price are in the hits but not in the saving: it is
+    marked "+" as a cost that leaves them out is, and the tooltip says how many they are (it
+    had said that "those tokens", all of the hits, saved the priced ones' saving)."""
+    slots = [
+        slot(TODAY, 1_000_000, cached=800_000),
+        slot(TODAY, 500_000, cached=400_000, model="mystery"),
+    ]
+    view = usage_view(recent(slots))
+    # Only gpt-a's 800,000 cached tokens are priced: $1.20 saved.
+    assert view.cache_text == "Cache hits: 80% of input over 30 days, which saved ~$1.20+."
+    assert "1,200,000 of 1,500,000 input tokens" in view.cache_tooltip
+    assert (
+        "Not in the saving: 400,000 cached tokens of models with no known API price."
+        in view.cache_tooltip
+    )
+    # Uncached input of an unpriced model leaves the saving whole.
+    whole = usage_view(recent([slot(TODAY, 1_000_000, cached=800_000), slot(TODAY, 9, model="x")]))
+    assert whole.cache_text == "Cache hits: 80% of input over 30 days, which saved ~$1.20."
+    assert "Not in the saving" not in whole.cache_tooltip
+
+
 @pytest.mark.parametrize(
     ("cached", "said"),
     [(0, "0%"), (1_000, "<1%"), (4_000, "<1%"), (5_000, "1%"), (995_000, ">99%"), (10**6, "100%")],
