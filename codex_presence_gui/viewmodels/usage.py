@@ -61,7 +61,11 @@ BUILDING_MESSAGE = (
     "Codex writes is read."
 )
 EMPTY_MESSAGE = "No usage recorded yet. Each Codex reply is counted here as it is written."
-QUIET_MESSAGE = "No Codex usage in the last 30 days."
+#: Export, whose tooltip names the report of every day, is off on an empty page.
+QUIET_MESSAGE = (
+    "No Codex usage in the last 30 days. Every day since your first session: "
+    "codex-presence-gui report daily"
+)
 MISSING_MESSAGE = (
     "Codex's folder was not found ({homes}): there is no usage to count yet. Choose the "
     "folder in Settings if Codex keeps it elsewhere."

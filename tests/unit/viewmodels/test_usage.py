@@ -519,6 +519,11 @@ def test_states_before_and_without_numbers() -> None:
     assert not empty.ready
     quiet = usage_view(recent([], recorded=True))
     assert quiet.message == QUIET_MESSAGE
+    # Where the older days are: Export (whose tooltip says so) is off on an empty page, and
+    # the page had said only that there was nothing lately, as if the history were gone.
+    assert quiet.message.endswith(
+        "Every day since your first session: codex-presence-gui report daily"
+    )
 
 
 def test_money_is_approximate() -> None:
