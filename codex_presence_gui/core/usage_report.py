@@ -1103,18 +1103,27 @@ def money(value: float | None) -> str:
 #: "~$123,456.78" had read as exact. Tables keep them, so that a column lines up on its
 #: points; tooltips, the CSV and the JSON have the cents.
 WHOLE_DOLLARS_FROM = 1000.0
+#: From this many dollars (only a damaged or hostile log gets there), a cost is short
+#: everywhere but in tooltips, the CSV and the JSON: "$27.27T", as the report's table says it.
+SHORT_DOLLARS_FROM = 1e6
 
 
 def approx_money(value: float | None, partial: bool = False, *, whole: bool = False) -> str:
     """``~$3.40`` (an estimate); ``<$0.01``; ``$0.00`` for nothing; ``cost unknown`` without a
     price; ``~$3.40+`` when ``partial``: some of the tokens have no known price and are not in
-    it. ``whole``: ``~$12,346`` from ``WHOLE_DOLLARS_FROM`` up."""
+    it. ``whole``: ``~$12,346`` from ``WHOLE_DOLLARS_FROM`` up. From ``SHORT_DOLLARS_FROM``
+    up, ``~$1.39M`` either way: "~$27,267,943,344,425.95" had pushed a table's names out of
+    sight and was cut in a narrow window's totals."""
     if value is None:
         return "cost unknown"
     if value == 0 and not partial:
         return money(value)  # nothing to estimate: no calls, or calls of no cost
     # Rounded first: $999.996 reads "$1,000.00", so whole it is "$1,000".
-    text = f"${value:,.0f}" if whole and round(value, 2) >= WHOLE_DOLLARS_FROM else money(value)
+    cents = round(value, 2)
+    if cents >= SHORT_DOLLARS_FROM:
+        text = _table_money(value)
+    else:
+        text = f"${value:,.0f}" if whole and cents >= WHOLE_DOLLARS_FROM else money(value)
     text = text if text.startswith("<") else f"~{text}"
     return f"{text}+" if partial else text
 
@@ -1231,10 +1240,11 @@ def _models_cell(row: UsageRow, width: int) -> str:
 
 def _table_money(value: float | None) -> str:
     """``money``, but a million dollars and up in short form for a table: ``$1.39M``."""
-    if value is None or value < 1e6:
+    if value is None or round(value, 2) < SHORT_DOLLARS_FROM:
         return money(value)
+    # (Rounded as above: $999,999.996 is "$1.00M".)
     divisor, suffix = next(
-        unit for unit in ((1e12, "T"), (1e9, "B"), (1e6, "M")) if value >= unit[0]
+        unit for unit in ((1e12, "T"), (1e9, "B"), (1e6, "M")) if round(value, 2) >= unit[0]
     )
     return f"${value / divisor:,.2f}{suffix}"
 

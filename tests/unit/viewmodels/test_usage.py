@@ -557,6 +557,23 @@ def test_large_costs_said_alone_are_in_whole_dollars_and_exact_elsewhere() -> No
     assert "13502.469134" in view.csv_text
 
 
+def test_costs_of_millions_are_short_as_in_the_report_s_table() -> None:
+    """From a million dollars up (only a damaged or hostile log gets there), a cost reads
+    "~$27.27T" as the report's table has it: "~$27,267,943,344,425.95" had pushed a table's
+    names out of sight ("Projec") and was cut in a narrow window's totals; the tooltips keep
+    every digit."""
+    assert approx_money(999_999.99) == "~$999,999.99"
+    assert approx_money(999_999.996, whole=True) == "~$1.00M"
+    assert approx_money(1_390_000) == "~$1.39M"
+    assert approx_money(27_267_943_344_425.95, True, whole=True) == "~$27.27T+"
+    tokens = 2**52
+    slots = [slot(TODAY, tokens, project="lab") for _ in range(4000)]
+    view = usage_view(recent(slots))
+    assert view.totals[0].cost_text.endswith("T")
+    assert view.projects[0].cost_text.endswith("T")
+    assert "," in view.totals[0].tooltip.split("API-equivalent cost (estimate): $")[1]
+
+
 def test_log_text_in_names_is_made_safe() -> None:
     """A project or model name from a log cannot add lines or escape sequences: they are
     written as escapes (the name is a row's key: see ``shown_key``)."""
