@@ -109,6 +109,16 @@ def library_version() -> str | None:
         return None
 
 
+#: How a ``Pricer.source`` starts when the price library cannot be used.
+UNAVAILABLE = "unavailable"
+
+
+def unavailable_prices(source: str) -> bool:
+    """True when ``source`` (a report's price source) says the price library could not be
+    used: then no model was priced because none could be, not because none has a price."""
+    return source.startswith(f"{UNAVAILABLE} (")
+
+
 class Pricer:
     """Prices calls by model with the price library, remembering each model's unit prices.
 
@@ -140,7 +150,7 @@ class Pricer:
     def source(self) -> str:
         """Where prices come from, for reports: the library and its version."""
         if self._unavailable is not None:
-            return f"unavailable ({self._unavailable})"
+            return f"{UNAVAILABLE} ({self._unavailable})"
         return self._library_key
 
     def warm_up(self) -> None:

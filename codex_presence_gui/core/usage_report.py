@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
-from codex_presence_gui.core.pricing import token_pricer
+from codex_presence_gui.core.pricing import token_pricer, unavailable_prices
 from codex_presence_gui.core.sanitize import UNNAMED_MODEL
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
@@ -1411,7 +1411,7 @@ def report_text_lines(
     if report.totals.tally.cache_hit_ratio is not None:
         hits_left_out = unpriced_cached_tokens(report.totals) > 0
         notes.append(cache_hits_text(report.totals.tally, partial=hits_left_out))
-    notes.append(f"* {COST_LABEL}; prices: {report.price_source}")
+    notes.append(_cost_note(report))
     # Which days these are: a report read later, or by someone else, need not be local.
     zone_name = clean_text(report.timezone)
     if report.kind == "session":
@@ -1427,7 +1427,7 @@ def report_text_lines(
         notes.append(
             f"A {period} that --since or --until cuts counts only the days asked ({span})."
         )
-    if report.unpriced_models:
+    if report.unpriced_models and not unavailable_prices(report.price_source):
         names = unpriced_names(report.unpriced_models)
         more = len(names) - UNPRICED_NAMED if len(names) > UNPRICED_NAMED + 1 else 0
         notes.append(
@@ -1439,6 +1439,18 @@ def report_text_lines(
         )
     for note in notes:
         yield from _note_lines(note, width)
+
+
+def _cost_note(report: UsageReport) -> str:
+    """The note on the Cost column: the estimate and the library its prices came from; or,
+    when nothing could be priced, why, in plain words (the library's name and version had
+    stood there over a column of dashes, as if it had priced them)."""
+    if report.totals.tally.cost_usd is None:
+        if unavailable_prices(report.price_source):
+            return f"* No cost is estimated: prices are {report.price_source}"
+        if report.unpriced_models:  # named in the note that follows
+            return "* No cost is estimated: no model in this report has a known API price"
+    return f"* {COST_LABEL}; prices: {report.price_source}"
 
 
 def _as_shown(row: UsageRow) -> UsageRow:

@@ -916,7 +916,7 @@ class UsagePage(QScrollArea):
         view = self.view
         if view is None or not view.ready:
             return
-        notes = [view.cost_note]
+        notes = [view.cost_note] if view.cost_note else []  # none when nothing is priced
         drawn = list(notes)
         if view.unpriced_text:
             notes.append(view.unpriced_text)

@@ -21,6 +21,7 @@ from codex_presence_gui.core.formatting import (
     shortened,
     unbroken,
 )
+from codex_presence_gui.core.pricing import unavailable_prices
 from codex_presence_gui.core.sanitize import NO_PROJECT, shown_key
 from codex_presence_gui.core.usage_index import rebuilt
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, first_day
@@ -28,6 +29,7 @@ from codex_presence_gui.core.usage_report import (
     COST_LABEL,
     UNPRICED_NAMED,
     Tally,
+    UsageReport,
     UsageRow,
     approx_money,
     cache_hits_text,
@@ -350,9 +352,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
     today_row = rows.get(today.isoformat())
     today_tally = _sum_tallies([today_row])
     left_out = _unpriced_line(unpriced_tokens(today_row), today_tally.total)
-    unpriced_note, note_names = _unpriced_text(
-        daily.unpriced_models, totals.cost_usd is not None and unpriced_tokens(daily.totals) > 0
-    )
+    cost_note, unpriced_note, note_names = _price_notes(daily, totals)
     return UsageView(
         UsageState.READY,
         compact_line=compact_line(today_tally, unpriced_tokens(today_row)),
@@ -367,7 +367,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
         models=_table(models.rows, totals, model_label),
         cache_text=_cache_text(totals, unpriced_cached_tokens(daily.totals)),
         cache_tooltip=_cache_tooltip(totals, unpriced_cached_tokens(daily.totals)),
-        cost_note=f"{ESTIMATE_NOTE} Prices: {unbroken(daily.price_source)}.",
+        cost_note=cost_note,
         unpriced_text=unpriced_note,
         unpriced_names=note_names,
         notice=notice,
@@ -685,21 +685,55 @@ def _cache_tooltip(totals: Tally, unpriced_cached: int) -> str:
     return text
 
 
-def _unpriced_text(models: list[str], partial: bool) -> tuple[str, tuple[str, ...]]:
+def _price_notes(daily: UsageReport, totals: Tally) -> tuple[str, str, tuple[str, ...]]:
+    """The notes under the tables: the cost's caption, with the library its prices came from,
+    and the note on models without a price, with the names in it (see ``_unpriced_text``).
+    When nothing could be priced, only why, in plain words: the library's name and version
+    had stood under a column of dashes, as if it had priced them."""
+    if totals.cost_usd is not None:
+        partial = unpriced_tokens(daily.totals) > 0
+        note, names = _unpriced_text(daily.unpriced_models, partial)
+        return f"{ESTIMATE_NOTE} Prices: {unbroken(daily.price_source)}.", note, names
+    if unavailable_prices(daily.price_source):
+        return "", f"No cost is estimated: prices are {daily.price_source}.", ()
+    note, names = _unpriced_text(daily.unpriced_models, priced=False)
+    return "", note, names
+
+
+def _unpriced_text(
+    models: list[str], partial: bool = False, *, priced: bool = True
+) -> tuple[str, tuple[str, ...]]:
     """The note on models without a price, and the names in it (as shown, the unlogged one's
     too), in their order: each is drawn in its own direction. ``partial`` when some cost
-    shown leaves their tokens out (and so carries a ``+``)."""
+    shown leaves their tokens out (and so carries a ``+``); not ``priced`` when no model has
+    a price (no cost is shown at all)."""
     if not models:
         return "", ()
     # In a wrapped line, with room for a long name (but not for one that would not break).
     names = [shortened(name, NOTE_NAME_CHARS) for name in unpriced_names(models)]
     named = tuple(names)
+    if not priced and len(names) > UNPRICED_NAMED + 1:
+        # Named, some of them would read as if the others had a price.
+        return (
+            f"None of the {len(names):,} models used in the last 30 days has a known API "
+            "price, so no cost is estimated: their tokens are counted (the By model table "
+            "lists them).",
+            (),
+        )
     if len(names) > UNPRICED_NAMED + 1:  # (one more is named); the By model table has all
         more = len(names) - UNPRICED_NAMED
         names[UNPRICED_NAMED:] = [f"{more:,} other models"]
         named = named[:UNPRICED_NAMED]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     which = "its" if len(names) == 1 else "their"
+    if not priced:
+        # The names after a colon: in brackets, "(model not logged)" had read "((model…))".
+        lead = (
+            "The model used in the last 30 days has no known API price"
+            if len(names) == 1
+            else "None of the models used in the last 30 days has a known API price"
+        )
+        return f"{lead}: {listed}. No cost is estimated; {which} tokens are counted.", named
     marked = " (a cost marked + leaves them out)" if partial else ""
     text = (
         f"No API price is known for {listed}: {which} tokens are counted, but not in the "

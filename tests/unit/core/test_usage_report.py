@@ -1058,6 +1058,32 @@ class _NoPrices:
         return None
 
 
+def test_text_says_in_plain_words_that_no_model_has_a_price() -> None:
+    """With no model priced, the note under the Cost column says so (the models are named in
+    the note that follows), not the price library, whose name had stood over a column of
+    dashes as if it had priced them; a library that could not be used is said as the reason,
+    and the models are then not said to have no price."""
+    slots = [_slot("2026-11-23T10:00", "s1", "mystery", 1000)]
+    nothing = report_text(
+        build_usage_report("daily", slots, SESSIONS, zone=UTC, pricer=_NoPrices())
+    )  # type: ignore[arg-type]
+    said = " ".join(nothing.split())
+    assert "* No cost is estimated: no model in this report has a known API price" in said
+    assert "No price known for: mystery" in said
+    assert "no prices" not in said  # the source's name
+    broken = _NoPrices()
+    broken.source = "unavailable (the genai-prices package is not installed)"
+    missing = report_text(build_usage_report("daily", slots, SESSIONS, zone=UTC, pricer=broken))  # type: ignore[arg-type]
+    said = " ".join(missing.split())
+    assert (
+        "* No cost is estimated: prices are unavailable (the genai-prices package is not "
+        "installed)" in said
+    )
+    assert "No price known" not in said
+    priced = " ".join(report_text(_report("daily")).split())
+    assert f"* {COST_LABEL}; prices: " in priced
+
+
 def test_text_says_what_the_unknown_model_is() -> None:
     """The index files calls whose log names no model under ``unknown``; a note says what
     they are."""

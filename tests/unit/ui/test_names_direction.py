@@ -606,7 +606,8 @@ def test_the_note_on_unpriced_models_names_each_in_its_own_direction(
     marked; the marks follow the window's direction when it changes."""
     fsi, pdi = MARKS
     models = ["gpt-5 (local)", "מודל gpt-5", "نموذج-"]
-    view = usage_view(recent([slot(TODAY, 1000 - n, model=name) for n, name in enumerate(models)]))
+    slots = [slot(TODAY, 1000 - n, model=name) for n, name in enumerate(models)]
+    view = usage_view(recent([*slots, slot(TODAY, 10)]))  # one model priced
     assert view.unpriced_names == tuple(models)
     note = view.unpriced_text
     assert note.startswith("No API price is known for gpt-5 (local), מודל gpt-5 and نموذج-: ")

@@ -2359,3 +2359,17 @@ def test_a_page_without_numbers_reads_whole_in_a_short_window(
         window.resize(width, 100)
         settle()
         assert check_layout(window) == [], width
+
+
+def test_the_footnote_names_no_price_library_when_nothing_is_priced(qtbot: QtBot) -> None:
+    """With no model priced, the footnote is the one plain note that says so: no empty line
+    where the library's caption was, to screen readers either."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(usage_view(recent([slot(TODAY, 1000, model="mystery")])))
+    note = (
+        "The model used in the last 30 days has no known API price: mystery. No cost is "
+        "estimated; its tokens are counted."
+    )
+    assert page.footnote.text() == note
+    assert page.footnote.accessibleName() == note

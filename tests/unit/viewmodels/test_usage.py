@@ -371,14 +371,15 @@ def test_a_long_unpriced_name_is_whole_in_the_note() -> None:
 
 def test_thousands_of_unpriced_models_are_counted_in_the_note_not_listed() -> None:
     """Every name of thousands of models had made the note under the tables pages long."""
-    slots = [slot(TODAY, 1000, model=f"proxy-{n:04d}") for n in range(3000)]
+    priced = slot(TODAY, 1000, model="gpt-a")
+    slots = [priced, *(slot(TODAY, 1000, model=f"proxy-{n:04d}") for n in range(3000))]
     named = ", ".join(f"proxy-{n:04d}" for n in range(10))
     assert usage_view(recent(slots)).unpriced_text == (
         f"No API price is known for {named} and 2,990 other models: their tokens are "
-        "counted, but not in the costs."
+        "counted, but not in the costs (a cost marked + leaves them out)."
     )
     assert usage_view(recent(slots)).unpriced_names == tuple(f"proxy-{n:04d}" for n in range(10))
-    eleven = usage_view(recent(slots[:11]))
+    eleven = usage_view(recent(slots[:12]))
     assert eleven.unpriced_text.startswith(
         f"No API price is known for {named} and proxy-0010: their"
     )
@@ -389,19 +390,56 @@ def test_thousands_of_unpriced_models_are_counted_in_the_note_not_listed() -> No
 def test_costs_are_labelled_estimates_and_unpriced_models_named() -> None:
     """The caption says API-equivalent and where prices come from; unknown prices are said
     in plain words."""
-    view = usage_view(recent([slot(TODAY, 1000, model="mystery"), slot(TODAY, 10, model="o9")]))
+    slots = [slot(TODAY, 1000, model="mystery"), slot(TODAY, 10, model="o9")]
+    view = usage_view(recent([*slots, slot(TODAY, 10)]))
     assert "API-equivalent estimates" in view.cost_note
     assert "test\N{NO-BREAK SPACE}prices" in view.cost_note  # kept on one line
     assert view.unpriced_text == (
         "No API price is known for mystery and o9: their tokens are counted, but not in the "
-        "costs."  # no cost is shown at all, so none is marked +
+        "costs (a cost marked + leaves them out)."
     )
-    one = usage_view(recent([slot(TODAY, 1000, model="mystery")]))
+    one = usage_view(recent([slot(TODAY, 1000, model="mystery"), slot(TODAY, 10)]))
     assert one.unpriced_text.startswith("No API price is known for mystery: its tokens")
+    one = usage_view(recent([slot(TODAY, 1000, model="mystery")]))
     assert one.totals[0].cost_text == "cost unknown"
     assert one.chart is not None
     assert not one.chart.priced
     assert usage_view(recent([slot(TODAY, 1000)])).unpriced_text == ""
+
+
+def test_with_no_model_priced_the_note_says_so_not_the_price_library() -> None:
+    """With no model of the 30 days priced, the note under the tables says so in plain words
+    and names the models (a few of them), not the library whose name and version had stood
+    over a column of dashes as if it had priced them; the library only when it could not
+    be used, as the reason."""
+    one = usage_view(recent([slot(TODAY, 1000, model="mystery")]))
+    assert (one.cost_note, one.unpriced_text) == (
+        "",
+        "The model used in the last 30 days has no known API price: mystery. No cost is "
+        "estimated; its tokens are counted.",
+    )
+    assert one.unpriced_names == ("mystery",)
+    two = usage_view(recent([slot(TODAY, 1000, model="mystery"), slot(TODAY, 10, model="o9")]))
+    assert two.cost_note == ""
+    assert two.unpriced_text == (
+        "None of the models used in the last 30 days has a known API price: mystery and o9. "
+        "No cost is estimated; their tokens are counted."
+    )
+    slots = [slot(TODAY, 1000, model=f"proxy-{n:04d}") for n in range(12)]
+    many = usage_view(recent(slots))
+    assert many.unpriced_text.startswith(
+        "None of the 12 models used in the last 30 days has a known API price, so no cost"
+    )
+    assert many.unpriced_names == ()
+    usage = recent([slot(TODAY, 1000, model="mystery")])
+    usage.daily.price_source = "unavailable (the genai-prices package is not installed)"
+    missing = usage_view(usage)
+    assert (missing.cost_note, missing.unpriced_text) == (
+        "",
+        "No cost is estimated: prices are unavailable (the genai-prices package is not installed).",
+    )
+    priced = usage_view(recent([slot(TODAY, 1000, model="mystery"), slot(TODAY, 10)]))
+    assert priced.cost_note.endswith("Prices: test\N{NO-BREAK SPACE}prices.")
 
 
 def test_a_period_without_calls_costs_nothing_not_unknown() -> None:
@@ -669,13 +707,15 @@ def test_calls_whose_log_names_no_model_are_said_so_not_named_unknown() -> None:
     note, the model table, the legend and the day's tooltip alike."""
     alone = usage_view(recent([slot(TODAY, 1000, model="unknown")]))
     assert alone.unpriced_text.startswith(
-        "No API price is known for (model not logged): its tokens are counted"
+        "The model used in the last 30 days has no known API price: (model not logged). No"
     )
     assert [row.name for row in alone.models] == ["(model not logged)"]
     assert alone.chart is not None
     assert "(model not logged)" in alone.chart.series
     assert "(model not logged): 1K tokens" in alone.chart.days[-1].tooltip
-    both = usage_view(recent([slot(TODAY, 10, model="unknown"), slot(TODAY, 10, model="o9")]))
+    both = usage_view(
+        recent([slot(TODAY, 10, model="unknown"), slot(TODAY, 10, model="o9"), slot(TODAY, 1)])
+    )
     assert both.unpriced_text.startswith(
         "No API price is known for o9 and (model not logged): their tokens"
     )
