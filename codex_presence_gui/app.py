@@ -685,12 +685,12 @@ class AppShell(QObject):
 
 
 def _countdown(left: float) -> str:
-    """What is left of a retry's delay, as the status bar counts it down: ``retrying in 25 s``
+    """What is left of a retry's delay, as the status bar counts it down: ``retrying in 25s``
     in steps of 5 s (fewer repaints), each second from 10 s, then ``retrying now``."""
     if left < 0.5:
         return "retrying now"
     whole = round(left)
-    return f"retrying in {whole if whole < 10 else -(-whole // 5) * 5} s"
+    return f"retrying in {seconds(whole if whole < 10 else -(-whole // 5) * 5)}"
 
 
 def _pause_text(until: float, now: float) -> str | None:

@@ -145,23 +145,58 @@ def format_reset_time(resets_at: float, captured_at: float, zone: tzinfo | None 
     return f"{clock} on {reset.day} {reset.strftime('%b')}"
 
 
-def format_countdown(seconds: float | None) -> str:
-    """``2h 13m``, ``4d 21h``, ``5m 10s``, ``42s``; ``now`` once passed, ``n/a`` when unknown."""
+#: The units a duration is said in, largest first: seconds in one, letter, word.
+DURATION_UNITS: tuple[tuple[int, str, str], ...] = (
+    (86400, "d", "day"),
+    (3600, "h", "hour"),
+    (60, "m", "minute"),
+    (1, "s", "second"),
+)
+
+
+def duration_unit(seconds: int, *, spoken: bool = False) -> str:
+    """The letter of the unit ``seconds`` long (``m`` for 60), as every duration writes it
+    (a spin box's suffix); ``spoken``: its word in the plural (``minutes``)."""
+    letter, word = next((u[1], u[2]) for u in DURATION_UNITS if u[0] == seconds)
+    return word + "s" if spoken else letter
+
+
+def format_duration(seconds: float, *, parts: int = 2, least: int = 1, spoken: bool = False) -> str:
+    """How long ``seconds`` is, as everything the app writes says it: ``2h 13m``, ``4d 21h``,
+    ``5m 10s``, ``42s``, in its largest unit and the next (``parts``: how many at most), and
+    never finer than the unit ``least`` seconds long (60: whole minutes); tenths below a
+    second (``0.4s``; what rounds to one second is ``1s``, not ``1.0s``). Whole units are
+    rounded down, as a countdown's are. ``spoken``: in words, for screen readers, which may
+    read "12m" as twelve metres: ``2 hours 13 minutes``, ``1 minute`` (a unit of nothing
+    after the first left out: "2 hours 0 minutes" says no more than "2 hours")."""
+    if least == 1 and 0 < seconds < 1:
+        if seconds < 0.95:
+            tenths = f"{seconds:.1f}"
+            return f"{tenths} seconds" if spoken else f"{tenths}s"
+        seconds = 1  # what rounds to one second
+    whole = int(max(seconds, 0))
+    units = [unit for unit in DURATION_UNITS if unit[0] >= least]
+    # From the largest unit that is not zero (the least one for a duration of nothing).
+    first = next((n for n, unit in enumerate(units) if whole >= unit[0]), len(units) - 1)
+    said: list[str] = []
+    for size, letter, word in units[first : first + parts]:
+        count, whole = divmod(whole, size)
+        if spoken:
+            if count or not said:
+                said.append(f"{count} {word}" + ("" if count == 1 else "s"))
+        else:
+            said.append(f"{count}{letter}")
+    return " ".join(said)
+
+
+def format_countdown(seconds: float | None, *, spoken: bool = False) -> str:
+    """``2h 13m``, ``4d 21h``, ``5m 10s``, ``42s``; ``now`` once passed, ``n/a`` when unknown
+    (``unknown`` in words: ``spoken``, see ``format_duration``)."""
     if seconds is None or not math.isfinite(seconds):
-        return "n/a"
-    whole = int(seconds)
-    if whole <= 0:
+        return "unknown" if spoken else "n/a"
+    if int(seconds) <= 0:
         return "now"
-    days, rest = divmod(whole, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {minutes}m"
-    if minutes:
-        return f"{minutes}m {secs}s"
-    return f"{secs}s"
+    return format_duration(seconds, spoken=spoken)
 
 
 #: A tool call this long without a word in the log says so: a build may run for minutes, and
@@ -208,20 +243,14 @@ def quiet_call_seconds(snapshot: CodexSessionSnapshot, now: float) -> float | No
     return now - last
 
 
-def format_age(seconds: float) -> str:
+def format_age(seconds: float, *, spoken: bool = False) -> str:
     """``just now``, ``40s ago``, ``12m ago``, ``3h ago``, ``2d ago``: in the units of the
     countdowns beside it (``2h 12m``, Codex's own), as "3 h ago" had read beside "2h 12m";
-    in its largest unit only, as an age needs no more (a countdown says two)."""
-    whole = int(max(seconds, 0))
-    if whole < 5:
+    in its largest unit only, as an age needs no more (a countdown says two). ``spoken``: in
+    words (``12 minutes ago``), see ``format_duration``."""
+    if seconds < 5:
         return "just now"
-    if whole < 60:
-        return f"{whole}s ago"
-    if whole < 3600:
-        return f"{whole // 60}m ago"
-    if whole < 86400:
-        return f"{whole // 3600}h ago"
-    return f"{whole // 86400}d ago"
+    return f"{format_duration(seconds, parts=1, spoken=spoken)} ago"
 
 
 def reset_phrase(
@@ -276,12 +305,15 @@ def format_reset_clock(resets_at: float, now: float, zone: tzinfo | None = None)
     return f"{reset.day} {reset.strftime('%b')} {clock}"
 
 
-def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) -> str:
+def pace_text(
+    insight: WindowInsight, now: float, zone: tzinfo | None = None, *, spoken: bool = False
+) -> str:
     """``at this pace: runs out ~15:20, 1h 20m before the reset``, ``on pace to last until the
     reset``, …
 
     Shown under the reset time (the panel, ``status``, a notification's body), so it never
-    says that time again: only what the pace adds to it.
+    says that time again: only what the pace adds to it. ``spoken``: for screen readers, the
+    durations in words and "about" for "~" (read out as "tilde").
     """
     # Imported here: the report's text table formats tokens with this module, without the
     # history and its log parser.
@@ -292,9 +324,9 @@ def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) ->
     resets_at = current.resets_at if current is not None else None
     if pace.state is PaceState.RUNS_OUT and pace.runs_out_at is not None:
         when = format_reset_clock(pace.runs_out_at, now, zone)
-        text = f"at this pace: runs out ~{when}"
+        text = f"at this pace: runs out {'about ' if spoken else '~'}{when}"
         if resets_at is not None and resets_at > pace.runs_out_at:
-            text += f", {_lead_text(pace.runs_out_at, resets_at)} the reset"
+            text += f", {_lead_text(pace.runs_out_at, resets_at, spoken=spoken)} the reset"
         return text
     if pace.state is PaceState.LASTS:
         return "on pace to last until the reset"
@@ -319,19 +351,15 @@ def pace_text(insight: WindowInsight, now: float, zone: tzinfo | None = None) ->
     return ""
 
 
-def _lead_text(runs_out_at: float, resets_at: float) -> str:
+def _lead_text(runs_out_at: float, resets_at: float, *, spoken: bool = False) -> str:
     """``1h 33m before``, ``2d 5h before``, ``just before``: the time between two clock times
     as they are shown (whole minutes), so that it matches them to the minute; across a change
     of the clocks (summer time) it is the time that really passes, an hour off the clocks'
-    difference."""
+    difference. ``spoken``: in words."""
     minutes = int(resets_at // 60) - int(runs_out_at // 60)
     if minutes < 1:
         return "just before"
-    days, rest = divmod(minutes, 1440)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours}h before"
-    return f"{hours}h {minutes}m before" if hours else f"{minutes}m before"
+    return f"{format_duration(minutes * 60, least=60, spoken=spoken)} before"
 
 
 def share_text(share: SessionShare) -> str:
@@ -340,24 +368,25 @@ def share_text(share: SessionShare) -> str:
     return f"{amount}% of the {share.said} window"
 
 
-def reading_age_text(limits: LimitSnapshot, now: float) -> str:
-    """``updated 40s ago``."""
-    return f"updated {format_age(now - limits.observed_at)}"
+def reading_age_text(limits: LimitSnapshot, now: float, *, spoken: bool = False) -> str:
+    """``updated 40s ago`` (``spoken``: ``updated 40 seconds ago``)."""
+    return f"updated {format_age(now - limits.observed_at, spoken=spoken)}"
 
 
-def as_of_text(limits: LimitSnapshot, now: float) -> str:
+def as_of_text(limits: LimitSnapshot, now: float, *, spoken: bool = False) -> str:
     """``as of 35m ago``: a stale reading's age where room is short (the title, the tray's
     tooltip and menu, a limit row's description), in the words that ``stale_text`` starts
-    with."""
-    return f"as of {format_age(now - limits.observed_at)}"
+    with (``spoken``: ``as of 35 minutes ago``)."""
+    return f"as of {format_age(now - limits.observed_at, spoken=spoken)}"
 
 
-def stale_text(limits: LimitSnapshot, now: float) -> str:
+def stale_text(limits: LimitSnapshot, now: float, *, spoken: bool = False) -> str:
     """A stale reading's own sentence (the limits panel, ``status``): how old, and when it
-    will be fresh again ("" when fresh)."""
+    will be fresh again ("" when fresh); ``spoken``: its age in words."""
     if not limits.is_stale(now):
         return ""
-    return f"{as_of_text(limits, now).capitalize()}: may be out of date until your next Codex turn."
+    age = as_of_text(limits, now, spoken=spoken).capitalize()
+    return f"{age}: may be out of date until your next Codex turn."
 
 
 #: A credit balance at or above this is written in short scientific form.

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from codex_presence_gui.core.formatting import (
+    format_duration,
     format_percent_left,
     format_tokens_compact,
     model_name,
@@ -426,7 +427,8 @@ def card_note(
     if rule is not None and rule.action is RuleAction.HIDE:
         return f"Hidden by the rule {rule.pattern.strip()}."
     if _idle_cleared(active, settings, now):
-        return f"Cleared: no activity for {settings.idle_clear_minutes} min."
+        quiet = format_duration(settings.idle_clear_minutes * 60, least=60)
+        return f"Cleared: no activity for {quiet}."
     if settings.privacy_mode or rule is None or rule.action is RuleAction.NORMAL:
         return None
     if rule.action is RuleAction.ALIAS:

@@ -200,6 +200,8 @@ def validate(settings: Settings) -> list[Problem]:
         problems.append(
             Problem(
                 "refresh_interval_s",
+                # Words, not "0.5s to 60s": a range in a sentence reads better with its unit
+                # said once, in full.
                 f"Refresh every {MIN_REFRESH_S:g} to {MAX_REFRESH_S:g} seconds.",
                 blocking=True,
             )
@@ -212,6 +214,7 @@ def validate(settings: Settings) -> list[Problem]:
         problems.append(
             Problem(
                 "idle_clear_minutes",
+                # In words, as the refresh's range above.
                 f"Clear the card after 0 (never) to {MAX_IDLE_CLEAR_MINUTES} minutes.",
                 blocking=True,
             )
@@ -394,6 +397,7 @@ def _value(name: str, value: Any, default: Any) -> tuple[Any, str | None]:
         if not math.isfinite(value):
             return None, "must be a finite number"
         if name == "refresh_interval_s" and not _is_refresh_interval(value):
+            # A range in words, as ``problems`` says it.
             return None, f"must be from {MIN_REFRESH_S:g} to {MAX_REFRESH_S:g} seconds"
         return float(value), None
     if not isinstance(value, str):

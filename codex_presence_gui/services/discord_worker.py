@@ -20,6 +20,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
+from codex_presence_gui.core.formatting import format_duration
 from codex_presence_gui.core.presence import PresenceCard
 from codex_presence_gui.services.discord_client import (
     CONNECTED,
@@ -108,9 +109,10 @@ def describe_tries(tried: list[SocketTry]) -> str:
 
 
 def seconds(delay: float) -> str:
-    """A delay as the window and the log say it: whole seconds, tenths below one (what
-    rounds to one second is said "1 s", not "1.0 s" beside it)."""
-    return f"{round(delay)} s" if delay >= 0.95 else f"{delay:.1f} s"
+    """A delay as the window and the log say it, as every duration is written: ``8s``,
+    tenths below a second (``0.4s``, see ``format_duration``); to the nearest second, not
+    down (a retry in 1.9 s is "2s")."""
+    return format_duration(round(delay) if delay >= 1 else delay)
 
 
 def timer_ms(delay: float) -> int:

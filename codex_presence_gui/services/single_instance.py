@@ -23,6 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from codex_presence_gui.core.formatting import format_duration
 from codex_presence_gui.core.sanitize import is_utf8
 from codex_presence_gui.paths import keep_aside, make_folder, os_problem
 
@@ -129,7 +130,7 @@ class SingleInstance(QObject):
         return StartResult(
             Outcome.NO_ANSWER,
             f"The running Codex Presence{pid} agreed to quit but has not finished after "
-            f"{HANDOVER_TIMEOUT_S:g} s; it may be hung.",
+            f"{format_duration(HANDOVER_TIMEOUT_S)}; it may be hung.",
         )
 
     def _prepare(self) -> str | None:

@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 
 from codex_presence_gui import APP_NAME, __version__
 from codex_presence_gui.core.dashboard import Dashboard
-from codex_presence_gui.core.formatting import Level
+from codex_presence_gui.core.formatting import Level, format_duration
 from codex_presence_gui.core.presence import TOMORROW_HOUR, tomorrow_morning
 from codex_presence_gui.core.problems import ProblemKind
 from codex_presence_gui.core.sanitize import clean_text
@@ -99,9 +99,9 @@ LIVE_PAGE = "live"
 USAGE_PAGE = "usage"
 DIGIT = re.compile(r"\d")
 NO_FILE_MANAGER = "No file manager could be opened here."
-#: A retry's countdown at the end of the Discord status ("…, retrying in 5 s", "…, retrying
-#: now"), as the worker says it and the application counts it down.
-RETRY_COUNTDOWN = re.compile(r", (retrying (?:in [0-9.]+ s|now))$")
+#: A retry's countdown at the end of the Discord status ("…, retrying in 5s", "…, retrying
+#: now"), as the worker says it and the application counts it down (see ``format_duration``).
+RETRY_COUNTDOWN = re.compile(r", (retrying (?:in ([0-9.]+)s|now))$")
 #: How the Discord status starts while a connection is being tried.
 CONNECTING = "Discord: connecting"
 
@@ -109,14 +109,16 @@ CONNECTING = "Discord: connecting"
 def discord_spoken(text: str, told: str = "") -> tuple[str, str]:
     """What screen readers are told of the Discord status ``text`` (``told``: the name they
     were told until now): its name, the state it means ("Discord not running, retrying"),
-    and its description, the countdown ("Retrying in 5 s"). A focused widget's new name is
-    read out: with the countdown in it, the item was read again every second. The try a
-    countdown ends in keeps the name of the state it may leave (read out twice a try, every
-    half minute while Discord is not running, otherwise); what comes of it is named anew
-    when it is something else."""
+    and its description, the countdown in words ("Retrying in 5 seconds"). A focused
+    widget's new name is read out: with the countdown in it, the item was read again every
+    second. The try a countdown ends in keeps the name of the state it may leave (read out
+    twice a try, every half minute while Discord is not running, otherwise); what comes of
+    it is named anew when it is something else."""
     countdown = RETRY_COUNTDOWN.search(text)
     if countdown is not None:
         said = countdown.group(1)
+        if countdown.group(2) is not None:  # "5s" might be read "5 s", or not at all
+            said = f"retrying in {format_duration(float(countdown.group(2)), spoken=True)}"
         return text[: countdown.start()] + ", retrying", said[:1].upper() + said[1:]
     if text.startswith(CONNECTING) and told.endswith(", retrying"):
         return told, "Trying again now"
@@ -1196,7 +1198,7 @@ class MainWindow(QMainWindow):
         """The Discord line in the status bar (the Discord worker emits it); in a narrow
         window, its part before a parenthesis or a comma ("Discord: off" for "Discord: off
         (started with --no-discord)", "Discord not running" for "Discord not running,
-        retrying in 20 s"), then just "Discord"; the tooltip keeps the whole text."""
+        retrying in 20s"), then just "Discord"; the tooltip keeps the whole text."""
         head = text.split(" (", 1)[0].split(", ", 1)[0]
         forms = [head] if head and head != text else []
         if len(head) > len("Discord: off"):

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from codex_presence_gui.core.formatting import Level, unbroken
+from codex_presence_gui.core.formatting import Level, duration_unit, unbroken
 from codex_presence_gui.core.presence import (
     CLIENT_ID_ENV,
     DEFAULT_CLIENT_ID,
@@ -236,7 +236,7 @@ class SettingsDialog(QDialog):
         self.refresh.setRange(MIN_REFRESH_S, MAX_REFRESH_S)
         self.refresh.setDecimals(1)
         self.refresh.setSingleStep(0.5)
-        self.refresh.setSuffix(" s")
+        self.refresh.setSuffix(duration_unit(1))  # "2.5s", as every duration is written
         self.refresh.setValue(settings.refresh_interval_s)
         codex = QGroupBox("Codex")
         codex_form = _form(codex)
@@ -317,7 +317,7 @@ class SettingsDialog(QDialog):
         self.idle.setCurrentIndex(max(self.idle.findData(settings.idle_action), 0))
         self.idle_clear = QSpinBox()
         self.idle_clear.setRange(0, MAX_IDLE_CLEAR_MINUTES)
-        self.idle_clear.setSuffix(" min")
+        self.idle_clear.setSuffix(duration_unit(60))
         self.idle_clear.setSpecialValueText("Never")  # shown for 0
         self.idle_clear.setValue(settings.idle_clear_minutes)
         self.idle_clear.setAccessibleName("Clear the card after this many quiet minutes")

@@ -857,7 +857,7 @@ def test_the_environments_discord_id_outlasts_a_change_of_settings(
 
 
 def test_the_discord_retry_counts_down(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
-    """ "retrying in 30 s" goes down as time passes (while the window can be seen), then says
+    """ "retrying in 30s" goes down as time passes (while the window can be seen), then says
     "retrying now", instead of standing still until the next try."""
     from codex_presence_gui.services.discord_worker import DiscordStatus
 
@@ -869,23 +869,23 @@ def test_the_discord_retry_counts_down(base_dir: Path, codex_home: CodexHome, qt
         # The wall clock set back an hour changes nothing: the worker's timer does not see it.
         shell.clock = lambda: now[0] - 3600
         shell._discord_status(
-            DiscordStatus(DiscordState.NOT_RUNNING, f"{reason}retrying in 30 s", retry_in=30.4)
+            DiscordStatus(DiscordState.NOT_RUNNING, f"{reason}retrying in 30s", retry_in=30.4)
         )
-        assert shell.window.discord_status.full_text == f"{reason}retrying in 30 s"
+        assert shell.window.discord_status.full_text == f"{reason}retrying in 30s"
         now[0] += 12.2  # in steps of 5 s (fewer repaints) down to 10 s
         qtbot.waitUntil(
-            lambda: shell.window.discord_status.full_text == f"{reason}retrying in 20 s",
+            lambda: shell.window.discord_status.full_text == f"{reason}retrying in 20s",
             timeout=3000,
         )
         now[0] += 10  # then each second
         qtbot.waitUntil(
-            lambda: shell.window.discord_status.full_text == f"{reason}retrying in 8 s",
+            lambda: shell.window.discord_status.full_text == f"{reason}retrying in 8s",
             timeout=3000,
         )
         shell.window.showMinimized()  # nothing drawn while it cannot be seen
         now[0] += 3
         qtbot.wait(1100)
-        assert shell.window.discord_status.full_text == f"{reason}retrying in 8 s"
+        assert shell.window.discord_status.full_text == f"{reason}retrying in 8s"
         shell.window.showNormal()
         now[0] += 20
         qtbot.waitUntil(

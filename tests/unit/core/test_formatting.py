@@ -11,8 +11,10 @@ from codex_presence_gui.core.formatting import (
     bar_cells,
     counted,
     credits_text,
+    duration_unit,
     format_age,
     format_countdown,
+    format_duration,
     format_percent_left,
     format_reset_clock,
     format_reset_time,
@@ -116,6 +118,46 @@ def test_context_baseline() -> None:
 def test_countdown(seconds: float | None, text: str) -> None:
     """Countdowns use the two largest units."""
     assert format_countdown(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text", "words"),
+    [
+        (0, "0s", "0 seconds"),
+        (0.4, "0.4s", "0.4 seconds"),
+        (0.96, "1s", "1 second"),  # not "1.0s"
+        (42.9, "42s", "42 seconds"),
+        (300, "5m 0s", "5 minutes"),  # a unit of nothing after the first is not said
+        (310, "5m 10s", "5 minutes 10 seconds"),
+        (3600 + 60, "1h 1m", "1 hour 1 minute"),
+        (2 * 3600 + 13 * 60 + 5, "2h 13m", "2 hours 13 minutes"),
+        (4 * 86400 + 21 * 3600, "4d 21h", "4 days 21 hours"),
+    ],
+)
+def test_a_duration_is_written_one_way_and_said_in_words(
+    seconds: float, text: str, words: str
+) -> None:
+    """Every duration the app writes comes from here, compact ("25 s" and "10 min" had stood
+    beside "2h 12m"); screen readers are given it in words ("12m" can be read as metres)."""
+    assert format_duration(seconds) == text
+    assert format_duration(seconds, spoken=True) == words
+
+
+def test_a_duration_in_whole_minutes_and_its_units() -> None:
+    assert format_duration(10 * 60, least=60) == "10m"
+    assert format_duration(93 * 60 + 59, least=60) == "1h 33m"
+    assert format_duration(2 * 86400 + 5 * 3600, least=60, spoken=True) == "2 days 5 hours"
+    assert format_duration(7980, parts=1) == "2h"
+    assert (duration_unit(1), duration_unit(60), duration_unit(60, spoken=True)) == (
+        "s",
+        "m",
+        "minutes",
+    )
+    assert format_countdown(None, spoken=True) == "unknown"
+    assert format_countdown(-1, spoken=True) == "now"
+    assert format_age(12 * 60 + 59, spoken=True) == "12 minutes ago"
+    assert format_age(3600, spoken=True) == "1 hour ago"
+    assert format_age(2, spoken=True) == "just now"
 
 
 def test_age_and_reset_phrase() -> None:

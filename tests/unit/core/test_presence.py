@@ -337,7 +337,7 @@ def test_the_card_clears_after_the_idle_time_and_comes_back() -> None:
     assert compose_card(shop(age=29 * 60), None, ON, NOW) is not None
     assert compose_card(shop(age=31 * 60), None, ON, NOW) is None
     note = card_note(shop(age=121), settings, NOW)
-    assert note == "Cleared: no activity for 2 min."
+    assert note == "Cleared: no activity for 2m."
 
 
 def test_presets_set_the_toggles() -> None:

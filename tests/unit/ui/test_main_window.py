@@ -840,7 +840,7 @@ def test_a_narrow_status_bar_keeps_the_count_whole_and_discord_short(qtbot: QtBo
     )
     # The usual state without Discord: its part before the comma, then "Discord" alone, and
     # whole wherever every text fits (it had been cut at half the bar with room to spare).
-    waiting = "Discord not running, retrying in 20 s"
+    waiting = "Discord not running, retrying in 20s"
     window.set_discord_status(waiting)
     for width, shown in ((160, "Discord"), (340, "Discord not running"), (420, waiting)):
         window.resize(width, 700)
@@ -914,7 +914,7 @@ def _status_bar_shown(
     window = make_window(qtbot)
     window.setLayoutDirection(direction)
     window.show_dashboard(dashboard((session("a"), session("b")), limit=limits()))
-    window.set_discord_status("Discord not running, retrying in 20 s")
+    window.set_discord_status("Discord not running, retrying in 20s")
     window.show()
     window.resize(700, 700)
     qtbot.waitUntil(lambda: window.width() == 700)

@@ -200,35 +200,35 @@ def test_a_retry_s_countdown_leaves_the_focused_discord_item_as_it_was(qtbot: Qt
     window = shown_window(qtbot)
     item = window.discord_status
     window.set_discord_preview(["Editing cart.py"])
-    window.set_discord_status("Discord not running, retrying in 20 s")
+    window.set_discord_status("Discord not running, retrying in 20s")
     assert spoken(item) == "Discord not running, retrying"
     assert spoken(item, QAccessible.Text.Description) == (
-        "Retrying in 20 s\nFriends on Discord see:\nEditing cart.py"
+        "Retrying in 20 seconds\nFriends on Discord see:\nEditing cart.py"
     )
-    window.set_discord_status("Discord not running, retrying in 15 s")
-    assert spoken(item, QAccessible.Text.Description).startswith("Retrying in 15 s\n")
+    window.set_discord_status("Discord not running, retrying in 15s")
+    assert spoken(item, QAccessible.Text.Description).startswith("Retrying in 15 seconds\n")
     item.setFocus(Qt.FocusReason.TabFocusReason)
     assert item.hasFocus()
-    for left in ("10 s", "9 s", "8 s"):
+    for left in ("10s", "9s", "8s"):
         window.set_discord_status(f"Discord not running, retrying in {left}")
         assert item.full_text.endswith(left)  # what the bar shows counts down
         assert spoken(item) == "Discord not running, retrying"
-        assert spoken(item, QAccessible.Text.Description).startswith("Retrying in 15 s\n")
+        assert spoken(item, QAccessible.Text.Description).startswith("Retrying in 15 seconds\n")
     for text in ("Discord not running, retrying now", "Discord: connecting…"):
         window.set_discord_status(text)
         assert spoken(item) == "Discord not running, retrying"
-        assert spoken(item, QAccessible.Text.Description).startswith("Retrying in 15 s\n")
+        assert spoken(item, QAccessible.Text.Description).startswith("Retrying in 15 seconds\n")
     window.set_discord_status("Discord: connected")
     assert spoken(item) == "Discord: connected"
-    assert spoken(item, QAccessible.Text.Description).startswith("Retrying in 15 s\n")
+    assert spoken(item, QAccessible.Text.Description).startswith("Retrying in 15 seconds\n")
     window.table.setFocus(Qt.FocusReason.TabFocusReason)
     assert spoken(item, QAccessible.Text.Description) == "Friends on Discord see:\nEditing cart.py"
     # Lost again: another state, named at once, focused or not.
     item.setFocus(Qt.FocusReason.TabFocusReason)
-    window.set_discord_status("Discord connection lost, retrying in 1.2 s")
+    window.set_discord_status("Discord connection lost, retrying in 1.2s")
     assert spoken(item) == "Discord connection lost, retrying"
     window.set_discord_status("Discord: connecting…")
-    window.set_discord_status("Discord: connection failed (refused), retrying in 2 s")
+    window.set_discord_status("Discord: connection failed (refused), retrying in 2s")
     assert spoken(item) == "Discord: connection failed (refused), retrying"
 
 

@@ -359,6 +359,14 @@ def test_the_idle_clear_minutes(qtbot: QtBot) -> None:
     assert dialog.value().idle_clear_minutes == 5
 
 
+def test_durations_are_written_as_everywhere_else(qtbot: QtBot) -> None:
+    """The spin boxes write their durations in the app's units ("10 min" and "2.0 s" had
+    stood beside "no activity for 10m" and "retrying in 25s")."""
+    dialog = make(qtbot, Settings(idle_clear_minutes=10, refresh_interval_s=2.5))
+    assert dialog.idle_clear.text() == "10m"
+    assert dialog.refresh.text() == "2.5s"
+
+
 def _wheel(widget: QWidget, steps: int) -> None:
     """One turn of the wheel over ``widget``'s middle (``steps`` notches, down if negative)."""
     middle = QPointF(widget.width() / 2, widget.height() / 2)
