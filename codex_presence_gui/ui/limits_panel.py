@@ -151,8 +151,11 @@ class LimitBar(QWidget):
         self.bar.setValue(round(row.left_fraction * 100))
         self.percent.setText(row.percent_text)
         self.status.setText(row.status_text)
+        # Durations in words: "2h 13m" can be read as metres.
+        self.status.setAccessibleName(row.status_spoken or row.status_text)
         self.status.setFont(scaled_font(self, 0.9 if not row.emphasis else 0.95, bold=row.emphasis))
         self.pace.setText(row.pace_text)
+        self.pace.setAccessibleName(row.pace_spoken or row.pace_text)
         self.pace.setVisible(bool(row.pace_text))
         self._style()
         tell(self, row.spoken, row.spoken_details)
@@ -246,9 +249,14 @@ class LimitsPanel(QWidget):
         self._set_groups(view.groups)
         self.message.setText(view.message or "")
         self.message.setVisible(view.message is not None)
-        self.age.set_full_text(view.age_text, shorter=(view.age_short,) if view.age_short else ())
+        self.age.set_full_text(
+            view.age_text,
+            shorter=(view.age_short,) if view.age_short else (),
+            spoken=view.age_spoken or None,  # "updated 4 minutes ago": "4m" may read as metres
+        )
         set_muted(self.age)
         self.stale.setText(view.stale_text)
+        self.stale.setAccessibleName(view.stale_spoken or view.stale_text)
         self.stale.setVisible(bool(view.stale_text))
         set_muted(self.stale)
         self.notes.setText("\n".join(f"⚠ {note}" for note in view.notes))

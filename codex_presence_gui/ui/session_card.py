@@ -171,7 +171,10 @@ class SessionCard(QFrame):
         self.branch.set_full_text(view.branch, names=(view.branch_name,))
         set_muted(self.branch)
         self.activity.set_full_text(
-            view.activity_text, shorter=view.activity_shorter, names=view.activity_names
+            view.activity_text,
+            shorter=view.activity_shorter,
+            names=view.activity_names,
+            spoken=view.activity_spoken or None,
         )
         self._show_details()
         set_tooltip(self.details, view.details_tooltip)

@@ -49,6 +49,9 @@ class CardView:
     activity_text: str = ""
     activity_shorter: tuple[str, ...] = ()  # for less room, each shorter than the last
     activity_names: tuple[str, ...] = ()  # the file or command in ``activity_text``, if any
+    #: ``activity_text`` for screen readers, how long the call has been quiet in words
+    #: ("Running cargo test, no word in the log for 25 minutes"); empty: as shown.
+    activity_spoken: str = ""
     details: str = ""  # model · surface · context · share
     details_tooltip: str = ""  # the names cut in ``details``, whole
     detail_names: tuple[str, ...] = ()  # the names in ``details`` (model, surface), in order
@@ -94,7 +97,8 @@ def card_view(
     # where the keyboard is).
     quiet = None if ended else quiet_call_seconds(snapshot, at)
     said = activity_text if quiet is None else doing_forms(snapshot, at, quiet=False)[0]
-    quiet_for = "" if quiet is None else format_age(quiet).removesuffix(" ago")
+    # In words: "25m" can be read as metres.
+    quiet_for = "" if quiet is None else format_age(quiet, spoken=True).removesuffix(" ago")
     details = f"No word in the log from the call for {quiet_for}" if quiet_for else ""
     # The session's names as the table shows them (``shown_key``), what would not show escaped.
     project = shown_key(snapshot.project)
@@ -136,6 +140,7 @@ def card_view(
         activity_text=activity_text,
         activity_shorter=activity_forms[1:],
         activity_names=(activity.target,) if activity is not None and activity.target else (),
+        activity_spoken=f"{said}, no word in the log for {quiet_for}" if quiet_for else "",
         details=" · ".join(parts),
         details_tooltip=cut,
         detail_names=names,

@@ -75,6 +75,10 @@ class LimitRowView:
     chart: Spark | None = None
     spoken_details: str = ""  # and what runs on with the clock (its description)
     whose: str = ""  # a model's limit: the model's name, said with the row's parts too
+    #: The status and pace lines for screen readers, their durations in words ("resets in 2
+    #: hours 13 minutes": "2h 13m" can be read as metres); empty: as shown.
+    status_spoken: str = ""
+    pace_spoken: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +99,9 @@ class LimitsView:
     message: str | None = None  # instead of bars: why there are none
     age_text: str = ""  # "updated 4m ago"
     age_short: str = ""  # "4m ago", where the whole does not fit
+    age_spoken: str = ""  # "updated 4 minutes ago", for screen readers
     stale_text: str = ""  # a stale reading says so on its own line
+    stale_spoken: str = ""  # the same, its age in words
     groups: tuple[LimitGroupView, ...] = ()
     notes: tuple[str, ...] = ()
     tooltip: str = ""
@@ -156,27 +162,32 @@ def limit_row(
     # each minute, as a new name of the row the keyboard is on.
     details: list[str] = []
     if window.resets_at is None:
-        reset = when = "reset time not reported"
+        reset = reset_spoken = when = "reset time not reported"
     else:
-        countdown = format_countdown(window.seconds_until_reset(now))
+        left = window.seconds_until_reset(now)
+        countdown = format_countdown(left)
+        said = format_countdown(left, spoken=True)
         clock = format_reset_clock(window.resets_at, now, zone)
         when = f"resets {clock}"
         # The clock kept whole where the line wraps: "(Thu" / "04:11)" had read as two things.
         reset = f"resets in {countdown} ({clock.replace(' ', NO_BREAK_SPACE)})"
-        details.append(f"Resets in {countdown}")
+        reset_spoken = f"resets in {said} ({clock})"
+        details.append(f"Resets in {said}")
     status = f"Limit reached — {reset}" if reached else reset
+    status_spoken = f"Limit reached — {reset_spoken}" if reached else reset_spoken
     pace = pace_text(insight, now, zone) if insight is not None else ""
+    pace_spoken = pace_text(insight, now, zone, spoken=True) if insight is not None else ""
     state = insight.pace_at(now).state if insight is not None else None
     if reached or state is None or state is PaceState.REACHED:
-        pace = ""  # the status line says it already
+        pace = pace_spoken = ""  # the status line says it already
     spoken = f"{window.label} limit: {percent}, " + ("limit reached, " if reached else "") + when
     if state is PaceState.RUNS_OUT and not reached:
         spoken += ", runs out before the reset at this pace"
     if pace:
-        details.append(pace)
+        details.append(pace_spoken)
     if stale:
         spoken += ", reading may be out of date"
-        details.append(as_of_text(limits, now))
+        details.append(as_of_text(limits, now, spoken=True))
     return LimitRowView(
         label=window.label,
         state=RowState.REACHED if reached else RowState.CURRENT,
@@ -191,6 +202,8 @@ def limit_row(
         spoken=spoken,
         chart=chart,
         spoken_details="; ".join(details),
+        status_spoken=status_spoken,
+        pace_spoken=pace_spoken,
     )
 
 
@@ -290,7 +303,9 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
     return LimitsView(
         age_text=reading_age_text(limits, now),
         age_short=format_age(now - limits.observed_at),
+        age_spoken=reading_age_text(limits, now, spoken=True),
         stale_text=stale_text(limits, now),
+        stale_spoken=stale_text(limits, now, spoken=True),
         groups=tuple(groups),
         notes=insight_notes(dashboard, zone),
         tooltip=tooltip,

@@ -53,6 +53,7 @@ NamesRole = Qt.ItemDataRole.UserRole + 7
 _ROLES_CHANGED = [
     Qt.ItemDataRole.DisplayRole,
     Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.AccessibleTextRole,
     Qt.ItemDataRole.AccessibleDescriptionRole,
     Qt.ItemDataRole.DecorationRole,
     Qt.ItemDataRole.FontRole,
@@ -123,6 +124,10 @@ class RowView:
     sort: tuple[SortKey, ...]
     fastest: bool = False  # burns its shortest window much faster than the other sessions
     ended: bool = False  # no longer active, listed for today's totals
+    #: The Last activity cell in words, for screen readers ("12 minutes ago": "12m" can be
+    #: read as metres), and its description, led by those words too.
+    last_spoken: str = ""
+    last_described: str = ""
 
     @property
     def icon_kind(self) -> ActivityKind | None:
@@ -207,8 +212,9 @@ def _with_display(display: str, tip: str) -> str:
 
 def _clock_cells(
     s: CodexSessionSnapshot, now: float, ended: bool, zone: tzinfo | None
-) -> tuple[tuple[str, str], tuple[str, str]]:
-    """The cells the clock moves, each as (text, tip): Activity and Last activity."""
+) -> tuple[tuple[str, str], tuple[str, str], str]:
+    """The cells the clock moves, each as (text, tip): Activity and Last activity; and the
+    latter in words."""
     last = s.last_activity_at
     if ended:
         activity_text = ended_text(last if last is not None else s.recency, now, zone)
@@ -224,10 +230,11 @@ def _clock_cells(
             if quiet is not None:
                 activity_tip += f", no word in the log for {format_age(quiet).removesuffix(' ago')}"
     last_text = format_age(now - last) if last is not None else _DASH
+    last_spoken = format_age(now - last, spoken=True) if last is not None else ""
     last_tip = (
         local_time(last, zone).strftime("Last sign of life at %H:%M:%S on %Y-%m-%d") if last else ""
     )
-    return (activity_text, activity_tip), (last_text, last_tip)
+    return (activity_text, activity_tip), (last_text, last_tip), last_spoken
 
 
 def _ties(s: CodexSessionSnapshot) -> tuple[Any, ...]:
@@ -272,7 +279,8 @@ def row_view(
     # cleaned, "\u202egpt-5" had read as "gpt-5".
     model = model_name(s.model) if s.model else None
     project = shown_key(s.project) + (f" ({s.git_branch})" if s.git_branch else "")
-    (activity_text, activity_tip), (last_text, last_tip) = _clock_cells(s, now, ended, zone)
+    clock_cells = _clock_cells(s, now, ended, zone)
+    (activity_text, activity_tip), (last_text, last_tip), last_spoken = clock_cells
     context = s.context
     context_text = f"{context.left_percent}% left" if context else _DASH
     context_tip = (
@@ -316,19 +324,27 @@ def row_view(
         _key(ended, s.last_activity_at, ties),
     )
     fastest = bool(shares) and shares[0].fastest
-    return RowView(s, active, display, tooltip, sort, fastest, ended)
+    last_described = _with_display(last_spoken, last_tip) if last_spoken else ""
+    return RowView(s, active, display, tooltip, sort, fastest, ended, last_spoken, last_described)
 
 
 def retimed(row: RowView, now: float, zone: tzinfo | None = None) -> RowView:
     """``row`` as of ``now`` when nothing else it shows changed: only the cells the clock
     moves are built again (a third of the whole row's cost)."""
     s = row.snapshot
-    activity, last = _clock_cells(s, now, row.ended, zone)
+    activity, last, last_spoken = _clock_cells(s, now, row.ended, zone)
     display, tooltip, sort = list(row.display), list(row.tooltip), list(row.sort)
     for column, (text, tip) in ((Column.ACTIVITY, activity), (Column.LAST_ACTIVITY, last)):
         display[column], tooltip[column] = text, _with_display(text, tip)
     sort[Column.ACTIVITY] = _activity_sort(s, row.ended, activity[0])
-    return replace(row, display=tuple(display), tooltip=tuple(tooltip), sort=tuple(sort))
+    return replace(
+        row,
+        display=tuple(display),
+        tooltip=tuple(tooltip),
+        sort=tuple(sort),
+        last_spoken=last_spoken,
+        last_described=_with_display(last_spoken, last[1]) if last_spoken else "",
+    )
 
 
 def clock_key(snapshot: CodexSessionSnapshot, now: float, today: date | None) -> tuple[Any, ...]:
@@ -416,7 +432,11 @@ class SessionTableModel(QAbstractTableModel):
             return row.display[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip_html(row.tooltip[column])
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == Column.LAST_ACTIVITY:
+            return row.last_spoken or None  # None: the cell's text
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            if column == Column.LAST_ACTIVITY and row.last_described:
+                return row.last_described
             return row.tooltip[column] or None  # what the tooltip says, read as text
         if role == SortRole:
             return row.sort[column]

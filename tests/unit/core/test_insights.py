@@ -79,6 +79,10 @@ def test_the_pace_line_says_only_what_the_reset_line_does_not(codex_home: CodexH
     window = five_hour(insights_of(codex_home, now))
     text = pace_text(window, now, UTC)
     assert text == "at this pace: runs out ~13:10, 50m before the reset"
+    # Screen readers are told it in words ("50m" can be read as metres, "~" as "tilde").
+    assert pace_text(window, now, UTC, spoken=True) == (
+        "at this pace: runs out about 13:10, 50 minutes before the reset"
+    )
     assert format_reset_clock(RESETS, now, UTC) not in text
     # In whole minutes, as the two clock times differ: 48 %/h from 48 % at 10:00 runs out
     # at 11:05.
@@ -87,6 +91,9 @@ def test_the_pace_line_says_only_what_the_reset_line_does_not(codex_home: CodexH
     sooner = five_hour(insights_of(codex_home, T0 + 3602))
     assert pace_text(sooner, T0 + 3602, UTC) == (
         "at this pace: runs out ~11:05, 2h 55m before the reset"
+    )
+    assert pace_text(sooner, T0 + 3602, UTC, spoken=True).endswith(
+        ", 2 hours 55 minutes before the reset"
     )
     used_up = [*turns, Turn(T0 + 7500, 1000, 100.0)]
     write_session(codex_home, A, used_up, resets_at=RESETS, jitter=False)

@@ -477,6 +477,10 @@ def test_pace_chart_shares_and_notes(codex_home: CodexHome, qtbot: QtBot) -> Non
     five = window.limits.bars[0]
     assert five.pace.isVisibleTo(window)
     assert five.pace.text().startswith("at this pace: runs out ~")
+    # In words for screen readers: "~" is read "tilde", "50m" may be read as metres.
+    assert five.pace.accessibleName().startswith("at this pace: runs out about ")
+    assert five.pace.accessibleName().endswith(" before the reset")
+    assert " ~" not in five.pace.accessibleName()
     assert five.chart.data is not None
     assert five.chart.data.projection  # the pace ahead is drawn
     image = five.chart.grab().toImage()

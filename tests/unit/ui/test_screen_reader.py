@@ -7,14 +7,14 @@ from dataclasses import replace
 from datetime import timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QAccessibleActionInterface
+from PySide6.QtGui import QAccessible, QAccessibleActionInterface, QAccessibleInterface
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow
 from codex_presence_gui.core.problems import Problem, ProblemKind
-from codex_presence_gui.ui.main_window import USAGE_PAGE
+from codex_presence_gui.ui.main_window import USAGE_PAGE, MainWindow
 from codex_presence_gui.ui.usage_chart import ChartMode
 from codex_presence_gui.ui.window_state import LayoutMode
 from codex_presence_gui.viewmodels.session_table import Column
@@ -51,9 +51,9 @@ def test_limit_rows_say_their_window_whole(qtbot: QtBot) -> None:
     assert interface.role() == QAccessible.Role.Grouping
     name = spoken(five)
     assert name.startswith("5h limit: 64% left, resets ")
-    assert spoken(five, QAccessible.Text.Description) == "Resets in 2h 13m"
+    assert spoken(five, QAccessible.Text.Description) == "Resets in 2 hours 13 minutes"
     assert spoken(weekly).startswith("Weekly limit: 18% left, resets ")
-    assert spoken(weekly, QAccessible.Text.Description).startswith("Resets in 3d")
+    assert spoken(weekly, QAccessible.Text.Description).startswith("Resets in 3 days")
     assert spoken(model).startswith("GPT-5.3-Codex-Spark 5h limit: 50% left, resets ")
     assert spoken(five.bar) == "5h limit left"
     assert spoken(five.bar, QAccessible.Text.Value) == "64"
@@ -171,24 +171,24 @@ def test_a_minute_later_the_rows_and_the_card_keep_their_names(qtbot: QtBot) -> 
     five, weekly = window.limits.bars
     names = [spoken(five), spoken(weekly), spoken(window.card)]
     assert "2h 13m" not in names[0]
-    assert spoken(five, QAccessible.Text.Description) == "Resets in 2h 13m"
-    assert "1m" not in names[2]
+    assert spoken(five, QAccessible.Text.Description) == "Resets in 2 hours 13 minutes"
+    assert "1 minute" not in names[2]
     card_description = spoken(window.card, QAccessible.Text.Description)
-    assert card_description == "No word in the log from the call for 1m"
+    assert card_description == "No word in the log from the call for 1 minute"
     window.show_dashboard(board(NOW + 60))
     assert [spoken(five), spoken(weekly), spoken(window.card)] == names
-    assert spoken(five, QAccessible.Text.Description) == "Resets in 2h 12m"
-    assert spoken(window.card, QAccessible.Text.Description).endswith("for 2m")
+    assert spoken(five, QAccessible.Text.Description) == "Resets in 2 hours 12 minutes"
+    assert spoken(window.card, QAccessible.Text.Description).endswith("for 2 minutes")
     # The keyboard on the row: its description waits, its name follows real changes.
     five.setFocus(Qt.FocusReason.TabFocusReason)
     window.show_dashboard(board(NOW + 120))
     assert spoken(five) == names[0]
-    assert spoken(five, QAccessible.Text.Description) == "Resets in 2h 12m"
+    assert spoken(five, QAccessible.Text.Description) == "Resets in 2 hours 12 minutes"
     window.show_dashboard(board(NOW + 180, used=(40.0, 82.0)))
     assert spoken(five).startswith("5h limit: 60% left, resets ")
     assert spoken(five).removeprefix("5h limit: 60%") == names[0].removeprefix("5h limit: 64%")
     window.table.setFocus(Qt.FocusReason.TabFocusReason)
-    assert spoken(five, QAccessible.Text.Description) == "Resets in 2h 10m"
+    assert spoken(five, QAccessible.Text.Description) == "Resets in 2 hours 10 minutes"
 
 
 def test_a_retry_s_countdown_leaves_the_focused_discord_item_as_it_was(qtbot: QtBot) -> None:
@@ -340,3 +340,64 @@ def test_texts_kept_as_written_reach_screen_readers_without_marks(qtbot: QtBot) 
     finally:
         app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
     assert not [name for name in told() if LEFT_TO_RIGHT_MARK in name]
+
+
+def _table_cell(window: MainWindow, row: int, column: int) -> QAccessibleInterface:
+    """The accessible cell of the sessions table at ``row`` and ``column`` (by its place among
+    the table's children: a row header, then a row's cells, after the column headers)."""
+    table = QAccessible.queryAccessibleInterface(window.table)
+    assert table is not None
+    cells = [table.child(n) for n in range(table.childCount())]
+    rows = [cell for cell in cells if cell.role() == QAccessible.Role.Cell]
+    return rows[row * len(Column) + column]
+
+
+def test_the_ticking_last_activity_cell_is_read_in_words(qtbot: QtBot) -> None:
+    """The Last activity cell is read "12 minutes ago" ("12m" can be read as metres), as it
+    ticks too; its description leads with the same words."""
+    window = shown_window(qtbot)
+    board = dashboard((session("shop", age=12 * 60 + 5),), limit=limits())
+    window.show_dashboard(board)
+    cell = _table_cell(window, 0, Column.LAST_ACTIVITY)
+    assert window.model.index(0, Column.LAST_ACTIVITY).data() == "12m ago"
+    assert cell.text(QAccessible.Text.Name) == "12 minutes ago"
+    assert cell.text(QAccessible.Text.Description).startswith("12 minutes ago\nLast sign of ")
+    window.show_dashboard(replace(board, generated_at=NOW + 2 * HOUR))  # only the clock moved
+    cell = _table_cell(window, 0, Column.LAST_ACTIVITY)
+    assert window.model.index(0, Column.LAST_ACTIVITY).data() == "2h ago"
+    assert cell.text(QAccessible.Text.Name) == "2 hours ago"
+    # The other cells are read as they show.
+    assert _table_cell(window, 0, Column.CONTEXT).text(QAccessible.Text.Name) == "94% left"
+
+
+def test_the_limits_panel_s_durations_are_read_in_words(qtbot: QtBot) -> None:
+    """The reset's countdown under a bar, the reading's age above the bars and the stale
+    reading's line are read in words ("2 hours 13 minutes": "2h 13m" can be read as metres),
+    and follow the clock."""
+    window = shown_window(qtbot)
+    board = dashboard((session("shop"),), limit=limits(observed=NOW - 35 * 60))
+    window.show_dashboard(board)
+    panel = window.limits
+    five = panel.bars[0]
+    assert five.status.text().startswith("resets in 2h 13m (")
+    assert spoken(five.status).startswith("resets in 2 hours 13 minutes (")
+    assert panel.age.full_text == "updated 35m ago"
+    assert spoken(panel.age) == "updated 35 minutes ago"
+    assert panel.stale.text().startswith("As of 35m ago: ")
+    assert spoken(panel.stale).startswith("As of 35 minutes ago: may be out of date")
+    window.show_dashboard(replace(board, generated_at=NOW + HOUR))
+    assert spoken(five.status).startswith("resets in 1 hour 13 minutes (")
+    assert spoken(panel.age) == "updated 1 hour ago"
+    assert spoken(panel.stale).startswith("As of 1 hour ago: ")
+
+
+def test_the_card_s_quiet_call_is_read_in_words(qtbot: QtBot) -> None:
+    """The card's activity line shows how long a call has been quiet ("Running cargo test ·
+    25m"); screen readers are told it in words."""
+    window = shown_window(qtbot)
+    window.show_dashboard(dashboard((session("shop", age=25 * 60, pending_calls=1),)))
+    activity = window.card.activity
+    assert activity.full_text == "Running cargo test · 25m"
+    assert spoken(activity) == "Running cargo test, no word in the log for 25 minutes"
+    window.show_dashboard(dashboard((session("shop"),)))  # a word in the log: as shown
+    assert spoken(activity) == activity.full_text == "Running cargo test"

@@ -74,7 +74,7 @@ def test_stale_row_keeps_its_value_dimmed() -> None:
     assert row.dimmed
     assert (row.label, row.percent_text, row.level) == ("Weekly", "18% left", Level.LOW)
     assert row.spoken.endswith(", reading may be out of date")
-    assert "as of 35m ago" in row.spoken_details
+    assert "as of 35 minutes ago" in row.spoken_details
     assert stale_text(limits, NOW) == (
         "As of 35m ago: may be out of date until your next Codex turn."
     )
@@ -226,7 +226,7 @@ def test_a_minute_later_a_row_is_named_the_same() -> None:
     later = limit_row(window, limits, NOW + 60, UTC)
     assert later.spoken == row.spoken
     assert later.spoken_details != row.spoken_details
-    assert "Resets in 2h 12m" in later.spoken_details
-    assert "as of 36m ago" in later.spoken_details
+    assert "Resets in 2 hours 12 minutes" in later.spoken_details
+    assert "as of 36 minutes ago" in later.spoken_details
     used = window._replace(used_percent=40.0)
     assert limit_row(used, reading(NOW - 35 * 60, used), NOW + 60, UTC).spoken != row.spoken
