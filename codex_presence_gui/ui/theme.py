@@ -284,6 +284,8 @@ class _OutlinedStyle(QProxyStyle):
     as asked; Windows Explorer and macOS Finder show ▼ there, so the arrow is turned over.
     And Fusion draws a sorted section's title over its whole width, under the arrow: a title
     aligned like its numbers, to the right, ran into it ("Tokens▾"). It is drawn beside it.
+    Other titles are drawn as far in from the section's edge as the column's cells' texts
+    (see ``_in_line_with_cells``): they had stood a pixel or two out of line with them.
     """
 
     def drawControl(
@@ -293,9 +295,13 @@ class _OutlinedStyle(QProxyStyle):
         painter: QPainter,
         widget: QWidget | None = None,
     ) -> None:
-        if element == QStyle.ControlElement.CE_HeaderLabel and _sorted_horizontal(option):
-            assert isinstance(option, QStyleOptionHeader)
-            option = _beside_the_arrow(self, option, widget)
+        if element == QStyle.ControlElement.CE_HeaderLabel and isinstance(
+            option, QStyleOptionHeader
+        ):
+            if _sorted_horizontal(option):
+                option = _beside_the_arrow(self, option, widget)
+            elif option.state & QStyle.StateFlag.State_Horizontal:
+                option = _in_line_with_cells(self, option, widget)
         super().drawControl(element, option, painter, widget)
 
     def subElementRect(
@@ -392,6 +398,28 @@ def _beside_the_arrow(
         section.rect = option.rect.adjusted(-margin, -margin, margin, margin)
     label = QStyleOptionHeader(option)
     label.rect = _before_the_arrow(style, option.rect, section, widget)
+    return label
+
+
+def _in_line_with_cells(
+    style: QStyle, option: QStyleOption, widget: QWidget | None
+) -> QStyleOptionHeader:
+    """A header label's option whose rect is moved to put its title as far in from the
+    section's edge, on the side it is aligned to, as the cells below put their texts: Fusion
+    leaves a title ``PM_HeaderMargin`` (2 px) from the edge and a cell's text its focus
+    frame's margin and a pixel more (3 px), so that a right-aligned title stood out to the
+    right of its numbers. Moved, not narrowed: it has the room it was measured for."""
+    assert isinstance(option, QStyleOptionHeader)
+    view = widget.parentWidget() if widget is not None else None
+    cell = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    shift = cell - style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, option, widget)
+    aligned = QStyle.visualAlignment(option.direction, option.textAlignment)
+    if shift <= 0 or aligned & Qt.AlignmentFlag.AlignHCenter:
+        return option
+    if aligned & Qt.AlignmentFlag.AlignRight:
+        shift = -shift
+    label = QStyleOptionHeader(option)
+    label.rect = option.rect.translated(shift, 0)
     return label
 
 

@@ -385,3 +385,56 @@ def test_a_sorted_title_in_a_real_header_sits_close_to_its_arrow(
     ]
     assert inked
     assert arrow.left() - 3 * margin - 2 <= max(inked) < arrow.left()
+
+
+@pytest.mark.parametrize(
+    "side", [Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignRight], ids=["left", "right"]
+)
+def test_a_title_lines_up_with_its_column_s_texts(
+    qtbot: QtBot, qapp: QApplication, side: Qt.AlignmentFlag
+) -> None:
+    """A column's title starts (aligned left) or ends (aligned right, as the Usage tables'
+    numbers are) in line with the texts of its cells: Fusion leaves a title 2 px from the
+    section's edge and a cell's text 3 px, and the titles over numbers had stood out to the
+    right of them."""
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    from codex_presence_gui.ui.theme import _OutlinedStyle
+
+    style = _OutlinedStyle("fusion")
+    alignment = side | Qt.AlignmentFlag.AlignVCenter
+    model = QStandardItemModel(1, 1)
+    model.setHorizontalHeaderLabels(["IIII"])
+    model.setHeaderData(
+        0, Qt.Orientation.Horizontal, int(alignment), Qt.ItemDataRole.TextAlignmentRole
+    )
+    cell = QStandardItem("IIII")
+    cell.setTextAlignment(alignment)
+    model.setItem(0, 0, cell)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setStyle(style)
+    view.horizontalHeader().setStyle(style)
+    view.setModel(model)
+    view.setShowGrid(False)
+    view.verticalHeader().hide()
+    view.horizontalHeader().resizeSection(0, 100)
+    view.resize(140, 100)
+    view.show()
+    qtbot.waitExposed(view)
+    image = view.grab().toImage()
+    top = view.horizontalHeader().height()
+
+    def inked(first: int, last: int) -> tuple[int, int]:
+        """The leftmost and rightmost columns of dark ink in rows ``first`` to ``last``,
+        within the section (not its edges' lines)."""
+        xs = [
+            x
+            for x in range(2, 96)
+            for y in range(first, last)
+            if QColor(image.pixel(x, y)).lightness() < 100
+        ]
+        return min(xs), max(xs)
+
+    assert inked(2, top - 2) == inked(top + 4, top + 20)
