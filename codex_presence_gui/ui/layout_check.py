@@ -1,5 +1,5 @@
 """A general layout check of a widget tree: clipped texts, overlapping siblings, offscreen parts,
-scroll bars that scroll by a sliver."""
+scroll bars that scroll by a sliver, a window that cannot be made to fit its screen."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
+
+from codex_presence_gui.ui.window_state import frame_margins
 
 #: A text may overshoot its room by this much (rounding of fractional font metrics).
 TOLERANCE = 1
@@ -72,6 +74,8 @@ def check_layout(window: QWidget, requested: QSize | None = None) -> list[Layout
                 f"asked for {requested.width()}x{requested.height()}",
             )
         )
+    if window.isWindow():
+        problems += _beyond_screen(window)
     for widget in _visible_widgets(window, window):
         problems += _text_problems(window, widget)
         problems += _overlaps(window, widget)
@@ -658,3 +662,17 @@ def _offscreen(window: QWidget, widget: QWidget) -> list[LayoutProblem]:
     g = widget.geometry()
     where = f"{g.x()},{g.y()} {g.width()}x{g.height()} in {parent.width()}x{parent.height()}"
     return [LayoutProblem(widget_path(widget, window), _own_text(widget), OFFSCREEN, where)]
+
+
+def _beyond_screen(window: QWidget) -> list[LayoutProblem]:
+    """A window whose least size, with its window manager's frame (as last known), is larger
+    than its screen's room: part of it is off the screen however the user sizes it."""
+    room = window.screen().availableGeometry().size().shrunkBy(frame_margins(window))
+    least = window.minimumSize()
+    if least.width() <= room.width() and least.height() <= room.height():
+        return []
+    where = (
+        f"least size {least.width()}x{least.height()}, "
+        f"its screen has room for {room.width()}x{room.height()}"
+    )
+    return [LayoutProblem(widget_path(window, window), window.windowTitle(), OFFSCREEN, where)]

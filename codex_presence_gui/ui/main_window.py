@@ -949,17 +949,21 @@ class MainWindow(QMainWindow):
         # window's; a chosen layout keeps its own.
         least = self.needed_size(self._layout_mode is not LayoutMode.FULL)
         if self._layout_mode is LayoutMode.COMPACT:
-            # Pinned and compact: exactly as tall as its contents at the width it has.
+            # Pinned and compact: exactly as tall as its contents at the width it has, and
+            # never taller than the screen (below).
             height = self.needed_size(True, max(self.width(), least.width())).height()
-            self._set_limits(QSize(least.width(), height), height)
+            fitted = self._within_screen(QSize(least.width(), height), compact=True)
+            self._set_limits(fitted, fitted.height())
         elif self._layout_mode is LayoutMode.AUTO:
             # As short as the compact layout at this width (wrapped texts need less height
             # than at the least width): compact by size, no blank band under its contents;
             # full, one drag down reaches the compact layout (its height at the least width
             # had stopped the first drag a hundred pixels short). Narrowed, the window is
-            # measured again and grows to what its texts then need.
+            # measured again and grows to what its texts then need, never taller than the
+            # screen (below).
             height = self.needed_size(True, max(self.width(), least.width())).height()
-            self._set_limits(QSize(least.width(), height), QWIDGETSIZE_MAX)
+            fitted = self._within_screen(QSize(least.width(), height), compact=True)
+            self._set_limits(fitted, QWIDGETSIZE_MAX)
         else:
             # As tall as the full layout at the window's width (wider, texts wrap less), and
             # never taller than the screen (below).
@@ -971,13 +975,15 @@ class MainWindow(QMainWindow):
             # session's again. Last, as the card's new contents measure the layouts again.
             self.table.forget_choice()
 
-    def _within_screen(self, least: QSize) -> QSize:
-        """The full layout's ``least`` size, no taller than its screen has room for with the
-        window's frame: the live page scrolls down there (on 800x480, or at a scale of 2 on
-        1920x1080, the status bar had been below the screen's edge), and is wider by its
-        scroll bar (it never scrolls sideways). The Usage page needs less, and scrolls."""
+    def _within_screen(self, least: QSize, *, compact: bool = False) -> QSize:
+        """The full layout's ``least`` size (``compact``: the compact layout's), no taller
+        than its screen has room for with the window's frame: the live page scrolls down
+        there (on 800x480, or at a scale of 2 on 1920x1080, the status bar had been below
+        the screen's edge; a narrow compact window with two sets of limits, 93 px below),
+        and is wider by its scroll bar (it never scrolls sideways). The Usage page needs
+        less, and scrolls."""
         screen = self.screen()
-        if screen is None or self._page != LIVE_PAGE:
+        if screen is None or (not compact and self._page != LIVE_PAGE):
             return least
         frame = self._frame_margins()
         if frame.isNull():  # not known yet (or none: the room is kept all the same)
@@ -988,7 +994,7 @@ class MainWindow(QMainWindow):
         width = least.width() + self.live_page.verticalScrollBar().sizeHint().width()
         # A few lines of it at least, as the Usage page (what its room is on a screen that
         # leaves less, rather than nothing).
-        shortest = self._chrome_height(False, width) + 6 * self.fontMetrics().height()
+        shortest = self._chrome_height(compact, width) + 6 * self.fontMetrics().height()
         return QSize(width, max(room, shortest))
 
     def _room_for_table(self) -> bool:

@@ -2,7 +2,8 @@
 and every tab of the settings dialog (``run_settings_matrix``).
 
 Run in-process by the matrix test, and as ``python -m tests.helpers.layout_matrix_run FOLDER``
-(with ``QT_SCALE_FACTOR=2``) for the scale-2 pass, which prints its results as one JSON line.
+(with ``QT_SCALE_FACTOR=2``, on a 1280x800 screen) for the scale-2 pass, which prints its
+results as one JSON line.
 """
 
 from __future__ import annotations
@@ -154,8 +155,8 @@ def _run_matrix(
     for state, home in homes.items():
         window = _window_for(home)
         assert isinstance(window, MainWindow)
-        # The size a first window has on a roomy screen: at a scale of 2 the offscreen screen
-        # (400x400) would open it smaller, and the sizes below are measured from it.
+        # The size a first window has on a roomy screen: at a scale of 2 the matrix's screen
+        # (640x400) would open it smaller, and the sizes below are measured from it.
         window.resize(*DEFAULT_SIZE)
         window.show()
         settle()
@@ -387,6 +388,7 @@ def main(argv: Sequence[str]) -> int:
             {
                 "combinations": result.combinations,
                 "device_pixel_ratio": QApplication.instance().devicePixelRatio(),
+                "screen": QApplication.primaryScreen().availableGeometry().size().toTuple(),
                 "found": [asdict(f) for f in result.found],
             },
             ensure_ascii=False,

@@ -26,6 +26,7 @@ from codex_presence_gui import APP_NAME
 from codex_presence_gui.cli import main
 from codex_presence_gui.ui.layout_check import LayoutProblem, check_layout, layout_report
 from codex_presence_gui.ui.theme import apply_theme
+from codex_presence_gui.ui.window_state import frame_margins
 from tests.helpers.layout_states import write_state
 
 LONG = "A sentence that is far too long for a narrow label"
@@ -101,6 +102,25 @@ def test_a_word_wrapped_label_too_short_is_clipped(qtbot: QtBot) -> None:
 def test_an_unbreakable_word_in_a_wrapped_label_is_clipped(qtbot: QtBot) -> None:
     window = window_with(qtbot, label("x" * 200, 300, 200, wrap=True), size=(400, 300))
     assert kinds(check_layout(window)) == ["clipped"]
+
+
+def test_a_window_whose_least_size_is_beyond_its_screen_is_offscreen(qtbot: QtBot) -> None:
+    """However the user sizes it, part of such a window is off the screen (the compact
+    window's status bar, below an 800x480 screen's edge)."""
+    window = window_with(qtbot, label("Limits left", 200))
+    screen = window.screen()
+    assert screen is not None
+    room = screen.availableGeometry().size().shrunkBy(frame_margins(window))
+    window.setMinimumHeight(room.height() + 1)
+    problems = check_layout(window)
+    assert kinds(problems) == ["offscreen"]
+    assert problems[0].widget == "QWidget#win"
+    assert f"its screen has room for {room.width()}x{room.height()}" in problems[0].detail
+    window.setMinimumHeight(room.height())
+    window.setMinimumWidth(room.width() + 1)
+    assert kinds(check_layout(window)) == ["offscreen"]
+    window.setMinimumSize(room)
+    assert check_layout(window) == []
 
 
 def test_rich_text(qtbot: QtBot) -> None:

@@ -28,10 +28,18 @@ from tests.helpers.layout_states import STATES, write_states
 ROOT = Path(__file__).resolve().parents[3]
 
 
+#: The scale-2 pass's screen: 1280x800 at a scale of 2 (640x400), a laptop's. The offscreen
+#: platform's own, 800x800, is 400x400 there: narrower than any screen at that scale.
+SCALE_TWO_SCREEN = {"name": "laptop", "x": 0, "y": 0, "width": 1280, "height": 800}
+
+
 def scale_two(folder: Path) -> subprocess.Popen[str]:
     """The same matrix in a process of its own at QT_SCALE_FACTOR=2 (Qt reads the factor once,
-    when the application starts)."""
-    env = {**os.environ, "QT_SCALE_FACTOR": "2", "QT_QPA_PLATFORM": "offscreen"}
+    when the application starts), on ``SCALE_TWO_SCREEN``."""
+    config = folder.parent / "scale-two-screen.json"
+    config.write_text(json.dumps({"screens": [SCALE_TWO_SCREEN]}), encoding="utf-8")
+    platform = f"offscreen:configfile={config}"
+    env = {**os.environ, "QT_SCALE_FACTOR": "2", "QT_QPA_PLATFORM": platform}
     command = [sys.executable, "-m", "tests.helpers.layout_matrix_run", str(folder), *STATES]
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -62,6 +70,7 @@ def test_every_state_lays_out_at_every_size(
     assert other.returncode == 0, err
     there = json.loads(out.strip().splitlines()[-1])
     assert there["device_pixel_ratio"] == 2  # the factor took
+    assert there["screen"] == [640, 400]  # and the screen
     found = here.found + [Found(**item) for item in there["found"]]
     combinations = here.combinations + there["combinations"]
     with capsys.disabled():

@@ -1627,13 +1627,13 @@ def test_the_usage_page_fits_a_small_screen_with_its_frame(
         qtbot.waitUntil(page_fits)
 
 
-def _fresh_window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
-    """The window on the layout matrix's ``fresh`` state: its live view needs 506 px in
-    height at its least width (347 px), 467 px from 500 px wide."""
+def _fresh_window(qtbot: QtBot, tmp_path: Path, state: str = "fresh") -> MainWindow:
+    """The window on the layout matrix's ``fresh`` state (or ``state``): its live view needs
+    506 px in height at its least width (347 px), 467 px from 500 px wide."""
     from tests.helpers.layout_matrix_run import _window_for
     from tests.helpers.layout_states import write_state
 
-    window = _window_for(write_state("fresh", tmp_path / "fresh"))
+    window = _window_for(write_state(state, tmp_path / state))
     assert isinstance(window, MainWindow)
     qtbot.addWidget(window)
     return window
@@ -1709,6 +1709,52 @@ def test_a_chosen_full_layout_fits_a_small_screen_with_its_frame(
     window.live_action.trigger()
     window.show_notice("Codex: 10% or less of your 5h limit left.", key="5h")
     qtbot.waitUntil(lambda: fits(QSize(room.width(), room.height()), scrolls=True))
+
+
+@pytest.mark.parametrize("mode", [LayoutMode.COMPACT, LayoutMode.AUTO])
+@pytest.mark.parametrize(
+    ("width", "height"),
+    # 800x480; 1920x1080 at a scale factor of 2, less a 30 px panel.
+    [(800, 480), (960, 510)],
+)
+def test_a_narrow_compact_window_fits_a_small_screen_with_its_frame(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    mode: LayoutMode,
+    width: int,
+    height: int,
+) -> None:
+    """A compact window (chosen, or automatic) is as tall as its contents at its width, and
+    narrowed its texts wrap: with two sets of limits it had needed 548 px at 250 px wide, and
+    on 800x480 its status bar was below the screen's edge, out of reach. It is never taller
+    than the screen with its frame: the live page scrolls below that."""
+    from codex_presence_gui.ui.layout_check import check_layout
+
+    screen, frame = _fake_screen(monkeypatch, width, height)
+    window = _fresh_window(qtbot, tmp_path, "extra-bucket-credits")
+    window.set_layout_mode(mode)
+    room = screen.room.size().shrunkBy(frame)
+    window.show()
+    window.move(0, 0)  # its frame at the top left (offscreen, the frame is not drawn)
+    window.resize(window.minimumWidth(), 300)
+    assert window.needed_size(True, window.minimumWidth()).height() > room.height()
+
+    def fits(scrolls: bool) -> None:
+        assert window.compact
+        assert window.minimumHeight() <= room.height()
+        _on_screen(window, screen, frame)
+        assert check_layout(window) == []
+        assert window.live_page.verticalScrollBar().isVisible() == scrolls
+
+    qtbot.waitUntil(lambda: fits(scrolls=True))
+    assert window.height() == room.height()
+    # Wide, its texts wrap less: as tall as its contents again (2 px short on 800x480, given
+    # up from its margins), unscrolled.
+    window.resize(room.width(), 300)
+    qtbot.waitUntil(lambda: fits(scrolls=False))
+    needed = window.needed_size(True, window.width()).height()
+    assert window.minimumHeight() == min(needed, room.height())
 
 
 def test_a_chosen_full_layout_moved_to_a_smaller_screen_fits_it(
