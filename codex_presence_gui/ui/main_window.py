@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
     QKeySequence,
+    QMoveEvent,
     QResizeEvent,
     QShowEvent,
     QWindow,
@@ -395,9 +396,16 @@ class MainWindow(QMainWindow):
         if self._always_on_top:
             # Before the first show the widget flag is the only one there is.
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        #: The window manager's frame as the layouts were last fitted to the screen with it
+        #: (none until the window is framed: ``FRAME_ROOM`` is kept for it till then).
+        self._frame_known = QMargins()
+        #: The size the window opened at, with ``FRAME_ROOM`` for the frame not known yet:
+        #: the room the real frame leaves is taken once known, unless the size changed.
+        self._first_sized: QSize | None = None
         self._update_layout()
         if state is None or not state.restore_geometry(self):
             self.resize(self._first_size())
+            self._first_sized = self.size()
         self._update_layout()
         # The keyboard starts on the window itself: nothing drawn focused in a window that is
         # looked at more than typed in (a screen reader says its title, the limits in it),
@@ -675,13 +683,37 @@ class MainWindow(QMainWindow):
 
     def _first_size(self) -> QSize:
         """``DEFAULT_SIZE``, smaller on a screen with less room (800x480, or a scale factor of
-        2 on 1920x1080, where the status bar had been below the screen's edge), never smaller
-        than the layout needs."""
+        2 on 1920x1080, where the status bar had been below the screen's edge) with the
+        window's frame (``FRAME_ROOM`` until it is known), never smaller than the layout
+        needs."""
         size = QSize(*DEFAULT_SIZE)
         screen = self.screen()
         if screen is not None:
-            size = size.boundedTo(screen.availableGeometry().size().shrunkBy(FRAME_ROOM))
+            frame = self._frame_margins()
+            room = (
+                screen.availableGeometry().size().shrunkBy(FRAME_ROOM if frame.isNull() else frame)
+            )
+            size = size.boundedTo(room)
         return size.expandedTo(self.minimumSize())
+
+    def _framed(self) -> None:
+        """The window manager has framed the window (or framed it anew): what was fitted to
+        the screen with ``FRAME_ROOM`` for the frame is fitted with the real one. Openbox's
+        is 25 px tall, not 48: on 800x480 the first window had stayed 23 px shorter than the
+        screen holds, and a chosen full layout's least height too, until something else made
+        the window measure its layouts again."""
+        frame = self._frame_margins()
+        if frame.isNull() or frame == self._frame_known:
+            return
+        self._frame_known = frame
+        first, self._first_sized = self._first_sized, None
+        placed_by_manager = self.isMaximized() or self.isFullScreen()
+        if first is not None and self.size() == first and not placed_by_manager:
+            size = self._first_size()
+            if size != first:
+                self.resize(size)
+                self._fit_on_screen()
+        self._update_layout()
 
     def _size_out_of_compact(self, comfortable: bool = False) -> QSize:
         """The size to leave a compact layout at: the window's size before it was made
@@ -1052,6 +1084,12 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         self._share_status_bar()
         self._update_layout()  # cheap: the needs are measured once per width and content
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        super().moveEvent(event)
+        # Framed by the window manager, the window is moved into its frame (X11 tells the
+        # frame's size no other way).
+        self._framed()
 
     def _align_status_bar(self) -> None:
         """The session count at the bar's start, Discord and the problems at its end, given

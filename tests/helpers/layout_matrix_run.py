@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication
 
 from codex_presence_gui.ui.layout_check import LayoutProblem, check_layout
 from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE
-from codex_presence_gui.ui.window_state import LayoutMode
+from codex_presence_gui.ui.window_state import LayoutMode, WindowState
 from tests.helpers.layout_states import USAGE_STATES
 
 LAYOUTS = ("auto", "compact", "full")
@@ -89,8 +89,9 @@ class MatrixResult:
     found: list[Found]
 
 
-def _window_for(home: Path) -> object:
-    """The main window showing ``home``'s data, built as ``screenshot`` builds it."""
+def _window_for(home: Path, state: WindowState | None = None) -> object:
+    """The main window showing ``home``'s data, built as ``screenshot`` builds it (with the
+    ``WindowState`` ``state``, when given)."""
     from codex_presence_gui.app import read_usage_view
     from codex_presence_gui.core.dashboard import build_dashboard, history_since
     from codex_presence_gui.core.history import HistoryReader
@@ -103,7 +104,7 @@ def _window_for(home: Path) -> object:
     history = HistoryReader().refresh(
         found.files if found is not None else (), since=history_since(result)
     )
-    window = MainWindow()
+    window = MainWindow(state)
     window.show_dashboard(build_dashboard(result, history=history))
     window.show_usage(read_usage_view([home]))
     return window

@@ -1560,6 +1560,65 @@ def test_a_first_window_fits_a_small_screen(
     assert window.height() >= min(room.height(), main_window.DEFAULT_SIZE[1])
 
 
+@pytest.mark.parametrize("mode", [LayoutMode.AUTO, LayoutMode.FULL])
+def test_a_first_window_takes_the_room_its_real_frame_leaves(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, mode: LayoutMode
+) -> None:
+    """Before the window manager frames it, the window keeps 48 px for the frame; openbox's is
+    25. On 800x480 the first window had stayed 23 px shorter (and 14 px narrower) than the
+    screen holds, and a chosen full layout's least height too: its live page scrolled where
+    it fits. Once framed, both take the room the real frame leaves."""
+    from codex_presence_gui.ui.layout_check import check_layout
+
+    screen = _Screen(800, 480)
+    openbox = QMargins(1, 20, 1, 5)
+    framed = [QMargins()]  # none until the window manager has framed the window
+    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
+    monkeypatch.setattr(MainWindow, "_frame_margins", lambda self: framed[0])
+    from tests.helpers.layout_matrix_run import _window_for
+    from tests.helpers.layout_states import write_state
+
+    state = WindowState(tmp_path / "ui.ini")
+    state.layout_mode = mode
+    window = _window_for(write_state("fresh", tmp_path / "home"), state)
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    guessed = screen.room.size().shrunkBy(main_window.FRAME_ROOM)
+    assert window.size() == guessed
+    window.show()
+    qtbot.waitExposed(window)
+    room = screen.room.size().shrunkBy(openbox)
+    framed[0] = openbox
+    window.move(1, 43)  # where openbox puts it, inside its frame
+
+    def fits() -> None:
+        assert window.size() == room
+        _on_screen(window, screen, openbox)
+        assert check_layout(window) == []
+
+    qtbot.waitUntil(fits)
+    if mode is LayoutMode.FULL:
+        assert window.minimumHeight() == room.height()
+        assert not window.live_page.verticalScrollBar().isVisible()
+
+
+def test_a_first_window_resized_before_it_is_framed_keeps_its_size(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = _Screen(800, 480)
+    framed = [QMargins()]
+    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
+    monkeypatch.setattr(MainWindow, "_frame_margins", lambda self: framed[0])
+    window = make_window(qtbot)
+    window.show()
+    window.resize(600, 400)
+    qtbot.waitUntil(lambda: window.size() == QSize(600, 400))
+    framed[0] = QMargins(1, 20, 1, 5)
+    window.move(1, 43)
+    qtbot.waitUntil(lambda: window.pos() == QPoint(1, 43))
+    assert window.size() == QSize(600, 400)
+
+
 def test_a_first_window_on_a_roomy_screen_has_the_default_size(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
