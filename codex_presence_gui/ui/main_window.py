@@ -984,7 +984,7 @@ class MainWindow(QMainWindow):
             # Pinned and compact: exactly as tall as its contents at the width it has, and
             # never taller than the screen (below).
             height = self.needed_size(True, max(self.width(), least.width())).height()
-            fitted = self._within_screen(QSize(least.width(), height), compact=True)
+            fitted = self._within_screen(least, height, compact=True)
             self._set_limits(fitted, fitted.height())
         elif self._layout_mode is LayoutMode.AUTO:
             # As short as the compact layout at this width (wrapped texts need less height
@@ -994,36 +994,40 @@ class MainWindow(QMainWindow):
             # measured again and grows to what its texts then need, never taller than the
             # screen (below).
             height = self.needed_size(True, max(self.width(), least.width())).height()
-            fitted = self._within_screen(QSize(least.width(), height), compact=True)
-            self._set_limits(fitted, QWIDGETSIZE_MAX)
+            self._set_limits(self._within_screen(least, height, compact=True), QWIDGETSIZE_MAX)
         else:
             # As tall as the full layout at the window's width (wider, texts wrap less), and
             # never taller than the screen (below).
             height = self.needed_size(False, max(self.width(), least.width())).height()
-            self._set_limits(self._within_screen(QSize(least.width(), height)), QWIDGETSIZE_MAX)
+            self._set_limits(self._within_screen(least, height), QWIDGETSIZE_MAX)
         if self._chosen is not None and self.table.isHidden():
             # The table left out (Ctrl+2, a window made compact by its size): a pick nobody
             # can see nor undo there any more ends as Esc ends it, the card the active
             # session's again. Last, as the card's new contents measure the layouts again.
             self.table.forget_choice()
 
-    def _within_screen(self, least: QSize, *, compact: bool = False) -> QSize:
-        """The full layout's ``least`` size (``compact``: the compact layout's), no taller
-        than its screen has room for with the window's frame: the live page scrolls down
-        there (on 800x480, or at a scale of 2 on 1920x1080, the status bar had been below
-        the screen's edge; a narrow compact window with two sets of limits, 93 px below),
-        and is wider by its scroll bar (it never scrolls sideways). The Usage page needs
-        less, and scrolls."""
+    def _within_screen(self, least: QSize, height: int, *, compact: bool = False) -> QSize:
+        """The window's least size in the full layout (``compact``: the compact one), whose
+        own least size is ``least`` and whose height at the window's width is ``height``: no
+        taller than its screen has room for with the window's frame, where the live page
+        scrolls down (on 800x480, or at a scale of 2 on 1920x1080, the status bar had been
+        below the screen's edge; a narrow compact window with two sets of limits, 93 px
+        below). Where the page scrolls at the layout's least width, the window is wider by
+        the scroll bar (the page never scrolls sideways): always, not only while it scrolls,
+        or the least width would be one the window cannot have (narrowed to it, the page
+        scrolled and the window grew by the bar). The Usage page needs less, and scrolls."""
         screen = self.screen()
         if screen is None or (not compact and self._page != LIVE_PAGE):
-            return least
+            return QSize(least.width(), height)
         frame = self._frame_margins()
         if frame.isNull():  # not known yet (or none: the room is kept all the same)
             frame = FRAME_ROOM
         room = screen.availableGeometry().height() - frame.top() - frame.bottom()
-        if least.height() <= room:
-            return least
-        width = least.width() + self.live_page.verticalScrollBar().sizeHint().width()
+        width = least.width()
+        if least.height() > room:
+            width += self.live_page.verticalScrollBar().sizeHint().width()
+        if height <= room:
+            return QSize(width, height)
         # A few lines of it at least, as the Usage page (what its room is on a screen that
         # leaves less, rather than nothing).
         shortest = self._chrome_height(compact, width) + 6 * self.fontMetrics().height()

@@ -1816,6 +1816,38 @@ def test_a_narrow_compact_window_fits_a_small_screen_with_its_frame(
     assert window.minimumHeight() == min(needed, room.height())
 
 
+@pytest.mark.parametrize("mode", [LayoutMode.COMPACT, LayoutMode.AUTO])
+def test_a_compact_window_narrowed_to_its_least_width_has_it(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, mode: LayoutMode
+) -> None:
+    """On a screen that holds the compact layout a scroll bar's width above its least width
+    but not at it, the least width had been the layout's: narrowed to it, the page scrolled
+    and the window grew by the bar, wider than asked (the matrix at a scale of 2, 640x400).
+    The least width is the one beside the bar there."""
+    from codex_presence_gui.ui.layout_check import check_layout
+
+    window = _fresh_window(qtbot, tmp_path)
+    window.set_layout_mode(mode)
+    bar = window.live_page.verticalScrollBar().sizeHint().width()
+    least = window.needed_size(True)
+    beside_bar = window.needed_size(True, least.width() + bar).height()
+    assert least.height() > beside_bar + 1  # texts wrap less a bar's width wider
+    openbox = QMargins(1, 20, 1, 5)
+    height = (least.height() + beside_bar) // 2 + openbox.top() + openbox.bottom()
+    screen, frame = _fake_screen(monkeypatch, 800, height, openbox)
+    window.show()
+    window.move(0, 0)
+    window.resize(100, 300)
+
+    def narrowest() -> None:
+        assert window.size() == window.minimumSize()
+        assert window.width() == least.width() + bar
+        _on_screen(window, screen, frame)
+        assert check_layout(window, window.minimumSize()) == []
+
+    qtbot.waitUntil(narrowest)
+
+
 def test_a_chosen_full_layout_moved_to_a_smaller_screen_fits_it(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
