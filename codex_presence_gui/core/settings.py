@@ -665,7 +665,12 @@ def save_settings(path: Path, settings: Settings) -> None:
         OSError: the folder is not writable (the old file is untouched).
     """
     make_folder(path.parent)
-    data = json.dumps(to_document(settings), indent=2, ensure_ascii=False) + "\n"
+    document = to_document(settings)
+    data = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if not is_utf8(data):
+        # A lone surrogate (a folder's byte that is not UTF-8, a newer version's key) has no
+        # UTF-8: written as the escape it was read from, as all the text then is.
+        data = json.dumps(document, indent=2) + "\n"
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:

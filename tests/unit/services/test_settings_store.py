@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,24 @@ def test_a_config_folder_that_is_a_file_is_said_when_saving(tmp_path: Path) -> N
     )
     assert store.settings.theme == "dark"
     assert config.read_text() == "a file"
+
+
+def test_text_that_is_no_utf8_is_saved_as_written(tmp_path: Path) -> None:
+    """A lone surrogate (``\\udcff``, Python's name for a folder's byte that is not UTF-8,
+    or a newer version's key) cannot be written as UTF-8: every save raised
+    UnicodeEncodeError, which is no OSError, so the change was neither saved nor applied
+    and nothing was said. It is written as the JSON escape it was read from."""
+    path = tmp_path / "settings.json"
+    path.write_text(
+        '{"schema": 3, "codex_homes": ["/data/caf\\udcff"], "later": {"\\ud800": "\\udfff"}}'
+    )
+    store = SettingsStore(path)
+    assert store.load_message is None
+    applied: list[Settings] = []
+    store.changed.connect(applied.append)
+    assert store.update(replace(store.settings, theme="dark")) is None
+    assert [settings.theme for settings in applied] == ["dark"]
+    again = SettingsStore(path)
+    assert again.settings == store.settings
+    assert again.settings.codex_homes == ("/data/caf\udcff",)
+    assert dict(again.settings.extra) == {"later": {"\ud800": "\udfff"}}
