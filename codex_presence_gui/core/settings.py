@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -569,6 +570,12 @@ def decode_json(data: bytes) -> Any:
             f"column {error.colno}"
         ) from None
     except ValueError as error:
+        if sys.get_int_max_str_digits() and "integer string conversion" in str(error):
+            # Python's message would have the user call sys.set_int_max_str_digits().
+            raise SettingsError(
+                "it holds a number too long to read: "
+                f"more than {sys.get_int_max_str_digits()} digits"
+            ) from None
         raise SettingsError(str(error)) from None
 
 

@@ -155,6 +155,10 @@ def test_why_a_file_is_not_understood_is_said_in_words(tmp_path: Path) -> None:
     )
     path.write_bytes(b'\xef\xbb\xbf{"a": "\xff"}')  # counted with the byte order mark
     assert "(it is not text: byte 11 is not UTF-8)" in (load_settings(path).message or "")
+    path.write_bytes(b'{"theme": "dark", "x": ' + b"9" * 5000 + b"}")  # Python's own limit
+    assert "(it holds a number too long to read: more than 4300 digits)" in (
+        load_settings(path).message or ""
+    )
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
