@@ -417,6 +417,10 @@ class PypresenceClient:
                 data = json.loads(body.decode("utf-8")) if body else {}
             except ValueError:
                 raise ConnectionLostError("Discord sent a frame that is not JSON") from None
+            except RecursionError:  # a RuntimeError: it had ended the attempt, not the socket
+                raise ConnectionLostError(
+                    "Discord sent a frame nested too deeply to read"
+                ) from None
             if not isinstance(data, dict):
                 raise ConnectionLostError("Discord sent an unexpected frame")
             if op == _OP_PING:

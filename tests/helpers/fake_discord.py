@@ -45,6 +45,8 @@ class Mode:
     STALL_AFTER_READY = "stall_after_ready"
     # READY at the handshake, then half of each reply and the socket closes.
     CUT_REPLY = "cut_reply"
+    # Answers the handshake with a frame nested deeper than Python's JSON parser goes.
+    DEEP_HANDSHAKE = "deep_handshake"
 
 
 @dataclass
@@ -143,7 +145,10 @@ class FakeDiscord:
 
     @staticmethod
     def _pack(op: int, data: dict[str, Any]) -> bytes:
-        body = json.dumps(data).encode()
+        return FakeDiscord._pack_body(op, json.dumps(data).encode())
+
+    @staticmethod
+    def _pack_body(op: int, body: bytes) -> bytes:
         return struct.pack("<II", op, len(body)) + body
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -158,6 +163,10 @@ class FakeDiscord:
                 if op == 0:
                     if self.mode == Mode.HANG_HANDSHAKE:
                         await asyncio.sleep(3600)
+                    if self.mode == Mode.DEEP_HANDSHAKE:
+                        writer.write(self._pack_body(1, b"[" * 100_000 + b"]" * 100_000))
+                        await writer.drain()
+                        continue
                     if self.mode == Mode.INVALID_ID:
                         writer.write(self._pack(2, {"code": 4000, "message": "Invalid Client ID"}))
                         await writer.drain()

@@ -374,3 +374,29 @@ def test_abort_while_skipping_stops_the_whole_attempt(discord_dir: Path) -> None
         timer.join()
         silent.stop()
         live.stop()
+
+
+def test_a_frame_too_deep_to_read_does_not_hide_a_live_socket(discord_dir: Path) -> None:
+    """A peer at discord-ipc-0 answers with a frame nested 100,000 deep: Python's parser
+    raised RecursionError, which ended the whole attempt ("connecting to Discord failed
+    (RecursionError: maximum recursion depth exceeded …)") before Discord at -1 was tried."""
+    deep = FakeDiscord(discord_dir, index=0, mode=Mode.DEEP_HANDSHAKE).start()
+    live = FakeDiscord(discord_dir, index=1).start()
+    try:
+        rpc = client()
+        rpc.connect()
+        assert rpc.tried == [
+            SocketTry(str(deep.path), "refused"),
+            SocketTry(str(live.path), "connected"),
+        ]
+        rpc.close()
+    finally:
+        deep.stop()
+        live.stop()
+    alone = FakeDiscord(discord_dir, index=0, mode=Mode.DEEP_HANDSHAKE).start()
+    try:
+        with pytest.raises(ConnectionLostError) as raised:
+            client().connect()
+        assert str(raised.value) == "Discord sent a frame nested too deeply to read"
+    finally:
+        alone.stop()
