@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 from codex_presence_gui.core.presence import PresenceCard
+from codex_presence_gui.core.sanitize import clean_text
 
 T = TypeVar("T")
 
@@ -29,6 +30,9 @@ HANDSHAKE_TIMEOUT_S = 3.0
 RESPONSE_TIMEOUT_S = 3.0
 _OP_HANDSHAKE, _OP_FRAME, _OP_CLOSE, _OP_PING, _OP_PONG = 0, 1, 2, 3, 4
 _MAX_FRAME_BYTES = 1 << 20
+#: What of a peer's own words (an error's message, a close code) goes on: the status bar
+#: shows it, and a broken or hostile peer may send a megabyte.
+_MAX_PEER_TEXT = 200
 _SUBDIRS = (
     "",
     "snap.discord",
@@ -209,6 +213,12 @@ def activity_kwargs(card: PresenceCard) -> dict[str, Any]:
     }
 
 
+def _peer_text(value: object) -> str:
+    """What a peer said, as one short line of plain text."""
+    text = clean_text(str(value)).strip()
+    return text if len(text) <= _MAX_PEER_TEXT else text[: _MAX_PEER_TEXT - 1] + "…"
+
+
 class PypresenceClient:
     """A ``PresenceClient`` over pypresence, made safe (see the module docstring).
 
@@ -386,7 +396,8 @@ class PypresenceClient:
             message = str(data.get("message") or "")
             if code in (4000, 4003) or message == "Invalid Client ID":
                 raise InvalidClientIdError("Discord rejected the client id")
-            raise ConnectionLostError(f"Discord closed the connection ({code}: {message})".strip())
+            said = _peer_text(f"{code}: {message}")
+            raise ConnectionLostError(f"Discord closed the connection ({said})")
         return data
 
     def _drop_socket(self) -> None:
@@ -433,14 +444,15 @@ class PypresenceClient:
         while True:
             op, data = await self._read_frame()
             if op == _OP_CLOSE:
-                raise ConnectionLostError(f"Discord closed the connection ({data.get('code')})")
+                said = _peer_text(data.get("code"))
+                raise ConnectionLostError(f"Discord closed the connection ({said})")
             if data.get("nonce") not in (None, payload["nonce"]):
                 continue  # a late reply to an earlier command
             if data.get("evt") == "ERROR":
                 detail = data.get("data")
                 error: dict[str, Any] = detail if isinstance(detail, dict) else {}
                 raise ActivityRejectedError(
-                    str(error.get("message") or "Discord refused the activity")
+                    _peer_text(error.get("message") or "Discord refused the activity")
                 )
             return data
 

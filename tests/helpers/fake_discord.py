@@ -47,6 +47,9 @@ class Mode:
     CUT_REPLY = "cut_reply"
     # Answers the handshake with a frame nested deeper than Python's JSON parser goes.
     DEEP_HANDSHAKE = "deep_handshake"
+    # Refuses every SET_ACTIVITY with an error whose message is long, on several lines and
+    # holds a bidi override (what a broken or hostile peer may say).
+    LOUD_ERROR = "loud_error"
 
 
 @dataclass
@@ -191,7 +194,14 @@ class FakeDiscord:
         if self.mode == Mode.STALL_AFTER_READY:
             return  # keep reading, never answer
         activity = data.get("args", {}).get("activity")
-        if self.mode == Mode.VALIDATION and activity is not None:
+        if self.mode == Mode.LOUD_ERROR and activity is not None:
+            reply = {
+                "cmd": "SET_ACTIVITY",
+                "evt": "ERROR",
+                "data": {"code": 1000, "message": "rate limited\n\u202etry later " + "x" * 5000},
+                "nonce": data.get("nonce"),
+            }
+        elif self.mode == Mode.VALIDATION and activity is not None:
             reply = {
                 "cmd": "SET_ACTIVITY",
                 "evt": "ERROR",

@@ -400,3 +400,21 @@ def test_a_frame_too_deep_to_read_does_not_hide_a_live_socket(discord_dir: Path)
         assert str(raised.value) == "Discord sent a frame nested too deeply to read"
     finally:
         alone.stop()
+
+
+def test_what_a_peer_says_is_passed_on_as_one_short_line(discord_dir: Path) -> None:
+    """A refusal's message goes to the status bar: on one line, without the bidi override
+    that would turn the line round, and not the 5,000 characters the peer sent."""
+    peer = FakeDiscord(discord_dir, mode=Mode.LOUD_ERROR).start()
+    try:
+        rpc = client()
+        rpc.connect()
+        with pytest.raises(ActivityRejectedError) as raised:
+            rpc.update(CARD)
+        rpc.close()
+    finally:
+        peer.stop()
+    message = str(raised.value)
+    assert message.startswith("rate limited try later xxx")
+    assert message.endswith("…")
+    assert len(message) <= 200
