@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -665,12 +666,28 @@ def _keep_aside(path: Path) -> Path | None:
     return backup
 
 
+def _linked_file(path: Path) -> Path:
+    """The regular file ``path`` links to, else ``path`` itself."""
+    if not path.is_symlink():
+        return path
+    target = Path(os.path.realpath(path))
+    try:
+        regular = stat.S_ISREG(os.stat(target).st_mode)
+    except OSError:  # a loop, a dangling link
+        regular = False
+    return target if regular else path
+
+
 def save_settings(path: Path, settings: Settings) -> None:
     """Write the settings atomically: a crash leaves either the old or the new file.
+
+    A link to a regular file (a dotfiles folder's) is written through: the file it names is
+    replaced, and the link stays. A link to anything else is replaced, never followed.
 
     Raises:
         OSError: the folder is not writable (the old file is untouched).
     """
+    path = _linked_file(path)
     make_folder(path.parent)
     document = to_document(settings)
     data = json.dumps(document, indent=2, ensure_ascii=False) + "\n"

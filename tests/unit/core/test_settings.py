@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 from contextlib import nullcontext
 from dataclasses import replace
@@ -590,3 +591,38 @@ def test_fuzz_any_json_value_gives_valid_settings(tmp_path: Path, document: obje
 @given(st.binary(max_size=200))
 def test_fuzz_any_bytes_give_valid_settings(tmp_path: Path, data: bytes) -> None:
     _check_load(tmp_path / "settings.json", data)
+
+
+def test_a_settings_file_linked_from_elsewhere_stays_linked(tmp_path: Path) -> None:
+    """settings.json a link to a file kept elsewhere (a dotfiles folder): a save writes that
+    file, atomically beside it, and leaves the link; it used to replace the link with a file
+    of its own, so that the kept file never saw a change again."""
+    kept = tmp_path / "dotfiles" / "codex-presence.json"
+    kept.parent.mkdir()
+    save_settings(kept, Settings(theme="light"))
+    path = tmp_path / "config" / "settings.json"
+    path.parent.mkdir()
+    path.symlink_to(kept)
+    save_settings(path, Settings(theme="dark"))
+    assert path.is_symlink()
+    assert load_settings(kept).settings.theme == "dark"
+    assert [p.name for p in kept.parent.iterdir()] == [kept.name]  # no temporary left
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "loop"])
+def test_a_link_to_what_is_no_file_is_replaced_not_followed(tmp_path: Path, kind: str) -> None:
+    """A link to a FIFO, a folder or itself: the save puts a file in place of the link, and
+    what it pointed at is left as it was."""
+    path = tmp_path / "settings.json"
+    target = path if kind == "loop" else tmp_path / "elsewhere"
+    if kind != "loop":
+        not_a_file(target, kind)
+    path.symlink_to(target)
+    save_settings(path, Settings(theme="dark"))
+    assert not path.is_symlink()
+    assert load_settings(path).settings.theme == "dark"
+    if kind == "fifo":
+        assert stat.S_ISFIFO(target.lstat().st_mode)
+    elif kind == "folder":
+        assert target.is_dir()
+        assert not any(target.iterdir())
