@@ -653,12 +653,20 @@ class LongLine(NamedTuple):
             return handle.read(self.length)
 
 
-def last_line_end(handle: IO[bytes], size: int) -> int:
+def last_line_end(
+    handle: IO[bytes], size: int, should_stop: Callable[[], bool] | None = None
+) -> int:
     """The offset just past the last LF before ``size`` (0 when there is none), found by
-    reading backwards: an unfinished last line costs one linear pass, never a budget."""
+    reading backwards: an unfinished last line costs one linear pass, never a budget.
+
+    Raises:
+        Stopped: ``should_stop`` (asked between blocks) said so.
+    """
     position = size
     block = FIRST_BACKWARD_BLOCK_BYTES
     while position > 0:
+        if should_stop is not None and should_stop():
+            raise Stopped  # a pass over gigabytes with no LF (a sparse file) takes seconds
         start = max(position - block, 0)
         block = min(block * 2, BACKWARD_BLOCK_BYTES)
         handle.seek(start)
@@ -706,7 +714,11 @@ class BackwardLines:
     def __iter__(self) -> Iterator[bytes | LongLine]:
         threshold = self.long_line_bytes
         handle = self.handle
-        position = self.line_end = last_line_end(handle, self.size)
+        try:
+            position = self.line_end = last_line_end(handle, self.size, self.should_stop)
+        except Stopped:
+            self.stopped = True
+            return
         self.position = position
         line_stop: int | None = None  # offset of the LF ending the line being assembled
         carry = b""  # that line's bytes beyond the current block, while short

@@ -9,6 +9,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -485,3 +486,38 @@ def test_a_run_of_empty_lines_is_passed_over_in_little_memory() -> None:
         tracemalloc.stop()
     assert sink.lines == [b"a", b"b"]
     assert peak < 1 << 20
+
+
+class _CountedReads:
+    """A file's handle that counts the bytes read through it."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.bytes_read = 0
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self.handle.seek(offset, whence)
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.bytes_read += len(data)
+        return data
+
+
+def test_a_stop_ends_the_search_for_the_last_line_end(tmp_path: Path) -> None:
+    """A log of hundreds of MiB (gigabytes, sparse, on a hostile disk) with no LF after its
+    first line: the search back for the last line's end went through all of it before the
+    scan first asked whether to stop, so that quitting waited for it (seconds a gigabyte;
+    past the exit's 10 s, the app ended with an error)."""
+    path = tmp_path / "sparse.jsonl"
+    with open(path, "wb") as handle:
+        handle.write(b'{"first":"line"}\n')
+        handle.truncate(256 << 20)  # a hole: no disk is used
+    with open(path, "rb") as raw:
+        handle = _CountedReads(raw)
+        scan = BackwardLines(
+            cast(BinaryIO, handle), 256 << 20, budget=1 << 20, should_stop=lambda: True
+        )
+        assert list(scan) == []
+    assert scan.stopped
+    assert handle.bytes_read <= 2 << 20
