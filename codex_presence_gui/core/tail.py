@@ -735,6 +735,7 @@ class BackwardLines:
             self.bytes_read += len(data)
             position = self.position = start
             index = len(data)
+            backwards: bytes | None = None  # the block reversed, made at its first empty line
             while True:
                 newline = data.rfind(b"\n", 0, index)
                 if newline < 0:
@@ -749,6 +750,15 @@ class BackwardLines:
                             line = line[:-1]
                         if line:
                             yield line
+                        elif newline:
+                            # Empty lines before this one are passed over a run at a time, as
+                            # the splitter does forward: read backwards, LF or CRLF lines are
+                            # the same pattern. The run's last LF ends the line before it.
+                            if backwards is None:
+                                backwards = data[::-1]
+                            run = _EMPTY_LINES.match(backwards, len(data) - newline)
+                            if run is not None:
+                                newline = len(data) - run.end()
                 line_stop = start + newline
                 index = newline
                 carry = b""
