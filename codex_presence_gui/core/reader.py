@@ -214,6 +214,15 @@ class _BackwardGoals:
         return not self.other_limits and bytes_read > LIMITS_SEARCH_BYTES
 
 
+def _repeats_a_bare_line(record: Record, records: list[Record]) -> bool:
+    """Whether ``record`` only says "a line", as the one after it (the last kept) does, at
+    the same time: folded once or twice, such lines leave the same state."""
+    if not isinstance(record, SignalRecord) or record.signal is not Signal.OTHER:
+        return False
+    later = records[-1] if records else None
+    return type(later) is SignalRecord and later == record
+
+
 def _parse_backward_line(line: bytes | LongLine, path: Path) -> Record:
     if isinstance(line, bytes):
         return parse_line(line)
@@ -275,6 +284,10 @@ def load_session(
                     session.last_error = str(error)
                 else:
                     session.skipped(error)
+                continue
+            if _repeats_a_bare_line(record, records):
+                # ``{}`` by the million (a broken or hostile writer): kept, each cost 72
+                # bytes until the fold, gigabytes within the scan's budget.
                 continue
             records.append(record)
             goals.note(record)

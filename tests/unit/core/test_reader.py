@@ -486,3 +486,37 @@ def test_a_copy_over_a_followed_log_is_read_again_from_the_first_change(
     (after,) = reader.refresh().snapshots
     assert after.session_total_tokens == 9090
     assert after.model == "gpt-5.5"  # an append would have kept the old model
+
+
+def test_a_flood_of_lines_that_say_nothing_is_scanned_in_little_memory(
+    codex_home: CodexHome,
+) -> None:
+    """150,000 ``{}`` lines (3 bytes each) before a log's last reply: the backward scan kept
+    a record of each until it folded them (72 bytes a line: 440 MB for a 15 MB file,
+    gigabytes within its 64 MiB budget). Such lines one after the other fold as one, and
+    the state is the same as a forward read's."""
+    import time
+    import tracemalloc
+
+    now = time.time()
+    path = codex_home.write(
+        SID,
+        [
+            r.session_meta(now - 60, SID, cwd="/w/shop"),
+            r.turn_context(now - 59),
+            r.token_count(now - 50, r.usage(100, 0, 1)),
+            *["{}"] * 150_000,
+            r.token_count(now - 5, r.usage(1000, 0, 10)),
+        ],
+        started=now - 60,
+        mtime=now - 1,
+    )
+    tracemalloc.start()
+    try:
+        snapshot = only(CodexReader([codex_home.root]).refresh().snapshots)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (snapshot.session_total_tokens, snapshot.session_delta_tokens) == (1010, 909)
+    assert peak < 4 << 20
+    assert fields(snapshot) == fields(forward_snapshot(path, now))
