@@ -56,7 +56,13 @@ class InvalidClientIdError(DiscordIPCError):
 
 
 class ActivityRejectedError(DiscordIPCError):
-    """Discord refused the activity itself; the connection is still fine."""
+    """Discord refused the activity as invalid (a field too long, say): the same card would be
+    refused again. The connection is still fine."""
+
+
+class ActivityNotShownError(DiscordIPCError):
+    """Discord answered the activity with an error that may pass (an unknown error, a rate
+    limit, a timeout on its side): the same card may be taken later. The connection is fine."""
 
 
 class ConnectionLostError(DiscordIPCError):
@@ -211,6 +217,18 @@ def activity_kwargs(card: PresenceCard) -> dict[str, Any]:
         "small_image": card.small_image,
         "small_text": card.small_text,
     }
+
+
+def refused_as_invalid(code: object, message: str) -> bool:
+    """Whether Discord's error answer to a command says the command itself is wrong, so that
+    sending it again would be refused again: RPC error codes 4000 to 4999 (4000 "invalid
+    payload" is the validation error: a field too long or too short). Others may pass: 1000
+    "unknown error", 5000 and up (Discord's own troubles, its timeouts), an answer without a
+    code, and whatever speaks of a rate limit (a number that means "invalid" elsewhere, 4002,
+    is Discord's close code for a rate limit)."""
+    if "rate limit" in message.lower():
+        return False
+    return isinstance(code, int) and 4000 <= code < 5000
 
 
 def _peer_text(value: object) -> str:
@@ -451,9 +469,10 @@ class PypresenceClient:
             if data.get("evt") == "ERROR":
                 detail = data.get("data")
                 error: dict[str, Any] = detail if isinstance(detail, dict) else {}
-                raise ActivityRejectedError(
-                    _peer_text(error.get("message") or "Discord refused the activity")
-                )
+                said = _peer_text(error.get("message") or "Discord refused the activity")
+                if refused_as_invalid(error.get("code"), said):
+                    raise ActivityRejectedError(said)
+                raise ActivityNotShownError(said)
             return data
 
     def _send(

@@ -2,8 +2,9 @@
 
 The GUI thread only says which card it wants (or none) and when to stop; the worker owns the
 connection, sends at most one activity every 4 s (the newest wins), never repeats a card
-Discord already shows, reconnects with a growing, jittered delay, opens no two connections
-closer than 4 s apart (whatever opens them), and reports every state in plain words.
+Discord already shows or refused as invalid, sends again one it failed to show for a reason
+that may pass, reconnects with a growing, jittered delay, opens no two connections closer
+than 4 s apart (whatever opens them), and reports every state in plain words.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from codex_presence_gui.core.presence import PresenceCard
 from codex_presence_gui.services.discord_client import (
     CONNECTED,
     AbortedError,
+    ActivityNotShownError,
     ActivityRejectedError,
     DiscordIPCError,
     DiscordNotRunningError,
@@ -65,6 +67,7 @@ class DiscordState(enum.Enum):
     NOT_RUNNING = "discord not running"
     INVALID_ID = "invalid client id"
     REJECTED = "rejected"
+    NOT_SHOWN = "card not shown"  # Discord answered with an error that may pass: sent again
     LOST = "connection lost"
     PAUSED = "paused"
 
@@ -168,6 +171,10 @@ class DiscordWorker(Worker):
         self._desired: PresenceCard | None = None
         self._shown: PresenceCard | None = None  # what Discord shows now (None: nothing)
         self._last_send = -1e9
+        #: A card Discord did not show (an error that may pass) is sent again no sooner than
+        #: this, and each failure in a row doubles the wait (``_send_retry_delay``).
+        self._send_not_before = -1e9
+        self._send_failures = 0
         self._last_handshake = -1e9  # when the last handshake some socket took ended
         self._attempt = 0
         self._invalid_id = False
@@ -369,6 +376,9 @@ class DiscordWorker(Worker):
             return
         # Not a reason to start the backoff over: see HEALTHY_AFTER_S and _settled().
         self._shown = None  # a new connection shows nothing until we send
+        # A failed send's wait was about the old connection; the interval still holds.
+        self._send_not_before = -1e9
+        self._send_failures = 0
         self._set_connected()
         skipped = describe_tries(client.tried)
         line = f"Discord: connected at {client.ipc_path}"
@@ -445,7 +455,17 @@ class DiscordWorker(Worker):
 
     def _send_wait(self) -> float:
         """Seconds until another frame may change the activity (0 or less: now)."""
-        return self._last_send + self._min_interval - time.monotonic()
+        due = max(self._last_send + self._min_interval, self._send_not_before)
+        return due - time.monotonic()
+
+    def _send_retry_delay(self) -> float:
+        """After a card Discord did not show: the interval, then twice as long each time in
+        a row up to the cap, with jitter, never under the interval (Discord counts each try
+        against its 5 updates per 20 s)."""
+        first = max(self._first_retry, self._min_interval)
+        delay = retry_delay(self._send_failures, self._rng, first, max(self._max_retry, first))
+        self._send_failures += 1
+        return max(delay, self._min_interval)
 
     def _schedule(self) -> None:
         """Send the desired card now if allowed, else when the 4 s interval has passed."""
@@ -455,6 +475,8 @@ class DiscordWorker(Worker):
             return  # sent once connected (and the wishes queued meanwhile are seen)
         if self._desired == self._shown:
             self._send_timer.stop()
+            if self.status.state is DiscordState.NOT_SHOWN:
+                self._set_connected()  # what failed is no longer wanted: nothing to retry
             self._settled()
             return
         wait = self._send_wait()
@@ -494,6 +516,11 @@ class DiscordWorker(Worker):
                 client.ipc_path,
             )
             return
+        except ActivityNotShownError as error:
+            # Not refused as invalid: the same card may be taken later, so it stays wanted and
+            # not shown (an idle session's card would otherwise never be sent again).
+            self._not_shown(client, str(error))
+            return
         except AbortedError:
             # Quitting cancelled the wait for Discord's reply, not the frame: the card may be
             # shown already, so cleanup() must still clear it.
@@ -503,10 +530,31 @@ class DiscordWorker(Worker):
             self._lost(str(error))
             return
         self._shown = card
-        if self.status.state is DiscordState.REJECTED:
+        self._send_failures = 0
+        if self.status.state in (DiscordState.REJECTED, DiscordState.NOT_SHOWN):
             self._log_change(DiscordState.CONNECTED, f"Discord: card accepted at {client.ipc_path}")
         self._set_connected()
         self._settled()
+
+    def _not_shown(self, client: PresenceClient, reason: str) -> None:
+        """Send the wanted card again after the next delay (a newer card goes then too)."""
+        self._unsettled()  # not acknowledged: the period starts at the next success
+        self._send_not_before = self._last_send + self._send_retry_delay()
+        delay = max(self._send_wait(), 0.0)
+        assert self._send_timer is not None
+        self._send_timer.start(timer_ms(delay))
+        self._set_status(
+            DiscordState.NOT_SHOWN,
+            f"Discord did not show the card ({reason}), retrying in {seconds(delay)}",
+            retry_in=delay,
+        )
+        self._log_change(
+            DiscordState.NOT_SHOWN,
+            f"Discord: the card was not shown at {client.ipc_path} ({reason}), "
+            f"retrying in {seconds(delay)}",
+            reason,
+            client.ipc_path,
+        )
 
     @reported
     def _check_alive(self) -> None:

@@ -50,6 +50,15 @@ class Mode:
     # Refuses every SET_ACTIVITY with an error whose message is long, on several lines and
     # holds a bidi override (what a broken or hostile peer may say).
     LOUD_ERROR = "loud_error"
+    # The first ``failures`` SET_ACTIVITY with an activity are answered with ``error`` (by
+    # default Discord's "unknown error", one that may pass), the later ones work.
+    ERROR_ONCE = "error_once"
+    # The first ``failures`` SET_ACTIVITY with an activity reset the connection; the later
+    # ones (on a new connection) work.
+    DROP_ONCE = "drop_once"
+
+
+UNKNOWN_ERROR = {"code": 1000, "message": "Unknown Error"}
 
 
 @dataclass
@@ -70,6 +79,8 @@ class FakeDiscord:
     mode: str = Mode.OK
     frames: list[Frame] = field(default_factory=list)
     pongs: int = 0
+    failures: int = 1  # how many sends ERROR_ONCE and DROP_ONCE fail
+    error: dict[str, Any] = field(default_factory=lambda: dict(UNKNOWN_ERROR))
     _loop: asyncio.AbstractEventLoop | None = None
     _server: asyncio.AbstractServer | None = None
     _thread: threading.Thread | None = None
@@ -187,14 +198,29 @@ class FakeDiscord:
         finally:
             writer.close()
 
+    def _fails_now(self, activity: dict[str, Any] | None) -> bool:
+        """For ERROR_ONCE and DROP_ONCE: whether this send is one of those that fail."""
+        if activity is None or self.failures <= 0:
+            return False
+        self.failures -= 1
+        return True
+
     async def _reply(self, data: dict[str, Any], writer: asyncio.StreamWriter) -> None:
-        if self.mode == Mode.DROP_ON_UPDATE:
+        activity = data.get("args", {}).get("activity")
+        dropped = self.mode == Mode.DROP_ONCE and self._fails_now(activity)
+        if self.mode == Mode.DROP_ON_UPDATE or dropped:
             writer.transport.abort()
             raise ConnectionResetError
         if self.mode == Mode.STALL_AFTER_READY:
             return  # keep reading, never answer
-        activity = data.get("args", {}).get("activity")
-        if self.mode == Mode.LOUD_ERROR and activity is not None:
+        if self.mode == Mode.ERROR_ONCE and self._fails_now(activity):
+            reply = {
+                "cmd": "SET_ACTIVITY",
+                "evt": "ERROR",
+                "data": dict(self.error),
+                "nonce": data.get("nonce"),
+            }
+        elif self.mode == Mode.LOUD_ERROR and activity is not None:
             reply = {
                 "cmd": "SET_ACTIVITY",
                 "evt": "ERROR",

@@ -9,6 +9,7 @@ import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -25,7 +26,7 @@ from codex_presence_gui.core.presence import (
 )
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.settings import Settings, save_settings
-from codex_presence_gui.services.discord_client import PypresenceClient
+from codex_presence_gui.services.discord_client import ActivityNotShownError, PypresenceClient
 from codex_presence_gui.services.discord_worker import DiscordPresence, DiscordState
 from tests.helpers import rollout as r
 from tests.helpers.arrpc import ArRPC, missing_reason
@@ -159,6 +160,49 @@ def test_a_pause_and_a_resume_keep_frames_four_seconds_apart(arrpc: ArRPC, qtbot
     assert details == ["Editing app.py · shop", None, "Editing app.py · shop"]
     times = [at for at, _ in frames]
     assert all(b - a >= 3.8 for a, b in itertools.pairwise(times))
+
+
+class ErrorAnswerOnce(PypresenceClient):
+    """arRPC never answers a card with an error: this client sends the first card for real,
+    then reports Discord's "unknown error" as if that had been the answer."""
+
+    failed = False
+
+    def update(self, card: PresenceCard) -> dict[str, Any]:
+        reply = super().update(card)
+        if not ErrorAnswerOnce.failed:
+            ErrorAnswerOnce.failed = True
+            raise ActivityNotShownError("Unknown Error")
+        return reply
+
+
+def test_a_card_discord_failed_to_show_reaches_it_again_unchanged(
+    arrpc: ArRPC, qtbot: QtBot
+) -> None:
+    """An unchanging card Discord answered with an error that may pass: the same card goes
+    again 4 s later (Discord's spacing), on the same connection, and the status says it is
+    shown (it had stayed refused: friends saw nothing until the card changed)."""
+    ErrorAnswerOnce.failed = False
+    presence = DiscordPresence(DEFAULT_CLIENT_ID, ErrorAnswerOnce)
+    messages: list[str] = []
+    presence.status_changed.connect(lambda status: messages.append(status.message))
+    presence.set_card(card("Idle · shop"))
+    presence.start()
+    try:
+        qtbot.waitUntil(lambda: len(arrpc.set_activities()) == 2, timeout=12_000)
+        qtbot.waitUntil(lambda: presence.status.message == "Discord: connected", timeout=3000)
+    finally:
+        assert presence.stop()
+    (failed_at, failed), (shown_at, shown) = arrpc.set_activities()[:2]
+    assert failed == shown
+    assert shown is not None
+    assert shown["details"] == "Idle · shop"
+    assert shown_at - failed_at >= 3.8
+    assert any(
+        m.startswith("Discord did not show the card (Unknown Error), retrying in ")
+        for m in messages
+    )
+    assert arrpc.raw_log().count("handshake:") == 1
 
 
 def test_quit_clears_the_card(arrpc: ArRPC, qtbot: QtBot) -> None:

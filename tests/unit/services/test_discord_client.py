@@ -12,12 +12,14 @@ import pytest
 from codex_presence_gui.core.presence import PresenceCard
 from codex_presence_gui.services.discord_client import (
     AbortedError,
+    ActivityNotShownError,
     ActivityRejectedError,
     ConnectionLostError,
     DiscordNotRunningError,
     InvalidClientIdError,
     PypresenceClient,
     SocketTry,
+    refused_as_invalid,
 )
 from tests.helpers.fake_discord import FakeDiscord, Mode, stale_socket
 
@@ -147,6 +149,51 @@ def test_rejected_activity_keeps_the_connection(discord_dir: Path) -> None:
         rpc.close()
     finally:
         peer.stop()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        {"code": 1000, "message": "Unknown Error"},
+        {"code": 5001, "message": "Timed out"},
+        {"code": 4002, "message": "You are being rate limited."},
+        {"message": "Something went wrong"},
+    ],
+)
+def test_an_error_that_may_pass_is_told_apart_from_a_refusal(
+    discord_dir: Path, error: dict[str, Any]
+) -> None:
+    """Discord's error answer without "invalid" in its code (or about a rate limit) says the
+    card was not shown this time, not that it never will be; the connection still works and
+    the same card goes through next time (it had been taken for a refusal, never sent again)."""
+    peer = FakeDiscord(discord_dir, mode=Mode.ERROR_ONCE, error=error).start()
+    try:
+        rpc = client()
+        rpc.connect()
+        with pytest.raises(ActivityNotShownError) as raised:
+            rpc.update(CARD)
+        assert not isinstance(raised.value, ActivityRejectedError)
+        assert str(raised.value) == error["message"]
+        assert rpc.update(CARD)["data"]["details"] == CARD.details
+        rpc.close()
+    finally:
+        peer.stop()
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "invalid"),
+    [
+        (4000, 'child "activity" fails because "details" is too long', True),
+        (4002, "Invalid command", True),
+        (4999, "", True),
+        (4002, "Rate limited", False),
+        (1000, "Unknown Error", False),
+        (5000, "OAuth2 error", False),
+        (None, "", False),
+    ],
+)
+def test_which_answers_refuse_a_card_for_good(code: object, message: str, invalid: bool) -> None:
+    assert refused_as_invalid(code, message) is invalid
 
 
 def test_dropped_connection(discord_dir: Path) -> None:
@@ -409,7 +456,7 @@ def test_what_a_peer_says_is_passed_on_as_one_short_line(discord_dir: Path) -> N
     try:
         rpc = client()
         rpc.connect()
-        with pytest.raises(ActivityRejectedError) as raised:
+        with pytest.raises(ActivityNotShownError) as raised:  # a rate limit may pass
             rpc.update(CARD)
         rpc.close()
     finally:

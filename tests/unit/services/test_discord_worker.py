@@ -1082,3 +1082,148 @@ def test_retries_while_discord_is_not_running_keep_their_backoff(
     finally:
         assert handle.stop()
     assert side.names().count("connect") == 3
+
+
+# -- a card Discord did not show: sent again when the failure may pass -------------------------
+
+
+@pytest.mark.parametrize("mode", ["error_once", "drop_once"])
+def test_an_unchanging_card_discord_failed_to_show_is_sent_again(
+    discord_dir: Path, qtbot: QtBot, mode: str
+) -> None:
+    """An idle session's card (it does not change again) meets Discord's "unknown error", or
+    a connection reset while it is sent: it is sent again the interval later, on the same
+    connection after an error answer, and friends see it (after an error answer it had been
+    taken for a refusal and never sent again). The status says what happened meanwhile."""
+    from tests.helpers.fake_discord import FakeDiscord
+
+    peer = FakeDiscord(discord_dir, mode=mode).start()
+    handle = real_presence(1.0, interval=SPACED)
+    seen: list[DiscordStatus] = []
+    handle.status_changed.connect(seen.append)
+    handle.set_card(card("Idle · shop"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: len(peer.activities()) == 2, timeout=8000)
+        qtbot.waitUntil(lambda: handle.status.message == "Discord: connected", timeout=3000)
+        qtbot.wait(int(SPACED * 3000))  # and nothing more once it is shown
+    finally:
+        assert handle.stop()
+        peer.stop()
+    first, again, cleared = peer.activities()
+    assert first == again
+    assert again is not None
+    assert again["details"] == "Idle · shop"
+    assert cleared is None  # quitting
+    assert all(gap >= SPACED - LATENCY for gap in gaps_between_activity_frames(peer))
+    failed = [s for s in seen if s.state in (DiscordState.NOT_SHOWN, DiscordState.LOST)]
+    assert failed
+    if mode == "error_once":
+        assert len(peer.handshake_times()) == 1  # the connection was fine
+        assert failed[0].message.startswith(
+            "Discord did not show the card (Unknown Error), retrying in "
+        )
+        assert failed[0].retry_in is not None
+        assert failed[0].retry_in >= SPACED - 0.01
+    else:
+        assert len(peer.handshake_times()) == 2
+        assert failed[0].message.startswith("Discord connection lost, retrying in ")
+
+
+def test_a_card_refused_as_invalid_is_not_sent_again_until_it_changes(
+    discord_dir: Path, qtbot: QtBot
+) -> None:
+    """Discord's validation error (code 4000): the same card would be refused again, so it
+    is not resent; the next card is sent."""
+    from tests.helpers.fake_discord import FakeDiscord, Mode
+
+    invalid = {"code": 4000, "message": 'child "activity" fails because "details" is too long'}
+    peer = FakeDiscord(discord_dir, mode=Mode.ERROR_ONCE, error=invalid).start()
+    handle = real_presence(1.0, interval=SPACED)
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.REJECTED, timeout=5000)
+        assert handle.status.message == f"Discord: rejected the card: {invalid['message']}"
+        qtbot.wait(int(SPACED * 3000))
+        assert len(peer.activities()) == 1
+        handle.set_card(card("B"))
+        qtbot.waitUntil(lambda: len(peer.activities()) == 2, timeout=3000)
+        qtbot.waitUntil(lambda: handle.status.message == "Discord: connected", timeout=3000)
+    finally:
+        assert handle.stop()
+        peer.stop()
+    assert [a and a["details"] for a in peer.activities()] == ["A", "B", None]
+
+
+def test_failures_in_a_row_are_retried_further_and_further_apart(
+    side: FakeDiscordSide, qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord keeps failing to show the card: each try comes twice as long after the last
+    (never sooner than the interval, with jitter), the status counting down each wait; the
+    log says it once, and once more when the card is accepted."""
+    from codex_presence_gui.services.discord_client import ActivityNotShownError
+
+    caplog.set_level("DEBUG", logger=WORKER_LOG)
+    side.update_errors = [ActivityNotShownError("Unknown Error")] * 3
+    handle = DiscordPresence(
+        "111", side.factory, min_interval_s=0.2, first_retry_s=0.05, max_retry_s=CAP
+    )
+    seen: list[DiscordStatus] = []
+    handle.status_changed.connect(seen.append)
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=8000)
+        qtbot.waitUntil(lambda: handle.status.message == "Discord: connected", timeout=3000)
+    finally:
+        assert handle.stop()
+    delays = retries(seen)
+    assert len(delays) == 3
+    for attempt, delay in enumerate(delays):
+        base = min(0.2 * 2**attempt, CAP)
+        assert max(base * 0.8, 0.2) - 0.01 <= delay <= base * 1.2
+    times = [at for name, _card, at in side.calls if name.startswith("update")]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    print(f"said {[round(d, 3) for d in delays]}, gaps {[round(g, 3) for g in gaps]}")
+    for gap, delay in zip(gaps, delays, strict=True):
+        assert delay - 0.01 <= gap <= delay + 0.3
+    assert side.names().count("connect") == 1
+    lines = info_lines(caplog)
+    assert lines[1].startswith(
+        "Discord: the card was not shown at /fake/discord-ipc-0 (Unknown Error), retrying in "
+    )
+    assert lines[2:] == ["Discord: card accepted at /fake/discord-ipc-0", "Discord: off"]
+
+
+def test_a_card_wanted_while_a_failed_one_waits_goes_out_then(
+    side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """A new card during the wait after a failure goes out when the wait ends, not at once
+    (Discord may be rate limiting); and going back to what Discord shows ends the wait."""
+    from codex_presence_gui.services.discord_client import ActivityNotShownError
+
+    handle = DiscordPresence("111", side.factory, min_interval_s=0.1, first_retry_s=0.8)
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTED, timeout=3000)
+        handle.set_card(card("A"))
+        qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+        side.update_errors = [ActivityNotShownError("Rate limited")]
+        handle.set_card(card("B"))
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.NOT_SHOWN, timeout=3000)
+        failed_at = side.calls[-1][2]
+        handle.set_card(card("C"))
+        qtbot.waitUntil(lambda: side.sent()[-1:] == [card("C")], timeout=3000)
+        assert side.send_times()[-1] - failed_at >= 0.8 * 0.8 - 0.01
+        qtbot.waitUntil(lambda: handle.status.message == "Discord: connected", timeout=3000)
+        side.update_errors = [ActivityNotShownError("Rate limited")]
+        handle.set_card(card("D"))
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.NOT_SHOWN, timeout=3000)
+        handle.set_card(card("C"))  # what Discord shows: nothing left to retry
+        qtbot.waitUntil(lambda: handle.status.message == "Discord: connected", timeout=3000)
+        qtbot.wait(1200)  # past D's retry: it is not sent
+    finally:
+        assert handle.stop()
+    assert side.sent() == [card("A"), card("C"), None]
+    assert side.names().count("update-failed") == 2
