@@ -1,4 +1,4 @@
-"""The tray icon: the most limiting window's percent left and mark, and a menu with both windows."""
+"""The tray icon: the most limiting window's percent left and mark, and a menu with every window."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.ui.labels import left_to_right, show_as_written
+from codex_presence_gui.ui.labels import left_to_right, name_drawn_in, show_as_written
 from codex_presence_gui.ui.theme import level_color
 from codex_presence_gui.ui.window_state import bring_to_front
 from codex_presence_gui.viewmodels.glance import Glance, glance
@@ -266,7 +266,13 @@ class Tray(QObject):
             self._face = face
             self.icon.setIcon(tray_icon(face))
         self.icon.setToolTip(view.tooltip)
-        self._set_lines(tuple(w.line for w in view.windows) or (view.waiting,))
+        direction = self.menu.layoutDirection()
+        # A model's name from the logs is laid out in its own direction (a Hebrew one would
+        # take the "5h" after it into its run), and its "&" is shown, not taken for a key.
+        models = tuple(
+            f"{name_drawn_in(direction, w.whose.replace('&', '&&'))} {w.line}" for w in view.others
+        )
+        self._set_lines((*(w.line for w in view.windows), *models) or (view.waiting,))
 
     def _set_lines(self, lines: tuple[str, ...]) -> None:
         """One action per line, above the window actions; reused when the count holds.

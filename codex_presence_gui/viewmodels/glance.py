@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 
 from codex_presence_gui import APP_NAME
@@ -37,6 +37,8 @@ class WindowGlance:
         text: ``5h: 64% left · resets 10:53``.
         line: ``text``, with the reading's age when it is stale (the menu line).
         until: the reset's clock (``10:53``, ``Mon 08:00``) once nothing is left, else empty.
+        whose: a model's limit: the model's name (``GPT-5.3-Codex-Spark``), said before
+            ``line`` in the menu (not part of it); empty for the account's own limits.
     """
 
     mark: str
@@ -49,6 +51,7 @@ class WindowGlance:
     text: str
     line: str
     until: str = ""
+    whose: str = ""
 
     @property
     def percent_text(self) -> str:
@@ -67,7 +70,10 @@ class Glance:
 
     Attributes:
         windows: the account's windows, in the order Codex listed them.
-        limiting: the window with the least left (None without a reading).
+        others: the windows of the model-specific limits the window shows below the
+            account's (each with ``whose``), bucket by bucket.
+        limiting: the window with the least left (None without a reading); the account's:
+            a model's limit binds only while that model is used.
         stale: the reading is older than 15 minutes.
         age: ``35m ago``: how old the reading is (empty without one).
         waiting: ``No limit reading yet`` (or that the logs are being read, or that the
@@ -81,6 +87,7 @@ class Glance:
     tooltip: str
     title: str
     waiting: str = ""
+    others: tuple[WindowGlance, ...] = ()
 
 
 def window_mark(window: UsageWindow) -> str:
@@ -169,15 +176,65 @@ def glance(
         return Glance((), None, False, "", f"{APP_NAME}: {waiting}", APP_NAME, waiting)
     at = dashboard.generated_at if now is None else now
     windows = tuple(window_glance(w, limits, at, zone) for w in limits.windows)
+    others = tuple(
+        replace(window_glance(w, bucket, at, zone), whose=bucket.display_name)
+        for bucket in dashboard.other_limits
+        for w in bucket.windows
+    )
     stale = limits.is_stale(at)
     age = format_age(at - limits.observed_at)
-    # The tooltip says the age once rather than on every line: Windows cuts tray tooltips at
-    # 127 characters.
-    lines = [APP_NAME, *(w.text for w in windows)]
-    if stale:
-        lines.append(as_of_text(limits, at))
+    tooltip = _tooltip(windows, limits, dashboard.other_limits, at, zone)
     title = _title(windows, age if stale and not all(w.past_reset for w in windows) else "")
-    return Glance(windows, most_limiting(windows), stale, age, "\n".join(lines), title)
+    return Glance(windows, most_limiting(windows), stale, age, tooltip, title, others=others)
+
+
+#: Windows shows no more of a tray icon's tooltip.
+TOOLTIP_MAX = 127
+
+
+def _tooltip(
+    windows: tuple[WindowGlance, ...],
+    limits: LimitSnapshot,
+    others: tuple[LimitSnapshot, ...],
+    at: float,
+    zone: tzinfo | None,
+) -> str:
+    """The app's name, a line per window of the account (its reset too), a line per model's
+    limits (``GPT-5.3-Codex-Spark 5h: 62% left · Weekly: 18% left``), and the reading's age
+    once, when it is not fresh, rather than on every line: Windows cuts tray tooltips at 127
+    characters, and where a model's limits would pass them the account's lines leave their
+    reset clocks out (the menu has them)."""
+    models = []
+    for bucket in others:
+        shown = tuple(window_glance(w, bucket, at, zone) for w in bucket.windows)
+        line = f"{_tooltip_name(bucket.display_name)} {_short_parts(shown)}"
+        if bucket.is_stale(at) and bucket.observed_at != limits.observed_at:
+            line += f" · {as_of_text(bucket, at)}"  # not the age said for the account's
+        models.append(line)
+    age = [as_of_text(limits, at)] if limits.is_stale(at) else []
+    lines = [APP_NAME, *(w.text for w in windows), *models, *age]
+    if models and len("\n".join(lines)) > TOOLTIP_MAX:
+        lines = [APP_NAME, *(_short(w) for w in windows), *models, *age]
+    return "\n".join(lines)
+
+
+def _tooltip_name(name: str) -> str:
+    """A model's name from the logs, in a first strong isolate unless it is ASCII, so that a
+    name written right to left does not take the numbers after it into its own run."""
+    return name if name.isascii() else f"\u2068{name}\u2069"
+
+
+def _short(window: WindowGlance) -> str:
+    """``5h: 64% left``, or ``5h: limit reached (resets 10:13)``: a window without its reset
+    clock but when nothing is left."""
+    if window.reached:
+        resets = f" (resets {window.until})" if window.until else ""
+        return f"{window.label}: limit reached{resets}"
+    return f"{window.label}: {window.percent_text} left"
+
+
+def _short_parts(windows: tuple[WindowGlance, ...]) -> str:
+    return " · ".join(_short(w) for w in windows)
 
 
 def _title(windows: tuple[WindowGlance, ...], age: str) -> str:
@@ -185,13 +242,7 @@ def _title(windows: tuple[WindowGlance, ...], age: str) -> str:
     the limit rows name it, short for the taskbar (no reset clock but when nothing is left:
     ``5h: limit reached (resets 10:13)``); a reading that is not fresh says its age
     (``· as of 35m ago``). "5h 0% until Tue 01:52" had read as a puzzle."""
-    parts = []
-    for window in windows:
-        if window.reached:
-            resets = f" (resets {window.until})" if window.until else ""
-            parts.append(f"{window.label}: limit reached{resets}")
-        else:
-            parts.append(f"{window.label}: {window.percent_text} left")
+    parts = [_short_parts(windows)]
     if age:
         parts.append(f"as of {age}")
     return " · ".join(parts) + f" — {APP_NAME}"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.ui.main_window import MainWindow
@@ -362,3 +366,108 @@ def test_every_action_of_the_menu_has_its_own_access_key(qtbot: QtBot) -> None:
     assert all(text.count("&") == 1 for text in texts), texts
     keys = {text[text.index("&") + 1].lower() for text in texts}
     assert len(keys) == len(texts), texts
+
+
+def spark_bucket(name: str = "GPT-5.3-Codex-Spark") -> LimitSnapshot:
+    """A model's own limits, shown by the window under the account's."""
+    return LimitSnapshot(
+        "codex_bengalfox",
+        name,
+        "plus",
+        NOW - 40,
+        (
+            UsageWindow(300, 62.0, NOW + 3 * 3600),
+            UsageWindow(10080, 18.0, NOW + 5 * 86400, slot="secondary"),
+        ),
+    )
+
+
+def with_models(*models: LimitSnapshot) -> Dashboard:
+    board = dashboard((session("a"),), limit=limits((36.0, 71.0)))
+    return replace(board, other_limits=models)
+
+
+def line_texts(tray: Tray) -> list[str]:
+    return [action.text() for action in tray.line_actions]
+
+
+def test_the_menu_lists_a_models_limits_too(qtbot: QtBot) -> None:
+    """The window's extra limits (a model's own 5h and weekly) are in the menu as well, one
+    line per window after the account's, named as the window names them; the menu listed the
+    account's alone. The icon stays with the account's."""
+    tray = make_tray(qtbot)
+    tray.show_dashboard(with_models(spark_bucket()))
+    lines = line_texts(tray)
+    assert len(lines) == 4
+    assert lines[0].startswith("5h: 64% left · resets ")
+    assert lines[1].startswith("Weekly: 29% left · resets ")
+    assert lines[2].startswith("GPT-5.3-Codex-Spark 5h: 38% left · resets ")
+    assert lines[3].startswith("GPT-5.3-Codex-Spark Weekly: 82% left · resets ")
+    actions = tray.menu.actions()
+    assert actions[:4] == tray.line_actions
+    assert actions[4].isSeparator()
+    assert tray.face == TrayFace("29", "W", Level.LOW, hollow=False)
+    assert "GPT-5.3-Codex-Spark 5h: 38% left · Weekly: 82% left" in tray.icon.toolTip()
+    tray.show_dashboard(dashboard((session("a"),), limit=limits((36.0, 71.0))))
+    assert len(line_texts(tray)) == 2  # gone again with the model's reading
+
+
+def test_a_models_name_reads_as_written_in_the_menu(qtbot: QtBot) -> None:
+    """A Hebrew model name keeps "5h" after it (left to right and right to left), and a
+    name with "&" shows it rather than underlining the next letter."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from codex_presence_gui.ui.labels import LEFT_TO_RIGHT_MARK
+    from tests.helpers.bidi import reading_order
+
+    def drawn(tray: Tray) -> list[str]:
+        direction = tray.menu.layoutDirection()
+        return [reading_order(text, tray.menu.font(), direction) for text in line_texts(tray)]
+
+    tray = make_tray(qtbot)
+    tray.show_dashboard(with_models(spark_bucket("R&D"), spark_bucket("מודל")))
+    lines = line_texts(tray)
+    assert lines[2].startswith("R&&D 5h: 38% left")
+    shown = drawn(tray)
+    assert shown[4].startswith("לדומ 5h: 38% left"), shown[4]  # a right-to-left name, drawn
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    try:
+        tray = make_tray(qtbot)
+        tray.show_dashboard(with_models(spark_bucket("מודל")))
+        (line,) = [t for t in drawn(tray) if "38%" in t]
+        assert line.replace(LEFT_TO_RIGHT_MARK, "").startswith("לדומ 5h: 38% left"), line
+    finally:
+        app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
+def test_the_menu_of_a_home_with_a_models_limits(qtbot: QtBot, tmp_path: Path) -> None:
+    """The layout matrix's home with extra limits, read as the app reads it: the menu has the
+    window's four limit rows, in the window's words."""
+    from codex_presence_gui.core.dashboard import build_dashboard
+    from codex_presence_gui.core.reader import CodexReader
+    from codex_presence_gui.viewmodels.limits import limits_view
+    from tests.helpers.layout_states import write_state
+
+    home = write_state("extra-bucket-credits", tmp_path / "home")
+    board = build_dashboard(CodexReader([home]).refresh(discover_files=True))
+    tray = make_tray(qtbot)
+    tray.show_dashboard(board)
+    panel = limits_view(board)
+    rows = [
+        (f"{row.whose} " if row.whose else "") + f"{row.label}: {row.percent_text}"
+        for group in panel.groups
+        for row in group.rows
+    ]
+    assert rows == [
+        "5h: 64% left",
+        "Weekly: 29% left",
+        "GPT-5.3-Codex-Spark 5h: 38% left",
+        "GPT-5.3-Codex-Spark Weekly: 82% left",
+    ]
+    lines = line_texts(tray)
+    assert len(lines) == len(rows)
+    for line, row in zip(lines, rows, strict=True):
+        assert line.startswith(row + " · resets "), (line, row)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC
 
 from codex_presence_gui.core.formatting import Level
@@ -191,3 +192,88 @@ def test_what_rounds_to_nothing_left_reads_limit_reached_as_in_the_panel() -> No
     assert view.windows[0].reached
     assert view.windows[0].text.startswith("5h: limit reached")
     assert view.title.startswith("5h: limit reached (resets ")
+
+
+SPARK = "GPT-5.3-Codex-Spark"
+
+
+def spark(
+    used: tuple[float, float] = (62.0, 18.0), *, observed: float = NOW - 40, name: str = SPARK
+) -> LimitSnapshot:
+    """A model's own 5h and weekly limits, as Codex reports them beside the account's."""
+    return LimitSnapshot(
+        "codex_bengalfox",
+        name,
+        "plus",
+        observed,
+        (
+            UsageWindow(300, used[0], NOW + 3 * HOUR),
+            UsageWindow(10080, used[1], NOW + 5 * 86400, slot="secondary"),
+        ),
+    )
+
+
+def with_models(limit: LimitSnapshot, *models: LimitSnapshot) -> Glance:
+    board = replace(dashboard((session("a"),), limit=limit), other_limits=models)
+    return glance(board, zone=UTC)
+
+
+def test_a_models_limits_are_glanced_too_after_the_accounts() -> None:
+    """The window shows a model's limits under the account's: the menu's lines list them too,
+    named as the window reads them ("GPT-5.3-Codex-Spark 5h"), one line per window; the
+    icon and the title stay with the account's, which bind whatever the model."""
+    view = with_models(limits((36.0, 71.0)), spark())
+    assert [w.line for w in view.windows] == [
+        "5h: 64% left · resets 10:13",
+        "Weekly: 29% left · resets Mon 08:00",
+    ]
+    assert [(w.whose, w.line) for w in view.others] == [
+        (SPARK, "5h: 38% left · resets 11:00"),
+        (SPARK, "Weekly: 82% left · resets Wed 08:00"),
+    ]
+    assert view.limiting == view.windows[1]
+    assert view.title == "5h: 64% left · Weekly: 29% left — Codex Presence"
+    # The tooltip: a line per model, short; the account's lead, their clocks left out where
+    # the whole would pass what Windows shows.
+    assert view.tooltip.splitlines() == [
+        "Codex Presence",
+        "5h: 64% left",
+        "Weekly: 29% left",
+        "GPT-5.3-Codex-Spark 5h: 38% left · Weekly: 82% left",
+    ]
+    assert len(view.tooltip) <= 127
+    assert look(limits((36.0, 71.0))).others == ()
+
+
+def test_the_tooltip_keeps_the_resets_when_a_models_line_fits() -> None:
+    view = with_models(limits((36.0, 71.0)), spark(name="Spark"))
+    assert view.tooltip.splitlines() == [
+        "Codex Presence",
+        "5h: 64% left · resets 10:13",
+        "Weekly: 29% left · resets Mon 08:00",
+        "Spark 5h: 38% left · Weekly: 82% left",
+    ]
+    assert len(view.tooltip) <= 127
+
+
+def test_a_models_reading_says_its_own_age_and_state() -> None:
+    """A model's reading older than the account's says how old, on its lines and in the
+    tooltip; nothing left there reads "limit reached" with its reset, as the panel says."""
+    view = with_models(limits((36.0, 71.0)), spark((100.0, 18.0), observed=NOW - 2 * HOUR))
+    five, week = view.others
+    assert five.line == "5h: limit reached · resets 11:00 · as of 2h ago"
+    assert week.line == "Weekly: 82% left · resets Wed 08:00 · as of 2h ago"
+    assert view.tooltip.splitlines()[-1] == (
+        "GPT-5.3-Codex-Spark 5h: limit reached (resets 11:00) · Weekly: 82% left · as of 2h ago"
+    )
+    # Read with the account's (the same age): said once, at the end.
+    both = with_models(
+        limits((36.0, 71.0), observed=NOW - HOUR), spark(observed=NOW - HOUR)
+    ).tooltip.splitlines()
+    assert both[-2:] == ["GPT-5.3-Codex-Spark 5h: 38% left · Weekly: 82% left", "as of 1h ago"]
+
+
+def test_a_model_named_right_to_left_keeps_its_numbers_in_the_tooltip() -> None:
+    """A Hebrew model name is isolated in the tooltip: "5h" after it stays after it."""
+    line = with_models(limits((36.0, 71.0)), spark(name="מודל")).tooltip.splitlines()[-1]
+    assert line == "\u2068מודל\u2069 5h: 38% left · Weekly: 82% left"
