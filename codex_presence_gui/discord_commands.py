@@ -128,6 +128,7 @@ def run_preview(args: argparse.Namespace) -> int:
 def run_discord_check(args: argparse.Namespace) -> int:
     """Connect to Discord, send the current card, read the answer, clear, and report."""
     from codex_presence_gui.services.discord_client import (
+        ActivityNotShownError,
         ActivityRejectedError,
         DiscordIPCError,
         DiscordNotRunningError,
@@ -171,6 +172,10 @@ def run_discord_check(args: argparse.Namespace) -> int:
         code, report["error"] = EXIT_INVALID_ID, f"Discord rejected the application id {client_id}"
     except ActivityRejectedError as error:
         code, report["error"] = EXIT_REJECTED, f"Discord rejected the card: {error}"
+    except ActivityNotShownError as error:
+        # Not a refusal of the card: the same card may be shown on another try.
+        code = EXIT_FAILED
+        report["error"] = f"Discord did not show the card this time ({error}); try again"
     except DiscordIPCError as error:
         code, report["error"] = EXIT_FAILED, f"Talking to Discord failed: {error}"
     finally:

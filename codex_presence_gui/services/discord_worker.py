@@ -519,7 +519,7 @@ class DiscordWorker(Worker):
         except ActivityNotShownError as error:
             # Not refused as invalid: the same card may be taken later, so it stays wanted and
             # not shown (an idle session's card would otherwise never be sent again).
-            self._not_shown(client, str(error))
+            self._not_shown(client, card, str(error))
             return
         except AbortedError:
             # Quitting cancelled the wait for Discord's reply, not the frame: the card may be
@@ -536,21 +536,24 @@ class DiscordWorker(Worker):
         self._set_connected()
         self._settled()
 
-    def _not_shown(self, client: PresenceClient, reason: str) -> None:
-        """Send the wanted card again after the next delay (a newer card goes then too)."""
+    def _not_shown(self, client: PresenceClient, card: PresenceCard | None, reason: str) -> None:
+        """Send the wanted card (or clear) again after the next delay (a newer card goes then
+        instead)."""
         self._unsettled()  # not acknowledged: the period starts at the next success
         self._send_not_before = self._last_send + self._send_retry_delay()
         delay = max(self._send_wait(), 0.0)
         assert self._send_timer is not None
         self._send_timer.start(timer_ms(delay))
+        what = "show the card" if card is not None else "take the card away"
         self._set_status(
             DiscordState.NOT_SHOWN,
-            f"Discord did not show the card ({reason}), retrying in {seconds(delay)}",
+            f"Discord did not {what} ({reason}), retrying in {seconds(delay)}",
             retry_in=delay,
         )
+        done = "shown" if card is not None else "taken away"
         self._log_change(
             DiscordState.NOT_SHOWN,
-            f"Discord: the card was not shown at {client.ipc_path} ({reason}), "
+            f"Discord: the card was not {done} at {client.ipc_path} ({reason}), "
             f"retrying in {seconds(delay)}",
             reason,
             client.ipc_path,

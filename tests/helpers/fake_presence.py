@@ -25,6 +25,7 @@ class FakeDiscordSide:
     calls: list[tuple[str, Any, float]] = field(default_factory=list)
     connect_errors: list[DiscordIPCError] = field(default_factory=list)
     update_errors: list[DiscordIPCError] = field(default_factory=list)
+    clear_errors: list[DiscordIPCError] = field(default_factory=list)
     alive: bool = True
     client_ids: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -77,6 +78,9 @@ class FakeClient:
         return {"data": {}}
 
     def clear(self, timeout: float | None = None) -> dict[str, Any]:
+        if self.side.clear_errors:
+            self.side.record("clear-failed", None)
+            raise self.side.clear_errors.pop(0)
         self.side.record("clear", None)
         return {"data": None}
 

@@ -375,6 +375,43 @@ def test_discord_check_skips_a_silent_socket_and_lists_what_it_tried(
 
 
 @pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), reason="Unix sockets")
+@pytest.mark.parametrize(
+    ("error", "code", "said"),
+    [
+        (
+            {"code": 4000, "message": '"details" length must be at least 2'},
+            5,
+            'Discord rejected the card: "details" length must be at least 2',
+        ),
+        (
+            {"code": 1000, "message": "Unknown Error"},
+            6,
+            "Discord did not show the card this time (Unknown Error); try again",
+        ),
+    ],
+)
+def test_discord_check_tells_a_refused_card_from_one_not_shown_this_time(
+    codex_home: CodexHome,
+    capsys: pytest.CaptureFixture[str],
+    discord_dir: Path,
+    error: dict[str, Any],
+    code: int,
+    said: str,
+) -> None:
+    """Exit 5 is a card Discord refuses as invalid; its "unknown error" is not that (it had
+    said "rejected the card", sending the user to fix a card that was fine)."""
+    from tests.helpers.fake_discord import FakeDiscord, Mode
+
+    live_session(codex_home)
+    peer = FakeDiscord(discord_dir, mode=Mode.ERROR_ONCE, error=error).start()
+    try:
+        assert main(["discord-check", "--json", "--codex-home", str(codex_home.root)]) == code
+        assert json.loads(capsys.readouterr().out)["error"] == said
+    finally:
+        peer.stop()
+
+
+@pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), reason="Unix sockets")
 def test_discord_check_and_preview_use_the_application_id_of_the_settings(
     codex_home: CodexHome,
     capsys: pytest.CaptureFixture[str],

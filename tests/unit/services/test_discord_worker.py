@@ -1227,3 +1227,25 @@ def test_a_card_wanted_while_a_failed_one_waits_goes_out_then(
         assert handle.stop()
     assert side.sent() == [card("A"), card("C"), None]
     assert side.names().count("update-failed") == 2
+
+
+def test_a_clear_discord_failed_to_make_is_made_again(
+    presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """The session ended and Discord failed to take its card away: the clear goes again (the
+    card had stayed on the profile), and the status says which it was."""
+    from codex_presence_gui.services.discord_client import ActivityNotShownError
+
+    presence.set_card(card("A"))
+    qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+    side.clear_errors = [ActivityNotShownError("Unknown Error")]
+    presence.set_card(None)
+    qtbot.waitUntil(lambda: presence.status.state is DiscordState.NOT_SHOWN, timeout=3000)
+    assert presence.status.message.startswith(
+        "Discord did not take the card away (Unknown Error), retrying in "
+    )
+    qtbot.waitUntil(lambda: side.sent() == [card("A"), None], timeout=5000)
+    qtbot.waitUntil(
+        lambda: presence.status.message == "Discord: connected (nothing shown)", timeout=3000
+    )
+    assert side.names().count("clear-failed") == 1
