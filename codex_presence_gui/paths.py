@@ -218,6 +218,10 @@ class NotAFileError(OSError):
     def __init__(self, path: str, why: str = "it is not a regular file") -> None:
         super().__init__(0, why, path)
 
+    def __str__(self) -> str:
+        # Without OSError's "[Errno 0]": no system call failed, the app refused.
+        return f"{self.filename}: {self.strerror}"
+
 
 def kind_of(mode: int) -> str:
     """What a file of ``mode`` (``st_mode``) is, in plain words: ``a file``, ``a folder``,

@@ -36,6 +36,7 @@ from codex_presence_gui.core.usage_index import (
 )
 from codex_presence_gui.core.usage_recent import RecentUsage, read_recent
 from codex_presence_gui.core.usage_report import local_zone
+from codex_presence_gui.paths import os_problem
 from codex_presence_gui.services.worker import Worker, WorkerHandle
 
 log = logging.getLogger(__name__)
@@ -160,13 +161,16 @@ class UsageWorker(Worker):
             # The file's failing (a read-only or full disk, a folder in its place) is said in
             # its words, which tell it all: a traceback only for what nobody expected.
             unexpected = not isinstance(error, _IndexFailedError)
-            log.warning("the usage index could not be updated: %s", error, exc_info=unexpected)
+            cause = error.__cause__ if isinstance(error, _IndexFailedError) else None
+            # In plain words: an OSError of the app's own ("a folder is there instead of a
+            # file") had read "[Errno 0] …" in the log.
+            said = index_problem(self._index_path, cause) if cause is not None else error
+            log.warning("the usage index could not be updated: %s", said, exc_info=unexpected)
             kept = self._index is None or self._index.kept
             if self._index is not None:
                 self._index.close()
                 self._index = None  # opened afresh (and checked) by the next update
                 self._pricer = None
-            cause = error.__cause__ if isinstance(error, _IndexFailedError) else None
             if kept and self._memory_reason is None and cause is not None and not is_busy(cause):
                 # A read-only or full cache folder: the page is not left empty for the whole
                 # run; the next update, at once, reads the logs into an index in memory.
@@ -179,7 +183,8 @@ class UsageWorker(Worker):
             if cause is not None and is_busy(cause):  # another process holds it, for now
                 reason = f"{index_problem(self._index_path, cause)}; it is tried again soon"
             else:
-                reason = f"{str(error) or type(error).__name__} ({self._index_path})"
+                what = os_problem(cause) if isinstance(cause, OSError) else str(error)
+                reason = f"{what or type(error).__name__} ({self._index_path})"
             recent = RecentUsage(today, zone, error=reason)
             self._shown = None
         if recent is None or self.should_stop():

@@ -190,3 +190,14 @@ def test_a_save_given_up_while_the_folder_refuses_a_new_file_leaves_the_file_alo
     assert target.read_text() == "kept,1\n"
     paths.save_text(target, "new,2\n")  # not given up: written in place
     assert target.read_text() == "new,2\n"
+
+
+def test_what_is_no_file_is_said_without_errno(tmp_path: Path) -> None:
+    """The app's own refusal of what is no file reads in plain words: no system call failed,
+    and "[Errno 0] a folder is there…" had gone to the log as it was."""
+    from codex_presence_gui.paths import NotAFileError
+
+    where = str(tmp_path / "usage.sqlite3")
+    refused = NotAFileError(where, "a folder is there instead of a file")
+    assert str(refused) == f"{where}: a folder is there instead of a file"
+    assert refused.strerror == "a folder is there instead of a file"  # as os_problem says it

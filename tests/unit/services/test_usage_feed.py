@@ -295,11 +295,16 @@ def test_an_index_that_cannot_be_kept_is_read_into_memory_and_said(
 
 
 def test_a_folder_in_the_index_s_place_is_named_and_left_alone(
-    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+    codex_home: CodexHome,
+    tmp_path: Path,
+    qtbot: QtBot,
+    stopper: list[UsageFeed],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A folder (or a FIFO, a device, a socket) where the index goes: the page still shows
     the numbers, read into memory, and says what is in the index's place, which stays as it
-    was ("unable to open database file" had been all it said)."""
+    was ("unable to open database file" had been all it said); the log says it in the same
+    plain words (it had read "[Errno 0] a folder is there…")."""
     now = time.time()
     write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
     path = tmp_path / "cache" / "usage.sqlite3"
@@ -312,6 +317,11 @@ def test_a_folder_in_the_index_s_place_is_named_and_left_alone(
         "is left as it is): usage is read from the logs into memory while the window is open."
     )
     assert [child.name for child in path.iterdir()] == ["theirs"]
+    [failed] = [r.getMessage() for r in caplog.records if "could not be updated" in r.getMessage()]
+    assert failed == (
+        f"the usage index could not be updated: the usage index cannot be kept in {path} "
+        "(a folder is there instead of a file; it is left as it is)"
+    )
 
 
 def test_a_folder_in_the_lock_s_place_is_named_and_left_alone(
