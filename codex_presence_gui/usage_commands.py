@@ -10,7 +10,12 @@ import os
 import sys
 from datetime import date, tzinfo
 
-from codex_presence_gui.core.usage_report import REPORT_KINDS, local_zone, unknown_zone_setting
+from codex_presence_gui.core.usage_report import (
+    REPORT_KINDS,
+    local_zone,
+    unknown_zone_setting,
+    unknown_zone_text,
+)
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see core.records
 if TYPE_CHECKING:
@@ -289,12 +294,8 @@ def _run_report(
     closed: list[str] = []  # homes that cannot be opened: their folders' problems unsaid
     warnings: list[str] = []  # said after the report, where they are read (see _warn)
     if args.timezone is None and (setting := unknown_zone_setting()) is not None:
-        from codex_presence_gui.core.sanitize import clean_text
-
-        warnings.append(
-            f"warning: TZ={clean_text(setting)} names a time zone this system does not have; "
-            "days are in UTC (as the system's clock counts them). Use --timezone to choose."
-        )
+        # (In the words of the Usage page's note.)
+        warnings.append(f"warning: {unknown_zone_text(setting)}. Use --timezone to choose.")
     if unusable is not None:
         warnings.append(f"warning: {unusable}")
     for home in homes:

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from codex_presence_gui.core.discovery import not_a_folder
 from codex_presence_gui.core.pricing import Pricer
 from codex_presence_gui.core.usage_index import UsageIndex
-from codex_presence_gui.core.usage_report import UsageReport, report_from_rows
+from codex_presence_gui.core.usage_report import (
+    UsageReport,
+    report_from_rows,
+    unknown_zone_setting,
+)
 
 #: How many local days, today included.
 RECENT_DAYS = 30
@@ -42,6 +46,9 @@ class RecentUsage:
     not_folders: tuple[tuple[str, str], ...] = ()
     problems: tuple[str, ...] = ()  # what the index's update found wrong in the logs
     sessionless: tuple[str, ...] = ()  # the homes there that hold no ``sessions`` folder
+    #: ``TZ`` when it names a zone the system does not have, so that the days are UTC's
+    #: (``usage_report.unknown_zone_setting``), else None.
+    unknown_zone: str | None = None
 
 
 def first_day(today: date, days: int = RECENT_DAYS) -> date:
@@ -87,4 +94,6 @@ def read_recent(
         ),
         problems=problems,
         sessionless=sessionless,
+        # Only where the local zone fell back to UTC for it (a zone given is no fallback).
+        unknown_zone=unknown_zone_setting() if zone is UTC else None,
     )

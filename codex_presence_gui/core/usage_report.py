@@ -352,6 +352,24 @@ def unknown_zone_setting() -> str | None:
     return None if any(_is_zone_file(path) for path in found) else setting
 
 
+#: How much of an unknown ``TZ`` a warning shows (a hostile one may be thousands long).
+ZONE_SETTING_SHOWN = 60
+
+
+def unknown_zone_text(setting: str, what: str = "days") -> str:
+    """What every surface says when ``TZ`` names a zone the system does not have (see
+    ``unknown_zone_setting``): ``what`` (the days, the times) follow UTC, as the C library
+    counts then."""
+    from codex_presence_gui.core.formatting import shortened
+    from codex_presence_gui.core.sanitize import clean_text
+
+    shown = shortened(clean_text(setting), ZONE_SETTING_SHOWN)
+    return (
+        f"TZ={shown} names a time zone this system does not have; {what} are in UTC (as the "
+        "system's clock counts them)"
+    )
+
+
 def _is_zone_file(path: str) -> bool:
     """A compiled zone file (not a folder, nor ``zone.tab`` beside them)."""
     try:

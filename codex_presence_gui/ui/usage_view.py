@@ -909,14 +909,16 @@ class UsagePage(QScrollArea):
         self.message.setAccessibleName(message)
 
     def _show_footnote(self) -> None:
-        """The cost's note, and the note on models without a price, each model's name in its
-        own direction in a window of either direction (``names_isolated``, looked for in that
-        note alone): "نموذج-" had its "-" on the wrong side. Screen readers are told the
-        notes unmarked."""
+        """The days' zone where ``TZ`` names none the system has, the cost's note, and the
+        note on models without a price, each model's name in its own direction in a window of
+        either direction (``names_isolated``, looked for in that note alone): "نموذج-" had its
+        "-" on the wrong side. Screen readers are told the notes unmarked."""
         view = self.view
         if view is None or not view.ready:
             return
-        notes = [view.cost_note] if view.cost_note else []  # none when nothing is priced
+        # The days' zone first: every bar and total depends on it (no cost note when
+        # nothing is priced).
+        notes = [note for note in (view.zone_note, view.cost_note) if note]
         drawn = list(notes)
         if view.unpriced_text:
             notes.append(view.unpriced_text)

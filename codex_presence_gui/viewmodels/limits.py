@@ -26,6 +26,7 @@ from codex_presence_gui.core.formatting import (
 from codex_presence_gui.core.insights import PaceState, WindowInsight
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.core.sanitize import clean_text, shown_key
+from codex_presence_gui.core.usage_report import unknown_zone_setting, unknown_zone_text
 from codex_presence_gui.viewmodels.card import no_sessions_folder_text, sessions_folders
 
 
@@ -300,6 +301,11 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
             f"Reading from session {shown_key(source.project)} ({shown_key(source.session_id)})"
             f"\ntaken at {when}{plan}"
         )
+    notes = insight_notes(dashboard, zone)
+    if zone is None and (setting := unknown_zone_setting()) is not None:
+        # The clock times above follow the C library, which counts in UTC then: said, as
+        # the Usage page and ``report`` say it of their days.
+        notes = (*notes, f"{unknown_zone_text(setting, 'times')}.")
     return LimitsView(
         age_text=reading_age_text(limits, now),
         age_short=format_age(now - limits.observed_at),
@@ -307,6 +313,6 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
         stale_text=stale_text(limits, now),
         stale_spoken=stale_text(limits, now, spoken=True),
         groups=tuple(groups),
-        notes=insight_notes(dashboard, zone),
+        notes=notes,
         tooltip=tooltip,
     )

@@ -37,6 +37,7 @@ from codex_presence_gui.core.usage_report import (
     money,
     percent_share,
     report_csv,
+    unknown_zone_text,
     unpriced_cached_tokens,
     unpriced_names,
     unpriced_tokens,
@@ -203,6 +204,9 @@ class UsageView:
     unpriced_text: str = ""  # models without a known price, in plain words
     unpriced_names: tuple[str, ...] = ()  # the models' names in ``unpriced_text``, in order
     notice: str = ""  # the index had to be rebuilt
+    #: The days are UTC's, for ``TZ`` names a zone the system does not have (as ``report``
+    #: warns); "" otherwise.
+    zone_note: str = ""
     problems_text: str = ""  # what in the logs may keep the numbers short, in one line
     problems_short: str = ""  # the same, shorter, for a page too narrow for it
     problems_tooltip: str = ""  # the first few of those problems
@@ -371,6 +375,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
         unpriced_text=unpriced_note,
         unpriced_names=note_names,
         notice=notice,
+        zone_note=f"{unknown_zone_text(recent.unknown_zone)}." if recent.unknown_zone else "",
         problems_text=problems.text,
         problems_short=problems.short,
         problems_tooltip=problems.tooltip,

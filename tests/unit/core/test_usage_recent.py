@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
 from codex_presence_gui.core.usage_index import UsageIndex
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, first_day, read_recent
 from tests.helpers.rollout import CodexHome
@@ -56,3 +58,23 @@ def test_a_call_late_in_the_evening_counts_on_that_local_day(
     assert local.daily is not None
     assert [row.key for row in utc.daily.rows] == ["2026-05-20"]
     assert [row.key for row in local.daily.rows] == ["2026-05-21"]
+
+
+def test_a_tz_the_system_lacks_is_kept_with_the_days(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``TZ=Mars/Olympus`` makes the local zone UTC (``local_zone``): the days read say which
+    setting they stand in for, so that the page can say it; a zone of its own says none."""
+    from codex_presence_gui.core.usage_report import local_zone
+
+    monkeypatch.delenv("TZDIR", raising=False)
+    monkeypatch.setenv("TZ", "Mars/Olympus")
+    write_usage_session(codex_home, 1, [(NOW - 60, 1000, 0, 0)])
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        fallen = read_recent(index, [codex_home.root], now=NOW, zone=local_zone(), pricer=None)
+        given = read_recent(
+            index, [codex_home.root], now=NOW, zone=timezone(timedelta(hours=2)), pricer=None
+        )
+    assert fallen.unknown_zone == "Mars/Olympus"
+    assert given.unknown_zone is None

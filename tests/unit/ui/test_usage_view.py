@@ -1353,6 +1353,18 @@ def test_states_without_numbers(qtbot: QtBot) -> None:
     assert page.export_button.isEnabled()
     assert "API-equivalent" in page.footnote.text()
     assert "No API price is known for mystery" in page.footnote.text()
+    assert "time zone" not in page.footnote.text()
+
+
+def test_days_in_utc_for_a_tz_the_system_lacks_are_said_in_the_notes(qtbot: QtBot) -> None:
+    """``TZ`` naming a zone the system does not have: the page's notes say its days are
+    UTC's, first, as ``report`` warns (they had silently followed UTC)."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show()
+    page.show_view(replace(full_view(), zone_note="TZ=Mars/Olympus names a time zone …"))
+    assert page.footnote.accessibleName().startswith("TZ=Mars/Olympus names a time zone …\n")
+    assert page.footnote.isVisible()
 
 
 # -- in the window ------------------------------------------------------------------------

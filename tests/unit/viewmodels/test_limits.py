@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
 from codex_presence_gui.core.formatting import Level, reading_age_text, stale_text
 from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow
@@ -230,3 +232,20 @@ def test_a_minute_later_a_row_is_named_the_same() -> None:
     assert "as of 36 minutes ago" in later.spoken_details
     used = window._replace(used_percent=40.0)
     assert limit_row(used, reading(NOW - 35 * 60, used), NOW + 60, UTC).spoken != row.spoken
+
+
+def test_times_in_utc_for_a_tz_the_system_lacks_are_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``TZ`` naming a zone the system does not have: the C library counts in UTC, so the
+    reset clocks are UTC's, right but unsaid; the panel says so in ``report``'s words (a zone
+    given, or a zone the system has, says nothing)."""
+    limits = reading(NOW - 30, UsageWindow(300, 36.0, NOW + 2 * 3600 + 13 * 60))
+    monkeypatch.delenv("TZDIR", raising=False)
+    monkeypatch.setenv("TZ", "Mars/Olympus")
+    view = limits_view(board(limits))
+    assert view.notes[-1] == (
+        "TZ=Mars/Olympus names a time zone this system does not have; times are in UTC (as "
+        "the system's clock counts them)."
+    )
+    assert not limits_view(board(limits), UTC).notes
+    monkeypatch.setenv("TZ", "UTC")
+    assert not limits_view(board(limits)).notes

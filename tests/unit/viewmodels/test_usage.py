@@ -847,3 +847,14 @@ def test_a_cut_legend_name_keeps_its_escapes_whole_and_is_whole_in_the_tooltip()
     assert len(legend) <= LEGEND_NAME_CHARS
     assert escapes_are_whole(legend)
     assert view.chart.cut_names == ("gpt-5" + "\\u200b" * 20,)
+
+
+def test_days_in_utc_for_a_tz_the_system_lacks_are_said() -> None:
+    """``TZ`` naming a zone the system does not have: the page's days are UTC's, as the
+    ``report`` warns; the page says so in its notes, in the same words (it had said nothing)."""
+    view = usage_view(recent([slot(TODAY, 1000)], unknown_zone="Mars/Olympus"))
+    assert view.zone_note == (
+        "TZ=Mars/Olympus names a time zone this system does not have; days are in UTC (as "
+        "the system's clock counts them)."
+    )
+    assert usage_view(recent([slot(TODAY, 1000)])).zone_note == ""
