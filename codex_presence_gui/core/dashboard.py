@@ -9,6 +9,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import NamedTuple
 
+from codex_presence_gui.core.discovery import sessions_not_a_folder
 from codex_presence_gui.core.formatting import (
     format_reset_clock,
 )
@@ -51,6 +52,8 @@ class Dashboard:
             (see ``ReadResult``).
         sessionless: the homes there that hold no ``sessions`` folder (deleted, or not made
             yet: Codex makes it when a session starts).
+        blocked_sessions: those of them with something else (a file) where ``sessions``
+            goes, with what it is: Codex cannot make the folder while it is there.
     """
 
     generated_at: float
@@ -67,6 +70,7 @@ class Dashboard:
     ended: tuple[CodexSessionSnapshot, ...] = ()
     not_folders: tuple[tuple[Path, str], ...] = ()
     sessionless: tuple[Path, ...] = ()
+    blocked_sessions: tuple[tuple[Path, str], ...] = ()
 
     @property
     def no_home(self) -> bool:
@@ -138,6 +142,11 @@ def build_dashboard(
         ended=tuple(select_ended(result.snapshots, now, zone)),
         not_folders=result.not_folders,
         sessionless=result.sessionless,
+        blocked_sessions=tuple(
+            (home, kind)
+            for home in result.sessionless
+            if (kind := sessions_not_a_folder(home)) is not None
+        ),
     )
 
 

@@ -60,6 +60,18 @@ def not_a_folder(home: str | Path) -> str | None:
     return None if stat_module.S_ISDIR(mode) else kind_of(mode)
 
 
+def sessions_not_a_folder(home: str | Path) -> str | None:
+    """What the home's ``sessions`` is when it is there but is no folder (``a file``): Codex
+    cannot make its folder, nor write its logs, while it is there. None otherwise."""
+    return not_a_folder(_child(str(home), SESSIONS_DIR))
+
+
+def sessions_blocked_text(folder: str, kind: str) -> str:
+    """What every surface says of a ``sessions`` that is no folder (``folder`` as the
+    surface writes it): waiting for Codex to make it would not help."""
+    return f"{folder} is {kind}, not a folder: Codex cannot write its logs there"
+
+
 def left_out_message(home: str | Path) -> str | None:
     """What a command says of a home it leaves out for being no folder: not there, or a file
     (a named pipe…) in its place. None for a folder."""
@@ -97,7 +109,11 @@ def no_home_message(homes: Sequence[str | Path], *, from_settings: bool = False)
 def no_sessions_message(home: str) -> str | None:
     """What a command says of an existing home without a ``sessions`` or ``archived_sessions``
     folder (None when it has one). Given the sessions folder itself (named so, or holding
-    year folders), it suggests the folder above."""
+    year folders), it suggests the folder above. A file (a pipe…) where ``sessions`` goes is
+    said as such, archived logs or not: Codex cannot write new ones while it is there."""
+    kind = sessions_not_a_folder(home)
+    if kind is not None:
+        return sessions_blocked_text(shown_home(_child(home, SESSIONS_DIR)), kind)
     for name in (SESSIONS_DIR, ARCHIVED_DIR):
         try:
             if stat_module.S_ISDIR(os.stat(_child(home, name)).st_mode):
@@ -320,6 +336,11 @@ def _walk(
             errors.append(
                 _problem("unreadable", f"cannot open {folder}: {error.strerror or error}", folder)
             )
+            continue
+        if not depth and not stat_module.S_ISDIR(here.st_mode):
+            # A file where ``sessions`` or ``archived_sessions`` goes: there is nothing to list
+            # ("cannot list …: Not a directory" had been said of it); the home's messages say
+            # what is there (``sessions_not_a_folder``).
             continue
         if (here.st_dev, here.st_ino) in seen:
             continue

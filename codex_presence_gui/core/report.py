@@ -13,7 +13,7 @@ from codex_presence_gui.core.dashboard import (
     insight_notes,
     shares_by_session,
 )
-from codex_presence_gui.core.discovery import SESSIONS_DIR, shown_home
+from codex_presence_gui.core.discovery import SESSIONS_DIR, sessions_blocked_text, shown_home
 from codex_presence_gui.core.formatting import (
     activity_text,
     credits_text,
@@ -329,13 +329,23 @@ def _session_lines(
 def _no_limits_text(board: Dashboard) -> str:
     """Why there is no limit reading, as the window's limits panel says it."""
     if board.no_sessions_folder:
-        folders = ", ".join(shown_home(home / SESSIONS_DIR) for home in board.sessionless)
-        one = len(board.sessionless) == 1
-        return (
-            f"Limits: none to show: {folders}, where Codex keeps its logs, "
-            f"{'is' if one else 'are'} missing (Codex makes {'it' if one else 'them'} again "
-            "when a session starts)."
-        )
+        kinds = dict(board.blocked_sessions)
+        # A file where ``sessions`` goes is said as one: Codex cannot make the folder then.
+        said = [
+            sessions_blocked_text(shown_home(home / SESSIONS_DIR), kinds[home])
+            for home in board.sessionless
+            if home in kinds
+        ]
+        missing = [
+            shown_home(home / SESSIONS_DIR) for home in board.sessionless if home not in kinds
+        ]
+        if missing:
+            one = len(missing) == 1
+            said.append(
+                f"{', '.join(missing)}, where Codex keeps its logs, {'is' if one else 'are'} "
+                f"missing (Codex makes {'it' if one else 'them'} again when a session starts)"
+            )
+        return f"Limits: none to show: {'; '.join(said)}."
     if board.has_replies:
         return (
             "Limits: none in Codex's replies so far (an API key or a local model has no plan "

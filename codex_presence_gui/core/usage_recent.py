@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from codex_presence_gui.core.discovery import not_a_folder
+from codex_presence_gui.core.discovery import not_a_folder, sessions_not_a_folder
 from codex_presence_gui.core.pricing import Pricer
 from codex_presence_gui.core.usage_index import UsageIndex
 from codex_presence_gui.core.usage_report import (
@@ -46,6 +46,9 @@ class RecentUsage:
     not_folders: tuple[tuple[str, str], ...] = ()
     problems: tuple[str, ...] = ()  # what the index's update found wrong in the logs
     sessionless: tuple[str, ...] = ()  # the homes there that hold no ``sessions`` folder
+    #: Those of them with something else where ``sessions`` goes, with what it is (see
+    #: ``discovery.sessions_not_a_folder``).
+    blocked_sessions: tuple[tuple[str, str], ...] = ()
     #: ``TZ`` when it names a zone the system does not have, so that the days are UTC's
     #: (``usage_report.unknown_zone_setting``), else None.
     unknown_zone: str | None = None
@@ -94,6 +97,11 @@ def read_recent(
         ),
         problems=problems,
         sessionless=sessionless,
+        blocked_sessions=tuple(
+            (home, kind)
+            for home in sessionless
+            if (kind := sessions_not_a_folder(home)) is not None
+        ),
         # Only where the local zone fell back to UTC for it (a zone given is no fallback).
         unknown_zone=unknown_zone_setting() if zone is UTC else None,
     )

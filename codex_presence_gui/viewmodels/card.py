@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codex_presence_gui.core.dashboard import Dashboard, SessionShare, session_shares
-from codex_presence_gui.core.discovery import SESSIONS_DIR, shown_home
+from codex_presence_gui.core.discovery import SESSIONS_DIR, sessions_blocked_text, shown_home
 from codex_presence_gui.core.formatting import (
     doing_forms,
     ended_text,
@@ -178,15 +178,32 @@ def sessions_folders(homes: Sequence[Path]) -> tuple[str, ...]:
     return tuple(home_text(home / SESSIONS_DIR) for home in homes)
 
 
-def no_sessions_folder_text(what: str, folders: Sequence[str], then: str) -> str:
+def no_sessions_folder_text(
+    what: str, folders: Sequence[str], then: str, blocked: Sequence[tuple[str, str]] = ()
+) -> str:
     """Why there is no ``what`` to show when the ``sessions`` folders are gone, in the words
     of every page: "No usage to show: ~/.codex/sessions, where Codex keeps its logs, is
-    missing. {then}" (``then`` may say ``{it}``: the folder or the folders)."""
-    one = len(folders) == 1
-    return (
-        f"No {what} to show: {', '.join(folders)}, where Codex keeps its logs, "
-        f"{'is' if one else 'are'} missing. " + then.format(it="it" if one else "them")
+    missing. {then}" (``then`` may say ``{it}``: the folder or the folders). Those of
+    ``folders`` that are something else (``blocked``: each folder and what it is) are said to
+    be, without ``then``: Codex cannot make a folder where a file is."""
+    kinds = dict(blocked)
+    said = [sessions_blocked_text(folder, kinds[folder]) for folder in folders if folder in kinds]
+    missing = [folder for folder in folders if folder not in kinds]
+    text = f"No {what} to show: {'; '.join(said)}." if said else ""
+    if not missing:
+        return text
+    one = len(missing) == 1
+    gone = (
+        f"{', '.join(missing)}, where Codex keeps its logs, {'is' if one else 'are'} missing. "
+        + then.format(it="it" if one else "them")
     )
+    return f"{text} {gone}" if said else f"No {what} to show: {gone}"
+
+
+def blocked_sessions_folders(blocked: Sequence[tuple[Path, str]]) -> tuple[tuple[str, str], ...]:
+    """The ``sessions`` that are no folder (``Dashboard.blocked_sessions``: each home and what
+    its ``sessions`` is) as the window writes them, for ``no_sessions_folder_text``."""
+    return tuple((home_text(home / SESSIONS_DIR), kind) for home, kind in blocked)
 
 
 def dashboard_card(dashboard: Dashboard, chosen: str | None = None) -> CardView:

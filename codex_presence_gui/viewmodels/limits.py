@@ -27,7 +27,11 @@ from codex_presence_gui.core.insights import PaceState, WindowInsight
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.core.sanitize import clean_text, shown_key
 from codex_presence_gui.core.usage_report import unknown_zone_setting, unknown_zone_text
-from codex_presence_gui.viewmodels.card import no_sessions_folder_text, sessions_folders
+from codex_presence_gui.viewmodels.card import (
+    blocked_sessions_folders,
+    no_sessions_folder_text,
+    sessions_folders,
+)
 
 
 class RowState(enum.Enum):
@@ -263,8 +267,9 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
         return LimitsView(message=f"No limits to show: {why}.")
     if limits is None and dashboard.no_sessions_folder:
         folders = sessions_folders(dashboard.sessionless)
+        blocked = blocked_sessions_folders(dashboard.blocked_sessions)
         return LimitsView(
-            message=no_sessions_folder_text("limits", folders, NO_SESSIONS_FOLDER_THEN)
+            message=no_sessions_folder_text("limits", folders, NO_SESSIONS_FOLDER_THEN, blocked)
         )
     if limits is None:
         replied = dashboard.has_replies

@@ -43,6 +43,7 @@ from codex_presence_gui.core.usage_report import (
     unpriced_tokens,
 )
 from codex_presence_gui.viewmodels.card import (
+    blocked_sessions_folders,
     home_text,
     no_sessions_folder_text,
     sessions_folders,
@@ -334,7 +335,12 @@ def usage_view(recent: RecentUsage) -> UsageView:
             message, message_paths = _missing_message(recent)
         elif recent.sessionless and not recent.recorded:
             message_paths = sessions_folders([Path(home) for home in recent.sessionless])
-            message = no_sessions_folder_text("usage", message_paths, NO_SESSIONS_FOLDER_THEN)
+            blocked = blocked_sessions_folders(
+                [(Path(home), kind) for home, kind in recent.blocked_sessions]
+            )
+            message = no_sessions_folder_text(
+                "usage", message_paths, NO_SESSIONS_FOLDER_THEN, blocked
+            )
         return UsageView(
             UsageState.EMPTY,
             message,

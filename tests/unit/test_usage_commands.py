@@ -916,3 +916,18 @@ def test_look_alike_models_are_told_apart_in_every_form(
     _, out, _ = _run(capsys, "report", "model", "--json", *where)
     assert "\u202e" not in out  # escaped by JSON: a terminal shows "\u202e"
     assert sorted(row["key"] for row in json.loads(out)["rows"]) == sorted(models)
+
+
+def test_a_sessions_that_is_a_file_is_said_to_be_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file where ``sessions`` goes: one warning says what is there, as the window does
+    ("has no sessions folder" and "cannot list …: Not a directory" had been said)."""
+    codex = tmp_path / "codex"
+    codex.mkdir()
+    (codex / "sessions").write_text("")
+    status, _, err = _run(capsys, "report", "daily", "--codex-home", str(codex))
+    assert status == 0
+    assert _warnings(err) == [
+        f"warning: {codex / 'sessions'} is a file, not a folder: Codex cannot write its logs there",
+    ]

@@ -149,3 +149,19 @@ def test_a_home_without_a_sessions_folder_keeps_its_message(tmp_path: Path) -> N
     assert no_sessions_message(str(odd)) == (
         f"'{tmp_path}/\\x1b[2J' has no sessions folder; is it a Codex folder?"
     )
+
+
+def test_a_sessions_that_is_a_file_is_said_to_be_one(tmp_path: Path) -> None:
+    """A file where ``sessions`` goes is no missing folder: Codex cannot make one there, and
+    the walk has nothing to list in it (not "cannot list …: Not a directory")."""
+    from codex_presence_gui.core.discovery import discover
+
+    home = tmp_path / "codex"
+    (home / "archived_sessions").mkdir(parents=True)  # archived logs do not hide it
+    (home / "sessions").write_text("")
+    assert no_sessions_message(str(home)) == (
+        f"{home / 'sessions'} is a file, not a folder: Codex cannot write its logs there"
+    )
+    found = discover([home])
+    assert found.sessionless == [home]
+    assert found.errors == []

@@ -122,3 +122,17 @@ def test_status_says_why_there_is_no_limit_reading(tmp_path: Path) -> None:
     CodexHome(home).write(SID, lines, started=now)
     text = " ".join(render_text(CodexReader([home], max_age=None).refresh()).split())
     assert text.startswith("Limits: none in Codex's replies so far (an API key or a local model")
+
+
+def test_status_says_a_sessions_that_is_a_file_is_one(tmp_path: Path) -> None:
+    """A file where ``sessions`` goes: waiting for Codex would not help, and the warnings do
+    not add "cannot list …: Not a directory"."""
+    home = tmp_path / ".codex"
+    home.mkdir()
+    (home / "sessions").write_text("")
+    text = " ".join(render_text(CodexReader([home], max_age=None).refresh()).split())
+    assert text.startswith(
+        f"Limits: none to show: {home / 'sessions'} is a file, not a folder: Codex cannot "
+        "write its logs there."
+    )
+    assert "Not a directory" not in text

@@ -249,3 +249,18 @@ def test_times_in_utc_for_a_tz_the_system_lacks_are_said(monkeypatch: pytest.Mon
     assert not limits_view(board(limits), UTC).notes
     monkeypatch.setenv("TZ", "UTC")
     assert not limits_view(board(limits)).notes
+
+
+def test_a_sessions_that_is_a_file_is_said_to_be_one(tmp_path: Path) -> None:
+    """A file where ``sessions`` goes: the panel and the tray say what is there; "is
+    missing … once Codex makes it again" had promised what Codex cannot do."""
+    home = CodexHome(tmp_path / ".codex")
+    home.root.mkdir()
+    (home.root / "sessions").write_text("")
+    board = build_dashboard(CodexReader([home.root], max_age=None).refresh(discover_files=True))
+    sessions = str(home.root / "sessions")
+    assert limits_view(board).message == (
+        f"No limits to show: {sessions} is a file, not a folder: Codex cannot write its logs there."
+    )
+    assert glance(board).waiting == f"{sessions} is a file, not a folder"
+    assert not board.warnings

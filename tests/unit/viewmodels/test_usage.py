@@ -858,3 +858,28 @@ def test_days_in_utc_for_a_tz_the_system_lacks_are_said() -> None:
         "the system's clock counts them)."
     )
     assert usage_view(recent([slot(TODAY, 1000)])).zone_note == ""
+
+
+def test_a_sessions_that_is_a_file_is_said_to_be_one(tmp_path: Path) -> None:
+    """A file where ``sessions`` goes: the page says what is there, as every surface does,
+    not that Codex makes the folder again (it cannot, while the file is there)."""
+    from codex_presence_gui.app import read_usage_view
+
+    home = Path.home() / ".codex"
+    view = usage_view(
+        recent([], sessionless=(str(home), "/w/other"), blocked_sessions=((str(home), "a file"),))
+    )
+    assert view.message == (
+        "No usage to show: ~/.codex/sessions is a file, not a folder: Codex cannot write its "
+        "logs there. /w/other/sessions, where Codex keeps its logs, is missing. Each Codex "
+        "reply is counted here once Codex makes it again, when a session starts."
+    )
+    assert view.message_paths == ("~/.codex/sessions", "/w/other/sessions")
+    (tmp_path / "codex").mkdir()
+    (tmp_path / "codex" / "sessions").write_text("")
+    read = read_usage_view([tmp_path / "codex"])
+    assert read.message == (
+        f"No usage to show: {tmp_path / 'codex' / 'sessions'} is a file, not a folder: Codex "
+        "cannot write its logs there."
+    )
+    assert not read.problems
