@@ -377,7 +377,9 @@ def compose_card(
         project = active.project
         if rule is not None and rule.action is RuleAction.ALIAS:
             project = rule.alias.strip()
-        elif settings.show_branch and active.git_branch and not narrowed:
+        # A session without a folder's name (``NO_FOLDER``) names no project, nor "(main)"
+        # alone (it had shown "unknown-project", the name of a folder one may have).
+        elif project and settings.show_branch and active.git_branch and not narrowed:
             project = f"{project} ({active.git_branch})"
     state_parts = []
     if settings.show_model and active.model:

@@ -39,7 +39,7 @@ from codex_presence_gui.core.models import (
 )
 from codex_presence_gui.core.problems import path_text, said_problems
 from codex_presence_gui.core.reader import ReadResult
-from codex_presence_gui.core.sanitize import clean_text, shown_key
+from codex_presence_gui.core.sanitize import clean_text, project_label
 
 #: 2: warnings are objects (text, kind, path) instead of strings.
 SCHEMA_VERSION = 2
@@ -291,7 +291,7 @@ def _session_lines(
     width: int,
 ) -> list[str]:
     # The session's names as keys (``shown_key``): cleaned, two could read the same.
-    title = shown_key(snapshot.project) + (
+    title = project_label(snapshot.project) + (
         f" ({snapshot.git_branch})" if snapshot.git_branch else ""
     )
     details = [
@@ -376,7 +376,7 @@ def render_text(
     else:
         limits = board.limits
         age = format_age(now - limits.observed_at)
-        source = shown_key(board.limits_source.project)
+        source = project_label(board.limits_source.project)
         title = packed(["Limits", f"updated {age}", f"from {source}"], "", "  ", width)
         if stale := stale_text(limits, now):
             # The limits panel's sentence, on lines of its own as there (and within a narrow

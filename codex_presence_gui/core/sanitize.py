@@ -259,6 +259,10 @@ _maybe_hidden: Callable[[str], object] | None = None
 NO_PROJECT = "(none)"
 UNNAMED_MODEL = "(model not logged)"
 NO_SESSION_MODEL = "model not logged yet"
+#: The project of a session without a folder with a name (none logged, or ``/``): empty,
+#: which no folder's name can be, so that it never counts as one with a folder of any name (it
+#: had been "unknown-project", which a folder may be called). Shown as ``NO_PROJECT``.
+NO_FOLDER = ""
 # A real name that reads as one of these is shown with its first character escaped
 # (``\x28none)``) rather than the placeholder drawn apart (in italic, muted): a style is lost
 # on a screen reader, in a copied cell and in a report's text, an escape is not.
@@ -311,6 +315,12 @@ def shown_key(text: str) -> str:
         else:
             shown.append(char)
     return "".join(shown)
+
+
+def project_label(project: str) -> str:
+    """A project's name as shown (``shown_key``); ``NO_PROJECT`` for a session without a
+    folder with a name (``NO_FOLDER``)."""
+    return shown_key(project) if project else NO_PROJECT
 
 
 def _selects(text: str, index: int, shown: list[str]) -> bool:

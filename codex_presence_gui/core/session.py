@@ -42,6 +42,7 @@ from codex_presence_gui.core.models import (
     UsageWindow,
     bucket_preference,
 )
+from codex_presence_gui.core.sanitize import NO_FOLDER
 
 TYPE_CHECKING = False  # typing and pathlib are not imported at run time: see records
 if TYPE_CHECKING:
@@ -269,9 +270,10 @@ def line_problems(session: SessionAccumulator, path: str | Path) -> list[Problem
 
 
 def project_name(cwd: str) -> str:
-    """Last component of a path, splitting on ``/`` and ``\\`` whatever the host."""
+    """Last component of a path, splitting on ``/`` and ``\\`` whatever the host;
+    ``NO_FOLDER`` (empty) for a path without one (``/``, none logged)."""
     parts = [part for part in re.split(r"[\\/]", cwd.strip()) if part and part != "."]
-    return parts[-1] if parts else "unknown-project"
+    return parts[-1] if parts else NO_FOLDER
 
 
 #: Hosts whose repository paths are the same in any case.

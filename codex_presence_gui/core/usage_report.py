@@ -788,7 +788,8 @@ def project_labels(projects: Iterable[tuple[str, str | None]]) -> dict[tuple[str
     labels: dict[tuple[str, str | None], str] = {}
     for name, repository in projects:
         known = remotes[name]
-        if not repository or len(known) < 2:
+        # (Sessions without a folder's name are one project, whatever their repositories.)
+        if not name or not repository or len(known) < 2:
             labels[name, repository] = name
             continue
         # The remote's owner and name ("acme/api"); its whole text when two share those.
@@ -982,6 +983,14 @@ def _cell(text: str) -> str:
     return _not_a_formula(shown_key(text))
 
 
+def _project_cell(project: str) -> str:
+    """A project as a CSV cell: as ``_cell``, and ``(none)`` for a session without a
+    folder's name, as the text table says it (a folder named so is ``\\x28none)`` there)."""
+    from codex_presence_gui.core.sanitize import NO_PROJECT
+
+    return _cell(project) if project else NO_PROJECT
+
+
 #: What makes a cell a formula to a spreadsheet when it comes first, after any spaces (OWASP's
 #: CSV injection list, whose tab and carriage return are ``_FORMULA_SPACES``).
 _FORMULA_STARTS = ("=", "+", "-", "@")
@@ -1051,13 +1060,16 @@ def write_report_csv(report: UsageReport, zone: tzinfo, out: TextIO) -> None:
         parts = sorted(row.models.items()) if by_model else [("", row.tally)]
         for model, tally in parts:
             writer.writerow(
-                [_cell(row.key), *([_cell(model)] if by_model else [])]
+                [
+                    _project_cell(row.key) if report.kind == "project" else _cell(row.key),
+                    *([_cell(model)] if by_model else []),
+                ]
                 + [getattr(tally, name) for name in _FIELDS]
                 + [tally.calls, "" if tally.cost_usd is None else f"{tally.cost_usd:.6f}"]
                 + [len(tally.sessions)]
                 + (
                     [
-                        _cell(row.project or ""),
+                        _project_cell(row.project or ""),
                         _when(row.started_at, zone) or "",
                         _when(row.last_at, zone) or "",
                     ]
@@ -1355,7 +1367,7 @@ def report_text_lines(
         return
 
     from codex_presence_gui.core.formatting import NO_BREAK_SPACE, format_tokens_compact
-    from codex_presence_gui.core.sanitize import clean_text, shown_key
+    from codex_presence_gui.core.sanitize import clean_text, project_label, shown_key
 
     # The cost column is as wide as its widest amount (in millions and up, in short form:
     # "$1.39M"); the last column is the ``+`` of a cost that leaves unpriced tokens out.
@@ -1414,11 +1426,17 @@ def report_text_lines(
         # Names as keys (``shown_key``): two projects or sessions never read the same.
         if report.kind == "session":
             when = "" if last is None else last.strftime(stamp_format)
-            label = _session_label(when, shown_key(row.project or ""), row.key, key_width)
+            label = _session_label(when, project_label(row.project or ""), row.key, key_width)
         elif with_models:
             label = row.key.ljust(date_width) + "  " + _models_cell(row, models_width)
         else:
-            label = model_label(row.key) if report.kind == "model" else shown_key(row.key)
+            label = (
+                model_label(row.key)
+                if report.kind == "model"
+                else project_label(row.key)
+                if report.kind == "project"
+                else shown_key(row.key)
+            )
         yield line(label, row)
         if breakdown and report.kind != "model":  # a model report's rows are its models
             for model, tally in sorted(row.models.items(), key=lambda item: -item[1].total):

@@ -20,7 +20,7 @@ from codex_presence_gui.core.formatting import (
     shortened,
 )
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
-from codex_presence_gui.core.sanitize import shown_key
+from codex_presence_gui.core.sanitize import project_label
 
 NO_SESSION_MESSAGE = (
     "No Codex session is running right now. Start Codex in a terminal or in your editor "
@@ -101,7 +101,7 @@ def card_view(
     quiet_for = "" if quiet is None else format_age(quiet, spoken=True).removesuffix(" ago")
     details = f"No word in the log from the call for {quiet_for}" if quiet_for else ""
     # The session's names as the table shows them (``shown_key``), what would not show escaped.
-    project = shown_key(snapshot.project)
+    project = project_label(snapshot.project)
     model = model_name(snapshot.model)
     parts = [
         shortened(model, DETAIL_NAME_CHARS),

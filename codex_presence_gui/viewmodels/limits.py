@@ -25,7 +25,7 @@ from codex_presence_gui.core.formatting import (
 )
 from codex_presence_gui.core.insights import PaceState, WindowInsight
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
-from codex_presence_gui.core.sanitize import clean_text, shown_key
+from codex_presence_gui.core.sanitize import clean_text, project_label, shown_key
 from codex_presence_gui.core.usage_report import unknown_zone_setting, unknown_zone_text
 from codex_presence_gui.viewmodels.card import (
     blocked_sessions_folders,
@@ -303,7 +303,8 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
         when = local_time(limits.observed_at, zone).strftime("%H:%M:%S on %Y-%m-%d")
         plan = f" · plan: {clean_text(limits.plan_type)}" if limits.plan_type else ""
         tooltip = (
-            f"Reading from session {shown_key(source.project)} ({shown_key(source.session_id)})"
+            f"Reading from session {project_label(source.project)} "
+            f"({shown_key(source.session_id)})"
             f"\ntaken at {when}{plan}"
         )
     notes = insight_notes(dashboard, zone)

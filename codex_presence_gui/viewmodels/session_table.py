@@ -32,7 +32,7 @@ from codex_presence_gui.core.formatting import (
     token_triplet_text,
 )
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
-from codex_presence_gui.core.sanitize import shown_key, tooltip_html
+from codex_presence_gui.core.sanitize import project_label, shown_key, tooltip_html
 from codex_presence_gui.viewmodels.icons import activity_icon
 from codex_presence_gui.viewmodels.sorting import KeyedSortProxy, SortKey, sort_key
 
@@ -278,7 +278,7 @@ def row_view(
     # The names that tell sessions apart, with what would not show escaped (``shown_key``):
     # cleaned, "\u202egpt-5" had read as "gpt-5".
     model = model_name(s.model) if s.model else None
-    project = shown_key(s.project) + (f" ({s.git_branch})" if s.git_branch else "")
+    project = project_label(s.project) + (f" ({s.git_branch})" if s.git_branch else "")
     clock_cells = _clock_cells(s, now, ended, zone)
     (activity_text, activity_tip), (last_text, last_tip), last_spoken = clock_cells
     context = s.context
@@ -461,7 +461,7 @@ class SessionTableModel(QAbstractTableModel):
             return column == Column.SHARE and row.fastest and not row.ended
         if role == ShortTextRole:
             branched = column == Column.PROJECT and bool(row.snapshot.git_branch)
-            return shown_key(row.snapshot.project) if branched else None
+            return project_label(row.snapshot.project) if branched else None
         if role == NamesRole and column == Column.ACTIVITY:
             return row.activity_names or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in _RIGHT_ALIGNED:

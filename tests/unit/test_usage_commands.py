@@ -931,3 +931,39 @@ def test_a_sessions_that_is_a_file_is_said_to_be_one(
     assert _warnings(err) == [
         f"warning: {codex / 'sessions'} is a file, not a folder: Codex cannot write its logs there",
     ]
+
+
+def test_sessions_without_a_folder_s_name_are_not_the_project_unknown_project(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A session in ``/`` is a project no folder can be called: "(none)" in the tables and
+    the CSV (as a folder named "(none)" is not), "" in the JSON; it had been "unknown-project",
+    counted as one with a real folder of that name."""
+    import time
+
+    from tests.helpers.usage import write_usage_session
+
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 3600, 1000, 0, 0)], cwd="/")
+    write_usage_session(codex_home, 2, [(now - 3000, 2000, 0, 0)], cwd="/w/unknown-project")
+    home = ("--codex-home", str(codex_home.root))
+    _, out, _ = _run(capsys, "report", "project", "--json", *home)
+    assert {row["key"]: row["total_tokens"] for row in json.loads(out)["rows"]} == {
+        "unknown-project": 2000,
+        "": 1000,
+    }
+    _, out, _ = _run(capsys, "report", "project", *home)
+    names = [line.split()[0] for line in out.splitlines() if line[:1] in ("(", "u")]
+    assert names == ["unknown-project", "(none)"]
+    _, out, _ = _run(capsys, "report", "project", "--csv", *home)
+    assert [row[0] for row in csv.reader(io.StringIO(out))][1:] == ["unknown-project", "(none)"]
+    _, out, _ = _run(capsys, "report", "session", "--json", *home)
+    assert [row["project"] for row in json.loads(out)["rows"]] == ["", "unknown-project"]
+    _, out, _ = _run(capsys, "report", "session", "--csv", *home)
+    assert [row[-3] for row in csv.reader(io.StringIO(out))][1:] == ["(none)", "unknown-project"]
+    _, out, _ = _run(capsys, "report", "session", *home)
+    assert "(none)" in out

@@ -388,3 +388,17 @@ def test_the_preview_says_why() -> None:
     note = card_note(shop(), aliased, NOW)
     assert note == "Shown as Side project by the rule shop."
     assert card_note(shop(), ON, NOW) is None
+
+
+def test_a_session_without_a_folder_s_name_names_no_project() -> None:
+    """A session in ``/``: Discord's card names no project, nor its branch alone; it had
+    said "unknown-project", as if it were the folder of that name."""
+    from codex_presence_gui.core.session import project_name
+
+    card = compose_card(shop(cwd="/", project=project_name("/")), None, ON, NOW)
+    assert card is not None
+    assert card.details == "Editing app.py"
+    named = shop(cwd="/w/unknown-project", project=project_name("/w/unknown-project"))
+    card = compose_card(named, None, ON, NOW)
+    assert card is not None
+    assert card.details == "Editing app.py · unknown-project (main)"

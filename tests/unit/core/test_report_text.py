@@ -136,3 +136,18 @@ def test_status_says_a_sessions_that_is_a_file_is_one(tmp_path: Path) -> None:
         "write its logs there."
     )
     assert "Not a directory" not in text
+
+
+def test_status_names_a_session_without_a_folder_s_name_as_the_window_does(
+    tmp_path: Path,
+) -> None:
+    """A session in ``/`` is "(none)" in ``status``, as in the window's table (it had been
+    "unknown-project", the name a folder may have)."""
+    home = tmp_path / ".codex"
+    now = time.time() - 60  # an active session
+    lines = [r.session_meta(now, SID, cwd="/"), r.turn_context(now + 1, cwd="/")]
+    lines.append(r.token_count(now + 2, r.usage(1000, 0, 100), None, None))
+    CodexHome(home).write(SID, lines, started=now)
+    text = render_text(CodexReader([home], max_age=None).refresh())
+    assert "(none)" in text
+    assert "unknown-project" not in text

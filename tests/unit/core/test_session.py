@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from codex_presence_gui.core.sanitize import NO_FOLDER
 from codex_presence_gui.core.session import (
     SessionAccumulator,
     project_name,
@@ -172,12 +173,15 @@ def test_identity_fallbacks() -> None:
     """Without a header the id comes from the file name; odd names and paths still work."""
     snapshot = fold(r.token_count(BASE, r.usage(1))).snapshot(BASE)
     assert snapshot.session_id == "019de1a2-0000-7000-8000-00000000abcd"
-    assert (snapshot.cwd, snapshot.project) == (".", "unknown-project")
+    assert (snapshot.cwd, snapshot.project) == (".", NO_FOLDER)
     reverted = Path("rollout-2026-05-04T09-00-00-019de1a2-0000-7000-8000-00000000abcd_019e.jsonl")
     assert session_id_from_name(reverted) == "019de1a2-0000-7000-8000-00000000abcd"
     assert session_id_from_name(Path("rollout-x.jsonl.zst")) == "rollout-x"
     assert project_name("/home/me/proj/") == "proj"
-    assert project_name("") == "unknown-project"
+    # No folder's name: a project no folder can be called (not "unknown-project").
+    for cwd in ("", "/", "\\", " ", "./"):
+        assert project_name(cwd) == NO_FOLDER == ""
+    assert project_name("/work/unknown-project") == "unknown-project"
     assert surface_of("codex_vscode", None) == "VS Code"
     assert surface_of("Codex Desktop", "vscode") == "Desktop app"
     assert surface_of(None, "exec") == "Exec"

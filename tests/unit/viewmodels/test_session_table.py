@@ -484,3 +484,19 @@ def expected_order(keys: list[SortKey], descending: bool) -> list[SortKey]:
             members.sort(key=lambda key: key[1], reverse=descending)
         ordered += members
     return ordered
+
+
+def test_a_session_without_a_folder_s_name_is_not_the_project_unknown_project() -> None:
+    """A session in ``/`` shows "(none)", as the Usage page and ``report`` do, the card too;
+    it had read "unknown-project", the name a real folder may have (shown as it is)."""
+    from codex_presence_gui.core.session import project_name
+    from codex_presence_gui.viewmodels.card import card_view
+
+    rooted = session("a", cwd="/", project=project_name("/"), git_branch=None)
+    named = session("b", cwd="/w/unknown-project", project=project_name("/w/unknown-project"))
+    assert row_view(rooted, True, NOW).display[Column.PROJECT] == "(none)"
+    assert row_view(named, False, NOW).display[Column.PROJECT] == "unknown-project (main)"
+    assert card_view(rooted, now=NOW).project == "(none)"
+    # A folder named so is not the placeholder.
+    odd = session("c", cwd="/w/(none)", project=project_name("/w/(none)"), git_branch=None)
+    assert row_view(odd, False, NOW).display[Column.PROJECT] == "\\x28none)"

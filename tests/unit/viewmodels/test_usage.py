@@ -29,6 +29,7 @@ from codex_presence_gui.viewmodels.usage import (
     rounded_percents,
     usage_view,
 )
+from tests.helpers.rollout import CodexHome
 
 UTC = UTC
 TODAY = date(2026, 5, 20)
@@ -883,3 +884,21 @@ def test_a_sessions_that_is_a_file_is_said_to_be_one(tmp_path: Path) -> None:
         "cannot write its logs there."
     )
     assert not read.problems
+
+
+def test_sessions_without_a_folder_s_name_are_not_the_project_unknown_project(
+    codex_home: CodexHome,
+) -> None:
+    """Sessions in ``/`` and in a folder called "unknown-project" are two rows of the page's
+    By project table, "(none)" and "unknown-project"; they had been one."""
+    from codex_presence_gui.app import read_usage_view
+    from tests.helpers.usage import write_usage_session
+
+    now = datetime.now(UTC).timestamp()
+    write_usage_session(codex_home, 1, [(now - 3600, 1000, 0, 0)], cwd="/")
+    write_usage_session(codex_home, 2, [(now - 3000, 2000, 0, 0)], cwd="/w/unknown-project")
+    view = read_usage_view([codex_home.root], now)
+    assert [(row.name, row.tokens) for row in view.projects] == [
+        ("unknown-project", 2000),
+        ("(none)", 1000),
+    ]
