@@ -83,6 +83,7 @@ from codex_presence_gui.ui.window_state import (
 )
 from codex_presence_gui.viewmodels.card import (
     CardView,
+    blocked_sessions_text,
     dashboard_card,
     home_text,
     lists_only_the_card,
@@ -1368,6 +1369,9 @@ class MainWindow(QMainWindow):
         elif dashboard.no_home:
             status = f"Waiting for {homes}"
             shorter = ("Waiting for the Codex folder", "Waiting for Codex")
+        elif dashboard.no_sessions_folder and (blocked := blocked_sessions_text(dashboard)):
+            status = blocked  # not "Waiting for": Codex cannot make its folder there
+            shorter = ("Not a folder: the sessions folder", "Not a folder")
         elif dashboard.no_sessions_folder:
             status = f"Waiting for {missing_sessions_text(dashboard)}"
             shorter = ("Waiting for the sessions folder", "Waiting for Codex")

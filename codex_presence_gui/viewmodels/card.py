@@ -173,6 +173,15 @@ def missing_sessions_text(dashboard: Dashboard) -> str:
     return ", ".join(sessions_folders(dashboard.sessionless))
 
 
+def blocked_sessions_text(dashboard: Dashboard) -> str:
+    """What is where the ``sessions`` folders go when it is no folder ("~/.codex/sessions is
+    a file, not a folder"), or "": waiting for Codex to make them would not help."""
+    return "; ".join(
+        f"{folder} is {kind}, not a folder"
+        for folder, kind in blocked_sessions_folders(dashboard.blocked_sessions)
+    )
+
+
 def sessions_folders(homes: Sequence[Path]) -> tuple[str, ...]:
     """The ``sessions`` folders of ``homes`` as the window writes them (``~/.codex/sessions``)."""
     return tuple(home_text(home / SESSIONS_DIR) for home in homes)

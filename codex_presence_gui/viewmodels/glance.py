@@ -15,7 +15,11 @@ from codex_presence_gui.core.formatting import (
     level_of,
 )
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow, duration_label
-from codex_presence_gui.viewmodels.card import blocked_sessions_folders, sessions_folders
+from codex_presence_gui.viewmodels.card import (
+    blocked_sessions_folders,
+    blocked_sessions_text,
+    sessions_folders,
+)
 from codex_presence_gui.viewmodels.limits import LOADING_MESSAGE
 
 #: Marks of the named windows; one or two characters so they fit under the icon's number.
@@ -170,9 +174,8 @@ def glance(
             waiting = LOADING_MESSAGE  # as the limits panel says it meanwhile
         elif dashboard.no_sessions_folder:
             # Short, for the tray's tooltip: a file there is said as one (not "missing").
-            blocked = blocked_sessions_folders(dashboard.blocked_sessions)
-            said = [f"{folder} is {kind}, not a folder" for folder, kind in blocked]
-            kinds = dict(blocked)
+            kinds = dict(blocked_sessions_folders(dashboard.blocked_sessions))
+            said = [blocked] if (blocked := blocked_sessions_text(dashboard)) else []
             missing = [f for f in sessions_folders(dashboard.sessionless) if f not in kinds]
             if missing:
                 said.append(f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing")

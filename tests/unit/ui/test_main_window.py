@@ -148,6 +148,20 @@ def test_a_home_without_its_sessions_folder_says_so(qtbot: QtBot) -> None:
     assert "No limit reading yet" in window.limits.message.text()
 
 
+def test_a_sessions_that_is_a_file_is_said_in_the_status_bar(qtbot: QtBot) -> None:
+    """A file where ``~/.codex/sessions`` goes: the status bar says what is there, as the
+    limits do; "Waiting for ~/.codex/sessions" had promised a folder Codex cannot make."""
+    window = make_window(qtbot)
+    home = Path.home() / ".codex"
+    board = dashboard(homes=(home,))
+    window.show_dashboard(replace(board, sessionless=(home,), blocked_sessions=((home, "a file"),)))
+    assert window.feed_status.full_text == "~/.codex/sessions is a file, not a folder"
+    assert window.limits.message.text() == (
+        "No limits to show: ~/.codex/sessions is a file, not a folder: Codex cannot write its "
+        "logs there."
+    )
+
+
 def test_a_home_named_with_escapes_alone_is_shown_escaped(qtbot: QtBot) -> None:
     """Its name cleaned to nothing had read "Waiting for " and "found none in ."."""
     window = make_window(qtbot)
