@@ -25,7 +25,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from codex_presence_gui.core.dashboard import Dashboard
-from codex_presence_gui.core.discovery import discover
+from codex_presence_gui.core.discovery import discover, sessions_not_a_folder
 from codex_presence_gui.core.pricing import Pricer
 from codex_presence_gui.core.usage_index import (
     UsageIndex,
@@ -115,8 +115,10 @@ class UsageWorker(Worker):
         self._timer: QTimer | None = None
         self._poll: QTimer | None = None
         self._last_update = 0.0
-        #: The day, zone and problems of the last view sent.
-        self._shown: tuple[date, str, tuple[str, ...], tuple[str, ...]] | None = None
+        #: The day, zone, problems and sessions folders (missing, a file) of the last view sent.
+        self._shown: (
+            tuple[date, str, tuple[str, ...], tuple[str, ...], tuple[str | None, ...]] | None
+        ) = None
         self.updates = 0  # updates run (for tests)
 
     def work(self) -> None:
@@ -244,9 +246,11 @@ class UsageWorker(Worker):
             # What the walk and the update found wrong: the page says it, as ``report`` does
             # (a change in it alone is worth a new view).
             problems = tuple(str(problem) for problem in (*found.errors, *result.problems))
-            # A sessions folder deleted or made again is said on the page.
+            # A sessions folder deleted or made again is said on the page, and a file put in
+            # its place (which the page says is one).
             sessionless = tuple(str(home) for home in found.sessionless)
-            shown = (today, repr(zone), problems, sessionless)
+            blocked = tuple(sessions_not_a_folder(home) for home in sessionless)
+            shown = (today, repr(zone), problems, sessionless, blocked)
             # ``report`` shares the index: calls it read first are in the index, not left in
             # the logs for this update to find.
             with _index_step():

@@ -580,3 +580,26 @@ def test_an_index_deleted_under_the_window_is_made_again_and_said(
     assert feed.index_path.exists()
     with qtbot.assertNotEmitted(feed.usage_changed, wait=300):
         feed.request_update()
+
+
+def test_a_file_put_where_the_missing_sessions_folder_goes_is_said(
+    tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """The sessions folder missing, then a file put in its place: the page says so at the
+    next update (with nothing else new, the update had sent nothing, and the page had kept
+    saying that Codex would make the folder again)."""
+    home = CodexHome(tmp_path / "codex")
+    home.root.mkdir()
+    feed = make_feed(home, tmp_path)
+    stopper.append(feed)
+    seen = views(feed)
+    feed.start()
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1].state is UsageState.EMPTY, timeout=10_000)
+    assert "is missing" in seen[-1].message
+    (home.root / "sessions").write_text("")
+    with qtbot.waitSignal(feed.usage_changed, timeout=5000) as blocker:
+        feed.request_update()
+    assert blocker.args[0].message == (
+        f"No usage to show: {home.root / 'sessions'} is a file, not a folder: Codex cannot "
+        "write its logs there."
+    )
