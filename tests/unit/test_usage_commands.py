@@ -919,10 +919,11 @@ def test_look_alike_models_are_told_apart_in_every_form(
 
 
 def test_a_sessions_that_is_a_file_is_said_to_be_one(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A file where ``sessions`` goes: one warning says what is there, as the window does
     ("has no sessions folder" and "cannot list …: Not a directory" had been said)."""
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
     codex = tmp_path / "codex"
     codex.mkdir()
     (codex / "sessions").write_text("")
