@@ -285,12 +285,12 @@ def load_session(
                 else:
                     session.skipped(error)
                 continue
-            if _repeats_a_bare_line(record, records):
-                # ``{}`` by the million (a broken or hostile writer): kept, each cost 72
-                # bytes until the fold, gigabytes within the scan's budget.
-                continue
-            records.append(record)
-            goals.note(record)
+            # ``{}`` by the million (a broken or hostile writer): kept, each cost 72 bytes
+            # until the fold, gigabytes within the scan's budget. Left out, it still counts
+            # toward the goals' distances (the search for limits gives up as far back).
+            if not _repeats_a_bare_line(record, records):
+                records.append(record)
+                goals.note(record)
             if goals.met(lines.bytes_read):
                 break
         if lines.stopped:

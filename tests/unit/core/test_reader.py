@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -520,3 +521,43 @@ def test_a_flood_of_lines_that_say_nothing_is_scanned_in_little_memory(
     assert (snapshot.session_total_tokens, snapshot.session_delta_tokens) == (1010, 909)
     assert peak < 4 << 20
     assert fields(snapshot) == fields(forward_snapshot(path, now))
+
+
+def test_a_flood_of_bare_lines_ends_the_search_for_limits_as_other_lines_do(
+    codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log with no limits at all (an API key) and ``{}`` by the hundred thousand before
+    its last turn: the backward scan stops looking for limits ``LIMITS_SEARCH_BYTES`` back,
+    as through any other lines. The bare lines it folds as one had not been weighed against
+    that search, and the scan read on to its whole budget (64 MiB, seconds of parsing)."""
+    import time
+
+    monkeypatch.setattr(reader_module, "LIMITS_SEARCH_BYTES", 64 * 1024)
+    scans: list[tail_module.BackwardLines] = []
+
+    class Watched(tail_module.BackwardLines):
+        def __iter__(self) -> Iterator[bytes | tail_module.LongLine]:
+            scans.append(self)
+            return super().__iter__()
+
+    monkeypatch.setattr(reader_module, "BackwardLines", Watched)
+    now = time.time()
+    codex_home.write(
+        SID,
+        [
+            r.session_meta(now - 60, SID, cwd="/w/shop"),
+            *["{}"] * 300_000,  # 900 KB
+            r.event(now - 30, "task_started", turn_id="t1"),
+            r.turn_context(now - 29),
+            r.token_count(now - 20, r.usage(100, 0, 1)),
+            r.token_count(now - 10, r.usage(1000, 0, 10)),
+            r.event(now - 5, "task_complete", turn_id="t1"),
+        ],
+        started=now - 60,
+        mtime=now - 1,
+    )
+    snapshot = only(CodexReader([codex_home.root]).refresh().snapshots)
+    assert snapshot.session_total_tokens == 1010
+    assert snapshot.model == "gpt-5.3-codex"
+    (scan,) = scans
+    assert scan.bytes_read < 256 * 1024, scan.bytes_read
