@@ -887,3 +887,14 @@ def test_status_names_a_home_that_is_no_folder_beside_a_good_one(
         (f"Codex folder {a_file} is a file, not a folder", "home_missing", str(a_file)),
         (f"Codex folder not found: {missing}", "home_missing", str(missing)),
     ]
+
+
+def test_a_report_waiting_for_the_index_says_how_long_as_every_duration_is_written(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The wait for another process's update of the usage index is said as the window and
+    ``status`` write durations ("1m"); it had read "(up to 60 s)"."""
+    from codex_presence_gui.usage_commands import _say_waiting
+
+    _say_waiting("/home/dev/.codex/usage.sqlite")
+    assert "waiting for it (up to 1m)…" in capsys.readouterr().err
