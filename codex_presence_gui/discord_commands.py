@@ -155,6 +155,7 @@ def run_discord_check(args: argparse.Namespace) -> int:
     }
     client = PypresenceClient(client_id)
     code = EXIT_OK
+    step = "show the card"  # what Discord is asked to do, for an error that may pass
     try:
         client.connect()
         report["socket"] = client.ipc_path
@@ -163,6 +164,7 @@ def run_discord_check(args: argparse.Namespace) -> int:
         if card is not None:
             reply = client.update(card)
             report["reply"] = reply.get("data")
+        step = "take the card away"
         client.clear()
         report["cleared"] = True
         report["ok"] = True
@@ -175,7 +177,7 @@ def run_discord_check(args: argparse.Namespace) -> int:
     except ActivityNotShownError as error:
         # Not a refusal of the card: the same card may be shown on another try.
         code = EXIT_FAILED
-        report["error"] = f"Discord did not show the card this time ({error}); try again"
+        report["error"] = f"Discord did not {step} this time ({error}); try again"
     except DiscordIPCError as error:
         code, report["error"] = EXIT_FAILED, f"Talking to Discord failed: {error}"
     finally:

@@ -412,6 +412,39 @@ def test_discord_check_tells_a_refused_card_from_one_not_shown_this_time(
 
 
 @pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), reason="Unix sockets")
+def test_discord_check_says_a_clear_discord_did_not_make_as_such(
+    codex_home: CodexHome,
+    capsys: pytest.CaptureFixture[str],
+    discord_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The card shown, Discord answers the clear with an error that may pass: the check says
+    the card was not taken away, as the window does; it had said that Discord "did not show
+    the card", the one it had just shown."""
+    from codex_presence_gui.services.discord_client import (
+        ActivityNotShownError,
+        PypresenceClient,
+    )
+    from tests.helpers.fake_discord import FakeDiscord
+
+    def failed_clear(self: PypresenceClient, timeout: float | None = None) -> dict[str, Any]:
+        raise ActivityNotShownError("Unknown Error")
+
+    monkeypatch.setattr(PypresenceClient, "clear", failed_clear)
+    live_session(codex_home)
+    peer = FakeDiscord(discord_dir).start()
+    try:
+        assert main(["discord-check", "--json", "--codex-home", str(codex_home.root)]) == 6
+        report = json.loads(capsys.readouterr().out)
+    finally:
+        peer.stop()
+    assert report["reply"] is not None  # shown
+    assert report["error"] == (
+        "Discord did not take the card away this time (Unknown Error); try again"
+    )
+
+
+@pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), reason="Unix sockets")
 def test_discord_check_and_preview_use_the_application_id_of_the_settings(
     codex_home: CodexHome,
     capsys: pytest.CaptureFixture[str],
