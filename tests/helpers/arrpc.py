@@ -21,6 +21,7 @@ from typing import Any
 ARRPC_DIR_ENV = "CODEX_PRESENCE_ARRPC_DIR"
 DEFAULT_ARRPC_DIR = Path.home() / ".cache" / "codex-presence-ci" / "arrpc"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+DAY_SECONDS = 86400
 _STAMP = re.compile(r"^(\d\d):(\d\d):(\d\d\.\d+) ")
 _MESSAGE = re.compile(r"\[arRPC > ipc\] message (\{.*\})\s*$")
 
@@ -64,6 +65,7 @@ class ArRPC:
         self.log_path = runtime_dir / "arrpc.log"
         self.process: subprocess.Popen[bytes] | None = None
         self._seen: list[tuple[float, dict[str, Any]]] = []
+        self._days = 0  # midnights passed since the first line logged
         self._offset = 0
 
     def start(self, timeout: float = 10.0) -> ArRPC:
@@ -145,8 +147,18 @@ class ArRPC:
                 if not match:
                     continue
                 with contextlib.suppress(ValueError):
-                    self._seen.append((_log_time(line), json.loads(match.group(1))))
+                    self._seen.append((self._counted(_log_time(line)), json.loads(match.group(1))))
         return list(self._seen)
+
+    def _counted(self, at: float) -> float:
+        """``at`` (a time of day) counted on from the times logged before it: a time that
+        goes back by more than half a day is the next day's, so that gaps across midnight
+        stay gaps (4 s from 23:59:58 to 00:00:02, not 86,396 s back)."""
+        at += self._days * DAY_SECONDS
+        if self._seen and at < self._seen[-1][0] - DAY_SECONDS / 2:
+            self._days += 1
+            at += DAY_SECONDS
+        return at
 
     def set_activities(self) -> list[tuple[float, dict[str, Any] | None]]:
         """(logged at, activity) of every SET_ACTIVITY; None for a clear."""
