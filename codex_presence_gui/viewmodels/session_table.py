@@ -6,7 +6,7 @@ import enum
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -128,6 +128,9 @@ class RowView:
     #: read as metres), and its description, led by those words too.
     last_spoken: str = ""
     last_described: str = ""
+    #: The Activity cell's description with how long a running call has been quiet in words
+    #: ("no word in the log for 25 minutes"), as the card's; empty: its tooltip's text.
+    activity_described: str = ""
 
     @property
     def icon_kind(self) -> ActivityKind | None:
@@ -210,12 +213,22 @@ def _with_display(display: str, tip: str) -> str:
     return tip if display in tip else f"{display}\n{tip}"
 
 
+class _ClockCells(NamedTuple):
+    """The cells the clock moves, each as (text, tip), and what screen readers are told of
+    them in words where they hold a duration (see ``RowView``)."""
+
+    activity: tuple[str, str]
+    last: tuple[str, str]
+    last_spoken: str
+    last_described: str
+    activity_described: str
+
+
 def _clock_cells(
     s: CodexSessionSnapshot, now: float, ended: bool, zone: tzinfo | None
-) -> tuple[tuple[str, str], tuple[str, str], str]:
-    """The cells the clock moves, each as (text, tip): Activity and Last activity; and the
-    latter in words."""
+) -> _ClockCells:
     last = s.last_activity_at
+    activity_described = ""
     if ended:
         activity_text = ended_text(last if last is not None else s.recency, now, zone)
         activity_tip = f"{activity_text}; it was last: {doing_text(s, s.recency or now)}"
@@ -228,13 +241,24 @@ def _clock_cells(
             activity_tip += f"\n{counted(s.pending_calls, 'tool call')} running"
             quiet = quiet_call_seconds(s, now)
             if quiet is not None:
-                activity_tip += f", no word in the log for {format_age(quiet).removesuffix(' ago')}"
+                silent = f"{activity_tip}, no word in the log for "
+                activity_tip = silent + format_age(quiet).removesuffix(" ago")
+                # In words for screen readers, as the card says it: "25m" can be read as metres.
+                spoken = silent + format_age(quiet, spoken=True).removesuffix(" ago")
+                activity_described = _with_display(activity_text, spoken)
     last_text = format_age(now - last) if last is not None else _DASH
     last_spoken = format_age(now - last, spoken=True) if last is not None else ""
     last_tip = (
         local_time(last, zone).strftime("Last sign of life at %H:%M:%S on %Y-%m-%d") if last else ""
     )
-    return (activity_text, activity_tip), (last_text, last_tip), last_spoken
+    last_described = _with_display(last_spoken, last_tip) if last_spoken else ""
+    return _ClockCells(
+        (activity_text, activity_tip),
+        (last_text, last_tip),
+        last_spoken,
+        last_described,
+        activity_described,
+    )
 
 
 def _ties(s: CodexSessionSnapshot) -> tuple[Any, ...]:
@@ -279,8 +303,8 @@ def row_view(
     # cleaned, "\u202egpt-5" had read as "gpt-5".
     model = model_name(s.model) if s.model else None
     project = project_label(s.project) + (f" ({s.git_branch})" if s.git_branch else "")
-    clock_cells = _clock_cells(s, now, ended, zone)
-    (activity_text, activity_tip), (last_text, last_tip), last_spoken = clock_cells
+    clock = _clock_cells(s, now, ended, zone)
+    (activity_text, activity_tip), (last_text, last_tip) = clock.activity, clock.last
     context = s.context
     context_text = f"{context.left_percent}% left" if context else _DASH
     context_tip = (
@@ -324,26 +348,40 @@ def row_view(
         _key(ended, s.last_activity_at, ties),
     )
     fastest = bool(shares) and shares[0].fastest
-    last_described = _with_display(last_spoken, last_tip) if last_spoken else ""
-    return RowView(s, active, display, tooltip, sort, fastest, ended, last_spoken, last_described)
+    return RowView(
+        s,
+        active,
+        display,
+        tooltip,
+        sort,
+        fastest,
+        ended,
+        clock.last_spoken,
+        clock.last_described,
+        clock.activity_described,
+    )
 
 
 def retimed(row: RowView, now: float, zone: tzinfo | None = None) -> RowView:
     """``row`` as of ``now`` when nothing else it shows changed: only the cells the clock
     moves are built again (a third of the whole row's cost)."""
     s = row.snapshot
-    activity, last, last_spoken = _clock_cells(s, now, row.ended, zone)
+    clock = _clock_cells(s, now, row.ended, zone)
     display, tooltip, sort = list(row.display), list(row.tooltip), list(row.sort)
-    for column, (text, tip) in ((Column.ACTIVITY, activity), (Column.LAST_ACTIVITY, last)):
+    for column, (text, tip) in (
+        (Column.ACTIVITY, clock.activity),
+        (Column.LAST_ACTIVITY, clock.last),
+    ):
         display[column], tooltip[column] = text, _with_display(text, tip)
-    sort[Column.ACTIVITY] = _activity_sort(s, row.ended, activity[0])
+    sort[Column.ACTIVITY] = _activity_sort(s, row.ended, clock.activity[0])
     return replace(
         row,
         display=tuple(display),
         tooltip=tuple(tooltip),
         sort=tuple(sort),
-        last_spoken=last_spoken,
-        last_described=_with_display(last_spoken, last[1]) if last_spoken else "",
+        last_spoken=clock.last_spoken,
+        last_described=clock.last_described,
+        activity_described=clock.activity_described,
     )
 
 
@@ -437,6 +475,8 @@ class SessionTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             if column == Column.LAST_ACTIVITY and row.last_described:
                 return row.last_described
+            if column == Column.ACTIVITY and row.activity_described:
+                return row.activity_described
             return row.tooltip[column] or None  # what the tooltip says, read as text
         if role == SortRole:
             return row.sort[column]

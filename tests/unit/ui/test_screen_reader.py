@@ -370,6 +370,31 @@ def test_the_ticking_last_activity_cell_is_read_in_words(qtbot: QtBot) -> None:
     assert _table_cell(window, 0, Column.CONTEXT).text(QAccessible.Text.Name) == "94% left"
 
 
+def test_a_quiet_call_in_the_activity_cell_s_description_is_read_in_words(
+    qtbot: QtBot,
+) -> None:
+    """The Activity cell's description says how long a running call has been quiet in words,
+    as the card's does ("25m" can be read as metres), as the clock moves too; its tooltip
+    writes it as every duration is written."""
+    window = shown_window(qtbot)
+    board = dashboard((session("shop", age=25 * 60, pending_calls=1),))
+    window.show_dashboard(board)
+    index = window.model.index(0, Column.ACTIVITY)
+    assert "no word in the log for 25m" in index.data(Qt.ItemDataRole.ToolTipRole)
+    described = _table_cell(window, 0, Column.ACTIVITY).text(QAccessible.Text.Description)
+    assert described.endswith(", no word in the log for 25 minutes"), described
+    window.show_dashboard(replace(board, generated_at=NOW + HOUR))  # only the clock moved
+    described = _table_cell(window, 0, Column.ACTIVITY).text(QAccessible.Text.Description)
+    assert described.endswith(", no word in the log for 1 hour"), described
+    # A session without a running call is described as its tooltip says.
+    window.show_dashboard(dashboard((session("shop"),)))
+    index = window.model.index(0, Column.ACTIVITY)
+    described = _table_cell(window, 0, Column.ACTIVITY).text(QAccessible.Text.Description)
+    assert (
+        described == index.data(Qt.ItemDataRole.AccessibleDescriptionRole) == "Running cargo test"
+    )
+
+
 def test_the_limits_panel_s_durations_are_read_in_words(qtbot: QtBot) -> None:
     """The reset's countdown under a bar, the reading's age above the bars and the stale
     reading's line are read in words ("2 hours 13 minutes": "2h 13m" can be read as metres),
