@@ -448,16 +448,41 @@ LONGEST_RUN = 20
 
 def wrappable(text: str) -> str:
     """``text`` with a break point in every run of ``LONGEST_RUN`` characters that has no
-    place to break already (spaces, and the / \\ - of a folder's name), for a wrapped label."""
+    place to break already (spaces, and the / \\ - of a folder's name), for a wrapped label;
+    never inside a character drawn from several (see ``_joins``)."""
     out = []
     run = 0
+    previous = ""
     for char in text:
-        out.append(char)
-        if char.isspace() or char in "/\\-":
-            run = 0
-            continue
-        run += 1
-        if run == LONGEST_RUN:
+        if run >= LONGEST_RUN and not char.isspace() and not _joins(previous, char):
             out.append(WRAP_POINT)
             run = 0
+        out.append(char)
+        previous = char
+        run = 0 if char.isspace() or char in "/\\-" else run + 1
     return "".join(out)
+
+
+#: Joiners, and what modifies the emoji before it (skin tones, the tags of a flag).
+_JOINERS = "\u200c\u200d"
+_EMOJI_MODIFIERS = range(0x1F3FB, 0x1F400)
+_TAGS = range(0xE0020, 0xE0080)
+_REGIONAL_INDICATORS = range(0x1F1E6, 0x1F200)
+#: The canonical combining class of a virama, which joins the consonants around it.
+_VIRAMA = 9
+
+
+def _joins(previous: str, char: str) -> bool:
+    """Whether ``char`` is drawn with ``previous`` as one character: a mark (an accent, a
+    vowel sign, a variation selector), a joiner or what follows one, the consonant after a
+    virama (a conjunct: "स्त"), an emoji's modifier, a flag's second letter. A break point
+    between them had drawn the mark on a dotted circle of its own ("e" and a loose accent
+    for "é")."""
+    if unicodedata.category(char).startswith("M") or char in _JOINERS or previous in _JOINERS:
+        return True
+    if previous and unicodedata.combining(previous) == _VIRAMA:
+        return True
+    code = ord(char)
+    if code in _EMOJI_MODIFIERS or code in _TAGS:
+        return True
+    return bool(previous) and code in _REGIONAL_INDICATORS and ord(previous) in _REGIONAL_INDICATORS

@@ -98,3 +98,31 @@ def test_wrapped_label_is_plain_text(qtbot: QtBot) -> None:
     qtbot.addWidget(label)
     assert label.wordWrap()
     assert label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_a_long_name_gets_break_points_only_between_whole_characters() -> None:
+    """A run of ``LONGEST_RUN`` characters without a break gets one, but never inside a
+    character drawn from several (an accent, a Devanagari or Thai vowel sign, an emoji
+    joined or modified, a flag): there the sign had been drawn on a dotted circle of its
+    own, the emoji in pieces."""
+    from codex_presence_gui.ui.labels import LONGEST_RUN, WRAP_POINT, wrappable
+
+    lead = "x" * (LONGEST_RUN - 1)
+    for joined in (
+        "e\u0301",  # é, written with its accent apart
+        "स\u094d\u0924\u0947",  # स्ते
+        "ส\u0e31",  # สั
+        "\U0001f468\u200d\U0001f469",  # 👨‍👩
+        "\U0001f44d\U0001f3fd",  # 👍🏽
+        "\u2764\ufe0f",  # ❤️
+        "\U0001f1eb\U0001f1f7",  # 🇫🇷
+    ):
+        text = lead + joined + "y" * LONGEST_RUN
+        broken = wrappable(text)
+        assert broken.replace(WRAP_POINT, "") == text
+        assert joined in broken, (joined, broken)
+        assert WRAP_POINT in broken  # still breaks, after the whole character
+    assert wrappable("a" * LONGEST_RUN * 2 + "b") == (
+        "a" * LONGEST_RUN + WRAP_POINT + "a" * LONGEST_RUN + WRAP_POINT + "b"
+    )
+    assert wrappable("a/" + "b" * LONGEST_RUN) == "a/" + "b" * LONGEST_RUN  # nothing after
