@@ -7,7 +7,15 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from PySide6 import QtGui
-from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractListModel,
+    QMargins,
+    QModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -31,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from codex_presence_gui.ui.window_state import frame_margins
+from codex_presence_gui.ui.window_state import frame_margins, frame_room
 
 #: A text may overshoot its room by this much (rounding of fractional font metrics).
 TOLERANCE = 1
@@ -664,10 +672,21 @@ def _offscreen(window: QWidget, widget: QWidget) -> list[LayoutProblem]:
     return [LayoutProblem(widget_path(widget, window), _own_text(widget), OFFSCREEN, where)]
 
 
+def _frame_room(window: QWidget) -> QMargins:
+    """The room ``window`` keeps for its frame: as it says (the main window), else its frame
+    as last known, ``FRAME_ROOM`` while none is (offscreen: it will have one on a desktop)."""
+    kept = getattr(window, "frame_room", None)
+    if callable(kept):
+        room = kept()
+        if isinstance(room, QMargins):
+            return room
+    return frame_room(frame_margins(window))
+
+
 def _beyond_screen(window: QWidget) -> list[LayoutProblem]:
-    """A window whose least size, with its window manager's frame (as last known), is larger
-    than its screen's room: part of it is off the screen however the user sizes it."""
-    room = window.screen().availableGeometry().size().shrunkBy(frame_margins(window))
+    """A window whose least size, with the room it keeps for its window manager's frame, is
+    larger than its screen's room: part of it is off the screen however the user sizes it."""
+    room = window.screen().availableGeometry().size().shrunkBy(_frame_room(window))
     least = window.minimumSize()
     if least.width() <= room.width() and least.height() <= room.height():
         return []

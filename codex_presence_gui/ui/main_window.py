@@ -75,11 +75,11 @@ from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.ui.usage_chart import ChartMode
 from codex_presence_gui.ui.usage_view import UsagePage
 from codex_presence_gui.ui.window_state import (
-    FRAME_ROOM,
     LayoutMode,
     WindowState,
     bring_to_front,
     frame_margins,
+    frame_room,
 )
 from codex_presence_gui.viewmodels.card import (
     CardView,
@@ -690,11 +690,7 @@ class MainWindow(QMainWindow):
         size = QSize(*DEFAULT_SIZE)
         screen = self.screen()
         if screen is not None:
-            frame = self._frame_margins()
-            room = (
-                screen.availableGeometry().size().shrunkBy(FRAME_ROOM if frame.isNull() else frame)
-            )
-            size = size.boundedTo(room)
+            size = size.boundedTo(screen.availableGeometry().size().shrunkBy(self.frame_room()))
         return size.expandedTo(self.minimumSize())
 
     def _framed(self) -> None:
@@ -831,6 +827,11 @@ class MainWindow(QMainWindow):
 
     def _frame_margins(self) -> QMargins:
         return frame_margins(self)
+
+    def frame_room(self) -> QMargins:
+        """The room the window keeps on its screen for the window manager's frame: the frame,
+        ``FRAME_ROOM`` while it is not known."""
+        return frame_room(self._frame_margins())
 
     def _restore_place(self) -> None:
         """Back where the compact window stood before the Usage page grew it, unless it was
@@ -1020,9 +1021,7 @@ class MainWindow(QMainWindow):
         screen = self.screen()
         if screen is None or (not compact and self._page != LIVE_PAGE):
             return QSize(least.width(), height)
-        frame = self._frame_margins()
-        if frame.isNull():  # not known yet (or none: the room is kept all the same)
-            frame = FRAME_ROOM
+        frame = self.frame_room()  # not known yet (or none): the room is kept all the same
         room = screen.availableGeometry().height() - frame.top() - frame.bottom()
         width = least.width()
         if least.height() > room:

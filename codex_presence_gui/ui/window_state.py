@@ -29,15 +29,29 @@ MOST_FRAME = 200
 
 
 def frame_margins(window: QWidget) -> QMargins:
-    """The window manager's frame around ``window`` as last known (none before it was
-    shown)."""
+    """The window manager's frame around ``window`` as last known: none before it was
+    shown, nor while what Qt tells is no frame (see ``is_frame``)."""
     frame, inner = window.frameGeometry(), window.geometry()
-    return QMargins(
+    margins = QMargins(
         inner.left() - frame.left(),
         inner.top() - frame.top(),
         frame.right() - inner.right(),
         frame.bottom() - inner.bottom(),
     )
+    return margins if is_frame(margins) else QMargins()
+
+
+def is_frame(margins: QMargins) -> bool:
+    """Whether ``margins`` can be a window manager's frame: no side below none nor over
+    ``MOST_FRAME``. A bogus one, fitted to, would shrink the window to a sliver."""
+    sides = (margins.left(), margins.top(), margins.right(), margins.bottom())
+    return all(0 <= side <= MOST_FRAME for side in sides)
+
+
+def frame_room(frame: QMargins) -> QMargins:
+    """The room a window keeps on its screen for its ``frame`` (``frame_margins``):
+    ``FRAME_ROOM`` while none is known."""
+    return FRAME_ROOM if frame.isNull() else frame
 
 
 def placed_within(inner: QRect, frame: QMargins, room: QRect, least: QSize) -> QRect:
@@ -150,9 +164,9 @@ class WindowState:
             sides = [int(side) for side in str(self._settings.value("window/frame", "")).split()]
         except ValueError:
             return FRAME_ROOM
-        if len(sides) != 4 or not all(0 <= side <= MOST_FRAME for side in sides):
+        if len(sides) != 4 or not is_frame(frame := QMargins(*sides)):
             return FRAME_ROOM
-        return QMargins(*sides)
+        return frame
 
 
 def keep_on_screen(window: QWidget, frame: QMargins) -> None:

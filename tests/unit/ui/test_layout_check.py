@@ -26,7 +26,7 @@ from codex_presence_gui import APP_NAME
 from codex_presence_gui.cli import main
 from codex_presence_gui.ui.layout_check import LayoutProblem, check_layout, layout_report
 from codex_presence_gui.ui.theme import apply_theme
-from codex_presence_gui.ui.window_state import frame_margins
+from codex_presence_gui.ui.window_state import FRAME_ROOM, frame_margins, frame_room
 from tests.helpers.layout_states import write_state
 
 LONG = "A sentence that is far too long for a narrow label"
@@ -110,7 +110,7 @@ def test_a_window_whose_least_size_is_beyond_its_screen_is_offscreen(qtbot: QtBo
     window = window_with(qtbot, label("Limits left", 200))
     screen = window.screen()
     assert screen is not None
-    room = screen.availableGeometry().size().shrunkBy(frame_margins(window))
+    room = screen.availableGeometry().size().shrunkBy(frame_room(frame_margins(window)))
     window.setMinimumHeight(room.height() + 1)
     problems = check_layout(window)
     assert kinds(problems) == ["offscreen"]
@@ -120,6 +120,22 @@ def test_a_window_whose_least_size_is_beyond_its_screen_is_offscreen(qtbot: QtBo
     window.setMinimumWidth(room.width() + 1)
     assert kinds(check_layout(window)) == ["offscreen"]
     window.setMinimumSize(room)
+    assert check_layout(window) == []
+
+
+def test_a_window_keeps_room_on_its_screen_for_a_frame_not_known_yet(qtbot: QtBot) -> None:
+    """Before a window is shown no frame is known, and it keeps ``FRAME_ROOM`` for one: a
+    least height the screen holds only without a frame is beyond it (once on a desktop, the
+    frame takes that room). The check had taken no frame then, and passed such a window."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    screen = window.screen()
+    assert screen is not None
+    assert frame_margins(window).isNull()
+    full = screen.availableGeometry().size()
+    window.setMinimumHeight(full.height() - FRAME_ROOM.top())
+    assert kinds(check_layout(window)) == ["offscreen"]
+    window.setMinimumHeight(full.height() - FRAME_ROOM.top() - FRAME_ROOM.bottom())
     assert check_layout(window) == []
 
 

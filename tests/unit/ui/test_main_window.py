@@ -19,7 +19,7 @@ from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.ui import main_window
 from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE, MainWindow
 from codex_presence_gui.ui.sessions_table import COMPACT_LEAST_ROWS, HIDE_ORDER
-from codex_presence_gui.ui.window_state import LayoutMode, WindowState
+from codex_presence_gui.ui.window_state import FRAME_ROOM, MOST_FRAME, LayoutMode, WindowState
 from codex_presence_gui.viewmodels.session_table import Column, SessionRole
 from tests.helpers import rollout as r
 from tests.helpers.quota import quota_dashboard, two_sessions
@@ -1567,7 +1567,7 @@ def test_a_first_window_fits_a_small_screen(
     monkeypatch.setattr(MainWindow, "screen", lambda self: _Screen(width, height))
     window = MainWindow()
     qtbot.addWidget(window)
-    room = QSize(width, height).shrunkBy(main_window.FRAME_ROOM)
+    room = QSize(width, height).shrunkBy(FRAME_ROOM)
     assert window.width() <= room.width()
     assert window.height() <= room.height()
     assert window.width() >= min(room.width(), main_window.DEFAULT_SIZE[0])
@@ -1597,7 +1597,7 @@ def test_a_first_window_takes_the_room_its_real_frame_leaves(
     window = _window_for(write_state("fresh", tmp_path / "home"), state)
     assert isinstance(window, MainWindow)
     qtbot.addWidget(window)
-    guessed = screen.room.size().shrunkBy(main_window.FRAME_ROOM)
+    guessed = screen.room.size().shrunkBy(FRAME_ROOM)
     assert window.size() == guessed
     window.show()
     qtbot.waitExposed(window)
@@ -1619,6 +1619,8 @@ def test_a_first_window_takes_the_room_its_real_frame_leaves(
 def test_a_first_window_resized_before_it_is_framed_keeps_its_size(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The user sized the window before the window manager framed it: the size is theirs,
+    not one fitted to the screen with the real frame."""
     screen = _Screen(800, 480)
     framed = [QMargins()]
     monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
@@ -1631,6 +1633,29 @@ def test_a_first_window_resized_before_it_is_framed_keeps_its_size(
     window.move(1, 43)
     qtbot.waitUntil(lambda: window.pos() == QPoint(1, 43))
     assert window.size() == QSize(600, 400)
+
+
+def test_a_first_window_keeps_its_size_when_its_frame_is_bogus(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A frame over ``MOST_FRAME`` tall, as a confused window manager may tell, is no frame:
+    the first window keeps the size it opened at with ``FRAME_ROOM``, as a restored one
+    does with such a saved frame. It had been shrunk to fit the screen with it."""
+    screen = _Screen(800, 480)
+    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
+    window = make_window(qtbot)
+    opened = window.size()
+    assert opened == screen.room.size().shrunkBy(FRAME_ROOM)
+    bogus = QMargins(1, MOST_FRAME + 1, 1, 5)
+    monkeypatch.setattr(
+        MainWindow, "frameGeometry", lambda self: self.geometry().marginsAdded(bogus)
+    )
+    window.show()
+    qtbot.waitExposed(window)
+    window.move(1, MOST_FRAME + 1)
+    qtbot.waitUntil(lambda: window.pos() == QPoint(1, MOST_FRAME + 1))
+    assert window.frame_room() == FRAME_ROOM
+    assert window.size() == opened
 
 
 def test_a_first_window_on_a_roomy_screen_has_the_default_size(
