@@ -182,62 +182,113 @@ def glance(
             waiting = "; ".join(said)
         else:
             waiting = "No limit reading yet"
-        return Glance((), None, False, "", f"{APP_NAME}: {waiting}", APP_NAME, waiting)
+        tooltip = _within_tooltip_max(f"{APP_NAME}: {waiting}")
+        return Glance((), None, False, "", tooltip, APP_NAME, waiting)
     at = dashboard.generated_at if now is None else now
     windows = tuple(window_glance(w, limits, at, zone) for w in limits.windows)
-    others = tuple(
-        replace(window_glance(w, bucket, at, zone), whose=bucket.display_name)
+    # Each model's windows, glanced once for the menu's lines and the tooltip's.
+    models = tuple(
+        (bucket, tuple(window_glance(w, bucket, at, zone) for w in bucket.windows))
         for bucket in dashboard.other_limits
-        for w in bucket.windows
+    )
+    others = tuple(
+        replace(shown, whose=bucket.display_name) for bucket, glanced in models for shown in glanced
     )
     stale = limits.is_stale(at)
     age = format_age(at - limits.observed_at)
-    tooltip = _tooltip(windows, limits, dashboard.other_limits, at, zone)
+    tooltip = _tooltip(windows, limits, models, at)
     title = _title(windows, age if stale and not all(w.past_reset for w in windows) else "")
     return Glance(windows, most_limiting(windows), stale, age, tooltip, title, others=others)
 
 
-#: Windows shows no more of a tray icon's tooltip.
+#: Windows shows no more of a tray icon's tooltip (UTF-16 code units, with its end).
 TOOLTIP_MAX = 127
+#: A model's name longer than this is elided in a tooltip that would not fit otherwise.
+TOOLTIP_NAME_MAX = 20
+ELLIPSIS = "\u2026"
+
+
+#: What a tooltip that would pass ``TOOLTIP_MAX`` leaves out, one more at a time in this
+#: order, until it fits (the menu says all of it): the account's reset clocks, the reset
+#: clock of a model's limit reached, the words of a model's windows ("5h 38% · W 82%"), the
+#: middle of a long model name, the age of a model's reading.
+_TOOLTIP_DROPS = ("clocks", "model clocks", "model words", "model names", "model ages")
 
 
 def _tooltip(
     windows: tuple[WindowGlance, ...],
     limits: LimitSnapshot,
-    others: tuple[LimitSnapshot, ...],
+    models: tuple[tuple[LimitSnapshot, tuple[WindowGlance, ...]], ...],
     at: float,
-    zone: tzinfo | None,
 ) -> str:
     """The app's name, a line per window of the account (its reset too), a line per model's
     limits (``GPT-5.3-Codex-Spark 5h: 62% left · Weekly: 18% left``), and the reading's age
-    once, when it is not fresh, rather than on every line: Windows cuts tray tooltips at 127
-    characters, and where a model's limits would pass them the account's lines leave their
-    reset clocks out (the menu has them)."""
-    models = []
-    for bucket in others:
-        shown = tuple(window_glance(w, bucket, at, zone) for w in bucket.windows)
-        line = f"{_tooltip_name(bucket.display_name)} {_short_parts(shown)}"
-        if bucket.is_stale(at) and bucket.observed_at != limits.observed_at:
-            line += f" · {as_of_text(bucket, at)}"  # not the age said for the account's
-        models.append(line)
+    once, when it is not fresh, rather than on every line. Windows cuts tray tooltips at
+    ``TOOLTIP_MAX``: where the whole would pass it, detail goes (``_TOOLTIP_DROPS``), and
+    what still passes is elided."""
     age = [as_of_text(limits, at)] if limits.is_stale(at) else []
-    lines = [APP_NAME, *(w.text for w in windows), *models, *age]
-    if models and len("\n".join(lines)) > TOOLTIP_MAX:
-        lines = [APP_NAME, *(_short(w) for w in windows), *models, *age]
-    return "\n".join(lines)
+    text = ""
+    for dropping in range(len(_TOOLTIP_DROPS) + 1):
+        dropped = _TOOLTIP_DROPS[:dropping]
+        lines = [APP_NAME, *(_short(w) if "clocks" in dropped else w.text for w in windows)]
+        for bucket, shown in models:
+            if "model words" in dropped:
+                parts = " · ".join(f"{w.mark} {w.percent_text}" for w in shown)
+            else:
+                parts = " · ".join(_short(w, clock="model clocks" not in dropped) for w in shown)
+            most = TOOLTIP_NAME_MAX if "model names" in dropped else None
+            line = f"{_tooltip_name(bucket.display_name, most)} {parts}"
+            if (
+                "model ages" not in dropped
+                and bucket.is_stale(at)
+                and bucket.observed_at != limits.observed_at
+            ):
+                line += f" · {as_of_text(bucket, at)}"  # not the age said for the account's
+            lines.append(line)
+        text = "\n".join([*lines, *age])
+        if _tooltip_units(text) <= TOOLTIP_MAX:
+            return text
+    return _within_tooltip_max(text)
 
 
-def _tooltip_name(name: str) -> str:
-    """A model's name from the logs, in a first strong isolate unless it is ASCII, so that a
-    name written right to left does not take the numbers after it into its own run."""
-    return name if name.isascii() else f"\u2068{name}\u2069"
+def _tooltip_units(text: str) -> int:
+    """The length Windows counts: UTF-16 code units (an emoji takes two)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
-def _short(window: WindowGlance) -> str:
+def _within_tooltip_max(text: str) -> str:
+    """``text``, or as much of it as fits ``TOOLTIP_MAX`` with an ellipsis (an isolate it
+    cut through closed), rather than what Windows would cut without one."""
+    if _tooltip_units(text) <= TOOLTIP_MAX:
+        return text
+    end = len(text)
+    while True:
+        kept = text[:end].rstrip()
+        if kept.count("\u2068") > kept.count("\u2069"):
+            kept += "\u2069"
+        kept += ELLIPSIS
+        if _tooltip_units(kept) <= TOOLTIP_MAX:
+            return kept
+        end -= 1
+
+
+def _tooltip_name(name: str, most: int | None = None) -> str:
+    """A model's name from the logs, past ``most`` characters (when given) elided in the
+    middle (two names alike but at their end stay apart), in a first strong isolate unless it
+    is ASCII, so that a name written right to left does not take the numbers after it into
+    its own run."""
+    plain = name.isascii()
+    if most is not None and len(name) > most:
+        tail = (most - 1) // 2
+        name = name[: most - 1 - tail] + ELLIPSIS + name[len(name) - tail :]
+    return name if plain else f"\u2068{name}\u2069"
+
+
+def _short(window: WindowGlance, *, clock: bool = True) -> str:
     """``5h: 64% left``, or ``5h: limit reached (resets 10:13)``: a window without its reset
-    clock but when nothing is left."""
+    clock but when nothing is left (and ``clock``)."""
     if window.reached:
-        resets = f" (resets {window.until})" if window.until else ""
+        resets = f" (resets {window.until})" if window.until and clock else ""
         return f"{window.label}: limit reached{resets}"
     return f"{window.label}: {window.percent_text} left"
 

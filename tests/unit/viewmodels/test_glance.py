@@ -7,7 +7,13 @@ from datetime import UTC
 
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
-from codex_presence_gui.viewmodels.glance import Glance, glance, window_mark, window_title
+from codex_presence_gui.viewmodels.glance import (
+    TOOLTIP_MAX,
+    Glance,
+    glance,
+    window_mark,
+    window_title,
+)
 from tests.helpers.snapshots import NOW, dashboard, limits, session
 
 UTC = UTC
@@ -263,9 +269,11 @@ def test_a_models_reading_says_its_own_age_and_state() -> None:
     five, week = view.others
     assert five.line == "5h: limit reached · resets 11:00 · as of 2h ago"
     assert week.line == "Weekly: 82% left · resets Wed 08:00 · as of 2h ago"
+    # The model's reset clock left out: with it the tooltip had passed what Windows shows.
     assert view.tooltip.splitlines()[-1] == (
-        "GPT-5.3-Codex-Spark 5h: limit reached (resets 11:00) · Weekly: 82% left · as of 2h ago"
+        "GPT-5.3-Codex-Spark 5h: limit reached · Weekly: 82% left · as of 2h ago"
     )
+    assert len(view.tooltip) <= TOOLTIP_MAX
     # Read with the account's (the same age): said once, at the end.
     both = with_models(
         limits((36.0, 71.0), observed=NOW - HOUR), spark(observed=NOW - HOUR)
@@ -277,3 +285,60 @@ def test_a_model_named_right_to_left_keeps_its_numbers_in_the_tooltip() -> None:
     """A Hebrew model name is isolated in the tooltip: "5h" after it stays after it."""
     line = with_models(limits((36.0, 71.0)), spark(name="מודל")).tooltip.splitlines()[-1]
     assert line == "\u2068מודל\u2069 5h: 38% left · Weekly: 82% left"
+
+
+def test_the_tooltip_of_two_long_named_models_stays_within_what_windows_shows() -> None:
+    """Windows shows 127 characters of a tray icon's tooltip. Two models with long names
+    and readings older than the account's had passed it, the account's clocks left out or
+    not: detail goes in a fixed order until it fits (the account's clocks, a reached limit's
+    clock, the words of the models' windows, the middle of long names, the models' ages),
+    and each model's windows are said once."""
+    long_name = "GPT-5.3-Codex-Spark-Preview-Long"
+    models = (
+        spark((100.0, 18.0), observed=NOW - 2 * HOUR, name=long_name),
+        spark(observed=NOW - 3 * HOUR, name=long_name + "-2")._replace(limit_id="codex_two"),
+    )
+    view = with_models(limits((36.0, 71.0)), *models)
+    assert view.tooltip.splitlines() == [
+        "Codex Presence",
+        "5h: 64% left",
+        "Weekly: 29% left",
+        "GPT-5.3-Co…view-Long 5h 0% · W 82%",
+        "GPT-5.3-Co…ew-Long-2 5h 38% · W 82%",
+    ]
+    assert len(view.tooltip) <= TOOLTIP_MAX
+    assert [w.whose for w in view.others] == [long_name] * 2 + [long_name + "-2"] * 2
+    # Only as far as needed: one such model keeps its name and its age.
+    one = with_models(limits((36.0, 71.0)), models[0]).tooltip
+    assert one.splitlines()[-1] == f"{long_name} 5h 0% · W 82% · as of 2h ago"
+    assert len(one) <= TOOLTIP_MAX
+    # Detail still passing it: the end is elided, within the limit.
+    reached = with_models(limits((100.0, 71.0)), *models).tooltip
+    assert reached.endswith("…")
+    assert len(reached) == TOOLTIP_MAX
+
+
+def test_a_tooltip_that_still_passes_what_windows_shows_is_elided() -> None:
+    """Many models (or wide characters, which Windows counts twice): the end goes, said by
+    an ellipsis, with a right-to-left name's isolate closed where it was cut."""
+    models = tuple(
+        spark(name=f"מודל {index}")._replace(limit_id=f"codex_{index}") for index in range(4)
+    )
+    tooltip = with_models(limits((36.0, 71.0)), *models).tooltip
+    assert tooltip.endswith("…")
+    assert len(tooltip.encode("utf-16-le")) // 2 <= TOOLTIP_MAX
+    assert tooltip.count("\u2068") == tooltip.count("\u2069")
+    emoji = with_models(limits((36.0, 71.0)), spark(name="🚀" * 60)).tooltip
+    assert len(emoji.encode("utf-16-le")) // 2 <= TOOLTIP_MAX
+
+
+def test_a_waiting_tooltip_stays_within_what_windows_shows() -> None:
+    """Folders with long names said missing: the tooltip is elided, not cut by Windows."""
+    from pathlib import Path
+
+    homes = tuple(Path(f"/home/someone/{'deep/' * 12}codex-{index}") for index in range(3))
+    board = replace(dashboard(()), homes=homes, sessionless=homes)
+    tooltip = glance(board).tooltip
+    assert tooltip.startswith("Codex Presence: ")
+    assert tooltip.endswith("…")
+    assert len(tooltip) <= TOOLTIP_MAX
