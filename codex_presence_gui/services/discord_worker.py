@@ -172,7 +172,8 @@ class DiscordWorker(Worker):
         self._shown: PresenceCard | None = None  # what Discord shows now (None: nothing)
         self._last_send = -1e9
         #: A card Discord did not show (an error that may pass) is sent again no sooner than
-        #: this, and each failure in a row doubles the wait (``_send_retry_delay``).
+        #: this, and each failure in a row doubles the wait (``_send_retry_delay``); both
+        #: start over once the card is shown, or no longer wanted.
         self._send_not_before = -1e9
         self._send_failures = 0
         self._last_handshake = -1e9  # when the last handshake some socket took ended
@@ -459,12 +460,11 @@ class DiscordWorker(Worker):
         return due - time.monotonic()
 
     def _send_retry_delay(self) -> float:
-        """After a card Discord did not show: the interval, then twice as long each time in
-        a row up to the cap, with jitter, never under the interval (Discord counts each try
-        against its 5 updates per 20 s)."""
+        """After a card Discord did not show, ``_send_failures`` failures in a row before it:
+        the interval, then twice as long each time up to the cap, with jitter, never under the
+        interval (Discord counts each try against its 5 updates per 20 s)."""
         first = max(self._first_retry, self._min_interval)
         delay = retry_delay(self._send_failures, self._rng, first, max(self._max_retry, first))
-        self._send_failures += 1
         return max(delay, self._min_interval)
 
     def _schedule(self) -> None:
@@ -477,6 +477,10 @@ class DiscordWorker(Worker):
             self._send_timer.stop()
             if self.status.state is DiscordState.NOT_SHOWN:
                 self._set_connected()  # what failed is no longer wanted: nothing to retry
+            # Nothing waits to be retried: the next failure is a first one again (it had
+            # waited twice as long), and its wait does not hold a new card back.
+            self._send_not_before = -1e9
+            self._send_failures = 0
             self._settled()
             return
         wait = self._send_wait()
@@ -541,6 +545,7 @@ class DiscordWorker(Worker):
         instead)."""
         self._unsettled()  # not acknowledged: the period starts at the next success
         self._send_not_before = self._last_send + self._send_retry_delay()
+        self._send_failures += 1
         delay = max(self._send_wait(), 0.0)
         assert self._send_timer is not None
         self._send_timer.start(timer_ms(delay))

@@ -1229,6 +1229,40 @@ def test_a_card_wanted_while_a_failed_one_waits_goes_out_then(
     assert side.names().count("update-failed") == 2
 
 
+def test_a_failure_after_one_no_longer_wanted_waits_as_a_first_one(
+    side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """A card Discord did not show, then no longer wanted (back to what it shows), leaves
+    nothing to retry: the next failure, of another card, waits as a first one does, not
+    twice as long as a second in a row (8 s rather than 4 s in the app)."""
+    from codex_presence_gui.services.discord_client import ActivityNotShownError
+
+    handle = DiscordPresence(
+        "111", side.factory, min_interval_s=0.1, first_retry_s=1.0, max_retry_s=8.0
+    )
+    seen: list[DiscordStatus] = []
+    handle.status_changed.connect(seen.append)
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTED, timeout=3000)
+        handle.set_card(card("A"))
+        qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+        side.update_errors = [ActivityNotShownError("Unknown Error")]
+        handle.set_card(card("B"))
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.NOT_SHOWN, timeout=3000)
+        handle.set_card(card("A"))  # what Discord shows: B is dropped
+        qtbot.waitUntil(lambda: handle.status.message == "Discord: connected", timeout=3000)
+        side.update_errors = [ActivityNotShownError("Unknown Error")]
+        handle.set_card(card("C"))
+        qtbot.waitUntil(lambda: len(retries(seen)) == 2, timeout=5000)
+    finally:
+        assert handle.stop()
+    assert side.names().count("update-failed") == 2
+    # The first retry's wait (1 s ± 20 %, less the moment it took to say so), not the
+    # second's (2 s ± 20 %).
+    assert 0.7 <= retries(seen)[1] <= 1.2
+
+
 def test_a_clear_discord_failed_to_make_is_made_again(
     presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
 ) -> None:
