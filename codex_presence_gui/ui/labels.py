@@ -7,6 +7,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Sequence
 
+from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import (
@@ -32,8 +33,26 @@ FIRST_STRONG_ISOLATE = "\u2068"
 POP_DIRECTIONAL_ISOLATE = "\u2069"
 #: U+2066: the start of a left-to-right isolate (ended by ``POP_DIRECTIONAL_ISOLATE``).
 LEFT_TO_RIGHT_ISOLATE = "\u2066"
+#: U+2060: no break allowed here, of no width (drawn as nothing).
+WORD_JOINER = "\u2060"
+#: QtGui's own ``Qt`` namespace holds this; the type stubs do not list it.
+_might_be_rich = QtGui.Qt.mightBeRichText
 #: What parts a path: its separators, on every desktop read left to right.
 PATH_SEPARATORS = frozenset("/\\")
+
+
+def plain_tooltip(text: str) -> str:
+    """``text`` as a tooltip read as written both where Qt draws it and where the system does
+    as plain text (the tray's on Windows, where ``tooltip_html`` would show its markup).
+
+    Qt takes a text whose first line holds what looks like a tag (``<b>``, ``<img …>``) or
+    ``&lt;`` for HTML: a folder's or a model's name from the logs could put one there. Then,
+    and only then, a word joiner (drawn as nothing) after each ``<`` and ``&`` leaves Qt
+    nothing to take for a tag or an entity.
+    """
+    if not _might_be_rich(text):
+        return text
+    return text.replace("&", "&" + WORD_JOINER).replace("<", "<" + WORD_JOINER)
 
 
 def set_tooltip(widget: QWidget, text: str) -> None:

@@ -23,7 +23,12 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.ui.labels import left_to_right, name_drawn_in, show_as_written
+from codex_presence_gui.ui.labels import (
+    left_to_right,
+    name_drawn_in,
+    plain_tooltip,
+    show_as_written,
+)
 from codex_presence_gui.ui.theme import level_color
 from codex_presence_gui.ui.window_state import bring_to_front
 from codex_presence_gui.viewmodels.glance import Glance, glance
@@ -265,7 +270,8 @@ class Tray(QObject):
         if face != self._face:
             self._face = face
             self.icon.setIcon(tray_icon(face))
-        self.icon.setToolTip(view.tooltip)
+        # Plain where Qt draws it (an X11 tray) as where Windows does: it holds names.
+        self.icon.setToolTip(plain_tooltip(view.tooltip))
         direction = self.menu.layoutDirection()
         # A model's name from the logs is laid out in its own direction (a Hebrew one would
         # take the "5h" after it into its run), and its "&" is shown, not taken for a key.

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+from codex_presence_gui.ui.labels import WORD_JOINER, plain_tooltip
 from codex_presence_gui.ui.main_window import MainWindow
 from codex_presence_gui.ui.tray import (
     MARK_MIN_SIZE,
@@ -195,6 +196,43 @@ def test_tooltip_follows_the_dashboard(qtbot: QtBot) -> None:
     assert lines[0] == "Codex Presence"
     assert lines[2].startswith("Weekly: 29% left")
     assert lines[3] == "as of 1h ago"
+
+
+def test_a_tooltip_that_looks_like_html_reads_as_written(qtbot: QtBot) -> None:
+    """A folder named like HTML at the start of the tooltip (where Qt looks): an X11 tray,
+    where Qt draws the tooltip, had drawn it bold; it reads as written there, and on Windows,
+    whose tray shows a tooltip as plain text, with nothing more than marks drawn as nothing.
+    A model's name further down is left as it is: Qt takes no such text for HTML."""
+    from PySide6.QtGui import Qt as QtGuiNamespace
+
+    might_be_rich = QtGuiNamespace.mightBeRichText  # type: ignore[attr-defined]
+    tray = make_tray(qtbot)
+    home = Path("/srv/<b>codex</b>")
+    board = replace(dashboard((session("a"),)), homes=(home,), sessionless=(home,))
+    written = glance(board).tooltip
+    assert "<b>codex</b>" in written
+    assert might_be_rich(written)
+    tray.show_dashboard(board)
+    shown = tray.icon.toolTip()
+    assert not might_be_rich(shown)  # Qt draws it as plain text
+    assert shown.replace(WORD_JOINER, "") == written  # as plain text, it reads the same
+    named = replace(
+        dashboard(limit=limits((36.0, 71.0))),
+        other_limits=(spark_named("<img src=x> & <b>Spark</b>"),),
+    )
+    tray.show_dashboard(named)
+    assert tray.icon.toolTip() == glance(named).tooltip
+    assert not might_be_rich(tray.icon.toolTip())
+    for rich in ("&lt;b&gt; quota", "<!DOCTYPE html>", "<i>x</i>\nmore"):
+        assert might_be_rich(rich)
+        assert not might_be_rich(plain_tooltip(rich))
+        assert plain_tooltip(rich).replace(WORD_JOINER, "") == rich
+
+
+def spark_named(name: str) -> LimitSnapshot:
+    return LimitSnapshot(
+        "codex_bengalfox", name, "plus", NOW - 40, (UsageWindow(300, 62.0, NOW + 3600),)
+    )
 
 
 def test_click_toggles_the_window(qtbot: QtBot) -> None:
