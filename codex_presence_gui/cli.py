@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=(
             "open the window, wait until it has painted and read the logs, print the times "
-            "as JSON and quit (exit status 1 if either did not happen within 30 s)"
+            "as JSON and quit (exit status 1 if either did not happen within 30s)"
         ),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -320,7 +320,10 @@ class SettingsDialog(QDialog):
         self.idle_clear.setSuffix(duration_unit(60))
         self.idle_clear.setSpecialValueText("Never")  # shown for 0
         self.idle_clear.setValue(settings.idle_clear_minutes)
-        self.idle_clear.setAccessibleName("Clear the card after this many quiet minutes")
+        # The unit spelled out, as the suffix's letter names it ("m" can be read as metres).
+        self.idle_clear.setAccessibleName(
+            f"Clear the card after this many quiet {duration_unit(60, spoken=True)}"
+        )
         self.preview = QLabel()
         # Plain: a file, branch or project named like markup (<b>x</b>, <img src=…>) is shown
         # as it is named, as Discord shows it (Qt guesses rich text from the first line).

@@ -931,3 +931,16 @@ def test_a_report_waiting_for_the_index_says_how_long_as_every_duration_is_writt
 
     _say_waiting("/home/dev/.codex/usage.sqlite")
     assert "waiting for it (up to 1m)…" in capsys.readouterr().err
+
+
+def test_the_help_writes_the_startup_checks_limit_as_every_duration() -> None:
+    """``--startup-check``'s limit is written as the app writes durations ("30s",
+    ``format_duration``); the help had kept "30 s"."""
+    import re
+
+    from codex_presence_gui.cli import build_parser
+    from codex_presence_gui.core.formatting import format_duration
+
+    help_text = " ".join(build_parser().format_help().split())
+    assert f"within {format_duration(30)})" in help_text
+    assert re.search(r"\d (?:s|m|h)\b", help_text) is None
