@@ -1187,7 +1187,12 @@ def test_failures_in_a_row_are_retried_further_and_further_apart(
     gaps = [b - a for a, b in itertools.pairwise(times)]
     print(f"said {[round(d, 3) for d in delays]}, gaps {[round(g, 3) for g in gaps]}")
     for gap, delay in zip(gaps, delays, strict=True):
-        assert delay - 0.01 <= gap <= delay + 0.3
+        # Never sooner than said. Later only by a timer that fired late, which a machine
+        # busy with other work does by tenths of a second (0.3 s was too tight in CI): the
+        # bound is loose, as the doubling is checked on the delays said above; it still
+        # catches a retry that waits on something else than its own timer (the liveness
+        # check, 5 s; a connection's backoff).
+        assert delay - 0.01 <= gap <= delay + 1.0
     assert side.names().count("connect") == 1
     lines = info_lines(caplog)
     assert lines[1].startswith(
@@ -1203,7 +1208,11 @@ def test_a_card_wanted_while_a_failed_one_waits_goes_out_then(
     (Discord may be rate limiting); and going back to what Discord shows ends the wait."""
     from codex_presence_gui.services.discord_client import ActivityNotShownError
 
-    handle = DiscordPresence("111", side.factory, min_interval_s=0.1, first_retry_s=0.8)
+    # The waits are long enough (1.6 s at the least) that the test's next card reaches the
+    # worker before a retry is due however late a loaded machine delivers it (with 0.8 s,
+    # D's retry had gone out before C came back); a wait that was not kept shows all the same.
+    first = 2.0
+    handle = DiscordPresence("111", side.factory, min_interval_s=0.1, first_retry_s=first)
     handle.start()
     try:
         qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTED, timeout=3000)
@@ -1214,15 +1223,15 @@ def test_a_card_wanted_while_a_failed_one_waits_goes_out_then(
         qtbot.waitUntil(lambda: handle.status.state is DiscordState.NOT_SHOWN, timeout=3000)
         failed_at = side.calls[-1][2]
         handle.set_card(card("C"))
-        qtbot.waitUntil(lambda: side.sent()[-1:] == [card("C")], timeout=3000)
-        assert side.send_times()[-1] - failed_at >= 0.8 * 0.8 - 0.01
+        qtbot.waitUntil(lambda: side.sent()[-1:] == [card("C")], timeout=int(first * 1200) + 3000)
+        assert side.send_times()[-1] - failed_at >= first * 0.8 - 0.01
         qtbot.waitUntil(lambda: handle.status.message == "Discord: connected", timeout=3000)
         side.update_errors = [ActivityNotShownError("Rate limited")]
         handle.set_card(card("D"))
         qtbot.waitUntil(lambda: handle.status.state is DiscordState.NOT_SHOWN, timeout=3000)
         handle.set_card(card("C"))  # what Discord shows: nothing left to retry
         qtbot.waitUntil(lambda: handle.status.message == "Discord: connected", timeout=3000)
-        qtbot.wait(1200)  # past D's retry: it is not sent
+        qtbot.wait(int(first * 1200) + 200)  # past D's retry: it is not sent
     finally:
         assert handle.stop()
     assert side.sent() == [card("A"), card("C"), None]
