@@ -302,6 +302,39 @@ def token_usage(raw: Any) -> TokenUsage | None:
     )
 
 
+class MalformedJSONError(ParseError):
+    """A line the decoder refused. Its message is made from the decoder's error only when it
+    is read (``str``): a log of millions of such lines says only the last one's, and making
+    each had cost a third of reading the line."""
+
+    def __init__(self, error: DecodeError) -> None:
+        super().__init__()
+        self.error = error
+
+    def __str__(self) -> str:
+        return f"malformed JSON: {_within_line(str(self.error))}"
+
+
+class NoObjectError(ParseError):
+    """A line refused undecoded: with no ``{`` in it, it can be neither a JSON object nor a
+    torn record followed by a whole one. What decoding it says is worked out only when the
+    message is read (``str``), from the line kept for it: the same text as if it had been
+    decoded, without a decoder's error built for each of a hostile log's millions of ``x``."""
+
+    def __init__(self, line: bytes) -> None:
+        super().__init__()
+        self.line = line
+
+    def __str__(self) -> str:
+        try:
+            _from_document(_decode(self.line))
+        except ParseError as error:
+            return str(error)
+        except Exception as error:  # as parse_line says it
+            return _unusable(error)
+        return "a log line must be a JSON object"  # not reached: a line without "{" is none
+
+
 def _decode(line: bytes) -> Any:
     if len(line) > MAX_DECODE_BYTES:
         raise ParseError(f"line of {len(line)} bytes is longer than the {MAX_DECODE_BYTES} cap")
@@ -315,7 +348,7 @@ def _decode(line: bytes) -> Any:
                 return loads(line[restart:])
             except DecodeError:
                 pass
-        raise ParseError(f"malformed JSON: {_within_line(str(error))}") from None
+        raise MalformedJSONError(error) from None
 
 
 #: Where a JSON decoder says it stopped, counted inside the text it was given: one log line.
@@ -649,6 +682,9 @@ def parse_line(line: bytes, *, limits: bool = True) -> Record:
         ParseError: the line is not a JSON object, or is longer than the decode cap.
     """
     try:
+        if b"{" not in line:
+            # Refused at once, the message left for when it is read (see NoObjectError).
+            raise NoObjectError(line)
         head = _ENVELOPE.match(line, 0, PREFIX_BYTES) if line[:1] == b"{" else None
         # A second envelope start means a torn write followed by a whole record: decode it
         # (JSON strings cannot hold this text unescaped, so tool outputs never trigger it).
@@ -666,7 +702,11 @@ def parse_line(line: bytes, *, limits: bool = True) -> Record:
     except ParseError:
         raise
     except Exception as error:  # a reader must never crash on a hostile line
-        raise ParseError(f"unusable line: {type(error).__name__}: {error}") from None
+        raise ParseError(_unusable(error)) from None
+
+
+def _unusable(error: Exception) -> str:
+    return f"unusable line: {type(error).__name__}: {error}"
 
 
 def parse_long_line(prefix: bytes, suffix: bytes, length: int) -> Record:
@@ -735,14 +775,22 @@ def names_nothing_for_usage(line: bytes) -> bool:
     return _LEDGER_WORD.search(line) is None
 
 
-def is_json_object(line: bytes) -> bool:
-    """Whether ``line`` decodes to a JSON object (what ``parse_line`` would not refuse)."""
+def refusal(line: bytes) -> ParseError | None:
+    """For a line that ``names_nothing_for_usage``: None when it is a JSON object, else what
+    ``parse_line`` raises for it, from one decode (a damaged log's lines were decoded twice:
+    to tell them, then to count them). Such a line holds no ``"timestamp"``, so no torn
+    record's restart, and the parser decodes it whole as this does."""
+    if b"{" not in line:
+        return NoObjectError(line)  # no object: and no decoder's error made for an "x"
     if len(line) > MAX_DECODE_BYTES:
-        return False
+        return ParseError(f"line of {len(line)} bytes is longer than the {MAX_DECODE_BYTES} cap")
     try:
-        return isinstance(loads(line), dict)
-    except (DecodeError, RecursionError, ValueError):
-        return False
+        document = loads(line)
+    except DecodeError as error:
+        return MalformedJSONError(error)
+    except Exception as error:  # as parse_line says it
+        return ParseError(_unusable(error))
+    return None if isinstance(document, dict) else ParseError("a log line must be a JSON object")
 
 
 def is_header_line(line: bytes, index: int) -> bool:

@@ -280,8 +280,7 @@ def load_session(
                 record = _parse_backward_line(item, path)
             except ParseError as error:
                 if isinstance(item, LongLine) and item.length > MAX_DECODE_BYTES:
-                    session.long_lines += 1
-                    session.last_error = str(error)
+                    session.skipped_long(error)
                 else:
                     session.skipped(error)
                 continue

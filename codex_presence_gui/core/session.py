@@ -386,7 +386,8 @@ class SessionAccumulator:
         self._base_settled = False
         self._model_output_seen = False
         self.long_lines = 0
-        self.last_error: str | None = None
+        #: The last skipped line's problem: its message is made when read (``last_error``).
+        self._last_error: str | ParseError | None = None
         self.recorder: EventRecorder | None = None
         self._call: TokenUsage | None = None  # the tokens of the call the last total added
         #: The API service tier of the calls (``priority``, ``flex``; ``""``: standard), as the
@@ -426,7 +427,22 @@ class SessionAccumulator:
             self.bad_value_lines += 1
         else:
             self.bad_lines += 1
-            self.last_error = str(error)
+            self._last_error = error  # its message is made only if it is shown
+
+    def skipped_long(self, error: ParseError) -> None:
+        """Count a line over the length cap that could not be used."""
+        self.long_lines += 1
+        self._last_error = error
+
+    @property
+    def last_error(self) -> str | None:
+        """What was wrong with the last line skipped (malformed or over-long), in words; the
+        message is made here, once (see ``MalformedJSONError``)."""
+        error = self._last_error
+        if error is None or isinstance(error, str):
+            return error
+        self._last_error = text = str(error)
+        return text
 
     def long_line(self, prefix: bytes, suffix: bytes, length: int) -> None:
         """Fold a line over the length cap from its ends, or count it as skipped."""
@@ -434,8 +450,7 @@ class SessionAccumulator:
             record = parse_long_line(prefix, suffix, length)
         except ParseError as error:
             self._seen_content = True
-            self.long_lines += 1
-            self.last_error = str(error)
+            self.skipped_long(error)
             return
         self.feed(record)
 
@@ -759,7 +774,7 @@ class SessionAccumulator:
             counts = [n if type(n) is int and n >= 0 else 0 for n in skipped[:4]]
             self.bad_lines, self.bad_value_lines, self.long_lines, self.future_lines = counts
             if isinstance(skipped[4], str):
-                self.last_error = skipped[4]
+                self._last_error = skipped[4]
         replay_until = state.get("replay_until")
         if isinstance(replay_until, (int, float)) and self._replay_until is not None:
             # Where a fork's copied history had reached when the read stopped (the header

@@ -15,12 +15,12 @@ import sys
 from codex_presence_gui.core.discovery import RolloutFile
 from codex_presence_gui.core.jsondecode import use_orjson
 from codex_presence_gui.core.jsonl import (
-    is_json_object,
     is_token_count_line,
     is_turn_context_line,
     matters_for_usage,
     names_nothing_for_usage,
     not_for_usage,
+    refusal,
     token_info_bytes,
     turn_context_key,
 )
@@ -75,15 +75,19 @@ class _IndexSink:
         session = self.session
         if not session.is_fork:
             # With ``skip`` set, the splitter has already found that this line matters.
-            if (self.skip is None and not matters_for_usage(data)) or (
+            if self.skip is None and not matters_for_usage(data):
+                self._pass_over()
+                return
+            if not data.startswith(b'{"timestamp":"') and names_nothing_for_usage(data):
                 # Outside the envelope layout, a line naming nothing the ledger reads (a
-                # damaged log's millions of "{}"): decoded only to tell a malformed one.
-                not data.startswith(b'{"timestamp":"')
-                and names_nothing_for_usage(data)
-                and is_json_object(data)
-            ):
-                # Seen, though not decoded: a header after it is no fork's copied one.
-                session.passed_over()
+                # damaged log's millions of "{}"): decoded only to tell a malformed one,
+                # which is counted as the parser would count it, without a second decode.
+                refused = refusal(data)
+                if refused is None:
+                    self._pass_over()
+                    return
+                self._last_info = self._last_context = None
+                session.skipped(refused)
                 self._session_changed()
                 return
             if is_token_count_line(data):
@@ -103,6 +107,11 @@ class _IndexSink:
                 # is decoded again.
                 self._last_info = self._last_context = None
         session.line(data, limits=False)
+        self._session_changed()
+
+    def _pass_over(self) -> None:
+        # Seen, though not decoded: a header after it is no fork's copied one.
+        self.session.passed_over()
         self._session_changed()
 
     def long_line(self, prefix: bytes, suffix: bytes, length: int) -> None:

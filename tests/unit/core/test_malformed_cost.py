@@ -1,0 +1,148 @@
+"""A log of millions of tiny malformed lines costs little: each is counted, but the message
+said for them is made once per read, from the last one, and a line that cannot be JSON (no
+``{`` in it) is not decoded at all. What the user is told stays word for word the same."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import codex_presence_gui.core.jsonl as jsonl
+from codex_presence_gui.core.errors import ParseError
+from codex_presence_gui.core.reader import SMALL_FILE_BYTES, CodexReader
+from codex_presence_gui.core.session import SessionAccumulator, line_problems
+from codex_presence_gui.core.usage_index import UsageIndex
+from tests.helpers import rollout as r
+from tests.helpers.rollout import CodexHome
+
+SESSION = "019d0000-0000-7000-8000-0000000bad01"
+X_LINES = 12_000  # with as many "{x": past SMALL_FILE_BYTES, so the reader scans backwards
+NOT_JSON = "malformed JSON: unexpected character, expected a JSON value, at column 1 of the line"
+NO_KEY = "malformed JSON: unexpected character, expected a string key, at column 2 of the line"
+
+
+class Calls:
+    """Counts the calls of a module function it stands in for."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+        self.count = 0
+
+    def __call__(self, *args: Any) -> Any:
+        self.count += 1
+        return self.function(*args)
+
+
+@pytest.fixture
+def messages(monkeypatch: pytest.MonkeyPatch) -> Calls:
+    """Counts the decoder messages made into the words said (one per malformed line before)."""
+    calls = Calls(jsonl._within_line)
+    monkeypatch.setattr(jsonl, "_within_line", calls)
+    return calls
+
+
+@pytest.fixture
+def decodes(monkeypatch: pytest.MonkeyPatch) -> Calls:
+    """Counts the lines handed to the JSON decoder."""
+    calls = Calls(jsonl.loads)
+    monkeypatch.setattr(jsonl, "loads", calls)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        (b"x", NOT_JSON),
+        (b"  x", NOT_JSON.replace("column 1", "column 3")),
+        (b"NaN", NOT_JSON),
+        (b"1", "a log line must be a JSON object"),
+        (b'"text"', "a log line must be a JSON object"),
+        (b"[1, 2]", "a log line must be a JSON object"),
+        (b"[" * 3000, "malformed JSON: depth limit exceeded, at column 1026 of the line"),
+        (b"{x", NO_KEY),
+    ],
+)
+def test_a_refused_line_says_what_decoding_it_says(line: bytes, said: str) -> None:
+    """The message made late is the decoder's own, as it was when made at once."""
+    with pytest.raises(ParseError) as refused:
+        jsonl.parse_line(line)
+    assert str(refused.value) == said
+    assert str(refused.value) == said  # asked twice, the same
+
+
+def test_lines_that_cannot_be_json_are_not_decoded(messages: Calls, decodes: Calls) -> None:
+    """Forward, as the window follows a log: no decode for an "x", one message for the lot."""
+    session = SessionAccumulator(Path("rollout-x.jsonl"))
+    for _ in range(1000):
+        session.line(b"x")
+    assert (decodes.count, messages.count) == (0, 0)
+    for _ in range(1000):
+        session.line(b"{x")
+    assert decodes.count == 1000
+    assert messages.count == 0
+    session.line(b"x")
+    assert session.bad_lines == 2001
+    assert session.last_error == NOT_JSON
+    assert session.last_error == NOT_JSON
+    assert messages.count == 1  # made once, when read, and kept
+    [problem] = line_problems(session, "rollout-x.jsonl")
+    assert problem.detail == f"2,001 malformed lines skipped in rollout-x.jsonl ({NOT_JSON})"
+    assert messages.count == 1
+
+
+def write_flooded(home: CodexHome) -> Path:
+    now = time.time()
+    path = home.write(
+        SESSION,
+        [
+            r.session_meta(now - 60, SESSION, cwd="/w/shop"),
+            r.turn_context(now - 50, "gpt-5.4"),
+            r.token_count(now - 40, r.usage(1000, 0, 10), r.usage(1000, 0, 10), None),
+            *(["{x"] * X_LINES),
+            *(["x"] * X_LINES),
+            r.token_count(now - 5, r.usage(3000, 0, 30), r.usage(2000, 0, 20), None),
+        ],
+        started=now - 60,
+        mtime=now - 5,
+    )
+    assert path.stat().st_size > SMALL_FILE_BYTES
+    return path
+
+
+def said_about(path: Path, last: str) -> str:
+    """The warning, with the last error met: the backward scan meets the file's first."""
+    return f"{2 * X_LINES:,} malformed lines skipped in {path.name} ({last})"
+
+
+def test_the_window_reads_a_flooded_log_with_one_message(
+    codex_home: CodexHome, messages: Calls, decodes: Calls
+) -> None:
+    """The first read's backward scan decodes only the lines that may be JSON, and the
+    message is made once for the whole read (and not again at the next refresh)."""
+    path = write_flooded(codex_home)
+    reader = CodexReader([codex_home.root])
+    result = reader.refresh()
+    [snapshot] = result.snapshots
+    assert snapshot.session_total_tokens == 3030
+    assert [w.detail for w in result.warnings] == [said_about(path, NO_KEY)]
+    assert decodes.count < X_LINES + 100  # the "{x" lines and the few real ones
+    assert messages.count == 1
+    again = reader.refresh()
+    assert [w.detail for w in again.warnings] == [said_about(path, NO_KEY)]
+    assert messages.count == 1
+
+
+def test_the_usage_index_reads_a_flooded_log_decoding_each_line_once(
+    codex_home: CodexHome, messages: Calls, decodes: Calls
+) -> None:
+    """The index told a malformed line by decoding it, then decoded it again to count it."""
+    path = write_flooded(codex_home)
+    with UsageIndex.in_memory() as index:
+        result = index.update([codex_home.root])
+    assert [p.detail for p in result.problems] == [said_about(path, NOT_JSON)]
+    assert decodes.count < X_LINES + 100
+    assert messages.count == 1
