@@ -42,10 +42,12 @@ from codex_presence_gui.core.autostart import (
 )
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, for_display, history_since
 from codex_presence_gui.core.discovery import (
+    capped_homes,
     discover,
     left_out_message,
     no_home_message,
     resolve_codex_homes,
+    too_many_homes_message,
 )
 from codex_presence_gui.core.formatting import unbroken
 from codex_presence_gui.core.history import HistoryReader
@@ -798,13 +800,14 @@ def _reads_the_same(details: str, homes: tuple[Path, ...]) -> bool:
     if not isinstance(reads, list) or not all(isinstance(home, str) for home in reads):
         return False
     # Real paths: a folder given relative to another working folder is another folder, and
-    # a link to the folder read is that folder.
-    return sorted(reads) == sorted(os.path.realpath(home) for home in homes)
+    # a link to the folder read is that folder. Of the folders asked, those read.
+    return sorted(reads) == sorted(os.path.realpath(home) for home in capped_homes(homes)[0])
 
 
 def _folders_read(homes: Sequence[Path]) -> str:
-    """The running instance's ``details``: the folders it reads, as real paths."""
-    return json.dumps([os.path.realpath(home) for home in homes])
+    """The running instance's ``details``: the folders it reads (the first ``MAX_HOMES`` of
+    its homes), as real paths."""
+    return json.dumps([os.path.realpath(home) for home in capped_homes(homes)[0]])
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -909,8 +912,8 @@ def _screenshot_homes(args: argparse.Namespace) -> tuple[tuple[Path, ...], list[
     it could and said nothing: a picture of another folder's numbers, or of none."""
     given = command_line_homes(args)
     chosen, unusable = ([], None) if given else paths.settings_homes()
-    homes = given or resolve_codex_homes([], chosen)
-    warnings = []
+    homes, not_read = capped_homes(given or resolve_codex_homes([], chosen))
+    warnings = [f"warning: {too_many_homes_message(not_read)}"] if not_read else []
     if not any(os.path.isdir(home) for home in homes):
         warnings.append(f"warning: {no_home_message(homes, from_settings=bool(chosen))}")
     else:

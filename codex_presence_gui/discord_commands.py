@@ -14,7 +14,12 @@ from typing import Any
 
 from codex_presence_gui import paths
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
-from codex_presence_gui.core.discovery import no_home_message, resolve_codex_homes
+from codex_presence_gui.core.discovery import (
+    capped_homes,
+    no_home_message,
+    resolve_codex_homes,
+    too_many_homes_message,
+)
 from codex_presence_gui.core.presence import (
     PresenceCard,
     PresenceSettings,
@@ -57,7 +62,7 @@ def _read(args: argparse.Namespace) -> tuple[Dashboard, Settings, list[str]] | N
     result, history = read_with_history(homes)
     board = build_dashboard(result, history=history)
     if board.no_home:
-        print(no_home_message(homes, from_settings=bool(chosen)), file=sys.stderr)
+        print(no_home_message(result.homes, from_settings=bool(chosen)), file=sys.stderr)
         if unusable is not None:  # why the folders chosen in Settings were not looked in
             print(f"warning: {unusable}", file=sys.stderr)
         return None
@@ -68,6 +73,9 @@ def _read(args: argparse.Namespace) -> tuple[Dashboard, Settings, list[str]] | N
     warnings = [clean_text(said)] if said is not None else []
     if unusable is not None:
         warnings.append(f"warning: {unusable}")
+    not_read = capped_homes(homes)[1]
+    if not_read:
+        warnings.append(f"warning: {too_many_homes_message(not_read)}")
     return board, loaded.settings, warnings
 
 

@@ -49,8 +49,9 @@ def _status(args: argparse.Namespace) -> int:
     chosen, unusable = settings_homes() if not given else ([], None)
     homes = resolve_codex_homes(given, chosen)
     result, history = read_with_history(homes, include_all=args.all)
-    if len(result.missing_homes) == len(homes):
-        print(no_home_message(homes, from_settings=bool(chosen)), file=sys.stderr)
+    # The homes read: the first MAX_HOMES (the report's warnings say the others are not).
+    if len(result.missing_homes) == len(result.homes):
+        print(no_home_message(result.homes, from_settings=bool(chosen)), file=sys.stderr)
         if unusable is not None:  # why the folders chosen in Settings were not looked in
             print(f"warning: {unusable}", file=sys.stderr)
         return EXIT_NO_HOME

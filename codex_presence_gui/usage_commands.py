@@ -259,10 +259,12 @@ def _run_report(
     # Imported here: the parser above is built for every command, this only for reports.
     from codex_presence_gui import paths
     from codex_presence_gui.core.discovery import (
+        capped_homes,
         home_texts,
         left_out_message,
         no_home_message,
         no_sessions_message,
+        too_many_homes_message,
     )
     from codex_presence_gui.core.pricing import Pricer
     from codex_presence_gui.core.usage_index import (
@@ -283,7 +285,8 @@ def _run_report(
 
     # Homes and the index's file as text: a repeat makes no path object (see home_texts).
     chosen, unusable = paths.settings_homes() if not homes_given else ([], None)
-    homes = home_texts(homes_given or chosen)
+    # The first MAX_HOMES are read; the others are said not to be, after the report.
+    homes, not_read = capped_homes(home_texts(homes_given or chosen))
     # Absolute: the index knows a home by its text, and "home" is another folder elsewhere.
     existing = [os.path.abspath(home) for home in homes if os.path.isdir(home)]
     if not existing:
@@ -298,6 +301,8 @@ def _run_report(
         warnings.append(f"warning: {unknown_zone_text(setting)}. Use --timezone to choose.")
     if unusable is not None:
         warnings.append(f"warning: {unusable}")
+    if not_read:
+        warnings.append(f"warning: {too_many_homes_message(not_read)}")
     for home in homes:
         left_out = left_out_message(home)
         if left_out is not None:  # a typo in one of two homes would undercount unsaid

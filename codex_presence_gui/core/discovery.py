@@ -154,6 +154,37 @@ def _is_sessions_folder(folder: str) -> bool:
     )
 
 
+#: The most Codex folders read. Nobody keeps more Codex homes than a few; a settings file or a
+#: command line naming thousands (20,000 fit in the settings file's 1 MiB) had the window's
+#: feed look at each of them at every poll, and the usage index ask SQLite for a parameter per
+#: folder, past the most it takes. The others are not read, and that is said (``too_many_homes``).
+MAX_HOMES = 64
+
+
+def capped_homes(homes: Sequence[Home]) -> tuple[tuple[Home, ...], int]:
+    """The first ``MAX_HOMES`` of ``homes`` once duplicates are dropped (order kept), and how
+    many more there are, which are not read."""
+    unique = tuple(dict.fromkeys(homes))  # not a search of a list per home: 20,000 took 22 s
+    return unique[:MAX_HOMES], max(len(unique) - MAX_HOMES, 0)
+
+
+def too_many_homes_message(left_out: int) -> str:
+    """What is said of the Codex folders named past ``MAX_HOMES``."""
+    from codex_presence_gui.core.formatting import counted
+
+    return (
+        f"Only the first {MAX_HOMES} Codex folders are read; "
+        f"the {counted(left_out, 'folder')} after them {'is' if left_out == 1 else 'are'} not."
+    )
+
+
+def too_many_homes(left_out: int) -> Problem:
+    """The problem that says so (``too_large``, about no one path)."""
+    from codex_presence_gui.core.problems import Problem, ProblemKind
+
+    return Problem(ProblemKind.TOO_LARGE, too_many_homes_message(left_out), None)
+
+
 def resolve_codex_homes(
     cli_homes: Sequence[str | Path] = (),
     settings_homes: Sequence[str | Path] = (),
@@ -161,17 +192,14 @@ def resolve_codex_homes(
 ) -> tuple[Path, ...]:
     """The homes to read: the command line wins, then settings, then ``$CODEX_HOME``/``~/.codex``.
 
-    Duplicates (after resolving ``~``) are dropped, order is kept.
+    Duplicates (after resolving ``~``) are dropped, order is kept. All are given: the readers
+    read the first ``MAX_HOMES`` (``capped_homes``) and say the others are not read.
     """
     from pathlib import Path
 
     chosen = cli_homes or settings_homes
     homes = [Path(home).expanduser() for home in chosen] or [default_codex_home(environ)]
-    unique: list[Path] = []
-    for home in homes:
-        if home not in unique:
-            unique.append(home)
-    return tuple(unique)
+    return tuple(dict.fromkeys(homes))
 
 
 def home_texts(
@@ -190,11 +218,7 @@ def home_texts(
         homes = [_expanded(value)]
     else:
         homes = [_joined(_expanded("~"), ".codex")]
-    unique: list[str] = []
-    for home in homes:
-        if home not in unique:
-            unique.append(home)
-    return unique
+    return list(dict.fromkeys(homes))
 
 
 def _normal(text: str) -> str:

@@ -23,7 +23,8 @@ class ProblemKind(enum.Enum):
     LONG_LINES = "long_lines"  # lines over the size a line may have, skipped
     BAD_VALUES = "bad_values"  # numbers out of range (negative, huge, not whole), skipped
     UNFINISHED_LINE = "unfinished_line"  # a last line still being written, over the budget
-    TOO_LARGE = "too_large"  # a compressed log past its cap, a folder tree past the walk
+    TOO_LARGE = "too_large"  # a compressed log past its cap, a folder tree past the walk,
+    # Codex folders past the most read (``discovery.MAX_HOMES``)
     FUTURE_TIME = "future_time"  # lines stamped in the future, not trusted for freshness
 
 

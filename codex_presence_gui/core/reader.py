@@ -22,9 +22,11 @@ from typing import IO, TYPE_CHECKING
 from codex_presence_gui.core.discovery import (
     Discovery,
     RolloutFile,
+    capped_homes,
     discover,
     not_a_folder,
     shown_home,
+    too_many_homes,
 )
 from codex_presence_gui.core.errors import ParseError
 from codex_presence_gui.core.gitinfo import GitBranchCache
@@ -434,7 +436,8 @@ class CodexReader:
     """Reads the rollout files of one or more Codex homes, incrementally.
 
     Args:
-        homes: Codex home directories (each holding ``sessions/``).
+        homes: Codex home directories (each holding ``sessions/``): the first ``MAX_HOMES``
+            are read, and each refresh warns that the others are not.
         max_age: only files modified within this many seconds are read (None: all files);
             older files are still probed for the account's limits when nothing newer has any.
         include_archived: also read ``archived_sessions/``.
@@ -463,7 +466,8 @@ class CodexReader:
         one_shot: bool = False,
         processes: int = 1,
     ) -> None:
-        self.homes = tuple(homes)
+        #: The homes read (the first ``MAX_HOMES``); the others are said not to be read.
+        self.homes, self._homes_left_out = capped_homes(tuple(homes))
         self.one_shot = one_shot
         forks = hasattr(os, "fork") and sys.platform == "linux" and (os.cpu_count() or 1) > 1
         self.processes = processes if forks else 1
@@ -497,6 +501,8 @@ class CodexReader:
         """
         now = self._clock()
         warnings: list[Problem] = []
+        if self._homes_left_out:
+            warnings.append(too_many_homes(self._homes_left_out))
         if discover_files or self._found is None:
             self._found = found = discover(self.homes, include_archived=self.include_archived)
             cutoff = None if self.max_age is None else now - self.max_age

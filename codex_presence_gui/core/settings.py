@@ -32,7 +32,12 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from codex_presence_gui.core.discovery import not_a_folder, shown_home
+from codex_presence_gui.core.discovery import (
+    MAX_HOMES,
+    not_a_folder,
+    shown_home,
+    too_many_homes_message,
+)
 from codex_presence_gui.core.presence import (
     DEFAULT_CLIENT_ID,
     DEFAULT_IDLE_CLEAR_MINUTES,
@@ -139,12 +144,19 @@ class Problem:
 def validate(settings: Settings) -> list[Problem]:
     """Plain-language problems; a missing Codex folder is flagged, not refused."""
     problems = []
+    read: set[Path] = set()  # the folders read: the first MAX_HOMES, as the readers take them
+    not_read: set[Path] = set()
     for home in settings.codex_homes:
         unusable = _unusable_home(home)
         if unusable is not None:
             problems.append(Problem("codex_homes", unusable, blocking=True))
             continue
         path = Path(home).expanduser()
+        if path not in read:
+            if len(read) == MAX_HOMES:
+                not_read.add(path)  # not read, so not looked at either (20,000 took seconds)
+                continue
+            read.add(path)
         relative = _relative_home(home)
         shown = shown_home(home)
         if relative is not None:
@@ -180,6 +192,9 @@ def validate(settings: Settings) -> list[Problem]:
                     blocking=False,
                 )
             )
+    if not_read:
+        message = too_many_homes_message(len(not_read))
+        problems.append(Problem("codex_homes", message, blocking=False))
     if not _is_client_id(settings.discord_client_id):
         problems.append(
             Problem(

@@ -21,7 +21,13 @@ from datetime import date
 from decimal import Decimal
 from stat import S_ISLNK, S_ISREG
 
-from codex_presence_gui.core.discovery import FileStat, RolloutFile, walk_homes
+from codex_presence_gui.core.discovery import (
+    FileStat,
+    RolloutFile,
+    capped_homes,
+    too_many_homes,
+    walk_homes,
+)
 from codex_presence_gui.core.pricing import PriceSpan, UnitPrices
 from codex_presence_gui.core.records import NamedTuple
 from codex_presence_gui.paths import NotAFileError, kind_of, make_folder
@@ -293,6 +299,13 @@ def _iso_day(text: str) -> bool:
 def _marks(homes: Sequence[str | Path]) -> str:
     """``(?, ?, …)``: one parameter per home."""
     return "(" + ",".join("?" * len(homes)) + ")"
+
+
+def _homes_read(homes: Sequence[str | Path]) -> Sequence[str | Path]:
+    """The homes an update reads and a query asks for: the first ``MAX_HOMES`` (see
+    ``capped_homes``). A query takes a parameter per home, up to five times: thousands of
+    homes had passed the most SQLite takes (32,766)."""
+    return capped_homes(homes)[0]
 
 
 def rebuilt(notice: str) -> str:
@@ -568,6 +581,12 @@ class UsageIndex:
         """
         started = time.perf_counter()
         result = UpdateResult()
+        homes, left_out = capped_homes(homes)
+        if left_out:
+            result.problems.append(too_many_homes(left_out))
+            if files is not None:  # a walk of them all: the others' files are not read
+                kept = set(homes)
+                files = [file for file in files if file[2] in kept]
         # A rollout file is (path, stat, home, archived) too.
         if files is None:
             skipped: list[str] = []
@@ -1034,6 +1053,7 @@ class UsageIndex:
     ) -> Iterator[SlotRow]:
         """``slots`` as flat tuples (see ``SlotRow``), in the same order: what a report reads,
         without building two objects per row."""
+        homes = _homes_read(homes)
         marks = _marks(homes)
         query = (
             _COPIES_LEFT_OUT.format(homes=marks)
@@ -1088,6 +1108,7 @@ class UsageIndex:
     def slot_projects(self, homes: Sequence[str | Path]) -> set[tuple[str, str | None]]:
         """The (project, repository) pairs of the homes' files that ``slot_rows`` gives rows
         of: what a report names projects by, without holding every row to find them."""
+        homes = _homes_read(homes)
         marks = _marks(homes)
         query = (
             _COPIES_LEFT_OUT.format(homes=marks)
@@ -1101,6 +1122,7 @@ class UsageIndex:
         """The first start of each indexed session of the homes (``sessions``' ``started_at``:
         a thread of several files from its first start), without the rest of what
         ``sessions`` tells (held for 100,000 sessions, that had taken 40 MB)."""
+        homes = _homes_read(homes)
         marks = _marks(homes)
         query = (
             _COPIES_LEFT_OUT.format(homes=marks) + "SELECT session_id, min(started_at) FROM files"
@@ -1112,6 +1134,7 @@ class UsageIndex:
         """The indexed sessions of the homes, by session id: a thread of several files (a
         reverted thread's new rollout) from its first start to its last call, in the project
         of its latest file."""
+        homes = _homes_read(homes)
         marks = _marks(homes)
         query = (
             _COPIES_LEFT_OUT.format(homes=marks)
@@ -1242,6 +1265,7 @@ def _session_rows_query(
     homes: Sequence[str | Path], runs: Sequence[tuple[int, int]]
 ) -> tuple[str, list[Any]]:
     """``UsageIndex.session_rows``' query and its parameters."""
+    homes = _homes_read(homes)
     marks = _marks(homes)
     within = " AND (" + " OR ".join(["u.slot BETWEEN ? AND ?"] * len(runs)) + ")"
     bounds = [bound for run in runs for bound in run]

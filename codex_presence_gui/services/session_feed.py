@@ -209,7 +209,8 @@ class FeedWorker(Worker):
         """
         assert self._watcher is not None
         assert self._reader is not None
-        wanted = watch_targets(self._homes, self._reader.followed_files, now)
+        # The homes read (the first MAX_HOMES of those given: see CodexReader).
+        wanted = watch_targets(self._reader.homes, self._reader.followed_files, now)
         current = set(self._watcher.files()) | set(self._watcher.directories())
         stale = sorted(current - wanted)
         if stale:

@@ -25,7 +25,12 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from codex_presence_gui.core.dashboard import Dashboard
-from codex_presence_gui.core.discovery import discover, sessions_not_a_folder
+from codex_presence_gui.core.discovery import (
+    capped_homes,
+    discover,
+    sessions_not_a_folder,
+    too_many_homes,
+)
 from codex_presence_gui.core.pricing import Pricer
 from codex_presence_gui.core.usage_index import (
     UsageIndex,
@@ -99,7 +104,8 @@ class UsageWorker(Worker):
         zone: Callable[[], tzinfo],
     ) -> None:
         super().__init__()
-        self._homes = tuple(homes)
+        # The first MAX_HOMES: the page says the others are not read, as the status bar does.
+        self._homes, self._homes_left_out = capped_homes(tuple(homes))
         self._index_path = index_path
         self._build = build
         self._interval_ms = interval_ms
@@ -245,7 +251,10 @@ class UsageWorker(Worker):
                 log.info("%s", self._notice)
             # What the walk and the update found wrong: the page says it, as ``report`` does
             # (a change in it alone is worth a new view).
-            problems = tuple(str(problem) for problem in (*found.errors, *result.problems))
+            not_read = [too_many_homes(self._homes_left_out)] if self._homes_left_out else []
+            problems = tuple(
+                str(problem) for problem in (*not_read, *found.errors, *result.problems)
+            )
             # A sessions folder deleted or made again is said on the page, and a file put in
             # its place (which the page says is one).
             sessionless = tuple(str(home) for home in found.sessionless)

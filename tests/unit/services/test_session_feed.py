@@ -6,7 +6,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -268,3 +268,34 @@ def test_quitting_during_a_long_read_cuts_it_short(
     assert not feed.running
     qtbot.wait(50)
     assert boards == []  # the cut-short read delivers no half view
+
+
+def test_too_many_homes_the_first_are_watched_and_the_rest_said(
+    tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """20,000 folders in the settings kept the feed at a core's worth of work: their watch
+    list was made again at every poll. The first MAX_HOMES are read and watched; the status
+    bar's problems say the others are not read."""
+    from codex_presence_gui.core.discovery import MAX_HOMES, too_many_homes_message
+    from codex_presence_gui.services import session_feed
+
+    homes = [tmp_path / f"codex-{number}" for number in range(MAX_HOMES + 100)]
+    for home in homes:
+        (home / "sessions").mkdir(parents=True)
+    watched: list[int] = []
+
+    def watching(homes: Sequence[Path], files: Sequence[Path], now: float) -> set[str]:
+        watched.append(len(homes))
+        return watch_targets(homes, files, now)
+
+    monkeypatch.setattr(session_feed, "watch_targets", watching)
+    feed = SessionFeed(homes, poll_interval_ms=NO_POLL_MS)
+    with qtbot.waitSignal(feed.dashboard_changed, timeout=5000) as blocker:
+        feed.start()
+    try:
+        board = blocker.args[0]
+        assert [w.detail for w in board.warnings] == [too_many_homes_message(100)]
+        assert watched
+        assert set(watched) == {MAX_HOMES}
+    finally:
+        assert feed.stop()

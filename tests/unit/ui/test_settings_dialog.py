@@ -1190,3 +1190,22 @@ def test_a_rule_added_from_the_keyboard_has_its_pattern_ringed(qtbot: QtBot) -> 
     qtbot.keyClick(dialog.add_rule, Qt.Key.Key_Space)
     qtbot.waitUntil(dialog.rule_pattern.hasFocus)
     assert dialog.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+
+
+def test_folders_past_the_most_read_are_said_not_read(qtbot: QtBot, tmp_path: Path) -> None:
+    """A settings file naming thousands of folders: the first MAX_HOMES are read and looked
+    at, the others are said not to be, in one message under the folders; not refused (a
+    save keeps them all)."""
+    from codex_presence_gui.core.discovery import MAX_HOMES
+
+    homes = tuple(str(tmp_path / f"codex-{number}") for number in range(2000))
+    for home in homes[:MAX_HOMES]:
+        Path(home, "sessions").mkdir(parents=True)
+    dialog = make(qtbot, Settings(codex_homes=homes))
+    assert dialog.homes_messages.texts() == [
+        f"Only the first {MAX_HOMES} Codex folders are read; the 1,936 folders after them are not."
+    ]
+    assert dialog.tabs.tabIcon(0).isNull()  # said, not refused
+    with qtbot.waitSignal(dialog.applied) as applied:
+        assert dialog.apply()
+    assert applied.args[0].codex_homes == homes
