@@ -278,6 +278,9 @@ def load_session(
         for item in lines:
             if item in headers or goals.superseded(item):
                 continue  # headers were folded first; superseded lines change nothing
+            if type(item) is bytes and b"{" not in item:
+                session.skipped_unread(item)  # as parse_line refuses it, without its raise
+                continue
             try:
                 record = _parse_backward_line(item, path)
             except ParseError as error:

@@ -19,6 +19,7 @@ from codex_presence_gui.core.jsonl import (
     BadValuesError,
     ContextRecord,
     MetaRecord,
+    NoObjectError,
     Record,
     Signal,
     SignalRecord,
@@ -386,8 +387,9 @@ class SessionAccumulator:
         self._base_settled = False
         self._model_output_seen = False
         self.long_lines = 0
-        #: The last skipped line's problem: its message is made when read (``last_error``).
-        self._last_error: str | ParseError | None = None
+        #: The last skipped line's problem, its message made when read (``last_error``):
+        #: a line refused unread (``skipped_unread``) is kept as its bytes.
+        self._last_error: str | ParseError | bytes | None = None
         self.recorder: EventRecorder | None = None
         self._call: TokenUsage | None = None  # the tokens of the call the last total added
         #: The API service tier of the calls (``priority``, ``flex``; ``""``: standard), as the
@@ -399,6 +401,9 @@ class SessionAccumulator:
     def line(self, data: bytes, *, limits: bool = True) -> None:
         """Parse and fold one complete line; a bad line is counted, never raised. Without
         ``limits``, rate limits are not read (see ``parse_line``)."""
+        if b"{" not in data:
+            self.skipped_unread(data)  # what parse_line would refuse first, with no raise
+            return
         try:
             record = parse_line(data, limits=limits)
         except ParseError as error:
@@ -429,6 +434,14 @@ class SessionAccumulator:
             self.bad_lines += 1
             self._last_error = error  # its message is made only if it is shown
 
+    def skipped_unread(self, line: bytes) -> None:
+        """Count a line that holds no ``{``, as ``skipped`` counts the ``NoObjectError``
+        that ``parse_line`` raises for it, without a parser called or an error made for each
+        of a hostile log's millions."""
+        self._seen_content = True
+        self.bad_lines += 1
+        self._last_error = line
+
     def skipped_long(self, error: ParseError) -> None:
         """Count a line over the length cap that could not be used."""
         self.long_lines += 1
@@ -441,7 +454,7 @@ class SessionAccumulator:
         error = self._last_error
         if error is None or isinstance(error, str):
             return error
-        self._last_error = text = str(error)
+        self._last_error = text = str(NoObjectError(error) if isinstance(error, bytes) else error)
         return text
 
     def long_line(self, prefix: bytes, suffix: bytes, length: int) -> None:

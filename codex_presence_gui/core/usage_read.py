@@ -82,12 +82,15 @@ class _IndexSink:
                 # Outside the envelope layout, a line naming nothing the ledger reads (a
                 # damaged log's millions of "{}"): decoded only to tell a malformed one,
                 # which is counted as the parser would count it, without a second decode.
-                refused = refusal(data)
-                if refused is None:
-                    self._pass_over()
-                    return
+                if b"{" in data:
+                    refused = refusal(data)
+                    if refused is None:
+                        self._pass_over()
+                        return
+                    session.skipped(refused)
+                else:
+                    session.skipped_unread(data)  # no object: refused unread
                 self._last_info = self._last_context = None
-                session.skipped(refused)
                 self._session_changed()
                 return
             if is_token_count_line(data):

@@ -32,9 +32,9 @@ class Calls:
         self.function = function
         self.count = 0
 
-    def __call__(self, *args: Any) -> Any:
+    def __call__(self, *args: Any, **options: Any) -> Any:
         self.count += 1
-        return self.function(*args)
+        return self.function(*args, **options)
 
 
 @pytest.fixture
@@ -50,6 +50,18 @@ def decodes(monkeypatch: pytest.MonkeyPatch) -> Calls:
     """Counts the lines handed to the JSON decoder."""
     calls = Calls(jsonl.loads)
     monkeypatch.setattr(jsonl, "loads", calls)
+    return calls
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> Calls:
+    """Counts the lines handed to the parser by the window's reader, forward and backward."""
+    import codex_presence_gui.core.reader as reader
+    import codex_presence_gui.core.session as session
+
+    calls = Calls(jsonl.parse_line)
+    monkeypatch.setattr(session, "parse_line", calls)
+    monkeypatch.setattr(reader, "parse_line", calls)
     return calls
 
 
@@ -74,12 +86,15 @@ def test_a_refused_line_says_what_decoding_it_says(line: bytes, said: str) -> No
     assert str(refused.value) == said  # asked twice, the same
 
 
-def test_lines_that_cannot_be_json_are_not_decoded(messages: Calls, decodes: Calls) -> None:
-    """Forward, as the window follows a log: no decode for an "x", one message for the lot."""
+def test_lines_that_cannot_be_json_are_not_decoded(
+    messages: Calls, decodes: Calls, parses: Calls
+) -> None:
+    """Forward, as the window follows a log: not even parsed for an "x" (nor an error raised
+    for each), one message for the lot."""
     session = SessionAccumulator(Path("rollout-x.jsonl"))
     for _ in range(1000):
         session.line(b"x")
-    assert (decodes.count, messages.count) == (0, 0)
+    assert (parses.count, decodes.count, messages.count) == (0, 0, 0)
     for _ in range(1000):
         session.line(b"{x")
     assert decodes.count == 1000
@@ -119,7 +134,7 @@ def said_about(path: Path, last: str) -> str:
 
 
 def test_the_window_reads_a_flooded_log_with_one_message(
-    codex_home: CodexHome, messages: Calls, decodes: Calls
+    codex_home: CodexHome, messages: Calls, decodes: Calls, parses: Calls
 ) -> None:
     """The first read's backward scan decodes only the lines that may be JSON, and the
     message is made once for the whole read (and not again at the next refresh)."""
@@ -130,6 +145,7 @@ def test_the_window_reads_a_flooded_log_with_one_message(
     assert snapshot.session_total_tokens == 3030
     assert [w.detail for w in result.warnings] == [said_about(path, NO_KEY)]
     assert decodes.count < X_LINES + 100  # the "{x" lines and the few real ones
+    assert parses.count < X_LINES + 100
     assert messages.count == 1
     again = reader.refresh()
     assert [w.detail for w in again.warnings] == [said_about(path, NO_KEY)]
