@@ -63,6 +63,7 @@ from codex_presence_gui.core.tail import (
     Identity,
     LineSplitter,
     LongLine,
+    NoObjectRun,
     NotARegularFileError,
     Stopped,
     describe,
@@ -111,6 +112,9 @@ PARALLEL_MIN_FILES = 2000
 #: A file read without a recorder is read whole, forward, up to this size: about what the
 #: backward scan reads first anyway.
 SMALL_FILE_BYTES = 32 * 1024
+#: Whether the backward scan hands lines that cannot be JSON over a run at a time
+#: (``NoObjectRun``); tests turn it off to compare with a line at a time.
+FOLD_RUNS = True
 #: A file read whole for its recorder is read in one go up to this size; a bigger one goes
 #: through the backward scan's blocks (to the whole-read size), between which a reading
 #: thread may be stopped. At the whole-read size itself, every such file is one read.
@@ -274,8 +278,15 @@ def load_session(
             whole_bytes=RECORD_WHOLE_BYTES if recorder is not None else 0,
         )
         records: list[Record] = []
-        lines = BackwardLines(handle, size, budget=BACKWARD_BUDGET_BYTES, should_stop=should_stop)
+        lines = BackwardLines(
+            handle, size, budget=BACKWARD_BUDGET_BYTES, should_stop=should_stop, runs=FOLD_RUNS
+        )
         for item in lines:
+            if isinstance(item, NoObjectRun):
+                # Lines that cannot be JSON, one after the other: all malformed, the last met
+                # (the first in the file) the one said.
+                session.skipped_unread(item.first, item.lines)
+                continue
             if item in headers or goals.superseded(item):
                 continue  # headers were folded first; superseded lines change nothing
             if type(item) is bytes and b"{" not in item:

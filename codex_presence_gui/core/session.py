@@ -434,12 +434,12 @@ class SessionAccumulator:
             self.bad_lines += 1
             self._last_error = error  # its message is made only if it is shown
 
-    def skipped_unread(self, line: bytes) -> None:
-        """Count a line that holds no ``{``, as ``skipped`` counts the ``NoObjectError``
-        that ``parse_line`` raises for it, without a parser called or an error made for each
-        of a hostile log's millions."""
+    def skipped_unread(self, line: bytes, count: int = 1) -> None:
+        """Count a line that holds no ``{`` (or ``count`` such lines, ``line`` the last met),
+        as ``skipped`` counts the ``NoObjectError`` that ``parse_line`` raises for it, without
+        a parser called or an error made for each of a hostile log's millions."""
         self._seen_content = True
-        self.bad_lines += 1
+        self.bad_lines += count
         self._last_error = line
 
     def skipped_long(self, error: ParseError) -> None:

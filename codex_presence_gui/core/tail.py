@@ -653,6 +653,61 @@ class LongLine(NamedTuple):
             return handle.read(self.length)
 
 
+class NoObjectRun(NamedTuple):
+    """Lines one after the other that hold no ``{`` (no JSON object can be there: all
+    malformed), handed out by the backward scan as one: ``lines`` of them, ``first`` the
+    first in the file (the last the scan meets). A hostile log's millions of ``x`` had cost
+    a turn of the scan's loop and of the reader's each."""
+
+    lines: int
+    first: bytes
+
+
+#: A line the reader may pass over undecoded as an older copy (``_BackwardGoals.superseded``)
+#: names its type so: such a line is handed out alone, never in a run.
+_NAMED_TYPE = b'"type":"t'
+
+
+def _run_pattern(threshold: int) -> re.Pattern[bytes]:
+    """Complete lines that hold no ``{``, are no longer than ``threshold`` and name no type,
+    one after the other, read backwards in a reversed block: each is an LF and its bytes
+    reversed, followed by the LF that ends the line before it (so that a partial first line
+    of the block is never taken). Possessive: no line is looked at twice."""
+    named = re.escape(_NAMED_TYPE[::-1])
+    return re.compile(rb"(?:\n(?:(?!%s)[^{\n]){0,%d}+(?=\n))++" % (named, threshold))
+
+
+#: An empty line (LF or CRLF) in a reversed block: its LF, and its CR if it has one, before
+#: the LF ending the line before it.
+_BLANK_BACKWARDS = re.compile(rb"\n\r?(?=\n)")
+
+
+def _no_object_run(
+    data: bytes, backwards: bytes, newline: int, pattern: re.Pattern[bytes]
+) -> tuple[int, int, bytes | None]:
+    """The lines before ``data[newline]`` (an LF) that go in a run with the line after it,
+    which holds no ``{`` (``backwards`` is ``data`` reversed, ``pattern`` a ``_run_pattern``):
+    their start (``newline + 1`` when there are none), how many are not empty, and the first
+    of those in the file (None when none)."""
+    at = len(data) - 1 - newline
+    match = pattern.match(backwards, at)
+    if match is None:
+        return newline + 1, 0, None
+    count = match.group().count(b"\n") - len(
+        _BLANK_BACKWARDS.findall(backwards, at, match.end() + 1)
+    )
+    if not count:
+        return newline + 1, 0, None
+    start = len(data) - match.end()
+    at = start
+    while True:  # the first line that is not empty (the first, unless blanks lead)
+        end = data.find(b"\n", at)
+        first = data[at:end].removesuffix(b"\r")
+        if first:
+            return start, count, first
+        at = end + 1
+
+
 def last_line_end(
     handle: IO[bytes], size: int, should_stop: Callable[[], bool] | None = None
 ) -> int:
@@ -685,8 +740,10 @@ class BackwardLines:
     unfinished line) are not yielded, nor counted against the budget; once iteration has
     started, ``line_end`` is the offset just past the last LF, where forward tailing resumes.
     Lines longer than ``long_line_bytes`` are yielded as ``LongLine`` (ends only) so that big
-    tool outputs are never copied. Iteration stops after about ``budget`` bytes, or when
-    ``should_stop`` (asked between blocks) says so; ``stopped`` then is True.
+    tool outputs are never copied. With ``runs``, lines one after the other that hold no
+    ``{`` are yielded as one ``NoObjectRun`` (within a block; a line naming a type is left
+    alone). Iteration stops after about ``budget`` bytes, or when ``should_stop`` (asked
+    between blocks) says so; ``stopped`` then is True.
     """
 
     def __init__(
@@ -697,11 +754,13 @@ class BackwardLines:
         budget: int,
         long_line_bytes: int = LONG_LINE_BYTES,
         should_stop: Callable[[], bool] | None = None,
+        runs: bool = False,
     ) -> None:
         self.handle = handle
         self.size = size
         self.budget = budget
         self.long_line_bytes = long_line_bytes
+        self.runs = runs
         self.should_stop = should_stop
         self.stopped = False
         self.line_end = 0
@@ -711,8 +770,9 @@ class BackwardLines:
         #: as soon as the first block is read, before the lines in it are.
         self.whole = False
 
-    def __iter__(self) -> Iterator[bytes | LongLine]:
+    def __iter__(self) -> Iterator[bytes | LongLine | NoObjectRun]:
         threshold = self.long_line_bytes
+        runs = _run_pattern(threshold) if self.runs else None
         handle = self.handle
         try:
             position = self.line_end = last_line_end(handle, self.size, self.should_stop)
@@ -748,7 +808,16 @@ class BackwardLines:
                         line = data[newline + 1 : index] + carry
                         if line.endswith(b"\r"):
                             line = line[:-1]
-                        if line:
+                        if runs and line and b"{" not in line and _NAMED_TYPE not in line:
+                            if backwards is None:
+                                backwards = data[::-1]
+                            run_start, more, first = _no_object_run(data, backwards, newline, runs)
+                            if more:
+                                yield NoObjectRun(more + 1, first or line)
+                                newline = run_start - 1  # the LF before the run's first line
+                            else:
+                                yield line
+                        elif line:
                             yield line
                         elif newline:
                             # Empty lines before this one are passed over a run at a time, as

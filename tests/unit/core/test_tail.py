@@ -22,6 +22,7 @@ from codex_presence_gui.core.tail import (
     FollowedFile,
     LineSplitter,
     LongLine,
+    NoObjectRun,
     NotARegularFileError,
     read_head_lines,
 )
@@ -557,3 +558,65 @@ def test_a_backward_run_of_empty_lines_costs_one_search(tmp_path: Path) -> None:
         scan = BackwardLines(cast(BinaryIO, _ReadsCountedRfinds(raw)), len(data), budget=1 << 30)
         assert list(scan) == list(reversed(complete_lines(data))) == [b"c", b"\r", b"b", b"a"]
     assert _CountedRfinds.rfinds < 40
+
+
+#: Lines a run may hold or must stop at: no "{" (short, long, empty, CR only, naming a type)
+#: and lines with one.
+_RUN_PIECES = st.sampled_from(
+    [b"x", b"yy", b"z\r", b"", b"\r", b"\r\r", b"{x", b"a{", b'"type":"turn_context"', b"w" * 30]
+)
+
+
+def _squashed(items: list[bytes | LongLine | NoObjectRun]) -> list[object]:
+    """Lines with no "{" that a run may hold, one after the other, as (how many, the last
+    met); the rest as they are."""
+    squashed: list[object] = []
+    for item in items:
+        if isinstance(item, NoObjectRun):
+            count, last = item.lines, item.first
+        elif isinstance(item, bytes) and b"{" not in item and b'"type":"t' not in item:
+            count, last = 1, item
+        else:
+            squashed.append(item)
+            continue
+        if squashed and isinstance(squashed[-1], tuple):
+            count += squashed[-1][0]
+            squashed.pop()
+        squashed.append((count, last))
+    return squashed
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    lines=st.lists(_RUN_PIECES, max_size=60),
+    first=st.integers(1, 40),
+    block=st.integers(1, 80),
+)
+def test_lines_that_cannot_be_json_come_a_run_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: list[bytes], first: int, block: int
+) -> None:
+    """With ``runs``, the lines a line at a time, but those with no "{" one after the other
+    as runs: as many, the last met the same, at any block size. Lines that name a type, and
+    long ones, come alone."""
+    monkeypatch.setattr(tail_module, "FIRST_BACKWARD_BLOCK_BYTES", first)
+    monkeypatch.setattr(tail_module, "BACKWARD_BLOCK_BYTES", block)
+    data = b"".join(line + b"\n" for line in lines)
+    path = tmp_path / "runs.jsonl"
+    path.write_bytes(data)
+    with open(path, "rb") as handle:
+        one_by_one = list(BackwardLines(handle, len(data), budget=10**9, long_line_bytes=20))
+        runs = list(BackwardLines(handle, len(data), budget=10**9, long_line_bytes=20, runs=True))
+    assert _squashed(runs) == _squashed(one_by_one)
+
+
+def test_a_block_of_x_lines_is_one_run(tmp_path: Path) -> None:
+    """A hostile log's millions of "x": a run per block, not a line each."""
+    data = b'{"a":1}\n' + b"x\n" * 100_000 + b"y\r\n\n" + b"x\n" * 10
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(data)
+    with open(path, "rb") as handle:
+        items = list(BackwardLines(handle, len(data), budget=10**9, runs=True))
+    assert items[-1] == b'{"a":1}'
+    assert sum(item.lines for item in items[:-1] if isinstance(item, NoObjectRun)) == 100_011
+    assert len(items) < 10
+    assert _squashed(items) == [(100_011, b"x"), b'{"a":1}']
