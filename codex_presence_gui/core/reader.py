@@ -367,6 +367,11 @@ class _WholeFileFold:
         self._in_headers = False
         self.session.long_line(prefix, suffix, length)
 
+    def no_object_run(self, count: int, last: bytes) -> None:
+        # No header among them: a header holds "{", or names itself (see LineSink).
+        self._in_headers = False
+        self.session.no_object_run(count, last)
+
 
 def _load_whole(
     session: SessionAccumulator,

@@ -442,6 +442,11 @@ class SessionAccumulator:
         self.bad_lines += count
         self._last_error = line
 
+    def no_object_run(self, count: int, last: bytes) -> None:
+        """``count`` lines one after the other that hold no ``{``, from the line splitter
+        (see ``LineSink``): all malformed, ``last`` the one said."""
+        self.skipped_unread(last, count)
+
     def skipped_long(self, error: ParseError) -> None:
         """Count a line over the length cap that could not be used."""
         self.long_lines += 1

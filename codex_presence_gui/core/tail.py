@@ -76,6 +76,12 @@ class LineSink(Protocol):
     and reads ``skip`` again after each line it hands on (a line may change what is needed).
     It asks ``skip`` of every line, one held across two blocks too: a line handed on while
     ``skip`` is set is one it let through, which the sink need not ask again.
+
+    A sink may also have a ``no_object_run(count, last)`` method: lines one after the other
+    that hold no ``{`` (each short, naming nothing of ``_NAMED``, in one block) are then
+    handed on as one call, ``count`` of them, ``last`` the last; ``skip`` is not asked of
+    them (it must pass them). Such a line is malformed whatever else it holds, and a log of
+    millions of ``x`` had cost a call each.
     """
 
     def line(self, data: bytes) -> None:
@@ -194,6 +200,41 @@ def identity_of(handle: IO[bytes]) -> Identity:
 #: each: a map's window of 64 million empty lines would have cost gigabytes).
 _EMPTY_LINES = re.compile(rb"(?:\r?\n)++")
 
+#: What a line with no ``{`` may hold that a reader looks at before it tells it malformed (a
+#: type the backward scan may pass over as an older copy, ``_BackwardGoals.superseded``; the
+#: name of a header line, ``is_header_line``): such a line is handed on alone, never in a run
+#: of lines that cannot be JSON (``NoObjectRun``, ``no_object_run``).
+_NAMED = (b'"type":"t', b'"session_meta"')
+
+
+def _names(line: bytes) -> bool:
+    return any(needle in line for needle in _NAMED)
+
+
+def _forward_run_pattern(cap: int) -> re.Pattern[bytes]:
+    """Complete lines (LF included) that hold no ``{``, are no longer than ``cap`` and name
+    nothing (``_NAMED``), one after the other. Possessive: no line is looked at twice."""
+    named = b"|".join(re.escape(needle) for needle in _NAMED)
+    return re.compile(rb"(?:(?:(?!%s)[^{\n]){0,%d}+\n)++" % (named, cap))
+
+
+#: An empty line (LF or CRLF) right after an LF.
+_BLANK_AFTER_LF = re.compile(rb"(?<=\n)\r?\n")
+
+
+def _counted_run(chunk: bytes | mmap, start: int, end: int) -> tuple[int, bytes]:
+    """The lines that are not empty in ``chunk[start:end]`` (complete lines, the first of
+    them not empty), and the last of them without its CR."""
+    run = chunk[start:end]
+    count = run.count(b"\n") - len(_BLANK_AFTER_LF.findall(b"\n" + run))
+    stop = len(run) - 1  # the LF ending the last line
+    while True:
+        begin = run.rfind(b"\n", 0, stop) + 1
+        last = run[begin:stop].removesuffix(b"\r")
+        if last:
+            return count, last
+        stop = begin - 1
+
 
 class LineSplitter:
     """The one line splitter: LF ends a line, a CR before it is dropped, empty lines are
@@ -227,6 +268,8 @@ class LineSplitter:
         and hand each complete line on."""
         asks = hasattr(sink, "skip")  # what it may pass over can change with each line handed
         skip = sink.skip if asks else None  # type: ignore[attr-defined]
+        in_runs = getattr(sink, "no_object_run", None)
+        runs = _forward_run_pattern(self.max_line_bytes) if in_runs is not None else None
         if self._partial or self._long_prefix is not None:
             newline = chunk.find(b"\n", start)
             if newline < 0:
@@ -249,6 +292,14 @@ class LineSplitter:
                 # line. The run holds at least this line's end, so the loop moves on.
                 start = _EMPTY_LINES.match(chunk, start).end()  # type: ignore[union-attr]
                 continue
+            if runs is not None and chunk.find(b"{", start, newline) < 0:
+                run = runs.match(chunk, start)
+                if run is not None:
+                    in_runs(*_counted_run(chunk, start, run.end()))  # type: ignore[misc]
+                    start = run.end()
+                    if asks:
+                        skip = sink.skip  # type: ignore[attr-defined]
+                    continue
             if skip is not None and skip(chunk, start, newline) is not None:
                 pass  # not needed: not even copied
             elif newline - start > cap:
@@ -663,17 +714,12 @@ class NoObjectRun(NamedTuple):
     first: bytes
 
 
-#: A line the reader may pass over undecoded as an older copy (``_BackwardGoals.superseded``)
-#: names its type so: such a line is handed out alone, never in a run.
-_NAMED_TYPE = b'"type":"t'
-
-
 def _run_pattern(threshold: int) -> re.Pattern[bytes]:
-    """Complete lines that hold no ``{``, are no longer than ``threshold`` and name no type,
-    one after the other, read backwards in a reversed block: each is an LF and its bytes
-    reversed, followed by the LF that ends the line before it (so that a partial first line
-    of the block is never taken). Possessive: no line is looked at twice."""
-    named = re.escape(_NAMED_TYPE[::-1])
+    """Complete lines that hold no ``{``, are no longer than ``threshold`` and name nothing
+    (``_NAMED``), one after the other, read backwards in a reversed block: each is an LF and
+    its bytes reversed, followed by the LF that ends the line before it (so that a partial
+    first line of the block is never taken). Possessive: no line is looked at twice."""
+    named = b"|".join(re.escape(needle[::-1]) for needle in _NAMED)
     return re.compile(rb"(?:\n(?:(?!%s)[^{\n]){0,%d}+(?=\n))++" % (named, threshold))
 
 
@@ -808,7 +854,7 @@ class BackwardLines:
                         line = data[newline + 1 : index] + carry
                         if line.endswith(b"\r"):
                             line = line[:-1]
-                        if runs and line and b"{" not in line and _NAMED_TYPE not in line:
+                        if runs and line and b"{" not in line and not _names(line):
                             if backwards is None:
                                 backwards = data[::-1]
                             run_start, more, first = _no_object_run(data, backwards, newline, runs)

@@ -112,6 +112,13 @@ class _IndexSink:
         session.line(data, limits=False)
         self._session_changed()
 
+    def no_object_run(self, count: int, last: bytes) -> None:
+        """Lines with no ``{`` one after the other (see ``LineSink``): each would be counted
+        as malformed by ``line`` (they name nothing it looks at first), one call for all."""
+        self._last_info = self._last_context = None
+        self.session.skipped_unread(last, count)
+        self._session_changed()
+
     def _pass_over(self) -> None:
         # Seen, though not decoded: a header after it is no fork's copied one.
         self.session.passed_over()

@@ -153,14 +153,26 @@ def test_the_window_reads_a_flooded_log_with_one_message(
 
 
 def test_the_usage_index_reads_a_flooded_log_decoding_each_line_once(
-    codex_home: CodexHome, messages: Calls, decodes: Calls
+    codex_home: CodexHome, messages: Calls, decodes: Calls, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The index told a malformed line by decoding it, then decoded it again to count it."""
+    """The index told a malformed line by decoding it, then decoded it again to count it; and
+    it is handed the "x" lines a run at a time, not one by one."""
+    import codex_presence_gui.core.usage_read as usage_read
+
+    handed: list[bytes] = []
+    line = usage_read._IndexSink.line
+
+    def counting(sink: Any, data: bytes) -> None:
+        handed.append(data)
+        line(sink, data)
+
+    monkeypatch.setattr(usage_read._IndexSink, "line", counting)
     path = write_flooded(codex_home)
     with UsageIndex.in_memory() as index:
         result = index.update([codex_home.root])
     assert [p.detail for p in result.problems] == [said_about(path, NOT_JSON)]
     assert decodes.count < X_LINES + 100
+    assert len(handed) < X_LINES + 100
     assert messages.count == 1
 
 
@@ -186,31 +198,42 @@ def test_the_backward_scan_takes_lines_that_cannot_be_json_a_run_at_a_time(
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_runs_leave_the_reader_as_a_line_at_a_time_does(
+def test_runs_leave_the_readers_as_a_line_at_a_time_does(
     codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
-    """The same sessions, counts and last error read by runs or a line at a time, whatever
-    is mixed in: empty and CRLF lines, lines that name a type, long lines, real records."""
+    """The same sessions, counts and last error read by runs or a line at a time, backwards
+    and forwards, by the window and by the usage index, whatever is mixed in: empty and CRLF
+    lines, lines that name a type or a header, long lines, real records."""
     import random
 
     import codex_presence_gui.core.reader as reader
+    import codex_presence_gui.core.usage_read as usage_read
 
     rng = random.Random(seed)
     now = time.time()
-    junk = [b"x", b"yy\r", b"", b"\r", b"{x", b"[1]", b'"type":"turn_context"', b"w" * 70_000]
+    junk = [b"x", b"yy\r", b"", b"\r", b"{x", b"[1]", b'"type":"turn_context"', b'"session_meta"']
+    junk.append(b"w" * 70_000)
+    big = seed % 2 == 0  # else small enough to be read whole, forwards
     lines: list[str | bytes] = [r.session_meta(now - 600, SESSION, cwd="/w/shop")]
     for step in range(rng.randint(2, 6)):
-        lines += [rng.choice(junk) for _ in range(rng.randint(0, 12_000))]
+        choices = junk if big else junk[:-1]
+        lines += [rng.choice(choices) for _ in range(rng.randint(0, 6000 if big else 20))]
         lines.append(r.turn_context(now - 500 + step, "gpt-5.4"))
         total = 1000 * (step + 1)
         lines.append(r.token_count(now - 400 + step, r.usage(total, 0, 10), r.usage(1000, 0, 10)))
-        lines += [rng.choice(junk) for _ in range(rng.randint(0, 3))]
-    codex_home.write(SESSION, lines, started=now - 600, mtime=now - 5)
+        lines += [rng.choice(junk[:-1]) for _ in range(rng.randint(0, 3))]
+    path = codex_home.write(SESSION, lines, started=now - 600, mtime=now - 5)
+    assert (path.stat().st_size > SMALL_FILE_BYTES) == big
 
     def read() -> tuple[object, ...]:
         result = CodexReader([codex_home.root], clock=lambda: now).refresh()
-        return result.snapshots, tuple(w.detail for w in result.warnings)
+        with UsageIndex.in_memory(clock=lambda: now) as index:
+            problems = index.update([codex_home.root]).problems
+            usage = list(index.slot_rows([codex_home.root]))
+        return result.snapshots, [w.detail for w in result.warnings], problems, usage
 
     by_runs = read()
     monkeypatch.setattr(reader, "FOLD_RUNS", False)
+    for sink in (SessionAccumulator, reader._WholeFileFold, usage_read._IndexSink):
+        monkeypatch.delattr(sink, "no_object_run")
     assert by_runs == read()

@@ -563,7 +563,10 @@ def test_a_backward_run_of_empty_lines_costs_one_search(tmp_path: Path) -> None:
 #: Lines a run may hold or must stop at: no "{" (short, long, empty, CR only, naming a type)
 #: and lines with one.
 _RUN_PIECES = st.sampled_from(
-    [b"x", b"yy", b"z\r", b"", b"\r", b"\r\r", b"{x", b"a{", b'"type":"turn_context"', b"w" * 30]
+    [
+        *(b"x", b"yy", b"z\r", b"", b"\r", b"\r\r", b"{x", b"a{", b"w" * 30),
+        *(b'"type":"turn_context"', b'a"session_meta"'),
+    ]
 )
 
 
@@ -574,7 +577,7 @@ def _squashed(items: list[bytes | LongLine | NoObjectRun]) -> list[object]:
     for item in items:
         if isinstance(item, NoObjectRun):
             count, last = item.lines, item.first
-        elif isinstance(item, bytes) and b"{" not in item and b'"type":"t' not in item:
+        elif isinstance(item, bytes) and b"{" not in item and not tail_module._names(item):
             count, last = 1, item
         else:
             squashed.append(item)
@@ -620,3 +623,36 @@ def test_a_block_of_x_lines_is_one_run(tmp_path: Path) -> None:
     assert sum(item.lines for item in items[:-1] if isinstance(item, NoObjectRun)) == 100_011
     assert len(items) < 10
     assert _squashed(items) == [(100_011, b"x"), b'{"a":1}']
+
+
+class RunCollector(Collector):
+    """A Collector that takes lines with no "{" one after the other as runs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[bytes | LongLine | NoObjectRun] = []
+
+    def line(self, data: bytes) -> None:
+        self.items.append(data)
+
+    def no_object_run(self, count: int, last: bytes) -> None:
+        self.items.append(NoObjectRun(count, last))
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(_RUN_PIECES, max_size=60), cuts=st.lists(st.integers(0, 400), max_size=6))
+def test_the_splitter_hands_lines_that_cannot_be_json_on_a_run_at_a_time(
+    lines: list[bytes], cuts: list[int]
+) -> None:
+    """Forward too, in blocks cut anywhere: as many, the last the same; long lines and lines
+    that name a type or a header come alone."""
+    data = b"".join(line + b"\n" for line in lines) + b"unfinished"
+    one_by_one, runs = Collector(), RunCollector()
+    for splitter, sink in ((LineSplitter(20), one_by_one), (LineSplitter(20), runs)):
+        at = 0
+        for cut in sorted(cuts):
+            splitter.feed(data[at:cut], sink)
+            at = max(at, cut)
+        splitter.feed(data[at:], sink)
+    assert [(p, s, n) for p, s, n in runs.long] == one_by_one.long
+    assert _squashed(list(runs.items)) == _squashed(list(one_by_one.lines))
