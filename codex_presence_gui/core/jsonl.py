@@ -682,10 +682,11 @@ def parse_line(line: bytes, *, limits: bool = True) -> Record:
         ParseError: the line is not a JSON object, or is longer than the decode cap.
     """
     try:
-        if b"{" not in line:
+        starts = line[:1] == b"{"  # as a log's lines do: no search for one then
+        if not starts and b"{" not in line:
             # Refused at once, the message left for when it is read (see NoObjectError).
             raise NoObjectError(line)
-        head = _ENVELOPE.match(line, 0, PREFIX_BYTES) if line[:1] == b"{" else None
+        head = _ENVELOPE.match(line, 0, PREFIX_BYTES) if starts else None
         # A second envelope start means a torn write followed by a whole record: decode it
         # (JSON strings cannot hold this text unescaped, so tool outputs never trigger it).
         if head is not None and line.find(b'{"timestamp":', 1) < 0:

@@ -282,14 +282,14 @@ def load_session(
             handle, size, budget=BACKWARD_BUDGET_BYTES, should_stop=should_stop, runs=FOLD_RUNS
         )
         for item in lines:
-            if isinstance(item, NoObjectRun):
+            if type(item) is not bytes and isinstance(item, NoObjectRun):
                 # Lines that cannot be JSON, one after the other: all malformed, the last met
                 # (the first in the file) the one said.
                 session.skipped_unread(item.first, item.lines)
                 continue
             if item in headers or goals.superseded(item):
                 continue  # headers were folded first; superseded lines change nothing
-            if type(item) is bytes and b"{" not in item:
+            if type(item) is bytes and item[0] != 0x7B and b"{" not in item:
                 session.skipped_unread(item)  # as parse_line refuses it, without its raise
                 continue
             try:

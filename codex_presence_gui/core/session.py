@@ -401,7 +401,7 @@ class SessionAccumulator:
     def line(self, data: bytes, *, limits: bool = True) -> None:
         """Parse and fold one complete line; a bad line is counted, never raised. Without
         ``limits``, rate limits are not read (see ``parse_line``)."""
-        if b"{" not in data:
+        if data[:1] != b"{" and b"{" not in data:  # a log's lines start with one
             self.skipped_unread(data)  # what parse_line would refuse first, with no raise
             return
         try:

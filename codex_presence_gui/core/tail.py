@@ -292,7 +292,8 @@ class LineSplitter:
                 # line. The run holds at least this line's end, so the loop moves on.
                 start = _EMPTY_LINES.match(chunk, start).end()  # type: ignore[union-attr]
                 continue
-            if runs is not None and chunk.find(b"{", start, newline) < 0:
+            # A log's lines start with "{": the search is for the others.
+            if runs is not None and chunk[start] != 0x7B and chunk.find(b"{", start, newline) < 0:
                 run = runs.match(chunk, start)
                 if run is not None:
                     in_runs(*_counted_run(chunk, start, run.end()))  # type: ignore[misc]
@@ -854,7 +855,14 @@ class BackwardLines:
                         line = data[newline + 1 : index] + carry
                         if line.endswith(b"\r"):
                             line = line[:-1]
-                        if runs and line and b"{" not in line and not _names(line):
+                        # A log's lines start with "{": the search is for the others.
+                        if (
+                            runs
+                            and line
+                            and line[0] != 0x7B
+                            and b"{" not in line
+                            and not _names(line)
+                        ):
                             if backwards is None:
                                 backwards = data[::-1]
                             run_start, more, first = _no_object_run(data, backwards, newline, runs)
