@@ -603,3 +603,47 @@ def test_a_file_put_where_the_missing_sessions_folder_goes_is_said(
         f"No usage to show: {home.root / 'sessions'} is a file, not a folder: Codex cannot "
         "write its logs there."
     )
+
+
+def test_folders_past_the_most_read_are_said_on_the_page(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    qtbot: QtBot,
+    stopper: list[UsageFeed],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Thousands of folders: the first MAX_HOMES are walked (each of them at every update)
+    and asked of the index (one SQL parameter each, five times), and the page says the
+    others are not read."""
+    from codex_presence_gui.core.discovery import MAX_HOMES, discover, too_many_homes_message
+    from codex_presence_gui.services import usage_feed
+
+    walked: list[int] = []
+
+    def walking(homes: Any) -> Any:
+        walked.append(len(homes))
+        return discover(homes)
+
+    monkeypatch.setattr(usage_feed, "discover", walking)
+
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
+    others = [tmp_path / f"nowhere-{number}" for number in range(40_000)]
+    zone = noon_now()
+    feed = UsageFeed(
+        [codex_home.root, *others],
+        index_path=tmp_path / "index" / "usage.sqlite3",
+        build=usage_view,
+        interval_ms=NO_POLL_MS,
+        min_gap_ms=10,
+        zone=lambda: zone,
+    )
+    stopper.append(feed)
+    seen = views(feed)
+    feed.start()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    view = ready(seen)
+    assert view is not None
+    assert too_many_homes_message(40_001 - MAX_HOMES) in view.problems_tooltip
+    assert walked
+    assert set(walked) == {MAX_HOMES}
