@@ -872,14 +872,14 @@ def render_screenshot(args: argparse.Namespace) -> int:
     # unless --theme says otherwise (the app itself uses the saved setting).
     apply_theme(app, getattr(args, "theme", None) or "system")
     homes, warnings = _screenshot_homes(args)
-    reader = CodexReader(homes)
+    reader = CodexReader(homes)  # the first MAX_HOMES, the others said in the status bar
     result = reader.refresh()
     found = reader.discovery
     history = HistoryReader().refresh(
         found.files if found is not None else (), since=history_since(result)
     )
     dashboard = for_display(build_dashboard(result, history=history))
-    usage = read_usage_view(homes)
+    usage = read_usage_view(reader.homes)
     window = build_main_window()  # no saved state: a screenshot must not touch the user's
     size = args.size or (SCREENSHOT_COMPACT_SIZE if args.compact else SCREENSHOT_FULL_SIZE)
     mode = LayoutMode.AUTO
@@ -912,12 +912,14 @@ def _screenshot_homes(args: argparse.Namespace) -> tuple[tuple[Path, ...], list[
     it could and said nothing: a picture of another folder's numbers, or of none."""
     given = command_line_homes(args)
     chosen, unusable = ([], None) if given else paths.settings_homes()
-    homes, not_read = capped_homes(given or resolve_codex_homes([], chosen))
+    homes = given or resolve_codex_homes([], chosen)
+    # The first MAX_HOMES are read (the others said): only they are looked at.
+    read, not_read = capped_homes(homes)
     warnings = [f"warning: {too_many_homes_message(not_read)}"] if not_read else []
-    if not any(os.path.isdir(home) for home in homes):
-        warnings.append(f"warning: {no_home_message(homes, from_settings=bool(chosen))}")
+    if not any(os.path.isdir(home) for home in read):
+        warnings.append(f"warning: {no_home_message(read, from_settings=bool(chosen))}")
     else:
-        left_out = (left_out_message(home) for home in homes)
+        left_out = (left_out_message(home) for home in read)
         warnings += [f"warning: {message}" for message in left_out if message is not None]
     if unusable is not None:  # why the folders chosen in Settings were not all looked in
         warnings.append(f"warning: {unusable}")

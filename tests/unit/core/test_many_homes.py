@@ -152,3 +152,18 @@ def test_report_with_too_many_codex_homes_says_so(
     out = capsys.readouterr()
     assert len(json.loads(out.out)["rows"]) == MAX_HOMES
     assert f"warning: {NOT_READ}" in out.err.replace("\n  ", " ")
+
+
+def test_screenshot_with_too_many_codex_homes_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As the window: the first MAX_HOMES read, the others said (here on stderr)."""
+    from codex_presence_gui.app import _screenshot_homes
+    from codex_presence_gui.cli import build_parser
+
+    homes = [str(home) for home in many_homes(tmp_path)]
+    out = str(tmp_path / "out.png")
+    args = build_parser().parse_args(["screenshot", out, "--codex-home", *homes])
+    chosen, warnings = _screenshot_homes(args)
+    assert len(chosen) == MAX_HOMES + EXTRA  # the reader reads the first, and says the rest
+    assert warnings == [f"warning: {NOT_READ}"]
