@@ -220,13 +220,17 @@ def _forward_run_pattern(cap: int) -> re.Pattern[bytes]:
 
 #: An empty line (LF or CRLF) right after an LF.
 _BLANK_AFTER_LF = re.compile(rb"(?<=\n)\r?\n")
+#: The most bytes handed on as one run (each is copied once): a map's window of 64 MiB of
+#: such lines is not copied whole.
+RUN_BYTES = 1 << 20
 
 
 def _counted_run(chunk: bytes | mmap, start: int, end: int) -> tuple[int, bytes]:
     """The lines that are not empty in ``chunk[start:end]`` (complete lines, the first of
     them not empty), and the last of them without its CR."""
     run = chunk[start:end]
-    count = run.count(b"\n") - len(_BLANK_AFTER_LF.findall(b"\n" + run))
+    # Counted, not listed: a run of empty lines between the "x" would make a long list.
+    count = run.count(b"\n") - sum(1 for _ in _BLANK_AFTER_LF.finditer(run))
     stop = len(run) - 1  # the LF ending the last line
     while True:
         begin = run.rfind(b"\n", 0, stop) + 1
@@ -294,7 +298,7 @@ class LineSplitter:
                 continue
             # A log's lines start with "{": the search is for the others.
             if runs is not None and chunk[start] != 0x7B and chunk.find(b"{", start, newline) < 0:
-                run = runs.match(chunk, start)
+                run = runs.match(chunk, start, min(start + RUN_BYTES, len(chunk)))
                 if run is not None:
                     in_runs(*_counted_run(chunk, start, run.end()))  # type: ignore[misc]
                     start = run.end()
@@ -740,9 +744,8 @@ def _no_object_run(
     match = pattern.match(backwards, at)
     if match is None:
         return newline + 1, 0, None
-    count = match.group().count(b"\n") - len(
-        _BLANK_BACKWARDS.findall(backwards, at, match.end() + 1)
-    )
+    blanks = sum(1 for _ in _BLANK_BACKWARDS.finditer(backwards, at, match.end() + 1))
+    count = backwards.count(b"\n", at, match.end()) - blanks
     if not count:
         return newline + 1, 0, None
     start = len(data) - match.end()

@@ -656,3 +656,24 @@ def test_the_splitter_hands_lines_that_cannot_be_json_on_a_run_at_a_time(
         splitter.feed(data[at:], sink)
     assert [(p, s, n) for p, s, n in runs.long] == one_by_one.long
     assert _squashed(list(runs.items)) == _squashed(list(one_by_one.lines))
+
+
+def test_a_run_is_copied_a_mebibyte_at_most(tmp_path: Path) -> None:
+    """A map's window of 64 MiB of "x" (with empty lines among them) is handed on in runs of
+    at most ``RUN_BYTES`` each, every line counted once, empty ones not at all."""
+    data = (b"x\n\n" * 600_000) + b"last\r\n"
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(data)
+    whole = RunCollector()
+    LineSplitter().feed(data, whole)  # as a map's window is fed: in one piece
+    largest = max(item.lines for item in whole.items if isinstance(item, NoObjectRun))
+    assert largest <= tail_module.RUN_BYTES // 3  # "x\n\n": three bytes a line
+    assert _squashed(whole.items) == [(600_001, b"last")]
+    runs = RunCollector()
+    assert FollowedFile(path).read(runs) == len(data)
+    # A line held across two blocks is handed on alone.
+    assert sum(item.lines if isinstance(item, NoObjectRun) else 1 for item in runs.items) == (
+        600_001
+    )
+    assert _squashed(runs.items) == [(600_001, b"last")]
+    assert len(runs.items) <= 2 * (len(data) // tail_module.RUN_BYTES + 2)
