@@ -79,9 +79,9 @@ class LineSink(Protocol):
 
     A sink may also have a ``no_object_run(count, last)`` method: lines one after the other
     that hold no ``{`` (each short, naming nothing of ``_NAMED``, in one block) are then
-    handed on as one call, ``count`` of them, ``last`` the last; ``skip`` is not asked of
-    them (it must pass them). Such a line is malformed whatever else it holds, and a log of
-    millions of ``x`` had cost a call each.
+    handed on as one call, ``count`` of them, ``last`` the last; ``skip`` must pass them
+    (it is asked of each line first). Such a line is malformed whatever else it holds, and a
+    log of millions of ``x`` had cost a call each.
     """
 
     def line(self, data: bytes) -> None:
@@ -296,7 +296,11 @@ class LineSplitter:
                 # line. The run holds at least this line's end, so the loop moves on.
                 start = _EMPTY_LINES.match(chunk, start).end()  # type: ignore[union-attr]
                 continue
-            # A log's lines start with "{": the search is for the others.
+            if skip is not None and skip(chunk, start, newline) is not None:
+                start = newline + 1  # not needed: not even copied
+                continue
+            # A log's lines start with "{": the search is for the others (after the skip
+            # pattern, which never takes one of them, so that most lines are asked once).
             if runs is not None and chunk[start] != 0x7B and chunk.find(b"{", start, newline) < 0:
                 run = runs.match(chunk, start, min(start + RUN_BYTES, len(chunk)))
                 if run is not None:
@@ -305,9 +309,7 @@ class LineSplitter:
                     if asks:
                         skip = sink.skip  # type: ignore[attr-defined]
                     continue
-            if skip is not None and skip(chunk, start, newline) is not None:
-                pass  # not needed: not even copied
-            elif newline - start > cap:
+            if newline - start > cap:
                 # Its ends only, sliced from the block: a map's line is never copied whole.
                 end = newline - 1 if chunk[newline - 1] == 0x0D else newline
                 prefix = chunk[start : min(start + PREFIX_BYTES, end)]
