@@ -879,7 +879,7 @@ def render_screenshot(args: argparse.Namespace) -> int:
         found.files if found is not None else (), since=history_since(result)
     )
     dashboard = for_display(build_dashboard(result, history=history))
-    usage = read_usage_view(reader.homes)
+    usage = read_usage_view(homes)  # the first MAX_HOMES, the others said on the page
     window = build_main_window()  # no saved state: a screenshot must not touch the user's
     size = args.size or (SCREENSHOT_COMPACT_SIZE if args.compact else SCREENSHOT_FULL_SIZE)
     mode = LayoutMode.AUTO

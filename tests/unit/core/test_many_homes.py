@@ -167,3 +167,21 @@ def test_screenshot_with_too_many_codex_homes_says_so(
     chosen, warnings = _screenshot_homes(args)
     assert len(chosen) == MAX_HOMES + EXTRA  # the reader reads the first, and says the rest
     assert warnings == [f"warning: {NOT_READ}"]
+
+
+def test_screenshot_usage_page_says_the_folders_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: object
+) -> None:
+    """The picture's Usage page says the others are not read, as the window's page does; it
+    had been given the first MAX_HOMES alone, and so said nothing of the rest."""
+    from codex_presence_gui.ui.main_window import MainWindow
+    from codex_presence_gui.viewmodels.usage import UsageView
+
+    shown: list[UsageView] = []
+    monkeypatch.setattr(MainWindow, "show_usage", lambda _window, view: shown.append(view))
+    homes = [str(home) for home in many_homes(tmp_path)]
+    out = str(tmp_path / "usage.png")
+    assert main(["screenshot", out, "--tab", "usage", "--codex-home", *homes]) == 0
+    [view] = shown
+    assert NOT_READ in view.problems
+    assert len(view.projects) == MAX_HOMES
