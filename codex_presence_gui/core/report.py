@@ -387,7 +387,15 @@ def render_text(
         for bucket in board.other_limits:
             out.append(f"Limits · {bucket.display_name}")
             out.extend(_limit_lines(bucket, now, zone, board, width))
-        for note in insight_notes(board, zone):
+        # Imported here: the usage report's module (its prices) is not needed otherwise.
+        from codex_presence_gui.core.usage_report import unknown_zone_setting, unknown_zone_text
+
+        notes = list(insight_notes(board, zone))
+        if zone is None and (setting := unknown_zone_setting()) is not None:
+            # The reset clocks follow the C library, which counts in UTC then: said, as the
+            # window's limits panel says it.
+            notes.append(f"{unknown_zone_text(setting, 'times')}.")
+        for note in notes:
             out.extend(wrapped(f"Note: {note}", width, "  ", "    "))
     out.append("")
     heading = "All sessions" if include_all else "Active sessions"

@@ -151,3 +151,21 @@ def test_status_names_a_session_without_a_folder_s_name_as_the_window_does(
     text = render_text(CodexReader([home], max_age=None).refresh())
     assert "(none)" in text
     assert "unknown-project" not in text
+
+
+def test_reset_clocks_in_utc_for_a_tz_the_system_lacks_are_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``TZ`` naming a zone the system does not have: the reset clocks are UTC's, and
+    ``status`` says so as the window's limits panel does; it had shown them unsaid."""
+    home = _home(tmp_path, "/home/dev/shop", resets_at=int(BASE) + 5 * 3600)
+    result = CodexReader([home], max_age=None, clock=lambda: BASE + 60).refresh()
+    monkeypatch.delenv("TZDIR", raising=False)
+    monkeypatch.setenv("TZ", "Mars/Olympus")
+    said = (
+        "Note: TZ=Mars/Olympus names a time zone this system does not have; times are in UTC "
+        "(as the system's clock counts them)."
+    )
+    assert said in " ".join(line.strip() for line in render_text(result).splitlines())
+    monkeypatch.setenv("TZ", "UTC")
+    assert "Mars" not in render_text(result)
