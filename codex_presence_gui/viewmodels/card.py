@@ -215,6 +215,20 @@ def blocked_sessions_folders(blocked: Sequence[tuple[Path, str]]) -> tuple[tuple
     return tuple((home_text(home / SESSIONS_DIR), kind) for home, kind in blocked)
 
 
+#: How many folders the empty card names; past them it counts the rest (up to 64 are read,
+#: and a wall of their paths had filled the page: the settings dialog lists them all).
+WATCHED_NAMED = 8
+
+
+def watched_text(homes: Sequence[Path]) -> str:
+    """The folders read, as the empty card names them: the first ``WATCHED_NAMED``, and how
+    many more (one more is named: "and 1 more folder" is no shorter)."""
+    if len(homes) <= WATCHED_NAMED + 1:
+        return ", ".join(home_text(home) for home in homes)
+    named = ", ".join(home_text(home) for home in homes[:WATCHED_NAMED])
+    return f"{named} and {len(homes) - WATCHED_NAMED:,} more folders"
+
+
 def dashboard_card(dashboard: Dashboard, chosen: str | None = None) -> CardView:
     """The card for one refresh: the session ``chosen`` in the table while it is listed, else
     the active session, or why there is none."""
@@ -227,7 +241,7 @@ def dashboard_card(dashboard: Dashboard, chosen: str | None = None) -> CardView:
         return card_view(picked, shares, dashboard.generated_at, chosen=True, ended=ended)
     if dashboard.active is None:
         # Where it looks, so that a wrong folder in the settings shows here.
-        watched = ", ".join(home_text(home) for home in dashboard.homes)
+        watched = watched_text(dashboard.homes)
         where = f"\nWatching {watched}." if watched and not dashboard.no_home else ""
         return CardView(message=NO_SESSION_MESSAGE + where)
     shares = session_shares(dashboard, dashboard.active.session_id)

@@ -54,6 +54,20 @@ def test_without_a_session_the_card_says_where_it_looks() -> None:
     assert "Watching" not in gone.message
 
 
+def test_the_empty_card_names_a_few_of_many_folders_and_counts_the_rest() -> None:
+    """Up to 64 folders are read: the empty card had named each of them, a wall of paths
+    that filled the page (the settings dialog lists them all)."""
+    homes = tuple(Path(f"/srv/codex-{number}") for number in range(64))
+    named_most = 8
+    card = dashboard_card(dashboard(homes=homes))
+    assert card.message is not None
+    named = ", ".join(f"/srv/codex-{number}" for number in range(named_most))
+    assert card.message.endswith(f"\nWatching {named} and {64 - named_most} more folders.")
+    one_more = dashboard_card(dashboard(homes=homes[: named_most + 1]))
+    assert one_more.message is not None
+    assert one_more.message.endswith(f"/srv/codex-{named_most}.")  # named, not "1 more"
+
+
 def test_a_session_with_tokens_but_no_activity_line_does_not_say_no_activity() -> None:
     """A session whose read lines hold usage but no activity (its activity is older than the
     read, or its log names none): "No activity yet" beside a million tokens reads wrong."""
