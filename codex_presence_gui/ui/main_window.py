@@ -1309,7 +1309,8 @@ class MainWindow(QMainWindow):
             dialog.show_text("Every log is read now: no problems left.", "")
             return
         noun = "problem" if count == 1 else "problems"
-        lead = f"{count:,} {noun} reading Codex's logs; the rest of them was read as usual."
+        # "The other logs": a problem may be logs not read at all (the folders past 64).
+        lead = f"{count:,} {noun} reading Codex's logs; the other logs were read as usual."
         # A blank line between problems: each may wrap over several lines.
         dialog.show_text(lead, "\n\n".join(self.problem_texts))
 

@@ -290,9 +290,11 @@ def problems_details(problems: tuple[str, ...]) -> tuple[str, str]:
         return "Every log is read now: no problems left.", ""
     count = len(problems)
     noun = "problem" if count == 1 else "problems"
+    # "The other logs": a problem may be logs not read at all (the folders past 64).
+    held = "it holds" if count == 1 else "they hold"
     lead = (
-        f"{count:,} {noun} in Codex's logs: the calls they hold may be missing from the "
-        "usage; the rest of the logs was counted as usual."
+        f"{count:,} {noun} in Codex's logs: the calls {held} may be missing from the "
+        "usage; the other logs were counted as usual."
     )
     return lead, "\n\n".join(problems)
 

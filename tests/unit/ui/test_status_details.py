@@ -430,3 +430,22 @@ def test_a_line_above_that_wraps_anew_leaves_the_reader_on_their_line(qtbot: QtB
     dialog.show_text("", changed.replace("retrying in 20 s", "retrying in 8 s"))
     block = dialog.text.cursorForPosition(QPoint(4, 4)).block()
     assert block.text() == first.replace("said at length", "said at more length, wrapped")
+
+
+def test_folders_not_read_are_not_said_to_be_read_as_usual(qtbot: QtBot) -> None:
+    """Past 64 Codex folders, the others are not read: the problems' window had gone on to say
+    that "the rest of them was read as usual", the folders it had just said were not."""
+    from codex_presence_gui.core.discovery import too_many_homes
+    from codex_presence_gui.viewmodels.usage import problems_details
+
+    window = shown_window(qtbot)
+    window.show_dashboard(dashboard((session("shop"),), warnings=(too_many_homes(6),)))
+    window.show_problems_details()
+    lead = opened(window).lead.text()
+    assert lead == "1 problem reading Codex's logs; the other logs were read as usual."
+    usage_lead = problems_details((str(too_many_homes(6)),))[0]
+    assert usage_lead == (
+        "1 problem in Codex's logs: the calls it holds may be missing from the usage; "
+        "the other logs were counted as usual."
+    )
+    assert "rest" not in problems_details(("a", "b"))[0]
