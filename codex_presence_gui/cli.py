@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the limits and sessions the window would show, then exit",
         description="Print the account's remaining limits and the Codex sessions, then exit.",
     )
-    status.add_argument("--json", action="store_true", help="print one JSON object (schema 1)")
+    status.add_argument("--json", action="store_true", help="print one JSON object (schema 2)")
     status.add_argument(
         "--all", action="store_true", help="list every session found, not only active ones"
     )

@@ -57,3 +57,16 @@ def test_the_help_says_codex_folder_as_the_window_does() -> None:
         text = " ".join(command.format_help().replace("--codex-home", "").split())
         assert "Codex home" not in text, command.prog
     assert "Codex folder" in parser.format_help()
+
+
+def test_json_help_names_the_schema_written() -> None:
+    """``status --json`` writes schema 2 (warnings as objects); its help had said schema 1."""
+    from codex_presence_gui.core.report import SCHEMA_VERSION
+
+    parser = build_parser()
+    commands = next(
+        action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    status = commands.choices["status"]
+    json_option = next(action for action in status._actions if "--json" in action.option_strings)
+    assert json_option.help == f"print one JSON object (schema {SCHEMA_VERSION})"
