@@ -176,9 +176,13 @@ def missing_sessions_text(dashboard: Dashboard) -> str:
 def blocked_sessions_text(dashboard: Dashboard) -> str:
     """What is where the ``sessions`` folders go when it is no folder ("~/.codex/sessions is
     a file, not a folder"), or "": waiting for Codex to make them would not help."""
+    return blocked_text(dashboard.blocked_sessions)
+
+
+def blocked_text(blocked: Sequence[tuple[Path, str]]) -> str:
+    """``blocked_sessions_text`` of these homes and what their ``sessions`` is."""
     return "; ".join(
-        f"{folder} is {kind}, not a folder"
-        for folder, kind in blocked_sessions_folders(dashboard.blocked_sessions)
+        f"{folder} is {kind}, not a folder" for folder, kind in blocked_sessions_folders(blocked)
     )
 
 
@@ -243,6 +247,11 @@ def dashboard_card(dashboard: Dashboard, chosen: str | None = None) -> CardView:
         # Where it looks, so that a wrong folder in the settings shows here.
         watched = watched_text(dashboard.homes)
         where = f"\nWatching {watched}." if watched and not dashboard.no_home else ""
+        blocked = dashboard.blocked_sessions
+        if blocked and len(blocked) == len(dashboard.homes):
+            # Every home's ``sessions`` is a file: "start Codex and it shows up here" had
+            # promised what cannot happen until it is a folder again.
+            return CardView(message=f"No Codex session can show up here: {blocked_text(blocked)}.")
         return CardView(message=NO_SESSION_MESSAGE + where)
     shares = session_shares(dashboard, dashboard.active.session_id)
     return card_view(dashboard.active, shares, dashboard.generated_at)

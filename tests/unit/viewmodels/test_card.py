@@ -68,6 +68,25 @@ def test_the_empty_card_names_a_few_of_many_folders_and_counts_the_rest() -> Non
     assert one_more.message.endswith(f"/srv/codex-{named_most}.")  # named, not "1 more"
 
 
+def test_the_empty_card_says_no_session_can_show_while_sessions_is_a_file() -> None:
+    """A file where the only home's ``sessions`` goes: the card had said "Start Codex ... and
+    it shows up here" under limits that said Codex cannot write its logs there."""
+    home = Path.home() / ".codex"
+    board = replace(
+        dashboard(homes=(home,)), sessionless=(home,), blocked_sessions=((home, "a file"),)
+    )
+    card = dashboard_card(board)
+    assert card.message == (
+        "No Codex session can show up here: ~/.codex/sessions is a file, not a folder."
+    )
+    # With another home that Codex can write to, sessions can show up from there.
+    other = Path("/srv/codex")
+    both = replace(board, homes=(home, other))
+    message = dashboard_card(both).message
+    assert message is not None
+    assert message.startswith("No Codex session is running right now.")
+
+
 def test_a_session_with_tokens_but_no_activity_line_does_not_say_no_activity() -> None:
     """A session whose read lines hold usage but no activity (its activity is older than the
     read, or its log names none): "No activity yet" beside a million tokens reads wrong."""
