@@ -261,7 +261,9 @@ def _within_tooltip_max(text: str) -> str:
     cut through closed), rather than what Windows would cut without one."""
     if _tooltip_units(text) <= TOOLTIP_MAX:
         return text
-    end = len(text)
+    # No more characters than units fit: the search starts there, not at the end of a text
+    # of 64 long folder names (each cut measured anew, that had taken seconds).
+    end = min(len(text), TOOLTIP_MAX)
     while True:
         kept = text[:end].rstrip()
         if kept.count("\u2068") > kept.count("\u2069"):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC
 
+import pytest
+
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.viewmodels.glance import (
@@ -342,3 +344,22 @@ def test_a_waiting_tooltip_stays_within_what_windows_shows() -> None:
     assert tooltip.startswith("Codex Presence: ")
     assert tooltip.endswith("…")
     assert len(tooltip) <= TOOLTIP_MAX
+
+
+def test_a_long_tooltip_is_cut_with_a_few_measures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tooltip of 64 long folder names (no reading yet) is cut to fit from its first
+    characters: measured anew at each character from its end, 262,000 of them had held the
+    GUI thread for seconds."""
+    from codex_presence_gui.viewmodels import glance as glance_module
+
+    measured: list[int] = []
+    units = glance_module._tooltip_units
+
+    def counting(text: str) -> int:
+        measured.append(len(text))
+        return units(text)
+
+    monkeypatch.setattr(glance_module, "_tooltip_units", counting)
+    text = glance_module._within_tooltip_max("x" * 262_144)
+    assert text == "x" * (glance_module.TOOLTIP_MAX - 1) + "\u2026"
+    assert len(measured) <= 3
