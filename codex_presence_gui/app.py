@@ -29,6 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QIcon, QSessionManager
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -179,6 +180,9 @@ class ErrorReporter(QObject):
         super().__init__(parent)
         self.log_path = log_path
         self._last_dialog = 0.0
+        #: The dialogs open now. A dialog without a parent is deleted with its last Python
+        #: reference: held only by a local, it had closed the moment it opened.
+        self.dialogs: list[QMessageBox] = []
         self._report_wanted.connect(self._report, Qt.ConnectionType.QueuedConnection)
 
     def __call__(
@@ -217,6 +221,7 @@ class ErrorReporter(QObject):
             f"Something went wrong: {message}{where}\n\nThe app keeps running.",
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialogs = [*(kept for kept in self.dialogs if shiboken6.isValid(kept)), box]
         box.open()
 
 

@@ -89,6 +89,49 @@ def test_uncaught_errors_are_logged_and_survived(
     assert "ValueError: boom" in caplog.text
 
 
+def test_the_error_dialog_stays_open_until_closed(
+    monkeypatch: pytest.MonkeyPatch, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """On a desktop the user is shown the error in a dialog that stays until they close it.
+    Held only by a local, the parentless dialog had been deleted the moment it opened, so
+    nobody ever saw it; a second error within 10 s opens none."""
+    import shiboken6
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from codex_presence_gui import app
+
+    monkeypatch.setattr(app, "offscreen", lambda: False)
+    reporter = ErrorReporter(tmp_path / "codex-presence.log")
+
+    def report(message: str) -> None:
+        try:
+            raise OSError(message)
+        except OSError as error:
+            reporter(OSError, error, error.__traceback__)
+
+    def open_boxes() -> list[QMessageBox]:
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+
+    report("disk on fire")
+    QApplication.processEvents()
+    (box,) = open_boxes()
+    assert box.isVisible()
+    assert "Something went wrong: disk on fire" in box.text()
+    assert "The app keeps running." in box.text()
+    report("again")  # within 10 s: logged, no second dialog
+    assert open_boxes() == [box]
+    box.close()  # deleted on close
+    qtbot.waitUntil(lambda: not shiboken6.isValid(box))
+    assert open_boxes() == []
+    monkeypatch.setattr(reporter, "_last_dialog", 0.0)
+    report("later")
+    (later,) = open_boxes()
+    assert "later" in later.text()
+    assert reporter.dialogs == [later]  # the closed one is not kept
+    later.close()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(later))
+
+
 class FakeBox:
     """Records where a message box would have been built."""
 
