@@ -386,12 +386,17 @@ class _WrittenTexts(QObject):
     """The texts ``show_as_written`` keeps as written in their host's direction."""
 
     def __init__(self, host: QWidget, texts: tuple[tuple[Callable[[str], None], str], ...]) -> None:
+        # The host is only its parent, never an attribute: a child holding its parent's
+        # wrapper keeps a window without a parent (the tray's menu) alive until Python's
+        # collector runs, and Qt crashed when that deleted it while sending an event to
+        # every window.
         super().__init__(host)
-        self.host = host
         self.texts = texts
 
     def apply(self) -> None:
-        direction = self.host.layoutDirection()
+        host = self.parent()
+        assert isinstance(host, QWidget)
+        direction = host.layoutDirection()
         for set_text, text in self.texts:
             set_text(drawn_in(direction, text, left_to_right))
 

@@ -450,6 +450,30 @@ def test_the_menu_lists_a_models_limits_too(qtbot: QtBot) -> None:
     assert len(line_texts(tray)) == 2  # gone again with the model's reading
 
 
+def test_a_dropped_tray_takes_its_menu_with_it_at_once(qtbot: QtBot) -> None:
+    """The menu is a window of its own. A helper of its "Settings…" text had held it in a
+    reference cycle, so it lived on until Python's collector ran, at any moment: once that
+    was while Qt sent every window a change of direction, and Qt crashed on the menu it had
+    just deleted."""
+    import gc
+
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    def menus() -> int:
+        return sum(isinstance(w, QMenu) for w in QApplication.topLevelWidgets())
+
+    gc.collect()
+    before = menus()
+    gc.disable()
+    try:
+        tray = make_tray(qtbot)
+        assert menus() == before + 1
+        del tray
+        assert menus() == before
+    finally:
+        gc.enable()
+
+
 def test_a_models_name_reads_as_written_in_the_menu(qtbot: QtBot) -> None:
     """A Hebrew model name keeps "5h" after it (left to right and right to left), and a
     name with "&" shows it rather than underlining the next letter."""
