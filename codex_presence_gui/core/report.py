@@ -204,6 +204,7 @@ def build_report(
         "limits": None
         if board.limits is None or source is None
         else _limits_json(board.limits, now, source.session_id, board),
+        "limits_reasons": _no_limits_reasons(board) if board.limits is None else [],
         "other_limits": [
             _limits_json(bucket, now, bucket.source_session_id, board)
             for bucket in board.other_limits
@@ -326,6 +327,47 @@ def _session_lines(
     return lines
 
 
+#: Why ``limits`` is null in ``status --json`` (``limits_reasons``): stable names, as the
+#: warnings' kinds are.
+SESSIONS_MISSING = "sessions_missing"
+SESSIONS_NOT_A_FOLDER = "sessions_not_a_folder"
+NO_PLAN_LIMITS = "no_plan_limits"
+NO_READING_YET = "no_reading_yet"
+
+_NO_PLAN_LIMITS = "in Codex's replies so far (an API key or a local model has no plan limits)"
+_NO_READING_YET = "(Codex writes one with every model response)"
+
+
+def _missing_sessions_text(folders: list[str]) -> str:
+    one = len(folders) == 1
+    return (
+        f"{', '.join(folders)}, where Codex keeps its logs, {'is' if one else 'are'} "
+        f"missing (Codex makes {'it' if one else 'them'} again when a session starts)"
+    )
+
+
+def _no_limits_reasons(board: Dashboard) -> list[dict[str, str | None]]:
+    """Why there is no limit reading, for ``status --json``: what the text says, one object
+    per cause, shaped as the warnings are (text, kind, path)."""
+    if board.no_sessions_folder:
+        kinds = dict(board.blocked_sessions)
+        reasons: list[dict[str, str | None]] = []
+        for home in board.sessionless:
+            folder = home / SESSIONS_DIR
+            if home in kinds:
+                text = sessions_blocked_text(shown_home(folder), kinds[home])
+                kind = SESSIONS_NOT_A_FOLDER
+            else:
+                text, kind = _missing_sessions_text([shown_home(folder)]), SESSIONS_MISSING
+            reasons.append({"text": text, "kind": kind, "path": path_text(folder)})
+        return reasons
+    if board.has_replies:
+        text, kind = f"No limits {_NO_PLAN_LIMITS}", NO_PLAN_LIMITS
+    else:
+        text, kind = f"No limit reading yet {_NO_READING_YET}", NO_READING_YET
+    return [{"text": text, "kind": kind, "path": None}]
+
+
 def _no_limits_text(board: Dashboard) -> str:
     """Why there is no limit reading, as the window's limits panel says it."""
     if board.no_sessions_folder:
@@ -340,18 +382,11 @@ def _no_limits_text(board: Dashboard) -> str:
             shown_home(home / SESSIONS_DIR) for home in board.sessionless if home not in kinds
         ]
         if missing:
-            one = len(missing) == 1
-            said.append(
-                f"{', '.join(missing)}, where Codex keeps its logs, {'is' if one else 'are'} "
-                f"missing (Codex makes {'it' if one else 'them'} again when a session starts)"
-            )
+            said.append(_missing_sessions_text(missing))
         return f"Limits: none to show: {'; '.join(said)}."
     if board.has_replies:
-        return (
-            "Limits: none in Codex's replies so far (an API key or a local model has no plan "
-            "limits)."
-        )
-    return "Limits: no reading yet (Codex writes one with every model response)."
+        return f"Limits: none {_NO_PLAN_LIMITS}."
+    return f"Limits: no reading yet {_NO_READING_YET}."
 
 
 def render_text(

@@ -210,6 +210,56 @@ def test_empty_home_and_missing_home(
     assert f"No Codex folder found (looked in {missing})" in captured.err
 
 
+def test_status_json_says_why_limits_is_null(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``limits: null`` comes with ``limits_reasons`` (text, kind, path, as warnings are): the
+    text form said why (a missing ``sessions`` folder, a file in its place), the JSON had not."""
+    missing, blocked = tmp_path / "missing", tmp_path / "blocked"
+    missing.mkdir()
+    blocked.mkdir()
+    (blocked / "sessions").write_text("")
+    assert main(["status", "--json", "--codex-home", str(missing), str(blocked)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["limits"] is None
+    assert report["limits_reasons"] == [
+        {
+            "text": f"{missing / 'sessions'}, where Codex keeps its logs, is missing (Codex "
+            "makes it again when a session starts)",
+            "kind": "sessions_missing",
+            "path": str(missing / "sessions"),
+        },
+        {
+            "text": f"{blocked / 'sessions'} is a file, not a folder: Codex cannot write its "
+            "logs there",
+            "kind": "sessions_not_a_folder",
+            "path": str(blocked / "sessions"),
+        },
+    ]
+    assert report["warnings"] == []  # not a problem reading logs: the window lists none
+
+
+def test_status_json_says_why_no_reading_came_yet(
+    codex_home: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty ``sessions`` folder, then replies without limits (an API key): each reason has
+    its kind; with a reading, the list is empty (the key is always there)."""
+    assert main(["status", "--json", "--codex-home", str(codex_home.root)]) == 0
+    (reason,) = json.loads(capsys.readouterr().out)["limits_reasons"]
+    assert (reason["kind"], reason["path"]) == ("no_reading_yet", None)
+    now = time.time() - 60
+    lines = [r.session_meta(now, SID), r.turn_context(now + 1)]
+    lines.append(r.token_count(now + 2, r.usage(1000, 0, 100), None, None))
+    codex_home.write(SID, lines, started=now)
+    assert main(["status", "--json", "--codex-home", str(codex_home.root)]) == 0
+    (reason,) = json.loads(capsys.readouterr().out)["limits_reasons"]
+    assert reason["kind"] == "no_plan_limits"
+    assert "no plan limits" in reason["text"]
+    live_session(codex_home, "019de1a2-0000-7000-8000-0000000000c3")
+    assert main(["status", "--json", "--codex-home", str(codex_home.root)]) == 0
+    assert json.loads(capsys.readouterr().out)["limits_reasons"] == []
+
+
 def test_bad_lines_become_warnings(
     codex_home: CodexHome, capsys: pytest.CaptureFixture[str]
 ) -> None:
