@@ -39,7 +39,7 @@ from codex_presence_gui.core.models import (
 )
 from codex_presence_gui.core.problems import path_text, said_problems
 from codex_presence_gui.core.reader import ReadResult
-from codex_presence_gui.core.sanitize import clean_text, project_label
+from codex_presence_gui.core.sanitize import clean_text, project_label, shown_key
 
 #: 2: warnings are objects (text, kind, path) instead of strings.
 SCHEMA_VERSION = 2
@@ -389,6 +389,14 @@ def _no_limits_text(board: Dashboard) -> str:
     return f"Limits: no reading yet {_NO_READING_YET}."
 
 
+def _source_text(source: CodexSessionSnapshot) -> str:
+    """Where the reading came from: its session's project, or the session itself when that
+    has no folder with a name (``project_label``'s "(none)" had read "from (none)")."""
+    if source.project:
+        return f"from {project_label(source.project)}"
+    return f"from session {shown_key(source.session_id)}"
+
+
 def render_text(
     result: ReadResult,
     *,
@@ -411,8 +419,8 @@ def render_text(
     else:
         limits = board.limits
         age = format_age(now - limits.observed_at)
-        source = project_label(board.limits_source.project)
-        title = packed(["Limits", f"updated {age}", f"from {source}"], "", "  ", width)
+        source = _source_text(board.limits_source)
+        title = packed(["Limits", f"updated {age}", source], "", "  ", width)
         if stale := stale_text(limits, now):
             # The limits panel's sentence, on lines of its own as there (and within a narrow
             # terminal's width).

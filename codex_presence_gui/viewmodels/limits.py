@@ -302,11 +302,12 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
     if source is not None:
         when = local_time(limits.observed_at, zone).strftime("%H:%M:%S on %Y-%m-%d")
         plan = f" · plan: {clean_text(limits.plan_type)}" if limits.plan_type else ""
-        tooltip = (
-            f"Reading from session {project_label(source.project)} "
-            f"({shown_key(source.session_id)})"
-            f"\ntaken at {when}{plan}"
-        )
+        # A session without a folder is named by its id alone: "session (none) (019d…)" had
+        # read as a session called "(none)".
+        session = shown_key(source.session_id)
+        if source.project:
+            session = f"{project_label(source.project)} ({session})"
+        tooltip = f"Reading from session {session}\ntaken at {when}{plan}"
     notes = insight_notes(dashboard, zone)
     if zone is None and (setting := unknown_zone_setting()) is not None:
         # The clock times above follow the C library, which counts in UTC then: said, as

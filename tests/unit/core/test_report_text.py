@@ -153,6 +153,17 @@ def test_status_names_a_session_without_a_folder_s_name_as_the_window_does(
     assert "unknown-project" not in text
 
 
+def test_a_reading_from_a_session_without_a_folder_names_the_session(tmp_path: Path) -> None:
+    """The title says "from session <id>": the project "(none)" had read "from (none)"."""
+    home = _home(tmp_path, "/", resets_at=int(BASE) + 5 * 3600)
+    result = CodexReader([home], max_age=None, clock=lambda: BASE + 60).refresh()
+    title = render_text(result).splitlines()[0]
+    assert title == f"Limits · updated 59s ago · from session {SID}"
+    named = _home(tmp_path / "named", "/home/dev/shop", resets_at=int(BASE) + 5 * 3600)
+    result = CodexReader([named], max_age=None, clock=lambda: BASE + 60).refresh()
+    assert render_text(result).splitlines()[0].endswith(" · from shop")
+
+
 def test_reset_clocks_in_utc_for_a_tz_the_system_lacks_are_said(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -157,6 +157,17 @@ def test_panel_with_a_model_bucket_and_credits() -> None:
     assert view.groups[1].rows[0].spoken.startswith("GPT-5.3-Codex-Spark 5h limit: 50% left")
 
 
+def test_a_reading_from_a_session_without_a_folder_names_the_session() -> None:
+    """The tooltip names such a session by its id: "session (none) (id)" had read as a
+    session called "(none)"."""
+    account = reading(NOW - 30, UsageWindow(300, 10.0, NOW + 3600))
+    sid = "019de1a2-0000-7000-8000-0000000000c1"
+    named = replace(board(account), limits_source=session(sid, project="shop"))
+    assert limits_view(named).tooltip.startswith(f"Reading from session shop ({sid})\n")
+    folderless = replace(board(account), limits_source=session(sid, project=""))
+    assert limits_view(folderless).tooltip.startswith(f"Reading from session {sid}\n")
+
+
 def test_weekly_only_account() -> None:
     """An account with only the weekly window shows one row."""
     limits = reading(NOW - 30, UsageWindow(10080, 40.0, NOW + 86400, slot="primary"))
