@@ -68,6 +68,28 @@ def path_text(path: Path) -> str:
     return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+def homes_cap_text(*, short: bool = False) -> str:
+    """ "Only the first 64 Codex folders are read": what the notice about the folders past
+    ``discovery.MAX_HOMES`` says first (``too_many_homes_message``), the words the status bar
+    and the Usage page say it in; ``short``: "Only 64 Codex folders read"."""
+    from codex_presence_gui.core.discovery import MAX_HOMES, too_many_homes_message
+
+    if short:
+        return f"Only {MAX_HOMES} Codex folders read"
+    return too_many_homes_message(2).partition(";")[0]
+
+
+def is_homes_cap(problem: Problem | str) -> bool:
+    """Whether ``problem`` (or its text, as the Usage page has it) is the notice that the
+    folders past ``discovery.MAX_HOMES`` are not read: a notice about the configuration, not a
+    problem met reading a log, so not counted as one."""
+    if isinstance(problem, Problem):
+        if problem.kind is not ProblemKind.TOO_LARGE or problem.path is not None:
+            return False
+        problem = problem.detail
+    return problem.startswith(f"{homes_cap_text()};")
+
+
 #: How many problems of one kind a command prints before it only counts the rest.
 SAID_PER_KIND = 3
 

@@ -54,7 +54,7 @@ from codex_presence_gui import APP_NAME, __version__
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level, format_duration
 from codex_presence_gui.core.presence import TOMORROW_HOUR, tomorrow_morning
-from codex_presence_gui.core.problems import ProblemKind
+from codex_presence_gui.core.problems import ProblemKind, homes_cap_text, is_homes_cap
 from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.paths import make_folder
 from codex_presence_gui.ui.accessible import FocusRing, make_figure, press_on_enter
@@ -131,6 +131,30 @@ def problems_spoken(count: int) -> str:
     """The problems item's name: how many there are, without the warning sign the bar
     shows (read out as "warning sign" before each count)."""
     return f"{count:,} {'problem' if count == 1 else 'problems'} reading logs"
+
+
+def problems_item_texts(count: int, capped: bool) -> tuple[str, tuple[str, ...], str]:
+    """The status bar's problems item (its text, shorter forms, and what is read out) for
+    ``count`` problems, of which the notice that the folders past 64 are not read, when
+    ``capped``: that is said in its own words, not counted as a problem reading logs (a
+    settings file naming 70 folders had read "⚠ 1 problem reading logs")."""
+    reading = count - capped
+    noun = "problem" if reading == 1 else "problems"
+    cap, short = homes_cap_text(), homes_cap_text(short=True)
+    if not reading:
+        return f"⚠ {cap}", (f"⚠ {short}",), cap
+    if not capped:
+        shorter: tuple[str, ...] = (f"⚠ {reading:,} {noun}", f"⚠ {reading:,}")
+        return f"⚠ {reading:,} {noun} reading logs", shorter, problems_spoken(reading)
+    cap, short = cap[:1].lower() + cap[1:], short[:1].lower() + short[1:]
+    shorter = (
+        f"⚠ {reading:,} {noun} reading logs; {short}",
+        f"⚠ {reading:,} {noun}; {short}",
+        f"⚠ {reading:,} {noun}",
+        f"⚠ {reading:,}",
+    )
+    said = f"{problems_spoken(reading)}; {cap}"
+    return f"⚠ {said}", shorter, said
 
 
 def room_key(limits: LimitsView, card: CardView) -> tuple[object, ...]:
@@ -1304,13 +1328,19 @@ class MainWindow(QMainWindow):
         dialog = self.problems_dialog
         if dialog is None:
             return
-        count = len(self.problem_texts)
-        if not count:
+        if not self.problem_texts:
             dialog.show_text("Every log is read now: no problems left.", "")
             return
-        noun = "problem" if count == 1 else "problems"
-        # "The other logs": a problem may be logs not read at all (the folders past 64).
-        lead = f"{count:,} {noun} reading Codex's logs; the other logs were read as usual."
+        # The folders past 64 are listed too, but not counted as a problem reading a log.
+        capped = any(is_homes_cap(text) for text in self.problem_texts)
+        count = len(self.problem_texts) - capped
+        if not count:
+            lead = f"{homes_cap_text()}; their logs were read without a problem."
+        else:
+            noun = "problem" if count == 1 else "problems"
+            lead = f"{count:,} {noun} reading Codex's logs; the other logs were read as usual."
+            if capped:
+                lead += f" {homes_cap_text()}."
         # A blank line between problems: each may wrap over several lines.
         dialog.show_text(lead, "\n\n".join(self.problem_texts))
 
@@ -1446,18 +1476,15 @@ class MainWindow(QMainWindow):
         self.problems.setVisible(bool(problems))
         self.problems_action.setEnabled(bool(problems))
         if problems:
-            noun = "problem" if len(problems) == 1 else "problems"
             # The first few in the tooltip: a thousand damaged files made one taller than the
             # screen. The window the item opens lists them all.
             said = problems[:TOOLTIP_PROBLEMS]
             if len(problems) > len(said):
                 said.append(f"and {len(problems) - len(said):,} more (click to see them all)")
-            self.problems.set_full_text(
-                f"⚠ {len(problems)} {noun} reading logs",
-                "\n".join(said),
-                shorter=(f"⚠ {len(problems)} {noun}", f"⚠ {len(problems)}"),
-                spoken=problems_spoken(len(problems)),
+            text, shorter, spoken = problems_item_texts(
+                len(problems), any(is_homes_cap(w) for w in dashboard.warnings)
             )
+            self.problems.set_full_text(text, "\n".join(said), shorter=shorter, spoken=spoken)
             set_muted(self.problems, False)
         if problems != self.problem_texts:
             self.problem_texts = problems

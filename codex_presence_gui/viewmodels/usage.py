@@ -22,6 +22,7 @@ from codex_presence_gui.core.formatting import (
     unbroken,
 )
 from codex_presence_gui.core.pricing import unavailable_prices
+from codex_presence_gui.core.problems import homes_cap_text, is_homes_cap
 from codex_presence_gui.core.sanitize import NO_PROJECT, shown_key
 from codex_presence_gui.core.usage_index import rebuilt
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, first_day
@@ -270,17 +271,27 @@ def _problems(problems: tuple[str, ...]) -> _ProblemsLine:
     form), its tooltip naming the first few, and all of them (``report`` prints the same)."""
     if not problems:
         return _ProblemsLine()
-    count = len(problems)
-    noun = "problem" if count == 1 else "problems"
     shown = list(problems[:TOOLTIP_PROBLEMS])
-    if count > TOOLTIP_PROBLEMS:
-        shown.append(f"and {count - TOOLTIP_PROBLEMS:,} more (click to see them all)")
-    return _ProblemsLine(
-        f"⚠ {count:,} {noun} in Codex's logs: some calls may be missing here.",
-        f"⚠ {count:,} {noun} in Codex's logs",
-        "\n".join(shown),
-        problems,
-    )
+    if len(problems) > TOOLTIP_PROBLEMS:
+        shown.append(f"and {len(problems) - TOOLTIP_PROBLEMS:,} more (click to see them all)")
+    # The folders past 64 are a notice about the configuration, said in its own words (as
+    # the status bar says it), not counted as a problem in the logs.
+    capped = any(is_homes_cap(problem) for problem in problems)
+    count = len(problems) - capped
+    noun = "problem" if count == 1 else "problems"
+    cap, short = homes_cap_text(), homes_cap_text(short=True)
+    if not count:
+        text, brief = f"⚠ {cap}: calls in the others are missing here.", f"⚠ {short}"
+    elif capped:
+        text = (
+            f"⚠ {count:,} {noun} in Codex's logs, and {cap[:1].lower()}{cap[1:]}: some "
+            "calls are missing here."
+        )
+        brief = f"⚠ {count:,} {noun} in Codex's logs; {short[:1].lower()}{short[1:]}"
+    else:
+        text = f"⚠ {count:,} {noun} in Codex's logs: some calls may be missing here."
+        brief = f"⚠ {count:,} {noun} in Codex's logs"
+    return _ProblemsLine(text, brief, "\n".join(shown), problems)
 
 
 def problems_details(problems: tuple[str, ...]) -> tuple[str, str]:
@@ -288,15 +299,19 @@ def problems_details(problems: tuple[str, ...]) -> tuple[str, str]:
     between two: each may wrap over several lines)."""
     if not problems:
         return "Every log is read now: no problems left.", ""
-    count = len(problems)
+    # The folders past 64 are listed too, but not counted as a problem in the logs.
+    capped = any(is_homes_cap(problem) for problem in problems)
+    count = len(problems) - capped
+    cap = f"{homes_cap_text()}: the calls in the others are missing from the usage."
+    if not count:
+        return f"{cap} The logs of those read were counted as usual.", "\n\n".join(problems)
     noun = "problem" if count == 1 else "problems"
-    # "The other logs": a problem may be logs not read at all (the folders past 64).
     held = "it holds" if count == 1 else "they hold"
     lead = (
         f"{count:,} {noun} in Codex's logs: the calls {held} may be missing from the "
         "usage; the other logs were counted as usual."
     )
-    return lead, "\n\n".join(problems)
+    return f"{lead} {cap}" if capped else lead, "\n\n".join(problems)
 
 
 def _missing_message(recent: RecentUsage) -> tuple[str, tuple[str, ...]]:

@@ -432,20 +432,54 @@ def test_a_line_above_that_wraps_anew_leaves_the_reader_on_their_line(qtbot: QtB
     assert block.text() == first.replace("said at length", "said at more length, wrapped")
 
 
-def test_folders_not_read_are_not_said_to_be_read_as_usual(qtbot: QtBot) -> None:
-    """Past 64 Codex folders, the others are not read: the problems' window had gone on to say
-    that "the rest of them was read as usual", the folders it had just said were not."""
-    from codex_presence_gui.core.discovery import too_many_homes
+def test_folders_not_read_are_a_notice_not_a_problem_reading_logs(qtbot: QtBot) -> None:
+    """Past 64 Codex folders, the others are not read: the status bar had counted that as
+    "⚠ 1 problem reading logs" (and the problems' window had gone on to say that "the rest of
+    them was read as usual"). It says it in its own words, and the window still lists it; the
+    Usage page says it in the same words."""
+    from codex_presence_gui.core.discovery import too_many_homes, too_many_homes_message
     from codex_presence_gui.viewmodels.usage import problems_details
 
+    cap = "Only the first 64 Codex folders are read"
     window = shown_window(qtbot)
     window.show_dashboard(dashboard((session("shop"),), warnings=(too_many_homes(6),)))
+    assert window.problems.full_text == f"⚠ {cap}"
+    assert window.problems.accessibleName() == cap
+    assert window.problems.shorter == ("⚠ Only 64 Codex folders read",)
     window.show_problems_details()
-    lead = opened(window).lead.text()
-    assert lead == "1 problem reading Codex's logs; the other logs were read as usual."
-    usage_lead = problems_details((str(too_many_homes(6)),))[0]
-    assert usage_lead == (
-        "1 problem in Codex's logs: the calls it holds may be missing from the usage; "
-        "the other logs were counted as usual."
+    dialog = opened(window)
+    assert dialog.lead.text() == f"{cap}; their logs were read without a problem."
+    assert too_many_homes_message(6) in dialog.text.toPlainText()
+    # With a problem reading a log as well: that one is counted, the notice said beside it.
+    window.show_dashboard(dashboard((session("shop"),), warnings=(too_many_homes(6), *problems(2))))
+    assert window.problems.full_text == (
+        "⚠ 2 problems reading logs; only the first 64 Codex folders are read"
+    )
+    assert window.problems.shorter[-2:] == ("⚠ 2 problems", "⚠ 2")
+    assert dialog.lead.text() == (
+        f"2 problems reading Codex's logs; the other logs were read as usual. {cap}."
+    )
+    window.show_dashboard(dashboard((session("shop"),), warnings=problems(1)))
+    assert window.problems.full_text == "⚠ 1 problem reading logs"
+    # The Usage page: its line and its window.
+    notice = str(too_many_homes(6))
+    assert problems_details((notice,))[0] == (
+        f"{cap}: the calls in the others are missing from the usage. The logs of those read "
+        "were counted as usual."
+    )
+    assert problems_details((notice, "a", "b"))[0] == (
+        "2 problems in Codex's logs: the calls they hold may be missing from the usage; the "
+        f"other logs were counted as usual. {cap}: the calls in the others are missing from "
+        "the usage."
     )
     assert "rest" not in problems_details(("a", "b"))[0]
+    from tests.unit.viewmodels.test_usage import TODAY, recent, slot
+
+    page = usage_view(recent([slot(TODAY, 1000)], problems=(notice,)))
+    assert page.problems_text == f"⚠ {cap}: calls in the others are missing here."
+    assert page.problems_short == "⚠ Only 64 Codex folders read"
+    page = usage_view(recent([slot(TODAY, 1000)], problems=(notice, "a")))
+    assert page.problems_text == (
+        "⚠ 1 problem in Codex's logs, and only the first 64 Codex folders are read: some calls "
+        "are missing here."
+    )
