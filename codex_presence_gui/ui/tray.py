@@ -278,7 +278,9 @@ class Tray(QObject):
         models = tuple(
             f"{name_drawn_in(direction, w.whose.replace('&', '&&'))} {w.line}" for w in view.others
         )
-        self._set_lines((*(w.line for w in view.windows), *models) or (view.waiting,))
+        lines = (*(w.line for w in view.windows), *models) or (view.waiting,)
+        # Under the reset clocks, that they are UTC's (as the limits panel says it).
+        self._set_lines((*lines, view.zone_note) if view.zone_note else lines)
 
     def _set_lines(self, lines: tuple[str, ...]) -> None:
         """One action per line, above the window actions; reused when the count holds.

@@ -20,7 +20,7 @@ from codex_presence_gui.viewmodels.card import (
     blocked_sessions_text,
     sessions_folders,
 )
-from codex_presence_gui.viewmodels.limits import LOADING_MESSAGE
+from codex_presence_gui.viewmodels.limits import LOADING_MESSAGE, unknown_zone_note
 
 #: Marks of the named windows; one or two characters so they fit under the icon's number.
 _MARKS = {"5h": "5h", "daily": "D", "weekly": "W", "monthly": "M", "annual": "Y"}
@@ -82,6 +82,9 @@ class Glance:
         age: ``35m ago``: how old the reading is (empty without one).
         waiting: ``No limit reading yet`` (or that the logs are being read, or that the
             sessions folder is missing) without a reading; empty with one.
+        zone_note: that the reset clocks are UTC's, ``TZ`` naming a zone the system does
+            not have (as the limits panel says it; the tooltip ends with it, and the menu
+            has it as a line of its own); else empty.
     """
 
     windows: tuple[WindowGlance, ...]
@@ -92,6 +95,7 @@ class Glance:
     title: str
     waiting: str = ""
     others: tuple[WindowGlance, ...] = ()
+    zone_note: str = ""
 
 
 def window_mark(window: UsageWindow) -> str:
@@ -197,8 +201,22 @@ def glance(
     stale = limits.is_stale(at)
     age = format_age(at - limits.observed_at)
     tooltip = _tooltip(windows, limits, models, at)
+    zone_note = unknown_zone_note(zone)
+    if zone_note:
+        # After the cut to Windows' length: only a POSIX system has this note to say (see
+        # ``unknown_zone_setting``), and there a tray's tooltip is not cut.
+        tooltip += f"\n{zone_note}"
     title = _title(windows, age if stale and not all(w.past_reset for w in windows) else "")
-    return Glance(windows, most_limiting(windows), stale, age, tooltip, title, others=others)
+    return Glance(
+        windows,
+        most_limiting(windows),
+        stale,
+        age,
+        tooltip,
+        title,
+        others=others,
+        zone_note=zone_note,
+    )
 
 
 #: Windows shows no more of a tray icon's tooltip (UTF-16 code units, with its end).

@@ -252,6 +252,15 @@ def new_window_spark(window: UsageWindow, now: float) -> Spark | None:
     return Spark(start, end, now, None, ((start, 0.0), (now, 0.0)), (), assumed=True)
 
 
+def unknown_zone_note(zone: tzinfo | None) -> str:
+    """With no ``zone`` given and ``TZ`` naming a zone the system does not have, the note
+    that the clock times shown are UTC's (the C library counts in UTC then), in the words
+    the Usage page and ``report`` say it of their days; else empty."""
+    if zone is None and (setting := unknown_zone_setting()) is not None:
+        return f"{unknown_zone_text(setting, 'times')}."
+    return ""
+
+
 def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> LimitsView:
     """The panel for one refresh: the bars, or a sentence saying why there are none."""
     if dashboard is None:
@@ -265,15 +274,21 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
             else "Codex's folder was not found"
         )
         return LimitsView(message=f"No limits to show: {why}.")
-    if limits is None and dashboard.no_sessions_folder:
-        folders = sessions_folders(dashboard.sessionless)
-        blocked = blocked_sessions_folders(dashboard.blocked_sessions)
-        return LimitsView(
-            message=no_sessions_folder_text("limits", folders, NO_SESSIONS_FOLDER_THEN, blocked)
-        )
     if limits is None:
+        # The sessions' times below (an ended one's "Ended 14:05", the tooltips' clocks) are
+        # said to be UTC's here too, where the note stands with a reading: without one, the
+        # table had shown them in UTC unsaid.
+        shown = bool(dashboard.sessions or dashboard.ended)
+        said_zone = unknown_zone_note(zone) if shown else ""
+        notes_alone: tuple[str, ...] = (said_zone,) if said_zone else ()
+        if dashboard.no_sessions_folder:
+            folders = sessions_folders(dashboard.sessionless)
+            blocked = blocked_sessions_folders(dashboard.blocked_sessions)
+            said = no_sessions_folder_text("limits", folders, NO_SESSIONS_FOLDER_THEN, blocked)
+            return LimitsView(message=said, notes=notes_alone)
         replied = dashboard.has_replies
-        return LimitsView(message=NO_LIMITS_IN_REPLIES_MESSAGE if replied else NO_READING_MESSAGE)
+        message = NO_LIMITS_IN_REPLIES_MESSAGE if replied else NO_READING_MESSAGE
+        return LimitsView(message=message, notes=notes_alone)
     now = dashboard.generated_at
     groups = []
     for bucket in dashboard.buckets:
@@ -309,10 +324,8 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
             session = f"{project_label(source.project)} ({session})"
         tooltip = f"Reading from session {session}\ntaken at {when}{plan}"
     notes = insight_notes(dashboard, zone)
-    if zone is None and (setting := unknown_zone_setting()) is not None:
-        # The clock times above follow the C library, which counts in UTC then: said, as
-        # the Usage page and ``report`` say it of their days.
-        notes = (*notes, f"{unknown_zone_text(setting, 'times')}.")
+    if zone_note := unknown_zone_note(zone):
+        notes = (*notes, zone_note)
     return LimitsView(
         age_text=reading_age_text(limits, now),
         age_short=format_age(now - limits.observed_at),

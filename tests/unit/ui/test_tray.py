@@ -198,6 +198,32 @@ def test_tooltip_follows_the_dashboard(qtbot: QtBot) -> None:
     assert lines[3] == "as of 1h ago"
 
 
+def test_reset_clocks_in_utc_for_a_tz_the_system_lacks_are_said(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``TZ`` naming a zone the system does not have: the tray's reset clocks are UTC's, and
+    its tooltip and menu say so in the limits panel's words; they had shown them unsaid."""
+    monkeypatch.delenv("TZDIR", raising=False)
+    monkeypatch.setenv("TZ", "Mars/Olympus")
+    said = (
+        "TZ=Mars/Olympus names a time zone this system does not have; times are in UTC (as "
+        "the system's clock counts them)."
+    )
+    tray = make_tray(qtbot)
+    tray.show_dashboard(dashboard((session("a"),), limit=limits((36.0, 71.0))))
+    lines = tray.icon.toolTip().splitlines()
+    assert lines[1].startswith("5h: 64% left · resets ")
+    assert lines[-1] == said
+    assert [action.text() for action in tray.line_actions][-1] == said
+    tray.menu.aboutToShow.emit()  # the menu made again as it opens keeps it
+    assert len(tray.line_actions) == 3
+    assert tray.line_actions[-1].text() == said
+    monkeypatch.setenv("TZ", "UTC")
+    tray.show_dashboard(dashboard((session("a"),), limit=limits((36.0, 71.0))))
+    assert "Mars" not in tray.icon.toolTip()
+    assert len(tray.line_actions) == 2
+
+
 def test_a_tooltip_that_looks_like_html_reads_as_written(qtbot: QtBot) -> None:
     """A folder named like HTML at the start of the tooltip (where Qt looks): an X11 tray,
     where Qt draws the tooltip, had drawn it bold; it reads as written there, and on Windows,

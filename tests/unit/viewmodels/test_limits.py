@@ -262,6 +262,31 @@ def test_times_in_utc_for_a_tz_the_system_lacks_are_said(monkeypatch: pytest.Mon
     assert not limits_view(board(limits)).notes
 
 
+def test_session_times_in_utc_are_said_without_a_limit_reading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``TZ`` naming a zone the system does not have, and no limit reading: the sessions'
+    times (an ended one's "Ended 14:05", the tooltips' clocks) are UTC's, and the panel says
+    so where it says it with a reading; the table had shown them unsaid. Nothing listed,
+    no time shown: nothing said."""
+    monkeypatch.delenv("TZDIR", raising=False)
+    monkeypatch.setenv("TZ", "Mars/Olympus")
+    said = (
+        "TZ=Mars/Olympus names a time zone this system does not have; times are in UTC (as "
+        "the system's clock counts them)."
+    )
+    listed = replace(board(), sessions=(session("a"),))
+    view = limits_view(listed)
+    assert view.message == NO_LIMITS_IN_REPLIES_MESSAGE
+    assert view.notes == (said,)
+    ended = replace(board(), ended=(session("a", session_total_tokens=None),))
+    assert limits_view(ended).notes == (said,)
+    assert limits_view(board()).notes == ()
+    assert limits_view(listed, UTC).notes == ()
+    monkeypatch.setenv("TZ", "UTC")
+    assert limits_view(listed).notes == ()
+
+
 def test_a_sessions_that_is_a_file_is_said_to_be_one(tmp_path: Path) -> None:
     """A file where ``sessions`` goes: the panel and the tray say what is there; "is
     missing … once Codex makes it again" had promised what Codex cannot do."""
