@@ -201,7 +201,17 @@ class UsageChart(QWidget):
                 # "$2.5B": "$2,500,000,000" took a third of a narrow window from the bars.
                 return f"${_compact(value)}"
             return money(value).replace(".00", "")
-        return _compact(value)
+        # As the totals and tables say a count, bound included: a hostile log's day of
+        # quadrillions had read "5,000T" on the scale beside totals of ">999T".
+        return format_tokens_compact(round(value))
+
+    def scale_labels(self) -> tuple[str, str, str]:
+        """The labels of the scale's lines (0, the middle, the top). A middle one that reads
+        as the top (both past the largest count said: ">999T") is left out: one line says
+        it."""
+        top = self._top()
+        bottom, middle, highest = (self._axis_text(top * f) for f in (0.0, 0.5, 1.0))
+        return bottom, "" if middle == highest else middle, highest
 
     # -- geometry -------------------------------------------------------------------------
 
@@ -331,7 +341,7 @@ class UsageChart(QWidget):
         top = self._top()
         metrics = self.fontMetrics()
         # The scale: 0, half and the top, each a faint line with its value left of it.
-        for fraction in (0.0, 0.5, 1.0):
+        for fraction, text in zip((0.0, 0.5, 1.0), self.scale_labels(), strict=True):
             y = plot.bottom() - fraction * plot.height()
             painter.setPen(QPen(grid if fraction else muted, 1.0))
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
@@ -340,7 +350,7 @@ class UsageChart(QWidget):
             painter.drawText(
                 label,
                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                self._axis_text(top * fraction),
+                text,
             )
         chart = self.chart
         if chart is None or not chart.days:
@@ -466,8 +476,8 @@ def _decimals(value: float) -> str:
 
 
 def _compact(value: float) -> str:
-    """``value`` as the token counts read ("2.5B"), in trillions past their largest unit:
-    the scale's lines are values, not the bound a count is said as (">999T")."""
+    """A cost's dollars as the token counts read ("2.5B"), in trillions past their largest
+    unit, as a cost is said there ("$5,000.00T": it has no bound, as a count has)."""
     if value >= 999.5e12:
         return f"{value / 1e12:,.0f}T"
     return format_tokens_compact(round(value))

@@ -2041,8 +2041,11 @@ def test_the_chart_s_colours_are_told_apart_in_either_palette(palette: str) -> N
         # narrow chart's width.
         (ChartMode.COST, 2.1e9, ("$2.5B", "$1.25B")),
         (ChartMode.COST, 1400, ("$1.5K", "$750")),
-        # Past the largest count said (">999T"), the lines still say their values.
-        (ChartMode.TOKENS, 1.1e15, ("1,200T", "600T")),
+        # Past the largest count said, a line says it as the totals do: ">999T" (it had
+        # read "1,200T" beside totals of ">999T").
+        (ChartMode.TOKENS, 1.1e15, (">999T", "600T")),
+        # A cost has no such bound (the totals say "$5,000.00T").
+        (ChartMode.COST, 4.2e15, ("$5,000T", "$2,500T")),
     ],
 )
 def test_the_scale_says_its_lines_right_for_small_and_large_amounts(
@@ -2057,6 +2060,21 @@ def test_the_scale_says_its_lines_right_for_small_and_large_amounts(
     chart.mode = mode
     top = chart._top()
     assert (chart._axis_text(top), chart._axis_text(top / 2)) == labels
+
+
+def test_a_scale_past_the_largest_count_reads_as_the_totals(qtbot: QtBot) -> None:
+    """A hostile log's day of quadrillions: the top line says ">999T", as the totals beside
+    it do (it had read "5,000T"); the middle line, past the bound too, says nothing rather
+    than repeat it."""
+    chart = UsageChart()
+    qtbot.addWidget(chart)
+    view = full_view().chart
+    assert view is not None
+    chart.chart = replace(view, max_tokens=4 * 10**15)
+    chart.mode = ChartMode.TOKENS
+    assert chart.scale_labels() == ("0", "", ">999T")
+    chart.chart = replace(view, max_tokens=2_900_000)
+    assert chart.scale_labels() == ("0", "1.5M", "3M")
 
 
 def test_legend_lines_break_between_entries_only(qapp: QApplication) -> None:
