@@ -26,6 +26,7 @@ class ProblemKind(enum.Enum):
     TOO_LARGE = "too_large"  # a compressed log past its cap, a folder tree past the walk,
     # Codex folders past the most read (``discovery.MAX_HOMES``)
     FUTURE_TIME = "future_time"  # lines stamped in the future, not trusted for freshness
+    UNDATED_CALLS = "undated_calls"  # calls with no time of their own nor before: dated by guess
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,10 @@ _MORE = {
     ProblemKind.FUTURE_TIME: (
         "file with lines stamped in the future",
         "files with lines stamped in the future",
+    ),
+    ProblemKind.UNDATED_CALLS: (
+        "file with calls of no usable time",
+        "files with calls of no usable time",
     ),
 }
 

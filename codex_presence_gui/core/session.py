@@ -16,6 +16,7 @@ import time
 from codex_presence_gui.core.activity import ActivityTracker
 from codex_presence_gui.core.errors import ParseError
 from codex_presence_gui.core.jsonl import (
+    EARLIEST_TIME,
     BadValuesError,
     ContextRecord,
     MetaRecord,
@@ -221,10 +222,35 @@ def session_id_from_name(path: str | Path) -> str:
     return ids[-1].lower() if ids else name
 
 
+#: Where ``SessionAccumulator._guessed_start`` took a session's start from, as a warning says.
+START_FROM_META = "the session's start"
+START_FROM_NAME = "the time in its file name"
+START_FROM_CHANGE = "the file's last change"
+
+_NAME_TIME = re.compile(r"rollout-(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})-")
+
+
+def start_from_name(path: str | Path) -> float | None:
+    """The time in a Codex log's name (``rollout-2026-05-04T11-00-00-<id>.jsonl``), which
+    Codex writes in local time, read in this machine's zone; None for another name or a
+    time that cannot be (a 13th month, before 2000)."""
+    found = _NAME_TIME.match(os.path.basename(path))
+    if found is None:
+        return None
+    from datetime import datetime
+
+    year, month, day, hour, minute, second = (int(part) for part in found.groups())
+    try:
+        at = datetime(year, month, day, hour, minute, second).timestamp()  # naive: local
+    except (ValueError, OverflowError, OSError):
+        return None
+    return at if at >= EARLIEST_TIME else None
+
+
 def line_problems(session: SessionAccumulator, path: str | Path) -> list[Problem]:
     """What a read of ``path`` into ``session`` skipped or did not trust, in plain words."""
     skipped = session.bad_lines + session.bad_value_lines + session.long_lines
-    if not skipped and not session.future_lines:
+    if not skipped and not session.future_lines and not session.undated_calls:
         return []  # the usual case: nothing to import (an append stays lean)
     from codex_presence_gui.core.formatting import counted
     from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
@@ -264,6 +290,15 @@ def line_problems(session: SessionAccumulator, path: str | Path) -> list[Problem
             Problem(
                 ProblemKind.LONG_LINES,
                 f"{counted(session.long_lines, 'over-long line')} skipped in {name}",
+                where,
+            )
+        )
+    if session.undated_calls:
+        found.append(
+            Problem(
+                ProblemKind.UNDATED_CALLS,
+                f"{counted(session.undated_calls, 'call')} in {name} with no usable time and "
+                f"no dated line before: dated to {session.undated_source}",
                 where,
             )
         )
@@ -387,6 +422,10 @@ class SessionAccumulator:
         self._base_settled = False
         self._model_output_seen = False
         self.long_lines = 0
+        #: Calls dated by ``_guessed_start`` (no usable time on their line nor before it),
+        #: and where the last one's time came from (``START_FROM_*``).
+        self.undated_calls = 0
+        self.undated_source = START_FROM_META
         #: The last skipped line's problem, its message made when read (``last_error``):
         #: a line refused unread (``skipped_unread``) is kept as its bytes.
         self._last_error: str | ParseError | bytes | None = None
@@ -687,17 +726,37 @@ class SessionAccumulator:
 
     def _call_time(self, ts: float | None) -> float:
         """When a call happened: its line's time; for a line whose time is unusable (stamped
-        in the future, malformed or missing), the last trusted line's, else the session's
-        start, else now. Its tokens count all the same (the total has moved past them)."""
+        in the future, malformed, missing or before 2000), the last trusted line's; with none
+        before it, the session's start as the file gives it (``_guessed_start``), counted for
+        a warning. Its tokens count all the same (the total has moved past them)."""
         if ts is not None:
             return ts
         if self._trusted_ts is not None:
             return self._trusted_ts
-        now = self.clock()
+        at, source = self._guessed_start()
+        if self.recorder is not None and self.recorder.calls is not None:
+            # Said by the usage index only: the live reader dates no calls.
+            self.undated_calls += 1
+            self.undated_source = source
+        return at
+
+    def _guessed_start(self) -> tuple[float, str]:
+        """The session's start for a call dated by no line, and where it came from: its
+        ``session_meta``, else the time in its file name (Codex's local time), else the
+        file's last change. Never the reader's clock, so that a log lands on the same day
+        in every run; a time in the future is passed over, as a line's would be."""
+        latest = self.clock() + FUTURE_SLACK_SECONDS
         started = self.meta.started_at if self.meta is not None else None
-        if started is not None and started <= now + FUTURE_SLACK_SECONDS:
-            return started
-        return now
+        if started is not None and started <= latest:
+            return started, START_FROM_META
+        named = start_from_name(self.path)
+        if named is not None and named <= latest:
+            return named, START_FROM_NAME
+        try:
+            return os.stat(self.path).st_mtime, START_FROM_CHANGE
+        except (OSError, ValueError):
+            # Gone since it was read (the read then fails too): a time the file gave.
+            return started or named or EARLIEST_TIME, START_FROM_META
 
     def _touch_token_event(self, ts: float | None) -> None:
         if ts is not None and (self.last_token_event_at is None or ts > self.last_token_event_at):
@@ -772,6 +831,7 @@ class SessionAccumulator:
                 self.future_lines,
                 self.last_error,
             ],
+            "undated": [self.undated_calls, self.undated_source],
         }
 
     def resume(self, state: dict[str, Any]) -> None:
@@ -793,6 +853,11 @@ class SessionAccumulator:
             self.bad_lines, self.bad_value_lines, self.long_lines, self.future_lines = counts
             if isinstance(skipped[4], str):
                 self._last_error = skipped[4]
+        undated = state.get("undated")
+        if isinstance(undated, list) and len(undated) == 2 and type(undated[0]) is int:
+            self.undated_calls = max(undated[0], 0)
+            if undated[1] in (START_FROM_META, START_FROM_NAME, START_FROM_CHANGE):
+                self.undated_source = undated[1]
         replay_until = state.get("replay_until")
         if isinstance(replay_until, (int, float)) and self._replay_until is not None:
             # Where a fork's copied history had reached when the read stopped (the header

@@ -564,6 +564,27 @@ def test_problems_in_the_logs_reach_the_view_and_stay(
     assert "1 malformed line skipped in" in first_view().problems_tooltip
 
 
+def test_calls_dated_by_guess_are_said_on_the_page(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """A call whose line has no usable time, and no dated line before it: the page's
+    problems say how it was dated (the index had dated it to its clock, unsaid)."""
+    now = time.time()
+    path = write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[2:]).replace('"timestamp":"', '"timestamp":"x') + "\n")
+    feed = make_feed(codex_home, tmp_path)
+    stopper.append(feed)
+    seen = views(feed)
+    feed.start()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    view = ready(seen)
+    assert view is not None
+    assert view.problems_text.startswith("⚠ 1 problem")
+    assert "1 call in " in view.problems_tooltip
+    assert "dated to the time in its file name" in view.problems_tooltip
+
+
 def test_an_index_deleted_under_the_window_is_made_again_and_said(
     codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
 ) -> None:
