@@ -72,6 +72,12 @@ def sessions_blocked_text(folder: str, kind: str) -> str:
     return f"{folder} is {kind}, not a folder: Codex cannot write its logs there"
 
 
+def archived_blocked_text(folder: str, kind: str) -> str:
+    """What is said of an ``archived_sessions`` that is no folder, as of a ``sessions`` one
+    (``sessions_blocked_text``): Codex cannot move a log it archives there."""
+    return f"{folder} is {kind}, not a folder: Codex cannot archive its logs there"
+
+
 def left_out_message(home: str | Path) -> str | None:
     """What a command says of a home it leaves out for being no folder: not there, or a file
     (a named pipe…) in its place. None for a folder."""
@@ -334,6 +340,8 @@ def _walk(
     found: list[tuple[str, os.stat_result]],
     seen: set[tuple[int, int]],
     unsearched: list[str] | None = None,
+    *,
+    archived: bool = False,
 ) -> None:
     """Add the rollout files below ``directory`` to ``found`` (their paths as text, and stats);
     folders reached through symbolic links are followed (a ``sessions/2026`` moved to another
@@ -363,8 +371,12 @@ def _walk(
             continue
         if not depth and not stat_module.S_ISDIR(here.st_mode):
             # A file where ``sessions`` or ``archived_sessions`` goes: there is nothing to list
-            # ("cannot list …: Not a directory" had been said of it); the home's messages say
-            # what is there (``sessions_not_a_folder``).
+            # ("cannot list …: Not a directory" had been said of it). The home's messages say
+            # what is where ``sessions`` goes (``sessions_not_a_folder``); this walk says it
+            # of ``archived_sessions``, which no other message names (it had gone unsaid).
+            if archived:
+                text = archived_blocked_text(shown_home(folder), kind_of(here.st_mode))
+                errors.append(_problem("unreadable", text, folder))
             continue
         if (here.st_dev, here.st_ino) in seen:
             continue
@@ -560,7 +572,7 @@ def walk_homes(
         for directory, recursive, archived in places:
             by_name: dict[str, tuple[str, FileStat, Home, bool]] = {}
             walked: list[tuple[str, os.stat_result]] = []
-            _walk(directory, recursive, errors, walked, set(), unsearched)
+            _walk(directory, recursive, errors, walked, set(), unsearched, archived=archived)
             for path, st in walked:
                 key = path.removesuffix(".zst")  # the plain name in the same folder
                 existing = by_name.get(key)

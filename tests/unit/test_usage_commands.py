@@ -934,6 +934,24 @@ def test_a_sessions_that_is_a_file_is_said_to_be_one(
     ]
 
 
+def test_an_archived_sessions_that_is_a_file_is_said_to_be_one(
+    home: CodexHome, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file where ``archived_sessions`` goes: said as a ``sessions`` in its place is (it
+    had been skipped unsaid), and the logs in ``sessions`` still counted; said again by a
+    report from the index."""
+    archived = home.root / "archived_sessions"
+    archived.write_text("")
+    args = ("report", "daily", "--json", "--codex-home", str(home.root))
+    for _ in range(2):
+        status, out, err = _run(capsys, *args)
+        assert status == 0
+        assert json.loads(out)["totals"]["total_tokens"] == 30_000
+        assert _warnings(err) == [
+            f"warning: {archived} is a file, not a folder: Codex cannot archive its logs there",
+        ]
+
+
 def test_sessions_without_a_folder_s_name_are_not_the_project_unknown_project(
     codex_home: CodexHome,
     tmp_path: Path,

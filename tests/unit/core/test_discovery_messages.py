@@ -165,3 +165,53 @@ def test_a_sessions_that_is_a_file_is_said_to_be_one(tmp_path: Path) -> None:
     found = discover([home])
     assert found.sessionless == [home]
     assert found.errors == []
+
+
+@pytest.mark.parametrize("kind", ["file", "fifo", "device", "link to a fifo"])
+def test_an_archived_sessions_that_is_no_folder_is_said_to_be_one(
+    tmp_path: Path, kind: str
+) -> None:
+    """A file (a pipe, a device, a link to one) where ``archived_sessions`` goes: said as a
+    ``sessions`` in its place is said, by every reader of the walk (it had been skipped
+    unsaid), never opened; the logs in ``sessions`` are still read."""
+    from codex_presence_gui.core.discovery import discover
+    from codex_presence_gui.core.problems import ProblemKind
+    from codex_presence_gui.core.reader import CodexReader
+    from tests.helpers import rollout as r
+    from tests.helpers.rollout import BASE, CodexHome
+    from tests.helpers.special_files import not_a_file
+
+    home = CodexHome(tmp_path / "codex")
+    sid = "019d0000-0000-7000-8000-00000000e001"
+    home.write(sid, [r.session_meta(BASE, sid), r.token_count(BASE + 5, r.usage(70, 0, 7))])
+    archived = home.root / "archived_sessions"
+    said_kind = {"file": "a file", "device": "a device"}.get(kind, "a named pipe")
+    if kind == "file":
+        archived.write_text("")
+    elif kind == "link to a fifo":
+        not_a_file(tmp_path / "pipe", "fifo")
+        archived.symlink_to(tmp_path / "pipe")
+    else:
+        not_a_file(archived, kind)
+    said = f"{archived} is {said_kind}, not a folder: Codex cannot archive its logs there"
+    found = discover([home.root])
+    assert [(p.kind, str(p), p.path) for p in found.errors] == [
+        (ProblemKind.UNREADABLE, said, archived)
+    ]
+    assert len(found.files) == 1
+    assert found.sessionless == []
+    result = CodexReader([home.root], max_age=None, clock=lambda: BASE + 60).refresh()
+    assert [str(p) for p in result.warnings] == [said]
+    assert len(result.snapshots) == 1
+    # Not looked for at all when archived logs are not read.
+    assert discover([home.root], include_archived=False).errors == []
+
+
+def test_an_archived_sessions_that_is_a_dangling_link_is_no_problem(tmp_path: Path) -> None:
+    """Nothing there to archive into, as when the folder is missing: Codex makes it."""
+    from codex_presence_gui.core.discovery import discover
+
+    home = tmp_path / "codex"
+    (home / "sessions").mkdir(parents=True)
+    (home / "archived_sessions").symlink_to(tmp_path / "gone")
+    assert discover([home]).errors == []

@@ -585,6 +585,25 @@ def test_calls_dated_by_guess_are_said_on_the_page(
     assert "dated to the time in its file name" in view.problems_tooltip
 
 
+def test_an_archived_sessions_that_is_a_file_is_said_on_the_page(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """As ``report`` says it (it had gone unsaid), with the numbers of ``sessions``."""
+    write_usage_session(codex_home, 1, [(time.time() - 60, 1_000_000, 200_000, 200_000)])
+    archived = codex_home.root / "archived_sessions"
+    archived.write_text("")
+    feed = make_feed(codex_home, tmp_path)
+    stopper.append(feed)
+    seen = views(feed)
+    feed.start()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    view = ready(seen)
+    assert view is not None
+    assert view.problems == (
+        f"{archived} is a file, not a folder: Codex cannot archive its logs there",
+    )
+
+
 def test_an_index_deleted_under_the_window_is_made_again_and_said(
     codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
 ) -> None:
