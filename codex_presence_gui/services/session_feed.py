@@ -29,6 +29,10 @@ DEBOUNCE_MS = 15
 FULL_SCAN_EVERY_POLLS = 5
 #: Directory events trigger a walk of the homes at most this often.
 MIN_DISCOVERY_INTERVAL_S = 0.25
+#: The watch list is made again when what it is made of changed (see
+#: ``FeedWorker._sync_watches``), and at least this often: a path the system refused to
+#: watch (its limit reached) is tried again.
+WATCH_RESYNC_S = 60.0
 
 
 def nearest_existing(path: Path) -> Path | None:
@@ -70,6 +74,12 @@ def watch_targets(homes: Sequence[Path], files: Sequence[Path], now: float) -> s
     return targets
 
 
+def watched_days(now: float) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """The local days whose folders ``watch_targets`` watches at ``now`` (today, yesterday)."""
+    today, yesterday = time.localtime(now), time.localtime(now - 86400)
+    return (today[:3], yesterday[:3])
+
+
 class FeedWorker(Worker):
     """Lives in the feed's thread: owns the reader, the watcher and the timers.
 
@@ -101,6 +111,11 @@ class FeedWorker(Worker):
         self._polls = 0
         self._discovery_due = False
         self._last_discovery = 0.0
+        #: What the watch list was last made from (the days and the followed files), whether
+        #: an event says it may be out of date, and when it was made (monotonic seconds).
+        self._watched_for: object = None
+        self._watches_due = True
+        self._watches_made = 0.0
 
     def work(self) -> None:
         """Create the thread-bound objects and do the first full read."""
@@ -145,11 +160,17 @@ class FeedWorker(Worker):
 
     @Slot(str)
     def _file_changed(self, path: str) -> None:
+        # A write leaves the watch list as it is. A followed file renamed, replaced or removed
+        # (Qt then stops watching it) changes its folder, which is watched: see below.
         self._coalesce()
 
     @Slot(str)
     def _directory_changed(self, path: str) -> None:
         self._discovery_due = True
+        # A folder made or removed changes which folders are there to watch, and a file
+        # renamed, replaced or removed in a followed file's folder may be one the watcher
+        # dropped.
+        self._watches_due = True
         self._coalesce()
 
     def _coalesce(self) -> None:
@@ -204,13 +225,30 @@ class FeedWorker(Worker):
     def _sync_watches(self, now: float, *, discovered: bool) -> None:
         """Re-add what the watcher dropped (renamed or replaced files) and drop what is old.
 
+        Only when something the list is made of may have changed: the followed files, the
+        day (its folders), an event from a watched folder (a folder made or removed, a
+        followed file replaced), or ``WATCH_RESYNC_S`` since it was made. Made at every poll, the
+        list of 64 homes had cost about 7 ms of the worker's time each time.
+
         A folder that appeared since the last walk (a home or day folder created) may have
         taken the place of a watched parent whose event has not arrived yet: walk again.
         """
         assert self._watcher is not None
         assert self._reader is not None
+        followed = self._reader.followed_files
+        made_for = (watched_days(now), followed)
+        moment = time.monotonic()
+        if (
+            not self._watches_due
+            and made_for == self._watched_for
+            and moment - self._watches_made < WATCH_RESYNC_S
+        ):
+            return
+        self._watches_due = False
+        self._watched_for = made_for
+        self._watches_made = moment
         # The homes read (the first MAX_HOMES of those given: see CodexReader).
-        wanted = watch_targets(self._reader.homes, self._reader.followed_files, now)
+        wanted = watch_targets(self._reader.homes, followed, now)
         current = set(self._watcher.files()) | set(self._watcher.directories())
         stale = sorted(current - wanted)
         if stale:

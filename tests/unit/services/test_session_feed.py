@@ -211,6 +211,69 @@ def test_watch_targets(tmp_path: Path) -> None:
     assert watch_targets([tmp_path / "none" / ".codex"], [], time.time()) == {str(tmp_path)}
 
 
+def test_the_watch_list_is_made_again_only_when_what_it_is_made_of_changed(
+    codex_home: CodexHome, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Polls that find nothing new leave the watch list as it is (it had been made again at
+    every poll: about 7 ms of the worker's time with 64 homes); a new file, a new day and a
+    file replaced make it again."""
+    from codex_presence_gui.services import session_feed
+
+    made: list[float] = []
+
+    def counted(homes: Sequence[Path], files: Sequence[Path], now: float) -> set[str]:
+        made.append(now)
+        return watch_targets(homes, files, now)
+
+    monkeypatch.setattr(session_feed, "watch_targets", counted)
+    path = codex_home.write(SID, live_lines(), started=time.time())
+    feed = SessionFeed([codex_home.root], poll_interval_ms=20)
+    boards: list[Dashboard] = []
+    feed.dashboard_changed.connect(boards.append)
+    feed.start()
+    try:
+        # Past a walk of the homes (every fifth poll) and the history's first read.
+        qtbot.waitUntil(lambda: len(boards) >= 12, timeout=10_000)
+        assert len(made) == 1
+        # A new session's file: followed, and so watched.
+        other = "019de1a2-0000-7000-8000-0000000000a2"
+        codex_home.write(other, live_lines(other), started=time.time())
+        qtbot.waitUntil(lambda: total_of(feed.dashboard, other) == 1000, timeout=5000)
+        qtbot.waitUntil(lambda: len(made) >= 2, timeout=5000)
+        # A file replaced is watched again: its next append shows without a walk.
+        temp = path.with_suffix(".tmp")
+        temp.write_text("\n".join(live_lines(total=200)) + "\n")
+        os.replace(temp, path)
+        qtbot.waitUntil(lambda: total_of(feed.dashboard) == 200, timeout=5000)
+        settled = len(made)
+        seen = len(boards)
+        qtbot.waitUntil(lambda: len(boards) >= seen + 6, timeout=10_000)
+        assert len(made) == settled
+    finally:
+        assert feed.stop()
+
+
+def test_a_new_day_makes_the_watch_list_again(codex_home: CodexHome, qtbot: QtBot) -> None:
+    """Today's folders are watched: at midnight, the new day's (no event says so)."""
+    from codex_presence_gui.services.session_feed import FeedWorker
+
+    worker = FeedWorker([codex_home.root], poll_interval_ms=NO_POLL_MS)
+    worker.work()
+    try:
+        assert worker._watcher is not None
+        now = time.time()
+        tomorrow = (
+            codex_home.root / "sessions" / time.strftime("%Y/%m/%d", time.localtime(now + 86400))
+        )
+        tomorrow.mkdir(parents=True)  # made while no event is taken (no loop runs here)
+        worker._sync_watches(now, discovered=False)
+        assert str(tomorrow) not in worker._watcher.directories()
+        worker._sync_watches(now + 86400, discovered=False)
+        assert str(tomorrow) in worker._watcher.directories()
+    finally:
+        worker.cleanup()
+
+
 class SlowRead:
     """Stands in for ``CodexReader.refresh``: the first read is quick, the next takes up to
     ``seconds`` in small steps, ending early once ``should_stop`` says so."""
