@@ -281,11 +281,14 @@ def load_session(
         lines = BackwardLines(
             handle, size, budget=BACKWARD_BUDGET_BYTES, should_stop=should_stop, runs=FOLD_RUNS
         )
+        # The skipped line said is the last in the file, as a forward read (the usage
+        # index's) says it: the first the scan meets.
+        session.backward(True)
         for item in lines:
             if type(item) is not bytes and isinstance(item, NoObjectRun):
-                # Lines that cannot be JSON, one after the other: all malformed, the last met
-                # (the first in the file) the one said.
-                session.skipped_unread(item.first, item.lines)
+                # Lines that cannot be JSON, one after the other: all malformed, the last in
+                # the file (the first met) the one said.
+                session.skipped_unread(item.last or item.first, item.lines)
                 continue
             if item in headers or goals.superseded(item):
                 continue  # headers were folded first; superseded lines change nothing
@@ -308,6 +311,7 @@ def load_session(
                 goals.note(record)
             if goals.met(lines.bytes_read):
                 break
+        session.backward(False)
         if lines.stopped:
             raise Stopped
         if not lines.whole and not goals.totals:

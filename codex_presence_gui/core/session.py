@@ -429,6 +429,10 @@ class SessionAccumulator:
         #: The last skipped line's problem, its message made when read (``last_error``):
         #: a line refused unread (``skipped_unread``) is kept as its bytes.
         self._last_error: str | ParseError | bytes | None = None
+        #: While lines come from the end of the file back (``backward``): whether the scan
+        #: has met a skipped line yet (the first it meets is the last in the file).
+        self._backward = False
+        self._backward_met = False
         self.recorder: EventRecorder | None = None
         self._call: TokenUsage | None = None  # the tokens of the call the last total added
         #: The API service tier of the calls (``priority``, ``flex``; ``""``: standard), as the
@@ -463,6 +467,22 @@ class SessionAccumulator:
         window's reader that decodes them all, agree on this."""
         return self._seen_content
 
+    def backward(self, on: bool) -> None:
+        """Say that the lines skipped from now on (``on``), or no longer, come from the end
+        of the file back (a backward scan): the first of them met, the last in the file, is
+        then the one ``last_error`` says, as a forward read of the same file says it (the
+        scan had said the earliest it met)."""
+        self._backward = on
+        self._backward_met = False
+
+    def _error(self, error: str | ParseError | bytes) -> None:
+        """Keep the problem of a line just skipped for ``last_error``: the last in the file."""
+        if self._backward:
+            if self._backward_met:
+                return
+            self._backward_met = True
+        self._last_error = error
+
     def skipped(self, error: ParseError) -> None:
         """Count a line that could not be used: impossible numbers apart from malformed text.
         It is content all the same (see ``seen_content``)."""
@@ -471,15 +491,16 @@ class SessionAccumulator:
             self.bad_value_lines += 1
         else:
             self.bad_lines += 1
-            self._last_error = error  # its message is made only if it is shown
+            self._error(error)  # its message is made only if it is shown
 
     def skipped_unread(self, line: bytes, count: int = 1) -> None:
-        """Count a line that holds no ``{`` (or ``count`` such lines, ``line`` the last met),
-        as ``skipped`` counts the ``NoObjectError`` that ``parse_line`` raises for it, without
-        a parser called or an error made for each of a hostile log's millions."""
+        """Count a line that holds no ``{`` (or ``count`` such lines, ``line`` the last of them
+        in the file), as ``skipped`` counts the ``NoObjectError`` that ``parse_line`` raises
+        for it, without a parser called or an error made for each of a hostile log's
+        millions."""
         self._seen_content = True
         self.bad_lines += count
-        self._last_error = line
+        self._error(line)
 
     def no_object_run(self, count: int, last: bytes) -> None:
         """``count`` lines one after the other that hold no ``{``, from the line splitter
@@ -489,7 +510,7 @@ class SessionAccumulator:
     def skipped_long(self, error: ParseError) -> None:
         """Count a line over the length cap that could not be used."""
         self.long_lines += 1
-        self._last_error = error
+        self._error(error)
 
     @property
     def last_error(self) -> str | None:

@@ -714,11 +714,13 @@ class LongLine(NamedTuple):
 class NoObjectRun(NamedTuple):
     """Lines one after the other that hold no ``{`` (no JSON object can be there: all
     malformed), handed out by the backward scan as one: ``lines`` of them, ``first`` the
-    first in the file (the last the scan meets). A hostile log's millions of ``x`` had cost
-    a turn of the scan's loop and of the reader's each."""
+    first in the file (the last the scan meets), ``last`` the last in the file (the first it
+    meets; ``first`` when not given). A hostile log's millions of ``x`` had cost a turn of
+    the scan's loop and of the reader's each."""
 
     lines: int
     first: bytes
+    last: bytes = b""
 
 
 def _run_pattern(threshold: int) -> re.Pattern[bytes]:
@@ -872,7 +874,7 @@ class BackwardLines:
                                 backwards = data[::-1]
                             run_start, more, first = _no_object_run(data, backwards, newline, runs)
                             if more:
-                                yield NoObjectRun(more + 1, first or line)
+                                yield NoObjectRun(more + 1, first or line, line)
                                 newline = run_start - 1  # the LF before the run's first line
                             else:
                                 yield line

@@ -129,7 +129,8 @@ def write_flooded(home: CodexHome) -> Path:
 
 
 def said_about(path: Path, last: str) -> str:
-    """The warning, with the last error met: the backward scan meets the file's first."""
+    """The warning, with the file's last error: the window's backward scan says it, as the
+    index's forward read does (it had said the earliest it met, the file's first)."""
     return f"{2 * X_LINES:,} malformed lines skipped in {path.name} ({last})"
 
 
@@ -143,12 +144,12 @@ def test_the_window_reads_a_flooded_log_with_one_message(
     result = reader.refresh()
     [snapshot] = result.snapshots
     assert snapshot.session_total_tokens == 3030
-    assert [w.detail for w in result.warnings] == [said_about(path, NO_KEY)]
+    assert [w.detail for w in result.warnings] == [said_about(path, NOT_JSON)]
     assert decodes.count < X_LINES + 100  # the "{x" lines and the few real ones
     assert parses.count < X_LINES + 100
     assert messages.count == 1
     again = reader.refresh()
-    assert [w.detail for w in again.warnings] == [said_about(path, NO_KEY)]
+    assert [w.detail for w in again.warnings] == [said_about(path, NOT_JSON)]
     assert messages.count == 1
 
 
@@ -193,7 +194,7 @@ def test_the_backward_scan_takes_lines_that_cannot_be_json_a_run_at_a_time(
     monkeypatch.setattr(reader._BackwardGoals, "superseded", looking)
     path = write_flooded(codex_home)
     [warning] = CodexReader([codex_home.root]).refresh().warnings
-    assert warning.detail == said_about(path, NO_KEY)
+    assert warning.detail == said_about(path, NOT_JSON)
     assert len(looked) < X_LINES + 100  # the "{x" lines, a line at a time; the "x" by runs
 
 
