@@ -426,6 +426,7 @@ class SessionAccumulator:
         #: and where the last one's time came from (``START_FROM_*``).
         self.undated_calls = 0
         self.undated_source = START_FROM_META
+        self._guessed: tuple[float, str] | None = None  # until the header is read (``_meta``)
         #: The last skipped line's problem, its message made when read (``last_error``):
         #: a line refused unread (``skipped_unread``) is kept as its bytes.
         self._last_error: str | ParseError | bytes | None = None
@@ -613,6 +614,7 @@ class SessionAccumulator:
         if self.meta is None:
             # Codex's own loader takes the first session_meta as the file's identity.
             self.meta = record
+            self._guessed = None  # its start comes first
             self.cwd = record.cwd
             self._own_header_ts = stamped_at
             self._header_future = record.ts is None and stamped_at is not None
@@ -754,11 +756,12 @@ class SessionAccumulator:
             return ts
         if self._trusted_ts is not None:
             return self._trusted_ts
-        at, source = self._guessed_start()
-        if self.recorder is not None and self.recorder.calls is not None:
-            # Said by the usage index only: the live reader dates no calls.
-            self.undated_calls += 1
-            self.undated_source = source
+        if self.recorder is None or self.recorder.calls is None:
+            return 0.0  # not kept: only the usage index records calls (and says these)
+        at, source = self._guessed or self._guessed_start()
+        self._guessed = (at, source)  # one look at the file for a log of such calls
+        self.undated_calls += 1
+        self.undated_source = source
         return at
 
     def _guessed_start(self) -> tuple[float, str]:

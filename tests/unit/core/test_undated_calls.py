@@ -200,3 +200,28 @@ def test_the_kind_is_counted_past_three() -> None:
 
     problems = [Problem(ProblemKind.UNDATED_CALLS, f"{n}") for n in range(5)]
     assert said_problems(problems)[-1].startswith("…and 2 more files with calls of no usable")
+
+
+def test_a_log_of_undated_calls_looks_at_its_name_once(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not once per call: a hostile log of 200,000 such calls had taken twice as long."""
+    from codex_presence_gui.core import session as session_module
+
+    looked: list[str] = []
+    original = session_module.start_from_name
+
+    def looking(path: str | Path) -> float | None:
+        looked.append(str(path))
+        return original(path)
+
+    monkeypatch.setattr(session_module, "start_from_name", looking)
+    lines = []
+    for n in range(1, 101):
+        count = r.token_count(STARTED + n, r.usage(n * 10, 0, n), r.usage(10, 0, 1))
+        lines.append(_restamped(count, STARTED + n, "garbage"))
+    codex_home.write(SID, lines, started=STARTED)
+    with UsageIndex(tmp_path / "index.sqlite3", clock=lambda: CLOCKS[0]) as index:
+        result = index.update([codex_home.root])
+    assert str(result.problems[0]).startswith("100 calls in ")
+    assert len(looked) == 1
