@@ -136,11 +136,15 @@ class WindowState:
         self._settings.sync()
 
     def save_geometry(self, window: QWidget) -> None:
-        """Remember the window's size and position, and its frame."""
+        """Remember the window's size and position, and its frame as last known: a window
+        the window manager has not framed (never shown: started to the tray, or quit while
+        minimized at start) keeps the frame saved before, not none, which had left the next
+        start no room for it."""
         self._settings.setValue("window/geometry", window.saveGeometry())
         frame = frame_margins(window)
-        sides = (frame.left(), frame.top(), frame.right(), frame.bottom())
-        self._settings.setValue("window/frame", " ".join(str(side) for side in sides))
+        if not frame.isNull():
+            sides = (frame.left(), frame.top(), frame.right(), frame.bottom())
+            self._settings.setValue("window/frame", " ".join(str(side) for side in sides))
         self._settings.sync()
 
     def restore_geometry(self, window: QWidget) -> bool:
@@ -159,12 +163,12 @@ class WindowState:
 
     def _frame(self) -> QMargins:
         """The window's frame when it was saved (before it is shown, Qt knows none), or
-        ``FRAME_ROOM`` when unknown."""
+        ``FRAME_ROOM`` when unknown (none saved, or "0 0 0 0": a window saved unframed)."""
         try:
             sides = [int(side) for side in str(self._settings.value("window/frame", "")).split()]
         except ValueError:
             return FRAME_ROOM
-        if len(sides) != 4 or not is_frame(frame := QMargins(*sides)):
+        if len(sides) != 4 or not is_frame(frame := QMargins(*sides)) or frame.isNull():
             return FRAME_ROOM
         return frame
 

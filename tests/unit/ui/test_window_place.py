@@ -75,6 +75,29 @@ def test_a_window_saved_without_its_frame_keeps_room_for_one(qtbot: QtBot, tmp_p
     assert room().contains(window.geometry().marginsAdded(FRAME_ROOM))
 
 
+def test_a_window_saved_unframed_keeps_the_frame_saved_before(qtbot: QtBot, tmp_path: Path) -> None:
+    """Closed before the window manager had framed it (offscreen here, as a window started
+    to the tray and never shown), the window had saved its frame as none ("0 0 0 0"): the
+    next start left no room for the title bar. The frame saved before stays."""
+    path = tmp_path / "ui.ini"
+    saved_at(qtbot, path, QRect(100, 100, 500, 400), "1 20 1 5")
+    window = restored(qtbot, path)
+    assert window.frameGeometry() == window.geometry()  # no frame known
+    window.close()
+    settings = QSettings(str(path), QSettings.Format.IniFormat)
+    assert settings.value("window/frame") == "1 20 1 5"
+
+
+def test_a_frame_saved_as_none_keeps_room_for_one(qtbot: QtBot, tmp_path: Path) -> None:
+    """A file an earlier version wrote with the frame unknown ("0 0 0 0"): restored below
+    the screen's edge, the window keeps room for a frame as a first window does, not
+    none (its frame's lower edge had come back below the screen's)."""
+    path = tmp_path / "ui.ini"
+    saved_at(qtbot, path, QRect(100, 600, 500, 400), "0 0 0 0")
+    window = restored(qtbot, path)
+    assert room().contains(window.geometry().marginsAdded(FRAME_ROOM))
+
+
 def test_a_window_saved_on_a_screen_that_is_gone_comes_back_on_the_primary_one(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
