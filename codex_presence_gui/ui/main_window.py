@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QActionGroup,
     QCloseEvent,
     QDesktopServices,
+    QHideEvent,
     QKeySequence,
     QMoveEvent,
     QResizeEvent,
@@ -93,7 +94,7 @@ from codex_presence_gui.viewmodels.card import (
 from codex_presence_gui.viewmodels.glance import window_title
 from codex_presence_gui.viewmodels.limits import LimitsView, limits_view
 from codex_presence_gui.viewmodels.session_table import SessionRole, SessionTableModel
-from codex_presence_gui.viewmodels.usage import TOOLTIP_PROBLEMS, UsageView
+from codex_presence_gui.viewmodels.usage import TOOLTIP_PROBLEMS, UsageState, UsageView
 
 DEFAULT_SIZE = (820, 580)
 #: The pages of the full layout (the compact layout shows only the live one).
@@ -427,10 +428,23 @@ class MainWindow(QMainWindow):
         #: The size the window opened at, with ``FRAME_ROOM`` for the frame not known yet:
         #: the room the real frame leaves is taken once known, unless the size changed.
         self._first_sized: QSize | None = None
+        #: Opened with no saved place, the window waits to be placed by the window manager
+        #: (see ``_note_first_place``), which places it for its size when shown; the size it
+        #: has by its own doing since (see ``_sized_itself``).
+        self._awaits_place = False
+        self._shown_size = QSize()
+        self._own_size = QSize()
+        #: Where the window manager placed a window opened with no saved place, and its size
+        #: then, while it stays so and its first readings are still to come: growing into
+        #: them, it keeps its centre there (see ``_keep_first_centre``).
+        self._first_place: QRect | None = None
+        #: The first readings that window grows into: the logs with their history, the usage.
+        self._first_readings = {"logs", "usage"}
         self._update_layout()
         if state is None or not state.restore_geometry(self):
             self.resize(self._first_size())
             self._first_sized = self.size()
+            self._awaits_place = True
         self._update_layout()
         # The keyboard starts on the window itself: nothing drawn focused in a window that is
         # looked at more than typed in (a screen reader says its title, the limits in it),
@@ -697,6 +711,7 @@ class MainWindow(QMainWindow):
             self._full_size = self.size()
         self._compact_to_restore = None  # a layout chosen since is the one to keep
         self._small_to_restore = None
+        self._first_place = None  # the size the user chose comes where the window stands
         self._place_to_restore = None
         self._layout_mode = mode
         self.layout_actions[mode].setChecked(True)
@@ -733,6 +748,7 @@ class MainWindow(QMainWindow):
             size = self._first_size()
             if size != first:
                 self.resize(size)
+                self._sized_itself(first)
                 self._fit_on_screen()
         self._update_layout()
 
@@ -1085,15 +1101,71 @@ class MainWindow(QMainWindow):
         # The least size first when the most goes down: a most height under the least one
         # set before leaves the window as tall as it was (a notice closed in the compact
         # window chosen from the menu had left a blank band where it was).
-        height = self.height()
+        before = self.size()
         if most_height < self.maximumHeight() and self.minimumSize() != least:
             self.setMinimumSize(least)
         if self.maximumHeight() != most_height:
             self.setMaximumHeight(most_height)
         if self.minimumSize() != least:
             self.setMinimumSize(least)
-        if self.height() > height and self.isVisible():
+        self._sized_itself(before)
+        if self.size() != before and self.isVisible():
+            self._keep_first_centre(before)
+        if self.height() > before.height() and self.isVisible():
             self._lift_foot_onto_screen()
+
+    def _note_first_place(self) -> None:
+        """The window manager has placed the window opened with no saved place (it is shown
+        and framed; unframed till then, it had not placed it): where, if its first readings
+        are still to come."""
+        if not self._awaits_place or not self.isVisible() or self.isMinimized():
+            return
+        if self._frame_margins().isNull():
+            return
+        self._awaits_place = False
+        if self.size() != self._own_size:
+            return  # sized by the user before it was placed: theirs to place too
+        if self._first_readings and not (self.isMaximized() or self.isFullScreen()):
+            # Placed for the size it was shown at, which its first readings may have changed
+            # meanwhile (the window manager answers the requests in turn).
+            self._first_place = QRect(self.pos(), self._shown_size)
+            if self.size() != self._shown_size:
+                self._keep_first_centre(self._shown_size)
+
+    def _sized_itself(self, before: QSize) -> None:
+        """The window, awaiting its place, gave itself its size (it had ``before``): one
+        the user gave it meanwhile stays theirs (see ``_note_first_place``)."""
+        if self._awaits_place and self._own_size == before:
+            self._own_size = self.size()
+
+    def _keep_first_centre(self, before: QSize) -> None:
+        """The window opened with no saved place, grown (or shrunk) from ``before`` by its
+        first readings where the window manager placed it: moved by half the change, so that
+        it keeps the centre it was placed at, within its screen's room. Openbox centres a
+        new window at its height then, "Reading…"'s, and the compact one grew downward from
+        there, low on the screen. A window the user moved or resized since stays put."""
+        place, self._first_place = self._first_place, None
+        if place is None or place != QRect(self.pos(), before):
+            return
+        placed = self._grown_frame()
+        if placed is None:
+            return
+        frame, room = placed
+        x = frame.x() - (self.width() - before.width()) // 2
+        y = frame.y() - (self.height() - before.height()) // 2
+        x = max(min(x, room.right() + 1 - frame.width()), room.x())
+        y = max(min(y, room.bottom() + 1 - frame.height()), room.y())
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+        self._first_place = QRect(self.pos(), self.size())
+
+    def _first_read(self, reading: str) -> None:
+        """One of the first readings is in: with both, the window has grown into its content,
+        and what changes its size later (a notice, a session) leaves its place alone."""
+        self._first_readings.discard(reading)
+        if not self._first_readings:
+            self._first_place = None
+            self._awaits_place = False
 
     def _lift_foot_onto_screen(self) -> None:
         """Move the window, just grown to what it needs (Ctrl+L from a short Usage window, a
@@ -1118,6 +1190,7 @@ class MainWindow(QMainWindow):
         # Framed by the window manager, the window is moved into its frame (X11 tells the
         # frame's size no other way).
         self._framed()
+        self._note_first_place()
 
     def _align_status_bar(self) -> None:
         """The session count at the bar's start, Discord and the problems at its end, given
@@ -1234,6 +1307,9 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._awaits_place and not self._shown_size.isValid():
+            self._shown_size = self._own_size = self.size()
+        self._note_first_place()  # placed and framed before it shows (not on X11)
         handle = self.windowHandle()
         if handle is not None and not self._watches_screen:
             # Moved to another screen, the window may have more room or less (a chosen full
@@ -1254,6 +1330,12 @@ class MainWindow(QMainWindow):
             self._share_status_bar()
         if event.type() == QEvent.Type.WindowStateChange and hasattr(self, "toolbar"):
             self._share_status_bar()  # the size grip has just shown or hidden
+            if self.isMinimized():
+                self._first_place = None  # shown again, it is where it is put then
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._first_place = None  # hidden to the tray: shown again, where it is put then
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.state is not None:
@@ -1415,6 +1497,8 @@ class MainWindow(QMainWindow):
             # takes room changed: the feed refreshes every few seconds.
             self._shape = shape
             self._content_changed()
+        if dashboard.insights is not None:  # the history is read: the pace lines are in
+            self._first_read("logs")
 
     def show_usage(self, view: UsageView) -> None:
         """Show one update of the usage feed: the Usage page, and the compact line."""
@@ -1429,6 +1513,8 @@ class MainWindow(QMainWindow):
             # The line came or went (the compact layout's height), or the page needs another
             # width or height (the full layout's): measure again.
             self._content_changed()
+        if view.state not in (UsageState.LOADING, UsageState.BUILDING):
+            self._first_read("usage")
 
     def _order_tabs(self) -> None:
         """Tab goes down the live page as it reads: the notices, the first-run panel, each

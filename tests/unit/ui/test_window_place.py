@@ -5,12 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMargins, QRect, QSettings, QSize
+from PySide6.QtCore import QMargins, QPoint, QRect, QSettings, QSize
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from codex_presence_gui.app import read_usage_view, settle
+from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, history_since
+from codex_presence_gui.core.history import HistoryReader
+from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.ui.main_window import MainWindow
-from codex_presence_gui.ui.window_state import FRAME_ROOM, WindowState, placed_within
+from codex_presence_gui.ui.window_state import (
+    FRAME_ROOM,
+    LayoutMode,
+    WindowState,
+    placed_within,
+)
+from codex_presence_gui.viewmodels.usage import UsageView
+from tests.helpers.layout_states import write_state
 
 #: Openbox's frame: a 20 px title bar, a 5 px handle below, 1 px sides.
 OPENBOX = QMargins(1, 20, 1, 5)
@@ -117,3 +128,123 @@ def test_a_window_larger_than_its_screen_shrinks_to_it_with_its_frame() -> None:
     least = placed_within(QRect(2000, 100, 820, 580), OPENBOX, second, QSize(900, 600))
     assert (least.topLeft().x(), least.topLeft().y()) == (1921, 20)  # the title bar shows
     assert least.size() == QSize(900, 600)
+
+
+def first_readings(home: Path) -> tuple[Dashboard, Dashboard, UsageView]:
+    """What a first start reads, in the order it comes: the logs, then with their history
+    (the pace lines), then the usage."""
+    reader = CodexReader([home])
+    result = reader.refresh()
+    found = reader.discovery
+    history = HistoryReader().refresh(
+        found.files if found is not None else (), since=history_since(result)
+    )
+    return (
+        build_dashboard(result),
+        build_dashboard(result, history=history),
+        read_usage_view([home]),
+    )
+
+
+def framed(window: MainWindow) -> QRect:
+    """The window with openbox's frame, whose top left ``pos`` is, as on X11."""
+    return QRect(window.pos(), window.size().grownBy(OPENBOX))
+
+
+def opened_compact(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, path: Path, place: QPoint | None
+) -> MainWindow:
+    """The compact window shown, placed at ``place`` as the window manager places it
+    (None: where its saved geometry puts it), framed by openbox (offscreen has no frame)."""
+    WindowState(path).layout_mode = LayoutMode.COMPACT
+    window = restored(qtbot, path)
+    monkeypatch.setattr(window, "_frame_margins", lambda: OPENBOX)
+    if place is not None:
+        window.resize(600, window.height())  # narrower than offscreen's screen
+        window.move(place)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_a_first_window_keeps_its_centre_as_it_grows_into_its_readings(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Openbox centres a new window at its height then, "Reading…"'s; the compact window
+    then grew downward into its limits, card and day line, and ended up low on the screen
+    (on 1280x800, with two sets of limits, its centre 153 px below the screen's). It keeps
+    the centre it was placed at; once its first readings are in, it grows where it stands
+    (a notice)."""
+    readings = first_readings(write_state("extra-bucket-credits", tmp_path / "home"))
+    reading = QRect(QPoint(), QSize(602, 176))  # "Reading…" framed, as openbox centres it
+    reading.moveCenter(room().center())
+    window = opened_compact(qtbot, monkeypatch, tmp_path / "ui.ini", reading.topLeft())
+    centre = framed(window).center()
+    shown = window.height()
+    logs, with_history, usage = readings
+    for board in (logs, with_history):
+        window.show_dashboard(board)
+    window.show_usage(usage)
+    settle()
+    assert window.height() > shown + 200  # grown into its content
+    assert abs(framed(window).center().y() - centre.y()) <= 1, (framed(window), centre)
+    assert framed(window).center().x() == centre.x()
+    assert room().contains(framed(window))
+    standing = window.pos()
+    window.show_notice("Something to say, which takes a line.")
+    settle()
+    assert window.pos() == standing
+
+
+def test_a_first_reading_before_the_window_is_placed_keeps_the_centre_placed_for(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The window manager answers in turn: a first reading that came between the window's
+    showing and its placing had grown it already, and openbox placed it for the height it
+    was shown at. That centre is kept (on 1920x1080 it had been 120 px low)."""
+    readings = first_readings(write_state("extra-bucket-credits", tmp_path / "home"))
+    path = tmp_path / "ui.ini"
+    WindowState(path).layout_mode = LayoutMode.COMPACT
+    window = restored(qtbot, path)
+    monkeypatch.setattr(window, "_frame_margins", QMargins)  # not framed yet
+    window.resize(600, window.height())
+    window.show()
+    qtbot.waitExposed(window)
+    shown = window.size()
+    logs, with_history, usage = readings
+    window.show_dashboard(logs)  # before the window manager framed and placed it
+    assert window.height() > shown.height()
+    reading = QRect(QPoint(), shown.grownBy(OPENBOX))
+    reading.moveCenter(room().center())
+    monkeypatch.setattr(window, "_frame_margins", lambda: OPENBOX)
+    window.move(reading.topLeft())  # placed for "Reading…", and framed
+    settle()
+    window.show_dashboard(with_history)
+    window.show_usage(usage)
+    settle()
+    assert abs(framed(window).center().y() - reading.center().y()) <= 1, framed(window)
+
+
+@pytest.mark.parametrize("placed_by", ["user", "saved geometry"])
+def test_a_window_placed_by_the_user_or_restored_grows_where_it_stands(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, placed_by: str
+) -> None:
+    """Only a window the window manager placed moves as it grows into its first readings:
+    one the user moved meanwhile, or put back where it was saved, stays where it is."""
+    readings = first_readings(write_state("extra-bucket-credits", tmp_path / "home"))
+    path = tmp_path / "ui.ini"
+    if placed_by == "saved geometry":
+        saved_at(qtbot, path, QRect(100, 60, 600, 151), "1 20 1 5")
+    window = opened_compact(
+        qtbot, monkeypatch, path, QPoint(100, 300) if placed_by == "user" else None
+    )
+    if placed_by == "user":
+        window.move(100, 60)  # dragged before the logs were read
+    standing = window.pos()
+    logs, with_history, usage = readings
+    for board in (logs, with_history):
+        window.show_dashboard(board)
+    window.show_usage(usage)
+    settle()
+    assert window.height() > 400  # grown into its content, downward
+    assert window.pos() == standing
