@@ -252,8 +252,10 @@ STATES: dict[str, Callable[[Path, float], None]] = {
     "empty-folder": _empty,
     "sessions-0": _old_only,
     "sessions-1": _standard(sessions=_many(1)),
-    # The compact layout's table: left out with one session (the card shows it), kept with
-    # an ended one beside it, and with an ended one alone (the card then says none runs).
+    # The automatic compact layout's table (a window made small, tall enough for a row):
+    # left out with one session (the card shows it), kept with an ended one beside it, and
+    # with an ended one alone (the card then says none runs). The compact layout chosen
+    # (Ctrl+2, ``screenshot --compact``) lists no table, as tall as the limits and the card.
     "sessions-1-and-ended": _standard(sessions=(*_many(1), _ENDED)),
     "ended-only": _standard(sessions=(_ENDED,)),
     "sessions-3": _standard(sessions=_many(3)),

@@ -590,6 +590,26 @@ def test_pinned_compact_window_is_as_tall_as_its_contents(qtbot: QtBot) -> None:
     assert window.maximumHeight() > 10_000
 
 
+def test_the_chosen_compact_layout_lists_no_ended_session_alone(qtbot: QtBot) -> None:
+    """Chosen compact (Ctrl+2, ``screenshot --compact``), the window shows the limits and
+    the card, as tall as they are (the 340x318 drawn where 340x380 was asked for): an ended
+    session alone is not listed. Made compact by its size, the window keeps the size the
+    user gave it, and lists it under the card."""
+    window = make_window(qtbot)
+    window.show_dashboard(replace(dashboard(limit=limits()), ended=(session("docs", age=60),)))
+    window.set_layout_mode(LayoutMode.COMPACT)
+    window.show()
+    window.resize(340, 380)
+    qtbot.waitUntil(lambda: window.height() == window.needed_size(True, 340).height())
+    assert window.height() < 380
+    assert not window.table.isVisible()
+    window.set_layout_mode(LayoutMode.AUTO)
+    window.resize(340, 380)
+    qtbot.waitUntil(lambda: window.table.isVisible())
+    assert window.compact
+    assert window.size() == QSize(340, 380)
+
+
 def test_an_idle_refresh_does_not_measure_again(
     qtbot: QtBot, codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch
 ) -> None:
