@@ -237,6 +237,21 @@ class XDesktop:
         data = bytes(int(byte, 16) for byte in value.split(",") if byte.strip())
         return data.decode("utf-8", errors="replace")
 
+    def frame_geometry(self, window: int) -> tuple[int, int, int, int] | None:
+        """``window`` with the window manager's frame (``_NET_FRAME_EXTENTS``) on the screen:
+        x, y, width, height (None when it is gone)."""
+        result = self.run("xwininfo", "-id", str(window), check=False)
+        found = dict(
+            re.findall(r"(Absolute upper-left [XY]|Width|Height):\s+(-?\d+)", result.stdout)
+        )
+        if len(found) != 4:
+            return None
+        extents = self.prop(window, "_NET_FRAME_EXTENTS") or "0, 0, 0, 0"
+        left, right, top, bottom = (int(side) for side in extents.split(","))
+        x, y = int(found["Absolute upper-left X"]), int(found["Absolute upper-left Y"])
+        width, height = int(found["Width"]), int(found["Height"])
+        return x - left, y - top, width + left + right, height + top + bottom
+
     def is_viewable(self, window: int) -> bool:
         """Whether ``window`` and all its ancestors are mapped."""
         result = self.run("xwininfo", "-id", str(window), check=False)

@@ -26,6 +26,7 @@ import pytest
 
 from codex_presence_gui.paths import BASE_DIR_ENV
 from tests.helpers import rollout as r
+from tests.helpers.layout_states import write_state
 from tests.helpers.rollout import CodexHome
 from tests.helpers.xdesktop import (
     REQUIRED_TOOLS,
@@ -276,6 +277,49 @@ def test_sigterm_ends_a_second_app(desktop: XDesktop, tmp_path: Path) -> None:
         _assert_gone(desktop, process.pid)
     finally:
         desktop.stop("second-app")
+
+
+def test_a_first_compact_window_grows_into_its_readings_centred(
+    desktop: XDesktop, tmp_path: Path
+) -> None:
+    """Opened for the first time (no saved place) in the compact layout, the window is
+    centred by openbox at its "Reading…" height; it grows into its limits, card and day
+    line around that centre. It had grown downward, and with two sets of limits ended with
+    its centre 153 px below the screen's (its own instance: its own files and lock)."""
+    home = write_state("extra-bucket-credits", tmp_path / "codex-home")
+    base = tmp_path / "base"
+    (base / "config").mkdir(parents=True)
+    (base / "config" / "ui.ini").write_text("[window]\nlayout=compact\n")
+    process = start_app(desktop, base, home, "compact-app")
+    try:
+        window = desktop.find_window(process.pid, WINDOW_NAME, timeout=START_TIMEOUT)
+        frame = _settled_frame(desktop, window, taller_than=400)
+        root = desktop.run("xwininfo", "-root").stdout
+        screen_height = int(root.split("Height:")[1].split()[0])
+        _, y, _, height = frame
+        assert abs(y + height / 2 - screen_height / 2) <= 3, (frame, screen_height)
+    finally:
+        desktop.stop("compact-app")
+
+
+def _settled_frame(
+    desktop: XDesktop, window: int, *, taller_than: int, still: float = 1.5
+) -> tuple[int, int, int, int]:
+    """The window's frame once it is taller than ``taller_than`` and has not changed for
+    ``still`` seconds (its first readings come over a second or so)."""
+    seen: list[tuple[float, tuple[int, int, int, int] | None]] = []
+
+    def settled() -> tuple[int, int, int, int] | None:
+        frame = desktop.frame_geometry(window)
+        now = time.monotonic()
+        if not seen or seen[-1][1] != frame:
+            seen.append((now, frame))
+        since, last = seen[-1]
+        if last is not None and last[3] > taller_than and now - since >= still:
+            return last
+        return None
+
+    return wait_until(settled, START_TIMEOUT, f"the window taller than {taller_than} px, still")
 
 
 def _assert_gone(desktop: XDesktop, pid: int) -> None:
