@@ -1117,8 +1117,9 @@ class MainWindow(QMainWindow):
     def _note_first_place(self) -> None:
         """The window manager has placed the window opened with no saved place (it is shown
         and framed; unframed till then, it had not placed it): where, if its first readings
-        are still to come."""
-        if not self._awaits_place or not self.isVisible() or self.isMinimized():
+        are still to come. Minimized too (``--minimized``): it is placed at once, and would
+        come back low, grown while minimized."""
+        if not self._awaits_place or not self.isVisible():
             return
         if self._frame_margins().isNull():
             return
@@ -1330,8 +1331,6 @@ class MainWindow(QMainWindow):
             self._share_status_bar()
         if event.type() == QEvent.Type.WindowStateChange and hasattr(self, "toolbar"):
             self._share_status_bar()  # the size grip has just shown or hidden
-            if self.isMinimized():
-                self._first_place = None  # shown again, it is where it is put then
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)

@@ -81,11 +81,15 @@ def write_codex_home(root: Path) -> None:
     )
 
 
-def start_app(desktop: XDesktop, base: Path, home: Path, name: str) -> subprocess.Popen[bytes]:
+def start_app(
+    desktop: XDesktop, base: Path, home: Path, name: str, *options: str
+) -> subprocess.Popen[bytes]:
     """The app as a user starts it, on ``desktop``, keeping its files under ``base``."""
     env = {**desktop.env, "QT_QPA_PLATFORM": "xcb", BASE_DIR_ENV: str(base)}
-    command = [sys.executable, "-m", "codex_presence_gui", "--no-discord", "--codex-home"]
-    return desktop.spawn(name, [*command, str(home)], env=env, log=base.parent / f"{name}.log")
+    command = [sys.executable, "-m", "codex_presence_gui", "--no-discord", *options]
+    return desktop.spawn(
+        name, [*command, "--codex-home", str(home)], env=env, log=base.parent / f"{name}.log"
+    )
 
 
 def xcb_problem(desktop: XDesktop) -> str | None:
@@ -279,19 +283,27 @@ def test_sigterm_ends_a_second_app(desktop: XDesktop, tmp_path: Path) -> None:
         desktop.stop("second-app")
 
 
+@pytest.mark.parametrize("minimized", [False, True], ids=["shown", "started minimized"])
 def test_a_first_compact_window_grows_into_its_readings_centred(
-    desktop: XDesktop, tmp_path: Path
+    desktop: XDesktop, tmp_path: Path, minimized: bool
 ) -> None:
     """Opened for the first time (no saved place) in the compact layout, the window is
     centred by openbox at its "Reading…" height; it grows into its limits, card and day
     line around that centre. It had grown downward, and with two sets of limits ended with
-    its centre 153 px below the screen's (its own instance: its own files and lock)."""
+    its centre 153 px below the screen's (its own instance: its own files and lock). Started
+    minimized, it is placed so too, grows while minimized, and is restored centred."""
     home = write_state("extra-bucket-credits", tmp_path / "codex-home")
     base = tmp_path / "base"
     (base / "config").mkdir(parents=True)
     (base / "config" / "ui.ini").write_text("[window]\nlayout=compact\n")
-    process = start_app(desktop, base, home, "compact-app")
+    options = ("--minimized",) if minimized else ()
+    process = start_app(desktop, base, home, "compact-app", *options)
     try:
+        if minimized:
+            pid = process.pid
+            window = wait_until(lambda: _iconic_window(desktop, pid), START_TIMEOUT, "an icon")
+            time.sleep(2)  # its first readings come while it is minimized
+            desktop.activate(window)
         window = desktop.find_window(process.pid, WINDOW_NAME, timeout=START_TIMEOUT)
         frame = _settled_frame(desktop, window, taller_than=400)
         root = desktop.run("xwininfo", "-root").stdout
@@ -300,6 +312,13 @@ def test_a_first_compact_window_grows_into_its_readings_centred(
         assert abs(y + height / 2 - screen_height / 2) <= 3, (frame, screen_height)
     finally:
         desktop.stop("compact-app")
+
+
+def _iconic_window(desktop: XDesktop, pid: int) -> int | None:
+    """The app's window the window manager manages, minimized (None before there is one)."""
+    found = desktop.search("--pid", str(pid), "--name", WINDOW_NAME)
+    iconic = [window for window in found if desktop.wm_state(window) == "Iconic"]
+    return iconic[0] if iconic else None
 
 
 def _settled_frame(
