@@ -158,10 +158,11 @@ SELECT 1 FROM usage WHERE file_id NOT IN (SELECT id FROM files)
 LIMIT 1
 """
 
-#: A row with a value of another type than the index writes (SQLite's columns take any), or
-#: a count below zero: written by another program, or a damaged record. Sums and reports
-#: would fail on it, or count less than the logs hold.
-_MISTYPED = """
+#: A row with a value of another type than the index writes (SQLite's columns take any), a
+#: count below zero, or a last call outside its quarter hour: written by another program, or
+#: a damaged record. Sums and reports would fail on it, count less than the logs hold, or (a
+#: changed ``last_at``, outside the digest's sums) give a session's last call years off.
+_MISTYPED = f"""
 SELECT 1 FROM usage WHERE typeof(slot) != 'integer' OR typeof(model) != 'text'
     OR typeof(long_context) != 'integer' OR typeof(service_tier) != 'text'
     OR typeof(calls) != 'integer' OR typeof(input) != 'integer'
@@ -169,6 +170,7 @@ SELECT 1 FROM usage WHERE typeof(slot) != 'integer' OR typeof(model) != 'text'
     OR typeof(reasoning_output) != 'integer' OR typeof(total) != 'integer'
     OR typeof(last_at) != 'real'
     OR min(calls, input, cached_input, output, reasoning_output, total) < 0
+    OR NOT (last_at >= slot AND last_at < slot + {SLOT_SECONDS})
 UNION ALL
 SELECT 1 FROM files WHERE typeof(path) != 'blob' OR typeof(home) != 'blob'
     OR typeof(size) != 'integer' OR typeof(head_length) != 'integer'
@@ -706,7 +708,7 @@ class UsageIndex:
         if self._typed == (db, version):
             return
         if _mistyped(db):
-            raise _damage("a value in it is of the wrong type, or below zero")
+            raise _damage("a value in it is of the wrong type, below zero or out of its place")
         if db.execute(_UNMATCHED).fetchone() is not None:
             raise _damage("its sums do not add up to what was written")
         # SQLite's own look at the whole file, its indexes against their tables too: two
@@ -1445,7 +1447,8 @@ def _not_a_folder(path: str) -> str | None:
 
 
 def _mistyped(db: sqlite3.Connection) -> bool:
-    """Whether a row holds a value of another type than the index writes (``_MISTYPED``)."""
+    """Whether a row holds a value of another type than the index writes, or one it never
+    writes (``_MISTYPED``)."""
     return db.execute(_MISTYPED).fetchone() is not None
 
 

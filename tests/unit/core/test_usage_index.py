@@ -897,6 +897,10 @@ def test_sums_written_by_appends_and_restarts_add_up(codex_home: CodexHome, tmp_
         "UPDATE files SET read_to = 'far'",
         "UPDATE files SET last_at = 'yesterday'",
         "UPDATE files SET project = x'00'",  # a blob stays a blob in a text column
+        # A last call outside its quarter hour: two bytes of a real changed, outside the
+        # digest's sums; a session's last call had been years off without a word.
+        "UPDATE usage SET last_at = last_at - 4 * 365 * 86400",
+        "UPDATE usage SET last_at = slot + 900",
     ],
 )
 def test_a_value_of_the_wrong_type_rebuilds_the_index(
