@@ -16,6 +16,7 @@ import os
 import sqlite3
 import sys
 import time
+import zlib
 from contextlib import closing, contextmanager, suppress
 from datetime import date
 from decimal import Decimal
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     _T = TypeVar("_T")
 
 #: Bump when the tables or what they mean change: an index of another version is rebuilt.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 #: Calls are summed by quarter hour (UTC), so that days of any time zone (some are offset by
 #: 30 or 45 minutes) are sums of whole slots.
 SLOT_SECONDS = 900
@@ -146,7 +147,27 @@ _ROW_DIGEST = (
     "calls % 2147483648 + input % 2147483648 + cached_input % 2147483648"
     " + output % 2147483648 + reasoning_output % 2147483648 + total % 2147483648"
 )
-_FILE_DIGEST = f"coalesce((SELECT sum({_ROW_DIGEST}) FROM usage WHERE file_id = files.id), 0)"
+#: The session's own fields that reports read, in the digest too: a damaged start, last call
+#: or folder had been reported months or letters off without a word. The texts' bytes are
+#: summed by CRC (``crc32``, a C function: no text is decoded, so one damaged into bytes that
+#: are not UTF-8 is found here too), the times to the millisecond, as whole numbers (SQLite's
+#: text of a real may change between its versions).
+_IDENTITY = (
+    "crc32(CAST(session_id || char(31) || project || char(31) || coalesce(cwd, char(30))"
+    " || char(31) || coalesce(repository, char(30)) AS BLOB))"
+    " + coalesce(CAST(started_at * 1000 AS INTEGER) % 2147483648, 1)"
+    " + coalesce(CAST(last_at * 1000 AS INTEGER) % 2147483648, 1) + is_fork"
+)
+_FILE_DIGEST = (
+    f"coalesce((SELECT sum({_ROW_DIGEST}) FROM usage WHERE file_id = files.id), 0) + {_IDENTITY}"
+)
+
+
+def _with_digest(db: sqlite3.Connection) -> sqlite3.Connection:
+    """``db`` able to make and check digests (every connection to an index)."""
+    db.create_function("crc32", 1, zlib.crc32, deterministic=True)
+    return db
+
 
 #: A file whose usage rows no longer add up to what was written (see ``_ROW_DIGEST``), or a
 #: usage row of no file.
@@ -369,7 +390,7 @@ class UsageIndex:
 
     def _open(self) -> sqlite3.Connection:
         if not self.kept:
-            db = sqlite3.connect(IN_MEMORY, isolation_level=None)
+            db = _with_digest(sqlite3.connect(IN_MEMORY, isolation_level=None))
             db.execute("PRAGMA foreign_keys=ON")
             return _with_tables(db)
         folder = os.path.dirname(self.path) or os.curdir
@@ -467,7 +488,7 @@ class UsageIndex:
             self.notice = f"The usage index was deleted; {REBUILDING}"
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        db = _with_digest(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None))
         try:
             db.execute("PRAGMA journal_mode=WAL")  # (the first look at the file's tables)
             db.execute("PRAGMA synchronous=NORMAL")
@@ -710,7 +731,7 @@ class UsageIndex:
         if _mistyped(db):
             raise _damage("a value in it is of the wrong type, below zero or out of its place")
         if db.execute(_UNMATCHED).fetchone() is not None:
-            raise _damage("its sums do not add up to what was written")
+            raise _damage("its sums or sessions no longer match what was written")
         # SQLite's own look at the whole file, its indexes against their tables too: two
         # bytes changed at random had given a wrong report without a word one time in nine
         # (an index entry that no longer matches its row, a name read as another).
@@ -947,8 +968,8 @@ class UsageIndex:
         if read.sums:
             added = sum(sums[0] for sums in read.sums.values())
             db.execute("UPDATE files SET calls = calls + ? WHERE id = ?", (added, file_id))
-        if read.sums or read.restarted:
-            db.execute(f"UPDATE files SET digest = {_FILE_DIGEST} WHERE id = ?", (file_id,))
+        # At every write of the file's row: its session fields are in the digest too.
+        db.execute(f"UPDATE files SET digest = {_FILE_DIGEST} WHERE id = ?", (file_id,))
         if row is not None and not read.restarted:
             # Added to sums already there: SQLite turns a sum past 64 bits into a float
             # without a word. Refused here, as a fresh read of the file refuses it.

@@ -837,6 +837,13 @@ def test_a_damaged_table_found_during_an_update_rebuilds_the_index(
         "DELETE FROM usage WHERE slot = (SELECT max(slot) FROM usage)",
         "UPDATE files SET digest = digest + 1",
         "PRAGMA foreign_keys=OFF; DELETE FROM files",
+        # A session's own fields, which reports read: two bytes of bit rot each had moved a
+        # session's start or last call by months, or changed its folder, without a word.
+        "UPDATE files SET started_at = started_at - 150 * 86400",
+        "UPDATE files SET last_at = last_at + 3600",
+        "UPDATE files SET cwd = '/home/de' || char(26) || '\"proj'",
+        "UPDATE files SET project = 'prok'",
+        "UPDATE files SET is_fork = 1",
     ],
 )
 def test_sums_that_no_longer_add_up_rebuild_the_index(
@@ -845,7 +852,7 @@ def test_sums_that_no_longer_add_up_rebuild_the_index(
     """SQLite keeps no checksums: a damaged record read as other numbers, or a row lost with
     its page, had given a report that looked whole, without a word. Each file's sums are kept
     in one number too, checked when the index is opened: rebuilt with one message."""
-    _damaged_index_rebuilds(codex_home, tmp_path, _session(3), change, "do not add up")
+    _damaged_index_rebuilds(codex_home, tmp_path, _session(3), change, "no longer match")
 
 
 def _damaged_index_rebuilds(
@@ -911,18 +918,23 @@ def test_a_value_of_the_wrong_type_rebuilds_the_index(
     _damaged_index_rebuilds(codex_home, tmp_path, _session(2), change, "wrong type")
 
 
+NOT_UTF8 = "a text in it is not UTF-8"
+CHANGED = "its sums or sessions no longer match what was written"
+
+
 @pytest.mark.parametrize(
-    ("change", "grows"),
+    ("change", "grows", "reason"),
     [
-        ("UPDATE usage SET model = CAST(x'ff41' AS TEXT)", False),
-        ("UPDATE files SET project = CAST(x'ff41' AS TEXT)", False),
+        ("UPDATE usage SET model = CAST(x'ff41' AS TEXT)", False, NOT_UTF8),
+        # A session's fields are in the digest: found changed before they are read.
+        ("UPDATE files SET project = CAST(x'ff41' AS TEXT)", False, CHANGED),
         # A file's saved state is read when the file has grown (a repeat does not read it).
-        ("UPDATE files SET state = CAST(x'c3' AS TEXT)", True),
-        ("UPDATE meta SET value = CAST(x'ff' AS TEXT) WHERE key = 'schema'", False),
+        ("UPDATE files SET state = CAST(x'c3' AS TEXT)", True, NOT_UTF8),
+        ("UPDATE meta SET value = CAST(x'ff' AS TEXT) WHERE key = 'schema'", False, NOT_UTF8),
     ],
 )
 def test_a_text_that_is_not_utf8_rebuilds_the_index(
-    codex_home: CodexHome, tmp_path: Path, change: str, grows: bool
+    codex_home: CodexHome, tmp_path: Path, change: str, grows: bool, reason: str
 ) -> None:
     """A damaged record whose text is no longer UTF-8 is still text to SQLite (the type check
     passes) but cannot be read by Python: rebuilt with one plain message, where every report
@@ -946,8 +958,7 @@ def test_a_text_that_is_not_utf8_rebuilds_the_index(
         assert state == _fresh(codex_home.root, tmp_path / "f")
         assert projects == ["proj"]
         assert index.notice == (
-            "The usage index could not be read (a text in it is not UTF-8); "
-            "it is being rebuilt from the logs."
+            f"The usage index could not be read ({reason}); it is being rebuilt from the logs."
         )
 
 
