@@ -226,6 +226,8 @@ def session_id_from_name(path: str | Path) -> str:
 START_FROM_META = "the session's start"
 START_FROM_NAME = "the time in its file name"
 START_FROM_CHANGE = "the file's last change"
+START_FROM_READ = "when it was read (the file gives no usable time)"
+_START_SOURCES = (START_FROM_META, START_FROM_NAME, START_FROM_CHANGE, START_FROM_READ)
 
 _NAME_TIME = re.compile(r"rollout-(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})-")
 
@@ -767,9 +769,12 @@ class SessionAccumulator:
     def _guessed_start(self) -> tuple[float, str]:
         """The session's start for a call dated by no line, and where it came from: its
         ``session_meta``, else the time in its file name (Codex's local time), else the
-        file's last change. Never the reader's clock, so that a log lands on the same day
-        in every run; a time in the future is passed over, as a line's would be."""
-        latest = self.clock() + FUTURE_SLACK_SECONDS
+        file's last change. Not the reader's clock, so that a log lands on the same day in
+        every run; a time in the future or before 2000 is passed over, as a line's would be,
+        and only when the file gives none other is the clock taken (a last change in the
+        future had put the calls on a day to come)."""
+        now = self.clock()
+        latest = now + FUTURE_SLACK_SECONDS
         started = self.meta.started_at if self.meta is not None else None
         if started is not None and started <= latest:
             return started, START_FROM_META
@@ -777,10 +782,12 @@ class SessionAccumulator:
         if named is not None and named <= latest:
             return named, START_FROM_NAME
         try:
-            return os.stat(self.path).st_mtime, START_FROM_CHANGE
+            changed = os.stat(self.path).st_mtime
         except (OSError, ValueError):
-            # Gone since it was read (the read then fails too): a time the file gave.
-            return started or named or EARLIEST_TIME, START_FROM_META
+            changed = None  # gone since it was read (the read then fails too)
+        if changed is not None and EARLIEST_TIME <= changed <= latest:
+            return changed, START_FROM_CHANGE
+        return now, START_FROM_READ
 
     def _touch_token_event(self, ts: float | None) -> None:
         if ts is not None and (self.last_token_event_at is None or ts > self.last_token_event_at):
@@ -880,7 +887,7 @@ class SessionAccumulator:
         undated = state.get("undated")
         if isinstance(undated, list) and len(undated) == 2 and type(undated[0]) is int:
             self.undated_calls = max(undated[0], 0)
-            if undated[1] in (START_FROM_META, START_FROM_NAME, START_FROM_CHANGE):
+            if undated[1] in _START_SOURCES:
                 self.undated_source = undated[1]
         replay_until = state.get("replay_until")
         if isinstance(replay_until, (int, float)) and self._replay_until is not None:

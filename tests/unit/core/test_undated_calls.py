@@ -136,6 +136,26 @@ def test_without_a_time_in_the_file_the_last_change_of_the_file_is_taken(
         assert str(said).endswith("dated to the file's last change")
 
 
+@pytest.mark.parametrize(
+    "changed", [CLOCKS[1] + 400 * 86400, 0.0], ids=["in the future", "before 2000"]
+)
+def test_a_last_change_that_cannot_be_is_passed_over_as_the_other_times_are(
+    codex_home: CodexHome, tmp_path: Path, changed: float
+) -> None:
+    """Every time the file gives unusable (a clock set back since Codex wrote it: its start,
+    its name and its last change all in the future; or a last change of 1970): the calls
+    are dated to when the index read them, and said so. A last change in the future had put
+    them on a day to come, past every page and report of the days so far."""
+    lines = [r.session_meta(BASE + 400 * 86400, SID), *_undated_log(None)[:-1]]
+    path = codex_home.write(SID, lines, started=BASE + 400 * 86400)
+    os.utime(path, (changed, changed))
+    with UsageIndex(tmp_path / "index.sqlite3", clock=lambda: CLOCKS[1]) as index:
+        result = index.update([codex_home.root])
+        assert _calls(index, codex_home.root) == {_slot(CLOCKS[1]): 2}
+    (said,) = [p for p in result.problems if p.kind is ProblemKind.UNDATED_CALLS]
+    assert str(said).endswith("dated to when it was read (the file gives no usable time)")
+
+
 def test_an_append_and_a_repeat_say_the_count_a_first_build_says(
     codex_home: CodexHome, tmp_path: Path
 ) -> None:
