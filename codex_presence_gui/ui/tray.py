@@ -196,6 +196,11 @@ class MirroredAction(QAction):
         self.setChecked(original.isChecked())
 
 
+def as_written(text: str) -> str:
+    """``text`` for a menu line, its "&" shown rather than taken for an access key."""
+    return text.replace("&", "&&")
+
+
 class Tray(QObject):
     """The tray icon and its menu; shown only where the desktop has a tray."""
 
@@ -276,11 +281,13 @@ class Tray(QObject):
         # A model's name from the logs is laid out in its own direction (a Hebrew one would
         # take the "5h" after it into its run), and its "&" is shown, not taken for a key.
         models = tuple(
-            f"{name_drawn_in(direction, w.whose.replace('&', '&&'))} {w.line}" for w in view.others
+            f"{name_drawn_in(direction, as_written(w.whose))} {w.line}" for w in view.others
         )
-        lines = (*(w.line for w in view.windows), *models) or (view.waiting,)
+        # A folder's name in the waiting line, a TZ in the note: theirs too.
+        lines = (*(w.line for w in view.windows), *models) or (as_written(view.waiting),)
         # Under the reset clocks, that they are UTC's (as the limits panel says it).
-        self._set_lines((*lines, view.zone_note) if view.zone_note else lines)
+        note = as_written(view.zone_note)
+        self._set_lines((*lines, note) if note else lines)
 
     def _set_lines(self, lines: tuple[str, ...]) -> None:
         """One action per line, above the window actions; reused when the count holds.

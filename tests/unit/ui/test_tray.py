@@ -224,6 +224,24 @@ def test_reset_clocks_in_utc_for_a_tz_the_system_lacks_are_said(
     assert len(tray.line_actions) == 2
 
 
+def test_an_ampersand_in_a_menu_line_from_a_setting_is_shown(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The menu's lines that name what the user set (a ``TZ`` the system lacks, a Codex folder
+    without ``sessions``) show an "&" in it, as a model's name does; it had been taken for an
+    access key, the "&" gone and the next letter underlined."""
+    monkeypatch.delenv("TZDIR", raising=False)
+    monkeypatch.setenv("TZ", "Mars/R&D")
+    tray = make_tray(qtbot)
+    tray.show_dashboard(dashboard((session("a"),), limit=limits((36.0, 71.0))))
+    assert line_texts(tray)[-1].startswith("TZ=Mars/R&&D names a time zone")
+    monkeypatch.delenv("TZ")
+    home = Path("/srv/R&D")
+    tray.show_dashboard(replace(dashboard((session("a"),)), homes=(home,), sessionless=(home,)))
+    (line,) = line_texts(tray)
+    assert line.startswith("/srv/R&&D/sessions is missing"), line
+
+
 def test_a_tooltip_that_looks_like_html_reads_as_written(qtbot: QtBot) -> None:
     """A folder named like HTML at the start of the tooltip (where Qt looks): an X11 tray,
     where Qt draws the tooltip, had drawn it bold; it reads as written there, and on Windows,
