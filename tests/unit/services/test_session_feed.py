@@ -240,11 +240,14 @@ def test_the_watch_list_is_made_again_only_when_what_it_is_made_of_changed(
         codex_home.write(other, live_lines(other), started=time.time())
         qtbot.waitUntil(lambda: total_of(feed.dashboard, other) == 1000, timeout=5000)
         qtbot.waitUntil(lambda: len(made) >= 2, timeout=5000)
-        # A file replaced is watched again: its next append shows without a walk.
+        # A file replaced (the watcher drops it) is watched again: its folder's event makes
+        # the list again, nothing else having changed.
+        replaced = len(made)
         temp = path.with_suffix(".tmp")
         temp.write_text("\n".join(live_lines(total=200)) + "\n")
         os.replace(temp, path)
         qtbot.waitUntil(lambda: total_of(feed.dashboard) == 200, timeout=5000)
+        qtbot.waitUntil(lambda: len(made) > replaced, timeout=5000)
         settled = len(made)
         seen = len(boards)
         qtbot.waitUntil(lambda: len(boards) >= seen + 6, timeout=10_000)
