@@ -161,7 +161,11 @@ class FeedWorker(Worker):
     @Slot(str)
     def _file_changed(self, path: str) -> None:
         # A write leaves the watch list as it is. A followed file renamed, replaced or removed
-        # (Qt then stops watching it) changes its folder, which is watched: see below.
+        # is one Qt stops watching: the list is made again, whether or not its folder's event
+        # comes (a folder the system refused to watch, a network folder).
+        assert self._watcher is not None
+        if path not in self._watcher.files():
+            self._watches_due = True
         self._coalesce()
 
     @Slot(str)
@@ -227,8 +231,9 @@ class FeedWorker(Worker):
 
         Only when something the list is made of may have changed: the followed files, the
         day (its folders), an event from a watched folder (a folder made or removed, a
-        followed file replaced), or ``WATCH_RESYNC_S`` since it was made. Made at every poll, the
-        list of 64 homes had cost about 7 ms of the worker's time each time.
+        followed file replaced), a followed file the watcher dropped, or ``WATCH_RESYNC_S``
+        since it was made. Made at every poll, the list of 64 homes had cost about 7 ms of
+        the worker's time each time.
 
         A folder that appeared since the last walk (a home or day folder created) may have
         taken the place of a watched parent whose event has not arrived yet: walk again.

@@ -240,8 +240,8 @@ def test_the_watch_list_is_made_again_only_when_what_it_is_made_of_changed(
         codex_home.write(other, live_lines(other), started=time.time())
         qtbot.waitUntil(lambda: total_of(feed.dashboard, other) == 1000, timeout=5000)
         qtbot.waitUntil(lambda: len(made) >= 2, timeout=5000)
-        # A file replaced (the watcher drops it) is watched again: its folder's event makes
-        # the list again, nothing else having changed.
+        # A file replaced (the watcher drops it) is watched again: the list is made again,
+        # nothing it is made of having changed.
         replaced = len(made)
         temp = path.with_suffix(".tmp")
         temp.write_text("\n".join(live_lines(total=200)) + "\n")
@@ -273,6 +273,36 @@ def test_a_new_day_makes_the_watch_list_again(codex_home: CodexHome, qtbot: QtBo
         assert str(tomorrow) not in worker._watcher.directories()
         worker._sync_watches(now + 86400, discovered=False)
         assert str(tomorrow) in worker._watcher.directories()
+    finally:
+        worker.cleanup()
+
+
+def test_a_followed_file_replaced_unseen_by_its_folder_is_watched_again(
+    codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """A followed file replaced where its folder's event does not reach us (the folder not
+    watched: the system's limit on watches reached, a network folder): the watcher's own
+    word that it dropped the file makes the list again, and its next append is seen at once
+    rather than at the next poll, or only once the list was made again a minute later."""
+    from codex_presence_gui.services.session_feed import FeedWorker
+
+    path = codex_home.write(SID, live_lines(), started=time.time())
+    worker = FeedWorker([codex_home.root], poll_interval_ms=NO_POLL_MS)
+    boards: list[Dashboard] = []
+    worker.dashboard_ready.connect(boards.append)
+    worker.work()
+    try:
+        watcher = worker._watcher
+        assert watcher is not None
+        assert str(path) in watcher.files()
+        watcher.removePath(str(path.parent))  # its folder's events do not come
+        temp = path.with_suffix(".tmp")
+        temp.write_text("\n".join(live_lines(total=200)) + "\n")
+        os.replace(temp, path)
+        qtbot.waitUntil(lambda: total_of(boards[-1]) == 200, timeout=5000)
+        qtbot.waitUntil(lambda: str(path) in watcher.files(), timeout=5000)
+        CodexHome.append(path, [r.token_count(time.time(), r.usage(300, 0, 0), None, None)])
+        qtbot.waitUntil(lambda: total_of(boards[-1]) == 300, timeout=5000)
     finally:
         worker.cleanup()
 
