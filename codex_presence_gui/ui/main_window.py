@@ -1334,7 +1334,10 @@ class MainWindow(QMainWindow):
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
-        self._first_place = None  # hidden to the tray: shown again, where it is put then
+        # Hidden to the tray: shown again, where it is put then. Minimized (the window
+        # system's hide), it keeps its place: restored, it had come back low.
+        if not event.spontaneous():
+            self._first_place = None
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.state is not None:

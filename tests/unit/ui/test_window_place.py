@@ -196,6 +196,32 @@ def test_a_first_window_keeps_its_centre_as_it_grows_into_its_readings(
     assert window.pos() == standing
 
 
+def test_a_first_window_minimized_before_its_readings_comes_back_centred(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Minimized by the user as it reads its logs, the first window grows while minimized
+    and is restored with the centre it was placed at, as one started minimized is. A
+    minimized window is hidden in Qt's terms, and that had taken it for one hidden to the
+    tray: it was restored low."""
+    readings = first_readings(write_state("extra-bucket-credits", tmp_path / "home"))
+    reading = QRect(QPoint(), QSize(602, 176))
+    reading.moveCenter(room().center())
+    window = opened_compact(qtbot, monkeypatch, tmp_path / "ui.ini", reading.topLeft())
+    centre = framed(window).center()
+    shown = window.height()
+    window.showMinimized()
+    settle()
+    assert window.isMinimized()
+    logs, with_history, usage = readings
+    for board in (logs, with_history):
+        window.show_dashboard(board)
+    window.show_usage(usage)
+    window.showNormal()
+    settle()
+    assert window.height() > shown + 200
+    assert abs(framed(window).center().y() - centre.y()) <= 1, (framed(window), centre)
+
+
 def test_a_first_reading_before_the_window_is_placed_keeps_the_centre_placed_for(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
