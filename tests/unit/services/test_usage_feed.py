@@ -74,6 +74,20 @@ def ready(seen: list[UsageView]) -> UsageView | None:
     return next((view for view in reversed(seen) if view.state is UsageState.READY), None)
 
 
+def ready_view(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> UsageView:
+    """The first ready view of a feed started on ``codex_home``."""
+    feed = make_feed(codex_home, tmp_path)
+    stopper.append(feed)
+    seen = views(feed)
+    feed.start()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    view = ready(seen)
+    assert view is not None
+    return view
+
+
 def test_first_build_then_the_numbers(
     codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
 ) -> None:
@@ -548,14 +562,7 @@ def test_problems_in_the_logs_reach_the_view_and_stay(
         handle.write('{"timestamp":"2026-05-04T09:01:02.000Z","type":"event_msg","payload":{\n')
 
     def first_view() -> UsageView:
-        feed = make_feed(codex_home, tmp_path)
-        stopper.append(feed)
-        seen = views(feed)
-        feed.start()
-        qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
-        view = ready(seen)
-        assert view is not None
-        return view
+        return ready_view(codex_home, tmp_path, qtbot, stopper)
 
     view = first_view()
     assert view.problems_text.startswith("⚠ 1 problem")
@@ -573,13 +580,7 @@ def test_calls_dated_by_guess_are_said_on_the_page(
     path = write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
     lines = path.read_text().splitlines()
     path.write_text("\n".join(lines[2:]).replace('"timestamp":"', '"timestamp":"x') + "\n")
-    feed = make_feed(codex_home, tmp_path)
-    stopper.append(feed)
-    seen = views(feed)
-    feed.start()
-    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
-    view = ready(seen)
-    assert view is not None
+    view = ready_view(codex_home, tmp_path, qtbot, stopper)
     assert view.problems_text.startswith("⚠ 1 problem")
     assert "1 call in " in view.problems_tooltip
     assert "dated to the time in its file name" in view.problems_tooltip
@@ -592,13 +593,7 @@ def test_an_archived_sessions_that_is_a_file_is_said_on_the_page(
     write_usage_session(codex_home, 1, [(time.time() - 60, 1_000_000, 200_000, 200_000)])
     archived = codex_home.root / "archived_sessions"
     archived.write_text("")
-    feed = make_feed(codex_home, tmp_path)
-    stopper.append(feed)
-    seen = views(feed)
-    feed.start()
-    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
-    view = ready(seen)
-    assert view is not None
+    view = ready_view(codex_home, tmp_path, qtbot, stopper)
     assert view.problems == (
         f"{archived} is a file, not a folder: Codex cannot archive its logs there",
     )
