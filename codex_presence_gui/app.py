@@ -221,6 +221,9 @@ class ErrorReporter(QObject):
             f"Something went wrong: {message}{where}\n\nThe app keeps running.",
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # Not the app's last window: with the window hidden to the tray, closing it had
+        # quit the app.
+        box.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self.dialogs = [*(kept for kept in self.dialogs if shiboken6.isValid(kept)), box]
         box.open()
 

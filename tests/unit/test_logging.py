@@ -132,6 +132,41 @@ def test_the_error_dialog_stays_open_until_closed(
     qtbot.waitUntil(lambda: not shiboken6.isValid(later))
 
 
+def test_closing_the_error_dialog_leaves_the_app_running_in_the_tray(
+    monkeypatch: pytest.MonkeyPatch, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """With the window hidden to the tray, the error dialog is the one window shown: closed,
+    it had been taken for the app's last window closed, and the app quit (while it said
+    "The app keeps running")."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from codex_presence_gui import app
+
+    monkeypatch.setattr(app, "offscreen", lambda: False)
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.hide()  # to the tray
+    reporter = ErrorReporter(tmp_path / "codex-presence.log")
+    try:
+        raise OSError("disk on fire")
+    except OSError as error:
+        reporter(OSError, error, error.__traceback__)
+    (box,) = reporter.dialogs
+    assert [w for w in qapp.topLevelWidgets() if w.isVisible()] == [box]
+    QTimer.singleShot(50, box.accept)  # the user clicks OK
+    ending = QTimer(singleShot=True, interval=1000)  # still running then: the test's end
+    ending.timeout.connect(lambda: qapp.exit(7))
+    ending.start()
+    try:
+        assert qapp.exec() == 7
+    finally:
+        ending.stop()  # (an app that quit: no later test's wait is ended by it)
+
+
 class FakeBox:
     """Records where a message box would have been built."""
 
