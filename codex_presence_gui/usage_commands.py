@@ -34,8 +34,9 @@ EXIT_FAILED = 1
 EXIT_NO_HOME = 2
 #: What argparse exits with for any other bad argument (such as a date not YYYY-MM-DD).
 EXIT_USAGE = 2
-#: The text report's width bounds: narrower is unreadable, wider only spreads the numbers.
-TEXT_WIDTHS = (56, 120)
+#: The text report's width bounds: narrower is unreadable (at 40, the table shows its names,
+#: Total and Cost only), wider only spreads the numbers.
+TEXT_WIDTHS = (40, 120)
 #: The characters of an unknown zone's name an error quotes (the longest key has 30).
 ZONE_NAME_SHOWN = 60
 

@@ -1236,6 +1236,11 @@ def _shortened(text: str, width: int) -> str:
     return _fit_cells(text, width).rstrip(" ")
 
 
+#: The least room for a table's first column (a session's project and id, a model's name
+#: such as gpt-5.3-codex): a narrower table leaves out number columns, in this order.
+_LEAST_KEY_CELLS = 16
+_LEFT_OUT_FIRST = ("Cached", "Input", "Output")
+
 #: The least room for a table's Models cell ("gpt-5.5, +2"); narrower tables leave it out.
 _LEAST_MODELS_CELLS = 12
 
@@ -1374,6 +1379,14 @@ def report_text_lines(
     costs = [_table_money(row.tally.cost_usd) for row in (*report.rows, report.totals)]
     cost_width = max(9, *(len(cost) for cost in costs))
     numbers = [("Input", 7), ("Cached", 7), ("Output", 7), ("Total", 7), ("Cost*", cost_width)]
+    # A narrow terminal loses columns, not names nor its width: at 56 columns two models had
+    # both read "gpt-5…-codex", and at 40 every line had wrapped in two.
+    left_out = []
+    for name in _LEFT_OUT_FIRST:
+        if width - sum(w + 1 for _, w in numbers) - 2 >= _LEAST_KEY_CELLS:
+            break
+        numbers = [column for column in numbers if column[0] != name]
+        left_out.append(name)
     key_width = max(10, width - sum(w + 1 for _, w in numbers) - 2)
     title = _KEY_TITLES[report.kind]
     if len(title) > key_width:
@@ -1401,9 +1414,18 @@ def report_text_lines(
             mark = "+"
             partial = True
         # Each with three digits: "1.80M" under "1.73M", not "1.8M".
-        counts = (tally.input, tally.cached_input, tally.output, tally.total)
+        counts = {
+            "Input": tally.input,
+            "Cached": tally.cached_input,
+            "Output": tally.output,
+            "Total": tally.total,
+        }
         cells = [
-            *(format_tokens_compact(count, trailing_zeros=True) for count in counts),
+            *(
+                format_tokens_compact(count, trailing_zeros=True)
+                for name, count in counts.items()
+                if name not in left_out
+            ),
             _table_money(tally.cost_usd),
         ]
         return (
@@ -1472,6 +1494,12 @@ def report_text_lines(
             + ", ".join(_shortened(name, key_width) for name in names[: len(names) - more])
             + (f" and {more:,} more (--json lists them all)" if more > 0 else "")
             + ("; a cost marked + leaves their tokens out" if partial else "")
+        )
+    if left_out:
+        columns = " and ".join(", ".join(left_out).rsplit(", ", 1))
+        notes.append(
+            f"{columns} {'is' if len(left_out) == 1 else 'are'} left out to fit the terminal; "
+            "--csv has every column."
         )
     for note in notes:
         yield from _note_lines(note, width)

@@ -310,7 +310,16 @@ def test_text_and_csv(home: CodexHome, capsys: pytest.CaptureFixture[str]) -> No
 
 @pytest.mark.parametrize(
     ("columns", "width"),
-    [("", 80), ("100", 100), ("30", 56), ("999", 120), ("²", 80), ("9" * 5000, 80), ("-5", 80)],
+    [
+        ("", 80),
+        ("100", 100),
+        ("40", 40),
+        ("30", 40),
+        ("999", 120),
+        ("²", 80),
+        ("9" * 5000, 80),
+        ("-5", 80),
+    ],
 )
 def test_text_takes_the_terminal_width_within_bounds(
     home: CodexHome,
@@ -319,7 +328,7 @@ def test_text_takes_the_terminal_width_within_bounds(
     columns: str,
     width: int,
 ) -> None:
-    """``COLUMNS`` (or the terminal; 80 for a pipe) sets the table's width, from 56 to 120."""
+    """``COLUMNS`` (or the terminal; 80 for a pipe) sets the table's width, from 40 to 120."""
     monkeypatch.setenv("COLUMNS", columns)
     status, out, _ = _run(capsys, "report", "daily", "--codex-home", str(home.root))
     assert status == 0

@@ -368,6 +368,40 @@ def test_text_widens_the_cost_column_for_a_big_amount(width: int) -> None:
     assert lines[2].endswith(" $1.55B")  # in short form from a million up
 
 
+@pytest.mark.parametrize("width", [40, 44, 48, 52, 56, 59])
+def test_a_narrow_table_leaves_columns_out_rather_than_names_or_its_width(width: int) -> None:
+    """Below 60 columns, Cached goes first, then Input, then Output, so that the names stay
+    whole and the lines within the terminal: at 56 columns, gpt-5.3-codex and gpt-5.2-codex
+    had both read "gpt-5…-codex", and at 40 every line (54 cells) had wrapped in two. A note
+    says which columns are left out and where they are."""
+    slots = [
+        _slot("2026-11-23T10:00", "s1", "gpt-5.3-codex", 1000),
+        _slot("2026-11-23T11:00", "s1", "gpt-5.2-codex", 2000),
+    ]
+    report = build_usage_report(
+        "model", slots, {}, zone=UTC, pricer=Pricer(store=FixedPrices(slots))
+    )
+    lines = report_text(report, width).splitlines()
+    assert max(_cells(line) for line in lines) <= width, lines
+    assert lines[2].startswith("gpt-5.3-codex ") or lines[2].startswith("gpt-5.2-codex ")
+    assert {lines[2].split()[0], lines[3].split()[0]} == {"gpt-5.3-codex", "gpt-5.2-codex"}
+    header = lines[0].split()
+    assert header[-2:] == ["Total", "Cost*"]
+    left_out = [name for name in ("Input", "Cached", "Output") if name not in header]
+    assert left_out, header  # every width here is too narrow for all five
+    notes = " ".join(line.strip() for line in lines[lines.index(lines[0]) + 5 :])
+    assert "left out to fit the terminal; --csv has every column" in notes, lines
+    assert all(name in notes for name in left_out), lines
+
+
+def test_a_table_of_60_columns_and_more_keeps_every_column() -> None:
+    report = build_usage_report("model", SLOTS, SESSIONS, zone=UTC)
+    for width in (60, 80):
+        lines = report_text(report, width).splitlines()
+        assert lines[0].split()[1:] == ["Input", "Cached", "Output", "Total", "Cost*"]
+        assert not any("left out to fit" in line for line in lines)
+
+
 def test_text_of_an_empty_report_says_so() -> None:
     empty = build_usage_report("daily", [], {}, zone=UTC)
     assert report_text(empty) == "No token usage recorded in these Codex logs."
@@ -418,12 +452,14 @@ def test_session_labels_keep_the_id_end_at_any_width() -> None:
     this_year = date(2026, 11, 30)
     rows = {
         width: report_text(report, width, UTC, today=this_year).splitlines()[2]
-        for width in (56, 62, 67, 80)
+        for width in (40, 56, 62, 67, 80)
     }
     assert rows[80].startswith("23 Nov 10:05 shop 0000aaaa")
     assert rows[67].startswith("23 Nov shop 0000aaaa ")
     assert rows[62].startswith("shop 0000aaaa ")
-    assert rows[56].startswith("sh… 0000aaaa ")
+    # Narrower, number columns are left out first (the label had been "sh… 0000aaaa").
+    assert rows[56].startswith("23 Nov shop 0000aaaa ")
+    assert rows[40].startswith("23 Nov shop 0000aaaa ")
     assert all(len(row) <= width for width, row in rows.items())
 
 
