@@ -422,6 +422,8 @@ def _run_report(
                 quoted = (shlex.quote(clean_text(home)) for home in homes_given)
                 listing += "".join(f" --codex-home {home}" for home in quoted)
             warnings.extend(f"warning: {text}" for text in said_problems(kept, listing=listing))
+        if args.json or args.csv:
+            _data_in_utf8()
         try:
             if args.json:
                 from codex_presence_gui.core.sanitize import terminal_safe_json
@@ -453,6 +455,23 @@ def _run_report(
             return EXIT_FAILED
         _warn(warnings)
         return EXIT_OK
+
+
+def _data_in_utf8() -> None:
+    """Standard output in UTF-8 for --json and --csv, as ``status --json`` writes: to a file
+    or pipe of another encoding (a Windows redirect is cp1252), the names it cannot hold had
+    become "?" in a document that looked whole (and two such projects, one key). The text
+    table keeps the terminal's encoding: it is read there."""
+    import codecs
+
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        utf8 = False
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if not utf8 and reconfigure is not None:
+        reconfigure(encoding="utf-8")
 
 
 def _begun(rows: Iterator[_T]) -> Iterator[_T]:

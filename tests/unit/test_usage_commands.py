@@ -995,3 +995,29 @@ def test_sessions_without_a_folder_s_name_are_not_the_project_unknown_project(
     assert [row[-3] for row in csv.reader(io.StringIO(out))][1:] == ["(none)", "unknown-project"]
     _, out, _ = _run(capsys, "report", "session", *home)
     assert "(none)" in out
+
+
+@pytest.mark.parametrize("form", ["--json", "--csv"])
+def test_json_and_csv_are_utf_8_whatever_the_output_s_encoding(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str
+) -> None:
+    """Printed to a file or pipe of another encoding (a Windows redirect is cp1252; also
+    PYTHONIOENCODING=ascii), --json and --csv are written in UTF-8, as status --json is: the
+    project "naïve-日本語" had become "na?ve-???" (and two such projects one key), in a
+    document that looked whole."""
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    cwd = "/w/naïve-日本語"
+    lines = [r.session_meta(BASE, SID, cwd=cwd), r.turn_context(BASE + 1, cwd=cwd)]
+    lines.append(r.token_count(BASE + 10, r.usage(1000, 0, 10), r.usage(1000, 0, 10)))
+    codex_home.write(SID, lines)
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="ascii", errors="replace", newline="")
+    monkeypatch.setattr("sys.stdout", out)
+    status = main(["report", "project", form, "--codex-home", str(codex_home.root)])
+    out.flush()
+    assert status == 0
+    text = raw.getvalue().decode("utf-8")
+    if form == "--json":
+        assert json.loads(text)["rows"][0]["key"] == "naïve-日本語"
+    else:
+        assert list(csv.reader(io.StringIO(text)))[1][0] == "naïve-日本語"
