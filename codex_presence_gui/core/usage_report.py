@@ -256,11 +256,26 @@ def _zone_name(zone: tzinfo) -> str:
         for moment in (now, *(datetime(now.year, month, 1, 12, tzinfo=zone) for month in (1, 7))):
             name, offset = moment.tzname(), moment.utcoffset()  # now, winter and summer
             if name and offset is not None:
+                if name.upper() in _NAMES_OF_UTC and offset:
+                    # TZ=UTC+3 is POSIX for 3 hours behind UTC, under the name "UTC": the
+                    # report had said its days were UTC's.
+                    name = _offset_name(offset)
                 seen.setdefault(name, offset)
     except (ValueError, OverflowError, OSError):
         pass  # the names found so far (now's, when only a month failed)
     label = "/".join(sorted(seen, key=seen.__getitem__))
     return label if label and len(label) <= 16 else "local"
+
+
+#: Abbreviations that say a zone is UTC itself.
+_NAMES_OF_UTC = ("UTC", "GMT", "UT", "Z")
+
+
+def _offset_name(offset: timedelta) -> str:
+    """``UTC-03:00``, ``UTC+05:30``."""
+    minutes = round(offset.total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 _EPOCH = datetime(1970, 1, 1)

@@ -974,6 +974,32 @@ def test_a_zone_without_a_key_is_named_by_a_short_abbreviation_or_local() -> Non
     assert _zone_name(timezone(timedelta(hours=1), "A" * 200)) == "local"
 
 
+def test_a_zone_calling_itself_utc_off_utc_is_named_by_its_offset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``TZ=UTC+3`` is POSIX for three hours *behind* UTC under the name "UTC": the report
+    had said "Days in the UTC time zone" (JSON: "timezone": "UTC") over days that were not
+    UTC's; it says the offset. UTC itself, and other names, stay as they were."""
+    from datetime import timezone
+
+    assert _zone_name(timezone(timedelta(hours=-3), "UTC")) == "UTC-03:00"
+    assert _zone_name(timezone(timedelta(hours=5, minutes=30), "GMT")) == "UTC+05:30"
+    assert _zone_name(timezone(timedelta(0), "UTC")) == "UTC"
+    assert _zone_name(timezone(timedelta(hours=1), "CET")) == "CET"
+    if not hasattr(time, "tzset"):
+        return
+    monkeypatch.setenv("TZ", "UTC+3")
+    time.tzset()
+    try:
+        zone = local_zone()
+        assert _zone_name(zone) == "UTC-03:00"
+        report = build_usage_report("daily", SLOTS, {}, zone=zone)
+        assert report_json(report, zone)["timezone"] == "UTC-03:00"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 def test_a_price_is_kept_for_the_days_the_library_prices_alike() -> None:
     """o3's price changed on 2025-06-10 in the library's data, and its service-tier
     variants start later in 2026 (a span ends at any change of the model's, whatever the
