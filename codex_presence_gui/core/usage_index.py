@@ -1400,7 +1400,26 @@ def index_problem(path: str | Path, error: BaseException) -> str:
         said = isinstance(error, NotAFileError)  # names the file in its words already
         if named is not None and os.fspath(named) != os.fspath(path) and not said:
             reason = f"{reason}: {os.fsdecode(named)}"
+        elif str(getattr(error, "sqlite_errorname", "")).startswith("SQLITE_IOERR") and (
+            _disk_full(os.path.dirname(os.fspath(path)) or os.curdir)
+        ):
+            # SQLite sizes its -shm file on disk: on a full disk that fails as "disk I/O
+            # error", which had read as a failing disk.
+            reason = f"{reason}: the disk is full"
     return f"the usage index cannot be kept in {path} ({reason})"
+
+
+#: Less free room than this on the index's disk, and a write error is said to be a full disk.
+_FULL_DISK_BYTES = 1 << 20
+
+
+def _disk_full(folder: str) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free < _FULL_DISK_BYTES
+    except (OSError, ValueError):
+        return False
 
 
 #: How every SQLite database file begins.

@@ -2827,3 +2827,36 @@ def test_small_damage_is_found_before_a_report_reads_it(
         except sqlite3.DatabaseError:
             pass  # said, not silent (a report says it and reads the logs in memory)
     assert silent <= 1
+
+
+def test_a_disk_i_o_error_on_a_full_disk_says_the_disk_is_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite sizes its shared memory file (-shm) as a file on disk: on a full disk that fails
+    as "disk I/O error" (SQLITE_IOERR_SHMSIZE), which had read as a failing disk. With the
+    index's disk full, the reason says so; with room left, the error stays as it is."""
+    import shutil
+    from collections import namedtuple
+
+    from codex_presence_gui.core.usage_index import index_problem
+
+    path = tmp_path / INDEX_NAME
+    error = sqlite3.OperationalError("disk I/O error")
+    error.sqlite_errorname = "SQLITE_IOERR_SHMSIZE"
+    usage = namedtuple("usage", "total used free")
+    asked = []
+
+    def disk_usage(where: str) -> object:
+        asked.append(where)
+        return usage(10**9, 10**9 - free, free)
+
+    monkeypatch.setattr(shutil, "disk_usage", disk_usage)
+    free = 0
+    assert index_problem(path, error) == (
+        f"the usage index cannot be kept in {path} (disk I/O error: the disk is full)"
+    )
+    assert asked == [str(tmp_path)]
+    free = 10**8
+    assert index_problem(path, error) == (
+        f"the usage index cannot be kept in {path} (disk I/O error)"
+    )
