@@ -443,6 +443,8 @@ def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
         run = discord_commands.run_preview if args.command == "preview" else None
         run = run or discord_commands.run_discord_check
         return run(args), True
+    if args.command is None:
+        _end_at_once_on_exit_signals()
     # Only the window needs Qt: import it here so headless commands start fast.
     from codex_presence_gui import app
 
@@ -451,6 +453,35 @@ def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
     if not args.startup_check:
         release_console()
     return app.run_app(args), False
+
+
+#: The exit codes the window's quit gives the signals that end it (``services.signals``): 128 +
+#: SIGINT after Ctrl+C, as shells expect; 0 for a polite request.
+_WINDOW_SIGNAL_CODES = {"SIGINT": 130, "SIGTERM": 0, "SIGHUP": 0, "SIGBREAK": 0}
+
+
+def _end_at_once_on_exit_signals() -> None:
+    """Until the window watches them itself (``ExitSignals``, installed before it holds
+    anything: the instance lock, the settings, Discord), SIGINT, SIGTERM and SIGHUP end the
+    process at once, with the code the window's quit gives them.
+
+    Python's own Ctrl+C raises ``KeyboardInterrupt`` wherever the main thread is; in Python
+    code that PySide6 runs from C++ while Qt is imported (its enums), it was swallowed, and
+    the window opened and ran on. SIGTERM and SIGHUP killed the process without that code.
+    """
+    import signal
+
+    def end(number: int, _frame: object) -> None:
+        os._exit(codes.get(number, 0))
+
+    codes: dict[int, int] = {}
+    for name, code in _WINDOW_SIGNAL_CODES.items():
+        number = getattr(signal, name, None)
+        if number is None:
+            continue
+        with contextlib.suppress(ValueError, OSError):  # not the main thread; not catchable
+            signal.signal(number, end)
+            codes[int(number)] = code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -994,3 +994,48 @@ def test_the_help_writes_the_startup_checks_limit_as_every_duration() -> None:
     help_text = " ".join(build_parser().format_help().split())
     assert f"within {format_duration(30)})" in help_text
     assert re.search(r"\d (?:s|m|h)\b", help_text) is None
+
+
+#: A window whose Qt import swallows Ctrl+C, as PySide6's did when the KeyboardInterrupt
+#: landed in Python code it ran from C++ (its enums being built): the app then ran on.
+_SWALLOWING_WINDOW = """
+import os, signal, sys, time, types
+import codex_presence_gui
+from codex_presence_gui import cli
+
+def run_app(args):
+    try:
+        os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+        time.sleep(1.0)  # Python runs the handler here, at the latest
+    except KeyboardInterrupt:
+        pass  # what PySide6 does with an exception in Python code it runs from C++
+    return 42  # the window would have opened and run
+
+fake = types.ModuleType("codex_presence_gui.app")
+fake.run_app = run_app
+sys.modules["codex_presence_gui.app"] = fake
+codex_presence_gui.app = fake
+sys.exit(cli.main(["--codex-home", sys.argv[2]]))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize(("name", "code"), [("SIGINT", 130), ("SIGTERM", 0), ("SIGHUP", 0)])
+def test_a_signal_while_the_window_starts_ends_it_at_once(
+    tmp_path: Path, name: str, code: int
+) -> None:
+    """Ctrl+C, SIGTERM or SIGHUP before the window watches them (its first second: Qt being
+    imported) end the process at once with the code the window's quit gives them. Ctrl+C had
+    been swallowed there, the window then running on; SIGTERM and SIGHUP had killed it."""
+    from codex_presence_gui.services.signals import default_exit_signals
+
+    assert default_exit_signals()[getattr(__import__("signal"), name)] == code
+    result = subprocess.run(
+        [sys.executable, "-c", _SWALLOWING_WINDOW, name, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
