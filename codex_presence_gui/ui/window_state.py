@@ -133,7 +133,19 @@ class WindowState:
 
     def _keep(self, key: str, choice: enum.Enum) -> None:
         self._settings.setValue(key, choice.value)
+        self._sync()
+
+    def _sync(self) -> None:
+        """Write what was set. The first write that fails is logged: Qt keeps the file as it
+        was and says nothing (its status stays at the first error, so it is said once)."""
+        failed_before = self._settings.status() != QSettings.Status.NoError
         self._settings.sync()
+        if not failed_before and self._settings.status() != QSettings.Status.NoError:
+            log.warning(
+                "the window's size, place and layout could not be saved to %s (its folder "
+                "cannot be written, or the disk is full); they stay as last saved",
+                self.path,
+            )
 
     def save_geometry(self, window: QWidget) -> None:
         """Remember the window's size and position, and its frame as last known: a window
@@ -145,7 +157,7 @@ class WindowState:
         if not frame.isNull():
             sides = (frame.left(), frame.top(), frame.right(), frame.bottom())
             self._settings.setValue("window/frame", " ".join(str(side) for side in sides))
-        self._settings.sync()
+        self._sync()
 
     def restore_geometry(self, window: QWidget) -> bool:
         """Put the window back where it was, all of it (its frame too) on the screen it was

@@ -66,3 +66,27 @@ def test_a_config_folder_that_cannot_be_made_leaves_the_defaults(tmp_path: Path)
     assert done.stdout.split()[0] == "auto"
     assert f"{tmp_path / 'config'} is not a folder" in done.stderr
     assert (tmp_path / "config").read_text() == "a file"
+
+
+def test_a_save_that_fails_is_said_once_in_the_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The config folder gone (a file in its place) while the app runs: saving the window's
+    state at quit fails, and the log says so, once; Qt had failed without a word."""
+    from codex_presence_gui.ui.window_state import LayoutMode, WindowState
+
+    folder = tmp_path / "config"
+    folder.mkdir()
+    state = WindowState(folder / "ui.ini")
+    state.layout_mode = LayoutMode.FULL
+    assert (folder / "ui.ini").is_file()
+    (folder / "ui.ini").unlink()
+    folder.rmdir()
+    folder.write_text("a file")
+    with caplog.at_level("WARNING"):
+        state.layout_mode = LayoutMode.COMPACT
+        state.layout_mode = LayoutMode.AUTO
+    said = [r.getMessage() for r in caplog.records if "could not be saved" in r.getMessage()]
+    assert len(said) == 1, caplog.text
+    assert str(folder / "ui.ini") in said[0]
+    assert folder.read_text() == "a file"
