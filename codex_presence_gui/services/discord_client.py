@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import os
+import stat
 import struct
 import sys
 import tempfile
@@ -23,6 +24,7 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 
 from codex_presence_gui.core.presence import PresenceCard
 from codex_presence_gui.core.sanitize import clean_text
+from codex_presence_gui.paths import kind_of
 
 T = TypeVar("T")
 
@@ -151,6 +153,16 @@ PERMISSION_DENIED = "permission denied"  # another user's Discord (on Windows: a
 REFUSED = "refused"  # could not be opened, or closed / garbled before READY
 NO_ANSWER = "no answer to the handshake"  # accepted, then silent until the timeout
 INVALID_ID = "invalid client id"
+
+
+def _not_a_socket(path: str) -> str | None:
+    """What is at ``path`` when it is no socket, e.g. ``a folder, not a socket`` (connecting
+    to a file or folder of a socket's name is refused as at a stale socket); else None."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):  # gone meanwhile; a Windows pipe's name
+        return None
+    return None if stat.S_ISSOCK(mode) else f"{kind_of(mode)}, not a socket"
 
 
 class SocketTry(NamedTuple):
@@ -385,7 +397,7 @@ class PypresenceClient:
                 if isinstance(failure, DiscordNotRunningError):
                     failure = DiscordNotRunningError("Discord is not reachable (permission denied)")
             except ConnectionRefusedError:
-                outcome = STALE
+                outcome = _not_a_socket(path) or STALE
             except OSError:
                 outcome = REFUSED
             except InvalidClientIdError:

@@ -101,6 +101,28 @@ def test_stale_socket_alone_means_not_running(discord_dir: Path) -> None:
         client().connect()
 
 
+@pytest.mark.parametrize("kind", ["a file", "a folder"])
+def test_what_is_no_socket_is_called_what_it_is(discord_dir: Path, kind: str) -> None:
+    """A file or a folder of a socket's name is skipped as a stale socket would be, but
+    called what it is (``discord-check`` lists it so): it had been called a stale socket."""
+    path = discord_dir / "discord-ipc-0"
+    if kind == "a file":
+        path.write_text("not Discord")
+    else:
+        path.mkdir()
+    peer = FakeDiscord(discord_dir, index=1).start()
+    try:
+        rpc = client()
+        rpc.connect()
+        assert rpc.tried == [
+            SocketTry(str(path), f"{kind}, not a socket"),
+            SocketTry(str(discord_dir / "discord-ipc-1"), "connected"),
+        ]
+        rpc.close()
+    finally:
+        peer.stop()
+
+
 def test_flatpak_location_is_searched(discord_dir: Path) -> None:
     """Discord's Flatpak puts its socket under app/com.discordapp.Discord."""
     folder = discord_dir / "app" / "com.discordapp.Discord"
