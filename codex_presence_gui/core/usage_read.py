@@ -233,11 +233,16 @@ def read_all(
                 return
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)  # what was not started is dropped
+    clock.should_stop = should_stop
     for rollout, row in todo:
         if should_stop is not None and should_stop():
             yield None
             return
-        yield _read_file((rollout, row), clock)
+        read = _read_file((rollout, row), clock)
+        if read is None:  # stopped within the file: nothing of it is kept
+            yield None
+            return
+        yield read
 
 
 def _end_pool(pool: ProcessPoolExecutor) -> None:
@@ -296,6 +301,8 @@ class _ReadContext:
     def __init__(self, now: float, tiers: dict[str | Path, str]) -> None:
         self.now = now
         self.tiers = tiers
+        #: Asked within a big file read in this process (never in a pool's: not picklable).
+        self.should_stop: Callable[[], bool] | None = None
 
     def __call__(self) -> float:
         return self.now
@@ -331,9 +338,18 @@ def configured_service_tier(home: str | Path) -> str:
     return service_tier(config.get("service_tier")) or ""
 
 
-def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadContext) -> FileRead:
-    """Read one file from where it was read to (or from its start when it changed otherwise)."""
+#: What a file has to have left to read for a stop to be asked within it, between its blocks
+#: (the app quitting during a log of gigabytes); a smaller one is read whole.
+STOP_WITHIN_BYTES = 8 << 20
+
+
+def _read_file(
+    item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadContext
+) -> FileRead | None:
+    """Read one file from where it was read to (or from its start when it changed otherwise);
+    None when ``clock.should_stop`` ended the read within it (see ``STOP_WITHIN_BYTES``)."""
     rollout, row = item
+    should_stop = clock.should_stop
     path = rollout.path
     read = FileRead(rollout, row)
     tail = FollowedFile(path)
@@ -381,7 +397,18 @@ def _read_file(item: tuple[RolloutFile, tuple[Any, ...] | None], clock: _ReadCon
                 session.service_tier = clock.tiers.get(rollout.home, "")
                 read.restarted = True
         session.recorder = recorder
-        read.bytes_read = tail.read(_IndexSink(session), restart=read.restarted)
+        stopped = False
+
+        def stop_now() -> bool:
+            nonlocal stopped
+            stopped = should_stop is not None and should_stop()
+            return stopped
+
+        left = rollout.stat.size - (0 if read.restarted or row is None else row[8])
+        asks = stop_now if should_stop is not None and left >= STOP_WITHIN_BYTES else None
+        read.bytes_read = tail.read(_IndexSink(session), restart=read.restarted, should_stop=asks)
+        if stopped:
+            return None
     except ImportError:
         from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
 

@@ -1,0 +1,63 @@
+"""Quitting while the usage index reads one big log: the read stops within the file."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from codex_presence_gui.core.discovery import FileStat
+from codex_presence_gui.core.usage_index import UsageIndex, _rollout
+from codex_presence_gui.core.usage_read import read_all
+from tests.helpers import rollout as r
+from tests.helpers.rollout import BASE, CodexHome
+
+SID = "019d0000-0000-7000-8000-00000000b001"
+#: Bigger than what is read before a stop is asked again (a few blocks of the file).
+BIG_BYTES = 24 << 20
+
+
+def big_log(home: CodexHome) -> Path:
+    """One session with a usage line, then many megabytes of long messages."""
+    filler = r.assistant(BASE + 2, "x" * 4000)
+    count = BIG_BYTES // len(filler)
+    lines = [
+        r.session_meta(BASE, SID),
+        r.turn_context(BASE + 1, model="gpt-5.3-codex"),
+        r.token_count(BASE + 1, r.usage(1000, 0, 10, 0), r.usage(1000, 0, 10, 0)),
+        *([filler] * count),
+    ]
+    return home.write(SID, lines, started=BASE)
+
+
+def test_a_stop_asked_during_a_big_log_ends_its_read(codex_home: CodexHome) -> None:
+    """The stop is asked between blocks of the file, and what was read of it is not kept: a
+    quit during the first read of a log of gigabytes had waited for its end (the exit held
+    for seconds, and past its 10 s on a slow disk)."""
+    path = big_log(codex_home)
+    asked: list[float] = []
+
+    def stop_once_started() -> bool:
+        asked.append(time.monotonic())
+        return len(asked) > 1  # the first ask is before the file: its read starts
+
+    todo = [(_rollout(str(path), FileStat.of(path), str(codex_home.root), False), None)]
+    assert list(read_all(todo, BASE, 1, stop_once_started)) == [None]
+    assert len(asked) >= 2
+
+
+def test_an_index_stopped_within_a_log_reads_it_whole_next_time(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """The next update reads the log stopped in from its start and counts its use once."""
+    big_log(codex_home)
+    asked = [0]
+
+    def stop_in_the_file() -> bool:
+        asked[0] += 1
+        return asked[0] > 2
+
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        assert index.update([codex_home.root], should_stop=stop_in_the_file).read == 0
+        assert index.update([codex_home.root]).read == 1
+        counted = [(item.calls, item.tokens.total) for item in index.slots([codex_home.root])]
+    assert counted == [(1, 1010)]
