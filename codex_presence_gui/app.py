@@ -868,6 +868,7 @@ def run_app(args: argparse.Namespace) -> int:
     QTimer.singleShot(0, shell.start)
     code = int(app.exec())
     shell.shutdown()  # aboutToQuit already did this unless exit() came before the loop ran
+    exits.ignore_from_now()  # stopped: another Ctrl+C must not kill the tear-down
     return code
 
 

@@ -115,6 +115,23 @@ class ExitSignals(QObject):
         self._codes.clear()
         self._installed = False
 
+    def ignore_from_now(self) -> None:
+        """The app has stopped: the signals watched are ignored for the moments left, and the
+        wake-up socket is no longer written to. Python gives its handlers back to the
+        default action as it ends: another Ctrl+C (or a session manager's SIGTERM) in that
+        tear-down had killed the process (status -2, not 130), and one that came once the
+        socket was closed printed a traceback."""
+        if not self._installed:
+            return
+        for number in self._codes:
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(number, signal.SIG_IGN)
+        with contextlib.suppress(ValueError, OSError):
+            signal.set_wakeup_fd(-1)
+        self._codes.clear()
+        self._previous.clear()
+        self._installed = False
+
     def post(self, reason: str, code: int = 0) -> None:
         """Thread-safe: ask for an exit from any thread (the Windows console handler's)."""
         self._posted.put((reason, code))

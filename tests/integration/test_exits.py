@@ -6,6 +6,7 @@ expect (130 after Ctrl+C, 0 otherwise), within 2 s and without a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -152,6 +153,36 @@ def test_a_signal_quits_like_file_quit(
     assert "stopped in" in text
     assert f"quitting: {signal.Signals(sig).name}" in text
     assert (tmp_path / "base" / "config" / "ui.ini").is_file()  # the window state was saved
+
+
+@pytest.mark.parametrize("sig", list(EXPECTED_CODES), ids=lambda s: signal.Signals(s).name)
+def test_the_same_signal_again_while_quitting_keeps_the_exit_code(
+    sig: int,
+    tmp_path: Path,
+    codex_home: CodexHome,
+    ipc_dir: Path,
+    cache: Path,
+    apps: list[App],
+) -> None:
+    """Ctrl+C pressed again and again (a session manager's SIGTERM after its log-out): the
+    quit goes on its orderly way and ends with its code. A signal in the last tear-down,
+    where Python gives the signals back to their default action, had killed the process
+    (status -2 or -15: 143 for a shell, not 0)."""
+    active_session(codex_home)
+    app = App(tmp_path / "base", codex_home.root, ipc_dir, cache)
+    apps.append(app)
+    app.wait_started()
+    started = time.monotonic()
+    while app.process.poll() is None and time.monotonic() - started < 10:
+        with contextlib.suppress(ProcessLookupError):
+            app.process.send_signal(sig)
+        time.sleep(0.002)
+    took = time.monotonic() - started
+    _out, err = app.process.communicate(timeout=10)
+    assert app.process.returncode == EXPECTED_CODES[sig], err
+    assert took < QUIT_LIMIT_S
+    assert "Traceback" not in err
+    assert "stopped in" in app.log_text()
 
 
 def test_quit_times_per_signal(
