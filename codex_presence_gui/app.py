@@ -856,6 +856,8 @@ def run_app(args: argparse.Namespace) -> int:
         print(message, file=sys.stderr)
         log.warning(message, extra=logging_setup.PRINTED)
         if not offscreen():
+            # Ctrl+C or a log-out closes the box (nothing else here listens for them).
+            exits.exit_requested.connect(lambda _reason, _code: app.exit(1))
             QMessageBox.warning(None, APP_NAME, message)
         return 1
     shell = AppShell(app, args, instance, log_path)

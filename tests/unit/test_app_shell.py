@@ -946,3 +946,56 @@ def test_the_running_instance_answers_whatever_its_details_say(tmp_path: Path) -
 
     instance.details = broken
     assert instance._details() == b""
+
+
+#: A launch that finds an instance that does not answer, with a display: its warning box
+#: (a stand-in that waits as the modal box does, 5 s at most) gets a SIGTERM.
+_REFUSED_LAUNCH = """
+import os, signal, sys, time
+from PySide6.QtCore import QEventLoop, QTimer
+from codex_presence_gui import app, cli
+from codex_presence_gui.services import single_instance
+
+def no_answer(self, replace=False):
+    return single_instance.StartResult(single_instance.Outcome.NO_ANSWER, "does not answer")
+
+def box(*_args):
+    started = time.monotonic()
+    loop = QEventLoop()
+    QTimer.singleShot(100, lambda: os.kill(os.getpid(), signal.SIGTERM))
+    QTimer.singleShot(5000, loop.quit)
+    loop.exec()
+    print(f"box closed after {time.monotonic() - started:.2f} s", flush=True)
+
+single_instance.SingleInstance.start = no_answer
+app.offscreen = lambda: False
+app.QMessageBox.warning = box
+sys.exit(cli.main(["--codex-home", sys.argv[1]]))
+"""
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
+def test_a_signal_closes_the_box_of_a_launch_that_cannot_run(tmp_path: Path) -> None:
+    """The box saying an instance runs but does not answer (or that the lock cannot be made)
+    closes on SIGTERM or Ctrl+C, and the launch ends (1): nothing had listened, and a log-out
+    or Ctrl+C left it waiting for its OK."""
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "CODEX_PRESENCE_BASE_DIR": str(tmp_path / "base"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _REFUSED_LAUNCH, str(tmp_path / "home")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    said = float(done.stdout.split("box closed after ")[1].split()[0])
+    assert said < 2.0, done.stdout
+    assert "Traceback" not in done.stderr
