@@ -53,6 +53,11 @@ class DiscordNotRunningError(DiscordIPCError):
     """No Discord (or compatible) client is listening."""
 
 
+class DiscordNotReachableError(DiscordNotRunningError):
+    """The only sockets found may not be opened (another user's Discord, one started with
+    sudo): Discord may run, but not for this app."""
+
+
 class InvalidClientIdError(DiscordIPCError):
     """Discord refused the application (client) id: retrying will not help."""
 
@@ -395,7 +400,9 @@ class PypresenceClient:
             except PermissionError:
                 outcome = PERMISSION_DENIED
                 if isinstance(failure, DiscordNotRunningError):
-                    failure = DiscordNotRunningError("Discord is not reachable (permission denied)")
+                    failure = DiscordNotReachableError(
+                        "Discord is not reachable (permission denied)"
+                    )
             except ConnectionRefusedError:
                 outcome = _not_a_socket(path) or STALE
             except OSError:

@@ -29,6 +29,7 @@ from codex_presence_gui.services.discord_client import (
     ActivityNotShownError,
     ActivityRejectedError,
     DiscordIPCError,
+    DiscordNotReachableError,
     DiscordNotRunningError,
     InvalidClientIdError,
     PresenceClient,
@@ -353,11 +354,14 @@ class DiscordWorker(Worker):
         except AbortedError:
             self._client = None
             return
-        except DiscordNotRunningError:
+        except DiscordNotRunningError as error:
             self._client = None
             tries = describe_tries(client.tried)
             reason = f"no socket answered: {tries}" if tries else "no socket found"
-            delay = self._retry(DiscordState.NOT_RUNNING, "Discord not running")
+            what = "Discord not running"
+            if isinstance(error, DiscordNotReachableError):
+                what = "Discord not reachable (permission denied)"
+            delay = self._retry(DiscordState.NOT_RUNNING, what)
             self._log_change(
                 DiscordState.NOT_RUNNING,
                 f"Discord: not running ({reason}), retrying in {seconds(delay)}",

@@ -1292,3 +1292,26 @@ def test_a_clear_discord_failed_to_make_is_made_again(
         lambda: presence.status.message == "Discord: connected (nothing shown)", timeout=3000
     )
     assert side.names().count("clear-failed") == 1
+
+
+def test_a_socket_it_may_not_open_is_said_as_such(discord_dir: Path, qtbot: QtBot) -> None:
+    """The only socket belongs to another user (a Discord started with sudo): the status bar
+    says Discord cannot be reached for lack of permission, not that it is not running."""
+    from codex_presence_gui.services.discord_client import PypresenceClient
+    from tests.helpers.fake_discord import stale_socket
+
+    stale_socket(discord_dir / "discord-ipc-0")
+
+    async def forbidden(path: str) -> Any:
+        raise PermissionError(13, "Permission denied", path)
+
+    handle = DiscordPresence("111", lambda cid: PypresenceClient(cid, opener=forbidden))
+    seen: list[DiscordStatus] = []
+    handle.status_changed.connect(seen.append)
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: bool(seen) and seen[-1].retry_in is not None, timeout=5000)
+        assert seen[-1].state is DiscordState.NOT_RUNNING
+        assert seen[-1].message.startswith("Discord not reachable (permission denied), retrying")
+    finally:
+        assert handle.stop()
