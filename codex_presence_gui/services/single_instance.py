@@ -42,6 +42,16 @@ HANDOVER_TIMEOUT_S = 8.0
 MAX_LOCK_BYTES = 64 * 1024
 
 
+def fallback_server(name: str) -> str | None:
+    """Where the channel named ``name`` goes when its usual place cannot take it (None: no
+    other place). Qt puts a plain name in the temporary folder ($TMPDIR on Linux and macOS):
+    one that is gone or read-only had left the running instance unreachable, and every later
+    launch told to end it as hung. Windows' named pipes need no folder."""
+    if os.name == "nt":
+        return None
+    return f"/tmp/{name}"
+
+
 def server_name(config_dir: Path) -> str:
     """A local-socket name unique to this user and configuration folder."""
     try:
@@ -184,7 +194,14 @@ class SingleInstance(QObject):
         # Only the lock holder may remove a socket file left by a crashed instance.
         QLocalServer.removeServer(self.name)
         if not server.listen(self.name):
-            log.warning("cannot listen on %s: %s", self.name, server.errorString())
+            why = server.errorString()
+            fallback = fallback_server(self.name)
+            if fallback is not None:
+                QLocalServer.removeServer(fallback)
+            if fallback is not None and server.listen(fallback):
+                log.info("listening on %s: %s could not be used (%s)", fallback, self.name, why)
+            else:
+                log.warning("cannot listen on %s: %s", self.name, why)
         server.newConnection.connect(self._accept)
         self._server = server
         return StartResult(Outcome.PRIMARY)
@@ -240,12 +257,9 @@ class SingleInstance(QObject):
     def _send(self, command: bytes) -> bytes | None:
         """Send a command to the running instance; its one-line answer, or None."""
         deadline = time.monotonic() + CONNECT_PATIENCE_S
-        while True:
-            socket = QLocalSocket()
-            socket.connectToServer(self.name)
-            if socket.waitForConnected(500):
-                break
-            socket.abort()
+        names = [self.name, *filter(None, [fallback_server(self.name)])]
+        socket = QLocalSocket()
+        while not _connected(socket, names):
             if time.monotonic() > deadline:
                 return None
             time.sleep(0.05)  # the owner may still be starting: it listens within moments
@@ -261,6 +275,16 @@ class SingleInstance(QObject):
                 break
         socket.disconnectFromServer()
         return answer.strip() if b"\n" in answer else None
+
+
+def _connected(socket: QLocalSocket, names: list[str]) -> bool:
+    """Connect ``socket`` to the first of ``names`` that answers; whether one did."""
+    for name in names:
+        socket.connectToServer(name)
+        if socket.waitForConnected(500):
+            return True
+        socket.abort()
+    return False
 
 
 def _why_unwritable(folder: Path) -> str:

@@ -290,3 +290,19 @@ def test_a_refusal_is_said_once_and_kept_in_the_log(
     assert [said in line for line in done.stderr.splitlines()].count(True) == 1, done.stderr
     log = (base / "log" / "codex-presence.log").read_text(encoding="utf-8")
     assert [said in line for line in log.splitlines()].count(True) == 1
+
+
+def test_a_temporary_folder_that_is_gone_still_lets_a_launch_reach_the_first(
+    launcher: Launcher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """$TMPDIR names a folder that is gone (or read-only), where Qt puts the channel to the
+    running instance: the first listens elsewhere, and the second launch shows its window.
+    It had been told the first "does not answer; it may be hung", to end a healthy app."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "gone"))
+    first = launcher.launch()
+    launcher.wait_primary(first)
+    second = launcher.launch()
+    out, err = second.communicate(timeout=20)
+    assert second.returncode == 0, err
+    assert "already running: showed its window" in out
+    assert first.poll() is None
