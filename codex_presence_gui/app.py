@@ -85,7 +85,7 @@ from codex_presence_gui.services.signals import ConsoleEvents, ExitSignals
 from codex_presence_gui.services.single_instance import Outcome, SingleInstance, server_name
 from codex_presence_gui.services.usage_feed import UsageFeed
 from codex_presence_gui.ui.layout_check import layout_report
-from codex_presence_gui.ui.main_window import LIVE_PAGE, MainWindow
+from codex_presence_gui.ui.main_window import COMPACT_SIZE, DEFAULT_SIZE, LIVE_PAGE, MainWindow
 from codex_presence_gui.ui.notifier import Notifier
 from codex_presence_gui.ui.settings_dialog import SettingsDialog
 from codex_presence_gui.ui.theme import apply_theme
@@ -95,8 +95,9 @@ from codex_presence_gui.viewmodels.usage import UsageView, usage_view
 
 log = logging.getLogger(__name__)
 
-SCREENSHOT_FULL_SIZE = (820, 580)
-SCREENSHOT_COMPACT_SIZE = (340, 380)
+#: The sizes a window opens at with none saved.
+SCREENSHOT_FULL_SIZE = DEFAULT_SIZE
+SCREENSHOT_COMPACT_SIZE = COMPACT_SIZE
 #: Each of the feed and the Discord worker gets this long to stop on quit.
 STOP_TIMEOUT_MS = 900
 #: ``--startup-check`` gives up (and fails) when the window has not painted and read by then.

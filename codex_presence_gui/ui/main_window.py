@@ -97,6 +97,9 @@ from codex_presence_gui.viewmodels.session_table import SessionRole, SessionTabl
 from codex_presence_gui.viewmodels.usage import TOOLTIP_PROBLEMS, UsageState, UsageView
 
 DEFAULT_SIZE = (820, 580)
+#: The compact layout's first size (chosen, with no size saved): its height is the layout's
+#: own, the width one the limits and the card read well at (the README's picture's).
+COMPACT_SIZE = (340, 380)
 #: The pages of the full layout (the compact layout shows only the live one).
 LIVE_PAGE = "live"
 USAGE_PAGE = "usage"
@@ -722,11 +725,13 @@ class MainWindow(QMainWindow):
             self.resize(self._size_out_of_compact())
 
     def _first_size(self) -> QSize:
-        """``DEFAULT_SIZE``, smaller on a screen with less room (800x480, or a scale factor of
-        2 on 1920x1080, where the status bar had been below the screen's edge) with the
-        window's frame (``FRAME_ROOM`` until it is known), never smaller than the layout
-        needs."""
-        size = QSize(*DEFAULT_SIZE)
+        """``DEFAULT_SIZE`` (``COMPACT_SIZE`` in a chosen compact layout, which had opened
+        820 px wide with no size saved), smaller on a screen with less room (800x480, or a
+        scale factor of 2 on 1920x1080, where the status bar had been below the screen's
+        edge) with the window's frame (``FRAME_ROOM`` until it is known), never smaller than
+        the layout needs."""
+        pinned = self._layout_mode is LayoutMode.COMPACT
+        size = QSize(*(COMPACT_SIZE if pinned else DEFAULT_SIZE))
         screen = self.screen()
         if screen is not None:
             size = size.boundedTo(screen.availableGeometry().size().shrunkBy(self.frame_room()))

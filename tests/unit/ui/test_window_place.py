@@ -13,7 +13,7 @@ from codex_presence_gui.app import read_usage_view, settle
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, history_since
 from codex_presence_gui.core.history import HistoryReader
 from codex_presence_gui.core.reader import CodexReader
-from codex_presence_gui.ui.main_window import MainWindow
+from codex_presence_gui.ui.main_window import COMPACT_SIZE, MainWindow
 from codex_presence_gui.ui.window_state import (
     FRAME_ROOM,
     LayoutMode,
@@ -128,6 +128,20 @@ def test_a_window_larger_than_its_screen_shrinks_to_it_with_its_frame() -> None:
     least = placed_within(QRect(2000, 100, 820, 580), OPENBOX, second, QSize(900, 600))
     assert (least.topLeft().x(), least.topLeft().y()) == (1921, 20)  # the title bar shows
     assert least.size() == QSize(900, 600)
+
+
+def test_a_compact_window_with_no_saved_place_opens_at_the_compact_size(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """``ui.ini`` holding the compact layout but no geometry (the app killed before it saved
+    any): the window had opened 820 px wide, the full layout's first width. It opens at the
+    compact layout's own, as tall as what it shows."""
+    path = tmp_path / "ui.ini"
+    WindowState(path).layout_mode = LayoutMode.COMPACT
+    window = restored(qtbot, path)
+    assert window.compact
+    assert window.width() == max(COMPACT_SIZE[0], window.minimumWidth()), window.size()
+    assert window.height() == window.maximumHeight()  # its contents' height, no more
 
 
 def first_readings(home: Path) -> tuple[Dashboard, Dashboard, UsageView]:
