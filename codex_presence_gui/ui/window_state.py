@@ -10,7 +10,7 @@ import stat
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QByteArray, QMargins, QRect, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QDataStream, QMargins, QPoint, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -21,11 +21,17 @@ log = logging.getLogger(__name__)
 
 #: ``ui.ini`` holds a few lines; a larger file is not one (Qt reads it whole, at start).
 MAX_STATE_BYTES = 1 << 20
+#: What ``QWidget.saveGeometry`` starts with.
+GEOMETRY_MAGIC = 0x1D9D0CB
 #: Room kept on the screen around a window for the window manager's frame and title bar
 #: when the frame is not known (before the window is first shown).
 FRAME_ROOM = QMargins(8, 40, 8, 8)
 #: Frame margins beyond this (on any side) are no window manager's frame: ``FRAME_ROOM``.
 MOST_FRAME = 200
+#: The saved frame of a window that was shown with none round it (a window manager that
+#: draws none, or KDE's Wayland, which draws it out of the app's sight): "0 0 0 0" was
+#: written for a window not framed yet, and is read as a frame not known.
+NO_FRAME = "none"
 
 
 def frame_margins(window: QWidget) -> QMargins:
@@ -46,6 +52,14 @@ def is_frame(margins: QMargins) -> bool:
     ``MOST_FRAME``. A bogus one, fitted to, would shrink the window to a sliver."""
     sides = (margins.left(), margins.top(), margins.right(), margins.bottom())
     return all(0 <= side <= MOST_FRAME for side in sides)
+
+
+def shown_unframed(window: QWidget) -> bool:
+    """Whether ``window`` is on the screen with no frame round it: exposed (a window hidden,
+    minimized or not shown yet is not, and its frame is not known), its frame its own edge."""
+    handle = window.windowHandle()
+    exposed = handle is not None and handle.isExposed()
+    return exposed and window.frameGeometry() == window.geometry()
 
 
 def frame_room(frame: QMargins) -> QMargins:
@@ -151,12 +165,15 @@ class WindowState:
         """Remember the window's size and position, and its frame as last known: a window
         the window manager has not framed (never shown: started to the tray, or quit while
         minimized at start) keeps the frame saved before, not none, which had left the next
-        start no room for it."""
+        start no room for it. A window shown with no frame saves ``NO_FRAME``: read as not
+        known, it had been put back with room for a frame, 48 px less of the screen."""
         self._settings.setValue("window/geometry", window.saveGeometry())
         frame = frame_margins(window)
         if not frame.isNull():
             sides = (frame.left(), frame.top(), frame.right(), frame.bottom())
             self._settings.setValue("window/frame", " ".join(str(side) for side in sides))
+        elif shown_unframed(window):
+            self._settings.setValue("window/frame", NO_FRAME)
         self._sync()
 
     def restore_geometry(self, window: QWidget) -> bool:
@@ -170,14 +187,21 @@ class WindowState:
         ):
             return False
         if not window.isMaximized() and not window.isFullScreen():
-            keep_on_screen(window, self._frame())
+            # From the place saved, not the one Qt restored: Qt moves a window near the
+            # screen's edge in by a title bar's height it guesses, one a window with no
+            # frame does not have.
+            keep_on_screen(window, self._frame(), saved_geometry(value))
         return True
 
     def _frame(self) -> QMargins:
-        """The window's frame when it was saved (before it is shown, Qt knows none), or
-        ``FRAME_ROOM`` when unknown (none saved, or "0 0 0 0": a window saved unframed)."""
+        """The window's frame when it was saved (before it is shown, Qt knows none): none
+        for ``NO_FRAME``, ``FRAME_ROOM`` when unknown (none saved, or "0 0 0 0": a window
+        saved unframed)."""
+        saved = str(self._settings.value("window/frame", ""))
+        if saved == NO_FRAME:
+            return QMargins()
         try:
-            sides = [int(side) for side in str(self._settings.value("window/frame", "")).split()]
+            sides = [int(side) for side in saved.split()]
         except ValueError:
             return FRAME_ROOM
         if len(sides) != 4 or not is_frame(frame := QMargins(*sides)) or frame.isNull():
@@ -185,16 +209,41 @@ class WindowState:
         return frame
 
 
-def keep_on_screen(window: QWidget, frame: QMargins) -> None:
+def saved_geometry(saved: QByteArray) -> QRect | None:
+    """The window's geometry (without its frame) in ``saved``, what ``saveGeometry`` gives
+    (``restoreGeometry`` reads it and changes it); None when it holds none."""
+    stream = QDataStream(saved)
+    stream.setVersion(QDataStream.Version.Qt_4_0)
+    if stream.readUInt32() != GEOMETRY_MAGIC:
+        return None
+    major = stream.readUInt16()
+    stream.readUInt16()  # the minor version: each adds nothing before the geometry
+    rects = [_read_rect(stream) for _ in range(2)]  # the frame's, the normal geometry
+    stream.skipRawData(4 + 1 + 1)  # the screen's number, maximized, full screen
+    if major > 2:  # the screen's width, then the geometry
+        stream.skipRawData(4)
+        rects.append(_read_rect(stream))
+    if stream.status() != QDataStream.Status.Ok or not rects[-1].isValid():
+        return None
+    return rects[-1]
+
+
+def _read_rect(stream: QDataStream) -> QRect:
+    left, top, right, bottom = (stream.readInt32() for _ in range(4))
+    return QRect(QPoint(left, top), QPoint(right, bottom))
+
+
+def keep_on_screen(window: QWidget, frame: QMargins, inner: QRect | None = None) -> None:
     """Move ``window`` (and shrink it where it is larger) so that all of it, with its
-    ``frame``, is on the screen it is on, or on the primary screen when it is on none.
-    Qt's own clamp of a restored window guesses the frame as a title bar's height: under
-    openbox, a window saved partly off the screen came back 4 px below its lower edge."""
-    inner = window.geometry()
+    ``frame``, is on the screen it is on, or on the primary screen when it is on none;
+    from ``inner`` (its geometry as saved) when given. Qt's own clamp of a restored window
+    guesses the frame as a title bar's height: under openbox, a window saved partly off the
+    screen came back 4 px below its lower edge."""
+    inner = window.geometry() if inner is None else inner
     screen = QGuiApplication.screenAt(inner.marginsAdded(frame).center())
     screen = screen or QGuiApplication.primaryScreen()
     placed = placed_within(inner, frame, screen.availableGeometry(), window.minimumSize())
-    if placed != inner:
+    if placed != window.geometry():
         window.setGeometry(placed)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMargins, QPoint, QRect, QSettings, QSize
+from PySide6.QtCore import QMargins, QPoint, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -107,6 +107,28 @@ def test_a_frame_saved_as_none_keeps_room_for_one(qtbot: QtBot, tmp_path: Path) 
     saved_at(qtbot, path, QRect(100, 600, 500, 400), "0 0 0 0")
     window = restored(qtbot, path)
     assert room().contains(window.geometry().marginsAdded(FRAME_ROOM))
+
+
+def test_a_window_shown_without_a_frame_comes_back_where_it_was(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A window manager that draws no frame (or KDE's Wayland, which draws it where the app
+    cannot see it): the window saved its frame as not known and came back with room kept for
+    one, 40 px below the screen's top and 48 px shorter. Shown with none, it saves that it
+    has none, and comes back where it was; never shown, it keeps what was saved before (see
+    above)."""
+    path = tmp_path / "ui.ini"
+    place = QRect(room().x(), room().y(), 600, room().height() - 100)
+    window = MainWindow(WindowState(path))
+    qtbot.addWidget(window)
+    # Offscreen frames a window with 2 px, as a window manager would, unless told not to.
+    window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
+    window.setGeometry(place)
+    with qtbot.waitExposed(window):
+        window.show()
+    window.close()
+    assert QSettings(str(path), QSettings.Format.IniFormat).value("window/frame") == "none"
+    assert restored(qtbot, path).geometry() == place
 
 
 def test_a_window_saved_on_a_screen_that_is_gone_comes_back_on_the_primary_one(
