@@ -7,6 +7,7 @@ import enum
 import logging
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -80,6 +81,19 @@ def placed_within(inner: QRect, frame: QMargins, room: QRect, least: QSize) -> Q
     x = max(x, room.x() + frame.left())
     y = max(y, room.y() + frame.top())
     return QRect(x, y, width, height)
+
+
+def nearest_room(frame: QRect, rooms: Sequence[QRect]) -> QRect:
+    """Of ``rooms`` (the screens' available geometries, the primary one first), the one
+    nearest to ``frame`` (a window with its frame): one it overlaps, else the one the least
+    distance away; the first of those that tie."""
+
+    def distance(room: QRect) -> int:
+        across = max(room.left() - frame.right(), frame.left() - room.right(), 0)
+        down = max(room.top() - frame.bottom(), frame.top() - room.bottom(), 0)
+        return across * across + down * down
+
+    return min(rooms, key=distance)
 
 
 def bring_to_front(window: QWidget) -> None:
@@ -178,19 +192,24 @@ class WindowState:
 
     def restore_geometry(self, window: QWidget) -> bool:
         """Put the window back where it was, all of it (its frame too) on the screen it was
-        on, or on the primary screen when that one is gone; False if unknown."""
+        on, or at the nearest edge of the screen nearest to it when that one is gone (as
+        Windows and KDE do); False if unknown."""
         value = self._settings.value("window/geometry")
-        if (
-            not isinstance(value, QByteArray)
-            or value.isEmpty()
-            or not window.restoreGeometry(value)
-        ):
+        if not isinstance(value, QByteArray) or value.isEmpty():
             return False
+        saved = saved_geometry(value)
+        if not window.restoreGeometry(value):
+            if saved is None:
+                return False
+            # Qt gives up a place saved on a screen of another width than the one it now
+            # takes for it (a second screen since unplugged, of another size): the window
+            # had been placed as a first one, in the middle of the screen.
+            window.setGeometry(saved)
         if not window.isMaximized() and not window.isFullScreen():
             # From the place saved, not the one Qt restored: Qt moves a window near the
             # screen's edge in by a title bar's height it guesses, one a window with no
             # frame does not have.
-            keep_on_screen(window, self._frame(), saved_geometry(value))
+            keep_on_screen(window, self._frame(), saved)
         return True
 
     def _frame(self) -> QMargins:
@@ -240,9 +259,15 @@ def keep_on_screen(window: QWidget, frame: QMargins, inner: QRect | None = None)
     guesses the frame as a title bar's height: under openbox, a window saved partly off the
     screen came back 4 px below its lower edge."""
     inner = window.geometry() if inner is None else inner
-    screen = QGuiApplication.screenAt(inner.marginsAdded(frame).center())
-    screen = screen or QGuiApplication.primaryScreen()
-    placed = placed_within(inner, frame, screen.availableGeometry(), window.minimumSize())
+    framed = inner.marginsAdded(frame)
+    screen = QGuiApplication.screenAt(framed.center())
+    if screen is not None:
+        room = screen.availableGeometry()
+    else:
+        primary = QGuiApplication.primaryScreen()
+        others = [each for each in QGuiApplication.screens() if each is not primary]
+        room = nearest_room(framed, [each.availableGeometry() for each in (primary, *others)])
+    placed = placed_within(inner, frame, room, window.minimumSize())
     if placed != window.geometry():
         window.setGeometry(placed)
 

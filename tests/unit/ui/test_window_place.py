@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMargins, QPoint, QRect, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QMargins, QPoint, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -18,6 +19,7 @@ from codex_presence_gui.ui.window_state import (
     FRAME_ROOM,
     LayoutMode,
     WindowState,
+    nearest_room,
     placed_within,
 )
 from codex_presence_gui.viewmodels.usage import UsageView
@@ -138,6 +140,55 @@ def test_a_window_saved_on_a_screen_that_is_gone_comes_back_on_the_primary_one(
     saved_at(qtbot, path, QRect(room().right() + 1000, 300, 500, 400), "1 20 1 5")
     window = restored(qtbot, path)
     assert room().contains(window.geometry().marginsAdded(OPENBOX))
+
+
+def on_a_screen_now_gone(geometry: QByteArray, width: int) -> QByteArray:
+    """``geometry`` (from ``saveGeometry``) as saved on a second screen ``width`` px wide,
+    since unplugged: its screen's number and width changed (after the magic number, the
+    version and two rectangles)."""
+    data = bytearray(geometry.data())
+    data[40:44] = struct.pack(">i", 1)
+    data[46:50] = struct.pack(">i", width)
+    return QByteArray(bytes(data))
+
+
+@pytest.mark.parametrize("side", ["right", "below left"])
+def test_a_window_saved_on_a_smaller_screen_since_unplugged_comes_to_the_nearest_edge(
+    qtbot: QtBot, tmp_path: Path, side: str
+) -> None:
+    """Qt gives up a place saved on a screen of another width than the one left (here 70 %
+    of it), and the window had been placed as a first window, in the middle of the screen.
+    It comes to the screen's nearest edge, as Windows and KDE put it, wholly on it."""
+    if side == "right":  # the second screen was right of this one
+        place = QRect(room().right() + 300, 200, 500, 400)
+    else:
+        place = QRect(room().left() - 700, room().bottom() + 100, 500, 400)
+    path = tmp_path / "ui.ini"
+    saved_at(qtbot, path, place, "1 20 1 5")
+    settings = QSettings(str(path), QSettings.Format.IniFormat)
+    geometry = settings.value("window/geometry")
+    assert isinstance(geometry, QByteArray)
+    smaller = on_a_screen_now_gone(geometry, room().width() * 7 // 10)
+    settings.setValue("window/geometry", smaller)
+    settings.sync()
+    assert not MainWindow().restoreGeometry(smaller)  # what Qt does with it
+    window = restored(qtbot, path)
+    frame = window.geometry().marginsAdded(OPENBOX)
+    assert room().contains(frame), (frame, room())
+    assert window.size() == place.size()
+    if place.x() > room().right():
+        assert (frame.right(), window.y()) == (room().right(), place.y())
+    else:
+        assert (frame.left(), frame.bottom()) == (room().left(), room().bottom())
+
+
+def test_a_window_off_every_screen_goes_to_the_nearest_one() -> None:
+    """The screen a window is nearest to, of those left, not the primary one: beside the
+    primary screen, a second one below it on the right; a window saved below that one."""
+    primary, second = QRect(0, 0, 1920, 1080), QRect(1920, 1080, 1280, 800)
+    assert nearest_room(QRect(2500, 2000, 500, 400), [primary, second]) == second
+    assert nearest_room(QRect(-600, 500, 500, 400), [primary, second]) == primary
+    assert nearest_room(QRect(1800, 1000, 500, 400), [primary, second]) == primary  # a tie
 
 
 def test_a_window_larger_than_its_screen_shrinks_to_it_with_its_frame() -> None:
