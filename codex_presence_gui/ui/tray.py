@@ -222,6 +222,7 @@ class Tray(QObject):
         self._face = NO_READING
         self.icon = QSystemTrayIcon(tray_icon(NO_READING), self)
         self.menu = QMenu()
+        self.menu.setToolTipsVisible(True)  # a line's given one only: the zone note's
         self.toggle_action = QAction("Show &window", self.menu)
         self.toggle_action.triggered.connect(self.toggle_window)
         settings = QAction(self.menu)
@@ -285,12 +286,14 @@ class Tray(QObject):
         )
         # A folder's name in the waiting line, a TZ in the note: theirs too.
         lines = (*(w.line for w in view.windows), *models) or (as_written(view.waiting),)
-        # Under the reset clocks, that they are UTC's (as the limits panel says it).
-        note = as_written(view.zone_note)
-        self._set_lines((*lines, note) if note else lines)
+        # Under the reset clocks, that they are UTC's: short, the sentence in its tooltip
+        # (as the limits panel says it), which the menu shows.
+        note = as_written(view.zone_line)
+        self._set_lines((*lines, note) if note else lines, last_tip=view.zone_note)
 
-    def _set_lines(self, lines: tuple[str, ...]) -> None:
-        """One action per line, above the window actions; reused when the count holds.
+    def _set_lines(self, lines: tuple[str, ...], *, last_tip: str = "") -> None:
+        """One action per line, above the window actions; reused when the count holds; the
+        last one's tooltip ``last_tip`` (none on the others).
 
         The lines are enabled (greyed text is hard to read, and the numbers are the point of
         the menu): choosing one opens the window, where the whole story is.
@@ -309,6 +312,7 @@ class Tray(QObject):
         written = self.menu.layoutDirection() == Qt.LayoutDirection.RightToLeft
         for action, text in zip(self.line_actions, lines, strict=True):
             action.setText(left_to_right(text) if written else text)
+            action.setToolTip(last_tip if action is self.line_actions[-1] else "")
 
     def _refresh_menu(self) -> None:
         visible = self.window.isVisible() and not self.window.isMinimized()

@@ -13,8 +13,11 @@ from codex_presence_gui.core.formatting import (
     format_age,
     format_reset_clock,
     level_of,
+    shortened,
 )
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow, duration_label
+from codex_presence_gui.core.sanitize import clean_text
+from codex_presence_gui.core.usage_report import unknown_zone_setting
 from codex_presence_gui.viewmodels.card import (
     blocked_sessions_folders,
     blocked_sessions_text,
@@ -24,6 +27,8 @@ from codex_presence_gui.viewmodels.limits import LOADING_MESSAGE, unknown_zone_n
 
 #: Marks of the named windows; one or two characters so they fit under the icon's number.
 _MARKS = {"5h": "5h", "daily": "D", "weekly": "W", "monthly": "M", "annual": "Y"}
+#: How much of an unknown ``TZ`` the tray menu's line shows (the tooltips say all of it).
+ZONE_LINE_SETTING_SHOWN = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +88,10 @@ class Glance:
         waiting: ``No limit reading yet`` (or that the logs are being read, or that the
             sessions folder is missing) without a reading; empty with one.
         zone_note: that the reset clocks are UTC's, ``TZ`` naming a zone the system does
-            not have (as the limits panel says it; the tooltip ends with it, and the menu
-            has it as a line of its own); else empty.
+            not have (as the limits panel says it; the tooltip ends with it); else empty.
+        zone_line: the menu's line for it, short: "Times are UTC (TZ=Mars/Olympus
+            unknown)"; the sentence, with a ``TZ`` of up to 60 characters, had made the
+            menu about 180 characters wide.
     """
 
     windows: tuple[WindowGlance, ...]
@@ -96,6 +103,7 @@ class Glance:
     waiting: str = ""
     others: tuple[WindowGlance, ...] = ()
     zone_note: str = ""
+    zone_line: str = ""
 
 
 def window_mark(window: UsageWindow) -> str:
@@ -216,7 +224,17 @@ def glance(
         title,
         others=others,
         zone_note=zone_note,
+        zone_line=unknown_zone_line(zone),
     )
+
+
+def unknown_zone_line(zone: tzinfo | None) -> str:
+    """The tray menu's line for ``unknown_zone_note``, short (a long ``TZ`` elided in it);
+    else empty."""
+    if zone is None and (setting := unknown_zone_setting()) is not None:
+        shown = shortened(clean_text(setting), ZONE_LINE_SETTING_SHOWN)
+        return f"Times are UTC (TZ={shown} unknown)"
+    return ""
 
 
 #: Windows shows no more of a tray icon's tooltip (UTF-16 code units, with its end).

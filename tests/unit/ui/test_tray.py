@@ -202,26 +202,55 @@ def test_reset_clocks_in_utc_for_a_tz_the_system_lacks_are_said(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``TZ`` naming a zone the system does not have: the tray's reset clocks are UTC's, and
-    its tooltip and menu say so in the limits panel's words; they had shown them unsaid."""
+    its tooltip says so in the limits panel's words, its menu in a short line whose tooltip
+    is that sentence; they had shown them unsaid."""
     monkeypatch.delenv("TZDIR", raising=False)
     monkeypatch.setenv("TZ", "Mars/Olympus")
     said = (
         "TZ=Mars/Olympus names a time zone this system does not have; times are in UTC (as "
         "the system's clock counts them)."
     )
+    line = "Times are UTC (TZ=Mars/Olympus unknown)"
     tray = make_tray(qtbot)
     tray.show_dashboard(dashboard((session("a"),), limit=limits((36.0, 71.0))))
     lines = tray.icon.toolTip().splitlines()
     assert lines[1].startswith("5h: 64% left · resets ")
     assert lines[-1] == said
-    assert [action.text() for action in tray.line_actions][-1] == said
+    assert [action.text() for action in tray.line_actions][-1] == line
+    assert tray.line_actions[-1].toolTip() == said
+    assert tray.menu.toolTipsVisible()
     tray.menu.aboutToShow.emit()  # the menu made again as it opens keeps it
     assert len(tray.line_actions) == 3
-    assert tray.line_actions[-1].text() == said
+    assert tray.line_actions[-1].text() == line
+    assert tray.line_actions[-1].toolTip() == said
     monkeypatch.setenv("TZ", "UTC")
     tray.show_dashboard(dashboard((session("a"),), limit=limits((36.0, 71.0))))
     assert "Mars" not in tray.icon.toolTip()
     assert len(tray.line_actions) == 2
+
+
+def test_a_long_tz_the_system_lacks_keeps_the_menu_narrow(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The note was one menu line of about 120 characters and the ``TZ`` (up to 60 of it):
+    the menu as wide as the screen's half. Its line is short, the ``TZ`` elided in it; the
+    tooltip has the sentence."""
+    monkeypatch.delenv("TZDIR", raising=False)
+    setting = "Some/" + "Very_Long_Region_Name_" * 4 + "Olympus"
+    monkeypatch.setenv("TZ", setting)
+    tray = make_tray(qtbot)
+    tray.show_dashboard(dashboard((session("a"),), limit=limits((36.0, 71.0))))
+    (*_, line) = line_texts(tray)
+    assert line.startswith("Times are UTC (TZ=Some/")
+    assert "…" in line
+    assert line.endswith("Olympus unknown)")
+    assert len(line) <= 60, line
+    said = tray.line_actions[-1].toolTip()
+    assert said.startswith(f"TZ={setting[:20]}")
+    assert said.endswith("times are in UTC (as the system's clock counts them).")
+    # Less than half the sentence's width (it had been wider than all of it).
+    width = tray.menu.sizeHint().width()
+    assert width < tray.menu.fontMetrics().horizontalAdvance(said) / 2, width
 
 
 def test_an_ampersand_in_a_menu_line_from_a_setting_is_shown(
@@ -234,7 +263,7 @@ def test_an_ampersand_in_a_menu_line_from_a_setting_is_shown(
     monkeypatch.setenv("TZ", "Mars/R&D")
     tray = make_tray(qtbot)
     tray.show_dashboard(dashboard((session("a"),), limit=limits((36.0, 71.0))))
-    assert line_texts(tray)[-1].startswith("TZ=Mars/R&&D names a time zone")
+    assert line_texts(tray)[-1] == "Times are UTC (TZ=Mars/R&&D unknown)"
     monkeypatch.delenv("TZ")
     home = Path("/srv/R&D")
     tray.show_dashboard(replace(dashboard((session("a"),)), homes=(home,), sessionless=(home,)))
