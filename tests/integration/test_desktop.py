@@ -302,7 +302,10 @@ def test_a_first_compact_window_grows_into_its_readings_centred(
         if minimized:
             pid = process.pid
             window = wait_until(lambda: _iconic_window(desktop, pid), START_TIMEOUT, "an icon")
-            time.sleep(2)  # its first readings come while it is minimized
+            # Its first readings come while it is minimized: restored before they were in
+            # (a slow computer), the test had tried the window shown, not this one.
+            _readings_in(desktop, window)
+            assert desktop.wm_state(window) == "Iconic", "restored before its readings"
             desktop.activate(window)
         window = desktop.find_window(process.pid, WINDOW_NAME, timeout=START_TIMEOUT)
         frame = _settled_frame(desktop, window, taller_than=400)
@@ -312,6 +315,17 @@ def test_a_first_compact_window_grows_into_its_readings_centred(
         assert abs(y + height / 2 - screen_height / 2) <= 3, (frame, screen_height)
     finally:
         desktop.stop("compact-app")
+
+
+def _readings_in(desktop: XDesktop, window: int) -> None:
+    """Wait until the app's first readings are in ``window``: its title has the limits, and
+    it has grown into them, its history and its usage (taller than 400 px) and stays so."""
+
+    def limits_in_title() -> bool:
+        return "% left" in (desktop.net_wm_name(window) or "")
+
+    wait_until(limits_in_title, START_TIMEOUT, "the limits in the window's title")
+    _settled_frame(desktop, window, taller_than=400)
 
 
 def _iconic_window(desktop: XDesktop, pid: int) -> int | None:
