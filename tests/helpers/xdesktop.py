@@ -352,14 +352,23 @@ def _start_xvfb(
 
 @contextlib.contextmanager
 def x_desktop(
-    screen: str = DEFAULT_SCREEN, *, tray: bool = True, timeout: float = 20.0
+    screen: str = DEFAULT_SCREEN,
+    *,
+    tray: bool = True,
+    window_manager: bool = True,
+    timeout: float = 20.0,
 ) -> Iterator[XDesktop]:
-    """Xvfb + openbox (+ trayer) on a free display; everything stops on exit.
+    """Xvfb + openbox (+ trayer) on a free display; everything stops on exit. Without
+    ``window_manager``, Xvfb alone: windows unframed, where the programs put them (and no
+    tray, which needs one to embed in).
 
     Raises:
         DesktopError: a program is missing, failed to start or was not ready in time.
     """
-    needed = [tool for tool in REQUIRED_TOOLS if tray or tool != "trayer"]
+    tray = tray and window_manager
+    left_out = {"trayer"} if not tray else set()
+    left_out |= {"openbox"} if not window_manager else set()
+    needed = [tool for tool in REQUIRED_TOOLS if tool not in left_out]
     absent = missing_tools(needed)
     if absent:
         raise DesktopError(f"not installed: {', '.join(absent)}")
@@ -390,15 +399,17 @@ def x_desktop(
     env["DISPLAY"] = display
     desktop = XDesktop(display=display, env=env, home=home)
     try:
-        desktop.spawn("openbox", ["openbox", "--sm-disable"])
+        if window_manager:
+            desktop.spawn("openbox", ["openbox", "--sm-disable"])
 
-        def window_manager() -> bool:
-            check = desktop.prop(None, "_NET_SUPPORTING_WM_CHECK")
-            if not check or "window id #" not in check:
-                return False
-            return desktop.net_wm_name(int(check.rsplit("#", 1)[1].strip(), 16)) == "Openbox"
+            def openbox_ready() -> bool:
+                check = desktop.prop(None, "_NET_SUPPORTING_WM_CHECK")
+                if not check or "window id #" not in check:
+                    return False
+                name = desktop.net_wm_name(int(check.rsplit("#", 1)[1].strip(), 16))
+                return name == "Openbox"
 
-        _ready(desktop, "openbox", window_manager, timeout)
+            _ready(desktop, "openbox", openbox_ready, timeout)
         if tray:
             desktop.spawn("trayer", ["trayer", *TRAYER_ARGS])
             _ready(

@@ -317,6 +317,50 @@ def test_a_first_compact_window_grows_into_its_readings_centred(
         desktop.stop("compact-app")
 
 
+def test_a_window_no_window_manager_frames_comes_back_where_it_was(tmp_path: Path) -> None:
+    """With no window manager, nothing frames the window (as a tiling one that draws none,
+    or KDE's Wayland, where the frame is drawn out of the app's sight): it saves that it has
+    no frame, and comes back where it was. It had saved its frame as not known, and came
+    back with room kept for one: 8 px in from the screen's right edge, 8 up from its foot."""
+    absent = missing_tools(["Xvfb", "xdotool", "xwininfo", "xprop"])
+    if absent:
+        pytest.skip(f"not installed: {', '.join(absent)} (Debian: .ci/run installs them)")
+    home, base = tmp_path / "codex-home", tmp_path / "base"
+    write_codex_home(home)
+    with x_desktop(window_manager=False) as bare:
+        if problem := xcb_problem(bare):
+            pytest.skip(problem)
+        root = bare.run("xwininfo", "-root").stdout
+        screen = tuple(int(root.split(f"{side}:")[1].split()[0]) for side in ("Width", "Height"))
+        places = []
+        for run in ("first", "again"):
+            process = start_app(bare, base, home, f"unframed-{run}")
+            try:
+                window = wait_until(
+                    lambda pid=process.pid: _unmanaged_window(bare, pid), START_TIMEOUT, "a window"
+                )
+                if run == "first":  # into the screen's lower right corner
+                    _, _, width, height = bare.frame_geometry(window) or (0, 0, 0, 0)
+                    corner = (str(screen[0] - width), str(screen[1] - height))
+                    bare.run("xdotool", "windowmove", "--sync", str(window), *corner)
+                places.append(bare.frame_geometry(window))
+                os.kill(process.pid, signal.SIGTERM)  # which saves the window's place
+                process.wait(QUIT_TIMEOUT)
+            finally:
+                bare.stop(f"unframed-{run}")
+    first, again = places
+    assert first is not None
+    assert (first[0] + first[2], first[1] + first[3]) == screen
+    assert again == first, places
+    assert "frame=none" in (base / "config" / "ui.ini").read_text()
+
+
+def _unmanaged_window(desktop: XDesktop, pid: int) -> int | None:
+    """The app's main window, mapped, on a desktop with no window manager (None before)."""
+    found = desktop.search("--onlyvisible", "--pid", str(pid), "--name", WINDOW_NAME)
+    return found[0] if len(found) == 1 else None
+
+
 def _readings_in(desktop: XDesktop, window: int) -> None:
     """Wait until the app's first readings are in ``window``: its title has the limits, and
     it has grown into them, its history and its usage (taller than 400 px) and stays so."""
