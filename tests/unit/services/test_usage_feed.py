@@ -78,7 +78,11 @@ def ready_view(
     codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
 ) -> UsageView:
     """The first ready view of a feed started on ``codex_home``."""
-    feed = make_feed(codex_home, tmp_path)
+    return first_ready_view(make_feed(codex_home, tmp_path), qtbot, stopper)
+
+
+def first_ready_view(feed: UsageFeed, qtbot: QtBot, stopper: list[UsageFeed]) -> UsageView:
+    """Start ``feed`` (stopped after the test) and wait for its first ready view."""
     stopper.append(feed)
     seen = views(feed)
     feed.start()
@@ -673,12 +677,7 @@ def test_folders_past_the_most_read_are_said_on_the_page(
         min_gap_ms=10,
         zone=lambda: zone,
     )
-    stopper.append(feed)
-    seen = views(feed)
-    feed.start()
-    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
-    view = ready(seen)
-    assert view is not None
+    view = first_ready_view(feed, qtbot, stopper)
     assert too_many_homes_message(40_001 - MAX_HOMES) in view.problems_tooltip
     assert walked
     assert set(walked) == {MAX_HOMES}
