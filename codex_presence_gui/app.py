@@ -968,10 +968,12 @@ def read_usage_view(homes: Sequence[Path], now: float | None = None) -> UsageVie
     """The Usage view of ``homes`` as the usage feed would deliver it, read at once into an
     index in memory (a screenshot leaves the user's cache alone)."""
     from codex_presence_gui.core.pricing import Pricer
+    from codex_presence_gui.core.problems import DATING_KINDS
 
     found = discover(homes)
     with UsageIndex.in_memory() as index:
         result = index.update(homes, files=found.files, unsearched=found.unsearched, workers=1)
+        found_wrong = (*found.errors, *result.problems)
         recent = read_recent(
             index,
             homes,
@@ -979,7 +981,8 @@ def read_usage_view(homes: Sequence[Path], now: float | None = None) -> UsageVie
             zone=local_zone(),
             pricer=Pricer(),
             missing_homes=tuple(str(home) for home in found.missing_homes),
-            problems=tuple(str(problem) for problem in (*found.errors, *result.problems)),
+            problems=tuple(str(problem) for problem in found_wrong),
+            dating_problems=sum(problem.kind in DATING_KINDS for problem in found_wrong),
             sessionless=tuple(str(home) for home in found.sessionless),
         )
     return usage_view(recent)

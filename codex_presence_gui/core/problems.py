@@ -29,6 +29,12 @@ class ProblemKind(enum.Enum):
     UNDATED_CALLS = "undated_calls"  # calls with no time of their own nor before: dated by guess
 
 
+#: The kinds whose calls are counted all the same, only dated by guess (their line's time is
+#: not trusted, or there is none): the Usage page says their day may be wrong, not that
+#: calls may be missing.
+DATING_KINDS = frozenset({ProblemKind.FUTURE_TIME, ProblemKind.UNDATED_CALLS})
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One problem, in plain words (``detail``), with its kind and the path it is about."""

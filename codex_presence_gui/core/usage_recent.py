@@ -45,6 +45,8 @@ class RecentUsage:
     #: ``discovery.not_a_folder``).
     not_folders: tuple[tuple[str, str], ...] = ()
     problems: tuple[str, ...] = ()  # what the index's update found wrong in the logs
+    #: How many of ``problems`` only date calls by guess (``problems.DATING_KINDS``).
+    dating_problems: int = 0
     sessionless: tuple[str, ...] = ()  # the homes there that hold no ``sessions`` folder
     #: Those of them with something else where ``sessions`` goes, with what it is (see
     #: ``discovery.sessions_not_a_folder``).
@@ -69,6 +71,7 @@ def read_recent(
     notice: str | None = None,
     missing_homes: tuple[str, ...] = (),
     problems: tuple[str, ...] = (),
+    dating_problems: int = 0,
     sessionless: tuple[str, ...] = (),
 ) -> RecentUsage:
     """The reports of the last ``RECENT_DAYS`` local days (in ``zone``) up to ``now``; of the
@@ -96,6 +99,7 @@ def read_recent(
             (home, kind) for home in missing_homes if (kind := not_a_folder(home)) is not None
         ),
         problems=problems,
+        dating_problems=dating_problems,
         sessionless=sessionless,
         blocked_sessions=tuple(
             (home, kind)

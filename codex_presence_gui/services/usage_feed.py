@@ -32,6 +32,7 @@ from codex_presence_gui.core.discovery import (
     too_many_homes,
 )
 from codex_presence_gui.core.pricing import Pricer
+from codex_presence_gui.core.problems import DATING_KINDS
 from codex_presence_gui.core.usage_index import (
     UsageIndex,
     default_index_path,
@@ -252,9 +253,9 @@ class UsageWorker(Worker):
             # What the walk and the update found wrong: the page says it, as ``report`` does
             # (a change in it alone is worth a new view).
             not_read = [too_many_homes(self._homes_left_out)] if self._homes_left_out else []
-            problems = tuple(
-                str(problem) for problem in (*not_read, *found.errors, *result.problems)
-            )
+            found_wrong = (*not_read, *found.errors, *result.problems)
+            problems = tuple(str(problem) for problem in found_wrong)
+            dating = sum(problem.kind in DATING_KINDS for problem in found_wrong)
             # A sessions folder deleted or made again is said on the page, and a file put in
             # its place (which the page says is one).
             sessionless = tuple(str(home) for home in found.sessionless)
@@ -275,6 +276,7 @@ class UsageWorker(Worker):
                 notice=self._notice,
                 missing_homes=tuple(str(home) for home in found.missing_homes),
                 problems=problems,
+                dating_problems=dating,
                 sessionless=sessionless,
             )
             self._shown = shown

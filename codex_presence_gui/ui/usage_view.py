@@ -940,7 +940,9 @@ class UsagePage(QScrollArea):
     def _update_problems_details(self) -> None:
         # Open, the window follows the logs (problems gone, it says so).
         if self.problems_dialog is not None and self.view is not None:
-            self.problems_dialog.show_text(*problems_details(self.view.problems))
+            self.problems_dialog.show_text(
+                *problems_details(self.view.problems, self.view.problems_dating)
+            )
 
     def set_mode(self, mode: ChartMode) -> None:
         """Bars of tokens or of estimated cost (as the buttons do; cost ones once the prices

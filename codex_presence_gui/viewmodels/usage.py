@@ -213,6 +213,7 @@ class UsageView:
     problems_short: str = ""  # the same, shorter, for a page too narrow for it
     problems_tooltip: str = ""  # the first few of those problems
     problems: tuple[str, ...] = ()  # every one of them, whole (the line opens them)
+    problems_dating: int = 0  # how many of them only date calls by guess (all counted)
     csv_text: str = ""  # the daily report, for Export CSV…
     generated_at: float = 0.0
 
@@ -266,9 +267,18 @@ class _ProblemsLine(NamedTuple):
     every: tuple[str, ...] = ()
 
 
-def _problems(problems: tuple[str, ...]) -> _ProblemsLine:
-    """The line that says the logs had problems that may leave calls out (and a shorter
-    form), its tooltip naming the first few, and all of them (``report`` prints the same)."""
+def _left_out(count: int, dating: int) -> str:
+    """What ``count`` problems in the logs, ``dating`` of them only dating calls by guess,
+    do to the calls on the page."""
+    if dating >= count:
+        return "may be on the wrong day"
+    return "may be missing or on the wrong day" if dating else "may be missing"
+
+
+def _problems(problems: tuple[str, ...], dating: int = 0) -> _ProblemsLine:
+    """The line that says the logs had problems that may leave calls out or date them by
+    guess (``dating`` of them only that; and a shorter form), its tooltip naming the first
+    few, and all of them (``report`` prints the same)."""
     if not problems:
         return _ProblemsLine()
     shown = list(problems[:TOOLTIP_PROBLEMS])
@@ -289,14 +299,15 @@ def _problems(problems: tuple[str, ...]) -> _ProblemsLine:
         )
         brief = f"⚠ {count:,} {noun} in Codex's logs; {short[:1].lower()}{short[1:]}"
     else:
-        text = f"⚠ {count:,} {noun} in Codex's logs: some calls may be missing here."
+        text = f"⚠ {count:,} {noun} in Codex's logs: some calls {_left_out(count, dating)} here."
         brief = f"⚠ {count:,} {noun} in Codex's logs"
     return _ProblemsLine(text, brief, "\n".join(shown), problems)
 
 
-def problems_details(problems: tuple[str, ...]) -> tuple[str, str]:
-    """What the problems' window says above them, and each of them whole (a blank line
-    between two: each may wrap over several lines)."""
+def problems_details(problems: tuple[str, ...], dating: int = 0) -> tuple[str, str]:
+    """What the problems' window says above them (``dating`` of them only dating calls by
+    guess), and each of them whole (a blank line between two: each may wrap over several
+    lines)."""
     if not problems:
         return "Every log is read now: no problems left.", ""
     # The folders past 64 are listed too, but not counted as a problem in the logs.
@@ -307,9 +318,13 @@ def problems_details(problems: tuple[str, ...]) -> tuple[str, str]:
         return f"{cap} The logs of those read were counted as usual.", "\n\n".join(problems)
     noun = "problem" if count == 1 else "problems"
     held = "it holds" if count == 1 else "they hold"
+    if dating >= count:
+        effect = "are counted, but may be on the wrong day"
+    else:
+        effect = "may be missing from the usage" + (", or on the wrong day" if dating else "")
     lead = (
-        f"{count:,} {noun} in Codex's logs: the calls {held} may be missing from the "
-        "usage; the other logs were counted as usual."
+        f"{count:,} {noun} in Codex's logs: the calls {held} {effect}; the other logs were "
+        "counted as usual."
     )
     return f"{lead} {cap}" if capped else lead, "\n\n".join(problems)
 
@@ -342,7 +357,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
         return UsageView(UsageState.BUILDING, BUILDING_MESSAGE, notice=notice)
     notice = rebuilt(notice)  # the numbers below are read from the index made again
     today = recent.today
-    problems = _problems(recent.problems)
+    problems = _problems(recent.problems, recent.dating_problems)
     rows = {row.key: row for row in daily.rows}
     totals = daily.totals.tally
     if totals.total == 0 and totals.calls == 0:
@@ -370,6 +385,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
             problems_short=problems.short,
             problems_tooltip=problems.tooltip,
             problems=problems.every,
+            problems_dating=recent.dating_problems,
             generated_at=recent.generated_at,
         )
     periods = tuple(
@@ -403,6 +419,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
         problems_short=problems.short,
         problems_tooltip=problems.tooltip,
         problems=problems.every,
+        problems_dating=recent.dating_problems,
         csv_text=report_csv(daily, recent.zone),
         generated_at=recent.generated_at,
     )

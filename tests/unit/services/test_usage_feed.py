@@ -579,13 +579,19 @@ def test_calls_dated_by_guess_are_said_on_the_page(
     codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
 ) -> None:
     """A call whose line has no usable time, and no dated line before it: the page's
-    problems say how it was dated (the index had dated it to its clock, unsaid)."""
+    problems say how it was dated (the index had dated it to its clock, unsaid), and that
+    its day may be wrong, not that it may be missing: its tokens are counted."""
     now = time.time()
     path = write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
     lines = path.read_text().splitlines()
     path.write_text("\n".join(lines[2:]).replace('"timestamp":"', '"timestamp":"x') + "\n")
     view = ready_view(codex_home, tmp_path, qtbot, stopper)
-    assert view.problems_text.startswith("⚠ 1 problem")
+    assert view.totals[-1].tokens == 1_200_000
+    assert (
+        view.problems_text
+        == "⚠ 1 problem in Codex's logs: some calls may be on the wrong day here."
+    )
+    assert view.problems_dating == 1
     assert "1 call in " in view.problems_tooltip
     assert "dated to the time in its file name" in view.problems_tooltip
 

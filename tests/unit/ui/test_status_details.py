@@ -483,3 +483,25 @@ def test_folders_not_read_are_a_notice_not_a_problem_reading_logs(qtbot: QtBot) 
         "⚠ 1 problem in Codex's logs, and only the first 64 Codex folders are read: some calls "
         "are missing here."
     )
+
+
+def test_the_usage_page_s_problems_window_says_calls_dated_by_guess_are_counted(
+    qtbot: QtBot,
+) -> None:
+    """A call with no usable time is counted, on a day guessed from its file: the window the
+    page's line opens says that, not that the calls "may be missing from the usage"."""
+    from codex_presence_gui.ui.main_window import USAGE_PAGE
+    from tests.unit.viewmodels.test_usage import TODAY, recent, slot
+
+    window = shown_window(qtbot)
+    window.open_page(USAGE_PAGE)
+    page = window.usage_page
+    said = ("1 call in rollout-a.jsonl with no usable time and no dated line before: dated to …",)
+    window.show_usage(usage_view(recent([slot(TODAY, 1000)], problems=said, dating_problems=1)))
+    QApplication.processEvents()
+    qtbot.mouseClick(page.problems, Qt.MouseButton.LeftButton)
+    dialog = page.problems_dialog
+    assert dialog is not None
+    assert dialog.lead.text().startswith(
+        "1 problem in Codex's logs: the calls it holds are counted, but may be on the wrong day"
+    )

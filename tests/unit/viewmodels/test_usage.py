@@ -777,6 +777,37 @@ def test_problems_in_the_logs_are_said_with_each_one_in_the_tooltip() -> None:
     assert problems_details(())[1] == ""
 
 
+def test_problems_that_only_date_calls_are_not_said_to_leave_calls_out() -> None:
+    """A call with no usable time (or a line stamped in the future) is counted, dated by
+    its file or the line before: the page and its problems' window say its day may be
+    wrong. "Some calls may be missing" had been said of them, of calls the page counts."""
+    from codex_presence_gui.viewmodels.usage import problems_details
+
+    dated = ("1 call in a with no usable time and no dated line before: dated to its start",)
+    only = usage_view(recent([slot(TODAY, 1000)], problems=dated, dating_problems=1))
+    assert (
+        only.problems_text
+        == "⚠ 1 problem in Codex's logs: some calls may be on the wrong day here."
+    )
+    assert only.problems_short == "⚠ 1 problem in Codex's logs"
+    lead, text = problems_details(only.problems, only.problems_dating)
+    assert lead == (
+        "1 problem in Codex's logs: the calls it holds are counted, but may be on the wrong "
+        "day; the other logs were counted as usual."
+    )
+    assert text == dated[0]
+    both = (*dated, "2 malformed lines skipped in b")
+    mixed = usage_view(recent([slot(TODAY, 1000)], problems=both, dating_problems=1))
+    assert mixed.problems_text == (
+        "⚠ 2 problems in Codex's logs: some calls may be missing or on the wrong day here."
+    )
+    lead, _ = problems_details(mixed.problems, mixed.problems_dating)
+    assert lead == (
+        "2 problems in Codex's logs: the calls they hold may be missing from the usage, or "
+        "on the wrong day; the other logs were counted as usual."
+    )
+
+
 def test_the_price_library_s_name_is_kept_whole_where_the_note_wraps() -> None:
     """ "genai-prices 0.2.3" had wrapped as "genai-" / "prices 0.2.3"."""
     from codex_presence_gui.core.formatting import NO_BREAK_HYPHEN
