@@ -33,8 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from codex_presence_gui.core.discovery import (
+    ARCHIVED_DIR,
     MAX_HOMES,
+    SESSIONS_DIR,
+    archived_blocked_text,
     not_a_folder,
+    sessions_blocked_text,
     shown_home,
     too_many_homes_message,
 )
@@ -141,6 +145,18 @@ class Problem:
     blocking: bool
 
 
+def _blocked_logs(home: str) -> str | None:
+    """What is said of a file (a named pipe…) where ``home`` keeps its logs, else None."""
+    for name, said in (
+        (SESSIONS_DIR, sessions_blocked_text),
+        (ARCHIVED_DIR, archived_blocked_text),
+    ):
+        folder = Path(home).expanduser() / name
+        if (kind := not_a_folder(folder)) is not None:
+            return f"{said(shown_home(Path(home) / name), kind)}."
+    return None
+
+
 def validate(settings: Settings) -> list[Problem]:
     """Plain-language problems; a missing Codex folder is flagged, not refused."""
     problems = []
@@ -178,6 +194,10 @@ def validate(settings: Settings) -> list[Problem]:
                     blocking=False,
                 )
             )
+        elif blocked := _blocked_logs(home):
+            # Said as the window, ``status`` and ``report`` say it: the folder is Codex's, but
+            # a file is where its logs go ("is it the folder Codex uses?" had been asked).
+            problems.append(Problem("codex_homes", blocked, blocking=False))
         elif not any((path / name).is_dir() for name in ("sessions", "archived_sessions")):
             # "/" or a project folder: accepted (Codex may not have run yet), but said.
             usual = path == Path.home() / ".codex"

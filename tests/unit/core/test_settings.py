@@ -235,6 +235,31 @@ def test_a_folder_without_codex_logs_is_said_not_refused(tmp_path: Path) -> None
         assert validate(Settings(codex_homes=(str(home),))) == []
 
 
+def test_a_file_where_codex_keeps_its_logs_is_said_as_the_window_says_it(
+    tmp_path: Path,
+) -> None:
+    """A file where ``sessions`` (or ``archived_sessions``) goes is said as one, as the window,
+    ``status`` and ``report`` say it; the dialog had asked whether the folder was Codex's at
+    all ("holds no Codex logs (no sessions folder in it): is it the folder Codex uses?"), or
+    had said nothing, while the window said what is wrong there."""
+    (tmp_path / "sessions").write_text("")
+    [problem] = validate(Settings(codex_homes=(str(tmp_path),)))
+    assert problem.key == "codex_homes"
+    assert not problem.blocking  # kept: taking the file away is enough
+    assert problem.message == (
+        f"{tmp_path / 'sessions'} is a file, not a folder: Codex cannot write its logs there."
+    )
+    (tmp_path / "sessions").unlink()
+    (tmp_path / "sessions").mkdir()
+    (tmp_path / "archived_sessions").write_text("")
+    [problem] = validate(Settings(codex_homes=(str(tmp_path),)))
+    assert not problem.blocking
+    assert problem.message == (
+        f"{tmp_path / 'archived_sessions'} is a file, not a folder: Codex cannot archive its "
+        "logs there."
+    )
+
+
 def test_a_file_for_a_codex_folder_is_refused_as_one(tmp_path: Path) -> None:
     """A file chosen as Codex's folder had been "does not exist yet; it will be used once
     Codex creates it", and kept: Codex never makes its folder where a file is."""
