@@ -136,6 +136,11 @@ _MORE = {
 }
 
 
+#: Kinds only the usage index meets (the live reader keeps no call's time): ``status`` lists
+#: none of them, so the rest of them is not sent there.
+_NOT_IN_STATUS = frozenset({ProblemKind.UNDATED_CALLS})
+
+
 def said_problems(
     problems: Iterable[Problem],
     per_kind: int = SAID_PER_KIND,
@@ -156,7 +161,8 @@ def said_problems(
             left[problem.kind] = left.get(problem.kind, 0) + 1
     for kind, count in left.items():
         one, many = _MORE[kind]
+        rest = f"…and {count:,} more {one if count == 1 else many}"
         said.append(
-            f"…and {count:,} more {one if count == 1 else many} (`{listing}` lists them all)."
+            f"{rest}." if kind in _NOT_IN_STATUS else f"{rest} (`{listing}` lists them all)."
         )
     return said

@@ -31,3 +31,14 @@ def test_every_kind_has_words_for_its_rest() -> None:
         said = said_problems([Problem(kind, "x")] * (SAID_PER_KIND + 1))
         assert said[-1].startswith("…and 1 more "), kind
         assert " files " not in said[-1], kind  # one of them
+
+
+def test_the_rest_of_a_kind_status_never_lists_is_not_sent_to_status() -> None:
+    """Calls of no usable time are met by the usage index alone (the live reader keeps no
+    call's time): the report had said "`status --all --json` lists them all" of them, and
+    that listed none."""
+    undated = [Problem(ProblemKind.UNDATED_CALLS, f"1 call in f{i}.jsonl …") for i in range(5)]
+    said = said_problems(undated)
+    assert said[-1] == "…and 2 more files with calls of no usable time."
+    malformed = [Problem(ProblemKind.MALFORMED_LINES, "x")] * (SAID_PER_KIND + 1)
+    assert said_problems(malformed)[-1].endswith("(`status --all --json` lists them all).")
