@@ -1255,6 +1255,9 @@ def _shortened(text: str, width: int) -> str:
 #: such as gpt-5.3-codex): a narrower table leaves out number columns, in this order.
 _LEAST_KEY_CELLS = 16
 _LEFT_OUT_FIRST = ("Cached", "Input", "Output")
+#: A session's: "23 Nov shop 0000aaaa", its date, four cells of its project and its id end
+#: (in 16, its date had gone from 60 to 63 columns, while 59, with Cached left out, kept it).
+_LEAST_SESSION_CELLS = 20
 
 #: The least room for a table's Models cell ("gpt-5.5, +2"); narrower tables leave it out.
 _LEAST_MODELS_CELLS = 12
@@ -1397,8 +1400,9 @@ def report_text_lines(
     # A narrow terminal loses columns, not names nor its width: at 56 columns two models had
     # both read "gpt-5…-codex", and at 40 every line had wrapped in two.
     left_out = []
+    least = _LEAST_SESSION_CELLS if report.kind == "session" else _LEAST_KEY_CELLS
     for name in _LEFT_OUT_FIRST:
-        if width - sum(w + 1 for _, w in numbers) - 2 >= _LEAST_KEY_CELLS:
+        if width - sum(w + 1 for _, w in numbers) - 2 >= least:
             break
         numbers = [column for column in numbers if column[0] != name]
         left_out.append(name)

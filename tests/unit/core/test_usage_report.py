@@ -452,14 +452,16 @@ def test_session_labels_keep_the_id_end_at_any_width() -> None:
     this_year = date(2026, 11, 30)
     rows = {
         width: report_text(report, width, UTC, today=this_year).splitlines()[2]
-        for width in (40, 56, 62, 67, 80)
+        for width in range(40, 81)
     }
     assert rows[80].startswith("23 Nov 10:05 shop 0000aaaa")
     assert rows[67].startswith("23 Nov shop 0000aaaa ")
-    assert rows[62].startswith("shop 0000aaaa ")
-    # Narrower, number columns are left out first (the label had been "sh… 0000aaaa").
+    # Narrower, number columns are left out first (the label had been "sh… 0000aaaa"); the
+    # date stays at every width (from 60 to 63 columns it had gone, while 59 kept it).
+    assert rows[62].startswith("23 Nov 10:05 shop 0000aaaa ")  # Cached left out
     assert rows[56].startswith("23 Nov shop 0000aaaa ")
     assert rows[40].startswith("23 Nov shop 0000aaaa ")
+    assert all(row.startswith("23 Nov ") for row in rows.values()), rows
     assert all(len(row) <= width for width, row in rows.items())
 
 
