@@ -21,6 +21,7 @@ from codex_presence_gui.core.history import (
     Usage,
     UsageHistory,
 )
+from codex_presence_gui.core.limits import RESET_TOLERANCE_S
 from codex_presence_gui.core.models import (
     LimitSnapshot,
     UsageWindow,
@@ -28,9 +29,6 @@ from codex_presence_gui.core.models import (
     clamp_percent,
 )
 
-#: Readings of one window whose reset times differ by up to this much are the same window
-#: (Codex's ``resets_at`` jitters by 1-3 s; the server may also move a reset a little).
-RESET_TOLERANCE_S = 120
 #: A fall of ``used_percent`` by at least this much, reset time unchanged, is a reset (an early
 #: weekly reset); smaller falls are two sessions' readings arriving out of order.
 RESET_DROP_POINTS = 5.0

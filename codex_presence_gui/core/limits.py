@@ -16,6 +16,9 @@ _MAX_EPOCH = 13_569_465_600.0
 #: Window lengths beyond ten years are nonsense; treat them as unknown.
 _MAX_WINDOW_MINUTES = 10 * 525_600
 DEFAULT_LIMIT_ID = "codex"
+#: Readings of one window whose reset times differ by up to this much are the same window
+#: (Codex's ``resets_at`` jitters by 1-3 s; the server may also move a reset a little).
+RESET_TOLERANCE_S = 120
 
 
 def finite_number(value: Any) -> float | None:

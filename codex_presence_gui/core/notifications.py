@@ -25,12 +25,8 @@ from codex_presence_gui.core.formatting import (
     format_reset_clock,
     pace_text,
 )
-from codex_presence_gui.core.insights import (
-    RESET_DROP_POINTS,
-    RESET_TOLERANCE_S,
-    PaceState,
-    window_key,
-)
+from codex_presence_gui.core.insights import RESET_DROP_POINTS, PaceState, window_key
+from codex_presence_gui.core.limits import RESET_TOLERANCE_S
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow, clamp_percent
 from codex_presence_gui.core.settings import MAX_FILE_BYTES, SettingsError, decode_json
 from codex_presence_gui.paths import make_folder, os_problem, read_kept

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from bisect import bisect_left
 
 from codex_presence_gui.core.activity import ActivityTracker
 from codex_presence_gui.core.errors import ParseError
@@ -32,7 +33,7 @@ from codex_presence_gui.core.jsonl import (
     parse_line,
     parse_long_line,
 )
-from codex_presence_gui.core.limits import preferred_bucket
+from codex_presence_gui.core.limits import RESET_TOLERANCE_S, preferred_bucket
 from codex_presence_gui.core.models import (
     Activity,
     ActivityKind,
@@ -159,6 +160,9 @@ class EventRecorder:
         kept: list[tuple[float, LimitSnapshot]] = []
         last: dict[str, tuple[UsageWindow, ...]] = {}
         repeated: dict[str, tuple[float, LimitSnapshot]] = {}  # the run's last repeat
+        # When each of the run's windows has ended (its reset and the tolerance; sorted): the
+        # timeline passes over a reading logged after that, for that window.
+        ends: dict[str, list[float]] = {}
         for event in sorted(self.readings, key=_event_time):
             limits = event[1]
             if last.get(limits.limit_id) != limits.windows:
@@ -167,7 +171,23 @@ class EventRecorder:
                 if held is not None:
                     kept.append(held)
                 kept.append(event)
+                ends[limits.limit_id] = sorted(
+                    window.resets_at + RESET_TOLERANCE_S
+                    for window in limits.windows
+                    if window.resets_at is not None
+                )
             else:
+                held = repeated.get(limits.limit_id)
+                run_ends = ends[limits.limit_id]
+                if (
+                    held is not None
+                    and run_ends
+                    and bisect_left(run_ends, held[0]) != bisect_left(run_ends, event[0])
+                ):
+                    # The last repeat before a window of the run ended is kept: the run's
+                    # last repeat alone, logged after, is passed over for that window, and
+                    # the value had seemed to hold (or be said again) less long than it did.
+                    kept.append(held)
                 repeated[limits.limit_id] = event
         if repeated:
             kept.extend(repeated.values())
