@@ -261,6 +261,7 @@ def _run_report(
     from codex_presence_gui import paths
     from codex_presence_gui.core.discovery import (
         capped_homes,
+        codex_home_options,
         home_texts,
         left_out_message,
         no_home_message,
@@ -415,12 +416,7 @@ def _run_report(
 
             listing = "status --all --json"
             if homes_given:  # the same folders: without them, status reads others
-                import shlex
-
-                from codex_presence_gui.core.sanitize import clean_text
-
-                quoted = (shlex.quote(clean_text(home)) for home in homes_given)
-                listing += "".join(f" --codex-home {home}" for home in quoted)
+                listing += codex_home_options(homes_given)
             warnings.extend(f"warning: {text}" for text in said_problems(kept, listing=listing))
         if args.json or args.csv:
             _data_in_utf8()

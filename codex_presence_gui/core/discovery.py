@@ -35,6 +35,36 @@ def default_codex_home(environ: Mapping[str, str] | None = None) -> Path:
     return Path(value).expanduser() if value else Path.home() / ".codex"
 
 
+def codex_home_options(
+    homes: Sequence[str | Path], *, windows: bool | None = None, most: int | None = None
+) -> str:
+    """`` --codex-home HOME`` for each of ``homes`` (cleaned, quoted for the user's shell), to
+    add to a command that should read the same homes; with ``most``, only the first ``most``
+    and a word for the others (a hint, not a command to paste whole)."""
+    named = homes if most is None else homes[:most]
+    options = "".join(f" --codex-home {_shell_word(str(home), windows)}" for home in named)
+    others = len(homes) - len(named)
+    if others:
+        folders = "folder" if others == 1 else "folders"
+        options += f" and --codex-home for the other {others} {folders}"
+    return options
+
+
+def _shell_word(text: str, windows: bool | None) -> str:
+    """``text`` as one word of a command line: POSIX shells' quoting (``shlex.quote``); cmd
+    and PowerShell both read a word in double quotes (a Windows path holds no ``"``), which
+    only a word with something else than letters, digits and ``\\:/._-`` needs."""
+    from codex_presence_gui.core.sanitize import clean_text
+
+    word = clean_text(text)
+    if windows if windows is not None else os.name == "nt":
+        plain = word and all(char.isalnum() or char in "\\:/._-" for char in word)
+        return word if plain else f'"{word}"'
+    import shlex  # only when a command is written: keeps start-up light
+
+    return shlex.quote(word)
+
+
 def shown_home(home: str | Path) -> str:
     """A home's name as a message shows it: as it is when plain; else in quotes, with each
     character a terminal could act on or that would not show, and each backslash, written as

@@ -54,6 +54,8 @@ class RecentUsage:
     #: ``TZ`` when it names a zone the system does not have, so that the days are UTC's
     #: (``usage_report.unknown_zone_setting``), else None.
     unknown_zone: str | None = None
+    #: The homes read (as text): the report of older days is said to read the same.
+    homes: tuple[str, ...] = ()
 
 
 def first_day(today: date, days: int = RECENT_DAYS) -> date:
@@ -108,4 +110,5 @@ def read_recent(
         ),
         # Only where the local zone fell back to UTC for it (a zone given is no fallback).
         unknown_zone=unknown_zone_setting() if zone is UTC else None,
+        homes=tuple(str(home) for home in homes),
     )

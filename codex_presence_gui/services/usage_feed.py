@@ -107,6 +107,7 @@ class UsageWorker(Worker):
         super().__init__()
         # The first MAX_HOMES: the page says the others are not read, as the status bar does.
         self._homes, self._homes_left_out = capped_homes(tuple(homes))
+        self._home_texts = tuple(str(home) for home in self._homes)
         self._index_path = index_path
         self._build = build
         self._interval_ms = interval_ms
@@ -194,7 +195,7 @@ class UsageWorker(Worker):
             else:
                 what = os_problem(cause) if isinstance(cause, OSError) else str(error)
                 reason = f"{what or type(error).__name__} ({self._index_path})"
-            recent = RecentUsage(today, zone, error=reason)
+            recent = RecentUsage(today, zone, error=reason, homes=self._home_texts)
             self._shown = None
         if recent is None or self.should_stop():
             return  # nothing new, or cut short: nothing half-read goes out
@@ -227,7 +228,11 @@ class UsageWorker(Worker):
             if found.files and not index.sessions(self._homes):
                 # Nothing of these homes in the index yet: reading every log takes a while.
                 self.usage_ready.emit(
-                    self._build(RecentUsage(today, zone, building=True, notice=self._notice))
+                    self._build(
+                        RecentUsage(
+                            today, zone, building=True, notice=self._notice, homes=self._home_texts
+                        )
+                    )
                 )
             with _index_step():
                 result = index.update(

@@ -81,6 +81,7 @@ from codex_presence_gui.viewmodels.usage import (
     UsageView,
     loading_view,
     problems_details,
+    report_command,
 )
 from codex_presence_gui.viewmodels.usage_table import SortRole, UsageColumn, UsageTableModel
 
@@ -150,6 +151,14 @@ class _NameDelegate(QStyledItemDelegate):
 
 #: What follows a cost that leaves unpriced tokens out ("~$3.40+").
 PARTIAL_MARK = "+"
+
+
+def export_tooltip(home_options: str) -> str:
+    """What Export saves, and the command that saves every day, for the page's homes."""
+    return (
+        "Save each of the last 30 days' tokens and API-equivalent cost (by model) as a CSV "
+        f"file.\nEvery day since your first session: {report_command(' --csv', home_options)}"
+    )
 
 
 def mark_width(widget: QWidget) -> int:
@@ -689,11 +698,7 @@ class UsagePage(QScrollArea):
         self.title.setFont(scaled_font(self, 1.1, bold=True))
         self.export_button = QPushButton()
         show_as_written(self.export_button, (self.export_button.setText, "Export CSV…"))
-        self.export_button.setToolTip(
-            "Save each of the last 30 days' tokens and API-equivalent cost (by model) as a "
-            "CSV file.\nEvery day since your first session: codex-presence-gui report daily "
-            "--csv"
-        )
+        self.export_button.setToolTip(export_tooltip(""))
         self.export_button.clicked.connect(self._choose_export)
         press_on_enter(self.export_button)
         header = QHBoxLayout()
@@ -842,6 +847,7 @@ class UsagePage(QScrollArea):
             return
         self.view = view
         ready = view.ready
+        self.export_button.setToolTip(export_tooltip(view.home_options))
         self._show_message()
         self.message.setVisible(bool(view.message))
         # A long folder's name (the cache's) breaks anywhere rather than widen the page.

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
+from codex_presence_gui.core.discovery import codex_home_options, default_codex_home
 from codex_presence_gui.core.formatting import (
     format_count,
     format_tokens_compact,
@@ -66,11 +67,12 @@ BUILDING_MESSAGE = (
     "Codex writes is read."
 )
 EMPTY_MESSAGE = "No usage recorded yet. Each Codex reply is counted here as it is written."
+#: The command that reports every day, for the window's homes (see ``report_command``).
+REPORT_COMMAND = "codex-presence-gui report daily"
+#: The homes a hint names in full; it counts the others.
+HINT_HOMES = 2
 #: Export, whose tooltip names the report of every day, is off on an empty page.
-QUIET_MESSAGE = (
-    "No Codex usage in the last 30 days. Every day since your first session: "
-    "codex-presence-gui report daily"
-)
+QUIET_MESSAGE = "No Codex usage in the last 30 days. Every day since your first session: {command}"
 MISSING_MESSAGE = (
     "Codex's folder was not found ({homes}): there is no usage to count yet. Choose the "
     "folder in Settings if Codex keeps it elsewhere."
@@ -215,6 +217,8 @@ class UsageView:
     problems: tuple[str, ...] = ()  # every one of them, whole (the line opens them)
     problems_dating: int = 0  # how many of them only date calls by guess (all counted)
     csv_text: str = ""  # the daily report, for Export CSV…
+    #: What to add to ``REPORT_COMMAND`` to read the page's homes (``report_command``).
+    home_options: str = ""
     generated_at: float = 0.0
 
     @property
@@ -345,23 +349,40 @@ def _missing_message(recent: RecentUsage) -> tuple[str, tuple[str, ...]]:
     return NOT_A_FOLDER_MESSAGE.format(homes="; ".join(said)), named
 
 
+def report_command(options: str = "", home_options: str = "") -> str:
+    """``REPORT_COMMAND`` with ``options`` (`` --csv``) and the page's ``home_options``."""
+    return f"{REPORT_COMMAND}{options}{home_options}"
+
+
+def home_options(homes: tuple[str, ...]) -> str:
+    """The ``--codex-home`` options that make ``report`` read ``homes``; none for Codex's
+    default home alone, which it reads without (the first ``HINT_HOMES`` are named, the others
+    counted: a hint stays short)."""
+    if not homes or [Path(home) for home in homes] == [default_codex_home()]:
+        return ""
+    return codex_home_options(homes, most=HINT_HOMES)
+
+
 def usage_view(recent: RecentUsage) -> UsageView:
     """The view of the last 30 days (``recent.today`` and the 29 days before it), or of why
     there is nothing to show yet."""
     notice = recent.notice or ""
+    # Without the window's homes, the report would read other folders.
+    options = home_options(recent.homes)
     if recent.error is not None:
         message = FAILED_MESSAGE.format(error=recent.error)
-        return UsageView(UsageState.FAILED, message, notice=notice)
+        return UsageView(UsageState.FAILED, message, notice=notice, home_options=options)
     daily, projects, models = recent.daily, recent.projects, recent.models
     if recent.building or daily is None or projects is None or models is None:
-        return UsageView(UsageState.BUILDING, BUILDING_MESSAGE, notice=notice)
+        return UsageView(UsageState.BUILDING, BUILDING_MESSAGE, notice=notice, home_options=options)
     notice = rebuilt(notice)  # the numbers below are read from the index made again
     today = recent.today
     problems = _problems(recent.problems, recent.dating_problems)
     rows = {row.key: row for row in daily.rows}
     totals = daily.totals.tally
     if totals.total == 0 and totals.calls == 0:
-        message = QUIET_MESSAGE if recent.recorded else EMPTY_MESSAGE
+        quiet = QUIET_MESSAGE.format(command=report_command(home_options=options))
+        message = quiet if recent.recorded else EMPTY_MESSAGE
         message_paths: tuple[str, ...] = ()
         if recent.missing_homes and not recent.recorded:
             message, message_paths = _missing_message(recent)
@@ -387,6 +408,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
             problems=problems.every,
             problems_dating=recent.dating_problems,
             generated_at=recent.generated_at,
+            home_options=options,
         )
     periods = tuple(
         _period(label, [rows.get((today - timedelta(days=back)).isoformat()) for back in range(n)])
@@ -422,6 +444,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
         problems_dating=recent.dating_problems,
         csv_text=report_csv(daily, recent.zone),
         generated_at=recent.generated_at,
+        home_options=options,
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from codex_presence_gui.core.discovery import (
+    codex_home_options,
     no_home_message,
     no_sessions_message,
     not_a_folder,
@@ -215,3 +216,23 @@ def test_an_archived_sessions_that_is_a_dangling_link_is_no_problem(tmp_path: Pa
     (home / "sessions").mkdir(parents=True)
     (home / "archived_sessions").symlink_to(tmp_path / "gone")
     assert discover([home]).errors == []
+
+
+def test_codex_home_options_are_quoted_for_the_users_shell() -> None:
+    """POSIX shells get ``shlex.quote``; cmd and PowerShell a path in double quotes where a
+    space (or another character either would read) needs them, else the path as it is."""
+    assert codex_home_options(["/home/me/.codex"], windows=False) == " --codex-home /home/me/.codex"
+    assert codex_home_options(["/a b", "/it's"], windows=False) == (
+        " --codex-home '/a b' --codex-home '/it'\"'\"'s'"
+    )
+    assert codex_home_options([r"C:\Users\me\.codex"], windows=True) == (
+        r" --codex-home C:\Users\me\.codex"
+    )
+    assert codex_home_options([r"D:\My Codex", r"E:\a&b"], windows=True) == (
+        r' --codex-home "D:\My Codex" --codex-home "E:\a&b"'
+    )
+    # What a terminal would act on is cleaned out, as in every message.
+    assert codex_home_options(["/x\x1b[31m"], windows=False) == " --codex-home /x"
+    assert codex_home_options(["/a", "/b", "/c"], windows=False, most=1) == (
+        " --codex-home /a and --codex-home for the other 2 folders"
+    )

@@ -116,6 +116,8 @@ def test_first_build_then_the_numbers(
     view = ready(seen)
     assert view is not None
     assert view.compact_line.startswith("today: 1.2M tokens")
+    # The report of older days, that both views point to, is said to read the feed's home.
+    assert {view.home_options for view in seen} == {f" --codex-home {codex_home.root}"}
     assert feed.latest is view
     assert set(delivered_in) == {threading.main_thread()}
     assert built_in

@@ -1008,6 +1008,19 @@ def test_export_writes_the_daily_csv(qtbot: QtBot, tmp_path: Path) -> None:
     assert page.export_status.full_text == f"Saved {target}"
 
 
+def test_exports_tooltip_names_the_pages_homes(qtbot: QtBot, tmp_path: Path) -> None:
+    """The report of every day it points to reads the window's ``--codex-home`` folders: it
+    had named none, and read others."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    assert page.export_button.toolTip().endswith("codex-presence-gui report daily --csv")
+    home = str(tmp_path / "my codex")
+    page.show_view(usage_view(recent([slot(TODAY, 10, 5)], homes=(home,))))
+    assert page.export_button.toolTip().endswith(
+        f"codex-presence-gui report daily --csv --codex-home '{home}'"
+    )
+
+
 def test_export_into_a_missing_folder_says_why(qtbot: QtBot, tmp_path: Path) -> None:
     page = UsagePage()
     qtbot.addWidget(page)

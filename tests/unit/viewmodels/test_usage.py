@@ -557,7 +557,7 @@ def test_states_before_and_without_numbers() -> None:
     assert empty.compact_line == "today: 0 tokens"
     assert not empty.ready
     quiet = usage_view(recent([], recorded=True))
-    assert quiet.message == QUIET_MESSAGE
+    assert quiet.message == QUIET_MESSAGE.format(command="codex-presence-gui report daily")
     # Where the older days are: Export (whose tooltip says so) is off on an empty page, and
     # the page had said only that there was nothing lately, as if the history were gone.
     assert quiet.message.endswith(
@@ -933,3 +933,37 @@ def test_sessions_without_a_folder_s_name_are_not_the_project_unknown_project(
         ("unknown-project", 2000),
         ("(none)", 1000),
     ]
+
+
+def test_the_hint_of_older_days_reads_the_windows_homes(tmp_path: Path) -> None:
+    """A window started with ``--codex-home`` (or given folders in Settings) had pointed to
+    ``codex-presence-gui report daily``, which reads other folders: the hint names the
+    window's, quoted for the shell, the first two of many and a count of the others."""
+    spaced = str(tmp_path / "my codex")
+    quiet = usage_view(recent([], recorded=True, homes=(spaced,)))
+    command = f"codex-presence-gui report daily --codex-home '{spaced}'"
+    assert quiet.message.endswith(f"Every day since your first session: {command}")
+    assert quiet.home_options == f" --codex-home '{spaced}'"
+    many = tuple(str(tmp_path / name) for name in ("a", "b", "c", "d"))
+    short = usage_view(recent([], recorded=True, homes=many)).message
+    assert short.endswith(
+        f"report daily --codex-home {many[0]} --codex-home {many[1]} and --codex-home for "
+        "the other 2 folders"
+    )
+    one_more = usage_view(recent([], recorded=True, homes=many[:3])).message
+    assert one_more.endswith("and --codex-home for the other 1 folder")
+    # The numbers' page carries them too (for Export's tooltip), as does a page still built.
+    ready = usage_view(recent([slot(TODAY, 10, 5)], homes=(spaced,)))
+    assert ready.home_options == f" --codex-home '{spaced}'"
+    building = usage_view(RecentUsage(TODAY, UTC, building=True, homes=(spaced,)))
+    assert building.home_options == f" --codex-home '{spaced}'"
+
+
+def test_the_hint_says_no_home_for_codexs_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default home alone (``$CODEX_HOME``, else ``~/.codex``) is what the report reads
+    without an option: the hint stays the plain command."""
+    monkeypatch.delenv("CODEX_HOME", raising=False)
+    own = str(Path.home() / ".codex")
+    quiet = usage_view(recent([], recorded=True, homes=(own,)))
+    assert quiet.message.endswith("first session: codex-presence-gui report daily")
+    assert quiet.home_options == ""
