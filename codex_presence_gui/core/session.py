@@ -245,11 +245,30 @@ def session_id_from_name(path: str | Path) -> str:
 #: Where ``SessionAccumulator._guessed_start`` took a session's start from, as a warning says.
 START_FROM_META = "the session's start"
 START_FROM_NAME = "the time in its file name"
+START_FROM_BIRTH = "the file's creation"
+START_FROM_LATER = "the first dated line after them"
 START_FROM_CHANGE = "the file's last change"
 START_FROM_READ = "when it was read (the file gives no usable time)"
-_START_SOURCES = (START_FROM_META, START_FROM_NAME, START_FROM_CHANGE, START_FROM_READ)
+_START_SOURCES = (
+    START_FROM_META,
+    START_FROM_NAME,
+    START_FROM_BIRTH,
+    START_FROM_LATER,
+    START_FROM_CHANGE,
+    START_FROM_READ,
+)
+#: Guesses that move (another append, another day): a dated line later in the same read
+#: takes their place (see ``SessionAccumulator._call_time``).
+_MOVING_SOURCES = (START_FROM_CHANGE, START_FROM_READ)
 
 _NAME_TIME = re.compile(r"rollout-(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})-")
+
+
+def birth_time(found: os.stat_result) -> float | None:
+    """When the file was made, where the system keeps it (macOS, the BSDs, Windows on
+    Python 3.12+); None elsewhere (Linux's stat gives Python none)."""
+    born = getattr(found, "st_birthtime", None)
+    return float(born) if isinstance(born, (int, float)) and born > 0 else None
 
 
 def start_from_name(path: str | Path) -> float | None:
@@ -449,6 +468,9 @@ class SessionAccumulator:
         self.undated_calls = 0
         self.undated_source = START_FROM_META
         self._guessed: tuple[float, str] | None = None  # until the header is read (``_meta``)
+        #: Where the calls dated by a moving guess (``_MOVING_SOURCES``) made in this read are
+        #: in ``recorder.calls``: the first trusted line re-dates them.
+        self._provisional: list[int] = []
         #: The last skipped line's problem, its message made when read (``last_error``):
         #: a line refused unread (``skipped_unread``) is kept as its bytes.
         self._last_error: str | ParseError | bytes | None = None
@@ -560,11 +582,13 @@ class SessionAccumulator:
     def feed(self, record: Record) -> None:
         """Fold one record, in file order."""
         stamped = record  # with its own time, for telling a fork's copy (see is_replayed)
-        if record.ts is not None:
-            if record.ts > self.clock() + FUTURE_SLACK_SECONDS:
+        if (at := record.ts) is not None:
+            if at > self.clock() + FUTURE_SLACK_SECONDS:
                 record = self._untimed(record)
             else:
-                self._trusted_ts = record.ts
+                self._trusted_ts = at
+                if self._provisional:
+                    self._redate_provisional(at)
         elif (
             self._trusted_ts is not None
             and isinstance(record, TokenCountRecord)
@@ -784,15 +808,33 @@ class SessionAccumulator:
         self._guessed = (at, source)  # one look at the file for a log of such calls
         self.undated_calls += 1
         self.undated_source = source
+        if source in _MOVING_SOURCES:
+            self._provisional.append(len(self.recorder.calls))  # the call about to be kept
         return at
+
+    def _redate_provisional(self, ts: float) -> None:
+        """Date the calls a moving guess dated to the first trusted line after them, which
+        stays where it is: a rebuild of the index, after appends have moved the file's last
+        change, finds the same line (appended reads keep the guess: see ``continuation``)."""
+        calls = self.recorder.calls if self.recorder is not None else None
+        guessed = self._guessed[0] if self._guessed is not None else None
+        for position in self._provisional:
+            if calls is not None and position < len(calls) and calls[position][0] == guessed:
+                calls[position] = (ts, *calls[position][1:])
+        self._provisional.clear()
+        self._guessed = (ts, START_FROM_LATER)
+        self.undated_source = START_FROM_LATER
 
     def _guessed_start(self) -> tuple[float, str]:
         """The session's start for a call dated by no line, and where it came from: its
         ``session_meta``, else the time in its file name (Codex's local time), else the
-        file's last change. Not the reader's clock, so that a log lands on the same day in
-        every run; a time in the future or before 2000 is passed over, as a line's would be,
-        and only when the file gives none other is the clock taken (a last change in the
-        future had put the calls on a day to come)."""
+        file's creation where the system keeps it (unless its last change is earlier: a copy
+        that kept the original's), else its last change. Not the reader's clock, so that a
+        log lands on the same day in every run; a time in the future or before 2000 is passed
+        over, as a line's would be, and only when the file gives none other is the clock
+        taken (a last change in the future had put the calls on a day to come). The last
+        change and the clock move: a trusted line later in the file is taken instead once it
+        is read (``_redate_provisional``)."""
         now = self.clock()
         latest = now + FUTURE_SLACK_SECONDS
         started = self.meta.started_at if self.meta is not None else None
@@ -802,9 +844,14 @@ class SessionAccumulator:
         if named is not None and named <= latest:
             return named, START_FROM_NAME
         try:
-            changed = os.stat(self.path).st_mtime
+            found = os.stat(self.path)
         except (OSError, ValueError):
-            changed = None  # gone since it was read (the read then fails too)
+            found = None  # gone since it was read (the read then fails too)
+        changed = found.st_mtime if found is not None else None
+        born = birth_time(found) if found is not None else None
+        kept_older = changed is not None and EARLIEST_TIME <= changed < (born or 0.0)
+        if born is not None and EARLIEST_TIME <= born <= latest and not kept_older:
+            return born, START_FROM_BIRTH
         if changed is not None and EARLIEST_TIME <= changed <= latest:
             return changed, START_FROM_CHANGE
         return now, START_FROM_READ
@@ -882,7 +929,13 @@ class SessionAccumulator:
                 self.future_lines,
                 self.last_error,
             ],
-            "undated": [self.undated_calls, self.undated_source],
+            # With the guess still in force, so that an append's undated calls take the
+            # time the first read gave the file's (the file's last change has moved since).
+            "undated": [
+                self.undated_calls,
+                self.undated_source,
+                None if self._guessed is None else self._guessed[0],
+            ],
         }
 
     def resume(self, state: dict[str, Any]) -> None:
@@ -905,10 +958,13 @@ class SessionAccumulator:
             if isinstance(skipped[4], str):
                 self._last_error = skipped[4]
         undated = state.get("undated")
-        if isinstance(undated, list) and len(undated) == 2 and type(undated[0]) is int:
+        if isinstance(undated, list) and len(undated) in (2, 3) and type(undated[0]) is int:
             self.undated_calls = max(undated[0], 0)
             if undated[1] in _START_SOURCES:
                 self.undated_source = undated[1]
+                guessed = undated[2] if len(undated) == 3 else None
+                if isinstance(guessed, (int, float)) and type(guessed) is not bool:
+                    self._guessed = (float(guessed), undated[1])
         replay_until = state.get("replay_until")
         if isinstance(replay_until, (int, float)) and self._replay_until is not None:
             # Where a fork's copied history had reached when the read stopped (the header

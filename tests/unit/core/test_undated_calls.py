@@ -245,3 +245,120 @@ def test_a_log_of_undated_calls_looks_at_its_name_once(
         result = index.update([codex_home.root])
     assert str(result.problems[0]).startswith("100 calls in ")
     assert len(looked) == 1
+
+
+def _unnamed_undated(codex_home: CodexHome, lines: list[str], changed: float) -> Path:
+    """A log of ``lines`` not named as Codex names them (no time in its name), last changed
+    at ``changed``."""
+    path = codex_home.write(SID, lines, started=STARTED)
+    renamed = path.with_name(f"rollout-backup-{SID}.jsonl")
+    path.rename(renamed)
+    os.utime(renamed, (changed, changed))
+    return renamed
+
+
+def _undated_calls(first: int, count: int) -> list[str]:
+    """``count`` calls with no time at all, the running total going on from call ``first``."""
+    lines = []
+    for n in range(first, first + count):
+        line = r.token_count(STARTED + n, r.usage(1000 * n, 0, 10 * n), r.usage(1000, 0, 10))
+        lines.append(_restamped(line, STARTED + n, None))
+    return lines
+
+
+def _no_birth_time(monkeypatch: pytest.MonkeyPatch, born: float | None = None) -> None:
+    """The system keeps no creation time of a file (Linux), or keeps ``born``."""
+    from codex_presence_gui.core import session as session_module
+
+    monkeypatch.setattr(session_module, "birth_time", lambda _found: born, raising=False)
+
+
+def test_an_append_keeps_the_last_change_its_first_read_took(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calls appended to a log dated by its last change go where its first calls went: the
+    file's state keeps the guess. Each append had dated its calls to the newer last change,
+    days apart in the same log."""
+    _no_birth_time(monkeypatch)
+    first_change = STARTED + 600
+    path = _unnamed_undated(codex_home, _undated_calls(1, 2), first_change)
+    with UsageIndex(tmp_path / "index.sqlite3", clock=lambda: CLOCKS[1]) as index:
+        index.update([codex_home.root])
+        CodexHome.append(path, _undated_calls(3, 2), mtime=STARTED + 3 * 86400)
+        result = index.update([codex_home.root])
+        assert _calls(index, codex_home.root) == {_slot(first_change): 4}
+    (said,) = [p for p in result.problems if p.kind is ProblemKind.UNDATED_CALLS]
+    assert str(said).startswith("4 calls in ")
+    assert str(said).endswith("dated to the file's last change")
+
+
+def test_a_dated_line_after_them_dates_them_in_every_build(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no creation time, a dated line later in the file dates the calls before it: it
+    stays where it is, so a build after appends (which move the last change) gives what the
+    first gave. A rebuilt index had dated them to the final last change, another day."""
+    _no_birth_time(monkeypatch)
+    dated_at = STARTED + 7200
+    dated = r.token_count(dated_at, r.usage(3000, 0, 30), r.usage(1000, 0, 10))
+    path = _unnamed_undated(codex_home, [*_undated_calls(1, 2), dated], STARTED + 7300)
+    later = r.token_count(dated_at + 60, r.usage(4000, 0, 40), r.usage(1000, 0, 10))
+    found = []
+    with UsageIndex(tmp_path / "index.sqlite3", clock=lambda: CLOCKS[1]) as index:
+        index.update([codex_home.root])
+        CodexHome.append(path, [later], mtime=STARTED + 3 * 86400)
+        grown = index.update([codex_home.root])
+        found.append((_calls(index, codex_home.root), [str(p) for p in grown.problems]))
+    with UsageIndex(tmp_path / "rebuilt.sqlite3", clock=lambda: CLOCKS[1]) as rebuilt:
+        built = rebuilt.update([codex_home.root])
+        found.append((_calls(rebuilt, codex_home.root), [str(p) for p in built.problems]))
+    assert found[0] == found[1]
+    calls, problems = found[1]
+    assert calls == {_slot(dated_at): 4}
+    assert [p for p in problems if "no usable time" in p] == [
+        f"2 calls in {path.name} with no usable time and no dated line before: "
+        "dated to the first dated line after them"
+    ]
+
+
+def test_a_creation_time_dates_them_before_appends_and_rebuilds_alike(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the system keeps a file's creation (macOS, Windows), that time, which no append
+    moves, dates the calls: a first build, an append and a rebuild agree."""
+    born = STARTED + 300
+    _no_birth_time(monkeypatch, born)
+    path = _unnamed_undated(codex_home, _undated_calls(1, 2), STARTED + 600)
+    with UsageIndex(tmp_path / "index.sqlite3", clock=lambda: CLOCKS[1]) as index:
+        index.update([codex_home.root])
+        CodexHome.append(path, _undated_calls(3, 1), mtime=STARTED + 3 * 86400)
+        index.update([codex_home.root])
+        appended = _calls(index, codex_home.root)
+    with UsageIndex(tmp_path / "rebuilt.sqlite3", clock=lambda: CLOCKS[1]) as rebuilt:
+        result = rebuilt.update([codex_home.root])
+        assert _calls(rebuilt, codex_home.root) == appended == {_slot(born): 3}
+    (said,) = [p for p in result.problems if p.kind is ProblemKind.UNDATED_CALLS]
+    assert str(said).endswith("dated to the file's creation")
+
+
+def test_a_copy_that_kept_an_older_last_change_is_dated_by_it(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log restored from a backup was made today but kept its last change from when Codex
+    wrote it: the earlier time is the calls' day."""
+    _no_birth_time(monkeypatch, STARTED + 86400)
+    changed = STARTED + 600
+    _unnamed_undated(codex_home, _undated_calls(1, 2), changed)
+    with UsageIndex(tmp_path / "index.sqlite3", clock=lambda: CLOCKS[1]) as index:
+        index.update([codex_home.root])
+        assert _calls(index, codex_home.root) == {_slot(changed): 2}
+
+
+def test_a_saved_state_of_an_older_version_is_read(codex_home: CodexHome) -> None:
+    """A state saved before the guess was kept (``undated`` of two items) still resumes."""
+    from codex_presence_gui.core.session import START_FROM_NAME, SessionAccumulator
+
+    session = SessionAccumulator(codex_home.root / "x.jsonl", lambda: CLOCKS[0])
+    session.resume({"undated": [3, START_FROM_NAME]})
+    assert (session.undated_calls, session.undated_source) == (3, START_FROM_NAME)
+    assert session.continuation()["undated"] == [3, START_FROM_NAME, None]
