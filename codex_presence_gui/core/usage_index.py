@@ -303,10 +303,17 @@ def _blob(path: str | Path) -> bytes:
 
 
 def _with_tables(db: sqlite3.Connection) -> sqlite3.Connection:
-    """``db`` (new and empty) with the index's tables and its schema version."""
-    with db:
-        db.executescript(_SCHEMA)
-        db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+    """``db`` (new and empty) with the index's tables and its schema version, made in one
+    transaction: one that fails (a full disk) leaves none of them. Made one statement at a
+    time, as ``executescript`` makes them outside a transaction, a table or two had stayed,
+    and the next start had said the index was incomplete (and being rebuilt) where there
+    had never been one."""
+    version = f"INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}');"
+    try:
+        db.executescript(f"BEGIN;{_SCHEMA}{version}COMMIT;")
+    except BaseException:
+        _roll_back(db)
+        raise
     return db
 
 
@@ -407,9 +414,12 @@ class UsageIndex:
         _refuse_what_is_no_file(self.path)
         db = None
         try:
-            db = self._connect()
+            # Not in WAL mode yet: a new file is left without a -wal and a -shm file should
+            # its tables not be made (an index's own header keeps it in WAL mode).
+            db = self._connect(wal=False)
             version = self._version(db)
             if version == SCHEMA_VERSION:
+                _use_wal(db)
                 self._file = _file_key(self.path)
                 return db
             db.close()
@@ -437,10 +447,15 @@ class UsageIndex:
                 raise  # busy, read-only, a full or failing disk: not the file's fault
             self.notice = f"The usage index could not be read ({_described(error)}); {REBUILDING}"
         self._remove_files()
-        db = _with_tables(self._connect())
-        # The tables in the file itself, not only in the WAL: should the first build fail for
-        # a full disk, the WAL holds nothing that must be kept, and is emptied whole.
-        _empty_wal(db)
+        # The tables are made with a rollback journal, in the file itself, and WAL mode comes
+        # after: made in the WAL, a full disk had left a 60 KB -wal and a 32 KB -shm file
+        # beside a file of nothing. A failure takes the journal back with it.
+        db = self._connect(wal=False)
+        try:
+            _use_wal(_with_tables(db))
+        except BaseException:
+            db.close()
+            raise
         self._file = _file_key(self.path)
         return db
 
@@ -487,10 +502,11 @@ class UsageIndex:
         if deleted:
             self.notice = f"The usage index was deleted; {REBUILDING}"
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, *, wal: bool = True) -> sqlite3.Connection:
         db = _with_digest(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None))
         try:
-            db.execute("PRAGMA journal_mode=WAL")  # (the first look at the file's tables)
+            if wal:
+                _use_wal(db)  # (the first look at the file's tables)
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
         except BaseException:
@@ -1532,6 +1548,13 @@ def _roll_back(db: sqlite3.Connection) -> None:
     if db.in_transaction:
         with suppress(sqlite3.Error):
             db.execute("ROLLBACK")
+
+
+def _use_wal(db: sqlite3.Connection) -> sqlite3.Connection:
+    """``db`` in WAL mode, which lets the window read while a report writes (SQLite keeps it
+    in the file: a no-op for an index already in it)."""
+    db.execute("PRAGMA journal_mode=WAL")
+    return db
 
 
 def _empty_wal(db: sqlite3.Connection) -> None:

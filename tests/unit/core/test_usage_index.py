@@ -1464,7 +1464,7 @@ def test_an_index_busy_at_opening_is_kept_not_rebuilt(
         index.update([codex_home.root])
     before = path.read_bytes()
 
-    def busy(self: UsageIndex) -> sqlite3.Connection:
+    def busy(self: UsageIndex, **_options: object) -> sqlite3.Connection:
         raise sqlite3.OperationalError("database is locked")
 
     monkeypatch.setattr(UsageIndex, "_connect", busy)
@@ -1624,7 +1624,8 @@ def test_an_update_that_fails_for_a_full_disk_gives_the_space_back(
     """SQLite keeps its WAL's size, the pages of a transaction rolled back too: a first build
     that filled the disk had left it full after the report (8 MB of an 8 MB disk, every run).
     The WAL is emptied after such a failure; a new index's tables are in the file itself, so
-    that nothing in the WAL needs room in the file to be copied to first."""
+    that nothing in the WAL needs room in the file to be copied to first (made before the
+    index goes into WAL mode, they leave no WAL at all)."""
     for number in range(6):
         codex_home.write(f"019d0000-0000-7000-8000-0000000b{number:04x}", _session(30))
     path = tmp_path / "index.sqlite3"
@@ -1641,7 +1642,7 @@ def test_an_update_that_fails_for_a_full_disk_gives_the_space_back(
         stored.append(read)
 
     with UsageIndex(path) as index:
-        assert wal.stat().st_size == 0  # made anew: its tables are in the file
+        assert not wal.exists()  # made anew: its tables are in the file
         # A small page cache: the pages spill into the WAL before the commit, as a large
         # build's do.
         index._db.execute("PRAGMA cache_size = 1")
@@ -1651,6 +1652,44 @@ def test_an_update_that_fails_for_a_full_disk_gives_the_space_back(
         assert len(stored) == 5
         assert wal.stat().st_size == 0
         monkeypatch.undo()
+        index.update([codex_home.root])
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
+@pytest.mark.parametrize("pages", [1, 3, 5])
+def test_a_new_index_that_the_disk_has_no_room_for_leaves_nothing_to_trip_on(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pages: int
+) -> None:
+    """A full disk while the tables of a new index are made (simulated: the file may not grow
+    past ``pages`` pages, which SQLite refuses with the error of a full disk) leaves no
+    table, no -wal and no -shm file, and nothing open; the next start, with room, makes the
+    index as if for the first time. Made one at a time in the WAL, some tables had stayed
+    (the next start said "The usage index is incomplete … being rebuilt"), and a 60 KB -wal
+    and a 32 KB -shm file had stayed beside a file of nothing."""
+    from codex_presence_gui.core import usage_index
+
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "cache" / INDEX_NAME
+    made: list[sqlite3.Connection] = []
+    real_digest = usage_index._with_digest
+
+    def small_disk(db: sqlite3.Connection) -> sqlite3.Connection:
+        db.execute(f"PRAGMA max_page_count = {pages}")
+        made.append(db)
+        return real_digest(db)
+
+    monkeypatch.setattr(usage_index, "_with_digest", small_disk)
+    with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+        UsageIndex(path)
+    left = sorted(entry.name for entry in path.parent.iterdir())
+    assert left in ([INDEX_NAME, f"{INDEX_NAME}.lock"], [f"{INDEX_NAME}.lock"])
+    assert not path.exists() or path.stat().st_size == 0
+    for db in made:  # closed, not left for the garbage collector to close some day
+        with pytest.raises(sqlite3.ProgrammingError):
+            db.execute("SELECT 1")
+    monkeypatch.undo()
+    with UsageIndex(path) as index:
+        assert index.notice is None
         index.update([codex_home.root])
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
 
