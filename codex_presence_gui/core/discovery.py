@@ -46,7 +46,7 @@ def codex_home_options(
     others = len(homes) - len(named)
     if others:
         folders = "folder" if others == 1 else "folders"
-        options += f" and --codex-home for the other {others} {folders}"
+        options += f" (and {others} more --codex-home {folders})"
     return options
 
 

@@ -381,9 +381,11 @@ def usage_view(recent: RecentUsage) -> UsageView:
     rows = {row.key: row for row in daily.rows}
     totals = daily.totals.tally
     if totals.total == 0 and totals.calls == 0:
-        quiet = QUIET_MESSAGE.format(command=report_command(home_options=options))
-        message = quiet if recent.recorded else EMPTY_MESSAGE
-        message_paths: tuple[str, ...] = ()
+        command = report_command(home_options=options)
+        message = QUIET_MESSAGE.format(command=command) if recent.recorded else EMPTY_MESSAGE
+        # A command line reads left to right, with its folders, in a window of either
+        # direction (drawn as a path is).
+        message_paths: tuple[str, ...] = (command,) if recent.recorded else ()
         if recent.missing_homes and not recent.recorded:
             message, message_paths = _missing_message(recent)
         elif recent.sessionless and not recent.recorded:

@@ -234,5 +234,5 @@ def test_codex_home_options_are_quoted_for_the_users_shell() -> None:
     # What a terminal would act on is cleaned out, as in every message.
     assert codex_home_options(["/x\x1b[31m"], windows=False) == " --codex-home /x"
     assert codex_home_options(["/a", "/b", "/c"], windows=False, most=1) == (
-        " --codex-home /a and --codex-home for the other 2 folders"
+        " --codex-home /a (and 2 more --codex-home folders)"
     )

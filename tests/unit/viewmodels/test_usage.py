@@ -944,14 +944,15 @@ def test_the_hint_of_older_days_reads_the_windows_homes(tmp_path: Path) -> None:
     command = f"codex-presence-gui report daily --codex-home '{spaced}'"
     assert quiet.message.endswith(f"Every day since your first session: {command}")
     assert quiet.home_options == f" --codex-home '{spaced}'"
+    assert quiet.message_paths == (command,)  # drawn left to right, as a path is
     many = tuple(str(tmp_path / name) for name in ("a", "b", "c", "d"))
     short = usage_view(recent([], recorded=True, homes=many)).message
     assert short.endswith(
-        f"report daily --codex-home {many[0]} --codex-home {many[1]} and --codex-home for "
-        "the other 2 folders"
+        f"report daily --codex-home {many[0]} --codex-home {many[1]} (and 2 more "
+        "--codex-home folders)"
     )
     one_more = usage_view(recent([], recorded=True, homes=many[:3])).message
-    assert one_more.endswith("and --codex-home for the other 1 folder")
+    assert one_more.endswith("(and 1 more --codex-home folder)")
     # The numbers' page carries them too (for Export's tooltip), as does a page still built.
     ready = usage_view(recent([slot(TODAY, 10, 5)], homes=(spaced,)))
     assert ready.home_options == f" --codex-home '{spaced}'"
