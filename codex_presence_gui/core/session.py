@@ -469,8 +469,8 @@ class SessionAccumulator:
         self.undated_source = START_FROM_META
         self._guessed: tuple[float, str] | None = None  # until the header is read (``_meta``)
         #: Where the calls dated by a moving guess (``_MOVING_SOURCES``) made in this read are
-        #: in ``recorder.calls``: the first trusted line re-dates them.
-        self._provisional: list[int] = []
+        #: in ``recorder.calls``, with that guess: the first trusted line re-dates them.
+        self._provisional: list[tuple[int, float]] = []
         #: The last skipped line's problem, its message made when read (``last_error``):
         #: a line refused unread (``skipped_unread``) is kept as its bytes.
         self._last_error: str | ParseError | bytes | None = None
@@ -809,7 +809,7 @@ class SessionAccumulator:
         self.undated_calls += 1
         self.undated_source = source
         if source in _MOVING_SOURCES:
-            self._provisional.append(len(self.recorder.calls))  # the call about to be kept
+            self._provisional.append((len(self.recorder.calls), at))  # the call to be kept
         return at
 
     def _redate_provisional(self, ts: float) -> None:
@@ -817,13 +817,13 @@ class SessionAccumulator:
         stays where it is: a rebuild of the index, after appends have moved the file's last
         change, finds the same line (appended reads keep the guess: see ``continuation``)."""
         calls = self.recorder.calls if self.recorder is not None else None
-        guessed = self._guessed[0] if self._guessed is not None else None
-        for position in self._provisional:
+        for position, guessed in self._provisional:
             if calls is not None and position < len(calls) and calls[position][0] == guessed:
                 calls[position] = (ts, *calls[position][1:])
         self._provisional.clear()
-        self._guessed = (ts, START_FROM_LATER)
-        self.undated_source = START_FROM_LATER
+        if self.undated_source in _MOVING_SOURCES:  # (not when a header came between)
+            self._guessed = (ts, START_FROM_LATER)
+            self.undated_source = START_FROM_LATER
 
     def _guessed_start(self) -> tuple[float, str]:
         """The session's start for a call dated by no line, and where it came from: its

@@ -362,3 +362,25 @@ def test_a_saved_state_of_an_older_version_is_read(codex_home: CodexHome) -> Non
     session.resume({"undated": [3, START_FROM_NAME]})
     assert (session.undated_calls, session.undated_source) == (3, START_FROM_NAME)
     assert session.continuation()["undated"] == [3, START_FROM_NAME, None]
+
+
+def test_a_header_between_them_dates_the_calls_after_it(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calls before a late ``session_meta`` go to the dated line after them all; those after
+    it to the session's start, as the warning says of the last."""
+    _no_birth_time(monkeypatch)
+    dated_at = STARTED + 7200
+    lines = [
+        *_undated_calls(1, 2),
+        r.session_meta(STARTED, SID).replace(f'"timestamp":"{r.iso(STARTED)}",', "", 1),
+        *_undated_calls(3, 1),
+        r.token_count(dated_at, r.usage(4000, 0, 40), r.usage(1000, 0, 10)),
+    ]
+    _unnamed_undated(codex_home, lines, STARTED + 3 * 86400)
+    with UsageIndex(tmp_path / "index.sqlite3", clock=lambda: CLOCKS[1]) as index:
+        result = index.update([codex_home.root])
+        assert _calls(index, codex_home.root) == {_slot(dated_at): 3, _slot(STARTED): 1}
+    (said,) = [p for p in result.problems if p.kind is ProblemKind.UNDATED_CALLS]
+    assert str(said).startswith("3 calls in ")
+    assert str(said).endswith("dated to the session's start")
