@@ -929,13 +929,11 @@ class SessionAccumulator:
                 self.future_lines,
                 self.last_error,
             ],
-            # With the guess still in force, so that an append's undated calls take the
-            # time the first read gave the file's (the file's last change has moved since).
-            "undated": [
-                self.undated_calls,
-                self.undated_source,
-                None if self._guessed is None else self._guessed[0],
-            ],
+            "undated": [self.undated_calls, self.undated_source],
+            # The guess still in force (with ``undated``'s source), so that an append's
+            # undated calls take the time the first read gave the file's: its last change
+            # has moved since. Apart: a state of two items is what every version reads.
+            "guessed": None if self._guessed is None else list(self._guessed),
         }
 
     def resume(self, state: dict[str, Any]) -> None:
@@ -958,13 +956,15 @@ class SessionAccumulator:
             if isinstance(skipped[4], str):
                 self._last_error = skipped[4]
         undated = state.get("undated")
-        if isinstance(undated, list) and len(undated) in (2, 3) and type(undated[0]) is int:
+        if isinstance(undated, list) and len(undated) == 2 and type(undated[0]) is int:
             self.undated_calls = max(undated[0], 0)
             if undated[1] in _START_SOURCES:
                 self.undated_source = undated[1]
-                guessed = undated[2] if len(undated) == 3 else None
-                if isinstance(guessed, (int, float)) and type(guessed) is not bool:
-                    self._guessed = (float(guessed), undated[1])
+        guessed = state.get("guessed")
+        if isinstance(guessed, list) and len(guessed) == 2 and guessed[1] in _START_SOURCES:
+            at = guessed[0]
+            if isinstance(at, (int, float)) and type(at) is not bool:
+                self._guessed = (float(at), guessed[1])
         replay_until = state.get("replay_until")
         if isinstance(replay_until, (int, float)) and self._replay_until is not None:
             # Where a fork's copied history had reached when the read stopped (the header

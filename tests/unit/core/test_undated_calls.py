@@ -354,14 +354,29 @@ def test_a_copy_that_kept_an_older_last_change_is_dated_by_it(
         assert _calls(index, codex_home.root) == {_slot(changed): 2}
 
 
-def test_a_saved_state_of_an_older_version_is_read(codex_home: CodexHome) -> None:
-    """A state saved before the guess was kept (``undated`` of two items) still resumes."""
-    from codex_presence_gui.core.session import START_FROM_NAME, SessionAccumulator
+def test_the_guess_is_saved_apart_from_the_count(codex_home: CodexHome) -> None:
+    """The guess in force goes beside ``undated`` (two items, as every version reads it); a
+    state saved without it resumes with none, and one that is no guess is passed over."""
+    from codex_presence_gui.core.session import (
+        START_FROM_CHANGE,
+        START_FROM_NAME,
+        SessionAccumulator,
+    )
 
-    session = SessionAccumulator(codex_home.root / "x.jsonl", lambda: CLOCKS[0])
-    session.resume({"undated": [3, START_FROM_NAME]})
-    assert (session.undated_calls, session.undated_source) == (3, START_FROM_NAME)
-    assert session.continuation()["undated"] == [3, START_FROM_NAME, None]
+    def resumed(state: dict[str, object]) -> dict[str, object]:
+        session = SessionAccumulator(codex_home.root / "x.jsonl", lambda: CLOCKS[0])
+        session.resume(state)
+        return session.continuation()
+
+    older = resumed({"undated": [3, START_FROM_NAME]})
+    assert (older["undated"], older["guessed"]) == ([3, START_FROM_NAME], None)
+    kept = resumed({"undated": [3, START_FROM_CHANGE], "guessed": [STARTED, START_FROM_CHANGE]})
+    assert (kept["undated"], kept["guessed"]) == (
+        [3, START_FROM_CHANGE],
+        [STARTED, START_FROM_CHANGE],
+    )
+    for wrong in ([True, START_FROM_CHANGE], [STARTED, "elsewhere"], [STARTED], "x"):
+        assert resumed({"undated": [3, START_FROM_CHANGE], "guessed": wrong})["guessed"] is None
 
 
 def test_a_header_between_them_dates_the_calls_after_it(
