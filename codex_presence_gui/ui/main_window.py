@@ -1473,6 +1473,7 @@ class MainWindow(QMainWindow):
             self.table.keyboard_to_active()
         self._has_rows = self.model.rowCount() > 0
         self._table_tells_more = self._has_rows and not lists_only_the_card(dashboard)
+        self.table.set_lists_more(self._table_tells_more)
         shape = (
             room_key(limits, card),
             self._has_rows,

@@ -52,7 +52,8 @@ from codex_presence_gui.viewmodels.session_table import (
 from codex_presence_gui.viewmodels.sorting import KeyedSortProxy
 
 #: Rows the table asks room for at least (besides its header); in the compact layout, where
-#: the window shows it only once it has room for it, one (the others scroll).
+#: the window shows it only once it has room for it, one (the others scroll); one too when
+#: it lists only the session the card shows (``set_lists_more``).
 LEAST_ROWS = 2
 COMPACT_LEAST_ROWS = 1
 #: Secondary columns, hidden in this order as the table narrows; Project and Activity stay.
@@ -299,6 +300,7 @@ class SessionsTable(QTableView):
         self.source_model = model
         #: In the compact layout: fewer rows and narrower columns at least (``set_compact``).
         self.compact = False
+        self._least_rows = LEAST_ROWS
         self.proxy = sorted_rows_view(
             self,
             model,
@@ -416,8 +418,18 @@ class SessionsTable(QTableView):
             + self.verticalScrollBar().sizeHint().width()
         )
 
+    def set_lists_more(self, more: bool) -> None:
+        """Say whether the table lists more than the card above it shows: when it does not
+        (one session, in the card too), the full layout asks room for one row, not two. With
+        two sets of limits, the second row's 30 px had sent a window of the first size (820x
+        580) to the compact layout, a blank band under its card."""
+        rows = LEAST_ROWS if more else COMPACT_LEAST_ROWS
+        if rows != self._least_rows:
+            self._least_rows = rows
+            self.updateGeometry()
+
     def minimumSizeHint(self) -> QSize:
-        rows = COMPACT_LEAST_ROWS if self.compact else LEAST_ROWS
+        rows = COMPACT_LEAST_ROWS if self.compact else self._least_rows
         return QSize(self.least_width(), self.height_for_rows(rows))
 
     def height_for_rows(self, rows: int) -> int:

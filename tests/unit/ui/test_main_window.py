@@ -1946,3 +1946,28 @@ def test_a_chosen_full_layout_on_a_tiny_screen_keeps_a_few_lines(
     width = window.minimumWidth()
     lines = 6 * window.fontMetrics().height()
     assert window.minimumHeight() == window._chrome_height(False, width) + lines
+
+
+def test_one_session_and_two_sets_of_limits_fit_the_full_layout_at_the_first_size(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """With one session, shown in the card, the table asks room for one row, not two: with
+    two sets of limits (the account's and a model's own) a window of the first size had
+    needed 30 px more, and showed the compact layout with a blank band under its card, no
+    toolbar nor table. A second session (in the table, not the card) asks room for two rows
+    again."""
+    window = _fresh_window(qtbot, tmp_path, "extra-bucket-credits")
+    window.resize(*main_window.DEFAULT_SIZE)
+    window.show()
+    qtbot.waitUntil(lambda: not window.compact)
+    assert window.table.isVisible()
+    assert window.table.minimumSizeHint().height() == window.table.height_for_rows(1)
+    board = window.dashboard
+    assert board is not None
+    assert len(board.sessions) == 1
+    other = board.sessions[0]._replace(session_id="019d0000-0000-7000-8000-0000000000b2")
+    window.show_dashboard(replace(board, sessions=(*board.sessions, other)))
+    # Two rows again, which this window has no room for: the compact layout, as before.
+    qtbot.waitUntil(lambda: window.compact)
+    window.set_layout_mode(LayoutMode.FULL)
+    assert window.table.minimumSizeHint().height() == window.table.height_for_rows(2)
