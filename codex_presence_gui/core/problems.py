@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 TYPE_CHECKING = False  # pathlib is not imported at run time: see records
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
     from pathlib import Path
 
 
@@ -75,26 +75,39 @@ def path_text(path: Path) -> str:
     return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def homes_cap_text(*, short: bool = False) -> str:
+def homes_cap_text(*, short: bool = False, within: bool = False) -> str:
     """ "Only the first 64 Codex folders are read": what the notice about the folders past
     ``discovery.MAX_HOMES`` says first (``too_many_homes_message``), the words the status bar
-    and the Usage page say it in; ``short``: "Only 64 Codex folders read"."""
+    and the Usage page say it in; ``short``: "Only 64 Codex folders read"; ``within``: for
+    the middle of a sentence ("only the first 64 …")."""
     from codex_presence_gui.core.discovery import MAX_HOMES, too_many_homes_message
 
     if short:
-        return f"Only {MAX_HOMES} Codex folders read"
-    return too_many_homes_message(2).partition(";")[0]
+        text = f"Only {MAX_HOMES} Codex folders read"
+    else:
+        text = too_many_homes_message(2).partition(";")[0]
+    return text[:1].lower() + text[1:] if within else text
 
 
-def is_homes_cap(problem: Problem | str) -> bool:
+def is_homes_cap(problem: Problem | str, said: str | None = None) -> bool:
     """Whether ``problem`` (or its text, as the Usage page has it) is the notice that the
     folders past ``discovery.MAX_HOMES`` are not read: a notice about the configuration, not a
-    problem met reading a log, so not counted as one."""
+    problem met reading a log, so not counted as one. (``said``: ``homes_cap_text()``, made
+    once for many.)"""
     if isinstance(problem, Problem):
         if problem.kind is not ProblemKind.TOO_LARGE or problem.path is not None:
             return False
         problem = problem.detail
-    return problem.startswith(f"{homes_cap_text()};")
+    return problem.startswith(f"{said or homes_cap_text()};")
+
+
+def counted_past_cap(problems: Sequence[Problem | str]) -> tuple[int, bool]:
+    """How many of ``problems`` are problems met reading the logs, and whether the notice
+    that the folders past ``discovery.MAX_HOMES`` are not read is among them (``is_homes_cap``:
+    listed with them, said in its own words, not counted)."""
+    said = homes_cap_text()
+    capped = any(is_homes_cap(problem, said) for problem in problems)
+    return len(problems) - capped, capped
 
 
 #: How many problems of one kind a command prints before it only counts the rest.

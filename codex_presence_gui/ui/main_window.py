@@ -55,7 +55,7 @@ from codex_presence_gui import APP_NAME, __version__
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level, format_duration
 from codex_presence_gui.core.presence import TOMORROW_HOUR, tomorrow_morning
-from codex_presence_gui.core.problems import ProblemKind, homes_cap_text, is_homes_cap
+from codex_presence_gui.core.problems import ProblemKind, counted_past_cap, homes_cap_text
 from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.paths import make_folder
 from codex_presence_gui.ui.accessible import FocusRing, make_figure, press_on_enter
@@ -137,12 +137,12 @@ def problems_spoken(count: int) -> str:
     return f"{count:,} {'problem' if count == 1 else 'problems'} reading logs"
 
 
-def problems_item_texts(count: int, capped: bool) -> tuple[str, tuple[str, ...], str]:
+def problems_item_texts(reading: int, capped: bool) -> tuple[str, tuple[str, ...], str]:
     """The status bar's problems item (its text, shorter forms, and what is read out) for
-    ``count`` problems, of which the notice that the folders past 64 are not read, when
-    ``capped``: that is said in its own words, not counted as a problem reading logs (a
-    settings file naming 70 folders had read "⚠ 1 problem reading logs")."""
-    reading = count - capped
+    ``reading`` problems met reading logs, and the notice that the folders past 64 are not
+    read, when ``capped`` (``counted_past_cap``): that is said in its own words, not counted
+    as a problem reading logs (a settings file naming 70 folders had read "⚠ 1 problem
+    reading logs")."""
     noun = "problem" if reading == 1 else "problems"
     cap, short = homes_cap_text(), homes_cap_text(short=True)
     if not reading:
@@ -150,7 +150,7 @@ def problems_item_texts(count: int, capped: bool) -> tuple[str, tuple[str, ...],
     if not capped:
         shorter: tuple[str, ...] = (f"⚠ {reading:,} {noun}", f"⚠ {reading:,}")
         return f"⚠ {reading:,} {noun} reading logs", shorter, problems_spoken(reading)
-    cap, short = cap[:1].lower() + cap[1:], short[:1].lower() + short[1:]
+    cap, short = homes_cap_text(within=True), homes_cap_text(short=True, within=True)
     shorter = (
         f"⚠ {reading:,} {noun} reading logs; {short}",
         f"⚠ {reading:,} {noun}; {short}",
@@ -1421,8 +1421,7 @@ class MainWindow(QMainWindow):
             dialog.show_text("Every log is read now: no problems left.", "")
             return
         # The folders past 64 are listed too, but not counted as a problem reading a log.
-        capped = any(is_homes_cap(text) for text in self.problem_texts)
-        count = len(self.problem_texts) - capped
+        count, capped = counted_past_cap(self.problem_texts)
         if not count:
             lead = f"{homes_cap_text()}; their logs were read without a problem."
         else:
@@ -1562,11 +1561,10 @@ class MainWindow(QMainWindow):
         # A missing home has its own panel (or is one of several homes, waiting to appear);
         # one of several that is no folder will not appear: said with the others' problems.
         odd = set() if dashboard.no_home else {home for home, _ in dashboard.not_folders}
-        problems = [
-            str(w)
-            for w in dashboard.warnings
-            if w.kind is not ProblemKind.HOME_MISSING or w.path in odd
+        shown = [
+            w for w in dashboard.warnings if w.kind is not ProblemKind.HOME_MISSING or w.path in odd
         ]
+        problems = [str(w) for w in shown]
         self.problems.setVisible(bool(problems))
         self.problems_action.setEnabled(bool(problems))
         if problems:
@@ -1575,9 +1573,7 @@ class MainWindow(QMainWindow):
             said = problems[:TOOLTIP_PROBLEMS]
             if len(problems) > len(said):
                 said.append(f"and {len(problems) - len(said):,} more (click to see them all)")
-            text, shorter, spoken = problems_item_texts(
-                len(problems), any(is_homes_cap(w) for w in dashboard.warnings)
-            )
+            text, shorter, spoken = problems_item_texts(*counted_past_cap(shown))
             self.problems.set_full_text(text, "\n".join(said), shorter=shorter, spoken=spoken)
             set_muted(self.problems, False)
         if problems != self.problem_texts:

@@ -23,7 +23,7 @@ from codex_presence_gui.core.formatting import (
     unbroken,
 )
 from codex_presence_gui.core.pricing import unavailable_prices
-from codex_presence_gui.core.problems import homes_cap_text, is_homes_cap
+from codex_presence_gui.core.problems import counted_past_cap, homes_cap_text
 from codex_presence_gui.core.sanitize import NO_PROJECT, shown_key
 from codex_presence_gui.core.usage_index import rebuilt
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, first_day
@@ -290,18 +290,17 @@ def _problems(problems: tuple[str, ...], dating: int = 0) -> _ProblemsLine:
         shown.append(f"and {len(problems) - TOOLTIP_PROBLEMS:,} more (click to see them all)")
     # The folders past 64 are a notice about the configuration, said in its own words (as
     # the status bar says it), not counted as a problem in the logs.
-    capped = any(is_homes_cap(problem) for problem in problems)
-    count = len(problems) - capped
+    count, capped = counted_past_cap(problems)
     noun = "problem" if count == 1 else "problems"
-    cap, short = homes_cap_text(), homes_cap_text(short=True)
     if not count:
-        text, brief = f"⚠ {cap}: calls in the others are missing here.", f"⚠ {short}"
+        text = f"⚠ {homes_cap_text()}: calls in the others are missing here."
+        brief = f"⚠ {homes_cap_text(short=True)}"
     elif capped:
         text = (
-            f"⚠ {count:,} {noun} in Codex's logs, and {cap[:1].lower()}{cap[1:]}: some "
+            f"⚠ {count:,} {noun} in Codex's logs, and {homes_cap_text(within=True)}: some "
             "calls are missing here."
         )
-        brief = f"⚠ {count:,} {noun} in Codex's logs; {short[:1].lower()}{short[1:]}"
+        brief = f"⚠ {count:,} {noun} in Codex's logs; {homes_cap_text(short=True, within=True)}"
     else:
         text = f"⚠ {count:,} {noun} in Codex's logs: some calls {_left_out(count, dating)} here."
         brief = f"⚠ {count:,} {noun} in Codex's logs"
@@ -315,8 +314,7 @@ def problems_details(problems: tuple[str, ...], dating: int = 0) -> tuple[str, s
     if not problems:
         return "Every log is read now: no problems left.", ""
     # The folders past 64 are listed too, but not counted as a problem in the logs.
-    capped = any(is_homes_cap(problem) for problem in problems)
-    count = len(problems) - capped
+    count, capped = counted_past_cap(problems)
     cap = f"{homes_cap_text()}: the calls in the others are missing from the usage."
     if not count:
         return f"{cap} The logs of those read were counted as usual.", "\n\n".join(problems)
