@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat as stat_module
+import sys
 
 from codex_presence_gui.core.records import NamedTuple
 from codex_presence_gui.paths import kind_of
@@ -36,13 +37,14 @@ def default_codex_home(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def codex_home_options(
-    homes: Sequence[str | Path], *, windows: bool | None = None, most: int | None = None
+    homes: Sequence[str | Path], *, platform: str = sys.platform, most: int | None = None
 ) -> str:
-    """`` --codex-home HOME`` for each of ``homes`` (cleaned, quoted for the user's shell), to
-    add to a command that should read the same homes; with ``most``, only the first ``most``
-    and a word for the others (a hint, not a command to paste whole)."""
+    """`` --codex-home HOME`` for each of ``homes`` (cleaned, quoted for the user's shell on
+    ``platform``, see ``_shell_word``), to add to a command that should read the same homes;
+    with ``most``, only the first ``most`` and a word for the others (a hint, not a command
+    to paste whole)."""
     named = homes if most is None else homes[:most]
-    options = "".join(f" --codex-home {_shell_word(str(home), windows)}" for home in named)
+    options = "".join(f" --codex-home {_shell_word(str(home), platform)}" for home in named)
     others = len(homes) - len(named)
     if others:
         folders = "folder" if others == 1 else "folders"
@@ -50,16 +52,29 @@ def codex_home_options(
     return options
 
 
-def _shell_word(text: str, windows: bool | None) -> str:
-    """``text`` as one word of a command line: POSIX shells' quoting (``shlex.quote``); cmd
-    and PowerShell both read a word in double quotes (a Windows path holds no ``"``), which
-    only a word with something else than letters, digits and ``\\:/._-`` needs."""
+#: The characters PowerShell takes for a single quote: each ends a quoted word unless doubled.
+_POWERSHELL_QUOTES = "'\u2018\u2019\u201a\u201b"
+
+
+def _shell_word(text: str, platform: str = sys.platform) -> str:
+    """``text`` as one word of a command line, as it stays when pasted: elsewhere than on
+    Windows, POSIX shells' quoting (``shlex.quote``); on Windows, PowerShell's.
+
+    PowerShell, because that is where a Windows user most likely pastes a command: it is
+    Windows Terminal's default profile, and Windows Terminal the default terminal of Windows
+    11. Its single quotes take everything as written (``$``, backticks, ``%``), but a single
+    quote, doubled; its "smart" quotes are single quotes too. Double quotes had been written
+    for both cmd and PowerShell, and neither keeps a word whole in them: PowerShell expands
+    ``$name`` and backticks there, cmd ``%name%`` (cmd has no quoting that keeps ``%``)."""
     from codex_presence_gui.core.sanitize import clean_text
 
     word = clean_text(text)
-    if windows if windows is not None else os.name == "nt":
-        plain = word and all(char.isalnum() or char in "\\:/._-" for char in word)
-        return word if plain else f'"{word}"'
+    if platform == "win32":
+        # A plain path needs no quotes (and reads better without): nothing in it is special.
+        if word and all(char.isalnum() or char in "\\:/._-" for char in word):
+            return word
+        quoted = "".join(char * 2 if char in _POWERSHELL_QUOTES else char for char in word)
+        return f"'{quoted}'"
     import shlex  # only when a command is written: keeps start-up light
 
     return shlex.quote(word)

@@ -219,20 +219,95 @@ def test_an_archived_sessions_that_is_a_dangling_link_is_no_problem(tmp_path: Pa
 
 
 def test_codex_home_options_are_quoted_for_the_users_shell() -> None:
-    """POSIX shells get ``shlex.quote``; cmd and PowerShell a path in double quotes where a
-    space (or another character either would read) needs them, else the path as it is."""
-    assert codex_home_options(["/home/me/.codex"], windows=False) == " --codex-home /home/me/.codex"
-    assert codex_home_options(["/a b", "/it's"], windows=False) == (
+    """POSIX shells get ``shlex.quote``; Windows PowerShell's single quotes where a space (or
+    another character it would read) needs them, else the path as it is."""
+    assert codex_home_options(["/home/me/.codex"], platform="linux") == (
+        " --codex-home /home/me/.codex"
+    )
+    assert codex_home_options(["/a b", "/it's"], platform="darwin") == (
         " --codex-home '/a b' --codex-home '/it'\"'\"'s'"
     )
-    assert codex_home_options([r"C:\Users\me\.codex"], windows=True) == (
+    assert codex_home_options([r"C:\Users\me\.codex"], platform="win32") == (
         r" --codex-home C:\Users\me\.codex"
     )
-    assert codex_home_options([r"D:\My Codex", r"E:\a&b"], windows=True) == (
-        r' --codex-home "D:\My Codex" --codex-home "E:\a&b"'
+    assert codex_home_options([r"D:\My Codex", r"E:\a&b", "F:\\it's"], platform="win32") == (
+        r" --codex-home 'D:\My Codex' --codex-home 'E:\a&b' --codex-home 'F:\it''s'"
     )
     # What a terminal would act on is cleaned out, as in every message.
-    assert codex_home_options(["/x\x1b[31m"], windows=False) == " --codex-home /x"
-    assert codex_home_options(["/a", "/b", "/c"], windows=False, most=1) == (
+    assert codex_home_options(["/x\x1b[31m"], platform="linux") == " --codex-home /x"
+    assert codex_home_options(["/a", "/b", "/c"], platform="linux", most=1) == (
         " --codex-home /a (and 2 more --codex-home folders)"
     )
+
+
+#: Folder names a shell would read something in: its variables, escapes and quotes.
+AWKWARD_HOMES = (
+    "C:\\Users\\$env:USERNAME\\.codex",
+    "D:\\100% %PATH% codex",
+    "E:\\it's `n here",
+    'F:\\say "hi" $(whoami)',
+    "G:\\smart \u2018quotes\u2019 \u201a\u201b",
+    '/home/me/$HOME `id` 50%/it\'s "x"',
+)
+#: What PowerShell takes for a single quote: any of them opens, closes or (doubled) is one.
+POWERSHELL_QUOTES = "'\u2018\u2019\u201a\u201b"
+
+
+def powershell_words(line: str) -> list[str]:
+    """The words PowerShell reads in ``line``, for the two kinds written here: unquoted words
+    of letters, digits and ``\\:/._-`` only, and single-quoted words (verbatim, a quote in
+    them doubled). Anything else fails: such a word would not be read as written."""
+    words: list[str] = []
+    at = 0
+    while at < len(line):
+        if line[at] == " ":
+            at += 1
+            continue
+        if line[at] in POWERSHELL_QUOTES:
+            word, at = "", at + 1
+            while True:
+                assert at < len(line), f"unclosed quote in {line!r}"
+                if line[at] in POWERSHELL_QUOTES:
+                    if at + 1 < len(line) and line[at + 1] in POWERSHELL_QUOTES:
+                        word, at = word + line[at + 1], at + 2
+                        continue
+                    at += 1
+                    break
+                word, at = word + line[at], at + 1
+            assert at == len(line) or line[at] == " ", f"the word goes on after its quote: {line!r}"
+        else:
+            end = line.find(" ", at)
+            end = len(line) if end < 0 else end
+            word, at = line[at:end], end
+            assert all(c.isalnum() or c in "\\:/._-" for c in word), f"unquoted: {word!r}"
+        words.append(word)
+    return words
+
+
+@pytest.mark.parametrize("home", AWKWARD_HOMES)
+def test_a_windows_hint_keeps_dollars_percents_backticks_and_quotes(home: str) -> None:
+    """The folders, quoted for Windows, read back whole in PowerShell. In the double quotes
+    they had been given, PowerShell expanded ``$env:USERNAME`` and ``$(whoami)`` and took
+    the backtick for an escape, cmd expanded ``%PATH%``, and a ``"`` ended the word."""
+    options = codex_home_options([home, r"C:\plain"], platform="win32")
+    assert powershell_words(options) == ["--codex-home", home, "--codex-home", r"C:\plain"]
+
+
+@pytest.mark.parametrize("home", AWKWARD_HOMES)
+def test_a_posix_hint_keeps_dollars_percents_backticks_and_quotes(home: str) -> None:
+    """Elsewhere, POSIX quoting: a shell reads each folder back whole."""
+    import shlex
+    import shutil
+    import subprocess
+
+    options = codex_home_options([home], platform="linux")
+    assert shlex.split(options) == ["--codex-home", home]
+    shell = shutil.which("sh")
+    if shell is not None:  # the shell itself, not only Python's reading of it
+        said = subprocess.run(
+            [shell, "-c", f"printf '%s\\n' {options}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert said.stdout.splitlines() == ["--codex-home", home]
