@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import os
+import socket
 import stat
 import struct
 import sys
@@ -74,6 +75,11 @@ class ActivityNotShownError(DiscordIPCError):
 
 class ConnectionLostError(DiscordIPCError):
     """The connection broke or Discord stopped answering; reconnect."""
+
+
+class DiscordNotAnsweringError(ConnectionLostError):
+    """Discord runs (it listens on its socket) but does not answer: it takes no connection
+    off its queue, or answers no handshake. Hung or too busy: it may recover; retry."""
 
 
 class AbortedError(DiscordIPCError):
@@ -157,6 +163,8 @@ STALE = "stale socket"  # a file left by a Discord that quit or crashed: nobody 
 PERMISSION_DENIED = "permission denied"  # another user's Discord (on Windows: an elevated one)
 REFUSED = "refused"  # could not be opened, or closed / garbled before READY
 NO_ANSWER = "no answer to the handshake"  # accepted, then silent until the timeout
+# Linux: its queue of connections waiting to be accepted is full, and nobody takes them off
+NOT_ACCEPTING = "not accepting connections"
 INVALID_ID = "invalid client id"
 
 
@@ -199,8 +207,19 @@ def ipc_candidates(platform: str = sys.platform) -> Iterator[str]:
 
 
 async def open_unix_socket(path: str) -> StreamPair:
-    """The Linux and macOS opener."""
-    return await asyncio.open_unix_connection(path)
+    """The Linux and macOS opener. Its connect never waits: on Linux a Discord that takes no
+    connection off its full queue makes it fail at once with ``BlockingIOError`` (EAGAIN),
+    raised here. asyncio's own connect took that error for a connection under way and
+    handed back a socket connected to nothing, whose first write failed as if the socket
+    were stale ("Discord not running")."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.setblocking(False)
+        sock.connect(path)  # a Unix socket connects at once, or not at all
+    except BaseException:
+        sock.close()
+        raise
+    return await asyncio.open_unix_connection(sock=sock)
 
 
 async def open_windows_pipe(path: str) -> StreamPair:
@@ -392,7 +411,15 @@ class PypresenceClient:
                 self.ready = self._run(self._handshake(path), self.handshake_timeout)
             except TimeoutError:  # distinct types before Python 3.11
                 outcome = NO_ANSWER
-                failure = ConnectionLostError("Discord did not answer the handshake")
+                failure = DiscordNotAnsweringError("Discord did not answer the handshake")
+            except BlockingIOError:
+                outcome = NOT_ACCEPTING
+                # Someone listens there: not "not running", even if later tries find the
+                # same (a handshake left unanswered stays in the queue and fills it).
+                if not isinstance(failure, ConnectionLostError):
+                    failure = DiscordNotAnsweringError(
+                        "Discord is not answering (it accepts no connections)"
+                    )
             except FileNotFoundError:
                 # No such pipe (Windows), or a file gone since it was listed: nobody there.
                 self._drop_socket()

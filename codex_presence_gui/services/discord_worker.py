@@ -29,6 +29,7 @@ from codex_presence_gui.services.discord_client import (
     ActivityNotShownError,
     ActivityRejectedError,
     DiscordIPCError,
+    DiscordNotAnsweringError,
     DiscordNotReachableError,
     DiscordNotRunningError,
     InvalidClientIdError,
@@ -66,6 +67,7 @@ class DiscordState(enum.Enum):
     CONNECTING = "connecting"
     CONNECTED = "connected"
     NOT_RUNNING = "discord not running"
+    NOT_ANSWERING = "discord not answering"  # it listens, but takes no connection or handshake
     INVALID_ID = "invalid client id"
     REJECTED = "rejected"
     NOT_SHOWN = "card not shown"  # Discord answered with an error that may pass: sent again
@@ -365,6 +367,18 @@ class DiscordWorker(Worker):
             self._log_change(
                 DiscordState.NOT_RUNNING,
                 f"Discord: not running ({reason}), retrying in {seconds(delay)}",
+                reason,
+            )
+            return
+        except DiscordNotAnsweringError as error:
+            # Discord is there, hung or too busy: said as such on every try, not "not
+            # running" once its queue is full (see discord_client.NOT_ACCEPTING).
+            self._client = None
+            reason = describe_tries(client.tried) or str(error)
+            delay = self._retry(DiscordState.NOT_ANSWERING, "Discord not answering")
+            self._log_change(
+                DiscordState.NOT_ANSWERING,
+                f"Discord: not answering ({reason}), retrying in {seconds(delay)}",
                 reason,
             )
             return

@@ -8,6 +8,7 @@ slow, strict, restarting or gone.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -15,6 +16,7 @@ import struct
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -272,3 +274,31 @@ def stale_socket(path: Path) -> None:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.bind(str(path))
     sock.close()
+
+
+@contextlib.contextmanager
+def unaccepting_socket(path: Path, *, filled: bool = True) -> Iterator[socket.socket]:
+    """A Discord that listens at ``path`` and never accepts (hung, or too busy): the
+    connections it is sent wait in its queue, ``listen(0)``'s one place. ``filled``: that
+    place is taken already (by a connection of ours, as by an earlier client's), so that on
+    Linux a connect fails at once with EAGAIN; else the first connect still gets in and waits
+    there unanswered, and fills it."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    waiting: list[socket.socket] = []
+    try:
+        listener.bind(str(path))
+        listener.listen(0)
+        while filled and len(waiting) < 64:
+            client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            client.setblocking(False)
+            waiting.append(client)
+            try:
+                client.connect(str(path))
+            except BlockingIOError:
+                break
+        yield listener
+    finally:
+        for client in waiting:
+            client.close()
+        listener.close()
+        path.unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from pathlib import Path
@@ -15,13 +16,14 @@ from codex_presence_gui.services.discord_client import (
     ActivityNotShownError,
     ActivityRejectedError,
     ConnectionLostError,
+    DiscordNotAnsweringError,
     DiscordNotRunningError,
     InvalidClientIdError,
     PypresenceClient,
     SocketTry,
     refused_as_invalid,
 )
-from tests.helpers.fake_discord import FakeDiscord, Mode, stale_socket
+from tests.helpers.fake_discord import FakeDiscord, Mode, stale_socket, unaccepting_socket
 
 pytestmark = pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), reason="Unix sockets")
 
@@ -121,6 +123,69 @@ def test_what_is_no_socket_is_called_what_it_is(discord_dir: Path, kind: str) ->
         rpc.close()
     finally:
         peer.stop()
+
+
+linux_only = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="a full listen queue fails connect with EAGAIN"
+)
+
+
+@linux_only
+def test_a_discord_whose_queue_is_full_is_not_answering(discord_dir: Path) -> None:
+    """A listener that accepts nothing, its queue full: asyncio took the EAGAIN of the
+    connect for a connection under way, the write failed, and Discord, there all along,
+    was called "not running", at once and on every later try. It is "not answering" now,
+    said without waiting for any timeout."""
+    path = discord_dir / "discord-ipc-0"
+    with unaccepting_socket(path):
+        for _ in range(3):
+            rpc = client(handshake_timeout=2.0)
+            started = time.monotonic()
+            with pytest.raises(DiscordNotAnsweringError, match="Discord is not answering"):
+                rpc.connect()
+            assert time.monotonic() - started < 0.5
+            assert rpc.tried == [SocketTry(str(path), "not accepting connections")]
+
+
+@linux_only
+def test_a_discord_that_fills_its_queue_is_not_answering_on_every_try(discord_dir: Path) -> None:
+    """Its queue empty at first: the first try's connection gets in and waits, unanswered,
+    and stays there, so that the queue is full for the next ones; the first and the later
+    tries all say that Discord does not answer (the later ones had said "not running")."""
+    path = discord_dir / "discord-ipc-0"
+    with unaccepting_socket(path, filled=False):
+        outcomes = []
+        for _ in range(3):
+            rpc = client(handshake_timeout=0.3)
+            with pytest.raises(DiscordNotAnsweringError):
+                rpc.connect()
+            outcomes += [t.outcome for t in rpc.tried]
+    assert outcomes == ["no answer to the handshake"] + ["not accepting connections"] * 2
+
+
+@linux_only
+def test_a_full_queue_does_not_hide_a_live_discord_nor_a_stale_socket_it(
+    discord_dir: Path,
+) -> None:
+    """Skipped for the next socket as a silent one is; beside a stale socket only, it is
+    what is said (someone listens there)."""
+    busy = discord_dir / "discord-ipc-0"
+    with unaccepting_socket(busy):
+        peer = FakeDiscord(discord_dir, index=1).start()
+        try:
+            rpc = client()
+            rpc.connect()
+            assert rpc.tried == [
+                SocketTry(str(busy), "not accepting connections"),
+                SocketTry(str(peer.path), "connected"),
+            ]
+            assert rpc.update(CARD)["data"]["details"] == CARD.details
+            rpc.close()
+        finally:
+            peer.stop()
+        stale_socket(discord_dir / "discord-ipc-1")
+        with pytest.raises(DiscordNotAnsweringError):
+            client().connect()
 
 
 def test_flatpak_location_is_searched(discord_dir: Path) -> None:

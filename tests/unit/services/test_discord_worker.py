@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import random
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -750,6 +751,51 @@ def test_retries_while_discord_stays_away_are_not_repeated_at_info(
     assert lines[2] == "Discord: off"
     debug = [r.getMessage() for r in caplog.records if r.levelname == "DEBUG"]
     assert sum(line.startswith(not_running) for line in debug) >= 3
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="a full listen queue fails connect with EAGAIN"
+)
+@pytest.mark.parametrize("filled", [True, False])
+def test_a_discord_that_accepts_no_connection_is_said_not_answering(
+    discord_dir: Path, qtbot: QtBot, caplog: pytest.LogCaptureFixture, filled: bool
+) -> None:
+    """A Discord that listens and accepts nothing, its queue full (or filled by the first
+    try's own connection, left waiting): every try had said "Discord not running" (the first
+    of an unfilled one "connection failed"), though Discord was there. Now each says it does
+    not answer, with the backoff, the log saying why once; and quitting is not held up."""
+    from tests.helpers.fake_discord import unaccepting_socket
+
+    caplog.set_level("DEBUG", logger=WORKER_LOG)
+    path = discord_dir / "discord-ipc-0"
+    with unaccepting_socket(path, filled=filled):
+        handle = real_presence(0.3, first=0.05, cap=0.1)
+        seen: list[DiscordStatus] = []
+        handle.status_changed.connect(seen.append)
+        handle.set_card(card("A"))
+        handle.start()
+        try:
+            qtbot.waitUntil(lambda: len([s for s in seen if s.retry_in]) >= 4, timeout=5000)
+        finally:
+            started = time.monotonic()
+            stopped = handle.stop()
+            took = time.monotonic() - started
+    assert stopped
+    assert took < 1.0
+    assert parked_threads() == []
+    retries = [s for s in seen if s.retry_in]
+    assert [s.message.rpartition(" in ")[0] for s in retries] == [
+        "Discord not answering, retrying"
+    ] * len(retries)
+    assert {s.state for s in retries} == {DiscordState.NOT_ANSWERING}
+    said = "Discord: not answering (discord-ipc-0: {}), retrying in "
+    lines = info_lines(caplog)
+    first = [] if filled else [said.format("no answer to the handshake")]
+    assert [line.rpartition(" in ")[0] + " in " for line in lines[:-1]] == [
+        *first,
+        said.format("not accepting connections"),
+    ]
+    assert lines[-1] == "Discord: off"
 
 
 def test_a_rejected_client_id_is_logged(
