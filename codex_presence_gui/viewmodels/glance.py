@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 
@@ -177,9 +178,14 @@ def most_limiting(windows: tuple[WindowGlance, ...]) -> WindowGlance | None:
 
 
 def glance(
-    dashboard: Dashboard | None, *, now: float | None = None, zone: tzinfo | None = None
+    dashboard: Dashboard | None,
+    *,
+    now: float | None = None,
+    zone: tzinfo | None = None,
+    platform: str = sys.platform,
 ) -> Glance:
-    """The glance of a dashboard's account limits at ``now`` (default: when it was built)."""
+    """The glance of a dashboard's account limits at ``now`` (default: when it was built),
+    its tooltip as the tray of ``platform`` shows it (Windows': ``TOOLTIP_MAX`` at most)."""
     limits = dashboard.limits if dashboard is not None else None
     if dashboard is None or limits is None or not limits.windows:
         if dashboard is None:
@@ -194,6 +200,7 @@ def glance(
             waiting = "; ".join(said)
         else:
             waiting = "No limit reading yet"
+        # Cut on every platform: it may name 64 folders, which the window lists.
         tooltip = _within_tooltip_max(f"{APP_NAME}: {waiting}")
         return Glance((), None, False, "", tooltip, APP_NAME, waiting)
     at = dashboard.generated_at if now is None else now
@@ -208,7 +215,7 @@ def glance(
     )
     stale = limits.is_stale(at)
     age = format_age(at - limits.observed_at)
-    tooltip = _tooltip(windows, limits, models, at)
+    tooltip = _tooltip(windows, limits, models, at, TOOLTIP_MAX if platform == "win32" else None)
     zone_note = unknown_zone_note(zone)
     if zone_note:
         # After the cut to Windows' length: only a POSIX system has this note to say (see
@@ -244,11 +251,12 @@ TOOLTIP_NAME_MAX = 20
 ELLIPSIS = "\u2026"
 
 
-#: What a tooltip that would pass ``TOOLTIP_MAX`` leaves out, one more at a time in this
-#: order, until it fits (the menu says all of it): the account's reset clocks, the reset
-#: clock of a model's limit reached, the words of a model's windows ("5h 38% · W 82%"), the
-#: middle of a long model name, the age of a model's reading.
-_TOOLTIP_DROPS = ("clocks", "model clocks", "model words", "model names", "model ages")
+#: What a tooltip that would pass ``TOOLTIP_MAX`` shortens, one more at a time in this order,
+#: until it fits (the menu says all of it): the words of a model's windows ("5h 38% · W
+#: 82%"), the middle of a long model name, the age of a model's reading, the reset clock of a
+#: model's limit reached. Only the models' lines: the account's limits and their resets,
+#: which bind whatever the model, are said whole; past that, the last models' lines go.
+_TOOLTIP_DROPS = ("model words", "model names", "model ages", "model clocks")
 
 
 def _tooltip(
@@ -256,35 +264,64 @@ def _tooltip(
     limits: LimitSnapshot,
     models: tuple[tuple[LimitSnapshot, tuple[WindowGlance, ...]], ...],
     at: float,
+    most: int | None = None,
 ) -> str:
     """The app's name, a line per window of the account (its reset too), a line per model's
     limits (``GPT-5.3-Codex-Spark 5h: 62% left · Weekly: 18% left``), and the reading's age
-    once, when it is not fresh, rather than on every line. Windows cuts tray tooltips at
-    ``TOOLTIP_MAX``: where the whole would pass it, detail goes (``_TOOLTIP_DROPS``), and
-    what still passes is elided."""
+    once, when it is not fresh, rather than on every line. Within ``most`` UTF-16 units when
+    given (Windows cuts tray tooltips at ``TOOLTIP_MAX``): where the whole would pass it, the
+    models' lines say less (``_TOOLTIP_DROPS``), then the last ones go (counted), the
+    account's kept whole."""
+    head = [APP_NAME, *(w.text for w in windows)]
     age = [as_of_text(limits, at)] if limits.is_stale(at) else []
-    text = ""
+    lines: list[str] = []
     for dropping in range(len(_TOOLTIP_DROPS) + 1):
-        dropped = _TOOLTIP_DROPS[:dropping]
-        lines = [APP_NAME, *(_short(w) if "clocks" in dropped else w.text for w in windows)]
-        for bucket, shown in models:
-            if "model words" in dropped:
-                parts = " · ".join(f"{w.mark} {w.percent_text}" for w in shown)
-            else:
-                parts = " · ".join(_short(w, clock="model clocks" not in dropped) for w in shown)
-            most = TOOLTIP_NAME_MAX if "model names" in dropped else None
-            line = f"{_tooltip_name(bucket.display_name, most)} {parts}"
-            if (
-                "model ages" not in dropped
-                and bucket.is_stale(at)
-                and bucket.observed_at != limits.observed_at
-            ):
-                line += f" · {as_of_text(bucket, at)}"  # not the age said for the account's
-            lines.append(line)
-        text = "\n".join([*lines, *age])
-        if _tooltip_units(text) <= TOOLTIP_MAX:
+        lines = [
+            _model_line(b, shown, limits, at, _TOOLTIP_DROPS[:dropping]) for b, shown in models
+        ]
+        text = "\n".join([*head, *lines, *age])
+        if most is None or _tooltip_units(text) <= most:
             return text
-    return _within_tooltip_max(text)
+    assert most is not None
+    # The models that fit, whole, and a line for the others: a model's line cut through
+    # ("GPT-5.3-Co…e…") said nothing.
+    for count in range(len(lines) - 1, -1, -1):
+        more = len(lines) - count
+        plural = "s" if more > 1 else ""
+        # Short: "+1 more model" is what lets a first model's line fit beside the account's.
+        others = (
+            f"+{more} more model{plural}"
+            if count
+            else f"Limits of {more} model{plural} in the menu"
+        )
+        text = "\n".join([*head, *lines[:count], others, *age])
+        if _tooltip_units(text) <= most:
+            return text
+    return _within_tooltip_max("\n".join([*head, *age]), most)
+
+
+def _model_line(
+    bucket: LimitSnapshot,
+    shown: tuple[WindowGlance, ...],
+    limits: LimitSnapshot,
+    at: float,
+    dropped: tuple[str, ...],
+) -> str:
+    """A model's line of the tooltip, without what ``dropped`` names (see ``_TOOLTIP_DROPS``)."""
+    clock = "model clocks" not in dropped
+    if "model words" in dropped:
+        parts = " · ".join(_marked(w, clock=clock) for w in shown)
+    else:
+        parts = " · ".join(_short(w, clock=clock) for w in shown)
+    most = TOOLTIP_NAME_MAX if "model names" in dropped else None
+    line = f"{_tooltip_name(bucket.display_name, most)} {parts}"
+    if (
+        "model ages" not in dropped
+        and bucket.is_stale(at)
+        and bucket.observed_at != limits.observed_at
+    ):
+        line += f" · {as_of_text(bucket, at)}"  # not the age said for the account's
+    return line
 
 
 def _tooltip_units(text: str) -> int:
@@ -292,20 +329,20 @@ def _tooltip_units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _within_tooltip_max(text: str) -> str:
-    """``text``, or as much of it as fits ``TOOLTIP_MAX`` with an ellipsis (an isolate it
-    cut through closed), rather than what Windows would cut without one."""
-    if _tooltip_units(text) <= TOOLTIP_MAX:
+def _within_tooltip_max(text: str, most: int = TOOLTIP_MAX) -> str:
+    """``text``, or as much of it as fits ``most`` (``TOOLTIP_MAX``) with an ellipsis (an
+    isolate it cut through closed), rather than what Windows would cut without one."""
+    if _tooltip_units(text) <= most:
         return text
     # No more characters than units fit: the search starts there, not at the end of a text
     # of 64 long folder names (each cut measured anew, that had taken seconds).
-    end = min(len(text), TOOLTIP_MAX)
+    end = min(len(text), most)
     while True:
         kept = text[:end].rstrip()
         if kept.count("\u2068") > kept.count("\u2069"):
             kept += "\u2069"
         kept += ELLIPSIS
-        if _tooltip_units(kept) <= TOOLTIP_MAX:
+        if _tooltip_units(kept) <= most:
             return kept
         end -= 1
 
@@ -329,6 +366,12 @@ def _short(window: WindowGlance, *, clock: bool = True) -> str:
         resets = f" (resets {window.until})" if window.until and clock else ""
         return f"{window.label}: limit reached{resets}"
     return f"{window.label}: {window.percent_text} left"
+
+
+def _marked(window: WindowGlance, *, clock: bool = True) -> str:
+    """``5h 64%``, or ``5h 0% (resets 10:13)``: a window in its mark's few characters."""
+    resets = f" (resets {window.until})" if window.reached and window.until and clock else ""
+    return f"{window.mark} {window.percent_text}{resets}"
 
 
 def _short_parts(windows: tuple[WindowGlance, ...]) -> str:

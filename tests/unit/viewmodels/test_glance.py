@@ -221,9 +221,10 @@ def spark(
     )
 
 
-def with_models(limit: LimitSnapshot, *models: LimitSnapshot) -> Glance:
+def with_models(limit: LimitSnapshot, *models: LimitSnapshot, platform: str = "win32") -> Glance:
+    """The glance with models' limits too, its tooltip as Windows shows it (unless told)."""
     board = replace(dashboard((session("a"),), limit=limit), other_limits=models)
-    return glance(board, zone=UTC)
+    return glance(board, zone=UTC, platform=platform)
 
 
 def test_a_models_limits_are_glanced_too_after_the_accounts() -> None:
@@ -241,15 +242,18 @@ def test_a_models_limits_are_glanced_too_after_the_accounts() -> None:
     ]
     assert view.limiting == view.windows[1]
     assert view.title == "5h: 64% left · Weekly: 29% left — Codex Presence"
-    # The tooltip: a line per model, short; the account's lead, their clocks left out where
-    # the whole would pass what Windows shows.
+    # The tooltip: a line per model, in a model's marks where the whole would pass what
+    # Windows shows; elsewhere, whole.
     assert view.tooltip.splitlines() == [
         "Codex Presence",
-        "5h: 64% left",
-        "Weekly: 29% left",
-        "GPT-5.3-Codex-Spark 5h: 38% left · Weekly: 82% left",
+        "5h: 64% left · resets 10:13",
+        "Weekly: 29% left · resets Mon 08:00",
+        "GPT-5.3-Codex-Spark 5h 38% · W 82%",
     ]
     assert len(view.tooltip) <= 127
+    assert with_models(limits((36.0, 71.0)), spark(), platform="linux").tooltip.splitlines()[
+        -1
+    ] == ("GPT-5.3-Codex-Spark 5h: 38% left · Weekly: 82% left")
     assert look(limits((36.0, 71.0))).others == ()
 
 
@@ -271,16 +275,25 @@ def test_a_models_reading_says_its_own_age_and_state() -> None:
     five, week = view.others
     assert five.line == "5h: limit reached · resets 11:00 · as of 2h ago"
     assert week.line == "Weekly: 82% left · resets Wed 08:00 · as of 2h ago"
-    # The model's reset clock left out: with it the tooltip had passed what Windows shows.
-    assert view.tooltip.splitlines()[-1] == (
-        "GPT-5.3-Codex-Spark 5h: limit reached · Weekly: 82% left · as of 2h ago"
+    whole = with_models(
+        limits((36.0, 71.0)), spark((100.0, 18.0), observed=NOW - 2 * HOUR), platform="linux"
     )
+    assert whole.tooltip.splitlines()[-1] == (
+        "GPT-5.3-Codex-Spark 5h: limit reached (resets 11:00) · Weekly: 82% left · as of 2h ago"
+    )
+    # Where Windows shows 127 characters: the model's windows in marks, its age left out
+    # (its reset clock is what the limit reached needs); the account's resets all there.
+    assert view.tooltip.splitlines()[1:] == [
+        "5h: 64% left · resets 10:13",
+        "Weekly: 29% left · resets Mon 08:00",
+        "GPT-5.3-Codex-Spark 5h 0% (resets 11:00) · W 82%",
+    ]
     assert len(view.tooltip) <= TOOLTIP_MAX
     # Read with the account's (the same age): said once, at the end.
     both = with_models(
         limits((36.0, 71.0), observed=NOW - HOUR), spark(observed=NOW - HOUR)
     ).tooltip.splitlines()
-    assert both[-2:] == ["GPT-5.3-Codex-Spark 5h: 38% left · Weekly: 82% left", "as of 1h ago"]
+    assert both[-2:] == ["GPT-5.3-Codex-Spark 5h 38% · W 82%", "as of 1h ago"]
 
 
 def test_a_model_named_right_to_left_keeps_its_numbers_in_the_tooltip() -> None:
@@ -291,10 +304,10 @@ def test_a_model_named_right_to_left_keeps_its_numbers_in_the_tooltip() -> None:
 
 def test_the_tooltip_of_two_long_named_models_stays_within_what_windows_shows() -> None:
     """Windows shows 127 characters of a tray icon's tooltip. Two models with long names
-    and readings older than the account's had passed it, the account's clocks left out or
-    not: detail goes in a fixed order until it fits (the account's clocks, a reached limit's
-    clock, the words of the models' windows, the middle of long names, the models' ages),
-    and each model's windows are said once."""
+    and readings older than the account's pass it: the models' lines say less, in a fixed
+    order, until it fits (the words of their windows, the middle of long names, their ages,
+    a reached limit's clock), then the last ones go, counted; the account's lines stay whole
+    (their resets had been the first to go)."""
     long_name = "GPT-5.3-Codex-Spark-Preview-Long"
     models = (
         spark((100.0, 18.0), observed=NOW - 2 * HOUR, name=long_name),
@@ -303,34 +316,62 @@ def test_the_tooltip_of_two_long_named_models_stays_within_what_windows_shows() 
     view = with_models(limits((36.0, 71.0)), *models)
     assert view.tooltip.splitlines() == [
         "Codex Presence",
-        "5h: 64% left",
-        "Weekly: 29% left",
+        "5h: 64% left · resets 10:13",
+        "Weekly: 29% left · resets Mon 08:00",
         "GPT-5.3-Co…view-Long 5h 0% · W 82%",
-        "GPT-5.3-Co…ew-Long-2 5h 38% · W 82%",
+        "+1 more model",
     ]
     assert len(view.tooltip) <= TOOLTIP_MAX
     assert [w.whose for w in view.others] == [long_name] * 2 + [long_name + "-2"] * 2
-    # Only as far as needed: one such model keeps its name and its age.
+    # Only as far as needed: one such model keeps its line.
     one = with_models(limits((36.0, 71.0)), models[0]).tooltip
-    assert one.splitlines()[-1] == f"{long_name} 5h 0% · W 82% · as of 2h ago"
+    assert one.splitlines()[-1] == "GPT-5.3-Co…view-Long 5h 0% · W 82%"
     assert len(one) <= TOOLTIP_MAX
-    # Detail still passing it: the end is elided, within the limit.
+    # The account's lines longer: no model's line fits, and the tooltip says where they are.
     reached = with_models(limits((100.0, 71.0)), *models).tooltip
-    assert reached.endswith("…")
-    assert len(reached) == TOOLTIP_MAX
+    assert reached.splitlines() == [
+        "Codex Presence",
+        "5h: limit reached · resets 10:13",
+        "Weekly: 29% left · resets Mon 08:00",
+        "Limits of 2 models in the menu",
+    ]
+    # Elsewhere, whole.
+    whole = with_models(limits((36.0, 71.0)), *models, platform="linux").tooltip
+    assert whole.splitlines()[-1] == (
+        f"{long_name}-2 5h: 38% left · Weekly: 82% left · as of 3h ago"
+    )
 
 
-def test_a_tooltip_that_still_passes_what_windows_shows_is_elided() -> None:
-    """Many models (or wide characters, which Windows counts twice): the end goes, said by
-    an ellipsis, with a right-to-left name's isolate closed where it was cut."""
+def test_the_accounts_resets_are_the_last_to_go_from_a_windows_tooltip() -> None:
+    """Windows: with a model's line, the account's reset clocks had been the first detail
+    left out ("5h: 64% left" where the window says when it resets); each window of the
+    account keeps its reset, stale or not, with one model or several."""
+    for observed in (NOW - 40, NOW - 35 * 60):
+        account = limits((36.0, 71.0), observed=observed)
+        for models in ((spark(),), (spark(), spark(name="Other")._replace(limit_id="codex_o"))):
+            lines = with_models(account, *models).tooltip.splitlines()
+            assert lines[1:3] == [
+                "5h: 64% left · resets 10:13",
+                "Weekly: 29% left · resets Mon 08:00",
+            ]
+            assert lines[3] in (
+                "GPT-5.3-Codex-Spark 5h 38% · W 82%",
+                "Limits of 2 models in the menu",
+            )
+            assert len("\n".join(lines).encode("utf-16-le")) // 2 <= TOOLTIP_MAX
+
+
+def test_a_tooltip_that_still_passes_what_windows_shows_counts_the_models_left_out() -> None:
+    """Many models (or wide characters, which Windows counts twice): the models that do not
+    fit are counted on a last line, rather than a line cut through in its middle."""
     models = tuple(
         spark(name=f"מודל {index}")._replace(limit_id=f"codex_{index}") for index in range(4)
     )
     tooltip = with_models(limits((36.0, 71.0)), *models).tooltip
-    assert tooltip.endswith("…")
+    assert tooltip.splitlines()[3:] == ["\u2068מודל 0\u2069 5h 38% · W 82%", "+3 more models"]
     assert len(tooltip.encode("utf-16-le")) // 2 <= TOOLTIP_MAX
-    assert tooltip.count("\u2068") == tooltip.count("\u2069")
     emoji = with_models(limits((36.0, 71.0)), spark(name="🚀" * 60)).tooltip
+    assert emoji.splitlines()[-1] == "Limits of 1 model in the menu"
     assert len(emoji.encode("utf-16-le")) // 2 <= TOOLTIP_MAX
 
 
