@@ -255,7 +255,8 @@ ELLIPSIS = "\u2026"
 #: until it fits (the menu says all of it): the words of a model's windows ("5h 38% · W
 #: 82%"), the middle of a long model name, the age of a model's reading, the reset clock of a
 #: model's limit reached. Only the models' lines: the account's limits and their resets,
-#: which bind whatever the model, are said whole; past that, the last models' lines go.
+#: which bind whatever the model, are said whole; past that, the last models' lines go (and
+#: the account's clocks only where its windows alone would not fit).
 _TOOLTIP_DROPS = ("model words", "model names", "model ages", "model clocks")
 
 
@@ -283,9 +284,22 @@ def _tooltip(
         if most is None or _tooltip_units(text) <= most:
             return text
     assert most is not None
-    # The models that fit, whole, and a line for the others: a model's line cut through
-    # ("GPT-5.3-Co…e…") said nothing.
-    for count in range(len(lines) - 1, -1, -1):
+    # The account's windows, more than Codex lists (two), may not fit even alone: then their
+    # reset clocks go, so that every window's percent is said, rather than the last windows.
+    for account in (head, [APP_NAME, *(_short(w) for w in windows)]):
+        counted = _with_models_counted(account, lines, age, most)
+        if counted is not None:
+            return counted
+    return _within_tooltip_max("\n".join([*account, *age]), most)
+
+
+def _with_models_counted(
+    account: list[str], lines: list[str], age: list[str], most: int
+) -> str | None:
+    """The account's lines, the models' lines that fit whole and a line counting the others
+    (a model's line cut through, "GPT-5.3-Co…e…", said nothing), and the age; None when
+    the account's lines and the age alone do not fit."""
+    for count in range(len(lines), -1, -1):
         more = len(lines) - count
         plural = "s" if more > 1 else ""
         # Short: "+1 more model" is what lets a first model's line fit beside the account's.
@@ -294,10 +308,10 @@ def _tooltip(
             if count
             else f"Limits of {more} model{plural} in the menu"
         )
-        text = "\n".join([*head, *lines[:count], others, *age])
+        text = "\n".join([*account, *lines[:count], *([others] if more else []), *age])
         if _tooltip_units(text) <= most:
             return text
-    return _within_tooltip_max("\n".join([*head, *age]), most)
+    return None
 
 
 def _model_line(

@@ -361,6 +361,28 @@ def test_the_accounts_resets_are_the_last_to_go_from_a_windows_tooltip() -> None
             assert len("\n".join(lines).encode("utf-16-le")) // 2 <= TOOLTIP_MAX
 
 
+def test_an_account_of_many_windows_keeps_every_percent_in_a_windows_tooltip() -> None:
+    """More windows than Codex lists now, with their clocks past 127 characters even
+    alone: the clocks go, every window's percent stays (the cut had taken the last ones)."""
+    minutes = (300, 1440, 10080, 43200, 525600)
+    account = LimitSnapshot(
+        "codex",
+        None,
+        "plus",
+        NOW - 3 * HOUR,
+        tuple(UsageWindow(m, 50.0, NOW + 3 * 86400) for m in minutes),
+    )
+    assert with_models(account, spark()).tooltip.splitlines() == [
+        "Codex Presence",
+        "5h: 50% left",
+        "Daily: 50% left",
+        "Weekly: 50% left",
+        "Monthly: 50% left",
+        "Annual: 50% left",
+        "as of 3h ago",
+    ]
+
+
 def test_a_tooltip_that_still_passes_what_windows_shows_counts_the_models_left_out() -> None:
     """Many models (or wide characters, which Windows counts twice): the models that do not
     fit are counted on a last line, rather than a line cut through in its middle."""
