@@ -12,6 +12,8 @@ from codex_presence_gui.ui.scrolling import make_page, page_room
 #: What a margin or a gap between widgets keeps when the page gives pixels up: the focus ring
 #: is drawn in them, round the figure the keyboard is on.
 LEAST_GAP = RING_GAP + 1
+#: What a tightened page (see ``LivePage.tightens``) may take off each margin and gap.
+TIGHTEN = 4
 
 
 class LiveBody(QWidget):
@@ -49,12 +51,20 @@ class LivePage(QScrollArea):
         #: Pixels taken off the top and bottom margins and off each gap (each down to
         #: ``LEAST_GAP``) so that a page a little short fits.
         self.cut = 0
+        #: Whether the page, short by a line or more, tightens (takes up to ``TIGHTEN`` off
+        #: each margin and gap) rather than scrolls: the automatic layout's full form, whose
+        #: window would turn compact otherwise (see ``MainWindow.tightest_height``).
+        self.tightens = False
         self.setWidget(body)
         body.installEventFilter(self)
 
     def given_up(self) -> int:
         """The pixels ``cut`` takes from the page's height as its widgets are shown now."""
         return self._given_up(self.cut)
+
+    def tightened_slack(self) -> int:
+        """The pixels a tightened page gives up, with the widgets it shows now."""
+        return self._given_up(TIGHTEN)
 
     def _given_up(self, cut: int) -> int:
         top, bottom, gap = self._cuts(cut)
@@ -87,8 +97,9 @@ class LivePage(QScrollArea):
     def fit_height(self) -> None:
         """Give up the pixels the page lacks from its margins and gaps, when it lacks fewer
         than a line and they hold them: a scroll bar that moves the page by a sliver is no
-        use (at 800x480, a full layout chosen had lacked 12 px). Lacking more, the page
-        scrolls, by a line or more.
+        use (at 800x480, a full layout chosen had lacked 12 px). A page that ``tightens``
+        gives up as much as ``TIGHTEN`` from each. Lacking more, the page scrolls, by a line
+        or more.
 
         The room is measured as the scroll area measures it: the page's whole width while
         it shows no scroll bar, else the width beside the bar (which it keeps while the page
@@ -96,7 +107,8 @@ class LivePage(QScrollArea):
         room = page_room(self)
         short = self.needed_height(room.width()) - room.height()
         cut = 0
-        if 0 < short < self.fontMetrics().height():
+        tight = self.tightens and short <= self.tightened_slack()
+        if short > 0 and (short < self.fontMetrics().height() or tight):
             most = max(self.margins.top(), self.margins.bottom(), self.spacing)
             cut = next((c for c in range(1, most + 1) if self._given_up(c) >= short), 0)
         if cut == self.cut:

@@ -97,6 +97,8 @@ from codex_presence_gui.viewmodels.session_table import SessionRole, SessionTabl
 from codex_presence_gui.viewmodels.usage import TOOLTIP_PROBLEMS, UsageState, UsageView
 
 DEFAULT_SIZE = (820, 580)
+#: Between the sessions' title and their table, which it names: closer than the page's gaps.
+TITLE_GAP = 4
 #: The compact layout's first size (chosen, with no size saved): its height is the layout's
 #: own, the width one the limits and the card read well at (the README's picture's).
 COMPACT_SIZE = (340, 380)
@@ -347,8 +349,12 @@ class MainWindow(QMainWindow):
         limits_box.addWidget(self.usage_line)
         layout.addLayout(limits_box)
         layout.addWidget(self.card)
-        layout.addWidget(self.sessions_title)
-        layout.addWidget(self.table, 1)
+        # The title close over the table it names: one item of the page, a gap less.
+        sessions_box = QVBoxLayout()
+        sessions_box.setSpacing(TITLE_GAP)
+        sessions_box.addWidget(self.sessions_title)
+        sessions_box.addWidget(self.table, 1)
+        layout.addLayout(sessions_box, 1)
         self.spacer = QWidget()
         layout.addWidget(self.spacer, 1)
         self.body_layout = layout
@@ -411,6 +417,9 @@ class MainWindow(QMainWindow):
         #: blank band otherwise).
         self._table_in_compact = False
         self._needs: dict[tuple[bool, int, bool], QSize] = {}
+        #: What the live page can give up from its margins and gaps when tightened, per key
+        #: of ``_needs`` (see ``LivePage.tightens``).
+        self._slack: dict[tuple[bool, int, bool], int] = {}
         #: The live page's Tab stops as last put in order (see ``_order_tabs``).
         self._tab_stops: tuple[QWidget, ...] = ()
         self._has_rows = False
@@ -966,6 +975,8 @@ class MainWindow(QMainWindow):
             body_height = max(self.body_layout.totalMinimumHeightForWidth(at), least.height())
             # With its margins and gaps whole: a page a little short gives some up for now.
             body_height += self.live_page.given_up()
+            # Counted with this layout's widgets shown: each gap between them gives some up.
+            slack = 0 if usage else self.live_page.tightened_slack()
             if usage:
                 # On a small screen (800x480) the live view's height had put the status bar
                 # below the screen's edge, under a page that would have scrolled.
@@ -978,7 +989,15 @@ class MainWindow(QMainWindow):
             self.setUpdatesEnabled(True)
         size = QSize(least_width, body_height + self._chrome_height(compact, at))
         self._needs[key] = size
+        self._slack[key] = slack
         return size
+
+    def tightest_height(self, compact: bool, width: int | None = None) -> int:
+        """``needed_size``'s height with the live page tightened (see ``LivePage.tightens``):
+        the least height the automatic layout shows that layout at."""
+        height = self.needed_size(compact, width).height()
+        usage = not compact and self._page == USAGE_PAGE
+        return height - self._slack[(compact, -1 if width is None else width, usage)]
 
     def focusNextPrevChild(self, next: bool) -> bool:
         if self._measuring:
@@ -1009,10 +1028,18 @@ class MainWindow(QMainWindow):
     def _update_layout(self) -> None:
         """Pick the layout for the window's size and mode, and the least size it needs."""
         if self._layout_mode is LayoutMode.AUTO:
+            # Shown a little short, the full layout tightens its page's gaps rather than turn
+            # compact: two sessions with two sets of limits, at the first size (820x580), had
+            # lacked 22 px and shown the compact layout, no toolbar nor Usage page.
             full = self.needed_size(False, self.width())
-            compact = self.width() < full.width() or self.height() < full.height()
+            tightest = self.tightest_height(False, self.width())
+            compact = self.width() < full.width() or self.height() < tightest
         else:
             compact = self._layout_mode is LayoutMode.COMPACT
+        tightens = self._layout_mode is LayoutMode.AUTO and not compact
+        if tightens != self.live_page.tightens:
+            self.live_page.tightens = tightens
+            self.live_page.fit_height()
         table = compact and self._layout_mode is LayoutMode.AUTO and self._room_for_table()
         self.compact_action.setChecked(compact)
         if compact != self._compact or table != self._table_in_compact:
@@ -1552,6 +1579,7 @@ class MainWindow(QMainWindow):
         """What the window shows changed: measure the layouts again."""
         self._order_tabs()
         self._needs.clear()
+        self._slack.clear()
         if self._compact is not None:
             for widget, visible in self._mode_widgets(self._compact).items():
                 widget.setVisible(visible)

@@ -247,6 +247,8 @@ STATES: dict[str, Callable[[Path, float], None]] = {
     "below-10-left": _standard(five=(93.5, 3 * HOUR), week=(91.0, DAY)),
     "weekly-only": _standard(five=None, week=(40.0, 3 * DAY)),
     "extra-bucket-credits": _standard(extra=True),
+    # The common state of a model with its own limits: two sessions, two sets of limits.
+    "sessions-2-extra-bucket": _standard(sessions=_many(2), extra=True),
     "no-rate-limits": _standard(five=None, week=None),
     "no-codex-folder": _missing,
     "empty-folder": _empty,

@@ -312,7 +312,7 @@ def test_compact_layout_follows_the_window_size(qtbot: QtBot) -> None:
     assert not window.table.isVisible()
     # Too short for the full layout, tall enough for the table: compact, with the sessions
     # under it instead of a blank band.
-    window.resize(900, 440)  # the full layout needs 451 px here
+    window.resize(900, 420)  # the full layout needs 445 px here, 429 px tightened
     qtbot.waitUntil(window.table.isVisible)
     assert window.compact
     assert window.card.compact_total.isVisible()
@@ -320,7 +320,7 @@ def test_compact_layout_follows_the_window_size(qtbot: QtBot) -> None:
     assert not window.sessions_title.isVisible()
     least = window.needed_size(True, window.width()).height()
     window.resize(900, least + window.table.minimumSizeHint().height() + 12)
-    qtbot.waitUntil(lambda: window.height() < 440)
+    qtbot.waitUntil(lambda: window.height() < 420)
     assert window.table.isVisible()
     # Room for the header and one row is enough (the others scroll): the blank band under
     # the compact layout is at most that high.
@@ -544,7 +544,13 @@ def test_sizes_come_from_what_the_layouts_need(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: not window.compact)
     window.resize(full.width() - 1, 2000)
     qtbot.waitUntil(lambda: window.compact)
-    window.resize(at, window.needed_size(False, at).height() - 1)
+    # Its page's margins and gaps tightened (a few pixels of each), the full layout still
+    # shows; a pixel shorter, the compact one.
+    tightest = window.tightest_height(False, at)
+    assert tightest < window.needed_size(False, at).height()
+    window.resize(at, tightest)
+    qtbot.waitUntil(lambda: not window.compact)
+    window.resize(at, tightest - 1)
     qtbot.waitUntil(lambda: window.compact)
     # The automatic layout may always shrink to the compact one: as narrow as it can be, as
     # short as it is at the window's width (no blank band under it).
@@ -1948,6 +1954,37 @@ def test_a_chosen_full_layout_on_a_tiny_screen_keeps_a_few_lines(
     assert window.minimumHeight() == window._chrome_height(False, width) + lines
 
 
+def test_two_sessions_and_two_sets_of_limits_fit_the_full_layout_at_the_first_size(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Two sessions with two sets of limits (the account's and a model's own) had needed
+    22 px more than a window of the first size (820x580) has: it showed the compact layout,
+    no toolbar nor Usage page. The sessions' title sits close over its table, and the
+    automatic layout's page gives up a few pixels of its margins and gaps rather than turn
+    compact: the full layout, both rows in sight, nothing cut, the page unscrolled."""
+    from codex_presence_gui.ui.layout_check import check_layout
+
+    window = _fresh_window(qtbot, tmp_path, "sessions-2-extra-bucket")
+    window.resize(*main_window.DEFAULT_SIZE)
+    window.show()
+
+    def full() -> None:
+        assert not window.compact
+        assert window.toolbar.isVisible()
+        assert window.table.isVisible()
+        assert not window.live_page.verticalScrollBar().isVisible()
+        assert check_layout(window) == []
+
+    qtbot.waitUntil(full)
+    assert window.size() == QSize(*main_window.DEFAULT_SIZE)
+    assert window.model.rowCount() == 2
+    last_row = window.table.visualRect(window.proxy.index(1, 0))
+    assert window.table.viewport().rect().contains(last_row)
+    # A chosen full layout keeps its margins and gaps whole: it asks for its whole height.
+    window.set_layout_mode(LayoutMode.FULL)
+    assert window.minimumHeight() > main_window.DEFAULT_SIZE[1]
+
+
 def test_one_session_and_two_sets_of_limits_fit_the_full_layout_at_the_first_size(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
@@ -1955,7 +1992,7 @@ def test_one_session_and_two_sets_of_limits_fit_the_full_layout_at_the_first_siz
     two sets of limits (the account's and a model's own) a window of the first size had
     needed 30 px more, and showed the compact layout with a blank band under its card, no
     toolbar nor table. A second session (in the table, not the card) asks room for two rows
-    again."""
+    again, which the window holds with its page's gaps tightened."""
     window = _fresh_window(qtbot, tmp_path, "extra-bucket-credits")
     window.resize(*main_window.DEFAULT_SIZE)
     window.show()
@@ -1967,7 +2004,8 @@ def test_one_session_and_two_sets_of_limits_fit_the_full_layout_at_the_first_siz
     assert len(board.sessions) == 1
     other = board.sessions[0]._replace(session_id="019d0000-0000-7000-8000-0000000000b2")
     window.show_dashboard(replace(board, sessions=(*board.sessions, other)))
-    # Two rows again, which this window has no room for: the compact layout, as before.
-    qtbot.waitUntil(lambda: window.compact)
-    window.set_layout_mode(LayoutMode.FULL)
-    assert window.table.minimumSizeHint().height() == window.table.height_for_rows(2)
+    qtbot.waitUntil(
+        lambda: window.table.minimumSizeHint().height() == window.table.height_for_rows(2)
+    )
+    qtbot.waitUntil(lambda: not window.live_page.verticalScrollBar().isVisible())
+    assert not window.compact
