@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QEvent,
     QMargins,
     QModelIndex,
+    QObject,
     QPoint,
     QRect,
     QSize,
@@ -81,6 +82,7 @@ from codex_presence_gui.ui.window_state import (
     bring_to_front,
     frame_margins,
     frame_room,
+    shown_unframed,
 )
 from codex_presence_gui.viewmodels.card import (
     CardView,
@@ -435,8 +437,12 @@ class MainWindow(QMainWindow):
             # Before the first show the widget flag is the only one there is.
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         #: The window manager's frame as the layouts were last fitted to the screen with it
-        #: (none until the window is framed: ``FRAME_ROOM`` is kept for it till then).
-        self._frame_known = QMargins()
+        #: (None until the window is framed: ``FRAME_ROOM`` is kept for it till then; none
+        #: for a window shown without one).
+        self._frame_known: QMargins | None = None
+        #: Whether the window, shown, had no frame round it (None: not shown yet), or was saved
+        #: so (``NO_FRAME``) before it shows: it keeps no room for one.
+        self._unframed: bool | None = None
         #: The size the window opened at, with ``FRAME_ROOM`` for the frame not known yet:
         #: the room the real frame leaves is taken once known, unless the size changed.
         self._first_sized: QSize | None = None
@@ -753,7 +759,10 @@ class MainWindow(QMainWindow):
         screen holds, and a chosen full layout's least height too, until something else made
         the window measure its layouts again."""
         frame = self._frame_margins()
-        if frame.isNull() or frame == self._frame_known:
+        handle = self.windowHandle()
+        if handle is not None and handle.isExposed():
+            self._unframed = frame.isNull() and shown_unframed(self)
+        if (frame.isNull() and not self._unframed) or frame == self._frame_known:
             return
         self._frame_known = frame
         first, self._first_sized = self._first_sized, None
@@ -884,8 +893,16 @@ class MainWindow(QMainWindow):
 
     def frame_room(self) -> QMargins:
         """The room the window keeps on its screen for the window manager's frame: the frame,
-        ``FRAME_ROOM`` while it is not known."""
-        return frame_room(self._frame_margins())
+        none for a window shown without one (or saved so, until it shows), ``FRAME_ROOM``
+        while it is not known. A window with no frame had kept 48 px of its screen."""
+        frame = self._frame_margins()
+        if frame.isNull():
+            unframed = self._unframed
+            if unframed is None:
+                unframed = self.state is not None and self.state.saved_unframed()
+            if unframed:
+                return QMargins()
+        return frame_room(frame)
 
     def _restore_place(self) -> None:
         """Back where the compact window stood before the Usage page grew it, unless it was
@@ -1349,6 +1366,14 @@ class MainWindow(QMainWindow):
             # layout is as tall as its screen holds): measured again, as for a resize.
             self._watches_screen = True
             handle.screenChanged.connect(self._update_layout)
+            # Exposed, its frame is known, or known to be none (a window manager that draws
+            # none moves no window into a frame, and tells it no other way).
+            handle.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.windowHandle() and event.type() == QEvent.Type.Expose:
+            self._framed()
+        return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

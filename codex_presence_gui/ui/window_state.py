@@ -212,6 +212,10 @@ class WindowState:
             keep_on_screen(window, self._frame(), saved)
         return True
 
+    def saved_unframed(self) -> bool:
+        """Whether the window was last shown with no frame round it (``NO_FRAME``)."""
+        return str(self._settings.value("window/frame", "")) == NO_FRAME
+
     def _frame(self) -> QMargins:
         """The window's frame when it was saved (before it is shown, Qt knows none): none
         for ``NO_FRAME``, ``FRAME_ROOM`` when unknown (none saved, or "0 0 0 0": a window

@@ -7,7 +7,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QMargins, QPoint, QRect, QSize, Qt, QUrl
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QMargins,
+    QPoint,
+    QRect,
+    QSettings,
+    QSize,
+    Qt,
+    QUrl,
+)
 from PySide6.QtGui import QFont, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -1640,6 +1649,69 @@ def test_a_first_window_takes_the_room_its_real_frame_leaves(
     if mode is LayoutMode.FULL:
         assert window.minimumHeight() == room.height()
         assert not window.live_page.verticalScrollBar().isVisible()
+
+
+@pytest.mark.parametrize("mode", [LayoutMode.AUTO, LayoutMode.FULL])
+def test_a_window_shown_without_a_frame_keeps_no_room_for_one(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, mode: LayoutMode
+) -> None:
+    """A window manager that draws no frame: the first window kept 48 px of an 800x480
+    screen for one, and so did a chosen full layout's least height (its page scrolled
+    where it fits). Shown unframed, the window takes the screen's whole room."""
+    from codex_presence_gui.ui.layout_check import check_layout
+    from tests.helpers.layout_matrix_run import _window_for
+    from tests.helpers.layout_states import write_state
+
+    screen = _Screen(800, 480)
+    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
+    state = WindowState(tmp_path / "ui.ini")
+    state.layout_mode = mode
+    window = _window_for(write_state("fresh", tmp_path / "home"), state)
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    assert window.size() == screen.room.size().shrunkBy(FRAME_ROOM)  # a frame not known yet
+    # Offscreen frames a window with 2 px, as a window manager would, unless told not to.
+    window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
+    with qtbot.waitExposed(window):
+        window.show()
+
+    def fits() -> None:
+        assert window.frame_room() == QMargins()
+        assert window.size() == screen.room.size()
+        assert check_layout(window) == []
+
+    qtbot.waitUntil(fits)
+    if mode is LayoutMode.FULL:
+        needed = window.needed_size(False, window.width()).height()
+        assert screen.room.height() - FRAME_ROOM.top() - FRAME_ROOM.bottom() < needed
+        assert window.minimumHeight() == needed
+        assert not window.live_page.verticalScrollBar().isVisible()
+
+
+def test_a_window_saved_without_a_frame_keeps_no_room_for_one_before_it_shows(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Saved as shown with no frame (``frame=none``), the window put back fits its screen
+    with none; a chosen full layout's least height had still kept 48 px for one."""
+    screen = _Screen(800, 480)
+    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
+    path = tmp_path / "ui.ini"
+    settings = QSettings(str(path), QSettings.Format.IniFormat)
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.setGeometry(QRect(0, 0, 800, 480))
+    settings.setValue("window/geometry", first.saveGeometry())
+    settings.setValue("window/frame", "none")
+    settings.setValue("window/layout", LayoutMode.FULL.value)
+    settings.sync()
+    window = MainWindow(WindowState(path))
+    qtbot.addWidget(window)
+    window.show_dashboard(dashboard((session("shop"), session("api")), limit=limits()))
+    window.show_notice("Codex: 10% or less of your 5h limit left.", key="5h")
+    assert window.needed_size(False, window.width()).height() > screen.room.height()
+    assert window.frame_room() == QMargins()
+    assert window.minimumHeight() == screen.room.height()
+    assert window.size() == screen.room.size()
 
 
 def test_a_first_window_resized_before_it_is_framed_keeps_its_size(
