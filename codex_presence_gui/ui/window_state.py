@@ -9,7 +9,7 @@ import os
 import stat
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from PySide6.QtCore import QByteArray, QDataStream, QMargins, QPoint, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication
@@ -203,13 +203,22 @@ class WindowState:
                 return False
             # Qt gives up a place saved on a screen of another width than the one it now
             # takes for it (a second screen since unplugged, of another size): the window
-            # had been placed as a first one, in the middle of the screen.
-            window.setGeometry(saved)
+            # had been placed as a first one, in the middle of the screen. At its normal
+            # size on the screen nearest to where it was, and maximized (or full screen)
+            # there again if it was: it had come back at its normal size.
+            frame = self._frame()
+            room = room_nearest(saved.geometry.marginsAdded(frame))
+            window.setGeometry(placed_within(saved.normal, frame, room, window.minimumSize()))
+            if saved.full_screen:
+                window.setWindowState(window.windowState() | Qt.WindowState.WindowFullScreen)
+            elif saved.maximized:
+                window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+            return True
         if not window.isMaximized() and not window.isFullScreen():
             # From the place saved, not the one Qt restored: Qt moves a window near the
             # screen's edge in by a title bar's height it guesses, one a window with no
             # frame does not have.
-            keep_on_screen(window, self._frame(), saved)
+            keep_on_screen(window, self._frame(), saved.geometry if saved else None)
         return True
 
     def saved_unframed(self) -> bool:
@@ -232,9 +241,19 @@ class WindowState:
         return frame
 
 
-def saved_geometry(saved: QByteArray) -> QRect | None:
-    """The window's geometry (without its frame) in ``saved``, what ``saveGeometry`` gives
-    (``restoreGeometry`` reads it and changes it); None when it holds none."""
+class SavedGeometry(NamedTuple):
+    """What ``saveGeometry`` keeps of a window: its geometry (without its frame), its
+    normal geometry (the same unless maximized or full screen), and whether it was either."""
+
+    geometry: QRect
+    normal: QRect
+    maximized: bool
+    full_screen: bool
+
+
+def saved_geometry(saved: QByteArray) -> SavedGeometry | None:
+    """The window's place in ``saved``, what ``saveGeometry`` gives (``restoreGeometry``
+    reads it and changes it); None when it holds none."""
     stream = QDataStream(saved)
     stream.setVersion(QDataStream.Version.Qt_4_0)
     if stream.readUInt32() != GEOMETRY_MAGIC:
@@ -242,13 +261,15 @@ def saved_geometry(saved: QByteArray) -> QRect | None:
     major = stream.readUInt16()
     stream.readUInt16()  # the minor version: each adds nothing before the geometry
     rects = [_read_rect(stream) for _ in range(2)]  # the frame's, the normal geometry
-    stream.skipRawData(4 + 1 + 1)  # the screen's number, maximized, full screen
+    stream.skipRawData(4)  # the screen's number
+    maximized, full_screen = stream.readUInt8(), stream.readUInt8()
     if major > 2:  # the screen's width, then the geometry
         stream.skipRawData(4)
         rects.append(_read_rect(stream))
     if stream.status() != QDataStream.Status.Ok or not rects[-1].isValid():
         return None
-    return rects[-1]
+    normal = rects[1] if rects[1].isValid() else rects[-1]
+    return SavedGeometry(rects[-1], normal, bool(maximized), bool(full_screen))
 
 
 def _read_rect(stream: QDataStream) -> QRect:
@@ -263,17 +284,21 @@ def keep_on_screen(window: QWidget, frame: QMargins, inner: QRect | None = None)
     guesses the frame as a title bar's height: under openbox, a window saved partly off the
     screen came back 4 px below its lower edge."""
     inner = window.geometry() if inner is None else inner
-    framed = inner.marginsAdded(frame)
-    screen = QGuiApplication.screenAt(framed.center())
-    if screen is not None:
-        room = screen.availableGeometry()
-    else:
-        primary = QGuiApplication.primaryScreen()
-        others = [each for each in QGuiApplication.screens() if each is not primary]
-        room = nearest_room(framed, [each.availableGeometry() for each in (primary, *others)])
+    room = room_nearest(inner.marginsAdded(frame))
     placed = placed_within(inner, frame, room, window.minimumSize())
     if placed != window.geometry():
         window.setGeometry(placed)
+
+
+def room_nearest(framed: QRect) -> QRect:
+    """The room of the screen ``framed`` (a window with its frame) is on, else of the one
+    nearest to it (see ``nearest_room``)."""
+    screen = QGuiApplication.screenAt(framed.center())
+    if screen is not None:
+        return screen.availableGeometry()
+    primary = QGuiApplication.primaryScreen()
+    others = [each for each in QGuiApplication.screens() if each is not primary]
+    return nearest_room(framed, [each.availableGeometry() for each in (primary, *others)])
 
 
 def _no_file_kept_aside(path: Path) -> None:

@@ -182,6 +182,34 @@ def test_a_window_saved_on_a_smaller_screen_since_unplugged_comes_to_the_nearest
         assert (frame.left(), frame.bottom()) == (room().left(), room().bottom())
 
 
+@pytest.mark.parametrize("state", [Qt.WindowState.WindowMaximized, Qt.WindowState.WindowFullScreen])
+def test_a_maximized_window_saved_on_a_screen_since_unplugged_comes_back_maximized(
+    qtbot: QtBot, tmp_path: Path, state: Qt.WindowState
+) -> None:
+    """Saved maximized (or full screen) on a second screen since unplugged, of another size,
+    whose place Qt gives up: the window had come back at its normal size. It comes back
+    maximized on the screen nearest to where it was, its normal place on that screen too."""
+    path = tmp_path / "ui.ini"
+    normal = QRect(room().right() + 300, 200, 500, 400)
+    saved_at(qtbot, path, normal, "1 20 1 5")
+    settings = QSettings(str(path), QSettings.Format.IniFormat)
+    geometry = settings.value("window/geometry")
+    assert isinstance(geometry, QByteArray)
+    gone = bytearray(on_a_screen_now_gone(geometry, room().width() * 7 // 10).data())
+    gone[44 if state == Qt.WindowState.WindowMaximized else 45] = 1  # after the screen's number
+    settings.setValue("window/geometry", QByteArray(bytes(gone)))
+    settings.sync()
+    assert not MainWindow().restoreGeometry(QByteArray(bytes(gone)))  # what Qt does with it
+    window = restored(qtbot, path)
+    assert window.windowState() & state
+    assert room().contains(window.normalGeometry().marginsAdded(OPENBOX))
+    assert window.normalGeometry().size() == normal.size()
+    with qtbot.waitExposed(window):
+        window.show()
+    qtbot.waitUntil(lambda: bool(window.windowState() & state))
+    assert window.screen() is QGuiApplication.primaryScreen()
+
+
 def test_a_window_off_every_screen_goes_to_the_nearest_one() -> None:
     """The screen a window is nearest to, of those left, not the primary one: beside the
     primary screen, a second one below it on the right; a window saved below that one."""
