@@ -98,7 +98,8 @@ def model_name(model: str | None) -> str:
     ``status`` and ``report`` text): its id as Codex writes it in its logs and shows it itself
     (``gpt-5.3-codex``, as ``/status`` and its model list do), with what would not show
     escaped (``shown_key``: ``\\u202egpt-5`` is not ``gpt-5``); ``model not logged yet`` when
-    the log has not named one yet. JSON and CSV keep the id as it is."""
+    the log has not named one yet (the sessions table's Model column drops "model", which its
+    title says). JSON and CSV keep the id as it is."""
     from codex_presence_gui.core.sanitize import NO_SESSION_MODEL, shown_key
 
     return shown_key(model) if model else NO_SESSION_MODEL

@@ -38,6 +38,7 @@ from codex_presence_gui.ui.labels import (
 from codex_presence_gui.ui.theme import level_text_color, muted_color
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
+    NO_MODEL_CELL,
     Column,
     EndedRole,
     FastestRole,
@@ -75,7 +76,8 @@ COMPACT_ACTIVITY_COMFORT_CHARS = 16
 #: Model's cap, as wide as Codex's own model name in bold: past it a name (a local model's,
 #: "hf.co/bartowski/Qwen2.5-Coder-32B-Instruct-GGUF:Q4_K_M") is elided when room is short,
 #: whole in its tooltip, rather than have the column hidden from every row. No wider than
-#: that name, so that the columns shown beside it are the same with or without a long one.
+#: that name (or ``NO_MODEL_CELL``, the app's own words, never cut), so that the columns
+#: shown beside it are the same with or without a long one.
 MODEL_CAP_TEXT = "gpt-5.3-codex"
 #: The widest texts a few columns usually show once their numbers grow; measured so a cell
 #: does not get elided between two measurements (columns are fitted to their cells when rows
@@ -614,7 +616,12 @@ class SessionsTable(QTableView):
         if column is Column.MODEL:
             bold = QFont(self.font())
             bold.setBold(True)  # the active row is bold
-            cap = QFontMetrics(bold).horizontalAdvance(MODEL_CAP_TEXT) + self._padding()
+            metrics = QFontMetrics(bold)
+            # A model not logged yet reads whole where the column shows (5 px wider).
+            widest = max(
+                metrics.horizontalAdvance(text) for text in (MODEL_CAP_TEXT, NO_MODEL_CELL)
+            )
+            cap = widest + self._padding()
         elif column is Column.SHARE:
             cap = self._template_width(column)  # "▲ ≈ 100% of Monthly"; a bucket's window past it
         else:

@@ -288,6 +288,12 @@ def _activity_sort(s: CodexSessionSnapshot, ended: bool, text: str) -> SortKey:
     return _key(False, rank, ties, within=(text.casefold(),))
 
 
+#: Model's cell of a session whose log has not named its model yet: ``model_name``'s words
+#: under the column's title, which says the first ("model not logged yet" had been cut to
+#: "model…d yet" at 820 px, in a column as wide as "gpt-5.3-codex").
+NO_MODEL_CELL = model_name(None).removeprefix("model ")
+
+
 def row_view(
     snapshot: CodexSessionSnapshot,
     active: bool,
@@ -317,7 +323,7 @@ def row_view(
     display = (
         project,
         activity_text,
-        model or model_name(None),
+        model or NO_MODEL_CELL,
         token_triplet_text(s.session_delta_tokens, s.last_turn_tokens, s.session_total_tokens),
         context_text,
         share_cell,
@@ -326,7 +332,7 @@ def row_view(
     tips = (
         _project_tooltip(s, project),
         activity_tip,
-        f"Model: {model}" if model else "",  # the cell says it: "model not logged yet"
+        f"Model: {model or NO_MODEL_CELL}",
         _tokens_tooltip(s),
         context_tip,
         share_tip,

@@ -303,6 +303,39 @@ def test_one_long_model_name_is_elided_rather_than_hide_the_model_column(
     assert LONG_MODEL in "".join(tip.split())  # whole, if broken over lines
 
 
+def test_a_model_not_logged_yet_reads_whole_where_the_model_column_shows(qtbot: QtBot) -> None:
+    """A session whose log has not named its model yet: its Model cell had read "model
+    not logged yet", cut to "model …ed yet" at 820 px in a column as wide as Codex's own
+    model name (bold in the active row too). Wherever the column shows, the cell is whole,
+    and its tooltip says it in full."""
+    model = SessionTableModel()
+    sessions = [session("shop", model=None), session("docs", age=5000, model=None)]
+    model.update(sessions, "shop", NOW, ended={"docs"})
+    table = shown_table(qtbot, 820, model)
+    proxy = table.model()
+    style = table.style()
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+    shown_at = []
+    for width in (820, 900, 1024, 1280, 1600):
+        table.resize(width, 260)
+        qtbot.waitUntil(lambda width=width: table.width() == width)
+        if Column.MODEL not in visible(table):
+            continue
+        shown_at.append(width)
+        for row in range(proxy.rowCount()):
+            cell = proxy.index(row, Column.MODEL)
+            option = QStyleOptionViewItem()
+            table.initViewItemOption(option)
+            option.rect = table.visualRect(cell)
+            table.itemDelegateForIndex(cell).initStyleOption(option, cell)
+            room = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, table)
+            needed = QFontMetricsF(option.font).horizontalAdvance(cell.data())
+            assert needed <= room.width() - 2 * margin, (width, cell.data())
+            tip = tooltip_text(cell.data(Qt.ItemDataRole.ToolTipRole))
+            assert tip == "Model: not logged yet"
+    assert 820 in shown_at
+
+
 def test_a_share_of_a_long_named_window_is_cut_rather_than_take_room_from_every_row(
     qtbot: QtBot,
 ) -> None:

@@ -199,9 +199,11 @@ def test_a_model_is_named_alike_on_every_surface() -> None:
         snapshot = live._replace(model=model)
         assert model_name(model) == name
         assert card_view(snapshot).details.startswith(f"{name} · ")
-        assert row_view(snapshot, True, NOW).display[Column.MODEL] == name
+        # The table's cell under its Model title, which says the first word (whole at 820 px).
+        cell = name if model else "not logged yet"
+        assert row_view(snapshot, True, NOW).display[Column.MODEL] == cell
         tip = row_view(snapshot, True, NOW).tooltip[Column.MODEL]
-        assert tip == ("Model: gpt-5.3-codex" if model else name)
+        assert tip == f"Model: {cell}"
         assert f" · {name} · " in status
     assert card.state.startswith("gpt-5.3-codex · ")
     assert model_label("gpt-5.3-codex") == "gpt-5.3-codex"
