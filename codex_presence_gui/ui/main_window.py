@@ -773,6 +773,10 @@ class MainWindow(QMainWindow):
                 self.resize(size)
                 self._sized_itself(first)
                 self._fit_on_screen()
+            if frame.isNull():
+                # Seen with none, it may have one the window system tells later (X11 does):
+                # fitted again to that, unless its size changed meanwhile.
+                self._first_sized = self.size()
         self._update_layout()
 
     def _size_out_of_compact(self, comfortable: bool = False) -> QSize:

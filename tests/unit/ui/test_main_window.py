@@ -1688,6 +1688,27 @@ def test_a_window_shown_without_a_frame_keeps_no_room_for_one(
         assert not window.live_page.verticalScrollBar().isVisible()
 
 
+def test_a_window_seen_unframed_before_its_frame_is_told_fits_the_frame_then(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exposed before the window manager tells its frame (X11 may), the window is taken as
+    unframed and grows to the whole screen; the frame told, it fits the screen with it, as
+    a first window does (it would have kept the whole screen, its foot below the edge)."""
+    screen = _Screen(800, 480)
+    openbox = QMargins(1, 20, 1, 5)
+    framed = [QMargins()]
+    monkeypatch.setattr(MainWindow, "screen", lambda self: screen)
+    monkeypatch.setattr(MainWindow, "_frame_margins", lambda self: framed[0])
+    monkeypatch.setattr(main_window, "shown_unframed", lambda window: framed[0].isNull())
+    window = make_window(qtbot)
+    with qtbot.waitExposed(window):
+        window.show()
+    qtbot.waitUntil(lambda: window.size() == screen.room.size())
+    framed[0] = openbox
+    window.move(1, 20)  # where openbox puts it, inside its frame
+    qtbot.waitUntil(lambda: window.size() == screen.room.size().shrunkBy(openbox))
+
+
 def test_a_window_saved_without_a_frame_keeps_no_room_for_one_before_it_shows(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
