@@ -16,6 +16,7 @@ import os
 import sqlite3
 import sys
 import time
+import weakref
 import zlib
 from contextlib import closing, contextmanager, suppress
 from datetime import date
@@ -374,7 +375,10 @@ class UsageIndex:
         self._waiting = waiting
         self.notice: str | None = None
         self._file: tuple[int, int] | None = None  # the (device, inode) the connection is on
+        self._closed = False
         self._db = self._open()
+        if self.kept:
+            _OPEN_HERE.add(self)
         #: The connection and its ``data_version`` when ``written_elsewhere`` last looked.
         self._looked: tuple[sqlite3.Connection, int] | None = None
         #: The connection and its ``data_version`` when the values' types were last checked
@@ -444,6 +448,8 @@ class UsageIndex:
                 else caught
             )
             if not is_damage(error):
+                if self.kept:  # (the lock is held here)
+                    _leave_no_wal(self.path, self, locked=True)
                 raise  # busy, read-only, a full or failing disk: not the file's fault
             self.notice = f"The usage index could not be read ({_described(error)}); {REBUILDING}"
         self._remove_files()
@@ -558,6 +564,9 @@ class UsageIndex:
     def close(self) -> None:
         """Close the file (the index cannot be used afterwards)."""
         self._db.close()
+        self._closed = True
+        if self.kept:
+            _leave_no_wal(self.path, self)
 
     def __enter__(self) -> UsageIndex:
         return self
@@ -1569,6 +1578,63 @@ def _empty_wal(db: sqlite3.Connection) -> None:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     finally:
         db.execute(f"PRAGMA busy_timeout = {round(BUSY_TIMEOUT_S * 1000)}")
+
+
+#: The indexes of this process (closed or not): ``_leave_no_wal`` leaves the files of one
+#: still open here alone, as the lock ``_in_use`` looks for does not tell this process's own.
+_OPEN_HERE: weakref.WeakSet[UsageIndex] = weakref.WeakSet()
+
+
+def _leave_no_wal(path: str | Path, closing: UsageIndex, *, locked: bool = False) -> None:
+    """Remove the empty ``-wal`` file and the ``-shm`` file SQLite left beside the index
+    when ``closing`` was its last connection. SQLite removes them itself as the last
+    connection closes, unless its -shm file cannot be grown to its size: on a full disk the
+    first update (or opening) fails so, and an empty -wal and a 24 KB -shm had stayed after
+    the report and the window. An empty WAL holds no committed write, and with no connection
+    left (``_in_use``, none of this process's but ``closing``, and ``.lock`` held: no process
+    opening it meanwhile) the -shm holds nothing either; a WAL with pages in it is never
+    touched. Best effort: what cannot be looked at or removed stays, as SQLite leaves it."""
+    database = os.path.realpath(path)
+    if any(
+        index is not closing and not index._closed and os.path.realpath(index.path) == database
+        for index in list(_OPEN_HERE)
+    ):
+        return
+    wal, shm = f"{database}-wal", f"{database}-shm"
+    left: list[str] = []
+    for name in (wal, shm):
+        try:
+            info = os.lstat(name)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return
+        if not S_ISREG(info.st_mode) or (name == wal and info.st_size > 0):
+            return  # not SQLite's (left as it is), or a WAL with writes in it
+        left.append(name)
+    if not left:
+        return  # (SQLite removed them: the usual close)
+    try:
+        fd = None if locked else _open_lock(f"{path}.lock")
+    except OSError:
+        return
+    try:
+        if fd is not None and not _try_lock(fd):
+            return  # another process is opening the index: the files are its own now
+        try:
+            if (wal in left and os.lstat(wal).st_size > 0) or _in_use(database):
+                return
+            for name in left:
+                with suppress(OSError):
+                    os.remove(name)
+        finally:
+            if fd is not None:
+                _unlock(fd)
+    except OSError:
+        return
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 def _is_overflow(error: sqlite3.Error) -> bool:

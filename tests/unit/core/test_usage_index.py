@@ -1694,6 +1694,89 @@ def test_a_new_index_that_the_disk_has_no_room_for_leaves_nothing_to_trip_on(
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
 
 
+#: Lets no file grow past 24 KB (a full disk, as SQLite meets it: its -shm file grows a page
+#: at a time to 32 KB, and fails at the page it has no room for), then opens the index at
+#: argv[1] and updates it from the home at argv[2]; with argv[3] "update", the disk fills only
+#: once the index is open (a new one's tables made). Prints SQLite's error.
+_FULL_DISK_UPDATER = """
+import resource, signal, sqlite3, sys
+from codex_presence_gui.core.usage_index import UsageIndex
+
+def fill_the_disk():
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails (EFBIG); the process lives
+    hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
+    resource.setrlimit(resource.RLIMIT_FSIZE, (24576, hard))
+
+if sys.argv[3] == "open":
+    fill_the_disk()
+try:
+    with UsageIndex(sys.argv[1]) as index:
+        if sys.argv[3] == "update":
+            fill_the_disk()
+        index.update([sys.argv[2]])
+except sqlite3.Error as error:
+    print(error.sqlite_errorname)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX's")
+@pytest.mark.parametrize("fills", ["update", "open"])
+def test_an_index_the_full_disk_fails_leaves_no_wal_nor_shm_file(
+    codex_home: CodexHome, tmp_path: Path, fills: str
+) -> None:
+    """A disk with room for the index's tables but not for SQLite's -shm file: the first
+    update fails (``fills`` "update"), or the opening of an index already made ("open"), and
+    SQLite, unable to map the -shm file to end the WAL with, leaves both: an empty -wal and
+    a 24 KB -shm file had stayed after the report and the window. They are removed; the
+    index's rows are kept as they were."""
+    codex_home.write(SID, _session(30))
+    path = tmp_path / "cache" / INDEX_NAME
+    before = {}
+    if fills == "open":
+        with UsageIndex(path) as index:
+            index.update([codex_home.root])
+            before = _state(index, codex_home.root)
+        codex_home.write(OTHER, _session(3))
+    updater = subprocess.run(
+        [sys.executable, "-c", _FULL_DISK_UPDATER, str(path), str(codex_home.root), fills],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert updater.stdout.strip() == "SQLITE_IOERR_SHMSIZE"
+    assert sorted(entry.name for entry in path.parent.iterdir()) == [
+        INDEX_NAME,
+        f"{INDEX_NAME}.lock",
+    ]
+    with UsageIndex(path) as index:
+        assert index.notice is None
+        assert _state(index, codex_home.root) == before
+
+
+def test_closing_one_index_leaves_the_wal_of_another_open_in_this_process(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """The -wal and -shm files of an index still open in this process are never removed
+    when another closes: the lock a process holds on the -shm file does not tell its own
+    connections apart (and a WAL that holds writes is never removed at all)."""
+    codex_home.write(SID, _session(3))
+    path = tmp_path / INDEX_NAME
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+        index._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()  # an empty WAL
+        UsageIndex(path).close()
+        assert Path(f"{path}-wal").stat().st_size == 0
+        assert Path(f"{path}-shm").exists()
+        index._db.execute("PRAGMA wal_autocheckpoint = 0")  # its writes stay in the WAL
+        codex_home.write(OTHER, _session(2))
+        index.update([codex_home.root])
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+    with UsageIndex(path) as index:
+        assert index.notice is None
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "g")
+
+
 def test_an_error_after_which_sqlite_rolled_back_is_told_and_the_index_kept(
     codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
