@@ -119,17 +119,86 @@ def unavailable_prices(source: str) -> bool:
     return source.startswith(f"{UNAVAILABLE} (")
 
 
+#: How often a wait for the price library's import asks whether to give up.
+IMPORT_POLL_S = 0.02
+
+
+class _Import:
+    """The price library's import in a thread of its own (see ``import_library``)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.done = threading.Event()
+        self.library: Any = None
+        self.error: BaseException | None = None
+        thread = threading.Thread(target=self._run, name="genai-prices-import", daemon=True)
+        thread.start()
+
+    def _run(self) -> None:
+        try:
+            import genai_prices
+
+            self.library = genai_prices
+        except BaseException as error:  # told to whoever waits, in their thread
+            self.error = error
+        finally:
+            self.done.set()
+
+
+_importing: _Import | None = None
+
+
+def import_library(should_stop: Callable[[], bool] | None = None) -> Any:
+    """The price library, imported; None when ``should_stop`` said True before it was.
+
+    With ``should_stop``, the import runs in a daemon thread of its own that the caller
+    waits for, asking ``should_stop`` between looks: the window's usage thread, quit in the
+    middle of the import, had outlived the 900 ms its stop is given (1.2 s), and a QThread
+    cannot be let go of while it runs. An import given up goes on alone (one for every
+    caller) and is not waited for at exit.
+
+    Raises:
+        ImportError: the library cannot be imported.
+    """
+    global _importing
+    if should_stop is None:
+        import genai_prices
+
+        return genai_prices
+    # Threads: only the window's usage thread asks for prices at a time; a second asking
+    # meanwhile would at worst start a second import, which Python's import lock makes one.
+    job = _importing
+    if job is None or (job.done.is_set() and job.error is not None):
+        job = _importing = _Import()  # (a failed import is tried again, as without a thread)
+    while not job.done.wait(IMPORT_POLL_S):
+        if should_stop():
+            return None
+    if job.error is not None:
+        raise job.error
+    return job.library
+
+
 class Pricer:
     """Prices calls by model with the price library, remembering each model's unit prices.
 
     Args:
         provider: the library's provider id (Codex's models are OpenAI's).
         store: where unit prices are kept between runs (None: this run only).
+        should_stop: asked while the library is imported (see ``import_library``): True
+            gives up the wait, and the prices asked for meanwhile are None. A thread that
+            must stop in time passes it (and uses the pricer no more once it said True).
     """
 
-    def __init__(self, provider: str = "openai", store: PriceStore | None = None) -> None:
+    def __init__(
+        self,
+        provider: str = "openai",
+        store: PriceStore | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> None:
         self.provider = provider
         self._store = store
+        self._should_stop = should_stop
         self._version = library_version()
         self._library: Any = None
         self._unavailable: str | None = (
@@ -172,11 +241,10 @@ class Pricer:
     def _load(self) -> Any:
         if self._library is None and self._unavailable is None:
             try:
-                import genai_prices  # about 0.25 s: only when a cost is asked for
+                # About 0.25 s (1.2 s seen on a busy machine): only when a cost is asked for.
+                self._library = import_library(self._should_stop)
             except ImportError as error:
                 self._unavailable = f"the genai-prices package cannot be imported: {error}"
-            else:
-                self._library = genai_prices
         return self._library
 
     def units(

@@ -216,7 +216,9 @@ class UsageWorker(Worker):
                     "memory while the window is open."
                 )
             # Prices found once are kept in the index: most runs never import the library.
-            self._pricer = Pricer(store=self._index)
+            # A quit while the price library is imported gives the import up (it is not
+            # waited for: see import_library).
+            self._pricer = Pricer(store=self._index, should_stop=self.should_stop)
             if self._notice:
                 log.info("%s", self._notice)
         index = self._index

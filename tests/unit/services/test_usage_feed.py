@@ -3,6 +3,8 @@ thread receives finished views, stays free meanwhile, and can stop the feed at a
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import itertools
 import shutil
 import sys
@@ -286,6 +288,78 @@ def test_stop_during_an_update(
     assert not feed.running
     qtbot.wait(100)
     assert [view.state for view in seen] == [UsageState.BUILDING]
+
+
+class _SlowLoader(importlib.abc.Loader):
+    """A module's own loader, made to take ``seconds`` before running it (a busy machine's
+    import); ``started`` is set as the wait begins."""
+
+    def __init__(self, real: Any, seconds: float, started: threading.Event) -> None:
+        self.real, self.seconds, self.started = real, seconds, started
+
+    def create_module(self, spec: Any) -> Any:
+        return self.real.create_module(spec)
+
+    def exec_module(self, module: Any) -> None:
+        self.started.set()
+        time.sleep(self.seconds)
+        self.real.exec_module(module)
+
+    def __getattr__(self, name: str) -> Any:  # (resource readers: the package's data)
+        return getattr(self.real, name)
+
+
+class _SlowPriceLibrary(importlib.abc.MetaPathFinder):
+    """Finds the price library as Python would, with a ``_SlowLoader``."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.started = threading.Event()
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name != "genai_prices":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is not None:
+            spec.loader = _SlowLoader(spec.loader, self.seconds, self.started)
+        return spec
+
+
+def test_a_quit_while_the_price_library_is_imported_ends_in_time(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first prices of a new index import the price library (0.25 s; 1.2 s seen on a busy
+    machine): a stop meanwhile ends the thread within the 900 ms the window gives it, which
+    had waited for the import to end and outlived it. Nothing is delivered after the stop."""
+    from codex_presence_gui.app import STOP_TIMEOUT_MS
+    from codex_presence_gui.core import pricing
+    from codex_presence_gui.services.worker import join_parked
+
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
+    for name in [name for name in sys.modules if name.partition(".")[0] == "genai_prices"]:
+        monkeypatch.delitem(sys.modules, name)  # (put back after the test)
+    slow = _SlowPriceLibrary(seconds=3.0)
+    monkeypatch.setattr(sys, "meta_path", [slow, *sys.meta_path])
+    monkeypatch.setattr(pricing, "_importing", None, raising=False)
+    feed = make_feed(codex_home, tmp_path)
+    seen = views(feed)
+    feed.start()
+    try:
+        qtbot.waitUntil(slow.started.is_set, timeout=10_000)
+        started = time.monotonic()
+        feed.abort()  # as the window quits
+        assert feed.stop(STOP_TIMEOUT_MS)
+        assert time.monotonic() - started < STOP_TIMEOUT_MS / 1000
+        qtbot.wait(100)
+        assert [view.state for view in seen] == [UsageState.BUILDING]
+    finally:
+        feed.stop(0)
+        assert join_parked(10.0)
+        # The import given up ends on its own: not after the test has put the modules back.
+        for thread in threading.enumerate():
+            if thread.name == "genai-prices-import":
+                thread.join(10.0)
 
 
 def test_an_index_that_cannot_be_kept_is_read_into_memory_and_said(
