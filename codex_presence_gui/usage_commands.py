@@ -265,7 +265,7 @@ def _run_report(
         home_texts,
         left_out_message,
         no_home_message,
-        no_sessions_message,
+        no_sessions_messages,
         too_many_homes_message,
     )
     from codex_presence_gui.core.pricing import Pricer
@@ -305,18 +305,19 @@ def _run_report(
         warnings.append(f"warning: {unusable}")
     if not_read:
         warnings.append(f"warning: {too_many_homes_message(not_read)}")
+    folders: list[str] = []
     for home in homes:
         left_out = left_out_message(home)
         if left_out is not None:  # a typo in one of two homes would undercount unsaid
             warnings.append(f"warning: {left_out}")
         else:
-            # A home without logs would only be "no token usage" (often the sessions folder
-            # given for the home): say why.
-            message = no_sessions_message(home)
-            if message is not None:
-                warnings.append(f"warning: {message}")
-                if message.startswith("cannot open"):
-                    closed.append(os.path.join(os.path.abspath(home), ""))
+            folders.append(home)
+    # A home without logs would only be "no token usage" (often the sessions folder given for
+    # the home): say why (the homes merely without one together, not a line each).
+    for about, message in no_sessions_messages(folders):
+        warnings.append(f"warning: {message}")
+        if about is not None and message.startswith("cannot open"):
+            closed.append(os.path.join(os.path.abspath(about), ""))
     import gc
     import sqlite3
 

@@ -11,7 +11,7 @@ from codex_presence_gui.paths import kind_of
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from pathlib import Path
     from typing import TypeVar
 
@@ -157,14 +157,88 @@ def no_home_message(homes: Sequence[str | Path], *, from_settings: bool = False)
     )
 
 
+#: How many folders a notice names before it counts the rest: 64 Codex folders without a
+#: sessions folder had had their 64 paths listed in the limits panel, ``status`` and
+#: ``report`` (the settings dialog and ``status --json`` list them all).
+FOLDERS_NAMED = 3
+
+
+def named_folders(folders: Sequence[str]) -> str:
+    """``folders`` as a notice names them: the first ``FOLDERS_NAMED`` and how many more
+    ("~/a, ~/b, ~/c and 61 more"), or all of them when one more would be counted ("and 1
+    more" is no shorter than its name)."""
+    if len(folders) <= FOLDERS_NAMED + 1:
+        return ", ".join(folders)
+    return f"{', '.join(folders[:FOLDERS_NAMED])} and {len(folders) - FOLDERS_NAMED:,} more"
+
+
+def sessions_missing_text(folders: Sequence[str], *, short: bool = False) -> str:
+    """What every surface says of ``sessions`` folders missing from homes that are there
+    (``folders`` as the surface writes them; past ``FOLDERS_NAMED``, counted): "~/.codex/
+    sessions, where Codex keeps its logs, is missing" (the report had said "~/.codex has no
+    sessions folder", the window this); ``short``, for the tray: "~/.codex/sessions is
+    missing"."""
+    verb = "is" if len(folders) == 1 else "are"
+    where = "" if short else ", where Codex keeps its logs,"
+    return f"{named_folders(folders)}{where} {verb} missing"
+
+
+def sessions_blocked_texts(
+    blocked: Sequence[tuple[str, str]], say: Callable[[str, str], str] = sessions_blocked_text
+) -> list[str]:
+    """What is said (``say``) of each ``sessions`` folder and what it is instead, the rest
+    counted past ``FOLDERS_NAMED`` as ``named_folders`` counts them ("and 61 more are not
+    folders either")."""
+    if len(blocked) <= FOLDERS_NAMED + 1:
+        return [say(folder, kind) for folder, kind in blocked]
+    said = [say(folder, kind) for folder, kind in blocked[:FOLDERS_NAMED]]
+    return [*said, f"and {len(blocked) - FOLDERS_NAMED:,} more are not folders either"]
+
+
 def no_sessions_message(home: str) -> str | None:
     """What a command says of an existing home without a ``sessions`` or ``archived_sessions``
     folder (None when it has one). Given the sessions folder itself (named so, or holding
     year folders), it suggests the folder above. A file (a pipe…) where ``sessions`` goes is
     said as such, archived logs or not: Codex cannot write new ones while it is there."""
+    said = _no_sessions(home)
+    return None if said is None else said[0]
+
+
+def no_sessions_messages(homes: Sequence[str]) -> list[tuple[str | None, str]]:
+    """``no_sessions_message`` of each of ``homes`` that has one, with the home it is about,
+    except that the homes that are merely without one (no other word for them: "is it a
+    Codex folder?") are said together, in the place of the first, about no one home (None):
+    64 of them had been 64 warnings."""
+    said: list[tuple[str | None, str]] = []
+    plain: list[str] = []
+    place = 0
+    for home in homes:
+        found = _no_sessions(home)
+        if found is None:
+            continue
+        text, merely = found
+        if merely:
+            if not plain:
+                place = len(said)
+                said.append((home, text))
+            plain.append(home)
+        else:
+            said.append((home, text))
+    if len(plain) > 1:
+        folders = [shown_home(_child(home, SESSIONS_DIR)) for home in plain]
+        said[place] = (
+            None,
+            f"{sessions_missing_text(folders)}; are the folders given Codex folders?",
+        )
+    return said
+
+
+def _no_sessions(home: str) -> tuple[str, bool] | None:
+    """``no_sessions_message``, and whether it is merely "is missing; is it a Codex
+    folder?" (that may be said of several homes at once)."""
     kind = sessions_not_a_folder(home)
     if kind is not None:
-        return sessions_blocked_text(shown_home(_child(home, SESSIONS_DIR)), kind)
+        return sessions_blocked_text(shown_home(_child(home, SESSIONS_DIR)), kind), False
     for name in (SESSIONS_DIR, ARCHIVED_DIR):
         try:
             if stat_module.S_ISDIR(os.stat(_child(home, name)).st_mode):
@@ -178,16 +252,16 @@ def no_sessions_message(home: str) -> str | None:
                 return (
                     f"cannot open {shown_home(home)}: {closed.strerror or closed}; "
                     "what the index holds of it is kept"
-                )
+                ), False
             # The home opens: the folder's own problem (a link loop, a dead mount) is the
             # walk's to say, with that folder's name.
             return None
 
-    message = f"{shown_home(home)} has no {SESSIONS_DIR} folder"
+    message = sessions_missing_text([shown_home(_child(home, SESSIONS_DIR))])
     parent = os.path.dirname(os.path.abspath(home))
     if parent != os.path.abspath(home) and _is_sessions_folder(home):
-        return f"{message}; did you mean --codex-home {shown_home(parent)}?"
-    return f"{message}; is it a Codex folder?"
+        return f"{message}; did you mean --codex-home {shown_home(parent)}?", False
+    return f"{message}; is {shown_home(home)} a Codex folder?", True
 
 
 def _is_sessions_folder(folder: str) -> bool:

@@ -13,7 +13,13 @@ from codex_presence_gui.core.dashboard import (
     insight_notes,
     shares_by_session,
 )
-from codex_presence_gui.core.discovery import SESSIONS_DIR, sessions_blocked_text, shown_home
+from codex_presence_gui.core.discovery import (
+    SESSIONS_DIR,
+    sessions_blocked_text,
+    sessions_blocked_texts,
+    sessions_missing_text,
+    shown_home,
+)
 from codex_presence_gui.core.formatting import (
     activity_text,
     credits_text,
@@ -339,11 +345,8 @@ _NO_READING_YET = "(Codex writes one with every model response)"
 
 
 def _missing_sessions_text(folders: list[str]) -> str:
-    one = len(folders) == 1
-    return (
-        f"{', '.join(folders)}, where Codex keeps its logs, {'is' if one else 'are'} "
-        f"missing (Codex makes {'it' if one else 'them'} again when a session starts)"
-    )
+    then = "it" if len(folders) == 1 else "them"
+    return f"{sessions_missing_text(folders)} (Codex makes {then} again when a session starts)"
 
 
 def _no_limits_reasons(board: Dashboard) -> list[dict[str, str | None]]:
@@ -373,11 +376,13 @@ def _no_limits_text(board: Dashboard) -> str:
     if board.no_sessions_folder:
         kinds = dict(board.blocked_sessions)
         # A file where ``sessions`` goes is said as one: Codex cannot make the folder then.
-        said = [
-            sessions_blocked_text(shown_home(home / SESSIONS_DIR), kinds[home])
-            for home in board.sessionless
-            if home in kinds
-        ]
+        said = sessions_blocked_texts(
+            [
+                (shown_home(home / SESSIONS_DIR), kinds[home])
+                for home in board.sessionless
+                if home in kinds
+            ]
+        )
         missing = [
             shown_home(home / SESSIONS_DIR) for home in board.sessionless if home not in kinds
         ]

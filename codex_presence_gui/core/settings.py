@@ -39,6 +39,7 @@ from codex_presence_gui.core.discovery import (
     archived_blocked_text,
     not_a_folder,
     sessions_blocked_text,
+    sessions_missing_text,
     shown_home,
     too_many_homes_message,
 )
@@ -200,15 +201,15 @@ def validate(settings: Settings) -> list[Problem]:
             problems.append(Problem("codex_homes", blocked, blocking=False))
         elif not any((path / name).is_dir() for name in ("sessions", "archived_sessions")):
             # "/" or a project folder: accepted (Codex may not have run yet), but said.
+            # In the words of every surface (``sessions_missing_text``).
             usual = path == Path.home() / ".codex"
+            missing = sessions_missing_text([shown_home(Path(home) / SESSIONS_DIR)])
             problems.append(
                 Problem(
                     "codex_homes",
-                    f"{shown} holds no Codex logs yet (no sessions folder in it); they appear "
-                    "once Codex runs."
+                    f"{missing}; Codex makes it when it first runs."
                     if usual
-                    else f"{shown} holds no Codex logs (no sessions folder in it): is it the "
-                    "folder Codex uses, usually ~/.codex?",
+                    else f"{missing}: is {shown} the folder Codex uses, usually ~/.codex?",
                     blocking=False,
                 )
             )

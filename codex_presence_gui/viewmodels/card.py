@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codex_presence_gui.core.dashboard import Dashboard, SessionShare, session_shares
-from codex_presence_gui.core.discovery import SESSIONS_DIR, sessions_blocked_text, shown_home
+from codex_presence_gui.core.discovery import (
+    SESSIONS_DIR,
+    named_folders,
+    sessions_blocked_texts,
+    sessions_missing_text,
+    shown_home,
+)
 from codex_presence_gui.core.formatting import (
     doing_forms,
     ended_text,
@@ -169,8 +175,8 @@ def not_folders_text(dashboard: Dashboard) -> str:
 
 def missing_sessions_text(dashboard: Dashboard) -> str:
     """The ``sessions`` folders that are missing from homes that are there
-    (``~/.codex/sessions``), or "" when none is."""
-    return ", ".join(sessions_folders(dashboard.sessionless))
+    (``~/.codex/sessions``; past a few, counted: ``named_folders``), or "" when none is."""
+    return named_folders(sessions_folders(dashboard.sessionless))
 
 
 def blocked_sessions_text(dashboard: Dashboard) -> str:
@@ -182,7 +188,10 @@ def blocked_sessions_text(dashboard: Dashboard) -> str:
 def blocked_text(blocked: Sequence[tuple[Path, str]]) -> str:
     """``blocked_sessions_text`` of these homes and what their ``sessions`` is."""
     return "; ".join(
-        f"{folder} is {kind}, not a folder" for folder, kind in blocked_sessions_folders(blocked)
+        sessions_blocked_texts(
+            blocked_sessions_folders(blocked),
+            lambda folder, kind: f"{folder} is {kind}, not a folder",
+        )
     )
 
 
@@ -200,15 +209,15 @@ def no_sessions_folder_text(
     ``folders`` that are something else (``blocked``: each folder and what it is) are said to
     be, without ``then``: Codex cannot make a folder where a file is."""
     kinds = dict(blocked)
-    said = [sessions_blocked_text(folder, kinds[folder]) for folder in folders if folder in kinds]
+    said = sessions_blocked_texts(
+        [(folder, kinds[folder]) for folder in folders if folder in kinds]
+    )
     missing = [folder for folder in folders if folder not in kinds]
     text = f"No {what} to show: {'; '.join(said)}." if said else ""
     if not missing:
         return text
-    one = len(missing) == 1
-    gone = (
-        f"{', '.join(missing)}, where Codex keeps its logs, {'is' if one else 'are'} missing. "
-        + then.format(it="it" if one else "them")
+    gone = f"{sessions_missing_text(missing)}. " + then.format(
+        it="it" if len(missing) == 1 else "them"
     )
     return f"{text} {gone}" if said else f"No {what} to show: {gone}"
 

@@ -8,6 +8,7 @@ from datetime import tzinfo
 
 from codex_presence_gui import APP_NAME
 from codex_presence_gui.core.dashboard import Dashboard
+from codex_presence_gui.core.discovery import sessions_missing_text
 from codex_presence_gui.core.formatting import (
     Level,
     as_of_text,
@@ -196,7 +197,7 @@ def glance(
             said = [blocked] if (blocked := blocked_sessions_text(dashboard)) else []
             missing = [f for f in sessions_folders(dashboard.sessionless) if f not in kinds]
             if missing:
-                said.append(f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing")
+                said.append(sessions_missing_text(missing, short=True))
             waiting = "; ".join(said)
         else:
             waiting = "No limit reading yet"

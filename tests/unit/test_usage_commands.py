@@ -485,11 +485,13 @@ def test_a_home_without_a_sessions_folder_is_said_with_the_folder_meant(
         capsys, "report", "daily", "--codex-home", str(sessions), str(copy), str(empty)
     )
     assert status == 0
+    missing = "where Codex keeps its logs, is missing"
     assert _warnings(err) == [
-        f"warning: {sessions} has no sessions folder; did you mean --codex-home {home.root}?",
-        f"warning: {copy} has no sessions folder; did you mean --codex-home {tmp_path}?",
+        f"warning: {sessions}/sessions, {missing}; did you mean --codex-home {home.root}?",
+        f"warning: {copy}/sessions, {missing}; did you mean --codex-home {tmp_path}?",
         # Escaped: neither acted on, nor read as a folder "empty" that is not there.
-        f"warning: '{tmp_path}/empty\\x1b[2J' has no sessions folder; is it a Codex folder?",
+        f"warning: '{tmp_path}/empty\\x1b[2J/sessions', {missing}; is "
+        f"'{tmp_path}/empty\\x1b[2J' a Codex folder?",
     ]
     status, _, err = _run(capsys, "report", "daily", "--codex-home", str(home.root))
     assert "sessions folder" not in err

@@ -143,12 +143,13 @@ def test_a_home_without_a_sessions_folder_keeps_its_message(tmp_path: Path) -> N
     empty = tmp_path / "empty"
     empty.mkdir()
     assert no_sessions_message(str(empty)) == (
-        f"{empty} has no sessions folder; is it a Codex folder?"
+        f"{empty / 'sessions'}, where Codex keeps its logs, is missing; is {empty} a Codex folder?"
     )
     odd = tmp_path / "\x1b[2J"
     odd.mkdir()
     assert no_sessions_message(str(odd)) == (
-        f"'{tmp_path}/\\x1b[2J' has no sessions folder; is it a Codex folder?"
+        f"'{tmp_path}/\\x1b[2J/sessions', where Codex keeps its logs, is missing; is "
+        f"'{tmp_path}/\\x1b[2J' a Codex folder?"
     )
 
 

@@ -228,7 +228,10 @@ def test_a_folder_without_codex_logs_is_said_not_refused(tmp_path: Path) -> None
     [problem] = validate(Settings(codex_homes=(str(tmp_path),)))
     assert problem.key == "codex_homes"
     assert not problem.blocking
-    assert "holds no Codex logs" in problem.message
+    assert problem.message == (
+        f"{tmp_path / 'sessions'}, where Codex keeps its logs, is missing: is {tmp_path} the "
+        "folder Codex uses, usually ~/.codex?"
+    )
     for name in ("sessions", "archived_sessions"):
         home = tmp_path / name.upper()
         (home / name).mkdir(parents=True)
@@ -292,7 +295,8 @@ def test_the_usual_folder_before_codex_ran_is_not_questioned(
     (tmp_path / ".codex").mkdir()
     [problem] = validate(Settings(codex_homes=("~/.codex",)))
     assert problem.message == (
-        "~/.codex holds no Codex logs yet (no sessions folder in it); they appear once Codex runs."
+        "~/.codex/sessions, where Codex keeps its logs, is missing; Codex makes it when it "
+        "first runs."
     )
 
 

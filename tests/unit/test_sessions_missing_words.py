@@ -1,0 +1,111 @@
+"""Codex folders without a ``sessions`` folder: every surface says it in the same words, and
+names a few folders before it counts the rest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from codex_presence_gui.cli import main
+from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
+from codex_presence_gui.core.discovery import MAX_HOMES
+from codex_presence_gui.core.reader import CodexReader
+from codex_presence_gui.core.report import render_text
+from codex_presence_gui.paths import BASE_DIR_ENV
+from codex_presence_gui.viewmodels.card import missing_sessions_text
+from codex_presence_gui.viewmodels.glance import glance
+from codex_presence_gui.viewmodels.limits import limits_view
+
+#: The words each surface says a missing sessions folder in.
+MISSING = "where Codex keeps its logs, are missing"
+
+
+@pytest.fixture
+def homes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """64 Codex folders, none with a sessions folder (nor a cache of the user's)."""
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    made = [tmp_path / f"h{number:02}" for number in range(MAX_HOMES)]
+    for home in made:
+        home.mkdir()
+    return made
+
+
+def _board(homes: list[Path]) -> Dashboard:
+    return build_dashboard(CodexReader(homes, max_age=None).refresh(discover_files=True))
+
+
+def _first_named(homes: list[Path]) -> str:
+    """How the first three sessions folders and the rest are said."""
+    named = ", ".join(str(home / "sessions") for home in homes[:3])
+    return f"{named} and 61 more, {MISSING}"
+
+
+def test_the_window_names_a_few_sessions_folders_and_counts_the_rest(homes: list[Path]) -> None:
+    """The limits panel, the tray's tooltip and the status bar had listed all 64 paths."""
+    board = _board(homes)
+    shown = [
+        limits_view(board).message or "",
+        glance(board).waiting,
+        missing_sessions_text(board),
+    ]
+    for text in shown:
+        assert str(homes[3] / "sessions") not in text
+        assert "and 61 more" in text
+    assert _first_named(homes) in shown[0]
+    # The tray says it short.
+    assert shown[1] == _first_named(homes).replace(", where Codex keeps its logs,", "")
+
+
+def test_status_names_a_few_in_its_text_and_lists_them_all_in_json(
+    homes: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``status`` says it in the window's words, the rest counted; ``--json`` keeps one reason
+    per folder (for machines), each in those words too."""
+    text = render_text(CodexReader(homes, max_age=None).refresh(discover_files=True), width=500)
+    assert f"{_first_named(homes)} (Codex makes them again when a session starts)" in text
+    assert str(homes[3] / "sessions") not in text
+    folders = [item for home in homes for item in ("--codex-home", str(home))]
+    assert main(["status", "--json", *folders]) == 0
+    reasons = json.loads(capsys.readouterr().out)["limits_reasons"]
+    assert [reason["path"] for reason in reasons] == [str(home / "sessions") for home in homes]
+    assert reasons[0]["text"].startswith(
+        f"{homes[0] / 'sessions'}, where Codex keeps its logs, is missing"
+    )
+
+
+def test_report_says_the_folders_without_one_in_one_warning(
+    homes: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``report`` had said "~/x has no sessions folder; is it a Codex folder?" once per folder
+    (64 warnings), in other words than the window's."""
+    folders = [item for home in homes for item in ("--codex-home", str(home))]
+    assert main(["report", "daily", *folders]) == 0
+    warnings = capsys.readouterr().err.replace("\n  ", " ").splitlines()
+    assert warnings == [
+        f"warning: {_first_named(homes)}; are the folders given Codex folders?",
+    ]
+
+
+def test_one_folder_without_one_is_said_alone_in_the_same_words(tmp_path: Path) -> None:
+    """One is named with its own question; the others (a sessions folder given for the home)
+    keep their place and their own advice."""
+    from codex_presence_gui.core.discovery import no_sessions_messages
+
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    given = tmp_path / "codex" / "sessions"
+    given.mkdir(parents=True)
+    assert no_sessions_messages([str(given), str(plain)]) == [
+        (
+            str(given),
+            f"{given / 'sessions'}, where Codex keeps its logs, is missing; did you mean "
+            f"--codex-home {tmp_path / 'codex'}?",
+        ),
+        (
+            str(plain),
+            f"{plain / 'sessions'}, where Codex keeps its logs, is missing; is {plain} a Codex "
+            "folder?",
+        ),
+    ]
