@@ -48,7 +48,6 @@ from codex_presence_gui.core.discovery import (
     left_out_message,
     no_home_message,
     resolve_codex_homes,
-    too_many_homes_message,
 )
 from codex_presence_gui.core.formatting import unbroken
 from codex_presence_gui.core.history import HistoryReader
@@ -66,6 +65,7 @@ from codex_presence_gui.core.presence import (
     preview_lines,
     resolve_client_id,
 )
+from codex_presence_gui.core.problems import homes_cap_text
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.core.settings import SETTINGS_FILE, Settings
@@ -927,7 +927,7 @@ def _screenshot_homes(args: argparse.Namespace) -> tuple[tuple[Path, ...], list[
     homes = given or resolve_codex_homes([], chosen)
     # The first MAX_HOMES are read (the others said): only they are looked at.
     read, not_read = capped_homes(homes)
-    warnings = [f"warning: {too_many_homes_message(not_read)}"] if not_read else []
+    warnings = [f"warning: {homes_cap_text(within=True, left_out=not_read)}"] if not_read else []
     if not any(os.path.isdir(home) for home in read):
         warnings.append(f"warning: {no_home_message(read, from_settings=bool(chosen))}")
     else:

@@ -18,7 +18,6 @@ from codex_presence_gui.core.discovery import (
     capped_homes,
     no_home_message,
     resolve_codex_homes,
-    too_many_homes_message,
 )
 from codex_presence_gui.core.presence import (
     PresenceCard,
@@ -28,6 +27,7 @@ from codex_presence_gui.core.presence import (
     preview_lines,
     resolve_client_id,
 )
+from codex_presence_gui.core.problems import homes_cap_text
 from codex_presence_gui.core.sanitize import clean_text, terminal_safe_json
 from codex_presence_gui.core.settings import (
     SETTINGS_FILE,
@@ -75,7 +75,7 @@ def _read(args: argparse.Namespace) -> tuple[Dashboard, Settings, list[str]] | N
         warnings.append(f"warning: {unusable}")
     not_read = capped_homes(homes)[1]
     if not_read:
-        warnings.append(f"warning: {too_many_homes_message(not_read)}")
+        warnings.append(f"warning: {homes_cap_text(within=True, left_out=not_read)}")
     return board, loaded.settings, warnings
 
 

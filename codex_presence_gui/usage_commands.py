@@ -266,7 +266,6 @@ def _run_report(
         left_out_message,
         no_home_message,
         no_sessions_messages,
-        too_many_homes_message,
     )
     from codex_presence_gui.core.pricing import Pricer
     from codex_presence_gui.core.usage_index import (
@@ -304,7 +303,9 @@ def _run_report(
     if unusable is not None:
         warnings.append(f"warning: {unusable}")
     if not_read:
-        warnings.append(f"warning: {too_many_homes_message(not_read)}")
+        from codex_presence_gui.core.problems import homes_cap_text
+
+        warnings.append(f"warning: {homes_cap_text(within=True, left_out=not_read)}")
     folders: list[str] = []
     for home in homes:
         left_out = left_out_message(home)

@@ -75,15 +75,21 @@ def path_text(path: Path) -> str:
     return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def homes_cap_text(*, short: bool = False, within: bool = False) -> str:
+def homes_cap_text(
+    *, short: bool = False, within: bool = False, left_out: int | None = None
+) -> str:
     """ "Only the first 64 Codex folders are read": what the notice about the folders past
     ``discovery.MAX_HOMES`` says first (``too_many_homes_message``), the words the status bar
-    and the Usage page say it in; ``short``: "Only 64 Codex folders read"; ``within``: for
-    the middle of a sentence ("only the first 64 …")."""
+    and the Usage page say it in; ``short``: "Only 64 Codex folders read"; ``left_out``: the
+    whole notice, with how many folders are not read; ``within``: for the middle of a
+    sentence ("only the first 64 …"), or after "warning:", as a command's warnings are
+    written."""
     from codex_presence_gui.core.discovery import MAX_HOMES, too_many_homes_message
 
     if short:
         text = f"Only {MAX_HOMES} Codex folders read"
+    elif left_out is not None:
+        text = too_many_homes_message(left_out)
     else:
         text = too_many_homes_message(2).partition(";")[0]
     return text[:1].lower() + text[1:] if within else text

@@ -1,5 +1,5 @@
-"""Codex folders without a ``sessions`` folder: every surface says it in the same words, and
-names a few folders before it counts the rest."""
+"""Codex folders without a ``sessions`` folder, and folders past the most read: every surface
+says it in the same words, and names a few folders before it counts the rest."""
 
 from __future__ import annotations
 
@@ -108,4 +108,20 @@ def test_one_folder_without_one_is_said_alone_in_the_same_words(tmp_path: Path) 
             f"{plain / 'sessions'}, where Codex keeps its logs, is missing; is {plain} a Codex "
             "folder?",
         ),
+    ]
+
+
+def test_the_folders_past_the_most_read_are_warned_of_in_lower_case(
+    homes: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After "warning:", as the other warnings are written ("warning: Only the first 64…"
+    had been capitalised)."""
+    more = [tmp_path / f"more{number}" for number in range(6)]
+    for home in [*homes, *more]:
+        (home / "sessions").mkdir(parents=True)
+    folders = [item for home in [*homes, *more] for item in ("--codex-home", str(home))]
+    assert main(["report", "daily", *folders]) == 0
+    warnings = capsys.readouterr().err.replace("\n  ", " ").splitlines()
+    assert warnings == [
+        "warning: only the first 64 Codex folders are read; the 6 folders after them are not."
     ]

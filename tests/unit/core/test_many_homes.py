@@ -27,6 +27,8 @@ from tests.helpers.rollout import CodexHome
 
 EXTRA = 6
 NOT_READ = f"Only the first {MAX_HOMES} Codex folders are read; the 6 folders after them are not."
+#: As a command warns of it, after "warning:" (lower case, as its other warnings are).
+WARNED = f"warning: only{NOT_READ.removeprefix('Only')}"
 
 
 def many_homes(tmp_path: Path, count: int = MAX_HOMES + EXTRA) -> list[Path]:
@@ -151,7 +153,7 @@ def test_report_with_too_many_codex_homes_says_so(
     assert main(["report", "session", "--json", "--codex-home", *homes]) == 0
     out = capsys.readouterr()
     assert len(json.loads(out.out)["rows"]) == MAX_HOMES
-    assert f"warning: {NOT_READ}" in out.err.replace("\n  ", " ")
+    assert WARNED in out.err.replace("\n  ", " ")
 
 
 def test_screenshot_with_too_many_codex_homes_says_so(
@@ -166,7 +168,7 @@ def test_screenshot_with_too_many_codex_homes_says_so(
     args = build_parser().parse_args(["screenshot", out, "--codex-home", *homes])
     chosen, warnings = _screenshot_homes(args)
     assert len(chosen) == MAX_HOMES + EXTRA  # the reader reads the first, and says the rest
-    assert warnings == [f"warning: {NOT_READ}"]
+    assert warnings == [WARNED]
 
 
 def test_screenshot_usage_page_says_the_folders_not_read(
