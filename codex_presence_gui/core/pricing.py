@@ -9,6 +9,7 @@ of calls of one tier is priced exactly from its token sums.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import partial
@@ -139,11 +140,22 @@ class _Import:
         try:
             import genai_prices
 
+            # Its data too: loaded with the first price (0.2 s, most of it holding the GIL,
+            # and 0.3 s more to compile when no bytecode is kept), in the waiter's thread else.
+            _load_data(genai_prices)
             self.library = genai_prices
         except BaseException as error:  # told to whoever waits, in their thread
             self.error = error
         finally:
             self.done.set()
+
+
+def _load_data(library: Any) -> None:
+    """Load the library's whole price data now, as its first price does (17 ms once
+    compiled; the model does not matter, nor whether the library knows it). What fails here
+    is met again, and said, when a price is asked for."""
+    with suppress(Exception):
+        library.calc_price(library.Usage(input_tokens=1), "gpt-5", provider_id="openai")
 
 
 _importing: _Import | None = None
@@ -152,11 +164,11 @@ _importing: _Import | None = None
 def import_library(should_stop: Callable[[], bool] | None = None) -> Any:
     """The price library, imported; None when ``should_stop`` said True before it was.
 
-    With ``should_stop``, the import runs in a daemon thread of its own that the caller
-    waits for, asking ``should_stop`` between looks: the window's usage thread, quit in the
-    middle of the import, had outlived the 900 ms its stop is given (1.2 s), and a QThread
-    cannot be let go of while it runs. An import given up goes on alone (one for every
-    caller) and is not waited for at exit.
+    With ``should_stop``, the import and the loading of the library's data run in a daemon
+    thread of their own that the caller waits for, asking ``should_stop`` between looks: the
+    window's usage thread, quit in the middle of them, had outlived the 900 ms its stop is
+    given (1.2 s), and a QThread cannot be let go of while it runs. An import given up goes
+    on alone (one for every caller) and is not waited for at exit.
 
     Raises:
         ImportError: the library cannot be imported.
@@ -171,9 +183,12 @@ def import_library(should_stop: Callable[[], bool] | None = None) -> Any:
     job = _importing
     if job is None or (job.done.is_set() and job.error is not None):
         job = _importing = _Import()  # (a failed import is tried again, as without a thread)
-    while not job.done.wait(IMPORT_POLL_S):
-        if should_stop():
-            return None
+    # Asked first: a caller stopping asks again for each price it still counts on its way out.
+    while not should_stop():
+        if job.done.wait(IMPORT_POLL_S):
+            break
+    else:
+        return None
     if job.error is not None:
         raise job.error
     return job.library
@@ -231,12 +246,10 @@ class Pricer:
             return
         try:
             library = self._load()
-            if library is not None:
-                # The first price asked for loads the library's whole price data (17 ms);
-                # the model does not matter, nor whether the library knows it.
-                library.calc_price(library.Usage(input_tokens=1), "gpt-5", provider_id="openai")
         except Exception:  # met again, and reported, when a price is asked for
             return
+        if library is not None:
+            _load_data(library)
 
     def _load(self) -> Any:
         if self._library is None and self._unavailable is None:

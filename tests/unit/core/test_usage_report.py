@@ -661,6 +661,35 @@ def test_a_library_that_fails_to_load_fails_no_first_build(
         Pricer(store=index).warm_up()
 
 
+def test_a_pricer_told_to_stop_gives_up_the_import_at_once_for_every_price(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The window's usage thread, quit while the library is imported (in a thread of its
+    own), counts its last rows without prices and ends: each price it asks for on its way
+    out is None at once, not after a wait for the import (20 ms each, for hundreds of days
+    and models), and once the import is done, a pricer that is not stopping has its prices."""
+    import threading
+
+    from codex_presence_gui.core import pricing
+
+    class Pending:
+        done = threading.Event()
+        error = None
+        library: object = None
+
+    monkeypatch.setattr(pricing, "_importing", Pending())
+    stopping = Pricer(should_stop=lambda: True)
+    started = time.monotonic()
+    days = [date(2026, 1, 1) + timedelta(days=day) for day in range(100)]
+    assert [stopping.units("gpt-5", on=day) for day in days] == [None] * 100
+    assert time.monotonic() - started < 50 * pricing.IMPORT_POLL_S
+    import genai_prices
+
+    Pending.library = genai_prices
+    Pending.done.set()
+    assert Pricer(should_stop=lambda: False).units("gpt-5", on=days[0]) is not None
+
+
 def test_calls_are_priced_at_the_price_of_their_day() -> None:
     """The library's prices change over time (o3 cost five times less from mid-2025): each
     call is priced as on its own day."""

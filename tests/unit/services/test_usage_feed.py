@@ -310,14 +310,16 @@ class _SlowLoader(importlib.abc.Loader):
 
 
 class _SlowPriceLibrary(importlib.abc.MetaPathFinder):
-    """Finds the price library as Python would, with a ``_SlowLoader``."""
+    """Finds a module of the price library (``name``) as Python would, with a
+    ``_SlowLoader``."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, name: str, seconds: float) -> None:
+        self.name = name
         self.seconds = seconds
         self.started = threading.Event()
 
     def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
-        if name != "genai_prices":
+        if name != self.name:
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is not None:
@@ -325,12 +327,18 @@ class _SlowPriceLibrary(importlib.abc.MetaPathFinder):
         return spec
 
 
+@pytest.mark.parametrize("module", ["genai_prices", "genai_prices.data"])
 def test_a_quit_while_the_price_library_is_imported_ends_in_time(
-    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    codex_home: CodexHome,
+    tmp_path: Path,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    module: str,
 ) -> None:
-    """The first prices of a new index import the price library (0.25 s; 1.2 s seen on a busy
-    machine): a stop meanwhile ends the thread within the 900 ms the window gives it, which
-    had waited for the import to end and outlived it. Nothing is delivered after the stop."""
+    """The first prices of a new index import the price library, and its data with the first
+    price (0.5 s; 1.2 s seen on a busy machine): a stop meanwhile ends the thread within the
+    900 ms the window gives it, which had waited for them and outlived it. Nothing is
+    delivered after the stop."""
     from codex_presence_gui.app import STOP_TIMEOUT_MS
     from codex_presence_gui.core import pricing
     from codex_presence_gui.services.worker import join_parked
@@ -339,7 +347,7 @@ def test_a_quit_while_the_price_library_is_imported_ends_in_time(
     write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
     for name in [name for name in sys.modules if name.partition(".")[0] == "genai_prices"]:
         monkeypatch.delitem(sys.modules, name)  # (put back after the test)
-    slow = _SlowPriceLibrary(seconds=3.0)
+    slow = _SlowPriceLibrary(module, seconds=3.0)
     monkeypatch.setattr(sys, "meta_path", [slow, *sys.meta_path])
     monkeypatch.setattr(pricing, "_importing", None, raising=False)
     feed = make_feed(codex_home, tmp_path)
