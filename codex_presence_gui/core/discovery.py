@@ -206,39 +206,49 @@ def no_sessions_message(home: str) -> str | None:
 
 def no_sessions_messages(homes: Sequence[str]) -> list[tuple[str | None, str]]:
     """``no_sessions_message`` of each of ``homes`` that has one, with the home it is about,
-    except that the homes that are merely without one (no other word for them: "is it a
-    Codex folder?") are said together, in the place of the first, about no one home (None):
-    64 of them had been 64 warnings."""
-    said: list[tuple[str | None, str]] = []
-    plain: list[str] = []
-    place = 0
-    for home in homes:
-        found = _no_sessions(home)
-        if found is None:
-            continue
-        text, merely = found
-        if merely:
-            if not plain:
-                place = len(said)
-                said.append((home, text))
-            plain.append(home)
-        else:
-            said.append((home, text))
-    if len(plain) > 1:
-        folders = [shown_home(_child(home, SESSIONS_DIR)) for home in plain]
-        said[place] = (
-            None,
-            f"{sessions_missing_text(folders)}; are the folders given Codex folders?",
+    except that the homes merely without one (no other word for them: "is it a Codex
+    folder?") are said together, in the place of the first, about no one home (None), and so
+    are more than ``FOLDERS_NAMED`` + 1 with something else in its place (as
+    ``sessions_blocked_texts`` counts them): 64 of them had been 64 warnings."""
+    found = [(home, said) for home in homes if (said := _no_sessions(home)) is not None]
+    missing = [home for home, (_, group) in found if group == _MISSING]
+    blocked = [
+        (shown_home(_child(home, SESSIONS_DIR)), group)
+        for home, (_, group) in found
+        if group not in (None, _MISSING)
+    ]
+    together: dict[str, str] = {}  # each group said at once, by what is in its place
+    if len(missing) > 1:
+        folders = [shown_home(_child(home, SESSIONS_DIR)) for home in missing]
+        together[_MISSING] = (
+            f"{sessions_missing_text(folders)}; are the folders given Codex folders?"
         )
-    return said
+    if len(blocked) > FOLDERS_NAMED + 1:
+        together[_BLOCKED] = "; ".join(sessions_blocked_texts(blocked))
+    messages: list[tuple[str | None, str]] = []
+    for home, (text, group) in found:
+        key = _BLOCKED if group not in (None, _MISSING) else group
+        if key is None or key not in together:
+            messages.append((home, text))
+        elif together[key]:
+            messages.append((None, together[key]))
+            together[key] = ""  # said
+    return messages
 
 
-def _no_sessions(home: str) -> tuple[str, bool] | None:
-    """``no_sessions_message``, and whether it is merely "is missing; is it a Codex
-    folder?" (that may be said of several homes at once)."""
+#: What ``_no_sessions`` says is in the place of a sessions folder that is missing, and the
+#: key of those that are something else (their group names what: "a file").
+_MISSING = ""
+_BLOCKED = "blocked"
+
+
+def _no_sessions(home: str) -> tuple[str, str | None] | None:
+    """``no_sessions_message``, and what is where the sessions folder goes, when it may be
+    said of several homes at once: ``_MISSING`` (merely missing: "is it a Codex folder?"),
+    or what is there instead ("a file"); None for what is said of its home alone."""
     kind = sessions_not_a_folder(home)
     if kind is not None:
-        return sessions_blocked_text(shown_home(_child(home, SESSIONS_DIR)), kind), False
+        return sessions_blocked_text(shown_home(_child(home, SESSIONS_DIR)), kind), kind
     for name in (SESSIONS_DIR, ARCHIVED_DIR):
         try:
             if stat_module.S_ISDIR(os.stat(_child(home, name)).st_mode):
@@ -252,7 +262,7 @@ def _no_sessions(home: str) -> tuple[str, bool] | None:
                 return (
                     f"cannot open {shown_home(home)}: {closed.strerror or closed}; "
                     "what the index holds of it is kept"
-                ), False
+                ), None
             # The home opens: the folder's own problem (a link loop, a dead mount) is the
             # walk's to say, with that folder's name.
             return None
@@ -260,8 +270,8 @@ def _no_sessions(home: str) -> tuple[str, bool] | None:
     message = sessions_missing_text([shown_home(_child(home, SESSIONS_DIR))])
     parent = os.path.dirname(os.path.abspath(home))
     if parent != os.path.abspath(home) and _is_sessions_folder(home):
-        return f"{message}; did you mean --codex-home {shown_home(parent)}?", False
-    return f"{message}; is {shown_home(home)} a Codex folder?", True
+        return f"{message}; did you mean --codex-home {shown_home(parent)}?", None
+    return f"{message}; is {shown_home(home)} a Codex folder?", _MISSING
 
 
 def _is_sessions_folder(folder: str) -> bool:

@@ -88,6 +88,30 @@ def test_report_says_the_folders_without_one_in_one_warning(
     ]
 
 
+def test_files_where_the_sessions_folders_go_are_counted_past_a_few(
+    homes: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file where each sessions folder goes: three named, the rest counted, in the panel,
+    ``status`` and ``report`` alike (``report`` had said each in a warning of its own)."""
+    for home in homes[:10]:
+        (home / "sessions").write_text("")
+    blocked = "; ".join(
+        f"{home / 'sessions'} is a file, not a folder: Codex cannot write its logs there"
+        for home in homes[:3]
+    )
+    said = f"{blocked}; and 7 more are not folders either"
+    board = _board(homes[:10])
+    assert limits_view(board).message == f"No limits to show: {said}."
+    text = render_text(
+        CodexReader(homes[:10], max_age=None).refresh(discover_files=True), width=500
+    )
+    assert f"Limits: none to show: {said}." in text
+    folders = [item for home in homes[:10] for item in ("--codex-home", str(home))]
+    assert main(["report", "daily", *folders]) == 0
+    warnings = capsys.readouterr().err.replace("\n  ", " ").splitlines()
+    assert warnings == [f"warning: {said}"]
+
+
 def test_one_folder_without_one_is_said_alone_in_the_same_words(tmp_path: Path) -> None:
     """One is named with its own question; the others (a sessions folder given for the home)
     keep their place and their own advice."""
