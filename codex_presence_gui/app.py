@@ -65,7 +65,7 @@ from codex_presence_gui.core.presence import (
     preview_lines,
     resolve_client_id,
 )
-from codex_presence_gui.core.problems import homes_cap_text
+from codex_presence_gui.core.problems import homes_cap_text, warning_line
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.core.settings import SETTINGS_FILE, Settings
@@ -927,15 +927,15 @@ def _screenshot_homes(args: argparse.Namespace) -> tuple[tuple[Path, ...], list[
     homes = given or resolve_codex_homes([], chosen)
     # The first MAX_HOMES are read (the others said): only they are looked at.
     read, not_read = capped_homes(homes)
-    warnings = [f"warning: {homes_cap_text(within=True, left_out=not_read)}"] if not_read else []
+    said = [homes_cap_text(left_out=not_read)] if not_read else []
     if not any(os.path.isdir(home) for home in read):
-        warnings.append(f"warning: {no_home_message(read, from_settings=bool(chosen))}")
+        said.append(no_home_message(read, from_settings=bool(chosen)))
     else:
         left_out = (left_out_message(home) for home in read)
-        warnings += [f"warning: {message}" for message in left_out if message is not None]
+        said += [message for message in left_out if message is not None]
     if unusable is not None:  # why the folders chosen in Settings were not all looked in
-        warnings.append(f"warning: {unusable}")
-    return homes, warnings
+        said.append(unusable)
+    return homes, [warning_line(text) for text in said]
 
 
 def _save_screenshot(window: MainWindow, out: Path, size: tuple[int, int], checking: bool) -> int:

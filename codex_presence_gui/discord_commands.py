@@ -27,7 +27,7 @@ from codex_presence_gui.core.presence import (
     preview_lines,
     resolve_client_id,
 )
-from codex_presence_gui.core.problems import homes_cap_text
+from codex_presence_gui.core.problems import homes_cap_text, warning_line
 from codex_presence_gui.core.sanitize import clean_text, terminal_safe_json
 from codex_presence_gui.core.settings import (
     SETTINGS_FILE,
@@ -64,7 +64,7 @@ def _read(args: argparse.Namespace) -> tuple[Dashboard, Settings, list[str]] | N
     if board.no_home:
         print(no_home_message(result.homes, from_settings=bool(chosen)), file=sys.stderr)
         if unusable is not None:  # why the folders chosen in Settings were not looked in
-            print(f"warning: {unusable}", file=sys.stderr)
+            print(warning_line(unusable), file=sys.stderr)
         return None
     path = paths.config_dir() / SETTINGS_FILE
     loaded = peek_settings(path)
@@ -72,10 +72,10 @@ def _read(args: argparse.Namespace) -> tuple[Dashboard, Settings, list[str]] | N
     # It names the file, in a folder whose name may hold anything.
     warnings = [clean_text(said)] if said is not None else []
     if unusable is not None:
-        warnings.append(f"warning: {unusable}")
+        warnings.append(warning_line(unusable))
     not_read = capped_homes(homes)[1]
     if not_read:
-        warnings.append(f"warning: {homes_cap_text(within=True, left_out=not_read)}")
+        warnings.append(warning_line(homes_cap_text(left_out=not_read)))
     return board, loaded.settings, warnings
 
 

@@ -19,7 +19,7 @@ from codex_presence_gui.core.dashboard import history_since
 from codex_presence_gui.core.discovery import no_home_message, resolve_codex_homes
 from codex_presence_gui.core.history import HISTORY_DAYS, HistoryReader, UsageHistory
 from codex_presence_gui.core.jsondecode import use_orjson
-from codex_presence_gui.core.problems import ProblemKind
+from codex_presence_gui.core.problems import ProblemKind, warning_line
 from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader, ReadResult
 from codex_presence_gui.core.report import build_report, render_text
 from codex_presence_gui.core.sanitize import json_safe, terminal_safe_json
@@ -53,7 +53,7 @@ def _status(args: argparse.Namespace) -> int:
     if len(result.missing_homes) == len(result.homes):
         print(no_home_message(result.homes, from_settings=bool(chosen)), file=sys.stderr)
         if unusable is not None:  # why the folders chosen in Settings were not looked in
-            print(f"warning: {unusable}", file=sys.stderr)
+            print(warning_line(unusable), file=sys.stderr)
         return EXIT_NO_HOME
     try:
         if args.json:
@@ -81,7 +81,7 @@ def _status(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     if unusable is not None:  # after the report, where it is read (and not in its JSON)
         sys.stdout.flush()
-        print(f"warning: {unusable}", file=sys.stderr)
+        print(warning_line(unusable), file=sys.stderr)
     return EXIT_OK
 
 

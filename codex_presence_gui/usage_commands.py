@@ -293,32 +293,39 @@ def _run_report(
     if not existing:
         print(no_home_message(homes, from_settings=bool(chosen)), file=sys.stderr)
         if unusable is not None:  # why the folders chosen in Settings were not looked in
-            print(f"warning: {unusable}", file=sys.stderr)
+            from codex_presence_gui.core.problems import warning_line
+
+            print(warning_line(unusable), file=sys.stderr)
         return EXIT_NO_HOME
     closed: list[str] = []  # homes that cannot be opened: their folders' problems unsaid
-    warnings: list[str] = []  # said after the report, where they are read (see _warn)
+    said: list[str] = []  # the warnings about the homes and settings, as sentences
     if args.timezone is None and (setting := unknown_zone_setting()) is not None:
         # (In the words of the Usage page's note.)
-        warnings.append(f"warning: {unknown_zone_text(setting)}. Use --timezone to choose.")
+        said.append(f"{unknown_zone_text(setting)}. Use --timezone to choose.")
     if unusable is not None:
-        warnings.append(f"warning: {unusable}")
+        said.append(unusable)
     if not_read:
         from codex_presence_gui.core.problems import homes_cap_text
 
-        warnings.append(f"warning: {homes_cap_text(within=True, left_out=not_read)}")
+        said.append(homes_cap_text(left_out=not_read))
     folders: list[str] = []
     for home in homes:
         left_out = left_out_message(home)
         if left_out is not None:  # a typo in one of two homes would undercount unsaid
-            warnings.append(f"warning: {left_out}")
+            said.append(left_out)
         else:
             folders.append(home)
     # A home without logs would only be "no token usage" (often the sessions folder given for
     # the home): say why (the homes merely without one together, not a line each).
     for about, message in no_sessions_messages(folders):
-        warnings.append(f"warning: {message}")
+        said.append(message)
         if about is not None and message.startswith("cannot open"):
             closed.append(os.path.join(os.path.abspath(about), ""))
+    warnings: list[str] = []  # said after the report, where they are read (see _warn)
+    if said:  # (a repeat with nothing to say imports nothing for them)
+        from codex_presence_gui.core.problems import warning_line
+
+        warnings = [warning_line(text) for text in said]
     import gc
     import sqlite3
 
@@ -414,12 +421,12 @@ def _run_report(
                 continue  # its folders cannot be opened either: said once, for the home
             kept.append(problem)
         if kept:  # (a repeat with nothing wrong imports nothing for them: dataclasses imports re)
-            from codex_presence_gui.core.problems import said_problems
+            from codex_presence_gui.core.problems import said_problems, warning_line
 
             listing = "status --all --json"
             if homes_given:  # the same folders: without them, status reads others
                 listing += codex_home_options(homes_given)
-            warnings.extend(f"warning: {text}" for text in said_problems(kept, listing=listing))
+            warnings.extend(warning_line(text) for text in said_problems(kept, listing=listing))
         if args.json or args.csv:
             _data_in_utf8()
         try:

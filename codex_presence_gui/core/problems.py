@@ -75,6 +75,21 @@ def path_text(path: Path) -> str:
     return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+#: Names a warning may start with, which keep their capital after "warning:".
+_PROPER_FIRST_WORDS = frozenset({"Codex", "Codex's", "Discord", "Discord's", "Windows", "Python"})
+
+
+def warning_line(text: str) -> str:
+    """``warning: text`` as a command writes it on standard error, the sentence (which the
+    window says as it is) begun in lower case: "warning: could not use your settings …", as
+    ``warning: only the first 64 …`` is. A name (Codex), an acronym (TZ) or a path keeps its
+    first letter."""
+    first = text.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:2].islower() and first not in _PROPER_FIRST_WORDS:
+        text = text[:1].lower() + text[1:]
+    return f"warning: {text}"
+
+
 def homes_cap_text(
     *, short: bool = False, within: bool = False, left_out: int | None = None
 ) -> str:
@@ -82,8 +97,7 @@ def homes_cap_text(
     ``discovery.MAX_HOMES`` says first (``too_many_homes_message``), the words the status bar
     and the Usage page say it in; ``short``: "Only 64 Codex folders read"; ``left_out``: the
     whole notice, with how many folders are not read; ``within``: for the middle of a
-    sentence ("only the first 64 …"), or after "warning:", as a command's warnings are
-    written."""
+    sentence ("only the first 64 …"; after "warning:", ``warning_line`` lowers it)."""
     from codex_presence_gui.core.discovery import MAX_HOMES, too_many_homes_message
 
     if short:

@@ -112,7 +112,7 @@ def test_preview_says_a_broken_settings_file_once(
     assert "warning: " in captured.err
     assert said in captured.err
     assert "the default one is" in captured.err.lower()
-    assert captured.err.count(once) == 1, captured.err
+    assert captured.err.lower().count(once.lower()) == 1, captured.err
     if "show_model" in content:  # another key's fault is still said
         assert "show_model" in captured.err
 
@@ -398,7 +398,7 @@ def test_screenshot_says_the_folders_it_cannot_use_as_status_does(
     config.write_text(json.dumps({"codex_homes": [str(missing), str(a_file)]}))
     assert main(["screenshot", str(out)]) == 0
     assert capsys.readouterr().err.splitlines() == [
-        f"warning: No Codex folder found (looked in {missing}, {a_file}): {a_file} is a file, "
+        f"warning: no Codex folder found (looked in {missing}, {a_file}): {a_file} is a file, "
         "not a folder. Give Codex's folder (usually ~/.codex): choose another folder in "
         "Settings → General, or pass --codex-home DIR."
     ]

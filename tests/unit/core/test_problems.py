@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from codex_presence_gui.core.problems import SAID_PER_KIND, Problem, ProblemKind, said_problems
+import pytest
+
+from codex_presence_gui.core.problems import (
+    SAID_PER_KIND,
+    Problem,
+    ProblemKind,
+    said_problems,
+    warning_line,
+)
 
 
 def test_a_command_says_a_few_problems_of_each_kind_and_counts_the_rest() -> None:
@@ -42,3 +50,29 @@ def test_the_rest_of_a_kind_status_never_lists_is_not_sent_to_status() -> None:
     assert said[-1] == "…and 2 more files with calls of no usable time."
     malformed = [Problem(ProblemKind.MALFORMED_LINES, "x")] * (SAID_PER_KIND + 1)
     assert said_problems(malformed)[-1].endswith("(`status --all --json` lists them all).")
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("Could not use your settings (x).", "warning: could not use your settings (x)."),
+        (
+            "Only the first 64 Codex folders are read",
+            "warning: only the first 64 Codex folders are read",
+        ),
+        ("No Codex folder found (looked in /x)", "warning: no Codex folder found (looked in /x)"),
+        # A name, an acronym, a path or a number keeps what it begins with.
+        ("Codex folder not found, left out: /x", "warning: Codex folder not found, left out: /x"),
+        ("Codex's folder /x is a file", "warning: Codex's folder /x is a file"),
+        ("TZ names no zone", "warning: TZ names no zone"),
+        ("GPT-5 is not priced", "warning: GPT-5 is not priced"),
+        ("/home/me/.codex/sessions is missing", "warning: /home/me/.codex/sessions is missing"),
+        ("3 folders are missing", "warning: 3 folders are missing"),
+        ("A", "warning: A"),
+        ("", "warning: "),
+    ],
+)
+def test_a_warning_is_a_sentence_begun_in_lower_case(text: str, line: str) -> None:
+    """Every command writes its warnings so ("warning: Could not use your settings" and
+    "warning: No Codex folder found" had kept their capitals beside "warning: only …")."""
+    assert warning_line(text) == line
