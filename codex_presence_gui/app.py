@@ -68,7 +68,7 @@ from codex_presence_gui.core.presence import (
 from codex_presence_gui.core.problems import homes_cap_text, warning_line
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.sanitize import clean_text
-from codex_presence_gui.core.settings import SETTINGS_FILE, Settings
+from codex_presence_gui.core.settings import SETTINGS_FILE, Settings, codex_home_of
 from codex_presence_gui.core.usage_index import UsageIndex
 from codex_presence_gui.core.usage_recent import read_recent
 from codex_presence_gui.core.usage_report import local_zone
@@ -521,7 +521,9 @@ class AppShell(QObject):
             self.usage.request_update()
 
     def use_codex_folder(self, folder: str) -> None:
-        """The folder chosen on the first-run panel becomes the settings' Codex folder."""
+        """The folder chosen on the first-run panel becomes the settings' Codex folder (the
+        one above, when the folder chosen is the one Codex keeps its logs in)."""
+        folder = codex_home_of(folder)
         settings = self.store.settings
         homes = (folder, *(home for home in settings.codex_homes if home != folder))
         self._save_settings(replace(settings, codex_homes=homes))

@@ -158,6 +158,19 @@ def _blocked_logs(home: str) -> str | None:
     return None
 
 
+def codex_home_of(folder: str) -> str:
+    """The Codex folder meant by ``folder``, chosen in a folder dialog: the folder above when
+    the one chosen is Codex's ``sessions`` or ``archived_sessions`` folder itself (the logs are
+    in it, so it is easily taken for Codex's folder; read as one, it holds no logs and the
+    window waited for a ``sessions/sessions`` Codex never makes), else ``folder`` as it is."""
+    path = Path(folder)
+    if path.name not in (SESSIONS_DIR, ARCHIVED_DIR) or not path.is_dir():
+        return folder
+    if any((path / name).is_dir() for name in (SESSIONS_DIR, ARCHIVED_DIR)):
+        return folder  # a Codex folder that happens to be named so
+    return str(path.parent)
+
+
 def validate(settings: Settings) -> list[Problem]:
     """Plain-language problems; a missing Codex folder is flagged, not refused."""
     problems = []
@@ -204,15 +217,18 @@ def validate(settings: Settings) -> list[Problem]:
             # In the words of every surface (``sessions_missing_text``).
             usual = path == Path.home() / ".codex"
             missing = sessions_missing_text([shown_home(Path(home) / SESSIONS_DIR)])
-            problems.append(
-                Problem(
-                    "codex_homes",
-                    f"{missing}; Codex makes it when it first runs."
-                    if usual
-                    else f"{missing}: is {shown} the folder Codex uses, usually ~/.codex?",
-                    blocking=False,
+            meant = codex_home_of(str(path))
+            if meant != str(path):
+                # Its logs' own folder, typed or pasted: the folder above is Codex's.
+                said = (
+                    f"{shown} is where Codex keeps its logs; Codex's folder is the one that "
+                    f"holds it: {shown_home(meant)}."
                 )
-            )
+            elif usual:
+                said = f"{missing}; Codex makes it when it first runs."
+            else:
+                said = f"{missing}: is {shown} the folder Codex uses, usually ~/.codex?"
+            problems.append(Problem("codex_homes", said, blocking=False))
     if not_read:
         message = too_many_homes_message(len(not_read))
         problems.append(Problem("codex_homes", message, blocking=False))

@@ -67,6 +67,7 @@ from codex_presence_gui.core.settings import (
     MIN_REFRESH_S,
     Problem,
     Settings,
+    codex_home_of,
     rule_problem,
     validate,
 )
@@ -714,6 +715,7 @@ class SettingsDialog(QDialog):
     def _add_folder(self) -> None:
         folder = choose_folder(self, "Choose a Codex folder", self.homes.toPlainText().splitlines())
         if folder:
+            folder = codex_home_of(folder)  # its logs' folder chosen: Codex's is the one above
             text = self.homes.toPlainText().rstrip()
             self.homes.setPlainText(f"{text}\n{folder}" if text else folder)
 

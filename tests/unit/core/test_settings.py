@@ -24,6 +24,7 @@ from codex_presence_gui.core.presence import (
 from codex_presence_gui.core.settings import (
     SCHEMA_VERSION,
     Settings,
+    codex_home_of,
     load_settings,
     peek_settings,
     save_settings,
@@ -236,6 +237,29 @@ def test_a_folder_without_codex_logs_is_said_not_refused(tmp_path: Path) -> None
         home = tmp_path / name.upper()
         (home / name).mkdir(parents=True)
         assert validate(Settings(codex_homes=(str(home),))) == []
+
+
+def test_the_folder_codex_keeps_its_logs_in_stands_for_the_one_above(tmp_path: Path) -> None:
+    """Codex's ``sessions`` (or ``archived_sessions``) folder, chosen as Codex's folder: the
+    logs are in it, so it is easily taken for Codex's folder, but read as one it holds none
+    (the window had waited for a ``sessions/sessions`` folder). The folder above is meant,
+    and Settings says so of one typed in."""
+    home = tmp_path / "codex"
+    for name in ("sessions", "archived_sessions"):
+        (home / name / "2026").mkdir(parents=True)
+        assert codex_home_of(str(home / name)) == str(home)
+        [problem] = validate(Settings(codex_homes=(str(home / name),)))
+        assert not problem.blocking
+        assert problem.message == (
+            f"{home / name} is where Codex keeps its logs; Codex's folder is the one that "
+            f"holds it: {home}."
+        )
+    # A Codex folder that is named so (it holds its own logs' folder) is the folder meant,
+    # as are a folder of another name and one that is not there.
+    named_so = tmp_path / "sessions"
+    (named_so / "sessions").mkdir(parents=True)
+    for kept in (named_so, home, tmp_path / "gone" / "sessions"):
+        assert codex_home_of(str(kept)) == str(kept)
 
 
 def test_a_file_where_codex_keeps_its_logs_is_said_as_the_window_says_it(

@@ -33,6 +33,7 @@ from codex_presence_gui.core.presence import (
 )
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.core.settings import Settings
+from codex_presence_gui.ui import settings_dialog
 from codex_presence_gui.ui.folders import start_folder
 from codex_presence_gui.ui.settings_dialog import SettingsDialog
 from tests.helpers.snapshots import NOW, limits, session
@@ -888,6 +889,19 @@ def test_add_folder_opens_beside_the_listed_folders(
     assert start_folder([]) == str(tmp_path)  # nothing listed: the home folder
     assert start_folder(["/nowhere/at/all"]) == str(tmp_path)
     assert start_folder(["~/a\x00b/x"]) == str(tmp_path)  # had raised out of the slot
+
+
+def test_add_folder_takes_the_folder_above_codexs_logs(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Codex's ``sessions`` folder chosen with Add folder…: the folder that holds it is
+    listed, the one Codex's logs are read from."""
+    home = tmp_path / "codex"
+    (home / "sessions" / "2026").mkdir(parents=True)
+    monkeypatch.setattr(settings_dialog, "choose_folder", lambda *args: str(home / "sessions"))
+    dialog = make(qtbot, Settings())
+    dialog.add_folder.click()
+    assert dialog.homes.toPlainText() == str(home)
 
 
 def test_opens_with_its_pages_in_view_where_the_screen_has_room(qtbot: QtBot) -> None:
