@@ -507,7 +507,12 @@ class SettingsDialog(QDialog):
             idle_action=str(self.idle.currentData()),
             always_on_top=self.on_top.isChecked(),
             start_minimized=self.start_minimized.isChecked(),
-            close_to_tray=self.close_to_tray.isChecked(),
+            # Without a tray the box is off and disabled; the choice stays for a run with one.
+            close_to_tray=(
+                self.close_to_tray.isChecked()
+                if self.close_to_tray.isEnabled()
+                else self._original.close_to_tray
+            ),
             launch_at_login=self.launch_at_login.isChecked(),
             theme=str(self.theme.currentData()),
             notifications_enabled=self.notify.isChecked(),

@@ -148,10 +148,16 @@ def test_the_preview_shows_names_like_markup_as_they_are(qtbot: QtBot) -> None:
 
 
 def test_close_to_tray_needs_a_tray(qtbot: QtBot) -> None:
-    """Without a tray the choice is off and explained."""
-    dialog = make(qtbot, Settings(close_to_tray=True), tray=False)
-    assert not dialog.close_to_tray.isEnabled()
-    assert dialog.value().close_to_tray is False
+    """Without a tray the choice is off and explained, and kept as it was saved: a run
+    without a tray (started before the desktop's panel, or on another desktop) had saved it
+    off with whatever else was changed, and the next run with a tray quit on closing."""
+    for saved in (True, False):
+        dialog = make(qtbot, Settings(close_to_tray=saved), tray=False)
+        assert not dialog.close_to_tray.isEnabled()
+        assert not dialog.close_to_tray.isChecked()
+        assert dialog.close_to_tray.toolTip() == "This desktop has no system tray."
+        dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+        assert dialog.value() == Settings(close_to_tray=saved, theme="dark")
 
 
 def test_notification_thresholds(qtbot: QtBot) -> None:
