@@ -107,6 +107,8 @@ APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 LAUNCH_ACTIVATION_S = 2.0
 #: A pause's end is checked at least this often (a timer can oversleep a suspended machine).
 PAUSE_CHECK_MAX_MS = 60_000
+#: How often a desktop that had no tray is asked again whether it has one now.
+TRAY_CHECK_MS = 5_000
 #: The Discord line when Settings has it off: the worker, which only stops, says "paused".
 DISCORD_TURNED_OFF = "Discord: off (turned off in Settings)"
 
@@ -285,20 +287,20 @@ class AppShell(QObject):
         self.feed = self._new_feed(settings)
         self.usage = self._new_usage(settings)
         self.presence = self._new_presence(settings)
-        self.tray: Tray | None = None
-        if tray_available():
-            self.tray = Tray(
-                self.window,
-                on_top=self.window.on_top_action,
-                pause_discord=self.window.pause_menu.menuAction(),
-                open_settings=self.open_settings,
-                quit_app=self.quit,
-            )
+        self.tray: Tray | None = self._new_tray() if tray_available() else None
         self.window.close_to_tray = settings.close_to_tray and self.tray is not None
         self.notifications = NotificationLog(paths.state_dir() / NOTIFICATIONS_FILE)
         self.notifier = Notifier(
             self.window, self.tray.icon if self.tray is not None else None, parent=self
         )
+        #: Started at log-in before the desktop's panel, the app found no tray: it looks
+        #: again until one is there, and puts its icon in it then (it had stayed without
+        #: one, and without closing to the tray, for the whole run).
+        self._tray_check = QTimer(self)
+        self._tray_check.setInterval(TRAY_CHECK_MS)
+        self._tray_check.timeout.connect(self._look_for_tray)
+        if self.tray is None:
+            self._tray_check.start()
         self.window.refresh_requested.connect(self.refresh)
         self.window.settings_requested.connect(self.open_settings)
         self.window.quit_requested.connect(self.quit)
@@ -356,6 +358,31 @@ class AppShell(QObject):
                 self._tell(problem)
         log.info("%s %s started (primary instance, pid %d)", APP_NAME, __version__, os.getpid())
 
+    def _new_tray(self) -> Tray:
+        return Tray(
+            self.window,
+            on_top=self.window.on_top_action,
+            pause_discord=self.window.pause_menu.menuAction(),
+            open_settings=self.open_settings,
+            quit_app=self.quit,
+        )
+
+    def _look_for_tray(self) -> None:
+        """A tray that appeared since the start gets the icon, as one there at start would."""
+        if self._stopped or self.tray is not None:
+            self._tray_check.stop()
+            return
+        if not tray_available():
+            return
+        self._tray_check.stop()
+        log.info("a system tray appeared: showing the tray icon")
+        self.tray = self._new_tray()
+        self.notifier.tray = self.tray.icon
+        self.window.close_to_tray = self.store.settings.close_to_tray
+        if self.dashboard is not None:
+            self.tray.show_dashboard(self.dashboard)
+        self.tray.show()
+
     def quit(self) -> None:
         """Quit from the menu or the tray."""
         self.request_exit("quit", 0)
@@ -390,6 +417,7 @@ class AppShell(QObject):
         if self.window.state is not None:
             self.window.state.save_geometry(self.window)
         self._pause_timer.stop()
+        self._tray_check.stop()
         self.usage.abort()  # an index update ends while the others stop
         self.feed.stop(STOP_TIMEOUT_MS)
         if self.presence is not None:

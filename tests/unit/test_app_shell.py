@@ -17,6 +17,7 @@ import pytest
 from PySide6.QtCore import Qt, QThread
 from pytestqt.qtbot import QtBot
 
+from codex_presence_gui import app as app_module
 from codex_presence_gui import paths
 from codex_presence_gui.app import LAUNCH_ACTIVATION_S, AppShell, application
 from codex_presence_gui.cli import build_parser
@@ -29,7 +30,7 @@ from codex_presence_gui.services.single_instance import SingleInstance
 from codex_presence_gui.services.worker import join_parked
 from codex_presence_gui.ui.notifier import Channel
 from codex_presence_gui.viewmodels.usage import UsageState
-from tests.helpers.rollout import CodexHome
+from tests.helpers.rollout import CodexHome, running_session
 from tests.helpers.usage import write_usage_session
 
 
@@ -137,6 +138,35 @@ def test_no_tray_means_the_window_does_it_all(
         assert shell.tray is None
         shell.store.update(Settings(close_to_tray=True))
         assert shell.window.close_to_tray is False
+    finally:
+        stop(shell)
+
+
+# The offscreen platform has no tray window to follow; the icon is shown all the same.
+@pytest.mark.qt_log_ignore("systemTrayWindowChanged")
+def test_a_tray_that_appears_after_the_start_gets_the_icon(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started at log-in before the desktop's panel, the app found no tray; once the panel
+    is up, the icon is put in it, with the numbers, its messages and closing to the tray. It
+    had stayed without an icon for the whole run."""
+    tray_there = False
+    monkeypatch.setattr(app_module, "tray_available", lambda: tray_there)
+    monkeypatch.setattr(app_module, "TRAY_CHECK_MS", 20, raising=False)
+    running_session(codex_home, "019ad000-0000-7000-8000-000000000001")
+    save_settings(paths.config_dir() / "settings.json", Settings(close_to_tray=True))
+    shell = make_shell(qtbot, codex_home)
+    try:
+        qtbot.waitUntil(lambda: shell.dashboard is not None, timeout=5000)
+        assert shell.tray is None
+        assert shell.window.close_to_tray is False
+        tray_there = True
+        qtbot.waitUntil(lambda: shell.tray is not None, timeout=3000)
+        assert shell.tray is not None
+        assert shell.notifier.tray is shell.tray.icon
+        assert shell.window.close_to_tray is True
+        assert shell.tray.icon.isVisible()
+        assert "left" in shell.tray.icon.toolTip()  # the numbers already read
     finally:
         stop(shell)
 
