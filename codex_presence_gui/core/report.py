@@ -346,7 +346,7 @@ _NO_READING_YET = "(Codex writes one with every model response)"
 
 def _missing_sessions_text(folders: list[str]) -> str:
     then = "it" if len(folders) == 1 else "them"
-    return f"{sessions_missing_text(folders)} (Codex makes {then} again when a session starts)"
+    return f"{sessions_missing_text(folders)} (Codex makes {then} when a session starts)"
 
 
 def _no_limits_reasons(board: Dashboard) -> list[dict[str, str | None]]:

@@ -127,7 +127,7 @@ LOADING_MESSAGE = "Reading your Codex logs…"
 #: made): "no reading yet, start a turn" would not say what is wrong.
 #: What follows the missing ``sessions`` folders (``no_sessions_folder_text``).
 NO_SESSIONS_FOLDER_THEN = (
-    "The limits appear here by themselves once Codex makes {it} again, when a session starts."
+    "The limits appear here by themselves once Codex makes {it}, when a session starts."
 )
 
 

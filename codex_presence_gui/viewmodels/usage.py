@@ -80,7 +80,7 @@ MISSING_MESSAGE = (
 #: What follows the missing ``sessions`` folders (``no_sessions_folder_text``), as the live
 #: view says it: "No usage recorded yet" had named no folder, only the status bar did.
 NO_SESSIONS_FOLDER_THEN = (
-    "Each Codex reply is counted here once Codex makes {it} again, when a session starts."
+    "Each Codex reply is counted here once Codex makes {it}, when a session starts."
 )
 #: A home there as something else than a folder: waiting for Codex would not help.
 NOT_A_FOLDER_MESSAGE = (

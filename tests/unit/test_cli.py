@@ -225,7 +225,7 @@ def test_status_json_says_why_limits_is_null(
     assert report["limits_reasons"] == [
         {
             "text": f"{missing / 'sessions'}, where Codex keeps its logs, is missing (Codex "
-            "makes it again when a session starts)",
+            "makes it when a session starts)",
             "kind": "sessions_missing",
             "path": str(missing / "sessions"),
         },

@@ -114,7 +114,7 @@ def test_status_says_why_there_is_no_limit_reading(tmp_path: Path) -> None:
     text = " ".join(render_text(CodexReader([home], max_age=None).refresh()).split())
     assert text.startswith(
         f"Limits: none to show: {home / 'sessions'}, where Codex keeps its logs, is missing "
-        "(Codex makes it again when a session starts)."
+        "(Codex makes it when a session starts)."
     )
     now = time.time() - 60  # an active session
     lines = [r.session_meta(now, SID), r.turn_context(now + 1)]

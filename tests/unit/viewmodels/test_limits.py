@@ -223,7 +223,7 @@ def test_a_deleted_sessions_folder_is_named_and_its_return_picked_up(tmp_path: P
     sessions = str(home.root / "sessions")
     assert limits_view(gone).message == (
         f"No limits to show: {sessions}, where Codex keeps its logs, is missing. The limits "
-        "appear here by themselves once Codex makes it again, when a session starts."
+        "appear here by themselves once Codex makes it, when a session starts."
     )
     assert glance(gone).waiting == f"{sessions} is missing"
     home.write("a", lines)

@@ -662,13 +662,13 @@ def test_a_missing_sessions_folder_is_said_as_the_live_view_says_it(tmp_path: Pa
     assert view.state is UsageState.EMPTY
     assert view.message == (
         "No usage to show: ~/.codex/sessions, where Codex keeps its logs, is missing. Each "
-        "Codex reply is counted here once Codex makes it again, when a session starts."
+        "Codex reply is counted here once Codex makes it, when a session starts."
     )
     assert view.message_paths == ("~/.codex/sessions",)
     two = usage_view(recent([], sessionless=(str(home), "/w/other")))
     assert two.message.startswith("No usage to show: ~/.codex/sessions, /w/other/sessions, ")
     assert "are missing" in two.message
-    assert "makes them again" in two.message
+    assert "once Codex makes them, when" in two.message
     (tmp_path / "codex").mkdir()  # a home without its sessions folder, as the window reads it
     read = read_usage_view([tmp_path / "codex"])
     assert read.message.startswith(f"No usage to show: {tmp_path / 'codex' / 'sessions'}, ")
@@ -904,7 +904,7 @@ def test_a_sessions_that_is_a_file_is_said_to_be_one(tmp_path: Path) -> None:
     assert view.message == (
         "No usage to show: ~/.codex/sessions is a file, not a folder: Codex cannot write its "
         "logs there. /w/other/sessions, where Codex keeps its logs, is missing. Each Codex "
-        "reply is counted here once Codex makes it again, when a session starts."
+        "reply is counted here once Codex makes it, when a session starts."
     )
     assert view.message_paths == ("~/.codex/sessions", "/w/other/sessions")
     (tmp_path / "codex").mkdir()
