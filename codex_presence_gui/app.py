@@ -287,6 +287,8 @@ class AppShell(QObject):
         self.feed = self._new_feed(settings)
         self.usage = self._new_usage(settings)
         self.presence = self._new_presence(settings)
+        #: The settings dialog while it is open (one at a time).
+        self._settings_dialog: SettingsDialog | None = None
         self.tray: Tray | None = self._new_tray() if tray_available() else None
         self.window.close_to_tray = settings.close_to_tray and self.tray is not None
         self.notifications = NotificationLog(paths.state_dir() / NOTIFICATIONS_FILE)
@@ -451,7 +453,16 @@ class AppShell(QObject):
     # -- settings -----------------------------------------------------------------------
 
     def open_settings(self) -> None:
-        """The settings dialog; applied settings take effect at once."""
+        """The settings dialog; applied settings take effect at once. Asked for again while
+        it is open (the tray's Settings… works while the window's dialog is up), the open
+        one comes to the front: a second one had opened over it, and the OK of either saved
+        its own copy over what the other had applied."""
+        open_now = self._settings_dialog
+        if open_now is not None and shiboken6.isValid(open_now) and open_now.isVisible():
+            self.window.bring_to_front()
+            open_now.raise_()
+            open_now.activateWindow()
+            return
 
         def preview(presence: PresenceSettings) -> list[str]:
             board = self.dashboard
@@ -480,6 +491,7 @@ class AppShell(QObject):
         dialog.applied.connect(self._save_from_dialog)
         # Gone once closed: owned by the window, each one opened had stayed until it closed.
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._settings_dialog = dialog
         dialog.open()
 
     def _save_from_dialog(self, settings: Settings) -> None:

@@ -387,6 +387,29 @@ def test_a_closed_settings_dialog_is_gone(
         stop(shell)
 
 
+def test_settings_asked_for_while_open_brings_that_dialog_back(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """The tray's Settings… while the window's dialog is open: that dialog, not a second one
+    over it (whose OK saved its own copy over what the first had applied)."""
+    from codex_presence_gui.ui.settings_dialog import SettingsDialog
+
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        shell.open_settings()
+        (first,) = shell.window.findChildren(SettingsDialog)
+        qtbot.waitExposed(first)
+        shell.open_settings()
+        assert shell.window.findChildren(SettingsDialog) == [first]
+        first.reject()
+        qtbot.waitUntil(lambda: shell.window.findChildren(SettingsDialog) == [], timeout=3000)
+        shell.open_settings()  # closed: a new one opens
+        (again,) = shell.window.findChildren(SettingsDialog)
+        again.reject()
+    finally:
+        stop(shell)
+
+
 def test_card_settings_apply_live(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
     """Switching privacy on changes the card at once (the preview in the status bar shows it)."""
     from tests.helpers import rollout as r
