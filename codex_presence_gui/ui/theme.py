@@ -245,6 +245,15 @@ def _palette(dark: bool) -> QPalette:
         QPalette.ColorRole.ButtonText,
     ):
         palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    # A disabled field is filled with the window's colour, as the system's palette fills it,
+    # and its example text is no brighter than disabled text: filled as an editable one, a
+    # disabled field's example ("Client work") had read as a value already set.
+    palette.setColor(
+        QPalette.ColorGroup.Disabled,
+        QPalette.ColorRole.Base,
+        palette.color(QPalette.ColorRole.Window),
+    )
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.PlaceholderText, disabled)
     return palette
 
 

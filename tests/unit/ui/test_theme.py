@@ -438,3 +438,31 @@ def test_a_title_lines_up_with_its_column_s_texts(
         return min(xs), max(xs)
 
     assert inked(2, top - 2) == inked(top + 4, top + 20)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_disabled_field_looks_disabled(qtbot: QtBot, qapp: QApplication, theme: str) -> None:
+    """A disabled field (Settings' project rule fields with no rule chosen) is filled with
+    the window's colour, as the system's palette fills it, and its example text is no
+    brighter than disabled text. Both palettes had filled it as an editable one, and the
+    dark one drew its example ("Client work") brighter than disabled text: it read as an
+    alias already set."""
+    try:
+        apply_theme(qapp, theme)
+        palette = qapp.palette()
+        disabled = QPalette.ColorGroup.Disabled
+        window = palette.color(QPalette.ColorRole.Window)
+        assert palette.color(disabled, QPalette.ColorRole.Base) == window
+        assert palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Base) != window
+        placeholder = palette.color(disabled, QPalette.ColorRole.PlaceholderText)
+        text = palette.color(disabled, QPalette.ColorRole.Text)
+        assert contrast_ratio(placeholder, window) <= contrast_ratio(text, window)
+        field = QLineEdit()
+        qtbot.addWidget(field)
+        field.setPlaceholderText("Client work")
+        field.resize(200, 30)
+        field.setEnabled(False)
+        inside = field.grab().toImage().pixelColor(100, 3)
+        assert inside.name() == window.name()
+    finally:
+        apply_theme(qapp, "system")
