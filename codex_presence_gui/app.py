@@ -564,9 +564,17 @@ class AppShell(QObject):
         """The folder chosen on the first-run panel becomes the settings' Codex folder (the
         one above, when the folder chosen is the one Codex keeps its logs in)."""
         folder = codex_home_of(folder)
+        if command_line_homes(self.args):
+            # Started with --codex-home, whose folder was not found: the folder chosen in this
+            # window is read now, in its place (saved only, it had been left unread while the
+            # panel went on saying that no folder was found).
+            self.args.codex_homes = [folder]
+            self.args.command_homes = None
         settings = self.store.settings
         homes = (folder, *(home for home in settings.codex_homes if home != folder))
         self._save_settings(replace(settings, codex_homes=homes))
+        if self.feed.homes != homes_from(self.args, self.store.settings):
+            self.apply_settings(self.store.settings)  # the settings named it already
 
     def _remember_on_top(self, on: bool) -> None:
         if self.store.settings.always_on_top != on:

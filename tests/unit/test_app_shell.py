@@ -54,6 +54,16 @@ def make_shell(qtbot: QtBot, home: CodexHome, *argv: str) -> AppShell:
     return shell
 
 
+def make_shell_with(qtbot: QtBot, *argv: str) -> AppShell:
+    """A started shell of the command line ``argv`` (no Codex folder of its own)."""
+    args = build_parser().parse_args(list(argv))
+    instance = SingleInstance(paths.state_dir() / "instance.lock", f"test-{time.monotonic_ns()}")
+    shell = AppShell(application(), args, instance, None)
+    qtbot.addWidget(shell.window)
+    shell.start()
+    return shell
+
+
 def stop(shell: AppShell) -> None:
     shell.shutdown()
 
@@ -601,6 +611,25 @@ def test_choosing_the_folder_codex_keeps_its_logs_in_saves_the_one_above(
         shell.window.setup_panel.folder_chosen.emit(str(codex_home.root / "sessions"))
         assert shell.store.settings.codex_homes == (str(codex_home.root),)
         qtbot.waitUntil(lambda: shell.feed.homes == (codex_home.root,), timeout=3000)
+    finally:
+        stop(shell)
+
+
+def test_a_folder_chosen_in_a_window_started_with_codex_home_is_read(
+    base_dir: Path, tmp_path: Path, qtbot: QtBot, codex_home: CodexHome
+) -> None:
+    """Started with ``--codex-home`` naming a folder that is not there, the first-run panel
+    offers to choose Codex's folder: the one chosen is read at once, in this run, and saved.
+    It had been saved only: the window went on saying that no folder was found."""
+    shell = make_shell_with(qtbot, "--codex-home", str(tmp_path / "nowhere"))
+    try:
+        shell.window.setup_panel.folder_chosen.emit(str(codex_home.root))
+        qtbot.waitUntil(lambda: shell.feed.homes == (codex_home.root,), timeout=3000)
+        assert shell.usage.homes == (codex_home.root,)
+        assert shell.store.settings.codex_homes == (str(codex_home.root),)
+        # Chosen again (the settings name it already), it is still the one read.
+        shell.window.setup_panel.folder_chosen.emit(str(codex_home.root))
+        assert shell.feed.homes == (codex_home.root,)
     finally:
         stop(shell)
 
