@@ -107,8 +107,11 @@ APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 LAUNCH_ACTIVATION_S = 2.0
 #: A pause's end is checked at least this often (a timer can oversleep a suspended machine).
 PAUSE_CHECK_MAX_MS = 60_000
-#: How often a desktop that had no tray is asked again whether it has one now.
+#: How often a desktop that had no tray is asked again whether it has one now: often while
+#: a panel may still be starting (the first minutes after log-in), then once a minute.
 TRAY_CHECK_MS = 5_000
+TRAY_CHECK_SLOW_MS = 60_000
+TRAY_CHECK_FAST_S = 300.0
 #: The Discord line when Settings has it off: the worker, which only stops, says "paused".
 DISCORD_TURNED_OFF = "Discord: off (turned off in Settings)"
 
@@ -375,6 +378,8 @@ class AppShell(QObject):
             self._tray_check.stop()
             return
         if not tray_available():
+            if time.monotonic() - self._started_at > TRAY_CHECK_FAST_S:
+                self._tray_check.setInterval(TRAY_CHECK_SLOW_MS)  # a desktop without one
             return
         self._tray_check.stop()
         log.info("a system tray appeared: showing the tray icon")

@@ -181,6 +181,25 @@ def test_a_tray_that_appears_after_the_start_gets_the_icon(
         stop(shell)
 
 
+def test_a_desktop_without_a_tray_is_asked_less_often_after_the_first_minutes(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the minutes a panel takes to start, a desktop still without a tray is asked
+    once a minute: the app left open all day wakes up no more than it must."""
+    monkeypatch.setattr(app_module, "tray_available", lambda: False)
+    monkeypatch.setattr(app_module, "TRAY_CHECK_MS", 20)
+    monkeypatch.setattr(app_module, "TRAY_CHECK_FAST_S", 0.0)
+    shell = make_shell(qtbot, codex_home)
+    try:
+        assert shell.tray is None
+        slow = app_module.TRAY_CHECK_SLOW_MS
+        qtbot.waitUntil(lambda: shell._tray_check.interval() == slow, timeout=3000)
+        assert shell._tray_check.isActive()
+    finally:
+        stop(shell)
+    assert not shell._tray_check.isActive()
+
+
 def test_quit_stops_everything_within_two_seconds(
     base_dir: Path, codex_home: CodexHome, qtbot: QtBot
 ) -> None:
