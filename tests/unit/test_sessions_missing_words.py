@@ -64,7 +64,7 @@ def test_status_names_a_few_in_its_text_and_lists_them_all_in_json(
     """``status`` says it in the window's words, the rest counted; ``--json`` keeps one reason
     per folder (for machines), each in those words too."""
     text = render_text(CodexReader(homes, max_age=None).refresh(discover_files=True), width=500)
-    assert f"{_first_named(homes)} (Codex makes them again when a session starts)" in text
+    assert f"{_first_named(homes)} (Codex makes them when a session starts)" in text
     assert str(homes[3] / "sessions") not in text
     folders = [item for home in homes for item in ("--codex-home", str(home))]
     assert main(["status", "--json", *folders]) == 0
