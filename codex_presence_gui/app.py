@@ -279,6 +279,7 @@ class AppShell(QObject):
         self._pause_timer.setSingleShot(True)
         self._pause_timer.timeout.connect(self._apply_pause)
         self._discord_message = "Discord: off"
+        self._discord_connected = False  # friends see the card now
         #: When the Discord worker's next try is due (``monotonic``, as its timer: a clock
         #: set back does not stretch it), while it says so: the status bar counts down to
         #: it instead of repeating the first delay.
@@ -623,6 +624,7 @@ class AppShell(QObject):
 
     def _discord_status(self, status: DiscordStatus) -> None:
         self._discord_message = status.message
+        self._discord_connected = status.state is DiscordState.CONNECTED
         tail = f"retrying in {seconds(status.retry_in)}" if status.retry_in else ""
         if tail and status.message.endswith(tail):
             # First as the worker says it; then counted down (``_tick_retry``).
@@ -654,7 +656,7 @@ class AppShell(QObject):
             message = DISCORD_TURNED_OFF
         elif stopped and paused:
             message = f"Discord: paused {paused}"
-        self.window.set_discord_status(message)
+        self.window.set_discord_status(message, connected=self._discord_connected)
 
     # -- pieces -------------------------------------------------------------------------
 

@@ -397,6 +397,8 @@ class MainWindow(QMainWindow):
         self.discord_status.clicked.connect(self.show_discord_details)
         self._align_status_bar()
         self._discord_preview = ""  # what friends see, in the Discord item's tooltip
+        self._discord_lines: list[str] | None = None  # the card, as ``preview`` prints it
+        self._discord_connected = False  # whether friends see it now, or would
         self._discord_text = ""  # the Discord item's whole text, the countdown in it
         #: The problems the status bar counts, each in full (see ``show_problems_details``).
         self.problem_texts: list[str] = []
@@ -1411,25 +1413,42 @@ class MainWindow(QMainWindow):
 
     # -- content ------------------------------------------------------------------------
 
-    def set_discord_status(self, text: str) -> None:
+    def set_discord_status(self, text: str, *, connected: bool = False) -> None:
         """The Discord line in the status bar (the Discord worker emits it); in a narrow
         window, its part before a parenthesis or a comma ("Discord: off" for "Discord: off
         (started with --no-discord)", "Discord not running" for "Discord not running,
-        retrying in 20s"), then just "Discord"; the tooltip keeps the whole text."""
+        retrying in 20s"), then just "Discord"; the tooltip keeps the whole text.
+        ``connected``: friends see the card now (else they would, once connected)."""
         head = text.split(" (", 1)[0].split(", ", 1)[0]
         forms = [head] if head and head != text else []
         if len(head) > len("Discord: off"):
             forms.append("Discord")  # the state in the tooltip, where nothing more fits
         self._discord_text = text
+        self._discord_connected = connected
+        self._discord_preview = self._preview_text()
         self._show_discord(shorter=tuple(forms))
         self._share_status_bar()
         self._update_discord_details()
 
     def set_discord_preview(self, lines: list[str]) -> None:
         """What friends see on Discord, in the Discord line's tooltip."""
-        self._discord_preview = "Friends on Discord see:\n" + "\n".join(lines)
+        self._discord_lines = lines
+        self._discord_preview = self._preview_text()
         self._show_discord(shorter=self.discord_status.shorter)
         self._update_discord_details()
+
+    def _preview_text(self) -> str:
+        """The card under what it is: seen by friends while connected, else what they would
+        see (as ``preview`` says it): "Friends on Discord see:" had been said of a card
+        nobody saw, with Discord not running."""
+        if self._discord_lines is None:
+            return ""
+        heading = (
+            "Friends on Discord see:"
+            if self._discord_connected
+            else ("Friends on Discord would see:")
+        )
+        return heading + "\n" + "\n".join(self._discord_lines)
 
     def _show_discord(self, shorter: tuple[str, ...]) -> None:
         """The Discord item: its text and tooltip, and what screen readers are told of it

@@ -1020,6 +1020,35 @@ def test_the_discord_retry_counts_down(base_dir: Path, codex_home: CodexHome, qt
         stop(shell)
 
 
+def test_the_discord_card_is_said_seen_only_while_connected(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """With Discord not running, the Discord item's tooltip and its window say what friends
+    *would* see (as ``preview`` does); "Friends on Discord see:" had been said of a card
+    nobody saw. Connected, they see it; lost again, they would."""
+    from codex_presence_gui.services.discord_worker import DiscordStatus
+
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        item = shell.window.discord_status
+        qtbot.waitUntil(lambda: "Friends on Discord" in item.toolTip())
+        shell._discord_status(DiscordStatus(DiscordState.NOT_RUNNING, "Discord not running"))
+        assert "Friends on Discord would see:" in item.toolTip()
+        shell._discord_status(DiscordStatus(DiscordState.CONNECTED, "Discord: connected"))
+        assert "Friends on Discord see:" in item.toolTip()
+        shell.window.show_discord_details()
+        dialog = shell.window.discord_dialog
+        assert dialog is not None
+        assert "Friends on Discord see:" in dialog.text.toPlainText()
+        shell._discord_status(
+            DiscordStatus(DiscordState.LOST, "Discord connection lost, retrying in 2s", 2.0)
+        )
+        assert "Friends on Discord would see:" in item.toolTip()
+        assert "Friends on Discord would see:" in dialog.text.toPlainText()
+    finally:
+        stop(shell)
+
+
 def test_a_launch_knows_whether_the_running_instance_reads_its_folders() -> None:
     """The running instance's answer lists its folders: the same ones (in any order) need no
     "quit it first"; other ones, or an instance that says nothing (an older version), do."""

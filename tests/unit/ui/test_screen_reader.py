@@ -203,7 +203,7 @@ def test_a_retry_s_countdown_leaves_the_focused_discord_item_as_it_was(qtbot: Qt
     window.set_discord_status("Discord not running, retrying in 20s")
     assert spoken(item) == "Discord not running, retrying"
     assert spoken(item, QAccessible.Text.Description) == (
-        "Retrying in 20 seconds\nFriends on Discord see:\nEditing cart.py"
+        "Retrying in 20 seconds\nFriends on Discord would see:\nEditing cart.py"
     )
     window.set_discord_status("Discord not running, retrying in 15s")
     assert spoken(item, QAccessible.Text.Description).startswith("Retrying in 15 seconds\n")
@@ -218,7 +218,7 @@ def test_a_retry_s_countdown_leaves_the_focused_discord_item_as_it_was(qtbot: Qt
         window.set_discord_status(text)
         assert spoken(item) == "Discord not running, retrying"
         assert spoken(item, QAccessible.Text.Description).startswith("Retrying in 15 seconds\n")
-    window.set_discord_status("Discord: connected")
+    window.set_discord_status("Discord: connected", connected=True)
     assert spoken(item) == "Discord: connected"
     assert spoken(item, QAccessible.Text.Description).startswith("Retrying in 15 seconds\n")
     window.table.setFocus(Qt.FocusReason.TabFocusReason)

@@ -188,9 +188,9 @@ def test_the_discord_status_opens_whole_with_what_friends_see(qtbot: QtBot) -> N
     assert dialog.windowTitle() == "Discord status"
     assert dialog.text.toPlainText() == (
         "Discord not running, retrying in 20 s\n\n"
-        "Friends on Discord see:\nEditing <b>cart</b>.py\nshop (feature/cart)"
+        "Friends on Discord would see:\nEditing <b>cart</b>.py\nshop (feature/cart)"
     )
-    window.set_discord_status("Discord: connected")
+    window.set_discord_status("Discord: connected", connected=True)
     assert dialog.text.toPlainText().startswith("Discord: connected\n\nFriends on Discord see:")
 
 
