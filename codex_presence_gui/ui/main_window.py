@@ -1527,6 +1527,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(window_title(dashboard))
         homes = ", ".join(home_text(home) for home in dashboard.homes)
         not_folders = not_folders_text(dashboard) if dashboard.no_home else ""
+        focus = QApplication.focusWidget()
+        # The panel's button, focused as the folder was chosen, goes with the panel: Qt had
+        # handed the focus (and its ring) on to the next item of the chain, the status bar's
+        # Discord item; it goes to the top of what the panel leaves (see ``_focus_top``).
+        leaves_focus = (
+            not dashboard.no_home
+            and self.setup_panel.isVisible()
+            and focus is not None
+            and (focus is self.setup_panel or self.setup_panel.isAncestorOf(focus))
+        )
         self.setup_panel.setVisible(dashboard.no_home)
         self.setup_panel.show_homes(homes, [str(home) for home in dashboard.homes], not_folders)
         self.limits.setVisible(not dashboard.no_home)
@@ -1540,6 +1550,8 @@ class MainWindow(QMainWindow):
         self.limits.show_view(limits)
         self._order_tabs()  # its rows may be new
         self.card.show_view(card)
+        if leaves_focus:
+            self._focus_top()
         self.model.show_dashboard(dashboard)
         if gone:  # no highlight left on a neighbour nobody picked
             self.table.forget_choice()
@@ -1597,6 +1609,14 @@ class MainWindow(QMainWindow):
             self._content_changed()
         if view.state not in (UsageState.LOADING, UsageState.BUILDING):
             self._first_read("usage")
+
+    def _focus_top(self) -> None:
+        """The keyboard on the live page's first item that takes it: a limit's row, else the
+        card, else the table."""
+        for stop in (*self.limits.tab_stops(), self.card, self.table):
+            if stop.isVisibleTo(self) and stop.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                stop.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
 
     def _order_tabs(self) -> None:
         """Tab goes down the live page as it reads: the notices, the first-run panel, each

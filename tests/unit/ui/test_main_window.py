@@ -85,6 +85,24 @@ def test_empty_states(qtbot: QtBot) -> None:
     assert "Permission denied" in window.problems.toolTip()
 
 
+def test_the_keyboard_goes_to_the_first_limit_once_the_folder_is_chosen(qtbot: QtBot) -> None:
+    """The first-run panel's button, focused as Codex's folder is chosen, goes with the
+    panel: the keyboard (and its ring) lands on the first limit, not on the status bar's
+    Discord item, which Qt had handed it to as the next of its chain."""
+    window = make_window(qtbot)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    home = Path("/home/dev/.codex")
+    window.show_dashboard(dashboard(homes=(home,), missing=(home,)))
+    window.setup_panel.choose.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(window.setup_panel.choose.hasFocus)
+    window.show_dashboard(dashboard((session(),), limit=limits()))
+    QApplication.processEvents()
+    assert not window.setup_panel.isVisibleTo(window)
+    assert QApplication.focusWidget() is window.limits.tab_stops()[0]
+
+
 def test_a_home_that_is_no_folder_is_said_not_waited_for(qtbot: QtBot) -> None:
     """A file chosen as Codex's folder had read "Waiting for FILE" and "found none in FILE.
     … run it once": Codex never makes its folder where a file is."""
