@@ -98,6 +98,18 @@ NAME_MIN_CHARS = 10
 NAME_COMFORT_CHARS = 26
 #: What the export holds: the page's 30 days (``report daily --csv`` has every day).
 DEFAULT_CSV_NAME = "codex-usage-last-30-days.csv"
+
+
+def csv_name(view: UsageView | None) -> str:
+    """The export's file name: its 30 days and the last of them
+    (``codex-usage-30-days-to-2026-12-01.csv``), so that a second day's export is not
+    offered the first one's name to save over; ``DEFAULT_CSV_NAME`` without days."""
+    chart = view.chart if view is not None else None
+    if chart is None or not chart.days:
+        return DEFAULT_CSV_NAME
+    return f"codex-usage-30-days-to-{chart.days[-1].day.isoformat()}.csv"
+
+
 #: How long "Saved …" stays in sight (a failure stays until dismissed or replaced): time to
 #: reach its "Show file" (in 8 s, users had missed it).
 EXPORT_SAVED_MS = 12000
@@ -982,7 +994,7 @@ class UsagePage(QScrollArea):
             self,
             "Export the last 30 days",
             str(self._export_folder or Path.home()),
-            DEFAULT_CSV_NAME,
+            csv_name(self.view),
             ["CSV files (*.csv)", "All files (*)"],
         )
         if ringed:

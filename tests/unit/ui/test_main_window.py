@@ -812,7 +812,7 @@ def test_the_usage_pages_show_file_opens_the_exports_folder(
     """Where no folder can be opened, the Usage page itself says where the file is: the
     notices are on the live page, out of sight."""
     window = make_window(qtbot)
-    exported = tmp_path / "codex-usage-last-30-days.csv"
+    exported = tmp_path / "codex-usage-30-days-to-2026-12-01.csv"
     opened, answer = file_manager(monkeypatch)
     window.usage_page.reveal.emit(exported)
     assert opened == [str(tmp_path)]

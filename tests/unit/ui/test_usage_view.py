@@ -60,7 +60,14 @@ from codex_presence_gui.ui.usage_chart import (
     legend_html,
     nice_ceiling,
 )
-from codex_presence_gui.ui.usage_view import NUMBER_COLUMNS, TABLE_ROWS, UsagePage, UsageTable
+from codex_presence_gui.ui.usage_view import (
+    DEFAULT_CSV_NAME,
+    NUMBER_COLUMNS,
+    TABLE_ROWS,
+    UsagePage,
+    UsageTable,
+    csv_name,
+)
 from codex_presence_gui.ui.window_state import LayoutMode
 from codex_presence_gui.viewmodels.usage import (
     BUILDING_MESSAGE,
@@ -1294,7 +1301,9 @@ def test_export_button_asks_where(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The button opens a save dialog (run here without its event loop) and writes where it
-    says: a name typed without ".csv" gets it, and Qt's own dialog opens roomy enough."""
+    says: a name typed without ".csv" gets it, and Qt's own dialog opens roomy enough. The
+    name offered is the page's 30 days, up to their last (each export had been offered
+    "codex-usage-last-30-days.csv", the last one's name to save over)."""
     page = UsagePage()
     qtbot.addWidget(page)
     page.show_view(full_view())
@@ -1320,8 +1329,10 @@ def test_export_button_asks_where(
     target = tmp_path / "chosen.csv"
     # What it holds, said (not every day).
     assert seen[0]["title"] == "Export the last 30 days"
+    # Named by its last day: a second day's export is not offered the first one's name.
+    last_day = full_view().chart.days[-1].day  # type: ignore[union-attr]
     assert [Path(str(name)).name for name in seen[0]["offered"]] == [  # type: ignore[attr-defined]
-        "codex-usage-last-30-days.csv"
+        f"codex-usage-30-days-to-{last_day.isoformat()}.csv"
     ]
     assert seen[0]["folder"] == str(Path.home())
     assert seen[0]["roomy"]
@@ -2416,3 +2427,9 @@ def test_the_footnote_names_no_price_library_when_nothing_is_priced(qtbot: QtBot
     )
     assert page.footnote.text() == note
     assert page.footnote.accessibleName() == note
+
+
+def test_an_export_without_days_is_offered_the_plain_name() -> None:
+    """Nothing read yet (no chart): the name says the 30 days without a date."""
+    assert csv_name(None) == DEFAULT_CSV_NAME
+    assert csv_name(UsageView(UsageState.LOADING)) == DEFAULT_CSV_NAME
