@@ -320,7 +320,7 @@ class AppShell(QObject):
         self.instance.replace_requested.connect(lambda: self.request_exit("replaced", 0))
         self.store.changed.connect(self.apply_settings)
         self._applied = settings
-        app.aboutToQuit.connect(self.shutdown)
+        app.aboutToQuit.connect(self._quitting_by_qt)
         # The desktop session ends (log-out, shut-down): Qt asks us to save, and the session
         # manager may kill the process right after, so stop now rather than later.
         app.commitDataRequest.connect(self._session_ending)
@@ -410,6 +410,13 @@ class AppShell(QObject):
         self.shutdown()
         # Ends every loop running (a modal dialog's too) once control returns to it.
         self.app.exit(self.exit_code)
+
+    def _quitting_by_qt(self) -> None:
+        """Qt quits by itself when the last window closes (the window closed, not to the
+        tray): said in the log as every other way out is, then stopped as they are."""
+        if self._exit_code is None and not self._stopped:
+            log.info("quitting: the window was closed")
+        self.shutdown()
 
     @property
     def exit_code(self) -> int:

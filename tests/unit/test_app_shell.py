@@ -976,6 +976,22 @@ def test_the_environments_discord_id_outlasts_a_change_of_settings(
         stop(shell)
 
 
+def test_closing_the_window_is_said_in_the_log_as_every_way_out(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Closed (not to the tray), the window makes Qt quit by itself: the log says why, as it
+    does for File → Quit, a signal or a log-out (it had said nothing), and only once."""
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        with caplog.at_level(logging.INFO), qtbot.waitSignal(shell.stopped, timeout=3000):
+            shell.app.aboutToQuit.emit()
+        assert caplog.text.count("quitting: the window was closed") == 1
+        shell.app.aboutToQuit.emit()
+        assert caplog.text.count("quitting:") == 1
+    finally:
+        stop(shell)
+
+
 def test_the_discord_retry_counts_down(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
     """ "retrying in 30s" goes down as time passes (while the window can be seen), then says
     "retrying now", instead of standing still until the next try."""
