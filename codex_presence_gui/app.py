@@ -433,6 +433,7 @@ class AppShell(QObject):
             self.window.state.save_geometry(self.window)
         self._pause_timer.stop()
         self._tray_check.stop()
+        self._retry_tick.stop()  # (the window it counts down in may be gone before the shell)
         self.usage.abort()  # an index update ends while the others stop
         self.feed.stop(STOP_TIMEOUT_MS)
         if self.presence is not None:
@@ -633,7 +634,7 @@ class AppShell(QObject):
         self._discord_message = status.message
         self._discord_connected = status.state is DiscordState.CONNECTED
         tail = f"retrying in {seconds(status.retry_in)}" if status.retry_in else ""
-        if tail and status.message.endswith(tail):
+        if tail and status.message.endswith(tail) and not self._stopped:
             # First as the worker says it; then counted down (``_tick_retry``).
             self._retry_at = self.monotonic() + (status.retry_in or 0.0)
             self._retry_tick.start()

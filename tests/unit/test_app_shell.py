@@ -1063,6 +1063,13 @@ def test_the_discord_card_is_said_seen_only_while_connected(
         assert "Friends on Discord would see:" in dialog.text.toPlainText()
     finally:
         stop(shell)
+    # Stopped, nothing counts down in a window that may be gone before the shell (a later
+    # test had met the count of this one's retry in a deleted window).
+    assert not shell._retry_tick.isActive()
+    shell._discord_status(
+        DiscordStatus(DiscordState.LOST, "Discord connection lost, retrying in 2s", 2.0)
+    )
+    assert not shell._retry_tick.isActive()
 
 
 def test_a_launch_knows_whether_the_running_instance_reads_its_folders() -> None:
