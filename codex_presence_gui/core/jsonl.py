@@ -748,10 +748,12 @@ _USAGE_LEDGER_TYPES = (
 )
 #: An envelope line the usage ledger never decodes, known from its first bytes: any type but
 #: usage, the model (turn context, thread settings) and the header, at the top or inside an
-#: ``event_msg``. A line in another layout does not match (it is decoded, to be safe).
+#: ``event_msg``. A line in another layout does not match (it is decoded, to be safe). Either
+#: type's name must end in its quote: a record torn within it and followed by Codex's whole
+#: copy (``"type":"tok{"timestamp":…``) is decoded, and the parser reads the copy.
 _NOT_FOR_USAGE = re.compile(
     rb'\{"timestamp":"[^"]{0,64}",(?:"ordinal":\d{1,19},)?"type":"'
-    rb'(?:event_msg","payload":\{"type":"(?!' + _USAGE_LEDGER_TYPES + rb")"
+    rb'(?:event_msg","payload":\{"type":"(?!' + _USAGE_LEDGER_TYPES + rb')[A-Za-z_]{1,64}"'
     rb'|(?!event_msg"|' + _USAGE_LEDGER_TYPES + rb')[A-Za-z_]{1,64}")'
 )
 #: ``not_for_usage(data, start, end)`` is not None for such a line in ``data[start:end]``

@@ -212,6 +212,17 @@ def test_the_lines_passed_over_are_the_ones_the_ledger_never_decodes() -> None:
         assert matters_for_usage(line.encode()), line
 
 
+def test_a_usage_record_torn_anywhere_and_written_again_whole_is_decoded() -> None:
+    """Codex rewrites a record whole right after its torn start (on the same line): cut
+    within its event type's name, or right before it, the line had been taken for one the
+    ledger never decodes, and the call lost (the window's reader counted it)."""
+    whole = r.token_count(BASE, r.usage(1000, 0, 10))
+    for cut in range(1, whole.index('"info"')):
+        data = (whole[:cut] + whole).encode()
+        assert matters_for_usage(data), data[:cut]
+        assert not_for_usage(b"x\n" + data + b"\n", 2, 2 + len(data)) is None, data[:cut]
+
+
 def test_a_turn_context_key_leaves_out_only_the_time_and_the_turn() -> None:
     first = _turn_context(BASE, 1, "gpt-5.4", "/a").encode()
     later = _turn_context(BASE + 90, 2, "gpt-5.4", "/a").encode()
