@@ -19,6 +19,13 @@ settings.register_profile(
     "default", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=100
 )
 settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True)
+# For a long local run of the property tests: HYPOTHESIS_PROFILE=many, and as many examples
+# as HYPOTHESIS_MAX_EXAMPLES says (with --hypothesis-seed to vary them).
+settings.register_profile(
+    "many",
+    parent=settings.get_profile("default"),
+    max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "5000")),
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
