@@ -423,7 +423,7 @@ def _read_inherited_base(
         head.feed(record)
         if not head.is_replayed(record) and (head.inherited_tokens or head.total is not None):
             break
-    session.settle_base(head.inherited_tokens)
+    session.settle_base(head.inherited_tokens, head)
 
 
 #: Files read between two messages from the second reading process: it sends each batch as

@@ -972,11 +972,19 @@ class SessionAccumulator:
             self._replay_until = max(self._replay_until, float(replay_until))
             self._in_copy = bool(state.get("in_copy", self._in_copy))
 
-    def settle_base(self, inherited_tokens: int) -> None:
+    def settle_base(self, inherited_tokens: int, head: SessionAccumulator | None = None) -> None:
         """Take a fork's inherited total found elsewhere (the reader reads a big fork's head
-        apart from its tail); the first total folded afterwards is then the fork's own use."""
+        apart from its tail); the first total folded afterwards is then the fork's own use.
+
+        ``head``: the accumulator that read that head, whose copy the lines folded next
+        come after: how far the copy reached (its lines back to back beyond the first
+        second), and whether the last line read there was of it (a line without a usable
+        time first in the fold goes with it, as it would read forward)."""
         self.inherited_tokens = inherited_tokens
         self._base_settled = True
+        if head is not None and head._replay_until is not None and self._replay_until is not None:
+            self._replay_until = max(self._replay_until, head._replay_until)
+            self._in_copy = head._in_copy
 
     # -- snapshot ---------------------------------------------------------------------------
 

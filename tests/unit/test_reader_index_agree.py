@@ -11,6 +11,7 @@ at any byte, gives what it gives read whole.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -33,6 +34,8 @@ SID = "019d0000-0000-7000-8000-00000000e001"
 PARENT = "019d0000-0000-7000-8000-00000000e002"
 NOW = BASE + 10 * 86400
 _MODELS = ["gpt-5.3-codex", "gpt-5.4", "o3"]
+_BAD_TIMES = ["garbled", "1970-01-01T00:00:00.000Z", "9999-01-01T00:00:00.000Z"]
+_ENVELOPE_START = re.compile(r'(\{"timestamp":"[^"]*")(?=,"type":")')
 
 
 def _add(a: TokenUsage, b: TokenUsage) -> TokenUsage:
@@ -47,16 +50,20 @@ class Expected:
 
     running: TokenUsage | None = None
     inherited: int = 0
+    #: The running totals a drop left behind (a resumed thread that restarted its count):
+    #: the window shows the new count, the report has the calls of both.
+    dropped: int = 0
     own: TokenUsage = field(default_factory=TokenUsage)
     calls: int = 0
     by_model: dict[str, TokenUsage] = field(default_factory=dict)
 
 
 @st.composite
-def _usage(draw: st.DrawFn) -> TokenUsage:
-    """One response's usage: cached input within input, reasoning within output."""
-    input_tokens = draw(st.integers(1, 60_000))
-    output = draw(st.integers(0, 4_000))
+def _usage(draw: st.DrawFn, below: int = 64_001) -> TokenUsage:
+    """One response's usage: cached input within input, reasoning within output; its total
+    ``below`` this."""
+    input_tokens = draw(st.integers(1, min(60_000, below - 1)))
+    output = draw(st.integers(0, min(4_000, below - 1 - input_tokens)))
     return TokenUsage(
         input_tokens,
         draw(st.integers(0, input_tokens)),
@@ -79,6 +86,13 @@ def _repeat(
     return r.token_count(at, _usage_json(running), _usage_json(last or running), limits)
 
 
+def _numbered(line: str, ordinal: int) -> str:
+    """``line`` with the ordinal a paginated thread gives it (``ordinal`` counts from the
+    child's own first line, at 100 as its header says; a line torn and written again gets
+    it in both)."""
+    return _ENVELOPE_START.sub(rf'\1,"ordinal":{ordinal + 100}', line)
+
+
 def _limits(draw: st.DrawFn) -> dict[str, Any]:
     return r.limits((float(draw(st.integers(0, 100))), 300, 1_777_900_000), None)
 
@@ -95,24 +109,32 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
     overflow fills, malformed lines, a torn line followed by Codex's whole copy of it; and
     maybe a torn last line.
     """
-    kind = draw(st.sampled_from(["plain", "plain", "copied", "exec-fork"]))
+    kind = draw(st.sampled_from(["plain", "plain", "copied", "subagent", "exec-fork"]))
     expected = Expected()
     at = BASE
     lines: list[str] = []
     running: TokenUsage | None = None
     last: TokenUsage | None = None  # the last response's usage, which repeats carry again
     model: str | None = None
+    own_from = 0  # the first line of the session's own (after a copy)
     if kind == "plain":
         lines.append(r.session_meta(at, SID))
+    elif kind == "subagent":
+        # A paginated sub-agent: its copy is told by ordinal, whatever the copy's times.
+        spawn = {"subagent": {"thread_spawn": {"parent_thread_id": PARENT}}}
+        lines.append(r.session_meta(at, SID, source=spawn, subagent_history_start_ordinal=100))
     else:
         lines.append(r.session_meta(at, SID, forked_from_id=PARENT))
-    if kind == "copied":
-        lines.append(r.session_meta(at - 3600, PARENT))
-        # The parent's history replayed, lines back to back with fresh times.
+    if kind in ("copied", "subagent"):
+        if kind == "copied":
+            lines.append(r.session_meta(at - 3600, PARENT))
+        # The parent's history replayed, lines back to back with fresh times (a paginated
+        # copy may take longer: its ordinals tell it).
         at += 0.01
+        gaps = [0.001, 0.01, 0.05, 0.2] if kind == "copied" else [0.5, 3.0]
         copied = st.sampled_from(["context", "call", "again", "say"])
         for step in draw(st.lists(copied, min_size=1, max_size=12)):
-            at += draw(st.sampled_from([0.001, 0.01, 0.05, 0.2]))
+            at += draw(st.sampled_from(gaps))
             if step == "context":
                 model = draw(st.sampled_from(_MODELS))
                 lines.append(r.turn_context(at, model))
@@ -127,19 +149,22 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
             elif running is not None:  # an answer comes with its response's usage
                 lines.append(r.assistant(at, "parent's answer"))
         expected.inherited = running.total if running is not None else 0
+        own_from = len(lines)
+        at += 0.5
     elif kind == "exec-fork":
         # Codex restores the parent's running total: the fork's first total holds it.
         running, last = draw(_usage()), draw(_usage())
         running = _add(running, last)
         expected.inherited = running.total
+        at = BASE + 5
     logged = kind != "exec-fork" and running is not None  # a line has told the total
-    at = BASE + 5  # the fork's own lines, well after its copy
     for step in draw(
         st.lists(
             st.sampled_from(
                 [
                     *("call", "call", "call", "record-call", "again", "failed", "context"),
-                    *("compact", "fill", "malformed", "rewritten", "tool"),
+                    *("settings", "compact", "fill", "malformed", "rewritten", "tool", "reset"),
+                    *("twice", "big"),
                 ]
             ),
             max_size=30,
@@ -149,7 +174,24 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
         if step == "context":
             model = draw(st.sampled_from(_MODELS))
             lines.append(r.turn_context(at, model))
+        elif step == "settings":
+            model = draw(st.sampled_from(_MODELS))
+            lines.append(r.event(at, "thread_settings_applied", thread_settings={"model": model}))
+        elif step == "reset" and running is not None and expected.calls and running.total > 2:
+            # A resumed thread that restarted its count: the total drops to the response's.
+            last = draw(_usage(below=running.total))
+            expected.dropped += running.total
+            running = last
+            expected.own = _add(expected.own, last)
+            expected.calls += 1
+            shown = model or UNKNOWN_MODEL
+            expected.by_model[shown] = _add(expected.by_model.get(shown, TokenUsage()), last)
+            lines.append(r.assistant(at, "done"))
+            lines.append(r.token_count(at, _usage_json(running), _usage_json(last), _limits(draw)))
         elif step in ("call", "record-call", "compact"):
+            turn = draw(st.booleans())  # a turn of its own, as 0.80+ logs it
+            if turn:
+                lines.append(r.event(at, "task_started", turn_id=f"t{len(lines)}"))
             # A response: its output, then its usage. A compaction's response counts too;
             # Codex logs its reasoning and its message (docs: "Codex 0.169 and 0.171").
             if step == "compact":
@@ -176,7 +218,11 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
                         },
                     )
                 )
-            lines.append(r.token_count(at, _usage_json(running), _usage_json(last), _limits(draw)))
+            counted = r.token_count(at, _usage_json(running), _usage_json(last), _limits(draw))
+            if draw(st.integers(0, 9)) == 0:
+                # A time no clock gave: still a call, dated by the lines before it.
+                counted = counted.replace(r.iso(at), draw(st.sampled_from(_BAD_TIMES)), 1)
+            lines.append(counted)
             if step == "compact":
                 at += 1
                 compacted = {"message": "", "replacement_history": []}
@@ -190,6 +236,8 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
                     "total_tokens": draw(st.integers(1, 20_000)),
                 }
                 lines.append(r.token_count(at, _usage_json(running), estimate, _limits(draw)))
+            if turn:
+                lines.append(r.event(at, "task_complete", turn_id=f"t{len(lines)}"))
         elif step == "again":
             if running is not None:
                 lines.append(_repeat(at, running, last, _limits(draw)))
@@ -198,6 +246,11 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
             # A failed call (HTTP 429, a cut stream): a reading with no new usage.
             lines.append(_repeat(at, running, last, _limits(draw)))
             logged = logged or running is not None
+        elif step == "twice" and lines[-1].find('"token_count"', 0, 160) > 0:
+            lines.append(lines[-1])  # the very same line again, limits and all
+        elif step == "big":
+            # A tool's long output: a file past what the window reads in one go.
+            lines.append(r.call_output(at, "c0", "x" * draw(st.sampled_from([40_000, 70_000]))))
         elif step == "fill":
             fill = {"input_tokens": 0, "output_tokens": 0, "total_tokens": 258_400}
             lines.append(r.token_count(at, fill, None, _limits(draw)))
@@ -231,6 +284,8 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
     expected.running = running if logged else None
     if not logged:
         expected.inherited = 0
+    if kind == "subagent":
+        lines = [_numbered(line, n - own_from) for n, line in enumerate(lines)]
     data = "\n".join(lines).encode() + b"\n"
     if draw(st.booleans()):
         # A last line still being written: nobody counts it yet.
@@ -257,7 +312,32 @@ def _torn_within_its_event_type() -> tuple[bytes, Expected]:
         torn + whole,
     ]
     calls = {UNKNOWN_MODEL: both}
-    return "\n".join(lines).encode() + b"\n", Expected(both, 0, both, 2, calls)
+    data = "\n".join(lines).encode() + b"\n"
+    return data, Expected(running=both, own=both, calls=2, by_model=calls)
+
+
+def _untimed_first_in_a_scanned_fork() -> tuple[bytes, Expected]:
+    """Found by the fuzz: a fork that copied nothing, whose usage lines have no usable time,
+    read by a backward scan that stopped before its first line past the header. The first
+    line folded had no time of its own, so it went "with the line before it", which the
+    scan had not read: the header's copy, as far as the fold knew. The window took the
+    fork's first response for its parent's (3 inherited, not 2), where a forward read, and
+    the report, counted it as the fork's own."""
+    lines = [
+        r.session_meta(BASE, SID, forked_from_id=PARENT),
+        r.assistant(BASE + 10, "done"),
+        _untimed(r.token_count(BASE, r.usage(3), r.usage(1), r.limits())),
+        r.assistant(BASE + 11, "done"),
+        _untimed(r.token_count(BASE, r.usage(4), r.usage(1), r.limits())),
+        r.turn_context(BASE + 12, "o3"),
+    ]
+    own = TokenUsage(2, 0, 0, 0, 2)
+    data = "\n".join(lines).encode() + b"\n"
+    return data, Expected(TokenUsage(4, 0, 0, 0, 4), 2, own=own, calls=2, by_model={"unknown": own})
+
+
+def _untimed(line: str) -> str:
+    return line.replace(r.iso(BASE), "garbled", 1)
 
 
 # -- the two paths --------------------------------------------------------------------------
@@ -308,35 +388,46 @@ def _tokens(row: UsageRow | None) -> TokenUsage:
 class _Paths:
     """A Codex home holding one rollout file, read by the window's reader and the index."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, record_days: float | None = None) -> None:
         self.home = CodexHome(folder / "home")
         (self.home.root / "sessions").mkdir(parents=True)
-        self.reader = CodexReader([self.home.root], max_age=None, clock=lambda: NOW)
+        self.reader = CodexReader(
+            [self.home.root], max_age=None, clock=lambda: NOW, record_days=record_days
+        )
         self.index = UsageIndex.in_memory(clock=lambda: NOW)
 
     def read(self) -> tuple[CodexSessionSnapshot | None, UsageRow | None]:
         return _window(self.reader), _report_row(self.index, self.home.root)
 
 
-def _read_whole(data: bytes, folder: Path) -> tuple[CodexSessionSnapshot | None, UsageRow | None]:
-    paths = _Paths(folder)
+def _read_whole(
+    data: bytes, folder: Path, record_days: float | None = None
+) -> tuple[CodexSessionSnapshot | None, UsageRow | None]:
+    paths = _Paths(folder, record_days)
     paths.home.write(SID, [data], trailing_newline=False)
     return paths.read()
 
 
-@given(rollouts(), st.booleans())
-@example(_torn_within_its_event_type(), False)
-def test_the_window_and_the_report_agree(log: tuple[bytes, Expected], scanned: bool) -> None:
-    """Read whole (small files in one read, or, with ``scanned``, through the backward scan
-    a big file takes), the window shows Codex's running total and the report the session's
-    own calls: equal without a fork, apart by exactly the inherited part with one."""
+#: How the window's reader may take a file on first sight: a small one in one read; a big
+#: one by its header and a backward scan from its end (which stops once the state is
+#: settled); or, recording the history's events, whole up to 64 KiB.
+_READS = ["small", "scanned", "recorded"]
+
+
+@given(rollouts(), st.sampled_from(_READS))
+@example(_torn_within_its_event_type(), "small")
+@example(_untimed_first_in_a_scanned_fork(), "scanned")
+def test_the_window_and_the_report_agree(log: tuple[bytes, Expected], read: str) -> None:
+    """The window shows Codex's running total and the report the session's own calls:
+    equal without a fork, apart by exactly the inherited part with one (and by the totals a
+    drop left behind: the report counts the calls before it too)."""
     data, expected = log
-    small = 0 if scanned else reader_module.SMALL_FILE_BYTES
+    small = 0 if read == "scanned" else reader_module.SMALL_FILE_BYTES
     with (
         tempfile.TemporaryDirectory() as folder,
         mock.patch.object(reader_module, "SMALL_FILE_BYTES", small),
     ):
-        window, row = _read_whole(data, Path(folder))
+        window, row = _read_whole(data, Path(folder), 7 if read == "recorded" else None)
     assert window is not None
     assert window.tokens == expected.running
     assert window.inherited_tokens == expected.inherited
@@ -346,28 +437,33 @@ def test_the_window_and_the_report_agree(log: tuple[bytes, Expected], scanned: b
     if row is not None:
         models = {name: _tokens(UsageRow(name, tally)) for name, tally in row.models.items()}
         assert models == expected.by_model
-    if expected.inherited == 0:
+    if expected.inherited == 0 and expected.dropped == 0:
         # No fork: the window's session total is the report's session row, field by field.
         assert window.tokens is None or window.tokens == own
     else:
         # A fork: the window says what it inherited (the sessions table's tooltip), and the
-        # report counts the rest.
+        # report counts the rest; after a drop, the report has the calls before it too.
         shown = window.session_total_tokens
         assert shown is not None
-        assert shown - window.inherited_tokens == own.total
+        assert shown - window.inherited_tokens + expected.dropped == own.total
 
 
-@given(rollouts(), st.data())
+@given(rollouts(), st.sampled_from(_READS), st.data())
 def test_two_appends_read_as_the_whole_file(
-    log: tuple[bytes, Expected], data: st.DataObject
+    log: tuple[bytes, Expected], read: str, data: st.DataObject
 ) -> None:
     """A file read as it grows, cut at any byte (inside a line too), gives both paths the
     numbers they give it read whole."""
     content, _ = log
     cut = data.draw(st.integers(1, len(content) - 1), label="cut")
-    with tempfile.TemporaryDirectory() as folder:
-        whole_window, whole_row = _read_whole(content, Path(folder) / "whole")
-        paths = _Paths(Path(folder) / "grown")
+    small = 0 if read == "scanned" else reader_module.SMALL_FILE_BYTES
+    record_days = 7 if read == "recorded" else None
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        mock.patch.object(reader_module, "SMALL_FILE_BYTES", small),
+    ):
+        whole_window, whole_row = _read_whole(content, Path(folder) / "whole", record_days)
+        paths = _Paths(Path(folder) / "grown", record_days)
         path = paths.home.write(SID, [content[:cut]], trailing_newline=False)
         paths.read()
         with open(path, "ab") as handle:
@@ -375,3 +471,54 @@ def test_two_appends_read_as_the_whole_file(
         grown_window, grown_row = paths.read()
     assert _window_numbers(grown_window) == _window_numbers(whole_window)
     assert _row_numbers(grown_row) == _row_numbers(whole_row)
+
+
+@given(rollouts())
+def test_a_scan_from_the_end_reads_as_a_whole_read(log: tuple[bytes, Expected]) -> None:
+    """The window's backward scan (a big file's first read, which stops once the state is
+    settled) shows what reading the file from its start shows, limits too."""
+    data, _ = log
+    shown = []
+    for small in (0, reader_module.SMALL_FILE_BYTES):
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            mock.patch.object(reader_module, "SMALL_FILE_BYTES", small),
+        ):
+            window, _ = _read_whole(data, Path(folder))
+        assert window is not None
+        shown.append((*_window_numbers(window), window.limits))
+    assert shown[0] == shown[1]
+
+
+def test_a_scan_that_stops_in_a_long_copy_takes_no_reading_from_it() -> None:
+    """A fork's copy of its parent's history took more than a second (lines back to back),
+    and the backward scan stopped within it: the copy's lines past the first second were
+    taken for the fork's own, and the parent's last limit reading for the fork's newest."""
+    lines = [
+        r.session_meta(BASE, SID, forked_from_id=PARENT),
+        r.session_meta(BASE - 3600, PARENT),
+        r.token_count(BASE + 0.1, r.usage(100), r.usage(100), r.limits((50.0, 300, None), None)),
+    ]
+    at = BASE + 0.1
+    while at < BASE + 1.3:
+        at += 0.2
+        lines.append(r.assistant(at, "the parent's answer"))
+    lines.append(
+        r.token_count(at + 0.1, r.usage(200), r.usage(100), r.limits((60.0, 300, None), None))
+    )
+    lines += [
+        r.turn_context(BASE + 5),
+        r.assistant(BASE + 6, "done"),
+        r.token_count(BASE + 6, r.usage(250), r.usage(50), None),  # no limits of its own
+    ]
+    data = "\n".join(lines).encode() + b"\n"
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        mock.patch.object(reader_module, "SMALL_FILE_BYTES", 0),
+    ):
+        window, row = _read_whole(data, Path(folder))
+    assert window is not None
+    assert window.limits is None
+    assert (window.session_total_tokens, window.inherited_tokens) == (250, 200)
+    assert row is not None
+    assert row.tally.total == 50
