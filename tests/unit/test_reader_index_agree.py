@@ -74,7 +74,9 @@ def _usage(draw: st.DrawFn, below: int = 64_001) -> TokenUsage:
 
 
 def _usage_json(usage: TokenUsage) -> dict[str, int]:
-    return r.usage(usage.input, usage.cached_input, usage.output, usage.reasoning_output)
+    return r.usage(
+        usage.input, usage.cached_input, usage.output, usage.reasoning_output, usage.total
+    )
 
 
 def _repeat(
@@ -227,15 +229,10 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
                 at += 1
                 compacted = {"message": "", "replacement_history": []}
                 lines.append(r.envelope(at, "compacted", compacted))
-                # The same total again, its last response an estimate with only a total.
-                estimate = {
-                    "input_tokens": 0,
-                    "cached_input_tokens": 0,
-                    "output_tokens": 0,
-                    "reasoning_output_tokens": 0,
-                    "total_tokens": draw(st.integers(1, 20_000)),
-                }
-                lines.append(r.token_count(at, _usage_json(running), estimate, _limits(draw)))
+                # The same total again, its last response an estimate with only a total;
+                # Codex's later repeats carry that estimate (it is its state now).
+                last = TokenUsage(0, 0, 0, 0, draw(st.integers(1, 20_000)))
+                lines.append(_repeat(at, running, last, _limits(draw)))
             if turn:
                 lines.append(r.event(at, "task_complete", turn_id=f"t{len(lines)}"))
         elif step == "again":
