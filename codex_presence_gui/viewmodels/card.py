@@ -123,6 +123,15 @@ def card_view(
         parts.append(share_text(shares[0]))
     delta, last = snapshot.session_delta_tokens, snapshot.last_turn_tokens
     total = _figure("session total", snapshot.session_total_tokens)
+    if snapshot.inherited_tokens and snapshot.session_total_tokens is not None:
+        # Codex's running total of a fork holds its parent's part, which the usage report
+        # leaves out: said here, so that the two numbers are not taken to disagree.
+        total = TokenFigure(
+            total.caption,
+            total.text,
+            f"{total.tooltip}\nOf it, {format_count(snapshot.inherited_tokens)} came with the"
+            " parent session (the usage report counts the rest)",
+        )
     others: tuple[TokenFigure, ...]
     if snapshot.session_total_tokens is None and delta is None and last is None:
         # No response has reported its tokens yet (a session just started): none used, said

@@ -125,6 +125,17 @@ def test_a_session_with_no_tokens_yet_says_none_were_used() -> None:
     assert "–" not in view.spoken
 
 
+def test_a_forks_total_says_what_came_with_its_parent() -> None:
+    """The window's total of a fork is Codex's running total, which holds its parent's part;
+    the usage report counts the rest. The card had said nothing of it (only the table's
+    tooltip did), so its total and the report's row for the session seemed to disagree."""
+    fork = session("fork", session_total_tokens=52073, inherited_tokens=41411)
+    tip = card_view(fork).total.tooltip
+    assert tip.startswith("session total: 52,073 tokens\n")
+    assert "41,411 came with the parent session (the usage report counts the rest)" in tip
+    assert "parent" not in card_view(session("plain")).total.tooltip
+
+
 def test_an_ended_session_picked_in_the_table_says_it_ended() -> None:
     """A session that ended, picked in the table (where it reads "Ended 14:05", greyed): the
     card says it ended, without the icon of a live activity (it had shown what the session
