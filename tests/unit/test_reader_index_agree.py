@@ -11,6 +11,7 @@ at any byte, gives what it gives read whole.
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from hypothesis import example, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from codex_presence_gui.core import reader as reader_module
@@ -119,7 +120,9 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
     overflow fills, malformed lines, a torn line followed by Codex's whole copy of it; and
     maybe a torn last line.
     """
-    kind = draw(st.sampled_from(["plain", "plain", "copied", "subagent", "exec-fork"]))
+    kind = draw(
+        st.sampled_from(["plain", "plain", "copied", "subagent", "exec-fork", "exec-fork-0171"])
+    )
     expected = Expected()
     at = BASE
     lines: list[str] = []
@@ -133,6 +136,14 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
         # A paginated sub-agent: its copy is told by ordinal, whatever the copy's times.
         spawn = {"subagent": {"thread_spawn": {"parent_thread_id": PARENT}}}
         lines.append(r.session_meta(at, SID, source=spawn, subagent_history_start_ordinal=100))
+    elif kind == "exec-fork-0171":
+        # Paginated: its own lines go on from the parent's ordinals, from its header on.
+        base = {"thread_id": PARENT, "end_ordinal_exclusive": 100, "end_byte_offset": 91_000}
+        lines.append(
+            r.session_meta(
+                at, SID, forked_from_id=PARENT, forked_from_ordinal_exclusive=100, history_base=base
+            )
+        )
     else:
         lines.append(r.session_meta(at, SID, forked_from_id=PARENT))
     if kind in ("copied", "subagent"):
@@ -161,13 +172,15 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
         expected.inherited = running.total if running is not None else 0
         own_from = len(lines)
         at += 0.5
-    elif kind == "exec-fork":
+    elif kind.startswith("exec-fork"):
         # Codex restores the parent's running total: the fork's first total holds it.
         running, last = draw(_usage()), draw(_usage())
         running = _add(running, last)
         expected.inherited = running.total
-        at = BASE + 5
-    logged = kind != "exec-fork" and running is not None  # a line has told the total
+        # Without ordinals, the fork's own lines of its first second would be taken for a
+        # copy; with them, they are told apart at once.
+        at = BASE + 5 if kind == "exec-fork" else BASE - 0.5
+    logged = not kind.startswith("exec-fork") and running is not None  # a line told it
     lost: TokenUsage | None = None  # a call the index passed over, until a line heals it
     counted = ""  # the last call's usage line
     for step in draw(
@@ -286,7 +299,7 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
         elif step == "fill":
             fill = {"input_tokens": 0, "output_tokens": 0, "total_tokens": 258_400}
             lines.append(r.token_count(at, fill, None, _limits(draw)))
-        elif step == "tool" and (kind != "exec-fork" or expected.calls):
+        elif step == "tool" and (not kind.startswith("exec-fork") or expected.calls):
             # (A tool call is a response's output: its usage follows. Before a fork's first
             # response, nothing of the fork's own but a failed request's reading comes.)
             lines.append(r.exec_call(at, f"c{len(lines)}", "cargo test"))
@@ -315,7 +328,7 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
     expected.running = running if logged else None
     if not logged:
         expected.inherited = 0
-    if kind == "subagent":
+    if kind in ("subagent", "exec-fork-0171"):
         lines = [_numbered(line, n - own_from) for n, line in enumerate(lines)]
     data = "\n".join(lines).encode() + b"\n"
     if draw(st.booleans()):
@@ -556,3 +569,62 @@ def test_a_scan_that_stops_in_a_long_copy_takes_no_reading_from_it() -> None:
     assert (window.session_total_tokens, window.inherited_tokens) == (250, 200)
     assert row is not None
     assert row.tally.total == 50
+
+
+_LINE_TIME = re.compile(rb'\{"timestamp":"[^"]*"')
+
+
+@given(rollouts(), st.lists(_usage(), min_size=1, max_size=3), st.sampled_from(_READS))
+def test_a_parent_and_its_fork_each_count_their_own(
+    log: tuple[bytes, Expected], own_calls: list[TokenUsage], read: str
+) -> None:
+    """A session and a fork of it that copied its history, side by side: the parent's report
+    row is its window total (a session without a fork of its own), the fork's is its window
+    total less what it inherited, which is the parent's total; nothing is counted twice."""
+    data, expected = log
+    assume(not (expected.inherited or expected.dropped or expected.passed_over))  # plain
+    parent = data.replace(SID.encode(), PARENT.encode())
+    fork_id = "019d0000-0000-7000-8000-00000000e003"
+    copied = [
+        _LINE_TIME.sub(f'{{"timestamp":"{r.iso(BASE + 0.01 * (n + 1))}"'.encode(), line)
+        for n, line in enumerate(parent.split(b"\n")[1:-1])  # its lines but the header
+    ]
+    running = expected.running or TokenUsage()
+    lines = [
+        r.session_meta(BASE, fork_id, forked_from_id=PARENT).encode(),
+        parent.split(b"\n")[0],
+        *copied,
+    ]
+    at = BASE + 5
+    for last in own_calls:
+        at += 30
+        running = _add(running, last)
+        lines.append(r.assistant(at, "done").encode())
+        lines.append(r.token_count(at, _usage_json(running), _usage_json(last)).encode())
+    small = 0 if read == "scanned" else reader_module.SMALL_FILE_BYTES
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        mock.patch.object(reader_module, "SMALL_FILE_BYTES", small),
+    ):
+        paths = _Paths(Path(folder), 7 if read == "recorded" else None)
+        paths.home.write(PARENT, [parent], trailing_newline=False)
+        paths.home.write(fork_id, lines, started=BASE + 1)
+        result = paths.reader.refresh()
+        windows = {snapshot.session_id: snapshot for snapshot in result.snapshots}
+        paths.index.update([paths.home.root])
+        report = build_usage_report(
+            "session",
+            paths.index.slots([paths.home.root]),
+            paths.index.sessions([paths.home.root]),
+            zone=UTC,
+        )
+    rows = {row.key: _tokens(row) for row in report.rows}
+    mine = functools.reduce(_add, own_calls, TokenUsage())
+    assert rows.get(PARENT, TokenUsage()) == expected.own
+    assert windows[PARENT].tokens == expected.running
+    assert rows[fork_id] == mine
+    fork = windows[fork_id]
+    assert fork.inherited_tokens == (expected.running.total if expected.running else 0)
+    assert fork.tokens == running
+    assert fork.session_total_tokens is not None
+    assert fork.session_total_tokens - fork.inherited_tokens == rows[fork_id].total
