@@ -202,7 +202,9 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
         elif step == "settings":
             model = draw(st.sampled_from(_MODELS))
             lines.append(r.event(at, "thread_settings_applied", thread_settings={"model": model}))
-        elif step == "reset" and running is not None and expected.calls and running.total > 2:
+        elif step == "reset" and running and expected.calls and running.total > 2 and not lost:
+            # (Not right after a call the index passed over: it may take the drop for a
+            # repeat of the total it knows, and pass over this call too.)
             # A resumed thread that restarted its count: the total drops to the response's.
             last = draw(_usage(below=running.total))
             expected.dropped += running.total
@@ -432,11 +434,15 @@ def _tokens(row: UsageRow | None) -> TokenUsage:
 class _Paths:
     """A Codex home holding one rollout file, read by the window's reader and the index."""
 
-    def __init__(self, folder: Path, record_days: float | None = None) -> None:
+    def __init__(self, folder: Path, read: str = "small") -> None:
         self.home = CodexHome(folder / "home")
         (self.home.root / "sessions").mkdir(parents=True)
         self.reader = CodexReader(
-            [self.home.root], max_age=None, clock=lambda: NOW, record_days=record_days
+            [self.home.root],
+            max_age=None,
+            clock=lambda: NOW,
+            record_days=7 if read in ("recorded", "status") else None,
+            one_shot=read == "status",
         )
         self.index = UsageIndex.in_memory(clock=lambda: NOW)
 
@@ -445,17 +451,18 @@ class _Paths:
 
 
 def _read_whole(
-    data: bytes, folder: Path, record_days: float | None = None
+    data: bytes, folder: Path, read: str = "small"
 ) -> tuple[CodexSessionSnapshot | None, UsageRow | None]:
-    paths = _Paths(folder, record_days)
+    paths = _Paths(folder, read)
     paths.home.write(SID, [data], trailing_newline=False)
     return paths.read()
 
 
 #: How the window's reader may take a file on first sight: a small one in one read; a big
 #: one by its header and a backward scan from its end (which stops once the state is
-#: settled); or, recording the history's events, whole up to 64 KiB.
-_READS = ["small", "scanned", "recorded"]
+#: settled); or, recording the history's events, whole up to 64 KiB (the window), once (the
+#: ``status`` command, which lets each file go once read).
+_READS = ["small", "scanned", "recorded", "status"]
 
 
 @given(rollouts(), st.sampled_from(_READS))
@@ -471,7 +478,7 @@ def test_the_window_and_the_report_agree(log: tuple[bytes, Expected], read: str)
         tempfile.TemporaryDirectory() as folder,
         mock.patch.object(reader_module, "SMALL_FILE_BYTES", small),
     ):
-        window, row = _read_whole(data, Path(folder), 7 if read == "recorded" else None)
+        window, row = _read_whole(data, Path(folder), read)
     assert window is not None
     assert window.tokens == expected.running
     assert window.inherited_tokens == expected.inherited
@@ -504,13 +511,12 @@ def test_two_appends_read_as_the_whole_file(
     content, _ = log
     cut = data.draw(st.integers(1, len(content) - 1), label="cut")
     small = 0 if read == "scanned" else reader_module.SMALL_FILE_BYTES
-    record_days = 7 if read == "recorded" else None
     with (
         tempfile.TemporaryDirectory() as folder,
         mock.patch.object(reader_module, "SMALL_FILE_BYTES", small),
     ):
-        whole_window, whole_row = _read_whole(content, Path(folder) / "whole", record_days)
-        paths = _Paths(Path(folder) / "grown", record_days)
+        whole_window, whole_row = _read_whole(content, Path(folder) / "whole", read)
+        paths = _Paths(Path(folder) / "grown", read)
         path = paths.home.write(SID, [content[:cut]], trailing_newline=False)
         paths.read()
         with open(path, "ab") as handle:
@@ -606,7 +612,7 @@ def test_a_parent_and_its_fork_each_count_their_own(
         tempfile.TemporaryDirectory() as folder,
         mock.patch.object(reader_module, "SMALL_FILE_BYTES", small),
     ):
-        paths = _Paths(Path(folder), 7 if read == "recorded" else None)
+        paths = _Paths(Path(folder), read)
         paths.home.write(PARENT, [parent], trailing_newline=False)
         paths.home.write(fork_id, lines, started=BASE + 1)
         result = paths.reader.refresh()
