@@ -506,10 +506,13 @@ def test_the_window_and_the_report_agree(log: tuple[bytes, Expected], read: str)
 def test_two_appends_read_as_the_whole_file(
     log: tuple[bytes, Expected], read: str, data: st.DataObject
 ) -> None:
-    """A file read as it grows, cut at any byte (inside a line too), gives both paths the
-    numbers they give it read whole."""
+    """A file read as it grows, cut at any byte (inside a line too), once or a few times,
+    gives both paths the numbers they give it read whole."""
     content, _ = log
-    cut = data.draw(st.integers(1, len(content) - 1), label="cut")
+    cuts = data.draw(
+        st.lists(st.integers(1, len(content) - 1), min_size=1, max_size=3, unique=True).map(sorted),
+        label="cuts",
+    )
     small = 0 if read == "scanned" else reader_module.SMALL_FILE_BYTES
     with (
         tempfile.TemporaryDirectory() as folder,
@@ -517,11 +520,12 @@ def test_two_appends_read_as_the_whole_file(
     ):
         whole_window, whole_row = _read_whole(content, Path(folder) / "whole", read)
         paths = _Paths(Path(folder) / "grown", read)
-        path = paths.home.write(SID, [content[:cut]], trailing_newline=False)
+        path = paths.home.write(SID, [content[: cuts[0]]], trailing_newline=False)
         paths.read()
-        with open(path, "ab") as handle:
-            handle.write(content[cut:])
-        grown_window, grown_row = paths.read()
+        for start, end in zip(cuts, [*cuts[1:], len(content)], strict=True):
+            with open(path, "ab") as handle:
+                handle.write(content[start:end])
+            grown_window, grown_row = paths.read()
     assert _window_numbers(grown_window) == _window_numbers(whole_window)
     assert _row_numbers(grown_row) == _row_numbers(whole_row)
 
