@@ -5,8 +5,14 @@ The rule they follow (docs/codex-log-format.md, "Rules that make the numbers rig
 window shows Codex's running total of the thread, which for a fork holds what it inherited
 from its parent (``inherited_tokens``); the report sums the session's own calls, as ccusage
 does. Without a fork the two are equal, field by field; with one, the window's total less
-what it inherited is the report's total. Either way the same file read in two appends, cut
-at any byte, gives what it gives read whole.
+what it inherited is the report's total. Two differences are by design (README, "report"):
+after a drop of the running total the report still has the calls before it, and a call
+written on the line a crash tore is the window's only. Either way the same file read as it
+grows, cut at any byte, gives what it gives read whole, and the window's scan from the end
+of a big file what a read from its start gives.
+
+Run long: ``HYPOTHESIS_PROFILE=many HYPOTHESIS_MAX_EXAMPLES=5000 uv run pytest -q
+tests/unit/test_reader_index_agree.py --hypothesis-seed=N``.
 """
 
 from __future__ import annotations
@@ -112,13 +118,15 @@ def _limits(draw: st.DrawFn) -> dict[str, Any]:
 def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
     """A rollout file as Codex writes it, and what it holds.
 
-    A plain session, a fork whose file starts with a copy of its parent's history (written
-    within a second of its header), or a fork that copies nothing (``codex exec fork``:
-    its first total holds the parent's). Then turns: model changes, responses (with their
-    output, a ``token_count`` and sometimes a ``token_usage_record``), the ``token_count``
-    repeated with fresher limits, failed calls that log no usage, compactions, context
-    overflow fills, malformed lines, a torn line followed by Codex's whole copy of it; and
-    maybe a torn last line.
+    A plain session; a fork whose file starts with a copy of its parent's history (written
+    within a second of its header, or a paginated sub-agent's, told by ordinal); or a fork
+    that copies nothing (``codex exec fork``, with or without ordinals: its first total
+    holds the parent's). Then turns: model changes (turn contexts, thread settings),
+    responses (with their output, a ``token_count``, sometimes a ``token_usage_record``, a
+    time no clock gave, or a crash's torn line before them), the ``token_count`` repeated
+    with fresher limits or byte for byte, failed calls that log no usage, compactions,
+    context overflow fills, drops of the running total, long tool outputs, malformed lines,
+    a torn line followed by Codex's whole copy of it; and maybe a torn last line.
     """
     kind = draw(
         st.sampled_from(["plain", "plain", "copied", "subagent", "exec-fork", "exec-fork-0171"])
