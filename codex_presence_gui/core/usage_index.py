@@ -58,6 +58,10 @@ LONG_CONTEXT_TOKENS = 272_000
 BUSY_TIMEOUT_S = 60.0
 #: After this long waiting for another writer, ``waiting`` is told (a report says so).
 WAIT_NOTICE_S = 1.0
+#: A wait for another process is made of SQLite waits (and lock tries) this long, between
+#: which the caller is asked whether to stop (``should_stop``): the window's usage thread is
+#: given 900 ms to end at a quit.
+WAIT_SLICE_S = 0.05
 #: How long keeping a price waits for another writer (a cache: the next run asks again).
 PRICE_WAIT_MS = 100
 #: The path of an index kept in memory only (see ``UsageIndex.in_memory``).
@@ -357,6 +361,10 @@ class UsageIndex:
         waiting: called once a wait for another process (holding the file while it updates
             it, or rebuilds it) has lasted ``WAIT_NOTICE_S``, at most once per wait: the
             command line says why nothing happens.
+        should_stop: asked during every such wait (opening, updating, reading; also
+            ``update``'s own): True gives the wait up with ``WaitStoppedError``, nothing
+            written. The window's usage thread passes its own: a wait of up to
+            ``BUSY_TIMEOUT_S`` behind a ``report`` had outlived its stop at a quit.
 
     Attributes:
         notice: a plain-words message when the file had to be rebuilt (corrupt, or written
@@ -369,10 +377,14 @@ class UsageIndex:
         *,
         clock: Callable[[], float] = time.time,
         waiting: Callable[[], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> None:
         self.path = path
         self._clock = clock
         self._waiting = waiting
+        #: What waits ask (see ``_stopping``): the caller's ``should_stop``, and an update's.
+        self._should_stop = should_stop
+        self._update_should_stop: Callable[[], bool] | None = None
         self.notice: str | None = None
         self._file: tuple[int, int] | None = None  # the (device, inode) the connection is on
         self._closed = False
@@ -397,11 +409,30 @@ class UsageIndex:
         """True for an index kept in a file (False: in memory only)."""
         return self.path != IN_MEMORY
 
+    def _stopping(self) -> bool:
+        """Whether the caller, or the running update's caller, asks to stop."""
+        return any(
+            ask is not None and ask() for ask in (self._should_stop, self._update_should_stop)
+        )
+
+    def _stop_asker(self) -> Callable[[], bool]:
+        """``_stopping`` for this index's connections, through a weak reference: the
+        connection never keeps the index (unclosed, let go of) alive."""
+        index = weakref.ref(self)
+
+        def stopping() -> bool:
+            alive = index()
+            return alive is not None and alive._stopping()
+
+        return stopping
+
     # -- the file ---------------------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection:
         if not self.kept:
-            db = _with_digest(sqlite3.connect(IN_MEMORY, isolation_level=None))
+            db = _with_digest(
+                sqlite3.connect(IN_MEMORY, isolation_level=None, factory=_PatientConnection)
+            )
             db.execute("PRAGMA foreign_keys=ON")
             return _with_tables(db)
         folder = os.path.dirname(self.path) or os.curdir
@@ -410,7 +441,7 @@ class UsageIndex:
             remove_other_versions(folder, time.time())
         # One process at a time checks, makes or rebuilds the file: two first runs at once
         # would otherwise both make its tables, or one remove what the other is making.
-        with _exclusive(f"{self.path}.lock", self._waiting):
+        with _exclusive(f"{self.path}.lock", self._waiting, self._stopping):
             return self._open_alone()
 
     def _open_alone(self) -> sqlite3.Connection:
@@ -469,7 +500,7 @@ class UsageIndex:
         """Replace a file found damaged during an update, unless another process has done so
         since this one connected (its new file is then used, not removed)."""
         # If it cannot be had, the old file stays open.
-        with _exclusive(f"{self.path}.lock", self._waiting):
+        with _exclusive(f"{self.path}.lock", self._waiting, self._stopping):
             self._db.close()
             try:
                 if _file_key(self.path) == self._file:
@@ -509,7 +540,12 @@ class UsageIndex:
             self.notice = f"The usage index was deleted; {REBUILDING}"
 
     def _connect(self, *, wal: bool = True) -> sqlite3.Connection:
-        db = _with_digest(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None))
+        connection = sqlite3.connect(
+            self.path, timeout=WAIT_SLICE_S, isolation_level=None, factory=_PatientConnection
+        )
+        connection.waiting = self._waiting
+        connection.stopping = self._stop_asker()
+        db = _with_digest(connection)
         try:
             if wal:
                 _use_wal(db)  # (the first look at the file's tables)
@@ -600,8 +636,14 @@ class UsageIndex:
                 while_reading=while_reading,
             )
 
-        self._follow_rebuild()
-        return self.repaired(update_once)
+        # The update's waits for another process (its write lock, a rebuilt file's opening)
+        # ask its caller too.
+        self._update_should_stop = should_stop
+        try:
+            self._follow_rebuild()
+            return self.repaired(update_once)
+        finally:
+            self._update_should_stop = None
 
     def _update(
         self,
@@ -767,28 +809,9 @@ class UsageIndex:
 
     def _begin_writing(self) -> None:
         """Take the write lock (``BEGIN IMMEDIATE``), waiting for another writer up to
-        ``BUSY_TIMEOUT_S``; ``waiting`` is told once the wait has lasted ``WAIT_NOTICE_S``."""
-        db = self._db
-        if self._waiting is None:
-            db.execute("BEGIN IMMEDIATE")
-            return
-        full = round(BUSY_TIMEOUT_S * 1000)
-        db.execute(f"PRAGMA busy_timeout = {round(WAIT_NOTICE_S * 1000)}")
-        try:
-            db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            if not is_busy(error):
-                db.execute(f"PRAGMA busy_timeout = {full}")
-                raise
-        else:
-            db.execute(f"PRAGMA busy_timeout = {full}")
-            return
-        db.execute(f"PRAGMA busy_timeout = {full - round(WAIT_NOTICE_S * 1000)}")
-        try:
-            self._waiting()
-            db.execute("BEGIN IMMEDIATE")
-        finally:
-            db.execute(f"PRAGMA busy_timeout = {full}")
+        ``BUSY_TIMEOUT_S``; ``waiting`` is told once the wait has lasted ``WAIT_NOTICE_S``,
+        and ``should_stop`` asked all along (``_PatientConnection``)."""
+        self._db.execute("BEGIN IMMEDIATE")
 
     def _plan(
         self,
@@ -1046,15 +1069,11 @@ class UsageIndex:
         # Busy or read-only: the price is simply asked of the library again next time. A
         # report is not kept waiting for this behind another process's update.
         db = self._db
-        db.execute(f"PRAGMA busy_timeout = {PRICE_WAIT_MS}")
-        try:
-            with suppress(sqlite3.OperationalError):
-                db.execute(
-                    "INSERT OR REPLACE INTO prices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (library, span.model, int(span.long_context), *span[2:5], *values),
-                )
-        finally:
-            db.execute(f"PRAGMA busy_timeout = {round(BUSY_TIMEOUT_S * 1000)}")
+        with _patience(db, PRICE_WAIT_MS / 1000), suppress(sqlite3.OperationalError):
+            db.execute(
+                "INSERT OR REPLACE INTO prices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (library, span.model, int(span.long_context), *span[2:5], *values),
+            )
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -1399,6 +1418,93 @@ class IndexBusyError(sqlite3.OperationalError):
     """Another process has held the index's lock for ``BUSY_TIMEOUT_S``."""
 
 
+class WaitStoppedError(IndexBusyError):
+    """A wait for another process holding the index, given up because the caller asked to
+    stop (``UsageIndex``'s ``should_stop``): nothing was written by the step that waited, and
+    the file is as the other process leaves it."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} was given up: asked to stop")
+
+
+#: What SQLite says when another connection holds what a statement needs, after its busy
+#: timeout (a stale snapshot, ``SQLITE_BUSY_SNAPSHOT``, is never waited out: it stays stale).
+_WAITED = frozenset({"SQLITE_BUSY", "SQLITE_BUSY_RECOVERY", "SQLITE_BUSY_TIMEOUT"})
+
+
+class _PatientConnection(sqlite3.Connection):
+    """A connection to the index whose waits for another process are SQLite's busy timeout
+    of ``WAIT_SLICE_S``, tried again until ``patience_s`` (``BUSY_TIMEOUT_S`` when None) has
+    passed: between tries ``stopping`` is asked (True: ``WaitStoppedError``), and ``waiting``
+    is told once the wait has lasted ``WAIT_NOTICE_S``. One wait of SQLite's own, 60 s long,
+    had kept the window's usage thread (and its quit) waiting behind a ``report``.
+
+    A statement is tried again only where SQLite's own wait would have been the same: outside
+    a transaction, or as the first statement after a deferred ``BEGIN`` (which takes the read
+    lock); later in a transaction, busy is said at once."""
+
+    waiting: Callable[[], None] | None = None
+    stopping: Callable[[], bool] | None = None
+    patience_s: float | None = None
+    _fresh = False  # the last statement was a deferred BEGIN
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        again = not self.in_transaction or self._fresh
+        self._fresh = False
+        cursor = self._patiently(lambda: sqlite3.Connection.execute(self, sql, parameters), again)
+        self._fresh = sql == "BEGIN"
+        return cursor
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:
+        again = not self.in_transaction
+
+        def run() -> sqlite3.Cursor:
+            try:
+                return sqlite3.Connection.executescript(self, script)
+            except sqlite3.OperationalError:
+                _roll_back(self)  # the script begins again whole
+                raise
+
+        return self._patiently(run, again)
+
+    def _patiently(self, step: Callable[[], _T], again: bool) -> _T:
+        started = time.monotonic()
+        told = self.waiting is None
+        while True:
+            tried = time.monotonic()
+            try:
+                return step()
+            except sqlite3.OperationalError as error:
+                if not again or getattr(error, "sqlite_errorname", None) not in _WAITED:
+                    raise
+                if self.stopping is not None and self.stopping():
+                    raise WaitStoppedError("the wait for another process") from error
+                now = time.monotonic()
+                patience = BUSY_TIMEOUT_S if self.patience_s is None else self.patience_s
+                if now - started >= patience:
+                    raise
+                if not told and now - started >= WAIT_NOTICE_S:
+                    told = True
+                    assert self.waiting is not None
+                    self.waiting()
+                # SQLite says busy at once, without its wait, where waiting cannot help it
+                # (a reader kept out by a lock it may not wait for): not a busy loop.
+                time.sleep(max(0.0, min(WAIT_SLICE_S - (now - tried), started + patience - now)))
+
+
+@contextmanager
+def _patience(db: sqlite3.Connection, seconds: float) -> Iterator[None]:
+    """Waits for another process within last at most ``seconds`` (a cache's write: the
+    price, a cut WAL, is simply not kept this time)."""
+    assert isinstance(db, _PatientConnection)
+    before = db.patience_s
+    db.patience_s = seconds
+    try:
+        yield
+    finally:
+        db.patience_s = before
+
+
 def is_busy(error: BaseException) -> bool:
     """True when ``error`` says another process holds the index (for now), not that the
     file or its folder cannot be used."""
@@ -1572,12 +1678,8 @@ def _empty_wal(db: sqlite3.Connection) -> None:
     full disk had left the disk full after the report (and after the window's update). Best
     effort: other processes' reads are waited for only briefly, and a full disk also fails
     this when committed pages are to be copied into a file that must grow for them."""
-    db.execute(f"PRAGMA busy_timeout = {PRICE_WAIT_MS}")
-    try:
-        with suppress(sqlite3.Error):
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-    finally:
-        db.execute(f"PRAGMA busy_timeout = {round(BUSY_TIMEOUT_S * 1000)}")
+    with _patience(db, PRICE_WAIT_MS / 1000), suppress(sqlite3.Error):
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 
 #: The indexes of this process (closed or not): ``_leave_no_wal`` leaves the files of one
@@ -1643,11 +1745,16 @@ def _is_overflow(error: sqlite3.Error) -> bool:
 
 
 @contextmanager
-def _exclusive(lock_path: str, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+def _exclusive(
+    lock_path: str,
+    waiting: Callable[[], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Iterator[None]:
     """Hold an advisory lock on ``lock_path`` (made when missing) against other processes;
     it goes when the file is closed, also when the process dies. Waits as long as SQLite
     waits for a writer (``BUSY_TIMEOUT_S``) on every system, then raises
-    ``IndexBusyError``; ``waiting`` is told once the wait has lasted ``WAIT_NOTICE_S``.
+    ``IndexBusyError``; ``waiting`` is told once the wait has lasted ``WAIT_NOTICE_S``, and
+    ``should_stop`` is asked between tries (True: ``WaitStoppedError``).
 
     Raises:
         NotAFileError: what is at ``lock_path`` is no file (``_open_lock``).
@@ -1663,6 +1770,8 @@ def _exclusive(lock_path: str, waiting: Callable[[], None] | None = None) -> Ite
                 told = True
                 assert waiting is not None
                 waiting()
+            if should_stop is not None and should_stop():
+                raise WaitStoppedError(f"the wait for another process to let go of {lock_path}")
             if now > deadline:
                 raise IndexBusyError(
                     f"another process has held {lock_path} for {BUSY_TIMEOUT_S:.0f} s"

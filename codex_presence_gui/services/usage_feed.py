@@ -35,6 +35,7 @@ from codex_presence_gui.core.pricing import Pricer
 from codex_presence_gui.core.problems import DATING_KINDS
 from codex_presence_gui.core.usage_index import (
     UsageIndex,
+    WaitStoppedError,
     default_index_path,
     index_problem,
     is_busy,
@@ -168,6 +169,11 @@ class UsageWorker(Worker):
         try:
             recent = self._read(zone)
         except Exception as error:  # an index that cannot be opened, written or read
+            if isinstance(error, WaitStoppedError) or isinstance(error.__cause__, WaitStoppedError):
+                # A quit while another process (a report, a second window) held the index:
+                # nothing was written, nothing is to be said.
+                log.debug("the usage update's wait for the index was given up: stopping")
+                return
             # The file's failing (a read-only or full disk, a folder in its place) is said in
             # its words, which tell it all: a traceback only for what nobody expected.
             unexpected = not isinstance(error, _IndexFailedError)
@@ -206,7 +212,8 @@ class UsageWorker(Worker):
         if self._index is None:
             if self._memory_reason is None:
                 with _index_step():
-                    self._index = UsageIndex(self._index_path)
+                    # Its waits for another process ask whether to stop: a quit ends them.
+                    self._index = UsageIndex(self._index_path, should_stop=self.should_stop)
                 self._notice = self._index.notice
             else:
                 self._index = UsageIndex.in_memory()

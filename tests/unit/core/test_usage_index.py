@@ -2331,13 +2331,18 @@ def test_the_types_are_looked_at_again_only_after_another_connection_wrote(
 
 
 def test_a_wait_notice_leaves_the_usual_busy_timeout(codex_home: CodexHome, tmp_path: Path) -> None:
-    from codex_presence_gui.core.usage_index import BUSY_TIMEOUT_S
+    """After an update told of, and a price kept (whose wait is short), a wait is made of
+    SQLite's short waits again, up to ``BUSY_TIMEOUT_S`` in all."""
+    from codex_presence_gui.core.pricing import PriceSpan
+    from codex_presence_gui.core.usage_index import WAIT_SLICE_S
 
     codex_home.write(SID, _session(2))
     with UsageIndex(tmp_path / "index.sqlite3", waiting=lambda: None) as index:
         index.update([codex_home.root])
+        index.save_price("lib 1", PriceSpan("gpt-x", False, "", "2026-05-04", None, None))
         (timeout,) = index._db.execute("PRAGMA busy_timeout").fetchone()
-        assert timeout == round(BUSY_TIMEOUT_S * 1000)
+        assert timeout == round(WAIT_SLICE_S * 1000)
+        assert getattr(index._db, "patience_s", 0) is None  # BUSY_TIMEOUT_S
 
 
 def _tiers(index: UsageIndex, home: Path) -> set[str]:

@@ -7,10 +7,12 @@ import importlib.abc
 import importlib.machinery
 import itertools
 import shutil
+import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
@@ -771,3 +773,91 @@ def test_folders_past_the_most_read_are_said_on_the_page(
     assert too_many_homes_message(40_001 - MAX_HOMES) in view.problems_tooltip
     assert walked
     assert set(walked) == {MAX_HOMES}
+
+
+#: Holds the index at argv[1] as another Codex Presence process may (argv[2]: "write lock", a
+#: ``report`` or a second window in its update; "opening lock", the ``.lock`` one takes while it
+#: opens or rebuilds the file; "exclusive", a program that keeps even readers out), says
+#: "held" and lets go once its standard input closes.
+_HOLDER = r"""
+import sqlite3, sys
+path, kind = sys.argv[1], sys.argv[2]
+if kind == "opening lock":
+    import fcntl
+
+    lock = open(path + ".lock", "a")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+else:
+    db = sqlite3.connect(path, isolation_level=None)
+    if kind == "exclusive":
+        db.execute("PRAGMA locking_mode=EXCLUSIVE")
+    db.execute("BEGIN EXCLUSIVE")
+    db.execute("UPDATE meta SET value = value WHERE key = 'schema'")
+print("held", flush=True)
+sys.stdin.read()
+if kind != "opening lock":
+    db.execute("ROLLBACK")
+"""
+
+
+@contextmanager
+def _held(path: Path, kind: str) -> Iterator[None]:
+    """The index at ``path`` held by another process (see ``_HOLDER``) within."""
+    with subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(path), kind],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
+        assert holder.stdin is not None
+        assert holder.stdout is not None
+        try:
+            assert holder.stdout.readline() == "held\n"
+            yield
+        finally:
+            holder.stdin.close()
+            assert holder.wait(10) == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+@pytest.mark.parametrize("kind", ["write lock", "opening lock", "exclusive"])
+def test_a_quit_while_another_process_holds_the_index_ends_in_time(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    qtbot: QtBot,
+    caplog: pytest.LogCaptureFixture,
+    kind: str,
+) -> None:
+    """A ``report`` (or a second window) holds the index while the window's update waits for
+    it (up to 60 s): a quit meanwhile ends the usage thread within the 900 ms the window
+    gives it (the wait had not asked whether to stop, and outlived the quit). Nothing is
+    delivered after the stop, nothing is logged as a failure, and the index is whole once
+    the other process lets go."""
+    from codex_presence_gui.app import STOP_TIMEOUT_MS
+    from codex_presence_gui.services.worker import join_parked
+
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
+    path = tmp_path / "index" / "usage.sqlite3"
+    UsageIndex(path).close()
+    with _held(path, kind):
+        feed = make_feed(codex_home, tmp_path)
+        seen = views(feed)
+        feed.start()
+        try:
+            qtbot.waitUntil(lambda: feed.worker is not None and feed.worker.updates > 0)
+            qtbot.wait(300)  # into the wait
+            started = time.monotonic()
+            feed.abort()  # as the window quits
+            assert feed.stop(STOP_TIMEOUT_MS)
+            assert time.monotonic() - started < STOP_TIMEOUT_MS / 1000
+            qtbot.wait(100)
+            assert all(view.state is UsageState.BUILDING for view in seen)
+        finally:
+            feed.stop(0)
+    assert join_parked(10.0)
+    assert not [record for record in caplog.records if record.levelname != "DEBUG"]
+    with UsageIndex(path) as index:
+        assert index._db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        index.update([codex_home.root])
+        assert sum(item.calls for item in index.slots([codex_home.root])) == 1
