@@ -2987,3 +2987,120 @@ def test_a_disk_i_o_error_on_a_full_disk_says_the_disk_is_full(
     assert index_problem(path, error) == (
         f"the usage index cannot be kept in {path} (disk I/O error)"
     )
+
+
+@contextlib.contextmanager
+def _held_by_another(path: Path, where: str) -> Iterator[None]:
+    """The index at ``path`` held as another process may hold it: its ``.lock`` ("opening
+    lock"), its write lock ("write lock"), or every lock, readers kept out too
+    ("exclusive"). Locks of another open file or connection: this process's own ones keep it
+    out as another process's would."""
+    if where == "opening lock":
+        import fcntl
+
+        with open(f"{path}.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+        return
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        if where == "exclusive":
+            holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        holder.execute("UPDATE meta SET value = value WHERE key = 'schema'")
+        yield
+        holder.execute("ROLLBACK")
+    finally:
+        holder.close()
+
+
+def _open_and_update(
+    path: Path,
+    home: Path,
+    *,
+    waiting: Callable[[], None],
+    should_stop: Callable[[], bool] | None = None,
+    update_should_stop: Callable[[], bool] | None = None,
+) -> None:
+    """Open the index at ``path`` and update it with ``home`` (as the window and ``report``
+    do), the opening's and the update's ``should_stop`` as given."""
+    with UsageIndex(path, waiting=waiting, should_stop=should_stop) as index:
+        index.update([home], should_stop=update_should_stop)
+
+
+def _asked_after(seconds: float) -> Callable[[], bool]:
+    """A ``should_stop`` that says True from ``seconds`` on."""
+    at = time.monotonic() + seconds
+    return lambda: time.monotonic() >= at
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+@pytest.mark.parametrize(
+    "where", ["opening lock", "exclusive", "write lock", "write lock, the update's own"]
+)
+def test_a_wait_for_another_process_is_given_up_when_asked_to_stop(
+    codex_home: CodexHome, tmp_path: Path, where: str
+) -> None:
+    """The window's usage thread at a quit, while a ``report`` holds the index: its opening
+    (the ``.lock``, SQLite's reads) and its update (the write lock) ask whether to stop
+    while they wait, and end at once with ``WaitStoppedError`` (said as busy: never damage,
+    never a reason to leave the file), nothing written; the index is whole afterwards. Each
+    had waited up to ``BUSY_TIMEOUT_S`` without asking."""
+    from codex_presence_gui.core.usage_index import WaitStoppedError, is_busy, is_damage
+
+    path = tmp_path / "index.sqlite3"
+    UsageIndex(path).close()
+    codex_home.write(SID, _session(2))
+    told: list[float] = []
+    with _held_by_another(path, where):
+        before = path.read_bytes()
+        started = time.monotonic()
+        asked = _asked_after(0.3)
+        own = where.endswith("own")
+        with pytest.raises(WaitStoppedError) as stopped:
+            _open_and_update(
+                path,
+                codex_home.root,
+                waiting=lambda: told.append(1),
+                should_stop=None if own else asked,
+                update_should_stop=asked if own else None,
+            )
+        assert 0.3 <= time.monotonic() - started < 0.6
+        assert path.read_bytes() == before
+    assert is_busy(stopped.value)
+    assert not is_damage(stopped.value)
+    assert "asked to stop" in str(stopped.value)
+    assert told == []  # (within WAIT_NOTICE_S)
+    with UsageIndex(path) as index:
+        assert index.notice is None
+        index.update([codex_home.root])
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+@pytest.mark.parametrize("where", ["opening lock", "exclusive", "write lock"])
+def test_without_a_stop_to_ask_a_wait_lasts_its_whole_time_and_is_told(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """The command line asks nothing: ``report`` waits for another process its whole
+    ``BUSY_TIMEOUT_S`` (made of short waits now), says so once after ``WAIT_NOTICE_S``, and
+    then fails as busy."""
+    from codex_presence_gui.core import usage_index
+    from codex_presence_gui.core.usage_index import WaitStoppedError, is_busy
+
+    monkeypatch.setattr(usage_index, "BUSY_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(usage_index, "WAIT_NOTICE_S", 0.3)
+    path = tmp_path / "index.sqlite3"
+    UsageIndex(path).close()
+    codex_home.write(SID, _session(2))
+    told: list[float] = []
+    with _held_by_another(path, where):
+        started = time.monotonic()
+        with pytest.raises(sqlite3.OperationalError) as busy:
+            _open_and_update(path, codex_home.root, waiting=lambda: told.append(time.monotonic()))
+        waited = time.monotonic() - started
+    assert 1.0 <= waited < 2.0
+    assert is_busy(busy.value)
+    assert not isinstance(busy.value, WaitStoppedError)
+    assert len(told) == 1
+    assert 0.3 <= told[0] - started < 1.0
