@@ -1067,7 +1067,10 @@ class UsageIndex:
             )
         )
         # Busy or read-only: the price is simply asked of the library again next time. A
-        # report is not kept waiting for this behind another process's update.
+        # report is not kept waiting for this behind another process's update, nor a
+        # stopping window's usage thread at all (a wait's slice for each price met).
+        if self._stopping():
+            return
         db = self._db
         with _patience(db, PRICE_WAIT_MS / 1000), suppress(sqlite3.OperationalError):
             db.execute(

@@ -3104,3 +3104,22 @@ def test_without_a_stop_to_ask_a_wait_lasts_its_whole_time_and_is_told(
     assert not isinstance(busy.value, WaitStoppedError)
     assert len(told) == 1
     assert 0.3 <= told[0] - started < 1.0
+
+
+def test_prices_met_while_stopping_are_not_waited_for(tmp_path: Path) -> None:
+    """The window's reports price one model after another: once its usage thread is asked
+    to stop (a quit) while another process writes, no price waits for that writer, each of
+    which had waited its slice, ten of them half of the 900 ms the quit gives the thread."""
+    from codex_presence_gui.core.pricing import PriceSpan
+
+    path = tmp_path / "index.sqlite3"
+    UsageIndex(path).close()
+    with _another_writer(path), UsageIndex(path, should_stop=lambda: True) as index:
+        started = time.monotonic()
+        for number in range(10):
+            index.save_price(
+                "lib 1", PriceSpan(f"gpt-{number}", False, "", "2026-05-04", None, None)
+            )
+        assert time.monotonic() - started < 0.2
+    with UsageIndex(path) as index:
+        assert index.load_prices("lib 1") == []
