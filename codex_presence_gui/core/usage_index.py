@@ -1458,7 +1458,12 @@ class _PatientConnection(sqlite3.Connection):
         self._fresh = sql == "BEGIN"
         return cursor
 
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
+        self._fresh = False
+        return sqlite3.Connection.executemany(self, sql, parameters)
+
     def executescript(self, script: str, /) -> sqlite3.Cursor:
+        self._fresh = False
         again = not self.in_transaction
 
         def run() -> sqlite3.Cursor:
