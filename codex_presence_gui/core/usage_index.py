@@ -1442,9 +1442,9 @@ class _PatientConnection(sqlite3.Connection):
     is told once the wait has lasted ``WAIT_NOTICE_S``. One wait of SQLite's own, 60 s long,
     had kept the window's usage thread (and its quit) waiting behind a ``report``.
 
-    A statement is tried again only where SQLite's own wait would have been the same: outside
-    a transaction, or as the first statement after a deferred ``BEGIN`` (which takes the read
-    lock); later in a transaction, busy is said at once."""
+    A statement is tried again only where trying again can succeed: outside a transaction, or
+    as the first statement after a deferred ``BEGIN`` (which takes the read lock); later in a
+    transaction (holding locks already), SQLite's one short wait is all."""
 
     waiting: Callable[[], None] | None = None
     stopping: Callable[[], bool] | None = None
