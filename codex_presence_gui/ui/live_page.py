@@ -45,6 +45,7 @@ class LivePage(QScrollArea):
         # (see ``MainWindow.focusNextPrevChild``).
         make_page(self, "livePage", "Live")
         self._layout = layout
+        self._body = body
         #: The layout's own margins and spacing, which ``cut`` takes pixels from.
         self.margins = layout.contentsMargins()
         self.spacing = layout.spacing()
@@ -53,7 +54,8 @@ class LivePage(QScrollArea):
         self.cut = 0
         #: Whether the page, short by a line or more, tightens (takes up to ``TIGHTEN`` off
         #: each margin and gap) rather than scrolls: the automatic layout's full form, whose
-        #: window would turn compact otherwise (see ``MainWindow.tightest_height``).
+        #: window would turn compact otherwise (see ``MainWindow.tightest_height``), and the
+        #: compact layout, whose window would grow past a small screen or scroll.
         self.tightens = False
         self.setWidget(body)
         body.installEventFilter(self)
@@ -103,9 +105,14 @@ class LivePage(QScrollArea):
 
         The room is measured as the scroll area measures it: the page's whole width while
         it shows no scroll bar, else the width beside the bar (which it keeps while the page
-        does not fit beside it: ``page_room``)."""
+        does not fit beside it: ``page_room``), and never narrower than the widgets' least
+        width, as Qt measures it: at the compact layout's least width the bar fits beside
+        nothing, and a page measured beside it had kept a bar that tightening would have
+        hidden."""
         room = page_room(self)
-        short = self.needed_height(room.width()) - room.height()
+        least = self._body.minimumSizeHint().expandedTo(self._body.minimumSize())
+        width = max(room.width(), least.width())
+        short = self.needed_height(width) - room.height()
         cut = 0
         tight = self.tightens and short <= self.tightened_slack()
         if short > 0 and (short < self.fontMetrics().height() or tight):

@@ -1059,7 +1059,9 @@ class MainWindow(QMainWindow):
             compact = self.width() < full.width() or self.height() < tightest
         else:
             compact = self._layout_mode is LayoutMode.COMPACT
-        tightens = self._layout_mode is LayoutMode.AUTO and not compact
+        # The compact layout tightens too (chosen, where the screen holds less than it needs):
+        # its page gives up pixels before it scrolls, never grows the window past the screen.
+        tightens = self._layout_mode is LayoutMode.AUTO or compact
         if tightens != self.live_page.tightens:
             self.live_page.tightens = tightens
             self.live_page.fit_height()
@@ -1077,6 +1079,9 @@ class MainWindow(QMainWindow):
         # The automatic layout may always shrink to the compact one: its least size is the
         # window's; a chosen layout keeps its own.
         least = self.needed_size(self._layout_mode is not LayoutMode.FULL)
+        if self._layout_mode is LayoutMode.AUTO:
+            # Tightened, as the full layout before it turns compact.
+            least = QSize(least.width(), self.tightest_height(True))
         if self._layout_mode is LayoutMode.COMPACT:
             # Pinned and compact: exactly as tall as its contents at the width it has, and
             # never taller than the screen (below).
@@ -1087,10 +1092,11 @@ class MainWindow(QMainWindow):
             # As short as the compact layout at this width (wrapped texts need less height
             # than at the least width): compact by size, no blank band under its contents;
             # full, one drag down reaches the compact layout (its height at the least width
-            # had stopped the first drag a hundred pixels short). Narrowed, the window is
-            # measured again and grows to what its texts then need, never taller than the
-            # screen (below).
-            height = self.needed_size(True, max(self.width(), least.width())).height()
+            # had stopped the first drag a hundred pixels short). Its page tightened: at
+            # 360x480, two sets of limits need 496 px, and the window had grown to that, past
+            # a screen of that size. Narrowed, the window is measured again and grows to what
+            # its texts then need, never taller than the screen (below).
+            height = self.tightest_height(True, max(self.width(), least.width()))
             self._set_limits(self._within_screen(least, height, compact=True), QWIDGETSIZE_MAX)
         else:
             # As tall as the full layout at the window's width (wider, texts wrap less), and

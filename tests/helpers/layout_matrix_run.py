@@ -32,6 +32,10 @@ THEMES = ("light", "dark")
 #: A chosen (pinned) layout is also checked this much wider than its least width, at its least
 #: height: where texts wrap most and columns are squeezed (347 to 420 px for the full layout).
 NARROW_STEPS = (1, 13, 33, 53, 73)
+#: Small screens' sizes: the automatic layout is checked there at the size asked, not at the
+#: least size it may keep on the matrix's roomier screen (a compact window with two sets of
+#: limits had been 360x496, taller than a screen of 360x480, and passed).
+SMALL_SCREENS = ((360, 480), (800, 480))
 
 
 def matrix_sizes(switch: tuple[int, int] = (560, 400)) -> list[tuple[int, int]]:
@@ -41,6 +45,7 @@ def matrix_sizes(switch: tuple[int, int] = (560, 400)) -> list[tuple[int, int]]:
     width, height = switch
     sizes = [
         (360, 300),
+        *SMALL_SCREENS,
         (420, 420),
         (480, 360),
         (width - 1, height + 20),
@@ -181,7 +186,7 @@ def _run_matrix(
                 narrow = [(least.width(), least.height())]
                 if layout != "auto":
                     narrow += [(least.width() + step, least.height()) for step in NARROW_STEPS]
-                checked: set[tuple[int, int]] = set()
+                checked: set[tuple[int, int, int, int]] = set()
                 for asked in [*narrow, *spread]:
                     window.resize(*asked)
                     settle()
@@ -191,11 +196,14 @@ def _run_matrix(
                         window.resize(fitted)
                         settle()
                     width, height = fitted.width(), fitted.height()
-                    if (width, height) in checked:
+                    asked_for = (width, height)
+                    if layout == "auto" and asked in SMALL_SCREENS:
+                        asked_for = asked  # a screen's size: no taller, no wider
+                    if (width, height, *asked_for) in checked:
                         continue
-                    checked.add((width, height))
+                    checked.add((width, height, *asked_for))
                     combinations += 1
-                    problems: list[LayoutProblem] = check_layout(window, QSize(width, height))
+                    problems: list[LayoutProblem] = check_layout(window, QSize(*asked_for))
                     shown = "compact" if window.compact else "full"
                     chosen = shown if layout == shown else f"{layout}:{shown}"
                     if page != LIVE_PAGE:

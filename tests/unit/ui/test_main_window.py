@@ -580,10 +580,10 @@ def test_sizes_come_from_what_the_layouts_need(qtbot: QtBot) -> None:
     window.resize(at, tightest - 1)
     qtbot.waitUntil(lambda: window.compact)
     # The automatic layout may always shrink to the compact one: as narrow as it can be, as
-    # short as it is at the window's width (no blank band under it).
+    # short as it is at the window's width (no blank band under it), its page tightened.
     assert window.minimumWidth() == window.needed_size(True).width()
-    assert window.minimumHeight() == window.needed_size(True, window.width()).height()
-    assert window.minimumHeight() < window.needed_size(True).height()  # wider: fewer lines
+    assert window.minimumHeight() == window.tightest_height(True, window.width())
+    assert window.minimumHeight() < window.tightest_height(True)  # wider: fewer lines
     fresh = window.needed_size(True, 260).height()
     window.show_dashboard(dashboard((session("shop"),), limit=limits(observed=NOW - 1200)))
     assert window.needed_size(True, 260).height() > fresh  # the stale line takes room
@@ -603,11 +603,58 @@ def test_one_drag_from_the_full_layout_reaches_the_compact_one(qtbot: QtBot) -> 
     window.show()
     window.resize(820, 580)
     qtbot.waitUntil(lambda: not window.compact)
-    assert window.minimumHeight() == window.needed_size(True, 820).height()
+    assert window.minimumHeight() == window.tightest_height(True, 820)
     window.resize(400, 200)
     qtbot.waitUntil(lambda: window.compact)
-    qtbot.waitUntil(lambda: window.height() == window.needed_size(True, 400).height())
+    qtbot.waitUntil(lambda: window.height() == window.tightest_height(True, 400))
     assert window.width() == 400
+
+
+def test_a_compact_window_a_little_short_gives_up_its_margins_rather_than_grow(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Automatic, a window a little shorter than the compact layout needs keeps its size, its
+    page up to 4 px tighter in each margin and gap (as the full layout's before it turns
+    compact): two sessions with two sets of limits need 496 px at 360 px, and a window of a
+    small screen's 360x480 had grown to that, its foot past such a screen's edge."""
+    from codex_presence_gui.ui.layout_check import check_layout
+    from tests.helpers.layout_matrix_run import _window_for
+    from tests.helpers.layout_states import write_state
+
+    window = _window_for(write_state("sessions-2-extra-bucket", tmp_path / "home"))
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    window.resize(*main_window.DEFAULT_SIZE)
+    window.show()
+    width = 360
+    needed = window.needed_size(True, width).height()
+    tightest = window.tightest_height(True, width)
+    assert tightest < needed
+    for height in (needed - 1, tightest):
+        window.resize(width, height)
+
+        def tightened(height: int = height) -> None:
+            assert window.size() == QSize(width, height)
+            assert window.compact
+            assert window.live_page.cut > 0
+            assert not window.live_page.verticalScrollBar().isVisible()
+            assert check_layout(window, QSize(width, height)) == []
+
+        qtbot.waitUntil(tightened)
+    assert window.minimumHeight() == tightest
+    # Made as small as it can be, at the compact layout's least width (where no scroll bar
+    # fits beside its widgets), tightened too: a scroll bar shown on the way there had stayed,
+    # the page's widgets wider than the room it left them.
+    window.resize(1, 1)
+    least = QSize(window.needed_size(True).width(), window.tightest_height(True))
+
+    def least_tightened() -> None:
+        assert window.size() == least
+        assert window.live_page.cut > 0
+        assert not window.live_page.verticalScrollBar().isVisible()
+        assert check_layout(window, least) == []
+
+    qtbot.waitUntil(least_tightened)
 
 
 def test_pinned_compact_window_is_as_tall_as_its_contents(qtbot: QtBot) -> None:
@@ -1989,6 +2036,8 @@ def test_a_narrow_compact_window_fits_a_small_screen_with_its_frame(
     window.resize(room.width(), 300)
     qtbot.waitUntil(lambda: fits(scrolls=False))
     needed = window.needed_size(True, window.width()).height()
+    if mode is LayoutMode.AUTO:  # as short as its page tightened, as the full layout's
+        needed = window.tightest_height(True, window.width())
     assert window.minimumHeight() == min(needed, room.height())
 
 
@@ -2007,9 +2056,13 @@ def test_a_compact_window_narrowed_to_its_least_width_has_it(
     bar = window.live_page.verticalScrollBar().sizeHint().width()
     least = window.needed_size(True)
     beside_bar = window.needed_size(True, least.width() + bar).height()
-    assert least.height() > beside_bar + 1  # texts wrap less a bar's width wider
+    at_least = least.height()
+    if mode is LayoutMode.AUTO:  # its page tightened, as short as the window may be
+        beside_bar = window.tightest_height(True, least.width() + bar)
+        at_least = window.tightest_height(True)
+    assert at_least > beside_bar + 1  # texts wrap less a bar's width wider
     openbox = QMargins(1, 20, 1, 5)
-    height = (least.height() + beside_bar) // 2 + openbox.top() + openbox.bottom()
+    height = (at_least + beside_bar) // 2 + openbox.top() + openbox.bottom()
     screen, frame = _fake_screen(monkeypatch, 800, height, openbox)
     window.show()
     window.move(0, 0)
