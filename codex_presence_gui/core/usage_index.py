@@ -16,7 +16,6 @@ import os
 import sqlite3
 import sys
 import time
-import weakref
 import zlib
 from contextlib import closing, contextmanager, suppress
 from datetime import date
@@ -383,14 +382,14 @@ class UsageIndex:
         self._clock = clock
         self._waiting = waiting
         #: What waits ask (see ``_stopping``): the caller's ``should_stop``, and an update's.
-        self._should_stop = should_stop
-        self._update_should_stop: Callable[[], bool] | None = None
+        self._askers = _StopAskers(should_stop)
         self.notice: str | None = None
         self._file: tuple[int, int] | None = None  # the (device, inode) the connection is on
         self._closed = False
         self._db = self._open()
         if self.kept:
-            _OPEN_HERE.add(self)
+            key = os.fspath(self.path)
+            _OPEN_HERE[key] = _OPEN_HERE.get(key, 0) + 1
         #: The connection and its ``data_version`` when ``written_elsewhere`` last looked.
         self._looked: tuple[sqlite3.Connection, int] | None = None
         #: The connection and its ``data_version`` when the values' types were last checked
@@ -411,20 +410,7 @@ class UsageIndex:
 
     def _stopping(self) -> bool:
         """Whether the caller, or the running update's caller, asks to stop."""
-        return any(
-            ask is not None and ask() for ask in (self._should_stop, self._update_should_stop)
-        )
-
-    def _stop_asker(self) -> Callable[[], bool]:
-        """``_stopping`` for this index's connections, through a weak reference: the
-        connection never keeps the index (unclosed, let go of) alive."""
-        index = weakref.ref(self)
-
-        def stopping() -> bool:
-            alive = index()
-            return alive is not None and alive._stopping()
-
-        return stopping
+        return self._askers()
 
     # -- the file ---------------------------------------------------------------------------
 
@@ -480,7 +466,7 @@ class UsageIndex:
             )
             if not is_damage(error):
                 if self.kept:  # (the lock is held here)
-                    _leave_no_wal(self.path, self, locked=True)
+                    _leave_no_wal(self.path, locked=True)
                 raise  # busy, read-only, a full or failing disk: not the file's fault
             self.notice = f"The usage index could not be read ({_described(error)}); {REBUILDING}"
         self._remove_files()
@@ -544,7 +530,9 @@ class UsageIndex:
             self.path, timeout=WAIT_SLICE_S, isolation_level=None, factory=_PatientConnection
         )
         connection.waiting = self._waiting
-        connection.stopping = self._stop_asker()
+        # The askers, not the index: the connection never keeps the index (unclosed, let go
+        # of) alive.
+        connection.stopping = self._askers
         db = _with_digest(connection)
         try:
             if wal:
@@ -600,9 +588,14 @@ class UsageIndex:
     def close(self) -> None:
         """Close the file (the index cannot be used afterwards)."""
         self._db.close()
+        if self.kept and not self._closed:
+            key = os.fspath(self.path)
+            left = _OPEN_HERE.pop(key, 1) - 1
+            if left:
+                _OPEN_HERE[key] = left
+            self._closed = True
+            _leave_no_wal(self.path)
         self._closed = True
-        if self.kept:
-            _leave_no_wal(self.path, self)
 
     def __enter__(self) -> UsageIndex:
         return self
@@ -638,12 +631,12 @@ class UsageIndex:
 
         # The update's waits for another process (its write lock, a rebuilt file's opening)
         # ask its caller too.
-        self._update_should_stop = should_stop
+        self._askers.update = should_stop
         try:
             self._follow_rebuild()
             return self.repaired(update_once)
         finally:
-            self._update_should_stop = None
+            self._askers.update = None
 
     def _update(
         self,
@@ -1690,25 +1683,39 @@ def _empty_wal(db: sqlite3.Connection) -> None:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 
-#: The indexes of this process (closed or not): ``_leave_no_wal`` leaves the files of one
-#: still open here alone, as the lock ``_in_use`` looks for does not tell this process's own.
-_OPEN_HERE: weakref.WeakSet[UsageIndex] = weakref.WeakSet()
+#: How many indexes of this process are open on each file (by the path they were given):
+#: ``_leave_no_wal`` leaves the files of one still open here alone, as the lock ``_in_use``
+#: looks for does not tell this process's own. (One let go of unclosed stays counted: its
+#: files are left as SQLite leaves them.) A count, not a set of weak references: importing
+#: ``weakref`` had cost every repeated report 0.3 ms.
+_OPEN_HERE: dict[str, int] = {}
 
 
-def _leave_no_wal(path: str | Path, closing: UsageIndex, *, locked: bool = False) -> None:
+class _StopAskers:
+    """What an index's waits ask whether to stop: its caller's ``should_stop``, and the
+    running update's (``update``). Held by its connections in place of the index itself."""
+
+    __slots__ = ("caller", "update")
+
+    def __init__(self, caller: Callable[[], bool] | None) -> None:
+        self.caller = caller
+        self.update: Callable[[], bool] | None = None
+
+    def __call__(self) -> bool:
+        return any(ask is not None and ask() for ask in (self.caller, self.update))
+
+
+def _leave_no_wal(path: str | Path, *, locked: bool = False) -> None:
     """Remove the empty ``-wal`` file and the ``-shm`` file SQLite left beside the index
-    when ``closing`` was its last connection. SQLite removes them itself as the last
+    when the last connection to it closed. SQLite removes them itself as the last
     connection closes, unless its -shm file cannot be grown to its size: on a full disk the
     first update (or opening) fails so, and an empty -wal and a 24 KB -shm had stayed after
     the report and the window. An empty WAL holds no committed write, and with no connection
-    left (``_in_use``, none of this process's but ``closing``, and ``.lock`` held: no process
+    left (``_in_use``, none of this process's: ``_OPEN_HERE``, and ``.lock`` held: no process
     opening it meanwhile) the -shm holds nothing either; a WAL with pages in it is never
     touched. Best effort: what cannot be looked at or removed stays, as SQLite leaves it."""
     database = os.path.realpath(path)
-    if any(
-        index is not closing and not index._closed and os.path.realpath(index.path) == database
-        for index in list(_OPEN_HERE)
-    ):
+    if any(os.path.realpath(other) == database for other in _OPEN_HERE):
         return
     wal, shm = f"{database}-wal", f"{database}-shm"
     left: list[str] = []
