@@ -85,7 +85,15 @@ def warning_line(text: str) -> str:
     ``warning: only the first 64 …`` is. A name (Codex), an acronym (TZ) or a path keeps its
     first letter."""
     first = text.split(" ", 1)[0]
-    if first[:1].isupper() and first[1:2].islower() and first not in _PROPER_FIRST_WORDS:
+    # A relative path ("Work/codex/sessions, …", of ``--codex-home Work/codex``) is told by
+    # its separator: lowered, it had named another folder.
+    path = "/" in first or "\\" in first
+    if (
+        first[:1].isupper()
+        and first[1:2].islower()
+        and first not in _PROPER_FIRST_WORDS
+        and not path
+    ):
         text = text[:1].lower() + text[1:]
     return f"warning: {text}"
 

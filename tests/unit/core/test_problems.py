@@ -67,6 +67,13 @@ def test_the_rest_of_a_kind_status_never_lists_is_not_sent_to_status() -> None:
         ("TZ names no zone", "warning: TZ names no zone"),
         ("GPT-5 is not priced", "warning: GPT-5 is not priced"),
         ("/home/me/.codex/sessions is missing", "warning: /home/me/.codex/sessions is missing"),
+        # A relative path (``--codex-home Work/codex``) too, on POSIX and on Windows: lowered,
+        # it had named another folder.
+        (
+            "Work/codex/sessions, where Codex keeps its logs, is missing",
+            "warning: Work/codex/sessions, where Codex keeps its logs, is missing",
+        ),
+        ("Codex\\sessions is a file", "warning: Codex\\sessions is a file"),
         ("3 folders are missing", "warning: 3 folders are missing"),
         ("A", "warning: A"),
         ("", "warning: "),
