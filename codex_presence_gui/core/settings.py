@@ -225,7 +225,7 @@ def validate(settings: Settings) -> list[Problem]:
                     f"holds it: {shown_home(meant)}."
                 )
             elif usual:
-                said = f"{missing}; Codex makes it when it first runs."
+                said = f"{missing}; Codex makes it when a session starts."
             else:
                 said = f"{missing}: is {shown} the folder Codex uses, usually ~/.codex?"
             problems.append(Problem("codex_homes", said, blocking=False))

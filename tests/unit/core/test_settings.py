@@ -318,9 +318,11 @@ def test_the_usual_folder_before_codex_ran_is_not_questioned(
     monkeypatch.setenv("HOME", str(tmp_path))
     (tmp_path / ".codex").mkdir()
     [problem] = validate(Settings(codex_homes=("~/.codex",)))
+    # In the words of the window, its Usage page, status and report: "when it first runs"
+    # was wrong of a folder whose sessions folder went after Codex had run.
     assert problem.message == (
-        "~/.codex/sessions, where Codex keeps its logs, is missing; Codex makes it when it "
-        "first runs."
+        "~/.codex/sessions, where Codex keeps its logs, is missing; Codex makes it when a "
+        "session starts."
     )
 
 
