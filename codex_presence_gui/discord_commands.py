@@ -70,7 +70,7 @@ def _read(args: argparse.Namespace) -> tuple[Dashboard, Settings, list[str]] | N
     loaded = peek_settings(path)
     said = _settings_message(loaded, path, homes_said=unusable is not None)
     # It names the file, in a folder whose name may hold anything.
-    warnings = [clean_text(said)] if said is not None else []
+    warnings = [warning_line(clean_text(said))] if said is not None else []
     if unusable is not None:
         warnings.append(warning_line(unusable))
     not_read = capped_homes(homes)[1]

@@ -211,7 +211,9 @@ def test_a_base_folder_named_with_escapes_is_said_without_them(
     assert "\x1b" not in err
     main(["--base-dir", str(odd), *home, "preview"])
     err = capsys.readouterr().err
-    assert f"Could not use your settings ({tmp_path}/oddname/config/settings.json: " in err
+    # As every warning is written: it had had no "warning:" before it.
+    said = f"warning: could not use your settings ({tmp_path}/oddname/config/settings.json: "
+    assert said in err
     assert "\x1b" not in err
     assert odd.read_text() == "a file"
 
