@@ -11,6 +11,7 @@ file safe for the window and the command line at once.
 
 from __future__ import annotations
 
+import _thread  # the lock alone: threading is not imported by a repeated report
 import errno
 import os
 import sqlite3
@@ -389,7 +390,8 @@ class UsageIndex:
         self._db = self._open()
         if self.kept:
             key = os.fspath(self.path)
-            _OPEN_HERE[key] = _OPEN_HERE.get(key, 0) + 1
+            with _OPEN_HERE_LOCK:
+                _OPEN_HERE[key] = _OPEN_HERE.get(key, 0) + 1
         #: The connection and its ``data_version`` when ``written_elsewhere`` last looked.
         self._looked: tuple[sqlite3.Connection, int] | None = None
         #: The connection and its ``data_version`` when the values' types were last checked
@@ -590,9 +592,10 @@ class UsageIndex:
         self._db.close()
         if self.kept and not self._closed:
             key = os.fspath(self.path)
-            left = _OPEN_HERE.pop(key, 1) - 1
-            if left:
-                _OPEN_HERE[key] = left
+            with _OPEN_HERE_LOCK:
+                left = _OPEN_HERE.pop(key, 1) - 1
+                if left:
+                    _OPEN_HERE[key] = left
             self._closed = True
             _leave_no_wal(self.path)
         self._closed = True
@@ -1689,6 +1692,9 @@ def _empty_wal(db: sqlite3.Connection) -> None:
 #: files are left as SQLite leaves them.) A count, not a set of weak references: importing
 #: ``weakref`` had cost every repeated report 0.3 ms.
 _OPEN_HERE: dict[str, int] = {}
+#: Indexes are opened and closed in more than one thread (the window's usage thread, and a
+#: new one while the last ends after a change of folders): a count is never lost.
+_OPEN_HERE_LOCK = _thread.allocate_lock()
 
 
 class _StopAskers:
@@ -1715,7 +1721,9 @@ def _leave_no_wal(path: str | Path, *, locked: bool = False) -> None:
     opening it meanwhile) the -shm holds nothing either; a WAL with pages in it is never
     touched. Best effort: what cannot be looked at or removed stays, as SQLite leaves it."""
     database = os.path.realpath(path)
-    if any(os.path.realpath(other) == database for other in _OPEN_HERE):
+    with _OPEN_HERE_LOCK:
+        others = list(_OPEN_HERE)
+    if any(os.path.realpath(other) == database for other in others):
         return
     wal, shm = f"{database}-wal", f"{database}-shm"
     left: list[str] = []
