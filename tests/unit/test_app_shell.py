@@ -600,11 +600,7 @@ def test_choosing_the_codex_folder_saves_it(
     base_dir: Path, tmp_path: Path, qtbot: QtBot, codex_home: CodexHome
 ) -> None:
     """The first-run panel's folder goes into the settings file and is read at once."""
-    args = build_parser().parse_args([])
-    instance = SingleInstance(paths.state_dir() / "instance.lock", f"test-{time.monotonic_ns()}")
-    shell = AppShell(application(), args, instance, None)
-    qtbot.addWidget(shell.window)
-    shell.start()
+    shell = make_shell_with(qtbot)
     try:
         shell.window.setup_panel.folder_chosen.emit(str(codex_home.root))
         assert shell.store.settings.codex_homes == (str(codex_home.root),)
@@ -621,11 +617,7 @@ def test_choosing_the_folder_codex_keeps_its_logs_in_saves_the_one_above(
     """Codex's ``sessions`` folder chosen on the first-run panel (its logs are in it): the
     folder above is Codex's, and is saved and read. The window had read the one chosen, and
     said it waited for Codex to make ``sessions/sessions``."""
-    args = build_parser().parse_args([])
-    instance = SingleInstance(paths.state_dir() / "instance.lock", f"test-{time.monotonic_ns()}")
-    shell = AppShell(application(), args, instance, None)
-    qtbot.addWidget(shell.window)
-    shell.start()
+    shell = make_shell_with(qtbot)
     try:
         shell.window.setup_panel.folder_chosen.emit(str(codex_home.root / "sessions"))
         assert shell.store.settings.codex_homes == (str(codex_home.root),)
