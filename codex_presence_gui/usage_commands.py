@@ -512,16 +512,12 @@ def _warn(warnings: list[str]) -> None:
 
 def _say_waiting(path: str) -> None:
     """Why a report is slow to come: another process holds the index while it updates it."""
-    from codex_presence_gui.core.formatting import format_duration
     from codex_presence_gui.core.sanitize import clean_text
-    from codex_presence_gui.core.usage_index import BUSY_TIMEOUT_S
+    from codex_presence_gui.core.usage_index import busy_wait_text
 
-    # As every duration is written ("1m", not "60 s"); a whole number of minutes as such.
-    least = 60 if BUSY_TIMEOUT_S % 60 == 0 else 1
     print(
         f"report: another Codex Presence process is updating the usage index "
-        f"({clean_text(path)}); "
-        f"waiting for it (up to {format_duration(BUSY_TIMEOUT_S, least=least)})…",
+        f"({clean_text(path)}); waiting for it (up to {busy_wait_text()})…",
         file=sys.stderr,
         flush=True,
     )

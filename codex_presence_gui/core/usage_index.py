@@ -1518,6 +1518,14 @@ def is_busy(error: BaseException) -> bool:
     return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
+def busy_wait_text() -> str:
+    """How long a wait for another process holding the index lasts (``BUSY_TIMEOUT_S``), as
+    every duration is written: "1m", not "60 s" (a whole number of minutes as such)."""
+    from codex_presence_gui.core.formatting import format_duration
+
+    return format_duration(BUSY_TIMEOUT_S, least=60 if BUSY_TIMEOUT_S % 60 == 0 else 1)
+
+
 def index_problem(path: str | Path, error: BaseException) -> str:
     """What is wrong with the index file at ``path``, in plain words (lower case: it goes
     after ``report:`` or within a sentence): busy, or why it cannot be kept (an OS error by

@@ -37,6 +37,8 @@ class RecentUsage:
     models: UsageReport | None = None
     recorded: bool = False  # the index holds sessions of these homes (older ones included)
     building: bool = False  # the index is being filled from every log for the first time
+    #: Another process (a ``report``, a second window) holds the index: waited for.
+    waiting: bool = False
     error: str | None = None  # the index could not be opened or read
     notice: str | None = None  # the index had to be rebuilt (corrupt, another version)
     generated_at: float = 0.0

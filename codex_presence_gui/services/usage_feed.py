@@ -36,6 +36,7 @@ from codex_presence_gui.core.problems import DATING_KINDS
 from codex_presence_gui.core.usage_index import (
     UsageIndex,
     WaitStoppedError,
+    busy_wait_text,
     default_index_path,
     index_problem,
     is_busy,
@@ -197,7 +198,12 @@ class UsageWorker(Worker):
                 return
             today = datetime.fromtimestamp(self._clock(), zone).date()
             if cause is not None and is_busy(cause):  # another process holds it, for now
-                reason = f"{index_problem(self._index_path, cause)}; it is tried again soon"
+                # (Said plainly: "is busy (database is locked)" had read as a fault.)
+                reason = (
+                    "another Codex Presence (a report, or a second window) has kept the usage "
+                    f"index in {self._index_path} busy for {busy_wait_text()}; it is tried "
+                    "again soon"
+                )
             else:
                 what = os_problem(cause) if isinstance(cause, OSError) else str(error)
                 reason = f"{what or type(error).__name__} ({self._index_path})"
@@ -207,13 +213,31 @@ class UsageWorker(Worker):
             return  # nothing new, or cut short: nothing half-read goes out
         self.usage_ready.emit(self._build(recent))
 
+    def _waiting_for_index(self) -> None:
+        """Another process has held the index for a second (a ``report`` building it, a
+        second window): a page with nothing to show yet says what it waits for, rather than
+        "Reading…" (or nothing) for up to a minute. Numbers already shown stay."""
+        log.info("the usage index is held by another process: waiting for it")
+        if self._shown is not None or self.should_stop():
+            return
+        zone = self._zone()
+        today = datetime.fromtimestamp(self._clock(), zone).date()
+        waiting = RecentUsage(
+            today, zone, waiting=True, notice=self._notice, homes=self._home_texts
+        )
+        self.usage_ready.emit(self._build(waiting))
+
     def _read(self, zone: tzinfo) -> RecentUsage | None:
         """Update the index; the reports when something changed, else None."""
         if self._index is None:
             if self._memory_reason is None:
                 with _index_step():
                     # Its waits for another process ask whether to stop: a quit ends them.
-                    self._index = UsageIndex(self._index_path, should_stop=self.should_stop)
+                    self._index = UsageIndex(
+                        self._index_path,
+                        waiting=self._waiting_for_index,
+                        should_stop=self.should_stop,
+                    )
                 self._notice = self._index.notice
             else:
                 self._index = UsageIndex.in_memory()

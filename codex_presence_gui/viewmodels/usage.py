@@ -66,6 +66,11 @@ BUILDING_MESSAGE = (
     "Reading your Codex logs for the first time… This happens once: afterwards only what "
     "Codex writes is read."
 )
+#: Another process holds the index (``RecentUsage.waiting``), before any numbers are shown.
+WAITING_MESSAGE = (
+    "Waiting for another Codex Presence (a report, or a second window) to finish its update "
+    "of the usage history… The numbers appear here once it has."
+)
 EMPTY_MESSAGE = "No usage recorded yet. Each Codex reply is counted here as it is written."
 #: The command that reports every day, for the window's homes (see ``report_command``).
 REPORT_COMMAND = "codex-presence-gui report daily"
@@ -370,6 +375,8 @@ def usage_view(recent: RecentUsage) -> UsageView:
     if recent.error is not None:
         message = FAILED_MESSAGE.format(error=recent.error)
         return UsageView(UsageState.FAILED, message, notice=notice, home_options=options)
+    if recent.waiting:
+        return UsageView(UsageState.BUILDING, WAITING_MESSAGE, notice=notice, home_options=options)
     daily, projects, models = recent.daily, recent.projects, recent.models
     if recent.building or daily is None or projects is None or models is None:
         return UsageView(UsageState.BUILDING, BUILDING_MESSAGE, notice=notice, home_options=options)

@@ -25,7 +25,7 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui.core.usage_index import UsageIndex
 from codex_presence_gui.core.usage_recent import RecentUsage
 from codex_presence_gui.services.usage_feed import UsageFeed, usage_key
-from codex_presence_gui.viewmodels.usage import UsageState, UsageView, usage_view
+from codex_presence_gui.viewmodels.usage import WAITING_MESSAGE, UsageState, UsageView, usage_view
 from tests.helpers.rollout import CodexHome
 from tests.helpers.usage import call_lines, summed, write_usage_session
 
@@ -514,8 +514,8 @@ def test_a_held_lock_is_said_and_the_file_tried_again(
         _failed_with(
             qtbot,
             seen,
-            f"the usage index in {path} is busy (another process has held {path}.lock for 0 s);"
-            " it is tried again soon",
+            "another Codex Presence (a report, or a second window) has kept the usage index in "
+            f"{path} busy for 0.3s; it is tried again soon",
         )
     _ready_from_the_file(qtbot, feed, seen, path)
 
@@ -861,3 +861,57 @@ def test_a_quit_while_another_process_holds_the_index_ends_in_time(
         assert index._db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         index.update([codex_home.root])
         assert sum(item.calls for item in index.slots([codex_home.root])) == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+@pytest.mark.parametrize("kind", ["write lock", "opening lock"])
+def test_the_page_says_what_it_waits_for_while_another_process_holds_the_index(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, kind: str
+) -> None:
+    """A ``report`` (or a second window) holds the index before the page has numbers: after
+    a second the page says it waits for another Codex Presence (it had said "Reading…", or
+    nothing at all behind the index's lock, for up to a minute), and shows the numbers once
+    the other process lets go."""
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
+    path = tmp_path / "index" / "usage.sqlite3"
+    UsageIndex(path).close()
+    feed = make_feed(codex_home, tmp_path)
+    seen = views(feed)
+    try:
+        with _held(path, kind):
+            feed.start()
+            qtbot.waitUntil(
+                lambda: any(view.message == WAITING_MESSAGE for view in seen), timeout=5000
+            )
+            assert ready(seen) is None
+        qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+        assert ready(seen).totals[2].tokens == 10_000  # type: ignore[union-attr]
+    finally:
+        feed.stop(5000)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_numbers_shown_stay_while_another_process_holds_the_index(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Once the page has numbers, a later update that waits for another process keeps them:
+    no "Waiting…" over them."""
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
+    path = tmp_path / "index" / "usage.sqlite3"
+    feed = make_feed(codex_home, tmp_path)
+    seen = views(feed)
+    feed.start()
+    try:
+        qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+        shown = len(seen)
+        with _held(path, "write lock"):
+            write_usage_session(codex_home, 2, [(now - 30, 5_000, 0, 0)])
+            feed.request_update()
+            qtbot.wait(1600)  # past the second after which a wait is told
+            assert len(seen) == shown
+        qtbot.waitUntil(lambda: ready(seen).totals[2].tokens == 15_000, timeout=10_000)  # type: ignore[union-attr]
+        assert all(view.message != WAITING_MESSAGE for view in seen)
+    finally:
+        feed.stop(5000)
