@@ -1116,23 +1116,50 @@ class MainWindow(QMainWindow):
         scrolls down (on 800x480, or at a scale of 2 on 1920x1080, the status bar had been
         below the screen's edge; a narrow compact window with two sets of limits, 93 px
         below). Where the page scrolls at the layout's least width, the window is wider by
-        the scroll bar (the page never scrolls sideways): always, not only while it scrolls,
+        the scroll bar (it scrolls sideways only in a window cut to a screen narrower than
+        it): always, not only while it scrolls,
         or the least width would be one the window cannot have (narrowed to it, the page
-        scrolled and the window grew by the bar). The Usage page needs less, and scrolls."""
+        scrolled and the window grew by the bar). The Usage page needs less, and scrolls.
+
+        Never wider than the screen's room either (see ``_fit_width``)."""
         screen = self.screen()
-        if screen is None or (not compact and self._page != LIVE_PAGE):
+        room = QSize()  # on no screen: nothing to fit
+        if screen is not None:
+            # The frame not known yet (or none): its room is kept all the same.
+            room = screen.availableGeometry().size().shrunkBy(self.frame_room())
+        if room.isEmpty():
             return QSize(least.width(), height)
-        frame = self.frame_room()  # not known yet (or none): the room is kept all the same
-        room = screen.availableGeometry().height() - frame.top() - frame.bottom()
+        if not compact and self._page != LIVE_PAGE:
+            return QSize(self._fit_width(least.width(), room.width()), height)
         width = least.width()
-        if least.height() > room:
+        if least.height() > room.height():
             width += self.live_page.verticalScrollBar().sizeHint().width()
-        if height <= room:
+        width = self._fit_width(width, room.width())
+        if height <= room.height():
             return QSize(width, height)
         # A few lines of it at least, as the Usage page (what its room is on a screen that
         # leaves less, rather than nothing).
         shortest = self._chrome_height(compact, width) + 6 * self.fontMetrics().height()
-        return QSize(width, max(room, shortest))
+        return QSize(width, max(room.height(), shortest))
+
+    def _fit_width(self, width: int, room: int) -> int:
+        """The least ``width`` cut to a screen's ``room`` (frame kept): a full layout chosen on
+        a screen 360 px wide had needed 361 px (the tool bar's whole width, and the live
+        page's scroll bar), on one 320 px wide 45 px more than it had. Cut, the tool bar puts
+        the actions it has no room for in its extension menu (») as Qt's tool bars do, the
+        live page needs far less than it, and a page still wider than its view there (the
+        Usage page's title and Export button, on a screen narrower than 333 px) scrolls
+        sideways rather than be cut off: only there, where nothing else fits it."""
+        fitted = min(width, room)
+        sideways = (
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded
+            if fitted < width
+            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        for page in (self.live_page, self.usage_page):
+            if page.horizontalScrollBarPolicy() != sideways:
+                page.setHorizontalScrollBarPolicy(sideways)
+        return fitted
 
     def _room_for_table(self) -> bool:
         """Whether the window, in the compact layout, has room below it for the table's

@@ -7,8 +7,9 @@ from PySide6.QtWidgets import QFrame, QLayout, QScrollArea
 
 
 def make_page(area: QScrollArea, name: str, spoken: str) -> None:
-    """Make ``area`` a window's page: it scrolls down, never sideways, draws no frame of its
-    own and is no Tab stop (the keyboard goes from control to control in it); a screen
+    """Make ``area`` a window's page: it scrolls down, never sideways (but in a window cut to
+    a screen narrower than the page: ``MainWindow._fit_width``), draws no frame of its own
+    and is no Tab stop (the keyboard goes from control to control in it); a screen
     reader says its name, ``spoken``, not a bare "scroll pane". ``name`` is its object's."""
     area.setObjectName(name)
     area.setWidgetResizable(True)

@@ -1993,6 +1993,48 @@ def test_a_chosen_full_layout_fits_a_small_screen_with_its_frame(
     qtbot.waitUntil(lambda: fits(QSize(room.width(), room.height()), scrolls=True))
 
 
+@pytest.mark.parametrize("state", ["long-names", "sessions-2-extra-bucket", "usage-extremes"])
+@pytest.mark.parametrize("width", [360, 320])
+def test_a_chosen_full_layout_is_no_wider_than_a_narrow_screen(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, width: int, state: str
+) -> None:
+    """The full layout chosen on a screen 360 px wide (a phone's, a narrow panel's) had
+    needed 361 px, its tool bar's whole width and the live page's scroll bar, and on one
+    320 px wide 45 px more than its room: the window's right side was off the screen. It
+    is as narrow as the screen's room now, the tool bar's last actions in its extension
+    menu, the live view whole (it scrolls down); the Usage page, wider there than its view
+    by its title and Export button, scrolls sideways rather than be cut off."""
+    from codex_presence_gui.ui.layout_check import check_layout
+    from tests.helpers.layout_matrix_run import _window_for
+    from tests.helpers.layout_states import write_state
+
+    screen, frame = _fake_screen(monkeypatch, width, 480)
+    room = screen.room.size().shrunkBy(frame)
+    saved = WindowState(tmp_path / "ui.ini")
+    saved.layout_mode = LayoutMode.FULL
+    window = _window_for(write_state(state, tmp_path / "home"), saved)
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    window.show()
+    window.move(0, 0)  # its frame at the top left (offscreen, the frame is not drawn)
+    qtbot.waitExposed(window)
+    for page in (LIVE_PAGE, USAGE_PAGE):
+        window.set_page(page)
+        window.resize(window.minimumSize())
+
+        def fits() -> None:
+            assert not window.compact
+            assert window.minimumWidth() <= room.width()
+            assert window.size() == window.minimumSize()
+            _on_screen(window, screen, frame)
+            assert check_layout(window, room) == []
+
+        qtbot.waitUntil(fits)
+        if page == LIVE_PAGE:
+            assert window.live_page.verticalScrollBar().isVisible()
+            assert not window.live_page.horizontalScrollBar().isVisible()
+
+
 @pytest.mark.parametrize("mode", [LayoutMode.COMPACT, LayoutMode.AUTO])
 @pytest.mark.parametrize(
     ("width", "height"),
