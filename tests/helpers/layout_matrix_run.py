@@ -36,6 +36,10 @@ NARROW_STEPS = (1, 13, 33, 53, 73)
 #: least size it may keep on the matrix's roomier screen (a compact window with two sets of
 #: limits had been 360x496, taller than a screen of 360x480, and passed).
 SMALL_SCREENS = ((360, 480), (800, 480))
+#: Screens narrower than the full layout's tool bar, each the only screen of a process of its
+#: own (``python -m tests.helpers.layout_matrix_run FOLDER --on-screen``): a full layout
+#: chosen there had been wider than the screen (361 px on 360, 45 px too wide on 320).
+NARROW_SCREENS = ((360, 480), (320, 480))
 
 
 def matrix_sizes(switch: tuple[int, int] = (560, 400)) -> list[tuple[int, int]]:
@@ -122,17 +126,21 @@ def run_matrix(
     layouts: Iterable[str] = LAYOUTS,
     themes: Iterable[str] = THEMES,
     direction: Qt.LayoutDirection = Qt.LayoutDirection.LeftToRight,
+    on_screen: bool = False,
 ) -> MatrixResult:
     """Check every state at every size, layout and theme; one window per state. A chosen
     layout is checked at its least size and just wider (``NARROW_STEPS``). The Usage page is
     checked in the full and automatic layouts of the ``USAGE_STATES``. Right to left (``direction``,
-    as ``-reverse`` sets it), each layout is reported with ``/rtl``."""
+    as ``-reverse`` sets it), each layout is reported with ``/rtl``. ``on_screen``: checked
+    only at the layout's least size and at the screen's room (less the window's frame),
+    each no larger than that room (for the ``NARROW_SCREENS``)."""
     from codex_presence_gui.app import application
 
     app = application()
     app.setLayoutDirection(direction)
     try:
-        return _run_matrix(homes, sizes, list(layouts), list(themes), _marked(direction))
+        marked = _marked(direction)
+        return _run_matrix(homes, sizes, list(layouts), list(themes), marked, on_screen)
     finally:
         app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
 
@@ -148,6 +156,7 @@ def _run_matrix(
     layouts: list[str],
     themes: list[str],
     mark: str,
+    on_screen: bool = False,
 ) -> MatrixResult:
     """``run_matrix``'s checks, in the application's direction (``mark`` said with each)."""
     from codex_presence_gui.app import application, settle
@@ -168,6 +177,10 @@ def _run_matrix(
         settle()
         full = window.needed_size(False)
         spread = list(sizes if sizes is not None else matrix_sizes((full.width(), full.height())))
+        # The screen's room less what the window keeps for its frame (offscreen it has none).
+        room = app.primaryScreen().availableGeometry().size().shrunkBy(window.frame_room())
+        if on_screen:
+            spread = [room.toTuple()]
         for theme in themes:
             apply_theme(app, theme)
             pages = [(layout, LIVE_PAGE) for layout in layouts]
@@ -184,7 +197,7 @@ def _run_matrix(
                 # contents at its width, whatever height is asked: both are read after resizing.
                 least = window.minimumSize()
                 narrow = [(least.width(), least.height())]
-                if layout != "auto":
+                if layout != "auto" and not on_screen:
                     narrow += [(least.width() + step, least.height()) for step in NARROW_STEPS]
                 checked: set[tuple[int, int, int, int]] = set()
                 for asked in [*narrow, *spread]:
@@ -199,6 +212,8 @@ def _run_matrix(
                     asked_for = (width, height)
                     if layout == "auto" and asked in SMALL_SCREENS:
                         asked_for = asked  # a screen's size: no taller, no wider
+                    if on_screen:
+                        asked_for = room.toTuple()  # whatever the layout needs
                     if (width, height, *asked_for) in checked:
                         continue
                     checked.add((width, height, *asked_for))
@@ -383,15 +398,23 @@ def counts(found: Sequence[Found]) -> dict[str, dict[str, int]]:
 
 
 def main(argv: Sequence[str]) -> int:
-    """``FOLDER [STATE ...]``: check the states' homes under FOLDER, print the results."""
+    """``FOLDER [--on-screen] [STATE ...]``: check the states' homes under FOLDER, print the
+    results. ``--on-screen``: only the chosen full layout, no larger than the screen's room
+    (``NARROW_SCREENS``), and not the settings dialog."""
     folder = Path(argv[0])
-    names = list(argv[1:]) or sorted(path.name for path in folder.iterdir())
+    on_screen = "--on-screen" in argv[1:]
+    names = [name for name in argv[1:] if name != "--on-screen"]
+    names = names or sorted(path.name for path in folder.iterdir())
     QApplication.instance() or QApplication([])
-    result = run_matrix({name: folder / name for name in names})
-    settings = run_settings_matrix()
-    result = MatrixResult(
-        result.combinations + settings.combinations, result.found + settings.found
-    )
+    homes = {name: folder / name for name in names}
+    if on_screen:
+        result = run_matrix(homes, layouts=("full",), on_screen=True)
+    else:
+        result = run_matrix(homes)
+        settings = run_settings_matrix()
+        result = MatrixResult(
+            result.combinations + settings.combinations, result.found + settings.found
+        )
     print(
         json.dumps(
             {
