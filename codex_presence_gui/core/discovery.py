@@ -163,13 +163,14 @@ def no_home_message(homes: Sequence[str | Path], *, from_settings: bool = False)
 FOLDERS_NAMED = 3
 
 
-def named_folders(folders: Sequence[str]) -> str:
-    """``folders`` as a notice names them: the first ``FOLDERS_NAMED`` and how many more
-    ("~/a, ~/b, ~/c and 61 more"), or all of them when one more would be counted ("and 1
-    more" is no shorter than its name)."""
-    if len(folders) <= FOLDERS_NAMED + 1:
+def named_folders(folders: Sequence[str], *, most: int = FOLDERS_NAMED, noun: str = "") -> str:
+    """``folders`` as a notice names them: the first ``most`` and how many more ("~/a, ~/b,
+    ~/c and 61 more", ``noun`` after the count), or all of them when one more would be
+    counted ("and 1 more" is no shorter than its name)."""
+    if len(folders) <= most + 1:
         return ", ".join(folders)
-    return f"{', '.join(folders[:FOLDERS_NAMED])} and {len(folders) - FOLDERS_NAMED:,} more"
+    more = f"{len(folders) - most:,} more{f' {noun}' if noun else ''}"
+    return f"{', '.join(folders[:most])} and {more}"
 
 
 def sessions_missing_text(folders: Sequence[str], *, short: bool = False) -> str:

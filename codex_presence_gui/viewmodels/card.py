@@ -245,10 +245,8 @@ WATCHED_NAMED = 8
 def watched_text(homes: Sequence[Path]) -> str:
     """The folders read, as the empty card names them: the first ``WATCHED_NAMED``, and how
     many more (one more is named: "and 1 more folder" is no shorter)."""
-    if len(homes) <= WATCHED_NAMED + 1:
-        return ", ".join(home_text(home) for home in homes)
-    named = ", ".join(home_text(home) for home in homes[:WATCHED_NAMED])
-    return f"{named} and {len(homes) - WATCHED_NAMED:,} more folders"
+    shown = [home_text(home) for home in homes]
+    return named_folders(shown, most=WATCHED_NAMED, noun="folders")
 
 
 def dashboard_card(dashboard: Dashboard, chosen: str | None = None) -> CardView:
