@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from datetime import date, tzinfo
 
 from codex_presence_gui.core.usage_report import (
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Iterator, Sequence
     from types import SimpleNamespace
-    from typing import Any, TypeVar
+    from typing import Any, TextIO, TypeVar
 
     from codex_presence_gui.core.usage_index import UpdateResult
     from codex_presence_gui.core.usage_report import UsageReport
@@ -268,20 +269,13 @@ def _run_report(
         no_sessions_messages,
     )
     from codex_presence_gui.core.pricing import Pricer
+    from codex_presence_gui.core.report_cache import MAX_KEPT_CHARS, keep_report, kept_report
     from codex_presence_gui.core.usage_index import (
         INDEX_NAME,
         UsageIndex,
         index_problem,
         is_busy,
         rebuilt,
-    )
-    from codex_presence_gui.core.usage_report import (
-        counted_runs,
-        report_from_rows,
-        report_json_text,
-        report_text_lines,
-        streamed_session_report,
-        write_report_csv,
     )
 
     # Homes and the index's file as text: a repeat makes no path object (see home_texts).
@@ -329,13 +323,36 @@ def _run_report(
     import gc
     import sqlite3
 
-    def build(index: UsageIndex) -> tuple[UpdateResult, UsageReport]:
+    cache = paths.folder("cache")
+    key: bytes | None = None  # the report's key among kept reports (None: not kept)
+    # The index's mark the report is made from, and when.
+    made: list[Any] = [None, 0.0]
+
+    def build(index: UsageIndex) -> tuple[UpdateResult, UsageReport | str]:
+        nonlocal key
         if collecting:  # (again, when damage or a failed index makes this run twice)
             gc.enable()  # the update's worker processes (forked) keep collecting
         pricer = Pricer(store=index)  # reads the prices kept in the index
         result = index.update(
             existing, workers=min(os.cpu_count() or 1, 4), while_reading=pricer.warm_up
         )
+        # Kept only when nothing is to be said beside it: its warnings are not kept.
+        key = (
+            None
+            if said or result.problems or index.notice or not index.kept
+            else (_report_key(args, existing, pricer.source))
+        )
+        made[1] = time.time()
+        if key is not None:
+            kept = kept_report(cache, key, index.written_mark(), made[1])
+            if kept is not None:  # nothing written since this same report was made
+                return result, kept
+        from codex_presence_gui.core.usage_report import (
+            counted_runs,
+            report_from_rows,
+            streamed_session_report,
+        )
+
         # A row and tallies for each of 100,000 sessions, and no cycle among them: Python's
         # collector looked them over again and again for nothing (0.9 s of a 5.3 s report).
         # (Turned on again by run_report.)
@@ -343,6 +360,7 @@ def _run_report(
         # Every read of one moment of the index (the window may commit between two), the
         # rows' query begun within going on reading it (see UsageIndex.snapshot).
         with index.snapshot():
+            made[0] = index.written_mark()  # the mark of the sums read here
             # The projects' names first, so that the rows are read as they come.
             kinds_named = ("project", "session")
             projects = index.slot_projects(existing) if args.kind in kinds_named else None
@@ -429,24 +447,13 @@ def _run_report(
             warnings.extend(warning_line(text) for text in said_problems(kept, listing=listing))
         if args.json or args.csv:
             _data_in_utf8()
+        if isinstance(report, str):  # kept from the same report made before
+            sys.stdout.write(report)
+            _warn(warnings)
+            return EXIT_OK
+        out = _Keeping(sys.stdout, keep=key is not None and not warnings, limit=MAX_KEPT_CHARS)
         try:
-            if args.json:
-                from codex_presence_gui.core.sanitize import terminal_safe_json
-
-                # In pieces, a row at a time: the document of 100,000 sessions is 72 MB.
-                for piece in report_json_text(report, zone, (args.since, args.until)):
-                    sys.stdout.write(terminal_safe_json(piece))
-                sys.stdout.write("\n")
-            elif args.csv:
-                write_report_csv(report, zone, sys.stdout)
-            else:
-                dates = (args.since, args.until)
-                breakdown = bool(args.breakdown)
-                # A line at a time: a report of 100,000 sessions is 8 MB of text.
-                for line in report_text_lines(
-                    report, _text_width(), zone, dates, breakdown=breakdown
-                ):
-                    sys.stdout.write(line + "\n")
+            _write_report(report, args, zone, out)
         except sqlite3.Error as error:
             # A session report's rows are read from the index as they are written: SQLite
             # reads them all before the first (see UsageIndex.session_rows), but should it
@@ -458,8 +465,87 @@ def _run_report(
                 file=sys.stderr,
             )
             return EXIT_FAILED
+        if out.pieces is not None and key is not None and not warnings:
+            keep_report(cache, key, made[0], made[1], "".join(out.pieces))
         _warn(warnings)
         return EXIT_OK
+
+
+def _write_report(
+    report: UsageReport, args: argparse.Namespace | SimpleNamespace, zone: tzinfo, out: Any
+) -> None:
+    """Write the report as the command line asks: JSON, CSV or a text table."""
+    from codex_presence_gui.core.usage_report import (
+        report_json_text,
+        report_text_lines,
+        write_report_csv,
+    )
+
+    if args.json:
+        from codex_presence_gui.core.sanitize import terminal_safe_json
+
+        # In pieces, a row at a time: the document of 100,000 sessions is 72 MB.
+        for piece in report_json_text(report, zone, (args.since, args.until)):
+            out.write(terminal_safe_json(piece))
+        out.write("\n")
+    elif args.csv:
+        write_report_csv(report, zone, out)
+    else:
+        dates = (args.since, args.until)
+        breakdown = bool(args.breakdown)
+        # A line at a time: a report of 100,000 sessions is 8 MB of text.
+        for line in report_text_lines(report, _text_width(), zone, dates, breakdown=breakdown):
+            out.write(line + "\n")
+
+
+class _Keeping:
+    """Standard output, and a copy of what is written to it for ``keep_report`` (given up
+    past ``limit`` characters: such a report is not kept)."""
+
+    def __init__(self, stream: TextIO, *, keep: bool, limit: int) -> None:
+        self._stream = stream
+        self.pieces: list[str] | None = [] if keep else None
+        self._length = 0
+        self._limit = limit
+
+    def write(self, text: str) -> int:
+        if self.pieces is not None:
+            self._length += len(text)
+            if self._length > self._limit:
+                self.pieces = None
+            else:
+                self.pieces.append(text)
+        return self._stream.write(text)
+
+
+def _report_key(
+    args: argparse.Namespace | SimpleNamespace, homes: Sequence[str], prices: str
+) -> bytes:
+    """Everything a report depends on beside the index's sums: the command line, the homes,
+    the price library, the time zone, where it is written and the code that writes it."""
+    from codex_presence_gui import __version__
+    from codex_presence_gui.core.report_cache import code_stamp, report_key, zone_stamp
+
+    text = not (args.json or args.csv)
+    return report_key(
+        [
+            __version__,
+            code_stamp(),
+            args.kind,
+            "json" if args.json else "csv" if args.csv else "text",
+            bool(args.breakdown),
+            args.since,
+            args.until,
+            "\0local" if args.timezone is None else args.timezone,
+            _text_width() if text else "",
+            getattr(sys.stdout, "encoding", None) if text else "",
+            getattr(sys.stdout, "errors", None) if text else "",
+            prices,
+            zone_stamp(),
+            len(homes),
+            *homes,
+        ]
+    )
 
 
 def _data_in_utf8() -> None:

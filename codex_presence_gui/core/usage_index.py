@@ -772,6 +772,13 @@ class UsageIndex:
             result.problems.extend(
                 _standing((row for key, row in known.items() if key in seen), read_now)
             )
+            # A new mark for every write: a report kept from the index as it was is known
+            # to be out of date (see core.report_cache).
+            db.execute(
+                "INSERT INTO meta VALUES ('written', ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (os.urandom(8).hex(),),
+            )
             db.execute("COMMIT")
         except BaseException as error:
             _roll_back(db)
@@ -1075,6 +1082,12 @@ class UsageIndex:
             )
 
     # -- reading ----------------------------------------------------------------------------
+
+    def written_mark(self) -> str | None:
+        """The index's mark of its last write (a new random one at each update that wrote);
+        None before the first. Read within ``snapshot``, it names the sums read there."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'written'").fetchone()
+        return row[0] if row is not None and isinstance(row[0], str) else None
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:

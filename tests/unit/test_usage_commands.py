@@ -7,6 +7,7 @@ import io
 import json
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -266,7 +267,13 @@ def test_the_report_is_made_without_the_cycle_collector_and_it_is_back_after(
     assert gc.isenabled()
     # Made again after damage found on the way (the index rebuilt): the update collects.
     seen.clear()
-    monkeypatch.setattr(usage_index.UsageIndex, "repaired", lambda _, work: [work(), work()][1])
+
+    def repaired(index: usage_index.UsageIndex, work: Callable[[], object]) -> object:
+        work()
+        index.notice = "the usage index was damaged"  # as the rebuild says
+        return work()
+
+    monkeypatch.setattr(usage_index.UsageIndex, "repaired", repaired)
     assert _run(capsys, "report", "session", "--codex-home", str(home.root))[0] == 0
     # (The first made is never written: its rows are never made.)
     assert seen == [("update", True), ("update", True), ("report", False)]

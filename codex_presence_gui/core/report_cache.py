@@ -1,0 +1,223 @@
+"""Reports kept as printed: a repeat that finds nothing new in the index prints the last text.
+
+A report is a function of the index's sums, the command line and a few facts of the machine
+(the time zone, the price library, the terminal's width). Each write to the index gives it a
+new random mark (``UsageIndex.written_mark``); a report made from the index at one mark is
+kept beside the index with that mark and a key naming everything else it depended on. A
+repeat still updates the index (every rollout file is looked at, as before), and prints the
+kept text only when the index's mark and the whole key are the same: 5 ms of queries and sums,
+and the imports they need, are saved; nothing is trusted that the index did not check.
+
+What "now" changes (the zone's abbreviation in force, the year a session report leaves out)
+moves on at most at a quarter hour (UTC offsets are whole quarter hours), so a kept report
+is used only within the quarter hour it was made in.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import zlib
+from contextlib import suppress
+from stat import S_ISREG
+
+TYPE_CHECKING = False  # typing (and re) are not imported: see records
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+#: The folder, beside the index, that kept reports are in.
+FOLDER_NAME = "report-cache"
+#: Reports longer than this (characters) are not kept: a session report of 100,000 sessions
+#: is 72 MB, and is written as it is read rather than held.
+MAX_KEPT_CHARS = 1 << 20
+#: Kept reports at most (each command line has its own); the oldest go first.
+MAX_KEPT = 16
+#: A kept report is used only within the quarter hour (UTC) it was made in.
+VALID_SECONDS = 900
+#: The first word of a kept report's file: another format (or version) is not read.
+_MAGIC = b"codex-presence-report-1"
+#: Beyond this a kept file is not one of ours: it is not read.
+_MAX_FILE_BYTES = 4 * MAX_KEPT_CHARS + 65536
+
+
+def report_key(fields: Iterable[object]) -> bytes:
+    """The key of a report: every field's text, one to a line, each line's length first (so
+    that no two lists of fields give one key, whatever their text holds)."""
+    parts = []
+    for field in fields:
+        text = str(field).encode("utf-8", "surrogateescape")
+        parts.append(b"%d:%s\n" % (len(text), text))
+    return b"".join(parts)
+
+
+def code_stamp(package: str | None = None) -> str:
+    """What changes when the code that makes reports changes: each module's size and time of
+    change in the package's folder and its ``core`` (an installed app's modules change only
+    with its version, a developer's at each edit); the executable's in a frozen app, whose
+    modules are in an archive."""
+    if package is None:
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    stamps = []
+    for folder in (package, os.path.join(package, "core")):
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.endswith(".py"):
+                        stat = entry.stat()
+                        stamps.append(f"{entry.name}:{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            continue
+    if not stamps:
+        try:
+            stat = os.stat(sys.executable)
+            stamps.append(f"{sys.executable}:{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            return ""
+    stamps.sort()
+    return f"{zlib.crc32(chr(10).join(stamps).encode('utf-8', 'surrogateescape')):08x}"
+
+
+def zone_stamp() -> str:
+    """The machine's time zone as the C library has it (what the local zone's days are
+    counted in): its names and offsets, and the zone file it was read from."""
+    import time
+
+    local = time.localtime()
+    parts = [
+        os.environ.get("TZ", "\0unset"),
+        *time.tzname,
+        str(time.timezone),
+        str(time.altzone),
+        str(time.daylight),
+        str(local.tm_gmtoff),
+    ]
+    for path in ("/etc/localtime", "/etc/timezone"):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            parts.append("-")
+            continue
+        parts.append(f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}")
+        try:
+            parts.append(os.readlink(path))
+        except OSError:
+            parts.append("")
+    return "\n".join(parts)
+
+
+def _file_name(key: bytes) -> str:
+    return f"{zlib.crc32(key):08x}.report"
+
+
+def _quarter_hour_end(now: float) -> int:
+    return (int(now) // VALID_SECONDS + 1) * VALID_SECONDS
+
+
+def kept_report(folder: str, key: bytes, mark: str | None, now: float) -> str | None:
+    """The report kept under ``key`` when it was made from the index at ``mark`` within this
+    quarter hour; None otherwise (none kept, another mark, too old, not readable, damaged)."""
+    if not mark:
+        return None
+    path = os.path.join(folder, FOLDER_NAME, _file_name(key))
+    try:
+        # Not a FIFO's writer waited for, nor a link followed: only a file of ours is read.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        flags |= getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        stat = os.fstat(fd)
+        if not S_ISREG(stat.st_mode) or stat.st_size > _MAX_FILE_BYTES:
+            return None
+        data = b""
+        while len(data) < stat.st_size:
+            chunk = os.read(fd, stat.st_size - len(data))
+            if not chunk:
+                break
+            data += chunk
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    head, newline, rest = data.partition(b"\n")
+    fields = head.split(b" ")
+    if not newline or len(fields) != 5 or fields[0] != _MAGIC:
+        return None
+    _, kept_mark, until, crc, key_length = fields
+    try:
+        if (
+            kept_mark.decode("ascii") != mark
+            or now >= int(until)
+            or now < int(until) - VALID_SECONDS
+        ):
+            return None
+        length = int(key_length)
+        if rest[:length] != key:
+            return None
+        body = rest[length:]
+        if zlib.crc32(body) != int(crc, 16):
+            return None
+        return body.decode("utf-8", "surrogatepass")
+    except (ValueError, UnicodeError):
+        return None
+
+
+def keep_report(folder: str, key: bytes, mark: str | None, now: float, text: str) -> None:
+    """Keep ``text``, a report made from the index at ``mark``, under ``key``; nothing when it
+    is too long, the index has no mark yet, or the folder cannot be written (the next repeat
+    makes the report again)."""
+    if not mark or len(text) > MAX_KEPT_CHARS:
+        return
+    body = text.encode("utf-8", "surrogatepass")
+    head = b"%s %s %d %08x %d\n" % (
+        _MAGIC,
+        mark.encode("ascii", "replace"),
+        _quarter_hour_end(now),
+        zlib.crc32(body),
+        len(key),
+    )
+    where = os.path.join(folder, FOLDER_NAME)
+    path = os.path.join(where, _file_name(key))
+    spare = f"{path}.{os.getpid()}.part"
+    try:
+        if not os.path.isdir(where):
+            from codex_presence_gui.paths import make_folder
+
+            make_folder(where)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        fd = os.open(spare, flags, 0o600)
+        try:
+            data = head + key + body
+            while data:
+                data = data[os.write(fd, data) :]
+        finally:
+            os.close(fd)
+        os.replace(spare, path)  # whole or not at all, for a report read meanwhile
+    except OSError:
+        with suppress(OSError):
+            os.unlink(spare)
+        return
+    _prune(where, now)
+
+
+def _prune(where: str, now: float) -> None:
+    """Leave at most ``MAX_KEPT`` kept reports (the least recently made go), and no piece of
+    one that a report ended while writing an hour ago or more."""
+    try:
+        with os.scandir(where) as entries:
+            found = [
+                (entry.stat(follow_symlinks=False).st_mtime_ns, entry.name, entry.path)
+                for entry in entries
+                if entry.is_file(follow_symlinks=False)
+            ]
+    except OSError:
+        return
+    found.sort()
+    kept = [path for _, name, path in found if name.endswith(".report")]
+    gone = kept[: max(0, len(kept) - MAX_KEPT)]
+    old = (now - 3600) * 1e9
+    gone += [path for made, name, path in found if name.endswith(".part") and made < old]
+    for path in gone:
+        with suppress(OSError):
+            os.unlink(path)

@@ -1,0 +1,140 @@
+"""Kept reports: used only for the same key, the same index mark and quarter hour, whole."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from codex_presence_gui.core import report_cache
+from codex_presence_gui.core.report_cache import (
+    FOLDER_NAME,
+    MAX_KEPT,
+    MAX_KEPT_CHARS,
+    code_stamp,
+    keep_report,
+    kept_report,
+    report_key,
+)
+
+NOW = 1_780_000_400.0  # 200 s into a quarter hour
+KEY = report_key(["daily", "json", "/home/me/.codex"])
+TEXT = '{"schema": 1, "rows": []}\n'
+
+
+def _kept_files(folder: Path) -> list[Path]:
+    return sorted((folder / FOLDER_NAME).glob("*.report"))
+
+
+def test_a_report_kept_is_given_back_for_its_key_and_mark(tmp_path: Path) -> None:
+    keep_report(str(tmp_path), KEY, "m1", NOW, TEXT)
+    assert kept_report(str(tmp_path), KEY, "m1", NOW + 1) == TEXT
+
+
+@pytest.mark.parametrize(
+    ("key", "mark", "now"),
+    [
+        (report_key(["daily", "json", "/home/me/.codex2"]), "m1", NOW),  # another key
+        (KEY, "m2", NOW),  # the index written since
+        (KEY, None, NOW),  # an index never written with a mark
+        (KEY, "m1", NOW + 700),  # the next quarter hour
+        (KEY, "m1", NOW - 300),  # a clock set back past the quarter hour
+    ],
+)
+def test_nothing_is_given_back_for_another_key_mark_or_quarter_hour(
+    tmp_path: Path, key: bytes, mark: str | None, now: float
+) -> None:
+    keep_report(str(tmp_path), KEY, "m1", NOW, TEXT)
+    assert kept_report(str(tmp_path), key, mark, now) is None
+
+
+@given(st.lists(st.text(max_size=6), max_size=4), st.lists(st.text(max_size=6), max_size=4))
+def test_two_lists_of_fields_have_one_key_only_when_they_are_the_same(
+    first: list[str], second: list[str]
+) -> None:
+    assert (report_key(first) == report_key(second)) == (first == second)
+
+
+def test_text_of_any_kind_comes_back_the_same(tmp_path: Path) -> None:
+    text = "caf\u00e9 \u202e\U0001f600 \ud800 \x00\n" * 3  # a lone surrogate, a NUL
+    keep_report(str(tmp_path), KEY, "m1", NOW, text)
+    assert kept_report(str(tmp_path), KEY, "m1", NOW) == text
+
+
+@pytest.mark.parametrize("cut", [0, 10, 40, -1])
+def test_a_damaged_or_cut_file_is_not_used(tmp_path: Path, cut: int) -> None:
+    keep_report(str(tmp_path), KEY, "m1", NOW, TEXT)
+    (path,) = _kept_files(tmp_path)
+    data = path.read_bytes()
+    path.write_bytes(data[:cut] if cut >= 0 else data[:-3] + b"X" + data[-2:])
+    assert kept_report(str(tmp_path), KEY, "m1", NOW) is None
+
+
+def test_a_fifo_or_a_link_where_a_report_is_kept_is_not_read(tmp_path: Path) -> None:
+    keep_report(str(tmp_path), KEY, "m1", NOW, TEXT)
+    (path,) = _kept_files(tmp_path)
+    elsewhere = tmp_path / "elsewhere.report"
+    path.rename(elsewhere)
+    path.symlink_to(elsewhere)
+    assert kept_report(str(tmp_path), KEY, "m1", NOW) is None
+    path.unlink()
+    os.mkfifo(path)
+    found: list[str | None] = []
+    reader = threading.Thread(
+        target=lambda: found.append(kept_report(str(tmp_path), KEY, "m1", NOW))
+    )
+    reader.start()
+    reader.join(5)
+    assert not reader.is_alive(), "a FIFO was waited on"
+    assert found == [None]
+
+
+def test_a_report_too_long_is_not_kept(tmp_path: Path) -> None:
+    keep_report(str(tmp_path), KEY, "m1", NOW, "x" * (MAX_KEPT_CHARS + 1))
+    assert _kept_files(tmp_path) == []
+
+
+def test_at_most_max_kept_reports_stay_the_newest(tmp_path: Path) -> None:
+    keys = [report_key(["daily", str(number)]) for number in range(MAX_KEPT + 3)]
+    for number, key in enumerate(keys):
+        keep_report(str(tmp_path), key, "m1", NOW, TEXT)
+        for path in _kept_files(tmp_path):  # (one second apart, whatever the file system)
+            if path.name == f"{report_cache.zlib.crc32(key):08x}.report":
+                os.utime(path, ns=(number * 10**9, number * 10**9))
+    assert len(_kept_files(tmp_path)) == MAX_KEPT
+    assert kept_report(str(tmp_path), keys[-2], "m1", NOW) == TEXT
+    assert kept_report(str(tmp_path), keys[0], "m1", NOW) is None
+
+
+def test_a_folder_that_cannot_be_written_keeps_nothing_and_says_nothing(tmp_path: Path) -> None:
+    (tmp_path / FOLDER_NAME).write_text("a file where the folder would be")
+    keep_report(str(tmp_path), KEY, "m1", NOW, TEXT)  # no exception
+    assert kept_report(str(tmp_path), KEY, "m1", NOW) is None
+
+
+def test_a_piece_left_by_a_report_that_ended_while_writing_goes_after_an_hour(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / FOLDER_NAME
+    folder.mkdir()
+    old, new = folder / "0.report.1.part", folder / "1.report.2.part"
+    old.write_text("x")
+    new.write_text("x")
+    os.utime(old, (NOW - 7200, NOW - 7200))
+    os.utime(new, (NOW - 60, NOW - 60))
+    keep_report(str(tmp_path), KEY, "m1", NOW, TEXT)
+    assert not old.exists()
+    assert new.exists()
+
+
+def test_the_code_stamp_changes_with_a_module(tmp_path: Path) -> None:
+    (tmp_path / "core").mkdir()
+    module = tmp_path / "core" / "usage_report.py"
+    module.write_text("A = 1\n")
+    before = code_stamp(str(tmp_path))
+    module.write_text("A = 22\n")
+    assert code_stamp(str(tmp_path)) != before

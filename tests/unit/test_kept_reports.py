@@ -1,0 +1,193 @@
+"""A repeat ``report`` prints the report kept from the last one only when nothing changed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from codex_presence_gui.cli import main
+from codex_presence_gui.core import report_cache, usage_report
+from codex_presence_gui.core.report_cache import FOLDER_NAME
+from codex_presence_gui.core.usage_index import INDEX_NAME, UsageIndex
+from codex_presence_gui.paths import BASE_DIR_ENV
+from tests.helpers import rollout as r
+from tests.helpers.rollout import BASE, CodexHome
+
+SID = "019d0000-0000-7000-8000-00000000c001"
+
+
+@pytest.fixture
+def home(codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CodexHome:
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    lines = [r.session_meta(BASE, SID, cwd="/w/shop"), r.turn_context(BASE + 1, cwd="/w/shop")]
+    lines.append(r.token_count(BASE + 10, r.usage(10_000, 5_000, 0), r.usage(10_000, 5_000, 0)))
+    codex_home.write(SID, lines)
+    return codex_home
+
+
+class Made:
+    """Counts the reports made from the index (not given back as kept)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        make = usage_report.report_from_rows
+
+        def counting(*args: object, **kwargs: object) -> object:
+            self.count += 1
+            return make(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(usage_report, "report_from_rows", counting)
+
+
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> Made:
+    return Made(monkeypatch)
+
+
+def _report(capsys: pytest.CaptureFixture[str], home: CodexHome, *options: str) -> str:
+    status = main(["report", "daily", *options, "--codex-home", str(home.root)])
+    out = capsys.readouterr()
+    assert status == 0, out.err
+    return out.out
+
+
+def _total(text: str) -> int:
+    return int(json.loads(text)["totals"]["total_tokens"])
+
+
+def test_a_repeat_with_nothing_new_prints_the_kept_report(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], made: Made, tmp_path: Path
+) -> None:
+    first = _report(capsys, home, "--json")
+    assert made.count == 1
+    assert list((tmp_path / "app" / "cache" / FOLDER_NAME).glob("*.report"))
+    for _ in range(3):
+        assert _report(capsys, home, "--json") == first
+    assert made.count == 1
+
+
+def test_new_calls_in_a_log_make_the_report_again(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], made: Made
+) -> None:
+    assert _total(_report(capsys, home, "--json")) == 10_000
+    more = r.token_count(BASE + 20, r.usage(15_000, 5_000, 0), r.usage(5_000, 0, 0))
+    home.append(home.files[0], [more])
+    assert _total(_report(capsys, home, "--json")) == 15_000
+    assert made.count == 2
+
+
+def test_a_log_written_by_another_process_between_two_reports_is_counted(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], made: Made, tmp_path: Path
+) -> None:
+    """The window updates the same index: the report finds nothing new to read, yet the
+    index holds more than when the report was kept (its mark has changed)."""
+    assert _total(_report(capsys, home, "--json")) == 10_000
+    more = r.token_count(BASE + 20, r.usage(12_000, 5_000, 0), r.usage(2_000, 0, 0))
+    home.append(home.files[0], [more])
+    with UsageIndex(tmp_path / "app" / "cache" / INDEX_NAME) as window:
+        assert window.update([str(home.root)]).read == 1
+    assert _total(_report(capsys, home, "--json")) == 12_000
+    assert made.count == 2
+
+
+@pytest.mark.parametrize(
+    "other",
+    [("--csv",), ("--timezone", "Asia/Tokyo", "--json"), ("--since", "2026-05-05", "--json")],
+)
+def test_another_command_line_is_not_given_this_report(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], made: Made, other: tuple[str, ...]
+) -> None:
+    first = _report(capsys, home, "--json")
+    assert _report(capsys, home, *other) != first
+    assert made.count == 2
+    assert _report(capsys, home, "--json") == first  # each kept under its own
+    assert made.count == 2
+
+
+def test_the_text_report_is_made_again_for_another_width(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], made: Made, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    wide = _report(capsys, home)
+    monkeypatch.setenv("COLUMNS", "60")
+    narrow = _report(capsys, home)
+    assert made.count == 2
+    assert max(map(len, narrow.splitlines())) <= 60 < max(map(len, wide.splitlines()))
+
+
+def test_the_machines_time_zone_changing_makes_the_report_again(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], made: Made, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        _report(capsys, home, "--json")
+        monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+        time.tzset()
+        _report(capsys, home, "--json")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert made.count == 2
+
+
+def test_a_report_is_kept_for_its_quarter_hour_only(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], made: Made, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The zone's abbreviation in force and the year a session report leaves out follow the
+    clock: they change at most at a quarter hour."""
+    import time
+
+    now = [1_780_000_190.0]  # 10 s before a quarter hour ends
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    _report(capsys, home, "--json")
+    _report(capsys, home, "--json")
+    assert made.count == 1
+    now[0] += 30
+    _report(capsys, home, "--json")
+    assert made.count == 2
+
+
+def test_a_report_with_warnings_is_not_kept(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], made: Made, tmp_path: Path
+) -> None:
+    """Only the report is kept, not what is said beside it: each run says its own."""
+    missing = tmp_path / "no-such-home"
+    for _ in range(2):
+        status = main(["report", "daily", "--json", "--codex-home", str(home.root), str(missing)])
+        out = capsys.readouterr()
+        assert status == 0
+        assert "no-such-home" in out.err
+    assert made.count == 2
+
+
+def test_a_rebuilt_index_makes_the_report_again(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], made: Made, tmp_path: Path
+) -> None:
+    first = _report(capsys, home, "--json")
+    index = tmp_path / "app" / "cache" / INDEX_NAME
+    index.write_bytes(b"not a database" * 100)
+    status = main(["report", "daily", "--json", "--codex-home", str(home.root)])
+    out = capsys.readouterr()
+    assert status == 0
+    assert out.out == first
+    assert "usage index" in out.err  # the rebuild is said
+    assert made.count == 2
+
+
+def test_a_kept_report_needs_none_of_the_reports_work(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _report(capsys, home, "--json")
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the report was made again")
+
+    monkeypatch.setattr(usage_report, "report_from_rows", refused)
+    monkeypatch.setattr(usage_report, "report_json_text", refused)
+    assert _report(capsys, home, "--json") == first
+    assert len(first) < report_cache.MAX_KEPT_CHARS
