@@ -71,7 +71,7 @@ from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.core.settings import SETTINGS_FILE, Settings, codex_home_of
 from codex_presence_gui.core.usage_index import UsageIndex
 from codex_presence_gui.core.usage_recent import read_recent
-from codex_presence_gui.core.usage_report import local_zone
+from codex_presence_gui.core.zones import local_zone
 from codex_presence_gui.services import qt_logging
 from codex_presence_gui.services.discord_worker import (
     DiscordPresence,

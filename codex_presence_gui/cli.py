@@ -352,7 +352,7 @@ def kind_first(argv: list[str]) -> list[str]:
         at += 2 if argv[at] in _OPTIONS_WITH_A_VALUE else 1
     if at >= len(argv) or argv[at] != "report":
         return argv
-    from codex_presence_gui.core.usage_report import REPORT_KINDS
+    from codex_presence_gui.core.zones import REPORT_KINDS
 
     if at + 1 >= len(argv) or argv[at + 1] in REPORT_KINDS:
         return argv

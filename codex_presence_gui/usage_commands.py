@@ -11,7 +11,7 @@ import sys
 import time
 from datetime import date, tzinfo
 
-from codex_presence_gui.core.usage_report import (
+from codex_presence_gui.core.zones import (
     REPORT_KINDS,
     local_zone,
     unknown_zone_setting,
@@ -268,7 +268,7 @@ def _run_report(
         no_home_message,
         no_sessions_messages,
     )
-    from codex_presence_gui.core.pricing import Pricer
+    from codex_presence_gui.core.pricing import Pricer, library_version
     from codex_presence_gui.core.report_cache import MAX_KEPT_CHARS, keep_report, kept_report
     from codex_presence_gui.core.usage_index import (
         INDEX_NAME,
@@ -332,15 +332,23 @@ def _run_report(
         nonlocal key
         if collecting:  # (again, when damage or a failed index makes this run twice)
             gc.enable()  # the update's worker processes (forked) keep collecting
-        pricer = Pricer(store=index)  # reads the prices kept in the index
+        pricers: list[Pricer] = []
+
+        def priced() -> Pricer:  # made when first asked for: a kept report asks for none
+            if not pricers:
+                pricers.append(Pricer(store=index))  # reads the prices kept in the index
+            return pricers[0]
+
         result = index.update(
-            existing, workers=min(os.cpu_count() or 1, 4), while_reading=pricer.warm_up
+            existing,
+            workers=min(os.cpu_count() or 1, 4),
+            while_reading=lambda: priced().warm_up(),
         )
         # Kept only when nothing is to be said beside it: its warnings are not kept.
         key = (
             None
             if said or result.problems or index.notice or not index.kept
-            else (_report_key(args, existing, pricer.source))
+            else _report_key(args, existing, f"genai-prices {library_version()}")
         )
         made[1] = time.time()
         if key is not None:
@@ -353,6 +361,7 @@ def _run_report(
             streamed_session_report,
         )
 
+        pricer = priced()
         # A row and tallies for each of 100,000 sessions, and no cycle among them: Python's
         # collector looked them over again and again for nothing (0.9 s of a 5.3 s report).
         # (Turned on again by run_report.)

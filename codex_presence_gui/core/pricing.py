@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from functools import partial
 
 from codex_presence_gui.core.records import NamedTuple
@@ -19,6 +18,7 @@ from codex_presence_gui.core.records import NamedTuple
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from decimal import Decimal  # imported where a price is made: not by a kept report
     from typing import Any, Protocol
 
     from codex_presence_gui.core.models import TokenUsage
@@ -307,6 +307,7 @@ class Pricer:
         size = _LONG_PROBE if key.long_context else _SHORT_PROBE
         when = datetime.fromisoformat(key.day).replace(hour=12, tzinfo=UTC)
         context = {"service_tier": key.service_tier} if key.service_tier else None
+        from decimal import Decimal
 
         def price(**tokens: int) -> tuple[Decimal, Decimal]:
             """The call's total price, and the part of it its output costs."""

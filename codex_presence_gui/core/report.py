@@ -436,7 +436,7 @@ def render_text(
             out.append(f"Limits · {bucket.display_name}")
             out.extend(_limit_lines(bucket, now, zone, board, width))
         # Imported here: the usage report's module (its prices) is not needed otherwise.
-        from codex_presence_gui.core.usage_report import unknown_zone_setting, unknown_zone_text
+        from codex_presence_gui.core.zones import unknown_zone_setting, unknown_zone_text
 
         notes = list(insight_notes(board, zone))
         if zone is None and (setting := unknown_zone_setting()) is not None:

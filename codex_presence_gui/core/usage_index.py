@@ -20,7 +20,6 @@ import time
 import zlib
 from contextlib import closing, contextmanager, suppress
 from datetime import date
-from decimal import Decimal
 from stat import S_ISLNK, S_ISREG
 
 from codex_presence_gui.core.discovery import (
@@ -30,7 +29,6 @@ from codex_presence_gui.core.discovery import (
     too_many_homes,
     walk_homes,
 )
-from codex_presence_gui.core.pricing import PriceSpan, UnitPrices
 from codex_presence_gui.core.records import NamedTuple
 from codex_presence_gui.paths import NotAFileError, kind_of, make_folder
 
@@ -41,6 +39,7 @@ if TYPE_CHECKING:
     from typing import Any, TypeVar
 
     from codex_presence_gui.core.models import TokenUsage
+    from codex_presence_gui.core.pricing import PriceSpan
     from codex_presence_gui.core.problems import Problem
     from codex_presence_gui.core.usage_read import FileRead
 
@@ -1033,6 +1032,11 @@ class UsageIndex:
     def load_prices(self, library: str) -> list[PriceSpan]:
         """The unit prices kept for this version of the price library, each with the days
         it holds on."""
+        # Here, not at the top: a repeat that prints a kept report asks for no price.
+        from decimal import Decimal
+
+        from codex_presence_gui.core.pricing import PriceSpan, UnitPrices
+
         found: list[PriceSpan] = []
         for model, long_context, tier, first, last, *values in self._db.execute(
             "SELECT model, long_context, service_tier, first_day, last_day, input,"

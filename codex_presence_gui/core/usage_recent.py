@@ -13,11 +13,8 @@ from pathlib import Path
 from codex_presence_gui.core.discovery import not_a_folder, sessions_not_a_folder
 from codex_presence_gui.core.pricing import Pricer
 from codex_presence_gui.core.usage_index import UsageIndex
-from codex_presence_gui.core.usage_report import (
-    UsageReport,
-    report_from_rows,
-    unknown_zone_setting,
-)
+from codex_presence_gui.core.usage_report import UsageReport, report_from_rows
+from codex_presence_gui.core.zones import unknown_zone_setting
 
 #: How many local days, today included.
 RECENT_DAYS = 30

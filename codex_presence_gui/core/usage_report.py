@@ -12,6 +12,11 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 from codex_presence_gui.core.pricing import token_pricer, unavailable_prices
 from codex_presence_gui.core.sanitize import UNNAMED_MODEL
+from codex_presence_gui.core.zones import (
+    REPORT_KINDS,
+    SystemZone,
+    local_zone,
+)
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
@@ -27,7 +32,6 @@ if TYPE_CHECKING:
         SlotUsage,
     )
 
-REPORT_KINDS = ("daily", "weekly", "monthly", "session", "project", "model")
 JSON_SCHEMA = 1
 #: What every cost is, wherever it is shown.
 COST_LABEL = "API-equivalent cost (estimate)"
@@ -276,146 +280,6 @@ def _offset_name(offset: timedelta) -> str:
     minutes = round(offset.total_seconds() / 60)
     sign = "-" if minutes < 0 else "+"
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-
-
-_EPOCH = datetime(1970, 1, 1)
-
-
-class SystemZone(tzinfo):
-    """The machine's time zone with its rules for every moment, summer time included, from
-    the C library as ``datetime.astimezone()`` uses them. (The offset in force now would put
-    last summer's late calls on the wrong day.) ``key`` is its IANA name where the system
-    tells it (``TZ``, or the link ``/etc/localtime``), else None."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.key = _system_zone_key()
-
-    def fromutc(self, dt: datetime) -> datetime:
-        seconds = (dt.replace(tzinfo=None) - _EPOCH).total_seconds()
-        # Local wall time, with ``fold`` set in the hour a clock going back repeats.
-        return datetime.fromtimestamp(seconds).replace(tzinfo=self)
-
-    def _fixed(self, dt: datetime | None) -> datetime:
-        wall = datetime.now() if dt is None else dt.replace(tzinfo=None)
-        return wall.astimezone()  # the wall time as local time (its fold heeded)
-
-    def utcoffset(self, dt: datetime | None) -> timedelta | None:
-        return self._fixed(dt).utcoffset()
-
-    def dst(self, dt: datetime | None) -> timedelta | None:
-        return None  # not known apart from the offset (no rule of ours needs it)
-
-    def tzname(self, dt: datetime | None) -> str | None:
-        return self._fixed(dt).tzname()
-
-    def __repr__(self) -> str:
-        return f"SystemZone({self.key!r})"
-
-
-#: Where the C library looks for zone files (zoneinfo's own default search path).
-_ZONE_FOLDERS = (
-    "/usr/share/zoneinfo",
-    "/usr/lib/zoneinfo",
-    "/usr/share/lib/zoneinfo",
-    "/etc/zoneinfo",
-)
-
-
-def _system_zone_key() -> str | None:
-    """The IANA name of the zone the C library uses, where it can be told for sure: ``TZ``
-    naming a zone file in the usual folders (by name, or by its path), else the link
-    ``/etc/localtime``; None for anything else (a POSIX rule, a name with no zone file, a
-    ``TZDIR`` of its own, the leap-second ``right/`` zones, which count time otherwise)."""
-    import os
-
-    if "TZ" in os.environ:
-        name = os.environ["TZ"].removeprefix(":")
-        if not name:
-            return "UTC"  # what the C library takes an empty TZ for
-        if "TZDIR" in os.environ:
-            return None  # zone files from elsewhere: the name may not be the zone
-        if name.startswith("/"):
-            target = name
-        else:
-            found = [os.path.join(folder, name) for folder in _ZONE_FOLDERS]
-            return _zone_key(name) if any(_is_zone_file(path) for path in found) else None
-    else:
-        target = "/etc/localtime"
-    try:
-        target = os.path.realpath(target)  # Linux and macOS: a link into a zone folder
-    except (OSError, ValueError):
-        return None
-    _, marker, name = target.replace(os.sep, "/").rpartition("/zoneinfo/")
-    return _zone_key(name) if marker and _is_zone_file(target) else None
-
-
-def unknown_zone_setting() -> str | None:
-    """``TZ`` when it names a zone by its file (``Europe/Paris``, ``/usr/share/…``) that the
-    system does not have, else None (a POSIX rule such as ``EST5EDT`` names no file)."""
-    import os
-
-    setting = os.environ.get("TZ")
-    if not setting or "TZDIR" in os.environ or os.name != "posix":
-        return None  # (Windows reads TZ its own way, and has no zone files)
-    name = setting.removeprefix(":")
-    if name.startswith("/"):
-        return None if _is_zone_file(name) else setting
-    if "/" not in name or "," in name:
-        return None  # a POSIX rule (a "/" in one is the hour of a change, after a ",")
-    found = (os.path.join(folder, name) for folder in _ZONE_FOLDERS)
-    return None if any(_is_zone_file(path) for path in found) else setting
-
-
-#: How much of an unknown ``TZ`` a warning shows (a hostile one may be thousands long).
-ZONE_SETTING_SHOWN = 60
-
-
-def unknown_zone_text(setting: str, what: str = "days") -> str:
-    """What every surface says when ``TZ`` names a zone the system does not have (see
-    ``unknown_zone_setting``): ``what`` (the days, the times) follow UTC, as the C library
-    counts then."""
-    from codex_presence_gui.core.formatting import shortened
-    from codex_presence_gui.core.sanitize import clean_text
-
-    shown = shortened(clean_text(setting), ZONE_SETTING_SHOWN)
-    return (
-        f"TZ={shown} names a time zone this system does not have; {what} are in UTC (as the "
-        "system's clock counts them)"
-    )
-
-
-def _is_zone_file(path: str) -> bool:
-    """A compiled zone file (not a folder, nor ``zone.tab`` beside them)."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(4) == b"TZif"
-    except (OSError, ValueError):
-        return False
-
-
-def _zone_key(name: str) -> str | None:
-    """A zone file's name as its IANA key: ``posix/`` copies are the zone; a name that is not
-    a plain key (``..``, ``//``, ``./``, leap-second ``right/``, very long) has none."""
-    name = name.removeprefix("posix/")
-    parts = name.split("/")
-    if len(name) > 64 or name.startswith("right/") or any(p in ("", ".", "..") for p in parts):
-        return None
-    return name
-
-
-def local_zone() -> tzinfo:
-    """The machine's time zone (see ``SystemZone``); UTC when Python cannot take the C
-    library's offset (24 hours or more, from a hostile ``TZ``), or when ``TZ`` names a zone
-    the system does not have (the C library then counts in UTC, under a made-up
-    abbreviation: ``Europe/Nowhere`` had been labelled "Europe")."""
-    if unknown_zone_setting() is not None:
-        return UTC
-    try:
-        datetime.now().astimezone()
-    except (ValueError, OverflowError, OSError):
-        return UTC
-    return SystemZone()
 
 
 def build_usage_report(

@@ -43,7 +43,7 @@ from codex_presence_gui.core.usage_index import (
     is_damage,
 )
 from codex_presence_gui.core.usage_recent import RecentUsage, read_recent
-from codex_presence_gui.core.usage_report import local_zone
+from codex_presence_gui.core.zones import local_zone
 from codex_presence_gui.paths import os_problem
 from codex_presence_gui.services.worker import Worker, WorkerHandle
 

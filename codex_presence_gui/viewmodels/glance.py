@@ -19,7 +19,7 @@ from codex_presence_gui.core.formatting import (
 )
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow, duration_label
 from codex_presence_gui.core.sanitize import clean_text
-from codex_presence_gui.core.usage_report import unknown_zone_setting
+from codex_presence_gui.core.zones import unknown_zone_setting
 from codex_presence_gui.viewmodels.card import (
     blocked_sessions_folders,
     blocked_sessions_text,

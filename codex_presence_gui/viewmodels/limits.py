@@ -26,7 +26,7 @@ from codex_presence_gui.core.formatting import (
 from codex_presence_gui.core.insights import PaceState, WindowInsight
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.core.sanitize import clean_text, project_label, shown_key
-from codex_presence_gui.core.usage_report import unknown_zone_setting, unknown_zone_text
+from codex_presence_gui.core.zones import unknown_zone_setting, unknown_zone_text
 from codex_presence_gui.viewmodels.card import (
     blocked_sessions_folders,
     no_sessions_folder_text,

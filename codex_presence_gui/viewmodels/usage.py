@@ -39,11 +39,11 @@ from codex_presence_gui.core.usage_report import (
     money,
     percent_share,
     report_csv,
-    unknown_zone_text,
     unpriced_cached_tokens,
     unpriced_names,
     unpriced_tokens,
 )
+from codex_presence_gui.core.zones import unknown_zone_text
 from codex_presence_gui.viewmodels.card import (
     blocked_sessions_folders,
     home_text,

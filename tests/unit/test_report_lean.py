@@ -40,6 +40,15 @@ NOT_ON_A_REPEAT = {
     "codex_presence_gui.core.insights",
     "codex_presence_gui.core.history",
 }
+#: What a repeat that prints the report kept from the last run (nothing new in the index)
+#: does not import either: the report's sums, its prices and its text.
+NOT_FOR_A_KEPT_REPORT = {
+    "decimal",
+    "codex_presence_gui.core.usage_report",
+    "codex_presence_gui.core.sanitize",
+    "csv",
+    "textwrap",
+}
 #: What the text and CSV forms may import besides: textwrap and csv import re, the text's
 #: number formatting typing.
 FORM_NEEDS = {"--json": set(), "--csv": {"re"}, "": {"re", "typing"}}
@@ -79,6 +88,8 @@ def test_a_repeat_report_imports_only_what_it_needs(
     assert repeated == built
     before_us, _ = _imported(["-c", "pass"], environment)
     assert (again - before_us) & (NOT_ON_A_REPEAT - FORM_NEEDS[form]) == set()
+    assert list((tmp_path / "app" / "cache" / "report-cache").glob("*.report"))
+    assert (again - before_us) & NOT_FOR_A_KEPT_REPORT == set()
 
 
 #: What a report must not import when a file grew since the last update (it reads the new

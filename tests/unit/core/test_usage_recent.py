@@ -65,7 +65,7 @@ def test_a_tz_the_system_lacks_is_kept_with_the_days(
 ) -> None:
     """``TZ=Mars/Olympus`` makes the local zone UTC (``local_zone``): the days read say which
     setting they stand in for, so that the page can say it; a zone of its own says none."""
-    from codex_presence_gui.core.usage_report import local_zone
+    from codex_presence_gui.core.zones import local_zone
 
     monkeypatch.delenv("TZDIR", raising=False)
     monkeypatch.setenv("TZ", "Mars/Olympus")

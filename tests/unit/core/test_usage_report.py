@@ -27,15 +27,14 @@ from codex_presence_gui.core.usage_report import (
     UsageReport,
     _cell,
     _not_a_formula,
-    _system_zone_key,
     _zone_name,
     build_usage_report,
-    local_zone,
     money,
     report_csv,
     report_json,
     report_text,
 )
+from codex_presence_gui.core.zones import _system_zone_key, local_zone
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
 
@@ -825,7 +824,8 @@ def test_a_time_in_the_machine_zone_is_written_as_the_zone_writes_it(
     second the same text, through summer time's changes both ways and odd offsets."""
     if not hasattr(time, "tzset"):
         pytest.skip("time.tzset is POSIX only")
-    from codex_presence_gui.core.usage_report import SystemZone, _moment, _when
+    from codex_presence_gui.core.usage_report import _moment, _when
+    from codex_presence_gui.core.zones import SystemZone
 
     monkeypatch.setenv("TZ", tz)
     time.tzset()
@@ -938,7 +938,7 @@ def test_a_tz_naming_no_zone_the_system_has_is_utc_and_said_so(
     had said "Days in the Europe time zone"."""
     if not hasattr(time, "tzset"):
         pytest.skip("time.tzset is POSIX only")
-    from codex_presence_gui.core.usage_report import unknown_zone_setting
+    from codex_presence_gui.core.zones import unknown_zone_setting
 
     monkeypatch.delenv("TZDIR", raising=False)
     monkeypatch.setenv("TZ", setting)

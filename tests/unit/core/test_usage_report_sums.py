@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from codex_presence_gui.core.pricing import UnitPrices, price_tokens
 from codex_presence_gui.core.usage_index import SessionInfo
-from codex_presence_gui.core.usage_report import REPORT_KINDS, Tally, UsageRow, report_from_rows
+from codex_presence_gui.core.usage_report import Tally, UsageRow, report_from_rows
+from codex_presence_gui.core.zones import REPORT_KINDS
 
 BASE = 1_779_000_000 // 900 * 900
 ZONE = ZoneInfo("America/St_Johns")
