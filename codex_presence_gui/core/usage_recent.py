@@ -51,7 +51,7 @@ class RecentUsage:
     #: ``discovery.sessions_not_a_folder``).
     blocked_sessions: tuple[tuple[str, str], ...] = ()
     #: ``TZ`` when it names a zone the system does not have, so that the days are UTC's
-    #: (``usage_report.unknown_zone_setting``), else None.
+    #: (``zones.unknown_zone_setting``), else None.
     unknown_zone: str | None = None
     #: The homes read (as text): the report of older days is said to read the same.
     homes: tuple[str, ...] = ()
