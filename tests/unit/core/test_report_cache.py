@@ -138,3 +138,15 @@ def test_the_code_stamp_changes_with_a_module(tmp_path: Path) -> None:
     before = code_stamp(str(tmp_path))
     module.write_text("A = 22\n")
     assert code_stamp(str(tmp_path)) != before
+
+
+def test_a_folder_where_a_report_is_kept_is_neither_read_nor_replaced(tmp_path: Path) -> None:
+    keep_report(str(tmp_path), KEY, "m1", NOW, TEXT)
+    (path,) = _kept_files(tmp_path)
+    path.unlink()
+    path.mkdir()
+    (path / "inside").write_text("mine")
+    assert kept_report(str(tmp_path), KEY, "m1", NOW) is None
+    keep_report(str(tmp_path), KEY, "m2", NOW, TEXT)  # no exception, nothing left behind
+    assert (path / "inside").read_text() == "mine"
+    assert sorted(p.name for p in (tmp_path / FOLDER_NAME).iterdir()) == [path.name]
