@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QCursor,
@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QPushButton,
     QScrollArea,
     QScrollBar,
@@ -555,6 +557,100 @@ class TablesBox(QWidget):
         return QSize(width, hint.height())
 
 
+class TitleRow(QLayout):
+    """A title and its button: on one line, the button at the line's end, where the line
+    holds both; else the button under the title, at its start (mirrored right to left). Its
+    least width is the wider of the two, one line's its ``sizeHint``: on a 320-px screen,
+    the Usage page's title and Export button on one line had been 13 px wider than the
+    page's view, which scrolled sideways."""
+
+    def __init__(self, title: QWidget, button: QWidget) -> None:
+        super().__init__()
+        self._items: list[QLayoutItem] = []
+        #: Between the title and the button on one line.
+        self.gap = 8
+        #: Between the title and the button under it.
+        self.line_gap = 6
+        self.addWidget(title)
+        self.addWidget(button)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation.Horizontal
+
+    def _sizes(self) -> tuple[QSize, QSize]:
+        """The title's and the button's own sizes."""
+        title, button = self._items
+        return title.sizeHint(), button.sizeHint()
+
+    def _line_width(self) -> int:
+        title, button = self._sizes()
+        return title.width() + self.gap + button.width()
+
+    def on_one_line(self, width: int) -> bool:
+        """Whether the title and the button stand on one line at ``width`` (margins in)."""
+        margins = self.contentsMargins()
+        return width - margins.left() - margins.right() >= self._line_width()
+
+    def _grown(self, size: QSize) -> QSize:
+        """``size`` with the margins."""
+        return size.grownBy(self.contentsMargins())
+
+    def sizeHint(self) -> QSize:
+        title, button = self._sizes()
+        return self._grown(QSize(self._line_width(), max(title.height(), button.height())))
+
+    def minimumSize(self) -> QSize:
+        title, button = (item.minimumSize() for item in self._items)
+        height = max(title.height(), button.height())
+        return self._grown(QSize(max(title.width(), button.width()), height))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        title, button = self._sizes()
+        if self.on_one_line(width):
+            height = max(title.height(), button.height())
+        else:
+            height = title.height() + self.line_gap + button.height()
+        margins = self.contentsMargins()
+        return height + margins.top() + margins.bottom()
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        area = rect.marginsRemoved(self.contentsMargins())
+        title, button = self._sizes()
+        title_width = min(title.width(), area.width())
+        if self.on_one_line(rect.width()):
+            line = max(title.height(), button.height())
+            title_rect = QRect(area.left(), area.top(), title_width, line)
+            top = area.top() + (line - button.height()) // 2
+            button_rect = QRect(area.right() + 1 - button.width(), top, *button.toTuple())
+        else:
+            title_rect = QRect(area.left(), area.top(), title_width, title.height())
+            top = title_rect.bottom() + 1 + self.line_gap
+            button_rect = QRect(area.left(), top, *button.toTuple())
+        # Mirrored right to left, as Qt's own layouts are.
+        parent = self.parentWidget()
+        direction = (
+            parent.layoutDirection() if parent is not None else QApplication.layoutDirection()
+        )
+        for item, logical in zip(self._items, (title_rect, button_rect), strict=True):
+            item.setGeometry(QStyle.visualRect(direction, area, logical))
+
+
 #: Ways the user moves the keyboard's focus (not the window's own choice on showing).
 _USER_FOCUS = (
     Qt.FocusReason.TabFocusReason,
@@ -713,11 +809,7 @@ class UsagePage(QScrollArea):
         self.export_button.setToolTip(export_tooltip(""))
         self.export_button.clicked.connect(self._choose_export)
         press_on_enter(self.export_button)
-        header = QHBoxLayout()
-        header.setSpacing(8)
-        header.addWidget(self.title)
-        header.addStretch(1)
-        header.addWidget(self.export_button)
+        self.header = TitleRow(self.title, self.export_button)
 
         self.message = wrapped_label(1.0)
         self.notice = wrapped_label()
@@ -822,7 +914,7 @@ class UsagePage(QScrollArea):
         layout = QVBoxLayout(content)
         layout.setContentsMargins(14, CONTENT_MARGIN, 14, CONTENT_MARGIN)
         layout.setSpacing(6)
-        layout.addLayout(header)
+        layout.addLayout(self.header)
         layout.addWidget(self.message)
         layout.addWidget(self.notice)
         # As wide as its text: a click beside it opens nothing.
@@ -1136,8 +1228,12 @@ class UsagePage(QScrollArea):
 
     def minimumSizeHint(self) -> QSize:
         # As wide as the content needs (it never scrolls sideways), as tall as a few lines:
-        # the page scrolls up and down.
-        content = self.content.minimumSizeHint().width()
+        # the page scrolls up and down. Wide enough for the title and Export on one line
+        # too, as a window narrowed by hand keeps them: Export goes under the title only in
+        # a window cut to a screen narrower than that (see ``MainWindow._fit_width``).
+        margins = self.content_layout.contentsMargins()
+        line = self.header.sizeHint().width() + margins.left() + margins.right()
+        content = max(self.content.minimumSizeHint().width(), line)
         width = content + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
         height = 6 * self.fontMetrics().height()
         if self.chart.isHidden():

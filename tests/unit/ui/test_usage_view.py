@@ -15,7 +15,7 @@ from datetime import UTC, date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QThread, QTimer
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QThread, QTimer
 from PySide6.QtGui import (
     QCursor,
     QFocusEvent,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QStyleOptionButton,
     QStyleOptionViewItem,
     QToolTip,
+    QWidget,
 )
 from pytestqt.qtbot import QtBot
 
@@ -1794,6 +1795,54 @@ def test_a_missing_folder_with_a_long_name_leaves_the_page_narrow(qtbot: QtBot) 
     view = usage_view(recent([], missing_homes=(long,)))
     assert long in view.message
     assert _least_width(qtbot, view) == short
+
+
+def _span(widget: QWidget, page: UsagePage) -> QRect:
+    """Where ``widget`` is on ``page``'s content."""
+    return QRect(widget.mapTo(page.content, QPoint(0, 0)), widget.size())
+
+
+@pytest.mark.parametrize("numbers", [True, False], ids=["numbers", "loading"])
+@pytest.mark.parametrize(
+    "direction", [Qt.LayoutDirection.LeftToRight, Qt.LayoutDirection.RightToLeft]
+)
+def test_export_goes_under_the_title_where_their_line_has_no_room(
+    qtbot: QtBot, direction: Qt.LayoutDirection, numbers: bool
+) -> None:
+    """A window cut to a 320-px screen is narrower than the page's least width: the title
+    and Export on one line had been 13 px wider than the page's view, which scrolled
+    sideways. Export goes under the title there, at its start, and the page only scrolls
+    down; at the page's least width and wider, both stay on one line, Export at its end."""
+    page = _shown_page(qtbot, [slot(TODAY, 1000)] if numbers else [], 700, 400)
+    if not numbers:
+        page.show_view(loading_view())
+    page.setLayoutDirection(direction)
+    # As a window cut to a screen narrower than the page sets it (``_fit_width``).
+    page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    least = page.minimumSizeHint().width()
+    right_to_left = direction == Qt.LayoutDirection.RightToLeft
+    for width in (least, least + 40, least - 30):
+        page.resize(width, 400)
+        qtbot.waitUntil(lambda width=width: page.width() == width)
+        settle()
+        title, export = _span(page.title, page), _span(page.export_button, page)
+        assert not title.intersects(export), width
+        assert page.title.width() >= page.title.sizeHint().width(), width  # whole
+        assert not page.horizontalScrollBar().isVisible(), width
+        assert page.content.width() <= page.viewport().width(), width
+        assert check_layout(page) == [], width
+        # Mirrored right to left: measured from the content's right edge.
+        if right_to_left:
+            edge = page.content.width() - 1
+            title = QRect(edge - title.right(), title.top(), title.width(), title.height())
+            export = QRect(edge - export.right(), export.top(), export.width(), export.height())
+        if width >= least:  # one line, Export as far in from the end as the title from the start
+            assert export.top() < title.bottom(), width
+            assert title.top() < export.bottom(), width
+            assert page.content.width() - 1 - export.right() == title.left(), width
+        else:
+            assert export.top() > title.bottom(), width
+            assert export.left() == title.left(), width
 
 
 def _column_colours(chart: UsageChart, index: int) -> set[int]:
