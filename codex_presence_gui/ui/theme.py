@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QStyleOptionComplex,
     QStyleOptionFrame,
     QStyleOptionHeader,
+    QStyleOptionToolButton,
     QWidget,
 )
 
@@ -275,6 +276,8 @@ _OUTLINED_PRIMITIVES = {
     _Primitive.PE_IndicatorToolBarSeparator: "divider",
 }
 _OUTLINED_CONTROLS = (QStyle.ComplexControl.CC_SpinBox, QStyle.ComplexControl.CC_ComboBox)
+#: Qt's » buttons, shown where a tool bar or the menu bar has no room for all its actions.
+_EXTENSION_BUTTONS = ("qt_toolbar_ext_button", "qt_menubar_ext_button")
 
 
 _SortUp = QStyleOptionHeader.SortIndicator.SortUp
@@ -360,10 +363,44 @@ class _OutlinedStyle(QProxyStyle):
         painter: QPainter,
         widget: QWidget | None = None,
     ) -> None:
+        if (
+            control == QStyle.ComplexControl.CC_ToolButton
+            and isinstance(option, QStyleOptionToolButton)
+            and widget is not None
+            and widget.objectName() in _EXTENSION_BUTTONS
+            and is_dark(option.palette)
+        ):
+            # Fusion's » is a fixed dark grey, all but lost on a dark tool bar (1.3:1): drawn
+            # in the buttons' text colour, taken from the palette at each paint, as the theme
+            # may have changed since the button took its icon.
+            tinted = QStyleOptionToolButton(option)
+            tinted.icon = _tinted(option.icon, option.palette.color(QPalette.ColorRole.ButtonText))
+            option = tinted
         super().drawComplexControl(control, option, painter, widget)
         framed = getattr(option, "frame", True)  # a frameless spin box or combo box stays so
         if control in _OUTLINED_CONTROLS and framed and is_dark(option.palette):
             _stroke(painter, option, "field")
+
+
+def _tinted(icon: QIcon, color: QColor) -> QIcon:
+    """``icon``'s shapes, each of its sizes, filled with ``color``."""
+    key = (icon.cacheKey(), color.rgba())
+    tinted = _tinted_icons.get(key)
+    if tinted is None:
+        if len(_tinted_icons) >= 16:
+            _tinted_icons.clear()
+        tinted = _tinted_icons[key] = QIcon()
+        for size in icon.availableSizes():
+            pixmap = icon.pixmap(size, 1.0)
+            painter = QPainter(pixmap)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+            painter.fillRect(pixmap.rect(), color)
+            painter.end()
+            tinted.addPixmap(pixmap)
+    return tinted
+
+
+_tinted_icons: dict[tuple[int, int], QIcon] = {}
 
 
 def _sorted_horizontal(option: QStyleOption) -> bool:

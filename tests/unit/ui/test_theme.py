@@ -307,6 +307,42 @@ def test_a_tool_bar_divider_shows_on_a_dark_window(qtbot: QtBot, qapp: QApplicat
         apply_theme(qapp, "system")
 
 
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_tool_bar_s_overflow_button_stands_out(
+    qtbot: QtBot, qapp: QApplication, theme: str
+) -> None:
+    """The » a tool bar shows where it has no room for all its actions (the full layout on a
+    320-px screen) reaches 3:1 against the bar, as a control's glyph must: Fusion draws it a
+    fixed dark grey, 1.3:1 on the dark bar. So too after a theme change, the button having
+    taken its icon when it was made."""
+    from PySide6.QtWidgets import QMainWindow, QToolBar, QToolButton
+
+    try:
+        apply_theme(qapp, "dark" if theme == "light" else "light")
+        window = QMainWindow()
+        qtbot.addWidget(window)
+        bar = QToolBar()
+        for name in ("Live", "Usage", "Always on top", "Compact", "Refresh"):
+            bar.addAction(name)
+        window.addToolBar(bar)
+        window.resize(160, 80)
+        window.show()
+        qtbot.waitExposed(window)
+        extension = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+        assert extension is not None
+        qtbot.waitUntil(extension.isVisible)
+        apply_theme(qapp, theme)
+        QApplication.processEvents()
+        place = QRect(extension.mapTo(window, QPoint(0, 0)), extension.size())
+        image = window.grab().toImage().copy(place)
+        background = QColor(image.pixel(1, 1))
+        assert contrast_ratio(background, bar.palette().color(QPalette.ColorRole.Window)) < 1.2
+        glyph = [QPoint(x, y) for x in range(image.width()) for y in range(image.height())]
+        assert best_edge(image, glyph, background) >= 3
+    finally:
+        apply_theme(qapp, "system")
+
+
 def test_a_sorted_title_aligned_right_ends_before_its_arrow(qapp: QApplication) -> None:
     """Fusion drew a sorted section's title over its whole width: "Tokens", aligned to the
     right like its numbers, ran into the arrow ("Tokens▾"). The title ends before it."""
