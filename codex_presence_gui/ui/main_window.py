@@ -1147,8 +1147,8 @@ class MainWindow(QMainWindow):
         a screen 360 px wide had needed 361 px (the tool bar's whole width, and the live
         page's scroll bar), on one 320 px wide 45 px more than it had. Cut, the tool bar puts
         the actions it has no room for in its extension menu (») as Qt's tool bars do, the
-        live page needs far less than it, and a page still wider than its view there (the
-        Usage page's title and Export button, on a screen narrower than 333 px) scrolls
+        live page needs far less than it, and the Usage page's Export button goes under its
+        title there (``usage_view.TitleRow``). A page still wider than its view would scroll
         sideways rather than be cut off: only there, where nothing else fits it."""
         fitted = min(width, room)
         sideways = (
