@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 
 from codex_presence_gui.core.models import Activity, ActivityKind
 
@@ -218,25 +219,41 @@ _SECRET_WORDS = frozenset(
         "tfstate",
     }
 )
+
+
+# Patterns in functions are compiled when first used (50 µs each at import otherwise): a
+# report that reads a few new lines needs few of them.
 #: Parts of words that give a secret away inside longer words ("my-secrets", "apikey.txt",
 #: "db_password", "gcp-credentials"), and the names of SSH keys ("id_rsa", "id_ed25519.pub").
-_SECRET_PARTS = re.compile(
-    r"secret|credential|passw|apikey|api_key|api-key|access_key|private_key|auth_token"
-    r"|^id_(rsa|dsa|ecdsa|ed25519)|^auth\.json$|^\.git-credentials$|service[-_]?account",
-    re.IGNORECASE,
-)
-_NAME_WORDS = re.compile(r"[._\-\s]+")
+@cache
+def _secret_parts() -> re.Pattern[str]:
+    return re.compile(
+        r"secret|credential|passw|apikey|api_key|api-key|access_key|private_key|auth_token"
+        r"|^id_(rsa|dsa|ecdsa|ed25519)|^auth\.json$|^\.git-credentials$|service[-_]?account",
+        re.IGNORECASE,
+    )
+
+
+@cache
+def _name_words() -> re.Pattern[str]:
+    return re.compile(r"[._\-\s]+")
 
 
 def is_secret_name(name: str) -> bool:
     """True for a file name that looks like it holds secrets (keys, tokens, ``.env`` files)."""
-    if _SECRET_PARTS.search(name):
+    if _secret_parts().search(name):
         return True
-    return any(word in _SECRET_WORDS for word in _NAME_WORDS.split(name.lower()) if word)
+    return any(word in _SECRET_WORDS for word in _name_words().split(name.lower()) if word)
 
 
-_PATCH_PATH = re.compile(r"^\*\*\* (?:Update File|Add File|Delete File|Move to): (.+)$", re.M)
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+@cache
+def _patch_path() -> re.Pattern[str]:
+    return re.compile(r"^\*\*\* (?:Update File|Add File|Delete File|Move to): (.+)$", re.M)
+
+
+@cache
+def _assignment() -> re.Pattern[str]:
+    return re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def sanitize_file_target(path: str) -> str | None:
@@ -253,7 +270,7 @@ def sanitize_file_target(path: str) -> str | None:
 
 def patch_target(patch_text: str) -> str | None:
     """The first file an ``apply_patch`` text touches, as a basename."""
-    match = _PATCH_PATH.search(patch_text)
+    match = _patch_path().search(patch_text)
     return sanitize_file_target(match.group(1)) if match else None
 
 
@@ -303,7 +320,7 @@ def _meaningful(words: list[str]) -> list[str]:
     """Drop environment assignments and wrappers such as ``sudo``; empty for setup statements."""
     index = 0
     while index < len(words) and (
-        _ASSIGNMENT.match(words[index]) or _command_name(words[index]) in _PREFIX_WORDS
+        _assignment().match(words[index]) or _command_name(words[index]) in _PREFIX_WORDS
     ):
         index += 1
     words = words[index:]

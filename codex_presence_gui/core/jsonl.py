@@ -12,6 +12,7 @@ import enum
 import re
 import sys
 from datetime import UTC, datetime
+from functools import cache
 
 from codex_presence_gui.core.errors import ParseError
 from codex_presence_gui.core.jsondecode import DecodeError, loads
@@ -36,9 +37,23 @@ _ENVELOPE = re.compile(
     rb'^\{"timestamp":"([^"]{0,64})",(?:"ordinal":(\d{1,19}),)?"type":"([A-Za-z_]{1,64})"'
     rb'(?:,"payload":\{"type":"([A-Za-z_.]{1,64})")?'
 )
-_ROLE = re.compile(rb'"role":"([a-z]{1,20})"')
-_CALL_ID = re.compile(rb'"call_id":"([^"\\]{1,200})"')
-_PHASE = re.compile(rb'"phase":"([a-z_]{1,32})"')
+
+
+# Patterns in functions are compiled when first used (50 µs each at import otherwise): a
+# report that reads a few new lines needs few of them.
+@cache
+def _role() -> re.Pattern[bytes]:
+    return re.compile(rb'"role":"([a-z]{1,20})"')
+
+
+@cache
+def _call_id() -> re.Pattern[bytes]:
+    return re.compile(rb'"call_id":"([^"\\]{1,200})"')
+
+
+@cache
+def _phase() -> re.Pattern[bytes]:
+    return re.compile(rb'"phase":"([a-z_]{1,32})"')
 
 
 #: Python 3.11 reads a "Z" suffix itself; 3.10 needs an explicit offset.
@@ -352,13 +367,15 @@ def _decode(line: bytes) -> Any:
 
 
 #: Where a JSON decoder says it stopped, counted inside the text it was given: one log line.
-_DECODER_POSITION = re.compile(r":? line 1 column (\d+) \(char \d+\)$")
+@cache
+def _decoder_position() -> re.Pattern[str]:
+    return re.compile(r":? line 1 column (\d+) \(char \d+\)$")
 
 
 def _within_line(message: str) -> str:
     """A decoder's message with its position said as a column of the log line: its "line 1"
     read as the file's first line, where nothing was wrong."""
-    return _DECODER_POSITION.sub(r", at column \1 of the line", message)
+    return _decoder_position().sub(r", at column \1 of the line", message)
 
 
 def _meta(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> MetaRecord:
@@ -610,7 +627,7 @@ def _assistant_message(
     if decode_small and len(line) <= SMALL_MESSAGE_BYTES:
         return None
     # The payload's own phase is its last key, so the last match is the one.
-    phases = _PHASE.findall(line, max(len(line) - SUFFIX_SEARCH_BYTES, 0))
+    phases = _phase().findall(line, max(len(line) - SUFFIX_SEARCH_BYTES, 0))
     commentary = bool(phases) and phases[-1] == b"commentary"
     return SignalRecord(ts, ordinal, Signal.COMMENTARY if commentary else Signal.TURN_ENDED)
 
@@ -627,14 +644,14 @@ def _cheap(line: bytes, head: re.Match[bytes], whole: bool = True) -> Record | N
         if inner == b"reasoning":
             return SignalRecord(ts, ordinal, Signal.THINKING)
         if inner in (b"function_call_output", b"custom_tool_call_output"):
-            match = _CALL_ID.search(line, 0, PREFIX_BYTES)
+            match = _call_id().search(line, 0, PREFIX_BYTES)
             return (
                 ToolOutputRecord(ts, ordinal, match.group(1).decode("utf-8", "replace"))
                 if match
                 else None
             )
         if inner == b"message":
-            role = _ROLE.search(line, 0, PREFIX_BYTES)
+            role = _role().search(line, 0, PREFIX_BYTES)
             if role is None:
                 return None
             if role.group(1) != b"assistant":
@@ -737,10 +754,20 @@ _TYPE_WINDOW = 160
 #: What the two usage envelope types start with: one pass over the bytes finds either.
 USAGE_NEEDLE = b'"token_'
 _USAGE_TYPES = (b'"token_count"', b'"token_usage_record"')
-_LINE_TIMESTAMP = re.compile(rb'\{"timestamp":"([^"]{10,64})"')
+
+
+@cache
+def _line_timestamp() -> re.Pattern[bytes]:
+    return re.compile(rb'\{"timestamp":"([^"]{10,64})"')
+
+
 #: Bytes at a line's start that hold its timestamp.
 TIMESTAMP_PROBE_BYTES = 100
-_LIMIT_ID = re.compile(rb'"limit_id":"([^"\\]{0,100})"')
+
+
+@cache
+def _limit_id() -> re.Pattern[bytes]:
+    return re.compile(rb'"limit_id":"([^"\\]{0,100})"')
 
 
 _USAGE_LEDGER_TYPES = (
@@ -769,13 +796,15 @@ def matters_for_usage(line: bytes) -> bool:
 
 #: What a line must hold to be read as usage, a model, or a header, when it is not in the
 #: envelope layout (or a ``\u`` escape, which could spell any of them).
-_LEDGER_WORD = re.compile(rb'token_|turn_context|thread_settings|session_meta|"timestamp"|"id"|\\u')
+@cache
+def _ledger_word() -> re.Pattern[bytes]:
+    return re.compile(rb'token_|turn_context|thread_settings|session_meta|"timestamp"|"id"|\\u')
 
 
 def names_nothing_for_usage(line: bytes) -> bool:
     """A line that holds none of what the usage ledger reads (any record it decodes to is
     an activity signal, without even a time): a damaged or foreign log's ``{}`` lines."""
-    return _LEDGER_WORD.search(line) is None
+    return _ledger_word().search(line) is None
 
 
 def refusal(line: bytes) -> ParseError | None:
@@ -851,11 +880,11 @@ def token_count_key(line: bytes) -> tuple[bytes, bytes] | None:
     limits = line.find(b',"rate_limits":', info)
     if info < 0 or limits < 0:
         return None
-    bucket = _LIMIT_ID.search(line, limits)
+    bucket = _limit_id().search(line, limits)
     return line[info:limits], bucket.group(1) if bucket else b""
 
 
 def line_timestamp(head: bytes) -> float | None:
     """The time of a line from its first ``TIMESTAMP_PROBE_BYTES`` bytes (None: none there)."""
-    match = _LINE_TIMESTAMP.match(head)
+    match = _line_timestamp().match(head)
     return parse_timestamp(match.group(1).decode("ascii")) if match else None

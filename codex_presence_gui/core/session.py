@@ -13,6 +13,7 @@ import os
 import re
 import time
 from bisect import bisect_left
+from functools import cache
 
 from codex_presence_gui.core.activity import ActivityTracker
 from codex_presence_gui.core.errors import ParseError
@@ -70,7 +71,16 @@ FUTURE_SLACK_SECONDS = 300.0
 #: copy is not told by it (see ``SessionAccumulator._replay_time``).
 ABSURD_FUTURE_SECONDS = 86400.0
 
-_UUID = re.compile(r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})")
+
+# Patterns in functions are compiled when first used (50 µs each at import otherwise): a
+# report that reads a few new lines needs few of them.
+@cache
+def _uuid() -> re.Pattern[str]:
+    return re.compile(
+        r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
+    )
+
+
 _SURFACES = {
     "codex_cli_rs": "CLI",
     "codex-tui": "CLI",
@@ -238,7 +248,7 @@ def session_id_from_name(path: str | Path) -> str:
     for suffix in (".zst", ".jsonl"):
         name = name.removesuffix(suffix)
     thread_part = name.split("_", 1)[0]
-    ids = _UUID.findall(thread_part) or _UUID.findall(name)
+    ids = _uuid().findall(thread_part) or _uuid().findall(name)
     return ids[-1].lower() if ids else name
 
 
@@ -261,7 +271,10 @@ _START_SOURCES = (
 #: takes their place (see ``SessionAccumulator._call_time``).
 _MOVING_SOURCES = (START_FROM_CHANGE, START_FROM_READ)
 
-_NAME_TIME = re.compile(r"rollout-(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})-")
+
+@cache
+def _name_time() -> re.Pattern[str]:
+    return re.compile(r"rollout-(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})-")
 
 
 def birth_time(found: os.stat_result) -> float | None:
@@ -275,7 +288,7 @@ def start_from_name(path: str | Path) -> float | None:
     """The time in a Codex log's name (``rollout-2026-05-04T11-00-00-<id>.jsonl``), which
     Codex writes in local time, read in this machine's zone; None for another name or a
     time that cannot be (a 13th month, before 2000)."""
-    found = _NAME_TIME.match(os.path.basename(path))
+    found = _name_time().match(os.path.basename(path))
     if found is None:
         return None
     from datetime import datetime

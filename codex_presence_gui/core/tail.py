@@ -7,6 +7,7 @@ import os
 import re
 import stat as stat_module
 from contextlib import contextmanager
+from functools import cache
 
 from codex_presence_gui.core.discovery import FileStat as FileStat  # importable from here too
 from codex_presence_gui.core.jsonl import (
@@ -196,9 +197,14 @@ def identity_of(handle: IO[bytes]) -> Identity:
     return Identity(stat, len(head), fingerprint(head))
 
 
+# Patterns in functions are compiled when first used (50 µs each at import otherwise): a
+# report that reads a few new lines needs few of them.
 #: Possessive: a greedy group keeps a step to go back to for each line it takes (115 bytes
 #: each: a map's window of 64 million empty lines would have cost gigabytes).
-_EMPTY_LINES = re.compile(rb"(?:\r?\n)++")
+@cache
+def _empty_lines() -> re.Pattern[bytes]:
+    return re.compile(rb"(?:\r?\n)++")
+
 
 #: What a line with no ``{`` may hold that a reader looks at before it tells it malformed (a
 #: type the backward scan may pass over as an older copy, ``_BackwardGoals.superseded``; the
@@ -219,7 +225,11 @@ def _forward_run_pattern(cap: int) -> re.Pattern[bytes]:
 
 
 #: An empty line (LF or CRLF) right after an LF.
-_BLANK_AFTER_LF = re.compile(rb"(?<=\n)\r?\n")
+@cache
+def _blank_after_lf() -> re.Pattern[bytes]:
+    return re.compile(rb"(?<=\n)\r?\n")
+
+
 #: The most bytes handed on as one run (each is copied once): a map's window of 64 MiB of
 #: such lines is not copied whole.
 RUN_BYTES = 1 << 20
@@ -230,7 +240,7 @@ def _counted_run(chunk: bytes | mmap, start: int, end: int) -> tuple[int, bytes]
     them not empty), and the last of them without its CR."""
     run = chunk[start:end]
     # Counted, not listed: a run of empty lines between the "x" would make a long list.
-    count = run.count(b"\n") - sum(1 for _ in _BLANK_AFTER_LF.finditer(run))
+    count = run.count(b"\n") - sum(1 for _ in _blank_after_lf().finditer(run))
     stop = len(run) - 1  # the LF ending the last line
     while True:
         begin = run.rfind(b"\n", 0, stop) + 1
@@ -294,7 +304,7 @@ class LineSplitter:
                 # Empty lines (LF or CRLF), passed over a run at a time: a file of millions
                 # of them (a damaged or hostile one) costs one search per run, not one per
                 # line. The run holds at least this line's end, so the loop moves on.
-                start = _EMPTY_LINES.match(chunk, start).end()  # type: ignore[union-attr]
+                start = _empty_lines().match(chunk, start).end()  # type: ignore[union-attr]
                 continue
             if skip is not None and skip(chunk, start, newline) is not None:
                 start = newline + 1  # not needed: not even copied
@@ -734,7 +744,9 @@ def _run_pattern(threshold: int) -> re.Pattern[bytes]:
 
 #: An empty line (LF or CRLF) in a reversed block: its LF, and its CR if it has one, before
 #: the LF ending the line before it.
-_BLANK_BACKWARDS = re.compile(rb"\n\r?(?=\n)")
+@cache
+def _blank_backwards() -> re.Pattern[bytes]:
+    return re.compile(rb"\n\r?(?=\n)")
 
 
 def _no_object_run(
@@ -748,7 +760,7 @@ def _no_object_run(
     match = pattern.match(backwards, at)
     if match is None:
         return newline + 1, 0, None
-    blanks = sum(1 for _ in _BLANK_BACKWARDS.finditer(backwards, at, match.end() + 1))
+    blanks = sum(1 for _ in _blank_backwards().finditer(backwards, at, match.end() + 1))
     count = backwards.count(b"\n", at, match.end()) - blanks
     if not count:
         return newline + 1, 0, None
@@ -886,7 +898,7 @@ class BackwardLines:
                             # the same pattern. The run's last LF ends the line before it.
                             if backwards is None:
                                 backwards = data[::-1]
-                            run = _EMPTY_LINES.match(backwards, len(data) - newline)
+                            run = _empty_lines().match(backwards, len(data) - newline)
                             if run is not None:
                                 newline = len(data) - run.end()
                 line_stop = start + newline
