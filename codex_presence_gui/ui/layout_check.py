@@ -627,18 +627,21 @@ def _overlaps(window: QWidget, parent: QWidget) -> list[LayoutProblem]:
 
 
 def _sideways(window: QWidget, area: QScrollArea) -> list[LayoutProblem]:
-    """A scroll area that does not scroll sideways, with content wider than its view: the
-    right of the content is cut off, though nothing inside it is out of its own parent."""
+    """A scroll area with content wider than its view: cut off on the right where it does
+    not scroll sideways (though nothing inside it is out of its own parent); where it may
+    (a window cut to a narrow screen), a page that has to be scrolled sideways to be read."""
     content = area.widget()
-    if content is None or area.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+    if content is None:
         return []
     more = content.width() - area.viewport().width()
     if more <= TOLERANCE:
         return []
     where = f"content {content.width()} px wide in a view of {area.viewport().width()} px"
-    return [
-        LayoutProblem(widget_path(area, window), "content wider than the view", OFFSCREEN, where)
-    ]
+    if area.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+        what = "content wider than the view"
+    else:
+        what = "content scrolls sideways"
+    return [LayoutProblem(widget_path(area, window), what, OFFSCREEN, where)]
 
 
 def _sliver(window: QWidget, area: QScrollArea) -> list[LayoutProblem]:
