@@ -76,8 +76,9 @@ COMPACT_ACTIVITY_COMFORT_CHARS = 16
 #: Model's cap, as wide as Codex's own model name in bold: past it a name (a local model's,
 #: "hf.co/bartowski/Qwen2.5-Coder-32B-Instruct-GGUF:Q4_K_M") is elided when room is short,
 #: whole in its tooltip, rather than have the column hidden from every row. No wider than
-#: that name (or ``NO_MODEL_CELL``, the app's own words, never cut), so that the columns
-#: shown beside it are the same with or without a long one.
+#: that name (or ``NO_MODEL_CELL``, the app's own words, never cut, in the regular weight it
+#: is drawn in), so that the columns shown beside it are the same with or without a long one
+#: or with none logged yet.
 MODEL_CAP_TEXT = "gpt-5.3-codex"
 #: The widest texts a few columns usually show once their numbers grow; measured so a cell
 #: does not get elided between two measurements (columns are fitted to their cells when rows
@@ -516,7 +517,7 @@ class SessionsTable(QTableView):
         """The width the delegate asks for a cell, as ``QTableView.sizeHintForColumn`` has it
         measured; by what decides it, so each text is measured once."""
         icon = column == Column.ACTIVITY and row.icon_kind is not None
-        key = (column, row.display[column], row.active, icon)
+        key = (column, row.display[column], row.bold(column), icon)
         width = self._known.get(key)
         if width is None:
             if len(self._known) >= _KNOWN_WIDTHS:
@@ -616,10 +617,11 @@ class SessionsTable(QTableView):
         if column is Column.MODEL:
             bold = QFont(self.font())
             bold.setBold(True)  # the active row is bold
-            metrics = QFontMetrics(bold)
-            # A model not logged yet reads whole where the column shows (5 px wider).
+            # A model not logged yet reads whole where the column shows, in the regular weight
+            # it is drawn in (``RowView.bold``): in most fonts no wider than the cap's name.
             widest = max(
-                metrics.horizontalAdvance(text) for text in (MODEL_CAP_TEXT, NO_MODEL_CELL)
+                QFontMetrics(bold).horizontalAdvance(MODEL_CAP_TEXT),
+                self.fontMetrics().horizontalAdvance(NO_MODEL_CELL),
             )
             cap = widest + self._padding()
         elif column is Column.SHARE:

@@ -140,6 +140,12 @@ class RowView:
         activity = self.snapshot.activity
         return activity.kind if activity else None
 
+    def bold(self, column: int) -> bool:
+        """Whether ``column``'s cell is drawn bold: the active row's are, but for a Model cell
+        that says no model is logged yet (the app's placeholder, not a name). In bold it had
+        been 5 px wider than Codex's own model name, and hid the Model column at 820x580."""
+        return self.active and not (column == Column.MODEL and not self.snapshot.model)
+
     @property
     def activity_names(self) -> tuple[str, ...]:
         """The file or command in the Activity cell's text, if any (an ended row says when it
@@ -495,7 +501,7 @@ class SessionTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == Column.ACTIVITY:
             kind = row.icon_kind
             return activity_icon(kind) if kind is not None else None
-        if role == Qt.ItemDataRole.FontRole and row.active:
+        if role == Qt.ItemDataRole.FontRole and row.bold(column):
             font = QFont()
             font.setBold(True)
             return font
