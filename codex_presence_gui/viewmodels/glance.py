@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import sys
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 
@@ -18,7 +21,7 @@ from codex_presence_gui.core.formatting import (
     shortened,
 )
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow, duration_label
-from codex_presence_gui.core.sanitize import clean_text
+from codex_presence_gui.core.sanitize import clean_text, key_pieces
 from codex_presence_gui.core.zones import unknown_zone_setting
 from codex_presence_gui.viewmodels.card import (
     blocked_sessions_folders,
@@ -247,17 +250,30 @@ def unknown_zone_line(zone: tzinfo | None) -> str:
 
 #: Windows shows no more of a tray icon's tooltip (UTF-16 code units, with its end).
 TOOLTIP_MAX = 127
-#: A model's name longer than this is elided in a tooltip that would not fit otherwise.
-TOOLTIP_NAME_MAX = 20
+#: The room (UTF-16 units, its ellipsis counted) a model's name keeps at least, shortened in
+#: a tooltip that would not fit otherwise, before the models' ages and reached limits' reset
+#: clocks go (in whole words, a name may take less of it, half at least).
+TOOLTIP_NAME_ROOM = 20
+#: The least after them, so that every model keeps its line ("GPT…Spark", "GPT…Max"); in
+#: less, a name tells too little, and the last models are counted instead ("+1 more model").
+TOOLTIP_NAME_LEAST = 8
 ELLIPSIS = "\u2026"
+#: What parts a model's name into words: "GPT-5.3-Codex-Spark" is GPT, 5.3, Codex and Spark.
+_NAME_SEPARATORS = re.compile(r"([-_ /:])")
+#: A name of more words is cut around its first and last words only, not around a run of
+#: its middle ones too (the forms grow as the fourth power of the words).
+_MIDDLE_RUN_WORDS = 12
+_JOINER = "\u200d"
 
 
 #: What a tooltip that would pass ``TOOLTIP_MAX`` shortens, one more at a time in this order,
 #: until it fits (the menu says all of it): the words of a model's windows ("5h 38% · W
-#: 82%"), the middle of a long model name, the age of a model's reading, the reset clock of a
-#: model's limit reached. Only the models' lines: the account's limits and their resets,
-#: which bind whatever the model, are said whole; past that, the last models' lines go (and
-#: the account's clocks only where its windows alone would not fit).
+#: 82%"), long model names (as far as needed, each in ``TOOLTIP_NAME_ROOM`` at least), the age
+#: of a model's reading, the reset clock of a model's limit reached; then the names further
+#: (in ``TOOLTIP_NAME_LEAST``), so that two models with long names both keep their line. Only the
+#: models' lines: the account's limits and their resets, which bind whatever the model, are
+#: said whole; past that, the last models' lines go (counted: "+1 more model"), and the
+#: account's clocks only where its windows alone would not fit.
 _TOOLTIP_DROPS = ("model words", "model names", "model ages", "model clocks")
 
 
@@ -276,32 +292,38 @@ def _tooltip(
     account's kept whole."""
     head = [APP_NAME, *(w.text for w in windows)]
     age = [as_of_text(limits, at)] if limits.is_stale(at) else []
-    lines: list[str] = []
+    names = [bucket.display_name for bucket, _ in models]
+    rests: list[str] = []
     for dropping in range(len(_TOOLTIP_DROPS) + 1):
-        lines = [
-            _model_line(b, shown, limits, at, _TOOLTIP_DROPS[:dropping]) for b, shown in models
-        ]
-        text = "\n".join([*head, *lines, *age])
-        if most is None or _tooltip_units(text) <= most:
-            return text
+        dropped = _TOOLTIP_DROPS[:dropping]
+        rests = [_model_rest(b, shown, limits, at, dropped) for b, shown in models]
+        if most is None:
+            lines = [_tooltip_name(name) + rest for name, rest in zip(names, rests, strict=True)]
+            return "\n".join([*head, *lines, *age])
+        # Names whole until they are to be shortened, then as far as needed only.
+        least = TOOLTIP_NAME_ROOM if "model names" in dropped else None
+        named = _named_lines(names, rests, [*head, *age], most, least)
+        if named is not None:
+            return "\n".join([*head, *named, *age])
     assert most is not None
     # The account's windows, more than Codex lists (two), may not fit even alone: then their
     # reset clocks go, so that every window's percent is said, rather than the last windows.
     for account in (head, [APP_NAME, *(_short(w) for w in windows)]):
-        counted = _with_models_counted(account, lines, age, most)
+        counted = _with_models_counted(account, names, rests, age, most)
         if counted is not None:
             return counted
     return _within_tooltip_max("\n".join([*account, *age]), most)
 
 
 def _with_models_counted(
-    account: list[str], lines: list[str], age: list[str], most: int
+    account: list[str], names: list[str], rests: list[str], age: list[str], most: int
 ) -> str | None:
-    """The account's lines, the models' lines that fit whole and a line counting the others
-    (a model's line cut through, "GPT-5.3-Co…e…", said nothing), and the age; None when
-    the account's lines and the age alone do not fit."""
-    for count in range(len(lines), -1, -1):
-        more = len(lines) - count
+    """The account's lines, the models' lines that fit (their names down to
+    ``TOOLTIP_NAME_LEAST``) and a line counting the others (a model's line cut through,
+    "GPT-5.3-Co…e…", said nothing), and the age; None when the account's lines and the age
+    alone do not fit."""
+    for count in range(len(names), -1, -1):
+        more = len(names) - count
         plural = "s" if more > 1 else ""
         # Short: "+1 more model" is what lets a first model's line fit beside the account's.
         others = (
@@ -309,34 +331,199 @@ def _with_models_counted(
             if count
             else f"Limits of {more} model{plural} in the menu"
         )
-        text = "\n".join([*account, *lines[:count], *([others] if more else []), *age])
-        if _tooltip_units(text) <= most:
-            return text
+        counted = [others] if more else []
+        fixed = [*account, *counted, *age]
+        named = _named_lines(
+            names[:count], rests[:count], fixed, most, TOOLTIP_NAME_LEAST, among=names
+        )
+        if named is not None:
+            return "\n".join([*account, *named, *counted, *age])
     return None
 
 
-def _model_line(
+def _named_lines(
+    names: list[str],
+    rests: list[str],
+    fixed: list[str],
+    most: int,
+    least: int | None,
+    among: list[str] | None = None,
+) -> list[str] | None:
+    """The models' lines (each its name, then its ``rests``), their names shortened as far as
+    they must be (``_fitted_names``) for the lines to fit beside the ``fixed`` ones within
+    ``most`` units, to ``least`` at most (None: whole); None where they cannot."""
+    room = most - _tooltip_units("\n".join(fixed))
+    room -= sum(1 + _tooltip_units(rest) for rest in rests)  # each line after a line break
+    shown = _fitted_names(names, room, least, names if among is None else among)
+    if shown is None:
+        return None
+    return [name + rest for name, rest in zip(shown, rests, strict=True)]
+
+
+def _fitted_names(
+    names: list[str], room: int, least: int | None, among: list[str]
+) -> list[str] | None:
+    """``names`` as the tooltip shows them (``_tooltip_name``), within ``room`` units together:
+    the shorter ones whole, the room they leave shared out evenly among the longer ones, each
+    shortened no more than its share needs (``_name_within``) and to no fewer than ``least``
+    units (None: not at all), never to what another of ``among`` could be shortened to too;
+    None where that cannot be."""
+    shown = list(names)
+    left = room
+    order = sorted(range(len(names)), key=lambda index: _tooltip_units(names[index]))
+    for placed, index in enumerate(order):
+        name = names[index]
+        share = left // (len(order) - placed)
+        fitted = _name_within(name, share, least, [other for other in among if other != name])
+        if fitted is None:
+            return None
+        shown[index] = fitted
+        left -= _tooltip_units(fitted)
+    return shown if left >= 0 else None
+
+
+def _name_within(name: str, most: int, least: int | None, others: list[str]) -> str | None:
+    """A model's ``name`` as the tooltip shows it (``_tooltip_name``) within ``most`` units:
+    whole, or shortened where ``most`` is ``least`` at least (None: never), to what none of
+    ``others`` could be shortened to ("GPT…Long" of "GPT-5.3-Codex-Spark-Preview-Long" beside
+    "GPT…Long-2").
+
+    Shortened between its words where that keeps about as much as a cut inside them would:
+    its first and last words around an ellipsis ("GPT-5.3…Spark"), or with a run of its middle
+    ones ("gpt…spark…context") where the others differ only there; else cut in its middle
+    (a word cut through always beside the ellipsis: "Supercal…listic"). None where no form
+    fits."""
+    isolates = 0 if name.isascii() else 2  # the first strong isolate around it
+    room = most - isolates
+    if _tooltip_units(name) <= room:
+        return _tooltip_name(name)
+    if least is None or room < least:
+        return None
+    word = _word_form(name, room, least, others)
+    cut = _cut_form(name, room, least, others)
+    # Whole words read better than more letters cut: "…alpha" rather than "open…lpha".
+    if word is not None and (cut is None or 2 * _kept(word) >= _kept(cut)):
+        return _tooltip_name(name, ELLIPSIS.join(word))
+    return None if cut is None else _tooltip_name(name, ELLIPSIS.join(cut))
+
+
+def _kept(parts: tuple[str, ...]) -> int:
+    """How many units of a name its ``parts`` kept around ellipses take."""
+    return sum(_tooltip_units(part) for part in parts)
+
+
+def _word_form(name: str, room: int, least: int, others: list[str]) -> tuple[str, ...] | None:
+    """The parts of ``name`` in whole words to keep around ellipses within ``room`` units
+    (half of ``least`` at least), that none of ``others`` could read as: around one ellipsis
+    if one will do, else two; with the name's last word if any (where model names differ:
+    "GPT…Max", not "GPT-5.1…"), keeping the most of it."""
+    for middle in (False, True):
+        fitting = [
+            parts
+            for parts in _word_parts(name, middle=middle)
+            if least // 2 <= _kept(parts) <= room - len(parts) + 1
+            and not any(_could_read(parts, other) for other in others)
+        ]
+        if fitting:
+            return max(fitting, key=lambda parts: (parts[-1] != "", _kept(parts)))
+    return None
+
+
+def _word_parts(name: str, *, middle: bool) -> Iterator[tuple[str, ...]]:
+    """What of ``name`` may be kept whole around ellipses: its first words and its last
+    ones (either may be none) with one ellipsis, or (``middle``) with a run of the words
+    between too, an ellipsis on either side of it."""
+    pieces = _NAME_SEPARATORS.split(name)  # words, with a separator between each two
+    words = (len(pieces) + 1) // 2
+
+    def run(start: int, end: int) -> str:
+        return "".join(pieces[2 * start : 2 * end - 1]) if end > start else ""
+
+    if middle and words > _MIDDLE_RUN_WORDS:
+        return
+    for first in range(words):
+        for last in range(words - first):
+            if not middle:
+                if first + last:
+                    yield run(0, first), run(words - last, words)
+                continue
+            for start in range(first + 1, words - last - 1):
+                for end in range(start + 1, words - last):
+                    if kept := run(start, end):
+                        yield run(0, first), kept, run(words - last, words)
+
+
+def _cut_form(name: str, room: int, least: int, others: list[str]) -> tuple[str, str] | None:
+    """``name``'s start and end to keep around an ellipsis, within ``room`` units (half of
+    ``least`` at least), cut neither inside an escape (``key_pieces``) nor inside a character
+    drawn of several (an emoji of a joiner, a letter and its accent), and that none of
+    ``others`` could read as."""
+    pieces = key_pieces(name)
+    for kept in range(min(len(pieces) - 1, room - 1), 0, -1):
+        ends = kept // 2
+        tail_at = len(pieces) - ends
+        parts = ("".join(pieces[: kept - ends]), "".join(pieces[tail_at:]))
+        if _kept(parts) < least // 2:
+            return None
+        if (
+            _kept(parts) < room
+            and not _joined(pieces[kept - ends - 1][-1], pieces[kept - ends][0])
+            and not (ends and _joined(pieces[tail_at - 1][-1], pieces[tail_at][0]))
+            and not any(_could_read(parts, other) for other in others)
+        ):
+            return parts
+    return None
+
+
+def _joined(before: str, after: str) -> bool:
+    """Whether a cut between the characters ``before`` and ``after`` would part a character
+    drawn of several: after a zero-width joiner, or before a joiner, an accent, a variation
+    selector or a skin tone."""
+    return (
+        _JOINER in (before, after)
+        or unicodedata.combining(after) > 0
+        or "\ufe00" <= after <= "\ufe0f"
+        or "\U0001f3fb" <= after <= "\U0001f3ff"
+    )
+
+
+def _could_read(parts: tuple[str, ...], other: str) -> bool:
+    """Whether ``other`` shortened could read as ``parts`` joined by ellipses (each ellipsis
+    standing for one character at least): a shortened name must tell its model apart."""
+    first, *inner, last = parts
+    if not other.startswith(first):
+        return False
+    at = len(first)
+    for part in inner:
+        found = other.find(part, at + 1)
+        if found < 0:
+            return False
+        at = found + len(part)
+    return len(other) - len(last) > at and other.endswith(last)
+
+
+def _model_rest(
     bucket: LimitSnapshot,
     shown: tuple[WindowGlance, ...],
     limits: LimitSnapshot,
     at: float,
     dropped: tuple[str, ...],
 ) -> str:
-    """A model's line of the tooltip, without what ``dropped`` names (see ``_TOOLTIP_DROPS``)."""
+    """A model's line of the tooltip after its name, without what ``dropped`` names (see
+    ``_TOOLTIP_DROPS``)."""
     clock = "model clocks" not in dropped
     if "model words" in dropped:
         parts = " · ".join(_marked(w, clock=clock) for w in shown)
     else:
         parts = " · ".join(_short(w, clock=clock) for w in shown)
-    most = TOOLTIP_NAME_MAX if "model names" in dropped else None
-    line = f"{_tooltip_name(bucket.display_name, most)} {parts}"
+    rest = f" {parts}"
     if (
         "model ages" not in dropped
         and bucket.is_stale(at)
         and bucket.observed_at != limits.observed_at
     ):
-        line += f" · {as_of_text(bucket, at)}"  # not the age said for the account's
-    return line
+        rest += f" · {as_of_text(bucket, at)}"  # not the age said for the account's
+    return rest
 
 
 def _tooltip_units(text: str) -> int:
@@ -362,16 +549,12 @@ def _within_tooltip_max(text: str, most: int = TOOLTIP_MAX) -> str:
         end -= 1
 
 
-def _tooltip_name(name: str, most: int | None = None) -> str:
-    """A model's name from the logs, past ``most`` characters (when given) elided in the
-    middle (two names alike but at their end stay apart), in a first strong isolate unless it
-    is ASCII, so that a name written right to left does not take the numbers after it into
-    its own run."""
-    plain = name.isascii()
-    if most is not None and len(name) > most:
-        tail = (most - 1) // 2
-        name = name[: most - 1 - tail] + ELLIPSIS + name[len(name) - tail :]
-    return name if plain else f"\u2068{name}\u2069"
+def _tooltip_name(name: str, shown: str | None = None) -> str:
+    """A model's name from the logs (or ``shown``, a shortened form of it) in a first strong
+    isolate unless the name is ASCII, so that a name written right to left does not take the
+    numbers after it into its own run."""
+    text = name if shown is None else shown
+    return text if name.isascii() else f"\u2068{text}\u2069"
 
 
 def _short(window: WindowGlance, *, clock: bool = True) -> str:

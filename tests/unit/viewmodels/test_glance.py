@@ -305,9 +305,10 @@ def test_a_model_named_right_to_left_keeps_its_numbers_in_the_tooltip() -> None:
 def test_the_tooltip_of_two_long_named_models_stays_within_what_windows_shows() -> None:
     """Windows shows 127 characters of a tray icon's tooltip. Two models with long names
     and readings older than the account's pass it: the models' lines say less, in a fixed
-    order, until it fits (the words of their windows, the middle of long names, their ages,
-    a reached limit's clock), then the last ones go, counted; the account's lines stay whole
-    (their resets had been the first to go)."""
+    order, until it fits (the words of their windows, long names as far as needed, their
+    ages, a reached limit's clock, then the names further, in whole words), then the last
+    ones go, counted; the account's lines stay whole (their resets had been the first to
+    go). Both models keep their line: the second had given way to "+1 more model"."""
     long_name = "GPT-5.3-Codex-Spark-Preview-Long"
     models = (
         spark((100.0, 18.0), observed=NOW - 2 * HOUR, name=long_name),
@@ -318,22 +319,23 @@ def test_the_tooltip_of_two_long_named_models_stays_within_what_windows_shows() 
         "Codex Presence",
         "5h: 64% left · resets 10:13",
         "Weekly: 29% left · resets Mon 08:00",
-        "GPT-5.3-Co…view-Long 5h 0% · W 82%",
-        "+1 more model",
+        "GPT…Long 5h 0% · W 82%",
+        "GPT…Long-2 5h 38% · W 82%",
     ]
-    assert len(view.tooltip) <= TOOLTIP_MAX
+    assert len(view.tooltip) == TOOLTIP_MAX
     assert [w.whose for w in view.others] == [long_name] * 2 + [long_name + "-2"] * 2
-    # Only as far as needed: one such model keeps its line.
+    # Only as far as needed: one such model keeps its name whole.
     one = with_models(limits((36.0, 71.0)), models[0]).tooltip
-    assert one.splitlines()[-1] == "GPT-5.3-Co…view-Long 5h 0% · W 82%"
+    assert one.splitlines()[-1] == f"{long_name} 5h 0% · W 82%"
     assert len(one) <= TOOLTIP_MAX
-    # The account's lines longer: no model's line fits, and the tooltip says where they are.
+    # The account's lines longer: one model's line fits, the other is counted.
     reached = with_models(limits((100.0, 71.0)), *models).tooltip
     assert reached.splitlines() == [
         "Codex Presence",
         "5h: limit reached · resets 10:13",
         "Weekly: 29% left · resets Mon 08:00",
-        "Limits of 2 models in the menu",
+        "…Preview-Long 5h 0% · W 82%",
+        "+1 more model",
     ]
     # Elsewhere, whole.
     whole = with_models(limits((36.0, 71.0)), *models, platform="linux").tooltip
@@ -356,6 +358,7 @@ def test_the_accounts_resets_are_the_last_to_go_from_a_windows_tooltip() -> None
             ]
             assert lines[3] in (
                 "GPT-5.3-Codex-Spark 5h 38% · W 82%",
+                "…Codex-Spark 5h 38% · W 82%",  # beside "Other 5h 38% · W 82%"
                 "Limits of 2 models in the menu",
             )
             assert len("\n".join(lines).encode("utf-16-le")) // 2 <= TOOLTIP_MAX
@@ -392,9 +395,10 @@ def test_a_tooltip_that_still_passes_what_windows_shows_counts_the_models_left_o
     tooltip = with_models(limits((36.0, 71.0)), *models).tooltip
     assert tooltip.splitlines()[3:] == ["\u2068מודל 0\u2069 5h 38% · W 82%", "+3 more models"]
     assert len(tooltip.encode("utf-16-le")) // 2 <= TOOLTIP_MAX
+    # A name of 60 emoji (120 units) is cut to its room, rather than its line counted.
     emoji = with_models(limits((36.0, 71.0)), spark(name="🚀" * 60)).tooltip
-    assert emoji.splitlines()[-1] == "Limits of 1 model in the menu"
-    assert len(emoji.encode("utf-16-le")) // 2 <= TOOLTIP_MAX
+    assert emoji.splitlines()[-1] == f"\u2068{'🚀' * 8}…{'🚀' * 7}\u2069 5h 38% · W 82%"
+    assert len(emoji.encode("utf-16-le")) // 2 == TOOLTIP_MAX
 
 
 def test_a_waiting_tooltip_stays_within_what_windows_shows() -> None:
