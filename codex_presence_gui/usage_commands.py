@@ -323,6 +323,9 @@ def _run_report(
     import gc
     import sqlite3
 
+    # Read once: a terminal resized while the report is made must not have the report
+    # written at one width kept as the one for another.
+    width = _text_width()
     cache = paths.folder("cache")
     key: bytes | None = None  # the report's key among kept reports (None: not kept)
     # The index's mark the report is made from, and when.
@@ -348,7 +351,7 @@ def _run_report(
         key = (
             None
             if said or result.problems or index.notice or not index.kept
-            else _report_key(args, existing, f"genai-prices {library_version()}")
+            else _report_key(args, existing, f"genai-prices {library_version()}", width)
         )
         made[1] = time.time()
         if key is not None:
@@ -462,7 +465,7 @@ def _run_report(
             return EXIT_OK
         out = _Keeping(sys.stdout, keep=key is not None and not warnings, limit=MAX_KEPT_CHARS)
         try:
-            _write_report(report, args, zone, out)
+            _write_report(report, args, zone, out, width)
         except sqlite3.Error as error:
             # A session report's rows are read from the index as they are written: SQLite
             # reads them all before the first (see UsageIndex.session_rows), but should it
@@ -481,9 +484,14 @@ def _run_report(
 
 
 def _write_report(
-    report: UsageReport, args: argparse.Namespace | SimpleNamespace, zone: tzinfo, out: Any
+    report: UsageReport,
+    args: argparse.Namespace | SimpleNamespace,
+    zone: tzinfo,
+    out: Any,
+    width: int,
 ) -> None:
-    """Write the report as the command line asks: JSON, CSV or a text table."""
+    """Write the report as the command line asks: JSON, CSV or a text table ``width``
+    characters wide."""
     from codex_presence_gui.core.usage_report import (
         report_json_text,
         report_text_lines,
@@ -503,7 +511,7 @@ def _write_report(
         dates = (args.since, args.until)
         breakdown = bool(args.breakdown)
         # A line at a time: a report of 100,000 sessions is 8 MB of text.
-        for line in report_text_lines(report, _text_width(), zone, dates, breakdown=breakdown):
+        for line in report_text_lines(report, width, zone, dates, breakdown=breakdown):
             out.write(line + "\n")
 
 
@@ -528,10 +536,14 @@ class _Keeping:
 
 
 def _report_key(
-    args: argparse.Namespace | SimpleNamespace, homes: Sequence[str], prices: str
+    args: argparse.Namespace | SimpleNamespace,
+    homes: Sequence[str],
+    prices: str,
+    width: int,
 ) -> bytes:
     """Everything a report depends on beside the index's sums: the command line, the homes,
-    the price library, the time zone, where it is written and the code that writes it."""
+    the price library, the time zone, where it is written (a text report ``width``
+    characters wide) and the code that writes it."""
     from codex_presence_gui import __version__
     from codex_presence_gui.core.report_cache import code_stamp, report_key, zone_stamp
 
@@ -546,7 +558,7 @@ def _report_key(
             args.since,
             args.until,
             "\0local" if args.timezone is None else args.timezone,
-            _text_width() if text else "",
+            width if text else "",
             getattr(sys.stdout, "encoding", None) if text else "",
             getattr(sys.stdout, "errors", None) if text else "",
             prices,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,30 @@ def test_a_kept_report_needs_none_of_the_reports_work(
     monkeypatch.setattr(usage_report, "report_json_text", refused)
     assert _report(capsys, home, "--json") == first
     assert len(first) < report_cache.MAX_KEPT_CHARS
+
+
+def _fresh(capsys: pytest.CaptureFixture[str], home: CodexHome, *options: str) -> str:
+    """The report as a run without any kept report makes it."""
+    import shutil
+
+    shutil.rmtree(Path(os.environ[BASE_DIR_ENV]) / "cache" / FOLDER_NAME, ignore_errors=True)
+    return _report(capsys, home, *options)
+
+
+def test_a_terminal_resized_while_the_report_is_made_keeps_it_for_the_width_written(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The width is read once: it had been read for the key, then again to write the table,
+    and a report written 60 wide was kept as the one for 100 columns."""
+    monkeypatch.setenv("COLUMNS", "100")
+    make = usage_report.report_from_rows
+
+    def resized(*args: object, **kwargs: object) -> object:
+        monkeypatch.setenv("COLUMNS", "60")  # the terminal, resized meanwhile
+        return make(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(usage_report, "report_from_rows", resized)
+    _report(capsys, home)
+    monkeypatch.setattr(usage_report, "report_from_rows", make)
+    monkeypatch.setenv("COLUMNS", "100")
+    assert _report(capsys, home) == _fresh(capsys, home)
