@@ -351,7 +351,7 @@ def _run_report(
         key = (
             None
             if said or result.problems or index.notice or not index.kept
-            else _report_key(args, existing, f"genai-prices {library_version()}", width)
+            else _report_key(args, zone, existing, f"genai-prices {library_version()}", width)
         )
         made[1] = time.time()
         if key is not None:
@@ -537,12 +537,13 @@ class _Keeping:
 
 def _report_key(
     args: argparse.Namespace | SimpleNamespace,
+    zone: tzinfo,
     homes: Sequence[str],
     prices: str,
     width: int,
 ) -> bytes:
     """Everything a report depends on beside the index's sums: the command line, the homes,
-    the price library, the time zone, where it is written (a text report ``width``
+    the price library, the time zone (``zone``), where it is written (a text report ``width``
     characters wide) and the code that writes it."""
     from codex_presence_gui import __version__
     from codex_presence_gui.core.report_cache import code_stamp, report_key, zone_stamp
@@ -562,7 +563,7 @@ def _report_key(
             getattr(sys.stdout, "encoding", None) if text else "",
             getattr(sys.stdout, "errors", None) if text else "",
             prices,
-            zone_stamp(),
+            zone_stamp(None if args.timezone is None else getattr(zone, "key", None)),
             len(homes),
             *homes,
         ]

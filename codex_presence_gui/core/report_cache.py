@@ -77,32 +77,54 @@ def code_stamp(package: str | None = None) -> str:
     return f"{zlib.crc32(chr(10).join(stamps).encode('utf-8', 'surrogateescape')):08x}"
 
 
-def zone_stamp() -> str:
-    """The machine's time zone as the C library has it (what the local zone's days are
-    counted in): its names and offsets, and the zone file it was read from."""
+def zone_stamp(named: str | None = None) -> str:
+    """The time zone a report's days are counted in, as far as it can change under one name:
+    the machine's as the C library has it (``TZ`` and ``TZDIR``, its names and offsets, and
+    the zone file it reads: ``/etc/localtime`` and where its links lead, else the one ``TZ``
+    names); with ``named`` (``--timezone``'s zone, from zoneinfo), the file zoneinfo reads it
+    from too. A tzdata update, or another folder of zones, counts past days otherwise under
+    the same names and offsets."""
     import time
 
+    tz = os.environ.get("TZ")
+    folder = os.environ.get("TZDIR")
     local = time.localtime()
     parts = [
-        os.environ.get("TZ", "\0unset"),
+        "\0unset" if tz is None else tz,
+        "\0unset" if folder is None else folder,
         *time.tzname,
         str(time.timezone),
         str(time.altzone),
         str(time.daylight),
         str(local.tm_gmtoff),
     ]
-    for path in ("/etc/localtime", "/etc/timezone"):
-        try:
-            stat = os.stat(path)
-        except OSError:
-            parts.append("-")
-            continue
-        parts.append(f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}")
-        try:
-            parts.append(os.readlink(path))
-        except OSError:
-            parts.append("")
+    if tz is None:
+        files = ["/etc/localtime", "/etc/timezone"]
+    else:
+        from codex_presence_gui.core.zones import _ZONE_FOLDERS  # where the C library looks
+
+        name = tz.removeprefix(":")
+        folders = [folder] if folder else _ZONE_FOLDERS
+        files = [name] if name.startswith("/") else [os.path.join(f, name) for f in folders]
+    if named is not None:
+        # (zoneinfo is imported by then: it made the zone.)
+        zoneinfo = sys.modules.get("zoneinfo")
+        search = getattr(zoneinfo, "TZPATH", ())
+        parts += [named, *search]
+        files += [os.path.join(place, named) for place in search]
+        # Its fallback, when no folder has the zone.
+        parts.append(str(getattr(sys.modules.get("tzdata"), "IANA_VERSION", "")))
+    parts += map(_file_stamp, files)
     return "\n".join(parts)
+
+
+def _file_stamp(path: str) -> str:
+    """A file's identity and where its links lead: "-" when there is none."""
+    try:
+        stat = os.stat(path)
+    except (OSError, ValueError):
+        return "-"
+    return f"{stat.st_dev}:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}:{os.path.realpath(path)}"
 
 
 def _file_name(key: bytes) -> str:

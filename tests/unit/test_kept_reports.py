@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +21,14 @@ from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
 
 SID = "019d0000-0000-7000-8000-00000000c001"
+#: The system's zone files (the tests that change them use copies).
+ZONES = Path("/usr/share/zoneinfo")
+needs_zone_files = pytest.mark.skipif(
+    not (ZONES / "America" / "Indiana" / "Indianapolis").is_file(), reason="no zone files"
+)
+#: New York's 1 July 2005, Indianapolis's 30 June: two zones alike now (EST/EDT), but
+#: Indianapolis kept no summer time before 2006.
+NEW_YORK_JULY_FIRST = datetime(2005, 7, 1, 4, 30, tzinfo=UTC).timestamp()
 
 
 @pytest.fixture
@@ -196,8 +208,6 @@ def test_a_kept_report_needs_none_of_the_reports_work(
 
 def _fresh(capsys: pytest.CaptureFixture[str], home: CodexHome, *options: str) -> str:
     """The report as a run without any kept report makes it."""
-    import shutil
-
     shutil.rmtree(Path(os.environ[BASE_DIR_ENV]) / "cache" / FOLDER_NAME, ignore_errors=True)
     return _report(capsys, home, *options)
 
@@ -219,3 +229,88 @@ def test_a_terminal_resized_while_the_report_is_made_keeps_it_for_the_width_writ
     monkeypatch.setattr(usage_report, "report_from_rows", make)
     monkeypatch.setenv("COLUMNS", "100")
     assert _report(capsys, home) == _fresh(capsys, home)
+
+
+@pytest.fixture
+def zone_env() -> Iterator[pytest.MonkeyPatch]:
+    """``TZ`` and ``TZDIR`` as a test sets them, put back after (and read again: tzset)."""
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+    time.tzset()
+
+
+@pytest.fixture
+def july_2005(codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CodexHome:
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    at = NEW_YORK_JULY_FIRST
+    lines = [r.session_meta(at, SID, cwd="/w/shop"), r.turn_context(at + 1, cwd="/w/shop")]
+    lines.append(r.token_count(at + 10, r.usage(10_000, 5_000, 0), r.usage(10_000, 5_000, 0)))
+    codex_home.write(SID, lines, started=at)
+    return codex_home
+
+
+def _days(text: str) -> list[str]:
+    return [row["key"] for row in json.loads(text)["rows"]]
+
+
+@needs_zone_files
+def test_a_zone_folder_of_its_own_makes_the_report_again(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], zone_env: pytest.MonkeyPatch
+) -> None:
+    """With ``TZDIR`` the zone is not known by its IANA name (the files may be any): the
+    report says its abbreviations, where the one kept without it had said "Europe/Paris"."""
+    zone_env.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    assert json.loads(_report(capsys, home, "--json"))["timezone"] == "Europe/Paris"
+    zone_env.setenv("TZDIR", str(ZONES))
+    time.tzset()
+    assert _report(capsys, home, "--json") == _fresh(capsys, home, "--json")
+
+
+@needs_zone_files
+def test_the_zone_file_tz_names_replaced_makes_the_report_again(
+    july_2005: CodexHome,
+    capsys: pytest.CaptureFixture[str],
+    zone_env: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """The zone's names and offsets now are alike; its file (a tzdata update, another zone
+    copied there) counts the days of 2005 otherwise."""
+    zone = tmp_path / "zone"
+    shutil.copy(ZONES / "America" / "New_York", zone)
+    zone_env.setenv("TZ", str(zone))
+    time.tzset()
+    assert _days(_report(capsys, july_2005, "--json")) == ["2005-07-01"]
+    shutil.copy(ZONES / "America" / "Indiana" / "Indianapolis", tmp_path / "copy")
+    os.replace(tmp_path / "copy", zone)
+    zone_env.setenv("TZ", "UTC")  # (the C library reads a file again only for another TZ)
+    time.tzset()
+    zone_env.setenv("TZ", str(zone))
+    time.tzset()
+    again = _report(capsys, july_2005, "--json")
+    assert again == _fresh(capsys, july_2005, "--json")
+    assert _days(again) == ["2005-06-30"]
+
+
+@needs_zone_files
+def test_the_zone_file_a_timezone_option_names_replaced_makes_the_report_again(
+    july_2005: CodexHome, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``--timezone America/New_York`` read from another file (a tzdata update,
+    ``PYTHONTZPATH``): the days of 2005 are counted otherwise."""
+    import zoneinfo
+
+    options = ("--json", "--timezone", "America/New_York")
+    assert _days(_report(capsys, july_2005, *options)) == ["2005-07-01"]
+    other = tmp_path / "zones" / "America"
+    other.mkdir(parents=True)
+    shutil.copy(ZONES / "America" / "Indiana" / "Indianapolis", other / "New_York")
+    zoneinfo.reset_tzpath([str(tmp_path / "zones")])
+    zoneinfo.ZoneInfo.clear_cache()
+    try:
+        again = _report(capsys, july_2005, *options)
+        assert again == _fresh(capsys, july_2005, *options)
+        assert _days(again) == ["2005-06-30"]
+    finally:
+        zoneinfo.reset_tzpath()
+        zoneinfo.ZoneInfo.clear_cache()
