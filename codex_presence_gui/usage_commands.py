@@ -347,13 +347,15 @@ def _run_report(
             workers=min(os.cpu_count() or 1, 4),
             while_reading=lambda: priced().warm_up(),
         )
+        made[1] = time.time()
         # Kept only when nothing is to be said beside it: its warnings are not kept.
         key = (
             None
             if said or result.problems or index.notice or not index.kept
-            else _report_key(args, zone, existing, f"genai-prices {library_version()}", width)
+            else _report_key(
+                args, zone, made[1], existing, f"genai-prices {library_version()}", width
+            )
         )
-        made[1] = time.time()
         if key is not None:
             kept = kept_report(cache, key, index.written_mark(), made[1])
             if kept is not None:  # nothing written since this same report was made
@@ -538,16 +540,28 @@ class _Keeping:
 def _report_key(
     args: argparse.Namespace | SimpleNamespace,
     zone: tzinfo,
+    now: float,
     homes: Sequence[str],
     prices: str,
     width: int,
 ) -> bytes:
     """Everything a report depends on beside the index's sums: the command line, the homes,
-    the price library, the time zone (``zone``), where it is written (a text report ``width``
-    characters wide) and the code that writes it."""
+    the price library, the time zone and what it makes of the clock ``now``, where it is
+    written (a text report ``width`` characters wide) and the code that writes it."""
+    from datetime import datetime
+
     from codex_presence_gui import __version__
     from codex_presence_gui.core.report_cache import code_stamp, report_key, zone_stamp
 
+    try:
+        # What the report reads of the clock: the year (a session report leaves it out of
+        # its times) and the abbreviation in force (a zone without a name is named by its
+        # abbreviations). In some zones (the leap-second ``right/`` ones, a TZ offset by
+        # minutes) they change between two quarter hours.
+        moment = datetime.fromtimestamp(now, zone)
+        clock = f"{moment.year} {moment.tzname()}"
+    except (OverflowError, ValueError, OSError):
+        clock = ""
     text = not (args.json or args.csv)
     return report_key(
         [
@@ -564,6 +578,7 @@ def _report_key(
             getattr(sys.stdout, "errors", None) if text else "",
             prices,
             zone_stamp(None if args.timezone is None else getattr(zone, "key", None)),
+            clock,
             len(homes),
             *homes,
         ]

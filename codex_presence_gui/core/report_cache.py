@@ -9,8 +9,8 @@ kept text only when the index's mark and the whole key are the same: 5 ms of que
 and the imports they need, are saved; nothing is trusted that the index did not check.
 
 What "now" changes (the zone's abbreviation in force, the year a session report leaves out)
-moves on at most at a quarter hour (UTC offsets are whole quarter hours), so a kept report
-is used only within the quarter hour it was made in.
+is in the key, as the clock reads them when the key is made; a kept report is used only
+within the quarter hour (UTC) it was made in besides.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 import pytest
@@ -59,8 +59,10 @@ def made(monkeypatch: pytest.MonkeyPatch) -> Made:
     return Made(monkeypatch)
 
 
-def _report(capsys: pytest.CaptureFixture[str], home: CodexHome, *options: str) -> str:
-    status = main(["report", "daily", *options, "--codex-home", str(home.root)])
+def _report(
+    capsys: pytest.CaptureFixture[str], home: CodexHome, *options: str, kind: str = "daily"
+) -> str:
+    status = main(["report", kind, *options, "--codex-home", str(home.root)])
     out = capsys.readouterr()
     assert status == 0, out.err
     return out.out
@@ -206,10 +208,12 @@ def test_a_kept_report_needs_none_of_the_reports_work(
     assert len(first) < report_cache.MAX_KEPT_CHARS
 
 
-def _fresh(capsys: pytest.CaptureFixture[str], home: CodexHome, *options: str) -> str:
+def _fresh(
+    capsys: pytest.CaptureFixture[str], home: CodexHome, *options: str, kind: str = "daily"
+) -> str:
     """The report as a run without any kept report makes it."""
     shutil.rmtree(Path(os.environ[BASE_DIR_ENV]) / "cache" / FOLDER_NAME, ignore_errors=True)
-    return _report(capsys, home, *options)
+    return _report(capsys, home, *options, kind=kind)
 
 
 def test_a_terminal_resized_while_the_report_is_made_keeps_it_for_the_width_written(
@@ -314,3 +318,32 @@ def test_the_zone_file_a_timezone_option_names_replaced_makes_the_report_again(
     finally:
         zoneinfo.reset_tzpath()
         zoneinfo.ZoneInfo.clear_cache()
+
+
+@pytest.mark.skipif(not (ZONES / "right" / "UTC").is_file(), reason="no leap-second zones")
+def test_a_new_year_past_a_quarter_hour_makes_the_report_again(
+    home: CodexHome,
+    capsys: pytest.CaptureFixture[str],
+    zone_env: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """In the leap-second zones (``right/``) a report's clock turns the year most of a minute
+    past a quarter hour (UTC): a session report kept a few seconds before had left the year
+    out of its times past it, where a report made then shows it."""
+    zone_env.setenv("TZ", "right/UTC")
+    time.tzset()
+    now = [datetime(2027, 1, 1, 0, 0, 10, tzinfo=UTC).timestamp()]  # still 2026 there
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Clock:
+            return cls.fromtimestamp(now[0], tz)
+
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    monkeypatch.setattr(usage_report, "datetime", Clock)
+    before = _report(capsys, home, kind="session")
+    now[0] += 60  # 2027 there, in the same quarter hour
+    after = _report(capsys, home, kind="session")
+    assert after == _fresh(capsys, home, kind="session")
+    assert "2026" in after
+    assert "2026" not in before
