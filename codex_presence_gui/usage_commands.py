@@ -547,7 +547,9 @@ def _report_key(
 ) -> bytes:
     """Everything a report depends on beside the index's sums: the command line, the homes,
     the price library, the time zone and what it makes of the clock ``now``, where it is
-    written (a text report ``width`` characters wide) and the code that writes it."""
+    written (a text report ``width`` characters wide), the code that writes it and the
+    Python and SQLite it runs on."""
+    import sqlite3
     from datetime import datetime
 
     from codex_presence_gui import __version__
@@ -567,6 +569,8 @@ def _report_key(
         [
             __version__,
             code_stamp(),
+            # (Python's Unicode tables measure names in the table; SQLite orders rows.)
+            f"{sys.version} SQLite {sqlite3.sqlite_version}",
             args.kind,
             "json" if args.json else "csv" if args.csv else "text",
             bool(args.breakdown),

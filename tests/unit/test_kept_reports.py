@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, tzinfo
@@ -347,3 +349,23 @@ def test_a_new_year_past_a_quarter_hour_makes_the_report_again(
     assert after == _fresh(capsys, home, kind="session")
     assert "2026" in after
     assert "2026" not in before
+
+
+@pytest.mark.parametrize(
+    ("module", "name"), [(sys, "version"), (sqlite3, "sqlite_version")], ids=["python", "sqlite"]
+)
+def test_another_python_or_sqlite_makes_the_report_again(
+    home: CodexHome,
+    capsys: pytest.CaptureFixture[str],
+    made: Made,
+    monkeypatch: pytest.MonkeyPatch,
+    module: object,
+    name: str,
+) -> None:
+    """They come with the interpreter, not with the app's modules (whose stamp is in the
+    key): Python's Unicode tables measure a name's width in the table, SQLite orders what
+    the index gives."""
+    _report(capsys, home)
+    monkeypatch.setattr(module, name, f"{getattr(module, name)} (another)")
+    _report(capsys, home)
+    assert made.count == 2
