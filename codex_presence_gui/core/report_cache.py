@@ -38,6 +38,8 @@ VALID_SECONDS = 900
 _MAGIC = b"codex-presence-report-1"
 #: Beyond this a kept file is not one of ours: it is not read.
 _MAX_FILE_BYTES = 4 * MAX_KEPT_CHARS + 65536
+#: What is read of a kept file before its head is checked (the head is under 100 bytes).
+_HEAD_BYTES = 4096
 
 
 def report_key(fields: Iterable[object]) -> bytes:
@@ -152,28 +154,26 @@ def kept_report(folder: str, key: bytes, mark: str | None, now: float) -> str | 
         stat = os.fstat(fd)
         if not S_ISREG(stat.st_mode) or stat.st_size > _MAX_FILE_BYTES:
             return None
-        data = b""
-        while len(data) < stat.st_size:
-            chunk = os.read(fd, stat.st_size - len(data))
-            if not chunk:
-                break
-            data += chunk
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    head, newline, rest = data.partition(b"\n")
-    fields = head.split(b" ")
-    if not newline or len(fields) != 5 or fields[0] != _MAGIC:
-        return None
-    _, kept_mark, until, crc, key_length = fields
-    try:
+        # The head first: after an append the mark has changed, and a report of megabytes
+        # is known to be out of date without reading it.
+        data = _read(fd, min(stat.st_size, _HEAD_BYTES))
+        head, newline, rest = data.partition(b"\n")
+        fields = head.split(b" ")
+        if not newline or len(fields) != 5 or fields[0] != _MAGIC:
+            return None
+        _, kept_mark, until, crc, key_length = fields
         if (
             kept_mark.decode("ascii") != mark
             or now >= int(until)
             or now < int(until) - VALID_SECONDS
         ):
             return None
+        rest += _read(fd, stat.st_size - len(data))
+    except (OSError, ValueError, UnicodeError):
+        return None
+    finally:
+        os.close(fd)
+    try:
         length = int(key_length)
         if rest[:length] != key:
             return None
@@ -183,6 +183,17 @@ def kept_report(folder: str, key: bytes, mark: str | None, now: float) -> str | 
         return body.decode("utf-8", "surrogatepass")
     except (ValueError, UnicodeError):
         return None
+
+
+def _read(fd: int, size: int) -> bytes:
+    """Up to ``size`` bytes from ``fd`` (fewer at its end)."""
+    data = b""
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 
 def keep_report(folder: str, key: bytes, mark: str | None, now: float, text: str) -> None:

@@ -150,3 +150,23 @@ def test_a_folder_where_a_report_is_kept_is_neither_read_nor_replaced(tmp_path: 
     keep_report(str(tmp_path), KEY, "m2", NOW, TEXT)  # no exception, nothing left behind
     assert (path / "inside").read_text() == "mine"
     assert sorted(p.name for p in (tmp_path / FOLDER_NAME).iterdir()) == [path.name]
+
+
+def test_a_report_kept_from_another_mark_is_not_read_past_its_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an append the index has a new mark: the last report (up to megabytes) is known
+    to be out of date from its first line, and is not read whole for nothing."""
+    keep_report(str(tmp_path), KEY, "m1", NOW, "x" * (MAX_KEPT_CHARS // 2))
+    read = [0]
+    real = os.read
+
+    def counted(fd: int, count: int) -> bytes:
+        data = real(fd, count)
+        read[0] += len(data)
+        return data
+
+    monkeypatch.setattr(report_cache.os, "read", counted)
+    assert kept_report(str(tmp_path), KEY, "m2", NOW) is None
+    assert read[0] <= 4096
+    assert kept_report(str(tmp_path), KEY, "m1", NOW) == "x" * (MAX_KEPT_CHARS // 2)
