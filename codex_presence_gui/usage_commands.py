@@ -268,7 +268,7 @@ def _run_report(
         no_home_message,
         no_sessions_messages,
     )
-    from codex_presence_gui.core.pricing import Pricer, library_version
+    from codex_presence_gui.core.pricing import Pricer, library_version, unavailable_prices
     from codex_presence_gui.core.report_cache import MAX_KEPT_CHARS, keep_report, kept_report
     from codex_presence_gui.core.usage_index import (
         INDEX_NAME,
@@ -479,7 +479,10 @@ def _run_report(
                 file=sys.stderr,
             )
             return EXIT_FAILED
-        if out.pieces is not None and key is not None and not warnings:
+        # Nor a report without prices: the library, not importable this time (an install
+        # under way), may well be next time.
+        with_prices = not unavailable_prices(report.price_source)
+        if out.pieces is not None and key is not None and not warnings and with_prices:
             keep_report(cache, key, made[0], made[1], "".join(out.pieces))
         _warn(warnings)
         return EXIT_OK

@@ -369,3 +369,23 @@ def test_another_python_or_sqlite_makes_the_report_again(
     monkeypatch.setattr(module, name, f"{getattr(module, name)} (another)")
     _report(capsys, home)
     assert made.count == 2
+
+
+def test_a_report_made_without_the_price_library_is_not_kept(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The library could not be imported (an install under way, a file unreadable for a
+    moment): the next run, with it, prices the calls, where the report kept without any
+    cost had been printed again."""
+    from codex_presence_gui.core import pricing
+
+    def broken(*_args: object) -> object:
+        raise ImportError("genai_prices is half installed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pricing, "import_library", broken)
+        first = json.loads(_report(capsys, home, "--json"))
+        assert "cannot be imported" in first["prices"]["source"]
+    again = _report(capsys, home, "--json")
+    assert again == _fresh(capsys, home, "--json")
+    assert "cannot be imported" not in again
