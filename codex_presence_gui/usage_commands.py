@@ -328,11 +328,11 @@ def _run_report(
     width = _text_width()
     cache = paths.folder("cache")
     key: bytes | None = None  # the report's key among kept reports (None: not kept)
-    # The index's mark the report is made from, and when.
-    made: list[Any] = [None, 0.0]
+    mark: str | None = None  # the index's mark of the sums the report is made from
+    made_at = 0.0  # when (the clock the key reads)
 
     def build(index: UsageIndex) -> tuple[UpdateResult, UsageReport | str]:
-        nonlocal key
+        nonlocal key, mark, made_at
         if collecting:  # (again, when damage or a failed index makes this run twice)
             gc.enable()  # the update's worker processes (forked) keep collecting
         pricers: list[Pricer] = []
@@ -347,17 +347,17 @@ def _run_report(
             workers=min(os.cpu_count() or 1, 4),
             while_reading=lambda: priced().warm_up(),
         )
-        made[1] = time.time()
+        made_at = time.time()
         # Kept only when nothing is to be said beside it: its warnings are not kept.
         key = (
             None
             if said or result.problems or index.notice or not index.kept
             else _report_key(
-                args, zone, made[1], existing, f"genai-prices {library_version()}", width
+                args, zone, made_at, existing, f"genai-prices {library_version()}", width
             )
         )
         if key is not None:
-            kept = kept_report(cache, key, index.written_mark(), made[1])
+            kept = kept_report(cache, key, index.written_mark(), made_at)
             if kept is not None:  # nothing written since this same report was made
                 return result, kept
         from codex_presence_gui.core.usage_report import (
@@ -374,7 +374,7 @@ def _run_report(
         # Every read of one moment of the index (the window may commit between two), the
         # rows' query begun within going on reading it (see UsageIndex.snapshot).
         with index.snapshot():
-            made[0] = index.written_mark()  # the mark of the sums read here
+            mark = index.written_mark()  # the mark of the sums read here
             # The projects' names first, so that the rows are read as they come.
             kinds_named = ("project", "session")
             projects = index.slot_projects(existing) if args.kind in kinds_named else None
@@ -483,7 +483,7 @@ def _run_report(
         # under way), may well be next time.
         with_prices = not unavailable_prices(report.price_source)
         if out.pieces is not None and key is not None and not warnings and with_prices:
-            keep_report(cache, key, made[0], made[1], "".join(out.pieces))
+            keep_report(cache, key, mark, made_at, "".join(out.pieces))
         _warn(warnings)
         return EXIT_OK
 
