@@ -82,6 +82,7 @@ from codex_presence_gui.ui.window_state import (
     bring_to_front,
     frame_margins,
     frame_room,
+    kept_centre,
     shown_unframed,
 )
 from codex_presence_gui.viewmodels.card import (
@@ -1204,9 +1205,10 @@ class MainWindow(QMainWindow):
 
     def _note_first_place(self) -> None:
         """The window manager has placed the window opened with no saved place (it is shown
-        and framed; unframed till then, it had not placed it): where, if its first readings
-        are still to come. Minimized too (``--minimized``): it is placed at once, and would
-        come back low, grown while minimized."""
+        and framed; unframed till then, it had not placed it): grown since it showed, it is
+        moved back to the centre it was placed at; where, if its first readings are still to
+        come. Minimized too (``--minimized``): it is placed at once, and would come back low,
+        grown while minimized."""
         if not self._awaits_place or not self.isVisible():
             return
         if self._frame_margins().isNull():
@@ -1214,12 +1216,19 @@ class MainWindow(QMainWindow):
         self._awaits_place = False
         if self.size() != self._own_size:
             return  # sized by the user before it was placed: theirs to place too
-        if self._first_readings and not (self.isMaximized() or self.isFullScreen()):
-            # Placed for the size it was shown at, which its first readings may have changed
-            # meanwhile (the window manager answers the requests in turn).
-            self._first_place = QRect(self.pos(), self._shown_size)
-            if self.size() != self._shown_size:
-                self._keep_first_centre(self._shown_size)
+        placed = self._grown_frame()
+        if placed is None:
+            return
+        frame, room = placed
+        if self.size() != self._shown_size:
+            # Placed for the size it was shown at, which its first readings (all of them, on
+            # a busy computer) have changed meanwhile: the window manager answers the
+            # requests in turn. With all of them in, it had stayed where it was placed,
+            # grown downward: its centre 172 px below the screen's.
+            shown = QRect(frame.topLeft(), self._shown_size.grownBy(self._frame_margins()))
+            self._move_frame(kept_centre(shown, frame.size(), room))
+        if self._first_readings:
+            self._first_place = QRect(self.pos(), self.size())
 
     def _sized_itself(self, before: QSize) -> None:
         """The window, awaiting its place, gave itself its size (it had ``before``): one
@@ -1240,13 +1249,13 @@ class MainWindow(QMainWindow):
         if placed is None:
             return
         frame, room = placed
-        x = frame.x() - (self.width() - before.width()) // 2
-        y = frame.y() - (self.height() - before.height()) // 2
-        x = max(min(x, room.right() + 1 - frame.width()), room.x())
-        y = max(min(y, room.bottom() + 1 - frame.height()), room.y())
-        if (x, y) != (frame.x(), frame.y()):
-            self.move(x, y)
+        shown = QRect(frame.topLeft(), before.grownBy(self._frame_margins()))
+        self._move_frame(kept_centre(shown, frame.size(), room))
         self._first_place = QRect(self.pos(), self.size())
+
+    def _move_frame(self, place: QPoint) -> None:
+        if place != self.pos():  # a window's pos is its frame's
+            self.move(place)
 
     def _first_read(self, reading: str) -> None:
         """One of the first readings is in: with both, the window has grown into its content,
@@ -1254,7 +1263,10 @@ class MainWindow(QMainWindow):
         self._first_readings.discard(reading)
         if not self._first_readings:
             self._first_place = None
-            self._awaits_place = False
+            # Not placed yet (a busy computer), it keeps the centre it is placed at then; a
+            # window no window manager frames is placed by none.
+            if shown_unframed(self):
+                self._awaits_place = False
 
     def _lift_foot_onto_screen(self) -> None:
         """Move the window, just grown to what it needs (Ctrl+L from a short Usage window, a

@@ -83,6 +83,16 @@ def placed_within(inner: QRect, frame: QMargins, room: QRect, least: QSize) -> Q
     return QRect(x, y, width, height)
 
 
+def kept_centre(placed: QRect, size: QSize, room: QRect) -> QPoint:
+    """The top left of a window's frame, grown (or shrunk) to ``size`` from ``placed`` (its
+    frame where it was placed), that keeps the centre it was placed at; within ``room``."""
+    x = placed.x() - (size.width() - placed.width()) // 2
+    y = placed.y() - (size.height() - placed.height()) // 2
+    x = max(min(x, room.right() + 1 - size.width()), room.x())
+    y = max(min(y, room.bottom() + 1 - size.height()), room.y())
+    return QPoint(x, y)
+
+
 def nearest_room(frame: QRect, rooms: Sequence[QRect]) -> QRect:
     """Of ``rooms`` (the screens' available geometries, the primary one first), the one
     nearest to ``frame`` (a window with its frame): one it overlaps, else the one the least

@@ -237,6 +237,13 @@ class XDesktop:
         data = bytes(int(byte, 16) for byte in value.split(",") if byte.strip())
         return data.decode("utf-8", errors="replace")
 
+    def least_size(self, window: int) -> tuple[int, int] | None:
+        """The least width and height ``window`` asks for (``WM_NORMAL_HINTS``), which the
+        program sets itself, the window manager running or not (None when it asks none)."""
+        result = self.run("xprop", "-id", str(window), "WM_NORMAL_HINTS", check=False)
+        match = re.search(r"minimum size:\s*(\d+) by (\d+)", result.stdout)
+        return (int(match.group(1)), int(match.group(2))) if match else None
+
     def frame_geometry(self, window: int) -> tuple[int, int, int, int] | None:
         """``window`` with the window manager's frame (``_NET_FRAME_EXTENTS``) on the screen:
         x, y, width, height (None when it is gone)."""
@@ -277,6 +284,18 @@ class XDesktop:
         key presses (XTEST), which the focused window receives."""
         self.activate(window)
         self.run("xdotool", "key", "--clearmodifiers", *keys)
+
+    @contextlib.contextmanager
+    def window_manager_held(self) -> Iterator[None]:
+        """Openbox stopped (SIGSTOP) for the body, then let go on: what windows ask of it
+        meanwhile (to be shown, placed, resized) it answers all at once after, as on a
+        computer too busy to answer at once."""
+        openbox = self.processes["openbox"]
+        os.kill(openbox.pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            os.kill(openbox.pid, signal.SIGCONT)
 
     # -- the tray --------------------------------------------------------------------
 
