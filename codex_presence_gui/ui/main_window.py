@@ -83,6 +83,7 @@ from codex_presence_gui.ui.window_state import (
     frame_margins,
     frame_room,
     kept_centre,
+    placed_before_growing,
     shown_unframed,
 )
 from codex_presence_gui.viewmodels.card import (
@@ -1223,10 +1224,14 @@ class MainWindow(QMainWindow):
         if self.size() != self._shown_size:
             # Placed for the size it was shown at, which its first readings (all of them, on
             # a busy computer) have changed meanwhile: the window manager answers the
-            # requests in turn. With all of them in, it had stayed where it was placed,
-            # grown downward: its centre 172 px below the screen's.
-            shown = QRect(frame.topLeft(), self._shown_size.grownBy(self._frame_margins()))
-            self._move_frame(kept_centre(shown, frame.size(), room))
+            # requests in turn, and Qt tells only its last answer. With all of them in, it
+            # had stayed where it was placed, grown downward: its centre 172 px below the
+            # screen's. Openbox may have moved it up onto the screen too, and that was taken
+            # for its place: it ended 17.5 px above the centre.
+            shown = self._shown_size.grownBy(self._frame_margins())
+            self._move_frame(
+                kept_centre(placed_before_growing(frame, shown, room), frame.size(), room)
+            )
         if self._first_readings:
             self._first_place = QRect(self.pos(), self.size())
 

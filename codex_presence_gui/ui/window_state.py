@@ -93,6 +93,21 @@ def kept_centre(placed: QRect, size: QSize, room: QRect) -> QPoint:
     return QPoint(x, y)
 
 
+def placed_before_growing(frame: QRect, before: QSize, room: QRect) -> QRect:
+    """Where the window manager had placed a window's frame of size ``before``, told only
+    once it had answered the window's growth too: now ``frame``. A window grown keeps its
+    top left (X11's gravity), unless that takes it past its screen's edge: openbox moves it
+    in then, and where it had placed it is lost. Against ``room``'s far edge (right, lower)
+    after growing, the window is taken to have been centred on that side, as openbox places
+    a new window."""
+    x, y = frame.x(), frame.y()
+    if frame.width() > before.width() and frame.right() == room.right():
+        x = room.x() + (room.width() - before.width()) // 2
+    if frame.height() > before.height() and frame.bottom() == room.bottom():
+        y = room.y() + (room.height() - before.height()) // 2
+    return QRect(QPoint(x, y), before)
+
+
 def nearest_room(frame: QRect, rooms: Sequence[QRect]) -> QRect:
     """Of ``rooms`` (the screens' available geometries, the primary one first), the one
     nearest to ``frame`` (a window with its frame): one it overlaps, else the one the least

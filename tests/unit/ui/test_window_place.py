@@ -366,6 +366,41 @@ def test_a_first_reading_before_the_window_is_placed_keeps_the_centre_placed_for
     assert abs(framed(window).center().y() - reading.center().y()) <= 1, framed(window)
 
 
+def test_a_window_placed_after_growing_past_the_screen_keeps_the_centre_placed_for(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """On a busy computer, openbox placed the window and grew it into its logs before the
+    window heard where: it centred it for "Reading…", grew it downward past the screen's
+    foot and moved it up onto the screen, and Qt tells only that last place. Taken for the
+    place openbox gave it, the window ended 17.5 px above the centre (1280x800). It keeps
+    the centre openbox placed it at."""
+    readings = first_readings(write_state("extra-bucket-credits", tmp_path / "home"))
+    path = tmp_path / "ui.ini"
+    WindowState(path).layout_mode = LayoutMode.COMPACT
+    window = restored(qtbot, path)
+    # Not framed yet, nor shown without a frame (offscreen shows it at once, unframed).
+    monkeypatch.setattr(window, "_frame_margins", QMargins)
+    monkeypatch.setattr("codex_presence_gui.ui.main_window.shown_unframed", lambda _: False)
+    window.show()
+    qtbot.waitExposed(window)
+    reading = QRect(QPoint(), window.size().grownBy(OPENBOX))
+    reading.moveCenter(room().center())  # where openbox placed it
+    logs, with_history, usage = readings
+    window.show_dashboard(logs)
+    window.show_dashboard(with_history)
+    lifted = QRect(reading.topLeft(), window.size().grownBy(OPENBOX))
+    assert lifted.bottom() > room().bottom()  # grown downward past the screen's foot
+    lifted.moveBottom(room().bottom())  # openbox moves it up onto the screen
+    monkeypatch.setattr(window, "_frame_margins", lambda: OPENBOX)
+    window.move(lifted.topLeft())  # all Qt tells: framed, and there
+    settle()
+    window.show_usage(usage)
+    settle()
+    assert window.height() > reading.height() + 200  # grown into its content
+    assert abs(framed(window).center().y() - reading.center().y()) <= 1, framed(window)
+    assert framed(window).center().x() == reading.center().x()
+
+
 @pytest.mark.parametrize("placed_by", ["user", "saved geometry"])
 def test_a_window_placed_by_the_user_or_restored_grows_where_it_stands(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, placed_by: str
