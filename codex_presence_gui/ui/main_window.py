@@ -460,6 +460,10 @@ class MainWindow(QMainWindow):
         #: then, while it stays so and its first readings are still to come: growing into
         #: them, it keeps its centre there (see ``_keep_first_centre``).
         self._first_place: QRect | None = None
+        #: The places and sizes that window had by the window manager's doing or its own (see
+        #: ``_keep_first_centre``): whichever the window manager tells late is no user's move.
+        self._had_places: set[tuple[int, int]] = set()
+        self._had_sizes: set[tuple[int, int]] = set()
         #: The first readings that window grows into: the logs with their history, the usage.
         self._first_readings = {"logs", "usage"}
         self._update_layout()
@@ -1221,6 +1225,7 @@ class MainWindow(QMainWindow):
         if placed is None:
             return
         frame, room = placed
+        heard = self.pos()
         if self.size() != self._shown_size:
             # Placed for the size it was shown at, which its first readings (all of them, on
             # a busy computer) have changed meanwhile: the window manager answers the
@@ -1234,10 +1239,13 @@ class MainWindow(QMainWindow):
             )
         if self._first_readings:
             self._first_place = QRect(self.pos(), self.size())
+            self._had_places = {(heard.x(), heard.y()), (self.pos().x(), self.pos().y())}
 
     def _sized_itself(self, before: QSize) -> None:
-        """The window, awaiting its place, gave itself its size (it had ``before``): one
-        the user gave it meanwhile stays theirs (see ``_note_first_place``)."""
+        """The window gave itself its size (it had ``before``): one the user gave it
+        meanwhile stays theirs (see ``_note_first_place``, ``_keep_first_centre``)."""
+        if (before.width(), before.height()) in self._had_sizes:
+            self._had_sizes.add((self.width(), self.height()))
         if self._awaits_place and self._own_size == before:
             self._own_size = self.size()
 
@@ -1246,17 +1254,25 @@ class MainWindow(QMainWindow):
         first readings where the window manager placed it: moved by half the change, so that
         it keeps the centre it was placed at, within its screen's room. Openbox centres a
         new window at its height then, "Reading…"'s, and the compact one grew downward from
-        there, low on the screen. A window the user moved or resized since stays put."""
+        there, low on the screen. A window the user moved or resized since stays put: one
+        the window manager tells late (a busy computer) to be where, or as large as, it had
+        been before is not; taken for the user's move, it had ended 140 px low."""
         place, self._first_place = self._first_place, None
-        if place is None or place != QRect(self.pos(), before):
+        if place is None or (self.pos().x(), self.pos().y()) not in self._had_places:
+            return
+        if (before.width(), before.height()) not in self._had_sizes:
             return
         placed = self._grown_frame()
         if placed is None:
             return
-        frame, room = placed
-        shown = QRect(frame.topLeft(), before.grownBy(self._frame_margins()))
-        self._move_frame(kept_centre(shown, frame.size(), room))
-        self._first_place = QRect(self.pos(), self.size())
+        margins, (_, room) = self._frame_margins(), placed
+        # From where it was put last and its size then (not what the window manager told
+        # late): the place the window manager ends with is the last one asked for.
+        last = QRect(place.topLeft(), place.size().grownBy(margins))
+        moved_to = kept_centre(last, self.size().grownBy(margins), room)
+        self._move_frame(moved_to)
+        self._had_places.add((moved_to.x(), moved_to.y()))
+        self._first_place = QRect(moved_to, self.size())
 
     def _move_frame(self, place: QPoint) -> None:
         if place != self.pos():  # a window's pos is its frame's
@@ -1268,6 +1284,8 @@ class MainWindow(QMainWindow):
         self._first_readings.discard(reading)
         if not self._first_readings:
             self._first_place = None
+            self._had_places.clear()
+            self._had_sizes.clear()
             # Not placed yet (a busy computer), it keeps the centre it is placed at then; a
             # window no window manager frames is placed by none.
             if shown_unframed(self):
@@ -1415,6 +1433,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._awaits_place and not self._shown_size.isValid():
             self._shown_size = self._own_size = self.size()
+            self._had_sizes = {(self.width(), self.height())}
         self._note_first_place()  # placed and framed before it shows (not on X11)
         handle = self.windowHandle()
         if handle is not None and not self._watches_screen:

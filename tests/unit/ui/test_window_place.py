@@ -401,6 +401,31 @@ def test_a_window_placed_after_growing_past_the_screen_keeps_the_centre_placed_f
     assert framed(window).center().x() == reading.center().x()
 
 
+def test_a_late_answer_of_the_window_manager_is_no_move_by_the_user(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """On a busy computer, the window manager's answers come late: grown into its logs and
+    moved up to keep its centre, the window heard openbox tell the place it had given it
+    first, before the move. That was taken for the user's move: the window grew downward
+    from there as its readings came, and ended at the screen's foot, 140 px low (1280x800).
+    A place the window had by openbox or itself is no move by the user: it keeps its
+    centre."""
+    readings = first_readings(write_state("extra-bucket-credits", tmp_path / "home"))
+    reading = QRect(QPoint(), QSize(602, 176))  # "Reading…" framed, as openbox centres it
+    reading.moveCenter(room().center())
+    window = opened_compact(qtbot, monkeypatch, tmp_path / "ui.ini", reading.topLeft())
+    logs, with_history, usage = readings
+    window.show_dashboard(logs)
+    settle()
+    assert window.pos() != reading.topLeft()  # moved up to keep its centre
+    window.move(reading.topLeft())  # openbox's answer to its growth, late
+    window.show_dashboard(with_history)
+    window.show_usage(usage)
+    settle()
+    assert window.height() > reading.height() + 200  # grown into its content
+    assert abs(framed(window).center().y() - reading.center().y()) <= 1, framed(window)
+
+
 @pytest.mark.parametrize("placed_by", ["user", "saved geometry"])
 def test_a_window_placed_by_the_user_or_restored_grows_where_it_stands(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, placed_by: str
