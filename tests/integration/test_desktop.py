@@ -298,8 +298,7 @@ def test_a_first_compact_window_grows_into_its_readings_centred(
 
     Placed only once it had grown into all its readings (openbox held, as on a busy computer,
     where this test had failed 1 run in 6): openbox centred it for "Reading…" all the same,
-    and it stayed there, grown downward, its centre 172.5 px below the screen's (139.5 px
-    when openbox had moved it up onto the screen)."""
+    and it stayed there, grown downward, its centre 172.5 px below the screen's."""
     home = write_state("extra-bucket-credits", tmp_path / "codex-home")
     base = tmp_path / "base"
     (base / "config").mkdir(parents=True)
