@@ -73,6 +73,7 @@ from codex_presence_gui.core.settings import (
 )
 from codex_presence_gui.ui.accessible import give_focus
 from codex_presence_gui.ui.folders import choose_folder
+from codex_presence_gui.ui.item_layout import ItemListLayout
 from codex_presence_gui.ui.labels import (
     WRAP_POINT,
     LeftToRightDelegate,
@@ -1156,7 +1157,7 @@ class _ChoiceBox(QComboBox):
 _WIDEST = 1 << 15
 
 
-class _Reflow(QLayout):
+class _Reflow(ItemListLayout):
     """Its items row by row in as many columns as the width holds, up to ``columns``: a row
     of controls that stacks where the page is narrow instead of making it scroll sideways.
 
@@ -1170,7 +1171,6 @@ class _Reflow(QLayout):
         super().__init__()
         self._columns = columns
         self._squeeze = squeeze
-        self._items: list[QLayoutItem] = []
         self.setContentsMargins(0, 0, 0, 0)
         for part in parts:
             self.add(part)
@@ -1182,19 +1182,6 @@ class _Reflow(QLayout):
             self.addItem(part)
         else:
             self.addWidget(part)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-        self.invalidate()
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
 
     def _shown(self) -> list[QLayoutItem]:
         return [item for item in self._items if not item.isEmpty()]

@@ -28,8 +28,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLayout,
-    QLayoutItem,
     QPushButton,
     QScrollArea,
     QScrollBar,
@@ -56,6 +54,7 @@ from codex_presence_gui.ui.accessible import (
     show_focus_rings,
 )
 from codex_presence_gui.ui.folders import choose_save_file
+from codex_presence_gui.ui.item_layout import ItemListLayout
 from codex_presence_gui.ui.labels import (
     ElidedLabel,
     LeftToRightDelegate,
@@ -557,7 +556,7 @@ class TablesBox(QWidget):
         return QSize(width, hint.height())
 
 
-class TitleRow(QLayout):
+class TitleRow(ItemListLayout):
     """A title and its button: on one line, the button at the line's end, where the line
     holds both; else the button under the title, at its start (mirrored right to left). Its
     least width is the wider of the two, one line's its ``sizeHint``: on a 320-px screen,
@@ -566,25 +565,12 @@ class TitleRow(QLayout):
 
     def __init__(self, title: QWidget, button: QWidget) -> None:
         super().__init__()
-        self._items: list[QLayoutItem] = []
         #: Between the title and the button on one line.
         self.gap = 8
         #: Between the title and the button under it.
         self.line_gap = 6
         self.addWidget(title)
         self.addWidget(button)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
 
     def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation.Horizontal
