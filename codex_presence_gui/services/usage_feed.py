@@ -170,10 +170,14 @@ class UsageWorker(Worker):
         try:
             recent = self._read(zone)
         except Exception as error:  # an index that cannot be opened, written or read
-            if isinstance(error, WaitStoppedError) or isinstance(error.__cause__, WaitStoppedError):
-                # A quit while another process (a report, a second window) held the index:
-                # nothing was written, nothing is to be said.
-                log.debug("the usage update's wait for the index was given up: stopping")
+            stopped = isinstance(error, WaitStoppedError)
+            # (An interrupted statement outside those the index tries again says only that.)
+            cut = self.should_stop() and isinstance(error.__cause__ or error, sqlite3.Error)
+            if stopped or isinstance(error.__cause__, WaitStoppedError) or cut:
+                # A quit while another process (a report, a second window) held the index, or
+                # during a long step of its own (SQLite stops it between steps): nothing was
+                # written, nothing is to be said.
+                log.debug("the usage update was given up for a stop: %s", error)
                 return
             # The file's failing (a read-only or full disk, a folder in its place) is said in
             # its words, which tell it all: a traceback only for what nobody expected.

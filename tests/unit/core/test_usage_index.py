@@ -3077,6 +3077,50 @@ def test_a_wait_for_another_process_is_given_up_when_asked_to_stop(
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
 
 
+#: A statement that runs for seconds and finds nothing (SQLite's check of a large index).
+_LONG_LOOK = (
+    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 200000000)"
+    " SELECT 1 FROM n WHERE x < 0 LIMIT 1"
+)
+
+
+def test_a_long_step_of_the_index_is_given_up_when_asked_to_stop(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's usage thread at a quit, during the index's check of itself (0.3 s at
+    100,000 files, more past them): SQLite asks between its steps too, and the update ends
+    within a few milliseconds of the ask with ``WaitStoppedError``, nothing written; the
+    check had run to its end, past the thread's time to stop."""
+    from codex_presence_gui.core import usage_index
+    from codex_presence_gui.core.usage_index import WaitStoppedError, is_damage
+
+    path = tmp_path / "index.sqlite3"
+    codex_home.write(SID, _session(2))
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    before = path.read_bytes()
+    monkeypatch.setattr(usage_index, "_UNMATCHED", _LONG_LOOK)
+    started = time.monotonic()
+    with UsageIndex(path, should_stop=_asked_after(0.3)) as index:
+        with pytest.raises(WaitStoppedError) as stopped:
+            index.update([codex_home.root])
+        assert 0.3 <= time.monotonic() - started < 0.6
+    assert not is_damage(stopped.value)
+    assert path.read_bytes() == before
+    monkeypatch.undo()
+    with UsageIndex(path) as index:
+        assert index.notice is None
+        index.update([codex_home.root])
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
+def test_a_report_that_asks_nothing_is_never_cut_short(tmp_path: Path) -> None:
+    """Without a ``should_stop`` (the command line), no step of the index is given up."""
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        shorter = _LONG_LOOK.replace("200000000", "300000")
+        assert index._db.execute(shorter).fetchone() is None
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
 @pytest.mark.parametrize("where", ["opening lock", "exclusive", "write lock"])
 def test_without_a_stop_to_ask_a_wait_lasts_its_whole_time_and_is_told(

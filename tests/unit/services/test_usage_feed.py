@@ -863,6 +863,47 @@ def test_a_quit_while_another_process_holds_the_index_ends_in_time(
         assert sum(item.calls for item in index.slots([codex_home.root])) == 1
 
 
+def test_a_quit_during_the_index_s_check_of_itself_ends_in_time(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    qtbot: QtBot,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SQLite's check of a large index (0.3 s at 100,000 files, more past them) is given up
+    between its steps at a quit: the usage thread ends within the 900 ms the window gives
+    it, nothing delivered after the stop, nothing logged as a failure."""
+    from codex_presence_gui.app import STOP_TIMEOUT_MS
+    from codex_presence_gui.core import usage_index
+    from codex_presence_gui.services.worker import join_parked
+
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
+    path = tmp_path / "index" / "usage.sqlite3"
+    UsageIndex(path).close()
+    long_look = (
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 200000000)"
+        " SELECT 1 FROM n WHERE x < 0 LIMIT 1"
+    )
+    monkeypatch.setattr(usage_index, "_UNMATCHED", long_look)
+    feed = make_feed(codex_home, tmp_path)
+    seen = views(feed)
+    feed.start()
+    try:
+        qtbot.waitUntil(lambda: feed.worker is not None and feed.worker.updates > 0)
+        qtbot.wait(300)  # into the check
+        started = time.monotonic()
+        feed.abort()  # as the window quits
+        assert feed.stop(STOP_TIMEOUT_MS)
+        assert time.monotonic() - started < STOP_TIMEOUT_MS / 1000
+        qtbot.wait(100)
+        assert all(view.state is UsageState.BUILDING for view in seen)
+    finally:
+        feed.stop(0)
+    assert join_parked(10.0)
+    assert not [record for record in caplog.records if record.levelname != "DEBUG"]
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
 @pytest.mark.parametrize("kind", ["write lock", "opening lock"])
 def test_the_page_says_what_it_waits_for_while_another_process_holds_the_index(
