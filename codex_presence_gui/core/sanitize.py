@@ -266,7 +266,11 @@ NO_FOLDER = ""
 # A real name that reads as one of these is shown with its first character escaped
 # (``\x28none)``) rather than the placeholder drawn apart (in italic, muted): a style is lost
 # on a screen reader, in a copied cell and in a report's text, an escape is not.
-_PLACEHOLDERS = frozenset((NO_PROJECT, UNNAMED_MODEL, NO_SESSION_MODEL))
+# (The sessions table's Model column says ``NO_SESSION_MODEL`` without its first word, under
+# the column's title: a model of that name too.)
+_PLACEHOLDERS = frozenset(
+    (NO_PROJECT, UNNAMED_MODEL, NO_SESSION_MODEL, NO_SESSION_MODEL.removeprefix("model "))
+)
 
 
 def shown_key(text: str) -> str:

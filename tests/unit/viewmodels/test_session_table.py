@@ -500,3 +500,15 @@ def test_a_session_without_a_folder_s_name_is_not_the_project_unknown_project() 
     # A folder named so is not the placeholder.
     odd = session("c", cwd="/w/(none)", project=project_name("/w/(none)"), git_branch=None)
     assert row_view(odd, False, NOW).display[Column.PROJECT] == "\\x28none)"
+
+
+def test_a_model_named_as_the_model_column_s_placeholder_is_told_apart() -> None:
+    """The Model column says "not logged yet" for a session whose log names no model yet: a
+    model of that very name is shown escaped, as "(none)" is for a folder of that name."""
+    from codex_presence_gui.viewmodels.session_table import NO_MODEL_CELL
+
+    unnamed = row_view(session("a", model=None), False, NOW).display[Column.MODEL]
+    odd = row_view(session("b", model=NO_MODEL_CELL), False, NOW).display[Column.MODEL]
+    assert unnamed == NO_MODEL_CELL
+    assert odd != unnamed
+    assert odd.endswith("ot logged yet")
