@@ -61,6 +61,13 @@ def made(monkeypatch: pytest.MonkeyPatch) -> Made:
     return Made(monkeypatch)
 
 
+@pytest.fixture
+def one_quarter_hour(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept reports hold far longer than a quarter hour: a test whose repeats must print the
+    kept report is not failed by one ending (UTC) between two of them."""
+    monkeypatch.setattr(report_cache, "VALID_SECONDS", 1 << 40)
+
+
 def _report(
     capsys: pytest.CaptureFixture[str], home: CodexHome, *options: str, kind: str = "daily"
 ) -> str:
@@ -74,6 +81,7 @@ def _total(text: str) -> int:
     return int(json.loads(text)["totals"]["total_tokens"])
 
 
+@pytest.mark.usefixtures("one_quarter_hour")
 def test_a_repeat_with_nothing_new_prints_the_kept_report(
     home: CodexHome, capsys: pytest.CaptureFixture[str], made: Made, tmp_path: Path
 ) -> None:
@@ -113,6 +121,7 @@ def test_a_log_written_by_another_process_between_two_reports_is_counted(
     "other",
     [("--csv",), ("--timezone", "Asia/Tokyo", "--json"), ("--since", "2026-05-05", "--json")],
 )
+@pytest.mark.usefixtures("one_quarter_hour")
 def test_another_command_line_is_not_given_this_report(
     home: CodexHome, capsys: pytest.CaptureFixture[str], made: Made, other: tuple[str, ...]
 ) -> None:
@@ -196,6 +205,7 @@ def test_a_rebuilt_index_makes_the_report_again(
     assert made.count == 2
 
 
+@pytest.mark.usefixtures("one_quarter_hour")
 def test_a_kept_report_needs_none_of_the_reports_work(
     home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

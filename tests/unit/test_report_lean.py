@@ -8,12 +8,15 @@ held against the report.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from codex_presence_gui.core.report_cache import VALID_SECONDS
 from codex_presence_gui.paths import BASE_DIR_ENV
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
@@ -82,9 +85,16 @@ def test_a_repeat_report_imports_only_what_it_needs(
     environment.pop("PYTHONPROFILEIMPORTTIME", None)
     command = ["-m", "codex_presence_gui", "report", kind, *([form] if form else [])]
     command += ["--codex-home", str(codex_home.root)]
-    first, built = _imported(command, environment)
+    for _ in range(2):
+        quarter = time.time() // VALID_SECONDS
+        first, built = _imported(command, environment)
+        again, repeated = _imported(command, environment)
+        if time.time() // VALID_SECONDS == quarter:
+            break
+        # A quarter hour (UTC) ended between the two: the report the first kept no longer
+        # holds, and the repeat made it again. Both once more, from nothing.
+        shutil.rmtree(tmp_path / "app")
     assert "genai_prices" in first  # the first run prices the calls with the library
-    again, repeated = _imported(command, environment)
     assert repeated == built
     before_us, _ = _imported(["-c", "pass"], environment)
     assert (again - before_us) & (NOT_ON_A_REPEAT - FORM_NEEDS[form]) == set()
