@@ -47,7 +47,9 @@ def report_key(fields: Iterable[object]) -> bytes:
     that no two lists of fields give one key, whatever their text holds)."""
     parts = []
     for field in fields:
-        text = str(field).encode("utf-8", "surrogateescape")
+        # surrogatepass: a Windows path or TZ may hold a surrogate with no pair, which
+        # surrogateescape (only POSIX's escaped bytes) cannot write.
+        text = str(field).encode("utf-8", "surrogatepass")
         parts.append(b"%d:%s\n" % (len(text), text))
     return b"".join(parts)
 
@@ -76,7 +78,7 @@ def code_stamp(package: str | None = None) -> str:
         except OSError:
             return ""
     stamps.sort()
-    return f"{zlib.crc32(chr(10).join(stamps).encode('utf-8', 'surrogateescape')):08x}"
+    return f"{zlib.crc32(chr(10).join(stamps).encode('utf-8', 'surrogatepass')):08x}"
 
 
 def zone_stamp(named: str | None = None) -> str:

@@ -59,6 +59,33 @@ def test_two_lists_of_fields_have_one_key_only_when_they_are_the_same(
     assert (report_key(first) == report_key(second)) == (first == second)
 
 
+def test_a_field_with_a_lone_surrogate_has_a_key_of_its_own() -> None:
+    """Windows names folders, and gives ``TZ``, in UTF-16, which may hold a surrogate with no
+    pair (a folder's name on NTFS need not be valid Unicode): the key of a report for such a
+    home had raised UnicodeEncodeError, and the report with it. Its key is apart from any
+    other's, also from a name with escaped bytes (``\\udcc3\\udca9``, not ``é``)."""
+    fields = [["C:\\Users\\\ud800codex"], ["C:\\Users\\\ud801codex"], ["\udcc3\udca9"], ["é"]]
+    assert len({report_key(field) for field in fields}) == len(fields)
+
+
+def test_the_code_stamp_of_an_executable_with_a_lone_surrogate_in_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A frozen app's stamp is its executable's, whose path on Windows may hold a surrogate
+    with no pair: it had raised UnicodeEncodeError, and every report with it."""
+    executable = "C:\\Apps\\\ud800\\app.exe"
+    made = os.stat_result((0o100755, 1, 1, 1, 0, 0, 4096, 0, 0, 0))
+    real_stat = os.stat
+
+    def stat(path: object, **options: object) -> os.stat_result:
+        # (Windows finds it; POSIX cannot even name it.)
+        return made if path == executable else real_stat(path, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(report_cache.sys, "executable", executable)
+    monkeypatch.setattr(report_cache.os, "stat", stat)
+    assert code_stamp(str(tmp_path / "no-such-package"))
+
+
 def test_text_of_any_kind_comes_back_the_same(tmp_path: Path) -> None:
     text = "caf\u00e9 \u202e\U0001f600 \ud800 \x00\n" * 3  # a lone surrogate, a NUL
     keep_report(str(tmp_path), KEY, "m1", NOW, text)
