@@ -543,7 +543,7 @@ class UsageIndex:
             # Asked between steps of a long statement too: SQLite's own check of the whole
             # file (0.3 s at 100,000 files, more past them) had kept a quitting window's usage
             # thread past its time. (Only for a caller that may stop: a report never asks.)
-            connection.set_progress_handler(self._askers, STOP_CHECK_STEPS)
+            connection.set_progress_handler(self._askers.interrupts, STOP_CHECK_STEPS)
         db = _with_digest(connection)
         try:
             if wal:
@@ -736,6 +736,8 @@ class UsageIndex:
                 from codex_presence_gui.core.usage_read import read_all
 
                 reads = read_all(todo, self._clock(), workers, should_stop, while_reading)
+            # What is read is written from here on: no step is given up (_StopAskers.interrupts).
+            self._askers.storing = True
             for read in reads:
                 if read is None:
                     complete = False
@@ -794,6 +796,8 @@ class UsageIndex:
             if getattr(error, "sqlite_errorname", None) == "SQLITE_FULL":
                 _empty_wal(db)  # the disk is given back what the failed update took
             raise
+        finally:
+            self._askers.storing = False
         result.seconds = time.perf_counter() - started
         return result
 
@@ -1740,14 +1744,23 @@ class _StopAskers:
     """What an index's waits ask whether to stop: its caller's ``should_stop``, and the
     running update's (``update``). Held by its connections in place of the index itself."""
 
-    __slots__ = ("caller", "update")
+    __slots__ = ("caller", "storing", "update")
 
     def __init__(self, caller: Callable[[], bool] | None) -> None:
         self.caller = caller
         self.update: Callable[[], bool] | None = None
+        #: An update is writing the files it read (till its commit or rollback).
+        self.storing = False
 
     def __call__(self) -> bool:
         return any(ask is not None and ask() for ask in (self.caller, self.update))
+
+    def interrupts(self) -> bool:
+        """Whether SQLite gives up the statement under way (its progress handler): when asked
+        to stop, but not while an update writes what it read. An interrupted write takes
+        its whole transaction back with it, and a quit during a first build had lost every
+        file read so far; the update asks between files, and commits what it read."""
+        return not self.storing and self()
 
 
 def _leave_no_wal(path: str | Path, *, locked: bool = False) -> None:

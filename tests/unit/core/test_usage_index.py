@@ -2403,6 +2403,37 @@ def test_an_interrupted_first_build_goes_on_where_it_stopped(
         assert index.update([codex_home.root]).read == 0
 
 
+def test_a_quit_while_a_file_is_written_keeps_what_the_first_build_read(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window quit during its first build, while the index wrote a file's sums: the
+    update ends there with what it read committed, as at a quit between files. SQLite, asked
+    between its steps to stop, had given that write up, and an interrupted write takes its
+    whole transaction back: every file the build had read was to be read again."""
+    from codex_presence_gui.core import usage_index
+
+    for number in range(4):
+        session = f"019d0000-0000-7000-8000-0000000{number:05d}"
+        lines = _session(2, start=BASE + number * 3600)
+        lines[0] = r.session_meta(BASE + number * 3600, session)
+        codex_home.write(session, lines, started=BASE + number * 3600)
+    monkeypatch.setattr(usage_index, "STOP_CHECK_STEPS", 1)  # asked at every step
+    stored = [0]
+    store = UsageIndex._store
+
+    def storing(index: UsageIndex, read: Any, result: Any) -> None:
+        stored[0] += 1
+        store(index, read, result)
+
+    monkeypatch.setattr(UsageIndex, "_store", storing)
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path, should_stop=lambda: stored[0] >= 2) as index:
+        index.update([codex_home.root], should_stop=lambda: stored[0] >= 2)
+    with UsageIndex(path) as index:
+        assert index.update([codex_home.root]).read == 2  # the other two: none read again
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+
+
 def test_a_tier_change_waits_for_a_folder_that_cannot_be_listed(
     codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
