@@ -223,8 +223,8 @@ _SECRET_WORDS = frozenset(
 
 # Patterns in functions are compiled when first used (50 µs each at import otherwise): a
 # report that reads a few new lines needs few of them.
-#: Parts of words that give a secret away inside longer words ("my-secrets", "apikey.txt",
-#: "db_password", "gcp-credentials"), and the names of SSH keys ("id_rsa", "id_ed25519.pub").
+# Parts of words that give a secret away inside longer words ("my-secrets", "apikey.txt",
+# "db_password", "gcp-credentials"), and the names of SSH keys ("id_rsa", "id_ed25519.pub").
 @cache
 def _secret_parts() -> re.Pattern[str]:
     return re.compile(

@@ -366,7 +366,7 @@ def _decode(line: bytes) -> Any:
         raise MalformedJSONError(error) from None
 
 
-#: Where a JSON decoder says it stopped, counted inside the text it was given: one log line.
+# Where a JSON decoder says it stopped, counted inside the text it was given: one log line.
 @cache
 def _decoder_position() -> re.Pattern[str]:
     return re.compile(r":? line 1 column (\d+) \(char \d+\)$")
@@ -794,8 +794,8 @@ def matters_for_usage(line: bytes) -> bool:
     return _NOT_FOR_USAGE.match(line) is None
 
 
-#: What a line must hold to be read as usage, a model, or a header, when it is not in the
-#: envelope layout (or a ``\u`` escape, which could spell any of them).
+# What a line must hold to be read as usage, a model, or a header, when it is not in the
+# envelope layout (or a ``\u`` escape, which could spell any of them).
 @cache
 def _ledger_word() -> re.Pattern[bytes]:
     return re.compile(rb'token_|turn_context|thread_settings|session_meta|"timestamp"|"id"|\\u')

@@ -199,8 +199,8 @@ def identity_of(handle: IO[bytes]) -> Identity:
 
 # Patterns in functions are compiled when first used (50 µs each at import otherwise): a
 # report that reads a few new lines needs few of them.
-#: Possessive: a greedy group keeps a step to go back to for each line it takes (115 bytes
-#: each: a map's window of 64 million empty lines would have cost gigabytes).
+# Possessive: a greedy group keeps a step to go back to for each line it takes (115 bytes
+# each: a map's window of 64 million empty lines would have cost gigabytes).
 @cache
 def _empty_lines() -> re.Pattern[bytes]:
     return re.compile(rb"(?:\r?\n)++")
@@ -224,7 +224,7 @@ def _forward_run_pattern(cap: int) -> re.Pattern[bytes]:
     return re.compile(rb"(?:(?:(?!%s)[^{\n]){0,%d}+\n)++" % (named, cap))
 
 
-#: An empty line (LF or CRLF) right after an LF.
+# An empty line (LF or CRLF) right after an LF.
 @cache
 def _blank_after_lf() -> re.Pattern[bytes]:
     return re.compile(rb"(?<=\n)\r?\n")
@@ -742,8 +742,8 @@ def _run_pattern(threshold: int) -> re.Pattern[bytes]:
     return re.compile(rb"(?:\n(?:(?!%s)[^{\n]){0,%d}+(?=\n))++" % (named, threshold))
 
 
-#: An empty line (LF or CRLF) in a reversed block: its LF, and its CR if it has one, before
-#: the LF ending the line before it.
+# An empty line (LF or CRLF) in a reversed block: its LF, and its CR if it has one, before
+# the LF ending the line before it.
 @cache
 def _blank_backwards() -> re.Pattern[bytes]:
     return re.compile(rb"\n\r?(?=\n)")

@@ -3146,8 +3146,11 @@ def test_a_long_step_of_the_index_is_given_up_when_asked_to_stop(
 
 
 def test_a_report_that_asks_nothing_is_never_cut_short(tmp_path: Path) -> None:
-    """Without a ``should_stop`` (the command line), no step of the index is given up."""
+    """Without a ``should_stop`` of its caller (the command line), SQLite asks nothing between
+    a statement's steps, even of an update's own ``should_stop``, which is asked between
+    files only."""
     with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index._askers.update = lambda: True  # as an update asked to stop would be
         shorter = _LONG_LOOK.replace("200000000", "300000")
         assert index._db.execute(shorter).fetchone() is None
 
