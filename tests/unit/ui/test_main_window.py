@@ -1116,7 +1116,7 @@ def test_the_status_bar_cuts_the_count_last_after_a_jump_in_width(qtbot: QtBot) 
     window.set_discord_status("Discord: not running")
     window.show()
     qtbot.waitExposed(window)
-    least = window.minimumSizeHint().width()
+    least = window.minimumSize().width()  # (the hint may be a hidden page's, wider)
     ends = (window.problems, window.discord_status)
     for width in range(least + 10, least + 400, 10):
         for step in (least, width):
