@@ -833,7 +833,6 @@ def test_a_quit_while_another_process_holds_the_index_ends_in_time(
     gives it (the wait had not asked whether to stop, and outlived the quit). Nothing is
     delivered after the stop, nothing is logged as a failure, and the index is whole once
     the other process lets go."""
-    from codex_presence_gui.app import STOP_TIMEOUT_MS
     from codex_presence_gui.services.worker import join_parked
 
     now = time.time()
@@ -841,26 +840,34 @@ def test_a_quit_while_another_process_holds_the_index_ends_in_time(
     path = tmp_path / "index" / "usage.sqlite3"
     UsageIndex(path).close()
     with _held(path, kind):
-        feed = make_feed(codex_home, tmp_path)
-        seen = views(feed)
-        feed.start()
-        try:
-            qtbot.waitUntil(lambda: feed.worker is not None and feed.worker.updates > 0)
-            qtbot.wait(300)  # into the wait
-            started = time.monotonic()
-            feed.abort()  # as the window quits
-            assert feed.stop(STOP_TIMEOUT_MS)
-            assert time.monotonic() - started < STOP_TIMEOUT_MS / 1000
-            qtbot.wait(100)
-            assert all(view.state is UsageState.BUILDING for view in seen)
-        finally:
-            feed.stop(0)
+        _quit_while_updating(qtbot, make_feed(codex_home, tmp_path))
     assert join_parked(10.0)
     assert not [record for record in caplog.records if record.levelname != "DEBUG"]
     with UsageIndex(path) as index:
         assert index._db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         index.update([codex_home.root])
         assert sum(item.calls for item in index.slots([codex_home.root])) == 1
+
+
+def _quit_while_updating(qtbot: QtBot, feed: UsageFeed) -> None:
+    """Start ``feed``, let its first update begin, then quit as the window does: the usage
+    thread ends within the time the window gives it, and nothing is delivered after the
+    stop."""
+    from codex_presence_gui.app import STOP_TIMEOUT_MS
+
+    seen = views(feed)
+    feed.start()
+    try:
+        qtbot.waitUntil(lambda: feed.worker is not None and feed.worker.updates > 0)
+        qtbot.wait(300)  # into the update's wait or long step
+        started = time.monotonic()
+        feed.abort()  # as the window quits
+        assert feed.stop(STOP_TIMEOUT_MS)
+        assert time.monotonic() - started < STOP_TIMEOUT_MS / 1000
+        qtbot.wait(100)
+        assert all(view.state is UsageState.BUILDING for view in seen)
+    finally:
+        feed.stop(0)
 
 
 def test_a_quit_during_the_index_s_check_of_itself_ends_in_time(
@@ -873,7 +880,6 @@ def test_a_quit_during_the_index_s_check_of_itself_ends_in_time(
     """SQLite's check of a large index (0.3 s at 100,000 files, more past them) is given up
     between its steps at a quit: the usage thread ends within the 900 ms the window gives
     it, nothing delivered after the stop, nothing logged as a failure."""
-    from codex_presence_gui.app import STOP_TIMEOUT_MS
     from codex_presence_gui.core import usage_index
     from codex_presence_gui.services.worker import join_parked
 
@@ -886,20 +892,7 @@ def test_a_quit_during_the_index_s_check_of_itself_ends_in_time(
         " SELECT 1 FROM n WHERE x < 0 LIMIT 1"
     )
     monkeypatch.setattr(usage_index, "_UNMATCHED", long_look)
-    feed = make_feed(codex_home, tmp_path)
-    seen = views(feed)
-    feed.start()
-    try:
-        qtbot.waitUntil(lambda: feed.worker is not None and feed.worker.updates > 0)
-        qtbot.wait(300)  # into the check
-        started = time.monotonic()
-        feed.abort()  # as the window quits
-        assert feed.stop(STOP_TIMEOUT_MS)
-        assert time.monotonic() - started < STOP_TIMEOUT_MS / 1000
-        qtbot.wait(100)
-        assert all(view.state is UsageState.BUILDING for view in seen)
-    finally:
-        feed.stop(0)
+    _quit_while_updating(qtbot, make_feed(codex_home, tmp_path))
     assert join_parked(10.0)
     assert not [record for record in caplog.records if record.levelname != "DEBUG"]
 
