@@ -352,9 +352,7 @@ def _run_report(
         key = (
             None
             if said or result.problems or index.notice or not index.kept
-            else _report_key(
-                args, zone, made_at, existing, f"genai-prices {library_version()}", width
-            )
+            else _report_key(args, zone, made_at, existing, _prices_stamp(library_version()), width)
         )
         if key is not None:
             kept = kept_report(cache, key, index.written_mark(), made_at)
@@ -538,6 +536,13 @@ class _Keeping:
             else:
                 self.pieces.append(text)
         return self._stream.write(text)
+
+
+def _prices_stamp(version: str | None) -> str:
+    """What a report's costs depend on of the price library: its version and its modules."""
+    from codex_presence_gui.core.report_cache import library_stamp
+
+    return f"genai-prices {version} {library_stamp('genai_prices')}"
 
 
 def _report_key(

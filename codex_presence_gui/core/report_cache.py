@@ -81,6 +81,21 @@ def code_stamp(package: str | None = None) -> str:
     return f"{zlib.crc32(chr(10).join(stamps).encode('utf-8', 'surrogatepass')):08x}"
 
 
+def library_stamp(name: str) -> str:
+    """A stamp of an installed package's modules (``code_stamp`` of its folder; "" when it is
+    not found): the price library's prices are in its data module, which an editable or a
+    patched install changes without changing its version."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(name)
+    except (ImportError, ValueError):
+        return ""
+    if spec is None or not spec.origin:
+        return ""
+    return code_stamp(os.path.dirname(spec.origin))
+
+
 def zone_stamp(named: str | None = None) -> str:
     """The time zone a report's days are counted in, as far as it can change under one name:
     the machine's as the C library has it (``TZ`` and ``TZDIR``, its names and offsets, and

@@ -399,3 +399,13 @@ def test_a_report_made_without_the_price_library_is_not_kept(
     again = _report(capsys, home, "--json")
     assert again == _fresh(capsys, home, "--json")
     assert "cannot be imported" not in again
+
+
+@pytest.mark.usefixtures("one_quarter_hour")
+def test_a_price_library_changed_under_its_version_makes_the_report_again(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], made: Made, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _report(capsys, home, "--json")
+    monkeypatch.setattr(report_cache, "library_stamp", lambda name: f"{name} patched")
+    _report(capsys, home, "--json")
+    assert made.count == 2

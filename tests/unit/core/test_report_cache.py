@@ -197,3 +197,23 @@ def test_a_report_kept_from_another_mark_is_not_read_past_its_head(
     assert kept_report(str(tmp_path), KEY, "m2", NOW) is None
     assert read[0] <= 4096
     assert kept_report(str(tmp_path), KEY, "m1", NOW) == "x" * (MAX_KEPT_CHARS // 2)
+
+
+def test_the_price_library_s_stamp_changes_with_its_data_not_only_its_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editable or patched install changes its prices in its data module, its version
+    left as it was: a report kept with the old prices is not printed after it."""
+    from codex_presence_gui.core.report_cache import library_stamp
+
+    package = tmp_path / "fake_prices_lib"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    data = package / "data.py"
+    data.write_text("PRICE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = library_stamp("fake_prices_lib")
+    assert before
+    data.write_text("PRICE = 22\n")
+    assert library_stamp("fake_prices_lib") != before
+    assert library_stamp("no_such_package_here") == ""
