@@ -322,11 +322,12 @@ def _run_report(
         warnings = [warning_line(text) for text in said]
     import gc
     import sqlite3
+    from functools import cache
 
     # Read once: a terminal resized while the report is made must not have the report
     # written at one width kept as the one for another.
     width = _text_width()
-    cache = paths.folder("cache")
+    cache_folder = paths.folder("cache")
     key: bytes | None = None  # the report's key among kept reports (None: not kept)
     mark: str | None = None  # the index's mark of the sums the report is made from
     made_at = 0.0  # when (the clock the key reads)
@@ -335,12 +336,10 @@ def _run_report(
         nonlocal key, mark, made_at
         if collecting:  # (again, when damage or a failed index makes this run twice)
             gc.enable()  # the update's worker processes (forked) keep collecting
-        pricers: list[Pricer] = []
 
+        @cache
         def priced() -> Pricer:  # made when first asked for: a kept report asks for none
-            if not pricers:
-                pricers.append(Pricer(store=index))  # reads the prices kept in the index
-            return pricers[0]
+            return Pricer(store=index)  # reads the prices kept in the index
 
         result = index.update(
             existing,
@@ -355,7 +354,7 @@ def _run_report(
             else _report_key(args, zone, made_at, existing, _prices_stamp(library_version()), width)
         )
         if key is not None:
-            kept = kept_report(cache, key, index.written_mark(), made_at)
+            kept = kept_report(cache_folder, key, index.written_mark(), made_at)
             if kept is not None:  # nothing written since this same report was made
                 return result, kept
         from codex_presence_gui.core.usage_report import (
@@ -481,7 +480,7 @@ def _run_report(
         # under way), may well be next time.
         with_prices = not unavailable_prices(report.price_source)
         if out.pieces is not None and key is not None and not warnings and with_prices:
-            keep_report(cache, key, mark, made_at, "".join(out.pieces))
+            keep_report(cache_folder, key, mark, made_at, "".join(out.pieces))
         _warn(warnings)
         return EXIT_OK
 

@@ -120,10 +120,10 @@ def zone_stamp(named: str | None = None) -> str:
     if tz is None:
         files = ["/etc/localtime", "/etc/timezone"]
     else:
-        from codex_presence_gui.core.zones import _ZONE_FOLDERS  # where the C library looks
+        from codex_presence_gui.core.zones import ZONE_FOLDERS  # where the C library looks
 
         name = tz.removeprefix(":")
-        folders = [folder] if folder else _ZONE_FOLDERS
+        folders = [folder] if folder else ZONE_FOLDERS
         files = [name] if name.startswith("/") else [os.path.join(f, name) for f in folders]
     if named is not None:
         # (zoneinfo is imported by then: it made the zone.)

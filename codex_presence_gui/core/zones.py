@@ -47,7 +47,7 @@ class SystemZone(tzinfo):
 
 
 #: Where the C library looks for zone files (zoneinfo's own default search path).
-_ZONE_FOLDERS = (
+ZONE_FOLDERS = (
     "/usr/share/zoneinfo",
     "/usr/lib/zoneinfo",
     "/usr/share/lib/zoneinfo",
@@ -71,7 +71,7 @@ def _system_zone_key() -> str | None:
         if name.startswith("/"):
             target = name
         else:
-            found = [os.path.join(folder, name) for folder in _ZONE_FOLDERS]
+            found = [os.path.join(folder, name) for folder in ZONE_FOLDERS]
             return _zone_key(name) if any(_is_zone_file(path) for path in found) else None
     else:
         target = "/etc/localtime"
@@ -96,7 +96,7 @@ def unknown_zone_setting() -> str | None:
         return None if _is_zone_file(name) else setting
     if "/" not in name or "," in name:
         return None  # a POSIX rule (a "/" in one is the hour of a change, after a ",")
-    found = (os.path.join(folder, name) for folder in _ZONE_FOLDERS)
+    found = (os.path.join(folder, name) for folder in ZONE_FOLDERS)
     return None if any(_is_zone_file(path) for path in found) else setting
 
 
