@@ -82,6 +82,7 @@ from codex_presence_gui.ui.window_state import (
     bring_to_front,
     frame_margins,
     frame_room,
+    is_exposed,
     kept_centre,
     placed_before_growing,
     shown_unframed,
@@ -454,6 +455,8 @@ class MainWindow(QMainWindow):
         #: (see ``_note_first_place``), which places it for its size when shown; the size it
         #: has by its own doing since (see ``_sized_itself``).
         self._awaits_place = False
+        #: Where that window was as it showed, not framed yet (see ``_note_first_place``).
+        self._shown_at: QPoint | None = None
         self._shown_size = QSize()
         self._own_size = QSize()
         #: Where the window manager placed a window opened with no saved place, and its size
@@ -1218,6 +1221,12 @@ class MainWindow(QMainWindow):
             return
         if self._frame_margins().isNull():
             return
+        if self._framed_where_it_stood() and not is_exposed(self):
+            # Not placed yet: openbox puts the frame where the window stood, then places
+            # it. Qt may ask where the window is in between (a busy computer): taken for its
+            # place, that had moved it to the screen's top left corner. Mapped, it is placed
+            # (there, for a window manager that leaves it where it stood).
+            return
         self._awaits_place = False
         if self.size() != self._own_size:
             return  # sized by the user before it was placed: theirs to place too
@@ -1240,6 +1249,12 @@ class MainWindow(QMainWindow):
         if self._first_readings:
             self._first_place = QRect(self.pos(), self.size())
             self._had_places = {(heard.x(), heard.y()), (self.pos().x(), self.pos().y())}
+
+    def _framed_where_it_stood(self) -> bool:
+        """Whether the window's frame is where the window stood as it showed, put nowhere
+        by the app (X11 shows it at the screen's top left; openbox frames it there first)."""
+        moved = self.testAttribute(Qt.WidgetAttribute.WA_Moved)
+        return not moved and self.pos() == self._shown_at
 
     def _sized_itself(self, before: QSize) -> None:
         """The window gave itself its size (it had ``before``): one the user gave it
@@ -1433,6 +1448,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._awaits_place and not self._shown_size.isValid():
             self._shown_size = self._own_size = self.size()
+            self._shown_at = self.geometry().topLeft()
             self._had_sizes = {(self.width(), self.height())}
         self._note_first_place()  # placed and framed before it shows (not on X11)
         handle = self.windowHandle()
@@ -1448,6 +1464,7 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.windowHandle() and event.type() == QEvent.Type.Expose:
             self._framed()
+            self._note_first_place()  # one left where it stood tells no move
         return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QByteArray, QMargins, QPoint, QRect, QSettings, QSize, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QExposeEvent, QGuiApplication, QMoveEvent, QRegion
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.app import read_usage_view, settle
@@ -399,6 +400,81 @@ def test_a_window_placed_after_growing_past_the_screen_keeps_the_centre_placed_f
     assert window.height() > reading.height() + 200  # grown into its content
     assert abs(framed(window).center().y() - reading.center().y()) <= 1, framed(window)
     assert framed(window).center().x() == reading.center().x()
+
+
+def test_a_window_framed_where_it_stood_waits_to_be_placed(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Openbox frames a new window where it stands (the screen's top left), then places it.
+    On a busy computer Qt heard of the frame before the place: the window took the corner
+    for its place, moved itself there to keep its centre as it grew, and openbox, told so,
+    left it there (CI: its frame at 0,0 on 1280x800, its centre 139.5 px above the
+    screen's). It waits to be placed, and keeps the centre openbox placed it at."""
+    readings = first_readings(write_state("extra-bucket-credits", tmp_path / "home"))
+    path = tmp_path / "ui.ini"
+    WindowState(path).layout_mode = LayoutMode.COMPACT
+    window = restored(qtbot, path)
+    monkeypatch.setattr(window, "_frame_margins", QMargins)  # not framed yet
+    mapped = [False]  # not mapped by the window manager yet (offscreen maps it at once)
+    monkeypatch.setattr("codex_presence_gui.ui.main_window.is_exposed", lambda _: mapped[0])
+    monkeypatch.setattr("codex_presence_gui.ui.main_window.shown_unframed", lambda _: False)
+    window.show()
+    qtbot.waitExposed(window)
+    stood = window.pos()
+    reading = QRect(QPoint(), window.size().grownBy(OPENBOX))
+    reading.moveCenter(room().center())  # where openbox places it
+    logs, with_history, usage = readings
+    window.show_dashboard(logs)
+    window.show_dashboard(with_history)
+    monkeypatch.setattr(window, "_frame_margins", lambda: OPENBOX)
+    QApplication.sendEvent(window, QMoveEvent(stood, stood))  # framed where it stood
+    settle()
+    assert window.pos() == stood  # not placed yet: not moved either
+    window.move(reading.topLeft())  # placed for the size it was shown at, grown since
+    mapped[0] = True
+    settle()
+    window.show_usage(usage)
+    settle()
+    assert window.height() > reading.height() + 200  # grown into its content
+    assert abs(framed(window).center().y() - reading.center().y()) <= 1, framed(window)
+    assert framed(window).center().x() == reading.center().x()
+
+
+def test_a_window_left_where_it_stood_is_placed_once_mapped(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A window manager may leave a new window where it stands (the screen's top left): the
+    window, mapped there, takes that for its place and keeps it as it grows into its
+    readings, within the screen, rather than waiting on and taking a move of the user's
+    for its place later."""
+    readings = first_readings(write_state("extra-bucket-credits", tmp_path / "home"))
+    path = tmp_path / "ui.ini"
+    WindowState(path).layout_mode = LayoutMode.COMPACT
+    window = restored(qtbot, path)
+    monkeypatch.setattr(window, "_frame_margins", QMargins)
+    mapped = [False]
+    monkeypatch.setattr("codex_presence_gui.ui.main_window.is_exposed", lambda _: mapped[0])
+    monkeypatch.setattr("codex_presence_gui.ui.main_window.shown_unframed", lambda _: False)
+    window.show()
+    qtbot.waitExposed(window)
+    stood = window.pos()
+    monkeypatch.setattr(window, "_frame_margins", lambda: OPENBOX)
+    QApplication.sendEvent(window, QMoveEvent(stood, stood))
+    mapped[0] = True
+    handle = window.windowHandle()
+    assert handle is not None
+    QApplication.sendEvent(handle, QExposeEvent(QRegion(window.rect())))
+    logs, with_history, usage = readings
+    for board in (logs, with_history):
+        window.show_dashboard(board)
+    window.show_usage(usage)
+    settle()
+    assert window.pos() == stood  # kept (its centre would be above the screen)
+    user_place = QPoint(stood.x() + 40, stood.y() + 30)
+    window.move(user_place)
+    window.show_notice("Something to say, which takes a line.")
+    settle()
+    assert window.pos() == user_place  # the user's move is no place to keep a centre of
 
 
 def test_a_late_answer_of_the_window_manager_is_no_move_by_the_user(
