@@ -8,6 +8,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -20,6 +21,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     QUrl,
     Signal,
 )
@@ -82,7 +84,7 @@ from codex_presence_gui.ui.window_state import (
     bring_to_front,
     frame_margins,
     frame_room,
-    is_exposed,
+    framed_after_showing,
     kept_centre,
     placed_before_growing,
     shown_unframed,
@@ -107,6 +109,10 @@ TITLE_GAP = 4
 #: The compact layout's first size (chosen, with no size saved): its height is the layout's
 #: own, the width one the limits and the card read well at (the README's picture's).
 COMPACT_SIZE = (340, 380)
+#: How long a new window is on the screen, still where it stood as it showed (X11), before
+#: it takes that for the place the window manager gave it: the place it is given comes
+#: sooner (see ``MainWindow._unplaced``).
+LEFT_WHERE_IT_STOOD_MS = 250
 #: The pages of the full layout (the compact layout shows only the live one).
 LIVE_PAGE = "live"
 USAGE_PAGE = "usage"
@@ -455,7 +461,8 @@ class MainWindow(QMainWindow):
         #: (see ``_note_first_place``), which places it for its size when shown; the size it
         #: has by its own doing since (see ``_sized_itself``).
         self._awaits_place = False
-        #: Where that window was as it showed, not framed yet (see ``_note_first_place``).
+        #: Where that window stood as it showed, on X11, before it is framed and placed
+        #: (see ``_unplaced``).
         self._shown_at: QPoint | None = None
         self._shown_size = QSize()
         self._own_size = QSize()
@@ -895,9 +902,13 @@ class MainWindow(QMainWindow):
     def _grown_frame(self) -> tuple[QRect, QRect] | None:
         """The window's frame as it is at its new size (the window manager may not have
         answered the resize yet), and the room of its screen; None for a window the window
-        manager places (maximized, full screen) or on no screen."""
+        manager places (maximized, full screen, or new and not placed yet) or on no screen."""
         screen = self.screen()
         if screen is None or self.isMaximized() or self.isFullScreen():
+            return None
+        if self._awaits_place and self._unplaced(mapped_a_while=False):
+            # Told framed above the screen's top (its place still queued), it had been moved
+            # onto the screen, there: openbox, told where, did not place it (CI).
             return None
         frame = self.frameGeometry()
         frame.setSize(self.size().grownBy(self._frame_margins()))
@@ -1211,21 +1222,18 @@ class MainWindow(QMainWindow):
         if self.height() > before.height() and self.isVisible():
             self._lift_foot_onto_screen()
 
-    def _note_first_place(self) -> None:
+    def _note_first_place(self, *, mapped_a_while: bool = False) -> None:
         """The window manager has placed the window opened with no saved place (it is shown
         and framed; unframed till then, it had not placed it): grown since it showed, it is
         moved back to the centre it was placed at; where, if its first readings are still to
         come. Minimized too (``--minimized``): it is placed at once, and would come back low,
-        grown while minimized."""
+        grown while minimized. Still where it stood (X11), it waits for its place, unless it
+        has been on the screen a while (``mapped_a_while``): left there."""
         if not self._awaits_place or not self.isVisible():
             return
         if self._frame_margins().isNull():
             return
-        if self._framed_where_it_stood() and not is_exposed(self):
-            # Not placed yet: openbox puts the frame where the window stood, then places
-            # it. Qt may ask where the window is in between (a busy computer): taken for its
-            # place, that had moved it to the screen's top left corner. Mapped, it is placed
-            # (there, for a window manager that leaves it where it stood).
+        if self._unplaced(mapped_a_while):
             return
         self._awaits_place = False
         if self.size() != self._own_size:
@@ -1250,11 +1258,20 @@ class MainWindow(QMainWindow):
             self._first_place = QRect(self.pos(), self.size())
             self._had_places = {(heard.x(), heard.y()), (self.pos().x(), self.pos().y())}
 
-    def _framed_where_it_stood(self) -> bool:
-        """Whether the window's frame is where the window stood as it showed, put nowhere
-        by the app (X11 shows it at the screen's top left; openbox frames it there first)."""
-        moved = self.testAttribute(Qt.WidgetAttribute.WA_Moved)
-        return not moved and self.pos() == self._shown_at
+    def _unplaced(self, mapped_a_while: bool) -> bool:
+        """Whether all Qt has told of the window's place on X11 is where it stood as it
+        showed (the screen's top left): openbox frames a new window there, then places it.
+        On a busy computer Qt told its frame before its place: with the window inside it
+        (taken for its place unless the window has been on the screen a while, as a window
+        manager may leave it there), or the frame's size alone, read at once while its place
+        was still queued. Taken for its place, either had moved the window to the screen's
+        top left corner. A window the app put somewhere is placed there."""
+        stood = self._shown_at
+        if stood is None or self.testAttribute(Qt.WidgetAttribute.WA_Moved):
+            return False
+        if self.geometry().topLeft() == stood:
+            return True
+        return self.pos() == stood and not mapped_a_while
 
     def _sized_itself(self, before: QSize) -> None:
         """The window gave itself its size (it had ``before``): one the user gave it
@@ -1448,7 +1465,8 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._awaits_place and not self._shown_size.isValid():
             self._shown_size = self._own_size = self.size()
-            self._shown_at = self.geometry().topLeft()
+            if framed_after_showing():
+                self._shown_at = self.geometry().topLeft()
             self._had_sizes = {(self.width(), self.height())}
         self._note_first_place()  # placed and framed before it shows (not on X11)
         handle = self.windowHandle()
@@ -1464,7 +1482,14 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.windowHandle() and event.type() == QEvent.Type.Expose:
             self._framed()
-            self._note_first_place()  # one left where it stood tells no move
+            if self._awaits_place:
+                # Left where it stood, it tells no move. Not at once: what Qt has queued of
+                # its place is told after its exposure.
+                QTimer.singleShot(
+                    LEFT_WHERE_IT_STOOD_MS,
+                    self,
+                    partial(self._note_first_place, mapped_a_while=True),
+                )
         return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:

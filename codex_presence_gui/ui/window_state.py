@@ -55,17 +55,18 @@ def is_frame(margins: QMargins) -> bool:
     return all(0 <= side <= MOST_FRAME for side in sides)
 
 
-def is_exposed(window: QWidget) -> bool:
-    """Whether ``window`` is on the screen to be drawn: a window hidden, minimized or not
-    mapped yet is not (on X11, the window manager maps a new window once it has placed it)."""
-    handle = window.windowHandle()
-    return handle is not None and handle.isExposed()
-
-
 def shown_unframed(window: QWidget) -> bool:
     """Whether ``window`` is on the screen with no frame round it: exposed (a window hidden,
     minimized or not shown yet is not, and its frame is not known), its frame its own edge."""
-    return is_exposed(window) and window.frameGeometry() == window.geometry()
+    handle = window.windowHandle()
+    exposed = handle is not None and handle.isExposed()
+    return exposed and window.frameGeometry() == window.geometry()
+
+
+def framed_after_showing() -> bool:
+    """Whether the window manager frames and places a window only once it shows (X11: it
+    answers the window's request to be shown), not before, as Windows and macOS do."""
+    return QGuiApplication.platformName() == "xcb"
 
 
 def frame_room(frame: QMargins) -> QMargins:
