@@ -112,7 +112,7 @@ COMPACT_SIZE = (340, 380)
 #: How long a new window is on the screen, still where it stood as it showed (X11), before
 #: it takes that for the place the window manager gave it: the place it is given comes
 #: sooner (see ``MainWindow._unplaced``).
-LEFT_WHERE_IT_STOOD_MS = 250
+LEFT_WHERE_IT_STOOD_MS = 500
 #: The pages of the full layout (the compact layout shows only the live one).
 LIVE_PAGE = "live"
 USAGE_PAGE = "usage"
@@ -1261,17 +1261,15 @@ class MainWindow(QMainWindow):
     def _unplaced(self, mapped_a_while: bool) -> bool:
         """Whether all Qt has told of the window's place on X11 is where it stood as it
         showed (the screen's top left): openbox frames a new window there, then places it.
-        On a busy computer Qt told its frame before its place: with the window inside it
-        (taken for its place unless the window has been on the screen a while, as a window
-        manager may leave it there), or the frame's size alone, read at once while its place
-        was still queued. Taken for its place, either had moved the window to the screen's
-        top left corner. A window the app put somewhere is placed there."""
+        On a busy computer Qt told its frame before its place: with the window inside it,
+        or the frame's size alone, read at once while its place was still queued. Taken for
+        its place, either had moved the window to the screen's top left corner. A window on
+        the screen a while (``mapped_a_while``) is where the window manager left it, and one
+        the app put somewhere is placed there."""
         stood = self._shown_at
-        if stood is None or self.testAttribute(Qt.WidgetAttribute.WA_Moved):
+        if stood is None or mapped_a_while or self.testAttribute(Qt.WidgetAttribute.WA_Moved):
             return False
-        if self.geometry().topLeft() == stood:
-            return True
-        return self.pos() == stood and not mapped_a_while
+        return stood in (self.pos(), self.geometry().topLeft())
 
     def _sized_itself(self, before: QSize) -> None:
         """The window gave itself its size (it had ``before``): one the user gave it

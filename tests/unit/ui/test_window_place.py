@@ -418,15 +418,24 @@ def shown_as_on_x11(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, path: Path) -
 def told_framed(window: MainWindow, monkeypatch: pytest.MonkeyPatch, inside: QPoint) -> None:
     """Qt tells the window is framed by openbox, and ``inside`` the frame (where it was told
     to be last): the frame's size read at once from the window system, the window's place
-    as Qt has it (offscreen's ``geometry`` is the window's own, not the window system's)."""
+    as Qt has it, and its frame's place from both, as on X11 (offscreen's are its own)."""
+    frame = inside - QPoint(OPENBOX.left(), OPENBOX.top())
     monkeypatch.setattr(window, "_frame_margins", lambda: OPENBOX)
     monkeypatch.setattr(window, "geometry", lambda: QRect(inside, window.size()))
-    QApplication.sendEvent(window, QMoveEvent(window.pos(), window.pos()))
+    monkeypatch.setattr(window, "pos", lambda: frame)
+    QApplication.sendEvent(window, QMoveEvent(frame, frame))
+
+
+def told_own_place(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's frame's place as offscreen has it from here (see ``told_framed``)."""
+    if "pos" in vars(window):
+        monkeypatch.delattr(window, "pos")
 
 
 def placed_by_openbox(window: MainWindow, monkeypatch: pytest.MonkeyPatch, at: QPoint) -> None:
     """Openbox places the window's frame ``at``; Qt tells it, and the window inside it."""
     inside = QPoint(OPENBOX.left(), OPENBOX.top())
+    told_own_place(window, monkeypatch)
     monkeypatch.setattr(window, "geometry", lambda: QRect(window.pos() + inside, window.size()))
     window.move(at)
 
@@ -440,8 +449,7 @@ def test_a_window_framed_where_it_stood_waits_to_be_placed(
     the frame's size alone (read at once, the window's place still queued). The window took
     the corner for its place, moved itself there to keep its centre as it grew, and openbox,
     told so, left it there (CI: its frame at 0,0 on 1280x800, its centre 139.5 px above the
-    screen's). It waits to be placed, and keeps the centre openbox placed it at; told its
-    frame's size alone, however long it waits."""
+    screen's). It waits to be placed, and keeps the centre openbox placed it at."""
     readings = first_readings(write_state("extra-bucket-credits", tmp_path / "home"))
     window = shown_as_on_x11(qtbot, monkeypatch, tmp_path / "ui.ini")
     stood = window.pos()  # unframed on X11, the frame is the window's own edge
@@ -458,13 +466,13 @@ def test_a_window_framed_where_it_stood_waits_to_be_placed(
         handle = window.windowHandle()
         assert handle is not None
         QApplication.sendEvent(handle, QExposeEvent(QRegion(window.rect())))  # mapped
-        qtbot.wait(LEFT_WHERE_IT_STOOD_MS * 2)
     settle()
-    assert window.pos() == stood  # not placed yet: not moved either
+    assert not window.testAttribute(Qt.WidgetAttribute.WA_Moved)  # not placed: not moved
     placed_by_openbox(window, monkeypatch, reading.topLeft())  # for the size it showed at
     settle()
     window.show_usage(usage)
     settle()
+    qtbot.wait(LEFT_WHERE_IT_STOOD_MS * 2)  # on the screen a while: placed already
     assert window.height() > reading.height() + 200  # grown into its content
     assert abs(framed(window).center().y() - reading.center().y()) <= 1, framed(window)
     assert framed(window).center().x() == reading.center().x()
@@ -520,6 +528,7 @@ def test_a_window_left_where_it_stood_is_placed_once_on_the_screen_a_while(
     settle()
     assert window._awaits_place  # not at once: what Qt has queued of its place comes first
     qtbot.waitUntil(lambda: not window._awaits_place, timeout=LEFT_WHERE_IT_STOOD_MS * 8)
+    told_own_place(window, monkeypatch)
     logs, with_history, usage = readings
     for board in (logs, with_history):
         window.show_dashboard(board)
