@@ -476,6 +476,13 @@ class MainWindow(QMainWindow):
         self._had_sizes: set[tuple[int, int]] = set()
         #: The first readings that window grows into: the logs with their history, the usage.
         self._first_readings = {"logs", "usage"}
+        #: Started as that window is on the screen, still unplaced (see ``_unplaced``).
+        self._on_screen_a_while = QTimer(self)
+        self._on_screen_a_while.setSingleShot(True)
+        self._on_screen_a_while.setInterval(LEFT_WHERE_IT_STOOD_MS)
+        self._on_screen_a_while.timeout.connect(
+            partial(self._note_first_place, mapped_a_while=True)
+        )
         self._update_layout()
         if state is None or not state.restore_geometry(self):
             self.resize(self._first_size())
@@ -1480,14 +1487,14 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.windowHandle() and event.type() == QEvent.Type.Expose:
             self._framed()
-            if self._awaits_place:
-                # Left where it stood, it tells no move. Not at once: what Qt has queued of
-                # its place is told after its exposure.
-                QTimer.singleShot(
-                    LEFT_WHERE_IT_STOOD_MS,
-                    self,
-                    partial(self._note_first_place, mapped_a_while=True),
-                )
+            # Left where it stood, it tells no move. Not at once: what Qt has queued of its
+            # place is told after its exposure. Counted from when it is on the screen again
+            # (hidden meanwhile, its place may be queued anew).
+            handle = self.windowHandle()
+            if not (self._awaits_place and handle is not None and handle.isExposed()):
+                self._on_screen_a_while.stop()
+            elif not self._on_screen_a_while.isActive():
+                self._on_screen_a_while.start()
         return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -1506,6 +1513,7 @@ class MainWindow(QMainWindow):
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
+        self._on_screen_a_while.stop()
         # Hidden to the tray: shown again, where it is put then. Minimized (the window
         # system's hide), it keeps its place: restored, it had come back low.
         if not event.spontaneous():

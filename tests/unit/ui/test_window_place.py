@@ -402,10 +402,15 @@ def test_a_window_placed_after_growing_past_the_screen_keeps_the_centre_placed_f
     assert framed(window).center().x() == reading.center().x()
 
 
-def shown_as_on_x11(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, path: Path) -> MainWindow:
+def shown_as_on_x11(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, path: Path, a_while_ms: int = 60_000
+) -> MainWindow:
     """A first compact window (no saved place) shown as on X11: not framed nor placed yet
-    (offscreen shows it at once, unframed, where it stays)."""
+    (offscreen shows it at once, unframed, where it stays). It takes where it stands for its
+    place once on the screen ``a_while_ms`` (a minute: not within a test that does not wait
+    for it, however slow the machine)."""
     WindowState(path).layout_mode = LayoutMode.COMPACT
+    monkeypatch.setattr("codex_presence_gui.ui.main_window.LEFT_WHERE_IT_STOOD_MS", a_while_ms)
     monkeypatch.setattr("codex_presence_gui.ui.main_window.framed_after_showing", lambda: True)
     monkeypatch.setattr("codex_presence_gui.ui.main_window.shown_unframed", lambda _: False)
     window = restored(qtbot, path)
@@ -472,7 +477,6 @@ def test_a_window_framed_where_it_stood_waits_to_be_placed(
     settle()
     window.show_usage(usage)
     settle()
-    qtbot.wait(LEFT_WHERE_IT_STOOD_MS * 2)  # on the screen a while: placed already
     assert window.height() > reading.height() + 200  # grown into its content
     assert abs(framed(window).center().y() - reading.center().y()) <= 1, framed(window)
     assert framed(window).center().x() == reading.center().x()
@@ -519,7 +523,7 @@ def test_a_window_left_where_it_stood_is_placed_once_on_the_screen_a_while(
     it grows into its readings, within the screen, rather than waiting on and taking a move
     of the user's for its place later."""
     readings = first_readings(write_state("extra-bucket-credits", tmp_path / "home"))
-    window = shown_as_on_x11(qtbot, monkeypatch, tmp_path / "ui.ini")
+    window = shown_as_on_x11(qtbot, monkeypatch, tmp_path / "ui.ini", LEFT_WHERE_IT_STOOD_MS)
     stood = window.pos()  # unframed on X11, the frame is the window's own edge
     told_framed(window, monkeypatch, stood + QPoint(OPENBOX.left(), OPENBOX.top()))
     handle = window.windowHandle()
@@ -540,6 +544,28 @@ def test_a_window_left_where_it_stood_is_placed_once_on_the_screen_a_while(
     window.show_notice("Something to say, which takes a line.")
     settle()
     assert window.pos() == user_place  # the user's move is no place to keep a centre of
+
+
+def test_a_window_hidden_before_it_is_placed_is_on_the_screen_a_while_anew_once_shown(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Hidden (to the tray) before the window manager placed it, and shown again, the window
+    is on the screen anew: the while it waits for its place counts from then, not from when
+    it was first shown, with its new place maybe still queued."""
+    a_while = 2000
+    window = shown_as_on_x11(qtbot, monkeypatch, tmp_path / "ui.ini", a_while)
+    stood = window.pos()
+    told_framed(window, monkeypatch, stood + QPoint(OPENBOX.left(), OPENBOX.top()))
+    handle = window.windowHandle()
+    assert handle is not None
+    QApplication.sendEvent(handle, QExposeEvent(QRegion(window.rect())))  # on the screen
+    qtbot.wait(a_while * 6 // 10)
+    window.hide()
+    window.show()
+    QApplication.sendEvent(handle, QExposeEvent(QRegion(window.rect())))  # on it again
+    qtbot.wait(a_while * 6 // 10)  # past the while since first shown, not since again
+    assert window._awaits_place
+    qtbot.waitUntil(lambda: not window._awaits_place, timeout=a_while * 4)
 
 
 def test_a_late_answer_of_the_window_manager_is_no_move_by_the_user(
