@@ -395,11 +395,17 @@ def test_a_window_placed_after_growing_past_the_screen_keeps_the_centre_placed_f
     monkeypatch.setattr(window, "_frame_margins", lambda: OPENBOX)
     window.move(lifted.topLeft())  # all Qt tells: framed, and there
     settle()
+    grown_keeping_centre(window, usage, reading)
+
+
+def grown_keeping_centre(window: MainWindow, usage: UsageView, placed: QRect) -> None:
+    """The window's last first reading in: it has grown into its content, its frame's
+    centre the one it was ``placed`` at."""
     window.show_usage(usage)
     settle()
-    assert window.height() > reading.height() + 200  # grown into its content
-    assert abs(framed(window).center().y() - reading.center().y()) <= 1, framed(window)
-    assert framed(window).center().x() == reading.center().x()
+    assert window.height() > placed.height() + 200  # grown into its content
+    assert abs(framed(window).center().y() - placed.center().y()) <= 1, framed(window)
+    assert framed(window).center().x() == placed.center().x()
 
 
 def shown_as_on_x11(
@@ -475,11 +481,7 @@ def test_a_window_framed_where_it_stood_waits_to_be_placed(
     assert not window.testAttribute(Qt.WidgetAttribute.WA_Moved)  # not placed: not moved
     placed_by_openbox(window, monkeypatch, reading.topLeft())  # for the size it showed at
     settle()
-    window.show_usage(usage)
-    settle()
-    assert window.height() > reading.height() + 200  # grown into its content
-    assert abs(framed(window).center().y() - reading.center().y()) <= 1, framed(window)
-    assert framed(window).center().x() == reading.center().x()
+    grown_keeping_centre(window, usage, reading)
 
 
 def test_a_window_told_framed_above_the_screen_before_its_place_is_not_moved_onto_it(
