@@ -1243,14 +1243,21 @@ class MainWindow(QMainWindow):
         if self._unplaced(mapped_a_while):
             return
         self._awaits_place = False
-        if self.size() != self._own_size:
+        own = (self.width(), self.height()) in self._had_sizes
+        if not self._first_readings:
+            self._had_sizes.clear()  # kept for this (see ``_first_read``)
+        if self.size() != self._own_size and not own:
             return  # sized by the user before it was placed: theirs to place too
         placed = self._grown_frame()
         if placed is None:
             return
         frame, room = placed
         heard = self.pos()
-        if self.size() != self._shown_size:
+        # Centred for the size it asked for last, which the window manager ends with: told
+        # late with one it had before (a busy computer), the window had taken it for the
+        # user's, stayed where it was placed and grown downward (its centre 139.5 px low).
+        asked = self._own_size.grownBy(self._frame_margins())
+        if self._own_size != self._shown_size:
             # Placed for the size it was shown at, which its first readings (all of them, on
             # a busy computer) have changed meanwhile: the window manager answers the
             # requests in turn, and Qt tells only its last answer. With all of them in, it
@@ -1258,11 +1265,9 @@ class MainWindow(QMainWindow):
             # screen's. Openbox may have moved it up onto the screen too, and that was taken
             # for its place: it ended 17.5 px above the centre.
             shown = self._shown_size.grownBy(self._frame_margins())
-            self._move_frame(
-                kept_centre(placed_before_growing(frame, shown, room), frame.size(), room)
-            )
+            self._move_frame(kept_centre(placed_before_growing(frame, shown, room), asked, room))
         if self._first_readings:
-            self._first_place = QRect(self.pos(), self.size())
+            self._first_place = QRect(self.pos(), self._own_size)
             self._had_places = {(heard.x(), heard.y()), (self.pos().x(), self.pos().y())}
 
     def _unplaced(self, mapped_a_while: bool) -> bool:
@@ -1322,11 +1327,12 @@ class MainWindow(QMainWindow):
         if not self._first_readings:
             self._first_place = None
             self._had_places.clear()
-            self._had_sizes.clear()
             # Not placed yet (a busy computer), it keeps the centre it is placed at then; a
             # window no window manager frames is placed by none.
             if shown_unframed(self):
                 self._awaits_place = False
+            if not self._awaits_place:
+                self._had_sizes.clear()  # else kept to tell its own sizes as it is placed
 
     def _lift_foot_onto_screen(self) -> None:
         """Move the window, just grown to what it needs (Ctrl+L from a short Usage window, a

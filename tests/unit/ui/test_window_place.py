@@ -367,6 +367,51 @@ def test_a_first_reading_before_the_window_is_placed_keeps_the_centre_placed_for
     assert abs(framed(window).center().y() - reading.center().y()) <= 1, framed(window)
 
 
+@pytest.mark.parametrize("usage_read", [False, True])
+def test_a_window_told_its_place_with_an_earlier_size_of_its_own_keeps_the_centre(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, usage_read: bool
+) -> None:
+    """The window manager answers the window's requests in turn: on a busy computer it told
+    the place it had given the window (for "Reading…") with the size the window had asked
+    for before its last, its answer to that still to come. Taken for a size of the user's,
+    the window kept no centre and grew downward from where it was placed (the desktop test,
+    under load: its centre 139.5 px low). It keeps the centre for the size it asked last,
+    with its usage still to read or read already (it grows no more then)."""
+    readings = first_readings(write_state("extra-bucket-credits", tmp_path / "home"))
+    path = tmp_path / "ui.ini"
+    WindowState(path).layout_mode = LayoutMode.COMPACT
+    window = restored(qtbot, path)
+    # Not framed yet, nor shown without a frame (offscreen shows it at once, unframed).
+    monkeypatch.setattr(window, "_frame_margins", QMargins)
+    monkeypatch.setattr("codex_presence_gui.ui.main_window.shown_unframed", lambda _: False)
+    window.resize(600, window.height())
+    window.show()
+    qtbot.waitExposed(window)
+    shown = window.size()
+    logs, with_history, usage = readings
+    window.show_dashboard(logs)
+    earlier = window.size()
+    window.show_dashboard(with_history)
+    if usage_read:
+        window.show_usage(usage)
+    assert window.height() > earlier.height() > shown.height()
+    reading = QRect(QPoint(), shown.grownBy(OPENBOX))
+    reading.moveCenter(room().center())
+    monkeypatch.setattr(window, "_frame_margins", lambda: OPENBOX)
+    told = {"size": lambda: earlier, "width": earlier.width, "height": earlier.height}
+    for name, value in told.items():  # what Qt has of its size as the place is told
+        monkeypatch.setattr(window, name, value)
+    window.move(reading.topLeft())
+    QApplication.sendEvent(window, QMoveEvent(window.pos(), window.pos()))
+    for name in told:
+        monkeypatch.delattr(window, name)
+    settle()
+    if usage_read:
+        assert abs(framed(window).center().y() - reading.center().y()) <= 1, framed(window)
+    else:
+        grown_keeping_centre(window, usage, reading)
+
+
 def test_a_window_placed_after_growing_past_the_screen_keeps_the_centre_placed_for(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
