@@ -367,6 +367,23 @@ def test_a_first_reading_before_the_window_is_placed_keeps_the_centre_placed_for
     assert abs(framed(window).center().y() - reading.center().y()) <= 1, framed(window)
 
 
+def shown_unplaced(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, path: Path, width: int | None = None
+) -> MainWindow:
+    """A first compact window (no saved place) shown, ``width`` wide if given (narrower
+    than offscreen's screen): not framed nor placed by the window manager yet, nor shown
+    without a frame (offscreen shows it at once, unframed, where it stays)."""
+    WindowState(path).layout_mode = LayoutMode.COMPACT
+    window = restored(qtbot, path)
+    monkeypatch.setattr(window, "_frame_margins", QMargins)
+    monkeypatch.setattr("codex_presence_gui.ui.main_window.shown_unframed", lambda _: False)
+    if width is not None:
+        window.resize(width, window.height())
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
 @pytest.mark.parametrize("usage_read", [False, True])
 def test_a_window_told_its_place_with_an_earlier_size_of_its_own_keeps_the_centre(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, usage_read: bool
@@ -378,15 +395,7 @@ def test_a_window_told_its_place_with_an_earlier_size_of_its_own_keeps_the_centr
     under load: its centre 139.5 px low). It keeps the centre for the size it asked last,
     with its usage still to read or read already (it grows no more then)."""
     readings = first_readings(write_state("extra-bucket-credits", tmp_path / "home"))
-    path = tmp_path / "ui.ini"
-    WindowState(path).layout_mode = LayoutMode.COMPACT
-    window = restored(qtbot, path)
-    # Not framed yet, nor shown without a frame (offscreen shows it at once, unframed).
-    monkeypatch.setattr(window, "_frame_margins", QMargins)
-    monkeypatch.setattr("codex_presence_gui.ui.main_window.shown_unframed", lambda _: False)
-    window.resize(600, window.height())
-    window.show()
-    qtbot.waitExposed(window)
+    window = shown_unplaced(qtbot, monkeypatch, tmp_path / "ui.ini", width=600)
     shown = window.size()
     logs, with_history, usage = readings
     window.show_dashboard(logs)
@@ -421,14 +430,7 @@ def test_a_window_placed_after_growing_past_the_screen_keeps_the_centre_placed_f
     place openbox gave it, the window ended 17.5 px above the centre (1280x800). It keeps
     the centre openbox placed it at."""
     readings = first_readings(write_state("extra-bucket-credits", tmp_path / "home"))
-    path = tmp_path / "ui.ini"
-    WindowState(path).layout_mode = LayoutMode.COMPACT
-    window = restored(qtbot, path)
-    # Not framed yet, nor shown without a frame (offscreen shows it at once, unframed).
-    monkeypatch.setattr(window, "_frame_margins", QMargins)
-    monkeypatch.setattr("codex_presence_gui.ui.main_window.shown_unframed", lambda _: False)
-    window.show()
-    qtbot.waitExposed(window)
+    window = shown_unplaced(qtbot, monkeypatch, tmp_path / "ui.ini")
     reading = QRect(QPoint(), window.size().grownBy(OPENBOX))
     reading.moveCenter(room().center())  # where openbox placed it
     logs, with_history, usage = readings
@@ -456,19 +458,12 @@ def grown_keeping_centre(window: MainWindow, usage: UsageView, placed: QRect) ->
 def shown_as_on_x11(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, path: Path, a_while_ms: int = 60_000
 ) -> MainWindow:
-    """A first compact window (no saved place) shown as on X11: not framed nor placed yet
-    (offscreen shows it at once, unframed, where it stays). It takes where it stands for its
-    place once on the screen ``a_while_ms`` (a minute: not within a test that does not wait
-    for it, however slow the machine)."""
-    WindowState(path).layout_mode = LayoutMode.COMPACT
+    """A first compact window shown as on X11 (see ``shown_unplaced``). It takes where it
+    stands for its place once on the screen ``a_while_ms`` (a minute: not within a test that
+    does not wait for it, however slow the machine)."""
     monkeypatch.setattr("codex_presence_gui.ui.main_window.LEFT_WHERE_IT_STOOD_MS", a_while_ms)
     monkeypatch.setattr("codex_presence_gui.ui.main_window.framed_after_showing", lambda: True)
-    monkeypatch.setattr("codex_presence_gui.ui.main_window.shown_unframed", lambda _: False)
-    window = restored(qtbot, path)
-    monkeypatch.setattr(window, "_frame_margins", QMargins)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+    return shown_unplaced(qtbot, monkeypatch, path)
 
 
 def told_framed(window: MainWindow, monkeypatch: pytest.MonkeyPatch, inside: QPoint) -> None:
