@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from typing import Any, TextIO, TypeVar
 
     from codex_presence_gui.core.usage_index import UpdateResult
-    from codex_presence_gui.core.usage_report import UsageReport
+    from codex_presence_gui.core.usage_report import SumsSoFar, UsageReport
 
     _T = TypeVar("_T")
 
@@ -269,9 +269,16 @@ def _run_report(
         no_sessions_messages,
     )
     from codex_presence_gui.core.pricing import Pricer, library_version, unavailable_prices
-    from codex_presence_gui.core.report_cache import MAX_KEPT_CHARS, keep_report, kept_report
+    from codex_presence_gui.core.report_cache import (
+        MAX_KEPT_CHARS,
+        keep_report,
+        keep_sums,
+        kept_report,
+        kept_sums,
+    )
     from codex_presence_gui.core.usage_index import (
         INDEX_NAME,
+        SLOT_SECONDS,
         UsageIndex,
         index_problem,
         is_busy,
@@ -358,6 +365,7 @@ def _run_report(
             if kept is not None:  # nothing written since this same report was made
                 return result, kept
         from codex_presence_gui.core.usage_report import (
+            RESUMABLE_KINDS,
             counted_runs,
             report_from_rows,
             streamed_session_report,
@@ -392,7 +400,18 @@ def _run_report(
                     )
                     return result, report
             starts = index.session_starts(existing) if args.kind == "session" else None
-            slot_rows = _begun(index.slot_rows(existing))
+            resume = keep_from = None
+            if key is not None and args.kind in RESUMABLE_KINDS:
+                sums = kept_sums(cache_folder, key, result.mark_before, made_at)
+                resume = _sums_to_resume(result, mark, sums)
+                last = index.last_slot()
+                if last is not None:
+                    # Sums kept up to the last hour of calls (what the next update adds comes
+                    # after), on a quarter hour's start: rows are read from there on.
+                    keep_from = (last - RESUMED_SECONDS) // SLOT_SECONDS * SLOT_SECONDS
+                    keep_from = max(keep_from, resume.first_slot if resume else 0)
+            first = None if resume is None else resume.first_slot
+            slot_rows = _begun(index.slot_rows(existing, since=first))
         report = report_from_rows(
             args.kind,
             slot_rows,
@@ -403,6 +422,8 @@ def _run_report(
             pricer=pricer,
             projects=projects,
             starts=starts,
+            resume=resume,
+            keep_from=keep_from,
         )
         return result, report
 
@@ -481,8 +502,25 @@ def _run_report(
         with_prices = not unavailable_prices(report.price_source)
         if out.pieces is not None and key is not None and not warnings and with_prices:
             keep_report(cache_folder, key, mark, made_at, "".join(out.pieces))
+            if report.sums_so_far is not None:
+                keep_sums(cache_folder, key, mark, made_at, report.sums_so_far.to_text())
         _warn(warnings)
         return EXIT_OK
+
+
+def _sums_to_resume(result: UpdateResult, mark: str | None, text: str | None) -> SumsSoFar | None:
+    """The kept sums (``text``) a report goes on from, when the update just made only added
+    calls from their quarter hour on, to the index they were kept from: with nothing else
+    written since (``mark``, the mark the report reads at, is the update's own)."""
+    if text is None or result.changed_from is None or mark is None or mark != result.mark_after:
+        return None
+    from codex_presence_gui.core.usage_index import SLOT_SECONDS
+    from codex_presence_gui.core.usage_report import SumsSoFar
+
+    sums = SumsSoFar.from_text(text)
+    if sums is None or sums.first_slot % SLOT_SECONDS or sums.first_slot > result.changed_from:
+        return None
+    return sums
 
 
 def _write_report(
@@ -625,6 +663,10 @@ def _begun(rows: Iterator[_T]) -> Iterator[_T]:
 #: A session report is written as it is read when the quarter hours it counts are at most this
 #: many runs (one, as a rule: see counted_runs), and when no sum of the index can reach
 #: half of JSON's 64 bits (SQLite's bound on the sums is a float: near, not exact).
+#: A report by time or by model keeps its sums up to this long before the index's last call
+#: (``report_cache.keep_sums``): after an append (calls of now), the next one reads only the
+#: rows from there on.
+RESUMED_SECONDS = 3600
 STREAMED_RUNS_MAX = 64
 STREAMED_SUMS_MAX = float(2**63)
 

@@ -36,6 +36,8 @@ MAX_KEPT = 16
 VALID_SECONDS = 900
 #: The first word of a kept report's file: another format (or version) is not read.
 _MAGIC = b"codex-presence-report-1"
+#: The first word of a file of kept sums (``keep_sums``).
+_SUMS_MAGIC = b"codex-presence-sums-1"
 #: Beyond this a kept file is not one of ours: it is not read.
 _MAX_FILE_BYTES = 4 * MAX_KEPT_CHARS + 65536
 #: What is read of a kept file before its head is checked (the head is under 100 bytes).
@@ -146,8 +148,8 @@ def _file_stamp(path: str) -> str:
     return f"{stat.st_dev}:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}:{os.path.realpath(path)}"
 
 
-def _file_name(key: bytes) -> str:
-    return f"{zlib.crc32(key):08x}.report"
+def _file_name(key: bytes, suffix: str = ".report") -> str:
+    return f"{zlib.crc32(key):08x}{suffix}"
 
 
 def _quarter_hour_end(now: float) -> int:
@@ -157,9 +159,20 @@ def _quarter_hour_end(now: float) -> int:
 def kept_report(folder: str, key: bytes, mark: str | None, now: float) -> str | None:
     """The report kept under ``key`` when it was made from the index at ``mark`` within this
     quarter hour; None otherwise (none kept, another mark, too old, not readable, damaged)."""
+    return _kept(folder, key, mark, now, ".report", _MAGIC)
+
+
+def kept_sums(folder: str, key: bytes, mark: str | None, now: float) -> str | None:
+    """``kept_report`` for the sums kept with a report (``keep_sums``), as their text."""
+    return _kept(folder, key, mark, now, ".sums", _SUMS_MAGIC)
+
+
+def _kept(
+    folder: str, key: bytes, mark: str | None, now: float, suffix: str, magic: bytes
+) -> str | None:
     if not mark:
         return None
-    path = os.path.join(folder, FOLDER_NAME, _file_name(key))
+    path = os.path.join(folder, FOLDER_NAME, _file_name(key, suffix))
     try:
         # Not a FIFO's writer waited for, nor a link followed: only a file of ours is read.
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
@@ -176,7 +189,7 @@ def kept_report(folder: str, key: bytes, mark: str | None, now: float) -> str | 
         data = _read(fd, min(stat.st_size, _HEAD_BYTES))
         head, newline, rest = data.partition(b"\n")
         fields = head.split(b" ")
-        if not newline or len(fields) != 5 or fields[0] != _MAGIC:
+        if not newline or len(fields) != 5 or fields[0] != magic:
             return None
         _, kept_mark, until, crc, key_length = fields
         if (
@@ -217,18 +230,30 @@ def keep_report(folder: str, key: bytes, mark: str | None, now: float, text: str
     """Keep ``text``, a report made from the index at ``mark``, under ``key``; nothing when it
     is too long, the index has no mark yet, or the folder cannot be written (the next repeat
     makes the report again)."""
+    _keep(folder, key, mark, now, text, ".report", _MAGIC)
+
+
+def keep_sums(folder: str, key: bytes, mark: str | None, now: float, text: str) -> None:
+    """``keep_report`` for the sums a report was made from (``SumsSoFar``, as text): after an
+    append, the same report made again reads only the index's rows after them."""
+    _keep(folder, key, mark, now, text, ".sums", _SUMS_MAGIC)
+
+
+def _keep(
+    folder: str, key: bytes, mark: str | None, now: float, text: str, suffix: str, magic: bytes
+) -> None:
     if not mark or len(text) > MAX_KEPT_CHARS:
         return
     body = text.encode("utf-8", "surrogatepass")
     head = b"%s %s %d %08x %d\n" % (
-        _MAGIC,
+        magic,
         mark.encode("ascii", "replace"),
         _quarter_hour_end(now),
         zlib.crc32(body),
         len(key),
     )
     where = os.path.join(folder, FOLDER_NAME)
-    path = os.path.join(where, _file_name(key))
+    path = os.path.join(where, _file_name(key, suffix))
     spare = f"{path}.{os.getpid()}.part"
     try:
         if not os.path.isdir(where):
@@ -264,8 +289,10 @@ def _prune(where: str, now: float) -> None:
     except OSError:
         return
     found.sort()
-    kept = [path for _, name, path in found if name.endswith(".report")]
-    gone = kept[: max(0, len(kept) - MAX_KEPT)]
+    gone = []
+    for suffix in (".report", ".sums"):  # as many of each
+        kept = [path for _, name, path in found if name.endswith(suffix)]
+        gone += kept[: max(0, len(kept) - MAX_KEPT)]
     old = (now - 3600) * 1e9
     gone += [path for made, name, path in found if name.endswith(".part") and made < old]
     for path in gone:

@@ -225,6 +225,9 @@ _WHOLE_ROW = (
     " home, recheck_at, note FROM files WHERE id = ?"
 )
 
+#: ``changed_from`` while an update has changed no sums (later than any quarter hour).
+_NOTHING_CHANGED = 1 << 62
+
 #: The model of calls made before any line named one.
 UNKNOWN_MODEL = "unknown"
 
@@ -233,7 +236,17 @@ class UpdateResult:
     """What one update did."""
 
     # Plain classes and named tuples here: a repeat ``report`` never imports dataclasses.
-    __slots__ = ("bytes_read", "files", "problems", "read", "removed", "seconds")
+    __slots__ = (
+        "bytes_read",
+        "changed_from",
+        "files",
+        "mark_after",
+        "mark_before",
+        "problems",
+        "read",
+        "removed",
+        "seconds",
+    )
 
     def __init__(self) -> None:
         self.files = 0  # files in the homes
@@ -242,6 +255,15 @@ class UpdateResult:
         self.removed = 0
         self.problems: list[Problem] = []
         self.seconds = 0.0
+        #: The index's mark before the update wrote (None: it wrote nothing, or had no mark).
+        self.mark_before: str | None = None
+        #: The mark the update wrote (None: it wrote nothing).
+        self.mark_after: str | None = None
+        #: When the update only added calls to files already counted, each the only file of
+        #: its session (appends): the first quarter hour whose sums it changed (a quarter
+        #: hour past any when it changed none); None otherwise, or when it wrote nothing. A
+        #: report's sums of the quarter hours before it are still whole.
+        self.changed_from: int | None = None
 
     def __repr__(self) -> str:
         return (
@@ -712,8 +734,11 @@ class UsageIndex:
         # made again: another process may have read those files since).
         self._begin_writing()
         try:
+            result.mark_before = self.written_mark()
             known, todo, seen = self._plan(homes, walked, unsearched)
             configs = self._configs_changed(homes)
+            # The first quarter hour changed, while the update only appends (see changed_from).
+            changed_from: int | None = None if configs else _NOTHING_CHANGED
             retiered = [(home,) for home, (_, _, changed) in configs.items() if changed]
             if retiered:
                 # Calls are priced in the tier a home's config.toml names when they are read
@@ -747,6 +772,8 @@ class UsageIndex:
                 if read.fields is not None:
                     read_now.add(_blob(read.rollout.path))
                 db.execute("SAVEPOINT one_file")
+                if changed_from is not None:
+                    changed_from = self._appended_from(read, changed_from)
                 try:
                     self._store(read, result)
                 except (sqlite3.IntegrityError, sqlite3.OperationalError, OverflowError) as error:
@@ -755,6 +782,7 @@ class UsageIndex:
                     if isinstance(error, sqlite3.IntegrityError) and is_damage(error):
                         raise  # rebuilt (``repaired``): no file of the logs is at fault
                     db.execute("ROLLBACK TO one_file")
+                    changed_from = None
                     self._store_refused(read)
                     path = read.rollout.path
                     from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
@@ -780,17 +808,22 @@ class UsageIndex:
                 for file_id in gone:
                     db.execute("DELETE FROM files WHERE id = ?", (file_id,))
                 result.removed = len(gone)
+                if gone:
+                    changed_from = None
+            result.changed_from = changed_from
             result.problems.extend(
                 _standing((row for key, row in known.items() if key in seen), read_now)
             )
             # A new mark for every write: a report kept from the index as it was is known
             # to be out of date (see core.report_cache).
+            mark_after = os.urandom(8).hex()
             db.execute(
                 "INSERT INTO meta VALUES ('written', ?)"
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (os.urandom(8).hex(),),
+                (mark_after,),
             )
             db.execute("COMMIT")
+            result.mark_after = mark_after
         except BaseException as error:
             _roll_back(db)
             if getattr(error, "sqlite_errorname", None) == "SQLITE_FULL":
@@ -800,6 +833,32 @@ class UsageIndex:
             self._askers.storing = False
         result.seconds = time.perf_counter() - started
         return result
+
+    def _appended_from(self, read: FileRead, before: int) -> int | None:
+        """``changed_from`` with one more file's read taken in (see ``UpdateResult``): the
+        earlier of ``before`` and the first quarter hour it adds to, or None when the read
+        does more than add calls (a new or restarted file, a session of several files,
+        whose copies a report leaves out by their calls)."""
+        if read.fields is None:
+            return before  # nothing read: at most its size and times are written
+        row = read.row
+        if row is None or read.restarted:
+            return None
+        if not read.sums:
+            return before
+        session_id = read.fields[9]
+        others = self._db.execute(
+            "SELECT 1 FROM files WHERE session_id = ? AND id != ? LIMIT 1", (session_id, row[0])
+        ).fetchone()
+        (was,) = self._db.execute("SELECT session_id FROM files WHERE id = ?", (row[0],)).fetchone()
+        if others is not None or was != session_id:
+            return None
+        return min(before, min(key[0] for key in read.sums))
+
+    def last_slot(self) -> int | None:
+        """The index's last quarter hour with calls (of any home); None when it has none."""
+        row = self._db.execute("SELECT max(slot) FROM usage").fetchone()
+        return row[0] if row is not None and type(row[0]) is int else None
 
     def _check_types(self) -> None:
         """Raise damage when a value is of another type than the index writes, a file's sums
@@ -1166,7 +1225,9 @@ class UsageIndex:
         if until is not None:
             query += " AND u.slot < ?"
             parameters.append(until)
-        query += " ORDER BY u.slot"
+        # In full (the order the index by slot holds them in): a report's sums kept before a
+        # quarter hour go on with the rows after it in the order a whole report adds them.
+        query += " ORDER BY u.slot, u.file_id, u.model, u.long_context, u.service_tier"
         with closing(self._db.execute(query, parameters)) as cursor:
             yield from cursor
 

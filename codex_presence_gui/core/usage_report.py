@@ -224,6 +224,7 @@ class UsageReport(_Fields):
         "unpriced_models",
         "unread",
         "counted_sessions",
+        "sums_so_far",
     )
 
     def __init__(
@@ -236,6 +237,7 @@ class UsageReport(_Fields):
         unpriced_models: list[str],
         unread: Iterator[UsageRow] | None = None,
         counted_sessions: int | None = None,
+        sums_so_far: SumsSoFar | None = None,
     ) -> None:
         self.kind = kind
         self.timezone = timezone
@@ -245,6 +247,8 @@ class UsageReport(_Fields):
         self.unpriced_models = unpriced_models
         self.unread = unread
         self.counted_sessions = counted_sessions
+        #: The sums before a quarter hour that the report was asked to keep (``keep_from``).
+        self.sums_so_far = sums_so_far
 
 
 def _zone_name(zone: tzinfo) -> str:
@@ -394,6 +398,8 @@ def report_from_rows(
     pricer: Pricer | None = None,
     projects: Collection[tuple[str, str | None]] | None = None,
     starts: Mapping[str, float | None] | None = None,
+    resume: SumsSoFar | None = None,
+    keep_from: int | None = None,
 ) -> UsageReport:
     """``build_usage_report`` from the index's rows as ``UsageIndex.slot_rows`` gives them.
 
@@ -401,12 +407,23 @@ def report_from_rows(
     (``UsageIndex.slot_projects``), which a project or session report names its projects
     by: given, the rows are read once as they come; else they are held to be read twice.
     ``starts`` are the sessions' first starts (``UsageIndex.session_starts``): given, a
-    session report takes them from there, not from ``sessions``."""
+    session report takes them from there, not from ``sessions``.
+
+    For a report by time or by model (``RESUMABLE_KINDS``): ``keep_from``, a quarter hour,
+    has the report's sums of the rows before it kept in ``UsageReport.sums_so_far`` (see
+    ``SumsSoFar``); ``resume``, sums so kept, has the report go on from them, ``rows``
+    being only the index's rows from their quarter hour on. The report is then the same,
+    to the last bit of every cost, as one made from all the rows."""
     if kind not in REPORT_KINDS:
         raise ValueError(f"unknown report {kind!r}; choose one of {', '.join(REPORT_KINDS)}")
+    if (resume is not None or keep_from is not None) and kind not in RESUMABLE_KINDS:
+        raise ValueError(f"a {kind} report is not made from kept sums")
     by_key: dict[str, UsageRow] = {}
     totals = UsageRow("total")
     counter = _CallCounter(totals, pricer)
+    if resume is not None:
+        resume.restore(by_key, totals, counter.unpriced)
+    sums_so_far: SumsSoFar | None = None
     by_time = kind in _DAILY_KINDS
     by_session = kind == "session"
     # Per quarter hour: its row key for a report by time (None: outside since..until; "" for
@@ -434,6 +451,10 @@ def report_from_rows(
         last_at,
         repository,
     ) in rows:
+        if keep_from is not None and slot >= keep_from:
+            # The rows before this quarter hour have all been counted (they come in order).
+            sums_so_far = SumsSoFar.of(keep_from, by_key, totals, counter.unpriced)
+            keep_from = None
         facts = slot_facts.get(slot)
         if facts is None:
             facts = slot_facts[slot] = _slot_facts(slot, kind, zone, since, until)
@@ -470,6 +491,8 @@ def report_from_rows(
         )
         if not by_session:
             cell.sessions.add(session_id)
+    if keep_from is not None:  # no row from that quarter hour on
+        sums_so_far = SumsSoFar.of(keep_from, by_key, totals, counter.unpriced)
     for row in by_key.values():
         for model, cell in row.models.items():
             row.tally.count_calls(cell)
@@ -489,6 +512,130 @@ def report_from_rows(
         totals,
         pricer.source if pricer is not None else "not priced",
         sorted(counter.unpriced),
+        sums_so_far=sums_so_far,
+    )
+
+
+class SumsSoFar(_Fields):
+    """A report's sums over the index's rows before one quarter hour (``first_slot``), as
+    ``report_from_rows`` holds them before its last step: each row's cost so far and its
+    tallies by model, the totals' costs by model, the unpriced models.
+
+    A report after an append is the same report with a few more rows at its end: kept with
+    the report, these sums let the next one read only the rows from ``first_slot`` on. Costs
+    are floats added in the index's order, so the sums are kept exactly (JSON writes a float
+    so that it reads back the same) and the rows after them are added in that same order:
+    the report is the same to the last bit, which a report made again by adding the new
+    calls to the printed sums would not be."""
+
+    __slots__ = ("first_slot", "rows", "totals", "unpriced")
+
+    def __init__(
+        self, first_slot: int, rows: list[Any], totals: list[Any], unpriced: list[str]
+    ) -> None:
+        self.first_slot = first_slot
+        self.rows = rows
+        self.totals = totals
+        self.unpriced = unpriced
+
+    @classmethod
+    def of(
+        cls, first_slot: int, by_key: dict[str, UsageRow], totals: UsageRow, unpriced: set[str]
+    ) -> SumsSoFar:
+        """The sums of a report being made (copied: the report goes on adding to its own)."""
+        rows = [
+            [
+                row.key,
+                row.tally.cost_usd,
+                row.tally.savings_usd,
+                [
+                    [model, *_tally_values(cell), sorted(cell.sessions)]
+                    for model, cell in row.models.items()
+                ],
+            ]
+            for row in by_key.values()
+        ]
+        whole = [[model, cell.cost_usd, cell.savings_usd] for model, cell in totals.models.items()]
+        whole_costs = [totals.tally.cost_usd, totals.tally.savings_usd, whole]
+        return cls(first_slot, rows, whole_costs, sorted(unpriced))
+
+    def restore(self, by_key: dict[str, UsageRow], totals: UsageRow, unpriced: set[str]) -> None:
+        """Put these sums into a new report's (empty) rows, totals and unpriced models."""
+        for key, cost, saved, models in self.rows:
+            row = by_key[key] = UsageRow(key, Tally(cost_usd=cost, savings_usd=saved))
+            for model, *counts, cost, saved, sessions in models:
+                inputs, cached, output, reasoning, total, calls = counts  # (else ValueError)
+                row.models[model] = Tally(
+                    inputs, cached, output, reasoning, total, calls, cost, saved, set(sessions)
+                )
+        cost, saved, whole = self.totals
+        totals.tally.cost_usd, totals.tally.savings_usd = cost, saved
+        for model, model_cost, model_saved in whole:
+            totals.models[model] = Tally(cost_usd=model_cost, savings_usd=model_saved)
+        unpriced.update(self.unpriced)
+
+    def to_text(self) -> str:
+        """The sums as JSON text (``from_text`` reads them back, floats to the last bit)."""
+        import json
+
+        state = {"first_slot": self.first_slot, "rows": self.rows, "totals": self.totals}
+        state["unpriced"] = self.unpriced
+        return json.dumps(state, separators=(",", ":"), allow_nan=False)
+
+    @classmethod
+    def from_text(cls, text: str) -> SumsSoFar | None:
+        """Sums written by ``to_text``; None for text that is not (damaged, another format)."""
+        import json
+
+        try:
+            state = json.loads(text)
+            sums = cls(state["first_slot"], state["rows"], state["totals"], state["unpriced"])
+            if type(sums.first_slot) is not int:
+                return None
+            # Every value where the report puts it, of its type: a damaged file is not used.
+            check_by_key: dict[str, UsageRow] = {}
+            check_totals = UsageRow("total")
+            sums.restore(check_by_key, check_totals, set())
+            names = [*check_by_key, *check_totals.models, *sums.unpriced]
+            names += [model for row in check_by_key.values() for model in row.models]
+            if not all(type(name) is str for name in names):
+                return None
+            for tally in _every_tally(check_by_key, check_totals):
+                if not _well_typed(tally):
+                    return None
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+        return sums
+
+
+def _tally_values(tally: Tally) -> list[Any]:
+    return [
+        tally.input,
+        tally.cached_input,
+        tally.output,
+        tally.reasoning_output,
+        tally.total,
+        tally.calls,
+        tally.cost_usd,
+        tally.savings_usd,
+    ]
+
+
+def _every_tally(by_key: dict[str, UsageRow], totals: UsageRow) -> Iterator[Tally]:
+    for row in (*by_key.values(), totals):
+        yield row.tally
+        yield from row.models.values()
+
+
+def _well_typed(tally: Tally) -> bool:
+    counts = tally.input, tally.cached_input, tally.output, tally.reasoning_output, tally.total
+    return (
+        all(type(value) is int and value >= 0 for value in (*counts, tally.calls))
+        and all(
+            value is None or (type(value) is float and value - value == 0.0)  # finite
+            for value in (tally.cost_usd, tally.savings_usd)
+        )
+        and all(type(session) is str for session in tally.sessions)
     )
 
 
@@ -1066,6 +1213,9 @@ def cache_hits_text(tally: Tally, span: str = "", *, partial: bool = False) -> s
 
 #: The reports whose rows are days, weeks or months.
 _DAILY_KINDS = ("daily", "weekly", "monthly")
+#: The reports ``report_from_rows`` can make from kept sums (``SumsSoFar``): a project
+#: report names its projects by all of them, a session report each session by its start.
+RESUMABLE_KINDS = (*_DAILY_KINDS, "model")
 _KEY_TITLES = {
     "daily": "Date",
     "weekly": "Week of",

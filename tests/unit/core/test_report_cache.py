@@ -17,7 +17,9 @@ from codex_presence_gui.core.report_cache import (
     MAX_KEPT_CHARS,
     code_stamp,
     keep_report,
+    keep_sums,
     kept_report,
+    kept_sums,
     report_key,
 )
 
@@ -217,3 +219,42 @@ def test_the_price_library_s_stamp_changes_with_its_data_not_only_its_version(
     data.write_text("PRICE = 22\n")
     assert library_stamp("fake_prices_lib") != before
     assert library_stamp("no_such_package_here") == ""
+
+
+def test_sums_are_kept_beside_the_report_and_never_taken_for_it(tmp_path: Path) -> None:
+    keep_report(str(tmp_path), KEY, "m1", NOW, TEXT)
+    keep_sums(str(tmp_path), KEY, "m1", NOW, '{"sums": 1}')
+    assert kept_report(str(tmp_path), KEY, "m1", NOW) == TEXT
+    assert kept_sums(str(tmp_path), KEY, "m1", NOW) == '{"sums": 1}'
+    assert kept_sums(str(tmp_path), KEY, "m2", NOW) is None  # the index written since
+    assert kept_sums(str(tmp_path), KEY, "m1", NOW + 700) is None  # the next quarter hour
+    (report,) = _kept_files(tmp_path)
+    (sums,) = (tmp_path / FOLDER_NAME).glob("*.sums")
+    # A report's file where the sums are (or the other way round) is not read as such.
+    sums.write_bytes(report.read_bytes())
+    assert kept_sums(str(tmp_path), KEY, "m1", NOW) is None
+    keep_sums(str(tmp_path), KEY, "m1", NOW, TEXT)
+    report.write_bytes(sums.read_bytes())
+    assert kept_report(str(tmp_path), KEY, "m1", NOW) is None
+
+
+def test_a_fifo_where_sums_are_kept_is_not_waited_on(tmp_path: Path) -> None:
+    keep_sums(str(tmp_path), KEY, "m1", NOW, TEXT)
+    (path,) = (tmp_path / FOLDER_NAME).glob("*.sums")
+    path.unlink()
+    os.mkfifo(path)
+    found: list[str | None] = []
+    reader = threading.Thread(target=lambda: found.append(kept_sums(str(tmp_path), KEY, "m1", NOW)))
+    reader.start()
+    reader.join(5)
+    assert not reader.is_alive(), "a FIFO was waited on"
+    assert found == [None]
+
+
+def test_at_most_max_kept_sums_stay_besides_as_many_reports(tmp_path: Path) -> None:
+    for number in range(MAX_KEPT + 2):
+        key = report_key(["daily", str(number)])
+        keep_report(str(tmp_path), key, "m1", NOW, TEXT)
+        keep_sums(str(tmp_path), key, "m1", NOW, TEXT)
+    assert len(_kept_files(tmp_path)) == MAX_KEPT
+    assert len(list((tmp_path / FOLDER_NAME).glob("*.sums"))) == MAX_KEPT
