@@ -404,7 +404,9 @@ def _run_report(
             if key is not None and args.kind in RESUMABLE_KINDS:
                 sums = kept_sums(cache_folder, key, result.mark_before, made_at)
                 resume = _sums_to_resume(result, mark, sums)
-                last = index.last_slot()
+                # Kept by a report whose update read calls, as the next one after an append
+                # will: a report that read none would import json only to write them (3 ms).
+                last = index.last_slot() if result.read else None
                 if last is not None:
                     # Sums kept up to the last hour of calls (what the next update adds comes
                     # after), on a quarter hour's start: rows are read from there on.

@@ -146,3 +146,28 @@ def test_a_report_after_a_file_grew_imports_only_what_it_needs(
     assert report != before  # and counted
     before_us, _ = _imported(["-c", "pass"], environment)
     assert (grown - before_us) & NOT_ON_AN_APPEND == set()
+
+
+def test_a_report_made_again_with_nothing_new_to_read_imports_no_parser(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """With the kept report gone (its quarter hour over, or the window wrote the index), the
+    report is made again from the index: it keeps no sums for an append (their JSON would
+    import json, and re with it), as a report that read new calls does."""
+    lines = [r.session_meta(BASE, SID, cwd="/w/shop"), r.turn_context(BASE + 1, cwd="/w/shop")]
+    lines.append(r.token_count(BASE + 10, r.usage(10_000, 5_000, 100), r.usage(10_000, 5_000, 100)))
+    codex_home.write(SID, lines)
+    environment = dict(os.environ, **{BASE_DIR_ENV: str(tmp_path / "app")})
+    environment.pop("PYTHONPROFILEIMPORTTIME", None)
+    command = ["-m", "codex_presence_gui", "report", "daily", "--json"]
+    command += ["--codex-home", str(codex_home.root)]
+    _, built = _imported(command, environment)
+    kept = tmp_path / "app" / "cache" / "report-cache"
+    assert list(kept.glob("*.sums"))  # kept by the first build, which read the log
+    shutil.rmtree(kept)
+    again, repeated = _imported(command, environment)
+    assert repeated == built
+    assert list(kept.glob("*.report"))
+    assert not list(kept.glob("*.sums"))
+    before_us, _ = _imported(["-c", "pass"], environment)
+    assert (again - before_us) & (NOT_ON_A_REPEAT | {"json"}) == set()
