@@ -603,8 +603,8 @@ class SumsSoFar(_Fields):
             for tally in _every_tally(check_by_key, check_totals):
                 if not _well_typed(tally):
                     return None
-        except (ValueError, TypeError, KeyError, AttributeError):
-            return None
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            return None  # (RecursionError: JSON nested deeper than Python's stack)
         return sums
 
 
