@@ -844,8 +844,9 @@ class UsageIndex:
         row = read.row
         if row is None or read.restarted:
             return None
-        if not read.sums:
-            return before
+        # Looked at with or without new calls: lines without calls can give the file another
+        # session id (its earlier calls then count for another session), or have it read
+        # further than a copy of its session (the copy counted is then another).
         session_id = read.fields[9]
         others = self._db.execute(
             "SELECT 1 FROM files WHERE session_id = ? AND id != ? LIMIT 1", (session_id, row[0])
@@ -853,6 +854,8 @@ class UsageIndex:
         (was,) = self._db.execute("SELECT session_id FROM files WHERE id = ?", (row[0],)).fetchone()
         if others is not None or was != session_id:
             return None
+        if not read.sums:
+            return before
         return min(before, min(key[0] for key in read.sums))
 
     def last_slot(self) -> int | None:

@@ -17,6 +17,7 @@ from codex_presence_gui.core.usage_index import INDEX_NAME, SLOT_SECONDS, UsageI
 from codex_presence_gui.core.usage_report import RESUMABLE_KINDS
 from codex_presence_gui.paths import BASE_DIR_ENV
 from codex_presence_gui.usage_commands import RESUMED_SECONDS
+from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
 from tests.helpers.usage import Call, call_lines, usage_lines, usage_session_id
 
@@ -205,6 +206,38 @@ def test_an_append_to_a_session_with_a_copy_is_counted_from_all_the_rows(
     assert "99999" not in first.replace(" ", "")  # the copy has fewer calls
     totals = (0.0, sum(c[1] for c in calls), sum(c[2] for c in calls), sum(c[3] for c in calls))
     reports.home.append(copy, call_lines([*LATER, (LAST_AT + 2_100, 1, 0, 1)], before=totals))
+    after = reports.run("daily", "--json")
+    assert not reports.resumed()
+    assert after == reports.fresh("daily", "--json")
+
+
+def test_an_append_without_calls_that_names_another_session_is_counted_from_all_the_rows(
+    reports: Reports,
+) -> None:
+    """A file without its header takes its session id from its name until one comes: its
+    earlier calls then count for the session the header names (here one of another file)."""
+    at = SECOND[0][0] + 10
+    lines = [r.turn_context(at - 5, model="gpt-5", cwd="/w/x"), *call_lines([(at, 1_000, 0, 10)])]
+    path = reports.home.write(usage_session_id(3), lines, started=at - 60)
+    reports.run("daily", "--json")
+    header = r.session_meta(at + 5_000, usage_session_id(2), cwd="/w/x", branch=None)
+    reports.home.append(path, [header])  # no call
+    after = reports.run("daily", "--json")
+    assert not reports.resumed()
+    assert after == reports.fresh("daily", "--json")
+
+
+def test_an_append_without_calls_to_a_copy_is_counted_from_all_the_rows(
+    reports: Reports,
+) -> None:
+    """Of two files of one session with as many calls, the one read furthest counts: lines
+    without calls appended to the other have it counted instead, its earlier calls too."""
+    calls = [(SECOND[0][0], 99_999, 0, 1), *SECOND[1:]]
+    lines = usage_lines(usage_session_id(2), calls, cwd="/w/docs", model="gpt-5.3-codex")
+    copy = reports.home.write(usage_session_id(2), lines, started=SECOND[0][0] - 60, archived=True)
+    first = reports.run("daily", "--json")
+    assert "99999" not in first.replace(" ", "")  # the other file is read further
+    reports.home.append(copy, [r.assistant(LAST_AT + 10, "x" * 5_000)] * 3)
     after = reports.run("daily", "--json")
     assert not reports.resumed()
     assert after == reports.fresh("daily", "--json")
