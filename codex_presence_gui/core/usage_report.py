@@ -596,16 +596,27 @@ class SumsSoFar(_Fields):
             check_by_key: dict[str, UsageRow] = {}
             check_totals = UsageRow("total")
             sums.restore(check_by_key, check_totals, set())
-            names = [*check_by_key, *check_totals.models, *sums.unpriced]
-            names += [model for row in check_by_key.values() for model in row.models]
+            models = [model for row in check_by_key.values() for model in row.models]
+            names = [*check_by_key, *check_totals.models, *sums.unpriced, *models]
             if not all(type(name) is str for name in names):
                 return None
+            # Each row's models among the totals' (which the report's last step adds to).
+            if not all(model in check_totals.models for model in models):
+                return None
+            counts = [0] * 6
             for tally in _every_tally(check_by_key, check_totals):
                 if not _well_typed(tally):
                     return None
+                counts = [a + b for a, b in zip(counts, _tally_values(tally)[:6], strict=True)]
+            if max(counts) >= _SUMS_BOUND:  # sums a report could not write (JSON's 64 bits)
+                return None
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None  # (RecursionError: JSON nested deeper than Python's stack)
         return sums
+
+
+#: Kept sums whose counts add up to this are not ours: the index holds none so large.
+_SUMS_BOUND = 2**62
 
 
 def _tally_values(tally: Tally) -> list[Any]:

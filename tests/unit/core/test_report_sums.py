@@ -208,6 +208,12 @@ def _damaged(change: str) -> str:
         state["first_slot"] = 1.5
     elif change == "a list":
         state = [state]
+    elif change == "a model of no totals":
+        state["totals"][2] = [whole for whole in state["totals"][2] if whole[0] != cell[0]]
+    elif change == "counts past 64 bits":
+        cell[1] = cell[5] = 2**62  # (with the rows after them, not written as JSON)
+    elif change == "nested past Python's depth":
+        return "[" * 100_000 + "]" * 100_000
     return json.dumps(state)
 
 
@@ -226,6 +232,9 @@ def _damaged(change: str) -> str:
         "no totals",
         "a fractional quarter hour",
         "a list",
+        "a model of no totals",
+        "counts past 64 bits",
+        "nested past Python's depth",
     ],
 )
 def test_sums_that_are_not_ours_are_not_used(change: str) -> None:
