@@ -590,7 +590,8 @@ class SumsSoFar(_Fields):
         try:
             state = json.loads(text)
             sums = cls(state["first_slot"], state["rows"], state["totals"], state["unpriced"])
-            if type(sums.first_slot) is not int:
+            # (Asked of SQLite: past 64 bits, its query had ended in a traceback.)
+            if type(sums.first_slot) is not int or abs(sums.first_slot) >= _SUMS_BOUND:
                 return None
             # Every value where the report puts it, of its type: a damaged file is not used.
             check_by_key: dict[str, UsageRow] = {}
@@ -615,7 +616,8 @@ class SumsSoFar(_Fields):
         return sums
 
 
-#: Kept sums whose counts add up to this are not ours: the index holds none so large.
+#: Kept sums whose counts add up to this, or of a quarter hour as far from 1970, are not
+#: ours: the index holds none so large.
 _SUMS_BOUND = 2**62
 
 

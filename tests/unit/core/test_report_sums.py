@@ -212,6 +212,8 @@ def _damaged(change: str) -> str:
         state["totals"][2] = [whole for whole in state["totals"][2] if whole[0] != cell[0]]
     elif change == "counts past 64 bits":
         cell[1] = cell[5] = 2**62  # (with the rows after them, not written as JSON)
+    elif change == "a quarter hour past 64 bits":
+        state["first_slot"] = -900 * 2**64
     elif change == "nested past Python's depth":
         return "[" * 100_000 + "]" * 100_000
     return json.dumps(state)
@@ -234,6 +236,7 @@ def _damaged(change: str) -> str:
         "a list",
         "a model of no totals",
         "counts past 64 bits",
+        "a quarter hour past 64 bits",
         "nested past Python's depth",
     ],
 )
