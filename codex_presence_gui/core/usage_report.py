@@ -601,6 +601,9 @@ class SumsSoFar(_Fields):
             names = [*check_by_key, *check_totals.models, *sums.unpriced, *models]
             if not all(type(name) is str for name in names):
                 return None
+            # No lone surrogate (the index holds none, and the report's JSON writer refuses
+            # one): UnicodeEncodeError, a ValueError.
+            "".join(names).encode()
             # Each row's models among the totals' (which the report's last step adds to).
             if not all(model in check_totals.models for model in models):
                 return None

@@ -212,6 +212,9 @@ def _damaged(change: str) -> str:
         state["totals"][2] = [whole for whole in state["totals"][2] if whole[0] != cell[0]]
     elif change == "counts past 64 bits":
         cell[1] = cell[5] = 2**62  # (with the rows after them, not written as JSON)
+    elif change == "a model named with a lone surrogate":
+        cell[0] = "gpt-5\udcff"
+        state["totals"][2].append(["gpt-5\udcff", None, None])
     elif change == "a quarter hour past 64 bits":
         state["first_slot"] = -900 * 2**64
     elif change == "nested past Python's depth":
