@@ -248,8 +248,6 @@ def test_sums_that_are_not_ours_are_not_used(change: str) -> None:
     assert SumsSoFar.from_text(_damaged(change)) is None
 
 
-@pytest.mark.parametrize(
-    "text", ["", "{", "null", "[]", '{"first_slot": 0}', "\udcff", "[" * 100_000 + "]" * 100_000]
-)
+@pytest.mark.parametrize("text", ["", "{", "null", "[]", '{"first_slot": 0}', "\udcff"])
 def test_text_that_is_no_sums_is_not_used(text: str) -> None:
     assert SumsSoFar.from_text(text) is None
