@@ -54,6 +54,13 @@ class Reports:
             del self.made[made:]
             shutil.rmtree(fresh_base)
 
+    def made_whole(self, kind: str, *options: str) -> str:
+        """Run a report that must be made from all the rows: what a fresh one prints."""
+        made = self.run(kind, *options)
+        assert not self.resumed()
+        assert made == self.fresh(kind, *options)
+        return made
+
     def resumed(self) -> bool:
         """Whether the last report made went on from kept sums."""
         return self.made[-1]["resume"] is not None
@@ -189,9 +196,7 @@ def test_a_report_after_any_other_change_is_made_from_all_the_rows(
 ) -> None:
     reports.run(kind, "--json")
     change(reports.home)
-    after = reports.run(kind, "--json")
-    assert not reports.resumed()
-    assert after == reports.fresh(kind, "--json")
+    reports.made_whole(kind, "--json")
 
 
 def test_an_append_to_a_session_with_a_copy_is_counted_from_all_the_rows(
@@ -206,9 +211,7 @@ def test_an_append_to_a_session_with_a_copy_is_counted_from_all_the_rows(
     assert "99999" not in first.replace(" ", "")  # the copy has fewer calls
     totals = (0.0, sum(c[1] for c in calls), sum(c[2] for c in calls), sum(c[3] for c in calls))
     reports.home.append(copy, call_lines([*LATER, (LAST_AT + 2_100, 1, 0, 1)], before=totals))
-    after = reports.run("daily", "--json")
-    assert not reports.resumed()
-    assert after == reports.fresh("daily", "--json")
+    reports.made_whole("daily", "--json")
 
 
 def test_an_append_without_calls_that_names_another_session_is_counted_from_all_the_rows(
@@ -222,9 +225,7 @@ def test_an_append_without_calls_that_names_another_session_is_counted_from_all_
     reports.run("daily", "--json")
     header = r.session_meta(at + 5_000, usage_session_id(2), cwd="/w/x", branch=None)
     reports.home.append(path, [header])  # no call
-    after = reports.run("daily", "--json")
-    assert not reports.resumed()
-    assert after == reports.fresh("daily", "--json")
+    reports.made_whole("daily", "--json")
 
 
 def test_an_append_without_calls_to_a_copy_is_counted_from_all_the_rows(
@@ -238,9 +239,7 @@ def test_an_append_without_calls_to_a_copy_is_counted_from_all_the_rows(
     first = reports.run("daily", "--json")
     assert "99999" not in first.replace(" ", "")  # the other file is read further
     reports.home.append(copy, [r.assistant(LAST_AT + 10, "x" * 5_000)] * 3)
-    after = reports.run("daily", "--json")
-    assert not reports.resumed()
-    assert after == reports.fresh("daily", "--json")
+    reports.made_whole("daily", "--json")
 
 
 def test_a_write_by_another_process_after_the_reports_update_is_counted(
@@ -277,8 +276,7 @@ def test_sums_are_kept_for_their_quarter_hour_only(
     reports.run("daily", "--json")
     clock[0] += report_cache.VALID_SECONDS
     _append(reports.home, 2, LATER, SECOND)
-    assert reports.run("daily", "--json") == reports.fresh("daily", "--json")
-    assert not reports.resumed()
+    reports.made_whole("daily", "--json")
 
 
 def test_session_and_project_reports_keep_no_sums(reports: Reports) -> None:
