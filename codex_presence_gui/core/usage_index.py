@@ -1228,9 +1228,11 @@ class UsageIndex:
         if until is not None:
             query += " AND u.slot < ?"
             parameters.append(until)
-        # In full (the order the index by slot holds them in): a report's sums kept before a
-        # quarter hour go on with the rows after it in the order a whole report adds them.
-        query += " ORDER BY u.slot, u.file_id, u.model, u.long_context, u.service_tier"
+        # In full: a report's sums kept before a quarter hour go on with the rows after it in
+        # the order a whole report adds them; by path, not by id: two indexes that met the
+        # files in another order (the window's, built as Codex writes, and a rebuilt one) add
+        # the costs of a quarter hour in one order, to the same last digit.
+        query += " ORDER BY u.slot, f.path, u.model, u.long_context, u.service_tier"
         with closing(self._db.execute(query, parameters)) as cursor:
             yield from cursor
 
@@ -1403,7 +1405,7 @@ _COPIES_LEFT_OUT = (
 
 #: ``UsageIndex.session_rows`` after ``_COPIES_LEFT_OUT``: each session's place (by the last
 #: of its calls within the runs, then its id), rows and first start, then its rows in
-#: ``slot_rows``' order, said whole (the index by slot holds the key after the slot).
+#: ``slot_rows``' order, said whole.
 _SESSION_ROWS = (
     ", counted AS (SELECT f.session_id AS session_id, max(u.last_at) AS last_at,"
     " count(*) AS row_count FROM usage u JOIN files f ON f.id = u.file_id"
@@ -1418,7 +1420,7 @@ _SESSION_ROWS = (
     " f.repository, p.place, p.row_count, p.started_at FROM usage u"
     " JOIN files f ON f.id = u.file_id JOIN placed p ON p.session_id = f.session_id"
     " WHERE f.home IN {homes} AND u.file_id NOT IN copies{within}"
-    " ORDER BY u.slot, u.file_id, u.model, u.long_context, u.service_tier"
+    " ORDER BY u.slot, f.path, u.model, u.long_context, u.service_tier"
 )
 
 

@@ -7,6 +7,7 @@ import io
 import json
 from datetime import UTC, date, tzinfo
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from codex_presence_gui.core.pricing import Pricer, PriceSpan, UnitPrices
-from codex_presence_gui.core.usage_index import SLOT_SECONDS, SlotRow
+from codex_presence_gui.core.usage_index import SLOT_SECONDS, SlotRow, UsageIndex
 from codex_presence_gui.core.usage_report import (
     RESUMABLE_KINDS,
     SumsSoFar,
@@ -25,6 +26,8 @@ from codex_presence_gui.core.usage_report import (
     report_text_lines,
     write_report_csv,
 )
+from tests.helpers.rollout import BASE, CodexHome
+from tests.helpers.usage import usage_lines, usage_session_id
 
 #: 2026-05-03 20:00 UTC: the rows' quarter hours run over three days in every zone below.
 FIRST_SLOT = 1_777_838_400
@@ -251,3 +254,55 @@ def test_sums_that_are_not_ours_are_not_used(change: str) -> None:
 @pytest.mark.parametrize("text", ["", "{", "null", "[]", '{"first_slot": 0}', "\udcff"])
 def test_text_that_is_no_sums_is_not_used(text: str) -> None:
     assert SumsSoFar.from_text(text) is None
+
+
+#: Four calls of one quarter hour (each below the long context) whose costs, added in one
+#: order and in the other, print apart in a report's sixth decimal (2.527197 and 2.527198).
+ONE_QUARTER_HOUR = [
+    (BASE + 10, 256_558, 915, 44_694),
+    (BASE + 20, 64_691, 998, 76_387),
+    (BASE + 30, 12_358, 491, 27_423),
+    (BASE + 40, 201_927, 646, 22_900),
+]
+
+
+def _indexed(home: CodexHome, path: Path, order: list[int]) -> str:
+    """The daily report of an index that met the sessions in ``order``, one update each."""
+    with UsageIndex(path) as index:
+        for number in order:
+            session = usage_session_id(number)
+            call = [ONE_QUARTER_HOUR[number]]
+            home.write(session, usage_lines(session, call, cwd="/w/a", model="gpt-5.3-codex"))
+            index.update([str(home.root)])
+        report = report_from_rows(
+            "daily",
+            index.slot_rows([str(home.root)]),
+            {},
+            zone=UTC,
+            pricer=Pricer(store=_FourPrices()),
+        )
+    return "".join(report_json_text(report, UTC, (None, None)))
+
+
+class _FourPrices:
+    def load_prices(self, library: str) -> list[PriceSpan]:
+        units = UnitPrices(Decimal("0.0000013"), Decimal("0.00000031"), Decimal("0.0000107"))
+        return [PriceSpan("gpt-5.3-codex", False, "", "2000-01-01", None, units)]
+
+    def save_price(self, library: str, span: PriceSpan) -> None:
+        pass
+
+
+def test_the_report_of_an_index_does_not_depend_on_the_order_its_files_were_read(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """The window's index meets files as Codex writes them, a rebuilt one as a walk finds
+    them: their reports are the same, to the last digit of every cost (the rows of a quarter
+    hour are added by the files' paths, not by the order the index met them)."""
+    forward = _indexed(codex_home, tmp_path / "a.sqlite3", [0, 1, 2, 3])
+    for path in codex_home.files:
+        path.unlink()
+    codex_home.files.clear()
+    backward = _indexed(codex_home, tmp_path / "b.sqlite3", [3, 2, 1, 0])
+    assert '"cost_usd": 2.52719' in forward
+    assert backward == forward
