@@ -3,12 +3,16 @@ index's rows of its last hour, and prints what a report made from nothing prints
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from codex_presence_gui.cli import main
 from codex_presence_gui.core import report_cache, usage_report
@@ -307,3 +311,105 @@ def test_an_update_says_from_which_quarter_hour_it_only_added_calls(
         assert appended.mark_after == index.written_mark() != first.mark_after
         assert appended.changed_from == int(LATER[1][0]) // SLOT_SECONDS * SLOT_SECONDS
         assert appended.changed_from == index.last_slot()
+
+
+#: A step between two reports, to a session and one of its files: calls appended, this many
+#: seconds after the last call of all (before it: dated in the past); lines without calls; a
+#: copy of the file made (with its first calls only, as a copy taken earlier); the file
+#: written again with its last call only; a new session.
+_after = st.one_of(st.integers(0, 4_000), st.integers(-5_400, 0))
+_step = st.tuples(
+    st.sampled_from(["calls", "calls", "no calls", "copy", "rewrite", "new"]),
+    st.integers(0, 4),
+    st.integers(0, 1),
+    _after,
+    st.integers(1, 3),
+)
+
+
+class _Files:
+    """A home's sessions, each with its files and the calls written to each."""
+
+    def __init__(self, home: CodexHome, seed: int) -> None:
+        self.home = home
+        self.seed = seed
+        self.sessions: dict[int, list[tuple[Path, list[Call]]]] = {}
+
+    @property
+    def latest(self) -> float:
+        return max(c[0] for files in self.sessions.values() for _, made in files for c in made)
+
+    def start(self, number: int, at: float, count: int) -> None:
+        # 40 minutes apart: a session's calls on both sides of the sums kept an hour before
+        # the last call.
+        made = [(at + 2_400 * n, 1_000 + 37 * (self.seed + n), 10 * n, 7 + n) for n in range(count)]
+        self.sessions[number] = [(self._write(number, made, archived=False), made)]
+
+    def _write(self, number: int, made: list[Call], *, archived: bool) -> Path:
+        session = usage_session_id(number)
+        lines = usage_lines(session, made, cwd=f"/w/p{number % 2}", model="gpt-5.3-codex")
+        # (The same name for every file of a session: copies of one another.)
+        return self.home.write(session, lines, started=BASE + number, archived=archived)
+
+    def step(self, what: str, number: int, which: int, after: float, count: int) -> None:
+        if what == "new" or number not in self.sessions:
+            if number not in self.sessions:
+                self.start(number, self.latest + after, count)
+            return
+        files = self.sessions[number]
+        path, made = files[which % len(files)]
+        last = max(call[0] for call in made)
+        if what == "calls":
+            at = max(last, self.latest + after)
+            new = [(at + 1_000 * n, 500 + self.seed + n, n, 3 + n) for n in range(count)]
+            self.home.append(path, call_lines(new, before=_summed(made)))
+            made += new
+        elif what == "no calls":
+            self.home.append(path, [r.assistant(last + 5, "done")])
+        elif what == "copy" and len(files) == 1:
+            files.append((self._write(number, made[:count], archived=True), made[:count]))
+        elif what == "rewrite":
+            files[which % len(files)] = (path, made[-1:])
+            path.unlink()
+            self._write(number, made[-1:], archived="archived" in path.parts)
+
+
+@settings(max_examples=50, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    steps=st.lists(_step, min_size=1, max_size=5),
+    kind=st.sampled_from(RESUMABLE_KINDS),
+    seed=st.integers(0, 1_000),
+)
+def test_every_report_after_any_changes_is_what_a_new_index_prints(
+    steps: list[tuple[str, int, int, int, int]], kind: str, seed: int, tmp_path_factory: Any
+) -> None:
+    """Whatever happened between two reports, resumed or not, each prints what a report from
+    a new index prints."""
+    folder = tmp_path_factory.mktemp("steps")
+    home = CodexHome(folder / "home")
+    (home.root / "sessions").mkdir(parents=True)
+    base, fresh = folder / "app", folder / "fresh"
+
+    def report(at: Path) -> str:
+        os.environ[BASE_DIR_ENV] = str(at)
+        out = io.StringIO()
+        with redirect_stdout(out):
+            assert main(["report", kind, "--json", "--codex-home", str(home.root)]) == 0
+        return out.getvalue()
+
+    files = _Files(home, seed)
+    for number in range(3):
+        files.start(number, BASE + 86_400 * number, 4)
+    try:
+        report(base)
+        for step in steps:
+            files.step(*step)
+            resumed = report(base)
+            shutil.rmtree(fresh, ignore_errors=True)
+            assert resumed == report(fresh)
+    finally:
+        os.environ.pop(BASE_DIR_ENV, None)
+
+
+def _summed(calls: list[Call]) -> tuple[float, int, int, int]:
+    return (0.0, sum(c[1] for c in calls), sum(c[2] for c in calls), sum(c[3] for c in calls))
