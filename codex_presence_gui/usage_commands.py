@@ -404,8 +404,9 @@ def _run_report(
             if key is not None and args.kind in RESUMABLE_KINDS:
                 sums = kept_sums(cache_folder, key, result.mark_before, made_at)
                 resume = _sums_to_resume(result, mark, sums)
-                # Kept by a report whose update read calls, as the next one after an append
-                # will: a report that read none would import json only to write them (3 ms).
+                # Kept by a report whose update read a file (its reader imported json), as the
+                # next one after an append will: one that read none would import json only to
+                # write them (3 ms).
                 last = index.last_slot() if result.read else None
                 if last is not None:
                     # Sums kept up to the last hour of calls (what the next update adds comes
@@ -662,13 +663,13 @@ def _begun(rows: Iterator[_T]) -> Iterator[_T]:
     return rows if first is None else chain((first,), rows)
 
 
-#: A session report is written as it is read when the quarter hours it counts are at most this
-#: many runs (one, as a rule: see counted_runs), and when no sum of the index can reach
-#: half of JSON's 64 bits (SQLite's bound on the sums is a float: near, not exact).
 #: A report by time or by model keeps its sums up to this long before the index's last call
 #: (``report_cache.keep_sums``): after an append (calls of now), the next one reads only the
 #: rows from there on.
 RESUMED_SECONDS = 3600
+#: A session report is written as it is read when the quarter hours it counts are at most this
+#: many runs (one, as a rule: see counted_runs), and when no sum of the index can reach
+#: half of JSON's 64 bits (SQLite's bound on the sums is a float: near, not exact).
 STREAMED_RUNS_MAX = 64
 STREAMED_SUMS_MAX = float(2**63)
 

@@ -30,7 +30,8 @@ FOLDER_NAME = "report-cache"
 #: Reports longer than this (characters) are not kept: a session report of 100,000 sessions
 #: is 72 MB, and is written as it is read rather than held.
 MAX_KEPT_CHARS = 1 << 20
-#: Kept reports at most (each command line has its own); the oldest go first.
+#: Kept reports at most (each command line has its own), and as many kept sums; the oldest
+#: go first.
 MAX_KEPT = 16
 #: A kept report is used only within the quarter hour (UTC) it was made in.
 VALID_SECONDS = 900
@@ -277,8 +278,8 @@ def _keep(
 
 
 def _prune(where: str, now: float) -> None:
-    """Leave at most ``MAX_KEPT`` kept reports (the least recently made go), and no piece of
-    one that a report ended while writing an hour ago or more."""
+    """Leave at most ``MAX_KEPT`` kept reports and as many kept sums (the least recently
+    made go), and no piece of one that a report ended while writing an hour ago or more."""
     try:
         with os.scandir(where) as entries:
             found = [

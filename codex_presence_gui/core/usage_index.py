@@ -225,6 +225,8 @@ _WHOLE_ROW = (
     " home, recheck_at, note FROM files WHERE id = ?"
 )
 
+#: Where a read's ``fields`` (the files row, in the UPDATE's order) hold the session id.
+_SESSION_ID_FIELD = 9
 #: ``changed_from`` while an update has changed no sums (later than any quarter hour).
 _NOTHING_CHANGED = 1 << 62
 
@@ -847,7 +849,7 @@ class UsageIndex:
         # Looked at with or without new calls: lines without calls can give the file another
         # session id (its earlier calls then count for another session), or have it read
         # further than a copy of its session (the copy counted is then another).
-        session_id = read.fields[9]
+        session_id = read.fields[_SESSION_ID_FIELD]
         others = self._db.execute(
             "SELECT 1 FROM files WHERE session_id = ? AND id != ? LIMIT 1", (session_id, row[0])
         ).fetchone()
