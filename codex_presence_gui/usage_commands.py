@@ -402,7 +402,9 @@ def _run_report(
             starts = index.session_starts(existing) if args.kind == "session" else None
             resume = keep_from = None
             if key is not None and args.kind in RESUMABLE_KINDS:
-                sums = kept_sums(cache_folder, key, result.mark_before, made_at)
+                sums = None  # looked for only after an append: no file opened otherwise
+                if result.changed_from is not None:
+                    sums = kept_sums(cache_folder, key, result.mark_before, made_at)
                 resume = _sums_to_resume(result, mark, sums)
                 # Kept by a report whose update read a file (its reader imported json), as the
                 # next one after an append will: one that read none would import json only to
