@@ -470,20 +470,30 @@ WRAP_POINT = "\u200b"
 LONGEST_RUN = 20
 
 
+def _breaks_after(char: str, following: str) -> bool:
+    """Whether a wrapped label may break between ``char`` and ``following``: after a space,
+    a "/", or a "-" before a letter. Never after a "\\" (a Windows folder's
+    "C:\\Users\\…\\profiles" had stood whole, 400 px wide), nor in "-5" ("gpt-5-2025-08-07"):
+    Qt keeps those together, as Unicode's line breaking does."""
+    if char.isspace() or char == "/":
+        return True
+    return char == "-" and following.isalpha()
+
+
 def wrappable(text: str) -> str:
     """``text`` with a break point in every run of ``LONGEST_RUN`` characters that has no
-    place to break already (spaces, and the / \\ - of a folder's name), for a wrapped label;
-    never inside a character drawn from several (see ``_joins``)."""
+    place to break already (see ``_breaks_after``), for a wrapped label; never inside a
+    character drawn from several (see ``_joins``)."""
     out = []
     run = 0
     previous = ""
-    for char in text:
+    for index, char in enumerate(text):
         if run >= LONGEST_RUN and not char.isspace() and not _joins(previous, char):
             out.append(WRAP_POINT)
             run = 0
         out.append(char)
         previous = char
-        run = 0 if char.isspace() or char in "/\\-" else run + 1
+        run = 0 if _breaks_after(char, text[index + 1 : index + 2]) else run + 1
     return "".join(out)
 
 

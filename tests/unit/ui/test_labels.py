@@ -126,3 +126,30 @@ def test_a_long_name_gets_break_points_only_between_whole_characters() -> None:
         "a" * LONGEST_RUN + WRAP_POINT + "a" * LONGEST_RUN + WRAP_POINT + "b"
     )
     assert wrappable("a/" + "b" * LONGEST_RUN) == "a/" + "b" * LONGEST_RUN  # nothing after
+
+
+def test_a_name_breaks_where_qt_would_not_have_broken_it(qtbot: QtBot) -> None:
+    """Qt breaks a line after a space, a "/" and a "-" before a letter, but never after a
+    "\\" nor in "-5": a Windows folder ("C:\\Users\\…") or a dated model's name
+    ("gpt-5-2025-08-07-…") had been left whole, wider than a 360 px page, as if it broke
+    there. Wrapped, no run of it is wider than ``LONGEST_RUN`` characters."""
+    from PySide6.QtGui import QFontMetrics
+
+    from codex_presence_gui.ui.labels import LONGEST_RUN, wrappable
+
+    for text in (
+        "C:\\Users\\Administrator\\AppData\\Roaming\\Codex\\profiles\\work",
+        "gpt-5-2025-08-07-" + "-".join("1234567890" * 3),
+        "bad\\x07name\\x1b[31mred\\x00nul\\u202eevil\\u200b" + "x" * 60,
+    ):
+        label = wrapped_label()
+        qtbot.addWidget(label)
+        label.setText(wrappable(text))
+        widest = QFontMetrics(label.font()).horizontalAdvance("W" * (LONGEST_RUN + 1))
+        assert label.minimumSizeHint().width() <= widest, text
+        label.setText(text)  # unbroken, it is wider: the check above measures something
+        assert label.minimumSizeHint().width() > widest, text
+    # Where Qt breaks, nothing is added.
+    folder = "/home/dev/" + "a" * (LONGEST_RUN - 1)
+    assert wrappable(folder) == folder
+    assert wrappable("a-" + "b" * LONGEST_RUN) == "a-" + "b" * LONGEST_RUN
