@@ -68,6 +68,7 @@ from codex_presence_gui.ui.labels import (
     QWIDGETSIZE_MAX,
     ElidedLabel,
     show_as_written,
+    wrappable,
     wrapped_label,
 )
 from codex_presence_gui.ui.limits_panel import LimitsPanel
@@ -243,17 +244,22 @@ class SetupPanel(QFrame):
             else "Codex's folder was not found"
         )
         if not_folders:
-            self.body.setText(
+            text = (
                 f"{APP_NAME} reads the logs that Codex keeps in its folder on this computer, "
                 f"but {not_folders}. Choose Codex's folder (usually ~/.codex)."
             )
-            return
-        self.body.setText(
-            f"{APP_NAME} reads the logs that Codex keeps in its folder on this computer, and "
-            f"found none in {homes}. If Codex keeps its folder somewhere else, choose that "
-            "folder. If you have not used Codex on this computer yet, run it once: this "
-            "window fills in by itself."
-        )
+        else:
+            text = (
+                f"{APP_NAME} reads the logs that Codex keeps in its folder on this computer, "
+                f"and found none in {homes}. If Codex keeps its folder somewhere else, choose "
+                "that folder. If you have not used Codex on this computer yet, run it once: "
+                "this window fills in by itself."
+            )
+        # A long folder's name breaks rather than widen the window: whole, a Windows folder
+        # ("C:\Users\…\profiles\work") made the window 421 px wide, also behind the Usage
+        # page, on a 360 px screen.
+        self.body.setText(wrappable(text))
+        self.body.setAccessibleName(text)
 
     def _choose(self) -> None:
         folder = choose_folder(self, "Choose Codex's folder", self.looked_in)

@@ -2217,3 +2217,15 @@ def test_one_session_and_two_sets_of_limits_fit_the_full_layout_at_the_first_siz
     )
     qtbot.waitUntil(lambda: not window.live_page.verticalScrollBar().isVisible())
     assert not window.compact
+
+
+def test_a_long_windows_folder_does_not_widen_the_setup_panel(qtbot: QtBot) -> None:
+    """A Windows folder has no place Qt breaks at ("\\" is none): whole, it made the
+    window 421 px wide on a 360 px screen, the Usage page too (the live page behind it
+    sets the least width). It breaks now; a screen reader hears it whole."""
+    window = make_window(qtbot)
+    home = Path("C:\\Users\\Administrator\\AppData\\Roaming\\Codex\\profiles\\work")
+    window.show_dashboard(dashboard(homes=(home,), missing=(home,)))
+    body = window.setup_panel.body
+    assert body.minimumSizeHint().width() < 200
+    assert f"found none in {home}." in body.accessibleName()
