@@ -489,10 +489,13 @@ def _period(label: str, rows: list[UsageRow | None]) -> PeriodTotal:
     )
 
 
-#: The colour of "Other models" (and of a sixth model when there are six).
+#: The colour of "Other models", and of no model: a sixth model of six takes one of its own.
 OTHER_COLOR = CHART_MODELS - 1
 #: Colours for the cost bars' models that the token bars do not name (after the chart's).
 COST_COLORS = tuple(range(CHART_MODELS, CHART_MODELS + CHART_MODELS - 1))
+#: The colour of the token bars' sixth model when there are six (a heavy month's gpt-5.5,
+#: 5.4, 5.3-codex, 5.2-codex, 5.1-codex-mini and -max): in the grey, it read as "Other".
+SIXTH_COLOR = COST_COLORS[0]
 
 
 class _Stacking:
@@ -515,7 +518,7 @@ class _Stacking:
             self.index = {name: i for i, name in enumerate(names)}
         self.shown = shown
         if own_colors is None:
-            colors = list(range(len(shown)))
+            colors = [i if i < OTHER_COLOR else SIXTH_COLOR for i in range(len(shown))]
         else:
             used = set(own_colors.values())
             free = iter([c for c in (*COST_COLORS, *range(OTHER_COLOR)) if c not in used])

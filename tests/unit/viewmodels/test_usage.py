@@ -236,6 +236,25 @@ def test_a_model_only_the_cost_bars_name_never_takes_the_grey_of_other_models(
     assert colors[5] not in (OTHER_COLOR, *range(5))
 
 
+def test_a_sixth_model_of_six_has_a_colour_of_its_own_not_the_grey_of_other_models() -> None:
+    """Six models fit the chart's colours: the sixth is drawn in a hue of its own, never in
+    the grey that means "Other models" when there are more (a sixth model in grey read as
+    "Other"); its colour is one the cost bars then leave to it."""
+    slots = [slot(TODAY, 1000 * (6 - i), model=f"m{i}") for i in range(6)]
+    chart = usage_view(recent(slots)).chart
+    assert chart is not None
+    names, colors = chart.stacking(cost=False)
+    assert names == ("m0", "m1", "m2", "m3", "m4", "m5")
+    assert colors[:5] == (0, 1, 2, 3, 4)
+    assert colors[5] not in (OTHER_COLOR, *range(5))
+    assert len(set(colors)) == 6
+    # Seven: the grey is "Other models" again, and only it.
+    slots.append(slot(TODAY, 10, model="m6"))
+    names, colors = usage_view(recent(slots)).chart.stacking(cost=False)  # type: ignore[union-attr]
+    assert names[-1] == OTHER_MODELS
+    assert colors == (0, 1, 2, 3, 4, OTHER_COLOR)
+
+
 def test_tables_by_project_and_model_with_shares() -> None:
     """Most tokens first; a share of the 30 days' tokens; the cost an estimate."""
     slots = [
