@@ -274,7 +274,7 @@ class UsageTable(QTableView):
         self.ledger = Ledger(self)
         model.modelReset.connect(self._measure)
         model.dataChanged.connect(self._measure)
-        model.headerDataChanged.connect(self._measure)  # "Share" or "Cost share"
+        model.headerDataChanged.connect(self._measure)  # "Share" or "Cost %"
         header.sortIndicatorChanged.connect(self._measure)
         self._measure()
 
@@ -330,6 +330,19 @@ class UsageTable(QTableView):
     def scrolls(self) -> bool:
         """True when it has more rows than it shows (``TABLE_ROWS``)."""
         return self.source_model.rowCount() > TABLE_ROWS
+
+    def sort_for(self, mode: ChartMode) -> None:
+        """Most cost first while the page shows cost, most tokens first while it shows tokens,
+        when the rows were in the other mode's first order (one the user picked is kept): by
+        tokens under cost shares, the shares had read out of order (13 %, 9 %, 12 %)."""
+        header = self.horizontalHeader()
+        if header.sortIndicatorOrder() != Qt.SortOrder.DescendingOrder:
+            return
+        was, now = (UsageColumn.TOKENS, UsageColumn.COST)
+        if mode is not ChartMode.COST:
+            was, now = now, was
+        if header.sortIndicatorSection() == was:
+            self.sortByColumn(now, Qt.SortOrder.DescendingOrder)
 
     def share_fits(self) -> bool:
         """True when its names keep ``NAME_COMFORT_CHARS`` (or the whole of the longest)
@@ -1059,6 +1072,8 @@ class UsagePage(QScrollArea):
             self.legend.set_mode(mode)
             for model in (self.project_model, self.model_model):
                 model.show_cost_shares(mode is ChartMode.COST)
+            for table in (self.project_table, self.model_table):
+                table.sort_for(mode)
 
     # -- export ---------------------------------------------------------------------------
 

@@ -41,8 +41,10 @@ class UsageColumn(enum.IntEnum):
 
 COST_HEADER = "Cost (est.)"
 SHARE_HEADER = "Share"
-#: Share's title while the page shows cost: what it is a share of, said where it shows.
-COST_SHARE_HEADER = "Cost share"
+#: Share's title while the page shows cost: what it is a share of, said where it shows, and
+#: hardly wider than "Share" ("Cost share", twice as wide, had hidden the column beside a
+#: model named "gpt-5.1-codex-mini" at the window's first size).
+COST_SHARE_HEADER = "Cost %"
 HEADER_TIPS = {
     UsageColumn.TOKENS: "Tokens used in the last 30 days (input, cached input included, "
     "and output).",

@@ -555,9 +555,11 @@ def test_tokens_or_cost(qtbot: QtBot) -> None:
 def test_share_is_of_the_cost_while_the_page_shows_cost(
     qtbot: QtBot, qtmodeltester: object
 ) -> None:
-    """Switched to cost, the tables' Share is each row's share of the cost ("Cost share",
-    its tooltip says so), sorted by it, a row with no known price a dash sorted last; back
-    to tokens, the share of the tokens. Without any price the page stays on tokens."""
+    """Switched to cost, the tables' Share is each row's share of the cost ("Cost %", its
+    tooltip says so), sorted by it, a row with no known price a dash sorted last; back
+    to tokens, the share of the tokens. Without any price the page stays on tokens. The
+    rows in the first order of one mode take the other's (most cost first, most tokens
+    first); an order the user picked stays."""
     page = UsagePage()
     qtbot.addWidget(page)
     page.show_view(full_view())
@@ -586,20 +588,31 @@ def test_share_is_of_the_cost_while_the_page_shows_cost(
     assert by_tokens == {"gpt-a": "85%", "gpt-b": "10%", "mystery": "5%"}
     assert title() == "Share"
     assert "all tokens" in tip()
+    def order() -> list[str]:
+        return [table.proxy.index(row, 0).data() for row in range(table.proxy.rowCount())]
+
+    assert order() == ["gpt-a", "gpt-b", "mystery"]  # most tokens first
     page.cost_button.click()
     assert shares() == {"gpt-a": "95%", "gpt-b": "5%", "mystery": "—"}
-    assert title() == "Cost share"
+    assert title() == "Cost %"
+    assert header.sortIndicatorSection() == UsageColumn.COST
+    assert order() == ["gpt-a", "gpt-b", "mystery"]  # most cost first, the unpriced last
     assert "API-equivalent cost" in tip()
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     # Its title measured anew: "Cost share" whole over its column.
     width = header.sectionSizeFromContents(UsageColumn.SHARE).width()
     assert header.sectionSize(UsageColumn.SHARE) >= width
-    table.proxy.sort(UsageColumn.SHARE, Qt.SortOrder.AscendingOrder)
-    order = [table.proxy.index(row, 0).data() for row in range(3)]
-    assert order == ["gpt-b", "gpt-a", "mystery"]
+    for _ in range(2):  # as two clicks: the first sorts a column of numbers largest first
+        table.sortByColumn(UsageColumn.SHARE, Qt.SortOrder.AscendingOrder)
+    assert order() == ["gpt-b", "gpt-a", "mystery"]
     page.tokens_button.click()
     assert shares() == by_tokens
     assert title() == "Share"
+    assert header.sortIndicatorSection() == UsageColumn.SHARE  # the user's order stays
+    table.sortByColumn(UsageColumn.TOKENS, Qt.SortOrder.DescendingOrder)
+    page.cost_button.click()
+    page.tokens_button.click()
+    assert header.sortIndicatorSection() == UsageColumn.TOKENS  # and back
     page.cost_button.click()
     page.show_view(usage_view(recent([slot(TODAY, 1000, model="mystery")])))  # no price
     assert page.chart.mode is ChartMode.TOKENS
