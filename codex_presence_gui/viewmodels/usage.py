@@ -29,6 +29,7 @@ from codex_presence_gui.core.usage_index import rebuilt
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, first_day
 from codex_presence_gui.core.usage_report import (
     COST_LABEL,
+    SHORT_DOLLARS_FROM,
     UNPRICED_NAMED,
     Tally,
     UsageReport,
@@ -616,11 +617,26 @@ def _chart(rows: dict[str, UsageRow], first: date, totals: UsageRow) -> ChartVie
     )
 
 
+def _tip_tokens(count: int) -> str:
+    """Tokens in a tooltip's line: ``1.2M tokens``; every digit where the short form says
+    only a bound (``>999T``: a damaged log's counts, which the tables cannot tell apart)."""
+    text = tokens_text(count)
+    return f"{format_count(count)} tokens" if text.startswith(">") else text
+
+
+def _tip_money(cost: float, partial: bool) -> str:
+    """A cost in a tooltip's line: ``~$2.00``; every digit from ``SHORT_DOLLARS_FROM`` up,
+    where the page's cells say ``~$1.04M`` (tooltips keep the digits the cells cannot)."""
+    if round(cost, 2) < SHORT_DOLLARS_FROM:
+        return approx_money(cost, partial)
+    return f"~{money(cost)}{'+' if partial else ''}"
+
+
 def _value_text(tally: Tally, unpriced: int = 0) -> str:
     """``1M tokens · ~$2.00`` (``~$2.00+`` when ``unpriced`` tokens are not in it)."""
-    text = tokens_text(tally.total)
+    text = _tip_tokens(tally.total)
     if tally.cost_usd is not None:
-        text += f" · {approx_money(tally.cost_usd, unpriced > 0)}"
+        text += f" · {_tip_money(tally.cost_usd, unpriced > 0)}"
     return text
 
 
@@ -633,8 +649,32 @@ def _model_text(tally: Tally, priced: bool) -> str:
     """A model's line in a tooltip: says so when its price is not known (and the library
     knows others': ``priced``)."""
     if tally.cost_usd is None and priced:
-        return f"{tokens_text(tally.total)} · no known price"
+        return f"{_tip_tokens(tally.total)} · no known price"
     return _value_text(tally)
+
+
+#: A tooltip names this many models at most, the rest on one line: a day of 60 models had
+#: made one taller than the screen, its date above the top.
+TIP_MODELS = 12
+
+
+def _model_lines(models: list[tuple[str, Tally]], priced: bool, indent: str = "") -> list[str]:
+    """A tooltip's line for each model, in this order, up to ``TIP_MODELS`` lines: past
+    them, the last says how many other models there are and what they used together."""
+    shown = models if len(models) <= TIP_MODELS else models[: TIP_MODELS - 1]
+    lines = [
+        f"{indent}{model_label(model)}: {_model_text(tally, priced)}" for model, tally in shown
+    ]
+    if len(shown) < len(models):
+        rest = Tally()
+        unpriced = 0
+        for _, tally in models[len(shown) :]:
+            rest.merge(tally)
+            unpriced += tally.total if tally.cost_usd is None else 0
+        # Partly priced: the cost says that some of the tokens are not in it (``+``).
+        text = _model_text(rest, priced) if rest.cost_usd is None else _value_text(rest, unpriced)
+        lines.append(f"{indent}{format_count(len(models) - len(shown))} other models: {text}")
+    return lines
 
 
 def _day_tooltip(
@@ -652,8 +692,7 @@ def _day_tooltip(
         return f"{heading}\nNo usage"
     lines = [heading]
     models = sorted(row.models.items(), key=lambda item: (index[item[0]], -item[1].total, item[0]))
-    for model, tally in models:
-        lines.append(f"{model_label(model)}: {_model_text(tally, priced)}")
+    lines += _model_lines(models, priced)
     if len(models) > 1:
         lines.append(f"Total: {_value_text(row.tally, unpriced_tokens(row))}")
     return "\n".join(lines)
@@ -714,8 +753,8 @@ def _table(
         if len(row.models) > 1 or (row.models and next(iter(row.models)) != row.key):
             priced = totals.cost_usd is not None
             tip.append("By model:")
-            for model, part in sorted(row.models.items(), key=lambda item: -item[1].total):
-                tip.append(f"  {model_label(model)}: {_model_text(part, priced)}")
+            by_tokens = sorted(row.models.items(), key=lambda item: (-item[1].total, item[0]))
+            tip += _model_lines(by_tokens, priced, "  ")
         # Last: the models listed above it are not what it is about.
         if tally.cost_usd is not None and (left_out := _unpriced_line(unpriced, tally.total)):
             tip.append(left_out)

@@ -176,6 +176,55 @@ def test_many_models_share_one_other_colour() -> None:
     assert "m0: 1K tokens" in chart.days[-1].tooltip  # the tooltip still names each one
 
 
+def test_a_day_of_many_models_names_the_first_in_its_tooltip_and_the_rest_on_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A day of 20 models: its tooltip names the 11 most used and says what the 9 others used
+    together (a day of 60 had made a tooltip taller than the screen); so does a project's,
+    under "By model:". Up to ``TIP_MODELS`` models, each is named."""
+    from codex_presence_gui.viewmodels.usage import TIP_MODELS
+
+    prices = {f"m{i:02}": (1e-6, 0.0, 0.0) for i in range(19)}  # m19 has no price
+    monkeypatch.setattr("tests.unit.viewmodels.test_usage.PRICES", prices)
+    slots = [slot(TODAY, 1000 * (20 - i), model=f"m{i:02}") for i in range(20)]
+    view = usage_view(recent(slots))
+    assert view.chart is not None
+    lines = view.chart.days[-1].tooltip.splitlines()
+    assert len(lines) == 1 + TIP_MODELS + 1  # the day, the models, the total
+    assert lines[1] == "m00: 20K tokens · ~$0.02"
+    assert lines[TIP_MODELS - 1].startswith("m10: ")
+    # m11 to m19: 9,000 down to 1,000 tokens, 45,000 in all; m19 has no price (the "+").
+    assert lines[TIP_MODELS] == "9 other models: 45K tokens · ~$0.04+"
+    assert lines[-1].startswith("Total: 210K tokens")
+    project = view.projects[0].tooltip.splitlines()
+    named = project.index("By model:")
+    assert project[named + TIP_MODELS] == "  9 other models: 45K tokens · ~$0.04+"
+    few = usage_view(recent(slots[:TIP_MODELS])).chart
+    assert few is not None
+    assert "other models" not in few.days[-1].tooltip
+    assert len(few.days[-1].tooltip.splitlines()) == 1 + TIP_MODELS + 1
+
+
+def test_tooltips_keep_every_digit_of_sizes_the_cells_can_only_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only a damaged log gets there: 4,000 trillion tokens read ">999T" in the cells, and a
+    cost of millions "~$1.04M"; a day's and a row's tooltips give every digit, as the
+    totals' do."""
+    monkeypatch.setattr(
+        "tests.unit.viewmodels.test_usage.PRICES",
+        {"gpt-a": (1e-9, 0.0, 0.0), "gpt-b": PRICES["gpt-b"]},
+    )
+    huge = 4 * 10**15
+    view = usage_view(recent([slot(TODAY, huge), slot(TODAY, 1_040_000_000_000, model="gpt-b")]))
+    assert view.chart is not None
+    tip = view.chart.days[-1].tooltip
+    assert "gpt-a: 4,000,000,000,000,000 tokens · ~$4,000,000.00" in tip
+    assert "gpt-b: 1.04T tokens · ~$1,040,000.00" in tip
+    assert view.models[0].tokens_text == ">999T"  # the cell: a bound
+    assert "gpt-b: 1.04T tokens · ~$1,040,000.00" in view.projects[0].tooltip
+
+
 def test_the_cost_bars_stack_the_priced_models_costliest_first_in_their_colours() -> None:
     """The cost bars name the models with a cost, the costliest first; each keeps the colour
     the token bars give it, so that switching modes never recolours a model."""
