@@ -386,7 +386,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
     problems = _problems(recent.problems, recent.dating_problems)
     rows = {row.key: row for row in daily.rows}
     totals = daily.totals.tally
-    if totals.total == 0 and totals.calls == 0:
+    if totals.total == 0:  # calls of no tokens too: a page of zeros says nothing
         command = report_command(home_options=options)
         message = QUIET_MESSAGE.format(command=command) if recent.recorded else EMPTY_MESSAGE
         # A command line reads left to right, with its folders, in a window of either

@@ -588,6 +588,7 @@ def test_share_is_of_the_cost_while_the_page_shows_cost(
     assert by_tokens == {"gpt-a": "85%", "gpt-b": "10%", "mystery": "5%"}
     assert title() == "Share"
     assert "all tokens" in tip()
+
     def order() -> list[str]:
         return [table.proxy.index(row, 0).data() for row in range(table.proxy.rowCount())]
 

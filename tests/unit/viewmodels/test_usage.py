@@ -225,6 +225,16 @@ def test_tooltips_keep_every_digit_of_sizes_the_cells_can_only_bound(
     assert "gpt-b: 1.04T tokens · ~$1,040,000.00" in view.projects[0].tooltip
 
 
+def test_calls_of_no_tokens_alone_leave_the_page_empty() -> None:
+    """Calls that all say 0 tokens (a damaged or odd log) are no usage to chart: the page
+    says there is none in the 30 days, rather than a chart scaled 0 to 2 without a bar, and
+    shares of 0 %."""
+    view = usage_view(recent([slot(TODAY, 0), slot(TODAY - timedelta(days=3), 0, model="b")]))
+    assert view.state is UsageState.EMPTY
+    assert view.message.startswith("No Codex usage in the last 30 days.")
+    assert view.compact_line == "today: 0 tokens"
+
+
 def test_the_cost_bars_stack_the_priced_models_costliest_first_in_their_colours() -> None:
     """The cost bars name the models with a cost, the costliest first; each keeps the colour
     the token bars give it, so that switching modes never recolours a model."""
