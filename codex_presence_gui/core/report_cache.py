@@ -292,10 +292,29 @@ def _prune(where: str, now: float) -> None:
     found.sort()
     gone = []
     for suffix in (".report", ".sums"):  # as many of each
-        kept = [path for _, name, path in found if name.endswith(suffix)]
+        kept = [path for _, name, path in found if name.endswith(suffix) and _ours(name)]
         gone += kept[: max(0, len(kept) - MAX_KEPT)]
     old = (now - 3600) * 1e9
-    gone += [path for made, name, path in found if name.endswith(".part") and made < old]
+    gone += [
+        path for made, name, path in found if name.endswith(".part") and made < old and _ours(name)
+    ]
     for path in gone:
         with suppress(OSError):
             os.unlink(path)
+
+
+_HEX_DIGITS = frozenset("0123456789abcdef")
+
+
+def _ours(name: str) -> bool:
+    """A name ``_keep`` gives (``<crc32>.report``, ``<crc32>.sums``, or a piece of one,
+    ``<crc32>.report.<pid>.part``): a file of another name in the folder (a link that took
+    the folder elsewhere, a file of the user's) is never removed."""
+    crc, dot, rest = name.partition(".")
+    if len(crc) != 8 or not dot or not _HEX_DIGITS.issuperset(crc):
+        return False
+    if rest in ("report", "sums"):
+        return True
+    kind, _, piece = rest.partition(".")
+    pid, _, part = piece.partition(".")
+    return kind in ("report", "sums") and pid.isascii() and pid.isdigit() and part == "part"

@@ -150,7 +150,7 @@ def test_a_piece_left_by_a_report_that_ended_while_writing_goes_after_an_hour(
 ) -> None:
     folder = tmp_path / FOLDER_NAME
     folder.mkdir()
-    old, new = folder / "0.report.1.part", folder / "1.report.2.part"
+    old, new = folder / "00000000.report.1.part", folder / "00000001.report.2.part"
     old.write_text("x")
     new.write_text("x")
     os.utime(old, (NOW - 7200, NOW - 7200))
@@ -258,3 +258,20 @@ def test_at_most_max_kept_sums_stay_besides_as_many_reports(tmp_path: Path) -> N
         keep_sums(str(tmp_path), key, "m1", NOW, TEXT)
     assert len(_kept_files(tmp_path)) == MAX_KEPT
     assert len(list((tmp_path / FOLDER_NAME).glob("*.sums"))) == MAX_KEPT
+
+
+def test_only_files_named_as_kept_ones_are_ever_removed(tmp_path: Path) -> None:
+    """A ``report-cache`` that is a link to a folder of the user's (or holds files the app did
+    not make) loses none of them: only ``<crc32>.report``, ``.sums`` and their pieces go."""
+    folder = tmp_path / FOLDER_NAME
+    folder.mkdir()
+    theirs = [folder / f"notes-{number}.report" for number in range(MAX_KEPT + 2)]
+    theirs += [folder / "budget.sums", folder / "draft.report.12.part", folder / "0.report"]
+    for path in theirs:
+        path.write_text("mine")
+        os.utime(path, (NOW - 7200, NOW - 7200))
+    for number in range(MAX_KEPT + 2):
+        keep_report(str(tmp_path), report_key(["daily", str(number)]), "m1", NOW, TEXT)
+    assert all(path.read_text() == "mine" for path in theirs)
+    ours = [path for path in _kept_files(tmp_path) if path not in theirs]
+    assert len(ours) == MAX_KEPT
