@@ -94,11 +94,21 @@ def unknown_zone_setting() -> str | None:
     name = setting.removeprefix(":")
     if name.startswith("/"):
         return None if _is_zone_file(name) else setting
-    if "/" not in name or "," in name:
+    if "," in name:
         return None  # a POSIX rule (a "/" in one is the hour of a change, after a ",")
+    if "/" not in name:
+        if any(char.isdigit() for char in name) or name.startswith("<"):
+            return None  # a POSIX rule, its offset after its name (EST5EDT, <+0545>-5:45)
+        if not name or name.upper() in _UTC_NAMES:
+            return None  # UTC, file or not: the C library counts a name without offset so
+        # A name without an offset that is not a file (``Paris``, ``Tokyo``) is no rule either:
+        # the C library counts it in UTC under that name, which the report showed as a zone.
     found = (os.path.join(folder, name) for folder in ZONE_FOLDERS)
     return None if any(_is_zone_file(path) for path in found) else setting
 
+
+#: Names of UTC that need no zone file: what the C library makes of them is what they mean.
+_UTC_NAMES = frozenset({"UTC", "UCT", "GMT", "Z", "ZULU", "UNIVERSAL", "GREENWICH"})
 
 #: How much of an unknown ``TZ`` a warning shows (a hostile one may be thousands long).
 ZONE_SETTING_SHOWN = 60

@@ -930,7 +930,9 @@ def test_a_zone_without_a_name_is_labelled_by_its_winter_and_summer_abbreviation
         time.tzset()
 
 
-@pytest.mark.parametrize("setting", ["Europe/Nowhere", ":Mars/Olympus", "/nowhere/zone"])
+@pytest.mark.parametrize(
+    "setting", ["Europe/Nowhere", ":Mars/Olympus", "/nowhere/zone", "Paris", ":Tokyo", "Etc/GMT+55"]
+)
 def test_a_tz_naming_no_zone_the_system_has_is_utc_and_said_so(
     monkeypatch: pytest.MonkeyPatch, setting: str
 ) -> None:
@@ -946,7 +948,8 @@ def test_a_tz_naming_no_zone_the_system_has_is_utc_and_said_so(
     try:
         assert unknown_zone_setting() == setting
         assert _zone_name(local_zone()) == "UTC"
-        for known in ("Europe/Paris", "AEST-10AEDT,M10.1.0,M4.1.0/3", "UTC", ":Asia/Tokyo"):
+        known_settings = ("Europe/Paris", "AEST-10AEDT,M10.1.0,M4.1.0/3", "UTC", ":Asia/Tokyo")
+        for known in (*known_settings, "Japan", "EST5EDT", "<+0545>-5:45", "utc", "GMT"):
             monkeypatch.setenv("TZ", known)
             assert unknown_zone_setting() is None, known
     finally:
