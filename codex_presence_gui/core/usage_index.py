@@ -1695,14 +1695,22 @@ def _holds_no_user_data(database: str) -> bool:
 
 def _refuse_what_is_no_file(path: str | Path) -> None:
     """Raise ``NotAFileError`` when a folder, a named pipe, a device or a socket is where the
-    index or SQLite's ``-wal`` and ``-shm`` files beside it go (through a link too: SQLite
-    follows it), or a link there leads to a file that is no SQLite database
-    (``_holds_no_user_data``). SQLite would open it and read it as an empty database or as
-    damage, and the index would write into it or remove it: the app leaves alone what it did
-    not make, and says what is there. A link loop raises its own error here."""
+    index or SQLite's ``-wal``, ``-shm`` and ``-journal`` files beside it go (through a link
+    too: SQLite follows it; a link at those three is refused itself), or a link there leads
+    to a file that is no SQLite database (``_holds_no_user_data``). SQLite would open it and
+    read it as an empty database or as damage, and the index would write into it or remove
+    it: the app leaves alone what it did not make, and says what is there. A link loop raises
+    its own error here."""
     database = os.path.realpath(path)
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-journal"):
         where = f"{database}{suffix}" if suffix else os.fspath(path)
+        if suffix and os.path.islink(where):
+            # SQLite makes these itself and refuses one through a link ("unable to open
+            # database file", said of the index, not of the link), or removes it as a stale
+            # journal: the link is named, and left as it is.
+            raise NotAFileError(
+                where, f"a link is at {where} instead of a file; it is left as it is"
+            )
         try:
             mode = os.stat(where).st_mode
         except FileNotFoundError:

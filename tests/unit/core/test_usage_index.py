@@ -2740,7 +2740,7 @@ def _put(kind: str, where: Path) -> Callable[[], bool]:
     return lambda: stat.S_ISSOCK(os.lstat(where).st_mode)
 
 
-@pytest.mark.parametrize("place", ["", "-wal"])
+@pytest.mark.parametrize("place", ["", "-wal", "-shm", "-journal"])
 @pytest.mark.parametrize("kind", ["fifo", "folder", "socket"])
 def test_what_is_no_file_at_the_index_s_place_is_left_alone_and_named(
     tmp_path: Path, kind: str, place: str
@@ -2762,6 +2762,35 @@ def test_what_is_no_file_at_the_index_s_place_is_left_alone_and_named(
     where = "there" if not place else f"at {path}{place}"
     assert index_problem(path, refused.value) == (
         f"the usage index cannot be kept in {path} ({what} is {where} instead of a file; "
+        "it is left as it is)"
+    )
+
+
+@pytest.mark.parametrize("made", [False, True])
+@pytest.mark.parametrize("place", ["-wal", "-shm", "-journal"])
+def test_a_link_where_sqlite_s_own_files_go_is_named_and_left_alone(
+    tmp_path: Path, place: str, made: bool
+) -> None:
+    """A link at the index's ``-wal``, ``-shm`` or ``-journal``: SQLite refused it as "unable
+    to open database file", which named neither the link nor where it is (or, at a first build,
+    removed a ``-journal`` link as a stale journal). It is named, and it and its file stay."""
+    from codex_presence_gui.core.usage_index import index_problem
+    from codex_presence_gui.paths import NotAFileError
+
+    path = tmp_path / INDEX_NAME
+    if made:
+        with UsageIndex(path):
+            pass
+    theirs = tmp_path / "theirs.txt"
+    theirs.write_text("theirs")
+    link = Path(f"{path}{place}")
+    link.symlink_to(theirs)
+    with pytest.raises(NotAFileError) as refused:
+        UsageIndex(path)
+    assert link.is_symlink()
+    assert theirs.read_text() == "theirs"
+    assert index_problem(path, refused.value) == (
+        f"the usage index cannot be kept in {path} (a link is at {link} instead of a file; "
         "it is left as it is)"
     )
 
