@@ -125,6 +125,12 @@ class _IndexSink:
         self._session_changed()
 
     def long_line(self, prefix: bytes, suffix: bytes, length: int) -> None:
+        if self.skip is not None and self.skip(prefix, 0, len(prefix)) is not None:
+            # Over the cap, but of a kind the ledger never reads (a tool's output, an image),
+            # known from its first bytes as a short one is: passed over as that one would be,
+            # not warned of as skipped (no call was in it).
+            self._pass_over()
+            return
         self._last_info = self._last_context = None
         self.session.long_line(prefix, suffix, length)
         self._session_changed()

@@ -310,3 +310,37 @@ def test_foreign_lines_are_passed_over_and_broken_ones_still_counted(
     # not handed to the parser to be decoded again.
     assert b"garbage" not in decoded
     assert b"[1]" not in decoded
+
+
+def test_an_over_long_line_of_a_kind_the_ledger_never_reads_is_passed_over_unsaid(
+    tmp_path: Path,
+) -> None:
+    """A model's tool call over the line cap (a huge patch) holds no usage: it is passed
+    over as a short one of its kind is, not warned of as a line skipped (every report had
+    said "1 over-long line skipped", and was not kept). An over-long line that might hold
+    usage is still said."""
+    from codex_presence_gui.core.jsonl import MAX_DECODE_BYTES
+
+    huge = "x" * (MAX_DECODE_BYTES + 1000)
+    lines = [
+        r.session_meta(BASE, SID),
+        _turn_context(BASE + 1, 1, "gpt-5.4", "/home/dev/a"),
+        r.token_count(BASE + 2, r.usage(1000, 0, 10), r.usage(1000, 0, 10)),
+        r.assistant(BASE + 3, huge),
+        # A patch too big to read whole: its call cannot be told from its ends.
+        r.envelope(BASE + 3, "response_item", {"type": "function_call", "arguments": huge}),
+        r.call_output(BASE + 3, "call-1", huge),
+        r.token_count(BASE + 4, r.usage(3000, 0, 30), r.usage(2000, 0, 20)),
+    ]
+    path = tmp_path / r.rollout_name(BASE, SID)
+    path.write_text("\n".join(lines) + "\n")
+    rollout = _rollout(str(path), FileStat.from_stat(os.stat(path)), str(tmp_path), False)
+    read = _read_file((rollout, None), _ReadContext(NOW, {str(tmp_path): ""}))
+    assert read.problems == []
+    assert sum(sums[0] for sums in read.sums.values()) == 2
+    # A token count as long: it may hold a call, so it is said.
+    lines[3:6] = [r.event(BASE + 3, "token_count", info=None, note=huge)]
+    path.write_text("\n".join(lines) + "\n")
+    rollout = _rollout(str(path), FileStat.from_stat(os.stat(path)), str(tmp_path), False)
+    read = _read_file((rollout, None), _ReadContext(NOW, {str(tmp_path): ""}))
+    assert [problem.kind for problem in read.problems] == [ProblemKind.LONG_LINES]
