@@ -723,10 +723,12 @@ class UsageIndex:
         try:
             self._check_types()
             known, todo, seen = self._plan(homes, walked, unsearched, whole=False)
-            configs = self._configs_changed(homes)
+            config_problems: list[Problem] = []
+            configs = self._configs_changed(homes, config_problems)
         finally:
             _roll_back(db)
         if not todo and not configs and len(seen) == len(known):
+            result.problems.extend(config_problems)
             result.problems.extend(_standing(known.values(), ()))
             result.seconds = time.perf_counter() - started
             return result
@@ -738,7 +740,9 @@ class UsageIndex:
         try:
             result.mark_before = self.written_mark()
             known, todo, seen = self._plan(homes, walked, unsearched)
-            configs = self._configs_changed(homes)
+            config_problems = []
+            configs = self._configs_changed(homes, config_problems)
+            result.problems.extend(config_problems)
             # The first quarter hour changed, while the update only appends (see changed_from).
             changed_from: int | None = None if configs else _NOTHING_CHANGED
             retiered = [(home,) for home, (_, _, changed) in configs.items() if changed]
@@ -966,10 +970,13 @@ class UsageIndex:
         row: tuple[Any, ...] = self._db.execute(_WHOLE_ROW, (file_id,)).fetchone()
         return row
 
-    def _configs_changed(self, homes: Sequence[str | Path]) -> dict[bytes, tuple[str, str, bool]]:
+    def _configs_changed(
+        self, homes: Sequence[str | Path], problems: list[Problem] | None = None
+    ) -> dict[bytes, tuple[str, str, bool]]:
         """The homes whose ``config.toml`` changed since the index last looked (its size,
         times and inode: it is parsed only then), by ``_blob``: the meta row to write (key,
-        value), and whether the service tier it names changed (for a home already indexed)."""
+        value), and whether the service tier it names changed (for a home already indexed).
+        Each home's file that cannot be used, changed or not, is added to ``problems``."""
         found = self._db.execute("SELECT key, value FROM meta WHERE key LIKE 'config:%'")
         # Text only: a value of another type (another program's edit) is looked at again.
         stored = {key: value for key, value in found if isinstance(value, str)}
@@ -985,23 +992,33 @@ class UsageIndex:
                 # Its change time too: an edit that keeps the size and the modification time
                 # (a copy that preserves times, a coarse clock) still moves it.
                 mark = f"{config.st_size}:{config.st_mtime_ns}:{config.st_ctime_ns}:{config.st_ino}"
+            # Kept as "mark<TAB>tier", and "<TAB>why" when the file could not be used.
             before = stored.get(key)
-            if before is not None and before.partition("\t")[0] == mark:
+            kept = before.split("\t") if before is not None else []
+            if kept and kept[0] == mark:
+                if len(kept) > 2 and kept[2] and problems is not None:
+                    problems.append(_config_problem(home, kept[2]))
                 continue
-            from codex_presence_gui.core.usage_read import configured_service_tier
+            from codex_presence_gui.core.usage_read import read_service_tier
 
-            tier = configured_service_tier(home)
+            tier, why = read_service_tier(home)
             # Without a row, the home's files were read with the tier named now (the row is
             # written on their first update, stopped or not).
             moved = (
-                before is not None
-                and tier != before.partition("\t")[2]
+                len(kept) > 1
+                and tier != kept[1]
                 and self._db.execute(
                     "SELECT 1 FROM files WHERE home = ? LIMIT 1", (blob,)
                 ).fetchone()
                 is not None
             )
-            changed[blob] = (key, f"{mark}\t{tier}", moved)
+            value = f"{mark}\t{tier}"
+            if why:
+                why = " ".join(why.split())  # one line, no tab: it is kept after one
+                value += f"\t{why}"
+                if problems is not None:
+                    problems.append(_config_problem(home, why))
+            changed[blob] = (key, value, moved)
         return changed
 
     def repaired(self, work: Callable[[], _T]) -> _T:
@@ -1354,6 +1371,19 @@ def _note_text(problems: Iterable[Problem], before: str | None = None) -> str | 
 
 
 _UNFINISHED = "unfinished_line"  # ProblemKind.UNFINISHED_LINE (not imported for a repeat)
+
+
+def _config_problem(home: str | Path, why: str) -> Problem:
+    """What a home's ``config.toml`` that cannot be used costs a report: its service tier."""
+    from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
+
+    path = os.path.join(home, "config.toml")
+    return Problem(
+        ProblemKind.UNREADABLE,
+        f"{path} cannot be used ({why}): calls whose session names no service tier are "
+        "priced at the standard tier",
+        as_path(path),
+    )
 
 
 def _standing(rows: Iterable[tuple[Any, ...]], read_now: Collection[bytes]) -> list[Problem]:

@@ -321,27 +321,43 @@ CONFIG_MAX_BYTES = 1024 * 1024
 def configured_service_tier(home: str | Path) -> str:
     """The service tier a home's ``config.toml`` asks for (``service_tier = "fast"``), which
     sessions use until their thread settings name one; ``""`` (standard) when none, or when
-    the file cannot be read (a report must not fail on it)."""
+    the file cannot be read (a report must not fail on it: see ``read_service_tier``)."""
+    return read_service_tier(home)[0]
+
+
+def read_service_tier(home: str | Path) -> tuple[str, str | None]:
+    """``configured_service_tier``, and why the home's ``config.toml`` could not be used
+    (None: it was, or there is none), in words for a warning: its "fast" would otherwise be
+    lost without a word, the calls it covers priced at the standard tier."""
     from codex_presence_gui.core.jsonl import service_tier
-    from codex_presence_gui.core.tail import read_start
+    from codex_presence_gui.core.tail import NotARegularFileError, read_start
 
     try:
         # A regular file only (a FIFO would wait for ever, a link to /dev/zero never end),
         # and no bigger than a settings file gets.
         _, data = read_start(os.path.join(home, "config.toml"), CONFIG_MAX_BYTES + 1)
-    except OSError:
-        return ""
+    except FileNotFoundError:
+        return "", None
+    except NotARegularFileError:
+        return "", "not a regular file"
+    except OSError as error:
+        return "", f"unreadable: {error.strerror or error}"
     if len(data) > CONFIG_MAX_BYTES:
-        return ""
+        return "", f"over {CONFIG_MAX_BYTES // (1024 * 1024)} MiB, more than settings take"
     # Imported only when there is a file to parse (most homes have none); ``tomllib.load``
     # is this same decode and parse.
     import tomllib
 
     try:
-        config = tomllib.loads(data.decode())
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
-        return ""
-    return service_tier(config.get("service_tier")) or ""
+        # A byte order mark is no setting (Windows' Notepad writes one).
+        config = tomllib.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return "", "not UTF-8 text"
+    except tomllib.TOMLDecodeError as error:
+        return "", f"not valid TOML: {error}"
+    except RecursionError:
+        return "", "not valid TOML: nested too deep"
+    return service_tier(config.get("service_tier")) or "", None
 
 
 #: What a file has to have left to read for a stop to be asked within it, between its blocks

@@ -27,6 +27,7 @@ from codex_presence_gui.core.usage_index import (
     OTHER_VERSION_KEEP_S,
     SCHEMA_VERSION,
     SLOT_SECONDS,
+    UpdateResult,
     UsageIndex,
     is_damage,
     remove_other_versions,
@@ -2568,8 +2569,42 @@ def test_a_config_toml_that_is_no_settings_file_is_passed_over(
     assert time.monotonic() - started < 5
     codex_home.write(SID, _session(2))
     with UsageIndex(tmp_path / "index.sqlite3") as index:
-        index.update([codex_home.root])
+        result = index.update([codex_home.root])
         assert {item.service_tier for item in index.slots([codex_home.root])} == {""}
+    said = [problem for problem in result.problems if problem.path == config]
+    assert len(said) == 1, result.problems
+    assert "priced at the standard tier" in str(said[0])
+
+
+def test_a_config_toml_that_cannot_be_used_is_said_at_every_update_until_mended(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """A ``config.toml`` that is not valid TOML loses its "fast" tier: each update says so
+    (a repeat with nothing new too, from what the index kept), and none once it is mended.
+    A byte order mark before it (Windows' Notepad) is no error."""
+    from codex_presence_gui.core.problems import ProblemKind
+
+    config = codex_home.root / "config.toml"
+    config.write_text('service_tier = "fast"\nmodel = [broken\n')
+    codex_home.write(SID, _session(2))
+
+    def said(result: UpdateResult) -> list[str]:
+        return [str(problem) for problem in result.problems if problem.path == config]
+
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        first = index.update([codex_home.root])
+        assert len(said(first)) == 1
+        assert "not valid TOML" in said(first)[0]
+        assert [p.kind for p in first.problems if p.path == config] == [ProblemKind.UNREADABLE]
+        assert {item.service_tier for item in index.slots([codex_home.root])} == {""}
+    with UsageIndex(tmp_path / "index.sqlite3") as index:  # a new process: from the index
+        assert said(index.update([codex_home.root])) == said(first)
+    config.write_bytes('\ufeffservice_tier = "fast"\n'.encode())
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        assert said(index.update([codex_home.root])) == []
+        assert said(index.update([codex_home.root])) == []
+        # Read again in the tier it names now.
+        assert {item.service_tier for item in index.slots([codex_home.root])} == {"priority"}
 
 
 def test_an_edit_in_place_far_from_both_ends_is_read(codex_home: CodexHome, tmp_path: Path) -> None:
