@@ -745,7 +745,7 @@ class UsageIndex:
             result.problems.extend(config_problems)
             # The first quarter hour changed, while the update only appends (see changed_from).
             changed_from: int | None = None if configs else _NOTHING_CHANGED
-            retiered = [(home,) for home, (_, _, changed) in configs.items() if changed]
+            retiered = [(home,) for home, (_, changed) in configs.items() if changed]
             if retiered:
                 # Calls are priced in the tier a home's config.toml names when they are read
                 # (where the log does not name one): another tier there, and each of the
@@ -757,7 +757,7 @@ class UsageIndex:
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [(key, value) for key, value, _ in configs.values()],
+                [row for rows, _ in configs.values() for row in rows],
             )
             complete = True
             read_now: set[bytes] = set()  # their problems are said from this read
@@ -972,18 +972,20 @@ class UsageIndex:
 
     def _configs_changed(
         self, homes: Sequence[str | Path], problems: list[Problem] | None = None
-    ) -> dict[bytes, tuple[str, str, bool]]:
+    ) -> dict[bytes, tuple[list[tuple[str, str]], bool]]:
         """The homes whose ``config.toml`` changed since the index last looked (its size,
-        times and inode: it is parsed only then), by ``_blob``: the meta row to write (key,
+        times and inode: it is parsed only then), by ``_blob``: the meta rows to write (key,
         value), and whether the service tier it names changed (for a home already indexed).
         Each home's file that cannot be used, changed or not, is added to ``problems``."""
-        found = self._db.execute("SELECT key, value FROM meta WHERE key LIKE 'config:%'")
+        found = self._db.execute(
+            "SELECT key, value FROM meta WHERE key LIKE 'config:%' OR key LIKE 'config-why:%'"
+        )
         # Text only: a value of another type (another program's edit) is looked at again.
         stored = {key: value for key, value in found if isinstance(value, str)}
-        changed: dict[bytes, tuple[str, str, bool]] = {}
+        changed: dict[bytes, tuple[list[tuple[str, str]], bool]] = {}
         for home in homes:
             blob = _blob(home)
-            key = "config:" + blob.hex()
+            key, why_key = "config:" + blob.hex(), "config-why:" + blob.hex()
             try:
                 config = os.stat(os.path.join(home, "config.toml"))
             except OSError:
@@ -992,12 +994,15 @@ class UsageIndex:
                 # Its change time too: an edit that keeps the size and the modification time
                 # (a copy that preserves times, a coarse clock) still moves it.
                 mark = f"{config.st_size}:{config.st_mtime_ns}:{config.st_ctime_ns}:{config.st_ino}"
-            # Kept as "mark<TAB>tier", and "<TAB>why" when the file could not be used.
+            # "mark<TAB>tier", and beside it "mark<TAB>why" (empty: the file could be used), a
+            # row of its own that the code before never reads: it wrote no words, and its rows
+            # of a file then are looked at again, once.
             before = stored.get(key)
-            kept = before.split("\t") if before is not None else []
-            if kept and kept[0] == mark:
-                if len(kept) > 2 and kept[2] and problems is not None:
-                    problems.append(_config_problem(home, kept[2]))
+            kept_mark, _, kept_tier = (before or "").partition("\t")
+            said_mark, _, said = stored.get(why_key, "").partition("\t")
+            if before is not None and kept_mark == mark and (mark == "none" or said_mark == mark):
+                if said and problems is not None:
+                    problems.append(_config_problem(home, said))
                 continue
             from codex_presence_gui.core.usage_read import read_service_tier
 
@@ -1005,20 +1010,17 @@ class UsageIndex:
             # Without a row, the home's files were read with the tier named now (the row is
             # written on their first update, stopped or not).
             moved = (
-                len(kept) > 1
-                and tier != kept[1]
+                before is not None
+                and tier != kept_tier
                 and self._db.execute(
                     "SELECT 1 FROM files WHERE home = ? LIMIT 1", (blob,)
                 ).fetchone()
                 is not None
             )
-            value = f"{mark}\t{tier}"
-            if why:
-                why = " ".join(why.split())  # one line, no tab: it is kept after one
-                value += f"\t{why}"
-                if problems is not None:
-                    problems.append(_config_problem(home, why))
-            changed[blob] = (key, value, moved)
+            why = " ".join(why.split()) if why else ""  # one line: kept after a tab
+            if why and problems is not None:
+                problems.append(_config_problem(home, why))
+            changed[blob] = ([(key, f"{mark}\t{tier}"), (why_key, f"{mark}\t{why}")], moved)
         return changed
 
     def repaired(self, work: Callable[[], _T]) -> _T:

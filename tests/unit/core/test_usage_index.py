@@ -2598,13 +2598,67 @@ def test_a_config_toml_that_cannot_be_used_is_said_at_every_update_until_mended(
         assert [p.kind for p in first.problems if p.path == config] == [ProblemKind.UNREADABLE]
         assert {item.service_tier for item in index.slots([codex_home.root])} == {""}
     with UsageIndex(tmp_path / "index.sqlite3") as index:  # a new process: from the index
-        assert said(index.update([codex_home.root])) == said(first)
+        again = index.update([codex_home.root])
+        assert said(again) == said(first)
+        assert again.mark_after is None  # the look without writing: said from what is kept
     config.write_bytes('\ufeffservice_tier = "fast"\n'.encode())
     with UsageIndex(tmp_path / "index.sqlite3") as index:
         assert said(index.update([codex_home.root])) == []
         assert said(index.update([codex_home.root])) == []
         # Read again in the tier it names now.
         assert {item.service_tier for item in index.slots([codex_home.root])} == {"priority"}
+
+
+@pytest.mark.parametrize(
+    ("text", "tier", "words"),
+    [
+        ("model = [broken\n", "", 1),
+        ('model = "gpt-5.4"\n', "", 0),
+        ('service_tier = "fast"\n', "priority", 0),
+    ],
+)
+def test_a_config_row_the_code_before_kept_is_looked_at_again_once(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    tier: str,
+    words: int,
+) -> None:
+    """The code before kept "mark<TAB>tier" for a ``config.toml``, and no words for one that
+    cannot be used: in an index it wrote, the file is parsed once more, its problem said at
+    every update from then on, and no log is read again. The row the code before reads keeps
+    its form, words apart, so that it reads this code's rows as its own."""
+    import sqlite3
+
+    from codex_presence_gui.core import usage_read
+
+    config = codex_home.root / "config.toml"
+    config.write_text(text)
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    info = config.stat()
+    mark = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+    with sqlite3.connect(path) as db:  # as the code before wrote it
+        rows = dict(db.execute("SELECT key, value FROM meta WHERE key LIKE 'config%'"))
+        assert sorted(value for key, value in rows.items() if key.startswith("config:")) == [
+            f"{mark}\t{tier}"
+        ]
+        db.execute("DELETE FROM meta WHERE key LIKE 'config-why:%'")
+    db.close()
+    parsed = []
+    read_service_tier = usage_read.read_service_tier
+    monkeypatch.setattr(
+        usage_read, "read_service_tier", lambda home: parsed.append(home) or read_service_tier(home)
+    )
+    with UsageIndex(path) as index:
+        results = [index.update([codex_home.root]) for _ in range(3)]
+    said = [len([p for p in result.problems if p.path == config]) for result in results]
+    assert said == [words] * 3
+    assert [result.read for result in results] == [0, 0, 0]
+    assert len(parsed) == 2  # the look and the write, once
 
 
 def test_an_edit_in_place_far_from_both_ends_is_read(codex_home: CodexHome, tmp_path: Path) -> None:
