@@ -138,6 +138,18 @@ def counted_past_cap(problems: Sequence[Problem | str]) -> tuple[int, bool]:
     return len(problems) - capped, capped
 
 
+#: What a ``config.toml`` that cannot be used costs: the end of its problem's words, by
+#: which the Usage page tells it from a problem met reading a log (no call is missing: its
+#: calls are priced in another tier).
+CONFIG_UNUSED_EFFECT = "calls whose session names no service tier are priced at the standard tier"
+
+
+def is_config_notice(problem: Problem | str) -> bool:
+    """Whether ``problem`` (or its text) says that a home's ``config.toml`` cannot be used."""
+    text = problem.detail if isinstance(problem, Problem) else problem
+    return text.endswith(CONFIG_UNUSED_EFFECT)
+
+
 #: How many problems of one kind a command prints before it only counts the rest.
 SAID_PER_KIND = 3
 

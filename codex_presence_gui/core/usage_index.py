@@ -1377,13 +1377,17 @@ _UNFINISHED = "unfinished_line"  # ProblemKind.UNFINISHED_LINE (not imported for
 
 def _config_problem(home: str | Path, why: str) -> Problem:
     """What a home's ``config.toml`` that cannot be used costs a report: its service tier."""
-    from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
+    from codex_presence_gui.core.problems import (
+        CONFIG_UNUSED_EFFECT,
+        Problem,
+        ProblemKind,
+        as_path,
+    )
 
     path = os.path.join(home, "config.toml")
     return Problem(
         ProblemKind.UNREADABLE,
-        f"{path} cannot be used ({why}): calls whose session names no service tier are "
-        "priced at the standard tier",
+        f"{path} cannot be used ({why}): {CONFIG_UNUSED_EFFECT}",
         as_path(path),
     )
 

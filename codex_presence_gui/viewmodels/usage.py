@@ -23,7 +23,12 @@ from codex_presence_gui.core.formatting import (
     unbroken,
 )
 from codex_presence_gui.core.pricing import unavailable_prices
-from codex_presence_gui.core.problems import counted_past_cap, homes_cap_text
+from codex_presence_gui.core.problems import (
+    CONFIG_UNUSED_EFFECT,
+    counted_past_cap,
+    homes_cap_text,
+    is_config_notice,
+)
 from codex_presence_gui.core.sanitize import NO_PROJECT, shown_key
 from codex_presence_gui.core.usage_index import rebuilt
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, first_day
@@ -285,6 +290,11 @@ def _left_out(count: int, dating: int) -> str:
     return "may be missing or on the wrong day" if dating else "may be missing"
 
 
+#: What the Usage page says of a home's ``config.toml`` that cannot be used.
+CONFIG_UNUSABLE = "Codex's config.toml cannot be used"
+CONFIG_UNUSABLE_SHORT = "config.toml cannot be used"
+
+
 def _problems(problems: tuple[str, ...], dating: int = 0) -> _ProblemsLine:
     """The line that says the logs had problems that may leave calls out or date them by
     guess (``dating`` of them only that; and a shorter form), its tooltip naming the first
@@ -294,11 +304,17 @@ def _problems(problems: tuple[str, ...], dating: int = 0) -> _ProblemsLine:
     shown = list(problems[:TOOLTIP_PROBLEMS])
     if len(problems) > TOOLTIP_PROBLEMS:
         shown.append(f"and {len(problems) - TOOLTIP_PROBLEMS:,} more (click to see them all)")
-    # The folders past 64 are a notice about the configuration, said in its own words (as
-    # the status bar says it), not counted as a problem in the logs.
+    # The folders past 64, and a config.toml that cannot be used, are notices about the
+    # configuration, said in their own words (as the status bar says the first), not counted
+    # as problems in the logs.
     count, capped = counted_past_cap(problems)
+    configs = sum(1 for problem in problems if is_config_notice(problem))
+    count -= configs
     noun = "problem" if count == 1 else "problems"
-    if not count:
+    if not count and not capped:
+        text = f"⚠ {CONFIG_UNUSABLE}: {CONFIG_UNUSED_EFFECT} here."
+        brief = f"⚠ {CONFIG_UNUSABLE_SHORT}"
+    elif not count:
         text = f"⚠ {homes_cap_text()}: calls in the others are missing here."
         brief = f"⚠ {homes_cap_text(short=True)}"
     elif capped:
@@ -310,6 +326,8 @@ def _problems(problems: tuple[str, ...], dating: int = 0) -> _ProblemsLine:
     else:
         text = f"⚠ {count:,} {noun} in Codex's logs: some calls {_left_out(count, dating)} here."
         brief = f"⚠ {count:,} {noun} in Codex's logs"
+    if configs and (count or capped):
+        text += f" {CONFIG_UNUSABLE}, so its service tier is not applied."
     return _ProblemsLine(text, brief, "\n".join(shown), problems)
 
 
@@ -319,11 +337,19 @@ def problems_details(problems: tuple[str, ...], dating: int = 0) -> tuple[str, s
     lines)."""
     if not problems:
         return "Every log is read now: no problems left.", ""
-    # The folders past 64 are listed too, but not counted as a problem in the logs.
+    # The folders past 64, and a config.toml that cannot be used, are listed too, but not
+    # counted as problems in the logs.
     count, capped = counted_past_cap(problems)
+    configs = sum(1 for problem in problems if is_config_notice(problem))
+    count -= configs
+    config = f" {CONFIG_UNUSABLE}: {CONFIG_UNUSED_EFFECT}." if configs else ""
     cap = f"{homes_cap_text()}: the calls in the others are missing from the usage."
+    if not count and not capped:
+        lead = f"{CONFIG_UNUSABLE}: {CONFIG_UNUSED_EFFECT}. The logs were counted as usual."
+        return lead, "\n\n".join(problems)
     if not count:
-        return f"{cap} The logs of those read were counted as usual.", "\n\n".join(problems)
+        lead = f"{cap} The logs of those read were counted as usual."
+        return lead + config, "\n\n".join(problems)
     noun = "problem" if count == 1 else "problems"
     held = "it holds" if count == 1 else "they hold"
     if dating >= count:
@@ -334,7 +360,7 @@ def problems_details(problems: tuple[str, ...], dating: int = 0) -> tuple[str, s
         f"{count:,} {noun} in Codex's logs: the calls {held} {effect}; the other logs were "
         "counted as usual."
     )
-    return f"{lead} {cap}" if capped else lead, "\n\n".join(problems)
+    return (f"{lead} {cap}" if capped else lead) + config, "\n\n".join(problems)
 
 
 def _missing_message(recent: RecentUsage) -> tuple[str, tuple[str, ...]]:

@@ -855,6 +855,35 @@ def test_problems_in_the_logs_are_said_with_each_one_in_the_tooltip() -> None:
     assert problems_details(())[1] == ""
 
 
+def test_a_config_toml_that_cannot_be_used_is_said_as_such_not_as_a_problem_in_the_logs() -> None:
+    """A home's config.toml that cannot be used leaves no call out (its calls are priced in
+    the standard tier): the page says that, and counts only the problems met in the logs."""
+    from codex_presence_gui.core.problems import CONFIG_UNUSED_EFFECT
+    from codex_presence_gui.viewmodels.usage import problems_details
+
+    config = f"/home/u/.codex/config.toml cannot be used (not valid TOML): {CONFIG_UNUSED_EFFECT}"
+    alone = usage_view(recent([slot(TODAY, 1000)], problems=(config,)))
+    assert alone.problems_text == (
+        "⚠ Codex's config.toml cannot be used: calls whose session names no service tier are "
+        "priced at the standard tier here."
+    )
+    assert alone.problems_short == "⚠ config.toml cannot be used"
+    assert alone.problems_tooltip == config
+    lead, text = problems_details(alone.problems)
+    assert "problem" not in lead
+    assert lead.startswith("Codex's config.toml cannot be used: calls whose session")
+    assert text == config
+    both = usage_view(recent([slot(TODAY, 1000)], problems=(config, "2 malformed lines in a")))
+    assert both.problems_text == (
+        "⚠ 1 problem in Codex's logs: some calls may be missing here. Codex's config.toml "
+        "cannot be used, so its service tier is not applied."
+    )
+    assert both.problems_short == "⚠ 1 problem in Codex's logs"
+    lead, _ = problems_details(both.problems)
+    assert lead.startswith("1 problem in Codex's logs: ")
+    assert lead.endswith(f"Codex's config.toml cannot be used: {CONFIG_UNUSED_EFFECT}.")
+
+
 def test_problems_that_only_date_calls_are_not_said_to_leave_calls_out() -> None:
     """A call with no usable time (or a line stamped in the future) is counted, dated by
     its file or the line before: the page and its problems' window say its day may be
