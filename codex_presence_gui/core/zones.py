@@ -84,8 +84,11 @@ def _system_zone_key() -> str | None:
 
 
 def unknown_zone_setting() -> str | None:
-    """``TZ`` when it names a zone by its file (``Europe/Paris``, ``/usr/share/…``) that the
-    system does not have, else None (a POSIX rule such as ``EST5EDT`` names no file)."""
+    """``TZ`` when it names a zone by its file (``Europe/Paris``, ``/usr/share/…``, or a bare
+    ``Paris``) that the system does not have, or is a rule without the offset that makes one
+    (``<Paris>``, ``+05``), else None (a POSIX rule such as ``EST5EDT`` names no file, and
+    UTC's own names need none). The C library counts each of those in UTC, under the name
+    given: the report had said "Days in the Paris time zone" of UTC days."""
     import os
 
     setting = os.environ.get("TZ")
@@ -97,8 +100,14 @@ def unknown_zone_setting() -> str | None:
     if "," in name:
         return None  # a POSIX rule (a "/" in one is the hour of a change, after a ",")
     if "/" not in name:
+        if name[:1] in _OFFSET_START or (
+            name.startswith("<") and name.partition(">")[2].lstrip("+-")[:1] not in _DIGITS
+        ):
+            # No rule: a rule's offset comes after its name, of three letters or more or
+            # quoted (EST5EDT, <+0545>-5:45); the C library counts "+05" or "<Paris>" in UTC.
+            return setting
         if any(char.isdigit() for char in name) or name.startswith("<"):
-            return None  # a POSIX rule, its offset after its name (EST5EDT, <+0545>-5:45)
+            return None  # a POSIX rule, its offset after its name
         if not name or name.upper() in _UTC_NAMES:
             return None  # UTC, file or not: the C library counts a name without offset so
         # A name without an offset that is not a file (``Paris``, ``Tokyo``) is no rule either:
@@ -106,6 +115,10 @@ def unknown_zone_setting() -> str | None:
     found = (os.path.join(folder, name) for folder in ZONE_FOLDERS)
     return None if any(_is_zone_file(path) for path in found) else setting
 
+
+_DIGITS = frozenset("0123456789")
+#: What a TZ rule cannot start with: its name comes first.
+_OFFSET_START = frozenset("+-") | _DIGITS
 
 #: Names of UTC that need no zone file: what the C library makes of them is what they mean.
 _UTC_NAMES = frozenset({"UTC", "UCT", "GMT", "Z", "ZULU", "UNIVERSAL", "GREENWICH"})
