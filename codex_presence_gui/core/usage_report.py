@@ -1180,19 +1180,22 @@ WHOLE_DOLLARS_FROM = 1000.0
 SHORT_DOLLARS_FROM = 1e6
 
 
-def approx_money(value: float | None, partial: bool = False, *, whole: bool = False) -> str:
+def approx_money(
+    value: float | None, partial: bool = False, *, whole: bool = False, digits: bool = False
+) -> str:
     """``~$3.40`` (an estimate); ``<$0.01``; ``$0.00`` for nothing; ``cost unknown`` without a
     price; ``~$3.40+`` when ``partial``: some of the tokens have no known price and are not in
     it. ``whole``: ``~$12,346`` from ``WHOLE_DOLLARS_FROM`` up. From ``SHORT_DOLLARS_FROM``
     up, ``~$1.39M`` either way: "~$27,267,943,344,425.95" had pushed a table's names out of
-    sight and was cut in a narrow window's totals."""
+    sight and was cut in a narrow window's totals; ``digits`` (a tooltip): every digit all
+    the same."""
     if value is None:
         return "cost unknown"
     if value == 0 and not partial:
         return money(value)  # nothing to estimate: no calls, or calls of no cost
     # Rounded first: $999.996 reads "$1,000.00", so whole it is "$1,000".
     cents = round(value, 2)
-    if cents >= SHORT_DOLLARS_FROM:
+    if cents >= SHORT_DOLLARS_FROM and not digits:
         text = _table_money(value)
     else:
         text = f"${value:,.0f}" if whole and cents >= WHOLE_DOLLARS_FROM else money(value)

@@ -484,16 +484,29 @@ def wrappable(text: str) -> str:
     """``text`` with a break point in every run of ``LONGEST_RUN`` characters that has no
     place to break already (see ``_breaks_after``), for a wrapped label; never inside a
     character drawn from several (see ``_joins``)."""
-    out = []
+    out: list[str] = []
     run = 0
     previous = ""
+    after_backslash: int | None = None  # where in ``out`` the run's last "\" ends
     for index, char in enumerate(text):
         if run >= LONGEST_RUN and not char.isspace() and not _joins(previous, char):
-            out.append(WRAP_POINT)
-            run = 0
+            if after_backslash is not None:
+                # After the run's last "\": a Windows folder breaks between its names, not
+                # inside one ("…\AppDa" "ta\…").
+                out.insert(after_backslash, WRAP_POINT)
+                run = len(out) - after_backslash - 1
+            else:
+                out.append(WRAP_POINT)
+                run = 0
+            after_backslash = None
         out.append(char)
         previous = char
-        run = 0 if _breaks_after(char, text[index + 1 : index + 2]) else run + 1
+        if _breaks_after(char, text[index + 1 : index + 2]):
+            run, after_backslash = 0, None
+        else:
+            run += 1
+            if char == "\\":
+                after_backslash = len(out)
     return "".join(out)
 
 

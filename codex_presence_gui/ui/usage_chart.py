@@ -50,10 +50,11 @@ SERIES_COLORS: tuple[tuple[str, str], ...] = (
     ("#0d9488", "#2dd4bf"),  # teal
     ("#9333ea", "#c084fc"),  # violet
     ("#db2777", "#f472b6"),  # pink
-    ("#6b7280", "#9ca3af"),  # grey: "Other models" when there are many
+    ("#6b7280", "#9ca3af"),  # grey: "Other models" when there are many, and only that
     # The cost bars' models that the token bars do not name (viewmodels' COST_COLORS): the
     # ones furthest from the token bars' hues first (a green beside the teal, and a red
-    # beside the pink, were hard to tell from them).
+    # beside the pink, were hard to tell from them). The first is also the token bars' sixth
+    # model when there are six (viewmodels' SIXTH_COLOR).
     ("#65a30d", "#a3e635"),  # lime
     ("#dc2626", "#f87171"),  # red
     ("#0891b2", "#22d3ee"),  # cyan

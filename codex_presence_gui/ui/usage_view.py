@@ -333,8 +333,10 @@ class UsageTable(QTableView):
 
     def sort_for(self, mode: ChartMode) -> None:
         """Most cost first while the page shows cost, most tokens first while it shows tokens,
-        when the rows were in the other mode's first order (one the user picked is kept): by
-        tokens under cost shares, the shares had read out of order (13 %, 9 %, 12 %)."""
+        when the rows are in the other mode's first order (by its column, largest first; any
+        other order is kept, the user's): by tokens under cost shares, the shares had read out
+        of order (13 %, 9 %, 12 %). A user's own "most tokens first" on the cost page cannot
+        be told from the first order, and follows the bars too."""
         header = self.horizontalHeader()
         if header.sortIndicatorOrder() != Qt.SortOrder.DescendingOrder:
             return

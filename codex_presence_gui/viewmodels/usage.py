@@ -34,7 +34,6 @@ from codex_presence_gui.core.usage_index import rebuilt
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, first_day
 from codex_presence_gui.core.usage_report import (
     COST_LABEL,
-    SHORT_DOLLARS_FROM,
     UNPRICED_NAMED,
     Tally,
     UsageReport,
@@ -650,19 +649,12 @@ def _tip_tokens(count: int) -> str:
     return f"{format_count(count)} tokens" if text.startswith(">") else text
 
 
-def _tip_money(cost: float, partial: bool) -> str:
-    """A cost in a tooltip's line: ``~$2.00``; every digit from ``SHORT_DOLLARS_FROM`` up,
-    where the page's cells say ``~$1.04M`` (tooltips keep the digits the cells cannot)."""
-    if round(cost, 2) < SHORT_DOLLARS_FROM:
-        return approx_money(cost, partial)
-    return f"~{money(cost)}{'+' if partial else ''}"
-
-
 def _value_text(tally: Tally, unpriced: int = 0) -> str:
     """``1M tokens · ~$2.00`` (``~$2.00+`` when ``unpriced`` tokens are not in it)."""
     text = _tip_tokens(tally.total)
     if tally.cost_usd is not None:
-        text += f" · {_tip_money(tally.cost_usd, unpriced > 0)}"
+        # Every digit from a million up, where the page's cells say "~$1.04M".
+        text += f" · {approx_money(tally.cost_usd, unpriced > 0, digits=True)}"
     return text
 
 

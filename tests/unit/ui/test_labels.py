@@ -135,7 +135,7 @@ def test_a_name_breaks_where_qt_would_not_have_broken_it(qtbot: QtBot) -> None:
     there. Wrapped, no run of it is wider than ``LONGEST_RUN`` characters."""
     from PySide6.QtGui import QFontMetrics
 
-    from codex_presence_gui.ui.labels import LONGEST_RUN, wrappable
+    from codex_presence_gui.ui.labels import LONGEST_RUN, WRAP_POINT, wrappable
 
     for text in (
         "C:\\Users\\Administrator\\AppData\\Roaming\\Codex\\profiles\\work",
@@ -149,6 +149,11 @@ def test_a_name_breaks_where_qt_would_not_have_broken_it(qtbot: QtBot) -> None:
         assert label.minimumSizeHint().width() <= widest, text
         label.setText(text)  # unbroken, it is wider: the check above measures something
         assert label.minimumSizeHint().width() > widest, text
+    # A Windows folder breaks between its names, after a "\", not inside one.
+    folder = "C:\\Users\\Administrator\\AppData\\Roaming\\Codex\\profiles\\work"
+    assert wrappable(folder).replace(WRAP_POINT, "|") == (
+        "C:\\Users\\|Administrator\\|AppData\\Roaming\\|Codex\\profiles\\work"
+    )
     # Where Qt breaks, nothing is added.
     folder = "/home/dev/" + "a" * (LONGEST_RUN - 1)
     assert wrappable(folder) == folder

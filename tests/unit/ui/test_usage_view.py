@@ -600,7 +600,7 @@ def test_share_is_of_the_cost_while_the_page_shows_cost(
     assert order() == ["gpt-a", "gpt-b", "mystery"]  # most cost first, the unpriced last
     assert "API-equivalent cost" in tip()
     qtmodeltester.check(model)  # type: ignore[attr-defined]
-    # Its title measured anew: "Cost share" whole over its column.
+    # Its title measured anew: "Cost %" whole over its column.
     width = header.sectionSizeFromContents(UsageColumn.SHARE).width()
     assert header.sectionSize(UsageColumn.SHARE) >= width
     for _ in range(2):  # as two clicks: the first sorts a column of numbers largest first
@@ -614,6 +614,15 @@ def test_share_is_of_the_cost_while_the_page_shows_cost(
     page.cost_button.click()
     page.tokens_button.click()
     assert header.sortIndicatorSection() == UsageColumn.TOKENS  # and back
+    # The most tokens are not the most cost: gpt-b's 900K cost $0.90, gpt-a's 200K $1.20.
+    page.show_view(
+        usage_view(recent([slot(TODAY, 900_000, model="gpt-b"), slot(TODAY, 100_000, 100_000)]))
+    )
+    assert order() == ["gpt-b", "gpt-a"]
+    page.cost_button.click()
+    assert order() == ["gpt-a", "gpt-b"]
+    page.tokens_button.click()
+    assert order() == ["gpt-b", "gpt-a"]
     page.cost_button.click()
     page.show_view(usage_view(recent([slot(TODAY, 1000, model="mystery")])))  # no price
     assert page.chart.mode is ChartMode.TOKENS
