@@ -14,6 +14,7 @@ every ``REFRESH_INTERVAL_MS`` as a safety net that also turns the day over at mi
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sqlite3
 import time
@@ -129,6 +130,9 @@ class UsageWorker(Worker):
         self._shown: (
             tuple[date, str, tuple[str, ...], tuple[str, ...], tuple[str | None, ...]] | None
         ) = None
+        #: The numbers last sent (read from the index), kept on the page while another
+        #: process holds the index past the wait.
+        self._last_read: RecentUsage | None = None
         self.updates = 0  # updates run (for tests)
 
     def work(self) -> None:
@@ -208,13 +212,25 @@ class UsageWorker(Worker):
                     f"index in {self._index_path} busy for {busy_wait_text()}; it is tried "
                     "again soon"
                 )
+                if self._last_read is not None:
+                    # The numbers shown stay, as they do during the wait, said to be the last
+                    # update's: a long report had emptied the page and the compact line.
+                    notice = f"{reason[:1].upper()}{reason[1:]}: these are the last numbers read."
+                    recent = dataclasses.replace(self._last_read, notice=notice)
+                    self._shown = None
+                    if not self.should_stop():
+                        self.usage_ready.emit(self._build(recent))
+                    return
             else:
                 what = os_problem(cause) if isinstance(cause, OSError) else str(error)
                 reason = f"{what or type(error).__name__} ({self._index_path})"
             recent = RecentUsage(today, zone, error=reason, homes=self._home_texts)
             self._shown = None
+            self._last_read = None
         if recent is None or self.should_stop():
             return  # nothing new, or cut short: nothing half-read goes out
+        if recent.error is None:
+            self._last_read = recent
         self.usage_ready.emit(self._build(recent))
 
     def _waiting_for_index(self) -> None:
@@ -222,7 +238,7 @@ class UsageWorker(Worker):
         second window): a page with nothing to show yet says what it waits for, rather than
         "Reading…" (or nothing) for up to a minute. Numbers already shown stay."""
         log.info("the usage index is held by another process: waiting for it")
-        if self._shown is not None or self.should_stop():
+        if self._shown is not None or self._last_read is not None or self.should_stop():
             return
         zone = self._zone()
         today = datetime.fromtimestamp(self._clock(), zone).date()

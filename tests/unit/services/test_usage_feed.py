@@ -949,3 +949,47 @@ def test_numbers_shown_stay_while_another_process_holds_the_index(
         assert all(view.message != WAITING_MESSAGE for view in seen)
     finally:
         feed.stop(5000)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_numbers_shown_stay_when_the_wait_for_another_process_runs_out(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holds the index past the wait (a long ``report``): the page keeps its
+    numbers and its compact line, and says why they are not new (it had replaced them with
+    "The usage history cannot be read: …", the compact line gone); a second wait does not
+    put "Waiting…" over them; once the other process lets go, the new calls are shown and
+    the notice goes."""
+    import codex_presence_gui.core.usage_index as usage_index
+
+    monkeypatch.setattr(usage_index, "BUSY_TIMEOUT_S", 1.5)
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
+    path = tmp_path / "index" / "usage.sqlite3"
+    feed = make_feed(codex_home, tmp_path)
+    seen = views(feed)
+    feed.start()
+    try:
+        qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+        shown = len(seen)
+        with _held(path, "write lock"):
+            write_usage_session(codex_home, 2, [(now - 30, 5_000, 0, 0)])
+            feed.request_update()
+            qtbot.waitUntil(lambda: len(seen) > shown, timeout=10_000)
+            kept = seen[-1]
+            assert kept.state is UsageState.READY
+            assert kept.totals[2].tokens == 10_000
+            assert kept.compact_line.startswith("today: 10K tokens")
+            assert kept.notice == (
+                "Another Codex Presence (a report, or a second window) has kept the usage "
+                f"index in {path} busy for 1s; it is tried again soon: these are the last "
+                "numbers read."
+            )
+            feed.request_update()  # waits again, then runs out again
+            qtbot.wait(2500)
+            assert all(view.state is UsageState.READY for view in seen[shown:])
+        feed.request_update()
+        qtbot.waitUntil(lambda: seen[-1].totals[2].tokens == 15_000, timeout=10_000)
+        assert seen[-1].notice == ""
+    finally:
+        feed.stop(5000)
