@@ -269,7 +269,10 @@ class UsageWorker(Worker):
             # Prices found once are kept in the index: most runs never import the library.
             # A quit while the price library is imported gives the import up (it is not
             # waited for: see import_library).
-            self._pricer = Pricer(store=self._index, should_stop=self.should_stop)
+            # It reads the index's prices: a failing file (a disk with room for the tables but
+            # not for SQLite's -shm fails here first) is the index's, not a fault of the app's.
+            with _index_step():
+                self._pricer = Pricer(store=self._index, should_stop=self.should_stop)
             if self._notice:
                 log.info("%s", self._notice)
         index = self._index

@@ -993,3 +993,39 @@ def test_numbers_shown_stay_when_the_wait_for_another_process_runs_out(
         assert seen[-1].notice == ""
     finally:
         feed.stop(5000)
+
+
+def test_an_index_failing_at_its_first_read_of_prices_is_read_into_memory(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    qtbot: QtBot,
+    stopper: list[UsageFeed],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A new index on a disk with room for its tables but not for SQLite's -shm fails at its
+    first read, the prices' ("disk I/O error"): the page shows the numbers, read into
+    memory, and says why, as for any file that cannot be kept; no traceback in the log (the
+    page had said "The usage history cannot be read: disk I/O error" for the whole run)."""
+    import sqlite3
+
+    original = UsageIndex.load_prices
+
+    def failing(self: UsageIndex, library: str) -> Any:
+        if self.kept:
+            error = sqlite3.OperationalError("disk I/O error")
+            error.sqlite_errorname = "SQLITE_IOERR_SHMSIZE"  # type: ignore[attr-defined]
+            raise error
+        return original(self, library)
+
+    monkeypatch.setattr(UsageIndex, "load_prices", failing)
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
+    feed = make_feed(codex_home, tmp_path)
+    stopper.append(feed)
+    view = _shown_without_failing(qtbot, feed)
+    assert view.notice.startswith(
+        f"The usage index cannot be kept in {feed.index_path} (disk I/O error"
+    )
+    assert view.notice.endswith("usage is read from the logs into memory while the window is open.")
+    assert not [record for record in caplog.records if record.exc_info]
