@@ -541,7 +541,9 @@ class UsageIndex:
             return
         try:
             stat = os.stat(self.path)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
+            # (A file put where its folder was: the index is gone as surely, and making it
+            # anew says why it cannot be, rather than write on into the unlinked file.)
             deleted = True
         except OSError:
             return  # the folder cannot be looked in: the open file is still the one to use

@@ -1029,3 +1029,26 @@ def test_an_index_failing_at_its_first_read_of_prices_is_read_into_memory(
     )
     assert view.notice.endswith("usage is read from the logs into memory while the window is open.")
     assert not [record for record in caplog.records if record.exc_info]
+
+
+def test_a_file_put_where_the_index_s_folder_was_is_said_while_the_window_runs(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """The cache folder removed and a file put in its place while the window runs: the page
+    says the index cannot be kept there and keeps counting, in memory (it had said nothing,
+    writing on into the unlinked file, lost at the window's close, that no report saw)."""
+    feed = _showing_a_call_then_one_more_written(codex_home, tmp_path, qtbot, stopper)
+    folder = feed.index_path.parent
+    shutil.rmtree(folder)
+    folder.write_text("")
+    seen = views(feed)
+    feed.request_update()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=5000)
+    view = ready(seen)
+    assert view is not None
+    assert view.totals[0].tokens == 15_150
+    assert view.notice == (
+        f"The usage index cannot be kept in {feed.index_path} ({folder} is not a folder): "
+        "usage is read from the logs into memory while the window is open."
+    )
+    assert folder.read_text() == ""
