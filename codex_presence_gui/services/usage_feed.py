@@ -280,8 +280,12 @@ class UsageWorker(Worker):
         now = self._clock()
         today = datetime.fromtimestamp(now, zone).date()
 
+        # Numbers on the page stay while a new index is filled (one in memory, once the file
+        # failed): "Reading your Codex logs for the first time…" had replaced them.
+        numbers_shown = self._last_read is not None and self._last_read.recorded
+
         def update_and_read() -> RecentUsage | None:
-            if found.files and not index.sessions(self._homes):
+            if found.files and not numbers_shown and not index.sessions(self._homes):
                 # Nothing of these homes in the index yet: reading every log takes a while.
                 self.usage_ready.emit(
                     self._build(

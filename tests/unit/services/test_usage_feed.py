@@ -1052,3 +1052,24 @@ def test_a_file_put_where_the_index_s_folder_was_is_said_while_the_window_runs(
         "usage is read from the logs into memory while the window is open."
     )
     assert folder.read_text() == ""
+
+
+def test_numbers_shown_stay_while_the_index_is_read_again_into_memory(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """The index file failing while the window runs (here a folder put in its place): the
+    page keeps its numbers while the logs are read into memory, then shows the new ones
+    with the reason ("Reading your Codex logs for the first time… This happens once" had
+    replaced them meanwhile, true neither of a page that had numbers nor of an index in
+    memory, read again at every start)."""
+    feed = _showing_a_call_then_one_more_written(codex_home, tmp_path, qtbot, stopper)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{feed.index_path}{suffix}").unlink(missing_ok=True)
+    feed.index_path.mkdir()
+    seen = views(feed)
+    feed.request_update()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=5000)
+    qtbot.wait(200)
+    assert [view.state for view in seen] == [UsageState.READY]
+    assert seen[0].totals[0].tokens == 15_150
+    assert "memory" in seen[0].notice
