@@ -925,20 +925,31 @@ def test_the_page_says_what_it_waits_for_while_another_process_holds_the_index(
         feed.stop(5000)
 
 
+@contextmanager
+def _feed_showing_numbers(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot
+) -> Iterator[tuple[UsageFeed, list[UsageView], Path, float]]:
+    """A feed started on a session of 10,000 tokens a minute ago, once the page has its
+    numbers: the feed, the views it sent, its index's path, and the time it was started."""
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
+    feed = make_feed(codex_home, tmp_path)
+    seen = views(feed)
+    feed.start()
+    try:
+        qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+        yield feed, seen, tmp_path / "index" / "usage.sqlite3", now
+    finally:
+        feed.stop(5000)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
 def test_numbers_shown_stay_while_another_process_holds_the_index(
     codex_home: CodexHome, tmp_path: Path, qtbot: QtBot
 ) -> None:
     """Once the page has numbers, a later update that waits for another process keeps them:
     no "Waiting…" over them."""
-    now = time.time()
-    write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
-    path = tmp_path / "index" / "usage.sqlite3"
-    feed = make_feed(codex_home, tmp_path)
-    seen = views(feed)
-    feed.start()
-    try:
-        qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    with _feed_showing_numbers(codex_home, tmp_path, qtbot) as (feed, seen, path, now):
         shown = len(seen)
         with _held(path, "write lock"):
             write_usage_session(codex_home, 2, [(now - 30, 5_000, 0, 0)])
@@ -947,8 +958,6 @@ def test_numbers_shown_stay_while_another_process_holds_the_index(
             assert len(seen) == shown
         qtbot.waitUntil(lambda: ready(seen).totals[2].tokens == 15_000, timeout=10_000)  # type: ignore[union-attr]
         assert all(view.message != WAITING_MESSAGE for view in seen)
-    finally:
-        feed.stop(5000)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
@@ -963,14 +972,7 @@ def test_numbers_shown_stay_when_the_wait_for_another_process_runs_out(
     import codex_presence_gui.core.usage_index as usage_index
 
     monkeypatch.setattr(usage_index, "BUSY_TIMEOUT_S", 1.5)
-    now = time.time()
-    write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
-    path = tmp_path / "index" / "usage.sqlite3"
-    feed = make_feed(codex_home, tmp_path)
-    seen = views(feed)
-    feed.start()
-    try:
-        qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    with _feed_showing_numbers(codex_home, tmp_path, qtbot) as (feed, seen, path, now):
         shown = len(seen)
         with _held(path, "write lock"):
             write_usage_session(codex_home, 2, [(now - 30, 5_000, 0, 0)])
@@ -991,8 +993,6 @@ def test_numbers_shown_stay_when_the_wait_for_another_process_runs_out(
         feed.request_update()
         qtbot.waitUntil(lambda: seen[-1].totals[2].tokens == 15_000, timeout=10_000)
         assert seen[-1].notice == ""
-    finally:
-        feed.stop(5000)
 
 
 def test_an_index_failing_at_its_first_read_of_prices_is_read_into_memory(

@@ -278,6 +278,20 @@ def test_past_the_colours_the_cost_bars_have_their_own_other_models(
     assert other[0].tokens == 7000 + 6000  # p0 and p1
 
 
+def _stacking(slots: list[SlotUsage], *, cost: bool) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The chart's series (their names) and their colours, in one mode."""
+    chart = usage_view(recent(slots)).chart
+    assert chart is not None
+    return chart.stacking(cost=cost)
+
+
+def _assert_the_sixth_has_its_own_colour(colors: tuple[int, ...]) -> None:
+    """The first five in the chart's first colours; the sixth in none of them, nor in the
+    grey of "Other models"."""
+    assert colors[:5] == (0, 1, 2, 3, 4)
+    assert colors[5] not in (OTHER_COLOR, *range(5))
+
+
 def test_a_model_only_the_cost_bars_name_never_takes_the_grey_of_other_models(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -287,12 +301,9 @@ def test_a_model_only_the_cost_bars_name_never_takes_the_grey_of_other_models(
     prices = {f"p{i}": (1e-6, 0.0, 0.0) for i in range(6)}  # p6 has no price
     monkeypatch.setattr("tests.unit.viewmodels.test_usage.PRICES", prices)
     slots = [slot(TODAY, 1000 * (7 - i), model=f"p{i}") for i in range(7)]
-    chart = usage_view(recent(slots)).chart
-    assert chart is not None
-    names, colors = chart.stacking(cost=True)
+    names, colors = _stacking(slots, cost=True)
     assert names == ("p0", "p1", "p2", "p3", "p4", "p5")
-    assert colors[:5] == (0, 1, 2, 3, 4)
-    assert colors[5] not in (OTHER_COLOR, *range(5))
+    _assert_the_sixth_has_its_own_colour(colors)
 
 
 def test_a_sixth_model_of_six_has_a_colour_of_its_own_not_the_grey_of_other_models() -> None:
@@ -300,16 +311,12 @@ def test_a_sixth_model_of_six_has_a_colour_of_its_own_not_the_grey_of_other_mode
     the grey that means "Other models" when there are more (a sixth model in grey read as
     "Other"); its colour is one the cost bars then leave to it."""
     slots = [slot(TODAY, 1000 * (6 - i), model=f"m{i}") for i in range(6)]
-    chart = usage_view(recent(slots)).chart
-    assert chart is not None
-    names, colors = chart.stacking(cost=False)
+    names, colors = _stacking(slots, cost=False)
     assert names == ("m0", "m1", "m2", "m3", "m4", "m5")
-    assert colors[:5] == (0, 1, 2, 3, 4)
-    assert colors[5] not in (OTHER_COLOR, *range(5))
-    assert len(set(colors)) == 6
+    _assert_the_sixth_has_its_own_colour(colors)
     # Seven: the grey is "Other models" again, and only it.
     slots.append(slot(TODAY, 10, model="m6"))
-    names, colors = usage_view(recent(slots)).chart.stacking(cost=False)  # type: ignore[union-attr]
+    names, colors = _stacking(slots, cost=False)
     assert names[-1] == OTHER_MODELS
     assert colors == (0, 1, 2, 3, 4, OTHER_COLOR)
 
