@@ -142,12 +142,18 @@ def counted_past_cap(problems: Sequence[Problem | str]) -> tuple[int, bool]:
 #: which the Usage page tells it from a problem met reading a log (no call is missing: its
 #: calls are priced in another tier).
 CONFIG_UNUSED_EFFECT = "calls whose session names no service tier are priced at the standard tier"
+#: The same, once the index had read a tier in the file (kept: see ``UsageIndex``), the
+#: API's name of it: Codex's "fast" is the API's priority tier.
+CONFIG_KEPT_EFFECT = (
+    "calls whose session names no service tier keep the one it last named, the API's {tier} tier"
+)
 
 
 def is_config_notice(problem: Problem | str) -> bool:
     """Whether ``problem`` (or its text) says that a home's ``config.toml`` cannot be used."""
     text = problem.detail if isinstance(problem, Problem) else problem
-    return text.endswith(CONFIG_UNUSED_EFFECT)
+    kept_start, _, kept_end = CONFIG_KEPT_EFFECT.partition("{tier}")
+    return text.endswith(CONFIG_UNUSED_EFFECT) or (kept_start in text and text.endswith(kept_end))
 
 
 #: How many problems of one kind a command prints before it only counts the rest.

@@ -743,7 +743,8 @@ class UsageIndex:
             result.mark_before = self.written_mark()
             known, todo, seen = self._plan(homes, walked, unsearched)
             config_problems = []
-            configs = self._configs_changed(homes, config_problems)
+            tiers: dict[bytes, str] = {}
+            configs = self._configs_changed(homes, config_problems, tiers)
             result.problems.extend(config_problems)
             # The first quarter hour changed, while the update only appends (see changed_from).
             changed_from: int | None = None if configs else _NOTHING_CHANGED
@@ -768,7 +769,7 @@ class UsageIndex:
                 # Imported here: a repeat with nothing new needs no parser nor accounting.
                 from codex_presence_gui.core.usage_read import read_all
 
-                reads = read_all(todo, self._clock(), workers, should_stop, while_reading)
+                reads = read_all(todo, self._clock(), workers, should_stop, while_reading, tiers)
             # What is read is written from here on: no step is given up (_StopAskers.interrupts).
             self._askers.storing = True
             for read in reads:
@@ -973,12 +974,20 @@ class UsageIndex:
         return row
 
     def _configs_changed(
-        self, homes: Sequence[str | Path], problems: list[Problem] | None = None
+        self,
+        homes: Sequence[str | Path],
+        problems: list[Problem] | None = None,
+        tiers: dict[bytes, str] | None = None,
     ) -> dict[bytes, tuple[list[tuple[str, str]], bool]]:
         """The homes whose ``config.toml`` changed since the index last looked (its size,
         times and inode: it is parsed only then), by ``_blob``: the meta rows to write (key,
         value), and whether the service tier it names changed (for a home already indexed).
-        Each home's file that cannot be used, changed or not, is added to ``problems``."""
+        Each home's file that cannot be used, changed or not, is added to ``problems``, and
+        each home's tier (new or kept) to ``tiers``, by ``_blob``, for the reader.
+
+        A file that cannot be used keeps the tier the index last read in it: Codex refuses to
+        start on such a file, so no call was made under it, and a half-saved edit had read
+        every log of the home again at the standard tier, then again once mended."""
         found = self._db.execute(
             "SELECT key, value FROM meta WHERE key LIKE 'config:%' OR key LIKE 'config-why:%'"
         )
@@ -1004,11 +1013,15 @@ class UsageIndex:
             said_mark, _, said = stored.get(why_key, "").partition("\t")
             if before is not None and kept_mark == mark and (mark == "none" or said_mark == mark):
                 if said and problems is not None:
-                    problems.append(_config_problem(home, said))
+                    problems.append(_config_problem(home, said, kept_tier))
+                if tiers is not None:
+                    tiers[blob] = kept_tier
                 continue
             from codex_presence_gui.core.usage_read import read_service_tier
 
             tier, why = read_service_tier(home)
+            if why and before is not None:
+                tier = kept_tier
             # Without a row, the home's files were read with the tier named now (the row is
             # written on their first update, stopped or not).
             moved = (
@@ -1021,7 +1034,9 @@ class UsageIndex:
             )
             why = " ".join(why.split()) if why else ""  # one line: kept after a tab
             if why and problems is not None:
-                problems.append(_config_problem(home, why))
+                problems.append(_config_problem(home, why, tier))
+            if tiers is not None:
+                tiers[blob] = tier
             changed[blob] = ([(key, f"{mark}\t{tier}"), (why_key, f"{mark}\t{why}")], moved)
         return changed
 
@@ -1377,9 +1392,12 @@ def _note_text(problems: Iterable[Problem], before: str | None = None) -> str | 
 _UNFINISHED = "unfinished_line"  # ProblemKind.UNFINISHED_LINE (not imported for a repeat)
 
 
-def _config_problem(home: str | Path, why: str) -> Problem:
-    """What a home's ``config.toml`` that cannot be used costs a report: its service tier."""
+def _config_problem(home: str | Path, why: str, tier: str) -> Problem:
+    """What a home's ``config.toml`` that cannot be used costs a report: the calls whose
+    session names no tier are priced in the ``tier`` the index last read in it, or, when it
+    read none, in the standard one."""
     from codex_presence_gui.core.problems import (
+        CONFIG_KEPT_EFFECT,
         CONFIG_UNUSED_EFFECT,
         Problem,
         ProblemKind,
@@ -1387,10 +1405,9 @@ def _config_problem(home: str | Path, why: str) -> Problem:
     )
 
     path = os.path.join(home, "config.toml")
+    effect = CONFIG_KEPT_EFFECT.format(tier=tier) if tier else CONFIG_UNUSED_EFFECT
     return Problem(
-        ProblemKind.UNREADABLE,
-        f"{path} cannot be used ({why}): {CONFIG_UNUSED_EFFECT}",
-        as_path(path),
+        ProblemKind.UNREADABLE, f"{path} cannot be used ({why}): {effect}", as_path(path)
     )
 
 

@@ -185,13 +185,16 @@ def read_all(
     workers: int,
     should_stop: Callable[[], bool] | None,
     while_reading: Callable[[], None] | None = None,
+    tiers: dict[bytes, str] | None = None,
 ) -> Iterator[FileRead | None]:
     """Each file's read, in this process or in a pool; None once ``should_stop`` said so.
     ``while_reading`` is called once the pool's processes read (never in a one-process
-    read), for other work to overlap theirs."""
+    read), for other work to overlap theirs. ``tiers``: each home's service tier as the
+    index decided it, by its path's bytes (a home not in it: its ``config.toml`` is read)."""
     clock = _ReadContext(now, {rollout.home: "" for rollout, _ in todo})
     for home in clock.tiers:
-        clock.tiers[home] = configured_service_tier(home)
+        tier = None if tiers is None else tiers.get(os.fsencode(home))
+        clock.tiers[home] = configured_service_tier(home) if tier is None else tier
     pending = sum(rollout.stat.size - (row[8] if row else 0) for rollout, row in todo)
     if pending >= POOL_MIN_BYTES:
         use_orjson()  # many lines to decode: worth its import (before the workers fork)

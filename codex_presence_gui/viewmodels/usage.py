@@ -24,7 +24,6 @@ from codex_presence_gui.core.formatting import (
 )
 from codex_presence_gui.core.pricing import unavailable_prices
 from codex_presence_gui.core.problems import (
-    CONFIG_UNUSED_EFFECT,
     counted_past_cap,
     homes_cap_text,
     is_config_notice,
@@ -292,6 +291,8 @@ def _left_out(count: int, dating: int) -> str:
 #: What the Usage page says of a home's ``config.toml`` that cannot be used.
 CONFIG_UNUSABLE = "Codex's config.toml cannot be used"
 CONFIG_UNUSABLE_SHORT = "config.toml cannot be used"
+#: What that may cost the page (the problem's own words say which tier is used instead).
+CONFIG_EFFECT = "calls whose session names no service tier may be priced in another tier"
 
 
 def _problems(problems: tuple[str, ...], dating: int = 0) -> _ProblemsLine:
@@ -311,7 +312,7 @@ def _problems(problems: tuple[str, ...], dating: int = 0) -> _ProblemsLine:
     count -= configs
     noun = "problem" if count == 1 else "problems"
     if not count and not capped:
-        text = f"⚠ {CONFIG_UNUSABLE}: {CONFIG_UNUSED_EFFECT} here."
+        text = f"⚠ {CONFIG_UNUSABLE}: {CONFIG_EFFECT} here."
         brief = f"⚠ {CONFIG_UNUSABLE_SHORT}"
     elif not count:
         text = f"⚠ {homes_cap_text()}: calls in the others are missing here."
@@ -326,7 +327,7 @@ def _problems(problems: tuple[str, ...], dating: int = 0) -> _ProblemsLine:
         text = f"⚠ {count:,} {noun} in Codex's logs: some calls {_left_out(count, dating)} here."
         brief = f"⚠ {count:,} {noun} in Codex's logs"
     if configs and (count or capped):
-        text += f" {CONFIG_UNUSABLE}, so its service tier is not applied."
+        text += f" Also, {CONFIG_UNUSABLE}."
     return _ProblemsLine(text, brief, "\n".join(shown), problems)
 
 
@@ -341,10 +342,10 @@ def problems_details(problems: tuple[str, ...], dating: int = 0) -> tuple[str, s
     count, capped = counted_past_cap(problems)
     configs = sum(1 for problem in problems if is_config_notice(problem))
     count -= configs
-    config = f" {CONFIG_UNUSABLE}: {CONFIG_UNUSED_EFFECT}." if configs else ""
+    config = f" {CONFIG_UNUSABLE}: {CONFIG_EFFECT} (below)." if configs else ""
     cap = f"{homes_cap_text()}: the calls in the others are missing from the usage."
     if not count and not capped:
-        lead = f"{CONFIG_UNUSABLE}: {CONFIG_UNUSED_EFFECT}. The logs were counted as usual."
+        lead = f"{CONFIG_UNUSABLE}: {CONFIG_EFFECT} (below). The logs were counted as usual."
         return lead, "\n\n".join(problems)
     if not count:
         lead = f"{cap} The logs of those read were counted as usual."

@@ -2609,6 +2609,41 @@ def test_a_config_toml_that_cannot_be_used_is_said_at_every_update_until_mended(
         assert {item.service_tier for item in index.slots([codex_home.root])} == {"priority"}
 
 
+def test_a_config_toml_broken_after_it_named_a_tier_keeps_that_tier(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """Codex refuses to start on a config.toml it cannot read, so no call is made under a
+    broken one: the tier the index last read in it stays, for the logs read meanwhile too,
+    and no log is read again, neither when it breaks nor when it is mended (a half-saved
+    edit had read every log of the home twice, and priced them at the standard tier
+    between). The warning says which tier is kept."""
+    config = codex_home.root / "config.toml"
+    config.write_text('service_tier = "fast"\n')
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "index.sqlite3"
+
+    def tiers(index: UsageIndex) -> set[str]:
+        return {item.service_tier for item in index.slots([codex_home.root])}
+
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+        assert tiers(index) == {"priority"}
+        config.write_text('service_tier = "fast\n')  # the quote not closed yet
+        broken = index.update([codex_home.root])
+        assert broken.read == 0
+        said = [str(p) for p in broken.problems if p.path == config]
+        assert len(said) == 1
+        assert said[0].endswith("keep the one it last named, the API's priority tier")
+        codex_home.write(OTHER, [line.replace(SID, OTHER) for line in _session(1)])
+        assert index.update([codex_home.root]).read == 1  # a log new meanwhile
+        assert tiers(index) == {"priority"}
+        config.write_text('service_tier = "fast"\nmodel = "gpt-5.4"\n')
+        mended = index.update([codex_home.root])
+        assert mended.read == 0
+        assert [p for p in mended.problems if p.path == config] == []
+        assert tiers(index) == {"priority"}
+
+
 @pytest.mark.parametrize(
     ("text", "tier", "words"),
     [

@@ -864,31 +864,37 @@ def test_problems_in_the_logs_are_said_with_each_one_in_the_tooltip() -> None:
 
 def test_a_config_toml_that_cannot_be_used_is_said_as_such_not_as_a_problem_in_the_logs() -> None:
     """A home's config.toml that cannot be used leaves no call out (its calls are priced in
-    the standard tier): the page says that, and counts only the problems met in the logs."""
-    from codex_presence_gui.core.problems import CONFIG_UNUSED_EFFECT
+    the standard tier, or the one it last named): the page says that, and counts only the
+    problems met in the logs."""
+    from codex_presence_gui.core.problems import CONFIG_KEPT_EFFECT, CONFIG_UNUSED_EFFECT
     from codex_presence_gui.viewmodels.usage import problems_details
 
-    config = f"/home/u/.codex/config.toml cannot be used (not valid TOML): {CONFIG_UNUSED_EFFECT}"
-    alone = usage_view(recent([slot(TODAY, 1000)], problems=(config,)))
-    assert alone.problems_text == (
-        "⚠ Codex's config.toml cannot be used: calls whose session names no service tier are "
-        "priced at the standard tier here."
-    )
-    assert alone.problems_short == "⚠ config.toml cannot be used"
-    assert alone.problems_tooltip == config
-    lead, text = problems_details(alone.problems)
-    assert "problem" not in lead
-    assert lead.startswith("Codex's config.toml cannot be used: calls whose session")
-    assert text == config
+    broken = "/home/u/.codex/config.toml cannot be used (not valid TOML)"
+    kept = CONFIG_KEPT_EFFECT.format(tier="priority")
+    for config in (f"{broken}: {CONFIG_UNUSED_EFFECT}", f"{broken}: {kept}"):
+        alone = usage_view(recent([slot(TODAY, 1000)], problems=(config,)))
+        assert alone.problems_text == (
+            "⚠ Codex's config.toml cannot be used: calls whose session names no service tier "
+            "may be priced in another tier here."
+        )
+        assert alone.problems_short == "⚠ config.toml cannot be used"
+        assert alone.problems_tooltip == config
+        lead, text = problems_details(alone.problems)
+        assert "problem" not in lead
+        assert lead.startswith("Codex's config.toml cannot be used: calls whose session")
+        assert text == config
     both = usage_view(recent([slot(TODAY, 1000)], problems=(config, "2 malformed lines in a")))
     assert both.problems_text == (
-        "⚠ 1 problem in Codex's logs: some calls may be missing here. Codex's config.toml "
-        "cannot be used, so its service tier is not applied."
+        "⚠ 1 problem in Codex's logs: some calls may be missing here. Also, Codex's config.toml "
+        "cannot be used."
     )
     assert both.problems_short == "⚠ 1 problem in Codex's logs"
     lead, _ = problems_details(both.problems)
     assert lead.startswith("1 problem in Codex's logs: ")
-    assert lead.endswith(f"Codex's config.toml cannot be used: {CONFIG_UNUSED_EFFECT}.")
+    assert lead.endswith(
+        "Codex's config.toml cannot be used: calls whose session names no service "
+        "tier may be priced in another tier (below)."
+    )
 
 
 def test_problems_that_only_date_calls_are_not_said_to_leave_calls_out() -> None:
