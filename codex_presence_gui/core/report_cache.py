@@ -150,6 +150,7 @@ def _file_stamp(path: str) -> str:
 
 
 def _file_name(key: bytes, suffix: str = ".report") -> str:
+    # ``_ours`` knows these names (and ``_keep``'s pieces of them): one changes with the other.
     return f"{zlib.crc32(key):08x}{suffix}"
 
 
@@ -255,7 +256,7 @@ def _keep(
     )
     where = os.path.join(folder, FOLDER_NAME)
     path = os.path.join(where, _file_name(key, suffix))
-    spare = f"{path}.{os.getpid()}.part"
+    spare = f"{path}.{os.getpid()}.part"  # (a name ``_ours`` knows)
     try:
         if not os.path.isdir(where):
             from codex_presence_gui.paths import make_folder
