@@ -52,6 +52,9 @@ log = logging.getLogger(__name__)
 
 #: The safety net: an update this often even when the session feed saw nothing.
 REFRESH_INTERVAL_MS = 60_000
+#: How often a window counting in memory (its index file had failed: a full disk, a folder
+#: that could not be written) tries the file again: it had stayed in memory until restarted.
+FILE_RETRY_S = 300.0
 #: Updates asked for by the session feed are at least this far apart.
 MIN_GAP_MS = 5_000
 
@@ -121,8 +124,9 @@ class UsageWorker(Worker):
         self._pricer: Pricer | None = None
         self._notice: str | None = None
         #: Why the index file cannot be used, once that is known (in words for the page): the
-        #: index is then kept in memory for the rest of the run.
+        #: index is then kept in memory, and the file tried again every ``FILE_RETRY_S``.
         self._memory_reason: str | None = None
+        self._file_tried = 0.0  # when (monotonic) the file was last tried, in memory
         self._timer: QTimer | None = None
         self._poll: QTimer | None = None
         self._last_update = 0.0
@@ -200,6 +204,7 @@ class UsageWorker(Worker):
                 # A read-only or full cache folder: the page is not left empty for the whole
                 # run; the next update, at once, reads the logs into an index in memory.
                 self._memory_reason = index_problem(self._index_path, cause)
+                self._file_tried = time.monotonic()  # tried again only after FILE_RETRY_S
                 self._shown = None
                 if self._timer is not None:
                     self._timer.start(0)
@@ -233,6 +238,30 @@ class UsageWorker(Worker):
             self._last_read = recent
         self.usage_ready.emit(self._build(recent))
 
+    def _back_to_file(self) -> None:
+        """Use the index file again if it can now be opened and brought up to date (the disk
+        freed, the folder writable again); else stay in memory, until the next try."""
+        self._file_tried = time.monotonic()
+        try:
+            trial = UsageIndex(self._index_path, should_stop=self.should_stop)
+        except Exception as error:  # still failing: said once already, when it first did
+            log.debug("the usage index file still cannot be used: %s", error)
+            return
+        try:
+            trial.update(self._homes, should_stop=self.should_stop)
+            pricer = Pricer(store=trial, should_stop=self.should_stop)
+        except Exception as error:
+            trial.close()
+            log.debug("the usage index file still cannot be updated: %s", error)
+            return
+        log.info("the usage index is kept in %s again", self._index_path)
+        assert self._index is not None
+        self._index.close()
+        self._index, self._pricer = trial, pricer
+        self._memory_reason = None
+        self._notice = trial.notice
+        self._shown = None  # sent again: without the notice that it is in memory
+
     def _waiting_for_index(self) -> None:
         """Another process has held the index for a second (a ``report`` building it, a
         second window): a page with nothing to show yet says what it waits for, rather than
@@ -249,6 +278,9 @@ class UsageWorker(Worker):
 
     def _read(self, zone: tzinfo) -> RecentUsage | None:
         """Update the index; the reports when something changed, else None."""
+        in_memory = self._memory_reason is not None and self._index is not None
+        if in_memory and time.monotonic() - self._file_tried >= FILE_RETRY_S:
+            self._back_to_file()
         if self._index is None:
             if self._memory_reason is None:
                 with _index_step():

@@ -1031,6 +1031,44 @@ def test_an_index_failing_at_its_first_read_of_prices_is_read_into_memory(
     assert not [record for record in caplog.records if record.exc_info]
 
 
+def test_a_window_counting_in_memory_goes_back_to_the_file_once_it_can(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    qtbot: QtBot,
+    stopper: list[UsageFeed],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The index file failed (here its folder was a file; a full disk, a read-only folder
+    alike): once it can be used again, the window keeps its index there at its next try,
+    the numbers the same and the notice gone (it had counted in memory until restarted,
+    its work lost at every close); while it cannot, it stays in memory without a word more."""
+    import codex_presence_gui.services.usage_feed as usage_feed
+
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
+    blocker = tmp_path / "cache"
+    blocker.write_text("")
+    index_path = blocker / "usage.sqlite3"
+    feed = make_feed(codex_home, tmp_path, index_path=index_path)
+    stopper.append(feed)
+    view = _shown_without_failing(qtbot, feed)
+    assert "into memory" in view.notice
+    monkeypatch.setattr(usage_feed, "FILE_RETRY_S", 0.0)
+    seen = views(feed)
+    feed.request_update()  # tried, still a file there: nothing new to say
+    qtbot.wait(500)
+    assert seen == []
+    blocker.unlink()
+    blocker.mkdir()
+    feed.request_update()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    view = ready(seen)
+    assert view is not None
+    assert view.notice == ""
+    assert view.compact_line.startswith("today: 1.2M tokens")
+    assert index_path.is_file()
+
+
 def test_a_file_put_where_the_index_s_folder_was_is_said_while_the_window_runs(
     codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
 ) -> None:
