@@ -152,8 +152,10 @@ CONFIG_KEPT_EFFECT = (
 def is_config_notice(problem: Problem | str) -> bool:
     """Whether ``problem`` (or its text) says that a home's ``config.toml`` cannot be used."""
     text = problem.detail if isinstance(problem, Problem) else problem
-    kept_start, _, kept_end = CONFIG_KEPT_EFFECT.partition("{tier}")
-    return text.endswith(CONFIG_UNUSED_EFFECT) or (kept_start in text and text.endswith(kept_end))
+    return text.endswith(CONFIG_UNUSED_EFFECT) or (_KEPT_START in text and text.endswith(_KEPT_END))
+
+
+_KEPT_START, _, _KEPT_END = CONFIG_KEPT_EFFECT.partition("{tier}")
 
 
 #: How many problems of one kind a command prints before it only counts the rest.

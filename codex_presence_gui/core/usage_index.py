@@ -986,8 +986,8 @@ class UsageIndex:
         each home's tier (new or kept) to ``tiers``, by ``_blob``, for the reader.
 
         A file that cannot be used keeps the tier the index last read in it: Codex refuses to
-        start on such a file, so no call was made under it, and a half-saved edit had read
-        every log of the home again at the standard tier, then again once mended."""
+        start on a file it cannot parse, so no call was made under it, and a half-saved edit
+        had read every log of the home again at the standard tier, then again once mended."""
         found = self._db.execute(
             "SELECT key, value FROM meta WHERE key LIKE 'config:%' OR key LIKE 'config-why:%'"
         )

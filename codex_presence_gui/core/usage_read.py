@@ -330,8 +330,9 @@ def configured_service_tier(home: str | Path) -> str:
 
 def read_service_tier(home: str | Path) -> tuple[str, str | None]:
     """``configured_service_tier``, and why the home's ``config.toml`` could not be used
-    (None: it was, or there is none), in words for a warning: its "fast" would otherwise be
-    lost without a word, the calls it covers priced at the standard tier."""
+    (None: it was, or there is none), in words for a warning: its "fast" had been lost
+    without a word. (The index then keeps the tier it last read there: see
+    ``UsageIndex._configs_changed``.)"""
     from codex_presence_gui.core.jsonl import service_tier
     from codex_presence_gui.core.tail import NotARegularFileError, read_start
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -55,6 +56,9 @@ REFRESH_INTERVAL_MS = 60_000
 #: How often a window counting in memory (its index file had failed: a full disk, a folder
 #: that could not be written) tries the file again: it had stayed in memory until restarted.
 FILE_RETRY_S = 300.0
+#: The free room a try of the file asks for first: a disk still full had been filled to its
+#: last byte at every try, until the try failed and rolled back (Codex's logs need that room).
+FILE_RETRY_ROOM = 64 * 1024 * 1024
 #: Updates asked for by the session feed are at least this far apart.
 MIN_GAP_MS = 5_000
 
@@ -243,16 +247,25 @@ class UsageWorker(Worker):
         freed, the folder writable again); else stay in memory, until the next try."""
         self._file_tried = time.monotonic()
         try:
+            room = shutil.disk_usage(self._index_path.parent).free
+        except OSError:
+            room = None  # no folder there (yet, or a file in its way): the try fails at once
+        if room is not None and room < FILE_RETRY_ROOM:
+            log.debug("the usage index file is not tried again: %d bytes free", room)
+            return
+        try:
             trial = UsageIndex(self._index_path, should_stop=self.should_stop)
         except Exception as error:  # still failing: said once already, when it first did
-            log.debug("the usage index file still cannot be used: %s", error)
+            if not self.should_stop():
+                log.debug("the usage index file still cannot be used: %s", error)
             return
         try:
             trial.update(self._homes, should_stop=self.should_stop)
             pricer = Pricer(store=trial, should_stop=self.should_stop)
         except Exception as error:
             trial.close()
-            log.debug("the usage index file still cannot be updated: %s", error)
+            if not self.should_stop():
+                log.debug("the usage index file still cannot be updated: %s", error)
             return
         log.info("the usage index is kept in %s again", self._index_path)
         assert self._index is not None
@@ -296,7 +309,7 @@ class UsageWorker(Worker):
                 reason = self._memory_reason
                 self._notice = (
                     f"{reason[:1].upper()}{reason[1:]}: usage is read from the logs into "
-                    "memory while the window is open."
+                    "memory until the index can be kept there."
                 )
             # Prices found once are kept in the index: most runs never import the library.
             # A quit while the price library is imported gives the import up (it is not

@@ -391,7 +391,8 @@ def test_an_index_that_cannot_be_kept_is_read_into_memory_and_said(
     view = _shown_without_failing(qtbot, feed)
     assert view.notice == (
         f"The usage index cannot be kept in {blocker_file / 'usage.sqlite3'} ({blocker_file} "
-        "is not a folder): usage is read from the logs into memory while the window is open."
+        "is not a folder): usage is read from the logs into memory until the index can be "
+        "kept there."
     )
     assert blocker_file.read_text() == ""
     [failed] = [r for r in caplog.records if "could not be updated" in r.getMessage()]
@@ -418,7 +419,8 @@ def test_a_folder_in_the_index_s_place_is_named_and_left_alone(
     view = _shown_without_failing(qtbot, feed)
     assert view.notice == (
         f"The usage index cannot be kept in {path} (a folder is there instead of a file; it "
-        "is left as it is): usage is read from the logs into memory while the window is open."
+        "is left as it is): usage is read from the logs into memory until the index can be "
+        "kept there."
     )
     assert [child.name for child in path.iterdir()] == ["theirs"]
     [failed] = [r.getMessage() for r in caplog.records if "could not be updated" in r.getMessage()]
@@ -445,8 +447,8 @@ def test_a_folder_in_the_lock_s_place_is_named_and_left_alone(
     view = _shown_without_failing(qtbot, feed)
     assert view.notice == (
         f"The usage index cannot be kept in {path} (a folder is at {lock} instead of a file; "
-        "it is left as it is): usage is read from the logs into memory while the window is "
-        "open."
+        "it is left as it is): usage is read from the logs into memory until the index can be "
+        "kept there."
     )
     assert [child.name for child in lock.iterdir()] == ["theirs"]
     assert not path.exists()
@@ -1027,7 +1029,9 @@ def test_an_index_failing_at_its_first_read_of_prices_is_read_into_memory(
     assert view.notice.startswith(
         f"The usage index cannot be kept in {feed.index_path} (disk I/O error"
     )
-    assert view.notice.endswith("usage is read from the logs into memory while the window is open.")
+    assert view.notice.endswith(
+        "usage is read from the logs into memory until the index can be kept there."
+    )
     assert not [record for record in caplog.records if record.exc_info]
 
 
@@ -1041,7 +1045,8 @@ def test_a_window_counting_in_memory_goes_back_to_the_file_once_it_can(
     """The index file failed (here its folder was a file; a full disk, a read-only folder
     alike): once it can be used again, the window keeps its index there at its next try,
     the numbers the same and the notice gone (it had counted in memory until restarted,
-    its work lost at every close); while it cannot, it stays in memory without a word more."""
+    its work lost at every close). It is tried every ``FILE_RETRY_S``, and not on a disk
+    without ``FILE_RETRY_ROOM`` free (each try had filled a full disk to its last byte)."""
     import codex_presence_gui.services.usage_feed as usage_feed
 
     now = time.time()
@@ -1053,13 +1058,22 @@ def test_a_window_counting_in_memory_goes_back_to_the_file_once_it_can(
     stopper.append(feed)
     view = _shown_without_failing(qtbot, feed)
     assert "into memory" in view.notice
-    monkeypatch.setattr(usage_feed, "FILE_RETRY_S", 0.0)
     seen = views(feed)
-    feed.request_update()  # tried, still a file there: nothing new to say
-    qtbot.wait(500)
-    assert seen == []
     blocker.unlink()
     blocker.mkdir()
+    feed.request_update()  # the file not tried yet: FILE_RETRY_S since it failed
+    qtbot.wait(500)
+    assert seen == []
+    assert not index_path.exists()
+    monkeypatch.setattr(usage_feed, "FILE_RETRY_S", 0.0)
+    full = shutil.disk_usage(blocker)._replace(free=usage_feed.FILE_RETRY_ROOM - 1)
+    monkeypatch.setattr(usage_feed.shutil, "disk_usage", lambda _: full)
+    feed.request_update()  # not tried on a disk without room: it would fill it
+    qtbot.wait(500)
+    assert seen == []
+    assert not index_path.exists()
+    monkeypatch.undo()
+    monkeypatch.setattr(usage_feed, "FILE_RETRY_S", 0.0)
     feed.request_update()
     qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
     view = ready(seen)
@@ -1087,7 +1101,7 @@ def test_a_file_put_where_the_index_s_folder_was_is_said_while_the_window_runs(
     assert view.totals[0].tokens == 15_150
     assert view.notice == (
         f"The usage index cannot be kept in {feed.index_path} ({folder} is not a folder): "
-        "usage is read from the logs into memory while the window is open."
+        "usage is read from the logs into memory until the index can be kept there."
     )
     assert folder.read_text() == ""
 
