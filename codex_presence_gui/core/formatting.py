@@ -110,6 +110,12 @@ def format_count(value: int) -> str:
     return f"{value:,}"
 
 
+def capitalized(text: str) -> str:
+    """``text`` with its first letter made upper case (a clause become a sentence), the rest
+    as it is (``str.capitalize`` would lower it: "Codex's", "API")."""
+    return text[:1].upper() + text[1:]
+
+
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """``1 malformed line``, ``2,048 malformed lines``: a count with its noun agreeing."""
     return f"{count:,} {noun if count == 1 else plural or noun + 's'}"

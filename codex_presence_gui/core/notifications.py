@@ -20,6 +20,7 @@ from typing import Any
 
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import (
+    capitalized,
     format_countdown,
     format_percent_left,
     format_reset_clock,
@@ -318,7 +319,7 @@ def _threshold_notice(
     insight = board.insight(bucket, window)
     if insight is not None and insight.pace_at(now).state is PaceState.RUNS_OUT:
         pace = pace_text(insight, now)
-        body += f" {pace[:1].upper()}{pace[1:]}."
+        body += f" {capitalized(pace)}."
     # "or less": the threshold is crossed at exactly its level (75% used is 25% left).
     return Notice(f"Codex: {100 - level}% or less of your {name} limit left", body, said)
 

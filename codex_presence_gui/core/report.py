@@ -22,6 +22,7 @@ from codex_presence_gui.core.discovery import (
 )
 from codex_presence_gui.core.formatting import (
     activity_text,
+    capitalized,
     credits_text,
     format_age,
     format_percent_left,
@@ -328,7 +329,7 @@ def _session_lines(
     for share in shares:
         extras.append(share_text(share) + (" (burns fastest)" if share.fastest else ""))
     if extras:
-        extras[0] = extras[0][:1].upper() + extras[0][1:]
+        extras[0] = capitalized(extras[0])
         lines.extend(packed(extras, "    ", "    ", width))
     return lines
 

@@ -33,6 +33,7 @@ from codex_presence_gui.core.discovery import (
     sessions_not_a_folder,
     too_many_homes,
 )
+from codex_presence_gui.core.formatting import capitalized
 from codex_presence_gui.core.pricing import Pricer
 from codex_presence_gui.core.problems import DATING_KINDS
 from codex_presence_gui.core.usage_index import (
@@ -224,7 +225,7 @@ class UsageWorker(Worker):
                 if self._last_read is not None:
                     # The numbers shown stay, as they do during the wait, said to be the last
                     # update's: a long report had emptied the page and the compact line.
-                    notice = f"{reason[:1].upper()}{reason[1:]}: these are the last numbers read."
+                    notice = f"{capitalized(reason)}: these are the last numbers read."
                     recent = dataclasses.replace(self._last_read, notice=notice)
                     self._shown = None
                     if not self.should_stop():
@@ -308,7 +309,7 @@ class UsageWorker(Worker):
                 self._index = UsageIndex.in_memory()
                 reason = self._memory_reason
                 self._notice = (
-                    f"{reason[:1].upper()}{reason[1:]}: usage is read from the logs into "
+                    f"{capitalized(reason)}: usage is read from the logs into "
                     "memory until the index can be kept there."
                 )
             # Prices found once are kept in the index: most runs never import the library.

@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 
 from codex_presence_gui import APP_NAME, __version__
 from codex_presence_gui.core.dashboard import Dashboard
-from codex_presence_gui.core.formatting import Level, format_duration
+from codex_presence_gui.core.formatting import Level, capitalized, format_duration
 from codex_presence_gui.core.presence import TOMORROW_HOUR, tomorrow_morning
 from codex_presence_gui.core.problems import ProblemKind, counted_past_cap, homes_cap_text
 from codex_presence_gui.core.sanitize import clean_text
@@ -139,7 +139,7 @@ def discord_spoken(text: str, told: str = "") -> tuple[str, str]:
         said = countdown.group(1)
         if countdown.group(2) is not None:  # "5s" might be read "5 s", or not at all
             said = f"retrying in {format_duration(float(countdown.group(2)), spoken=True)}"
-        return text[: countdown.start()] + ", retrying", said[:1].upper() + said[1:]
+        return text[: countdown.start()] + ", retrying", capitalized(said)
     if text.startswith(CONNECTING) and told.endswith(", retrying"):
         return told, "Trying again now"
     return text, ""

@@ -12,6 +12,7 @@ from codex_presence_gui.core.formatting import (
     NO_BREAK_SPACE,
     Level,
     as_of_text,
+    capitalized,
     credits_text,
     format_age,
     format_countdown,
@@ -298,7 +299,7 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
         )
         if bucket is limits:
             credits = credits_text(limits) or ""
-            footer = credits[:1].upper() + credits[1:]
+            footer = capitalized(credits)
             groups.append(LimitGroupView(None, rows, footer, key=bucket.limit_id))
         else:
             # Said with the model's name: read one by one, "5h limit" is the account's too.

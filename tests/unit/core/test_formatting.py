@@ -263,3 +263,13 @@ def test_counts_agree_with_their_noun() -> None:
     assert counted(0, "folder") == "0 folders"
     assert counted(2_048, "tool call") == "2,048 tool calls"
     assert counted(3, "entry", "entries") == "3 entries"
+
+
+def test_capitalized_makes_a_clause_a_sentence_and_keeps_the_rest() -> None:
+    from codex_presence_gui.core.formatting import capitalized
+
+    assert capitalized("another Codex Presence holds the API's index") == (
+        "Another Codex Presence holds the API's index"
+    )
+    assert capitalized("") == ""
+    assert capitalized("é") == "É"
