@@ -210,11 +210,16 @@ def said_problems(
     """The problems a command prints: the first ``per_kind`` of each kind in full, then the
     rest of that kind counted in one line (3,000 damaged files had printed 12,000 lines of
     warnings on every run, burying the report and any other warning). ``listing`` is the
-    command that lists them all."""
+    command that lists them all. A home's ``config.toml`` that cannot be used is always said
+    in full, and not counted with its kind: ``status`` reads no config file, so it could not
+    list one folded into the rest (and a home has one, of ``discovery.MAX_HOMES`` at most)."""
     said: list[str] = []
     left: dict[ProblemKind, int] = {}
     seen: dict[ProblemKind, int] = {}
     for problem in problems:
+        if is_config_notice(problem):
+            said.append(str(problem))
+            continue
         count = seen[problem.kind] = seen.get(problem.kind, 0) + 1
         if count <= per_kind:
             said.append(str(problem))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from codex_presence_gui.core.problems import (
+    CONFIG_UNUSED_EFFECT,
     SAID_PER_KIND,
     Problem,
     ProblemKind,
@@ -50,6 +51,27 @@ def test_the_rest_of_a_kind_status_never_lists_is_not_sent_to_status() -> None:
     assert said[-1] == "…and 2 more files with calls of no usable time."
     malformed = [Problem(ProblemKind.MALFORMED_LINES, "x")] * (SAID_PER_KIND + 1)
     assert said_problems(malformed)[-1].endswith("(`status --all --json` lists them all).")
+
+
+def test_a_config_file_that_cannot_be_used_is_never_folded_into_the_rest() -> None:
+    """Three unreadable logs and then a home's broken ``config.toml``: the notice had become
+    "…and 1 more unreadable file (`status --all --json` lists them all)", and status reads
+    no config file, so it listed none."""
+    unreadable = [Problem(ProblemKind.UNREADABLE, f"cannot read f{i}.jsonl") for i in range(4)]
+    configs = [
+        Problem(
+            ProblemKind.UNREADABLE,
+            f"/h{i}/config.toml cannot be used (not TOML): {CONFIG_UNUSED_EFFECT}",
+        )
+        for i in range(2)
+    ]
+    said = said_problems([*unreadable[:SAID_PER_KIND], *configs, unreadable[-1]])
+    assert said == [
+        *(str(problem) for problem in unreadable[:SAID_PER_KIND]),
+        *(str(problem) for problem in configs),
+        # Only the log past the first three is counted: the config files are not among them.
+        "…and 1 more file or folder that cannot be read (`status --all --json` lists them all).",
+    ]
 
 
 @pytest.mark.parametrize(
