@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from types import SimpleNamespace
     from typing import Any, TextIO, TypeVar
 
+    from codex_presence_gui.core.problems import Problem
     from codex_presence_gui.core.usage_index import UpdateResult
     from codex_presence_gui.core.usage_report import SumsSoFar, UsageReport
 
@@ -354,10 +355,12 @@ def _run_report(
             while_reading=lambda: priced().warm_up(),
         )
         made_at = time.time()
-        # Kept only when nothing is to be said beside it: its warnings are not kept.
+        # Kept only when nothing is to be said beside it but that a config.toml cannot be
+        # used: that is said again with each run, and the tier the calls were priced in is
+        # the index's (a change of it is a write, which a kept report's mark tells).
         key = (
             None
-            if said or result.problems or index.notice or not index.kept
+            if said or _log_problems(result.problems) or index.notice or not index.kept
             else _report_key(args, zone, made_at, existing, _prices_stamp(library_version()), width)
         )
         if key is not None:
@@ -468,6 +471,7 @@ def _run_report(
                 _warn(warnings)
                 print(f"report: the logs cannot be summed ({again}).", file=sys.stderr)
                 return EXIT_FAILED
+        configs = 0  # of the warnings, those that a config.toml cannot be used (see build)
         kept = []
         for problem in result.problems:
             where = "" if problem.path is None else os.path.abspath(problem.path)
@@ -482,13 +486,15 @@ def _run_report(
             if homes_given:  # the same folders: without them, status reads others
                 listing += codex_home_options(homes_given)
             warnings.extend(warning_line(text) for text in said_problems(kept, listing=listing))
+            configs = len(kept) - _log_problems(kept)
         if args.json or args.csv:
             _data_in_utf8()
         if isinstance(report, str):  # kept from the same report made before
             sys.stdout.write(report)
             _warn(warnings)
             return EXIT_OK
-        out = _Keeping(sys.stdout, keep=key is not None and not warnings, limit=MAX_KEPT_CHARS)
+        quiet = len(warnings) == configs  # nothing said that the report's key does not tell
+        out = _Keeping(sys.stdout, keep=key is not None and quiet, limit=MAX_KEPT_CHARS)
         try:
             _write_report(report, args, zone, out, width)
         except sqlite3.Error as error:
@@ -505,7 +511,7 @@ def _run_report(
         # Nor a report without prices: the library, not importable this time (an install
         # under way), may well be next time.
         with_prices = not unavailable_prices(report.price_source)
-        if out.pieces is not None and key is not None and not warnings and with_prices:
+        if out.pieces is not None and key is not None and quiet and with_prices:
             keep_report(cache_folder, key, mark, made_at, "".join(out.pieces))
             if report.sums_so_far is not None:
                 keep_sums(cache_folder, key, mark, made_at, report.sums_so_far.to_text())
@@ -676,13 +682,22 @@ STREAMED_RUNS_MAX = 64
 STREAMED_SUMS_MAX = float(2**63)
 
 
+def _log_problems(problems: list[Problem]) -> int:
+    """How many of ``problems`` are not a home's ``config.toml`` that cannot be used."""
+    if not problems:  # (a repeat with nothing wrong imports nothing for them)
+        return 0
+    from codex_presence_gui.core.problems import is_config_notice
+
+    return sum(not is_config_notice(problem) for problem in problems)
+
+
 def _warn(warnings: list[str]) -> None:
     """Say the warnings on standard error, after the report (above it, they had scrolled
     out of sight above a long table), each wrapped to the text's width."""
     if not warnings:
         return
-    from codex_presence_gui.core.report import wrapped
     from codex_presence_gui.core.sanitize import clean_text
+    from codex_presence_gui.core.wrapping import wrapped
 
     sys.stdout.flush()  # the report first, where both go to one terminal
     width = _text_width()

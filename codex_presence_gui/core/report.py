@@ -47,6 +47,7 @@ from codex_presence_gui.core.models import (
 from codex_presence_gui.core.problems import path_text, said_problems
 from codex_presence_gui.core.reader import ReadResult
 from codex_presence_gui.core.sanitize import clean_text, project_label, shown_key
+from codex_presence_gui.core.wrapping import packed, wrapped
 
 #: 2: warnings are objects (text, kind, path) instead of strings.
 SCHEMA_VERSION = 2
@@ -231,27 +232,6 @@ def columns(text: str) -> int:
     from codex_presence_gui.core.sanitize import text_cells
 
     return text_cells(text)
-
-
-def wrapped(text: str, width: int, indent: str = "", after: str = "") -> list[str]:
-    """Prose in lines of at most ``width`` columns, broken between words (a path or a word
-    longer than a line is kept whole); ``after`` starts the lines after the first."""
-    return packed(text.split(" "), indent, after or indent, width, " ")
-
-
-def packed(parts: list[str], first: str, indent: str, width: int, joint: str = " · ") -> list[str]:
-    """``first`` then ``parts`` joined by ``joint``, on as few lines as fit in ``width`` (each
-    next line starts with ``indent``); a part longer than a line has one of its own."""
-    lines: list[str] = []
-    line, empty = first, True
-    for part in parts:
-        candidate = f"{line}{part}" if empty else f"{line}{joint}{part}"
-        if not empty and columns(candidate) > width:
-            lines.append(line)
-            candidate = f"{indent}{part}"
-        line, empty = candidate, False
-    lines.append(line)
-    return lines
 
 
 def _limit_lines(

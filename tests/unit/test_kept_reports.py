@@ -191,6 +191,36 @@ def test_a_report_with_warnings_is_not_kept(
     assert made.count == 2
 
 
+@pytest.mark.usefixtures("one_quarter_hour")
+def test_a_config_file_that_cannot_be_used_is_said_again_beside_a_kept_report(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], made: Made
+) -> None:
+    """A broken ``config.toml`` had kept every report from being kept while it lasted (0.15 s
+    a repeat instead of 0.05 s): it is said with each run, kept report or not, and the tier
+    the calls are priced in changes only with a write to the index."""
+    config = home.root / "config.toml"
+    config.write_text('service_tier = "fast"\n')
+    priority = _report(capsys, home, "--json")
+    config.write_text('service_tier = "fast\n')  # no closing quote
+    outs = []
+    for _ in range(3):
+        status = main(["report", "daily", "--json", "--codex-home", str(home.root)])
+        out = capsys.readouterr()
+        assert status == 0
+        said = " ".join(out.err.split())  # (wrapped to the width)
+        assert "config.toml cannot be used" in said
+        assert said.endswith("keep the one it last named, the API's priority tier")
+        outs.append(out.out)
+    # Priced in the tier last read in it, as a report of the broken file says.
+    assert outs == [priority] * 3
+    assert made.count == 2  # made again once for the broken file (a write), then kept
+    config.write_text("")  # mended (the standard tier): made again, and nothing said
+    status = main(["report", "daily", "--json", "--codex-home", str(home.root)])
+    assert status == 0
+    assert capsys.readouterr().err == ""
+    assert made.count == 3
+
+
 def test_a_rebuilt_index_makes_the_report_again(
     home: CodexHome, capsys: pytest.CaptureFixture[str], made: Made, tmp_path: Path
 ) -> None:

@@ -171,3 +171,29 @@ def test_a_report_made_again_with_nothing_new_to_read_imports_no_parser(
     assert not list(kept.glob("*.sums"))
     before_us, _ = _imported(["-c", "pass"], environment)
     assert (again - before_us) & (NOT_ON_A_REPEAT | {"json"}) == set()
+
+
+def test_a_report_with_a_warning_does_not_import_the_status_report(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """Warnings are wrapped to the terminal's width: the wrapping had been the status
+    report's, whose import (the dashboard, the live readers) cost every warned report 47 ms."""
+    lines = [r.session_meta(BASE, SID, cwd="/w/shop"), r.turn_context(BASE + 1, cwd="/w/shop")]
+    lines.append(r.token_count(BASE + 10, r.usage(10_000, 5_000, 100), r.usage(10_000, 5_000, 100)))
+    codex_home.write(SID, lines)
+    (codex_home.root / "config.toml").write_text('service_tier = "fast\n')  # unclosed
+    environment = dict(os.environ, **{BASE_DIR_ENV: str(tmp_path / "app")})
+    environment.pop("PYTHONPROFILEIMPORTTIME", None)
+    command = ["-m", "codex_presence_gui", "report", "daily", "--json"]
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", *command, "--codex-home", str(codex_home.root)],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0
+    assert "config.toml" in done.stderr  # warned
+    assert "codex_presence_gui.core.wrapping" in done.stderr
+    assert not {"codex_presence_gui.core.report", "codex_presence_gui.core.dashboard"} & {
+        line.rpartition("|")[2].strip() for line in done.stderr.splitlines()
+    }
