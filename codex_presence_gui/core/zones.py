@@ -107,7 +107,11 @@ def unknown_zone_setting() -> str | None:
             # quoted (EST5EDT, <+0545>-5:45); the C library counts "+05" or "<Paris>" in UTC.
             return setting
         if any(char.isdigit() for char in name) or name.startswith("<"):
-            return None  # a POSIX rule, its offset after its name
+            # A POSIX rule, its offset after its name: unless the C library could not read it
+            # (glibc wants a name of three letters or more: "A1" and "<A>1" are counted in
+            # UTC, nameless, and had been labelled "local"). Asked of the C library itself,
+            # which is what counts the days: macOS's accepts more.
+            return setting if _rule_unread() else None
         if not name or name.upper() in _UTC_NAMES:
             return None  # UTC, file or not: the C library counts a name without offset so
         # A name without an offset that is not a file (``Paris``, ``Tokyo``) is no rule either:
@@ -125,6 +129,17 @@ _UTC_NAMES = frozenset({"UTC", "UCT", "GMT", "Z", "ZULU", "UNIVERSAL", "GREENWIC
 
 #: How much of an unknown ``TZ`` a warning shows (a hostile one may be thousands long).
 ZONE_SETTING_SHOWN = 60
+
+
+def _rule_unread() -> bool:
+    """True when the C library made nothing of the rule in ``TZ``: no name for its
+    standard time (every rule it reads has one), as it counts in UTC then."""
+    import time
+
+    if not hasattr(time, "tzset"):
+        return False
+    time.tzset()  # what the C library makes of TZ as it is now (a test may have changed it)
+    return not time.tzname[0]
 
 
 def unknown_zone_text(setting: str, what: str = "days") -> str:

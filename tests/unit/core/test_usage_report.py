@@ -936,6 +936,7 @@ def test_a_zone_without_a_name_is_labelled_by_its_winter_and_summer_abbreviation
     [
         *("Europe/Nowhere", ":Mars/Olympus", "/nowhere/zone", "Paris", ":Tokyo", "Etc/GMT+55"),
         *("<Paris>", "+05", "5"),  # rules without a name, or without an offset
+        *("A1", "<A>1", "ab5"),  # names the C library does not take (fewer than 3 letters)
     ],
 )
 def test_a_tz_naming_no_zone_the_system_has_is_utc_and_said_so(
@@ -957,7 +958,8 @@ def test_a_tz_naming_no_zone_the_system_has_is_utc_and_said_so(
         # A bare name of a file: "Japan" is one of tzdata's old links, which Debian 13 keeps
         # in a package of its own (tzdata-legacy).
         legacy = ("Japan",) if os.path.exists("/usr/share/zoneinfo/Japan") else ()
-        for known in (*known_settings, *legacy, "EST5EDT", "<+0545>-5:45", "utc", "GMT"):
+        rules = ("EST5EDT", "<+0545>-5:45", "ABCD5", "EST5EDT,M3.2.0,M11.1.0")
+        for known in (*known_settings, *legacy, *rules, "utc", "GMT"):
             monkeypatch.setenv("TZ", known)
             assert unknown_zone_setting() is None, known
     finally:
