@@ -63,10 +63,37 @@ def _constant(name: str) -> float:
 _decode = json.JSONDecoder(parse_int=_integer, parse_float=_float, parse_constant=_constant).decode
 
 
+def import_orjson() -> None:
+    """Import orjson with Ctrl+C held back until the import is done (``import orjson`` is
+    then at once).
+
+    orjson's module setup does not look whether the imports it makes (dataclasses, uuid, …)
+    failed: a ``KeyboardInterrupt`` raised in one of them (Ctrl+C during a first report's
+    20 ms import) crashed the process with a segmentation fault. The interrupt is raised
+    once orjson is whole instead."""
+    import signal
+    import sys
+
+    if "orjson" in sys.modules or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return  # already whole; or Ctrl+C raises nothing here (a worker ignores it)
+    held: list[object] = []
+    try:
+        signal.signal(signal.SIGINT, lambda *caught: held.append(caught))
+    except ValueError:  # not the main thread, where no KeyboardInterrupt is raised
+        return
+    try:
+        import orjson  # noqa: F401 - for the callers, which import it again at once
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if held:
+        raise KeyboardInterrupt
+
+
 def use_orjson() -> Callable[[bytes], Any]:
     """Decode every later line with orjson (imported now); its ``loads``."""
     global _orjson_loads
     if _orjson_loads is None:
+        import_orjson()
         import orjson
 
         _orjson_loads = orjson.loads

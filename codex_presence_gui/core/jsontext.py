@@ -40,6 +40,9 @@ def indented_json(value: object, indent: str = "") -> str:
     try:
         _write(value, indent, out)
     except _Unsure:
+        from codex_presence_gui.core.jsondecode import import_orjson
+
+        import_orjson()
         import orjson
 
         try:

@@ -183,6 +183,28 @@ def test_a_new_process_decodes_a_few_lines_without_importing_orjson() -> None:
     assert fresh_output(code) == "False"
 
 
+def test_ctrl_c_during_orjson_s_import_is_raised_once_it_is_done() -> None:
+    """orjson's setup does not look whether its own imports failed: Ctrl+C in one of them
+    (here at the import of dataclasses) had crashed the process with a segmentation fault."""
+    code = (
+        "import signal, sys\n"
+        "from codex_presence_gui.core import jsondecode\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'dataclasses':\n"
+        "            sys.meta_path.remove(self)\n"
+        "            signal.raise_signal(signal.SIGINT)\n"
+        "sys.modules.pop('dataclasses', None)\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "try:\n"
+        "    jsondecode.use_orjson()\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', 'orjson' in sys.modules)\n"
+        "print(jsondecode.use_orjson()(b'[1]'))\n"
+    )
+    assert fresh_output(code).split("\n") == ["interrupted True", "[1]"]
+
+
 @pytest.mark.parametrize("depth", [1000, 1024, 1025, 1100, 3000])
 def test_nesting_deeper_than_orjson_reads_is_refused_as_orjson_refuses_it(depth: int) -> None:
     """orjson refuses more than 1024 levels; the json module's scanner reads deeper from
