@@ -374,11 +374,16 @@ def _usable_local_time() -> None:
     try:
         datetime.now().astimezone()
     except (ValueError, OverflowError, OSError) as error:
-        print(
+        from codex_presence_gui.core.report import wrapped
+
+        # In words, and wrapped as the other warnings are: Python's own ("offset must be a
+        # timedelta strictly between -timedelta(hours=24) and …") ran on in one long line.
+        why = "it is 24 hours or more from UTC" if isinstance(error, ValueError) else str(error)
+        text = (
             f"warning: the time zone TZ={os.environ.get('TZ', '')[:64]!r} cannot be used "
-            f"({error}); times are shown in UTC",
-            file=sys.stderr,
+            f"({why}); times are shown in UTC"
         )
+        print("\n".join(wrapped(text, terminal_columns(), after="  ")), file=sys.stderr)
         os.environ["TZ"] = "UTC"
         import time
 

@@ -823,16 +823,20 @@ def test_spaces_around_a_codex_home_are_dropped_as_codex_home_s(
 def test_a_time_zone_python_cannot_hold_is_said_and_utc_used(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """TZ with an offset of a day or more: one warning, then UTC (it had failed every
-    local time, and status blamed the logs)."""
+    """TZ with an offset of a day or more: one warning in words, wrapped, then UTC (it had
+    failed every local time, and status blamed the logs)."""
     from codex_presence_gui.cli import _usable_local_time
 
     monkeypatch.setenv("TZ", "XXX+24:59")
+    monkeypatch.setenv("COLUMNS", "80")
     time.tzset()
     try:
         _usable_local_time()
         assert os.environ["TZ"] == "UTC"
-        assert "cannot be used" in capsys.readouterr().err
+        said = capsys.readouterr().err
+        assert "cannot be used (it is 24 hours or more from UTC)" in " ".join(said.split())
+        assert "timedelta" not in said  # Python's words, not the user's
+        assert max(len(line) for line in said.splitlines()) <= 80
         datetime.now().astimezone()  # usable now
     finally:
         monkeypatch.undo()
