@@ -977,14 +977,18 @@ def test_status_names_a_home_that_is_no_folder_beside_a_good_one(
 
 
 def test_a_report_waiting_for_the_index_says_how_long_as_every_duration_is_written(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The wait for another process's update of the usage index is said as the window and
-    ``status`` write durations ("1m"); it had read "(up to 60 s)"."""
+    ``status`` write durations ("1m"); it had read "(up to 60 s)". It is wrapped to the
+    text's width, as the warnings are: it had run on in one line of 120 characters."""
     from codex_presence_gui.usage_commands import _say_waiting
 
+    monkeypatch.setenv("COLUMNS", "80")
     _say_waiting("/home/dev/.codex/usage.sqlite")
-    assert "waiting for it (up to 1m)…" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "waiting for it (up to 1m)…" in " ".join(said.split())
+    assert max(len(line) for line in said.splitlines()) <= 80
 
 
 def test_the_help_writes_the_startup_checks_limit_as_every_duration() -> None:
