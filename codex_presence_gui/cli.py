@@ -435,6 +435,9 @@ def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
         _configure_logging(args.verbose)
     # Each headless command imports only what it needs: they must start fast.
     if args.command == "status":
+        from codex_presence_gui.core.jsondecode import import_orjson
+
+        import_orjson()  # before status_command imports it: Ctrl+C held back (see there)
         from codex_presence_gui.status_command import run_status
 
         return run_status(args), True

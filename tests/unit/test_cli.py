@@ -20,6 +20,7 @@ from codex_presence_gui.cli import EXIT_NO_HOME, main
 from codex_presence_gui.core.jsonl import parse_timestamp
 from codex_presence_gui.paths import BASE_DIR_ENV
 from tests.helpers import rollout as r
+from tests.helpers.fresh import fresh_output
 from tests.helpers.quota import FIVE_HOURS, Turn, steady_turns, write_session
 from tests.helpers.rollout import CodexHome
 from tests.helpers.special_files import device_node, full_device, unblocked
@@ -974,6 +975,27 @@ def test_status_names_a_home_that_is_no_folder_beside_a_good_one(
         (f"Codex folder {a_file} is a file, not a folder", "home_missing", str(a_file)),
         (f"Codex folder not found: {missing}", "home_missing", str(missing)),
     ]
+
+
+def test_ctrl_c_while_status_imports_orjson_is_an_interrupt_not_a_crash(tmp_path: Path) -> None:
+    """``status`` imports orjson as it starts: Ctrl+C in one of orjson's own imports (here
+    dataclasses) had crashed it with a segmentation fault (see ``jsondecode.import_orjson``)."""
+    code = (
+        "import signal, sys\n"
+        "from codex_presence_gui.cli import main\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'dataclasses':\n"
+        "            sys.meta_path.remove(self)\n"
+        "            signal.raise_signal(signal.SIGINT)\n"
+        "sys.modules.pop('dataclasses', None)\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "try:\n"
+        f"    main(['status', '--codex-home', {str(tmp_path / 'nowhere')!r}])\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', 'orjson' in sys.modules)\n"
+    )
+    assert fresh_output(code) == "interrupted True"
 
 
 def test_a_report_waiting_for_the_index_says_how_long_as_every_duration_is_written(
