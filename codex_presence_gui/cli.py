@@ -374,7 +374,7 @@ def _usable_local_time() -> None:
     try:
         datetime.now().astimezone()
     except (ValueError, OverflowError, OSError) as error:
-        from codex_presence_gui.core.report import wrapped
+        from codex_presence_gui.core.wrapping import wrapped
 
         # In words, and wrapped as the other warnings are: Python's own ("offset must be a
         # timedelta strictly between -timedelta(hours=24) and …") ran on in one long line.

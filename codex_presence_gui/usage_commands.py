@@ -709,9 +709,9 @@ def _warn(warnings: list[str]) -> None:
 def _say_waiting(path: str) -> None:
     """Why a report is slow to come: another process holds the index while it updates it
     (wrapped to the text's width, as the warnings after the report are)."""
-    from codex_presence_gui.core.report import wrapped
     from codex_presence_gui.core.sanitize import clean_text
     from codex_presence_gui.core.usage_index import busy_wait_text
+    from codex_presence_gui.core.wrapping import wrapped
 
     text = (
         f"report: another Codex Presence process is updating the usage index "
