@@ -214,10 +214,13 @@ def _zone(name: str | None) -> tzinfo:
             # Cut, and said once: a name of thousands of characters had filled the screen
             # twice over (zoneinfo's words repeat it).
             shown = shortened(name, ZONE_NAME_SHOWN)
+            # zoneinfo's own words name its internals ("ZoneInfo keys must refer to
+            # subdirectories of TZPATH", "Invalid TZif file"): a path or a file that is not
+            # a zone is said to be no zone's name.
             why = (
                 "no zone of that name on this system"
                 if isinstance(error, ZoneInfoNotFoundError)
-                else str(error).replace(name, shown)
+                else "not a zone's name (a name such as Europe/Paris or UTC, not a path)"
             )
             raise ValueError(f"unknown time zone {shown!r}: {why}") from None
         return ZoneInfo(key)
@@ -254,7 +257,7 @@ def _run_report(
     try:
         zone = _zone(args.timezone)
     except ValueError as error:
-        print(f"report: {error}", file=sys.stderr)
+        _say([f"report: {error}"])
         return EXIT_USAGE
     if args.since and args.until and args.since > args.until:
         print("report: --since is after --until", file=sys.stderr)
@@ -469,7 +472,7 @@ def _run_report(
                     open_index.push(opened.pop_all())
             except (OSError, sqlite3.Error) as again:
                 _warn(warnings)
-                print(f"report: the logs cannot be summed ({again}).", file=sys.stderr)
+                _say([f"report: the logs cannot be summed ({again})."])
                 return EXIT_FAILED
         configs = 0  # of the warnings, those that a config.toml cannot be used (see build)
         kept = []
@@ -696,14 +699,20 @@ def _warn(warnings: list[str]) -> None:
     out of sight above a long table), each wrapped to the text's width."""
     if not warnings:
         return
+    sys.stdout.flush()  # the report first, where both go to one terminal
+    _say(warnings)
+
+
+def _say(texts: list[str]) -> None:
+    """Say each of ``texts`` on standard error, wrapped to the text's width (the lines after
+    a text's first indented)."""
     from codex_presence_gui.core.sanitize import clean_text
     from codex_presence_gui.core.wrapping import wrapped
 
-    sys.stdout.flush()  # the report first, where both go to one terminal
     width = _text_width()
-    for warning in warnings:
+    for text in texts:
         # A folder's name (the base folder's, in the index's path) may hold anything.
-        print("\n".join(wrapped(clean_text(warning), width, after="  ")), file=sys.stderr)
+        print("\n".join(wrapped(clean_text(text), width, after="  ")), file=sys.stderr)
 
 
 def _say_waiting(path: str) -> None:
