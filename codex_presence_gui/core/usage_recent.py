@@ -32,7 +32,8 @@ class RecentUsage:
     daily: UsageReport | None = None
     projects: UsageReport | None = None
     models: UsageReport | None = None
-    recorded: bool = False  # the index holds sessions of these homes (older ones included)
+    #: The index holds calls of these homes' sessions (older ones included).
+    recorded: bool = False
     building: bool = False  # the index is being filled from every log for the first time
     #: Another process (a ``report``, a second window) holds the index: waited for.
     waiting: bool = False
@@ -92,7 +93,10 @@ def read_recent(
         daily,
         projects,
         models,
-        recorded=bool(sessions),
+        # A session without a call yet (a first turn still running, a reading alone) has
+        # no usage: the page had said "No Codex usage in the last 30 days" and sent the
+        # user to a report of every day, which had none either.
+        recorded=any(info.last_at is not None for info in sessions.values()),
         notice=notice,
         generated_at=now,
         missing_homes=missing_homes,

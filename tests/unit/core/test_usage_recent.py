@@ -9,8 +9,9 @@ import pytest
 
 from codex_presence_gui.core.usage_index import UsageIndex
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, first_day, read_recent
+from tests.helpers import rollout as r
 from tests.helpers.rollout import CodexHome
-from tests.helpers.usage import write_usage_session
+from tests.helpers.usage import usage_session_id, write_usage_session
 
 UTC = UTC
 NOW = datetime(2026, 5, 20, 15, 0, tzinfo=UTC).timestamp()
@@ -78,3 +79,26 @@ def test_a_tz_the_system_lacks_is_kept_with_the_days(
         )
     assert fallen.unknown_zone == "Mars/Olympus"
     assert given.unknown_zone is None
+
+
+def test_a_session_without_a_call_is_no_usage_recorded(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """A first turn still running (its reading written, no response yet) is a session but
+    no usage: the page says none is recorded yet, rather than none in the last 30 days
+    with a report of every day to look at (which has none either). A call 40 days ago is."""
+    session_id = usage_session_id(1)
+    lines = [
+        r.session_meta(NOW - 120, session_id),
+        r.turn_context(NOW - 119),
+        r.token_count(NOW - 118, None, None, r.limits()),
+    ]
+    codex_home.write(session_id, lines, started=NOW - 120)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        first_turn = read_recent(index, [codex_home.root], now=NOW, zone=UTC, pricer=None)
+        write_usage_session(codex_home, 2, [(NOW - 40 * DAY, 1000, 0, 10)])
+        index.update([codex_home.root])
+        older = read_recent(index, [codex_home.root], now=NOW, zone=UTC, pricer=None)
+    assert not first_turn.recorded
+    assert older.recorded
