@@ -32,9 +32,16 @@ def _git_dir(start: Path) -> Path | None:
 
 
 def read_branch(cwd: str) -> str | None:
-    """The branch checked out in ``cwd``'s repository; a short commit id when detached."""
+    """The branch checked out in ``cwd``'s repository; a short commit id when detached; None
+    for a folder not named from the root here (a Windows path read on Linux, a Linux one on
+    Windows)."""
+    folder = Path(cwd)
+    if not folder.is_absolute():
+        # Looked up from this process's working folder, it had given every such session the
+        # branch of the repository the app was started in.
+        return None
     try:
-        git_dir = _git_dir(Path(cwd))
+        git_dir = _git_dir(folder)
         if git_dir is None:
             return None
         head = (git_dir / "HEAD").read_text(encoding="utf-8", errors="replace").strip()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from codex_presence_gui.core.gitinfo import GitBranchCache, read_branch
 
@@ -40,3 +43,17 @@ def test_cache_keeps_a_lookup_for_30_seconds(tmp_path: Path) -> None:
     assert cache.branch(str(tmp_path)) == "main"
     now[0] += 2
     assert cache.branch(str(tmp_path)) == "dev"
+
+
+def test_a_folder_of_another_system_has_no_branch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session's cwd named as another system names it (a Windows home read on Linux, in
+    WSL) is no folder here: not looked up from the app's own working folder, whose
+    repository's branch it had been given."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("ref: refs/heads/the-apps-own\n")
+    monkeypatch.chdir(tmp_path)
+    other = "/home/dev/my-app" if os.name == "nt" else r"C:\Users\dev\my-app"
+    assert read_branch(other) is None
+    assert read_branch("my-app") is None
