@@ -1221,11 +1221,12 @@ def cache_hits_text(tally: Tally, span: str = "", *, partial: bool = False) -> s
     the report say it (``span``: what the totals are of; the saving only when there is one;
     ``partial``: it leaves out the hits of models without a price, and says so with a ``+``
     as a cost does). The report had said "saving $73.33", without the "~" of every other
-    estimate, and "saving $0.00" for nothing saved."""
+    estimate, and "saving $0.00" for nothing saved; nor under a cent: "which saved <$0.01+"
+    said nothing, in odd signs."""
     ratio = tally.cache_hit_ratio or 0.0
     # Never "0%" for some hits (saving money) nor "100%" for not quite all.
     text = f"Cache hits: {percent_share(ratio)} of input{span}"
-    if tally.savings_usd is not None and tally.savings_usd > 0:
+    if tally.savings_usd is not None and round(tally.savings_usd, 2) > 0:
         text += f", which saved {approx_money(tally.savings_usd, partial, whole=True)}"
     return text + "."
 

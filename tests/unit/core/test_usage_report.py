@@ -1623,6 +1623,17 @@ def test_the_cache_note_says_its_saving_as_an_estimate_and_drops_a_zero_one() ->
     )
     assert report.totals.tally.savings_usd == 0
     assert "Cache hits: 0% of input." in report_text(report).splitlines()
+    # Nor a saving under a cent ("which saved <$0.01+" with some models unpriced).
+    few = TokenUsage(1000, 10, 100, 0, 1100)
+    slots = [
+        SlotUsage(_at("2026-11-23T10:00"), "s1", "shop", "gpt-5.5", False, 1, few),
+        SlotUsage(_at("2026-11-23T10:00"), "s1", "shop", "acme-local", False, 1, few),
+    ]
+    report = build_usage_report(
+        "daily", slots, SESSIONS, zone=UTC, pricer=Pricer(store=FixedPrices())
+    )
+    assert 0 < report.totals.tally.savings_usd < 0.005
+    assert "Cache hits: 1% of input." in report_text(report).splitlines()
 
 
 def test_a_saving_that_leaves_out_unpriced_cache_hits_is_marked_in_the_report() -> None:
