@@ -327,7 +327,12 @@ class MalformedJSONError(ParseError):
         self.error = error
 
     def __str__(self) -> str:
-        return f"malformed JSON: {_within_line(str(self.error))}"
+        said = str(self.error)
+        if said.startswith("str is not valid UTF-8"):
+            # orjson's words for any byte that is not UTF-8 ("…: surrogates not allowed",
+            # of a 0xff too), at column 1 whatever the byte's place.
+            return "malformed JSON: not valid UTF-8 text"
+        return f"malformed JSON: {_within_line(said)}"
 
 
 class NoObjectError(ParseError):

@@ -76,6 +76,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> Calls:
         (b"[1, 2]", "a log line must be a JSON object"),
         (b"[" * 3000, "malformed JSON: depth limit exceeded, at column 1026 of the line"),
         (b"{x", NO_KEY),
+        # orjson's own words had been "str is not valid UTF-8: surrogates not allowed".
+        (b'{"cwd":"/w/\xff"}', "malformed JSON: not valid UTF-8 text"),
+        (b'{"cwd":"/w/\xed\xa0\x80"}', "malformed JSON: not valid UTF-8 text"),
     ],
 )
 def test_a_refused_line_says_what_decoding_it_says(line: bytes, said: str) -> None:
