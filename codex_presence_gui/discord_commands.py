@@ -57,6 +57,9 @@ def _read(args: argparse.Namespace) -> tuple[Dashboard, Settings, list[str]] | N
     homes = resolve_codex_homes(given, chosen)
     # Read as ``status`` reads, the limits' history too: the card must not show a late
     # reading of a window reset early, which the window, the tray and ``status`` do not.
+    from codex_presence_gui.core.jsondecode import import_orjson
+
+    import_orjson()  # before status_command imports it: Ctrl+C held back (as for status)
     from codex_presence_gui.status_command import read_with_history
 
     result, history = read_with_history(homes)

@@ -998,6 +998,33 @@ def test_ctrl_c_while_status_imports_orjson_is_an_interrupt_not_a_crash(tmp_path
     assert fresh_output(code) == "interrupted True"
 
 
+@pytest.mark.parametrize("command", ["preview", "discord-check"])
+def test_ctrl_c_while_a_discord_command_imports_orjson_is_an_interrupt_not_a_crash(
+    command: str, tmp_path: Path
+) -> None:
+    """Both read as ``status`` reads, importing its module and so orjson: Ctrl+C in one of
+    orjson's own imports (the first it looks for, uuid: dataclasses is in already) had
+    crashed them with a segmentation fault."""
+    code = (
+        "import signal, sys\n"
+        "from codex_presence_gui.cli import main\n"
+        "class Interrupt:\n"
+        "    armed = False\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'orjson.orjson':\n"
+        "            self.armed = True\n"
+        "        elif self.armed:\n"
+        "            sys.meta_path.remove(self)\n"
+        "            signal.raise_signal(signal.SIGINT)\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "try:\n"
+        f"    main([{command!r}, '--codex-home', {str(tmp_path / 'nowhere')!r}])\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', 'orjson' in sys.modules)\n"
+    )
+    assert fresh_output(code) == "interrupted True"
+
+
 def test_a_report_waiting_for_the_index_says_how_long_as_every_duration_is_written(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
