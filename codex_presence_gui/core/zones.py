@@ -98,7 +98,9 @@ def unknown_zone_setting() -> str | None:
     if name.startswith("/"):
         return None if _is_zone_file(name) else setting
     if "," in name:
-        return None  # a POSIX rule (a "/" in one is the hour of a change, after a ",")
+        # A POSIX rule (a "/" in one is the hour of a change, after a ","): read or not, as
+        # below ("ABC1DE,M3.2.0,M11.1.0" is counted in UTC).
+        return setting if _rule_unread() else None
     if "/" not in name:
         if name[:1] in _OFFSET_START or (
             name.startswith("<") and name.partition(">")[2].lstrip("+-")[:1] not in _DIGITS
@@ -133,13 +135,16 @@ ZONE_SETTING_SHOWN = 60
 
 def _rule_unread() -> bool:
     """True when the C library made nothing of the rule in ``TZ``: no name for its
-    standard time (every rule it reads has one), as it counts in UTC then."""
+    standard time or its summer time (every rule it reads has both, the same one without a
+    summer time), as it counts in UTC then. glibc reads "ABC1DE" (a summer time's name of
+    two letters) as nameless UTC all year, its standard time named: it had been labelled
+    "local"."""
     import time
 
     if not hasattr(time, "tzset"):
         return False
     time.tzset()  # what the C library makes of TZ as it is now (a test may have changed it)
-    return not time.tzname[0]
+    return not all(time.tzname)
 
 
 def unknown_zone_text(setting: str, what: str = "days") -> str:

@@ -937,6 +937,7 @@ def test_a_zone_without_a_name_is_labelled_by_its_winter_and_summer_abbreviation
         *("Europe/Nowhere", ":Mars/Olympus", "/nowhere/zone", "Paris", ":Tokyo", "Etc/GMT+55"),
         *("<Paris>", "+05", "5"),  # rules without a name, or without an offset
         *("A1", "<A>1", "ab5"),  # names the C library does not take (fewer than 3 letters)
+        *("ABC1DE", "ABC1DE,M3.2.0,M11.1.0"),  # nor for the summer time (counted in UTC)
     ],
 )
 def test_a_tz_naming_no_zone_the_system_has_is_utc_and_said_so(
