@@ -202,6 +202,10 @@ def _zone(name: str | None) -> tzinfo:
             "--timezone needs a zone's name, such as UTC or Europe/Paris "
             "(without --timezone, the local zone is used)"
         )
+    if name == "localtime":
+        # Debian's zone folder links it to /etc/localtime: the machine's zone, by its name
+        # ("Days in the localtime time zone" had named none).
+        return local_zone()
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import stat
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -428,6 +429,33 @@ def test_a_zone_is_found_in_any_case(
     )
     assert status == 0, err
     assert json.loads(out)["timezone"] == key
+
+
+def test_localtime_is_the_machines_zone_by_its_name(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Debian links ``localtime`` in its zone folder to /etc/localtime: the report had said
+    "Days in the localtime time zone"."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset is POSIX only")
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        status, out, err = _run(
+            capsys,
+            "report",
+            "daily",
+            "--json",
+            "--timezone",
+            "localtime",
+            "--codex-home",
+            str(home.root),
+        )
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert status == 0, err
+    assert json.loads(out)["timezone"] == "Asia/Tokyo"
 
 
 @pytest.mark.parametrize("name", ["", " "])
