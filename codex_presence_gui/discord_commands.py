@@ -170,8 +170,7 @@ def run_discord_check(args: argparse.Namespace) -> int:
     try:
         client.connect()
         report["socket"] = client.ipc_path
-        user = (client.ready or {}).get("data", {}).get("user") or {}
-        report["user"] = user.get("global_name") or user.get("username")
+        report["user"] = _user_name(client.ready)
         if card is not None:
             reply = client.update(card)
             report["reply"] = reply.get("data")
@@ -200,6 +199,17 @@ def run_discord_check(args: argparse.Namespace) -> int:
         _print_check(report, card)
     _warn([*warnings, *([warning] if warning else [])])
     return code
+
+
+def _user_name(ready: dict[str, Any] | None) -> object:
+    """The user Discord's READY names (None if none): any part of it may be missing or of
+    another type from a compatible client (a READY whose ``data`` is null had ended the
+    check in a traceback, before the card was sent)."""
+    data = (ready or {}).get("data")
+    user = data.get("user") if isinstance(data, dict) else None
+    if not isinstance(user, dict):
+        return None
+    return user.get("global_name") or user.get("username")
 
 
 def _warn(warnings: list[str]) -> None:

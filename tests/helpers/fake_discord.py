@@ -83,6 +83,7 @@ class FakeDiscord:
     pongs: int = 0
     failures: int = 1  # how many sends ERROR_ONCE and DROP_ONCE fail
     error: dict[str, Any] = field(default_factory=lambda: dict(UNKNOWN_ERROR))
+    ready: dict[str, Any] = field(default_factory=lambda: dict(READY))  # the handshake's answer
     _loop: asyncio.AbstractEventLoop | None = None
     _server: asyncio.AbstractServer | None = None
     _thread: threading.Thread | None = None
@@ -187,7 +188,7 @@ class FakeDiscord:
                         writer.write(self._pack(2, {"code": 4000, "message": "Invalid Client ID"}))
                         await writer.drain()
                         break
-                    writer.write(self._pack(1, READY))
+                    writer.write(self._pack(1, self.ready))
                 elif op == 1:
                     await self._reply(data, writer)
                 elif op == 2:

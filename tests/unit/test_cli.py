@@ -496,6 +496,33 @@ def test_discord_check_says_a_clear_discord_did_not_make_as_such(
 
 
 @pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), reason="Unix sockets")
+@pytest.mark.parametrize("data", [None, "x", {"user": "bob"}, {"user": None}])
+def test_discord_check_takes_a_ready_without_a_user_as_naming_nobody(
+    codex_home: CodexHome,
+    capsys: pytest.CaptureFixture[str],
+    discord_dir: Path,
+    data: object,
+) -> None:
+    """A compatible client's READY whose data or user is null or not an object: the check
+    goes on and names no user (it ended in an AttributeError's traceback)."""
+    from tests.helpers.fake_discord import FakeDiscord
+
+    live_session(codex_home)
+    ready = {"cmd": "DISPATCH", "evt": "READY", "nonce": None, "data": data}
+    peer = FakeDiscord(discord_dir, ready=ready).start()
+    try:
+        assert main(["discord-check", "--json", "--codex-home", str(codex_home.root)]) == 0
+        report = json.loads(capsys.readouterr().out)
+        assert main(["discord-check", "--codex-home", str(codex_home.root)]) == 0
+        out = capsys.readouterr().out
+    finally:
+        peer.stop()
+    assert report["user"] is None
+    assert report["ok"] is True
+    assert f"Connected to Discord at {peer.path} (application " in out
+
+
+@pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), reason="Unix sockets")
 def test_discord_check_and_preview_use_the_application_id_of_the_settings(
     codex_home: CodexHome,
     capsys: pytest.CaptureFixture[str],
