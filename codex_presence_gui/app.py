@@ -614,11 +614,15 @@ class AppShell(QObject):
         now = self.clock()
         until = settings.discord_paused_until
         if until > 0 and until <= now:
-            # Ended by itself: saved so that the next start does not see it either. The
-            # store's change comes back here through apply_settings.
             log.info("the Discord pause has ended")
-            self._save_settings(replace(settings, discord_paused_until=0.0))
-            return
+            if not self.store.kept_as_is:
+                # Ended by itself: saved so that the next start does not see it either. The
+                # store's change comes back here through apply_settings.
+                self._save_settings(replace(settings, discord_paused_until=0.0))
+                return
+            # Not saved over values the user is to fix (it had written their defaults over
+            # them, unasked, at the start after a timed pause): each start finds it ended.
+            until = 0.0
         paused = is_paused(until, now)
         self._pause_timer.stop()
         if until > 0:

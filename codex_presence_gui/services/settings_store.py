@@ -50,6 +50,9 @@ class SettingsStore(QObject):
         self.load_file: Path | None = result.backup
         if self.load_file is None and result.message and os.path.exists(path):
             self.load_file = path
+        #: The file holds values the defaults stand in for, kept as they are until the user
+        #: saves (as ``load_message`` says): the app writes no change of its own meanwhile.
+        self.kept_as_is = bool(result.problems)
         if result.message:
             log.warning(result.message)
 
@@ -62,6 +65,7 @@ class SettingsStore(QObject):
         error = None
         try:
             save_settings(self.path, settings)
+            self.kept_as_is = False
         except OSError as problem:
             error = f"Could not save your settings to {self.path}: {os_problem(problem)}"
             log.warning(error)

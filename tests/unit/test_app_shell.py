@@ -914,6 +914,34 @@ def test_a_timed_pause_survives_a_restart_and_ends_by_itself(
     assert load_settings(paths.config_dir() / "settings.json").settings.discord_paused_until == 0
 
 
+def test_a_pause_that_ended_meanwhile_leaves_a_file_with_unusable_values_as_it_is(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """A file with a value the defaults stand in for ("the file stays as it is until you
+    save") and a timed pause that ended while the app was closed: the pause is over, and
+    the file is not rewritten with the defaults over the user's values at the start."""
+    config = paths.config_dir()
+    config.mkdir(parents=True)
+    path = config / "settings.json"
+    text = json.dumps({"refresh_interval_s": "5", "discord_paused_until": time.time() - 60})
+    path.write_text(text)
+    shell = make_shell(qtbot, codex_home)
+    try:
+        assert shell.store.load_message is not None
+        assert not shell.window.resume_discord_action.isEnabled()
+        assert shell.presence is not None
+        qtbot.waitUntil(
+            lambda: not shell.window.discord_status.full_text.startswith("Discord: paused"),
+            timeout=3000,
+        )
+        assert path.read_text() == text
+        shell.window.on_top_action.trigger()  # the user's own change is saved
+        assert load_settings(path).settings.always_on_top
+        assert load_settings(path).settings.discord_paused_until == 0
+    finally:
+        stop(shell)
+
+
 def test_pause_until_resumed_and_resume_now(
     base_dir: Path, codex_home: CodexHome, qtbot: QtBot
 ) -> None:
