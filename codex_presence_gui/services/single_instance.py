@@ -112,16 +112,29 @@ class SingleInstance(QObject):
         if problem is not None:
             return StartResult(Outcome.LOCK_ERROR, problem)
         if self._lock.tryLock(100):
-            return self._become_primary()
+            if not self._listened_to():
+                return self._become_primary()
+            # The lock was free, yet an instance listens: one whose lock file was deleted or
+            # put aside while it ran. Shown (or replaced) as if it held the lock: taking over
+            # had made two instances, and removed the first one's channel. Our lock goes
+            # first: Qt's unlock removes the file at the lock's path, whoever made it, so the
+            # other's quitting would take it from under us.
+            self._lock.unlock()
+            return self._hand_over(replace, "", locked=False)
         if self._lock.error() != QLockFile.LockError.LockFailedError:
             # Not held by another: it cannot be written (a read-only or full disk).
             why = _why_unwritable(self.lock_path.parent)
             return StartResult(
                 Outcome.LOCK_ERROR, f"Cannot create the lock file {self.lock_path}: {why}."
             )
-        pid = self._owner_pid()
+        return self._hand_over(replace, self._owner_pid(), locked=True)
+
+    def _hand_over(self, replace: bool, pid: str, *, locked: bool) -> StartResult:
+        """Ask the running instance (``pid``: its process, as the message names it) to show
+        its window, or with ``replace`` to quit, then take the lock; ``locked``: it holds
+        the lock (else it runs without one, see ``start``)."""
         reply = self._send(REPLACE if replace else ACTIVATE)
-        if reply is None and not pid and self._keep_aside() and self._lock.tryLock(100):
+        if reply is None and locked and not pid and self._keep_aside() and self._lock.tryLock(100):
             # A file naming no process, and no instance answering: not a lock but damage.
             return self._become_primary()
         if reply is None:
@@ -135,7 +148,9 @@ class SingleInstance(QObject):
             # "ok", then what the instance said of itself (an older one says nothing).
             details = reply[3:].decode("utf-8", "replace") if reply.startswith(b"ok ") else ""
             return StartResult(Outcome.ACTIVATED, message, details)
-        if self._lock.tryLock(int(HANDOVER_TIMEOUT_S * 1000)):
+        if locked and self._lock.tryLock(int(HANDOVER_TIMEOUT_S * 1000)):
+            return self._become_primary()
+        if not locked and self._gone() and self._lock.tryLock(100):
             return self._become_primary()
         return StartResult(
             Outcome.NO_ANSWER,
@@ -254,10 +269,33 @@ class SingleInstance(QObject):
         pid = info[0] if isinstance(info, tuple) and info else 0
         return f" (process {pid})" if pid else ""
 
+    def _names(self) -> list[str]:
+        """Where the running instance listens: its channel's name, then the fallback."""
+        return [self.name, *filter(None, [fallback_server(self.name)])]
+
+    def _listened_to(self) -> bool:
+        """Whether an instance listens on the channel now (no waiting for one starting)."""
+        socket = QLocalSocket()
+        found = _connected(socket, self._names())
+        socket.abort()
+        return found
+
+    def _gone(self) -> bool:
+        """Wait up to ``HANDOVER_TIMEOUT_S`` for an instance without the lock that agreed to
+        quit to close its channel (it frees its lock, the file at the lock's path, right
+        after: a moment more); whether it did."""
+        deadline = time.monotonic() + HANDOVER_TIMEOUT_S
+        while self._listened_to():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        time.sleep(0.1)
+        return True
+
     def _send(self, command: bytes) -> bytes | None:
         """Send a command to the running instance; its one-line answer, or None."""
         deadline = time.monotonic() + CONNECT_PATIENCE_S
-        names = [self.name, *filter(None, [fallback_server(self.name)])]
+        names = self._names()
         socket = QLocalSocket()
         while not _connected(socket, names):
             if time.monotonic() > deadline:

@@ -148,6 +148,36 @@ def test_a_killed_instance_does_not_block_the_next(launcher: Launcher) -> None:
     assert launcher.wait_primary(second, timeout=5) < 2.0
 
 
+@pytest.mark.parametrize("damage", ["deleted", "a folder"])
+def test_a_lock_lost_while_running_still_leaves_one_instance(
+    launcher: Launcher, damage: str
+) -> None:
+    """The lock file deleted, or a folder put in its place, while the first runs: the next
+    launch shows the first (it had become a second instance, and the first's quitting then
+    deleted its lock, for a third), and --replace still hands over."""
+    first = launcher.launch()
+    launcher.wait_primary(first)
+    lock = launcher.base / "state" / "instance.lock"
+    lock.unlink()
+    if damage == "a folder":
+        lock.mkdir()
+    second = launcher.launch()
+    out, err = second.communicate(timeout=20)
+    assert second.returncode == 0, err
+    assert "already running" in out
+    assert first.poll() is None
+    third = launcher.launch("--replace")
+    launcher.wait_primary(third)
+    assert first.wait(10) == 0
+    time.sleep(0.5)  # the first's last steps are done: its lock's removal among them
+    assert lock.is_file()
+    fourth = launcher.launch()
+    out, err = fourth.communicate(timeout=20)
+    assert fourth.returncode == 0, err
+    assert "already running" in out
+    assert third.poll() is None
+
+
 def test_replace_hands_over(launcher: Launcher) -> None:
     """--replace: the old instance quits gracefully and the new one takes over."""
     first = launcher.launch()
