@@ -246,6 +246,8 @@ def _print_check(report: dict[str, Any], card: PresenceCard | None) -> None:
             print(f"  {line}")
         reply = report["reply"] or {}
         name = reply.get("name") if isinstance(reply, dict) else None
-        shown = f" and shows it under {clean_text(repr(name))}." if isinstance(name, str) else "."
+        # No name (arRPC's answer for an application it does not know) is not said as ''.
+        named = isinstance(name, str) and bool(name.strip())
+        shown = f" and shows it under {clean_text(repr(name))}." if named else "."
         print("Discord accepted it" + shown)
     print("Cleared the card again.")

@@ -523,6 +523,35 @@ def test_discord_check_takes_a_ready_without_a_user_as_naming_nobody(
 
 
 @pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), reason="Unix sockets")
+def test_discord_check_names_no_application_when_discord_gives_none(
+    codex_home: CodexHome,
+    capsys: pytest.CaptureFixture[str],
+    discord_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """arRPC (Vesktop's Discord) answers a card of an application it does not know with an
+    empty name: accepted, said without one (it said "shows it under ''")."""
+    from codex_presence_gui.services.discord_client import PypresenceClient
+    from tests.helpers.fake_discord import FakeDiscord
+
+    real_update = PypresenceClient.update
+
+    def nameless(self: PypresenceClient, card: Any) -> dict[str, Any]:
+        reply = real_update(self, card)
+        return {**reply, "data": {**reply["data"], "name": ""}}
+
+    monkeypatch.setattr(PypresenceClient, "update", nameless)
+    live_session(codex_home)
+    peer = FakeDiscord(discord_dir).start()
+    try:
+        assert main(["discord-check", "--codex-home", str(codex_home.root)]) == 0
+        out = capsys.readouterr().out
+    finally:
+        peer.stop()
+    assert "Discord accepted it.\n" in out
+
+
+@pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), reason="Unix sockets")
 def test_discord_check_and_preview_use_the_application_id_of_the_settings(
     codex_home: CodexHome,
     capsys: pytest.CaptureFixture[str],
