@@ -299,13 +299,21 @@ def level_of(remaining: float) -> Level:
     return Level.LOW
 
 
+#: A time this close ahead is its clock time alone, even tomorrow's.
+CLOCK_ONLY_AHEAD_S = 12 * 3600
+
+
 def format_reset_clock(resets_at: float, now: float, zone: tzinfo | None = None) -> str:
-    """``16:40`` today, ``Thu 09:00`` within the week, ``28 Nov 09:00`` further away."""
+    """``16:40`` today or within the next 12 hours, ``Thu 09:00`` within the week, ``28 Nov
+    09:00`` further away. A time less than 12 hours ahead can only be the next one of its
+    clock ("resets in 2h 12m (00:28)" at 22:16): the weekday had made the evening's lines
+    longer than the day's, and a compact window with two sets of limits taller than a small
+    screen, from 21:47 on."""
     reset = local_time(resets_at, zone)
     today = local_time(now, zone)
     clock = reset.strftime("%H:%M")
     days = (reset.date() - today.date()).days
-    if days == 0:
+    if days == 0 or (days == 1 and 0 < resets_at - now < CLOCK_ONLY_AHEAD_S):
         return clock
     if 0 < days < 7:
         return f"{reset.strftime('%a')} {clock}"

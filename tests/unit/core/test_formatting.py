@@ -208,6 +208,18 @@ def test_reset_clock_today_this_week_and_later() -> None:
     assert format_reset_clock(THURSDAY + 12 * 86400, THURSDAY, UTC) == "8 Dec 14:27"
 
 
+def test_a_reset_clock_less_than_12_hours_ahead_is_the_clock_time_even_tomorrow() -> None:
+    """At 22:16, "(Fri 00:28)" beside "resets in 2h 12m": the weekday had made the evening's
+    lines longer than the day's (a compact window with two sets of limits had outgrown a
+    small screen from 21:47 on). From 12 hours ahead, the weekday again."""
+    evening = THURSDAY + 7 * 3600 + 49 * 60  # 22:16
+    assert format_reset_clock(evening + 2 * 3600 + 12 * 60, evening, UTC) == "00:28"
+    assert format_reset_clock(evening + 11 * 3600 + 59 * 60, evening, UTC) == "10:15"
+    assert format_reset_clock(evening + 12 * 3600, evening, UTC) == "Fri 10:16"
+    # Past times keep their day: a reset gone by yesterday is no time ahead.
+    assert format_reset_clock(evening - 23 * 3600, evening, UTC) != "23:16"
+
+
 def test_credits() -> None:
     """Credits show when there are some; nothing otherwise."""
     window = UsageWindow(300, 1.0, None)
