@@ -20,7 +20,7 @@ from codex_presence_gui.cli import EXIT_NO_HOME, main
 from codex_presence_gui.core.jsonl import parse_timestamp
 from codex_presence_gui.paths import BASE_DIR_ENV
 from tests.helpers import rollout as r
-from tests.helpers.fresh import fresh_output
+from tests.helpers.fresh import fresh_output, interrupted_in_import
 from tests.helpers.quota import FIVE_HOURS, Turn, steady_turns, write_session
 from tests.helpers.rollout import CodexHome
 from tests.helpers.special_files import device_node, full_device, unblocked
@@ -1036,21 +1036,9 @@ def test_status_names_a_home_that_is_no_folder_beside_a_good_one(
 def test_ctrl_c_while_status_imports_orjson_is_an_interrupt_not_a_crash(tmp_path: Path) -> None:
     """``status`` imports orjson as it starts: Ctrl+C in one of orjson's own imports (here
     dataclasses) had crashed it with a segmentation fault (see ``jsondecode.import_orjson``)."""
-    code = (
-        "import signal, sys\n"
-        "from codex_presence_gui.cli import main\n"
-        "class Interrupt:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name == 'dataclasses':\n"
-        "            sys.meta_path.remove(self)\n"
-        "            signal.raise_signal(signal.SIGINT)\n"
-        "sys.modules.pop('dataclasses', None)\n"
-        "sys.meta_path.insert(0, Interrupt())\n"
-        "try:\n"
-        f"    main(['status', '--codex-home', {str(tmp_path / 'nowhere')!r}])\n"
-        "except KeyboardInterrupt:\n"
-        "    print('interrupted', 'orjson' in sys.modules)\n"
-    )
+    call = f"main(['status', '--codex-home', {str(tmp_path / 'nowhere')!r}])"
+    code = "from codex_presence_gui.cli import main\n"
+    code += interrupted_in_import(call, at="dataclasses")
     assert fresh_output(code) == "interrupted True"
 
 
@@ -1061,22 +1049,9 @@ def test_ctrl_c_while_a_discord_command_imports_orjson_is_an_interrupt_not_a_cra
     """Both read as ``status`` reads, importing its module and so orjson: Ctrl+C in one of
     orjson's own imports (the first it looks for, uuid: dataclasses is in already) had
     crashed them with a segmentation fault."""
-    code = (
-        "import signal, sys\n"
-        "from codex_presence_gui.cli import main\n"
-        "class Interrupt:\n"
-        "    armed = False\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name == 'orjson.orjson':\n"
-        "            self.armed = True\n"
-        "        elif self.armed:\n"
-        "            sys.meta_path.remove(self)\n"
-        "            signal.raise_signal(signal.SIGINT)\n"
-        "sys.meta_path.insert(0, Interrupt())\n"
-        "try:\n"
-        f"    main([{command!r}, '--codex-home', {str(tmp_path / 'nowhere')!r}])\n"
-        "except KeyboardInterrupt:\n"
-        "    print('interrupted', 'orjson' in sys.modules)\n"
+    call = f"main([{command!r}, '--codex-home', {str(tmp_path / 'nowhere')!r}])"
+    code = "from codex_presence_gui.cli import main\n" + interrupted_in_import(
+        call, after="orjson.orjson"
     )
     assert fresh_output(code) == "interrupted True"
 

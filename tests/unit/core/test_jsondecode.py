@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codex_presence_gui.core import jsondecode
-from tests.helpers.fresh import fresh_output
+from tests.helpers.fresh import fresh_output, interrupted_in_import
 
 
 @pytest.fixture(autouse=True)
@@ -187,20 +187,9 @@ def test_ctrl_c_during_orjson_s_import_is_raised_once_it_is_done() -> None:
     """orjson's setup does not look whether its own imports failed: Ctrl+C in one of them
     (here at the import of dataclasses) had crashed the process with a segmentation fault."""
     code = (
-        "import signal, sys\n"
         "from codex_presence_gui.core import jsondecode\n"
-        "class Interrupt:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name == 'dataclasses':\n"
-        "            sys.meta_path.remove(self)\n"
-        "            signal.raise_signal(signal.SIGINT)\n"
-        "sys.modules.pop('dataclasses', None)\n"
-        "sys.meta_path.insert(0, Interrupt())\n"
-        "try:\n"
-        "    jsondecode.use_orjson()\n"
-        "except KeyboardInterrupt:\n"
-        "    print('interrupted', 'orjson' in sys.modules)\n"
-        "print(jsondecode.use_orjson()(b'[1]'))\n"
+        + interrupted_in_import("jsondecode.use_orjson()", at="dataclasses")
+        + "print(jsondecode.use_orjson()(b'[1]'))\n"
     )
     assert fresh_output(code).split("\n") == ["interrupted True", "[1]"]
 
