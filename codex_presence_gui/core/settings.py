@@ -641,6 +641,9 @@ class LoadResult:
     backup: Path | None = None
     #: One line per key that took its default (the file itself was kept in place).
     problems: tuple[str, ...] = ()
+    #: A file is there that could not be read (no permission, no regular file): left as it
+    #: is, and kept aside before the first save puts new settings in its place.
+    unread: bool = False
 
 
 def load_settings(path: Path) -> LoadResult:
@@ -653,14 +656,16 @@ def load_settings(path: Path) -> LoadResult:
         return LoadResult(
             Settings(),
             f"Could not read your settings ({path}: {os_problem(error)}); "
-            "using the defaults for now and leaving the file as it is.",
+            "using the defaults for now and leaving the file as it is (it is kept aside if "
+            "you save settings).",
+            unread=True,
         )
     try:
         if len(data) > MAX_FILE_BYTES:
             raise SettingsError(f"the file is larger than {MAX_FILE_BYTES // 1024} KiB")
         settings, problems = read_document(decode_json(data))
     except SettingsError as error:
-        backup = _keep_aside(path)
+        backup = keep_aside(path)
         where = f"It was kept as {backup}." if backup else "It could not be moved aside."
         return LoadResult(
             Settings(),
@@ -704,12 +709,14 @@ def defaults_message(path: Path, problems: Sequence[str]) -> str | None:
     return f"Some of your settings ({path}) use their defaults: " + " ".join(problems)
 
 
-def _keep_aside(path: Path) -> Path | None:
+def keep_aside(path: Path, why: str = "corrupt") -> Path | None:
+    """Move the file at ``path`` to ``<name>.<why>-<date>-<time>`` beside it (a number after,
+    if that is taken); the new name, or None when it could not be moved."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    backup = path.with_name(f"{path.name}.corrupt-{stamp}")
+    backup = path.with_name(f"{path.name}.{why}-{stamp}")
     counter = 1
-    while backup.exists():
-        backup = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+    while os.path.lexists(backup):
+        backup = path.with_name(f"{path.name}.{why}-{stamp}-{counter}")
         counter += 1
     try:
         os.replace(path, backup)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from codex_presence_gui.core.settings import (
     LoadResult,
     Settings,
+    keep_aside,
     load_settings,
     save_settings,
 )
@@ -40,7 +41,8 @@ class SettingsStore(QObject):
             result = LoadResult(
                 Settings(),
                 f"Could not read your settings ({path}: {error!r}); using the defaults for "
-                "now and leaving the file as it is.",
+                "now and leaving the file as it is (it is kept aside if you save settings).",
+                unread=True,
             )
         self.settings: Settings = result.settings
         #: Said once to the user: why the defaults are in use (a backup was made, …).
@@ -53,6 +55,10 @@ class SettingsStore(QObject):
         #: The file holds values the defaults stand in for, kept as they are until the user
         #: saves (as ``load_message`` says): the app writes no change of its own meanwhile.
         self.kept_as_is = bool(result.problems)
+        #: A file the app could not read is at ``path``: kept aside before the first save (a
+        #: save had put new settings in its place, the user's lost, after the app said it
+        #: left the file as it is).
+        self._unread = result.unread
         if result.message:
             log.warning(result.message)
 
@@ -64,6 +70,14 @@ class SettingsStore(QObject):
         self.settings = settings
         error = None
         try:
+            if self._unread and os.path.lexists(self.path):
+                kept = keep_aside(self.path, "unread")
+                if kept is None:
+                    raise PermissionError(
+                        "the file there could not be read, nor moved aside to keep it"
+                    )
+                log.warning("the settings file that could not be read was kept as %s", kept)
+            self._unread = False
             save_settings(self.path, settings)
             self.kept_as_is = False
         except OSError as problem:

@@ -94,3 +94,50 @@ def test_text_that_is_no_utf8_is_saved_as_written(tmp_path: Path) -> None:
     assert again.settings == store.settings
     assert again.settings.codex_homes == ("/data/caf\udcff",)
     assert dict(again.settings.extra) == {"later": {"\ud800": "\udfff"}}
+
+
+def test_a_file_that_cannot_be_read_is_kept_aside_before_a_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app says it leaves a settings file it cannot read as it is (a root-owned one after
+    a ``sudo`` run): a save had then put new settings in its place, the user's lost."""
+    from codex_presence_gui.core import settings as core_settings
+
+    path = tmp_path / "settings.json"
+    text = '{"schema": 2, "theme": "dark", "refresh_interval_s": 7}'
+    path.write_text(text)
+    readable = core_settings.read_kept
+
+    def refused(file: Path, limit: int) -> bytes:
+        if Path(file) == path:
+            raise PermissionError(13, "Permission denied", str(file))
+        return readable(file, limit)
+
+    monkeypatch.setattr(core_settings, "read_kept", refused)
+    store = SettingsStore(path)
+    assert store.settings == Settings()
+    assert store.load_message is not None
+    assert "kept aside if you save" in store.load_message
+    assert path.read_text() == text  # left as it is until a save
+    assert store.update(Settings(theme="light")) is None
+    kept = list(tmp_path.glob("settings.json.unread-*"))
+    assert [file.read_text() for file in kept] == [text]
+    assert '"theme": "light"' in path.read_text()
+    store.update(Settings(theme="dark"))  # the next save replaces the app's own file
+    assert len(list(tmp_path.glob("settings.json.unread-*"))) == 1
+
+
+def test_a_folder_where_the_settings_file_belongs_is_kept_aside_before_a_save(
+    tmp_path: Path,
+) -> None:
+    """A folder at the settings' path (made by mistake, holding the user's files): it could
+    not be read, and a save said so every time; it is kept, under another name."""
+    path = tmp_path / "settings.json"
+    path.mkdir()
+    (path / "notes.txt").write_text("mine")
+    store = SettingsStore(path)
+    assert store.settings == Settings()
+    assert store.update(Settings(theme="dark")) is None
+    (kept,) = tmp_path.glob("settings.json.unread-*")
+    assert (kept / "notes.txt").read_text() == "mine"
+    assert '"theme": "dark"' in path.read_text()
