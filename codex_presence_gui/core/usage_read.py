@@ -207,6 +207,11 @@ def read_all(
         # Biggest first, so that no worker is left with a big file at the end.
         todo = sorted(todo, key=lambda item: -item[0].stat.size)
         pool: ProcessPoolExecutor | None = None
+        # Ctrl+C is held while the workers are forked: Python ignores an interrupt met in a
+        # fork's clean-up ("Exception ignored in: <function _releaseLock>"), and the report
+        # then ran to its end. It is raised below, where the pool is ended.
+        held = _hold_interrupts() if method == "fork" else None
+        started = False
         try:
             pool = ProcessPoolExecutor(
                 workers, mp_context=context, initializer=_worker_started, initargs=(os.getpid(),)
@@ -215,17 +220,22 @@ def read_all(
             # ``map`` submits every file at once: the workers are forked before it returns,
             # so nothing ``while_reading`` starts (an import, a thread) is copied into them.
             reads = pool.map(_read_file, todo, [clock] * len(todo), chunksize=chunk)
+            started = True
         except (OSError, NotImplementedError, ImportError):
             # No worker processes here (no shared memory for their locks, no fork left):
             # the files are read in this process, more slowly.
             if pool is not None:
                 _end_pool(pool)
             pool = None
+        finally:
+            if not started:
+                _release_interrupts(held)
         if pool is not None:
             from concurrent.futures.process import BrokenProcessPool
 
             done = 0
             try:
+                _release_interrupts(held)  # an interrupt held meanwhile is raised here
                 if while_reading is not None:
                     while_reading()
                 for read in reads:
@@ -252,6 +262,28 @@ def read_all(
             yield None
             return
         yield read
+
+
+def _hold_interrupts() -> set[int] | None:
+    """Block SIGINT in this thread (the main one: only there is it raised), and the threads
+    it starts; the signals blocked before, to restore with ``_release_interrupts``, or None
+    where nothing was blocked (no ``pthread_sigmask``, another thread than the main one)."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
+        threading.main_thread()
+    ):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _release_interrupts(held: set[int] | None) -> None:
+    """Undo ``_hold_interrupts``: a SIGINT that came meanwhile is then raised."""
+    if held is not None:
+        import signal
+
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _end_pool(pool: ProcessPoolExecutor) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
+
+import pytest
 
 from codex_presence_gui.core.discovery import FileStat
 from codex_presence_gui.core.usage_index import UsageIndex, _rollout
 from codex_presence_gui.core.usage_read import read_all
 from tests.helpers import rollout as r
+from tests.helpers.fresh import fresh_output
 from tests.helpers.rollout import BASE, CodexHome
 
 SID = "019d0000-0000-7000-8000-00000000b001"
@@ -61,3 +65,36 @@ def test_an_index_stopped_within_a_log_reads_it_whole_next_time(
         assert index.update([codex_home.root]).read == 1
         counted = [(item.calls, item.tokens.total) for item in index.slots([codex_home.root])]
     assert counted == [(1, 1010)]
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_ctrl_c_while_the_workers_fork_is_raised_not_lost(codex_home: CodexHome) -> None:
+    """Python ignores an interrupt met in a fork's clean-up ("Exception ignored in: <function
+    _releaseLock>"): Ctrl+C then had no effect, and the report ran to its end (2 of 250
+    interrupts of a first build). Held while the workers fork, it is raised after."""
+    paths = []
+    for number in (1, 2):
+        sid = f"019d0000-0000-7000-8000-00000000b00{number}"
+        lines = [
+            r.session_meta(BASE, sid),
+            r.turn_context(BASE + 1, model="gpt-5.3-codex"),
+            r.token_count(BASE + 1, r.usage(1000, 0, 10, 0), r.usage(1000, 0, 10, 0)),
+        ]
+        paths.append(str(codex_home.write(sid, lines, started=BASE)))
+    code = (
+        "import os, signal\n"
+        "from codex_presence_gui.core import usage_read\n"
+        "from codex_presence_gui.core.discovery import FileStat\n"
+        "from codex_presence_gui.core.usage_index import _rollout\n"
+        "usage_read.POOL_MIN_BYTES = 0\n"
+        f"todo = [(_rollout(p, FileStat.of(p), {str(codex_home.root)!r}, False), None)"
+        f" for p in {paths!r}]\n"
+        # Ctrl+C as the first worker is forked, in the parent's clean-up after the fork.
+        "os.register_at_fork(after_in_parent=lambda: signal.raise_signal(signal.SIGINT))\n"
+        "try:\n"
+        f"    reads = list(usage_read.read_all(todo, {BASE}, 2, None))\n"
+        "    print('read', len(reads))\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted')\n"
+    )
+    assert fresh_output(code) == "interrupted"
