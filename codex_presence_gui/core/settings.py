@@ -743,10 +743,18 @@ def save_settings(path: Path, settings: Settings) -> None:
     A link to a regular file (a dotfiles folder's) is written through: the file it names is
     replaced, and the link stays. A link to anything else is replaced, never followed.
 
+    A read-only file is not replaced (``PermissionError``): renamed over, it would be, though
+    the user made it so to keep it as it is (an export refuses it too).
+
     Raises:
-        OSError: the folder is not writable (the old file is untouched).
+        OSError: the folder is not writable, or the file is read-only (the old file is
+            untouched).
     """
+    import errno
+
     path = _linked_file(path)
+    if path.is_file() and not path.is_symlink() and not os.access(path, os.W_OK):
+        raise PermissionError(errno.EACCES, "the file is read-only", os.fspath(path))
     make_folder(path.parent)
     document = to_document(settings)
     data = json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -102,11 +102,11 @@ def test_a_file_that_cannot_be_read_is_kept_aside_before_a_save(
     """The app says it leaves a settings file it cannot read as it is (a root-owned one after
     a ``sudo`` run): a save had then put new settings in its place, the user's lost."""
     from codex_presence_gui.core import settings as core_settings
+    from codex_presence_gui.paths import read_kept as readable
 
     path = tmp_path / "settings.json"
     text = '{"schema": 2, "theme": "dark", "refresh_interval_s": 7}'
     path.write_text(text)
-    readable = core_settings.read_kept
 
     def refused(file: Path, limit: int) -> bytes:
         if Path(file) == path:
@@ -141,3 +141,30 @@ def test_a_folder_where_the_settings_file_belongs_is_kept_aside_before_a_save(
     (kept,) = tmp_path.glob("settings.json.unread-*")
     assert (kept / "notes.txt").read_text() == "mine"
     assert '"theme": "dark"' in path.read_text()
+
+
+def test_a_read_only_settings_file_is_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Made read-only to keep it as it is: a save had renamed a new file over it (as root,
+    which may write anywhere, ``os.access`` is asked of a file made to look read-only)."""
+    import os
+
+    path = tmp_path / "settings.json"
+    text = '{"schema": 2, "theme": "dark"}'
+    path.write_text(text)
+    path.chmod(0o444)
+    writable = os.access
+
+    def access(file: str | os.PathLike[str], mode: int, **kwargs: bool) -> bool:
+        if os.fspath(file) == str(path) and mode == os.W_OK:
+            return False
+        return writable(file, mode, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    store = SettingsStore(path)
+    assert store.settings.theme == "dark"
+    error = store.update(Settings(theme="light"))
+    assert error == f"Could not save your settings to {path}: the file is read-only"
+    assert store.settings.theme == "light"  # applies for this run
+    assert path.read_text() == text
