@@ -84,6 +84,7 @@ from codex_presence_gui.services.settings_store import SettingsStore
 from codex_presence_gui.services.signals import ConsoleEvents, ExitSignals
 from codex_presence_gui.services.single_instance import Outcome, SingleInstance, server_name
 from codex_presence_gui.services.usage_feed import UsageFeed
+from codex_presence_gui.services.worker import exiting_with
 from codex_presence_gui.ui.layout_check import layout_report
 from codex_presence_gui.ui.main_window import COMPACT_SIZE, DEFAULT_SIZE, LIVE_PAGE, MainWindow
 from codex_presence_gui.ui.notifier import Notifier
@@ -941,6 +942,7 @@ def run_app(args: argparse.Namespace) -> int:
     code = int(app.exec())
     shell.shutdown()  # aboutToQuit already did this unless exit() came before the loop ran
     exits.ignore_from_now()  # stopped: another Ctrl+C must not kill the tear-down
+    exiting_with(code)  # kept if the exit leaves a given-up save's thread behind
     return code
 
 

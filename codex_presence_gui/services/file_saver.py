@@ -22,6 +22,9 @@ DONE_WAIT_MS = 2000
 #: How long a save given up (the app quitting) waits for its new file's removal: a folder
 #: hung for the removal too must not hold the quit (the file then stays, as it must).
 DISCARD_WAIT_MS = 500
+#: Why the app may quit without a save's thread once the save was given up (it then writes
+#: nothing over the user's file): the exit does not wait for a folder that hangs.
+GIVEN_UP = "a file save given up; the file that was there stays as it was"
 
 
 class NewFile:
@@ -146,7 +149,7 @@ class FileSaver(WorkerHandle):
         worker = SaveWorker(str(path), text, self._new_file)
         worker.saved.connect(self._saved)
         worker.failed.connect(self._failed)
-        self._launch(worker, "file-save")
+        self._launch(worker, "file-save", leavable=GIVEN_UP)
         return True
 
     def stop(self, timeout_ms: int = 3000) -> bool:

@@ -21,8 +21,10 @@ not happen in time the owner keeps the thread (it is *parked* here) until it end
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
+import sys
 import threading
 import time
 import weakref
@@ -46,6 +48,9 @@ log = logging.getLogger(__name__)
 #: leaves without it; leaving normally would destroy it while it runs (an abort).
 EXIT_WAIT_S = 10.0
 EXIT_LOG_EVERY_S = 2.0
+#: How long the exit waits for a parked thread its owner said may be left behind (a save
+#: given up: the user's file stays as it was, whatever the thread does next).
+LEAVE_WAIT_S = 1.0
 
 #: How long a service's start waits for threads parked after a timed-out stop to end, and how
 #: often it looks (see ``WorkerThread.start_soon``).
@@ -54,6 +59,9 @@ PARKED_POLL_MS = 50
 
 _parked: list[WorkerThread] = []
 _parked_lock = threading.Lock()
+#: The status the process exits with (``exiting_with``), for an exit that leaves a thread
+#: behind; unknown (an exit by an error, say) is a failure.
+_exit_status = 1
 
 
 class Worker(QObject):
@@ -126,9 +134,12 @@ class WorkerThread:
     Args:
         worker: a fresh worker (it is moved to the new thread here, before the thread starts).
         name: the thread's name (shown in debuggers and in Qt's messages).
+        leavable: why the process may exit without this thread once it is parked (its owner
+            has made whatever it still does harmless), or None: the exit then waits
+            ``EXIT_WAIT_S`` for it.
     """
 
-    def __init__(self, worker: Worker, name: str) -> None:
+    def __init__(self, worker: Worker, name: str, leavable: str | None = None) -> None:
         thread = QThread()
         thread.setObjectName(name)
         worker.moveToThread(thread)
@@ -142,6 +153,7 @@ class WorkerThread:
         thread.finished.connect(thread.deleteLater)
         self.name = name
         self.worker = worker
+        self.leavable = leavable
         # Strong references until the thread has ended: Python owns both objects, and letting
         # go of them would delete them under the running thread.
         self._thread = thread
@@ -285,17 +297,27 @@ def parked_threads() -> list[str]:
     return [owner.name for owner in _running_parked()]
 
 
-def join_parked(limit_s: float = EXIT_WAIT_S) -> bool:
+def join_parked(limit_s: float = EXIT_WAIT_S, leavable_s: float | None = None) -> bool:
     """Wait for every parked thread to end, logging each one still running every few seconds;
-    True when all ended within ``limit_s``."""
-    deadline = time.monotonic() + limit_s
+    True when all ended within ``limit_s``.
+
+    With ``leavable_s``, threads their owner said may be left behind (``leavable``) are waited
+    for that long only: True then also when only such threads are still running after it.
+    """
+    started = time.monotonic()
+    deadline = started + limit_s
     while True:
         _prune_parked()
         with _parked_lock:
             pending = list(_parked)
         if not pending:
             return True
-        left = deadline - time.monotonic()
+        now = time.monotonic()
+        if leavable_s is not None and all(owner.leavable for owner in pending):
+            if now - started >= leavable_s:
+                return True
+            deadline = min(deadline, started + leavable_s)
+        left = deadline - now
         if left <= 0:
             return False
         names = ", ".join(repr(owner.name) for owner in pending)
@@ -304,22 +326,44 @@ def join_parked(limit_s: float = EXIT_WAIT_S) -> bool:
         pending[0].wait(step_ms)
 
 
+def exiting_with(status: int) -> None:
+    """The process is about to exit with ``status``: the status kept when the exit leaves
+    behind a thread that may be left (see ``WorkerThread``'s ``leavable``)."""
+    global _exit_status
+    _exit_status = status
+
+
 @atexit.register
 def _join_parked_at_exit() -> None:
     """The last chance: wait for parked threads, and never let Python destroy a running one.
 
-    Registered after PySide6 was imported, so it runs before PySide6's own clean-up.
+    Registered after PySide6 was imported, so it runs before PySide6's own clean-up. A thread
+    its owner said may be left behind (a save hung in a dead network folder, given up) is
+    waited for ``LEAVE_WAIT_S`` only, and leaving without it is no failure: the quit the user
+    asked for took a second, not ``EXIT_WAIT_S``, and kept its status.
     """
-    if join_parked():
-        return
+    if join_parked(leavable_s=LEAVE_WAIT_S):
+        left = _running_parked()
+        if not left:
+            return
+        for owner in left:
+            log.info("exiting without thread %r: %s", owner.name, owner.leavable)
+        _leave(_exit_status)
     log.error(
         "threads %s still running %.0f s after quitting; exiting without them",
         ", ".join(parked_threads()),
         EXIT_WAIT_S,
     )
+    _leave(1)
+
+
+def _leave(status: int) -> None:
+    """Exit now: a normal exit would destroy the running QThread objects (an abort, SIGABRT)."""
     logging.shutdown()
-    # A normal exit would now destroy the running QThread objects: an abort (SIGABRT).
-    os._exit(1)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(status)
 
 
 class WorkerHandle(QObject):
@@ -336,8 +380,8 @@ class WorkerHandle(QObject):
         """True between ``start`` and ``stop``."""
         return self._owner is not None
 
-    def _launch(self, worker: Worker, name: str) -> None:
-        self._owner = WorkerThread(worker, name)
+    def _launch(self, worker: Worker, name: str, leavable: str | None = None) -> None:
+        self._owner = WorkerThread(worker, name, leavable)
         self._owner.start_soon()
 
     def stop(self, timeout_ms: int = 3000) -> bool:

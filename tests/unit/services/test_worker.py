@@ -140,6 +140,60 @@ def test_exit_waits_for_parked_threads(
     assert worker.cleanup_thread is not None  # the finish queued by stop still ran
 
 
+class LeftError(Exception):
+    """Raised by the stand-in for ``os._exit`` in the exit hook's tests."""
+
+
+def test_exit_leaves_a_leavable_thread_behind_after_a_second_with_the_apps_status(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parked thread its owner said may be left (a given-up save in a hung folder) holds
+    the exit ``LEAVE_WAIT_S``, not ``EXIT_WAIT_S`` (10 s), and the process keeps the status
+    the app asked for: the quit had taken 11 s and ended with status 1."""
+    statuses: list[int] = []
+
+    def leave(status: int) -> None:
+        statuses.append(status)
+        raise LeftError
+
+    monkeypatch.setattr(worker_module.os, "_exit", leave)
+    monkeypatch.setattr(worker_module, "LEAVE_WAIT_S", 0.2)
+    monkeypatch.setattr(worker_module, "_exit_status", 1)
+    worker = Recorder(busy_s=3.0, cooperative=False)
+    owner = WorkerThread(worker, "hung-save", leavable="a save given up")
+    owner.start()
+    qtbot.waitUntil(lambda: worker.work_thread is not None, timeout=3000)
+    assert not owner.stop(50)
+    worker_module.exiting_with(0)
+    started = time.monotonic()
+    with pytest.raises(LeftError):
+        worker_module._join_parked_at_exit()
+    assert time.monotonic() - started < 1.5
+    assert statuses == [0]
+    assert join_parked(5.0)  # (the test's own clean-up: the thread ends by itself)
+
+
+def test_exit_waits_for_an_unleavable_thread_beside_a_leavable_one(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only threads that may all be left are cut short: a parked thread without ``leavable``
+    beside one with it is waited for, as before."""
+    monkeypatch.setattr(worker_module, "LEAVE_WAIT_S", 0.05)
+    hung = Recorder(busy_s=3.0, cooperative=False)
+    stubborn = Recorder(busy_s=0.6, cooperative=False)
+    owners = [WorkerThread(hung, "hung-save", leavable="a save given up")]
+    owners.append(WorkerThread(stubborn, "stubborn"))
+    for owner in owners:
+        owner.start()
+    qtbot.waitUntil(lambda: None not in (hung.work_thread, stubborn.work_thread), timeout=3000)
+    assert not any(owner.stop(20) for owner in owners)
+    assert join_parked(5.0, leavable_s=0.05)  # true once only the leavable one runs
+    assert not owners[1].running
+    assert owners[0].running
+    assert not join_parked(0.05)  # without leavable_s, the leavable one is waited for
+    assert join_parked(5.0)
+
+
 def test_an_owner_let_go_without_stop_parks_its_thread(qtbot: QtBot) -> None:
     """Dropping a running owner asks its worker to stop and keeps the thread until it ends."""
     worker = Recorder(busy_s=10.0)

@@ -975,6 +975,7 @@ def test_quitting_while_a_save_hangs_keeps_the_file_that_was_there(
     assert not page.stop_export(100)  # still hung: kept, not waited for
     assert time.monotonic() - started < 2
     assert parked_threads() == ["file-save"]
+    assert join_parked(0.0, leavable_s=0.0)  # the exit need not wait for it (but 1 s)
     assert not page.saving
     assert not page.export_row.isVisible()  # "Saving …" is over
     slow_folder.release()
