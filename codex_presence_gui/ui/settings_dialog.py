@@ -145,10 +145,10 @@ class SettingsDialog(QDialog):
         #: its tab: the boxes there would seem to act now.
         self._discord_note = discord_note
 
-        general = _Page(*self._general(settings, tray_available))
-        discord = _Page(*self._discord(settings))
-        notifications = _Page(*self._notifications(settings))
-        advanced = _Page(*self._advanced(settings))
+        general = _Page("General", *self._general(settings, tray_available))
+        discord = _Page("Discord", *self._discord(settings))
+        notifications = _Page("Notifications", *self._notifications(settings))
+        advanced = _Page("Advanced", *self._advanced(settings))
         self.tabs = QTabWidget()
         self.tabs.addTab(general, "General")
         self.tabs.addTab(discord, "Discord")
@@ -1327,8 +1327,13 @@ class _Page(QScrollArea):
     by a sliver (``given_up``): it scrolls by a line or more, or not at all.
     """
 
-    def __init__(self, *sections: QWidget) -> None:
+    def __init__(self, spoken: str, *sections: QWidget) -> None:
         super().__init__()
+        # No Tab stop, as the window's pages (``scrolling.make_page``): the keyboard goes from
+        # control to control, each scrolled into sight; the page had been a stop before the
+        # first, drawn as nothing and read as a nameless pane. A screen reader says its tab.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName(spoken)
         content = QWidget()
         #: What scrolls: the sections, one under another.
         self.content = content

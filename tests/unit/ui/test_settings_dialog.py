@@ -973,6 +973,35 @@ def test_tab_leaves_the_folders_box(qtbot: QtBot) -> None:
     assert dialog.add_folder.hasFocus()
 
 
+def test_tab_goes_from_the_tabs_to_the_first_field_never_to_the_page(qtbot: QtBot) -> None:
+    """On each tab, Tab from the tab bar reaches the page's first control, and Tab round the
+    dialog stops only at controls: the scrolling page itself had been a stop, between the
+    tab bar and the first field, where nothing showed the focus and a screen reader heard a
+    nameless pane. The page is told by its tab's name."""
+    dialog = make(qtbot, Settings())
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    bar = dialog.tabs.tabBar()
+    for index in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(index)
+        page = dialog.tabs.widget(index)
+        assert isinstance(page, QScrollArea)
+        assert page.accessibleName() == dialog.tabs.tabText(index)
+        bar.setFocus(Qt.FocusReason.TabFocusReason)
+        stops: list[QWidget] = []
+        for _ in range(40):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+            focused = QApplication.focusWidget()
+            if focused is bar:
+                break
+            stops.append(focused)
+        assert stops
+        assert page.isAncestorOf(stops[0])
+        assert all(not isinstance(stop, QScrollArea) for stop in stops)
+
+
 @pytest.mark.parametrize("field", ["client_id", "thresholds"])
 def test_a_refused_field_under_a_box_that_is_off_keeps_the_focus_while_corrected(
     qtbot: QtBot, field: str
