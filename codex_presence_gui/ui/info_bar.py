@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.ui.accessible import press_on_enter
+from codex_presence_gui.ui.accessible import press_on_enter, read_as_group
 from codex_presence_gui.ui.labels import set_tooltip, wrapped_label
 from codex_presence_gui.ui.theme import TintedFrame, blend, level_color
 
@@ -81,6 +81,9 @@ class Notice(TintedFrame):
             # (the compact one is narrow, and a path in the text is already long).
             grid.addWidget(self.show_button, 1, 0, Qt.AlignmentFlag.AlignLeft)
         self.setAccessibleName(text)
+        # A group read by its text, as the figures are: a frame is told as one, which AT-SPI
+        # keeps for windows.
+        read_as_group(self)
         self.apply_tint()
 
     @property

@@ -426,3 +426,16 @@ def test_the_card_s_quiet_call_is_read_in_words(qtbot: QtBot) -> None:
     assert spoken(activity) == "Running cargo test, no word in the log for 25 minutes"
     window.show_dashboard(dashboard((session("shop"),)))  # a word in the log: as shown
     assert spoken(activity) == activity.full_text == "Running cargo test"
+
+
+def test_a_notice_is_a_group_read_by_what_it_says(qtbot: QtBot) -> None:
+    """A notice is told as a group named by its text, as the figures are: told as a "frame",
+    which AT-SPI keeps for windows, a screen reader could take it for a window of its own."""
+    window = shown_window(qtbot)
+    window.show_notice("5h limit: 10% left", key="low")
+    (notice,) = window.info_bar.notices
+    interface = QAccessible.queryAccessibleInterface(notice)
+    assert interface is not None
+    assert interface.role() == QAccessible.Role.Grouping
+    assert spoken(notice) == "5h limit: 10% left"
+    assert spoken(notice.close_button) == "Dismiss this notice"
