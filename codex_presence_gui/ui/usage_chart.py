@@ -151,15 +151,23 @@ class UsageChart(QWidget):
         self.chart = chart
         if chart is None or (self.hovered is not None and self.hovered >= len(chart.days)):
             self.hovered = None
-        self.setAccessibleDescription(self._summary())
+        self.setAccessibleDescription(self._told())
         self.update()
 
     def set_mode(self, mode: ChartMode) -> None:
         """Bars of tokens or of estimated cost."""
         if mode is not self.mode:
             self.mode = mode
-            self.setAccessibleDescription(self._summary())
+            self.setAccessibleDescription(self._told())
             self.update()
+
+    def _told(self) -> str:
+        """What screen readers are told of the chart: the day the keyboard is on, as it now
+        is (usage comes in every few seconds while Codex works: the summary had replaced it,
+        read out in the middle of the days), else the summary."""
+        if self.hovered is not None and self.hasFocus():
+            return self.hover_text(self.hovered)
+        return self._summary()
 
     def _summary(self) -> str:
         chart = self.chart

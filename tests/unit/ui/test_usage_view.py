@@ -491,6 +491,28 @@ def test_the_days_can_be_read_with_the_keyboard(qtbot: QtBot) -> None:
     assert chart.accessibleDescription() != days[-1].tooltip
 
 
+def test_usage_coming_in_leaves_the_keyboard_s_day_told(qtbot: QtBot) -> None:
+    """Usage read again while the keyboard is on a day (as sessions write, every few seconds)
+    leaves that day's values as the chart's description, today's as they now are: the
+    description had gone back to the 30 days' summary under the day still highlighted, and
+    a screen reader read that out in the middle of the days."""
+    page = active_page(qtbot, 600, 700)
+    chart = page.chart
+    chart.setFocus()
+    qtbot.waitUntil(chart.hasFocus)
+    assert chart.chart is not None
+    qtbot.keyClick(chart, Qt.Key.Key_Left)
+    today = chart.chart.days[-1]
+    grown = replace(today, tokens=today.tokens + 1000, tooltip=f"{today.tooltip} (more)")
+    chart.set_chart(replace(chart.chart, days=(*chart.chart.days[:-1], grown)))
+    assert chart.hovered == len(chart.chart.days) - 1
+    assert chart.accessibleDescription() == grown.tooltip
+    page.project_table.setFocus()
+    qtbot.waitUntil(lambda: not chart.hasFocus())
+    chart.set_chart(replace(chart.chart, days=(*chart.chart.days[:-1], today)))
+    assert chart.accessibleDescription() != today.tooltip  # the summary, off the chart
+
+
 def test_hovering_a_day_tells_its_values(qtbot: QtBot) -> None:
     """Over today's bar: the date, each model, the total; between bars of the plot's edge,
     nothing."""
