@@ -61,7 +61,7 @@ from codex_presence_gui.core.presence import TOMORROW_HOUR, tomorrow_morning
 from codex_presence_gui.core.problems import ProblemKind, counted_past_cap, homes_cap_text
 from codex_presence_gui.core.sanitize import clean_text
 from codex_presence_gui.paths import make_folder
-from codex_presence_gui.ui.accessible import FocusRing, make_figure, press_on_enter
+from codex_presence_gui.ui.accessible import FocusRing, make_figure, press_on_enter, read_as_group
 from codex_presence_gui.ui.folders import choose_folder
 from codex_presence_gui.ui.info_bar import InfoBar
 from codex_presence_gui.ui.labels import (
@@ -219,6 +219,10 @@ class SetupPanel(QFrame):
         self.heading = wrapped_label(1.0)
         self.heading.setFont(scaled_font(self.heading, 1.15, bold=True))
         self.heading.setText("Codex's folder was not found")
+        # A group named by its heading: a frame is told as one, which AT-SPI keeps for
+        # windows, and its button had been read with nothing of what it is about.
+        read_as_group(self)
+        self.setAccessibleName(self.heading.text())
         self.body = wrapped_label(1.0)
         #: The folders the logs were looked for in (see ``show_homes``).
         self.looked_in: list[str] = []
@@ -243,6 +247,7 @@ class SetupPanel(QFrame):
             if not_folders
             else "Codex's folder was not found"
         )
+        self.setAccessibleName(self.heading.text())
         if not_folders:
             text = (
                 f"{APP_NAME} reads the logs that Codex keeps in its folder on this computer, "

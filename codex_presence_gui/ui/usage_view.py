@@ -688,6 +688,9 @@ class ExportToast(TintedFrame):
         self.setObjectName("exportToast")
         # Opaque, and apart from the page: its numbers scroll under it.
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        # A group named by the message, as a notice is: a frame is told as one, which AT-SPI
+        # keeps for windows.
+        read_as_group(self)
         # Cut in the middle: a long path keeps its file name, and a failure its reason.
         self.label = ElidedLabel(min_chars=4, mode=Qt.TextElideMode.ElideMiddle)
         self.label.setFont(scaled_font(self, 0.9))
@@ -742,6 +745,7 @@ class ExportToast(TintedFrame):
         right in a window of either direction (see ``path_isolated``)."""
         self.file = file
         self.label.set_full_text(message, paths=paths)
+        self.setAccessibleName(message)
         if problem:  # not as plain text
             set_level_color(self.label, Level.LOW)
         else:

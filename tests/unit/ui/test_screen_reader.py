@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleActionInterface, QAccessibleInterface
@@ -439,3 +440,27 @@ def test_a_notice_is_a_group_read_by_what_it_says(qtbot: QtBot) -> None:
     assert interface.role() == QAccessible.Role.Grouping
     assert spoken(notice) == "5h limit: 10% left"
     assert spoken(notice.close_button) == "Dismiss this notice"
+
+
+def test_the_first_run_panel_and_the_export_message_are_groups_named_by_what_they_say(
+    qtbot: QtBot,
+) -> None:
+    """The first-run panel and the Usage page's export message are groups named by what they
+    say, as a notice is (told as frames, with no name, their buttons had been read with
+    nothing of what they are about: "Choose Codex folder…" alone)."""
+    window = shown_window(qtbot)
+    home = Path("/nowhere/.codex")
+    window.show_dashboard(dashboard(homes=(home,), missing=(home,)))
+    panel = window.setup_panel
+    assert panel.isVisible()
+    interface = QAccessible.queryAccessibleInterface(panel)
+    assert interface is not None
+    assert interface.role() == QAccessible.Role.Grouping
+    assert spoken(panel) == "Codex's folder was not found"
+    window.open_page(USAGE_PAGE)
+    toast = window.usage_page.export_row
+    toast.say("Saved /tmp/usage.csv", file=Path("/tmp/usage.csv"))
+    interface = QAccessible.queryAccessibleInterface(toast)
+    assert interface is not None
+    assert interface.role() == QAccessible.Role.Grouping
+    assert spoken(toast) == "Saved /tmp/usage.csv"
