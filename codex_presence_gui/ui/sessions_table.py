@@ -15,7 +15,15 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QFontMetricsF, QKeyEvent, QPalette, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QFontMetricsF,
+    QKeyEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -35,7 +43,7 @@ from codex_presence_gui.ui.labels import (
     name_drawn_in,
     names_isolated,
 )
-from codex_presence_gui.ui.theme import level_text_color, muted_color
+from codex_presence_gui.ui.theme import blend, level_text_color, muted_color
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
     NO_MODEL_CELL,
@@ -121,6 +129,15 @@ WRITTEN_LEFT_TO_RIGHT = frozenset(
 NAMED = frozenset({Column.PROJECT, Column.MODEL, Column.ACTIVITY})
 
 
+def _rows_under(palette: QPalette, tint: QColor) -> QPalette:
+    """``palette`` with its row colours as a row's translucent background ``tint`` draws
+    them: the colours chosen for text against its rows are then readable on that row."""
+    rows = QPalette(palette)
+    for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase):
+        rows.setColor(role, blend(palette.color(role), tint, tint.alphaF()))
+    return rows
+
+
 class RowDelegate(QStyledItemDelegate):
     """Draws the cells of ended sessions in the quieter text colour of the view's palette, and
     the share of the session that burns a window fastest in its amber for text. Numbers read
@@ -141,10 +158,14 @@ class RowDelegate(QStyledItemDelegate):
             else:
                 short = index.data(ShortTextRole)
                 option.text = _names_drawn_in(option.direction, option.text, short)
+        # Readable on the row as drawn: the active session's is tinted (and is often the one
+        # that burns fastest), and its amber, chosen against the untinted rows, was 4.1:1.
+        tint = index.data(Qt.ItemDataRole.BackgroundRole)
+        rows = _rows_under(option.palette, tint) if isinstance(tint, QColor) else option.palette
         if index.data(EndedRole):
-            option.palette.setColor(QPalette.ColorRole.Text, muted_color(option.palette))
+            option.palette.setColor(QPalette.ColorRole.Text, muted_color(rows))
         elif index.data(FastestRole):
-            color = level_text_color(Level.WARN, option.palette)
+            color = level_text_color(Level.WARN, rows)
             option.palette.setColor(QPalette.ColorRole.Text, color)
 
     def fit(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:

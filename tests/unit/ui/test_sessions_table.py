@@ -22,7 +22,7 @@ from codex_presence_gui.ui.sessions_table import (
     SessionsTable,
     _shortened,
 )
-from codex_presence_gui.ui.theme import apply_theme, contrast_ratio
+from codex_presence_gui.ui.theme import apply_theme, blend, contrast_ratio
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
     ActiveRole,
@@ -508,6 +508,37 @@ def test_the_fastest_share_is_amber_and_readable(
                 for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase):
                     assert contrast_ratio(shown, palette.color(role)) >= 4.5, role
         assert amber == [("shop", Column.SHARE)]
+    finally:
+        apply_theme(qapp, "system")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_active_row_s_amber_share_is_readable_on_its_tint(
+    qtbot: QtBot, qapp: QApplication, theme: str
+) -> None:
+    """The active session's row is tinted; its share, when it burns fastest (the session at
+    work often does), is at least 4.5:1 on that tint over either row colour: chosen against
+    the untinted rows only, it was 4.1:1 in the light theme."""
+    try:
+        apply_theme(qapp, theme)
+        model = SessionTableModel()
+        model.update(
+            [session("shop"), session("api", age=60)],
+            "shop",
+            NOW,
+            {"shop": (SessionShare("5h", 60.0, True),), "api": (SessionShare("5h", 10.0, False),)},
+        )
+        table = shown_table(qtbot, 1600, model)
+        palette = table.palette()
+        row = model.session_ids().index("shop")
+        index = model.index(row, Column.SHARE)
+        assert index.data(FastestRole)
+        tint = index.data(Qt.ItemDataRole.BackgroundRole)
+        assert isinstance(tint, QColor)
+        shown = drawn_text_color(table, index)
+        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase):
+            under = blend(palette.color(role), tint, tint.alphaF())
+            assert contrast_ratio(shown, under) >= 4.5, role
     finally:
         apply_theme(qapp, "system")
 
