@@ -13,6 +13,7 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt
 from PySide6.QtGui import (
     QAccessible,
+    QAccessibleAnnouncementEvent,
     QAccessibleInterface,
     QColor,
     QKeyEvent,
@@ -212,6 +213,18 @@ class _DescriptionKeeper(QObject):
 
 
 _keeper: _DescriptionKeeper | None = None
+
+
+def announce(widget: QWidget, message: str, *, urgent: bool = False) -> None:
+    """Have screen readers say ``message`` now: what shows where the keyboard is not (an
+    export's result over the page's foot, a new notice, "Copied") is otherwise said to
+    nobody. ``urgent`` (a failure) is said at once, over what is being read; else in turn."""
+    if not QAccessible.isActive():  # nobody listening: nothing to send
+        return
+    event = QAccessibleAnnouncementEvent(widget, message)
+    if urgent:
+        event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
+    QAccessible.updateAccessibility(event)
 
 
 def tell(widget: QWidget, name: str, description: str) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.ui.accessible import press_on_enter, read_as_group
+from codex_presence_gui.ui.accessible import announce, press_on_enter, read_as_group
 from codex_presence_gui.ui.labels import set_tooltip, wrapped_label
 from codex_presence_gui.ui.theme import TintedFrame, blend, level_color
 
@@ -139,7 +139,9 @@ class InfoBar(QWidget):
                 and notice.level is level
                 and (notice.text == text or notice is self.notices[-1])
             ):
-                notice.set_text(text)
+                if notice.text != text:
+                    notice.set_text(text)
+                    announce(notice, text, urgent=level is Level.LOW)
                 return
             # News about the same thing goes last, as a new notice would (the oldest first),
             # not above what it followed; made anew, so that its place in the Tab order and
@@ -154,6 +156,9 @@ class InfoBar(QWidget):
         # Shown now, not when Qt gets to it: a child added to a shown bar stays hidden until
         # then, and the window measures the room its notices need right after this.
         notice.show()
+        # Said as it shows: the keyboard is elsewhere, and a screen reader user would not
+        # learn of it (a limit running low, a folder that cannot be read).
+        announce(notice, text, urgent=level is Level.LOW)
         while len(self.notices) > MAX_NOTICES:
             self.dismiss(self.notices[0].key)
         self.show()

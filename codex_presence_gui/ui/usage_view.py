@@ -46,6 +46,7 @@ from codex_presence_gui.core.usage_report import COST_LABEL
 from codex_presence_gui.services.file_saver import FileSaver
 from codex_presence_gui.ui.accessible import (
     FocusRing,
+    announce,
     give_focus,
     make_figure,
     press_on_enter,
@@ -1199,6 +1200,8 @@ class UsagePage(QScrollArea):
     ) -> None:
         self.export_row.say(message, file=file, problem=problem, paths=paths)
         self._fit_foot_room()
+        # The keyboard stays on Export CSV…: how the save went is said, not only shown.
+        announce(self.export_row, message, urgent=problem)
 
     def _fit_foot_room(self) -> None:
         """Room under the page's last line while the message shows, so that the message never

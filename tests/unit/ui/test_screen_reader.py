@@ -7,12 +7,20 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QAccessibleActionInterface, QAccessibleInterface
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleActionInterface,
+    QAccessibleAnnouncementEvent,
+    QAccessibleEvent,
+    QAccessibleInterface,
+)
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.dashboard import Dashboard
+from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow
 from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.ui.main_window import USAGE_PAGE, MainWindow
@@ -464,3 +472,70 @@ def test_the_first_run_panel_and_the_export_message_are_groups_named_by_what_the
     assert interface is not None
     assert interface.role() == QAccessible.Role.Grouping
     assert spoken(toast) == "Saved /tmp/usage.csv"
+
+
+class Announcements:
+    """What the app asks screen readers to say, with a reader listening (stood in for: no
+    platform of the tests has one)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.said: list[tuple[str, bool]] = []
+        monkeypatch.setattr(QAccessible, "isActive", staticmethod(lambda: True))
+        monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(self._update))
+
+    def _update(self, event: QAccessibleEvent) -> None:
+        if isinstance(event, QAccessibleAnnouncementEvent):
+            urgent = event.politeness() is QAccessible.AnnouncementPoliteness.Assertive
+            self.said.append((event.message(), urgent))
+
+
+def test_an_export_s_result_is_said_where_the_keyboard_is(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the keyboard on Export CSV…, the save's result shows over the page's foot: it is
+    said too (a screen reader user had never learnt whether the file was written), a failure
+    at once."""
+    reader = Announcements(monkeypatch)
+    window = shown_window(qtbot)
+    window.open_page(USAGE_PAGE)
+    page = window.usage_page
+    window.show_usage(usage_view(recent([slot(TODAY, 1_075_000, 125_000)], generated_at=NOW)))
+    target = tmp_path / "usage.csv"
+    with qtbot.waitSignal(page.export_done, timeout=5000):
+        assert page.export_csv(target)
+    assert reader.said == [("Saving usage.csv…", False), (f"Saved {target}", False)]
+    reader.said.clear()
+    with qtbot.waitSignal(page.export_done, timeout=5000):
+        assert page.export_csv(tmp_path)  # a folder
+    ((message, urgent),) = reader.said[1:]
+    assert message.startswith(f"Could not write {tmp_path}")
+    assert urgent
+
+
+def test_a_new_notice_is_said_once_and_again_only_when_it_says_something_new(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A notice appears where the keyboard is not: it is said as it shows, a limit running
+    low at once, and not again when a refresh shows it unchanged."""
+    reader = Announcements(monkeypatch)
+    window = shown_window(qtbot)
+    window.show_notice("5h limit: 10% left", Level.LOW, key="low")
+    window.show_notice("5h limit: 10% left", Level.LOW, key="low")
+    window.show_notice("5h limit: 8% left", Level.LOW, key="low")
+    window.show_notice("Discord is not running", Level.WARN, key="discord")
+    assert reader.said == [
+        ("5h limit: 10% left", True),
+        ("5h limit: 8% left", True),
+        ("Discord is not running", False),
+    ]
+
+
+def test_nothing_is_sent_with_no_screen_reader_listening(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[QAccessibleEvent] = []
+    monkeypatch.setattr(QAccessible, "isActive", staticmethod(lambda: False))
+    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(sent.append))
+    window = shown_window(qtbot)
+    window.show_notice("5h limit: 10% left", Level.LOW, key="low")
+    assert not any(isinstance(event, QAccessibleAnnouncementEvent) for event in sent)
