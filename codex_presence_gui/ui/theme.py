@@ -209,7 +209,7 @@ def _palette(dark: bool) -> QPalette:
             QPalette.ColorRole.ToolTipBase: "#2b2c2f",
             QPalette.ColorRole.ToolTipText: "#e8eaed",
             QPalette.ColorRole.PlaceholderText: "#9aa0a6",
-            QPalette.ColorRole.Highlight: "#3b82f6",
+            QPalette.ColorRole.Highlight: "#2563eb",
             QPalette.ColorRole.HighlightedText: "#ffffff",
             QPalette.ColorRole.Link: "#8ab4f8",
             # The bevel shades, dark too (the defaults are the light palette's).
