@@ -93,6 +93,20 @@ def token_triplet_text(delta: int | None, last: int | None, total: int | None) -
     return " | ".join(format_tokens_compact(v) for v in (delta, last, total))
 
 
+def token_triplet_spoken(delta: int | None, last: int | None, total: int | None) -> str:
+    """``token_triplet_text`` as a screen reader says it: ``this update 1.2K, last response
+    3.4K, session total 52.4K`` (the bars between the numbers are read out as "vertical
+    line", and which number is which is said only in the column's title)."""
+    if delta is None and last is None and total is None:
+        return token_triplet_text(delta, last, total)
+    words = ("this update", "last response", "session total")
+    parts = zip(words, (delta, last, total), strict=True)
+    return ", ".join(
+        f"{said} {'not known' if value is None else format_tokens_compact(value)}"
+        for said, value in parts
+    )
+
+
 def model_name(model: str | None) -> str:
     """A model as every surface names it (the window, the Discord card, the Usage page, the
     ``status`` and ``report`` text): its id as Codex writes it in its logs and shows it itself

@@ -29,6 +29,7 @@ from codex_presence_gui.core.formatting import (
     model_name,
     quiet_call_seconds,
     share_text,
+    token_triplet_spoken,
     token_triplet_text,
 )
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
@@ -95,6 +96,9 @@ HEADERS = {
     Column.LAST_ACTIVITY: "Last\nactivity",
 }
 #: The columns of numbers, aligned right (their headers too).
+#: Titles as screen readers say them, where the drawn one is a layout ("update | last |
+#: total" under "Tokens"): the others are read as drawn, on one line.
+HEADERS_SPOKEN = {Column.TOKENS: "Tokens: this update, last response, session total"}
 _RIGHT_ALIGNED = frozenset({Column.TOKENS, Column.CONTEXT, Column.SHARE, Column.LAST_ACTIVITY})
 _RIGHT = Qt.AlignmentFlag.AlignRight
 _MIDDLE = Qt.AlignmentFlag.AlignVCenter
@@ -131,6 +135,10 @@ class RowView:
     #: The Activity cell's description with how long a running call has been quiet in words
     #: ("no word in the log for 25 minutes"), as the card's; empty: its tooltip's text.
     activity_described: str = ""
+    #: The Tokens and Share cells as screen readers say them (see ``token_triplet_spoken``
+    #: and ``share_spoken``); empty: the cell's text.
+    tokens_spoken: str = ""
+    share_spoken: str = ""
 
     @property
     def icon_kind(self) -> ActivityKind | None:
@@ -194,6 +202,16 @@ def share_cell(percent: float, label: str, *, fastest: bool = False) -> str:
     """A Share cell: ``≈ 12% of 5h``, with ``▲`` first for the session that burns fastest."""
     amount = "< 1" if percent < 1 else f"≈ {percent:.0f}"
     return ("▲ " if fastest else "") + f"{amount}% of {label}"
+
+
+def share_spoken(share: SessionShare) -> str:
+    """A Share cell as a screen reader says it: ``about 12% of the 5h window, the fastest``
+    (``≈`` and ``▲`` are read out as symbols, "black up-pointing triangle")."""
+    amount = "less than 1" if share.percent < 1 else f"about {share.percent:.0f}"
+    said = share.name or f"the {share.label} window"
+    return f"{amount}% of {said}" + (
+        ", burning it much faster than the others" if share.fastest else ""
+    )
 
 
 def _share_texts(shares: Sequence[SessionShare]) -> tuple[str, str]:
@@ -371,6 +389,8 @@ def row_view(
         clock.last_spoken,
         clock.last_described,
         clock.activity_described,
+        token_triplet_spoken(s.session_delta_tokens, s.last_turn_tokens, s.session_total_tokens),
+        share_spoken(shares[0]) if shares else "",
     )
 
 
@@ -468,6 +488,8 @@ class SessionTableModel(QAbstractTableModel):
             return HEADERS[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return HEADER_TIPS.get(column)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return HEADERS_SPOKEN.get(column, HEADERS[column].replace("\n", " "))
         if role == Qt.ItemDataRole.TextAlignmentRole:  # over its cells, as they are aligned
             right = column in _RIGHT_ALIGNED
             return int((_RIGHT if right else Qt.AlignmentFlag.AlignLeft) | _MIDDLE)
@@ -482,8 +504,13 @@ class SessionTableModel(QAbstractTableModel):
             return row.display[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip_html(row.tooltip[column])
-        if role == Qt.ItemDataRole.AccessibleTextRole and column == Column.LAST_ACTIVITY:
-            return row.last_spoken or None  # None: the cell's text
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            spoken = {
+                Column.LAST_ACTIVITY: row.last_spoken,
+                Column.TOKENS: row.tokens_spoken,
+                Column.SHARE: row.share_spoken,
+            }.get(Column(column))
+            return spoken or None  # None: the cell's text
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             if column == Column.LAST_ACTIVITY and row.last_described:
                 return row.last_described

@@ -512,3 +512,37 @@ def test_a_model_named_as_the_model_column_s_placeholder_is_told_apart() -> None
     assert unnamed == NO_MODEL_CELL
     assert odd != unnamed
     assert odd.endswith("ot logged yet")
+
+
+def test_the_tokens_and_share_cells_and_titles_are_spoken_in_words() -> None:
+    """Screen readers get words where the cells and titles draw symbols: "26.4K | 26.4K |
+    52.4K" had been read with "vertical line" between numbers nobody said the meaning of,
+    and "▲ ≈ 12% of 5h" as "black up-pointing triangle"."""
+    spoken = Qt.ItemDataRole.AccessibleTextRole
+    model = SessionTableModel()
+    shares = {"a": (SessionShare("5h", 12.4, True),), "b": (SessionShare("Weekly", 0.5, False),)}
+    for name, share in shares.items():
+        row = row_view(session(name), name == "a", NOW, share)
+        model._rows.append(row)
+    assert model.data(model.index(0, Column.TOKENS)) == "26.4K | 26.4K | 52.4K"
+    assert model.data(model.index(0, Column.TOKENS), spoken) == (
+        "this update 26.4K, last response 26.4K, session total 52.4K"
+    )
+    assert model.data(model.index(0, Column.SHARE), spoken) == (
+        "about 12% of the 5h window, burning it much faster than the others"
+    )
+    assert model.data(model.index(1, Column.SHARE), spoken) == ("less than 1% of the Weekly window")
+    assert model.data(model.index(0, Column.PROJECT), spoken) is None  # read as drawn
+    title = model.headerData(Column.TOKENS, Qt.Orientation.Horizontal, spoken)
+    assert title == "Tokens: this update, last response, session total"
+    title = model.headerData(Column.SHARE, Qt.Orientation.Horizontal, spoken)
+    assert title == "Share of limits"
+
+
+def test_a_session_with_no_response_yet_is_spoken_as_drawn() -> None:
+    from codex_presence_gui.core.formatting import token_triplet_spoken
+
+    assert token_triplet_spoken(None, None, None) == "none yet"
+    assert token_triplet_spoken(None, 1200, 52_400) == (
+        "this update not known, last response 1.2K, session total 52.4K"
+    )
