@@ -936,6 +936,10 @@ class UsagePage(QScrollArea):
         layout.addWidget(self.spacer, 1)
         self.setWidget(content)
         self.content = content
+        # The export's message is tabbed to right after Export CSV…, which it is about:
+        # made before the page's content, its buttons had come first, before Export.
+        QWidget.setTabOrder(self.export_button, self.export_show)
+        QWidget.setTabOrder(self.export_show, self.export_dismiss)
         self.focus_ring = FocusRing(content)  # round the period's total the keyboard is on
         self.content_layout = layout
         self._numbers = [

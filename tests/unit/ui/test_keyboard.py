@@ -116,6 +116,20 @@ def test_tab_on_the_usage_page(qtbot: QtBot) -> None:
     assert page.cost_button.isChecked()
 
 
+def test_the_export_message_s_buttons_come_right_after_export(qtbot: QtBot) -> None:
+    """While the export's message shows, its Show file and ✕ follow Export CSV…, the button
+    it is about (they had come first on the page, before Export, while drawn at its foot)."""
+    window = shown_window(qtbot)
+    window.open_page(USAGE_PAGE)
+    page = window.usage_page
+    page.export_row.say("Saved /tmp/usage.csv", file=Path("/tmp/usage.csv"))
+    QApplication.processEvents()
+    page.export_button.setFocus(Qt.FocusReason.TabFocusReason)
+    stops = tab_walk(qtbot, window)
+    assert stops[:4] == [page.export_show, page.export_dismiss, *page.periods[:2]]
+    assert stops[-1] == page.export_button
+
+
 def test_notices_and_new_limit_rows_take_their_place_in_the_tab_order(qtbot: QtBot) -> None:
     """A notice comes first, as it shows at the top (its Show file, then its ✕); a limit
     that appears later (a model's own) goes after the account's, before the card: rows
