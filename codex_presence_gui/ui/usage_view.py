@@ -1093,12 +1093,15 @@ class UsagePage(QScrollArea):
         # WA_KeyboardFocusChange) as it gives the window the focus back when the dialog
         # closes, and Export kept the keyboard without a sign of it. Drawn again then.
         ringed = self.window().testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+        # The days the name offered says: the feed's next view arrives while the dialog is
+        # open (a new day's had put the 30 days to it in a file named for the day before).
+        shown = self.view
         # In the folder of the last export (of this run), else the home folder.
         path = choose_save_file(
             self,
             "Export the last 30 days",
             str(self._export_folder or Path.home()),
-            csv_name(self.view),
+            csv_name(shown),
             ["CSV files (*.csv)", "All files (*)"],
         )
         if ringed:
@@ -1106,7 +1109,7 @@ class UsagePage(QScrollArea):
             if self.window().isActiveWindow():  # back already (the window manager was quick)
                 self._ring_again()
         if path:
-            self.export_csv(Path(path))
+            self.export_csv(Path(path), shown)
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         # The window has the focus back from the file dialog (Qt has just taken the ring away).
@@ -1117,15 +1120,17 @@ class UsagePage(QScrollArea):
         self._ring_on_return = False
         show_focus_rings(self.window())
 
-    def export_csv(self, path: Path) -> bool:
-        """Start writing the daily report's CSV (each day, each model) to ``path``, in the
-        saver's thread; True when it started (False: nothing to export, or a save runs).
+    def export_csv(self, path: Path, view: UsageView | None = None) -> bool:
+        """Start writing the daily report's CSV (each day, each model) of ``view`` (default:
+        the page's) to ``path``, in the saver's thread; True when it started (False: nothing
+        to export, or a save runs).
 
         Meanwhile the page says "Saving <name>…" and Export is off (one write at a time).
         How it ended is said over the page's foot (and in ``export_done``): a success for
         ``EXPORT_SAVED_MS``, a failure until dismissed or until the next export.
         """
-        view = self.view
+        if view is None:
+            view = self.view
         if view is None or not view.csv_text:
             self._export_failed_with("Nothing to export yet.")
             return False

@@ -1399,6 +1399,32 @@ def test_export_button_asks_where(
     assert not target.exists()
 
 
+def test_an_export_holds_the_days_its_name_says_when_the_day_turns_in_its_dialog(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next day's numbers arrive while the file dialog is open (its event loop runs the
+    usage feed's deliveries): the file offered as "…-to-<day>.csv" holds the 30 days to that
+    day, as the page showed them when Export was pressed (it had held the next 30)."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    shown = full_view()
+    page.show_view(shown)
+    slots = [slot(TODAY + timedelta(days=1), 3000, project="shop")]
+    offered: list[str] = []
+
+    def accept(dialog: QFileDialog) -> int:
+        offered.extend(Path(name).name for name in dialog.selectedFiles())
+        page.show_view(usage_view(recent(slots, today=TODAY + timedelta(days=1))))
+        dialog.selectFile(str(tmp_path / offered[0]))
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(QFileDialog, "exec", accept)
+    with qtbot.waitSignal(page.export_done, timeout=10_000):
+        qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    assert offered == [f"codex-usage-30-days-to-{TODAY.isoformat()}.csv"]
+    assert (tmp_path / offered[0]).read_text(encoding="utf-8") == shown.csv_text
+
+
 # -- states -------------------------------------------------------------------------------
 
 
