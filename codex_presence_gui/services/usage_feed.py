@@ -222,9 +222,10 @@ class UsageWorker(Worker):
                     f"index in {self._index_path} busy for {busy_wait_text()}; it is tried "
                     "again soon"
                 )
-                if self._last_read is not None:
+                if self._last_read is not None and self._last_read.today == today:
                     # The numbers shown stay, as they do during the wait, said to be the last
-                    # update's: a long report had emptied the page and the compact line.
+                    # update's: a long report had emptied the page and the compact line. Not
+                    # past midnight: the day before's would read as today's.
                     notice = f"{capitalized(reason)}: these are the last numbers read."
                     recent = dataclasses.replace(self._last_read, notice=notice)
                     self._shown = None

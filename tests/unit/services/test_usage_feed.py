@@ -997,6 +997,46 @@ def test_numbers_shown_stay_when_the_wait_for_another_process_runs_out(
         assert seen[-1].notice == ""
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_yesterdays_numbers_are_not_kept_as_today_s_while_another_process_holds_the_index(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Midnight passes while another process holds the index past the wait: the last numbers
+    read are the day before's, and are not kept as the new day's (the compact line had read
+    "today: 10K tokens" of yesterday, the chart's last bar "Today" with yesterday's date);
+    the page says why it has none, and the new day's numbers come once it lets go."""
+    import codex_presence_gui.core.usage_index as usage_index
+
+    monkeypatch.setattr(usage_index, "BUSY_TIMEOUT_S", 1.5)
+    now = time.time()
+    # A zone in which it is 23:59 now: two minutes on, it is the next day.
+    minutes = round((86_340 - now % 86_400) / 60) % 1440
+    zone = timezone(timedelta(minutes=minutes if minutes <= 720 else minutes - 1440))
+    write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
+    clock = [now]
+    feed = make_feed(codex_home, tmp_path, zone=lambda: zone, clock=lambda: clock[0])
+    seen = views(feed)
+    feed.start()
+    try:
+        qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+        assert seen[-1].compact_line.startswith("today: 10K tokens")
+        with _held(tmp_path / "index" / "usage.sqlite3", "write lock"):
+            clock[0] = now + 120
+            write_usage_session(codex_home, 2, [(now - 30, 5_000, 0, 0)])
+            shown = len(seen)
+            feed.request_update()
+            qtbot.waitUntil(lambda: len(seen) > shown, timeout=10_000)
+            assert seen[-1].state is UsageState.FAILED
+            assert "busy for 1s; it is tried again soon" in seen[-1].message
+            assert seen[-1].compact_line == ""
+        feed.request_update()
+        qtbot.waitUntil(lambda: seen[-1].state is UsageState.READY, timeout=10_000)
+        assert seen[-1].compact_line == "today: 0 tokens"
+        assert seen[-1].totals[1].tokens == 15_000
+    finally:
+        feed.stop(5000)
+
+
 def test_an_index_failing_at_its_first_read_of_prices_is_read_into_memory(
     codex_home: CodexHome,
     tmp_path: Path,
