@@ -83,6 +83,20 @@ def _system_zone_key() -> str | None:
     return _zone_key(name) if marker and _is_zone_file(target) else None
 
 
+def follow_system_zone() -> None:
+    """Have the C library read the machine's zone again (``TZ``, ``/etc/localtime``): it
+    reads it once, and a window left running kept counting its days and clocks in the zone
+    it started in after the laptop travelled or ``timedatectl set-timezone``, where a
+    ``report`` started then counted in the new one. A few microseconds; process-wide, so
+    every clock of the window follows. (Windows has no ``tzset``: Python asks it each time.)
+    """
+    import time
+
+    tzset = getattr(time, "tzset", None)
+    if tzset is not None:
+        tzset()
+
+
 def unknown_zone_setting() -> str | None:
     """``TZ`` when it names a zone by its file (``Europe/Paris``, ``/usr/share/…``, or a bare
     ``Paris``) that the system does not have, or is a rule without the offset that makes one
@@ -181,10 +195,11 @@ def _zone_key(name: str) -> str | None:
 
 
 def local_zone() -> tzinfo:
-    """The machine's time zone (see ``SystemZone``); UTC when Python cannot take the C
-    library's offset (24 hours or more, from a hostile ``TZ``), or when ``TZ`` names a zone
-    the system does not have (the C library then counts in UTC, under a made-up
-    abbreviation: ``Europe/Nowhere`` had been labelled "Europe")."""
+    """The machine's time zone as it is now (see ``SystemZone``, ``follow_system_zone``); UTC
+    when Python cannot take the C library's offset (24 hours or more, from a hostile ``TZ``),
+    or when ``TZ`` names a zone the system does not have (the C library then counts in UTC,
+    under a made-up abbreviation: ``Europe/Nowhere`` had been labelled "Europe")."""
+    follow_system_zone()
     if unknown_zone_setting() is not None:
         return UTC
     try:

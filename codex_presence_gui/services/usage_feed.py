@@ -21,7 +21,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -137,7 +137,14 @@ class UsageWorker(Worker):
         self._last_update = 0.0
         #: The day, zone, problems and sessions folders (missing, a file) of the last view sent.
         self._shown: (
-            tuple[date, str, tuple[str, ...], tuple[str, ...], tuple[str | None, ...]] | None
+            tuple[
+                date,
+                tuple[str, timedelta | None],
+                tuple[str, ...],
+                tuple[str, ...],
+                tuple[str | None, ...],
+            ]
+            | None
         ) = None
         #: The numbers last sent (read from the index), kept on the page while another
         #: process holds the index past the wait.
@@ -372,7 +379,10 @@ class UsageWorker(Worker):
             # its place (which the page says is one).
             sessionless = tuple(str(home) for home in found.sessionless)
             blocked = tuple(sessions_not_a_folder(home) for home in sessionless)
-            shown = (today, repr(zone), problems, sessionless, blocked)
+            # The zone by its name and its offset now: the machine's, changed while the
+            # window runs, may have no name (``SystemZone.key`` None) and must still re-bucket.
+            said_zone = (repr(zone), zone.utcoffset(datetime.fromtimestamp(now, zone)))
+            shown = (today, said_zone, problems, sessionless, blocked)
             # ``report`` shares the index: calls it read first are in the index, not left in
             # the logs for this update to find.
             with _index_step():

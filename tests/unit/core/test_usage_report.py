@@ -1650,3 +1650,27 @@ def test_a_saving_that_leaves_out_unpriced_cache_hits_is_marked_in_the_report() 
     )
     saved = next(line for line in report_text(report).splitlines() if "hits" in line)
     assert re.fullmatch(r"Cache hits: 50% of input, which saved ~\$\d+\.\d\d\+\.", saved), saved
+
+
+def test_the_machine_s_zone_changed_while_running_is_followed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A zone changed after the process started (a laptop that travelled, ``timedatectl
+    set-timezone``) is the one counted in: the C library reads it once, and a window left
+    running had counted its days in the old zone while a new ``report`` used the new one."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset is POSIX only")
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    try:
+        assert _zone_name(local_zone()) == "Europe/Paris"
+        monkeypatch.setenv("TZ", "Asia/Tokyo")  # changed, nobody told the C library
+        zone = local_zone()
+        assert _zone_name(zone) == "Asia/Tokyo"
+        moment = datetime(2026, 1, 10, 20, 0, tzinfo=UTC)
+        assert datetime.fromtimestamp(moment.timestamp(), zone).isoformat() == (
+            "2026-01-11T05:00:00+09:00"
+        )
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -181,6 +181,49 @@ def test_a_new_day_is_shown_without_new_calls(
         feed.request_update()
     assert blocker.args[0].compact_line == "today: 0 tokens"
     assert blocker.args[0].totals[1].tokens == 10_000  # still within the 7 days
+
+
+class NamelessZone(tzinfo):
+    """The machine's zone as a window sees it when the system names none (``SystemZone``
+    with no key): the same ``repr`` whatever its offset, which may change while it runs."""
+
+    def __init__(self, offset: timedelta) -> None:
+        super().__init__()
+        self.offset = offset
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return self.offset
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        return timedelta(0)
+
+    def tzname(self, dt: datetime | None) -> str:
+        return "LMT"
+
+    def __repr__(self) -> str:
+        return "SystemZone(None)"
+
+
+def test_a_zone_changed_while_the_window_runs_counts_the_days_again(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """The machine's zone moved while the window runs (a laptop that travelled): the next
+    update counts the days in the new zone, though nothing was written and the zone has no
+    name to tell it by (its ``repr`` alone had been compared: nothing was sent)."""
+    now = time.time()
+    # About 23:30 yesterday where it is about noon now, and a minute ago.
+    write_usage_session(codex_home, 1, [(now - 12.5 * 3600, 5_000, 0, 0), (now - 60, 10_000, 0, 0)])
+    zone = NamelessZone(noon_now().utcoffset(None) or timedelta(0))
+    feed = make_feed(codex_home, tmp_path, zone=lambda: zone)
+    stopper.append(feed)
+    seen = views(feed)
+    feed.start()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    assert seen[-1].compact_line.startswith("today: 10K tokens")
+    zone.offset += timedelta(hours=1)  # still today, and the first call is today's too
+    with qtbot.waitSignal(feed.usage_changed, timeout=5000) as blocker:
+        feed.request_update()
+    assert blocker.args[0].compact_line.startswith("today: 15K tokens")
 
 
 def test_tokens_moving_in_the_live_view_ask_for_an_update(
