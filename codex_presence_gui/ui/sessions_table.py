@@ -43,6 +43,7 @@ from codex_presence_gui.ui.labels import (
     name_drawn_in,
     names_isolated,
 )
+from codex_presence_gui.ui.sort_menu import add_sort_menu
 from codex_presence_gui.ui.theme import blend, level_text_color, muted_color
 from codex_presence_gui.viewmodels.session_table import (
     HEADERS,
@@ -296,6 +297,8 @@ def sorted_rows_view(
     # Tab moves on to the next control, as in a list: the rows are read, not edited, and
     # walking every cell trapped the keyboard (the arrows move between rows).
     view.setTabKeyNavigation(False)
+    # Sorting from the keyboard too: a title's click is the only other way.
+    add_sort_menu(view)
     return proxy
 
 
