@@ -38,6 +38,7 @@ from PySide6.QtGui import (
     QWindow,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QFrame,
     QLabel,
@@ -50,6 +51,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QSystemTrayIcon,
     QToolBar,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -59,7 +61,7 @@ from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level, capitalized, format_duration
 from codex_presence_gui.core.presence import TOMORROW_HOUR, tomorrow_morning
 from codex_presence_gui.core.problems import ProblemKind, counted_past_cap, homes_cap_text
-from codex_presence_gui.core.sanitize import clean_text
+from codex_presence_gui.core.sanitize import clean_text, tooltip_html
 from codex_presence_gui.paths import make_folder
 from codex_presence_gui.ui.accessible import FocusRing, make_figure, press_on_enter, read_as_group
 from codex_presence_gui.ui.folders import choose_folder
@@ -550,6 +552,15 @@ class MainWindow(QMainWindow):
         self.set_discord_pause(None)
         self.log_folder_action = QAction("Open &log folder", self)
         self.log_folder_action.triggered.connect(self._open_log_folder)
+        # What a pointer's hover shows (exact counts, a session's folder, each window's
+        # share), for the figure or row the keyboard is on: tooltips alone never reach it.
+        # Ctrl+F1, as GTK's desktops show a focused widget's tooltip.
+        self.details_action = QAction("Show &details", self)
+        self.details_action.setShortcut(QKeySequence("Ctrl+F1"))
+        self.details_action.setToolTip(
+            "Show what hovering shows, for the figure or row the keyboard is on (Ctrl+F1)"
+        )
+        self.details_action.triggered.connect(self.show_details)
         self.problems_action = QAction(self)
         # A menu lays its items out in its own direction: right to left, an item's "…" is
         # kept at its end ("…Settings" had been drawn).
@@ -622,6 +633,8 @@ class MainWindow(QMainWindow):
         for action in self.layout_actions.values():
             view.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.details_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.problems_action)
         help_menu.addAction(self.log_folder_action)
         about = help_menu.addAction(f"&About {APP_NAME}")
@@ -664,6 +677,40 @@ class MainWindow(QMainWindow):
             self.quit_requested.emit()
         else:
             self.close()
+
+    def show_details(self) -> None:
+        """Show the tooltip of what the keyboard is on (a table's current row: its cell's) by
+        it, as hovering it would; "No more details here." where it has none."""
+        focused = QApplication.focusWidget()
+        if focused is None or focused.window() is not self:
+            return
+        own = getattr(focused, "show_details", None)
+        if callable(own):  # a widget that shows its own (the chart: the day it is on)
+            own()
+            return
+        text, area = "", QRect()
+        if isinstance(focused, QAbstractItemView):
+            index = focused.currentIndex()
+            if index.isValid():
+                text = str(index.data(Qt.ItemDataRole.ToolTipRole) or "")
+                area = focused.visualRect(index)
+            host: QWidget = focused.viewport()
+        else:
+            # The nearest tooltip up from it, as hovering it shows (a limit's row shows its
+            # panel's: where the reading came from).
+            host = focused
+            tipped: QWidget | None = focused
+            while tipped is not None and tipped is not self and not tipped.toolTip():
+                tipped = tipped.parentWidget()
+            text = tipped.toolTip() if tipped is not None and tipped is not self else ""
+        if not area.isValid():
+            area = host.rect()
+        QToolTip.showText(
+            host.mapToGlobal(area.bottomLeft()),
+            text or tooltip_html("No more details here."),
+            host,
+            area,
+        )
 
     def _open_log_folder(self) -> None:
         if self.log_folder is None:

@@ -308,6 +308,11 @@ class UsageChart(QWidget):
         area = self.bar_rect(index).toAlignedRect()
         QToolTip.showText(self.mapToGlobal(area.topLeft()), tooltip_html(text), self, area)
 
+    def show_details(self) -> None:
+        """The window's Show details (Ctrl+F1): the day the keyboard is on, else today's."""
+        if self.chart is not None and self.chart.days:
+            self.choose_day(self.hovered if self.hovered is not None else len(self.chart.days) - 1)
+
     def focusOutEvent(self, event: QFocusEvent) -> None:
         if self.hovered is not None and not self.underMouse():
             self._hover(None)

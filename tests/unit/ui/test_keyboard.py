@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMargins, QPoint, QRect, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
@@ -16,6 +16,7 @@ from codex_presence_gui.ui import main_window, usage_view
 from codex_presence_gui.ui.accessible import RING_GAP
 from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE, MainWindow
 from codex_presence_gui.ui.window_state import LayoutMode
+from codex_presence_gui.viewmodels.session_table import Column
 from tests.helpers.snapshots import NOW, dashboard, limits, session
 from tests.unit.ui.test_usage_view import full_view
 
@@ -437,3 +438,41 @@ def test_on_a_live_page_that_scrolls_tab_brings_each_stop_into_sight(
             seen.append(focused)
         assert window.table in seen
         assert len(seen) >= 3
+
+
+def test_ctrl_f1_shows_what_hovering_shows_for_what_the_keyboard_is_on(qtbot: QtBot) -> None:
+    """Exact counts, a session's folder, each window's share are in tooltips, which only a
+    pointer reached: Ctrl+F1 (Help → Show details) shows the one of the figure or row the
+    keyboard is on, and says so where there is none."""
+    window = shown_window(qtbot)
+    five = window.limits.bars[0]
+    five.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(five, Qt.Key.Key_F1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert QToolTip.text() == window.limits.toolTip() != ""  # as hovering the row shows
+    table = window.table
+    table.setFocus(Qt.FocusReason.TabFocusReason)
+    table.setCurrentIndex(table.model().index(1, Column.TOKENS))
+    window.details_action.trigger()
+    assert QToolTip.text() == table.currentIndex().data(Qt.ItemDataRole.ToolTipRole)
+    assert "Total" in QToolTip.text() or "total" in QToolTip.text()
+    window.discord_status.setToolTip("")
+    window.discord_status.setFocus(Qt.FocusReason.TabFocusReason)
+    window.details_action.trigger()
+    assert "No more details here." in QToolTip.text()
+    assert window.details_action in window.menuBar().actions()[-1].menu().actions()
+
+
+def test_ctrl_f1_on_the_chart_shows_the_day_it_is_on(qtbot: QtBot) -> None:
+    window = shown_window(qtbot)
+    window.open_page(USAGE_PAGE)
+    chart = window.usage_page.chart
+    chart.setFocus(Qt.FocusReason.TabFocusReason)
+    window.details_action.trigger()  # today, before any arrow
+    days = len(chart.chart.days) if chart.chart is not None else 0
+    assert chart.hovered == days - 1
+    qtbot.keyClick(chart, Qt.Key.Key_Left)
+    QToolTip.hideText()
+    window.details_action.trigger()
+    assert chart.hovered == days - 2
+    assert QToolTip.isVisible()
