@@ -923,6 +923,13 @@ def run_app(args: argparse.Namespace) -> int:
                 f" This copy keeps its files in {base} ({BASE_DIR_OPTION} or "
                 f"{paths.BASE_DIR_ENV}): choose a folder you can write to."
             )
+        elif started.outcome is Outcome.LOCK_ERROR:
+            # The system's folder (a read-only home, an XDG variable naming a file) had been
+            # said with no way on, whatever kept the lock out of it.
+            message += (
+                f" To start anyway, keep the app's files in a folder you can write to: "
+                f"{BASE_DIR_OPTION} DIR (or {paths.BASE_DIR_ENV}=DIR)."
+            )
         message = clean_text(message)  # a folder's name may hold anything
         print(message, file=sys.stderr)
         log.warning(message, extra=logging_setup.PRINTED)

@@ -296,6 +296,36 @@ def test_a_base_folder_that_is_a_file_is_said_in_words(
     assert base.read_text() == "a file, not a folder"
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="XDG_STATE_HOME is Linux's")
+def test_a_system_state_folder_it_cannot_use_is_said_with_a_way_on(
+    tmp_path: Path, codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No base folder, and the system's state folder cannot be made (XDG_STATE_HOME names a
+    file; a read-only home is the same): the refusal says how to start anyway. It had said
+    only what was wrong, as if nothing could be done."""
+    blocker = tmp_path / "state-is-a-file"
+    blocker.write_text("a file where the state folders go")
+    monkeypatch.delenv("CODEX_PRESENCE_BASE_DIR")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for variable in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    done = run_offscreen(
+        _ENTRY,
+        "--no-discord",
+        "--codex-home",
+        str(codex_home.root),
+        hung="the window's refusal of a state folder it cannot make hung",
+    )
+    assert done.returncode == 1
+    said = (
+        f"Cannot create the lock file {blocker}/codex-presence-gui/instance.lock: {blocker} "
+        "is not a folder. To start anyway, keep the app's files in a folder you can write "
+        "to: --base-dir DIR (or CODEX_PRESENCE_BASE_DIR=DIR)."
+    )
+    assert [said in line for line in done.stderr.splitlines()].count(True) == 1, done.stderr
+
+
 @pytest.mark.parametrize("verbosity", [[], ["-v"], ["-vv"]])
 def test_a_refusal_is_said_once_and_kept_in_the_log(
     tmp_path: Path, codex_home: CodexHome, verbosity: list[str]
