@@ -30,7 +30,19 @@ from pathlib import Path
 from types import TracebackType
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEvent,
+    QIODevice,
+    QObject,
+    QSize,
+    Qt,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QIcon, QSessionManager
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -1024,8 +1036,18 @@ def _save_screenshot(window: MainWindow, out: Path, size: tuple[int, int], check
     except OSError as error:  # a file where its folder should be, a read-only place
         print(f"Could not write {out}: {error.strerror or error}.", file=sys.stderr)
         return 1
-    if not window.grab().save(str(out), "PNG"):
-        print(f"Could not write {out}.", file=sys.stderr)
+    # Encoded here and written by Python, whose error says why a write failed (a read-only
+    # folder, a folder of that name): Qt's save had said only "Could not write".
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not window.grab().save(buffer, "PNG"):
+        print(f"Could not write {out}: the picture could not be encoded.", file=sys.stderr)
+        return 1
+    try:
+        out.write_bytes(data.data())
+    except OSError as error:
+        print(f"Could not write {out}: {error.strerror or error}.", file=sys.stderr)
         return 1
     shot = f"{window.width()}x{window.height()}"
     if (window.width(), window.height()) != tuple(size):

@@ -458,6 +458,19 @@ def test_screenshot_into_a_place_it_cannot_write_says_why(
     assert f"Could not write {out}" in capsys.readouterr().err
 
 
+def test_screenshot_onto_a_folder_says_why_it_cannot_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], qtbot: QtBot
+) -> None:
+    """The picture's name is a folder's (as a read-only folder, Qt's save fails): the error
+    says why, as a folder that cannot be made does. It had said only "Could not write"."""
+    home = write_state("empty-folder", tmp_path / "home")
+    out = tmp_path / "shots"
+    out.mkdir()
+    assert main(["screenshot", str(out), "--codex-home", str(home)]) == 1
+    assert capsys.readouterr().err.endswith(f"Could not write {out}: Is a directory.\n")
+    assert list(out.iterdir()) == []
+
+
 def test_the_usage_view_of_a_screenshot_says_a_missing_folder_as_the_app_does(
     tmp_path: Path,
 ) -> None:
