@@ -90,7 +90,12 @@ def launch_command(
 
 def xdg_autostart_dir() -> Path:
     """``$XDG_CONFIG_HOME/autostart`` (``~/.config/autostart``)."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    base = os.environ.get("XDG_CONFIG_HOME", "")
+    if not os.path.isabs(base):
+        # Unset, empty or relative: the XDG spec says to ignore a relative one (systemd's
+        # generator does, and so do the app's own folders, see ``paths``); followed, the
+        # entry went into the working folder, where no session looks.
+        base = str(Path.home() / ".config")
     return Path(base) / "autostart"
 
 

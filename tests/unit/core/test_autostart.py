@@ -466,3 +466,17 @@ def test_glib_starts_the_entry_with_the_folder_as_written(tmp_path: Path) -> Non
         assert time.monotonic() < deadline, "the entry's program did not run"
         time.sleep(0.05)
     assert json.loads(out.read_text("utf-8")) == ["--minimized", "--base-dir", folder]
+
+
+@pytest.mark.parametrize("variable", ["", "relative/config"])
+def test_an_xdg_config_home_that_is_not_a_full_path_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    """As the XDG spec says, and as the app's own settings folder has it: a relative
+    ``XDG_CONFIG_HOME`` had put the entry under the working folder, never started at log-in
+    and not found from another folder."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", variable)
+    monkeypatch.chdir(tmp_path)
+    entry = tmp_path / "home/.config/autostart/codex-presence-gui.desktop"
+    assert autostart.linux_entry_path() == entry
