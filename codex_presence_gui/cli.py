@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 
 from codex_presence_gui import APP_NAME, __version__
+from codex_presence_gui.paths import NoHomeError
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see core.records
 if TYPE_CHECKING:
@@ -593,6 +594,13 @@ def entry() -> None:
     except BrokenPipeError:
         # The reader went away (`status | head`): stop quietly, as command-line tools do.
         os._exit(1)
+    except NoHomeError as error:
+        # Asked of every folder the app keeps (and of ~/.codex): said in words, not as
+        # platformdirs' traceback.
+        with contextlib.suppress(OSError, ValueError):
+            print(f"codex-presence-gui: error: {error}", file=sys.stderr)
+            sys.stderr.flush()
+        os._exit(EXIT_USAGE)
     except KeyboardInterrupt:
         # Ctrl+C during a headless command: what was written stays valid (the usage index
         # commits whole updates only), so end quietly with the usual status.

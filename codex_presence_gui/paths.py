@@ -76,6 +76,19 @@ def _xdg_dir(kind: str) -> str | None:
     return os.path.join(path, "log") if kind == "log" else path
 
 
+class NoHomeError(RuntimeError):
+    """No home folder to find a folder in: ``HOME`` is unset or not a full path, and the user
+    database has none for this user either (a container run as a user it does not list)."""
+
+
+#: Said when there is no home: what to do about it.
+NO_HOME = (
+    "there is no home folder: HOME is not set to a full path, and this user account has "
+    "none. Set HOME, or choose the folders: --base-dir DIR for this app's files, "
+    "--codex-home DIR for Codex's."
+)
+
+
 def _platform_dir(kind: str) -> str:
     path = _xdg_dir(kind)
     if path is not None:
@@ -83,7 +96,10 @@ def _platform_dir(kind: str) -> str:
     import platformdirs  # imported on demand: the headless `status` path never needs it
 
     dirs = platformdirs.PlatformDirs(APP_ID, appauthor=False)
-    return str(getattr(dirs, f"user_{kind}_dir"))
+    try:
+        return str(getattr(dirs, f"user_{kind}_dir"))
+    except RuntimeError as error:  # platformdirs' "could not determine the home directory"
+        raise NoHomeError(NO_HOME) from error
 
 
 def folder(kind: str) -> str:

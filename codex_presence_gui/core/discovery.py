@@ -7,7 +7,7 @@ import stat as stat_module
 import sys
 
 from codex_presence_gui.core.records import NamedTuple
-from codex_presence_gui.paths import kind_of
+from codex_presence_gui.paths import NO_HOME, NoHomeError, kind_of
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
@@ -33,7 +33,12 @@ def default_codex_home(environ: Mapping[str, str] | None = None) -> Path:
 
     env = os.environ if environ is None else environ
     value = env.get("CODEX_HOME", "").strip()
-    return Path(value).expanduser() if value else Path.home() / ".codex"
+    if value:
+        return Path(value).expanduser()
+    try:
+        return Path.home() / ".codex"
+    except RuntimeError as error:  # Path's "Could not determine home directory."
+        raise NoHomeError(NO_HOME) from error
 
 
 def codex_home_options(
@@ -380,7 +385,9 @@ def _expanded(text: str) -> str:
     first, _, rest = normal.partition("/")
     home = os.path.expanduser(first)
     if home.startswith("~"):
-        raise RuntimeError("Could not determine home directory.")
+        if first == "~":  # no home at all: said in words (see paths.NoHomeError)
+            raise NoHomeError(NO_HOME)
+        raise RuntimeError("Could not determine home directory.")  # as Path.expanduser
     return _joined(_normal(home), rest) if rest else _normal(home)
 
 

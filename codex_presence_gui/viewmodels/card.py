@@ -171,7 +171,7 @@ def home_text(path: Path) -> str:
     (see ``shown_home``)."""
     try:
         return shown_home("~/" + path.relative_to(Path.home()).as_posix())
-    except ValueError:
+    except (ValueError, RuntimeError):  # not in the home; no home at all (Path.home)
         return shown_home(path)
 
 

@@ -388,7 +388,13 @@ def home_options(homes: tuple[str, ...]) -> str:
     """The ``--codex-home`` options that make ``report`` read ``homes``; none for Codex's
     default home alone, which it reads without (the first ``HINT_HOMES`` are named, the others
     counted: a hint stays short)."""
-    if not homes or [Path(home) for home in homes] == [default_codex_home()]:
+    if not homes:
+        return ""
+    try:
+        default = default_codex_home()
+    except RuntimeError:  # no home (paths.NoHomeError), so no default: each one is named
+        default = None
+    if [Path(home) for home in homes] == [default]:
         return ""
     return codex_home_options(homes, most=HINT_HOMES)
 
