@@ -170,9 +170,14 @@ def home_text(path: Path) -> str:
     """A home folder as people write it (``~/.codex``), with what would not show escaped
     (see ``shown_home``)."""
     try:
-        return shown_home("~/" + path.relative_to(Path.home()).as_posix())
+        home = Path.home()
+        if home == Path(home.anchor):
+            # A home of "/" (some containers): "~/tmp/x" would read as a folder in a home.
+            return shown_home(path)
+        inside = path.relative_to(home).as_posix()
     except (ValueError, RuntimeError):  # not in the home; no home at all (Path.home)
         return shown_home(path)
+    return shown_home("~" if inside == "." else f"~/{inside}")
 
 
 def not_folders_text(dashboard: Dashboard) -> str:

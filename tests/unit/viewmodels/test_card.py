@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from codex_presence_gui.core.dashboard import session_shares
 from codex_presence_gui.core.formatting import model_name
@@ -235,3 +238,25 @@ def test_a_weekly_share_says_weekly_in_lower_case_mid_sentence(tmp_path: Path) -
     row = row_view(board.sessions[0], True, now, shares)
     assert row.display[Column.SHARE].endswith("% of Weekly")
     assert "% of the weekly window (" in row.tooltip[Column.SHARE]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX home")
+def test_a_home_of_the_root_folder_writes_paths_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HOME=/ (a container's user without a home): the window had written /tmp/codex as
+    "~/tmp/codex", a folder read as one in a home that is not there."""
+    from codex_presence_gui.viewmodels.card import home_text
+
+    monkeypatch.setenv("HOME", "/")
+    assert home_text(Path("/tmp/codex")) == "/tmp/codex"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX home")
+def test_the_home_itself_is_written_as_a_tilde(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CODEX_HOME=~: "~", not "~/."."""
+    from codex_presence_gui.viewmodels.card import home_text
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert home_text(tmp_path) == "~"
+    assert home_text(tmp_path / ".codex") == "~/.codex"
