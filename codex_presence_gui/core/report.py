@@ -253,7 +253,15 @@ def _limit_lines(
         if columns(f"{bar}  {phrase}") <= width:
             lines.append(f"{bar}  {phrase}")
         else:  # a narrow terminal: the reset goes under the bar, with the pace
-            lines.extend((bar, f"{under}{phrase}"))
+            lines.append(bar)
+            # Narrower still, its clock time goes on a line of its own ("resets in 2d 18h",
+            # then "(18:23 on 4 Dec)"): it had run past the edge, as only a bar may.
+            head, paren, clock = phrase.partition(" (")
+            for line in packed(
+                [head, f"({clock}"] if paren else [phrase], under, under, width, " "
+            ):
+                fits = columns(line) <= width
+                lines.extend([line] if fits else wrapped(line[len(under) :], width, under))
         insight = board.insight(limits, window)
         pace = pace_text(insight, now, zone) if insight is not None else ""
         if pace:

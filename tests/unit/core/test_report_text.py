@@ -84,6 +84,21 @@ def test_a_stale_reading_and_its_pace_fit_a_narrow_terminal(tmp_path: Path) -> N
     assert too_wide == []
 
 
+@pytest.mark.parametrize("width", [30, 40])
+def test_a_reset_days_away_fits_a_narrow_terminal(tmp_path: Path, width: int) -> None:
+    """The reset under its bar, with its date ("resets in 2d 23h (08:00 on 7 May)": 49
+    columns with its indent), had run past the edge of a 40-column terminal: its clock time
+    goes under it. Only the bar lines, which cannot be cut, may be wider."""
+    home = _home(tmp_path, "/home/dev/shop", resets_at=int(BASE) + 3 * 86400)
+    text = render_text(
+        CodexReader([home], max_age=None, clock=lambda: BASE + 60).refresh(), width=width
+    )
+    limits = text.partition("Active sessions")[0]
+    assert "resets in 2d 23h" in limits
+    too_wide = [line for line in limits.splitlines() if columns(line) > width and "[" not in line]
+    assert too_wide == []
+
+
 def test_status_tells_look_alike_projects_and_models_apart(tmp_path: Path) -> None:
     """A project and a model named with a right-to-left override first are shown with it
     escaped (cleaned, "\\u202eshop" had read as the session in "shop")."""
