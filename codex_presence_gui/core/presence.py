@@ -47,10 +47,16 @@ def resolve_client_id(
     value = env.get(CLIENT_ID_ENV, "").strip()
     if not value:
         return configured, None
-    if value.isdigit():
+    # As Settings → Advanced takes one (``settings._is_client_id``): "１２３" is digits to
+    # isdigit, and went to Discord, which refused it as an unknown application.
+    if value.isascii() and value.isdigit() and 15 <= len(value) <= 21:
         return value, None
     which = "the default id" if configured == DEFAULT_CLIENT_ID else "the id in the settings"
-    return configured, f"{CLIENT_ID_ENV}={value!r} is not a number; using {which}"
+    if value.isascii() and value.isdigit():
+        why = "is not a Discord application id (15 to 21 digits)"
+    else:
+        why = "is not a number"
+    return configured, f"{CLIENT_ID_ENV}={value!r} {why}; using {which}"
 
 
 PRIVATE_DETAILS = "Using Codex"

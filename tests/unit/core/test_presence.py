@@ -402,3 +402,25 @@ def test_a_session_without_a_folder_s_name_names_no_project() -> None:
     card = compose_card(named, None, ON, NOW)
     assert card is not None
     assert card.details == "Editing app.py · unknown-project (main)"
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("１２３４５６７８９０１２３４５６７８９", "is not a number"),
+        ("123", "is not a Discord application id (15 to 21 digits)"),
+        ("9" * 26, "is not a Discord application id (15 to 21 digits)"),
+    ],
+)
+def test_an_environment_id_settings_would_refuse_is_not_used(value: str, why: str) -> None:
+    """CODEX_DISCORD_CLIENT_ID is held to the rule of Settings → Advanced: full-width digits
+    and a number of the wrong length had been sent to Discord as the application's id."""
+    from codex_presence_gui.core.presence import DEFAULT_CLIENT_ID, resolve_client_id
+
+    chosen, warning = resolve_client_id({"CODEX_DISCORD_CLIENT_ID": value})
+    assert chosen == DEFAULT_CLIENT_ID
+    assert warning == f"CODEX_DISCORD_CLIENT_ID={value!r} {why}; using the default id"
+    assert resolve_client_id({"CODEX_DISCORD_CLIENT_ID": "2222222222222222222"}) == (
+        "2222222222222222222",
+        None,
+    )
