@@ -585,7 +585,14 @@ def entry() -> None:
             reconfigure(errors="replace")
     buffer_output()
     try:
-        code, headless = _dispatch(None)
+        try:
+            code, headless = _dispatch(None)
+        except SystemExit:
+            # argparse's --help, --version and usage errors: their text is flushed here,
+            # where a failed write (`--help > /dev/full`) is said as any output's is, not at
+            # the interpreter's exit ("Exception ignored", status 120).
+            sys.stdout.flush()
+            raise
         if headless:
             if closed and code == EXIT_OK:
                 # Its output went nowhere: not a success. (A failure keeps its own status.)

@@ -733,6 +733,19 @@ def test_output_that_cannot_be_written_is_said_not_a_traceback(
     assert b"Traceback" not in done.stderr
 
 
+@pytest.mark.skipif(not full_device(), reason="needs /dev/full, the device")
+@pytest.mark.parametrize("command", [["--help"], ["--version"], ["report", "--help"]])
+def test_help_that_cannot_be_written_is_said_as_other_output_is(
+    command: list[str], tmp_path: Path
+) -> None:
+    """argparse's texts end the run early (SystemExit): to a full disk they had ended in
+    Python's "Exception ignored … No space left on device" and status 120."""
+    with open("/dev/full", "wb") as full:
+        done = _headless(command, tmp_path, stdout=full)
+    assert done.returncode == 1
+    assert done.stderr == b"codex-presence-gui: cannot write the output: No space left on device\n"
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs os.set_blocking on a pipe")
 def test_an_output_left_non_blocking_that_fills_is_said_not_a_traceback(tmp_path: Path) -> None:
     """A pipe another program left non-blocking (O_NONBLOCK) refuses a write once it is full
