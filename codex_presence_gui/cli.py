@@ -6,7 +6,7 @@ import contextlib
 import errno
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 
 from codex_presence_gui import APP_NAME, __version__
@@ -392,6 +392,27 @@ def _usable_local_time() -> None:
             time.tzset()
 
 
+def no_display_problem(
+    environ: Mapping[str, str] | None = None, platform: str = sys.platform
+) -> str | None:
+    """Why the window cannot open here: on Linux and the BSDs, no display to open it on
+    (a text console, an SSH session without X forwarding); None where it can, or may.
+    Qt had aborted the process there (status 134), blaming a missing xcb-cursor library and
+    suggesting a reinstall."""
+    if platform in ("win32", "darwin", "cygwin"):
+        return None
+    env = os.environ if environ is None else environ
+    if any(env.get(name, "").strip() for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        return None  # a display, or a platform chosen (offscreen, vnc, eglfs, …)
+    if env.get("XDG_SESSION_TYPE", "") in ("wayland", "x11"):
+        return None  # a desktop session: Qt finds its display by the usual name
+    return (
+        "there is no graphical display to open the window on (neither DISPLAY nor "
+        "WAYLAND_DISPLAY is set: a text console, or SSH without X forwarding). Start it in "
+        "your desktop session; the commands (status, report, preview) work here."
+    )
+
+
 def _command_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
     """The parsers of ``parser``'s commands, by name."""
     import argparse  # already imported by build_parser
@@ -453,6 +474,10 @@ def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
         run = run or discord_commands.run_discord_check
         return run(args), True
     if args.command is None:
+        problem = no_display_problem()
+        if problem is not None:
+            print(f"codex-presence-gui: {problem}", file=sys.stderr)
+            return EXIT_FAILED, True
         _end_at_once_on_exit_signals()
     # Only the window needs Qt: import it here so headless commands start fast.
     from codex_presence_gui import app

@@ -1140,3 +1140,49 @@ def test_a_signal_while_the_window_starts_ends_it_at_once(
     )
     assert result.returncode == code, result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("environ", "platform", "refused"),
+    [
+        ({}, "linux", True),
+        ({"DISPLAY": " "}, "freebsd14", True),
+        ({"DISPLAY": ":0"}, "linux", False),
+        ({"WAYLAND_DISPLAY": "wayland-1"}, "linux", False),
+        ({"QT_QPA_PLATFORM": "offscreen"}, "linux", False),
+        ({"XDG_SESSION_TYPE": "wayland"}, "linux", False),
+        ({"XDG_SESSION_TYPE": "tty"}, "linux", True),
+        ({}, "darwin", False),
+        ({}, "win32", False),
+    ],
+)
+def test_no_display_is_found_before_qt(
+    environ: dict[str, str], platform: str, refused: bool
+) -> None:
+    from codex_presence_gui.cli import no_display_problem
+
+    assert (no_display_problem(environ, platform) is not None) is refused
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="X11 and Wayland's variables")
+def test_the_window_without_a_display_says_so(tmp_path: Path) -> None:
+    """A text console or SSH without X forwarding: Qt had aborted the process (status 134),
+    blaming a missing xcb-cursor library and suggesting a reinstall."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "XDG_SESSION_TYPE")
+    }
+    environment[BASE_DIR_ENV] = str(tmp_path / "app")
+    done = subprocess.run(
+        [sys.executable, "-m", "codex_presence_gui", "--no-discord"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        "codex-presence-gui: there is no graphical display to open the window on"
+    )
+    assert not (tmp_path / "app" / "state").exists()  # nothing was started
