@@ -132,6 +132,9 @@ DISCORD_TURNED_OFF = "Discord: off (turned off in Settings)"
 def application() -> QApplication:
     """The QApplication (created once), named for settings and the desktop."""
     existing = QApplication.instance()
+    if not isinstance(existing, QApplication):
+        # Before Qt starts: what it says as it starts (a locale it had to change) is logged.
+        qt_logging.install()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -905,7 +908,7 @@ def run_app(args: argparse.Namespace) -> int:
     """Run the window until the user quits; a second launch hands over and returns at once."""
     log_path = logging_setup.configure(paths.log_dir(), args.verbose)
     app = application()
-    qt_logging.install()
+    qt_logging.install()  # (application() did, unless an instance was there already)
     reporter = ErrorReporter(log_path, parent=app)
     sys.excepthook = reporter
     threading.excepthook = reporter.thread_hook

@@ -12,6 +12,10 @@ log = logging.getLogger("qt")
 #: platform's notes (in tests), and a folder asked to open on a desktop without a file manager
 #: (the window says so itself, with the folder's path; the terminal had a warning too).
 HARMLESS = ("This plugin does not support", "Unable to detect a launcher for ")
+#: Messages of something Qt has already handled, kept in the log but not printed: a locale
+#: that is not UTF-8 (``LC_ALL=C``), which Qt switches to C.UTF-8 itself, had printed four
+#: lines at each start of the window and of ``screenshot``.
+HANDLED = ("Detected locale ",)
 
 _LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,
@@ -26,6 +30,8 @@ def _handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None
     level = _LEVELS.get(kind, logging.WARNING)
     if level == logging.WARNING and message.startswith(HARMLESS):
         level = logging.DEBUG
+    elif level == logging.WARNING and message.startswith(HANDLED):
+        level = logging.INFO
     category = context.category or "default"
     log.log(level, "%s: %s", category, message)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import ClassVar
@@ -63,6 +65,7 @@ def test_qt_messages_reach_the_log(qtbot: QtBot, caplog: pytest.LogCaptureFixtur
             qWarning("something odd in Qt")
             qWarning("This plugin does not support raise()")
             qWarning("Unable to detect a launcher for 'file:///home/me/log'")
+            qWarning('Detected locale "C" with character encoding "ANSI_X3.4-1968", which')
     finally:
         from PySide6.QtCore import qInstallMessageHandler
 
@@ -73,6 +76,11 @@ def test_qt_messages_reach_the_log(qtbot: QtBot, caplog: pytest.LogCaptureFixtur
     assert (logging.WARNING, "something odd in Qt") in records
     assert (logging.DEBUG, "This plugin does not support raise()") in records
     assert (logging.DEBUG, "Unable to detect a launcher for 'file:///home/me/log'") in records
+    # Handled by Qt itself (it switches to C.UTF-8): logged, not printed at each start.
+    assert (
+        logging.INFO,
+        'Detected locale "C" with character encoding "ANSI_X3.4-1968", which',
+    ) in records
 
 
 def test_uncaught_errors_are_logged_and_survived(
@@ -314,3 +322,31 @@ def test_what_the_caller_printed_goes_to_the_log_file_only(
     kept = path.read_text(encoding="utf-8")
     assert "printed already" in kept
     assert "printed too" in kept
+
+
+def test_a_locale_qt_changes_itself_is_not_printed_at_each_start(tmp_path: Path) -> None:
+    """``LC_ALL=C``: Qt switches to C.UTF-8 and says so in four lines; the app's handler is in
+    place before Qt starts, so they go to the log only (a screenshot prints its one line)."""
+    home = tmp_path / "codex"
+    (home / "sessions").mkdir(parents=True)
+    env = {**os.environ, "LC_ALL": "C", "CODEX_PRESENCE_BASE_DIR": str(tmp_path / "base")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    out = tmp_path / "shot.png"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "codex_presence_gui",
+            "screenshot",
+            str(out),
+            "--codex-home",
+            str(home),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Detected locale" not in done.stderr
+    assert out.is_file()
