@@ -11,6 +11,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTextBoundaryFinder
 from PySide6.QtGui import (
     QColor,
+    QCursor,
     QFocusEvent,
     QFontMetricsF,
     QHelpEvent,
@@ -152,6 +153,7 @@ class UsageChart(QWidget):
         if chart is None or (self.hovered is not None and self.hovered >= len(chart.days)):
             self.hovered = None
         self.setAccessibleDescription(self._told())
+        self._tip_again()
         self.update()
 
     def set_mode(self, mode: ChartMode) -> None:
@@ -159,7 +161,20 @@ class UsageChart(QWidget):
         if mode is not self.mode:
             self.mode = mode
             self.setAccessibleDescription(self._told())
+            self._tip_again()
             self.update()
+
+    def _tip_again(self) -> None:
+        """The day's values shown by it, as they now are, while they show: usage coming in
+        (every few seconds while Codex works) had left the old ones on screen."""
+        if self.hovered is None or not QToolTip.isVisible() or QToolTip.text() == "":
+            return
+        if self.hasFocus():
+            self.choose_day(self.hovered)
+        elif self.underMouse():
+            area = self.bar_rect(self.hovered).toAlignedRect()
+            text = tooltip_html(self.hover_text(self.hovered))
+            QToolTip.showText(QCursor.pos(), text, self, area)
 
     def _told(self) -> str:
         """What screen readers are told of the chart: the day the keyboard is on, as it now

@@ -504,9 +504,11 @@ def test_usage_coming_in_leaves_the_keyboard_s_day_told(qtbot: QtBot) -> None:
     qtbot.keyClick(chart, Qt.Key.Key_Left)
     today = chart.chart.days[-1]
     grown = replace(today, tokens=today.tokens + 1000, tooltip=f"{today.tooltip} (more)")
+    assert QToolTip.isVisible()
     chart.set_chart(replace(chart.chart, days=(*chart.chart.days[:-1], grown)))
     assert chart.hovered == len(chart.chart.days) - 1
     assert chart.accessibleDescription() == grown.tooltip
+    assert "(more)" in QToolTip.text()  # the values by the bar too, as they now are
     page.project_table.setFocus()
     qtbot.waitUntil(lambda: not chart.hasFocus())
     chart.set_chart(replace(chart.chart, days=(*chart.chart.days[:-1], today)))
