@@ -1203,6 +1203,26 @@ def approx_money(
     return f"{text}+" if partial else text
 
 
+def cost_spoken(text: str) -> str:
+    """A cost as screen readers are told it: ``about $3.60`` for ``~$3.60`` (the tilde read
+    out as "tilde"), ``about $4.02 or more`` for ``~$4.02+`` (a model without a price left
+    out), ``less than $0.01`` for ``<$0.01``; any other text as it is."""
+    words, more = (text[:-1], True) if text.endswith("+") else (text, False)
+    if words.startswith("~$"):
+        words = f"about {words[1:]}"
+    elif words.startswith(("<$", "~<$")):
+        words = f"less than {words.lstrip('~<')}"
+    return f"{words} or more" if more else words
+
+
+def spoken_costs(text: str) -> str:
+    """``text`` with each cost in it told as ``cost_spoken`` tells one, and its ``·``
+    separators as commas (a line such as ``today: 1.2M tokens · ~$3.40+``)."""
+    return ", ".join(
+        " ".join(cost_spoken(word) for word in part.split(" ")) for part in text.split(" · ")
+    )
+
+
 def percent_share(share: float, percent: int | None = None) -> str:
     """``42%`` (``percent``: the whole percent to show, else ``share`` rounded); ``<1%``
     for a share that rounds to nothing, ``>99%`` for one short of the whole that rounds to

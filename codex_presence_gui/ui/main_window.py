@@ -62,6 +62,7 @@ from codex_presence_gui.core.formatting import Level, capitalized, format_durati
 from codex_presence_gui.core.presence import TOMORROW_HOUR, tomorrow_morning
 from codex_presence_gui.core.problems import ProblemKind, counted_past_cap, homes_cap_text
 from codex_presence_gui.core.sanitize import clean_text, tooltip_html
+from codex_presence_gui.core.usage_report import spoken_costs
 from codex_presence_gui.paths import make_folder
 from codex_presence_gui.ui.accessible import FocusRing, make_figure, press_on_enter, read_as_group
 from codex_presence_gui.ui.folders import choose_folder
@@ -1782,7 +1783,12 @@ class MainWindow(QMainWindow):
         self.usage_view = view
         self.usage_page.show_view(view)
         shorter = (view.compact_short,) if view.compact_short else ()
-        self.usage_line.set_full_text(view.compact_line, view.compact_tooltip, shorter=shorter)
+        self.usage_line.set_full_text(
+            view.compact_line,
+            view.compact_tooltip,
+            shorter=shorter,
+            spoken=spoken_costs(view.compact_line),  # "about $3.40", not "tilde"
+        )
         set_muted(self.usage_line)
         if bool(view.compact_line) != had_line or self.usage_page.minimumSizeHint() != page_least:
             # The line came or went (the compact layout's height), or the page needs another

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.core.usage_report import COST_LABEL
+from codex_presence_gui.core.usage_report import COST_LABEL, cost_spoken
 from codex_presence_gui.services.file_saver import FileSaver
 from codex_presence_gui.ui.accessible import (
     FocusRing,
@@ -484,7 +484,8 @@ class PeriodBox(QFrame):
         set_muted(self.caption)
         set_muted(self.cost)
         set_tooltip(self, total.tooltip)
-        self.setAccessibleName(f"{total.label}: {total.tokens_text}, {total.cost_text}")
+        spoken = cost_spoken(total.cost_text)  # "about $3.40", not "tilde"
+        self.setAccessibleName(f"{total.label}: {total.tokens_text}, {spoken}")
 
 
 class Ledger:

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from codex_presence_gui.core.sanitize import tooltip_html
-from codex_presence_gui.core.usage_report import COST_LABEL
+from codex_presence_gui.core.usage_report import COST_LABEL, cost_spoken
 from codex_presence_gui.viewmodels.sorting import sort_key
 from codex_presence_gui.viewmodels.usage import TableRow
 
@@ -24,6 +24,7 @@ _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _ROLES_CHANGED = [
     Qt.ItemDataRole.DisplayRole,
     Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.AccessibleTextRole,
     Qt.ItemDataRole.AccessibleDescriptionRole,
     SortRole,
     RowRole,
@@ -112,6 +113,8 @@ class UsageTableModel(QAbstractTableModel):
             return (row.name, row.tokens_text, row.cost_text, share_text)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip_html(row.tooltip)
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == UsageColumn.COST:
+            return cost_spoken(row.cost_text)  # "about $3.40", not "tilde"
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return row.tooltip or None  # what the tooltip says, read as text
         if role == SortRole:

@@ -1674,3 +1674,22 @@ def test_the_machine_s_zone_changed_while_running_is_followed(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("shown", "told"),
+    [
+        ("~$3.60", "about $3.60"),
+        ("~$4.02+", "about $4.02 or more"),
+        ("<$0.01", "less than $0.01"),
+        ("<$0.01+", "less than $0.01 or more"),
+        ("~$1.39M", "about $1.39M"),
+        ("$0.00", "$0.00"),
+        ("cost unknown", "cost unknown"),
+    ],
+)
+def test_a_cost_is_told_to_screen_readers_in_words(shown: str, told: str) -> None:
+    from codex_presence_gui.core.usage_report import cost_spoken, spoken_costs
+
+    assert cost_spoken(shown) == told
+    assert spoken_costs(f"today: 1.2M tokens · {shown}") == f"today: 1.2M tokens, {told}"

@@ -84,7 +84,8 @@ def test_the_card_and_the_compact_line_are_read_whole(qtbot: QtBot) -> None:
     assert spoken(window.card).startswith("Active session shop: Running cargo test")
     assert "session total 52.4K" in spoken(window.card)
     line = window.usage_line
-    assert spoken(line) == line.full_text
+    assert line.full_text == "today: 1.4M tokens · ~$3.60"
+    assert spoken(line) == "today: 1.4M tokens, about $3.60"  # whole, its cost in words
     description = spoken(line, QAccessible.Text.Description)
     assert description.startswith("Tokens Codex used today")
     assert "<" not in description
@@ -118,12 +119,17 @@ def test_usage_totals_chart_and_table_cells_are_read_as_text(qtbot: QtBot) -> No
     interface = QAccessible.queryAccessibleInterface(today)
     assert interface is not None
     assert interface.role() == QAccessible.Role.Grouping
-    assert spoken(today) == "Today: 1.4M tokens, ~$3.60"
+    # A cost in words: "~" is read out as "tilde", "+" as "plus".
+    assert spoken(today) == "Today: 1.4M tokens, about $3.60"
+    assert spoken(page.periods[2]) == "30 days: 1.99M tokens, about $4.02 or more"
     description = spoken(today, QAccessible.Text.Description)
     assert description.startswith("Today: 1,401,000 tokens")
     assert "<" not in description
     assert spoken(page.chart) == "Daily usage, last 30 days"
     assert "days with usage" in spoken(page.chart, QAccessible.Text.Description)
+    cost = page.project_table.model().index(0, 2)
+    assert cost.data() == "~$3.40"
+    assert cost.data(Qt.ItemDataRole.AccessibleTextRole) == "about $3.40"
     cell = page.project_table.model().index(0, 0)
     described = cell.data(Qt.ItemDataRole.AccessibleDescriptionRole)
     assert described
@@ -291,7 +297,7 @@ def test_the_usage_figures_are_told_again_only_when_usage_comes_in(qtbot: QtBot)
         return [(spoken(w), spoken(w, QAccessible.Text.Description)) for w in (line, *periods)]
 
     before = told()
-    assert before[0][0] == "today: 1.2M tokens · ~$3.40"
+    assert before[0][0] == "today: 1.2M tokens, about $3.40"
     window.show_usage(usage_view(recent(slots, generated_at=NOW + 60)))
     assert told() == before
     slots.append(slot(TODAY, 1_000_000, 0))
