@@ -234,6 +234,11 @@ def columns(text: str) -> int:
     return text_cells(text)
 
 
+#: The columns a reset or pace needs beside the limits' labels ("resets in 2d 18h" and a
+#: little room); narrower, the lines under a bar start at the left.
+UNDER_BAR_LEAST = 20
+
+
 def _limit_lines(
     limits: LimitSnapshot, now: float, zone: tzinfo | None, board: Dashboard, width: int
 ) -> list[str]:
@@ -250,6 +255,10 @@ def _limit_lines(
         bar = f"  {label}  {text_bar(remaining)} {format_percent_left(remaining):>9}"
         phrase = reset_phrase(window, now, limits.observed_at, zone)
         under = f"  {' ' * label_width}  "
+        if width - len(under) < UNDER_BAR_LEAST:
+            # Too narrow under the bar (30 columns): from the left, as the label's lines are,
+            # not "resets in 1h" with "32m" on a line of its own.
+            under = "    "
         if columns(f"{bar}  {phrase}") <= width:
             lines.append(f"{bar}  {phrase}")
         else:  # a narrow terminal: the reset goes under the bar, with the pace
@@ -302,9 +311,21 @@ def _session_lines(
     label = "    Tokens (this update | last response | session total):"
     if columns(f"{label} {tokens}") <= width:
         lines.append(f"{label} {tokens}")
-    else:  # a narrow terminal: the numbers under their names, shortened if need be
+    elif columns("    Tokens (update | last response | total):") <= width:
+        # A narrow terminal: the numbers under their names, shortened if need be.
         short = "    Tokens (update | last response | total):"
         lines.extend((label if columns(label) <= width else short, f"      {tokens}"))
+    elif tokens == token_triplet_text(None, None, None):
+        lines.append(f"    Tokens: {tokens}")
+    else:  # narrower still (40 columns): each number beside its name, one a line
+        values = (
+            snapshot.session_delta_tokens,
+            snapshot.last_turn_tokens,
+            snapshot.session_total_tokens,
+        )
+        lines.append("    Tokens:")
+        for value, name in zip(values, ("this update", "last response", "total"), strict=True):
+            lines.append(f"      {format_tokens_compact(value)} {name}")
     extras = []
     if snapshot.context is not None:
         context = snapshot.context
@@ -318,7 +339,11 @@ def _session_lines(
         extras.append(share_text(share) + (" (burns fastest)" if share.fastest else ""))
     if extras:
         extras[0] = capitalized(extras[0])
-        lines.extend(packed(extras, "    ", "    ", width))
+        for line in packed(extras, "    ", "    ", width):
+            # A part longer than the line ("≈ 25% of the 5h window (burns fastest)" at 40
+            # columns) is broken between its words, as only a bar may run past the edge.
+            fits = columns(line) <= width
+            lines.extend([line] if fits else wrapped(line[4:], width, "    ", "      "))
     return lines
 
 

@@ -99,6 +99,27 @@ def test_a_reset_days_away_fits_a_narrow_terminal(tmp_path: Path, width: int) ->
     assert too_wide == []
 
 
+@pytest.mark.parametrize("width", [30, 40])
+def test_a_whole_status_fits_a_narrow_terminal_and_keeps_durations_whole(
+    tmp_path: Path, width: int
+) -> None:
+    """Below 45 columns the tokens' heading (44 columns) and "≈ 25% of the 5h window (burns
+    fastest)" had run past the edge: each number goes beside its name, a share is broken
+    between its words. At 30 the lines under a bar start at the left, where 14 columns had
+    broken "resets in 1h" from its "32m". Only the bar lines may be wider."""
+    home = _home(tmp_path, "/home/dev/shop", resets_at=int(BASE) + 5520)
+    text = render_text(
+        CodexReader([home], max_age=None, clock=lambda: BASE + 60).refresh(),
+        include_all=True,
+        width=width,
+    )
+    lines = text.splitlines()
+    assert [line for line in lines if columns(line) > width and "[" not in line] == []
+    assert "      1K this update" in lines
+    assert "      1K total" in lines
+    assert any(line.strip().startswith("resets in 1h 31m") for line in lines)
+
+
 def test_status_tells_look_alike_projects_and_models_apart(tmp_path: Path) -> None:
     """A project and a model named with a right-to-left override first are shown with it
     escaped (cleaned, "\\u202eshop" had read as the session in "shop")."""
