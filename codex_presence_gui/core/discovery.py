@@ -36,6 +36,15 @@ def default_codex_home(environ: Mapping[str, str] | None = None) -> Path:
     if value:
         return Path(value).expanduser()
     try:
+        if env.get("HOME") == "" and os.name == "posix":
+            # As Codex finds its home (Rust's ``dirs``): an empty HOME is no home, and the
+            # user database's is taken. Python's "/" had been read instead ("/.codex").
+            import pwd
+
+            try:
+                return Path(pwd.getpwuid(os.getuid()).pw_dir) / ".codex"
+            except KeyError as error:  # a user the database does not list
+                raise RuntimeError("Could not determine home directory.") from error
         return Path.home() / ".codex"
     except RuntimeError as error:  # Path's "Could not determine home directory."
         raise NoHomeError(NO_HOME) from error

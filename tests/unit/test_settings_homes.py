@@ -407,3 +407,19 @@ def test_screenshot_says_the_folders_it_cannot_use_as_status_does(
     # Given on the command line, the settings are not read, nor said.
     assert main(["screenshot", str(out), "--codex-home", str(chosen.root)]) == 0
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the user database is POSIX's")
+def test_an_empty_home_variable_finds_codex_where_codex_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``HOME=`` (set, empty) is no home to Codex (Rust's ``dirs`` takes the user database's
+    then): Codex's folder is looked for there too, not in "/.codex", Python's reading."""
+    import pwd
+
+    from codex_presence_gui.core.discovery import default_codex_home
+
+    user_home = Path(pwd.getpwuid(os.getuid()).pw_dir)
+    monkeypatch.setenv("HOME", "")
+    monkeypatch.delenv("CODEX_HOME", raising=False)
+    assert default_codex_home() == user_home / ".codex"
