@@ -80,7 +80,12 @@ from codex_presence_gui.core.presence import (
 from codex_presence_gui.core.problems import homes_cap_text, warning_line
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.sanitize import clean_text
-from codex_presence_gui.core.settings import SETTINGS_FILE, Settings, codex_home_of
+from codex_presence_gui.core.settings import (
+    SETTINGS_FILE,
+    Settings,
+    codex_home_of,
+    edited_over,
+)
 from codex_presence_gui.core.usage_index import UsageIndex
 from codex_presence_gui.core.usage_recent import read_recent
 from codex_presence_gui.core.zones import local_zone
@@ -309,6 +314,8 @@ class AppShell(QObject):
         self.presence = self._new_presence(settings)
         #: The settings dialog while it is open (one at a time).
         self._settings_dialog: SettingsDialog | None = None
+        #: The settings that dialog showed, or last applied: what it changes is told from them.
+        self._dialog_settings = settings
         self.tray: Tray | None = self._new_tray() if tray_available() else None
         self.window.close_to_tray = settings.close_to_tray and self.tray is not None
         self.notifications = NotificationLog(paths.state_dir() / NOTIFICATIONS_FILE)
@@ -504,7 +511,7 @@ class AppShell(QObject):
             card = compose_card(board.active, board.limits, presence, now)
             return preview_lines(card, card_note(board.active, presence, now))
 
-        settings = self.store.settings
+        settings = self._dialog_settings = self.store.settings
         if not settings.launch_at_login and launches_at_login():
             # This install's entry is there though the settings say no (they were reset, a
             # damaged file kept aside): the box says what happens at log-in, and unticking
@@ -527,7 +534,12 @@ class AppShell(QObject):
     def _save_from_dialog(self, settings: Settings) -> None:
         """Save what the dialog applied; "Start when I log in" unticked over an entry the
         settings did not know of (the box showed it ticked) removes that entry: as saved,
-        the setting is no change, and applying a change is what removes an entry."""
+        the setting is no change, and applying a change is what removes an entry. Only what
+        was changed in the dialog is saved: a pause or always on top chosen from the tray
+        while it was open had been undone by its OK, which saved the values it showed."""
+        edited = settings
+        settings = edited_over(self.store.settings, self._dialog_settings, edited)
+        self._dialog_settings = edited
         if (
             not settings.launch_at_login
             and not self.store.settings.launch_at_login

@@ -349,6 +349,18 @@ def _unusable_home(home: str) -> str | None:
     return None
 
 
+def edited_over(current: Settings, before: Settings, edited: Settings) -> Settings:
+    """``current`` with what ``edited`` changed from ``before`` (a dialog's values and the
+    settings it showed): what changed elsewhere meanwhile (always on top, a pause from the
+    tray) stays as it is now."""
+    changed = {
+        each.name: getattr(edited, each.name)
+        for each in fields(Settings)
+        if getattr(edited, each.name) != getattr(before, each.name)
+    }
+    return replace(current, **changed)
+
+
 def to_document(settings: Settings) -> dict[str, Any]:
     """The JSON document of the settings (with the schema version and unknown keys)."""
     document: dict[str, Any] = dict(settings.extra)

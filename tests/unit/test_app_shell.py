@@ -439,6 +439,31 @@ def test_settings_asked_for_while_open_brings_that_dialog_back(
         stop(shell)
 
 
+def test_the_settings_dialog_saves_only_what_was_changed_in_it(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """A pause and always on top chosen from the tray while the dialog is open stay after
+    its OK: it had saved the values it showed when it opened, the pause ended unasked."""
+    from codex_presence_gui.ui.settings_dialog import SettingsDialog
+
+    shell = make_shell(qtbot, codex_home)
+    try:
+        shell.open_settings()
+        (dialog,) = shell.window.findChildren(SettingsDialog)
+        until = time.time() + 3600
+        shell.pause_discord(until)  # the tray's Pause Discord status → For 1 hour
+        shell.window.on_top_action.trigger()  # the tray's Always on top
+        dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+        assert dialog.apply()
+        dialog.reject()
+        settings = shell.store.settings
+        assert settings.discord_paused_until == until
+        assert settings.always_on_top
+        assert settings.theme == "dark"
+    finally:
+        stop(shell)
+
+
 def test_card_settings_apply_live(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
     """Switching privacy on changes the card at once (the preview in the status bar shows it)."""
     from tests.helpers import rollout as r
