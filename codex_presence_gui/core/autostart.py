@@ -276,10 +276,21 @@ def set_launch_at_login(enabled: bool, command: Sequence[str] | None = None) -> 
         else:
             set_linux(enabled, command)
     except OSError as error:
-        return f"Could not change launching at login: {error.strerror or error}"
+        return _failed("change", error)
     except ValueError:  # a base folder's name no entry can hold (a control character)
         return _unwritable("change")
     return None
+
+
+def _failed(verb: str, error: OSError) -> str:
+    """Why the log-in entry could not be written or removed, naming the file it is about (a
+    folder or a dangling link in its place had been told as "Is a directory", "No such file
+    or directory", of no file the user could find); the registry's errors name none."""
+    from codex_presence_gui.core.sanitize import clean_text
+
+    named = error.filename
+    where = f" ({clean_text(os.fsdecode(named))})" if isinstance(named, str | bytes) else ""
+    return f"Could not {verb} launching at login{where}: {paths.os_problem(error)}"
 
 
 def _unwritable(verb: str) -> str:
@@ -372,7 +383,7 @@ def ensure_launch_at_login(
         elif not _linux_current(command, folder):
             set_linux(True, command, folder)
     except OSError as error:
-        return f"Could not update launching at login: {error.strerror or error}"
+        return _failed("update", error)
     except ValueError:
         return _unwritable("update")
     return None

@@ -223,6 +223,26 @@ def test_ensure_reports_a_write_failure(tmp_path: Path) -> None:
     assert problem.startswith("Could not update launching at login")
 
 
+def test_a_failure_names_the_entry_it_is_about(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder, or a link to nowhere (dotfiles moved), where the entry goes: the message
+    names it. It had said "Is a directory" or "No such file or directory", and no more."""
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    entry = autostart.linux_entry_path()
+    entry.parent.mkdir()
+    entry.symlink_to(tmp_path / "dotfiles" / entry.name)
+    problem = autostart.set_launch_at_login(True, ["/x"])
+    assert problem == (f"Could not change launching at login ({entry}): No such file or directory")
+    entry.unlink()
+    entry.mkdir()
+    for enabled in (True, False):
+        problem = autostart.set_launch_at_login(enabled, ["/x"])
+        assert problem is not None
+        assert problem.startswith(f"Could not change launching at login ({entry}): ")
+
+
 def test_whether_this_install_starts_at_login(tmp_path: Path) -> None:
     """This install's own entry, on each system; another copy's entry is not this one's."""
     ours, other = ["/opt/app/codex-presence-gui"], ["/home/dev/checkout/.venv/bin/python"]
