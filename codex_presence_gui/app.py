@@ -330,6 +330,14 @@ class AppShell(QObject):
         self._tray_check.timeout.connect(self._look_for_tray)
         if self.tray is None:
             self._tray_check.start()
+        #: The tray gone while the window is hidden to it (the panel quit, or crashed and
+        #: is restarting): the window comes back. Nothing on the screen had reached it (the
+        #: icon gone, no taskbar entry) until the tray was back.
+        self._tray_gone_check = QTimer(self)
+        self._tray_gone_check.setInterval(TRAY_CHECK_MS)
+        self._tray_gone_check.timeout.connect(self._show_if_tray_gone)
+        if self.tray is not None:
+            self._tray_gone_check.start()
         self.window.refresh_requested.connect(self.refresh)
         self.window.settings_requested.connect(self.open_settings)
         self.window.quit_requested.connect(self.quit)
@@ -406,6 +414,7 @@ class AppShell(QObject):
                 self._tray_check.setInterval(TRAY_CHECK_SLOW_MS)  # a desktop without one
             return
         self._tray_check.stop()
+        self._tray_gone_check.start()
         log.info("a system tray appeared: showing the tray icon")
         self.tray = self._new_tray()
         self.notifier.tray = self.tray.icon
@@ -413,6 +422,12 @@ class AppShell(QObject):
         if self.dashboard is not None:
             self.tray.show_dashboard(self.dashboard)
         self.tray.show()
+
+    def _show_if_tray_gone(self) -> None:
+        if self._stopped or self.window.isVisible() or tray_available():
+            return
+        log.info("the system tray is gone: showing the window that was hidden to it")
+        self.window.bring_to_front()
 
     def quit(self) -> None:
         """Quit from the menu or the tray."""
@@ -456,6 +471,7 @@ class AppShell(QObject):
             self.window.state.save_geometry(self.window)
         self._pause_timer.stop()
         self._tray_check.stop()
+        self._tray_gone_check.stop()
         self._retry_tick.stop()  # (the window it counts down in may be gone before the shell)
         self.usage.abort()  # an index update ends while the others stop
         self.feed.stop(STOP_TIMEOUT_MS)

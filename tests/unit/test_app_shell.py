@@ -181,6 +181,31 @@ def test_a_tray_that_appears_after_the_start_gets_the_icon(
         stop(shell)
 
 
+@pytest.mark.qt_log_ignore("systemTrayWindowChanged")
+def test_a_window_hidden_to_a_tray_that_goes_comes_back(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The panel quits (or crashes) while the window is hidden to its tray: the window is
+    shown. It had stayed hidden, with no icon and no taskbar entry to bring it back."""
+    tray_there = True
+    monkeypatch.setattr(app_module, "tray_available", lambda: tray_there)
+    monkeypatch.setattr(app_module, "TRAY_CHECK_MS", 20)
+    save_settings(paths.config_dir() / "settings.json", Settings(close_to_tray=True))
+    shell = make_shell(qtbot, codex_home)
+    try:
+        assert shell.tray is not None
+        shell.window.show()
+        qtbot.waitExposed(shell.window)
+        shell.window.hide()  # closed to the tray
+        qtbot.wait(100)
+        assert not shell.window.isVisible()  # the tray is there: it stays hidden
+        tray_there = False
+        qtbot.waitUntil(shell.window.isVisible, timeout=3000)
+    finally:
+        stop(shell)
+    assert not shell._tray_gone_check.isActive()
+
+
 def test_a_desktop_without_a_tray_is_asked_less_often_after_the_first_minutes(
     base_dir: Path, codex_home: CodexHome, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
