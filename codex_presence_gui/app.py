@@ -350,6 +350,10 @@ class AppShell(QObject):
         self.instance.details = lambda: _folders_read(self.feed.homes)
         self.instance.replace_requested.connect(lambda: self.request_exit("replaced", 0))
         self.store.changed.connect(self.apply_settings)
+        # The file edited by hand while the app runs: said (a broken edit, kept aside).
+        self.store.told.connect(
+            lambda text, file: self.window.show_notice(text, key="settings-file", file=file)
+        )
         self._applied = settings
         app.aboutToQuit.connect(self._quitting_by_qt)
         # The desktop session ends (log-out, shut-down): Qt asks us to save, and the session
@@ -388,6 +392,7 @@ class AppShell(QObject):
             self.presence.start()
         if self.store.load_message:
             self.window.show_notice(self.store.load_message, file=self.store.load_file)
+        self.store.watch()  # a change made to the file by hand applies from now on
         if settings.launch_at_login:
             # The app may have moved or been updated since the entry was written.
             problem = ensure_launch_at_login(True)
@@ -472,6 +477,7 @@ class AppShell(QObject):
         self._pause_timer.stop()
         self._tray_check.stop()
         self._tray_gone_check.stop()
+        self.store.watch(False)  # nothing is applied to a window being torn down
         self._retry_tick.stop()  # (the window it counts down in may be gone before the shell)
         self.usage.abort()  # an index update ends while the others stop
         self.feed.stop(STOP_TIMEOUT_MS)

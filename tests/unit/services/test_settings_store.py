@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.settings import Settings
 from codex_presence_gui.services import settings_store
@@ -168,3 +170,73 @@ def test_a_read_only_settings_file_is_not_replaced(
     assert error == f"Could not save your settings to {path}: the file is read-only"
     assert store.settings.theme == "light"  # applies for this run
     assert path.read_text() == text
+
+
+def _edit_by_hand(path: Path, change: dict[str, object]) -> None:
+    """What a user does in an editor: the file read, changed and written in place."""
+    document = json.loads(path.read_text())
+    document.update(change)
+    path.write_text(json.dumps(document, indent=2))
+
+
+def test_a_file_edited_by_hand_while_the_app_runs_applies_and_its_edits_stay(
+    tmp_path: Path, qtbot: QtBot
+) -> None:
+    """A hand edit applies within the check's interval, and a save of the app's own (always
+    on top from the toolbar) goes on top of it: the app's saves had written back the values
+    it started with, the edit and an unknown key lost."""
+    path = tmp_path / "settings.json"
+    store = SettingsStore(path)
+    store.update(Settings(theme="light"))
+    applied: list[Settings] = []
+    store.changed.connect(applied.append)
+    store.watch()
+    _edit_by_hand(path, {"theme": "dark", "refresh_interval_s": 5.0, "my_note": "kept"})
+    with qtbot.waitSignal(store.changed, timeout=5000):
+        pass
+    assert store.settings.theme == "dark"
+    assert store.settings.refresh_interval_s == 5.0
+    assert applied[-1] == store.settings
+    store.update(replace(store.settings, always_on_top=True))
+    _edit_by_hand(path, {"refresh_interval_s": 7.0})  # and again, just before a save
+    assert store.update(replace(store.settings, always_on_top=False)) is None
+    saved = json.loads(path.read_text())
+    assert (saved["theme"], saved["refresh_interval_s"], saved["my_note"]) == ("dark", 7.0, "kept")
+    assert saved["always_on_top"] is False
+
+
+def test_a_file_broken_by_hand_is_said_left_and_kept_aside_by_the_next_save(
+    tmp_path: Path,
+) -> None:
+    """An edit that leaves the file unreadable (a comma too many) changes nothing in use and
+    is said once; the app's next save keeps it as a corrupt copy, as a broken file at start
+    is, rather than writing over the user's text."""
+    path = tmp_path / "settings.json"
+    store = SettingsStore(path)
+    store.update(Settings(theme="dark"))
+    told: list[tuple[str, object]] = []
+    store.told.connect(lambda text, file: told.append((text, file)))
+    broken = path.read_text().replace('"theme": "dark"', '"theme": "dark",,')
+    path.write_text(broken)
+    assert not store.take_hand_edits()
+    assert not store.take_hand_edits()  # said once
+    assert store.settings.theme == "dark"
+    assert len(told) == 1
+    assert "the settings in use stay as they were" in told[0][0]
+    assert path.read_text() == broken
+    assert store.update(replace(store.settings, always_on_top=True)) is None
+    (kept,) = tmp_path.glob("settings.json.corrupt-*")
+    assert kept.read_text() == broken
+    assert json.loads(path.read_text())["always_on_top"] is True
+    assert told[-1] == (f"Your settings file could not be understood: it was kept as {kept}.", kept)
+
+
+def test_a_settings_file_deleted_by_hand_keeps_the_settings_in_use(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    store = SettingsStore(path)
+    store.update(Settings(theme="dark"))
+    path.unlink()
+    assert not store.take_hand_edits()
+    assert store.settings.theme == "dark"
+    store.update(replace(store.settings, always_on_top=True))
+    assert json.loads(path.read_text())["theme"] == "dark"
