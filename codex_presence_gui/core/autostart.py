@@ -27,6 +27,11 @@ from typing import Protocol
 from codex_presence_gui import APP_ID, APP_NAME, paths
 
 BUNDLE_ID = "io.github.codex-presence.gui"
+#: Why no entry can be written without a home (its folder is in the home on Linux and macOS).
+NO_HOME = (
+    "there is no home folder to keep its entry in (HOME is not set to a full path, and this "
+    "user account has none)."
+)
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 RUN_VALUE = "CodexPresence"
 # The Windows build ships a windowed program and a console twin for the commands
@@ -95,8 +100,17 @@ def xdg_autostart_dir() -> Path:
         # Unset, empty or relative: the XDG spec says to ignore a relative one (systemd's
         # generator does, and so do the app's own folders, see ``paths``); followed, the
         # entry went into the working folder, where no session looks.
-        base = str(Path.home() / ".config")
+        base = str(_home() / ".config")
     return Path(base) / "autostart"
+
+
+def _home() -> Path:
+    """The user's home folder; ``paths.NoHomeError`` when there is none (pathlib's own error
+    had ended Settings' opening, which asks whether the entry is there, in a traceback)."""
+    try:
+        return Path.home()
+    except RuntimeError as error:  # Path's "Could not determine home directory."
+        raise paths.NoHomeError(paths.NO_HOME) from error
 
 
 #: Characters that make an argument of ``Exec`` need quotes (Desktop Entry Specification,
@@ -168,7 +182,7 @@ def set_linux(enabled: bool, command: Sequence[str], folder: Path | None = None)
 
 
 def macos_agent_path(folder: Path | None = None) -> Path:
-    return (folder or Path.home() / "Library" / "LaunchAgents") / f"{BUNDLE_ID}.plist"
+    return (folder or _home() / "Library" / "LaunchAgents") / f"{BUNDLE_ID}.plist"
 
 
 def launch_agent(command: Sequence[str]) -> dict[str, object]:
@@ -277,6 +291,8 @@ def set_launch_at_login(enabled: bool, command: Sequence[str] | None = None) -> 
             set_linux(enabled, command)
     except OSError as error:
         return _failed("change", error)
+    except paths.NoHomeError:
+        return f"Could not change launching at login: {NO_HOME}"
     except ValueError:  # a base folder's name no entry can hold (a control character)
         return _unwritable("change")
     return None
@@ -348,8 +364,8 @@ def launches_at_login(
         if platform == "darwin":
             return _macos_current(command, folder)
         return _linux_current(command, folder)
-    except (OSError, ValueError):  # ValueError: a name no entry can hold, so none holds it
-        return False
+    except (OSError, ValueError, paths.NoHomeError):  # ValueError: a name no entry can hold
+        return False  # (so none holds it); no home: no entry in it
 
 
 def ensure_launch_at_login(
@@ -384,6 +400,8 @@ def ensure_launch_at_login(
             set_linux(True, command, folder)
     except OSError as error:
         return _failed("update", error)
+    except paths.NoHomeError:
+        return f"Could not update launching at login: {NO_HOME}"
     except ValueError:
         return _unwritable("update")
     return None

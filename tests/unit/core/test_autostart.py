@@ -500,3 +500,28 @@ def test_an_xdg_config_home_that_is_not_a_full_path_is_ignored(
     monkeypatch.chdir(tmp_path)
     entry = tmp_path / "home/.config/autostart/codex-presence-gui.desktop"
     assert autostart.linux_entry_path() == entry
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX home")
+def test_no_home_at_all_is_no_entry_and_a_change_is_refused_in_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No home (no HOME, none for the user account), the window run with --base-dir and
+    --codex-home: Settings asks whether this install starts at log-in as it opens, and
+    pathlib's RuntimeError had ended that in the error box, Settings never shown."""
+    import pwd
+
+    def no_user(uid: int) -> pwd.struct_passwd:
+        raise KeyError(uid)
+
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", no_user)
+    command = ["/usr/bin/codex-presence-gui", "--minimized"]
+    assert not autostart.launches_at_login(command)
+    assert autostart.set_launch_at_login(True, command) == (
+        f"Could not change launching at login: {autostart.NO_HOME}"
+    )
+    assert autostart.ensure_launch_at_login(True, command) == (
+        f"Could not update launching at login: {autostart.NO_HOME}"
+    )
