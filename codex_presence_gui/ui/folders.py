@@ -34,7 +34,14 @@ def start_folder(listed: Sequence[str]) -> str:
         parent = os.path.dirname(folder.rstrip("/\\")) if folder else ""
         if parent and os.path.isdir(parent):
             return parent
-    return os.path.expanduser("~")
+    return home_folder()
+
+
+def home_folder() -> str:
+    """The user's home folder, where the dialogs open by default; "" (the working folder)
+    when there is none (no HOME, none for the user account: ``paths.NoHomeError``)."""
+    home = os.path.expanduser("~")
+    return "" if home.startswith("~") else home
 
 
 def choose_folder(parent: QWidget | None, title: str, listed: Sequence[str]) -> str:

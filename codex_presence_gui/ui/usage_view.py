@@ -54,7 +54,7 @@ from codex_presence_gui.ui.accessible import (
     read_as_group,
     show_focus_rings,
 )
-from codex_presence_gui.ui.folders import choose_save_file
+from codex_presence_gui.ui.folders import choose_save_file, home_folder
 from codex_presence_gui.ui.item_layout import ItemListLayout
 from codex_presence_gui.ui.labels import (
     ElidedLabel,
@@ -1097,11 +1097,11 @@ class UsagePage(QScrollArea):
         # The days the name offered says: the feed's next view arrives while the dialog is
         # open (a new day's had put the 30 days to it in a file named for the day before).
         shown = self.view
-        # In the folder of the last export (of this run), else the home folder.
+        # In the folder of the last export (of this run), else the home folder (if any).
         path = choose_save_file(
             self,
             "Export the last 30 days",
-            str(self._export_folder or Path.home()),
+            str(self._export_folder or home_folder()),
             csv_name(shown),
             ["CSV files (*.csv)", "All files (*)"],
         )

@@ -2556,3 +2556,31 @@ def test_an_export_without_days_is_offered_the_plain_name() -> None:
     """Nothing read yet (no chart): the name says the 30 days without a date."""
     assert csv_name(None) == DEFAULT_CSV_NAME
     assert csv_name(UsageView(UsageState.LOADING)) == DEFAULT_CSV_NAME
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX home")
+def test_export_without_a_home_opens_its_dialog(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No home at all (the window run with --base-dir and --codex-home, as a container's
+    user without one): Export opens its file dialog, in the working folder. pathlib's
+    RuntimeError for the home it opened in had ended the click in the error box."""
+    import pwd
+
+    def no_user(uid: int) -> pwd.struct_passwd:
+        raise KeyError(uid)
+
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", no_user)
+    asked: list[str] = []
+
+    def cancelled(_parent: object, _title: str, folder: str, *_rest: object) -> str:
+        asked.append(folder)
+        return ""
+
+    monkeypatch.setattr("codex_presence_gui.ui.usage_view.choose_save_file", cancelled)
+    page._choose_export()
+    assert asked == [""]
