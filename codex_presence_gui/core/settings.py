@@ -215,7 +215,10 @@ def validate(settings: Settings) -> list[Problem]:
         elif not any((path / name).is_dir() for name in ("sessions", "archived_sessions")):
             # "/" or a project folder: accepted (Codex may not have run yet), but said.
             # In the words of every surface (``sessions_missing_text``).
-            usual = path == Path.home() / ".codex"
+            try:
+                usual = path == Path.home() / ".codex"
+            except RuntimeError:  # no home at all (``paths.NoHomeError``): no usual folder
+                usual = False
             missing = sessions_missing_text([shown_home(Path(home) / SESSIONS_DIR)])
             meant = codex_home_of(str(path))
             if meant != str(path):

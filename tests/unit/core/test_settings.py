@@ -681,3 +681,22 @@ def test_a_link_to_what_is_no_file_is_replaced_not_followed(tmp_path: Path, kind
     elif kind == "folder":
         assert target.is_dir()
         assert not any(target.iterdir())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX home")
+def test_a_folder_without_sessions_is_said_where_there_is_no_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No home at all (the window run with --base-dir and --codex-home): a Codex folder with
+    no sessions yet, chosen in Settings, is said as elsewhere. Its comparison with ~/.codex
+    had raised pathlib's RuntimeError, and Settings' checks ended in the error box."""
+    import pwd
+
+    def no_user(uid: int) -> pwd.struct_passwd:
+        raise KeyError(uid)
+
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", no_user)
+    problems = validate(replace(Settings(), codex_homes=[str(tmp_path)]))
+    assert [problem.blocking for problem in problems] == [False]
+    assert problems[0].message.endswith(f"is {tmp_path} the folder Codex uses, usually ~/.codex?")
