@@ -10,10 +10,10 @@ from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 import shiboken6
+from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt
 from PySide6.QtGui import (
     QAccessible,
-    QAccessibleAnnouncementEvent,
     QAccessibleInterface,
     QColor,
     QKeyEvent,
@@ -219,9 +219,11 @@ def announce(widget: QWidget, message: str, *, urgent: bool = False) -> None:
     """Have screen readers say ``message`` now: what shows where the keyboard is not (an
     export's result over the page's foot, a new notice, "Copied") is otherwise said to
     nobody. ``urgent`` (a failure) is said at once, over what is being read; else in turn."""
-    if not QAccessible.isActive():  # nobody listening: nothing to send
+    # Qt 6.8 and later (the app runs on 6.7, which has no announcements: nothing is said).
+    announcement = getattr(QtGui, "QAccessibleAnnouncementEvent", None)
+    if announcement is None or not QAccessible.isActive():  # nobody listening: nothing to send
         return
-    event = QAccessibleAnnouncementEvent(widget, message)
+    event = announcement(widget, message)
     if urgent:
         event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
     QAccessible.updateAccessibility(event)

@@ -545,3 +545,35 @@ def test_nothing_is_sent_with_no_screen_reader_listening(
     window = shown_window(qtbot)
     window.show_notice("5h limit: 10% left", Level.LOW, key="low")
     assert not any(isinstance(event, QAccessibleAnnouncementEvent) for event in sent)
+
+
+def test_the_window_runs_on_a_qt_without_announcements() -> None:
+    """PySide6 6.7, which the app supports, has no QAccessibleAnnouncementEvent (Qt 6.8):
+    nothing is said, and the window works. Imported by name, it had kept every window and
+    screenshot from starting (an ImportError)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from PySide6 import QtGui\n"
+        "QtGui.QAccessibleAnnouncementEvent  # (made on first use, then taken away)\n"
+        "del QtGui.QAccessibleAnnouncementEvent\n"
+        "from PySide6.QtGui import QAccessible\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "QAccessible.isActive = staticmethod(lambda: True)\n"
+        "app = QApplication([])\n"
+        "from codex_presence_gui.ui.info_bar import InfoBar\n"
+        "bar = InfoBar()\n"
+        "bar.add_notice('5h limit: 10% left')\n"
+        "print(bar.notices[0].text)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "5h limit: 10% left\n"
