@@ -555,11 +555,12 @@ class MainWindow(QMainWindow):
         self.log_folder_action.triggered.connect(self._open_log_folder)
         # What a pointer's hover shows (exact counts, a session's folder, each window's
         # share), for the figure or row the keyboard is on: tooltips alone never reach it.
-        # Ctrl+F1, as GTK's desktops show a focused widget's tooltip.
+        # Shift+F1, Qt's and KDE's "What's This?" key, and Ctrl+F1, GTK's for a focused
+        # widget's tooltip (taken by KWin for the first desktop: hence both).
         self.details_action = QAction("Show &details", self)
-        self.details_action.setShortcut(QKeySequence("Ctrl+F1"))
+        self.details_action.setShortcuts([QKeySequence("Shift+F1"), QKeySequence("Ctrl+F1")])
         self.details_action.setToolTip(
-            "Show what hovering shows, for the figure or row the keyboard is on (Ctrl+F1)"
+            "Show what hovering shows, for the figure or row the keyboard is on (Shift+F1)"
         )
         self.details_action.triggered.connect(self.show_details)
         self.problems_action = QAction(self)
