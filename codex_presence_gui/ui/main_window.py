@@ -408,6 +408,9 @@ class MainWindow(QMainWindow):
         self._place_to_restore: tuple[QPoint, QPoint] | None = None
         #: The window's size when a compact layout was chosen over the full one shown.
         self._full_size: QSize | None = None
+        #: The window was maximized (or full screen) when a compact layout was chosen: it is
+        #: maximized again when the full one is.
+        self._maximized_out_of_compact = False
         #: ``_full_size`` while the Usage page is shown out of a chosen compact layout.
         self._full_size_to_restore: QSize | None = None
         self.setCentralWidget(self.pages)
@@ -812,6 +815,16 @@ class MainWindow(QMainWindow):
             # The size to take back (automatic and compact by size too: 330x600 with the
             # sessions table under it, not a size left from an earlier pinning).
             self._full_size = self.size()
+            # Out of maximized (or full screen) first: a compact strip as wide as the screen
+            # had stayed marked maximized, its title bar offering to restore what it was not.
+            full = Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
+            self._maximized_out_of_compact = bool(self.windowState() & full)
+            if self._maximized_out_of_compact:
+                self._full_size = self.normalGeometry().size()
+                self.setWindowState(self.windowState() & ~full)
+                # Its size from before it was maximized at once, not once the window manager
+                # gets to it: the compact layout keeps the width it finds (the screen's).
+                self.resize(self._full_size)
         self._compact_to_restore = None  # a layout chosen since is the one to keep
         self._small_to_restore = None
         self._first_place = None  # the size the user chose comes where the window stands
@@ -823,6 +836,9 @@ class MainWindow(QMainWindow):
         self._update_layout()
         if pinned and mode is not LayoutMode.COMPACT and resize:
             self.resize(self._size_out_of_compact())
+            if self._maximized_out_of_compact:
+                self._maximized_out_of_compact = False
+                self.showMaximized()  # as it was before the compact layout
 
     def _first_size(self) -> QSize:
         """``DEFAULT_SIZE`` (``COMPACT_SIZE`` in a chosen compact layout, which had opened

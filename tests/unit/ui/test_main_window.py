@@ -2229,3 +2229,23 @@ def test_a_long_windows_folder_does_not_widen_the_setup_panel(qtbot: QtBot) -> N
     body = window.setup_panel.body
     assert body.minimumSizeHint().width() < 200
     assert f"found none in {home}." in body.accessibleName()
+
+
+def test_compact_on_a_maximized_window_leaves_maximized_and_full_takes_it_back(
+    qtbot: QtBot,
+) -> None:
+    """Ctrl+2 on a maximized window: a strip as wide as the screen had stayed marked
+    maximized (the title bar's button offering to restore it); it is a window of its own
+    size now, and Ctrl+1 maximizes it again, as it was."""
+    from tests.unit.ui.test_keyboard import shown_window
+
+    window = shown_window(qtbot)
+    window.showMaximized()
+    qtbot.waitUntil(window.isMaximized)
+    window.set_layout_mode(LayoutMode.COMPACT)
+    # At once, not when the platform gets to it (a window manager may never: Openbox kept it).
+    assert not window.isMaximized()
+    assert window.compact
+    window.set_layout_mode(LayoutMode.FULL)
+    assert window.isMaximized()
+    assert not window.compact
