@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -213,6 +214,24 @@ _HOMELESS_ENTRY = (
 )
 
 
+def _run_homeless(tmp_path: Path, argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """The command line ``argv`` run as a user with no home (``_HOMELESS_ENTRY``), offscreen,
+    without the test's own app folders."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("HOME", paths.BASE_DIR_ENV) and not name.startswith("XDG_")
+    }
+    return subprocess.run(
+        [sys.executable, "-c", _HOMELESS_ENTRY, *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**environment, "QT_QPA_PLATFORM": "offscreen"},
+        cwd=tmp_path,
+    )
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX home")
 @pytest.mark.parametrize(
     "command",
@@ -221,25 +240,11 @@ _HOMELESS_ENTRY = (
 def test_no_home_at_all_is_said_in_words(tmp_path: Path, command: list[str]) -> None:
     """Each command that needs a folder of the home says there is none and what to do,
     exit 2: each had ended in platformdirs' (or pathlib's) traceback."""
-    import subprocess
-
     codex = tmp_path / "codex"
     (codex / "sessions").mkdir(parents=True)
     argv = [str(codex) if word == "CODEX" else word for word in command]
     argv = [str(tmp_path / "shot.png") if word == "OUT" else word for word in argv]
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in ("HOME", paths.BASE_DIR_ENV) and not name.startswith("XDG_")
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", _HOMELESS_ENTRY, *argv],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**environment, "QT_QPA_PLATFORM": "offscreen"},
-        cwd=tmp_path,
-    )
+    done = _run_homeless(tmp_path, argv)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert done.stderr == f"codex-presence-gui: error: {paths.NO_HOME}\n"
@@ -249,24 +254,10 @@ def test_no_home_at_all_is_said_in_words(tmp_path: Path, command: list[str]) -> 
 def test_no_home_with_the_folders_given_shows_them(tmp_path: Path) -> None:
     """With --base-dir and --codex-home, a user without a home gets the window's picture: its
     Usage page had asked for ~/.codex, to leave out a --codex-home that named it."""
-    import subprocess
-
     codex = tmp_path / "codex"
     (codex / "sessions").mkdir(parents=True)
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in ("HOME", paths.BASE_DIR_ENV) and not name.startswith("XDG_")
-    }
     out = tmp_path / "shot.png"
     given = ["--base-dir", str(tmp_path / "base"), "screenshot", str(out), "--tab", "usage"]
-    done = subprocess.run(
-        [sys.executable, "-c", _HOMELESS_ENTRY, *given, "--codex-home", str(codex)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**environment, "QT_QPA_PLATFORM": "offscreen"},
-        cwd=tmp_path,
-    )
+    done = _run_homeless(tmp_path, [*given, "--codex-home", str(codex)])
     assert done.returncode == 0, done.stderr
     assert out.stat().st_size > 0
