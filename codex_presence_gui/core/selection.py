@@ -38,7 +38,7 @@ def is_listed(
     """Recent sessions are listed; older ones only while working, waiting or with pending calls.
     A file with no usable line at all (empty, or junk named like a log) is not a session to
     list, however fresh its mtime: nothing in it says when it started or did anything."""
-    if snapshot.started_at is None and snapshot.last_activity_at is None:
+    if _nothing_usable(snapshot):
         return False
     age = now - snapshot.recency
     if age <= stale_seconds:
@@ -48,6 +48,12 @@ def is_listed(
     activity = snapshot.activity
     busy = activity is not None and activity.kind is not ActivityKind.IDLE
     return snapshot.pending_calls > 0 or busy
+
+
+def _nothing_usable(snapshot: CodexSessionSnapshot) -> bool:
+    """True for a file with no usable line (empty, junk, or a first line still unfinished):
+    nothing says when it started or did anything."""
+    return snapshot.started_at is None and snapshot.last_activity_at is None
 
 
 def dedupe(snapshots: Iterable[CodexSessionSnapshot]) -> list[CodexSessionSnapshot]:
@@ -103,12 +109,14 @@ def select_ended(
     sticky_seconds: float = STICKY_SECONDS,
 ) -> list[CodexSessionSnapshot]:
     """The sessions that are no longer listed as active but showed life since ``ended_since``,
-    newest first: the window keeps them, muted, with their totals."""
+    newest first: the window keeps them, muted, with their totals. A file with no usable
+    line is no session that ended either (its mtime alone had listed it as "(none) · Ended")."""
     since = ended_since(now, zone)
     ended = [
         s
         for s in dedupe(snapshots)
         if s.recency >= since
+        and not _nothing_usable(s)
         and not is_listed(s, now, stale_seconds=stale_seconds, sticky_seconds=sticky_seconds)
     ]
     return sorted(ended, key=lambda s: (s.recency, s.session_id), reverse=True)

@@ -62,6 +62,16 @@ def test_a_file_with_nothing_usable_is_no_session_to_list() -> None:
     assert is_listed(snap("new", 1, started_at=NOW - 1), NOW)  # a header is enough
 
 
+def test_a_file_with_nothing_usable_is_no_ended_session_either() -> None:
+    """An empty file, a sparse one of NULs, or a first line still being written, modified
+    today: not an "ended" row ("(none) · Ended 00:09 · not logged yet") under the live ones."""
+    from codex_presence_gui.core.selection import select_ended
+
+    junk = snap("junk", 300, started_at=None, last_activity_at=None)
+    done = snap("done", 300)
+    assert [s.session_id for s in select_ended([junk, done], NOW, UTC)] == ["done"]
+
+
 def test_ranking_and_dedupe() -> None:
     """Newest first; ties by pending calls, then activity; one row per session id."""
     older = snap("x", 50, ActivityKind.THINKING)
