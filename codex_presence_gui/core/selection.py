@@ -16,6 +16,10 @@ from codex_presence_gui.core.models import (
 STALE_SECONDS = 90.0
 #: A working or waiting session stays listed this long after its last signal.
 STICKY_SECONDS = 3600.0
+#: The most buckets shown. Codex has the account's and a few model-specific ones (Spark's);
+#: a log naming thousands of limit ids (damaged or hostile) had built panel rows for each,
+#: and the window took minutes to draw its first view. The newest readings are kept.
+MAX_BUCKETS = 8
 #: An ended session stays in the window's list at least this long, and all day (see
 #: ``ended_since``): what ran this morning and its totals stay in view until midnight.
 ENDED_KEEP_SECONDS = 12 * 3600.0
@@ -165,14 +169,20 @@ def account_buckets(
     snapshots: Sequence[CodexSessionSnapshot], late: Container[ReadingKey] = ()
 ) -> list[LimitSnapshot]:
     """The newest reading of every bucket across all sessions, account bucket first; a
-    reading in ``late`` only when the bucket has no other (see ``latest_limits_source``)."""
+    reading in ``late`` only when the bucket has no other (see ``latest_limits_source``).
+    At most ``MAX_BUCKETS``: the most preferred, then those read most recently."""
     newest: dict[str, LimitSnapshot] = {}
     for snapshot in snapshots:
         for bucket in snapshot.limit_buckets:
             current = newest.get(bucket.limit_id)
             if current is None or _fresher(bucket, current, late):
                 newest[bucket.limit_id] = bucket
-    return sorted(newest.values(), key=lambda b: (-bucket_preference(b.limit_id), b.display_name))
+    kept = sorted(
+        newest.values(),
+        key=lambda b: (bucket_preference(b.limit_id), b.observed_at, b.limit_id),
+        reverse=True,
+    )[:MAX_BUCKETS]
+    return sorted(kept, key=lambda b: (-bucket_preference(b.limit_id), b.display_name))
 
 
 def _fresher(bucket: LimitSnapshot, current: LimitSnapshot, late: Container[ReadingKey]) -> bool:

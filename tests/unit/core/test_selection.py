@@ -106,6 +106,24 @@ def test_account_buckets_are_newest_per_id() -> None:
     assert account_buckets([one, two]) == [new, spark]
 
 
+def test_thousands_of_limit_ids_show_the_newest_few_buckets() -> None:
+    """A log naming a new limit id on every line (damaged or hostile) had put thousands of
+    rows in the limits panel: the window took minutes to draw. The account's bucket and the
+    most recently read model buckets are kept, up to ``MAX_BUCKETS``."""
+    from codex_presence_gui.core.selection import MAX_BUCKETS
+
+    window = (UsageWindow(300, 10.0, NOW + 3600),)
+    many = tuple(
+        LimitSnapshot(f"codex_m{i:04d}", None, None, NOW - 3000 + i, window) for i in range(2000)
+    )
+    account = LimitSnapshot("codex", None, None, NOW - 5000, window)
+    shown = account_buckets([snap("a", 1, limit_buckets=(account, *many))])
+    assert len(shown) == MAX_BUCKETS
+    assert shown[0] is account
+    newest = {f"codex_m{i:04d}" for i in range(2000 - MAX_BUCKETS + 1, 2000)}
+    assert {bucket.limit_id for bucket in shown[1:]} == newest
+
+
 def test_ended_sessions_are_kept_since_midnight_or_twelve_hours() -> None:
     """Ended today (or in the last 12 h while the day is young): kept, newest first; active
     ones are not "ended"; older ones are gone."""
