@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 _MAX_EPOCH = 13_569_465_600.0
 #: Window lengths beyond ten years are nonsense; treat them as unknown.
 _MAX_WINDOW_MINUTES = 10 * 525_600
+#: How much later than a whole window after its line a reset may fall and still be read: a
+#: machine's clock a day behind the server's (see ``_possible``).
+RESET_SLACK_S = 86_400.0
 DEFAULT_LIMIT_ID = "codex"
 #: Readings of one window whose reset times differ by up to this much are the same window
 #: (Codex's ``resets_at`` jitters by 1-3 s; the server may also move a reset a little).
@@ -69,7 +72,7 @@ def _window(raw: Any, slot: str, line_ts: float | None) -> UsageWindow | None:
         and type(minutes) is int
         and 0 < minutes <= _MAX_WINDOW_MINUTES
     ):
-        return UsageWindow(minutes, float(used), float(resets), slot)
+        return UsageWindow(minutes, float(used), _possible(float(resets), minutes, line_ts), slot)
     used = finite_number(raw.get("used_percent"))
     if used is None:
         # Tolerate a remaining-only window rather than inventing a value.
@@ -86,12 +89,25 @@ def _window(raw: Any, slot: str, line_ts: float | None) -> UsageWindow | None:
     minutes = raw.get("window_minutes")
     if minutes is None:
         minutes = raw.get("windowDurationMins")
+    window_minutes = _minutes(minutes)
     return UsageWindow(
-        window_minutes=_minutes(minutes),
+        window_minutes=window_minutes,
         used_percent=used,
-        resets_at=resets_at,
+        resets_at=_possible(resets_at, window_minutes, line_ts),
         slot=slot,
     )
+
+
+def _possible(resets_at: float | None, minutes: int | None, line_ts: float | None) -> float | None:
+    """``resets_at``, or None (not known) where it cannot be: later than a whole window
+    (and ``RESET_SLACK_S`` for a machine clock behind the server's) after the line that
+    carried it. One reading "resetting" in ten years had held the panel on it for the 7 days
+    of the history: every later reading, of a sooner reset, was taken for a late one."""
+    if resets_at is None or minutes is None or line_ts is None:
+        return resets_at
+    if resets_at - line_ts > minutes * 60 + RESET_SLACK_S:
+        return None
+    return resets_at
 
 
 def _flat_windows(raw: dict[str, Any], line_ts: float | None) -> list[UsageWindow]:

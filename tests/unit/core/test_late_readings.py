@@ -252,3 +252,35 @@ def test_an_early_reset_among_late_readings_is_one_reset(
     old, new = timeline(samples, 10080 * 60.0)
     assert old.used >= base
     assert new.used < 35
+
+
+def test_a_reading_that_resets_in_ten_years_does_not_hold_the_panel(
+    codex_home: CodexHome,
+) -> None:
+    """One reading whose 5h window "resets" ten years after its line (a damaged or hostile
+    log): every later reading, of a sooner reset, had been taken for a late one, and the
+    panel showed the impossible one ("resets in 3649d 23h") for the 7 days of the history.
+    Its reset is unknown now, and the newest reading is shown."""
+    reset = BASE + 4 * 3600
+    write_session(
+        codex_home,
+        A,
+        [Turn(BASE + 600, 1000, 40.0, resets_at=BASE + 10 * 365 * 86400)],
+        resets_at=None,
+        jitter=False,
+    )
+    turns = [
+        Turn(BASE + 900 + 300 * n, 1000, used, resets_at=reset)
+        for n, used in enumerate((45.0, 50.0, 60.0, 70.0))
+    ]
+    write_session(codex_home, B, turns, resets_at=None, jitter=False)
+    now = BASE + 2400
+    board = quota_dashboard(codex_home, now)
+    assert board.limits is not None
+    five = board.limits.windows[0]
+    assert five.used_percent == 70.0
+    assert five.resets_at is not None
+    assert abs(five.resets_at - reset) < 5
+    text, _report = _status(codex_home.root, now)
+    assert "30% left" in text
+    assert "3649d" not in text
