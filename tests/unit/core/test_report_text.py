@@ -35,11 +35,11 @@ def test_packing_keeps_every_part_and_wraps_between_them() -> None:
     assert packed(parts, "", "", 1) == parts
 
 
-def _home(tmp_path: Path, cwd: str, *, resets_at: int) -> Path:
+def _home(tmp_path: Path, cwd: str, *, resets_at: int, minutes: int = 300) -> Path:
     home = tmp_path / "home"
     folder = home / "sessions" / "2026" / "05" / "04"
     folder.mkdir(parents=True)
-    rate = r.limits((10.0, 300, resets_at), None)
+    rate = r.limits((10.0, minutes, resets_at), None)
     lines = [
         r.session_meta(BASE, SID, cwd=cwd),
         r.token_count(BASE + 1, r.usage(1000), r.usage(1000), rate),
@@ -89,7 +89,8 @@ def test_a_reset_days_away_fits_a_narrow_terminal(tmp_path: Path, width: int) ->
     """The reset under its bar, with its date ("resets in 2d 23h (08:00 on 7 May)": 49
     columns with its indent), had run past the edge of a 40-column terminal: its clock time
     goes under it. Only the bar lines, which cannot be cut, may be wider."""
-    home = _home(tmp_path, "/home/dev/shop", resets_at=int(BASE) + 3 * 86400)
+    # A weekly window (the only one of its account): a 5h one cannot reset days away.
+    home = _home(tmp_path, "/home/dev/shop", resets_at=int(BASE) + 3 * 86400, minutes=10080)
     text = render_text(
         CodexReader([home], max_age=None, clock=lambda: BASE + 60).refresh(), width=width
     )
