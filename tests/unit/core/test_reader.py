@@ -561,3 +561,47 @@ def test_a_flood_of_bare_lines_ends_the_search_for_limits_as_other_lines_do(
     assert snapshot.model == "gpt-5.3-codex"
     (scan,) = scans
     assert scan.bytes_read < 256 * 1024, scan.bytes_read
+
+
+def test_a_long_turn_s_model_is_found_without_decoding_every_line_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One session, its only ``turn_context`` at the top and 20,000 lines of work after (as
+    Codex 0.169 writes a long run): once the totals, the limits and a turn's start are
+    known, only a ``turn_context`` line can change what the scan gives, and the others are
+    passed over undecoded (every one had been, to the budget's 64 MiB: 5.6-6.4 s before the
+    window's first view on a 200,000-line log). The state is a forward parse's."""
+    now = BASE + 3000
+    lines = [r.session_meta(BASE, SID), r.turn_context(BASE + 1, model="gpt-5.5")]
+    total = 0
+    rate = r.limits((10.0, 300, int(BASE) + 3600), (20.0, 10080, int(BASE) + 86400))
+    for i in range(20_000):
+        at = BASE + 2 + i * 0.1
+        kind = i % 4
+        if kind == 0:
+            lines.append(r.exec_call(at, f"c{i}", "ls -la"))
+        elif kind == 1:
+            lines.append(r.call_output(at, f"c{i}", "x" * 200))
+        elif kind == 2:
+            total += 100
+            lines.append(r.token_count(at, r.usage(total, 0, 0), r.usage(100, 0, 0), rate))
+        elif i % 100 == 3:
+            lines.append(r.event(at, "task_started", turn_id=f"t{i}"))
+        else:
+            lines.append(r.assistant(at, "done " * 20, phase="commentary"))
+    path = tmp_path / "sessions" / f"rollout-2026-05-04T09-00-00-{SID}.jsonl"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join(lines) + "\n")
+    decoded: list[object] = []
+    parse = reader_module._parse_backward_line
+
+    def counted(line: Any, where: Path) -> Any:
+        decoded.append(line)
+        return parse(line, where)
+
+    monkeypatch.setattr(reader_module, "_parse_backward_line", counted)
+    snapshot = only(CodexReader([tmp_path], max_age=None, clock=lambda: now).refresh().snapshots)
+    assert snapshot.model == "gpt-5.5"
+    assert snapshot.session_total_tokens == total
+    assert fields(snapshot) == fields(forward_snapshot(path, now))
+    assert len(decoded) < 1_000  # of 20,002 lines
