@@ -163,11 +163,6 @@ class _BackwardGoals:
     other_limits: bool = False
     turn_boundary: bool = False
     counts_seen: set[tuple[bytes, bytes]] = field(default_factory=set)
-    #: Every goal but the model met (``met_but_the_model``): only a ``turn_context`` line
-    #: can change what the scan gives now, and the others are passed over undecoded. One
-    #: long turn (200,000 lines after its only ``turn_context``) had been decoded line by
-    #: line to the budget's 64 MiB, 5.6-6.4 s before the window's first view.
-    model_only: bool = False
     _count_key: tuple[bytes, bytes] | None = None
 
     def superseded(self, line: bytes | LongLine) -> bool:
@@ -177,8 +172,6 @@ class _BackwardGoals:
         self._count_key = None
         if isinstance(line, LongLine):
             return False
-        if self.model_only:
-            return not is_turn_context_line(line)
         if is_token_count_line(line):
             if not self.skip_duplicates:
                 return False
@@ -218,13 +211,9 @@ class _BackwardGoals:
         are settled), and the account's limits. When no limits at all appear near the end
         (API key, local model) the search for them gives up early; when only a model bucket
         was seen, it goes on to the budget, lest a model bucket stand for the account."""
-        return self.model and self.met_but_the_model(bytes_read)
-
-    def met_but_the_model(self, bytes_read: int) -> bool:
-        """``met``, the model aside."""
         if bytes_read <= self.whole_bytes:
             return False
-        if len(self.totals) < 2 or not self.turn_boundary:
+        if len(self.totals) < 2 or not self.model or not self.turn_boundary:
             return False
         if self.account_limits:
             return True
@@ -322,7 +311,6 @@ def load_session(
                 goals.note(record)
             if goals.met(lines.bytes_read):
                 break
-            goals.model_only = goals.met_but_the_model(lines.bytes_read)
         session.backward(False)
         if lines.stopped:
             raise Stopped
