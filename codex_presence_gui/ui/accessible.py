@@ -217,7 +217,7 @@ _keeper: _DescriptionKeeper | None = None
 
 def announce(widget: QWidget, message: str, *, urgent: bool = False) -> None:
     """Have screen readers say ``message`` now: what shows where the keyboard is not (an
-    export's result over the page's foot, a new notice, "Copied") is otherwise said to
+    export's result over the page's foot, a new notice) is otherwise said to
     nobody. ``urgent`` (a failure) is said at once, over what is being read; else in turn."""
     # Qt 6.8 and later (the app runs on 6.7, which has no announcements: nothing is said).
     announcement = getattr(QtGui, "QAccessibleAnnouncementEvent", None)
