@@ -146,10 +146,13 @@ class SettingsStore(QObject):
         error = None
         try:
             if self._broken_by_hand and os.path.lexists(self.path):
-                # Broken by hand: kept, as a broken file at start is, not saved over.
-                kept = keep_aside(self.path)
+                # Broken by hand: kept, as a broken file at start is, not saved over; what
+                # is no file to read (a FIFO put there) under the name such a one gets then.
+                readable = os.path.isfile(self.path)
+                kept = keep_aside(self.path, "corrupt" if readable else "unread")
                 if kept is not None:
-                    said = f"Your settings file could not be understood: it was kept as {kept}."
+                    why = "could not be understood" if readable else "could not be read"
+                    said = f"Your settings file {why}: it was kept as {kept}."
                     log.warning("%s", said)
                     self.told.emit(said, kept)
                 self._broken_by_hand = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -239,4 +240,23 @@ def test_a_settings_file_deleted_by_hand_keeps_the_settings_in_use(tmp_path: Pat
     assert not store.take_hand_edits()
     assert store.settings.theme == "dark"
     store.update(replace(store.settings, always_on_top=True))
+    assert json.loads(path.read_text())["theme"] == "dark"
+
+
+def test_a_fifo_put_in_place_of_the_settings_is_kept_aside_as_unread(tmp_path: Path) -> None:
+    """A FIFO put where the settings file was, while the app runs: never opened, said, and
+    moved aside under the name a file the app cannot read gets at start (``.unread-``), not
+    called a file that "could not be understood"."""
+    path = tmp_path / "settings.json"
+    store = SettingsStore(path)
+    store.update(Settings(theme="dark"))
+    told: list[str] = []
+    store.told.connect(lambda text, _file: told.append(text))
+    path.unlink()
+    os.mkfifo(path)
+    assert not store.take_hand_edits()
+    assert "not a regular file" in told[-1]
+    assert store.update(replace(store.settings, always_on_top=True)) is None
+    (kept,) = tmp_path.glob("settings.json.unread-*")
+    assert told[-1] == f"Your settings file could not be read: it was kept as {kept}."
     assert json.loads(path.read_text())["theme"] == "dark"
