@@ -6,6 +6,7 @@ Usage::
     uv run python bench/gui_bench.py first-scan [--corpus bench/.work/live400] [--size-mb 400]
     uv run python bench/gui_bench.py idle       [--seconds 60] [--sessions 10]
     uv run python bench/gui_bench.py usage-build [--usage-corpus bench/corpus/590mb] [--runs 3]
+    uv run python bench/gui_bench.py busy-history [--readings 33400] [--seconds 30]
     uv run python bench/gui_bench.py all
 
 latency: ten live sessions; a ``token_count`` line is appended to one of them at random
@@ -22,6 +23,13 @@ usage-build: the Usage page shown, the usage feed (as the app starts it) builds 
 nothing on a home (default: the 590 MB corpus of ``bench/usage_report.py``), in its worker
 thread and in this process; the child reports the time until the built view was shown, and
 the longest gap between the ticks of a 5 ms GUI timer until then (``all`` leaves it out).
+
+busy-history: a week of history with ``--readings`` limit readings (40 sessions one after
+another, a reading every few seconds) and one live session; once the history is shown, a
+line with usage and limits is appended to the live session every second for ``--seconds``;
+the child reports its CPU time over that span (percent of one core), the longest gap between
+the ticks of a 5 ms GUI timer and how many gaps passed 100 ms, and the median and worst time
+from an append to the sessions table holding it (``all`` leaves it out).
 
 idle: ten sessions that finished recently stay listed; the app runs for ``--seconds`` with its
 default 2 s poll; the child reports its CPU time (user + system) and peak RSS.
@@ -370,6 +378,138 @@ def _peak_rss_mb(usage: resource.struct_rusage) -> float:
     return usage.ru_maxrss / 1024
 
 
+HOUR = 3600.0
+
+
+def _week_limits(at: float, weekly_reset: float) -> dict[str, object]:
+    """Limits as an account that works all week would read them at ``at``: a 5 h window that
+    fills and resets, and a weekly one that resets at ``weekly_reset``."""
+    weekly_start = weekly_reset - 7 * 24 * HOUR
+    five_reset = weekly_start + (int((at - weekly_start) // (5 * HOUR)) + 1) * 5 * HOUR
+    five_used = min(100.0, float(int((at - (five_reset - 5 * HOUR)) / (5 * HOUR) * 90)))
+    weekly_used = min(100.0, float(int((at - weekly_start) / (7 * 24 * HOUR) * 80)))
+    return r.limits((five_used, 300, int(five_reset)), (weekly_used, 10080, int(weekly_reset)))
+
+
+def busy_history_home(root: Path, readings: int, sessions: int = 40) -> tuple[Path, float]:
+    """A week of ``readings`` usage lines with limits over ``sessions`` past sessions, and one
+    live session that the benchmark appends to: its path, and when the weekly window resets
+    (a day from now)."""
+    home = CodexHome(root)
+    now = time.time()
+    weekly_reset = now + 24 * HOUR
+    start = now - 7 * 24 * HOUR + HOUR
+    step = (now - 600 - start) / readings
+    per_session = readings // sessions
+    for number in range(sessions):
+        session_id = f"019de1a2-0000-7000-8000-{number:012d}"
+        first = start + number * per_session * step
+        lines = [r.session_meta(first - 2, session_id), r.turn_context(first - 1)]
+        total = 0
+        for line in range(per_session):
+            at = first + line * step
+            total += 2_000
+            lines.append(
+                r.token_count(at, r.usage(total), r.usage(2_000), _week_limits(at, weekly_reset))
+            )
+        home.write(session_id, lines, started=first - 2, mtime=first + per_session * step)
+    live_id = "019de1a2-0000-7000-8000-999999999999"
+    live = home.write(
+        live_id,
+        [r.session_meta(now - 300, live_id), r.turn_context(now - 299)],
+        started=now - 300,
+        mtime=now - 299,
+    )
+    return live, weekly_reset
+
+
+def child_busy_history(home: str, live: str, weekly_reset: float, seconds: float) -> None:
+    """In a child process: the app on a long history while one session writes each second."""
+    from codex_presence_gui.app import application
+    from codex_presence_gui.services.session_feed import SessionFeed
+    from codex_presence_gui.ui.main_window import MainWindow
+    from codex_presence_gui.viewmodels.session_table import SessionRole
+
+    app = application()
+    window = MainWindow()
+    feed = SessionFeed([Path(home)])
+    boards: list[object] = []
+
+    def on_dashboard(board: object) -> None:
+        window.show_dashboard(board)  # type: ignore[arg-type]
+        boards.append(board)
+
+    feed.dashboard_changed.connect(on_dashboard)
+    window.show()
+    feed.start()
+    assert _spin(app, lambda: any(getattr(b, "insights", None) for b in boards), 120)
+    _spin(app, lambda: False, 1)
+    model = window.model
+    live_id = Path(live).stem.split("-", 6)[-1]
+
+    def live_total() -> int | None:
+        for row in range(model.rowCount()):
+            snapshot = model.data(model.index(row, 0), SessionRole)
+            if snapshot.session_id == live_id:
+                return snapshot.session_total_tokens  # type: ignore[no-any-return]
+        return None
+
+    timer, ticks = _ticking_timer()
+    timer.start()
+    latencies = []
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
+    for step in range(int(seconds)):
+        moment = time.time()
+        total = 10_000 * (step + 1)
+        line = r.token_count(
+            moment, r.usage(total), r.usage(10_000), _week_limits(moment, weekly_reset)
+        )
+        begun = time.perf_counter()
+        with open(live, "ab") as handle:
+            handle.write(line.encode() + b"\n")
+        if not _spin(app, lambda t=total: live_total() == t, 10):
+            raise SystemExit(f"append {step} never reached the model")
+        latencies.append((time.perf_counter() - begun) * 1000)
+        _spin(app, lambda: False, max(0.0, started + step + 1 - time.perf_counter()))
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    timer.stop()
+    feed.stop()
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    history = next(b for b in reversed(boards) if getattr(b, "insights", None))
+    print(
+        json.dumps(
+            {
+                "seconds": elapsed,
+                "cpu_percent_of_one_core": cpu / elapsed * 100,
+                "longest_stall_ms": max(gaps) * 1000,
+                "stalls_over_100ms": sum(gap > 0.1 for gap in gaps),
+                "append_to_model_ms_median": statistics.median(latencies),
+                "append_to_model_ms_max": max(latencies),
+                "history_files": history.insights.history_files,  # type: ignore[attr-defined]
+            }
+        )
+    )
+
+
+def bench_busy_history(readings: int, seconds: float) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp:
+        live, weekly_reset = busy_history_home(Path(tmp), readings)
+        out = subprocess.run(
+            [
+                *(sys.executable, __file__, "_child-busy-history", tmp, str(live)),
+                *(str(weekly_reset), str(seconds)),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "CODEX_PRESENCE_BASE_DIR": tmp + "-base"},
+        ).stdout
+    return {"readings": readings, **json.loads(out.strip().splitlines()[-1])}
+
+
 def bench_idle(seconds: float, sessions: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         live_home(Path(tmp), sessions, finished=True)
@@ -387,8 +527,8 @@ def main() -> None:
     parser.add_argument(
         "what",
         choices=[
-            *("latency", "first-scan", "idle", "usage-build", "all"),
-            *("_child-first-scan", "_child-idle", "_child-usage-build"),
+            *("latency", "first-scan", "idle", "usage-build", "busy-history", "all"),
+            *("_child-first-scan", "_child-idle", "_child-usage-build", "_child-busy-history"),
         ],
     )
     parser.add_argument("args", nargs="*")
@@ -399,12 +539,18 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--usage-corpus", type=Path, default=ROOT / "bench" / "corpus" / "590mb")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--readings", type=int, default=33_400)
     options = parser.parse_args()
     if options.what == "_child-first-scan":
         child_first_scan(options.args[0], float(options.args[1]), len(options.args) > 2)
         return
     if options.what == "_child-idle":
         child_idle(options.args[0], float(options.args[1]))
+        return
+    if options.what == "_child-busy-history":
+        child_busy_history(
+            options.args[0], options.args[1], float(options.args[2]), float(options.args[3])
+        )
         return
     if options.what == "_child-usage-build":
         child_usage_build(options.args[0], options.args[1])
@@ -418,6 +564,9 @@ def main() -> None:
         results["idle"] = bench_idle(options.seconds, options.sessions)
     if options.what == "usage-build":
         results["usage_build"] = bench_usage_build(options.usage_corpus, options.runs)
+    if options.what == "busy-history":
+        seconds = options.seconds if "--seconds" in sys.argv else 30
+        results["busy_history"] = bench_busy_history(options.readings, seconds)
     print(json.dumps(results, indent=2))
 
 
