@@ -157,9 +157,18 @@ class Sample(NamedTuple):
 def samples_by_window(readings: Sequence[Reading]) -> dict[WindowKey, list[Sample]]:
     """Every reading's windows, grouped by window and kept in time order (one pass)."""
     grouped: dict[WindowKey, list[Sample]] = {}
-    # Readings name a handful of windows, hundreds of thousands of times over a week of many
-    # sessions: each distinct window's key is worked out once.
-    keys: dict[tuple[str, int | None, str], WindowKey] = {}
+    _group_into(grouped, {}, readings)
+    return grouped
+
+
+def _group_into(
+    grouped: dict[WindowKey, list[Sample]],
+    keys: dict[tuple[str, int | None, str], WindowKey],
+    readings: Sequence[Reading],
+) -> None:
+    """Add ``readings``' windows to ``grouped``; ``keys`` keeps each distinct window's key, as
+    readings name a handful of windows hundreds of thousands of times over a week of many
+    sessions."""
     for reading in readings:
         limit_id = reading.limits.limit_id
         for window in reading.limits.windows:
@@ -169,7 +178,6 @@ def samples_by_window(readings: Sequence[Reading]) -> dict[WindowKey, list[Sampl
             if key is None:
                 key = keys[raw] = window_key(limit_id, window)
             grouped.setdefault(key, []).append(sample)
-    return grouped
 
 
 def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period, ...]:
@@ -179,105 +187,198 @@ def timeline(samples: Sequence[Sample], length_s: float | None) -> tuple[Period,
     once it is known not to be a late reading (``_fell``); until then, and when a reading
     that must be newer is back at the old use, the highest use seen stands.
     """
-    periods: list[Period] = []
-    points: list[Point] = []
-    seen: list[float] = []
-    sessions: set[str] = set()
-    resets_at: float | None = None
-    new_window_after = max((length_s or DEFAULT_WINDOW_S) / 2, RESET_TOLERANCE_S)
-    last_said: dict[str, tuple[float, float | None]] = {}
-    # When each session last said something new: its next request was sent after that line
-    # was written, so its next reading was read after it.
-    heard: dict[str, float] = {}
-    held_until = 0.0
-    early_top: float | None = None  # the use the period before reached, if it reset early
-    # The sessions whose newest line says a value set aside as late, and that line's time.
-    late: dict[str, float] = {}
-    for index, reading in enumerate(samples):
-        window = reading.window
-        used = clamp_percent(window.used_percent)
-        reset = window.resets_at
-        if reset is not None and reset < reading.at - RESET_TOLERANCE_S:
-            # A window that had already ended when the line was written: Codex repeats the
-            # last known limits with new usage, so this is an old reading, not a new one.
-            continue
-        said = last_said.get(reading.session_id)
-        last_said[reading.session_id] = (used, reset)
-        if said is not None and said[0] == used and _same_reset(said[1], reset):
-            # The session repeating what it last said (a usage line carries the limits known
-            # before it): no news, and its time is not when the value was read; but the value
-            # held until about then, if it is the newest one (of this window, not a late
-            # reading of the one before).
-            late_one = (
-                reset is not None and resets_at is not None and resets_at - reset > new_window_after
-            )
-            if points and used == points[-1].used and not late_one:
-                held_until = max(held_until, reading.at)
-            if reading.session_id in late:
-                late[reading.session_id] = reading.at  # the late value, said again
-            continue
-        read_after = _read_after(heard.get(reading.session_id), reading.at)
-        heard[reading.session_id] = reading.at
-        if (
-            early_top is not None
-            and read_after < points[0].at
-            and used > early_top - RESET_DROP_POINTS
-            and used >= points[-1].used + RESET_DROP_POINTS
-            and _same_reset(reset, resets_at)
+    fold = TimelineFold(length_s)
+    fold.feed(samples)
+    return fold.periods()
+
+
+class TimelineFold:
+    """``timeline`` as a fold that can be fed more samples: a week of readings is gone over
+    once, and each refresh adds only the new ones.
+
+    Every step depends only on the samples before it and on the answer of ``_fell``, which
+    looks at later samples; an answer given for want of later samples (``undecided``) may
+    change once more arrive, so ``feed`` then goes back to the state before the batch that
+    asked it (kept as ``_settled``) and goes over the samples from there.
+    """
+
+    def __init__(self, length_s: float | None) -> None:
+        self.length_s = length_s
+        self.fed = 0  # how many samples the state has taken in
+        self.undecided = False  # a fall in the samples fed was judged for want of later ones
+        self._closed: list[Period] = []
+        self._points: list[Point] = []
+        self._seen: list[float] = []
+        self._sessions: set[str] = set()
+        self._resets_at: float | None = None
+        self._last_said: dict[str, tuple[float, float | None]] = {}
+        # When each session last said something new: its next request was sent after that
+        # line was written, so its next reading was read after it.
+        self._heard: dict[str, float] = {}
+        self._held_until = 0.0
+        # The use the period before reached, if it reset early.
+        self._early_top: float | None = None
+        # The sessions whose newest line says a value set aside as late, and that line's time.
+        self._late: dict[str, float] = {}
+        self._settled: TimelineFold | None = None
+
+    def _copy(self) -> TimelineFold:
+        twin = TimelineFold(self.length_s)
+        twin.fed, twin.undecided = self.fed, self.undecided
+        twin._closed, twin._points, twin._seen = [*self._closed], [*self._points], [*self._seen]
+        twin._sessions, twin._resets_at = {*self._sessions}, self._resets_at
+        twin._last_said, twin._heard = dict(self._last_said), dict(self._heard)
+        twin._held_until, twin._early_top = self._held_until, self._early_top
+        twin._late = dict(self._late)
+        return twin
+
+    def _restore(self, other: TimelineFold) -> None:
+        for name in (
+            *("fed", "undecided", "_closed", "_points", "_seen", "_sessions", "_resets_at"),
+            *("_last_said", "_heard", "_held_until", "_early_top", "_late"),
         ):
-            # Back up to the old use in a reading that may have been read before the early
-            # reset (its session not heard since, its line less than 20 minutes after the
-            # first reading of the new window): its reply to a request sent before the reset,
-            # logged late. Taken as a rise, the next reading of the new window would look
-            # like a second reset. At most one per session: its next request was sent after.
-            late[reading.session_id] = reading.at
-            continue
-        late.pop(reading.session_id, None)
-        if points:
-            ended = resets_at is not None and reading.at > resets_at + RESET_TOLERANCE_S
-            moved_on = (
-                reset is not None and resets_at is not None and reset - resets_at > new_window_after
-            )
-            if reset is not None and resets_at is not None and resets_at - reset > new_window_after:
-                late[reading.session_id] = reading.at
-                continue  # a late reading of the previous window, logged out of order
-            dropped = used <= points[-1].used - RESET_DROP_POINTS
-            if (
-                dropped
-                and not (ended or moved_on)
-                and not _fell(
-                    samples,
-                    index,
-                    read_after,
-                    points,
-                    resets_at,
-                    new_window_after,
-                    last_said,
-                    heard,
+            setattr(self, name, getattr(other, name))
+
+    def feed(self, samples: Sequence[Sample]) -> None:
+        """Take in ``samples[self.fed:]``: ``samples`` is the sequence fed before, grown at its
+        end (in time order)."""
+        if self.fed >= len(samples):
+            return  # nothing new: the same answers
+        if self.undecided:
+            assert self._settled is not None
+            self._restore(self._settled._copy())  # kept: the batch may be undecided again
+        else:
+            self._settled = self._copy()
+        self._feed(samples, self.fed)
+
+    def _feed(self, samples: Sequence[Sample], start: int) -> None:
+        # The state in locals: the loop runs a week of readings on a first view.
+        length_s = self.length_s
+        periods, points, seen = self._closed, self._points, self._seen
+        sessions, resets_at = self._sessions, self._resets_at
+        last_said, heard, late = self._last_said, self._heard, self._late
+        held_until, early_top = self._held_until, self._early_top
+        undecided = self.undecided
+        new_window_after = max((length_s or DEFAULT_WINDOW_S) / 2, RESET_TOLERANCE_S)
+        for index in range(start, len(samples)):
+            reading = samples[index]
+            window = reading.window
+            used = clamp_percent(window.used_percent)
+            reset = window.resets_at
+            if reset is not None and reset < reading.at - RESET_TOLERANCE_S:
+                # A window that had already ended when the line was written: Codex repeats the
+                # last known limits with new usage, so this is an old reading, not a new one.
+                continue
+            said = last_said.get(reading.session_id)
+            last_said[reading.session_id] = (used, reset)
+            if said is not None and said[0] == used and _same_reset(said[1], reset):
+                # The session repeating what it last said (a usage line carries the limits known
+                # before it): no news, and its time is not when the value was read; but the value
+                # held until about then, if it is the newest one (of this window, not a late
+                # reading of the one before).
+                late_one = (
+                    reset is not None
+                    and resets_at is not None
+                    and resets_at - reset > new_window_after
                 )
+                if points and used == points[-1].used and not late_one:
+                    held_until = max(held_until, reading.at)
+                if reading.session_id in late:
+                    late[reading.session_id] = reading.at  # the late value, said again
+                continue
+            read_after = _read_after(heard.get(reading.session_id), reading.at)
+            heard[reading.session_id] = reading.at
+            if (
+                early_top is not None
+                and read_after < points[0].at
+                and used > early_top - RESET_DROP_POINTS
+                and used >= points[-1].used + RESET_DROP_POINTS
+                and _same_reset(reset, resets_at)
             ):
-                # Perhaps a late reading, lower than newer ones (a reply to a request answered
-                # a while ago): no reset is announced on it, and the highest use stands.
+                # Back up to the old use in a reading that may have been read before the early
+                # reset (its session not heard since, its line less than 20 minutes after the
+                # first reading of the new window): its reply to a request sent before the reset,
+                # logged late. Taken as a rise, the next reading of the new window would look
+                # like a second reset. At most one per session: its next request was sent after.
                 late[reading.session_id] = reading.at
-                dropped = False
-            if ended or moved_on or dropped:
-                # An early reset keeps the reset time: what the window had reached tells a
-                # late reading of it from the new window.
-                early_top = points[-1].used if dropped and not (ended or moved_on) else None
-                periods.append(_period(resets_at, length_s, points, seen, sessions, held_until))
-                points, seen, sessions = [], [], set()
-                held_until = 0.0
-        seen.append(reading.at)
-        sessions.add(reading.session_id)
-        if reset is not None:
-            resets_at = reset  # the newest report wins: the server may move a reset
-        elif not points:
-            resets_at = None
-        if not points or used > points[-1].used:
-            points.append(Point(reading.at, used, reading.session_id))
-    if points:
-        periods.append(_period(resets_at, length_s, points, seen, sessions, held_until, late))
-    return tuple(periods)
+                continue
+            late.pop(reading.session_id, None)
+            if points:
+                ended = resets_at is not None and reading.at > resets_at + RESET_TOLERANCE_S
+                moved_on = (
+                    reset is not None
+                    and resets_at is not None
+                    and reset - resets_at > new_window_after
+                )
+                if (
+                    reset is not None
+                    and resets_at is not None
+                    and resets_at - reset > new_window_after
+                ):
+                    late[reading.session_id] = reading.at
+                    continue  # a late reading of the previous window, logged out of order
+                dropped = used <= points[-1].used - RESET_DROP_POINTS
+                if (
+                    dropped
+                    and not (ended or moved_on)
+                    and not (
+                        told := _fell(
+                            samples,
+                            index,
+                            read_after,
+                            points,
+                            resets_at,
+                            new_window_after,
+                            last_said,
+                            heard,
+                        )
+                    )
+                ):
+                    if told is None:
+                        undecided = True
+                    # Perhaps a late reading, lower than newer ones (a reply to a request answered
+                    # a while ago): no reset is announced on it, and the highest use stands.
+                    late[reading.session_id] = reading.at
+                    dropped = False
+                if ended or moved_on or dropped:
+                    # An early reset keeps the reset time: what the window had reached tells a
+                    # late reading of it from the new window.
+                    early_top = points[-1].used if dropped and not (ended or moved_on) else None
+                    periods.append(_period(resets_at, length_s, points, seen, sessions, held_until))
+                    points, seen, sessions = [], [], set()
+                    held_until = 0.0
+            seen.append(reading.at)
+            sessions.add(reading.session_id)
+            if reset is not None:
+                resets_at = reset  # the newest report wins: the server may move a reset
+            elif not points:
+                resets_at = None
+            if not points or used > points[-1].used:
+                points.append(Point(reading.at, used, reading.session_id))
+        self.fed = len(samples)
+        self.undecided = undecided
+        self._points, self._seen, self._sessions, self._resets_at = (
+            points,
+            seen,
+            sessions,
+            resets_at,
+        )
+        self._held_until, self._early_top = held_until, early_top
+
+    def periods(self) -> tuple[Period, ...]:
+        """The periods of the samples fed, oldest first."""
+        if not self._points:
+            return tuple(self._closed)
+        current = _period(
+            self._resets_at,
+            self.length_s,
+            self._points,
+            self._seen,
+            self._sessions,
+            self._held_until,
+            self._late,
+        )
+        return (*self._closed, current)
 
 
 def _read_after(heard: float | None, at: float) -> float:
@@ -303,7 +404,7 @@ def _fell(
     new_window_after: float,
     last_said: Mapping[str, tuple[float, float | None]],
     heard: Mapping[str, float],
-) -> bool:
+) -> bool | None:
     """Whether the fall of ``samples[index]`` is known to be an early reset: a reading that
     must have been read after a higher one (logged before it was read) is lower by
     ``RESET_DROP_POINTS`` or more, this one or a later one.
@@ -314,7 +415,7 @@ def _fell(
     ``LATE_READING_S``) decide nothing unless they prove the fall themselves. With nothing
     decided by the last sample, or by the window's end, the fall is not taken for a reset:
     the readings read later will tell, at the latest the first one logged ``LATE_READING_S``
-    after it.
+    after it. That answer, given for want of later samples, is None (false, but not final).
     """
     drop = samples[index]
     used = clamp_percent(drop.window.used_percent)
@@ -349,7 +450,7 @@ def _fell(
         before = _use_read_by(points, after)
         if before is not None and value <= before - RESET_DROP_POINTS:
             return True
-    return False
+    return None
 
 
 def _same_reset(first: float | None, second: float | None) -> bool:
@@ -462,9 +563,13 @@ class Attribution:
 class UsageIndex:
     """The history's usage events, searchable by time."""
 
-    def __init__(self, usage: Sequence[Usage]) -> None:
+    def __init__(self, usage: Sequence[Usage], times: list[float] | None = None) -> None:
         self.usage = usage
-        self.times = [event.at for event in usage]
+        self.times = [event.at for event in usage] if times is None else times
+
+    def grown(self, usage: Sequence[Usage]) -> UsageIndex:
+        """The index of ``usage``: this index's events followed by new ones."""
+        return UsageIndex(usage, self.times + [event.at for event in usage[len(self.times) :]])
 
     def between(self, start: float, end: float) -> Sequence[Usage]:
         """Events with ``start < at <= end``."""
@@ -494,49 +599,71 @@ def attribute(
     the window began within the history (after ``known_since``) and local sessions used tokens
     before that reading; otherwise where it came from is not known, and it is left out.
     """
-    shares: dict[str, float] = {}
-    unexplained: list[Unexplained] = []
-    from_start = period.start is not None and period.start >= known_since
-    if from_start and period.start is not None:
-        previous_used, previous_rise_at = 0.0, period.start
-        points = period.points
-    else:
-        previous_used, previous_rise_at = period.points[0].used, period.points[0].at
-        points = period.points[1:]
-    for position, point in enumerate(points):
-        rise = point.used - previous_used
-        seen_before = bisect.bisect_left(period.seen, point.at) - 1
-        last_seen = period.seen[seen_before] if seen_before >= 0 else previous_rise_at
-        recent = _local(index, last_seen, point.at)
-        quiet = not recent and point.at - last_seen >= IDLE_GAP_S
-        events = [] if quiet else _local(index, previous_rise_at, point.at)
-        if not account_bucket:
-            events = [event for event in events if event.session_id in period.sessions]
-        tokens = sum(event.tokens for event in events)
-        if tokens > 0:
-            for event in events:
-                shares[event.session_id] = (
-                    shares.get(event.session_id, 0.0) + rise * event.tokens / tokens
-                )
-        elif events and rise > 0:
-            # Only requests whose tokens were not logged (limit-only lines: failed calls,
-            # compactions) came before this rise: it is their sessions' use, in equal parts,
-            # as nothing says how much each spent.
-            requesters = sorted({event.session_id for event in events})
-            for session_id in requesters:
-                shares[session_id] = shares.get(session_id, 0.0) + rise / len(requesters)
-        elif rise > 0 and not (from_start and position == 0):
-            unexplained.append(Unexplained(rise, last_seen, point.at))
-        previous_used, previous_rise_at = point.used, point.at
-    ranked = tuple(sorted(shares.items(), key=lambda item: (-item[1], item[0])))
-    fastest = None
-    if (
-        len(ranked) >= 2
-        and ranked[0][1] >= FAST_MIN_POINTS
-        and ranked[0][1] >= FAST_FACTOR * ranked[1][1]
-    ):
-        fastest = ranked[0][0]
-    return Attribution(ranked, tuple(unexplained), fastest)
+    tally = ShareTally(period, known_since)
+    tally.add(period, index, account_bucket=account_bucket)
+    return tally.result()
+
+
+class ShareTally:
+    """``attribute``'s sums, point by point: the live window adds the current period's new
+    rises to them instead of sharing out the whole week again at every refresh."""
+
+    def __init__(self, period: Period, known_since: float) -> None:
+        self.known_since = known_since
+        self.from_start = period.start is not None and period.start >= known_since
+        self.shares: dict[str, float] = {}
+        self.unexplained: list[Unexplained] = []
+        if self.from_start and period.start is not None:
+            self.previous_used, self.previous_rise_at = 0.0, period.start
+            self.done = 0  # the points gone over
+        else:
+            self.previous_used, self.previous_rise_at = period.points[0].used, period.points[0].at
+            self.done = 1
+
+    def add(self, period: Period, index: UsageIndex, *, account_bucket: bool) -> None:
+        """Share out the rises of ``period``'s points not gone over yet."""
+        shares, from_start = self.shares, self.from_start
+        previous_used, previous_rise_at = self.previous_used, self.previous_rise_at
+        for position in range(self.done, len(period.points)):
+            point = period.points[position]
+            rise = point.used - previous_used
+            seen_before = bisect.bisect_left(period.seen, point.at) - 1
+            last_seen = period.seen[seen_before] if seen_before >= 0 else previous_rise_at
+            recent = _local(index, last_seen, point.at)
+            quiet = not recent and point.at - last_seen >= IDLE_GAP_S
+            events = [] if quiet else _local(index, previous_rise_at, point.at)
+            if not account_bucket:
+                events = [event for event in events if event.session_id in period.sessions]
+            tokens = sum(event.tokens for event in events)
+            if tokens > 0:
+                for event in events:
+                    shares[event.session_id] = (
+                        shares.get(event.session_id, 0.0) + rise * event.tokens / tokens
+                    )
+            elif events and rise > 0:
+                # Only requests whose tokens were not logged (limit-only lines: failed calls,
+                # compactions) came before this rise: it is their sessions' use, in equal
+                # parts, as nothing says how much each spent.
+                requesters = sorted({event.session_id for event in events})
+                for session_id in requesters:
+                    shares[session_id] = shares.get(session_id, 0.0) + rise / len(requesters)
+            elif rise > 0 and not (from_start and position == 0):
+                self.unexplained.append(Unexplained(rise, last_seen, point.at))
+            previous_used, previous_rise_at = point.used, point.at
+        self.previous_used, self.previous_rise_at = previous_used, previous_rise_at
+        self.done = max(self.done, len(period.points))
+
+    def result(self) -> Attribution:
+        """The shares so far, largest first, and the session that burns much faster."""
+        ranked = tuple(sorted(self.shares.items(), key=lambda item: (-item[1], item[0])))
+        fastest = None
+        if (
+            len(ranked) >= 2
+            and ranked[0][1] >= FAST_MIN_POINTS
+            and ranked[0][1] >= FAST_FACTOR * ranked[1][1]
+        ):
+            fastest = ranked[0][0]
+        return Attribution(ranked, tuple(self.unexplained), fastest)
 
 
 def _local(index: UsageIndex, start: float, end: float) -> Sequence[Usage]:
@@ -587,37 +714,101 @@ class Insights:
 
 
 class InsightsCache:
-    """Keeps what depends on the history alone (timelines and shares) while the history is
-    the same object, so that a refresh with nothing new recomputes only the pace."""
+    """Keeps what depends on the history alone from one refresh to the next: each window's
+    timeline goes on from where it was when the history only grew at its end (as it does
+    while sessions write), and the timelines and shares are kept while the history is the
+    same object, so that a refresh with nothing new recomputes only the pace."""
 
     def __init__(self) -> None:
         self._history: UsageHistory | None = None
         self._grouped: dict[WindowKey, list[Sample]] = {}
-        self._index: UsageIndex | None = None
+        self._keys: dict[tuple[str, int | None, str], WindowKey] = {}
+        self._folds: dict[WindowKey, TimelineFold] = {}
+        self._index = UsageIndex(())
+        self._index_made = 0  # counts the indexes made anew (not grown from the one before)
         self._parts: dict[
             tuple[WindowKey, bool], tuple[tuple[Period, ...], Attribution | None]
         ] = {}
+        # Each window's shares of its current period, with that period, the index they were
+        # made from (which one and how many events it held).
+        self._tallies: dict[tuple[WindowKey, bool], tuple[ShareTally, Period, int, int]] = {}
+
+    def _take(self, history: UsageHistory) -> None:
+        """Bring the samples and the usage index up to ``history``."""
+        previous = self._history
+        self._history = history
+        self._parts = {}
+        old = previous.readings if previous is not None else ()
+        if old and _grown(old, history.readings):
+            _group_into(self._grouped, self._keys, history.readings[len(old) :])
+        else:
+            # Readings left the span or came in out of order: the timelines start again.
+            self._grouped, self._folds = {}, {}
+            _group_into(self._grouped, self._keys, history.readings)
+        if previous is not None and _grown(previous.usage, history.usage):
+            self._index = self._index.grown(history.usage)
+        else:
+            self._index = UsageIndex(history.usage)
+            self._index_made += 1
 
     def parts(
         self, history: UsageHistory, key: WindowKey, length_s: float | None, account: bool
     ) -> tuple[tuple[Period, ...], Attribution | None]:
         """The periods and the attribution of one window."""
-        if history is not self._history or self._index is None:
-            self._history = history
-            self._grouped = samples_by_window(history.readings)
-            self._index = UsageIndex(history.usage)
-            self._parts = {}
+        if history is not self._history:
+            self._take(history)
         found = self._parts.get((key, account))
         if found is None:
-            periods = timeline(self._grouped.get(key, ()), length_s)
+            fold = self._folds.get(key)
+            if fold is None or fold.length_s != length_s:
+                fold = self._folds[key] = TimelineFold(length_s)
+            fold.feed(self._grouped.get(key, ()))
+            periods = fold.periods()
             current = periods[-1] if periods else None
             attribution = (
-                attribute(current, self._index, account_bucket=account, known_since=history.since)
-                if current is not None
-                else None
+                self._shares(key, account, current, history.since) if current is not None else None
             )
             found = self._parts[(key, account)] = (periods, attribution)
         return found
+
+    def _shares(self, key: WindowKey, account: bool, period: Period, since: float) -> Attribution:
+        """``attribute(period, …)``, going on from the shares of the refresh before when only
+        new rises can change them: the same period grown at its end, and no usage new to the
+        index at or before the last rise shared out."""
+        index = self._index
+        kept = self._tallies.get((key, account))
+        if kept is not None:
+            tally, before, made, events = kept
+            if not (
+                made == self._index_made
+                and tally.known_since == since
+                and _grown_period(before, period, account)
+                and (events == len(index.times) or index.times[events] > before.points[-1].at)
+            ):
+                kept = None
+        if kept is None:
+            tally = ShareTally(period, since)
+        tally.add(period, index, account_bucket=account)
+        self._tallies[(key, account)] = (tally, period, self._index_made, len(index.times))
+        return tally.result()
+
+
+def _grown_period(before: Period, after: Period, account: bool) -> bool:
+    """Whether ``after`` is ``before`` with more readings: the same start, its points and
+    reading times followed by more (and, for a model's bucket, whose shares count only the
+    sessions that reported it, the same sessions)."""
+    return (
+        after.start == before.start
+        and _grown(before.points, after.points)
+        and _grown(before.seen, after.seen)
+        and (account or after.sessions == before.sessions)
+    )
+
+
+def _grown(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
+    """Whether ``new`` is ``old`` with more at its end (compared item by item in C: an item
+    of both histories is the same object, so each comparison is an identity check)."""
+    return len(new) >= len(old) and new[: len(old)] == old
 
 
 def build_insights(
