@@ -46,6 +46,11 @@ from codex_presence_gui.core.tail import (
 
 HISTORY_DAYS = 7
 HISTORY_SECONDS = HISTORY_DAYS * 86400
+#: The history's oldest moment moves on in steps of this much, not with the clock: a start
+#: that moved at every write (a monthly window, one without a reset time) made the history
+#: lose a reading at its front each time, and its insights were made again from the whole
+#: week instead of going on from the refresh before.
+FLOOR_STEP_S = 3600
 #: How far back one file is read for its history (a session of a week is far smaller).
 HISTORY_BUDGET_BYTES = 256 * 1024 * 1024
 #: The search for a file's first line in the span stops within this many bytes of it.
@@ -286,6 +291,12 @@ def scan_history(
     return complete, identity
 
 
+def history_floor(now: float, span: float = HISTORY_SECONDS) -> float:
+    """The oldest moment a history of ``span`` seconds keeps at ``now``: ``now - span``,
+    moved back to a whole step (up to ``FLOOR_STEP_S`` more)."""
+    return (now - span) // FLOOR_STEP_S * FLOOR_STEP_S
+
+
 class HistoryReader:
     """Keeps ``UsageHistory`` of the last ``days`` current across refreshes.
 
@@ -327,7 +338,7 @@ class HistoryReader:
                 are, not read again.
         """
         now = self._clock()
-        floor = now - self.span
+        floor = history_floor(now, self.span)
         since = floor if since is None else min(max(since, floor), now)
         if self._scanned_from is not None and since < self._scanned_from - RESCAN_SLACK_S:
             # More is needed than was kept (a new window reaching further back): read again.

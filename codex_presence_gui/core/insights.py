@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from codex_presence_gui.core.history import (
-    HISTORY_SECONDS,
     RESCAN_SLACK_S,
     Reading,
     Usage,
     UsageHistory,
+    history_floor,
 )
 from codex_presence_gui.core.limits import RESET_TOLERANCE_S
 from codex_presence_gui.core.models import (
@@ -60,9 +60,9 @@ def needed_since(buckets: Sequence[LimitSnapshot], now: float) -> float:
                 continue  # over: nothing to estimate until the next reading
             minutes = canonical_window_minutes(window.window_minutes)
             if window.resets_at is None or not minutes:
-                return now - HISTORY_SECONDS
+                return history_floor(now)
             starts.append(window.resets_at - minutes * 60 - RESCAN_SLACK_S)
-    return max(min(starts), now - HISTORY_SECONDS) if starts else now
+    return max(min(starts), history_floor(now)) if starts else now
 
 
 class WindowKey(NamedTuple):

@@ -180,3 +180,43 @@ def test_shares_kept_from_refresh_to_refresh_are_the_shares_made_afresh(
         buckets = [r.limits for r in {r.limits.limit_id: r for r in history.readings}.values()]
         kept = build_insights(history, buckets, at, cache)
         assert kept.windows == build_insights(history, buckets, at).windows
+
+
+def test_a_history_whose_start_follows_the_clock_goes_on_from_the_refresh_before(
+    codex_home: CodexHome,
+) -> None:
+    """A monthly window starts before the seven days kept, so the history reaches back seven
+    days from now. Its start moves on in whole hours, not with each write: readings a minute
+    apart at its far end had left it one per write, and each write made the week's insights
+    again (30 of 30 writes, 33-52 ms each on a week of 10,080 readings)."""
+    from codex_presence_gui.core.insights import needed_since
+
+    a, b = "019d0000-0000-7000-8000-00000000000a", "019d0000-0000-7000-8000-00000000000b"
+    now = 1_780_000_000 // 3600 * 3600 + 100.0  # just after a whole hour
+    reset = int(now + 10 * 86400)
+
+    def line(at: float, total: int, used: float) -> str:
+        limits = r.limits((used, 43200, reset), None)
+        return r.token_count(at, r.usage(total), r.usage(1000), limits)
+
+    week_ago = now - 7 * 86400
+    lines = [r.session_meta(week_ago - 1800, a)]
+    lines += [line(week_ago - 1800 + n * 60, 1000 * (n + 1), 1 + n / 2) for n in range(90)]
+    codex_home.write(a, lines, started=week_ago - 1800, mtime=week_ago + 1800)
+    path = codex_home.write(b, [r.session_meta(now - 30, b)], started=now - 30, mtime=now - 30)
+    clock = [now]
+    history = HistoryReader(clock=lambda: clock[0])
+    files = discover([codex_home.root]).files
+    current = history.refresh(files)
+    cache = InsightsCache()
+    folds = []  # kept: an id() could be a dropped fold's again
+    for step in range(10):
+        clock[0] = now + step * 60
+        codex_home.append(path, [line(clock[0], 1000 * (step + 1), 50 + step)], mtime=clock[0])
+        buckets = [current.readings[-1].limits]
+        current = history.refresh(since=needed_since(buckets, clock[0]))
+        kept = build_insights(current, buckets, clock[0], cache)
+        assert kept.windows == build_insights(current, buckets, clock[0]).windows
+        folds.append(next(iter(cache._folds.values())))
+    assert all(fold is folds[0] for fold in folds)
+    assert current.readings[0].at < week_ago + 60  # the far end still there
