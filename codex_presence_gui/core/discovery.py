@@ -435,7 +435,7 @@ class Discovery:
     """What a walk of the homes found."""
 
     # A plain class: a repeat ``report`` walks the homes without importing dataclasses.
-    __slots__ = ("errors", "files", "missing_homes", "sessionless", "unsearched")
+    __slots__ = ("by_text", "errors", "files", "missing_homes", "sessionless", "unsearched")
 
     def __init__(
         self,
@@ -451,6 +451,8 @@ class Discovery:
         self.unsearched: list[str] = []
         #: The homes that are there but hold no ``sessions`` folder (deleted, or not made yet).
         self.sessionless: list[Path] = []
+        #: ``files`` by their paths' text: the next walk takes over what did not change.
+        self.by_text: dict[str, RolloutFile] = {}
 
     def __repr__(self) -> str:
         return (
@@ -643,8 +645,15 @@ def _holds(target: os.stat_result, folder: str) -> bool:
         here = parent
 
 
-def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discovery:
-    """Walk every home; a plain ``.jsonl`` hides a ``.jsonl.zst`` of the same name."""
+def discover(
+    homes: Sequence[Path], *, include_archived: bool = True, previous: Discovery | None = None
+) -> Discovery:
+    """Walk every home; a plain ``.jsonl`` hides a ``.jsonl.zst`` of the same name.
+
+    ``previous``, the walk before (of the same homes), lends its entries: a file found again
+    keeps its path object, and its entry when nothing changed. The live window walks every
+    10 s, and making 20,000 old files' paths again had been two thirds of each walk's time.
+    """
     from pathlib import Path
 
     found = Discovery()
@@ -655,8 +664,18 @@ def discover(homes: Sequence[Path], *, include_archived: bool = True) -> Discove
         include_archived=include_archived,
         unsearched=found.unsearched,
     )
-    for path, stat, home, archived in walked:
-        found.files.append(RolloutFile(Path(path), stat, home, archived))
+    before = previous.by_text if previous is not None else {}
+    by_text = found.by_text
+    for text, stat, home, archived in walked:
+        known = before.get(text)
+        if known is None:
+            rollout = RolloutFile(Path(text), stat, home, archived)
+        elif known.stat == stat and known.home is home and known.archived is archived:
+            rollout = known
+        else:
+            rollout = RolloutFile(known.path, stat, home, archived)
+        found.files.append(rollout)
+        by_text[text] = rollout
     missing = set(found.missing_homes)
     found.sessionless = [
         home for home in homes if home not in missing and not has_sessions_folder(str(home))

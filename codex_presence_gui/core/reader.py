@@ -503,6 +503,8 @@ class CodexReader:
         self._probed: dict[Path, tuple[FileStat, CodexSessionSnapshot | None]] = {}
         self._branches = GitBranchCache(clock=clock)
         self._found: Discovery | None = None
+        #: The CPU time of the last walk of the homes (this thread's, not the disk's waits).
+        self.walk_seconds = 0.0
         self._older: list[RolloutFile] = []
         self._zstd_missing_reported = False
 
@@ -527,7 +529,11 @@ class CodexReader:
         if self._homes_left_out:
             warnings.append(too_many_homes(self._homes_left_out))
         if discover_files or self._found is None:
-            self._found = found = discover(self.homes, include_archived=self.include_archived)
+            started = time.thread_time()
+            self._found = found = discover(
+                self.homes, include_archived=self.include_archived, previous=self._found
+            )
+            self.walk_seconds = time.thread_time() - started
             cutoff = None if self.max_age is None else now - self.max_age
             wanted = {f.path: f for f in found.files if cutoff is None or f.stat.mtime >= cutoff}
             self._follow_renames(wanted)

@@ -25,10 +25,19 @@ from codex_presence_gui.services.worker import Worker, WorkerHandle
 POLL_INTERVAL_MS = 2000
 #: File events arrive in bursts (one per write); they are coalesced for this long.
 DEBOUNCE_MS = 15
-#: Every this many polls, the homes are walked for new or moved files even without events.
+#: Every this many polls, the homes are walked for new or moved files even without events
+#: (a session resumed in an old day folder is found so).
 FULL_SCAN_EVERY_POLLS = 5
 #: Directory events trigger a walk of the homes at most this often.
 MIN_DISCOVERY_INTERVAL_S = 0.25
+#: Walks take at most this share of the feed's time: the walks without events (a home of
+#: 20,000 old logs costs 0.15-0.3 s of CPU a walk: every 30-60 s, not every 10 s) ...
+POLL_WALK_SHARE = 0.005
+#: ... and those that folder events ask for (a burst of new sessions beside those logs).
+EVENT_WALK_SHARE = 0.1
+#: A walk without events comes at least this often, however costly: an old session resumed
+#: is found within it.
+MAX_POLL_WALK_GAP_S = 120.0
 #: The watch list is made again when what it is made of changed (see
 #: ``FeedWorker._sync_watches``), and at least this often: a path the system refused to
 #: watch (its limit reached) is tried again.
@@ -188,7 +197,9 @@ class FeedWorker(Worker):
     def _debounced_refresh(self) -> None:
         discover = False
         if self._discovery_due:
-            wait = MIN_DISCOVERY_INTERVAL_S - (time.monotonic() - self._last_discovery)
+            assert self._reader is not None
+            gap = max(MIN_DISCOVERY_INTERVAL_S, self._reader.walk_seconds / EVENT_WALK_SHARE)
+            wait = gap - (time.monotonic() - self._last_discovery)
             if wait > 0:
                 # A burst of folder events: walk the homes once it has settled.
                 assert self._debounce is not None
@@ -199,8 +210,13 @@ class FeedWorker(Worker):
 
     @Slot()
     def _poll_tick(self) -> None:
+        assert self._reader is not None
         self._polls += 1
-        self._refresh(discover_files=self._polls % FULL_SCAN_EVERY_POLLS == 0)
+        gap = min(self._reader.walk_seconds / POLL_WALK_SHARE, MAX_POLL_WALK_GAP_S)
+        walk = (
+            self._polls >= FULL_SCAN_EVERY_POLLS and time.monotonic() - self._last_discovery >= gap
+        )
+        self._refresh(discover_files=walk)
 
     def _refresh(self, *, discover_files: bool, walk_history: bool = False) -> None:
         assert self._reader is not None
@@ -209,6 +225,7 @@ class FeedWorker(Worker):
         if discover_files:
             self._discovery_due = False
             self._last_discovery = time.monotonic()
+            self._polls = 0  # the polls since the last walk
         result = self._reader.refresh(discover_files=discover_files, should_stop=self.should_stop)
         if self.should_stop():
             return  # the read may have been cut short: nothing half-read goes out

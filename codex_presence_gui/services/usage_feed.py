@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.discovery import (
+    Discovery,
     capped_homes,
     discover,
     sessions_not_a_folder,
@@ -62,6 +63,11 @@ FILE_RETRY_S = 300.0
 FILE_RETRY_ROOM = 64 * 1024 * 1024
 #: Updates asked for by the session feed are at least this far apart.
 MIN_GAP_MS = 5_000
+#: An update's fixed cost (the walk of the homes, the index's look at every file: 0.3-0.45 s
+#: of CPU for 20,000 old logs) takes at most this share of the time while sessions write ...
+UPDATE_SHARE = 0.05
+#: ... and this share of it when nothing else asks (the safety net's updates).
+IDLE_UPDATE_SHARE = 0.005
 
 Build = Callable[[RecentUsage], object]
 
@@ -135,6 +141,9 @@ class UsageWorker(Worker):
         self._timer: QTimer | None = None
         self._poll: QTimer | None = None
         self._last_update = 0.0
+        self._found: Discovery | None = None  # the last walk: the next one takes it over
+        #: The CPU time of the last update that found nothing to read: what each costs.
+        self.fixed_cost_s = 0.0
         #: The day, zone, problems and sessions folders (missing, a file) of the last view sent.
         self._shown: (
             tuple[
@@ -158,17 +167,24 @@ class UsageWorker(Worker):
         self._timer.timeout.connect(self._update)
         self._poll = QTimer(self)
         self._poll.setInterval(self._interval_ms)
-        self._poll.timeout.connect(self.request_update)
+        self._poll.timeout.connect(self._poll_tick)
         self._poll.start()
         self._timer.start(0)
 
     @Slot()
     def request_update(self) -> None:
-        """Update as soon as the last update is ``min_gap_ms`` old (bursts make one)."""
+        """Update as soon as the last update is ``min_gap_ms`` old (bursts make one), or old
+        enough that updates take at most ``UPDATE_SHARE`` of the time."""
         if self._timer is None or self.should_stop() or self._timer.isActive():
             return
+        gap_ms = max(self._min_gap_ms, self.fixed_cost_s / UPDATE_SHARE * 1000)
         since_ms = (time.monotonic() - self._last_update) * 1000
-        self._timer.start(max(0, int(self._min_gap_ms - since_ms)))
+        self._timer.start(max(0, int(gap_ms - since_ms)))
+
+    @Slot()
+    def _poll_tick(self) -> None:
+        if time.monotonic() - self._last_update >= self.fixed_cost_s / IDLE_UPDATE_SHARE:
+            self.request_update()
 
     def cleanup(self) -> None:
         """Stop the timers and close the index (in the thread that opened it)."""
@@ -330,7 +346,8 @@ class UsageWorker(Worker):
             if self._notice:
                 log.info("%s", self._notice)
         index = self._index
-        found = discover(self._homes)
+        started = time.thread_time()
+        self._found = found = discover(self._homes, previous=self._found)
         now = self._clock()
         today = datetime.fromtimestamp(now, zone).date()
 
@@ -358,6 +375,8 @@ class UsageWorker(Worker):
                 )
             if self.should_stop():
                 return None
+            if not result.read:
+                self.fixed_cost_s = time.thread_time() - started
             log.debug(
                 "usage index: %d of %d files read (%d bytes) in %.3f s",
                 result.read,

@@ -83,6 +83,32 @@ def test_discovery_walks_sessions_and_archive(codex_home: CodexHome) -> None:
     assert {f.archived for f in found.files if f.path == archived} == {True}
 
 
+def test_a_walk_takes_over_the_walk_before_s_entries(codex_home: CodexHome) -> None:
+    """A walk lent the one before finds what a fresh walk finds: a file unchanged keeps its
+    entry, one appended to keeps its path object with its new size, one removed is gone, one
+    new is there, one archived since is found in the archive."""
+    ids = [f"019d0000-0000-7000-8000-00000000000{n}" for n in range(4)]
+    kept, grown, gone, moved = (
+        codex_home.write(i, ["{}"], started=BASE - n) for n, i in enumerate(ids)
+    )
+    before = discover([codex_home.root])
+    CodexHome.append(grown, ["{}"])
+    gone.unlink()
+    new = codex_home.write("019d0000-0000-7000-8000-000000000009", ["{}"], started=BASE + 9)
+    archived = codex_home.root / "archived_sessions" / moved.name
+    archived.parent.mkdir()
+    moved.rename(archived)
+    after = discover([codex_home.root], previous=before)
+    assert [tuple(f) for f in after.files] == [tuple(f) for f in discover([codex_home.root]).files]
+    by_path = {f.path: f for f in after.files}
+    assert set(by_path) == {kept, grown, new, archived}
+    was = {f.path: f for f in before.files}
+    assert by_path[kept] is was[kept]
+    assert next(p for p in by_path if p == grown) is next(p for p in was if p == grown)
+    assert by_path[grown].stat.size == grown.stat().st_size != was[grown].stat.size
+    assert by_path[archived].archived
+
+
 def test_appends_are_read_incrementally_and_time_is_re_evaluated(codex_home: CodexHome) -> None:
     """New lines update the snapshot; with no new bytes the activity still decays to Idle."""
     path = codex_home.write(SID, simple_session()[:3])

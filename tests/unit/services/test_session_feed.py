@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.services.session_feed import SessionFeed, watch_targets
 from tests.helpers import rollout as r
-from tests.helpers.rollout import CodexHome
+from tests.helpers.rollout import BASE, CodexHome
 
 SID = "019de1a2-0000-7000-8000-0000000000a1"
 #: Long enough that only file events can explain an update within a test's wait.
@@ -395,3 +395,69 @@ def test_too_many_homes_the_first_are_watched_and_the_rest_said(
         assert set(watched) == {MAX_HOMES}
     finally:
         assert feed.stop()
+
+
+def test_a_costly_walk_is_made_less_often_without_events(
+    codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """Without folder events, the homes are walked every fifth poll while a walk is cheap; a
+    walk that costs much (a home of 20,000 old logs) waits until walks take 0.5 % of the
+    time, and never longer than two minutes: a session resumed in an old day folder is
+    found then, not every 10 s at the cost of a core's 3 %."""
+    from codex_presence_gui.services import session_feed
+    from codex_presence_gui.services.session_feed import FeedWorker
+
+    worker = FeedWorker([codex_home.root], poll_interval_ms=NO_POLL_MS)
+    boards: list[Dashboard] = []
+    worker.dashboard_ready.connect(boards.append)
+    worker.work()
+    try:
+        reader = worker._reader
+        assert reader is not None
+        assert reader.walk_seconds > 0
+
+        def resumed(n: int) -> bool:
+            # Written where no watched folder's event tells (the worker's loop does not run).
+            codex_home.write(f"{SID[:-2]}{n:02d}", live_lines(f"{SID[:-2]}{n:02d}"), started=BASE)
+            for _ in range(session_feed.FULL_SCAN_EVERY_POLLS):
+                worker._poll_tick()
+            return total_of(boards[-1], f"{SID[:-2]}{n:02d}") == 1000
+
+        reader.walk_seconds = 0.001  # 0.2 s at 0.5 %: the fifth poll walks
+        worker._last_discovery -= 0.2
+        assert resumed(1)
+        reader.walk_seconds = 0.3  # 60 s
+        assert not resumed(2)
+        worker._last_discovery -= 61
+        assert resumed(3)
+        reader.walk_seconds = 5.0  # 1,000 s: capped
+        assert not resumed(4)
+        worker._last_discovery -= session_feed.MAX_POLL_WALK_GAP_S + 1
+        assert resumed(5)
+    finally:
+        worker.cleanup()
+
+
+def test_folder_events_walk_a_costly_home_at_most_a_tenth_of_the_time(
+    codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """A burst of new sessions beside 20,000 old logs (a walk of 0.2 s): the events make one
+    walk a second and wait for the next, not four a second (80 % of a core)."""
+    from codex_presence_gui.services.session_feed import FeedWorker
+
+    worker = FeedWorker([codex_home.root], poll_interval_ms=NO_POLL_MS)
+    worker.work()
+    try:
+        assert worker._reader is not None
+        assert worker._debounce is not None
+        worker._reader.walk_seconds = 0.2
+        walked = worker._last_discovery
+        worker._directory_changed(str(codex_home.root / "sessions"))
+        worker._debounced_refresh()
+        assert worker._last_discovery == walked  # not walked yet: waiting
+        assert 1500 <= worker._debounce.interval() <= 2000
+        worker._last_discovery -= 2
+        worker._debounced_refresh()
+        assert worker._last_discovery > walked
+    finally:
+        worker.cleanup()

@@ -796,9 +796,9 @@ def test_folders_past_the_most_read_are_said_on_the_page(
 
     walked: list[int] = []
 
-    def walking(homes: Any) -> Any:
+    def walking(homes: Any, **options: Any) -> Any:
         walked.append(len(homes))
-        return discover(homes)
+        return discover(homes, **options)
 
     monkeypatch.setattr(usage_feed, "discover", walking)
 
@@ -1208,3 +1208,44 @@ def test_numbers_shown_stay_while_the_index_is_read_again_into_memory(
     assert [view.state for view in seen] == [UsageState.READY]
     assert seen[0].totals[0].tokens == 15_150
     assert "memory" in seen[0].notice
+
+
+def test_updates_of_a_costly_home_come_less_often(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """An update's fixed cost (the walk and the index's look at every file: 0.3-0.45 s for
+    20,000 old logs) is measured on an update that found nothing to read; asked for while
+    sessions write, updates then take at most 5 % of the time (a gap of 20 s for a cost of
+    1 s, not 5 s), and the safety net's updates 0.5 % (none before 200 s)."""
+    from codex_presence_gui.services.usage_feed import UsageWorker
+
+    write_usage_session(codex_home, 1, [(time.time() - 60, 10_000, 0, 0)])
+    zone = noon_now()
+    worker = UsageWorker(
+        [codex_home.root],
+        tmp_path / "index" / "usage.sqlite3",
+        usage_view,
+        interval_ms=NO_POLL_MS,
+        min_gap_ms=10,
+        clock=time.time,
+        zone=lambda: zone,
+    )
+    worker.work()
+    try:
+        assert worker._timer is not None
+        worker._timer.stop()
+        worker._update()  # reads the new log: not the fixed cost
+        assert worker.fixed_cost_s == 0.0
+        worker._update()  # nothing new
+        assert worker.fixed_cost_s > 0.0
+        worker.fixed_cost_s = 1.0
+        worker.request_update()
+        assert 19_000 <= worker._timer.remainingTime() <= 20_000
+        worker._timer.stop()
+        worker._poll_tick()
+        assert not worker._timer.isActive()
+        worker._last_update -= 201
+        worker._poll_tick()
+        assert worker._timer.isActive()
+    finally:
+        worker.cleanup()
