@@ -4,7 +4,7 @@ Usage::
 
     uv run python bench/gui_bench.py latency    [--appends 200]
     uv run python bench/gui_bench.py first-scan [--corpus bench/.work/live400] [--size-mb 400]
-    uv run python bench/gui_bench.py idle       [--seconds 60] [--sessions 10]
+    uv run python bench/gui_bench.py idle       [--seconds 60] [--sessions 10] [--old-files 0]
     uv run python bench/gui_bench.py usage-build [--usage-corpus bench/corpus/590mb] [--runs 3]
     uv run python bench/gui_bench.py busy-history [--readings 33400] [--seconds 30]
     uv run python bench/gui_bench.py all
@@ -32,7 +32,9 @@ the ticks of a 5 ms GUI timer and how many gaps passed 100 ms, and the median an
 from an append to the sessions table holding it (``all`` leaves it out).
 
 idle: ten sessions that finished recently stay listed; the app runs for ``--seconds`` with its
-default 2 s poll; the child reports its CPU time (user + system) and peak RSS.
+default 2 s poll; the child reports its CPU time (user + system) and peak RSS. With
+``--old-files N``, N logs of the past year lie beside them, and the usage feed runs too (as in
+the app; its first build is done before the measure starts).
 """
 
 from __future__ import annotations
@@ -327,19 +329,38 @@ def bench_usage_build(corpus: Path, runs: int) -> dict[str, object]:
     }
 
 
-def child_idle(home: str, seconds: float) -> None:
-    """In a child process: run the app on a home for ``seconds``, report CPU and RSS."""
+def child_idle(home: str, seconds: float, with_usage: bool = False) -> None:
+    """In a child process: run the app on a home for ``seconds``, report CPU and RSS;
+    ``with_usage``: the usage feed too, wired as the app wires it (its first build done
+    before the measure)."""
     from codex_presence_gui.app import application
     from codex_presence_gui.services.session_feed import SessionFeed
+    from codex_presence_gui.services.usage_feed import UsageFeed
     from codex_presence_gui.ui.main_window import MainWindow
+    from codex_presence_gui.viewmodels.usage import UsageState, UsageView, usage_view
 
     app = application()
     window = MainWindow()
     feed = SessionFeed([Path(home)])
     feed.dashboard_changed.connect(window.show_dashboard)
+    built: list[UsageView] = []
+    usage = UsageFeed([Path(home)], build=usage_view)
+
+    def on_usage(view: object) -> None:
+        assert isinstance(view, UsageView)
+        window.show_usage(view)
+        if view.state not in (UsageState.LOADING, UsageState.BUILDING):
+            built.append(view)
+
+    if with_usage:
+        usage.usage_changed.connect(on_usage)
+        feed.dashboard_changed.connect(usage.note_dashboard)
+        usage.start()
     window.show()
     feed.start()
     assert _spin(app, lambda: window.model.rowCount() > 0, 10)
+    if with_usage:
+        assert _spin(app, lambda: bool(built), 300)
     _spin(app, lambda: False, 2)  # let start-up settle before measuring
     from PySide6.QtCore import QEventLoop, QTimer
 
@@ -351,6 +372,8 @@ def child_idle(home: str, seconds: float) -> None:
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_SELF)
     feed.stop()
+    if with_usage:
+        usage.stop()
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     print(
         json.dumps(
@@ -505,19 +528,41 @@ def bench_busy_history(readings: int, seconds: float) -> dict[str, object]:
             check=True,
             capture_output=True,
             text=True,
-            env={**os.environ, "CODEX_PRESENCE_BASE_DIR": tmp + "-base"},
+            env={**os.environ, "CODEX_PRESENCE_BASE_DIR": str(Path(tmp) / "app-base")},
         ).stdout
     return {"readings": readings, **json.loads(out.strip().splitlines()[-1])}
 
 
-def bench_idle(seconds: float, sessions: int) -> dict[str, float]:
+def old_logs(root: Path, count: int) -> None:
+    """``count`` finished sessions of the past year (one every 25 minutes, from a week ago
+    back), each in its day folder: what a home that has run agents for months holds."""
+    home = CodexHome(root)
+    week_ago = time.time() - 7 * 24 * HOUR
+    for number in range(count):
+        started = week_ago - number * 1500
+        session_id = f"019de1a2-0000-7000-9000-{number:012d}"
+        lines = [
+            r.session_meta(started, session_id),
+            r.turn_context(started + 1),
+            r.token_count(started + 5, r.usage(1000), None, r.limits()),
+        ]
+        home.write(session_id, lines, started=started, mtime=started + 5)
+
+
+def bench_idle(seconds: float, sessions: int, old_files: int = 0) -> dict[str, float]:
+    """Idle over ``seconds`` with ``sessions`` finished recently; with ``old_files``, that many
+    old logs beside them and the usage feed running too (as in the app)."""
     with tempfile.TemporaryDirectory() as tmp:
         live_home(Path(tmp), sessions, finished=True)
+        if old_files:
+            old_logs(Path(tmp), old_files)
         out = subprocess.run(
-            [sys.executable, __file__, "_child-idle", tmp, str(seconds)],
+            [sys.executable, __file__, "_child-idle", tmp, str(seconds)]
+            + (["usage"] if old_files else []),
             check=True,
             capture_output=True,
             text=True,
+            env={**os.environ, "CODEX_PRESENCE_BASE_DIR": str(Path(tmp) / "app-base")},
         ).stdout
     return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
@@ -540,12 +585,13 @@ def main() -> None:
     parser.add_argument("--usage-corpus", type=Path, default=ROOT / "bench" / "corpus" / "590mb")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--readings", type=int, default=33_400)
+    parser.add_argument("--old-files", type=int, default=0)
     options = parser.parse_args()
     if options.what == "_child-first-scan":
         child_first_scan(options.args[0], float(options.args[1]), len(options.args) > 2)
         return
     if options.what == "_child-idle":
-        child_idle(options.args[0], float(options.args[1]))
+        child_idle(options.args[0], float(options.args[1]), len(options.args) > 2)
         return
     if options.what == "_child-busy-history":
         child_busy_history(
@@ -561,7 +607,7 @@ def main() -> None:
     if options.what in ("first-scan", "all"):
         results["first_scan"] = bench_first_scan(options.corpus, options.size_mb)
     if options.what in ("idle", "all"):
-        results["idle"] = bench_idle(options.seconds, options.sessions)
+        results["idle"] = bench_idle(options.seconds, options.sessions, options.old_files)
     if options.what == "usage-build":
         results["usage_build"] = bench_usage_build(options.usage_corpus, options.runs)
     if options.what == "busy-history":
