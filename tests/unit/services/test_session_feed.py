@@ -13,7 +13,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.dashboard import Dashboard
-from codex_presence_gui.services.session_feed import SessionFeed, watch_targets
+from codex_presence_gui.services.session_feed import FeedWorker, SessionFeed, watch_targets
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
 
@@ -38,6 +38,16 @@ def total_of(board: Dashboard | None, session_id: str = SID) -> int | None:
         if snapshot.session_id == session_id:
             return snapshot.session_total_tokens
     return None
+
+
+def working_feed(home: CodexHome) -> tuple[FeedWorker, list[Dashboard]]:
+    """A feed's worker run in the test's thread (no loop: its timers and events wait), its
+    first read done, and the dashboards it emits."""
+    worker = FeedWorker([home.root], poll_interval_ms=NO_POLL_MS)
+    boards: list[Dashboard] = []
+    worker.dashboard_ready.connect(boards.append)
+    worker.work()
+    return worker, boards
 
 
 @pytest.fixture
@@ -292,10 +302,8 @@ def test_the_watch_list_is_made_again_only_when_what_it_is_made_of_changed(
 
 def test_a_new_day_makes_the_watch_list_again(codex_home: CodexHome, qtbot: QtBot) -> None:
     """Today's folders are watched: at midnight, the new day's (no event says so)."""
-    from codex_presence_gui.services.session_feed import FeedWorker
 
-    worker = FeedWorker([codex_home.root], poll_interval_ms=NO_POLL_MS)
-    worker.work()
+    worker, _boards = working_feed(codex_home)
     try:
         assert worker._watcher is not None
         now = time.time()
@@ -318,13 +326,9 @@ def test_a_followed_file_replaced_unseen_by_its_folder_is_watched_again(
     watched: the system's limit on watches reached, a network folder): the watcher's own
     word that it dropped the file makes the list again, and its next append is seen at once
     rather than at the next poll, or only once the list was made again a minute later."""
-    from codex_presence_gui.services.session_feed import FeedWorker
 
     path = codex_home.write(SID, live_lines(), started=time.time())
-    worker = FeedWorker([codex_home.root], poll_interval_ms=NO_POLL_MS)
-    boards: list[Dashboard] = []
-    worker.dashboard_ready.connect(boards.append)
-    worker.work()
+    worker, boards = working_feed(codex_home)
     try:
         watcher = worker._watcher
         assert watcher is not None
@@ -439,12 +443,8 @@ def test_a_costly_walk_is_made_less_often_without_events(
     time, and never longer than two minutes: a session resumed in an old day folder is
     found then, not every 10 s at the cost of a core's 3 %."""
     from codex_presence_gui.services import session_feed
-    from codex_presence_gui.services.session_feed import FeedWorker
 
-    worker = FeedWorker([codex_home.root], poll_interval_ms=NO_POLL_MS)
-    boards: list[Dashboard] = []
-    worker.dashboard_ready.connect(boards.append)
-    worker.work()
+    worker, boards = working_feed(codex_home)
     try:
         reader = worker._reader
         assert reader is not None
@@ -477,10 +477,8 @@ def test_folder_events_walk_a_costly_home_at_most_a_tenth_of_the_time(
 ) -> None:
     """A burst of new sessions beside 20,000 old logs (a walk of 0.2 s): the events make one
     walk a second and wait for the next, not four a second (80 % of a core)."""
-    from codex_presence_gui.services.session_feed import FeedWorker
 
-    worker = FeedWorker([codex_home.root], poll_interval_ms=NO_POLL_MS)
-    worker.work()
+    worker, _boards = working_feed(codex_home)
     try:
         assert worker._reader is not None
         assert worker._debounce is not None
