@@ -313,6 +313,7 @@ class HistoryReader:
         self._adopted: dict[Path, tuple[str, EventRecorder]] = {}
         self._cache: UsageHistory | None = None
         self._scanned_from: float | None = None
+        self._floor: float | None = None  # the oldest moment kept at the last refresh
         self._rebuild = True  # a file was dropped or read afresh: put it all together again
         self.warnings: list[Problem] = []
 
@@ -339,6 +340,12 @@ class HistoryReader:
         """
         now = self._clock()
         floor = history_floor(now, self.span)
+        kept = self._floor
+        if kept is not None and floor < kept <= now - self.span + RESCAN_SLACK_S:
+            # The clock set back a little across a whole step: the start stays. A step back
+            # had read the week again, and a refresh without a walk had left it empty.
+            floor = kept
+        self._floor = floor
         since = floor if since is None else min(max(since, floor), now)
         if self._scanned_from is not None and since < self._scanned_from - RESCAN_SLACK_S:
             # More is needed than was kept (a new window reaching further back): read again.

@@ -118,6 +118,29 @@ def test_only_as_far_back_as_needed_and_again_when_more_is(codex_home: CodexHome
     assert reader.refresh(files, since=NOW - 30 * 86400).since == NOW - 7 * 86400
 
 
+def test_a_clock_set_back_a_little_across_a_whole_hour_keeps_the_history(
+    codex_home: CodexHome,
+) -> None:
+    """The history's start moves on in whole hours: a clock set back two seconds just past
+    one had moved it back an hour, which read the week again, and a refresh without a walk
+    of the homes (a poll's) had then found no file to read: pace and shares were gone."""
+    now = NOW + 7 * 86400 + 1  # the week's start 1 s past a whole hour (NOW is one)
+    turns = [Turn(now - 3 * 86400, 1000, 4.0), Turn(now - 600, 2000, 5.0)]
+    write_session(
+        codex_home, "019d0000-0000-7000-8000-000000000011", turns, resets_at=now + FIVE_HOURS
+    )
+    clock = [now]
+    reader = HistoryReader(clock=lambda: clock[0])
+    first = reader.refresh(discover([codex_home.root]).files)
+    assert len(first.usage) == 2
+    clock[0] = now - 2
+    assert reader.refresh() is first  # nothing read again, nothing lost
+    clock[0] = now - 2 * 3600  # set back further: read again from two hours earlier
+    again = reader.refresh(discover([codex_home.root]).files)
+    assert len(again.usage) == 2
+    assert again.since == first.since - 2 * 3600
+
+
 def test_a_replaced_file_is_read_once_again_and_then_followed(codex_home: CodexHome) -> None:
     """Replaced between two walks: read again from its new content, once, then followed."""
     session_id = "019d0000-0000-7000-8000-000000000010"
