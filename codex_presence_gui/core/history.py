@@ -347,8 +347,12 @@ class HistoryReader:
             floor = kept
         self._floor = floor
         since = floor if since is None else min(max(since, floor), now)
+        reread: list[RolloutFile] | None = None
         if self._scanned_from is not None and since < self._scanned_from - RESCAN_SLACK_S:
             # More is needed than was kept (a new window reaching further back): read again.
+            # Without a walk, the files followed are (older ones come with the next walk): a
+            # poll's refresh had left the history empty until then.
+            reread = [tracked.rollout for tracked in self._files.values()]
             self._files.clear()
             self._cache = None
             self._rebuild = True
@@ -363,7 +367,8 @@ class HistoryReader:
         gc.disable()
         try:
             changed = self._adopt(shared or {}, files, since)
-            changed |= self._update_all(files, since, should_stop, shared or {})
+            followed = reread if files is None else files
+            changed |= self._update_all(followed, since, should_stop, shared or {})
             cache = self._cache
             # Rebuilt when something was read, when the span moved back, and at least hourly
             # so that old events leave it.

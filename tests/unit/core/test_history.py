@@ -114,6 +114,9 @@ def test_only_as_far_back_as_needed_and_again_when_more_is(codex_home: CodexHome
     assert [e.tokens for e in reader.refresh(files, since=NOW - 3600).usage] == [2000]
     # A window reaching further back: the files are read again from there.
     assert [e.tokens for e in reader.refresh(files, since=NOW - 4 * 86400).usage] == [1000, 2000]
+    # Needed from further back still, on a refresh without a walk (a poll's): the files
+    # followed are read again from there, not dropped (the history had been empty).
+    assert [e.tokens for e in reader.refresh(since=NOW - 5 * 86400).usage] == [1000, 2000]
     # Never more than the seven days.
     assert reader.refresh(files, since=NOW - 30 * 86400).since == NOW - 7 * 86400
 
