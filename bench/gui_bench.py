@@ -382,10 +382,22 @@ def child_idle(home: str, seconds: float, with_usage: bool = False) -> None:
                 "cpu_seconds": cpu,
                 "cpu_percent_of_one_core": cpu / elapsed * 100,
                 "peak_rss_mb": _peak_rss_mb(after),
+                "rss_at_end_mb": _rss_mb(),
                 "sessions_listed": window.model.rowCount(),
             }
         )
     )
+
+
+def _rss_mb() -> float | None:
+    """This process's resident memory now (Linux; None elsewhere)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 def _peak_rss_mb(usage: resource.struct_rusage) -> float:
