@@ -1041,6 +1041,8 @@ def render_screenshot(args: argparse.Namespace) -> int:
         mode = LayoutMode.FULL
     window.set_layout_mode(mode)
     window.show_dashboard(dashboard)
+    while window.model.pending:  # many sessions today: their rows come a batch per turn
+        QApplication.processEvents()
     window.show_usage(usage)
     window.set_page(getattr(args, "tab", None) or LIVE_PAGE)
     # Once the page is chosen: the Usage page may be shorter than the live view can be, and

@@ -546,3 +546,61 @@ def test_a_session_with_no_response_yet_is_spoken_as_drawn() -> None:
     assert token_triplet_spoken(None, 1200, 52_400) == (
         "this update not known, last response 1.2K, session total 52.4K"
     )
+
+
+def _many(count: int, prefix: str = "s") -> list[CodexSessionSnapshot]:
+    return [
+        session(f"{prefix}{n:04d}", age=3 + n, project=f"p{n % 13}", session_total_tokens=n)
+        for n in range(count)
+    ]
+
+
+def test_many_new_rows_come_a_batch_per_turn_of_the_event_loop(
+    qtbot: QtBot, qtmodeltester: ModelTester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thousand sessions today: the first batch is in when ``update`` returns, the rest
+    come in later turns (the GUI thread had built, measured and sorted them all in one go,
+    0.4 s; 3,000 rows 0.8 s), sized to the budget at the last batch's pace, and the model
+    is consistent for Qt all along."""
+    monkeypatch.setattr(session_table, "TURN_BUDGET_S", 0.0)  # batches of the least size
+    model = SessionTableModel()
+    proxy = SessionSortProxy(model)
+    qtmodeltester.check(proxy, force_py=True)
+    proxy.sort(Column.LAST_ACTIVITY, Qt.SortOrder.DescendingOrder)
+    listed = _many(350)
+    counts: list[int] = []
+    model.updated.connect(lambda: counts.append(model.rowCount()))
+    model.update(listed, "s0000", NOW)
+    assert model.rowCount() == session_table.MIN_ROWS_PER_TURN
+    assert model.pending
+    qtbot.waitUntil(lambda: not model.pending, timeout=5000)
+    assert counts == [100, 200, 300, 350]
+    assert sorted(model.session_ids()) == sorted(s.session_id for s in listed)
+    newest = proxy.index(0, Column.PROJECT).data(SessionRole)
+    assert newest.session_id == "s0000"  # sorted among the batches as they came
+
+
+def test_an_update_while_rows_are_still_coming_takes_over(qtbot: QtBot) -> None:
+    """The next refresh comes before the last batch: it adds what is still missing of its
+    own list, nothing twice, nothing that has gone, with its own values."""
+    model = SessionTableModel()
+    model.update(_many(500), None, NOW)
+    assert model.pending
+    again = [s._replace(session_total_tokens=7) for s in _many(400)] + _many(50, "new")
+    model.update(again, None, NOW + 2)
+    qtbot.waitUntil(lambda: not model.pending, timeout=5000)
+    assert sorted(model.session_ids()) == sorted(s.session_id for s in again)
+    assert {model.row(n).snapshot.session_total_tokens for n in range(400)} == {7}
+
+
+def test_a_batch_is_as_large_as_fits_the_budget_at_the_last_one_s_pace(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With room to spare, the second batch takes all the rest (100 rows, then 900)."""
+    monkeypatch.setattr(session_table, "TURN_BUDGET_S", 1000.0)
+    model = SessionTableModel()
+    counts: list[int] = []
+    model.updated.connect(lambda: counts.append(model.rowCount()))
+    model.update(_many(1000), None, NOW)
+    qtbot.waitUntil(lambda: not model.pending, timeout=5000)
+    assert counts == [100, 1000]
