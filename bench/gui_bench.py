@@ -389,28 +389,29 @@ def child_idle(home: str, seconds: float, with_usage: bool = False) -> None:
     )
 
 
-def _rss_mb() -> float | None:
-    """This process's resident memory now (Linux; None elsewhere)."""
+def _status_mb(field: str) -> float | None:
+    """A memory field of ``/proc/self/status`` (``VmRSS``, ``VmHWM``), in MB; None where
+    there is none (not Linux)."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
     return None
 
 
+def _rss_mb() -> float | None:
+    """This process's resident memory now (Linux; None elsewhere)."""
+    return _status_mb("VmRSS")
+
+
 def _peak_rss_mb(usage: resource.struct_rusage) -> float:
     """This process's peak resident memory. Linux's ``ru_maxrss`` keeps the parent's peak
     across fork and exec (a benchmark parent that built a big corpus would show through), so
     the kernel's per-process high-water mark is read instead where there is one."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return usage.ru_maxrss / 1024
+    peak = _status_mb("VmHWM")
+    return peak if peak is not None else usage.ru_maxrss / 1024
 
 
 HOUR = 3600.0
