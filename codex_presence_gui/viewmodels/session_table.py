@@ -694,7 +694,7 @@ class SessionTableModel(QAbstractTableModel):
             self._built_from.append(inputs)
         self.endInsertRows()  # the views measure and sort them in it
         if self._later:
-            per_row = (time.perf_counter() - begun) / len(built)
+            per_row = max(time.perf_counter() - begun, 1e-6) / len(built)
             self._next = max(MIN_ROWS_PER_TURN, int(TURN_BUDGET_S / per_row))
             self._more.start()
 
