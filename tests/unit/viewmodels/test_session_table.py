@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QPersistentModelIndex, Qt
 from pytestqt.modeltest import ModelTester
@@ -604,3 +604,48 @@ def test_a_batch_is_as_large_as_fits_the_budget_at_the_last_one_s_pace(
     model.update(_many(1000), None, NOW)
     qtbot.waitUntil(lambda: not model.pending, timeout=5000)
     assert counts == [100, 1000]
+
+
+_refreshes = st.lists(
+    st.tuples(
+        st.lists(st.tuples(st.integers(0, 24), st.integers(0, 3)), max_size=25),  # (id, total)
+        st.integers(0, 3),  # turns of the event loop before the next refresh
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(refreshes=_refreshes)
+def test_whatever_the_refreshes_and_turns_the_rows_end_as_the_last_refresh_says(
+    qtbot: QtBot, refreshes: list[tuple[list[tuple[int, int]], int]]
+) -> None:
+    """Refreshes that come while rows are still coming, in any number of turns of the loop,
+    sessions going and coming: once no row is to come, the table holds the last refresh's
+    sessions, each once and with its values, and a sorting proxy over it agrees."""
+    original = session_table.MIN_ROWS_PER_TURN, session_table.TURN_BUDGET_S
+    session_table.MIN_ROWS_PER_TURN, session_table.TURN_BUDGET_S = 3, 0.0
+    try:
+        model = SessionTableModel()
+        proxy = SessionSortProxy(model)
+        proxy.sort(Column.TOKENS, Qt.SortOrder.DescendingOrder)
+        last: dict[str, int] = {}
+        for step, (sessions, turns) in enumerate(refreshes):
+            last = {f"s{n:02d}": total for n, total in sessions}
+            listed = [session(sid, age=3, session_total_tokens=t) for sid, t in last.items()]
+            model.update(listed, None, NOW + step)
+            for _ in range(turns):
+                if model.pending:
+                    model._add_later()  # a turn of the loop: the next batch
+        qtbot.waitUntil(lambda: not model.pending, timeout=5000)
+        rows = {model.row(n).snapshot.session_id: model.row(n) for n in range(model.rowCount())}
+        assert len(rows) == model.rowCount()
+        assert {sid: row.snapshot.session_total_tokens for sid, row in rows.items()} == last
+        shown = [
+            proxy.index(n, 0).data(SessionRole).session_total_tokens
+            for n in range(proxy.rowCount())
+        ]
+        assert shown == sorted(last.values(), reverse=True)
+    finally:
+        session_table.MIN_ROWS_PER_TURN, session_table.TURN_BUDGET_S = original
