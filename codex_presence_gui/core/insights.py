@@ -8,6 +8,7 @@ data instead of guessing. The README's "How the estimates are made" explains eac
 from __future__ import annotations
 
 import bisect
+import copy
 import enum
 import itertools
 from collections.abc import Mapping, Sequence
@@ -222,22 +223,21 @@ class TimelineFold:
         self._late: dict[str, float] = {}
         self._settled: TimelineFold | None = None
 
+    #: What ``feed`` goes back to: every part of the state, the fold's settings aside.
+    _STATE = (
+        *("fed", "undecided", "_closed", "_points", "_seen", "_sessions", "_resets_at"),
+        *("_last_said", "_heard", "_held_until", "_early_top", "_late"),
+    )
+
     def _copy(self) -> TimelineFold:
         twin = TimelineFold(self.length_s)
-        twin.fed, twin.undecided = self.fed, self.undecided
-        twin._closed, twin._points, twin._seen = [*self._closed], [*self._points], [*self._seen]
-        twin._sessions, twin._resets_at = {*self._sessions}, self._resets_at
-        twin._last_said, twin._heard = dict(self._last_said), dict(self._heard)
-        twin._held_until, twin._early_top = self._held_until, self._early_top
-        twin._late = dict(self._late)
+        twin._take_state(self)
         return twin
 
-    def _restore(self, other: TimelineFold) -> None:
-        for name in (
-            *("fed", "undecided", "_closed", "_points", "_seen", "_sessions", "_resets_at"),
-            *("_last_said", "_heard", "_held_until", "_early_top", "_late"),
-        ):
-            setattr(self, name, getattr(other, name))
+    def _take_state(self, other: TimelineFold) -> None:
+        """Take ``other``'s state as copies: its lists, sets and dicts stay its own."""
+        for name in self._STATE:
+            setattr(self, name, copy.copy(getattr(other, name)))
 
     def feed(self, samples: Sequence[Sample]) -> None:
         """Take in ``samples[self.fed:]``: ``samples`` is the sequence fed before, grown at its
@@ -246,7 +246,7 @@ class TimelineFold:
             return  # nothing new: the same answers
         if self.undecided:
             assert self._settled is not None
-            self._restore(self._settled._copy())  # kept: the batch may be undecided again
+            self._take_state(self._settled)  # kept: the batch may be undecided again
         else:
             self._settled = self._copy()
         self._feed(samples, self.fed)
