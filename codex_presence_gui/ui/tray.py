@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Slot
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -34,6 +34,10 @@ from codex_presence_gui.ui.window_state import bring_to_front
 from codex_presence_gui.viewmodels.glance import Glance, glance
 
 _SIZES = (16, 20, 22, 24, 32, 40, 48, 64)
+
+#: A window that lost the focus this recently was in front when the icon was clicked: on
+#: Windows the click itself takes the focus to the taskbar before the icon hears of it.
+FRONT_GRACE_S = 0.5
 
 #: Below this size the mark is left out: at 16–20 px it would be about 4 px tall and unreadable,
 #: and the number matters most (the tooltip and the menu name the window). From 22 px it reads.
@@ -218,13 +222,19 @@ class Tray(QObject):
         self.window = window
         #: The wall clock, read when the menu opens so its ages and resets are current.
         self.clock: Callable[[], float] = time.time
+        #: The steady clock that dates the window's last loss of the focus.
+        self.ticks: Callable[[], float] = time.monotonic
+        self._left_front_at = -FRONT_GRACE_S - 1.0
+        #: What the menu's show/hide line said when the menu opened, and so what it does.
+        self._menu_hides = False
+        window.installEventFilter(self)
         self._dashboard: Dashboard | None = None
         self._face = NO_READING
         self.icon = QSystemTrayIcon(tray_icon(NO_READING), self)
         self.menu = QMenu()
         self.menu.setToolTipsVisible(True)  # a line's given one only: the zone note's
         self.toggle_action = QAction("Show &window", self.menu)
-        self.toggle_action.triggered.connect(self.toggle_window)
+        self.toggle_action.triggered.connect(self._menu_toggle)
         settings = QAction(self.menu)
         show_as_written(self.menu, (settings.setText, "&Settings…"))  # "…" last in RTL too
         settings.triggered.connect(open_settings)
@@ -261,11 +271,43 @@ class Tray(QObject):
         self._show(glance(dashboard))
 
     def toggle_window(self) -> None:
-        """Show (restored, raised) or hide the window."""
-        if self.window.isVisible() and not self.window.isMinimized():
+        """Hide the window if it is in front; otherwise show it (restored, raised, focused).
+
+        A window behind others is brought up rather than hidden: a click on the icon means
+        "let me see it", and hiding what cannot be seen would need a second click to undo.
+        """
+        if self.window_in_front():
             self.window.hide()
             return
         self.show_window()
+
+    def window_in_front(self) -> bool:
+        """Whether the user can see the window now: shown, not minimized, and focused (or
+        focused until a moment ago, the click on the icon having taken the focus) or pinned
+        above the others."""
+        window = self.window
+        if not window.isVisible() or window.isMinimized():
+            return False
+        # The pin is set on the native window once shown (the widget's flags may not say it).
+        handle = window.windowHandle()
+        flags = handle.flags() if handle is not None else window.windowFlags()
+        return (
+            window.isActiveWindow()
+            or self.ticks() - self._left_front_at < FRONT_GRACE_S
+            or bool(flags & Qt.WindowType.WindowStaysOnTopHint)
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.WindowDeactivate:
+            self._left_front_at = self.ticks()
+        return False
+
+    def _menu_toggle(self) -> None:
+        # The line does what it said when the menu opened: the menu has the focus by now.
+        if self._menu_hides:
+            self.window.hide()
+        else:
+            self.show_window()
 
     def show_window(self) -> None:
         """Show the window, restored, raised and focused."""
@@ -315,8 +357,8 @@ class Tray(QObject):
             action.setToolTip(last_tip if action is self.line_actions[-1] else "")
 
     def _refresh_menu(self) -> None:
-        visible = self.window.isVisible() and not self.window.isMinimized()
-        self.toggle_action.setText("Hide &window" if visible else "Show &window")
+        self._menu_hides = self.window_in_front()
+        self.toggle_action.setText("Hide &window" if self._menu_hides else "Show &window")
         if self._dashboard is not None:
             # The last refresh may be seconds old: ages and passed resets are taken at the
             # moment the menu opens (never before the refresh itself).

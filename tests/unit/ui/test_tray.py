@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QRectF
+from PySide6.QtCore import QCoreApplication, QEvent, QRectF, Qt
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -17,6 +17,7 @@ from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.ui.labels import WORD_JOINER, plain_tooltip
 from codex_presence_gui.ui.main_window import MainWindow
 from codex_presence_gui.ui.tray import (
+    FRONT_GRACE_S,
     MARK_MIN_SIZE,
     NO_READING,
     Tray,
@@ -309,16 +310,93 @@ def spark_named(name: str) -> LimitSnapshot:
 
 
 def test_click_toggles_the_window(qtbot: QtBot) -> None:
-    """Show when hidden, hide when shown; the menu's action says which."""
+    """Show when hidden, hide when in front; the menu's action says which."""
     tray = make_tray(qtbot)
     tray.toggle_window()
     assert tray.window.isVisible()
+    qtbot.waitUntil(tray.window.isActiveWindow)
     tray.menu.aboutToShow.emit()
     assert tray.toggle_action.text() == "Hide &window"
     tray.toggle_window()
     assert not tray.window.isVisible()
     tray.menu.aboutToShow.emit()
     assert tray.toggle_action.text() == "Show &window"
+
+
+class SteadyClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def tray_behind_another_window(qtbot: QtBot, ago: float = 1.0) -> tuple[Tray, SteadyClock]:
+    """A tray whose window is shown but was left for another window ``ago`` seconds ago."""
+    tray = make_tray(qtbot)
+    tray.ticks = ticks = SteadyClock()
+    tray.toggle_window()
+    qtbot.waitUntil(tray.window.isActiveWindow)
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not tray.window.isActiveWindow())
+    ticks.now += ago
+    return tray, ticks
+
+
+def test_a_click_brings_up_a_window_behind_others(qtbot: QtBot) -> None:
+    """Shown but behind another window, a click on the icon brings the window up and
+    focuses it: it had hidden it, and a second click was needed to see it."""
+    tray, _ = tray_behind_another_window(qtbot)
+    assert not tray.window_in_front()
+    tray.toggle_window()
+    assert tray.window.isVisible()
+    qtbot.waitUntil(tray.window.isActiveWindow)
+    tray.toggle_window()  # now in front: the next click hides it
+    assert not tray.window.isVisible()
+
+
+def test_a_click_that_took_the_focus_still_hides(qtbot: QtBot) -> None:
+    """Where the click on the icon takes the focus from the window first (Windows' taskbar),
+    the window left a moment ago was in front: the click hides it."""
+    tray, _ = tray_behind_another_window(qtbot, ago=FRONT_GRACE_S / 2)
+    assert not tray.window.isActiveWindow()
+    tray.toggle_window()
+    assert not tray.window.isVisible()
+
+
+def test_a_pinned_window_hides_at_a_click(qtbot: QtBot) -> None:
+    """Always on top, the window is in front though another has the focus."""
+    tray, _ = tray_behind_another_window(qtbot)
+    handle = tray.window.windowHandle()
+    assert handle is not None
+    handle.setFlag(Qt.WindowType.WindowStaysOnTopHint, True)  # as the window's pin does
+    tray.toggle_window()
+    assert not tray.window.isVisible()
+
+
+def test_the_menu_line_does_what_it_said(qtbot: QtBot) -> None:
+    """The menu takes the focus once open: its show/hide line does what it said when the
+    menu opened, not what the focus says when it is chosen."""
+    tray, ticks = tray_behind_another_window(qtbot)
+    tray.menu.aboutToShow.emit()
+    assert tray.toggle_action.text() == "Show &window"
+    tray.toggle_action.trigger()
+    qtbot.waitUntil(tray.window.isActiveWindow)
+    tray.menu.aboutToShow.emit()
+    assert tray.toggle_action.text() == "Hide &window"
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()  # the menu, say, took the focus
+    qtbot.waitUntil(lambda: not tray.window.isActiveWindow())
+    ticks.now += 5.0
+    tray.toggle_action.trigger()
+    assert not tray.window.isVisible()
 
 
 @pytest.mark.parametrize("away", ["minimized", "hidden"])
@@ -335,6 +413,8 @@ def test_a_maximized_window_comes_back_maximized(qtbot: QtBot, away: str) -> Non
         window.showMinimized()
         qtbot.waitUntil(window.isMinimized)
     else:
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
         tray.toggle_window()
         assert not window.isVisible()
     tray.toggle_window()
