@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import errno
 import os
 import re
 import stat as stat_module
@@ -45,6 +46,9 @@ map_files = False
 HEAD_CHUNK_BYTES = 32 * 1024
 FIRST_BACKWARD_BLOCK_BYTES = 32 * 1024
 BACKWARD_BLOCK_BYTES = 1 << 20
+#: A file with more stretches of data than this between holes is searched as if it had no
+#: holes (a log has one: holes come only from a file extended without writing, a sparse one).
+MAX_DATA_EXTENTS = 64
 #: The backward scan hands lines longer than this over as their two ends only.
 LONG_LINE_BYTES = 64 * 1024
 #: Bytes of an over-long line's end that are kept (enough for an assistant message's phase).
@@ -774,28 +778,70 @@ def _no_object_run(
         at = end + 1
 
 
+def data_extents(handle: IO[bytes], size: int) -> list[tuple[int, int]] | None:
+    """The stretches of ``handle``'s first ``size`` bytes that hold data, first to last: the
+    rest are holes, which read as NUL bytes without being stored. None when that is not known
+    (no ``SEEK_DATA`` here, a handle with no file, more than ``MAX_DATA_EXTENTS`` stretches);
+    a file system that keeps no holes gives one stretch, the whole file."""
+    seek_data = getattr(os, "SEEK_DATA", None)
+    seek_hole = getattr(os, "SEEK_HOLE", None)
+    if seek_data is None or seek_hole is None:
+        return None
+    try:
+        fd = handle.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is both
+        return None
+    extents: list[tuple[int, int]] = []
+    try:
+        # The descriptor's offset is put back: a buffered handle on it trusts it.
+        kept = os.lseek(fd, 0, os.SEEK_CUR)
+        try:
+            offset = 0
+            while offset < size and len(extents) <= MAX_DATA_EXTENTS:
+                try:
+                    start = os.lseek(fd, offset, seek_data)
+                except OSError as error:
+                    if error.errno == errno.ENXIO:
+                        break  # nothing but a hole from ``offset`` on
+                    raise
+                if start >= size:
+                    break
+                end = min(os.lseek(fd, start, seek_hole), size)
+                extents.append((start, end))
+                offset = end
+        finally:
+            os.lseek(fd, kept, os.SEEK_SET)
+    except OSError:
+        return None
+    return extents if len(extents) <= MAX_DATA_EXTENTS else None
+
+
 def last_line_end(
     handle: IO[bytes], size: int, should_stop: Callable[[], bool] | None = None
 ) -> int:
     """The offset just past the last LF before ``size`` (0 when there is none), found by
-    reading backwards: an unfinished last line costs one linear pass, never a budget.
+    reading backwards: an unfinished last line costs one linear pass, never a budget. The
+    holes of a sparse file are passed over unread (they hold only NUL bytes): reading a
+    20 GB one took a minute and filled the page cache with its zeros.
 
     Raises:
         Stopped: ``should_stop`` (asked between blocks) said so.
     """
-    position = size
-    block = FIRST_BACKWARD_BLOCK_BYTES
-    while position > 0:
-        if should_stop is not None and should_stop():
-            raise Stopped  # a pass over gigabytes with no LF (a sparse file) takes seconds
-        start = max(position - block, 0)
-        block = min(block * 2, BACKWARD_BLOCK_BYTES)
-        handle.seek(start)
-        data = handle.read(position - start)
-        newline = data.rfind(b"\n")
-        if newline >= 0:
-            return start + newline + 1
-        position = start
+    extents = data_extents(handle, size)
+    for low, high in reversed([(0, size)] if extents is None else extents):
+        position = high
+        block = FIRST_BACKWARD_BLOCK_BYTES
+        while position > low:
+            if should_stop is not None and should_stop():
+                raise Stopped  # a pass over gigabytes with no LF takes seconds
+            start = max(position - block, low)
+            block = min(block * 2, BACKWARD_BLOCK_BYTES)
+            handle.seek(start)
+            data = handle.read(position - start)
+            newline = data.rfind(b"\n")
+            if newline >= 0:
+                return start + newline + 1
+            position = start
     return 0
 
 

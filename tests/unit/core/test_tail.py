@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from codex_presence_gui.core import tail as tail_module
 from codex_presence_gui.core.tail import (
+    MAX_DATA_EXTENTS,
     BackwardLines,
     Change,
     FollowedFile,
@@ -24,6 +25,8 @@ from codex_presence_gui.core.tail import (
     LongLine,
     NoObjectRun,
     NotARegularFileError,
+    data_extents,
+    last_line_end,
     read_head_lines,
 )
 
@@ -522,6 +525,102 @@ def test_a_stop_ends_the_search_for_the_last_line_end(tmp_path: Path) -> None:
         assert list(scan) == []
     assert scan.stopped
     assert handle.bytes_read <= 2 << 20
+
+
+#: The smallest hole a file system keeps (a block); holes are made in whole ones.
+HOLE_BLOCK = 4096
+
+
+def write_sparse(path: Path, pieces: list[tuple[bool, int, bytes]]) -> bytes:
+    """Write ``pieces`` (a hole, or data, of so many blocks; the data's bytes laid at the end
+    of its blocks) and return the file's bytes as read (the holes as NULs)."""
+    content = bytearray()
+    with open(path, "wb") as handle:
+        for hole, blocks, data in pieces:
+            length = blocks * HOLE_BLOCK
+            if hole:
+                handle.seek(length, os.SEEK_CUR)
+                content += bytes(length)
+            else:
+                filled = data[-length:].rjust(length, b"x")
+                handle.write(filled)
+                content += filled
+        handle.truncate(len(content))
+    return bytes(content)
+
+
+def keeps_holes(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        extents = data_extents(handle, os.fstat(handle.fileno()).st_size)
+    return extents is not None and sum(end - start for start, end in extents) < path.stat().st_size
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    pieces=st.lists(
+        st.tuples(st.booleans(), st.integers(1, 40), st.binary(max_size=64)), max_size=12
+    ),
+    cut=st.integers(0, 3 * HOLE_BLOCK),
+)
+def test_the_last_line_end_of_a_sparse_file(
+    tmp_path: Path, pieces: list[tuple[bool, int, bytes]], cut: int
+) -> None:
+    """Holes (NUL bytes nobody wrote) anywhere, with LFs before, between and after them, and a
+    size that ends within a hole or within data: the search, which passes over the holes, finds
+    the same line end as a read of every byte."""
+    path = tmp_path / "sparse.jsonl"
+    content = write_sparse(path, pieces)
+    size = max(len(content) - cut, 0)
+    with open(path, "rb") as handle:
+        found = last_line_end(handle, size)
+    assert found == content.rfind(b"\n", 0, size) + 1
+
+
+class _CountedFile(_CountedReads):
+    def fileno(self) -> int:
+        return self.handle.fileno()
+
+
+def test_the_holes_of_a_sparse_file_are_not_read(tmp_path: Path) -> None:
+    """A 1 GiB hole between a log's first line and an unfinished last one (a file extended
+    without writing): the search back for the last line's end reads the data only. It had
+    read the whole gigabyte (a minute for 20 GB, the page cache filled with its zeros)."""
+    path = tmp_path / "sparse.jsonl"
+    with open(path, "wb") as handle:
+        handle.write(b'{"first":"line"}\n')
+        handle.seek(1 << 30)
+        handle.write(b'{"unfinished":')
+    if not keeps_holes(path):
+        pytest.skip("this file system stores no holes")
+    with open(path, "rb") as raw:
+        handle = _CountedFile(raw)
+        assert last_line_end(cast(BinaryIO, handle), path.stat().st_size) == 17
+    assert handle.bytes_read <= 2 * HOLE_BLOCK + 64
+
+
+def test_the_handle_reads_on_after_the_holes_are_asked(tmp_path: Path) -> None:
+    """Asking for the holes moves the descriptor's offset: it is put back, so that a buffered
+    handle on it goes on reading where it was."""
+    path = tmp_path / "sparse.jsonl"
+    content = write_sparse(path, [(False, 2, b"a\n"), (True, 3, b""), (False, 1, b"b\n")])
+    with open(path, "rb") as handle:
+        assert handle.read(10) == content[:10]
+        data_extents(handle, len(content))
+        assert handle.read() == content[10:]
+
+
+def test_a_file_of_many_holes_is_read_as_one(tmp_path: Path) -> None:
+    """Past ``MAX_DATA_EXTENTS`` stretches of data, the holes are not asked one by one: the
+    file is searched as if it had none, and the answer is the same."""
+    path = tmp_path / "sparse.jsonl"
+    content = write_sparse(
+        path, [(hole, 1, b"line\n") for _ in range(MAX_DATA_EXTENTS + 1) for hole in (False, True)]
+    )
+    with open(path, "rb") as handle:
+        assert data_extents(handle, len(content)) is None
+        assert last_line_end(handle, len(content)) == content.rfind(b"\n") + 1
 
 
 class _CountedRfinds(bytes):
