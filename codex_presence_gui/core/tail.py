@@ -49,6 +49,8 @@ BACKWARD_BLOCK_BYTES = 1 << 20
 #: A file with more stretches of data than this between holes is searched as if it had no
 #: holes (a log has one: holes come only from a file extended without writing, a sparse one).
 MAX_DATA_EXTENTS = 64
+#: A hole this big is passed over unread by a forward read (a smaller one is read as NULs).
+HOLE_MIN_BYTES = CHUNK_BYTES
 #: The backward scan hands lines longer than this over as their two ends only.
 LONG_LINE_BYTES = 64 * 1024
 #: Bytes of an over-long line's end that are kept (enough for an assistant message's phase).
@@ -340,6 +342,25 @@ class LineSplitter:
         if start < len(chunk):
             self._hold_span(chunk, start, len(chunk))
 
+    def hold_nuls(self, count: int) -> None:
+        """Take ``count`` NUL bytes (a sparse file's hole, not read) as ``feed`` would: they
+        hold no LF, so they only lengthen the line held, which keeps its two ends."""
+        held = self._partial
+        if self._long_prefix is None:
+            if len(held) + count <= self.max_line_bytes:
+                held += bytes(count)
+                return
+            self._long_prefix = bytes(held[:PREFIX_BYTES]) + bytes(
+                min(max(PREFIX_BYTES - len(held), 0), count)
+            )
+            self._long_tail = bytes(held[-SUFFIX_BYTES - 1 :])
+            self._long_length = len(held)
+            held.clear()
+        self._long_length += count
+        self._long_tail = (self._long_tail + bytes(min(count, SUFFIX_BYTES + 1)))[
+            -SUFFIX_BYTES - 1 :
+        ]
+
     def _hold_span(self, chunk: bytes | mmap, start: int, end: int) -> None:
         """Hold ``chunk[start:end]``, copied a block at a time: of a map's unfinished line of
         64 MiB, no more than the line cap and a block is ever in memory."""
@@ -609,11 +630,23 @@ class FollowedFile:
     ) -> int:
         total = self._pump_mapped(stream, sink) if map_files and should_stop is None else 0
         feed = self._splitter.feed
+        position = stream.tell()
+        # A sparse file's holes are passed over: reading 20 GB of a hole's NULs took minutes
+        # and filled the page cache with them.
+        holes = sparse_holes(stream, position, os.fstat(stream.fileno()).st_size)
         while True:  # to the end: all of it, or what a map did not take
-            chunk = stream.read(CHUNK_BYTES)
+            if holes and position >= holes[0][0]:
+                hole_end = holes.pop(0)[1]
+                if position < hole_end:
+                    self._splitter.hold_nuls(hole_end - position)
+                    total += hole_end - position
+                    position = stream.seek(hole_end)
+                continue
+            chunk = stream.read(min(CHUNK_BYTES, holes[0][0] - position) if holes else CHUNK_BYTES)
             if not chunk:
                 return total
             total += len(chunk)
+            position += len(chunk)
             feed(chunk, sink)
             if should_stop is not None and should_stop():
                 return total
@@ -631,9 +664,18 @@ class FollowedFile:
         granularity = mmap_module.ALLOCATIONGRANULARITY  # 4 KiB, 16 or 64 KiB: maps start on it
         window = max(granularity, MAP_WINDOW_BYTES - MAP_WINDOW_BYTES % granularity)
         feed = self._splitter.feed
+        holes = sparse_holes(stream, position, end)
         while position < end:
+            if holes and position >= holes[0][0]:
+                hole_end = holes.pop(0)[1]
+                if position < hole_end:
+                    self._splitter.hold_nuls(hole_end - position)
+                    position = hole_end
+                continue
             base = position - position % granularity
             length = min(window, end - base)  # past ``position``: a window ends past its start
+            if holes:
+                length = min(length, holes[0][0] - base)  # a window ends where a hole starts
             try:
                 view = mmap_module.mmap(fd, length, offset=base, access=mmap_module.ACCESS_READ)
             except (OSError, ValueError):
@@ -778,11 +820,11 @@ def _no_object_run(
         at = end + 1
 
 
-def data_extents(handle: IO[bytes], size: int) -> list[tuple[int, int]] | None:
-    """The stretches of ``handle``'s first ``size`` bytes that hold data, first to last: the
-    rest are holes, which read as NUL bytes without being stored. None when that is not known
-    (no ``SEEK_DATA`` here, a handle with no file, more than ``MAX_DATA_EXTENTS`` stretches);
-    a file system that keeps no holes gives one stretch, the whole file."""
+def data_extents(handle: IO[bytes], size: int, start: int = 0) -> list[tuple[int, int]] | None:
+    """The stretches of ``handle``'s bytes from ``start`` to ``size`` that hold data, first to
+    last: the rest are holes, which read as NUL bytes without being stored. None when that is
+    not known (no ``SEEK_DATA`` here, a handle with no file, more than ``MAX_DATA_EXTENTS``
+    stretches); a file system that keeps no holes gives one stretch, the whole file."""
     seek_data = getattr(os, "SEEK_DATA", None)
     seek_hole = getattr(os, "SEEK_HOLE", None)
     if seek_data is None or seek_hole is None:
@@ -796,24 +838,39 @@ def data_extents(handle: IO[bytes], size: int) -> list[tuple[int, int]] | None:
         # The descriptor's offset is put back: a buffered handle on it trusts it.
         kept = os.lseek(fd, 0, os.SEEK_CUR)
         try:
-            offset = 0
+            offset = start
             while offset < size and len(extents) <= MAX_DATA_EXTENTS:
                 try:
-                    start = os.lseek(fd, offset, seek_data)
+                    low = os.lseek(fd, offset, seek_data)
                 except OSError as error:
                     if error.errno == errno.ENXIO:
                         break  # nothing but a hole from ``offset`` on
                     raise
-                if start >= size:
+                if low >= size:
                     break
-                end = min(os.lseek(fd, start, seek_hole), size)
-                extents.append((start, end))
-                offset = end
+                high = min(os.lseek(fd, low, seek_hole), size)
+                extents.append((low, high))
+                offset = high
         finally:
             os.lseek(fd, kept, os.SEEK_SET)
     except OSError:
         return None
     return extents if len(extents) <= MAX_DATA_EXTENTS else None
+
+
+def sparse_holes(handle: IO[bytes], start: int, size: int) -> list[tuple[int, int]]:
+    """The holes of at least ``HOLE_MIN_BYTES`` in ``handle``'s bytes from ``start`` to
+    ``size``, first to last (none where not known: see ``data_extents``)."""
+    extents = data_extents(handle, size, start)
+    if extents is None:
+        return []
+    holes = []
+    previous = start
+    for low, high in (*extents, (size, size)):
+        if low - previous >= HOLE_MIN_BYTES:
+            holes.append((previous, low))
+        previous = high
+    return holes
 
 
 def last_line_end(

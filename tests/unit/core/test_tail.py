@@ -623,6 +623,124 @@ def test_a_file_of_many_holes_is_read_as_one(tmp_path: Path) -> None:
         assert last_line_end(handle, len(content)) == content.rfind(b"\n") + 1
 
 
+def _read_in_steps(
+    path: Path, steps: list[list[tuple[bool, int, bytes]]], *, sparse: bool, cap: int
+) -> tuple[object, ...]:
+    """Grow ``path`` a step at a time (each piece a hole of so many bytes, or data) and read
+    what each step added; a hole is left unwritten when ``sparse``, else written as NULs."""
+    path.write_bytes(b"")
+    tail, sink = FollowedFile(path, max_line_bytes=cap), Collector()
+    for step in steps:
+        with open(path, "r+b") as handle:
+            handle.seek(0, os.SEEK_END)
+            for hole, length, data in step:
+                if not hole:
+                    handle.write(data)
+                elif sparse:
+                    handle.truncate(handle.tell() + length)
+                    handle.seek(length, os.SEEK_CUR)
+                else:
+                    handle.write(bytes(length))
+        if tail.check() in (Change.GREW, Change.RESTART):
+            before = tail.offset
+            assert tail.read(sink) == path.stat().st_size - before
+    return sink.lines, sink.long, tail.offset, tail.pending_bytes, tail.line_end
+
+
+@settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=80, deadline=None
+)
+@given(
+    steps=st.lists(
+        st.lists(
+            st.one_of(
+                st.tuples(st.just(True), st.integers(1, 12).map(lambda n: n * 4096), st.just(b"")),
+                st.tuples(
+                    st.just(False),
+                    st.just(0),
+                    st.lists(
+                        st.sampled_from([b"\n", b"\r\n", b"{", b"}", b"x" * 700, b"\x00"]),
+                        min_size=1,
+                        max_size=12,
+                    ).map(b"".join),
+                ),
+            ),
+            min_size=1,
+            max_size=5,
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    cap=st.sampled_from([2 * 4096, 16 << 20]),
+    mapped=st.booleans(),
+)
+def test_a_sparse_file_reads_as_its_nuls_would(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    steps: list[list[tuple[bool, int, bytes]]],
+    cap: int,
+    mapped: bool,
+) -> None:
+    """Holes anywhere (inside a line, between lines, at the end while the file grows; in a
+    line that grows past the cap, or not), read plainly or through maps, with holes passed
+    over from one block: the lines handed on, the line held and the offsets are those of the
+    same file with its NULs written."""
+    monkeypatch.setattr(tail_module, "HOLE_MIN_BYTES", 4096)
+    monkeypatch.setattr(tail_module, "CHUNK_BYTES", 3 * 4096)
+    monkeypatch.setattr(tail_module, "MAP_WINDOW_BYTES", 4 * GRANULE)
+    monkeypatch.setattr(tail_module, "map_files", mapped)
+    sparse = _read_in_steps(tmp_path / "sparse.jsonl", steps, sparse=True, cap=cap)
+    dense = _read_in_steps(tmp_path / "dense.jsonl", steps, sparse=False, cap=cap)
+    assert sparse == dense
+
+
+@pytest.mark.parametrize("mapped", [False, True])
+@pytest.mark.parametrize("over", [-1, 0, 1])
+def test_a_hole_that_brings_a_line_to_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mapped: bool, over: int
+) -> None:
+    """A line that a hole brings to the cap exactly is still a line; one byte more, it is
+    handed on as its two ends: as its NULs read would."""
+    monkeypatch.setattr(tail_module, "HOLE_MIN_BYTES", 4096)
+    monkeypatch.setattr(tail_module, "map_files", mapped)
+    cap = 2 * 4096 + over
+    steps = [[(False, 0, b"{" + b"x" * 4095), (True, 4096, b""), (False, 0, b"\n")]]
+    sparse = _read_in_steps(tmp_path / "sparse.jsonl", steps, sparse=True, cap=cap)
+    assert sparse == _read_in_steps(tmp_path / "dense.jsonl", steps, sparse=False, cap=cap)
+    lines, long = sparse[:2]
+    assert (len(lines), len(long)) == ((0, 1) if over < 0 else (1, 0))
+
+
+def _bytes_read() -> int | None:
+    """This process's bytes read by system calls so far (Linux), or None."""
+    try:
+        text = Path("/proc/self/io").read_text()
+    except OSError:
+        return None
+    return int(re.search(r"rchar: (\d+)", text).group(1))  # type: ignore[union-attr]
+
+
+def test_a_forward_read_passes_over_a_hole(tmp_path: Path) -> None:
+    """A log extended by 1 GiB it never wrote, then a line: the follower reads the data only,
+    and hands the line after the hole on. It had read the gigabyte of NULs (20 GB: the usage
+    index's read took seconds, and filled the page cache with them)."""
+    path = tmp_path / "sparse.jsonl"
+    with open(path, "wb") as handle:
+        handle.write(b'{"first":"line"}\n{"held":')
+        handle.seek(1 << 30)
+        handle.write(b'"end"}\n{"after":"hole"}\n')
+    if not keeps_holes(path) or _bytes_read() is None:
+        pytest.skip("no holes kept, or no count of bytes read here")
+    tail, sink = FollowedFile(path), Collector()
+    before = _bytes_read()
+    assert tail.read(sink) == path.stat().st_size
+    assert (_bytes_read() or 0) - (before or 0) < 1 << 20
+    assert sink.lines == [b'{"first":"line"}', b'{"after":"hole"}']
+    [(prefix, _, length)] = sink.long
+    assert prefix.startswith(b'{"held":\x00')
+    assert length == (1 << 30) + 6 - 17
+
+
 class _CountedRfinds(bytes):
     """Bytes that count the backward scan's searches for a line end."""
 
