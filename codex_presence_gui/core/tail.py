@@ -636,11 +636,9 @@ class FollowedFile:
         holes = sparse_holes(stream, position, os.fstat(stream.fileno()).st_size)
         while True:  # to the end: all of it, or what a map did not take
             if holes and position >= holes[0][0]:
-                hole_end = holes.pop(0)[1]
-                if position < hole_end:
-                    self._splitter.hold_nuls(hole_end - position)
-                    total += hole_end - position
-                    position = stream.seek(hole_end)
+                passed = self._pass_hole(position, holes.pop(0)[1])
+                total += passed - position
+                position = stream.seek(passed)
                 continue
             chunk = stream.read(min(CHUNK_BYTES, holes[0][0] - position) if holes else CHUNK_BYTES)
             if not chunk:
@@ -650,6 +648,12 @@ class FollowedFile:
             feed(chunk, sink)
             if should_stop is not None and should_stop():
                 return total
+
+    def _pass_hole(self, position: int, hole_end: int) -> int:
+        """Take a hole's NULs from ``position`` to ``hole_end`` unread; the offset after it."""
+        if position < hole_end:
+            self._splitter.hold_nuls(hole_end - position)
+        return max(position, hole_end)
 
     def _pump_mapped(self, stream: IO[bytes], sink: LineSink) -> int:
         """Hand on the lines up to the file's present size through maps of it, window by
@@ -667,10 +671,7 @@ class FollowedFile:
         holes = sparse_holes(stream, position, end)
         while position < end:
             if holes and position >= holes[0][0]:
-                hole_end = holes.pop(0)[1]
-                if position < hole_end:
-                    self._splitter.hold_nuls(hole_end - position)
-                    position = hole_end
+                position = self._pass_hole(position, holes.pop(0)[1])
                 continue
             base = position - position % granularity
             length = min(window, end - base)  # past ``position``: a window ends past its start
