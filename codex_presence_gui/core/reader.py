@@ -127,6 +127,8 @@ class _Tracked:
     session: SessionAccumulator
     rollout: RolloutFile
     loaded: bool = False  # False until a first read succeeded (then it is retried each time)
+    #: The last snapshot taken, until the file is read again or moved (see ``_snapshot``).
+    shown: CodexSessionSnapshot | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -705,8 +707,23 @@ class CodexReader:
         return tuple(self._tracked)
 
     def _snapshot(self, tracked: _Tracked, now: float) -> CodexSessionSnapshot:
+        """The session as of ``now``: the last snapshot again while nothing it is made of
+        moved: no line read, the same activity (it decays to Idle with the clock), branch
+        (looked up again every 30 s) and mtime (a check may take a new one without a read).
+        A thousand sessions today, one writing: a new snapshot of each at every refresh took
+        a third of the feed's time, for the same values, and the window compared them all."""
         stat = tracked.tail.stat or tracked.rollout.stat
-        return tracked.session.snapshot(now, file_mtime=stat.mtime, branch_of=self._branches.branch)
+        session, shown = tracked.session, tracked.shown
+        if (
+            shown is not None
+            and shown.file_mtime == stat.mtime
+            and shown.activity == session.tracker.current(now)
+            and shown.git_branch == session.git_branch(self._branches.branch)
+        ):
+            return shown
+        shown = session.snapshot(now, file_mtime=stat.mtime, branch_of=self._branches.branch)
+        tracked.shown = shown
+        return shown
 
     def _follow_renames(self, wanted: dict[Path, RolloutFile]) -> None:
         """Carry a file's state over when Codex moves it (archive/unarchive keeps the inode)."""
@@ -732,6 +749,7 @@ class CodexReader:
                 tracked.tail.identity = identity._replace(stat=moved)
             tracked.tail.path = path
             tracked.session.path = path
+            tracked.shown = None
             tracked.rollout = rollout
             self._tracked[path] = tracked
 
@@ -748,6 +766,7 @@ class CodexReader:
             change = tracked.tail.check()
         if change is Change.UNCHANGED:
             return None
+        tracked.shown = None  # whatever the read makes of the session, it is taken again
         if change is Change.MISSING:
             self._tracked.pop(path, None)
             return None

@@ -1008,6 +1008,14 @@ class SessionAccumulator:
             return self.meta.session_id
         return session_id_from_name(self.path)
 
+    def git_branch(self, branch_of: Callable[[str], str | None] | None = None) -> str | None:
+        """The branch the session's header names, else the one ``branch_of`` finds checked
+        out in its working folder."""
+        branch = self.meta.git_branch if self.meta is not None else None
+        if branch is None and branch_of is not None and self.cwd:
+            branch = branch_of(self.cwd)
+        return branch
+
     def snapshot(
         self,
         now: float,
@@ -1018,9 +1026,7 @@ class SessionAccumulator:
         """The session as of ``now`` (activity decays to Idle against this clock)."""
         meta = self.meta
         cwd = self.cwd or "."
-        branch = meta.git_branch if meta is not None else None
-        if branch is None and branch_of is not None and self.cwd:
-            branch = branch_of(self.cwd)
+        branch = self.git_branch(branch_of)
         tracker = self.tracker
         signal_times = [t for t in (tracker.recency(), self.last_token_event_at) if t]
         last_activity = max(signal_times) if signal_times else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -587,3 +587,121 @@ def test_a_flood_of_bare_lines_ends_the_search_for_limits_as_other_lines_do(
     assert snapshot.model == "gpt-5.3-codex"
     (scan,) = scans
     assert scan.bytes_read < 256 * 1024, scan.bytes_read
+
+
+def fresh_snapshots(reader: CodexReader, now: float) -> list[CodexSessionSnapshot]:
+    """Every followed session snapshotted anew, as the reader took them before it kept any."""
+    found = []
+    for tracked in reader._tracked.values():
+        if tracked.loaded:
+            stat = tracked.tail.stat or tracked.rollout.stat
+            found.append(
+                tracked.session.snapshot(
+                    now, file_mtime=stat.mtime, branch_of=reader._branches.branch
+                )
+            )
+    return found
+
+
+def by_file(snapshots: Iterable[CodexSessionSnapshot]) -> list[CodexSessionSnapshot]:
+    return sorted(snapshots, key=lambda s: str(s.file))
+
+
+def test_a_file_not_written_since_the_last_refresh_is_not_snapshotted_again(
+    codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thousand sessions today, one writing: each refresh had snapshotted every file anew
+    (a third of the feed's time), for the same values. Only the file written is now."""
+    paths = [
+        codex_home.write(f"019de1a2-0000-7000-8000-00000000010{n}", simple_session(start=BASE + n))
+        for n in range(3)
+    ]
+    reader = CodexReader([codex_home.root], max_age=None, clock=Clock(BASE + 20))
+    first = {s.file: s for s in reader.refresh().snapshots}
+    taken: list[Path] = []
+    original = SessionAccumulator.snapshot
+
+    def counted(self: SessionAccumulator, *args: Any, **options: Any) -> CodexSessionSnapshot:
+        taken.append(self.path)
+        return original(self, *args, **options)
+
+    monkeypatch.setattr(SessionAccumulator, "snapshot", counted)
+    CodexHome.append(paths[0], [r.token_count(BASE + 6, r.usage(2000, 0, 100))])
+    second = {s.file: s for s in reader.refresh().snapshots}
+    assert taken == [paths[0]]
+    assert second[paths[0]].session_total_tokens == 2100
+    assert all(second[path] is first[path] for path in paths[1:])
+
+
+_REPO_SID = "019de1a2-0000-7000-8000-0000000000e2"
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+@given(
+    steps=st.lists(
+        st.one_of(
+            # Either side of the 45 s to Idle and of the branch's 30 s in the cache.
+            st.tuples(st.just("wait"), st.sampled_from([0.5, 20.0, 29.0, 44.0, 46.0, 90.0])),
+            st.tuples(
+                st.just("write"),
+                st.sampled_from(["call", "output", "tokens", "answer", "turn", "commentary"]),
+                st.integers(0, 1),
+                st.booleans(),  # the mtime kept (a coarse clock): only the size tells
+            ),
+            st.tuples(st.just("checkout"), st.sampled_from(["main", "fix", "release"])),
+            st.tuples(st.just("archive"), st.integers(0, 1)),
+        ),
+        max_size=14,
+    ),
+    walks=st.lists(st.booleans(), min_size=14, max_size=14),
+)
+def test_a_kept_snapshot_equals_a_fresh_one_at_every_refresh(
+    tmp_path: Path, steps: list[tuple[Any, ...]], walks: list[bool]
+) -> None:
+    """Whatever is written (the mtime moved or not), however the clock moves (activity
+    decays to Idle), the folder's branch changes (looked up every 30 s) or a file is
+    archived, what a refresh returns equals every session snapshotted anew."""
+    home = CodexHome(tmp_path / f"home-{len(list(tmp_path.iterdir()))}")
+    repo = home.root / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    clock = Clock(BASE + 10)
+    paths = [
+        home.write(SID, simple_session()[:3], mtime=BASE + 2),  # its branch is in its header
+        home.write(
+            _REPO_SID,
+            [r.session_meta(BASE, _REPO_SID, cwd=str(repo), branch=None)],
+            started=BASE + 1,
+            mtime=BASE + 1,
+        ),
+    ]
+    reader = CodexReader([home.root], max_age=None, clock=clock)
+    reader.refresh()
+    calls = 0
+    for step, walk in zip(steps, walks, strict=False):
+        if step[0] == "wait":
+            clock.now += step[1]
+        elif step[0] == "checkout":
+            (repo / ".git" / "HEAD").write_text(f"ref: refs/heads/{step[1]}\n")
+        elif step[0] == "archive":
+            archive = home.root / "archived_sessions"
+            archive.mkdir(exist_ok=True)
+            moved = archive / paths[step[1]].name
+            os.rename(paths[step[1]], moved)
+            paths[step[1]] = moved
+        else:
+            calls += step[1] == "call"  # an output answers the last call
+            at, call = clock.now, f"c{calls}"
+            line = {
+                "call": r.exec_call(at, call, "cargo test"),
+                "output": r.call_output(at, call),
+                "tokens": r.token_count(at, r.usage(1000 + int(at - BASE), 0, 10)),
+                "answer": r.assistant(at, "done"),
+                "turn": r.event(at, "task_started", turn_id=f"t{at}"),
+                "commentary": r.assistant(at, "looking", phase="commentary"),
+            }[step[1]]
+            path = paths[step[2]]
+            CodexHome.append(path, [line], mtime=path.stat().st_mtime if step[3] else at)
+        result = reader.refresh(discover_files=walk or step[0] == "archive")
+        assert by_file(result.snapshots) == by_file(fresh_snapshots(reader, clock.now))
+    shutil.rmtree(home.root)
