@@ -129,6 +129,8 @@ class _Tracked:
     loaded: bool = False  # False until a first read succeeded (then it is retried each time)
     #: The last snapshot taken, until the file is read again or moved (see ``_snapshot``).
     shown: CodexSessionSnapshot | None = None
+    #: What the reading skipped or left out, said again until the file is read again or moved.
+    warned: list[Problem] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -573,7 +575,9 @@ class CodexReader:
             if probe is not None:
                 snapshots.append(probe)
         for tracked in self._tracked.values():
-            warnings.extend(self._line_warnings(tracked))
+            if tracked.warned is None:
+                tracked.warned = self._line_warnings(tracked)
+            warnings.extend(tracked.warned)
         return ReadResult(
             snapshots=tuple(snapshots),
             warnings=tuple(warnings),
@@ -749,7 +753,7 @@ class CodexReader:
                 tracked.tail.identity = identity._replace(stat=moved)
             tracked.tail.path = path
             tracked.session.path = path
-            tracked.shown = None
+            tracked.shown = tracked.warned = None
             tracked.rollout = rollout
             self._tracked[path] = tracked
 
@@ -766,7 +770,8 @@ class CodexReader:
             change = tracked.tail.check()
         if change is Change.UNCHANGED:
             return None
-        tracked.shown = None  # whatever the read makes of the session, it is taken again
+        # Whatever the read makes of the session and the tail, it is taken again.
+        tracked.shown = tracked.warned = None
         if change is Change.MISSING:
             self._tracked.pop(path, None)
             return None

@@ -18,6 +18,7 @@ from codex_presence_gui.core import tail as tail_module
 from codex_presence_gui.core.discovery import discover, resolve_codex_homes
 from codex_presence_gui.core.jsonl import parse_timestamp
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
+from codex_presence_gui.core.problems import Problem
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.session import SessionAccumulator
 from codex_presence_gui.core.tail import Identity
@@ -603,6 +604,11 @@ def fresh_snapshots(reader: CodexReader, now: float) -> list[CodexSessionSnapsho
     return found
 
 
+def fresh_warnings(reader: CodexReader) -> list[Problem]:
+    """What every followed file's reading skipped or left out, said anew."""
+    return [w for tracked in reader._tracked.values() for w in reader._line_warnings(tracked)]
+
+
 def by_file(snapshots: Iterable[CodexSessionSnapshot]) -> list[CodexSessionSnapshot]:
     return sorted(snapshots, key=lambda s: str(s.file))
 
@@ -633,6 +639,37 @@ def test_a_file_not_written_since_the_last_refresh_is_not_snapshotted_again(
     assert all(second[path] is first[path] for path in paths[1:])
 
 
+def test_the_warnings_of_a_file_not_written_since_the_last_refresh_are_kept(
+    codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each refresh had asked every followed file what its reading skipped (a tenth of the
+    feed's time with a thousand sessions today, after the snapshots were kept); only the
+    file written is asked now, and the others' warnings are said as before."""
+    paths = [
+        codex_home.write(
+            f"019de1a2-0000-7000-8000-00000000010{n}", [*simple_session(start=BASE + n), "{oops"]
+        )
+        for n in range(3)
+    ]
+    reader = CodexReader([codex_home.root], max_age=None, clock=Clock(BASE + 20))
+    first = reader.refresh().warnings
+    assert len(first) == 3
+    asked: list[Path] = []
+    original = reader_module.line_problems
+
+    def counted(session: SessionAccumulator, path: str | Path) -> list[Problem]:
+        asked.append(Path(path))
+        return original(session, path)
+
+    monkeypatch.setattr(reader_module, "line_problems", counted)
+    CodexHome.append(paths[0], ["{again"])
+    second = reader.refresh().warnings
+    assert asked == [paths[0]]
+    (written,) = [w for w in second if w.path == paths[0]]
+    assert "2 malformed lines" in written.detail
+    assert set(second) - {written} == {w for w in first if w.path != paths[0]}
+
+
 _REPO_SID = "019de1a2-0000-7000-8000-0000000000e2"
 
 
@@ -644,7 +681,9 @@ _REPO_SID = "019de1a2-0000-7000-8000-0000000000e2"
             st.tuples(st.just("wait"), st.sampled_from([0.5, 20.0, 29.0, 44.0, 46.0, 90.0])),
             st.tuples(
                 st.just("write"),
-                st.sampled_from(["call", "output", "tokens", "answer", "turn", "commentary"]),
+                st.sampled_from(
+                    ["call", "output", "tokens", "answer", "turn", "commentary", "malformed"]
+                ),
                 st.integers(0, 1),
                 st.booleans(),  # the mtime kept (a coarse clock): only the size tells
             ),
@@ -660,7 +699,8 @@ def test_a_kept_snapshot_equals_a_fresh_one_at_every_refresh(
 ) -> None:
     """Whatever is written (the mtime moved or not), however the clock moves (activity
     decays to Idle), the folder's branch changes (looked up every 30 s) or a file is
-    archived, what a refresh returns equals every session snapshotted anew."""
+    archived, what a refresh returns equals every session snapshotted anew, and its
+    warnings those said anew."""
     home = CodexHome(tmp_path / f"home-{len(list(tmp_path.iterdir()))}")
     repo = home.root / "repo"
     (repo / ".git").mkdir(parents=True)
@@ -699,9 +739,11 @@ def test_a_kept_snapshot_equals_a_fresh_one_at_every_refresh(
                 "answer": r.assistant(at, "done"),
                 "turn": r.event(at, "task_started", turn_id=f"t{at}"),
                 "commentary": r.assistant(at, "looking", phase="commentary"),
+                "malformed": '{"timestamp": oops',
             }[step[1]]
             path = paths[step[2]]
             CodexHome.append(path, [line], mtime=path.stat().st_mtime if step[3] else at)
         result = reader.refresh(discover_files=walk or step[0] == "archive")
         assert by_file(result.snapshots) == by_file(fresh_snapshots(reader, clock.now))
+        assert list(result.warnings) == fresh_warnings(reader)
     shutil.rmtree(home.root)
