@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from codex_presence_gui.core import reader as reader_module
 from codex_presence_gui.core import tail as tail_module
-from codex_presence_gui.core.discovery import discover, resolve_codex_homes
+from codex_presence_gui.core.discovery import discover, resolve_codex_homes, walk_homes
 from codex_presence_gui.core.jsonl import parse_timestamp
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
 from codex_presence_gui.core.problems import Problem
@@ -108,6 +108,26 @@ def test_a_walk_takes_over_the_walk_before_s_entries(codex_home: CodexHome) -> N
     assert next(p for p in by_path if p == grown) is next(p for p in was if p == grown)
     assert by_path[grown].stat.size == grown.stat().st_size != was[grown].stat.size
     assert by_path[archived].archived
+
+
+def test_a_walk_holds_no_whole_stat_of_each_file(codex_home: CodexHome) -> None:
+    """A walk keeps each file's path text and the parts of its stat that tell a change, not
+    the whole ``os.stat_result`` (some 680 bytes) until the walk's end: for 20,000 old logs
+    that had been 13 MB more at every walk's peak, in the window's two feeds. About 400 bytes
+    a file at the peak now, 890 before."""
+    import tracemalloc
+
+    for n in range(2000):
+        codex_home.write(f"019d0000-0000-7000-8000-{n:012d}", ["{}"], started=BASE - n * 3600)
+    walk_homes([codex_home.root], [], [])  # what is made once (imports, caches) made now
+    tracemalloc.start()
+    try:
+        files = walk_homes([codex_home.root], [], [])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(files) == 2000
+    assert peak / len(files) < 600
 
 
 def test_appends_are_read_incrementally_and_time_is_re_evaluated(codex_home: CodexHome) -> None:
