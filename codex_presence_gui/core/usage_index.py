@@ -647,7 +647,7 @@ class UsageIndex:
         self,
         homes: Sequence[str | Path],
         *,
-        files: Sequence[RolloutFile] | None = None,
+        files: Sequence[tuple[str | Path, FileStat, str | Path, bool]] | None = None,
         unsearched: Sequence[str] = (),
         should_stop: Callable[[], bool] | None = None,
         workers: int = 1,
@@ -680,7 +680,7 @@ class UsageIndex:
         self,
         homes: Sequence[str | Path],
         *,
-        files: Sequence[RolloutFile] | None = None,
+        files: Sequence[tuple[str | Path, FileStat, str | Path, bool]] | None = None,
         unsearched: Sequence[str] = (),
         should_stop: Callable[[], bool] | None = None,
         workers: int = 1,
@@ -691,7 +691,8 @@ class UsageIndex:
         Args:
             homes: the Codex homes to index (files of other homes in the index are kept), as
                 paths or as their text (``str(path)``: the index knows a home by it).
-            files: a walk of those homes already made (``discover``); None walks them here.
+            files: a walk of those homes already made (``discover``'s files, or ``walk_homes``'
+                with their paths as texts); None walks them here.
             unsearched: with ``files``, the folders and files that walk could not list or
                 search (``Discovery.unsearched``): what the index holds below them is kept.
             should_stop: asked between files; True ends the update with what was read so far

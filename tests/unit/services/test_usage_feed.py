@@ -594,7 +594,7 @@ def test_a_home_that_cannot_be_walked_does_not_send_the_index_to_memory(
 
     now = time.time()
     write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
-    real = usage_feed.discover
+    real = usage_feed._walk
     failures = [OSError(24, "Too many open files")]
 
     def discover(*args: Any, **kwargs: Any) -> Any:
@@ -602,7 +602,7 @@ def test_a_home_that_cannot_be_walked_does_not_send_the_index_to_memory(
             raise failures.pop()
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(usage_feed, "discover", discover)
+    monkeypatch.setattr(usage_feed, "_walk", discover)
     feed = make_feed(codex_home, tmp_path)
     stopper.append(feed)
     seen = views(feed)
@@ -791,16 +791,17 @@ def test_folders_past_the_most_read_are_said_on_the_page(
     """Thousands of folders: the first MAX_HOMES are walked (each of them at every update)
     and asked of the index (one SQL parameter each, five times), and the page says the
     others are not read."""
-    from codex_presence_gui.core.discovery import MAX_HOMES, discover, too_many_homes_message
+    from codex_presence_gui.core.discovery import MAX_HOMES, too_many_homes_message
     from codex_presence_gui.services import usage_feed
 
     walked: list[int] = []
+    walk = usage_feed._walk
 
-    def walking(homes: Any, **options: Any) -> Any:
+    def walking(homes: Any) -> Any:
         walked.append(len(homes))
-        return discover(homes, **options)
+        return walk(homes)
 
-    monkeypatch.setattr(usage_feed, "discover", walking)
+    monkeypatch.setattr(usage_feed, "_walk", walking)
 
     now = time.time()
     write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
@@ -1249,3 +1250,47 @@ def test_updates_of_a_costly_home_come_less_often(
         assert worker._timer.isActive()
     finally:
         worker.cleanup()
+
+
+def test_the_feed_s_walk_makes_no_path_object_of_each_log(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The feed's walk hands the index each log's path as text, as the index takes it: a path
+    object for each of 20,000 old logs had been 9 MB more while the first build priced its
+    calls (the build's peak), and 0.1 s of each walk. The logs are read and counted all the
+    same."""
+    from codex_presence_gui.services.usage_feed import UsageWorker
+
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
+    write_usage_session(codex_home, 2, [(now - 120, 5_000, 0, 0)])
+    handed: list[object] = []
+    update = UsageIndex.update
+
+    def watched(index: UsageIndex, *args: Any, **options: Any) -> Any:
+        handed.extend(options["files"])
+        return update(index, *args, **options)
+
+    monkeypatch.setattr(UsageIndex, "update", watched)
+    zone = noon_now()
+    shown: list[UsageView] = []
+    worker = UsageWorker(
+        [codex_home.root],
+        tmp_path / "index" / "usage.sqlite3",
+        usage_view,
+        interval_ms=NO_POLL_MS,
+        min_gap_ms=10,
+        clock=time.time,
+        zone=lambda: zone,
+    )
+    worker.usage_ready.connect(shown.append)
+    worker.work()
+    try:
+        assert worker._timer is not None
+        worker._timer.stop()
+        worker._update()
+    finally:
+        worker.cleanup()
+    assert len(handed) == 2
+    assert not any(isinstance(file[0], Path) for file in handed)  # type: ignore[index]
+    assert [view.totals[0].tokens for view in shown if view.state is UsageState.READY] == [15_000]
