@@ -376,7 +376,7 @@ class UsageWorker(Worker):
         # come a minute or more apart. Its files stay texts, as the index takes them: a path
         # object for each of 20,000 logs had been 9 MB more while the first build priced its
         # calls (the price library's import, the build's peak), and 0.1 s of each walk.
-        found = _walk(self._homes)
+        walks = [_walk(self._homes)]
         now = self._clock()
         today = datetime.fromtimestamp(now, zone).date()
 
@@ -385,6 +385,8 @@ class UsageWorker(Worker):
         numbers_shown = self._last_read is not None and self._last_read.recorded
 
         def update_and_read() -> RecentUsage | None:
+            # The walk made above; run again (the index rebuilt after damage), a walk anew.
+            found = walks.pop() if walks else _walk(self._homes)
             if found.files and not numbers_shown and not index.sessions(self._homes):
                 # Nothing of these homes in the index yet: reading every log takes a while.
                 self.usage_ready.emit(
@@ -402,6 +404,9 @@ class UsageWorker(Worker):
                     should_stop=self.should_stop,
                     workers=1,
                 )
+            # The files let go before the reports are made: a first build had held 20,000
+            # logs' entries through the price library's import, the build's peak (11 MB).
+            found = found._replace(files=[])
             if self.should_stop():
                 return None
             if not result.read:
