@@ -1256,9 +1256,8 @@ def test_the_feed_s_walk_makes_no_path_object_of_each_log(
     codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The feed's walk hands the index each log's path as text, as the index takes it: a path
-    object for each of 20,000 old logs had been 9 MB more while the first build priced its
-    calls (the build's peak), and 0.1 s of each walk. The logs are read and counted all the
-    same."""
+    object for each of 20,000 old logs had been 6 MB more at the first build's peak, and
+    0.15-0.2 s of each update. The logs are read and counted all the same."""
     from codex_presence_gui.services.usage_feed import UsageWorker
 
     now = time.time()
