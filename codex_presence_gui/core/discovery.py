@@ -678,11 +678,14 @@ def discover(
             rollout = RolloutFile(known.path, stat, home, archived)
         found.files.append(rollout)
         by_text[text] = rollout
-    missing = set(found.missing_homes)
-    found.sessionless = [
-        home for home in homes if home not in missing and not has_sessions_folder(str(home))
-    ]
+    found.sessionless = sessionless_homes(homes, found.missing_homes)
     return found
+
+
+def sessionless_homes(homes: Sequence[Path], missing: Sequence[Path]) -> list[Path]:
+    """The ``homes`` that are there (not in ``missing``) but hold no ``sessions`` folder."""
+    gone = set(missing)
+    return [home for home in homes if home not in gone and not has_sessions_folder(str(home))]
 
 
 def has_sessions_folder(home: str) -> bool:

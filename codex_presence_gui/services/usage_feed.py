@@ -31,7 +31,7 @@ from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.discovery import (
     FileStat,
     capped_homes,
-    has_sessions_folder,
+    sessionless_homes,
     sessions_not_a_folder,
     too_many_homes,
     walk_homes,
@@ -90,10 +90,7 @@ def _walk(homes: Sequence[Path]) -> _Walk:
     found.files.extend(
         walk_homes(homes, found.missing_homes, found.errors, unsearched=found.unsearched)
     )
-    missing = set(found.missing_homes)
-    found.sessionless.extend(
-        home for home in homes if home not in missing and not has_sessions_folder(str(home))
-    )
+    found.sessionless.extend(sessionless_homes(homes, found.missing_homes))
     return found
 
 
