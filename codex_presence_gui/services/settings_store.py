@@ -162,7 +162,11 @@ class SettingsStore(QObject):
                     raise PermissionError(
                         "the file there could not be read, nor moved aside to keep it"
                     )
-                log.warning("the settings file that could not be read was kept as %s", kept)
+                # Said with its name: the notice at start only said it would be kept aside
+                # (and its "Show file" now shows the new settings in its place).
+                said = f"Your settings file could not be read: it was kept as {kept}."
+                log.warning("%s", said)
+                self.told.emit(said, kept)
             self._unread = False
             save_settings(self.path, settings)
             self._seen = _signature(self.path)

@@ -134,15 +134,19 @@ def test_a_folder_where_the_settings_file_belongs_is_kept_aside_before_a_save(
     tmp_path: Path,
 ) -> None:
     """A folder at the settings' path (made by mistake, holding the user's files): it could
-    not be read, and a save said so every time; it is kept, under another name."""
+    not be read, and a save said so every time; it is kept, under another name, and the user
+    is told which (the notice from the start had only said it would be kept aside)."""
     path = tmp_path / "settings.json"
     path.mkdir()
     (path / "notes.txt").write_text("mine")
     store = SettingsStore(path)
+    told: list[tuple[str, object]] = []
+    store.told.connect(lambda text, file: told.append((text, file)))
     assert store.settings == Settings()
     assert store.update(Settings(theme="dark")) is None
     (kept,) = tmp_path.glob("settings.json.unread-*")
     assert (kept / "notes.txt").read_text() == "mine"
+    assert told == [(f"Your settings file could not be read: it was kept as {kept}.", kept)]
     assert '"theme": "dark"' in path.read_text()
 
 
