@@ -458,6 +458,11 @@ class MainWindow(QMainWindow):
         self._table_tells_more = False
         self._shape: tuple[object, ...] = ()
         self._layout_mode = state.layout_mode if state is not None else LayoutMode.AUTO
+        kept = state.out_of_compact() if state is not None else None
+        if self._layout_mode is LayoutMode.COMPACT and kept is not None:
+            # Started compact: the full layout takes back the size it had before, not the
+            # default one (a window kept compact beside the editor lost it at each log-in).
+            self._full_size, self._maximized_out_of_compact = kept
         self._always_on_top = always_on_top
         self.layout_actions[self._layout_mode].setChecked(True)
         self.on_top_action.setChecked(self._always_on_top)
@@ -825,6 +830,7 @@ class MainWindow(QMainWindow):
                 # Its size from before it was maximized at once, not once the window manager
                 # gets to it: the compact layout keeps the width it finds (the screen's).
                 self.resize(self._full_size)
+            self._keep_out_of_compact()
         self._compact_to_restore = None  # a layout chosen since is the one to keep
         self._small_to_restore = None
         self._first_place = None  # the size the user chose comes where the window stands
@@ -839,6 +845,11 @@ class MainWindow(QMainWindow):
             if self._maximized_out_of_compact:
                 self._maximized_out_of_compact = False
                 self.showMaximized()  # as it was before the compact layout
+
+    def _keep_out_of_compact(self) -> None:
+        """Save the size (and maximized or not) the full layout takes back, for a restart."""
+        if self.state is not None and self._full_size is not None:
+            self.state.keep_out_of_compact(self._full_size, self._maximized_out_of_compact)
 
     def _first_size(self) -> QSize:
         """``DEFAULT_SIZE`` (``COMPACT_SIZE`` in a chosen compact layout, which had opened
@@ -961,6 +972,7 @@ class MainWindow(QMainWindow):
             # The size before the compact layout, not the Usage page's: a look at the page
             # does not change where Ctrl+0 or Ctrl+1 takes the window back to.
             self._full_size = full_size
+            self._keep_out_of_compact()
             self.resize(size)
             self._place_to_restore = place
             self._restore_place()

@@ -182,6 +182,21 @@ class WindowState:
     def chart_mode(self, mode: ChartMode) -> None:
         self._keep("usage/chart", mode)
 
+    def out_of_compact(self) -> tuple[QSize, bool] | None:
+        """The size the window had when a compact layout was chosen over the full one, and
+        whether it was maximized: what the full layout takes back, after a restart too (the
+        default size had come back, the user's lost); None if unknown."""
+        size = self._settings.value("window/full_size")
+        if not isinstance(size, QSize) or size.width() <= 0 or size.height() <= 0:
+            return None
+        return size, str(self._settings.value("window/full_maximized", "false")) == "true"
+
+    def keep_out_of_compact(self, size: QSize, maximized: bool) -> None:
+        """Remember ``out_of_compact`` (at once, as the layout: a crash keeps them in step)."""
+        self._settings.setValue("window/full_size", size)
+        self._settings.setValue("window/full_maximized", "true" if maximized else "false")
+        self._sync()
+
     def _choice(self, key: str, default: _Choice) -> _Choice:
         """The value kept under ``key``, else (none, or one this version does not know)
         ``default``."""

@@ -2249,3 +2249,41 @@ def test_compact_on_a_maximized_window_leaves_maximized_and_full_takes_it_back(
     window.set_layout_mode(LayoutMode.FULL)
     assert window.isMaximized()
     assert not window.compact
+
+
+def test_a_compact_layout_kept_over_a_restart_takes_back_the_size_before_it(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Compact chosen on a 700x500 window, the app quit and started again: the full layout
+    takes back 700x500 (the default size had come back, as if the window had never had one)."""
+    window = make_window(qtbot, WindowState(tmp_path / "ui.ini"))
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(700, 500)
+    qtbot.waitUntil(lambda: window.size() == QSize(700, 500))
+    window.set_layout_mode(LayoutMode.COMPACT)
+    assert window.size() != QSize(700, 500)
+    window.close()
+    again = make_window(qtbot, WindowState(tmp_path / "ui.ini"))
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.layout_mode is LayoutMode.COMPACT
+    again.set_layout_mode(LayoutMode.FULL)
+    assert again.size() == QSize(700, 500)
+
+
+def test_a_compact_layout_out_of_a_maximized_window_maximizes_it_again_after_a_restart(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """As Ctrl+1 does in the same run (see above): maximized, whatever runs came between."""
+    window = make_window(qtbot, WindowState(tmp_path / "ui.ini"))
+    window.show()
+    window.showMaximized()
+    qtbot.waitUntil(window.isMaximized)
+    window.set_layout_mode(LayoutMode.COMPACT)
+    window.close()
+    again = make_window(qtbot, WindowState(tmp_path / "ui.ini"))
+    again.show()
+    qtbot.waitExposed(again)
+    again.set_layout_mode(LayoutMode.FULL)
+    assert again.isMaximized()
