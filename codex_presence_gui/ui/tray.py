@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Slot
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Slot
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -19,7 +19,7 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
 )
-from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level
@@ -227,7 +227,12 @@ class Tray(QObject):
         self._left_front_at = -FRONT_GRACE_S - 1.0
         #: What the menu's show/hide line said when the menu opened, and so what it does.
         self._menu_hides = False
-        window.installEventFilter(self)
+        self._focused_here = self._focus_here()
+        # Any window's activation, not only this one's: the focus may be on one of its
+        # dialogs (Settings), and leave from there.
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusWindowChanged.connect(self._focus_moved)
         self._dashboard: Dashboard | None = None
         self._face = NO_READING
         self.icon = QSystemTrayIcon(tray_icon(NO_READING), self)
@@ -292,15 +297,26 @@ class Tray(QObject):
         handle = window.windowHandle()
         flags = handle.flags() if handle is not None else window.windowFlags()
         return (
-            window.isActiveWindow()
+            self._focus_here()
             or self.ticks() - self._left_front_at < FRONT_GRACE_S
             or bool(flags & Qt.WindowType.WindowStaysOnTopHint)
         )
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.WindowDeactivate:
-            self._left_front_at = self.ticks()
+    def _focus_here(self) -> bool:
+        """Whether the window or one of its dialogs has the focus: with Settings open, the
+        window itself never has it (a click had only raised it again, never hidden it)."""
+        active = QApplication.activeWindow()
+        while active is not None:
+            if active is self.window:
+                return True
+            active = active.parentWidget()
         return False
+
+    def _focus_moved(self) -> None:
+        here = self._focus_here()
+        if self._focused_here and not here:
+            self._left_front_at = self.ticks()
+        self._focused_here = here
 
     def _menu_toggle(self) -> None:
         # The line does what it said when the menu opened: the menu has the focus by now.

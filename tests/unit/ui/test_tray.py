@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF, Qt
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QPixmap
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.dashboard import Dashboard
@@ -377,6 +377,43 @@ def test_a_pinned_window_hides_at_a_click(qtbot: QtBot) -> None:
     handle.setFlag(Qt.WindowType.WindowStaysOnTopHint, True)  # as the window's pin does
     tray.toggle_window()
     assert not tray.window.isVisible()
+
+
+def tray_with_a_dialog_open(qtbot: QtBot) -> tuple[Tray, SteadyClock, QDialog]:
+    """A tray whose window is shown with a dialog of its own open and focused (Settings)."""
+    tray = make_tray(qtbot)
+    tray.ticks = ticks = SteadyClock()
+    tray.toggle_window()
+    qtbot.waitUntil(tray.window.isActiveWindow)
+    dialog = QDialog(tray.window)
+    dialog.open()  # window-modal, as Settings is
+    qtbot.waitUntil(dialog.isActiveWindow)
+    ticks.now += 5.0
+    return tray, ticks, dialog
+
+
+def test_a_window_with_its_dialog_in_front_hides_at_a_click(qtbot: QtBot) -> None:
+    """With one of its dialogs focused (Settings), the window is in front: a click hides it.
+    The window itself never has the focus then: each click only raised it again."""
+    tray, _, _ = tray_with_a_dialog_open(qtbot)
+    assert tray.window_in_front()
+    tray.toggle_window()
+    assert not tray.window.isVisible()
+
+
+def test_a_click_that_took_the_focus_from_a_dialog_still_hides(qtbot: QtBot) -> None:
+    """The click on the icon takes the focus from the window's dialog first (Windows'
+    taskbar): the window was in front a moment ago, and the click hides it."""
+    tray, ticks, _ = tray_with_a_dialog_open(qtbot)
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(other.isActiveWindow)
+    ticks.now += FRONT_GRACE_S / 2
+    assert tray.window_in_front()
+    ticks.now += FRONT_GRACE_S
+    assert not tray.window_in_front()
 
 
 def test_the_menu_line_does_what_it_said(qtbot: QtBot) -> None:
