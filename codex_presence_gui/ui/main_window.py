@@ -411,8 +411,9 @@ class MainWindow(QMainWindow):
         #: The window was maximized (or full screen) when a compact layout was chosen: it is
         #: maximized again when the full one is.
         self._maximized_out_of_compact = False
-        #: ``_full_size`` while the Usage page is shown out of a chosen compact layout.
-        self._full_size_to_restore: QSize | None = None
+        #: ``_full_size`` and ``_maximized_out_of_compact`` while the Usage page is shown out
+        #: of a chosen compact layout.
+        self._full_size_to_restore: tuple[QSize | None, bool] = (None, False)
         self.setCentralWidget(self.pages)
 
         self.feed_status = ElidedLabel("Loading…", min_chars=4)
@@ -946,7 +947,7 @@ class MainWindow(QMainWindow):
             # Roomy enough for the page's tables, whatever size the window had before; one
             # resize (a chosen compact layout's own size first made the window switch twice).
             roomy = self._size_out_of_compact(comfortable=True)
-            full_size = self._full_size
+            full_size = (self._full_size, self._maximized_out_of_compact)
             if pinned is not None:
                 self.set_layout_mode(LayoutMode.AUTO, resize=False)
             width = max(roomy.width(), self.needed_size(False, page=USAGE_PAGE).width())
@@ -970,8 +971,9 @@ class MainWindow(QMainWindow):
             place = self._place_to_restore
             self.set_layout_mode(LayoutMode.COMPACT)
             # The size before the compact layout, not the Usage page's: a look at the page
-            # does not change where Ctrl+0 or Ctrl+1 takes the window back to.
-            self._full_size = full_size
+            # does not change where Ctrl+0 or Ctrl+1 takes the window back to, nor whether
+            # maximized (the page's window is not: "maximized" had been lost, and saved).
+            self._full_size, self._maximized_out_of_compact = full_size
             self._keep_out_of_compact()
             self.resize(size)
             self._place_to_restore = place
