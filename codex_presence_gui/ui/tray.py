@@ -228,6 +228,10 @@ class Tray(QObject):
         #: What the menu's show/hide line said when the menu opened, and so what it does.
         self._menu_hides = False
         self._focused_here = self._focus_here()
+        #: A click brought the shown window up, and it has not had the focus since: the
+        #: desktop refused the raise (GNOME's focus-stealing prevention, Wayland), and the
+        #: next click hides it instead of asking again for ever.
+        self._raise_unanswered = False
         # Any window's activation, not only this one's: the focus may be on one of its
         # dialogs (Settings), and leave from there.
         app = QApplication.instance()
@@ -281,9 +285,11 @@ class Tray(QObject):
         A window behind others is brought up rather than hidden: a click on the icon means
         "let me see it", and hiding what cannot be seen would need a second click to undo.
         """
-        if self.window_in_front():
+        if self.window_in_front() or (self._raise_unanswered and self.window.isVisible()):
+            self._raise_unanswered = False
             self.window.hide()
             return
+        self._raise_unanswered = self.window.isVisible() and not self.window.isMinimized()
         self.show_window()
 
     def window_in_front(self) -> bool:
@@ -316,6 +322,8 @@ class Tray(QObject):
         here = self._focus_here()
         if self._focused_here and not here:
             self._left_front_at = self.ticks()
+        if here:
+            self._raise_unanswered = False  # the raise was answered
         self._focused_here = here
 
     def _menu_toggle(self) -> None:

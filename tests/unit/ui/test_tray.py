@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
+from codex_presence_gui.ui import tray as tray_module
 from codex_presence_gui.ui.labels import WORD_JOINER, plain_tooltip
 from codex_presence_gui.ui.main_window import MainWindow
 from codex_presence_gui.ui.tray import (
@@ -358,6 +359,42 @@ def test_a_click_brings_up_a_window_behind_others(qtbot: QtBot) -> None:
     qtbot.waitUntil(tray.window.isActiveWindow)
     tray.toggle_window()  # now in front: the next click hides it
     assert not tray.window.isVisible()
+
+
+def test_a_raise_the_desktop_refuses_leaves_the_next_click_to_hide(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the desktop refuses to raise a window behind others (GNOME's focus-stealing
+    prevention, Wayland), a click asks for it and nothing happens: the next click hides it,
+    and the one after shows it again, instead of every click asking again for ever."""
+    tray, _ = tray_behind_another_window(qtbot)
+    refused: list[QWidget] = []
+    monkeypatch.setattr(tray_module, "bring_to_front", refused.append)
+    tray.toggle_window()
+    assert refused == [tray.window]
+    assert tray.window.isVisible()
+    tray.toggle_window()  # the window never got the focus: hidden
+    assert not tray.window.isVisible()
+    monkeypatch.undo()
+    tray.toggle_window()
+    assert tray.window.isVisible()
+
+
+def test_a_raise_answered_is_not_taken_for_refused(qtbot: QtBot) -> None:
+    """A window brought up and focused, then left behind another again: the next click
+    brings it up again (it had answered the last raise), it does not hide it."""
+    tray, ticks = tray_behind_another_window(qtbot)
+    tray.toggle_window()
+    qtbot.waitUntil(tray.window.isActiveWindow)
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not tray.window.isActiveWindow())
+    ticks.now += 5.0
+    tray.toggle_window()
+    assert tray.window.isVisible()
+    qtbot.waitUntil(tray.window.isActiveWindow)
 
 
 def test_a_click_that_took_the_focus_still_hides(qtbot: QtBot) -> None:
