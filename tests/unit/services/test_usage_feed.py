@@ -24,7 +24,7 @@ from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.usage_index import UsageIndex
 from codex_presence_gui.core.usage_recent import RecentUsage
-from codex_presence_gui.services.usage_feed import UsageFeed, usage_key
+from codex_presence_gui.services.usage_feed import UsageFeed, UsageWorker, usage_key
 from codex_presence_gui.viewmodels.usage import WAITING_MESSAGE, UsageState, UsageView, usage_view
 from tests.helpers.rollout import CodexHome
 from tests.helpers.usage import call_lines, summed, write_usage_session
@@ -1211,16 +1211,12 @@ def test_numbers_shown_stay_while_the_index_is_read_again_into_memory(
     assert "memory" in seen[0].notice
 
 
-def test_updates_of_a_costly_home_come_less_often(
-    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot
-) -> None:
-    """An update's fixed cost (the walk and the index's look at every file: 0.3-0.45 s for
-    20,000 old logs) is measured on an update that found nothing to read; asked for while
-    sessions write, updates then take at most 5 % of the time (a gap of 20 s for a cost of
-    1 s, not 5 s), and the safety net's updates 0.5 % (none before 200 s)."""
-    from codex_presence_gui.services.usage_feed import UsageWorker
-
-    write_usage_session(codex_home, 1, [(time.time() - 60, 10_000, 0, 0)])
+@contextmanager
+def updated_by_hand(
+    codex_home: CodexHome, tmp_path: Path
+) -> Iterator[tuple[UsageWorker, list[UsageView]]]:
+    """A worker on ``codex_home`` in this thread whose updates the test makes (its timers
+    stopped), and the views it delivers."""
     zone = noon_now()
     worker = UsageWorker(
         [codex_home.root],
@@ -1231,10 +1227,27 @@ def test_updates_of_a_costly_home_come_less_often(
         clock=time.time,
         zone=lambda: zone,
     )
+    shown: list[UsageView] = []
+    worker.usage_ready.connect(shown.append)
     worker.work()
     try:
         assert worker._timer is not None
         worker._timer.stop()
+        yield worker, shown
+    finally:
+        worker.cleanup()
+
+
+def test_updates_of_a_costly_home_come_less_often(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """An update's fixed cost (the walk and the index's look at every file: 0.3-0.45 s for
+    20,000 old logs) is measured on an update that found nothing to read; asked for while
+    sessions write, updates then take at most 5 % of the time (a gap of 20 s for a cost of
+    1 s, not 5 s), and the safety net's updates 0.5 % (none before 200 s)."""
+    write_usage_session(codex_home, 1, [(time.time() - 60, 10_000, 0, 0)])
+    with updated_by_hand(codex_home, tmp_path) as (worker, _):
+        assert worker._timer is not None
         worker._update()  # reads the new log: not the fixed cost
         assert worker.fixed_cost_s == 0.0
         worker._update()  # nothing new
@@ -1248,8 +1261,6 @@ def test_updates_of_a_costly_home_come_less_often(
         worker._last_update -= 201
         worker._poll_tick()
         assert worker._timer.isActive()
-    finally:
-        worker.cleanup()
 
 
 def test_the_feed_s_walk_makes_no_path_object_of_each_log(
@@ -1258,8 +1269,6 @@ def test_the_feed_s_walk_makes_no_path_object_of_each_log(
     """The feed's walk hands the index each log's path as text, as the index takes it: a path
     object for each of 20,000 old logs had been 6 MB more at the first build's peak, and
     0.15-0.2 s of each update. The logs are read and counted all the same."""
-    from codex_presence_gui.services.usage_feed import UsageWorker
-
     now = time.time()
     write_usage_session(codex_home, 1, [(now - 60, 10_000, 0, 0)])
     write_usage_session(codex_home, 2, [(now - 120, 5_000, 0, 0)])
@@ -1271,25 +1280,8 @@ def test_the_feed_s_walk_makes_no_path_object_of_each_log(
         return update(index, *args, **options)
 
     monkeypatch.setattr(UsageIndex, "update", watched)
-    zone = noon_now()
-    shown: list[UsageView] = []
-    worker = UsageWorker(
-        [codex_home.root],
-        tmp_path / "index" / "usage.sqlite3",
-        usage_view,
-        interval_ms=NO_POLL_MS,
-        min_gap_ms=10,
-        clock=time.time,
-        zone=lambda: zone,
-    )
-    worker.usage_ready.connect(shown.append)
-    worker.work()
-    try:
-        assert worker._timer is not None
-        worker._timer.stop()
+    with updated_by_hand(codex_home, tmp_path) as (worker, shown):
         worker._update()
-    finally:
-        worker.cleanup()
     assert len(handed) == 2
     assert not any(isinstance(file[0], Path) for file in handed)  # type: ignore[index]
     assert [view.totals[0].tokens for view in shown if view.state is UsageState.READY] == [15_000]
@@ -1325,24 +1317,7 @@ def test_the_walk_s_files_are_let_go_before_the_reports_are_made(
     monkeypatch.setattr(usage_feed, "_walk", walking)
     monkeypatch.setattr(usage_feed, "read_recent", reading)
     write_usage_session(codex_home, 1, [(time.time() - 60, 10_000, 0, 0)])
-    zone = noon_now()
-    worker = usage_feed.UsageWorker(
-        [codex_home.root],
-        tmp_path / "index" / "usage.sqlite3",
-        usage_view,
-        interval_ms=NO_POLL_MS,
-        min_gap_ms=10,
-        clock=time.time,
-        zone=lambda: zone,
-    )
-    shown: list[UsageView] = []
-    worker.usage_ready.connect(shown.append)
-    worker.work()
-    try:
-        assert worker._timer is not None
-        worker._timer.stop()
+    with updated_by_hand(codex_home, tmp_path) as (worker, shown):
         worker._update()
-    finally:
-        worker.cleanup()
     assert held_while_reading == [False]
     assert [view.totals[0].tokens for view in shown if view.state is UsageState.READY] == [10_000]

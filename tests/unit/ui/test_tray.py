@@ -334,17 +334,23 @@ class SteadyClock:
         return self.now
 
 
+def focus_another_window(qtbot: QtBot) -> QWidget:
+    """Show another window and give it the focus (the tray's window loses it)."""
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(other.isActiveWindow)
+    return other
+
+
 def tray_behind_another_window(qtbot: QtBot, ago: float = 1.0) -> tuple[Tray, SteadyClock]:
     """A tray whose window is shown but was left for another window ``ago`` seconds ago."""
     tray = make_tray(qtbot)
     tray.ticks = ticks = SteadyClock()
     tray.toggle_window()
     qtbot.waitUntil(tray.window.isActiveWindow)
-    other = QWidget()
-    qtbot.addWidget(other)
-    other.show()
-    other.activateWindow()
-    qtbot.waitUntil(lambda: not tray.window.isActiveWindow())
+    focus_another_window(qtbot)
     ticks.now += ago
     return tray, ticks
 
@@ -386,11 +392,7 @@ def test_a_raise_answered_is_not_taken_for_refused(qtbot: QtBot) -> None:
     tray, ticks = tray_behind_another_window(qtbot)
     tray.toggle_window()
     qtbot.waitUntil(tray.window.isActiveWindow)
-    other = QWidget()
-    qtbot.addWidget(other)
-    other.show()
-    other.activateWindow()
-    qtbot.waitUntil(lambda: not tray.window.isActiveWindow())
+    focus_another_window(qtbot)
     ticks.now += 5.0
     tray.toggle_window()
     assert tray.window.isVisible()
@@ -442,11 +444,7 @@ def test_a_click_that_took_the_focus_from_a_dialog_still_hides(qtbot: QtBot) -> 
     """The click on the icon takes the focus from the window's dialog first (Windows'
     taskbar): the window was in front a moment ago, and the click hides it."""
     tray, ticks, _ = tray_with_a_dialog_open(qtbot)
-    other = QWidget()
-    qtbot.addWidget(other)
-    other.show()
-    other.activateWindow()
-    qtbot.waitUntil(other.isActiveWindow)
+    focus_another_window(qtbot)
     ticks.now += FRONT_GRACE_S / 2
     assert tray.window_in_front()
     ticks.now += FRONT_GRACE_S
@@ -463,11 +461,7 @@ def test_the_menu_line_does_what_it_said(qtbot: QtBot) -> None:
     qtbot.waitUntil(tray.window.isActiveWindow)
     tray.menu.aboutToShow.emit()
     assert tray.toggle_action.text() == "Hide &window"
-    other = QWidget()
-    qtbot.addWidget(other)
-    other.show()
-    other.activateWindow()  # the menu, say, took the focus
-    qtbot.waitUntil(lambda: not tray.window.isActiveWindow())
+    focus_another_window(qtbot)  # the menu, say, took the focus
     ticks.now += 5.0
     tray.toggle_action.trigger()
     assert not tray.window.isVisible()
