@@ -470,11 +470,25 @@ def _decode_arguments(arguments: Any) -> Any:
     return arguments
 
 
-def classify_tool_call(name: str, arguments: Any) -> Activity:
-    """Classify a ``function_call`` by tool name and its (JSON-string) arguments."""
+#: The tools that run a shell command.
+SHELL_TOOLS = frozenset({"shell", "shell_command", "exec_command", "container.exec", "local_shell"})
+
+#: A shell command's call whose kind and target were not worked out (see ``classify_tool_call``):
+#: working, as every command's classification is, so that the tracker's state after it (idle
+#: clock, commentary) is the same.
+COMMAND_NOT_CLASSIFIED = Activity(ActivityKind.RUNNING, None)
+
+
+def classify_tool_call(name: str, arguments: Any, *, exact: bool = True) -> Activity:
+    """Classify a ``function_call`` by tool name and its (JSON-string) arguments. Without
+    ``exact``, a shell command is ``COMMAND_NOT_CLASSIFIED``, its arguments not even decoded:
+    a backward scan's older calls, whose kind and target a later call overrides (splitting
+    every command of a long turn had been a third of a first read's time)."""
+    if not exact and name in SHELL_TOOLS:
+        return COMMAND_NOT_CLASSIFIED
     args = _decode_arguments(arguments)
     mapping = args if isinstance(args, Mapping) else {}
-    if name in ("shell", "shell_command", "exec_command", "container.exec", "local_shell"):
+    if name in SHELL_TOOLS:
         command = mapping.get("command")
         if command is None:
             command = mapping.get("cmd")

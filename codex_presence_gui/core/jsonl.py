@@ -542,10 +542,13 @@ _EVENT_SIGNALS = {
 }
 
 
-def _response_item(payload: dict[str, Any], ts: float | None, ordinal: int | None) -> Record:
+def _response_item(
+    payload: dict[str, Any], ts: float | None, ordinal: int | None, exact: bool = True
+) -> Record:
     # Imported here: the usage index decodes no tool call (a report need not load the
     # classifier's tables), the window's reader only its first time.
     from codex_presence_gui.core.activity import (
+        COMMAND_NOT_CLASSIFIED,
         classify_command,
         classify_custom_tool_call,
         classify_tool_call,
@@ -565,7 +568,7 @@ def _response_item(payload: dict[str, Any], ts: float | None, ordinal: int | Non
     if kind == "function_call":
         name = _text(payload.get("name")) or ""
         return ToolCallRecord(
-            ts, ordinal, call_id, classify_tool_call(name, payload.get("arguments"))
+            ts, ordinal, call_id, classify_tool_call(name, payload.get("arguments"), exact=exact)
         )
     if kind == "custom_tool_call":
         name = _text(payload.get("name")) or ""
@@ -575,11 +578,12 @@ def _response_item(payload: dict[str, Any], ts: float | None, ordinal: int | Non
     if kind == "local_shell_call":
         action = payload.get("action")
         command = action.get("command") if isinstance(action, dict) else None
-        activity = (
-            classify_command(command)
-            if isinstance(command, (list, str)) and command
-            else Activity(ActivityKind.RUNNING, None)
-        )
+        if not exact:
+            activity = COMMAND_NOT_CLASSIFIED
+        elif isinstance(command, (list, str)) and command:
+            activity = classify_command(command)
+        else:
+            activity = Activity(ActivityKind.RUNNING, None)
         return ToolCallRecord(ts, ordinal, call_id, activity)
     if kind == "web_search_call":
         return ToolCallRecord(ts, ordinal, None, Activity(ActivityKind.RUNNING, "web search"))
@@ -588,8 +592,9 @@ def _response_item(payload: dict[str, Any], ts: float | None, ordinal: int | Non
     return SignalRecord(ts, ordinal, Signal.OTHER)
 
 
-def _from_document(document: Any) -> Record:
-    """Interpret a fully decoded line (envelope or pre-envelope)."""
+def _from_document(document: Any, exact: bool = True) -> Record:
+    """Interpret a fully decoded line (envelope or pre-envelope); ``exact``: see
+    ``parse_line``."""
     if not isinstance(document, dict):
         raise ParseError("a log line must be a JSON object")
     payload = document.get("payload")
@@ -606,7 +611,7 @@ def _from_document(document: Any) -> Record:
         if kind == "event_msg":
             return _event(payload, ts, ordinal)
         if kind == "response_item":
-            return _response_item(payload, ts, ordinal)
+            return _response_item(payload, ts, ordinal, exact)
         if kind == "token_usage_record":
             return UsageRecord(
                 ts,
@@ -695,10 +700,12 @@ _DECODED_TYPES = frozenset(
 )
 
 
-def parse_line(line: bytes, *, limits: bool = True) -> Record:
+def parse_line(line: bytes, *, limits: bool = True, exact_calls: bool = True) -> Record:
     """Parse one complete line (without its LF) into a record (without ``limits``, a
     ``token_count`` line in the usual layout comes without its rate limits: faster, for
-    readers that count tokens only).
+    readers that count tokens only; without ``exact_calls``, a shell command's call is a
+    working activity without its kind and target worked out, ``COMMAND_NOT_CLASSIFIED``: for
+    calls a later one overrides).
 
     Raises:
         ParseError: the line is not a JSON object, or is longer than the decode cap.
@@ -721,7 +728,7 @@ def parse_line(line: bytes, *, limits: bool = True) -> Record:
                 record = _cheap(line, head)
             if record is not None:
                 return record
-        return _from_document(_decode(line))
+        return _from_document(_decode(line), exact_calls)
     except ParseError:
         raise
     except Exception as error:  # a reader must never crash on a hostile line

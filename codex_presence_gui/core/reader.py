@@ -37,6 +37,7 @@ from codex_presence_gui.core.jsonl import (
     Signal,
     SignalRecord,
     TokenCountRecord,
+    ToolCallRecord,
     TurnStartedRecord,
     UsageRecord,
     is_header_line,
@@ -233,15 +234,16 @@ def _repeats_a_bare_line(record: Record, records: list[Record]) -> bool:
     return type(later) is SignalRecord and later == record
 
 
-def _parse_backward_line(line: bytes | LongLine, path: Path) -> Record:
+def _parse_backward_line(line: bytes | LongLine, path: Path, exact_calls: bool) -> Record:
     if isinstance(line, bytes):
-        return parse_line(line)
+        return parse_line(line, exact_calls=exact_calls)
     try:
         return parse_long_line(line.prefix, line.suffix, line.length)
     except ParseError:
         if line.length > MAX_DECODE_BYTES:
             raise
-        return parse_line(line.read(path))  # a long line that must be decoded: read it whole
+        # A long line that must be decoded: read it whole.
+        return parse_line(line.read(path), exact_calls=exact_calls)
 
 
 def load_session(
@@ -282,6 +284,10 @@ def load_session(
             whole_bytes=RECORD_WHOLE_BYTES if recorder is not None else 0,
         )
         records: list[Record] = []
+        # Only the last tool call's activity can stand when the fold is done: each call marks
+        # the activity anew. The older calls' commands are not classified (a long turn's
+        # thousands of commands split into words had been a third of its first read).
+        exact_calls = True
         lines = BackwardLines(
             handle, size, budget=BACKWARD_BUDGET_BYTES, should_stop=should_stop, runs=FOLD_RUNS
         )
@@ -300,7 +306,7 @@ def load_session(
                 session.skipped_unread(item)  # as parse_line refuses it, without its raise
                 continue
             try:
-                record = _parse_backward_line(item, path)
+                record = _parse_backward_line(item, path, exact_calls)
             except ParseError as error:
                 if isinstance(item, LongLine) and item.length > MAX_DECODE_BYTES:
                     session.skipped_long(error)
@@ -313,6 +319,8 @@ def load_session(
             if not _repeats_a_bare_line(record, records):
                 records.append(record)
                 goals.note(record)
+                if type(record) is ToolCallRecord:
+                    exact_calls = False
             if goals.met(lines.bytes_read):
                 break
         session.backward(False)

@@ -449,6 +449,112 @@ def test_a_backward_scan_from_any_block_size_agrees_with_a_whole_read(
         assert backward[1] == whole[1]
 
 
+#: What a turn's lines may be, for the scan's unclassified calls: commands of each kind
+#: (reading, editing, running), a patch, a question to the user, outputs (of the call
+#: before, or of none), commentary, a final answer, a turn's start.
+_STEPS = st.sampled_from(
+    [
+        ("exec", "cat src/app.py"),
+        ("exec", "sed -i s/a/b/ src/app.py"),
+        ("exec", "cargo test -q"),
+        ("exec", "rg TODO src"),
+        ("patch", "*** Begin Patch\n*** Update File: src/lib.rs\n@@\n-a\n+b\n*** End Patch"),
+        ("ask", ""),
+        ("output", ""),
+        ("stray_output", ""),
+        ("commentary", "looking"),
+        ("final", "done"),
+        ("turn", ""),
+    ]
+)
+
+
+def _turns_file(path: Path, steps: list[tuple[str, str]], start: float) -> float:
+    """A log of ``steps`` one second apart after a header, a turn context and a reading;
+    the time of its last line."""
+    lines = [r.session_meta(start, SID), r.turn_context(start)]
+    lines.append(r.token_count(start + 0.5, r.usage(100, 0, 10), r.usage(100, 0, 10)))
+    at = start + 1
+    call = 0
+    for kind, text in steps:
+        if kind == "exec":
+            call += 1
+            lines.append(r.exec_call(at, f"c{call}", text))
+        elif kind == "patch":
+            call += 1
+            lines.append(
+                r.item(at, "custom_tool_call", name="apply_patch", input=text, call_id=f"c{call}")
+            )
+        elif kind == "ask":
+            call += 1
+            lines.append(
+                r.item(
+                    at,
+                    "function_call",
+                    name="request_user_input",
+                    arguments="{}",
+                    call_id=f"c{call}",
+                )
+            )
+        elif kind == "output":
+            lines.append(r.call_output(at, f"c{call}"))
+        elif kind == "stray_output":
+            lines.append(r.call_output(at, "none"))
+        elif kind == "commentary":
+            lines.append(r.assistant(at, text, phase="commentary"))
+        elif kind == "final":
+            lines.append(r.assistant(at, text))
+        else:
+            lines.append(r.event(at, "task_started", turn_id=f"t{at}"))
+        at += 1
+    lines.append(r.token_count(at, r.usage(200, 0, 20), r.usage(100, 0, 10)))
+    path.write_bytes("\n".join(lines).encode() + b"\n")
+    return at
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=80)
+@given(steps=st.lists(_STEPS, max_size=30), after=st.sampled_from([0.0, 10.0, 44.0, 46.0, 3600.0]))
+def test_a_backward_scan_classifies_only_the_last_call_and_agrees(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, str]], after: float
+) -> None:
+    """The backward scan works out only the last tool call's command (each call marks the
+    activity anew, so only the last can stand), the older ones taken as working with no
+    target: the activity, its target and the pending calls are a forward parse's, at any time
+    after the last line (working kinds decay to Idle after 45 s)."""
+    home = tmp_path_factory.mktemp("home")
+    path = home / "sessions" / "2026" / "05" / "04" / f"rollout-2026-05-04T09-00-00-{SID}.jsonl"
+    path.parent.mkdir(parents=True)
+    now = _turns_file(path, steps, BASE) + after
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reader_module, "ONE_READ_BYTES", 0)
+        patch.setattr(reader_module, "SMALL_FILE_BYTES", 0)
+        reader = CodexReader([home], max_age=None, clock=lambda: now)
+        backward = only(reader.refresh().snapshots)
+    assert fields(backward) == fields(forward_snapshot(path, now))
+
+
+def test_the_older_calls_of_a_backward_scan_are_not_classified(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long turn's older commands are not split into words: only the last one is (it had
+    been a third of the first read of a turn of 200,000 lines)."""
+    from codex_presence_gui.core import activity
+
+    path = tmp_path / "sessions" / "2026" / "05" / "04" / f"rollout-2026-05-04T09-00-00-{SID}.jsonl"
+    path.parent.mkdir(parents=True)
+    steps = [step for n in range(50) for step in (("exec", f"cat f{n}.py"), ("output", ""))]
+    now = _turns_file(path, [*steps, ("exec", "cat last.py")], BASE) + 5
+    classified: list[object] = []
+    classify = activity.classify_command
+    monkeypatch.setattr(activity, "classify_command", lambda c: classified.append(c) or classify(c))
+    monkeypatch.setattr(reader_module, "ONE_READ_BYTES", 0)
+    monkeypatch.setattr(reader_module, "SMALL_FILE_BYTES", 0)
+    snapshot = only(CodexReader([tmp_path], max_age=None, clock=lambda: now).refresh().snapshots)
+    assert snapshot.activity is not None
+    assert snapshot.activity.text == "Reading last.py"
+    assert classified == ["cat last.py"]
+
+
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
 @given(
     fixture=st.sampled_from(sorted(p.stem for p in ERAS.glob("*.jsonl"))),
