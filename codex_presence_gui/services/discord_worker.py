@@ -398,6 +398,15 @@ class DiscordWorker(Worker):
         # A failed send's wait was about the old connection; the interval still holds.
         self._send_not_before = -1e9
         self._send_failures = 0
+        # The handshake blocked this thread, for seconds when a silent socket was skipped: a
+        # pause or a card the rules now hide, asked for meanwhile, waits in the queue behind
+        # the card it forbids. Nothing goes out until the queue has been seen: the release is
+        # posted like those wishes (a zero timer may fire before posted events), so after them;
+        # and before "connected" is said, so that a card asked for once it is comes after the
+        # release and goes out at once (it had been held with the others, and only the newest
+        # of a burst sent).
+        self._holds += 1
+        QMetaObject.invokeMethod(self, "_release", Qt.ConnectionType.QueuedConnection)
         self._set_connected()
         skipped = describe_tries(client.tried)
         line = f"Discord: connected at {client.ipc_path}"
@@ -409,12 +418,6 @@ class DiscordWorker(Worker):
         )
         assert self._alive_timer is not None
         self._alive_timer.start()
-        # The handshake blocked this thread, for seconds when a silent socket was skipped: a
-        # pause or a card the rules now hide, asked for meanwhile, waits in the queue behind
-        # the card it forbids. Nothing goes out until the queue has been seen: the release is
-        # posted like those wishes (a zero timer may fire before posted events), so after them.
-        self._holds += 1
-        QMetaObject.invokeMethod(self, "_release", Qt.ConnectionType.QueuedConnection)
 
     def _handshake(self, client: PresenceClient) -> None:
         # Timed when it ends, however it ends (Discord has the handshake by then), unless no
