@@ -86,6 +86,7 @@ from codex_presence_gui.ui.window_state import (
     LayoutMode,
     WindowState,
     bring_to_front,
+    focus_within,
     frame_margins,
     frame_room,
     framed_after_showing,
@@ -1553,11 +1554,8 @@ class MainWindow(QMainWindow):
     def _focus_moved(self) -> None:
         if self._chosen is None:
             return
-        window = QApplication.activeWindow()
-        while window is not None:
-            if window is self:
-                return  # this window, or one of its dialogs (Settings): the user is still here
-            window = window.parentWidget()
+        if focus_within(self):
+            return  # this window, or one of its dialogs (Settings): the user is still here
         # Back at work in another window: the card goes back to the active session, so that
         # a glance at the window never shows an old pick.
         self.table.forget_choice()

@@ -30,7 +30,7 @@ from codex_presence_gui.ui.labels import (
     show_as_written,
 )
 from codex_presence_gui.ui.theme import level_color
-from codex_presence_gui.ui.window_state import bring_to_front
+from codex_presence_gui.ui.window_state import bring_to_front, focus_within
 from codex_presence_gui.viewmodels.glance import Glance, glance
 
 _SIZES = (16, 20, 22, 24, 32, 40, 48, 64)
@@ -309,14 +309,9 @@ class Tray(QObject):
         )
 
     def _focus_here(self) -> bool:
-        """Whether the window or one of its dialogs has the focus: with Settings open, the
-        window itself never has it (a click had only raised it again, never hidden it)."""
-        active = QApplication.activeWindow()
-        while active is not None:
-            if active is self.window:
-                return True
-            active = active.parentWidget()
-        return False
+        # Its dialogs count: with Settings open, the window itself never has the focus (a
+        # click had only raised it again, never hidden it).
+        return focus_within(self.window)
 
     def _focus_moved(self) -> None:
         here = self._focus_here()

@@ -13,7 +13,7 @@ from typing import NamedTuple, TypeVar
 
 from PySide6.QtCore import QByteArray, QDataStream, QMargins, QPoint, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from codex_presence_gui.paths import keep_aside, make_folder, os_problem
 from codex_presence_gui.ui.usage_chart import ChartMode
@@ -125,6 +125,16 @@ def nearest_room(frame: QRect, rooms: Sequence[QRect]) -> QRect:
         return across * across + down * down
 
     return min(rooms, key=distance)
+
+
+def focus_within(window: QWidget) -> bool:
+    """Whether ``window`` or one of its dialogs (Settings) has the focus."""
+    active = QApplication.activeWindow()
+    while active is not None:
+        if active is window:
+            return True
+        active = active.parentWidget()
+    return False
 
 
 def bring_to_front(window: QWidget) -> None:
