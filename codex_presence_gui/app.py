@@ -518,13 +518,16 @@ class AppShell(QObject):
     def open_settings(self) -> None:
         """The settings dialog; applied settings take effect at once. Asked for again while
         it is open (the tray's Settings… works while the window's dialog is up), the open
-        one comes to the front: a second one had opened over it, and the OK of either saved
-        its own copy over what the other had applied."""
+        one comes to the front (with the window, when both were hidden to the tray): a
+        second one had opened over it, and the OK of either saved its own copy over what the
+        other had applied."""
         open_now = self._settings_dialog
-        if open_now is not None and shiboken6.isValid(open_now) and open_now.isVisible():
-            self.window.bring_to_front()
-            open_now.raise_()
-            open_now.activateWindow()
+        if (
+            open_now is not None
+            and shiboken6.isValid(open_now)
+            and (open_now.isVisible() or self.window.keeps_away(open_now))
+        ):
+            self.window.bring_to_front()  # shows it again, above the window
             return
 
         def preview(presence: PresenceSettings) -> list[str]:

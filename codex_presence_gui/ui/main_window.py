@@ -11,6 +11,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import (
     SIGNAL,
     QEvent,
@@ -40,6 +41,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QDialog,
     QFrame,
     QLabel,
     QLayout,
@@ -91,6 +93,7 @@ from codex_presence_gui.ui.window_state import (
     frame_room,
     framed_after_showing,
     kept_centre,
+    open_dialogs,
     placed_before_growing,
     shown_unframed,
 )
@@ -494,6 +497,9 @@ class MainWindow(QMainWindow):
         #: then, while it stays so and its first readings are still to come: growing into
         #: them, it keeps its centre there (see ``_keep_first_centre``).
         self._first_place: QRect | None = None
+        #: The dialogs that were open when the window was hidden to the tray, hidden with it
+        #: and shown again with it (Settings had stayed on the screen, the window gone).
+        self._put_away: list[QDialog] = []
         #: The places and sizes that window had by the window manager's doing or its own (see
         #: ``_keep_first_centre``): whichever the window manager tells late is no user's move.
         self._had_places: set[tuple[int, int]] = set()
@@ -774,6 +780,10 @@ class MainWindow(QMainWindow):
     def bring_to_front(self) -> None:
         """Show the window, restored from minimized or hidden, raised and focused."""
         bring_to_front(self)
+
+    def keeps_away(self, dialog: QDialog) -> bool:
+        """Whether ``dialog`` was hidden with the window, to be shown again with it."""
+        return dialog in self._put_away
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -1562,6 +1572,12 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        put_away, self._put_away = self._put_away, []
+        for dialog in put_away:
+            # As they were, edits kept; not one that ended meanwhile (hidden, a dialog run
+            # modally returned as cancelled, and its caller deleted it).
+            if shiboken6.isValid(dialog) and not dialog.isVisible():
+                dialog.show()
         if self._awaits_place and not self._shown_size.isValid():
             self._shown_size = self._own_size = self.size()
             if framed_after_showing():
@@ -1612,6 +1628,17 @@ class MainWindow(QMainWindow):
         # system's hide), it keeps its place: restored, it had come back low.
         if not event.spontaneous():
             self._first_place = None
+            # Gone with the window, and back with it: a window manager minimizes a window's
+            # dialogs with it, but a window hidden to the tray had left them on the screen.
+            # One the app waits on (About, a file picker: run modally) is answered "cancel"
+            # instead: shown again later, its answer would go to no one.
+            self._put_away = []
+            for dialog in open_dialogs(self):
+                if dialog.windowModality() == Qt.WindowModality.ApplicationModal:
+                    dialog.reject()
+                else:
+                    dialog.hide()
+                    self._put_away.append(dialog)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.state is not None:

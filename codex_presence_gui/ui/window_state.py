@@ -13,7 +13,7 @@ from typing import NamedTuple, TypeVar
 
 from PySide6.QtCore import QByteArray, QDataStream, QMargins, QPoint, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from codex_presence_gui.paths import keep_aside, make_folder, os_problem
 from codex_presence_gui.ui.usage_chart import ChartMode
@@ -127,25 +127,49 @@ def nearest_room(frame: QRect, rooms: Sequence[QRect]) -> QRect:
     return min(rooms, key=distance)
 
 
+def _owner_depth(widget: QWidget | None, window: QWidget) -> int | None:
+    """How many owners up from ``widget`` ``window`` is (0: ``widget`` is ``window``; 1: one
+    of its dialogs; 2: a dialog of that dialog), or None when ``window`` owns no such one."""
+    depth = 0
+    while widget is not None:
+        if widget is window:
+            return depth
+        widget = widget.parentWidget()
+        depth += 1
+    return None
+
+
 def focus_within(window: QWidget) -> bool:
     """Whether ``window`` or one of its dialogs (Settings) has the focus."""
-    active = QApplication.activeWindow()
-    while active is not None:
-        if active is window:
-            return True
-        active = active.parentWidget()
-    return False
+    return _owner_depth(QApplication.activeWindow(), window) is not None
+
+
+def open_dialogs(window: QWidget) -> list[QDialog]:
+    """The dialogs of ``window`` on screen (Settings; a folder picker over it), each after
+    the one it belongs to."""
+    owned: list[tuple[int, QDialog]] = []
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            depth = _owner_depth(widget, window)
+            if depth:
+                owned.append((depth, widget))
+    return [dialog for _depth, dialog in sorted(owned, key=lambda pair: pair[0])]
 
 
 def bring_to_front(window: QWidget) -> None:
     """Show ``window`` (minimized or hidden to the tray) as it was before, maximized or full
     screen again if it was (``showNormal`` had put a maximized window back at its normal
-    size), raised and focused."""
+    size), raised and focused; or, with one of its dialogs open, that dialog focused above
+    it (the window takes no input while Settings is open)."""
     if window.isMinimized() or not window.isVisible():
         window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
         window.show()
     window.raise_()
     window.activateWindow()
+    dialogs = open_dialogs(window)
+    if dialogs:
+        dialogs[-1].raise_()
+        dialogs[-1].activateWindow()
 
 
 class LayoutMode(enum.Enum):

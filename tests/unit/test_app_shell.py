@@ -500,6 +500,30 @@ def test_settings_asked_for_while_open_brings_that_dialog_back(
         stop(shell)
 
 
+def test_settings_hidden_with_the_window_come_back_with_it(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """The window hidden to the tray with Settings open: the tray's Settings… brings back
+    the window and that dialog, not a second dialog over a hidden one."""
+    from codex_presence_gui.ui.settings_dialog import SettingsDialog
+
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        shell.window.show()
+        shell.open_settings()
+        (first,) = shell.window.findChildren(SettingsDialog)
+        qtbot.waitExposed(first)
+        shell.window.hide()
+        assert not first.isVisible()
+        shell.open_settings()
+        assert shell.window.isVisible()
+        assert first.isVisible()
+        assert shell.window.findChildren(SettingsDialog) == [first]
+        first.reject()
+    finally:
+        stop(shell)
+
+
 def test_the_settings_dialog_saves_only_what_was_changed_in_it(
     base_dir: Path, codex_home: CodexHome, qtbot: QtBot
 ) -> None:

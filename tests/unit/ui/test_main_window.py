@@ -15,10 +15,11 @@ from PySide6.QtCore import (
     QSettings,
     QSize,
     Qt,
+    QTimer,
     QUrl,
 )
 from PySide6.QtGui import QFont, QImage
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.app import settle
@@ -2294,3 +2295,46 @@ def test_a_compact_layout_out_of_a_maximized_window_maximizes_it_again_after_a_r
     qtbot.waitExposed(again)
     again.set_layout_mode(LayoutMode.FULL)
     assert again.isMaximized()
+
+
+def test_dialogs_hide_with_the_window_and_come_back_with_it(qtbot: QtBot) -> None:
+    """Hidden to the tray, the window takes its open dialogs along (Settings had stayed on
+    the screen, the window gone) and brings them back as they were, the last one focused."""
+    window = make_window(qtbot)
+    window.show()
+    qtbot.waitExposed(window)
+    settings = QDialog(window)
+    edit = QLineEdit(settings)
+    edit.setText("edited, not applied")
+    settings.open()  # window-modal, as Settings is
+    details = QDialog(settings)  # one over it
+    details.show()
+    qtbot.waitExposed(details)
+    window.hide()
+    assert not settings.isVisible()
+    assert not details.isVisible()
+    assert window.keeps_away(settings)
+    window.bring_to_front()
+    assert settings.isVisible()
+    assert details.isVisible()
+    assert edit.text() == "edited, not applied"
+    qtbot.waitUntil(details.isActiveWindow)
+    assert not window.keeps_away(settings)
+
+
+def test_a_dialog_the_app_waits_on_is_cancelled_when_the_window_hides(qtbot: QtBot) -> None:
+    """Run modally (About, a file picker), it is answered "cancel" and not shown again: its
+    answer, given later, would have gone to no one."""
+    window = make_window(qtbot)
+    window.show()
+    qtbot.waitExposed(window)
+    question = QDialog(window)
+    QTimer.singleShot(0, window.hide)
+    unanswered = QTimer(question, singleShot=True, interval=5000)  # no hang, a failure
+    unanswered.timeout.connect(lambda: question.done(5))
+    unanswered.start()
+    assert question.exec() == QDialog.DialogCode.Rejected
+    unanswered.stop()
+    window.bring_to_front()
+    assert window.isVisible()
+    assert not question.isVisible()
