@@ -107,7 +107,7 @@ from codex_presence_gui.viewmodels.card import (
     not_folders_text,
 )
 from codex_presence_gui.viewmodels.glance import window_title
-from codex_presence_gui.viewmodels.limits import LimitsView, limits_view
+from codex_presence_gui.viewmodels.limits import LimitsView, limits_view, shows_seconds
 from codex_presence_gui.viewmodels.session_table import SessionRole, SessionTableModel
 from codex_presence_gui.viewmodels.usage import TOOLTIP_PROBLEMS, UsageState, UsageView
 
@@ -462,6 +462,13 @@ class MainWindow(QMainWindow):
         #: layout, short of room, leaves out a table that would repeat the card in one row.
         self._table_tells_more = False
         self._shape: tuple[object, ...] = ()
+        self._card_view: CardView | None = None  # the card as last shown (see room_key)
+        #: Each second while a countdown shows seconds (the last hour before a reset): the
+        #: panel is made again between the feed's refreshes, 2 s apart by default and up to
+        #: 60 s (a countdown's seconds had moved only with them).
+        self._countdown_tick = QTimer(self)
+        self._countdown_tick.setInterval(1000)
+        self._countdown_tick.timeout.connect(self._tick_countdowns)
         self._layout_mode = state.layout_mode if state is not None else LayoutMode.AUTO
         kept = state.out_of_compact() if state is not None else None
         if self._layout_mode is LayoutMode.COMPACT and kept is not None:
@@ -1788,6 +1795,8 @@ class MainWindow(QMainWindow):
         self.limits.show_view(limits)
         self._order_tabs()  # its rows may be new
         self.card.show_view(card)
+        self._card_view = card
+        self._follow_countdowns()
         if leaves_focus:
             self._focus_top()
         self.model.show_dashboard(dashboard)
@@ -1831,6 +1840,32 @@ class MainWindow(QMainWindow):
             self._content_changed()
         if dashboard.insights is not None:  # the history is read: the pace lines are in
             self._first_read("logs")
+
+    def _follow_countdowns(self) -> None:
+        ticking = shows_seconds(self.dashboard, self.clock())
+        if ticking != self._countdown_tick.isActive():
+            if ticking:
+                self._countdown_tick.start()
+            else:
+                self._countdown_tick.stop()
+
+    def _tick_countdowns(self) -> None:
+        """The limits panel made again for this second, from the last refresh."""
+        board, now = self.dashboard, self.clock()
+        ticking = shows_seconds(board, now)
+        if not ticking:
+            self._countdown_tick.stop()  # made once more, at the reset: its row changes
+        if board is None or not self.isVisible() or self.isMinimized():
+            return  # not seen: the next refresh makes it
+        if ticking and now - board.generated_at < 0.5:
+            return  # just made by a refresh
+        limits = limits_view(replace(board, generated_at=now))
+        self.limits.show_view(limits)
+        if self._shape and self._card_view is not None:
+            room = room_key(limits, self._card_view)
+            if room != self._shape[0]:  # "1m 0s" to "59s": measured, as a refresh would
+                self._shape = (room, *self._shape[1:])
+                self._content_changed()
 
     def show_usage(self, view: UsageView) -> None:
         """Show one update of the usage feed: the Usage page, and the compact line."""

@@ -262,6 +262,23 @@ def unknown_zone_note(zone: tzinfo | None) -> str:
     return ""
 
 
+#: A countdown shorter than this shows its seconds (``59m 10s``; ``1h 0m`` at an hour).
+SECONDS_SHOWN_BELOW = 3600.0
+
+
+def shows_seconds(dashboard: Dashboard | None, now: float) -> bool:
+    """Whether the panel made at ``now`` counts down in seconds: a reset less than an hour
+    away (or just now: its row changes once it has passed), whose countdown moves each
+    second."""
+    if dashboard is None or dashboard.no_home or dashboard.limits is None:
+        return False
+    return any(
+        window.resets_at is not None and 0 <= window.resets_at - now < SECONDS_SHOWN_BELOW
+        for bucket in dashboard.buckets
+        for window in bucket.windows
+    )
+
+
 def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> LimitsView:
     """The panel for one refresh: the bars, or a sentence saying why there are none."""
     if dashboard is None:

@@ -2338,3 +2338,26 @@ def test_a_dialog_the_app_waits_on_is_cancelled_when_the_window_hides(qtbot: QtB
     window.bring_to_front()
     assert window.isVisible()
     assert not question.isVisible()
+
+
+def test_a_countdown_in_seconds_moves_each_second_between_refreshes(qtbot: QtBot) -> None:
+    """In the last hour before a reset, its seconds move each second, not only with the
+    feed's refreshes (2 s apart, up to 60 s); at the reset the row says so at once; an hour
+    away, nothing runs between refreshes."""
+    clock = [NOW]
+    window = make_window(qtbot)
+    window.clock = lambda: clock[0]
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_dashboard(dashboard((session("shop"),), limit=limits(resets_in=62)))
+    five = window.limits.bars[0]
+    assert five.status.text().startswith("resets in 1m 2s (")
+    clock[0] = NOW + 3.0
+    qtbot.waitUntil(lambda: five.status.text().startswith("resets in 59s ("), timeout=3000)
+    clock[0] = NOW + 62.5
+    qtbot.waitUntil(lambda: window.limits.bars[0].percent.text() == "~100% left", timeout=3000)
+    qtbot.waitUntil(lambda: not window._countdown_tick.isActive(), timeout=3000)
+    clock[0] = NOW
+    window.show_dashboard(dashboard((session("shop"),), limit=limits(resets_in=3600)))
+    assert window.limits.bars[0].status.text().startswith("resets in 1h 0m (")
+    assert not window._countdown_tick.isActive()
