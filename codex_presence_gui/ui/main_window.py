@@ -121,6 +121,10 @@ COMPACT_SIZE = (340, 380)
 #: it takes that for the place the window manager gave it: the place it is given comes
 #: sooner (see ``MainWindow._unplaced``).
 LEFT_WHERE_IT_STOOD_MS = 500
+#: How long after the last move or resize the window's place and size are saved (a drag is
+#: dozens of moves): saved only at quit, they were lost to a crash or a ``kill -9``, and a
+#: layout chosen since came back at the size of another.
+SAVE_PLACE_AFTER_MS = 1500
 #: The pages of the full layout (the compact layout shows only the live one).
 LIVE_PAGE = "live"
 USAGE_PAGE = "usage"
@@ -520,6 +524,10 @@ class MainWindow(QMainWindow):
         self._on_screen_a_while.timeout.connect(
             partial(self._note_first_place, mapped_a_while=True)
         )
+        self._save_place = QTimer(self)
+        self._save_place.setSingleShot(True)
+        self._save_place.setInterval(SAVE_PLACE_AFTER_MS)
+        self._save_place.timeout.connect(self._place_moved)
         self._update_layout()
         if state is None or not state.restore_geometry(self):
             self.resize(self._first_size())
@@ -1459,6 +1467,7 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         self._share_status_bar()
         self._update_layout()  # cheap: the needs are measured once per width and content
+        self._save_place_soon()
 
     def moveEvent(self, event: QMoveEvent) -> None:
         super().moveEvent(event)
@@ -1466,6 +1475,16 @@ class MainWindow(QMainWindow):
         # frame's size no other way).
         self._framed()
         self._note_first_place()
+        self._save_place_soon()
+
+    def _save_place_soon(self) -> None:
+        # Not before the window manager has placed a new window (see ``_unplaced``).
+        if self.state is not None and self.isVisible() and not self._awaits_place:
+            self._save_place.start()
+
+    def _place_moved(self) -> None:
+        if self.state is not None and self.isVisible():
+            self.state.save_geometry(self)
 
     def _align_status_bar(self) -> None:
         """The session count at the bar's start, Discord and the problems at its end, given

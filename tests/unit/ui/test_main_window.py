@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import (
+    QByteArray,
     QItemSelectionModel,
     QMargins,
     QPoint,
@@ -459,6 +460,34 @@ def test_always_on_top_without_flicker(qtbot: QtBot, tmp_path: Path) -> None:
     again.show()
     qtbot.waitExposed(again)
     assert again.windowHandle().flags() & Qt.WindowType.WindowStaysOnTopHint
+
+
+def test_the_place_is_saved_soon_after_a_resize_not_only_at_quit(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Saved only at quit, a size (and a layout chosen since) was lost to a crash or a
+    ``kill -9``: the next start had the layout chosen at the size of another."""
+    from codex_presence_gui.ui.window_state import saved_geometry
+
+    path = tmp_path / "ui.ini"
+    first = make_window(qtbot, WindowState(path))
+    first.show()
+    qtbot.waitExposed(first)
+    first.close()  # a window placed before: this one is not new
+    window = make_window(qtbot, WindowState(path))
+    window.show()
+    qtbot.waitExposed(window)
+    window.set_layout_mode(LayoutMode.COMPACT)
+    window.resize(window.width() + 10, window.height() + 20)
+    wanted = window.size()
+
+    def saved_size() -> QSize | None:
+        value = QSettings(str(path), QSettings.Format.IniFormat).value("window/geometry")
+        place = saved_geometry(value) if isinstance(value, QByteArray) else None
+        return None if place is None else place.geometry.size()
+
+    qtbot.waitUntil(lambda: saved_size() == wanted, timeout=5000)
+    assert WindowState(path).layout_mode is LayoutMode.COMPACT
 
 
 def test_corrupt_window_state_falls_back_to_defaults(qtbot: QtBot, tmp_path: Path) -> None:
