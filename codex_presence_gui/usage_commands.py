@@ -494,6 +494,8 @@ def _run_report(
                 listing += codex_home_options(homes_given)
             warnings.extend(warning_line(text) for text in said_problems(kept, listing=listing))
             configs = len(kept) - _log_problems(kept)
+        # Logs that could not be read (a folder, a file): no usage found is not none used.
+        unreadable = bool(closed) or (bool(kept) and _unreadable(kept))
         if args.json or args.csv:
             _data_in_utf8()
         if isinstance(report, str):  # kept from the same report made before
@@ -503,7 +505,7 @@ def _run_report(
         quiet = len(warnings) == configs  # nothing said that the report's key does not tell
         out = _Keeping(sys.stdout, keep=key is not None and quiet, limit=MAX_KEPT_CHARS)
         try:
-            _write_report(report, args, zone, out, width)
+            _write_report(report, args, zone, out, width, unreadable=unreadable)
         except sqlite3.Error as error:
             # A session report's rows are read from the index as they are written: SQLite
             # reads them all before the first (see UsageIndex.session_rows), but should it
@@ -523,6 +525,8 @@ def _run_report(
             if report.sums_so_far is not None:
                 keep_sums(cache_folder, key, mark, made_at, report.sums_so_far.to_text())
         _warn(warnings)
+        if unreadable and not report.totals.tally.calls and not report.totals.tally.total:
+            return EXIT_FAILED  # nothing summed, and what could not be read may hold usage
         return EXIT_OK
 
 
@@ -547,9 +551,11 @@ def _write_report(
     zone: tzinfo,
     out: Any,
     width: int,
+    *,
+    unreadable: bool = False,
 ) -> None:
     """Write the report as the command line asks: JSON, CSV or a text table ``width``
-    characters wide."""
+    characters wide (``unreadable``: see ``report_text_lines``)."""
     from codex_presence_gui.core.usage_report import (
         report_json_text,
         report_text_lines,
@@ -569,7 +575,10 @@ def _write_report(
         dates = (args.since, args.until)
         breakdown = bool(args.breakdown)
         # A line at a time: a report of 100,000 sessions is 8 MB of text.
-        for line in report_text_lines(report, width, zone, dates, breakdown=breakdown):
+        lines = report_text_lines(
+            report, width, zone, dates, breakdown=breakdown, unreadable=unreadable
+        )
+        for line in lines:
             out.write(line + "\n")
 
 
@@ -687,6 +696,13 @@ RESUMED_SECONDS = 3600
 #: half of JSON's 64 bits (SQLite's bound on the sums is a float: near, not exact).
 STREAMED_RUNS_MAX = 64
 STREAMED_SUMS_MAX = float(2**63)
+
+
+def _unreadable(problems: list[Problem]) -> bool:
+    """Whether one of ``problems`` is a log or a folder of logs that could not be read."""
+    from codex_presence_gui.core.problems import ProblemKind
+
+    return any(problem.kind is ProblemKind.UNREADABLE for problem in problems)
 
 
 def _log_problems(problems: list[Problem]) -> int:

@@ -1429,8 +1429,11 @@ def report_text_lines(
     today: date | None = None,
     *,
     breakdown: bool = False,
+    unreadable: bool = False,
 ) -> Iterator[str]:
     """``report_text``'s lines one at a time (a report of 100,000 sessions is 8 MB of text).
+    ``unreadable``: some logs could not be read (said after the report), so that no usage
+    found is not said to be none recorded.
 
     A report written as it is read (``UsageReport.unread``) is read whole first, the table's
     columns being as wide as its widest cost: each row is kept with only what its line shows
@@ -1440,7 +1443,12 @@ def report_text_lines(
         report.rows = list(rows) if breakdown else [_as_shown(row) for row in rows]
         report.unread = None
     if not report.rows:
-        yield f"No token usage recorded {_span(dates) if any(dates) else 'in these Codex logs'}."
+        if unreadable:
+            where = _span(dates) if any(dates) else "from these Codex logs"
+            yield f"No token usage could be read {where}: some of them cannot be read (below)."
+        else:
+            where = _span(dates) if any(dates) else "in these Codex logs"
+            yield f"No token usage recorded {where}."
         return
 
     from codex_presence_gui.core.formatting import NO_BREAK_SPACE, format_tokens_compact

@@ -842,6 +842,39 @@ def test_a_sessions_folder_that_cannot_be_opened_hides_nothing_else(
     assert json.loads(out)["totals"]["input_tokens"] == 1000
 
 
+def test_no_usage_found_where_logs_cannot_be_read_is_not_said_to_be_none(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Nothing summed while a folder of logs cannot be read (left by ``sudo codex``, a dead
+    mount; a link to itself here): not "No token usage recorded" with success, which a
+    script took for a month without usage, but what could not be read, and exit code 1."""
+    import os
+
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    sessions = codex_home.root / "sessions"
+    os.rmdir(sessions)
+    os.symlink(sessions, sessions)
+    home = ("--codex-home", str(codex_home.root))
+    status, out, err = _run(capsys, "report", "daily", *home)
+    assert status == 1
+    assert (
+        out
+        == "No token usage could be read from these Codex logs: some of them cannot be read (below).\n"
+    )
+    assert str(sessions) in err
+    status, out, _ = _run(capsys, "report", "daily", "--json", *home)
+    assert status == 1
+    assert json.loads(out)["rows"] == []
+    # Readable again, and still without usage: none recorded, and success.
+    os.unlink(sessions)
+    os.mkdir(sessions)
+    status, out, err = _run(capsys, "report", "daily", *home)
+    assert (status, out, err) == (0, "No token usage recorded in these Codex logs.\n", "")
+
+
 def test_warnings_come_after_the_report_wrapped_to_its_width(
     home: CodexHome, tmp_path: Path
 ) -> None:
