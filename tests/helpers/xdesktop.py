@@ -197,7 +197,8 @@ class XDesktop:
         but lives inside the tray host)."""
 
         def look() -> int | None:
-            found = self.search("--onlyvisible", "--pid", str(pid), "--name", name)
+            # ``--all``: xdotool matches any one criterion by default (every window of ``pid``).
+            found = self.search("--all", "--onlyvisible", "--pid", str(pid), "--name", name)
             in_tray = {w for host in self.tray_windows() for w in self.descendants(host)}
             managed = [w for w in found if w not in in_tray and self.wm_state(w) is not None]
             return managed[0] if len(managed) == 1 else None

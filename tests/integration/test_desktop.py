@@ -255,6 +255,41 @@ def test_title_shows_what_is_left(app: RunningApp) -> None:
     assert desktop.net_wm_name(window) == EXPECTED_TITLE
 
 
+def test_settings_go_to_the_tray_with_the_window_and_come_back(app: RunningApp) -> None:
+    """Settings open and focused: a click on the tray icon hides the window and the dialog
+    (the dialog had stayed on the screen alone); the next brings both back, the dialog
+    focused above the window."""
+    desktop, window, pid = app.desktop, app.window, app.process.pid
+    (icon,) = wait_until(lambda: desktop.tray_icons_of(pid), 15, "the tray icon")
+    desktop.key(window, "ctrl+comma")
+    settings = desktop.find_window(pid, "settings$", timeout=10)
+
+    def click_icon() -> None:
+        desktop.run("xdotool", "mousemove", "--window", str(icon), "4", "4", "click", "1")
+
+    def shown(*windows: int) -> bool:
+        return all(desktop.is_viewable(each) for each in windows)
+
+    def active() -> str:
+        return desktop.run("xdotool", "getactivewindow", check=False).stdout.strip()
+
+    try:
+        desktop.activate(settings)
+        click_icon()
+        wait_until(lambda: not desktop.is_viewable(window), 5, "the window hidden")
+        assert not desktop.is_viewable(settings)
+        click_icon()
+        # Shown again, the window may be a new X window (Qt makes one where Ctrl+T changed
+        # its flags): found again, by its name.
+        app.window = window = desktop.find_window(pid, WINDOW_NAME, timeout=5)
+        wait_until(lambda: shown(window, settings), 5, "the window and Settings back")
+        wait_until(lambda: active() == str(settings), 5, "Settings focused")
+    except DesktopError as error:
+        pytest.fail(f"{error}: {_state(app)}")
+    desktop.key(settings, "Escape")
+    wait_until(lambda: not desktop.is_viewable(settings), 5, "Settings closed")
+
+
 def test_ctrl_q_quits(app: RunningApp) -> None:
     """File → Quit (Ctrl+Q) ends the app within a few seconds, with status 0 and nothing
     left behind: no process in its group, no window of it on the screen."""

@@ -860,10 +860,8 @@ def test_no_usage_found_where_logs_cannot_be_read_is_not_said_to_be_none(
     home = ("--codex-home", str(codex_home.root))
     status, out, err = _run(capsys, "report", "daily", *home)
     assert status == 1
-    assert (
-        out
-        == "No token usage could be read from these Codex logs: some of them cannot be read (below).\n"
-    )
+    said = "No token usage could be read from these Codex logs: some of them cannot be read"
+    assert out == f"{said} (below).\n"
     assert str(sessions) in err
     status, out, _ = _run(capsys, "report", "daily", "--json", *home)
     assert status == 1
