@@ -486,7 +486,7 @@ def _walk(
     recursive: bool,
     errors: list[Problem],
     found: list[tuple[str, FileStat]],
-    seen: set[tuple[int, int]],
+    seen: set[tuple[int, int] | str],
     unsearched: list[str] | None = None,
     *,
     archived: bool = False,
@@ -528,7 +528,11 @@ def _walk(
                 text = archived_blocked_text(shown_home(folder), kind_of(here.st_mode))
                 errors.append(_problem("unreadable", text, folder))
             continue
-        if (here.st_dev, here.st_ino) in seen:
+        # A drive that numbers no file (``st_ino`` 0: WebDAV and WinFsp drives, some network
+        # shares on Windows) is told by its real paths: by number, every folder after the
+        # first had been taken for one entered already, and no log below it was found.
+        key = (here.st_dev, here.st_ino) if here.st_ino else os.path.realpath(folder)
+        if key in seen:
             continue
         if entered >= MAX_FOLDERS:
             errors.append(
@@ -542,7 +546,7 @@ def _walk(
             skipped.append(folder)
             skipped.extend(path for path, _depth in pending)
             break  # what was left for its depth is still said, below
-        seen.add((here.st_dev, here.st_ino))
+        seen.add(key)
         entered += 1
         try:
             with os.scandir(folder) as listing:  # closed also when listing fails midway
@@ -563,7 +567,7 @@ def _walk(
                         continue
                     junction = getattr(entry, "is_junction", None)  # Python 3.12+
                     link = entry.is_symlink() or (junction is not None and junction())
-                    if link and _holds(os.stat(entry.path), folder):
+                    if link and _holds(os.stat(entry.path), folder, entry.path):
                         # A link to ``/``, the home or a folder above it: it would walk
                         # the whole machine (or the home again), not a moved log folder.
                         errors.append(
@@ -630,10 +634,15 @@ def _is_link(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _holds(target: os.stat_result, folder: str) -> bool:
-    """True when the folder ``target`` (a link's) is ``folder`` or a folder above it, told by
-    device and inode: no spelling of a path (case, a junction) can hide it."""
+def _holds(target: os.stat_result, folder: str, link: str) -> bool:
+    """True when the folder ``target`` (the stat of ``link``'s) is ``folder`` or a folder
+    above it, told by device and inode: no spelling of a path (case, a junction) can hide it.
+    Where the drive numbers no file (``st_ino`` 0), by the real paths instead."""
     here = os.path.realpath(folder)
+    if not target.st_ino:
+        led = os.path.normcase(os.path.realpath(link))
+        inside = os.path.normcase(here)
+        return inside == led or inside.startswith(led.rstrip(os.sep) + os.sep)
     while True:
         try:
             stat = os.stat(here)
