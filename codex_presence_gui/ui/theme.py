@@ -515,11 +515,14 @@ def apply_theme(app: QApplication, theme: str) -> None:
     )
     if hasattr(hints, "setColorScheme"):
         hints.setColorScheme(scheme)  # Qt 6.8+: native widgets follow too where supported
-    style = app.style()
     if theme in ("light", "dark"):
         app.setPalette(_palette(theme == "dark"))
-    elif style is not None:
-        app.setPalette(style.standardPalette())
+    else:
+        # An empty palette: Qt's own, the desktop's colours (a dark mode, an accent) with what
+        # they lack from the style, followed as they change. The style's standard palette is
+        # not that: the Windows styles have none of their own, and Qt's fallback had given
+        # every Windows window the grey of Windows 2000, light in dark mode too.
+        app.setPalette(QPalette())
 
 
 class TintedFrame(QFrame):

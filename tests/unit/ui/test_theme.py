@@ -1,4 +1,4 @@
-"""Colours: light and dark can be forced; the system choice restores the style's own."""
+"""Colours: light and dark can be forced; the system choice follows the desktop's."""
 
 from __future__ import annotations
 
@@ -532,4 +532,25 @@ def test_a_selected_row_s_text_reaches_wcag_aa_and_its_ring_3_to_1(
         text = palette.color(QPalette.ColorRole.HighlightedText)
         assert contrast_ratio(text, drawn) >= 4.5, drawn.name()
     finally:
+        apply_theme(qapp, "system")
+
+
+def test_the_system_choice_keeps_the_desktops_colours_under_a_windows_style(
+    qapp: QApplication,
+) -> None:
+    """Windows' own styles (windowsvista, windows11) have no standard palette of their own:
+    Qt's fallback is the grey of Windows 2000. The system choice keeps the desktop's colours
+    (the platform's palette, its dark mode and accent), also after a forced theme."""
+    desktop = qapp.palette()  # the desktop's colours (each test ends on the system choice)
+    try:
+        qapp.setStyle(QStyleFactory.create("windows"))  # the base of both, here on every OS
+        apply_theme(qapp, "system")
+        window = qapp.palette().color(QPalette.ColorRole.Window)
+        assert window == desktop.color(QPalette.ColorRole.Window), window.name()
+        apply_theme(qapp, "dark")
+        apply_theme(qapp, "system")
+        window = qapp.palette().color(QPalette.ColorRole.Window)
+        assert window == desktop.color(QPalette.ColorRole.Window), window.name()
+    finally:
+        qapp.setStyle(QStyleFactory.create("fusion"))
         apply_theme(qapp, "system")
