@@ -722,6 +722,7 @@ def walk_homes(
     may still be there) to ``unsearched``."""
     files: list[tuple[str, FileStat, Home, bool]] = []
     real_homes: set[str] = set()
+    seen_homes: set[tuple[int, int]] = set()
     for home in homes:
         try:
             # A path's own test (before Python 3.13 it raises on some errors), else os.path's.
@@ -742,8 +743,10 @@ def walk_homes(
             continue
         base = str(home)
         real = os.path.normcase(os.path.realpath(base))
-        if real in real_homes:
-            continue  # the same folder given again, or through a link: its logs once
+        if real in real_homes or _same_folder(base, seen_homes):
+            # The same folder given again, or through a link: its logs once. Also spelt in
+            # another case on macOS, whose real path keeps the case it is given.
+            continue
         real_homes.add(real)
         places = [(_child(base, SESSIONS_DIR), True, False)]
         if include_archived:
@@ -761,6 +764,22 @@ def walk_homes(
             files.extend(by_name.values())
     files.sort(key=lambda item: item[1].mtime, reverse=True)
     return files
+
+
+def _same_folder(folder: str, seen: set[tuple[int, int]]) -> bool:
+    """Whether ``folder`` is one of ``seen`` (devices and inodes), which it joins; False
+    where that cannot be told (no stat, a drive that numbers no file)."""
+    try:
+        stat = os.stat(folder)
+    except (OSError, ValueError):
+        return False
+    if not stat.st_ino:
+        return False
+    key = (stat.st_dev, stat.st_ino)
+    if key in seen:
+        return True
+    seen.add(key)
+    return False
 
 
 def _child(folder: str, name: str) -> str:
