@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, tzinfo
 
+TYPE_CHECKING = False  # typing is not imported at run time: see records
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 #: The kinds of ``report``, in the order the command lists them.
 REPORT_KINDS = ("daily", "weekly", "monthly", "session", "project", "model")
 
@@ -88,13 +92,38 @@ def follow_system_zone() -> None:
     reads it once, and a window left running kept counting its days and clocks in the zone
     it started in after the laptop travelled or ``timedatectl set-timezone``, where a
     ``report`` started then counted in the new one. A few microseconds; process-wide, so
-    every clock of the window follows. (Windows has no ``tzset``: Python asks it each time.)
+    every clock of the window follows. Windows' C runtime keeps the zone it read first too
+    (a laptop taken to another zone kept the old one's clocks), and Python has no ``tzset``
+    there: the runtime's own ``_tzset`` is called.
     """
     import time
 
     tzset = getattr(time, "tzset", None)
     if tzset is not None:
         tzset()
+        return
+    import sys
+
+    if sys.platform == "win32":
+        global _windows_tzset
+        if _windows_tzset is None:
+            _windows_tzset = _runtime_tzset()
+        _windows_tzset()
+
+
+#: Windows: the C runtime's ``_tzset`` (``follow_system_zone``), once looked up.
+_windows_tzset: Callable[[], object] | None = None
+
+
+def _runtime_tzset() -> Callable[[], object]:
+    """``_tzset`` of the C runtime Python's clocks read (the universal one, shared by every
+    module of the process); a function that does nothing where it cannot be loaded."""
+    import ctypes
+
+    try:
+        return ctypes.CDLL("ucrtbase")._tzset
+    except (OSError, AttributeError):
+        return lambda: None
 
 
 def unknown_zone_setting() -> str | None:
