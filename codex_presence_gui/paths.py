@@ -403,7 +403,20 @@ def save_text(
         if kind is not None:
             os.chmod(temporary, stat.S_IMODE(kind))
         check()
-        os.replace(temporary, target)
+        try:
+            os.replace(temporary, target)
+        except PermissionError as error:
+            if os.name != "nt" or kind is None:
+                raise
+            # Windows refuses to replace a file another program holds open (a spreadsheet
+            # showing the last export): "Access is denied" alone did not say what to do.
+            said = error.strerror or "Access is denied"
+            raise PermissionError(
+                error.errno,
+                f"{said}: it may be open in another program (a spreadsheet?); close it "
+                "there, or save under another name",
+                os.fspath(path),
+            ) from error
     except BaseException:
         import contextlib
 

@@ -123,6 +123,32 @@ def test_a_saved_file_keeps_its_permissions_and_its_link(tmp_path: Path) -> None
     assert sorted(path.name for path in tmp_path.iterdir()) == ["fresh.csv", "link.csv", "real.csv"]
 
 
+def test_a_file_another_program_holds_open_on_windows_is_said_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows refuses to replace a file a spreadsheet has open (the last export): the
+    message says what to do, not only "Access is denied"; the file and folder stay as they
+    were."""
+    import os
+
+    target = tmp_path / "usage.csv"
+    target.write_text("old")
+
+    def held(source: str, destination: str) -> None:
+        raise PermissionError(13, "Access is denied", destination)
+
+    monkeypatch.setattr(os, "name", "nt")
+    monkeypatch.setattr(os, "replace", held)
+    with pytest.raises(PermissionError) as raised:
+        paths.save_text(target, "new")
+    assert paths.os_problem(raised.value) == (
+        "Access is denied: it may be open in another program (a spreadsheet?); close it "
+        "there, or save under another name"
+    )
+    assert [path.name for path in tmp_path.iterdir()] == ["usage.csv"]
+    assert target.read_text() == "old"
+
+
 @pytest.mark.parametrize("name", ["n" * 250 + ".csv", "é" * 125 + ".csv"])
 def test_a_name_as_long_as_the_file_system_takes_is_saved(tmp_path: Path, name: str) -> None:
     """The new file written first beside it has a longer name: cut to fit, not refused."""
