@@ -32,6 +32,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
     QHideEvent,
+    QKeyEvent,
     QKeySequence,
     QMoveEvent,
     QResizeEvent,
@@ -1595,6 +1596,15 @@ class MainWindow(QMainWindow):
         # Back at work in another window: the card goes back to the active session, so that
         # a glance at the window never shows an old pick.
         self.table.forget_choice()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and QToolTip.isVisible():
+            # What Show details or the chart's arrows showed, put away (the keyboard stays
+            # where it is): Qt puts a tooltip away on a key only on macOS, and elsewhere it
+            # had covered what is under it for ten seconds.
+            QToolTip.hideText()
+            return
+        super().keyPressEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -480,3 +480,30 @@ def test_ctrl_f1_on_the_chart_shows_the_day_it_is_on(qtbot: QtBot) -> None:
     window.details_action.trigger()
     assert chart.hovered == days - 2
     assert QToolTip.isVisible()
+
+
+def test_esc_puts_away_what_show_details_or_the_chart_s_arrows_showed(qtbot: QtBot) -> None:
+    """Qt puts a tooltip away on a key only on macOS: elsewhere what Shift+F1 or a day's
+    arrow showed had stayed ten seconds over what is under it. Esc puts it away and leaves
+    the keyboard (and the chart's day) where it was."""
+    window = shown_window(qtbot)
+    five = window.limits.bars[0]
+    five.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(five, Qt.Key.Key_F1, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(QToolTip.isVisible)
+    qtbot.keyClick(five, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())
+    assert QApplication.focusWidget() is five
+    window.open_page(USAGE_PAGE)
+    chart = window.usage_page.chart
+    chart.setFocus(Qt.FocusReason.TabFocusReason)
+    assert chart.chart is not None
+    days = len(chart.chart.days)
+    qtbot.keyClick(chart, Qt.Key.Key_Left)
+    qtbot.keyClick(chart, Qt.Key.Key_Left)
+    assert QToolTip.isVisible()
+    qtbot.keyClick(chart, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())
+    assert QApplication.focusWidget() is chart
+    qtbot.keyClick(chart, Qt.Key.Key_Left)  # on from the day it was on
+    assert chart.hovered == days - 3
