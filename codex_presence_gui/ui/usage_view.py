@@ -1079,6 +1079,13 @@ class UsagePage(QScrollArea):
 
     def _mode_toggled(self, button: QToolButton, checked: bool) -> None:
         if checked:
+            # The pair's one Tab stop on the mode shown, as a radio group's is on its checked
+            # button: Qt moves it only with the focus, which a click does not take, and Tab
+            # had come to the mode not shown (to Tokens on a start with cost bars).
+            for each in (self.tokens_button, self.cost_button):
+                each.setFocusPolicy(
+                    Qt.FocusPolicy.TabFocus if each is button else Qt.FocusPolicy.NoFocus
+                )
             mode = ChartMode.COST if button is self.cost_button else ChartMode.TOKENS
             self.chart.set_mode(mode)
             self.legend.set_mode(mode)

@@ -15,6 +15,7 @@ from codex_presence_gui.core.models import LimitSnapshot, UsageWindow
 from codex_presence_gui.ui import main_window, usage_view
 from codex_presence_gui.ui.accessible import RING_GAP
 from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE, MainWindow
+from codex_presence_gui.ui.usage_chart import ChartMode
 from codex_presence_gui.ui.window_state import LayoutMode
 from codex_presence_gui.viewmodels.session_table import Column
 from tests.helpers.snapshots import NOW, dashboard, limits, session
@@ -115,6 +116,33 @@ def test_tab_on_the_usage_page(qtbot: QtBot) -> None:
     qtbot.keyClick(page.tokens_button, Qt.Key.Key_Right)
     assert page.cost_button.hasFocus()
     assert page.cost_button.isChecked()
+
+
+def test_tab_comes_to_the_bars_mode_shown(qtbot: QtBot) -> None:
+    """The bars' mode is one stop, and Tab comes to the mode shown, as to a radio group's
+    checked button: started with cost bars, Tab had come to Tokens, and after a click on the
+    other mode (a click takes no focus) Tab had come to the mode not shown."""
+    window = shown_window(qtbot)
+    window.open_page(USAGE_PAGE)
+    page = window.usage_page
+    page.set_mode(ChartMode.COST)  # as kept from the last run
+    last_total = page.periods[-1]
+    last_total.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(last_total, Qt.Key.Key_Tab)
+    assert page.cost_button.hasFocus()
+    qtbot.keyClick(page.cost_button, Qt.Key.Key_Tab)
+    assert page.chart.hasFocus()
+    qtbot.keyClick(page.chart, Qt.Key.Key_Backtab)
+    assert page.cost_button.hasFocus()
+    qtbot.keyClick(page.cost_button, Qt.Key.Key_Left)
+    assert page.tokens_button.hasFocus()
+    assert page.tokens_button.isChecked()
+    qtbot.keyClick(page.tokens_button, Qt.Key.Key_Tab)
+    assert page.chart.hasFocus()
+    page.cost_button.click()  # with the mouse
+    assert page.chart.hasFocus()
+    qtbot.keyClick(page.chart, Qt.Key.Key_Backtab)
+    assert page.cost_button.hasFocus()
 
 
 def test_the_export_message_s_buttons_come_right_after_export(qtbot: QtBot) -> None:
