@@ -331,6 +331,8 @@ class MainWindow(QMainWindow):
         self.clock: Callable[[], float] = time.time
         #: True while a layout is tried out to be measured (see ``focusNextPrevChild``).
         self._measuring = False
+        #: What had the keyboard as the window hid (see ``showEvent``).
+        self._focus_when_hidden: QWidget | None = None
         self.dashboard: Dashboard | None = None
         self.setWindowTitle(APP_NAME)
 
@@ -1608,6 +1610,18 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        kept, self._focus_when_hidden = self._focus_when_hidden, None
+        if (
+            kept is not None
+            and shiboken6.isValid(kept)
+            and kept is not self.focusWidget()
+            and kept.isVisibleTo(self)
+            and kept.isEnabled()
+        ):
+            # The keyboard back where it was: X11 activates the window as the tray's menu
+            # that hid it closes, and Qt, finding the focused widget unseen, had handed the
+            # keyboard on to the next one (from Export CSV… to the first total).
+            kept.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
         put_away, self._put_away = self._put_away, []
         for dialog in put_away:
             # As they were, edits kept; not one that ended meanwhile (hidden, a dialog run
@@ -1659,6 +1673,7 @@ class MainWindow(QMainWindow):
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
+        self._focus_when_hidden = self.focusWidget()
         self._on_screen_a_while.stop()
         # Hidden to the tray: shown again, where it is put then. Minimized (the window
         # system's hide), it keeps its place: restored, it had come back low.

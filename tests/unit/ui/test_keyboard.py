@@ -16,7 +16,7 @@ from codex_presence_gui.ui import main_window, usage_view
 from codex_presence_gui.ui.accessible import RING_GAP
 from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE, MainWindow
 from codex_presence_gui.ui.usage_chart import ChartMode
-from codex_presence_gui.ui.window_state import LayoutMode
+from codex_presence_gui.ui.window_state import LayoutMode, bring_to_front
 from codex_presence_gui.viewmodels.session_table import Column
 from tests.helpers.snapshots import NOW, dashboard, limits, session
 from tests.unit.ui.test_usage_view import full_view
@@ -535,3 +535,21 @@ def test_esc_puts_away_what_show_details_or_the_chart_s_arrows_showed(qtbot: QtB
     assert QApplication.focusWidget() is chart
     qtbot.keyClick(chart, Qt.Key.Key_Left)  # on from the day it was on
     assert chart.hovered == days - 3
+
+
+def test_hidden_to_the_tray_and_shown_again_the_keyboard_is_where_it_was(
+    qtbot: QtBot,
+) -> None:
+    """X11 activates the window as the tray's menu that hid it closes: Qt, finding the
+    focused widget unseen then, had handed the keyboard on to the next one, and the window
+    came back with it on the first total instead of Export CSV…."""
+    window = shown_window(qtbot)
+    window.open_page(USAGE_PAGE)
+    export = window.usage_page.export_button
+    export.setFocus(Qt.FocusReason.TabFocusReason)
+    window.hide()
+    with pytest.deprecated_call():  # Qt's own way in, which no other call reaches
+        QApplication.setActiveWindow(window)  # what X11 does after the hide
+    bring_to_front(window)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    assert QApplication.focusWidget() is export
