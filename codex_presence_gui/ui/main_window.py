@@ -32,6 +32,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
     QHideEvent,
+    QIcon,
     QKeyEvent,
     QKeySequence,
     QMoveEvent,
@@ -66,7 +67,7 @@ from codex_presence_gui.core.presence import TOMORROW_HOUR, tomorrow_morning
 from codex_presence_gui.core.problems import ProblemKind, counted_past_cap, homes_cap_text
 from codex_presence_gui.core.sanitize import clean_text, tooltip_html
 from codex_presence_gui.core.usage_report import spoken_costs
-from codex_presence_gui.paths import make_folder
+from codex_presence_gui.paths import make_folder, resource_path
 from codex_presence_gui.ui.accessible import FocusRing, make_figure, press_on_enter, read_as_group
 from codex_presence_gui.ui.folders import choose_folder
 from codex_presence_gui.ui.info_bar import InfoBar
@@ -126,6 +127,8 @@ LEFT_WHERE_IT_STOOD_MS = 500
 #: dozens of moves): saved only at quit, they were lost to a crash or a ``kill -9``, and a
 #: layout chosen since came back at the size of another.
 SAVE_PLACE_AFTER_MS = 1500
+#: The app's icon in Help → About, as QMessageBox.about draws it (at 100 %).
+ABOUT_ICON = 64
 #: The pages of the full layout (the compact layout shows only the live one).
 LIVE_PAGE = "live"
 USAGE_PAGE = "usage"
@@ -804,12 +807,21 @@ class MainWindow(QMainWindow):
         return dialog in self._put_away
 
     def _about(self) -> None:
-        QMessageBox.about(
-            self,
+        box = QMessageBox(
+            QMessageBox.Icon.NoIcon,
             f"About {APP_NAME}",
             f"{APP_NAME} {__version__}\n\nShows what is left of your Codex limits and what each "
             "Codex session is doing, from Codex's own logs on this computer.",
+            QMessageBox.StandardButton.Ok,
+            self,
         )
+        # The app's icon from its file, for this window's scale, not the window's own icon
+        # (QMessageBox.about's): once X11 has taken that one's pixmaps for the frame, it
+        # answers any size with a small one, and at 150 % the box had shown a blurred 24 px.
+        icon = QIcon(str(resource_path("icons/icon-256.png")))
+        box.setIconPixmap(icon.pixmap(QSize(ABOUT_ICON, ABOUT_ICON), self.devicePixelRatioF()))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # not one more kept each time
+        box.exec()
 
     # -- pin and layout -----------------------------------------------------------------
 

@@ -19,10 +19,11 @@ from PySide6.QtCore import (
     QTimer,
     QUrl,
 )
-from PySide6.QtGui import QFont, QImage
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QWidget
+from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPixmap
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from codex_presence_gui import APP_NAME, __version__
 from codex_presence_gui.app import settle
 from codex_presence_gui.cli import main
 from codex_presence_gui.core.models import CodexSessionSnapshot
@@ -2390,3 +2391,36 @@ def test_a_countdown_in_seconds_moves_each_second_between_refreshes(qtbot: QtBot
     window.show_dashboard(dashboard((session("shop"),), limit=limits(resets_in=3600)))
     assert window.limits.bars[0].status.text().startswith("resets in 1h 0m (")
     assert not window._countdown_tick.isActive()
+
+
+def test_about_shows_the_app_s_icon_whole_at_the_screen_s_scale(qtbot: QtBot) -> None:
+    """Help → About draws the app's icon from its file, 64 px at the window's scale: once X11
+    has taken the window icon's pixmaps for the frame, that icon answers any size with a
+    small one (24 px at 150 %), which QMessageBox.about had shown blurred and a third as
+    big. Stood for here by a window icon that has only a red 24 px pixmap."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    small = QPixmap(24, 24)
+    small.fill(QColor("red"))
+    window.setWindowIcon(QIcon(small))
+    shown: list[tuple[str, str, QPixmap]] = []
+
+    def look_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        shown.append((box.windowTitle(), box.text(), box.iconPixmap()))
+        box.close()
+
+    QTimer.singleShot(300, look_and_close)
+    help_menu = window.menuBar().actions()[-1].menu()
+    about = next(a for a in help_menu.actions() if a.text().startswith("&About"))
+    about.trigger()
+    assert len(shown) == 1
+    title, text, pixmap = shown[0]
+    assert APP_NAME in title
+    assert __version__ in text
+    ratio = window.devicePixelRatioF()
+    assert pixmap.devicePixelRatio() == ratio
+    assert pixmap.size() == QSize(round(64 * ratio), round(64 * ratio))
+    middle = pixmap.toImage().pixelColor(pixmap.width() // 2, pixmap.height() // 2)
+    assert middle != QColor("red")
