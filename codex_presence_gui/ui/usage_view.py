@@ -347,6 +347,20 @@ class UsageTable(QTableView):
         if header.sortIndicatorSection() == was:
             self.sortByColumn(now, Qt.SortOrder.DescendingOrder)
 
+    def sort_off_share(self) -> None:
+        """Sorted by Share (hidden), sort by what its shares are of, in the same order: the
+        rows had kept Share's order with no title's arrow telling it."""
+        header = self.horizontalHeader()
+        if header.sortIndicatorSection() != UsageColumn.SHARE:
+            return
+        order = header.sortIndicatorOrder()
+        of = UsageColumn.COST if self.source_model.cost_shares else UsageColumn.TOKENS
+        # Largest first as a first click on its title sorts it (``sorted_rows_view``), then
+        # turned round if Share's was the other way.
+        self.sortByColumn(of, Qt.SortOrder.DescendingOrder)
+        if order != Qt.SortOrder.DescendingOrder:
+            self.sortByColumn(of, order)
+
     def share_fits(self) -> bool:
         """True when its names keep ``NAME_COMFORT_CHARS`` (or the whole of the longest)
         beside a Share column, at the widths it shows."""
@@ -551,6 +565,8 @@ class Ledger:
             fits = [all(fits)] * len(fits)
         for table, fit in zip(self.tables, fits, strict=True):
             table.setColumnHidden(UsageColumn.SHARE, not fit)
+            if not fit:
+                table.sort_off_share()
 
 
 class TablesBox(QWidget):

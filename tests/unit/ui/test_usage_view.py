@@ -1976,6 +1976,36 @@ def test_share_hides_before_the_names_get_cut(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: not table.isColumnHidden(UsageColumn.SHARE))
 
 
+@pytest.mark.parametrize("mode", [ChartMode.TOKENS, ChartMode.COST])
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_sorted_by_share_as_it_hides_the_arrow_goes_to_what_it_is_a_share_of(
+    qtbot: QtBot, mode: ChartMode, order: Qt.SortOrder
+) -> None:
+    """Sorted by Share (or Cost %) and made narrow, the rows kept their order with no title
+    telling it: Share's arrow goes to Tokens (or Cost), whose order is the same."""
+    page = settled_page(qtbot, 1400, 700)
+    page.set_mode(mode)
+    table = page.project_table
+    qtbot.waitUntil(lambda: not table.isColumnHidden(UsageColumn.SHARE))
+    table.sortByColumn(UsageColumn.SHARE, order)
+    if table.horizontalHeader().sortIndicatorOrder() != order:
+        table.sortByColumn(UsageColumn.SHARE, order)  # a first click sorts largest first
+
+    def names() -> list[str]:
+        return [
+            str(table.model().index(row, UsageColumn.NAME).data())
+            for row in range(table.model().rowCount())
+        ]
+
+    rows = names()
+    page.resize(360, 700)
+    qtbot.waitUntil(lambda: table.isColumnHidden(UsageColumn.SHARE))
+    header = table.horizontalHeader()
+    of = UsageColumn.COST if mode is ChartMode.COST else UsageColumn.TOKENS
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (of, order)
+    assert names() == rows
+
+
 def test_a_twenty_character_name_shows_whole_before_share_does(qtbot: QtBot) -> None:
     """Side by side at 780 px, "codex-experimental-9" read "codex-e…ental-9" while the
     Share column stayed: Share goes first."""
