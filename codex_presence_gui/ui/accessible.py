@@ -181,6 +181,40 @@ def show_focus_rings(window: QWidget) -> None:
             focused.update()
 
 
+class RingsKept(QObject):
+    """Keeps ``window``'s focus rings across a visit elsewhere (a dialog of its own, another
+    program): Qt takes them away (the window's ``WA_KeyboardFocusChange``) as it gives the
+    window the focus back, and a keyboard user found the control they had reached with Tab
+    without a sign of it after Settings, About or a file dialog closed. Owned by ``window``."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        #: Whether the rings showed as the window lost the focus.
+        self._ringed_when_left = False
+        window.installEventFilter(self)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self._window
+            and event.type() == QEvent.Type.ActivationChange
+            and not self._window.isActiveWindow()
+        ):
+            self._ringed_when_left = self._window.testAttribute(
+                Qt.WidgetAttribute.WA_KeyboardFocusChange
+            )
+        return False
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        # The window has the focus back (Qt has just taken the rings away).
+        if self._ringed_when_left and new is not None and new.window() is self._window:
+            self._ringed_when_left = False
+            show_focus_rings(self._window)
+
+
 def give_focus(widget: QWidget) -> None:
     """Give ``widget`` the keyboard (the program's choice, not the user's), the window showing
     it as it showed the focus before: Qt stops drawing focus rings on any move of the focus

@@ -68,7 +68,13 @@ from codex_presence_gui.core.problems import ProblemKind, counted_past_cap, home
 from codex_presence_gui.core.sanitize import clean_text, tooltip_html
 from codex_presence_gui.core.usage_report import spoken_costs
 from codex_presence_gui.paths import make_folder, resource_path
-from codex_presence_gui.ui.accessible import FocusRing, make_figure, press_on_enter, read_as_group
+from codex_presence_gui.ui.accessible import (
+    FocusRing,
+    RingsKept,
+    make_figure,
+    press_on_enter,
+    read_as_group,
+)
 from codex_presence_gui.ui.folders import choose_folder
 from codex_presence_gui.ui.info_bar import InfoBar
 from codex_presence_gui.ui.labels import (
@@ -336,6 +342,7 @@ class MainWindow(QMainWindow):
         self._measuring = False
         #: What had the keyboard as the window hid (see ``showEvent``).
         self._focus_when_hidden: QWidget | None = None
+        self._rings_kept = RingsKept(self)  # after Settings, About, a file dialog
         self.dashboard: Dashboard | None = None
         self.setWindowTitle(APP_NAME)
 

@@ -71,7 +71,7 @@ from codex_presence_gui.core.settings import (
     rule_problem,
     validate,
 )
-from codex_presence_gui.ui.accessible import give_focus
+from codex_presence_gui.ui.accessible import RingsKept, give_focus
 from codex_presence_gui.ui.folders import choose_folder
 from codex_presence_gui.ui.item_layout import ItemListLayout
 from codex_presence_gui.ui.labels import (
@@ -136,6 +136,7 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._rings_kept = RingsKept(self)  # after the folder dialog of Add folder…
         self.setWindowTitle("Codex Presence settings")
         self._original = settings
         self._preview_source = preview

@@ -52,7 +52,6 @@ from codex_presence_gui.ui.accessible import (
     press_on_enter,
     read_as_choice,
     read_as_group,
-    show_focus_rings,
 )
 from codex_presence_gui.ui.folders import choose_save_file, home_folder
 from codex_presence_gui.ui.item_layout import ItemListLayout
@@ -860,12 +859,6 @@ class UsagePage(QScrollArea):
         self.saver.failed.connect(self._export_failed)
         #: Whether Export had the keyboard when a save turned it off.
         self._refocus_export = False
-        #: Whether the window is to show where the keyboard is again once it has the focus
-        #: back from the export's file dialog (see ``_choose_export``).
-        self._ring_on_return = False
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            app.focusChanged.connect(self._focus_changed)
         # A success is said for a moment only; a failure stays until dismissed.
         self.export_status_timer = QTimer(self)
         self.export_status_timer.setSingleShot(True)
@@ -1113,12 +1106,10 @@ class UsagePage(QScrollArea):
     # -- export ---------------------------------------------------------------------------
 
     def _choose_export(self) -> None:
-        # Reached with the keyboard, Export is ringed: Qt takes the ring away (the window's
-        # WA_KeyboardFocusChange) as it gives the window the focus back when the dialog
-        # closes, and Export kept the keyboard without a sign of it. Drawn again then.
-        ringed = self.window().testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
-        # The days the name offered says: the feed's next view arrives while the dialog is
-        # open (a new day's had put the 30 days to it in a file named for the day before).
+        # (Reached with the keyboard, Export is ringed again once the dialog has closed: see
+        # ``RingsKept``.) The days the name offered says: the feed's next view arrives while
+        # the dialog is open (a new day's had put the 30 days to it in a file named for the
+        # day before).
         shown = self.view
         # In the folder of the last export (of this run), else the home folder (if any).
         path = choose_save_file(
@@ -1128,21 +1119,8 @@ class UsagePage(QScrollArea):
             csv_name(shown),
             ["CSV files (*.csv)", "All files (*)"],
         )
-        if ringed:
-            self._ring_on_return = True
-            if self.window().isActiveWindow():  # back already (the window manager was quick)
-                self._ring_again()
         if path:
             self.export_csv(Path(path), shown)
-
-    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        # The window has the focus back from the file dialog (Qt has just taken the ring away).
-        if self._ring_on_return and new is not None and new.window() is self.window():
-            self._ring_again()
-
-    def _ring_again(self) -> None:
-        self._ring_on_return = False
-        show_focus_rings(self.window())
 
     def export_csv(self, path: Path, view: UsageView | None = None) -> bool:
         """Start writing the daily report's CSV (each day, each model) of ``view`` (default:

@@ -35,6 +35,7 @@ from codex_presence_gui.ui.window_state import FRAME_ROOM, MOST_FRAME, LayoutMod
 from codex_presence_gui.viewmodels.session_table import Column, SessionRole
 from tests.helpers import rollout as r
 from tests.helpers.quota import quota_dashboard, two_sessions
+from tests.helpers.rings import ringed
 from tests.helpers.rollout import CodexHome
 from tests.helpers.snapshots import NOW, dashboard, limits, session
 
@@ -2424,3 +2425,27 @@ def test_about_shows_the_app_s_icon_whole_at_the_screen_s_scale(qtbot: QtBot) ->
     assert pixmap.size() == QSize(round(64 * ratio), round(64 * ratio))
     middle = pixmap.toImage().pixelColor(pixmap.width() // 2, pixmap.height() // 2)
     assert middle != QColor("red")
+
+
+def test_the_focus_ring_comes_back_with_the_window_after_a_dialog(qtbot: QtBot) -> None:
+    """Reached with Tab, a control keeps its ring after one of the window's dialogs (Settings,
+    About) has closed: Qt takes the rings away as it gives the window the focus back, and a
+    keyboard user found the keyboard on it without a sign of it."""
+    window = make_window(qtbot)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.show_dashboard(dashboard((session("shop"),), limit=limits()))
+    qtbot.keyClick(window, Qt.Key.Key_Tab)
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    assert ringed(focused)
+    settings = QDialog(window)
+    settings.open()
+    settings.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is settings)
+    settings.reject()
+    window.activateWindow()  # as the window manager does once the dialog has gone
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is focused)
+    assert ringed(focused)

@@ -30,10 +30,8 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
     QFileDialog,
-    QPushButton,
     QStyle,
     QStyledItemDelegate,
-    QStyleOptionButton,
     QStyleOptionViewItem,
     QToolTip,
     QWidget,
@@ -45,6 +43,7 @@ from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.usage_index import SlotUsage
 from codex_presence_gui.services import file_saver
 from codex_presence_gui.services.worker import join_parked, parked_threads
+from codex_presence_gui.ui.accessible import RingsKept
 from codex_presence_gui.ui.layout_check import check_layout
 from codex_presence_gui.ui.main_window import DEFAULT_SIZE, LIVE_PAGE, USAGE_PAGE, MainWindow
 from codex_presence_gui.ui.theme import (
@@ -86,6 +85,7 @@ from codex_presence_gui.viewmodels.usage_table import (
     UsageTableModel,
 )
 from tests.helpers.bidi import reading_order
+from tests.helpers.rings import ringed
 from tests.unit.viewmodels.test_usage import TODAY, recent, slot
 
 UTC = UTC
@@ -888,14 +888,6 @@ def test_export_gets_the_keyboard_back_after_its_file_dialog(
     assert page.export_button.hasFocus()
 
 
-def ringed(button: QPushButton) -> bool:
-    """True when the style draws ``button``'s focus ring: it has the keyboard, and its window
-    shows where the keyboard is (as after a Tab)."""
-    option = QStyleOptionButton()
-    option.initFrom(button)
-    return button.hasFocus() and bool(option.state & QStyle.StateFlag.State_KeyboardFocusChange)
-
-
 @pytest.mark.parametrize("saved", [False, True], ids=["cancelled", "saved"])
 def test_export_reached_with_tab_is_ringed_again_after_its_file_dialog(
     qtbot: QtBot,
@@ -907,8 +899,10 @@ def test_export_reached_with_tab_is_ringed_again_after_its_file_dialog(
     """Reached with Tab and pressed with Enter, Export shows its focus ring again once its
     file dialog has closed (cancelled, or saved and the button given the keyboard back). Qt
     stops drawing focus rings as it gives the window the focus back, and at any move of the
-    focus but Tab's: on a real X11 desktop Export had the keyboard with no sign of it."""
+    focus but Tab's: on a real X11 desktop Export had the keyboard with no sign of it.
+    (The page stands alone here: the main window keeps its rings so, ``RingsKept``.)"""
     page = slow_folder.page(qtbot)
+    RingsKept(page)
     page.show()
     qtbot.waitExposed(page)
     page.activateWindow()
