@@ -3,6 +3,7 @@ the Usage page beside them."""
 
 from __future__ import annotations
 
+import enum
 import itertools
 import re
 import time
@@ -54,6 +55,7 @@ from PySide6.QtWidgets import (
     QSizeGrip,
     QStackedWidget,
     QSystemTrayIcon,
+    QTableView,
     QToolBar,
     QToolTip,
     QVBoxLayout,
@@ -87,7 +89,7 @@ from codex_presence_gui.ui.labels import (
 from codex_presence_gui.ui.limits_panel import LimitsPanel
 from codex_presence_gui.ui.live_page import LiveBody, LivePage
 from codex_presence_gui.ui.session_card import SessionCard
-from codex_presence_gui.ui.sessions_table import COMPACT_LEAST_ROWS, SessionsTable
+from codex_presence_gui.ui.sessions_table import COMPACT_LEAST_ROWS, SessionsTable, sort_again
 from codex_presence_gui.ui.status_details import DetailsDialog, StatusLink
 from codex_presence_gui.ui.theme import scaled_font, set_muted
 from codex_presence_gui.ui.usage_chart import ChartMode
@@ -116,8 +118,9 @@ from codex_presence_gui.viewmodels.card import (
 )
 from codex_presence_gui.viewmodels.glance import window_title
 from codex_presence_gui.viewmodels.limits import LimitsView, limits_view, shows_seconds
-from codex_presence_gui.viewmodels.session_table import SessionRole, SessionTableModel
+from codex_presence_gui.viewmodels.session_table import Column, SessionRole, SessionTableModel
 from codex_presence_gui.viewmodels.usage import TOOLTIP_PROBLEMS, UsageState, UsageView
+from codex_presence_gui.viewmodels.usage_table import UsageColumn
 
 DEFAULT_SIZE = (820, 580)
 #: Between the sessions' title and their table, which it names: closer than the page's gaps.
@@ -413,6 +416,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.usage_page.set_mode(state.chart_mode)
             self.usage_page.mode_chosen.connect(self._keep_chart_mode)
+            self._keep_sorts(state)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.live_page)
         self.pages.addWidget(self.usage_page)
@@ -774,6 +778,31 @@ class MainWindow(QMainWindow):
     def reveal_file(self, file: Path) -> None:
         """Open the folder that holds ``file`` (a notice's "Show file")."""
         self._open_folder(file.parent, f"The file is {file}", f"reveal:{file}", copy=str(file))
+
+    def _keep_sorts(self, state: WindowState) -> None:
+        """Each table sorted as it was last (a restart had put them back to their first
+        orders), and each sort kept as it is chosen."""
+        page = self.usage_page
+        tables: tuple[tuple[str, QTableView, type[enum.IntEnum]], ...] = (
+            ("sessions", self.table, Column),
+            ("projects", page.project_table, UsageColumn),
+            ("models", page.model_table, UsageColumn),
+        )
+        for name, view, columns in tables:
+            kept = state.table_sort(name)
+            if kept is not None and kept[0] in columns.__members__:
+                sort_again(view, columns[kept[0]], kept[1])
+            view.horizontalHeader().sortIndicatorChanged.connect(
+                partial(self._keep_sort, name, columns)
+            )
+
+    def _keep_sort(
+        self, table: str, columns: type[enum.IntEnum], section: int, order: Qt.SortOrder
+    ) -> None:
+        named = {int(column): column.name for column in columns}
+        if self.state is not None and section in named:
+            descending = order == Qt.SortOrder.DescendingOrder
+            self.state.keep_table_sort(table, named[section], descending)
 
     def _keep_chart_mode(self, mode: ChartMode) -> None:
         if self.state is not None:

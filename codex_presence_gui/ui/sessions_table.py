@@ -257,6 +257,14 @@ def _shortened(text: str, short: str, metrics: QFontMetrics | QFontMetricsF, roo
     return hinted if metrics.horizontalAdvance(hinted) <= room else short
 
 
+def sort_again(view: QTableView, section: int, descending: bool) -> None:
+    """Sort ``view`` by ``section`` in the order given: largest first, as a first sort by a
+    column of ``sorted_rows_view``'s is, then turned round if asked."""
+    view.sortByColumn(section, Qt.SortOrder.DescendingOrder)
+    if not descending:
+        view.sortByColumn(section, Qt.SortOrder.AscendingOrder)
+
+
 def sorted_rows_view(
     view: QTableView,
     model: QAbstractItemModel,

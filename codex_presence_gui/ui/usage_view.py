@@ -67,7 +67,7 @@ from codex_presence_gui.ui.labels import (
     wrapped_label,
 )
 from codex_presence_gui.ui.scrolling import least_height, make_page, page_room
-from codex_presence_gui.ui.sessions_table import AnyIndex, sorted_rows_view
+from codex_presence_gui.ui.sessions_table import AnyIndex, sort_again, sorted_rows_view
 from codex_presence_gui.ui.status_details import DetailsDialog, StatusLink
 from codex_presence_gui.ui.theme import (
     TintedFrame,
@@ -352,13 +352,8 @@ class UsageTable(QTableView):
         header = self.horizontalHeader()
         if header.sortIndicatorSection() != UsageColumn.SHARE:
             return
-        order = header.sortIndicatorOrder()
         of = UsageColumn.COST if self.source_model.cost_shares else UsageColumn.TOKENS
-        # Largest first as a first click on its title sorts it (``sorted_rows_view``), then
-        # turned round if Share's was the other way.
-        self.sortByColumn(of, Qt.SortOrder.DescendingOrder)
-        if order != Qt.SortOrder.DescendingOrder:
-            self.sortByColumn(of, order)
+        sort_again(self, of, header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
 
     def share_fits(self) -> bool:
         """True when its names keep ``NAME_COMFORT_CHARS`` (or the whole of the longest)

@@ -216,6 +216,20 @@ class WindowState:
     def chart_mode(self, mode: ChartMode) -> None:
         self._keep("usage/chart", mode)
 
+    def table_sort(self, table: str) -> tuple[str, bool] | None:
+        """How ``table`` (``sessions``, ``projects``, ``models``) was last sorted: its column's
+        name and whether largest first; None if never (or not in a form this version reads)."""
+        column, _, order = str(self._settings.value(f"tables/{table}", "")).partition(" ")
+        if not column or order not in ("descending", "ascending"):
+            return None
+        return column, order == "descending"
+
+    def keep_table_sort(self, table: str, column: str, descending: bool) -> None:
+        """Remember how ``table`` is sorted (see ``table_sort``)."""
+        order = "descending" if descending else "ascending"
+        self._settings.setValue(f"tables/{table}", f"{column} {order}")
+        self._sync()
+
     def out_of_compact(self) -> tuple[QSize, bool] | None:
         """The size the window had when a compact layout was chosen over the full one, and
         whether it was maximized: what the full layout takes back, after a restart too (the

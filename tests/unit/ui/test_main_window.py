@@ -2449,3 +2449,33 @@ def test_the_focus_ring_comes_back_with_the_window_after_a_dialog(qtbot: QtBot) 
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is focused)
     assert ringed(focused)
+
+
+def test_each_table_comes_back_sorted_as_it_was(qtbot: QtBot, tmp_path: Path) -> None:
+    """A restart had put every table back to its first order; a value this version cannot
+    read leaves the first order."""
+    from codex_presence_gui.viewmodels.usage_table import UsageColumn
+
+    path = tmp_path / "ui.ini"
+    first = make_window(qtbot, WindowState(path))
+    first.table.sortByColumn(Column.PROJECT, Qt.SortOrder.AscendingOrder)
+    first.usage_page.model_table.sortByColumn(UsageColumn.COST, Qt.SortOrder.DescendingOrder)
+    first.usage_page.model_table.sortByColumn(UsageColumn.COST, Qt.SortOrder.AscendingOrder)
+    first.close()
+    again = make_window(qtbot, WindowState(path))
+    sorted_by = [
+        (
+            view.horizontalHeader().sortIndicatorSection(),
+            view.horizontalHeader().sortIndicatorOrder(),
+        )
+        for view in (again.table, again.usage_page.project_table, again.usage_page.model_table)
+    ]
+    assert sorted_by == [
+        (Column.PROJECT, Qt.SortOrder.AscendingOrder),
+        (UsageColumn.TOKENS, Qt.SortOrder.DescendingOrder),  # never chosen: its first order
+        (UsageColumn.COST, Qt.SortOrder.AscendingOrder),
+    ]
+    QSettings(str(path), QSettings.Format.IniFormat).setValue("tables/sessions", "NOPE upward")
+    third = make_window(qtbot, WindowState(path))
+    header = third.table.horizontalHeader()
+    assert header.sortIndicatorSection() == Column.LAST_ACTIVITY
