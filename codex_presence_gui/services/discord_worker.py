@@ -588,7 +588,11 @@ class DiscordWorker(Worker):
     @reported
     def _check_alive(self) -> None:
         client = self._client
-        if not self.should_stop() and client is not None and not client.is_alive():
+        if self.should_stop() or client is None or client.is_alive():
+            return
+        # A quit during the check's turn of the loop cancels it, which reads as "gone": then
+        # cleanup() clears the card, as it would have had the check not been under way.
+        if not self.should_stop():
             self._lost("Discord closed the connection while idle")
 
     def _unexpected(self, error: Exception) -> None:

@@ -695,6 +695,48 @@ def test_quitting_while_waiting_for_the_reply_still_clears(qtbot: QtBot) -> None
     assert side.sent() == [card("A"), None]
 
 
+class SlowCheckClient(FakeClient):
+    """The liveness check's turn of the event loop is under way when the app quits: the
+    abort cancels it, and the real client's ``is_alive`` then answers False."""
+
+    def __init__(self, side: FakeDiscordSide) -> None:
+        super().__init__(side)
+        self.checking = threading.Event()
+        self.aborted = threading.Event()
+
+    def is_alive(self) -> bool:
+        self.checking.set()
+        return not self.aborted.wait(5)
+
+    def abort(self) -> None:
+        super().abort()
+        self.aborted.set()
+
+
+def test_quitting_during_the_liveness_check_still_clears(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A quit that lands in the check's 50 ms had been taken for Discord gone: "connection
+    lost (Discord closed the connection while idle), retrying in 1s" in the log, and the
+    card left to Discord's own clean-up instead of cleared (about one quit in a hundred)."""
+    caplog.set_level("INFO", logger=WORKER_LOG)
+    side = FakeDiscordSide()
+    clients: list[SlowCheckClient] = []
+
+    def factory(_cid: str) -> SlowCheckClient:
+        clients.append(SlowCheckClient(side))
+        return clients[-1]
+
+    handle = DiscordPresence("111", factory, min_interval_s=INTERVAL, liveness_interval_ms=200)
+    handle.set_card(card("A"))
+    handle.start()
+    qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+    qtbot.waitUntil(lambda: clients[-1].checking.is_set(), timeout=3000)
+    assert handle.stop()
+    assert side.sent() == [card("A"), None]
+    assert not [line for line in info_lines(caplog) if "lost" in line]
+
+
 # -- what the log says -----------------------------------------------------------------------
 
 WORKER_LOG = "codex_presence_gui.services.discord_worker"
