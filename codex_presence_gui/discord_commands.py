@@ -151,7 +151,8 @@ def run_discord_check(args: argparse.Namespace) -> int:
     if read is None:
         return EXIT_NO_HOME
     board, stored, warnings = read
-    card = current_card(board, settings_from(args, stored))
+    settings = settings_from(args, stored)
+    card = current_card(board, settings)
     client_id, warning = resolve_client_id(configured=stored.discord_client_id)
     report: dict[str, Any] = {
         "client_id": client_id,
@@ -159,6 +160,8 @@ def run_discord_check(args: argparse.Namespace) -> int:
         "tried": [],  # every socket tried, in order, with what came of it
         "user": None,
         "sent": card.to_activity() if card is not None else None,
+        # Why the card is cleared or changed (a pause, a rule), as ``preview`` says it.
+        "note": card_note(board.active, settings, board.generated_at),
         "reply": None,
         "cleared": False,
         "ok": False,
@@ -238,11 +241,18 @@ def _print_check(report: dict[str, Any], card: PresenceCard | None) -> None:
     print(f"Connected to Discord at {report['socket']}{who} (application {report['client_id']}).")
     for tried in skipped:
         print(f"  (skipped {tried['socket']}: {tried['outcome']})")
+    note = clean_text(report["note"]) if report["note"] else None
     if card is None:
-        print("Nothing to show right now; sent a clear.")
+        # A pause or a rule says why: "nothing to show" alone, with success, had left a
+        # paused user looking for a fault elsewhere.
+        print(
+            f"Nothing to show right now ({note}); sent a clear."
+            if note
+            else "Nothing to show right now; sent a clear."
+        )
     else:
         print("Sent:")
-        for line in preview_lines(card):
+        for line in preview_lines(card, note):
             print(f"  {line}")
         reply = report["reply"] or {}
         name = reply.get("name") if isinstance(reply, dict) else None

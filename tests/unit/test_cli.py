@@ -426,6 +426,37 @@ def test_discord_check_skips_a_silent_socket_and_lists_what_it_tried(
 
 
 @pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), reason="Unix sockets")
+def test_discord_check_says_why_it_sent_only_a_clear(
+    codex_home: CodexHome,
+    capsys: pytest.CaptureFixture[str],
+    discord_dir: Path,
+    settings_base: Path,
+) -> None:
+    """Paused (or a rule hides the session): it sends a clear and says why, as `preview`
+    does. It had said only "Nothing to show right now; sent a clear." and exited 0, the
+    README's troubleshooting step for "nothing shows on your profile" silent on the pause."""
+    from codex_presence_gui.core.presence import PAUSED_UNTIL_RESUMED
+    from codex_presence_gui.core.settings import Settings, save_settings
+    from tests.helpers.fake_discord import FakeDiscord
+
+    live_session(codex_home)
+    path = settings_base / "config" / "settings.json"
+    save_settings(path, Settings(discord_paused_until=PAUSED_UNTIL_RESUMED))
+    peer = FakeDiscord(discord_dir).start()
+    try:
+        assert main(["discord-check", "--codex-home", str(codex_home.root)]) == 0
+        out = capsys.readouterr().out
+        assert "Nothing to show right now (Paused until you resume.); sent a clear." in out
+        assert main(["discord-check", "--json", "--codex-home", str(codex_home.root)]) == 0
+        report = json.loads(capsys.readouterr().out)
+        assert report["sent"] is None
+        assert report["note"] == "Paused until you resume."
+        assert peer.activities() == [None, None]  # a clear each time, nothing else
+    finally:
+        peer.stop()
+
+
+@pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), reason="Unix sockets")
 @pytest.mark.parametrize(
     ("error", "code", "said"),
     [
