@@ -360,13 +360,13 @@ class DiscordWorker(Worker):
             self._client = None
             tries = describe_tries(client.tried)
             reason = f"no socket answered: {tries}" if tries else "no socket found"
-            what = "Discord not running"
+            what, said = "Discord not running", "not running"
             if isinstance(error, DiscordNotReachableError):
-                what = "Discord not reachable (permission denied)"
+                what, said = "Discord not reachable (permission denied)", "not reachable"
             delay = self._retry(DiscordState.NOT_RUNNING, what)
             self._log_change(
                 DiscordState.NOT_RUNNING,
-                f"Discord: not running ({reason}), retrying in {seconds(delay)}",
+                f"Discord: {said} ({reason}), retrying in {seconds(delay)}",
                 reason,
             )
             return

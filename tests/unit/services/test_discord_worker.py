@@ -153,6 +153,26 @@ def test_not_running_retries_with_backoff_then_resends(side: FakeDiscordSide, qt
         assert handle.stop()
 
 
+def test_a_discord_out_of_reach_is_logged_as_such(
+    side: FakeDiscordSide, qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Only another user's socket: the log says "not reachable", as the status bar does;
+    it had said "not running" (a Discord run with sudo, say, is running)."""
+    from codex_presence_gui.services.discord_client import DiscordNotReachableError
+
+    caplog.set_level("INFO", logger="codex_presence_gui.services.discord_worker")
+    side.connect_errors = [DiscordNotReachableError("Discord is not reachable")]
+    handle = DiscordPresence("111", side.factory, min_interval_s=INTERVAL)
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.NOT_RUNNING, timeout=3000)
+        assert handle.status.message.startswith("Discord not reachable (permission denied), ")
+    finally:
+        assert handle.stop()
+    said = [r.getMessage() for r in caplog.records if r.levelname == "INFO"]
+    assert said[0].startswith("Discord: not reachable (no socket found), retrying in "), said
+
+
 def test_connection_lost_reconnects_and_resends(
     presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
 ) -> None:
