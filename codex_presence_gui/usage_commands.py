@@ -699,10 +699,14 @@ STREAMED_SUMS_MAX = float(2**63)
 
 
 def _unreadable(problems: list[Problem]) -> bool:
-    """Whether one of ``problems`` is a log or a folder of logs that could not be read."""
-    from codex_presence_gui.core.problems import ProblemKind
+    """Whether one of ``problems`` is a log or a folder of logs that could not be read (not
+    a home's ``config.toml``, of the same kind: it hides no usage)."""
+    from codex_presence_gui.core.problems import ProblemKind, is_config_notice
 
-    return any(problem.kind is ProblemKind.UNREADABLE for problem in problems)
+    return any(
+        problem.kind is ProblemKind.UNREADABLE and not is_config_notice(problem)
+        for problem in problems
+    )
 
 
 def _log_problems(problems: list[Problem]) -> int:

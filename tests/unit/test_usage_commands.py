@@ -873,6 +873,23 @@ def test_no_usage_found_where_logs_cannot_be_read_is_not_said_to_be_none(
     assert (status, out, err) == (0, "No token usage recorded in these Codex logs.\n", "")
 
 
+def test_a_config_toml_that_cannot_be_used_hides_no_usage(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A home's ``config.toml`` that cannot be used (told as "unreadable" too) leaves every
+    log read: no usage there is none recorded, and success, not "could not be read" with
+    exit code 1."""
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    (codex_home.root / "config.toml").write_text('model = "gpt-5\n[[[', encoding="utf-8")
+    home = ("--codex-home", str(codex_home.root))
+    status, out, err = _run(capsys, "report", "daily", *home)
+    assert (status, out) == (0, "No token usage recorded in these Codex logs.\n")
+    assert "cannot be used" in " ".join(err.split())
+
+
 def test_warnings_come_after_the_report_wrapped_to_its_width(
     home: CodexHome, tmp_path: Path
 ) -> None:
