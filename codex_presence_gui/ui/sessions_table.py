@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QToolTip,
     QWidget,
 )
 
@@ -428,6 +429,11 @@ class SessionsTable(QTableView):
             self.forget_choice()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and QToolTip.isVisible():
+            # Left to the window, which puts away what Show details showed: taken here, it
+            # had let go of the row picked and left the tooltip over the table.
+            event.ignore()
+            return
         if event.key() == Qt.Key.Key_Escape and self.selectionModel().hasSelection():
             self.forget_choice()  # the card back to the active session
             return

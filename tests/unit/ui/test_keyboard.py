@@ -553,3 +553,24 @@ def test_hidden_to_the_tray_and_shown_again_the_keyboard_is_where_it_was(
     bring_to_front(window)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     assert QApplication.focusWidget() is export
+
+
+def test_esc_puts_away_the_details_of_a_picked_row_and_keeps_the_pick(qtbot: QtBot) -> None:
+    """On the sessions table with a row picked, Esc after Ctrl+F1 puts the row's details away
+    and leaves the pick (and the card) as it was: the table had taken the Esc to let go of
+    the row, the card going back to the active session, and the tooltip had stayed."""
+    window = shown_window(qtbot)
+    table = window.table
+    table.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    picked = window._chosen
+    assert picked is not None
+    window.details_action.trigger()
+    qtbot.waitUntil(QToolTip.isVisible)
+    qtbot.keyClick(table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())
+    assert window._chosen == picked
+    assert table.selectionModel().hasSelection()
+    qtbot.keyClick(table, Qt.Key.Key_Escape)  # with no tooltip, Esc lets go of the row
+    assert window._chosen is None
