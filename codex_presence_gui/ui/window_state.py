@@ -159,16 +159,19 @@ def open_dialogs(window: QWidget) -> list[QDialog]:
 def bring_to_front(window: QWidget) -> None:
     """Show ``window`` (minimized or hidden to the tray) as it was before, maximized or full
     screen again if it was (``showNormal`` had put a maximized window back at its normal
-    size), raised and focused; or, with one of its dialogs open, that dialog focused above
-    it (the window takes no input while Settings is open)."""
+    size), raised and focused; or, while a dialog of its own blocks it (Settings), its last
+    dialog focused above it. A dialog that blocks nothing (a status item's details) is raised
+    with it but left unfocused: the keyboard had gone to it from the window at each click on
+    the tray's icon."""
     if window.isMinimized() or not window.isVisible():
         window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
         window.show()
     window.raise_()
     window.activateWindow()
     dialogs = open_dialogs(window)
-    if dialogs:
-        dialogs[-1].raise_()
+    for dialog in dialogs:
+        dialog.raise_()
+    if any(dialog.isModal() for dialog in dialogs):  # the window takes no input
         dialogs[-1].activateWindow()
 
 

@@ -2353,6 +2353,33 @@ def test_dialogs_hide_with_the_window_and_come_back_with_it(qtbot: QtBot) -> Non
     assert not window.keeps_away(settings)
 
 
+def test_a_details_window_left_open_does_not_take_the_keyboard_from_the_window(
+    qtbot: QtBot,
+) -> None:
+    """A status item's details, left open beside the window (it blocks nothing), comes back
+    with the window but does not take the keyboard from it: at each click on the tray's
+    icon (or a second start) the keyboard had gone to the details from the window."""
+    window = make_window(qtbot)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.show_discord_details()
+    details = window.discord_dialog
+    assert details is not None
+    qtbot.waitUntil(details.isActiveWindow)
+    window.activateWindow()  # back to the window, the details left open
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.bring_to_front()  # behind other windows, brought up
+    QApplication.processEvents()
+    assert QApplication.activeWindow() is window
+    window.hide()
+    assert not details.isVisible()
+    window.bring_to_front()
+    assert details.isVisible()
+    QApplication.processEvents()
+    assert QApplication.activeWindow() is window
+
+
 def test_a_dialog_the_app_waits_on_is_cancelled_when_the_window_hides(qtbot: QtBot) -> None:
     """Run modally (About, a file picker), it is answered "cancel" and not shown again: its
     answer, given later, would have gone to no one."""
