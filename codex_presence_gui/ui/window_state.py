@@ -159,10 +159,10 @@ def open_dialogs(window: QWidget) -> list[QDialog]:
 def bring_to_front(window: QWidget) -> None:
     """Show ``window`` (minimized or hidden to the tray) as it was before, maximized or full
     screen again if it was (``showNormal`` had put a maximized window back at its normal
-    size), raised and focused; or, while a dialog of its own blocks it (Settings), its last
-    dialog focused above it. A dialog that blocks nothing (a status item's details) is raised
-    with it but left unfocused: the keyboard had gone to it from the window at each click on
-    the tray's icon."""
+    size), raised and focused; or, while a dialog of its own blocks it (Settings), that
+    dialog (or the last one over it) focused above it. A dialog that blocks nothing (a status
+    item's details) is raised with it but left unfocused: the keyboard had gone to it from
+    the window at each click on the tray's icon, and from Settings when Qt listed it last."""
     if window.isMinimized() or not window.isVisible():
         window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
         window.show()
@@ -171,8 +171,12 @@ def bring_to_front(window: QWidget) -> None:
     dialogs = open_dialogs(window)
     for dialog in dialogs:
         dialog.raise_()
-    if any(dialog.isModal() for dialog in dialogs):  # the window takes no input
-        dialogs[-1].activateWindow()
+    modal = [dialog for dialog in dialogs if dialog.isModal()]
+    if modal:  # the window takes no input
+        # The deepest one waited on, or a dialog of its own over it (the lists go by depth).
+        over = [dialog for dialog in dialogs if _owner_depth(dialog, modal[-1]) is not None]
+        over[-1].raise_()
+        over[-1].activateWindow()
 
 
 class LayoutMode(enum.Enum):

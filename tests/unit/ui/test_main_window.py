@@ -2380,6 +2380,34 @@ def test_a_details_window_left_open_does_not_take_the_keyboard_from_the_window(
     assert QApplication.activeWindow() is window
 
 
+def test_settings_is_focused_over_a_details_window_whichever_qt_lists_first(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With Settings and a status item's details both open, the window brought to the front
+    focuses Settings, the one it waits on, whichever order Qt lists its windows in (a set's:
+    the details had been focused when listed last)."""
+    from codex_presence_gui.ui import window_state
+
+    window = make_window(qtbot)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.show_discord_details()
+    details = window.discord_dialog
+    assert details is not None
+    qtbot.waitUntil(details.isActiveWindow)
+    settings = QDialog(window)
+    settings.open()
+    qtbot.waitUntil(settings.isActiveWindow)
+    listed = window_state.open_dialogs(window)
+    assert set(listed) == {settings, details}
+    monkeypatch.setattr(window_state, "open_dialogs", lambda _window: [settings, details])
+    details.activateWindow()  # the user's click there
+    qtbot.waitUntil(details.isActiveWindow)
+    window.bring_to_front()
+    qtbot.waitUntil(settings.isActiveWindow)
+
+
 def test_a_dialog_the_app_waits_on_is_cancelled_when_the_window_hides(qtbot: QtBot) -> None:
     """Run modally (About, a file picker), it is answered "cancel" and not shown again: its
     answer, given later, would have gone to no one."""
