@@ -1945,10 +1945,13 @@ class MainWindow(QMainWindow):
         """The limits panel made again for this second, from the last refresh."""
         board, now = self.dashboard, self.clock()
         ticking = shows_seconds(board, now)
+        if board is None or not self.isVisible() or self.isMinimized():
+            # Not seen: made at the first tick once seen again, or by the next refresh (which
+            # stops the tick past a reset). Stopped here, a reset passed while the window was
+            # hidden had left its old countdown and percentage shown once it came back.
+            return
         if not ticking:
             self._countdown_tick.stop()  # made once more, at the reset: its row changes
-        if board is None or not self.isVisible() or self.isMinimized():
-            return  # not seen: the next refresh makes it
         if ticking and now - board.generated_at < 0.5:
             return  # just made by a refresh
         limits = limits_view(replace(board, generated_at=now))

@@ -2449,6 +2449,28 @@ def test_a_countdown_in_seconds_moves_each_second_between_refreshes(qtbot: QtBot
     assert not window._countdown_tick.isActive()
 
 
+def test_a_reset_passed_while_the_window_was_hidden_shows_once_it_is_back(
+    qtbot: QtBot,
+) -> None:
+    """Hidden to the tray as a countdown ran in seconds, and shown again after the reset
+    (before the feed's next refresh: up to 60 s apart), the row says the new window within a
+    second: the tick had stopped at the reset unseen, and the old "resets in 30s" and its
+    percentage stayed until that refresh."""
+    clock = [NOW]
+    window = make_window(qtbot)
+    window.clock = lambda: clock[0]
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_dashboard(dashboard((session("shop"),), limit=limits(resets_in=30)))
+    assert window.limits.bars[0].status.text().startswith("resets in 30s (")
+    window.hide()
+    clock[0] = NOW + 40
+    qtbot.wait(1500)  # a tick or more, unseen
+    window.bring_to_front()
+    qtbot.waitUntil(lambda: window.limits.bars[0].percent.text() == "~100% left", timeout=3000)
+    qtbot.waitUntil(lambda: not window._countdown_tick.isActive(), timeout=3000)
+
+
 def test_about_shows_the_app_s_icon_whole_at_the_screen_s_scale(qtbot: QtBot) -> None:
     """Help → About draws the app's icon from its file, 64 px at the window's scale: once X11
     has taken the window icon's pixmaps for the frame, that icon answers any size with a
