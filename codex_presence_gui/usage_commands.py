@@ -700,11 +700,14 @@ STREAMED_SUMS_MAX = float(2**63)
 
 def _unreadable(problems: list[Problem]) -> bool:
     """Whether one of ``problems`` is a log or a folder of logs that could not be read (not
-    a home's ``config.toml``, of the same kind: it hides no usage)."""
+    a home's ``config.toml``, nor a link not followed to a folder that holds it, of the same
+    kind: they hide no usage, the folder being read already)."""
     from codex_presence_gui.core.problems import ProblemKind, is_config_notice
 
     return any(
-        problem.kind is ProblemKind.UNREADABLE and not is_config_notice(problem)
+        problem.kind is ProblemKind.UNREADABLE
+        and not is_config_notice(problem)
+        and not problem.detail.startswith("not followed: ")
         for problem in problems
     )
 

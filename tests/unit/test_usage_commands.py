@@ -890,6 +890,26 @@ def test_a_config_toml_that_cannot_be_used_hides_no_usage(
     assert "cannot be used" in " ".join(err.split())
 
 
+def test_a_link_not_followed_hides_no_usage(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A link inside the sessions folder back to it (or above it) is not followed, and said;
+    every log is read all the same: no usage there is none recorded, and success, not "could
+    not be read" with exit code 1."""
+    import os
+
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    sessions = codex_home.root / "sessions"
+    os.symlink(sessions, sessions / "back")
+    home = ("--codex-home", str(codex_home.root))
+    status, out, err = _run(capsys, "report", "daily", *home)
+    assert (status, out) == (0, "No token usage recorded in these Codex logs.\n")
+    assert "not followed" in err
+
+
 def test_warnings_come_after_the_report_wrapped_to_its_width(
     home: CodexHome, tmp_path: Path
 ) -> None:
