@@ -1883,7 +1883,12 @@ class MainWindow(QMainWindow):
         if gone:
             self._chosen = None  # gone from the list: the active session again
             self._hold_card_height(False)
-        limits, card = limits_view(dashboard), dashboard_card(dashboard, self._chosen)
+        panel_board = dashboard
+        if self._countdown_tick.isActive() and dashboard.generated_at < (now := self.clock()):
+            # Counting down each second: as of now, as the last tick was. As of the refresh's
+            # read (a moment ago), a countdown the tick had shown had stepped back a second.
+            panel_board = replace(dashboard, generated_at=now)
+        limits, card = limits_view(panel_board), dashboard_card(dashboard, self._chosen)
         self.limits.show_view(limits)
         self._order_tabs()  # its rows may be new
         self.card.show_view(card)

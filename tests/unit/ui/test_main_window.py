@@ -2556,3 +2556,21 @@ def test_each_table_comes_back_sorted_as_it_was(qtbot: QtBot, tmp_path: Path) ->
     third = make_window(qtbot, WindowState(path))
     header = third.table.horizontalHeader()
     assert header.sortIndicatorSection() == Column.LAST_ACTIVITY
+
+
+def test_a_countdown_never_steps_back_when_a_refresh_comes_after_a_tick(qtbot: QtBot) -> None:
+    """A refresh is dated when its read began: coming in after a tick, a countdown the tick
+    had shown (9m 58s) had stepped back a second (9m 59s)."""
+    clock = [NOW]
+    window = make_window(qtbot)
+    window.clock = lambda: clock[0]
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_dashboard(dashboard((session("shop"),), limit=limits(resets_in=600)))
+    five = window.limits.bars[0]
+    clock[0] = NOW + 1.95
+    qtbot.waitUntil(lambda: five.status.text().startswith("resets in 9m 58s ("), timeout=3000)
+    clock[0] = NOW + 2.05
+    late = dashboard((session("shop"),), limit=limits(resets_in=600), now=NOW + 0.9)
+    window.show_dashboard(late)
+    assert window.limits.bars[0].status.text().startswith("resets in 9m 57s (")
