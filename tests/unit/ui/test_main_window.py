@@ -2353,12 +2353,8 @@ def test_dialogs_hide_with_the_window_and_come_back_with_it(qtbot: QtBot) -> Non
     assert not window.keeps_away(settings)
 
 
-def test_a_details_window_left_open_does_not_take_the_keyboard_from_the_window(
-    qtbot: QtBot,
-) -> None:
-    """A status item's details, left open beside the window (it blocks nothing), comes back
-    with the window but does not take the keyboard from it: at each click on the tray's
-    icon (or a second start) the keyboard had gone to the details from the window."""
+def window_with_details_open(qtbot: QtBot) -> tuple[MainWindow, QDialog]:
+    """A window shown and focused, then the Discord status's details opened and focused."""
     window = make_window(qtbot)
     window.show()
     window.activateWindow()
@@ -2367,6 +2363,16 @@ def test_a_details_window_left_open_does_not_take_the_keyboard_from_the_window(
     details = window.discord_dialog
     assert details is not None
     qtbot.waitUntil(details.isActiveWindow)
+    return window, details
+
+
+def test_a_details_window_left_open_does_not_take_the_keyboard_from_the_window(
+    qtbot: QtBot,
+) -> None:
+    """A status item's details, left open beside the window (it blocks nothing), comes back
+    with the window but does not take the keyboard from it: at each click on the tray's
+    icon (or a second start) the keyboard had gone to the details from the window."""
+    window, details = window_with_details_open(qtbot)
     window.activateWindow()  # back to the window, the details left open
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.bring_to_front()  # behind other windows, brought up
@@ -2388,14 +2394,7 @@ def test_settings_is_focused_over_a_details_window_whichever_qt_lists_first(
     the details had been focused when listed last)."""
     from codex_presence_gui.ui import window_state
 
-    window = make_window(qtbot)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    window.show_discord_details()
-    details = window.discord_dialog
-    assert details is not None
-    qtbot.waitUntil(details.isActiveWindow)
+    window, details = window_with_details_open(qtbot)
     settings = QDialog(window)
     settings.open()
     qtbot.waitUntil(settings.isActiveWindow)
@@ -2426,16 +2425,23 @@ def test_a_dialog_the_app_waits_on_is_cancelled_when_the_window_hides(qtbot: QtB
     assert not question.isVisible()
 
 
-def test_a_countdown_in_seconds_moves_each_second_between_refreshes(qtbot: QtBot) -> None:
-    """In the last hour before a reset, its seconds move each second, not only with the
-    feed's refreshes (2 s apart, up to 60 s); at the reset the row says so at once; an hour
-    away, nothing runs between refreshes."""
+def counting_down(qtbot: QtBot, *, resets_in: float) -> tuple[MainWindow, list[float]]:
+    """A window shown on a reading whose 5h window resets in ``resets_in`` seconds, on a clock
+    the test moves (``clock[0]``, ``NOW`` at first)."""
     clock = [NOW]
     window = make_window(qtbot)
     window.clock = lambda: clock[0]
     window.show()
     qtbot.waitExposed(window)
-    window.show_dashboard(dashboard((session("shop"),), limit=limits(resets_in=62)))
+    window.show_dashboard(dashboard((session("shop"),), limit=limits(resets_in=resets_in)))
+    return window, clock
+
+
+def test_a_countdown_in_seconds_moves_each_second_between_refreshes(qtbot: QtBot) -> None:
+    """In the last hour before a reset, its seconds move each second, not only with the
+    feed's refreshes (2 s apart, up to 60 s); at the reset the row says so at once; an hour
+    away, nothing runs between refreshes."""
+    window, clock = counting_down(qtbot, resets_in=62)
     five = window.limits.bars[0]
     assert five.status.text().startswith("resets in 1m 2s (")
     clock[0] = NOW + 3.0
@@ -2456,12 +2462,7 @@ def test_a_reset_passed_while_the_window_was_hidden_shows_once_it_is_back(
     (before the feed's next refresh: up to 60 s apart), the row says the new window within a
     second: the tick had stopped at the reset unseen, and the old "resets in 30s" and its
     percentage stayed until that refresh."""
-    clock = [NOW]
-    window = make_window(qtbot)
-    window.clock = lambda: clock[0]
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_dashboard(dashboard((session("shop"),), limit=limits(resets_in=30)))
+    window, clock = counting_down(qtbot, resets_in=30)
     assert window.limits.bars[0].status.text().startswith("resets in 30s (")
     window.hide()
     clock[0] = NOW + 40
@@ -2561,12 +2562,7 @@ def test_each_table_comes_back_sorted_as_it_was(qtbot: QtBot, tmp_path: Path) ->
 def test_a_countdown_never_steps_back_when_a_refresh_comes_after_a_tick(qtbot: QtBot) -> None:
     """A refresh is dated when its read began: coming in after a tick, a countdown the tick
     had shown (9m 58s) had stepped back a second (9m 59s)."""
-    clock = [NOW]
-    window = make_window(qtbot)
-    window.clock = lambda: clock[0]
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_dashboard(dashboard((session("shop"),), limit=limits(resets_in=600)))
+    window, clock = counting_down(qtbot, resets_in=600)
     five = window.limits.bars[0]
     clock[0] = NOW + 1.95
     qtbot.waitUntil(lambda: five.status.text().startswith("resets in 9m 58s ("), timeout=3000)
