@@ -1656,6 +1656,19 @@ class MainWindow(QMainWindow):
             return
         super().keyPressEvent(event)
 
+    def setVisible(self, visible: bool) -> None:
+        super().setVisible(visible)
+        if not self.isVisible():
+            return
+        put_away, self._put_away = self._put_away, []
+        for dialog in put_away:
+            # As they were, edits kept; not one that ended meanwhile (hidden, a dialog run
+            # modally returned as cancelled, and its caller deleted it). Only now, the window
+            # itself shown (its showEvent comes before): on X11 the window manager took a
+            # dialog shown before its window for one of no window, to be put under it.
+            if shiboken6.isValid(dialog) and not dialog.isVisible():
+                dialog.show()
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         kept, self._focus_when_hidden = self._focus_when_hidden, None
@@ -1670,12 +1683,6 @@ class MainWindow(QMainWindow):
             # that hid it closes, and Qt, finding the focused widget unseen, had handed the
             # keyboard on to the next one (from Export CSV… to the first total).
             kept.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
-        put_away, self._put_away = self._put_away, []
-        for dialog in put_away:
-            # As they were, edits kept; not one that ended meanwhile (hidden, a dialog run
-            # modally returned as cancelled, and its caller deleted it).
-            if shiboken6.isValid(dialog) and not dialog.isVisible():
-                dialog.show()
         if self._awaits_place and not self._shown_size.isValid():
             self._shown_size = self._own_size = self.size()
             if framed_after_showing():

@@ -2353,6 +2353,26 @@ def test_dialogs_hide_with_the_window_and_come_back_with_it(qtbot: QtBot) -> Non
     assert not window.keeps_away(settings)
 
 
+def test_dialogs_come_back_after_the_window_they_stay_above(qtbot: QtBot) -> None:
+    """A dialog hidden with the window is shown again once the window is, not as it is about
+    to be: on X11 the window manager took a dialog shown before its window for one of no
+    window, and a click on the window put the details under it, out of sight."""
+    window = make_window(qtbot)
+    window.show()
+    qtbot.waitExposed(window)
+    details = QDialog(window)
+    details.show()
+    qtbot.waitExposed(details)
+    window.hide()
+    window_shown_first: list[bool] = []
+    details.showEvent = lambda event: window_shown_first.append(  # type: ignore[method-assign]
+        window.windowHandle().isVisible()
+    )
+    window.bring_to_front()
+    assert details.isVisible()
+    assert window_shown_first == [True]
+
+
 def window_with_details_open(qtbot: QtBot) -> tuple[MainWindow, QDialog]:
     """A window shown and focused, then the Discord status's details opened and focused."""
     window = make_window(qtbot)
