@@ -527,7 +527,7 @@ class MainWindow(QMainWindow):
         self._first_place: QRect | None = None
         #: The dialogs that were open when the window was hidden to the tray, hidden with it
         #: and shown again with it (Settings had stayed on the screen, the window gone).
-        self._put_away: list[QDialog] = []
+        self._put_away: list[tuple[QDialog, QPoint]] = []  # and where each stood
         #: The places and sizes that window had by the window manager's doing or its own (see
         #: ``_keep_first_centre``): whichever the window manager tells late is no user's move.
         self._had_places: set[tuple[int, int]] = set()
@@ -840,7 +840,7 @@ class MainWindow(QMainWindow):
 
     def keeps_away(self, dialog: QDialog) -> bool:
         """Whether ``dialog`` was hidden with the window, to be shown again with it."""
-        return dialog in self._put_away
+        return any(kept is dialog for kept, _at in self._put_away)
 
     def _about(self) -> None:
         box = QMessageBox(
@@ -1661,12 +1661,15 @@ class MainWindow(QMainWindow):
         if not self.isVisible():
             return
         put_away, self._put_away = self._put_away, []
-        for dialog in put_away:
+        for dialog, at in put_away:
             # As they were, edits kept; not one that ended meanwhile (hidden, a dialog run
             # modally returned as cancelled, and its caller deleted it). Only now, the window
             # itself shown (its showEvent comes before): on X11 the window manager took a
             # dialog shown before its window for one of no window, to be put under it.
             if shiboken6.isValid(dialog) and not dialog.isVisible():
+                # Where it stood, its frame included: shown again without, a window
+                # manager had put it one title bar lower (openbox: 20 px).
+                dialog.move(at)
                 dialog.show()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -1744,7 +1747,7 @@ class MainWindow(QMainWindow):
                     dialog.reject()
                 else:
                     dialog.hide()
-                    self._put_away.append(dialog)
+                    self._put_away.append((dialog, dialog.pos()))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.state is not None:

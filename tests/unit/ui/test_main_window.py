@@ -2427,6 +2427,24 @@ def test_settings_is_focused_over_a_details_window_whichever_qt_lists_first(
     qtbot.waitUntil(settings.isActiveWindow)
 
 
+def test_a_dialog_comes_back_where_it_stood(qtbot: QtBot) -> None:
+    """Shown again with the window, a dialog stands where it stood, its frame included: a
+    window manager had put Settings one title bar lower (openbox: 20 px), here stood for by
+    a move while it was hidden."""
+    window = make_window(qtbot)
+    window.show()
+    qtbot.waitExposed(window)
+    settings = QDialog(window)
+    settings.open()
+    qtbot.waitExposed(settings)
+    stood = settings.pos()
+    window.hide()
+    settings.move(stood + QPoint(1, 20))
+    window.bring_to_front()
+    assert settings.isVisible()
+    assert settings.pos() == stood
+
+
 def test_a_dialog_the_app_waits_on_is_cancelled_when_the_window_hides(qtbot: QtBot) -> None:
     """Run modally (About, a file picker), it is answered "cancel" and not shown again: its
     answer, given later, would have gone to no one."""
