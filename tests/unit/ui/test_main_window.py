@@ -2353,16 +2353,26 @@ def test_dialogs_hide_with_the_window_and_come_back_with_it(qtbot: QtBot) -> Non
     assert not window.keeps_away(settings)
 
 
+def window_with_a_dialog(qtbot: QtBot, *, modal: bool) -> tuple[MainWindow, QDialog]:
+    """A window shown with a dialog of its own on the screen: window-modal, as Settings is,
+    or not, as a status item's details are."""
+    window = make_window(qtbot)
+    window.show()
+    qtbot.waitExposed(window)
+    dialog = QDialog(window)
+    if modal:
+        dialog.open()
+    else:
+        dialog.show()
+    qtbot.waitExposed(dialog)
+    return window, dialog
+
+
 def test_dialogs_come_back_after_the_window_they_stay_above(qtbot: QtBot) -> None:
     """A dialog hidden with the window is shown again once the window is, not as it is about
     to be: on X11 the window manager took a dialog shown before its window for one of no
     window, and a click on the window put the details under it, out of sight."""
-    window = make_window(qtbot)
-    window.show()
-    qtbot.waitExposed(window)
-    details = QDialog(window)
-    details.show()
-    qtbot.waitExposed(details)
+    window, details = window_with_a_dialog(qtbot, modal=False)
     window.hide()
     window_shown_first: list[bool] = []
     details.showEvent = lambda event: window_shown_first.append(  # type: ignore[method-assign]
@@ -2431,12 +2441,7 @@ def test_a_dialog_comes_back_where_it_stood(qtbot: QtBot) -> None:
     """Shown again with the window, a dialog stands where it stood, its frame included: a
     window manager had put Settings one title bar lower (openbox: 20 px), here stood for by
     a move while it was hidden."""
-    window = make_window(qtbot)
-    window.show()
-    qtbot.waitExposed(window)
-    settings = QDialog(window)
-    settings.open()
-    qtbot.waitExposed(settings)
+    window, settings = window_with_a_dialog(qtbot, modal=True)
     stood = settings.pos()
     window.hide()
     settings.move(stood + QPoint(1, 20))
