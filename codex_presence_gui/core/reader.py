@@ -49,11 +49,13 @@ from codex_presence_gui.core.jsonl import (
 )
 from codex_presence_gui.core.models import CodexSessionSnapshot
 from codex_presence_gui.core.problems import Problem, ProblemKind
+from codex_presence_gui.core.prompted import PromptedSessions
 from codex_presence_gui.core.session import (
     EventRecorder,
     SessionAccumulator,
     is_synthetic,
     line_problems,
+    session_id_from_name,
 )
 from codex_presence_gui.core.tail import (
     FINGERPRINT_BYTES,
@@ -519,6 +521,9 @@ class CodexReader:
         self.walk_seconds = 0.0
         self._older: list[RolloutFile] = []
         self._zstd_missing_reported = False
+        self._prompted = PromptedSessions()
+        #: The prompted sessions looked for among the older logs at the last walk.
+        self._prompted_missing: frozenset[str] = frozenset()
 
     def refresh(
         self,
@@ -548,6 +553,8 @@ class CodexReader:
             self.walk_seconds = time.thread_time() - started
             cutoff = None if self.max_age is None else now - self.max_age
             wanted = {f.path: f for f in found.files if cutoff is None or f.stat.mtime >= cutoff}
+            if cutoff is not None:
+                self._add_open_logs(found, wanted, cutoff)
             self._follow_renames(wanted)
             for path in list(self._tracked):
                 if path not in wanted:
@@ -736,6 +743,49 @@ class CodexReader:
         shown = session.snapshot(now, file_mtime=stat.mtime, branch_of=self._branches.branch)
         tracked.shown = shown
         return shown
+
+    def _add_open_logs(
+        self, found: Discovery, wanted: dict[Path, RolloutFile], cutoff: float
+    ) -> None:
+        """Add to ``wanted`` the logs the walk dated before ``cutoff`` that are in use all the
+        same, with their own times: on Windows a folder listing gives a file's times as of its
+        last close, and Codex keeps its log open for the whole session. Those are the logs
+        followed now (a session running for more than a day) and those of the sessions
+        prompted since ``cutoff`` by Codex's prompt history (a ``codex resume`` of an older
+        session). Elsewhere the walk's times are right and this finds nothing to add: a
+        ``stat`` of each followed log as it goes idle, and of the history once per walk."""
+        by_text = found.by_text
+        candidates = [
+            rollout
+            for path in self._tracked
+            if path not in wanted and (rollout := by_text.get(str(path))) is not None
+        ]
+        prompted = self._prompted.since(self.homes, cutoff)
+        if prompted:
+            known = {*wanted, *self._tracked}
+            prompted = prompted - {session_id_from_name(path) for path in known}
+        if prompted and prompted != self._prompted_missing:
+            # A walk of many thousand logs: looked through only when the history names a
+            # session not seen yet, not again while the same ones have no log here.
+            seen = {candidate.path for candidate in candidates}
+            more = [
+                rollout
+                for text, rollout in found.by_text.items()
+                # Codex names a log by its id: a search of the text first (a regular
+                # expression for each of 20,000 names would take 60 ms).
+                if any(session_id in text for session_id in prompted)
+                and session_id_from_name(text) in prompted
+                and rollout.path not in seen
+            ]
+            candidates += more
+        self._prompted_missing = prompted
+        for rollout in candidates:
+            try:
+                stat = FileStat.of(rollout.path)
+            except OSError:
+                continue  # gone or unreadable: the walk's view stands
+            if stat.mtime >= cutoff:
+                wanted[rollout.path] = rollout._replace(stat=stat)
 
     def _follow_renames(self, wanted: dict[Path, RolloutFile]) -> None:
         """Carry a file's state over when Codex moves it (archive/unarchive keeps the inode)."""
