@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 
 import shiboken6
-from PySide6.QtCore import QDir, QFileInfo, QMimeDatabase
+from PySide6.QtCore import QDir, QFileInfo, QMimeDatabase, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QDialog,
@@ -108,6 +108,9 @@ def _chosen(dialog: QFileDialog) -> str:
             max(hint.width(), FOLDER_DIALOG_SIZE[0]), max(hint.height(), FOLDER_DIALOG_SIZE[1])
         )
         _fit_detail_columns(dialog)
+        # Modal to its window only: an app-modal dialog took every click away from the tray
+        # icon too (on X11). Hidden with its window to the tray, it ends as cancelled.
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return ""
         chosen = dialog.selectedFiles()

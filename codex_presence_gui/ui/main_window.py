@@ -857,7 +857,10 @@ class MainWindow(QMainWindow):
         icon = QIcon(str(resource_path("icons/icon-256.png")))
         box.setIconPixmap(icon.pixmap(QSize(ABOUT_ICON, ABOUT_ICON), self.devicePixelRatioF()))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # not one more kept each time
-        box.exec()
+        # Modal to this window only, not run in a loop of its own: an app-modal box took
+        # every click away from the tray icon too (on X11), and a box run by ``exec`` ends
+        # as the window hides; this one goes to the tray with the window and comes back.
+        box.open()
 
     # -- pin and layout -----------------------------------------------------------------
 

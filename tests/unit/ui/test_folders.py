@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDir
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtCore import QDir, Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from codex_presence_gui.ui.folders import choose_folder
+from codex_presence_gui.ui.folders import choose_folder, choose_save_file
 from codex_presence_gui.ui.main_window import SetupPanel
 
 
@@ -39,6 +39,28 @@ def test_the_folder_dialog_starts_near_the_folder_looked_in_and_lists_hidden_one
         panel.choose.click()
     assert seen == {"folder": str(tmp_path), "hidden": True, "roomy": True}
     assert chosen.args == [str(tmp_path / ".codex")]
+
+
+@pytest.mark.parametrize("kind", ["folder", "save"])
+def test_the_file_dialogs_leave_the_rest_of_the_app_free(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """Modal to their window only: an app-modal dialog took every click away from the tray
+    icon too (X11), so the app could not be put away or quit from it."""
+    modality: list[Qt.WindowModality] = []
+
+    def look(dialog: QFileDialog) -> int:
+        modality.append(dialog.windowModality())
+        return QDialog.DialogCode.Rejected.value
+
+    monkeypatch.setattr(QFileDialog, "exec", look)
+    window = QWidget()
+    qtbot.addWidget(window)
+    if kind == "folder":
+        choose_folder(window, "Choose", [])
+    else:
+        choose_save_file(window, "Export", "", "usage.csv", ["CSV files (*.csv)"])
+    assert modality == [Qt.WindowModality.WindowModal]
 
 
 def test_a_cancelled_dialog_chooses_nothing(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2537,7 +2537,7 @@ def test_about_shows_the_app_s_icon_whole_at_the_screen_s_scale(qtbot: QtBot) ->
     help_menu = window.menuBar().actions()[-1].menu()
     about = next(a for a in help_menu.actions() if a.text().startswith("&About"))
     about.trigger()
-    assert len(shown) == 1
+    qtbot.waitUntil(lambda: len(shown) == 1)
     title, text, pixmap = shown[0]
     assert APP_NAME in title
     assert __version__ in text
@@ -2546,6 +2546,28 @@ def test_about_shows_the_app_s_icon_whole_at_the_screen_s_scale(qtbot: QtBot) ->
     assert pixmap.size() == QSize(round(64 * ratio), round(64 * ratio))
     middle = pixmap.toImage().pixelColor(pixmap.width() // 2, pixmap.height() // 2)
     assert middle != QColor("red")
+
+
+def test_about_goes_to_the_tray_with_the_window_and_leaves_the_tray_free(
+    qtbot: QtBot,
+) -> None:
+    """About is modal to the window only: app-modal, it took every click away from the tray
+    icon too (X11), and run in a loop of its own it ended as the window hid. Now a click on
+    the tray hides both, and the next brings both back."""
+    window = make_window(qtbot)
+    window.show()
+    qtbot.waitExposed(window)
+    help_menu = window.menuBar().actions()[-1].menu()
+    next(a for a in help_menu.actions() if a.text().startswith("&About")).trigger()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox))
+    box = QApplication.activeModalWidget()
+    assert box is not None
+    assert box.windowModality() == Qt.WindowModality.WindowModal
+    window.hide()
+    assert not box.isVisible()
+    window.bring_to_front()
+    qtbot.waitUntil(box.isVisible)
+    box.close()
 
 
 def test_the_focus_ring_comes_back_with_the_window_after_a_dialog(qtbot: QtBot) -> None:
