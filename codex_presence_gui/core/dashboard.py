@@ -99,7 +99,7 @@ class Dashboard:
         """What the history says about one shown window."""
         if self.insights is None:
             return None
-        return self.insights.for_window(bucket.limit_id, window)
+        return self.insights.for_window(bucket.limit_id, window, bucket.windows)
 
 
 def build_dashboard(

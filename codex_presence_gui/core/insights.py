@@ -67,17 +67,30 @@ def needed_since(buckets: Sequence[LimitSnapshot], now: float) -> float:
 
 
 class WindowKey(NamedTuple):
-    """Which window of which bucket: by canonical length (``slot`` only when it is unknown)."""
+    """Which window of which bucket: by canonical length (``slot`` only when it is unknown, or
+    when the bucket has another window of that length)."""
 
     limit_id: str
     minutes: int | None
     slot: str
 
 
-def window_key(limit_id: str, window: UsageWindow) -> WindowKey:
-    """The key of ``window`` in bucket ``limit_id`` (299 and 300 minutes are the same window)."""
+def window_key(
+    limit_id: str, window: UsageWindow, windows: Sequence[UsageWindow] = ()
+) -> WindowKey:
+    """The key of ``window`` in bucket ``limit_id`` (299 and 300 minutes are the same window).
+
+    ``windows``: all the windows of its reading. Two of one length (a 5h primary and a 5h
+    secondary) are told apart by their slot: as one timeline, the second's use read as a
+    rise of the first's, "without local activity", at every reading.
+    """
     minutes = canonical_window_minutes(window.window_minutes)
-    return WindowKey(limit_id, minutes, "" if minutes is not None else window.slot)
+    if minutes is not None and not any(
+        other.slot != window.slot and canonical_window_minutes(other.window_minutes) == minutes
+        for other in windows
+    ):
+        return WindowKey(limit_id, minutes, "")
+    return WindowKey(limit_id, minutes, window.slot)
 
 
 class Point(NamedTuple):
@@ -164,20 +177,22 @@ def samples_by_window(readings: Sequence[Reading]) -> dict[WindowKey, list[Sampl
 
 def _group_into(
     grouped: dict[WindowKey, list[Sample]],
-    keys: dict[tuple[str, int | None, str], WindowKey],
+    keys: dict[tuple[str, tuple[int | None, ...], int], WindowKey],
     readings: Sequence[Reading],
 ) -> None:
-    """Add ``readings``' windows to ``grouped``; ``keys`` keeps each distinct window's key, as
-    readings name a handful of windows hundreds of thousands of times over a week of many
-    sessions."""
+    """Add ``readings``' windows to ``grouped``; ``keys`` keeps each distinct window's key (by
+    its reading's lengths and its place among them), as readings name a handful of windows
+    hundreds of thousands of times over a week of many sessions."""
     for reading in readings:
         limit_id = reading.limits.limit_id
-        for window in reading.limits.windows:
+        windows = reading.limits.windows
+        lengths = tuple(window.window_minutes for window in windows)
+        for place, window in enumerate(windows):
             sample = Sample(reading.at, reading.session_id, window)
-            raw = (limit_id, window.window_minutes, window.slot)
+            raw = (limit_id, lengths, place)
             key = keys.get(raw)
             if key is None:
-                key = keys[raw] = window_key(limit_id, window)
+                key = keys[raw] = window_key(limit_id, window, windows)
             grouped.setdefault(key, []).append(sample)
 
 
@@ -707,9 +722,12 @@ class Insights:
     windows: tuple[WindowInsight, ...]
     history_files: int
 
-    def for_window(self, limit_id: str, window: UsageWindow) -> WindowInsight | None:
-        """The insight of one displayed window, if the history has it."""
-        key = window_key(limit_id, window)
+    def for_window(
+        self, limit_id: str, window: UsageWindow, windows: Sequence[UsageWindow] = ()
+    ) -> WindowInsight | None:
+        """The insight of one displayed window (of ``windows``, its bucket's), if the history
+        has it."""
+        key = window_key(limit_id, window, windows)
         return next((insight for insight in self.windows if insight.key == key), None)
 
 
@@ -722,7 +740,7 @@ class InsightsCache:
     def __init__(self) -> None:
         self._history: UsageHistory | None = None
         self._grouped: dict[WindowKey, list[Sample]] = {}
-        self._keys: dict[tuple[str, int | None, str], WindowKey] = {}
+        self._keys: dict[tuple[str, tuple[int | None, ...], int], WindowKey] = {}
         self._folds: dict[WindowKey, TimelineFold] = {}
         self._index = UsageIndex(())
         self._index_made = 0  # counts the indexes made anew (not grown from the one before)
@@ -823,7 +841,7 @@ def build_insights(
     windows = []
     for bucket in buckets:
         for window in bucket.windows:
-            key = window_key(bucket.limit_id, window)
+            key = window_key(bucket.limit_id, window, bucket.windows)
             length_s = key.minutes * 60.0 if key.minutes else None
             periods, attribution = cache.parts(history, key, length_s, bucket.is_account_bucket)
             current = periods[-1] if periods else None

@@ -207,7 +207,7 @@ def due_notices(
         for window in bucket.windows:
             if window.resets_at is None:
                 continue  # no way to tell one period from the next
-            key = window_key(bucket.limit_id, window)
+            key = window_key(bucket.limit_id, window, bucket.windows)
             name = _name(bucket, window)
             insight = board.insight(bucket, window)
             periods = insight.periods if insight is not None else ()

@@ -329,6 +329,27 @@ def test_buckets_are_kept_apart(codex_home: CodexHome) -> None:
     assert {session for session, _ in main.attribution.shares} == {A, B}
 
 
+def test_two_windows_of_one_length_are_two_timelines(codex_home: CodexHome) -> None:
+    """A 5h primary and a 5h secondary: as one timeline, the secondary's use read as a rise of
+    the primary's "without local activity" (a note for each window); each has its own."""
+    lines = [r.session_meta(T0, A), r.turn_context(T0 + 1)]
+    for i in range(4):
+        limits = r.limits((10.0 + i, 300, int(RESETS)), (30.0 + 2 * i, 300, int(RESETS)))
+        total = r.usage(1000 * (i + 1))
+        lines.append(r.token_count(T0 + 300 * (i + 1), total, r.usage(1000), limits))
+    codex_home.write(A, lines, started=T0, mtime=T0 + 1200)
+    board = quota_dashboard(codex_home, T0 + 1300)
+    assert insight_notes(board) == ()
+    assert board.limits is not None
+    primary, secondary = (board.insight(board.limits, w) for w in board.limits.windows)
+    assert primary is not None
+    assert secondary is not None
+    assert primary.current is not None
+    assert secondary.current is not None
+    assert primary.current.used == pytest.approx(13.0)
+    assert secondary.current.used == pytest.approx(36.0)
+
+
 def test_weekly_only_accounts(codex_home: CodexHome) -> None:
     """A weekly window sent as the primary one is keyed and paced as weekly."""
     week_resets = T0 + 3 * 86400
