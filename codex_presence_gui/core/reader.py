@@ -585,7 +585,12 @@ class CodexReader:
         else:
             self._read_files(items, now, should_stop, snapshots, warnings)
         snapshots += [self._snapshot(t, now) for t in self._tracked.values() if t.loaded]
-        if self.max_age is not None and not any(s.limits for s in snapshots):
+        if self.max_age is not None and not any(
+            s.limits is not None and s.limits.is_account_bucket for s in snapshots
+        ):
+            # No recent reading of the account's limits: none at all, or only a model's (a
+            # turn on Spark logs its model's bucket alone), which had been shown as the
+            # account's "5h" with the account's weekly window gone.
             probe = self._probe_limits(self._older, now)
             if probe is not None:
                 snapshots.append(probe)
@@ -899,7 +904,9 @@ class CodexReader:
         )
 
     def _probe_limits(self, older: list[RolloutFile], now: float) -> CodexSessionSnapshot | None:
-        """The newest older file that has limits, read by a backward scan (cached by stat)."""
+        """The newest older file that has the account's limits, else the newest that has any,
+        read by a backward scan (cached by stat)."""
+        found = None
         for rollout in older[:LIMIT_PROBE_FILES]:
             cached = self._probed.get(rollout.path)
             if cached is not None and cached[0] == rollout.stat:
@@ -908,8 +915,10 @@ class CodexReader:
                 snapshot = self._probe(rollout, now)
                 self._probed[rollout.path] = (rollout.stat, snapshot)
             if snapshot is not None and snapshot.limits is not None:
-                return snapshot
-        return None
+                if snapshot.limits.is_account_bucket:
+                    return snapshot
+                found = found or snapshot
+        return found
 
     def _probe(self, rollout: RolloutFile, now: float) -> CodexSessionSnapshot | None:
         session = SessionAccumulator(rollout.path, self._clock)

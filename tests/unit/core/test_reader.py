@@ -268,6 +268,36 @@ def test_old_files_are_skipped_but_probed_for_limits(codex_home: CodexHome) -> N
     assert probe.limits is not None
 
 
+def test_a_recent_model_reading_alone_still_probes_for_the_accounts(
+    codex_home: CodexHome,
+) -> None:
+    """A turn on Spark logs only its model's bucket: with no recent reading of the account's
+    limits, they still come from the newest old file that has them (not from an older file
+    that has only a model's), and the model's reading is not taken for the account's."""
+    day = 86400
+    for session_id, age, limit_id in (
+        ("019d0000-0000-7000-8000-0000000000a1", 2 * day, "codex_bengalfox"),
+        ("019d0000-0000-7000-8000-0000000000a2", 3 * day, "codex"),
+    ):
+        start = BASE - age
+        lines = [
+            r.session_meta(start, session_id),
+            r.token_count(start + 5, r.usage(1000), None, r.limits(limit_id=limit_id)),
+        ]
+        codex_home.write(session_id, lines, started=start, mtime=start + 5)
+    spark = r.limits((55.0, 300, int(BASE + 1200)), None, limit_id="codex_bengalfox")
+    recent = [r.session_meta(BASE - 60, SID), r.token_count(BASE - 30, r.usage(1000), None, spark)]
+    codex_home.write(SID, recent, started=BASE - 60, mtime=BASE - 30)
+    from codex_presence_gui.core.dashboard import build_dashboard
+
+    result = CodexReader([codex_home.root], clock=Clock(BASE)).refresh()
+    board = build_dashboard(result)
+    assert board.limits is not None
+    assert board.limits.limit_id == "codex"
+    assert [bucket.limit_id for bucket in board.other_limits] == ["codex_bengalfox"]
+    assert board.other_limits[0].windows[0].used_percent == 55.0
+
+
 def test_resumed_session_in_an_old_date_folder_is_recent(codex_home: CodexHome) -> None:
     """Resume appends to the original file in its old folder: mtime, not the folder, counts."""
     old_start = BASE - 30 * 86400
