@@ -611,8 +611,10 @@ def attribute(
     compaction) is local activity: a rise after it with no tokens behind it goes to the
     sessions that made such requests, in equal parts.
     The use before the first reading (from 0 % at the window's start) is shared out only when
-    the window began within the history (after ``known_since``) and local sessions used tokens
-    before that reading; otherwise where it came from is not known, and it is left out.
+    the window began within the history (after ``known_since``), local sessions used tokens
+    before that reading, and the first of them within ten minutes of the window's start (a
+    window is begun by its first request: begun later here, it was begun elsewhere); otherwise
+    where it came from is not known, and it is left out.
     """
     tally = ShareTally(period, known_since)
     tally.add(period, index, account_bucket=account_bucket)
@@ -647,6 +649,18 @@ class ShareTally:
             recent = _local(index, last_seen, point.at)
             quiet = not recent and point.at - last_seen >= IDLE_GAP_S
             events = [] if quiet else _local(index, previous_rise_at, point.at)
+            if (
+                from_start
+                and position == 0
+                and events
+                and min(event.at for event in events) - previous_rise_at >= IDLE_GAP_S
+            ):
+                # No local use in the window's first ten minutes: it was begun elsewhere (Codex
+                # starts a window with its first request), and the use it holds by the first
+                # local reading is not told apart from that reading's own. It had all been
+                # charged to the first local responses (a ``codex exec`` run began 1h43m into
+                # a window at 13 % and was shown as 16 % of it where it moved it 3 points).
+                events = []
             if not account_bucket:
                 events = [event for event in events if event.session_id in period.sessions]
             tokens = sum(event.tokens for event in events)

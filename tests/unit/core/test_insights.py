@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC
+from pathlib import Path
 
 import pytest
 
@@ -291,6 +292,26 @@ def test_shares_follow_the_tokens(codex_home: CodexHome) -> None:
     assert shares[A] == pytest.approx(4 + 44 * 0.25)
     assert shares[B] == pytest.approx(44 * 0.75)
     assert window.attribution.fastest == B
+
+
+def test_a_window_begun_elsewhere_is_not_charged_to_the_first_local_response(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """No local use in the window's first hour, then a ``codex exec`` run whose first reading
+    (13 %) comes on its first usage line: the window was begun elsewhere, and the session is
+    charged the 3 points it moved the window by, not 16 (as the real 0.171 logs had shown)."""
+    turns = [Turn(T0 + 3600 + 10 * i, 10_000, 13.0 + i) for i in range(4)]
+    write_session(codex_home, A, turns, resets_at=RESETS)
+    window = five_hour(insights_of(codex_home, T0 + 3700))
+    assert window.attribution is not None
+    assert window.attribution.share_of(A) == pytest.approx(3.0)
+    # Begun here (the first local use five minutes in), the window's use is the session's.
+    here = CodexHome(tmp_path / "begun-here")
+    early = [Turn(T0 + 300 + 10 * i, 10_000, 13.0 + i) for i in range(4)]
+    write_session(here, A, early, resets_at=RESETS)
+    window = five_hour(insights_of(here, T0 + 3700))
+    assert window.attribution is not None
+    assert window.attribution.share_of(A) == pytest.approx(16.0)
 
 
 def test_a_rise_without_local_usage_is_pointed_out(codex_home: CodexHome) -> None:
