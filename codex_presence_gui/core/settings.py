@@ -158,13 +158,29 @@ def _blocked_logs(home: str) -> str | None:
     return None
 
 
+def _closed_home(home: Path) -> str | None:
+    """Why ``home``, or a folder of its logs, cannot be looked at ("Permission denied": a
+    folder of another user's), else None. ``Path.is_dir`` raised that, out of the Settings
+    dialog at each key typed, instead of answering."""
+    for path in (home, home / SESSIONS_DIR, home / ARCHIVED_DIR):
+        try:
+            os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # not there (yet), or under a file: said by the checks that follow
+        except OSError as error:
+            return os_problem(error)
+    return None
+
+
 def codex_home_of(folder: str) -> str:
     """The Codex folder meant by ``folder``, chosen in a folder dialog: the folder above when
     the one chosen is Codex's ``sessions`` or ``archived_sessions`` folder itself (the logs are
     in it, so it is easily taken for Codex's folder; read as one, it holds no logs and the
     window waited for a ``sessions/sessions`` Codex never makes), else ``folder`` as it is."""
     path = Path(folder)
-    if path.name not in (SESSIONS_DIR, ARCHIVED_DIR) or not path.is_dir():
+    if path.name not in (SESSIONS_DIR, ARCHIVED_DIR) or _closed_home(path) is not None:
+        return folder  # one that cannot be looked into is taken as it was chosen
+    if not path.is_dir():
         return folder
     if any((path / name).is_dir() for name in (SESSIONS_DIR, ARCHIVED_DIR)):
         return folder  # a Codex folder that happens to be named so
@@ -198,6 +214,15 @@ def validate(settings: Settings) -> list[Problem]:
                     "codex_homes",
                     f"{shown} is {kind}, not a folder: choose Codex's folder (usually ~/.codex).",
                     blocking=True,
+                )
+            )
+        elif (closed := _closed_home(path)) is not None:
+            # Said, not refused: the folder is there, and may be opened to us later.
+            problems.append(
+                Problem(
+                    "codex_homes",
+                    f"{shown} cannot be opened ({closed}): its logs are read once it can be.",
+                    blocking=False,
                 )
             )
         elif not path.is_dir():

@@ -224,6 +224,31 @@ def test_validation_messages(tmp_path: Path) -> None:
     assert validate(Settings(refresh_interval_s=0.1))[0].key == "refresh_interval_s"
 
 
+def test_a_folder_that_cannot_be_opened_is_said_not_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder of another user's (mode 0700) typed into Settings: Python 3.11's
+    ``Path.is_dir`` raised PermissionError out of ``validate``, at each key typed and at
+    Apply, which then saved nothing (found using the app on a desktop as a normal user)."""
+    home = tmp_path / "theirs"
+    (home / "sessions").mkdir(parents=True)
+    real_stat = os.stat
+
+    def refusing(path: object, *rest: object, **options: object) -> os.stat_result:
+        if os.fspath(path).startswith(str(home) + os.sep):  # type: ignore[call-overload]
+            raise PermissionError(13, "Permission denied", os.fspath(path))  # type: ignore[call-overload]
+        return real_stat(path, *rest, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", refusing)
+    [problem] = validate(Settings(codex_homes=(str(home),)))
+    assert problem.key == "codex_homes"
+    assert not problem.blocking  # kept: it may be opened to the user later
+    assert problem.message == (
+        f"{home} cannot be opened (Permission denied): its logs are read once it can be."
+    )
+    assert codex_home_of(str(home / "sessions")) == str(home / "sessions")
+
+
 def test_a_folder_without_codex_logs_is_said_not_refused(tmp_path: Path) -> None:
     """ "/" or a project folder: kept (Codex may not have run yet), with a question."""
     [problem] = validate(Settings(codex_homes=(str(tmp_path),)))
