@@ -47,8 +47,14 @@ WATCH_RESYNC_S = 60.0
 def nearest_existing(path: Path) -> Path | None:
     """``path`` or its closest existing ancestor (to notice a folder being created)."""
     for candidate in (path, *path.parents):
-        if candidate.is_dir():
-            return candidate
+        try:
+            if candidate.is_dir():
+                return candidate
+        except OSError:
+            # A folder we may not enter (another user's, 0700): Python 3.11 raises
+            # for it, which had stopped the feed for good ("Reading your Codex logs..."
+            # ever after). What cannot be read is said by the walk.
+            continue
     return None
 
 

@@ -255,6 +255,25 @@ def test_watch_targets(tmp_path: Path) -> None:
     assert watch_targets([tmp_path / "none" / ".codex"], [], time.time()) == {str(tmp_path)}
 
 
+def test_watch_targets_of_a_home_that_cannot_be_entered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Codex folder of another user's (0700): its own folder is watched, not looked into.
+    ``Path.is_dir`` raised PermissionError there, which stopped the feed for good (found by
+    a helper running the app as a normal user with such a folder)."""
+    home = tmp_path / "theirs"
+    (home / "sessions").mkdir(parents=True)
+    real_stat = os.stat
+
+    def refusing(path: object, *rest: object, **options: object) -> os.stat_result:
+        if os.fspath(path).startswith(str(home) + os.sep):  # type: ignore[call-overload]
+            raise PermissionError(13, "Permission denied", os.fspath(path))  # type: ignore[call-overload]
+        return real_stat(path, *rest, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", refusing)
+    assert watch_targets([home], [], time.time()) == {str(home)}
+
+
 def test_the_watch_list_is_made_again_only_when_what_it_is_made_of_changed(
     codex_home: CodexHome, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
