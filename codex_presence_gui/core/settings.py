@@ -37,6 +37,7 @@ from codex_presence_gui.core.discovery import (
     MAX_HOMES,
     SESSIONS_DIR,
     archived_blocked_text,
+    default_codex_home,
     not_a_folder,
     sessions_blocked_text,
     sessions_missing_text,
@@ -54,7 +55,7 @@ from codex_presence_gui.core.presence import (
     RuleAction,
 )
 from codex_presence_gui.core.sanitize import is_utf8
-from codex_presence_gui.paths import make_folder, os_problem, read_kept
+from codex_presence_gui.paths import NoHomeError, make_folder, os_problem, read_kept
 
 SCHEMA_VERSION = 3
 SETTINGS_FILE = "settings.json"
@@ -185,6 +186,25 @@ def codex_home_of(folder: str) -> str:
     if any((path / name).is_dir() for name in (SESSIONS_DIR, ARCHIVED_DIR)):
         return folder  # a Codex folder that happens to be named so
     return str(path.parent)
+
+
+def default_home_kept(added: str) -> str | None:
+    """The folder an empty list of Codex folders stands for ($CODEX_HOME, else ~/.codex),
+    when it is there and is not ``added``: listed before a folder added to that empty list.
+    A list reads its folders alone, so the first folder added had taken that one's place,
+    and its sessions went from the window, when the user meant a second one. Else None."""
+    try:
+        default = default_codex_home()
+    except NoHomeError:
+        return None
+    if not os.path.isdir(default):  # never raises, as Path.is_dir may (_closed_home)
+        return None
+    try:
+        if os.path.samefile(default, Path(added).expanduser()):
+            return None
+    except (OSError, RuntimeError, ValueError):
+        pass  # ``added`` not there (yet), or no folder at all: not the same one
+    return str(default)
 
 
 def validate(settings: Settings) -> list[Problem]:

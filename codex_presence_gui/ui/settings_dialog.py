@@ -68,6 +68,7 @@ from codex_presence_gui.core.settings import (
     Problem,
     Settings,
     codex_home_of,
+    default_home_kept,
     rule_problem,
     validate,
 )
@@ -723,7 +724,7 @@ class SettingsDialog(QDialog):
         folder = choose_folder(self, "Choose a Codex folder", self.homes.toPlainText().splitlines())
         if folder:
             folder = codex_home_of(folder)  # its logs' folder chosen: Codex's is the one above
-            text = self.homes.toPlainText().rstrip()
+            text = self.homes.toPlainText().rstrip() or default_home_kept(folder) or ""
             self.homes.setPlainText(f"{text}\n{folder}" if text else folder)
 
     def _refresh_state(self) -> None:

@@ -904,10 +904,33 @@ def test_add_folder_takes_the_folder_above_codexs_logs(
     listed, the one Codex's logs are read from."""
     home = tmp_path / "codex"
     (home / "sessions" / "2026").mkdir(parents=True)
+    monkeypatch.setenv("CODEX_HOME", str(tmp_path / "no-codex-here"))  # none to keep
     monkeypatch.setattr(settings_dialog, "choose_folder", lambda *args: str(home / "sessions"))
     dialog = make(qtbot, Settings())
     dialog.add_folder.click()
     assert dialog.homes.toPlainText() == str(home)
+
+
+def test_add_folder_to_the_empty_list_keeps_the_folder_it_stood_for(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The empty list reads $CODEX_HOME (else ~/.codex); a folder added to it is a second
+    one, so that folder is listed first. It had been replaced, and its sessions left the
+    window at Apply (found by a helper adding a second Codex folder on a desktop)."""
+    default, other = tmp_path / ".codex", tmp_path / "wsl" / ".codex"
+    default.mkdir()
+    other.mkdir(parents=True)
+    monkeypatch.setenv("CODEX_HOME", str(default))
+    monkeypatch.setattr(settings_dialog, "choose_folder", lambda *args: str(other))
+    dialog = make(qtbot, Settings())
+    dialog.add_folder.click()
+    assert dialog.homes.toPlainText().splitlines() == [str(default), str(other)]
+    dialog.add_folder.click()  # a list of its own: added to, as it is
+    assert dialog.homes.toPlainText().splitlines() == [str(default), str(other), str(other)]
+    monkeypatch.setattr(settings_dialog, "choose_folder", lambda *args: str(default))
+    dialog = make(qtbot, Settings())
+    dialog.add_folder.click()  # that very folder chosen: listed once
+    assert dialog.homes.toPlainText() == str(default)
 
 
 def test_opens_with_its_pages_in_view_where_the_screen_has_room(qtbot: QtBot) -> None:
