@@ -6,8 +6,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from codex_presence_gui.paths import read_regular
+
 #: A branch looked up is reused for this long (a checkout changes it rarely).
 CACHE_SECONDS = 30.0
+#: How much of ``HEAD`` or a ``.git`` file is read: a ref or a ``gitdir:`` line is far less.
+SMALL_FILE_BYTES = 4096
 _MAX_PARENTS = 32
 
 
@@ -20,7 +24,7 @@ def _git_dir(start: Path) -> Path | None:
             return candidate
         if candidate.is_file():
             # A worktree or submodule: ".git" is a file "gitdir: <path>".
-            text = candidate.read_text(encoding="utf-8", errors="replace").strip()
+            text = _small_text(candidate)
             if text.startswith("gitdir:"):
                 target = Path(text[len("gitdir:") :].strip())
                 return target if target.is_absolute() else (current / target)
@@ -29,6 +33,18 @@ def _git_dir(start: Path) -> Path | None:
             return None
         current = current.parent
     return None
+
+
+def _small_text(path: Path) -> str:
+    """The start of a small regular file as text. A log names any folder as a session's:
+    a ``HEAD`` there that is a FIFO had held the feed's thread for ever, and one linked to
+    ``/dev/zero`` had read until memory ran out.
+
+    Raises:
+        OSError: it cannot be read, or is no regular file.
+    """
+    _info, data = read_regular(path, SMALL_FILE_BYTES)
+    return data.decode("utf-8", errors="replace").strip()
 
 
 def read_branch(cwd: str) -> str | None:
@@ -44,7 +60,7 @@ def read_branch(cwd: str) -> str | None:
         git_dir = _git_dir(folder)
         if git_dir is None:
             return None
-        head = (git_dir / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
+        head = _small_text(git_dir / "HEAD")
     except OSError:
         return None
     if head.startswith("ref:"):

@@ -57,3 +57,24 @@ def test_a_folder_of_another_system_has_no_branch(
     other = "/home/dev/my-app" if os.name == "nt" else r"C:\Users\dev\my-app"
     assert read_branch(other) is None
     assert read_branch("my-app") is None
+
+
+def test_a_head_that_is_no_small_file_gives_no_branch(tmp_path: Path) -> None:
+    """A log names any folder as a session's: a ``HEAD`` there that is a FIFO had held the
+    feed's thread for ever, and one linked to ``/dev/zero`` had read until memory ran out."""
+    from tests.helpers.special_files import unblocked
+
+    fifo = tmp_path / "fifo"
+    (fifo / ".git").mkdir(parents=True)
+    os.mkfifo(fifo / ".git" / "HEAD")
+    with unblocked(fifo / ".git" / "HEAD") as hung:
+        assert read_branch(str(fifo)) is None
+    assert not hung
+    endless = tmp_path / "endless"
+    (endless / ".git").mkdir(parents=True)
+    (endless / ".git" / "HEAD").symlink_to("/dev/zero")
+    assert read_branch(str(endless)) is None
+    pointer = tmp_path / "pointer"
+    pointer.mkdir()
+    (pointer / ".git").write_text("gitdir: " + "x" * 1_000_000)  # a .git file, much too long
+    assert read_branch(str(pointer)) is None
