@@ -8,6 +8,7 @@ immutable ``Dashboard`` values through a queued signal.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -284,7 +285,8 @@ class FeedWorker(Worker):
         missing = sorted(wanted - current)
         if missing:
             self._watcher.addPaths(missing)
-            if not discovered and any(Path(path).is_dir() for path in missing):
+            # os.path's test: ``Path.is_dir`` raises for a folder we may not enter (3.11).
+            if not discovered and any(os.path.isdir(path) for path in missing):
                 assert self._debounce is not None
                 self._discovery_due = True
                 self._debounce.start()

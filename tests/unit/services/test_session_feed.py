@@ -338,6 +338,37 @@ def test_a_new_day_makes_the_watch_list_again(codex_home: CodexHome, qtbot: QtBo
         worker.cleanup()
 
 
+def test_a_watched_folder_closed_meanwhile_does_not_stop_the_feed(
+    codex_home: CodexHome, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder that became one we may not look at between the watch list and the test of
+    what it added (its permissions changed): ``Path.is_dir`` raised there (Python 3.11),
+    out of the feed's worker, which then stopped for good."""
+    from codex_presence_gui.services import session_feed
+
+    worker, _boards = working_feed(codex_home)
+    try:
+        assert worker._watcher is not None
+        closed = codex_home.root / "closed"
+        closed.mkdir()
+        targets = session_feed.watch_targets
+        monkeypatch.setattr(
+            session_feed, "watch_targets", lambda *args: targets(*args) | {str(closed)}
+        )
+        real_stat = os.stat
+
+        def refusing(path: object, *rest: object, **options: object) -> os.stat_result:
+            if os.fspath(path) == str(closed):  # type: ignore[call-overload]
+                raise PermissionError(13, "Permission denied", os.fspath(path))  # type: ignore[call-overload]
+            return real_stat(path, *rest, **options)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "stat", refusing)
+        worker._sync_watches(time.time() + 86400, discovered=False)  # no exception
+        assert str(closed) in worker._watcher.directories()
+    finally:
+        worker.cleanup()
+
+
 def test_a_followed_file_replaced_unseen_by_its_folder_is_watched_again(
     codex_home: CodexHome, qtbot: QtBot
 ) -> None:
