@@ -157,6 +157,20 @@ def socket_candidates() -> Iterator[Path]:
                 yield folder / f"discord-ipc-{index}"
 
 
+def socket_marks() -> frozenset[tuple[str, int, int]]:
+    """Each socket in Discord's places now, with its inode and modification time: a Discord
+    that starts makes its socket anew (a new inode where a stale one was left)."""
+    marks = []
+    for candidate in socket_candidates():
+        try:
+            info = os.stat(candidate)
+        except (OSError, ValueError):
+            continue
+        if stat.S_ISSOCK(info.st_mode):
+            marks.append((str(candidate), info.st_ino, info.st_mtime_ns))
+    return frozenset(marks)
+
+
 # What happened at each socket a connect attempt tried (``PypresenceClient.tried``).
 CONNECTED = "connected"
 STALE = "stale socket"  # a file left by a Discord that quit or crashed: nobody listens

@@ -14,6 +14,7 @@ import enum
 import functools
 import logging
 import random
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from codex_presence_gui.services.discord_client import (
     PresenceClient,
     PypresenceClient,
     SocketTry,
+    socket_marks,
 )
 from codex_presence_gui.services.worker import Worker, WorkerThread
 
@@ -54,6 +56,10 @@ HEALTHY_AFTER_S = 60.0
 #: 15 s, the status said "connected" for a quarter of a minute after Discord was gone). A
 #: check is a turn of the worker's event loop: nothing for the GUI thread.
 LIVENESS_INTERVAL_MS = 5_000
+#: While a retry waits, Discord's socket folders are looked at this often (about 0.1 ms of
+#: stats): a Discord started meanwhile is connected to within it, not at the retry, up to
+#: 30 s later.
+SOCKET_LOOK_MS = 1_000
 #: Quitting may wait this long for Discord to confirm the card is gone.
 FINAL_CLEAR_TIMEOUT_S = 0.5
 
@@ -186,6 +192,8 @@ class DiscordWorker(Worker):
         self._retry_timer: QTimer | None = None
         self._alive_timer: QTimer | None = None
         self._healthy_timer: QTimer | None = None
+        self._socket_timer: QTimer | None = None
+        self._sockets_seen: frozenset[tuple[str, int, int]] = frozenset()
         self._logged: tuple[DiscordState, str, str | None] | None = None
         #: Just connected: nothing is sent until the wishes queued meanwhile have been seen,
         #: one hold for each handshake whose release is still queued (a release of an
@@ -206,6 +214,8 @@ class DiscordWorker(Worker):
         self._alive_timer = self._timer(self._check_alive, single=False)
         self._alive_timer.setInterval(self._liveness_interval_ms)
         self._healthy_timer = self._timer(self._healthy, single=True)
+        self._socket_timer = self._timer(self._look_for_sockets, single=False)
+        self._socket_timer.setInterval(SOCKET_LOOK_MS)
         if self._enabled:
             self._connect()
         else:
@@ -258,7 +268,13 @@ class DiscordWorker(Worker):
     @reported
     def cleanup(self) -> None:
         """Clear the card and close (the recipe then ends the thread's event loop)."""
-        for timer in (self._send_timer, self._retry_timer, self._alive_timer, self._healthy_timer):
+        for timer in (
+            self._send_timer,
+            self._retry_timer,
+            self._alive_timer,
+            self._healthy_timer,
+            self._socket_timer,
+        ):
             if timer is not None:
                 timer.stop()
         self._shutdown_connection(quitting=True)
@@ -473,7 +489,34 @@ class DiscordWorker(Worker):
         self._set_status(state, f"{what}, retrying in {seconds(delay)}", retry_in=delay)
         assert self._retry_timer is not None
         self._retry_timer.start(timer_ms(delay))
+        self._watch_sockets()
         return delay
+
+    def _watch_sockets(self) -> None:
+        """Look at Discord's socket folders while the retry waits: a Discord started (or
+        restarted) meanwhile makes its socket anew, and is connected to at once. Not on
+        Windows, where a pipe is found only by opening it, which Discord takes as a client."""
+        if sys.platform == "win32" or self._socket_timer is None:
+            return
+        self._sockets_seen = socket_marks()
+        self._socket_timer.start()
+
+    @reported
+    def _look_for_sockets(self) -> None:
+        retry, watch = self._retry_timer, self._socket_timer
+        assert retry is not None
+        assert watch is not None
+        if not retry.isActive() or not self._enabled or self._client is not None:
+            watch.stop()  # connected, connecting, paused or stopping: nothing to wait for
+            return
+        marks = socket_marks()
+        new = marks - self._sockets_seen
+        self._sockets_seen = marks
+        if new and retry.remainingTime() > SOCKET_LOOK_MS:
+            log.debug("Discord: %s made, connecting now", ", ".join(sorted(m[0] for m in new)))
+            retry.stop()
+            watch.stop()
+            self._connect()  # at once, or when the handshakes' spacing allows
 
     def _send_wait(self) -> float:
         """Seconds until another frame may change the activity (0 or less: now)."""
@@ -651,10 +694,9 @@ class DiscordWorker(Worker):
         """
         client = self._client
         self._client = None
-        if self._alive_timer is not None:
-            self._alive_timer.stop()
-        if self._retry_timer is not None:
-            self._retry_timer.stop()
+        for timer in (self._alive_timer, self._retry_timer, self._socket_timer):
+            if timer is not None:
+                timer.stop()
         self._unsettled()
         if client is None:
             return

@@ -1448,3 +1448,36 @@ def test_a_socket_it_may_not_open_is_said_as_such(discord_dir: Path, qtbot: QtBo
         assert seen[-1].message.startswith("Discord not reachable (permission denied), retrying")
     finally:
         assert handle.stop()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows pipes are not looked at")
+@pytest.mark.parametrize("left", ["nothing", "a stale socket"])
+def test_a_discord_started_during_a_long_wait_is_connected_to_at_once(
+    discord_dir: Path, qtbot: QtBot, left: str
+) -> None:
+    """Discord started while a retry waits (up to 30 s in the app): its socket is seen
+    within a second, and the card shown then, not at the retry. A Discord that quit may have
+    left its socket behind: the new one takes its place (a new inode)."""
+    from tests.helpers.fake_discord import FakeDiscord, stale_socket
+
+    if left == "a stale socket":
+        stale_socket(discord_dir / "discord-ipc-0")
+    handle = real_presence(handshake_s=1.0, first=20.0, cap=30.0)
+    handle.set_card(card("A"))
+    handle.start()
+    peer = None
+    try:
+        qtbot.waitUntil(lambda: handle.status.retry_in is not None, timeout=5000)
+        assert (handle.status.retry_in or 0) >= 15
+        (discord_dir / "discord-ipc-0").unlink(missing_ok=True)  # as Discord does at start
+        peer = FakeDiscord(discord_dir).start()
+        started = time.monotonic()
+        qtbot.waitUntil(lambda: len(peer.activities()) == 1, timeout=5000)
+        assert time.monotonic() - started < 4
+        shown = peer.activities()[0]
+        assert shown is not None
+        assert shown["details"] == "A"
+    finally:
+        assert handle.stop()
+        if peer is not None:
+            peer.stop()
