@@ -349,6 +349,11 @@ class DiscordWorker(Worker):
             return
         self._set_status(DiscordState.CONNECTING, "Discord: connecting…")
         log.debug("Discord: connecting (attempt %d)", self._attempt + 1)
+        # The sockets as this attempt finds them: the retry after it (or after the loss of
+        # the connection it makes) waits only for a socket made since. Taken again when the
+        # retry began, they had hidden a Discord restarted before its loss was noticed (up
+        # to 5 s): its new socket was already "seen", and the card waited the whole retry.
+        self._sockets_seen = socket_marks() if sys.platform != "win32" else frozenset()
         client = self._factory(self._client_id)
         self._client = client  # reachable by abort() while connecting
         if self.should_stop():
@@ -495,10 +500,10 @@ class DiscordWorker(Worker):
     def _watch_sockets(self) -> None:
         """Look at Discord's socket folders while the retry waits: a Discord started (or
         restarted) meanwhile makes its socket anew, and is connected to at once. Not on
-        Windows, where a pipe is found only by opening it, which Discord takes as a client."""
+        Windows, where a pipe is found only by opening it, which Discord takes as a client.
+        A socket counts as new against those the last connect attempt found."""
         if sys.platform == "win32" or self._socket_timer is None:
             return
-        self._sockets_seen = socket_marks()
         self._socket_timer.start()
 
     @reported

@@ -1481,3 +1481,44 @@ def test_a_discord_started_during_a_long_wait_is_connected_to_at_once(
         assert handle.stop()
         if peer is not None:
             peer.stop()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows pipes are not looked at")
+def test_a_discord_restarted_before_its_loss_was_noticed_is_connected_to_at_once(
+    discord_dir: Path, qtbot: QtBot
+) -> None:
+    """Discord quit and started again between two liveness checks (arRPC killed and started
+    at once): the loss is noticed with the new socket already there, and that socket, made
+    since the connection, is connected to within a second, not at the retry (16 s on)."""
+    from codex_presence_gui.services.discord_client import PypresenceClient
+    from tests.helpers.fake_discord import FakeDiscord
+
+    handle = DiscordPresence(
+        "111",
+        lambda cid: PypresenceClient(cid, handshake_timeout=1.0, response_timeout=3.0),
+        min_interval_s=0.05,
+        first_retry_s=20.0,
+        max_retry_s=30.0,
+        liveness_interval_ms=600_000,  # the loss is noticed by the next send, below
+    )
+    first = FakeDiscord(discord_dir).start()
+    second = None
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: len(first.activities()) == 1, timeout=5000)
+        first.stop()
+        second = FakeDiscord(discord_dir).start()
+        handle.set_card(card("B"))
+        qtbot.waitUntil(lambda: handle.status.retry_in is not None, timeout=5000)
+        assert (handle.status.retry_in or 0) >= 15
+        started = time.monotonic()
+        qtbot.waitUntil(lambda: len(second.activities()) == 1, timeout=5000)
+        assert time.monotonic() - started < 4
+        shown = second.activities()[0]
+        assert shown is not None
+        assert shown["details"] == "B"
+    finally:
+        assert handle.stop()
+        if second is not None:
+            second.stop()
