@@ -649,6 +649,9 @@ class ShareTally:
             recent = _local(index, last_seen, point.at)
             quiet = not recent and point.at - last_seen >= IDLE_GAP_S
             events = [] if quiet else _local(index, previous_rise_at, point.at)
+            if not account_bucket:
+                # Before the test below: a model's window is begun by a request to that model.
+                events = [event for event in events if event.session_id in period.sessions]
             if (
                 from_start
                 and position == 0
@@ -661,8 +664,6 @@ class ShareTally:
                 # charged to the first local responses (a ``codex exec`` run began 1h43m into
                 # a window at 13 % and was shown as 16 % of it where it moved it 3 points).
                 events = []
-            if not account_bucket:
-                events = [event for event in events if event.session_id in period.sessions]
             tokens = sum(event.tokens for event in events)
             if tokens > 0:
                 for event in events:

@@ -314,6 +314,21 @@ def test_a_window_begun_elsewhere_is_not_charged_to_the_first_local_response(
     assert window.attribution.share_of(A) == pytest.approx(16.0)
 
 
+def test_a_model_window_begun_elsewhere_is_not_charged_to_its_first_local_response(
+    codex_home: CodexHome,
+) -> None:
+    """Spark's window begun elsewhere, its first local use an hour in: the other model's use
+    here from the start did not begin it (a model's window is begun by a request to that
+    model), so the Spark session is charged the 3 points it moved it by, not 16."""
+    a = steady_turns(T0 + 300, T0 + 3900, 300, 1000, 2, 2)
+    b = [Turn(T0 + 3600 + 10 * i, 10_000, 13.0 + i, limit_id="codex_bengalfox") for i in range(4)]
+    write_session(codex_home, A, a, resets_at=RESETS)
+    write_session(codex_home, B, b, resets_at=RESETS)
+    model = five_hour(insights_of(codex_home, T0 + 4000), "codex_bengalfox")
+    assert model.attribution is not None
+    assert model.attribution.share_of(B) == pytest.approx(3.0)
+
+
 def test_a_rise_without_local_usage_is_pointed_out(codex_home: CodexHome) -> None:
     """Idle here from T0+10 min; at T0+45 min the first new request finds 6 % more used."""
     turns = [
