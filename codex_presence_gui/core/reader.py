@@ -524,6 +524,8 @@ class CodexReader:
         self._prompted = PromptedSessions()
         #: The prompted sessions looked for among the older logs at the last walk.
         self._prompted_missing: frozenset[str] = frozenset()
+        #: Their logs found then (path text: session id), whatever their times were.
+        self._prompted_logs: dict[str, str] = {}
 
     def refresh(
         self,
@@ -769,21 +771,31 @@ class CodexReader:
         if prompted:
             known = {*wanted, *self._tracked}
             prompted = prompted - {session_id_from_name(path) for path in known}
-        if prompted and prompted != self._prompted_missing:
+        if not prompted:
+            self._prompted_logs = {}
+        elif prompted != self._prompted_missing:
             # A walk of many thousand logs: looked through only when the history names a
             # session not seen yet, not again while the same ones have no log here.
-            seen = {candidate.path for candidate in candidates}
-            more = [
-                rollout
-                for text, rollout in found.by_text.items()
+            self._prompted_logs = {
+                text: named
+                for text in found.by_text
                 # Codex names a log by its id: a search of the text first (a regular
                 # expression for each of 20,000 names would take 60 ms).
                 if any(session_id in text for session_id in prompted)
-                and session_id_from_name(text) in prompted
-                and rollout.path not in seen
-            ]
-            candidates += more
+                and (named := session_id_from_name(text)) in prompted
+            }
         self._prompted_missing = prompted
+        # The logs found are asked their times again at each walk while their sessions stay
+        # prompted: Codex writes the prompt to the history and the turn to the log apart, and
+        # a log found between the two had stayed out for as long as the same ones did.
+        seen = {candidate.path for candidate in candidates}
+        candidates += [
+            rollout
+            for text, session_id in self._prompted_logs.items()
+            if session_id in prompted
+            and (rollout := by_text.get(text)) is not None
+            and rollout.path not in seen
+        ]
         for rollout in candidates:
             try:
                 stat = FileStat.of(rollout.path)

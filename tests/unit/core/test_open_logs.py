@@ -279,3 +279,27 @@ def test_a_walk_without_history_costs_no_stat_of_old_logs(
     monkeypatch.setattr(reader_module.FileStat, "of", staticmethod(counted))
     CodexReader([codex_home.root]).refresh()
     assert stats == []
+
+
+def test_a_prompted_log_written_after_the_walk_that_found_it_is_live(
+    codex_home: CodexHome, listing_as_on_windows: dict[str, float]
+) -> None:
+    """Codex writes the prompt to the history and the turn to the log apart: a walk between
+    the two finds the log still old by its own time. It is asked again at the next walk,
+    not left out for as long as the history names the same sessions."""
+    now = time.time()
+    r.running_session(codex_home, TODAY)
+    started = now - 3 * DAY
+    path = codex_home.write(
+        RESUMED,
+        [r.session_meta(started, RESUMED), r.turn_context(started + 1)],
+        started=started,
+        mtime=started + 5,
+    )
+    listing_as_on_windows[path.name] = started + 5
+    write_history(codex_home.root, (RESUMED, now - 2))
+    reader = CodexReader([codex_home.root])
+    assert RESUMED not in session_ids(reader)  # nothing written to it since: not yet
+
+    codex_home.append(path, [r.token_count(now, r.usage(500, 0, 5), None, r.limits())], mtime=now)
+    assert RESUMED in session_ids(reader)
