@@ -796,13 +796,20 @@ class CodexReader:
             and (rollout := by_text.get(text)) is not None
             and rollout.path not in seen
         ]
+        fresh: dict[Path, RolloutFile] = {}
         for rollout in candidates:
             try:
                 stat = FileStat.of(rollout.path)
             except OSError:
                 continue  # gone or unreadable: the walk's view stands
             if stat.mtime >= cutoff:
-                wanted[rollout.path] = rollout._replace(stat=stat)
+                wanted[rollout.path] = fresh[rollout.path] = rollout._replace(stat=stat)
+        if fresh:
+            # What the walk found, with these times: the history takes the logs of its span
+            # by them, and a resumed log's use had been left out of it (the shares, the
+            # seven days), its rises said to come from elsewhere.
+            by_text.update((str(path), rollout) for path, rollout in fresh.items())
+            found.files = [fresh.get(rollout.path, rollout) for rollout in found.files]
 
     def _follow_renames(self, wanted: dict[Path, RolloutFile]) -> None:
         """Carry a file's state over when Codex moves it (archive/unarchive keeps the inode)."""

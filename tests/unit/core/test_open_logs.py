@@ -13,6 +13,7 @@ import pytest
 from codex_presence_gui.core import prompted as prompted_module
 from codex_presence_gui.core import reader as reader_module
 from codex_presence_gui.core.discovery import Discovery
+from codex_presence_gui.core.history import HistoryReader
 from codex_presence_gui.core.prompted import HISTORY_FILE, TAIL_BYTES, PromptedSessions
 from codex_presence_gui.core.reader import RECENT_FILE_SECONDS, CodexReader
 from tests.helpers import rollout as r
@@ -303,3 +304,20 @@ def test_a_prompted_log_written_after_the_walk_that_found_it_is_live(
 
     codex_home.append(path, [r.token_count(now, r.usage(500, 0, 5), None, r.limits())], mtime=now)
     assert RESUMED in session_ids(reader)
+
+
+def test_the_history_takes_a_resumed_log_by_its_own_time(
+    codex_home: CodexHome, listing_as_on_windows: dict[str, float]
+) -> None:
+    """The seven-day history takes the logs of its span by what the walk found: with the
+    listing's time, a log resumed ten days after it began was left out of it (its use
+    missing from the shares, its rises said to come from elsewhere)."""
+    now = time.time()
+    path = resumed_log(codex_home, now)
+    listing_as_on_windows[path.name] = now - 10 * DAY
+    write_history(codex_home.root, (RESUMED, now - 90))
+    reader = CodexReader([codex_home.root])
+    assert RESUMED in session_ids(reader)
+    assert reader.discovery is not None
+    history = HistoryReader(clock=lambda: now).refresh(reader.discovery.files, since=now - DAY)
+    assert RESUMED in {event.session_id for event in history.usage}
