@@ -612,7 +612,7 @@ def attribute(
     sessions that made such requests, in equal parts.
     The use before the first reading (from 0 % at the window's start) is shared out only when
     the window began within the history (after ``known_since``), local sessions used tokens
-    before that reading, and the first of them within ten minutes of the window's start (a
+    before that reading, and the first of them within twenty minutes of the window's start (a
     window is begun by its first request: begun later here, it was begun elsewhere); otherwise
     where it came from is not known, and it is left out.
     """
@@ -656,13 +656,15 @@ class ShareTally:
                 from_start
                 and position == 0
                 and events
-                and min(event.at for event in events) - previous_rise_at >= IDLE_GAP_S
+                and min(event.at for event in events) - previous_rise_at >= LATE_READING_S
             ):
-                # No local use in the window's first ten minutes: it was begun elsewhere (Codex
-                # starts a window with its first request), and the use it holds by the first
-                # local reading is not told apart from that reading's own. It had all been
-                # charged to the first local responses (a ``codex exec`` run began 1h43m into
-                # a window at 13 % and was shown as 16 % of it where it moved it 3 points).
+                # No local use logged in the window's first twenty minutes (a reply is logged
+                # when it ends, up to that long after its request): the window was begun
+                # elsewhere (Codex starts a window with its first request), and the use it
+                # holds by the first local reading is not told apart from that reading's own.
+                # It had all been charged to the first local responses (a ``codex exec`` run
+                # began 1h43m into a window at 13 % and was shown as 16 % of it where it
+                # moved it 3 points).
                 events = []
             tokens = sum(event.tokens for event in events)
             if tokens > 0:

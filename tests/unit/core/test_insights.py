@@ -312,6 +312,14 @@ def test_a_window_begun_elsewhere_is_not_charged_to_the_first_local_response(
     window = five_hour(insights_of(here, T0 + 3700))
     assert window.attribution is not None
     assert window.attribution.share_of(A) == pytest.approx(16.0)
+    # A first reply logged 15 minutes in (a long one: a reply is logged when it ends) began
+    # the window here too.
+    slow = CodexHome(tmp_path / "long-first-reply")
+    late = [Turn(T0 + 900 + 10 * i, 10_000, 13.0 + i) for i in range(4)]
+    write_session(slow, A, late, resets_at=RESETS)
+    window = five_hour(insights_of(slow, T0 + 3700))
+    assert window.attribution is not None
+    assert window.attribution.share_of(A) == pytest.approx(16.0)
 
 
 def test_a_model_window_begun_elsewhere_is_not_charged_to_its_first_local_response(
