@@ -54,7 +54,13 @@ class PromptedSessions:
                 continue
             kept = self._seen.get(path)
             if kept is None or kept[0] != stat or kept[1] > cutoff:
-                kept = (stat, cutoff, prompted_since(path, cutoff))
+                try:
+                    kept = (stat, cutoff, prompted_since(path, cutoff))
+                except OSError:
+                    # Not kept: read again at the next walk (on Windows, Codex locks the
+                    # file while it appends a prompt).
+                    self._seen.pop(path, None)
+                    continue
                 self._seen[path] = kept
             # The same history read for an earlier cutoff: only what is still recent.
             found.update(key for key, stamp in kept[2].items() if stamp >= cutoff)
@@ -63,16 +69,16 @@ class PromptedSessions:
 
 def prompted_since(path: str, cutoff: float) -> dict[str, float]:
     """The session ids in the prompt history at ``path`` prompted ``cutoff`` or later, each
-    with its last prompt's time, from the file's last ``TAIL_BYTES``; none when it cannot be
-    read (a FIFO is refused, not waited on)."""
-    try:
-        with open_regular(path) as handle:
-            size = os.fstat(handle.fileno()).st_size
-            start = max(size - TAIL_BYTES, 0)
-            handle.seek(start)
-            data = handle.read(TAIL_BYTES)
-    except OSError:
-        return {}
+    with its last prompt's time, from the file's last ``TAIL_BYTES``.
+
+    Raises:
+        OSError: it cannot be read, or is no regular file (a FIFO is refused, not waited on).
+    """
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        start = max(size - TAIL_BYTES, 0)
+        handle.seek(start)
+        data = handle.read(TAIL_BYTES)
     lines = data.split(b"\n")
     if start:
         lines = lines[1:]  # the first is the end of a line cut by the tail

@@ -175,6 +175,27 @@ def test_the_history_is_read_again_only_when_it_changes(
     assert len(reads) == 2
 
 
+def test_a_history_that_could_not_be_read_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Windows Codex locks the history while it appends a prompt: a read refused then
+    is tried again at the next walk, not taken for a history that names nobody."""
+    now = time.time()
+    write_history(tmp_path, (RESUMED, now - 60))
+    read = prompted_module.prompted_since
+    refusals = [PermissionError(13, "locked")]
+
+    def locked_once(path: str, cutoff: float) -> dict[str, float]:
+        if refusals:
+            raise refusals.pop()
+        return read(path, cutoff)
+
+    monkeypatch.setattr(prompted_module, "prompted_since", locked_once)
+    sessions = PromptedSessions()
+    assert sessions.since([tmp_path], now - DAY) == frozenset()
+    assert sessions.since([tmp_path], now - DAY) == {RESUMED}
+
+
 def test_only_the_newest_prompts_are_looked_at(tmp_path: Path) -> None:
     """The history is read from its end, up to the first prompt well before the cutoff."""
     now = time.time()
@@ -209,6 +230,8 @@ def test_a_history_that_is_no_file_is_not_waited_on(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / HISTORY_FILE)
     with unblocked(tmp_path / HISTORY_FILE) as hung:
         assert PromptedSessions().since([tmp_path], time.time() - DAY) == frozenset()
+        with pytest.raises(OSError, match="not a regular file"):
+            prompted_module.prompted_since(str(tmp_path / HISTORY_FILE), time.time() - DAY)
     assert not hung
     (tmp_path / HISTORY_FILE).unlink()
     (tmp_path / HISTORY_FILE).mkdir()
