@@ -3,14 +3,18 @@ blocks on one fails its test instead of hanging it) and device nodes of a test's
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 
 @contextmanager
@@ -101,3 +105,17 @@ def run_offscreen(code: str, *args: str, hung: str) -> subprocess.CompletedProce
         )
     except subprocess.TimeoutExpired:
         pytest.fail(hung)
+
+
+def refuse_stat(monkeypatch: pytest.MonkeyPatch, refused: Callable[[str], bool]) -> None:
+    """``os.stat`` of each path ``refused`` says yes to raises PermissionError, as it does
+    for a normal user below a folder of another user's (0700): the tests run as root, whom
+    no folder refuses (and Python 3.11's ``Path.is_dir`` lets that error out)."""
+    real_stat = os.stat
+
+    def refusing(path: Any, *rest: Any, **options: Any) -> os.stat_result:
+        if refused(os.fspath(path)):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real_stat(path, *rest, **options)
+
+    monkeypatch.setattr(os, "stat", refusing)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC
-from pathlib import Path
 
 import pytest
 
@@ -294,32 +293,26 @@ def test_shares_follow_the_tokens(codex_home: CodexHome) -> None:
     assert window.attribution.fastest == B
 
 
+@pytest.mark.parametrize(
+    ("first_use_after", "share"),
+    [
+        (3600, 3.0),  # begun elsewhere: only the 3 points the session moved it by
+        (300, 16.0),  # begun here: the window's use is the session's
+        (900, 16.0),  # a first reply logged 15 minutes in (logged as it ends): begun here
+    ],
+)
 def test_a_window_begun_elsewhere_is_not_charged_to_the_first_local_response(
-    codex_home: CodexHome, tmp_path: Path
+    codex_home: CodexHome, first_use_after: float, share: float
 ) -> None:
-    """No local use in the window's first hour, then a ``codex exec`` run whose first reading
-    (13 %) comes on its first usage line: the window was begun elsewhere, and the session is
-    charged the 3 points it moved the window by, not 16 (as the real 0.171 logs had shown)."""
-    turns = [Turn(T0 + 3600 + 10 * i, 10_000, 13.0 + i) for i in range(4)]
+    """A ``codex exec`` run whose first reading (13 %) comes on its first usage line, an hour
+    into the window with no local use before: the window was begun elsewhere, and the
+    session is charged the 3 points it moved the window by, not 16 (as the real 0.171 logs
+    had shown)."""
+    turns = [Turn(T0 + first_use_after + 10 * i, 10_000, 13.0 + i) for i in range(4)]
     write_session(codex_home, A, turns, resets_at=RESETS)
     window = five_hour(insights_of(codex_home, T0 + 3700))
     assert window.attribution is not None
-    assert window.attribution.share_of(A) == pytest.approx(3.0)
-    # Begun here (the first local use five minutes in), the window's use is the session's.
-    here = CodexHome(tmp_path / "begun-here")
-    early = [Turn(T0 + 300 + 10 * i, 10_000, 13.0 + i) for i in range(4)]
-    write_session(here, A, early, resets_at=RESETS)
-    window = five_hour(insights_of(here, T0 + 3700))
-    assert window.attribution is not None
-    assert window.attribution.share_of(A) == pytest.approx(16.0)
-    # A first reply logged 15 minutes in (a long one: a reply is logged when it ends) began
-    # the window here too.
-    slow = CodexHome(tmp_path / "long-first-reply")
-    late = [Turn(T0 + 900 + 10 * i, 10_000, 13.0 + i) for i in range(4)]
-    write_session(slow, A, late, resets_at=RESETS)
-    window = five_hour(insights_of(slow, T0 + 3700))
-    assert window.attribution is not None
-    assert window.attribution.share_of(A) == pytest.approx(16.0)
+    assert window.attribution.share_of(A) == pytest.approx(share)
 
 
 def test_a_model_window_begun_elsewhere_is_not_charged_to_its_first_local_response(

@@ -30,7 +30,7 @@ from codex_presence_gui.core.settings import (
     save_settings,
     validate,
 )
-from tests.helpers.special_files import not_a_file, unblocked
+from tests.helpers.special_files import not_a_file, refuse_stat, unblocked
 
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
@@ -232,14 +232,7 @@ def test_a_folder_that_cannot_be_opened_is_said_not_raised(
     Apply, which then saved nothing (found using the app on a desktop as a normal user)."""
     home = tmp_path / "theirs"
     (home / "sessions").mkdir(parents=True)
-    real_stat = os.stat
-
-    def refusing(path: object, *rest: object, **options: object) -> os.stat_result:
-        if os.fspath(path).startswith(str(home) + os.sep):  # type: ignore[call-overload]
-            raise PermissionError(13, "Permission denied", os.fspath(path))  # type: ignore[call-overload]
-        return real_stat(path, *rest, **options)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "stat", refusing)
+    refuse_stat(monkeypatch, lambda path: path.startswith(str(home) + os.sep))
     [problem] = validate(Settings(codex_homes=(str(home),)))
     assert problem.key == "codex_homes"
     assert not problem.blocking  # kept: it may be opened to the user later

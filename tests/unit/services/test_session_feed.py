@@ -16,6 +16,7 @@ from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.services.session_feed import FeedWorker, SessionFeed, watch_targets
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
+from tests.helpers.special_files import refuse_stat
 
 SID = "019de1a2-0000-7000-8000-0000000000a1"
 #: Long enough that only file events can explain an update within a test's wait.
@@ -263,14 +264,7 @@ def test_watch_targets_of_a_home_that_cannot_be_entered(
     a helper running the app as a normal user with such a folder)."""
     home = tmp_path / "theirs"
     (home / "sessions").mkdir(parents=True)
-    real_stat = os.stat
-
-    def refusing(path: object, *rest: object, **options: object) -> os.stat_result:
-        if os.fspath(path).startswith(str(home) + os.sep):  # type: ignore[call-overload]
-            raise PermissionError(13, "Permission denied", os.fspath(path))  # type: ignore[call-overload]
-        return real_stat(path, *rest, **options)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "stat", refusing)
+    refuse_stat(monkeypatch, lambda path: path.startswith(str(home) + os.sep))
     assert watch_targets([home], [], time.time()) == {str(home)}
 
 
@@ -355,14 +349,7 @@ def test_a_watched_folder_closed_meanwhile_does_not_stop_the_feed(
         monkeypatch.setattr(
             session_feed, "watch_targets", lambda *args: targets(*args) | {str(closed)}
         )
-        real_stat = os.stat
-
-        def refusing(path: object, *rest: object, **options: object) -> os.stat_result:
-            if os.fspath(path) == str(closed):  # type: ignore[call-overload]
-                raise PermissionError(13, "Permission denied", os.fspath(path))  # type: ignore[call-overload]
-            return real_stat(path, *rest, **options)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(os, "stat", refusing)
+        refuse_stat(monkeypatch, lambda path: path == str(closed))
         worker._sync_watches(time.time() + 86400, discovered=False)  # no exception
         assert str(closed) in worker._watcher.directories()
     finally:
