@@ -314,12 +314,13 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
             limit_row(window, bucket, now, zone, dashboard.insight(bucket, window))
             for window in bucket.windows
         )
-        if bucket is limits:
-            credits = credits_text(limits) or ""
-            footer = capitalized(credits)
+        footer = capitalized(credits_text(limits) or "") if bucket is limits else ""
+        if bucket is limits and bucket.is_account_bucket:
             groups.append(LimitGroupView(None, rows, footer, key=bucket.limit_id))
         else:
             # Said with the model's name: read one by one, "5h limit" is the account's too.
+            # So are a model's limits shown alone, where no reading of the account's is
+            # found (a Spark turn logs its model's alone): unnamed, they read as the account's.
             named = tuple(
                 replace(
                     row, spoken=f"{bucket.display_name} {row.spoken}", whose=bucket.display_name
@@ -328,7 +329,9 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
             )
             heading = f"{bucket.display_name} limits"
             groups.append(
-                LimitGroupView(heading, named, key=bucket.limit_id, whose=bucket.display_name)
+                LimitGroupView(
+                    heading, named, footer, key=bucket.limit_id, whose=bucket.display_name
+                )
             )
     tooltip = ""
     source = dashboard.limits_source

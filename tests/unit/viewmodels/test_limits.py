@@ -157,6 +157,17 @@ def test_panel_with_a_model_bucket_and_credits() -> None:
     assert view.groups[1].rows[0].spoken.startswith("GPT-5.3-Codex-Spark 5h limit: 50% left")
 
 
+def test_a_model_s_limits_shown_alone_are_named() -> None:
+    """No reading of the account's limits anywhere, only a model's (a Spark turn logs its
+    model's bucket alone): its rows are named, not shown as the account's "5h"."""
+    model = LimitSnapshot(
+        "codex_bengalfox", "GPT-5.3-Codex-Spark", None, NOW - 30, (UsageWindow(300, 55, NOW + 60),)
+    )
+    view = limits_view(board(model))
+    assert [g.heading for g in view.groups] == ["GPT-5.3-Codex-Spark limits"]
+    assert view.groups[0].rows[0].spoken.startswith("GPT-5.3-Codex-Spark 5h limit: 45% left")
+
+
 def test_a_reading_from_a_session_without_a_folder_names_the_session() -> None:
     """The tooltip names such a session by its id: "session (none) (id)" had read as a
     session called "(none)"."""
