@@ -342,11 +342,12 @@ class Tray(QObject):
         direction = self.menu.layoutDirection()
         # A model's name from the logs is laid out in its own direction (a Hebrew one would
         # take the "5h" after it into its run), and its "&" is shown, not taken for a key.
-        models = tuple(
-            f"{name_drawn_in(direction, as_written(w.whose))} {w.line}" for w in view.others
+        drawn = tuple(
+            f"{name_drawn_in(direction, as_written(w.whose))} {w.line}" if w.whose else w.line
+            for w in (*view.windows, *view.others)  # the account's own windows unnamed
         )
         # A folder's name in the waiting line, a TZ in the note: theirs too.
-        lines = (*(w.line for w in view.windows), *models) or (as_written(view.waiting),)
+        lines = drawn or (as_written(view.waiting),)
         # Under the reset clocks, that they are UTC's: short, the sentence in its tooltip
         # (as the limits panel says it), which the menu shows.
         note = as_written(view.zone_line)

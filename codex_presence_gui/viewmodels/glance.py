@@ -209,6 +209,11 @@ def glance(
         return Glance((), None, False, "", tooltip, APP_NAME, waiting)
     at = dashboard.generated_at if now is None else now
     windows = tuple(window_glance(w, limits, at, zone) for w in limits.windows)
+    if not limits.is_account_bucket:
+        # A model's limits shown alone (no reading of the account's found: a Spark turn logs
+        # its model's bucket alone): named, as the limits panel heads them; unnamed, Spark's
+        # "5h" had read as the account's.
+        windows = tuple(replace(w, whose=limits.display_name) for w in windows)
     # Each model's windows, glanced once for the menu's lines and the tooltip's.
     models = tuple(
         (bucket, tuple(window_glance(w, bucket, at, zone) for w in bucket.windows))
@@ -290,7 +295,7 @@ def _tooltip(
     given (Windows cuts tray tooltips at ``TOOLTIP_MAX``): where the whole would pass it, the
     models' lines say less (``_TOOLTIP_DROPS``), then the last ones go (counted), the
     account's kept whole."""
-    head = [APP_NAME, *(w.text for w in windows)]
+    head = [APP_NAME, *(_account_named(w, w.text) for w in windows)]
     age = [as_of_text(limits, at)] if limits.is_stale(at) else []
     names = [bucket.display_name for bucket, _ in models]
     rests: list[str] = []
@@ -308,7 +313,7 @@ def _tooltip(
     assert most is not None
     # The account's windows, more than Codex lists (two), may not fit even alone: then their
     # reset clocks go, so that every window's percent is said, rather than the last windows.
-    for account in (head, [APP_NAME, *(_short(w) for w in windows)]):
+    for account in (head, [APP_NAME, *(_account_named(w, _short(w)) for w in windows)]):
         counted = _with_models_counted(account, names, rests, age, most)
         if counted is not None:
             return counted
@@ -572,8 +577,16 @@ def _marked(window: WindowGlance, *, clock: bool = True) -> str:
     return f"{window.mark} {window.percent_text}{resets}"
 
 
+def _account_named(window: WindowGlance, text: str) -> str:
+    """``text`` of one of the shown limits' windows, after its model's name when they are a
+    model's (``whose``): the account's are said unnamed."""
+    return f"{_tooltip_name(window.whose)} {text}" if window.whose else text
+
+
 def _short_parts(windows: tuple[WindowGlance, ...]) -> str:
-    return " · ".join(_short(w) for w in windows)
+    """The windows in short, on one line: a model's name once, before the first."""
+    parts = " · ".join(_short(w) for w in windows)
+    return _account_named(windows[0], parts) if windows else parts
 
 
 def _title(windows: tuple[WindowGlance, ...], age: str) -> str:

@@ -669,6 +669,12 @@ def test_the_menu_lists_a_models_limits_too(qtbot: QtBot) -> None:
     assert "GPT-5.3-Codex-Spark 5h: 38% left · Weekly: 82% left" in tray.icon.toolTip()
     tray.show_dashboard(dashboard((session("a"),), limit=limits((36.0, 71.0))))
     assert len(line_texts(tray)) == 2  # gone again with the model's reading
+    # A model's limits shown alone (no reading of the account's found) are named too.
+    tray.show_dashboard(dashboard((session("a"),), limit=spark_bucket()))
+    lines = line_texts(tray)
+    assert len(lines) == 2
+    assert lines[0].startswith("GPT-5.3-Codex-Spark 5h: 38% left · resets ")
+    assert lines[1].startswith("GPT-5.3-Codex-Spark Weekly: 82% left · resets ")
 
 
 def test_a_dropped_tray_takes_its_menu_with_it_at_once(qtbot: QtBot) -> None:

@@ -257,6 +257,19 @@ def test_a_models_limits_are_glanced_too_after_the_accounts() -> None:
     assert look(limits((36.0, 71.0))).others == ()
 
 
+def test_a_models_limits_shown_alone_are_named() -> None:
+    """No reading of the account's limits anywhere, only a model's (a Spark turn logs its
+    model's bucket alone): the title and the tooltip name the model, as the limits panel
+    does; unnamed, its "5h" had read as the account's."""
+    view = glance(dashboard((session("a"),), limit=spark()), zone=UTC, platform="linux")
+    assert [w.whose for w in view.windows] == [SPARK, SPARK]
+    assert view.title == f"{SPARK} 5h: 38% left · Weekly: 82% left — Codex Presence"
+    assert view.tooltip.splitlines()[1:] == [
+        f"{SPARK} 5h: 38% left · resets 11:00",
+        f"{SPARK} Weekly: 82% left · resets Wed 08:00",
+    ]
+
+
 def test_the_tooltip_keeps_the_resets_when_a_models_line_fits() -> None:
     view = with_models(limits((36.0, 71.0)), spark(name="Spark"))
     assert view.tooltip.splitlines() == [
