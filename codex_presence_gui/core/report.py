@@ -439,7 +439,10 @@ def render_text(
         limits = board.limits
         age = format_age(now - limits.observed_at)
         source = _source_text(board.limits_source)
-        title = packed(["Limits", f"updated {age}", source], "", "  ", width)
+        # A model's limits shown alone (no reading of the account's found) say whose they
+        # are, as other models' limits do below: unnamed, they read as the account's.
+        heading = "Limits" if limits.is_account_bucket else f"Limits · {limits.display_name}"
+        title = packed([heading, f"updated {age}", source], "", "  ", width)
         if stale := stale_text(limits, now):
             # The limits panel's sentence, on lines of its own as there (and within a narrow
             # terminal's width).

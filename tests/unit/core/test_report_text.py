@@ -217,3 +217,25 @@ def test_reset_clocks_in_utc_for_a_tz_the_system_lacks_are_said(
     assert said in " ".join(line.strip() for line in render_text(result).splitlines())
     monkeypatch.setenv("TZ", "UTC")
     assert "Mars" not in render_text(result)
+
+
+def test_a_models_limits_shown_alone_are_named(tmp_path: Path) -> None:
+    """No reading of the account's limits anywhere, only a model's (a Spark turn logs its
+    model's bucket alone): the title says whose they are, as the window's panel does."""
+    home = tmp_path / "home"
+    folder = home / "sessions" / "2026" / "05" / "04"
+    folder.mkdir(parents=True)
+    rate = r.limits(
+        (55.0, 300, int(BASE) + 5 * 3600),
+        None,
+        limit_id="codex_bengalfox",
+        limit_name="GPT-5.3-Codex-Spark",
+    )
+    lines = [
+        r.session_meta(BASE, SID, cwd="/home/dev/shop"),
+        r.token_count(BASE + 1, r.usage(1000), r.usage(1000), rate),
+    ]
+    (folder / f"rollout-2026-05-04T09-00-00-{SID}.jsonl").write_text("\n".join(lines) + "\n")
+    result = CodexReader([home], max_age=None, clock=lambda: BASE + 60).refresh()
+    title = render_text(result).splitlines()[0]
+    assert title.startswith("Limits · GPT-5.3-Codex-Spark · updated 59s ago")
