@@ -480,3 +480,31 @@ def test_an_early_reset_is_said_once_a_newer_reading_confirms_it(
     assert _shown(shown) == (3.0, OTHER)
     assert look(path, shown) == ["Codex: your weekly limit has reset"]
     assert look(path, history_board(codex_home, BASE + 2000)) == []
+
+
+@pytest.mark.parametrize("moved", [-2 * 3600, 3600])
+def test_a_reset_time_the_server_moves_is_the_same_window(
+    codex_home: CodexHome, tmp_path: Path, moved: float
+) -> None:
+    """The server moves the 5h reset (earlier or later, the use still rising): the history
+    keeps one period across the move, and the crossing said under the old time is not said
+    again (a soak test heard "25% or less" twice within a minute)."""
+    old_reset = BASE + 4 * 3600
+    path = tmp_path / "notifications.json"
+    turns = [
+        Turn(BASE + 600, 1000, 70.0, resets_at=old_reset),
+        Turn(BASE + 1200, 1000, 76.0, resets_at=old_reset),
+    ]
+    write_session(codex_home, SID, turns, resets_at=old_reset, jitter=False)
+    assert look(path, history_board(codex_home, BASE + 1300)) == [
+        "Codex: 25% or less of your 5h limit left"
+    ]
+    turns.append(Turn(BASE + 1800, 1000, 77.0, resets_at=old_reset + moved))
+    write_session(codex_home, SID, turns, resets_at=old_reset, jitter=False)
+    assert look(path, history_board(codex_home, BASE + 1900)) == []
+    # The next threshold of the same window is still news.
+    turns.append(Turn(BASE + 2400, 1000, 91.0, resets_at=old_reset + moved))
+    write_session(codex_home, SID, turns, resets_at=old_reset, jitter=False)
+    assert look(path, history_board(codex_home, BASE + 2500)) == [
+        "Codex: 10% or less of your 5h limit left"
+    ]
