@@ -329,6 +329,10 @@ def limits_parts(limits: LimitSnapshot | None, now: float) -> list[str]:
             continue
         left = format_percent_left(window.remaining_percent)
         parts.append(f"{window.name} {'limit reached' if left == '0% left' else left}")
+    if parts and not limits.is_account_bucket:
+        # A model's limits shown alone (no reading of the account's found): whose they are,
+        # as the window names them; unnamed, Spark's "5h" read as the account's.
+        parts[0] = f"{limits.display_name} {parts[0]}"
     return parts
 
 

@@ -112,6 +112,15 @@ def test_a_window_with_nothing_left_says_limit_reached_as_the_window_does() -> N
     assert idle.state == "5h limit reached · weekly limit reached"
 
 
+def test_a_models_limits_shown_alone_are_named_on_the_card() -> None:
+    """No reading of the account's limits anywhere, only a model's (a Spark turn logs its
+    model's bucket alone): the card says whose they are, as the window does."""
+    spark = limits()._replace(limit_id="codex_bengalfox", limit_name="GPT-5.3-Codex-Spark")
+    idle = compose_card(None, spark, ON, NOW)
+    assert idle is not None
+    assert idle.state == "GPT-5.3-Codex-Spark 5h 64% left · weekly 18% left"
+
+
 def test_no_session_card_or_clear() -> None:
     """Without an active session: a quiet card, or nothing, as chosen; off means nothing."""
     idle = compose_card(None, limits(), ON, NOW)
