@@ -402,7 +402,9 @@ def no_display_problem(
     if platform in ("win32", "darwin", "cygwin"):
         return None
     env = os.environ if environ is None else environ
-    if any(env.get(name, "").strip() for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+    # WAYLAND_SOCKET: a compositor that started the app handed it a connection already open.
+    displays = ("DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET", "QT_QPA_PLATFORM")
+    if any(env.get(name, "").strip() for name in displays):
         return None  # a display, or a platform chosen (offscreen, vnc, eglfs, …)
     if env.get("XDG_SESSION_TYPE", "") in ("wayland", "x11"):
         return None  # a desktop session: Qt finds its display by the usual name

@@ -1180,6 +1180,7 @@ def test_a_signal_while_the_window_starts_ends_it_at_once(
         ({"DISPLAY": " "}, "freebsd14", True),
         ({"DISPLAY": ":0"}, "linux", False),
         ({"WAYLAND_DISPLAY": "wayland-1"}, "linux", False),
+        ({"WAYLAND_SOCKET": "5"}, "linux", False),
         ({"QT_QPA_PLATFORM": "offscreen"}, "linux", False),
         ({"XDG_SESSION_TYPE": "wayland"}, "linux", False),
         ({"XDG_SESSION_TYPE": "tty"}, "linux", True),
@@ -1202,7 +1203,14 @@ def test_the_window_without_a_display_says_so(tmp_path: Path) -> None:
     environment = {
         name: value
         for name, value in os.environ.items()
-        if name not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "XDG_SESSION_TYPE")
+        if name
+        not in (
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+            "WAYLAND_SOCKET",
+            "QT_QPA_PLATFORM",
+            "XDG_SESSION_TYPE",
+        )
     }
     environment[BASE_DIR_ENV] = str(tmp_path / "app")
     done = subprocess.run(
