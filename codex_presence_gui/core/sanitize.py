@@ -77,12 +77,29 @@ _JSON_UNSAFE = "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u20
 
 
 def cell_width(char: str) -> int:
-    """The terminal cells a character takes: two for a wide one (CJK), none for a combining
-    mark or an invisible format character (a zero-width space or joiner), else one (a soft
+    """The terminal cells a character takes: two for a wide one (CJK), none for a mark drawn
+    over or under the one before, an invisible format character (a zero-width space or
+    joiner) or a Hangul vowel or final that joins the syllable before, else one (a soft
     hyphen too: terminals draw it)."""
-    if unicodedata.combining(char) or (char != "\u00ad" and unicodedata.category(char) == "Cf"):
+    category = unicodedata.category(char)
+    # Marks by category, not combining class: Thai's and Devanagari's vowel signs and the
+    # emoji variation selector have class 0, and had each been counted a cell.
+    if category in ("Mn", "Me") or (category == "Cf" and char != "\u00ad"):
         return 0
+    if _is_hangul_vowel_or_final(char):
+        return 0  # decomposed Korean (macOS names files so): two cells per syllable, not four
     return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def _is_hangul_vowel_or_final(char: str) -> bool:
+    return "\u1160" <= char <= "\u11ff" or "\ud7b0" <= char <= "\ud7ff"
+
+
+def joins_the_one_before(char: str) -> bool:
+    """A character drawn as part of the one before it: a mark (over, under or beside it:
+    Thai's and Devanagari's vowel signs too, whose combining class is 0) or a Hangul vowel
+    or final of a decomposed syllable. A cut must not go before it."""
+    return unicodedata.category(char) in ("Mn", "Mc", "Me") or _is_hangul_vowel_or_final(char)
 
 
 def text_cells(text: str) -> int:
@@ -534,7 +551,7 @@ def _cut_at(word: str, limit: int) -> int:
         (starts is not None and cut not in starts)
         or word[cut - 1] in _JOINERS
         or word[cut] in _JOINERS
-        or unicodedata.combining(word[cut])
+        or joins_the_one_before(word[cut])
     ):
         cut -= 1
     return cut

@@ -27,6 +27,7 @@ from codex_presence_gui.core.sanitize import (
     TOOLTIP_WORD_CHARS,
     clean_text,
     terminal_safe_json,
+    text_cells,
     tooltip_html,
 )
 from tests.helpers import rollout as r
@@ -261,3 +262,34 @@ def test_a_broken_tooltip_line_keeps_its_indent_and_its_characters_whole() -> No
         for piece in pieces[:-1]:
             assert not piece.endswith("\u200d")
     assert _tooltip_body(" " * 150) == [" " * 150]
+
+
+@pytest.mark.parametrize(
+    ("text", "cells"),
+    [
+        ("สวัสดี", 4),  # Thai: two vowel signs over the consonants (combining class 0)
+        ("कुमार", 4),  # Devanagari: a vowel sign under (class 0) and one beside (a cell)
+        (unicodedata.normalize("NFD", "프로젝트"), 8),  # Korean as macOS names files
+        ("프로젝트", 8),
+        ("1\ufe0f\u20e3", 1),  # a keycap: a variation selector and an enclosing mark
+        ("cafe\u0301", 4),
+        ("项目", 4),
+    ],
+)
+def test_a_terminal_cell_count_leaves_out_what_is_drawn_on_the_character_before(
+    text: str, cells: int
+) -> None:
+    """Report tables are lined up by these counts: a Thai or Hindi project's row, or a
+    Korean one from a Mac, had come out one cell short per mark, its numbers out of line."""
+    assert text_cells(text) == cells
+
+
+@pytest.mark.parametrize(
+    "word", ["สวัสดี" * 40, "कुमार" * 40, unicodedata.normalize("NFD", "프로젝트") * 40]
+)
+def test_a_long_word_is_not_cut_before_a_mark_or_a_korean_vowel(word: str) -> None:
+    pieces = _tooltip_body(word)
+    assert len(pieces) > 1
+    assert "".join(pieces) == word
+    assert not any("\u1160" <= piece[0] <= "\u11ff" for piece in pieces[1:])
+    assert not any(unicodedata.category(piece[0]).startswith("M") for piece in pieces[1:])
