@@ -284,14 +284,13 @@ def shares_by_session(
                 continue
             if window.resets_at is not None and window.is_past_reset(dashboard.generated_at):
                 continue
-            label, name = (
-                (window.label, window.name)
-                if bucket.is_account_bucket
-                else (
-                    f"{bucket.display_name} {window.label}",
-                    f"{bucket.display_name} {window.name}",
-                )
-            )
+            label, name = window.label, window.name
+            if any(o.slot != window.slot and o.label == label for o in bucket.windows):
+                # Two windows of one length (no account has them yet): told apart by their
+                # place, as their timelines are; ``status --json`` keys shares by label.
+                label, name = f"{label} ({window.slot})", f"{name} ({window.slot})"
+            if not bucket.is_account_bucket:
+                label, name = f"{bucket.display_name} {label}", f"{bucket.display_name} {name}"
             length = insight.length_s or float("inf")
             fastest = insight.attribution.fastest
             if wanted is not None and len(wanted) < len(insight.attribution.shares):

@@ -6,7 +6,7 @@ from datetime import UTC
 
 import pytest
 
-from codex_presence_gui.core.dashboard import insight_notes
+from codex_presence_gui.core.dashboard import insight_notes, session_shares
 from codex_presence_gui.core.discovery import discover
 from codex_presence_gui.core.formatting import format_reset_clock, pace_text
 from codex_presence_gui.core.history import HistoryReader, UsageHistory
@@ -385,6 +385,10 @@ def test_two_windows_of_one_length_are_two_timelines(codex_home: CodexHome) -> N
     assert secondary.current is not None
     assert primary.current.used == pytest.approx(13.0)
     assert secondary.current.used == pytest.approx(36.0)
+    # The session's shares of the two are told apart (``status --json`` keys them by label).
+    shares = session_shares(board, A)
+    assert [share.label for share in shares] == ["5h (primary)", "5h (secondary)"]
+    assert [round(share.percent) for share in shares] == [13, 36]
 
 
 def test_weekly_only_accounts(codex_home: CodexHome) -> None:
