@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import locale
 import logging
 import os
 import sys
@@ -142,6 +143,11 @@ def application() -> QApplication:
         # Before Qt starts: what it says as it starts (a locale it had to change) is logged.
         qt_logging.install()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    # Qt sets the C library's locale from the environment as it starts (on Unix): strftime's
+    # day and month names then followed it in the window's English ("Today, Mittwoch 2
+    # Dezember 2026", "resets … (Sa 07:28)"; "月 9 11月" under the chart), and on Discord,
+    # where the command line, which starts no Qt, says "Sat 07:28".
+    locale.setlocale(locale.LC_TIME, "C")
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)

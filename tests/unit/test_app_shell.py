@@ -4,13 +4,14 @@ window pinned across restarts, and a quit that stops everything quickly."""
 from __future__ import annotations
 
 import json
+import locale
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,28 @@ def make_shell_with(qtbot: QtBot, *argv: str) -> AppShell:
 
 def stop(shell: AppShell) -> None:
     shell.shutdown()
+
+
+def test_the_window_names_days_as_the_command_line_does_whatever_the_locale(
+    qtbot: QtBot,
+) -> None:
+    """Qt takes the C library's locale from the environment as it starts: the window's day
+    and month names had followed it ("Mo 9 Nov" under the chart, "Today, Mittwoch 2 Dezember
+    2026", "resets … (Sa 07:28)") in its English, where the command line says "Mon 9 Nov"."""
+    for name in ("de_DE.UTF-8", "C.UTF-8"):  # as the environment can set it, then as Qt does
+        try:
+            locale.setlocale(locale.LC_TIME, name)
+            break
+        except locale.Error:
+            continue
+    else:
+        pytest.skip("no locale but C here")
+    try:
+        application()
+        assert locale.setlocale(locale.LC_TIME) == "C"
+        assert f"{date(2026, 12, 2):%a %d %b}" == "Wed 02 Dec"
+    finally:
+        locale.setlocale(locale.LC_TIME, "C")
 
 
 def test_the_app_freezes_what_lives_once_the_week_s_history_is_shown(
