@@ -97,6 +97,9 @@ NAME_MIN_CHARS = 10
 #: characters than this, or than the longest name needs: "codex-experimental-9" must not
 #: read "codex-e…ental-9" beside a Share column.
 NAME_COMFORT_CHARS = 26
+#: What an exported file starts with: UTF-8's byte order mark, which spreadsheets read as
+#: "this is UTF-8" (``report --csv`` writes none: its lines go to other programs).
+CSV_FILE_MARK = "\ufeff"
 #: What the export holds: the page's 30 days (``report daily --csv`` has every day).
 DEFAULT_CSV_NAME = "codex-usage-last-30-days.csv"
 
@@ -1132,8 +1135,10 @@ class UsagePage(QScrollArea):
             self._export_failed_with("Nothing to export yet.")
             return False
         # Whole or not at all (``paths.save_text``): a full disk must not leave half of a
-        # file written over.
-        if not self.saver.save(path, view.csv_text):
+        # file written over. A byte order mark first: Excel reads a CSV without one in the
+        # system's code page, and a project named "café" or "プロジェクト" came out garbled
+        # (LibreOffice, Numbers and Google Sheets take the mark as UTF-8's too).
+        if not self.saver.save(path, CSV_FILE_MARK + view.csv_text):
             return False
         self.export_status_timer.stop()
         self._toast(f"Saving {path.name}…", paths=(path.name,))

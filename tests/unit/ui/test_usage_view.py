@@ -827,7 +827,7 @@ def test_a_slow_folder_leaves_the_window_responsive_while_it_saves(
     assert page.export_show.isVisible()
     assert page.export_button.isEnabled()
     assert not page.saving
-    assert target.read_text(encoding="utf-8") == view.csv_text
+    assert target.read_text(encoding="utf-8-sig") == view.csv_text
 
 
 def test_export_gets_the_keyboard_back_once_saved(
@@ -1046,6 +1046,8 @@ def test_quitting_while_a_save_hangs_in_its_write_leaves_no_new_file_beside(
 
 
 def test_export_writes_the_daily_csv(qtbot: QtBot, tmp_path: Path) -> None:
+    """The daily report's lines, after UTF-8's byte order mark: without it, Excel read the
+    file in the system's code page, and a project named "café" came out as "cafÃ©"."""
     page = UsagePage()
     qtbot.addWidget(page)
     view = full_view()
@@ -1053,7 +1055,7 @@ def test_export_writes_the_daily_csv(qtbot: QtBot, tmp_path: Path) -> None:
     target = tmp_path / "usage.csv"
     with qtbot.waitSignal(page.export_done) as blocker:
         assert page.export_csv(target)
-    assert target.read_text(encoding="utf-8") == view.csv_text
+    assert target.read_bytes() == b"\xef\xbb\xbf" + view.csv_text.encode()
     assert blocker.args == [f"Saved {target}"]
     assert page.export_status.full_text == f"Saved {target}"
 
@@ -1381,7 +1383,7 @@ def test_export_button_asks_where(
     assert seen[0]["roomy"]
     assert seen[0]["saves"]
     assert "30 days" in page.export_button.toolTip()
-    assert target.read_text(encoding="utf-8").startswith("date,model,")
+    assert target.read_text(encoding="utf-8-sig").startswith("date,model,")
     # The next export starts in the folder of the last one.
     typed[0] = "again.csv"
     with qtbot.waitSignal(page.export_done, timeout=10_000):
@@ -1418,7 +1420,7 @@ def test_an_export_holds_the_days_its_name_says_when_the_day_turns_in_its_dialog
     with qtbot.waitSignal(page.export_done, timeout=10_000):
         qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     assert offered == [f"codex-usage-30-days-to-{TODAY.isoformat()}.csv"]
-    assert (tmp_path / offered[0]).read_text(encoding="utf-8") == shown.csv_text
+    assert (tmp_path / offered[0]).read_text(encoding="utf-8-sig") == shown.csv_text
 
 
 # -- states -------------------------------------------------------------------------------
