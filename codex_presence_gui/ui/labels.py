@@ -470,6 +470,23 @@ WRAP_POINT = "\u200b"
 LONGEST_RUN = 20
 
 
+#: Word joiner: no break between the characters either side, and nothing drawn.
+NO_BREAK = "\u2060"
+
+
+def unbroken_options(text: str) -> str:
+    """``text`` with its command-line options (``--codex-home``) kept whole on a wrapped
+    label: a narrow page had read "report daily --" over "codex-home '/tmp/…'". For a label
+    read, not copied (the joiners would be copied into the command)."""
+    if "-" not in text:
+        return text
+    import re
+
+    return re.sub(
+        r"(?<!\S)--?[A-Za-z][\w-]*", lambda m: m.group().replace("-", "-" + NO_BREAK), text
+    )
+
+
 def _breaks_after(char: str, following: str) -> bool:
     """Whether a wrapped label may break between ``char`` and ``following``: after a space,
     a "/", or a "-" before a letter. Never after a "\\" (a Windows folder's

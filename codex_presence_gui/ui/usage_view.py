@@ -63,6 +63,7 @@ from codex_presence_gui.ui.labels import (
     names_isolated,
     set_tooltip,
     show_as_written,
+    unbroken_options,
     wrappable,
     wrapped_label,
 )
@@ -1031,9 +1032,8 @@ class UsagePage(QScrollArea):
         direction = self.layoutDirection()
         message = view.message
         # A folder called by a hash, with nowhere to break, had made the page as wide as it.
-        self.message.setText(
-            wrappable(names_isolated(message, message, (), direction, paths=view.message_paths))
-        )
+        isolated = names_isolated(message, message, (), direction, paths=view.message_paths)
+        self.message.setText(wrappable(unbroken_options(isolated)))
         self.message.setAccessibleName(message)
 
     def _show_footnote(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import re
 import sys
 import threading
 import time
@@ -24,6 +25,8 @@ from PySide6.QtGui import (
     QPalette,
     QResizeEvent,
     QTextDocument,
+    QTextLayout,
+    QTextOption,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -2610,3 +2613,31 @@ def test_export_without_a_home_opens_its_dialog(
     monkeypatch.setattr("codex_presence_gui.ui.usage_view.choose_save_file", cancelled)
     page._choose_export()
     assert asked == [""]
+
+
+def test_a_narrow_page_keeps_the_command_s_options_whole(qtbot: QtBot, tmp_path: Path) -> None:
+    """Only older usage, at 360 px: the command to see it had broken as "report daily --"
+    over "codex-home '/tmp/…'", which reads as another option."""
+    home = tmp_path / "my codex homes" / "old-home-with-a-rather-long-folder-name"
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.resize(360, 480)
+    page.show_view(usage_view(recent([], recorded=True, homes=(str(home),))))
+    page.show()
+    qtbot.waitExposed(page)
+    label = page.message
+    layout = QTextLayout(label.text(), label.font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    ends = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(label.contentsRect().width())
+        ends.append(line.textStart() + line.textLength())
+    layout.endLayout()
+    text = label.text()
+    assert len(ends) > 2  # wrapped
+    found = re.search("-\u2060?-\u2060?codex-\u2060?home", text)
+    assert found is not None
+    assert not any(found.start() < end < found.end() for end in ends), text
