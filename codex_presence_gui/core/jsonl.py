@@ -896,6 +896,37 @@ def token_count_key(line: bytes) -> tuple[bytes, bytes] | None:
     return line[info:limits], bucket.group(1) if bucket else b""
 
 
+@cache
+def _plain_count() -> re.Pattern[bytes]:
+    return re.compile(
+        rb'\{"timestamp":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)",'
+        rb'"type":"event_msg","payload":\{"type":"token_count","info":'
+    )
+
+
+def plain_token_count(line: bytes) -> tuple[bytes, bytes | None] | None:
+    """For a ``token_count`` line in Codex's own layout, one record (no torn copy), its time
+    stamped as Codex stamps it: that time's text (in the same layout, the texts sort as the
+    times do) and the limit bucket its reading names (``b""``: none named, ``codex``; None: no
+    ``rate_limits``). None for any other line, or a layout the bytes cannot tell it from."""
+    head = _plain_count().match(line)
+    if head is None or not line.endswith(b"}}") or line.find(b'{"timestamp"', 1) >= 0:
+        return None
+    limits = line.rfind(b',"rate_limits":')
+    if limits < 0:
+        return None
+    value = limits + 15
+    if line.startswith(b"null}}", value) and len(line) == value + 6:
+        return head.group(1), None
+    if not line.startswith(b'{"limit_id":"', value):
+        return None
+    end = line.find(b'"', value + 13)
+    bucket = line[value + 13 : end]
+    if end < 0 or b"\\" in bucket:
+        return None
+    return head.group(1), bucket
+
+
 def line_timestamp(head: bytes) -> float | None:
     """The time of a line from its first ``TIMESTAMP_PROBE_BYTES`` bytes (None: none there)."""
     match = _line_timestamp().match(head)

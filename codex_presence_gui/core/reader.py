@@ -45,12 +45,15 @@ from codex_presence_gui.core.jsonl import (
     is_turn_context_line,
     parse_line,
     parse_long_line,
-    token_count_key,
+    plain_token_count,
+    token_info_bytes,
 )
+from codex_presence_gui.core.limits import DEFAULT_LIMIT_ID
 from codex_presence_gui.core.models import CodexSessionSnapshot
 from codex_presence_gui.core.problems import Problem, ProblemKind
 from codex_presence_gui.core.prompted import PromptedSessions
 from codex_presence_gui.core.session import (
+    FUTURE_SLACK_SECONDS,
     EventRecorder,
     SessionAccumulator,
     is_synthetic,
@@ -122,6 +125,8 @@ FOLD_RUNS = True
 #: through the backward scan's blocks (to the whole-read size), between which a reading
 #: thread may be stopped. At the whole-read size itself, every such file is one read.
 ONE_READ_BYTES = RECORD_WHOLE_BYTES
+#: The bucket of a reading that names none.
+DEFAULT_BUCKET = DEFAULT_LIMIT_ID.encode()
 
 
 @dataclass(slots=True)
@@ -169,33 +174,63 @@ class _BackwardGoals:
     account_limits: bool = False
     other_limits: bool = False
     turn_boundary: bool = False
-    counts_seen: set[tuple[bytes, bytes]] = field(default_factory=set)
-    _count_key: tuple[bytes, bytes] | None = None
+    #: The usage bytes and bucket of the ``token_count`` decoded last (the nearest newer one
+    #: in the file), while its reading stands (see ``superseded``).
+    newer_count: tuple[bytes, bytes | None] | None = None
+    #: Whether older ``token_count`` lines may be passed over undecoded, by the rules of
+    #: ``superseded``: not in a fork, whose copy's totals are its base, nor in a file whose
+    #: header gives no start (the first line folded gives it).
+    settling: bool = False
+    #: A line stamped after this is in the future, its time not trusted.
+    latest: float = float("inf")
+    #: For a recorded file: whether the scan may still reach the start (its recorder must
+    #: then hold every reading); asked once, when the counts are first settled.
+    may_be_whole: Callable[[], bool] | None = None
+    #: Whether the older ``token_count`` lines change nothing now (see ``settle``).
+    settled: bool = False
+    #: The latest time, as text, of a ``token_count`` line decoded (Codex's own layout).
+    newest_count: bytes = b""
+    buckets: set[bytes] = field(default_factory=set)  # the buckets of the readings decoded
+    _window: bool = False  # a reading decoded gave the context window
+    _last: bool = False  # ...and the last response's usage (the context used)
+    _need_total: bool = False  # a bucket's newest reading waits for the total before it
+    _count: tuple[bytes, bytes, bytes | None] | None = None  # the count line looked at
 
     def superseded(self, line: bytes | LongLine) -> bool:
         """True for an older line that a later one already made irrelevant, so it need not be
-        decoded: a ``token_count`` re-emission of the same usage for a bucket whose newer
-        reading is known, or a ``turn_context`` once the latest model is known."""
-        self._count_key = None
+        decoded: a ``turn_context`` once the latest model is known, and a ``token_count`` in
+        Codex's own layout, stamped no later than a count decoded (an older line stamped
+        later would have made the newest time, and one without a time, or in the future, is
+        dated by the one before), once the counts are settled (``settle``), or that says
+        again what the one after it said (the same usage for the same bucket, as Codex
+        writes a usage twice: folded in its place, the later one leaves the same state)."""
+        self._count = None
         if isinstance(line, LongLine):
             return False
         if is_token_count_line(line):
-            if not self.skip_duplicates:
+            plain = plain_token_count(line) if self.settling else None
+            if plain is None:
                 return False
-            key = token_count_key(line)
-            if key is None:
+            stamp, bucket = plain
+            info = token_info_bytes(line)
+            if info is None:
                 return False
-            if key in self.counts_seen:
+            self._count = (stamp, info, bucket)
+            # A bucket's newest reading waits for the total before it: whether it added usage.
+            if stamp > self.newest_count or self._need_total:
+                return False
+            if self.settled and (bucket is None or (bucket or DEFAULT_BUCKET) in self.buckets):
                 return True
-            self._count_key = key
-            return False
+            return self.skip_duplicates and self.newer_count == (info, bucket)
         return self.model and is_turn_context_line(line)
 
     def note(self, record: Record) -> None:
         """Account for a record the scan decoded (the one ``superseded`` last looked at)."""
         if isinstance(record, TokenCountRecord):
-            if record.limits is not None and self._count_key is not None:
-                self.counts_seen.add(self._count_key)
+            count = self._count
+            # A reading that names a bucket but has no window leaves an older one standing.
+            stands = count is not None and (count[2] is None or record.limits is not None)
+            self.newer_count = (count[1], count[2]) if stands and count is not None else None
             if record.total is not None and not is_synthetic(record.total):
                 self.totals.add(record.total.total)
             if record.limits is not None:
@@ -212,6 +247,52 @@ class _BackwardGoals:
             isinstance(record, SignalRecord) and record.signal is Signal.TURN_ENDED
         ):
             self.turn_boundary = True
+        if self.settling:
+            self.settle(record)
+
+    def settle(self, record: Record) -> None:
+        """Whether the ``token_count`` lines older than those decoded can still change the
+        fold. Once two distinct totals are known (the fold's last change of total is among
+        them), a reading gave the context window and the last response, and each bucket's
+        newest reading has the total before it (whether it added usage), an older count
+        changes nothing: its bucket has a newer reading, and its time is no later than a
+        decoded count's (the newest line, the newest count, are those already known). A line
+        without a trusted time (a later line may be dated by the one before it) or a
+        ``token_usage_record`` (a total reckoned from the one before it) ends the settling
+        for the rest of the scan: the lines older than it are all decoded."""
+        ts = record.ts
+        if ts is None or ts > self.latest or type(record) is UsageRecord:
+            self.settling = self.settled = False
+            return
+        if type(record) is not TokenCountRecord:
+            return
+        if self._count is not None and self._count[0] > self.newest_count:
+            self.newest_count = self._count[0]
+        self._window = self._window or bool(record.context_window)
+        self._last = self._last or record.last is not None
+        total = record.total
+        adds = total is not None and not is_synthetic(total)
+        if adds:
+            self._need_total = False
+        if record.limits is not None:
+            bucket = record.limits.limit_id.encode()
+            if bucket not in self.buckets:
+                self.buckets.add(bucket)
+                # Whether its reading added usage is told by the total before it.
+                self._need_total = self._need_total or adds
+        settled = (
+            len(self.totals) >= 2
+            and self._window
+            and self._last
+            and not self._need_total
+            and self.newest_count != b""
+        )
+        if settled and not self.settled and self.may_be_whole is not None:
+            if self.may_be_whole():
+                self.settling = False  # a recorder that may hold the whole file: every reading
+                return
+            self.may_be_whole = None
+        self.settled = settled
 
     def met(self, bytes_read: int) -> bool:
         """Two distinct totals (for "this update"), the model, a turn boundary (pending calls
@@ -280,19 +361,26 @@ def load_session(
         for header in headers:
             session.line(header)
         recorder = session.recorder
+        lines = BackwardLines(
+            handle, size, budget=BACKWARD_BUDGET_BYTES, should_stop=should_stop, runs=FOLD_RUNS
+        )
         goals = _BackwardGoals(
             # An older re-emission of the same usage is still a reading for the history.
             skip_duplicates=not session.is_fork and recorder is None,
             whole_bytes=RECORD_WHOLE_BYTES if recorder is not None else 0,
+            # A single turn's older counts, decoded to the budget in search of the turn's
+            # start, had been half of its first read (and of `status`'s).
+            settling=not session.is_fork and session.first_ts is not None,
+            latest=session.clock() + FUTURE_SLACK_SECONDS,
+            # A recorder read whole keeps every reading for the history; one read in part is
+            # dropped (the history scans the file), its older readings not needed.
+            may_be_whole=(lambda: lines.may_reach_start) if recorder is not None else None,
         )
         records: list[Record] = []
         # Only the last tool call's activity can stand when the fold is done: each call marks
         # the activity anew. The older calls' commands are not classified (a long turn's
         # thousands of commands split into words had been a third of its first read).
         exact_calls = True
-        lines = BackwardLines(
-            handle, size, budget=BACKWARD_BUDGET_BYTES, should_stop=should_stop, runs=FOLD_RUNS
-        )
         # The skipped line said is the last in the file, as a forward read (the usage
         # index's) says it: the first the scan meets.
         session.backward(True)

@@ -940,6 +940,13 @@ class BackwardLines:
         #: as soon as the first block is read, before the lines in it are.
         self.whole = False
 
+    @property
+    def may_reach_start(self) -> bool:
+        """Whether the lines may still reach the file's first (once iteration has started):
+        not when the budget ends before it (the last block read may pass the budget by at
+        most a block)."""
+        return self.line_end < self.budget + BACKWARD_BLOCK_BYTES
+
     def __iter__(self) -> Iterator[bytes | LongLine | NoObjectRun]:
         threshold = self.long_line_bytes
         runs = _run_pattern(threshold) if self.runs else None

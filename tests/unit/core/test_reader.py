@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from codex_presence_gui.core import reader as reader_module
@@ -20,7 +20,7 @@ from codex_presence_gui.core.jsonl import parse_timestamp
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
 from codex_presence_gui.core.problems import Problem
 from codex_presence_gui.core.reader import CodexReader
-from codex_presence_gui.core.session import SessionAccumulator
+from codex_presence_gui.core.session import EventRecorder, SessionAccumulator
 from codex_presence_gui.core.tail import Identity
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
@@ -583,6 +583,185 @@ def test_the_older_calls_of_a_backward_scan_are_not_classified(
     assert snapshot.activity is not None
     assert snapshot.activity.text == "Reading last.py"
     assert classified == ["cat last.py"]
+
+
+#: A single turn's lines, for the scan's settled counts: usage readings (a new total, the same
+#: again, a drop, a synthetic fill, none), of a bucket (the account's, a model's, one that
+#: names none, one without a window, no limits), with or without the context window and the
+#: last response, at a time that goes on, stays, goes back or lies in the future; calls,
+#: outputs and ``token_usage_record`` lines between.
+_COUNT_STEPS = st.one_of(
+    st.tuples(
+        st.just("count"),
+        st.sampled_from(["new", "same", "drop", "synthetic", "none"]),
+        st.sampled_from(["codex", "codex_bengalfox", "", "no window", None]),
+        st.booleans(),  # the context window given
+        st.booleans(),  # the last response given
+        st.sampled_from([1.0, 1.0, 1.0, 0.0, -30.0, 10_000.0]),
+    ),
+    st.tuples(st.sampled_from(["exec", "output", "usage_record"])),
+)
+
+
+def _single_turn(path: Path, steps: list[tuple[Any, ...]], start: float) -> float:
+    """A log of one turn: a header, the turn's context, then ``steps`` (see ``_COUNT_STEPS``)
+    after a first reading; the time of its last line."""
+    lines = [r.session_meta(start, SID), r.turn_context(start)]
+    lines.append(r.token_count(start + 0.5, r.usage(100, 0, 10), r.usage(100, 0, 10), r.limits()))
+    at, total, call = start + 1, 110, 0
+    for step in steps:
+        if step[0] == "exec":
+            call += 1
+            lines.append(r.exec_call(at, f"c{call}", "cargo test"))
+        elif step[0] == "output":
+            lines.append(r.call_output(at, f"c{call}"))
+        elif step[0] == "usage_record":
+            payload = {"usage": r.usage(7, 0, 3), "thread_token_usage": None}
+            lines.append(r.envelope(at, "token_usage_record", payload))
+        else:
+            _, change, bucket, window, last, moved = step
+            if change == "new":
+                total += 50
+            elif change == "drop":
+                total = 40
+            usage: dict[str, int] | None = r.usage(total - 10, 0, 10)
+            if change == "synthetic":
+                usage = {**r.usage(0), "total_tokens": 300_000}
+            elif change == "none":
+                usage = None
+            if bucket is None:
+                limits = None
+            elif bucket == "no window":  # no reading: an older one of its bucket stands
+                limits = r.limits(None, None)
+            elif bucket:
+                limits = r.limits((float(total % 97), 300, None), None, limit_id=bucket)
+            else:  # named by none: the account's
+                limits = r.limits((float(total % 89), 300, None), None)
+                limits["limit_id"] = ""
+            reading = r.token_count(
+                at + moved if moved < 1000 else start + 10_000,
+                usage,
+                r.usage(50, 0, 5) if last else None,
+                limits,
+                window=258_400 if window else 0,
+            )
+            if not last and usage is not None:  # the helper gives the total for a missing last
+                reading = reading.replace(',"last_token_usage":' + r.dumps(usage), "", 1)
+            if not window:
+                reading = reading.replace(',"model_context_window":0', "", 1)
+            lines.append(reading)
+        at += 1
+    path.write_bytes("\n".join(lines).encode() + b"\n")
+    return at
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=150)
+@given(
+    steps=st.lists(_COUNT_STEPS, max_size=30),
+    after=st.sampled_from([0.0, 50.0]),
+    recording=st.booleans(),
+)
+# A model's bucket read first at the total before it: its reading added nothing (the count
+# before it must be decoded to tell, though its bucket has a newer reading).
+@example(
+    steps=[
+        ("count", "new", "codex", True, True, 1.0),
+        ("count", "same", "codex_bengalfox", True, True, 1.0),
+        ("count", "new", "codex", True, True, 1.0),
+    ],
+    after=0.0,
+    recording=False,
+)
+# Codex's usage written twice: the later added nothing (the first must be decoded to tell).
+@example(
+    steps=[("count", "new", "codex", True, True, 1.0), ("count", "same", "codex", True, True, 1.0)],
+    after=0.0,
+    recording=False,
+)
+# A reading without a window after one of the same usage: the older one stands.
+@example(
+    steps=[
+        ("count", "new", "codex", True, True, 1.0),
+        ("count", "new", "codex", True, True, 1.0),
+        ("count", "same", "no window", True, True, 1.0),
+    ],
+    after=0.0,
+    recording=False,
+)
+def test_a_single_turn_scanned_with_its_older_counts_passed_over_agrees(
+    tmp_path_factory: pytest.TempPathFactory,
+    steps: list[tuple[Any, ...]],
+    after: float,
+    recording: bool,
+) -> None:
+    """A single turn has no boundary for the backward scan to stop at: it reads to its budget,
+    and passes over the older ``token_count`` lines once the newer ones settled what they
+    could say. The snapshot is a forward parse's all the same (totals, "this update", context,
+    every bucket's reading and whether it added usage, the times, activity, pending calls),
+    whatever the totals did, whichever buckets the readings named, and whenever a line was
+    stamped; a recorder the scan may read whole (the history takes it) still holds every
+    usage and reading."""
+    home = tmp_path_factory.mktemp("home")
+    path = home / "sessions" / "2026" / "05" / "04" / f"rollout-2026-05-04T09-00-00-{SID}.jsonl"
+    path.parent.mkdir(parents=True)
+    now = _single_turn(path, steps, BASE) + after
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reader_module, "ONE_READ_BYTES", 0)
+        patch.setattr(reader_module, "SMALL_FILE_BYTES", 0)
+        patch.setattr(reader_module, "RECORD_WHOLE_BYTES", 0)
+        reader = CodexReader(
+            [home], max_age=None, clock=lambda: now, record_days=3650.0 if recording else None
+        )
+        backward = only(reader.refresh().snapshots)
+        recorded = reader.recorded()
+    session = SessionAccumulator(path, lambda: now)  # a forward parse, at the same clock
+    session.recorder = EventRecorder(now - 3650 * 86400, merges=False)
+    for line in path.read_bytes().split(b"\n")[:-1]:
+        session.line(line)
+    expected = session.snapshot(now)
+    assert fields(backward) == fields(expected)
+    # Each bucket's reading with what its line said (whether it added usage: not in ``==``).
+    assert [tuple(bucket) for bucket in backward.limit_buckets] == [
+        tuple(bucket) for bucket in expected.limit_buckets
+    ]
+    assert (backward.last_activity_at, backward.bad_lines) == (
+        expected.last_activity_at,
+        expected.bad_lines,
+    )
+    if recording:
+        ((_, recorder),) = recorded.values()
+        assert (recorder.usage_events, recorder.readings) == (
+            session.recorder.usage_events,
+            session.recorder.readings,
+        )
+
+
+def test_a_single_turn_decodes_only_its_last_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A single turn's backward scan goes to its budget in search of the turn's start, but
+    decodes only the readings that can still change the fold: the last two totals (decoding
+    every one had been half of the first read of a turn of 200,000 lines)."""
+    from codex_presence_gui.core import jsonl
+
+    path = tmp_path / "sessions" / "2026" / "05" / "04" / f"rollout-2026-05-04T09-00-00-{SID}.jsonl"
+    path.parent.mkdir(parents=True)
+    steps = [
+        step
+        for n in range(100)
+        for step in (("exec",), ("output",), ("count", "new", "codex", True, True, 1.0))
+    ]
+    now = _single_turn(path, steps, BASE) + 5
+    decoded: list[object] = []
+    decode = jsonl._token_count_line
+    monkeypatch.setattr(
+        jsonl, "_token_count_line", lambda *args: decoded.append(args) or decode(*args)
+    )
+    monkeypatch.setattr(reader_module, "ONE_READ_BYTES", 0)
+    monkeypatch.setattr(reader_module, "SMALL_FILE_BYTES", 0)
+    snapshot = only(CodexReader([tmp_path], max_age=None, clock=lambda: now).refresh().snapshots)
+    assert (snapshot.session_total_tokens, snapshot.session_delta_tokens) == (110 + 100 * 50, 50)
+    assert len(decoded) == 2
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
