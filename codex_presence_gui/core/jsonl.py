@@ -927,6 +927,32 @@ def plain_token_count(line: bytes) -> tuple[bytes, bytes | None] | None:
     return head.group(1), bucket
 
 
+@cache
+def _plain_call() -> re.Pattern[bytes]:
+    return re.compile(
+        rb'\{"timestamp":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)",'
+        rb'"type":"response_item","payload":\{"type":"'
+        rb'(function_call|custom_tool_call|function_call_output|custom_tool_call_output)"'
+    )
+
+
+def plain_call(line: bytes) -> tuple[bytes, str, bool] | None:
+    """For a tool call's line (a function's or a custom tool's) or its output's, in Codex's own
+    layout, one record (no torn copy), its time stamped as Codex stamps it: that time's text
+    (see ``plain_token_count``), the call id (as the parser reads it) and whether it is the
+    output. None for any other line, or one whose id the bytes cannot tell."""
+    head = _plain_call().match(line)
+    if head is None or line.find(b'{"timestamp"', 1) >= 0:
+        return None
+    output = head.group(2).endswith(b"_output")
+    # An output's id is read from its first bytes (see ``_cheap``); a call's is its only
+    # ``call_id`` key (a quote in its arguments or input is escaped).
+    found = _call_id().search(line, 0, PREFIX_BYTES) if output else _call_id().search(line)
+    if found is None:
+        return None
+    return head.group(1), found.group(1).decode("utf-8", "replace"), output
+
+
 def line_timestamp(head: bytes) -> float | None:
     """The time of a line from its first ``TIMESTAMP_PROBE_BYTES`` bytes (None: none there)."""
     match = _line_timestamp().match(head)

@@ -38,6 +38,7 @@ from codex_presence_gui.core.jsonl import (
     SignalRecord,
     TokenCountRecord,
     ToolCallRecord,
+    ToolOutputRecord,
     TurnStartedRecord,
     UsageRecord,
     is_header_line,
@@ -45,6 +46,7 @@ from codex_presence_gui.core.jsonl import (
     is_turn_context_line,
     parse_line,
     parse_long_line,
+    plain_call,
     plain_token_count,
     token_info_bytes,
 )
@@ -195,6 +197,14 @@ class _BackwardGoals:
     _last: bool = False  # ...and the last response's usage (the context used)
     _need_total: bool = False  # a bucket's newest reading waits for the total before it
     _count: tuple[bytes, bytes, bytes | None] | None = None  # the count line looked at
+    #: The time, as text, of the newest tool call (decoded first, in Codex's own layout);
+    #: b"": none yet. The older calls and outputs may be passed over (see ``superseded``).
+    call_stamp: bytes = b""
+    #: The ids of the outputs passed over: the older calls of each are over before the
+    #: newest call (a call decoded all the same is folded with its end: ``ended_call``).
+    finished: set[str] = field(default_factory=set)
+    _calls: bool = False  # a tool call was decoded
+    _call: tuple[bytes, str, bool] | None = None  # the call or output line looked at
 
     def superseded(self, line: bytes | LongLine) -> bool:
         """True for an older line that a later one already made irrelevant, so it need not be
@@ -204,9 +214,22 @@ class _BackwardGoals:
         dated by the one before), once the counts are settled (``settle``), or that says
         again what the one after it said (the same usage for the same bucket, as Codex
         writes a usage twice: folded in its place, the later one leaves the same state)."""
-        self._count = None
+        self._count = self._call = None
         if isinstance(line, LongLine):
             return False
+        if self.settling and (self.call_stamp or not self._calls):
+            call = self._call = plain_call(line)
+            if call is not None and self.call_stamp and call[0] <= self.call_stamp:
+                # Before the newest call, and stamped no later: the newest call's mark
+                # replaces all an older call or output said, but for the calls left pending.
+                # An output ends its id's older calls, which need no decoding either.
+                if call[2]:
+                    self.finished.add(call[1])
+                    return True
+                if call[1] in self.finished:
+                    return True
+            if call is not None:
+                return False
         if is_token_count_line(line):
             plain = plain_token_count(line) if self.settling else None
             if plain is None:
@@ -241,6 +264,10 @@ class _BackwardGoals:
         elif isinstance(record, UsageRecord):
             if record.thread_usage is not None and not is_synthetic(record.thread_usage):
                 self.totals.add(record.thread_usage.total)
+        elif isinstance(record, ToolCallRecord) and not self._calls:
+            self._calls = True
+            if self.settling and self._call is not None and not self._call[2]:
+                self.call_stamp = self._call[0]
         elif isinstance(record, ContextRecord) and record.model:
             self.model = True
         elif isinstance(record, TurnStartedRecord) or (
@@ -306,6 +333,13 @@ class _BackwardGoals:
         if self.account_limits:
             return True
         return not self.other_limits and bytes_read > LIMITS_SEARCH_BYTES
+
+
+def ended_call(call_id: str | None) -> ToolOutputRecord:
+    """The end of a call whose output the backward scan passed over, folded right after the
+    call: its output's own time was no later than the newest call's, whose mark replaces what
+    came before but for the calls left pending."""
+    return ToolOutputRecord(None, None, call_id)
 
 
 def _repeats_a_bare_line(record: Record, records: list[Record]) -> bool:
@@ -407,10 +441,12 @@ def load_session(
             # until the fold, gigabytes within the scan's budget. Left out, it still counts
             # toward the goals' distances (the search for limits gives up as far back).
             if not _repeats_a_bare_line(record, records):
-                records.append(record)
-                goals.note(record)
                 if type(record) is ToolCallRecord:
                     exact_calls = False
+                    if record.call_id in goals.finished:
+                        records.append(ended_call(record.call_id))  # folded after it
+                records.append(record)
+                goals.note(record)
             if goals.met(lines.bytes_read):
                 break
         session.backward(False)

@@ -17,7 +17,7 @@ from codex_presence_gui.core import reader as reader_module
 from codex_presence_gui.core import tail as tail_module
 from codex_presence_gui.core.discovery import discover, resolve_codex_homes, walk_homes
 from codex_presence_gui.core.jsonl import parse_timestamp
-from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
+from codex_presence_gui.core.models import Activity, ActivityKind, CodexSessionSnapshot
 from codex_presence_gui.core.problems import Problem
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.session import EventRecorder, SessionAccumulator
@@ -599,7 +599,13 @@ _COUNT_STEPS = st.one_of(
         st.booleans(),  # the last response given
         st.sampled_from([1.0, 1.0, 1.0, 0.0, -30.0, 10_000.0]),
     ),
-    st.tuples(st.sampled_from(["exec", "output", "usage_record"])),
+    # A call, the output of the call so many back (2: of none), a commentary, a turn's start,
+    # a ``token_usage_record``, at a time that goes on, stays or goes back.
+    st.tuples(
+        st.sampled_from(["exec", "output", "output", "commentary", "turn", "usage_record"]),
+        st.integers(0, 2),
+        st.sampled_from([1.0, 1.0, 0.0, -30.0]),
+    ),
 )
 
 
@@ -612,9 +618,13 @@ def _single_turn(path: Path, steps: list[tuple[Any, ...]], start: float) -> floa
     for step in steps:
         if step[0] == "exec":
             call += 1
-            lines.append(r.exec_call(at, f"c{call}", "cargo test"))
+            lines.append(r.exec_call(at + step[2], f"c{call}", "cargo test"))
         elif step[0] == "output":
-            lines.append(r.call_output(at, f"c{call}"))
+            lines.append(r.call_output(at + step[2], f"c{call - step[1]}"))
+        elif step[0] == "commentary":
+            lines.append(r.assistant(at + step[2], "looking", phase="commentary"))
+        elif step[0] == "turn":
+            lines.append(r.event(at + step[2], "task_started", turn_id=f"t{at}"))
         elif step[0] == "usage_record":
             payload = {"usage": r.usage(7, 0, 3), "thread_token_usage": None}
             lines.append(r.envelope(at, "token_usage_record", payload))
@@ -728,7 +738,7 @@ def test_a_single_turn_scanned_with_its_older_counts_passed_over_agrees(
         expected.last_activity_at,
         expected.bad_lines,
     )
-    if recording:
+    if recorded:  # (not when the scan stopped at a turn's start before the file's)
         ((_, recorder),) = recorded.values()
         assert (recorder.usage_events, recorder.readings) == (
             session.recorder.usage_events,
@@ -736,32 +746,42 @@ def test_a_single_turn_scanned_with_its_older_counts_passed_over_agrees(
         )
 
 
-def test_a_single_turn_decodes_only_its_last_counts(
+def test_a_single_turn_decodes_only_its_last_lines(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A single turn's backward scan goes to its budget in search of the turn's start, but
-    decodes only the readings that can still change the fold: the last two totals (decoding
-    every one had been half of the first read of a turn of 200,000 lines)."""
+    decodes only the lines that can still change the fold: the last two totals (decoding
+    every one had been half of the first read of a turn of 200,000 lines), the last call and
+    what came after it (the older calls and outputs had been most of the rest)."""
     from codex_presence_gui.core import jsonl
 
     path = tmp_path / "sessions" / "2026" / "05" / "04" / f"rollout-2026-05-04T09-00-00-{SID}.jsonl"
     path.parent.mkdir(parents=True)
-    steps = [
-        step
-        for n in range(100)
-        for step in (("exec",), ("output",), ("count", "new", "codex", True, True, 1.0))
-    ]
+    reading = ("count", "new", "codex", True, True, 1.0)
+    steps = [step for _ in range(100) for step in (("exec", 0, 1.0), ("output", 0, 1.0), reading)]
     now = _single_turn(path, steps, BASE) + 5
     decoded: list[object] = []
     decode = jsonl._token_count_line
     monkeypatch.setattr(
         jsonl, "_token_count_line", lambda *args: decoded.append(args) or decode(*args)
     )
+    parsed: list[bytes] = []
+    parse = reader_module.parse_line
+    monkeypatch.setattr(
+        reader_module, "parse_line", lambda line, **kw: parsed.append(line) or parse(line, **kw)
+    )
     monkeypatch.setattr(reader_module, "ONE_READ_BYTES", 0)
     monkeypatch.setattr(reader_module, "SMALL_FILE_BYTES", 0)
     snapshot = only(CodexReader([tmp_path], max_age=None, clock=lambda: now).refresh().snapshots)
     assert (snapshot.session_total_tokens, snapshot.session_delta_tokens) == (110 + 100 * 50, 50)
+    assert (snapshot.activity, snapshot.pending_calls) == (
+        Activity(ActivityKind.RUNNING, "cargo test"),
+        0,
+    )
     assert len(decoded) == 2
+    # The last reading, its output and call, the reading before them, the turn's context at
+    # the start: 5 of 302 lines.
+    assert len(parsed) == 5
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
