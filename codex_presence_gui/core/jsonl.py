@@ -849,6 +849,17 @@ def is_usage_hit(data: bytes, position: int, line_start: int) -> bool:
     return position - line_start < _TYPE_WINDOW and data.startswith(_USAGE_TYPES, position)
 
 
+#: The types of the lines that name the model (a turn's context, the thread's settings), as
+#: they are written: a search of a file's bytes for the last of them finds the model in force.
+CONTEXT_NEEDLES = (b'"type":"turn_context"', b'"type":"thread_settings_applied"')
+
+
+def is_own_type(position: int, line_start: int) -> bool:
+    """Whether a needle's hit at ``position``, in the line starting at ``line_start``, is
+    where the line's own type is written (further in, it is text in its payload)."""
+    return position - line_start < _TYPE_WINDOW
+
+
 def is_token_count_line(line: bytes) -> bool:
     """An ``event_msg`` of type ``token_count``."""
     return line.find(b'"type":"token_count"', 0, _TYPE_WINDOW) >= 0

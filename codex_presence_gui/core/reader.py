@@ -31,6 +31,7 @@ from codex_presence_gui.core.discovery import (
 from codex_presence_gui.core.errors import ParseError
 from codex_presence_gui.core.gitinfo import GitBranchCache
 from codex_presence_gui.core.jsonl import (
+    CONTEXT_NEEDLES,
     MAX_DECODE_BYTES,
     ContextRecord,
     Record,
@@ -42,6 +43,7 @@ from codex_presence_gui.core.jsonl import (
     TurnStartedRecord,
     UsageRecord,
     is_header_line,
+    is_own_type,
     is_token_count_line,
     is_turn_context_line,
     parse_line,
@@ -63,6 +65,7 @@ from codex_presence_gui.core.session import (
     session_id_from_name,
 )
 from codex_presence_gui.core.tail import (
+    BACKWARD_BLOCK_BYTES,
     FINGERPRINT_BYTES,
     BackwardLines,
     Change,
@@ -363,6 +366,64 @@ def _parse_backward_line(line: bytes | LongLine, path: Path, exact_calls: bool) 
         return parse_line(line.read(path), exact_calls=exact_calls)
 
 
+#: How far before a backward scan's reach the model is looked for when the scan met none (one
+#: turn longer than its budget): a search of the bytes for the lines that name it, no decoding.
+MODEL_SEARCH_BYTES = 1 << 30
+#: What is read before a hit to find its line's start (its own type is nearer).
+_HEAD_BYTES = 256
+
+
+def _last_context(
+    handle: IO[bytes], end: int, should_stop: Callable[[], bool] | None
+) -> ContextRecord | None:
+    """The last line before offset ``end`` that names the model (a ``turn_context`` or the
+    thread's settings), decoded; None when there is none within ``MODEL_SEARCH_BYTES``.
+
+    Raises:
+        Stopped: ``should_stop`` said so (asked between blocks).
+    """
+    overlap = max(len(needle) for needle in CONTEXT_NEEDLES) - 1  # a needle across two blocks
+    floor = max(0, end - MODEL_SEARCH_BYTES)
+    position = end
+    while position > floor:
+        if should_stop is not None and should_stop():
+            raise Stopped
+        start = max(position - BACKWARD_BLOCK_BYTES, floor)
+        handle.seek(start)
+        data = handle.read(min(position + overlap, end) - start)
+        index = len(data)
+        while (hit := max(data.rfind(needle, 0, index) for needle in CONTEXT_NEEDLES)) >= 0:
+            record = _context_at(handle, start + hit)
+            if record is not None:
+                return record
+            index = hit + overlap  # the next search ends before this hit's last byte
+        position = start
+    return None
+
+
+def _context_at(handle: IO[bytes], at: int) -> ContextRecord | None:
+    """The line holding a ``CONTEXT_NEEDLES`` hit at offset ``at``, decoded, when the hit is
+    its own type and it names a model; else None."""
+    head_start = max(0, at - _HEAD_BYTES)
+    handle.seek(head_start)
+    newline = handle.read(at - head_start).rfind(b"\n")
+    if newline < 0 and head_start > 0:
+        return None  # no line starts near it: text within a line
+    line_start = head_start + newline + 1
+    if not is_own_type(at, line_start):
+        return None
+    for line in forward_lines(handle, line_start, budget=MAX_DECODE_BYTES):
+        # The first line given is this one, unless it is over the decode cap (left out).
+        if not line.startswith(CONTEXT_NEEDLES, at - line_start):
+            return None
+        try:
+            record = parse_line(line)
+        except ParseError:
+            return None
+        return record if isinstance(record, ContextRecord) and record.model else None
+    return None
+
+
 def load_session(
     session: SessionAccumulator,
     path: Path,
@@ -457,6 +518,12 @@ def load_session(
             # reply): the session's usage, model and limits are further back. Read it
             # forward instead, once, as a stream (big lines are told from their first bytes).
             return _load_forward(session, path, should_stop)
+        if not lines.whole and not goals.model:
+            # One turn longer than the budget: the model is named before it (the line the
+            # scan stopped within is searched too).
+            context = _last_context(handle, min(lines.position + _HEAD_BYTES, size), should_stop)
+            if context is not None:
+                records.append(context)  # the oldest: folded first
         if session.is_fork and not lines.whole:
             _read_inherited_base(session, handle, headers)
     for record in reversed(records):

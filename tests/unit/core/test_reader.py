@@ -838,6 +838,39 @@ def test_usage_further_back_than_the_scan_budget_is_still_found(
     assert snapshot.limits is not None
 
 
+def test_a_turn_longer_than_the_scan_budget_still_names_its_model(
+    codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One turn longer than the backward scan may read (64 MB; here 64 KiB), usage near its
+    end: the scan never reached the turn's context, and the window and `status` said "model
+    not logged yet". The last line naming the model before the scan's reach is found by its
+    bytes; the older turn's model, and the type quoted in a tool's output, are not taken."""
+    monkeypatch.setattr(reader_module, "BACKWARD_BUDGET_BYTES", 64 * 1024)
+    sid = "019d0000-0000-7000-8000-00000000f003"
+    lines = [
+        r.session_meta(BASE, sid),
+        r.turn_context(BASE + 1, model="gpt-5.4"),
+        r.token_count(BASE + 2, r.usage(1000, 0, 10), r.usage(1000, 0, 10), r.limits()),
+        r.turn_context(BASE + 3, model="gpt-5.5"),  # the long turn's, after /model
+    ]
+    quoted = 'cat log: {"type":"turn_context","payload":{"model":"gpt-4o"}}'  # escaped in JSON
+    lines += [r.call_output(BASE + 4 + n, f"c{n}", quoted + "y" * 20_000) for n in range(6)]
+    # The type's bytes unescaped, far into a line: an object within its payload.
+    nested = {"type": "message", "text": "x" * 300, "meta": {"type": "turn_context"}}
+    lines.append(r.envelope(BASE + 10, "response_item", nested))
+    lines.append(r.token_count(BASE + 20, r.usage(5000, 0, 50), r.usage(4000, 0, 40), r.limits()))
+    lines += [r.call_output(BASE + 21 + n, f"d{n}", "z" * 20_000) for n in range(4)]
+    lines.append(r.token_count(BASE + 30, r.usage(9000, 0, 90), r.usage(4000, 0, 40), r.limits()))
+    path = codex_home.write(sid, lines)
+    assert path.stat().st_size > 2 * 64 * 1024  # the scan stops well after the context
+    (snapshot,) = (
+        CodexReader([codex_home.root], max_age=None, clock=lambda: BASE + 60).refresh().snapshots
+    )
+    assert snapshot.session_total_tokens == 9090
+    assert snapshot.model == "gpt-5.5"
+    assert fields(snapshot) == fields(forward_snapshot(path, BASE + 60))
+
+
 def test_a_copy_over_a_followed_log_is_read_again_from_the_first_change(
     codex_home: CodexHome,
 ) -> None:
