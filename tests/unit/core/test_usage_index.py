@@ -1619,6 +1619,28 @@ def test_damage_met_while_reading_the_sums_is_rebuilt_once(
         assert "rebuilt" in index.notice
 
 
+def test_rows_let_go_of_after_a_rebuild_close_quietly(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """A report's rows, begun, wait while a price is kept; damage met there rebuilds the
+    index, closing the connection the rows were read on: letting them go then had printed
+    "Exception ignored … Cannot operate on a closed database" under the report."""
+    codex_home.write(SID, _session(3))
+    unraisable: list[Any] = []
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        rows = index.slot_rows([codex_home.root])
+        assert next(rows)[1] == SID
+        index._rebuild(sqlite3.DatabaseError("database disk image is malformed"))
+        previous, sys.unraisablehook = sys.unraisablehook, unraisable.append
+        try:
+            del rows
+        finally:
+            sys.unraisablehook = previous
+        assert index.notice is not None
+    assert unraisable == []
+
+
 def test_an_update_that_fails_for_a_full_disk_gives_the_space_back(
     codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
