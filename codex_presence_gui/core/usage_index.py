@@ -1001,8 +1001,13 @@ class UsageIndex:
             key, why_key = "config:" + blob.hex(), "config-why:" + blob.hex()
             try:
                 config = os.stat(os.path.join(home, "config.toml"))
-            except OSError:
+            except (FileNotFoundError, NotADirectoryError):
                 mark = "none"
+            except OSError as error:
+                # Not "none": a file that could not be looked at (a home that cannot be
+                # entered, a link in a loop) was said unusable at every update, from what was
+                # kept, long after there was no file any more.
+                mark = f"unseen:{error.errno}"
             else:
                 # Its change time too: an edit that keeps the size and the modification time
                 # (a copy that preserves times, a coarse clock) still moves it.
@@ -1013,7 +1018,13 @@ class UsageIndex:
             before = stored.get(key)
             kept_mark, _, kept_tier = (before or "").partition("\t")
             said_mark, _, said = stored.get(why_key, "").partition("\t")
-            if before is not None and kept_mark == mark and (mark == "none" or said_mark == mark):
+            # (No file has nothing to say: words kept beside "none" were kept by a version that
+            # took a file it could not look at for none, and are looked at again.)
+            if (
+                before is not None
+                and kept_mark == mark
+                and (not said if mark == "none" else said_mark == mark)
+            ):
                 if said and problems is not None:
                     problems.append(_config_problem(home, said, kept_tier))
                 if tiers is not None:

@@ -2631,6 +2631,37 @@ def test_a_config_toml_that_cannot_be_used_is_said_at_every_update_until_mended(
         assert {item.service_tier for item in index.slots([codex_home.root])} == {"priority"}
 
 
+def test_a_config_toml_that_could_not_be_looked_at_is_not_said_once_gone(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """A ``config.toml`` that cannot even be looked at (a link in a loop here; a home that
+    cannot be entered, such as one made by ``sudo codex``) is said unusable; once it is gone,
+    it is said no more (its look had been kept as "no file", and the words with it)."""
+    config = codex_home.root / "config.toml"
+    config.symlink_to("config.toml")
+    codex_home.write(SID, _session(2))
+
+    def said(result: UpdateResult) -> list[Any]:
+        return [problem for problem in result.problems if problem.path == config]
+
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        assert len(said(index.update([codex_home.root]))) == 1
+        assert len(said(index.update([codex_home.root]))) == 1
+        config.unlink()
+        assert said(index.update([codex_home.root])) == []
+        assert said(index.update([codex_home.root])) == []
+        # What the version before kept of such a look: "no file", and the words.
+        key = os.fsencode(codex_home.root).hex()
+        index._db.execute("UPDATE meta SET value = 'none\t' WHERE key = ?", (f"config:{key}",))
+        index._db.execute(
+            "UPDATE meta SET value = 'none\tunreadable: Too many levels of symbolic links'"
+            " WHERE key = ?",
+            (f"config-why:{key}",),
+        )
+        assert said(index.update([codex_home.root])) == []
+        assert said(index.update([codex_home.root])) == []
+
+
 def test_a_config_toml_broken_after_it_named_a_tier_keeps_that_tier(
     codex_home: CodexHome, tmp_path: Path
 ) -> None:
