@@ -501,6 +501,7 @@ class UsageIndex:
                 raise  # busy, read-only, a full or failing disk: not the file's fault
             self.notice = f"The usage index could not be read ({_described(error)}); {REBUILDING}"
         self._remove_files()
+        _room_for_a_new_index(os.path.dirname(self.path) or os.curdir)
         # The tables are made with a rollback journal, in the file itself, and WAL mode comes
         # after: made in the WAL, a full disk had left a 60 KB -wal and a 32 KB -shm file
         # beside a file of nothing. A failure takes the journal back with it.
@@ -1729,6 +1730,31 @@ def index_problem(path: str | Path, error: BaseException) -> str:
             # error", which had read as a failing disk.
             reason = f"{reason}: the disk is full"
     return f"the usage index cannot be kept in {path} ({reason})"
+
+
+#: The free room a new index asks for before it is made (a first build, a rebuild), and the
+#: window's tries of the file after a failure: on a nearly full disk, a first build had filled
+#: it to its last byte and left its -wal there, which SQLite had no room to write back (and
+#: Codex's logs, on the same disk most often, had none to grow).
+INDEX_ROOM_BYTES = 64 * 1024 * 1024
+
+
+def _room_for_a_new_index(folder: str) -> None:
+    """Raise ``OSError`` (ENOSPC) when ``folder``'s disk has less than ``INDEX_ROOM_BYTES``
+    free: the index is then read in memory, and nothing is written."""
+    import shutil
+
+    try:
+        free = shutil.disk_usage(folder).free
+    except (OSError, ValueError):
+        return  # not known: making the file says what is wrong, if anything
+    if free < INDEX_ROOM_BYTES:
+        room = f"{free // 1024} KiB" if free < 1 << 20 else f"{free >> 20} MiB"
+        raise OSError(
+            errno.ENOSPC,
+            f"the disk is nearly full: {room} free, where a new index asks for "
+            f"{INDEX_ROOM_BYTES >> 20} MiB",
+        )
 
 
 #: Less free room than this on the index's disk, and a write error is said to be a full disk.

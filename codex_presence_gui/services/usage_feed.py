@@ -40,6 +40,7 @@ from codex_presence_gui.core.formatting import capitalized
 from codex_presence_gui.core.pricing import Pricer
 from codex_presence_gui.core.problems import DATING_KINDS, Problem
 from codex_presence_gui.core.usage_index import (
+    INDEX_ROOM_BYTES,
     UsageIndex,
     WaitStoppedError,
     busy_wait_text,
@@ -62,7 +63,8 @@ REFRESH_INTERVAL_MS = 60_000
 FILE_RETRY_S = 300.0
 #: The free room a try of the file asks for first: a disk still full had been filled to its
 #: last byte at every try, until the try failed and rolled back (Codex's logs need that room).
-FILE_RETRY_ROOM = 64 * 1024 * 1024
+#: What a new index asks for too.
+FILE_RETRY_ROOM = INDEX_ROOM_BYTES
 #: Updates asked for by the session feed are at least this far apart.
 MIN_GAP_MS = 5_000
 #: An update's fixed cost (the walk of the homes, the index's look at every file: 0.3-0.45 s

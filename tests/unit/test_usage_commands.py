@@ -713,6 +713,49 @@ def test_an_index_that_fails_on_the_way_falls_back_to_memory(
     assert path.read_bytes() == kept
 
 
+def test_a_nearly_full_disk_gets_no_new_index(
+    home: CodexHome,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A first report with less than 64 MiB free on the cache's disk: made there, the index
+    had filled the disk to its last byte and left its -wal beside it, unsaid. The report is
+    read in memory and says why; nothing is written, and an index already made is kept on."""
+    import shutil
+    from collections import namedtuple
+
+    from codex_presence_gui.core.usage_index import INDEX_NAME, INDEX_ROOM_BYTES
+
+    args = ("report", "daily", "--json", "--timezone", "UTC", "--codex-home", str(home.root))
+    usage = namedtuple("usage", "total used free")
+    real = shutil.disk_usage
+    free = 200 * 1024
+    monkeypatch.setattr(
+        shutil, "disk_usage", lambda where: usage(real(where).total, real(where).used, free)
+    )
+    status, out, err = _run(capsys, *args)
+    err = " ".join(_warnings(err))  # as said, before its wrapping
+    assert status == 0, err
+    assert json.loads(out)["totals"]["total_tokens"] == 30_000
+    cache = tmp_path / "app" / "cache"
+    assert (
+        f"the usage index cannot be kept in {cache / INDEX_NAME} (the disk is nearly full: "
+        "200 KiB free, where a new index asks for 64 MiB); this report is read from the logs "
+        "in memory, and a repeat will not be faster"
+    ) in err
+    made = [name for name in os.listdir(cache) if name.startswith(INDEX_NAME)]
+    assert made == [f"{INDEX_NAME}.lock"]  # (the empty file whose lock the opening takes)
+    free = INDEX_ROOM_BYTES
+    assert _run(capsys, *args)[0] == 0
+    assert (cache / INDEX_NAME).exists()
+    free = 0  # made: it is used, not given up for want of room
+    status, out, err = _run(capsys, *args)
+    assert status == 0
+    assert json.loads(out)["totals"]["total_tokens"] == 30_000
+    assert "cannot be kept" not in err
+
+
 def test_the_kind_may_follow_the_folders(
     home: CodexHome, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1119,6 +1119,34 @@ def test_an_index_failing_at_its_first_read_of_prices_is_read_into_memory(
     assert not [record for record in caplog.records if record.exc_info]
 
 
+def test_a_window_on_a_nearly_full_disk_counts_in_memory_and_says_why(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    qtbot: QtBot,
+    stopper: list[UsageFeed],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Less than 64 MiB free on the cache's disk at the window's first start: its index had
+    filled the disk to its last byte, its -wal left there, without a word. The page shows the
+    numbers, read into memory, says why, and no index file is made."""
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _: usage(10**9, 10**9 - 4096, 4096))
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 1_000_000, 200_000, 200_000)])
+    feed = make_feed(codex_home, tmp_path)
+    stopper.append(feed)
+    view = _shown_without_failing(qtbot, feed)
+    assert view.compact_line.startswith("today: 1.2M tokens")
+    assert view.notice == (
+        f"The usage index cannot be kept in {feed.index_path} (the disk is nearly full: "
+        "4 KiB free, where a new index asks for 64 MiB): usage is read from the logs into "
+        "memory until the index can be kept there."
+    )
+    assert not feed.index_path.exists()
+
+
 def test_a_window_counting_in_memory_goes_back_to_the_file_once_it_can(
     codex_home: CodexHome,
     tmp_path: Path,
