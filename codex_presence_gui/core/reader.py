@@ -396,7 +396,9 @@ def _last_context(
             record = _context_at(handle, start + hit)
             if record is not None:
                 return record
-            index = hit + overlap  # the next search ends before this hit's last byte
+            # The next search ends where this hit starts: ended before its last byte, it
+            # had found the shorter needle here again, and again (a torn context line).
+            index = hit
         position = start
     return None
 

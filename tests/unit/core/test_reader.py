@@ -871,6 +871,46 @@ def test_a_turn_longer_than_the_scan_budget_still_names_its_model(
     assert fields(snapshot) == fields(forward_snapshot(path, BASE + 60))
 
 
+def test_a_turn_longer_than_the_scan_budget_passes_over_a_context_that_names_none(
+    codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search for the model before the scan's reach looks at each line once: a turn's
+    context cut short by a crash (the next line written onto it), or the type's bytes far into
+    a line, had been found again and again, the read never ending. The model is the one a
+    forward parse gives, the older turn's."""
+    monkeypatch.setattr(reader_module, "BACKWARD_BUDGET_BYTES", 64 * 1024)
+    looked: list[int] = []
+    context_at = reader_module._context_at
+
+    def counted(handle: Any, at: int) -> Any:
+        looked.append(at)
+        assert looked.count(at) <= 2, "the same line looked at again and again"  # (two blocks)
+        return context_at(handle, at)
+
+    monkeypatch.setattr(reader_module, "_context_at", counted)
+    sid = "019d0000-0000-7000-8000-00000000f004"
+    torn = r.turn_context(BASE + 3, model="gpt-5.5")[:80]
+    nested = {"type": "message", "text": "x" * 300, "meta": {"type": "turn_context"}}
+    lines = [
+        r.session_meta(BASE, sid),
+        r.turn_context(BASE + 1, model="gpt-5.4"),
+        r.token_count(BASE + 2, r.usage(1000, 0, 10), r.usage(1000, 0, 10), r.limits()),
+        torn + r.event(BASE + 3, "task_started", turn_id="t2"),
+        r.envelope(BASE + 4, "response_item", nested),
+        r.token_count(BASE + 20, r.usage(5000, 0, 50), r.usage(4000, 0, 40), r.limits()),
+    ]
+    lines += [r.call_output(BASE + 21 + n, f"d{n}", "z" * 20_000) for n in range(8)]
+    lines.append(r.token_count(BASE + 30, r.usage(9000, 0, 90), r.usage(4000, 0, 40), r.limits()))
+    lines.append(r.exec_call(BASE + 31, "c9", "cargo test"))
+    path = codex_home.write(sid, lines)
+    (snapshot,) = (
+        CodexReader([codex_home.root], max_age=None, clock=lambda: BASE + 60).refresh().snapshots
+    )
+    assert looked  # the search ran, past the scan's reach
+    assert snapshot.model == "gpt-5.4"
+    assert fields(snapshot) == fields(forward_snapshot(path, BASE + 60))
+
+
 def test_a_copy_over_a_followed_log_is_read_again_from_the_first_change(
     codex_home: CodexHome,
 ) -> None:
