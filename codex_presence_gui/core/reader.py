@@ -291,7 +291,7 @@ class _BackwardGoals:
         ``token_usage_record`` (a total reckoned from the one before it) ends the settling
         for the rest of the scan: the lines older than it are all decoded."""
         ts = record.ts
-        if ts is None or ts > self.latest or type(record) is UsageRecord:
+        if ts is None or ts > self.latest or (type(record) is UsageRecord and _reckoned(record)):
             self.settling = self.settled = False
             return
         if type(record) is not TokenCountRecord:
@@ -336,6 +336,13 @@ class _BackwardGoals:
         if self.account_limits:
             return True
         return not self.other_limits and bytes_read > LIMITS_SEARCH_BYTES
+
+
+def _reckoned(record: UsageRecord) -> bool:
+    """Whether a ``token_usage_record``'s total is reckoned from the one before it: it gives
+    no thread total of its own (before ≈0.15x), or a synthetic one."""
+    total = record.thread_usage
+    return total is None or is_synthetic(total)
 
 
 def ended_call(call_id: str | None) -> ToolOutputRecord:

@@ -600,9 +600,12 @@ _COUNT_STEPS = st.one_of(
         st.sampled_from([1.0, 1.0, 1.0, 0.0, -30.0, 10_000.0]),
     ),
     # A call, the output of the call so many back (2: of none), a commentary, a turn's start,
-    # a ``token_usage_record``, at a time that goes on, stays or goes back.
+    # a ``token_usage_record`` without the thread's total (before ≈0.15x) or with it (a new
+    # total, the same, a drop: 0, 1, 2), at a time that goes on, stays or goes back.
     st.tuples(
-        st.sampled_from(["exec", "output", "output", "commentary", "turn", "usage_record"]),
+        st.sampled_from(
+            ["exec", "output", "output", "commentary", "turn", "usage_record", "thread_record"]
+        ),
         st.integers(0, 2),
         st.sampled_from([1.0, 1.0, 0.0, -30.0]),
     ),
@@ -628,6 +631,10 @@ def _single_turn(path: Path, steps: list[tuple[Any, ...]], start: float) -> floa
         elif step[0] == "usage_record":
             payload = {"usage": r.usage(7, 0, 3), "thread_token_usage": None}
             lines.append(r.envelope(at, "token_usage_record", payload))
+        elif step[0] == "thread_record":
+            total = (total + 10, total, 40)[step[1]]
+            payload = {"usage": r.usage(7, 0, 3), "thread_token_usage": r.usage(total - 10, 0, 10)}
+            lines.append(r.envelope(at + step[2], "token_usage_record", payload))
         else:
             _, change, bucket, window, last, moved = step
             if change == "new":
@@ -665,7 +672,7 @@ def _single_turn(path: Path, steps: list[tuple[Any, ...]], start: float) -> floa
     return at
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=150)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=300)
 @given(
     steps=st.lists(_COUNT_STEPS, max_size=30),
     after=st.sampled_from([0.0, 50.0]),
