@@ -777,11 +777,6 @@ def _line_timestamp() -> re.Pattern[bytes]:
 TIMESTAMP_PROBE_BYTES = 100
 
 
-@cache
-def _limit_id() -> re.Pattern[bytes]:
-    return re.compile(rb'"limit_id":"([^"\\]{0,100})"')
-
-
 _USAGE_LEDGER_TYPES = (
     rb"(?:token_count|token_usage_record|turn_context|thread_settings_applied|session_meta)\""
 )
@@ -894,17 +889,6 @@ def token_info_bytes(line: bytes) -> bytes | None:
 def has_token_info(line: bytes) -> bool:
     """A usage line with its ``info`` object (not a limits-only line)."""
     return b'"info":{' in line
-
-
-def token_count_key(line: bytes) -> tuple[bytes, bytes] | None:
-    """For a ``token_count`` line in the usual layout: its usage bytes and limit bucket, which
-    a re-emission of the same reading repeats; None otherwise."""
-    info = line.find(b'"info":')
-    limits = line.find(b',"rate_limits":', info)
-    if info < 0 or limits < 0:
-        return None
-    bucket = _limit_id().search(line, limits)
-    return line[info:limits], bucket.group(1) if bucket else b""
 
 
 @cache

@@ -288,8 +288,9 @@ class _BackwardGoals:
         changes nothing: its bucket has a newer reading, and its time is no later than a
         decoded count's (the newest line, the newest count, are those already known). A line
         without a trusted time (a later line may be dated by the one before it) or a
-        ``token_usage_record`` (a total reckoned from the one before it) ends the settling
-        for the rest of the scan: the lines older than it are all decoded."""
+        ``token_usage_record`` whose total is reckoned from the one before it (``_reckoned``:
+        one that gives the thread's own total does not) ends the settling for the rest of the
+        scan: the lines older than it are all decoded."""
         ts = record.ts
         if ts is None or ts > self.latest or (type(record) is UsageRecord and _reckoned(record)):
             self.settling = self.settled = False

@@ -1742,13 +1742,8 @@ INDEX_ROOM_BYTES = 64 * 1024 * 1024
 def _room_for_a_new_index(folder: str) -> None:
     """Raise ``OSError`` (ENOSPC) when ``folder``'s disk has less than ``INDEX_ROOM_BYTES``
     free: the index is then read in memory, and nothing is written."""
-    import shutil
-
-    try:
-        free = shutil.disk_usage(folder).free
-    except (OSError, ValueError):
-        return  # not known: making the file says what is wrong, if anything
-    if free < INDEX_ROOM_BYTES:
+    free = _free_bytes(folder)
+    if free is not None and free < INDEX_ROOM_BYTES:  # (not known: making the file says)
         room = f"{free // 1024} KiB" if free < 1 << 20 else f"{free >> 20} MiB"
         raise OSError(
             errno.ENOSPC,
@@ -1762,12 +1757,18 @@ _FULL_DISK_BYTES = 1 << 20
 
 
 def _disk_full(folder: str) -> bool:
+    free = _free_bytes(folder)
+    return free is not None and free < _FULL_DISK_BYTES
+
+
+def _free_bytes(folder: str) -> int | None:
+    """The free room on ``folder``'s disk; None when it cannot be told."""
     import shutil
 
     try:
-        return shutil.disk_usage(folder).free < _FULL_DISK_BYTES
+        return shutil.disk_usage(folder).free
     except (OSError, ValueError):
-        return False
+        return None
 
 
 #: How every SQLite database file begins.
