@@ -415,6 +415,8 @@ class UsageIndex:
         self._askers = _StopAskers(should_stop)
         self.notice: str | None = None
         self._file: tuple[int, int] | None = None  # the (device, inode) the connection is on
+        #: The (device, inode) of the -wal file the connection writes (``_follow_wal``).
+        self._wal: tuple[int, int] | None = None
         self._closed = False
         self._db = self._open()
         if self.kept:
@@ -472,7 +474,7 @@ class UsageIndex:
             version = self._version(db)
             if version == SCHEMA_VERSION:
                 _use_wal(db)
-                self._file = _file_key(self.path)
+                self._file, self._wal = _file_key(self.path), None
                 return db
             db.close()
             if version == 0:
@@ -511,7 +513,7 @@ class UsageIndex:
         except BaseException:
             db.close()
             raise
-        self._file = _file_key(self.path)
+        self._file, self._wal = _file_key(self.path), None
         return db
 
     def _rebuild(self, error: sqlite3.DatabaseError) -> None:
@@ -552,12 +554,46 @@ class UsageIndex:
         else:
             deleted = False
             if (stat.st_dev, stat.st_ino) == self._file:
+                self._follow_wal()
                 return
         db = self._open()  # the old connection stays usable if this fails
         self._db.close()
         self._db = db
         if deleted:
             self.notice = f"The usage index was deleted; {REBUILDING}"
+
+    def _follow_wal(self) -> None:
+        """Open the file again when its -wal file was deleted or replaced since the
+        connection began to write it (a cleaner that removes SQLite's side files while the
+        window runs). SQLite keeps it for as long as a connection is open, so no change is its
+        own: the window had written on into the deleted -wal, whose pages no other process
+        could read, and every ``report`` failed with "disk I/O error" until the window quit."""
+        if self._wal is None:
+            self._note_wal()  # (and at the end of this update)
+            return
+        if self._wal_now() == self._wal:
+            return
+        # Closed first: the last connection to close copies the pages of its -wal, deleted or
+        # not, into the file, then removes the side files; one opened beside it would read the
+        # -shm's count of pages in a -wal that has none.
+        self._db.close()
+        self._wal = None
+        try:
+            self._db = self._open()
+        except BaseException:
+            self._db = self._connect()  # (the update fails; the next one tries again)
+            raise
+
+    def _wal_now(self) -> tuple[int, int] | None:
+        """The (device, inode) of the -wal file now (beside the file a link leads to, where
+        SQLite keeps it); None when there is none."""
+        return _file_key(f"{os.path.realpath(self.path)}-wal")
+
+    def _note_wal(self) -> None:
+        """Keep the -wal file's identity for ``_follow_wal``, once SQLite has made it (at
+        the connection's first write, for a new file)."""
+        if self.kept and self._wal is None:
+            self._wal = self._wal_now()
 
     def _connect(self, *, wal: bool = True) -> sqlite3.Connection:
         connection = sqlite3.connect(
@@ -674,7 +710,9 @@ class UsageIndex:
         self._askers.update = should_stop
         try:
             self._follow_rebuild()
-            return self.repaired(update_once)
+            result = self.repaired(update_once)
+            self._note_wal()
+            return result
         finally:
             self._askers.update = None
 

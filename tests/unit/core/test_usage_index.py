@@ -2872,6 +2872,33 @@ def test_an_index_deleted_while_open_is_made_anew_with_one_message(
         window.close()
 
 
+def test_an_index_whose_wal_was_deleted_while_open_is_opened_again(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """A cleaner that removes the index's -wal file while the window runs: the window's next
+    update opens the file again, so that a report reads what it wrote, and each sees the
+    other's writes. (The window had written on into the deleted -wal, and every report failed
+    with "disk I/O error" until the window quit.)"""
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "cache" / "index.sqlite3"
+    window = UsageIndex(path)
+    try:
+        window.update([codex_home.root])
+        os.remove(f"{path}-wal")
+        codex_home.write(SID, _session(3))
+        assert window.update([codex_home.root]).read == 1
+        assert window.notice is None  # nothing was lost: nothing to say
+        window.written_elsewhere()
+        codex_home.write(OTHER, _session(1))
+        with UsageIndex(path) as report:
+            assert report.update([codex_home.root]).read == 1  # only the new log
+            assert _state(report, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+        assert window.written_elsewhere()
+        assert _state(window, codex_home.root) == _fresh(codex_home.root, tmp_path / "g")
+    finally:
+        window.close()
+
+
 def test_an_index_whose_folder_cannot_be_looked_in_is_used_as_it_is(
     codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
