@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFileIconProvider,
     QHeaderView,
+    QLineEdit,
     QListView,
+    QMessageBox,
     QSplitter,
     QTreeView,
     QWidget,
@@ -60,7 +62,7 @@ def choose_save_file(
     """The file the user chose to save to (offered as ``name`` in ``folder``), or "". A name
     typed without an extension gets ``name``'s (``report`` saves ``report.csv``), and an
     existing file is written over only once the user confirmed."""
-    dialog = QFileDialog(parent, title, folder)
+    dialog = _SaveDialog(parent, title, folder)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setNameFilters(list(filters))
     suffix = os.path.splitext(name)[1].lstrip(".")
@@ -68,6 +70,42 @@ def choose_save_file(
         dialog.setDefaultSuffix(suffix)
     dialog.selectFile(name)
     return _chosen(dialog)
+
+
+class _SaveDialog(QFileDialog):
+    """A save dialog that takes a name typed with a double quote in it as it is. Qt's own
+    dialog reads quotes as around several names, as when opening files: ``my"report.csv``
+    was saved as ``report.csv``, and ``"a.csv" "b.csv"`` as ``a.csv``, without a word."""
+
+    def __init__(self, parent: QWidget | None, title: str, folder: str) -> None:
+        super().__init__(parent, title, folder)
+        self.typed = ""  # the path of a name so typed, once accepted
+
+    def accept(self) -> None:
+        edit = self.findChild(QLineEdit, "fileNameEdit")  # (Qt's own dialog, not the desktop's)
+        text = edit.text().strip() if edit is not None and edit.isVisible() else ""
+        if '"' not in text:
+            super().accept()
+            return
+        path = os.path.join(self.directory().absolutePath(), os.path.expanduser(text))
+        if os.path.isdir(path):
+            super().accept()  # (a folder: Qt opens it)
+            return
+        suffix = self.defaultSuffix()
+        if suffix and not os.path.splitext(path)[1]:
+            path = f"{path}.{suffix}"
+        if os.path.lexists(path):
+            answer = QMessageBox.warning(
+                self,
+                self.windowTitle(),
+                f"{os.path.basename(path)} already exists.\nDo you want to replace it?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.typed = path
+        QDialog.accept(self)
 
 
 class NamedIcons(QFileIconProvider):
@@ -113,6 +151,8 @@ def _chosen(dialog: QFileDialog) -> str:
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return ""
+        if isinstance(dialog, _SaveDialog) and dialog.typed:
+            return dialog.typed
         chosen = dialog.selectedFiles()
         return chosen[0] if chosen else ""
     finally:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDir, Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.ui.folders import choose_folder, choose_save_file
@@ -144,3 +144,66 @@ def test_a_dialog_is_gone_once_answered(qtbot: QtBot, monkeypatch: pytest.Monkey
         choose_save_file(window, "Export", "/tmp", "x.csv", ["CSV files (*.csv)"])
         choose_folder(window, "Choose", [])
     assert window.findChildren(QFileDialog) == []
+
+
+def _typing(monkeypatch: pytest.MonkeyPatch, typed: str) -> None:
+    """Make each file dialog Qt's own, type ``typed`` as the name, and press Save."""
+
+    def type_and_save(dialog: QFileDialog) -> int:
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.show()
+        edit = dialog.findChild(QLineEdit, "fileNameEdit")
+        assert edit is not None
+        edit.setText(typed)
+        dialog.accept()
+        dialog.hide()
+        return dialog.result()
+
+    monkeypatch.setattr(QFileDialog, "exec", type_and_save)
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved"),
+    [
+        ('my"report.csv', 'my"report.csv'),
+        ('my "best" week', 'my "best" week.csv'),
+        ('"a.csv" "b.csv"', '"a.csv" "b.csv"'),
+    ],
+)
+def test_a_name_typed_with_a_double_quote_is_saved_as_typed(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: str, saved: str
+) -> None:
+    """Qt's own dialog read the quotes as around names to open: ``my"report.csv`` came back
+    as ``report.csv``, and ``"a.csv" "b.csv"`` as ``a.csv``, without a word."""
+    _typing(monkeypatch, typed)
+    chosen = choose_save_file(None, "Export", str(tmp_path), "usage.csv", ["CSV files (*.csv)"])
+    assert chosen == str(tmp_path / saved)
+
+
+@pytest.mark.parametrize("replace", [True, False])
+def test_a_name_typed_with_a_double_quote_asks_before_replacing_a_file(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, replace: bool
+) -> None:
+    (tmp_path / 'my"report.csv').write_text("the user's own")
+    asked: list[str] = []
+
+    def answer(parent: QWidget, title: str, text: str, *args: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+        return yes if replace else no
+
+    monkeypatch.setattr(QMessageBox, "warning", answer)
+    _typing(monkeypatch, 'my"report')
+    chosen = choose_save_file(None, "Export", str(tmp_path), "usage.csv", ["CSV files (*.csv)"])
+    assert asked == ['my"report.csv already exists.\nDo you want to replace it?']
+    assert chosen == (str(tmp_path / 'my"report.csv') if replace else "")
+
+
+def test_a_name_typed_without_a_double_quote_is_qt_s_to_read(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a name with a quote is taken as typed: the others (a folder, an extension
+    added) go on as Qt's own dialog reads them."""
+    _typing(monkeypatch, "week 48")
+    chosen = choose_save_file(None, "Export", str(tmp_path), "usage.csv", ["CSV files (*.csv)"])
+    assert chosen == str(tmp_path / "week 48.csv")
