@@ -590,6 +590,39 @@ def release_console() -> None:
     sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
 
 
+#: The encoding error handler of the standard streams (see ``plain_symbols``).
+_PLAIN_ERRORS = "codex_presence_plain"
+
+#: One ASCII character for each symbol the text output uses: "?" for all of them made a
+#: table's rules "??????" and a limit's bar "[????????????????????]", which says nothing.
+#: One for one, so that columns and bars keep their widths.
+_PLAIN_SYMBOLS = {
+    "\u2500": "-",  # ─ a table's rule
+    "\u2588": "#",  # █ the used part of a bar
+    "\u2591": ".",  # ░ the part left
+    "\u00b7": "-",  # · between items
+    "\u2248": "~",  # ≈ an estimate
+    "\u2026": "~",  # … a shortened name
+    "\u2014": "-",  # —
+    "\u2013": "-",  # –
+    "\u2192": ">",  # →
+    "\u25b6": ">",  # ▶ the session the card shows
+    "\u25b2": "^",  # ▲
+    "\u26a0": "!",  # ⚠
+    "\u2715": "x",  # ✕
+    "\u00a0": " ",  # no-break space
+}
+
+
+def plain_symbols(error: UnicodeError) -> tuple[str, int]:
+    """Encoding error handler: each character the output's encoding cannot show becomes its
+    plain stand-in (``_PLAIN_SYMBOLS``), or "?" as with ``errors="replace"``."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    unshown = error.object[error.start : error.end]
+    return "".join(_PLAIN_SYMBOLS.get(character, "?") for character in unshown), error.end
+
+
 def entry() -> None:
     """Console entry point (``codex-presence-gui``, ``python -m codex_presence_gui``, the app).
 
@@ -604,12 +637,15 @@ def entry() -> None:
         multiprocessing.freeze_support()
     closed = sys.stdout is None and sys.platform != "win32"  # `status >&-`
     ensure_stdio()
+    import codecs
+
+    codecs.register_error(_PLAIN_ERRORS, plain_symbols)
     for stream in (sys.stdout, sys.stderr):
         # A terminal or file that is not UTF-8 (PYTHONIOENCODING=ascii, a cp1252 console)
-        # gets "?" for what it cannot show, not a failed command.
+        # gets a plain stand-in for what it cannot show, not a failed command.
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            reconfigure(errors="replace")
+            reconfigure(errors=_PLAIN_ERRORS)
     buffer_output()
     try:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -14,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from codex_presence_gui import __version__
-from codex_presence_gui.cli import EXIT_NO_HOME, main
+from codex_presence_gui.cli import EXIT_NO_HOME, main, plain_symbols
 from codex_presence_gui.core.jsonl import parse_timestamp
 from codex_presence_gui.paths import BASE_DIR_ENV
 from tests.helpers import rollout as r
@@ -858,6 +861,30 @@ def test_an_output_that_is_not_utf8_still_gets_the_report(tmp_path: Path) -> Non
     )
     assert done.returncode == 0, done.stderr
     assert b"Limits" in done.stdout or b"No" in done.stdout
+
+
+def test_an_output_that_is_not_utf8_gets_plain_bars_and_rules(tmp_path: Path) -> None:
+    """ASCII stand-ins, not "?": the bar "[????????????????????]" said nothing of what is
+    left, and a table's rule was a line of "?"."""
+    home = CodexHome(tmp_path / "home")
+    (home.root / "sessions").mkdir(parents=True)
+    live_session(home)
+    ascii_output = {"PYTHONIOENCODING": "ascii", "COLUMNS": "120"}
+    status = _headless(["status"], tmp_path, stdout=subprocess.PIPE, env=ascii_output)
+    assert status.returncode == 0, status.stderr
+    assert b"5h limit      [###############.....]  77% left" in status.stdout
+    assert b"> shop (main) - Running cargo test - gpt-5.3-codex - CLI" in status.stdout
+    report = _headless(["report", "daily"], tmp_path, stdout=subprocess.PIPE, env=ascii_output)
+    assert report.returncode == 0, report.stderr
+    assert b"\n" + b"-" * 40 in report.stdout
+    assert b"?" not in status.stdout + report.stdout
+
+
+@given(st.text())
+def test_plain_symbols_keep_every_width(text: str) -> None:
+    """One character for one: columns and bars keep their places in any encoding."""
+    codecs.register_error("codex_presence_plain", plain_symbols)
+    assert len(text.encode("ascii", errors="codex_presence_plain")) == len(text)
 
 
 def test_a_closed_output_is_no_success(tmp_path: Path) -> None:
