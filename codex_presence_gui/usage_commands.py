@@ -97,7 +97,10 @@ def add_report_command(
     report.add_argument(
         "--timezone",
         metavar="TZ",
-        help="time zone of days, weeks and months, e.g. UTC or Europe/Paris (default: local)",
+        help=(
+            "time zone of days, weeks and months, e.g. UTC or Europe/Paris, or a fixed offset"
+            " from UTC such as +05:30 or =-08:00 (default: local)"
+        ),
     )
     return report
 
@@ -206,6 +209,8 @@ def _zone(name: str | None) -> tzinfo:
         # Debian's zone folder links it to /etc/localtime: the machine's zone, by its name
         # ("Days in the localtime time zone" had named none).
         return local_zone()
+    if name.startswith(("+", "-")):
+        return _fixed_offset(name)
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
@@ -222,12 +227,78 @@ def _zone(name: str | None) -> tzinfo:
             # subdirectories of TZPATH", "Invalid TZif file"): a path or a file that is not
             # a zone is said to be no zone's name.
             why = (
-                "no zone of that name on this system"
+                _offset_hint(name) or "no zone of that name on this system"
                 if isinstance(error, ZoneInfoNotFoundError)
                 else "not a zone's name (a name such as Europe/Paris or UTC, not a path)"
             )
             raise ValueError(f"unknown time zone {shown!r}: {why}") from None
         return ZoneInfo(key)
+
+
+#: The most an offset from UTC is (Kiribati's +14:00; the Pacific's -12:00 is within it).
+MAX_OFFSET_HOURS = 14
+
+
+def _offset_parts(text: str) -> tuple[int, int, int] | None:
+    """The sign (1 east of UTC, -1 west), hours and minutes of ``+05:30``, ``-0800`` or
+    ``+3``, as ISO 8601 writes an offset; None for any other text."""
+    import re
+
+    match = re.fullmatch(r"([+-])(\d{1,2})(?::?(\d{2}))?", text, flags=re.ASCII)
+    if match is None:
+        return None
+    sign, hours, minutes = match.groups()
+    return (1 if sign == "+" else -1), int(hours), int(minutes or 0)
+
+
+def _fixed_offset(name: str) -> tzinfo:
+    """``--timezone +05:30``: days counted at that fixed offset from UTC."""
+    from datetime import timedelta, timezone
+
+    parts = _offset_parts(name)
+    if parts is None:
+        raise ValueError(
+            f"unknown time zone {name[:ZONE_NAME_SHOWN]!r}: an offset from UTC is written "
+            "such as +05:30, +0530 or -08"
+        )
+    sign, hours, minutes = parts
+    if minutes % 15:
+        # The index keeps each quarter hour's sums (of UTC): a day that began at 00:07 would
+        # cut one in two. Every zone in use today is a whole number of quarter hours off UTC.
+        raise ValueError(f"unknown time zone {name!r}: an offset's minutes are 00, 15, 30 or 45")
+    if minutes >= 60:
+        raise ValueError(f"unknown time zone {name!r}: an offset's minutes go up to 59")
+    if hours * 60 + minutes > MAX_OFFSET_HOURS * 60:
+        raise ValueError(
+            f"unknown time zone {name!r}: no place is more than {MAX_OFFSET_HOURS} hours from UTC"
+        )
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _offset_hint(name: str) -> str | None:
+    """What to type instead of ``UTC+3`` or ``GMT-5:30``, a name no zone has (and whose sign
+    POSIX's TZ reads the other way round): the offset alone, which says which way it goes.
+    None for any other name."""
+    prefix = name[:3].upper()
+    parts = _offset_parts(name[3:]) if prefix in ("UTC", "GMT") else None
+    if parts is None:
+        return None
+    from codex_presence_gui.core.formatting import counted
+
+    sign, hours, minutes = parts
+    if not hours and not minutes:
+        return "a zone's name takes no offset; for UTC's own days, use --timezone UTC"
+    offset = f"{'+' if sign > 0 else '-'}{hours:02d}:{minutes:02d}"
+    amount = " ".join(
+        counted(number, unit) for number, unit in ((hours, "hour"), (minutes, "minute")) if number
+    )
+    # A value that starts with "-" is taken for an option unless it follows "=".
+    spelled = f"--timezone {offset}" if sign > 0 else f"--timezone={offset}"
+    return (
+        f"a zone's name takes no offset; for days {amount} "
+        f"{'ahead of' if sign > 0 else 'behind'} UTC, use {spelled}, "
+        "or the zone of a place, such as Europe/Paris"
+    )
 
 
 def _zone_key_in_any_case(name: str) -> str | None:

@@ -418,6 +418,65 @@ def test_an_unknown_zone_is_said_once_and_cut(
 
 
 @pytest.mark.parametrize(
+    ("option", "day", "label"),
+    [
+        (["--timezone=-09:30"], "2026-05-03", "UTC-09:30"),  # the calls are at 09:00 UTC
+        (["--timezone", "+0545"], "2026-05-04", "UTC+05:45"),
+        (["--timezone", "+14"], "2026-05-04", "UTC+14:00"),
+        (["--timezone=-00:00"], "2026-05-04", "UTC"),
+    ],
+)
+def test_a_fixed_offset_counts_the_days_at_that_offset(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], option: list[str], day: str, label: str
+) -> None:
+    """``--timezone -09:30`` had been "no zone of that name on this system": an offset is
+    what a user of a zone the system lacks, or of none, has to give."""
+    status, out, err = _run(
+        capsys, "report", "daily", "--json", *option, "--codex-home", str(home.root)
+    )
+    assert status == 0, err
+    report = json.loads(out)
+    assert [row["key"] for row in report["rows"]] == [day]
+    assert report["timezone"] == label
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        (
+            "UTC+3",
+            "a zone's name takes no offset; for days 3 hours ahead of UTC, use --timezone "
+            "+03:00, or the zone of a place, such as Europe/Paris",
+        ),
+        (
+            "gmt-5:30",
+            "a zone's name takes no offset; for days 5 hours 30 minutes behind UTC, use "
+            "--timezone=-05:30, or the zone of a place, such as Europe/Paris",
+        ),
+        ("UTC+0", "a zone's name takes no offset; for UTC's own days, use --timezone UTC"),
+        ("+05:60", "an offset's minutes go up to 59"),
+        ("+05:07", "an offset's minutes are 00, 15, 30 or 45"),
+        ("+15", "no place is more than 14 hours from UTC"),
+        ("+5:3", "an offset from UTC is written such as +05:30, +0530 or -08"),
+        ("+", "an offset from UTC is written such as +05:30, +0530 or -08"),
+    ],
+)
+def test_an_offset_that_is_no_zone_says_what_to_type(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], name: str, said: str
+) -> None:
+    """``UTC+3`` had been "no zone of that name on this system", as if another system had
+    it; and POSIX's TZ reads its sign the other way, so the offset alone is what to give."""
+    status, out, err = _run(
+        capsys, "report", "daily", f"--timezone={name}", "--codex-home", str(home.root)
+    )
+    assert status == 2
+    assert not out
+    assert " ".join(line.strip() for line in err.splitlines()) == (
+        f"report: unknown time zone {name!r}: {said}"
+    )
+
+
+@pytest.mark.parametrize(
     ("name", "key"), [("utc", "UTC"), ("Z", "UTC"), ("europe/paris", "Europe/Paris")]
 )
 def test_a_zone_is_found_in_any_case(
