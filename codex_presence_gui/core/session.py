@@ -306,7 +306,7 @@ def line_problems(session: SessionAccumulator, path: str | Path) -> list[Problem
     skipped = session.bad_lines + session.bad_value_lines + session.long_lines
     if not skipped and not session.future_lines and not session.undated_calls:
         return []  # the usual case: nothing to import (an append stays lean)
-    from codex_presence_gui.core.formatting import counted
+    from codex_presence_gui.core.formatting import counted, format_duration
     from codex_presence_gui.core.problems import Problem, ProblemKind, as_path
 
     name = os.path.basename(path)
@@ -331,11 +331,20 @@ def line_problems(session: SessionAccumulator, path: str | Path) -> list[Problem
             )
         )
     if session.future_lines:
+        ahead = (session.latest_future or 0.0) - session.clock()
+        # Minutes or hours ahead is a clock that is off (this computer's, or that of the one
+        # that wrote the log: a network home, a VM), not a damaged line: say where to look.
+        clock_off = (
+            f" (up to {format_duration(ahead, least=60)} ahead of this computer's clock: "
+            "is it right?)"
+            if FUTURE_SLACK_SECONDS < ahead <= ABSURD_FUTURE_SECONDS
+            else ""
+        )
         found.append(
             Problem(
                 ProblemKind.FUTURE_TIME,
-                f"{counted(session.future_lines, 'line')} stamped in the future in {name}; "
-                "their time is not trusted",
+                f"{counted(session.future_lines, 'line')} stamped in the future in {name}"
+                f"{clock_off}; their time is not trusted",
                 where,
             )
         )

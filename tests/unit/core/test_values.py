@@ -17,7 +17,13 @@ from codex_presence_gui.core.problems import ProblemKind
 from codex_presence_gui.core.reader import CodexReader
 from codex_presence_gui.core.report import build_report
 from codex_presence_gui.core.selection import latest_limits_source, select_sessions
-from codex_presence_gui.core.session import EventRecorder, SessionAccumulator
+from codex_presence_gui.core.session import (
+    ABSURD_FUTURE_SECONDS,
+    FUTURE_SLACK_SECONDS,
+    EventRecorder,
+    SessionAccumulator,
+    line_problems,
+)
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
 
@@ -178,6 +184,36 @@ def test_year_9999_does_not_take_over_the_account_limits(tmp_path: Path) -> None
     future = [w for w in result.warnings if w.kind is ProblemKind.FUTURE_TIME]
     assert len(future) == 1
     assert future[0].detail.startswith("2 lines stamped in the future")
+
+
+@given(ahead=st.floats(min_value=0, max_value=3 * ABSURD_FUTURE_SECONDS))
+def test_lines_a_little_ahead_say_to_check_the_clock(ahead: float) -> None:
+    """A log written by a clock minutes or hours ahead (a network home, a VM, a clock that
+    fell behind) had only "their time is not trusted": the session looked dead, the usage
+    sat on another day, and nothing said to look at the clock."""
+    session = SessionAccumulator(Path("x.jsonl"), clock=lambda: NOW)
+    for line in [r.session_meta(NOW - 60, SID), r.token_count(NOW + ahead, GOOD)]:
+        session.feed(parse_line(line.encode()))
+    said = [p.detail for p in line_problems(session, "x.jsonl")]
+    if ahead <= FUTURE_SLACK_SECONDS:
+        assert said == []
+        return
+    assert len(said) == 1
+    assert said[0].startswith("1 line stamped in the future in x.jsonl")
+    assert said[0].endswith("their time is not trusted")
+    assert ("ahead of this computer's clock: is it right?" in said[0]) == (
+        ahead <= ABSURD_FUTURE_SECONDS
+    )
+
+
+def test_the_clock_hint_says_how_far_ahead(tmp_path: Path) -> None:
+    home = CodexHome(tmp_path)
+    home.write(SID, [r.session_meta(NOW - 60, SID), r.token_count(NOW + 2 * 3600 + 600, GOOD)])
+    future = [w for w in _read(tmp_path, NOW).warnings if w.kind is ProblemKind.FUTURE_TIME]
+    assert [w.detail for w in future] == [
+        f"1 line stamped in the future in {home.files[0].name} (up to 2h 10m ahead of this "
+        "computer's clock: is it right?); their time is not trusted"
+    ]
 
 
 def test_year_9999_does_not_keep_an_old_session_active(tmp_path: Path) -> None:
