@@ -552,7 +552,8 @@ def _run_report(
         configs = 0  # of the warnings, those that a config.toml cannot be used (see build)
         kept = []
         for problem in result.problems:
-            where = "" if problem.path is None else os.path.abspath(problem.path)
+            # With its separator, as the closed homes have theirs: the home itself matches.
+            where = "" if problem.path is None else os.path.join(os.path.abspath(problem.path), "")
             walked = problem.detail.startswith(("cannot open ", "cannot list "))
             if walked and any(where.startswith(home) for home in closed):
                 continue  # its folders cannot be opened either: said once, for the home

@@ -748,6 +748,24 @@ def walk_homes(
             # another case on macOS, whose real path keeps the case it is given.
             continue
         real_homes.add(real)
+        try:
+            os.stat(_child(base, SESSIONS_DIR))
+        except PermissionError as error:
+            # Looking at a name inside a folder needs only the right to enter it: refused, it
+            # is the home that is closed (mode 000, another user's), not its sessions folder
+            # and an archive that may not even exist, as had been said of each.
+            if unsearched is not None:
+                unsearched.append(base)
+            errors.append(
+                _problem(
+                    "unreadable",
+                    f"cannot open the Codex folder {home}: {error.strerror or error}",
+                    home,
+                )
+            )
+            continue
+        except OSError:
+            pass  # missing, or another problem: the walk of the folder says it, by its name
         places = [(_child(base, SESSIONS_DIR), True, False)]
         if include_archived:
             places.append((_child(base, ARCHIVED_DIR), False, True))

@@ -10,6 +10,7 @@ import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -474,6 +475,34 @@ def test_an_offset_that_is_no_zone_says_what_to_type(
     assert " ".join(line.strip() for line in err.splitlines()) == (
         f"report: unknown time zone {name!r}: {said}"
     )
+
+
+def test_a_home_that_cannot_be_entered_is_said_once(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A home of mode 000, for a user who is not root: said once, by its name, with its
+    sums kept (its walk's own "cannot open the Codex folder" is the same news)."""
+    from tests.helpers.special_files import refuse_stat
+
+    status, first, _ = _run(capsys, "report", "daily", "--json", "--codex-home", str(home.root))
+    assert status == 0
+    root = str(home.root)
+    refuse_stat(monkeypatch, lambda path: path.startswith(root + os.sep))
+    real_listdir = os.listdir
+
+    def refusing_listdir(path: Any = ".") -> list[str]:
+        if os.fspath(path) in (root, root + os.sep):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_listdir(path)
+
+    monkeypatch.setattr(os, "listdir", refusing_listdir)
+    status, out, err = _run(capsys, "report", "daily", "--json", "--codex-home", root)
+    assert status == 0
+    assert json.loads(out)["totals"] == json.loads(first)["totals"]
+    said = [line for line in _warnings(err) if root in line]
+    assert said == [
+        f"warning: cannot open {root}: Permission denied; what the index holds of it is kept"
+    ]
 
 
 @pytest.mark.parametrize(

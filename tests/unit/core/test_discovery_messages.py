@@ -12,13 +12,14 @@ import pytest
 
 from codex_presence_gui.core.discovery import (
     codex_home_options,
+    discover,
     no_home_message,
     no_sessions_message,
     not_a_folder,
     shown_home,
 )
 from codex_presence_gui.core.sanitize import clean_text
-from tests.helpers.special_files import device_node
+from tests.helpers.special_files import device_node, refuse_stat
 
 MISSING_ADVICE = "Run Codex once, set CODEX_HOME, or pass --codex-home DIR."
 NOT_A_FOLDER_ADVICE = (
@@ -312,3 +313,20 @@ def test_a_posix_hint_keeps_dollars_percents_backticks_and_quotes(home: str) -> 
             check=True,
         )
         assert said.stdout.splitlines() == ["--codex-home", home]
+
+
+@pytest.mark.parametrize("archived", [True, False])
+def test_a_home_that_cannot_be_entered_is_said_once_by_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, archived: bool
+) -> None:
+    """A home of mode 000 (or another user's) had been "cannot open …/sessions" and "cannot
+    open …/archived_sessions", a folder it may not even have: it is the home that is shut."""
+    home = tmp_path / "codex"
+    (home / "sessions").mkdir(parents=True)
+    refuse_stat(monkeypatch, lambda path: path.startswith(str(home) + os.sep))
+    found = discover([home], include_archived=archived)
+    assert [(p.detail, p.path) for p in found.errors] == [
+        (f"cannot open the Codex folder {home}: Permission denied", home)
+    ]
+    assert found.unsearched == [str(home)]  # its logs are not taken for gone
+    assert found.missing_homes == []
