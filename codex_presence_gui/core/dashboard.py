@@ -54,6 +54,8 @@ class Dashboard:
             yet: Codex makes it when a session starts).
         blocked_sessions: those of them with something else (a file) where ``sessions``
             goes, with what it is: Codex cannot make the folder while it is there.
+        closed_homes: the homes there that cannot be entered, each with why (see
+            ``ReadResult``).
     """
 
     generated_at: float
@@ -71,6 +73,15 @@ class Dashboard:
     not_folders: tuple[tuple[Path, str], ...] = ()
     sessionless: tuple[Path, ...] = ()
     blocked_sessions: tuple[tuple[Path, str], ...] = ()
+    closed_homes: tuple[tuple[Path, str], ...] = ()
+
+    @property
+    def all_closed(self) -> bool:
+        """True when every Codex home that is there cannot be entered: no session can show
+        up until it can ("start Codex and it shows up here" would promise what cannot
+        happen)."""
+        there = len(self.homes) - len(self.missing_homes)
+        return there > 0 and len(self.closed_homes) >= there
 
     @property
     def no_home(self) -> bool:
@@ -147,6 +158,7 @@ def build_dashboard(
             for home in result.sessionless
             if (kind := sessions_not_a_folder(home)) is not None
         ),
+        closed_homes=result.closed_homes,
     )
 
 

@@ -131,6 +131,16 @@ def sessions_blocked_text(folder: str, kind: str) -> str:
     return f"{folder} is {kind}, not a folder: Codex cannot write its logs there"
 
 
+def closed_homes_text(closed: Sequence[tuple[str, str]]) -> str:
+    """What every surface says of homes that cannot be entered (each as the surface writes
+    it, with the system's words for why): what is wrong, and the two ways out."""
+    folders = "; ".join(f"{home} ({why})" for home, why in closed)
+    return (
+        f"cannot open {folders}: let this user read "
+        f"{'it' if len(closed) == 1 else 'them'}, or choose another Codex folder"
+    )
+
+
 def archived_blocked_text(folder: str, kind: str) -> str:
     """What is said of an ``archived_sessions`` that is no folder, as of a ``sessions`` one
     (``sessions_blocked_text``): Codex cannot move a log it archives there."""
@@ -435,7 +445,15 @@ class Discovery:
     """What a walk of the homes found."""
 
     # A plain class: a repeat ``report`` walks the homes without importing dataclasses.
-    __slots__ = ("by_text", "errors", "files", "missing_homes", "sessionless", "unsearched")
+    __slots__ = (
+        "by_text",
+        "closed_homes",
+        "errors",
+        "files",
+        "missing_homes",
+        "sessionless",
+        "unsearched",
+    )
 
     def __init__(
         self,
@@ -453,6 +471,9 @@ class Discovery:
         self.sessionless: list[Path] = []
         #: ``files`` by their paths' text: the next walk takes over what did not change.
         self.by_text: dict[str, RolloutFile] = {}
+        #: The homes that are there but cannot be entered (mode 000, another user's), each
+        #: with why (the system's words: "Permission denied").
+        self.closed_homes: list[tuple[Path, str]] = []
 
     def __repr__(self) -> str:
         return (
@@ -674,6 +695,7 @@ def discover(
         found.errors,
         include_archived=include_archived,
         unsearched=found.unsearched,
+        closed=found.closed_homes,
     )
     before = previous.by_text if previous is not None else {}
     by_text = found.by_text
@@ -715,11 +737,13 @@ def walk_homes(
     *,
     include_archived: bool = True,
     unsearched: list[str] | None = None,
+    closed: list[tuple[Home, str]] | None = None,
 ) -> list[tuple[str, FileStat, Home, bool]]:
     """``discover``'s files, newest first, as (path text, stat, home, archived): no path object
     is made (see ``home_texts``). The homes that do not exist go to ``missing``, the problems
     met to ``errors``, the folders and files that could not be listed or searched (their logs
-    may still be there) to ``unsearched``."""
+    may still be there) to ``unsearched``, the homes that cannot be entered to ``closed``
+    (with the system's words for why)."""
     files: list[tuple[str, FileStat, Home, bool]] = []
     real_homes: set[str] = set()
     seen_homes: set[tuple[int, int]] = set()
@@ -754,14 +778,13 @@ def walk_homes(
             # Looking at a name inside a folder needs only the right to enter it: refused, it
             # is the home that is closed (mode 000, another user's), not its sessions folder
             # and an archive that may not even exist, as had been said of each.
+            why = error.strerror or str(error)
             if unsearched is not None:
                 unsearched.append(base)
+            if closed is not None:
+                closed.append((home, why))
             errors.append(
-                _problem(
-                    "unreadable",
-                    f"cannot open the Codex folder {home}: {error.strerror or error}",
-                    home,
-                )
+                _problem("unreadable", f"cannot open the Codex folder {home}: {why}", home)
             )
             continue
         except OSError:

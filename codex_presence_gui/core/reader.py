@@ -157,6 +157,7 @@ class ReadResult:
         not_folders: the missing homes that are there as something else than a folder,
             each with what it is (``a file``, ``a named pipe``: see ``not_a_folder``).
         sessionless: the homes that are there but hold no ``sessions`` folder.
+        closed_homes: the homes that are there but cannot be entered, each with why.
     """
 
     snapshots: tuple[CodexSessionSnapshot, ...]
@@ -166,6 +167,7 @@ class ReadResult:
     generated_at: float
     not_folders: tuple[tuple[Path, str], ...] = ()
     sessionless: tuple[Path, ...] = ()
+    closed_homes: tuple[tuple[Path, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -809,6 +811,7 @@ class CodexReader:
             generated_at=now,
             not_folders=not_folders,
             sessionless=tuple(found.sessionless),
+            closed_homes=tuple(found.closed_homes),
         )
 
     def _read_files(

@@ -15,6 +15,7 @@ from codex_presence_gui.core.dashboard import (
 )
 from codex_presence_gui.core.discovery import (
     SESSIONS_DIR,
+    closed_homes_text,
     sessions_blocked_text,
     sessions_blocked_texts,
     sessions_missing_text,
@@ -353,6 +354,7 @@ SESSIONS_MISSING = "sessions_missing"
 SESSIONS_NOT_A_FOLDER = "sessions_not_a_folder"
 NO_PLAN_LIMITS = "no_plan_limits"
 NO_READING_YET = "no_reading_yet"
+HOME_CLOSED = "home_closed"
 
 _NO_PLAN_LIMITS = "in Codex's replies so far (an API key or a local model has no plan limits)"
 _NO_READING_YET = "(Codex writes one with every model response)"
@@ -366,6 +368,15 @@ def _missing_sessions_text(folders: list[str]) -> str:
 def _no_limits_reasons(board: Dashboard) -> list[dict[str, str | None]]:
     """Why there is no limit reading, for ``status --json``: what the text says, one object
     per cause, shaped as the warnings are (text, kind, path)."""
+    if board.all_closed:
+        return [
+            {
+                "text": closed_homes_text([(shown_home(home), why)]),
+                "kind": HOME_CLOSED,
+                "path": path_text(home),
+            }
+            for home, why in board.closed_homes
+        ]
     if board.no_sessions_folder:
         kinds = dict(board.blocked_sessions)
         reasons: list[dict[str, str | None]] = []
@@ -387,6 +398,10 @@ def _no_limits_reasons(board: Dashboard) -> list[dict[str, str | None]]:
 
 def _no_limits_text(board: Dashboard) -> str:
     """Why there is no limit reading, as the window's limits panel says it."""
+    if board.all_closed:
+        # Its advice is the sessions' line's (below): said once.
+        closed = "; ".join(f"{shown_home(home)} ({why})" for home, why in board.closed_homes)
+        return f"Limits: none to show: cannot open {closed}."
     if board.no_sessions_folder:
         kinds = dict(board.blocked_sessions)
         # A file where ``sessions`` goes is said as one: Codex cannot make the folder then.
@@ -464,7 +479,11 @@ def render_text(
             out.extend(wrapped(f"Note: {note}", width, "  ", "    "))
     out.append("")
     heading = "All sessions" if include_all else "Active sessions"
-    if not board.sessions:
+    if not board.sessions and board.all_closed:
+        # "Start `codex`" would not help: the folder its logs are in cannot be read.
+        closed = [(shown_home(home), why) for home, why in board.closed_homes]
+        out.extend(wrapped(f"{heading}: none can show up: {closed_homes_text(closed)}.", width))
+    elif not board.sessions:
         out.extend(wrapped(f"{heading}: none. Start `codex` in a terminal to see it here.", width))
     else:
         out.append(f"{heading} ({len(board.sessions)}):")

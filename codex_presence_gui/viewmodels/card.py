@@ -9,6 +9,7 @@ from pathlib import Path
 from codex_presence_gui.core.dashboard import Dashboard, SessionShare, session_shares
 from codex_presence_gui.core.discovery import (
     SESSIONS_DIR,
+    closed_homes_text,
     named_folders,
     sessions_blocked_texts,
     sessions_missing_text,
@@ -269,6 +270,11 @@ def dashboard_card(dashboard: Dashboard, chosen: str | None = None) -> CardView:
         watched = watched_text(dashboard.homes)
         where = f"\nWatching {watched}." if watched and not dashboard.no_home else ""
         blocked = dashboard.blocked_sessions
+        if dashboard.all_closed:
+            closed = [(home_text(home), why) for home, why in dashboard.closed_homes]
+            return CardView(
+                message=f"No Codex session can show up here: {closed_homes_text(closed)}."
+            )
         if blocked and len(blocked) == len(dashboard.homes):
             # Every home's ``sessions`` is a file: "start Codex and it shows up here" had
             # promised what cannot happen until it is a folder again.

@@ -30,6 +30,7 @@ from codex_presence_gui.core.sanitize import clean_text, project_label, shown_ke
 from codex_presence_gui.core.zones import unknown_zone_setting, unknown_zone_text
 from codex_presence_gui.viewmodels.card import (
     blocked_sessions_folders,
+    home_text,
     no_sessions_folder_text,
     sessions_folders,
 )
@@ -299,6 +300,10 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
         shown = bool(dashboard.sessions or dashboard.ended)
         said_zone = unknown_zone_note(zone) if shown else ""
         notes_alone: tuple[str, ...] = (said_zone,) if said_zone else ()
+        if dashboard.all_closed:
+            # The card below gives the advice: said once.
+            closed = "; ".join(f"{home_text(home)} ({why})" for home, why in dashboard.closed_homes)
+            return LimitsView(message=f"No limits to show: cannot open {closed}.")
         if dashboard.no_sessions_folder:
             folders = sessions_folders(dashboard.sessionless)
             blocked = blocked_sessions_folders(dashboard.blocked_sessions)

@@ -13,6 +13,8 @@ from codex_presence_gui.core.dashboard import Dashboard, build_dashboard
 from codex_presence_gui.core.formatting import Level, reading_age_text, stale_text
 from codex_presence_gui.core.models import Credits, LimitSnapshot, UsageWindow
 from codex_presence_gui.core.reader import CodexReader
+from codex_presence_gui.core.report import build_report, render_text
+from codex_presence_gui.viewmodels.card import dashboard_card
 from codex_presence_gui.viewmodels.glance import glance
 from codex_presence_gui.viewmodels.limits import (
     NO_LIMITS_IN_REPLIES_MESSAGE,
@@ -25,6 +27,7 @@ from codex_presence_gui.viewmodels.limits import (
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
 from tests.helpers.snapshots import reading, session
+from tests.helpers.special_files import refuse_stat
 
 UTC = UTC
 NOW = datetime(2026, 11, 26, 14, 27, tzinfo=UTC).timestamp()  # a Thursday
@@ -239,6 +242,43 @@ def test_a_deleted_sessions_folder_is_named_and_its_return_picked_up(tmp_path: P
     assert glance(gone).waiting == f"{sessions} is missing"
     home.write("a", lines)
     assert limits_view(refreshed()).groups
+
+
+def test_a_home_that_cannot_be_entered_is_said_instead_of_start_a_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Codex folder of mode 000 (or another user's) for a user who is not root: the panel
+    had said "no limit reading yet: start a turn in Codex", the card "start Codex and it
+    shows up here", which cannot happen while the folder cannot be read."""
+    home = CodexHome(tmp_path / "codex")
+    lines = [r.session_meta(BASE, "a"), r.turn_context(BASE + 1)]
+    lines.append(r.token_count(BASE + 2, r.usage(1000, 0, 100), None, r.limits()))
+    home.write("a", lines)
+    reader = CodexReader([home.root], max_age=None, clock=lambda: BASE + 10)
+    assert limits_view(build_dashboard(reader.refresh())).groups
+    with monkeypatch.context() as closed:
+        refuse_stat(closed, lambda path: path.startswith(str(home.root) + "/"))
+        result = reader.refresh()
+        board = build_dashboard(result)
+    assert result.closed_homes == ((home.root, "Permission denied"),)
+    shown = f"{home.root} (Permission denied)"
+    assert limits_view(board).message == f"No limits to show: cannot open {shown}."
+    assert dashboard_card(board).message == (
+        f"No Codex session can show up here: cannot open {shown}: let this user read it, "
+        "or choose another Codex folder."
+    )
+    text = render_text(result, width=200)
+    assert f"Limits: none to show: cannot open {shown}." in text
+    assert "Start `codex`" not in text
+    assert build_report(result)["limits_reasons"] == [
+        {
+            "text": f"cannot open {shown}: let this user read it, or choose another Codex folder",
+            "kind": "home_closed",
+            "path": str(home.root),
+        }
+    ]
+    # Readable again: the limits are back.
+    assert limits_view(build_dashboard(reader.refresh())).groups
 
 
 def test_a_minute_later_a_row_is_named_the_same() -> None:
