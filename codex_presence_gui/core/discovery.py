@@ -773,11 +773,12 @@ def walk_homes(
             continue
         real_homes.add(real)
         try:
-            os.stat(_child(base, SESSIONS_DIR))
+            os.lstat(_child(base, SESSIONS_DIR))
         except PermissionError as error:
             # Looking at a name inside a folder needs only the right to enter it: refused, it
             # is the home that is closed (mode 000, another user's), not its sessions folder
-            # and an archive that may not even exist, as had been said of each.
+            # and an archive that may not even exist, as had been said of each. (Not followed:
+            # a ``sessions`` linked to a closed place is that folder's problem, by its name.)
             why = error.strerror or str(error)
             if unsearched is not None:
                 unsearched.append(base)

@@ -108,14 +108,18 @@ def run_offscreen(code: str, *args: str, hung: str) -> subprocess.CompletedProce
 
 
 def refuse_stat(monkeypatch: pytest.MonkeyPatch, refused: Callable[[str], bool]) -> None:
-    """``os.stat`` of each path ``refused`` says yes to raises PermissionError, as it does
-    for a normal user below a folder of another user's (0700): the tests run as root, whom
-    no folder refuses (and Python 3.11's ``Path.is_dir`` lets that error out)."""
-    real_stat = os.stat
+    """``os.stat`` and ``os.lstat`` of each path ``refused`` says yes to raise
+    PermissionError, as they do for a normal user below a folder of another user's (0700):
+    the tests run as root, whom no folder refuses (and Python 3.11's ``Path.is_dir`` lets
+    that error out)."""
+    for name in ("stat", "lstat"):
+        real = getattr(os, name)
 
-    def refusing(path: Any, *rest: Any, **options: Any) -> os.stat_result:
-        if refused(os.fspath(path)):
-            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
-        return real_stat(path, *rest, **options)
+        def refusing(
+            path: Any, *rest: Any, real: Callable[..., os.stat_result] = real, **options: Any
+        ) -> os.stat_result:
+            if refused(os.fspath(path)):
+                raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+            return real(path, *rest, **options)
 
-    monkeypatch.setattr(os, "stat", refusing)
+        monkeypatch.setattr(os, name, refusing)

@@ -330,3 +330,31 @@ def test_a_home_that_cannot_be_entered_is_said_once_by_its_name(
     ]
     assert found.unsearched == [str(home)]  # its logs are not taken for gone
     assert found.missing_homes == []
+
+
+def test_a_sessions_folder_linked_to_a_closed_place_is_not_a_closed_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The home opens: only its ``sessions`` (a link to a folder of another user's) does not,
+    and that is said of it; the archive beside it is still read."""
+    home = tmp_path / "codex"
+    (home / "archived_sessions").mkdir(parents=True)
+    elsewhere = tmp_path / "theirs"
+    (elsewhere / "sessions").mkdir(parents=True)
+    (home / "sessions").symlink_to(elsewhere / "sessions")
+    refuse_stat(monkeypatch, lambda path: path.startswith(str(elsewhere) + os.sep))
+    real_stat = os.stat
+    monkeypatch.setattr(
+        os,
+        "stat",
+        lambda path, *rest, **options: (
+            real_stat(elsewhere / "sessions", *rest, **options)
+            if os.fspath(path) == str(home / "sessions") and options.get("follow_symlinks", True)
+            else real_stat(path, *rest, **options)
+        ),
+    )
+    found = discover([home])
+    assert found.closed_homes == []
+    assert [p.detail for p in found.errors] == [
+        f"cannot open {home / 'sessions'}: Permission denied"
+    ]
