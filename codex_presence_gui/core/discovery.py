@@ -300,16 +300,32 @@ def _no_sessions(home: str) -> tuple[str, str | None] | None:
 
 
 def _is_sessions_folder(folder: str) -> bool:
-    """Named ``sessions`` or ``archived_sessions``, or holding a year folder (``2026``), as
-    Codex's sessions folder does."""
+    """Named ``sessions`` or ``archived_sessions``, or holding a year folder (``2026``) with a
+    month folder (``11``) in it, as Codex's sessions folder does."""
     if os.path.basename(os.path.abspath(folder)) in (SESSIONS_DIR, ARCHIVED_DIR):
         return True
     try:
         names = os.listdir(folder)
     except OSError:
         return False
+    # A year's name alone is not enough: /proc's processes have such names too ("did you mean
+    # --codex-home /?"). Only the first few are looked in: /proc has thousands.
+    years = [name for name in names if len(name) == 4 and name.isascii() and name.isdigit()]
+    return any(_holds_a_month(_child(folder, year)) for year in years[:YEARS_LOOKED_IN])
+
+
+#: How many year-like folders ``_is_sessions_folder`` looks in for a month folder.
+YEARS_LOOKED_IN = 8
+
+
+def _holds_a_month(folder: str) -> bool:
+    """Whether ``folder`` holds a month folder as Codex names them (``01`` to ``12``)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
     return any(
-        len(name) == 4 and name.isascii() and name.isdigit() and os.path.isdir(_child(folder, name))
+        len(name) == 2 and name.isascii() and "01" <= name <= "12" and name.isdigit()
         for name in names
     )
 

@@ -149,3 +149,21 @@ def test_the_folders_past_the_most_read_are_warned_of_in_lower_case(
     assert warnings == [
         "warning: only the first 64 Codex folders are read; the 6 folders after them are not."
     ]
+
+
+def test_a_folder_of_numbered_folders_is_not_taken_for_a_sessions_folder(tmp_path: Path) -> None:
+    """/proc holds folders with a year's name (its processes'), and had been taken for a
+    sessions folder given for its home: "did you mean --codex-home /?"."""
+    from codex_presence_gui.core.discovery import no_sessions_messages
+
+    processes = tmp_path / "proc"
+    for number in ("1999", "2025", "2026"):
+        (processes / number / "fd").mkdir(parents=True)
+        (processes / number / "status").write_text("")
+    assert no_sessions_messages([str(processes)]) == [
+        (
+            str(processes),
+            f"{processes / 'sessions'}, where Codex keeps its logs, is missing; is {processes} a "
+            "Codex folder?",
+        )
+    ]

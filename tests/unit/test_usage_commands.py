@@ -612,7 +612,7 @@ def test_a_home_without_a_sessions_folder_is_said_with_the_folder_meant(
     parent suggested; another folder without logs is said to have none; one warning each."""
     sessions = home.root / "sessions"
     copy = tmp_path / "copy"
-    (copy / "2026").mkdir(parents=True)
+    (copy / "2026" / "11").mkdir(parents=True)
     empty = tmp_path / "empty\x1b[2J"
     empty.mkdir()
     status, _, err = _run(
