@@ -554,9 +554,12 @@ def _run_report(
         for problem in result.problems:
             # With its separator, as the closed homes have theirs: the home itself matches.
             where = "" if problem.path is None else os.path.join(os.path.abspath(problem.path), "")
+            # Its folders and its config.toml cannot be opened either: said once, for the home
+            # (the index keeps the tier it last read there, as that warning would have said).
             walked = problem.detail.startswith(("cannot open ", "cannot list "))
-            if walked and any(where.startswith(home) for home in closed):
-                continue  # its folders cannot be opened either: said once, for the home
+            inside = any(where.startswith(home) for home in closed)
+            if inside and (walked or _is_config(problem)):
+                continue
             kept.append(problem)
         if kept:  # (a repeat with nothing wrong imports nothing for them: dataclasses imports re)
             from codex_presence_gui.core.problems import said_problems, warning_line
@@ -782,6 +785,13 @@ def _unreadable(problems: list[Problem]) -> bool:
         and not problem.detail.startswith("not followed: ")
         for problem in problems
     )
+
+
+def _is_config(problem: Problem) -> bool:
+    """Whether ``problem`` is a home's ``config.toml`` that cannot be used."""
+    from codex_presence_gui.core.problems import is_config_notice
+
+    return is_config_notice(problem)
 
 
 def _log_problems(problems: list[Problem]) -> int:

@@ -481,12 +481,14 @@ def test_a_home_that_cannot_be_entered_is_said_once(
     home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A home of mode 000, for a user who is not root: said once, by its name, with its
-    sums kept (its walk's own "cannot open the Codex folder" is the same news)."""
+    sums kept (its walk's own "cannot open the Codex folder" is the same news, and so is its
+    config.toml that cannot be read)."""
     from tests.helpers.special_files import refuse_stat
 
     status, first, _ = _run(capsys, "report", "daily", "--json", "--codex-home", str(home.root))
     assert status == 0
     root = str(home.root)
+    (home.root / "config.toml").mkdir()  # (root reads a closed home's file: this it cannot)
     refuse_stat(monkeypatch, lambda path: path.startswith(root + os.sep))
     real_listdir = os.listdir
 
