@@ -1129,12 +1129,13 @@ def read_usage_view(homes: Sequence[Path], now: float | None = None) -> UsageVie
     """The Usage view of ``homes`` as the usage feed would deliver it, read at once into an
     index in memory (a screenshot leaves the user's cache alone)."""
     from codex_presence_gui.core.pricing import Pricer
-    from codex_presence_gui.core.problems import DATING_KINDS
+    from codex_presence_gui.core.problems import DATING_KINDS, outside_closed_homes
 
     found = discover(homes)
+    closed = tuple((str(home), why) for home, why in found.closed_homes)
     with UsageIndex.in_memory() as index:
         result = index.update(homes, files=found.files, unsearched=found.unsearched, workers=1)
-        found_wrong = (*found.errors, *result.problems)
+        found_wrong = (*found.errors, *outside_closed_homes(result.problems, closed))
         recent = read_recent(
             index,
             homes,
@@ -1145,6 +1146,7 @@ def read_usage_view(homes: Sequence[Path], now: float | None = None) -> UsageVie
             problems=tuple(str(problem) for problem in found_wrong),
             dating_problems=sum(problem.kind in DATING_KINDS for problem in found_wrong),
             sessionless=tuple(str(home) for home in found.sessionless),
+            closed_homes=closed,
         )
     return usage_view(recent)
 

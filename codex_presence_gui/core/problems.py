@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass
 
 TYPE_CHECKING = False  # pathlib is not imported at run time: see records
@@ -156,6 +157,23 @@ def is_config_notice(problem: Problem | str) -> bool:
 
 
 _KEPT_START, _, _KEPT_END = CONFIG_KEPT_EFFECT.partition("{tier}")
+
+
+def outside_closed_homes(
+    problems: Sequence[Problem], closed: Sequence[tuple[str | Path, str]]
+) -> list[Problem]:
+    """``problems`` without the ``config.toml`` ones of the ``closed`` homes (those that
+    cannot be entered): the home is said, once, and its file cannot be read either."""
+    if not closed:
+        return list(problems)
+    inside = tuple(os.path.join(os.path.abspath(home), "") for home, _ in closed)
+    return [
+        problem
+        for problem in problems
+        if problem.path is None
+        or not is_config_notice(problem)
+        or not os.path.abspath(problem.path).startswith(inside)
+    ]
 
 
 #: How many problems of one kind a command prints before it only counts the rest.

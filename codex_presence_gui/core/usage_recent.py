@@ -56,6 +56,9 @@ class RecentUsage:
     unknown_zone: str | None = None
     #: The homes read (as text): the report of older days is said to read the same.
     homes: tuple[str, ...] = ()
+    #: The homes there that cannot be entered (mode 000, another user's), each with why
+    #: (the system's words: "Permission denied").
+    closed_homes: tuple[tuple[str, str], ...] = ()
 
 
 def first_day(today: date, days: int = RECENT_DAYS) -> date:
@@ -75,6 +78,7 @@ def read_recent(
     problems: tuple[str, ...] = (),
     dating_problems: int = 0,
     sessionless: tuple[str, ...] = (),
+    closed_homes: tuple[tuple[str, str], ...] = (),
 ) -> RecentUsage:
     """The reports of the last ``RECENT_DAYS`` local days (in ``zone``) up to ``now``; of the
     ``missing_homes``, those there as something else than a folder are said to be."""
@@ -114,4 +118,5 @@ def read_recent(
         # Only where the local zone fell back to UTC for it (a zone given is no fallback).
         unknown_zone=unknown_zone_setting() if zone is UTC else None,
         homes=tuple(str(home) for home in homes),
+        closed_homes=closed_homes,
     )

@@ -38,7 +38,7 @@ from codex_presence_gui.core.discovery import (
 )
 from codex_presence_gui.core.formatting import capitalized
 from codex_presence_gui.core.pricing import Pricer
-from codex_presence_gui.core.problems import DATING_KINDS, Problem
+from codex_presence_gui.core.problems import DATING_KINDS, Problem, outside_closed_homes
 from codex_presence_gui.core.usage_index import (
     INDEX_ROOM_BYTES,
     UsageIndex,
@@ -84,13 +84,20 @@ class _Walk(NamedTuple):
     errors: list[Problem]
     unsearched: list[str]
     sessionless: list[Path]
+    closed: list[tuple[Path, str]]  # the homes that cannot be entered, each with why
 
 
 def _walk(homes: Sequence[Path]) -> _Walk:
     """Walk ``homes`` as ``discover`` does, without making a path object of each file."""
-    found = _Walk([], [], [], [], [])
+    found = _Walk([], [], [], [], [], [])
     found.files.extend(
-        walk_homes(homes, found.missing_homes, found.errors, unsearched=found.unsearched)
+        walk_homes(
+            homes,
+            found.missing_homes,
+            found.errors,
+            unsearched=found.unsearched,
+            closed=found.closed,
+        )
     )
     found.sessionless.extend(sessionless_homes(homes, found.missing_homes))
     return found
@@ -167,7 +174,8 @@ class UsageWorker(Worker):
         self._last_update = 0.0
         #: The CPU time of the last update that found nothing to read: what each costs.
         self.fixed_cost_s = 0.0
-        #: The day, zone, problems and sessions folders (missing, a file) of the last view sent.
+        #: The day, zone, problems, sessions folders (missing, a file) and closed homes of the
+        #: last view sent.
         self._shown: (
             tuple[
                 date,
@@ -175,6 +183,7 @@ class UsageWorker(Worker):
                 tuple[str, ...],
                 tuple[str, ...],
                 tuple[str | None, ...],
+                tuple[tuple[str, str], ...],
             ]
             | None
         ) = None
@@ -424,7 +433,9 @@ class UsageWorker(Worker):
             # What the walk and the update found wrong: the page says it, as ``report`` does
             # (a change in it alone is worth a new view).
             not_read = [too_many_homes(self._homes_left_out)] if self._homes_left_out else []
-            found_wrong = (*not_read, *found.errors, *result.problems)
+            closed = tuple((str(home), why) for home, why in found.closed)
+            # A closed home's config.toml cannot be read either: the home is said, once.
+            found_wrong = (*not_read, *found.errors, *outside_closed_homes(result.problems, closed))
             problems = tuple(str(problem) for problem in found_wrong)
             dating = sum(problem.kind in DATING_KINDS for problem in found_wrong)
             # A sessions folder deleted or made again is said on the page, and a file put in
@@ -434,7 +445,7 @@ class UsageWorker(Worker):
             # The zone by its name and its offset now: the machine's, changed while the
             # window runs, may have no name (``SystemZone.key`` None) and must still re-bucket.
             said_zone = (repr(zone), zone.utcoffset(datetime.fromtimestamp(now, zone)))
-            shown = (today, said_zone, problems, sessionless, blocked)
+            shown = (today, said_zone, problems, sessionless, blocked, closed)
             # ``report`` shares the index: calls it read first are in the index, not left in
             # the logs for this update to find.
             with _index_step():
@@ -452,6 +463,7 @@ class UsageWorker(Worker):
                 problems=problems,
                 dating_problems=dating,
                 sessionless=sessionless,
+                closed_homes=closed,
             )
             self._shown = shown
             return recent

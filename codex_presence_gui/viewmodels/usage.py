@@ -15,7 +15,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
-from codex_presence_gui.core.discovery import codex_home_options, default_codex_home
+from codex_presence_gui.core.discovery import (
+    closed_homes_text,
+    codex_home_options,
+    default_codex_home,
+)
 from codex_presence_gui.core.formatting import (
     format_count,
     format_tokens_compact,
@@ -95,6 +99,8 @@ NO_SESSIONS_FOLDER_THEN = (
 NOT_A_FOLDER_MESSAGE = (
     "{homes}: there is no usage to count. Choose Codex's folder (usually ~/.codex) in Settings."
 )
+#: No usage, and a home that cannot be entered: "No usage recorded yet" had hidden why.
+CLOSED_MESSAGE = "No usage can be counted: {closed}."
 FAILED_MESSAGE = "The usage history cannot be read: {error}"
 COMPACT_TIP = (
     "Tokens Codex used today, and their API-equivalent cost: an estimate of what the same "
@@ -424,7 +430,11 @@ def usage_view(recent: RecentUsage) -> UsageView:
         # A command line reads left to right, with its folders, in a window of either
         # direction (drawn as a path is).
         message_paths: tuple[str, ...] = (command,) if recent.recorded else ()
-        if recent.missing_homes and not recent.recorded:
+        if recent.closed_homes and not recent.recorded:
+            closed = [(home_text(Path(home)), why) for home, why in recent.closed_homes]
+            message = CLOSED_MESSAGE.format(closed=closed_homes_text(closed))
+            message_paths = tuple(home for home, _ in closed)
+        elif recent.missing_homes and not recent.recorded:
             message, message_paths = _missing_message(recent)
         elif recent.sessionless and not recent.recorded:
             message_paths = sessions_folders([Path(home) for home in recent.sessionless])

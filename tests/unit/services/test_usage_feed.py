@@ -669,6 +669,45 @@ def test_a_missing_home_is_said_on_the_page(
     assert str(missing) in seen[-1].message
 
 
+def test_a_home_that_cannot_be_entered_is_said_on_the_page_once(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    qtbot: QtBot,
+    stopper: list[UsageFeed],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Codex folder of mode 000 (for a user who is not root): the page says it cannot be
+    opened and what to do, not "No usage recorded yet", and its config.toml, which cannot be
+    read either, is not said as a problem of its own."""
+    import os
+
+    from tests.helpers.special_files import refuse_stat
+
+    root = str(codex_home.root)
+    (codex_home.root / "config.toml").mkdir()  # (root reads a closed home's file: this it cannot)
+    refuse_stat(monkeypatch, lambda path: path.startswith(root + os.sep))
+    real_listdir = os.listdir
+
+    def refusing_listdir(path: Any = ".") -> list[str]:
+        if os.fspath(path) in (root, root + os.sep):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_listdir(path)
+
+    monkeypatch.setattr(os, "listdir", refusing_listdir)
+    feed = make_feed(codex_home, tmp_path)
+    stopper.append(feed)
+    seen = views(feed)
+    feed.start()
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1].state is UsageState.EMPTY, timeout=10_000)
+    view = seen[-1]
+    assert view.message == (
+        f"No usage can be counted: cannot open {root} (Permission denied): let this user read "
+        "it, or choose another Codex folder."
+    )
+    assert view.message_paths == (root,)
+    assert view.problems == (f"cannot open the Codex folder {root}: Permission denied",)
+
+
 def test_calls_another_process_put_in_the_index_are_shown(
     codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
 ) -> None:
