@@ -339,6 +339,28 @@ def _plain_report(argv: Sequence[str]) -> SimpleNamespace | None:
 _OPTIONS_WITH_A_VALUE = frozenset({"--codex-home", "--base-dir"})
 
 
+def offsets_joined(argv: list[str]) -> list[str]:
+    """``--timezone -08:00`` as ``--timezone=-08:00``: argparse takes a value that starts with
+    "-" (and is not a plain negative number) for an option, and had said "expected one
+    argument"."""
+    if "--timezone" not in argv:
+        return argv
+    joined: list[str] = []
+    at = 0
+    while at < len(argv):
+        token = argv[at]
+        if token == "--":
+            return [*joined, *argv[at:]]  # (the rest is not options)
+        value = argv[at + 1] if at + 1 < len(argv) else ""
+        if token == "--timezone" and value[:1] == "-" and value[1:2].isdigit():
+            joined.append(f"--timezone={value}")
+            at += 2
+            continue
+        joined.append(token)
+        at += 1
+    return joined
+
+
 def kind_first(argv: list[str]) -> list[str]:
     """``report --codex-home DIR daily`` as ``report daily --codex-home DIR``: the homes after
     a command take every value up to the next option, so a kind written after them would be
@@ -428,7 +450,7 @@ def _command_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.Argu
 def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
     """Run the command line; return the exit status and whether it was a headless command."""
     _usable_local_time()
-    argv = kind_first(sys.argv[1:] if argv is None else list(argv))
+    argv = kind_first(offsets_joined(sys.argv[1:] if argv is None else list(argv)))
     plain = _plain_report(argv)
     if plain is not None:
         problem = _base_dir_variable_problem()

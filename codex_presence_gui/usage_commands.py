@@ -99,7 +99,7 @@ def add_report_command(
         metavar="TZ",
         help=(
             "time zone of days, weeks and months, e.g. UTC or Europe/Paris, or a fixed offset"
-            " from UTC such as +05:30 or =-08:00 (default: local)"
+            " from UTC such as +05:30 or -08:00 (default: local)"
         ),
     )
     return report
@@ -292,8 +292,7 @@ def _offset_hint(name: str) -> str | None:
     amount = " ".join(
         counted(number, unit) for number, unit in ((hours, "hour"), (minutes, "minute")) if number
     )
-    # A value that starts with "-" is taken for an option unless it follows "=".
-    spelled = f"--timezone {offset}" if sign > 0 else f"--timezone={offset}"
+    spelled = f"--timezone {offset}"  # (a "-" value too: see cli.offsets_joined)
     return (
         f"a zone's name takes no offset; for days {amount} "
         f"{'ahead of' if sign > 0 else 'behind'} UTC, use {spelled}, "

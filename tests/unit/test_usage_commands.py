@@ -422,6 +422,10 @@ def test_an_unknown_zone_is_said_once_and_cut(
     ("option", "day", "label"),
     [
         (["--timezone=-09:30"], "2026-05-03", "UTC-09:30"),  # the calls are at 09:00 UTC
+        # Without the "=" too: argparse had taken "-09:30" for an option ("expected one
+        # argument").
+        (["--timezone", "-09:30"], "2026-05-03", "UTC-09:30"),
+        (["--timezone", "-10"], "2026-05-03", "UTC-10:00"),
         (["--timezone", "+0545"], "2026-05-04", "UTC+05:45"),
         (["--timezone", "+14"], "2026-05-04", "UTC+14:00"),
         (["--timezone=-00:00"], "2026-05-04", "UTC"),
@@ -452,7 +456,7 @@ def test_a_fixed_offset_counts_the_days_at_that_offset(
         (
             "gmt-5:30",
             "a zone's name takes no offset; for days 5 hours 30 minutes behind UTC, use "
-            "--timezone=-05:30, or the zone of a place, such as Europe/Paris",
+            "--timezone -05:30, or the zone of a place, such as Europe/Paris",
         ),
         ("UTC+0", "a zone's name takes no offset; for UTC's own days, use --timezone UTC"),
         ("+05:60", "an offset's minutes go up to 59"),
