@@ -107,6 +107,20 @@ def run_offscreen(code: str, *args: str, hung: str) -> subprocess.CompletedProce
         pytest.fail(hung)
 
 
+def close_folder(monkeypatch: pytest.MonkeyPatch, folder: str) -> None:
+    """``folder`` as a normal user meets a folder of mode 000: it cannot be listed, nor
+    anything in it looked at (``refuse_stat``)."""
+    refuse_stat(monkeypatch, lambda path: path.startswith(folder + os.sep))
+    real_listdir = os.listdir
+
+    def refusing_listdir(path: Any = ".") -> list[str]:
+        if os.fspath(path) in (folder, folder + os.sep):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real_listdir(path)
+
+    monkeypatch.setattr(os, "listdir", refusing_listdir)
+
+
 def refuse_stat(monkeypatch: pytest.MonkeyPatch, refused: Callable[[str], bool]) -> None:
     """``os.stat`` and ``os.lstat`` of each path ``refused`` says yes to raise
     PermissionError, as they do for a normal user below a folder of another user's (0700):

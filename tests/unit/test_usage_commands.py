@@ -10,7 +10,6 @@ import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -487,21 +486,13 @@ def test_a_home_that_cannot_be_entered_is_said_once(
     """A home of mode 000, for a user who is not root: said once, by its name, with its
     sums kept (its walk's own "cannot open the Codex folder" is the same news, and so is its
     config.toml that cannot be read)."""
-    from tests.helpers.special_files import refuse_stat
+    from tests.helpers.special_files import close_folder
 
     status, first, _ = _run(capsys, "report", "daily", "--json", "--codex-home", str(home.root))
     assert status == 0
     root = str(home.root)
     (home.root / "config.toml").mkdir()  # (root reads a closed home's file: this it cannot)
-    refuse_stat(monkeypatch, lambda path: path.startswith(root + os.sep))
-    real_listdir = os.listdir
-
-    def refusing_listdir(path: Any = ".") -> list[str]:
-        if os.fspath(path) in (root, root + os.sep):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_listdir(path)
-
-    monkeypatch.setattr(os, "listdir", refusing_listdir)
+    close_folder(monkeypatch, root)
     status, out, err = _run(capsys, "report", "daily", "--json", "--codex-home", root)
     assert status == 0
     assert json.loads(out)["totals"] == json.loads(first)["totals"]

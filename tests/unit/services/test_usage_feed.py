@@ -679,21 +679,11 @@ def test_a_home_that_cannot_be_entered_is_said_on_the_page_once(
     """A Codex folder of mode 000 (for a user who is not root): the page says it cannot be
     opened and what to do, not "No usage recorded yet", and its config.toml, which cannot be
     read either, is not said as a problem of its own."""
-    import os
-
-    from tests.helpers.special_files import refuse_stat
+    from tests.helpers.special_files import close_folder
 
     root = str(codex_home.root)
     (codex_home.root / "config.toml").mkdir()  # (root reads a closed home's file: this it cannot)
-    refuse_stat(monkeypatch, lambda path: path.startswith(root + os.sep))
-    real_listdir = os.listdir
-
-    def refusing_listdir(path: Any = ".") -> list[str]:
-        if os.fspath(path) in (root, root + os.sep):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_listdir(path)
-
-    monkeypatch.setattr(os, "listdir", refusing_listdir)
+    close_folder(monkeypatch, root)
     feed = make_feed(codex_home, tmp_path)
     stopper.append(feed)
     seen = views(feed)
