@@ -165,8 +165,16 @@ class DiscordWorker(Worker):
         first_retry_s: float = FIRST_RETRY_S,
         max_retry_s: float = MAX_RETRY_S,
         healthy_after_s: float = HEALTHY_AFTER_S,
+        socket_look_ms: int = SOCKET_LOOK_MS,
+        socket_quiet_s: float | None = None,
     ) -> None:
         super().__init__()
+        self._socket_look_ms = socket_look_ms
+        #: A new socket brought a retry forward, and that has not proved out yet (see
+        #: ``_look_for_sockets``); when a look last found a socket made anew.
+        self._wake_spent = False
+        self._last_new_socket = -1e9
+        self._socket_quiet = max_retry_s if socket_quiet_s is None else socket_quiet_s
         self._first_retry = first_retry_s
         self._max_retry = max_retry_s
         self._healthy_after_ms = int(healthy_after_s * 1000)
@@ -215,7 +223,7 @@ class DiscordWorker(Worker):
         self._alive_timer.setInterval(self._liveness_interval_ms)
         self._healthy_timer = self._timer(self._healthy, single=True)
         self._socket_timer = self._timer(self._look_for_sockets, single=False)
-        self._socket_timer.setInterval(SOCKET_LOOK_MS)
+        self._socket_timer.setInterval(self._socket_look_ms)
         if self._enabled:
             self._connect()
         else:
@@ -238,6 +246,7 @@ class DiscordWorker(Worker):
         self._enabled = enabled
         if enabled:
             self._attempt = 0
+            self._wake_spent = False
             # Resuming is the user's own "try again": a rejected id gets one more handshake
             # (the application may have been fixed in Discord's developer portal meanwhile).
             self._invalid_id = False
@@ -261,6 +270,7 @@ class DiscordWorker(Worker):
         self._client_id = client_id
         self._invalid_id = False
         self._attempt = 0
+        self._wake_spent = False
         self._shutdown_connection()
         if self._enabled:
             self._connect_when_spaced()
@@ -479,7 +489,10 @@ class DiscordWorker(Worker):
 
     @reported
     def _healthy(self) -> None:
-        if self._client is not None and self._attempt:
+        if self._client is None:
+            return
+        self._wake_spent = False  # the next new socket may be a Discord just started again
+        if self._attempt:
             log.debug("Discord: healthy for %d ms, the backoff starts over", self._healthy_after_ms)
             self._attempt = 0
 
@@ -508,6 +521,10 @@ class DiscordWorker(Worker):
 
     @reported
     def _look_for_sockets(self) -> None:
+        """A new socket brings the retry forward once: a Discord just started is connected to
+        at once. Again only once a connection proved healthy, or after no socket was made anew
+        for the longest retry delay: a crash-looping Discord, or a stale socket some process
+        keeps making, had cost a connect attempt per flap, the backoff notwithstanding."""
         retry, watch = self._retry_timer, self._socket_timer
         assert retry is not None
         assert watch is not None
@@ -517,8 +534,18 @@ class DiscordWorker(Worker):
         marks = socket_marks()
         new = marks - self._sockets_seen
         self._sockets_seen = marks
-        if new and retry.remainingTime() > SOCKET_LOOK_MS:
-            log.debug("Discord: %s made, connecting now", ", ".join(sorted(m[0] for m in new)))
+        if not new:
+            return
+        names = ", ".join(sorted(m[0] for m in new))
+        now = time.monotonic()
+        quiet = now - self._last_new_socket >= self._socket_quiet
+        self._last_new_socket = now
+        if self._wake_spent and not quiet:
+            log.debug("Discord: %s made again, the retry keeps its time (a flapping socket)", names)
+            return
+        if retry.remainingTime() > self._socket_look_ms:
+            log.debug("Discord: %s made, connecting now", names)
+            self._wake_spent = True
             retry.stop()
             watch.stop()
             self._connect()  # at once, or when the handshakes' spacing allows

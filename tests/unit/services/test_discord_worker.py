@@ -1522,3 +1522,143 @@ def test_a_discord_restarted_before_its_loss_was_noticed_is_connected_to_at_once
         assert handle.stop()
         if second is not None:
             second.stop()
+
+
+class SocketFlapper:
+    """A stale ``discord-ipc-0`` made anew every ``period_ms`` (a crash-looping Discord, or
+    a process that keeps recreating a stale socket), from a timer of the test's thread."""
+
+    def __init__(self, path: Path, period_ms: int) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.path = path
+        self.flaps = 0
+        self._timer = QTimer()
+        self._timer.setInterval(period_ms)
+        self._timer.timeout.connect(self._flap)
+
+    def _flap(self) -> None:
+        from tests.helpers.fake_discord import stale_socket
+
+        self.path.unlink(missing_ok=True)
+        stale_socket(self.path)
+        self.flaps += 1
+
+    def start(self) -> SocketFlapper:
+        self._timer.start()
+        return self
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self.path.unlink(missing_ok=True)
+
+
+def counting_presence(connects: list[float], **options: Any) -> DiscordPresence:
+    """The worker with the real IPC client; each connect attempt is noted in ``connects``."""
+    from codex_presence_gui.services.discord_client import PypresenceClient
+
+    class Counted(PypresenceClient):
+        def connect(self) -> None:
+            connects.append(time.monotonic())
+            super().connect()
+
+    return DiscordPresence(
+        "111", lambda cid: Counted(cid, handshake_timeout=1.0), min_interval_s=0.05, **options
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows pipes are not looked at")
+def test_a_socket_that_keeps_reappearing_gets_no_connect_per_flap(
+    discord_dir: Path, qtbot: QtBot
+) -> None:
+    """A stale socket made anew again and again (a crash-looping Discord): the first new
+    one is tried at once, as a Discord just started would be; the later ones wait for the
+    backoff (it had cost one connect attempt per flap, twenty here, past a 20 s retry)."""
+    connects: list[float] = []
+    handle = counting_presence(connects, first_retry_s=20.0, max_retry_s=30.0, socket_look_ms=40)
+    flapper = SocketFlapper(discord_dir / "discord-ipc-0", period_ms=120)
+    handle.set_card(card("A"))
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: handle.status.retry_in is not None, timeout=5000)
+        flapper.start()
+        qtbot.waitUntil(lambda: flapper.flaps >= 20, timeout=10_000)
+        assert handle.status.state is DiscordState.NOT_RUNNING
+        assert handle.status.message.startswith("Discord not running, retrying in")
+    finally:
+        flapper.stop()
+        assert handle.stop()
+    assert len(connects) == 2, f"{len(connects)} connect attempts for {flapper.flaps} flaps"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows pipes are not looked at")
+def test_a_discord_started_once_the_flapping_stopped_is_connected_to_at_once(
+    discord_dir: Path, qtbot: QtBot
+) -> None:
+    """Once no socket has been made anew for a while (the longest retry delay in the app),
+    a new one brings the retry forward again: a Discord that crash-looped, then was started
+    for good later, is not left to the backoff."""
+    from tests.helpers.fake_discord import FakeDiscord
+
+    connects: list[float] = []
+    handle = counting_presence(
+        connects, first_retry_s=20.0, max_retry_s=30.0, socket_look_ms=40, socket_quiet_s=0.5
+    )
+    flapper = SocketFlapper(discord_dir / "discord-ipc-0", period_ms=120)
+    handle.set_card(card("A"))
+    handle.start()
+    peer = None
+    try:
+        qtbot.waitUntil(lambda: handle.status.retry_in is not None, timeout=5000)
+        flapper.start()
+        qtbot.waitUntil(lambda: flapper.flaps >= 8, timeout=10_000)
+        flapper.stop()
+        assert len(connects) == 2
+        qtbot.wait(700)  # quiet for longer than socket_quiet_s
+        peer = FakeDiscord(discord_dir).start()
+        started = time.monotonic()
+        qtbot.waitUntil(lambda: len(peer.activities()) == 1, timeout=5000)
+        assert time.monotonic() - started < 4
+    finally:
+        flapper.stop()
+        assert handle.stop()
+        if peer is not None:
+            peer.stop()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows pipes are not looked at")
+def test_a_connection_that_proved_healthy_lets_the_next_new_socket_connect_at_once(
+    discord_dir: Path, qtbot: QtBot
+) -> None:
+    """Discord started (its new socket connected to at once), showed the card, stayed: when
+    it restarts later, its new socket is connected to at once again, however recently the
+    last one was made (sockets made in quick succession wait for the backoff otherwise)."""
+    from tests.helpers.fake_discord import FakeDiscord
+
+    connects: list[float] = []
+    handle = counting_presence(
+        connects,
+        first_retry_s=20.0,
+        max_retry_s=30.0,
+        socket_look_ms=40,
+        socket_quiet_s=600.0,  # never quiet long enough here: only the health counts
+        healthy_after_s=0.3,
+        liveness_interval_ms=100,
+    )
+    handle.set_card(card("A"))
+    handle.start()
+    first = second = None
+    try:
+        qtbot.waitUntil(lambda: handle.status.retry_in is not None, timeout=5000)
+        first = FakeDiscord(discord_dir).start()
+        qtbot.waitUntil(lambda: len(first.activities()) == 1, timeout=4000)
+        qtbot.wait(600)  # healthy for longer than healthy_after_s
+        first.stop()
+        first = None
+        second = FakeDiscord(discord_dir).start()
+        qtbot.waitUntil(lambda: len(second.activities()) == 1, timeout=4000)
+    finally:
+        assert handle.stop()
+        for peer in (first, second):
+            if peer is not None:
+                peer.stop()
