@@ -476,6 +476,15 @@ class PypresenceClient:
                 raise InvalidClientIdError("Discord rejected the client id")
             said = _peer_text(f"{code}: {message}")
             raise ConnectionLostError(f"Discord closed the connection ({said})")
+        if data.get("evt") == "ERROR":
+            # An error event in READY's place: this socket turned the handshake down.
+            detail = data.get("data")
+            error: dict[str, Any] = detail if isinstance(detail, dict) else {}
+            code, message = error.get("code"), str(error.get("message") or "")
+            if message == "Invalid Client ID":
+                raise InvalidClientIdError("Discord rejected the client id")
+            said = _peer_text(f"{code}: {message}" if message else code)
+            raise ConnectionLostError(f"Discord refused the connection ({said})")
         return data
 
     def _drop_socket(self) -> None:

@@ -552,3 +552,45 @@ def test_what_a_peer_says_is_passed_on_as_one_short_line(discord_dir: Path) -> N
     assert message.startswith("rate limited try later xxx")
     assert message.endswith("…")
     assert len(message) <= 200
+
+
+HANDSHAKE_ERROR = {
+    "cmd": "DISPATCH",
+    "evt": "ERROR",
+    "nonce": None,
+    "data": {"code": 4000, "message": "Unsupported version"},
+}
+
+
+def test_a_handshake_answered_with_an_error_is_no_connection(discord_dir: Path) -> None:
+    """A peer answers the handshake with an ERROR event instead of READY: that socket
+    refused us (the next one is tried), not "connected" (the status had said connected, and
+    the card went on being sent to a peer that had turned it away)."""
+    refusing = FakeDiscord(discord_dir, index=0, ready=dict(HANDSHAKE_ERROR)).start()
+    try:
+        with pytest.raises(ConnectionLostError) as raised:
+            client().connect()
+        assert str(raised.value) == "Discord refused the connection (4000: Unsupported version)"
+        live = FakeDiscord(discord_dir, index=1).start()
+        try:
+            rpc = client()
+            rpc.connect()
+            assert rpc.tried == [
+                SocketTry(str(refusing.path), "refused"),
+                SocketTry(str(live.path), "connected"),
+            ]
+            rpc.close()
+        finally:
+            live.stop()
+    finally:
+        refusing.stop()
+
+
+def test_a_handshake_error_that_names_the_client_id_is_a_refused_id(discord_dir: Path) -> None:
+    said = {**HANDSHAKE_ERROR, "data": {"code": 4007, "message": "Invalid Client ID"}}
+    peer = FakeDiscord(discord_dir, ready=said).start()
+    try:
+        with pytest.raises(InvalidClientIdError):
+            client().connect()
+    finally:
+        peer.stop()
