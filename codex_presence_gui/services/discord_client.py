@@ -192,6 +192,16 @@ def _not_a_socket(path: str) -> str | None:
     return None if stat.S_ISSOCK(mode) else f"{kind_of(mode)}, not a socket"
 
 
+def _abandon(writer: asyncio.StreamWriter, loop: asyncio.AbstractEventLoop) -> None:
+    """Drop a connection whatever its close left of it (nothing, after a clean one): a peer
+    that reads nothing leaves what we wrote last unsent, and the socket stayed open, behind
+    a closed event loop, for good."""
+    if not loop.is_closed():
+        with contextlib.suppress(Exception):
+            writer.transport.abort()
+            loop.run_until_complete(asyncio.sleep(0))  # the abort closes on the next turn
+
+
 class SocketTry(NamedTuple):
     """One socket a connect attempt tried, and what came of it."""
 
@@ -498,6 +508,7 @@ class PypresenceClient:
         with contextlib.suppress(Exception):  # best effort: the peer may be gone already
             writer.close()
             loop.run_until_complete(asyncio.wait_for(writer.wait_closed(), 0.5))
+        _abandon(writer, loop)
 
     async def _read_frame(self) -> tuple[int, dict[str, Any]]:
         """One frame, read exactly; PINGs are answered and skipped."""
@@ -523,6 +534,9 @@ class PypresenceClient:
                 raise ConnectionLostError("Discord sent an unexpected frame")
             if op == _OP_PING:
                 self._rpc.send_data(_OP_PONG, data)
+                # Until the peer has taken it: one that pings and reads nothing would have
+                # every PONG queued in memory (hundreds of megabytes before the timeout).
+                await self._rpc.sock_writer.drain()
                 continue
             return op, data
 
@@ -599,6 +613,8 @@ class PypresenceClient:
         except Exception:  # closing is best effort: the peer may already be gone
             pass
         finally:
+            if writer is not None:
+                _abandon(writer, loop)
             with contextlib.suppress(Exception):
                 loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()

@@ -58,6 +58,9 @@ class Mode:
     # The first ``failures`` SET_ACTIVITY with an activity reset the connection; the later
     # ones (on a new connection) work.
     DROP_ONCE = "drop_once"
+    # Answers each command with PINGs of half a megabyte, without end, and reads nothing
+    # more (a broken peer): what the client queues in reply is what it holds in memory.
+    PING_FLOOD = "ping_flood"
 
 
 UNKNOWN_ERROR = {"code": 1000, "message": "Unknown Error"}
@@ -81,6 +84,7 @@ class FakeDiscord:
     mode: str = Mode.OK
     frames: list[Frame] = field(default_factory=list)
     pongs: int = 0
+    pings_sent: int = 0  # PING_FLOOD: the PINGs written out in full
     failures: int = 1  # how many sends ERROR_ONCE and DROP_ONCE fail
     error: dict[str, Any] = field(default_factory=lambda: dict(UNKNOWN_ERROR))
     ready: dict[str, Any] = field(default_factory=lambda: dict(READY))  # the handshake's answer
@@ -216,6 +220,12 @@ class FakeDiscord:
             raise ConnectionResetError
         if self.mode == Mode.STALL_AFTER_READY:
             return  # keep reading, never answer
+        if self.mode == Mode.PING_FLOOD:
+            ping = self._pack(3, {"ping": "p" * 500_000})
+            while True:  # until the client closes (a ConnectionError) or the peer stops
+                writer.write(ping)
+                await writer.drain()
+                self.pings_sent += 1
         if self.mode == Mode.ERROR_ONCE and self._fails_now(activity):
             reply = {
                 "cmd": "SET_ACTIVITY",

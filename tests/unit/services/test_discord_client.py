@@ -594,3 +594,45 @@ def test_a_handshake_error_that_names_the_client_id_is_a_refused_id(discord_dir:
             client().connect()
     finally:
         peer.stop()
+
+
+def test_a_peer_that_pings_without_end_and_reads_nothing_costs_no_memory(
+    discord_dir: Path,
+) -> None:
+    """A broken peer answers a card with PINGs, one after the other, and reads nothing: a
+    PONG went back for each all the same, queued in memory while the reply was waited for
+    (about 500 MB in 3 s). Now a PONG waits for the peer to take the one before, and the
+    wait for the reply times out as any."""
+    peer = FakeDiscord(discord_dir, mode=Mode.PING_FLOOD).start()
+    try:
+        rpc = client()
+        rpc.connect()
+        with pytest.raises(ConnectionLostError, match="timed out"):
+            rpc.update(CARD)
+        rpc.close()
+    finally:
+        peer.stop()
+    # The PINGs the client read, and those the socket's buffers hold: a few, not hundreds.
+    assert peer.pings_sent <= 10, peer.pings_sent
+
+
+def test_a_connection_to_a_peer_that_reads_nothing_is_closed_all_the_same(
+    discord_dir: Path, recwarn: pytest.WarningsRecorder
+) -> None:
+    """Its last PONG cannot be sent, so a polite close never completes: the socket is
+    dropped then (it stayed open behind the closed event loop, found by the garbage
+    collector as an unclosed transport)."""
+    import gc
+
+    peer = FakeDiscord(discord_dir, mode=Mode.PING_FLOOD).start()
+    try:
+        rpc = client()
+        rpc.connect()
+        with pytest.raises(ConnectionLostError):
+            rpc.update(CARD)
+        rpc.close()
+        gc.collect()
+    finally:
+        peer.stop()
+    leaks = [w for w in recwarn if issubclass(w.category, ResourceWarning)]
+    assert leaks == []
