@@ -123,6 +123,18 @@ class PresenceClient(Protocol):
 IPC_DIR_ENV = "CODEX_DISCORD_IPC_DIR"
 
 
+def _system_temp_dir() -> str | None:
+    """Where Discord puts its socket when no variable names a folder: /tmp, by name.
+    ``tempfile.gettempdir()`` first writes a file there, and raises when it can write one
+    nowhere (a full disk, a read-only /tmp): the search would have ended before it began."""
+    if os.name == "posix":
+        return "/tmp"
+    try:
+        return tempfile.gettempdir()
+    except OSError:
+        return None
+
+
 def _runtime_dirs() -> Iterator[Path]:
     only = os.environ.get(IPC_DIR_ENV, "").strip()
     if only:
@@ -132,7 +144,7 @@ def _runtime_dirs() -> Iterator[Path]:
     candidates = [os.environ.get(name) for name in ("XDG_RUNTIME_DIR", "TMPDIR", "TMP", "TEMP")]
     if hasattr(os, "getuid"):
         candidates.append(f"/run/user/{os.getuid()}")
-    candidates.append(tempfile.gettempdir())
+    candidates.append(_system_temp_dir())
     for value in candidates:
         if not value:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -636,3 +637,35 @@ def test_a_connection_to_a_peer_that_reads_nothing_is_closed_all_the_same(
         peer.stop()
     leaks = [w for w in recwarn if issubclass(w.category, ResourceWarning)]
     assert leaks == []
+
+
+def no_temporary_folder() -> str:
+    """``tempfile.gettempdir()`` where it can write its test file nowhere (a full disk, a
+    read-only /tmp): it raises this."""
+    raise FileNotFoundError(2, "No usable temporary directory found in ['/tmp', '/var/tmp']")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Unix socket folders")
+def test_sockets_are_looked_for_without_a_writable_temporary_folder(
+    monkeypatch: pytest.MonkeyPatch, discord_dir: Path
+) -> None:
+    """Looking for Discord's sockets writes nothing: with no temporary folder Python can
+    write to, the places are still searched, /tmp among them (Discord's own last resort).
+    The look had raised, each second, into the worker ("unexpected error", a traceback)."""
+    import tempfile
+
+    from codex_presence_gui.services import discord_client
+
+    monkeypatch.setattr(tempfile, "gettempdir", no_temporary_folder)
+    monkeypatch.delenv(discord_client.IPC_DIR_ENV, raising=False)
+    for name in ("TMPDIR", "TMP", "TEMP"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(discord_dir))
+    stale_socket(discord_dir / "discord-ipc-0")
+    candidates = list(discord_client.socket_candidates())
+    assert candidates[0] == discord_dir / "discord-ipc-0"
+    if os.path.isdir("/tmp"):
+        assert Path("/tmp/discord-ipc-0") in candidates
+    assert str(discord_dir / "discord-ipc-0") in {mark[0] for mark in discord_client.socket_marks()}
+    with pytest.raises(DiscordNotRunningError):
+        client().connect()
