@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level
+from codex_presence_gui.viewmodels.session_table import ACTIVE_ROW_TINT
 
 # (light palette, dark palette): each readable on its background, green/amber/red by level.
 _LEVEL_COLORS: dict[Level, tuple[str, str]] = {
@@ -31,6 +32,9 @@ _LEVEL_COLORS: dict[Level, tuple[str, str]] = {
 
 #: WCAG AA for normal text: secondary text must reach it too, however quiet.
 MIN_TEXT_CONTRAST = 4.5
+#: WCAG AA for a control's boundary, the keyboard's focus ring among them, against what is
+#: beside it.
+MIN_RING_CONTRAST = 3.0
 #: How far secondary text fades from the text colour towards the window, contrast allowing.
 MUTED_FADE = 0.4
 _FADE_STEPS = 20
@@ -122,6 +126,27 @@ def _find_muted(palette: QPalette) -> QColor:
     text = palette.color(QPalette.ColorRole.WindowText)
     quiet = blend(text, palette.color(QPalette.ColorRole.Window), MUTED_FADE)
     return _first_readable(quiet, text, palette)
+
+
+def focus_color(palette: QPalette) -> QColor:
+    """The keyboard's focus ring: the highlight, moved towards the text colour as far as
+    ``MIN_RING_CONTRAST`` against the window, the table rows and the active session's tinted
+    row needs (the dark theme's blue is 2.4:1 on that row)."""
+    rows = [
+        palette.color(role) for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase)
+    ]
+    backgrounds = [
+        palette.color(QPalette.ColorRole.Window),
+        *rows,
+        *(blend(row, ACTIVE_ROW_TINT, ACTIVE_ROW_TINT.alphaF()) for row in rows),
+    ]
+    start = palette.color(QPalette.ColorRole.Highlight)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    for step in range(_FADE_STEPS + 1):
+        shade = blend(start, text, step / _FADE_STEPS)
+        if all(contrast_ratio(shade, back) >= MIN_RING_CONTRAST for back in backgrounds):
+            return shade
+    return text
 
 
 def track_color(palette: QPalette) -> QColor:
@@ -275,6 +300,10 @@ _OUTLINED_PRIMITIVES = {
     # Fusion's is the window colour a tenth darker and lighter: nothing on a dark window.
     _Primitive.PE_IndicatorToolBarSeparator: "divider",
 }
+#: How far inside the tab the keyboard is on its ring is drawn (clear of Fusion's outline).
+TAB_RING_INSET = 3
+#: Indicators whose outline Fusion draws in its highlight while the keyboard is on them.
+_LIT_WITH_FOCUS = (_Primitive.PE_IndicatorCheckBox, _Primitive.PE_IndicatorRadioButton)
 _OUTLINED_CONTROLS = (QStyle.ComplexControl.CC_SpinBox, QStyle.ComplexControl.CC_ComboBox)
 #: Qt's » buttons, shown where a tool bar or the menu bar has no room for all its actions.
 _EXTENSION_BUTTONS = ("qt_toolbar_ext_button", "qt_menubar_ext_button")
@@ -290,7 +319,11 @@ class _OutlinedStyle(QProxyStyle):
 
     Fusion draws every outline as the window colour darkened, which on a dark window is all but
     black on black, and no palette role changes it: so on a dark palette this draws a lighter
-    outline over the one Fusion drew. Light palettes are left exactly as Fusion draws them.
+    outline over the one Fusion drew (in the focus ring's colour round a check box or radio
+    button the keyboard is on, as Fusion lights it). Light palettes are left as Fusion draws
+    them, but for the focus ring round a table's cell, a check box's text or a tab: Fusion
+    draws it in the highlight at a third of its strength, 1.1:1 on a dark table's rows and
+    1.5:1 on the light theme's active row; it is drawn whole, in ``focus_color``.
 
     Qt's header asks for an up arrow for a descending sort (largest first), which Fusion draws
     as asked; Windows Explorer and macOS Finder show ▼ there, so the arrow is turned over.
@@ -315,6 +348,13 @@ class _OutlinedStyle(QProxyStyle):
             elif option.state & QStyle.StateFlag.State_Horizontal:
                 option = _in_line_with_cells(self, option, widget)
         super().drawControl(element, option, painter, widget)
+        if element == QStyle.ControlElement.CE_TabBarTabShape and _keyboard_on(option):
+            # Fusion tints the tab the keyboard is on, 1.1:1 to 1.5:1: a ring inside it too,
+            # in its title's colour, which reads on the tab (lighter when the keyboard is on
+            # it, on a dark palette: the highlight's blue had 2.3:1 there).
+            inset = TAB_RING_INSET
+            inside = option.rect.adjusted(inset, inset, -inset, -inset)
+            _focus_ring(painter, inside, option.palette.color(QPalette.ColorRole.WindowText))
 
     def subElementRect(
         self, element: QStyle.SubElement, option: QStyleOption, widget: QWidget | None = None
@@ -341,6 +381,14 @@ class _OutlinedStyle(QProxyStyle):
             elif option.sortIndicator == _SortDown:
                 turned.sortIndicator = _SortUp
             option = turned
+        if element == _Primitive.PE_FrameFocusRect:
+            # Only once the keyboard has moved, as Fusion (a table's cells always say so).
+            if option.state & QStyle.StateFlag.State_KeyboardFocusChange:
+                # Round a selected cell, drawn in the highlight: the selection's text colour.
+                selected = option.state & QStyle.StateFlag.State_Selected
+                text = option.palette.color(QPalette.ColorRole.HighlightedText)
+                _focus_ring(painter, option.rect, text if selected else focus_color(option.palette))
+            return
         super().drawPrimitive(element, option, painter, widget)
         shape = _OUTLINED_PRIMITIVES.get(element)
         if shape is None or not is_dark(option.palette):
@@ -354,7 +402,8 @@ class _OutlinedStyle(QProxyStyle):
             and option.features & QStyleOptionButton.ButtonFeature.DefaultButton
         ):
             return  # the default button keeps its highlighted outline
-        _stroke(painter, option, shape)
+        lit = element in _LIT_WITH_FOCUS and _keyboard_on(option)
+        _stroke(painter, option, shape, focus_color(option.palette) if lit else None)
 
     def drawComplexControl(
         self,
@@ -469,7 +518,25 @@ def _in_line_with_cells(
     return label
 
 
-def _stroke(painter: QPainter, option: QStyleOption, shape: str) -> None:
+def _keyboard_on(option: QStyleOption) -> bool:
+    """Whether the style shows the keyboard's focus on what ``option`` draws."""
+    focus = QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_KeyboardFocusChange
+    return option.state & focus == focus
+
+
+def _focus_ring(painter: QPainter, rect: QRect, color: QColor) -> None:
+    """A focus ring as Fusion draws one (a line round ``rect``, its corners rounded), whole."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(QPen(color, 1.0))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 1.0, 1.0)
+    painter.restore()
+
+
+def _stroke(
+    painter: QPainter, option: QStyleOption, shape: str, color: QColor | None = None
+) -> None:
     state = option.state
     if shape == "field" and state & QStyle.StateFlag.State_HasFocus:
         return  # keep the style's focus ring
@@ -477,7 +544,7 @@ def _stroke(painter: QPainter, option: QStyleOption, shape: str) -> None:
     rect = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    painter.setPen(QPen(outline_color(option.palette, enabled=enabled), 1.0))
+    painter.setPen(QPen(color or outline_color(option.palette, enabled=enabled), 1.0))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     if shape == "divider":  # a line across the bar's middle, as Fusion draws it
         margin = 6.0

@@ -71,7 +71,8 @@ _ROLES_CHANGED = [
     ShortTextRole,
     NamesRole,
 ]
-_HIGHLIGHT = QColor(59, 130, 246, 38)  # a light tint that reads on light and dark palettes
+#: The active session's row: a light tint that reads on light and dark palettes.
+ACTIVE_ROW_TINT = QColor(59, 130, 246, 38)
 _DASH = "–"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -563,7 +564,7 @@ class SessionTableModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.BackgroundRole and row.active:
-            return _HIGHLIGHT
+            return ACTIVE_ROW_TINT
         # An ended row is drawn quieter, and the fastest share in amber, in colours the view
         # takes from its palette (readable on its rows in either theme).
         if role == FastestRole:

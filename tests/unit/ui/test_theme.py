@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QItemSelectionModel, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QStyleOptionHeader,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +33,8 @@ from codex_presence_gui.ui.theme import (
     muted_color,
     set_muted,
 )
+from codex_presence_gui.viewmodels.session_table import ACTIVE_ROW_TINT
+from tests.helpers.rings import ringed
 
 
 def test_forced_themes_and_back(qtbot: QtBot, qapp: QApplication) -> None:
@@ -553,4 +556,86 @@ def test_the_system_choice_keeps_the_desktops_colours_under_a_windows_style(
         assert window == desktop.color(QPalette.ColorRole.Window), window.name()
     finally:
         qapp.setStyle(QStyleFactory.create("fusion"))
+        apply_theme(qapp, "system")
+
+
+def keyboard_to(qtbot: QtBot, host: QWidget, widget: QWidget) -> QImage:
+    """The keyboard taken to ``widget``, the one Tab stop of its active window ``host``, by
+    Tab; the window drawn."""
+    host.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is host)
+    host.setFocus()
+    qtbot.keyClick(host, Qt.Key.Key_Tab)
+    assert ringed(widget)
+    return host.grab().toImage()
+
+
+def ring_contrast(image: QImage, line: list[QPoint], inside: QPoint) -> float:
+    """The best contrast along ``line`` (across a ring) against the colour at ``inside``."""
+    return best_edge(image, line, QColor(image.pixel(inside)))
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_keyboard_s_cell_in_a_table_shows_at_3_to_1(
+    qtbot: QtBot, qapp: QApplication, theme: str
+) -> None:
+    """The cell the keyboard is on has a ring of 3:1 or more on a plain row and on the active
+    session's tinted one. Fusion's, the highlight at a third of its strength, had 1.1:1 on
+    the dark theme's rows and 1.5:1 on the light theme's tinted row."""
+    try:
+        apply_theme(qapp, theme)
+        for tint in (None, ACTIVE_ROW_TINT):
+            table = QTableWidget(2, 2)
+            for row in range(2):
+                for column in range(2):
+                    item = QTableWidgetItem("")
+                    if tint is not None:
+                        item.setBackground(tint)
+                    table.setItem(row, column, item)
+            table.setCurrentCell(0, 1, QItemSelectionModel.SelectionFlag.NoUpdate)
+            host, _image = grab(qtbot, table)
+            image = keyboard_to(qtbot, host, table)
+            assert not table.selectedItems()
+            cell = table.visualItemRect(table.item(0, 1))
+            top = table.viewport().mapTo(host, QPoint(cell.center().x(), cell.top()))
+            line = [top + QPoint(0, dy) for dy in range(3)]
+            assert ring_contrast(image, line, top + QPoint(0, 6)) >= 3, (theme, tint)
+    finally:
+        apply_theme(qapp, "system")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_keyboard_s_check_box_and_tab_show_at_3_to_1(
+    qtbot: QtBot, qapp: QApplication, theme: str
+) -> None:
+    """A check box the keyboard is on has a ring of 3:1 round its text, and on a dark
+    palette its box lit as on a light one (the dark outline had been drawn over Fusion's
+    focus colour, and the ring was 1.5:1); the tab the keyboard is on has a ring of 3:1
+    inside it (Fusion's tint of it was 1.1:1 to 1.5:1)."""
+    try:
+        apply_theme(qapp, theme)
+        box = QCheckBox("Keep the window above other windows")
+        host, resting = grab(qtbot, box)
+        image = keyboard_to(qtbot, host, box)
+        option = QStyleOptionButton()
+        box.initStyleOption(option)
+        style = box.style()
+        text = style.subElementRect(QStyle.SubElement.SE_CheckBoxFocusRect, option, box)
+        text = text.translated(box.mapTo(host, QPoint(0, 0)))
+        across = [QPoint(text.center().x(), text.top() + dy) for dy in range(-1, 2)]
+        assert ring_contrast(image, across, QPoint(text.center().x(), text.top() - 3)) >= 3
+        indicator = indicator_rect(box).translated(box.mapTo(host, QPoint(0, 0)))
+        edge = QPoint(indicator.left(), indicator.center().y())
+        assert image.pixel(edge) != resting.pixel(edge)  # lit, as Fusion lights it
+
+        tabs = QTabWidget()
+        tabs.addTab(QWidget(), "General")
+        tabs.addTab(QWidget(), "Discord")
+        host, _image = grab(qtbot, tabs)
+        bar = tabs.tabBar()
+        image = keyboard_to(qtbot, host, bar)
+        tab = bar.tabRect(0).translated(bar.mapTo(host, QPoint(0, 0)))
+        left = [QPoint(tab.left() + dx, tab.center().y()) for dx in range(2, 6)]
+        assert ring_contrast(image, left, QPoint(tab.left() + 7, tab.center().y())) >= 3
+    finally:
         apply_theme(qapp, "system")
