@@ -90,6 +90,15 @@ class Column(enum.IntEnum):
     LAST_ACTIVITY = 6
 
 
+#: What a cell with nothing to show ("–") says to screen readers, by column: the dash alone
+#: was read out as "en dash", or as nothing at all.
+DASH_SPOKEN = {
+    Column.CONTEXT: "not reported yet",
+    Column.SHARE: "no share measured yet",
+    Column.LAST_ACTIVITY: "not known",
+}
+
+
 HEADERS = {
     Column.PROJECT: "Project",
     Column.ACTIVITY: "Activity",
@@ -541,6 +550,8 @@ class SessionTableModel(QAbstractTableModel):
                 Column.TOKENS: row.tokens_spoken,
                 Column.SHARE: row.share_spoken,
             }.get(Column(column))
+            if not spoken and row.display[column] == _DASH:
+                spoken = DASH_SPOKEN.get(Column(column))
             return spoken or None  # None: the cell's text
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             if column == Column.LAST_ACTIVITY and row.last_described:

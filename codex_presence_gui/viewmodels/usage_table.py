@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.core.usage_report import COST_LABEL, cost_spoken
 from codex_presence_gui.viewmodels.sorting import sort_key
-from codex_presence_gui.viewmodels.usage import TableRow
+from codex_presence_gui.viewmodels.usage import NO_VALUE, TableRow
 
 #: A cell's ``SortKey`` (see ``viewmodels.sorting``).
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -53,6 +53,10 @@ HEADER_TIPS = {
     "A ChatGPT plan does not charge per token.",
     UsageColumn.SHARE: "Share of all tokens used in the last 30 days.",
 }
+#: What a dash in the Cost or Cost % column says to screen readers: the dash alone was read
+#: out as "em dash", or as nothing at all.
+NO_PRICE_SPOKEN = "no known price"
+NO_COST_SHARE_SPOKEN = "no share of the cost"
 COST_SHARE_TIP = (
     f"Share of the last 30 days' {COST_LABEL}.\nA dash: no known API price, so no share of "
     "the cost."
@@ -114,7 +118,12 @@ class UsageTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip_html(row.tooltip)
         if role == Qt.ItemDataRole.AccessibleTextRole and column == UsageColumn.COST:
+            if row.cost_text == NO_VALUE:
+                return NO_PRICE_SPOKEN
             return cost_spoken(row.cost_text)  # "about $3.40", not "tilde"
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == UsageColumn.SHARE:
+            shown = row.cost_share_text if self.cost_shares else row.share_text
+            return NO_COST_SHARE_SPOKEN if shown == NO_VALUE else None  # else as drawn
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return row.tooltip or None  # what the tooltip says, read as text
         if role == SortRole:

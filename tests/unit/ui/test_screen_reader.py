@@ -16,7 +16,8 @@ from PySide6.QtGui import (
     QAccessibleEvent,
     QAccessibleInterface,
 )
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from codex_presence_gui.core.dashboard import Dashboard
@@ -28,6 +29,7 @@ from codex_presence_gui.ui.usage_chart import ChartMode
 from codex_presence_gui.ui.window_state import LayoutMode
 from codex_presence_gui.viewmodels.session_table import Column
 from codex_presence_gui.viewmodels.usage import usage_view
+from codex_presence_gui.viewmodels.usage_table import UsageColumn
 from tests.helpers.snapshots import NOW, dashboard, limits, session
 from tests.unit.ui.test_keyboard import shown_window
 from tests.unit.ui.test_status_details import problems
@@ -577,3 +579,43 @@ def test_the_window_runs_on_a_qt_without_announcements() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "5h limit: 10% left\n"
+
+
+def cell_spoken(table: QAbstractItemView, row: int, column: int) -> str:
+    """What a screen reader is given for a table's cell, as the view lists it (its cells
+    come after its titles, a row at a time)."""
+    interface = QAccessible.queryAccessibleInterface(table)
+    assert interface is not None
+    children = (interface.child(n) for n in range(interface.childCount()))
+    cells = [child for child in children if child.role() == QAccessible.Role.Cell]
+    cell = cells[row * table.model().columnCount() + column]
+    return cell.text(QAccessible.Text.Name)
+
+
+def test_cells_with_nothing_to_show_are_read_in_words(
+    qtbot: QtBot, qtmodeltester: ModelTester
+) -> None:
+    """A dash in a cell (no share measured yet, no known price, so no share of the cost) is
+    read as what it means: screen readers had read "en dash", "em dash", or nothing."""
+    window = shown_window(qtbot)
+    qtmodeltester.check(window.model, force_py=True)
+    shop = window.table.model().index(0, Column.SHARE)
+    assert shop.data() == "–"
+    assert cell_spoken(window.table, 0, Column.SHARE) == "no share measured yet"
+    assert cell_spoken(window.table, 0, Column.TOKENS).startswith("this update 26.4K")
+    window.open_page(USAGE_PAGE)
+    table = window.usage_page.model_table
+    model = table.model()
+    names = [model.index(row, UsageColumn.NAME).data() for row in range(model.rowCount())]
+    mystery = names.index("mystery")  # no known price
+    assert model.index(mystery, UsageColumn.COST).data() == "—"
+    assert cell_spoken(table, mystery, UsageColumn.COST) == "no known price"
+    assert cell_spoken(table, mystery, UsageColumn.SHARE) == "5%"  # as drawn
+    window.usage_page.set_mode(ChartMode.COST)  # the Share column: of the cost
+    assert model.index(mystery, UsageColumn.SHARE).data() == "—"
+    assert cell_spoken(table, mystery, UsageColumn.SHARE) == "no share of the cost"
+    assert cell_spoken(table, 0, UsageColumn.COST).startswith("about $")
+    source = window.usage_page.model_table.model()
+    while hasattr(source, "sourceModel"):
+        source = source.sourceModel()
+    qtmodeltester.check(source, force_py=True)

@@ -539,6 +539,22 @@ def test_the_tokens_and_share_cells_and_titles_are_spoken_in_words() -> None:
     assert title == "Share of limits"
 
 
+def test_cells_with_nothing_to_show_are_spoken_in_words(qtmodeltester: ModelTester) -> None:
+    """A dash ("–": no context reported, no share measured, no sign of life dated) is told
+    to screen readers as what it means; they had read "en dash", or nothing."""
+    spoken = Qt.ItemDataRole.AccessibleTextRole
+    model = SessionTableModel()
+    model.update([session("a", context=None, last_activity_at=None)], "a", NOW)
+    qtmodeltester.check(model, force_py=True)
+    for column, words in (
+        (Column.CONTEXT, "not reported yet"),
+        (Column.SHARE, "no share measured yet"),
+        (Column.LAST_ACTIVITY, "not known"),
+    ):
+        assert text(model, 0, column) == "–"
+        assert model.data(model.index(0, column), spoken) == words
+
+
 def test_a_session_with_no_response_yet_is_spoken_as_drawn() -> None:
     from codex_presence_gui.core.formatting import token_triplet_spoken
 
