@@ -391,9 +391,13 @@ def _lead_text(runs_out_at: float, resets_at: float, *, spoken: bool = False) ->
     return f"{format_duration(minutes * 60, least=60, spoken=spoken)} before"
 
 
-def share_text(share: SessionShare) -> str:
-    """``≈ 12% of the 5h window`` (``< 1%`` for a sliver, which needs no ``≈``)."""
-    amount = "< 1" if share.percent < 1 else f"≈ {share.percent:.0f}"
+def share_text(share: SessionShare, *, spoken: bool = False) -> str:
+    """``≈ 12% of the 5h window`` (``< 1%`` for a sliver, which needs no ``≈``); ``spoken``:
+    ``about 12%`` and ``less than 1%``, as "≈" is read out as "almost equal to"."""
+    if share.percent < 1:
+        amount = "less than 1" if spoken else "< 1"
+    else:
+        amount = f"{'about' if spoken else '≈'} {share.percent:.0f}"
     return f"{amount}% of the {share.said} window"
 
 

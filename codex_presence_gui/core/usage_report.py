@@ -1219,8 +1219,22 @@ def spoken_costs(text: str) -> str:
     """``text`` with each cost in it told as ``cost_spoken`` tells one, and its ``·``
     separators as commas (a line such as ``today: 1.2M tokens · ~$3.40+``)."""
     return ", ".join(
-        " ".join(cost_spoken(word) for word in part.split(" ")) for part in text.split(" · ")
+        " ".join(_word_spoken(word) for word in part.split(" ")) for part in text.split(" · ")
     )
+
+
+def spoken_lines(text: str) -> str:
+    """A text of several lines (a tooltip's) with each line told as ``spoken_costs`` tells
+    one: "~$7.99+" is read "about $7.99 or more", not "tilde dollar 7.99 plus"."""
+    return "\n".join(spoken_costs(line) for line in text.split("\n"))
+
+
+def _word_spoken(word: str) -> str:
+    """A word told as ``cost_spoken`` tells a cost, the punctuation round it kept ("saved
+    ~$0.60.", "(~$1.20)")."""
+    core = word.lstrip("(").rstrip(".,;:)")
+    start = len(word) - len(word.lstrip("("))
+    return word[:start] + cost_spoken(core) + word[start + len(core) :] if core else word
 
 
 def percent_share(share: float, percent: int | None = None) -> str:

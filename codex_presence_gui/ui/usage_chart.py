@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from codex_presence_gui.core.formatting import format_tokens_compact
 from codex_presence_gui.core.sanitize import tooltip_html
-from codex_presence_gui.core.usage_report import money
+from codex_presence_gui.core.usage_report import money, spoken_lines
 from codex_presence_gui.ui.labels import (
     FIRST_STRONG_ISOLATE,
     POP_DIRECTIONAL_ISOLATE,
@@ -152,7 +152,7 @@ class UsageChart(QWidget):
         self.chart = chart
         if chart is None or (self.hovered is not None and self.hovered >= len(chart.days)):
             self.hovered = None
-        self.setAccessibleDescription(self._told())
+        self.setAccessibleDescription(spoken_lines(self._told()))
         self._tip_again()
         self.update()
 
@@ -160,7 +160,7 @@ class UsageChart(QWidget):
         """Bars of tokens or of estimated cost."""
         if mode is not self.mode:
             self.mode = mode
-            self.setAccessibleDescription(self._told())
+            self.setAccessibleDescription(spoken_lines(self._told()))
             self._tip_again()
             self.update()
 
@@ -177,9 +177,10 @@ class UsageChart(QWidget):
             QToolTip.showText(QCursor.pos(), text, self, area)
 
     def _told(self) -> str:
-        """What screen readers are told of the chart: the day the keyboard is on, as it now
-        is (usage comes in every few seconds while Codex works: the summary had replaced it,
-        read out in the middle of the days), else the summary."""
+        """What screen readers are told of the chart (its costs in words: ``spoken_lines``):
+        the day the keyboard is on, as it now is (usage comes in every few seconds while
+        Codex works: the summary had replaced it, read out in the middle of the days), else
+        the summary."""
         if self.hovered is not None and self.hasFocus():
             return self.hover_text(self.hovered)
         return self._summary()
@@ -319,7 +320,7 @@ class UsageChart(QWidget):
         screen reader reads too)."""
         self._hover(index)
         text = self.hover_text(index)
-        self.setAccessibleDescription(text)
+        self.setAccessibleDescription(spoken_lines(text))
         area = self.bar_rect(index).toAlignedRect()
         QToolTip.showText(self.mapToGlobal(area.topLeft()), tooltip_html(text), self, area)
 
@@ -332,7 +333,7 @@ class UsageChart(QWidget):
         if self.hovered is not None and not self.underMouse():
             self._hover(None)
             QToolTip.hideText()
-        self.setAccessibleDescription(self._summary())
+        self.setAccessibleDescription(spoken_lines(self._summary()))
         super().focusOutEvent(event)
 
     def focusInEvent(self, event: QFocusEvent) -> None:

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.core.usage_report import COST_LABEL, cost_spoken
+from codex_presence_gui.core.usage_report import COST_LABEL, cost_spoken, spoken_lines
 from codex_presence_gui.services.file_saver import FileSaver
 from codex_presence_gui.ui.accessible import (
     FocusRing,
@@ -1009,6 +1009,9 @@ class UsagePage(QScrollArea):
             self.cost_button.setChecked(True)
         self.cache.setText(view.cache_text)
         set_tooltip(self.cache, view.cache_tooltip)
+        # Its savings in words: "~$0.60+" had been read "tilde dollar 0.60 plus".
+        self.cache.setAccessibleName(spoken_lines(view.cache_text))
+        self.cache.setAccessibleDescription(spoken_lines(view.cache_tooltip))
         self.project_model.show_rows(view.projects)
         self.model_model.show_rows(view.models)
         self._arrange()

@@ -145,7 +145,9 @@ def card_view(
     else:
         others = (_figure("this update", delta), _figure("last response", last))
     which = "Selected" if chosen else "Active"
-    spoken = f"{which} session {project}: {said}, {' · '.join(parts)}. Tokens: " + ", ".join(
+    # Commas and words where the card draws symbols: "·" and "≈" had been read out.
+    said_parts = [*parts[:-1], share_text(shares[0], spoken=True)] if shares else parts
+    spoken = f"{which} session {project}: {said}, {', '.join(said_parts)}. Tokens: " + ", ".join(
         f"{f.caption} {f.text}" for f in (total, *others)
     )
     return CardView(

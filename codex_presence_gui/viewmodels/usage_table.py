@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from codex_presence_gui.core.sanitize import tooltip_html
-from codex_presence_gui.core.usage_report import COST_LABEL, cost_spoken
+from codex_presence_gui.core.usage_report import COST_LABEL, cost_spoken, spoken_lines
 from codex_presence_gui.viewmodels.sorting import sort_key
 from codex_presence_gui.viewmodels.usage import NO_VALUE, TableRow
 
@@ -125,7 +125,8 @@ class UsageTableModel(QAbstractTableModel):
             shown = row.cost_share_text if self.cost_shares else row.share_text
             return NO_COST_SHARE_SPOKEN if shown == NO_VALUE else None  # else as drawn
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
-            return row.tooltip or None  # what the tooltip says, read as text
+            # What the tooltip says, read as text, its costs in words.
+            return spoken_lines(row.tooltip) or None
         if role == SortRole:
             # An unpriced cost has nothing to show: after the priced ones both ways (as -1 it
             # came first, smallest first). Equal values by name, A to Z both ways.

@@ -1693,3 +1693,8 @@ def test_a_cost_is_told_to_screen_readers_in_words(shown: str, told: str) -> Non
 
     assert cost_spoken(shown) == told
     assert spoken_costs(f"today: 1.2M tokens · {shown}") == f"today: 1.2M tokens, {told}"
+    # In a sentence, a tooltip's lines: the punctuation round a cost stays where it was.
+    from codex_presence_gui.core.usage_report import spoken_lines
+
+    assert spoken_lines(f"which saved {shown}.") == f"which saved {told}."
+    assert spoken_lines(f"a\n  b: 3 tokens · ({shown})") == f"a\n  b: 3 tokens, ({told})"

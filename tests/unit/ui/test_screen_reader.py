@@ -619,3 +619,34 @@ def test_cells_with_nothing_to_show_are_read_in_words(
     while hasattr(source, "sourceModel"):
         source = source.sourceModel()
     qtmodeltester.check(source, force_py=True)
+
+
+def test_the_chart_the_cache_line_and_the_tables_say_costs_in_words(
+    qtbot: QtBot, qtmodeltester: ModelTester
+) -> None:
+    """The chart's summary and the day the keyboard is on, the cache's savings and a table
+    row's lines by model say "about $3.60", "or more" and commas, as the totals do: screen
+    readers had read "dot tilde dollar 3.60 plus" out of the tooltips' text."""
+    window = shown_window(qtbot)
+    window.open_page(USAGE_PAGE)
+    page = window.usage_page
+    chart = page.chart
+    assert chart.hover_text(len(chart.chart.days) - 1).endswith("Total: 1.4M tokens · ~$3.60")
+    summary = spoken(chart, QAccessible.Text.Description)
+    assert summary.endswith("the most on Wed 20 May: Total: 1.4M tokens, about $3.60")
+    chart.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(chart, Qt.Key.Key_End)
+    today = spoken(chart, QAccessible.Text.Description)
+    assert today.endswith("\nTotal: 1.4M tokens, about $3.60")
+    assert "gpt-a: 1.2M tokens, about $" in today
+    assert not {"~", "·"} & set(today)
+    page.set_mode(ChartMode.COST)
+    assert not {"~", "·"} & set(spoken(chart, QAccessible.Text.Description))
+    assert page.cache.text().endswith("which saved ~$0.60.")
+    assert spoken(page.cache).endswith("which saved about $0.60.")
+    model = page.project_table.model()
+    qtmodeltester.check(model, force_py=True)
+    for row in range(model.rowCount()):
+        described = model.index(row, 0).data(Qt.ItemDataRole.AccessibleDescriptionRole)
+        assert "~$" not in described
+        assert "·" not in described

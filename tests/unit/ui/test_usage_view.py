@@ -44,6 +44,7 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui.app import settle
 from codex_presence_gui.core.formatting import Level
 from codex_presence_gui.core.usage_index import SlotUsage
+from codex_presence_gui.core.usage_report import spoken_lines
 from codex_presence_gui.services import file_saver
 from codex_presence_gui.services.worker import join_parked, parked_threads
 from codex_presence_gui.ui.accessible import RingsKept
@@ -471,10 +472,10 @@ def test_the_days_can_be_read_with_the_keyboard(qtbot: QtBot) -> None:
     days = chart.chart.days
     qtbot.keyClick(chart, Qt.Key.Key_Left)
     assert chart.hovered == len(days) - 1  # the first arrow starts from today
-    assert chart.accessibleDescription() == days[-1].tooltip
+    assert chart.accessibleDescription() == spoken_lines(days[-1].tooltip)
     qtbot.keyClick(chart, Qt.Key.Key_Left)
     assert chart.hovered == len(days) - 2
-    assert chart.accessibleDescription() == days[-2].tooltip
+    assert chart.accessibleDescription() == spoken_lines(days[-2].tooltip)
     qtbot.keyClick(chart, Qt.Key.Key_Home)
     qtbot.keyClick(chart, Qt.Key.Key_Left)  # no further than the first day
     assert chart.hovered == 0
@@ -491,7 +492,7 @@ def test_the_days_can_be_read_with_the_keyboard(qtbot: QtBot) -> None:
     page.project_table.setFocus()
     qtbot.waitUntil(lambda: not chart.hasFocus())
     assert chart.hovered is None
-    assert chart.accessibleDescription() != days[-1].tooltip
+    assert chart.accessibleDescription() != spoken_lines(days[-1].tooltip)
 
 
 def test_usage_coming_in_leaves_the_keyboard_s_day_told(qtbot: QtBot) -> None:
@@ -510,12 +511,12 @@ def test_usage_coming_in_leaves_the_keyboard_s_day_told(qtbot: QtBot) -> None:
     assert QToolTip.isVisible()
     chart.set_chart(replace(chart.chart, days=(*chart.chart.days[:-1], grown)))
     assert chart.hovered == len(chart.chart.days) - 1
-    assert chart.accessibleDescription() == grown.tooltip
+    assert chart.accessibleDescription() == spoken_lines(grown.tooltip)
     assert "(more)" in QToolTip.text()  # the values by the bar too, as they now are
     page.project_table.setFocus()
     qtbot.waitUntil(lambda: not chart.hasFocus())
     chart.set_chart(replace(chart.chart, days=(*chart.chart.days[:-1], today)))
-    assert chart.accessibleDescription() != today.tooltip  # the summary, off the chart
+    assert chart.accessibleDescription() != spoken_lines(today.tooltip)  # the summary
 
 
 def test_hovering_a_day_tells_its_values(qtbot: QtBot) -> None:

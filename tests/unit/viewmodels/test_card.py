@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from codex_presence_gui.core.dashboard import session_shares
+from codex_presence_gui.core.dashboard import SessionShare, session_shares
 from codex_presence_gui.core.formatting import model_name
 from codex_presence_gui.core.models import CodexSessionSnapshot
 from codex_presence_gui.core.presence import PresenceSettings, compose_card
@@ -260,3 +260,17 @@ def test_the_home_itself_is_written_as_a_tilde(
     monkeypatch.setenv("HOME", str(tmp_path))
     assert home_text(tmp_path) == "~"
     assert home_text(tmp_path / ".codex") == "~/.codex"
+
+
+def test_the_card_is_spoken_with_commas_and_its_share_in_words() -> None:
+    """Screen readers are told the card's details with commas and its share as "about":
+    "·" and "≈" had been read out ("dot", "almost equal to"), while the table's share cell
+    already said "about"."""
+    shares = (SessionShare("5h", 12.4, False, "5h"), SessionShare("Weekly", 3.0, False, "weekly"))
+    card = card_view(session("shop"), shares, NOW)
+    assert card.details.endswith(" · ≈ 12% of the 5h window")  # drawn as before
+    assert "gpt-5.3-codex, CLI, context 94% left, about 12% of the 5h window." in card.spoken
+    assert "·" not in card.spoken
+    assert "≈" not in card.spoken
+    sliver = card_view(session("shop"), (SessionShare("5h", 0.4, False, "5h"),), NOW)
+    assert "less than 1% of the 5h window" in sliver.spoken
