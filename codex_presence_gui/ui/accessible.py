@@ -24,8 +24,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractButton, QAccessibleWidget, QApplication, QWidget
 
-#: How the widgets of a class are told, by class name (see ``_tell_as``).
-_TOLD_AS: dict[str, Callable[[QWidget], QAccessibleInterface]] = {}
+#: How the widgets of a class are told, by class name (see ``_tell_as``); None: as Qt tells
+#: them.
+_TOLD_AS: dict[str, Callable[[QWidget], QAccessibleInterface | None]] = {}
+#: The property that marks one button of a plain class as a choice (``read_as_choices``).
+CHOICE_PROPERTY = "readAsChoice"
 #: The property that marks a widget as a figure (see ``make_figure``).
 FIGURE_PROPERTY = "keyboardFigure"
 #: How far the ring stands off the figure: clear of its text, within the room around it (the
@@ -105,7 +108,7 @@ def _factory(classname: str, thing: QObject) -> QAccessibleInterface | None:
     return None
 
 
-def _tell_as(widget: QWidget, tell: Callable[[QWidget], QAccessibleInterface]) -> None:
+def _tell_as(widget: QWidget, tell: Callable[[QWidget], QAccessibleInterface | None]) -> None:
     """Have screen readers told of widgets of ``widget``'s class by what ``tell`` makes (from
     before the first time they ask: Qt keeps what it told)."""
     name = widget.metaObject().className()
@@ -132,6 +135,19 @@ def read_as_choice(button: QAbstractButton) -> None:
     choice of those beside them: a tool button that is checkable is told as a check box, which
     says that both may be ticked."""
     _tell_as(button, _ChoiceInterface)
+
+
+def read_as_choices(*buttons: QAbstractButton) -> None:
+    """``read_as_choice`` for these buttons alone, not all of their class: a tool bar's
+    buttons of one exclusive group (Live | Usage) among others that are check boxes
+    (Always on top) or plain buttons (Refresh)."""
+    for button in buttons:
+        button.setProperty(CHOICE_PROPERTY, True)
+        _tell_as(button, _choice_if_marked)
+
+
+def _choice_if_marked(widget: QWidget) -> QAccessibleInterface | None:
+    return _ChoiceInterface(widget) if widget.property(CHOICE_PROPERTY) else None
 
 
 def read_as_button(widget: Clickable) -> None:

@@ -42,6 +42,7 @@ from PySide6.QtGui import (
     QWindow,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QApplication,
     QDialog,
@@ -75,6 +76,7 @@ from codex_presence_gui.ui.accessible import (
     RingsKept,
     make_figure,
     press_on_enter,
+    read_as_choices,
     read_as_group,
 )
 from codex_presence_gui.ui.folders import choose_folder
@@ -700,6 +702,10 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.on_top_action)
         toolbar.addAction(self.compact_action)
         toolbar.addAction(self.refresh_action)
+        # The pages are one choice of two, told as radio buttons: a checkable tool button is
+        # told as a check box, and "Usage, check box, not checked" read as a setting.
+        buttons = [toolbar.widgetForAction(action) for action in pages.actions()]
+        read_as_choices(*(b for b in buttons if isinstance(b, QAbstractButton)))
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
 

@@ -650,3 +650,32 @@ def test_the_chart_the_cache_line_and_the_tables_say_costs_in_words(
         described = model.index(row, 0).data(Qt.ItemDataRole.AccessibleDescriptionRole)
         assert "~$" not in described
         assert "·" not in described
+
+
+def test_the_tool_bar_s_pages_are_told_as_a_choice_of_two(qtbot: QtBot) -> None:
+    """Live | Usage are two radio buttons, the page shown checked, and pressed by a screen
+    reader one opens its page; Always on top stays a check box, Refresh a button. The pages
+    had been told as check boxes: "Usage, check box, not checked" read as a setting."""
+    window = shown_window(qtbot)
+    told = {}
+    for action in (window.live_action, window.usage_action, window.on_top_action):
+        interface = QAccessible.queryAccessibleInterface(window.toolbar.widgetForAction(action))
+        assert interface is not None
+        told[action] = interface
+    live, usage = told[window.live_action], told[window.usage_action]
+    assert live.role() == usage.role() == QAccessible.Role.RadioButton
+    assert told[window.on_top_action].role() == QAccessible.Role.CheckBox
+    refresh = QAccessible.queryAccessibleInterface(
+        window.toolbar.widgetForAction(window.refresh_action)
+    )
+    assert refresh is not None
+    assert refresh.role() == QAccessible.Role.Button
+    assert live.text(QAccessible.Text.Name) == "Live"
+    assert live.state().checked
+    assert not usage.state().checked
+    actions = usage.actionInterface()
+    assert actions is not None
+    actions.doAction(QAccessibleActionInterface.toggleAction())
+    assert window.page == USAGE_PAGE
+    assert usage.state().checked
+    assert not live.state().checked
