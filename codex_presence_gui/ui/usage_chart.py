@@ -322,7 +322,11 @@ class UsageChart(QWidget):
         text = self.hover_text(index)
         self.setAccessibleDescription(spoken_lines(text))
         area = self.bar_rect(index).toAlignedRect()
-        QToolTip.showText(self.mapToGlobal(area.topLeft()), tooltip_html(text), self, area)
+        # Under the chart, by the day: shown by the day's top, it hid the days around it as
+        # the arrows walked them (the tallest of the week among them). Qt puts a tooltip a
+        # little below the point it is given, or above it where the screen has no room.
+        under = QPoint(area.left(), self.height())
+        QToolTip.showText(self.mapToGlobal(under), tooltip_html(text), self, area)
 
     def show_details(self) -> None:
         """The window's Show details (Ctrl+F1): the day the keyboard is on, else today's."""

@@ -495,6 +495,27 @@ def test_the_days_can_be_read_with_the_keyboard(qtbot: QtBot) -> None:
     assert chart.accessibleDescription() != spoken_lines(days[-1].tooltip)
 
 
+def test_the_keyboard_s_day_is_told_under_the_chart_clear_of_the_bars(qtbot: QtBot) -> None:
+    """The values of the day the arrows are on show under the chart, by the day, not over
+    the bars: by the day's top, they hid the days around it as the arrows walked them."""
+    page = active_page(qtbot, 600, 420)
+    page.move(0, 0)
+    chart = page.chart
+    chart.setFocus()
+    qtbot.waitUntil(chart.hasFocus)
+    plot = chart.plot_rect().toAlignedRect()
+    bars = QRect(chart.mapToGlobal(plot.topLeft()), plot.size())
+    assert chart.mapToGlobal(QPoint(0, chart.height())).y() + 100 < chart.screen().size().height()
+    for key in (Qt.Key.Key_End, Qt.Key.Key_Left, Qt.Key.Key_Home):
+        qtbot.keyClick(chart, key)
+        assert QToolTip.isVisible()
+        (tip,) = [w for w in QApplication.topLevelWidgets() if w.inherits("QTipLabel")]
+        assert tip.isVisible()
+        assert not tip.geometry().intersects(bars), (key, tip.geometry(), bars)
+        day = chart.mapToGlobal(chart.bar_rect(chart.hovered).toAlignedRect().topLeft())
+        assert abs(tip.geometry().left() - day.x()) < 40 or tip.geometry().right() >= bars.right()
+
+
 def test_usage_coming_in_leaves_the_keyboard_s_day_told(qtbot: QtBot) -> None:
     """Usage read again while the keyboard is on a day (as sessions write, every few seconds)
     leaves that day's values as the chart's description, today's as they now are: the
