@@ -36,6 +36,8 @@ EXIT_FAILED = 1
 EXIT_NO_HOME = 2
 #: What argparse exits with for any other bad argument (such as a date not YYYY-MM-DD).
 EXIT_USAGE = 2
+#: A report stopped by Ctrl+C (128 + SIGINT, as shells expect).
+EXIT_INTERRUPTED = 130
 #: The text report's width bounds: narrower is unreadable (at 40, the table shows its names,
 #: Total and Cost only), wider only spreads the numbers.
 TEXT_WIDTHS = (40, 120)
@@ -325,6 +327,65 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
             gc.enable()  # (turned off while the report is made: see _run_report)
 
 
+class _CtrlC:
+    """Ctrl+C while the index is brought up to date: the update ends after the log it is on
+    and keeps what it read (a first build of a big home had lost minutes of reading to one
+    key press). A second Ctrl+C ends at once, as before. Only in the main thread, where
+    Python hears the signal."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self._before: Any = None
+
+    def __enter__(self) -> _CtrlC:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            before = signal.getsignal(signal.SIGINT)
+            if before is signal.default_int_handler:  # (not ignored, not another's)
+                self._before = signal.signal(signal.SIGINT, self._press)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._before is not None:
+            import signal
+
+            signal.signal(signal.SIGINT, self._before)
+            self._before = None
+
+    def _press(self, _number: int, _frame: object) -> None:
+        if self.pressed:
+            raise KeyboardInterrupt
+        self.pressed = True
+
+    def __call__(self) -> bool:
+        return self.pressed
+
+
+class _StoppedError(Exception):
+    """The update was stopped by Ctrl+C, having read ``read`` logs into an index in a file
+    (``kept``) or in memory."""
+
+    def __init__(self, read: int, kept: bool) -> None:
+        super().__init__(read, kept)
+        self.read = read
+        self.kept = kept
+
+
+def _stopped_text(stopped: _StoppedError) -> str:
+    """What a report stopped by Ctrl+C says of the logs it read."""
+    if not stopped.read or not stopped.kept:
+        return "report: stopped (Ctrl+C)."
+    from codex_presence_gui.core.formatting import counted
+
+    return (
+        f"report: stopped (Ctrl+C); the {counted(stopped.read, 'log')} read so far "
+        f"{'is' if stopped.read == 1 else 'are'} kept in the usage index, and the next report "
+        "goes on from there."
+    )
+
+
 def _run_report(
     args: argparse.Namespace | SimpleNamespace, homes_given: list[str], collecting: bool
 ) -> int:
@@ -417,6 +478,8 @@ def _run_report(
     mark: str | None = None  # the index's mark of the sums the report is made from
     made_at = 0.0  # when (the clock the key reads)
 
+    ctrl_c = _CtrlC()
+
     def build(index: UsageIndex) -> tuple[UpdateResult, UsageReport | str]:
         nonlocal key, mark, made_at
         if collecting:  # (again, when damage or a failed index makes this run twice)
@@ -426,11 +489,15 @@ def _run_report(
         def priced() -> Pricer:  # made when first asked for: a kept report asks for none
             return Pricer(store=index)  # reads the prices kept in the index
 
-        result = index.update(
-            existing,
-            workers=min(os.cpu_count() or 1, 4),
-            while_reading=lambda: priced().warm_up(),
-        )
+        with ctrl_c:
+            result = index.update(
+                existing,
+                workers=min(os.cpu_count() or 1, 4),
+                should_stop=ctrl_c,
+                while_reading=lambda: priced().warm_up(),
+            )
+        if ctrl_c.pressed:
+            raise _StoppedError(result.read, index.kept)
         made_at = time.time()
         # Kept only when nothing is to be said beside it but that a config.toml cannot be
         # used: that is said again with each run, and the tier the calls were priced in is
@@ -514,6 +581,11 @@ def _run_report(
 
     from contextlib import ExitStack
 
+    def stop(stopped: _StoppedError) -> int:
+        _warn(warnings)
+        _say([_stopped_text(stopped)])
+        return EXIT_INTERRUPTED
+
     path = os.path.join(paths.folder("cache"), INDEX_NAME)
     # Open until the report is written: a session report's rows are read as it is written.
     with ExitStack() as open_index:
@@ -531,7 +603,11 @@ def _run_report(
                 if index.notice:  # said after the report: the index is whole again by then
                     warnings.append(rebuilt(index.notice))
                 open_index.push(opened.pop_all())
+        except _StoppedError as stopped:
+            return stop(stopped)
         except (OSError, sqlite3.Error) as error:
+            if ctrl_c.pressed:  # a wait for another process, given up for it
+                return stop(_StoppedError(0, kept=False))
             # A cache folder that cannot be written, a full or failing disk, busy past the
             # timeout: the report is still made, from the logs, in memory.
             later = "" if is_busy(error) else ", and a repeat will not be faster"
@@ -544,6 +620,8 @@ def _run_report(
                     index = opened.enter_context(UsageIndex.in_memory())
                     result, report = build(index)
                     open_index.push(opened.pop_all())
+            except _StoppedError as stopped:
+                return stop(stopped)
             except (OSError, sqlite3.Error) as again:
                 _warn(warnings)
                 _say([f"report: the logs cannot be summed ({again})."])

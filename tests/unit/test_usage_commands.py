@@ -1265,3 +1265,40 @@ def test_json_and_csv_are_utf_8_whatever_the_output_s_encoding(
         assert json.loads(text)["rows"][0]["key"] == "naïve-日本語"
     else:
         assert list(csv.reader(io.StringIO(text)))[1][0] == "naïve-日本語"
+
+
+def test_ctrl_c_during_the_update_keeps_the_logs_read(
+    home: CodexHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C while the index is brought up to date: the report stops after the log it is
+    on, says so, and keeps what it read; the next report reads only the rest. (The whole
+    update had been rolled back: a first build of a big home lost minutes of reading to
+    one key press.)"""
+    import signal
+
+    from codex_presence_gui.core import usage_read
+    from codex_presence_gui.core.usage_index import UsageIndex, default_index_path
+    from tests.helpers.usage import write_usage_session
+
+    for number in (1, 2):
+        write_usage_session(home, number, [(BASE + 600 * number, 1_000, 100, 100)])
+    real_read = usage_read._read_file
+    reads = 0
+
+    def read_then_ctrl_c(*args: object) -> object:
+        nonlocal reads
+        reads += 1
+        if reads == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # heard on the way: the log is read whole
+        return real_read(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(usage_read, "_read_file", read_then_ctrl_c)
+    status, out, err = _run(capsys, "report", "daily", "--json", "--codex-home", str(home.root))
+    assert (status, out, reads) == (130, "", 1)
+    assert _warnings(err) == [
+        "report: stopped (Ctrl+C); the 1 log read so far is kept in the usage index, and the "
+        "next report goes on from there."
+    ]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # given back
+    with UsageIndex(default_index_path()) as index:
+        assert index.update([home.root]).read == 2  # the two others
