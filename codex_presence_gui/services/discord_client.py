@@ -530,14 +530,20 @@ class PypresenceClient:
                 header = await reader.readexactly(8)
                 op, length = struct.unpack("<II", header)
                 if length > _MAX_FRAME_BYTES:
-                    raise ConnectionLostError("Discord sent an oversized frame")
+                    # (Said in a user's words: "an oversized frame" had read as jargon.)
+                    raise ConnectionLostError(
+                        "the program on Discord's socket sent a message Discord never sends"
+                        " (far too big)"
+                    )
                 body = await reader.readexactly(length)
             except (asyncio.IncompleteReadError, ConnectionError) as error:
                 raise ConnectionLostError("Discord closed the connection") from error
             try:
                 data = json.loads(body.decode("utf-8")) if body else {}
             except ValueError:
-                raise ConnectionLostError("Discord sent a frame that is not JSON") from None
+                raise ConnectionLostError(
+                    "the program on Discord's socket sent a message Discord never sends (not JSON)"
+                ) from None
             except RecursionError:  # a RuntimeError: it had ended the attempt, not the socket
                 raise ConnectionLostError(
                     "Discord sent a frame nested too deeply to read"

@@ -417,7 +417,8 @@ class DiscordWorker(Worker):
             self._client = None
             tries = describe_tries(client.tried)
             reason = f"{error}; tried {tries}" if tries else str(error)
-            delay = self._retry(DiscordState.LOST, f"Discord connection failed ({error})")
+            # A colon, not parentheses: the reason often has its own ("… (4000: …)").
+            delay = self._retry(DiscordState.LOST, f"Discord connection failed: {error}")
             self._log_change(
                 DiscordState.LOST,
                 f"Discord: connection failed ({reason}), retrying in {seconds(delay)}",

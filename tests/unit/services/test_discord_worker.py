@@ -1662,3 +1662,26 @@ def test_a_connection_that_proved_healthy_lets_the_next_new_socket_connect_at_on
         for peer in (first, second):
             if peer is not None:
                 peer.stop()
+
+
+def test_a_refusal_is_said_with_its_reason_after_a_colon(discord_dir: Path, qtbot: QtBot) -> None:
+    """The status says why a connection failed after a colon: in parentheses, the peer's own
+    code and words nested in a second pair ("failed (Discord refused the connection (4000:
+    …))")."""
+    from tests.helpers.fake_discord import FakeDiscord
+
+    refusal = {"cmd": "DISPATCH", "evt": "ERROR", "nonce": None}
+    refusal["data"] = {"code": 4000, "message": "Unsupported version"}  # type: ignore[assignment]
+    refusing = FakeDiscord(discord_dir, 0, ready=refusal).start()
+    handle = real_presence(0.3)
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.LOST, timeout=5000)
+        said, _, retry = handle.status.message.partition(", retrying in ")
+        assert said == (
+            "Discord connection failed: Discord refused the connection (4000: Unsupported version)"
+        )
+        assert retry
+    finally:
+        assert handle.stop()
+        refusing.stop()
