@@ -508,12 +508,17 @@ def _value(name: str, value: Any, default: Any) -> tuple[Any, str | None]:
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None, "must be a number"
-        if not math.isfinite(value):
-            return None, "must be a finite number"
         if name == "refresh_interval_s" and not _is_refresh_interval(value):
-            # A range in words, as ``problems`` says it.
+            # A range in words, as ``problems`` says it (NaN, infinity and a whole number
+            # of hundreds of digits are out of it too).
             return None, f"must be from {MIN_REFRESH_S:g} to {MAX_REFRESH_S:g} seconds"
-        return float(value), None
+        try:
+            number = float(value)
+        except OverflowError:  # a whole number too large for a float: it had ended the read
+            return None, "is too large a number"
+        if not math.isfinite(number):
+            return None, "must be a finite number"
+        return number, None
     if not isinstance(value, str):
         return None, "must be text"
     if name == "discord_client_id" and not _is_client_id(value):

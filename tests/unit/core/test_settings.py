@@ -411,6 +411,12 @@ def test_presence_settings() -> None:
         ('{"refresh_interval_s": -Infinity}', "refresh_interval_s"),
         ('{"refresh_interval_s": 1e12}', "refresh_interval_s"),
         ('{"refresh_interval_s": 1e400}', "refresh_interval_s"),
+        # A whole number too large for a float: the read had ended in an OverflowError.
+        ('{"refresh_interval_s": 1' + "0" * 400 + "}", "refresh_interval_s"),
+        ('{"refresh_interval_s": -1' + "0" * 400 + "}", "refresh_interval_s"),
+        ('{"idle_clear_minutes": 1' + "0" * 400 + "}", "idle_clear_minutes"),
+        ('{"discord_paused_until": 1' + "0" * 400 + "}", "discord_paused_until"),
+        ('{"notify_left_thresholds": [1' + "0" * 400 + "]}", "notify_left_thresholds"),
         ('{"refresh_interval_s": 0}', "refresh_interval_s"),
         ('{"refresh_interval_s": -2}', "refresh_interval_s"),
         ('{"refresh_interval_s": "2"}', "refresh_interval_s"),
