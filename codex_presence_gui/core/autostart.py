@@ -124,6 +124,11 @@ _EXEC_ESCAPED = frozenset('"`$\\')
 #: undoes them a second time: a folder ``a\b`` became a backspace, and one ending in ``\``
 #: left the entry out.
 _EXEC_UNWRITABLE = frozenset(map(chr, (*range(32), 127))) | {"\\"}
+#: Names the program of an ``Exec`` whose own path holds a ``%``: GLib and systemd's
+#: generator look that program up before they undo its ``%%``, found no such file and
+#: skipped the entry (an app kept in "100% done/" never started at log-in). An argument's
+#: ``%%`` both read as ``%``, so the program goes after ``env``, which starts it.
+_ENV = "/usr/bin/env"
 #: The escape of every string value in a desktop file, undone before ``Exec`` is split: the
 #: backslashes of the quoting's own escapes (``\"``, ``\$``).
 _KEY_FILE_ESCAPES = {"\\": "\\\\"}
@@ -138,6 +143,8 @@ def desktop_exec(command: Sequence[str]) -> str:
         ValueError: a part holds a control character or a backslash, which not every
             reader of desktop files reads back (``_EXEC_UNWRITABLE``).
     """
+    if command and "%" in command[0]:
+        command = [_ENV, *command]
     words = []
     for part in command:
         if _EXEC_UNWRITABLE.intersection(part):

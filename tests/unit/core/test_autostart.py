@@ -488,6 +488,82 @@ def test_glib_starts_the_entry_with_the_folder_as_written(tmp_path: Path) -> Non
     assert json.loads(out.read_text("utf-8")) == ["--minimized", "--base-dir", folder]
 
 
+def _argument_dump(folder: Path, out: Path) -> Path:
+    """A program in ``folder`` that writes the arguments it is given to ``out``, as JSON."""
+    folder.mkdir(parents=True)
+    program = folder / "codex-presence-gui"
+    program.write_text(
+        f"#!{sys.executable}\n"
+        "import json, sys\n"
+        f"open({str(out)!r}, 'w', encoding='utf-8').write(json.dumps(sys.argv[1:]))\n",
+        encoding="utf-8",
+    )
+    program.chmod(0o755)
+    return program
+
+
+def test_a_program_whose_path_holds_a_percent_sign_is_started_through_env(
+    tmp_path: Path,
+) -> None:
+    """The readers look the program up before undoing its ``%%``: it is ``env``'s argument
+    (whose ``%%`` they undo), and the path is written whole."""
+    program = "/opt/100% done/codex-presence-gui"
+    value = autostart.desktop_exec([program, "--minimized"])
+    assert value.startswith("/usr/bin/env ")
+    assert exec_words(value) == ["/usr/bin/env", program, "--minimized"]
+    # Other programs are named first, as before.
+    assert exec_words(autostart.desktop_exec(["/opt/app/x", "50%"])) == ["/opt/app/x", "50%"]
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or shutil.which("gio") is None, reason="GLib's gio reads the entry"
+)
+def test_glib_starts_a_program_whose_path_holds_a_percent_sign(tmp_path: Path) -> None:
+    """GLib had refused the entry ("Unable to load application information"): it looked for
+    a program named with ``%%``."""
+    out = tmp_path / "argv.txt"
+    program = _argument_dump(tmp_path / "100% done é", out)
+    entry = autostart.set_linux(True, [str(program), "--minimized"], tmp_path / "autostart")
+    subprocess.run(["gio", "launch", str(entry)], check=True, timeout=30, capture_output=True)
+    deadline = time.monotonic() + 30
+    while not (out.exists() and out.read_text("utf-8")):
+        assert time.monotonic() < deadline, "the entry's program did not run"
+        time.sleep(0.05)
+    assert json.loads(out.read_text("utf-8")) == ["--minimized"]
+
+
+SYSTEMD_GENERATOR = Path("/usr/lib/systemd/user-generators/systemd-xdg-autostart-generator")
+
+
+@pytest.mark.skipif(not SYSTEMD_GENERATOR.exists(), reason="systemd's generator reads the entry")
+def test_systemd_makes_a_unit_for_a_program_whose_path_holds_a_percent_sign(
+    tmp_path: Path,
+) -> None:
+    """systemd's generator (GNOME and KDE sessions run by systemd) had made no unit: "Exec
+    binary '…100%% done…' does not exist"."""
+    program = _argument_dump(tmp_path / "100% done", tmp_path / "argv.txt")
+    config = tmp_path / "config"
+    autostart.set_linux(True, [str(program), "--minimized"], config / "autostart")
+    units = tmp_path / "units"
+    units.mkdir()
+    environment = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(config),
+        "XDG_CONFIG_DIRS": str(tmp_path / "none"),
+        "XDG_CURRENT_DESKTOP": "GNOME",
+    }
+    subprocess.run(
+        [str(SYSTEMD_GENERATOR), units, units, units],
+        env=environment,
+        check=True,
+        timeout=30,
+        capture_output=True,
+    )
+    made = [path.read_text("utf-8") for path in units.glob("app-codex*.service")]
+    assert len(made) == 1
+    assert f"{program.parent}/" in made[0].replace("%%", "%")
+
+
 @pytest.mark.parametrize("variable", ["", "relative/config"])
 def test_an_xdg_config_home_that_is_not_a_full_path_is_ignored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str
