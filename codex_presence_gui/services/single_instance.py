@@ -52,6 +52,16 @@ def fallback_server(name: str) -> str | None:
     return f"/tmp/{name}"
 
 
+def private_server(lock_path: Path) -> str | None:
+    """The channel's last place: a socket beside the lock, in a folder of this user's alone
+    (None on Windows, whose named pipes need no folder). What another user, or a folder, put
+    at the temporary folder's name (which anyone can work out) had left the running instance
+    unreachable, and every later launch told to end it as hung."""
+    if os.name == "nt":
+        return None
+    return str(lock_path.with_name("instance.socket"))
+
+
 def server_name(config_dir: Path) -> str:
     """A local-socket name unique to this user and configuration folder."""
     try:
@@ -206,17 +216,17 @@ class SingleInstance(QObject):
     def _become_primary(self) -> StartResult:
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        # Only the lock holder may remove a socket file left by a crashed instance.
-        QLocalServer.removeServer(self.name)
-        if not server.listen(self.name):
-            why = server.errorString()
-            fallback = fallback_server(self.name)
-            if fallback is not None:
-                QLocalServer.removeServer(fallback)
-            if fallback is not None and server.listen(fallback):
-                log.info("listening on %s: %s could not be used (%s)", fallback, self.name, why)
-            else:
-                log.warning("cannot listen on %s: %s", self.name, why)
+        refused: list[str] = []
+        for name in self._names():
+            # Only the lock holder may remove a socket file left by a crashed instance.
+            QLocalServer.removeServer(name)
+            if server.listen(name):
+                if refused:
+                    log.info("listening on %s: %s could not be used", name, "; ".join(refused))
+                break
+            refused.append(f"{name} ({server.errorString()})")
+        else:
+            log.warning("cannot listen on %s", "; ".join(refused))
         server.newConnection.connect(self._accept)
         self._server = server
         return StartResult(Outcome.PRIMARY)
@@ -270,8 +280,10 @@ class SingleInstance(QObject):
         return f" (process {pid})" if pid else ""
 
     def _names(self) -> list[str]:
-        """Where the running instance listens: its channel's name, then the fallback."""
-        return [self.name, *filter(None, [fallback_server(self.name)])]
+        """Where the running instance listens: its channel's name, then the fallback, then
+        beside the lock (``private_server``)."""
+        others = [fallback_server(self.name), private_server(self.lock_path)]
+        return [self.name, *dict.fromkeys(other for other in others if other is not None)]
 
     def _listened_to(self) -> bool:
         """Whether an instance listens on the channel now (no waiting for one starting)."""

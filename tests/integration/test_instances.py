@@ -366,3 +366,32 @@ def test_a_temporary_folder_that_is_gone_still_lets_a_launch_reach_the_first(
     assert second.returncode == 0, err
     assert "already running: showed its window" in out
     assert first.poll() is None
+
+
+def test_a_channel_name_taken_by_a_folder_still_lets_a_launch_reach_the_first(
+    launcher: Launcher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is at the channel's name in the temporary folder, and at its fallback in /tmp
+    (anyone can work the name out: another user's file, a folder): the first listens beside
+    its lock, and the second launch shows its window. It had waited, then said the healthy
+    first "does not answer; it may be hung"."""
+    from codex_presence_gui.services.single_instance import fallback_server, server_name
+
+    temporary = tmp_path / "tmp"
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    name = server_name(launcher.base / "config")
+    (temporary / name).mkdir(parents=True)
+    fallback = fallback_server(name)
+    assert fallback is not None
+    os.mkdir(fallback)
+    try:
+        first = launcher.launch()
+        launcher.wait_primary(first)
+        second = launcher.launch()
+        out, err = second.communicate(timeout=20)
+        assert second.returncode == 0, err
+        assert "already running: showed its window" in out
+        assert first.poll() is None
+        assert f"listening on {launcher.base / 'state' / 'instance.socket'}" in launcher.log_text()
+    finally:
+        os.rmdir(fallback)
