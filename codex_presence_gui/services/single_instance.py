@@ -254,6 +254,12 @@ class SingleInstance(QObject):
         elif command == REPLACE:
             connection.write(b"bye\n")
             connection.flush()
+            if connection.state() != QLocalSocket.LocalSocketState.ConnectedState:
+                # The launch gave up on an answer (this instance was stopped, or busy): it
+                # told the user this one is hung and took nothing over. Quitting now, once
+                # going again, had left no instance running.
+                log.warning("a launch asked this instance to quit, but gave up waiting: staying")
+                return
             log.info("another launch replaces this instance")
             self.replace_requested.emit()
         else:

@@ -395,3 +395,31 @@ def test_a_channel_name_taken_by_a_folder_still_lets_a_launch_reach_the_first(
         assert f"listening on {launcher.base / 'state' / 'instance.socket'}" in launcher.log_text()
     finally:
         os.rmdir(fallback)
+
+
+def test_a_hung_instance_going_again_stays_when_its_replacement_gave_up(
+    launcher: Launcher,
+) -> None:
+    """``--replace`` gave up on a stopped instance ("it may be hung") and took nothing over:
+    once going again, the instance stays. It had read the waiting request and quit, leaving
+    no instance running."""
+    first = launcher.launch()
+    launcher.wait_primary(first)
+    os.kill(first.pid, signal.SIGSTOP)
+    try:
+        second = launcher.launch("--replace")
+        _out, err = second.communicate(timeout=30)
+        assert second.returncode == 1
+        assert "does not answer" in err
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
+    deadline = time.monotonic() + 15
+    while "gave up waiting: staying" not in launcher.log_text():
+        assert first.poll() is None, "the instance quit for a launch that had given up"
+        assert time.monotonic() < deadline, launcher.log_text()[-3000:]
+        time.sleep(0.05)
+    assert first.poll() is None
+    third = launcher.launch()
+    out, err = third.communicate(timeout=20)
+    assert third.returncode == 0, err
+    assert "already running: showed its window" in out
