@@ -180,12 +180,27 @@ def set_linux(enabled: bool, command: Sequence[str], folder: Path | None = None)
     """Create or remove ``codex-presence-gui.desktop`` in the autostart folder."""
     path = linux_entry_path(folder)
     if enabled:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Encoded before the file is opened: a name UTF-8 cannot hold leaves no empty entry.
-        path.write_bytes(desktop_entry(command).encode("utf-8"))
+        entry = desktop_entry(command)
+        # Checked before the file is written: a name UTF-8 cannot hold leaves no empty entry.
+        entry.encode("utf-8")
+        _write(path, entry)
     else:
         path.unlink(missing_ok=True)
     return path
+
+
+def _write(path: Path, text: str) -> None:
+    """``text`` as the entry at ``path``, whole or not at all (a full disk had left a cut
+    entry, which started nothing), and never waiting on a named pipe put there (opened for
+    writing, it waits for a reader for good). An error names ``path``, not the new file
+    the text goes into first (beside it, or beside the file a link names)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        paths.save_text(path, text)
+    except OSError as error:
+        if error.filename == str(path) or not error.errno:
+            raise
+        raise OSError(error.errno, error.strerror, str(path)) from error
 
 
 def macos_agent_path(folder: Path | None = None) -> Path:
@@ -207,8 +222,7 @@ def set_macos(enabled: bool, command: Sequence[str], folder: Path | None = None)
     """Create or remove the LaunchAgent plist in ``~/Library/LaunchAgents``."""
     path = macos_agent_path(folder)
     if enabled:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(plistlib.dumps(launch_agent(command)))
+        _write(path, plistlib.dumps(launch_agent(command)).decode("utf-8"))  # XML, UTF-8
     else:
         path.unlink(missing_ok=True)
     return path
@@ -330,9 +344,19 @@ def _unwritable(verb: str) -> str:
     )
 
 
+#: Far more than an entry holds: a larger file is not this app's (and is not read whole).
+MAX_ENTRY_BYTES = 64 * 1024
+
+
 def _read_bytes(path: Path) -> bytes | None:
+    """The entry at ``path`` (None: none there), read without waiting on what is no file:
+    a named pipe put there had hung the window's start, and its Settings at opening.
+
+    Raises:
+        OSError: it cannot be read; ``paths.NotAFileError`` for no regular file.
+    """
     try:
-        return path.read_bytes()
+        return paths.read_kept(path, MAX_ENTRY_BYTES)
     except FileNotFoundError:
         return None
 

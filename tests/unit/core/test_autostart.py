@@ -18,6 +18,7 @@ from codex_presence_gui import paths
 from codex_presence_gui.cli import build_parser
 from codex_presence_gui.core import autostart
 from codex_presence_gui.core.sanitize import clean_text
+from tests.helpers.special_files import unblocked
 
 
 @pytest.fixture(autouse=True)
@@ -601,3 +602,60 @@ def test_no_home_at_all_is_no_entry_and_a_change_is_refused_in_words(
     assert autostart.ensure_launch_at_login(True, command) == (
         f"Could not update launching at login: {autostart.NO_HOME}"
     )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("platform", ["linux", "darwin"])
+def test_a_named_pipe_in_the_entrys_place_is_said_not_waited_on(
+    tmp_path: Path, platform: str
+) -> None:
+    """Opening a FIFO waits for its other end for good: reading it (each start, and the
+    Settings dialog's opening) and writing it had hung the window."""
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    entry = (
+        autostart.linux_entry_path(folder)
+        if platform == "linux"
+        else autostart.macos_agent_path(folder)
+    )
+    os.mkfifo(entry)
+    command = ["/opt/app/codex-presence-gui", "--minimized"]
+    where = {"platform": platform, "folder": folder}
+    set_entry = autostart.set_linux if platform == "linux" else autostart.set_macos
+    with unblocked(entry) as hung:
+        assert not autostart.launches_at_login(command, **where)
+        problem = autostart.ensure_launch_at_login(True, command, **where)
+        with pytest.raises(OSError, match="a pipe or a device") as raised:
+            set_entry(True, command, folder)
+    assert not hung
+    assert problem == f"Could not update launching at login ({entry}): it is not a regular file"
+    assert raised.value.filename == str(entry)
+    set_entry(False, command, folder)  # turned off: the pipe is gone
+    assert not entry.exists()
+
+
+@pytest.mark.parametrize("platform", ["linux", "darwin"])
+def test_an_entry_that_cannot_be_written_whole_leaves_the_one_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, platform: str
+) -> None:
+    """A full disk fails the write: the entry there stays whole, and the error names the
+    entry, not the new file the text went into first. Written in place, it had been cut
+    short (an entry that starts nothing, or a half command)."""
+    folder = tmp_path / "entries"
+    old = ["/opt/old/codex-presence-gui", "--minimized"]
+    set_entry = autostart.set_linux if platform == "linux" else autostart.set_macos
+    entry = set_entry(True, old, folder)
+    before = entry.read_bytes()
+    real_fsync = os.fsync
+
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    problem = autostart.ensure_launch_at_login(
+        True, ["/opt/new/codex-presence-gui", "--minimized"], platform=platform, folder=folder
+    )
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert problem == f"Could not update launching at login ({entry}): No space left on device"
+    assert entry.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == [entry.name]
