@@ -11,7 +11,8 @@ Nothing in the file can stop the app:
 - A readable file with a bad value (the wrong type, a number that is not finite or out of
   range, a folder that cannot be a path) uses the default for that key only, with one message
   per key. The file is left as it is: it changes only when the user saves.
-- A UTF-8 byte order mark is skipped; ``"schema": "1"`` is read as 1.
+- A UTF-8 byte order mark is skipped, a file in UTF-16 or UTF-32 with its mark is read;
+  ``"schema": "1"`` is read as 1.
 - Project rules are read one by one and fail safe: a rule without a pattern is dropped, and
   one whose action is unknown (a newer version's) or an alias rule without its alias hides
   the project, each with a message. The rest of the list is kept: dropping every rule for
@@ -666,13 +667,30 @@ def _depth(document: Any) -> int:
     return deepest
 
 
+#: Byte order marks of the encodings a Windows editor may save in ("Unicode" in Notepad is
+#: UTF-16), longest first: UTF-32's little-endian mark begins as UTF-16's.
+_WIDE_MARKS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
 def decode_json(data: bytes) -> Any:
     """A state file's bytes as JSON: a UTF-8 byte order mark is skipped (Windows editors
-    write one).
+    write one), and a file saved as UTF-16 or UTF-32 with its mark is read in that encoding
+    (it had been set aside, every setting in it lost, as "byte 1 is not UTF-8").
 
     Raises:
         SettingsError: not UTF-8 JSON, or nested too deeply for Python's parser.
     """
+    wide = next((name for mark, name in _WIDE_MARKS if data.startswith(mark)), None)
+    if wide is not None:
+        try:
+            return decode_json(data.decode(wide).encode("utf-8"))
+        except UnicodeDecodeError:  # (the mark is decoded away: it is not read again)
+            raise SettingsError(f"it is not text: it begins as {wide.upper()} but is not") from None
     text = data.removeprefix(b"\xef\xbb\xbf")
     try:
         return json.loads(text.decode("utf-8"))

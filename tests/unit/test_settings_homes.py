@@ -248,7 +248,8 @@ def test_the_command_line_comes_first_and_no_choice_means_the_default(
         # Saved by an older version, or by hand: had been read from the current folder.
         ('{"codex_homes": ["codex-logs"]}', "codex-logs is not a full path"),
         ('{"codex_homes": ["/srv/codex"], "x": ' + "[" * 5000 + "]" * 5000 + "}", "deep"),
-        ('\ufeff{"codex_homes": ["/srv/codex"]}'.encode("utf-16"), "not UTF-8"),
+        # UTF-16 is read (Notepad's "Unicode"), but this ends in half a character.
+        ('{"codex_homes": ["/srv/codex"]}'.encode("utf-16") + b"\x00\xd8", "UTF-16 but"),
         (b'{"codex_homes": ["/srv/codex"]} ' + b" " * (2 * 1024 * 1024), "larger than"),
         (None, "it is not a regular file"),  # a folder
         ("fifo", "it is not a regular file"),  # had hung `report` and `status` for ever
@@ -423,3 +424,10 @@ def test_an_empty_home_variable_finds_codex_where_codex_does(
     monkeypatch.setenv("HOME", "")
     monkeypatch.delenv("CODEX_HOME", raising=False)
     assert default_codex_home() == user_home / ".codex"
+
+
+def test_folders_in_a_file_saved_as_utf16_are_read(chosen: CodexHome) -> None:
+    """Notepad's "Unicode": the folders it names are read, not said to be unusable."""
+    config = Path(paths.folder("config")) / paths.SETTINGS_FILE
+    config.write_bytes(json.dumps({"codex_homes": [str(chosen.root)]}).encode("utf-16"))
+    assert paths.settings_homes() == ([str(chosen.root)], None)

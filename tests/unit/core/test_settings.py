@@ -163,6 +163,32 @@ def test_why_a_file_is_not_understood_is_said_in_words(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_file_saved_as_utf16_or_utf32_with_its_mark_is_read(
+    tmp_path: Path, encoding: str
+) -> None:
+    """Notepad's "Unicode" is UTF-16: such a file had been set aside as "not text: byte 1 is
+    not UTF-8", and the app started on the defaults, every setting in it unused."""
+    mark = {"utf-16-le": "\ufeff", "utf-16-be": "\ufeff"}.get(encoding, "")
+    path = tmp_path / "settings.json"
+    content = (mark + '{"theme": "dark", "codex_homes": ["/home/é/.codex"]}').encode(encoding)
+    path.write_bytes(content)
+    for load in (load_settings, peek_settings):
+        result = load(path)
+        assert result.message is None
+        assert result.settings.theme == "dark"
+        assert result.settings.codex_homes == ("/home/é/.codex",)
+    assert path.read_bytes() == content
+
+
+def test_a_file_that_begins_as_utf16_but_is_not_is_said_so(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_bytes(b"\xff\xfe{\x00\x00\xd8")  # a lone surrogate
+    result = load_settings(path)
+    assert "(it is not text: it begins as UTF-16 but is not)" in (result.message or "")
+    assert result.backup is not None
+
+
 @pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
 def test_what_is_no_file_is_said_and_left_alone(tmp_path: Path, kind: str) -> None:
     """A FIFO in the settings' place made the window (and ``preview``) wait for a writer
