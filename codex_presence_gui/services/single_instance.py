@@ -1,8 +1,9 @@
 """One running instance per user: a lock file decides, a local socket carries "activate"/"replace".
 
 The first launch takes a ``QLockFile`` (whose stale-lock detection recognises a crashed or
-killed owner) and listens on a per-user ``QLocalServer``. A later launch asks it to show its
-window and exits, or, with ``--replace``, asks it to quit and takes over once the lock is free.
+killed owner) and listens on a per-user ``QLocalServer``, and on one beside the lock. A later
+launch asks it to show its window and exits, or, with ``--replace``, asks it to quit and takes
+over once the lock is free.
 An owner that does not answer within a few seconds is reported as hung instead of waited on.
 """
 
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, Signal, Slot
+from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from codex_presence_gui.core.formatting import format_duration
@@ -53,10 +54,12 @@ def fallback_server(name: str) -> str | None:
 
 
 def private_server(lock_path: Path) -> str | None:
-    """The channel's last place: a socket beside the lock, in a folder of this user's alone
-    (None on Windows, whose named pipes need no folder). What another user, or a folder, put
-    at the temporary folder's name (which anyone can work out) had left the running instance
-    unreachable, and every later launch told to end it as hung."""
+    """Where the running instance listens as well: a socket beside the lock, in a folder of
+    this user's alone (None on Windows, whose named pipes need no folder). Every launch that
+    takes the same lock finds it there: one started with another settings folder (whose
+    channel has another name), and one whose channel's names in the temporary folders are
+    taken by what another user or a folder put there (anyone can work them out). Either had
+    found no channel, and told the user to end a healthy instance as hung."""
     if os.name == "nt":
         return None
     return str(lock_path.with_name("instance.socket"))
@@ -111,7 +114,8 @@ class SingleInstance(QObject):
         self._lock = QLockFile(str(lock_path))
         # A lock is stale only when its owner is gone (Qt checks the process); never by age.
         self._lock.setStaleLockTime(0)
-        self._server: QLocalServer | None = None
+        #: Where this instance listens, when it is the primary one (``_become_primary``).
+        self._servers: list[QLocalServer] = []
         #: In the running instance: one line about it, sent to a launch it shows its window
         #: for (the Codex folders it reads: the launch says whether its own are other ones).
         self.details: Callable[[], str] | None = None
@@ -205,37 +209,50 @@ class SingleInstance(QObject):
 
     def release(self) -> None:
         """Stop listening and free the lock (on quit)."""
-        if self._server is not None:
-            self._server.close()
-            self._server = None
+        for server in self._servers:
+            server.close()
+        self._servers = []
         if self._lock.isLocked():
             self._lock.unlock()
 
     # -- primary ------------------------------------------------------------------------
 
     def _become_primary(self) -> StartResult:
-        server = QLocalServer(self)
-        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        """Listen on the channel's name (or its fallback) and, always, beside the lock:
+        a launch whose settings folder is another (``XDG_CONFIG_HOME`` set in a terminal
+        only) takes the same lock, but looks for another name, and had called this
+        instance hung."""
         refused: list[str] = []
-        for name in self._names():
-            # Only the lock holder may remove a socket file left by a crashed instance.
-            QLocalServer.removeServer(name)
-            if server.listen(name):
-                if refused:
-                    log.info("listening on %s: %s could not be used", name, "; ".join(refused))
+        for name in self._shared_names():
+            if self._listen(name, refused):
                 break
-            refused.append(f"{name} ({server.errorString()})")
-        else:
+        private = private_server(self.lock_path)
+        if private is not None:
+            self._listen(private, refused)
+        if refused and self._servers:
+            listening = ", ".join(server.fullServerName() for server in self._servers)
+            log.info("listening on %s; not on %s", listening, "; ".join(refused))
+        elif refused:
             log.warning("cannot listen on %s", "; ".join(refused))
-        server.newConnection.connect(self._accept)
-        self._server = server
         return StartResult(Outcome.PRIMARY)
 
-    @Slot()
-    def _accept(self) -> None:
-        assert self._server is not None
-        while self._server.hasPendingConnections():
-            connection = self._server.nextPendingConnection()
+    def _listen(self, name: str, refused: list[str]) -> bool:
+        """Listen on ``name`` too; whether it could (else why not is added to ``refused``)."""
+        server = QLocalServer(self)
+        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        # Only the lock holder may remove a socket file left by a crashed instance.
+        QLocalServer.removeServer(name)
+        if not server.listen(name):
+            refused.append(f"{name} ({server.errorString()})")
+            server.deleteLater()
+            return False
+        server.newConnection.connect(lambda: self._accept(server))
+        self._servers.append(server)
+        return True
+
+    def _accept(self, server: QLocalServer) -> None:
+        while server.hasPendingConnections():
+            connection = server.nextPendingConnection()
             connection.readyRead.connect(lambda c=connection: self._read(c))
             connection.disconnected.connect(connection.deleteLater)
             if connection.canReadLine():
@@ -285,11 +302,15 @@ class SingleInstance(QObject):
         pid = info[0] if isinstance(info, tuple) and info else 0
         return f" (process {pid})" if pid else ""
 
+    def _shared_names(self) -> list[str]:
+        """The channel's name, then its fallback: the running instance listens on the first
+        it could."""
+        return [self.name, *filter(None, [fallback_server(self.name)])]
+
     def _names(self) -> list[str]:
-        """Where the running instance listens: its channel's name, then the fallback, then
-        beside the lock (``private_server``)."""
-        others = [fallback_server(self.name), private_server(self.lock_path)]
-        return [self.name, *dict.fromkeys(other for other in others if other is not None)]
+        """Where the running instance listens: ``_shared_names``, then beside the lock
+        (``private_server``), where it listens too."""
+        return [*self._shared_names(), *filter(None, [private_server(self.lock_path)])]
 
     def _listened_to(self) -> bool:
         """Whether an instance listens on the channel now (no waiting for one starting)."""

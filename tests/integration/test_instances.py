@@ -423,3 +423,47 @@ def test_a_hung_instance_going_again_stays_when_its_replacement_gave_up(
     out, err = third.communicate(timeout=20)
     assert third.returncode == 0, err
     assert "already running: showed its window" in out
+
+
+def test_a_launch_with_another_settings_folder_reaches_the_one_holding_the_lock(
+    tmp_path: Path, codex_home: CodexHome
+) -> None:
+    """``XDG_CONFIG_HOME`` set in a terminal but not in the desktop session: both launches
+    take the one lock in the state folder, but name the channel after their settings folder.
+    The second had found no channel and called the healthy first "hung"."""
+    base = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
+    base.pop("CODEX_PRESENCE_BASE_DIR", None)
+    command = [sys.executable, "-m", "codex_presence_gui", "--no-discord"]
+    command += ["--codex-home", str(codex_home.root)]
+
+    def launch(config: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            command,
+            env={**base, "XDG_CONFIG_HOME": str(tmp_path / config)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    log = tmp_path / "state" / "codex-presence-gui" / "log" / "codex-presence.log"
+    first = launch("desktop-config")
+    try:
+        deadline = time.monotonic() + 15
+        needle = f"(primary instance, pid {first.pid})"
+        while not (log.exists() and needle in log.read_text("utf-8", "replace")):
+            assert first.poll() is None, first.communicate()
+            assert time.monotonic() < deadline, "the first launch did not start"
+            time.sleep(0.02)
+        second = launch("terminal-config")
+        out, err = second.communicate(timeout=20)
+        assert second.returncode == 0, err
+        assert "already running: showed its window" in out
+        assert first.poll() is None
+    finally:
+        first.terminate()
+        first.communicate(timeout=10)

@@ -152,7 +152,8 @@ def test_a_live_instance_is_still_found(tmp_path: Path) -> None:
         # naming its process, and the lock stays where it is.
         assert result.outcome is Outcome.NO_ANSWER
         assert f"(process {os.getpid()})" in result.message
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["instance.lock"]
+        # (with the channel the owner listens on beside it: nothing was kept aside)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["instance.lock", "instance.socket"]
     finally:
         owner.release()
 
