@@ -54,6 +54,7 @@ from codex_presence_gui.core.autostart import (
     ensure_launch_at_login,
     launches_at_login,
     set_launch_at_login,
+    turned_off_by_desktop,
 )
 from codex_presence_gui.core.dashboard import Dashboard, build_dashboard, for_display, history_since
 from codex_presence_gui.core.discovery import (
@@ -403,7 +404,20 @@ class AppShell(QObject):
         if self.store.load_message:
             self.window.show_notice(self.store.load_message, file=self.store.load_file)
         self.store.watch()  # a change made to the file by hand applies from now on
-        if settings.launch_at_login:
+        turned_off = turned_off_by_desktop() if settings.launch_at_login else None
+        if turned_off is not None:
+            # The user's choice, made where the desktop lists what starts at log-in: the
+            # setting follows it, and the entry stays as the desktop left it (applied, the
+            # change would remove it).
+            self._applied = replace(self._applied, launch_at_login=False)
+            self._save_settings(replace(settings, launch_at_login=False))
+            self.window.show_notice(
+                "Start when I log in was turned off in your desktop's startup settings "
+                f"({clean_text(str(turned_off))}): the app no longer starts at log-in. To "
+                "start it then again, tick it in Settings.",
+                file=turned_off,
+            )
+        elif settings.launch_at_login:
             # The app may have moved or been updated since the entry was written.
             problem = ensure_launch_at_login(True)
             if problem:

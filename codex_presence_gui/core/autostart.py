@@ -399,6 +399,35 @@ def launches_at_login(
         return False  # (so none holds it); no home: no entry in it
 
 
+def turned_off_by_desktop(platform: str | None = None, folder: Path | None = None) -> Path | None:
+    """The log-in entry, when the desktop's own startup settings turned it off (None when
+    not): XFCE and LXDE untick an app by writing ``Hidden=true`` into its entry, GNOME's
+    older tool ``X-GNOME-Autostart-enabled=false``. Rewritten at the next start, the app
+    had come back at every log-in the user had turned it off for. Linux only."""
+    if (platform or sys.platform) in ("win32", "darwin"):
+        return None
+    try:
+        path = linux_entry_path(folder)
+        data = _read_bytes(path)
+    except (OSError, paths.NoHomeError):
+        return None
+    if data is None:
+        return None
+    group = ""
+    for line in data.decode("utf-8", "replace").splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            group = line
+            continue
+        key, equals, value = line.partition("=")
+        if not equals or group != "[Desktop Entry]":
+            continue
+        key, value = key.strip(), value.strip()
+        if (key, value) in (("Hidden", "true"), ("X-GNOME-Autostart-enabled", "false")):
+            return path
+    return None
+
+
 def ensure_launch_at_login(
     enabled: bool,
     command: Sequence[str] | None = None,

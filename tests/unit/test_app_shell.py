@@ -7,6 +7,7 @@ import json
 import locale
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -929,6 +930,43 @@ def test_launch_at_login_is_checked_at_every_start(
         assert calls == [True]
     finally:
         stop(shell)
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="XDG autostart entries")
+def test_start_at_log_in_turned_off_by_the_desktop_stays_off(
+    base_dir: Path,
+    codex_home: CodexHome,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """XFCE's "Application Autostart" unticks an app by writing ``Hidden=true`` into its
+    entry: each start had rewritten the entry, and the app came back at every log-in. The
+    setting follows the desktop, the entry stays as the desktop left it, and it is said."""
+    from codex_presence_gui import app as app_module
+    from codex_presence_gui.core import autostart
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    ensured: list[bool] = []
+    monkeypatch.setattr(
+        app_module, "ensure_launch_at_login", lambda enabled: ensured.append(enabled) or None
+    )
+    entry = autostart.set_linux(True, autostart.launch_command())
+    turned_off = entry.read_text("utf-8") + "Hidden=true\n"
+    entry.write_text(turned_off, encoding="utf-8")
+    config = paths.config_dir()
+    config.mkdir(parents=True)
+    save_settings(config / "settings.json", replace(Settings(), launch_at_login=True))
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        assert ensured == []
+        assert not shell.store.settings.launch_at_login
+        [notice] = [n for n in shell.window.info_bar.notices if n.file == entry]
+        assert "turned off in your desktop's startup settings" in notice.text
+        assert entry.read_text("utf-8") == turned_off
+    finally:
+        stop(shell)
+    assert not load_settings(config / "settings.json").settings.launch_at_login
 
 
 def test_an_entry_the_settings_do_not_know_shows_ticked_and_unticking_removes_it(

@@ -659,3 +659,33 @@ def test_an_entry_that_cannot_be_written_whole_leaves_the_one_there(
     assert problem == f"Could not update launching at login ({entry}): No space left on device"
     assert entry.read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == [entry.name]
+
+
+@pytest.mark.parametrize(
+    ("line", "off"),
+    [
+        ("Hidden=true", True),  # XFCE's and LXDE's untick
+        ("X-GNOME-Autostart-enabled=false", True),
+        ("Hidden = true", True),
+        ("Hidden=false", False),
+        ("X-GNOME-Autostart-enabled=true", False),
+    ],
+)
+def test_an_entry_the_desktop_turned_off_is_told(tmp_path: Path, line: str, off: bool) -> None:
+    folder = tmp_path / "autostart"
+    entry = autostart.set_linux(True, ["/opt/app/codex-presence-gui", "--minimized"], folder)
+    text = entry.read_text("utf-8").replace("X-GNOME-Autostart-enabled=true\n", "")
+    entry.write_text(text + line + "\n", encoding="utf-8")
+    assert autostart.turned_off_by_desktop("linux", folder) == (entry if off else None)
+    # Not another group's key, and nothing on the other systems.
+    entry.write_text(text + "[Desktop Action Quit]\n" + line + "\n", encoding="utf-8")
+    assert autostart.turned_off_by_desktop("linux", folder) is None
+    assert autostart.turned_off_by_desktop("darwin", folder) is None
+
+
+def test_no_entry_or_one_that_cannot_be_read_is_not_turned_off(tmp_path: Path) -> None:
+    folder = tmp_path / "autostart"
+    assert autostart.turned_off_by_desktop("linux", folder) is None
+    folder.mkdir()
+    autostart.linux_entry_path(folder).mkdir()
+    assert autostart.turned_off_by_desktop("linux", folder) is None
