@@ -577,12 +577,15 @@ class UsageIndex:
         # not, into the file, then removes the side files; one opened beside it would read the
         # -shm's count of pages in a -wal that has none.
         self._db.close()
-        self._wal = None
         try:
             self._db = self._open()
         except BaseException:
-            self._db = self._connect()  # (the update fails; the next one tries again)
+            # The old identity is kept, so the next update tries again; and a connection is
+            # left, where one can be made, rather than "Cannot operate on a closed database".
+            with suppress(sqlite3.Error):
+                self._db = self._connect()
             raise
+        self._wal = None
 
     def _wal_now(self) -> tuple[int, int] | None:
         """The (device, inode) of the -wal file now (beside the file a link leads to, where

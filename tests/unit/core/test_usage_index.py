@@ -2899,6 +2899,38 @@ def test_an_index_whose_wal_was_deleted_while_open_is_opened_again(
         window.close()
 
 
+def test_an_index_whose_wal_cannot_be_made_again_tries_at_the_next_update(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The -wal deleted, and the file cannot be opened again for a while (a folder made
+    read-only, a full disk): that update fails, and the next one opens it again and reads on.
+    (The first failure had left the index closed, every later update failing with "Cannot
+    operate on a closed database", and the -wal counted as followed.)"""
+    codex_home.write(SID, _session(2))
+    path = tmp_path / "cache" / "index.sqlite3"
+    window = UsageIndex(path)
+    try:
+        window.update([codex_home.root])
+        os.remove(f"{path}-wal")
+        refused = sqlite3.OperationalError("unable to open database file")
+
+        def cannot(*_args: Any, **_kwargs: Any) -> Any:
+            raise refused
+
+        with monkeypatch.context() as patched:
+            patched.setattr(UsageIndex, "_open", cannot)
+            patched.setattr(UsageIndex, "_connect", cannot)
+            with pytest.raises(sqlite3.OperationalError, match="unable to open"):
+                window.update([codex_home.root])
+        codex_home.write(SID, _session(3))
+        assert window.update([codex_home.root]).read == 1
+        with UsageIndex(path) as report:
+            assert report.update([codex_home.root]).read == 0  # the window's writes are seen
+            assert _state(report, codex_home.root) == _fresh(codex_home.root, tmp_path / "f")
+    finally:
+        window.close()
+
+
 def test_an_index_whose_folder_cannot_be_looked_in_is_used_as_it_is(
     codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
