@@ -139,13 +139,15 @@ def test_second_launch_shows_the_first_and_exits(launcher: Launcher) -> None:
 
 
 def test_a_killed_instance_does_not_block_the_next(launcher: Launcher) -> None:
-    """kill -9 leaves a stale lock and socket; the next launch starts within 2 s."""
+    """kill -9 leaves a stale lock and socket; the next launch takes them over at once,
+    without the 5 s wait for a hung instance. (Bounded at 4 s, not 2: the time includes
+    Python and Qt starting, over 2 s on a loaded two-core machine.)"""
     first = launcher.launch()
     launcher.wait_primary(first)
     os.kill(first.pid, signal.SIGKILL)
     first.wait(5)
     second = launcher.launch()
-    assert launcher.wait_primary(second, timeout=5) < 2.0
+    assert launcher.wait_primary(second, timeout=5) < 4.0
 
 
 @pytest.mark.parametrize("damage", ["deleted", "a folder"])
