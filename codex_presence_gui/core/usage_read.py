@@ -216,10 +216,11 @@ def read_all(
             pool = ProcessPoolExecutor(
                 workers, mp_context=context, initializer=_worker_started, initargs=(os.getpid(),)
             )
-            chunk = max(1, len(todo) // (workers * 16))
-            # ``map`` submits every file at once: the workers are forked before it returns,
-            # so nothing ``while_reading`` starts (an import, a thread) is copied into them.
-            reads = pool.map(_read_file, todo, [clock] * len(todo), chunksize=chunk)
+            size = max(1, len(todo) // (workers * 16))
+            chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
+            # Every file is submitted at once: the workers are forked at the first one, so
+            # nothing ``while_reading`` starts (an import, a thread) is copied into them.
+            futures = [pool.submit(_read_files, chunk, clock) for chunk in chunks]
             started = True
         except (OSError, NotImplementedError, ImportError):
             # No worker processes here (no shared memory for their locks, no fork left):
@@ -233,21 +234,31 @@ def read_all(
         if pool is not None:
             from concurrent.futures.process import BrokenProcessPool
 
-            done = 0
+            done = 0  # the chunks given back
             try:
                 _release_interrupts(held)  # an interrupt held meanwhile is raised here
                 if while_reading is not None:
                     while_reading()
-                for read in reads:
+                for future in futures:
                     if should_stop is not None and should_stop():
+                        # What the workers have read, or are reading (the pool's shutdown
+                        # waits for it anyway), is kept; only what they had not begun is
+                        # dropped. (A stop asked during ``while_reading``, the price
+                        # library's warm-up, had thrown away every file read meanwhile.)
+                        for waiting in futures[done:]:
+                            waiting.cancel()
+                        for ended in futures[done:]:
+                            if not ended.cancelled():
+                                yield from ended.result()
+                            done += 1
                         yield None
                         return
-                    yield read
+                    yield from future.result()
                     done += 1
             except BrokenProcessPool:
                 # A worker died (killed, out of memory): the files it had not given back are
                 # read here, below.
-                todo = todo[done:]
+                todo = [item for chunk in chunks[done:] for item in chunk]
             else:
                 return
             finally:
@@ -399,6 +410,13 @@ def read_service_tier(home: str | Path) -> tuple[str, str | None]:
 #: What a file has to have left to read for a stop to be asked within it, between its blocks
 #: (the app quitting during a log of gigabytes); a smaller one is read whole.
 STOP_WITHIN_BYTES = 8 << 20
+
+
+def _read_files(
+    items: list[tuple[RolloutFile, tuple[Any, ...] | None]], clock: _ReadContext
+) -> list[FileRead | None]:
+    """``_read_file`` of each item, in a worker process (one task per chunk of files)."""
+    return [_read_file(item, clock) for item in items]
 
 
 def _read_file(

@@ -701,6 +701,38 @@ def test_a_pool_of_workers_gives_what_one_process_gives(
         assert overlapped == [os.getpid()]
 
 
+def test_a_stop_asked_while_the_workers_read_keeps_what_they_read(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C during the price library's warm-up, which runs while the workers read: the
+    files they read meanwhile are kept, and the next update reads none of them again. (They
+    were all thrown away, the stop seen before the first was taken.)"""
+    from codex_presence_gui.core import usage_read
+
+    for number in range(6):
+        session_id = f"019d0000-0000-7000-8000-0000000{number:05d}"
+        codex_home.write(
+            session_id, [r.session_meta(BASE, session_id), *_session(20)[1:]], started=BASE + number
+        )
+    monkeypatch.setattr(usage_read, "POOL_MIN_BYTES", 0)
+    pressed: list[bool] = []
+
+    def warm_up_interrupted() -> None:
+        pressed.append(True)
+        time.sleep(1.0)  # the warm-up goes on (1-3 s), the workers reading all the while
+
+    with UsageIndex(tmp_path / "pool.sqlite3") as index:
+        result = index.update(
+            [codex_home.root],
+            workers=2,
+            should_stop=lambda: bool(pressed),
+            while_reading=warm_up_interrupted,
+        )
+        assert result.read == 6
+        assert index.update([codex_home.root]).read == 0
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
+
+
 @pytest.mark.parametrize("failure", [OSError(30, "Read-only file system"), NotImplementedError])
 def test_without_worker_processes_the_files_are_read_here(
     codex_home: CodexHome,
