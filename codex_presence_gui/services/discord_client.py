@@ -309,6 +309,13 @@ def _peer_text(value: object) -> str:
     return text if len(text) <= _MAX_PEER_TEXT else text[: _MAX_PEER_TEXT - 1] + "…"
 
 
+def _reason_text(code: object, message: object = None) -> str:
+    """A peer's error code and message as "code: message", leaving out what it did not send
+    (a bare ERROR had read "refused the connection (None)")."""
+    parts = [str(part) for part in (code, message) if part not in (None, "")]
+    return _peer_text(": ".join(parts)) if parts else "no reason given"
+
+
 class PypresenceClient:
     """A ``PresenceClient`` over pypresence, made safe (see the module docstring).
 
@@ -496,7 +503,7 @@ class PypresenceClient:
             message = str(data.get("message") or "")
             if code in (4000, 4003) or message == "Invalid Client ID":
                 raise InvalidClientIdError("Discord rejected the client id")
-            said = _peer_text(f"{code}: {message}")
+            said = _reason_text(code, message)
             raise ConnectionLostError(f"Discord closed the connection ({said})")
         if data.get("evt") == "ERROR":
             # An error event in READY's place: this socket turned the handshake down.
@@ -505,7 +512,7 @@ class PypresenceClient:
             code, message = error.get("code"), str(error.get("message") or "")
             if message == "Invalid Client ID":
                 raise InvalidClientIdError("Discord rejected the client id")
-            said = _peer_text(f"{code}: {message}" if message else code)
+            said = _reason_text(code, message)
             raise ConnectionLostError(f"Discord refused the connection ({said})")
         return data
 
@@ -563,7 +570,7 @@ class PypresenceClient:
         while True:
             op, data = await self._read_frame()
             if op == _OP_CLOSE:
-                said = _peer_text(data.get("code"))
+                said = _reason_text(data.get("code"), data.get("message"))
                 raise ConnectionLostError(f"Discord closed the connection ({said})")
             if data.get("nonce") not in (None, payload["nonce"]):
                 continue  # a late reply to an earlier command

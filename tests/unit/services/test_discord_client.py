@@ -587,6 +587,30 @@ def test_a_handshake_answered_with_an_error_is_no_connection(discord_dir: Path) 
         refusing.stop()
 
 
+@pytest.mark.parametrize(
+    ("detail", "said"),
+    [
+        (None, "no reason given"),
+        ({}, "no reason given"),
+        ({"code": 4000}, "4000"),
+        ({"message": "Not now"}, "Not now"),
+        ({"code": None, "message": ""}, "no reason given"),
+    ],
+)
+def test_a_handshake_error_without_its_code_or_words_says_what_it_has(
+    discord_dir: Path, detail: object, said: str
+) -> None:
+    """An ERROR in READY's place that leaves out its code or message: the refusal says
+    what came, not "refused the connection (None)"."""
+    peer = FakeDiscord(discord_dir, ready={**HANDSHAKE_ERROR, "data": detail}).start()
+    try:
+        with pytest.raises(ConnectionLostError) as raised:
+            client().connect()
+    finally:
+        peer.stop()
+    assert str(raised.value) == f"Discord refused the connection ({said})"
+
+
 def test_a_handshake_error_that_names_the_client_id_is_a_refused_id(discord_dir: Path) -> None:
     said = {**HANDSHAKE_ERROR, "data": {"code": 4007, "message": "Invalid Client ID"}}
     peer = FakeDiscord(discord_dir, ready=said).start()
