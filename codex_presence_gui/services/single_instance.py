@@ -13,6 +13,7 @@ import enum
 import getpass
 import hashlib
 import logging
+import math
 import os
 import stat
 import tempfile
@@ -24,6 +25,7 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from codex_presence_gui import LAUNCHED_AT
 from codex_presence_gui.core.formatting import format_duration
 from codex_presence_gui.core.sanitize import is_utf8
 from codex_presence_gui.paths import keep_aside, make_folder, os_problem
@@ -32,12 +34,21 @@ log = logging.getLogger(__name__)
 
 ACTIVATE = b"activate"
 REPLACE = b"replace"
+#: "replace-if-older <time>": replace only an instance that began running before the launch
+#: did (its time, seconds since the epoch). An older app knows only ``REPLACE``.
+REPLACE_OLDER = b"replace-if-older"
+#: The answer of an instance that began running after the launch asking to replace it: it
+#: is itself a replacement (of several launches at once, the one that took over), and shows
+#: its window instead.
+NEWER = b"newer"
 #: How long a new launch keeps trying to reach an owner that is still starting up.
 CONNECT_PATIENCE_S = 5.0
 #: How long an owner may take to answer before it is called hung.
 ANSWER_TIMEOUT_MS = 3000
 #: How long ``--replace`` waits for the old instance to finish quitting.
 HANDOVER_TIMEOUT_S = 8.0
+#: How often, meanwhile, it looks whether another launch took the lock first.
+TAKE_OVER_SLICE_MS = 200
 #: Far more than a lock file holds (a process id, the app's and the computer's names, a few
 #: hundred bytes): a larger file is not one, and Qt would read it whole.
 MAX_LOCK_BYTES = 64 * 1024
@@ -107,10 +118,21 @@ class SingleInstance(QObject):
     activate_requested = Signal()
     replace_requested = Signal()
 
-    def __init__(self, lock_path: Path, name: str, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        lock_path: Path,
+        name: str,
+        parent: QObject | None = None,
+        *,
+        launched_at: float = LAUNCHED_AT,
+    ) -> None:
         super().__init__(parent)
         self.lock_path = lock_path
         self.name = name
+        #: When this launch began (``REPLACE_OLDER``).
+        self.launched_at = launched_at
+        #: When this instance took the lock (as the primary one), else None.
+        self._primary_since: float | None = None
         self._lock = QLockFile(str(lock_path))
         # A lock is stale only when its owner is gone (Qt checks the process); never by age.
         self._lock.setStaleLockTime(0)
@@ -147,7 +169,12 @@ class SingleInstance(QObject):
         """Ask the running instance (``pid``: its process, as the message names it) to show
         its window, or with ``replace`` to quit, then take the lock; ``locked``: it holds
         the lock (else it runs without one, see ``start``)."""
-        reply = self._send(REPLACE if replace else ACTIVATE)
+        if replace:
+            reply = self._send(REPLACE_OLDER + b" %r" % self.launched_at)
+            if reply == b"?":  # an older version of the app, running still
+                reply = self._send(REPLACE)
+        else:
+            reply = self._send(ACTIVATE)
         if reply is None and locked and not pid and self._keep_aside() and self._lock.tryLock(100):
             # A file naming no process, and no instance answering: not a lock but damage.
             return self._become_primary()
@@ -157,20 +184,37 @@ class SingleInstance(QObject):
                 f"Codex Presence is already running{pid} but does not answer; it may be hung. "
                 "Close it (or end it in your task manager) and start again.",
             )
+        if reply.split(b" ", 1)[0] == NEWER:
+            return StartResult(
+                Outcome.ACTIVATED,
+                "Codex Presence was replaced a moment ago by another launch: showed its window.",
+                _details_in(reply),
+            )
         if not replace:
             message = "Codex Presence is already running: showed its window."
-            # "ok", then what the instance said of itself (an older one says nothing).
-            details = reply[3:].decode("utf-8", "replace") if reply.startswith(b"ok ") else ""
-            return StartResult(Outcome.ACTIVATED, message, details)
-        if locked and self._lock.tryLock(int(HANDOVER_TIMEOUT_S * 1000)):
+            return StartResult(Outcome.ACTIVATED, message, _details_in(reply))
+        if locked:
+            return self._take_over(pid)
+        if self._gone() and self._lock.tryLock(100):
             return self._become_primary()
-        if not locked and self._gone() and self._lock.tryLock(100):
-            return self._become_primary()
-        return StartResult(
-            Outcome.NO_ANSWER,
-            f"The running Codex Presence{pid} agreed to quit but has not finished after "
-            f"{format_duration(HANDOVER_TIMEOUT_S)}; it may be hung.",
-        )
+        return _not_finished(pid)
+
+    def _take_over(self, pid: str) -> StartResult:
+        """Wait for the instance that agreed to quit to free the lock, and take it. Another
+        launch that asked it to quit at the same moment may take it first: that one is then
+        asked to show its window (it began running after this launch, so it stays), instead
+        of being waited on for 8 s and called hung."""
+        deadline = time.monotonic() + HANDOVER_TIMEOUT_S
+        asked = self._owner()
+        while True:  # (ends: the lock taken, another's found, or the deadline passed)
+            left = deadline - time.monotonic()
+            if self._lock.tryLock(max(0, min(TAKE_OVER_SLICE_MS, int(left * 1000)))):
+                return self._become_primary()
+            owner = self._owner()
+            if owner and asked and owner != asked:
+                return self._hand_over(True, f" (process {owner})", locked=True)
+            if left <= 0:
+                return _not_finished(pid)
 
     def _prepare(self) -> str | None:
         """Make the lock's folder, and put aside what is in the lock's place but cannot be a
@@ -222,6 +266,7 @@ class SingleInstance(QObject):
         a launch whose settings folder is another (``XDG_CONFIG_HOME`` set in a terminal
         only) takes the same lock, but looks for another name, and had called this
         instance hung."""
+        self._primary_since = time.time()
         refused: list[str] = []
         for name in self._shared_names():
             if self._listen(name, refused):
@@ -268,7 +313,13 @@ class SingleInstance(QObject):
             connection.flush()
             log.info("another launch asked to show the window")
             self.activate_requested.emit()
-        elif command == REPLACE:
+        elif command.startswith(REPLACE_OLDER + b" ") and self._began_after(command):
+            details = self._details()
+            connection.write(NEWER + b" " + details + b"\n" if details else NEWER + b"\n")
+            connection.flush()
+            log.info("a launch asked to replace this instance, which began after it: stays")
+            self.activate_requested.emit()
+        elif command == REPLACE or command.startswith(REPLACE_OLDER + b" "):
             connection.write(b"bye\n")
             connection.flush()
             if connection.state() != QLocalSocket.LocalSocketState.ConnectedState:
@@ -282,6 +333,16 @@ class SingleInstance(QObject):
         else:
             connection.write(b"?\n")
             connection.flush()
+
+    def _began_after(self, command: bytes) -> bool:
+        """Whether this instance took the lock after the launch that sent ``command``
+        (``REPLACE_OLDER``) began; False when its time cannot be read (replaced, as asked)."""
+        try:
+            launched = float(command.split(b" ", 1)[1])
+        except ValueError:
+            return False
+        since = self._primary_since
+        return since is not None and math.isfinite(launched) and launched < since
 
     def _details(self) -> bytes:
         """``details`` as one line of UTF-8 (the answer ends at its LF); empty when it cannot
@@ -297,9 +358,14 @@ class SingleInstance(QObject):
 
     # -- secondary ----------------------------------------------------------------------
 
-    def _owner_pid(self) -> str:
+    def _owner(self) -> int:
+        """The process that holds the lock, as its file names it; 0 when unknown."""
         info = self._lock.getLockInfo()  # PySide: (pid, hostname, appname); pid 0 if unknown
         pid = info[0] if isinstance(info, tuple) and info else 0
+        return pid if isinstance(pid, int) else 0
+
+    def _owner_pid(self) -> str:
+        pid = self._owner()
         return f" (process {pid})" if pid else ""
 
     def _shared_names(self) -> list[str]:
@@ -378,3 +444,19 @@ def _why_unwritable(folder: Path) -> str:
     except OSError as error:
         return error.strerror or str(error)
     return "it could not be written"
+
+
+def _details_in(reply: bytes) -> str:
+    """What the running instance said of itself after its one-word answer ("ok", "newer");
+    an older version says nothing."""
+    parts = reply.split(b" ", 1)
+    return parts[1].decode("utf-8", "replace") if len(parts) == 2 else ""
+
+
+def _not_finished(pid: str) -> StartResult:
+    """The instance (``pid``, as the message names it) agreed to quit but is still there."""
+    return StartResult(
+        Outcome.NO_ANSWER,
+        f"The running Codex Presence{pid} agreed to quit but has not finished after "
+        f"{format_duration(HANDOVER_TIMEOUT_S)}; it may be hung.",
+    )

@@ -469,3 +469,28 @@ def test_a_launch_with_another_settings_folder_reaches_the_one_holding_the_lock(
     finally:
         first.terminate()
         first.communicate(timeout=10)
+
+
+def test_five_replacing_launches_at_once_replace_the_instance_once(launcher: Launcher) -> None:
+    """Five ``--replace`` launches at once (a double-clicked shortcut with --replace, a
+    script run twice): the running instance is replaced once, by one of them; the others
+    show that one's window and exit 0, instead of waiting 8 s and calling it hung, or
+    replacing each other in turn."""
+    first = launcher.launch()
+    launcher.wait_primary(first)
+    launches = [launcher.launch("--replace") for _ in range(5)]
+    assert first.wait(20) == 0
+    deadline = time.monotonic() + 40
+    while sum(p.poll() is None for p in launches) > 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)
+    running = [p for p in launches if p.poll() is None]
+    assert len(running) == 1
+    launcher.wait_primary(running[0])
+    for process in launches:
+        if process is running[0]:
+            continue
+        _out, err = process.communicate(timeout=5)
+        assert process.returncode == 0, err
+        assert "Traceback" not in err
+    assert launcher.log_text().count("another launch replaces this instance") == 1

@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QLockFile
@@ -87,6 +88,7 @@ _START = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))  # a runaway read fails, not the box
 from pathlib import Path
+from typing import Any
 from PySide6.QtCore import QCoreApplication
 from codex_presence_gui.services.single_instance import SingleInstance
 app = QCoreApplication([])
@@ -167,3 +169,99 @@ def test_a_folder_whose_name_is_not_utf8(tmp_path: Path) -> None:
     outcome, message = started(folder / "state" / "instance.lock")
     assert outcome is Outcome.LOCK_ERROR
     assert "its folder's name is not UTF-8 text" in message
+
+
+def _asked(owner: SingleInstance, qtbot: Any, command: bytes) -> bytes:
+    """Send ``command`` to the primary ``owner`` as a launch would; its answer."""
+    from PySide6.QtNetwork import QLocalSocket
+
+    socket = QLocalSocket()
+    socket.connectToServer(owner.name)
+    qtbot.waitUntil(lambda: socket.state() == QLocalSocket.LocalSocketState.ConnectedState)
+    socket.write(command + b"\n")
+    answer = bytearray()
+
+    def answered() -> bool:
+        answer.extend(bytes(socket.readAll().data()))
+        return b"\n" in answer
+
+    qtbot.waitUntil(answered)
+    socket.abort()
+    return bytes(answer).strip()
+
+
+@pytest.mark.parametrize(
+    ("launched", "answer", "replaced"),
+    [
+        (-60.0, b"newer", False),  # launched before this instance took the lock: it stays
+        (+60.0, b"bye", True),  # launched after: replaced, as asked
+    ],
+)
+def test_a_replace_from_a_launch_older_than_the_instance_shows_it_instead(
+    tmp_path: Path, qtbot: Any, launched: float, answer: bytes, replaced: bool
+) -> None:
+    """Several ``--replace`` launches at once: the one that took over is not replaced by the
+    others in turn (it began after them); it shows its window. A launch begun after it
+    replaces it."""
+    owner = instance(tmp_path / "instance.lock")
+    assert owner.start().outcome is Outcome.PRIMARY
+    try:
+        with qtbot.waitSignal(
+            owner.replace_requested if replaced else owner.activate_requested, timeout=2000
+        ):
+            said = _asked(owner, qtbot, b"replace-if-older %r" % (time.time() + launched))
+        assert said.split(b" ", 1)[0] == answer
+    finally:
+        owner.release()
+
+
+@pytest.mark.parametrize("when", [b"soon", b"nan", b"inf", b"1e999"])
+def test_a_replace_whose_time_cannot_be_read_replaces(
+    tmp_path: Path, qtbot: Any, when: bytes
+) -> None:
+    owner = instance(tmp_path / "instance.lock")
+    assert owner.start().outcome is Outcome.PRIMARY
+    try:
+        with qtbot.waitSignal(owner.replace_requested, timeout=2000):
+            assert _asked(owner, qtbot, b"replace-if-older " + when) == b"bye"
+    finally:
+        owner.release()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a Unix socket beside the lock")
+def test_a_replace_sent_to_an_older_version_is_said_as_it_knows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An instance of an older version, still running after an update, knows only "replace"
+    (it answers "?" to the rest): the launch asks again in its words."""
+    import socket
+    import threading
+
+    monkeypatch.setattr(single_instance, "HANDOVER_TIMEOUT_S", 0.3)
+    lock = tmp_path / "instance.lock"
+    holder = QLockFile(str(lock))  # held, as the old instance holds it
+    assert holder.tryLock(100)
+    heard: list[bytes] = []
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(tmp_path / "instance.socket"))
+    listener.listen(4)
+
+    def old_version() -> None:
+        for _ in range(2):
+            connection, _address = listener.accept()
+            with connection:
+                command = connection.makefile("rb").readline().strip()
+                heard.append(command)
+                connection.sendall(b"bye\n" if command == b"replace" else b"?\n")
+
+    answering = threading.Thread(target=old_version, daemon=True)
+    answering.start()
+    try:
+        result = instance(lock).start(replace=True)
+    finally:
+        holder.unlock()
+        listener.close()
+    answering.join(5)
+    assert [command.split(b" ")[0] for command in heard] == [b"replace-if-older", b"replace"]
+    assert result.outcome is Outcome.NO_ANSWER  # (the lock was kept here: it never quit)
+    assert "agreed to quit but has not finished" in result.message
