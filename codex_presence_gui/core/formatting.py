@@ -86,6 +86,25 @@ def format_tokens_compact(value: int | None, *, trailing_zeros: bool = False) ->
     return text + suffix
 
 
+#: The words screen readers are given for ``format_tokens_compact``'s units: "26.4K" is read
+#: "twenty-six point four K" (by eSpeak, "kelvin" by some), "1.2M" "one point two M".
+_UNITS_SPOKEN = {"K": "thousand", "M": "million", "B": "billion", "T": "trillion"}
+
+
+def compact_spoken(text: str) -> str:
+    """A count as ``format_tokens_compact`` writes it, in the words a screen reader should
+    say: ``26.4 thousand`` for ``26.4K``, ``more than 999 trillion`` for ``>999T``, and an
+    amount so written too (``$1.39 million``); any other text as it is."""
+    bound = text.startswith(">")
+    rest = text.removeprefix(">")
+    dollars = rest.startswith("$")
+    number, unit = rest.removeprefix("$")[:-1], rest[-1:]
+    if unit not in _UNITS_SPOKEN or not number.replace(".", "", 1).isdigit():
+        return text
+    said = f"{'$' if dollars else ''}{number} {_UNITS_SPOKEN[unit]}"
+    return f"more than {said}" if bound else said
+
+
 def token_triplet_text(delta: int | None, last: int | None, total: int | None) -> str:
     """``1.2K | 3.4K | 52.4K`` (this update | last response | session total)."""
     if delta is None and last is None and total is None:
@@ -94,15 +113,16 @@ def token_triplet_text(delta: int | None, last: int | None, total: int | None) -
 
 
 def token_triplet_spoken(delta: int | None, last: int | None, total: int | None) -> str:
-    """``token_triplet_text`` as a screen reader says it: ``this update 1.2K, last response
-    3.4K, session total 52.4K`` (the bars between the numbers are read out as "vertical
-    line", and which number is which is said only in the column's title)."""
+    """``token_triplet_text`` as a screen reader says it: ``this update 1.2 thousand, last
+    response 3.4 thousand, session total 52.4 thousand`` (the bars between the numbers are
+    read out as "vertical line", and which number is which is said only in the column's
+    title)."""
     if delta is None and last is None and total is None:
         return token_triplet_text(delta, last, total)
     words = ("this update", "last response", "session total")
     parts = zip(words, (delta, last, total), strict=True)
     return ", ".join(
-        f"{said} {'not known' if value is None else format_tokens_compact(value)}"
+        f"{said} {'not known' if value is None else compact_spoken(format_tokens_compact(value))}"
         for said, value in parts
     )
 

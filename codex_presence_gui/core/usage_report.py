@@ -1230,11 +1230,17 @@ def spoken_lines(text: str) -> str:
 
 
 def _word_spoken(word: str) -> str:
-    """A word told as ``cost_spoken`` tells a cost, the punctuation round it kept ("saved
-    ~$0.60.", "(~$1.20)")."""
+    """A word told as ``cost_spoken`` tells a cost, and a count as ``compact_spoken`` tells
+    one ("1.2 million" for "1.2M"), the punctuation round it kept ("saved ~$0.60.",
+    "(~$1.20)")."""
+    from codex_presence_gui.core.formatting import compact_spoken
+
     core = word.lstrip("(").rstrip(".,;:)")
     start = len(word) - len(word.lstrip("("))
-    return word[:start] + cost_spoken(core) + word[start + len(core) :] if core else word
+    if not core:
+        return word
+    said = " ".join(compact_spoken(part) for part in cost_spoken(core).split(" "))
+    return word[:start] + said + word[start + len(core) :]
 
 
 def percent_share(share: float, percent: int | None = None) -> str:

@@ -42,7 +42,12 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level
-from codex_presence_gui.core.usage_report import COST_LABEL, cost_spoken, spoken_lines
+from codex_presence_gui.core.usage_report import (
+    COST_LABEL,
+    cost_spoken,
+    spoken_costs,
+    spoken_lines,
+)
 from codex_presence_gui.services.file_saver import FileSaver
 from codex_presence_gui.ui.accessible import (
     FocusRing,
@@ -496,8 +501,9 @@ class PeriodBox(QFrame):
         set_muted(self.caption)
         set_muted(self.cost)
         set_tooltip(self, total.tooltip)
-        spoken = cost_spoken(total.cost_text)  # "about $3.40", not "tilde"
-        self.setAccessibleName(f"{total.label}: {total.tokens_text}, {spoken}")
+        # "1.2 million tokens, about $3.40", not "1.2 M tokens, tilde $3.40"
+        spoken = f"{spoken_costs(total.tokens_text)}, {cost_spoken(total.cost_text)}"
+        self.setAccessibleName(f"{total.label}: {spoken}")
 
 
 class Ledger:

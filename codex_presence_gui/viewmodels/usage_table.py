@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from codex_presence_gui.core.sanitize import tooltip_html
-from codex_presence_gui.core.usage_report import COST_LABEL, cost_spoken, spoken_lines
+from codex_presence_gui.core.usage_report import COST_LABEL, cost_spoken, spoken_costs, spoken_lines
 from codex_presence_gui.viewmodels.sorting import sort_key
 from codex_presence_gui.viewmodels.usage import NO_VALUE, TableRow
 
@@ -117,6 +117,8 @@ class UsageTableModel(QAbstractTableModel):
             return (row.name, row.tokens_text, row.cost_text, share_text)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip_html(row.tooltip)
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == UsageColumn.TOKENS:
+            return spoken_costs(row.tokens_text)  # "1.2 million", not "1.2 M"
         if role == Qt.ItemDataRole.AccessibleTextRole and column == UsageColumn.COST:
             if row.cost_text == NO_VALUE:
                 return NO_PRICE_SPOKEN

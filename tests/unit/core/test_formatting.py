@@ -9,6 +9,7 @@ import pytest
 from codex_presence_gui.core.formatting import (
     Level,
     bar_cells,
+    compact_spoken,
     counted,
     credits_text,
     duration_unit,
@@ -22,6 +23,7 @@ from codex_presence_gui.core.formatting import (
     level_of,
     reset_phrase,
     text_bar,
+    token_triplet_spoken,
     token_triplet_text,
 )
 from codex_presence_gui.core.models import ContextUsage, Credits, UsageWindow
@@ -285,3 +287,34 @@ def test_capitalized_makes_a_clause_a_sentence_and_keeps_the_rest() -> None:
     )
     assert capitalized("") == ""
     assert capitalized("é") == "É"
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (999, "999"),
+        (26_400, "26.4 thousand"),
+        (1_200_000, "1.2 million"),
+        (3_000_000_000, "3 billion"),
+        (12_000_000_000_000, "12 trillion"),
+        (10**18, "more than 999 trillion"),
+    ],
+)
+def test_a_compact_count_is_given_to_screen_readers_in_words(value: int, said: str) -> None:
+    """ "26.4K" is read "twenty-six point four K" (or "kelvin"): the unit is said as a word."""
+    assert compact_spoken(format_tokens_compact(value)) == said
+
+
+@pytest.mark.parametrize("text", ["K", "1.2.3M", "OK", "$", "", "-5K", "1.2x", "$$1M"])
+def test_what_is_no_compact_count_is_left_as_it_is(text: str) -> None:
+    assert compact_spoken(text) == text
+
+
+def test_an_amount_in_millions_is_spoken_in_words() -> None:
+    assert compact_spoken("$1.39M") == "$1.39 million"
+
+
+def test_the_session_tokens_are_spoken_in_words() -> None:
+    assert token_triplet_spoken(1200, None, 52_400) == (
+        "this update 1.2 thousand, last response not known, session total 52.4 thousand"
+    )

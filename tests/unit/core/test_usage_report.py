@@ -1692,7 +1692,9 @@ def test_a_cost_is_told_to_screen_readers_in_words(shown: str, told: str) -> Non
     from codex_presence_gui.core.usage_report import cost_spoken, spoken_costs
 
     assert cost_spoken(shown) == told
-    assert spoken_costs(f"today: 1.2M tokens · {shown}") == f"today: 1.2M tokens, {told}"
+    # In a line, its counts in words too: "1.2 million", "$1.39 million".
+    told = told.replace("$1.39M", "$1.39 million")
+    assert spoken_costs(f"today: 1.2M tokens · {shown}") == f"today: 1.2 million tokens, {told}"
     # In a sentence, a tooltip's lines: the punctuation round a cost stays where it was.
     from codex_presence_gui.core.usage_report import spoken_lines
 

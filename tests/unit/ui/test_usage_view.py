@@ -163,6 +163,25 @@ def test_a_change_in_every_row_is_one_signal(qtbot: QtBot) -> None:
     assert spans == [(10, 10)]
 
 
+def test_a_table_tells_its_token_counts_in_words(qtbot: QtBot) -> None:
+    """A screen reader hears "1.2 million tokens", not "1.2 M tokens" (or "kelvin")."""
+    model = UsageTableModel("Project")
+    model.show_rows([replace(full_view().projects[0], tokens_text="1.2M", tokens=1_200_000)])
+    told = model.index(0, UsageColumn.TOKENS).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert told == "1.2 million"
+
+
+def test_a_period_total_is_told_in_words(qtbot: QtBot) -> None:
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(full_view())
+    told = page.periods[2].accessibleName()
+    assert told.startswith(f"{page.periods[2].caption.full_text}: "), told
+    assert " million tokens, about $" in told or " thousand tokens, about $" in told, told
+    assert "~" not in told
+    assert not any(f"{digit}M " in told for digit in "0123456789")
+
+
 def test_table_model_roles(qtbot: QtBot) -> None:
     """Text, raw values to sort on, the row itself, the tooltip, and the cost's header tip."""
     view = full_view()

@@ -526,7 +526,7 @@ def test_the_tokens_and_share_cells_and_titles_are_spoken_in_words() -> None:
         model._rows.append(row)
     assert model.data(model.index(0, Column.TOKENS)) == "26.4K | 26.4K | 52.4K"
     assert model.data(model.index(0, Column.TOKENS), spoken) == (
-        "this update 26.4K, last response 26.4K, session total 52.4K"
+        "this update 26.4 thousand, last response 26.4 thousand, session total 52.4 thousand"
     )
     assert model.data(model.index(0, Column.SHARE), spoken) == (
         "about 12% of the 5h window, burning it much faster than the others"
@@ -560,7 +560,7 @@ def test_a_session_with_no_response_yet_is_spoken_as_drawn() -> None:
 
     assert token_triplet_spoken(None, None, None) == "none yet"
     assert token_triplet_spoken(None, 1200, 52_400) == (
-        "this update not known, last response 1.2K, session total 52.4K"
+        "this update not known, last response 1.2 thousand, session total 52.4 thousand"
     )
 
 
