@@ -49,6 +49,8 @@ ANSWER_TIMEOUT_MS = 3000
 HANDOVER_TIMEOUT_S = 8.0
 #: How often, meanwhile, it looks whether another launch took the lock first.
 TAKE_OVER_SLICE_MS = 200
+#: How many owners in turn a launch asks, when the one it asks quits before it answers.
+HAND_OVER_TRIES = 3
 #: Far more than a lock file holds (a process id, the app's and the computer's names, a few
 #: hundred bytes): a larger file is not one, and Qt would read it whole.
 MAX_LOCK_BYTES = 64 * 1024
@@ -165,10 +167,14 @@ class SingleInstance(QObject):
             )
         return self._hand_over(replace, self._owner_pid(), locked=True)
 
-    def _hand_over(self, replace: bool, pid: str, *, locked: bool) -> StartResult:
+    def _hand_over(
+        self, replace: bool, pid: str, *, locked: bool, tries: int = HAND_OVER_TRIES
+    ) -> StartResult:
         """Ask the running instance (``pid``: its process, as the message names it) to show
         its window, or with ``replace`` to quit, then take the lock; ``locked``: it holds
-        the lock (else it runs without one, see ``start``)."""
+        the lock (else it runs without one, see ``start``); ``tries``: how many more times
+        to ask the next owner, when the one asked quits meanwhile."""
+        asked = self._owner() if locked else 0
         if replace:
             reply = self._send(REPLACE_OLDER + b" %r" % self.launched_at)
             if reply == b"?":  # an older version of the app, running still
@@ -178,6 +184,15 @@ class SingleInstance(QObject):
         if reply is None and locked and not pid and self._keep_aside() and self._lock.tryLock(100):
             # A file naming no process, and no instance answering: not a lock but damage.
             return self._become_primary()
+        if reply is None and locked and tries > 0:
+            # The instance quit as it was asked (another launch replaced it, or it was
+            # closed): this launch runs in its place, or asks the one that took over. Said
+            # hung, a launch of several with --replace had exited 1 for a healthy app.
+            if self._lock.tryLock(100):
+                return self._become_primary()
+            owner = self._owner()
+            if owner and owner != asked:
+                return self._hand_over(replace, f" (process {owner})", locked=True, tries=tries - 1)
         if reply is None:
             return StartResult(
                 Outcome.NO_ANSWER,

@@ -23,6 +23,13 @@ pytestmark = [
 ]
 
 
+def shows_the_running_one(launch: subprocess.Popen[str]) -> None:
+    """``launch`` showed the running instance's window and exited 0."""
+    out, err = launch.communicate(timeout=20)
+    assert launch.returncode == 0, err
+    assert "already running: showed its window" in out
+
+
 class Launcher:
     """Starts app processes that share one private configuration (hence one instance lock)."""
 
@@ -363,10 +370,7 @@ def test_a_temporary_folder_that_is_gone_still_lets_a_launch_reach_the_first(
     monkeypatch.setenv("TMPDIR", str(tmp_path / "gone"))
     first = launcher.launch()
     launcher.wait_primary(first)
-    second = launcher.launch()
-    out, err = second.communicate(timeout=20)
-    assert second.returncode == 0, err
-    assert "already running: showed its window" in out
+    shows_the_running_one(launcher.launch())
     assert first.poll() is None
 
 
@@ -389,10 +393,7 @@ def test_a_channel_name_taken_by_a_folder_still_lets_a_launch_reach_the_first(
     try:
         first = launcher.launch()
         launcher.wait_primary(first)
-        second = launcher.launch()
-        out, err = second.communicate(timeout=20)
-        assert second.returncode == 0, err
-        assert "already running: showed its window" in out
+        shows_the_running_one(launcher.launch())
         assert first.poll() is None
         assert f"listening on {launcher.base / 'state' / 'instance.socket'}" in launcher.log_text()
     finally:
@@ -421,10 +422,7 @@ def test_a_hung_instance_going_again_stays_when_its_replacement_gave_up(
         assert time.monotonic() < deadline, launcher.log_text()[-3000:]
         time.sleep(0.05)
     assert first.poll() is None
-    third = launcher.launch()
-    out, err = third.communicate(timeout=20)
-    assert third.returncode == 0, err
-    assert "already running: showed its window" in out
+    shows_the_running_one(launcher.launch())
 
 
 def test_a_launch_with_another_settings_folder_reaches_the_one_holding_the_lock(
@@ -461,10 +459,7 @@ def test_a_launch_with_another_settings_folder_reaches_the_one_holding_the_lock(
             assert first.poll() is None, first.communicate()
             assert time.monotonic() < deadline, "the first launch did not start"
             time.sleep(0.02)
-        second = launch("terminal-config")
-        out, err = second.communicate(timeout=20)
-        assert second.returncode == 0, err
-        assert "already running: showed its window" in out
+        shows_the_running_one(launch("terminal-config"))
         assert first.poll() is None
     finally:
         first.terminate()

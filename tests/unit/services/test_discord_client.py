@@ -511,23 +511,29 @@ def test_abort_while_skipping_stops_the_whole_attempt(discord_dir: Path) -> None
         live.stop()
 
 
-def test_a_frame_too_deep_to_read_does_not_hide_a_live_socket(discord_dir: Path) -> None:
-    """A peer at discord-ipc-0 answers with a frame nested 100,000 deep: Python's parser
-    raised RecursionError, which ended the whole attempt ("connecting to Discord failed
-    (RecursionError: maximum recursion depth exceeded …)") before Discord at -1 was tried."""
-    deep = FakeDiscord(discord_dir, index=0, mode=Mode.DEEP_HANDSHAKE).start()
+def refused_then_connected(discord_dir: Path, **refusing: Any) -> None:
+    """A peer made with ``refusing`` at discord-ipc-0 is tried and refused, and the live one
+    at discord-ipc-1 connected to: one bad socket does not hide Discord."""
+    bad = FakeDiscord(discord_dir, index=0, **refusing).start()
     live = FakeDiscord(discord_dir, index=1).start()
     try:
         rpc = client()
         rpc.connect()
         assert rpc.tried == [
-            SocketTry(str(deep.path), "refused"),
+            SocketTry(str(bad.path), "refused"),
             SocketTry(str(live.path), "connected"),
         ]
         rpc.close()
     finally:
-        deep.stop()
+        bad.stop()
         live.stop()
+
+
+def test_a_frame_too_deep_to_read_does_not_hide_a_live_socket(discord_dir: Path) -> None:
+    """A peer at discord-ipc-0 answers with a frame nested 100,000 deep: Python's parser
+    raised RecursionError, which ended the whole attempt ("connecting to Discord failed
+    (RecursionError: maximum recursion depth exceeded …)") before Discord at -1 was tried."""
+    refused_then_connected(discord_dir, mode=Mode.DEEP_HANDSHAKE)
     alone = FakeDiscord(discord_dir, index=0, mode=Mode.DEEP_HANDSHAKE).start()
     try:
         with pytest.raises(ConnectionLostError) as raised:
@@ -571,20 +577,10 @@ def test_a_handshake_answered_with_an_error_is_no_connection(discord_dir: Path) 
     try:
         with pytest.raises(ConnectionLostError) as raised:
             client().connect()
-        assert str(raised.value) == "Discord refused the connection (4000: Unsupported version)"
-        live = FakeDiscord(discord_dir, index=1).start()
-        try:
-            rpc = client()
-            rpc.connect()
-            assert rpc.tried == [
-                SocketTry(str(refusing.path), "refused"),
-                SocketTry(str(live.path), "connected"),
-            ]
-            rpc.close()
-        finally:
-            live.stop()
     finally:
         refusing.stop()
+    assert str(raised.value) == "Discord refused the connection (4000: Unsupported version)"
+    refused_then_connected(discord_dir, ready=dict(HANDSHAKE_ERROR))
 
 
 @pytest.mark.parametrize(
