@@ -325,8 +325,6 @@ class AppShell(QObject):
         self.presence = self._new_presence(settings)
         #: The settings dialog while it is open (one at a time).
         self._settings_dialog: SettingsDialog | None = None
-        #: The settings that dialog showed, or last applied: what it changes is told from them.
-        self._dialog_settings = settings
         self.tray: Tray | None = self._new_tray() if tray_available() else None
         self.window.close_to_tray = settings.close_to_tray and self.tray is not None
         self.notifications = NotificationLog(paths.state_dir() / NOTIFICATIONS_FILE)
@@ -361,6 +359,7 @@ class AppShell(QObject):
         self.instance.details = lambda: _folders_read(self.feed.homes)
         self.instance.replace_requested.connect(lambda: self.request_exit("replaced", 0))
         self.store.changed.connect(self.apply_settings)
+        self.store.changed.connect(self._show_in_settings_dialog)
         # The file edited by hand while the app runs: said (a broken edit, kept aside).
         self.store.told.connect(
             lambda text, file: self.window.show_notice(text, key="settings-file", file=file)
@@ -560,7 +559,7 @@ class AppShell(QObject):
             card = compose_card(board.active, board.limits, presence, now)
             return preview_lines(card, card_note(board.active, presence, now))
 
-        settings = self._dialog_settings = self.store.settings
+        settings = self.store.settings
         if not settings.launch_at_login and launches_at_login():
             # This install's entry is there though the settings say no (they were reset, a
             # damaged file kept aside): the box says what happens at log-in, and unticking
@@ -572,6 +571,7 @@ class AppShell(QObject):
             tray_available=self.tray is not None,
             command_line_homes=[str(home) for home in command_line_homes(self.args)],
             discord_note=_discord_note(self.args),
+            in_use=self.store.settings,
             parent=self.window,
         )
         dialog.applied.connect(self._save_from_dialog)
@@ -586,9 +586,9 @@ class AppShell(QObject):
         the setting is no change, and applying a change is what removes an entry. Only what
         was changed in the dialog is saved: a pause or always on top chosen from the tray
         while it was open had been undone by its OK, which saved the values it showed."""
-        edited = settings
-        settings = edited_over(self.store.settings, self._dialog_settings, edited)
-        self._dialog_settings = edited
+        dialog = self._settings_dialog
+        in_use = dialog.in_use if dialog is not None else self.store.settings
+        settings = edited_over(self.store.settings, in_use, settings)
         if (
             not settings.launch_at_login
             and not self.store.settings.launch_at_login
@@ -598,6 +598,15 @@ class AppShell(QObject):
             if problem:
                 self._tell(problem)
         self._save_settings(settings)
+
+    def _show_in_settings_dialog(self) -> None:
+        """The settings changed (by hand, from the tray, by the dialog's Apply): an open
+        dialog shows them in the fields the user has not changed there. Read from the store,
+        not the signal: a save made while applying them (a log-in entry that could not be
+        made) is announced within the first, whose value is then no longer the one in use."""
+        dialog = self._settings_dialog
+        if dialog is not None and shiboken6.isValid(dialog):
+            dialog.show_in_use(self.store.settings, by_hand=self.store.by_hand)
 
     def _save_settings(self, settings: Settings) -> None:
         error = self.store.update(settings)

@@ -45,7 +45,8 @@ class SettingsStore(QObject):
     edits had been lost at the next always on top or pause, even at a pause's end.
 
     Signals:
-        changed(Settings): new settings were saved, or edited by hand; apply them now.
+        changed(Settings): new settings were saved, or edited by hand (``by_hand``); apply
+            them now.
         told(str, object): something to say about the file (its ``Path`` to show, or None).
     """
 
@@ -84,6 +85,9 @@ class SettingsStore(QObject):
         self._unread = result.unread
         #: The file was changed by hand into one that cannot be used (``take_hand_edits``).
         self._broken_by_hand = False
+        #: The settings last announced (``changed``) came from the file, edited by hand, not
+        #: from the app: an open settings dialog names the file when it says so.
+        self.by_hand = False
         if result.message:
             log.warning(result.message)
         #: The file as last read or written (see ``_signature``).
@@ -130,6 +134,7 @@ class SettingsStore(QObject):
             return False
         log.info("the settings file was changed by hand: applying it")
         self.settings = result.settings
+        self.by_hand = True
         self.changed.emit(result.settings)
         return True
 
@@ -174,5 +179,6 @@ class SettingsStore(QObject):
         except OSError as problem:
             error = f"Could not save your settings to {self.path}: {os_problem(problem)}"
             log.warning(error)
+        self.by_hand = False
         self.changed.emit(settings)
         return error

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
@@ -72,7 +72,7 @@ from codex_presence_gui.core.settings import (
     rule_problem,
     validate,
 )
-from codex_presence_gui.ui.accessible import RingsKept, give_focus
+from codex_presence_gui.ui.accessible import RingsKept, announce, give_focus
 from codex_presence_gui.ui.folders import choose_folder
 from codex_presence_gui.ui.item_layout import ItemListLayout
 from codex_presence_gui.ui.labels import (
@@ -115,10 +115,31 @@ _ACTIONS = (
     (RuleAction.NORMAL, "Normal"),
 )
 _ACTION_TEXT = dict(_ACTIONS)
+#: The settings the dialog has a field for (a pause is set from the tray, not here).
+_SHOWN_KEYS = tuple(
+    each.name for each in fields(Settings) if each.name not in ("extra", "discord_paused_until")
+)
+#: How a note names the settings whose field has no text of its own (a box says its own).
+_NAMES = {
+    "codex_homes": "Codex folders",
+    "refresh_interval_s": "Check for changes at least every",
+    "theme": "Colours",
+    "idle_action": "When no session runs",
+    "idle_clear_minutes": "Clear it when the session is quiet for",
+    "project_rules": "Project rules",
+    "notify_left_thresholds": "Notify when a window has this much left",
+    "discord_client_id": "Discord application id",
+}
+#: The file a change made by hand is made in, as the note names it.
+_SETTINGS_FILE = "settings.json"
 
 
 class SettingsDialog(QDialog):
     """Edits a ``Settings`` value; nothing changes until Apply or OK.
+
+    A field whose value is that of the settings in use (``in_use``) is one not changed here:
+    a change made elsewhere while the dialog is open (``show_in_use``) shows in it. A field
+    changed here keeps the user's value, which OK saves, and a note says what is in use.
 
     Signals:
         applied(Settings): the user applied valid settings.
@@ -134,12 +155,22 @@ class SettingsDialog(QDialog):
         tray_available: bool = True,
         command_line_homes: Sequence[str] = (),
         discord_note: str = "",
+        in_use: Settings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._rings_kept = RingsKept(self)  # after the folder dialog of Add folder…
         self.setWindowTitle("Codex Presence settings")
+        #: What the values no field shows are taken from (a pause, keys of a newer version).
         self._original = settings
+        #: The settings in use, as last told (``show_in_use``; ``settings`` unless it shows
+        #: other values, as the app's "Start when I log in" over an entry found at log-in):
+        #: what differs from them is what OK saves.
+        self.in_use = settings if in_use is None else in_use
+        #: Whether the settings were changed by hand (True) or in the app (False), of each
+        #: setting changed elsewhere while the user had changed it here.
+        self._clashes: dict[str, bool] = {}
+        self._tray_available = tray_available
         self._preview_source = preview
         #: The folders ``--codex-home`` gave, which win over the ones set here for this run.
         self._command_line_homes = tuple(command_line_homes)
@@ -172,6 +203,26 @@ class SettingsDialog(QDialog):
             "discord_client_id": _Field(advanced, self.client_id, self.client_id_messages),
         }
 
+        #: The settings that are check boxes, which say their own names.
+        self._boxes: dict[str, QCheckBox] = {
+            "always_on_top": self.on_top,
+            "start_minimized": self.start_minimized,
+            "close_to_tray": self.close_to_tray,
+            "launch_at_login": self.launch_at_login,
+            "discord_enabled": self.discord_enabled,
+            "privacy_mode": self.privacy,
+            "notifications_enabled": self.notify,
+            "notify_resets": self.notify_resets,
+            **self.toggles,
+        }
+
+        # A setting changed elsewhere that the user has changed here too: said below the
+        # tabs, whichever tab is in view.
+        self.changed_elsewhere = QLabel()
+        self.changed_elsewhere.setTextFormat(Qt.TextFormat.PlainText)
+        self.changed_elsewhere.setWordWrap(True)
+        set_level_color(self.changed_elsewhere, Level.WARN)
+        self.changed_elsewhere.hide()
         # What no field here shows (a pause's end, set from the tray) is said below the tabs.
         self.problems = QLabel()
         self.problems.setTextFormat(Qt.TextFormat.PlainText)
@@ -189,6 +240,7 @@ class SettingsDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.changed_elsewhere)
         layout.addWidget(self.problems)
         layout.addWidget(self.buttons)
 
@@ -217,6 +269,9 @@ class SettingsDialog(QDialog):
             self.idle_clear.editingFinished,
         ):
             signal.connect(self._refresh_state)
+        #: The value of each field as it was filled from the settings in use: one that
+        #: differs is changed here (a change undone, it is not).
+        self._shown = self.value()
         self._refresh_state()
 
     # -- pages --------------------------------------------------------------------------
@@ -536,6 +591,127 @@ class SettingsDialog(QDialog):
             values.add(int(word) if word.isascii() and word.isdigit() else -1)
         return tuple(sorted(values, reverse=True)) if values else DEFAULT_LEFT_THRESHOLDS
 
+    # -- changes made elsewhere ---------------------------------------------------------
+
+    def show_in_use(self, in_use: Settings, *, by_hand: bool = False) -> None:
+        """The settings in use are now ``in_use``, changed elsewhere while the dialog is open
+        (``by_hand``: in the file, else in the app: a tray toggle, the dialog's own Apply).
+
+        Each field the user has not changed here shows the new value (the focus and caret
+        stay where they are), so that OK saves nothing over it. A field the user has
+        changed keeps their value, the latest thing they did, which OK saves; when it
+        differs from the new one, a note below the tabs says what is in use now."""
+        edited = self.value()
+        outside = [key for key in _SHOWN_KEYS if getattr(in_use, key) != getattr(self.in_use, key)]
+        filled = [key for key in outside if getattr(edited, key) == getattr(self._shown, key)]
+        clashes = [
+            key
+            for key in outside
+            if key not in filled and getattr(edited, key) != getattr(in_use, key)
+        ]
+        self.in_use = in_use
+        self._original = in_use  # its pause and unknown keys now
+        for key in outside:
+            self._clashes.pop(key, None)
+        self._clashes.update(dict.fromkeys(clashes, by_hand))
+        with _CaretKept(self.focusWidget()):
+            for key in filled:
+                self._fill(key, getattr(in_use, key))
+        shown = self.value()
+        # Compared from now on with what is in use: the user's value where they had changed
+        # it (OK saves it as long as it differs), else the field's as filled.
+        self._shown = replace(
+            self._shown,
+            **{key: getattr(shown if key in filled else in_use, key) for key in outside},
+        )
+        self._refresh_state()
+        if clashes:
+            announce(self.changed_elsewhere, self.changed_elsewhere.accessibleName())
+
+    def _fill(self, key: str, value: Any) -> None:
+        """Show ``value`` in the field of the setting ``key``."""
+        if key in self._boxes:
+            # Without a tray, closing to it stays off and disabled (``value`` keeps it).
+            on = bool(value) and (key != "close_to_tray" or self._tray_available)
+            self._boxes[key].setChecked(on)
+        elif key == "codex_homes":
+            self.homes.setPlainText("\n".join(value))
+        elif key == "refresh_interval_s":
+            self.refresh.setValue(value)
+        elif key == "theme":
+            self.theme.setCurrentIndex(max(self.theme.findData(value), 0))
+        elif key == "idle_action":
+            self.idle.setCurrentIndex(max(self.idle.findData(value), 0))
+        elif key == "idle_clear_minutes":
+            self.idle_clear.setValue(value)
+        elif key == "notify_left_thresholds":
+            self.thresholds.setText(", ".join(str(left) for left in value))
+        elif key == "discord_client_id":
+            self.client_id.setText(value)
+        elif key == "project_rules":
+            row = self.rules_list.currentRow()
+            self._rules = list(value)
+            self.rules_list.clear()
+            for rule in self._rules:
+                self.rules_list.addItem(_rule_text(rule))
+            # The same place in the list selected, or the last rule where it has fewer.
+            self.rules_list.setCurrentRow(min(max(row, 0), len(self._rules) - 1))
+            self._show_rule(self.rules_list.currentRow())
+
+    def _named(self, key: str, value: Any) -> str:
+        """A setting and its value, as the note says them: '"Colours" is now Dark'."""
+        name = _NAMES.get(key) or self._boxes[key].accessibleName()
+        if key in self.toggles:
+            name = f"Show: {name}"
+        if isinstance(value, bool):
+            said = "on" if value else "off"
+        elif key == "refresh_interval_s":
+            said = f"{value:g}{duration_unit(1)}"
+        elif key == "idle_clear_minutes":
+            said = f"{value}{duration_unit(60)}" if value else self.idle_clear.specialValueText()
+        elif key in ("theme", "idle_action"):
+            choices = self.theme if key == "theme" else self.idle
+            said = choices.itemText(max(choices.findData(value), 0))
+        elif key == "notify_left_thresholds":
+            said = ", ".join(f"{left}%" for left in value)
+        elif key == "codex_homes":
+            said = ", ".join(value) or "none ($CODEX_HOME, else ~/.codex)"
+        elif key == "project_rules":
+            said = f"{len(value)} {'rule' if len(value) == 1 else 'rules'}" if value else "none"
+        else:
+            said = str(value) or "empty"
+        return f'"{name}" is now {clean_text(said)}'
+
+    def _say_changed_elsewhere(self, edited: Settings) -> None:
+        """The note of the settings changed elsewhere that the user has changed here too,
+        to other values (one set here as it is now in use again is no longer said)."""
+        clashing = [
+            key
+            for key in _SHOWN_KEYS
+            if key in self._clashes and getattr(edited, key) != getattr(self.in_use, key)
+        ]
+        said = []
+        for by_hand, where, there in (
+            (True, f"{_SETTINGS_FILE} was changed while this dialog was open", " there"),
+            (False, "Changed elsewhere in the app while this dialog was open", ""),
+        ):
+            named = [
+                self._named(key, getattr(self.in_use, key)) + there
+                for key in clashing
+                if self._clashes[key] is by_hand
+            ]
+            if named:
+                said.append(f"{where}: {'; '.join(named)}.")
+        if said:
+            kept = "it" if len(clashing) == 1 else "them"
+            said.append(f"OK saves what you chose here instead; Cancel keeps {kept}.")
+        text = " ".join(said)
+        if text == self.changed_elsewhere.accessibleName():
+            return
+        self.changed_elsewhere.setText(wrappable(text))  # a long folder wraps
+        self.changed_elsewhere.setAccessibleName(text)
+        self.changed_elsewhere.setVisible(bool(text))
+
     def showEvent(self, event: QShowEvent) -> None:
         # Sized before Qt places it over its parent: grown afterwards, it could reach past
         # the screen's edge.
@@ -752,6 +928,7 @@ class SettingsDialog(QDialog):
         editable(self.thresholds, notify, "notify_left_thresholds")
         self.notify_resets.setEnabled(notify)
         self._show_problems(problems)
+        self._say_changed_elsewhere(settings)
         if self._preview_source is not None:
             self.preview.setText("\n".join(self._preview_source(settings.presence())))
         else:
@@ -887,6 +1064,33 @@ def _with_messages(
         column.addWidget(field)
     column.addWidget(messages)
     return column
+
+
+class _CaretKept:
+    """Puts the caret back where it was in ``widget`` (a text field being typed in) once
+    its text is set again, as far as the new text goes: set, Qt moves it to the end."""
+
+    def __init__(self, widget: QWidget | None) -> None:
+        self._widget = widget
+        self._caret: int | None = None
+
+    def __enter__(self) -> None:
+        widget = self._widget
+        if isinstance(widget, QLineEdit):
+            self._caret = widget.cursorPosition()
+        elif isinstance(widget, QPlainTextEdit):
+            self._caret = widget.textCursor().position()
+
+    def __exit__(self, *_exception: object) -> None:
+        widget, caret = self._widget, self._caret
+        if caret is None:
+            return
+        if isinstance(widget, QLineEdit) and widget.cursorPosition() != caret:
+            widget.setCursorPosition(min(caret, len(widget.text())))
+        elif isinstance(widget, QPlainTextEdit) and widget.textCursor().position() != caret:
+            cursor = widget.textCursor()
+            cursor.setPosition(min(caret, widget.document().characterCount() - 1))
+            widget.setTextCursor(cursor)
 
 
 def _blank_icon(size: QSize) -> QIcon:

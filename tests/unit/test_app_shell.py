@@ -573,6 +573,72 @@ def test_the_settings_dialog_saves_only_what_was_changed_in_it(
         stop(shell)
 
 
+def test_the_settings_dialog_shows_a_tray_toggle_made_while_it_is_open(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """Always on top toggled from the tray while Settings is open: its box follows, as the
+    window does; it had gone on showing the value it opened with, and its OK (with another
+    change) had put back the value it showed. Ticked in the dialog, then from the tray, it
+    is no change of the dialog's any more: the tray's next toggle shows too."""
+    from codex_presence_gui.ui.settings_dialog import SettingsDialog
+
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        shell.open_settings()
+        (dialog,) = shell.window.findChildren(SettingsDialog)
+        assert not dialog.on_top.isChecked()
+        shell.window.on_top_action.trigger()  # the tray's Always on top
+        assert shell.store.settings.always_on_top
+        assert dialog.on_top.isChecked()
+        shell.window.on_top_action.trigger()
+        assert not dialog.on_top.isChecked()
+        dialog.on_top.setChecked(True)
+        shell.window.on_top_action.trigger()  # on, as in the dialog
+        shell.window.on_top_action.trigger()  # off: the latest choice
+        assert not dialog.on_top.isChecked()
+        assert dialog.changed_elsewhere.isHidden()
+        dialog.start_minimized.setChecked(True)
+        shell.window.on_top_action.trigger()
+        assert dialog.on_top.isChecked()
+        assert dialog.apply()
+        assert shell.store.settings.always_on_top
+        assert shell.store.settings.start_minimized
+        dialog.reject()
+    finally:
+        stop(shell)
+
+
+def test_settings_ok_keeps_the_dialogs_value_over_a_hand_edit_of_it(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """settings.json edited while Settings is open: the fields the user has not changed show
+    the edit, and OK keeps it; a field they changed keeps their value, which OK saves over
+    the edit (said in the dialog first)."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from codex_presence_gui.ui.settings_dialog import SettingsDialog
+
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        shell.open_settings()
+        (dialog,) = shell.window.findChildren(SettingsDialog)
+        dialog.refresh.setValue(5.0)
+        path = shell.store.path
+        document = json.loads(path.read_text()) if path.exists() else {}
+        document.update({"refresh_interval_s": 10.0, "notify_resets": False})
+        path.write_text(json.dumps(document))
+        qtbot.waitUntil(lambda: not dialog.changed_elsewhere.isHidden(), timeout=5000)
+        assert "is now 10s there" in dialog.changed_elsewhere.accessibleName()
+        assert not dialog.notify_resets.isChecked()
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        settings = shell.store.settings
+        assert (settings.refresh_interval_s, settings.notify_resets) == (5.0, False)
+        saved = json.loads(path.read_text())
+        assert (saved["refresh_interval_s"], saved["notify_resets"]) == (5.0, False)
+    finally:
+        stop(shell)
+
+
 def test_card_settings_apply_live(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
     """Switching privacy on changes the card at once (the preview in the status bar shows it)."""
     from tests.helpers import rollout as r

@@ -202,7 +202,9 @@ def test_a_file_edited_by_hand_while_the_app_runs_applies_and_its_edits_stay(
     assert store.settings.theme == "dark"
     assert store.settings.refresh_interval_s == 5.0
     assert applied[-1] == store.settings
+    assert store.by_hand  # an open settings dialog names the file
     store.update(replace(store.settings, always_on_top=True))
+    assert not store.by_hand
     _edit_by_hand(path, {"refresh_interval_s": 7.0})  # and again, just before a save
     assert store.update(replace(store.settings, always_on_top=False)) is None
     saved = json.loads(path.read_text())

@@ -3,8 +3,9 @@ their fields, the card preview follows."""
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -29,12 +30,16 @@ from codex_presence_gui.core.presence import (
     DEFAULT_CLIENT_ID,
     PRESETS,
     PresenceSettings,
+    ProjectRule,
+    RuleAction,
     compose_card,
 )
 from codex_presence_gui.core.sanitize import tooltip_html
-from codex_presence_gui.core.settings import Settings
+from codex_presence_gui.core.settings import Settings, edited_over, save_settings
+from codex_presence_gui.services.settings_store import SettingsStore
 from codex_presence_gui.ui import settings_dialog
 from codex_presence_gui.ui.folders import start_folder
+from codex_presence_gui.ui.labels import WRAP_POINT
 from codex_presence_gui.ui.settings_dialog import SettingsDialog
 from tests.helpers.snapshots import NOW, limits, session
 
@@ -1281,3 +1286,198 @@ def test_folders_past_the_most_read_are_said_not_read(qtbot: QtBot, tmp_path: Pa
     with qtbot.waitSignal(dialog.applied) as applied:
         assert dialog.apply()
     assert applied.args[0].codex_homes == homes
+
+
+# -- changes made elsewhere while the dialog is open ---------------------------------------
+
+OTHER_ID = "123456789012345678"
+
+
+def open_over(qtbot: QtBot, path: Path, settings: Settings) -> tuple[SettingsStore, SettingsDialog]:
+    """A store on a settings file holding ``settings``, and a dialog on it told of each change,
+    as the app wires them."""
+    save_settings(path, settings)
+    store = SettingsStore(path)
+    dialog = SettingsDialog(store.settings, preview, in_use=store.settings)
+    qtbot.addWidget(dialog)
+
+    def changed() -> None:
+        dialog.show_in_use(store.settings, by_hand=store.by_hand)
+
+    store.changed.connect(changed)
+    return store, dialog
+
+
+def edit_by_hand(path: Path, change: dict[str, object]) -> None:
+    """What a user does in an editor: the file read, changed and written in place."""
+    document = json.loads(path.read_text())
+    document.update(change)
+    path.write_text(json.dumps(document, indent=2))
+
+
+def test_a_hand_edit_shows_in_the_fields_not_changed_here(qtbot: QtBot, tmp_path: Path) -> None:
+    """settings.json edited while the dialog is open: the fields the user has not changed show
+    the new values (the field being typed in keeps the focus and its caret), the one they
+    changed keeps theirs, and nothing is said: there is no clash. The dialog's OK then
+    saves only its own change; it had shown the values it opened with, and the user took
+    them for those in use."""
+    path = tmp_path / "settings.json"
+    store, dialog = open_over(qtbot, path, Settings(theme="light"))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.tabs.setCurrentIndex(3)
+    dialog.client_id.setFocus()
+    qtbot.waitUntil(dialog.client_id.hasFocus)
+    dialog.client_id.setCursorPosition(4)
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    store.watch()
+    edit_by_hand(
+        path,
+        {"refresh_interval_s": 10.0, "discord_client_id": OTHER_ID, "show_model": False},
+    )
+    qtbot.waitUntil(lambda: dialog.refresh.value() == 10.0, timeout=5000)
+    assert dialog.client_id.text() == OTHER_ID
+    assert dialog.client_id.hasFocus()
+    assert dialog.client_id.cursorPosition() == 4
+    assert not dialog.toggles["show_model"].isChecked()
+    assert dialog.theme.currentData() == "dark"  # the user's
+    assert dialog.changed_elsewhere.isHidden()
+    ok = edited_over(store.settings, dialog.in_use, dialog.value())
+    assert ok == replace(store.settings, theme="dark")
+
+
+def test_a_change_undone_in_the_dialog_is_no_change(qtbot: QtBot, tmp_path: Path) -> None:
+    """A field changed in the dialog and changed back is one the user has not changed: a
+    hand edit of it shows, and no clash is said."""
+    path = tmp_path / "settings.json"
+    store, dialog = open_over(qtbot, path, Settings(refresh_interval_s=2.0))
+    dialog.refresh.setValue(5.0)
+    dialog.refresh.setValue(2.0)
+    edit_by_hand(path, {"refresh_interval_s": 10.0})
+    assert store.take_hand_edits()
+    assert dialog.refresh.value() == 10.0
+    assert dialog.changed_elsewhere.isHidden()
+
+
+def test_a_clash_is_said_and_ok_keeps_the_dialogs_value(qtbot: QtBot, tmp_path: Path) -> None:
+    """A setting the user changed in the dialog, changed in the file too: the field keeps
+    the user's value (the latest thing they did), and a note below the tabs says what the
+    file holds and that OK saves theirs instead; had it not, the hand edit was lost unsaid.
+    The user's value set as the file's again, nothing is said; Apply saves it."""
+    path = tmp_path / "settings.json"
+    store, dialog = open_over(qtbot, path, Settings(refresh_interval_s=2.0))
+    dialog.refresh.setValue(5.0)
+    edit_by_hand(path, {"refresh_interval_s": 10.0})
+    assert store.take_hand_edits()
+    assert dialog.refresh.value() == 5.0
+    note = dialog.changed_elsewhere
+    assert not note.isHidden()
+    said = (
+        'settings.json was changed while this dialog was open: "Check for changes at least '
+        'every" is now 10s there. OK saves what you chose here instead; Cancel keeps it.'
+    )
+    assert note.accessibleName() == said
+    assert note.text().replace(WRAP_POINT, "") == said
+    dialog.refresh.setValue(10.0)
+    assert note.isHidden()  # as in the file: nothing to say
+    dialog.refresh.setValue(5.0)
+    assert not note.isHidden()
+    saved: list[Settings] = []
+
+    def save(settings: Settings) -> None:  # as the app does
+        saved.append(edited_over(store.settings, dialog.in_use, settings))
+        store.update(saved[-1])
+
+    dialog.applied.connect(save)
+    assert dialog.apply()
+    assert store.settings.refresh_interval_s == 5.0
+    assert json.loads(path.read_text())["refresh_interval_s"] == 5.0
+    assert note.isHidden()  # in use now
+
+
+def test_an_unreadable_edit_leaves_the_dialog_as_it_was(qtbot: QtBot, tmp_path: Path) -> None:
+    """An edit that leaves the file unreadable (a comma too many) changes nothing in the
+    dialog, which says nothing of it (the store says it, once); fixed, it shows."""
+    path = tmp_path / "settings.json"
+    store, dialog = open_over(qtbot, path, Settings(refresh_interval_s=2.0))
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    before = dialog.value()
+    told: list[str] = []
+    store.told.connect(lambda text, _file: told.append(text))
+    text = json.dumps({**json.loads(path.read_text()), "refresh_interval_s": 10.0, "theme": "x"})
+    path.write_text(text.replace("10.0,", "10.0,,"))
+    assert not store.take_hand_edits()
+    assert len(told) == 1
+    assert dialog.value() == before
+    assert dialog.in_use == store.settings
+    assert dialog.changed_elsewhere.isHidden()
+    edit_by_hand_text = text.replace('"theme": "x"', '"theme": "light"')
+    path.write_text(edit_by_hand_text)
+    assert store.take_hand_edits()
+    assert dialog.refresh.value() == 10.0
+    assert dialog.changed_elsewhere.accessibleName().startswith(
+        'settings.json was changed while this dialog was open: "Colours" is now Light there.'
+    )
+
+
+def test_outside_changes_of_every_field_show_and_round_trip(qtbot: QtBot, tmp_path: Path) -> None:
+    """Each setting the dialog shows, changed elsewhere, is shown in its field as it is in
+    use: the dialog's value is then the new settings, and nothing is said."""
+    start = Settings()
+    dialog = make(qtbot, start)
+    changed = Settings(
+        codex_homes=(str(tmp_path / "a"), str(tmp_path / "b")),
+        discord_enabled=False,
+        discord_client_id=OTHER_ID,
+        privacy_mode=True,
+        show_project=False,
+        show_branch=False,
+        show_activity_target=False,
+        show_model=False,
+        show_tokens=False,
+        show_limits=False,
+        idle_action="clear",
+        refresh_interval_s=7.5,
+        always_on_top=True,
+        start_minimized=True,
+        close_to_tray=True,
+        launch_at_login=True,
+        theme="dark",
+        notifications_enabled=False,
+        notify_left_thresholds=(50, 20),
+        notify_resets=False,
+        project_rules=(ProjectRule("~/clients/*", RuleAction.ALIAS, "Client work"),),
+        idle_clear_minutes=45,
+        discord_paused_until=123.0,
+    )
+    assert {
+        each.name
+        for each in fields(Settings)
+        if getattr(changed, each.name) == getattr(start, each.name)
+    } == {"extra"}
+    dialog.show_in_use(changed, by_hand=True)
+    assert dialog.value() == changed
+    assert dialog.rule_pattern.text() == "~/clients/*"
+    assert dialog.changed_elsewhere.isHidden()
+    dialog.show_in_use(start)  # and back
+    assert dialog.value() == start
+    assert dialog.rules_list.count() == 0
+
+
+def test_a_clash_with_the_app_and_the_file_is_said_by_where_it_was_made(qtbot: QtBot) -> None:
+    """Changes made in the app (the tray) are said apart from those made in the file; a
+    long folder name wraps in the note."""
+    dialog = make(qtbot, Settings())
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    dialog.homes.setPlainText("/home/me/.codex")
+    dialog.show_in_use(Settings(theme="light"))
+    folder = "/home/me/" + "averylongfoldernamewithoutabreak" * 3
+    dialog.show_in_use(Settings(theme="light", codex_homes=(folder,)), by_hand=True)
+    said = dialog.changed_elsewhere.accessibleName()
+    assert said == (
+        f'settings.json was changed while this dialog was open: "Codex folders" is now {folder} '
+        'there. Changed elsewhere in the app while this dialog was open: "Colours" is now '
+        "Light. OK saves what you chose here instead; Cancel keeps them."
+    )
+    assert WRAP_POINT in dialog.changed_elsewhere.text()
