@@ -584,8 +584,9 @@ class AppShell(QObject):
         """Save what the dialog applied; "Start when I log in" unticked over an entry the
         settings did not know of (the box showed it ticked) removes that entry: as saved,
         the setting is no change, and applying a change is what removes an entry. Only what
-        was changed in the dialog is saved: a pause or always on top chosen from the tray
-        while it was open had been undone by its OK, which saved the values it showed."""
+        was changed in the dialog is saved (what differs from the settings in use, as it was
+        last told them): a pause or always on top chosen from the tray while it was open had
+        been undone by its OK, which saved the values it showed."""
         dialog = self._settings_dialog
         in_use = dialog.in_use if dialog is not None else self.store.settings
         settings = edited_over(self.store.settings, in_use, settings)

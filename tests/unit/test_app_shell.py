@@ -1094,6 +1094,10 @@ def test_start_at_log_in_that_could_not_be_set_is_not_kept(
         dialog.launch_at_login.setChecked(True)
         dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
         assert dialog.apply()
+        # The dialog knows what is in use: the refusal's save is announced within the save
+        # of its Apply, whose announcement (ticked) comes to the dialog after it.
+        assert not dialog.in_use.launch_at_login
+        assert dialog.in_use.theme == "dark"
         dialog.reject()
         assert calls == [True]
         assert [text for text in shell.window.info_bar.texts() if text == refused] == [refused]
