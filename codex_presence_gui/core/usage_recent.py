@@ -1,5 +1,5 @@
-"""The usage of the last 30 local days, as the window shows it: the daily, project and model
-reports, read from the usage index in one pass."""
+"""The usage of the last 7, 30 or 90 local days, as the window shows it: the daily, project and
+model reports, read from the usage index in one pass."""
 
 # NOTE: Qt-free, like the rest of core/.
 
@@ -16,13 +16,25 @@ from codex_presence_gui.core.usage_index import UsageIndex
 from codex_presence_gui.core.usage_report import UsageReport, report_from_rows
 from codex_presence_gui.core.zones import unknown_zone_setting
 
-#: How many local days, today included.
+#: How many local days, today included, unless the Usage page's period says otherwise.
 RECENT_DAYS = 30
+#: The periods the Usage page offers, in days (today included).
+PERIOD_DAYS = (7, 30, 90)
+
+
+def period_days(value: object) -> int:
+    """``value`` as one of the ``PERIOD_DAYS``, else ``RECENT_DAYS`` (a period kept by another
+    version, or a hand-edited one, is no reason to read a year of usage)."""
+    try:
+        days = int(str(value).strip())
+    except ValueError:
+        return RECENT_DAYS
+    return days if days in PERIOD_DAYS else RECENT_DAYS
 
 
 @dataclass(frozen=True, slots=True)
 class RecentUsage:
-    """What the index says about the last ``RECENT_DAYS`` days, or why it says nothing yet.
+    """What the index says about the last ``days`` days, or why it says nothing yet.
 
     The reports are built once and never changed afterwards (they cross to the GUI thread).
     """
@@ -59,6 +71,8 @@ class RecentUsage:
     #: The homes there that cannot be entered (mode 000, another user's), each with why
     #: (the system's words: "Permission denied").
     closed_homes: tuple[tuple[str, str], ...] = ()
+    #: The period read, today included (one of ``PERIOD_DAYS``).
+    days: int = RECENT_DAYS
 
 
 def first_day(today: date, days: int = RECENT_DAYS) -> date:
@@ -79,11 +93,12 @@ def read_recent(
     dating_problems: int = 0,
     sessionless: tuple[str, ...] = (),
     closed_homes: tuple[tuple[str, str], ...] = (),
+    days: int = RECENT_DAYS,
 ) -> RecentUsage:
-    """The reports of the last ``RECENT_DAYS`` local days (in ``zone``) up to ``now``; of the
+    """The reports of the last ``days`` local days (in ``zone``) up to ``now``; of the
     ``missing_homes``, those there as something else than a folder are said to be."""
     today = datetime.fromtimestamp(now, zone).date()
-    start = first_day(today)
+    start = first_day(today, days)
     since = datetime(start.year, start.month, start.day, tzinfo=zone).timestamp()
     rows = list(index.slot_rows(homes, since=since))
     sessions = index.sessions(homes)
@@ -119,4 +134,5 @@ def read_recent(
         unknown_zone=unknown_zone_setting() if zone is UTC else None,
         homes=tuple(str(home) for home in homes),
         closed_homes=closed_homes,
+        days=days,
     )

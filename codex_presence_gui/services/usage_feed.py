@@ -1,4 +1,5 @@
-"""Keep the usage index current and deliver the last 30 days' usage, from a worker thread.
+"""Keep the usage index current and deliver the period's usage (the last 7, 30 or 90 days), from a
+worker thread.
 
 The worker owns the index (an SQLite connection belongs to the thread that opened it) and the
 prices (kept in the index; the price library is imported, about 0.4 s, only for a model or a
@@ -9,7 +10,9 @@ what Codex appended since the last one, in this process (no worker processes fro
 window), and builds the reports again only when something was read or the day changed.
 
 Updates come when the session feed sees tokens move (at most one per ``MIN_GAP_MS``), and
-every ``REFRESH_INTERVAL_MS`` as a safety net that also turns the day over at midnight.
+every ``REFRESH_INTERVAL_MS`` as a safety net that also turns the day over at midnight. A new
+period (``UsageFeed.set_days``) is read at once, in the worker's thread too; each view goes out
+with the period it was read for, and the feed lets through only the period last asked for.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ from codex_presence_gui.core.usage_index import (
     is_busy,
     is_damage,
 )
-from codex_presence_gui.core.usage_recent import RecentUsage, read_recent
+from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, read_recent
 from codex_presence_gui.core.zones import local_zone
 from codex_presence_gui.paths import os_problem
 from codex_presence_gui.services.worker import Worker, WorkerHandle
@@ -135,11 +138,12 @@ class UsageWorker(Worker):
     """Lives in the usage feed's thread: owns the index, the pricer and the timers.
 
     Signals:
-        usage_ready(object): what ``build`` made of a ``RecentUsage`` (after each update that
-            found something new, when the day changed, and before a first build).
+        usage_ready(int, object): the period it was read for, in days, and what ``build`` made
+            of a ``RecentUsage`` (after each update that found something new, when the day
+            or the period changed, and before a first build).
     """
 
-    usage_ready = Signal(object)
+    usage_ready = Signal(int, object)
 
     def __init__(
         self,
@@ -151,8 +155,11 @@ class UsageWorker(Worker):
         min_gap_ms: int,
         clock: Callable[[], float],
         zone: Callable[[], tzinfo],
+        days: int = RECENT_DAYS,
     ) -> None:
         super().__init__()
+        #: The period read, in days (``set_days``).
+        self._days = days
         # The first MAX_HOMES: the page says the others are not read, as the status bar does.
         self._homes, self._homes_left_out = capped_homes(tuple(homes))
         self._home_texts = tuple(str(home) for home in self._homes)
@@ -212,6 +219,21 @@ class UsageWorker(Worker):
         gap_ms = max(self._min_gap_ms, self.fixed_cost_s / UPDATE_SHARE * 1000)
         since_ms = (time.monotonic() - self._last_update) * 1000
         self._timer.start(max(0, int(gap_ms - since_ms)))
+
+    @Slot(int)
+    def set_days(self, days: int) -> None:
+        """Read a period of ``days`` days from now on, and at once (no gap waited for: the
+        user asked); the index is brought up to date on the way, as by any update."""
+        if days == self._days:
+            return
+        self._days = days
+        self._shown = None  # read again, even with nothing new in the logs
+        if self._timer is not None and not self.should_stop():
+            self._timer.start(0)
+
+    def _send(self, recent: RecentUsage) -> None:
+        """Deliver what ``build`` makes of ``recent``, with its period."""
+        self.usage_ready.emit(recent.days, self._build(recent))
 
     @Slot()
     def _poll_tick(self) -> None:
@@ -277,27 +299,29 @@ class UsageWorker(Worker):
                     f"index in {self._index_path} busy for {busy_wait_text()}; it is tried "
                     "again soon"
                 )
-                if self._last_read is not None and self._last_read.today == today:
+                last = self._last_read
+                if last is not None and last.today == today and last.days == self._days:
                     # The numbers shown stay, as they do during the wait, said to be the last
                     # update's: a long report had emptied the page and the compact line. Not
-                    # past midnight: the day before's would read as today's.
+                    # past midnight: the day before's would read as today's; nor another
+                    # period's, which would read as the one chosen.
                     notice = f"{capitalized(reason)}: these are the last numbers read."
-                    recent = dataclasses.replace(self._last_read, notice=notice)
+                    recent = dataclasses.replace(last, notice=notice)
                     self._shown = None
                     if not self.should_stop():
-                        self.usage_ready.emit(self._build(recent))
+                        self._send(recent)
                     return
             else:
                 what = os_problem(cause) if isinstance(cause, OSError) else str(error)
                 reason = f"{what or type(error).__name__} ({self._index_path})"
-            recent = RecentUsage(today, zone, error=reason, homes=self._home_texts)
+            recent = RecentUsage(today, zone, error=reason, homes=self._home_texts, days=self._days)
             self._shown = None
             self._last_read = None
         if recent is None or self.should_stop():
             return  # nothing new, or cut short: nothing half-read goes out
         if recent.error is None:
             self._last_read = recent
-        self.usage_ready.emit(self._build(recent))
+        self._send(recent)
 
     def _back_to_file(self) -> None:
         """Use the index file again if it can now be opened and brought up to date (the disk
@@ -342,9 +366,14 @@ class UsageWorker(Worker):
         zone = self._zone()
         today = datetime.fromtimestamp(self._clock(), zone).date()
         waiting = RecentUsage(
-            today, zone, waiting=True, notice=self._notice, homes=self._home_texts
+            today,
+            zone,
+            waiting=True,
+            notice=self._notice,
+            homes=self._home_texts,
+            days=self._days,
         )
-        self.usage_ready.emit(self._build(waiting))
+        self._send(waiting)
 
     def _read(self, zone: tzinfo) -> RecentUsage | None:
         """Update the index; the reports when something changed, else None."""
@@ -397,11 +426,14 @@ class UsageWorker(Worker):
             found = walks.pop() if walks else _walk(self._homes)
             if found.files and not numbers_shown and not index.sessions(self._homes):
                 # Nothing of these homes in the index yet: reading every log takes a while.
-                self.usage_ready.emit(
-                    self._build(
-                        RecentUsage(
-                            today, zone, building=True, notice=self._notice, homes=self._home_texts
-                        )
+                self._send(
+                    RecentUsage(
+                        today,
+                        zone,
+                        building=True,
+                        notice=self._notice,
+                        homes=self._home_texts,
+                        days=self._days,
                     )
                 )
             with _index_step():
@@ -464,6 +496,7 @@ class UsageWorker(Worker):
                 dating_problems=dating,
                 sessionless=sessionless,
                 closed_homes=closed,
+                days=self._days,
             )
             self._shown = shown
             return recent
@@ -483,13 +516,16 @@ class UsageFeed(WorkerHandle):
         interval_ms: the safety net's interval.
         min_gap_ms: the least time between two updates asked for by ``note_dashboard``.
         clock, zone: the wall clock and the local time zone (tests fix them).
+        days: the period read, in days (``set_days`` changes it).
 
     Signals:
-        usage_changed(object): what ``build`` made; only ever emitted in the GUI thread.
+        usage_changed(object): what ``build`` made of the period last asked for; only ever
+            emitted in the GUI thread.
     """
 
     usage_changed = Signal(object)
     _update_requested = Signal()
+    _days_requested = Signal(int)
 
     def __init__(
         self,
@@ -501,9 +537,12 @@ class UsageFeed(WorkerHandle):
         min_gap_ms: int = MIN_GAP_MS,
         clock: Callable[[], float] = time.time,
         zone: Callable[[], tzinfo] = local_zone,
+        days: int = RECENT_DAYS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        #: The period asked for last: views of another arrive late and are dropped.
+        self.days = days
         self.homes = tuple(homes)
         self.index_path = index_path if index_path is not None else default_index_path()
         self._build = build
@@ -534,14 +573,25 @@ class UsageFeed(WorkerHandle):
             min_gap_ms=self._min_gap_ms,
             clock=self._clock,
             zone=self._zone,
+            days=self.days,
         )
         worker.usage_ready.connect(self._deliver)
         self._update_requested.connect(worker.request_update)
+        self._days_requested.connect(worker.set_days)
         self._launch(worker, "usage-feed")
 
     def request_update(self) -> None:
         """Ask for an update (it comes at most once per ``min_gap_ms``)."""
         self._update_requested.emit()
+
+    def set_days(self, days: int) -> None:
+        """Read a period of ``days`` days (the worker reads it at once, in its thread). The
+        views already delivered stay the latest until the new period's arrives; those of the
+        old period still on their way are dropped."""
+        if days == self.days:
+            return
+        self.days = days
+        self._days_requested.emit(days)
 
     @Slot(object)
     def note_dashboard(self, board: Dashboard) -> None:
@@ -556,9 +606,14 @@ class UsageFeed(WorkerHandle):
         if self._owner is not None:
             self._owner.worker.request_abort()
 
-    @Slot(object)
-    def _deliver(self, view: object) -> None:
+    @Slot(int, object)
+    def _deliver(self, days: int, view: object) -> None:
         if self._owner is None:
             return  # queued before stop
+        if days != self.days:
+            # Read for the period before a switch, queued before the worker heard of it:
+            # shown, the old numbers would stand under the new period's name.
+            log.debug("a view of %d days dropped: %d are asked for", days, self.days)
+            return
         self.latest = view
         self.usage_changed.emit(view)

@@ -1,7 +1,8 @@
 """What the Usage view shows, as plain frozen data: totals, the daily chart, the tables, the cache.
 
-Built from the usage reports (``core.usage_report``) of the last 30 local days. Every cost is an
-estimate of what the same calls would cost on the API; the view says so wherever a cost shows.
+Built from the usage reports (``core.usage_report``) of the period's local days (the last 7, 30
+or 90: ``RecentUsage.days``). Every cost is an estimate of what the same calls would cost on the
+API; the view says so wherever a cost shows.
 """
 
 # NOTE: Qt-free: tested as data, and built in the usage feed's thread.
@@ -59,10 +60,23 @@ from codex_presence_gui.viewmodels.card import (
     sessions_folders,
 )
 
-#: Days in the chart and the longest total.
+#: Days in the chart and the longest total, unless the page's period says otherwise.
 DAYS = RECENT_DAYS
-#: Periods of the totals: (label, days ending today).
-PERIODS = (("Today", 1), ("7 days", 7), ("30 days", DAYS))
+
+
+def period_label(days: int) -> str:
+    """``30 days``: a period's name, as the totals and the period chooser say it."""
+    return f"{days} days"
+
+
+def periods(days: int = DAYS) -> tuple[tuple[str, int], ...]:
+    """The totals' periods, as (label, days ending today): today, the week and the page's
+    period (the week once, when the period is the week)."""
+    week = (period_label(7), 7)
+    chosen = (period_label(days), days)
+    return (("Today", 1), week) if days == 7 else (("Today", 1), week, chosen)
+
+
 #: The chart gives this many models a colour of their own; the rest share "Other models".
 CHART_MODELS = 6
 OTHER_MODELS = "Other models"
@@ -85,7 +99,9 @@ REPORT_COMMAND = "codex-presence-gui report daily"
 #: The homes a hint names in full; it counts the others.
 HINT_HOMES = 2
 #: Export, whose tooltip names the report of every day, is off on an empty page.
-QUIET_MESSAGE = "No Codex usage in the last 30 days. Every day since your first session: {command}"
+QUIET_MESSAGE = (
+    "No Codex usage in the last {days} days. Every day since your first session: {command}"
+)
 MISSING_MESSAGE = (
     "Codex's folder was not found ({homes}): there is no usage to count yet. Choose the "
     "folder in Settings if Codex keeps it elsewhere."
@@ -117,14 +133,14 @@ class UsageState(enum.Enum):
 
     LOADING = "loading"  # nothing read yet
     BUILDING = "building"  # the first read of every log into the index
-    EMPTY = "empty"  # read: no usage in the last 30 days
+    EMPTY = "empty"  # read: no usage in the period
     READY = "ready"
     FAILED = "failed"  # the index could not be opened or read
 
 
 @dataclass(frozen=True, slots=True)
 class PeriodTotal:
-    """Today's, the last 7 days' or the last 30 days' tokens and cost."""
+    """Today's, the last 7 days' or the period's tokens and cost."""
 
     label: str
     tokens: int
@@ -164,7 +180,7 @@ class DayBar:
 
 @dataclass(frozen=True, slots=True)
 class ChartView:
-    """The last 30 days, oldest first, stacked by model."""
+    """The period's days (the last 30 by default), oldest first, stacked by model."""
 
     days: tuple[DayBar, ...]
     series: tuple[str, ...]  # the models, most used first (the last may be "Other models")
@@ -187,17 +203,17 @@ class ChartView:
 
 @dataclass(frozen=True, slots=True)
 class TableRow:
-    """A project or model over the last 30 days."""
+    """A project or model over the period."""
 
     name: str
     tokens: int
     tokens_text: str
     cost_usd: float | None
     cost_text: str
-    share: float  # of the 30 days' tokens, 0..1
+    share: float  # of the period's tokens, 0..1
     share_text: str
     tooltip: str
-    #: Of the 30 days' estimated cost, 0..1; None when it has no known price, or when no
+    #: Of the period's estimated cost, 0..1; None when it has no known price, or when no
     #: cost is known at all (``cost_share_text`` is then a dash: not a misleading "0%").
     cost_share: float | None = None
     cost_share_text: str = NO_VALUE
@@ -235,6 +251,9 @@ class UsageView:
     #: What to add to ``REPORT_COMMAND`` to read the page's homes (``report_command``).
     home_options: str = ""
     generated_at: float = 0.0
+    #: The period shown, in days (today included): the chart's bars, the tables, the cache
+    #: line and the export cover it.
+    days: int = DAYS
 
     @property
     def ready(self) -> bool:
@@ -270,9 +289,9 @@ def compact_line(today: Tally | None, unpriced: int = 0, *, short: bool = False)
     return line
 
 
-def loading_view() -> UsageView:
-    """Before the first read."""
-    return UsageView(UsageState.LOADING, LOADING_MESSAGE)
+def loading_view(days: int = DAYS) -> UsageView:
+    """Before the first read (of ``days`` days)."""
+    return UsageView(UsageState.LOADING, LOADING_MESSAGE, days=days)
 
 
 #: Problems a tooltip lists, at most (the rest are counted, and opened from the line).
@@ -406,19 +425,24 @@ def home_options(homes: tuple[str, ...]) -> str:
 
 
 def usage_view(recent: RecentUsage) -> UsageView:
-    """The view of the last 30 days (``recent.today`` and the 29 days before it), or of why
-    there is nothing to show yet."""
+    """The view of the period (``recent.today`` and the ``recent.days`` - 1 days before it),
+    or of why there is nothing to show yet."""
     notice = recent.notice or ""
+    days = recent.days
     # Without the window's homes, the report would read other folders.
     options = home_options(recent.homes)
     if recent.error is not None:
         message = FAILED_MESSAGE.format(error=recent.error)
-        return UsageView(UsageState.FAILED, message, notice=notice, home_options=options)
+        return UsageView(UsageState.FAILED, message, notice=notice, home_options=options, days=days)
     if recent.waiting:
-        return UsageView(UsageState.BUILDING, WAITING_MESSAGE, notice=notice, home_options=options)
+        return UsageView(
+            UsageState.BUILDING, WAITING_MESSAGE, notice=notice, home_options=options, days=days
+        )
     daily, projects, models = recent.daily, recent.projects, recent.models
     if recent.building or daily is None or projects is None or models is None:
-        return UsageView(UsageState.BUILDING, BUILDING_MESSAGE, notice=notice, home_options=options)
+        return UsageView(
+            UsageState.BUILDING, BUILDING_MESSAGE, notice=notice, home_options=options, days=days
+        )
     notice = rebuilt(notice)  # the numbers below are read from the index made again
     today = recent.today
     problems = _problems(recent.problems, recent.dating_problems)
@@ -426,7 +450,9 @@ def usage_view(recent: RecentUsage) -> UsageView:
     totals = daily.totals.tally
     if totals.total == 0:  # calls of no tokens too: a page of zeros says nothing
         command = report_command(home_options=options)
-        message = QUIET_MESSAGE.format(command=command) if recent.recorded else EMPTY_MESSAGE
+        message = (
+            QUIET_MESSAGE.format(days=days, command=command) if recent.recorded else EMPTY_MESSAGE
+        )
         # A command line reads left to right, with its folders, in a window of either
         # direction (drawn as a path is).
         message_paths: tuple[str, ...] = (command,) if recent.recorded else ()
@@ -459,15 +485,16 @@ def usage_view(recent: RecentUsage) -> UsageView:
             problems_dating=recent.dating_problems,
             generated_at=recent.generated_at,
             home_options=options,
+            days=days,
         )
-    periods = tuple(
+    totals_by_period = tuple(
         _period(label, [rows.get((today - timedelta(days=back)).isoformat()) for back in range(n)])
-        for label, n in PERIODS
+        for label, n in periods(days)
     )
     today_row = rows.get(today.isoformat())
     today_tally = _sum_tallies([today_row])
     left_out = _unpriced_line(unpriced_tokens(today_row), today_tally.total)
-    cost_note, unpriced_note, note_names = _price_notes(daily, totals)
+    cost_note, unpriced_note, note_names = _price_notes(daily, totals, days)
     return UsageView(
         UsageState.READY,
         compact_line=compact_line(today_tally, unpriced_tokens(today_row)),
@@ -476,11 +503,11 @@ def usage_view(recent: RecentUsage) -> UsageView:
         compact_tooltip=f"{COMPACT_TIP}\n{left_out} (the + after the cost)"
         if today_tally.cost_usd is not None and left_out
         else COMPACT_TIP,
-        totals=periods,
-        chart=_chart(rows, first_day(today), daily.totals),
-        projects=_table(projects.rows, totals),
-        models=_table(models.rows, totals, model_label),
-        cache_text=_cache_text(totals, unpriced_cached_tokens(daily.totals)),
+        totals=totals_by_period,
+        chart=_chart(rows, first_day(today, days), daily.totals, days),
+        projects=_table(projects.rows, totals, days=days),
+        models=_table(models.rows, totals, model_label, days=days),
+        cache_text=_cache_text(totals, unpriced_cached_tokens(daily.totals), days),
         cache_tooltip=_cache_tooltip(totals, unpriced_cached_tokens(daily.totals)),
         cost_note=cost_note,
         unpriced_text=unpriced_note,
@@ -495,6 +522,7 @@ def usage_view(recent: RecentUsage) -> UsageView:
         csv_text=report_csv(daily, recent.zone),
         generated_at=recent.generated_at,
         home_options=options,
+        days=days,
     )
 
 
@@ -617,10 +645,10 @@ def _day_label(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
-def _chart(rows: dict[str, UsageRow], first: date, totals: UsageRow) -> ChartView:
+def _chart(rows: dict[str, UsageRow], first: date, totals: UsageRow, days: int) -> ChartView:
     tokens, cost = _series(totals)
     bars = []
-    for offset in range(DAYS):
+    for offset in range(days):
         day = first + timedelta(days=offset)
         row = rows.get(day.isoformat())
         models = row.models if row is not None else {}
@@ -637,7 +665,7 @@ def _chart(rows: dict[str, UsageRow], first: date, totals: UsageRow) -> ChartVie
                     row,
                     tokens.index,
                     totals.tally.cost_usd is not None,
-                    today=offset == DAYS - 1,  # the axis says "Today" under it: so does this
+                    today=offset == days - 1,  # the axis says "Today" under it: so does this
                 ),
                 cost.segments(models),
             )
@@ -721,7 +749,7 @@ def _day_tooltip(
     today: bool = False,
 ) -> str:
     """A day's bar's tooltip: each model's tokens and cost (``priced``: some model of the
-    30 days has a price, so one without it is said to have none, even on a day of its own)."""
+    period has a price, so one without it is said to have none, even on a day of its own)."""
     heading = ("Today, " if today else "") + f"{day:%A} {day.day} {day:%B %Y}"
     if row is None or row.tally.total == 0:
         return f"{heading}\nNo usage"
@@ -762,7 +790,11 @@ def _cost_shares(rows: list[UsageRow]) -> list[tuple[float | None, str]]:
 
 
 def _table(
-    rows: list[UsageRow], totals: Tally, label: Callable[[str], str] = shown_key
+    rows: list[UsageRow],
+    totals: Tally,
+    label: Callable[[str], str] = shown_key,
+    *,
+    days: int = DAYS,
 ) -> tuple[TableRow, ...]:
     result = []
     # Whole percents of the rows' sum: the rows are all of the totals (a table by project or
@@ -782,7 +814,7 @@ def _table(
             cost_line += f" ({cost_share_text} of the cost)"
         tip = [
             name,
-            f"{format_count(tally.total)} tokens ({share_text} of the last 30 days)",
+            f"{format_count(tally.total)} tokens ({share_text} of the last {days} days)",
             cost_line,
         ]
         if len(row.models) > 1 or (row.models and next(iter(row.models)) != row.key):
@@ -812,11 +844,11 @@ def _table(
     return tuple(result)
 
 
-def _cache_text(totals: Tally, unpriced_cached: int) -> str:
+def _cache_text(totals: Tally, unpriced_cached: int, days: int = DAYS) -> str:
     """``unpriced_cached``: the hits of models without a price, which the saving leaves out."""
     if totals.cache_hit_ratio is None:
-        return "No input in the last 30 days, so no cache hits."
-    return cache_hits_text(totals, " over 30 days", partial=unpriced_cached > 0)
+        return f"No input in the last {days} days, so no cache hits."
+    return cache_hits_text(totals, f" over {days} days", partial=unpriced_cached > 0)
 
 
 def _cache_tooltip(totals: Tally, unpriced_cached: int) -> str:
@@ -837,23 +869,25 @@ def _cache_tooltip(totals: Tally, unpriced_cached: int) -> str:
     return text
 
 
-def _price_notes(daily: UsageReport, totals: Tally) -> tuple[str, str, tuple[str, ...]]:
+def _price_notes(
+    daily: UsageReport, totals: Tally, days: int = DAYS
+) -> tuple[str, str, tuple[str, ...]]:
     """The notes under the tables: the cost's caption, with the library its prices came from,
     and the note on models without a price, with the names in it (see ``_unpriced_text``).
     When nothing could be priced, only why, in plain words: the library's name and version
     had stood under a column of dashes, as if it had priced them."""
     if totals.cost_usd is not None:
         partial = unpriced_tokens(daily.totals) > 0
-        note, names = _unpriced_text(daily.unpriced_models, partial)
+        note, names = _unpriced_text(daily.unpriced_models, partial, days=days)
         return f"{ESTIMATE_NOTE} Prices: {unbroken(daily.price_source)}.", note, names
     if unavailable_prices(daily.price_source):
         return "", f"No cost is estimated: prices are {daily.price_source}.", ()
-    note, names = _unpriced_text(daily.unpriced_models, priced=False)
+    note, names = _unpriced_text(daily.unpriced_models, priced=False, days=days)
     return "", note, names
 
 
 def _unpriced_text(
-    models: list[str], partial: bool = False, *, priced: bool = True
+    models: list[str], partial: bool = False, *, priced: bool = True, days: int = DAYS
 ) -> tuple[str, tuple[str, ...]]:
     """The note on models without a price, and the names in it (as shown, the unlogged one's
     too), in their order: each is drawn in its own direction. ``partial`` when some cost
@@ -867,7 +901,7 @@ def _unpriced_text(
     if not priced and len(names) > UNPRICED_NAMED + 1:
         # Named, some of them would read as if the others had a price.
         return (
-            f"None of the {len(names):,} models used in the last 30 days has a known API "
+            f"None of the {len(names):,} models used in the last {days} days has a known API "
             "price, so no cost is estimated: their tokens are counted (the By model table "
             "lists them).",
             (),
@@ -881,9 +915,9 @@ def _unpriced_text(
     if not priced:
         # The names after a colon: in brackets, "(model not logged)" had read "((model…))".
         lead = (
-            "The model used in the last 30 days has no known API price"
+            f"The model used in the last {days} days has no known API price"
             if len(names) == 1
-            else "None of the models used in the last 30 days has a known API price"
+            else f"None of the models used in the last {days} days has a known API price"
         )
         return f"{lead}: {listed}. No cost is estimated; {which} tokens are counted.", named
     marked = " (a cost marked + leaves them out)" if partial else ""

@@ -1,4 +1,4 @@
-"""The Usage view's tables: tokens, cost and share by project or by model over 30 days."""
+"""The Usage view's tables: tokens, cost and share by project or by model over the period."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from codex_presence_gui.core.sanitize import tooltip_html
 from codex_presence_gui.core.usage_report import COST_LABEL, cost_spoken, spoken_costs, spoken_lines
 from codex_presence_gui.viewmodels.sorting import sort_key
-from codex_presence_gui.viewmodels.usage import NO_VALUE, TableRow
+from codex_presence_gui.viewmodels.usage import DAYS, NO_VALUE, TableRow
 
 #: A cell's ``SortKey`` (see ``viewmodels.sorting``).
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -46,21 +46,31 @@ SHARE_HEADER = "Share"
 #: hardly wider than "Share" ("Cost share", twice as wide, had hidden the column beside a
 #: model named "gpt-5.1-codex-mini" at the window's first size).
 COST_SHARE_HEADER = "Cost %"
-HEADER_TIPS = {
-    UsageColumn.TOKENS: "Tokens used in the last 30 days (input, cached input included, "
-    "and output).",
-    UsageColumn.COST: f"{COST_LABEL}: what these calls would cost on OpenAI's API.\n"
-    "A ChatGPT plan does not charge per token.",
-    UsageColumn.SHARE: "Share of all tokens used in the last 30 days.",
-}
+
+
+def header_tip(column: UsageColumn, days: int = DAYS) -> str | None:
+    """What a column's title says when pointed at, of a period of ``days`` days."""
+    return {
+        UsageColumn.TOKENS: f"Tokens used in the last {days} days (input, cached input "
+        "included, and output).",
+        UsageColumn.COST: f"{COST_LABEL}: what these calls would cost on OpenAI's API.\n"
+        "A ChatGPT plan does not charge per token.",
+        UsageColumn.SHARE: f"Share of all tokens used in the last {days} days.",
+    }.get(column)
+
+
 #: What a dash in the Cost or Cost % column says to screen readers: the dash alone was read
 #: out as "em dash", or as nothing at all.
 NO_PRICE_SPOKEN = "no known price"
 NO_COST_SHARE_SPOKEN = "no share of the cost"
-COST_SHARE_TIP = (
-    f"Share of the last 30 days' {COST_LABEL}.\nA dash: no known API price, so no share of "
-    "the cost."
-)
+
+
+def cost_share_tip(days: int = DAYS) -> str:
+    """Cost %'s title's tooltip, of a period of ``days`` days."""
+    return (
+        f"Share of the last {days} days' {COST_LABEL}.\nA dash: no known API price, so no "
+        "share of the cost."
+    )
 
 
 class UsageTableModel(QAbstractTableModel):
@@ -77,6 +87,8 @@ class UsageTableModel(QAbstractTableModel):
         self._partial = False
         #: Share is of the cost (the page shows cost), else of the tokens.
         self.cost_shares = False
+        #: The period the rows cover, in days (the titles' tooltips say it).
+        self.days = DAYS
 
     # -- Qt model API -------------------------------------------------------------------
 
@@ -101,8 +113,8 @@ class UsageTableModel(QAbstractTableModel):
             }[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == UsageColumn.SHARE and self.cost_shares:
-                return COST_SHARE_TIP
-            return HEADER_TIPS.get(column)
+                return cost_share_tip(self.days)
+            return header_tip(column, self.days)
         if role == Qt.ItemDataRole.TextAlignmentRole:  # over its cells, as they are aligned
             return _LEFT if column == UsageColumn.NAME else _RIGHT
         return None
@@ -166,6 +178,13 @@ class UsageTableModel(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(0, share), self.index(len(self._rows) - 1, share), _ROLES_CHANGED
             )
+
+    def set_days(self, days: int) -> None:
+        """The rows now cover ``days`` days: the titles' tooltips say so."""
+        if days == self.days:
+            return
+        self.days = days
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(UsageColumn) - 1)
 
     def show_rows(self, rows: Sequence[TableRow]) -> None:
         """Show ``rows``: changed cells in place when the names are the same, else afresh."""

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from codex_presence_gui.core.usage_index import UsageIndex
-from codex_presence_gui.core.usage_recent import RECENT_DAYS, first_day, read_recent
+from codex_presence_gui.core.usage_recent import (
+    PERIOD_DAYS,
+    RECENT_DAYS,
+    first_day,
+    period_days,
+    read_recent,
+)
 from tests.helpers import rollout as r
 from tests.helpers.rollout import CodexHome
 from tests.helpers.usage import usage_session_id, write_usage_session
@@ -102,3 +108,32 @@ def test_a_session_without_a_call_is_no_usage_recorded(
         older = read_recent(index, [codex_home.root], now=NOW, zone=UTC, pricer=None)
     assert not first_turn.recorded
     assert older.recorded
+
+
+@pytest.mark.parametrize(("days", "first"), [(7, "2026-05-14"), (90, "2026-02-20")])
+def test_a_period_of_7_or_90_days(
+    codex_home: CodexHome, tmp_path: Path, days: int, first: str
+) -> None:
+    """The period asked for, today included: a call on its first day is in, one the day
+    before it is out; the reports say which period they are."""
+    write_usage_session(codex_home, 1, [(NOW - 60, 1000, 0, 0)])
+    write_usage_session(codex_home, 2, [(NOW - (days - 1) * DAY, 200, 0, 0)], cwd="/w/first")
+    write_usage_session(codex_home, 3, [(NOW - days * DAY, 7000, 0, 0)], cwd="/w/before")
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        recent = read_recent(index, [codex_home.root], now=NOW, zone=UTC, pricer=None, days=days)
+    assert recent.days == days
+    assert recent.daily is not None
+    assert recent.projects is not None
+    assert [row.key for row in recent.daily.rows] == [first, "2026-05-20"]
+    assert [row.key for row in recent.projects.rows] == ["shop", "first"]
+
+
+@pytest.mark.parametrize(
+    ("kept", "read"),
+    [("7", 7), ("90", 90), (30, 30), ("365", 30), ("", 30), ("ninety", 30), (None, 30)],
+)
+def test_a_period_kept_that_is_none_of_the_choices_is_the_default(kept: object, read: int) -> None:
+    """A period written by another version, or by hand, reads as 30 days."""
+    assert period_days(kept) == read
+    assert read in PERIOD_DAYS

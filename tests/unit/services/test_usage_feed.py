@@ -1285,7 +1285,7 @@ def updated_by_hand(
         zone=lambda: zone,
     )
     shown: list[UsageView] = []
-    worker.usage_ready.connect(shown.append)
+    worker.usage_ready.connect(lambda _days, view: shown.append(view))
     worker.work()
     try:
         assert worker._timer is not None
@@ -1378,3 +1378,71 @@ def test_the_walk_s_files_are_let_go_before_the_reports_are_made(
         worker._update()
     assert held_while_reading == [False]
     assert [view.totals[0].tokens for view in shown if view.state is UsageState.READY] == [10_000]
+
+
+def test_a_new_period_is_read_in_the_worker_and_replaces_the_old(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """``set_days`` reads the new period at once, though nothing new was written, in the
+    worker's thread; until it arrives the feed's latest stays the old period's, and nothing
+    in between (no "Reading…") is delivered."""
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 1000, 0, 0)])
+    write_usage_session(codex_home, 2, [(now - 50 * 86400, 7000, 0, 0)], cwd="/w/old")
+    built_in: list[tuple[int, threading.Thread]] = []
+
+    def build(recent: RecentUsage) -> UsageView:
+        built_in.append((recent.days, threading.current_thread()))
+        return usage_view(recent)
+
+    feed = make_feed(codex_home, tmp_path, build=build)
+    month = first_ready_view(feed, qtbot, stopper)
+    assert (month.days, month.totals[2].tokens) == (30, 1000)
+    seen = views(feed)
+    feed.set_days(90)
+    assert feed.latest is month  # the old period stays shown while the new one is read
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    assert [(view.state, view.days) for view in seen] == [(UsageState.READY, 90)]
+    assert seen[0].totals[2].label == "90 days"
+    assert seen[0].totals[2].tokens == 8000
+    assert seen[0].chart is not None
+    assert len(seen[0].chart.days) == 90
+    assert feed.latest is seen[0]
+    assert threading.main_thread() not in {thread for days, thread in built_in if days == 90}
+    with qtbot.waitSignal(feed.usage_changed, timeout=5000) as blocker:
+        feed.set_days(7)
+    assert blocker.args[0].days == 7
+    assert [total.label for total in blocker.args[0].totals] == ["Today", "7 days"]
+
+
+def test_a_view_of_the_old_period_arriving_after_a_switch_is_not_shown(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, stopper: list[UsageFeed]
+) -> None:
+    """An update of the 30 days already under way when 90 are asked for ends after the
+    switch: its view is dropped, not shown as the 90 days', and the 90 days' follows."""
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 1000, 0, 0)])
+    holding = threading.Event()
+    release = threading.Event()
+    hold = [False]
+
+    def build(recent: RecentUsage) -> UsageView:
+        if hold[0] and recent.days == 30:
+            holding.set()
+            release.wait(10)
+        return usage_view(recent)
+
+    feed = make_feed(codex_home, tmp_path, build=build)
+    first_ready_view(feed, qtbot, stopper)
+    seen = views(feed)
+    hold[0] = True
+    write_usage_session(codex_home, 2, [(now - 30, 2000, 0, 0)])
+    feed.request_update()
+    qtbot.waitUntil(holding.is_set, timeout=10_000)  # the 30 days' view is being built
+    feed.set_days(90)
+    release.set()
+    # The worker sends in order: the 30 days' view, queued first, has been delivered (or
+    # dropped) by the time the 90 days' arrives.
+    qtbot.waitUntil(lambda: any(view.days == 90 for view in seen), timeout=10_000)
+    assert [view.days for view in seen] == [90]
+    assert seen[0].totals[2].tokens == 3000

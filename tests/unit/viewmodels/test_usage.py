@@ -65,19 +65,26 @@ def slot(
     return SlotUsage(int(moment), session, project, model, False, 1, tokens)
 
 
-def recent(slots: list[SlotUsage], *, today: date = TODAY, **extra: object) -> RecentUsage:
+def recent(
+    slots: list[SlotUsage], *, today: date = TODAY, days: int = 30, **extra: object
+) -> RecentUsage:
     sessions = {
         item.session_id: SessionInfo(item.session_id, item.project, None, None, None, False)
         for item in slots
     }
-    start = today - timedelta(days=29)
+    start = today - timedelta(days=days - 1)
     reports = [
         build_usage_report(
             kind, slots, sessions, zone=UTC, since=start, until=today, pricer=FakePricer()
         )
         for kind in ("daily", "project", "model")
     ]
-    options: dict[str, object] = {"recorded": bool(slots), "generated_at": 1.0, **extra}
+    options: dict[str, object] = {
+        "recorded": bool(slots),
+        "generated_at": 1.0,
+        "days": days,
+        **extra,
+    }
     return RecentUsage(today, UTC, *reports, **options)  # type: ignore[arg-type]
 
 
@@ -642,7 +649,7 @@ def test_states_before_and_without_numbers() -> None:
     assert empty.compact_line == "today: 0 tokens"
     assert not empty.ready
     quiet = usage_view(recent([], recorded=True))
-    assert quiet.message == QUIET_MESSAGE.format(command="codex-presence-gui report daily")
+    assert quiet.message == QUIET_MESSAGE.format(days=30, command="codex-presence-gui report daily")
     # Where the older days are: Export (whose tooltip says so) is off on an empty page, and
     # the page had said only that there was nothing lately, as if the history were gone.
     assert quiet.message.endswith(
@@ -1088,3 +1095,52 @@ def test_the_hint_says_no_home_for_codexs_own(monkeypatch: pytest.MonkeyPatch) -
     quiet = usage_view(recent([], recorded=True, homes=(own,)))
     assert quiet.message.endswith("first session: codex-presence-gui report daily")
     assert quiet.home_options == ""
+
+
+def test_a_period_of_90_days_in_every_part_of_the_page() -> None:
+    """The chart, the tables, the cache line and the export cover the 90 days; the totals keep
+    today and the week, the period third, named by its days."""
+    old = TODAY - timedelta(days=60)
+    view = usage_view(
+        recent(
+            [slot(TODAY, 1000), slot(old, 4000, cached=2000, project="api", model="gpt-b")],
+            days=90,
+        )
+    )
+    assert view.days == 90
+    assert [(total.label, total.tokens) for total in view.totals] == [
+        ("Today", 1000),
+        ("7 days", 1000),
+        ("90 days", 5000),
+    ]
+    assert view.totals[2].tooltip.startswith("90 days: 5,000 tokens")
+    assert view.chart is not None
+    assert len(view.chart.days) == 90
+    assert view.chart.days[0].day == TODAY - timedelta(days=89)
+    assert view.chart.days[-1].tooltip.startswith("Today, ")
+    assert [row.name for row in view.projects] == ["api", "shop"]
+    assert "(80% of the last 90 days)" in view.projects[0].tooltip
+    assert view.cache_text.startswith("Cache hits: 40% of input over 90 days")
+    assert old.isoformat() in view.csv_text
+
+
+def test_a_period_of_7_days_has_two_totals_and_seven_bars() -> None:
+    """The week is the period: said once, not twice side by side."""
+    view = usage_view(recent([slot(TODAY, 1000), slot(TODAY - timedelta(days=6), 500)], days=7))
+    assert [(total.label, total.tokens) for total in view.totals] == [
+        ("Today", 1000),
+        ("7 days", 1500),
+    ]
+    assert view.chart is not None
+    assert len(view.chart.days) == 7
+    assert "over 7 days" in view.cache_text
+
+
+def test_the_period_is_said_where_nothing_was_used_in_it() -> None:
+    """A quiet period names its days, and states without numbers keep the period asked."""
+    quiet = usage_view(recent([slot(TODAY - timedelta(days=40), 1000)], days=7, recorded=True))
+    assert quiet.message.startswith("No Codex usage in the last 7 days.")
+    assert quiet.days == 7
+    building = usage_view(RecentUsage(TODAY, UTC, building=True, days=90))
+    assert (building.state, building.days) == (UsageState.BUILDING, 90)
+    assert loading_view(90).days == 90
