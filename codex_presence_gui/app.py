@@ -90,7 +90,7 @@ from codex_presence_gui.core.settings import (
     edited_over,
 )
 from codex_presence_gui.core.usage_index import UsageIndex
-from codex_presence_gui.core.usage_recent import read_recent
+from codex_presence_gui.core.usage_recent import RECENT_DAYS, read_recent
 from codex_presence_gui.core.zones import local_zone
 from codex_presence_gui.services import qt_logging
 from codex_presence_gui.services.discord_worker import (
@@ -322,6 +322,7 @@ class AppShell(QObject):
         self._retry_tick.timeout.connect(self._tick_retry)
         self.feed = self._new_feed(settings)
         self.usage = self._new_usage(settings)
+        self.window.usage_page.days_chosen.connect(self._choose_usage_days)
         self.presence = self._new_presence(settings)
         #: The settings dialog while it is open (one at a time).
         self._settings_dialog: SettingsDialog | None = None
@@ -769,9 +770,19 @@ class AppShell(QObject):
         return feed
 
     def _new_usage(self, settings: Settings) -> UsageFeed:
-        usage = UsageFeed(homes_from(self.args, settings), build=usage_view, parent=self)
+        usage = UsageFeed(
+            homes_from(self.args, settings),
+            build=usage_view,
+            days=self.window.usage_page.days,  # the period kept from the last run
+            parent=self,
+        )
         usage.usage_changed.connect(self._show_usage)
         return usage
+
+    def _choose_usage_days(self, days: int) -> None:
+        """The Usage page's new period: read in the feed's thread (the page keeps the one it
+        shows until then)."""
+        self.usage.set_days(days)
 
     def _show_usage(self, view: object) -> None:
         if isinstance(view, UsageView):
@@ -1064,8 +1075,10 @@ def render_screenshot(args: argparse.Namespace) -> int:
         found.files if found is not None else (), since=history_since(result)
     )
     dashboard = for_display(build_dashboard(result, history=history))
-    usage = read_usage_view(homes)  # the first MAX_HOMES, the others said on the page
+    days = getattr(args, "usage_days", None) or RECENT_DAYS
+    usage = read_usage_view(homes, days=days)  # the first MAX_HOMES, the others said on the page
     window = build_main_window()  # no saved state: a screenshot must not touch the user's
+    window.usage_page.set_days(days)
     size = args.size or (SCREENSHOT_COMPACT_SIZE if args.compact else SCREENSHOT_FULL_SIZE)
     mode = LayoutMode.AUTO
     if args.compact:
@@ -1149,9 +1162,11 @@ def _save_screenshot(window: MainWindow, out: Path, size: tuple[int, int], check
     return 1 if report["problems"] else 0
 
 
-def read_usage_view(homes: Sequence[Path], now: float | None = None) -> UsageView:
-    """The Usage view of ``homes`` as the usage feed would deliver it, read at once into an
-    index in memory (a screenshot leaves the user's cache alone)."""
+def read_usage_view(
+    homes: Sequence[Path], now: float | None = None, *, days: int = RECENT_DAYS
+) -> UsageView:
+    """The Usage view of ``homes`` over ``days`` days as the usage feed would deliver it, read
+    at once into an index in memory (a screenshot leaves the user's cache alone)."""
     from codex_presence_gui.core.pricing import Pricer
     from codex_presence_gui.core.problems import DATING_KINDS, outside_closed_homes
 
@@ -1171,6 +1186,7 @@ def read_usage_view(homes: Sequence[Path], now: float | None = None) -> UsageVie
             dating_problems=sum(problem.kind in DATING_KINDS for problem in found_wrong),
             sessionless=tuple(str(home) for home in found.sessionless),
             closed_homes=closed,
+            days=days,
         )
     return usage_view(recent)
 

@@ -157,6 +157,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="the page to show in the full layout (default: live)",
     )
     shot.add_argument(
+        "--usage-days",
+        type=int,
+        # ``core.usage_recent.PERIOD_DAYS`` and ``RECENT_DAYS``, written out: importing it
+        # (the index, SQLite) would slow every command's start.
+        choices=(7, 30, 90),
+        default=30,
+        metavar="N",
+        help=(
+            "the Usage page's period: the last 7, 30 or 90 days (default: 30; the window "
+            "keeps the one last chosen)"
+        ),
+    )
+    shot.add_argument(
         "--theme",
         choices=("system", "light", "dark"),
         help="colours to render with (default: as the app starts, following the system)",

@@ -418,6 +418,8 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.usage_page.set_mode(state.chart_mode)
             self.usage_page.mode_chosen.connect(self._keep_chart_mode)
+            self.usage_page.set_days(state.usage_days)
+            self.usage_page.days_chosen.connect(self._keep_usage_days)
             self._keep_sorts(state)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.live_page)
@@ -648,7 +650,8 @@ class MainWindow(QMainWindow):
         self.live_action.setShortcut(QKeySequence("Ctrl+L"))
         self.usage_action = QAction("&Usage", self)
         self.usage_action.setToolTip(
-            "Tokens and API-equivalent cost of the last 30 days, by day, project and model (Ctrl+U)"
+            "Tokens and API-equivalent cost of the last 7, 30 or 90 days, by day, project and "
+            "model (Ctrl+U)"
         )
         self.usage_action.setShortcut(QKeySequence("Ctrl+U"))
         for action, page in ((self.live_action, LIVE_PAGE), (self.usage_action, USAGE_PAGE)):
@@ -813,6 +816,10 @@ class MainWindow(QMainWindow):
     def _keep_chart_mode(self, mode: ChartMode) -> None:
         if self.state is not None:
             self.state.chart_mode = mode
+
+    def _keep_usage_days(self, days: int) -> None:
+        if self.state is not None:
+            self.state.usage_days = days
 
     def _reveal_export(self, file: Path) -> None:
         """The Usage page's "Show file": where no folder can be opened, the page says so (the

@@ -1,4 +1,5 @@
-"""The daily bar chart of the last 30 days, stacked by model, in tokens or in estimated cost."""
+"""The daily bar chart of the period (the last 7, 30 or 90 days), stacked by model, in tokens or
+in estimated cost."""
 
 from __future__ import annotations
 
@@ -65,7 +66,14 @@ SERIES_COLORS: tuple[tuple[str, str], ...] = (
 )
 #: The legend's entry for the outlined days of the cost bars: used, with no known price.
 UNPRICED_LEGEND = "no known price"
-EMPTY_TEXT = "No usage in the last 30 days"
+EMPTY_TEXT = "No usage in the last {days} days"
+#: A period longer than this has its Mondays labelled every second, fourth or eighth week
+#: where there is no room for each (at 30 days, every other Monday had read as a pattern).
+WEEKLY_LABELS_DAYS = 31
+#: The weeks between two labelled Mondays, tried in turn.
+LABEL_WEEKS = (1, 2, 4, 8)
+#: A period this short has every day labelled where there is room for each.
+DAILY_LABELS_DAYS = 7
 
 
 class ChartMode(enum.Enum):
@@ -116,7 +124,7 @@ class UsageChart(QWidget):
         self.hovered: int | None = None
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAccessibleName("Daily usage, last 30 days")
+        self.setAccessibleName(chart_name(30))
         # Reached by Tab: a day's numbers are for the keyboard too (the arrows walk the days).
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         #: Pixels given up from the least height (``give_up``).
@@ -149,8 +157,14 @@ class UsageChart(QWidget):
         """Show ``chart`` (None: an empty frame)."""
         if chart == self.chart:
             return
-        self.chart = chart
-        if chart is None or (self.hovered is not None and self.hovered >= len(chart.days)):
+        before, self.chart = self.chart, chart
+        if chart is not None and before is not None and len(chart.days) != len(before.days):
+            # Another period: the keyboard stays on its day, where the new one has it.
+            if self.hovered is not None and self.hovered < len(before.days):
+                day = before.days[self.hovered].day
+                self.hovered = (day - chart.days[0].day).days
+            self.setAccessibleName(chart_name(len(chart.days)))
+        if chart is None or (self.hovered is not None and not 0 <= self.hovered < len(chart.days)):
             self.hovered = None
         self.setAccessibleDescription(spoken_lines(self._told()))
         self._tip_again()
@@ -188,10 +202,10 @@ class UsageChart(QWidget):
     def _summary(self) -> str:
         chart = self.chart
         if chart is None:
-            return EMPTY_TEXT
+            return EMPTY_TEXT.format(days=30)
         used = [bar for bar in chart.days if bar.tokens]
         if not used:
-            return EMPTY_TEXT
+            return EMPTY_TEXT.format(days=len(chart.days))
         top = max(used, key=self._value)
         return (
             f"{len(used)} of {len(chart.days)} days with usage; the most on {top.label}: "
@@ -446,10 +460,13 @@ class UsageChart(QWidget):
 
     def date_labels(self) -> list[tuple[QRect, Qt.AlignmentFlag, str]]:
         """The dates under the bars, as (box, alignment, text): "Today" under the last bar,
-        and the Mondays (the weeks) where there is room for them all, with the first day
-        under the first bar where it leaves them room (a Monday left out beside it made the
-        weeks look uneven: "Sun 1 Nov", then "Mon 9 Nov"); else the first day and the
-        middle day where there is room for them."""
+        and, of a week, each day where there is room for them all; else the Mondays (the
+        weeks) where there is room for them all (past ``WEEKLY_LABELS_DAYS`` days, every
+        second, fourth or eighth one, counted back from the last, where there is room for no
+        more: 90 days' 13 Mondays do not fit beside each other), with the first day under
+        the first bar where it leaves them room (a Monday left out beside it made the weeks
+        look uneven: "Sun 1 Nov", then "Mon 9 Nov"); else the first day and the middle day
+        where there is room for them. Every bar keeps its hover values."""
         chart = self.chart
         if chart is None or not chart.days:
             return []
@@ -478,24 +495,53 @@ class UsageChart(QWidget):
             )
 
         between = range(1, len(chart.days) - 1)
-        # The Mondays clear of "Today"; all of those, or only the middle day (every other
-        # Monday would read as a pattern).
+        if len(chart.days) <= DAILY_LABELS_DAYS:
+            every = [i for i in between if fits(centred(i))]
+            boxes = [centred(i) for i in every]
+            if len(every) == len(between) and every and _apart([left, *boxes]) and fits(left):
+                labels += [
+                    (box, Qt.AlignmentFlag.AlignCenter, chart.days[i].label)
+                    for i, box in zip(every, boxes, strict=True)
+                ]
+                # The first and "Today" under their bars as the others are, where the widget
+                # has room beside them.
+                under = centred(0)
+                if under.left() >= 0 and _apart([under, *boxes]):
+                    labels.append((under, Qt.AlignmentFlag.AlignCenter, first))
+                else:
+                    labels.append((left, Qt.AlignmentFlag.AlignLeft | vcenter, first))
+                centre = plot.left() + (len(chart.days) - 0.5) * slot
+                today = QRect(int(centre - right_width / 2), y, right_width, height)
+                if today.right() < self.width() and _apart([*boxes, today]):
+                    labels[0] = (today, Qt.AlignmentFlag.AlignCenter, last)
+                return labels
+        # The Mondays clear of "Today"; all of those (of a long period, every few of them),
+        # or only the middle day (at 30 days, every other Monday would read as a pattern).
         mondays = [i for i in between if chart.days[i].day.weekday() == 0 and fits(centred(i))]
-        boxes = [centred(i) for i in mondays]
-        if len(mondays) >= 2 and _apart(boxes):
-            labels += [
-                (box, Qt.AlignmentFlag.AlignCenter, chart.days[i].label)
-                for i, box in zip(mondays, boxes, strict=True)
-            ]
-            if fits(left):
-                labels.append((left, Qt.AlignmentFlag.AlignLeft | vcenter, first))
-            return labels
+        steps = LABEL_WEEKS if len(chart.days) > WEEKLY_LABELS_DAYS else LABEL_WEEKS[:1]
+        for step in steps:
+            # Counted back from the last Monday: the weeks end evenly at "Today".
+            taken = mondays[::-1][::step][::-1]
+            boxes = [centred(i) for i in taken]
+            if len(taken) >= 2 and _apart(boxes):
+                labels += [
+                    (box, Qt.AlignmentFlag.AlignCenter, chart.days[i].label)
+                    for i, box in zip(taken, boxes, strict=True)
+                ]
+                if fits(left):
+                    labels.append((left, Qt.AlignmentFlag.AlignLeft | vcenter, first))
+                return labels
         if fits(left):
             labels.append((left, Qt.AlignmentFlag.AlignLeft | vcenter, first))
         index = len(chart.days) // 2
         if fits(centred(index)):
             labels.append((centred(index), Qt.AlignmentFlag.AlignCenter, chart.days[index].label))
         return labels
+
+
+def chart_name(days: int) -> str:
+    """The chart's name to screen readers, for a period of ``days`` days."""
+    return f"Daily usage, last {days} days"
 
 
 def _decimals(value: float) -> str:

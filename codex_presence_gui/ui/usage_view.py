@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QResizeEvent,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
     QButtonGroup,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -42,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from codex_presence_gui.core.formatting import Level
+from codex_presence_gui.core.usage_recent import PERIOD_DAYS, RECENT_DAYS
 from codex_presence_gui.core.usage_report import (
     COST_LABEL,
     cost_spoken,
@@ -106,18 +109,19 @@ NAME_COMFORT_CHARS = 26
 #: What an exported file starts with: UTF-8's byte order mark, which spreadsheets read as
 #: "this is UTF-8" (``report --csv`` writes none: its lines go to other programs).
 CSV_FILE_MARK = "\ufeff"
-#: What the export holds: the page's 30 days (``report daily --csv`` has every day).
+#: What the export holds: the page's period (``report daily --csv`` has every day).
 DEFAULT_CSV_NAME = "codex-usage-last-30-days.csv"
 
 
 def csv_name(view: UsageView | None) -> str:
-    """The export's file name: its 30 days and the last of them
+    """The export's file name: its period and the last of its days
     (``codex-usage-30-days-to-2026-12-01.csv``), so that a second day's export is not
-    offered the first one's name to save over; ``DEFAULT_CSV_NAME`` without days."""
+    offered the first one's name to save over, nor one period's the other's;
+    ``DEFAULT_CSV_NAME`` without days."""
     chart = view.chart if view is not None else None
-    if chart is None or not chart.days:
+    if view is None or chart is None or not chart.days:
         return DEFAULT_CSV_NAME
-    return f"codex-usage-30-days-to-{chart.days[-1].day.isoformat()}.csv"
+    return f"codex-usage-{view.days}-days-to-{chart.days[-1].day.isoformat()}.csv"
 
 
 #: How long "Saved …" stays in sight (a failure stays until dismissed or replaced): time to
@@ -132,13 +136,58 @@ CONTENT_MARGIN = 12
 #: How far the message's fill goes from the window colour towards the text's.
 TOAST_TINT = 0.08
 COST_TIP = f"Bars of {COST_LABEL}"
-#: The cost bars' button when it is off: every model of the 30 days is without a price.
-NO_COST_TIP = (
-    "No bars of cost: none of the models used in the last 30 days has a known price (see the "
-    "note under the tables)"
+#: The period chooser's tooltip (its name to screen readers is ``PERIOD_NAME``).
+PERIOD_TIP = (
+    "The days the chart, the tables, the cache hits and Export CSV… cover (the totals keep "
+    "today and the last 7 days)"
 )
+PERIOD_NAME = "Period"
 #: Between the period boxes, and between a flat box's texts.
 PERIOD_GAP = 8
+
+
+class PeriodChooser(QComboBox):
+    """The page's period: the last 7, 30 or 90 days, one of them chosen (by default 30).
+
+    Signals:
+        days_chosen(int): the user chose another period (with the pointer or the keyboard),
+            not ``set_days``.
+    """
+
+    days_chosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        for days in PERIOD_DAYS:
+            self.addItem(period_choice(days), days)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Tab, or a click, then the arrows: a wheel turned over the page must scroll it, not
+        # change the period under the pointer on its way.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName(PERIOD_NAME)
+        self.setToolTip(PERIOD_TIP)
+        self.set_days(RECENT_DAYS)
+        self.activated.connect(self._chosen)
+
+    @property
+    def days(self) -> int:
+        """The period chosen, in days."""
+        return int(self.currentData())
+
+    def set_days(self, days: int) -> None:
+        """Show ``days`` as chosen (one of ``PERIOD_DAYS``; another is left as it was)."""
+        index = self.findData(days)
+        if index >= 0:
+            self.setCurrentIndex(index)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # to the page, which scrolls
+
+    def _chosen(self, index: int) -> None:
+        self.days_chosen.emit(int(self.itemData(index)))
 
 
 class ModeButton(QToolButton):
@@ -175,11 +224,31 @@ class _NameDelegate(QStyledItemDelegate):
 PARTIAL_MARK = "+"
 
 
-def export_tooltip(home_options: str) -> str:
-    """What Export saves, and the command that saves every day, for the page's homes."""
+def export_tooltip(home_options: str, days: int = RECENT_DAYS) -> str:
+    """What Export saves (the period's ``days``), and the command that saves every day, for
+    the page's homes."""
     return (
-        "Save each of the last 30 days' tokens and API-equivalent cost (by model) as a CSV "
-        f"file.\nEvery day since your first session: {report_command(' --csv', home_options)}"
+        f"Save each of the last {days} days' tokens and API-equivalent cost (by model) as a "
+        f"CSV file.\nEvery day since your first session: "
+        f"{report_command(' --csv', home_options)}"
+    )
+
+
+#: The page's title: the period chooser beside it says which days ("Last 30 days"); "Usage in
+#: the last 30 days" and the chooser beside it had made the page's least width 53 px wider.
+TITLE = "Usage"
+
+
+def period_choice(days: int) -> str:
+    """``Last 30 days``: a period as the chooser says it."""
+    return f"Last {days} days"
+
+
+def no_cost_tip(days: int) -> str:
+    """The cost bars' button's tooltip when it is off: no model of the period has a price."""
+    return (
+        f"No bars of cost: none of the models used in the last {days} days has a known price "
+        "(see the note under the tables)"
     )
 
 
@@ -806,18 +875,22 @@ class ExportToast(TintedFrame):
 
 
 class UsagePage(QScrollArea):
-    """Where the usage went in the last 30 days, and what it would have cost on the API.
+    """Where the usage went in the last 7, 30 or 90 days (the period chooser beside Export),
+    and what it would have cost on the API.
 
     Signals:
         export_done(str): what an export ended with: "Saved <path>", or why it could not
             be written (the message shown).
         reveal(Path): the user asked to see the file just exported.
         mode_chosen(ChartMode): the user chose bars of tokens or of cost (to keep).
+        days_chosen(int): the user chose another period, in days (to read, and to keep);
+            the page shows the period it has until the new one's view comes.
     """
 
     export_done = Signal(str)
     reveal = Signal(Path)
     mode_chosen = Signal(ChartMode)
+    days_chosen = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -829,14 +902,25 @@ class UsagePage(QScrollArea):
 
         content = QWidget()
         content.setObjectName("usageContent")
-        self.title = QLabel("Usage in the last 30 days")
+        self.title = QLabel(TITLE)
         self.title.setFont(scaled_font(self, 1.1, bold=True))
+        # Before Export, as it stands: Tab reaches the period first.
+        self.period = PeriodChooser()
+        self.period.days_chosen.connect(self._days_chosen)
         self.export_button = QPushButton()
         show_as_written(self.export_button, (self.export_button.setText, "Export CSV…"))
         self.export_button.setToolTip(export_tooltip(""))
         self.export_button.clicked.connect(self._choose_export)
         press_on_enter(self.export_button)
-        self.header = TitleRow(self.title, self.export_button)
+        # The period and Export stay together: under the title, where the line is short.
+        title_controls = QHBoxLayout()
+        title_controls.setContentsMargins(0, 0, 0, 0)
+        title_controls.setSpacing(6)
+        title_controls.addWidget(self.period)
+        title_controls.addWidget(self.export_button)
+        self.title_controls = QWidget()
+        self.title_controls.setLayout(title_controls)
+        self.header = TitleRow(self.title, self.title_controls)
 
         self.message = wrapped_label(1.0)
         self.notice = wrapped_label()
@@ -976,7 +1060,7 @@ class UsagePage(QScrollArea):
             return
         self.view = view
         ready = view.ready
-        self.export_button.setToolTip(export_tooltip(view.home_options))
+        self.export_button.setToolTip(export_tooltip(view.home_options, view.days))
         self._show_message()
         self.message.setVisible(bool(view.message))
         # A long folder's name (the cache's) breaks anywhere rather than widen the page.
@@ -1000,15 +1084,18 @@ class UsagePage(QScrollArea):
         self._enable_export()
         if not ready:
             return
-        for box, total in zip(self.periods, view.totals, strict=True):
-            box.show_total(total)
+        # Two totals for the last 7 days (today's and the week's), else three.
+        for number, box in enumerate(self.periods):
+            if number < len(view.totals):
+                box.show_total(view.totals[number])
+            box.setVisible(number < len(view.totals))
         chart = view.chart
         self.chart.set_chart(chart)
         self.legend.set_chart(chart)
         priced = chart is not None and chart.priced
         self.cost_button.setEnabled(priced)
         # Off, it says why: greyed out alone, it had read as broken.
-        set_tooltip(self.cost_button, COST_TIP if priced else NO_COST_TIP)
+        set_tooltip(self.cost_button, COST_TIP if priced else no_cost_tip(view.days))
         if not priced:
             self.tokens_button.setChecked(True)
         elif self._wanted_mode is ChartMode.COST:
@@ -1018,12 +1105,27 @@ class UsagePage(QScrollArea):
         # Its savings in words: "~$0.60+" had been read "tilde dollar 0.60 plus".
         self.cache.setAccessibleName(spoken_lines(view.cache_text))
         self.cache.setAccessibleDescription(spoken_lines(view.cache_tooltip))
+        for model in (self.project_model, self.model_model):
+            model.set_days(view.days)
         self.project_model.show_rows(view.projects)
         self.model_model.show_rows(view.models)
         self._arrange()
         self._fit_height()
         self._show_footnote()
         set_muted(self.footnote)
+
+    @property
+    def days(self) -> int:
+        """The period chosen, in days (the view shown may still be of the one before)."""
+        return self.period.days
+
+    def set_days(self, days: int) -> None:
+        """Choose a period of ``days`` days (kept from before), as the chooser would, without
+        ``days_chosen``: the feed is told by whoever calls this."""
+        self.period.set_days(days)
+
+    def _days_chosen(self, days: int) -> None:
+        self.days_chosen.emit(days)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -1118,10 +1220,11 @@ class UsagePage(QScrollArea):
         # the dialog is open (a new day's had put the 30 days to it in a file named for the
         # day before).
         shown = self.view
+        days = shown.days if shown is not None else self.period.days
         # In the folder of the last export (of this run), else the home folder (if any).
         path = choose_save_file(
             self,
-            "Export the last 30 days",
+            f"Export the last {days} days",
             str(self._export_folder or home_folder()),
             csv_name(shown),
             ["CSV files (*.csv)", "All files (*)"],
@@ -1311,7 +1414,7 @@ class UsagePage(QScrollArea):
         roomy), else one under the other."""
         margins = self.content_layout.contentsMargins()
         room = self.viewport().width() - margins.left() - margins.right()
-        boxes = self.periods
+        boxes = [box for box in self.periods if not box.isHidden()] or self.periods
         side_by_side = (
             room
             >= len(boxes) * max(box.whole_width(False) for box in boxes)

@@ -1,5 +1,5 @@
-"""Window state kept between runs: geometry, layout and the Usage page's bars (a QSettings INI
-file)."""
+"""Window state kept between runs: geometry, layout and the Usage page's bars and period (a
+QSettings INI file)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from PySide6.QtCore import QByteArray, QDataStream, QMargins, QPoint, QRect, QSe
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from codex_presence_gui.core.usage_recent import RECENT_DAYS, period_days
 from codex_presence_gui.paths import keep_aside, make_folder, os_problem
 from codex_presence_gui.ui.usage_chart import ChartMode
 
@@ -222,6 +223,17 @@ class WindowState:
     @chart_mode.setter
     def chart_mode(self, mode: ChartMode) -> None:
         self._keep("usage/chart", mode)
+
+    @property
+    def usage_days(self) -> int:
+        """The Usage page's period, in days: 7, 30 (the default) or 90; any other value kept
+        (another version's, a hand-edited one) reads as the default."""
+        return period_days(self._settings.value("usage/days", RECENT_DAYS))
+
+    @usage_days.setter
+    def usage_days(self, days: int) -> None:
+        self._settings.setValue("usage/days", period_days(days))
+        self._sync()
 
     def table_sort(self, table: str) -> tuple[str, bool] | None:
         """How ``table`` (``sessions``, ``projects``, ``models``) was last sorted: its column's

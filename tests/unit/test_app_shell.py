@@ -418,6 +418,35 @@ def test_refresh_reads_the_usage_index_again_too(
         stop(shell)
 
 
+def test_the_period_chosen_on_the_usage_page_is_read_and_kept(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """90 days chosen on the Usage page are read by the usage feed (the call 50 days back
+    comes in) and kept: the next start's feed reads 90."""
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 120, 1_000_000, 0, 0)])
+    write_usage_session(codex_home, 2, [(now - 50 * 86_400, 4_000_000, 0, 0)])
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    page = shell.window.usage_page
+    try:
+        qtbot.waitUntil(lambda: page.view is not None and page.view.ready, timeout=10_000)
+        assert page.view is not None
+        assert (page.view.days, page.view.totals[2].tokens) == (30, 1_000_000)
+        page.period.setCurrentIndex(page.period.findData(90))
+        page.period.activated.emit(page.period.currentIndex())
+        qtbot.waitUntil(lambda: page.view is not None and page.view.days == 90, timeout=10_000)
+        assert page.view.totals[2].tokens == 5_000_000
+        assert page.view.totals[2].label == "90 days"
+    finally:
+        stop(shell)
+    again = make_shell(qtbot, codex_home, "--no-discord")
+    try:
+        assert again.window.usage_page.days == 90
+        assert again.usage.days == 90
+    finally:
+        stop(again)
+
+
 def test_no_discord_flag(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
     """--no-discord: no worker at all, and the status bar says why."""
     shell = make_shell(qtbot, codex_home, "--no-discord")

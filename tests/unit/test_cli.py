@@ -1252,3 +1252,18 @@ def test_the_window_without_a_display_says_so(tmp_path: Path) -> None:
         "codex-presence-gui: there is no graphical display to open the window on"
     )
     assert not (tmp_path / "app" / "state").exists()  # nothing was started
+
+
+def test_the_screenshot_s_periods_are_the_usage_page_s() -> None:
+    """``--usage-days`` is written out in the parser (its module stays light): it must offer
+    the page's periods, its default the page's."""
+    from codex_presence_gui.cli import build_parser
+    from codex_presence_gui.core.usage_recent import PERIOD_DAYS, RECENT_DAYS
+
+    parser = build_parser()
+    shot = parser.parse_args(["screenshot", "x.png"])
+    assert shot.usage_days == RECENT_DAYS
+    for days in PERIOD_DAYS:
+        assert (
+            parser.parse_args(["screenshot", "x.png", "--usage-days", str(days)]).usage_days == days
+        )

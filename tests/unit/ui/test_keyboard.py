@@ -98,12 +98,14 @@ def test_tab_in_the_compact_layouts(qtbot: QtBot) -> None:
 
 
 def test_tab_on_the_usage_page(qtbot: QtBot) -> None:
-    """The Usage page reads: Export CSV…, each period's total, the bars' mode (one stop; the
-    arrows switch it), the chart, the tables; then the status bar's Discord item."""
+    """The Usage page reads: the period (the arrows choose another), Export CSV…, each
+    period's total, the bars' mode (one stop; the arrows switch it), the chart, the tables;
+    then the status bar's Discord item."""
     window = shown_window(qtbot)
     window.open_page(USAGE_PAGE)
     page = window.usage_page
     assert tab_walk(qtbot, window) == [
+        page.period,
         page.export_button,
         *page.periods,
         page.tokens_button,

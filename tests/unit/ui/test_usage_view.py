@@ -1925,8 +1925,9 @@ def test_export_goes_under_the_title_where_their_line_has_no_room(
 ) -> None:
     """A window cut to a 320-px screen is narrower than the page's least width: the title
     and Export on one line had been 13 px wider than the page's view, which scrolled
-    sideways. Export goes under the title there, at its start, and the page only scrolls
-    down; at the page's least width and wider, both stay on one line, Export at its end."""
+    sideways. Export (with the period chooser before it) goes under the title there, at its
+    start, and the page only scrolls down; at the page's least width and wider, both stay on
+    one line, Export at its end."""
     page = _shown_page(qtbot, [slot(TODAY, 1000)] if numbers else [], 700, 400)
     if not numbers:
         page.show_view(loading_view())
@@ -1934,13 +1935,22 @@ def test_export_goes_under_the_title_where_their_line_has_no_room(
     # As a window cut to a screen narrower than the page sets it (``_fit_width``).
     page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     least = page.minimumSizeHint().width()
+    # The narrowest page that holds its content (the tables, the totals) without the title
+    # row's one line: its controls go under the title there.
+    margins = page.content_layout.contentsMargins()
+    line = page.header.sizeHint().width() + margins.left() + margins.right()
+    content = page.content.minimumSizeHint().width()
+    assert line > content
     right_to_left = direction == Qt.LayoutDirection.RightToLeft
-    for width in (least, least + 40, least - 30):
+    for width in (least, least + 40, least - (line - content)):
         page.resize(width, 400)
         qtbot.waitUntil(lambda width=width: page.width() == width)
         settle()
-        title, export = _span(page.title, page), _span(page.export_button, page)
+        title, export = _span(page.title, page), _span(page.title_controls, page)
         assert not title.intersects(export), width
+        period, button = _span(page.period, page), _span(page.export_button, page)
+        assert not period.intersects(button), width
+        assert (period.left() > button.left()) == right_to_left, width  # the period first
         assert page.title.width() >= page.title.sizeHint().width(), width  # whole
         assert not page.horizontalScrollBar().isVisible(), width
         assert page.content.width() <= page.viewport().width(), width
@@ -2682,3 +2692,170 @@ def test_a_narrow_page_keeps_the_command_s_options_whole(qtbot: QtBot, tmp_path:
     found = re.search("-\u2060?-\u2060?codex-\u2060?home", text)
     assert found is not None
     assert not any(found.start() < end < found.end() for end in ends), text
+
+
+# -- the period -----------------------------------------------------------------------------
+
+
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+
+
+def quarter_view(days: int = 90) -> UsageView:
+    """Calls over the last 90 days, read for a period of ``days`` days."""
+    slots = [slot(TODAY - timedelta(days=back), 1000 + back) for back in range(0, 90, 3)]
+    return usage_view(recent(slots, days=days))
+
+
+def test_table_model_of_a_new_period_passes_the_model_tester(
+    qtbot: QtBot, qtmodeltester: object
+) -> None:
+    """The titles' tooltips name the period's days; a new period says so to the views."""
+    model = UsageTableModel("Project")
+    model.show_rows(full_view().projects)
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    tip = model.headerData(UsageColumn.TOKENS, Qt.Orientation.Horizontal, TOOLTIP)
+    assert "last 30 days" in tip
+    with qtbot.waitSignal(model.headerDataChanged, timeout=1000):
+        model.set_days(90)
+    model.show_rows(quarter_view().projects)
+    for column in (UsageColumn.TOKENS, UsageColumn.SHARE):
+        assert "last 90 days" in model.headerData(column, Qt.Orientation.Horizontal, TOOLTIP)
+    model.show_cost_shares(True)
+    assert "last 90 days" in model.headerData(UsageColumn.SHARE, Qt.Orientation.Horizontal, TOOLTIP)
+
+
+@pytest.mark.parametrize("days", [7, 30, 90])
+def test_the_page_shows_the_period_of_its_view(qtbot: QtBot, days: int) -> None:
+    """Totals (two for the week, else three, the period named last), one bar a day, the
+    export's name and tooltip, and the chart's name all say the view's period."""
+    page = _shown_page(qtbot, [slot(TODAY, 1000)], 820, 700)
+    view = quarter_view(days)
+    page.show_view(view)
+    settle()
+    shown = [box for box in page.periods if box.isVisible()]
+    assert [box.caption.full_text for box in shown] == [t.label for t in view.totals]
+    assert shown[-1].caption.full_text == f"{days} days"
+    assert len(shown) == (2 if days == 7 else 3)
+    assert page.chart.chart is view.chart
+    assert page.chart.accessibleName() == f"Daily usage, last {days} days"
+    assert f"last {days} days" in page.export_button.toolTip()
+    assert csv_name(view) == f"codex-usage-{days}-days-to-{TODAY.isoformat()}.csv"
+    assert f"over {days} days" in page.cache.text()
+    assert check_layout(page) == []
+
+
+def test_the_period_is_chosen_with_the_keyboard(qtbot: QtBot) -> None:
+    """Tab reaches the period before Export; named for screen readers; the arrows choose
+    another (said with ``days_chosen``), and the page keeps the view it shows until the new
+    period's comes."""
+    page = active_page(qtbot, 820, 700)
+    chooser = page.period
+    assert chooser.accessibleName() == "Period"
+    assert chooser.currentText() == "Last 30 days"
+    assert chooser.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert page.export_button in _tab_chain_after(chooser, 1)
+    chooser.setFocus()
+    qtbot.waitUntil(chooser.hasFocus)
+    shown = page.view
+    with qtbot.waitSignal(page.days_chosen, timeout=1000) as blocker:
+        qtbot.keyClick(chooser, Qt.Key.Key_Down)
+    assert blocker.args == [90]
+    assert page.days == 90
+    assert page.view is shown  # the 30 days stay until the 90 days' view arrives
+    assert [box.caption.full_text for box in page.periods][2] == "30 days"
+    with qtbot.waitSignal(page.days_chosen, timeout=1000) as blocker:
+        qtbot.keyClick(chooser, Qt.Key.Key_Home)
+    assert blocker.args == [7]
+    with qtbot.assertNotEmitted(page.days_chosen):
+        page.set_days(30)  # a period kept from before: nobody to tell
+    assert chooser.currentText() == "Last 30 days"
+
+
+def _tab_chain_after(widget: QWidget, count: int) -> list[QWidget]:
+    """The ``count`` widgets Tab goes to after ``widget``."""
+    chain = []
+    current = widget
+    for _ in range(count):
+        current = current.nextInFocusChain()
+        while not current.focusPolicy() & Qt.FocusPolicy.TabFocus or not current.isVisible():
+            current = current.nextInFocusChain()
+        chain.append(current)
+    return chain
+
+
+def test_the_period_chosen_is_kept_for_the_next_run(qtbot: QtBot, tmp_path: Path) -> None:
+    """The period chosen comes back at the next start; one in ui.ini that is none of the
+    choices reads as 30 days."""
+    from codex_presence_gui.ui.window_state import WindowState
+
+    first = MainWindow(WindowState(tmp_path / "ui.ini"))
+    qtbot.addWidget(first)
+    first.usage_page.period.setCurrentIndex(2)
+    first.usage_page.period.activated.emit(2)
+    assert WindowState(tmp_path / "ui.ini").usage_days == 90
+    again = MainWindow(WindowState(tmp_path / "ui.ini"))
+    qtbot.addWidget(again)
+    assert again.usage_page.days == 90
+    assert again.usage_page.period.currentText() == "Last 90 days"
+    for kept in ("365", "-7", "week", ""):
+        (tmp_path / "ui.ini").write_text(f"[usage]\ndays={kept}\n", encoding="utf-8")
+        assert WindowState(tmp_path / "ui.ini").usage_days == 30, kept
+        fallback = MainWindow(WindowState(tmp_path / "ui.ini"))
+        qtbot.addWidget(fallback)
+        assert fallback.usage_page.days == 30
+
+
+@pytest.mark.parametrize("width", [1600, 820, 400])
+def test_ninety_bars_are_labelled_every_few_weeks(qtbot: QtBot, width: int) -> None:
+    """90 days' Mondays do not all fit: every second, fourth or eighth one is named, counted
+    back from the last, evenly apart, no two touching; each bar keeps its hover values."""
+    chart = shown_chart(qtbot)
+    chart.set_chart(quarter_view().chart)
+    chart.resize(width, 200)
+    settle()
+    assert chart.chart is not None
+    days = chart.chart.days
+    labels = chart.date_labels()
+    texts = [text for _box, _alignment, text in labels]
+    assert texts[0] == "Today"
+    mondays = [i for i, day in enumerate(days) if day.label in texts[1:] and day.day.weekday() == 0]
+    assert len(mondays) >= 2
+    steps = {later - earlier for earlier, later in itertools.pairwise(mondays)}
+    assert len(steps) == 1
+    assert steps.pop() in (7, 14, 28, 56)
+    if width >= 1600:
+        assert len(mondays) >= 6
+    boxes = sorted((box for box, _alignment, _text in labels), key=lambda box: box.left())
+    for earlier, later in itertools.pairwise(boxes):
+        assert later.left() > earlier.right()
+    assert all(box.left() >= 0 and box.right() <= chart.width() for box in boxes)
+    for index in (0, 45, 89):
+        centre = chart.bar_rect(index).center().toPoint()
+        assert chart.text_at(centre) == days[index].tooltip
+
+
+def test_a_week_names_each_day_where_there_is_room(qtbot: QtBot) -> None:
+    """Seven bars: each day named under its bar, "Today" under the last."""
+    chart = shown_chart(qtbot)
+    chart.set_chart(quarter_view(7).chart)
+    chart.resize(820, 200)
+    settle()
+    assert chart.chart is not None
+    texts = sorted(chart.date_labels(), key=lambda label: label[0].left())
+    assert [text for _box, _alignment, text in texts] == [
+        *(day.label for day in chart.chart.days[:-1]),
+        "Today",
+    ]
+
+
+def test_the_keyboard_s_day_stays_when_the_period_changes(qtbot: QtBot) -> None:
+    """On a day with the arrows, a longer period keeps the keyboard on that day (its index
+    moved); a shorter one without it lets it go."""
+    chart = shown_chart(qtbot)
+    chart.set_chart(quarter_view(30).chart)
+    chart.hovered = 29  # today
+    chart.set_chart(quarter_view(90).chart)
+    assert chart.hovered == 89
+    chart.hovered = 10
+    chart.set_chart(quarter_view(7).chart)
+    assert chart.hovered is None
