@@ -1,5 +1,5 @@
-"""Write a small, lifelike Codex home whose sessions are live now, with a month of earlier
-sessions behind them (for README screenshots).
+"""Write a small, lifelike Codex home whose sessions are live now, with three months of earlier
+sessions behind them (for README screenshots; the Usage page's 90 days).
 
 Usage::
 
@@ -8,6 +8,8 @@ Usage::
     uv run codex-presence-gui screenshot resources/screenshot-compact.png --compact --codex-home DIR
     uv run codex-presence-gui screenshot resources/screenshot-usage.png --tab usage \
         --size 860x720 --codex-home DIR
+    uv run codex-presence-gui screenshot usage-90.png --tab usage --usage-days 90 \
+        --codex-home DIR
 """
 
 from __future__ import annotations
@@ -72,16 +74,30 @@ PAST_PROJECTS = (
     "/home/dev/infra",
 )
 PAST_MODELS = ("gpt-5.3-codex", "gpt-5.5", "gpt-5.4", "gpt-5.2-codex")
+#: The days of earlier sessions: the Usage page's longest period, less today.
+PAST_DAYS = 89
+#: The last month of them, seeded apart: the 30 days' picture stays what it was before the
+#: older days were written.
+RECENT_PAST_DAYS = 29
 
 
 def _past_sessions(home: CodexHome, now: float) -> int:
-    """Sessions of the 29 days before today (none on some days, more on workdays), each a
-    run of turns whose own tokens add up to its total: what the Usage page and ``report``
-    show. Seeded, so that the same picture comes out each time (apart from the dates)."""
-    rng = random.Random(29)
+    """Sessions of the ``PAST_DAYS`` days before today (none on some days, more on workdays),
+    each a run of turns whose own tokens add up to its total: what the Usage page and
+    ``report`` show. Seeded, so that the same picture comes out each time (apart from the
+    dates)."""
+    recent = range(RECENT_PAST_DAYS, 0, -1)
+    older = range(PAST_DAYS, RECENT_PAST_DAYS, -1)
+    return _sessions_of(home, now, recent, random.Random(29)) + _sessions_of(
+        home, now, older, random.Random(PAST_DAYS)
+    )
+
+
+def _sessions_of(home: CodexHome, now: float, days: range, rng: random.Random) -> int:
+    """The sessions of ``days`` (how many days back), drawn from ``rng``; how many."""
     day = 86400.0
     written = 0
-    for back in range(29, 0, -1):
+    for back in days:
         morning = (now // day - back) * day + 9 * 3600
         for n in range(rng.choice((0, 1, 1, 2, 2, 3))):
             session_id = f"019ab{back:03d}-0000-7000-8000-{n:012d}"
