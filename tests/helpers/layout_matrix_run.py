@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication
 from codex_presence_gui.ui.layout_check import LayoutProblem, check_layout
 from codex_presence_gui.ui.main_window import LIVE_PAGE, USAGE_PAGE
 from codex_presence_gui.ui.window_state import LayoutMode, WindowState
-from tests.helpers.layout_states import USAGE_STATES
+from tests.helpers.layout_states import USAGE_PERIODS, USAGE_STATES
 
 LAYOUTS = ("auto", "compact", "full")
 THEMES = ("light", "dark")
@@ -98,6 +98,17 @@ class MatrixResult:
     found: list[Found]
 
 
+def show_period(window: object, home: Path, days: int) -> None:
+    """Have ``window``'s Usage page show ``home``'s usage over ``days`` days, its period
+    chooser on them, as ``screenshot --usage-days`` does."""
+    from codex_presence_gui.app import read_usage_view
+    from codex_presence_gui.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.usage_page.set_days(days)
+    window.show_usage(read_usage_view([home], days=days))
+
+
 def _window_for(home: Path, state: WindowState | None = None) -> object:
     """The main window showing ``home``'s data, built as ``screenshot`` builds it (with the
     ``WindowState`` ``state``, when given)."""
@@ -130,7 +141,8 @@ def run_matrix(
 ) -> MatrixResult:
     """Check every state at every size, layout and theme; one window per state. A chosen
     layout is checked at its least size and just wider (``NARROW_STEPS``). The Usage page is
-    checked in the full and automatic layouts of the ``USAGE_STATES``. Right to left (``direction``,
+    checked in the full and automatic layouts of the ``USAGE_STATES``, at each of its
+    ``USAGE_PERIODS`` too (reported as ``/usage-7d``). Right to left (``direction``,
     as ``-reverse`` sets it), each layout is reported with ``/rtl``. ``on_screen``: checked
     only at the layout's least size and at the screen's room (less the window's frame),
     each no larger than that room (for the ``NARROW_SCREENS``)."""
@@ -183,12 +195,21 @@ def _run_matrix(
             spread = [room.toTuple()]
         for theme in themes:
             apply_theme(app, theme)
-            pages = [(layout, LIVE_PAGE) for layout in layouts]
+            pages = [(layout, LIVE_PAGE, 30) for layout in layouts]
             if state in USAGE_STATES:
                 # Automatic, the page keeps the full layout in a window too short for the
                 # live view's.
-                pages += [(layout, USAGE_PAGE) for layout in layouts if layout != "compact"]
-            for layout, page in pages:
+                pages += [
+                    (layout, USAGE_PAGE, days)
+                    for days in (30, *USAGE_PERIODS.get(state, ()))
+                    for layout in layouts
+                    if layout != "compact"
+                ]
+            shown_days = 30
+            for layout, page, days in pages:
+                if days != shown_days:
+                    show_period(window, home, days)
+                    shown_days = days
                 window.set_layout_mode(LayoutMode(layout))
                 window.set_page(page)
                 settle()
@@ -222,9 +243,11 @@ def _run_matrix(
                     shown = "compact" if window.compact else "full"
                     chosen = shown if layout == shown else f"{layout}:{shown}"
                     if page != LIVE_PAGE:
-                        chosen += f"/{page}"
+                        chosen += f"/{page}" + (f"-{days}d" if days != 30 else "")
                     chosen += mark
                     found += found_in(problems, state, f"{width}x{height}", chosen, theme, scale)
+            if shown_days != 30:
+                show_period(window, home, 30)  # the next theme's pages start from the 30 days
         window.set_page(LIVE_PAGE)
         window.close()
         window.deleteLater()

@@ -199,6 +199,23 @@ def _usage_month(root: Path, now: float) -> None:
             write_usage_session(home, 200 + day, small, cwd=projects[day % 5], model=other)
 
 
+def _usage_quarter(root: Path, now: float) -> None:
+    """Ninety days of use, as the page's longest period shows them: the month's projects and
+    models, a day off now and then, older days as busy as recent ones; and a live session."""
+    _standard(sessions=_many(1))(root, now)
+    home = CodexHome(root)
+    projects = (*(f"/home/dev/service-{n:02d}" for n in range(6)), "/home/dev/" + _LONG_PROJECT)
+    for day in range(90):
+        if day % 6 == 5:
+            continue
+        at = now - day * DAY - 2 * HOUR
+        size = 30_000 * (1 + (day * 5) % 13) ** 2
+        calls = [(at + step * 60, size, size * 8 // 10, size // 40) for step in range(2)]
+        cwd = projects[day % len(projects)]
+        model = _MONTH_MODELS[(day // 7) % len(_MONTH_MODELS)]
+        write_usage_session(home, 500 + day, calls, cwd=cwd, model=model)
+
+
 def _usage_extremes(root: Path, now: float) -> None:
     """A month at the edges of what the Usage page shows: fourteen models (one of them named
     in 300 characters, one without a price), projects named in 300 characters, with a
@@ -263,6 +280,7 @@ STATES: dict[str, Callable[[Path, float], None]] = {
     "sessions-3": _standard(sessions=_many(3)),
     "sessions-40": _standard(sessions=_many(40)),
     "usage-month": _usage_month,
+    "usage-quarter": _usage_quarter,
     "usage-extremes": _usage_extremes,
     "long-names": _standard(
         sessions=(
@@ -291,6 +309,7 @@ STATES: dict[str, Callable[[Path, float], None]] = {
 #: The states whose Usage page the layout matrix checks too (the others show the same page).
 USAGE_STATES = (
     "usage-month",
+    "usage-quarter",
     "usage-extremes",
     "fresh",
     "empty-folder",
@@ -299,6 +318,14 @@ USAGE_STATES = (
     "right-to-left",
     "sessions-40",
 )
+
+
+#: The periods, in days, the matrix checks a state's Usage page at besides the default 30
+#: (the page's other periods: two totals and seven bars, or 90 bars labelled every few weeks).
+USAGE_PERIODS: dict[str, tuple[int, ...]] = {
+    "usage-quarter": (7, 90),
+    "usage-extremes": (7, 90),
+}
 
 
 def write_state(name: str, root: Path, now: float | None = None) -> Path:

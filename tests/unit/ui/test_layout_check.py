@@ -409,6 +409,33 @@ def test_screenshot_checks_the_layout(
     assert code == 0
 
 
+@pytest.mark.usefixtures("system_theme")
+@pytest.mark.parametrize("days", [7, 90])
+def test_screenshot_of_the_usage_page_at_a_period(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], qtbot: QtBot, days: int
+) -> None:
+    """``--usage-days`` renders the Usage page over that period, its chooser on it, and the
+    layout check finds nothing wrong at the window's small full size."""
+    home = write_state("usage-quarter", tmp_path / "home")
+    out = tmp_path / "shot.png"
+    options = ["--full", "--tab", "usage", "--size", "360x480", "--usage-days", str(days)]
+    code = main(["screenshot", str(out), *options, "--check-layout", "--codex-home", str(home)])
+    report = json.loads(capsys.readouterr().out)
+    assert out.is_file()
+    assert report["problems"] == []
+    assert report["size"] == "360x480"
+    assert code == 0
+
+
+def test_screenshot_takes_only_the_page_s_periods(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["screenshot", str(tmp_path / "x.png"), "--usage-days", "365"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 365" in capsys.readouterr().err
+
+
 def test_screenshot_reports_a_window_larger_than_asked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], qtbot: QtBot
 ) -> None:
