@@ -87,7 +87,7 @@ def test_the_card_and_the_compact_line_are_read_whole(qtbot: QtBot) -> None:
     assert "session total 52.4K" in spoken(window.card)
     line = window.usage_line
     assert line.full_text == "today: 1.4M tokens · ~$3.60"
-    assert spoken(line) == "today: 1.4M tokens, about $3.60"  # whole, its cost in words
+    assert spoken(line) == "today: 1.4 million tokens, about $3.60"  # whole, its cost in words
     description = spoken(line, QAccessible.Text.Description)
     assert description.startswith("Tokens Codex used today")
     assert "<" not in description
@@ -122,8 +122,8 @@ def test_usage_totals_chart_and_table_cells_are_read_as_text(qtbot: QtBot) -> No
     assert interface is not None
     assert interface.role() == QAccessible.Role.Grouping
     # A cost in words: "~" is read out as "tilde", "+" as "plus".
-    assert spoken(today) == "Today: 1.4M tokens, about $3.60"
-    assert spoken(page.periods[2]) == "30 days: 1.99M tokens, about $4.02 or more"
+    assert spoken(today) == "Today: 1.4 million tokens, about $3.60"
+    assert spoken(page.periods[2]) == "30 days: 1.99 million tokens, about $4.02 or more"
     description = spoken(today, QAccessible.Text.Description)
     assert description.startswith("Today: 1,401,000 tokens")
     assert "<" not in description
@@ -299,13 +299,13 @@ def test_the_usage_figures_are_told_again_only_when_usage_comes_in(qtbot: QtBot)
         return [(spoken(w), spoken(w, QAccessible.Text.Description)) for w in (line, *periods)]
 
     before = told()
-    assert before[0][0] == "today: 1.2M tokens, about $3.40"
+    assert before[0][0] == "today: 1.2 million tokens, about $3.40"
     window.show_usage(usage_view(recent(slots, generated_at=NOW + 60)))
     assert told() == before
     slots.append(slot(TODAY, 1_000_000, 0))
     window.show_usage(usage_view(recent(slots, generated_at=NOW + 120)))
-    assert spoken(line).startswith("today: 2.2M tokens")
-    assert spoken(periods[0]).startswith("Today: 2.2M tokens")
+    assert spoken(line).startswith("today: 2.2 million tokens")
+    assert spoken(periods[0]).startswith("Today: 2.2 million tokens")
 
 
 def test_texts_kept_as_written_reach_screen_readers_without_marks(qtbot: QtBot) -> None:
@@ -602,7 +602,7 @@ def test_cells_with_nothing_to_show_are_read_in_words(
     shop = window.table.model().index(0, Column.SHARE)
     assert shop.data() == "–"
     assert cell_spoken(window.table, 0, Column.SHARE) == "no share measured yet"
-    assert cell_spoken(window.table, 0, Column.TOKENS).startswith("this update 26.4K")
+    assert cell_spoken(window.table, 0, Column.TOKENS).startswith("this update 26.4 thousand")
     window.open_page(USAGE_PAGE)
     table = window.usage_page.model_table
     model = table.model()
@@ -633,12 +633,12 @@ def test_the_chart_the_cache_line_and_the_tables_say_costs_in_words(
     chart = page.chart
     assert chart.hover_text(len(chart.chart.days) - 1).endswith("Total: 1.4M tokens · ~$3.60")
     summary = spoken(chart, QAccessible.Text.Description)
-    assert summary.endswith("the most on Wed 20 May: Total: 1.4M tokens, about $3.60")
+    assert summary.endswith("the most on Wed 20 May: Total: 1.4 million tokens, about $3.60")
     chart.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClick(chart, Qt.Key.Key_End)
     today = spoken(chart, QAccessible.Text.Description)
-    assert today.endswith("\nTotal: 1.4M tokens, about $3.60")
-    assert "gpt-a: 1.2M tokens, about $" in today
+    assert today.endswith("\nTotal: 1.4 million tokens, about $3.60")
+    assert "gpt-a: 1.2 million tokens, about $" in today
     assert not {"~", "·"} & set(today)
     page.set_mode(ChartMode.COST)
     assert not {"~", "·"} & set(spoken(chart, QAccessible.Text.Description))
