@@ -284,7 +284,7 @@ def test_the_usage_page_s_problems_open_from_the_keyboard_each_one_whole(
     assert color == level_text_color(Level.WARN, page.palette())
     assert "and 4 more (click to see them all)" in line.toolTip()
     stops = tab_walk(qtbot, window)
-    assert stops[:3] == [page.export_button, line, page.periods[0]]
+    assert stops[:4] == [page.period, page.export_button, line, page.periods[0]]
 
     line.setFocus(Qt.FocusReason.TabFocusReason)
     assert page.focus_ring.isVisible()
