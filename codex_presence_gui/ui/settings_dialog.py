@@ -7,7 +7,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QMargins,
+    QObject,
+    QPoint,
+    QRect,
+    QSignalBlocker,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QFontDatabase,
     QIcon,
@@ -651,11 +662,14 @@ class SettingsDialog(QDialog):
         elif key == "project_rules":
             row = self.rules_list.currentRow()
             self._rules = list(value)
-            self.rules_list.clear()
-            for rule in self._rules:
-                self.rules_list.addItem(_rule_text(rule))
-            # The same place in the list selected, or the last rule where it has fewer.
-            self.rules_list.setCurrentRow(min(max(row, 0), len(self._rules) - 1))
+            # Quiet while it is refilled: emptied, the list had selected no rule, whose fields
+            # were disabled, and the keyboard left the pattern being typed in for a button.
+            with QSignalBlocker(self.rules_list):
+                self.rules_list.clear()
+                for rule in self._rules:
+                    self.rules_list.addItem(_rule_text(rule))
+                # The same place in the list selected, or the last rule where it has fewer.
+                self.rules_list.setCurrentRow(min(max(row, 0), len(self._rules) - 1))
             self._show_rule(self.rules_list.currentRow())
 
     def _named(self, key: str, value: Any) -> str:

@@ -1481,3 +1481,31 @@ def test_a_clash_with_the_app_and_the_file_is_said_by_where_it_was_made(qtbot: Q
         "Light. OK saves what you chose here instead; Cancel keeps them."
     )
     assert WRAP_POINT in dialog.changed_elsewhere.text()
+
+
+def test_rules_changed_elsewhere_keep_the_rule_being_typed_in(qtbot: QtBot) -> None:
+    """The project rules changed elsewhere while the user is in the selected rule's alias
+    (not changed here): the rule shows its new alias, the same rule selected, and the
+    keyboard stays in the alias, its caret where it was. (The list, emptied to be filled
+    again, had selected no rule for a moment, whose fields were disabled: the focus went
+    on to a button.)"""
+    rules = (
+        ProjectRule("~/a/*", RuleAction.HIDE),
+        ProjectRule("acme-*", RuleAction.ALIAS, "Client"),
+    )
+    dialog = make(qtbot, Settings(project_rules=rules))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.tabs.setCurrentIndex(1)
+    dialog.rules_list.setCurrentRow(1)
+    dialog.rule_alias.setFocus()
+    qtbot.waitUntil(dialog.rule_alias.hasFocus)
+    dialog.rule_alias.setCursorPosition(3)
+    changed = (rules[0], ProjectRule("acme-*", RuleAction.ALIAS, "Clients"))
+    dialog.show_in_use(Settings(project_rules=changed), by_hand=True)
+    assert dialog.rules_list.currentRow() == 1
+    assert dialog.rule_alias.text() == "Clients"
+    assert dialog.rule_alias.hasFocus()
+    assert dialog.rule_alias.cursorPosition() == 3
+    assert dialog.value().project_rules == changed
