@@ -34,9 +34,10 @@ log = logging.getLogger(__name__)
 
 ACTIVATE = b"activate"
 REPLACE = b"replace"
-#: "replace-if-older <time>": replace only an instance that began running before the launch
-#: did (its time, seconds since the epoch). An older app knows only ``REPLACE``.
-REPLACE_OLDER = b"replace-if-older"
+#: "replace-unless-newer <time>": replace only an instance that began running before the
+#: launch did (its time on the monotonic clock, ``LAUNCHED_AT``). An older app knows only
+#: ``REPLACE``.
+REPLACE_UNLESS_NEWER = b"replace-unless-newer"
 #: The answer of an instance that began running after the launch asking to replace it: it
 #: is itself a replacement (of several launches at once, the one that took over), and shows
 #: its window instead.
@@ -131,9 +132,9 @@ class SingleInstance(QObject):
         super().__init__(parent)
         self.lock_path = lock_path
         self.name = name
-        #: When this launch began (``REPLACE_OLDER``).
+        #: When this launch began, on the monotonic clock (``REPLACE_UNLESS_NEWER``).
         self.launched_at = launched_at
-        #: When this instance took the lock (as the primary one), else None.
+        #: When this instance took the lock (as the primary one; the monotonic clock).
         self._primary_since: float | None = None
         self._lock = QLockFile(str(lock_path))
         # A lock is stale only when its owner is gone (Qt checks the process); never by age.
@@ -176,7 +177,7 @@ class SingleInstance(QObject):
         to ask the next owner, when the one asked quits meanwhile."""
         asked = self._owner() if locked else 0
         if replace:
-            reply = self._send(REPLACE_OLDER + b" %r" % self.launched_at)
+            reply = self._send(REPLACE_UNLESS_NEWER + b" %r" % self.launched_at)
             if reply == b"?":  # an older version of the app, running still
                 reply = self._send(REPLACE)
         else:
@@ -281,7 +282,7 @@ class SingleInstance(QObject):
         a launch whose settings folder is another (``XDG_CONFIG_HOME`` set in a terminal
         only) takes the same lock, but looks for another name, and had called this
         instance hung."""
-        self._primary_since = time.time()
+        self._primary_since = time.monotonic()
         refused: list[str] = []
         for name in self._shared_names():
             if self._listen(name, refused):
@@ -328,13 +329,13 @@ class SingleInstance(QObject):
             connection.flush()
             log.info("another launch asked to show the window")
             self.activate_requested.emit()
-        elif command.startswith(REPLACE_OLDER + b" ") and self._began_after(command):
+        elif command.startswith(REPLACE_UNLESS_NEWER + b" ") and self._began_after(command):
             details = self._details()
             connection.write(NEWER + b" " + details + b"\n" if details else NEWER + b"\n")
             connection.flush()
             log.info("a launch asked to replace this instance, which began after it: stays")
             self.activate_requested.emit()
-        elif command == REPLACE or command.startswith(REPLACE_OLDER + b" "):
+        elif command == REPLACE or command.startswith(REPLACE_UNLESS_NEWER + b" "):
             connection.write(b"bye\n")
             connection.flush()
             if connection.state() != QLocalSocket.LocalSocketState.ConnectedState:
@@ -351,7 +352,8 @@ class SingleInstance(QObject):
 
     def _began_after(self, command: bytes) -> bool:
         """Whether this instance took the lock after the launch that sent ``command``
-        (``REPLACE_OLDER``) began; False when its time cannot be read (replaced, as asked)."""
+        (``REPLACE_UNLESS_NEWER``) began; False when its time cannot be read (replaced, as
+        asked)."""
         try:
             launched = float(command.split(b" ", 1)[1])
         except ValueError:

@@ -209,7 +209,7 @@ def test_a_replace_from_a_launch_older_than_the_instance_shows_it_instead(
         with qtbot.waitSignal(
             owner.replace_requested if replaced else owner.activate_requested, timeout=2000
         ):
-            said = _asked(owner, qtbot, b"replace-if-older %r" % (time.time() + launched))
+            said = _asked(owner, qtbot, b"replace-unless-newer %r" % (time.monotonic() + launched))
         assert said.split(b" ", 1)[0] == answer
     finally:
         owner.release()
@@ -223,7 +223,7 @@ def test_a_replace_whose_time_cannot_be_read_replaces(
     assert owner.start().outcome is Outcome.PRIMARY
     try:
         with qtbot.waitSignal(owner.replace_requested, timeout=2000):
-            assert _asked(owner, qtbot, b"replace-if-older " + when) == b"bye"
+            assert _asked(owner, qtbot, b"replace-unless-newer " + when) == b"bye"
     finally:
         owner.release()
 
@@ -262,6 +262,44 @@ def test_a_replace_sent_to_an_older_version_is_said_as_it_knows(
         holder.unlock()
         listener.close()
     answering.join(5)
-    assert [command.split(b" ")[0] for command in heard] == [b"replace-if-older", b"replace"]
+    assert [command.split(b" ")[0] for command in heard] == [b"replace-unless-newer", b"replace"]
     assert result.outcome is Outcome.NO_ANSWER  # (the lock was kept here: it never quit)
     assert "agreed to quit but has not finished" in result.message
+
+
+#: A ``--replace`` launch in a process of its own whose wall clock was set back an hour
+#: after the running instance started (a wrong clock put right): prints its outcome.
+_REPLACE_AFTER_CLOCK_SET_BACK = """
+import sys, time
+real = time.time
+time.time = lambda: real() - 3600
+from pathlib import Path
+from PySide6.QtCore import QCoreApplication
+from codex_presence_gui.services.single_instance import SingleInstance
+app = QCoreApplication([])
+print(SingleInstance(Path(sys.argv[1]), sys.argv[2]).start(replace=True).outcome.name)
+"""
+
+
+def test_a_replace_after_the_clock_was_set_back_replaces(tmp_path: Path, qtbot: Any) -> None:
+    """The wall clock set back after the running instance started: a ``--replace`` launch
+    still replaces it. (Compared by the wall clock, the instance seemed to have begun after
+    the launch, and every ``--replace`` for an hour only showed its window.)"""
+    import subprocess
+
+    owner = instance(tmp_path / "instance.lock")
+    assert owner.start().outcome is Outcome.PRIMARY
+    owner.replace_requested.connect(owner.release)  # quits, as the app does
+    try:
+        launch = subprocess.Popen(
+            [sys.executable, "-c", _REPLACE_AFTER_CLOCK_SET_BACK, str(owner.lock_path), owner.name],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
+        qtbot.waitUntil(lambda: launch.poll() is not None, timeout=20_000)
+        out, err = launch.communicate()
+    finally:
+        owner.release()
+    assert out.strip() == "PRIMARY", err
