@@ -210,18 +210,19 @@ class SingleInstance(QObject):
             message = "Codex Presence is already running: showed its window."
             return StartResult(Outcome.ACTIVATED, message, _details_in(reply))
         if locked:
-            return self._take_over(pid)
+            return self._take_over(pid, asked)
         if self._gone() and self._lock.tryLock(100):
             return self._become_primary()
         return _not_finished(pid)
 
-    def _take_over(self, pid: str) -> StartResult:
-        """Wait for the instance that agreed to quit to free the lock, and take it. Another
+    def _take_over(self, pid: str, asked: int) -> StartResult:
+        """Wait for the instance that agreed to quit (``asked``: its process, as the lock
+        named it before it was asked; 0 when unknown) to free the lock, and take it. Another
         launch that asked it to quit at the same moment may take it first: that one is then
         asked to show its window (it began running after this launch, so it stays), instead
-        of being waited on for 8 s and called hung."""
+        of being waited on for 8 s and called hung. (The owner read only once the answer
+        came could already be that other launch, waited on as if it were quitting.)"""
         deadline = time.monotonic() + HANDOVER_TIMEOUT_S
-        asked = self._owner()
         while True:  # (ends: the lock taken, another's found, or the deadline passed)
             left = deadline - time.monotonic()
             if self._lock.tryLock(max(0, min(TAKE_OVER_SLICE_MS, int(left * 1000)))):

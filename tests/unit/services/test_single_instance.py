@@ -303,3 +303,36 @@ def test_a_replace_after_the_clock_was_set_back_replaces(tmp_path: Path, qtbot: 
     finally:
         owner.release()
     assert out.strip() == "PRIMARY", err
+
+
+def test_a_launch_taken_over_from_as_it_was_answered_asks_the_new_owner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another ``--replace`` launch took the lock from the instance asked to quit between its
+    "bye" and this launch's first look at the lock: the one waited for is the instance asked,
+    so the new owner is asked in turn (and shows its window), not waited on as if it were
+    quitting and called hung."""
+    monkeypatch.setattr(single_instance, "HANDOVER_TIMEOUT_S", 0.5)
+    lock = tmp_path / "instance.lock"
+    holder = QLockFile(str(lock))  # held: by the instance asked, then by the launch that won
+    assert holder.tryLock(100)
+    launch = instance(lock)
+    owners = iter([111, 111])  # the instance asked (named, then asked); later, the winner
+
+    def owner() -> int:
+        return next(owners, 222)
+
+    sent: list[bytes] = []
+
+    def send(command: bytes) -> bytes:
+        sent.append(command)
+        return b"bye" if len(sent) == 1 else b"newer"
+
+    monkeypatch.setattr(launch, "_owner", owner)
+    monkeypatch.setattr(launch, "_send", send)
+    try:
+        result = launch.start(replace=True)
+    finally:
+        holder.unlock()
+    assert result.outcome is Outcome.ACTIVATED, result.message
+    assert len(sent) == 2
