@@ -248,9 +248,16 @@ def read_all(
                         for waiting in futures[done:]:
                             waiting.cancel()
                         for ended in futures[done:]:
-                            if not ended.cancelled():
-                                yield from ended.result()
-                            done += 1
+                            if ended.cancelled():
+                                continue
+                            try:
+                                chunk_read = ended.result()
+                            except BrokenProcessPool:
+                                # A worker that died meanwhile fails its chunk and those
+                                # not given back: the chunks read before it are kept still
+                                # (they had all been dropped, from the first failed one on).
+                                continue
+                            yield from chunk_read
                         yield None
                         return
                     yield from future.result()

@@ -733,6 +733,48 @@ def test_a_stop_asked_while_the_workers_read_keeps_what_they_read(
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
 
 
+def test_a_worker_dying_during_a_stop_loses_only_its_own_logs(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C during the warm-up, and meanwhile the worker on the biggest log dies (killed,
+    out of memory): the logs the other worker read are kept all the same. (The first chunk
+    failed, every chunk after it was dropped, read or not.)"""
+    from codex_presence_gui.core import usage_read
+
+    for number in range(6):
+        session_id = f"019d0000-0000-7000-8000-0000000{number:05d}"
+        turns = 200 if number == 0 else 20  # the biggest: the first chunk given out
+        lines = [r.session_meta(BASE, session_id), *_session(turns)[1:]]
+        codex_home.write(session_id, lines, started=BASE + number)
+    monkeypatch.setattr(usage_read, "POOL_MIN_BYTES", 0)
+    real_read = usage_read._read_file
+
+    def dies_on_the_biggest(item: Any, clock: Any) -> Any:
+        if str(item[0].path).endswith("00000.jsonl"):
+            time.sleep(1.0)  # once the other worker has read the rest
+            os._exit(1)
+        return real_read(item, clock)
+
+    monkeypatch.setattr(usage_read, "_read_file", dies_on_the_biggest)  # (forked: the workers')
+    pressed: list[bool] = []
+
+    def warm_up_interrupted() -> None:
+        pressed.append(True)
+        time.sleep(2.0)
+
+    with UsageIndex(tmp_path / "pool.sqlite3") as index:
+        result = index.update(
+            [codex_home.root],
+            workers=2,
+            should_stop=lambda: bool(pressed),
+            while_reading=warm_up_interrupted,
+        )
+        assert result.read == 5
+        monkeypatch.setattr(usage_read, "_read_file", real_read)
+        assert index.update([codex_home.root]).read == 1
+        assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
+
+
 @pytest.mark.parametrize("failure", [OSError(30, "Read-only file system"), NotImplementedError])
 def test_without_worker_processes_the_files_are_read_here(
     codex_home: CodexHome,
