@@ -625,7 +625,8 @@ class SettingsDialog(QDialog):
         for key in outside:
             self._clashes.pop(key, None)
         self._clashes.update(dict.fromkeys(clashes, by_hand))
-        with _CaretKept(self.focusWidget()):
+        focus = self.focusWidget()
+        with _CaretKept(focus):
             for key in filled:
                 self._fill(key, getattr(in_use, key))
         shown = self.value()
@@ -636,8 +637,23 @@ class SettingsDialog(QDialog):
             **{key: getattr(shown if key in filled else in_use, key) for key in outside},
         )
         self._refresh_state()
+        if focus is not None and not focus.isEnabled():
+            self._focus_on_its_box(focus)
         if clashes:
             announce(self.changed_elsewhere, self.changed_elsewhere.accessibleName())
+
+    def _focus_on_its_box(self, field: QWidget) -> None:
+        """Give the keyboard to the box whose change elsewhere disabled ``field``, which had
+        it: Qt had passed it on to the next field (the quiet minutes, then kept enabled for
+        as long as it has it, Discord off), and a screen reader said nothing of why."""
+        if field in (*self.toggles.values(), self.preset) and self.discord_enabled.isChecked():
+            box = self.privacy
+        elif field is self.notify_resets:
+            box = self.notify
+        else:
+            box = self.discord_enabled
+        give_focus(box)
+        self._refresh_state()  # (the field the keyboard was passed on to, disabled now)
 
     def _fill(self, key: str, value: Any) -> None:
         """Show ``value`` in the field of the setting ``key``."""

@@ -1509,3 +1509,32 @@ def test_rules_changed_elsewhere_keep_the_rule_being_typed_in(qtbot: QtBot) -> N
     assert dialog.rule_alias.hasFocus()
     assert dialog.rule_alias.cursorPosition() == 3
     assert dialog.value().project_rules == changed
+
+
+@pytest.mark.parametrize(
+    ("field", "change", "box"),
+    [
+        ("idle", {"discord_enabled": False}, "discord_enabled"),
+        ("show_model", {"privacy_mode": True}, "privacy"),
+        ("notify_resets", {"notifications_enabled": False}, "notify"),
+    ],
+)
+def test_a_field_disabled_by_a_change_elsewhere_hands_the_keyboard_to_its_box(
+    qtbot: QtBot, field: str, change: dict[str, bool], box: str
+) -> None:
+    """The keyboard on a field that a change made elsewhere disables (Discord turned off in
+    the file while the user is on "When no session runs"): it goes to the box that turned
+    it off, which says why. Qt had passed it on to the next field: the quiet minutes, then
+    kept enabled, Discord off, for as long as it had the keyboard."""
+    dialog = make(qtbot, Settings())
+    widget = dialog.toggles.get(field) or getattr(dialog, field)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.tabs.setCurrentIndex(2 if field == "notify_resets" else 1)
+    widget.setFocus()
+    qtbot.waitUntil(widget.hasFocus)
+    dialog.show_in_use(replace(Settings(), **change), by_hand=True)
+    assert not widget.isEnabled()
+    assert getattr(dialog, box).hasFocus()
+    assert dialog.idle_clear.isEnabled() == dialog.discord_enabled.isChecked()
