@@ -2,12 +2,13 @@
 
 import time
 
-#: When this process began (as early as the package is imported): a ``--replace`` launch
-#: leaves alone an instance that started running after it was launched (``single_instance``).
-#: On the monotonic clock, which every process shares (it counts from the computer's start on
-#: Linux, macOS and Windows): by the wall clock, set back an hour (a wrong clock put right),
-#: an instance started before the launch seemed newer, and --replace showed its window.
-LAUNCHED_AT = time.monotonic()
+#: When this process began (as early as the package is imported), by the monotonic clock and
+#: by the wall clock: a ``--replace`` launch leaves alone an instance that started running
+#: after it was launched (``single_instance``), by both clocks. Either alone can be wrong:
+#: the wall clock set back an hour (a wrong clock put right) had made an instance started
+#: before the launch look newer, and the monotonic clock of two Python versions (an update
+#: while the old one runs) need not count the same on Windows.
+LAUNCHED_AT = (time.monotonic(), time.time())
 
 __version__ = "0.1.0"
 APP_NAME = "Codex Presence"

@@ -34,9 +34,9 @@ log = logging.getLogger(__name__)
 
 ACTIVATE = b"activate"
 REPLACE = b"replace"
-#: "replace-unless-newer <time>": replace only an instance that began running before the
-#: launch did (its time on the monotonic clock, ``LAUNCHED_AT``). An older app knows only
-#: ``REPLACE``.
+#: "replace-unless-newer <monotonic time> <wall time>": replace only an instance that began
+#: running before the launch did (``LAUNCHED_AT``), unless both clocks say it began after.
+#: An older app knows only ``REPLACE``.
 REPLACE_UNLESS_NEWER = b"replace-unless-newer"
 #: The answer of an instance that began running after the launch asking to replace it: it
 #: is itself a replacement (of several launches at once, the one that took over), and shows
@@ -127,15 +127,15 @@ class SingleInstance(QObject):
         name: str,
         parent: QObject | None = None,
         *,
-        launched_at: float = LAUNCHED_AT,
+        launched_at: tuple[float, float] = LAUNCHED_AT,
     ) -> None:
         super().__init__(parent)
         self.lock_path = lock_path
         self.name = name
-        #: When this launch began, on the monotonic clock (``REPLACE_UNLESS_NEWER``).
+        #: When this launch began, by the monotonic and the wall clock (``LAUNCHED_AT``).
         self.launched_at = launched_at
-        #: When this instance took the lock (as the primary one; the monotonic clock).
-        self._primary_since: float | None = None
+        #: When this instance took the lock (as the primary one), by the same two clocks.
+        self._primary_since: tuple[float, float] | None = None
         self._lock = QLockFile(str(lock_path))
         # A lock is stale only when its owner is gone (Qt checks the process); never by age.
         self._lock.setStaleLockTime(0)
@@ -177,7 +177,7 @@ class SingleInstance(QObject):
         to ask the next owner, when the one asked quits meanwhile."""
         asked = self._owner() if locked else 0
         if replace:
-            reply = self._send(REPLACE_UNLESS_NEWER + b" %r" % self.launched_at)
+            reply = self._send(REPLACE_UNLESS_NEWER + b" %r %r" % self.launched_at)
             if reply == b"?":  # an older version of the app, running still
                 reply = self._send(REPLACE)
         else:
@@ -283,7 +283,7 @@ class SingleInstance(QObject):
         a launch whose settings folder is another (``XDG_CONFIG_HOME`` set in a terminal
         only) takes the same lock, but looks for another name, and had called this
         instance hung."""
-        self._primary_since = time.monotonic()
+        self._primary_since = (time.monotonic(), time.time())
         refused: list[str] = []
         for name in self._shared_names():
             if self._listen(name, refused):
@@ -353,14 +353,18 @@ class SingleInstance(QObject):
 
     def _began_after(self, command: bytes) -> bool:
         """Whether this instance took the lock after the launch that sent ``command``
-        (``REPLACE_UNLESS_NEWER``) began; False when its time cannot be read (replaced, as
-        asked)."""
+        (``REPLACE_UNLESS_NEWER``) began, by both clocks; False when its times cannot be read
+        (replaced, as asked): a replacement left undone is the worse mistake."""
         try:
-            launched = float(command.split(b" ", 1)[1])
+            launched = [float(word) for word in command.split(b" ")[1:]]
         except ValueError:
             return False
         since = self._primary_since
-        return since is not None and math.isfinite(launched) and launched < since
+        if since is None or len(launched) != len(since):
+            return False
+        return all(
+            math.isfinite(at) and at < then for at, then in zip(launched, since, strict=True)
+        )
 
     def _details(self) -> bytes:
         """``details`` as one line of UTF-8 (the answer ends at its LF); empty when it cannot

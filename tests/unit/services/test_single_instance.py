@@ -191,31 +191,37 @@ def _asked(owner: SingleInstance, qtbot: Any, command: bytes) -> bytes:
 
 
 @pytest.mark.parametrize(
-    ("launched", "answer", "replaced"),
+    ("by_monotonic", "by_wall", "answer", "replaced"),
     [
-        (-60.0, b"newer", False),  # launched before this instance took the lock: it stays
-        (+60.0, b"bye", True),  # launched after: replaced, as asked
+        (-60.0, -60.0, b"newer", False),  # launched before this instance took the lock: stays
+        (+60.0, +60.0, b"bye", True),  # launched after: replaced, as asked
+        # The clocks disagree (one was set back, or counts otherwise): replaced, as asked.
+        (-60.0, +60.0, b"bye", True),
+        (+60.0, -60.0, b"bye", True),
     ],
 )
 def test_a_replace_from_a_launch_older_than_the_instance_shows_it_instead(
-    tmp_path: Path, qtbot: Any, launched: float, answer: bytes, replaced: bool
+    tmp_path: Path, qtbot: Any, by_monotonic: float, by_wall: float, answer: bytes, replaced: bool
 ) -> None:
     """Several ``--replace`` launches at once: the one that took over is not replaced by the
-    others in turn (it began after them); it shows its window. A launch begun after it
-    replaces it."""
+    others in turn (it began after them, by both clocks); it shows its window. A launch
+    begun after it replaces it, and so does one the two clocks do not agree on."""
     owner = instance(tmp_path / "instance.lock")
     assert owner.start().outcome is Outcome.PRIMARY
     try:
         with qtbot.waitSignal(
             owner.replace_requested if replaced else owner.activate_requested, timeout=2000
         ):
-            said = _asked(owner, qtbot, b"replace-unless-newer %r" % (time.monotonic() + launched))
+            launched = (time.monotonic() + by_monotonic, time.time() + by_wall)
+            said = _asked(owner, qtbot, b"replace-unless-newer %r %r" % launched)
         assert said.split(b" ", 1)[0] == answer
     finally:
         owner.release()
 
 
-@pytest.mark.parametrize("when", [b"soon", b"nan", b"inf", b"1e999"])
+@pytest.mark.parametrize(
+    "when", [b"soon", b"nan", b"inf", b"1e999", b"1 soon", b"1 nan", b"1 2 3", b"1  2", b"-1"]
+)
 def test_a_replace_whose_time_cannot_be_read_replaces(
     tmp_path: Path, qtbot: Any, when: bytes
 ) -> None:
