@@ -645,13 +645,20 @@ class SettingsDialog(QDialog):
     def _focus_on_its_box(self, field: QWidget) -> None:
         """Give the keyboard to the box whose change elsewhere disabled ``field``, which had
         it: Qt had passed it on to the next field (the quiet minutes, then kept enabled for
-        as long as it has it, Discord off), and a screen reader said nothing of why."""
-        if field in (*self.toggles.values(), self.preset) and self.discord_enabled.isChecked():
+        as long as it has it, Discord off), and a screen reader said nothing of why. A rule's
+        field or button (its rule gone, or moved to the end) gives it to the list of rules."""
+        rule_parts = (self.rule_pattern, self.rule_action, self.rule_alias, self.remove_rule)
+        box: QWidget
+        if field in (*rule_parts, self.rule_up, self.rule_down):
+            box = self.rules_list
+        elif field in (*self.toggles.values(), self.preset) and self.discord_enabled.isChecked():
             box = self.privacy
         elif field is self.notify_resets:
             box = self.notify
-        else:
+        elif field in (*self.toggles.values(), self.preset, self.privacy, self.idle):
             box = self.discord_enabled
+        else:
+            return
         give_focus(box)
         self._refresh_state()  # (the field the keyboard was passed on to, disabled now)
 

@@ -1538,3 +1538,18 @@ def test_a_field_disabled_by_a_change_elsewhere_hands_the_keyboard_to_its_box(
     assert not widget.isEnabled()
     assert getattr(dialog, box).hasFocus()
     assert dialog.idle_clear.isEnabled() == dialog.discord_enabled.isChecked()
+
+
+def test_a_rule_removed_elsewhere_hands_the_keyboard_to_the_list(qtbot: QtBot) -> None:
+    """The keyboard in the pattern of a rule that the file no longer has: it goes to the list
+    of rules, not to Discord's box (nor on to the next field, "Add")."""
+    dialog = make(qtbot, Settings(project_rules=(ProjectRule("~/a/*", RuleAction.HIDE),)))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.tabs.setCurrentIndex(1)
+    dialog.rule_pattern.setFocus()
+    qtbot.waitUntil(dialog.rule_pattern.hasFocus)
+    dialog.show_in_use(Settings(), by_hand=True)
+    assert not dialog.rule_pattern.isEnabled()
+    assert dialog.rules_list.hasFocus()
