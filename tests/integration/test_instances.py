@@ -30,6 +30,23 @@ def shows_the_running_one(launch: subprocess.Popen[str]) -> None:
     assert "already running: showed its window" in out
 
 
+def one_left(processes: list[subprocess.Popen[str]]) -> subprocess.Popen[str]:
+    """The one of ``processes`` left running once the others have exited, each with 0 and no
+    traceback."""
+    deadline = time.monotonic() + 40
+    while sum(p.poll() is None for p in processes) > 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)
+    running = [p for p in processes if p.poll() is None]
+    assert len(running) == 1
+    for process in processes:
+        if process is not running[0]:
+            _out, err = process.communicate(timeout=5)
+            assert process.returncode == 0, err
+            assert "Traceback" not in err
+    return running[0]
+
+
 class Launcher:
     """Starts app processes that share one private configuration (hence one instance lock)."""
 
@@ -216,20 +233,7 @@ def test_a_hung_instance_is_reported_not_waited_on(launcher: Launcher) -> None:
 
 def test_ten_launches_at_once_leave_one_instance(launcher: Launcher) -> None:
     """A burst of launches: exactly one keeps running; the others exit 0 quietly."""
-    processes = [launcher.launch() for _ in range(10)]
-    deadline = time.monotonic() + 40
-    while sum(p.poll() is None for p in processes) > 1 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(1.0)
-    running = [p for p in processes if p.poll() is None]
-    assert len(running) == 1
-    for process in processes:
-        if process is running[0]:
-            continue
-        _out, err = process.communicate(timeout=5)
-        assert process.returncode == 0, err
-        assert "Traceback" not in err
-    launcher.wait_primary(running[0])
+    launcher.wait_primary(one_left([launcher.launch() for _ in range(10)]))
 
 
 def test_startup_check_paints_reads_and_quits(launcher: Launcher) -> None:
@@ -475,17 +479,5 @@ def test_five_replacing_launches_at_once_replace_the_instance_once(launcher: Lau
     launcher.wait_primary(first)
     launches = [launcher.launch("--replace") for _ in range(5)]
     assert first.wait(20) == 0
-    deadline = time.monotonic() + 40
-    while sum(p.poll() is None for p in launches) > 1 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(1.0)
-    running = [p for p in launches if p.poll() is None]
-    assert len(running) == 1
-    launcher.wait_primary(running[0])
-    for process in launches:
-        if process is running[0]:
-            continue
-        _out, err = process.communicate(timeout=5)
-        assert process.returncode == 0, err
-        assert "Traceback" not in err
+    launcher.wait_primary(one_left(launches))
     assert launcher.log_text().count("another launch replaces this instance") == 1

@@ -701,6 +701,20 @@ def test_a_pool_of_workers_gives_what_one_process_gives(
         assert overlapped == [os.getpid()]
 
 
+def _stopped_in_the_warm_up(index: UsageIndex, home: Path, seconds: float) -> UpdateResult:
+    """An update in two worker processes, stopped (Ctrl+C) as the price library's warm-up
+    begins, which goes on for ``seconds`` while the workers read."""
+    pressed: list[bool] = []
+
+    def warm_up_interrupted() -> None:
+        pressed.append(True)
+        time.sleep(seconds)
+
+    return index.update(
+        [home], workers=2, should_stop=lambda: bool(pressed), while_reading=warm_up_interrupted
+    )
+
+
 def test_a_stop_asked_while_the_workers_read_keeps_what_they_read(
     codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -715,20 +729,8 @@ def test_a_stop_asked_while_the_workers_read_keeps_what_they_read(
             session_id, [r.session_meta(BASE, session_id), *_session(20)[1:]], started=BASE + number
         )
     monkeypatch.setattr(usage_read, "POOL_MIN_BYTES", 0)
-    pressed: list[bool] = []
-
-    def warm_up_interrupted() -> None:
-        pressed.append(True)
-        time.sleep(1.0)  # the warm-up goes on (1-3 s), the workers reading all the while
-
     with UsageIndex(tmp_path / "pool.sqlite3") as index:
-        result = index.update(
-            [codex_home.root],
-            workers=2,
-            should_stop=lambda: bool(pressed),
-            while_reading=warm_up_interrupted,
-        )
-        assert result.read == 6
+        assert _stopped_in_the_warm_up(index, codex_home.root, 1.0).read == 6
         assert index.update([codex_home.root]).read == 0
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
 
@@ -756,20 +758,8 @@ def test_a_worker_dying_during_a_stop_loses_only_its_own_logs(
         return real_read(item, clock)
 
     monkeypatch.setattr(usage_read, "_read_file", dies_on_the_biggest)  # (forked: the workers')
-    pressed: list[bool] = []
-
-    def warm_up_interrupted() -> None:
-        pressed.append(True)
-        time.sleep(2.0)
-
     with UsageIndex(tmp_path / "pool.sqlite3") as index:
-        result = index.update(
-            [codex_home.root],
-            workers=2,
-            should_stop=lambda: bool(pressed),
-            while_reading=warm_up_interrupted,
-        )
-        assert result.read == 5
+        assert _stopped_in_the_warm_up(index, codex_home.root, 2.0).read == 5
         monkeypatch.setattr(usage_read, "_read_file", real_read)
         assert index.update([codex_home.root]).read == 1
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
