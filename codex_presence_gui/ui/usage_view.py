@@ -89,6 +89,7 @@ from codex_presence_gui.ui.usage_chart import ChartLegend, ChartMode, UsageChart
 from codex_presence_gui.viewmodels.usage import (
     PeriodTotal,
     UsageView,
+    kept_colors,
     loading_view,
     problems_details,
     report_command,
@@ -899,6 +900,9 @@ class UsagePage(QScrollArea):
         # the keyboard while an export saves (see ``export_csv``), said by its name.
         make_page(self, "usagePage", "Usage")
         self.view: UsageView | None = None
+        #: Each model's colour in the charts shown so far (``kept_colors``): a model keeps it
+        #: from period to period and day to day, for as long as the window runs.
+        self._model_colors: dict[str, int] = {}
 
         content = QWidget()
         content.setObjectName("usageContent")
@@ -1090,6 +1094,8 @@ class UsagePage(QScrollArea):
                 box.show_total(view.totals[number])
             box.setVisible(number < len(view.totals))
         chart = view.chart
+        if chart is not None:
+            chart, self._model_colors = kept_colors(chart, self._model_colors)
         self.chart.set_chart(chart)
         self.legend.set_chart(chart)
         priced = chart is not None and chart.priced

@@ -10,8 +10,8 @@ API; the view says so wherever a cost shows.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
@@ -567,6 +567,64 @@ COST_COLORS = tuple(range(CHART_MODELS, CHART_MODELS + CHART_MODELS - 1))
 #: The colour of the token bars' sixth model when there are six (a heavy month's gpt-5.5,
 #: 5.4, 5.3-codex, 5.2-codex, 5.1-codex-mini and -max): in the grey, it read as "Other".
 SIXTH_COLOR = COST_COLORS[0]
+
+
+#: The colours a model can have of its own: the token bars' first, then the cost bars' (all
+#: but the grey of "Other models").
+OWN_COLORS = (*range(OTHER_COLOR), *COST_COLORS)
+#: Models whose colour is kept for a later chart (``kept_colors``), at most.
+KEPT_COLORS = 64
+
+
+def kept_colors(chart: ChartView, kept: Mapping[str, int]) -> tuple[ChartView, dict[str, int]]:
+    """``chart`` with each model drawn in the colour ``kept`` gives it (the charts shown
+    before: another period, an earlier day), where no model before it in this chart took that
+    colour; and the colours to keep for the next. Ranked afresh, the colours had followed each
+    period's order: a switch from 30 to 7 days swapped the blue and the amber of two models.
+    One model keeps one colour in both modes: the colours are only exchanged for others."""
+    named = [
+        (label, color)
+        for label, color in (
+            *zip(chart.series, chart.colors, strict=False),
+            *zip(chart.cost_series, chart.cost_colors, strict=False),
+        )
+        if label != OTHER_MODELS
+    ]
+    to: dict[int, int] = {}
+    for label, color in named:  # the wishes first, in the chart's order
+        wish = kept.get(label, OTHER_COLOR)
+        if color not in to and wish in OWN_COLORS and wish not in to.values():
+            to[color] = wish
+    for _label, color in named:  # then its own colour where free, else the first free one
+        if color not in to:
+            taken = set(to.values())
+            to[color] = next(c for c in (color, *OWN_COLORS) if c not in taken)
+    now = {label: to[color] for label, color in named}
+    earlier = {
+        label: color
+        for label, color in kept.items()
+        if label not in now and color not in now.values()
+    }
+    keep = dict(list({**earlier, **now}.items())[-KEPT_COLORS:])
+    if all(old == new for old, new in to.items()):
+        return chart, keep
+
+    def colored(segments: tuple[BarSegment, ...]) -> tuple[BarSegment, ...]:
+        return tuple(replace(part, color=to.get(part.color, part.color)) for part in segments)
+
+    days = tuple(
+        replace(day, segments=colored(day.segments), cost_segments=colored(day.cost_segments))
+        for day in chart.days
+    )
+    return (
+        replace(
+            chart,
+            days=days,
+            colors=tuple(to.get(color, color) for color in chart.colors),
+            cost_colors=tuple(to.get(color, color) for color in chart.cost_colors),
+        ),
+        keep,
+    )
 
 
 class _Stacking:

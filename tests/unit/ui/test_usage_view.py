@@ -182,6 +182,28 @@ def test_a_period_total_is_told_in_words(qtbot: QtBot) -> None:
     assert not any(f"{digit}M " in told for digit in "0123456789")
 
 
+def test_the_page_keeps_each_models_colour_when_the_period_changes(qtbot: QtBot) -> None:
+    """Shown at 30 days, then at 7 where the models rank otherwise: the chart and its legend
+    draw each model as before."""
+    from datetime import timedelta
+
+    page = UsagePage()
+    qtbot.addWidget(page)
+    slots = [
+        slot(TODAY - timedelta(days=20), 9_000_000, model="gpt-a"),
+        slot(TODAY, 1_000_000, model="gpt-a"),
+        slot(TODAY, 2_000_000, model="gpt-b"),
+    ]
+    page.show_view(usage_view(recent(slots)))
+    assert page.chart.chart is not None
+    month = page.chart.chart.stacking(cost=False)
+    page.show_view(usage_view(recent(slots, days=7)))
+    assert page.chart.chart is not None
+    week = page.chart.chart.stacking(cost=False)
+    assert dict(zip(*week, strict=True)) == dict(zip(*month, strict=True))
+    assert page.legend.chart is page.chart.chart
+
+
 def test_table_model_roles(qtbot: QtBot) -> None:
     """Text, raw values to sort on, the row itself, the tooltip, and the cost's header tip."""
     view = full_view()

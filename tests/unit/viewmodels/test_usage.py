@@ -25,6 +25,7 @@ from codex_presence_gui.viewmodels.usage import (
     UsageState,
     approx_money,
     compact_line,
+    kept_colors,
     loading_view,
     rounded_percents,
     usage_view,
@@ -1144,3 +1145,62 @@ def test_the_period_is_said_where_nothing_was_used_in_it() -> None:
     building = usage_view(RecentUsage(TODAY, UTC, building=True, days=90))
     assert (building.state, building.days) == (UsageState.BUILDING, 90)
     assert loading_view(90).days == 90
+
+
+def _colors_of(chart: object) -> dict[str, int]:
+    """Each model's colour in both modes' series, and on each day's parts."""
+    from codex_presence_gui.viewmodels.usage import ChartView
+
+    assert isinstance(chart, ChartView)
+    colors: dict[str, set[int]] = {}
+    for cost in (False, True):
+        series, shown = chart.stacking(cost)
+        for name, color in zip(series, shown, strict=True):
+            colors.setdefault(name, set()).add(color)
+        for day in chart.days:
+            for part in day.cost_segments if cost else day.segments:
+                colors[series[part.series]].add(part.color)
+    assert all(len(each) == 1 for each in colors.values()), colors  # one colour a model
+    return {name: each.pop() for name, each in colors.items()}
+
+
+def test_a_model_keeps_its_colour_from_one_period_to_the_next() -> None:
+    """gpt-a leads over 30 days and gpt-b over the last week: switched from 30 to 7 days,
+    each keeps the colour it had (ranked afresh, their blue and amber had swapped); a model
+    new to the chart takes a colour no other has."""
+    slots = [
+        slot(TODAY - timedelta(days=20), 9_000_000, model="gpt-a"),
+        slot(TODAY, 1_000_000, model="gpt-a"),
+        slot(TODAY, 2_000_000, model="gpt-b"),
+        slot(TODAY, 3_000_000, model="gpt-c"),
+    ]
+    month, kept = kept_colors(usage_view(recent(slots)).chart, {})  # type: ignore[arg-type]
+    assert _colors_of(month) == {"gpt-a": 0, "gpt-c": 1, "gpt-b": 2}  # as ranked: unchanged
+    week = usage_view(recent(slots, days=7)).chart
+    assert _colors_of(week) == {"gpt-c": 0, "gpt-b": 1, "gpt-a": 2}  # ranked afresh
+    week, kept = kept_colors(week, kept)  # type: ignore[arg-type]
+    assert _colors_of(week) == {"gpt-a": 0, "gpt-c": 1, "gpt-b": 2}
+    newcomer = [*slots, slot(TODAY, 9_000_000, model="gpt-d")]
+    later, kept = kept_colors(usage_view(recent(newcomer, days=7)).chart, kept)  # type: ignore[arg-type]
+    colors = _colors_of(later)
+    assert {name: colors[name] for name in ("gpt-a", "gpt-b", "gpt-c")} == {
+        "gpt-a": 0,
+        "gpt-c": 1,
+        "gpt-b": 2,
+    }
+    assert colors["gpt-d"] not in (0, 1, 2, OTHER_COLOR)
+    assert kept["gpt-d"] == colors["gpt-d"]
+
+
+def test_a_kept_colour_taken_by_another_goes_to_the_first_model_that_wants_it() -> None:
+    """Two models kept in one colour (one gone for a while, another given its colour): the
+    first in the chart's order keeps it, and the other takes a free one, never the grey."""
+    slots = [slot(TODAY, 2_000_000, model="gpt-a"), slot(TODAY, 1_000_000, model="gpt-b")]
+    chart, kept = kept_colors(
+        usage_view(recent(slots)).chart,  # type: ignore[arg-type]
+        {"gpt-a": 3, "gpt-b": 3, "gone": 4},
+    )
+    colors = _colors_of(chart)
+    assert colors["gpt-a"] == 3
+    assert colors["gpt-b"] not in (3, OTHER_COLOR)
+    assert kept == {"gone": 4, "gpt-a": 3, "gpt-b": colors["gpt-b"]}
