@@ -40,7 +40,7 @@ from codex_presence_gui.core.usage_index import LONG_CONTEXT_TOKENS, SLOT_SECOND
 TYPE_CHECKING = False  # typing and pathlib are not imported at run time: see records
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
     from pathlib import Path
     from typing import Any
 
@@ -213,8 +213,15 @@ def read_all(
         held = _hold_interrupts() if method == "fork" else None
         started = False
         try:
+            # Set on a stop: each worker ends the file it is on within a few blocks, and its
+            # chunk there, so that Ctrl+C ends the build after the log each is on (a chunk of
+            # the biggest files had been read to its end first, seconds of a big home).
+            stop = context.Event()
             pool = ProcessPoolExecutor(
-                workers, mp_context=context, initializer=_worker_started, initargs=(os.getpid(),)
+                workers,
+                mp_context=context,
+                initializer=_worker_started,
+                initargs=(os.getpid(), stop),
             )
             size = max(1, len(todo) // (workers * 16))
             chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
@@ -240,11 +247,12 @@ def read_all(
                 if while_reading is not None:
                     while_reading()
                 for future in futures:
-                    if should_stop is not None and should_stop():
-                        # What the workers have read, or are reading (the pool's shutdown
-                        # waits for it anyway), is kept; only what they had not begun is
-                        # dropped. (A stop asked during ``while_reading``, the price
-                        # library's warm-up, had thrown away every file read meanwhile.)
+                    if _stopped_while_waiting(future, should_stop):
+                        # What the workers have read is kept, and they end the files they
+                        # are on (``stop``); only what they had not begun is dropped. (A
+                        # stop asked during ``while_reading``, the price library's warm-up,
+                        # had thrown away every file read meanwhile.)
+                        stop.set()
                         for waiting in futures[done:]:
                             waiting.cancel()
                         for ended in futures[done:]:
@@ -316,12 +324,21 @@ def _end_pool(pool: ProcessPoolExecutor) -> None:
         process.join()
 
 
-def _worker_started(parent: int) -> None:
-    """In each worker: Ctrl+C is the parent's to handle (it stops the pool), not a traceback
-    from every worker; and the worker ends when the parent is gone (killed, or its terminal
-    closed), instead of waiting forever for files to read."""
+#: In a worker process: set when the parent asks the workers to stop (``read_all``).
+_STOP: Any = None
+#: How often the parent asks whether to stop while a worker reads a chunk.
+STOP_POLL_S = 0.1
+
+
+def _worker_started(parent: int, stop: Any = None) -> None:
+    """In each worker: Ctrl+C is the parent's to handle (it stops the pool, setting ``stop``),
+    not a traceback from every worker; and the worker ends when the parent is gone (killed,
+    or its terminal closed), instead of waiting forever for files to read."""
     import signal
     import threading
+
+    global _STOP
+    _STOP = stop
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
@@ -421,9 +438,34 @@ STOP_WITHIN_BYTES = 8 << 20
 
 def _read_files(
     items: list[tuple[RolloutFile, tuple[Any, ...] | None]], clock: _ReadContext
-) -> list[FileRead | None]:
-    """``_read_file`` of each item, in a worker process (one task per chunk of files)."""
-    return [_read_file(item, clock) for item in items]
+) -> list[FileRead]:
+    """``_read_file`` of each item, in a worker process (one task per chunk of files), up to
+    a stop (``_STOP``): the files read before it, and none stopped within."""
+    stop = _STOP
+    if stop is not None:
+        clock.should_stop = stop.is_set  # (this task's own copy of the context)
+    reads = []
+    for item in items:
+        if stop is not None and stop.is_set():
+            break
+        read = _read_file(item, clock)
+        if read is None:  # stopped within the file: nothing of it is kept
+            break
+        reads.append(read)
+    return reads
+
+
+def _stopped_while_waiting(future: Future[Any], should_stop: Callable[[], bool] | None) -> bool:
+    """Wait for ``future``, asking ``should_stop`` every ``STOP_POLL_S``; True when it asked
+    to stop first. (Waited on whole, a chunk of big files had held a Ctrl+C until its end.)"""
+    from concurrent.futures import wait
+
+    while should_stop is not None:
+        if should_stop():
+            return True
+        if wait([future], timeout=STOP_POLL_S).done:
+            return False
+    return False
 
 
 def _read_file(

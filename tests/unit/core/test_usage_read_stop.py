@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import signal
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,3 +100,45 @@ def test_ctrl_c_while_the_workers_fork_is_raised_not_lost(codex_home: CodexHome)
         "    print('interrupted')\n"
     )
     assert fresh_output(code) == "interrupted"
+
+
+def test_a_stop_ends_the_log_each_worker_is_on(
+    codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C while two workers read: the one on a long log ends it within a few blocks,
+    nothing of it kept, instead of reading it (and the rest of its chunk of the biggest
+    logs) to the end first; what was read whole is kept. The log here is made slow, not big:
+    its read waits for the stop, and would run whole where none can reach it."""
+    from codex_presence_gui.core import usage_read
+
+    slow = big_log(codex_home)
+    for number in range(3):
+        sid = f"019d0000-0000-7000-8000-00000000c00{number}"
+        lines = [
+            r.session_meta(BASE, sid),
+            r.turn_context(BASE + 1, model="gpt-5.3-codex"),
+            r.token_count(BASE + 1, r.usage(1000, 0, 10, 0), r.usage(1000, 0, 10, 0)),
+        ]
+        codex_home.write(sid, lines, started=BASE)
+    real_read = usage_read._read_file
+
+    def waits_for_the_stop(item: Any, clock: Any) -> Any:
+        if str(item[0].path) == str(slow):
+            deadline = time.monotonic() + 20
+            while clock.should_stop is not None and time.monotonic() < deadline:
+                if clock.should_stop():
+                    return None  # as a read stopped within the file
+                time.sleep(0.01)
+        return real_read(item, clock)
+
+    monkeypatch.setattr(usage_read, "_read_file", waits_for_the_stop)  # (forked: the workers')
+    monkeypatch.setattr(usage_read, "POOL_MIN_BYTES", 0)
+    pressed = threading.Event()
+    threading.Timer(0.5, pressed.set).start()  # Ctrl+C while the workers read
+    paths = sorted(codex_home.root.rglob("rollout-*.jsonl"))
+    todo = [(_rollout(str(p), FileStat.of(p), str(codex_home.root), False), None) for p in paths]
+    reads = list(read_all(todo, BASE, 2, pressed.is_set))
+    assert reads[-1] is None
+    kept = {str(read.rollout.path) for read in reads[:-1] if read is not None}
+    assert str(slow) not in kept
+    assert kept <= {str(p) for p in paths}
