@@ -126,6 +126,8 @@ _ACTIONS = (
     (RuleAction.NORMAL, "Normal"),
 )
 _ACTION_TEXT = dict(_ACTIONS)
+#: The least change the refresh interval's field shows: a tenth of a second.
+REFRESH_STEP_S = 0.1
 #: The settings the dialog has a field for (a pause is set from the tray, not here).
 _SHOWN_KEYS = tuple(
     each.name for each in fields(Settings) if each.name not in ("extra", "discord_paused_until")
@@ -304,7 +306,7 @@ class SettingsDialog(QDialog):
         homes_row = _Reflow(2, self.homes, self.add_folder)
         self.refresh = QDoubleSpinBox()
         self.refresh.setRange(MIN_REFRESH_S, MAX_REFRESH_S)
-        self.refresh.setDecimals(1)
+        self.refresh.setDecimals(1)  # (``REFRESH_STEP_S``)
         self.refresh.setSingleStep(0.5)
         self.refresh.setSuffix(duration_unit(1))  # "2.5s", as every duration is written
         self.refresh.setValue(settings.refresh_interval_s)
@@ -566,10 +568,16 @@ class SettingsDialog(QDialog):
             line.strip() for line in self.homes.toPlainText().splitlines() if line.strip()
         )
         toggles: dict[str, Any] = {key: box.isChecked() for key, box in self.toggles.items()}
+        refresh = round(self.refresh.value(), 1)
+        exact = self.in_use.refresh_interval_s
+        if abs(exact - refresh) <= REFRESH_STEP_S / 2 + 1e-9:
+            # A finer value set by hand (2.25 s), shown to a tenth: kept as it is, not saved
+            # over with the tenth (2.3 s) by an OK that changed nothing there.
+            refresh = exact
         return replace(
             self._original,
             codex_homes=homes,
-            refresh_interval_s=round(self.refresh.value(), 1),
+            refresh_interval_s=refresh,
             discord_enabled=self.discord_enabled.isChecked(),
             discord_client_id=self.client_id.text().strip(),
             privacy_mode=self.privacy.isChecked(),

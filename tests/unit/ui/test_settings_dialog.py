@@ -1553,3 +1553,16 @@ def test_a_rule_removed_elsewhere_hands_the_keyboard_to_the_list(qtbot: QtBot) -
     dialog.show_in_use(Settings(), by_hand=True)
     assert not dialog.rule_pattern.isEnabled()
     assert dialog.rules_list.hasFocus()
+
+
+def test_a_finer_refresh_interval_set_by_hand_is_not_rounded_by_an_ok(qtbot: QtBot) -> None:
+    """2.25 s written in settings.json shows as 2.3 s (a tenth is the field's step): an OK
+    that changed nothing there keeps 2.25 (it had saved 2.3 over the user's value), and one
+    edited by hand while the dialog is open likewise; a value chosen in the field is its own."""
+    dialog = make(qtbot, Settings(refresh_interval_s=2.25))
+    assert dialog.value().refresh_interval_s == 2.25
+    dialog.show_in_use(Settings(refresh_interval_s=7.25), by_hand=True)
+    assert round(dialog.refresh.value(), 1) == 7.3
+    assert dialog.value().refresh_interval_s == 7.25
+    dialog.refresh.setValue(3.0)
+    assert dialog.value().refresh_interval_s == 3.0
