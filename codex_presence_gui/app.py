@@ -326,6 +326,8 @@ class AppShell(QObject):
         self.presence = self._new_presence(settings)
         #: The settings dialog while it is open (one at a time).
         self._settings_dialog: SettingsDialog | None = None
+        #: Why the settings being applied could not all be (a log-in entry refused).
+        self._not_applied = ""
         self.tray: Tray | None = self._new_tray() if tray_available() else None
         self.window.close_to_tray = settings.close_to_tray and self.tray is not None
         self.notifications = NotificationLog(paths.state_dir() / NOTIFICATIONS_FILE)
@@ -599,7 +601,12 @@ class AppShell(QObject):
             problem = set_launch_at_login(False)
             if problem:
                 self._tell(problem)
+        self._not_applied = ""
         self._save_settings(settings)
+        dialog = self._settings_dialog
+        if self._not_applied and dialog is not None and shiboken6.isValid(dialog):
+            dialog.not_applied(self.store.settings, self._not_applied)
+        self._not_applied = ""
 
     def _show_in_settings_dialog(self) -> None:
         """The settings changed (by hand, from the tray, by the dialog's Apply): an open
@@ -648,6 +655,7 @@ class AppShell(QObject):
             problem = set_launch_at_login(settings.launch_at_login)
             if problem:
                 self._tell(problem)
+                self._not_applied = problem  # (an open settings dialog says it too)
                 # Not done: the setting stays what happens at log-in (kept ticked, the box
                 # said the app starts then, and each start tried and said it again).
                 kept = replace(settings, launch_at_login=self._applied.launch_at_login)

@@ -183,6 +183,9 @@ class SettingsDialog(QDialog):
         #: Whether the settings were changed by hand (True) or in the app (False), of each
         #: setting changed elsewhere while the user had changed it here.
         self._clashes: dict[str, bool] = {}
+        #: Why what the last Apply asked could not all be done (``not_applied``), said below
+        #: the tabs until the next Apply.
+        self._not_applied = ""
         self._tray_available = tray_available
         self._preview_source = preview
         #: The folders ``--codex-home`` gave, which win over the ones set here for this run.
@@ -798,8 +801,29 @@ class SettingsDialog(QDialog):
             self._refresh_state()
             self._go_to(blocking, settings)
             return False
+        if self._not_applied:  # said of the Apply before: this one is said afresh
+            self._not_applied = ""
+            self._refresh_state()
         self.applied.emit(settings)
         return True
+
+    def not_applied(self, in_use: Settings, why: str) -> None:
+        """What Apply (or OK) asked could not all be done (a log-in entry the system
+        refused): each field that differs from the settings in use, ``in_use``, shows them
+        again, and ``why`` is said below the tabs. The box had stayed ticked, saying the app
+        would start at log-in, and the reason went only to the window behind the dialog."""
+        edited = self.value()
+        self.in_use = in_use
+        self._original = in_use
+        differing = [key for key in _SHOWN_KEYS if getattr(edited, key) != getattr(in_use, key)]
+        with _CaretKept(self.focusWidget()):
+            for key in differing:
+                self._clashes.pop(key, None)
+                self._fill(key, getattr(in_use, key))
+        self._shown = self.value()
+        self._not_applied = why
+        self._refresh_state()
+        announce(self.problems, why)
 
     def _go_to(self, blocking: Sequence[Problem], settings: Settings) -> None:
         """The first field to correct: on the tab in view if it holds one, else in the tabs'
@@ -988,9 +1012,12 @@ class SettingsDialog(QDialog):
                 said = self._rule_problems()
             field.messages.show_problems(said)
         rest = [problem for problem in problems if problem.key not in self.fields]
-        self.problems.setText("\n".join(clean_text(problem.message) for problem in rest))
+        lines = [clean_text(problem.message) for problem in rest]
+        if self._not_applied:
+            lines.append(clean_text(self._not_applied))
+        self.problems.setText("\n".join(lines))
         set_level_color(self.problems, Level.LOW if any(p.blocking for p in rest) else Level.WARN)
-        self.problems.setVisible(bool(rest))
+        self.problems.setVisible(bool(lines))
         refused_pages = {
             self.fields[problem.key].page
             for problem in problems

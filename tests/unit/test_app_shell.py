@@ -1127,6 +1127,12 @@ def test_start_at_log_in_that_could_not_be_set_is_not_kept(
         # of its Apply, whose announcement (ticked) comes to the dialog after it.
         assert not dialog.in_use.launch_at_login
         assert dialog.in_use.theme == "dark"
+        # And says so: the box shows what happens at log-in, with why below the tabs (the
+        # box had stayed ticked, the reason only in the window behind the dialog).
+        assert not dialog.launch_at_login.isChecked()
+        assert not dialog.problems.isHidden()
+        assert refused in dialog.problems.text()
+        assert dialog.value() == dialog.in_use  # nothing left for OK to try again
         dialog.reject()
         assert calls == [True]
         assert [text for text in shell.window.info_bar.texts() if text == refused] == [refused]

@@ -1566,3 +1566,22 @@ def test_a_finer_refresh_interval_set_by_hand_is_not_rounded_by_an_ok(qtbot: QtB
     assert dialog.value().refresh_interval_s == 7.25
     dialog.refresh.setValue(3.0)
     assert dialog.value().refresh_interval_s == 3.0
+
+
+def test_what_an_apply_could_not_do_is_shown_undone_and_said(qtbot: QtBot) -> None:
+    """A log-in entry the system refused: the box shows what is in use again, the reason is
+    said below the tabs, and the next Apply clears it."""
+    dialog = make(qtbot, Settings())
+    dialog.launch_at_login.setChecked(True)
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    in_use = Settings(theme="dark")  # the theme applied, the entry not
+    dialog.not_applied(in_use, "Could not change launching at login: no room.")
+    assert not dialog.launch_at_login.isChecked()
+    assert dialog.theme.currentData() == "dark"
+    assert not dialog.problems.isHidden()
+    assert dialog.problems.text() == "Could not change launching at login: no room."
+    assert dialog.value() == in_use
+    applied: list[Settings] = []
+    dialog.applied.connect(applied.append)
+    assert dialog.apply()
+    assert dialog.problems.isHidden() or "launching at login" not in dialog.problems.text()
