@@ -420,6 +420,8 @@ class MainWindow(QMainWindow):
             self.usage_page.mode_chosen.connect(self._keep_chart_mode)
             self.usage_page.set_days(state.usage_days)
             self.usage_page.days_chosen.connect(self._keep_usage_days)
+            self.usage_page.set_model_colors(state.model_colors)
+            self.usage_page.colors_changed.connect(self._keep_model_colors)
             self._keep_sorts(state)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.live_page)
@@ -820,6 +822,10 @@ class MainWindow(QMainWindow):
     def _keep_usage_days(self, days: int) -> None:
         if self.state is not None:
             self.state.usage_days = days
+
+    def _keep_model_colors(self, colors: dict[str, int]) -> None:
+        if self.state is not None:
+            self.state.model_colors = colors
 
     def _reveal_export(self, file: Path) -> None:
         """The Usage page's "Show file": where no folder can be opened, the page says so (the

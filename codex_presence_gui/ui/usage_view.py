@@ -886,12 +886,15 @@ class UsagePage(QScrollArea):
         mode_chosen(ChartMode): the user chose bars of tokens or of cost (to keep).
         days_chosen(int): the user chose another period, in days (to read, and to keep);
             the page shows the period it has until the new one's view comes.
+        colors_changed(dict): the models' colours in the charts changed (to keep, for the
+            next start: ``set_model_colors``).
     """
 
     export_done = Signal(str)
     reveal = Signal(Path)
     mode_chosen = Signal(ChartMode)
     days_chosen = Signal(int)
+    colors_changed = Signal(dict)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -901,7 +904,8 @@ class UsagePage(QScrollArea):
         make_page(self, "usagePage", "Usage")
         self.view: UsageView | None = None
         #: Each model's colour in the charts shown so far (``kept_colors``): a model keeps it
-        #: from period to period and day to day, for as long as the window runs.
+        #: from period to period and day to day, and from one run to the next
+        #: (``set_model_colors``, ``colors_changed``).
         self._model_colors: dict[str, int] = {}
 
         content = QWidget()
@@ -1058,6 +1062,10 @@ class UsagePage(QScrollArea):
 
     # -- content --------------------------------------------------------------------------
 
+    def set_model_colors(self, colors: dict[str, int]) -> None:
+        """The models' colours kept from the last run, for the charts to come."""
+        self._model_colors = dict(colors)
+
     def show_view(self, view: UsageView) -> None:
         """Show one update (cheap when nothing changed)."""
         if view == self.view:
@@ -1095,7 +1103,10 @@ class UsagePage(QScrollArea):
             box.setVisible(number < len(view.totals))
         chart = view.chart
         if chart is not None:
-            chart, self._model_colors = kept_colors(chart, self._model_colors)
+            chart, colors = kept_colors(chart, self._model_colors)
+            if colors != self._model_colors:
+                self._model_colors = colors
+                self.colors_changed.emit(colors)
         self.chart.set_chart(chart)
         self.legend.set_chart(chart)
         priced = chart is not None and chart.priced

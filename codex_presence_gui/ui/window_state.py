@@ -191,6 +191,10 @@ class LayoutMode(enum.Enum):
 _Choice = TypeVar("_Choice", bound=enum.Enum)
 
 
+#: The most text of kept model colours read or written (64 models of long names: 5 KB).
+MAX_COLORS_TEXT = 16384
+
+
 class WindowState:
     """Reads and writes ``ui.ini``; unreadable values fall back to defaults, and a file that
     cannot be kept (its folder cannot be made) leaves the window with them: it is no reason
@@ -234,6 +238,40 @@ class WindowState:
     def usage_days(self, days: int) -> None:
         self._settings.setValue("usage/days", period_days(days))
         self._sync()
+
+    @property
+    def model_colors(self) -> dict[str, int]:
+        """The colour each model had in the Usage page's charts (``viewmodels.usage.
+        kept_colors``), so that it keeps it after a restart; empty for anything else kept
+        there (another version's, a hand-edited or damaged value)."""
+        import json
+
+        from codex_presence_gui.viewmodels.usage import KEPT_COLORS, OWN_COLORS
+
+        text = self._settings.value("usage/colors", "")
+        if not isinstance(text, str) or len(text) > MAX_COLORS_TEXT:
+            return {}
+        try:
+            kept = json.loads(text) if text else {}
+        except (ValueError, RecursionError):
+            return {}
+        if not isinstance(kept, dict):
+            return {}
+        colors = {
+            name: color
+            for name, color in kept.items()
+            if type(color) is int and color in OWN_COLORS and len(name) <= MAX_COLORS_TEXT
+        }
+        return dict(list(colors.items())[-KEPT_COLORS:])
+
+    @model_colors.setter
+    def model_colors(self, colors: dict[str, int]) -> None:
+        import json
+
+        text = json.dumps(colors, ensure_ascii=False, separators=(",", ":"))
+        if len(text) <= MAX_COLORS_TEXT:
+            self._settings.setValue("usage/colors", text)
+            self._sync()
 
     def table_sort(self, table: str) -> tuple[str, bool] | None:
         """How ``table`` (``sessions``, ``projects``, ``models``) was last sorted: its column's

@@ -2827,6 +2827,49 @@ def test_the_period_chosen_is_kept_for_the_next_run(qtbot: QtBot, tmp_path: Path
         assert fallback.usage_page.days == 30
 
 
+def test_the_models_colours_are_kept_for_the_next_run(qtbot: QtBot, tmp_path: Path) -> None:
+    """A model's colour comes back at the next start, even where it no longer leads (ranked
+    afresh, it would take another)."""
+    from datetime import timedelta
+
+    from codex_presence_gui.ui.window_state import WindowState
+
+    slots = [slot(TODAY, 2_000_000, model="gpt-a"), slot(TODAY, 1_000_000, model="gpt-b")]
+    first = MainWindow(WindowState(tmp_path / "ui.ini"))
+    qtbot.addWidget(first)
+    first.usage_page.show_view(usage_view(recent(slots)))
+    assert WindowState(tmp_path / "ui.ini").model_colors == {"gpt-a": 0, "gpt-b": 1}
+    again = MainWindow(WindowState(tmp_path / "ui.ini"))
+    qtbot.addWidget(again)
+    overtaken = [*slots, slot(TODAY - timedelta(days=1), 5_000_000, model="gpt-b")]
+    again.usage_page.show_view(usage_view(recent(overtaken)))
+    chart = again.usage_page.chart.chart
+    assert chart is not None
+    assert dict(zip(*chart.stacking(cost=False), strict=True)) == {"gpt-b": 1, "gpt-a": 0}
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "",
+        "not json",
+        "[1, 2]",
+        '{"gpt-a": "blue"}',
+        '{"gpt-a": 5}',  # the grey of "Other models"
+        '{"gpt-a": 99}',
+        '{"gpt-a": true}',
+        "[" * 100_000,
+        '{"' + "x" * 20_000 + '": 1}',
+    ],
+)
+def test_model_colours_kept_that_cannot_be_used_are_left_aside(tmp_path: Path, kept: str) -> None:
+    from codex_presence_gui.ui.window_state import WindowState
+
+    state = WindowState(tmp_path / "ui.ini")
+    state._settings.setValue("usage/colors", kept)
+    assert state.model_colors == {}
+
+
 @pytest.mark.parametrize("width", [1600, 820, 400])
 def test_ninety_bars_are_labelled_every_few_weeks(qtbot: QtBot, width: int) -> None:
     """90 days' Mondays do not all fit: every second, fourth or eighth one is named, counted
