@@ -660,7 +660,13 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setActionGroup(pages)
             action.triggered.connect(lambda _checked=False, p=page: self.open_page(p))
-        self.live_action.setChecked(True)
+        if self.state is not None and self.state.page == USAGE_PAGE:
+            # The page left at the last quit (shown once the layout is chosen: the compact
+            # layout shows the live view, and this page comes back with the full one).
+            self._page = USAGE_PAGE
+            self.usage_action.setChecked(True)
+        else:
+            self.live_action.setChecked(True)
         # The keys that go from tab to tab in browsers and tabbed editors go from page to
         # page here too: Ctrl+Tab (either way: there are two), Ctrl+PgUp and Ctrl+PgDown.
         # On the window itself, not in the menu, which says Ctrl+L and Ctrl+U.
@@ -1019,6 +1025,8 @@ class MainWindow(QMainWindow):
         if page not in (LIVE_PAGE, USAGE_PAGE):
             raise ValueError(f"no page {page!r}")
         self._page = page
+        if self.state is not None and self.state.page != page:
+            self.state.page = page  # the page the next start opens on
         action = self.usage_action if page == USAGE_PAGE else self.live_action
         if not action.isChecked():
             action.setChecked(True)

@@ -220,6 +220,18 @@ class WindowState:
         self._keep("window/layout", mode)
 
     @property
+    def page(self) -> str:
+        """The page the full layout showed last: ``"live"`` (the default) or ``"usage"``;
+        anything else kept (another version's, a hand-edited one) reads as the default."""
+        page = str(self._settings.value("window/page", "live"))
+        return page if page in ("live", "usage") else "live"
+
+    @page.setter
+    def page(self, page: str) -> None:
+        self._settings.setValue("window/page", page)
+        self._sync()
+
+    @property
     def chart_mode(self) -> ChartMode:
         """The Usage page's bars: of tokens (the default) or of cost."""
         return self._choice("usage/chart", ChartMode.TOKENS)

@@ -2827,6 +2827,48 @@ def test_the_period_chosen_is_kept_for_the_next_run(qtbot: QtBot, tmp_path: Path
         assert fallback.usage_page.days == 30
 
 
+def test_the_page_left_is_the_page_the_next_run_opens_on(qtbot: QtBot, tmp_path: Path) -> None:
+    """Quit on the Usage page, the app opens on it again (in the full layout: a compact
+    window shows the live view, and the page comes back with the full one); back on the live
+    view, it opens there. A value in ui.ini that is no page reads as the live view."""
+    from codex_presence_gui.ui.window_state import WindowState
+
+    def started() -> MainWindow:
+        window = MainWindow(WindowState(tmp_path / "ui.ini"))
+        qtbot.addWidget(window)
+        window.resize(820, 580)
+        window.show()
+        window.show_usage(full_view())
+        settle()
+        return window
+
+    first = started()
+    assert first.page == LIVE_PAGE
+    first.usage_action.trigger()
+    assert WindowState(tmp_path / "ui.ini").page == USAGE_PAGE
+    again = started()
+    assert again.page == USAGE_PAGE
+    assert again.usage_action.isChecked()
+    assert again.pages.currentWidget() is again.usage_page
+    again.set_layout_mode(LayoutMode.COMPACT)
+    settle()
+    assert again.pages.currentWidget() is again.live_page
+    assert WindowState(tmp_path / "ui.ini").page == USAGE_PAGE  # the page, not what shows
+    again.set_layout_mode(LayoutMode.AUTO)
+    again.live_action.trigger()
+    assert WindowState(tmp_path / "ui.ini").page == LIVE_PAGE
+    back = started()
+    assert back.page == LIVE_PAGE
+    assert back.pages.currentWidget() is back.live_page
+    for kept in ("Usage", "settings", "", "1"):
+        (tmp_path / "ui.ini").write_text(f"[window]\npage={kept}\n", encoding="utf-8")
+        assert WindowState(tmp_path / "ui.ini").page == LIVE_PAGE, kept
+        fallback = started()
+        assert fallback.page == LIVE_PAGE
+        assert fallback.live_action.isChecked()
+        assert fallback.pages.currentWidget() is fallback.live_page
+
+
 def test_the_models_colours_are_kept_for_the_next_run(qtbot: QtBot, tmp_path: Path) -> None:
     """A model's colour comes back at the next start, even where it no longer leads (ranked
     afresh, it would take another)."""
