@@ -39,7 +39,7 @@ from codex_presence_gui.core.usage_index import LONG_CONTEXT_TOKENS, SLOT_SECOND
 
 TYPE_CHECKING = False  # typing and pathlib are not imported at run time: see records
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Generator, Iterator
     from concurrent.futures import Future, ProcessPoolExecutor
     from pathlib import Path
     from typing import Any
@@ -242,6 +242,11 @@ def read_all(
             from concurrent.futures.process import BrokenProcessPool
 
             done = 0  # the chunks given back
+            # Whether the pool may be waited for at its end: not after a worker that did
+            # not end when asked, nor when this generator is left by an exception (a
+            # second Ctrl+C) or closed early, where waiting had held the exit until every
+            # worker's chunk was read, or for ever behind a worker stuck on its disk.
+            ended_well = False
             try:
                 _release_interrupts(held)  # an interrupt held meanwhile is raised here
                 if while_reading is not None:
@@ -255,17 +260,7 @@ def read_all(
                         stop.set()
                         for waiting in futures[done:]:
                             waiting.cancel()
-                        for ended in futures[done:]:
-                            if ended.cancelled():
-                                continue
-                            try:
-                                chunk_read = ended.result()
-                            except BrokenProcessPool:
-                                # A worker that died meanwhile fails its chunk and those
-                                # not given back: the chunks read before it are kept still
-                                # (they had all been dropped, from the first failed one on).
-                                continue
-                            yield from chunk_read
+                        ended_well = yield from _chunks_ended(futures[done:])
                         yield None
                         return
                     yield from future.result()
@@ -274,10 +269,16 @@ def read_all(
                 # A worker died (killed, out of memory): the files it had not given back are
                 # read here, below.
                 todo = [item for chunk in chunks[done:] for item in chunk]
+                ended_well = True
             else:
+                ended_well = True
                 return
             finally:
-                pool.shutdown(wait=True, cancel_futures=True)  # what was not started is dropped
+                if ended_well:
+                    pool.shutdown(wait=True, cancel_futures=True)  # what was not begun: dropped
+                else:
+                    stop.set()
+                    _end_pool(pool)
     clock.should_stop = should_stop
     for rollout, row in todo:
         if should_stop is not None and should_stop():
@@ -288,6 +289,37 @@ def read_all(
             yield None
             return
         yield read
+
+
+#: How long the workers are given to end the files they are on once asked to stop: a few
+#: blocks each, milliseconds on a working disk. One that has not ended by then (its disk
+#: stalled, a network home gone, the process stopped) is ended, and what it read is lost.
+STOP_GRACE_S = 5.0
+
+
+def _chunks_ended(
+    futures: list[Future[list[FileRead]]],
+) -> Generator[FileRead, None, bool]:
+    """After a stop: the reads of the chunks the workers give back within ``STOP_GRACE_S``;
+    True when every worker ended in time (or died), False when one is still reading."""
+    import time
+    from concurrent.futures.process import BrokenProcessPool
+
+    deadline = time.monotonic() + STOP_GRACE_S
+    for ended in futures:
+        if ended.cancelled():
+            continue
+        try:
+            chunk_read = ended.result(timeout=max(0.0, deadline - time.monotonic()))
+        except BrokenProcessPool:
+            # A worker that died meanwhile fails its chunk and those not given back: the
+            # chunks read before it are kept still (they had all been dropped, from the
+            # first failed one on).
+            continue
+        except TimeoutError:
+            return False
+        yield from chunk_read
+    return True
 
 
 def _hold_interrupts() -> set[int] | None:
@@ -312,16 +344,22 @@ def _release_interrupts(held: set[int] | None) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
+#: How long a killed worker is waited for.
+END_WAIT_S = 1.0
+
+
 def _end_pool(pool: ProcessPoolExecutor) -> None:
-    """End a pool that failed while starting its workers: those already started are ended
-    too (with fork, Python starts them before the pool can stop them itself, and a process
-    that waits for its children at exit would wait for ever)."""
+    """End a pool at once, its workers killed: one that failed while starting them (with
+    fork, Python starts them before the pool can stop them itself, and a process that waits
+    for its children at exit would wait for ever), or one left while its workers read."""
     started = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
+    # Killed, not asked: a reader holds nothing to save, and a process stopped (SIGSTOP, a
+    # debugger) would keep a SIGTERM pending for ever.
     for process in started:
-        process.terminate()
+        process.kill()
     for process in started:
-        process.join()
+        process.join(END_WAIT_S)  # (one stuck in the kernel on a dead disk is left to it)
 
 
 #: In a worker process: set when the parent asks the workers to stop (``read_all``).

@@ -142,3 +142,91 @@ def test_a_stop_ends_the_log_each_worker_is_on(
     kept = {str(read.rollout.path) for read in reads[:-1] if read is not None}
     assert str(slow) not in kept
     assert kept <= {str(p) for p in paths}
+
+
+def _no_worker_left() -> bool:
+    """Whether every worker process has ended, given a moment: the pool's own thread reaps
+    the killed ones too, and one reaped there can still look alive here for an instant."""
+    import multiprocessing
+
+    deadline = time.monotonic() + 2
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return not multiprocessing.active_children()
+
+
+def _stuck_pool(codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Four logs for two workers, the big one's read stuck as on a stalled disk (it never
+    asks whether to stop); the todo for ``read_all``."""
+    from codex_presence_gui.core import usage_read
+
+    stuck = big_log(codex_home)
+    for number in range(3):
+        sid = f"019d0000-0000-7000-8000-00000000d00{number}"
+        lines = [
+            r.session_meta(BASE, sid),
+            r.token_count(BASE + 1, r.usage(1000, 0, 10, 0), r.usage(1000, 0, 10, 0)),
+        ]
+        codex_home.write(sid, lines, started=BASE)
+    real_read = usage_read._read_file
+
+    def stalls(item: Any, clock: Any) -> Any:
+        if str(item[0].path) == str(stuck):
+            time.sleep(60)
+        return real_read(item, clock)
+
+    monkeypatch.setattr(usage_read, "_read_file", stalls)  # (forked: the workers')
+    monkeypatch.setattr(usage_read, "POOL_MIN_BYTES", 0)
+    paths = sorted(codex_home.root.rglob("rollout-*.jsonl"))
+    return [(_rollout(str(p), FileStat.of(p), str(codex_home.root), False), None) for p in paths]
+
+
+def test_a_worker_that_does_not_end_when_asked_is_not_waited_for(
+    codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C while a worker's disk has stalled: the update ends once the workers' grace is
+    over, what the others gave back kept, and the stuck worker is ended (the report had
+    waited for it for ever)."""
+    from codex_presence_gui.core import usage_read
+
+    todo = _stuck_pool(codex_home, monkeypatch)
+    monkeypatch.setattr(usage_read, "STOP_GRACE_S", 0.5)
+    pressed = threading.Event()
+    threading.Timer(0.5, pressed.set).start()
+    began = time.monotonic()
+    reads = list(read_all(todo, BASE, 2, pressed.is_set))
+    assert time.monotonic() - began < 10
+    assert reads[-1] is None
+    assert all(read is not None for read in reads[:-1])
+    assert _no_worker_left()
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="SIGSTOP is POSIX")
+def test_a_second_ctrl_c_ends_the_pool_at_once_even_with_workers_stopped(
+    codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second Ctrl+C, meant to end at once, while every worker is stopped (SIGSTOP, a
+    debugger): they are killed, not waited for (the report had waited for ever: a stopped
+    process keeps a SIGTERM pending), and none is left behind."""
+    import multiprocessing
+    import os
+
+    todo = _stuck_pool(codex_home, monkeypatch)
+
+    def stop_the_workers() -> None:
+        for worker in multiprocessing.active_children():
+            assert worker.pid is not None
+            os.kill(worker.pid, signal.SIGSTOP)
+
+    deadline = time.monotonic() + 0.3
+
+    def pressed_twice() -> bool:
+        if time.monotonic() > deadline:
+            raise KeyboardInterrupt  # as ``_CtrlC`` does on the second press
+        return False
+
+    began = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        list(read_all(todo, BASE, 2, pressed_twice, while_reading=stop_the_workers))
+    assert time.monotonic() - began < 5
+    assert _no_worker_left()
