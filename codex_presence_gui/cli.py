@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import sys
@@ -550,9 +549,21 @@ def _end_at_once_on_exit_signals() -> None:
         number = getattr(signal, name, None)
         if number is None:
             continue
-        with contextlib.suppress(ValueError, OSError):  # not the main thread; not catchable
+        try:
             signal.signal(number, end)
-            codes[int(number)] = code
+        except (ValueError, OSError):  # not the main thread; not catchable
+            continue
+        codes[int(number)] = code
+
+
+def _say_before_exit(text: str) -> None:
+    """Write ``text`` to stderr just before the process ends; a stderr that cannot be written
+    (closed, full) is let go, the exit status says the rest."""
+    try:
+        print(text, file=sys.stderr)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -702,9 +713,7 @@ def entry() -> None:
     except NoHomeError as error:
         # Asked of every folder the app keeps (and of ~/.codex): said in words, not as
         # platformdirs' traceback.
-        with contextlib.suppress(OSError, ValueError):
-            print(f"codex-presence-gui: error: {error}", file=sys.stderr)
-            sys.stderr.flush()
+        _say_before_exit(f"codex-presence-gui: error: {error}")
         os._exit(EXIT_USAGE)
     except KeyboardInterrupt:
         # Ctrl+C during a headless command: what was written stays valid (the usage index
@@ -714,9 +723,7 @@ def entry() -> None:
         if error.errno not in _OUTPUT_ERRORS:
             raise
         # A full disk (`> /dev/full`), a closed output: said, not a traceback.
-        with contextlib.suppress(OSError, ValueError):
-            print(f"codex-presence-gui: cannot write the output: {error.strerror}", file=sys.stderr)
-            sys.stderr.flush()
+        _say_before_exit(f"codex-presence-gui: cannot write the output: {error.strerror}")
         os._exit(1)
     if headless:
         sys.stderr.flush()

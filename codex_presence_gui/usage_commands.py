@@ -338,20 +338,22 @@ class _CtrlC:
         self._before: Any = None
 
     def __enter__(self) -> _CtrlC:
-        import signal
-        import threading
+        # CPython's ``_signal``, which ``signal`` wraps in enums: importing those (and
+        # ``threading``) was a tenth of a repeat report's own time.
+        import _signal  # type: ignore[import-not-found]
 
-        if threading.current_thread() is threading.main_thread():
-            before = signal.getsignal(signal.SIGINT)
-            if before is signal.default_int_handler:  # (not ignored, not another's)
-                self._before = signal.signal(signal.SIGINT, self._press)
+        if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
+            try:  # (not ignored, not another's)
+                self._before = _signal.signal(_signal.SIGINT, self._press)
+            except ValueError:  # not the main thread, where Python hears no signal
+                self._before = None
         return self
 
     def __exit__(self, *_exc: object) -> None:
         if self._before is not None:
-            import signal
+            import _signal  # type: ignore[import-not-found]
 
-            signal.signal(signal.SIGINT, self._before)
+            _signal.signal(_signal.SIGINT, self._before)
             self._before = None
 
     def _press(self, _number: int, _frame: object) -> None:

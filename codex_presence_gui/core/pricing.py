@@ -9,9 +9,7 @@ of calls of one tier is priced exactly from its token sums.
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import UTC, date, datetime
-from functools import partial
 
 from codex_presence_gui.core.records import NamedTuple
 
@@ -19,6 +17,7 @@ TYPE_CHECKING = False  # typing (and re) are not imported: see records
 if TYPE_CHECKING:
     from collections.abc import Callable
     from decimal import Decimal  # imported where a price is made: not by a kept report
+    from importlib.machinery import ModuleSpec
     from typing import Any, Protocol
 
     from codex_presence_gui.core.models import TokenUsage
@@ -81,12 +80,26 @@ if TYPE_CHECKING:  # a protocol for the type checker only
             """Keep one price."""
 
 
+def installed_spec(name: str) -> ModuleSpec | None:
+    """Where the top-level module ``name`` would be imported from, without importing it:
+    ``importlib.util.find_spec``'s answer, from the finders it asks (importing it, and the
+    ``importlib`` package with ``warnings``, had cost a repeat report a millisecond)."""
+    import sys
+
+    if not name.isidentifier():  # (a dotted name would need its parent imported)
+        return None
+    for finder in sys.meta_path:
+        find_spec = getattr(finder, "find_spec", None)
+        spec: ModuleSpec | None = None if find_spec is None else find_spec(name, None)
+        if spec is not None:
+            return spec
+    return None
+
+
 def library_version() -> str | None:
     """The installed genai-prices version, without importing the library (a repeat report
     with its prices kept in the index never does)."""
-    from importlib.util import find_spec
-
-    spec = find_spec("genai_prices")
+    spec = installed_spec("genai_prices")
     if spec is None:
         return None
     if spec.origin:
@@ -154,6 +167,8 @@ def _load_data(library: Any) -> None:
     """Load the library's whole price data now, as its first price does (17 ms once
     compiled; the model does not matter, nor whether the library knows it). What fails here
     is met again, and said, when a price is asked for."""
+    from contextlib import suppress
+
     with suppress(Exception):
         library.calc_price(library.Usage(input_tokens=1), "gpt-5", provider_id="openai")
 
@@ -427,6 +442,7 @@ def token_pricer(units: UnitPrices) -> Callable[[int, int, int], tuple[float, fl
     by ``price_tokens`` itself.
     """
     import decimal
+    from functools import partial
 
     precision = decimal.getcontext().prec
     try:

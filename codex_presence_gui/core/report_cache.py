@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import sys
 import zlib
-from contextlib import suppress
 from stat import S_ISREG
 
 TYPE_CHECKING = False  # typing (and re) are not imported: see records
@@ -88,11 +87,11 @@ def library_stamp(name: str) -> str:
     """A stamp of an installed package's modules (``code_stamp`` of its folder; "" when it is
     not found): the price library's prices are in its data module, which an editable or a
     patched install changes without changing its version."""
-    from importlib.util import find_spec
+    from codex_presence_gui.core.pricing import installed_spec
 
     try:
-        spec = find_spec(name)
-    except (ImportError, ValueError):
+        spec = installed_spec(name)
+    except (ImportError, ValueError):  # (a finder's own failure)
         return ""
     if spec is None or not spec.origin:
         return ""
@@ -272,10 +271,18 @@ def _keep(
             os.close(fd)
         os.replace(spare, path)  # whole or not at all, for a report read meanwhile
     except OSError:
-        with suppress(OSError):
-            os.unlink(spare)
+        _remove(spare)
         return
     _prune(where, now)
+
+
+def _remove(path: str) -> None:
+    """Remove ``path`` if it can be (one gone already, or a read-only folder, is let be).
+    Not ``contextlib.suppress``: a repeat report spares its import."""
+    try:  # noqa: SIM105 (see above)
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _prune(where: str, now: float) -> None:
@@ -300,8 +307,7 @@ def _prune(where: str, now: float) -> None:
         path for made, name, path in found if name.endswith(".part") and made < old and _ours(name)
     ]
     for path in gone:
-        with suppress(OSError):
-            os.unlink(path)
+        _remove(path)
 
 
 _HEX_DIGITS = frozenset("0123456789abcdef")

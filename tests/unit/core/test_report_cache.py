@@ -221,6 +221,20 @@ def test_the_price_library_s_stamp_changes_with_its_data_not_only_its_version(
     assert library_stamp("no_such_package_here") == ""
 
 
+@pytest.mark.parametrize("name", ["genai_prices", "sqlite3", "json", "sys", "no_such_package_here"])
+def test_an_installed_module_is_found_where_importlib_finds_it(name: str) -> None:
+    """``installed_spec`` asks the finders ``importlib.util.find_spec`` asks (sparing a
+    report its import): the same place for a package, a module, a built-in and none."""
+    import importlib.util
+
+    from codex_presence_gui.core.pricing import installed_spec
+
+    ours, theirs = installed_spec(name), importlib.util.find_spec(name)
+    assert (ours and ours.origin) == (theirs and theirs.origin)
+    assert installed_spec("json.decoder") is None  # a dotted name: not looked for
+    assert installed_spec("") is None
+
+
 def test_sums_are_kept_beside_the_report_and_never_taken_for_it(tmp_path: Path) -> None:
     keep_report(str(tmp_path), KEY, "m1", NOW, TEXT)
     keep_sums(str(tmp_path), KEY, "m1", NOW, '{"sums": 1}')
