@@ -351,7 +351,7 @@ class _CtrlC:
 
     def __exit__(self, *_exc: object) -> None:
         if self._before is not None:
-            import _signal  # type: ignore[import-not-found]
+            import _signal
 
             _signal.signal(_signal.SIGINT, self._before)
             self._before = None

@@ -1382,6 +1382,20 @@ class UsageIndex:
         )
         return set(self._db.execute(query, [_blob(home) for home in homes] * 3))
 
+    def has_sessions(self, homes: Sequence[str | Path], *, with_calls: bool = False) -> bool:
+        """Whether the index holds a session of the homes (``sessions`` not empty), or with
+        ``with_calls`` one with a call (one whose ``last_at`` is known): asked without
+        reading every session (0.1 s at 20,000, each time the Usage page was read)."""
+        homes = _homes_read(homes)
+        query = "SELECT 1 FROM files WHERE home IN " + _marks(homes)
+        if with_calls:
+            # (A copy left out of the sums has no more calls than the file kept.)
+            query += " AND last_at IS NOT NULL"
+        return (
+            self._db.execute(query + " LIMIT 1", [_blob(home) for home in homes]).fetchone()
+            is not None
+        )
+
     def session_starts(self, homes: Sequence[str | Path]) -> dict[str, float | None]:
         """The first start of each indexed session of the homes (``sessions``' ``started_at``:
         a thread of several files from its first start), without the rest of what

@@ -101,9 +101,9 @@ def read_recent(
     start = first_day(today, days)
     since = datetime(start.year, start.month, start.day, tzinfo=zone).timestamp()
     rows = list(index.slot_rows(homes, since=since))
-    sessions = index.sessions(homes)
+    # No session report here, which alone reads the sessions (0.1 s at 20,000 of them).
     daily, projects, models = (
-        report_from_rows(kind, rows, sessions, zone=zone, since=start, until=today, pricer=pricer)
+        report_from_rows(kind, rows, {}, zone=zone, since=start, until=today, pricer=pricer)
         for kind in ("daily", "project", "model")
     )
     return RecentUsage(
@@ -115,7 +115,7 @@ def read_recent(
         # A session without a call yet (a first turn still running, a reading alone) has
         # no usage: the page had said "No Codex usage in the last 30 days" and sent the
         # user to a report of every day, which had none either.
-        recorded=any(info.last_at is not None for info in sessions.values()),
+        recorded=index.has_sessions(homes, with_calls=True),
         notice=notice,
         generated_at=now,
         missing_homes=missing_homes,

@@ -424,7 +424,7 @@ class UsageWorker(Worker):
         def update_and_read() -> RecentUsage | None:
             # The walk made above; run again (the index rebuilt after damage), a walk anew.
             found = walks.pop() if walks else _walk(self._homes)
-            if found.files and not numbers_shown and not index.sessions(self._homes):
+            if found.files and not numbers_shown and not index.has_sessions(self._homes):
                 # Nothing of these homes in the index yet: reading every log takes a while.
                 self._send(
                     RecentUsage(

@@ -110,6 +110,29 @@ def test_a_session_without_a_call_is_no_usage_recorded(
     assert older.recorded
 
 
+def test_the_index_says_whether_a_home_has_sessions_and_calls(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """``has_sessions`` answers what ``sessions`` would, without reading them all: none in
+    an empty index or of another home; a session without a call counts only as a session."""
+    session_id = usage_session_id(1)
+    lines = [r.session_meta(NOW - 120, session_id), r.turn_context(NOW - 119)]
+    other = tmp_path / "elsewhere"
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        home = [codex_home.root]
+        assert not index.has_sessions(home)
+        codex_home.write(session_id, lines, started=NOW - 120)
+        index.update(home)
+        assert index.has_sessions(home)
+        assert not index.has_sessions(home, with_calls=True)
+        assert not index.has_sessions([other])
+        write_usage_session(codex_home, 2, [(NOW - DAY, 1000, 0, 10)])
+        index.update(home)
+        assert index.has_sessions(home, with_calls=True)
+        assert not index.has_sessions([other], with_calls=True)
+        assert index.has_sessions(home) == bool(index.sessions(home))
+
+
 @pytest.mark.parametrize(("days", "first"), [(7, "2026-05-14"), (90, "2026-02-20")])
 def test_a_period_of_7_or_90_days(
     codex_home: CodexHome, tmp_path: Path, days: int, first: str
