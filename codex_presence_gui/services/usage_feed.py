@@ -197,6 +197,8 @@ class UsageWorker(Worker):
         #: The numbers last sent (read from the index), kept on the page while another
         #: process holds the index past the wait.
         self._last_read: RecentUsage | None = None
+        #: The period was switched since the last update (``set_days``).
+        self._period_changed = False
         self.updates = 0  # updates run (for tests)
 
     def work(self) -> None:
@@ -227,7 +229,7 @@ class UsageWorker(Worker):
         if days == self._days:
             return
         self._days = days
-        self._shown = None  # read again, even with nothing new in the logs
+        self._period_changed = True  # read again, even with nothing new in the logs
         if self._timer is not None and not self.should_stop():
             self._timer.start(0)
 
@@ -408,12 +410,20 @@ class UsageWorker(Worker):
                 log.info("%s", self._notice)
         index = self._index
         started = time.thread_time()
+        # A period switch reads the new period from the index as the last update left it,
+        # at once: the walk and the update before it had held the page 0.3 s at 20,000 logs.
+        # They follow, in the updates' rhythm (the next is asked for below).
+        last = self._last_read
+        quick = self._period_changed and last is not None and not last.building
+        if self._period_changed and not quick:
+            self._shown = None  # sent, even with nothing new in the logs
+        self._period_changed = False
         # A walk of its own, not kept: lent to the next one (as the session feed's is), a walk
         # of 20,000 old logs would cost a third less but hold 8 MB more between updates that
         # come a minute or more apart. Its files stay texts, as the index takes them: a path
         # object for each of 20,000 logs had been 6 MB more at the first build's peak, and
         # 0.15-0.2 s of each update's CPU (0.45 s with them, for nothing new).
-        walks = [_walk(self._homes)]
+        walks = [] if quick else [_walk(self._homes)]
         now = self._clock()
         today = datetime.fromtimestamp(now, zone).date()
 
@@ -422,6 +432,26 @@ class UsageWorker(Worker):
         numbers_shown = self._last_read is not None and self._last_read.recorded
 
         def update_and_read() -> RecentUsage | None:
+            nonlocal quick
+            if quick and last is not None:
+                quick = False  # (run again after damage: a rebuilt index, read in full)
+                with _index_step():
+                    recent = read_recent(
+                        index,
+                        self._homes,
+                        now=now,
+                        zone=zone,
+                        pricer=self._pricer,
+                        notice=self._notice,
+                        missing_homes=last.missing_homes,
+                        problems=last.problems,
+                        dating_problems=last.dating_problems,
+                        sessionless=last.sessionless,
+                        closed_homes=last.closed_homes,
+                        days=self._days,
+                    )
+                self.request_update()
+                return recent
             # The walk made above; run again (the index rebuilt after damage), a walk anew.
             found = walks.pop() if walks else _walk(self._homes)
             if found.files and not numbers_shown and not index.has_sessions(self._homes):
