@@ -7,6 +7,7 @@ Usage::
     uv run python bench/gui_bench.py idle       [--seconds 60] [--sessions 10] [--old-files 0]
     uv run python bench/gui_bench.py usage-build [--usage-corpus bench/corpus/590mb] [--runs 3]
     uv run python bench/gui_bench.py busy-history [--readings 33400] [--seconds 30]
+    uv run python bench/gui_bench.py period-switch [--old-files 20000] [--runs 5]
     uv run python bench/gui_bench.py all
 
 latency: ten live sessions; a ``token_count`` line is appended to one of them at random
@@ -30,6 +31,12 @@ line with usage and limits is appended to the live session every second for ``--
 the child reports its CPU time over that span (percent of one core), the longest gap between
 the ticks of a 5 ms GUI timer and how many gaps passed 100 ms, and the median and worst time
 from an append to the sessions table holding it (``all`` leaves it out).
+
+period-switch: ``--old-files`` logs of the past year and ten sessions that finished minutes
+ago; the usage feed (as the app makes it: the Usage page's view built in its thread) builds
+its index, then the period is switched 7 → 30 → 90 → 7 days ``--runs`` times, in this
+process; each switch is timed from ``set_days`` to the new period's view delivered, and the
+median and worst per period are reported.
 
 idle: ten sessions that finished recently stay listed; the app runs for ``--seconds`` with its
 default 2 s poll; the child reports its CPU time (user + system) and peak RSS. With
@@ -562,6 +569,50 @@ def old_logs(root: Path, count: int) -> None:
         home.write(session_id, lines, started=started, mtime=started + 5)
 
 
+def bench_period_switch(old_files: int, runs: int) -> dict[str, object]:
+    """Time each period switch of the usage feed, from ``set_days`` to its view."""
+    from PySide6.QtCore import QCoreApplication
+
+    from codex_presence_gui.services.usage_feed import UsageFeed
+    from codex_presence_gui.viewmodels.usage import UsageState, usage_view
+
+    app = QCoreApplication.instance() or QCoreApplication([])
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "home"
+        old_logs(root, old_files)
+        live_home(root, 10, finished=True)
+        feed = UsageFeed([root], index_path=Path(tmp) / "index.sqlite3", build=usage_view, days=7)
+        seen: list[object] = []
+        feed.usage_changed.connect(seen.append)
+        feed.start()
+        started = time.perf_counter()
+        if not _spin(app, lambda: any(v.state is UsageState.READY for v in seen), 600):  # type: ignore[attr-defined]
+            raise SystemExit("the usage feed showed no numbers")
+        built_s = time.perf_counter() - started
+        took: dict[int, list[float]] = {7: [], 30: [], 90: []}
+        for _ in range(runs):
+            for days in (30, 90, 7):
+                seen.clear()
+                asked = time.perf_counter()
+                feed.set_days(days)
+                if not _spin(app, lambda d=days: any(v.days == d for v in seen), 60):  # type: ignore[attr-defined]
+                    raise SystemExit(f"no view of {days} days")
+                took[days].append(time.perf_counter() - asked)
+                _spin(app, lambda: False, 1.5)  # the update that follows, out of the timing
+        feed.stop(5000)
+    return {
+        "old_files": old_files,
+        "first_build_s": round(built_s, 2),
+        **{
+            f"switch_to_{days}_ms": {
+                "median": round(statistics.median(values) * 1000, 1),
+                "max": round(max(values) * 1000, 1),
+            }
+            for days, values in took.items()
+        },
+    }
+
+
 def bench_idle(seconds: float, sessions: int, old_files: int = 0) -> dict[str, float]:
     """Idle over ``seconds`` with ``sessions`` finished recently; with ``old_files``, that many
     old logs beside them and the usage feed running too (as in the app)."""
@@ -585,7 +636,8 @@ def main() -> None:
     parser.add_argument(
         "what",
         choices=[
-            *("latency", "first-scan", "idle", "usage-build", "busy-history", "all"),
+            *("latency", "first-scan", "idle", "usage-build", "busy-history", "period-switch"),
+            "all",
             *("_child-first-scan", "_child-idle", "_child-usage-build", "_child-busy-history"),
         ],
     )
@@ -623,6 +675,10 @@ def main() -> None:
         results["idle"] = bench_idle(options.seconds, options.sessions, options.old_files)
     if options.what == "usage-build":
         results["usage_build"] = bench_usage_build(options.usage_corpus, options.runs)
+    if options.what == "period-switch":
+        old_files = options.old_files if "--old-files" in sys.argv else 20_000
+        runs = options.runs if "--runs" in sys.argv else 5
+        results["period_switch"] = bench_period_switch(old_files, runs)
     if options.what == "busy-history":
         seconds = options.seconds if "--seconds" in sys.argv else 30
         results["busy_history"] = bench_busy_history(options.readings, seconds)

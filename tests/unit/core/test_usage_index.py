@@ -2139,6 +2139,13 @@ def test_copies_of_a_log_count_once(codex_home: CodexHome, tmp_path: Path) -> No
         # The thread runs from its first file's start to its new rollout's last call.
         assert sessions[SID].started_at == BASE
         assert sessions[SID].last_at == BASE + 3600 + 61
+        # Rows from a time on look for copies among the sessions with calls then only: the
+        # same rows as every row's from then, copies left out all the same.
+        every = list(index.slot_rows([codex_home.root]))
+        for since in (BASE - 900, BASE + 60, BASE + 3600, BASE + 3660, BASE + 9000):
+            first = int(since // SLOT_SECONDS) * SLOT_SECONDS
+            later = [row for row in every if row[0] >= first]
+            assert list(index.slot_rows([codex_home.root], since=since)) == later
 
 
 _HOLDER = """
