@@ -7,6 +7,7 @@ import importlib.abc
 import importlib.machinery
 import itertools
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -1483,3 +1484,38 @@ def test_a_period_switch_shows_the_index_at_once_and_the_update_follows(
     assert [(view.days, view.totals[-1].tokens) for view in seen[:2]] == [(90, 8000), (90, 8500)]
     assert walks_at_switch[0] == walks_before  # the first view came before any walk
     assert walks_at_switch[1] == walks_before + 1
+
+
+def test_damage_met_by_a_period_switch_s_read_is_rebuilt_and_read_in_full(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    qtbot: QtBot,
+    stopper: list[UsageFeed],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The switch's read of the index as it stands meets damage: the index is rebuilt from
+    the logs and the new period read in full (walked and updated), said once on the page."""
+    from codex_presence_gui.services import usage_feed
+
+    now = time.time()
+    write_usage_session(codex_home, 1, [(now - 60, 1000, 0, 0)])
+    write_usage_session(codex_home, 2, [(now - 50 * 86400, 7000, 0, 0)], cwd="/w/old")
+    feed = make_feed(codex_home, tmp_path)
+    first_ready_view(feed, qtbot, stopper)
+    real_read = usage_feed.read_recent
+    damaged = [True]
+
+    def read_once_damaged(*args: Any, **kwargs: Any) -> RecentUsage:
+        if damaged and kwargs.get("days") == 90:
+            damaged.clear()
+            raise sqlite3.OperationalError("Could not decode to UTF-8 column 'model'")
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(usage_feed, "read_recent", read_once_damaged)
+    seen = views(feed)
+    feed.set_days(90)
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    assert not damaged
+    assert (seen[0].days, seen[0].totals[-1].tokens) == (90, 8000)
+    assert seen[0].notice is not None
+    assert "rebuilt from the logs" in seen[0].notice
