@@ -327,6 +327,10 @@ def run_report(args: argparse.Namespace | SimpleNamespace, homes_given: list[str
             gc.enable()  # (turned off while the report is made: see _run_report)
 
 
+#: What the first Ctrl+C says at once in a terminal, before the update has ended.
+STOPPING_TEXT = "report: stopping after the logs being read; Ctrl+C again ends at once."
+
+
 class _CtrlC:
     """Ctrl+C while the index is brought up to date: the update ends after the log it is on
     and keeps what it read (a first build of a big home had lost minutes of reading to one
@@ -360,6 +364,15 @@ class _CtrlC:
         if self.pressed:
             raise KeyboardInterrupt
         self.pressed = True
+        # Said at once to someone at the terminal: the logs being read end within a moment,
+        # but a stalled disk holds a worker up to ``STOP_GRACE_S``, which had read as a key
+        # press not heard. (A script's stderr gets the one line at the end only.)
+        try:
+            if sys.stderr.isatty():
+                sys.stderr.write(STOPPING_TEXT + "\n")
+                sys.stderr.flush()
+        except (OSError, ValueError, AttributeError):  # closed, or no stderr at all
+            pass
 
     def __call__(self) -> bool:
         return self.pressed

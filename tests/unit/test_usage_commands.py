@@ -7,6 +7,7 @@ import io
 import json
 import os
 import stat
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -1302,3 +1303,27 @@ def test_ctrl_c_during_the_update_keeps_the_logs_read(
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # given back
     with UsageIndex(default_index_path()) as index:
         assert index.update([home.root]).read == 2  # the two others
+
+
+def test_the_first_ctrl_c_is_said_at_once_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At a terminal, the first Ctrl+C says at once that the report is stopping (a worker on
+    a stalled disk is waited for a few seconds, which had read as a key press not heard);
+    a script's stderr gets nothing more than the line at the end. The second ends at once."""
+    from codex_presence_gui.usage_commands import STOPPING_TEXT, _CtrlC
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stderr, said in ((Terminal(), STOPPING_TEXT + "\n"), (io.StringIO(), "")):
+        monkeypatch.setattr(sys, "stderr", stderr)
+        ctrl_c = _CtrlC()
+        ctrl_c._press(2, None)
+        assert ctrl_c()
+        assert stderr.getvalue() == said
+        with pytest.raises(KeyboardInterrupt):
+            ctrl_c._press(2, None)
+    closed = Terminal()
+    closed.close()
+    monkeypatch.setattr(sys, "stderr", closed)
+    _CtrlC()._press(2, None)  # a closed stderr: nothing said, nothing raised
