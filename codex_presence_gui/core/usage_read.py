@@ -215,8 +215,10 @@ def read_all(
         try:
             # Set on a stop: each worker ends the file it is on within a few blocks, and its
             # chunk there, so that Ctrl+C ends the build after the log each is on (a chunk of
-            # the biggest files had been read to its end first, seconds of a big home).
-            stop = context.Event()
+            # the biggest files had been read to its end first, seconds of a big home). A
+            # flag in shared memory, without a lock: a worker stopped (SIGSTOP, a debugger)
+            # while it looked at an Event's flag held the lock the parent's ``set`` waits for.
+            stop = context.RawValue("b", 0)
             pool = ProcessPoolExecutor(
                 workers,
                 mp_context=context,
@@ -257,7 +259,7 @@ def read_all(
                         # are on (``stop``); only what they had not begun is dropped. (A
                         # stop asked during ``while_reading``, the price library's warm-up,
                         # had thrown away every file read meanwhile.)
-                        stop.set()
+                        stop.value = 1
                         for waiting in futures[done:]:
                             waiting.cancel()
                         ended_well = yield from _chunks_ended(futures[done:])
@@ -267,9 +269,9 @@ def read_all(
                     done += 1
             except BrokenProcessPool:
                 # A worker died (killed, out of memory): the files it had not given back are
-                # read here, below.
+                # read here, below. The pool is ended, not waited for: its other workers
+                # may be stopped, or stuck on a dead disk.
                 todo = [item for chunk in chunks[done:] for item in chunk]
-                ended_well = True
             else:
                 ended_well = True
                 return
@@ -277,7 +279,6 @@ def read_all(
                 if ended_well:
                     pool.shutdown(wait=True, cancel_futures=True)  # what was not begun: dropped
                 else:
-                    stop.set()
                     _end_pool(pool)
     clock.should_stop = should_stop
     for rollout, row in todo:
@@ -301,11 +302,13 @@ def _chunks_ended(
     futures: list[Future[list[FileRead]]],
 ) -> Generator[FileRead, None, bool]:
     """After a stop: the reads of the chunks the workers give back within ``STOP_GRACE_S``;
-    True when every worker ended in time (or died), False when one is still reading."""
+    True when every worker ended in time, False when one is still reading or died (the
+    pool then ended, not waited for)."""
     import time
     from concurrent.futures.process import BrokenProcessPool
 
     deadline = time.monotonic() + STOP_GRACE_S
+    ended_well = True
     for ended in futures:
         if ended.cancelled():
             continue
@@ -315,11 +318,15 @@ def _chunks_ended(
             # A worker that died meanwhile fails its chunk and those not given back: the
             # chunks read before it are kept still (they had all been dropped, from the
             # first failed one on).
+            ended_well = False
             continue
         except TimeoutError:
-            return False
+            # The chunks after a stuck one, given back meanwhile by the other workers, are
+            # kept still (they had been dropped with it); only the time left is waited.
+            ended_well = False
+            continue
         yield from chunk_read
-    return True
+    return ended_well
 
 
 def _hold_interrupts() -> set[int] | None:
@@ -479,18 +486,22 @@ def _read_files(
 ) -> list[FileRead]:
     """``_read_file`` of each item, in a worker process (one task per chunk of files), up to
     a stop (``_STOP``): the files read before it, and none stopped within."""
-    stop = _STOP
-    if stop is not None:
-        clock.should_stop = stop.is_set  # (this task's own copy of the context)
+    if _STOP is not None:
+        clock.should_stop = _stop_asked  # (this task's own copy of the context)
     reads = []
     for item in items:
-        if stop is not None and stop.is_set():
+        if _stop_asked():
             break
         read = _read_file(item, clock)
         if read is None:  # stopped within the file: nothing of it is kept
             break
         reads.append(read)
     return reads
+
+
+def _stop_asked() -> bool:
+    """In a worker: whether the parent asked the workers to stop."""
+    return _STOP is not None and bool(_STOP.value)
 
 
 def _stopped_while_waiting(future: Future[Any], should_stop: Callable[[], bool] | None) -> bool:

@@ -197,8 +197,62 @@ def test_a_worker_that_does_not_end_when_asked_is_not_waited_for(
     reads = list(read_all(todo, BASE, 2, pressed.is_set))
     assert time.monotonic() - began < 10
     assert reads[-1] is None
-    assert all(read is not None for read in reads[:-1])
+    kept = {str(read.rollout.path) for read in reads[:-1] if read is not None}
+    # The other worker's three small logs, given back while the big one stalled, are kept
+    # (they came after it, and had been dropped with it).
+    assert kept == {str(path) for path, _ in _small_logs(todo)}
     assert _no_worker_left()
+
+
+def _small_logs(todo: list[Any]) -> list[tuple[Path, Any]]:
+    """The logs of ``_stuck_pool`` that do not stall."""
+    return [(Path(str(item[0].path)), item) for item in todo if item[0].stat.size < BIG_BYTES]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
+def test_a_worker_dying_while_another_is_stuck_ends_the_pool_without_a_wait(
+    codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A worker killed (out of memory) while the other is stuck on a stalled disk, deaf to
+    SIGTERM as a process in the kernel is: the broken pool is ended, not waited for (its
+    shutdown had joined the stuck worker for ever), and every log is read in this process."""
+    import multiprocessing
+    import os
+
+    from codex_presence_gui.core import usage_read
+
+    real_read = usage_read._read_file
+    todo = _stuck_pool(codex_home, monkeypatch)
+    big = next(str(item[0].path) for item in todo if item[0].stat.size >= BIG_BYTES)
+    parent = os.getpid()
+    stuck_pid = tmp_path / "stuck.pid"
+
+    def stalls_in_a_worker(item: Any, clock: Any) -> Any:
+        if str(item[0].path) == big and os.getpid() != parent:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            stuck_pid.write_text(str(os.getpid()))
+            time.sleep(60)
+        return real_read(item, clock)
+
+    monkeypatch.setattr(usage_read, "_read_file", stalls_in_a_worker)
+
+    def kill_the_other_worker() -> None:
+        deadline = time.monotonic() + 5
+        while not stuck_pid.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.05)  # (the pid written whole)
+        stuck = int(stuck_pid.read_text())
+        other = next(w for w in multiprocessing.active_children() if w.pid != stuck)
+        assert other.pid is not None
+        os.kill(other.pid, signal.SIGKILL)
+
+    began = time.monotonic()
+    reads = list(read_all(todo, BASE, 2, None, while_reading=kill_the_other_worker))
+    assert time.monotonic() - began < 10
+    assert _no_worker_left()
+    assert sorted(str(read.rollout.path) for read in reads if read is not None) == sorted(
+        str(item[0].path) for item in todo
+    )
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="SIGSTOP is POSIX")
