@@ -1519,3 +1519,28 @@ def test_damage_met_by_a_period_switch_s_read_is_rebuilt_and_read_in_full(
     assert (seen[0].days, seen[0].totals[-1].tokens) == (90, 8000)
     assert seen[0].notice is not None
     assert "rebuilt from the logs" in seen[0].notice
+
+
+def test_a_period_switch_just_after_the_file_failed_waits_for_the_memory_index(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """A period picked while the index file fails (the switch queued behind the failing
+    update): the index then read into memory is filled before the period is read from it
+    (the switch's quick read of the index as it stands had shown the empty new one, "no
+    usage", for an update's time)."""
+    write_usage_session(codex_home, 1, [(time.time() - 60, 10_000, 0, 0)])
+    with updated_by_hand(codex_home, tmp_path) as (worker, shown):
+        worker._update()
+        assert shown[-1].totals[-1].tokens == 10_000
+        index_path = tmp_path / "index" / "usage.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{index_path}{suffix}").unlink(missing_ok=True)
+        index_path.mkdir()
+        worker._update()  # fails: the next one reads into memory
+        assert worker._memory_reason is not None
+        worker.set_days(90)
+        before = len(shown)
+        worker._update()
+        after = shown[before:]
+        assert after
+        assert [(view.days, view.totals[-1].tokens) for view in after] == [(90, 10_000)]
