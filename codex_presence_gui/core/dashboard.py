@@ -9,7 +9,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import NamedTuple
 
-from codex_presence_gui.core.discovery import sessions_not_a_folder
+from codex_presence_gui.core.discovery import home_above, sessions_not_a_folder
 from codex_presence_gui.core.formatting import (
     format_reset_clock,
 )
@@ -54,6 +54,8 @@ class Dashboard:
             yet: Codex makes it when a session starts).
         blocked_sessions: those of them with something else (a file) where ``sessions``
             goes, with what it is: Codex cannot make the folder while it is there.
+        logs_folders: those of them that are Codex's sessions folder itself, each with the
+            folder above, the Codex folder meant (``discovery.home_above``).
         closed_homes: the homes there that cannot be entered, each with why (see
             ``ReadResult``).
     """
@@ -74,6 +76,7 @@ class Dashboard:
     sessionless: tuple[Path, ...] = ()
     blocked_sessions: tuple[tuple[Path, str], ...] = ()
     closed_homes: tuple[tuple[Path, str], ...] = ()
+    logs_folders: tuple[tuple[Path, Path], ...] = ()
 
     @property
     def all_closed(self) -> bool:
@@ -138,6 +141,11 @@ def build_dashboard(
             # shown instead, in the window, the tray, Discord and ``status`` alike.
             source, limits, others = _shown_limits(result, late)
             insights = build_insights(history, _buckets(limits, others), now, insights_cache)
+    blocked = tuple(
+        (home, kind)
+        for home in result.sessionless
+        if (kind := sessions_not_a_folder(home)) is not None
+    )
     return Dashboard(
         generated_at=now,
         homes=result.homes,
@@ -153,12 +161,13 @@ def build_dashboard(
         ended=tuple(select_ended(result.snapshots, now, zone)),
         not_folders=result.not_folders,
         sessionless=result.sessionless,
-        blocked_sessions=tuple(
-            (home, kind)
-            for home in result.sessionless
-            if (kind := sessions_not_a_folder(home)) is not None
-        ),
+        blocked_sessions=blocked,
         closed_homes=result.closed_homes,
+        logs_folders=tuple(
+            (home, Path(above))
+            for home in result.sessionless
+            if home not in dict(blocked) and (above := home_above(home)) is not None
+        ),
     )
 
 

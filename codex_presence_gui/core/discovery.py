@@ -293,10 +293,28 @@ def _no_sessions(home: str) -> tuple[str, str | None] | None:
             return None
 
     message = sessions_missing_text([shown_home(_child(home, SESSIONS_DIR))])
-    parent = os.path.dirname(os.path.abspath(home))
-    if parent != os.path.abspath(home) and _is_sessions_folder(home):
+    parent = home_above(home)
+    if parent is not None:
         return f"{message}; did you mean --codex-home {shown_home(parent)}?", None
     return f"{message}; is {shown_home(home)} a Codex folder?", _MISSING
+
+
+def home_above(home: str | os.PathLike[str]) -> str | None:
+    """The Codex folder meant by ``home`` when it is Codex's sessions folder itself (its
+    logs' folder, typed or pasted for Codex's: read as a Codex folder, it holds no logs, and
+    its ``sessions/sessions`` never comes): the folder above; else None."""
+    text = os.path.abspath(home)
+    parent = os.path.dirname(text)
+    if parent == text or not _is_sessions_folder(text):
+        return None
+    return parent
+
+
+def logs_folder_text(folder: str, meant: str) -> str:
+    """What every surface says of a Codex folder that is Codex's logs' own folder (``folder``
+    and the folder above, ``meant``, as the surface writes them)."""
+    holds = f"Codex's folder is the one that holds it: {meant}"
+    return f"{folder} is where Codex keeps its logs; {holds}"
 
 
 def _is_sessions_folder(folder: str) -> bool:

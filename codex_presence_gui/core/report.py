@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from typing import Any
 
 from codex_presence_gui.core.dashboard import (
@@ -16,6 +17,7 @@ from codex_presence_gui.core.dashboard import (
 from codex_presence_gui.core.discovery import (
     SESSIONS_DIR,
     closed_homes_text,
+    logs_folder_text,
     sessions_blocked_text,
     sessions_blocked_texts,
     sessions_missing_text,
@@ -365,6 +367,14 @@ def _missing_sessions_text(folders: list[str]) -> str:
     return f"{sessions_missing_text(folders)} (Codex makes {then} when a session starts)"
 
 
+def _logs_folders_said(board: Dashboard) -> dict[Path, str]:
+    """What is said of each home that is Codex's logs folder itself, by home."""
+    return {
+        home: logs_folder_text(shown_home(home), shown_home(meant))
+        for home, meant in board.logs_folders
+    }
+
+
 def _no_limits_reasons(board: Dashboard) -> list[dict[str, str | None]]:
     """Why there is no limit reading, for ``status --json``: what the text says, one object
     per cause, shaped as the warnings are (text, kind, path)."""
@@ -379,12 +389,15 @@ def _no_limits_reasons(board: Dashboard) -> list[dict[str, str | None]]:
         ]
     if board.no_sessions_folder:
         kinds = dict(board.blocked_sessions)
+        instead = _logs_folders_said(board)
         reasons: list[dict[str, str | None]] = []
         for home in board.sessionless:
             folder = home / SESSIONS_DIR
             if home in kinds:
                 text = sessions_blocked_text(shown_home(folder), kinds[home])
                 kind = SESSIONS_NOT_A_FOLDER
+            elif home in instead:  # still missing, said as what was meant
+                text, kind = instead[home], SESSIONS_MISSING
             else:
                 text, kind = _missing_sessions_text([shown_home(folder)]), SESSIONS_MISSING
             reasons.append({"text": text, "kind": kind, "path": path_text(folder)})
@@ -412,8 +425,12 @@ def _no_limits_text(board: Dashboard) -> str:
                 if home in kinds
             ]
         )
+        instead = _logs_folders_said(board)
+        said += [instead[home] for home in board.sessionless if home in instead]
         missing = [
-            shown_home(home / SESSIONS_DIR) for home in board.sessionless if home not in kinds
+            shown_home(home / SESSIONS_DIR)
+            for home in board.sessionless
+            if home not in kinds and home not in instead
         ]
         if missing:
             said.append(_missing_sessions_text(missing))

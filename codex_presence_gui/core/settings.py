@@ -39,6 +39,7 @@ from codex_presence_gui.core.discovery import (
     SESSIONS_DIR,
     archived_blocked_text,
     default_codex_home,
+    logs_folder_text,
     not_a_folder,
     sessions_blocked_text,
     sessions_missing_text,
@@ -269,10 +270,7 @@ def validate(settings: Settings) -> list[Problem]:
             meant = codex_home_of(str(path))
             if meant != str(path):
                 # Its logs' own folder, typed or pasted: the folder above is Codex's.
-                said = (
-                    f"{shown} is where Codex keeps its logs; Codex's folder is the one that "
-                    f"holds it: {shown_home(meant)}."
-                )
+                said = f"{logs_folder_text(shown, shown_home(meant))}."
             elif usual:
                 said = f"{missing}; Codex makes it when a session starts."
             else:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from codex_presence_gui.core.discovery import not_a_folder, sessions_not_a_folder
+from codex_presence_gui.core.discovery import home_above, not_a_folder, sessions_not_a_folder
 from codex_presence_gui.core.pricing import Pricer
 from codex_presence_gui.core.usage_index import UsageIndex
 from codex_presence_gui.core.usage_report import UsageReport, report_from_rows
@@ -63,6 +63,9 @@ class RecentUsage:
     #: Those of them with something else where ``sessions`` goes, with what it is (see
     #: ``discovery.sessions_not_a_folder``).
     blocked_sessions: tuple[tuple[str, str], ...] = ()
+    #: Those of them that are Codex's sessions folder itself, each with the folder above, the
+    #: Codex folder meant (``discovery.home_above``).
+    logs_folders: tuple[tuple[str, str], ...] = ()
     #: ``TZ`` when it names a zone the system does not have, so that the days are UTC's
     #: (``zones.unknown_zone_setting``), else None.
     unknown_zone: str | None = None
@@ -106,6 +109,9 @@ def read_recent(
         report_from_rows(kind, rows, {}, zone=zone, since=start, until=today, pricer=pricer)
         for kind in ("daily", "project", "model")
     )
+    blocked = tuple(
+        (home, kind) for home in sessionless if (kind := sessions_not_a_folder(home)) is not None
+    )
     return RecentUsage(
         today,
         zone,
@@ -125,10 +131,11 @@ def read_recent(
         problems=problems,
         dating_problems=dating_problems,
         sessionless=sessionless,
-        blocked_sessions=tuple(
-            (home, kind)
+        blocked_sessions=blocked,
+        logs_folders=tuple(
+            (home, above)
             for home in sessionless
-            if (kind := sessions_not_a_folder(home)) is not None
+            if home not in dict(blocked) and (above := home_above(home)) is not None
         ),
         # Only where the local zone fell back to UTC for it (a zone given is no fallback).
         unknown_zone=unknown_zone_setting() if zone is UTC else None,

@@ -10,6 +10,7 @@ from codex_presence_gui.core.dashboard import Dashboard, SessionShare, session_s
 from codex_presence_gui.core.discovery import (
     SESSIONS_DIR,
     closed_homes_text,
+    logs_folder_text,
     named_folders,
     sessions_blocked_texts,
     sessions_missing_text,
@@ -218,18 +219,26 @@ def sessions_folders(homes: Sequence[Path]) -> tuple[str, ...]:
 
 
 def no_sessions_folder_text(
-    what: str, folders: Sequence[str], then: str, blocked: Sequence[tuple[str, str]] = ()
+    what: str,
+    folders: Sequence[str],
+    then: str,
+    blocked: Sequence[tuple[str, str]] = (),
+    logs_folders: Sequence[tuple[str, str]] = (),
 ) -> str:
     """Why there is no ``what`` to show when the ``sessions`` folders are gone, in the words
     of every page: "No usage to show: ~/.codex/sessions, where Codex keeps its logs, is
     missing. {then}" (``then`` may say ``{it}``: the folder or the folders). Those of
     ``folders`` that are something else (``blocked``: each folder and what it is) are said to
-    be, without ``then``: Codex cannot make a folder where a file is."""
+    be, without ``then``: Codex cannot make a folder where a file is. So are those whose home
+    is Codex's logs folder itself (``logs_folders``: each folder and what is said of it,
+    ``logs_folders_said``): Codex never makes a ``sessions/sessions``."""
     kinds = dict(blocked)
+    instead = dict(logs_folders)
     said = sessions_blocked_texts(
         [(folder, kinds[folder]) for folder in folders if folder in kinds]
     )
-    missing = [folder for folder in folders if folder not in kinds]
+    said += [instead[folder] for folder in folders if folder in instead and folder not in kinds]
+    missing = [folder for folder in folders if folder not in kinds and folder not in instead]
     text = f"No {what} to show: {'; '.join(said)}." if said else ""
     if not missing:
         return text
@@ -237,6 +246,17 @@ def no_sessions_folder_text(
         it="it" if len(missing) == 1 else "them"
     )
     return f"{text} {gone}" if said else f"No {what} to show: {gone}"
+
+
+def logs_folders_said(logs_folders: Sequence[tuple[Path, Path]]) -> tuple[tuple[str, str], ...]:
+    """The ``sessions`` folders of homes that are Codex's logs folder itself (each home and
+    the folder above, ``Dashboard.logs_folders``) as the window writes them, each with what
+    is said of its home ("~/.codex/sessions is where Codex keeps its logs; Codex's folder is
+    the one that holds it: ~/.codex"), for ``no_sessions_folder_text``."""
+    return tuple(
+        (home_text(home / SESSIONS_DIR), logs_folder_text(home_text(home), home_text(meant)))
+        for home, meant in logs_folders
+    )
 
 
 def blocked_sessions_folders(blocked: Sequence[tuple[Path, str]]) -> tuple[tuple[str, str], ...]:

@@ -26,6 +26,7 @@ from codex_presence_gui.core.zones import unknown_zone_setting
 from codex_presence_gui.viewmodels.card import (
     blocked_sessions_folders,
     blocked_sessions_text,
+    logs_folders_said,
     sessions_folders,
 )
 from codex_presence_gui.viewmodels.limits import LOADING_MESSAGE, unknown_zone_note
@@ -198,7 +199,13 @@ def glance(
             # Short, for the tray's tooltip: a file there is said as one (not "missing").
             kinds = dict(blocked_sessions_folders(dashboard.blocked_sessions))
             said = [blocked] if (blocked := blocked_sessions_text(dashboard)) else []
-            missing = [f for f in sessions_folders(dashboard.sessionless) if f not in kinds]
+            logs = dict(logs_folders_said(dashboard.logs_folders))
+            said += [logs[f] for f in sessions_folders(dashboard.sessionless) if f in logs]
+            missing = [
+                f
+                for f in sessions_folders(dashboard.sessionless)
+                if f not in kinds and f not in logs
+            ]
             if missing:
                 said.append(sessions_missing_text(missing, short=True))
             waiting = "; ".join(said)

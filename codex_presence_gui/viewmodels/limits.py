@@ -31,6 +31,7 @@ from codex_presence_gui.core.zones import unknown_zone_setting, unknown_zone_tex
 from codex_presence_gui.viewmodels.card import (
     blocked_sessions_folders,
     home_text,
+    logs_folders_said,
     no_sessions_folder_text,
     sessions_folders,
 )
@@ -307,7 +308,10 @@ def limits_view(dashboard: Dashboard | None, zone: tzinfo | None = None) -> Limi
         if dashboard.no_sessions_folder:
             folders = sessions_folders(dashboard.sessionless)
             blocked = blocked_sessions_folders(dashboard.blocked_sessions)
-            said = no_sessions_folder_text("limits", folders, NO_SESSIONS_FOLDER_THEN, blocked)
+            logs = logs_folders_said(dashboard.logs_folders)
+            said = no_sessions_folder_text(
+                "limits", folders, NO_SESSIONS_FOLDER_THEN, blocked, logs
+            )
             return LimitsView(message=said, notes=notes_alone)
         replied = dashboard.has_replies
         message = NO_LIMITS_IN_REPLIES_MESSAGE if replied else NO_READING_MESSAGE

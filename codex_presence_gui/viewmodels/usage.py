@@ -56,6 +56,7 @@ from codex_presence_gui.core.zones import unknown_zone_text
 from codex_presence_gui.viewmodels.card import (
     blocked_sessions_folders,
     home_text,
+    logs_folders_said,
     no_sessions_folder_text,
     sessions_folders,
 )
@@ -467,9 +468,15 @@ def usage_view(recent: RecentUsage) -> UsageView:
             blocked = blocked_sessions_folders(
                 [(Path(home), kind) for home, kind in recent.blocked_sessions]
             )
-            message = no_sessions_folder_text(
-                "usage", message_paths, NO_SESSIONS_FOLDER_THEN, blocked
+            logs = logs_folders_said(
+                [(Path(home), Path(meant)) for home, meant in recent.logs_folders]
             )
+            message = no_sessions_folder_text(
+                "usage", message_paths, NO_SESSIONS_FOLDER_THEN, blocked, logs
+            )
+            # The folders that sentence names, in their order, after the others.
+            named = [(home_text(Path(h)), home_text(Path(m))) for h, m in recent.logs_folders]
+            message_paths += tuple(path for pair in named for path in pair)
         return UsageView(
             UsageState.EMPTY,
             message,

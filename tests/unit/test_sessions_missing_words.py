@@ -167,3 +167,46 @@ def test_a_folder_of_numbered_folders_is_not_taken_for_a_sessions_folder(tmp_pat
             "Codex folder?",
         )
     ]
+
+
+def test_codex_s_logs_folder_given_as_its_folder_is_said_on_every_surface(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--codex-home ~/.codex/sessions``: the Live page, ``status`` and its JSON say that
+    this is Codex's logs folder and name the one above, as the settings and ``report`` do;
+    they had said that ``~/.codex/sessions/sessions`` was missing (Codex makes it when a
+    session starts), which it never would."""
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    logs = tmp_path / "codex" / "sessions"
+    (logs / "2026" / "11").mkdir(parents=True)
+    said = (
+        f"{logs} is where Codex keeps its logs; Codex's folder is the one that holds it: "
+        f"{tmp_path / 'codex'}"
+    )
+    board = _board([logs])
+    assert board.logs_folders == ((logs, tmp_path / "codex"),)
+    assert limits_view(board).message == f"No limits to show: {said}."
+    assert glance(board).waiting == said  # the tray's tooltip
+    text = render_text(CodexReader([logs], max_age=None).refresh(discover_files=True), width=500)
+    assert f"Limits: none to show: {said}." in text
+    assert "sessions/sessions" not in text
+    assert main(["status", "--json", "--codex-home", str(logs)]) == 0
+    reasons = json.loads(capsys.readouterr().out)["limits_reasons"]
+    assert reasons == [{"text": said, "kind": "sessions_missing", "path": str(logs / "sessions")}]
+
+
+def test_a_folder_named_otherwise_holding_year_folders_is_taken_for_the_logs_folder(
+    tmp_path: Path,
+) -> None:
+    """Named otherwise (a copy, "codex-logs") but holding Codex's year and month folders, it
+    is the logs folder too; a folder of other four-digit names is not, nor the root."""
+    from codex_presence_gui.core.discovery import home_above
+
+    copy = tmp_path / "codex-logs"
+    (copy / "2025" / "12").mkdir(parents=True)
+    assert home_above(copy) == str(tmp_path)
+    other = tmp_path / "numbers"
+    (other / "1234" / "abc").mkdir(parents=True)
+    assert home_above(other) is None
+    assert home_above(tmp_path / "not-there") is None
+    assert home_above("/") is None

@@ -767,6 +767,28 @@ def test_a_missing_sessions_folder_is_said_as_the_live_view_says_it(tmp_path: Pa
     assert read.message.startswith(f"No usage to show: {tmp_path / 'codex' / 'sessions'}, ")
 
 
+def test_codex_s_logs_folder_given_as_its_folder_names_the_one_meant(tmp_path: Path) -> None:
+    """The folder given is Codex's sessions folder itself (the logs are in it, so it is easily
+    taken for Codex's): the page names the folder above, which was meant; it had said that a
+    ``sessions/sessions`` was missing, one Codex never makes."""
+    from codex_presence_gui.app import read_usage_view
+
+    logs = tmp_path / "codex" / "sessions"
+    (logs / "2026" / "11").mkdir(parents=True)
+    other = tmp_path / "other"
+    other.mkdir()
+    read = read_usage_view([logs, other])
+    assert read.state is UsageState.EMPTY
+    assert read.message == (
+        f"No usage to show: {logs} is where Codex keeps its logs; Codex's folder is the one "
+        f"that holds it: {tmp_path / 'codex'}. {other / 'sessions'}, where Codex keeps its "
+        "logs, is missing. Each Codex reply is counted here once Codex makes it, when a "
+        "session starts."
+    )
+    for path in (str(logs), str(tmp_path / "codex"), str(other / "sessions")):
+        assert path in read.message_paths
+
+
 def test_a_codex_home_that_is_a_file_is_said_to_be_one(tmp_path: Path) -> None:
     """A home given as a file reads "… is a file, not a folder", as the command line and
     the Live page say; it had been "Codex's folder was not found (FILE)", as if it could
