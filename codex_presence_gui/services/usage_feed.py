@@ -382,9 +382,10 @@ class UsageWorker(Worker):
         in_memory = self._memory_reason is not None and self._index is not None
         if in_memory and time.monotonic() - self._file_tried >= FILE_RETRY_S:
             self._back_to_file()
-        # An index opened here has not been updated yet (one in memory after the file
-        # failed, or the file reopened, maybe rebuilt): a period switch does not read it
-        # before the update, which had shown "no usage" for a moment.
+        # An index opened here may hold nothing yet (one in memory after the file failed, or
+        # the file rebuilt): a period switch does not read it before the update, which had
+        # shown "no usage" for a moment. (The file reopened after a busy error is read: the
+        # update waits for the other process's write lock, a read does not.)
         opened_here = self._index is None
         if self._index is None:
             if self._memory_reason is None:
@@ -418,7 +419,8 @@ class UsageWorker(Worker):
         # at once: the walk and the update before it had held the page 0.3 s at 20,000 logs.
         # They follow, in the updates' rhythm (the next is asked for below).
         last = self._last_read
-        quick = self._period_changed and not opened_here and last is not None and not last.building
+        fresh = opened_here and not index.has_sessions(self._homes)
+        quick = self._period_changed and not fresh and last is not None and not last.building
         if self._period_changed and not quick:
             self._shown = None  # sent, even with nothing new in the logs
         self._period_changed = False

@@ -230,7 +230,9 @@ def test_a_worker_dying_while_another_is_stuck_ends_the_pool_without_a_wait(
     def stalls_in_a_worker(item: Any, clock: Any) -> Any:
         if str(item[0].path) == big and os.getpid() != parent:
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
-            stuck_pid.write_text(str(os.getpid()))
+            part = stuck_pid.with_suffix(".part")
+            part.write_text(str(os.getpid()))
+            os.replace(part, stuck_pid)  # whole when seen
             time.sleep(60)
         return real_read(item, clock)
 
@@ -240,7 +242,6 @@ def test_a_worker_dying_while_another_is_stuck_ends_the_pool_without_a_wait(
         deadline = time.monotonic() + 5
         while not stuck_pid.exists() and time.monotonic() < deadline:
             time.sleep(0.01)
-        time.sleep(0.05)  # (the pid written whole)
         stuck = int(stuck_pid.read_text())
         other = next(w for w in multiprocessing.active_children() if w.pid != stuck)
         assert other.pid is not None

@@ -1544,3 +1544,32 @@ def test_a_period_switch_just_after_the_file_failed_waits_for_the_memory_index(
         after = shown[before:]
         assert after
         assert [(view.days, view.totals[-1].tokens) for view in after] == [(90, 10_000)]
+
+
+def test_a_period_switch_after_a_busy_error_reads_the_reopened_index_at_once(
+    codex_home: CodexHome, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A period picked while a report holds the index's write lock, after an update gave up
+    waiting for it: the file, reopened, is read for the new period at once (a read does not
+    wait for the lock), where the switch had waited out the lock again and then shown that
+    the usage history cannot be read, its numbers gone."""
+    from codex_presence_gui.core import usage_index
+
+    monkeypatch.setattr(usage_index, "BUSY_TIMEOUT_S", 1.0)
+    write_usage_session(codex_home, 1, [(time.time() - 60, 10_000, 0, 0)])
+    with updated_by_hand(codex_home, tmp_path) as (worker, shown):
+        worker._update()
+        assert shown[-1].totals[-1].tokens == 10_000
+        with _held(tmp_path / "index" / "usage.sqlite3", "write lock"):  # a report building
+            write_usage_session(codex_home, 2, [(time.time() - 30, 5_000, 0, 0)])  # to write
+            worker._update()  # busy: the numbers stay, the index is closed
+            assert worker._index is None
+            worker.set_days(90)
+            before = len(shown)
+            began = time.monotonic()
+            worker._update()
+            assert time.monotonic() - began < 0.9  # not another wait for the lock
+        after = shown[before:]
+        assert [(view.state, view.days, view.totals[-1].tokens) for view in after] == [
+            (UsageState.READY, 90, 10_000)
+        ]
