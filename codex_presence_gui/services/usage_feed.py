@@ -437,24 +437,40 @@ class UsageWorker(Worker):
         # failed): "Reading your Codex logs for the first time…" had replaced them.
         numbers_shown = self._last_read is not None and self._last_read.recorded
 
+        def read(
+            missing: tuple[str, ...],
+            problems: tuple[str, ...],
+            dating: int,
+            sessionless: tuple[str, ...],
+            closed: tuple[tuple[str, str], ...],
+        ) -> RecentUsage:
+            """The period's reports from the index, with what a walk found around them."""
+            return read_recent(
+                index,
+                self._homes,
+                now=now,
+                zone=zone,
+                pricer=self._pricer,
+                notice=self._notice,
+                missing_homes=missing,
+                problems=problems,
+                dating_problems=dating,
+                sessionless=sessionless,
+                closed_homes=closed,
+                days=self._days,
+            )
+
         def update_and_read() -> RecentUsage | None:
             nonlocal quick
             if quick and last is not None:
                 quick = False  # (run again after damage: a rebuilt index, read in full)
                 with _index_step():
-                    recent = read_recent(
-                        index,
-                        self._homes,
-                        now=now,
-                        zone=zone,
-                        pricer=self._pricer,
-                        notice=self._notice,
-                        missing_homes=last.missing_homes,
-                        problems=last.problems,
-                        dating_problems=last.dating_problems,
-                        sessionless=last.sessionless,
-                        closed_homes=last.closed_homes,
-                        days=self._days,
+                    recent = read(
+                        last.missing_homes,
+                        last.problems,
+                        last.dating_problems,
+                        last.sessionless,
+                        last.closed_homes,
                     )
                 self.request_update()
                 return recent
@@ -520,20 +536,8 @@ class UsageWorker(Worker):
                 others = index.written_elsewhere()
             if not (result.read or result.removed or others) and shown == self._shown:
                 return None
-            recent = read_recent(
-                index,
-                self._homes,
-                now=now,
-                zone=zone,
-                pricer=self._pricer,
-                notice=self._notice,
-                missing_homes=tuple(str(home) for home in found.missing_homes),
-                problems=problems,
-                dating_problems=dating,
-                sessionless=sessionless,
-                closed_homes=closed,
-                days=self._days,
-            )
+            missing = tuple(str(home) for home in found.missing_homes)
+            recent = read(missing, problems, dating, sessionless, closed)
             self._shown = shown
             return recent
 
