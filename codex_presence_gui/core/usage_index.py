@@ -235,6 +235,23 @@ _NOTHING_CHANGED = 1 << 62
 UNKNOWN_MODEL = "unknown"
 
 
+class ReadProgress(NamedTuple):
+    """How far an update's reading is (``UsageIndex.update``'s ``progress``): the files read
+    of those to read, and the bytes they had left to read of all that the files had."""
+
+    files_read: int
+    files_total: int
+    bytes_read: int
+    bytes_total: int
+
+    @property
+    def share(self) -> float:
+        """The part read, 0 to 1, by bytes (the files are of every size)."""
+        if self.bytes_total > 0:
+            return min(1.0, self.bytes_read / self.bytes_total)
+        return self.files_read / self.files_total if self.files_total else 1.0
+
+
 class UpdateResult:
     """What one update did."""
 
@@ -693,6 +710,7 @@ class UsageIndex:
         should_stop: Callable[[], bool] | None = None,
         workers: int = 1,
         while_reading: Callable[[], None] | None = None,
+        progress: Callable[[ReadProgress], None] | None = None,
     ) -> UpdateResult:
         """Read what changed in the homes' rollout files since the last update (see
         ``_update``). A file that turns out damaged on the way (SQLite says so only when a
@@ -706,6 +724,7 @@ class UsageIndex:
                 should_stop=should_stop,
                 workers=workers,
                 while_reading=while_reading,
+                progress=progress,
             )
 
         # The update's waits for another process (its write lock, a rebuilt file's opening)
@@ -728,6 +747,7 @@ class UsageIndex:
         should_stop: Callable[[], bool] | None = None,
         workers: int = 1,
         while_reading: Callable[[], None] | None = None,
+        progress: Callable[[ReadProgress], None] | None = None,
     ) -> UpdateResult:
         """Read what changed in the homes' rollout files since the last update.
 
@@ -743,6 +763,8 @@ class UsageIndex:
             workers: processes to read files with when there is much to read (a first build);
                 1 reads in this process (the window's worker thread does: no fork there).
             while_reading: called while worker processes read (see ``read_all``).
+            progress: told after each file read how far the reading is (nothing of it is
+                in the index before the update's end: it is committed whole).
         """
         started = time.perf_counter()
         result = UpdateResult()
@@ -809,10 +831,15 @@ class UsageIndex:
             complete = True
             read_now: set[bytes] = set()  # their problems are said from this read
             reads: Iterable[FileRead | None] = ()
+            told = ReadProgress(0, len(todo), 0, 0)
             if todo:
                 # Imported here: a repeat with nothing new needs no parser nor accounting.
-                from codex_presence_gui.core.usage_read import read_all
+                from codex_presence_gui.core.usage_read import pending_bytes, read_all
 
+                if progress is not None:
+                    pending = sum(pending_bytes(rollout, row) for rollout, row in todo)
+                    told = told._replace(bytes_total=pending)
+                    progress(told)
                 reads = read_all(todo, self._clock(), workers, should_stop, while_reading, tiers)
             # What is read is written from here on: no step is given up (_StopAskers.interrupts).
             self._askers.storing = True
@@ -820,6 +847,12 @@ class UsageIndex:
                 if read is None:
                     complete = False
                     break
+                if progress is not None:
+                    told = told._replace(
+                        files_read=told.files_read + 1,
+                        bytes_read=told.bytes_read + pending_bytes(read.rollout, read.row),
+                    )
+                    progress(told)
                 # Each file apart: one that cannot be written (sums beyond SQLite's 64-bit
                 # integers) is left out with a problem, the others are kept.
                 if read.fields is not None:

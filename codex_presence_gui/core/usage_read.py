@@ -179,6 +179,12 @@ class FileRead:
         self.touched: tuple[int, float, float] | None = None
 
 
+def pending_bytes(rollout: RolloutFile, row: tuple[Any, ...] | None) -> int:
+    """What is left to read of ``rollout`` past where its index ``row`` was read to (all of
+    it without one; none of a file that got shorter, which is read again whole all the same)."""
+    return max(0, rollout.stat.size - (row[8] if row else 0))
+
+
 def read_all(
     todo: list[tuple[RolloutFile, tuple[Any, ...] | None]],
     now: float,
@@ -195,7 +201,7 @@ def read_all(
     for home in clock.tiers:
         tier = None if tiers is None else tiers.get(os.fsencode(home))
         clock.tiers[home] = configured_service_tier(home) if tier is None else tier
-    pending = sum(rollout.stat.size - (row[8] if row else 0) for rollout, row in todo)
+    pending = sum(pending_bytes(rollout, row) for rollout, row in todo)
     if pending >= POOL_MIN_BYTES:
         use_orjson()  # many lines to decode: worth its import (before the workers fork)
     if workers > 1 and len(todo) > 1 and pending >= POOL_MIN_BYTES:

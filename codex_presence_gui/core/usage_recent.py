@@ -12,7 +12,7 @@ from pathlib import Path
 
 from codex_presence_gui.core.discovery import home_above, not_a_folder, sessions_not_a_folder
 from codex_presence_gui.core.pricing import Pricer
-from codex_presence_gui.core.usage_index import UsageIndex
+from codex_presence_gui.core.usage_index import ReadProgress, UsageIndex
 from codex_presence_gui.core.usage_report import UsageReport, report_from_rows
 from codex_presence_gui.core.zones import unknown_zone_setting
 
@@ -47,6 +47,7 @@ class RecentUsage:
     #: The index holds calls of these homes' sessions (older ones included).
     recorded: bool = False
     building: bool = False  # the index is being filled from every log for the first time
+    progress: ReadProgress | None = None  # how far that first reading is, once under way
     #: Another process (a ``report``, a second window) holds the index: waited for.
     waiting: bool = False
     error: str | None = None  # the index could not be opened or read

@@ -44,6 +44,7 @@ from codex_presence_gui.core.pricing import Pricer
 from codex_presence_gui.core.problems import DATING_KINDS, Problem, outside_closed_homes
 from codex_presence_gui.core.usage_index import (
     INDEX_ROOM_BYTES,
+    ReadProgress,
     UsageIndex,
     WaitStoppedError,
     busy_wait_text,
@@ -75,6 +76,8 @@ MIN_GAP_MS = 5_000
 UPDATE_SHARE = 0.05
 #: ... and this share of it when nothing else asks (the safety net's updates).
 IDLE_UPDATE_SHARE = 0.005
+#: How often the page is told how far a first reading of the logs is.
+PROGRESS_EVERY_S = 0.25
 
 Build = Callable[[RecentUsage], object]
 
@@ -476,18 +479,35 @@ class UsageWorker(Worker):
                 return recent
             # The walk made above; run again (the index rebuilt after damage), a walk anew.
             found = walks.pop() if walks else _walk(self._homes)
-            if found.files and not numbers_shown and not index.has_sessions(self._homes):
-                # Nothing of these homes in the index yet: reading every log takes a while.
+            building = bool(found.files) and not numbers_shown
+            building = building and not index.has_sessions(self._homes)
+            told_at = time.monotonic()
+
+            def tell(progress: ReadProgress | None) -> None:
+                """The page says how far the first reading is: at its start, then every
+                ``PROGRESS_EVERY_S`` (each is a view made and drawn), not at its end."""
+                nonlocal told_at
+                if progress is not None:
+                    done = progress.files_read >= progress.files_total
+                    if done or time.monotonic() - told_at < PROGRESS_EVERY_S:
+                        return
+                if self.should_stop():
+                    return
+                told_at = time.monotonic()
                 self._send(
                     RecentUsage(
                         today,
                         zone,
                         building=True,
+                        progress=progress,
                         notice=self._notice,
                         homes=self._home_texts,
                         days=self._days,
                     )
                 )
+
+            if building:
+                tell(None)  # nothing of these homes in the index yet: reading every log is long
             with _index_step():
                 result = index.update(
                     self._homes,
@@ -495,6 +515,7 @@ class UsageWorker(Worker):
                     unsearched=found.unsearched,
                     should_stop=self.should_stop,
                     workers=1,
+                    progress=tell if building else None,
                 )
             # The files let go before the reports are made: a first build had held 20,000
             # logs' entries through the price library's import, the build's peak (11 MB).

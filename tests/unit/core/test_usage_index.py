@@ -2497,6 +2497,38 @@ def test_an_interrupted_first_build_goes_on_where_it_stopped(
         assert index.update([codex_home.root]).read == 0
 
 
+def test_an_update_tells_how_far_its_reading_is(codex_home: CodexHome, tmp_path: Path) -> None:
+    """Told before the first file and after each one: the files read of those to read, and
+    their bytes; an append is told as what was left of the file, and nothing to read tells
+    nothing."""
+    from codex_presence_gui.core.usage_index import ReadProgress
+
+    paths = []
+    for number in range(3):
+        session = f"019d0000-0000-7000-8000-0000001{number:05d}"
+        lines = _session(2 + number, start=BASE + number * 3600)
+        lines[0] = r.session_meta(BASE + number * 3600, session)
+        paths.append(codex_home.write(session, lines, started=BASE + number * 3600))
+    sizes = [path.stat().st_size for path in paths]
+    told: list[ReadProgress] = []
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        assert index.update([codex_home.root], progress=told.append).read == 3
+        assert told[0] == ReadProgress(0, 3, 0, sum(sizes))
+        assert [item.files_read for item in told] == [0, 1, 2, 3]
+        assert told[-1] == ReadProgress(3, 3, sum(sizes), sum(sizes))
+        assert sorted(b.bytes_read - a.bytes_read for a, b in pairwise(told)) == sorted(sizes)
+        assert told[-1].share == 1.0
+        told.clear()
+        assert index.update([codex_home.root], progress=told.append).read == 0
+        assert told == []
+        added = "\n".join(_turn(BASE + 9000, 999_000, 10)) + "\n"
+        with paths[0].open("a", encoding="utf-8") as handle:
+            handle.write(added)
+        assert index.update([codex_home.root], progress=told.append).read == 1
+        size = len(added)
+        assert told == [ReadProgress(0, 1, 0, size), ReadProgress(1, 1, size, size)]
+
+
 def test_a_quit_while_a_file_is_written_keeps_what_the_first_build_read(
     codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

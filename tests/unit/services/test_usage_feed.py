@@ -26,7 +26,13 @@ from pytestqt.qtbot import QtBot
 from codex_presence_gui.core.usage_index import UsageIndex
 from codex_presence_gui.core.usage_recent import RecentUsage
 from codex_presence_gui.services.usage_feed import UsageFeed, UsageWorker, usage_key
-from codex_presence_gui.viewmodels.usage import WAITING_MESSAGE, UsageState, UsageView, usage_view
+from codex_presence_gui.viewmodels.usage import (
+    BUILDING_MESSAGE,
+    WAITING_MESSAGE,
+    UsageState,
+    UsageView,
+    usage_view,
+)
 from tests.helpers.rollout import CodexHome
 from tests.helpers.usage import call_lines, summed, write_usage_session
 
@@ -127,6 +133,44 @@ def test_first_build_then_the_numbers(
     assert set(delivered_in) == {threading.main_thread()}
     assert built_in
     assert threading.main_thread() not in built_in
+
+
+def test_the_first_build_says_how_far_it_is_and_later_updates_do_not(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    qtbot: QtBot,
+    stopper: list[UsageFeed],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first reading of every log sends how far it is as it goes (here after each log:
+    the page's "21% of 20,000 logs read"), never its end, which the numbers are; an update
+    of an index with numbers says nothing of its reading."""
+    from codex_presence_gui.services import usage_feed
+
+    monkeypatch.setattr(usage_feed, "PROGRESS_EVERY_S", 0.0)
+    now = time.time()
+    for number in (1, 2, 3):
+        write_usage_session(codex_home, number, [(now - 60 * number, 1000 * number, 0, 0)])
+    feed = make_feed(codex_home, tmp_path)
+    stopper.append(feed)
+    seen = views(feed)
+    feed.start()
+    qtbot.waitUntil(lambda: ready(seen) is not None, timeout=10_000)
+    messages = [view.message for view in seen if view.state is UsageState.BUILDING]
+    assert messages[0] == BUILDING_MESSAGE
+    assert len(messages) == 4  # before the reading, and before each of its three logs
+    told = [message.split("… ")[1].split(" read.")[0] for message in messages[1:]]
+    assert all(text.endswith("% of 3 logs") for text in told)
+    percents = [int(text.split("%")[0]) for text in told]
+    assert percents[0] == 0
+    assert percents == sorted(percents)
+    assert 0 < percents[-1] < 100
+    assert [view.state for view in seen][-1] is UsageState.READY
+    write_usage_session(codex_home, 4, [(now - 30, 500, 0, 0)])
+    later = views(feed)
+    feed.request_update()
+    qtbot.waitUntil(lambda: ready(later) is not None, timeout=10_000)
+    assert [view.state for view in later] == [UsageState.READY]
 
 
 def _showing_a_call_then_one_more_written(

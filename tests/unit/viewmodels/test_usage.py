@@ -630,6 +630,25 @@ def test_a_rebuild_is_said_as_done_once_the_numbers_show() -> None:
     assert usage_view(recent([slot(TODAY, 1000)], notice=memory)).notice == memory
 
 
+def test_the_first_reading_says_how_far_it_is() -> None:
+    """Under way, the first reading of the logs says how much of them is read, by bytes
+    (the files are of every size), never 100% before the numbers come; before it starts,
+    the plain message."""
+    from codex_presence_gui.core.usage_index import ReadProgress
+
+    def said(progress: ReadProgress | None) -> str:
+        return usage_view(RecentUsage(TODAY, UTC, building=True, progress=progress)).message
+
+    assert said(None) == BUILDING_MESSAGE
+    assert said(ReadProgress(0, 0, 0, 0)) == BUILDING_MESSAGE
+    assert said(ReadProgress(4_200, 20_000, 1 << 30, 4 << 30)) == (
+        "Reading your Codex logs for the first time… 25% of 20,000 logs read. This happens "
+        "once: afterwards only what Codex writes is read."
+    )
+    assert "99% of 1 log read." in said(ReadProgress(1, 1, 10, 10))
+    assert "50% of 2 logs read." in said(ReadProgress(1, 2, 0, 0))  # empty files: by count
+
+
 def test_states_before_and_without_numbers() -> None:
     """Loading, the first build, a failure, and nothing recorded (at all, or lately)."""
     assert loading_view().state is UsageState.LOADING
