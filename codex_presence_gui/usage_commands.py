@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from typing import Any, TextIO, TypeVar
 
     from codex_presence_gui.core.problems import Problem
-    from codex_presence_gui.core.usage_index import UpdateResult
+    from codex_presence_gui.core.usage_index import ReadProgress, UpdateResult
     from codex_presence_gui.core.usage_report import SumsSoFar, UsageReport
 
     _T = TypeVar("_T")
@@ -340,6 +340,7 @@ class _CtrlC:
     def __init__(self) -> None:
         self.pressed = False
         self._before: Any = None
+        self.progress: _ProgressLine | None = None  # taken back before anything is said
 
     def __enter__(self) -> _CtrlC:
         # CPython's ``_signal``, which ``signal`` wraps in enums: importing those (and
@@ -367,6 +368,9 @@ class _CtrlC:
         # Said at once to someone at the terminal: the logs being read end within a moment,
         # but a stalled disk holds a worker up to ``STOP_GRACE_S``, which had read as a key
         # press not heard. (A script's stderr gets the one line at the end only.)
+        if self.progress is not None:  # the stop is said instead, on a line of its own
+            self.progress.clear()
+            self.progress.quiet = True
         try:
             if sys.stderr.isatty():
                 sys.stderr.write(STOPPING_TEXT + "\n")
@@ -376,6 +380,64 @@ class _CtrlC:
 
     def __call__(self) -> bool:
         return self.pressed
+
+
+#: A first build says how far it is in a terminal only once it has taken this long: most
+#: homes are read in well under a second, where a line shown and taken back would flicker.
+PROGRESS_AFTER_S = 1.0
+#: How often that line is written again.
+PROGRESS_EVERY_S = 0.25
+
+
+class _ProgressLine:
+    """How far an update's reading is, on one line of a terminal's stderr that is written
+    over as it goes and taken back at its end ("report: reading your Codex logs… 25% of
+    20,000 logs"): a first build of a big home, or on a slow disk, takes seconds to minutes
+    with nothing said. Nothing is written where stderr is no terminal (a script's log)."""
+
+    def __init__(self) -> None:
+        self.began = time.monotonic()
+        self.told_at = 0.0
+        self.shown = 0  # the length of the line shown, to take back
+        self.quiet = False  # set once the update is being stopped: said otherwise
+
+    def __call__(self, progress: ReadProgress) -> None:
+        now = time.monotonic()
+        early = now - self.began < PROGRESS_AFTER_S or now - self.told_at < PROGRESS_EVERY_S
+        if early or self.quiet or progress.files_read >= progress.files_total:
+            return
+        self.told_at = now
+        percent = min(99, int(progress.share * 100))
+        logs = "log" if progress.files_total == 1 else "logs"
+        told = f"{percent}% of {progress.files_total:,} {logs}"
+        width = _text_width() - 1  # one line: a wrapped one could not be written over
+        text = f"report: reading your Codex logs into the usage index… {told}"
+        if len(text) > width:  # a narrow terminal: how far it is comes first
+            text = f"report: {told} read"[: max(20, width)]
+        self._write("\r" + text + " " * max(0, self.shown - len(text)))
+        self.shown = len(text)
+
+    def clear(self) -> None:
+        """Take the line back (before anything else is said, and at the update's end)."""
+        if self.shown:
+            self._write("\r" + " " * self.shown + "\r")
+            self.shown = 0
+
+    @staticmethod
+    def _write(text: str) -> None:
+        try:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+        except (OSError, ValueError, AttributeError):  # closed, or no stderr at all
+            pass
+
+
+def _progress_line() -> _ProgressLine | None:
+    """A ``_ProgressLine`` where stderr is a terminal, else None."""
+    try:
+        return _ProgressLine() if sys.stderr.isatty() else None
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 class _StoppedError(Exception):
@@ -504,13 +566,19 @@ def _run_report(
         def priced() -> Pricer:  # made when first asked for: a kept report asks for none
             return Pricer(store=index)  # reads the prices kept in the index
 
-        with ctrl_c:
-            result = index.update(
-                existing,
-                workers=min(os.cpu_count() or 1, 4),
-                should_stop=ctrl_c,
-                while_reading=lambda: priced().warm_up(),
-            )
+        ctrl_c.progress = _progress_line()
+        try:
+            with ctrl_c:
+                result = index.update(
+                    existing,
+                    workers=min(os.cpu_count() or 1, 4),
+                    should_stop=ctrl_c,
+                    while_reading=lambda: priced().warm_up(),
+                    progress=ctrl_c.progress,
+                )
+        finally:
+            if ctrl_c.progress is not None:
+                ctrl_c.progress.clear()
         if ctrl_c.pressed:
             raise _StoppedError(result.read, index.kept)
         made_at = time.time()

@@ -1327,3 +1327,70 @@ def test_the_first_ctrl_c_is_said_at_once_in_a_terminal(monkeypatch: pytest.Monk
     closed.close()
     monkeypatch.setattr(sys, "stderr", closed)
     _CtrlC()._press(2, None)  # a closed stderr: nothing said, nothing raised
+
+
+class _Terminal(io.StringIO):
+    """A stderr that is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_long_first_build_says_how_far_it_is_on_a_terminal_line_taken_back(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a terminal, a first build that lasts says how far it is on one line of stderr,
+    written over, and takes it back at its end: the report and its warnings read as
+    before. Elsewhere (a script's stderr), nothing is said of it."""
+    from codex_presence_gui import usage_commands
+
+    monkeypatch.setattr(usage_commands, "PROGRESS_AFTER_S", 0.0)
+    monkeypatch.setattr(usage_commands, "PROGRESS_EVERY_S", 0.0)
+    for number in range(3):
+        session = f"019d0000-0000-7000-8000-0000000c{number:04d}"
+        lines = [
+            r.session_meta(BASE, session),
+            r.token_count(BASE + 1, r.usage(1000, 0, 10, 0), r.usage(1000, 0, 10, 0)),
+        ]
+        codex_home.write(session, lines, started=BASE + number)
+    said = []
+    for stderr in (_Terminal(), io.StringIO()):
+        monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / f"app-{len(said)}"))  # a first build
+        monkeypatch.setattr(sys, "stderr", stderr)
+        monkeypatch.setattr(sys, "stdout", io.StringIO())
+        assert main(["report", "daily", "--json", "--codex-home", str(codex_home.root)]) == 0
+        assert json.loads(sys.stdout.getvalue())["totals"]["total_tokens"] == 3030
+        said.append(stderr.getvalue())
+    line = "report: reading your Codex logs into the usage index… {}% of 3 logs"
+    # Before each of the three logs (not at their end), then taken back.
+    written = said[0].split("\r")
+    assert written[:2] == ["", line.format(0)]
+    assert len(written) == 6
+    assert all(text.startswith("report: reading") for text in written[1:4])
+    assert written[-2] == " " * len(written[-3])  # the last line taken back
+    assert written[-1] == ""  # the cursor back at the line's start
+    assert said[1] == ""
+
+
+def test_a_ctrl_c_takes_the_progress_line_back_and_it_stays_away() -> None:
+    """Ctrl+C during a first build said at a terminal: the line of how far it is is taken
+    back, the stop said on its own line, and the logs still given back say nothing more."""
+    from codex_presence_gui.core.usage_index import ReadProgress
+    from codex_presence_gui.usage_commands import STOPPING_TEXT, _CtrlC, _ProgressLine
+
+    terminal = _Terminal()
+    real = sys.stderr
+    sys.stderr = terminal
+    try:
+        progress = _ProgressLine()
+        progress.began = progress.told_at = 0.0  # long under way
+        ctrl_c = _CtrlC()
+        ctrl_c.progress = progress
+        progress(ReadProgress(1, 4, 100, 400))
+        ctrl_c._press(2, None)
+        progress(ReadProgress(2, 4, 200, 400))
+        progress.clear()
+    finally:
+        sys.stderr = real
+    line = "report: reading your Codex logs into the usage index… 25% of 4 logs"
+    assert terminal.getvalue() == f"\r{line}\r{' ' * len(line)}\r{STOPPING_TEXT}\n"
