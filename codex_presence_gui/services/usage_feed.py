@@ -422,7 +422,10 @@ class UsageWorker(Worker):
         # at once: the walk and the update before it had held the page 0.3 s at 20,000 logs.
         # They follow, in the updates' rhythm (the next is asked for below).
         last = self._last_read
-        fresh = opened_here and not index.has_sessions(self._homes)
+        fresh = False
+        if opened_here and self._period_changed:
+            with _index_step():  # (a damaged file met here is rebuilt: then it holds nothing)
+                fresh = not index.repaired(lambda: index.has_sessions(self._homes))
         quick = self._period_changed and not fresh and last is not None and not last.building
         if self._period_changed and not quick:
             self._shown = None  # sent, even with nothing new in the logs
