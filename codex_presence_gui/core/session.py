@@ -237,6 +237,20 @@ def _grown(total: TokenUsage, previous: TokenUsage) -> TokenUsage:
     )
 
 
+def _beyond(grown: TokenUsage, call: TokenUsage) -> TokenUsage | None:
+    """What ``grown`` holds past ``call``, each field alone (never below 0); None when its
+    ``total_tokens`` holds nothing more (every response adds to it: fields that differ alone
+    are no response)."""
+    past = TokenUsage(
+        max(grown.input - call.input, 0),
+        max(grown.cached_input - call.cached_input, 0),
+        max(grown.output - call.output, 0),
+        max(grown.reasoning_output - call.reasoning_output, 0),
+        max(grown.total - call.total, 0),
+    )
+    return past if past.total else None
+
+
 def is_synthetic(total: TokenUsage) -> bool:
     """A total Codex writes on context overflow: all of it in ``total_tokens``, nothing else."""
     return total.total > 0 and total.input == 0 and total.output == 0 and total.cached_input == 0
@@ -502,6 +516,9 @@ class SessionAccumulator:
         self._backward_met = False
         self.recorder: EventRecorder | None = None
         self._call: TokenUsage | None = None  # the tokens of the call the last total added
+        #: What the last total grew by beyond that call: a response before it whose line was
+        #: skipped (damaged, impossible counts), or not logged; counted as a call of its own.
+        self._missed: TokenUsage | None = None
         #: The API service tier of the calls (``priority``, ``flex``; ``""``: standard), as the
         #: last thread settings said, else as the caller knows it (Codex's config.toml).
         self.service_tier = ""
@@ -774,10 +791,8 @@ class SessionAccumulator:
             # Newest by file position; a model bucket never overwrites the account bucket.
             self.buckets[limits.limit_id] = limits
         if self.recorder is not None:
-            if added is not None and self._call is not None:
-                self.recorder.call(
-                    self._call_time(record.ts), self.model, self._call, self.service_tier
-                )
+            if added is not None:
+                self._record_calls(record.ts)
             if added:
                 self.recorder.usage(record.ts, added)
             elif record.total is None and limits is not None:
@@ -808,12 +823,20 @@ class SessionAccumulator:
             self.context_used = record.usage.total
         self._touch_token_event(record.ts)
         if self.recorder is not None:
-            if added is not None and self._call is not None:
-                self.recorder.call(
-                    self._call_time(record.ts), self.model, self._call, self.service_tier
-                )
+            if added is not None:
+                self._record_calls(record.ts)
             if added:
                 self.recorder.usage(record.ts, added)
+
+    def _record_calls(self, ts: float | None) -> None:
+        """The calls the last total added, to the recorder: the response the line gives, and
+        before it what the total grew by beyond it (``_missed``), at the line's time."""
+        assert self.recorder is not None
+        at = self._call_time(ts)
+        if self._missed is not None:
+            self.recorder.call(at, self.model, self._missed, self.service_tier)
+        if self._call is not None:
+            self.recorder.call(at, self.model, self._call, self.service_tier)
 
     def _call_time(self, ts: float | None) -> float:
         """When a call happened: its line's time; for a line whose time is unusable (stamped
@@ -890,7 +913,7 @@ class SessionAccumulator:
         Returns the new usage it adds, counted as ``/status`` counts (non-cached input plus
         output), or None when it adds none (a duplicate, a synthetic fill, replayed history).
         """
-        self._call = None
+        self._call = self._missed = None
         if is_synthetic(total):
             return None  # a fill written on context overflow, not usage
         previous = self.total
@@ -924,8 +947,16 @@ class SessionAccumulator:
             return (last or total).blended_total
         self.delta = total.total - previous.total
         # The call's own tokens: what Codex logged as the last call, else what the total grew
-        # by (each field alone, never below 0).
-        self._call = last if last is not None else _grown(total, previous)
+        # by (each field alone, never below 0). An estimate (``total_tokens`` alone, after a
+        # compaction) tells no input nor output: the growth does.
+        grown = _grown(total, previous)
+        own = last if last is not None and not is_synthetic(last) else None
+        self._call = own if own is not None else grown
+        if own is not None:
+            # The total counts every response (``/status`` reads it): grown past this one,
+            # it holds one whose line was skipped (a damaged byte, an impossible count) or
+            # never written, which had been lost here while ``status`` counted it.
+            self._missed = _beyond(grown, own)
         added = total.blended_total - previous.blended_total
         return added if added > 0 else 0  # not max(): on every call folded
 

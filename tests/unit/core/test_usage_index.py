@@ -1266,7 +1266,7 @@ def test_the_service_tier_comes_from_thread_settings_else_from_config(
     standard = r.event(
         BASE + 100, "thread_settings_applied", thread_settings={"service_tier": "default"}
     )
-    lines = [*_session(1), standard, *_turn(BASE + 200, 2020 + 2010, 2000)]
+    lines = [*_session(1), standard, *_turn(BASE + 200, 1010 + 2010, 2000)]
     codex_home.write(SID, lines)
     with UsageIndex(tmp_path / "index.sqlite3") as index:
         index.update([codex_home.root])
@@ -1276,6 +1276,63 @@ def test_the_service_tier_comes_from_thread_settings_else_from_config(
     from codex_presence_gui.core.usage_read import configured_service_tier
 
     assert configured_service_tier(codex_home.root) == ""
+
+
+@pytest.mark.parametrize("spoiled", ["damaged byte", "impossible last count", "estimate"])
+def test_a_response_whose_line_was_skipped_counts_from_the_total(
+    spoiled: str, codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """The running total counts every response (``status`` reads it): a response whose line
+    was skipped (a damaged byte, an impossible count in its last response) is counted from
+    the next line's total, as a call of its own, where it had been lost; an estimate of the
+    last response (``total_tokens`` alone) counts the total's growth, field by field."""
+    import json
+
+    middle = r.token_count(BASE + 20, r.usage(3000, 0, 300), r.usage(2000, 0, 200))
+    if spoiled == "damaged byte":
+        middle = middle.replace('"input_tokens":3000', '"input_tokens":3#00')
+    else:
+        data = json.loads(middle)
+        last = data["payload"]["info"]["last_token_usage"]
+        if spoiled == "estimate":
+            data["payload"]["info"]["last_token_usage"] = {"total_tokens": 2200}
+        else:
+            last["reasoning_output_tokens"] = -1
+        middle = r.dumps(data)
+    lines = [
+        r.session_meta(BASE, SID),
+        r.turn_context(BASE + 1),
+        r.token_count(BASE + 10, r.usage(1000, 0, 100), r.usage(1000, 0, 100)),
+        middle,
+        r.token_count(BASE + 30, r.usage(6000, 0, 600), r.usage(3000, 0, 300)),
+    ]
+    codex_home.write(SID, lines)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        items = list(index.slots([codex_home.root]))
+    assert sum(item.calls for item in items) == 3
+    assert sum(item.tokens.input for item in items) == 6000
+    assert sum(item.tokens.output for item in items) == 600
+    assert sum(item.tokens.total for item in items) == 6600
+
+
+def test_a_total_that_grows_as_its_last_response_says_adds_no_call(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """Only a growth of ``total_tokens`` past the response is another response: counts that
+    differ field by field alone (the total's input split otherwise) add none."""
+    lines = [
+        r.session_meta(BASE, SID),
+        r.turn_context(BASE + 1),
+        r.token_count(BASE + 10, r.usage(1000, 0, 100), r.usage(1000, 0, 100)),
+        r.token_count(BASE + 20, r.usage(2010, 0, 190), r.usage(1000, 0, 100)),
+    ]
+    codex_home.write(SID, lines)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        items = list(index.slots([codex_home.root]))
+    assert sum(item.calls for item in items) == 2
+    assert sum(item.tokens.total for item in items) == 2200
 
 
 def test_the_state_text_survives_any_folder_name() -> None:
