@@ -48,8 +48,10 @@ if TYPE_CHECKING:
 
 #: Bump when the tables or what they mean change: an index of another version is rebuilt.
 #: (15: every write renews the ``written`` mark that kept reports trust; a build of schema 14
-#: still running beside a newer one would write without renewing it.)
-SCHEMA_VERSION = 15
+#: still running beside a newer one would write without renewing it. 16: a response whose
+#: ``token_count`` line was skipped counts from the next running total, which an index of 15
+#: had left out of the files it read.)
+SCHEMA_VERSION = 16
 #: Calls are summed by quarter hour (UTC), so that days of any time zone (some are offset by
 #: 30 or 45 minutes) are sums of whole slots.
 SLOT_SECONDS = 900
