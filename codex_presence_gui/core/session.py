@@ -238,9 +238,10 @@ def _grown(total: TokenUsage, previous: TokenUsage) -> TokenUsage:
 
 
 def _beyond(grown: TokenUsage, call: TokenUsage) -> TokenUsage | None:
-    """What ``grown`` holds past ``call``, each field alone (never below 0); None when its
-    ``total_tokens`` holds nothing more (every response adds to it: fields that differ alone
-    are no response)."""
+    """What ``grown`` holds past ``call``, each field alone (never below 0); None when it is
+    no response: nothing more in ``total_tokens`` (every response adds to it: fields that
+    differ alone are none), or no input (every response has some; a context overflow's fill,
+    ``total_tokens`` alone, is carried into the totals after it and is no usage)."""
     past = TokenUsage(
         max(grown.input - call.input, 0),
         max(grown.cached_input - call.cached_input, 0),
@@ -248,7 +249,7 @@ def _beyond(grown: TokenUsage, call: TokenUsage) -> TokenUsage | None:
         max(grown.reasoning_output - call.reasoning_output, 0),
         max(grown.total - call.total, 0),
     )
-    return past if past.total else None
+    return past if past.total and past.input else None
 
 
 def is_synthetic(total: TokenUsage) -> bool:

@@ -1335,6 +1335,30 @@ def test_a_total_that_grows_as_its_last_response_says_adds_no_call(
     assert sum(item.tokens.total for item in items) == 2200
 
 
+def test_a_context_overflow_fill_carried_into_the_next_total_adds_no_call(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """A context overflow's fill (``total_tokens`` of the window alone) is carried into the
+    total of the response after it, and the session overflowed early, so that total is above
+    the one before the fill: the window is no response (no input), not a call of its own."""
+    window = 258_400
+    lines = [
+        r.session_meta(BASE, SID),
+        r.turn_context(BASE + 1),
+        r.token_count(BASE + 10, r.usage(50_000, 0, 1_000), r.usage(50_000, 0, 1_000)),
+        r.token_count(BASE + 20, r.usage(0, total=window), r.usage(0, total=window - 51_000)),
+        r.token_count(
+            BASE + 30, r.usage(20_000, 0, 500, total=window + 20_500), r.usage(20_000, 0, 500)
+        ),
+    ]
+    codex_home.write(SID, lines)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        items = list(index.slots([codex_home.root]))
+    assert sum(item.calls for item in items) == 2
+    assert sum(item.tokens.total for item in items) == 71_500
+
+
 def test_the_state_text_survives_any_folder_name() -> None:
     """The accounting state is stored as ASCII JSON text, which reads back the same, also
     with a lone surrogate in a folder name (orjson refuses to read one: such a file had been
