@@ -114,6 +114,22 @@ def _limits(draw: st.DrawFn) -> dict[str, Any]:
     return r.limits((float(draw(st.integers(0, 100))), 300, 1_777_900_000), None)
 
 
+def _heal(
+    expected: Expected, lost: list[TokenUsage], model: str | None, *, calls: bool = True
+) -> None:
+    """The calls the index passed over (``lost``), counted after all from a total that holds
+    them, under the model of the line that does; one more call with ``calls``. Emptied."""
+    found = TokenUsage()
+    for usage in lost:
+        found = _add(found, usage)
+    lost.clear()
+    expected.passed_over -= found.total
+    expected.own = _add(expected.own, found)
+    expected.calls += int(calls)
+    shown = model or UNKNOWN_MODEL
+    expected.by_model[shown] = _add(expected.by_model.get(shown, TokenUsage()), found)
+
+
 @st.composite
 def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
     """A rollout file as Codex writes it, and what it holds.
@@ -189,7 +205,8 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
         # copy; with them, they are told apart at once.
         at = BASE + 5 if kind == "exec-fork" else BASE - 0.5
     logged = not kind.startswith("exec-fork") and running is not None  # a line told it
-    lost: TokenUsage | None = None  # a call the index passed over, until a line heals it
+    lost: list[TokenUsage] = []  # the calls the index passed over, until a line heals them
+    known = kind != "plain"  # whether the index has a total before them (a fork: its base)
     counted = ""  # the last call's usage line
     for step in draw(
         st.lists(
@@ -216,7 +233,7 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
             # A resumed thread that restarted its count: the total drops to the response's.
             last = draw(_usage(below=running.total))
             expected.dropped += running.total
-            lost = None
+            known = True
             running = last
             expected.own = _add(expected.own, last)
             expected.calls += 1
@@ -225,7 +242,6 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
             lines.append(r.assistant(at, "done"))
             lines.append(r.token_count(at, _usage_json(running), _usage_json(last), _limits(draw)))
         elif step in ("call", "record-call", "compact"):
-            lost = None  # a call the index passed over stays uncounted: this one is new
             turn = draw(st.booleans())  # a turn of its own, as 0.80+ logs it
             if turn:
                 lines.append(r.event(at, "task_started", turn_id=f"t{len(lines)}"))
@@ -273,7 +289,15 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
                     expected.by_model[shown] = _subtract(expected.by_model[shown], last)
                     if not any(expected.by_model[shown]):
                         del expected.by_model[shown]
-                    lost = last
+                    lost.append(last)
+            if lost and lost[-1] is not last:
+                # This line's total holds the calls passed over: the index counts them from
+                # it, as one call before this one (every response has input); not from a
+                # session's first total, which may carry another file's (a resumed thread).
+                if known:
+                    _heal(expected, lost, model)
+                lost.clear()
+            known = known or not lost
             lines.append(counted)
             logged = True
             if step == "compact":
@@ -291,14 +315,15 @@ def rollouts(draw: st.DrawFn) -> tuple[bytes, Expected]:
             # stream): a reading with no new usage.
             lines.append(_repeat(at, running, last, _limits(draw)))
             logged = True
-            if lost is not None:
-                # The index meets the call's total here first: it counts the call after all.
-                expected.passed_over -= lost.total
-                expected.own = _add(expected.own, lost)
+            if lost:
+                # The index meets the calls' total here first: it counts the last one, as this
+                # line's response, and the ones before it as one call (if it had a total
+                # before them: see above).
                 expected.calls += 1
-                shown = model or UNKNOWN_MODEL
-                expected.by_model[shown] = _add(expected.by_model.get(shown, TokenUsage()), lost)
-                lost = None
+                if not known:
+                    del lost[:-1]
+                _heal(expected, lost, model, calls=len(lost) > 1)
+            known = True
         elif step == "failed":
             lines.append(_repeat(at, running, last, _limits(draw)))  # info: null
         elif step == "twice" and lines[-1].find('"token_count"', 0, 160) > 0:
