@@ -1278,6 +1278,14 @@ def test_the_service_tier_comes_from_thread_settings_else_from_config(
     assert configured_service_tier(codex_home.root) == ""
 
 
+def _indexed(codex_home: CodexHome, tmp_path: Path, lines: list[str]) -> list[Any]:
+    """The index's slots of one session of ``lines``, read from nothing."""
+    codex_home.write(SID, lines)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        return list(index.slots([codex_home.root]))
+
+
 @pytest.mark.parametrize("spoiled", ["damaged byte", "impossible last count", "estimate"])
 def test_a_response_whose_line_was_skipped_counts_from_the_total(
     spoiled: str, codex_home: CodexHome, tmp_path: Path
@@ -1306,10 +1314,7 @@ def test_a_response_whose_line_was_skipped_counts_from_the_total(
         middle,
         r.token_count(BASE + 30, r.usage(6000, 0, 600), r.usage(3000, 0, 300)),
     ]
-    codex_home.write(SID, lines)
-    with UsageIndex(tmp_path / "index.sqlite3") as index:
-        index.update([codex_home.root])
-        items = list(index.slots([codex_home.root]))
+    items = _indexed(codex_home, tmp_path, lines)
     assert sum(item.calls for item in items) == 3
     assert sum(item.tokens.input for item in items) == 6000
     assert sum(item.tokens.output for item in items) == 600
@@ -1327,10 +1332,7 @@ def test_a_total_that_grows_as_its_last_response_says_adds_no_call(
         r.token_count(BASE + 10, r.usage(1000, 0, 100), r.usage(1000, 0, 100)),
         r.token_count(BASE + 20, r.usage(2010, 0, 190), r.usage(1000, 0, 100)),
     ]
-    codex_home.write(SID, lines)
-    with UsageIndex(tmp_path / "index.sqlite3") as index:
-        index.update([codex_home.root])
-        items = list(index.slots([codex_home.root]))
+    items = _indexed(codex_home, tmp_path, lines)
     assert sum(item.calls for item in items) == 2
     assert sum(item.tokens.total for item in items) == 2200
 
@@ -1351,10 +1353,7 @@ def test_a_context_overflow_fill_carried_into_the_next_total_adds_no_call(
             BASE + 30, r.usage(20_000, 0, 500, total=window + 20_500), r.usage(20_000, 0, 500)
         ),
     ]
-    codex_home.write(SID, lines)
-    with UsageIndex(tmp_path / "index.sqlite3") as index:
-        index.update([codex_home.root])
-        items = list(index.slots([codex_home.root]))
+    items = _indexed(codex_home, tmp_path, lines)
     assert sum(item.calls for item in items) == 2
     assert sum(item.tokens.total for item in items) == 71_500
 
