@@ -407,9 +407,7 @@ class _ProgressLine:
         if early or self.quiet or progress.files_read >= progress.files_total:
             return
         self.told_at = now
-        percent = min(99, int(progress.share * 100))
-        logs = "log" if progress.files_total == 1 else "logs"
-        told = f"{percent}% of {progress.files_total:,} {logs}"
+        told = progress.text()
         width = _text_width() - 1  # one line: a wrapped one could not be written over
         text = f"report: reading your Codex logs into the usage index… {told}"
         if len(text) > width:  # a narrow terminal: how far it is comes first

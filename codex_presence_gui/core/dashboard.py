@@ -9,7 +9,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import NamedTuple
 
-from codex_presence_gui.core.discovery import home_above, sessions_not_a_folder
+from codex_presence_gui.core.discovery import sessions_instead
 from codex_presence_gui.core.formatting import (
     format_reset_clock,
 )
@@ -141,11 +141,7 @@ def build_dashboard(
             # shown instead, in the window, the tray, Discord and ``status`` alike.
             source, limits, others = _shown_limits(result, late)
             insights = build_insights(history, _buckets(limits, others), now, insights_cache)
-    blocked = tuple(
-        (home, kind)
-        for home in result.sessionless
-        if (kind := sessions_not_a_folder(home)) is not None
-    )
+    blocked, logs_folders = sessions_instead(result.sessionless)
     return Dashboard(
         generated_at=now,
         homes=result.homes,
@@ -163,11 +159,7 @@ def build_dashboard(
         sessionless=result.sessionless,
         blocked_sessions=blocked,
         closed_homes=result.closed_homes,
-        logs_folders=tuple(
-            (home, Path(above))
-            for home in result.sessionless
-            if home not in dict(blocked) and (above := home_above(home)) is not None
-        ),
+        logs_folders=tuple((home, Path(above)) for home, above in logs_folders),
     )
 
 

@@ -310,6 +310,24 @@ def home_above(home: str | os.PathLike[str]) -> str | None:
     return parent
 
 
+def sessions_instead(
+    sessionless: Sequence[Home],
+) -> tuple[tuple[tuple[Home, str], ...], tuple[tuple[Home, str], ...]]:
+    """Of homes without a ``sessions`` folder: those with something else in its place, each
+    with what it is (``sessions_not_a_folder``), and of the others those that are Codex's
+    sessions folder itself, each with the folder above (``home_above``)."""
+    blocked = tuple(
+        (home, kind) for home in sessionless if (kind := sessions_not_a_folder(home)) is not None
+    )
+    taken = {home for home, _ in blocked}
+    logs = tuple(
+        (home, above)
+        for home in sessionless
+        if home not in taken and (above := home_above(home)) is not None
+    )
+    return blocked, logs
+
+
 def logs_folder_text(folder: str, meant: str) -> str:
     """What every surface says of a Codex folder that is Codex's logs' own folder (``folder``
     and the folder above, ``meant``, as the surface writes them)."""

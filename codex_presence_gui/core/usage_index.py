@@ -253,6 +253,13 @@ class ReadProgress(NamedTuple):
             return min(1.0, self.bytes_read / self.bytes_total)
         return self.files_read / self.files_total if self.files_total else 1.0
 
+    def text(self) -> str:
+        """ "25% of 20,000 logs", as the Usage page and ``report`` say it: whole percents, and
+        never 100% while the reading goes on (the numbers say it is done)."""
+        from codex_presence_gui.core.formatting import counted
+
+        return f"{min(99, int(self.share * 100))}% of {counted(self.files_total, 'log')}"
+
 
 class UpdateResult:
     """What one update did."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from codex_presence_gui.core.discovery import home_above, not_a_folder, sessions_not_a_folder
+from codex_presence_gui.core.discovery import not_a_folder, sessions_instead
 from codex_presence_gui.core.pricing import Pricer
 from codex_presence_gui.core.usage_index import ReadProgress, UsageIndex
 from codex_presence_gui.core.usage_report import UsageReport, report_from_rows
@@ -110,9 +110,7 @@ def read_recent(
         report_from_rows(kind, rows, {}, zone=zone, since=start, until=today, pricer=pricer)
         for kind in ("daily", "project", "model")
     )
-    blocked = tuple(
-        (home, kind) for home in sessionless if (kind := sessions_not_a_folder(home)) is not None
-    )
+    blocked, logs_folders = sessions_instead(sessionless)
     return RecentUsage(
         today,
         zone,
@@ -133,11 +131,7 @@ def read_recent(
         dating_problems=dating_problems,
         sessionless=sessionless,
         blocked_sessions=blocked,
-        logs_folders=tuple(
-            (home, above)
-            for home in sessionless
-            if home not in dict(blocked) and (above := home_above(home)) is not None
-        ),
+        logs_folders=logs_folders,
         # Only where the local zone fell back to UTC for it (a zone given is no fallback).
         unknown_zone=unknown_zone_setting() if zone is UTC else None,
         homes=tuple(str(home) for home in homes),

@@ -430,10 +430,7 @@ def building_message(progress: ReadProgress | None) -> str:
     seconds, and minutes on a slow disk, with nothing else moving on the page."""
     if progress is None or not progress.files_total:
         return BUILDING_MESSAGE
-    percent = min(99, int(progress.share * 100))  # 100% only once the numbers are there
-    logs = "log" if progress.files_total == 1 else "logs"
-    read = f"{percent}% of {format_count(progress.files_total)} {logs} read."
-    return f"{BUILDING_START} {read} {BUILDING_ONCE}"
+    return f"{BUILDING_START} {progress.text()} read. {BUILDING_ONCE}"
 
 
 def usage_view(recent: RecentUsage) -> UsageView:
