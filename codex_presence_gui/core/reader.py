@@ -76,6 +76,7 @@ from codex_presence_gui.core.tail import (
     LongLine,
     NoObjectRun,
     NotARegularFileError,
+    SameLines,
     Stopped,
     describe,
     fingerprint,
@@ -492,36 +493,54 @@ def load_session(
         # index's) says it: the first the scan meets.
         session.backward(True)
         for item in lines:
-            if type(item) is not bytes and isinstance(item, NoObjectRun):
-                # Lines that cannot be JSON, one after the other: all malformed, the last in
-                # the file (the first met) the one said.
-                session.skipped_unread(item.last or item.first, item.lines)
-                continue
-            if item in headers or goals.superseded(item):
-                continue  # headers were folded first; superseded lines change nothing
-            if type(item) is bytes and item[0] != 0x7B and b"{" not in item:
-                session.skipped_unread(item)  # as parse_line refuses it, without its raise
-                continue
-            try:
-                record = _parse_backward_line(item, path, exact_calls)
-            except ParseError as error:
-                if isinstance(item, LongLine) and item.length > MAX_DECODE_BYTES:
-                    session.skipped_long(error)
+            copies = 1
+            if type(item) is not bytes:
+                if isinstance(item, NoObjectRun):
+                    # Lines that cannot be JSON, one after the other: all malformed, the last
+                    # in the file (the first met) the one said.
+                    session.skipped_unread(item.last or item.first, item.lines)
+                    continue
+                if isinstance(item, SameLines):
+                    copies = item.times
+                    item = item.line
+            # Each copy of a line is looked at as the line is (a copy may be superseded, a
+            # call may end the calls' exact reading), until what the rest do is known.
+            while copies:
+                copies -= 1
+                if item in headers or goals.superseded(item):
+                    continue  # headers were folded first; superseded lines change nothing
+                if type(item) is bytes and item[0] != 0x7B and b"{" not in item:
+                    # As parse_line refuses it, without its raise; its copies alike.
+                    session.skipped_unread(item, copies + 1)
+                    copies = 0
+                    continue
+                try:
+                    record = _parse_backward_line(item, path, exact_calls)
+                except ParseError as error:
+                    if isinstance(item, LongLine) and item.length > MAX_DECODE_BYTES:
+                        session.skipped_long(error)
+                    else:
+                        session.skipped(error, copies + 1)
+                        copies = 0
+                    continue
+                # ``{}`` by the million (a broken or hostile writer): kept, each cost 72
+                # bytes until the fold, gigabytes within the scan's budget. Left out, it
+                # still counts toward the goals' distances (the search for limits gives up
+                # as far back).
+                if _repeats_a_bare_line(record, records):
+                    copies = 0  # its copies are left out too, and change no goal
                 else:
-                    session.skipped(error)
+                    if type(record) is ToolCallRecord:
+                        exact_calls = False
+                        if record.call_id in goals.finished:
+                            records.append(ended_call(record.call_id))  # folded after it
+                    records.append(record)
+                    goals.note(record)
+                if goals.met(lines.bytes_read):
+                    break
+            else:
                 continue
-            # ``{}`` by the million (a broken or hostile writer): kept, each cost 72 bytes
-            # until the fold, gigabytes within the scan's budget. Left out, it still counts
-            # toward the goals' distances (the search for limits gives up as far back).
-            if not _repeats_a_bare_line(record, records):
-                if type(record) is ToolCallRecord:
-                    exact_calls = False
-                    if record.call_id in goals.finished:
-                        records.append(ended_call(record.call_id))  # folded after it
-                records.append(record)
-                goals.note(record)
-            if goals.met(lines.bytes_read):
-                break
+            break
         session.backward(False)
         if lines.stopped:
             raise Stopped
@@ -583,6 +602,17 @@ class _WholeFileFold:
             self._in_headers = False
         if data not in self.headers:
             self.session.line(data)
+
+    def same_lines(self, data: bytes, count: int) -> None:
+        """A short line and its copies right after it (see ``LineSink``): a header's copies
+        go through ``line`` (each may be the next header), another's are folded as one."""
+        self.line(data)
+        rest = count - 1
+        while rest and self._in_headers:
+            self.line(data)
+            rest -= 1
+        if rest and data not in self.headers:
+            self.session.same_lines(data, rest)
 
     def long_line(self, prefix: bytes, suffix: bytes, length: int) -> None:
         self._in_headers = False

@@ -257,6 +257,13 @@ def is_synthetic(total: TokenUsage) -> bool:
     return total.total > 0 and total.input == 0 and total.output == 0 and total.cached_input == 0
 
 
+def is_bare(record: Record) -> bool:
+    """A record that says only "a line", with no time of its own (what ``{}`` parses to):
+    folded twice in a row, it leaves the state as folded once (no time moves, and a fork's
+    copy goes on as the line before it said)."""
+    return type(record) is SignalRecord and record.signal is Signal.OTHER and record.ts is None
+
+
 def session_id_from_name(path: str | Path) -> str:
     """The thread id in ``rollout-<ts>-<uuid>[_<rollout id>].jsonl[.zst]``; the stem otherwise."""
     name = os.path.basename(path)  # Path.name, for a path as text too
@@ -539,6 +546,21 @@ class SessionAccumulator:
             return
         self.feed(record)
 
+    def same_lines(self, data: bytes, count: int, *, limits: bool = True) -> None:
+        """``line`` for ``count`` copies of one line in a row (see ``LineSink``): parsed
+        once; a bad line counted ``count`` times, a line that says only "a line" with no
+        time of its own folded once (folded again, it leaves the same state)."""
+        if data[:1] != b"{" and b"{" not in data:
+            self.skipped_unread(data, count)
+            return
+        try:
+            record = parse_line(data, limits=limits)
+        except ParseError as error:
+            self.skipped(error, count)
+            return
+        for _ in range(1 if is_bare(record) else count):
+            self.feed(record)
+
     def passed_over(self) -> None:
         """A line was seen but not decoded (a reader that needs only some kinds): the file has
         content past its header, so a header after it is no fork's copy of its parent's."""
@@ -568,14 +590,14 @@ class SessionAccumulator:
             self._backward_met = True
         self._last_error = error
 
-    def skipped(self, error: ParseError) -> None:
-        """Count a line that could not be used: impossible numbers apart from malformed text.
-        It is content all the same (see ``seen_content``)."""
+    def skipped(self, error: ParseError, count: int = 1) -> None:
+        """Count a line that could not be used (or ``count`` alike): impossible numbers apart
+        from malformed text. It is content all the same (see ``seen_content``)."""
         self._seen_content = True
         if isinstance(error, BadValuesError):
-            self.bad_value_lines += 1
+            self.bad_value_lines += count
         else:
-            self.bad_lines += 1
+            self.bad_lines += count
             self._error(error)  # its message is made only if it is shown
 
     def skipped_unread(self, line: bytes, count: int = 1) -> None:

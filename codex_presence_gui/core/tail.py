@@ -89,6 +89,12 @@ class LineSink(Protocol):
     handed on as one call, ``count`` of them, ``last`` the last; ``skip`` must pass them
     (it is asked of each line first). Such a line is malformed whatever else it holds, and a
     log of millions of ``x`` had cost a call each.
+
+    A sink may also have a ``same_lines(data, count)`` method: a short line (at most
+    ``SAME_LINE_BYTES``) followed right away by copies of itself, byte for byte, is then
+    handed on as one call, ``count`` lines in all, which must leave the sink as ``count``
+    calls of ``line`` would. Only the first was asked ``skip``: the sink tells the copies
+    itself. A damaged or hostile log's millions of ``{}`` had cost a call each.
     """
 
     def line(self, data: bytes) -> None:
@@ -236,6 +242,37 @@ def _blank_after_lf() -> re.Pattern[bytes]:
     return re.compile(rb"(?<=\n)\r?\n")
 
 
+#: Lines up to this long are looked at for copies of themselves right after them (see
+#: ``LineSink.same_lines`` and ``SameLines``): none of Codex's lines is this short (each
+#: opens with its time and type), a flood of ``{}`` is.
+SAME_LINE_BYTES = 64
+#: The longest stretch of copies compared in one go: doubled from one copy up to this.
+_COPIES_COMPARED_BYTES = 1 << 16
+
+
+def _copies(data: bytes | mmap, at: int, unit: bytes, *, before: bool = False) -> int:
+    """How many copies of ``unit`` follow one another in ``data`` from offset ``at`` on (or,
+    ``before``, end there, going back): compared a doubling stretch at a time, so that a run
+    of millions costs a few hundred comparisons, not a turn of a loop each."""
+    count, copies, stretch = 0, 1, unit
+    while True:
+        size = len(stretch)
+        if before:
+            found = at >= size and data[at - size : at] == stretch
+        else:
+            found = data[at : at + size] == stretch
+        if found:
+            at = at - size if before else at + size
+            count += copies
+            if size * 2 <= _COPIES_COMPARED_BYTES:
+                stretch, copies = stretch + stretch, copies * 2
+        elif copies > 1:
+            copies //= 2
+            stretch = stretch[: copies * len(unit)]
+        else:
+            return count
+
+
 #: The most bytes handed on as one run (each is copied once): a map's window of 64 MiB of
 #: such lines is not copied whole.
 RUN_BYTES = 1 << 20
@@ -290,6 +327,7 @@ class LineSplitter:
         skip = sink.skip if asks else None  # type: ignore[attr-defined]
         in_runs = getattr(sink, "no_object_run", None)
         runs = _forward_run_pattern(self.max_line_bytes) if in_runs is not None else None
+        same_lines = getattr(sink, "same_lines", None)
         if self._partial or self._long_prefix is not None:
             newline = chunk.find(b"\n", start)
             if newline < 0:
@@ -335,6 +373,15 @@ class LineSplitter:
             elif newline > start:
                 end = newline - 1 if chunk[newline - 1] == 0x0D else newline
                 if end > start:
+                    if same_lines is not None and newline - start <= SAME_LINE_BYTES:
+                        unit = chunk[start : newline + 1]
+                        copies = _copies(chunk, newline + 1, unit)
+                        if copies:
+                            same_lines(chunk[start:end], copies + 1)
+                            if asks:
+                                skip = sink.skip  # type: ignore[attr-defined]
+                            start = newline + 1 + copies * len(unit)
+                            continue
                     sink.line(chunk[start:end])
                     if asks:
                         skip = sink.skip  # type: ignore[attr-defined]
@@ -753,6 +800,15 @@ def _empty_frame(handle: IO[bytes], zstandard: Any) -> bool:
         return False
 
 
+class SameLines(NamedTuple):
+    """A short line followed right away by copies of itself, handed out by the backward scan
+    as one: ``times`` lines in all, each ``line``. A damaged or hostile log's millions of
+    ``{}`` had cost a turn of the scan's loop and of the reader's each."""
+
+    line: bytes
+    times: int
+
+
 class LongLine(NamedTuple):
     """A line the backward scan did not copy whole: its offset, length and both ends."""
 
@@ -912,7 +968,8 @@ class BackwardLines:
     Lines longer than ``long_line_bytes`` are yielded as ``LongLine`` (ends only) so that big
     tool outputs are never copied. With ``runs``, lines one after the other that hold no
     ``{`` are yielded as one ``NoObjectRun`` (within a block; a line naming a type is left
-    alone). Iteration stops after about ``budget`` bytes, or when ``should_stop`` (asked
+    alone), and a short line right after copies of itself as one ``SameLines`` (within a
+    block). Iteration stops after about ``budget`` bytes, or when ``should_stop`` (asked
     between blocks) says so; ``stopped`` then is True.
     """
 
@@ -947,7 +1004,7 @@ class BackwardLines:
         most a block)."""
         return self.line_end < self.budget + BACKWARD_BLOCK_BYTES
 
-    def __iter__(self) -> Iterator[bytes | LongLine | NoObjectRun]:
+    def __iter__(self) -> Iterator[bytes | LongLine | NoObjectRun | SameLines]:
         threshold = self.long_line_bytes
         runs = _run_pattern(threshold) if self.runs else None
         handle = self.handle
@@ -999,6 +1056,16 @@ class BackwardLines:
                             if more:
                                 yield NoObjectRun(more + 1, first or line, line)
                                 newline = run_start - 1  # the LF before the run's first line
+                            else:
+                                yield line
+                        elif runs and line and not carry and len(line) <= SAME_LINE_BYTES:
+                            # Its copies before it, each an LF and the line (its CR too): the
+                            # first copy's LF ends the line before the run.
+                            unit = data[newline:index]
+                            copies = _copies(data, newline, unit, before=True)
+                            if copies:
+                                yield SameLines(line, copies + 1)
+                                newline -= copies * len(unit)
                             else:
                                 yield line
                         elif line:

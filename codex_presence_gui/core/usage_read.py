@@ -112,6 +112,32 @@ class _IndexSink:
         session.line(data, limits=False)
         self._session_changed()
 
+    def same_lines(self, data: bytes, count: int) -> None:
+        """A short line and its copies right after it (see ``LineSink``): the copies do what
+        ``line`` does with the line once it has seen it, in one go (a damaged log's millions
+        of ``{}``)."""
+        self.line(data)
+        rest = count - 1
+        session = self.session
+        if session.is_fork:
+            session.same_lines(data, rest, limits=False)
+        elif not matters_for_usage(data):
+            return  # passed over, as the splitter's ``skip`` passes the copies over
+        elif not data.startswith(b'{"timestamp":"') and names_nothing_for_usage(data):
+            if b"{" not in data:
+                session.skipped_unread(data, rest)
+            elif (refused := refusal(data)) is not None:
+                session.skipped(refused, rest)
+            else:
+                return  # passed over as the first was
+        elif is_token_count_line(data) and token_info_bytes(data) is not None:
+            return  # the same usage again: adds no call
+        elif is_turn_context_line(data) and turn_context_key(data) is not None:
+            return  # the same settings again
+        else:
+            session.same_lines(data, rest, limits=False)
+        self._session_changed()
+
     def no_object_run(self, count: int, last: bytes) -> None:
         """Lines with no ``{`` one after the other (see ``LineSink``): each would be counted
         as malformed by ``line`` (they name nothing it looks at first), one call for all."""

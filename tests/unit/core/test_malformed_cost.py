@@ -4,6 +4,7 @@ said for them is made once per read, from the last one, and a line that cannot b
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -241,3 +242,122 @@ def test_runs_leave_the_readers_as_a_line_at_a_time_does(
     for sink in (SessionAccumulator, reader._WholeFileFold, usage_read._IndexSink):
         monkeypatch.delattr(sink, "no_object_run")
     assert by_runs == read()
+
+
+#: Short lines a damaged or hostile log repeats: an empty object, malformed, not an object,
+#: with a time, a short real event (a turn's end), a bare usage event, a pre-envelope header.
+SHORT_LINES = [
+    b"{}",
+    b"{}\r",
+    b"{x",
+    b"[1]",
+    b'{"a":1}',
+    b'{"timestamp":"2025-01-01T00:00:00Z"}',
+    b'{"type":"event_msg","payload":{"type":"task_complete"}}',
+    b'{"type":"event_msg","payload":{"type":"token_count"}}',
+    b'{"id":"x","timestamp":"2025-01-01T00:00:00Z"}',
+    b"x",
+]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_copies_of_a_line_leave_the_readers_as_a_line_at_a_time_does(
+    codex_home: CodexHome, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """Runs of one short line copied (``same_lines``, ``SameLines``) give the same sessions,
+    counts, warnings and usage as each copy read alone: backwards and forwards, by the window
+    (its first read and its following of what is appended) and by the usage index, in a
+    fork too."""
+    import random
+
+    import codex_presence_gui.core.reader as reader
+    import codex_presence_gui.core.usage_read as usage_read
+
+    rng = random.Random(seed)
+    now = time.time()
+    fork = seed % 3 == 2
+    big = seed % 2 == 0  # else small enough to be read whole, forwards
+
+    def flood() -> list[str | bytes]:
+        line = rng.choice(SHORT_LINES)
+        return [line] * rng.choice([1, 2, 3, 50, 3000 if big else 10])
+
+    extra = {"forked_from_id": "019d0000-0000-7000-8000-0000000bad00"} if fork else {}
+    lines: list[str | bytes] = [r.session_meta(now - 600, SESSION, cwd="/w/shop", **extra)]
+    if fork:
+        lines.append(r.session_meta(now - 900, "019d0000-0000-7000-8000-0000000bad00"))
+    for step in range(rng.randint(2, 5)):
+        for _ in range(rng.randint(0, 4)):
+            lines += flood()
+        lines.append(r.turn_context(now - 500 + step, "gpt-5.4"))
+        total = 1000 * (step + 1)
+        lines.append(r.token_count(now - 400 + step, r.usage(total, 0, 10), r.usage(1000, 0, 10)))
+        lines += flood()
+    path = codex_home.write(SESSION, lines, started=now - 600, mtime=now - 5)
+    appended = b"".join(line + b"\n" for line in flood() + flood())
+    appended += r.token_count(now - 3, r.usage(9000, 0, 90), r.usage(1000, 0, 10)).encode()
+    appended += b"\n"
+
+    def read() -> tuple[object, ...]:
+        path.write_bytes(written)
+        os.utime(path, (now - 5, now - 5))
+        window = CodexReader([codex_home.root], clock=lambda: now)
+        first = window.refresh()
+        with UsageIndex.in_memory(clock=lambda: now) as index:
+            problems = index.update([codex_home.root]).problems
+            usage = list(index.slot_rows([codex_home.root]))
+            with path.open("ab") as handle:
+                handle.write(appended)
+            os.utime(path, (now - 3, now - 3))
+            problems += index.update([codex_home.root]).problems
+            usage += list(index.slot_rows([codex_home.root]))
+        then = window.refresh()
+        return (
+            first.snapshots,
+            [w.detail for w in first.warnings],
+            then.snapshots,
+            [w.detail for w in then.warnings],
+            problems,
+            usage,
+        )
+
+    written = path.read_bytes()
+    by_copies = read()
+    monkeypatch.setattr(reader, "FOLD_RUNS", False)
+    for sink in (SessionAccumulator, reader._WholeFileFold, usage_read._IndexSink):
+        monkeypatch.delattr(sink, "same_lines")
+    one_by_one = read()
+    for part, (copied, alone) in enumerate(zip(by_copies, one_by_one, strict=True)):
+        assert copied == alone, part
+
+
+def test_a_flood_of_empty_objects_is_read_a_run_at_a_time(
+    codex_home: CodexHome, parses: Calls, decodes: Calls
+) -> None:
+    """Millions of ``{}`` (10 MB of them had taken 12 s to `status` and 8 s to `report`):
+    parsed a few times per block, not once per line, by the window and by the index; the
+    usage around them is read as before, and nothing is said about them (they are JSON
+    objects)."""
+    now = time.time()
+    path = codex_home.write(
+        SESSION,
+        [
+            r.session_meta(now - 60, SESSION, cwd="/w/shop"),
+            r.turn_context(now - 50, "gpt-5.4"),
+            r.token_count(now - 40, r.usage(1000, 0, 10), r.usage(1000, 0, 10), None),
+            *(["{}"] * 500_000),
+            r.token_count(now - 5, r.usage(3000, 0, 30), r.usage(2000, 0, 20), None),
+        ],
+        started=now - 60,
+        mtime=now - 5,
+    )
+    result = CodexReader([codex_home.root]).refresh()
+    [snapshot] = result.snapshots
+    assert snapshot.session_total_tokens == 3030
+    assert not result.warnings
+    with UsageIndex.in_memory() as index:
+        assert not index.update([codex_home.root]).problems
+        assert sum(row[10] for row in index.slot_rows([codex_home.root])) == 3030  # total
+    assert path.stat().st_size > 1_000_000
+    assert parses.count < 1000
+    assert decodes.count < 1000

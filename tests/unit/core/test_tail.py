@@ -25,6 +25,7 @@ from codex_presence_gui.core.tail import (
     LongLine,
     NoObjectRun,
     NotARegularFileError,
+    SameLines,
     data_extents,
     last_line_end,
     read_head_lines,
@@ -781,17 +782,17 @@ def test_a_backward_run_of_empty_lines_costs_one_search(tmp_path: Path) -> None:
 #: and lines with one.
 _RUN_PIECES = st.sampled_from(
     [
-        *(b"x", b"yy", b"z\r", b"", b"\r", b"\r\r", b"{x", b"a{", b"w" * 30),
+        *(b"x", b"yy", b"z\r", b"", b"\r", b"\r\r", b"{x", b"a{", b"w" * 30, b"{}", b"{}\r"),
         *(b'"type":"turn_context"', b'a"session_meta"'),
     ]
 )
 
 
-def _squashed(items: list[bytes | LongLine | NoObjectRun]) -> list[object]:
+def _squashed(items: list[bytes | LongLine | NoObjectRun | SameLines]) -> list[object]:
     """Lines with no "{" that a run may hold, one after the other, as (how many, the last
-    met); the rest as they are."""
+    met); copies of a line as that many lines; the rest as they are."""
     squashed: list[object] = []
-    for item in items:
+    for item in _each_copy(items):
         if isinstance(item, NoObjectRun):
             count, last = item.lines, item.first
         elif isinstance(item, bytes) and b"{" not in item and not tail_module._names(item):
@@ -804,6 +805,19 @@ def _squashed(items: list[bytes | LongLine | NoObjectRun]) -> list[object]:
             squashed.pop()
         squashed.append((count, last))
     return squashed
+
+
+def _each_copy(
+    items: list[bytes | LongLine | NoObjectRun | SameLines],
+) -> list[bytes | LongLine | NoObjectRun]:
+    """The items, copies of a line (``SameLines``) as that many lines."""
+    each: list[bytes | LongLine | NoObjectRun] = []
+    for item in items:
+        if isinstance(item, SameLines):
+            each += [item.line] * item.times
+        else:
+            each.append(item)
+    return each
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -894,3 +908,89 @@ def test_a_run_is_copied_a_mebibyte_at_most(tmp_path: Path) -> None:
     )
     assert _squashed(runs.items) == [(600_001, b"last")]
     assert len(runs.items) <= 2 * (len(data) // tail_module.RUN_BYTES + 2)
+
+
+@given(
+    unit=st.binary(min_size=1, max_size=5),
+    before=st.binary(max_size=12),
+    copies=st.integers(0, 300),
+    after=st.binary(max_size=12),
+)
+def test_copies_are_counted_as_one_by_one(
+    unit: bytes, before: bytes, copies: int, after: bytes
+) -> None:
+    """Forward from a place and back from it, at doubling stretches: as many as a count one
+    copy at a time finds."""
+
+    def one_by_one(data: bytes, at: int, step: int) -> int:
+        count = 0
+        while at + min(step, 0) >= 0 and at + max(step, 0) <= len(data):
+            if data[min(at, at + step) : max(at, at + step)] != unit:
+                break
+            count, at = count + 1, at + step
+        return count
+
+    data = before + unit * copies + after
+    start, end = len(before), len(before) + len(unit) * copies
+    assert tail_module._copies(data, start, unit) == one_by_one(data, start, len(unit))
+    assert tail_module._copies(data, end, unit, before=True) == one_by_one(data, end, -len(unit))
+
+
+class CopiesCollector(Collector):
+    """A Collector that takes a line's copies right after it in one call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[bytes, int]] = []
+
+    def same_lines(self, data: bytes, count: int) -> None:
+        self.calls.append((data, count))
+        self.lines += [data] * count
+
+
+@given(
+    lines=st.lists(_RUN_PIECES, max_size=60),
+    repeats=st.lists(st.integers(1, 400), max_size=60),
+    cuts=st.lists(st.integers(0, 20_000), max_size=6),
+)
+def test_the_splitter_hands_a_line_and_its_copies_on_in_one_call(
+    lines: list[bytes], repeats: list[int], cuts: list[int]
+) -> None:
+    """Forward, in blocks cut anywhere: the same lines as one at a time, each copy of a short
+    line held in a call with it (never more than are there); long lines come alone."""
+    repeats += [1] * len(lines)
+    lines = [
+        line for line, times in zip(lines, repeats[: len(lines)], strict=True) for _ in range(times)
+    ]
+    data = b"".join(line + b"\n" for line in lines) + b"{}"
+    one_by_one, copies = Collector(), CopiesCollector()
+    for splitter, sink in ((LineSplitter(20), one_by_one), (LineSplitter(20), copies)):
+        at = 0
+        for cut in sorted(cuts):
+            splitter.feed(data[at:cut], sink)
+            at = max(at, cut)
+        splitter.feed(data[at:], sink)
+    assert copies.lines == one_by_one.lines
+    assert copies.long == one_by_one.long
+    short = tail_module.SAME_LINE_BYTES
+    assert all(count > 1 and len(line) <= short for line, count in copies.calls)
+
+
+def test_a_flood_of_empty_objects_comes_a_few_items_a_block(tmp_path: Path) -> None:
+    """A hostile log's millions of ``{}``: one ``SameLines`` a block backwards, one call a
+    block forward (a map's window of them too), every copy counted."""
+    data = b'{"a":1}\n' + b"{}\n" * 1_000_000 + b"{}\r\n" * 10 + b"{}\n"
+    path = tmp_path / "empty.jsonl"
+    path.write_bytes(data)
+    with open(path, "rb") as handle:
+        items = list(BackwardLines(handle, len(data), budget=10**9, runs=True))
+    assert len(items) < 20
+    assert _each_copy(items) == [b"{}"] + [b"{}"] * 10 + [b"{}"] * 1_000_000 + [b'{"a":1}']
+    whole = CopiesCollector()
+    LineSplitter().feed(data, whole)  # as a map's window is fed: in one piece
+    assert whole.calls == [(b"{}", 1_000_000), (b"{}", 10)]
+    assert whole.lines == complete_lines(data)
+    followed = CopiesCollector()
+    assert FollowedFile(path).read(followed) == len(data)
+    assert followed.lines == complete_lines(data)
+    assert len(followed.calls) < 2 * (len(data) // tail_module.CHUNK_BYTES + 2)
