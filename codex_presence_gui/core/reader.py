@@ -176,6 +176,10 @@ class _BackwardGoals:
     """What a backward scan must have seen before it may stop early."""
 
     skip_duplicates: bool = True  # off for forks: a re-emission may be in the replayed part
+    #: Whether an older ``turn_context`` may be passed over once the model is known: not in a
+    #: fork, where a line of its copy carries the copy on to the next (``is_replayed``: the
+    #: usage right after a run of copied contexts had been taken for the fork's own).
+    older_contexts: bool = True
     whole_bytes: int = 0  # read at least this far (the whole file, when it is this small)
     totals: set[int] = field(default_factory=set)
     model: bool = False
@@ -214,12 +218,13 @@ class _BackwardGoals:
 
     def superseded(self, line: bytes | LongLine) -> bool:
         """True for an older line that a later one already made irrelevant, so it need not be
-        decoded: a ``turn_context`` once the latest model is known, and a ``token_count`` in
-        Codex's own layout, stamped no later than a count decoded (an older line stamped
-        later would have made the newest time, and one without a time, or in the future, is
-        dated by the one before), once the counts are settled (``settle``), or that says
-        again what the one after it said (the same usage for the same bucket, as Codex
-        writes a usage twice: folded in its place, the later one leaves the same state)."""
+        decoded: a ``turn_context`` once the latest model is known (not in a fork), and a
+        ``token_count`` in Codex's own layout, stamped no later than a count decoded (an
+        older line stamped later would have made the newest time, and one without a time, or
+        in the future, is dated by the one before), once the counts are settled (``settle``),
+        or that says again what the one after it said (the same usage for the same bucket, as
+        Codex writes a usage twice: folded in its place, the later one leaves the same
+        state)."""
         self._count = self._call = None
         if isinstance(line, LongLine):
             return False
@@ -251,7 +256,7 @@ class _BackwardGoals:
             if self.settled and (bucket is None or (bucket or DEFAULT_BUCKET) in self.buckets):
                 return True
             return self.skip_duplicates and self.newer_count == (info, bucket)
-        return self.model and is_turn_context_line(line)
+        return self.model and self.older_contexts and is_turn_context_line(line)
 
     def note(self, record: Record) -> None:
         """Account for a record the scan decoded (the one ``superseded`` last looked at)."""
@@ -475,6 +480,7 @@ def load_session(
         goals = _BackwardGoals(
             # An older re-emission of the same usage is still a reading for the history.
             skip_duplicates=not session.is_fork and recorder is None,
+            older_contexts=not session.is_fork,
             whole_bytes=RECORD_WHOLE_BYTES if recorder is not None else 0,
             # A single turn's older counts, decoded to the budget in search of the turn's
             # start, had been half of its first read (and of `status`'s).

@@ -614,6 +614,34 @@ def test_a_scan_that_stops_in_a_long_copy_takes_no_reading_from_it() -> None:
     assert row.tally.total == 50
 
 
+def test_a_copy_of_many_contexts_carries_on_to_the_usage_after_them() -> None:
+    """A fork's copy of turn contexts, each within a moment of the one before, for more than
+    its first second, then the copied usage: the backward scan had passed the older contexts
+    over (the model was known), so the copy ended early and the parent's usage was taken for
+    the fork's own call (a property test found it)."""
+    lines = [
+        r.session_meta(BASE, SID, forked_from_id=PARENT),
+        r.session_meta(BASE - 3600, PARENT),
+    ]
+    at = BASE
+    while at < BASE + 1.2:
+        at += 0.2
+        lines.append(r.turn_context(at))
+    lines.append(r.token_count(at + 0.01, r.usage(100), r.usage(100), None))
+    data = "\n".join(lines).encode() + b"\n"
+    shown = []
+    for small in (0, reader_module.SMALL_FILE_BYTES):
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            mock.patch.object(reader_module, "SMALL_FILE_BYTES", small),
+        ):
+            window, _ = _read_whole(data, Path(folder))
+        assert window is not None
+        assert (window.session_total_tokens, window.inherited_tokens) == (100, 100)
+        shown.append(_window_numbers(window))
+    assert shown[0] == shown[1]
+
+
 _LINE_TIME = re.compile(rb'\{"timestamp":"[^"]*"')
 
 
