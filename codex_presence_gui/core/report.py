@@ -50,7 +50,7 @@ from codex_presence_gui.core.models import (
 from codex_presence_gui.core.problems import path_text, said_problems
 from codex_presence_gui.core.reader import ReadResult
 from codex_presence_gui.core.sanitize import clean_text, project_label, shown_key
-from codex_presence_gui.core.wrapping import packed, wrapped
+from codex_presence_gui.core.wrapping import fitted, packed, wrapped
 
 #: 2: warnings are objects (text, kind, path) instead of strings.
 SCHEMA_VERSION = 2
@@ -291,6 +291,18 @@ def _limit_lines(
     return lines
 
 
+def _session_title(project: str, branch: str | None, cells: int) -> str:
+    """A session's project and branch, "shop (main)", in ``cells`` columns where they allow:
+    a long branch gives way first, down to half of them, then the project."""
+    if not branch:
+        return fitted(project, cells)
+    title = f"{project} ({branch})"
+    if columns(title) <= cells:
+        return title
+    branch = fitted(branch, max(cells - 3 - columns(project), (cells - 3) // 2))
+    return f"{fitted(project, cells - 3 - columns(branch))} ({branch})"
+
+
 def _session_lines(
     snapshot: CodexSessionSnapshot,
     now: float,
@@ -299,13 +311,11 @@ def _session_lines(
     width: int,
 ) -> list[str]:
     # The session's names as keys (``shown_key``): cleaned, two could read the same.
-    title = project_label(snapshot.project) + (
-        f" ({snapshot.git_branch})" if snapshot.git_branch else ""
-    )
+    title = _session_title(project_label(snapshot.project), snapshot.git_branch, width - 2)
     details = [
         activity_text(snapshot),
-        model_name(snapshot.model),
-        snapshot.surface,
+        fitted(model_name(snapshot.model), width - 4),
+        fitted(snapshot.surface, width - 4),
     ]
     tokens = token_triplet_text(
         snapshot.session_delta_tokens, snapshot.last_turn_tokens, snapshot.session_total_tokens
@@ -440,11 +450,12 @@ def _no_limits_text(board: Dashboard) -> str:
     return f"Limits: no reading yet {_NO_READING_YET}."
 
 
-def _source_text(source: CodexSessionSnapshot) -> str:
-    """Where the reading came from: its session's project, or the session itself when that
-    has no folder with a name (``project_label``'s "(none)" had read "from (none)")."""
+def _source_text(source: CodexSessionSnapshot, cells: int) -> str:
+    """Where the reading came from, in ``cells`` columns where a name allows: its session's
+    project, or the session itself when that has no folder with a name (``project_label``'s
+    "(none)" had read "from (none)")."""
     if source.project:
-        return f"from {project_label(source.project)}"
+        return f"from {fitted(project_label(source.project), cells - 5)}"
     return f"from session {shown_key(source.session_id)}"
 
 
@@ -457,7 +468,8 @@ def render_text(
     width: int = TEXT_WIDTH,
 ) -> str:
     """What the window would show, as plain text, safe to print to a terminal, in lines of
-    at most ``width`` characters where its parts allow (a long name may still overflow).
+    at most ``width`` columns where its parts allow (a long name is shortened around an
+    ellipsis; a word or a path longer than a line is kept whole).
 
     Every element of ``out`` is one line; each is cleaned as a whole (``clean_text``), so no
     field from the logs can add a line or reach the terminal as an escape sequence.
@@ -470,7 +482,7 @@ def render_text(
     else:
         limits = board.limits
         age = format_age(now - limits.observed_at)
-        source = _source_text(board.limits_source)
+        source = _source_text(board.limits_source, width - 2)  # on a line of its own
         # A model's limits shown alone (no reading of the account's found) say whose they
         # are, as other models' limits do below: unnamed, they read as the account's.
         heading = "Limits" if limits.is_account_bucket else f"Limits · {limits.display_name}"

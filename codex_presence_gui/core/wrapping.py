@@ -28,3 +28,24 @@ def packed(parts: list[str], first: str, indent: str, width: int, joint: str = "
         line, empty = candidate, False
     lines.append(line)
     return lines
+
+
+#: Narrower than this, a name is not shortened: what would be left of it says nothing.
+FITTED_LEAST = 12
+
+
+def fitted(name: str, cells: int) -> str:
+    """A name from the logs in at most ``cells`` terminal columns: its start and end around
+    an ellipsis when it is longer (a project named at length had run past the terminal's
+    edge), whole when ``cells`` is too few to leave anything readable."""
+    if text_cells(name) <= cells or cells < FITTED_LEAST:
+        return name
+    from codex_presence_gui.core.formatting import shortened
+
+    limit = cells
+    while True:  # wide characters take two columns: fewer of them fit
+        shown = shortened(name, limit)
+        over = text_cells(shown) - cells
+        if over <= 0 or limit <= FITTED_LEAST:
+            return shown
+        limit -= max(1, over // 2)

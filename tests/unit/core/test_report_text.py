@@ -239,3 +239,42 @@ def test_a_models_limits_shown_alone_are_named(tmp_path: Path) -> None:
     result = CodexReader([home], max_age=None, clock=lambda: BASE + 60).refresh()
     title = render_text(result).splitlines()[0]
     assert title.startswith("Limits · GPT-5.3-Codex-Spark · updated 59s ago")
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+@pytest.mark.parametrize(
+    ("folder", "branch", "model"),
+    [
+        ("a-project-named-at-length-" * 6 + "end", "feature/" + "x" * 90 + "-tip", "gpt-5.4"),
+        ("電子商取引サイトの管理画面" * 4 + "終", "機能/" + "枝" * 50 + "先", "gpt-5.4"),
+        ("shop", "main", "proxy/" + "m" * 150 + "-v2"),
+    ],
+)
+def test_long_names_are_shortened_to_the_terminal(
+    tmp_path: Path, width: int, folder: str, branch: str, model: str
+) -> None:
+    """A project, branch or model named at length (CJK too) had run past the terminal's edge:
+    each is shortened around an ellipsis, its start and end kept, and every line fits."""
+    home = tmp_path / "home"
+    day = home / "sessions" / "2026" / "05" / "04"
+    day.mkdir(parents=True)
+    lines = [
+        r.session_meta(BASE, SID, cwd=f"/home/dev/{folder}", branch=branch),
+        r.turn_context(BASE + 0.5, model),
+        r.token_count(
+            BASE + 1, r.usage(1000), r.usage(1000), r.limits((10.0, 300, int(BASE) + 3600), None)
+        ),
+    ]
+    (day / f"rollout-2026-05-04T09-00-00-{SID}.jsonl").write_text("\n".join(lines) + "\n")
+    result = CodexReader([home], max_age=None, clock=lambda: BASE + 60).refresh()
+    text = render_text(result, include_all=True, width=width)
+    too_wide = [line for line in text.splitlines() if columns(line) > width]
+    assert [line for line in too_wide if "█" not in line] == []  # a bar cannot be cut
+    title = next(line for line in text.splitlines() if line.startswith("▶"))
+    assert title.startswith(f"▶ {folder[:3]}")
+    assert f"({branch[:3]}" in title
+    assert f"{branch[-2:]})" in title
+    assert f"from {folder[:3]}" in text
+    assert model[:3] in text
+    assert (f"from {folder}\n" in text) == (columns(f"  from {folder}") <= width)
+    assert (model in text) == (len(model) + 4 <= width)
