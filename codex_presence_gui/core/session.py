@@ -527,6 +527,11 @@ class SessionAccumulator:
         #: What the last total grew by beyond that call: a response before it whose line was
         #: skipped (damaged, impossible counts), or not logged; counted as a call of its own.
         self._missed: TokenUsage | None = None
+        #: Whether the last total folded was a fork's copied one (or its base found apart,
+        #: ``settle_base``): the next one's growth past its response is then not counted as
+        #: a call passed over, as the copy's damaged last line may hold it, which its parent
+        #: counts.
+        self._after_copy = False
         #: The API service tier of the calls (``priority``, ``flex``; ``""``: standard), as the
         #: last thread settings said, else as the caller knows it (Codex's config.toml).
         self.service_tier = ""
@@ -947,8 +952,9 @@ class SessionAccumulator:
         self.total = total
         if replayed:
             self.inherited_tokens = total.total
-            self._base_settled = True
+            self._base_settled = self._after_copy = True
             return None
+        after_copy, self._after_copy = self._after_copy, False
         self.last = last
         last_total = last.total if last is not None else None
         if previous is None and self.is_fork and not self._base_settled:
@@ -975,7 +981,7 @@ class SessionAccumulator:
         grown = _grown(total, previous)
         own = last if last is not None and not is_synthetic(last) else None
         self._call = own if own is not None else grown
-        if own is not None:
+        if own is not None and not after_copy:
             # The total counts every response (``/status`` reads it): grown past this one,
             # it holds one whose line was skipped (a damaged byte, an impossible count) or
             # never written, which had been lost here while ``status`` counted it.
@@ -996,6 +1002,7 @@ class SessionAccumulator:
             "service_tier": self.service_tier,
             "replay_until": self._replay_until,
             "in_copy": self._in_copy,
+            "after_copy": self._after_copy,
             # What was skipped so far: an append's read says the file's whole count, as a
             # first build would.
             "skipped": [
@@ -1017,6 +1024,7 @@ class SessionAccumulator:
         self._seen_content = bool(state.get("seen_content"))
         self._base_settled = bool(state.get("base_settled"))
         self._model_output_seen = bool(state.get("model_output_seen"))
+        self._after_copy = bool(state.get("after_copy"))
         trusted, first = state.get("trusted_ts"), state.get("first_ts")
         self._trusted_ts = float(trusted) if isinstance(trusted, (int, float)) else None
         self.first_ts = float(first) if isinstance(first, (int, float)) else self.first_ts
@@ -1057,7 +1065,7 @@ class SessionAccumulator:
         second), and whether the last line read there was of it (a line without a usable
         time first in the fold goes with it, as it would read forward)."""
         self.inherited_tokens = inherited_tokens
-        self._base_settled = True
+        self._base_settled = self._after_copy = True
         if head is not None and head._replay_until is not None and self._replay_until is not None:
             self._replay_until = max(self._replay_until, head._replay_until)
             self._in_copy = head._in_copy

@@ -642,7 +642,10 @@ def test_a_copy_of_many_contexts_carries_on_to_the_usage_after_them() -> None:
     assert shown[0] == shown[1]
 
 
-_LINE_TIME = re.compile(rb'\{"timestamp":"[^"]*"')
+#: A record's time, the copy's lines retimed by it (a torn record's restart too). Not across
+#: a brace: a time that is not one (``{"timestamp":"{"timestamp":…``) had been rewritten with
+#: the restart's key, and the copy had lost a reading its parent has.
+_LINE_TIME = re.compile(rb'\{"timestamp":"[^"{]*"')
 
 
 @given(rollouts(), st.lists(_usage(), min_size=1, max_size=3), st.sampled_from(_READS))

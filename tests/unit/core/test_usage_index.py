@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -1356,6 +1357,53 @@ def test_a_context_overflow_fill_carried_into_the_next_total_adds_no_call(
     items = _indexed(codex_home, tmp_path, lines)
     assert sum(item.calls for item in items) == 2
     assert sum(item.tokens.total for item in items) == 71_500
+
+
+@pytest.mark.parametrize("step", [1, 2])
+def test_a_fork_does_not_count_again_the_damaged_reading_its_copy_ends_with(
+    codex_home: CodexHome, tmp_path: Path, step: int
+) -> None:
+    """A parent's reading whose line is damaged is counted by the parent, from its next total;
+    a fork made right after it copied the damaged line, and its first total grows past its
+    own response by that reading: the parent's call, not the fork's (it had been counted
+    twice). Read whole, or in two updates split at the copy's end."""
+    parent = "019d0000-0000-7000-8000-00000000a0ff"
+    damaged = r.token_count(BASE + 30, r.usage(3000, 0, 300), r.usage(1000, 0, 100))
+    damaged = damaged.replace('"input_tokens":3000', '"input_tokens":3#00')
+    history = [
+        r.turn_context(BASE + 1),
+        r.token_count(BASE + 10, r.usage(1000, 0, 100), r.usage(1000, 0, 100)),
+        r.token_count(BASE + 20, r.usage(2000, 0, 200), r.usage(1000, 0, 100)),
+        damaged,
+    ]
+    codex_home.write(
+        parent,
+        [
+            r.session_meta(BASE, parent),
+            *history,
+            r.token_count(BASE + 40, r.usage(4000, 0, 400), r.usage(1000, 0, 100)),
+        ],
+    )
+    fork_at = BASE + 100
+    copy = [
+        re.sub(r'^\{"timestamp":"[^"]*"', f'{{"timestamp":"{r.iso(fork_at + 0.01 * n)}"', line)
+        for n, line in enumerate(history, start=1)
+    ]
+    own = r.token_count(fork_at + 30, r.usage(3500, 0, 350), r.usage(500, 0, 50))
+    fork = [r.session_meta(fork_at, SID, forked_from_id=parent), r.session_meta(BASE, parent)]
+    path = codex_home.write(SID, fork + copy + ([own] if step == 1 else []), started=fork_at)
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        if step == 2:
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(own + "\n")
+            index.update([codex_home.root])
+        items = list(index.slots([codex_home.root]))
+    by_session: dict[str, tuple[int, int]] = {}
+    for item in items:
+        calls, total = by_session.get(item.session_id, (0, 0))
+        by_session[item.session_id] = (calls + item.calls, total + item.tokens.total)
+    assert by_session == {parent: (4, 4400), SID: (1, 550)}
 
 
 def test_the_state_text_survives_any_folder_name() -> None:
