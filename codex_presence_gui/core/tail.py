@@ -373,10 +373,12 @@ class LineSplitter:
             elif newline > start:
                 end = newline - 1 if chunk[newline - 1] == 0x0D else newline
                 if end > start:
-                    if same_lines is not None and newline - start <= SAME_LINE_BYTES:
+                    if same_lines is not None and end - start <= SAME_LINE_BYTES:
                         unit = chunk[start : newline + 1]
-                        copies = _copies(chunk, newline + 1, unit)
-                        if copies:
+                        after = newline + 1
+                        # The next line compared first: most short lines have no copy.
+                        if chunk[after : after + len(unit)] == unit:
+                            copies = _copies(chunk, after, unit)
                             same_lines(chunk[start:end], copies + 1)
                             if asks:
                                 skip = sink.skip  # type: ignore[attr-defined]
@@ -1042,8 +1044,10 @@ class BackwardLines:
                         line = data[newline + 1 : index] + carry
                         if line.endswith(b"\r"):
                             line = line[:-1]
+                        if len(line) > SAME_LINE_BYTES and line[0] == 0x7B:
+                            yield line  # a log's own line: asked nothing more
                         # A log's lines start with "{": the search is for the others.
-                        if (
+                        elif (
                             runs
                             and line
                             and line[0] != 0x7B
@@ -1062,7 +1066,12 @@ class BackwardLines:
                             # Its copies before it, each an LF and the line (its CR too): the
                             # first copy's LF ends the line before the run.
                             unit = data[newline:index]
-                            copies = _copies(data, newline, unit, before=True)
+                            size = len(unit)
+                            copies = (
+                                _copies(data, newline, unit, before=True)
+                                if newline >= size and data[newline - size : newline] == unit
+                                else 0
+                            )
                             if copies:
                                 yield SameLines(line, copies + 1)
                                 newline -= copies * len(unit)

@@ -277,6 +277,16 @@ def test_copies_of_a_line_leave_the_readers_as_a_line_at_a_time_does(
     now = time.time()
     fork = seed % 3 == 2
     big = seed % 2 == 0  # else small enough to be read whole, forwards
+    if seed % 4 >= 2:
+        # Small blocks and map windows, so that runs of copies are cut at their edges.
+        import codex_presence_gui.core.tail as tail
+
+        block = rng.choice([7, 64, 4096])
+        monkeypatch.setattr(tail, "FIRST_BACKWARD_BLOCK_BYTES", block)
+        monkeypatch.setattr(tail, "BACKWARD_BLOCK_BYTES", block * 3)
+        monkeypatch.setattr(reader, "BACKWARD_BLOCK_BYTES", block * 3)
+        monkeypatch.setattr(tail, "CHUNK_BYTES", block * 5)
+        monkeypatch.setattr(tail, "MAP_WINDOW_BYTES", 1)  # one granule a window
 
     def flood() -> list[str | bytes]:
         line = rng.choice(SHORT_LINES)

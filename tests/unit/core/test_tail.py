@@ -994,3 +994,24 @@ def test_a_flood_of_empty_objects_comes_a_few_items_a_block(tmp_path: Path) -> N
     assert FollowedFile(path).read(followed) == len(data)
     assert followed.lines == complete_lines(data)
     assert len(followed.calls) < 2 * (len(data) // tail_module.CHUNK_BYTES + 2)
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
+def test_forward_and_backward_take_the_same_lines_as_short(tmp_path: Path, ending: bytes) -> None:
+    """A line of ``SAME_LINE_BYTES`` (its CR not counted) comes with its copies both ways;
+    one byte longer, a line at a time both ways."""
+    short = tail_module.SAME_LINE_BYTES
+    for size, collapsed in ((short, True), (short + 1, False)):
+        line = b"{" + b"a" * (size - 2) + b"}"
+        data = (line + ending) * 5
+        path = tmp_path / f"{size}.jsonl"
+        path.write_bytes(data)
+        forward = CopiesCollector()
+        LineSplitter().feed(data, forward)
+        assert forward.lines == [line] * 5
+        assert forward.calls == ([(line, 5)] if collapsed else [])
+        with open(path, "rb") as handle:
+            items = list(BackwardLines(handle, len(data), budget=10**9, runs=True))
+        assert _each_copy(items) == [line] * 5
+        # The file's first line has no LF before it, so it comes alone.
+        assert items[0] == SameLines(line, 4) if collapsed else items == [line] * 5
