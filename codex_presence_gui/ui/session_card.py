@@ -3,6 +3,8 @@ total in large type."""
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -21,14 +23,22 @@ from codex_presence_gui.viewmodels.icons import activity_icon
 
 #: Words longer than this get break chances, so that a wrapped line never runs off the card.
 LONG_WORD = 24
+#: Where a long word breaks first: after the marks that join its parts (a model id's
+#: hyphens, a path's slashes), but not before a digit, so that "gpt-5" and "2026-05" hold.
+_JOINS = re.compile(r"(?<=[-_/\\])(?=\D)")
 
 
 def breakable(text: str) -> str:
-    """``text`` with zero-width spaces inside very long words (a model id, a path)."""
+    """``text`` with zero-width spaces inside very long words (a model id, a path): after
+    their hyphens, underscores and slashes, and every ``LONG_WORD`` characters in a part
+    still longer."""
     words = []
     for word in text.split(" "):
         if len(word) > LONG_WORD:
-            word = "\u200b".join(word[i : i + LONG_WORD] for i in range(0, len(word), LONG_WORD))
+            parts = _JOINS.split(word)
+            word = "\u200b".join(
+                part[i : i + LONG_WORD] for part in parts for i in range(0, len(part), LONG_WORD)
+            )
         words.append(word)
     return " ".join(words)
 

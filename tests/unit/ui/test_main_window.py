@@ -2635,3 +2635,20 @@ def test_a_countdown_never_steps_back_when_a_refresh_comes_after_a_tick(qtbot: Q
     late = dashboard((session("shop"),), limit=limits(resets_in=600), now=NOW + 0.9)
     window.show_dashboard(late)
     assert window.limits.bars[0].status.text().startswith("resets in 9m 57s (")
+
+
+def test_a_long_model_id_in_the_card_breaks_after_its_hyphens_not_in_a_number() -> None:
+    """The card's details wrap a long model id after a hyphen that a word follows ("suffix-"
+    / "2026-05-preview"), where it had been cut every 24 characters ("…-202" / "6-05-…"); a
+    part with no such mark is still cut to fit."""
+    from codex_presence_gui.ui.session_card import LONG_WORD, breakable
+
+    model = "gpt-5.3-codex-extra-long-expe\u2026me-with-suffix-2026-05-preview"
+    shown = breakable(f"{model} · CLI · context 97% left")
+    assert shown.replace("\u200b", "") == f"{model} · CLI · context 97% left"
+    parts = shown.split(" ")[0].split("\u200b")
+    assert "suffix-2026-05-" in parts
+    assert "gpt-5.3-" in parts
+    assert all(len(part) <= LONG_WORD for part in parts)
+    assert all(len(part) <= LONG_WORD for part in breakable("x" * 100).split("\u200b"))
+    assert breakable("gpt-5.4 · CLI") == "gpt-5.4 · CLI"  # short words are left whole
