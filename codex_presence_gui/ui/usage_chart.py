@@ -292,7 +292,7 @@ class UsageChart(QWidget):
         """The tooltip of day ``index``: the date, each model's values and the total."""
         if self.chart is None or not 0 <= index < len(self.chart.days):
             return ""
-        return self.chart.days[index].tooltip
+        return self.chart.days[index].tip(self.mode is ChartMode.COST)
 
     def text_at(self, position: QPoint | QPointF) -> str:
         """The tooltip shown at ``position`` ("" outside the bars)."""

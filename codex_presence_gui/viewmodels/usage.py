@@ -169,8 +169,14 @@ class DayBar:
     segments: tuple[BarSegment, ...]
     tokens: int
     cost_usd: float | None
-    tooltip: str
+    tooltip: str  # its models in the token bars' order
     cost_segments: tuple[BarSegment, ...] = ()  # the parts of the cost bar
+    cost_tooltip: str = ""  # its models in the cost bars' order ("": as ``tooltip``)
+
+    def tip(self, cost: bool) -> str:
+        """The hover text of the token bar, or of the cost bar: its models read in the order
+        their parts stack in."""
+        return (self.cost_tooltip or self.tooltip) if cost else self.tooltip
 
     @property
     def unpriced_tokens(self) -> int:
@@ -742,6 +748,14 @@ def _chart(rows: dict[str, UsageRow], first: date, totals: UsageRow, days: int) 
                     today=offset == days - 1,  # the axis says "Today" under it: so does this
                 ),
                 cost.segments(models),
+                _day_tooltip(
+                    day,
+                    row,
+                    cost.index,
+                    totals.tally.cost_usd is not None,
+                    today=offset == days - 1,
+                    by_cost=True,
+                ),
             )
         )
     return ChartView(
@@ -821,14 +835,26 @@ def _day_tooltip(
     priced: bool = True,
     *,
     today: bool = False,
+    by_cost: bool = False,
 ) -> str:
     """A day's bar's tooltip: each model's tokens and cost (``priced``: some model of the
-    period has a price, so one without it is said to have none, even on a day of its own)."""
+    period has a price, so one without it is said to have none, even on a day of its own),
+    in the order of the series ``index`` gives (``by_cost``: the cost bars', models without
+    a cost last, each series' models the costliest first)."""
     heading = ("Today, " if today else "") + f"{day:%A} {day.day} {day:%B %Y}"
     if row is None or row.tally.total == 0:
         return f"{heading}\nNo usage"
     lines = [heading]
-    models = sorted(row.models.items(), key=lambda item: (index[item[0]], -item[1].total, item[0]))
+    last = len(index)
+    models = sorted(
+        row.models.items(),
+        key=lambda item: (
+            index.get(item[0], last),
+            -(item[1].cost_usd or 0.0) if by_cost else 0.0,
+            -item[1].total,
+            item[0],
+        ),
+    )
     lines += _model_lines(models, priced)
     if len(models) > 1:
         lines.append(f"Total: {_value_text(row.tally, unpriced_tokens(row))}")

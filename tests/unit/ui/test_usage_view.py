@@ -596,6 +596,9 @@ def test_hovering_a_day_tells_its_values(qtbot: QtBot) -> None:
         "Total: 1.4M tokens · ~$3.60",
     ]
     assert chart.text_at(QPoint(2, 100)) == ""  # over the scale, left of the bars
+    chart.set_mode(ChartMode.COST)  # the cost bar's hover: its models in its own order
+    assert chart.text_at(today) == chart.chart.days[-1].tip(cost=True)
+    chart.set_mode(ChartMode.TOKENS)
     qtbot.mouseMove(chart, today)
     qtbot.waitUntil(lambda: chart.hovered == 29)
     empty = chart.bar_rect(10).center().toPoint()

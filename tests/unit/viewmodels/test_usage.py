@@ -286,6 +286,27 @@ def test_past_the_colours_the_cost_bars_have_their_own_other_models(
     assert other[0].tokens == 7000 + 6000  # p0 and p1
 
 
+def test_a_cost_bar_s_hover_names_its_models_in_the_cost_bars_order() -> None:
+    """Hovering a cost bar, the models read as its parts stack: the costliest first and the
+    model without a price last; a token bar's hover keeps the token bars' order."""
+    slots = [
+        slot(TODAY, 10_000_000, model="mystery"),  # most tokens, no price
+        slot(TODAY, 3_000_000, model="gpt-b"),  # $3.00
+        slot(TODAY, 2_000_000, model="gpt-a"),  # $4.00
+    ]
+    chart = usage_view(recent(slots)).chart
+    assert chart is not None
+    today = chart.days[-1]
+
+    def models(text: str) -> list[str]:
+        return [line.split(":")[0] for line in text.splitlines()[1:-1]]
+
+    assert models(today.tip(cost=False)) == ["mystery", "gpt-b", "gpt-a"]
+    assert models(today.tip(cost=True)) == ["gpt-a", "gpt-b", "mystery"]
+    assert today.tip(cost=True).splitlines()[-1] == today.tooltip.splitlines()[-1]  # the total
+    assert chart.days[0].tip(cost=True) == chart.days[0].tooltip  # a day of no usage
+
+
 def _stacking(slots: list[SlotUsage], *, cost: bool) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """The chart's series (their names) and their colours, in one mode."""
     chart = usage_view(recent(slots)).chart
