@@ -506,6 +506,11 @@ class _Caption(ElidedLabel):
         return QSize(max(hint.width(), self.preferred), hint.height())
 
 
+#: After a period's cost: an API-equivalent estimate, not what a subscription is billed.
+ESTIMATE = "est."
+ESTIMATE_SPOKEN = ", estimated"
+
+
 class PeriodBox(QFrame):
     """One period's total: ``Today``, the tokens in large type, the estimated cost under it;
     or, flat (``set_flat``), the three on one line, the cost at the right end. A Tab stop,
@@ -567,12 +572,17 @@ class PeriodBox(QFrame):
         """Show one period."""
         self.caption.set_full_text(total.label)
         self.tokens.set_full_text(total.tokens_text)
-        self.cost.set_full_text(total.cost_text)
+        # The first costs the page shows, so they say what they are where they stand (the
+        # page's note on it is below the tables).
+        estimated = total.cost_usd is not None
+        self.cost.set_full_text(f"{total.cost_text} {ESTIMATE}" if estimated else total.cost_text)
         set_muted(self.caption)
         set_muted(self.cost)
         set_tooltip(self, total.tooltip)
         # "1.2 million tokens, about $3.40", not "1.2 M tokens, tilde $3.40"
         spoken = f"{spoken_costs(total.tokens_text)}, {cost_spoken(total.cost_text)}"
+        if estimated:
+            spoken += ESTIMATE_SPOKEN
         self.setAccessibleName(f"{total.label}: {spoken}")
 
 

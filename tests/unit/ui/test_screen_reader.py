@@ -122,8 +122,8 @@ def test_usage_totals_chart_and_table_cells_are_read_as_text(qtbot: QtBot) -> No
     assert interface is not None
     assert interface.role() == QAccessible.Role.Grouping
     # A cost in words: "~" is read out as "tilde", "+" as "plus".
-    assert spoken(today) == "Today: 1.4 million tokens, about $3.60"
-    assert spoken(page.periods[2]) == "30 days: 1.99 million tokens, about $4.02 or more"
+    assert spoken(today) == "Today: 1.4 million tokens, about $3.60, estimated"
+    assert spoken(page.periods[2]) == "30 days: 1.99 million tokens, about $4.02 or more, estimated"
     description = spoken(today, QAccessible.Text.Description)
     assert description.startswith("Today: 1,401,000 tokens")
     assert "<" not in description

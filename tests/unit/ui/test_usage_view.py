@@ -398,6 +398,7 @@ def test_the_period_totals_show_whole_at_any_width(qtbot: QtBot) -> None:
             for label in (box.caption, box.tokens, box.cost):
                 assert label.text() == label.full_text, (width, label.full_text)
     assert page.periods[2].cost.full_text.startswith("~$")
+    assert page.periods[2].cost.full_text.endswith(" est.")  # said to be an estimate
     tops = [box.geometry().top() for box in page.periods]
     assert tops == sorted(set(tops))  # one under the other
 
@@ -2969,3 +2970,16 @@ def test_the_keyboard_s_day_stays_when_the_period_changes(qtbot: QtBot) -> None:
     chart.hovered = 10
     chart.set_chart(quarter_view(7).chart)
     assert chart.hovered is None
+
+
+def test_a_period_s_cost_is_said_to_be_an_estimate_and_an_unknown_one_is_not(
+    qtbot: QtBot,
+) -> None:
+    """The cards' costs, the first the page shows, end in "est."; a period whose models
+    have no known price says "cost unknown", with no mark of an estimate of nothing."""
+    page = UsagePage()
+    qtbot.addWidget(page)
+    page.show_view(usage_view(recent([slot(TODAY, 1_000_000)])))  # $2 at gpt-a's price
+    assert [box.cost.full_text for box in page.periods] == ["~$2.00 est."] * 3
+    page.show_view(usage_view(recent([slot(TODAY, 1000, model="mystery")])))
+    assert [box.cost.full_text for box in page.periods] == ["cost unknown"] * 3
