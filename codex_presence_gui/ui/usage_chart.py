@@ -440,10 +440,12 @@ class UsageChart(QWidget):
                 base -= height
             if cost and bar.unpriced_tokens > 0:
                 # Some of the day's use has no price: the outline of the unpriced days, on
-                # top of what is priced (the bar alone would read as all of it).
+                # top of what is priced (the bar alone would read as all of it); over the
+                # bar's top where the bar reaches the scale's top (not above the scale).
                 painter.setPen(QPen(muted, 1.0))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRect(QRectF(x + 0.5, base - 5.5, width - 1, 4))
+                outline_top = max(base - 5.5, plot.top() + 0.5)
+                painter.drawRect(QRectF(x + 0.5, outline_top, width - 1, 4))
                 painter.setPen(Qt.PenStyle.NoPen)
         self._paint_dates(painter, muted)
         if self.hasFocus():

@@ -2025,6 +2025,28 @@ def test_a_tiny_day_beside_a_huge_one_is_still_seen(qtbot: QtBot) -> None:
     assert _column_colours(chart, days - 3) != idle  # a cost of a thousandth of a cent
 
 
+def test_the_outline_of_unpriced_use_stays_within_the_scale(qtbot: QtBot) -> None:
+    """A cost bar that reaches the scale's top, with unpriced use beside it: its outline is
+    drawn over the bar's top, not above the scale's top line."""
+    slots = [
+        slot(TODAY, 2_500_000, project="shop"),  # $5.00: the scale's top
+        slot(TODAY, 50_000, project="shop", model="mystery"),
+    ]
+    chart = UsageChart()
+    qtbot.addWidget(chart)
+    chart.resize(600, 200)
+    chart.set_chart(usage_view(recent(slots)).chart)
+    chart.set_mode(ChartMode.COST)
+    assert chart.scale_labels()[2] == "$5"
+    image = chart.grab().toImage()
+    days = len(chart.chart.days) if chart.chart is not None else 0
+    top = int(chart.plot_rect().top())
+    today, idle = (int(chart.bar_rect(i).center().x()) for i in (days - 1, days - 2))
+    assert image.pixel(today, top + 3) != image.pixel(idle, top + 3)  # the bar is there
+    above = [y for y in range(top - 1) if image.pixel(today, y) != image.pixel(idle, y)]
+    assert above == []
+
+
 def _shown_page(qtbot: QtBot, slots: list[SlotUsage], width: int, height: int) -> UsagePage:
     """A Usage page of these calls, shown at this size."""
     page = UsagePage()
