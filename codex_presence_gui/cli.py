@@ -401,23 +401,43 @@ def kind_first(argv: list[str]) -> list[str]:
     return argv
 
 
-def _usable_local_time() -> None:
-    """A ``TZ`` whose offset Python cannot hold (24 hours or more) would fail every local
-    time later, deep in a command or the window: say so once and count in UTC instead."""
+#: Usage is summed by quarter hour of UTC: a local day must start on one.
+_QUARTER_HOUR_SECONDS = 15 * 60
+
+
+def _local_time_problem() -> str | None:
+    """Why local time cannot be used, in words; None when it can."""
     from datetime import datetime
 
     try:
-        datetime.now().astimezone()
+        offset = datetime.now().astimezone().utcoffset()
     except (ValueError, OverflowError, OSError) as error:
+        # In words: Python's own ("offset must be a timedelta strictly between
+        # -timedelta(hours=24) and …") ran on in one long line.
+        return "it is 24 hours or more from UTC" if isinstance(error, ValueError) else str(error)
+    if offset is not None and offset.total_seconds() % _QUARTER_HOUR_SECONDS:
+        # As --timezone +00:07 is refused: days would cut the index's quarter hours in two,
+        # and a day's report would disagree with a session's times (no zone in use is so).
+        seconds = int(abs(offset.total_seconds()))
+        shown = f"{'-' if offset.days < 0 else '+'}{seconds // 3600:02d}:{seconds // 60 % 60:02d}"
+        if seconds % 60:
+            shown += f":{seconds % 60:02d}"
+        return f"its offset from UTC, {shown}, is not a whole number of quarter hours"
+    return None
+
+
+def _usable_local_time() -> None:
+    """A ``TZ`` whose offset Python cannot hold (24 hours or more), or that is not a whole
+    number of quarter hours, would fail every local time later, deep in a command or the
+    window, or cut usage days off their quarter hours: say so once and count in UTC."""
+    why = _local_time_problem()
+    if why is not None:
         from codex_presence_gui.core.wrapping import wrapped
 
-        # In words, and wrapped as the other warnings are: Python's own ("offset must be a
-        # timedelta strictly between -timedelta(hours=24) and …") ran on in one long line.
-        why = "it is 24 hours or more from UTC" if isinstance(error, ValueError) else str(error)
-        text = (
-            f"warning: the time zone TZ={os.environ.get('TZ', '')[:64]!r} cannot be used "
-            f"({why}); times are shown in UTC"
-        )
+        # Wrapped as the other warnings are.
+        setting = os.environ.get("TZ")
+        named = f"TZ={setting[:64]!r}" if setting is not None else "of this system"
+        text = f"warning: the time zone {named} cannot be used ({why}); times are shown in UTC"
         print("\n".join(wrapped(text, terminal_columns(), after="  ")), file=sys.stderr)
         os.environ["TZ"] = "UTC"
         import time

@@ -1267,3 +1267,37 @@ def test_the_screenshot_s_periods_are_the_usage_page_s() -> None:
         assert (
             parser.parse_args(["screenshot", "x.png", "--usage-days", str(days)]).usage_days == days
         )
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="time.tzset is POSIX only")
+@pytest.mark.parametrize(
+    ("setting", "shown"), [("ODD-0:07", "+00:07"), ("XYZ-0:00:30", "+00:00:30")]
+)
+def test_a_time_zone_off_the_quarter_hours_is_said_and_utc_used(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    setting: str,
+    shown: str,
+) -> None:
+    """TZ seven minutes off UTC: refused as ``--timezone +00:07`` is (days would cut the
+    index's quarter hours, and a day's report had disagreed with a session's times), in UTC
+    instead; a zone a quarter of an hour off, as Nepal's, is kept."""
+    from codex_presence_gui.cli import _usable_local_time
+
+    monkeypatch.setenv("COLUMNS", "200")
+    try:
+        monkeypatch.setenv("TZ", setting)
+        time.tzset()
+        _usable_local_time()
+        assert os.environ["TZ"] == "UTC"
+        said = capsys.readouterr().err
+        assert f"its offset from UTC, {shown}, is not a whole number of quarter hours" in said
+        assert said.startswith(f"warning: the time zone TZ={setting!r} cannot be used")
+        monkeypatch.setenv("TZ", "NPT-5:45")
+        time.tzset()
+        _usable_local_time()
+        assert os.environ["TZ"] == "NPT-5:45"
+        assert capsys.readouterr().err == ""
+    finally:
+        monkeypatch.undo()
+        time.tzset()
