@@ -1410,16 +1410,22 @@ def _span(dates: tuple[date | None, date | None]) -> str:
     return f"from {since} on" if since else f"up to {until}"
 
 
-def _cuts_a_period(kind: str, dates: tuple[date | None, date | None]) -> bool:
-    """Whether ``--since`` or ``--until`` falls inside a week (Monday to Sunday) or month of
-    a weekly or monthly report, which then counts only some of its days."""
+def _cuts_a_period(report: UsageReport, dates: tuple[date | None, date | None]) -> bool:
+    """Whether ``--since`` or ``--until`` falls inside a week (Monday to Sunday) or month
+    that a weekly or monthly report has a row for, which then counts only some of its
+    days."""
     since, until = dates
+    kind = report.kind
+    cut: list[date] = []
     if kind == "weekly":
-        return bool((since and since.weekday() != 0) or (until and until.weekday() != 6))
-    if kind == "monthly":
+        cut += [since] if since and since.weekday() != 0 else []
+        cut += [until] if until and until.weekday() != 6 else []
+    elif kind == "monthly":
+        cut += [since] if since and since.day != 1 else []
         month_end = until is None or until == date.max or (until + timedelta(days=1)).day == 1
-        return bool((since and since.day != 1) or not month_end)
-    return False
+        cut += [until] if until and not month_end else []
+    keys = {_time_key(kind, day) for day in cut}
+    return any(row.key in keys for row in report.rows)
 
 
 def report_text(
@@ -1579,7 +1585,7 @@ def report_text_lines(
         notes.append(f"Days in the {zone_name} time zone")
     elif any(dates):  # a project or model report has days only in the ones asked for
         notes.append(f"The days asked are days in the {zone_name} time zone")
-    if _cuts_a_period(report.kind, dates):
+    if _cuts_a_period(report, dates):
         period = "week" if report.kind == "weekly" else "month"
         # The span kept on one line: "(from 2026-11-25" / "on)." had read as two things.
         span = _span(dates).replace(" ", NO_BREAK_SPACE)

@@ -514,6 +514,10 @@ def test_session_times_have_their_year_when_one_is_of_another_year() -> None:
         ("monthly", date(2026, 11, 2), None, True),
         ("monthly", None, date(9999, 12, 31), False),
         ("daily", date(2026, 11, 25), None, False),
+        # A week or month cut that the report has no row for: nothing shown is cut.
+        ("weekly", None, date(2026, 6, 30), False),
+        ("weekly", date(1, 1, 1), date(9999, 12, 31), False),
+        ("monthly", date(2026, 10, 5), date(2026, 12, 3), False),
     ],
 )
 def test_a_period_is_said_cut_only_when_it_is(
