@@ -591,8 +591,9 @@ class Ledger:
     in every table as in the one that needs it widest, Share shown in all or in none, and
     the scroll bar's room kept in all when one scrolls; so the numbers line up from table to
     table and the names, as wide in each, are cut alike.
-    Apart (side by side), each table has its own widths and its own Share: there its columns
-    line up with no other's, and widths of its own leave its names the most room.
+    Apart (side by side), each table has its own widths: there its columns line up with no
+    other's, and widths of its own leave its names the most room. Share shows in both or in
+    neither, joined or apart: two tables side by side had shown different columns.
 
     Cheap on each refresh: it reads the widths each table keeps measured, and re-measures
     none.
@@ -642,12 +643,10 @@ class Ledger:
         self.fit()
 
     def fit(self) -> None:
-        """Hide Share where the names would be cut short with it shown: joined, in every
-        table as soon as one would."""
-        fits = [table.share_fits() for table in self.tables]
-        if self.joined:
-            fits = [all(fits)] * len(fits)
-        for table, fit in zip(self.tables, fits, strict=True):
+        """Hide Share where the names would be cut short with it shown: in every table as
+        soon as one would."""
+        fit = all(table.share_fits() for table in self.tables)
+        for table in self.tables:
             table.setColumnHidden(UsageColumn.SHARE, not fit)
             if not fit:
                 table.sort_off_share()

@@ -2190,6 +2190,26 @@ def test_the_stacked_tables_read_as_one_ledger(qtbot: QtBot, qtmodeltester: obje
         qtmodeltester.check(table.model())  # type: ignore[attr-defined]
 
 
+def test_side_by_side_tables_show_share_both_or_neither(qtbot: QtBot) -> None:
+    """Side by side, where a long project's name leaves no room for Share in its table
+    while the models' names would keep it, neither table shows Share (the two had shown
+    different columns); where both fit, both show it."""
+    page = _shown_page(qtbot, LEDGER_SLOTS, 500, 1400)
+    projects, models = page.project_table, page.model_table
+    met: set[tuple[bool, bool]] = set()
+    for width in range(page.minimumSizeHint().width(), 1900, 8):
+        page.resize(width, 1400)
+        settle()
+        if page.tables.direction() != QBoxLayout.Direction.LeftToRight:
+            continue
+        hidden = projects.isColumnHidden(UsageColumn.SHARE)
+        assert models.isColumnHidden(UsageColumn.SHARE) == hidden, width
+        assert hidden == (not (projects.share_fits() and models.share_fits())), width
+        met.add((projects.share_fits(), models.share_fits()))
+    assert (False, True) in met  # the case of one table alone short of room was met
+    assert (True, True) in met
+
+
 def test_a_refresh_keeps_the_ledger_without_measuring_the_other_table(qtbot: QtBot) -> None:
     """When one table's numbers change (the page refreshes as sessions write), the other
     table follows its new widths without measuring its own cells again; the long cost gone,
