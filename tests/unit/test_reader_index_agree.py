@@ -563,11 +563,9 @@ def test_two_appends_read_as_the_whole_file(
     assert _row_numbers(grown_row) == _row_numbers(whole_row)
 
 
-@given(rollouts())
-def test_a_scan_from_the_end_reads_as_a_whole_read(log: tuple[bytes, Expected]) -> None:
-    """The window's backward scan (a big file's first read, which stops once the state is
-    settled) shows what reading the file from its start shows, limits too."""
-    data, _ = log
+def _scanned_and_whole(data: bytes) -> tuple[CodexSessionSnapshot, CodexSessionSnapshot]:
+    """The window's snapshot of ``data`` by its backward scan (as a big file's first read),
+    and by a read of the whole file from its start."""
     shown = []
     for small in (0, reader_module.SMALL_FILE_BYTES):
         with (
@@ -576,8 +574,17 @@ def test_a_scan_from_the_end_reads_as_a_whole_read(log: tuple[bytes, Expected]) 
         ):
             window, _ = _read_whole(data, Path(folder))
         assert window is not None
-        shown.append((*_window_numbers(window), window.limits))
-    assert shown[0] == shown[1]
+        shown.append(window)
+    return shown[0], shown[1]
+
+
+@given(rollouts())
+def test_a_scan_from_the_end_reads_as_a_whole_read(log: tuple[bytes, Expected]) -> None:
+    """The window's backward scan (a big file's first read, which stops once the state is
+    settled) shows what reading the file from its start shows, limits too."""
+    data, _ = log
+    scanned, whole = _scanned_and_whole(data)
+    assert (*_window_numbers(scanned), scanned.limits) == (*_window_numbers(whole), whole.limits)
 
 
 def test_a_scan_that_stops_in_a_long_copy_takes_no_reading_from_it() -> None:
@@ -629,17 +636,10 @@ def test_a_copy_of_many_contexts_carries_on_to_the_usage_after_them() -> None:
         lines.append(r.turn_context(at))
     lines.append(r.token_count(at + 0.01, r.usage(100), r.usage(100), None))
     data = "\n".join(lines).encode() + b"\n"
-    shown = []
-    for small in (0, reader_module.SMALL_FILE_BYTES):
-        with (
-            tempfile.TemporaryDirectory() as folder,
-            mock.patch.object(reader_module, "SMALL_FILE_BYTES", small),
-        ):
-            window, _ = _read_whole(data, Path(folder))
-        assert window is not None
+    scanned, whole = _scanned_and_whole(data)
+    for window in (scanned, whole):
         assert (window.session_total_tokens, window.inherited_tokens) == (100, 100)
-        shown.append(_window_numbers(window))
-    assert shown[0] == shown[1]
+    assert _window_numbers(scanned) == _window_numbers(whole)
 
 
 #: A record's time, the copy's lines retimed by it (a torn record's restart too). Not across

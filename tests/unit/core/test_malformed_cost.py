@@ -113,7 +113,9 @@ def test_lines_that_cannot_be_json_are_not_decoded(
     assert messages.count == 1
 
 
-def write_flooded(home: CodexHome) -> Path:
+def write_flooded(home: CodexHome, flood: list[str] | None = None) -> Path:
+    """A session of two usage lines with ``flood`` between them (by default ``X_LINES`` of
+    "{x" and as many of "x")."""
     now = time.time()
     path = home.write(
         SESSION,
@@ -121,8 +123,7 @@ def write_flooded(home: CodexHome) -> Path:
             r.session_meta(now - 60, SESSION, cwd="/w/shop"),
             r.turn_context(now - 50, "gpt-5.4"),
             r.token_count(now - 40, r.usage(1000, 0, 10), r.usage(1000, 0, 10), None),
-            *(["{x"] * X_LINES),
-            *(["x"] * X_LINES),
+            *(["{x"] * X_LINES + ["x"] * X_LINES if flood is None else flood),
             r.token_count(now - 5, r.usage(3000, 0, 30), r.usage(2000, 0, 20), None),
         ],
         started=now - 60,
@@ -348,19 +349,7 @@ def test_a_flood_of_empty_objects_is_read_a_run_at_a_time(
     parsed a few times per block, not once per line, by the window and by the index; the
     usage around them is read as before, and nothing is said about them (they are JSON
     objects)."""
-    now = time.time()
-    path = codex_home.write(
-        SESSION,
-        [
-            r.session_meta(now - 60, SESSION, cwd="/w/shop"),
-            r.turn_context(now - 50, "gpt-5.4"),
-            r.token_count(now - 40, r.usage(1000, 0, 10), r.usage(1000, 0, 10), None),
-            *(["{}"] * 500_000),
-            r.token_count(now - 5, r.usage(3000, 0, 30), r.usage(2000, 0, 20), None),
-        ],
-        started=now - 60,
-        mtime=now - 5,
-    )
+    path = write_flooded(codex_home, ["{}"] * 500_000)
     result = CodexReader([codex_home.root]).refresh()
     [snapshot] = result.snapshots
     assert snapshot.session_total_tokens == 3030

@@ -870,6 +870,15 @@ class RunCollector(Collector):
         self.items.append(NoObjectRun(count, last))
 
 
+def _feed_cut(data: bytes, cuts: list[int], sink: Collector) -> None:
+    """``data`` fed to a splitter of 20-byte lines in blocks cut at ``cuts``."""
+    splitter, at = LineSplitter(20), 0
+    for cut in sorted(cuts):
+        splitter.feed(data[at:cut], sink)
+        at = max(at, cut)
+    splitter.feed(data[at:], sink)
+
+
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=st.lists(_RUN_PIECES, max_size=60), cuts=st.lists(st.integers(0, 400), max_size=6))
 def test_the_splitter_hands_lines_that_cannot_be_json_on_a_run_at_a_time(
@@ -879,12 +888,8 @@ def test_the_splitter_hands_lines_that_cannot_be_json_on_a_run_at_a_time(
     that name a type or a header come alone."""
     data = b"".join(line + b"\n" for line in lines) + b"unfinished"
     one_by_one, runs = Collector(), RunCollector()
-    for splitter, sink in ((LineSplitter(20), one_by_one), (LineSplitter(20), runs)):
-        at = 0
-        for cut in sorted(cuts):
-            splitter.feed(data[at:cut], sink)
-            at = max(at, cut)
-        splitter.feed(data[at:], sink)
+    for sink in (one_by_one, runs):
+        _feed_cut(data, cuts, sink)
     assert [(p, s, n) for p, s, n in runs.long] == one_by_one.long
     assert _squashed(list(runs.items)) == _squashed(list(one_by_one.lines))
 
@@ -964,12 +969,8 @@ def test_the_splitter_hands_a_line_and_its_copies_on_in_one_call(
     ]
     data = b"".join(line + b"\n" for line in lines) + b"{}"
     one_by_one, copies = Collector(), CopiesCollector()
-    for splitter, sink in ((LineSplitter(20), one_by_one), (LineSplitter(20), copies)):
-        at = 0
-        for cut in sorted(cuts):
-            splitter.feed(data[at:cut], sink)
-            at = max(at, cut)
-        splitter.feed(data[at:], sink)
+    for sink in (one_by_one, copies):
+        _feed_cut(data, cuts, sink)
     assert copies.lines == one_by_one.lines
     assert copies.long == one_by_one.long
     short = tail_module.SAME_LINE_BYTES

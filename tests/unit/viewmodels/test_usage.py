@@ -22,6 +22,7 @@ from codex_presence_gui.viewmodels.usage import (
     OTHER_COLOR,
     OTHER_MODELS,
     QUIET_MESSAGE,
+    ChartView,
     UsageState,
     approx_money,
     compact_line,
@@ -243,16 +244,23 @@ def test_calls_of_no_tokens_alone_leave_the_page_empty() -> None:
     assert view.compact_line == "today: 0 tokens"
 
 
-def test_the_cost_bars_stack_the_priced_models_costliest_first_in_their_colours() -> None:
-    """The cost bars name the models with a cost, the costliest first; each keeps the colour
-    the token bars give it, so that switching modes never recolours a model."""
+def _three_models_chart() -> ChartView:
+    """Today: the most tokens of a model without a price, then gpt-b's $3.00 and gpt-a's
+    $4.00 (fewer tokens, dearer)."""
     slots = [
-        slot(TODAY, 10_000_000, model="mystery"),  # most tokens, no price
-        slot(TODAY, 3_000_000, model="gpt-b"),  # $3.00
-        slot(TODAY, 2_000_000, model="gpt-a"),  # $4.00
+        slot(TODAY, 10_000_000, model="mystery"),
+        slot(TODAY, 3_000_000, model="gpt-b"),
+        slot(TODAY, 2_000_000, model="gpt-a"),
     ]
     chart = usage_view(recent(slots)).chart
     assert chart is not None
+    return chart
+
+
+def test_the_cost_bars_stack_the_priced_models_costliest_first_in_their_colours() -> None:
+    """The cost bars name the models with a cost, the costliest first; each keeps the colour
+    the token bars give it, so that switching modes never recolours a model."""
+    chart = _three_models_chart()
     assert chart.stacking(cost=False) == (("mystery", "gpt-b", "gpt-a"), (0, 1, 2))
     assert chart.stacking(cost=True) == (("gpt-a", "gpt-b"), (2, 1))
     today = chart.days[-1]
@@ -289,13 +297,7 @@ def test_past_the_colours_the_cost_bars_have_their_own_other_models(
 def test_a_cost_bar_s_hover_names_its_models_in_the_cost_bars_order() -> None:
     """Hovering a cost bar, the models read as its parts stack: the costliest first and the
     model without a price last; a token bar's hover keeps the token bars' order."""
-    slots = [
-        slot(TODAY, 10_000_000, model="mystery"),  # most tokens, no price
-        slot(TODAY, 3_000_000, model="gpt-b"),  # $3.00
-        slot(TODAY, 2_000_000, model="gpt-a"),  # $4.00
-    ]
-    chart = usage_view(recent(slots)).chart
-    assert chart is not None
+    chart = _three_models_chart()
     today = chart.days[-1]
 
     def models(text: str) -> list[str]:
