@@ -405,32 +405,43 @@ def kind_first(argv: list[str]) -> list[str]:
 _QUARTER_HOUR_SECONDS = 15 * 60
 
 
-def _local_time_problem() -> str | None:
-    """Why local time cannot be used, in words; None when it can."""
+def _local_time_problem(quarter_hours: bool = True) -> str | None:
+    """Why local time cannot be used, in words; None when it can. ``quarter_hours``: its
+    offsets (standard and summer time) must be whole quarter hours too."""
+    import time
     from datetime import datetime
 
     try:
-        offset = datetime.now().astimezone().utcoffset()
+        now = datetime.now().astimezone().utcoffset()
     except (ValueError, OverflowError, OSError) as error:
         # In words: Python's own ("offset must be a timedelta strictly between
         # -timedelta(hours=24) and …") ran on in one long line.
         return "it is 24 hours or more from UTC" if isinstance(error, ValueError) else str(error)
-    if offset is not None and offset.total_seconds() % _QUARTER_HOUR_SECONDS:
-        # As --timezone +00:07 is refused: days would cut the index's quarter hours in two,
-        # and a day's report would disagree with a session's times (no zone in use is so).
-        seconds = int(abs(offset.total_seconds()))
-        shown = f"{'-' if offset.days < 0 else '+'}{seconds // 3600:02d}:{seconds // 60 % 60:02d}"
-        if seconds % 60:
-            shown += f":{seconds % 60:02d}"
-        return f"its offset from UTC, {shown}, is not a whole number of quarter hours"
+    if not quarter_hours:
+        return None
+    # Now's offset, and the rule's for the other season (a TZ rule off the quarter hours in
+    # summer alone had passed in winter).
+    offsets = [now.total_seconds() if now is not None else 0, -time.timezone]
+    offsets += [-time.altzone] if time.daylight else []
+    for offset in offsets:
+        if offset % _QUARTER_HOUR_SECONDS:
+            # As --timezone +00:07 is refused: days would cut the index's quarter hours in
+            # two, and a day's report would disagree with a session's times (no zone in use
+            # is so).
+            seconds = int(abs(offset))
+            shown = f"{'-' if offset < 0 else '+'}{seconds // 3600:02d}:{seconds // 60 % 60:02d}"
+            if seconds % 60:
+                shown += f":{seconds % 60:02d}"
+            return f"its offset from UTC, {shown}, is not a whole number of quarter hours"
     return None
 
 
-def _usable_local_time() -> None:
+def _usable_local_time(quarter_hours: bool = True) -> None:
     """A ``TZ`` whose offset Python cannot hold (24 hours or more), or that is not a whole
-    number of quarter hours, would fail every local time later, deep in a command or the
-    window, or cut usage days off their quarter hours: say so once and count in UTC."""
-    why = _local_time_problem()
+    number of quarter hours (not asked when ``--timezone`` chooses the days' zone), would
+    fail every local time later, deep in a command or the window, or cut usage days off
+    their quarter hours: say so once and count in UTC."""
+    why = _local_time_problem(quarter_hours)
     if why is not None:
         from codex_presence_gui.core.wrapping import wrapped
 
@@ -481,8 +492,9 @@ def _command_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.Argu
 
 def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
     """Run the command line; return the exit status and whether it was a headless command."""
-    _usable_local_time()
     argv = kind_first(offsets_joined(sys.argv[1:] if argv is None else list(argv)))
+    chosen_zone = any(token.startswith("--timezone") for token in argv)
+    _usable_local_time(quarter_hours=not chosen_zone)
     plain = _plain_report(argv)
     if plain is not None:
         problem = _base_dir_variable_problem()

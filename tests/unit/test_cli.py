@@ -1298,6 +1298,30 @@ def test_a_time_zone_off_the_quarter_hours_is_said_and_utc_used(
         _usable_local_time()
         assert os.environ["TZ"] == "NPT-5:45"
         assert capsys.readouterr().err == ""
+        # Off the quarter hours in the season that is not now: refused all the same.
+        for rule in ("STD-1DST-1:07,M3.5.0,M10.5.0", "STD-1:07DST-1,M3.5.0,M10.5.0"):
+            monkeypatch.setenv("TZ", rule)
+            time.tzset()
+            _usable_local_time()
+            assert os.environ["TZ"] == "UTC", rule
+            assert "+01:07, is not a whole number" in capsys.readouterr().err
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="time.tzset is POSIX only")
+def test_a_time_zone_off_the_quarter_hours_is_kept_where_timezone_chooses_the_days(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], codex_home: CodexHome
+) -> None:
+    """``report --timezone Asia/Tokyo`` counts in Tokyo's days: no word of TZ's zone, which
+    the report does not use."""
+    try:
+        monkeypatch.setenv("TZ", "ODD-0:07")
+        time.tzset()
+        main(["report", "daily", "--timezone", "Asia/Tokyo", "--codex-home", str(codex_home.root)])
+        assert os.environ["TZ"] == "ODD-0:07"
+        assert "cannot be used" not in capsys.readouterr().err
     finally:
         monkeypatch.undo()
         time.tzset()
