@@ -24,8 +24,9 @@ from codex_presence_gui.viewmodels.icons import activity_icon
 #: Words longer than this get break chances, so that a wrapped line never runs off the card.
 LONG_WORD = 24
 #: Where a long word breaks first: after the marks that join its parts (a model id's
-#: hyphens, a path's slashes), but not before a digit, so that "gpt-5" and "2026-05" hold.
-_JOINS = re.compile(r"(?<=[-_/\\])(?=\D)")
+#: hyphens, a path's slashes), but not before a digit, so that "gpt-5" and "2026-05" hold
+#: (nor after a backslash, which opens the escapes that make a name's hidden marks seen).
+_JOINS = re.compile(r"(?<=[-_/])(?=\D)")
 
 
 def breakable(text: str) -> str:

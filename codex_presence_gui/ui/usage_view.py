@@ -573,8 +573,9 @@ class PeriodBox(QFrame):
         self.caption.set_full_text(total.label)
         self.tokens.set_full_text(total.tokens_text)
         # The first costs the page shows, so they say what they are where they stand (the
-        # page's note on it is below the tables).
-        estimated = total.cost_usd is not None
+        # page's note on it is below the tables); not "$0.00" of no calls, nor "cost
+        # unknown" (the costs that ``approx_money`` marks as estimates: "~$3.40", "<$0.01").
+        estimated = total.cost_text.startswith(("~", "<"))
         self.cost.set_full_text(f"{total.cost_text} {ESTIMATE}" if estimated else total.cost_text)
         set_muted(self.caption)
         set_muted(self.cost)

@@ -2652,3 +2652,6 @@ def test_a_long_model_id_in_the_card_breaks_after_its_hyphens_not_in_a_number() 
     assert all(len(part) <= LONG_WORD for part in parts)
     assert all(len(part) <= LONG_WORD for part in breakable("x" * 100).split("\u200b"))
     assert breakable("gpt-5.4 · CLI") == "gpt-5.4 · CLI"  # short words are left whole
+    # A name's escapes (``shown_key``) are not broken after their backslash.
+    escaped = "\\u202egpt-5.1-codex-max-preview-edition"
+    assert breakable(escaped).startswith("\\u202egpt-5.1-\u200bcodex-")

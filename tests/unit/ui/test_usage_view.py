@@ -3018,10 +3018,15 @@ def test_a_period_s_cost_is_said_to_be_an_estimate_and_an_unknown_one_is_not(
     qtbot: QtBot,
 ) -> None:
     """The cards' costs, the first the page shows, end in "est."; a period whose models
-    have no known price says "cost unknown", with no mark of an estimate of nothing."""
+    have no known price says "cost unknown", and one of no calls "$0.00", with no mark of
+    an estimate of nothing."""
     page = UsagePage()
     qtbot.addWidget(page)
     page.show_view(usage_view(recent([slot(TODAY, 1_000_000)])))  # $2 at gpt-a's price
     assert [box.cost.full_text for box in page.periods] == ["~$2.00 est."] * 3
     page.show_view(usage_view(recent([slot(TODAY, 1000, model="mystery")])))
     assert [box.cost.full_text for box in page.periods] == ["cost unknown"] * 3
+    # A day of no calls cost nothing, no estimate.
+    page.show_view(usage_view(recent([slot(TODAY - timedelta(days=3), 1_000_000)])))
+    assert [box.cost.full_text for box in page.periods] == ["$0.00", "~$2.00 est.", "~$2.00 est."]
+    assert page.periods[0].accessibleName() == "Today: 0 tokens, $0.00"
