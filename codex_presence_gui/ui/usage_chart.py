@@ -417,12 +417,6 @@ class UsageChart(QWidget):
             segments = bar.cost_segments if cost else bar.segments
             values = [segment.cost_usd if cost else segment.tokens for segment in segments]
             whole = sum(values) / top * plot.height() if top else 0.0
-            if 0 < whole < MIN_BAR_PX:
-                # Too small to see beside the tallest day: a sliver in its biggest part's colour.
-                biggest = segments[values.index(max(values))]
-                painter.setBrush(series_color(biggest.color, palette))
-                painter.drawRect(QRectF(x, plot.bottom() - MIN_BAR_PX, width, MIN_BAR_PX))
-                continue
             if cost and whole <= 0 and bar.tokens > 0:
                 # Used only models without a price: an outline says the day was not idle.
                 painter.setPen(QPen(muted, 1.0))
@@ -431,13 +425,20 @@ class UsageChart(QWidget):
                 painter.setPen(Qt.PenStyle.NoPen)
                 continue
             base = plot.bottom()
-            for segment, value in zip(segments, values, strict=True):
-                height = value / top * plot.height() if top else 0.0
-                if height <= 0:
-                    continue
-                painter.setBrush(series_color(segment.color, palette))
-                painter.drawRect(QRectF(x, base - height, width, height))
-                base -= height
+            if 0 < whole < MIN_BAR_PX:
+                # Too small to see beside the tallest day: a sliver in its biggest part's colour.
+                biggest = segments[values.index(max(values))]
+                painter.setBrush(series_color(biggest.color, palette))
+                painter.drawRect(QRectF(x, base - MIN_BAR_PX, width, MIN_BAR_PX))
+                base -= MIN_BAR_PX
+            else:
+                for segment, value in zip(segments, values, strict=True):
+                    height = value / top * plot.height() if top else 0.0
+                    if height <= 0:
+                        continue
+                    painter.setBrush(series_color(segment.color, palette))
+                    painter.drawRect(QRectF(x, base - height, width, height))
+                    base -= height
             if cost and bar.unpriced_tokens > 0:
                 # Some of the day's use has no price: the outline of the unpriced days, on
                 # top of what is priced (the bar alone would read as all of it); over the

@@ -2047,6 +2047,27 @@ def test_the_outline_of_unpriced_use_stays_within_the_scale(qtbot: QtBot) -> Non
     assert above == []
 
 
+def test_a_sliver_of_cost_beside_unpriced_use_is_outlined_too(qtbot: QtBot) -> None:
+    """A day whose priced cost is a sliver beside the tallest day, with unpriced use beside
+    it: the outline of the unpriced use stands on the sliver (it had been left out)."""
+    slots = [
+        slot(TODAY, 5_000_000_000, project="shop"),
+        slot(TODAY - timedelta(days=2), 830, project="shop"),
+        slot(TODAY - timedelta(days=2), 50_000, project="shop", model="mystery"),
+    ]
+    chart = UsageChart()
+    qtbot.addWidget(chart)
+    chart.resize(600, 200)
+    chart.set_chart(usage_view(recent(slots)).chart)
+    chart.set_mode(ChartMode.COST)
+    image = chart.grab().toImage()
+    days = len(chart.chart.days) if chart.chart is not None else 0
+    bottom = int(chart.plot_rect().bottom())
+    day, idle = (int(chart.bar_rect(i).center().x()) for i in (days - 3, days - 2))
+    above = range(bottom - 9, bottom - 2)  # over the sliver of 2 px
+    assert any(image.pixel(day, y) != image.pixel(idle, y) for y in above)
+
+
 def _shown_page(qtbot: QtBot, slots: list[SlotUsage], width: int, height: int) -> UsagePage:
     """A Usage page of these calls, shown at this size."""
     page = UsagePage()
