@@ -2004,6 +2004,15 @@ def _column_colours(chart: UsageChart, index: int) -> set[int]:
     return {image.pixel(x, y) for y in range(bottom - 6, bottom - 1)}
 
 
+def _chart_of(qtbot: QtBot, slots: list[SlotUsage]) -> UsageChart:
+    """A 600x200 chart of these calls' 30 days."""
+    chart = UsageChart()
+    qtbot.addWidget(chart)
+    chart.resize(600, 200)
+    chart.set_chart(usage_view(recent(slots)).chart)
+    return chart
+
+
 def test_a_tiny_day_beside_a_huge_one_is_still_seen(qtbot: QtBot) -> None:
     """830 tokens beside 5 billion draw a sliver, not nothing; in cost mode a day of unpriced
     models alone is outlined."""
@@ -2012,10 +2021,7 @@ def test_a_tiny_day_beside_a_huge_one_is_still_seen(qtbot: QtBot) -> None:
         slot(TODAY - timedelta(days=2), 830, project="shop"),
         slot(TODAY - timedelta(days=4), 50_000, project="shop", model="mystery"),
     ]
-    chart = UsageChart()
-    qtbot.addWidget(chart)
-    chart.resize(600, 200)
-    chart.set_chart(usage_view(recent(slots)).chart)
+    chart = _chart_of(qtbot, slots)
     days = len(chart.chart.days) if chart.chart is not None else 0
     idle = _column_colours(chart, days - 2)  # a day without use
     assert len(idle) == 1
@@ -2032,10 +2038,7 @@ def test_the_outline_of_unpriced_use_stays_within_the_scale(qtbot: QtBot) -> Non
         slot(TODAY, 2_500_000, project="shop"),  # $5.00: the scale's top
         slot(TODAY, 50_000, project="shop", model="mystery"),
     ]
-    chart = UsageChart()
-    qtbot.addWidget(chart)
-    chart.resize(600, 200)
-    chart.set_chart(usage_view(recent(slots)).chart)
+    chart = _chart_of(qtbot, slots)
     chart.set_mode(ChartMode.COST)
     assert chart.scale_labels()[2] == "$5"
     image = chart.grab().toImage()
@@ -2055,10 +2058,7 @@ def test_a_sliver_of_cost_beside_unpriced_use_is_outlined_too(qtbot: QtBot) -> N
         slot(TODAY - timedelta(days=2), 830, project="shop"),
         slot(TODAY - timedelta(days=2), 50_000, project="shop", model="mystery"),
     ]
-    chart = UsageChart()
-    qtbot.addWidget(chart)
-    chart.resize(600, 200)
-    chart.set_chart(usage_view(recent(slots)).chart)
+    chart = _chart_of(qtbot, slots)
     chart.set_mode(ChartMode.COST)
     image = chart.grab().toImage()
     days = len(chart.chart.days) if chart.chart is not None else 0
