@@ -1074,7 +1074,7 @@ class BackwardLines:
                             )
                             if copies:
                                 yield SameLines(line, copies + 1)
-                                newline -= copies * len(unit)
+                                newline -= copies * size
                             else:
                                 yield line
                         elif line:
