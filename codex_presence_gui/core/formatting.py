@@ -7,6 +7,8 @@ import math
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from codex_presence_gui.core.sanitize import NO_VALUE
+
 if TYPE_CHECKING:
     from codex_presence_gui.core.dashboard import SessionShare
     from codex_presence_gui.core.insights import WindowInsight
@@ -56,7 +58,7 @@ def format_tokens_compact(value: int | None, *, trailing_zeros: bool = False) ->
     ``1000K``. With ``trailing_zeros``, three digits always (``1.80M``, not ``1.8M``), for
     columns of numbers."""
     if value is None:
-        return "–"
+        return NO_VALUE
     if value < 1000:
         return str(max(value, 0))
     if value >= 999_500_000_000_000:

@@ -276,6 +276,9 @@ _maybe_hidden: Callable[[str], object] | None = None
 NO_PROJECT = "(none)"
 UNNAMED_MODEL = "(model not logged)"
 NO_SESSION_MODEL = "model not logged yet"
+#: What a value with nothing to show reads as, in every table and total of the window and the
+#: reports alike (the live table's "–" and the Usage page's "—" had differed).
+NO_VALUE = "–"
 #: The project of a session without a folder with a name (none logged, or ``/``): empty,
 #: which no folder's name can be, so that it never counts as one with a folder of any name (it
 #: had been "unknown-project", which a folder may be called). Shown as ``NO_PROJECT``.

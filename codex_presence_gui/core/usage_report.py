@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 from codex_presence_gui.core.pricing import token_pricer, unavailable_prices
-from codex_presence_gui.core.sanitize import UNNAMED_MODEL
+from codex_presence_gui.core.sanitize import NO_VALUE, UNNAMED_MODEL
 from codex_presence_gui.core.zones import (
     REPORT_KINDS,
     SystemZone,
@@ -1162,9 +1162,10 @@ def unpriced_names(models: Iterable[str]) -> list[str]:
 
 
 def money(value: float | None) -> str:
-    """``$3.40``; ``—`` when unknown; ``<$0.01`` for a cost that rounds to nothing."""
+    """``$3.40``; ``–`` (``NO_VALUE``) when unknown; ``<$0.01`` for a cost that rounds to
+    nothing."""
     if value is None:
-        return "—"
+        return NO_VALUE
     if 0 < value < 0.005:
         return "<$0.01"
     return f"${value:,.2f}"

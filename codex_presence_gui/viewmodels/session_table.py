@@ -36,7 +36,7 @@ from codex_presence_gui.core.formatting import (
     token_triplet_text,
 )
 from codex_presence_gui.core.models import ActivityKind, CodexSessionSnapshot
-from codex_presence_gui.core.sanitize import project_label, shown_key, tooltip_html
+from codex_presence_gui.core.sanitize import NO_VALUE, project_label, shown_key, tooltip_html
 from codex_presence_gui.viewmodels.icons import activity_icon
 from codex_presence_gui.viewmodels.sorting import KeyedSortProxy, SortKey, sort_key
 
@@ -73,7 +73,7 @@ _ROLES_CHANGED = [
 ]
 #: The active session's row: a light tint that reads on light and dark palettes.
 ACTIVE_ROW_TINT = QColor(59, 130, 246, 38)
-_DASH = "–"
+_DASH = NO_VALUE
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

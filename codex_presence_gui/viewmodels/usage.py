@@ -33,7 +33,7 @@ from codex_presence_gui.core.problems import (
     homes_cap_text,
     is_config_notice,
 )
-from codex_presence_gui.core.sanitize import NO_PROJECT, shown_key
+from codex_presence_gui.core.sanitize import NO_PROJECT, NO_VALUE, shown_key
 from codex_presence_gui.core.usage_index import ReadProgress, rebuilt
 from codex_presence_gui.core.usage_recent import RECENT_DAYS, RecentUsage, first_day
 from codex_presence_gui.core.usage_report import (
@@ -81,8 +81,6 @@ def periods(days: int = DAYS) -> tuple[tuple[str, int], ...]:
 #: The chart gives this many models a colour of their own; the rest share "Other models".
 CHART_MODELS = 6
 OTHER_MODELS = "Other models"
-#: A table's cell with nothing to show.
-NO_VALUE = "—"
 
 LOADING_MESSAGE = "Reading your Codex logs…"
 BUILDING_START = "Reading your Codex logs for the first time…"

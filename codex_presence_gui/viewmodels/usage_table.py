@@ -8,10 +8,10 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from codex_presence_gui.core.sanitize import tooltip_html
+from codex_presence_gui.core.sanitize import NO_VALUE, tooltip_html
 from codex_presence_gui.core.usage_report import COST_LABEL, cost_spoken, spoken_costs, spoken_lines
 from codex_presence_gui.viewmodels.sorting import sort_key
-from codex_presence_gui.viewmodels.usage import DAYS, NO_VALUE, TableRow
+from codex_presence_gui.viewmodels.usage import DAYS, TableRow
 
 #: A cell's ``SortKey`` (see ``viewmodels.sorting``).
 SortRole = Qt.ItemDataRole.UserRole + 1

@@ -555,7 +555,7 @@ def test_text_marks_a_cost_that_leaves_unpriced_tokens_out() -> None:
     text = report_text(_report("daily"))
     total = next(line for line in text.splitlines() if line.startswith("Total"))
     assert total.endswith("+")
-    assert text.splitlines()[4].endswith("—")  # 2026-11-30, the unpriced model alone
+    assert text.splitlines()[4].endswith("–")  # 2026-11-30, the unpriced model alone
     assert "No price known for: mystery-model; a cost marked + leaves their tokens out" in (
         " ".join(text.split())
     )
@@ -565,7 +565,7 @@ def test_text_marks_a_cost_that_leaves_unpriced_tokens_out() -> None:
 
 def test_money() -> None:
     assert (money(None), money(0.001), money(3.4), money(2718.87)) == (
-        "—",
+        "–",
         "<$0.01",
         "$3.40",
         "$2,718.87",

@@ -608,11 +608,11 @@ def test_cells_with_nothing_to_show_are_read_in_words(
     model = table.model()
     names = [model.index(row, UsageColumn.NAME).data() for row in range(model.rowCount())]
     mystery = names.index("mystery")  # no known price
-    assert model.index(mystery, UsageColumn.COST).data() == "—"
+    assert model.index(mystery, UsageColumn.COST).data() == "–"
     assert cell_spoken(table, mystery, UsageColumn.COST) == "no known price"
     assert cell_spoken(table, mystery, UsageColumn.SHARE) == "5%"  # as drawn
     window.usage_page.set_mode(ChartMode.COST)  # the Share column: of the cost
-    assert model.index(mystery, UsageColumn.SHARE).data() == "—"
+    assert model.index(mystery, UsageColumn.SHARE).data() == "–"
     assert cell_spoken(table, mystery, UsageColumn.SHARE) == "no share of the cost"
     assert cell_spoken(table, 0, UsageColumn.COST).startswith("about $")
     source = window.usage_page.model_table.model()

@@ -688,7 +688,7 @@ def test_share_is_of_the_cost_while_the_page_shows_cost(
 
     assert order() == ["gpt-a", "gpt-b", "mystery"]  # most tokens first
     page.cost_button.click()
-    assert shares() == {"gpt-a": "95%", "gpt-b": "5%", "mystery": "—"}
+    assert shares() == {"gpt-a": "95%", "gpt-b": "5%", "mystery": "–"}
     assert title() == "Cost %"
     assert header.sortIndicatorSection() == UsageColumn.COST
     assert order() == ["gpt-a", "gpt-b", "mystery"]  # most cost first, the unpriced last
@@ -2524,7 +2524,7 @@ def test_numbers_read_left_to_right_in_a_right_to_left_window(qtbot: QtBot) -> N
         slot(TODAY, 9_000_000, 200_000, project="shop"),
         slot(TODAY, 400_000, project="shop", model="mystery"),  # "~$20.00+"
         slot(TODAY, 1000, project="api", model="gpt-b"),  # "<$0.01"
-        slot(TODAY, 300_000, project="docs", model="mystery"),  # "—"
+        slot(TODAY, 300_000, project="docs", model="mystery"),  # "–"
     ]
     table = UsageTable(UsageTableModel("Project"))
     qtbot.addWidget(table)
@@ -2546,7 +2546,7 @@ def test_numbers_read_left_to_right_in_a_right_to_left_window(qtbot: QtBot) -> N
             shown = reading_order(option.text, option.font, option.direction)
             assert shown == written, (shown, written)
             texts.append(written)
-    assert {"<$0.01", "—"} <= set(texts)
+    assert {"<$0.01", "–"} <= set(texts)
     assert any(text.startswith("~$") and text.endswith("+") for text in texts)
 
 

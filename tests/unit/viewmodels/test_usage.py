@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from codex_presence_gui.core.formatting import format_tokens_compact
 from codex_presence_gui.core.models import TokenUsage
 from codex_presence_gui.core.pricing import UnitPrices
 from codex_presence_gui.core.usage_index import SessionInfo, SlotUsage, UsageIndex
@@ -366,7 +367,9 @@ def test_tables_by_project_and_model_with_shares() -> None:
         ("api", 400_000, "40%"),
         ("tiny", 10, "<1%"),
     ]
-    assert [r.cost_text for r in view.projects] == ["~$1.20", "~$0.50", "—"]
+    assert [r.cost_text for r in view.projects] == ["~$1.20", "~$0.50", "–"]
+    # Nothing to show reads as the live table's empty cells do ("—" here had differed).
+    assert view.projects[2].cost_text == format_tokens_compact(None)
     assert [r.name for r in view.models] == ["gpt-a", "gpt-b", "mystery"]
     assert view.models[0].tokens_text == "700K"
     # A column of numbers has three digits in each: "1.80M" under "2.75M", not "1.8M".
@@ -392,14 +395,14 @@ def test_each_row_has_its_share_of_the_cost_too() -> None:
     view = usage_view(recent(slots))
     shares = {r.name: (r.share_text, r.cost_share, r.cost_share_text) for r in view.projects}
     assert shares == {
-        "lab": ("92%", None, "—"),
+        "lab": ("92%", None, "–"),
         "shop": ("6%", 0.8, "80%"),
         "api": ("3%", pytest.approx(0.2), "20%"),
     }
     shop = next(r for r in view.projects if r.name == "shop")
     assert "API-equivalent cost (estimate): $1.20 (80% of the cost)" in shop.tooltip
     assert [(r.name, r.cost_share_text) for r in view.models] == [
-        ("mystery", "—"),
+        ("mystery", "–"),
         ("gpt-a", "80%"),
         ("gpt-b", "20%"),
     ]
@@ -430,8 +433,8 @@ def test_without_any_cost_no_row_has_a_share_of_it(
         recent([slot(TODAY, 3000, model=model), slot(TODAY, 1000, model=model, project="api")])
     )
     assert [(r.share_text, r.cost_share, r.cost_share_text) for r in view.projects] == [
-        ("75%", None, "—"),
-        ("25%", None, "—"),
+        ("75%", None, "–"),
+        ("25%", None, "–"),
     ]
     assert all("of the cost" not in r.tooltip for r in view.projects)
 
@@ -607,13 +610,13 @@ def test_a_cost_that_leaves_unpriced_tokens_out_says_so() -> None:
         "Not in the cost: 29,000,000 tokens (97%) of models with no known API price",
     ]
     assert (api.name, api.cost_text) == ("api", "~$0.50")  # all of it priced
-    assert [row.cost_text for row in view.models] == ["—", "~$2.00", "~$0.50"]
+    assert [row.cost_text for row in view.models] == ["–", "~$2.00", "~$0.50"]
     chart = view.chart
     assert chart is not None
     assert "mystery: 29M tokens · no known price" in chart.days[-1].tooltip
     assert "Total: 30.5M tokens · ~$2.50+" in chart.days[-1].tooltip
     assert view.unpriced_text.endswith("(a cost marked + leaves them out).")
-    # A model's row says its price is not known, not "—"; a day of it alone says so too.
+    # A model's row says its price is not known, not "–"; a day of it alone says so too.
     mystery = next(row for row in view.models if row.name == "mystery")
     assert f"{COST_LABEL}: no known price" in mystery.tooltip
     alone = usage_view(recent([*slots, slot(TODAY - timedelta(days=2), 5000, model="mystery")]))
