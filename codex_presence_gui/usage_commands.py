@@ -115,7 +115,7 @@ def _day(text: str) -> date:
         if _is_day_form(text):
             raise argparse.ArgumentTypeError(f"no such day in the calendar: {text!r}")
         raise argparse.ArgumentTypeError(
-            f"expected a date as YYYY-MM-DD (such as 2026-11-29), not {text!r}"
+            f"expected a date as YYYY-MM-DD or YYYYMMDD (such as 2026-11-29), not {text!r}"
         )
     return day
 

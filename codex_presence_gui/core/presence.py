@@ -417,10 +417,18 @@ def _idle_cleared(active: CodexSessionSnapshot, settings: PresenceSettings, now:
 
 
 def _clock(when: float, now: float) -> str:
+    """``17:46`` today, ``Sat 17:46`` within the week, else the date: a pause written by
+    hand for the year 2286 had read as next Saturday's."""
     moment = datetime.fromtimestamp(when)
-    if moment.date() == datetime.fromtimestamp(now).date():
+    today = datetime.fromtimestamp(now).date()
+    days = (moment.date() - today).days
+    if days == 0:
         return moment.strftime("%H:%M")
-    return moment.strftime("%a %H:%M")
+    if 0 < days < 7:
+        return moment.strftime("%a %H:%M")
+    if moment.year == today.year:
+        return moment.strftime("%d %b %H:%M")
+    return moment.strftime("%d %b %Y %H:%M")
 
 
 def card_note(

@@ -568,7 +568,7 @@ def test_a_date_is_only_yyyy_mm_dd(
         main(["report", "daily", option, text, "--codex-home", str(home.root)])
     assert stopped.value.code == 2
     err = capsys.readouterr().err
-    assert f"expected a date as YYYY-MM-DD (such as 2026-11-29), not {text!r}" in err
+    assert f"expected a date as YYYY-MM-DD or YYYYMMDD (such as 2026-11-29), not {text!r}" in err
 
 
 def test_a_day_not_in_the_calendar_is_said_so(capsys: pytest.CaptureFixture[str]) -> None:

@@ -377,6 +377,22 @@ def test_a_pause_until_a_time_ends_by_itself() -> None:
     assert (card_note(shop(), paused, NOW) or "").startswith("Paused until ")
 
 
+def test_a_pause_says_its_date_once_it_ends_beyond_the_week() -> None:
+    """Today a time, within the week a weekday, later a date (with its year when not this
+    one): a pause set by hand to the year 2286 had read as "until Sat 17:46"."""
+    from datetime import datetime
+
+    now = datetime(2027, 3, 10, 9, 0).timestamp()  # a Wednesday
+
+    def note(until: datetime) -> str | None:
+        return card_note(shop(), replace(ON, paused_until=until.timestamp()), now)
+
+    assert note(datetime(2027, 3, 10, 17, 46)) == "Paused until 17:46."
+    assert note(datetime(2027, 3, 13, 17, 46)) == "Paused until Sat 17:46."
+    assert note(datetime(2027, 3, 17, 17, 46)) == "Paused until 17 Mar 17:46."
+    assert note(datetime(2286, 11, 20, 17, 46)) == "Paused until 20 Nov 2286 17:46."
+
+
 def test_tomorrow_morning_is_the_next_six_oclock_at_least_an_hour_away() -> None:
     from datetime import datetime
 
