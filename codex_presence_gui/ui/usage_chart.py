@@ -468,7 +468,8 @@ class UsageChart(QWidget):
         second, fourth or eighth one, counted back from the last, where there is room for no
         more: 90 days' 13 Mondays do not fit beside each other), with the first day under
         the first bar where it leaves them room (a Monday left out beside it made the weeks
-        look uneven: "Sun 1 Nov", then "Mon 9 Nov"); else the first day and the middle day
+        look uneven: "Sun 1 Nov", then "Mon 9 Nov"), at least half their gap from the first
+        of them; else the first day and the middle day
         where there is room for them. Every bar keeps its hover values."""
         chart = self.chart
         if chart is None or not chart.days:
@@ -531,7 +532,11 @@ class UsageChart(QWidget):
                     (box, Qt.AlignmentFlag.AlignCenter, chart.days[i].label)
                     for i, box in zip(taken, boxes, strict=True)
                 ]
-                if fits(left):
+                # The first day too, where it stands at least half the Mondays' gap from the
+                # first of them: "Thu 5 Nov" a few pixels from "Mon 9 Nov" had made the
+                # weeks look uneven and crowded.
+                gap = boxes[1].left() - boxes[0].right()
+                if fits(left) and boxes[0].left() - left.right() >= gap / 2:
                     labels.append((left, Qt.AlignmentFlag.AlignLeft | vcenter, first))
                 return labels
         if fits(left):

@@ -2979,6 +2979,29 @@ def test_model_colours_kept_that_cannot_be_used_are_left_aside(tmp_path: Path, k
     assert state.model_colors == {}
 
 
+@pytest.mark.parametrize("first", range(7))
+def test_the_first_day_is_named_only_well_apart_from_the_first_monday(
+    qtbot: QtBot, first: int
+) -> None:
+    """30 days from each day of the week: the first day is named only where it stands at
+    least half the Mondays' gap from the first Monday named ("Thu 5 Nov" a few pixels from
+    "Mon 9 Nov" had read as crowded)."""
+    today = date(2026, 11, 30) + timedelta(days=first)
+    chart = shown_chart(qtbot)
+    chart.set_chart(usage_view(recent([slot(today, 1000)], today=today)).chart)
+    chart.resize(820, 200)
+    assert chart.chart is not None
+    labels = sorted(chart.date_labels(), key=lambda label: label[0].left())
+    mondays = [box for box, _alignment, text in labels if text.startswith("Mon ")]
+    assert len(mondays) >= 2
+    gap = mondays[1].left() - mondays[0].right()
+    box, _alignment, text = labels[0]
+    if text == chart.chart.days[0].label and not text.startswith("Mon "):
+        assert mondays[0].left() - box.right() >= gap / 2
+    else:
+        assert text.startswith("Mon ")
+
+
 @pytest.mark.parametrize("width", [1600, 820, 400])
 def test_ninety_bars_are_labelled_every_few_weeks(qtbot: QtBot, width: int) -> None:
     """90 days' Mondays do not all fit: every second, fourth or eighth one is named, counted
