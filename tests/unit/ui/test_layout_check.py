@@ -456,6 +456,19 @@ def test_screenshot_reports_a_window_larger_than_asked(
     )
 
 
+def test_a_compact_screenshot_at_its_default_size_is_not_said_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], qtbot: QtBot
+) -> None:
+    """The compact default (340x380) is a width and a most height: a window as tall as its
+    content is what was asked, not a size "its layout does not allow"."""
+    home = write_state("fresh", tmp_path / "home")
+    out = tmp_path / "shot.png"
+    assert main(["screenshot", str(out), "--compact", "--codex-home", str(home)]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith(f"Saved {out} (340x")
+    assert "asked for" not in said
+
+
 def test_screenshot_layouts_exclude_each_other(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
