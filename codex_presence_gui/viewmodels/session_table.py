@@ -123,9 +123,10 @@ HEADER_TIPS = {
     ),
     Column.CONTEXT: "How much of the model's context window is still free.",
     Column.SHARE: (
-        "How much of each limit window's use since its last reset came from this session:\n"
-        "each rise of the reading is shared among the sessions that used tokens just before\n"
-        "it, in proportion to their tokens."
+        "How much of each limit window this session has used since its last reset, in\n"
+        "points of the limit (≈ 12% of 5h: 12 of the window's 100%): each rise of the\n"
+        "reading is shared among the sessions that used tokens just before it, in\n"
+        "proportion to their tokens."
     ),
 }
 
