@@ -25,15 +25,16 @@ from codex_presence_gui.ui.theme import (
     set_muted,
     track_color,
 )
-from codex_presence_gui.viewmodels.limits import LimitGroupView, LimitRowView, LimitsView
+from codex_presence_gui.viewmodels.limits import (
+    LimitGroupView,
+    LimitRowView,
+    LimitsView,
+    spark_tip,
+)
 
 #: Space above a group's heading (a model's own limits) after the account's.
 GROUP_GAP = 8
 CREDITS_TIP = "Your Codex credits balance, as Codex last reported it."
-CHART_TIP = (
-    "What was left of this window, from its start (left edge) to its reset (right edge);\n"
-    "the dashed line goes on at the current pace, the thin line is now."
-)
 
 
 #: The widest percentage's text, as the view writes it (see ``percent_width``): a window past
@@ -96,7 +97,7 @@ class LimitBar(QWidget):
         self.status = wrapped_label()
         self.pace = wrapped_label()
         self.chart = Sparkline(self)
-        self.chart.setToolTip(CHART_TIP)
+        self.chart.setToolTip(spark_tip(None))
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 2, 0, 2)
         grid.setHorizontalSpacing(10)
@@ -147,6 +148,7 @@ class LimitBar(QWidget):
             return
         self.row = row
         self.chart.set_data(row.chart, row.level, dimmed=row.dimmed)
+        self.chart.setToolTip(spark_tip(row.chart))
         self.label.setText(row.label)
         self.bar.setValue(round(row.left_fraction * 100))
         self.percent.setText(row.percent_text)

@@ -65,6 +65,28 @@ class Spark(NamedTuple):
     assumed: bool = False
 
 
+def spark_tip(spark: Spark | None) -> str:
+    """The small chart's tooltip, naming only what it draws: a window with no pace ahead (a
+    stale reading, or one not yet known) had been promised a dashed line it did not have,
+    and the dotted reset edge went unexplained."""
+    if spark is None:
+        return "What was left of this window: nothing read of it yet."
+    if spark.assumed:
+        return (
+            "A new window since the reset: full as far as is known (the dotted line), from its\n"
+            "start (left edge) to now (the thin line); its reset is the dotted right edge."
+        )
+    lines = [
+        "What was left of this window, from its start (left edge) to its reset (the dotted",
+        "right edge); the thin line is now.",
+    ]
+    if spark.origin is not None:
+        lines.append("The dotted slope joins its start to the first reading: nothing seen between.")
+    if spark.projection:
+        lines.append("The dashed line goes on at the current pace.")
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True, slots=True)
 class LimitRowView:
     """One window's row: the bar, the number, the status line and the pace line."""

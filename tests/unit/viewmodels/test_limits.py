@@ -23,6 +23,7 @@ from codex_presence_gui.viewmodels.limits import (
     limit_row,
     limits_view,
     new_window_spark,
+    spark_tip,
 )
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
@@ -351,3 +352,21 @@ def test_a_sessions_that_is_a_file_is_said_to_be_one(tmp_path: Path) -> None:
     )
     assert glance(board).waiting == f"{sessions} is a file, not a folder"
     assert not board.warnings
+
+
+def test_the_small_chart_s_tooltip_names_only_what_it_draws() -> None:
+    """The dashed pace line is promised only where there is one (a stale reading has none);
+    the dotted slope only where the window's start is guessed; a new window says it is one."""
+    from codex_presence_gui.viewmodels.limits import Spark
+
+    steps = ((100.0, 10.0), (200.0, 40.0))
+    plain = Spark(0.0, 1000.0, 200.0, None, steps, ())
+    assert "dashed" not in spark_tip(plain)
+    assert "dotted slope" not in spark_tip(plain)
+    assert "dotted\nright edge" in spark_tip(plain)
+    paced = plain._replace(projection=((200.0, 40.0), (600.0, 100.0)), origin=(0.0, 0.0))
+    assert "The dashed line goes on at the current pace." in spark_tip(paced)
+    assert "The dotted slope joins its start to the first reading" in spark_tip(paced)
+    assumed = Spark(0.0, 1000.0, 200.0, None, (), (), assumed=True)
+    assert spark_tip(assumed).startswith("A new window since the reset")
+    assert "nothing read" in spark_tip(None)
