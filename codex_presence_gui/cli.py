@@ -373,6 +373,48 @@ def offsets_joined(argv: list[str]) -> list[str]:
     return joined
 
 
+def _command_at(argv: list[str]) -> int:
+    """Where the command is: the first word that is neither an option nor a folder's name
+    after ``--codex-home`` or ``--base-dir`` (a folder may be called "report")."""
+    at = 0
+    while at < len(argv) and argv[at].startswith("-"):
+        at += 2 if argv[at] in _OPTIONS_WITH_A_VALUE else 1
+    return at
+
+
+#: The ``screenshot`` options that take one value (``--codex-home`` takes many).
+_SCREENSHOT_VALUES = frozenset({"--size", "--tab", "--usage-days", "--theme"})
+
+
+def out_first(argv: list[str]) -> list[str]:
+    """``screenshot --codex-home DIR OUT.png`` as ``screenshot OUT.png --codex-home DIR``: the
+    picture's name had been read as one more folder, and OUT.png found missing. Only when no
+    other word is there for OUT.png and the folders' last value ends in ``.png``."""
+    if "screenshot" not in argv:
+        return argv
+    at = _command_at(argv)
+    if at >= len(argv) or argv[at] != "screenshot":
+        return argv
+    in_homes = False
+    last_home = None
+    index = at + 1
+    while index < len(argv):
+        token = argv[index]
+        if token == "--":
+            return argv  # what follows is OUT.png, as argparse reads it
+        if token.startswith("-"):
+            in_homes = token == "--codex-home"
+            index += 2 if token in _SCREENSHOT_VALUES else 1
+            continue
+        if not in_homes:
+            return argv  # OUT.png is there
+        last_home = index
+        index += 1
+    if last_home is None or not argv[last_home].lower().endswith(".png"):
+        return argv
+    return [*argv[: at + 1], argv[last_home], *argv[at + 1 : last_home], *argv[last_home + 1 :]]
+
+
 def kind_first(argv: list[str]) -> list[str]:
     """``report --codex-home DIR daily`` as ``report daily --codex-home DIR``: the homes after
     a command take every value up to the next option, so a kind written after them would be
@@ -380,11 +422,7 @@ def kind_first(argv: list[str]) -> list[str]:
     ``report`` and the token is a kind within the folders' values; anything else as given."""
     if "report" not in argv:
         return argv
-    # The command is the first word that is neither an option nor a folder's name after
-    # ``--codex-home`` or ``--base-dir`` (a folder may be called "report").
-    at = 0
-    while at < len(argv) and argv[at].startswith("-"):
-        at += 2 if argv[at] in _OPTIONS_WITH_A_VALUE else 1
+    at = _command_at(argv)
     if at >= len(argv) or argv[at] != "report":
         return argv
     from codex_presence_gui.core.zones import REPORT_KINDS
@@ -492,7 +530,7 @@ def _command_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.Argu
 
 def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
     """Run the command line; return the exit status and whether it was a headless command."""
-    argv = kind_first(offsets_joined(sys.argv[1:] if argv is None else list(argv)))
+    argv = out_first(kind_first(offsets_joined(sys.argv[1:] if argv is None else list(argv))))
     chosen_zone = any(token.startswith("--timezone") for token in argv)
     _usable_local_time(quarter_hours=not chosen_zone)
     plain = _plain_report(argv)

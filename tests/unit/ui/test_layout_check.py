@@ -469,6 +469,31 @@ def test_a_compact_screenshot_at_its_default_size_is_not_said_refused(
     assert "asked for" not in said
 
 
+def test_the_picture_may_follow_the_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], qtbot: QtBot
+) -> None:
+    """``screenshot --codex-home DIR OUT.png``: the picture is not taken for one more folder
+    (argparse had said OUT.png was missing)."""
+    from codex_presence_gui.cli import out_first
+
+    home = write_state("fresh", tmp_path / "home")
+    out = tmp_path / "shot.png"
+    assert main(["screenshot", "--full", "--codex-home", str(home), str(out)]) == 0
+    assert out.is_file()
+    assert capsys.readouterr().out.startswith(f"Saved {out}")
+    given = ["screenshot", "--codex-home", "/a", "/b", "x.PNG", "--tab", "usage"]
+    assert out_first(given) == ["screenshot", "x.PNG", "--codex-home", "/a", "/b", "--tab", "usage"]
+    for unchanged in (
+        ["screenshot", "x.png", "--codex-home", "/a"],
+        ["screenshot", "--codex-home", "/a", "--", "x.png"],
+        ["screenshot", "--codex-home", "/a", "/b"],  # no picture: argparse says so
+        ["screenshot", "--size", "x.png", "--codex-home", "/a"],  # a size, however odd
+        ["status", "--codex-home", "x.png"],  # a folder called so
+        ["--codex-home", "screenshot", "--codex-home", "x.png"],
+    ):
+        assert out_first(unchanged) == unchanged
+
+
 def test_screenshot_layouts_exclude_each_other(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
