@@ -389,7 +389,8 @@ _SCREENSHOT_VALUES = frozenset({"--size", "--tab", "--usage-days", "--theme"})
 def out_first(argv: list[str]) -> list[str]:
     """``screenshot --codex-home DIR OUT.png`` as ``screenshot OUT.png --codex-home DIR``: the
     picture's name had been read as one more folder, and OUT.png found missing. Only when no
-    other word is there for OUT.png and the folders' last value ends in ``.png``."""
+    other word is there for OUT.png and the folders' last value ends in ``.png`` and is no
+    folder."""
     if "screenshot" not in argv:
         return argv
     at = _command_at(argv)
@@ -412,6 +413,9 @@ def out_first(argv: list[str]) -> list[str]:
         index += 1
     if last_home is None or not argv[last_home].lower().endswith(".png"):
         return argv
+    if os.path.isdir(argv[last_home]):
+        return argv  # a folder called so: argparse says OUT.png is missing
+
     return [*argv[: at + 1], argv[last_home], *argv[at + 1 : last_home], *argv[last_home + 1 :]]
 
 

@@ -483,7 +483,10 @@ def test_the_picture_may_follow_the_folders(
     assert capsys.readouterr().out.startswith(f"Saved {out}")
     given = ["screenshot", "--codex-home", "/a", "/b", "x.PNG", "--tab", "usage"]
     assert out_first(given) == ["screenshot", "x.PNG", "--codex-home", "/a", "/b", "--tab", "usage"]
+    folder = tmp_path / "logs.png"
+    folder.mkdir()
     for unchanged in (
+        ["screenshot", "--codex-home", "/a", str(folder)],  # a folder called so
         ["screenshot", "x.png", "--codex-home", "/a"],
         ["screenshot", "--codex-home", "/a", "--", "x.png"],
         ["screenshot", "--codex-home", "/a", "/b"],  # no picture: argparse says so
