@@ -64,7 +64,7 @@ from codex_presence_gui.core.discovery import (
     no_home_message,
     resolve_codex_homes,
 )
-from codex_presence_gui.core.formatting import unbroken
+from codex_presence_gui.core.formatting import format_reset_clock, unbroken
 from codex_presence_gui.core.history import HistoryReader
 from codex_presence_gui.core.notifications import (
     NOTIFICATIONS_FILE,
@@ -894,10 +894,7 @@ def _pause_text(until: float, now: float) -> str | None:
         return "until you resume"
     if not is_paused(until, now):
         return None
-    moment = time.localtime(until)
-    if time.strftime("%Y-%m-%d", moment) == time.strftime("%Y-%m-%d", time.localtime(now)):
-        return time.strftime("until %H:%M", moment)
-    return time.strftime("until %a %H:%M", moment)
+    return f"until {format_reset_clock(until, now)}"  # as the Discord preview says it
 
 
 class StartupCheck(QObject):

@@ -18,6 +18,7 @@ from typing import Any
 from codex_presence_gui.core.formatting import (
     format_duration,
     format_percent_left,
+    format_reset_clock,
     format_tokens_compact,
     model_name,
 )
@@ -416,21 +417,6 @@ def _idle_cleared(active: CodexSessionSnapshot, settings: PresenceSettings, now:
     return minutes > 0 and idle is not None and idle >= minutes * 60
 
 
-def _clock(when: float, now: float) -> str:
-    """``17:46`` today, ``Sat 17:46`` within the week, else the date: a pause written by
-    hand for the year 2286 had read as next Saturday's."""
-    moment = datetime.fromtimestamp(when)
-    today = datetime.fromtimestamp(now).date()
-    days = (moment.date() - today).days
-    if days == 0:
-        return moment.strftime("%H:%M")
-    if 0 < days < 7:
-        return moment.strftime("%a %H:%M")
-    if moment.year == today.year:
-        return moment.strftime("%d %b %H:%M")
-    return moment.strftime("%d %b %Y %H:%M")
-
-
 def card_note(
     active: CodexSessionSnapshot | None, settings: PresenceSettings, now: float
 ) -> str | None:
@@ -440,7 +426,7 @@ def card_note(
     if settings.paused_until == PAUSED_UNTIL_RESUMED:
         return "Paused until you resume."
     if is_paused(settings.paused_until, now):
-        return f"Paused until {_clock(settings.paused_until, now)}."
+        return f"Paused until {format_reset_clock(settings.paused_until, now)}."
     if active is None:
         return None
     rule = matching_rule(settings.rules, active)

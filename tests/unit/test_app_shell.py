@@ -1467,3 +1467,19 @@ def test_a_signal_closes_the_box_of_a_launch_that_cannot_run(tmp_path: Path) -> 
     said = float(done.stdout.split("box closed after ")[1].split()[0])
     assert said < 2.0, done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_the_menu_says_a_pause_as_the_discord_preview_does() -> None:
+    """The File and tray menus and the status bar: a pause beyond the week says its date (one
+    set by hand for the year 2286 had read "until Sat 17:46")."""
+    from datetime import datetime
+
+    from codex_presence_gui.app import _pause_text
+
+    now = datetime(2027, 3, 10, 9, 0).timestamp()
+    assert _pause_text(datetime(2027, 3, 10, 17, 46).timestamp(), now) == "until 17:46"
+    assert _pause_text(datetime(2027, 3, 13, 17, 46).timestamp(), now) == "until Sat 17:46"
+    assert _pause_text(datetime(2286, 11, 20, 17, 46).timestamp(), now) == (
+        "until 20 Nov 2286 17:46"
+    )
+    assert _pause_text(now - 60, now) is None

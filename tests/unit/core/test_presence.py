@@ -390,6 +390,7 @@ def test_a_pause_says_its_date_once_it_ends_beyond_the_week() -> None:
     assert note(datetime(2027, 3, 10, 17, 46)) == "Paused until 17:46."
     assert note(datetime(2027, 3, 13, 17, 46)) == "Paused until Sat 17:46."
     assert note(datetime(2027, 3, 17, 17, 46)) == "Paused until 17 Mar 17:46."
+    assert note(datetime(2027, 4, 5, 17, 46)) == "Paused until 5 Apr 17:46."
     assert note(datetime(2286, 11, 20, 17, 46)) == "Paused until 20 Nov 2286 17:46."
 
 
