@@ -1103,8 +1103,7 @@ def render_screenshot(args: argparse.Namespace) -> int:
     window.setFocus()  # no keyboard-focus frame on the table in the picture
     settle()
     try:
-        checking = getattr(args, "check_layout", False)
-        return _save_screenshot(window, Path(args.out), size, checking, asked=bool(args.size))
+        return _save_screenshot(window, Path(args.out), size, getattr(args, "check_layout", False))
     finally:
         window.close()  # also on a failure: a window left open would sit over later ones
         for warning in warnings:  # after the rest, where they are read
@@ -1132,12 +1131,9 @@ def _screenshot_homes(args: argparse.Namespace) -> tuple[tuple[Path, ...], list[
     return homes, [warning_line(text) for text in said]
 
 
-def _save_screenshot(
-    window: MainWindow, out: Path, size: tuple[int, int], checking: bool, *, asked: bool = True
-) -> int:
+def _save_screenshot(window: MainWindow, out: Path, size: tuple[int, int], checking: bool) -> int:
     """Save the rendered window as ``out``, say so, and with ``checking`` print the layout
-    report; the exit status. ``asked``: ``size`` was given, not the default (the compact
-    default, no taller than its content, is not said to be refused)."""
+    report; the exit status."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:  # a file where its folder should be, a read-only place
@@ -1157,7 +1153,10 @@ def _save_screenshot(
         print(f"Could not write {out}: {error.strerror or error}.", file=sys.stderr)
         return 1
     shot = f"{window.width()}x{window.height()}"
-    if asked and (window.width(), window.height()) != tuple(size):
+    # A compact window no taller than its content is what was asked (its default, 340x380,
+    # had always been said refused): only another width, or a greater height, is not.
+    shorter = window.compact and window.height() < size[1]
+    if window.width() != size[0] or (window.height() != size[1] and not shorter):
         # The window keeps to the sizes its layout allows (at least its least size; the
         # compact one no taller than its content): say what was drawn.
         shot += f"; asked for {size[0]}x{size[1]}, which its layout does not allow"

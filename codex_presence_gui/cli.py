@@ -389,8 +389,8 @@ _SCREENSHOT_VALUES = frozenset({"--size", "--tab", "--usage-days", "--theme"})
 def out_first(argv: list[str]) -> list[str]:
     """``screenshot --codex-home DIR OUT.png`` as ``screenshot OUT.png --codex-home DIR``: the
     picture's name had been read as one more folder, and OUT.png found missing. Only when no
-    other word is there for OUT.png and the folders' last value ends in ``.png`` and is no
-    folder."""
+    other word is there for OUT.png and the folders' last value ends in ``.png``, is no
+    folder, and leaves its ``--codex-home`` a folder (alone, argparse says what is missing)."""
     if "screenshot" not in argv:
         return argv
     at = _command_at(argv)
@@ -409,13 +409,13 @@ def out_first(argv: list[str]) -> list[str]:
             continue
         if not in_homes:
             return argv  # OUT.png is there
-        last_home = index
+        # The folders' last value, when one comes before it in the same run.
+        last_home = index if argv[index - 1] != "--codex-home" else None
         index += 1
     if last_home is None or not argv[last_home].lower().endswith(".png"):
         return argv
     if os.path.isdir(argv[last_home]):
         return argv  # a folder called so: argparse says OUT.png is missing
-
     return [*argv[: at + 1], argv[last_home], *argv[at + 1 : last_home], *argv[last_home + 1 :]]
 
 

@@ -63,6 +63,10 @@ class Spark(NamedTuple):
     steps: tuple[tuple[float, float], ...]
     projection: tuple[tuple[float, float], ...]
     assumed: bool = False
+    #: Whether the right edge is the reset (else now: the reset time is unknown) and the left
+    #: edge the window's start (else its first reading: the window's length is unknown).
+    reset_known: bool = True
+    start_known: bool = True
 
 
 def spark_tip(spark: Spark | None) -> str:
@@ -70,16 +74,23 @@ def spark_tip(spark: Spark | None) -> str:
     stale reading, or one not yet known) had been promised a dashed line it did not have,
     and the dotted reset edge went unexplained."""
     if spark is None:
-        return "What was left of this window: nothing read of it yet."
+        return "No history of this window read yet."
     if spark.assumed:
         return (
-            "A new window since the reset: full as far as is known (the dotted line), from its\n"
-            "start (left edge) to now (the thin line); its reset is the dotted right edge."
+            "A new window since the reset: full as far as is known (the dotted line), from\n"
+            "its start (left edge) to now (the thin line)."
         )
-    lines = [
-        "What was left of this window, from its start (left edge) to its reset (the dotted",
-        "right edge); the thin line is now.",
-    ]
+    start = "its start" if spark.start_known else "its first reading"
+    if spark.reset_known:
+        lines = [
+            f"What was left of this window, from {start} (left edge) to its reset (the",
+            "dotted right edge); the thin line is now.",
+        ]
+    else:
+        lines = [
+            f"What was left of this window, from {start} (left edge) to now (right edge):",
+            "its reset time is not known.",
+        ]
     if spark.origin is not None:
         lines.append("The dotted slope joins its start to the first reading: nothing seen between.")
     if spark.projection:
@@ -261,7 +272,16 @@ def spark(insight: WindowInsight, now: float) -> Spark | None:
         used = steps[-1][1]
         stop = min(end, clock + (100 - used) / rate * 3600)
         projection = ((clock, used), (stop, min(100.0, used + rate * (stop - clock) / 3600)))
-    return Spark(start, end, clock, origin, tuple(steps), projection)
+    return Spark(
+        start,
+        end,
+        clock,
+        origin,
+        tuple(steps),
+        projection,
+        reset_known=current.resets_at is not None,
+        start_known=current.start is not None or bool(length),
+    )
 
 
 def new_window_spark(window: UsageWindow, now: float) -> Spark | None:

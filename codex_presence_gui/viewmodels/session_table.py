@@ -73,7 +73,6 @@ _ROLES_CHANGED = [
 ]
 #: The active session's row: a light tint that reads on light and dark palettes.
 ACTIVE_ROW_TINT = QColor(59, 130, 246, 38)
-_DASH = NO_VALUE
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -125,8 +124,8 @@ HEADER_TIPS = {
     Column.SHARE: (
         "How much of each limit window this session has used since its last reset, in\n"
         "points of the limit (≈ 12% of 5h: 12 of the window's 100%): each rise of the\n"
-        "reading is shared among the sessions that used tokens just before it, in\n"
-        "proportion to their tokens."
+        "reading is shared among the sessions that used tokens since the rise before, in\n"
+        "proportion to their tokens. Use from another device or the web is not counted."
     ),
 }
 
@@ -231,7 +230,7 @@ def share_spoken(share: SessionShare) -> str:
 def _share_texts(shares: Sequence[SessionShare]) -> tuple[str, str]:
     """The cell (the shortest window's share) and its tooltip (every window's)."""
     if not shares:
-        return _DASH, "No share of a limit window measured for this session yet."
+        return NO_VALUE, "No share of a limit window measured for this session yet."
     first = shares[0]
     cell = share_cell(first.percent, first.label, fastest=first.fastest)
     lines = [f"{share_text(share)} ({share.percent:.1f} points)" for share in shares]
@@ -284,7 +283,7 @@ def _clock_cells(
                 # In words for screen readers, as the card says it: "25m" can be read as metres.
                 spoken = silent + format_age(quiet, spoken=True).removesuffix(" ago")
                 activity_described = _with_display(activity_text, spoken)
-    last_text = format_age(now - last) if last is not None else _DASH
+    last_text = format_age(now - last) if last is not None else NO_VALUE
     last_spoken = format_age(now - last, spoken=True) if last is not None else ""
     last_tip = (
         local_time(last, zone).strftime("Last sign of life at %H:%M:%S on %Y-%m-%d") if last else ""
@@ -350,7 +349,7 @@ def row_view(
     clock = _clock_cells(s, now, ended, zone)
     (activity_text, activity_tip), (last_text, last_tip) = clock.activity, clock.last
     context = s.context
-    context_text = f"{context.left_percent}% left" if context else _DASH
+    context_text = f"{context.left_percent}% left" if context else NO_VALUE
     context_tip = (
         f"{format_count(context.used_tokens)} of {format_count(context.window_tokens)} tokens "
         "in use (Codex keeps 12,000 for itself)"
@@ -551,7 +550,7 @@ class SessionTableModel(QAbstractTableModel):
                 Column.TOKENS: row.tokens_spoken,
                 Column.SHARE: row.share_spoken,
             }.get(Column(column))
-            if not spoken and row.display[column] == _DASH:
+            if not spoken and row.display[column] == NO_VALUE:
                 spoken = DASH_SPOKEN.get(Column(column))
             return spoken or None  # None: the cell's text
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:

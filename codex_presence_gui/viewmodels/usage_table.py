@@ -60,7 +60,7 @@ def header_tip(column: UsageColumn, days: int = DAYS) -> str | None:
 
 
 #: What a dash in the Cost or Cost % column says to screen readers: the dash alone was read
-#: out as "em dash", or as nothing at all.
+#: out as "dash", or as nothing at all.
 NO_PRICE_SPOKEN = "no known price"
 NO_COST_SHARE_SPOKEN = "no share of the cost"
 

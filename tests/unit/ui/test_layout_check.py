@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -483,6 +484,22 @@ def test_the_picture_may_follow_the_folders(
     assert capsys.readouterr().out.startswith(f"Saved {out}")
     given = ["screenshot", "--codex-home", "/a", "/b", "x.PNG", "--tab", "usage"]
     assert out_first(given) == ["screenshot", "x.PNG", "--codex-home", "/a", "/b", "--tab", "usage"]
+    # An option's value is passed over, not taken for the picture.
+    given = ["screenshot", "--size", "800x600", "--codex-home", "/a", "x.png"]
+    assert out_first(given) == ["screenshot", "x.png", "--size", "800x600", "--codex-home", "/a"]
+    # Every screenshot option that takes one value is known to it.
+    from codex_presence_gui.cli import _SCREENSHOT_VALUES, _command_parsers, build_parser
+
+    shot = _command_parsers(build_parser())["screenshot"]
+    takes_one = {
+        action.option_strings[-1]
+        for action in shot._actions
+        if action.option_strings
+        and action.nargs is None
+        and action.const is None
+        and not isinstance(action, argparse._StoreTrueAction | argparse._HelpAction)
+    }
+    assert takes_one == _SCREENSHOT_VALUES
     folder = tmp_path / "logs.png"
     folder.mkdir()
     for unchanged in (
@@ -490,7 +507,7 @@ def test_the_picture_may_follow_the_folders(
         ["screenshot", "x.png", "--codex-home", "/a"],
         ["screenshot", "--codex-home", "/a", "--", "x.png"],
         ["screenshot", "--codex-home", "/a", "/b"],  # no picture: argparse says so
-        ["screenshot", "--size", "x.png", "--codex-home", "/a"],  # a size, however odd
+        ["screenshot", "--codex-home", "x.png"],  # alone: argparse says OUT.png is missing
         ["status", "--codex-home", "x.png"],  # a folder called so
         ["--codex-home", "screenshot", "--codex-home", "x.png"],
     ):

@@ -6,6 +6,7 @@ import shutil
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -356,17 +357,51 @@ def test_a_sessions_that_is_a_file_is_said_to_be_one(tmp_path: Path) -> None:
 
 def test_the_small_chart_s_tooltip_names_only_what_it_draws() -> None:
     """The dashed pace line is promised only where there is one (a stale reading has none);
-    the dotted slope only where the window's start is guessed; a new window says it is one."""
+    the dotted slope only where the window's start is known and joined to the first reading;
+    the reset edge only where the reset is known; a new window says it is one."""
     from codex_presence_gui.viewmodels.limits import Spark
 
     steps = ((100.0, 10.0), (200.0, 40.0))
     plain = Spark(0.0, 1000.0, 200.0, None, steps, ())
     assert "dashed" not in spark_tip(plain)
     assert "dotted slope" not in spark_tip(plain)
-    assert "dotted\nright edge" in spark_tip(plain)
+    assert "to its reset (the\ndotted right edge)" in spark_tip(plain)
     paced = plain._replace(projection=((200.0, 40.0), (600.0, 100.0)), origin=(0.0, 0.0))
     assert "The dashed line goes on at the current pace." in spark_tip(paced)
     assert "The dotted slope joins its start to the first reading" in spark_tip(paced)
+    unknown = plain._replace(reset_known=False, start_known=False)
+    assert "reset" in spark_tip(unknown)
+    assert "dotted right edge" not in spark_tip(unknown)
+    assert "from its first reading (left edge) to now (right edge)" in spark_tip(unknown)
     assumed = Spark(0.0, 1000.0, 200.0, None, (), (), assumed=True)
     assert spark_tip(assumed).startswith("A new window since the reset")
-    assert "nothing read" in spark_tip(None)
+    assert "right edge" not in spark_tip(assumed)
+    assert spark_tip(None) == "No history of this window read yet."
+
+
+def test_the_small_chart_knows_which_edges_it_has() -> None:
+    """A window read without its reset time ends at now; one without its length starts at
+    its first reading: the chart says so (its tooltip had named a reset edge)."""
+    from codex_presence_gui.viewmodels.limits import spark
+
+    class Period:
+        start = None
+        resets_at = None
+        points = (SimpleNamespace(at=100.0, used=10.0), SimpleNamespace(at=150.0, used=20.0))
+
+    class Insight:
+        current = Period()
+        length_s = 0.0
+
+        @staticmethod
+        def pace_at(_now: float) -> SimpleNamespace:
+            return SimpleNamespace(rate_per_hour=None)
+
+    chart = spark(Insight(), 200.0)  # type: ignore[arg-type]
+    assert chart is not None
+    assert (chart.reset_known, chart.start_known) == (False, False)
+    Period.resets_at = 1000.0
+    Insight.length_s = 900.0
+    chart = spark(Insight(), 200.0)  # type: ignore[arg-type]
+    assert chart is not None
+    assert (chart.reset_known, chart.start_known) == (True, True)
