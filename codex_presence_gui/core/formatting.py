@@ -341,11 +341,12 @@ CLOCK_ONLY_AHEAD_S = 12 * 3600
 
 def format_reset_clock(resets_at: float, now: float, zone: tzinfo | None = None) -> str:
     """``16:40`` today or within the next 12 hours, ``Thu 09:00`` within the week, ``28 Nov
-    09:00`` further away (``20 Nov 2286 09:00`` in another year). A time less than 12 hours
-    ahead can only be the next one of its clock ("resets in 2h 12m (00:28)" at 22:16): the
-    weekday had made the evening's lines longer than the day's, and a compact window with two
-    sets of limits taller than a small screen, from 21:47 on. Also when a Discord pause ends
-    (one set by hand for the year 2286 had read as next Saturday's)."""
+    09:00`` further away (``20 Nov 2286 09:00`` half a year off and in another year). A time
+    less than 12 hours ahead can only be the next one of its clock ("resets in 2h 12m
+    (00:28)" at 22:16): the weekday had made the evening's lines longer than the day's, and a
+    compact window with two sets of limits taller than a small screen, from 21:47 on. Also
+    when a Discord pause ends (one set by hand for the year 2286 had read as next
+    Saturday's)."""
     reset = local_time(resets_at, zone)
     today = local_time(now, zone)
     clock = reset.strftime("%H:%M")
@@ -354,8 +355,14 @@ def format_reset_clock(resets_at: float, now: float, zone: tzinfo | None = None)
         return clock
     if 0 < days < 7:
         return f"{reset.strftime('%a')} {clock}"
-    year = f" {reset.year}" if reset.year != today.year else ""
+    # The year only where the date alone would be read as within the coming months: "3 Jan"
+    # seen on 20 Dec is plain, and a month's reset line is no longer for it.
+    year = f" {reset.year}" if reset.year != today.year and abs(days) > YEAR_SHOWN_DAYS else ""
     return f"{reset.day} {reset.strftime('%b')}{year} {clock}"
+
+
+#: A date further than this from today says its year (see ``format_reset_clock``).
+YEAR_SHOWN_DAYS = 180
 
 
 def pace_text(

@@ -210,6 +210,21 @@ def test_reset_clock_today_this_week_and_later() -> None:
     assert format_reset_clock(THURSDAY + 12 * 86400, THURSDAY, UTC) == "8 Dec 14:27"
 
 
+def test_a_clock_half_a_year_off_in_another_year_says_the_year() -> None:
+    """A Discord pause set by hand for the year 2286 had read as "until Sat 17:46"; a reset in
+    early January seen in December needs no year."""
+    from datetime import datetime
+
+    december = datetime(2027, 12, 20, 12, 0, tzinfo=UTC).timestamp()
+    january = datetime(2028, 1, 3, 9, 0, tzinfo=UTC).timestamp()
+    assert format_reset_clock(january, december, UTC) == "3 Jan 09:00"
+    far = datetime(2286, 11, 20, 17, 46, tzinfo=UTC).timestamp()
+    assert format_reset_clock(far, december, UTC) == "20 Nov 2286 17:46"
+    assert format_reset_clock(
+        datetime(2028, 8, 1, 9, 0, tzinfo=UTC).timestamp(), december, UTC
+    ) == ("1 Aug 2028 09:00")
+
+
 def test_a_reset_clock_less_than_12_hours_ahead_is_the_clock_time_even_tomorrow() -> None:
     """At 22:16, "(Fri 00:28)" beside "resets in 2h 12m": the weekday had made the evening's
     lines longer than the day's (a compact window with two sets of limits had outgrown a
