@@ -469,8 +469,8 @@ class UsageChart(QWidget):
         more: 90 days' 13 Mondays do not fit beside each other), with the first day under
         the first bar where it leaves them room (a Monday left out beside it made the weeks
         look uneven: "Sun 1 Nov", then "Mon 9 Nov"), at least half their gap from the first
-        of them; else the first day and the middle day
-        where there is room for them. Every bar keeps its hover values."""
+        of them; else the first day and the middle day where there is room for them. Every
+        bar keeps its hover values."""
         chart = self.chart
         if chart is None or not chart.days:
             return []
