@@ -242,6 +242,13 @@ def format_countdown(seconds: float | None, *, spoken: bool = False) -> str:
     return format_duration(seconds, spoken=spoken)
 
 
+def in_countdown(seconds: float | None, *, spoken: bool = False) -> str:
+    """``in 2h 13m`` (after "resets"), or ``now`` in a reset's last second, where "resets in
+    now" had been said (see ``format_countdown``)."""
+    countdown = format_countdown(seconds, spoken=spoken)
+    return countdown if countdown == "now" else f"in {countdown}"
+
+
 #: A tool call this long without a word in the log says so: a build may run for minutes, and
 #: a call that a Codex killed mid-way left open stays open.
 QUIET_CALL_SECONDS = 60
@@ -309,7 +316,7 @@ def reset_phrase(
     when = format_reset_time(window.resets_at, captured_at, zone)
     if window.is_past_reset(now):
         return f"reset at {when}"
-    return f"resets in {format_countdown(window.seconds_until_reset(now))} ({when})"
+    return f"resets {in_countdown(window.seconds_until_reset(now))} ({when})"
 
 
 def limit_label(window: UsageWindow) -> str:

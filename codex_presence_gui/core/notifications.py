@@ -21,9 +21,9 @@ from typing import Any
 from codex_presence_gui.core.dashboard import Dashboard
 from codex_presence_gui.core.formatting import (
     capitalized,
-    format_countdown,
     format_percent_left,
     format_reset_clock,
+    in_countdown,
     pace_text,
 )
 from codex_presence_gui.core.insights import RESET_DROP_POINTS, PaceState, window_key
@@ -315,8 +315,11 @@ def _threshold_notice(
     now = board.generated_at
     assert window.resets_at is not None
     used = clamp_percent(window.used_percent)
-    when = f"It resets at {format_reset_clock(window.resets_at, now)}, in " + format_countdown(
-        window.resets_at - now
+    clock = format_reset_clock(window.resets_at, now)
+    countdown = in_countdown(window.resets_at - now)
+    # "It resets at 16:40, in 2h 13m", or in its last second "It resets now, at 16:40".
+    when = (
+        f"It resets now, at {clock}" if countdown == "now" else f"It resets at {clock}, {countdown}"
     )
     if level >= 100:
         return Notice(

@@ -459,6 +459,19 @@ def _source_text(source: CodexSessionSnapshot, cells: int) -> str:
     return f"from session {shown_key(source.session_id)}"
 
 
+def _limits_title(
+    limits: LimitSnapshot, now: float, width: int, heading: str, *after: str
+) -> list[str]:
+    """A bucket's heading with its reading's age (and ``after``), then, when it is stale, the
+    limits panel's sentence on lines of its own as there (within a narrow terminal's width)."""
+    title = packed(
+        [heading, f"updated {format_age(now - limits.observed_at)}", *after], "", "  ", width
+    )
+    if stale := stale_text(limits, now):
+        title.extend(wrapped(stale, width, "  "))
+    return title
+
+
 def render_text(
     result: ReadResult,
     *,
@@ -481,20 +494,16 @@ def render_text(
         out.extend(wrapped(_no_limits_text(board), width))
     else:
         limits = board.limits
-        age = format_age(now - limits.observed_at)
         source = _source_text(board.limits_source, width - 2)  # on a line of its own
         # A model's limits shown alone (no reading of the account's found) say whose they
         # are, as other models' limits do below: unnamed, they read as the account's.
         heading = "Limits" if limits.is_account_bucket else f"Limits · {limits.display_name}"
-        title = packed([heading, f"updated {age}", source], "", "  ", width)
-        if stale := stale_text(limits, now):
-            # The limits panel's sentence, on lines of its own as there (and within a narrow
-            # terminal's width).
-            title.extend(wrapped(stale, width, "  "))
-        out.extend(title)
+        out.extend(_limits_title(limits, now, width, heading, source))
         out.extend(_limit_lines(limits, now, zone, board, width))
         for bucket in board.other_limits:
-            out.append(f"Limits · {bucket.display_name}")
+            # Each with its own age: a model's limits read hours ago had stood under the
+            # account's fresh ones without a word of it.
+            out.extend(_limits_title(bucket, now, width, f"Limits · {bucket.display_name}"))
             out.extend(_limit_lines(bucket, now, zone, board, width))
         # Imported here: the usage report's module (its prices) is not needed otherwise.
         from codex_presence_gui.core.zones import unknown_zone_setting, unknown_zone_text

@@ -15,9 +15,9 @@ from codex_presence_gui.core.formatting import (
     capitalized,
     credits_text,
     format_age,
-    format_countdown,
     format_percent_left,
     format_reset_clock,
+    in_countdown,
     level_of,
     local_time,
     pace_text,
@@ -206,14 +206,14 @@ def limit_row(
         reset = reset_spoken = when = "reset time not reported"
     else:
         left = window.seconds_until_reset(now)
-        countdown = format_countdown(left)
-        said = format_countdown(left, spoken=True)
+        countdown = in_countdown(left)
+        said = in_countdown(left, spoken=True)
         clock = format_reset_clock(window.resets_at, now, zone)
         when = f"resets {clock}"
         # The clock kept whole where the line wraps: "(Thu" / "04:11)" had read as two things.
-        reset = f"resets in {countdown} ({clock.replace(' ', NO_BREAK_SPACE)})"
-        reset_spoken = f"resets in {said} ({clock})"
-        details.append(f"Resets in {said}")
+        reset = f"resets {countdown} ({clock.replace(' ', NO_BREAK_SPACE)})"
+        reset_spoken = f"resets {said} ({clock})"
+        details.append(f"Resets {said}")
     status = f"Limit reached — {reset}" if reached else reset
     status_spoken = f"Limit reached — {reset_spoken}" if reached else reset_spoken
     pace = pace_text(insight, now, zone) if insight is not None else ""

@@ -20,6 +20,7 @@ from codex_presence_gui.core.formatting import (
     format_reset_clock,
     format_reset_time,
     format_tokens_compact,
+    in_countdown,
     level_of,
     reset_phrase,
     text_bar,
@@ -176,6 +177,17 @@ def test_age_and_reset_phrase() -> None:
     # The date is added relative to when the reading was taken, as Codex does.
     late = 1777852800 - 3600  # 2026-05-03 23:00 UTC
     assert reset_phrase(window, late + 7200, late, UTC) == "resets in 10h 20m (11:20 on 4 May)"
+
+
+def test_a_reset_in_its_last_second_is_said_now() -> None:
+    """In the second before a reset, and at its instant, the countdown is "now": it had read
+    "resets in now (11:20)"."""
+    window = UsageWindow(300, 50.0, 1777893600)  # 2026-05-04 11:20 UTC
+    for now in (1777893600 - 0.5, 1777893600):
+        assert reset_phrase(window, now, now - 60, UTC) == "resets now (11:20)"
+    assert reset_phrase(window, 1777893600 - 1, 0, UTC).startswith("resets in 1s")
+    assert in_countdown(0.2) == in_countdown(0.2, spoken=True) == "now"
+    assert in_countdown(61) == "in 1m 1s"
 
 
 def test_triplet_text() -> None:

@@ -116,6 +116,16 @@ def test_the_body_says_what_is_left_and_when_it_resets(tmp_path: Path) -> None:
     assert notice.body.endswith("in 1h 0m.")
 
 
+def test_a_notice_in_the_resets_last_second_says_it_resets_now(tmp_path: Path) -> None:
+    """Crossed in the second before the reset: "It resets now, at …", where it had said
+    "It resets at 11:20, in now"."""
+    notes = NotificationLog(tmp_path / "n.json")
+    shown = board(91, resets_at=NOW + 0.5)
+    (notice,) = due_notices(shown, (75, 90, 95), notify_resets=True, notes=notes).notices
+    assert "It resets now, at " in notice.body
+    assert "in now" not in notice.body
+
+
 def test_a_broken_history_file_is_kept_aside(tmp_path: Path) -> None:
     path = tmp_path / "notifications.json"
     path.write_text("{ not json")

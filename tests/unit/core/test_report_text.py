@@ -241,6 +241,32 @@ def test_a_models_limits_shown_alone_are_named(tmp_path: Path) -> None:
     assert title.startswith("Limits · GPT-5.3-Codex-Spark · updated 59s ago")
 
 
+def test_a_models_limits_below_the_accounts_say_their_age(tmp_path: Path) -> None:
+    """A model's limits read two hours ago, under the account's fresh ones: their own age and
+    the stale reading's sentence, as the window dims them (they had stood there without a
+    word of it)."""
+    home = tmp_path / "home"
+    folder = home / "sessions" / "2026" / "05" / "04"
+    folder.mkdir(parents=True)
+    spark = r.limits(
+        (60.0, 300, int(BASE) + 4 * 3600), None, limit_id="codex_bengalfox", limit_name="Spark"
+    )
+    account = r.limits((10.0, 300, int(BASE) + 4 * 3600), (20.0, 10080, int(BASE) + 5 * 86400))
+    lines = [
+        r.session_meta(BASE, SID, cwd="/home/dev/shop"),
+        r.token_count(BASE + 1, r.usage(1000), r.usage(1000), spark),
+        r.token_count(BASE + 7200, r.usage(2000), r.usage(1000), account),
+    ]
+    (folder / f"rollout-2026-05-04T09-00-00-{SID}.jsonl").write_text("\n".join(lines) + "\n")
+    result = CodexReader([home], max_age=None, clock=lambda: BASE + 7260).refresh()
+    text = render_text(result).splitlines()
+    assert text[0].startswith("Limits · updated 1m ago")
+    (spark_title,) = [line for line in text if line.startswith("Limits · Spark")]
+    assert spark_title == "Limits · Spark · updated 2h ago"
+    after = text[text.index(spark_title) + 1]
+    assert after.strip().startswith("As of 2h ago: may be out of date")
+
+
 @pytest.mark.parametrize("width", [40, 60, 80, 120])
 @pytest.mark.parametrize(
     ("folder", "branch", "model"),

@@ -63,6 +63,17 @@ def test_fresh_row() -> None:
     assert reading_age_text(reading(NOW - 40, window), NOW) == "updated 40s ago"
 
 
+def test_a_row_in_its_reset_s_last_second_says_it_resets_now() -> None:
+    """The panel's status line and its screen-reader words at the instant of a reset: "resets
+    now", never "resets in now"."""
+    window = UsageWindow(300, 36.0, NOW + 0.4)
+    row = limit_row(window, reading(NOW - 40, window), NOW, UTC)
+    assert row.status_text.startswith("resets now (")
+    assert row.status_spoken.startswith("resets now (")
+    assert "Resets now" in row.spoken_details
+    assert "in now" not in row.status_text + row.status_spoken + row.spoken_details
+
+
 def test_a_reset_clock_is_kept_on_one_line() -> None:
     """A weekly reset's clock ("Thu 09:00") is one piece where the line wraps: "(Thu" /
     "09:00)" had read as two things."""
