@@ -157,11 +157,14 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
-def token_breakdown_text(usage: TokenUsage) -> str:
-    """``51,234 input (40,960 cached) · 1,180 output (640 reasoning)``."""
+def status_usage_text(usage: TokenUsage) -> str:
+    """``11.5K total (10.3K input + 1.18K output)``: the "Token usage" of Codex's ``/status``,
+    whose total is the input not served from the cache plus the output (a user comparing the
+    two finds the same numbers, beside the session total that counts the cache too)."""
     return (
-        f"{format_count(usage.input)} input ({format_count(usage.cached_input)} cached) · "
-        f"{format_count(usage.output)} output ({format_count(usage.reasoning_output)} reasoning)"
+        f"{format_tokens_compact(usage.blended_total)} total "
+        f"({format_tokens_compact(usage.non_cached_input)} input + "
+        f"{format_tokens_compact(usage.output)} output)"
     )
 
 

@@ -36,6 +36,7 @@ from codex_presence_gui.core.formatting import (
     reset_phrase,
     share_text,
     stale_text,
+    status_usage_text,
     text_bar,
     token_triplet_text,
 )
@@ -339,6 +340,9 @@ def _session_lines(
         lines.append("    Tokens:")
         for value, name in zip(values, ("this update", "last response", "total"), strict=True):
             lines.append(f"      {format_tokens_compact(value)} {name}")
+    if snapshot.tokens is not None:  # the figure a user compares with Codex's own
+        usage = f"/status token usage: {status_usage_text(snapshot.tokens)}"
+        lines.extend(wrapped(usage, width, "    ", "      "))
     extras = []
     if snapshot.context is not None:
         context = snapshot.context

@@ -32,6 +32,7 @@ from codex_presence_gui.core.formatting import (
     model_name,
     quiet_call_seconds,
     share_text,
+    status_usage_text,
     token_triplet_spoken,
     token_triplet_text,
 )
@@ -204,6 +205,7 @@ def _tokens_tooltip(s: CodexSessionSnapshot) -> str:
             f"Input {format_count(t.input)} ({format_count(t.cached_input)} from cache) · "
             f"output {format_count(t.output)} ({format_count(t.reasoning_output)} reasoning)"
         )
+        lines.append(f"Codex's /status says: Token usage {status_usage_text(t)}")
     if s.inherited_tokens:
         lines.append(
             f"Of the total, {format_count(s.inherited_tokens)} came with the parent session."

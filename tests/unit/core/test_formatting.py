@@ -23,11 +23,12 @@ from codex_presence_gui.core.formatting import (
     in_countdown,
     level_of,
     reset_phrase,
+    status_usage_text,
     text_bar,
     token_triplet_spoken,
     token_triplet_text,
 )
-from codex_presence_gui.core.models import ContextUsage, Credits, UsageWindow
+from codex_presence_gui.core.models import ContextUsage, Credits, TokenUsage, UsageWindow
 from tests.helpers.snapshots import reading
 
 UTC = UTC
@@ -97,6 +98,9 @@ def test_worked_example_of_the_spec() -> None:
     assert format_reset_time(1778310000, captured, UTC) == "07:00 on 9 May"
     assert ContextUsage(26412, 258400).left_percent == 94
     assert format_percent_left(five_hour.remaining_percent) == "77% left"
+    # "Token usage: 11.5K total  (10.3K input + 1.18K output)": (51234 − 40960) + 1180.
+    usage = TokenUsage(51234, 40960, 1180, 640, 52414)
+    assert status_usage_text(usage) == "11.5K total (10.3K input + 1.18K output)"
 
 
 def test_context_baseline() -> None:

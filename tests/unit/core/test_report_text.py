@@ -241,6 +241,27 @@ def test_a_models_limits_shown_alone_are_named(tmp_path: Path) -> None:
     assert title.startswith("Limits · GPT-5.3-Codex-Spark · updated 59s ago")
 
 
+def test_a_session_says_its_token_usage_as_codex_status_does(tmp_path: Path) -> None:
+    """Under the triplet, the "Token usage" of Codex's /status (input not from the cache,
+    plus output: §8.3's worked example), which no figure beside it gave; wrapped at 40
+    columns."""
+    home = tmp_path / "home"
+    folder = home / "sessions" / "2026" / "05" / "04"
+    folder.mkdir(parents=True)
+    total = r.usage(51234, 40960, 1180, 640)
+    lines = [
+        r.session_meta(BASE, SID, cwd="/home/dev/shop"),
+        r.token_count(BASE + 1, total, r.usage(25232, 24000, 1180, 640)),
+    ]
+    (folder / f"rollout-2026-05-04T09-00-00-{SID}.jsonl").write_text("\n".join(lines) + "\n")
+    result = CodexReader([home], max_age=None, clock=lambda: BASE + 60).refresh()
+    wide = render_text(result, include_all=True).splitlines()
+    assert "    /status token usage: 11.5K total (10.3K input + 1.18K output)" in wide
+    narrow = render_text(result, include_all=True, width=40).splitlines()
+    at = narrow.index("    /status token usage: 11.5K total")
+    assert narrow[at + 1] == "      (10.3K input + 1.18K output)"
+
+
 def test_a_models_limits_below_the_accounts_say_their_age(tmp_path: Path) -> None:
     """A model's limits read two hours ago, under the account's fresh ones: their own age and
     the stale reading's sentence, as the window dims them (they had stood there without a

@@ -93,6 +93,8 @@ def test_rows_show_the_triplet_and_plain_words() -> None:
     tip = tooltip_text(model.data(model.index(0, Column.TOKENS), Qt.ItemDataRole.ToolTipRole))
     assert "Session total: 52,414 tokens" in tip
     assert "Input 51,234 (40,960 from cache) · output 1,180 (640 reasoning)" in tip
+    # The figure of Codex's own /status, beside the total that counts the cache too.
+    assert "Codex's /status says: Token usage 11.5K total (10.3K input + 1.18K output)" in tip
     assert str(Path("/home/dev/.codex/sessions")) in model.data(
         model.index(0, Column.PROJECT), Qt.ItemDataRole.ToolTipRole
     )
