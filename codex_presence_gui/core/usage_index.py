@@ -1887,7 +1887,9 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 
 def _holds_no_user_data(database: str) -> bool:
     """Whether the file at ``database`` may be removed for a new index: gone, empty, or an
-    SQLite database (a damaged or old index; what else begins so is no one's document)."""
+    SQLite database that holds no tables but an index's (a damaged or old index). A database
+    with tables of its own (a link at the index's place leading to the user's ``notes.db``)
+    is theirs: its tables had been dropped for the index's."""
     try:
         # Never waits: a named pipe put there meanwhile is no file to read.
         fd = os.open(database, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -1903,7 +1905,33 @@ def _holds_no_user_data(database: str) -> bool:
         return False
     finally:
         os.close(fd)
-    return not head or head == _SQLITE_HEADER
+    return not head or (head == _SQLITE_HEADER and not _foreign_tables(database))
+
+
+def _foreign_tables(database: str) -> bool:
+    """Whether the SQLite database at ``database`` has a table that no index of any version
+    makes; False where its tables cannot be read (damage: an index's, as far as anyone can
+    tell, rebuilt as before)."""
+    from urllib.parse import quote
+
+    try:
+        db = sqlite3.connect(f"file:{quote(database)}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        names = {
+            row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+    except sqlite3.Error:
+        return False
+    finally:
+        db.close()
+    return any(not name.startswith("sqlite_") and name not in _INDEX_TABLES for name in names)
+
+
+#: The tables an index makes, the same in every version so far (an old index, reached
+#: through a link, is rebuilt in its place).
+_INDEX_TABLES = frozenset({"meta", "files", "usage", "prices"})
 
 
 def _refuse_what_is_no_file(path: str | Path) -> None:

@@ -3444,6 +3444,40 @@ def test_a_link_to_a_file_that_is_no_index_is_left_with_its_file(
     assert not list(tmp_path.glob("notes.txt?*"))  # no -wal or -shm made beside it
 
 
+def test_a_link_to_someone_s_own_database_is_left_with_its_tables(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """A link at the index's place leading to an SQLite database with tables of its own (the
+    user's notes): refused and named as a file that is no index, as a text file is. Its
+    tables had been dropped for the index's ("The usage index is incomplete … rebuilt")."""
+    import sqlite3
+
+    from codex_presence_gui.paths import NotAFileError
+
+    codex_home.write(SID, _session(2))
+    theirs = tmp_path / "notes.db"
+    with sqlite3.connect(theirs) as db:
+        db.execute("CREATE TABLE precious (line TEXT)")
+        db.execute("INSERT INTO precious VALUES ('keep me')")
+    db.close()
+    before = theirs.read_bytes()
+    path = tmp_path / INDEX_NAME
+    path.symlink_to(theirs)
+    with pytest.raises(NotAFileError, match="which is not a usage index"):
+        UsageIndex(path)
+    assert path.is_symlink()
+    assert theirs.read_bytes() == before
+    # An index of this app's, reached through the same kind of link, is still used.
+    path.unlink()
+    kept = tmp_path / "kept.sqlite3"
+    path.symlink_to(kept)
+    with UsageIndex(path) as index:
+        index.update([codex_home.root])
+    with UsageIndex(path) as index:
+        assert index.notice is None
+        assert {item.session_id for item in index.slots([codex_home.root])} == {SID}
+
+
 def test_small_damage_is_found_before_a_report_reads_it(
     codex_home: CodexHome, tmp_path: Path
 ) -> None:
