@@ -501,7 +501,16 @@ def shortened(text: str, limit: int) -> str:
         return text
     half = (limit - 1) // 2
     if "\\" not in text:  # no escape in it: every character is a piece (and slicing is C)
-        return text[:half] + "…" + text[len(text) - (limit - 1 - half) :]
+        from codex_presence_gui.core.sanitize import text_cells
+
+        # A mark of no width (an accent) stays with the letter before it: one had been cut
+        # from its letter and put after the "…".
+        end, start = half, len(text) - (limit - 1 - half)
+        while end < start and not text_cells(text[end]):
+            end += 1
+        while start < len(text) and not text_cells(text[start]):
+            start += 1
+        return text[:end] + "…" + text[start:]
     from codex_presence_gui.core.sanitize import key_pieces
 
     pieces = key_pieces(text)

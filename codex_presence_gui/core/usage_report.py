@@ -1292,9 +1292,17 @@ def _fit_cells(text: str, width: int) -> str:
     wide characters, combining marks and zero-width ones keep the columns after it in line."""
     from codex_presence_gui.core.sanitize import key_pieces, text_cells
 
-    # In pieces: an escape in a shown name (``\\u202e``) is kept whole or left out whole.
-    pieces = key_pieces(text)
-    cells = [text_cells(piece) for piece in pieces]
+    # In pieces: an escape in a shown name (``\\u202e``) is kept whole or left out whole, and
+    # a mark of no width with the character before it (an accent had landed on the "…").
+    pieces: list[str] = []
+    cells: list[int] = []
+    for piece in key_pieces(text):
+        cell = text_cells(piece)
+        if cell or not pieces:
+            pieces.append(piece)
+            cells.append(cell)
+        else:
+            pieces[-1] += piece
     if sum(cells) <= width:
         return text + " " * (width - sum(cells))
     room = width - 1  # the ellipsis

@@ -391,3 +391,13 @@ def test_every_letter_of_the_joining_blocks_has_a_joining_type() -> None:
         if unicodedata.category(chr(code)) in ("Lo", "Lm")
     }
     assert letters - non_joining == (dual | right) - {"\u1807"}  # a Sibe mark that joins
+
+
+def test_a_shortened_name_keeps_each_accent_on_its_letter() -> None:
+    """``e`` + U+0301 fifty times, shortened: no accent is cut from its ``e`` nor left
+    after the ellipsis (the window's and ``status``'s shortened names)."""
+    for limit in range(5, 40):
+        cut = shortened("e\u0301" * 50, limit)
+        head, _, tail = cut.partition("…")
+        assert head.replace("e\u0301", "") == tail.replace("e\u0301", "") == "", (limit, cut)
+    assert shortened("abcdefghijklmnopqrstuvwxyz", 10) == "abcd…vwxyz"

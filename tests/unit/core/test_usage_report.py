@@ -1015,6 +1015,19 @@ def test_wide_characters_keep_the_columns_in_line(width: int) -> None:
     assert all(_cells(line) <= width for line in lines)
 
 
+def test_a_name_cut_to_fit_keeps_each_accent_on_its_letter() -> None:
+    """A model named with combining accents (``e`` + U+0301, fifty times), cut to fit the
+    table: every accent stays after its ``e`` (one had landed on the ellipsis, and the
+    ``e`` before it had lost its own)."""
+    name = "e\u0301" * 50
+    slots = [_slot("2026-11-23T10:00", "s1", name, 1000)]
+    lines = report_text(build_usage_report("model", slots, {}, zone=UTC), 80).splitlines()
+    (row,) = [line for line in lines if "\u2026" in line and "e" in line]
+    assert "\u2026\u0301" not in row
+    shown = row[: row.index(" ", row.rindex("\u2026"))]
+    assert shown.replace("e\u0301", "").replace("\u2026", "") == ""
+
+
 def test_a_zone_without_a_key_is_named_by_a_short_abbreviation_or_local() -> None:
     """A label for JSON: the zone's abbreviation when it is one, never a whole hostile TZ."""
     from datetime import timezone
