@@ -932,13 +932,16 @@ STREAMED_SUMS_MAX = float(2**63)
 
 
 def _unreadable(problems: list[Problem]) -> bool:
-    """Whether one of ``problems`` is a log or a folder of logs that could not be read (not
-    a home's ``config.toml``, nor a link not followed to a folder that holds it, of the same
-    kind: they hide no usage, the folder being read already)."""
-    from codex_presence_gui.core.problems import ProblemKind, is_config_notice
+    """Whether one of ``problems`` is a log, a folder of logs or lines of a log that could not
+    be read, any of which may hold usage: a log of broken lines, or a FIFO where a log goes,
+    had been reported as "No token usage recorded" with success (not a home's
+    ``config.toml``, nor a link not followed to a folder that holds it, said as unreadable
+    too: they hide no usage, the folder being read already)."""
+    from codex_presence_gui.core.problems import DATING_KINDS, ProblemKind, is_config_notice
 
     return any(
-        problem.kind is ProblemKind.UNREADABLE
+        problem.kind is not ProblemKind.HOME_MISSING
+        and problem.kind not in DATING_KINDS
         and not is_config_notice(problem)
         and not problem.detail.startswith("not followed: ")
         for problem in problems

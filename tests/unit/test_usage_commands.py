@@ -1002,6 +1002,34 @@ def test_no_usage_found_where_logs_cannot_be_read_is_not_said_to_be_none(
     assert (status, out, err) == (0, "No token usage recorded in these Codex logs.\n", "")
 
 
+@pytest.mark.parametrize("what", ["broken lines", "fifo"])
+def test_no_usage_found_beside_a_log_not_read_is_not_said_to_be_none(
+    codex_home: CodexHome,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    what: str,
+) -> None:
+    """The only log one of broken lines, or a FIFO named like a log: what could not be read
+    may hold usage, so not "No token usage recorded" with success (a script's clean zero),
+    but "could be read" and exit code 1, as for a folder that cannot be read."""
+    import os
+
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    if what == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        folder = codex_home.root / "sessions" / "2026" / "05" / "04"
+        folder.mkdir(parents=True)
+        os.mkfifo(folder / f"rollout-2026-05-04T09-00-00-{SID}.jsonl")
+    else:
+        codex_home.write(SID, ['{"timestamp": "2026-05-04T09:00:00Z", "type": broken'] * 3)
+    status, out, err = _run(capsys, "report", "daily", "--codex-home", str(codex_home.root))
+    assert status == 1
+    assert out.startswith("No token usage could be read from these Codex logs")
+    assert "malformed" in err if what != "fifo" else "not a regular file" in err
+
+
 def test_a_config_toml_that_cannot_be_used_hides_no_usage(
     codex_home: CodexHome,
     tmp_path: Path,
