@@ -302,12 +302,20 @@ def _no_sessions(home: str) -> tuple[str, str | None] | None:
 def home_above(home: str | os.PathLike[str]) -> str | None:
     """The Codex folder meant by ``home`` when it is Codex's sessions folder itself (its
     logs' folder, typed or pasted for Codex's: read as a Codex folder, it holds no logs, and
-    its ``sessions/sessions`` never comes): the folder above; else None."""
-    text = os.path.abspath(home)
-    parent = os.path.dirname(text)
-    if parent == text or not _is_sessions_folder(text):
-        return None
-    return parent
+    its ``sessions/sessions`` never comes), or a year's, month's or day's folder in it (a
+    path copied from a log's): the folder above the sessions folder; else None."""
+    folder = os.path.abspath(home)
+    for _level in range(4):  # the sessions folder, or its year, month or day below it
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        if _is_sessions_folder(folder):
+            return parent
+        name = os.path.basename(folder)
+        if not (name.isascii() and name.isdigit()):
+            return None
+        folder = parent
+    return None
 
 
 def sessions_instead(

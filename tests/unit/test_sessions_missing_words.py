@@ -210,3 +210,24 @@ def test_a_folder_named_otherwise_holding_year_folders_is_taken_for_the_logs_fol
     assert home_above(other) is None
     assert home_above(tmp_path / "not-there") is None
     assert home_above("/") is None
+
+
+def test_a_year_month_or_day_folder_of_the_logs_points_to_the_codex_folder(
+    tmp_path: Path,
+) -> None:
+    """A day's folder copied from a log's path (``~/.codex/sessions/2026/11/04``) given as
+    the Codex folder: the folder above the sessions folder is suggested, as for the sessions
+    folder itself ("is … a Codex folder?" had been all it said). Numbered folders elsewhere,
+    or more than a day's depth below, suggest nothing."""
+    from codex_presence_gui.core.discovery import home_above
+
+    day = tmp_path / "codex" / "sessions" / "2026" / "11" / "04"
+    day.mkdir(parents=True)
+    meant = str(tmp_path / "codex")
+    for folder in (day, day.parent, day.parent.parent, day.parent.parent.parent):
+        assert home_above(folder) == meant, folder
+    (day / "05").mkdir()
+    assert home_above(day / "05") is None  # deeper than a day: not a log's folder
+    numbered = tmp_path / "build" / "2026"
+    numbered.mkdir(parents=True)
+    assert home_above(numbered) is None
