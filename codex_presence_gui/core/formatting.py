@@ -493,6 +493,10 @@ def credits_text(limits: LimitSnapshot) -> str | None:
     return f"{int(whole):,}" + (f".{fraction}" if fraction else "") + " credits"
 
 
+#: How many marks of no width (accents) a cut keeps with the letter before it.
+MARKS_KEPT = 8
+
+
 def shortened(text: str, limit: int) -> str:
     """``text``, or its start and end around an ellipsis when it is longer than ``limit``
     characters (for a name from the logs where a widget cannot elide it by width). An escape
@@ -504,9 +508,10 @@ def shortened(text: str, limit: int) -> str:
         from codex_presence_gui.core.sanitize import text_cells
 
         # A mark of no width (an accent) stays with the letter before it: one had been cut
-        # from its letter and put after the "…".
+        # from its letter and put after the "…". A few at most: a name of thousands of
+        # marks on one letter is cut all the same.
         end, start = half, len(text) - (limit - 1 - half)
-        while end < start and not text_cells(text[end]):
+        while end < min(start, half + MARKS_KEPT) and not text_cells(text[end]):
             end += 1
         while start < len(text) and not text_cells(text[start]):
             start += 1

@@ -1026,6 +1026,11 @@ def test_a_name_cut_to_fit_keeps_each_accent_on_its_letter() -> None:
     assert "\u2026\u0301" not in row
     shown = row[: row.index(" ", row.rindex("\u2026"))]
     assert shown.replace("e\u0301", "").replace("\u2026", "") == ""
+    # Thousands of marks on one letter (a hostile name): the cut row stays a row's length.
+    hostile = "a" * 5 + "\u0301" * 10_000 + "b" * 90
+    slots = [_slot("2026-11-23T10:00", "s1", hostile, 1000)]
+    text = report_text(build_usage_report("model", slots, {}, zone=UTC), 80)
+    assert max(len(line) for line in text.splitlines()) < 200
 
 
 def test_a_zone_without_a_key_is_named_by_a_short_abbreviation_or_local() -> None:
