@@ -90,6 +90,11 @@ def _window(raw: Any, slot: str, line_ts: float | None) -> UsageWindow | None:
     if minutes is None:
         minutes = raw.get("windowDurationMins")
     window_minutes = _minutes(minutes)
+    if not used and window_minutes is None and resets_at is None:
+        # Nothing used, of no known length, resetting at no known time: Codex drops such a
+        # window from the headers (it is a default, not a reading), so /status never shows
+        # it. Kept, it had replaced a good reading with "Usage limit 100% left".
+        return None
     return UsageWindow(
         window_minutes=window_minutes,
         used_percent=used,

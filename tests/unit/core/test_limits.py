@@ -92,6 +92,22 @@ def test_empty_snapshot_means_no_data() -> None:
     assert normalize_rate_limits([], LINE_TS) is None
 
 
+def test_a_default_window_of_nothing_used_nowhere_is_no_reading() -> None:
+    """``{used 0, no length, no reset}`` is what Codex drops from its headers (format doc
+    §7.6), so ``/status`` never shows it: not a reading that replaces a good one with "Usage
+    limit 100% left". Used above 0, or with a length or a reset, it stays."""
+    empty = {"used_percent": 0, "window_minutes": None, "resets_at": None}
+    assert normalize_rate_limits({"limit_id": "codex", "primary": empty}, LINE_TS) is None
+    for kept in ({"used_percent": 3}, {"used_percent": 0, "window_minutes": 300}):
+        snapshot = normalize_rate_limits({"primary": {**empty, **kept}}, LINE_TS)
+        assert snapshot is not None
+        assert len(snapshot.windows) == 1
+    snapshot = normalize_rate_limits(
+        {"primary": {"used_percent": 0, "resets_at": int(LINE_TS) + 600}}, LINE_TS
+    )
+    assert snapshot is not None
+
+
 @pytest.mark.parametrize("used", [None, "12", True, float("nan"), float("inf"), {"x": 1}], ids=repr)
 def test_windows_without_a_finite_used_percent_are_dropped(used: object) -> None:
     """Never fabricate 0 % used from a missing or hostile value."""
