@@ -969,7 +969,15 @@ class SessionAccumulator:
                 return None
             self.inherited_tokens = max(total.total - last_total, 0)
         self._base_settled = True
-        if previous is None or total.total < previous.total:
+        if (
+            previous is None
+            or total.total < previous.total
+            # A running total begun again from a synthetic fill (``total_tokens`` the context
+            # window, the rest 0, skipped): its ``total_tokens`` went on from the fill's, but
+            # its input or output fell; the whole rise had been "this update" (227K for 20K).
+            or total.input < previous.input
+            or total.output < previous.output
+        ):
             # First usage, or a new segment (resume reset, fork base): the last response.
             self.delta = last_total if last_total is not None else total.total
             self._call = last or total

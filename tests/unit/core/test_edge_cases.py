@@ -216,6 +216,32 @@ def test_synthetic_fill_does_not_count_as_a_distinct_total(tmp_path: Path) -> No
     assert forward["session_delta_tokens"] == 3000
 
 
+def test_a_total_going_on_from_a_synthetic_fill_is_a_new_segment(tmp_path: Path) -> None:
+    """After the overflow fill, the next response's running total goes on from the fill's
+    ``total_tokens`` (258,400 + 20,500) while its input and output begin again: "this
+    update" is that response (20.5K), not the whole rise over the total before the fill
+    (226.9K); the session total stays Codex's own."""
+    fill = r.usage(0, 0, 0, total=258400)
+    after = r.usage(20000, 10000, 500, total=258400 + 20500)
+    path = write(
+        tmp_path,
+        [
+            r.session_meta(BASE, SID),
+            started(1),
+            r.turn_context(BASE + 1.1),
+            r.token_count(BASE + 2, r.usage(50000, 10000, 2000), r.usage(20000, 10000, 500)),
+            r.token_count(BASE + 30, fill, fill, r.limits()),
+            r.token_count(BASE + 40, after, r.usage(20000, 10000, 500), r.limits()),
+            r.event(BASE + 41, "task_complete"),
+        ],
+    )
+    forward, backward = both(path, BASE + 60)
+    assert forward == backward
+    assert forward["session_delta_tokens"] == 20500
+    assert forward["last_turn_tokens"] == 20500
+    assert forward["session_total_tokens"] == 278900
+
+
 def test_sub_agent_without_copied_history_counts_its_first_second(tmp_path: Path) -> None:
     """A sub-agent header alone does not mean replayed lines follow."""
     path = write(
