@@ -769,7 +769,8 @@ class FollowedFile:
                 self.problem = Problem(
                     ProblemKind.TOO_LARGE,
                     f"cannot read {self.path}: it expands to more than {cap // _MIB} MiB; "
-                    f"the first {cap // _MIB} MiB were read",
+                    f"only its first {cap // _MIB} MiB were read, and what follows is not "
+                    "counted",
                     as_path(self.path),
                 )
                 return cap

@@ -232,6 +232,10 @@ def test_a_zstd_bomb_ends_at_the_cap_with_what_came_before(tmp_path: Path) -> No
     assert follower.problem.kind is ProblemKind.TOO_LARGE
     assert [p.kind for p in follower.problems()] == [ProblemKind.TOO_LARGE]
     assert str(follower.problem).startswith(f"cannot read {path}: it expands to more than 4 MiB")
+    # What the cap means for the numbers, said: the rest was read as nothing.
+    assert str(follower.problem).endswith(
+        "only its first 4 MiB were read, and what follows is not counted"
+    )
     assert follower.check() is Change.UNCHANGED  # not decompressed again
 
 
