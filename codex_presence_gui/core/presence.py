@@ -11,7 +11,7 @@ import fnmatch
 import math
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -245,6 +245,8 @@ class PresenceCard:
     small_image: str | None
     small_text: str | None
     start: int | None
+    #: Private mode's card: it tells friends nothing of the session (see ``withholds``).
+    private: bool = False
 
     def to_activity(self) -> dict[str, Any]:
         """The activity object as Discord receives it (None and empty parts left out)."""
@@ -263,6 +265,13 @@ class PresenceCard:
         if assets:
             activity["assets"] = assets
         return activity
+
+
+def withholds(wanted: PresenceCard | None, shown: PresenceCard | None) -> bool:
+    """``wanted`` is Private mode's card in place of one that tells of the session: a change
+    that must not wait for Discord's interval. (A clear waits: the session ended or went
+    quiet, and the card shown is as true as it was a moment ago.)"""
+    return wanted is not None and wanted.private and shown is not None and not shown.private
 
 
 def discord_length(text: str) -> int:
@@ -372,7 +381,7 @@ def compose_card(
     start = int(active.started_at) if active.started_at and active.started_at >= 1 else None
     activity = active.activity
     if settings.privacy_mode:
-        return _plain_card(PRIVATE_DETAILS, PRIVATE_STATE, settings, start)
+        return replace(_plain_card(PRIVATE_DETAILS, PRIVATE_STATE, settings, start), private=True)
     # A rule can only take away: the name (or alias) shows only where the toggle allows it,
     # and the branch, file or command would give the real project away.
     narrowed = rule is not None and rule.action in (RuleAction.NAME_ONLY, RuleAction.ALIAS)

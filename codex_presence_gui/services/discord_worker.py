@@ -23,7 +23,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
 from codex_presence_gui.core.formatting import format_duration
-from codex_presence_gui.core.presence import PresenceCard
+from codex_presence_gui.core.presence import PresenceCard, withholds
 from codex_presence_gui.services.discord_client import (
     CONNECTED,
     AbortedError,
@@ -233,9 +233,24 @@ class DiscordWorker(Worker):
     @Slot(object)
     @reported
     def set_card(self, card: PresenceCard | None) -> None:
-        """The card friends should see now (None: nothing); sent when allowed."""
+        """The card friends should see now (None: nothing); sent when allowed, except that
+        Private mode's card in place of a session's does not wait (``_withdraw``)."""
         self._desired = card
+        if self._client is not None and withholds(card, self._shown) and self._send_wait() > 0:
+            self._withdraw()
+            return
         self._schedule()
+
+    def _withdraw(self) -> None:
+        """Take the shown card away now, inside the interval, without a frame Discord would
+        count: by closing the connection (Discord drops an app's activity with it), then
+        connecting again, whose first frame, the card wanted, waits for the interval. Private
+        mode ticked had left the full card up for up to 4 s."""
+        client = self._client
+        path = client.ipc_path if client is not None else None
+        log.info("Discord: the card was taken away at %s at once (the connection closed)", path)
+        self._shutdown_connection()
+        self._connect_when_spaced()
 
     @Slot(bool)
     @reported

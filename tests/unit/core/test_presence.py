@@ -33,6 +33,7 @@ from codex_presence_gui.core.presence import (
     preset_of,
     preview_lines,
     tomorrow_morning,
+    withholds,
 )
 from tests.helpers.snapshots import NOW, limits, session
 
@@ -87,6 +88,13 @@ def test_privacy_mode_and_field_toggles() -> None:
         "In a coding session",
         None,
     )
+    # Marked, so that the Discord worker takes the full card away at once (``withholds``).
+    assert private.private
+    assert withholds(private, compose_card(shop(), limits(), ON, NOW))
+    assert not withholds(compose_card(shop(), limits(), ON, NOW), private)
+    assert not withholds(private, private)
+    assert not withholds(private, None)
+    assert not withholds(None, compose_card(shop(), limits(), ON, NOW))  # a clear waits
     quiet = replace(
         ON,
         show_project=False,

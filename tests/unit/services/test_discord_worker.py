@@ -297,6 +297,57 @@ def test_a_pause_right_after_a_card_sends_no_clear_too_soon(
     assert side.send_times()[-1] - asked >= INTERVAL - 0.01
 
 
+def private_card() -> PresenceCard:
+    return PresenceCard(
+        "Using Codex", "In a coding session", "codex-logo", "Codex", None, None, 1, private=True
+    )
+
+
+def test_private_mode_does_not_wait_for_the_interval(
+    presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """Private mode ticked right after a card went out: the card is taken away at once by
+    closing the connection, no frame sent too soon, and Private's card goes out on a new
+    connection once the interval has passed. It had left the full card up for up to the
+    interval (4 s)."""
+    presence.set_card(card("Editing secret.py · acquisition"))
+    qtbot.waitUntil(lambda: len(side.sent()) == 1, timeout=3000)
+    shown_at = side.send_times()[0]
+    presence.set_card(private_card())
+    qtbot.waitUntil(lambda: "close" in side.names(), timeout=3000)
+    closed_at = next(at for name, _value, at in side.calls if name == "close")
+    assert closed_at - shown_at < INTERVAL / 2, "taken away only once the interval passed"
+    assert side.sent() == [card("Editing secret.py · acquisition")]
+    qtbot.waitUntil(lambda: side.sent()[-1:] == [private_card()], timeout=3000)
+    assert side.names().count("connect") == 2
+    shown, again = side.send_times()
+    assert again - shown >= INTERVAL - 0.01
+    qtbot.waitUntil(lambda: presence.status.message == "Discord: connected", timeout=3000)
+
+
+def test_a_card_that_tells_as_much_waits_its_turn_on_the_same_connection(
+    presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """Only Private's card closes the connection: a new session card inside the interval
+    waits for it, and so do a card after Private's (it tells more) and a clear."""
+    presence.set_card(card("A"))
+    qtbot.waitUntil(lambda: len(side.sent()) == 1, timeout=3000)
+    presence.set_card(card("B"))
+    qtbot.waitUntil(lambda: side.sent()[-1:] == [card("B")], timeout=3000)
+    qtbot.wait(int(INTERVAL * 1000) + 50)
+    presence.set_card(private_card())
+    qtbot.waitUntil(lambda: side.sent()[-1:] == [private_card()], timeout=3000)
+    assert "close" not in side.names()  # the interval had passed: sent as any card
+    presence.set_card(card("C"))
+    qtbot.waitUntil(lambda: side.sent()[-1:] == [card("C")], timeout=3000)
+    presence.set_card(None)  # the session ended: the clear waits its turn
+    qtbot.waitUntil(lambda: side.sent()[-1:] == [None], timeout=3000)
+    assert "close" not in side.names()
+    assert side.names().count("connect") == 1
+    gaps = [b - a for a, b in itertools.pairwise(side.send_times())]
+    assert all(gap >= INTERVAL - 0.01 for gap in gaps), gaps
+
+
 def test_quick_pauses_and_resumes_keep_every_frame_spaced(
     presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
 ) -> None:
@@ -1009,6 +1060,26 @@ def test_quick_pauses_and_resumes_reach_discord_spaced(discord_dir: Path, qtbot:
         assert None in peer.activities()  # some pauses came late enough for a clear
     gaps = gaps_between_activity_frames(peer)
     print(f"gaps between activity frames: {[round(g, 3) for g in gaps]}")
+    assert all(gap >= SPACED - LATENCY for gap in gaps), gaps
+
+
+def test_private_mode_takes_the_card_off_a_real_peer_at_once(
+    discord_dir: Path, qtbot: QtBot
+) -> None:
+    """Against a socket peer: Private ticked right after a card went out, the connection
+    that showed it says goodbye at once (Discord drops its activity then), and the new
+    connection's first frame, Private's card, comes the interval after the last one."""
+    with _showing_spaced(discord_dir, qtbot, "Editing secret.py") as (peer, handle):
+        asked = time.monotonic()
+        handle.set_card(private_card())
+        qtbot.waitUntil(lambda: any(f.op == 2 and f.at >= asked for f in peer.frames), timeout=3000)
+        closed = next(f.at for f in peer.frames if f.op == 2 and f.at >= asked)
+        assert closed - asked < SPACED / 2
+        assert [a and a["details"] for a in peer.activities()] == ["Editing secret.py"]
+        qtbot.waitUntil(lambda: len(peer.activities()) == 2, timeout=3000)
+        assert peer.activities()[-1]["details"] == "Using Codex"  # type: ignore[index]
+        assert len(peer.handshake_times()) == 2
+    gaps = gaps_between_activity_frames(peer)
     assert all(gap >= SPACED - LATENCY for gap in gaps), gaps
 
 
