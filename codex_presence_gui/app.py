@@ -735,8 +735,10 @@ class AppShell(QObject):
         self._discord_connected = status.state is DiscordState.CONNECTED
         tail = f"retrying in {seconds(status.retry_in)}" if status.retry_in else ""
         if tail and status.message.endswith(tail) and not self._stopped:
-            # First as the worker says it; then counted down (``_tick_retry``).
+            # Counted down (``_tick_retry``), in the countdown's steps from its first figure:
+            # the worker's "retrying in 19s" had turned into "20s" a second later.
             self._retry_at = self.monotonic() + (status.retry_in or 0.0)
+            self._discord_message = status.message[: -len(tail)] + _countdown(status.retry_in or 0)
             self._retry_tick.start()
         else:
             self._retry_at = None

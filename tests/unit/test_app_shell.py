@@ -1324,6 +1324,12 @@ def test_the_discord_retry_counts_down(base_dir: Path, codex_home: CodexHome, qt
             lambda: shell.window.discord_status.full_text == f"{reason}retrying now",
             timeout=3000,
         )
+        # A wait that is no step of the countdown is said in its steps from the first figure:
+        # "19s" had turned to "20s" a second later.
+        shell._discord_status(
+            DiscordStatus(DiscordState.NOT_RUNNING, f"{reason}retrying in 19s", retry_in=18.6)
+        )
+        assert shell.window.discord_status.full_text == f"{reason}retrying in 20s"
         shell._discord_status(DiscordStatus(DiscordState.CONNECTED, "Discord: connected"))
         now[0] += 5
         qtbot.wait(1100)
