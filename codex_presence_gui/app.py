@@ -45,7 +45,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QIcon, QSessionManager
+from PySide6.QtGui import QGuiApplication, QIcon, QSessionManager
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from codex_presence_gui import APP_ID, APP_NAME, __version__, logging_setup, paths
@@ -487,6 +487,16 @@ class AppShell(QObject):
             log.info("quitting: the window was closed")
         self.shutdown()
 
+    def _vanish(self) -> None:
+        """Take the windows and the tray icon off the screen before the threads are stopped:
+        a read stuck on a share that stopped answering holds the exit for up to 10 s, and the
+        window had stayed drawn that long, frozen, after the user chose Quit."""
+        for widget in QApplication.topLevelWidgets():
+            widget.hide()
+        if self.tray is not None:
+            self.tray.hide()
+        QGuiApplication.sync()  # the unmapping reaches the display now, not at the next loop
+
     @property
     def exit_code(self) -> int:
         """The code the first exit request asked for (0 when none did)."""
@@ -500,6 +510,7 @@ class AppShell(QObject):
         started = time.monotonic()
         if self.window.state is not None:
             self.window.state.save_geometry(self.window)
+        self._vanish()
         self._pause_timer.stop()
         self._tray_check.stop()
         self._tray_gone_check.stop()
@@ -512,8 +523,6 @@ class AppShell(QObject):
         self.usage.stop(STOP_TIMEOUT_MS)
         # A CSV still being written is given up: the file that was there stays as it was.
         self.window.usage_page.stop_export(STOP_TIMEOUT_MS)
-        if self.tray is not None:
-            self.tray.hide()
         self.instance.release()
         log.info("stopped in %.0f ms", (time.monotonic() - started) * 1000)
         self.stopped.emit()

@@ -301,6 +301,28 @@ def test_quit_stops_everything_within_two_seconds(
     assert shell.presence.status.state is DiscordState.OFF
 
 
+def test_quit_takes_the_window_and_the_tray_away_before_waiting_for_threads(
+    base_dir: Path, codex_home: CodexHome, qtbot: QtBot
+) -> None:
+    """A read stuck on a share that stopped answering holds the exit while its thread is
+    waited for: the window and the tray icon are gone before that wait begins (the window
+    had stayed drawn, frozen, for the 10 s of it)."""
+    shell = make_shell(qtbot, codex_home, "--no-discord")
+    shell.window.show()
+    qtbot.waitUntil(shell.window.isVisible, timeout=3000)
+    on_screen: list[tuple[bool, bool]] = []
+    stop_feed = shell.feed.stop
+
+    def stopping(timeout_ms: int = 3000) -> bool:
+        tray = shell.tray is not None and shell.tray.isVisible()
+        on_screen.append((shell.window.isVisible(), tray))
+        return stop_feed(timeout_ms)
+
+    shell.feed.stop = stopping  # type: ignore[method-assign]
+    stop(shell)
+    assert on_screen == [(False, False)]
+
+
 def test_quitting_while_an_export_hangs_is_quick_and_keeps_the_users_file(
     base_dir: Path,
     codex_home: CodexHome,
