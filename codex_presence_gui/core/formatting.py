@@ -493,32 +493,27 @@ def credits_text(limits: LimitSnapshot) -> str | None:
     return f"{int(whole):,}" + (f".{fraction}" if fraction else "") + " credits"
 
 
-#: How many marks of no width (accents) a cut keeps with the letter before it.
-MARKS_KEPT = 8
-
-
 def shortened(text: str, limit: int) -> str:
     """``text``, or its start and end around an ellipsis when it is longer than ``limit``
     characters (for a name from the logs where a widget cannot elide it by width). An escape
-    in a shown name (``\\u202e``, see ``shown_key``) is kept whole or left out whole."""
+    in a shown name (``\\u202e``, see ``shown_key``) is kept whole or left out whole, and an
+    accent with its letter (``glyph_pieces``)."""
     if len(text) <= limit:
         return text
     half = (limit - 1) // 2
     if "\\" not in text:  # no escape in it: every character is a piece (and slicing is C)
-        from codex_presence_gui.core.sanitize import text_cells
+        from codex_presence_gui.core.sanitize import MARKS_KEPT, text_cells
 
-        # A mark of no width (an accent) stays with the letter before it: one had been cut
-        # from its letter and put after the "…". A few at most: a name of thousands of
-        # marks on one letter is cut all the same.
+        # As ``glyph_pieces`` cuts, without a list of the name's characters.
         end, start = half, len(text) - (limit - 1 - half)
         while end < min(start, half + MARKS_KEPT) and not text_cells(text[end]):
             end += 1
         while start < len(text) and not text_cells(text[start]):
             start += 1
         return text[:end] + "…" + text[start:]
-    from codex_presence_gui.core.sanitize import key_pieces
+    from codex_presence_gui.core.sanitize import glyph_pieces
 
-    pieces = key_pieces(text)
+    pieces = glyph_pieces(text)
     head = _pieces_within(pieces, half)
     tail = _pieces_within(pieces[len(head) :][::-1], limit - 1 - len("".join(head)))
     return "".join(head) + "…" + "".join(reversed(tail))

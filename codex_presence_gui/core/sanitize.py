@@ -577,6 +577,28 @@ def key_pieces(text: str) -> list[str]:
     return re.findall(_KEY_PIECE, text, flags=re.DOTALL)
 
 
+#: How many marks of no width (accents) a cut keeps with the character before it.
+MARKS_KEPT = 8
+
+
+def glyph_pieces(text: str) -> list[str]:
+    """``key_pieces`` with each mark of no width (an accent) joined to the piece before it,
+    so that a cut between pieces never parts an accent from its letter (one had been put
+    after the "…"). At most ``MARKS_KEPT`` stay with one letter: a name of thousands of
+    marks on one letter is cut all the same."""
+    pieces: list[str] = []
+    marks = 0
+    for piece in key_pieces(text):
+        if pieces and not text_cells(piece):
+            if marks < MARKS_KEPT:
+                pieces[-1] += piece
+                marks += 1
+            continue
+        pieces.append(piece)
+        marks = 0
+    return pieces
+
+
 def _filled(pieces: list[tuple[str, bool]], width: int) -> list[str]:
     """``pieces`` on lines of at most ``width`` characters (a longer piece alone)."""
     lines: list[str] = []

@@ -1290,24 +1290,12 @@ _KEY_TITLES = {
 def _fit_cells(text: str, width: int) -> str:
     """``text`` padded to ``width`` terminal cells, or cut in its middle (``…``) to fit them:
     wide characters, combining marks and zero-width ones keep the columns after it in line."""
-    from codex_presence_gui.core.formatting import MARKS_KEPT
-    from codex_presence_gui.core.sanitize import key_pieces, text_cells
+    from codex_presence_gui.core.sanitize import glyph_pieces, text_cells
 
     # In pieces: an escape in a shown name (``\\u202e``) is kept whole or left out whole, and
     # a mark of no width with the character before it (an accent had landed on the "…").
-    pieces: list[str] = []
-    cells: list[int] = []
-    marks = 0
-    for piece in key_pieces(text):
-        cell = text_cells(piece)
-        if not cell and pieces:
-            if marks < MARKS_KEPT:  # more are left out of a cut name (thousands had stayed)
-                pieces[-1] += piece
-                marks += 1
-            continue
-        pieces.append(piece)
-        cells.append(cell)
-        marks = 0
+    pieces = glyph_pieces(text)
+    cells = [text_cells(piece) for piece in pieces]
     if sum(cells) <= width:
         return text + " " * (width - sum(cells))
     room = width - 1  # the ellipsis

@@ -403,3 +403,21 @@ def test_a_shortened_name_keeps_each_accent_on_its_letter() -> None:
     assert shortened("abcdefghijklmnopqrstuvwxyz", 10) == "abcd…vwxyz"
     # Thousands of marks on one letter (a hostile name) are not all kept with it.
     assert len(shortened("a" * 5 + "\u0301" * 10_000 + "b" * 30, 20)) <= 20 + 8
+
+
+def test_a_shortened_name_with_an_escape_keeps_each_accent_on_its_letter() -> None:
+    """The same with an escape in the name (a bidi control, shown as ``\\u202e``), which is
+    cut in pieces: an accent had been parted from its letter there, and one had begun the
+    end after the "…"."""
+    name = shown_key("\u202e" + "e\u0301" * 50)
+    assert name.startswith("\\u202e")
+    for limit in range(8, 40):
+        cut = shortened(name, limit)
+        head, _, tail = cut.partition("…")
+        assert head.startswith("\\u202e") or not head, (limit, cut)
+        head = head.removeprefix("\\u202e")
+        assert head.replace("e\u0301", "") == tail.replace("e\u0301", "") == "", (limit, cut)
+        assert len(cut) <= limit, (limit, cut)
+    # Nor thousands of marks on one letter.
+    hostile = shown_key("\u202e" + "a" * 5 + "\u0301" * 10_000 + "b" * 30)
+    assert len(shortened(hostile, 20)) <= 20
