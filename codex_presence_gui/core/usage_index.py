@@ -362,6 +362,26 @@ def _blob(path: str | Path) -> bytes:
     return os.fsencode(path)
 
 
+#: Said after the warning for a log the walk could not read whose usage the index holds.
+KEPT_NOTE = "; the usage read from it before is still counted"
+
+
+def _say_kept(problems: list[Problem], unsearched: Sequence[str], known: dict[bytes, Any]) -> None:
+    """The warning for a log the walk could not read (a link to a drive not mounted now),
+    whose usage the index holds, says that usage is still counted: the report's totals had
+    kept it under a bare "cannot read …", which reads as left out."""
+    files = {_blob(place) for place in unsearched}.intersection(known) if unsearched else None
+    if not files:
+        return
+    for index, problem in enumerate(problems):
+        if (
+            problem.path is not None
+            and _blob(problem.path) in files
+            and KEPT_NOTE not in problem.detail
+        ):
+            problems[index] = type(problem)(problem.kind, problem.detail + KEPT_NOTE, problem.path)
+
+
 def _with_tables(db: sqlite3.Connection) -> sqlite3.Connection:
     """``db`` (new and empty) with the index's tables and its schema version, made in one
     transaction: one that fails (a full disk) leaves none of them. Made one statement at a
@@ -800,6 +820,7 @@ class UsageIndex:
         try:
             self._check_types()
             known, todo, seen = self._plan(homes, walked, unsearched, whole=False)
+            _say_kept(result.problems, unsearched, known)
             config_problems: list[Problem] = []
             configs = self._configs_changed(homes, config_problems)
         finally:

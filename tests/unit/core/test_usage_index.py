@@ -126,6 +126,34 @@ def test_appended_lines_are_read_alone_and_counted_once(
         assert _state(index, codex_home.root) == _fresh(codex_home.root, tmp_path)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges")
+def test_a_log_become_a_link_to_nowhere_keeps_its_usage_and_says_so(
+    codex_home: CodexHome, tmp_path: Path
+) -> None:
+    """A log replaced by a link to a drive not mounted now keeps the usage read from it (the
+    logs are not gone), and its warning says so: a bare "cannot read …" beside totals that
+    still held it read as left out. A log deleted loses its usage, and a link to nowhere
+    never read says nothing of usage kept."""
+    path = codex_home.write(SID, _session(2))
+    with UsageIndex(tmp_path / "index.sqlite3") as index:
+        index.update([codex_home.root])
+        before = _state(index, codex_home.root)
+        path.unlink()
+        path.symlink_to(tmp_path / "drive-not-mounted" / path.name)
+        never = path.with_name(path.name.replace(SID, OTHER))
+        never.symlink_to(tmp_path / "drive-not-mounted" / never.name)
+        for _ in range(2):  # the repeat says it again
+            result = index.update([codex_home.root])
+            said = {str(problem.path): problem.detail for problem in result.problems}
+            assert said[str(path)].startswith(f"cannot read {path}: No such file or directory")
+            assert said[str(path)].endswith("; the usage read from it before is still counted")
+            assert "still counted" not in said[str(never)]
+            assert _state(index, codex_home.root) == before
+        path.unlink()
+        index.update([codex_home.root])
+        assert _state(index, codex_home.root) == {}
+
+
 def test_a_repeat_with_nothing_new_reads_no_files_saved_state(
     codex_home: CodexHome, tmp_path: Path
 ) -> None:
