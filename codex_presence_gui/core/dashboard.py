@@ -100,9 +100,14 @@ class Dashboard:
 
     @property
     def has_replies(self) -> bool:
-        """True when a listed session has reported its tokens: Codex replied, so a missing
-        limit reading is not for want of a turn (an API key or a local model has none)."""
-        return any(s.session_total_tokens is not None for s in (*self.sessions, *self.ended))
+        """True when a listed session has reported tokens of its own: Codex replied, so a
+        missing limit reading is not for want of a turn (an API key or a local model has none).
+        A fork's total copied from its parent is no reply here: its readings were the parent's,
+        passed over, and it had been told "an API key … has no plan limits"."""
+        return any(
+            s.session_total_tokens is not None and s.session_total_tokens > s.inherited_tokens
+            for s in (*self.sessions, *self.ended)
+        )
 
     @property
     def buckets(self) -> tuple[LimitSnapshot, ...]:
