@@ -45,7 +45,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QGuiApplication, QIcon, QSessionManager
+from PySide6.QtGui import QIcon, QSessionManager
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from codex_presence_gui import APP_ID, APP_NAME, __version__, logging_setup, paths
@@ -491,11 +491,13 @@ class AppShell(QObject):
         """Take the windows and the tray icon off the screen before the threads are stopped:
         a read stuck on a share that stopped answering holds the exit for up to 10 s, and the
         window had stayed drawn that long, frozen, after the user chose Quit."""
+        # Not followed by QGuiApplication.sync(), which runs the events queued meanwhile (a
+        # view from the feed, a second launch's "show the window"): a window's hide sends
+        # its unmapping to the display itself.
         for widget in QApplication.topLevelWidgets():
             widget.hide()
         if self.tray is not None:
             self.tray.hide()
-        QGuiApplication.sync()  # the unmapping reaches the display now, not at the next loop
 
     @property
     def exit_code(self) -> int:
