@@ -65,6 +65,9 @@ FINAL_CLEAR_TIMEOUT_S = 0.5
 
 ClientFactory = Callable[[str], PresenceClient]
 
+#: Connected, and the card not yet taken by Discord (sent, or waiting for the interval).
+SENDING = "Discord: connected, sending the card…"
+
 
 class DiscordState(enum.Enum):
     """Where the connection stands."""
@@ -445,6 +448,10 @@ class DiscordWorker(Worker):
         # A failed send's wait was about the old connection; the interval still holds.
         self._send_not_before = -1e9
         self._send_failures = 0
+        if self._send_timer is not None:
+            # It may still wait out the old connection's retry: the new one sends when the
+            # interval allows (Private's card, after ``_withdraw``, had waited up to 30 s).
+            self._send_timer.stop()
         # The handshake blocked this thread, for seconds when a silent socket was skipped: a
         # pause or a card the rules now hide, asked for meanwhile, waits in the queue behind
         # the card it forbids. Nothing goes out until the queue has been seen: the release is
@@ -489,6 +496,10 @@ class DiscordWorker(Worker):
     def _set_connected(self) -> None:
         if self._desired is None:
             self._set_status(DiscordState.CONNECTED, "Discord: connected (nothing shown)")
+        elif self._shown is None:
+            # Not "connected" alone until Discord has taken the card: a Discord that stalls
+            # after the handshake had been said connected while it showed nothing for 20 s.
+            self._set_status(DiscordState.CONNECTED, SENDING)
         else:
             self._set_status(DiscordState.CONNECTED, "Discord: connected")
 
@@ -615,6 +626,8 @@ class DiscordWorker(Worker):
             self._send_timer.start(timer_ms(wait))
             return
         card = self._desired
+        if card is not None and self._shown is None and self.status.state is DiscordState.CONNECTED:
+            self._set_connected()  # "sending the card…" until Discord has taken it
         self._last_send = time.monotonic()
         try:
             if card is None:
@@ -622,6 +635,7 @@ class DiscordWorker(Worker):
             else:
                 client.update(card)
         except ActivityRejectedError as error:
+            before = self._shown
             self._shown = card  # do not repeat a refused card; a new one is tried again
             self._unsettled()  # not acknowledged: the period starts at the next success
             self._set_status(DiscordState.REJECTED, f"Discord: rejected the card: {error}")
@@ -631,6 +645,8 @@ class DiscordWorker(Worker):
                 str(error),
                 client.ipc_path,
             )
+            if withholds(card, before):
+                self._withdraw()  # the full card is still up: Private's refusal must not keep it
             return
         except ActivityNotShownError as error:
             # Not refused as invalid: the same card may be taken later, so it stays wanted and
@@ -656,6 +672,9 @@ class DiscordWorker(Worker):
         """Send the wanted card (or clear) again after the next delay (a newer card goes then
         instead)."""
         self._unsettled()  # not acknowledged: the period starts at the next success
+        if withholds(card, self._shown):
+            self._withdraw()  # the full card is still up: it must not wait for the retry
+            return
         self._send_not_before = self._last_send + self._send_retry_delay()
         self._send_failures += 1
         delay = max(self._send_wait(), 0.0)

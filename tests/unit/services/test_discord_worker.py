@@ -325,6 +325,54 @@ def test_private_mode_does_not_wait_for_the_interval(
     qtbot.waitUntil(lambda: presence.status.message == "Discord: connected", timeout=3000)
 
 
+@pytest.mark.parametrize("failure", ["not shown", "rejected"])
+def test_private_mode_failing_to_show_still_takes_the_full_card_away(
+    presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot, failure: str
+) -> None:
+    """Private ticked once the interval had passed goes out as any card; when Discord does
+    not show it (an error that may pass) or refuses it, the full card is taken away at once
+    all the same. It had stayed up until the retry (up to 30 s), or for good."""
+    from codex_presence_gui.services.discord_client import ActivityNotShownError
+
+    presence.set_card(card("Editing secret.py"))
+    qtbot.waitUntil(lambda: len(side.sent()) == 1, timeout=3000)
+    qtbot.wait(int(INTERVAL * 1000) + 50)
+    error = ActivityNotShownError("Unknown Error")
+    side.update_errors = [error if failure == "not shown" else ActivityRejectedError("bad")]
+    asked = time.monotonic()
+    presence.set_card(private_card())
+    qtbot.waitUntil(lambda: "close" in side.names(), timeout=3000)
+    closed = next(at for name, _value, at in side.calls if name == "close")
+    assert closed - asked < INTERVAL / 2
+    # On the new connection, Private's card is sent the interval after the failed one.
+    qtbot.waitUntil(lambda: side.sent()[-1:] == [private_card()], timeout=3000)
+    qtbot.waitUntil(lambda: presence.status.message == "Discord: connected", timeout=3000)
+    frames = [at for name, _v, at in side.calls if name.startswith(("update", "clear"))]
+    assert all(b - a >= INTERVAL - 0.01 for a, b in itertools.pairwise(frames))
+
+
+def test_a_new_connection_does_not_wait_out_the_old_ones_retry(
+    presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """A card Discord failed to show waits for its retry; Private then closes that
+    connection, and its card goes out on the new one as soon as the interval allows, not
+    when the old connection's retry was due (up to 30 s later)."""
+    from codex_presence_gui.services.discord_client import ActivityNotShownError
+
+    presence.set_card(card("A"))
+    qtbot.waitUntil(lambda: len(side.sent()) == 1, timeout=3000)
+    qtbot.wait(int(INTERVAL * 1000) + 50)
+    side.update_errors = [ActivityNotShownError("Unknown Error")] * 3
+    presence.set_card(card("B"))
+    qtbot.waitUntil(lambda: side.names().count("update-failed") == 3, timeout=10_000)
+    # The third failure in a row: the next try waits about 4 intervals (1.2 s here).
+    asked = time.monotonic()
+    presence.set_card(private_card())
+    qtbot.waitUntil(lambda: side.sent()[-1:] == [private_card()], timeout=5000)
+    assert "close" in side.names()
+    assert side.send_times()[-1] - asked < 2 * INTERVAL
+
+
 def test_a_card_that_tells_as_much_waits_its_turn_on_the_same_connection(
     presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
 ) -> None:
@@ -755,6 +803,40 @@ class SlowReplyClient(FakeClient):
         self.aborted.set()
 
 
+class LateReplyClient(FakeClient):
+    """Discord takes the handshake, then answers the first card only when let."""
+
+    answer = threading.Event()
+
+    def update(self, card: PresenceCard) -> dict[str, Any]:
+        self.answer.wait(5)
+        return super().update(card)
+
+
+def test_connected_is_said_alone_once_discord_took_the_card(qtbot: QtBot) -> None:
+    """Between the handshake and Discord's answer to the card, the status says the card is
+    on its way: "connected" alone had been said while a Discord that stalled after the
+    handshake showed nothing."""
+    from codex_presence_gui.services.discord_worker import SENDING
+
+    side = FakeDiscordSide()
+    LateReplyClient.answer.clear()
+    handle = DiscordPresence("111", lambda _cid: LateReplyClient(side), min_interval_s=INTERVAL)
+    handle.start()
+    try:
+        qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTED, timeout=3000)
+        handle.set_card(card("A"))
+        qtbot.waitUntil(lambda: handle.status.message == SENDING, timeout=3000)
+        qtbot.wait(200)
+        assert handle.status.message == SENDING
+        LateReplyClient.answer.set()
+        qtbot.waitUntil(lambda: handle.status.message == "Discord: connected", timeout=3000)
+        assert side.sent() == [card("A")]
+    finally:
+        LateReplyClient.answer.set()
+        assert handle.stop()
+
+
 def test_quitting_while_waiting_for_the_reply_still_clears(qtbot: QtBot) -> None:
     """The frame went out before the stop: the card may be shown, so it is cleared."""
     side = FakeDiscordSide()
@@ -1129,7 +1211,8 @@ def test_a_burst_of_pauses_and_resumes_makes_one_handshake_per_interval(
         qtbot.waitUntil(lambda: handle.status.state is DiscordState.CONNECTED, timeout=3000)
         # After the last pause: "connecting…" while it waits its turn, then connected.
         last_pause = max(i for i, s in enumerate(seen) if s.state is DiscordState.PAUSED)
-        after = [s.state for s in seen[last_pause + 1 :]]
+        # (Connected twice: sending the card, then with the card shown.)
+        after = [state for state, _ in itertools.groupby(s.state for s in seen[last_pause + 1 :])]
         assert after == [DiscordState.CONNECTING, DiscordState.CONNECTED], after
     times = peer.handshake_times()
     gaps = [b - a for a, b in itertools.pairwise(times)]
