@@ -897,7 +897,7 @@ def _countdown(left: float) -> str:
     in steps of 5 s (fewer repaints), each second from 10 s, then ``retrying now``."""
     if left < 0.5:
         return "retrying now"
-    whole = round(left)
+    whole = max(1, round(left))  # (0.5 s rounds to even: "retrying in 0s")
     return f"retrying in {seconds(whole if whole < 10 else -(-whole // 5) * 5)}"
 
 

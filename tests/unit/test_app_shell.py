@@ -1310,6 +1310,16 @@ def test_closing_the_window_is_said_in_the_log_as_every_way_out(
         stop(shell)
 
 
+def test_the_retry_countdown_never_says_zero_seconds() -> None:
+    """Half a second left rounds to even, 0: "retrying in 0s" had shown for a moment."""
+    from codex_presence_gui.app import _countdown
+
+    assert _countdown(0.5) == "retrying in 1s"
+    assert _countdown(0.49) == "retrying now"
+    assert _countdown(9.6) == "retrying in 10s"
+    assert _countdown(18.6) == "retrying in 20s"
+
+
 def test_the_discord_retry_counts_down(base_dir: Path, codex_home: CodexHome, qtbot: QtBot) -> None:
     """ "retrying in 30s" goes down as time passes (while the window can be seen), then says
     "retrying now", instead of standing still until the next try."""
