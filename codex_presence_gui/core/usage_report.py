@@ -1332,8 +1332,10 @@ def _shortened(text: str, width: int) -> str:
 _LEAST_KEY_CELLS = 16
 _LEFT_OUT_FIRST = ("Cached", "Input", "Output")
 #: A session's: "23 Nov shop 0000aaaa", its date, four cells of its project and its id end
-#: (in 16, its date had gone from 60 to 63 columns, while 59, with Cached left out, kept it).
+#: (in 16, its date had gone from 60 to 63 columns, while 59, with Cached left out, kept it);
+#: five more when the dates say their year ("31 Dec 2025 shop 0000aaaa").
 _LEAST_SESSION_CELLS = 20
+_YEAR_CELLS = 5
 
 #: The least room for a table's Models cell ("gpt-5.5, +2"); narrower tables leave it out.
 _LEAST_MODELS_CELLS = 12
@@ -1378,21 +1380,42 @@ def _table_money(value: float | None) -> str:
     return f"${value / divisor:,.2f}{suffix}"
 
 
-def _session_label(when: str, project: str, session_id: str, width: int) -> str:
-    """``26 Nov 14:05 shop 00c0ffee`` (or ``26 Nov 2025 14:05 …``) in ``width`` cells.
-    The end of the id always stays (a UUIDv7 starts with its time, the same for sessions begun
-    within a minute or so of each other); to fit, the clock is left out first, then the date,
-    then the project is cut."""
+def _session_stamps(rows: list[tuple[str, str, str]], width: int) -> list[str]:
+    """The times before each session's label (``when``, project, id): the date and clock
+    (``26 Nov 14:05 ``), else the date alone, else none, the same form on every row, the
+    longest that leaves each row's project four cells (or its whole name when shorter). Chosen
+    row by row, a column of sessions had kept the dates of short names only."""
+    from codex_presence_gui.core.sanitize import shown_key, text_cells
+
+    needs = [
+        (
+            text_cells(shown_key(session_id[-8:])) + (1 if project else 0),
+            min(text_cells(project), 4),
+        )
+        for _, project, session_id in rows
+    ]
+    for cut in (0, 6):  # "26 Nov 14:05 ", then "26 Nov " (the clock is the last six)
+        stamps = [when[: len(when) - cut] if when else "" for when, _, _ in rows]
+        if all(
+            width - text_cells(stamp) - fixed >= least
+            for stamp, (fixed, least) in zip(stamps, needs, strict=True)
+        ):
+            return stamps
+    return [""] * len(rows)
+
+
+def _session_label(stamp: str, project: str, session_id: str, width: int) -> str:
+    """``26 Nov 14:05 shop 00c0ffee`` (or ``26 Nov 2025 14:05 …``) in ``width`` cells, its
+    time as ``_session_stamps`` chose it for the table. The end of the id always stays (a
+    UUIDv7 starts with its time, the same for sessions begun within a minute or so of each
+    other); to fit, the project is cut."""
     from codex_presence_gui.core.sanitize import key_pieces, shown_key, text_cells
 
     # In terminal cells, not characters: a project named in Chinese had been cut twice
     # ("项目…目项目项…"), here by characters and then by the table's cell to fit.
     ident = shown_key(session_id[-8:])
     cells = text_cells(project)
-    for stamp in (when, when[:-6], ""):  # "26 Nov 14:05 ", "26 Nov ", nothing
-        room = width - text_cells(stamp) - text_cells(ident) - (1 if project else 0)
-        if room >= min(cells, 4):
-            break
+    room = width - text_cells(stamp) - text_cells(ident) - (1 if project else 0)
     if cells > room:
         kept, used = [], 0
         for piece in key_pieces(project):  # its start, in room for it and the ellipsis
@@ -1489,8 +1512,18 @@ def report_text_lines(
     numbers = [("Input", 7), ("Cached", 7), ("Output", 7), ("Total", 7), ("Cost*", cost_width)]
     # A narrow terminal loses columns, not names nor its width: at 56 columns two models had
     # both read "gpt-5…-codex", and at 40 every line had wrapped in two.
+    zone = zone or local_zone()
+    lasts = [
+        None if row.last_at is None or report.kind != "session" else _moment(row.last_at, zone)
+        for row in report.rows
+    ]
+    this_year = (today or datetime.now(zone).date()).year
+    # Every time gets its year when one is of another year: the column stays in line.
+    with_year = any(last is not None and last.year != this_year for last in lasts)
     left_out = []
-    least = _LEAST_SESSION_CELLS if report.kind == "session" else _LEAST_KEY_CELLS
+    least = _LEAST_KEY_CELLS
+    if report.kind == "session":
+        least = _LEAST_SESSION_CELLS + (_YEAR_CELLS if with_year else 0)
     for name in _LEFT_OUT_FIRST:
         if width - sum(w + 1 for _, w in numbers) - 2 >= least:
             break
@@ -1544,20 +1577,22 @@ def report_text_lines(
             + mark
         )
 
-    zone = zone or local_zone()
-    lasts = [
-        None if row.last_at is None or report.kind != "session" else _moment(row.last_at, zone)
-        for row in report.rows
-    ]
-    this_year = (today or datetime.now(zone).date()).year
-    # Every time gets its year when one is of another year: the column stays in line.
-    with_year = any(last is not None and last.year != this_year for last in lasts)
     stamp_format = "%d %b %Y %H:%M " if with_year else "%d %b %H:%M "
-    for row, last in zip(report.rows, lasts, strict=True):
+    projects = [project_label(row.project or "") for row in report.rows]
+    stamps = [""] * len(report.rows)
+    if report.kind == "session":
+        whens = ["" if last is None else last.strftime(stamp_format) for last in lasts]
+        stamps = _session_stamps(
+            [
+                (when, project, row.key)
+                for when, project, row in zip(whens, projects, report.rows, strict=True)
+            ],
+            key_width,
+        )
+    for row, stamp, project in zip(report.rows, stamps, projects, strict=True):
         # Names as keys (``shown_key``): two projects or sessions never read the same.
         if report.kind == "session":
-            when = "" if last is None else last.strftime(stamp_format)
-            label = _session_label(when, project_label(row.project or ""), row.key, key_width)
+            label = _session_label(stamp, project, row.key, key_width)
         elif with_models:
             label = row.key.ljust(date_width) + "  " + _models_cell(row, models_width)
         else:

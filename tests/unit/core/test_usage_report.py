@@ -502,6 +502,40 @@ def test_session_times_have_their_year_when_one_is_of_another_year() -> None:
     )
 
 
+def test_session_dates_stay_on_every_row_or_none_as_the_table_narrows() -> None:
+    """Sessions of two years in a narrow terminal: the dates say their year and stay, on
+    every row, down to 45 columns (number columns go first), and below that none has one.
+    They had gone from 64 to 66 columns while Cached stayed, come back at 60, and at 50 stood
+    on the rows of short names only."""
+    ids = [f"019ac0de-{n}{n}{n}{n}-7000-8000-00000000000{n}" for n in range(1, 5)]
+    named = [("a", "2025-12-31T23:30"), ("shop", "2026-11-30T10:00")]
+    named += [("backend-api", "2026-12-01T10:00"), ("a-much-longer-project", "2026-12-02T10:00")]
+    slots = [
+        _slot(last[:14] + "00", ident, "m", 1000, project=project, last=last)
+        for ident, (project, last) in zip(ids, named, strict=True)
+    ]
+    sessions = {
+        slot.session_id: SessionInfo(
+            slot.session_id, slot.project, None, slot.slot, slot.slot, False
+        )
+        for slot in slots
+    }
+    report = build_usage_report("session", slots, sessions, zone=UTC)
+    dated_at = []
+    for width in range(40, 121):
+        lines = report_text(report, width, UTC, today=date(2026, 12, 4)).splitlines()
+        rows = lines[2:6]
+        assert all(len(line) <= width for line in lines), width
+        dated = [bool(re.match(r"\d\d [A-Z][a-z]{2} 20\d\d ", row)) for row in rows]
+        assert len(set(dated)) == 1, (width, rows)  # every row, or none
+        if dated[0]:
+            dated_at.append(width)
+        assert sorted(ident[-8:] for ident in ids) == sorted(
+            next(ident[-8:] for ident in ids if ident[-8:] in row) for row in rows
+        )  # and every id's end
+    assert dated_at == list(range(45, 121)), dated_at
+
+
 @pytest.mark.parametrize(
     ("kind", "since", "until", "cut"),
     [
