@@ -59,6 +59,11 @@ _TABLE.update(dict.fromkeys(map(ord, LINE_BREAKS), " "))
 _TABLE.update(dict.fromkeys(range(0xD800, 0xE000), "\ufffd"))
 
 
+#: U+200E: a strong left-to-right mark, of no width (a letter to the Unicode bidi algorithm
+#: that windows, terminals and editors lay text out with).
+LEFT_TO_RIGHT_MARK = "\u200e"
+
+
 def clean_text(text: str) -> str:
     """``text`` without escape sequences, control or bidi characters, on one line."""
     # Almost every field is plain: ``isprintable`` is False for every character the rules

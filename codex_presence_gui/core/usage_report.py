@@ -1380,6 +1380,33 @@ def _table_money(value: float | None) -> str:
     return f"${value / divisor:,.2f}{suffix}"
 
 
+def _left_to_right_after(label: str) -> str:
+    """``label`` (a table's first cell) with a left-to-right mark after its last
+    right-to-left word (and the "…" or marks that end it): the padding and the numbers after
+    a project named in Arabic or Hebrew had been laid out in its run, "1.00K" drawn at the
+    line's left edge as "1.00 … K", and a session's id end before its name."""
+    if label.isascii():
+        return label
+    import unicodedata
+
+    from codex_presence_gui.core.sanitize import LEFT_TO_RIGHT_MARK
+
+    last = next(
+        (
+            at
+            for at in range(len(label) - 1, -1, -1)
+            if unicodedata.bidirectional(label[at]) in ("R", "AL")
+        ),
+        -1,
+    )
+    if last < 0:
+        return label
+    end = last + 1
+    while end < len(label) and not label[end].isspace():
+        end += 1
+    return label[:end] + LEFT_TO_RIGHT_MARK + label[end:]
+
+
 def _session_stamps(rows: list[tuple[str, str, str]], width: int) -> list[str]:
     """The times before each session's label (``when``, project, id): the date and clock
     (``26 Nov 14:05 ``), else the date alone, else none, the same form on every row, the
@@ -1571,7 +1598,7 @@ def report_text_lines(
             _table_money(tally.cost_usd),
         ]
         return (
-            _fit_cells(clean_text(label), key_width)
+            _fit_cells(_left_to_right_after(clean_text(label)), key_width)
             + " "
             + " ".join(cell.rjust(w) for cell, (_, w) in zip(cells, numbers, strict=True))
             + mark

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from codex_presence_gui.core.sanitize import tooltip_html
+from codex_presence_gui.core.sanitize import LEFT_TO_RIGHT_MARK, tooltip_html
 from codex_presence_gui.ui.accessible import tell
 from codex_presence_gui.ui.theme import scaled_font
 
@@ -26,8 +26,6 @@ from codex_presence_gui.ui.theme import scaled_font
 QWIDGETSIZE_MAX = 16_777_215
 #: How many average characters an elided label still asks for at least.
 MIN_CHARS = 6
-#: U+200E: a strong left-to-right mark, of no width.
-LEFT_TO_RIGHT_MARK = "\u200e"
 #: U+2068 and U+2069: the start of a first strong isolate and its end, of no width.
 FIRST_STRONG_ISOLATE = "\u2068"
 POP_DIRECTIONAL_ISOLATE = "\u2069"
