@@ -809,7 +809,13 @@ def _write_report(
         breakdown = bool(args.breakdown)
         # A line at a time: a report of 100,000 sessions is 8 MB of text.
         lines = report_text_lines(
-            report, width, zone, dates, breakdown=breakdown, unreadable=unreadable
+            report,
+            width,
+            zone,
+            dates,
+            breakdown=breakdown,
+            unreadable=unreadable,
+            encoding=getattr(sys.stdout, "encoding", None),
         )
         for line in lines:
             out.write(line + "\n")

@@ -1407,6 +1407,34 @@ def _left_to_right_after(label: str) -> str:
     return label[:end] + LEFT_TO_RIGHT_MARK + label[end:]
 
 
+def _held_by(name: str, encoding: str | None) -> str:
+    """``name`` with each character ``encoding`` cannot hold written as its escape
+    (``\\u65e5``, as ``shown_key`` writes those that would not show), before the table
+    measures it. Written as "?" by the output, a name in Chinese or Arabic had shifted the
+    columns after it (a wide character measured two cells, a mark none, each printed as one
+    "?"), and two such names of one length had read the same. The "…" of a cut is the
+    table's own: the output writes it as "~"."""
+    if encoding is None or name.isascii():
+        return name
+    try:
+        name.encode(encoding)
+        return name
+    except UnicodeEncodeError:
+        pass
+    except LookupError:
+        return name
+    from codex_presence_gui.core.sanitize import escaped
+
+    def held(char: str) -> str:
+        try:
+            char.encode(encoding)
+        except UnicodeEncodeError:
+            return char if char == "…" else escaped(char)
+        return char
+
+    return "".join(map(held, name))
+
+
 def _session_stamps(rows: list[tuple[str, str, str]], width: int) -> list[str]:
     """The times before each session's label (``when``, project, id): the date and clock
     (``26 Nov 14:05 ``), else the date alone, else none, the same form on every row, the
@@ -1508,10 +1536,12 @@ def report_text_lines(
     *,
     breakdown: bool = False,
     unreadable: bool = False,
+    encoding: str | None = None,
 ) -> Iterator[str]:
     """``report_text``'s lines one at a time (a report of 100,000 sessions is 8 MB of text).
     ``unreadable``: some logs could not be read (said after the report), so that no usage
-    found is not said to be none recorded.
+    found is not said to be none recorded. ``encoding``: the output's, when it is not UTF-8
+    (``_held_by``).
 
     A report written as it is read (``UsageReport.unread``) is read whole first, the table's
     columns being as wide as its widest cost: each row is kept with only what its line shows
@@ -1598,14 +1628,14 @@ def report_text_lines(
             _table_money(tally.cost_usd),
         ]
         return (
-            _fit_cells(_left_to_right_after(clean_text(label)), key_width)
+            _fit_cells(_left_to_right_after(_held_by(clean_text(label), encoding)), key_width)
             + " "
             + " ".join(cell.rjust(w) for cell, (_, w) in zip(cells, numbers, strict=True))
             + mark
         )
 
     stamp_format = "%d %b %Y %H:%M " if with_year else "%d %b %H:%M "
-    projects = [project_label(row.project or "") for row in report.rows]
+    projects = [_held_by(project_label(row.project or ""), encoding) for row in report.rows]
     stamps = [""] * len(report.rows)
     if report.kind == "session":
         whens = ["" if last is None else last.strftime(stamp_format) for last in lasts]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from codex_presence_gui.cli import kind_first, main
+from codex_presence_gui.cli import _PLAIN_ERRORS, kind_first, main, plain_symbols
 from codex_presence_gui.paths import BASE_DIR_ENV
 from tests.helpers import rollout as r
 from tests.helpers.rollout import BASE, CodexHome
@@ -1294,6 +1295,37 @@ def test_json_and_csv_are_utf_8_whatever_the_output_s_encoding(
         assert json.loads(text)["rows"][0]["key"] == "naïve-日本語"
     else:
         assert list(csv.reader(io.StringIO(text)))[1][0] == "naïve-日本語"
+
+
+def test_the_text_table_escapes_what_the_output_s_encoding_cannot_hold(
+    codex_home: CodexHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text table keeps the output's encoding (it is read there): a name it cannot hold
+    is written with escapes, measured as written, so its row keeps its columns and two names
+    never read the same. Each character had become "?" after the table was laid out: a name
+    in Chinese shifted the columns after it, and "日本語" and "日本人" both read "???"."""
+    monkeypatch.setenv(BASE_DIR_ENV, str(tmp_path / "app"))
+    for n, cwd in enumerate(["/w/日本語", "/w/日本人", "/w/naïve", "/w/plain"]):
+        sid = SID[:-1] + str(n)
+        lines = [r.session_meta(BASE, sid, cwd=cwd), r.turn_context(BASE + 1, cwd=cwd)]
+        lines.append(r.token_count(BASE + 10, r.usage(1000, 0, 10), r.usage(1000, 0, 10)))
+        codex_home.write(sid, lines)
+    codecs.register_error(_PLAIN_ERRORS, plain_symbols)  # as the console entry point does
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="ascii", errors=_PLAIN_ERRORS, newline="")
+    monkeypatch.setattr("sys.stdout", out)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["report", "project", "--codex-home", str(codex_home.root)]) == 0
+    out.flush()
+    table = raw.getvalue().decode("ascii").splitlines()
+    rows = [line for line in table if "1.01K" in line or line.startswith("Total ")]
+    assert len(rows) == 5  # four projects and the total
+    assert len({len(line) for line in [table[0], *rows]}) == 1, table  # in their columns
+    names = [line.split("  ")[0] for line in rows[:-1]]
+    assert sorted(names) == sorted(
+        ["\\u65e5\\u672c\\u8a9e", "\\u65e5\\u672c\\u4eba", "na\\u00efve", "plain"]
+    )
+    assert "?" not in "".join(table)
 
 
 def test_ctrl_c_during_the_update_keeps_the_logs_read(
