@@ -982,7 +982,11 @@ def main(argv: list[str] | None = None) -> int:
         const="now",
         default=None,
         metavar="ISO",
-        help="shift all times so the newest session ends at ISO (default: now)",
+        help=(
+            "shift all times so the newest session ends at ISO, or now with no ISO (without"
+            " --now, sessions start from 2026-10-20T08:00Z, so --days past the days since"
+            " then writes times in the future)"
+        ),
     )
     ap.add_argument(
         "--force",
