@@ -335,6 +335,18 @@ def keep_aside(path: str | os.PathLike[str]) -> str | None:
     return backup
 
 
+def _on_read_only_mount(path: str) -> bool:
+    """Whether ``path`` is on a file system mounted read-only (False where that cannot be
+    asked: Windows)."""
+    statvfs = getattr(os, "statvfs", None)
+    if statvfs is None:
+        return False
+    try:
+        return bool(statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
 def save_text(
     path: str | os.PathLike[str],
     text: str,
@@ -376,7 +388,11 @@ def save_text(
     if kind is not None and not stat.S_ISREG(kind):
         raise OSError(errno.EINVAL, "not a file (a pipe or a device)", os.fspath(path))
     if kind is not None and not os.access(target, os.W_OK):
-        # A read-only file stays so (renamed over, it would be replaced all the same).
+        # A read-only file stays so (renamed over, it would be replaced all the same). On a
+        # read-only mount it is said so: "Permission denied" had sent the user to the file's
+        # permissions, which allowed the write.
+        if _on_read_only_mount(target):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fspath(path))
         raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
     data = text.encode("utf-8")
     folder, name = os.path.split(target)

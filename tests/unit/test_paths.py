@@ -219,6 +219,36 @@ def test_a_save_given_up_while_the_folder_refuses_a_new_file_leaves_the_file_alo
     assert target.read_text() == "new,2\n"
 
 
+@pytest.mark.skipif(not hasattr(os, "statvfs"), reason="statvfs is POSIX")
+def test_a_file_on_a_read_only_mount_is_said_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saving over a file on a file system mounted read-only says so ("Read-only file
+    system", as a new file there does), not "Permission denied", which had sent the user to
+    the file's own permissions; a file the user may not write still reads that way."""
+    import errno
+
+    target = tmp_path / "usage.csv"
+    target.write_text("kept,1\n")
+    statvfs = os.statvfs
+    read_only = [True]
+
+    class Mount:
+        def __init__(self, path: str) -> None:
+            self.f_flag = statvfs(path).f_flag | (os.ST_RDONLY if read_only[0] else 0)
+
+    monkeypatch.setattr(os, "access", lambda path, mode, **_: False)
+    monkeypatch.setattr(os, "statvfs", Mount)
+    with pytest.raises(OSError, match="Read-only file system") as raised:
+        paths.save_text(target, "new,2\n")
+    assert raised.value.errno == errno.EROFS
+    assert raised.value.strerror == "Read-only file system"
+    read_only[0] = False
+    with pytest.raises(PermissionError):
+        paths.save_text(target, "new,2\n")
+    assert target.read_text() == "kept,1\n"
+
+
 def test_what_is_no_file_is_said_without_errno(tmp_path: Path) -> None:
     """The app's own refusal of what is no file reads in plain words: no system call failed,
     and "[Errno 0] a folder is there…" had gone to the log as it was."""
