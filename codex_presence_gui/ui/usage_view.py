@@ -457,7 +457,11 @@ class UsageTable(QTableView):
             self._measure()
 
     def _numbers_width(self) -> int:
-        return sum(self._widths.values())
+        # Cost's, unless hidden (no cost known); Share's always: it is asked whether it fits.
+        hidden = self.isColumnHidden(UsageColumn.COST)
+        return sum(
+            w for column, w in self._widths.items() if not (hidden and column == UsageColumn.COST)
+        )
 
     def _height(self, rows: int) -> int:
         row = self.verticalHeader().defaultSectionSize()
@@ -645,7 +649,13 @@ class Ledger:
 
     def fit(self) -> None:
         """Hide Share where the names would be cut short with it shown: in every table as
-        soon as one would."""
+        soon as one would. With no cost known in any row, Cost is hidden first: a column of
+        dashes had kept its room while Share, the one number to compare rows by, went."""
+        costless = not any(
+            row.cost_usd is not None for table in self.tables for row in table.source_model.rows
+        )
+        for table in self.tables:
+            table.setColumnHidden(UsageColumn.COST, costless)
         fit = all(table.share_fits() for table in self.tables)
         for table in self.tables:
             table.setColumnHidden(UsageColumn.SHARE, not fit)

@@ -2079,9 +2079,13 @@ def _shown_page(qtbot: QtBot, slots: list[SlotUsage], width: int, height: int) -
     return page
 
 
-def test_share_hides_before_the_names_get_cut(qtbot: QtBot) -> None:
+def test_share_hides_before_the_names_get_cut(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Narrow, the model table drops Share so that "gpt-5.3-codex" and "gpt-5.2-codex" read
-    whole; wide, Share is back."""
+    whole; wide, Share is back. (Priced: with no cost known, Cost would go first.)"""
+    prices = {"gpt-5.3-codex": (2e-6, 0.5e-6, 10e-6), "gpt-5.2-codex": (1e-6, 0.1e-6, 4e-6)}
+    monkeypatch.setattr("tests.unit.viewmodels.test_usage.PRICES", prices)
     slots = [
         slot(TODAY, 2_000_000, project="shop", model="gpt-5.3-codex"),
         slot(TODAY, 1_000_000, project="shop", model="gpt-5.2-codex"),
@@ -2093,6 +2097,23 @@ def test_share_hides_before_the_names_get_cut(qtbot: QtBot) -> None:
     assert table.fontMetrics().horizontalAdvance("gpt-5.3-codex") + 8 <= name_width
     page.resize(1400, 700)
     qtbot.waitUntil(lambda: not table.isColumnHidden(UsageColumn.SHARE))
+
+
+def test_with_no_cost_known_cost_hides_before_share(qtbot: QtBot) -> None:
+    """No model of the period has a price: the tables show no Cost column (a column of
+    dashes had kept its room while Share went), and Share stays where the names leave it
+    room; a priced model brings Cost back."""
+    slots = [
+        slot(TODAY, 2_000_000, project="a-project-of-some-length", model="local-llama-70b"),
+        slot(TODAY, 1_000_000, project="another-project-name", model="our-own-model-v2"),
+    ]
+    page = _shown_page(qtbot, slots, 820, 700)
+    for table in (page.project_table, page.model_table):
+        assert table.isColumnHidden(UsageColumn.COST)
+        assert not table.isColumnHidden(UsageColumn.SHARE)
+    page.show_view(usage_view(recent([*slots, slot(TODAY, 10, model="gpt-a")])))
+    for table in (page.project_table, page.model_table):
+        qtbot.waitUntil(lambda table=table: not table.isColumnHidden(UsageColumn.COST))
 
 
 @pytest.mark.parametrize("mode", [ChartMode.TOKENS, ChartMode.COST])
