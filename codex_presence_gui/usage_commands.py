@@ -237,8 +237,9 @@ def _zone(name: str | None) -> tzinfo:
         return ZoneInfo(key)
 
 
-#: The most an offset from UTC is (Kiribati's +14:00; the Pacific's -12:00 is within it).
+#: The most an offset from UTC is ahead (Kiribati's +14:00) and behind (Baker Island's -12:00).
 MAX_OFFSET_HOURS = 14
+MAX_BEHIND_HOURS = 12
 
 
 def _offset_parts(text: str) -> tuple[int, int, int] | None:
@@ -270,9 +271,11 @@ def _fixed_offset(name: str) -> tzinfo:
         raise ValueError(f"unknown time zone {name!r}: an offset's minutes are 00, 15, 30 or 45")
     if minutes >= 60:
         raise ValueError(f"unknown time zone {name!r}: an offset's minutes go up to 59")
-    if hours * 60 + minutes > MAX_OFFSET_HOURS * 60:
+    most, way = (MAX_OFFSET_HOURS, "ahead of") if sign > 0 else (MAX_BEHIND_HOURS, "behind")
+    if hours * 60 + minutes > most * 60:
+        # -13 had been taken for a zone's days, as if it were +13.
         raise ValueError(
-            f"unknown time zone {name!r}: no place is more than {MAX_OFFSET_HOURS} hours from UTC"
+            f"unknown time zone {name!r}: no place is more than {most} hours {way} UTC"
         )
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
