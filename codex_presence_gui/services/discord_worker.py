@@ -741,7 +741,9 @@ class DiscordWorker(Worker):
             self._alive_timer.stop()
         if client is not None:
             client.close()
-        delay = self._retry(DiscordState.LOST, "Discord connection lost")
+        # Why, in the status too (a colon: the reason may have its own parentheses); it had
+        # been in the log only.
+        delay = self._retry(DiscordState.LOST, f"Discord connection lost: {reason}")
         self._log_change(
             DiscordState.LOST,
             f"Discord: connection lost at {path} ({reason}), retrying in {seconds(delay)}",

@@ -95,9 +95,7 @@ def test_killed_and_restarted_peer_gets_the_card_back(arrpc: ArRPC, qtbot: QtBot
         presence.set_card(card("Running cargo test · shop"))  # the send finds the pipe broken
         qtbot.waitUntil(
             lambda: any(
-                m.startswith(
-                    ("Discord connection lost, retrying in", "Discord not running, retrying in")
-                )
+                m.startswith(("Discord connection lost: ", "Discord not running, retrying in"))
                 for m in messages
             ),
             timeout=8000,

@@ -565,7 +565,9 @@ def test_discord_quitting_while_idle_is_noticed(
         qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
         side.alive = False
         qtbot.waitUntil(lambda: handle.status.state is DiscordState.LOST, timeout=6000)
-        assert handle.status.message.startswith("Discord connection lost, retrying in ")
+        assert handle.status.message.startswith(
+            "Discord connection lost: Discord closed the connection while idle, retrying in "
+        )
         side.alive = True
         qtbot.waitUntil(
             lambda: side.sent()[-1:] == [card("A")] and len(side.sent()) == 2, timeout=5000
@@ -1337,7 +1339,9 @@ def test_a_reconnect_waiting_its_turn_says_so_and_a_pause_or_quit_ends_it(
         status = handle.status
         assert status.retry_in is not None
         assert 1.8 <= status.retry_in <= 2.0, status
-        assert status.message == "Discord connection lost, retrying in 2s"
+        assert status.message == (
+            "Discord connection lost: Discord closed the connection, retrying in 2s"
+        )
         if then == "pause":
             handle.set_enabled(False)
             qtbot.waitUntil(lambda: handle.status.state is DiscordState.PAUSED, timeout=3000)
@@ -1414,7 +1418,8 @@ def test_an_unchanging_card_discord_failed_to_show_is_sent_again(
         assert failed[0].retry_in >= SPACED - 0.01
     else:
         assert len(peer.handshake_times()) == 2
-        assert failed[0].message.startswith("Discord connection lost, retrying in ")
+        assert failed[0].message.startswith("Discord connection lost: ")
+        assert ", retrying in " in failed[0].message
 
 
 def test_a_card_refused_as_invalid_is_not_sent_again_until_it_changes(
