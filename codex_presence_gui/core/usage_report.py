@@ -1290,6 +1290,8 @@ _KEY_TITLES = {
 def _fit_cells(text: str, width: int) -> str:
     """``text`` padded to ``width`` terminal cells, or cut in its middle (``…``) to fit them:
     wide characters, combining marks and zero-width ones keep the columns after it in line."""
+    if text.isascii() and len(text) <= width:  # most names: one cell a character, no cut
+        return text.ljust(width)
     from codex_presence_gui.core.sanitize import glyph_pieces, text_cells
 
     # In pieces: an escape in a shown name (``\\u202e``) is kept whole or left out whole, and
@@ -1341,13 +1343,15 @@ _YEAR_CELLS = 5
 _LEAST_MODELS_CELLS = 12
 
 
-def _models_cell(row: UsageRow, width: int) -> str:
+def _models_cell(row: UsageRow, width: int, encoding: str | None = None) -> str:
     """A row's models, most tokens first, in ``width`` terminal cells: as many as fit whole,
-    then how many more (``gpt-5.3-codex, gpt-5.5, +2``); one that fits alone is cut."""
+    then how many more (``gpt-5.3-codex, gpt-5.5, +2``); one that fits alone is cut. Each
+    name is measured as ``encoding`` writes it (``_held_by``): escaped after it was fitted,
+    a name in Chinese had been cut in its middle to "…\\u53f7"."""
     from codex_presence_gui.core.sanitize import text_cells
 
     names = [
-        model_label(model)
+        _held_by(model_label(model), encoding)
         for model, _ in sorted(row.models.items(), key=lambda item: (-item[1].total, item[0]))
     ]
     shown: list[str] = []
@@ -1380,12 +1384,23 @@ def _table_money(value: float | None) -> str:
     return f"${value / divisor:,.2f}{suffix}"
 
 
+#: Every character written right to left (bidirectional class R or AL) is in these ranges
+#: (a test checks it against ``unicodedata``): a label without one needs no mark, and most
+#: names, Chinese ones too, are passed over without a look at each character.
+_RIGHT_TO_LEFT_RANGES = (
+    "[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+
+
 def _left_to_right_after(label: str) -> str:
-    """``label`` (a table's first cell) with a left-to-right mark after its last
-    right-to-left word (and the "…" or marks that end it): the padding and the numbers after
-    a project named in Arabic or Hebrew had been laid out in its run, "1.00K" drawn at the
-    line's left edge as "1.00 … K", and a session's id end before its name."""
-    if label.isascii():
+    """``label`` (a table's first cell, as fitted to its column) with a left-to-right mark
+    after its last right-to-left word (and the "…" or marks that end it): the padding and
+    the numbers after a project named in Arabic or Hebrew had been laid out in its run,
+    "1.00K" drawn at the line's left edge as "1.00 … K", and a session's id end before its
+    name. Marked after the cut: marked before it, the mark had gone with a cut word."""
+    import re  # (cached by re: compiled once)
+
+    if label.isascii() or not re.search(_RIGHT_TO_LEFT_RANGES, label):
         return label
     import unicodedata
 
@@ -1405,6 +1420,18 @@ def _left_to_right_after(label: str) -> str:
     while end < len(label) and not label[end].isspace():
         end += 1
     return label[:end] + LEFT_TO_RIGHT_MARK + label[end:]
+
+
+def _unless_unicode(encoding: str | None) -> str | None:
+    """``encoding``, or None for one that holds every character (UTF-8, UTF-16, UTF-32):
+    the table then skips trying each name in it."""
+    import codecs
+
+    try:
+        name = codecs.lookup(encoding).name if encoding else ""
+    except LookupError:
+        return None  # as _held_by takes it: written as it is
+    return None if name.startswith(("utf-8", "utf-16", "utf-32")) else encoding
 
 
 def _held_by(name: str, encoding: str | None) -> str:
@@ -1560,7 +1587,14 @@ def report_text_lines(
         return
 
     from codex_presence_gui.core.formatting import NO_BREAK_SPACE, format_tokens_compact
-    from codex_presence_gui.core.sanitize import clean_text, project_label, shown_key
+    from codex_presence_gui.core.sanitize import (
+        LEFT_TO_RIGHT_MARK,
+        clean_text,
+        project_label,
+        shown_key,
+    )
+
+    encoding = _unless_unicode(encoding)
 
     # The cost column is as wide as its widest amount (in millions and up, in short form:
     # "$1.39M"); the last column is the ``+`` of a cost that leaves unpriced tokens out.
@@ -1604,6 +1638,9 @@ def report_text_lines(
     yield "─" * min(width, len(header))
 
     partial = False  # a cost leaves out the tokens of a model without a price
+    # An output that cannot write the mark (cp862 holds Hebrew, not U+200E) would print it
+    # as "?": a cell measured as none, and every column after it one to the right.
+    marked = _held_by(LEFT_TO_RIGHT_MARK, encoding) == LEFT_TO_RIGHT_MARK
 
     def line(label: str, row: UsageRow) -> str:
         nonlocal partial
@@ -1627,8 +1664,9 @@ def report_text_lines(
             ),
             _table_money(tally.cost_usd),
         ]
+        key = _fit_cells(_held_by(clean_text(label), encoding), key_width)
         return (
-            _fit_cells(_left_to_right_after(_held_by(clean_text(label), encoding)), key_width)
+            (_left_to_right_after(key) if marked else key)
             + " "
             + " ".join(cell.rjust(w) for cell, (_, w) in zip(cells, numbers, strict=True))
             + mark
@@ -1651,7 +1689,7 @@ def report_text_lines(
         if report.kind == "session":
             label = _session_label(stamp, project, row.key, key_width)
         elif with_models:
-            label = row.key.ljust(date_width) + "  " + _models_cell(row, models_width)
+            label = row.key.ljust(date_width) + "  " + _models_cell(row, models_width, encoding)
         else:
             label = (
                 model_label(row.key)
@@ -1691,8 +1729,12 @@ def report_text_lines(
         more = len(names) - UNPRICED_NAMED if len(names) > UNPRICED_NAMED + 1 else 0
         notes.append(
             "No price known for: "
-            # As long as the model column (a name from the logs can be any length).
-            + ", ".join(_shortened(name, key_width) for name in names[: len(names) - more])
+            # A name from the logs can be any length: each at most a line of the note (cut
+            # to the model column, "\u65e5…-model" had read the same for two names).
+            + ", ".join(
+                _shortened(_held_by(name, encoding), max(key_width, width - 4))
+                for name in names[: len(names) - more]
+            )
             + (f" and {more:,} more (--json lists them all)" if more > 0 else "")
             + ("; a cost marked + leaves their tokens out" if partial else "")
         )

@@ -55,3 +55,61 @@ def test_left_to_right_names_get_no_mark() -> None:
     slots = [_slot("2026-11-02T11:00", "s-00000003", "m", 1000, project="项目-café")]
     text = report_text(build_usage_report("project", slots, {}, zone=UTC), 80, UTC)
     assert LEFT_TO_RIGHT_MARK not in text
+
+
+@pytest.mark.usefixtures("qapp")
+def test_a_right_to_left_name_cut_in_its_middle_keeps_its_mark() -> None:
+    """The mark follows the last right-to-left word the cell shows: put in before the cut,
+    it had gone with a word cut out, and a name ending in digits ("… 2024-11-25 12:00")
+    had drawn the numbers after it into its run again."""
+    name = "مشروع " * 8 + "2024-11-25 12:00"
+    slots = [_slot("2026-11-02T11:00", "s-00000003", "m", 1000, project=name)]
+    report = build_usage_report("project", slots, {}, zone=UTC)
+    for width in (80, 64):
+        row = report_text(report, width, UTC).splitlines()[2]
+        assert "…" in row
+        assert LEFT_TO_RIGHT_MARK in row
+        after = row[row.index(LEFT_TO_RIGHT_MARK) + 1 :].strip()
+        assert after.startswith(("2024-11-25 12:00 ", "12:00 "))  # after the cut word
+        assert _drawn(row).rstrip().endswith(after)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [("cp862", HEBREW), ("iso8859_6", "مشروع"), ("cp720", "مشروع"), ("mac_arabic", "مشروع")],
+)
+def test_no_mark_where_the_output_cannot_write_it(encoding: str, name: str) -> None:
+    """An output that holds Hebrew or Arabic letters but not the mark had printed it as
+    "?": a cell measured as none, every column after it one to the right."""
+    import codecs
+
+    from codex_presence_gui.cli import plain_symbols
+    from codex_presence_gui.core.usage_report import report_text_lines
+
+    codecs.register_error("test-plain-symbols", plain_symbols)
+
+    slots = [_slot("2026-11-02T11:00", "s-00000003", "m", 1000, project=name)]
+    report = build_usage_report("project", slots, {}, zone=UTC)
+    lines = list(report_text_lines(report, 80, UTC, encoding=encoding))
+    written = [line.encode(encoding, "test-plain-symbols").decode(encoding) for line in lines]
+    assert "?" not in written[2]
+    total = next(line for line in written if line.startswith("Total"))
+    assert len(written[2]) == len(total)
+
+
+def test_every_right_to_left_character_is_in_the_quick_test() -> None:
+    """Labels are passed over for the mark by a character-range test before a look at each
+    character: it must hold every character of class R or AL there is."""
+    import re
+    import sys
+    import unicodedata
+
+    from codex_presence_gui.core.usage_report import _RIGHT_TO_LEFT_RANGES
+
+    quick = re.compile(_RIGHT_TO_LEFT_RANGES)
+    missed = [
+        f"U+{code:04X}"
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.bidirectional(chr(code)) in ("R", "AL") and not quick.match(chr(code))
+    ]
+    assert missed == []

@@ -1260,19 +1260,32 @@ def test_text_says_what_the_unknown_model_is() -> None:
     assert document["rows"][0]["key"] == "unknown"  # the key, for programs, stays
 
 
-def test_a_long_unpriced_model_name_is_cut_in_the_note_as_in_the_table() -> None:
-    """A name from the logs of any length takes a line of the note, not a screenful."""
+def test_a_long_unpriced_model_name_is_cut_to_a_line_of_the_note() -> None:
+    """A name from the logs of any length takes a line of the note, not a screenful; cut
+    in its middle, as the table cuts it, but to the note's width: cut to the model column,
+    two names that differ in their middle had read the same."""
     long_name = "a" * 2500 + "b" * 2500
     slots = [_slot("2026-11-23T10:00", "s1", long_name, 1000), *SLOTS]
     report = build_usage_report("model", slots, SESSIONS, zone=UTC, pricer=_NoPrices())  # type: ignore[arg-type]
-    text = report_text(report)
-    cell = next(line for line in text.splitlines() if line.startswith("aaa")).split(" ")[0]
+    lines = report_text(report).splitlines()
+    cell = next(line for line in lines if line.startswith("aaa")).split(" ")[0]
     assert cell.endswith("bbb")
     assert "…" in cell
-    note = " ".join(text.split())  # the note's lines joined again
-    note = note[note.index("No price known for: ") :]
-    assert note.startswith(f"No price known for: {cell}, ")
-    assert len(note) < 200
+    start = next(at for at, line in enumerate(lines) if line.startswith("No price known for:"))
+    named = lines[start + 1].strip()  # the long name is a word too long for the first line
+    assert named.startswith("aaa")
+    assert named.rstrip(",").endswith("bbb")
+    assert "…" in named
+    assert max(len(line) for line in lines[start : start + 3]) <= 80
+
+
+def test_unpriced_names_of_one_column_width_stay_apart_in_the_note() -> None:
+    """Two names whose cut cells differ only in their ends are written whole in the note."""
+    names = ["vendor-" + "x" * 30 + "-alpha", "vendor-" + "x" * 30 + "-omega"]
+    slots = [_slot("2026-11-23T10:00", "s1", name, 1000) for name in names]
+    report = build_usage_report("model", slots, SESSIONS, zone=UTC, pricer=_NoPrices())  # type: ignore[arg-type]
+    text = " ".join(report_text(report, width=60).split())
+    assert f"No price known for: {names[0]}, {names[1]}" in text
 
 
 def test_thousands_of_unpriced_models_are_counted_in_the_note_not_listed() -> None:
@@ -1510,6 +1523,37 @@ def test_a_period_s_models_stand_beside_its_date_most_tokens_first() -> None:
         assert "Models" not in table.splitlines()[0]
 
 
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+def test_a_models_cell_fits_names_as_the_output_writes_them(encoding: str) -> None:
+    """Each model name is measured as the output writes it (a Chinese name as its escapes):
+    escaped after the cell was fitted, the first name had been cut in its middle to
+    "…\\u53f7", a cut the cell makes only to a name too long to fit alone."""
+    from codex_presence_gui.core.usage_report import report_text_lines
+
+    slots = [
+        _slot("2026-11-23T10:00", "s1", "模型", 9000),
+        _slot("2026-11-23T11:00", "s1", "gpt-5.5", 500),
+        _slot("2026-11-23T12:00", "s1", "gpt-5.3-codex", 400),
+    ]
+    report = build_usage_report("daily", slots, SESSIONS, zone=UTC, pricer=_NoPrices())  # type: ignore[arg-type]
+    lines = list(report_text_lines(report, 80, UTC, encoding=encoding))
+    assert lines[2].startswith("2026-11-23  \\u6a21\\u578b, +2 ")
+    assert len(lines[2]) == len(lines[-5])  # the Total row: the grid kept
+
+
+def test_the_unpriced_note_names_models_as_the_output_writes_them() -> None:
+    """Written as "???", two Japanese names of one length had read the same in the note."""
+    from codex_presence_gui.core.usage_report import report_text_lines
+
+    slots = [
+        _slot("2026-11-23T10:00", "s1", "日本語-model", 900),
+        _slot("2026-11-23T11:00", "s1", "日本人-model", 500),
+    ]
+    report = build_usage_report("model", slots, SESSIONS, zone=UTC, pricer=_NoPrices())  # type: ignore[arg-type]
+    text = " ".join(" ".join(report_text_lines(report, 60, UTC, encoding="cp1252")).split())
+    assert "for: \\u65e5\\u672c\\u4eba-model, \\u65e5\\u672c\\u8a9e-model" in text
+
+
 def test_a_models_cell_cuts_a_name_too_long_to_fit_alone() -> None:
     """A model name from the logs can be any length: alone it is cut in its middle, with the
     count of the others kept."""
@@ -1636,7 +1680,7 @@ def test_a_cut_name_keeps_its_escapes_whole_in_the_text() -> None:
         assert "…" in lines[2] + lines[3]  # cut (a daily report: its model, under its day)
         assert all(escapes_are_whole(line) for line in lines), kind
     note = report_text(build_usage_report("daily", slots, {}, zone=UTC, pricer=_NoPrices()))  # type: ignore[arg-type]
-    assert "No price known for: m\\u202e" in note
+    assert "No price known for: m\\u202e" in " ".join(note.split())
 
 
 def test_a_name_that_reads_as_a_placeholder_is_told_apart() -> None:
