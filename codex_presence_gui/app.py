@@ -743,7 +743,8 @@ class AppShell(QObject):
 
     def _discord_status(self, status: DiscordStatus) -> None:
         self._discord_message = status.message
-        self._discord_connected = status.state is DiscordState.CONNECTED
+        # "Friends on Discord see:" only once Discord has taken the card.
+        self._discord_connected = status.seen
         tail = f"retrying in {seconds(status.retry_in)}" if status.retry_in else ""
         if tail and status.message.endswith(tail) and not self._stopped:
             # Counted down (``_tick_retry``), in the countdown's steps from its first figure:

@@ -92,6 +92,12 @@ class DiscordStatus:
     message: str
     retry_in: float | None = None
 
+    @property
+    def seen(self) -> bool:
+        """Friends see what Discord shows of us now: connected, and not still sending the
+        card (until Discord has taken it, they see nothing yet)."""
+        return self.state is DiscordState.CONNECTED and self.message != SENDING
+
 
 P = ParamSpec("P")
 W = TypeVar("W", bound="DiscordWorker")
@@ -598,8 +604,10 @@ class DiscordWorker(Worker):
             return  # sent once connected (and the wishes queued meanwhile are seen)
         if self._desired == self._shown:
             self._send_timer.stop()
-            if self.status.state is DiscordState.NOT_SHOWN:
-                self._set_connected()  # what failed is no longer wanted: nothing to retry
+            if self.status.state is DiscordState.NOT_SHOWN or self.status.message == SENDING:
+                # What failed, or was on its way, is no longer wanted: nothing to retry or
+                # send ("sending the card…" had stayed with no card to send).
+                self._set_connected()
             # Nothing waits to be retried: the next failure is a first one again (it had
             # waited twice as long), and its wait does not hold a new card back.
             self._send_not_before = -1e9

@@ -1794,10 +1794,15 @@ class MainWindow(QMainWindow):
         """The Discord line in the status bar (the Discord worker emits it); in a narrow
         window, its part before a parenthesis or a comma ("Discord: off" for "Discord: off
         (started with --no-discord)", "Discord not running" for "Discord not running,
-        retrying in 20s"), then just "Discord"; the tooltip keeps the whole text.
+        retrying in 20s"), then its state before a reason ("Discord connection lost" for
+        "Discord connection lost: …"), then just "Discord"; the tooltip keeps the whole text.
         ``connected``: friends see the card now (else they would, once connected)."""
         head = text.split(" (", 1)[0].split(", ", 1)[0]
         forms = [head] if head and head != text else []
+        if not head.startswith("Discord: ") and ": " in head:
+            # "Discord connection lost" before "Discord": the reason after it can be long
+            # ("…: Discord closed the connection while idle").
+            forms.append(head.split(": ", 1)[0])
         if len(head) > len("Discord: off"):
             forms.append("Discord")  # the state in the tooltip, where nothing more fits
         self._discord_text = text

@@ -1375,14 +1375,17 @@ def test_the_discord_card_is_said_seen_only_while_connected(
 ) -> None:
     """With Discord not running, the Discord item's tooltip and its window say what friends
     *would* see (as ``preview`` does); "Friends on Discord see:" had been said of a card
-    nobody saw. Connected, they see it; lost again, they would."""
-    from codex_presence_gui.services.discord_worker import DiscordStatus
+    nobody saw. Connected, they see it once Discord has taken it; lost again, they would."""
+    from codex_presence_gui.services.discord_worker import SENDING, DiscordStatus
 
     shell = make_shell(qtbot, codex_home, "--no-discord")
     try:
         item = shell.window.discord_status
         qtbot.waitUntil(lambda: "Friends on Discord" in item.toolTip())
         shell._discord_status(DiscordStatus(DiscordState.NOT_RUNNING, "Discord not running"))
+        assert "Friends on Discord would see:" in item.toolTip()
+        # Connected, the card on its way: nobody sees it until Discord has taken it.
+        shell._discord_status(DiscordStatus(DiscordState.CONNECTED, SENDING))
         assert "Friends on Discord would see:" in item.toolTip()
         shell._discord_status(DiscordStatus(DiscordState.CONNECTED, "Discord: connected"))
         assert "Friends on Discord see:" in item.toolTip()

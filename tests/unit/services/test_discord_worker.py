@@ -839,6 +839,28 @@ def test_connected_is_said_alone_once_discord_took_the_card(qtbot: QtBot) -> Non
         assert handle.stop()
 
 
+def test_sending_is_not_said_once_the_card_waiting_to_go_is_no_longer_wanted(
+    presence: DiscordPresence, side: FakeDiscordSide, qtbot: QtBot
+) -> None:
+    """Resumed, the card waits for the interval ("sending the card…"); the session then
+    ends: nothing is to be sent, and the status had said "sending" until the next card."""
+    from codex_presence_gui.services.discord_worker import SENDING
+
+    presence.set_card(card("A"))
+    qtbot.waitUntil(lambda: side.sent() == [card("A")], timeout=3000)
+    presence.set_enabled(False)
+    qtbot.waitUntil(lambda: presence.status.state is DiscordState.PAUSED, timeout=3000)
+    presence.set_enabled(True)
+    qtbot.waitUntil(lambda: presence.status.message == SENDING, timeout=3000)
+    presence.set_card(None)
+    qtbot.waitUntil(
+        lambda: presence.status.message == "Discord: connected (nothing shown)", timeout=3000
+    )
+    qtbot.wait(int(INTERVAL * 2000))
+    assert side.sent() == [card("A")]  # nothing more went out
+    assert presence.status.message == "Discord: connected (nothing shown)"
+
+
 def test_quitting_while_waiting_for_the_reply_still_clears(qtbot: QtBot) -> None:
     """The frame went out before the stop: the card may be shown, so it is cleared."""
     side = FakeDiscordSide()

@@ -1057,6 +1057,22 @@ def test_a_maximized_window_keeps_the_status_bars_end_off_its_edge(qtbot: QtBot)
     assert end_gap() == with_grip
 
 
+def test_a_lost_connections_narrow_form_is_its_state_before_its_reason(qtbot: QtBot) -> None:
+    """A narrow window said the whole reason ("Discord connection lost: Discord closed the
+    connection while idle") or "Discord"; the state alone comes between."""
+    window = make_window(qtbot)
+    window.set_discord_status(
+        "Discord connection lost: Discord closed the connection while idle, retrying in 8s"
+    )
+    assert window.discord_status.shorter == (
+        "Discord connection lost: Discord closed the connection while idle",
+        "Discord connection lost",
+        "Discord",
+    )
+    window.set_discord_status("Discord: off (started with --no-discord)")
+    assert window.discord_status.shorter == ("Discord: off",)
+
+
 def _status_bar_shown(
     qtbot: QtBot, direction: Qt.LayoutDirection = Qt.LayoutDirection.LeftToRight
 ) -> MainWindow:
