@@ -103,9 +103,11 @@ class Dashboard:
         """True when a listed session has reported tokens of its own: Codex replied, so a
         missing limit reading is not for want of a turn (an API key or a local model has none).
         A fork's total copied from its parent is no reply here: its readings were the parent's,
-        passed over, and it had been told "an API key … has no plan limits"."""
+        passed over, and it had been told "an API key … has no plan limits". An update of its
+        own is, even below the copied part (a running total an older Codex began again)."""
         return any(
-            s.session_total_tokens is not None and s.session_total_tokens > s.inherited_tokens
+            s.session_delta_tokens is not None
+            or (s.session_total_tokens is not None and s.session_total_tokens > s.inherited_tokens)
             for s in (*self.sessions, *self.ended)
         )
 

@@ -3,6 +3,7 @@ holds the parent's, and that part is reported as inherited, not as the fork's ow
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,33 @@ def test_first_total_after_output_subtracts_the_response() -> None:
     assert snapshot.inherited_tokens == 120_000
     assert snapshot.session_total_tokens == 125_100
     assert used == [1_100]
+
+
+def test_a_fork_has_replied_once_it_folds_a_response_of_its_own() -> None:
+    """Only the parent's total read: no reply of the fork's (no update of its own). Its
+    running total then started again from 0 (an older Codex resuming the thread): a reply,
+    though the total is now below the inherited part (it had been "not replied")."""
+    from tests.unit.viewmodels.test_limits import board
+
+    head = [
+        fork_meta(BASE),
+        r.event(BASE + 10, "task_started", 42, turn_id="t42"),
+        r.token_count(BASE + 11, PARENT_TOTAL, PARENT_LAST, None, ordinal=43),
+    ]
+    copied = fold(head)[0].snapshot(NOW)
+    assert copied.session_delta_tokens is None
+    assert not replace(board(), sessions=(copied,)).has_replies
+    again = r.usage(3000, 2000, 100)
+    replied = fold(
+        [
+            *head,
+            r.item(BASE + 12, "message", 44, role="assistant", phase="final_answer", content=[]),
+            r.token_count(BASE + 13, again, again, None, ordinal=45),
+        ]
+    )[0].snapshot(NOW)
+    assert replied.session_total_tokens is not None
+    assert replied.session_total_tokens < replied.inherited_tokens
+    assert replace(board(), sessions=(replied,)).has_replies
 
 
 def test_non_fork_first_total_is_own_use() -> None:

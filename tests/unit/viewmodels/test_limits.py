@@ -227,11 +227,14 @@ def test_replies_without_limits_are_not_told_to_start_a_turn() -> None:
     replied = replace(board(), sessions=(session("a"),))
     assert limits_view(replied).message == NO_LIMITS_IN_REPLIES_MESSAGE
     assert "start a turn" not in NO_LIMITS_IN_REPLIES_MESSAGE
-    quiet = replace(board(), sessions=(session("a", session_total_tokens=None),))
+    no_tokens = session("a", session_total_tokens=None, session_delta_tokens=None)
+    quiet = replace(board(), sessions=(no_tokens,))
     assert limits_view(quiet).message == NO_READING_MESSAGE
     # A fork with only its parent's total (its readings were the parent's, passed over) has
     # not replied yet: no word of API keys.
-    copied = session("a", session_total_tokens=52_400, inherited_tokens=52_400)
+    copied = session(
+        "a", session_total_tokens=52_400, inherited_tokens=52_400, session_delta_tokens=None
+    )
     assert limits_view(replace(board(), sessions=(copied,))).message == NO_READING_MESSAGE
     grown = session("a", session_total_tokens=53_000, inherited_tokens=52_400)
     assert limits_view(replace(board(), sessions=(grown,))).message == NO_LIMITS_IN_REPLIES_MESSAGE
